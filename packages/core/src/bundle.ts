@@ -1,0 +1,116 @@
+import type { ObjectRef, Position } from "./model.js";
+import { isRecord, joinPointer } from "./pointer.js";
+import type { InputProblem, ParsedSource, SourceDocument } from "./source.js";
+
+export type KubeObject = Record<string, unknown> & {
+  apiVersion: string;
+  kind: string;
+  metadata?: Record<string, unknown>;
+};
+
+/** One Kubernetes object of the input, with where it came from. */
+export interface BundleObject {
+  value: KubeObject;
+  ref: ObjectRef;
+  document: SourceDocument;
+  /** Pointer of the object inside its document: "" or "/items/3" for a List item. */
+  pointer: string;
+}
+
+export interface Bundle {
+  /** Every file read, including those that held no object. */
+  files: string[];
+  documents: SourceDocument[];
+  objects: BundleObject[];
+  problems: InputProblem[];
+}
+
+export function buildBundle(sources: readonly ParsedSource[]): Bundle {
+  const bundle: Bundle = { files: [], documents: [], objects: [], problems: [] };
+  for (const source of sources) {
+    bundle.files.push(source.file.path);
+    bundle.problems.push(...source.problems);
+    for (const document of source.documents) {
+      bundle.documents.push(document);
+      collectObjects(document, document.value, "", bundle);
+    }
+  }
+  bundle.problems.push(...duplicateObjects(bundle.objects));
+  return bundle;
+}
+
+function collectObjects(document: SourceDocument, value: unknown, pointer: string, bundle: Bundle) {
+  const missing = missingKubernetesFields(value);
+  if (missing) {
+    bundle.problems.push({
+      ruleId: "input/not-kubernetes",
+      message: `${describeDocument(document, pointer)} is not a Kubernetes object: ${missing}`,
+      position: document.locate(pointer),
+      path: pointer,
+    });
+    return;
+  }
+  const object = value as KubeObject;
+  if (isListKind(object)) {
+    (object.items as unknown[]).forEach((item, index) => {
+      collectObjects(document, item, joinPointer(pointer, "items", index), bundle);
+    });
+    return;
+  }
+  bundle.objects.push({ value: object, ref: refOf(object), document, pointer });
+}
+
+function missingKubernetesFields(value: unknown): string | undefined {
+  if (!isRecord(value)) return `it is a ${Array.isArray(value) ? "list" : typeof value}, not a mapping`;
+  const missing = ["apiVersion", "kind"].filter((k) => typeof value[k] !== "string" || value[k] === "");
+  return missing.length ? `no ${missing.map((k) => `"${k}"`).join(" and no ")}` : undefined;
+}
+
+function describeDocument(document: SourceDocument, pointer: string): string {
+  const base = `document ${document.index + 1}`;
+  return pointer ? `${base}, item ${pointer}` : base;
+}
+
+function isListKind(object: KubeObject): boolean {
+  return object.kind.endsWith("List") && Array.isArray(object.items);
+}
+
+export function refOf(object: KubeObject): ObjectRef {
+  const metadata = isRecord(object.metadata) ? object.metadata : {};
+  const ref: ObjectRef = { apiVersion: object.apiVersion, kind: object.kind };
+  if (typeof metadata.namespace === "string") ref.namespace = metadata.namespace;
+  if (typeof metadata.name === "string") ref.name = metadata.name;
+  return ref;
+}
+
+export function describeRef(ref: ObjectRef): string {
+  const name = [ref.namespace, ref.name ?? "(unnamed)"].filter(Boolean).join("/");
+  return `${ref.kind ?? "object"} ${name}`;
+}
+
+function duplicateObjects(objects: readonly BundleObject[]): InputProblem[] {
+  const seen = new Map<string, BundleObject>();
+  const problems: InputProblem[] = [];
+  const namePosition = (object: BundleObject): Position =>
+    object.document.locate(joinPointer(object.pointer, "metadata", "name"));
+  for (const object of objects) {
+    const { kind, namespace, name } = object.ref;
+    if (!name) continue;
+    const group = (object.ref.apiVersion ?? "").split("/").slice(0, -1).join("/");
+    const key = [group, kind, namespace ?? "", name].join("\u0000");
+    const original = seen.get(key);
+    if (!original) {
+      seen.set(key, object);
+      continue;
+    }
+    const first = namePosition(original);
+    const position = namePosition(object);
+    problems.push({
+      ruleId: "input/duplicate-object",
+      message: `${describeRef(object.ref)} is defined twice; the other one is at ${first.file}:${first.line}`,
+      position,
+      path: joinPointer(object.pointer, "metadata", "name"),
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,148 @@
+import type { Bundle, BundleObject } from "./bundle.js";
+import { defaultPolicy, type PolicyConfig, parseWithSchema } from "./config.js";
+import { ConfigurationError } from "./errors.js";
+import { matchesRuleId } from "./glob.js";
+import { inputRules } from "./input-rules.js";
+import {
+  compareFindings,
+  type Finding,
+  type Position,
+  type Result,
+  type Severity,
+  type SuppressedFinding,
+  summarize,
+} from "./model.js";
+import { escapeSegment } from "./pointer.js";
+import { type AnyRule, formatMessage, type RuleReport } from "./rule.js";
+import { createSuppressor } from "./suppressions.js";
+
+export interface EvaluateOptions {
+  /** The clock for suppression expiry. */
+  now?: Date;
+}
+
+interface Candidate {
+  finding: Finding;
+  object?: BundleObject;
+}
+
+interface ActiveRule {
+  rule: AnyRule;
+  severity: Severity;
+  options: Record<string, unknown>;
+}
+
+/** Runs the rules over a bundle: sorted findings, suppressions applied, a summary. */
+export function evaluate(
+  rules: readonly AnyRule[],
+  bundle: Bundle,
+  config: PolicyConfig = defaultPolicy(),
+  options: EvaluateOptions = {},
+): Result {
+  const all = [...inputRules, ...rules];
+  const active = activeRules(all, config);
+  const byId = new Map(active.map((a) => [a.rule.id, a]));
+  const candidates: Candidate[] = [];
+  const emit = (ruleId: string, message: string, position: Position, extra: Partial<Finding> = {}, object?: BundleObject) => {
+    const rule = byId.get(ruleId);
+    if (!rule) return;
+    candidates.push({ finding: baseFinding(rule, message, position, extra), object });
+  };
+
+  for (const problem of bundle.problems) {
+    emit(problem.ruleId, problem.message, problem.position, problem.path ? { path: problem.path } : {});
+  }
+  for (const entry of active) {
+    if (entry.rule.id.startsWith("input/") || entry.rule.id.startsWith("suppression/")) continue;
+    runRule(entry, bundle, config, candidates, bundle.files[0] ?? "<input>");
+  }
+  const known = (pattern: string) => all.some((r) => matchesRuleId(r.id, pattern));
+  const suppressor = createSuppressor(bundle, config, known, options.now ?? new Date());
+  for (const problem of suppressor.problems) {
+    const extra: Partial<Finding> = problem.path ? { path: problem.path } : {};
+    if (problem.object) extra.object = problem.object.ref;
+    emit(problem.ruleId, problem.message, problem.position, extra);
+  }
+
+  const findings: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  for (const { finding, object } of candidates) {
+    const suppression = finding.ruleId.startsWith("suppression/")
+      ? undefined
+      : suppressor.suppressionFor(finding, object);
+    if (suppression) suppressed.push({ ...finding, suppression });
+    else findings.push(finding);
+  }
+  findings.sort(compareFindings);
+  suppressed.sort(compareFindings);
+  const counts = { files: bundle.files.length, objects: bundle.objects.length, suppressed: suppressed.length };
+  return { findings, suppressed, summary: summarize(findings, counts, config.failOn), failOn: config.failOn };
+}
+
+function activeRules(rules: readonly AnyRule[], config: PolicyConfig): ActiveRule[] {
+  const ids = new Set(rules.map((r) => r.id));
+  for (const id of Object.keys(config.rules)) {
+    if (!ids.has(id)) {
+      throw new ConfigurationError(`policy.rules: unknown rule "${id}"${closestHint(id, ids)}`);
+    }
+  }
+  const active: ActiveRule[] = [];
+  for (const rule of [...rules].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    const setting = config.rules[rule.id];
+    const chosen = typeof setting === "string" ? setting : (setting?.severity ?? rule.meta.severity);
+    if (chosen === "off") continue;
+    const raw = typeof setting === "object" ? (setting.options ?? {}) : {};
+    const options = rule.meta.options
+      ? (parseWithSchema(rule.meta.options, raw, undefined, `/policy/rules/${escapeSegment(rule.id)}/options`) as Record<string, unknown>)
+      : raw;
+    active.push({ rule, severity: chosen, options });
+  }
+  return active;
+}
+
+function closestHint(id: string, ids: Set<string>): string {
+  const area = id.split("/")[0];
+  const same = [...ids].filter((known) => known.startsWith(`${area}/`));
+  return same.length ? ` (rules of ${area}/: ${same.join(", ")})` : "";
+}
+
+function runRule(
+  entry: ActiveRule,
+  bundle: Bundle,
+  config: PolicyConfig,
+  candidates: Candidate[],
+  fallbackFile: string,
+) {
+  const report = (r: RuleReport) => {
+    const pointer = r.pointer ?? "";
+    const position = r.object.document.locate(r.object.pointer + pointer);
+    const message = formatMessage(entry.rule, r.messageId, r.data);
+    candidates.push({
+      finding: baseFinding(entry, message, position, { object: r.object.ref, path: pointer }),
+      object: r.object,
+    });
+  };
+  try {
+    entry.rule.check({ bundle, settings: config.settings, options: entry.options, report });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const position = { file: fallbackFile, line: 1, column: 1 };
+    candidates.push({ finding: baseFinding(entry, `rule failed to run: ${reason}`, position, {}) });
+  }
+}
+
+function baseFinding(entry: ActiveRule, message: string, position: Position, extra: Partial<Finding>): Finding {
+  const { rule, severity } = entry;
+  const finding: Finding = {
+    ruleId: rule.id,
+    severity,
+    message,
+    ...extra,
+    file: position.file,
+    line: position.line,
+    column: position.column,
+    remediation: rule.meta.remediation,
+  };
+  if (rule.meta.docs) finding.helpUri = rule.meta.docs;
+  return finding;
+}

@@ -1,0 +1,74 @@
+export { type Bundle, type BundleObject, buildBundle, describeRef, type KubeObject, refOf } from "./bundle.js";
+export {
+  type ConfigSuppression,
+  defaultPolicy,
+  formatPosition,
+  type Locate,
+  type PolicyConfig,
+  parsePolicy,
+  parseWithSchema,
+  policySchema,
+  type RuleSetting,
+  SCOUT_COMPONENTS,
+  type Settings,
+  settingsSchema,
+} from "./config.js";
+export { ConfigurationError, isConfigurationError } from "./errors.js";
+export { type EvaluateOptions, evaluate } from "./evaluate.js";
+export { globToRegExp, matchesGlob, matchesRuleId } from "./glob.js";
+export { inputRules } from "./input-rules.js";
+export {
+  CONTAINER_LISTS,
+  type ContainerList,
+  type ContainerRef,
+  componentOf,
+  containersOf,
+  type EffectiveSecurityContext,
+  effectiveSecurityContext,
+  labelsOf,
+  POD_TEMPLATE_KINDS,
+  type PodTemplate,
+  podTemplateOf,
+  podTemplates,
+  type Setting,
+} from "./k8s.js";
+export {
+  compareFindings,
+  type FailOn,
+  type Finding,
+  failsAt,
+  type ObjectRef,
+  type Position,
+  type Result,
+  SEVERITIES,
+  type Severity,
+  type SuppressedFinding,
+  type Summary,
+  severityRank,
+  summarize,
+} from "./model.js";
+export { escapeSegment, getAtPointer, isRecord, joinPointer, splitPointer } from "./pointer.js";
+export {
+  type AnyRule,
+  defineRule,
+  formatMessage,
+  type MessageData,
+  type Rule,
+  type RuleContext,
+  type RuleMeta,
+  type RuleReport,
+} from "./rule.js";
+export {
+  createSourceFile,
+  DEFAULT_PARSE_LIMITS,
+  type InputProblem,
+  type InputRuleId,
+  type ParsedSource,
+  type ParseLimits,
+  parseSource,
+  type SourceDocument,
+  type SourceFile,
+  splitDocuments,
+} from "./source.js";
+export { IGNORE_ANNOTATION, parseIgnoreAnnotation } from "./suppressions.js";
+export { z } from "zod";

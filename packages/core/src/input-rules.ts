@@ -1,0 +1,68 @@
+import { defineRule, type Rule } from "./rule.js";
+
+const DOCS = "https://github.com/scout/secure-deploy/blob/main/packages/core/docs";
+
+/**
+ * Problems of the input and of suppressions. The parser and `evaluate` report them, not a
+ * `check`; they are rules so that they have metadata, severities and docs like every other.
+ */
+function builtIn(id: string, meta: Omit<Rule["meta"], "appliesTo" | "docs">): Rule {
+  return defineRule({
+    id,
+    meta: { ...meta, appliesTo: ["*"], docs: `${DOCS}/${id}.md` },
+    check: () => {},
+  });
+}
+
+export const inputRules: readonly Rule[] = [
+  builtIn("input/duplicate-key", {
+    severity: "error",
+    description: "A mapping repeats a key; Kubernetes rejects it or keeps only one value.",
+    remediation: "Remove one of the two keys.",
+    messages: { problem: "{{message}}" },
+  }),
+  builtIn("input/duplicate-object", {
+    severity: "error",
+    description: "Two documents define the same kind, namespace and name; one silently wins.",
+    remediation: "Rename or remove one of the two objects.",
+    messages: { problem: "{{message}}" },
+  }),
+  builtIn("input/file-too-large", {
+    severity: "error",
+    description: "A file is larger than the loader accepts, so it was not checked.",
+    remediation: "Split the file, or raise the limit with --max-file-size.",
+    messages: { problem: "{{message}}" },
+  }),
+  builtIn("input/not-kubernetes", {
+    severity: "warning",
+    description: "A document has no apiVersion or kind, so no rule can judge it.",
+    remediation:
+      "Add apiVersion and kind, or keep files that are not manifests out of the checked paths.",
+    messages: { problem: "{{message}}" },
+  }),
+  builtIn("input/parse-error", {
+    severity: "error",
+    description: "A document is not valid YAML or JSON (or is hostile: binary, a YAML bomb).",
+    remediation: "Fix the syntax at the reported line.",
+    messages: { problem: "{{message}}" },
+  }),
+  builtIn("suppression/expired", {
+    severity: "warning",
+    description: "A config suppression is past its expiry date and no longer applies.",
+    remediation: "Fix the findings it covered, or renew the entry with a new date and reason.",
+    messages: { problem: "{{message}}" },
+  }),
+  builtIn("suppression/invalid", {
+    severity: "warning",
+    description: "A scout-deploy.io/ignore annotation without a reason or naming no known rule.",
+    remediation: 'Write it as "rule-id[,rule-id]: reason".',
+    messages: { problem: "{{message}}" },
+  }),
+  builtIn("suppression/not-allowed", {
+    severity: "warning",
+    description: "An ignore annotation while the config forbids annotation suppressions.",
+    remediation:
+      "Remove the annotation and add a suppression with a reason to the config, or allow annotations.",
+    messages: { problem: "{{message}}" },
+  }),
+];

@@ -1,0 +1,151 @@
+import type { Bundle, BundleObject } from "./bundle.js";
+import type { Settings } from "./config.js";
+import { isRecord, joinPointer } from "./pointer.js";
+
+/** Where each workload kind keeps its pod template, as a path from the object's root. */
+const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Pod: [],
+  PodTemplate: ["template"],
+  Deployment: ["spec", "template"],
+  StatefulSet: ["spec", "template"],
+  DaemonSet: ["spec", "template"],
+  ReplicaSet: ["spec", "template"],
+  ReplicationController: ["spec", "template"],
+  Job: ["spec", "template"],
+  CronJob: ["spec", "jobTemplate", "spec", "template"],
+};
+
+export const POD_TEMPLATE_KINDS = Object.keys(POD_TEMPLATE_PATHS);
+
+export const CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"] as const;
+export type ContainerList = (typeof CONTAINER_LISTS)[number];
+
+type Json = Record<string, unknown>;
+
+export interface PodTemplate {
+  object: BundleObject;
+  /** Pointer (inside the object) of the pod spec and of the template's metadata. */
+  specPointer: string;
+  metadataPointer: string;
+  spec: Json;
+  metadata: Json;
+}
+
+export interface ContainerRef {
+  template: PodTemplate;
+  list: ContainerList;
+  index: number;
+  pointer: string;
+  container: Json;
+  name: string;
+}
+
+export function podTemplateOf(object: BundleObject): PodTemplate | undefined {
+  const path = POD_TEMPLATE_PATHS[object.value.kind];
+  if (!path) return undefined;
+  let template: unknown = object.value;
+  for (const key of path) template = isRecord(template) ? template[key] : undefined;
+  if (!isRecord(template)) return undefined;
+  const base = joinPointer("", ...path);
+  return {
+    object,
+    specPointer: joinPointer(base, "spec"),
+    metadataPointer: joinPointer(base, "metadata"),
+    spec: isRecord(template.spec) ? template.spec : {},
+    metadata: isRecord(template.metadata) ? template.metadata : {},
+  };
+}
+
+export function podTemplates(bundle: Bundle): PodTemplate[] {
+  return bundle.objects.flatMap((object) => podTemplateOf(object) ?? []);
+}
+
+export function containersOf(template: PodTemplate): ContainerRef[] {
+  return CONTAINER_LISTS.flatMap((list) => {
+    const items = template.spec[list];
+    if (!Array.isArray(items)) return [];
+    return items.flatMap((container, index) =>
+      isRecord(container)
+        ? [
+            {
+              template,
+              list,
+              index,
+              pointer: joinPointer(template.specPointer, list, index),
+              container,
+              name: typeof container.name === "string" ? container.name : `#${index}`,
+            },
+          ]
+        : [],
+    );
+  });
+}
+
+/** A value of the effective security context and the pointer of the field that set it. */
+export interface Setting<T = unknown> {
+  value: T;
+  pointer: string;
+}
+
+export interface EffectiveSecurityContext {
+  runAsNonRoot?: Setting;
+  runAsUser?: Setting;
+  runAsGroup?: Setting;
+  seccompProfile?: Setting;
+  readOnlyRootFilesystem?: Setting;
+  allowPrivilegeEscalation?: Setting;
+  privileged?: Setting;
+  capabilities?: Setting;
+  /** Where a missing container-level field belongs: the container's securityContext, else the container. */
+  anchor: string;
+}
+
+/** Fields a container inherits from the pod's securityContext unless it sets them itself. */
+const INHERITED = ["runAsNonRoot", "runAsUser", "runAsGroup", "seccompProfile"] as const;
+const CONTAINER_ONLY = [
+  "readOnlyRootFilesystem",
+  "allowPrivilegeEscalation",
+  "privileged",
+  "capabilities",
+] as const;
+
+export function effectiveSecurityContext(ref: ContainerRef): EffectiveSecurityContext {
+  const podContext = ref.template.spec.securityContext;
+  const containerContext = ref.container.securityContext;
+  const podPointer = joinPointer(ref.template.specPointer, "securityContext");
+  const containerPointer = joinPointer(ref.pointer, "securityContext");
+  const result: EffectiveSecurityContext = {
+    anchor: isRecord(containerContext) ? containerPointer : ref.pointer,
+  };
+  const take = (field: keyof Omit<EffectiveSecurityContext, "anchor">, fromPod: boolean) => {
+    if (isRecord(containerContext) && containerContext[field] !== undefined) {
+      result[field] = { value: containerContext[field], pointer: joinPointer(containerPointer, field) };
+    } else if (fromPod && isRecord(podContext) && podContext[field] !== undefined) {
+      result[field] = { value: podContext[field], pointer: joinPointer(podPointer, field) };
+    }
+  };
+  for (const field of INHERITED) take(field, true);
+  for (const field of CONTAINER_ONLY) take(field, false);
+  return result;
+}
+
+export function labelsOf(metadata: unknown): Record<string, string> {
+  const labels = isRecord(metadata) ? metadata.labels : undefined;
+  if (!isRecord(labels)) return {};
+  return Object.fromEntries(
+    Object.entries(labels).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
+}
+
+/** The Scout component of a workload, read from its pod template's labels, then its own. */
+export function componentOf(object: BundleObject, settings: Settings): string | undefined {
+  const template = podTemplateOf(object);
+  const candidates = [labelsOf(template?.metadata), labelsOf(object.value.metadata)];
+  for (const labels of candidates) {
+    for (const key of settings.componentLabels) {
+      const value = labels[key];
+      if (value && settings.components.includes(value)) return value;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,92 @@
+export type Severity = "error" | "warning" | "info";
+export type FailOn = Severity | "never";
+
+export const SEVERITIES: readonly Severity[] = ["error", "warning", "info"];
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+export function severityRank(severity: Severity): number {
+  return SEVERITY_RANK[severity];
+}
+
+/** True when a finding of `severity` fails a run whose threshold is `failOn`. */
+export function failsAt(severity: Severity, failOn: FailOn): boolean {
+  return failOn !== "never" && severityRank(severity) >= severityRank(failOn);
+}
+
+/** A place in a file the user wrote. `line` and `column` are 1-based. */
+export interface Position {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface ObjectRef {
+  apiVersion?: string;
+  kind?: string;
+  namespace?: string;
+  name?: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  object?: ObjectRef;
+  file: string;
+  line: number;
+  column: number;
+  /** JSON Pointer into the object (or the document when there is no object). */
+  path?: string;
+  remediation?: string;
+  helpUri?: string;
+}
+
+export interface SuppressedFinding extends Finding {
+  suppression: { source: "annotation" | "config"; reason: string };
+}
+
+export interface Summary {
+  files: number;
+  objects: number;
+  findings: number;
+  bySeverity: Record<Severity, number>;
+  suppressed: number;
+  passed: boolean;
+}
+
+export interface Result {
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+  summary: Summary;
+  failOn: FailOn;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    compareStrings(a.file, b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    compareStrings(a.ruleId, b.ruleId) ||
+    compareStrings(a.message, b.message)
+  );
+}
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function summarize(
+  findings: readonly Finding[],
+  counts: { files: number; objects: number; suppressed: number },
+  failOn: FailOn,
+): Summary {
+  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const finding of findings) bySeverity[finding.severity]++;
+  return {
+    ...counts,
+    findings: findings.length,
+    bySeverity,
+    passed: !findings.some((f) => failsAt(f.severity, failOn)),
+  };
+}

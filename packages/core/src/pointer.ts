@@ -1,0 +1,32 @@
+/** RFC 6901 JSON Pointers: "" is the whole value, "/a/0/b" a path into it. */
+
+export function escapeSegment(segment: string | number): string {
+  return String(segment).replaceAll("~", "~0").replaceAll("/", "~1");
+}
+
+export function joinPointer(base: string, ...segments: Array<string | number>): string {
+  return base + segments.map((s) => `/${escapeSegment(s)}`).join("");
+}
+
+export function splitPointer(pointer: string): string[] {
+  if (pointer === "") return [];
+  if (!pointer.startsWith("/")) throw new Error(`not a JSON pointer: ${pointer}`);
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"));
+}
+
+export function getAtPointer(value: unknown, pointer: string): unknown {
+  let current = value;
+  for (const segment of splitPointer(pointer)) {
+    if (Array.isArray(current)) current = current[Number(segment)];
+    else if (isRecord(current)) current = current[segment];
+    else return undefined;
+  }
+  return current;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
