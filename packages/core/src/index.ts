@@ -18,6 +18,7 @@ export { type EvaluateOptions, evaluate } from "./evaluate.js";
 export { globToRegExp, matchesGlob, matchesRuleId } from "./glob.js";
 export { inputRules } from "./input-rules.js";
 export {
+  allContainers,
   CONTAINER_LISTS,
   type ContainerList,
   type ContainerRef,

@@ -81,6 +81,11 @@ export function containersOf(template: PodTemplate): ContainerRef[] {
   });
 }
 
+/** Every container of every pod template in the bundle, in bundle order. */
+export function allContainers(bundle: Bundle): ContainerRef[] {
+  return podTemplates(bundle).flatMap(containersOf);
+}
+
 /** A value of the effective security context and the pointer of the field that set it. */
 export interface Setting<T = unknown> {
   value: T;

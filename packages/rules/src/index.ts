@@ -1,0 +1,2 @@
+export { docsUrl } from "./docs-url.js";
+export { securityGuideRules } from "./registry.js";

@@ -1,0 +1,52 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { noPrivilegeEscalation } from "./rule.js";
+
+new RuleTester({ describe, it }).run(noPrivilegeEscalation, {
+  valid: [
+    {
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: redis}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: redis
+                  securityContext: {allowPrivilegeEscalation: false}
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "unset: reported where the field belongs",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: redis}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: redis
+                  image: redis:7
+      `,
+      errors: [{ messageId: "notDisabled", line: 8, column: 11, data: { container: "redis" } }],
+    },
+    {
+      name: "explicitly true",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: app
+              securityContext:
+                allowPrivilegeEscalation: true
+      `,
+      errors: [{ messageId: "enabled", line: 8, column: 9, data: { container: "app" } }],
+    },
+  ],
+});

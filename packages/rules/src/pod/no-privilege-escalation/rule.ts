@@ -1,0 +1,32 @@
+import { allContainers, defineRule, effectiveSecurityContext } from "@scout-deploy/core";
+import { docsUrl } from "../../docs-url.js";
+
+export const noPrivilegeEscalation = defineRule({
+  id: "pod/no-privilege-escalation",
+  meta: {
+    severity: "error",
+    description: "Every container sets allowPrivilegeEscalation: false explicitly.",
+    remediation: "Set securityContext.allowPrivilegeEscalation: false on every container.",
+    appliesTo: ["PodTemplate"],
+    guide: "Pod Security Standards: No privilege escalation",
+    docs: docsUrl("pod/no-privilege-escalation"),
+    messages: {
+      notDisabled:
+        'container "{{container}}" may escalate privileges: allowPrivilegeEscalation is not set to false',
+      enabled: 'container "{{container}}" allows privilege escalation: allowPrivilegeEscalation is true',
+    },
+  },
+  check(context) {
+    for (const container of allContainers(context.bundle)) {
+      const effective = effectiveSecurityContext(container);
+      const setting = effective.allowPrivilegeEscalation;
+      if (setting?.value === false) continue;
+      context.report({
+        messageId: setting?.value === true ? "enabled" : "notDisabled",
+        data: { container: container.name },
+        object: container.template.object,
+        pointer: setting?.pointer ?? effective.anchor,
+      });
+    }
+  },
+});

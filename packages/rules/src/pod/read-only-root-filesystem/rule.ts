@@ -1,0 +1,31 @@
+import { allContainers, defineRule, effectiveSecurityContext } from "@scout-deploy/core";
+import { docsUrl } from "../../docs-url.js";
+
+export const readOnlyRootFilesystem = defineRule({
+  id: "pod/read-only-root-filesystem",
+  meta: {
+    severity: "error",
+    description: "Every container mounts its root filesystem read-only.",
+    remediation:
+      "Set securityContext.readOnlyRootFilesystem: true and mount an emptyDir at /tmp for scratch files.",
+    appliesTo: ["PodTemplate"],
+    guide: "Pod Security Standards: Read-only filesystem",
+    docs: docsUrl("pod/read-only-root-filesystem"),
+    messages: {
+      writableRoot:
+        'container "{{container}}" has a writable root filesystem: readOnlyRootFilesystem is not true',
+    },
+  },
+  check(context) {
+    for (const container of allContainers(context.bundle)) {
+      const effective = effectiveSecurityContext(container);
+      if (effective.readOnlyRootFilesystem?.value === true) continue;
+      context.report({
+        messageId: "writableRoot",
+        data: { container: container.name },
+        object: container.template.object,
+        pointer: effective.readOnlyRootFilesystem?.pointer ?? effective.anchor,
+      });
+    }
+  },
+});

@@ -1,0 +1,126 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { runAsNonRoot } from "./rule.js";
+
+new RuleTester({ describe, it }).run(runAsNonRoot, {
+  valid: [
+    {
+      name: "pod-level runAsNonRoot and runAsUser cover every container",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            spec:
+              securityContext: {runAsNonRoot: true, runAsUser: 1000}
+              initContainers: [{name: init, image: busybox:1.36}]
+              containers: [{name: api, image: scout/backend:1.0}]
+      `,
+    },
+    {
+      name: "a CronJob with the setting on its container",
+      yaml: `
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: report}
+        spec:
+          schedule: "0 * * * *"
+          jobTemplate:
+            spec:
+              template:
+                spec:
+                  containers:
+                    - name: job
+                      securityContext: {runAsNonRoot: true}
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "runAsUser: 0 is reported at the field, runAsNonRoot at the container's context",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: api
+                  securityContext:
+                    runAsUser: 0
+      `,
+      errors: [
+        { messageId: "notNonRoot", line: 9, column: 11, data: { container: "api" } },
+        { messageId: "rootUser", line: 10, column: 13, data: { container: "api" } },
+      ],
+    },
+    {
+      name: "a container overriding the pod with runAsNonRoot: false",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext: {runAsNonRoot: true}
+          containers:
+            - name: ok
+            - name: bad
+              securityContext: {runAsNonRoot: false}
+      `,
+      errors: [{ messageId: "notNonRoot", line: 9, column: 25, data: { container: "bad" } }],
+    },
+    {
+      name: "the pod's runAsUser: 0 is inherited by an ephemeral container",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext:
+            runAsNonRoot: true
+            runAsUser: 0
+          ephemeralContainers:
+            - name: debug
+      `,
+      errors: [{ messageId: "rootUser", line: 7, column: 5, data: { container: "debug" } }],
+    },
+    {
+      name: "StatefulSet, DaemonSet, Job, ReplicaSet, ReplicationController are all judged",
+      yaml: `
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: a}
+        spec: {template: {spec: {containers: [{name: c}]}}}
+        ---
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: b}
+        spec: {template: {spec: {containers: [{name: c}]}}}
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: c}
+        spec: {template: {spec: {containers: [{name: c}]}}}
+        ---
+        apiVersion: apps/v1
+        kind: ReplicaSet
+        metadata: {name: d}
+        spec: {template: {spec: {containers: [{name: c}]}}}
+        ---
+        apiVersion: v1
+        kind: ReplicationController
+        metadata: {name: e}
+        spec: {template: {spec: {containers: [{name: c}]}}}
+      `,
+      errors: [
+        { messageId: "notNonRoot", line: 4, column: 39 },
+        { messageId: "notNonRoot", line: 9, column: 39 },
+        { messageId: "notNonRoot", line: 14, column: 39 },
+        { messageId: "notNonRoot", line: 19, column: 39 },
+        { messageId: "notNonRoot", line: 24, column: 39 },
+      ],
+    },
+  ],
+});
