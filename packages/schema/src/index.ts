@@ -1,0 +1,37 @@
+export {
+  bundledKubernetesVersions,
+  defaultKubernetesVersion,
+  type JsonSchema,
+  parseKubernetesVersion,
+  resolveBundledVersion,
+  type SchemaData,
+  schemaData,
+  type VersionSchemas,
+} from "./data.js";
+export { createEmbeddedValidator, validateBundle } from "./embedded.js";
+export { missingSchemaProblem } from "./kinds.js";
+export { closestName, dottedPath } from "./paths.js";
+export {
+  normalizeProblems,
+  type SchemaProblem,
+  type SchemaProblemCode,
+  type SchemaRuleId,
+  type SchemaValidator,
+  type ValidateOptions,
+} from "./port.js";
+export {
+  noSchemaRule,
+  type SchemaFinding,
+  schemaFindings,
+  schemaRule,
+  schemaRules,
+} from "./rule.js";
+export {
+  describeValue,
+  enumError,
+  requiredError,
+  type SchemaError,
+  SchemaSet,
+  typeError,
+  unknownFieldError,
+} from "./validate.js";

@@ -1,0 +1,191 @@
+import { escapeSegment, isRecord } from "@scout-deploy/core";
+import type { JsonSchema, SchemaData, VersionSchemas } from "./data.js";
+import { closestName, dottedPath } from "./paths.js";
+import type { SchemaProblemCode } from "./port.js";
+
+/** A violation at a JSON Pointer relative to the validated value. */
+export interface SchemaError {
+  code: SchemaProblemCode;
+  pointer: string;
+  message: string;
+}
+
+/**
+ * Validates values against one Kubernetes version's schemas. A small interpreter of the
+ * keywords the strict schemas use, with JSON Schema 2020-12 semantics, so that it agrees with
+ * kubeconform (santhosh-tekuri/jsonschema) error for error; see README "Why an interpreter".
+ */
+export class SchemaSet {
+  private readonly resolved = new Map<string, JsonSchema>();
+
+  constructor(
+    private readonly data: SchemaData,
+    private readonly version: VersionSchemas,
+  ) {}
+
+  /** The root schema of "apps/v1" "Deployment", if bundled. */
+  kindSchema(apiVersion: string, kind: string): JsonSchema | undefined {
+    const name = this.version.kinds[`${apiVersion}/${kind}`];
+    return name === undefined ? undefined : this.definition(name);
+  }
+
+  validate(value: unknown, schema: JsonSchema): SchemaError[] {
+    const errors: SchemaError[] = [];
+    this.check(value, schema, "", errors);
+    return errors;
+  }
+
+  private definition(name: string): JsonSchema {
+    let schema = this.resolved.get(name);
+    if (!schema) {
+      const index = this.version.defs[name];
+      schema = index === undefined ? undefined : this.data.schemas[index];
+      if (!schema) throw new Error(`bundled schemas are inconsistent: no definition ${name}`);
+      this.resolved.set(name, schema);
+    }
+    return schema;
+  }
+
+  private check(value: unknown, schema: JsonSchema, pointer: string, errors: SchemaError[]): void {
+    if (schema.$ref !== undefined) this.check(value, this.definition(schema.$ref), pointer, errors);
+    if (schema.type !== undefined && !matchesType(value, schema.type)) {
+      errors.push(typeError(pointer, allowedTypes(schema.type), value));
+    }
+    if (schema.enum !== undefined && !schema.enum.some((allowed) => allowed === value)) {
+      errors.push(enumError(pointer, schema.enum, value));
+    }
+    if (schema.oneOf !== undefined) this.checkOneOf(value, schema.oneOf, pointer, errors);
+    if (Array.isArray(value) && schema.items) {
+      for (let i = 0; i < value.length; i++) {
+        this.check(value[i], schema.items, `${pointer}/${i}`, errors);
+      }
+    }
+    if (isRecord(value)) this.checkObject(value, schema, pointer, errors);
+  }
+
+  private checkObject(
+    value: Record<string, unknown>,
+    schema: JsonSchema,
+    pointer: string,
+    errors: SchemaError[],
+  ): void {
+    const properties = schema.properties ?? {};
+    for (const required of schema.required ?? []) {
+      if (!(required in value)) errors.push(requiredError(pointer, required));
+    }
+    for (const key of Object.keys(value)) {
+      const child = `${pointer}/${escapeSegment(key)}`;
+      const sub = Object.hasOwn(properties, key) ? properties[key] : undefined;
+      if (sub) this.check(value[key], sub, child, errors);
+      else if (schema.additionalProperties === false) {
+        errors.push(unknownFieldError(pointer, key, Object.keys(properties)));
+      } else if (isRecord(schema.additionalProperties)) {
+        this.check(value[key], schema.additionalProperties, child, errors);
+      }
+    }
+  }
+
+  private checkOneOf(
+    value: unknown,
+    branches: JsonSchema[],
+    pointer: string,
+    errors: SchemaError[],
+  ) {
+    let matched = 0;
+    for (const branch of branches) {
+      if (this.validate(value, branch).length === 0) matched++;
+    }
+    if (matched === 1) return;
+    const types = [...new Set(branches.flatMap((b) => (b.type ? allowedTypes(b.type) : [])))];
+    errors.push(typeError(pointer, types.length ? types : ["one of several shapes"], value));
+  }
+}
+
+function matchesType(value: unknown, type: string | string[]): boolean {
+  return typeof type === "string" ? isOfType(value, type) : type.some((t) => isOfType(value, t));
+}
+
+function isOfType(value: unknown, type: string): boolean {
+  switch (type) {
+    case "null":
+      return value === null;
+    case "boolean":
+      return typeof value === "boolean";
+    case "string":
+      return typeof value === "string";
+    case "integer":
+      return typeof value === "number" && Number.isInteger(value);
+    case "number":
+      return typeof value === "number";
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return isRecord(value);
+    default:
+      return false;
+  }
+}
+
+function allowedTypes(type: string | string[]): string[] {
+  const types = typeof type === "string" ? [type] : type;
+  const withoutNull = types.filter((t) => t !== "null");
+  return withoutNull.length ? withoutNull : types;
+}
+
+export function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (isRecord(value)) return "object";
+  if (typeof value === "string") {
+    const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value;
+    return `string ${JSON.stringify(shown)}`;
+  }
+  if (typeof value === "number")
+    return `${Number.isInteger(value) ? "integer" : "number"} ${value}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function at(pointer: string): string {
+  return pointer === "" ? "" : `${dottedPath(pointer)}: `;
+}
+
+export function typeError(pointer: string, expected: string[], value: unknown): SchemaError {
+  const message = `${at(pointer)}expected ${expected.join(" or ")}, got ${describeValue(value)}`;
+  return { code: "type", pointer, message };
+}
+
+export function enumError(
+  pointer: string,
+  allowed: readonly unknown[],
+  value: unknown,
+): SchemaError {
+  const names = allowed.filter((a) => a !== null).map((a) => String(a));
+  const shown = typeof value === "string" ? JSON.stringify(value) : describeValue(value);
+  return {
+    code: "enum",
+    pointer,
+    message: `${at(pointer)}${shown} is not one of ${names.join(", ")}`,
+  };
+}
+
+export function requiredError(parent: string, name: string): SchemaError {
+  return {
+    code: "required",
+    pointer: `${parent}/${escapeSegment(name)}`,
+    message: `${at(parent)}missing required field ${name}`,
+  };
+}
+
+export function unknownFieldError(
+  parent: string,
+  name: string,
+  known: readonly string[],
+): SchemaError {
+  const suggestion = closestName(name, known);
+  const hint = suggestion ? ` (did you mean ${suggestion}?)` : "";
+  return {
+    code: "unknown-field",
+    pointer: `${parent}/${escapeSegment(name)}`,
+    message: `${at(parent)}unknown field ${name}${hint}`,
+  };
+}
