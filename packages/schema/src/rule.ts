@@ -1,4 +1,4 @@
-import { defineRule, type Rule } from "@scout-deploy/core";
+import { defineRule, type InputProblem, type InputRuleId, type Rule } from "@scout-deploy/core";
 import type { SchemaProblem, SchemaRuleId } from "./port.js";
 
 const DOCS = "https://github.com/scout/secure-deploy/blob/main/packages/schema/docs";
@@ -22,7 +22,7 @@ const META = {
   },
 } as const;
 
-function schemaRuleOf(id: SchemaRuleId, problems: readonly SchemaProblem[]): Rule {
+function schemaRuleOf(id: SchemaRuleId): Rule {
   return defineRule({
     id,
     meta: {
@@ -31,32 +31,34 @@ function schemaRuleOf(id: SchemaRuleId, problems: readonly SchemaProblem[]): Rul
       docs: `${DOCS}/${id}.md`,
       messages: { problem: "{{message}}" },
     },
-    check(context) {
-      for (const problem of problems) {
-        if (problem.ruleId !== id) continue;
-        context.report({
-          messageId: "problem",
-          data: { message: problem.message },
-          object: problem.object,
-          pointer: problem.pointer,
-        });
-      }
-    },
+    // Like every input/* rule, its findings come from bundle problems, not from a check.
+    check: () => {},
   });
 }
 
-/** `input/schema` with a no-op check: its metadata and docs, for listings and SARIF. */
-export const schemaRule: Rule = schemaRuleOf("input/schema", []);
-/** `input/no-schema` (info, one finding per kind without a schema) with a no-op check. */
-export const noSchemaRule: Rule = schemaRuleOf("input/no-schema", []);
+/** `input/schema`: its metadata and docs. Pass it to `evaluate` so its findings are known. */
+export const schemaRule: Rule = schemaRuleOf("input/schema");
+/** `input/no-schema` (info, one finding per kind without a schema). */
+export const noSchemaRule: Rule = schemaRuleOf("input/no-schema");
+/** Both schema rules, for `evaluate(rules, ...)` whether or not schemas were checked. */
+export const schemaRules: readonly Rule[] = [schemaRule, noSchemaRule];
 
 /**
- * The two schema rules, reporting the problems a SchemaValidator found: pass them to
- * `evaluate` beside the rule pack, and core positions, suppresses and sorts the findings like
- * every other. With `--schema off`, pass `[]` so that config naming these ids stays valid.
+ * The problems as input problems, positioned through the loader's pointer map: append them to
+ * `bundle.problems` before `evaluate`, which emits input problems with the severity and docs
+ * of the rule that has their id.
  */
-export function schemaRules(problems: readonly SchemaProblem[]): Rule[] {
-  return [schemaRuleOf("input/schema", problems), schemaRuleOf("input/no-schema", problems)];
+export function schemaInputProblems(problems: readonly SchemaProblem[]): InputProblem[] {
+  return problems.map((problem) => {
+    const path = problem.object.pointer + problem.pointer;
+    return {
+      // core's InputRuleId lists the loader's ids; the schema ids are known through schemaRules.
+      ruleId: problem.ruleId as InputRuleId,
+      message: problem.message,
+      position: problem.object.document.locate(path),
+      path,
+    };
+  });
 }
 
 export interface SchemaFinding {
