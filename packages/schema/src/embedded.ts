@@ -11,6 +11,11 @@ import { SchemaSet } from "./validate.js";
 
 const schemaSets = new Map<string, SchemaSet>();
 
+/** The bundled schemas of one Kubernetes version ("1.36", "1.36.2"...), compiled once. */
+export function bundledSchemaSet(kubernetesVersion?: string): SchemaSet {
+  return schemaSetFor(resolveBundledVersion(kubernetesVersion));
+}
+
 function schemaSetFor(version: string): SchemaSet {
   let set = schemaSets.get(version);
   if (!set) {

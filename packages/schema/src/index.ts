@@ -8,7 +8,7 @@ export {
   schemaData,
   type VersionSchemas,
 } from "./data.js";
-export { createEmbeddedValidator, validateBundle } from "./embedded.js";
+export { bundledSchemaSet, createEmbeddedValidator, validateBundle } from "./embedded.js";
 export { missingSchemaProblem } from "./kinds.js";
 export { closestName, dottedPath } from "./paths.js";
 export {
@@ -26,9 +26,11 @@ export {
   schemaRule,
   schemaRules,
 } from "./rule.js";
+export { kindFileName, standaloneSchemas } from "./standalone.js";
 export {
   describeValue,
   enumError,
+  oneOfTypes,
   requiredError,
   type SchemaError,
   SchemaSet,

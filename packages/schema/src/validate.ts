@@ -1,4 +1,4 @@
-import { escapeSegment, isRecord } from "@scout-deploy/core";
+import { escapeSegment, isRecord, splitPointer } from "@scout-deploy/core";
 import type { JsonSchema, SchemaData, VersionSchemas } from "./data.js";
 import { closestName, dottedPath } from "./paths.js";
 import type { SchemaProblemCode } from "./port.js";
@@ -27,6 +27,41 @@ export class SchemaSet {
   kindSchema(apiVersion: string, kind: string): JsonSchema | undefined {
     const name = this.version.kinds[`${apiVersion}/${kind}`];
     return name === undefined ? undefined : this.definition(name);
+  }
+
+  /**
+   * The schema that applies at `pointer` inside `value` (references resolved), for describing
+   * errors found elsewhere (kubeconform's): allowed field names, the shapes of a oneOf.
+   */
+  schemaAt(schema: JsonSchema, value: unknown, pointer: string): JsonSchema | undefined {
+    let current: JsonSchema | undefined = this.deref(schema);
+    let node: unknown = value;
+    for (const segment of splitPointer(pointer)) {
+      if (!current) return undefined;
+      if (Array.isArray(node)) {
+        current = current.items;
+        node = node[Number(segment)];
+      } else if (isRecord(node)) {
+        const props: Record<string, JsonSchema> = current.properties ?? {};
+        const additional = current.additionalProperties;
+        current = Object.hasOwn(props, segment)
+          ? props[segment]
+          : isRecord(additional)
+            ? (additional as JsonSchema)
+            : undefined;
+        node = node[segment];
+      } else return undefined;
+      current = current && this.deref(current);
+    }
+    return current;
+  }
+
+  private deref(schema: JsonSchema): JsonSchema {
+    let current = schema;
+    while (current.$ref !== undefined && !current.properties && !current.items) {
+      current = this.definition(current.$ref);
+    }
+    return current;
   }
 
   validate(value: unknown, schema: JsonSchema): SchemaError[] {
@@ -96,9 +131,14 @@ export class SchemaSet {
       if (this.validate(value, branch).length === 0) matched++;
     }
     if (matched === 1) return;
-    const types = [...new Set(branches.flatMap((b) => (b.type ? allowedTypes(b.type) : [])))];
-    errors.push(typeError(pointer, types.length ? types : ["one of several shapes"], value));
+    errors.push(typeError(pointer, oneOfTypes(branches), value));
   }
+}
+
+/** The types a oneOf's branches allow ("string", "integer"), for messages. */
+export function oneOfTypes(branches: readonly JsonSchema[]): string[] {
+  const types = [...new Set(branches.flatMap((b) => (b.type ? allowedTypes(b.type) : [])))];
+  return types.length ? types : ["exactly one of its allowed shapes"];
 }
 
 function matchesType(value: unknown, type: string | string[]): boolean {
