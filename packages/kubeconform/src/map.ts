@@ -33,8 +33,23 @@ export function problemsOf(
   }
   if (result.status !== "statusError") return [];
   if (result.msg.startsWith("could not find schema for ")) {
+    if (lookup(object, "")) {
+      // We bundle this kind's schema: kubeconform's schema locations lack it.
+      return [
+        {
+          ruleId: "input/schema",
+          code: "other",
+          severity: "error",
+          object,
+          pointer: "/kind",
+          message: `kubeconform found no schema for ${object.value.kind} (${object.value.apiVersion}) at its schema locations`,
+        },
+      ];
+    }
     return [missingSchemaProblem(object, kubernetesVersion)];
   }
+  const signature = signatureError(object, result.msg);
+  if (signature) return [{ ruleId: "input/schema", severity: "error", object, ...signature }];
   const rejected = /^prohibited resource kind (.+)$/.exec(result.msg);
   const message = rejected
     ? `kind ${rejected[1]} is rejected by the kubeconform configuration`
@@ -49,6 +64,22 @@ export function problemsOf(
       message,
     },
   ];
+}
+
+const GO_TYPES: Record<string, string> = { string: "string", struct: "object", int: "integer" };
+
+/**
+ * kubeconform reads kind, name and namespace before validating; when metadata (or its name or
+ * namespace) has the wrong type it stops there with a Go decoding error. That is a type error
+ * at a known place: say so as the embedded engine does.
+ */
+function signatureError(object: BundleObject, msg: string): SchemaError | undefined {
+  const match =
+    /cannot unmarshal \w+ into Go struct field \.Metadata(?:\.(\w+))? of type (\w+)/.exec(msg);
+  if (!match) return undefined;
+  const pointer = match[1] ? `/metadata/${match[1]}` : "/metadata";
+  const expected = GO_TYPES[match[2] ?? ""] ?? match[2] ?? "object";
+  return typeError(pointer, [expected], getAtPointer(object.value, pointer));
 }
 
 function errorsOf(object: BundleObject, leaves: LeafError[], lookup: SchemaLookup): SchemaError[] {

@@ -227,3 +227,20 @@ spec:
     expect(await validator.validate(bundle)).toEqual(validateBundle(bundle));
   });
 });
+
+describe("apiVersions of Kubernetes' own groups", () => {
+  it("treats a removed group as built in, and the Gateway API's group as custom", () => {
+    const yaml = `apiVersion: extensions/v1beta1
+kind: Ingress
+metadata: {name: old}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: route}
+`;
+    expect(validateBundle(bundleOf(yaml)).map((p) => `${p.code} ${p.severity}`)).toEqual([
+      "unserved error",
+      "no-schema info",
+    ]);
+  });
+});

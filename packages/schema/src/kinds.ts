@@ -19,7 +19,12 @@ function servedApiVersions(group: string, kind: string): string[] {
   return [...found].sort();
 }
 
+/**
+ * A group of Kubernetes itself: one the bundled schemas know, or the removed "extensions".
+ * Not every *.k8s.io group: the Gateway API's are custom resources.
+ */
 function isBuiltInGroup(group: string): boolean {
+  if (group === "extensions") return true;
   return Object.values(schemaData().versions).some((version) =>
     Object.keys(version.kinds).some((key) => groupOf(key.slice(0, key.lastIndexOf("/"))) === group),
   );
