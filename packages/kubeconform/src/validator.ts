@@ -9,6 +9,7 @@ import {
   describeRef,
 } from "@scout-deploy/core";
 import {
+  bundledKubernetesVersions,
   bundledSchemaSet,
   defaultKubernetesVersion,
   normalizeProblems,
@@ -54,10 +55,16 @@ export function createKubeconformValidator(options: KubeconformOptions = {}): Sc
   };
 }
 
-/** "1.36" -> "1.36.0"; kubeconform wants all three parts. A bad string is a ConfigurationError. */
+/**
+ * The version kubeconform is asked for, with all three parts. A minor that the embedded
+ * validator bundles is asked as X.Y.0, like the embedded engine (the API of a minor does not
+ * change between patches, and offline folders hold X.Y.0); others as given. A bad string is a
+ * ConfigurationError.
+ */
 export function kubeconformVersion(requested: string | undefined): string {
   const { major, minor, patch } = parseKubernetesVersion(requested || defaultKubernetesVersion());
-  return `${major}.${minor}.${patch}`;
+  const bundled = bundledKubernetesVersions().find((v) => v.startsWith(`${major}.${minor}.`));
+  return bundled ?? `${major}.${minor}.${patch}`;
 }
 
 export async function runKubeconform(
