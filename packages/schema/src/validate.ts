@@ -66,7 +66,7 @@ export class SchemaSet {
 
   validate(value: unknown, schema: JsonSchema): SchemaError[] {
     const errors: SchemaError[] = [];
-    this.check(value, schema, "", errors);
+    this.check(value, schema, [], errors);
     return errors;
   }
 
@@ -81,41 +81,55 @@ export class SchemaSet {
     return schema;
   }
 
-  private check(value: unknown, schema: JsonSchema, pointer: string, errors: SchemaError[]): void {
-    if (schema.$ref !== undefined) this.check(value, this.definition(schema.$ref), pointer, errors);
+  // The path is a stack of segments, turned into a pointer only when an error needs one:
+  // building a string per visited node was most of the cost.
+  private check(value: unknown, schema: JsonSchema, path: string[], errors: SchemaError[]): void {
+    if (schema.$ref !== undefined) this.check(value, this.definition(schema.$ref), path, errors);
     if (schema.type !== undefined && !matchesType(value, schema.type)) {
-      errors.push(typeError(pointer, allowedTypes(schema.type), value));
+      errors.push(typeError(toPointer(path), allowedTypes(schema.type), value));
     }
     if (schema.enum !== undefined && !schema.enum.some((allowed) => allowed === value)) {
-      errors.push(enumError(pointer, schema.enum, value));
+      errors.push(enumError(toPointer(path), schema.enum, value));
     }
-    if (schema.oneOf !== undefined) this.checkOneOf(value, schema.oneOf, pointer, errors);
-    if (Array.isArray(value) && schema.items) {
-      for (let i = 0; i < value.length; i++) {
-        this.check(value[i], schema.items, `${pointer}/${i}`, errors);
+    if (schema.oneOf !== undefined) this.checkOneOf(value, schema.oneOf, path, errors);
+    if (Array.isArray(value)) {
+      if (schema.items) {
+        for (let i = 0; i < value.length; i++) {
+          path.push(String(i));
+          this.check(value[i], schema.items, path, errors);
+          path.pop();
+        }
       }
+    } else if (value !== null && typeof value === "object") {
+      this.checkObject(value as Record<string, unknown>, schema, path, errors);
     }
-    if (isRecord(value)) this.checkObject(value, schema, pointer, errors);
   }
 
   private checkObject(
     value: Record<string, unknown>,
     schema: JsonSchema,
-    pointer: string,
+    path: string[],
     errors: SchemaError[],
   ): void {
-    const properties = schema.properties ?? {};
-    for (const required of schema.required ?? []) {
-      if (!(required in value)) errors.push(requiredError(pointer, required));
+    const properties = schema.properties;
+    if (schema.required) {
+      for (const required of schema.required) {
+        if (!(required in value)) errors.push(requiredError(toPointer(path), required));
+      }
     }
-    for (const key of Object.keys(value)) {
-      const child = `${pointer}/${escapeSegment(key)}`;
-      const sub = Object.hasOwn(properties, key) ? properties[key] : undefined;
-      if (sub) this.check(value[key], sub, child, errors);
-      else if (schema.additionalProperties === false) {
-        errors.push(unknownFieldError(pointer, key, Object.keys(properties)));
-      } else if (isRecord(schema.additionalProperties)) {
-        this.check(value[key], schema.additionalProperties, child, errors);
+    const additional = schema.additionalProperties;
+    for (const key in value) {
+      const sub = properties && Object.hasOwn(properties, key) ? properties[key] : undefined;
+      if (sub) {
+        path.push(key);
+        this.check(value[key], sub, path, errors);
+        path.pop();
+      } else if (additional === false) {
+        errors.push(unknownFieldError(toPointer(path), key, Object.keys(properties ?? {})));
+      } else if (typeof additional === "object") {
+        path.push(key);
+        this.check(value[key], additional, path, errors);
+        path.pop();
       }
     }
   }
@@ -123,16 +137,23 @@ export class SchemaSet {
   private checkOneOf(
     value: unknown,
     branches: JsonSchema[],
-    pointer: string,
+    path: string[],
     errors: SchemaError[],
   ) {
     let matched = 0;
     for (const branch of branches) {
-      if (this.validate(value, branch).length === 0) matched++;
+      const branchErrors: SchemaError[] = [];
+      this.check(value, branch, [...path], branchErrors);
+      if (branchErrors.length === 0) matched++;
     }
-    if (matched === 1) return;
-    errors.push(typeError(pointer, oneOfTypes(branches), value));
+    if (matched !== 1) errors.push(typeError(toPointer(path), oneOfTypes(branches), value));
   }
+}
+
+function toPointer(path: readonly string[]): string {
+  let pointer = "";
+  for (const segment of path) pointer += `/${escapeSegment(segment)}`;
+  return pointer;
 }
 
 /** The types a oneOf's branches allow ("string", "integer"), for messages. */
