@@ -41,8 +41,12 @@ function time(label, fn) {
 }
 
 const bundle = corpus();
-console.log(`schema validation of ${bundle.objects.length} objects (${availableParallelism()} cores)`);
-const embeddedCold = await time("embedded (first run: decode schemas)", () => validateBundle(bundle));
+console.log(
+  `schema validation of ${bundle.objects.length} objects (${availableParallelism()} cores)`,
+);
+const embeddedCold = await time("embedded (first run: decode schemas)", () =>
+  validateBundle(bundle),
+);
 const embeddedWarm = await time("embedded", () => validateBundle(bundle));
 const rows = [embeddedCold, embeddedWarm];
 
@@ -60,7 +64,9 @@ if (binary) {
 }
 for (const { label, ms, value } of rows) {
   const perSecond = Math.round((bundle.objects.length / ms) * 1000);
-  console.log(`${label.padEnd(48)} ${ms.toFixed(0).padStart(7)} ms  ${String(perSecond).padStart(8)} objects/s  ${value.length} findings`);
+  console.log(
+    `${label.padEnd(48)} ${ms.toFixed(0).padStart(7)} ms  ${String(perSecond).padStart(8)} objects/s  ${value.length} findings`,
+  );
 }
 if (rows.length === 3 && rows[1].value.length !== rows[2].value.length) {
   console.log("warning: the engines disagree on this corpus");

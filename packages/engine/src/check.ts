@@ -6,8 +6,15 @@ import {
   type FailOn,
   type Result,
 } from "@scout-deploy/core";
+import { createKubeconformValidator, type KubeconformOptions } from "@scout-deploy/kubeconform";
 import { loadBundle } from "@scout-deploy/loader";
 import { securityGuideRules } from "@scout-deploy/rules";
+import {
+  createEmbeddedValidator,
+  type SchemaValidator,
+  schemaInputProblems,
+  schemaRules,
+} from "@scout-deploy/schema";
 import { type LoadedConfig, loadConfig } from "./config-file.js";
 
 export interface CheckOptions {
@@ -22,7 +29,16 @@ export interface CheckOptions {
   /** Rules beside the Security Guide pack (tests, embedders). */
   extraRules?: readonly AnyRule[];
   now?: Date;
+  /** Schema validation engine (default "embedded": offline, no binary). */
+  schema?: SchemaEngine;
+  /** "1.36" or "1.36.2"; default: the newest version the embedded validator bundles. */
+  kubernetesVersion?: string;
+  /** For `schema: "kubeconform"`: binary, schema locations, skip/reject kinds. */
+  kubeconform?: KubeconformOptions;
 }
+
+export type SchemaEngine = "embedded" | "kubeconform" | "off";
+export const SCHEMA_ENGINES: readonly SchemaEngine[] = ["embedded", "kubeconform", "off"];
 
 export interface CheckRun {
   result: Result;
@@ -30,7 +46,7 @@ export interface CheckRun {
   config: LoadedConfig;
 }
 
-/** The pipeline both faces call: config -> load -> evaluate. */
+/** The pipeline both faces call: config -> load -> validate schemas -> evaluate. */
 export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const config = loadConfig(options.cwd, options.configPath);
   if (options.failOn) config.policy = { ...config.policy, failOn: options.failOn };
@@ -42,7 +58,30 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     ...(options.readStdin ? { readStdin: options.readStdin } : {}),
     ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
   });
-  const rules = [...securityGuideRules, ...(options.extraRules ?? [])];
+  await validateSchemas(bundle, options);
+  const rules = [...securityGuideRules, ...schemaRules, ...(options.extraRules ?? [])];
   const result = evaluate(rules, bundle, config.policy, options.now ? { now: options.now } : {});
   return { result, bundle, config };
+}
+
+function schemaValidator(options: CheckOptions): SchemaValidator | undefined {
+  switch (options.schema ?? "embedded") {
+    case "off":
+      return undefined;
+    case "kubeconform":
+      return createKubeconformValidator(options.kubeconform);
+    default:
+      return createEmbeddedValidator();
+  }
+}
+
+/** Adds input/schema findings to the bundle's problems; evaluate positions and reports them. */
+async function validateSchemas(bundle: Bundle, options: CheckOptions): Promise<void> {
+  const validator = schemaValidator(options);
+  if (!validator) return;
+  const problems = await validator.validate(
+    bundle,
+    options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {},
+  );
+  bundle.problems.push(...schemaInputProblems(problems));
 }

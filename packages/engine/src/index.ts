@@ -1,4 +1,10 @@
-export { type CheckOptions, type CheckRun, runCheck } from "./check.js";
+export {
+  type CheckOptions,
+  type CheckRun,
+  runCheck,
+  SCHEMA_ENGINES,
+  type SchemaEngine,
+} from "./check.js";
 export {
   CONFIG_FILE_NAME,
   findConfigFile,

@@ -23,6 +23,7 @@ export {
   noSchemaRule,
   type SchemaFinding,
   schemaFindings,
+  schemaInputProblems,
   schemaRule,
   schemaRules,
 } from "./rule.js";

@@ -15,8 +15,9 @@ export function random(seed: number): () => number {
 type Path = (string | number)[];
 
 function paths(value: unknown, path: Path = [], out: Path[] = []): Path[] {
-  if (Array.isArray(value)) value.forEach((item, i) => paths(item, [...path, i], out));
-  else if (isRecord(value)) {
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) paths(item, [...path, i], out);
+  } else if (isRecord(value)) {
     for (const [key, item] of Object.entries(value)) {
       if (path.length === 0 && (key === "apiVersion" || key === "kind")) continue;
       paths(item, [...path, key], out);
