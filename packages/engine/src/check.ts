@@ -33,7 +33,12 @@ export interface CheckOptions {
   schema?: SchemaEngine;
   /** "1.36" or "1.36.2"; default: the newest version the embedded validator bundles. */
   kubernetesVersion?: string;
-  /** For `schema: "kubeconform"`: binary, schema locations, skip/reject kinds. */
+  /**
+   * Where schemas come from. kubeconform takes them all (folders, URL templates, "default");
+   * the embedded engine reads the local folders for kinds it does not bundle (CRDs).
+   */
+  schemaLocations?: readonly string[];
+  /** For `schema: "kubeconform"`: binary, env, skip/reject kinds. */
   kubeconform?: KubeconformOptions;
 }
 
@@ -69,9 +74,18 @@ function schemaValidator(options: CheckOptions): SchemaValidator | undefined {
     case "off":
       return undefined;
     case "kubeconform":
-      return createKubeconformValidator(options.kubeconform);
+      return createKubeconformValidator({
+        ...options.kubeconform,
+        ...(options.schemaLocations?.length
+          ? { schemaLocations: [...options.schemaLocations] }
+          : {}),
+      });
     default:
-      return createEmbeddedValidator();
+      return createEmbeddedValidator({
+        schemaFolders: (options.schemaLocations ?? []).filter(
+          (location) => location !== "default" && !/^https?:\/\//.test(location),
+        ),
+      });
   }
 }
 

@@ -11,8 +11,12 @@ export interface JsonSchema {
   required?: string[];
   enum?: unknown[];
   oneOf?: JsonSchema[];
-  /** A definition name, resolved in the version's `defs`. */
+  /** A definition name, resolved in the version's `defs` (a "#/..." pointer in a user's file). */
   $ref?: string;
+  /** In users' schemas (CRDs) only; the bundled ones do not use these. */
+  allOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+  "x-kubernetes-int-or-string"?: boolean;
 }
 
 export interface VersionSchemas {

@@ -1,5 +1,6 @@
 import type { Bundle } from "@scout-deploy/core";
 import { resolveBundledVersion, schemaData } from "./data.js";
+import { folderSchemas } from "./folders.js";
 import { missingSchemaProblem } from "./kinds.js";
 import {
   normalizeProblems,
@@ -22,27 +23,40 @@ function schemaSetFor(version: string): SchemaSet {
     const data = schemaData();
     const versionSchemas = data.versions[version];
     if (!versionSchemas) throw new Error(`no bundled schemas for ${version}`);
-    set = new SchemaSet(data, versionSchemas);
+    set = SchemaSet.bundled(data, versionSchemas);
     schemaSets.set(version, set);
   }
   return set;
 }
 
+export interface EmbeddedOptions {
+  /** Folders of JSON Schemas for kinds that are not bundled (CRDs); see folders.ts. */
+  schemaFolders?: readonly string[];
+}
+
 /**
- * Validates every object of the bundle against the bundled strict schemas, offline and
- * synchronously. Throws ConfigurationError for a version it has no schemas for.
+ * Validates every object of the bundle against the bundled strict schemas (and, for other
+ * kinds, the user's schema folders), offline and synchronously. Throws ConfigurationError for
+ * a version it has no schemas for.
  */
-export function validateBundle(bundle: Bundle, options: ValidateOptions = {}): SchemaProblem[] {
+export function validateBundle(
+  bundle: Bundle,
+  options: ValidateOptions = {},
+  embedded: EmbeddedOptions = {},
+): SchemaProblem[] {
   const version = resolveBundledVersion(options.kubernetesVersion);
-  const set = schemaSetFor(version);
+  const bundled = schemaSetFor(version);
+  const fromFolders = folderSchemas(embedded.schemaFolders ?? []);
   const problems: SchemaProblem[] = [];
   for (const object of bundle.objects) {
-    const schema = set.kindSchema(object.value.apiVersion, object.value.kind);
-    if (!schema) {
+    const { apiVersion, kind } = object.value;
+    const own = bundled.kindSchema(apiVersion, kind);
+    const found = own ? { set: bundled, schema: own } : fromFolders(apiVersion, kind);
+    if (!found) {
       problems.push(missingSchemaProblem(object, version));
       continue;
     }
-    for (const error of set.validate(object.value, schema)) {
+    for (const error of found.set.validate(object.value, found.schema)) {
       problems.push({ ruleId: "input/schema", severity: "error", object, ...error });
     }
   }
@@ -50,9 +64,9 @@ export function validateBundle(bundle: Bundle, options: ValidateOptions = {}): S
 }
 
 /** The embedded engine behind the SchemaValidator port. */
-export function createEmbeddedValidator(): SchemaValidator {
+export function createEmbeddedValidator(embedded: EmbeddedOptions = {}): SchemaValidator {
   return {
     name: "embedded",
-    validate: async (bundle, options) => validateBundle(bundle, options),
+    validate: async (bundle, options) => validateBundle(bundle, options, embedded),
   };
 }

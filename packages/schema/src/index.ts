@@ -8,7 +8,13 @@ export {
   schemaData,
   type VersionSchemas,
 } from "./data.js";
-export { bundledSchemaSet, createEmbeddedValidator, validateBundle } from "./embedded.js";
+export {
+  bundledSchemaSet,
+  createEmbeddedValidator,
+  type EmbeddedOptions,
+  validateBundle,
+} from "./embedded.js";
+export { candidateFiles, type FolderSchema, folderSchemas } from "./folders.js";
 export { missingSchemaProblem } from "./kinds.js";
 export { closestName, dottedPath } from "./paths.js";
 export {

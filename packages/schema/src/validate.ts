@@ -1,4 +1,4 @@
-import { escapeSegment, isRecord, splitPointer } from "@scout-deploy/core";
+import { escapeSegment, getAtPointer, isRecord, splitPointer } from "@scout-deploy/core";
 import type { JsonSchema, SchemaData, VersionSchemas } from "./data.js";
 import { closestName, dottedPath } from "./paths.js";
 import type { SchemaProblemCode } from "./port.js";
@@ -18,15 +18,35 @@ export interface SchemaError {
 export class SchemaSet {
   private readonly resolved = new Map<string, JsonSchema>();
 
+  /**
+   * `resolve` turns a `$ref` into its schema; `kinds` finds the root schema of a kind. For the
+   * bundled data see `SchemaSet.bundled`; for a user's schema file, `SchemaSet.standalone`.
+   */
   constructor(
-    private readonly data: SchemaData,
-    private readonly version: VersionSchemas,
+    private readonly resolve: (ref: string) => JsonSchema | undefined,
+    private readonly kinds: (apiVersion: string, kind: string) => JsonSchema | undefined,
   ) {}
 
-  /** The root schema of "apps/v1" "Deployment", if bundled. */
+  static bundled(data: SchemaData, version: VersionSchemas): SchemaSet {
+    const byName = (name: string) => data.schemas[version.defs[name] ?? -1];
+    return new SchemaSet(byName, (apiVersion, kind) => {
+      const name = version.kinds[`${apiVersion}/${kind}`];
+      return name === undefined ? undefined : byName(name);
+    });
+  }
+
+  /** One self-contained JSON Schema (local "#/..." references) for one kind. */
+  static standalone(root: JsonSchema): SchemaSet {
+    const resolve = (ref: string) =>
+      ref.startsWith("#")
+        ? (getAtPointer(root, decodeURIComponent(ref.slice(1))) as JsonSchema)
+        : undefined;
+    return new SchemaSet(resolve, () => root);
+  }
+
+  /** The root schema of "apps/v1" "Deployment", if this set has it. */
   kindSchema(apiVersion: string, kind: string): JsonSchema | undefined {
-    const name = this.version.kinds[`${apiVersion}/${kind}`];
-    return name === undefined ? undefined : this.definition(name);
+    return this.kinds(apiVersion, kind);
   }
 
   /**
@@ -70,13 +90,13 @@ export class SchemaSet {
     return errors;
   }
 
-  private definition(name: string): JsonSchema {
-    let schema = this.resolved.get(name);
+  private definition(ref: string): JsonSchema {
+    let schema = this.resolved.get(ref);
     if (!schema) {
-      const index = this.version.defs[name];
-      schema = index === undefined ? undefined : this.data.schemas[index];
-      if (!schema) throw new Error(`bundled schemas are inconsistent: no definition ${name}`);
-      this.resolved.set(name, schema);
+      schema = this.resolve(ref);
+      if (!schema || typeof schema !== "object")
+        throw new Error(`unresolvable schema reference ${ref}`);
+      this.resolved.set(ref, schema);
     }
     return schema;
   }
@@ -92,6 +112,17 @@ export class SchemaSet {
       errors.push(enumError(toPointer(path), schema.enum, value));
     }
     if (schema.oneOf !== undefined) this.checkOneOf(value, schema.oneOf, path, errors);
+    if (schema.allOf !== undefined)
+      for (const part of schema.allOf) this.check(value, part, path, errors);
+    if (
+      schema.anyOf !== undefined &&
+      !schema.anyOf.some((branch) => this.matches(value, branch, path))
+    ) {
+      errors.push(typeError(toPointer(path), oneOfTypes(schema.anyOf), value));
+    }
+    if (schema["x-kubernetes-int-or-string"] === true && !isIntOrString(value)) {
+      errors.push(typeError(toPointer(path), ["string", "integer"], value));
+    }
     if (Array.isArray(value)) {
       if (schema.items) {
         for (let i = 0; i < value.length; i++) {
@@ -134,6 +165,12 @@ export class SchemaSet {
     }
   }
 
+  private matches(value: unknown, branch: JsonSchema, path: string[]): boolean {
+    const branchErrors: SchemaError[] = [];
+    this.check(value, branch, [...path], branchErrors);
+    return branchErrors.length === 0;
+  }
+
   private checkOneOf(
     value: unknown,
     branches: JsonSchema[],
@@ -141,13 +178,13 @@ export class SchemaSet {
     errors: SchemaError[],
   ) {
     let matched = 0;
-    for (const branch of branches) {
-      const branchErrors: SchemaError[] = [];
-      this.check(value, branch, [...path], branchErrors);
-      if (branchErrors.length === 0) matched++;
-    }
+    for (const branch of branches) if (this.matches(value, branch, path)) matched++;
     if (matched !== 1) errors.push(typeError(toPointer(path), oneOfTypes(branches), value));
   }
+}
+
+function isIntOrString(value: unknown): boolean {
+  return typeof value === "string" || (typeof value === "number" && Number.isInteger(value));
 }
 
 function toPointer(path: readonly string[]): string {

@@ -27,7 +27,8 @@ Options:
   --schema ENGINE        ${SCHEMA_ENGINES.join("|")} (default embedded: offline, no binary)
   --kubernetes-version X.Y.Z
                          Kubernetes version of the schemas (default: newest bundled)
-  --schema-location LOC  kubeconform schema location, repeatable (folder or URL template)
+  --schema-location LOC  schema folder (CRDs catalog or kubeconform layout), repeatable;
+                         kubeconform also takes URL templates and "default"
   -h, --help             this help
 
 Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
@@ -62,7 +63,8 @@ Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
         : {}),
       ...(schema ? { schema } : {}),
       ...(values["kubernetes-version"] ? { kubernetesVersion: values["kubernetes-version"] } : {}),
-      kubeconform: { env: io.env, ...(locations?.length ? { schemaLocations: locations } : {}) },
+      ...(locations?.length ? { schemaLocations: locations } : {}),
+      kubeconform: { env: io.env },
     });
     formats.forEach((format, index) => {
       writeOutput(io, outputs[index], render(format, run.result, io, outputs[index]));
