@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { stringify } from "yaml";
-import { GROUPS, type Group, type Json, type Rendered } from "./objects/meta.js";
+import { GROUPS, type Json, type Rendered, YAML_OPTIONS } from "./objects/meta.js";
 import { namespace } from "./objects/namespace.js";
 import { networkPolicies } from "./objects/network.js";
 import { nginx } from "./objects/nginx.js";
@@ -21,27 +21,46 @@ export interface RenderResult {
   configDigest: string;
 }
 
-const BUILDERS = [namespace, secretObjects, backend, frontend, redis, nginx, prometheus, networkPolicies];
+const BUILDERS = [
+  namespace,
+  secretObjects,
+  backend,
+  frontend,
+  redis,
+  nginx,
+  prometheus,
+  networkPolicies,
+];
 
 /** Renders Scout's manifests. Pure and deterministic: the same config gives the same bytes. */
 export function render(config: ScoutConfig): RenderResult {
-  const rendered = BUILDERS.flatMap((build) => build(config));
-  const byGroup = new Map<Group, Json[]>(GROUPS.map((group) => [group, []]));
-  for (const { group, object } of sortByGroup(rendered)) byGroup.get(group)!.push(object);
+  const rendered = sortByGroup(BUILDERS.flatMap((build) => build(config)));
+  const documents = rendered.map(({ group, object }) => ({
+    group,
+    object,
+    text: stringify(object, YAML_OPTIONS),
+  }));
   const configDigest = digestOf(config);
   const header = headerLines(configDigest);
-  const objects = [...byGroup.values()].flat();
   const files: Record<string, string> = {};
   GROUPS.forEach((group, index) => {
-    const members = byGroup.get(group)!;
+    const members = documents.filter((d) => d.group === group);
     if (members.length) files[`${index}0-${group}.yaml`] = stream(header, members);
   });
-  return { objects, yaml: stream(header, objects), files, configDigest };
+  return {
+    objects: rendered.map((r) => r.object),
+    yaml: stream(header, documents),
+    files,
+    configDigest,
+  };
 }
 
 function sortByGroup(rendered: Rendered[]): Rendered[] {
   const rank = (r: Rendered) => GROUPS.indexOf(r.group);
-  return rendered.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map(({ r }) => r);
+  return rendered
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i)
+    .map(({ r }) => r);
 }
 
 function headerLines(digest: string): string {
@@ -51,9 +70,8 @@ function headerLines(digest: string): string {
   ].join("\n");
 }
 
-function stream(header: string, objects: Json[]): string {
-  const documents = objects.map((object) => stringify(object, { lineWidth: 0 }));
-  return `${header}\n${documents.map((d) => `---\n${d}`).join("")}`;
+function stream(header: string, documents: { text: string }[]): string {
+  return `${header}\n${documents.map((d) => `---\n${d.text}`).join("")}`;
 }
 
 export function digestOf(config: ScoutConfig): string {
@@ -64,7 +82,9 @@ export function digestOf(config: ScoutConfig): string {
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : v,
   );
 }

@@ -17,12 +17,17 @@ function errorOf(text: string): string {
 
 describe("the JSON Schema for editors", () => {
   it("is the committed file, regenerated (pnpm build && pnpm generate:schema)", () => {
-    const committed = readFileSync(new URL("../schema/scout-deploy.schema.json", import.meta.url), "utf8");
+    const committed = readFileSync(
+      new URL("../schema/scout-deploy.schema.json", import.meta.url),
+      "utf8",
+    );
     expect(JSON.parse(committed)).toEqual(configJsonSchema());
   });
 
   it("describes both sections and rejects unknown keys", () => {
-    const schema = configJsonSchema() as { properties: Record<string, { additionalProperties?: boolean }> };
+    const schema = configJsonSchema() as {
+      properties: Record<string, { additionalProperties?: boolean }>;
+    };
     expect(Object.keys(schema.properties)).toEqual(["scout", "policy"]);
     expect(schema.properties.scout?.additionalProperties).toBe(false);
   });
@@ -65,7 +70,9 @@ describe("parseScoutConfig", () => {
   });
 
   it("asks for what an Ingress needs, at the Ingress", () => {
-    expect(errorOf("scout:\n  externalAccess:\n    type: Ingress\n    host: scout.example.com\n")).toBe(
+    expect(
+      errorOf("scout:\n  externalAccess:\n    type: Ingress\n    host: scout.example.com\n"),
+    ).toBe(
       'scout-deploy.yaml:2:3: scout.externalAccess.tlsSecretName: required when type is "Ingress"',
     );
     expect(errorOf("scout:\n  externalAccess:\n    host: scout.example.com\n")).toBe(
@@ -98,7 +105,9 @@ describe("parseScoutConfig", () => {
       'scout.components.redis.digest: expected "sha256:" and 64 hex digits',
     );
     expect(
-      errorOf("scout:\n  components:\n    nginx:\n      resources:\n        limits:\n          memory: lots\n"),
+      errorOf(
+        "scout:\n  components:\n    nginx:\n      resources:\n        limits:\n          memory: lots\n",
+      ),
     ).toContain("scout.components.nginx.resources.limits.memory: expected a Kubernetes quantity");
   });
 });

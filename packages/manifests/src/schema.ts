@@ -16,8 +16,13 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const dnsLabel = (what: string) =>
   z.string().max(63).regex(DNS_LABEL, `expected a ${what}: lower-case letters, digits and "-"`);
 const dnsSubdomain = (what: string) =>
-  z.string().max(253).regex(DNS_SUBDOMAIN, `expected a ${what}: a DNS name such as scout.example.com`);
-const quantity = z.string().regex(QUANTITY, 'expected a Kubernetes quantity such as "100m" or "256Mi"');
+  z
+    .string()
+    .max(253)
+    .regex(DNS_SUBDOMAIN, `expected a ${what}: a DNS name such as scout.example.com`);
+const quantity = z
+  .string()
+  .regex(QUANTITY, 'expected a Kubernetes quantity such as "100m" or "256Mi"');
 const stringMap = z.record(z.string().min(1), z.string());
 
 const resourcePair = (cpu: string, memory: string) =>
@@ -116,7 +121,9 @@ const externalAccessSchema = z
     tlsSecretName: dnsSubdomain("Secret name")
       .optional()
       .describe("Ingress only: the TLS Secret (kubernetes.io/tls) for the host."),
-    className: dnsSubdomain("IngressClass name").optional().describe("Ingress only: ingressClassName."),
+    className: dnsSubdomain("IngressClass name")
+      .optional()
+      .describe("Ingress only: ingressClassName."),
   })
   .strict()
   .superRefine((value, context) => {
@@ -134,7 +141,11 @@ const externalAccessSchema = z
     }
     for (const key of ["host", "tlsSecretName"] as const) {
       if (value[key] === undefined) {
-        context.addIssue({ code: "custom", path: [key], message: 'required when type is "Ingress"' });
+        context.addIssue({
+          code: "custom",
+          path: [key],
+          message: 'required when type is "Ingress"',
+        });
       }
     }
   })
@@ -156,14 +167,20 @@ const externalSecretSchema = z
       .regex(/^([0-9]+(s|m|h))+$/, 'expected a duration such as "1h" or "30m"')
       .default("1h"),
     apiToken: remoteRefSchema.describe("Where the API token lives in the store."),
-    redisPassword: remoteRefSchema.optional().describe("Where the Redis password lives (Redis auth on)."),
+    redisPassword: remoteRefSchema
+      .optional()
+      .describe("Where the Redis password lives (Redis auth on)."),
   })
   .strict();
 
 const sealedSecretSchema = z
   .object({
     apiToken: z.string().min(16).describe("kubeseal output for the API token."),
-    redisPassword: z.string().min(16).optional().describe("kubeseal output for the Redis password."),
+    redisPassword: z
+      .string()
+      .min(16)
+      .optional()
+      .describe("kubeseal output for the Redis password."),
   })
   .strict();
 
@@ -219,7 +236,10 @@ const monitoringSchema = z
       .prefault({}),
     alerts: z
       .object({
-        enabled: z.boolean().default(true).describe("Alert on scout_auth_failures_total. @default true"),
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe("Alert on scout_auth_failures_total. @default true"),
         authFailuresPerMinute: z.number().positive().default(5),
         for: z
           .string()
@@ -234,7 +254,10 @@ const monitoringSchema = z
 
 const securitySchema = z
   .object({
-    networkPolicies: z.boolean().default(true).describe("Default deny plus the guide's flows. @default true"),
+    networkPolicies: z
+      .boolean()
+      .default(true)
+      .describe("Default deny plus the guide's flows. @default true"),
     podSecurityLevel: z
       .enum(["restricted", "baseline", "privileged"])
       .default("restricted")
@@ -284,7 +307,13 @@ export const scoutConfigSchema = z
     probes: z
       .object({
         startupDelaySeconds: z.number().int().min(0).max(3600).default(10).describe("@default 10"),
-        startupFailureThreshold: z.number().int().min(1).max(120).default(30).describe("@default 30"),
+        startupFailureThreshold: z
+          .number()
+          .int()
+          .min(1)
+          .max(120)
+          .default(30)
+          .describe("@default 30"),
       })
       .strict()
       .prefault({}),
@@ -297,14 +326,21 @@ export const scoutConfigSchema = z
       .prefault({}),
     security: securitySchema,
     labels: metadataMap("label").describe("Extra labels on every object and pod."),
-    annotations: z.record(z.string().min(1), z.string()).default({}).describe("Extra annotations on every object."),
+    annotations: z
+      .record(z.string().min(1), z.string())
+      .default({})
+      .describe("Extra annotations on every object."),
   })
   .strict()
   .superRefine((config, context) => {
     const { source, externalSecret, sealedSecret } = config.secrets;
     const need = (key: "externalSecret" | "sealedSecret", present: unknown) => {
       if (source === key && present === undefined) {
-        context.addIssue({ code: "custom", path: ["secrets", key], message: `required when source is "${key}"` });
+        context.addIssue({
+          code: "custom",
+          path: ["secrets", key],
+          message: `required when source is "${key}"`,
+        });
       }
       if (source !== key && present !== undefined) {
         context.addIssue({
@@ -342,7 +378,11 @@ export const configFileSchema = z
  * Validates the `scout:` section. Errors are ConfigurationErrors naming the key (`scout.auth.redis`),
  * the allowed values and, with `locate`, the file and line.
  */
-export function parseScoutConfig(value: unknown, locate?: Locate, pointerBase = "/scout"): ScoutConfig {
+export function parseScoutConfig(
+  value: unknown,
+  locate?: Locate,
+  pointerBase = "/scout",
+): ScoutConfig {
   return parseWithSchema(scoutConfigSchema, value ?? {}, locate, pointerBase);
 }
 

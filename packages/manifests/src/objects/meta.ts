@@ -3,7 +3,15 @@ import type { ComponentName, ScoutConfig } from "../schema.js";
 export type Json = Record<string, unknown>;
 
 /** The file groups of the rendered output, in apply order. */
-export const GROUPS = ["namespace", "secrets", "backend", "frontend", "redis", "nginx", "prometheus"] as const;
+export const GROUPS = [
+  "namespace",
+  "secrets",
+  "backend",
+  "frontend",
+  "redis",
+  "nginx",
+  "prometheus",
+] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface Rendered {
@@ -11,7 +19,13 @@ export interface Rendered {
   object: Json;
 }
 
-export const PORTS = { frontend: 3000, backend: 8000, redis: 6379, nginx: 80, prometheus: 9090 } as const;
+export const PORTS = {
+  frontend: 3000,
+  backend: 8000,
+  redis: 6379,
+  nginx: 80,
+  prometheus: 9090,
+} as const;
 
 export const SECRET_SOURCE_ANNOTATION = "scout-deploy.io/secret-source";
 
@@ -59,3 +73,9 @@ export function imageOf(config: ScoutConfig, component: ComponentName): string {
   const { image, digest } = config.components[component];
   return digest ? `${image}@${digest}` : image;
 }
+
+/**
+ * YAML 1.1 quoting ("no", "on", "1:30" quoted) so that readers of either YAML version, Go's
+ * included, read every string as a string; no line folding.
+ */
+export const YAML_OPTIONS = { lineWidth: 0, version: "1.1" } as const;

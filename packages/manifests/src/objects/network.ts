@@ -1,5 +1,13 @@
 import type { ComponentName, ScoutConfig } from "../schema.js";
-import { type Json, metadata, PORTS, type Rendered, resourceName, selectorLabels, sortedMap } from "./meta.js";
+import {
+  type Json,
+  metadata,
+  PORTS,
+  type Rendered,
+  resourceName,
+  selectorLabels,
+  sortedMap,
+} from "./meta.js";
 
 /**
  * Default deny both ways, DNS for every pod, then exactly the guide's table:
@@ -49,11 +57,14 @@ function allowDns(config: ScoutConfig): Json {
 type Rule = Json;
 
 const tcp = (port: number) => [{ protocol: "TCP", port }];
-const pods = (component: ComponentName): Json => ({ podSelector: { matchLabels: selectorLabels(component) } });
+const pods = (component: ComponentName): Json => ({
+  podSelector: { matchLabels: selectorLabels(component) },
+});
 
 function componentPolicies(config: ScoutConfig): [ComponentName, Json][] {
   const monitoring = config.monitoring.mode;
-  const prometheusPeer = monitoring === "serviceMonitor" ? operatorPrometheus(config) : pods("prometheus");
+  const prometheusPeer =
+    monitoring === "serviceMonitor" ? operatorPrometheus(config) : pods("prometheus");
   const backendIngress: Rule[] = [
     { from: [pods("frontend"), pods("nginx")], ports: tcp(PORTS.backend) },
     ...(monitoring === "off" ? [] : [{ from: [prometheusPeer], ports: tcp(PORTS.backend) }]),
@@ -63,7 +74,12 @@ function componentPolicies(config: ScoutConfig): [ComponentName, Json][] {
       ? []
       : [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(PORTS.nginx) }];
   const policies: [ComponentName, Json][] = [
-    ["backend", directed(config, "backend", backendIngress, [{ to: [pods("redis")], ports: tcp(PORTS.redis) }])],
+    [
+      "backend",
+      directed(config, "backend", backendIngress, [
+        { to: [pods("redis")], ports: tcp(PORTS.redis) },
+      ]),
+    ],
     [
       "frontend",
       directed(
@@ -73,7 +89,10 @@ function componentPolicies(config: ScoutConfig): [ComponentName, Json][] {
         [{ to: [pods("backend")], ports: tcp(PORTS.backend) }],
       ),
     ],
-    ["redis", directed(config, "redis", [{ from: [pods("backend")], ports: tcp(PORTS.redis) }], [])],
+    [
+      "redis",
+      directed(config, "redis", [{ from: [pods("backend")], ports: tcp(PORTS.redis) }], []),
+    ],
     [
       "nginx",
       directed(config, "nginx", nginxIngress, [
@@ -101,8 +120,16 @@ function operatorPrometheus(config: ScoutConfig): Json {
 }
 
 /** One policy per component, listing only the directions it has allowances for. */
-function directed(config: ScoutConfig, component: ComponentName, ingress: Rule[], egress: Rule[]): Json {
-  const policyTypes = [...(ingress.length ? ["Ingress"] : []), ...(egress.length ? ["Egress"] : [])];
+function directed(
+  config: ScoutConfig,
+  component: ComponentName,
+  ingress: Rule[],
+  egress: Rule[],
+): Json {
+  const policyTypes = [
+    ...(ingress.length ? ["Ingress"] : []),
+    ...(egress.length ? ["Egress"] : []),
+  ];
   return policy(config, resourceName(component), component, {
     podSelector: { matchLabels: selectorLabels(component) },
     policyTypes,
@@ -111,7 +138,12 @@ function directed(config: ScoutConfig, component: ComponentName, ingress: Rule[]
   });
 }
 
-function policy(config: ScoutConfig, name: string, component: ComponentName | undefined, spec: Json): Json {
+function policy(
+  config: ScoutConfig,
+  name: string,
+  component: ComponentName | undefined,
+  spec: Json,
+): Json {
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",

@@ -1,5 +1,13 @@
 import type { ComponentName, ScoutConfig } from "../schema.js";
-import { imageOf, type Json, metadata, resourceName, selectorLabels, sortedMap, standardLabels } from "./meta.js";
+import {
+  imageOf,
+  type Json,
+  metadata,
+  resourceName,
+  selectorLabels,
+  sortedMap,
+  standardLabels,
+} from "./meta.js";
 
 export interface ContainerSpec {
   command?: string[];
@@ -90,7 +98,11 @@ function container(config: ScoutConfig, spec: WorkloadSpec): Json {
     },
     volumeMounts: [
       { name: "tmp", mountPath: "/tmp" },
-      ...(c.configMounts ?? []).map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: true })),
+      ...(c.configMounts ?? []).map((m) => ({
+        name: m.volume,
+        mountPath: m.mountPath,
+        readOnly: true,
+      })),
     ],
   };
 }
@@ -116,7 +128,11 @@ export function httpProbes(
         }
       : {}),
     livenessProbe: probe(paths.live, { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
-    readinessProbe: probe(paths.ready, { periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),
+    readinessProbe: probe(paths.ready, {
+      periodSeconds: 5,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    }),
   };
 }
 

@@ -1,6 +1,15 @@
 import { stringify } from "yaml";
 import type { ScoutConfig } from "../schema.js";
-import { type Json, metadata, PORTS, type Rendered, resourceName, selectorLabels, sortedMap } from "./meta.js";
+import {
+  type Json,
+  metadata,
+  PORTS,
+  type Rendered,
+  resourceName,
+  selectorLabels,
+  sortedMap,
+  YAML_OPTIONS,
+} from "./meta.js";
 import { deployment, httpProbes, portName } from "./pod.js";
 
 const CONFIG_DIR = "/etc/prometheus/scout";
@@ -20,10 +29,15 @@ function inNamespace(config: ScoutConfig): Json[] {
   const name = resourceName("prometheus");
   const data: Record<string, string> = { "prometheus.yml": prometheusYaml(config) };
   if (config.monitoring.alerts.enabled) {
-    data[ALERTS_FILE] = stringify({ groups: alertGroups(config, false) }, { lineWidth: 0 });
+    data[ALERTS_FILE] = stringify({ groups: alertGroups(config, false) }, YAML_OPTIONS);
   }
   return [
-    { apiVersion: "v1", kind: "ConfigMap", metadata: metadata(config, name, { component: "prometheus" }), data },
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: metadata(config, name, { component: "prometheus" }),
+      data,
+    },
     deployment(config, {
       component: "prometheus",
       container: {
@@ -62,7 +76,7 @@ function prometheusYaml(config: ScoutConfig): string {
       },
     ],
   };
-  return stringify(document, { lineWidth: 0 });
+  return stringify(document, YAML_OPTIONS);
 }
 
 function operator(config: ScoutConfig): Json[] {
@@ -72,7 +86,10 @@ function operator(config: ScoutConfig): Json[] {
     {
       apiVersion: "monitoring.coreos.com/v1",
       kind: "ServiceMonitor",
-      metadata: metadata(config, name, { component: "prometheus", labels: sortedMap(op.ruleLabels) }),
+      metadata: metadata(config, name, {
+        component: "prometheus",
+        labels: sortedMap(op.ruleLabels),
+      }),
       spec: {
         selector: { matchLabels: selectorLabels("backend") },
         namespaceSelector: { matchNames: [config.namespace] },
@@ -108,7 +125,7 @@ function alertGroups(config: ScoutConfig, byNamespace: boolean): Json[] {
           labels: { severity: "warning" },
           annotations: {
             summary: "Scout API authentication failures are high",
-            description: `More than ${authFailuresPerMinute} failed API authentications per minute for ${duration}: a token may be leaked or guessed. Review the backend's security logs.`,
+            description: `More than ${authFailuresPerMinute} failed API authentications per minute for ${duration}: a credential may have leaked or is being guessed. Review the backend's security logs.`,
           },
         },
       ],

@@ -9,8 +9,10 @@ export function secretObjects(config: ScoutConfig): Rendered[] {
   const { source } = config.secrets;
   const wanted = wantedKeys(config);
   if (wanted.length === 0) return [];
-  if (source === "externalSecret") return [{ group: "secrets", object: externalSecret(config, wanted) }];
-  if (source === "sealedSecret") return [{ group: "secrets", object: sealedSecret(config, wanted) }];
+  if (source === "externalSecret")
+    return [{ group: "secrets", object: externalSecret(config, wanted) }];
+  if (source === "sealedSecret")
+    return [{ group: "secrets", object: sealedSecret(config, wanted) }];
   return [];
 }
 

@@ -1,5 +1,12 @@
 import type { ScoutConfig } from "../schema.js";
-import { type Json, metadata, PORTS, type Rendered, resourceName, SECRET_SOURCE_ANNOTATION } from "./meta.js";
+import {
+  type Json,
+  metadata,
+  PORTS,
+  type Rendered,
+  resourceName,
+  SECRET_SOURCE_ANNOTATION,
+} from "./meta.js";
 import { deployment, httpProbes, secretEnv, service } from "./pod.js";
 
 const literal = (name: string, value: string): Json => ({ name, value });
@@ -62,7 +69,11 @@ export function backend(config: ScoutConfig): Rendered[] {
         probes: httpProbes(
           PORTS.backend,
           { live: "/docs", ready: "/docs" },
-          { path: "/docs", delay: probes.startupDelaySeconds, failureThreshold: probes.startupFailureThreshold },
+          {
+            path: "/docs",
+            delay: probes.startupDelaySeconds,
+            failureThreshold: probes.startupFailureThreshold,
+          },
         ),
       },
     }),
@@ -70,7 +81,9 @@ export function backend(config: ScoutConfig): Rendered[] {
   ];
   if (monitoring.mode === "prometheus") {
     // Headless: Prometheus finds every backend pod by DNS, so it needs no Kubernetes API access.
-    objects.push(service(config, "backend", PORTS.backend, { name: `${name}-metrics`, headless: true }));
+    objects.push(
+      service(config, "backend", PORTS.backend, { name: `${name}-metrics`, headless: true }),
+    );
   }
   return objects.map((object) => ({ group: "backend", object }));
 }

@@ -13,7 +13,10 @@ export function examplePath(name: ExampleName): string {
 }
 
 /** Reads an example as the CLI would: positions for errors, the scout: and policy: sections. */
-export function loadExample(name: ExampleName): { scout: ScoutConfig; file: Record<string, unknown> } {
+export function loadExample(name: ExampleName): {
+  scout: ScoutConfig;
+  file: Record<string, unknown>;
+} {
   const path = examplePath(name);
   const source = parseSource(path, readFileSync(join(REPO_ROOT, path), "utf8"));
   const document = source.documents[0]!;
