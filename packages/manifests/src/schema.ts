@@ -28,8 +28,8 @@ const stringMap = z.record(z.string().min(1), z.string());
 const resourcePair = (cpu: string, memory: string) =>
   z
     .object({
-      cpu: quantity.default(cpu),
-      memory: quantity.default(memory),
+      cpu: quantity.default(cpu).describe(`CPU, e.g. "250m". @default "${cpu}"`),
+      memory: quantity.default(memory).describe(`Memory, e.g. "256Mi". @default "${memory}"`),
     })
     .strict();
 
@@ -50,19 +50,19 @@ function componentSchema(defaults: ComponentDefaults) {
           'expected "repository:tag" (the digest goes in "digest"; ":latest" is allowed but reported)',
         )
         .default(defaults.image)
-        .describe(`Image as repository:tag. @default "${defaults.image}"`),
+        .describe(`The image as repository:tag; ":latest" is reported by check. @default "${defaults.image}"`),
       digest: z
         .string()
         .regex(DIGEST, 'expected "sha256:" and 64 hex digits')
         .optional()
-        .describe("Pins the image by digest (image@sha256:...)."),
+        .describe("Pins the image by digest: rendered as image@sha256:..., the best pin."),
       replicas: z
         .number()
         .int()
         .min(0)
         .max(100)
         .default(defaults.replicas)
-        .describe(`@default ${defaults.replicas}; 0 isolates the component (incident response).`),
+        .describe(`Pod count; 0 scales the component down (incident response: isolate). @default ${defaults.replicas}`),
       resources: z
         .object({
           requests: resourcePair(defaults.requests.cpu, defaults.requests.memory).prefault({}),
@@ -116,14 +116,14 @@ const externalAccessSchema = z
     type: z
       .enum(["off", "LoadBalancer", "Ingress"])
       .default("off")
-      .describe('How nginx (port 80) is reached from outside the cluster. @default "off"'),
+      .describe('How nginx (port 80) is reached from outside the cluster: "off", a LoadBalancer Service, or an Ingress with host and TLS. Enabling it admits 0.0.0.0/0 to nginx on 80 only. @default "off"'),
     host: dnsSubdomain("host name").optional().describe("Ingress only: the host name served."),
     tlsSecretName: dnsSubdomain("Secret name")
       .optional()
       .describe("Ingress only: the TLS Secret (kubernetes.io/tls) for the host."),
     className: dnsSubdomain("IngressClass name")
       .optional()
-      .describe("Ingress only: ingressClassName."),
+      .describe("Ingress only: the ingressClassName; omitted: the cluster's default class."),
   })
   .strict()
   .superRefine((value, context) => {
@@ -160,12 +160,16 @@ const remoteRefSchema = z
 
 const externalSecretSchema = z
   .object({
-    storeName: dnsSubdomain("SecretStore name").describe("The SecretStore or ClusterSecretStore."),
-    storeKind: z.enum(["SecretStore", "ClusterSecretStore"]).default("ClusterSecretStore"),
+    storeName: dnsSubdomain("SecretStore name").describe("The name of the SecretStore or ClusterSecretStore to read from."),
+    storeKind: z
+      .enum(["SecretStore", "ClusterSecretStore"])
+      .default("ClusterSecretStore")
+      .describe('@default "ClusterSecretStore"'),
     refreshInterval: z
       .string()
       .regex(/^([0-9]+(s|m|h))+$/, 'expected a duration such as "1h" or "30m"')
-      .default("1h"),
+      .default("1h")
+      .describe('How often the operator re-reads the store (rotation reaches pods on restart). @default "1h"'),
     apiToken: remoteRefSchema.describe("Where the API token lives in the store."),
     redisPassword: remoteRefSchema
       .optional()
@@ -175,12 +179,12 @@ const externalSecretSchema = z
 
 const sealedSecretSchema = z
   .object({
-    apiToken: z.string().min(16).describe("kubeseal output for the API token."),
+    apiToken: z.string().min(16).describe("The API token, encrypted by kubeseal for this namespace and Secret name."),
     redisPassword: z
       .string()
       .min(16)
       .optional()
-      .describe("kubeseal output for the Redis password."),
+      .describe("The Redis password, encrypted by kubeseal (needed while auth.redis is true)."),
   })
   .strict();
 
@@ -194,11 +198,21 @@ const secretsSchema = z
       .describe(
         'generated: created by "scout-deploy secrets generate"; existing: yours; externalSecret / sealedSecret: rendered here. @default "generated"',
       ),
-    name: dnsSubdomain("Secret name").default("scout-secrets"),
+    name: dnsSubdomain("Secret name")
+      .default("scout-secrets")
+      .describe('The Secret the backend and Redis read. @default "scout-secrets"'),
     keys: z
       .object({
-        apiToken: z.string().min(1).default("api-token"),
-        redisPassword: z.string().min(1).default("redis-password"),
+        apiToken: z
+          .string()
+          .min(1)
+          .default("api-token")
+          .describe('Key of the API token. @default "api-token"'),
+        redisPassword: z
+          .string()
+          .min(1)
+          .default("redis-password")
+          .describe('Key of the Redis password. @default "redis-password"'),
       })
       .strict()
       .prefault({}),
@@ -219,7 +233,8 @@ const monitoringSchema = z
     scrapeInterval: z
       .string()
       .regex(/^[0-9]+(s|m)$/, 'expected a duration such as "15s"')
-      .default("15s"),
+      .default("15s")
+      .describe('How often Prometheus scrapes the backend\'s /metrics on 8000. @default "15s"'),
     operator: z
       .object({
         namespace: dnsLabel("namespace name")
@@ -227,10 +242,10 @@ const monitoringSchema = z
           .describe("Where the operator's Prometheus pods run (allowed to scrape the backend)."),
         podLabels: stringMap
           .default({ "app.kubernetes.io/name": "prometheus" })
-          .describe("Labels of the operator's Prometheus pods."),
+          .describe("Labels of the operator's Prometheus pods (allowed to reach the backend on 8000)."),
         ruleLabels: stringMap
           .default({})
-          .describe("Labels the operator's ruleSelector and serviceMonitorSelector expect."),
+          .describe("Labels the operator's serviceMonitorSelector and ruleSelector expect, e.g. release: kube-prometheus-stack."),
       })
       .strict()
       .prefault({}),
@@ -239,12 +254,17 @@ const monitoringSchema = z
         enabled: z
           .boolean()
           .default(true)
-          .describe("Alert on scout_auth_failures_total. @default true"),
-        authFailuresPerMinute: z.number().positive().default(5),
+          .describe("A PrometheusRule (or rule file) alerting on scout_auth_failures_total. @default true"),
+        authFailuresPerMinute: z
+          .number()
+          .positive()
+          .default(5)
+          .describe("Alert above this many failed authentications per minute. @default 5"),
         for: z
           .string()
           .regex(/^[0-9]+(s|m|h)$/, 'expected a duration such as "5m"')
-          .default("5m"),
+          .default("5m")
+          .describe('How long the rate must stay high before the alert fires. @default "5m"'),
       })
       .strict()
       .prefault({}),
@@ -257,17 +277,34 @@ const securitySchema = z
     networkPolicies: z
       .boolean()
       .default(true)
-      .describe("Default deny plus the guide's flows. @default true"),
+      .describe("Default-deny NetworkPolicies plus exactly the guide's flows and DNS. false is reported by check. @default true"),
     podSecurityLevel: z
       .enum(["restricted", "baseline", "privileged"])
       .default("restricted")
-      .describe('Pod Security Standard enforced on the namespace. @default "restricted"'),
-    runAsNonRoot: z.boolean().default(true).describe("@default true"),
-    runAsUser: z.number().int().min(0).default(1000).describe("@default 1000"),
-    readOnlyRootFilesystem: z.boolean().default(true).describe("@default true"),
-    dropAllCapabilities: z.boolean().default(true).describe("@default true"),
-    allowPrivilegeEscalation: z.boolean().default(false).describe("@default false"),
-    seccompProfile: z.enum(["RuntimeDefault", "Unconfined"]).default("RuntimeDefault"),
+      .describe('The Pod Security Standard the namespace enforces, audits and warns about. @default "restricted"'),
+    runAsNonRoot: z.boolean().default(true).describe("Pods must not run as root. @default true"),
+    runAsUser: z
+      .number()
+      .int()
+      .min(0)
+      .default(1000)
+      .describe("The UID (and GID) of every container; the guide says 1000. @default 1000"),
+    readOnlyRootFilesystem: z
+      .boolean()
+      .default(true)
+      .describe("Read-only root filesystem; /tmp is an emptyDir. @default true"),
+    dropAllCapabilities: z
+      .boolean()
+      .default(true)
+      .describe("Drop all Linux capabilities. @default true"),
+    allowPrivilegeEscalation: z
+      .boolean()
+      .default(false)
+      .describe("Let processes gain privileges (setuid). @default false"),
+    seccompProfile: z
+      .enum(["RuntimeDefault", "Unconfined"])
+      .default("RuntimeDefault")
+      .describe('@default "RuntimeDefault"'),
     automountServiceAccountToken: z
       .boolean()
       .default(false)
@@ -292,8 +329,10 @@ const metadataMap = (what: string) =>
 /** The `scout:` section of scout-deploy.yaml. Every default is the secure choice. */
 export const scoutConfigSchema = z
   .object({
-    namespace: dnsLabel("namespace name").default("scout").describe('@default "scout"'),
-    components: componentsSchema,
+    namespace: dnsLabel("namespace name")
+      .default("scout")
+      .describe('The namespace of every object, created with Pod Security labels. @default "scout"'),
+    components: componentsSchema.describe("Image, digest, replicas and resources per component."),
     externalAccess: externalAccessSchema,
     auth: z
       .object({
@@ -302,29 +341,38 @@ export const scoutConfigSchema = z
       })
       .strict()
       .prefault({}),
-    secrets: secretsSchema,
-    monitoring: monitoringSchema,
+    secrets: secretsSchema.describe("Where the API token and Redis password come from; never written here in plaintext."),
+    monitoring: monitoringSchema.describe("Prometheus scraping of the backend and the authentication-failure alert."),
     probes: z
       .object({
-        startupDelaySeconds: z.number().int().min(0).max(3600).default(10).describe("@default 10"),
+        startupDelaySeconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(3600)
+          .default(10)
+          .describe("initialDelaySeconds of the backend's startup probe on /docs. @default 10"),
         startupFailureThreshold: z
           .number()
           .int()
           .min(1)
           .max(120)
           .default(30)
-          .describe("@default 30"),
+          .describe("Startup probe failures (5 s apart) before the backend is restarted. @default 30"),
       })
       .strict()
       .prefault({}),
     logging: z
       .object({
-        format: z.enum(["json", "text"]).default("json").describe('@default "json"'),
-        level: z.enum(["debug", "info", "warning", "error"]).default("info"),
+        format: z
+          .enum(["json", "text"])
+          .default("json")
+          .describe('Structured JSON logs (backend, nginx, Prometheus). @default "json"'),
+        level: z.enum(["debug", "info", "warning", "error"]).default("info").describe('@default "info"'),
       })
       .strict()
       .prefault({}),
-    security: securitySchema,
+    security: securitySchema.describe("The guide's controls, all on by default; turning one off is reported by check."),
     labels: metadataMap("label").describe("Extra labels on every object and pod."),
     annotations: z
       .record(z.string().min(1), z.string())
