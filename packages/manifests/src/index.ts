@@ -1,3 +1,4 @@
+export { type RenderedConfigFile, renderConfigFile } from "./config-file.js";
 export { canonicalJson, digestOf, type RenderResult, render } from "./render.js";
 export {
   type ComponentName,

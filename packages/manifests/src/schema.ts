@@ -50,7 +50,9 @@ function componentSchema(defaults: ComponentDefaults) {
           'expected "repository:tag" (the digest goes in "digest"; ":latest" is allowed but reported)',
         )
         .default(defaults.image)
-        .describe(`The image as repository:tag; ":latest" is reported by check. @default "${defaults.image}"`),
+        .describe(
+          `The image as repository:tag; ":latest" is reported by check. @default "${defaults.image}"`,
+        ),
       digest: z
         .string()
         .regex(DIGEST, 'expected "sha256:" and 64 hex digits')
@@ -62,7 +64,9 @@ function componentSchema(defaults: ComponentDefaults) {
         .min(0)
         .max(100)
         .default(defaults.replicas)
-        .describe(`Pod count; 0 scales the component down (incident response: isolate). @default ${defaults.replicas}`),
+        .describe(
+          `Pod count; 0 scales the component down (incident response: isolate). @default ${defaults.replicas}`,
+        ),
       resources: z
         .object({
           requests: resourcePair(defaults.requests.cpu, defaults.requests.memory).prefault({}),
@@ -116,7 +120,9 @@ const externalAccessSchema = z
     type: z
       .enum(["off", "LoadBalancer", "Ingress"])
       .default("off")
-      .describe('How nginx (port 80) is reached from outside the cluster: "off", a LoadBalancer Service, or an Ingress with host and TLS. Enabling it admits 0.0.0.0/0 to nginx on 80 only. @default "off"'),
+      .describe(
+        'How nginx (port 80) is reached from outside the cluster: "off", a LoadBalancer Service, or an Ingress with host and TLS. Enabling it admits 0.0.0.0/0 to nginx on 80 only. @default "off"',
+      ),
     host: dnsSubdomain("host name").optional().describe("Ingress only: the host name served."),
     tlsSecretName: dnsSubdomain("Secret name")
       .optional()
@@ -160,7 +166,9 @@ const remoteRefSchema = z
 
 const externalSecretSchema = z
   .object({
-    storeName: dnsSubdomain("SecretStore name").describe("The name of the SecretStore or ClusterSecretStore to read from."),
+    storeName: dnsSubdomain("SecretStore name").describe(
+      "The name of the SecretStore or ClusterSecretStore to read from.",
+    ),
     storeKind: z
       .enum(["SecretStore", "ClusterSecretStore"])
       .default("ClusterSecretStore")
@@ -169,7 +177,9 @@ const externalSecretSchema = z
       .string()
       .regex(/^([0-9]+(s|m|h))+$/, 'expected a duration such as "1h" or "30m"')
       .default("1h")
-      .describe('How often the operator re-reads the store (rotation reaches pods on restart). @default "1h"'),
+      .describe(
+        'How often the operator re-reads the store (rotation reaches pods on restart). @default "1h"',
+      ),
     apiToken: remoteRefSchema.describe("Where the API token lives in the store."),
     redisPassword: remoteRefSchema
       .optional()
@@ -179,7 +189,10 @@ const externalSecretSchema = z
 
 const sealedSecretSchema = z
   .object({
-    apiToken: z.string().min(16).describe("The API token, encrypted by kubeseal for this namespace and Secret name."),
+    apiToken: z
+      .string()
+      .min(16)
+      .describe("The API token, encrypted by kubeseal for this namespace and Secret name."),
     redisPassword: z
       .string()
       .min(16)
@@ -242,10 +255,14 @@ const monitoringSchema = z
           .describe("Where the operator's Prometheus pods run (allowed to scrape the backend)."),
         podLabels: stringMap
           .default({ "app.kubernetes.io/name": "prometheus" })
-          .describe("Labels of the operator's Prometheus pods (allowed to reach the backend on 8000)."),
+          .describe(
+            "Labels of the operator's Prometheus pods (allowed to reach the backend on 8000).",
+          ),
         ruleLabels: stringMap
           .default({})
-          .describe("Labels the operator's serviceMonitorSelector and ruleSelector expect, e.g. release: kube-prometheus-stack."),
+          .describe(
+            "Labels the operator's serviceMonitorSelector and ruleSelector expect, e.g. release: kube-prometheus-stack.",
+          ),
       })
       .strict()
       .prefault({}),
@@ -254,7 +271,9 @@ const monitoringSchema = z
         enabled: z
           .boolean()
           .default(true)
-          .describe("A PrometheusRule (or rule file) alerting on scout_auth_failures_total. @default true"),
+          .describe(
+            "A PrometheusRule (or rule file) alerting on scout_auth_failures_total. @default true",
+          ),
         authFailuresPerMinute: z
           .number()
           .positive()
@@ -277,11 +296,15 @@ const securitySchema = z
     networkPolicies: z
       .boolean()
       .default(true)
-      .describe("Default-deny NetworkPolicies plus exactly the guide's flows and DNS. false is reported by check. @default true"),
+      .describe(
+        "Default-deny NetworkPolicies plus exactly the guide's flows and DNS. false is reported by check. @default true",
+      ),
     podSecurityLevel: z
       .enum(["restricted", "baseline", "privileged"])
       .default("restricted")
-      .describe('The Pod Security Standard the namespace enforces, audits and warns about. @default "restricted"'),
+      .describe(
+        'The Pod Security Standard the namespace enforces, audits and warns about. @default "restricted"',
+      ),
     runAsNonRoot: z.boolean().default(true).describe("Pods must not run as root. @default true"),
     runAsUser: z
       .number()
@@ -331,7 +354,9 @@ export const scoutConfigSchema = z
   .object({
     namespace: dnsLabel("namespace name")
       .default("scout")
-      .describe('The namespace of every object, created with Pod Security labels. @default "scout"'),
+      .describe(
+        'The namespace of every object, created with Pod Security labels. @default "scout"',
+      ),
     components: componentsSchema.describe("Image, digest, replicas and resources per component."),
     externalAccess: externalAccessSchema,
     auth: z
@@ -341,8 +366,12 @@ export const scoutConfigSchema = z
       })
       .strict()
       .prefault({}),
-    secrets: secretsSchema.describe("Where the API token and Redis password come from; never written here in plaintext."),
-    monitoring: monitoringSchema.describe("Prometheus scraping of the backend and the authentication-failure alert."),
+    secrets: secretsSchema.describe(
+      "Where the API token and Redis password come from; never written here in plaintext.",
+    ),
+    monitoring: monitoringSchema.describe(
+      "Prometheus scraping of the backend and the authentication-failure alert.",
+    ),
     probes: z
       .object({
         startupDelaySeconds: z
@@ -358,7 +387,9 @@ export const scoutConfigSchema = z
           .min(1)
           .max(120)
           .default(30)
-          .describe("Startup probe failures (5 s apart) before the backend is restarted. @default 30"),
+          .describe(
+            "Startup probe failures (5 s apart) before the backend is restarted. @default 30",
+          ),
       })
       .strict()
       .prefault({}),
@@ -368,11 +399,16 @@ export const scoutConfigSchema = z
           .enum(["json", "text"])
           .default("json")
           .describe('Structured JSON logs (backend, nginx, Prometheus). @default "json"'),
-        level: z.enum(["debug", "info", "warning", "error"]).default("info").describe('@default "info"'),
+        level: z
+          .enum(["debug", "info", "warning", "error"])
+          .default("info")
+          .describe('@default "info"'),
       })
       .strict()
       .prefault({}),
-    security: securitySchema.describe("The guide's controls, all on by default; turning one off is reported by check."),
+    security: securitySchema.describe(
+      "The guide's controls, all on by default; turning one off is reported by check.",
+    ),
     labels: metadataMap("label").describe("Extra labels on every object and pod."),
     annotations: z
       .record(z.string().min(1), z.string())
