@@ -33,10 +33,22 @@ describe("the rendered examples under the whole Security Guide pack", () => {
   it("insecure: the controls turned off are reported", () => {
     const findings = check("insecure").findings;
     const rules = new Set(findings.map((f) => f.ruleId));
+    // Each rule that has landed must see a control that examples/insecure turned off.
     const expected = [
-      "pod/run-as-non-root",
-      "pod/read-only-root-filesystem",
+      "monitoring/metrics-scraped",
+      "monitoring/security-alerts",
+      "namespace/pod-security-labels",
+      "network/default-deny",
+      "pod/drop-all-capabilities",
       "pod/no-privilege-escalation",
+      "pod/read-only-root-filesystem",
+      "pod/run-as-non-root",
+      "pod/run-as-user",
+      "pod/seccomp-profile",
+      "pod/service-account-token",
+      "secrets/api-auth",
+      "secrets/redis-auth",
+      "workload/image-pinned",
     ];
     for (const id of expected.filter((id) => securityGuideRules.some((r) => r.id === id))) {
       expect(rules).toContain(id);
