@@ -38,7 +38,7 @@ const componentCases = Object.fromEntries(
   COMPONENTS.flatMap((c): [string, KeyCase][] => [
     [`components.${c}.image`, { value: `registry.example.com/${c}:9.9.9` }],
     [`components.${c}.digest`, { value: `sha256:${"ab".repeat(32)}` }],
-    [`components.${c}.replicas`, { value: 7 }],
+    [`components.${c}.replicas`, { value: c === "redis" ? 0 : 7 }],
     [`components.${c}.resources.requests.cpu`, { value: "11m" }],
     [`components.${c}.resources.requests.memory`, { value: "11Mi" }],
     [`components.${c}.resources.limits.cpu`, { value: "1100m" }],

@@ -97,6 +97,18 @@ describe("parseScoutConfig", () => {
     );
   });
 
+  it("checks label syntax and a single Redis", () => {
+    expect(errorOf("scout:\n  labels:\n    team: search engine\n")).toBe(
+      "scout-deploy.yaml:3:5: scout.labels.team: expected a label value: up to 63 letters, digits, -, _ or .",
+    );
+    expect(errorOf("scout:\n  annotations:\n    owner team: x\n")).toBe(
+      'scout-deploy.yaml:3:5: scout.annotations.owner team: "owner team" is not a valid annotation key: expected a name such as team or example.com/team',
+    );
+    expect(errorOf("scout:\n  components:\n    redis:\n      replicas: 3\n")).toBe(
+      "scout-deploy.yaml:4:7: scout.components.redis.replicas: Redis runs as one instance without replication: 0 or 1",
+    );
+  });
+
   it("checks images, digests and quantities", () => {
     expect(errorOf("scout:\n  components:\n    backend:\n      image: scout-backend\n")).toContain(
       'scout.components.backend.image: expected "repository:tag"',

@@ -23,7 +23,29 @@ const dnsSubdomain = (what: string) =>
 const quantity = z
   .string()
   .regex(QUANTITY, 'expected a Kubernetes quantity such as "100m" or "256Mi"');
-const stringMap = z.record(z.string().min(1), z.string());
+const LABEL_NAME = "[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?";
+const LABEL_KEY = new RegExp(`^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?${LABEL_NAME}$`);
+const LABEL_VALUE = new RegExp(`^(${LABEL_NAME})?$`);
+/**
+ * Kubernetes label syntax, checked here so that a bad label fails at render, not at apply. Keys
+ * are checked in a refinement: zod reports a bad record key only as "Invalid key in record".
+ */
+const keyedMap = (what: string, value: z.ZodString) =>
+  z.record(z.string(), value).superRefine((map, context) => {
+    for (const key of Object.keys(map)) {
+      if (!LABEL_KEY.test(key)) {
+        context.addIssue({
+          code: "custom",
+          path: [key],
+          message: `"${key}" is not a valid ${what} key: expected a name such as team or example.com/team`,
+        });
+      }
+    }
+  });
+const labelValue = z
+  .string()
+  .regex(LABEL_VALUE, "expected a label value: up to 63 letters, digits, -, _ or .");
+const stringMap = keyedMap("label", labelValue);
 
 const resourcePair = (cpu: string, memory: string) =>
   z
@@ -410,13 +432,19 @@ export const scoutConfigSchema = z
       "The guide's controls, all on by default; turning one off is reported by check.",
     ),
     labels: metadataMap("label").describe("Extra labels on every object and pod."),
-    annotations: z
-      .record(z.string().min(1), z.string())
+    annotations: keyedMap("annotation", z.string())
       .default({})
       .describe("Extra annotations on every object."),
   })
   .strict()
   .superRefine((config, context) => {
+    if (config.components.redis.replicas > 1) {
+      context.addIssue({
+        code: "custom",
+        path: ["components", "redis", "replicas"],
+        message: "Redis runs as one instance without replication: 0 or 1",
+      });
+    }
     const { source, externalSecret, sealedSecret } = config.secrets;
     const need = (key: "externalSecret" | "sealedSecret", present: unknown) => {
       if (source === key && present === undefined) {
