@@ -56,14 +56,16 @@ export interface PublicKey {
 }
 
 export function readPublicKey(publicKeyPem: string): PublicKey {
+  // createPublicKey would quietly derive a public key from a private one: refuse, so that a
+  // private key never ends up in a deploy job.
+  if (/PRIVATE KEY-----/.test(publicKeyPem)) {
+    throw new ConfigurationError("public key: this is a private key; pass the public key");
+  }
   let key: KeyObject;
   try {
     key = createPublicKey(publicKeyPem);
   } catch (error) {
     throw new ConfigurationError(`public key: not a readable PEM public key (${reason(error)})`);
-  }
-  if (key.type !== "public") {
-    throw new ConfigurationError("public key: this is a private key; pass the public key");
   }
   const algorithm = algorithmOf(key, "public key");
   return {
