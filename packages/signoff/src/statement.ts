@@ -28,7 +28,8 @@ export interface GitHubContext {
 export interface SignoffContext {
   tool: { name: string; version: string };
   rulePacks: { name: string; version: string }[];
-  kubernetesVersion: string;
+  /** The Kubernetes version schemas were checked against; null when none was set. */
+  kubernetesVersion: string | null;
   /** The config file's bytes, when there was one; only its digest is recorded. */
   config?: string | Uint8Array;
   github?: GitHubContext;
@@ -39,7 +40,7 @@ export interface SignoffContext {
 export interface SignoffPredicate {
   tool: { name: string; version: string };
   rulePacks: { name: string; version: string }[];
-  kubernetesVersion: string;
+  kubernetesVersion: string | null;
   configDigest: { sha256: string } | null;
   verdict: "pass" | "fail";
   failOn: FailOn;
