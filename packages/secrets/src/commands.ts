@@ -331,7 +331,8 @@ export function secretsCheck(options: CheckOptions): CheckResult {
     const position = object.document.locate(object.pointer + pointer);
     findings.push({ ruleId, severity, message, path: pointer, ...position });
   };
-  for (const problem of bundle.problems) {
+  // The same Secret in several environments' folders is the normal case here, not a duplicate.
+  for (const problem of bundle.problems.filter((p) => p.ruleId !== "input/duplicate-object")) {
     findings.push({
       ruleId: problem.ruleId,
       severity: "error",
