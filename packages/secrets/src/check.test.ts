@@ -43,8 +43,16 @@ describe("secrets check", () => {
   it("detects the same token reused across environments", () => {
     const shared = encodeBase64(generateToken());
     const label = (env: string) => `  labels: {scout-deploy.io/environment: ${env}}\n`;
-    const staging = secret("scout-secrets", { "api-token": shared, "redis-password": encodeBase64(generateToken()) }, label("staging"));
-    const prod = secret("scout-secrets", { "api-token": shared, "redis-password": encodeBase64(generateToken()) }, label("prod"));
+    const staging = secret(
+      "scout-secrets",
+      { "api-token": shared, "redis-password": encodeBase64(generateToken()) },
+      label("staging"),
+    );
+    const prod = secret(
+      "scout-secrets",
+      { "api-token": shared, "redis-password": encodeBase64(generateToken()) },
+      label("prod"),
+    );
     const result = secretsCheck({
       inputs: [
         { path: "overlays/staging/secret.yaml", text: staging },
@@ -54,7 +62,11 @@ describe("secrets check", () => {
     });
     expect(result.exitCode).toBe(1);
     expect(result.findings).toHaveLength(1);
-    expect(result.findings[0]).toMatchObject({ ruleId: "secrets/reuse", file: "overlays/prod/secret.yaml", line: 7 });
+    expect(result.findings[0]).toMatchObject({
+      ruleId: "secrets/reuse",
+      file: "overlays/prod/secret.yaml",
+      line: 7,
+    });
     expect(result.findings[0]!.message).toContain('from environment "staging"');
   });
 
@@ -68,11 +80,16 @@ describe("secrets check", () => {
       ],
       now,
     });
-    expect(result.findings.map((f) => f.message)).toEqual([expect.stringContaining('environment "staging"')]);
+    expect(result.findings.map((f) => f.message)).toEqual([
+      expect.stringContaining('environment "staging"'),
+    ]);
   });
 
   it("passes distinct generated tokens and says how many Secrets it checked", () => {
-    const text = secret("ok", { "api-token": encodeBase64(generateToken()), "redis-password": encodeBase64(generateToken()) });
+    const text = secret("ok", {
+      "api-token": encodeBase64(generateToken()),
+      "redis-password": encodeBase64(generateToken()),
+    });
     const result = secretsCheck({ inputs: [{ path: "ok.yaml", text }], now });
     expect(result.exitCode).toBe(0);
     expect(result.output!.text).toBe("1 Secret(s) checked: 0 error(s), 0 warning(s)\n");

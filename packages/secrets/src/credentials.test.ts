@@ -1,6 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { detectTokenFormat, isCredentialName, looksHighEntropy, nameSegments } from "./credentials.js";
+import {
+  detectTokenFormat,
+  isCredentialName,
+  looksHighEntropy,
+  nameSegments,
+} from "./credentials.js";
 
 describe("isCredentialName", () => {
   it.each([
@@ -84,7 +89,13 @@ describe("detectTokenFormat", () => {
   });
 
   it("ignores ordinary values and public keys", () => {
-    for (const value of ["hello", "ghp_short", "-----BEGIN PUBLIC KEY-----", "https://example.com", "AKIA-not"]) {
+    for (const value of [
+      "hello",
+      "ghp_short",
+      "-----BEGIN PUBLIC KEY-----",
+      "https://example.com",
+      "AKIA-not",
+    ]) {
       expect(detectTokenFormat(value)).toBeUndefined();
     }
   });
@@ -93,7 +104,8 @@ describe("detectTokenFormat", () => {
 describe("looksHighEntropy", () => {
   it("spots random tokens", () => {
     let spotted = 0;
-    for (let i = 0; i < 200; i++) if (looksHighEntropy(randomBytes(32).toString("base64"))) spotted++;
+    for (let i = 0; i < 200; i++)
+      if (looksHighEntropy(randomBytes(32).toString("base64"))) spotted++;
     expect(spotted).toBeGreaterThan(190);
   });
 

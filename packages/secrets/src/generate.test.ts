@@ -1,5 +1,5 @@
-import { parse, parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
+import { parse, parseAllDocuments } from "yaml";
 import { decodeBase64 } from "./base64.js";
 import { secretsCheck, secretsGenerate } from "./commands.js";
 import { fingerprint } from "./fingerprint.js";
@@ -23,9 +23,14 @@ describe("generateToken", () => {
 
   it("secrets check passes a Secret holding 1,000 generated tokens", () => {
     const data = Object.fromEntries(
-      Array.from({ length: 1000 }, (_, i) => [`token-${i}`, Buffer.from(generateToken()).toString("base64")]),
+      Array.from({ length: 1000 }, (_, i) => [
+        `token-${i}`,
+        Buffer.from(generateToken()).toString("base64"),
+      ]),
     );
-    const text = `apiVersion: v1\nkind: Secret\nmetadata: {name: many}\ndata:\n${Object.entries(data)
+    const text = `apiVersion: v1\nkind: Secret\nmetadata: {name: many}\ndata:\n${Object.entries(
+      data,
+    )
       .map(([k, v]) => `  ${k}: ${v}`)
       .join("\n")}\n`;
     const result = secretsCheck({ inputs: [{ path: "many.yaml", text }], now });
@@ -54,7 +59,9 @@ describe("secrets generate", () => {
     expect(secret.kind).toBe("Secret");
     expect(secret.metadata.name).toBe("scout-secrets");
     expect(Object.keys(secret.data)).toEqual(["api-token", "redis-password"]);
-    const tokens = Object.values<string>(secret.data).map((v) => Buffer.from(v, "base64").toString());
+    const tokens = Object.values<string>(secret.data).map((v) =>
+      Buffer.from(v, "base64").toString(),
+    );
     expect(tokens).toEqual(result.secretValues);
     for (const token of tokens) expect(Buffer.from(token, "base64")).toHaveLength(32);
   });
@@ -96,7 +103,12 @@ describe("secrets generate", () => {
   });
 
   it("writes an ExternalSecret that references the store and holds no value", () => {
-    const result = secretsGenerate({ mode: "external", env: "prod", store: { name: "vault" }, now });
+    const result = secretsGenerate({
+      mode: "external",
+      env: "prod",
+      store: { name: "vault" },
+      now,
+    });
     expect(result.secretValues).toEqual([]);
     const docs = parseAllDocuments(result.output!.text).map((d) => d.toJS());
     expect(docs).toHaveLength(1);

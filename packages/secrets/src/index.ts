@@ -32,7 +32,7 @@ export {
   isolationPatch,
   scoutWorkloads,
 } from "./incident.js";
-export { SECRET_FILE_MODE, writeSecretFile } from "./io.js";
+export { type CommandIO, deliver, SECRET_FILE_MODE, writeSecretFile } from "./io.js";
 export { type CredentialValue, credentialValues, type WeakValue, weakValues } from "./judge.js";
 export {
   ANNOTATIONS,

@@ -1,5 +1,5 @@
-import { parse, parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
+import { parse, parseAllDocuments } from "yaml";
 import { secretsCheck, secretsGenerate, secretsRotate } from "./commands.js";
 import { fingerprint } from "./fingerprint.js";
 import { ANNOTATIONS } from "./layout.js";
@@ -11,7 +11,12 @@ const later = new Date("2026-06-01T12:00:00Z");
 const decode = (v: string) => Buffer.from(v, "base64").toString();
 
 function generated() {
-  const result = secretsGenerate({ out: "-", env: "prod", now: created, random: countingRandom("gen") });
+  const result = secretsGenerate({
+    out: "-",
+    env: "prod",
+    now: created,
+    random: countingRandom("gen"),
+  });
   return { text: result.output!.text, values: result.secretValues };
 }
 
@@ -44,7 +49,11 @@ describe("rotateSecret", () => {
 
   it("rotates every key by default and drops old values at once with no overlap", () => {
     const { text } = generated();
-    const { manifest } = rotateSecret(parse(text), { now: later, overlapDays: 0, random: countingRandom("x") });
+    const { manifest } = rotateSecret(parse(text), {
+      now: later,
+      overlapDays: 0,
+      random: countingRandom("x"),
+    });
     expect(Object.keys(manifest.data as object)).toEqual(["api-token", "redis-password"]);
     const annotations = (manifest.metadata as { annotations: Record<string, string> }).annotations;
     expect(annotations[ANNOTATIONS.previousExpiresAt]).toBeUndefined();
@@ -52,14 +61,28 @@ describe("rotateSecret", () => {
 
   it("refuses unknown keys, previous keys and invalid data", () => {
     const { text } = generated();
-    expect(() => rotateSecret(parse(text), { keys: ["nope"], now: later })).toThrow(/no key "nope"/);
-    expect(() => rotateSecret(parse(text), { keys: ["api-token-previous"], now: later })).toThrow(/previous/);
-    const bad = { apiVersion: "v1", kind: "Secret", metadata: { name: "s" }, data: { token: "%%%" } };
+    expect(() => rotateSecret(parse(text), { keys: ["nope"], now: later })).toThrow(
+      /no key "nope"/,
+    );
+    expect(() => rotateSecret(parse(text), { keys: ["api-token-previous"], now: later })).toThrow(
+      /previous/,
+    );
+    const bad = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "s" },
+      data: { token: "%%%" },
+    };
     expect(() => rotateSecret(bad, { now: later })).toThrow(/not valid base64/);
   });
 
   it("folds stringData into data", () => {
-    const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "s" }, stringData: { token: "plain" } };
+    const secret = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "s" },
+      stringData: { token: "plain" },
+    };
     const { manifest } = rotateSecret(secret, { now: later, random: countingRandom() });
     expect(manifest.stringData).toBeUndefined();
     expect(decode((manifest.data as Record<string, string>)["token-previous"]!)).toBe("plain");
@@ -79,17 +102,33 @@ describe("secrets rotate", () => {
   it("rewrites only the Secret of a multi-document file and keeps the other documents", () => {
     const { text } = generated();
     const input = `# app config\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}  # keep me\ndata: {a: b}\n---\n${text}`;
-    const result = secretsRotate({ input: { path: "k8s/secrets.yaml", text: input }, out: "-", now: later, random: countingRandom() });
+    const result = secretsRotate({
+      input: { path: "k8s/secrets.yaml", text: input },
+      out: "-",
+      now: later,
+      random: countingRandom(),
+    });
     expect(result.exitCode).toBe(0);
     expect(result.output!.text).toContain("# keep me");
     const docs = parseAllDocuments(result.output!.text).map((d) => d.toJS());
     expect(docs.map((d) => d.kind)).toEqual(["ConfigMap", "Secret"]);
-    expect(Object.keys(docs[1].data)).toEqual(["api-token", "redis-password", "api-token-previous", "redis-password-previous"]);
+    expect(Object.keys(docs[1].data)).toEqual([
+      "api-token",
+      "redis-password",
+      "api-token-previous",
+      "redis-password-previous",
+    ]);
   });
 
   it("fails with exit 2 and one line for a missing Secret or --out", () => {
-    const input = { path: "x.yaml", text: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n" };
-    expect(secretsRotate({ input, out: "-" })).toMatchObject({ exitCode: 2, messages: [expect.stringContaining("no Secret")] });
+    const input = {
+      path: "x.yaml",
+      text: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+    };
+    expect(secretsRotate({ input, out: "-" })).toMatchObject({
+      exitCode: 2,
+      messages: [expect.stringContaining("no Secret")],
+    });
     expect(secretsRotate({ input })).toMatchObject({ exitCode: 2 });
   });
 });
@@ -98,11 +137,21 @@ describe("the age rule in secrets check", () => {
   it("warns on a Secret whose recorded rotation is older than the maximum age, and not after a rotation", () => {
     const { text } = generated();
     const old = secretsCheck({ inputs: [{ path: "s.yaml", text }], now: later });
-    expect(old.findings.map((f) => [f.ruleId, f.severity])).toEqual([["secrets/rotation-age", "warning"]]);
+    expect(old.findings.map((f) => [f.ruleId, f.severity])).toEqual([
+      ["secrets/rotation-age", "warning"],
+    ]);
     expect(old.findings[0]!.message).toContain("151 days");
     expect(old.exitCode).toBe(0);
-    const rotated = secretsRotate({ input: { path: "s.yaml", text }, out: "-", now: later, random: countingRandom() });
-    const fresh = secretsCheck({ inputs: [{ path: "s.yaml", text: rotated.output!.text }], now: later });
+    const rotated = secretsRotate({
+      input: { path: "s.yaml", text },
+      out: "-",
+      now: later,
+      random: countingRandom(),
+    });
+    const fresh = secretsCheck({
+      inputs: [{ path: "s.yaml", text: rotated.output!.text }],
+      now: later,
+    });
     expect(fresh.findings).toEqual([]);
   });
 });

@@ -22,7 +22,20 @@ describe("assessStrength", () => {
   });
 
   it("fails changeme and its cousins as placeholders", () => {
-    for (const value of ["changeme", "CHANGEME", "change-me-please-0000000000000000000000000000", "password", "secret", "example", "xxx", "TODO", "your-api-token-here", "<redis-password>", "${API_TOKEN}", "my_secret_password_123"]) {
+    for (const value of [
+      "changeme",
+      "CHANGEME",
+      "change-me-please-0000000000000000000000000000",
+      "password",
+      "secret",
+      "example",
+      "xxx",
+      "TODO",
+      "your-api-token-here",
+      "<redis-password>",
+      "${API_TOKEN}",
+      "my_secret_password_123",
+    ]) {
       expect(weaknessesOf(value), value).toContain("placeholder");
     }
   });
@@ -34,10 +47,16 @@ describe("assessStrength", () => {
   });
 
   it("fails long but low-entropy strings", () => {
-    expect(weaknessesOf("a".repeat(64))).toEqual(expect.arrayContaining(["low-entropy", "repetitive"]));
-    expect(weaknessesOf("ab".repeat(32))).toEqual(expect.arrayContaining(["low-entropy", "repetitive"]));
+    expect(weaknessesOf("a".repeat(64))).toEqual(
+      expect.arrayContaining(["low-entropy", "repetitive"]),
+    );
+    expect(weaknessesOf("ab".repeat(32))).toEqual(
+      expect.arrayContaining(["low-entropy", "repetitive"]),
+    );
     expect(weaknessesOf("Password123Password123Password123Password123")).toContain("low-entropy");
-    expect(weaknessesOf("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")).toContain("sequential");
+    expect(weaknessesOf("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")).toContain(
+      "sequential",
+    );
   });
 
   it("reports the bits it estimated", () => {
@@ -50,7 +69,8 @@ describe("assessStrength", () => {
 
 describe("the pieces", () => {
   it("isPlaceholder leaves random text alone", () => {
-    for (let i = 0; i < 500; i++) expect(isPlaceholder(randomBytes(32).toString("base64"))).toBe(false);
+    for (let i = 0; i < 500; i++)
+      expect(isPlaceholder(randomBytes(32).toString("base64"))).toBe(false);
   });
 
   it("shannonEntropy", () => {
