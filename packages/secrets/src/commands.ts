@@ -362,7 +362,7 @@ export function secretsCheck(options: CheckOptions): CheckResult {
   );
   const summary = `${secrets.length} Secret(s) checked: ${errors} error(s), ${findings.length - errors} warning(s)`;
   return {
-    output: { target: "-", text: [...lines, summary].join("\n") + "\n" },
+    output: { target: "-", text: `${[...lines, summary].join("\n")}\n` },
     messages: [],
     exitCode: errors > 0 ? 1 : 0,
     secretValues: [],

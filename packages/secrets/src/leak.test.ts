@@ -32,16 +32,16 @@ let logs: string[] = [];
 beforeEach(() => {
   logs = [];
   for (const level of ["log", "info", "warn", "error", "debug"] as const) {
-    vi.spyOn(console, level).mockImplementation(
-      (...args: unknown[]) => void logs.push(args.map(String).join(" ")),
-    );
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      logs.push(args.map(String).join(" "));
+    });
   }
-  vi.spyOn(process.stderr, "write").mockImplementation(
-    (chunk: unknown) => (logs.push(String(chunk)), true),
-  );
-  vi.spyOn(process.stdout, "write").mockImplementation(
-    (chunk: unknown) => (logs.push(String(chunk)), true),
-  );
+  for (const stream of [process.stderr, process.stdout]) {
+    vi.spyOn(stream, "write").mockImplementation((chunk: unknown) => {
+      logs.push(String(chunk));
+      return true;
+    });
+  }
 });
 afterEach(() => vi.restoreAllMocks());
 
@@ -49,9 +49,18 @@ function run(result: CommandResult): Captured {
   const captured: Captured = { stdout: "", stderr: "", logs: "", masked: [], exitCode: 0 };
   const order: string[] = [];
   captured.exitCode = deliver(result, {
-    stdout: (t) => void ((captured.stdout += t), order.push("out")),
-    stderr: (t) => void ((captured.stderr += t), order.push("err")),
-    mask: (v) => void (captured.masked.push(v), order.push("mask")),
+    stdout: (text) => {
+      captured.stdout += text;
+      order.push("out");
+    },
+    stderr: (text) => {
+      captured.stderr += text;
+      order.push("err");
+    },
+    mask: (value) => {
+      captured.masked.push(value);
+      order.push("mask");
+    },
   });
   captured.logs = logs.join("\n");
   const firstOutput = order.findIndex((o) => o !== "mask");

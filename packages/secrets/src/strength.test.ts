@@ -33,7 +33,7 @@ describe("assessStrength", () => {
       "TODO",
       "your-api-token-here",
       "<redis-password>",
-      "${API_TOKEN}",
+      `$${"{API_TOKEN}"}`,
       "my_secret_password_123",
     ]) {
       expect(weaknessesOf(value), value).toContain("placeholder");
