@@ -53,13 +53,23 @@ export function wholeSecretsOf(container: ContainerRef): string[] {
       if (ref && typeof ref.name === "string") names.push(ref.name);
     }
   }
-  const mounts = Array.isArray(container.container.volumeMounts) ? container.container.volumeMounts : [];
-  const mounted = new Set(mounts.flatMap((m) => (isRecord(m) && typeof m.name === "string" ? [m.name] : [])));
-  const volumes = Array.isArray(container.template.spec.volumes) ? container.template.spec.volumes : [];
+  const mounts = Array.isArray(container.container.volumeMounts)
+    ? container.container.volumeMounts
+    : [];
+  const mounted = new Set(
+    mounts.flatMap((m) => (isRecord(m) && typeof m.name === "string" ? [m.name] : [])),
+  );
+  const volumes = Array.isArray(container.template.spec.volumes)
+    ? container.template.spec.volumes
+    : [];
   for (const volume of volumes) {
     if (!isRecord(volume) || !mounted.has(String(volume.name))) continue;
-    if (isRecord(volume.secret) && typeof volume.secret.secretName === "string") names.push(volume.secret.secretName);
-    const sources = isRecord(volume.projected) && Array.isArray(volume.projected.sources) ? volume.projected.sources : [];
+    if (isRecord(volume.secret) && typeof volume.secret.secretName === "string")
+      names.push(volume.secret.secretName);
+    const sources =
+      isRecord(volume.projected) && Array.isArray(volume.projected.sources)
+        ? volume.projected.sources
+        : [];
     for (const source of sources) {
       if (isRecord(source) && isRecord(source.secret) && typeof source.secret.name === "string") {
         names.push(source.secret.name);

@@ -74,7 +74,9 @@ new RuleTester({ describe, it }).run(apiAuth, {
                   env:
                     - {name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}
       `,
-      errors: [{ messageId: "noToken", line: 9, column: 11, data: { workload: "Deployment backend" } }],
+      errors: [
+        { messageId: "noToken", line: 9, column: 11, data: { workload: "Deployment backend" } },
+      ],
     },
     {
       name: "a token written as a value, or read from a ConfigMap",
@@ -93,7 +95,12 @@ new RuleTester({ describe, it }).run(apiAuth, {
                     - {name: AUTH_TOKEN, valueFrom: {configMapKeyRef: {name: cfg, key: t}}}
       `,
       errors: [
-        { messageId: "plainToken", line: 11, column: 39, data: { container: "api", name: "SCOUT_API_TOKEN" } },
+        {
+          messageId: "plainToken",
+          line: 11,
+          column: 39,
+          data: { container: "api", name: "SCOUT_API_TOKEN" },
+        },
         { messageId: "configMapToken", line: 12, column: 34 },
       ],
     },

@@ -38,8 +38,9 @@ export const apiAuth = defineRule<Options>({
     docs: docsUrl("secrets/api-auth"),
     options,
     messages: {
-      noToken: 'the backend ({{workload}}) gets no API token from a Secret: its API is unprotected',
-      plainToken: 'the backend container "{{container}}" sets its API token "{{name}}" as a plain value, not from a Secret',
+      noToken: "the backend ({{workload}}) gets no API token from a Secret: its API is unprotected",
+      plainToken:
+        'the backend container "{{container}}" sets its API token "{{name}}" as a plain value, not from a Secret',
       configMapToken:
         'the backend container "{{container}}" reads its API token "{{name}}" from a ConfigMap, not a Secret',
     },
@@ -62,19 +63,38 @@ function checkBackend(object: BundleObject, options: Options, report: (r: RuleRe
     if (!options.envNames && wholeSecretsOf(container).length > 0) fromSecret = true;
     for (const variable of envVars(container).filter((v) => isApiTokenVariable(v, options))) {
       if (variable.source === "secret") fromSecret = true;
-      else if (variable.source === "value" && variable.value && !isVariableReference(variable.value)) {
+      else if (
+        variable.source === "value" &&
+        variable.value &&
+        !isVariableReference(variable.value)
+      ) {
         other = true;
         const data = { container: container.name, name: variable.name };
-        report({ messageId: "plainToken", data, object, pointer: joinPointer(variable.pointer, "value") });
+        report({
+          messageId: "plainToken",
+          data,
+          object,
+          pointer: joinPointer(variable.pointer, "value"),
+        });
       } else if (variable.source === "configMap") {
         other = true;
         const data = { container: container.name, name: variable.name };
-        report({ messageId: "configMapToken", data, object, pointer: joinPointer(variable.pointer, "valueFrom") });
+        report({
+          messageId: "configMapToken",
+          data,
+          object,
+          pointer: joinPointer(variable.pointer, "valueFrom"),
+        });
       }
     }
   }
   if (!fromSecret && !other) {
     const anchor = containers[0]?.pointer ?? template.specPointer;
-    report({ messageId: "noToken", data: { workload: `${object.value.kind} ${object.ref.name ?? ""}` }, object, pointer: anchor });
+    report({
+      messageId: "noToken",
+      data: { workload: `${object.value.kind} ${object.ref.name ?? ""}` },
+      object,
+      pointer: anchor,
+    });
   }
 }

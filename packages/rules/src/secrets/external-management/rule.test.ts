@@ -38,7 +38,14 @@ new RuleTester({ describe, it }).run(externalManagement, {
       name: "production with literal values",
       settings: { profile: "production" },
       yaml: literalSecret,
-      errors: [{ messageId: "literalValues", line: 4, column: 1, data: { name: "scout-secrets", count: 2 } }],
+      errors: [
+        {
+          messageId: "literalValues",
+          line: 4,
+          column: 1,
+          data: { name: "scout-secrets", count: 2 },
+        },
+      ],
     },
     {
       name: "production with stringData only",

@@ -21,14 +21,23 @@ export const externalManagement = defineRule({
   check(context) {
     if (context.settings.profile !== "production") return;
     for (const object of context.bundle.objects) {
-      if (!isSecret(object) || secretType(object) === "kubernetes.io/service-account-token") continue;
+      if (!isSecret(object) || secretType(object) === "kubernetes.io/service-account-token")
+        continue;
       const count = (["data", "stringData"] as const).reduce((sum, field) => {
         const values = object.value[field];
         return sum + (isRecord(values) ? Object.keys(values).length : 0);
       }, 0);
       if (count === 0) continue;
-      const pointer = isRecord(object.value.data) && Object.keys(object.value.data).length ? "/data" : "/stringData";
-      context.report({ messageId: "literalValues", data: { name: object.ref.name ?? "", count }, object, pointer });
+      const pointer =
+        isRecord(object.value.data) && Object.keys(object.value.data).length
+          ? "/data"
+          : "/stringData";
+      context.report({
+        messageId: "literalValues",
+        data: { name: object.ref.name ?? "", count },
+        object,
+        pointer,
+      });
     }
   },
 });

@@ -7,7 +7,8 @@ export const noPlaintextEnv = defineRule({
   id: "secrets/no-plaintext-env",
   meta: {
     severity: "error",
-    description: "Credential environment variables come from a Secret (secretKeyRef), never a literal value.",
+    description:
+      "Credential environment variables come from a Secret (secretKeyRef), never a literal value.",
     remediation:
       "Replace `value:` with `valueFrom.secretKeyRef: {name: scout-secrets, key: <key>}` and put the value in the Secret.",
     appliesTo: ["PodTemplate"],
@@ -31,8 +32,10 @@ export const noPlaintextEnv = defineRule({
           const data = { ...base, fingerprint: fingerprint(variable.value) };
           const pointer = joinPointer(variable.pointer, "value");
           const format = detectTokenFormat(variable.value);
-          if (format) context.report({ messageId: "tokenValue", data: { ...data, format }, object, pointer });
-          else if (isCredentialName(variable.name)) context.report({ messageId: "plainValue", data, object, pointer });
+          if (format)
+            context.report({ messageId: "tokenValue", data: { ...data, format }, object, pointer });
+          else if (isCredentialName(variable.name))
+            context.report({ messageId: "plainValue", data, object, pointer });
         } else if (variable.source === "configMap" && isCredentialName(variable.name)) {
           context.report({
             messageId: "fromConfigMap",

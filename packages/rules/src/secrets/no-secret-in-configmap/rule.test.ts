@@ -53,11 +53,21 @@ new RuleTester({ describe, it }).run(noSecretInConfigmap, {
           client-secret: ${Buffer.from("abc").toString("base64")}
       `,
       errors: [
-        { messageId: "credentialKey", line: 5, column: 3, data: { key: "API_TOKEN", fingerprint: "sha256:f52fbd32b2b3" } },
+        {
+          messageId: "credentialKey",
+          line: 5,
+          column: 3,
+          data: { key: "API_TOKEN", fingerprint: "sha256:f52fbd32b2b3" },
+        },
         { messageId: "tokenFormat", line: 6, column: 3 },
         { messageId: "tokenFormat", line: 7, column: 3 },
         { messageId: "highEntropy", line: 8, column: 3 },
-        { messageId: "embeddedCredential", line: 9, column: 3, data: { key: "settings.ini", name: "password", line: 3 } },
+        {
+          messageId: "embeddedCredential",
+          line: 9,
+          column: 3,
+          data: { key: "settings.ini", name: "password", line: 3 },
+        },
         { messageId: "credentialKey", line: 14, column: 3 },
       ],
     },

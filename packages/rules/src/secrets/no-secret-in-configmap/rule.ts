@@ -45,10 +45,12 @@ export const noSecretInConfigmap = defineRule({
     docs: docsUrl("secrets/no-secret-in-configmap"),
     messages: {
       tokenFormat: 'ConfigMap key "{{key}}" holds a {{format}} ({{fingerprint}})',
-      credentialKey: 'ConfigMap key "{{key}}" is named like a credential and holds a value ({{fingerprint}})',
+      credentialKey:
+        'ConfigMap key "{{key}}" is named like a credential and holds a value ({{fingerprint}})',
       embeddedCredential:
         'ConfigMap key "{{key}}" sets the credential "{{name}}" on line {{line}} of its value',
-      highEntropy: 'ConfigMap key "{{key}}" holds a random-looking value ({{fingerprint}}), likely a credential',
+      highEntropy:
+        'ConfigMap key "{{key}}" holds a random-looking value ({{fingerprint}}), likely a credential',
     },
   },
   check(context) {
@@ -59,7 +61,8 @@ export const noSecretInConfigmap = defineRule({
         if (!isRecord(values)) continue;
         for (const [key, raw] of Object.entries(values)) {
           if (typeof raw !== "string") continue;
-          const text = field === "data" ? raw : bytesAsText(decodeBase64(raw) ?? new Uint8Array([0xff]));
+          const text =
+            field === "data" ? raw : bytesAsText(decodeBase64(raw) ?? new Uint8Array([0xff]));
           if (text === undefined) continue;
           const report = (messageId: string, data: Record<string, string | number> = {}) =>
             context.report({

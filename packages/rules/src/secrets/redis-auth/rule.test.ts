@@ -50,7 +50,15 @@ new RuleTester({ describe, it }).run(redisAuth, {
     {
       name: "Redis with no password (a warning by default)",
       yaml: `${redis("- name: redis\n  image: redis:7.2")}---${backend("[]")}`,
-      errors: [{ messageId: "noPassword", line: 9, column: 13, data: { container: "redis" }, severity: "warning" }],
+      errors: [
+        {
+          messageId: "noPassword",
+          line: 9,
+          column: 13,
+          data: { container: "redis" },
+          severity: "warning",
+        },
+      ],
     },
     {
       name: "an error when policy.settings.redisAuth is on",
@@ -61,14 +69,31 @@ new RuleTester({ describe, it }).run(redisAuth, {
     {
       name: "a password in plain text in the arguments",
       yaml: redis('- name: redis\n  args: ["--requirepass", "hunter2"]'),
-      errors: [{ messageId: "literalPassword", line: 10, column: 11, data: { container: "redis", where: "args" } }],
+      errors: [
+        {
+          messageId: "literalPassword",
+          line: 10,
+          column: 11,
+          data: { container: "redis", where: "args" },
+        },
+      ],
     },
     {
       name: "the backend is not given the password, or reads another Secret",
       yaml: `${redisWithSecret}---${backend("[]")}---${backend("[{name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: other, key: pw}}}]").replace("name: backend}", "name: backend-2}")}`,
       errors: [
-        { messageId: "backendMissing", line: 23, column: 13, data: { container: "api", secret: "scout-secrets" } },
-        { messageId: "backendOtherSecret", line: 34, column: 13, data: { container: "api", secret: "scout-secrets", found: "other/pw" } },
+        {
+          messageId: "backendMissing",
+          line: 23,
+          column: 13,
+          data: { container: "api", secret: "scout-secrets" },
+        },
+        {
+          messageId: "backendOtherSecret",
+          line: 34,
+          column: 13,
+          data: { container: "api", secret: "scout-secrets", found: "other/pw" },
+        },
       ],
     },
   ],

@@ -23,20 +23,25 @@ interface PasswordSource {
 function passwordVariables(container: ContainerRef, redisOnly: boolean) {
   return envVars(container).filter((variable) => {
     const segments = nameSegments(variable.name);
-    return segments.some((s) => PASSWORD_SEGMENTS.has(s)) && (!redisOnly || segments.includes("redis"));
+    return (
+      segments.some((s) => PASSWORD_SEGMENTS.has(s)) && (!redisOnly || segments.includes("redis"))
+    );
   });
 }
 
 function redisPassword(container: ContainerRef): PasswordSource | undefined {
   for (const variable of passwordVariables(container, false)) {
-    if (variable.source === "secret" && variable.ref) return { secret: variable.ref.name, key: variable.ref.key };
+    if (variable.source === "secret" && variable.ref)
+      return { secret: variable.ref.name, key: variable.ref.key };
   }
   const whole = wholeSecretsOf(container)[0];
   return whole ? { secret: whole } : undefined;
 }
 
 function literalPassword(container: ContainerRef): string | undefined {
-  const words = [container.container.command, container.container.args].flatMap((v) => (Array.isArray(v) ? v.map(String) : []));
+  const words = [container.container.command, container.container.args].flatMap((v) =>
+    Array.isArray(v) ? v.map(String) : [],
+  );
   const index = words.findIndex((w) => w.includes("requirepass"));
   if (index < 0) return undefined;
   const value = words[index]!.includes(" ") ? words[index]!.split(/\s+/).at(-1) : words[index + 1];
@@ -56,7 +61,8 @@ export const redisAuth = defineRule({
     docs: docsUrl("secrets/redis-auth"),
     messages: {
       noPassword: 'Redis container "{{container}}" requires no password from a Secret',
-      literalPassword: 'Redis container "{{container}}" sets its password in plain text in its {{where}}',
+      literalPassword:
+        'Redis container "{{container}}" sets its password in plain text in its {{where}}',
       backendMissing:
         'the backend container "{{container}}" is not given Redis\' password from Secret "{{secret}}"',
       backendOtherSecret:
@@ -67,7 +73,9 @@ export const redisAuth = defineRule({
     const severity = context.settings.redisAuth ? "error" : undefined;
     const report = (r: RuleReport) => context.report(severity ? { ...r, severity } : r);
     const byComponent = (name: string) =>
-      context.bundle.objects.filter((o) => podTemplateOf(o) && componentOf(o, context.settings) === name);
+      context.bundle.objects.filter(
+        (o) => podTemplateOf(o) && componentOf(o, context.settings) === name,
+      );
     const backends = byComponent("backend");
     for (const redis of byComponent("redis")) {
       const source = checkRedis(redis, report);
@@ -81,7 +89,10 @@ function mainContainers(object: BundleObject): ContainerRef[] {
   return template ? containersOf(template).filter((c) => c.list === "containers") : [];
 }
 
-function checkRedis(object: BundleObject, report: (r: RuleReport) => void): PasswordSource | undefined {
+function checkRedis(
+  object: BundleObject,
+  report: (r: RuleReport) => void,
+): PasswordSource | undefined {
   const containers = mainContainers(object);
   for (const container of containers) {
     const source = redisPassword(container);
@@ -90,26 +101,50 @@ function checkRedis(object: BundleObject, report: (r: RuleReport) => void): Pass
   for (const container of containers) {
     if (literalPassword(container)) {
       const field = Array.isArray(container.container.args) ? "args" : "command";
-      report({ messageId: "literalPassword", data: { container: container.name, where: field }, object, pointer: joinPointer(container.pointer, field) });
+      report({
+        messageId: "literalPassword",
+        data: { container: container.name, where: field },
+        object,
+        pointer: joinPointer(container.pointer, field),
+      });
       return undefined;
     }
   }
   const first = containers[0];
-  if (first) report({ messageId: "noPassword", data: { container: first.name }, object, pointer: first.pointer });
+  if (first)
+    report({
+      messageId: "noPassword",
+      data: { container: first.name },
+      object,
+      pointer: first.pointer,
+    });
   return undefined;
 }
 
-function checkBackend(object: BundleObject, source: PasswordSource, report: (r: RuleReport) => void) {
+function checkBackend(
+  object: BundleObject,
+  source: PasswordSource,
+  report: (r: RuleReport) => void,
+) {
   const containers = mainContainers(object);
   const found: string[] = [];
   for (const container of containers) {
-    const refs = passwordVariables(container, true).flatMap((v) => (v.source === "secret" && v.ref ? [v.ref] : []));
-    const same = refs.some((r) => r.name === source.secret && (!source.key || !r.key || r.key === source.key));
+    const refs = passwordVariables(container, true).flatMap((v) =>
+      v.source === "secret" && v.ref ? [v.ref] : [],
+    );
+    const same = refs.some(
+      (r) => r.name === source.secret && (!source.key || !r.key || r.key === source.key),
+    );
     if (same || wholeSecretsOf(container).includes(source.secret)) return;
     found.push(...refs.map((r) => `${r.name}/${r.key}`));
   }
   const first = containers[0];
   if (!first) return;
   const data = { container: first.name, secret: source.secret, found: found.join(", ") };
-  report({ messageId: found.length ? "backendOtherSecret" : "backendMissing", data, object, pointer: joinPointer(first.pointer, "env") });
+  report({
+    messageId: found.length ? "backendOtherSecret" : "backendMissing",
+    data,
+    object,
+    pointer: joinPointer(first.pointer, "env"),
+  });
 }

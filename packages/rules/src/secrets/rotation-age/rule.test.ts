@@ -18,7 +18,9 @@ new RuleTester({ describe, it }).run(rotationAge, {
     {
       name: "rotated 30 days ago",
       options: { now },
-      yaml: secret('      scout-deploy.io/created-at: "2025-01-01T00:00:00Z"\n      scout-deploy.io/rotated-at: "2026-10-02T00:00:00Z"'),
+      yaml: secret(
+        '      scout-deploy.io/created-at: "2025-01-01T00:00:00Z"\n      scout-deploy.io/rotated-at: "2026-10-02T00:00:00Z"',
+      ),
     },
     {
       name: "exactly the maximum age",
@@ -53,7 +55,14 @@ new RuleTester({ describe, it }).run(rotationAge, {
       name: "only a creation time, older than a configured maximum",
       options: { now, maxAgeDays: 30 },
       yaml: secret('      scout-deploy.io/created-at: "2026-09-01T00:00:00+02:00"'),
-      errors: [{ messageId: "tooOld", line: 6, column: 5, data: { age: 61, annotation: "scout-deploy.io/created-at", maxAgeDays: 30 } }],
+      errors: [
+        {
+          messageId: "tooOld",
+          line: 6,
+          column: 5,
+          data: { age: 61, annotation: "scout-deploy.io/created-at", maxAgeDays: 30 },
+        },
+      ],
     },
     {
       name: "a time that does not parse",

@@ -20,11 +20,13 @@ export const rotationAge = defineRule<z.output<typeof options>>({
     remediation:
       "Rotate the Secret: `scout-deploy secrets rotate FILE --out FILE` gives new values, keeps the old ones under <key>-previous for the overlap window and records the time.",
     appliesTo: ["Secret"],
-    guide: "Use Strong Authentication: Rotate tokens regularly; Manage Secrets Properly: Rotate secrets regularly",
+    guide:
+      "Use Strong Authentication: Rotate tokens regularly; Manage Secrets Properly: Rotate secrets regularly",
     docs: docsUrl("secrets/rotation-age"),
     options,
     messages: {
-      tooOld: "the Secret was last rotated {{age}} days ago ({{annotation}}), more than {{maxAgeDays}}",
+      tooOld:
+        "the Secret was last rotated {{age}} days ago ({{annotation}}), more than {{maxAgeDays}}",
       badTime: 'annotation {{annotation}} is not an RFC 3339 time: "{{raw}}"',
     },
   },
@@ -37,12 +39,22 @@ export const rotationAge = defineRule<z.output<typeof options>>({
       if (!recorded) continue;
       const { annotation, pointer } = recorded;
       if (Number.isNaN(recorded.time)) {
-        context.report({ messageId: "badTime", data: { annotation, raw: recorded.raw.slice(0, 40) }, object, pointer });
+        context.report({
+          messageId: "badTime",
+          data: { annotation, raw: recorded.raw.slice(0, 40) },
+          object,
+          pointer,
+        });
         continue;
       }
       const age = ageInDays(recorded.time, now);
       if (age > maxAgeDays) {
-        context.report({ messageId: "tooOld", data: { age, annotation, maxAgeDays }, object, pointer });
+        context.report({
+          messageId: "tooOld",
+          data: { age, annotation, maxAgeDays },
+          object,
+          pointer,
+        });
       }
     }
   },

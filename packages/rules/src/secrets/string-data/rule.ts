@@ -6,7 +6,8 @@ export const stringData = defineRule({
   id: "secrets/string-data",
   meta: {
     severity: "warning",
-    description: "Secrets in the repository do not use `stringData`: it puts plain text in the files.",
+    description:
+      "Secrets in the repository do not use `stringData`: it puts plain text in the files.",
     remediation:
       "Move the value to `data` (base64), or better keep it out of the repository: an ExternalSecret, a SealedSecret, or scout-deploy secrets generate at deploy time.",
     appliesTo: ["Secret"],
@@ -20,7 +21,12 @@ export const stringData = defineRule({
     for (const object of context.bundle.objects) {
       if (!isSecret(object) || !isRecord(object.value.stringData)) continue;
       for (const key of Object.keys(object.value.stringData)) {
-        context.report({ messageId: "plainText", data: { key }, object, pointer: joinPointer("", "stringData", key) });
+        context.report({
+          messageId: "plainText",
+          data: { key },
+          object,
+          pointer: joinPointer("", "stringData", key),
+        });
       }
     }
   },

@@ -68,7 +68,12 @@ new RuleTester({ describe, it }).run(strongToken, {
           auth: abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ
       `,
       errors: [
-        { messageId: "placeholder", line: 5, column: 3, data: { key: "api-token", fingerprint: fingerprint("changeme") } },
+        {
+          messageId: "placeholder",
+          line: 5,
+          column: 3,
+          data: { key: "api-token", fingerprint: fingerprint("changeme") },
+        },
         {
           messageId: "short",
           line: 6,
@@ -76,7 +81,17 @@ new RuleTester({ describe, it }).run(strongToken, {
           data: { key: "redis-password", fingerprint: fingerprint(short), bits: 132, minBits: 256 },
         },
         { messageId: "lowEntropy", line: 7, column: 3 },
-        { messageId: "pattern", line: 9, column: 3, data: { key: "auth", fingerprint: fingerprint("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") } },
+        {
+          messageId: "pattern",
+          line: 9,
+          column: 3,
+          data: {
+            key: "auth",
+            fingerprint: fingerprint(
+              "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            ),
+          },
+        },
       ],
     },
     {

@@ -31,9 +31,9 @@ export const strongToken = defineRule<z.output<typeof options>>({
     options,
     messages: {
       placeholder: 'key "{{key}}" ({{fingerprint}}) is a placeholder, not a token',
-      short: 'key "{{key}}" ({{fingerprint}}) is too short: about {{bits}} bits, {{minBits}} wanted',
-      lowEntropy:
-        'key "{{key}}" ({{fingerprint}}) has low entropy: {{entropy}} bits per character',
+      short:
+        'key "{{key}}" ({{fingerprint}}) is too short: about {{bits}} bits, {{minBits}} wanted',
+      lowEntropy: 'key "{{key}}" ({{fingerprint}}) has low entropy: {{entropy}} bits per character',
       pattern: 'key "{{key}}" ({{fingerprint}}) is a repeated or sequential pattern',
     },
   },

@@ -22,8 +22,10 @@ export const validBase64 = defineRule({
       if (!isSecret(object) || !isRecord(object.value.data)) continue;
       for (const [key, raw] of Object.entries(object.value.data)) {
         const pointer = joinPointer("", "data", key);
-        if (typeof raw !== "string") context.report({ messageId: "notString", data: { key }, object, pointer });
-        else if (!isValidBase64(raw)) context.report({ messageId: "invalid", data: { key }, object, pointer });
+        if (typeof raw !== "string")
+          context.report({ messageId: "notString", data: { key }, object, pointer });
+        else if (!isValidBase64(raw))
+          context.report({ messageId: "invalid", data: { key }, object, pointer });
       }
     }
   },
