@@ -286,7 +286,9 @@ function offsetOf(root: Node | null, pointer: string): number {
   let offset = rangeStart(root);
   for (const segment of splitPointer(pointer)) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === segment);
+      const pair = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === segment,
+      );
       if (!pair) break;
       offset = rangeStart(pair.key as Node) ?? offset;
       node = pair.value;
