@@ -21,7 +21,9 @@ const rule = defineRule({
   },
 });
 
-const bundle = buildBundle([parseSource("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")]);
+const bundle = buildBundle([
+  parseSource("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"),
+]);
 
 describe("a report's own severity", () => {
   it("replaces the rule's default", () => {

@@ -107,7 +107,13 @@ export function runRule<O>(rule: Rule<O>, c: ValidCase): ReportedError[] {
       const position = r.object.document.locate(r.object.pointer + (r.pointer ?? ""));
       const message = formatMessage(rule, r.messageId, r.data);
       const severity = r.severity ?? rule.meta.severity;
-      return { messageId: r.messageId, message, severity, line: position.line, column: position.column };
+      return {
+        messageId: r.messageId,
+        message,
+        severity,
+        line: position.line,
+        column: position.column,
+      };
     })
     .sort((a, b) => a.line - b.line || a.column - b.column || (a.messageId < b.messageId ? -1 : 1));
 }
