@@ -199,8 +199,7 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
   }
 }
 
-export interface RotateAllOptions extends Clock {
-  inputs: readonly InputFile[];
+export interface RotateAllOptions extends Clock, Inputs {
   out?: string;
 }
 
@@ -208,7 +207,7 @@ export interface RotateAllOptions extends Clock {
 export function incidentRotateAll(options: RotateAllOptions): CommandResult {
   if (!options.out) return usage(`incident rotate-all: ${NEEDS_OUT}`);
   const now = options.now ?? new Date();
-  const bundle = bundleOf(options.inputs);
+  const bundle = bundleOf(options);
   const manifests: Manifest[] = [];
   const messages: string[] = [];
   const secretValues: string[] = [];
@@ -299,8 +298,7 @@ function metadataName(value: Manifest | undefined): string {
 // ---------------------------------------------------------------------------------------------
 // secrets check
 
-export interface CheckOptions {
-  inputs: readonly InputFile[];
+export interface CheckOptions extends Inputs {
   /** @default 256 */
   minBits?: number;
   /** @default 90 */
@@ -319,7 +317,7 @@ export interface CheckResult extends CommandResult {
 
 /** The pack's strength checks on Secrets only, plus values reused across Secrets and environments. */
 export function secretsCheck(options: CheckOptions): CheckResult {
-  const bundle = bundleOf(options.inputs);
+  const bundle = bundleOf(options);
   const findings: CheckFinding[] = [];
   const add = (
     ruleId: string,
@@ -421,22 +419,29 @@ function checkOneSecret(object: BundleObject, options: CheckOptions, add: Add): 
   }
 }
 
-function bundleOf(inputs: readonly InputFile[]): Bundle {
-  return buildBundle(inputs.map((input) => parseSource(input.path, input.text)));
+/** What the commands that read manifests take: files as text, or a bundle already loaded (the CLI's loader). */
+export interface Inputs {
+  inputs?: readonly InputFile[];
+  bundle?: Bundle;
+}
+
+function bundleOf(options: Inputs): Bundle {
+  return (
+    options.bundle ?? buildBundle((options.inputs ?? []).map((i) => parseSource(i.path, i.text)))
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // incident isolate
 
-export interface IsolateOptions {
-  inputs: readonly InputFile[];
+export interface IsolateOptions extends Inputs {
   /** The namespace of the deny-all policy; default: the workloads' own. */
   namespace?: string;
   settings?: Settings;
 }
 
 export function incidentIsolate(options: IsolateOptions): CommandResult {
-  const bundle = bundleOf(options.inputs);
+  const bundle = bundleOf(options);
   const settings = options.settings ?? defaultPolicy().settings;
   const isolation = isolationPatch(bundle.objects, settings, options.namespace);
   if (isolation.manifests.length === 0) {

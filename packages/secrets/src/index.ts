@@ -8,6 +8,7 @@ export {
   type CommandResult,
   type GenerateOptions,
   type InputFile,
+  type Inputs,
   type IsolateOptions,
   incidentIsolate,
   incidentRotateAll,

@@ -1,4 +1,4 @@
-import { chmodSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { CommandResult } from "./commands.js";
 import { maskSecretValues } from "./mask.js";
@@ -8,9 +8,10 @@ export const SECRET_FILE_MODE = 0o600;
 
 /**
  * Writes text that holds secret values: created with mode 0600 beside the target, then renamed
- * over it, so no moment exists where the values sit in a file others may read.
+ * over it, so no moment exists where the values sit in a file others may read. Creates the folder.
  */
 export function writeSecretFile(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   writeFileSync(temporary, text, { mode: SECRET_FILE_MODE, flag: "wx" });
   chmodSync(temporary, SECRET_FILE_MODE);

@@ -1,5 +1,7 @@
 import type { Command } from "../command.js";
 import { checkCommand } from "./check.js";
+import { incidentCommand } from "./incident.js";
+import { secretsCommand } from "./secrets.js";
 
 /** Every command, in the order `--help` lists them. One line per command. */
-export const commands: readonly Command[] = [checkCommand];
+export const commands: readonly Command[] = [checkCommand, secretsCommand, incidentCommand];
