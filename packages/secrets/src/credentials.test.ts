@@ -28,6 +28,8 @@ describe("isCredentialName", () => {
     "REDIS_AUTH",
     "tls.key",
     "passphrase",
+    "discovery.auth.password_in",
+    "user_password",
   ])("%s is a credential", (name) => {
     expect(isCredentialName(name)).toBe(true);
   });
@@ -51,6 +53,8 @@ describe("isCredentialName", () => {
     "public-key",
     "SECRET_NAME",
     "LOG_LEVEL",
+    "discovery.sendtargets.auth.username",
+    "node.session.auth.username_in",
     "",
   ])("%s is not a credential", (name) => {
     expect(isCredentialName(name)).toBe(false);

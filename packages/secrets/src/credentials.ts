@@ -108,8 +108,13 @@ export function isCredentialName(name: string): boolean {
   const segments = nameSegments(name);
   if (segments.length === 0 || segments.includes("public")) return false;
   if (DESCRIBING_SUFFIXES.has(segments.at(-1)!)) return false;
-  return segments.some(isCredentialSegment);
+  const credentials = segments.filter(isCredentialSegment);
+  // `auth.username` names who logs in, not the secret: "auth" alone beside a user word is not enough.
+  if (credentials.every((s) => s === "auth") && segments.some((s) => USER_SEGMENTS.has(s))) return false;
+  return credentials.length > 0;
 }
+
+const USER_SEGMENTS = new Set(["user", "username", "login", "email", "account", "principal"]);
 
 export type TokenFormat =
   | "GitHub token"

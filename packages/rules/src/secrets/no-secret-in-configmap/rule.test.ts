@@ -30,6 +30,15 @@ new RuleTester({ describe, it }).run(noSecretInConfigmap, {
             redis_host = redis
             password = \${REDIS_PASSWORD}
             log_level = debug
+          collector.yaml: |
+            processors:
+              attributes:
+                actions:
+                  - action: insert
+                    key: loki.attribute.labels
+            custom_secrets: []
+            auth:
+              username: scout
       `,
     },
   ],

@@ -7,6 +7,7 @@ import {
   isCredentialName,
   isPlaceholder,
   looksHighEntropy,
+  nameSegments,
 } from "@scout-deploy/secrets";
 import { docsUrl } from "../../docs-url.js";
 
@@ -16,7 +17,7 @@ const ASSIGNMENT = /^\s*["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*(.*?)\s*,?\s*$/;
 /** Values that stand for "no value here" or point elsewhere: env interpolation, templates, empties. */
 function isReferenceOrEmpty(value: string): boolean {
   const bare = value.replace(/^["']|["']$/g, "").trim();
-  if (/^(|~|null|none|true|false|yes|no|\{|\[)$/i.test(bare)) return true;
+  if (/^(|~|null|none|true|false|yes|no)$/i.test(bare) || /^[[{*&|>]/.test(bare)) return true;
   return /^(\$\{.*\}|\$\(.*\)|\$[A-Za-z_]\w*|\{\{.*\}\}|%\(.*\)s|<.*>)$/.test(bare);
 }
 
@@ -25,7 +26,9 @@ function embeddedCredential(text: string): { name: string; line: number } | unde
   if (lines.length < 2) return undefined;
   for (const [index, line] of lines.entries()) {
     const match = ASSIGNMENT.exec(line);
-    if (match && isCredentialName(match[1]!) && !isReferenceOrEmpty(match[2]!)) {
+    // A bare `key:` is a field of countless config formats (attribute processors, label maps).
+    const bareKey = nameSegments(match?.[1] ?? "").join() === "key";
+    if (match && !bareKey && isCredentialName(match[1]!) && !isReferenceOrEmpty(match[2]!)) {
       return { name: match[1]!, line: index + 1 };
     }
   }
