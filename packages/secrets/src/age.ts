@@ -1,4 +1,4 @@
-import { type BundleObject, isRecord, joinPointer } from "@scout-deploy/core";
+import { type BundleObject, getAtPointer, isRecord, joinPointer } from "@scout-deploy/core";
 import { ANNOTATIONS } from "./layout.js";
 
 export interface RecordedTime {
@@ -10,22 +10,25 @@ export interface RecordedTime {
   time: number;
 }
 
-/** When a Secret's values last changed, as its annotations record it. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * When a Secret's values last changed, as its annotations record it. A SealedSecret carries the
+ * sealed Secret's metadata in `spec.template.metadata` (kubeseal copies it there).
+ */
 export function recordedRotation(object: BundleObject): RecordedTime | undefined {
-  const metadata = isRecord(object.value.metadata) ? object.value.metadata : {};
-  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
-  for (const annotation of [ANNOTATIONS.rotatedAt, ANNOTATIONS.createdAt]) {
-    const raw = annotations[annotation];
-    if (typeof raw !== "string") continue;
-    const time = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(raw)
-      ? Date.parse(raw)
-      : Number.NaN;
-    return {
-      annotation,
-      pointer: joinPointer("", "metadata", "annotations", annotation),
-      raw,
-      time,
-    };
+  const places =
+    object.value.kind === "SealedSecret" ? ["/spec/template/metadata", "/metadata"] : ["/metadata"];
+  for (const place of places) {
+    const metadata = getAtPointer(object.value, place);
+    const annotations =
+      isRecord(metadata) && isRecord(metadata.annotations) ? metadata.annotations : {};
+    for (const annotation of [ANNOTATIONS.rotatedAt, ANNOTATIONS.createdAt]) {
+      const raw = annotations[annotation];
+      if (typeof raw !== "string") continue;
+      const time = RFC3339.test(raw) ? Date.parse(raw) : Number.NaN;
+      return { annotation, pointer: joinPointer(place, "annotations", annotation), raw, time };
+    }
   }
   return undefined;
 }

@@ -110,7 +110,8 @@ export function isCredentialName(name: string): boolean {
   if (DESCRIBING_SUFFIXES.has(segments.at(-1)!)) return false;
   const credentials = segments.filter(isCredentialSegment);
   // `auth.username` names who logs in, not the secret: "auth" alone beside a user word is not enough.
-  if (credentials.every((s) => s === "auth") && segments.some((s) => USER_SEGMENTS.has(s))) return false;
+  if (credentials.every((s) => s === "auth") && segments.some((s) => USER_SEGMENTS.has(s)))
+    return false;
   return credentials.length > 0;
 }
 

@@ -65,6 +65,28 @@ new RuleTester({ describe, it }).run(rotationAge, {
       ],
     },
     {
+      name: "a SealedSecret records the time in its template's metadata",
+      options: { now },
+      yaml: `
+        apiVersion: bitnami.com/v1alpha1
+        kind: SealedSecret
+        metadata: {name: scout-secrets, namespace: scout}
+        spec:
+          encryptedData: {api-token: AgBy3i4OJSWK}
+          template:
+            metadata:
+              annotations: {scout-deploy.io/rotated-at: "2025-01-01T00:00:00Z"}
+      `,
+      errors: [
+        {
+          messageId: "tooOld",
+          line: 8,
+          column: 21,
+          data: { age: 669, annotation: "scout-deploy.io/rotated-at", maxAgeDays: 90 },
+        },
+      ],
+    },
+    {
       name: "a time that does not parse",
       options: { now },
       yaml: secret("      scout-deploy.io/rotated-at: last tuesday"),

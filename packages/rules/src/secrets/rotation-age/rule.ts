@@ -19,7 +19,7 @@ export const rotationAge = defineRule<z.output<typeof options>>({
       "A Secret's recorded rotation time (scout-deploy.io/rotated-at, else created-at) is within the configured maximum age.",
     remediation:
       "Rotate the Secret: `scout-deploy secrets rotate FILE --out FILE` gives new values, keeps the old ones under <key>-previous for the overlap window and records the time.",
-    appliesTo: ["Secret"],
+    appliesTo: ["Secret", "SealedSecret"],
     guide:
       "Use Strong Authentication: Rotate tokens regularly; Manage Secrets Properly: Rotate secrets regularly",
     docs: docsUrl("secrets/rotation-age"),
@@ -34,7 +34,7 @@ export const rotationAge = defineRule<z.output<typeof options>>({
     const now = context.options.now ? new Date(context.options.now) : new Date();
     const { maxAgeDays } = context.options;
     for (const object of context.bundle.objects) {
-      if (!isSecret(object)) continue;
+      if (!isSecret(object) && object.value.kind !== "SealedSecret") continue;
       const recorded = recordedRotation(object);
       if (!recorded) continue;
       const { annotation, pointer } = recorded;
