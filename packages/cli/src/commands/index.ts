@@ -1,7 +1,13 @@
 import type { Command } from "../command.js";
 import { checkCommand } from "./check.js";
 import { incidentCommand } from "./incident.js";
+import { renderCommand } from "./render.js";
 import { secretsCommand } from "./secrets.js";
 
 /** Every command, in the order `--help` lists them. One line per command. */
-export const commands: readonly Command[] = [checkCommand, secretsCommand, incidentCommand];
+export const commands: readonly Command[] = [
+  renderCommand,
+  checkCommand,
+  secretsCommand,
+  incidentCommand,
+];
