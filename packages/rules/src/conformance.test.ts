@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildBundle, defaultPolicy, evaluate, type Finding, parseSource } from "@scout-deploy/core";
+import {
+  buildBundle,
+  defaultPolicy,
+  evaluate,
+  type Finding,
+  parseSource,
+} from "@scout-deploy/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { conformanceExceptions } from "./conformance-exceptions.js";
 import { securityGuideRules } from "./registry.js";
@@ -34,9 +40,13 @@ if (!existsSync(manifestPath)) {
 }
 
 describe.skipIf(!existsSync(manifestPath))("peer conformance (manifest.json)", () => {
-  const manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, "utf8")) as Case[]) : [];
+  const manifest = existsSync(manifestPath)
+    ? (JSON.parse(readFileSync(manifestPath, "utf8")) as Case[])
+    : [];
   const ruleIds = new Set(securityGuideRules.map((r) => r.id));
-  const cases = manifest.filter((c) => AREAS.some((a) => c.rule.startsWith(a)) && ruleIds.has(c.rule));
+  const cases = manifest.filter(
+    (c) => AREAS.some((a) => c.rule.startsWith(a)) && ruleIds.has(c.rule),
+  );
   const findingsByFile = new Map<string, Finding[]>();
   const findingsOf = (file: string): Finding[] => {
     let findings = findingsByFile.get(file);
@@ -51,7 +61,8 @@ describe.skipIf(!existsSync(manifestPath))("peer conformance (manifest.json)", (
     findingsOf(c.file).some(
       (f) =>
         f.ruleId === c.rule &&
-        (c.object === null || (f.object?.kind === c.object.kind && f.object?.name === c.object.name)),
+        (c.object === null ||
+          (f.object?.kind === c.object.kind && f.object?.name === c.object.name)),
     )
       ? "fire"
       : "silent";

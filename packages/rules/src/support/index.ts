@@ -1,13 +1,13 @@
 /** Helpers shared by the Security Guide rules: namespaces, service accounts, RBAC, probes. */
 export { isClusterScoped, namespaceOf, scoutNamespace } from "./namespace.js";
+export { mainContainer, numberedPort, resolvePort } from "./ports.js";
 export {
   type Binding,
   bindingsOf,
   type Grant,
   type RoleRule,
   roleRulesOf,
-  scoutServiceAccounts,
   type Subject,
+  scoutServiceAccounts,
 } from "./rbac.js";
-export { mainContainer, numberedPort, resolvePort } from "./ports.js";
 export { componentWorkloads, serviceAccountNameOf } from "./workloads.js";

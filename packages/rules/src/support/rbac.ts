@@ -60,7 +60,9 @@ export function roleRulesOf(object: BundleObject): RoleRule[] {
         typeof value === "string" ? [{ value, pointer: joinPointer(pointer, key, i) }] : [],
       );
     };
-    return [{ pointer, verbs: list("verbs"), resources: list("resources"), apiGroups: list("apiGroups") }];
+    return [
+      { pointer, verbs: list("verbs"), resources: list("resources"), apiGroups: list("apiGroups") },
+    ];
   });
 }
 
@@ -84,10 +86,18 @@ function subjectsOf(object: BundleObject): Subject[] {
   const subjects = Array.isArray(object.value.subjects) ? object.value.subjects : [];
   const bindingNamespace = object.value.kind === "RoleBinding" ? object.ref.namespace : undefined;
   return subjects.flatMap((subject, index) => {
-    if (!isRecord(subject) || typeof subject.kind !== "string" || typeof subject.name !== "string") {
+    if (
+      !isRecord(subject) ||
+      typeof subject.kind !== "string" ||
+      typeof subject.name !== "string"
+    ) {
       return [];
     }
-    const result: Subject = { kind: subject.kind, name: subject.name, pointer: `/subjects/${index}` };
+    const result: Subject = {
+      kind: subject.kind,
+      name: subject.name,
+      pointer: `/subjects/${index}`,
+    };
     const namespace = typeof subject.namespace === "string" ? subject.namespace : bindingNamespace;
     if (namespace) result.namespace = namespace;
     return [result];
@@ -126,6 +136,8 @@ export function scoutServiceAccounts(bundle: Bundle, settings: Settings) {
   return (subject: Subject): boolean => {
     if (subject.kind !== "ServiceAccount") return false;
     if (namespace && subject.namespace === namespace) return true;
-    return known.some((k) => k.name === subject.name && sameNamespace(k.namespace, subject.namespace));
+    return known.some(
+      (k) => k.name === subject.name && sameNamespace(k.namespace, subject.namespace),
+    );
   };
 }

@@ -18,7 +18,9 @@ new RuleTester({ describe, it }).run(metricsScraped, {
   valid: [
     {
       name: "scrape annotations on the pod template",
-      yaml: backend(`\n              annotations: {prometheus.io/scrape: "true", prometheus.io/port: "8000"}`),
+      yaml: backend(
+        `\n              annotations: {prometheus.io/scrape: "true", prometheus.io/port: "8000"}`,
+      ),
     },
     {
       name: "a ServiceMonitor selecting the backend's Service on the port that reaches 8000",
@@ -83,12 +85,23 @@ new RuleTester({ describe, it }).run(metricsScraped, {
           selector: {matchLabels: {app: scout-backend}}
           endpoints: [{port: debug}]
       `,
-      errors: [{ messageId: "notScraped", line: 6, column: 5, data: { name: "backend", port: 8000 } }],
+      errors: [
+        { messageId: "notScraped", line: 6, column: 5, data: { name: "backend", port: 8000 } },
+      ],
     },
     {
       name: "annotated on the wrong port",
-      yaml: backend(`\n              annotations:\n                prometheus.io/scrape: "true"\n                prometheus.io/port: "9090"`),
-      errors: [{ messageId: "wrongPort", line: 10, column: 9, data: { name: "backend", actual: "9090", port: 8000 } }],
+      yaml: backend(
+        `\n              annotations:\n                prometheus.io/scrape: "true"\n                prometheus.io/port: "9090"`,
+      ),
+      errors: [
+        {
+          messageId: "wrongPort",
+          line: 10,
+          column: 9,
+          data: { name: "backend", actual: "9090", port: 8000 },
+        },
+      ],
     },
   ],
 });

@@ -36,14 +36,17 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
     options,
     messages: {
       notScraped: "nothing makes Prometheus scrape the backend {{name}} on port {{port}}",
-      wrongPort: 'the backend {{name}} is annotated for scraping on port {{actual}}, but its metrics are on {{port}}',
+      wrongPort:
+        "the backend {{name}} is annotated for scraping on port {{actual}}, but its metrics are on {{port}}",
     },
   },
   check(context) {
     const { port } = context.options;
     const { bundle, settings } = context;
     for (const { object, template } of componentWorkloads(bundle, settings, "backend")) {
-      const annotations = isRecord(template.metadata.annotations) ? template.metadata.annotations : {};
+      const annotations = isRecord(template.metadata.annotations)
+        ? template.metadata.annotations
+        : {};
       const annotated = String(annotations[SCRAPE]) === "true";
       const annotatedPort = numberedPort(annotations[PORT]);
       if (annotated && annotatedPort !== undefined && annotatedPort !== port) {
@@ -82,12 +85,19 @@ function scrapedElsewhere(
       selects(isRecord(o.value.spec) ? o.value.spec.selector : undefined, podLabels),
   );
   if (services.some((s) => annotatedService(s, port))) return true;
-  const monitors = bundle.objects.filter((o) => o.value.kind === "ServiceMonitor" || o.value.kind === "PodMonitor");
+  const monitors = bundle.objects.filter(
+    (o) => o.value.kind === "ServiceMonitor" || o.value.kind === "PodMonitor",
+  );
   for (const monitor of monitors) {
     const spec = isRecord(monitor.value.spec) ? monitor.value.spec : {};
     const selector = isRecord(spec.selector) ? spec.selector.matchLabels : undefined;
     if (monitor.value.kind === "PodMonitor" && selects(selector, podLabels)) return true;
-    if (services.some((s) => selects(selector, labelsOf(s.value.metadata)) && servesPort(s, spec, port))) return true;
+    if (
+      services.some(
+        (s) => selects(selector, labelsOf(s.value.metadata)) && servesPort(s, spec, port),
+      )
+    )
+      return true;
   }
   return bundle.objects.some((o) => o.value.kind === "ConfigMap" && scrapeConfigNames(o, port));
 }
@@ -102,17 +112,26 @@ function annotatedService(service: BundleObject, port: number): boolean {
   const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
   if (String(annotations[SCRAPE]) !== "true") return false;
   const annotated = numberedPort(annotations[PORT]);
-  return annotated === undefined || annotated === port || servicePortTargets(service, annotated, port);
+  return (
+    annotated === undefined || annotated === port || servicePortTargets(service, annotated, port)
+  );
 }
 
 /** A ServiceMonitor endpoint names a Service port (by name or number) that reaches `port` on the pod. */
-function servesPort(service: BundleObject, monitorSpec: Record<string, unknown>, port: number): boolean {
+function servesPort(
+  service: BundleObject,
+  monitorSpec: Record<string, unknown>,
+  port: number,
+): boolean {
   const endpoints = Array.isArray(monitorSpec.endpoints) ? monitorSpec.endpoints : [];
   const ports = servicePorts(service);
   return endpoints.some((endpoint) => {
     if (!isRecord(endpoint)) return false;
     if (numberedPort(endpoint.targetPort) === port) return true;
-    return ports.some((p) => (p.name === endpoint.port || p.port === numberedPort(endpoint.port)) && p.target === port);
+    return ports.some(
+      (p) =>
+        (p.name === endpoint.port || p.port === numberedPort(endpoint.port)) && p.target === port,
+    );
   });
 }
 

@@ -72,7 +72,9 @@ new RuleTester({ describe, it }).run(securityAlerts, {
                 - record: scout:auth_failures:rate5m
                   expr: rate(scout_auth_failures_total[5m])
       `,
-      errors: [{ messageId: "noAlert", line: 4, column: 3, data: { metric: "scout_auth_failures_total" } }],
+      errors: [
+        { messageId: "noAlert", line: 4, column: 3, data: { metric: "scout_auth_failures_total" } },
+      ],
     },
   ],
 });

@@ -32,7 +32,12 @@ export const securityAlerts = defineRule<z.output<typeof options>>({
       componentWorkloads(context.bundle, context.settings, "prometheus")[0] ??
       componentWorkloads(context.bundle, context.settings, "backend")[0];
     if (!target) return;
-    context.report({ messageId: "noAlert", data: { metric }, object: target.object, pointer: "/metadata/name" });
+    context.report({
+      messageId: "noAlert",
+      data: { metric },
+      object: target.object,
+      pointer: "/metadata/name",
+    });
   },
 });
 
@@ -44,7 +49,10 @@ function alertsOn(object: BundleObject, metric: string): boolean {
       (group) =>
         isRecord(group) &&
         Array.isArray(group.rules) &&
-        group.rules.some((rule) => isRecord(rule) && typeof rule.alert === "string" && String(rule.expr).includes(metric)),
+        group.rules.some(
+          (rule) =>
+            isRecord(rule) && typeof rule.alert === "string" && String(rule.expr).includes(metric),
+        ),
     );
   }
   if (object.value.kind === "ConfigMap" && isRecord(object.value.data)) {

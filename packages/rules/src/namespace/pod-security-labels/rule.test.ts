@@ -33,7 +33,14 @@ new RuleTester({ describe, it }).run(podSecurityLabels, {
         metadata:
           name: scout
       `,
-      errors: [{ messageId: "missing", line: 3, column: 1, data: { name: "scout", label: "pod-security.kubernetes.io/enforce", level: "restricted" } }],
+      errors: [
+        {
+          messageId: "missing",
+          line: 3,
+          column: 1,
+          data: { name: "scout", label: "pod-security.kubernetes.io/enforce", level: "restricted" },
+        },
+      ],
     },
     {
       name: "a weaker level on the configured namespace",
@@ -50,7 +57,14 @@ new RuleTester({ describe, it }).run(podSecurityLabels, {
         kind: Namespace
         metadata: {name: other}
       `,
-      errors: [{ messageId: "weaker", line: 6, column: 5, data: { name: "scout", actual: "baseline", level: "restricted" } }],
+      errors: [
+        {
+          messageId: "weaker",
+          line: 6,
+          column: 5,
+          data: { name: "scout", actual: "baseline", level: "restricted" },
+        },
+      ],
     },
   ],
 });

@@ -22,7 +22,8 @@ export const podSecurityLabels = defineRule<z.output<typeof options>>({
     docs: docsUrl("namespace/pod-security-labels"),
     options,
     messages: {
-      missing: "namespace {{name}} does not enforce a Pod Security Standard: label {{label}}: {{level}}",
+      missing:
+        "namespace {{name}} does not enforce a Pod Security Standard: label {{label}}: {{level}}",
       weaker: 'namespace {{name}} enforces "{{actual}}", expected "{{level}}"',
     },
   },
@@ -38,9 +39,19 @@ export const podSecurityLabels = defineRule<z.output<typeof options>>({
       if (actual === level) continue;
       const data = { name, label: LABEL, level, actual: String(actual) };
       if (actual === undefined) {
-        context.report({ messageId: "missing", data, object, pointer: labels ? "/metadata/labels" : "/metadata" });
+        context.report({
+          messageId: "missing",
+          data,
+          object,
+          pointer: labels ? "/metadata/labels" : "/metadata",
+        });
       } else {
-        context.report({ messageId: "weaker", data, object, pointer: joinPointer("/metadata/labels", LABEL) });
+        context.report({
+          messageId: "weaker",
+          data,
+          object,
+          pointer: joinPointer("/metadata/labels", LABEL),
+        });
       }
     }
   },

@@ -53,8 +53,18 @@ new RuleTester({ describe, it }).run(dropAllCapabilities, {
                   add: [NET_BIND_SERVICE]
       `,
       errors: [
-        { messageId: "wrongCase", line: 9, column: 18, data: { container: "app", spelling: "all" } },
-        { messageId: "added", line: 10, column: 17, data: { container: "app", capability: "NET_BIND_SERVICE" } },
+        {
+          messageId: "wrongCase",
+          line: 9,
+          column: 18,
+          data: { container: "app", spelling: "all" },
+        },
+        {
+          messageId: "added",
+          line: 10,
+          column: 17,
+          data: { container: "app", capability: "NET_BIND_SERVICE" },
+        },
       ],
     },
     {

@@ -17,7 +17,8 @@ export const dropAllCapabilities = defineRule({
     guide: "Pod Security Standards: Dropped capabilities",
     docs: docsUrl("pod/drop-all-capabilities"),
     messages: {
-      notDropped: 'container "{{container}}" keeps the default capabilities: capabilities.drop lacks "ALL"',
+      notDropped:
+        'container "{{container}}" keeps the default capabilities: capabilities.drop lacks "ALL"',
       wrongCase:
         'container "{{container}}" drops "{{spelling}}": runtimes honour only the exact spelling "ALL"',
       added: 'container "{{container}}" adds capability {{capability}}',
@@ -40,7 +41,9 @@ export const dropAllCapabilities = defineRule({
       if (!drop.includes("ALL")) {
         const misspelt = drop.findIndex((c) => typeof c === "string" && c.toUpperCase() === "ALL");
         if (misspelt >= 0) {
-          report("wrongCase", joinPointer(base, "drop", misspelt), { spelling: String(drop[misspelt]) });
+          report("wrongCase", joinPointer(base, "drop", misspelt), {
+            spelling: String(drop[misspelt]),
+          });
         } else {
           report("notDropped", capabilities.drop !== undefined ? joinPointer(base, "drop") : base);
         }

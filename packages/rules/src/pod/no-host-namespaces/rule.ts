@@ -8,12 +8,14 @@ export const noHostNamespaces = defineRule({
   meta: {
     severity: "error",
     description: "No pod shares the node's network, process or IPC namespace.",
-    remediation: "Remove hostNetwork, hostPID and hostIPC from the pod spec (or set them to false).",
+    remediation:
+      "Remove hostNetwork, hostPID and hostIPC from the pod spec (or set them to false).",
     appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: All Scout containers follow security best practices",
     docs: docsUrl("pod/no-host-namespaces"),
     messages: {
-      hostNamespace: "the pod sets {{field}}: true and shares the node's namespace, past every NetworkPolicy",
+      hostNamespace:
+        "the pod sets {{field}}: true and shares the node's namespace, past every NetworkPolicy",
     },
   },
   check(context) {

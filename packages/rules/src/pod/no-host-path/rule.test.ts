@@ -40,7 +40,12 @@ new RuleTester({ describe, it }).run(noHostPath, {
               containers: [{name: a}]
       `,
       errors: [
-        { messageId: "hostPath", line: 9, column: 11, data: { volume: "sock", path: "/var/run/docker.sock" } },
+        {
+          messageId: "hostPath",
+          line: 9,
+          column: 11,
+          data: { volume: "sock", path: "/var/run/docker.sock" },
+        },
         { messageId: "hostPort", line: 15, column: 15, data: { container: "init", port: "8080" } },
       ],
     },

@@ -6,8 +6,10 @@ export const noHostPath = defineRule({
   id: "pod/no-host-path",
   meta: {
     severity: "error",
-    description: "No hostPath volume and no hostPort: pods touch neither the node's files nor its ports.",
-    remediation: "Replace hostPath volumes with emptyDir, a ConfigMap or a PVC; expose ports through a Service.",
+    description:
+      "No hostPath volume and no hostPort: pods touch neither the node's files nor its ports.",
+    remediation:
+      "Replace hostPath volumes with emptyDir, a ConfigMap or a PVC; expose ports through a Service.",
     appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: All Scout containers follow security best practices",
     docs: docsUrl("pod/no-host-path"),

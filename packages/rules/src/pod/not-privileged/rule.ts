@@ -11,7 +11,8 @@ export const notPrivileged = defineRule({
     guide: "Pod Security Standards: No privilege escalation",
     docs: docsUrl("pod/not-privileged"),
     messages: {
-      privileged: 'container "{{container}}" is privileged: it has every capability and the host\'s devices',
+      privileged:
+        'container "{{container}}" is privileged: it has every capability and the host\'s devices',
     },
   },
   check(context) {

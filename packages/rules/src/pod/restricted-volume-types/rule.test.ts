@@ -56,7 +56,12 @@ new RuleTester({ describe, it }).run(restrictedVolumeTypes, {
                     path: /
       `,
       errors: [
-        { messageId: "notAllowed", line: 10, column: 11, data: { volume: "host", type: "hostPath" } },
+        {
+          messageId: "notAllowed",
+          line: 10,
+          column: 11,
+          data: { volume: "host", type: "hostPath" },
+        },
         { messageId: "notAllowed", line: 12, column: 11, data: { volume: "share", type: "nfs" } },
       ],
     },

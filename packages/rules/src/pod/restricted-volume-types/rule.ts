@@ -26,13 +26,15 @@ export const restrictedVolumeTypes = defineRule<z.output<typeof options>>({
     severity: "warning",
     description:
       "Volumes are only of the types the restricted Pod Security Standard allows (configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret).",
-    remediation: "Use a PersistentVolumeClaim, emptyDir, ConfigMap, Secret or projected volume instead.",
+    remediation:
+      "Use a PersistentVolumeClaim, emptyDir, ConfigMap, Secret or projected volume instead.",
     appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: All Scout containers follow security best practices",
     docs: docsUrl("pod/restricted-volume-types"),
     options,
     messages: {
-      notAllowed: 'volume "{{volume}}" is of type {{type}}, which the restricted profile does not allow',
+      notAllowed:
+        'volume "{{volume}}" is of type {{type}}, which the restricted profile does not allow',
     },
   },
   check(context) {

@@ -44,7 +44,9 @@ new RuleTester({ describe, it }).run(runAsUser, {
             - name: app
               image: app:1
       `,
-      errors: [{ messageId: "unset", line: 6, column: 7, data: { container: "app", expected: 1000 } }],
+      errors: [
+        { messageId: "unset", line: 6, column: 7, data: { container: "app", expected: 1000 } },
+      ],
     },
     {
       name: "a container overriding the pod's UID",
@@ -63,7 +65,12 @@ new RuleTester({ describe, it }).run(runAsUser, {
                     runAsUser: 2000
       `,
       errors: [
-        { messageId: "wrongUid", line: 12, column: 13, data: { container: "sidecar", actual: "2000", expected: 1000 } },
+        {
+          messageId: "wrongUid",
+          line: 12,
+          column: 13,
+          data: { container: "sidecar", actual: "2000", expected: 1000 },
+        },
       ],
     },
     {

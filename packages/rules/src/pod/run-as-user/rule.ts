@@ -5,13 +5,16 @@ export const runAsUser = defineRule({
   id: "pod/run-as-user",
   meta: {
     severity: "error",
-    description: "Every container runs as the expected user ID (policy.settings.expectedUid, 1000).",
-    remediation: "Set securityContext.runAsUser to the expected UID (1000) on the pod or the container.",
+    description:
+      "Every container runs as the expected user ID (policy.settings.expectedUid, 1000).",
+    remediation:
+      "Set securityContext.runAsUser to the expected UID (1000) on the pod or the container.",
     appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: Non-root execution",
     docs: docsUrl("pod/run-as-user"),
     messages: {
-      unset: 'container "{{container}}" sets no runAsUser: the image decides the user, expected {{expected}}',
+      unset:
+        'container "{{container}}" sets no runAsUser: the image decides the user, expected {{expected}}',
       wrongUid: 'container "{{container}}" runs as user {{actual}}, expected {{expected}}',
     },
   },

@@ -51,7 +51,14 @@ new RuleTester({ describe, it }).run(seccompProfile, {
                 seccompProfile:
                   type: Unconfined
       `,
-      errors: [{ messageId: "notAllowed", line: 11, column: 11, data: { container: "app", type: "Unconfined" } }],
+      errors: [
+        {
+          messageId: "notAllowed",
+          line: 11,
+          column: 11,
+          data: { container: "app", type: "Unconfined" },
+        },
+      ],
     },
   ],
 });

@@ -1,4 +1,10 @@
-import { allContainers, defineRule, effectiveSecurityContext, isRecord, joinPointer } from "@scout-deploy/core";
+import {
+  allContainers,
+  defineRule,
+  effectiveSecurityContext,
+  isRecord,
+  joinPointer,
+} from "@scout-deploy/core";
 import { docsUrl } from "../../docs-url.js";
 
 const ALLOWED = new Set(["RuntimeDefault", "Localhost"]);
@@ -14,8 +20,10 @@ export const seccompProfile = defineRule({
     guide: "Pod Security Standards: All Scout containers follow security best practices",
     docs: docsUrl("pod/seccomp-profile"),
     messages: {
-      unset: 'container "{{container}}" has no seccomp profile: it runs Unconfined unless the kubelet defaults it',
-      notAllowed: 'container "{{container}}" uses seccomp profile "{{type}}"; use RuntimeDefault or Localhost',
+      unset:
+        'container "{{container}}" has no seccomp profile: it runs Unconfined unless the kubelet defaults it',
+      notAllowed:
+        'container "{{container}}" uses seccomp profile "{{type}}"; use RuntimeDefault or Localhost',
     },
   },
   check(context) {
@@ -29,7 +37,9 @@ export const seccompProfile = defineRule({
         messageId: known ? "notAllowed" : "unset",
         data: { container: container.name, type: String(type) },
         object: container.template.object,
-        pointer: known ? joinPointer(setting.pointer, "type") : (setting?.pointer ?? effective.anchor),
+        pointer: known
+          ? joinPointer(setting.pointer, "type")
+          : (setting?.pointer ?? effective.anchor),
       });
     }
   },

@@ -1,4 +1,10 @@
-import { type Bundle, defineRule, joinPointer, type PodTemplate, podTemplates } from "@scout-deploy/core";
+import {
+  type Bundle,
+  defineRule,
+  joinPointer,
+  type PodTemplate,
+  podTemplates,
+} from "@scout-deploy/core";
 import { docsUrl } from "../../docs-url.js";
 import { serviceAccountNameOf } from "../../support/index.js";
 import { sameNamespace } from "../../support/rbac.js";
@@ -25,7 +31,8 @@ export const serviceAccountToken = defineRule({
       if (account !== "default") continue;
       const setting = template.spec.automountServiceAccountToken;
       if (setting === false) continue;
-      if (setting === undefined && accountDisablesToken(context.bundle, template, account)) continue;
+      if (setting === undefined && accountDisablesToken(context.bundle, template, account))
+        continue;
       context.report({
         messageId: "tokenMounted",
         data: { account },

@@ -107,7 +107,12 @@ new RuleTester({ describe, it }).run(writablePaths, {
       `,
       errors: [
         { messageId: "noTmp", line: 7, column: 7, data: { container: "init" } },
-        { messageId: "tmpNotEmptyDir", line: 12, column: 38, data: { container: "app", type: "persistentVolumeClaim" } },
+        {
+          messageId: "tmpNotEmptyDir",
+          line: 12,
+          column: 38,
+          data: { container: "app", type: "persistentVolumeClaim" },
+        },
       ],
     },
   ],

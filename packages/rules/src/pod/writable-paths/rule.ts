@@ -1,6 +1,6 @@
 import {
-  type ContainerRef,
   allContainers,
+  type ContainerRef,
   defineRule,
   effectiveSecurityContext,
   isRecord,
@@ -33,8 +33,10 @@ export const writablePaths = defineRule<z.output<typeof options>>({
     options,
     messages: {
       noTmp: 'container "{{container}}" has a read-only root but no emptyDir mounted at /tmp',
-      tmpNotEmptyDir: 'container "{{container}}" mounts /tmp from a {{type}} volume, not an emptyDir',
-      writableMount: 'container "{{container}}" can write to {{path}} (volume "{{volume}}"), which the config does not allow',
+      tmpNotEmptyDir:
+        'container "{{container}}" mounts /tmp from a {{type}} volume, not an emptyDir',
+      writableMount:
+        'container "{{container}}" can write to {{path}} (volume "{{volume}}"), which the config does not allow',
     },
   },
   check(context) {
@@ -54,7 +56,8 @@ export const writablePaths = defineRule<z.output<typeof options>>({
         if (mount.readOnly || READ_ONLY_TYPES.includes(mount.type)) continue;
         if (mount.path === "/tmp") {
           tmpMounted = true;
-          if (mount.type !== "emptyDir") report("tmpNotEmptyDir", mount.pointer, { type: mount.type });
+          if (mount.type !== "emptyDir")
+            report("tmpNotEmptyDir", mount.pointer, { type: mount.type });
           continue;
         }
         if (allowed.some((path) => isUnder(mount.path, path))) continue;
@@ -79,12 +82,18 @@ interface Mount {
 }
 
 function mountsOf(container: ContainerRef): Mount[] {
-  const volumes = Array.isArray(container.template.spec.volumes) ? container.template.spec.volumes : [];
-  const mounts = Array.isArray(container.container.volumeMounts) ? container.container.volumeMounts : [];
+  const volumes = Array.isArray(container.template.spec.volumes)
+    ? container.template.spec.volumes
+    : [];
+  const mounts = Array.isArray(container.container.volumeMounts)
+    ? container.container.volumeMounts
+    : [];
   return mounts.flatMap((mount, index) => {
     if (!isRecord(mount) || typeof mount.mountPath !== "string") return [];
     const volume = volumes.find((v) => isRecord(v) && v.name === mount.name);
-    const type = isRecord(volume) ? (Object.keys(volume).find((k) => k !== "name") ?? "unknown") : "unknown";
+    const type = isRecord(volume)
+      ? (Object.keys(volume).find((k) => k !== "name") ?? "unknown")
+      : "unknown";
     return [
       {
         path: mount.mountPath.replace(/\/+$/, "") || "/",

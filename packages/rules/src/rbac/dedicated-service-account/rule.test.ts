@@ -65,7 +65,12 @@ new RuleTester({ describe, it }).run(dedicatedServiceAccount, {
               containers: [{name: api}]
       `,
       errors: [
-        { messageId: "undefinedAccount", line: 12, column: 7, data: { component: "backend", account: "scout-backend" } },
+        {
+          messageId: "undefinedAccount",
+          line: 12,
+          column: 7,
+          data: { component: "backend", account: "scout-backend" },
+        },
       ],
     },
   ],

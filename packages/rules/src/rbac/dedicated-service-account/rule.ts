@@ -14,7 +14,8 @@ export const dedicatedServiceAccount = defineRule<z.output<typeof options>>({
   id: "rbac/dedicated-service-account",
   meta: {
     severity: "error",
-    description: "The backend runs under its own ServiceAccount (not default), defined in the bundle.",
+    description:
+      "The backend runs under its own ServiceAccount (not default), defined in the bundle.",
     remediation:
       "Create a ServiceAccount for the backend and set serviceAccountName to it in the pod spec.",
     appliesTo: ["PodTemplate", "ServiceAccount"],
@@ -32,7 +33,8 @@ export const dedicatedServiceAccount = defineRule<z.output<typeof options>>({
     for (const component of context.options.components) {
       for (const { object, template } of componentWorkloads(bundle, context.settings, component)) {
         const account = serviceAccountNameOf(template);
-        const field = template.spec.serviceAccountName !== undefined ? "serviceAccountName" : "serviceAccount";
+        const field =
+          template.spec.serviceAccountName !== undefined ? "serviceAccountName" : "serviceAccount";
         if (!account || account === "default") {
           context.report({
             messageId: "defaultAccount",

@@ -2,7 +2,11 @@ import { defineRule } from "@scout-deploy/core";
 import { docsUrl } from "../../docs-url.js";
 import { bindingsOf } from "../../support/index.js";
 
-const BROAD_GROUPS = new Set(["system:authenticated", "system:unauthenticated", "system:serviceaccounts"]);
+const BROAD_GROUPS = new Set([
+  "system:authenticated",
+  "system:unauthenticated",
+  "system:serviceaccounts",
+]);
 
 export const minimalSubjects = defineRule({
   id: "rbac/minimal-subjects",
@@ -15,14 +19,21 @@ export const minimalSubjects = defineRule({
     guide: "RBAC: Minimal permissions: Only necessary permissions granted",
     docs: docsUrl("rbac/minimal-subjects"),
     messages: {
-      broadGroup: '{{kind}} {{binding}} grants {{role}} to the group "{{subject}}": to everyone in it',
-      notServiceAccount: '{{kind}} {{binding}} grants {{role}} to {{subjectKind}} "{{subject}}", not to a service account',
-      defaultAccount: '{{kind}} {{binding}} grants {{role}} to a "default" service account, which every pod without its own shares',
+      broadGroup:
+        '{{kind}} {{binding}} grants {{role}} to the group "{{subject}}": to everyone in it',
+      notServiceAccount:
+        '{{kind}} {{binding}} grants {{role}} to {{subjectKind}} "{{subject}}", not to a service account',
+      defaultAccount:
+        '{{kind}} {{binding}} grants {{role}} to a "default" service account, which every pod without its own shares',
     },
   },
   check(context) {
     for (const { object, roleRef, subjects } of bindingsOf(context.bundle)) {
-      const base = { kind: object.value.kind, binding: object.ref.name ?? "(unnamed)", role: roleRef.name };
+      const base = {
+        kind: object.value.kind,
+        binding: object.ref.name ?? "(unnamed)",
+        role: roleRef.name,
+      };
       for (const subject of subjects) {
         const data = { ...base, subject: subject.name, subjectKind: subject.kind };
         let messageId: string | undefined;

@@ -83,7 +83,12 @@ new RuleTester({ describe, it }).run(namespaceScoped, {
         subjects: [{kind: ServiceAccount, name: x}]
       `,
       errors: [
-        { messageId: "clusterRole", line: 6, column: 3, data: { binding: "backend", role: "edit", account: "scout-backend" } },
+        {
+          messageId: "clusterRole",
+          line: 6,
+          column: 3,
+          data: { binding: "backend", role: "edit", account: "scout-backend" },
+        },
         {
           messageId: "outsideNamespace",
           line: 14,

@@ -18,7 +18,8 @@ export const namespaceScoped = defineRule({
         'ClusterRoleBinding {{binding}} grants {{role}} cluster-wide to Scout\'s service account "{{account}}"',
       clusterRole:
         'RoleBinding {{binding}} grants the ClusterRole {{role}} to Scout\'s service account "{{account}}"; bind a Role instead',
-      outsideNamespace: "RoleBinding {{binding}} sits in namespace {{actual}}, outside the Scout namespace {{expected}}",
+      outsideNamespace:
+        "RoleBinding {{binding}} sits in namespace {{actual}}, outside the Scout namespace {{expected}}",
     },
   },
   check(context) {

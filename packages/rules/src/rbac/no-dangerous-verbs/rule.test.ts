@@ -52,16 +52,41 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
             verbs: [get, list, watch]
       `,
       errors: [
-        { messageId: "escalating", line: 7, column: 13, data: { kind: "ClusterRole", name: "risky", verb: "escalate" } },
-        { messageId: "onResource", line: 10, column: 13, data: { kind: "ClusterRole", name: "risky", verb: "create", resource: "pods/exec" } },
+        {
+          messageId: "escalating",
+          line: 7,
+          column: 13,
+          data: { kind: "ClusterRole", name: "risky", verb: "escalate" },
+        },
         {
           messageId: "onResource",
           line: 10,
           column: 13,
-          data: { kind: "ClusterRole", name: "risky", verb: "create", resource: "serviceaccounts/token" },
+          data: { kind: "ClusterRole", name: "risky", verb: "create", resource: "pods/exec" },
         },
-        { messageId: "onResource", line: 13, column: 18, data: { kind: "ClusterRole", name: "risky", verb: "list", resource: "secrets" } },
-        { messageId: "onResource", line: 13, column: 24, data: { kind: "ClusterRole", name: "risky", verb: "watch", resource: "secrets" } },
+        {
+          messageId: "onResource",
+          line: 10,
+          column: 13,
+          data: {
+            kind: "ClusterRole",
+            name: "risky",
+            verb: "create",
+            resource: "serviceaccounts/token",
+          },
+        },
+        {
+          messageId: "onResource",
+          line: 13,
+          column: 18,
+          data: { kind: "ClusterRole", name: "risky", verb: "list", resource: "secrets" },
+        },
+        {
+          messageId: "onResource",
+          line: 13,
+          column: 24,
+          data: { kind: "ClusterRole", name: "risky", verb: "watch", resource: "secrets" },
+        },
       ],
     },
   ],

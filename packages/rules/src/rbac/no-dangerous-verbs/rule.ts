@@ -21,7 +21,8 @@ export const noDangerousVerbs = defineRule({
     guide: "RBAC: Minimal permissions: Only necessary permissions granted",
     docs: docsUrl("rbac/no-dangerous-verbs"),
     messages: {
-      escalating: '{{kind}} {{name}} grants "{{verb}}", which lets its holder gain permissions it lacks',
+      escalating:
+        '{{kind}} {{name}} grants "{{verb}}", which lets its holder gain permissions it lacks',
       onResource: '{{kind}} {{name}} grants "{{verb}}" on {{resource}}',
     },
   },
@@ -31,7 +32,12 @@ export const noDangerousVerbs = defineRule({
       for (const rule of roleRulesOf(object)) {
         for (const verb of rule.verbs) {
           if (ESCALATING.has(verb.value)) {
-            context.report({ messageId: "escalating", data: { ...base, verb: verb.value }, object, pointer: verb.pointer });
+            context.report({
+              messageId: "escalating",
+              data: { ...base, verb: verb.value },
+              object,
+              pointer: verb.pointer,
+            });
             continue;
           }
           const resources = DANGEROUS_ON.filter((d) => d.verbs.includes(verb.value)).flatMap((d) =>

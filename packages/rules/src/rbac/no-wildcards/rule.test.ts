@@ -33,9 +33,24 @@ new RuleTester({ describe, it }).run(noWildcards, {
               - "*"
       `,
       errors: [
-        { messageId: "wildcard", line: 5, column: 17, data: { kind: "ClusterRole", name: "admin-ish", field: "apiGroups", what: "API group" } },
-        { messageId: "wildcard", line: 6, column: 23, data: { kind: "ClusterRole", name: "admin-ish", field: "resources", what: "resource" } },
-        { messageId: "wildcard", line: 9, column: 9, data: { kind: "ClusterRole", name: "admin-ish", field: "verbs", what: "verb" } },
+        {
+          messageId: "wildcard",
+          line: 5,
+          column: 17,
+          data: { kind: "ClusterRole", name: "admin-ish", field: "apiGroups", what: "API group" },
+        },
+        {
+          messageId: "wildcard",
+          line: 6,
+          column: 23,
+          data: { kind: "ClusterRole", name: "admin-ish", field: "resources", what: "resource" },
+        },
+        {
+          messageId: "wildcard",
+          line: 9,
+          column: 9,
+          data: { kind: "ClusterRole", name: "admin-ish", field: "verbs", what: "verb" },
+        },
       ],
     },
   ],

@@ -26,7 +26,12 @@ export const noWildcards = defineRule({
             if (entry.value !== "*") continue;
             context.report({
               messageId: "wildcard",
-              data: { kind: object.value.kind, name: object.ref.name ?? "(unnamed)", field, what: what[field] },
+              data: {
+                kind: object.value.kind,
+                name: object.ref.name ?? "(unnamed)",
+                field,
+                what: what[field],
+              },
               object,
               pointer: entry.pointer,
             });

@@ -43,8 +43,18 @@ new RuleTester({ describe, it }).run(imagePinned, {
                   image: nginx:latest
       `,
       errors: [
-        { messageId: "noTag", line: 9, column: 11, data: { container: "init", image: "registry:5000/busybox" } },
-        { messageId: "latest", line: 12, column: 11, data: { container: "app", image: "nginx:latest" } },
+        {
+          messageId: "noTag",
+          line: 9,
+          column: 11,
+          data: { container: "init", image: "registry:5000/busybox" },
+        },
+        {
+          messageId: "latest",
+          line: 12,
+          column: 11,
+          data: { container: "app", image: "nginx:latest" },
+        },
       ],
     },
     {

@@ -13,7 +13,8 @@ export const imagePinned = defineRule<z.output<typeof options>>({
   meta: {
     severity: "warning",
     description: "Every image names a version: no :latest and no missing tag; a digest is best.",
-    remediation: "Pin the image to a version tag, best with its digest (image: repo:1.2.3@sha256:...).",
+    remediation:
+      "Pin the image to a version tag, best with its digest (image: repo:1.2.3@sha256:...).",
     appliesTo: ["PodTemplate"],
     guide: "Incident Response: Update security: Patch vulnerabilities",
     docs: docsUrl("workload/image-pinned"),

@@ -40,7 +40,9 @@ new RuleTester({ describe, it }).run(namespace, {
           name: p
           namespace: default
       `,
-      errors: [{ messageId: "defaultNamespace", line: 5, column: 3, data: { kind: "Pod", name: "p" } }],
+      errors: [
+        { messageId: "defaultNamespace", line: 5, column: 3, data: { kind: "Pod", name: "p" } },
+      ],
     },
     {
       name: "the single Namespace object names the Scout namespace: unset and other are reported",
@@ -61,7 +63,12 @@ new RuleTester({ describe, it }).run(namespace, {
           namespace: other
       `,
       errors: [
-        { messageId: "unset", line: 7, column: 1, data: { kind: "Deployment", name: "backend", expected: "scout" } },
+        {
+          messageId: "unset",
+          line: 7,
+          column: 1,
+          data: { kind: "Deployment", name: "backend", expected: "scout" },
+        },
         {
           messageId: "otherNamespace",
           line: 14,

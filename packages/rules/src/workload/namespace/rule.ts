@@ -15,7 +15,8 @@ export const namespace = defineRule({
     messages: {
       defaultNamespace: "{{kind}} {{name}} sits in the default namespace",
       unset: "{{kind}} {{name}} names no namespace; it belongs in {{expected}}",
-      otherNamespace: "{{kind}} {{name}} sits in namespace {{actual}}, not the Scout namespace {{expected}}",
+      otherNamespace:
+        "{{kind}} {{name}} sits in namespace {{actual}}, not the Scout namespace {{expected}}",
     },
   },
   check(context) {

@@ -132,7 +132,14 @@ new RuleTester({ describe, it }).run(probes, {
                   livenessProbe: {httpGet: {path: /health, port: 8000}}
                   readinessProbe: {httpGet: {path: /health, port: admin}}
       `,
-      errors: [{ messageId: "backendPort", line: 13, column: 53, data: { probe: "readinessProbe", actual: "admin", expected: 8000 } }],
+      errors: [
+        {
+          messageId: "backendPort",
+          line: 13,
+          column: 53,
+          data: { probe: "readinessProbe", actual: "admin", expected: 8000 },
+        },
+      ],
     },
   ],
 });

@@ -40,9 +40,11 @@ export const probes = defineRule<z.output<typeof options>>({
     docs: docsUrl("workload/probes"),
     options,
     messages: {
-      noLiveness: 'container "{{container}}" has no livenessProbe: a hung process is never restarted',
-      noReadiness: 'container "{{container}}" has no readinessProbe: traffic reaches it before it is ready',
-      backendPath: 'the backend\'s {{probe}} asks {{actual}}, expected httpGet path {{expected}}',
+      noLiveness:
+        'container "{{container}}" has no livenessProbe: a hung process is never restarted',
+      noReadiness:
+        'container "{{container}}" has no readinessProbe: traffic reaches it before it is ready',
+      backendPath: "the backend's {{probe}} asks {{actual}}, expected httpGet path {{expected}}",
       backendPort: "the backend's {{probe}} asks port {{actual}}, expected {{expected}}",
     },
   },
@@ -53,7 +55,11 @@ export const probes = defineRule<z.output<typeof options>>({
       const isBackend = componentOf(template.object, context.settings) === "backend";
       const backendMain = isBackend ? mainContainer(template, backendPort) : undefined;
       for (const container of longRunningContainers(template)) {
-        const report = (messageId: string, pointer: string, data: Record<string, string | number> = {}) =>
+        const report = (
+          messageId: string,
+          pointer: string,
+          data: Record<string, string | number> = {},
+        ) =>
           context.report({
             messageId,
             data: { container: container.name, ...data },
@@ -70,12 +76,18 @@ export const probes = defineRule<z.output<typeof options>>({
           const pointer = joinPointer(container.pointer, field);
           const httpGet = isRecord(probe.httpGet) ? probe.httpGet : undefined;
           if (httpGet?.path !== backendPath) {
-            const actual = httpGet ? String(httpGet.path ?? "/") : `no httpGet (${probeKind(probe)})`;
-            report("backendPath", httpGet?.path !== undefined ? joinPointer(pointer, "httpGet", "path") : pointer, {
-              probe: field,
-              actual,
-              expected: backendPath,
-            });
+            const actual = httpGet
+              ? String(httpGet.path ?? "/")
+              : `no httpGet (${probeKind(probe)})`;
+            report(
+              "backendPath",
+              httpGet?.path !== undefined ? joinPointer(pointer, "httpGet", "path") : pointer,
+              {
+                probe: field,
+                actual,
+                expected: backendPath,
+              },
+            );
           }
           const port = httpGet ? resolvePort(httpGet.port, container.container) : undefined;
           if (httpGet && port !== backendPort) {
@@ -102,7 +114,9 @@ function isLongRunning(template: PodTemplate): boolean {
 /** App containers, and init containers with restartPolicy: Always (sidecars). */
 function longRunningContainers(template: PodTemplate): ContainerRef[] {
   return containersOf(template).filter(
-    (c) => c.list === "containers" || (c.list === "initContainers" && c.container.restartPolicy === "Always"),
+    (c) =>
+      c.list === "containers" ||
+      (c.list === "initContainers" && c.container.restartPolicy === "Always"),
   );
 }
 

@@ -13,7 +13,8 @@ export const resources = defineRule({
   meta: {
     severity: "warning",
     description: "Every container sets CPU and memory requests and limits.",
-    remediation: "Set resources.requests.cpu, requests.memory, limits.cpu and limits.memory on every container.",
+    remediation:
+      "Set resources.requests.cpu, requests.memory, limits.cpu and limits.memory on every container.",
     appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: All Scout containers follow security best practices",
     docs: docsUrl("workload/resources"),
@@ -25,7 +26,9 @@ export const resources = defineRule({
     for (const container of allContainers(context.bundle)) {
       // Ephemeral containers may not set resources.
       if (container.list === "ephemeralContainers") continue;
-      const resources = isRecord(container.container.resources) ? container.container.resources : undefined;
+      const resources = isRecord(container.container.resources)
+        ? container.container.resources
+        : undefined;
       const missing = REQUIRED.filter(([group, name]) => {
         const values = resources?.[group];
         return !isRecord(values) || values[name] === undefined || values[name] === null;

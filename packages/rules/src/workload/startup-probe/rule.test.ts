@@ -45,7 +45,14 @@ new RuleTester({ describe, it }).run(startupProbe, {
                 - name: api
                   ports: [{containerPort: 8000}]
       `,
-      errors: [{ messageId: "noStartupProbe", line: 10, column: 11, data: { component: "backend", container: "api" } }],
+      errors: [
+        {
+          messageId: "noStartupProbe",
+          line: 10,
+          column: 11,
+          data: { component: "backend", container: "api" },
+        },
+      ],
     },
     {
       name: "components named by the options",

@@ -13,7 +13,8 @@ export const startupProbe = defineRule<z.output<typeof options>>({
   id: "workload/startup-probe",
   meta: {
     severity: "warning",
-    description: "The backend has a startup probe, so a slow start is not killed by its liveness probe.",
+    description:
+      "The backend has a startup probe, so a slow start is not killed by its liveness probe.",
     remediation:
       "Add a startupProbe to the backend's container (httpGet /docs on 8000; set failureThreshold × periodSeconds to the start-up delay you need).",
     appliesTo: ["PodTemplate"],
@@ -27,7 +28,10 @@ export const startupProbe = defineRule<z.output<typeof options>>({
   check(context) {
     for (const component of context.options.components) {
       for (const workload of componentWorkloads(context.bundle, context.settings, component)) {
-        const container = mainContainer(workload.template, component === "backend" ? 8000 : undefined);
+        const container = mainContainer(
+          workload.template,
+          component === "backend" ? 8000 : undefined,
+        );
         if (!container || isRecord(container.container.startupProbe)) continue;
         context.report({
           messageId: "noStartupProbe",
