@@ -7,7 +7,7 @@ import { securityGuideRules } from "./registry.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FILE = "scout.yaml";
-const compliant = readFileSync(join(here, "__fixtures__/compliant", FILE), "utf8");
+const compliant = readFileSync(join(here, "fixtures/compliant", FILE), "utf8");
 
 function check(text: string, policy: unknown = {}): Finding[] {
   const bundle = buildBundle([parseSource(FILE, text)]);
@@ -129,21 +129,21 @@ const mutations: Mutation[] = [
   {
     rule: "workload/probes",
     object: "Deployment/backend",
-    find: "readinessProbe: {httpGet: {path: /docs",
-    replace: "readinessProbe: {httpGet: {path: /healthz",
+    find: "readinessProbe: { httpGet: { path: /docs",
+    replace: "readinessProbe: { httpGet: { path: /healthz",
     at: "path: /healthz",
   },
   {
     rule: "workload/probes",
     object: "Deployment/frontend",
-    find: "          livenessProbe: {httpGet: {path: /, port: http}, periodSeconds: 20}\n",
+    find: "          livenessProbe: { httpGet: { path: /, port: http }, periodSeconds: 20 }\n",
     replace: "",
     at: "name: frontend\n          image",
   },
   {
     rule: "workload/startup-probe",
     object: "Deployment/backend",
-    find: "          startupProbe: {httpGet: {path: /docs, port: http}, failureThreshold: 30, periodSeconds: 2}\n",
+    find: "          startupProbe:\n            httpGet: { path: /docs, port: http }\n            failureThreshold: 30\n            periodSeconds: 2\n",
     replace: "",
     at: "name: backend\n          image",
   },
@@ -156,8 +156,8 @@ const mutations: Mutation[] = [
   {
     rule: "workload/resources",
     object: "StatefulSet/redis",
-    find: "limits: {cpu: 500m, memory: 256Mi}",
-    replace: "limits: {memory: 256Mi}",
+    find: "limits: { cpu: 500m, memory: 256Mi }",
+    replace: "limits: { memory: 256Mi }",
     at: "resources:",
   },
   {

@@ -10,19 +10,37 @@ import { renderRulesIndex, renderTraceability, rulesCovering } from "./render.js
 const docs = join(dirname(fileURLToPath(import.meta.url)), "../../docs");
 const REGENERATE = "stale: run `pnpm --filter @scout-deploy/rules docs` and commit the result";
 
+/** Table rows with their padding removed: the files are formatted by biome, which aligns columns. */
+function normalizeTables(markdown: string): string {
+  return markdown
+    .split("\n")
+    .map((line) => {
+      if (!line.startsWith("|")) return line;
+      const cells = line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim())
+        .map((c) => (/^:?-+:?$/.test(c) ? "---" : c));
+      return `| ${cells.join(" | ")} |`;
+    })
+    .join("\n");
+}
+
+const fresh = (file: string) => normalizeTables(readFileSync(file, "utf8"));
+
 describe("generated docs", () => {
   it("docs/index.md is fresh", () => {
     const file = join(docs, "index.md");
     expect(existsSync(file), REGENERATE).toBe(true);
-    expect(readFileSync(file, "utf8"), REGENERATE).toBe(
-      renderRulesIndex(securityGuideRules, inputRules),
+    expect(fresh(file), REGENERATE).toBe(
+      normalizeTables(renderRulesIndex(securityGuideRules, inputRules)),
     );
   });
 
   it("docs/traceability.md is fresh", () => {
     const file = join(docs, "traceability.md");
     expect(existsSync(file), REGENERATE).toBe(true);
-    expect(readFileSync(file, "utf8"), REGENERATE).toBe(renderTraceability(securityGuideRules));
+    expect(fresh(file), REGENERATE).toBe(normalizeTables(renderTraceability(securityGuideRules)));
   });
 
   it("lists every rule of the registry and every input rule in the index", () => {

@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { securityGuideRules } from "../registry.js";
 import { loadRulePacks, packPrefix } from "./load-rule-packs.js";
 
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), "../__fixtures__/rule-packs");
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), "../fixtures/rule-packs");
 
 function readYaml(file: string): unknown {
   return parseSource(file, readFileSync(join(fixtures, file), "utf8")).documents[0]?.value;
