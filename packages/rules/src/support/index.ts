@@ -1,10 +1,9 @@
 /** Helpers shared by the Security Guide rules: namespaces, service accounts, RBAC, probes. */
-export { isClusterScoped, namespaceOf, scoutNamespace } from "./namespace.js";
+export { isClusterScoped, sameNamespace, scoutNamespace } from "./namespace.js";
 export { mainContainer, numberedPort, resolvePort } from "./ports.js";
 export {
   type Binding,
   bindingsOf,
-  type Grant,
   type RoleRule,
   roleRulesOf,
   type Subject,

@@ -1,4 +1,4 @@
-import type { Bundle, BundleObject, Settings } from "@scout-deploy/core";
+import type { Bundle, Settings } from "@scout-deploy/core";
 
 /** Kinds that live outside any namespace; every other kind is judged as namespaced. */
 const CLUSTER_SCOPED = new Set([
@@ -32,8 +32,9 @@ export function isClusterScoped(kind: string): boolean {
   return CLUSTER_SCOPED.has(kind);
 }
 
-export function namespaceOf(object: BundleObject): string | undefined {
-  return object.ref.namespace;
+/** Two namespaces agree unless both are set and differ (an unset one is applied with `-n`). */
+export function sameNamespace(a: string | undefined, b: string | undefined): boolean {
+  return a === undefined || b === undefined || a === b;
 }
 
 /**

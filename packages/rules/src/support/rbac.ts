@@ -6,7 +6,7 @@ import {
   joinPointer,
   type Settings,
 } from "@scout-deploy/core";
-import { scoutNamespace } from "./namespace.js";
+import { sameNamespace, scoutNamespace } from "./namespace.js";
 import { componentWorkloads, serviceAccountNameOf } from "./workloads.js";
 
 export interface RoleRule {
@@ -35,14 +35,6 @@ export interface Binding {
   object: BundleObject;
   roleRef: { kind: string; name: string; pointer: string };
   subjects: Subject[];
-  /** The Role or ClusterRole the binding points at, when the bundle holds it. */
-  role?: BundleObject;
-}
-
-/** A binding that gives a role's permissions to one subject. */
-export interface Grant {
-  binding: Binding;
-  subject: Subject;
 }
 
 const ROLE_KINDS = new Set(["Role", "ClusterRole"]);
@@ -75,10 +67,7 @@ export function bindingsOf(bundle: Bundle): Binding[] {
       name: typeof roleRef.name === "string" ? roleRef.name : "",
       pointer: "/roleRef",
     };
-    const binding: Binding = { object, roleRef: ref, subjects: subjectsOf(object) };
-    const role = findRole(bundle, ref, object);
-    if (role) binding.role = role;
-    return [binding];
+    return [{ object, roleRef: ref, subjects: subjectsOf(object) }];
   });
 }
 
@@ -102,21 +91,6 @@ function subjectsOf(object: BundleObject): Subject[] {
     if (namespace) result.namespace = namespace;
     return [result];
   });
-}
-
-/** A RoleBinding may point at a Role of its namespace or at a ClusterRole; a ClusterRoleBinding at a ClusterRole. */
-function findRole(bundle: Bundle, ref: { kind: string; name: string }, binding: BundleObject) {
-  return bundle.objects.find(
-    (o) =>
-      o.value.kind === ref.kind &&
-      o.ref.name === ref.name &&
-      (ref.kind === "ClusterRole" || sameNamespace(o.ref.namespace, binding.ref.namespace)),
-  );
-}
-
-/** Two namespaces agree unless both are set and differ (an unset one is applied with `-n`). */
-export function sameNamespace(a: string | undefined, b: string | undefined): boolean {
-  return a === undefined || b === undefined || a === b;
 }
 
 /**

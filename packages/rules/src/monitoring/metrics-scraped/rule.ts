@@ -5,12 +5,10 @@ import {
   isRecord,
   joinPointer,
   labelsOf,
-  type Settings,
   z,
 } from "@scout-deploy/core";
 import { docsUrl } from "../../docs-url.js";
-import { componentWorkloads, numberedPort } from "../../support/index.js";
-import { sameNamespace } from "../../support/rbac.js";
+import { componentWorkloads, numberedPort, sameNamespace } from "../../support/index.js";
 
 const options = z
   .object({
@@ -60,7 +58,7 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
       }
       if (annotated) continue;
       const labels = labelsOf(template.metadata);
-      if (scrapedElsewhere(bundle, settings, object, labels, port)) continue;
+      if (scrapedElsewhere(bundle, object, labels, port)) continue;
       context.report({
         messageId: "notScraped",
         data: { name: object.ref.name ?? "(unnamed)", port },
@@ -73,7 +71,6 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
 
 function scrapedElsewhere(
   bundle: Bundle,
-  _settings: Settings,
   workload: BundleObject,
   podLabels: Record<string, string>,
   port: number,

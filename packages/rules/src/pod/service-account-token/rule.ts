@@ -6,8 +6,7 @@ import {
   podTemplates,
 } from "@scout-deploy/core";
 import { docsUrl } from "../../docs-url.js";
-import { serviceAccountNameOf } from "../../support/index.js";
-import { sameNamespace } from "../../support/rbac.js";
+import { sameNamespace, serviceAccountNameOf } from "../../support/index.js";
 
 export const serviceAccountToken = defineRule({
   id: "pod/service-account-token",

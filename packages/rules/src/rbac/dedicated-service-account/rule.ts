@@ -1,7 +1,6 @@
 import { defineRule, joinPointer, z } from "@scout-deploy/core";
 import { docsUrl } from "../../docs-url.js";
-import { componentWorkloads, serviceAccountNameOf } from "../../support/index.js";
-import { sameNamespace } from "../../support/rbac.js";
+import { componentWorkloads, sameNamespace, serviceAccountNameOf } from "../../support/index.js";
 
 const options = z
   .object({
