@@ -1,6 +1,7 @@
 export {
   type CheckOptions,
   type CheckRun,
+  RENDERED_PREFIX,
   runCheck,
   SCHEMA_ENGINES,
   type SchemaEngine,

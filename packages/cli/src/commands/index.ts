@@ -1,8 +1,17 @@
 import type { Command } from "../command.js";
 import { checkCommand } from "./check.js";
+import { incidentCommand } from "./incident.js";
 import { renderCommand } from "./render.js";
+import { secretsCommand } from "./secrets.js";
 import { signoffCommand } from "./signoff.js";
 import { verifyCommand } from "./verify.js";
 
 /** Every command, in the order `--help` lists them. One line per command. */
-export const commands: readonly Command[] = [renderCommand, checkCommand, signoffCommand, verifyCommand];
+export const commands: readonly Command[] = [
+  renderCommand,
+  checkCommand,
+  secretsCommand,
+  signoffCommand,
+  verifyCommand,
+  incidentCommand,
+];
