@@ -11,7 +11,7 @@ import {
 import { createKubeconformValidator, type KubeconformOptions } from "@scout-deploy/kubeconform";
 import { loadBundle } from "@scout-deploy/loader";
 import { parseScoutConfig, render } from "@scout-deploy/manifests";
-import { securityGuideRules } from "@scout-deploy/rules";
+import { loadRulePacks, securityGuideRules } from "@scout-deploy/rules";
 import {
   createEmbeddedValidator,
   type SchemaValidator,
@@ -71,7 +71,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
         ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
       });
   await validateSchemas(bundle, options);
-  const rules = [...securityGuideRules, ...schemaRules, ...(options.extraRules ?? [])];
+  const packRules = await loadRulePacks(config.policy.plugins, { resolveFrom: config.folder });
+  const rules = [
+    ...securityGuideRules,
+    ...schemaRules,
+    ...packRules,
+    ...(options.extraRules ?? []),
+  ];
   const result = evaluate(rules, bundle, config.policy, options.now ? { now: options.now } : {});
   return { result, bundle, config, ...(rendered ? { rendered } : {}) };
 }
