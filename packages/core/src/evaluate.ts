@@ -29,6 +29,8 @@ interface Candidate {
 interface ActiveRule {
   rule: AnyRule;
   severity: Severity;
+  /** True when the config sets the rule's severity: it then overrides a report's own. */
+  configured: boolean;
   options: Record<string, unknown>;
 }
 
@@ -95,7 +97,8 @@ function activeRules(rules: readonly AnyRule[], config: PolicyConfig): ActiveRul
     const options = rule.meta.options
       ? (parseWithSchema(rule.meta.options, raw, undefined, `/policy/rules/${escapeSegment(rule.id)}/options`) as Record<string, unknown>)
       : raw;
-    active.push({ rule, severity: chosen, options });
+    const configured = typeof setting === "string" || setting?.severity !== undefined;
+    active.push({ rule, severity: chosen, configured, options });
   }
   return active;
 }
@@ -117,8 +120,9 @@ function runRule(
     const pointer = r.pointer ?? "";
     const position = r.object.document.locate(r.object.pointer + pointer);
     const message = formatMessage(entry.rule, r.messageId, r.data);
+    const severity = r.severity && !entry.configured ? r.severity : entry.severity;
     candidates.push({
-      finding: baseFinding(entry, message, position, { object: r.object.ref, path: pointer }),
+      finding: baseFinding({ ...entry, severity }, message, position, { object: r.object.ref, path: pointer }),
       object: r.object,
     });
   };
