@@ -222,7 +222,11 @@ function missingFromExternal(connectivity: Connectivity, flow: IntendedFlow, to:
 function blockingTarget(connectivity: Connectivity, end: Endpoint, direction: "ingress" | "egress"): FlowTarget {
   const workload = (end as { workload: Workload }).workload;
   const policies = connectivity.isolatedFor(workload, direction);
-  const withRules = policies.find((p) => p[direction].length > 0) ?? policies[0];
+  // The policy written for this workload is the one to extend, rather than a namespace-wide one.
+  const withRules =
+    policies.find((p) => !p.selectsAll && p[direction].length > 0) ??
+    policies.find((p) => p[direction].length > 0) ??
+    policies[0];
   if (!withRules) return workloadTarget(workload);
   const pointer = withRules[direction].length > 0 ? `/spec/${direction}` : "/spec";
   return policyTarget(withRules.object, pointer);

@@ -9,7 +9,7 @@ import {
 } from "@scout-deploy/core";
 import type { Protocol } from "./conns.js";
 import { type IpSet, ipBlockSet } from "./ip.js";
-import { compileSelector, type Labels, SELECT_ALL, type Selector } from "./selector.js";
+import { compileSelector, isEmptySelector, type Labels, SELECT_ALL, type Selector } from "./selector.js";
 
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
@@ -59,6 +59,8 @@ export interface Policy {
   namespace: string;
   name: string;
   selects: Selector;
+  /** True when the podSelector is empty: the policy covers the whole namespace. */
+  selectsAll: boolean;
   isolatesIngress: boolean;
   isolatesEgress: boolean;
   ingress: PolicyRule[];
@@ -155,6 +157,7 @@ function policyOf(object: BundleObject): Policy {
     namespace: namespaceOf(object),
     name: object.ref.name ?? "(unnamed)",
     selects: isRecord(spec.podSelector) ? compileSelector(spec.podSelector) : SELECT_ALL,
+    selectsAll: !isRecord(spec.podSelector) || isEmptySelector(spec.podSelector),
     isolatesIngress,
     isolatesEgress,
     ingress,
