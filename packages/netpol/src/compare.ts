@@ -77,7 +77,7 @@ export function compareWithIntended(
   };
   const intendedConns = intendedIndex(intended);
   const allowed = new Map<string, ConnSet>();
-  const extraByPair = new Map<string, { from: Identified; to: Identified; conns: ConnSet }>();
+  const extraByPair = new Map<string, { from: Identified; to: Identified; conns: ConnSet; flow: Flow }>();
   for (const flow of connectivity.flows) {
     const from = identify(flow.from);
     const to = identify(flow.to);
@@ -88,11 +88,11 @@ export function compareWithIntended(
     if (isEmpty(extra)) continue;
     const key = `${endpointKey(flow.from)}\u0000${endpointKey(flow.to)}`;
     const seen = extraByPair.get(key);
-    extraByPair.set(key, { from, to, conns: seen ? union(seen.conns, extra) : extra });
+    extraByPair.set(key, { from, to, conns: seen ? union(seen.conns, extra) : extra, flow: seen?.flow ?? flow });
   }
 
   const differences: FlowDifference[] = [];
-  for (const { from, to, conns } of extraByPair.values()) {
+  for (const { from, to, conns, flow } of extraByPair.values()) {
     differences.push({
       kind: "extra",
       from: from.component,
@@ -100,10 +100,10 @@ export function compareWithIntended(
       source: endpointName(from.endpoint),
       destination: endpointName(to.endpoint),
       conns,
-      target: extraTarget(connectivity, flowWith(connectivity, from.endpoint, to.endpoint)),
+      target: extraTarget(connectivity, flow),
     });
   }
-  differences.push(...missingFlows(connectivity, intended, componentByWorkload));
+  for (const missing of missingFlows(connectivity, intended, componentByWorkload)) differences.push(missing);
 
   const present = new Set(componentByWorkload.values());
   const components = [...settings.components.filter((c) => present.has(c)), EXTERNAL];
@@ -130,11 +130,6 @@ function endpointKey(endpoint: Endpoint): string {
 
 export function endpointName(endpoint: Endpoint): string {
   return endpoint.kind === "workload" ? `${endpoint.workload.namespace}/${endpoint.workload.name}` : EXTERNAL;
-}
-
-/** A representative flow between two endpoints, for choosing the rule that admits it. */
-function flowWith(connectivity: Connectivity, from: Endpoint, to: Endpoint): Flow {
-  return connectivity.flows.find((f) => f.from === from && f.to === to) ?? { from, to, conns: NO_CONNS };
 }
 
 function extraTarget(connectivity: Connectivity, flow: Flow): FlowTarget {
@@ -202,7 +197,7 @@ function missingFlows(
 }
 
 function missingFromExternal(connectivity: Connectivity, flow: IntendedFlow, to: Endpoint, port: ConnSet): FlowDifference[] {
-  const reached = connectivity.externalRanges.some((range) =>
+  const reached = connectivity.ingressRanges.some((range) =>
     contains(connectivity.sides({ kind: "external", range }, to).ingress, flow.protocol, flow.port),
   );
   if (reached) return [];

@@ -37,6 +37,7 @@ export function union(a: ConnSet, b: ConnSet): ConnSet {
   if (a === b || isEmpty(b)) return a;
   if (isEmpty(a)) return b;
   if (a === ALL_CONNS || b === ALL_CONNS) return ALL_CONNS;
+  if (equals(a, b)) return a;
   return {
     TCP: unionIntervals(a.TCP, b.TCP),
     UDP: unionIntervals(a.UDP, b.UDP),
@@ -75,16 +76,27 @@ export function contains(set: ConnSet, protocol: Protocol, port: number): boolea
 }
 
 export function unionIntervals(a: Intervals, b: Intervals): Intervals {
-  if (a.length === 0) return b;
+  if (a.length === 0 || a === b) return b;
   if (b.length === 0) return a;
-  const pairs: [number, number][] = [];
-  for (const list of [a, b]) for (let i = 0; i < list.length; i += 2) pairs.push([list[i]!, list[i + 1]!]);
-  pairs.sort((x, y) => x[0] - y[0]);
   const out: number[] = [];
-  for (const [lo, hi] of pairs) {
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    let lo: number;
+    let hi: number;
+    if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) {
+      lo = a[i]!;
+      hi = a[i + 1]!;
+      i += 2;
+    } else {
+      lo = b[j]!;
+      hi = b[j + 1]!;
+      j += 2;
+    }
     const last = out.length - 1;
-    if (last > 0 && lo <= out[last]! + 1) out[last] = Math.max(out[last]!, hi);
-    else out.push(lo, hi);
+    if (last > 0 && lo <= out[last]! + 1) {
+      if (hi > out[last]!) out[last] = hi;
+    } else out.push(lo, hi);
   }
   return out;
 }
