@@ -21,9 +21,16 @@ function workload(i) {
       selector: { matchLabels: { id: `w${i}` } },
       template: {
         metadata: {
-          labels: { id: `w${i}`, app, tier: i % 3 === 0 ? "web" : "db", "app.kubernetes.io/component": COMPONENTS[i % 5] },
+          labels: {
+            id: `w${i}`,
+            app,
+            tier: i % 3 === 0 ? "web" : "db",
+            "app.kubernetes.io/component": COMPONENTS[i % 5],
+          },
         },
-        spec: { containers: [{ name: "main", ports: [{ name: "http", containerPort: 8000 + (i % 7) }] }] },
+        spec: {
+          containers: [{ name: "main", ports: [{ name: "http", containerPort: 8000 + (i % 7) }] }],
+        },
       },
     },
   };
@@ -32,7 +39,12 @@ function workload(i) {
 function policy(i) {
   const ns = `ns-${i % NAMESPACES}`;
   if (i < NAMESPACES) {
-    return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "deny", namespace: ns }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } };
+    return {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "deny", namespace: ns },
+      spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+    };
   }
   const app = `app-${i % APPS}`;
   const peerApp = `app-${(i * 7) % APPS}`;
@@ -44,22 +56,39 @@ function policy(i) {
       podSelector: { matchLabels: { app } },
       policyTypes: ["Ingress", "Egress"],
       ingress: [
-        { from: [{ podSelector: { matchLabels: { app: peerApp } } }], ports: [{ port: "http" }, { port: 9000, endPort: 9100 }] },
         {
-          from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": `ns-${(i + 1) % NAMESPACES}` } }, podSelector: { matchExpressions: [{ key: "tier", operator: "In", values: ["web"] }] } }],
+          from: [{ podSelector: { matchLabels: { app: peerApp } } }],
+          ports: [{ port: "http" }, { port: 9000, endPort: 9100 }],
+        },
+        {
+          from: [
+            {
+              namespaceSelector: {
+                matchLabels: { "kubernetes.io/metadata.name": `ns-${(i + 1) % NAMESPACES}` },
+              },
+              podSelector: { matchExpressions: [{ key: "tier", operator: "In", values: ["web"] }] },
+            },
+          ],
           ports: [{ port: 8000 + (i % 7) }],
         },
       ],
       egress: [
-        { to: [{ podSelector: { matchLabels: { app: peerApp } } }], ports: [{ port: 8000 + (i % 7) }] },
-        { to: [{ ipBlock: { cidr: `10.${i % 256}.0.0/16`, except: [`10.${i % 256}.1.0/24`] } }], ports: [{ port: 443 }] },
+        {
+          to: [{ podSelector: { matchLabels: { app: peerApp } } }],
+          ports: [{ port: 8000 + (i % 7) }],
+        },
+        {
+          to: [{ ipBlock: { cidr: `10.${i % 256}.0.0/16`, except: [`10.${i % 256}.1.0/24`] } }],
+          ports: [{ port: 443 }],
+        },
       ],
     },
   };
 }
 
 const documents = [];
-for (let i = 0; i < NAMESPACES; i++) documents.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: `ns-${i}` } });
+for (let i = 0; i < NAMESPACES; i++)
+  documents.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: `ns-${i}` } });
 for (let i = 0; i < WORKLOADS; i++) documents.push(workload(i));
 for (let i = 0; i < POLICIES; i++) documents.push(policy(i));
 const text = documents.map((d) => `---\n${JSON.stringify(d)}\n`).join("");
@@ -72,13 +101,20 @@ function time(label, fn) {
   const result = fn();
   const ms = performance.now() - start;
   const used = process.cpuUsage(cpu);
-  console.log(`${label}: ${ms.toFixed(0)} ms (cpu ${((used.user + used.system) / 1000).toFixed(0)} ms)`);
+  console.log(
+    `${label}: ${ms.toFixed(0)} ms (cpu ${((used.user + used.system) / 1000).toFixed(0)} ms)`,
+  );
   return result;
 }
 
 analyze(bundle); // warm-up
-const connectivity = time(`netpol analyze (${POLICIES} policies, ${WORKLOADS} workloads)`, () => analyze(bundle));
-console.log(`  ${connectivity.flows.length} allowed flows, ${connectivity.ingressRanges.length + connectivity.egressRanges.length} external ranges`);
-if (process.env.BENCH_COMPARE) time("netpol analyze + compare with the intended flows", () =>
-  compareWithIntended(analyze(bundle), parsePolicy({}).settings),
+const connectivity = time(`netpol analyze (${POLICIES} policies, ${WORKLOADS} workloads)`, () =>
+  analyze(bundle),
 );
+console.log(
+  `  ${connectivity.flows.length} allowed flows, ${connectivity.ingressRanges.length + connectivity.egressRanges.length} external ranges`,
+);
+if (process.env.BENCH_COMPARE)
+  time("netpol analyze + compare with the intended flows", () =>
+    compareWithIntended(analyze(bundle), parsePolicy({}).settings),
+  );

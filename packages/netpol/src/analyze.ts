@@ -11,10 +11,19 @@ import {
   union,
 } from "./conns.js";
 import { atoms, containsInterval, formatInterval, type IpInterval, type IpSet } from "./ip.js";
-import { buildModel, type Model, type Policy, type PolicyRule, type PortSpec, type Workload } from "./model.js";
+import {
+  buildModel,
+  type Model,
+  type Policy,
+  type PolicyRule,
+  type PortSpec,
+  type Workload,
+} from "./model.js";
 
 /** One end of a flow: a workload of the bundle, or a range of addresses outside the cluster. */
-export type Endpoint = { kind: "workload"; workload: Workload } | { kind: "external"; range: IpInterval };
+export type Endpoint =
+  | { kind: "workload"; workload: Workload }
+  | { kind: "external"; range: IpInterval };
 
 export interface Flow {
   from: Endpoint;
@@ -82,7 +91,9 @@ export function analyzeModel(model: Model): Connectivity {
     else byNamespace.set(w.namespace, [i]);
   });
   for (const policy of policies) {
-    const selected = (byNamespace.get(policy.namespace) ?? []).filter((i) => policy.selects(workloads[i]!.labels));
+    const selected = (byNamespace.get(policy.namespace) ?? []).filter((i) =>
+      policy.selects(workloads[i]!.labels),
+    );
     if (selected.length === 0) continue;
     const compile = (rule: PolicyRule) => compileRule(model, byNamespace, policy, rule);
     if (policy.isolatesIngress) {
@@ -111,11 +122,16 @@ export function analyzeModel(model: Model): Connectivity {
     ...externalFlows(workloads, endpoints, isolated, ingressRanges, egressRanges),
   ];
 
-  const admitting = (rules: CompiledRule[], matches: (r: CompiledRule) => boolean, dst: Workload | undefined) =>
-    rules.filter((r) => matches(r) && !isEmpty(connsFor(r, dst))).map((r) => r.ref);
+  const admitting = (
+    rules: CompiledRule[],
+    matches: (r: CompiledRule) => boolean,
+    dst: Workload | undefined,
+  ) => rules.filter((r) => matches(r) && !isEmpty(connsFor(r, dst))).map((r) => r.ref);
   const matcher = (peer: Endpoint) => (r: CompiledRule) =>
     r.everyone ||
-    (peer.kind === "workload" ? r.pods[index.get(peer.workload)!] === 1 : containsInterval(r.ips, peer.range));
+    (peer.kind === "workload"
+      ? r.pods[index.get(peer.workload)!] === 1
+      : containsInterval(r.ips, peer.range));
 
   return {
     model,
@@ -139,13 +155,20 @@ export function analyzeModel(model: Model): Connectivity {
     admittingRules(from, to) {
       const dst = to.kind === "workload" ? to.workload : undefined;
       const ingress = dst ? admitting(ingressOf[index.get(dst)!]!, matcher(from), dst) : [];
-      const egress = from.kind === "workload" ? admitting(egressOf[index.get(from.workload)!]!, matcher(to), dst) : [];
+      const egress =
+        from.kind === "workload"
+          ? admitting(egressOf[index.get(from.workload)!]!, matcher(to), dst)
+          : [];
       return { ingress, egress };
     },
   };
 }
 
-function side(rules: readonly CompiledRule[], matches: (r: CompiledRule) => boolean, dst: Workload | undefined): ConnSet {
+function side(
+  rules: readonly CompiledRule[],
+  matches: (r: CompiledRule) => boolean,
+  dst: Workload | undefined,
+): ConnSet {
   let result = NO_CONNS;
   for (const rule of rules) {
     if (!matches(rule)) continue;
@@ -161,7 +184,12 @@ function intersectFast(a: ConnSet, b: ConnSet): ConnSet {
   return intersect(a, b);
 }
 
-function compileRule(model: Model, byNamespace: ReadonlyMap<string, number[]>, policy: Policy, rule: PolicyRule): CompiledRule {
+function compileRule(
+  model: Model,
+  byNamespace: ReadonlyMap<string, number[]>,
+  policy: Policy,
+  rule: PolicyRule,
+): CompiledRule {
   const { workloads, namespaceLabels } = model;
   const pods = new Uint8Array(workloads.length);
   const podList: number[] = [];
@@ -189,7 +217,15 @@ function compileRule(model: Model, byNamespace: ReadonlyMap<string, number[]>, p
     }
   }
   const named = rule.ports !== "all" && rule.ports.some((p) => typeof p.port === "string");
-  const compiled: CompiledRule = { ref: { policy, rule }, everyone, pods, podList, ips, fixedConns: undefined, resolved: new Map() };
+  const compiled: CompiledRule = {
+    ref: { policy, rule },
+    everyone,
+    pods,
+    podList,
+    ips,
+    fixedConns: undefined,
+    resolved: new Map(),
+  };
   if (!named) compiled.fixedConns = portsConns(rule.ports, undefined);
   return compiled;
 }
@@ -239,7 +275,11 @@ interface Reach {
   peers: Map<number, ConnSet>;
 }
 
-function reachOf(rules: readonly CompiledRule[], dstOf: (peer: number) => Workload | undefined, self: Workload | undefined): Reach {
+function reachOf(
+  rules: readonly CompiledRule[],
+  dstOf: (peer: number) => Workload | undefined,
+  self: Workload | undefined,
+): Reach {
   let everyone = NO_CONNS;
   const peers = new Map<number, ConnSet>();
   for (const rule of rules) {
@@ -265,9 +305,15 @@ function reachTo(reach: Reach, peer: number): ConnSet {
  * computed once per group (and per container-port signature where named ports resolve against
  * the workload itself).
  */
-function groupKey(policies: readonly Policy[], ids: ReadonlyMap<Policy, number>, workload?: Workload): string {
+function groupKey(
+  policies: readonly Policy[],
+  ids: ReadonlyMap<Policy, number>,
+  workload?: Workload,
+): string {
   const key = policies.map((p) => ids.get(p)).join(",");
-  return workload ? `${key}|${workload.ports.map((p) => `${p.name}:${p.port}/${p.protocol}`).join(",")}` : key;
+  return workload
+    ? `${key}|${workload.ports.map((p) => `${p.name}:${p.port}/${p.protocol}`).join(",")}`
+    : key;
 }
 
 function cached<T>(cache: Map<string, T>, key: string, compute: () => T): T {
@@ -279,7 +325,11 @@ function cached<T>(cache: Map<string, T>, key: string, compute: () => T): T {
   return value;
 }
 
-function podFlows(workloads: readonly Workload[], endpoints: readonly Endpoint[], iso: Isolation): Flow[] {
+function podFlows(
+  workloads: readonly Workload[],
+  endpoints: readonly Endpoint[],
+  iso: Isolation,
+): Flow[] {
   const n = workloads.length;
   const ids = policyIds(iso);
   const ingressCache = new Map<string, Reach>();
@@ -287,7 +337,9 @@ function podFlows(workloads: readonly Workload[], endpoints: readonly Endpoint[]
   // Ingress rules resolve named ports against the destination itself; egress rules against each peer.
   const ingress = workloads.map((w, b) =>
     iso.ingressPolicies[b]!.length
-      ? cached(ingressCache, groupKey(iso.ingressPolicies[b]!, ids, w), () => reachOf(iso.ingressOf[b]!, () => w, w))
+      ? cached(ingressCache, groupKey(iso.ingressPolicies[b]!, ids, w), () =>
+          reachOf(iso.ingressOf[b]!, () => w, w),
+        )
       : undefined,
   );
   const flows: Flow[] = [];
@@ -345,14 +397,18 @@ function externalFlows(
   const destinations = egressRanges.map((r): Endpoint => ({ kind: "external", range: r }));
   workloads.forEach((w, i) => {
     const inbound = iso.ingressPolicies[i]!.length
-      ? cached(inCache, groupKey(iso.ingressPolicies[i]!, ids, w), () => perRange(iso.ingressOf[i]!, ingressRanges, w))
+      ? cached(inCache, groupKey(iso.ingressPolicies[i]!, ids, w), () =>
+          perRange(iso.ingressOf[i]!, ingressRanges, w),
+        )
       : undefined;
     sources.forEach((source, k) => {
       const conns = inbound ? inbound[k]! : ALL_CONNS;
       if (!isEmpty(conns)) flows.push({ from: source, to: endpoints[i]!, conns });
     });
     const outbound = iso.egressPolicies[i]!.length
-      ? cached(outCache, groupKey(iso.egressPolicies[i]!, ids), () => perRange(iso.egressOf[i]!, egressRanges, undefined))
+      ? cached(outCache, groupKey(iso.egressPolicies[i]!, ids), () =>
+          perRange(iso.egressOf[i]!, egressRanges, undefined),
+        )
       : undefined;
     destinations.forEach((destination, k) => {
       const conns = outbound ? outbound[k]! : ALL_CONNS;
@@ -363,7 +419,11 @@ function externalFlows(
 }
 
 /** The connections each atom range gets from the rules: rules without peers reach all of them. */
-function perRange(rules: readonly CompiledRule[], ranges: readonly IpInterval[], dst: Workload | undefined): ConnSet[] {
+function perRange(
+  rules: readonly CompiledRule[],
+  ranges: readonly IpInterval[],
+  dst: Workload | undefined,
+): ConnSet[] {
   const result: ConnSet[] = ranges.map(() => NO_CONNS);
   for (const rule of rules) {
     if (!rule.everyone && rule.ips.length === 0) continue;

@@ -10,7 +10,13 @@ import {
   subtract,
   union,
 } from "./conns.js";
-import { DEFAULT_NETWORK_OPTIONS, EXTERNAL, type IntendedFlow, intendedFlows, type NetworkOptions } from "./intended.js";
+import {
+  DEFAULT_NETWORK_OPTIONS,
+  EXTERNAL,
+  type IntendedFlow,
+  intendedFlows,
+  type NetworkOptions,
+} from "./intended.js";
 import type { Workload } from "./model.js";
 
 /** Cluster DNS (53/UDP and 53/TCP) is open to every pod (rules.md), so it is never an extra flow. */
@@ -77,7 +83,10 @@ export function compareWithIntended(
   };
   const intendedConns = intendedIndex(intended);
   const allowed = new Map<string, ConnSet>();
-  const extraByPair = new Map<string, { from: Identified; to: Identified; conns: ConnSet; flow: Flow }>();
+  const extraByPair = new Map<
+    string,
+    { from: Identified; to: Identified; conns: ConnSet; flow: Flow }
+  >();
   for (const flow of connectivity.flows) {
     const from = identify(flow.from);
     const to = identify(flow.to);
@@ -88,7 +97,12 @@ export function compareWithIntended(
     if (isEmpty(extra)) continue;
     const key = `${endpointKey(flow.from)}\u0000${endpointKey(flow.to)}`;
     const seen = extraByPair.get(key);
-    extraByPair.set(key, { from, to, conns: seen ? union(seen.conns, extra) : extra, flow: seen?.flow ?? flow });
+    extraByPair.set(key, {
+      from,
+      to,
+      conns: seen ? union(seen.conns, extra) : extra,
+      flow: seen?.flow ?? flow,
+    });
   }
 
   const differences: FlowDifference[] = [];
@@ -103,7 +117,8 @@ export function compareWithIntended(
       target: extraTarget(connectivity, flow),
     });
   }
-  for (const missing of missingFlows(connectivity, intended, componentByWorkload)) differences.push(missing);
+  for (const missing of missingFlows(connectivity, intended, componentByWorkload))
+    differences.push(missing);
 
   const present = new Set(componentByWorkload.values());
   const components = [...settings.components.filter((c) => present.has(c)), EXTERNAL];
@@ -129,7 +144,9 @@ function endpointKey(endpoint: Endpoint): string {
 }
 
 export function endpointName(endpoint: Endpoint): string {
-  return endpoint.kind === "workload" ? `${endpoint.workload.namespace}/${endpoint.workload.name}` : EXTERNAL;
+  return endpoint.kind === "workload"
+    ? `${endpoint.workload.namespace}/${endpoint.workload.name}`
+    : EXTERNAL;
 }
 
 function extraTarget(connectivity: Connectivity, flow: Flow): FlowTarget {
@@ -137,12 +154,17 @@ function extraTarget(connectivity: Connectivity, flow: Flow): FlowTarget {
   const rule = ingress[0] ?? egress[0];
   if (rule) return policyTarget(rule.policy.object, rule.rule.pointer);
   // Neither side is isolated: the policy to add selects the destination (or the source, for external).
-  const workload = flow.to.kind === "workload" ? flow.to.workload : (flow.from as { workload: Workload }).workload;
+  const workload =
+    flow.to.kind === "workload" ? flow.to.workload : (flow.from as { workload: Workload }).workload;
   return workloadTarget(workload);
 }
 
 function policyTarget(object: BundleObject, pointer: string): FlowTarget {
-  return { object, pointer, label: `NetworkPolicy ${object.ref.namespace ?? "default"}/${object.ref.name}` };
+  return {
+    object,
+    pointer,
+    label: `NetworkPolicy ${object.ref.namespace ?? "default"}/${object.ref.name}`,
+  };
 }
 
 function workloadTarget(workload: Workload): FlowTarget {
@@ -161,17 +183,24 @@ function missingFlows(
   const workloadsOf = (component: string): Endpoint[] =>
     component === EXTERNAL
       ? []
-      : [...components].filter(([, c]) => c === component).map(([workload]) => ({ kind: "workload", workload }));
+      : [...components]
+          .filter(([, c]) => c === component)
+          .map(([workload]) => ({ kind: "workload", workload }));
   const differences: FlowDifference[] = [];
   for (const flow of intended) {
     const port = connsOf(flow.protocol, flow.port);
     if (flow.from === EXTERNAL) {
-      for (const to of workloadsOf(flow.to)) differences.push(...missingFromExternal(connectivity, flow, to, port));
+      for (const to of workloadsOf(flow.to))
+        differences.push(...missingFromExternal(connectivity, flow, to, port));
       continue;
     }
     for (const from of workloadsOf(flow.from)) {
       for (const to of workloadsOf(flow.to)) {
-        if (from === to || (from.kind === "workload" && to.kind === "workload" && from.workload === to.workload)) continue;
+        if (
+          from === to ||
+          (from.kind === "workload" && to.kind === "workload" && from.workload === to.workload)
+        )
+          continue;
         const sides = connectivity.sides(from, to);
         const blocked = (
           [
@@ -196,7 +225,12 @@ function missingFlows(
   return differences;
 }
 
-function missingFromExternal(connectivity: Connectivity, flow: IntendedFlow, to: Endpoint, port: ConnSet): FlowDifference[] {
+function missingFromExternal(
+  connectivity: Connectivity,
+  flow: IntendedFlow,
+  to: Endpoint,
+  port: ConnSet,
+): FlowDifference[] {
   const reached = connectivity.ingressRanges.some((range) =>
     contains(connectivity.sides({ kind: "external", range }, to).ingress, flow.protocol, flow.port),
   );
@@ -214,7 +248,11 @@ function missingFromExternal(connectivity: Connectivity, flow: IntendedFlow, to:
   ];
 }
 
-function blockingTarget(connectivity: Connectivity, end: Endpoint, direction: "ingress" | "egress"): FlowTarget {
+function blockingTarget(
+  connectivity: Connectivity,
+  end: Endpoint,
+  direction: "ingress" | "egress",
+): FlowTarget {
   const workload = (end as { workload: Workload }).workload;
   const policies = connectivity.isolatedFor(workload, direction);
   // The policy written for this workload is the one to extend, rather than a namespace-wide one.
@@ -240,7 +278,10 @@ function componentFlows(
     if (!isPresent(from) || !isPresent(to)) continue;
     const allowedConns = allowed.get(pair) ?? NO_CONNS;
     const intendedConns = intended.get(pair) ?? NO_CONNS;
-    const extra = subtract(to === EXTERNAL ? subtract(allowedConns, DNS_CONNS) : allowedConns, intendedConns);
+    const extra = subtract(
+      to === EXTERNAL ? subtract(allowedConns, DNS_CONNS) : allowedConns,
+      intendedConns,
+    );
     const missing = subtract(intendedConns, allowedConns);
     if (isEmpty(extra) && isEmpty(missing) && isEmpty(intendedConns)) continue;
     const status = !isEmpty(extra)

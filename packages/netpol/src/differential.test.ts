@@ -7,7 +7,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { analyze, type Connectivity, endpointId } from "./analyze.js";
 import { type ConnSet, formatConns, NO_CONNS, parseConns } from "./conns.js";
 import { formatIp, type IpInterval, parseIpv4Range } from "./ip.js";
-import { type AnalyzerLine, analyzerPath, listConnections, mapLimit } from "./test-support/analyzer.js";
+import {
+  type AnalyzerLine,
+  analyzerPath,
+  listConnections,
+  mapLimit,
+} from "./test-support/analyzer.js";
 import { type Scenario, scenarioArb, scenarioYaml } from "./test-support/scenarios.js";
 
 /**
@@ -36,9 +41,19 @@ function ourMatrix(connectivity: Connectivity) {
     if (flow.from.kind === "workload" && flow.to.kind === "workload") {
       pods.set(`${endpointId(flow.from)} => ${endpointId(flow.to)}`, formatConns(flow.conns));
     } else if (flow.from.kind === "external" && flow.to.kind === "workload") {
-      external.push({ range: flow.from.range, workload: flow.to.workload.id, inbound: true, conns: flow.conns });
+      external.push({
+        range: flow.from.range,
+        workload: flow.to.workload.id,
+        inbound: true,
+        conns: flow.conns,
+      });
     } else if (flow.from.kind === "workload" && flow.to.kind === "external") {
-      external.push({ range: flow.to.range, workload: flow.from.workload.id, inbound: false, conns: flow.conns });
+      external.push({
+        range: flow.to.range,
+        workload: flow.from.workload.id,
+        inbound: false,
+        conns: flow.conns,
+      });
     }
   }
   return { pods, external };
@@ -59,8 +74,10 @@ function theirMatrix(lines: readonly AnalyzerLine[]) {
     const src = ranges(line.src);
     const dst = ranges(line.dst);
     const conns = parseConns(line.conn);
-    if (src.every(Boolean)) external.push({ ranges: src as IpInterval[], workload: line.dst, inbound: true, conns });
-    else if (dst.every(Boolean)) external.push({ ranges: dst as IpInterval[], workload: line.src, inbound: false, conns });
+    if (src.every(Boolean))
+      external.push({ ranges: src as IpInterval[], workload: line.dst, inbound: true, conns });
+    else if (dst.every(Boolean))
+      external.push({ ranges: dst as IpInterval[], workload: line.src, inbound: false, conns });
     else pods.set(`${line.src} => ${line.dst}`, formatConns(conns));
   }
   return { pods, external };
@@ -77,19 +94,33 @@ function differences(connectivity: Connectivity, lines: readonly AnalyzerLine[])
     if (a !== b) out.push(`${key}: ours ${a}, analyzer ${b}`);
   }
   // Compare external flows point by point, at the start of every range either side names.
-  const points = new Set<bigint>([...ours.external.map((e) => e.range[0]), ...theirs.external.flatMap((e) => e.ranges.map((r) => r[0]))]);
+  const points = new Set<bigint>([
+    ...ours.external.map((e) => e.range[0]),
+    ...theirs.external.flatMap((e) => e.ranges.map((r) => r[0])),
+  ]);
   const workloads = connectivity.model.workloads.map((w) => w.id);
   for (const point of points) {
     for (const workload of workloads) {
       for (const inbound of [true, false]) {
-        const a = ours.external.find((e) => e.workload === workload && e.inbound === inbound && e.range[0] <= point && point <= e.range[1]);
+        const a = ours.external.find(
+          (e) =>
+            e.workload === workload &&
+            e.inbound === inbound &&
+            e.range[0] <= point &&
+            point <= e.range[1],
+        );
         const b = theirs.external.find(
-          (e) => e.workload === workload && e.inbound === inbound && e.ranges.some((r) => r[0] <= point && point <= r[1]),
+          (e) =>
+            e.workload === workload &&
+            e.inbound === inbound &&
+            e.ranges.some((r) => r[0] <= point && point <= r[1]),
         );
         const x = formatConns(a?.conns ?? NO_CONNS);
         const y = formatConns(b?.conns ?? NO_CONNS);
         if (x !== y) {
-          const arrow = inbound ? `${formatIp(point)} => ${workload}` : `${workload} => ${formatIp(point)}`;
+          const arrow = inbound
+            ? `${formatIp(point)} => ${workload}`
+            : `${workload} => ${formatIp(point)}`;
           out.push(`${arrow}: ours ${x}, analyzer ${y}`);
         }
       }
@@ -103,7 +134,10 @@ describe.skipIf(!binary && !inCi)("differential test against netpol-analyzer", (
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it("finds netpol-analyzer (in CI a missing binary is a failure)", () => {
-    expect(binary, "netpol-analyzer is not installed: run scripts/install-netpol-analyzer.sh").toBeDefined();
+    expect(
+      binary,
+      "netpol-analyzer is not installed: run scripts/install-netpol-analyzer.sh",
+    ).toBeDefined();
   });
 
   it(`agrees with it on ${SCENARIOS} generated policy sets`, { timeout: 600_000 }, async () => {
@@ -114,7 +148,7 @@ describe.skipIf(!binary && !inCi)("differential test against netpol-analyzer", (
       mkdirSync(dir);
       writeFileSync(join(dir, "scenario.yaml"), text);
     });
-    const failures = await mapLimit(texts, 4, async (text, ) => {
+    const failures = await mapLimit(texts, 4, async (text) => {
       const i = texts.indexOf(text);
       const lines = await listConnections(binary!, join(root, `s${i}`));
       const connectivity = analyze(buildBundle([parseSource("scenario.yaml", text)]));
@@ -122,7 +156,9 @@ describe.skipIf(!binary && !inCi)("differential test against netpol-analyzer", (
       return diff.length ? `scenario ${i}:\n  ${diff.join("\n  ")}\n${text}` : undefined;
     });
     const failed = failures.filter(Boolean);
-    expect(failed.slice(0, 3).join("\n"), `${failed.length} of ${SCENARIOS} scenarios differ`).toBe("");
+    expect(failed.slice(0, 3).join("\n"), `${failed.length} of ${SCENARIOS} scenarios differ`).toBe(
+      "",
+    );
     expect(scenarios.length).toBe(SCENARIOS);
   });
 });

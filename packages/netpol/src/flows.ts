@@ -16,7 +16,11 @@ export interface FlowsReport {
 }
 
 /** Everything the CLI's `flows` command and the markdown report need, from one bundle. */
-export function flows(bundle: Bundle, settings: Settings, options: NetworkOptions = DEFAULT_NETWORK_OPTIONS): FlowsReport {
+export function flows(
+  bundle: Bundle,
+  settings: Settings,
+  options: NetworkOptions = DEFAULT_NETWORK_OPTIONS,
+): FlowsReport {
   const connectivity = analyze(bundle);
   const comparison = compareWithIntended(connectivity, settings, options);
   return {

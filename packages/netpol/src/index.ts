@@ -1,4 +1,13 @@
-export { analyze, analyzeModel, type Connectivity, type Endpoint, endpointId, type Flow, portsConns, type RuleRef } from "./analyze.js";
+export {
+  analyze,
+  analyzeModel,
+  type Connectivity,
+  type Endpoint,
+  endpointId,
+  type Flow,
+  portsConns,
+  type RuleRef,
+} from "./analyze.js";
 export {
   type ComponentFlow,
   compareWithIntended,
@@ -26,7 +35,7 @@ export {
   subtract,
   union,
 } from "./conns.js";
-export { flows, type FlowsReport } from "./flows.js";
+export { type FlowsReport, flows } from "./flows.js";
 export {
   DEFAULT_NETWORK_OPTIONS,
   EXTERNAL,
@@ -37,7 +46,15 @@ export {
   type NetworkOptions,
   networkOptionsSchema,
 } from "./intended.js";
-export { atoms, formatInterval, type IpInterval, type IpSet, ipBlockSet, parseCidr, parseIpv4Range } from "./ip.js";
+export {
+  atoms,
+  formatInterval,
+  type IpInterval,
+  type IpSet,
+  ipBlockSet,
+  parseCidr,
+  parseIpv4Range,
+} from "./ip.js";
 export {
   buildModel,
   type ContainerPort,
@@ -50,5 +67,5 @@ export {
   type PortSpec,
   type Workload,
 } from "./model.js";
-export { formatMatrix, flowsMarkdown, flowsMermaid } from "./render.js";
+export { flowsMarkdown, flowsMermaid, formatMatrix } from "./render.js";
 export { compileSelector, isEmptySelector, type Labels, type Selector } from "./selector.js";

@@ -13,7 +13,8 @@ export const IPV6_SPACE: IpInterval = [V6_BASE, V6_BASE + (1n << 128n) - 1n];
 /** The interval of a CIDR such as 10.0.0.0/8 or fd00::/8; undefined when it does not parse. */
 export function parseCidr(cidr: string): IpInterval | undefined {
   const [address, prefixText] = cidr.trim().split("/");
-  if (address === undefined || prefixText === undefined || !/^\d+$/.test(prefixText)) return undefined;
+  if (address === undefined || prefixText === undefined || !/^\d+$/.test(prefixText))
+    return undefined;
   const prefix = Number(prefixText);
   const v4 = parseIpv4(address);
   if (v4 !== undefined) return prefix > 32 ? undefined : block(v4, 32, prefix, 0n);
@@ -30,7 +31,8 @@ function block(address: bigint, bits: number, prefix: number, base: bigint): IpI
 
 function parseIpv4(text: string): bigint | undefined {
   const parts = text.split(".");
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255))
+    return undefined;
   return parts.reduce((acc, p) => (acc << 8n) + BigInt(p), 0n);
 }
 
@@ -98,7 +100,9 @@ export function formatIp(value: bigint): string {
     return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join(".");
   }
   const v6 = value - V6_BASE;
-  const groups = Array.from({ length: 8 }, (_, i) => ((v6 >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
+  const groups = Array.from({ length: 8 }, (_, i) =>
+    ((v6 >> BigInt(112 - 16 * i)) & 0xffffn).toString(16),
+  );
   return groups.join(":");
 }
 

@@ -9,7 +9,13 @@ import {
 } from "@scout-deploy/core";
 import type { Protocol } from "./conns.js";
 import { type IpSet, ipBlockSet } from "./ip.js";
-import { compileSelector, isEmptySelector, type Labels, SELECT_ALL, type Selector } from "./selector.js";
+import {
+  compileSelector,
+  isEmptySelector,
+  type Labels,
+  SELECT_ALL,
+  type Selector,
+} from "./selector.js";
 
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
@@ -151,7 +157,9 @@ function policyOf(object: BundleObject): Policy {
   const types = Array.isArray(spec.policyTypes) ? spec.policyTypes : undefined;
   // Kubernetes' defaulting: Ingress always, Egress only when egress rules are given.
   const isolatesIngress = types ? types.includes("Ingress") : true;
-  const isolatesEgress = types ? types.includes("Egress") : Array.isArray(spec.egress) && spec.egress.length > 0;
+  const isolatesEgress = types
+    ? types.includes("Egress")
+    : Array.isArray(spec.egress) && spec.egress.length > 0;
   return {
     object,
     namespace: namespaceOf(object),
@@ -188,7 +196,10 @@ function peerOf(value: unknown): Peer[] {
     const { cidr, except } = value.ipBlock;
     const set =
       typeof cidr === "string"
-        ? ipBlockSet(cidr, Array.isArray(except) ? except.filter((e): e is string => typeof e === "string") : [])
+        ? ipBlockSet(
+            cidr,
+            Array.isArray(except) ? except.filter((e): e is string => typeof e === "string") : [],
+          )
         : undefined;
     return set ? [{ kind: "ip", set }] : [];
   }
@@ -196,7 +207,8 @@ function peerOf(value: unknown): Peer[] {
   return [
     {
       kind: "pods",
-      namespaces: value.namespaceSelector === undefined ? "own" : compileSelector(value.namespaceSelector),
+      namespaces:
+        value.namespaceSelector === undefined ? "own" : compileSelector(value.namespaceSelector),
       pods: compileSelector(value.podSelector),
     },
   ];
@@ -206,7 +218,8 @@ function portSpecOf(value: unknown): PortSpec[] {
   if (!isRecord(value)) return [];
   const spec: PortSpec = { protocol: protocolOf(value.protocol) };
   if (typeof value.port === "number" || typeof value.port === "string") {
-    spec.port = typeof value.port === "string" && /^\d+$/.test(value.port) ? Number(value.port) : value.port;
+    spec.port =
+      typeof value.port === "string" && /^\d+$/.test(value.port) ? Number(value.port) : value.port;
   }
   if (typeof value.endPort === "number") spec.endPort = value.endPort;
   return [spec];

@@ -16,7 +16,9 @@ describe("connection sets", () => {
     expect(formatConns(set)).toBe("TCP 80,8000-8010,UDP 53");
     expect(parseConns("TCP 80,8000-8010,UDP 53")).toEqual(set);
     expect(formatConns(ALL_CONNS)).toBe("All Connections");
-    expect(formatConns(subtract(ALL_CONNS, connsOf("UDP", 53)))).toBe("TCP 1-65535,UDP 1-52,54-65535,SCTP 1-65535");
+    expect(formatConns(subtract(ALL_CONNS, connsOf("UDP", 53)))).toBe(
+      "TCP 1-65535,UDP 1-52,54-65535,SCTP 1-65535",
+    );
   });
 });
 
@@ -149,7 +151,9 @@ spec:
   const report = flows(bundleOf(yaml), settings);
 
   it("finds the extra flow frontend -> redis and the missing frontend -> backend, each with its policy", () => {
-    const lines = report.comparison.differences.map((d) => `${d.kind} ${d.from}->${d.to} ${formatConns(d.conns)} ${d.target.label}`);
+    const lines = report.comparison.differences.map(
+      (d) => `${d.kind} ${d.from}->${d.to} ${formatConns(d.conns)} ${d.target.label}`,
+    );
     expect(lines.sort()).toEqual([
       "extra frontend->redis TCP 6379 NetworkPolicy default/redis",
       "missing frontend->backend TCP 8000 NetworkPolicy default/deny",
@@ -162,7 +166,9 @@ spec:
     expect(report.mermaid).toContain('n_frontend -. "missing: TCP 8000" .-> n_backend');
     expect(report.mermaid).toContain('n_backend -- "TCP 6379" --> n_redis');
     expect(report.mermaid).toMatch(/linkStyle \d+ stroke:#d00/);
-    expect(report.markdown).toContain("| frontend | redis | TCP 6379 | none | **extra** (extra: TCP 6379) |");
+    expect(report.markdown).toContain(
+      "| frontend | redis | TCP 6379 | none | **extra** (extra: TCP 6379) |",
+    );
     expect(report.markdown).toContain("| frontend | backend | none | TCP 8000 | **missing** |");
   });
 });

@@ -4,7 +4,9 @@ import { formatConns, isEmpty, subtract } from "./conns.js";
 
 /** The matrix as netpol-analyzer prints it: one `src => dst : connections` line per allowed flow, sorted. */
 export function formatMatrix(connectivity: Connectivity): string {
-  const lines = connectivity.flows.map((f) => `${endpointId(f.from)} => ${endpointId(f.to)} : ${formatConns(f.conns)}`);
+  const lines = connectivity.flows.map(
+    (f) => `${endpointId(f.from)} => ${endpointId(f.to)} : ${formatConns(f.conns)}`,
+  );
   return `${lines.sort().join("\n")}\n`;
 }
 
@@ -24,7 +26,11 @@ export function flowsMarkdown(comparison: FlowComparison): string {
     const note = f.status === "extra" && !isEmpty(extra) ? ` (extra: ${formatConns(extra)})` : "";
     return `| ${f.from} | ${f.to} | ${allowed} | ${intended} | ${STATUS_TEXT[f.status]}${note} |`;
   });
-  const table = ["| from | to | allowed | intended | status |", "|---|---|---|---|---|", ...rows].join("\n");
+  const table = [
+    "| from | to | allowed | intended | status |",
+    "|---|---|---|---|---|",
+    ...rows,
+  ].join("\n");
   const differences = comparison.differences.map((d) => `- ${d.kind}: ${describeDifference(d)}`);
   return differences.length ? `${table}\n\n${differences.join("\n")}\n` : `${table}\n`;
 }
@@ -35,7 +41,8 @@ export function flowsMarkdown(comparison: FlowComparison): string {
  */
 export function flowsMermaid(comparison: FlowComparison): string {
   const lines = ["flowchart LR"];
-  for (const component of comparison.components) lines.push(`  ${nodeId(component)}["${component}"]`);
+  for (const component of comparison.components)
+    lines.push(`  ${nodeId(component)}["${component}"]`);
   const styles: string[] = [];
   comparison.flows.forEach((f, index) => {
     const from = nodeId(f.from);

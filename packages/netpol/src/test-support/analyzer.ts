@@ -24,12 +24,16 @@ export async function listConnections(binary: string, dir: string): Promise<Anal
     maxBuffer: 64 * 1024 * 1024,
   });
   const text = stdout.trim();
-  if (!text || !text.startsWith("[")) return [];
+  if (!text.startsWith("[")) return [];
   return JSON.parse(text) as AnalyzerLine[];
 }
 
 /** Runs `task` over `items`, at most `limit` at a time. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

@@ -2,7 +2,6 @@ import fc from "fast-check";
 
 /** Random but valid Kubernetes manifests: namespaces, Deployments and NetworkPolicies, as plain objects. */
 
-const LABEL_KEYS = ["app", "tier"] as const;
 const LABEL_VALUES = { app: ["a", "b", "c"], tier: ["web", "db"] } as const;
 const NS_LABELS = { team: ["x", "y"], env: ["prod", "dev"] } as const;
 const NAMESPACES = ["ns-a", "ns-b", "ns-c"];
@@ -26,40 +25,58 @@ const NUMBERED_PORTS = [53, 80, 443, 8080, 9090];
 
 type Json = Record<string, unknown>;
 
-function labelsArb<K extends string>(pool: Readonly<Record<K, readonly string[]>>): fc.Arbitrary<Record<string, string>> {
+function labelsArb<K extends string>(
+  pool: Readonly<Record<K, readonly string[]>>,
+): fc.Arbitrary<Record<string, string>> {
   const keys = Object.keys(pool) as K[];
   return fc
     .tuple(...keys.map((k) => fc.option(fc.constantFrom(...pool[k]), { nil: undefined })))
-    .map((values) => Object.fromEntries(keys.flatMap((k, i) => (values[i] ? [[k, values[i]!]] : []))));
+    .map((values) =>
+      Object.fromEntries(keys.flatMap((k, i) => (values[i] ? [[k, values[i]!]] : []))),
+    );
 }
 
-function selectorArb<K extends string>(pool: Readonly<Record<K, readonly string[]>>): fc.Arbitrary<Json> {
+function selectorArb<K extends string>(
+  pool: Readonly<Record<K, readonly string[]>>,
+): fc.Arbitrary<Json> {
   const keys = Object.keys(pool) as K[];
   const key = fc.constantFrom(...keys);
   const expression = key.chain((k) =>
     fc.oneof(
-      fc.record({ key: fc.constant(k), operator: fc.constantFrom("In", "NotIn"), values: fc.subarray([...pool[k]], { minLength: 1 }) }),
+      fc.record({
+        key: fc.constant(k),
+        operator: fc.constantFrom("In", "NotIn"),
+        values: fc.subarray([...pool[k]], { minLength: 1 }),
+      }),
       fc.record({ key: fc.constant(k), operator: fc.constantFrom("Exists", "DoesNotExist") }),
     ),
   );
   return fc.oneof(
     fc.constant({}),
     labelsArb(pool).map((matchLabels) => ({ matchLabels })),
-    fc.array(expression, { minLength: 1, maxLength: 2 }).map((matchExpressions) => ({ matchExpressions })),
-    fc.tuple(labelsArb(pool), expression).map(([matchLabels, e]) => ({ matchLabels, matchExpressions: [e] })),
+    fc
+      .array(expression, { minLength: 1, maxLength: 2 })
+      .map((matchExpressions) => ({ matchExpressions })),
+    fc
+      .tuple(labelsArb(pool), expression)
+      .map(([matchLabels, e]) => ({ matchLabels, matchExpressions: [e] })),
   );
 }
 
 const podSelector = selectorArb(LABEL_VALUES);
 const namespaceSelector = fc.oneof(
   selectorArb(NS_LABELS),
-  fc.constantFrom(...NAMESPACES).map((n) => ({ matchLabels: { "kubernetes.io/metadata.name": n } })),
+  fc
+    .constantFrom(...NAMESPACES)
+    .map((n) => ({ matchLabels: { "kubernetes.io/metadata.name": n } })),
 );
 
 const podPeer = fc.oneof(
   podSelector.map((s) => ({ podSelector: s })),
   namespaceSelector.map((s) => ({ namespaceSelector: s })),
-  fc.tuple(podSelector, namespaceSelector).map(([p, n]) => ({ podSelector: p, namespaceSelector: n })),
+  fc
+    .tuple(podSelector, namespaceSelector)
+    .map(([p, n]) => ({ podSelector: p, namespaceSelector: n })),
 );
 const ipPeer = fc.constantFrom(...CIDRS).map((b) => ({ ipBlock: { ...b } }));
 
@@ -89,12 +106,14 @@ function ruleArb(direction: "ingress" | "egress"): fc.Arbitrary<Json> {
   const anyPorts = fc.array(fc.oneof(numberedPort, namedPort), { minLength: 1, maxLength: 2 });
   const numbered = fc.array(numberedPort, { minLength: 1, maxLength: 2 });
   const withPorts = (peers: fc.Arbitrary<unknown[] | undefined>, ports: fc.Arbitrary<Json[]>) =>
-    fc.record({ peers, ports: fc.option(ports, { nil: undefined }) }).map(({ peers: p, ports: q }) => {
-      const rule: Json = {};
-      if (p !== undefined) rule[peerKey] = p;
-      if (q !== undefined) rule.ports = q;
-      return rule;
-    });
+    fc
+      .record({ peers, ports: fc.option(ports, { nil: undefined }) })
+      .map(({ peers: p, ports: q }) => {
+        const rule: Json = {};
+        if (p !== undefined) rule[peerKey] = p;
+        if (q !== undefined) rule.ports = q;
+        return rule;
+      });
   return fc.oneof(
     withPorts(podOnly, anyPorts),
     withPorts(mixed, direction === "ingress" ? anyPorts : numbered),
@@ -141,7 +160,11 @@ export function scenarioYaml(scenario: Scenario): string {
   const documents: Json[] = [];
   scenario.namespaces.forEach((ns, i) => {
     if (!ns.declared) return;
-    documents.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: NAMESPACES[i], labels: ns.labels } });
+    documents.push({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: NAMESPACES[i], labels: ns.labels },
+    });
   });
   scenario.workloads.forEach((w, i) => {
     const labels = { ...w.labels, "workload-id": `w${i}` };

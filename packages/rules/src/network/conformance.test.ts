@@ -13,7 +13,9 @@ const peers = join(shared, "conformance", "peers");
 const present = existsSync(join(peers, "manifest.json"));
 
 if (!present) {
-  console.warn(`network conformance cases skipped: ${peers}/manifest.json not found (set SCOUT_SHARED_DIR)`);
+  console.warn(
+    `network conformance cases skipped: ${peers}/manifest.json not found (set SCOUT_SHARED_DIR)`,
+  );
 }
 
 interface Case {
@@ -47,11 +49,13 @@ describe.skipIf(!present)("peer conformance: network/* cases", () => {
       const findings = evaluate(rules, bundle).findings.filter(
         (f) =>
           f.ruleId === c.rule &&
-          (c.object === null || (f.object?.kind === c.object.kind && f.object?.name === c.object.name)),
+          (c.object === null ||
+            (f.object?.kind === c.object.kind && f.object?.name === c.object.name)),
       );
-      expect(findings.length > 0 ? "fire" : "silent", `${c.note}\n${findings.map((f) => f.message).join("\n")}`).toBe(
-        c.expect,
-      );
+      expect(
+        findings.length > 0 ? "fire" : "silent",
+        `${c.note}\n${findings.map((f) => f.message).join("\n")}`,
+      ).toBe(c.expect);
     });
   }
 });

@@ -1,9 +1,17 @@
-import { type BundleObject, componentOf, isRecord, labelsOf, type Settings } from "@scout-deploy/core";
+import {
+  type BundleObject,
+  componentOf,
+  isRecord,
+  labelsOf,
+  type Settings,
+} from "@scout-deploy/core";
 import { compileSelector, type Model, type Policy, type Workload } from "@scout-deploy/netpol";
 
 /** The workloads a policy selects: its namespace, its podSelector. */
 export function selectedBy(model: Model, policy: Policy): Workload[] {
-  return model.workloads.filter((w) => w.namespace === policy.namespace && policy.selects(w.labels));
+  return model.workloads.filter(
+    (w) => w.namespace === policy.namespace && policy.selects(w.labels),
+  );
 }
 
 /** True when the policy selects at least one workload and every one is nginx by its component label. */

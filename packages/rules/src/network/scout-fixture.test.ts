@@ -10,7 +10,7 @@ import { noBroadPeers } from "./no-broad-peers/rule.js";
 import { portCoherence } from "./port-coherence/rule.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const FIXTURE = readFileSync(join(here, "__fixtures__", "scout-network.yaml"), "utf8");
+const FIXTURE = readFileSync(join(here, "fixtures", "scout-network.yaml"), "utf8");
 const NETWORK_RULES = [allowedFlows, defaultDeny, externalExposure, noBroadPeers, portCoherence];
 
 function check(yaml: string, policy: unknown = {}): Finding[] {
@@ -20,7 +20,9 @@ function check(yaml: string, policy: unknown = {}): Finding[] {
 
 /** One line per finding: rule, severity, object name, path: what a reviewer reads. */
 function summary(findings: readonly Finding[]): string[] {
-  return findings.map((f) => `${f.ruleId} ${f.severity} ${f.object?.kind}/${f.object?.name} ${f.path}`);
+  return findings.map(
+    (f) => `${f.ruleId} ${f.severity} ${f.object?.kind}/${f.object?.name} ${f.path}`,
+  );
 }
 
 /** Replaces exactly one occurrence of `from`; fails loudly when the fixture no longer has it. */
@@ -31,7 +33,9 @@ function mutate(from: string, to: string): string {
 
 function removeDocument(name: string): string {
   const documents = FIXTURE.split(/^---\n/m);
-  const kept = documents.filter((d) => !(d.includes("kind: NetworkPolicy") && d.includes(`  name: ${name}\n`)));
+  const kept = documents.filter(
+    (d) => !(d.includes("kind: NetworkPolicy") && d.includes(`  name: ${name}\n`)),
+  );
   expect(kept.length).toBe(documents.length - 1);
   return kept.join("---\n");
 }
@@ -73,7 +77,9 @@ describe("the compliant Scout network fixture", () => {
       "network/allowed-flows error NetworkPolicy/backend-egress /spec/egress/1",
       "network/no-broad-peers error NetworkPolicy/backend-egress /spec/egress/1/to/0/ipBlock/cidr",
     ]);
-    expect(findings[0]!.message).toContain("scout/backend -> external on TCP 1-52,54-65535,UDP 1-52,54-65535,SCTP 1-65535");
+    expect(findings[0]!.message).toContain(
+      "scout/backend -> external on TCP 1-52,54-65535,UDP 1-52,54-65535,SCTP 1-65535",
+    );
   });
 
   it("dropping nginx's egress to the backend is a missing flow (a warning) on nginx-egress", () => {
@@ -82,7 +88,9 @@ describe("the compliant Scout network fixture", () => {
       "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: prometheus-egress",
     );
     const findings = check(yaml);
-    expect(summary(findings)).toEqual(["network/allowed-flows warning NetworkPolicy/nginx-egress /spec/egress"]);
+    expect(summary(findings)).toEqual([
+      "network/allowed-flows warning NetworkPolicy/nginx-egress /spec/egress",
+    ]);
     expect(findings[0]!.message).toBe(
       "scout/nginx -> scout/backend on TCP 8000 is intended (nginx -> backend) but NetworkPolicy scout/nginx-egress does not allow it: Scout would break",
     );
@@ -91,9 +99,9 @@ describe("the compliant Scout network fixture", () => {
   it("a severity set in the config wins over the warning of a missing flow", () => {
     const yaml = removeDocument("nginx-egress");
     const findings = check(yaml, { rules: { "network/allowed-flows": "error" } });
-    expect(findings.filter((f) => f.ruleId === "network/allowed-flows").map((f) => f.severity)).toEqual(
-      expect.arrayContaining(["error"]),
-    );
+    expect(
+      findings.filter((f) => f.ruleId === "network/allowed-flows").map((f) => f.severity),
+    ).toEqual(expect.arrayContaining(["error"]));
   });
 
   it("turning external access off makes nginx's LoadBalancer and its 0.0.0.0/0 ingress findings", () => {

@@ -1,5 +1,11 @@
 import { defineRule } from "@scout-deploy/core";
-import { analyze, compareWithIntended, formatConns, type NetworkOptions, networkOptionsSchema } from "@scout-deploy/netpol";
+import {
+  analyze,
+  compareWithIntended,
+  formatConns,
+  type NetworkOptions,
+  networkOptionsSchema,
+} from "@scout-deploy/netpol";
 import { docsUrl } from "../../docs-url.js";
 
 export const allowedFlows = defineRule<NetworkOptions>({
@@ -11,7 +17,8 @@ export const allowedFlows = defineRule<NetworkOptions>({
     remediation:
       "Narrow the named policy rule so that it admits only the intended peers and ports, or add the rule the intended flow needs.",
     appliesTo: ["NetworkPolicy", "PodTemplate"],
-    guide: "Network Policies: Frontend → Backend 8000, Nginx → Frontend 3000 / Backend 8000, Backend → Redis 6379, Prometheus → Backend 8000, external → Nginx 80",
+    guide:
+      "Network Policies: Frontend → Backend 8000, Nginx → Frontend 3000 / Backend 8000, Backend → Redis 6379, Prometheus → Backend 8000, external → Nginx 80",
     docs: docsUrl("network/allowed-flows"),
     options: networkOptionsSchema,
     messages: {
@@ -22,7 +29,11 @@ export const allowedFlows = defineRule<NetworkOptions>({
     },
   },
   check(context) {
-    const comparison = compareWithIntended(analyze(context.bundle), context.settings, context.options);
+    const comparison = compareWithIntended(
+      analyze(context.bundle),
+      context.settings,
+      context.options,
+    );
     for (const difference of comparison.differences) {
       context.report({
         messageId: difference.kind === "extra" ? "extraFlow" : "missingFlow",

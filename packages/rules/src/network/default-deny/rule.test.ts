@@ -49,8 +49,18 @@ new RuleTester({ describe, it }).run(defaultDeny, {
             spec: {containers: [{name: api}]}
       `,
       errors: [
-        { messageId: "notIsolated", line: 6, column: 5, data: { kind: "Deployment", name: "backend", direction: "ingress", type: "Ingress" } },
-        { messageId: "notIsolated", line: 6, column: 5, data: { kind: "Deployment", name: "backend", direction: "egress", type: "Egress" } },
+        {
+          messageId: "notIsolated",
+          line: 6,
+          column: 5,
+          data: { kind: "Deployment", name: "backend", direction: "ingress", type: "Ingress" },
+        },
+        {
+          messageId: "notIsolated",
+          line: 6,
+          column: 5,
+          data: { kind: "Deployment", name: "backend", direction: "egress", type: "Egress" },
+        },
       ],
     },
     {
@@ -71,7 +81,14 @@ new RuleTester({ describe, it }).run(defaultDeny, {
         metadata: {name: other-namespace, namespace: other}
         spec: {podSelector: {}, policyTypes: [Egress]}
       `,
-      errors: [{ messageId: "notIsolated", line: 3, column: 1, data: { kind: "Pod", name: "api", direction: "egress", type: "Egress" } }],
+      errors: [
+        {
+          messageId: "notIsolated",
+          line: 3,
+          column: 1,
+          data: { kind: "Pod", name: "api", direction: "egress", type: "Egress" },
+        },
+      ],
     },
   ],
 });

@@ -6,7 +6,8 @@ export const defaultDeny = defineRule({
   id: "network/default-deny",
   meta: {
     severity: "error",
-    description: "Every pod is selected by some NetworkPolicy for ingress and for egress, so that nothing is allowed by default.",
+    description:
+      "Every pod is selected by some NetworkPolicy for ingress and for egress, so that nothing is allowed by default.",
     remediation:
       "Add a default-deny NetworkPolicy in the namespace (podSelector: {}, policyTypes: [Ingress, Egress]) and allow the intended flows explicitly.",
     appliesTo: ["PodTemplate", "NetworkPolicy"],

@@ -67,8 +67,18 @@ new RuleTester({ describe, it }).run(externalExposure, {
         spec: {externalIPs: [203.0.113.7], ports: [{port: 6379}]}
       `,
       errors: [
-        { messageId: "exposedService", line: 4, column: 8, data: { name: "backend", type: "NodePort" } },
-        { messageId: "routedService", line: 10, column: 30, data: { kind: "Ingress", name: "api", service: "backend" } },
+        {
+          messageId: "exposedService",
+          line: 4,
+          column: 8,
+          data: { name: "backend", type: "NodePort" },
+        },
+        {
+          messageId: "routedService",
+          line: 10,
+          column: 30,
+          data: { kind: "Ingress", name: "api", service: "backend" },
+        },
         { messageId: "routedService", line: 15, column: 32 },
         { messageId: "externalIPs", line: 20, column: 8 },
       ],
@@ -77,7 +87,14 @@ new RuleTester({ describe, it }).run(externalExposure, {
       name: "with external access off, even nginx's LoadBalancer is reported",
       options: { externalAccess: false },
       yaml: NGINX,
-      errors: [{ messageId: "exposedNginx", line: 12, column: 8, data: { name: "nginx", type: "LoadBalancer" } }],
+      errors: [
+        {
+          messageId: "exposedNginx",
+          line: 12,
+          column: 8,
+          data: { name: "nginx", type: "LoadBalancer" },
+        },
+      ],
     },
   ],
 });

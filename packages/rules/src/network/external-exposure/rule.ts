@@ -27,20 +27,26 @@ export const externalExposure = defineRule<Options>({
     docs: docsUrl("network/external-exposure"),
     options,
     messages: {
-      exposedService: 'Service "{{name}}" of type {{type}} exposes pods outside the cluster that are not nginx',
-      exposedNginx: 'Service "{{name}}" of type {{type}} exposes nginx, but external access is turned off',
+      exposedService:
+        'Service "{{name}}" of type {{type}} exposes pods outside the cluster that are not nginx',
+      exposedNginx:
+        'Service "{{name}}" of type {{type}} exposes nginx, but external access is turned off',
       externalIPs: 'Service "{{name}}" has externalIPs and is not nginx\'s',
-      routedService: '{{kind}} "{{name}}" routes outside traffic to Service "{{service}}", which is not nginx\'s',
+      routedService:
+        '{{kind}} "{{name}}" routes outside traffic to Service "{{service}}", which is not nginx\'s',
     },
   },
   check(context) {
     const model = buildModel(context.bundle);
     const services = new Map<string, BundleObject>();
     for (const object of context.bundle.objects) {
-      if (object.value.kind === "Service") services.set(`${object.ref.namespace ?? "default"}/${object.ref.name}`, object);
+      if (object.value.kind === "Service")
+        services.set(`${object.ref.namespace ?? "default"}/${object.ref.name}`, object);
     }
     const allowed = (service: BundleObject | undefined) =>
-      context.options.externalAccess && service !== undefined && isNginxService(model, service, context.settings);
+      context.options.externalAccess &&
+      service !== undefined &&
+      isNginxService(model, service, context.settings);
     for (const object of context.bundle.objects) {
       const kind = object.value.kind;
       if (kind === "Service") checkService(object, model, context.options.externalAccess, context);
@@ -58,7 +64,12 @@ export const externalExposure = defineRule<Options>({
       }
     }
 
-    function checkService(service: BundleObject, m: Model, externalAccess: boolean, ctx: typeof context) {
+    function checkService(
+      service: BundleObject,
+      m: Model,
+      externalAccess: boolean,
+      ctx: typeof context,
+    ) {
       const spec = isRecord(service.value.spec) ? service.value.spec : {};
       const type = typeof spec.type === "string" ? spec.type : "ClusterIP";
       const nginx = isNginxService(m, service, ctx.settings);
@@ -71,8 +82,17 @@ export const externalExposure = defineRule<Options>({
           object: service,
           pointer: "/spec/type",
         });
-      } else if (Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0 && !(nginx && externalAccess)) {
-        ctx.report({ messageId: "externalIPs", data: { name }, object: service, pointer: "/spec/externalIPs" });
+      } else if (
+        Array.isArray(spec.externalIPs) &&
+        spec.externalIPs.length > 0 &&
+        !(nginx && externalAccess)
+      ) {
+        ctx.report({
+          messageId: "externalIPs",
+          data: { name },
+          object: service,
+          pointer: "/spec/externalIPs",
+        });
       }
     }
   },
@@ -96,11 +116,18 @@ function backendsOf(object: BundleObject): Backend[] {
     }
   };
   if (object.value.kind === "Ingress") {
-    ingressBackend(spec.defaultBackend ?? spec.backend, spec.defaultBackend ? "/spec/defaultBackend" : "/spec/backend");
+    ingressBackend(
+      spec.defaultBackend ?? spec.backend,
+      spec.defaultBackend ? "/spec/defaultBackend" : "/spec/backend",
+    );
     (Array.isArray(spec.rules) ? spec.rules : []).forEach((rule, r) => {
-      const paths = isRecord(rule) && isRecord(rule.http) && Array.isArray(rule.http.paths) ? rule.http.paths : [];
+      const paths =
+        isRecord(rule) && isRecord(rule.http) && Array.isArray(rule.http.paths)
+          ? rule.http.paths
+          : [];
       paths.forEach((path, p) => {
-        if (isRecord(path)) ingressBackend(path.backend, `/spec/rules/${r}/http/paths/${p}/backend`);
+        if (isRecord(path))
+          ingressBackend(path.backend, `/spec/rules/${r}/http/paths/${p}/backend`);
       });
     });
     return out;

@@ -64,8 +64,30 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
       errors: [
         { messageId: "allNamespaces", line: 8, column: 11 },
         { messageId: "allPodsOfNamespace", line: 10, column: 11 },
-        { messageId: "anyPeer", line: 11, column: 7, data: { direction: "ingress", index: 1, policy: "scout/redis", peerKey: "from", cidr: "" } },
-        { messageId: "anyAddress", line: 13, column: 23, data: { direction: "egress", index: 0, policy: "scout/redis", peerKey: "to", cidr: "0.0.0.0/0" } },
+        {
+          messageId: "anyPeer",
+          line: 11,
+          column: 7,
+          data: {
+            direction: "ingress",
+            index: 1,
+            policy: "scout/redis",
+            peerKey: "from",
+            cidr: "",
+          },
+        },
+        {
+          messageId: "anyAddress",
+          line: 13,
+          column: 23,
+          data: {
+            direction: "egress",
+            index: 0,
+            policy: "scout/redis",
+            peerKey: "to",
+            cidr: "0.0.0.0/0",
+          },
+        },
       ],
     },
     {

@@ -3,6 +3,7 @@ import {
   analyze,
   contains,
   DNS_CONNS,
+  isEmpty,
   isEmptySelector,
   NAMESPACE_NAME_LABEL,
   type Policy,
@@ -10,7 +11,6 @@ import {
   parseCidr,
   portsConns,
   subtract,
-  isEmpty,
   type Workload,
 } from "@scout-deploy/netpol";
 import { docsUrl } from "../../docs-url.js";
@@ -40,20 +40,32 @@ export const noBroadPeers = defineRule<Options>({
     docs: docsUrl("network/no-broad-peers"),
     options,
     messages: {
-      anyPeer: "{{direction}} rule {{index}} of NetworkPolicy {{policy}} has no {{peerKey}}: it admits every pod of every namespace and every address",
-      allNamespaces: "{{direction}} rule {{index}} of NetworkPolicy {{policy}} admits pods of all namespaces (empty namespaceSelector)",
+      anyPeer:
+        "{{direction}} rule {{index}} of NetworkPolicy {{policy}} has no {{peerKey}}: it admits every pod of every namespace and every address",
+      allNamespaces:
+        "{{direction}} rule {{index}} of NetworkPolicy {{policy}} admits pods of all namespaces (empty namespaceSelector)",
       allPodsOfNamespace:
         "{{direction}} rule {{index}} of NetworkPolicy {{policy}} admits every pod of the namespaces its namespaceSelector picks",
-      anyAddress: "{{direction}} rule {{index}} of NetworkPolicy {{policy}} admits every address ({{cidr}})",
+      anyAddress:
+        "{{direction}} rule {{index}} of NetworkPolicy {{policy}} admits every address ({{cidr}})",
     },
   },
   check(context) {
     const connectivity = analyze(context.bundle);
     for (const policy of connectivity.model.policies) {
       const nginxOnly =
-        context.options.externalAccess && selectsOnlyNginx(connectivity.model, policy, context.settings);
+        context.options.externalAccess &&
+        selectsOnlyNginx(connectivity.model, policy, context.settings);
       for (const rule of [...policy.ingress, ...policy.egress]) {
-        const exempt = isDnsOnly(rule) || (nginxOnly && rule.direction === "ingress" && isOnlyPort(rule, context.options.externalPort, selectedBy(connectivity.model, policy)[0]));
+        const exempt =
+          isDnsOnly(rule) ||
+          (nginxOnly &&
+            rule.direction === "ingress" &&
+            isOnlyPort(
+              rule,
+              context.options.externalPort,
+              selectedBy(connectivity.model, policy)[0],
+            ));
         if (exempt) continue;
         for (const finding of broadPeers(policy, rule)) {
           context.report({
@@ -86,7 +98,8 @@ function broadPeers(policy: Policy, rule: PolicyRule): Broad[] {
   const rules = spec[rule.direction];
   const body = Array.isArray(rules) && isRecord(rules[rule.index]) ? rules[rule.index] : {};
   const peers = body[key];
-  if (!Array.isArray(peers) || peers.length === 0) return [{ messageId: "anyPeer", pointer: rule.pointer }];
+  if (!Array.isArray(peers) || peers.length === 0)
+    return [{ messageId: "anyPeer", pointer: rule.pointer }];
   return peers.flatMap((peer, index): Broad[] => {
     if (!isRecord(peer)) return [];
     const at = `${rule.pointer}/${key}/${index}`;
@@ -94,7 +107,9 @@ function broadPeers(policy: Policy, rule: PolicyRule): Broad[] {
       const cidr = String(peer.ipBlock.cidr ?? "");
       const interval = parseCidr(cidr);
       const prefix = Number(cidr.split("/")[1]);
-      return interval && prefix === 0 ? [{ messageId: "anyAddress", pointer: `${at}/ipBlock/cidr`, cidr }] : [];
+      return interval && prefix === 0
+        ? [{ messageId: "anyAddress", pointer: `${at}/ipBlock/cidr`, cidr }]
+        : [];
     }
     if (peer.namespaceSelector === undefined) return [];
     if (isEmptySelector(peer.namespaceSelector)) {
@@ -112,7 +127,11 @@ function broadPeers(policy: Policy, rule: PolicyRule): Broad[] {
 function namesOnly(selector: unknown, namespace: string): boolean {
   if (!isRecord(selector) || !isRecord(selector.matchLabels)) return false;
   const labels = selector.matchLabels;
-  return Object.keys(labels).length === 1 && labels[NAMESPACE_NAME_LABEL] === namespace && !selector.matchExpressions;
+  return (
+    Object.keys(labels).length === 1 &&
+    labels[NAMESPACE_NAME_LABEL] === namespace &&
+    !selector.matchExpressions
+  );
 }
 
 function isDnsOnly(rule: PolicyRule): boolean {
@@ -124,5 +143,8 @@ function isDnsOnly(rule: PolicyRule): boolean {
 function isOnlyPort(rule: PolicyRule, port: number, nginx: Workload | undefined): boolean {
   if (rule.ports === "all") return false;
   const conns = portsConns(rule.ports, nginx);
-  return contains(conns, "TCP", port) && isEmpty(subtract(conns, { TCP: [port, port], UDP: [], SCTP: [] }));
+  return (
+    contains(conns, "TCP", port) &&
+    isEmpty(subtract(conns, { TCP: [port, port], UDP: [], SCTP: [] }))
+  );
 }

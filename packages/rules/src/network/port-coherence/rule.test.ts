@@ -81,9 +81,19 @@ new RuleTester({ describe, it }).run(portCoherence, {
       `,
       errors: [
         { messageId: "scrapeBlocked", line: 8, column: 51 },
-        { messageId: "scrapePort", line: 8, column: 51, data: { workload: "Deployment default/backend", port: "9090" } },
+        {
+          messageId: "scrapePort",
+          line: 8,
+          column: 51,
+          data: { workload: "Deployment default/backend", port: "9090" },
+        },
         { messageId: "probePort", line: 13, column: 39 },
-        { messageId: "serviceTarget", line: 23, column: 55, data: { service: "backend", port: "api", workload: "Deployment default/backend" } },
+        {
+          messageId: "serviceTarget",
+          line: 23,
+          column: 55,
+          data: { service: "backend", port: "api", workload: "Deployment default/backend" },
+        },
         { messageId: "policyPort", line: 30, column: 80 },
       ],
     },

@@ -8,7 +8,13 @@ import {
   joinPointer,
   type RuleContext,
 } from "@scout-deploy/core";
-import { analyze, type Connectivity, contains, type ContainerPort, type Workload } from "@scout-deploy/netpol";
+import {
+  analyze,
+  type Connectivity,
+  type ContainerPort,
+  contains,
+  type Workload,
+} from "@scout-deploy/netpol";
 import { docsUrl } from "../../docs-url.js";
 import { selectedBy, serviceTargets } from "../scope.js";
 
@@ -26,15 +32,18 @@ export const portCoherence = defineRule({
     remediation:
       "Use one port per purpose and name it: the container port, the Service's targetPort, the probes and the NetworkPolicy all refer to it, and Prometheus is allowed to reach the port it scrapes.",
     appliesTo: ["PodTemplate", "Service", "NetworkPolicy"],
-    guide: "Network Policies: Prometheus can scrape Backend metrics on port 8000; Only allow necessary ports",
+    guide:
+      "Network Policies: Prometheus can scrape Backend metrics on port 8000; Only allow necessary ports",
     docs: docsUrl("network/port-coherence"),
     messages: {
       serviceTarget:
         'Service "{{service}}" sends to targetPort {{port}}, but {{workload}} has no container port {{port}}',
-      probePort: '{{probe}} of container "{{container}}" in {{workload}} checks port {{port}}, which the container does not declare',
+      probePort:
+        '{{probe}} of container "{{container}}" in {{workload}} checks port {{port}}, which the container does not declare',
       policyPort:
         'NetworkPolicy "{{policy}}" allows port {{port}} to {{workload}}, which has no such container port',
-      scrapePort: "{{workload}} asks Prometheus to scrape port {{port}}, which it does not declare as a container port",
+      scrapePort:
+        "{{workload}} asks Prometheus to scrape port {{port}}, which it does not declare as a container port",
       scrapeBlocked:
         "{{workload}} asks Prometheus to scrape port {{port}}, but the NetworkPolicies do not let {{prometheus}} reach it",
     },
@@ -42,7 +51,9 @@ export const portCoherence = defineRule({
   check(context) {
     const connectivity = analyze(context.bundle);
     const identified = new Set(
-      connectivity.model.workloads.filter((w) => componentOf(w.object, context.settings) !== undefined),
+      connectivity.model.workloads.filter(
+        (w) => componentOf(w.object, context.settings) !== undefined,
+      ),
     );
     for (const object of context.bundle.objects) {
       if (object.value.kind === "Service") checkService(context, connectivity, object, identified);
@@ -58,23 +69,35 @@ export const portCoherence = defineRule({
           if (targets.some((w) => resolves(w.ports, spec.port!, spec.protocol))) return;
           context.report({
             messageId: "policyPort",
-            data: { policy: `${policy.namespace}/${policy.name}`, port: spec.port, workload: names(targets) },
+            data: {
+              policy: `${policy.namespace}/${policy.name}`,
+              port: spec.port,
+              workload: names(targets),
+            },
             object: policy.object,
             pointer: `${rule.pointer}/ports/${index}/port`,
           });
         });
       }
     }
-    const prometheus = [...identified].filter((w) => componentOf(w.object, context.settings) === "prometheus");
+    const prometheus = [...identified].filter(
+      (w) => componentOf(w.object, context.settings) === "prometheus",
+    );
     for (const workload of identified) checkScrape(context, connectivity, workload, prometheus);
   },
 });
 
 type Context = RuleContext<Record<string, unknown>>;
 
-function resolves(ports: readonly ContainerPort[], port: number | string, protocol?: string): boolean {
+function resolves(
+  ports: readonly ContainerPort[],
+  port: number | string,
+  protocol?: string,
+): boolean {
   return ports.some(
-    (p) => (typeof port === "number" ? p.port === port : p.name === port) && (!protocol || p.protocol === protocol),
+    (p) =>
+      (typeof port === "number" ? p.port === port : p.name === port) &&
+      (!protocol || p.protocol === protocol),
   );
 }
 
@@ -86,7 +109,12 @@ function label(workload: Workload): string {
   return `${workload.kind} ${workload.namespace}/${workload.name}`;
 }
 
-function checkService(context: Context, connectivity: Connectivity, service: BundleObject, identified: Set<Workload>) {
+function checkService(
+  context: Context,
+  connectivity: Connectivity,
+  service: BundleObject,
+  identified: Set<Workload>,
+) {
   const targets = serviceTargets(connectivity.model, service).filter((w) => identified.has(w));
   const spec = isRecord(service.value.spec) ? service.value.spec : {};
   if (targets.length === 0 || !Array.isArray(spec.ports)) return;
@@ -112,13 +140,19 @@ function checkService(context: Context, connectivity: Connectivity, service: Bun
 function checkProbes(context: Context, workload: Workload) {
   for (const container of containersOf(workload.template)) {
     if (container.list !== "containers") continue;
-    const declared = (Array.isArray(container.container.ports) ? container.container.ports : []).filter(isRecord);
+    const declared = (
+      Array.isArray(container.container.ports) ? container.container.ports : []
+    ).filter(isRecord);
     for (const probe of PROBES) {
       const body = container.container[probe];
       if (!isRecord(body)) continue;
       for (const handler of PROBE_HANDLERS) {
         const action = body[handler];
-        if (!isRecord(action) || (typeof action.port !== "number" && typeof action.port !== "string")) continue;
+        if (
+          !isRecord(action) ||
+          (typeof action.port !== "number" && typeof action.port !== "string")
+        )
+          continue;
         const port = action.port;
         const known =
           typeof port === "number"
@@ -136,8 +170,15 @@ function checkProbes(context: Context, workload: Workload) {
   }
 }
 
-function checkScrape(context: Context, connectivity: Connectivity, workload: Workload, prometheus: Workload[]) {
-  const annotations = isRecord(workload.template.metadata.annotations) ? workload.template.metadata.annotations : {};
+function checkScrape(
+  context: Context,
+  connectivity: Connectivity,
+  workload: Workload,
+  prometheus: Workload[],
+) {
+  const annotations = isRecord(workload.template.metadata.annotations)
+    ? workload.template.metadata.annotations
+    : {};
   if (String(annotations[SCRAPE]) !== "true" || annotations[SCRAPE_PORT] === undefined) return;
   const port = Number(annotations[SCRAPE_PORT]);
   const pointer = `${workload.template.metadataPointer}/annotations/${escapeSegment(SCRAPE_PORT)}`;
@@ -147,7 +188,10 @@ function checkScrape(context: Context, connectivity: Connectivity, workload: Wor
   }
   for (const scraper of prometheus) {
     if (scraper === workload) continue;
-    const sides = connectivity.sides({ kind: "workload", workload: scraper }, { kind: "workload", workload });
+    const sides = connectivity.sides(
+      { kind: "workload", workload: scraper },
+      { kind: "workload", workload },
+    );
     if (contains(sides.egress, "TCP", port) && contains(sides.ingress, "TCP", port)) continue;
     context.report({
       messageId: "scrapeBlocked",
