@@ -61,8 +61,11 @@ function collectObjects(document: SourceDocument, value: unknown, pointer: strin
 }
 
 function missingKubernetesFields(value: unknown): string | undefined {
-  if (!isRecord(value)) return `it is a ${Array.isArray(value) ? "list" : typeof value}, not a mapping`;
-  const missing = ["apiVersion", "kind"].filter((k) => typeof value[k] !== "string" || value[k] === "");
+  if (!isRecord(value))
+    return `it is a ${Array.isArray(value) ? "list" : typeof value}, not a mapping`;
+  const missing = ["apiVersion", "kind"].filter(
+    (k) => typeof value[k] !== "string" || value[k] === "",
+  );
   return missing.length ? `no ${missing.map((k) => `"${k}"`).join(" and no ")}` : undefined;
 }
 

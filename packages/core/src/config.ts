@@ -20,9 +20,7 @@ export const settingsSchema = z
       .array(z.string().min(1))
       .min(1)
       .default(["app.kubernetes.io/component", "app.kubernetes.io/name", "app"]),
-    components: z
-      .array(z.string().min(1))
-      .default([...SCOUT_COMPONENTS]),
+    components: z.array(z.string().min(1)).default([...SCOUT_COMPONENTS]),
     /** Writable mount paths allowed besides /tmp. */
     writablePaths: z.array(z.string().startsWith("/")).default([]),
     /** @default "default" */
@@ -94,7 +92,11 @@ export function defaultPolicy(): PolicyConfig {
  * Validates the `policy:` section. `pointerBase` is where the section sits in the file
  * ("/policy"), so an error names `policy.failOn` and its line.
  */
-export function parsePolicy(value: unknown, locate?: Locate, pointerBase = "/policy"): PolicyConfig {
+export function parsePolicy(
+  value: unknown,
+  locate?: Locate,
+  pointerBase = "/policy",
+): PolicyConfig {
   const parsed = parseWithSchema(policySchema, value ?? {}, locate, pointerBase);
   return {
     ...parsed,

@@ -45,14 +45,25 @@ export function evaluate(
   const active = activeRules(all, config);
   const byId = new Map(active.map((a) => [a.rule.id, a]));
   const candidates: Candidate[] = [];
-  const emit = (ruleId: string, message: string, position: Position, extra: Partial<Finding> = {}, object?: BundleObject) => {
+  const emit = (
+    ruleId: string,
+    message: string,
+    position: Position,
+    extra: Partial<Finding> = {},
+    object?: BundleObject,
+  ) => {
     const rule = byId.get(ruleId);
     if (!rule) return;
     candidates.push({ finding: baseFinding(rule, message, position, extra), object });
   };
 
   for (const problem of bundle.problems) {
-    emit(problem.ruleId, problem.message, problem.position, problem.path ? { path: problem.path } : {});
+    emit(
+      problem.ruleId,
+      problem.message,
+      problem.position,
+      problem.path ? { path: problem.path } : {},
+    );
   }
   for (const entry of active) {
     if (entry.rule.id.startsWith("input/") || entry.rule.id.startsWith("suppression/")) continue;
@@ -77,8 +88,17 @@ export function evaluate(
   }
   findings.sort(compareFindings);
   suppressed.sort(compareFindings);
-  const counts = { files: bundle.files.length, objects: bundle.objects.length, suppressed: suppressed.length };
-  return { findings, suppressed, summary: summarize(findings, counts, config.failOn), failOn: config.failOn };
+  const counts = {
+    files: bundle.files.length,
+    objects: bundle.objects.length,
+    suppressed: suppressed.length,
+  };
+  return {
+    findings,
+    suppressed,
+    summary: summarize(findings, counts, config.failOn),
+    failOn: config.failOn,
+  };
 }
 
 function activeRules(rules: readonly AnyRule[], config: PolicyConfig): ActiveRule[] {
@@ -91,11 +111,17 @@ function activeRules(rules: readonly AnyRule[], config: PolicyConfig): ActiveRul
   const active: ActiveRule[] = [];
   for (const rule of [...rules].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const setting = config.rules[rule.id];
-    const chosen = typeof setting === "string" ? setting : (setting?.severity ?? rule.meta.severity);
+    const chosen =
+      typeof setting === "string" ? setting : (setting?.severity ?? rule.meta.severity);
     if (chosen === "off") continue;
     const raw = typeof setting === "object" ? (setting.options ?? {}) : {};
     const options = rule.meta.options
-      ? (parseWithSchema(rule.meta.options, raw, undefined, `/policy/rules/${escapeSegment(rule.id)}/options`) as Record<string, unknown>)
+      ? (parseWithSchema(
+          rule.meta.options,
+          raw,
+          undefined,
+          `/policy/rules/${escapeSegment(rule.id)}/options`,
+        ) as Record<string, unknown>)
       : raw;
     const configured = typeof setting === "string" || setting?.severity !== undefined;
     active.push({ rule, severity: chosen, configured, options });
@@ -135,7 +161,12 @@ function runRule(
   }
 }
 
-function baseFinding(entry: ActiveRule, message: string, position: Position, extra: Partial<Finding>): Finding {
+function baseFinding(
+  entry: ActiveRule,
+  message: string,
+  position: Position,
+  extra: Partial<Finding>,
+): Finding {
   const { rule, severity } = entry;
   const finding: Finding = {
     ruleId: rule.id,

@@ -1,4 +1,12 @@
-export { type Bundle, type BundleObject, buildBundle, describeRef, type KubeObject, refOf } from "./bundle.js";
+export { z } from "zod";
+export {
+  type Bundle,
+  type BundleObject,
+  buildBundle,
+  describeRef,
+  type KubeObject,
+  refOf,
+} from "./bundle.js";
 export {
   type ConfigSuppression,
   defaultPolicy,
@@ -43,8 +51,8 @@ export {
   type Result,
   SEVERITIES,
   type Severity,
-  type SuppressedFinding,
   type Summary,
+  type SuppressedFinding,
   severityRank,
   summarize,
 } from "./model.js";
@@ -72,4 +80,3 @@ export {
   splitDocuments,
 } from "./source.js";
 export { IGNORE_ANNOTATION, parseIgnoreAnnotation } from "./suppressions.js";
-export { z } from "zod";

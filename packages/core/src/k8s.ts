@@ -124,7 +124,10 @@ export function effectiveSecurityContext(ref: ContainerRef): EffectiveSecurityCo
   };
   const take = (field: keyof Omit<EffectiveSecurityContext, "anchor">, fromPod: boolean) => {
     if (isRecord(containerContext) && containerContext[field] !== undefined) {
-      result[field] = { value: containerContext[field], pointer: joinPointer(containerPointer, field) };
+      result[field] = {
+        value: containerContext[field],
+        pointer: joinPointer(containerPointer, field),
+      };
     } else if (fromPod && isRecord(podContext) && podContext[field] !== undefined) {
       result[field] = { value: podContext[field], pointer: joinPointer(podPointer, field) };
     }
@@ -138,7 +141,9 @@ export function labelsOf(metadata: unknown): Record<string, string> {
   const labels = isRecord(metadata) ? metadata.labels : undefined;
   if (!isRecord(labels)) return {};
   return Object.fromEntries(
-    Object.entries(labels).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+    Object.entries(labels).filter(
+      (entry): entry is [string, string] => typeof entry[1] === "string",
+    ),
   );
 }
 

@@ -35,7 +35,10 @@ describe("parseSource", () => {
     const [doc] = parseSource("a.yaml", deployment).documents;
     const position = doc!.locate("/spec/template/spec/containers/0/securityContext/privileged");
     expect(position).toMatchObject({ line: 11, column: 11 });
-    expect(doc!.locate("/spec/template/spec/containers/7/name")).toMatchObject({ line: 8, column: 7 });
+    expect(doc!.locate("/spec/template/spec/containers/7/name")).toMatchObject({
+      line: 8,
+      column: 7,
+    });
   });
 
   it("gives positions in the file for later documents", () => {
@@ -46,7 +49,8 @@ describe("parseSource", () => {
   });
 
   it("reports a syntax error at the parser's line and keeps the other documents", () => {
-    const text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: [oops\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n";
+    const text =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: [oops\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n";
     const parsed = parseSource("broken.yaml", text);
     expect(parsed.documents).toHaveLength(2);
     expect(parsed.problems).toHaveLength(1);
@@ -56,7 +60,8 @@ describe("parseSource", () => {
   });
 
   it("reports every duplicate key at its line and keeps the last value", () => {
-    const text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\ndata:\n  x: '1'\n  x: '2'\n";
+    const text =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\ndata:\n  x: '1'\n  x: '2'\n";
     const parsed = parseSource("dup.yaml", text);
     expect(parsed.problems.map((p) => [p.ruleId, p.position.line, p.position.column])).toEqual([
       ["input/duplicate-key", 5, 3],
@@ -69,14 +74,17 @@ describe("parseSource", () => {
     const crlf = `\ufeff${deployment.replaceAll("\n", "\r\n")}`;
     const [doc] = parseSource("crlf.yaml", crlf).documents;
     expect(doc!.value).toMatchObject({ kind: "Deployment" });
-    expect(doc!.locate("/spec/template/spec/containers/0/securityContext/runAsUser")).toMatchObject({
-      line: 12,
-      column: 13,
-    });
+    expect(doc!.locate("/spec/template/spec/containers/0/securityContext/runAsUser")).toMatchObject(
+      {
+        line: 12,
+        column: 13,
+      },
+    );
   });
 
   it("reads strings as Kubernetes does: no dates, merge keys honoured", () => {
-    const text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\nbase: &b {x: '1'}\ndata:\n  <<: *b\n  when: 2026-01-01\n";
+    const text =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\nbase: &b {x: '1'}\ndata:\n  <<: *b\n  when: 2026-01-01\n";
     const [doc] = parseSource("a.yaml", text).documents;
     expect(doc!.value).toMatchObject({ data: { x: "1", when: "2026-01-01" } });
   });
@@ -88,19 +96,27 @@ describe("parseSource", () => {
   });
 
   it("rejects a recursive alias", () => {
-    const parsed = parseSource("rec.yaml", "apiVersion: v1\nkind: ConfigMap\ndata: &a\n  self: *a\n");
+    const parsed = parseSource(
+      "rec.yaml",
+      "apiVersion: v1\nkind: ConfigMap\ndata: &a\n  self: *a\n",
+    );
     expect(parsed.documents).toEqual([]);
     expect(parsed.problems[0]!.message).toMatch(/recursive/);
   });
 
   it("treats JSON files as one document", () => {
-    const json = JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "scout" } }, null, 2);
+    const json = JSON.stringify(
+      { apiVersion: "v1", kind: "Namespace", metadata: { name: "scout" } },
+      null,
+      2,
+    );
     const [doc] = parseSource("ns.json", json).documents;
     expect(doc!.locate("/metadata/name")).toMatchObject({ line: 5, column: 5 });
   });
 
   it("expands List kinds into their items with item pointers", () => {
-    const text = "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Namespace\n    metadata: {name: a}\n  - kind: Broken\n";
+    const text =
+      "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Namespace\n    metadata: {name: a}\n  - kind: Broken\n";
     const bundle = buildBundle([parseSource("list.yaml", text)]);
     expect(bundle.objects.map((o) => [o.ref.name, o.pointer])).toEqual([["a", "/items/0"]]);
     expect(bundle.problems).toMatchObject([

@@ -116,7 +116,10 @@ function annotationEntries(
         position: object.document.locate(object.pointer + path),
       });
     if (!config.allowAnnotationSuppressions) {
-      report("suppression/not-allowed", `${IGNORE_ANNOTATION} is not honoured: the config forbids annotation suppressions`);
+      report(
+        "suppression/not-allowed",
+        `${IGNORE_ANNOTATION} is not honoured: the config forbids annotation suppressions`,
+      );
       continue;
     }
     const parsed = parseIgnoreAnnotation(raw);
@@ -125,7 +128,11 @@ function annotationEntries(
       continue;
     }
     const unknown = parsed.patterns.filter((p) => !isKnownRule(p));
-    if (unknown.length) report("suppression/invalid", `${IGNORE_ANNOTATION} names unknown rule ${unknown.join(", ")}`);
+    if (unknown.length)
+      report(
+        "suppression/invalid",
+        `${IGNORE_ANNOTATION} names unknown rule ${unknown.join(", ")}`,
+      );
     entries.push(parsed);
   }
   return entries;

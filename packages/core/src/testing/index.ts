@@ -91,7 +91,9 @@ export function runRule<O>(rule: Rule<O>, c: ValidCase): ReportedError[] {
   );
   const settings = parseWithSchema(settingsSchema, c.settings ?? {}, undefined, "/settings");
   const options = (
-    rule.meta.options ? parseWithSchema(rule.meta.options, c.options ?? {}, undefined, "/options") : (c.options ?? {})
+    rule.meta.options
+      ? parseWithSchema(rule.meta.options, c.options ?? {}, undefined, "/options")
+      : (c.options ?? {})
   ) as O;
   const reports: RuleReport[] = [];
   rule.check({ bundle, settings, options, report: (r) => reports.push(r) });
@@ -106,7 +108,10 @@ export function runRule<O>(rule: Rule<O>, c: ValidCase): ReportedError[] {
 
 /** Removes the indentation common to all non-blank lines and a leading newline. */
 export function dedent(text: string): string {
-  const lines = text.replace(/^\n/, "").replace(/\n[ \t]*$/, "\n").split("\n");
+  const lines = text
+    .replace(/^\n/, "")
+    .replace(/\n[ \t]*$/, "\n")
+    .split("\n");
   const indents = lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length);
   const common = indents.length ? Math.min(...indents) : 0;
   return lines.map((l) => l.slice(common)).join("\n");

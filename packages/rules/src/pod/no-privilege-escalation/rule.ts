@@ -13,7 +13,8 @@ export const noPrivilegeEscalation = defineRule({
     messages: {
       notDisabled:
         'container "{{container}}" may escalate privileges: allowPrivilegeEscalation is not set to false',
-      enabled: 'container "{{container}}" allows privilege escalation: allowPrivilegeEscalation is true',
+      enabled:
+        'container "{{container}}" allows privilege escalation: allowPrivilegeEscalation is true',
     },
   },
   check(context) {

@@ -1,0 +1,273 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeEach, describe, expect, it } from "vitest";
+import { commands } from "./commands/index.js";
+import type { Io } from "./io.js";
+import { main } from "./main.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = resolve(here, "../bin/scout-deploy.js");
+const realworld = resolve(here, "../../../../shared/conformance/realworld");
+
+const backend = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: backend
+  namespace: scout
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: scout/backend:1.0
+          securityContext:
+            runAsNonRoot: true
+            runAsUser: 0
+            readOnlyRootFilesystem: true
+            allowPrivilegeEscalation: false
+`;
+
+let dir: string;
+
+function write(path: string, text: string) {
+  const full = join(dir, path);
+  mkdirSync(dirname(full), { recursive: true });
+  writeFileSync(full, text);
+}
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = {
+    cwd: dir,
+    env: {},
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    readStdin: async () => backend,
+    color: false,
+  };
+  const code = await main(argv, io);
+  return { code, stdout: out.join(""), stderr: err.join("") };
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "scout-cli-"));
+});
+
+describe("scout-deploy check", () => {
+  it("prints the contract's JSON and reports runAsUser: 0 at the line of that field", async () => {
+    write("k8s/backend.yaml", backend);
+    const { code, stdout } = await run("check", "k8s", "--format", "json");
+    expect(code).toBe(1);
+    const json = JSON.parse(stdout);
+    expect(json).toMatchObject({
+      version: 1,
+      tool: { name: "scout-deploy" },
+      summary: { files: 1, objects: 1, passed: false },
+    });
+    expect(json.findings).toEqual([
+      {
+        ruleId: "pod/run-as-non-root",
+        severity: "error",
+        message: 'container "api" runs as root: runAsUser is 0',
+        object: { apiVersion: "apps/v1", kind: "Deployment", namespace: "scout", name: "backend" },
+        file: "k8s/backend.yaml",
+        line: 14,
+        column: 13,
+        path: "/spec/template/spec/containers/0/securityContext/runAsUser",
+        remediation: expect.stringContaining("runAsNonRoot"),
+        helpUri: expect.stringMatching(/pod\/run-as-non-root\/README\.md$/),
+      },
+    ]);
+  });
+
+  it("reports broken YAML at its line and still checks the other files", async () => {
+    write("k8s/a-broken.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n");
+    write("k8s/backend.yaml", backend);
+    const { code, stdout } = await run("check", "k8s", "--format", "json");
+    expect(code).toBe(1);
+    const findings = JSON.parse(stdout).findings as Array<{
+      ruleId: string;
+      file: string;
+      line: number;
+    }>;
+    expect(findings.map((f) => [f.ruleId, f.file])).toEqual([
+      ["input/parse-error", "k8s/a-broken.yaml"],
+      ["pod/run-as-non-root", "k8s/backend.yaml"],
+    ]);
+    expect(findings[0]!.line).toBeGreaterThanOrEqual(4);
+  });
+
+  it("exits 0 when nothing is at or above --fail-on", async () => {
+    write("k8s/backend.yaml", backend);
+    expect((await run("check", "k8s", "--fail-on", "never")).code).toBe(0);
+    write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: scout}\n");
+    const clean = await run("check", "ns.yaml");
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain("no problems");
+  });
+
+  it("reads '-' from standard input", async () => {
+    const { code, stdout } = await run("check", "-");
+    expect(code).toBe(1);
+    expect(stdout).toContain("<stdin>\n  14:13");
+  });
+
+  it("writes several formats to their --output files", async () => {
+    write("k8s/backend.yaml", backend);
+    const { code, stdout } = await run(
+      "check",
+      "k8s",
+      "--format",
+      "json",
+      "--output",
+      "out/r.json",
+      "--format",
+      "text",
+    );
+    expect(code).toBe(1);
+    expect(existsSync(join(dir, "out/r.json"))).toBe(true);
+    expect(stdout).toContain("k8s/backend.yaml");
+  });
+
+  it("honours the policy section: severity overrides, suppressions with reasons, expiry", async () => {
+    write("k8s/backend.yaml", backend);
+    write(
+      "scout-deploy.yaml",
+      [
+        "policy:",
+        "  rules:",
+        "    pod/read-only-root-filesystem: off",
+        "  suppressions:",
+        "    - rules: [pod/run-as-non-root]",
+        "      objects: [Deployment/scout/backend]",
+        "      reason: legacy image, tracked in SCOUT-12",
+        "    - rules: [pod/*]",
+        "      reason: old exception",
+        "      expires: 2020-01-01",
+        "",
+      ].join("\n"),
+    );
+    const { code, stdout } = await run("check", "k8s", "--format", "json");
+    const json = JSON.parse(stdout);
+    expect(json.summary.suppressed).toBe(1);
+    expect(
+      json.findings.map((f: { ruleId: string; file: string; line: number }) => [
+        f.ruleId,
+        f.file,
+        f.line,
+      ]),
+    ).toEqual([["suppression/expired", "scout-deploy.yaml", 8]]);
+    expect(code).toBe(0);
+  });
+
+  it("honours an ignore annotation with a reason and reports one without", async () => {
+    const annotated = backend.replace(
+      "  namespace: scout\n",
+      '  namespace: scout\n  annotations:\n    scout-deploy.io/ignore: "pod/run-as-non-root: vendor image"\n',
+    );
+    write("k8s/backend.yaml", annotated);
+    let json = JSON.parse((await run("check", "k8s", "--format", "json")).stdout);
+    expect(json.summary).toMatchObject({ findings: 0, suppressed: 1 });
+    write("k8s/backend.yaml", annotated.replace(": vendor image", ""));
+    json = JSON.parse((await run("check", "k8s", "--format", "json")).stdout);
+    expect(json.findings.map((f: { ruleId: string; line: number }) => [f.ruleId, f.line])).toEqual([
+      ["suppression/invalid", 7],
+      ["pod/run-as-non-root", 16],
+    ]);
+  });
+
+  it("forbids annotation suppressions when the config says so", async () => {
+    write(
+      "k8s/backend.yaml",
+      backend.replace(
+        "  namespace: scout\n",
+        '  namespace: scout\n  annotations:\n    scout-deploy.io/ignore: "pod/run-as-non-root: vendor image"\n',
+      ),
+    );
+    write("scout-deploy.yaml", "policy:\n  allowAnnotationSuppressions: false\n");
+    const json = JSON.parse((await run("check", "k8s", "--format", "json")).stdout);
+    expect(json.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual([
+      "suppression/not-allowed",
+      "pod/run-as-non-root",
+    ]);
+  });
+
+  it("names the file, line and key of a bad config value and exits 2", async () => {
+    write("k8s/backend.yaml", backend);
+    write("scout-deploy.yaml", "policy:\n  failOn: sometimes\n");
+    const { code, stderr } = await run("check", "k8s");
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/scout-deploy\.yaml:2:3: policy\.failOn: .*"error"/);
+    write("scout-deploy.yaml", "policy:\n  rulez: {}\n");
+    expect((await run("check", "k8s")).stderr).toMatch(
+      /scout-deploy\.yaml:2:3: policy\.rulez: unknown key "rulez" \(allowed: failOn, /,
+    );
+    write("scout-deploy.yaml", "policy:\n  rules:\n    pod/run-as-root: off\n");
+    expect((await run("check", "k8s")).stderr).toMatch(
+      /unknown rule "pod\/run-as-root" \(rules of pod\/: /,
+    );
+  });
+
+  it("finds the config by walking up from the working folder", async () => {
+    write("scout-deploy.yaml", "policy:\n  failOn: never\n");
+    write("deploy/k8s/backend.yaml", backend);
+    dir = join(dir, "deploy");
+    expect((await run("check", "k8s")).code).toBe(0);
+  });
+});
+
+describe("the scout-deploy program", () => {
+  it("exits 2 with one line on stderr and no stack trace for a missing path", () => {
+    const child = spawnSync(process.execPath, [bin, "check", "does-not-exist"], {
+      cwd: tmpdir(),
+      encoding: "utf8",
+    });
+    expect(child.status).toBe(2);
+    expect(child.stderr).toBe("scout-deploy check: path not found: does-not-exist\n");
+    expect(child.stdout).toBe("");
+  });
+
+  it("exits 2 on a bad flag", () => {
+    const child = spawnSync(process.execPath, [bin, "check", "--bogus"], { encoding: "utf8" });
+    expect(child.status).toBe(2);
+    expect(child.stderr.trim().split("\n")).toHaveLength(1);
+    expect(child.stderr).toContain("--bogus");
+  });
+
+  it("has --help for every command", async () => {
+    for (const command of commands) {
+      const { code, stdout } = await run(command.name, "--help");
+      expect(code, command.name).toBe(0);
+      expect(stdout).toContain(`scout-deploy ${command.name}`);
+    }
+  });
+});
+
+describe.skipIf(!existsSync(realworld))(
+  "the real-world corpus (../shared/conformance/realworld)",
+  () => {
+    it("is checked with no crash, no exit 2, and a file and line on every finding", () => {
+      const child = spawnSync(process.execPath, [bin, "check", realworld, "--format", "json"], {
+        encoding: "utf8",
+        maxBuffer: 256 * 1024 * 1024,
+      });
+      expect(child.stderr).toBe("");
+      expect(child.status).toBe(1);
+      const json = JSON.parse(child.stdout);
+      expect(json.summary.files).toBeGreaterThanOrEqual(394);
+      for (const finding of json.findings) {
+        expect(finding.file, JSON.stringify(finding)).toMatch(/\.(ya?ml|json)$/);
+        expect(finding.line, JSON.stringify(finding)).toBeGreaterThanOrEqual(1);
+        expect(finding.column).toBeGreaterThanOrEqual(1);
+      }
+    }, 120_000);
+  },
+);
+if (!existsSync(realworld))
+  console.warn(
+    `skipping the real-world corpus: ${realworld} is absent (it sits beside a checkout, not in it)`,
+  );

@@ -1,0 +1,6 @@
+import type { Command } from "../command.js";
+import { checkCommand } from "./check.js";
+import { renderCommand } from "./render.js";
+
+/** Every command, in the order `--help` lists them. One line per command. */
+export const commands: readonly Command[] = [renderCommand, checkCommand];

@@ -1,0 +1,95 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import {
+  ConfigurationError,
+  defaultPolicy,
+  isRecord,
+  type Locate,
+  type PolicyConfig,
+  parsePolicy,
+  parseSource,
+} from "@scout-deploy/core";
+
+export const CONFIG_FILE_NAME = "scout-deploy.yaml";
+const TOP_LEVEL_KEYS = ["scout", "policy"];
+
+export interface LoadedConfig {
+  /** The config file as shown to the user, when there is one. */
+  path?: string;
+  /** The folder relative paths of the config resolve against (rule packs, etc.). */
+  folder: string;
+  policy: PolicyConfig;
+  /** The raw `scout:` section, for the renderer; absent for repositories of raw manifests. */
+  scout?: unknown;
+  locate?: Locate;
+}
+
+/** `--config FILE`, else `scout-deploy.yaml` found by walking up from the working folder. */
+export function findConfigFile(cwd: string, explicit?: string): string | undefined {
+  if (explicit) {
+    const path = resolve(cwd, explicit);
+    if (!existsSync(path)) throw new ConfigurationError(`config file not found: ${explicit}`);
+    return path;
+  }
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const candidate = join(dir, CONFIG_FILE_NAME);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+export function loadConfig(cwd: string, explicit?: string): LoadedConfig {
+  const path = findConfigFile(cwd, explicit);
+  if (!path) return { folder: cwd, policy: defaultPolicy() };
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigurationError(`cannot read config file ${path}: ${(error as Error).message}`);
+  }
+  return parseConfigText(path, text, displayPath(path, cwd));
+}
+
+function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return isAbsolute(rel) ? path : rel.split(sep).join("/");
+}
+
+/** `path` locates the file; `shown` is how messages and findings name it. */
+export function parseConfigText(path: string, text: string, shown = path): LoadedConfig {
+  const parsed = parseSource(shown, text);
+  const problem = parsed.problems[0];
+  if (problem) {
+    const { line, column } = problem.position;
+    throw new ConfigurationError(`${shown}:${line}:${column}: ${problem.message}`);
+  }
+  if (parsed.documents.length > 1) {
+    throw new ConfigurationError(
+      `${shown}: a config file holds one YAML document, not ${parsed.documents.length}`,
+    );
+  }
+  const document = parsed.documents[0];
+  const value = document?.value ?? {};
+  const locate: Locate = (pointer) =>
+    document?.locate(pointer) ?? { file: shown, line: 1, column: 1 };
+  if (!isRecord(value)) {
+    throw new ConfigurationError(
+      `${shown}:1:1: the config must be a mapping with scout: and policy: sections`,
+    );
+  }
+  const unknown = Object.keys(value).find((key) => !TOP_LEVEL_KEYS.includes(key));
+  if (unknown) {
+    const at = locate(`/${unknown}`);
+    throw new ConfigurationError(
+      `${shown}:${at.line}:${at.column}: unknown section "${unknown}" (allowed: scout, policy)`,
+    );
+  }
+  const config: LoadedConfig = {
+    path,
+    folder: dirname(path),
+    policy: parsePolicy(value.policy, locate),
+    locate,
+  };
+  if (value.scout !== undefined) config.scout = value.scout;
+  return config;
+}

@@ -1,0 +1,8 @@
+export { type CheckOptions, type CheckRun, runCheck } from "./check.js";
+export {
+  CONFIG_FILE_NAME,
+  findConfigFile,
+  type LoadedConfig,
+  loadConfig,
+  parseConfigText,
+} from "./config-file.js";

@@ -1,0 +1,7 @@
+export {
+  DEFAULT_MAX_FILE_SIZE,
+  type InputFile,
+  type LoadOptions,
+  loadBundle,
+  resolveInputs,
+} from "./load.js";

@@ -1,0 +1,67 @@
+import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadBundle } from "./load.js";
+
+const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
+let root: string;
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), "scout-loader-"));
+  mkdirSync(join(root, "k8s/nested"), { recursive: true });
+  mkdirSync(join(root, "k8s/node_modules"), { recursive: true });
+  writeFileSync(join(root, "k8s/a.yaml"), ns("a"));
+  writeFileSync(join(root, "k8s/nested/b.yml"), `${ns("b")}---\n${ns("c")}`);
+  writeFileSync(
+    join(root, "k8s/nested/c.json"),
+    JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "d" } }),
+  );
+  writeFileSync(join(root, "k8s/notes.txt"), "not a manifest");
+  writeFileSync(join(root, "k8s/node_modules/x.yaml"), ns("ignored"));
+  mkdirSync(join(root, "empty"));
+});
+
+describe("loadBundle", () => {
+  it("walks folders recursively for .yaml, .yml and .json, sorted, with relative paths", async () => {
+    const bundle = await loadBundle(["k8s"], { cwd: root });
+    expect(bundle.files).toEqual(["k8s/a.yaml", "k8s/nested/b.yml", "k8s/nested/c.json"]);
+    expect(bundle.objects.map((o) => o.ref.name)).toEqual(["a", "b", "c", "d"]);
+  });
+
+  it("expands globs and reads each file once", async () => {
+    const bundle = await loadBundle(["k8s/**/*.yml", "k8s/nested/b.yml"], { cwd: root });
+    expect(bundle.files).toEqual(["k8s/nested/b.yml"]);
+  });
+
+  it("reads '-' from standard input", async () => {
+    const bundle = await loadBundle(["-"], { cwd: root, readStdin: async () => ns("stdin") });
+    expect(bundle.files).toEqual(["<stdin>"]);
+    expect(bundle.objects[0]?.ref.name).toBe("stdin");
+  });
+
+  it("refuses a missing path, an empty folder and a glob without matches", async () => {
+    await expect(loadBundle(["nope.yaml"], { cwd: root })).rejects.toThrow(
+      "path not found: nope.yaml",
+    );
+    await expect(loadBundle(["empty"], { cwd: root })).rejects.toThrow(
+      /no \.yaml, \.yml or \.json file in empty/,
+    );
+    await expect(loadBundle(["*.nothing"], { cwd: root })).rejects.toThrow(
+      "no file matches *.nothing",
+    );
+  });
+
+  it("reports a 50 MB file as too large without reading it", async () => {
+    const big = join(root, "big.yaml");
+    const fd = openSync(big, "w");
+    ftruncateSync(fd, 50 * 1024 * 1024);
+    closeSync(fd);
+    const before = process.memoryUsage().rss;
+    const bundle = await loadBundle(["big.yaml"], { cwd: root });
+    expect(bundle.problems).toMatchObject([
+      { ruleId: "input/file-too-large", position: { file: "big.yaml", line: 1, column: 1 } },
+    ]);
+    expect(process.memoryUsage().rss - before).toBeLessThan(20 * 1024 * 1024);
+  });
+});

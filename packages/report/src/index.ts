@@ -1,0 +1,2 @@
+export { formatJson, type ToolInfo } from "./json.js";
+export { formatText, type TextOptions } from "./text.js";

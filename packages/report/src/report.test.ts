@@ -1,0 +1,72 @@
+import { buildBundle, evaluate, parseSource } from "@scout-deploy/core";
+import { describe, expect, it } from "vitest";
+import { formatJson } from "./json.js";
+import { securityGuideRulesForTest } from "./test-support/rules.js";
+import { formatText } from "./text.js";
+
+const yaml = `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: scout}
+spec:
+  containers:
+    - name: app
+      securityContext:
+        runAsUser: 0
+`;
+
+function result() {
+  const bundle = buildBundle([parseSource("k8s/pod.yaml", yaml)]);
+  return evaluate(securityGuideRulesForTest, bundle);
+}
+
+describe("formatJson", () => {
+  it("prints the CLI contract's document", () => {
+    const json = JSON.parse(formatJson(result(), { name: "scout-deploy", version: "0.1.0" }));
+    expect(json.version).toBe(1);
+    expect(json.tool).toEqual({ name: "scout-deploy", version: "0.1.0" });
+    expect(json.summary).toEqual({
+      files: 1,
+      objects: 1,
+      findings: 1,
+      bySeverity: { error: 1, warning: 0, info: 0 },
+      suppressed: 0,
+      passed: false,
+    });
+    expect(Object.keys(json.findings[0])).toEqual([
+      "ruleId",
+      "severity",
+      "message",
+      "object",
+      "file",
+      "line",
+      "column",
+      "path",
+      "remediation",
+    ]);
+    expect(json.findings[0]).toMatchObject({
+      file: "k8s/pod.yaml",
+      line: 8,
+      column: 9,
+      path: "/spec/containers/0/securityContext/runAsUser",
+    });
+  });
+});
+
+describe("formatText", () => {
+  it("groups findings under their file with line:column and the rule id", () => {
+    const text = formatText(result());
+    expect(text).toContain(
+      'k8s/pod.yaml\n  8:9  error    container "app" runs as root: runAsUser is 0  test/root-user\n',
+    );
+    expect(text).toContain("✖ 1 problem (1 error, 0 warnings, 0 info) in 1 file, 1 object");
+  });
+
+  it("says so when nothing is found", () => {
+    const bundle = buildBundle([
+      parseSource("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: scout}\n"),
+    ]);
+    expect(formatText(evaluate(securityGuideRulesForTest, bundle))).toBe(
+      "✔ no problems (1 file, 1 object)\n",
+    );
+  });
+});
