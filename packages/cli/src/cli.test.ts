@@ -28,6 +28,11 @@ spec:
             runAsUser: 0
             readOnlyRootFilesystem: true
             allowPrivilegeEscalation: false
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: scout}
+spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
 `;
 
 let dir: string;
@@ -66,7 +71,7 @@ describe("scout-deploy check", () => {
     expect(json).toMatchObject({
       version: 1,
       tool: { name: "scout-deploy" },
-      summary: { files: 1, objects: 1, passed: false },
+      summary: { files: 1, objects: 2, passed: false },
     });
     expect(json.findings).toEqual([
       {
