@@ -26,7 +26,7 @@ export const DNS_CONNS: ConnSet = union(connsOf("UDP", 53), connsOf("TCP", 53));
 export interface FlowTarget {
   object: BundleObject;
   pointer: string;
-  /** "NetworkPolicy scout/backend-ingress", or the workload when no policy isolates it. */
+  /** "NetworkPolicy scout/backend-ingress", or "a new NetworkPolicy for <workload>" when none isolates it. */
   label: string;
 }
 
@@ -171,7 +171,7 @@ function workloadTarget(workload: Workload): FlowTarget {
   return {
     object: workload.object,
     pointer: workload.template.metadataPointer,
-    label: `${workload.kind} ${workload.namespace}/${workload.name} (no NetworkPolicy selects it)`,
+    label: `a new NetworkPolicy for ${workload.kind} ${workload.namespace}/${workload.name} (none isolates it)`,
   };
 }
 
@@ -298,5 +298,5 @@ function componentFlows(
 
 export function describeDifference(d: FlowDifference): string {
   const verb = d.kind === "extra" ? "is allowed but not intended" : "is intended but not allowed";
-  return `${d.source} -> ${d.destination} on ${formatConns(d.conns)} ${verb}; change ${d.target.label}`;
+  return `${d.source} -> ${d.destination} on ${formatConns(d.conns)} ${verb}; change: ${d.target.label}`;
 }

@@ -52,7 +52,7 @@ describe("the compliant Scout network fixture", () => {
       "network/default-deny error Deployment/prometheus /spec/template/metadata",
     ]);
     expect(findings[0]!.message).toBe(
-      "external -> scout/prometheus on All Connections is allowed but not intended (external -> prometheus); narrow Deployment scout/prometheus (no NetworkPolicy selects it)",
+      "external -> scout/prometheus on All Connections is allowed but not intended (external -> prometheus); change: a new NetworkPolicy for Deployment scout/prometheus (none isolates it)",
     );
     expect(findings[1]!.message).toContain("not isolated for ingress");
   });

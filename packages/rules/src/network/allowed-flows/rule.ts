@@ -23,7 +23,7 @@ export const allowedFlows = defineRule<NetworkOptions>({
     options: networkOptionsSchema,
     messages: {
       extraFlow:
-        "{{source}} -> {{destination}} on {{ports}} is allowed but not intended ({{from}} -> {{to}}); narrow {{target}}",
+        "{{source}} -> {{destination}} on {{ports}} is allowed but not intended ({{from}} -> {{to}}); change: {{target}}",
       missingFlow:
         "{{source}} -> {{destination}} on {{ports}} is intended ({{from}} -> {{to}}) but {{target}} does not allow it: Scout would break",
     },
