@@ -148,7 +148,10 @@ function runRule(
     const message = formatMessage(entry.rule, r.messageId, r.data);
     const severity = r.severity && !entry.configured ? r.severity : entry.severity;
     candidates.push({
-      finding: baseFinding({ ...entry, severity }, message, position, { object: r.object.ref, path: pointer }),
+      finding: baseFinding({ ...entry, severity }, message, position, {
+        object: r.object.ref,
+        path: pointer,
+      }),
       object: r.object,
     });
   };
