@@ -5,6 +5,8 @@ import fc from "fast-check";
 const LABEL_VALUES = { app: ["a", "b", "c"], tier: ["web", "db"] } as const;
 const NS_LABELS = { team: ["x", "y"], env: ["prod", "dev"] } as const;
 const NAMESPACES = ["ns-a", "ns-b", "ns-c"];
+/** Where workloads and policies live; ns-c exists only to be (not) selected by namespaceSelectors. */
+const HOMES = ["ns-a", "ns-b"];
 const CONTAINER_PORTS = [
   { name: "http", containerPort: 80, protocol: "TCP" },
   { name: "dns", containerPort: 53, protocol: "UDP" },
@@ -125,7 +127,7 @@ const policyTypes = fc.constantFrom(undefined, ["Ingress"], ["Egress"], ["Ingres
 
 const policyArb = fc
   .record({
-    namespace: fc.constantFrom(...NAMESPACES),
+    namespace: fc.constantFrom(...HOMES),
     podSelector,
     policyTypes,
     ingress: fc.option(fc.array(ruleArb("ingress"), { maxLength: 2 }), { nil: undefined }),
@@ -140,7 +142,7 @@ const policyArb = fc
   });
 
 const workloadArb = fc.record({
-  namespace: fc.constantFrom(...NAMESPACES),
+  namespace: fc.constantFrom(...HOMES),
   labels: labelsArb(LABEL_VALUES),
   ports: fc.subarray(CONTAINER_PORTS, { maxLength: 2 }),
 });
@@ -149,8 +151,8 @@ const namespaceArb = fc.record({ labels: labelsArb(NS_LABELS), declared: fc.bool
 
 export const scenarioArb = fc.record({
   namespaces: fc.tuple(...NAMESPACES.map(() => namespaceArb)),
-  workloads: fc.array(workloadArb, { minLength: 1, maxLength: 5 }),
-  policies: fc.array(policyArb, { maxLength: 4 }),
+  workloads: fc.array(workloadArb, { minLength: 2, maxLength: 6 }),
+  policies: fc.array(policyArb, { minLength: 1, maxLength: 5 }),
 });
 
 export type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
