@@ -29,8 +29,8 @@ interface Candidate {
 interface ActiveRule {
   rule: AnyRule;
   severity: Severity;
-  /** True when the config sets the rule's severity: it then overrides a report's own. */
-  configured: boolean;
+  /** The user chose the severity: it wins over a report's own. */
+  overridden: boolean;
   options: Record<string, unknown>;
 }
 
@@ -123,8 +123,8 @@ function activeRules(rules: readonly AnyRule[], config: PolicyConfig): ActiveRul
           `/policy/rules/${escapeSegment(rule.id)}/options`,
         ) as Record<string, unknown>)
       : raw;
-    const configured = typeof setting === "string" || setting?.severity !== undefined;
-    active.push({ rule, severity: chosen, configured, options });
+    const overridden = typeof setting === "string" || setting?.severity !== undefined;
+    active.push({ rule, severity: chosen, overridden, options });
   }
   return active;
 }
@@ -146,7 +146,7 @@ function runRule(
     const pointer = r.pointer ?? "";
     const position = r.object.document.locate(r.object.pointer + pointer);
     const message = formatMessage(entry.rule, r.messageId, r.data);
-    const severity = r.severity && !entry.configured ? r.severity : entry.severity;
+    const severity = entry.overridden ? entry.severity : (r.severity ?? entry.severity);
     candidates.push({
       finding: baseFinding({ ...entry, severity }, message, position, {
         object: r.object.ref,
