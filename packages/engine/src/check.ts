@@ -10,7 +10,7 @@ import {
 } from "@scout-deploy/core";
 import { loadBundle } from "@scout-deploy/loader";
 import { parseScoutConfig, render } from "@scout-deploy/manifests";
-import { securityGuideRules } from "@scout-deploy/rules";
+import { loadRulePacks, securityGuideRules } from "@scout-deploy/rules";
 import { type LoadedConfig, loadConfig } from "./config-file.js";
 
 export interface CheckOptions {
@@ -49,7 +49,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
         ...(options.readStdin ? { readStdin: options.readStdin } : {}),
         ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
       });
-  const rules = [...securityGuideRules, ...(options.extraRules ?? [])];
+  const packRules = await loadRulePacks(config.policy.plugins, { resolveFrom: config.folder });
+  const rules = [...securityGuideRules, ...packRules, ...(options.extraRules ?? [])];
   const result = evaluate(rules, bundle, config.policy, options.now ? { now: options.now } : {});
   return { result, bundle, config, ...(rendered ? { rendered } : {}) };
 }
