@@ -28,6 +28,8 @@ spec:
             runAsUser: 0
             readOnlyRootFilesystem: true
             allowPrivilegeEscalation: false
+  selector:
+    matchLabels: {app: backend}
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
