@@ -3,7 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeGitHub, USED_OPERATIONS } from "./github-server.js";
-import { BUNDLE, forkPayload, pullRequestPayload, runAction } from "./run-action.js";
+import {
+  BUNDLE,
+  forkPayload,
+  PUSHED_SHA,
+  pullRequestPayload,
+  pushPayload,
+  repoRoot,
+  runAction,
+} from "./run-action.js";
 
 const [LIST, CREATE, UPDATE, STATUS] = USED_OPERATIONS as [string, string, string, string];
 
@@ -179,6 +187,19 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     );
     expect(result.outputs.passed).toBe("false");
     expect(result.code).toBe(1);
+  }, 60_000);
+
+  it("outside a pull request (push): no comment, the status goes to the pushed commit", async () => {
+    const result = await runAction({
+      workspace: repoRoot,
+      payload: pushPayload(),
+      apiUrl: github.url,
+      eventName: "push",
+      inputs: { ...inputs, manifests: "examples/manifests", "fail-on": "never" },
+    });
+    expect(result.code, result.stdout).toBe(0);
+    expect(github.comments).toEqual([]);
+    expect(github.statuses.map((s) => s.sha)).toEqual([PUSHED_SHA]);
   }, 60_000);
 
   it.each([

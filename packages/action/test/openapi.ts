@@ -18,6 +18,7 @@ export interface Operation {
 interface Parameter {
   name: string;
   required: boolean;
+  numeric: boolean;
   validate: ValidateFunction;
 }
 
@@ -42,6 +43,7 @@ export function loadOperations(keys: readonly string[]): Operation[] {
     const param = (p: Json): Parameter => ({
       name: p.name as string,
       required: Boolean(p.required),
+      numeric: ["integer", "number"].includes((p.schema as Json).type as string),
       validate: ajv.compile(p.schema as Json),
     });
     const requestBody = operation.requestBody as Json | undefined;
@@ -94,14 +96,14 @@ export function checkRequest(
   const problems: string[] = [];
   const values = operation.pattern.exec(path)!.slice(1).map(decodeURIComponent);
   operation.pathParams.forEach((param, i) => {
-    if (!param.validate(coerce(values[i]!))) {
+    if (!param.validate(coerce(param, values[i]!))) {
       problems.push(`path parameter ${param.name}=${values[i]}: ${ajv(param.validate)}`);
     }
   });
   for (const [name, value] of url.searchParams) {
     const param = operation.queryParams.find((p) => p.name === name);
     if (!param) problems.push(`unknown query parameter ${name}`);
-    else if (!param.validate(coerce(value))) {
+    else if (!param.validate(coerce(param, value))) {
       problems.push(`query parameter ${name}=${value}: ${ajv(param.validate)}`);
     }
   }
@@ -117,8 +119,9 @@ export function checkRequest(
   return { operation, problems };
 }
 
-function coerce(value: string): unknown {
-  return /^-?\d+$/.test(value) ? Number(value) : value;
+/** Path and query values are text; a numeric parameter must parse as a number. */
+function coerce(param: Parameter, value: string): unknown {
+  return param.numeric && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
 }
 
 function ajv(validate: ValidateFunction): string {

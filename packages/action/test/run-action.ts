@@ -8,8 +8,12 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 /** The committed bundle, exactly what `uses: scout/secure-deploy@v1` runs. */
 export const BUNDLE = resolve(here, "../../../dist/index.js");
+export const repoRoot = resolve(here, "../../..");
+/** GITHUB_SHA in every run: for pull requests, GitHub's merge commit. */
+export const PUSHED_SHA = "0000000000000000000000000000000000000001";
 
 type Payload = Record<string, unknown> & {
+  repository: { full_name: string };
   pull_request: {
     number: number;
     head: { sha: string; repo: Record<string, unknown> & { full_name: string } };
@@ -29,6 +33,16 @@ export function pullRequestPayload(action: "opened" | "synchronize"): Payload {
     .examples.find((e) => e.action === action);
   if (!payload) throw new Error(`no pull_request.${action} example`);
   return structuredClone(payload);
+}
+
+/** A real push payload from @octokit/webhooks-examples. */
+export function pushPayload(): Record<string, unknown> & { repository: { full_name: string } } {
+  const require = createRequire(import.meta.url);
+  const examples = require("@octokit/webhooks-examples") as {
+    name: string;
+    examples: (Record<string, unknown> & { repository: { full_name: string } })[];
+  }[];
+  return structuredClone(examples.find((e) => e.name === "push")!.examples[0]!);
 }
 
 /** The same pull request, opened from a fork. */
@@ -52,7 +66,7 @@ export interface ActionRun {
 
 export interface RunOptions {
   workspace: string;
-  payload: Payload;
+  payload: Record<string, unknown> & { repository: { full_name: string } };
   apiUrl: string;
   inputs: Record<string, string>;
   eventName?: string;
@@ -75,9 +89,9 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_ACTIONS: "true",
     GITHUB_EVENT_NAME: options.eventName ?? "pull_request",
     GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: options.payload.pull_request.base.repo.full_name,
-    // The merge commit: the status must go to the head SHA instead.
-    GITHUB_SHA: "0000000000000000000000000000000000000001",
+    GITHUB_REPOSITORY: options.payload.repository.full_name,
+    // For pull requests the merge commit: the status must go to the head SHA instead.
+    GITHUB_SHA: PUSHED_SHA,
     GITHUB_SERVER_URL: "https://github.com",
     GITHUB_API_URL: options.apiUrl,
     GITHUB_RUN_ID: "42",
