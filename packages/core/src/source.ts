@@ -1,13 +1,13 @@
-import * as jsyaml from "js-yaml";
-import { CORE_SCHEMA, load, type Type, YAMLException } from "js-yaml";
-import { isAlias, isMap, isPair, isScalar, isSeq, type Node, parseDocument } from "yaml";
+import { load, YAMLException } from "js-yaml";
+import { parseDocument } from "yaml";
+import { createOffsetLocator, type OffsetLocator } from "./locate.js";
 import type { Position } from "./model.js";
-import { isRecord, splitPointer } from "./pointer.js";
+import { KUBE_SCHEMA } from "./schema.js";
 
 /**
- * Parsing in two speeds. Values come from js-yaml (about ten times faster than a full AST),
- * and a document is parsed a second time with `yaml`, for exact node positions, only when a
- * finding on it asks for a position. See packages/core/README.md, "Why two parsers".
+ * Parsing in two speeds. Values come from js-yaml, fast and without positions; a document is
+ * parsed a second time, for node positions, only when a finding on it asks for one (locate.ts).
+ * See packages/core/README.md, "Positions on demand".
  */
 
 export type InputRuleId =
@@ -57,10 +57,6 @@ export interface ParseLimits {
 }
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxExpandedNodes: 1_000_000, maxDepth: 200 };
-
-/** YAML 1.2 core schema plus merge keys (`<<`), as Kubernetes' YAML reader accepts them. */
-const mergeType = (jsyaml as unknown as { types: { merge: Type } }).types.merge;
-const KUBE_SCHEMA = CORE_SCHEMA.extend({ implicit: [mergeType] });
 
 export function createSourceFile(path: string, rawText: string): SourceFile {
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
@@ -269,47 +265,9 @@ function checkShape(value: unknown, limits: ParseLimits): string | undefined {
 }
 
 function lazyLocator(file: SourceFile, chunk: Chunk, text: string): (pointer: string) => Position {
-  let root: Node | null | undefined;
+  let offsetOf: OffsetLocator | undefined;
   return (pointer) => {
-    if (root === undefined) root = parseDocument(text, { uniqueKeys: false, merge: true }).contents;
-    return file.positionAt(chunk.start + offsetOf(root, pointer));
+    offsetOf ??= createOffsetLocator(text);
+    return file.positionAt(chunk.start + offsetOf(pointer));
   };
 }
-
-/**
- * Offset of the node at `pointer`: for a mapping member the start of its key (the user's eye
- * goes to the field name), for a sequence item the item itself. Stops at the nearest existing
- * ancestor when the path leaves the document, and at aliases (the place the user wrote).
- */
-function offsetOf(root: Node | null, pointer: string): number {
-  let node: unknown = root;
-  let offset = rangeStart(root);
-  for (const segment of splitPointer(pointer)) {
-    if (isMap(node)) {
-      const pair = node.items.find(
-        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === segment,
-      );
-      if (!pair) break;
-      offset = rangeStart(pair.key as Node) ?? offset;
-      node = pair.value;
-    } else if (isSeq(node)) {
-      const item = node.items[Number(segment)];
-      if (item === undefined || !/^\d+$/.test(segment)) break;
-      offset = rangeStart(item as Node) ?? offset;
-      node = item;
-    } else {
-      break;
-    }
-    if (isAlias(node)) break;
-  }
-  return offset ?? 0;
-}
-
-function rangeStart(node: unknown): number | undefined {
-  if (node && typeof node === "object" && "range" in node && Array.isArray(node.range)) {
-    return node.range[0] as number;
-  }
-  return undefined;
-}
-
-export { isRecord };

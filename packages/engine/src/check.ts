@@ -1,12 +1,15 @@
 import {
   type AnyRule,
   type Bundle,
+  buildBundle,
   ConfigurationError,
   evaluate,
   type FailOn,
+  parseSource,
   type Result,
 } from "@scout-deploy/core";
 import { loadBundle } from "@scout-deploy/loader";
+import { parseScoutConfig, render } from "@scout-deploy/manifests";
 import { securityGuideRules } from "@scout-deploy/rules";
 import { type LoadedConfig, loadConfig } from "./config-file.js";
 
@@ -34,15 +37,28 @@ export interface CheckRun {
 export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const config = loadConfig(options.cwd, options.configPath);
   if (options.failOn) config.policy = { ...config.policy, failOn: options.failOn };
-  if (options.paths.length === 0) {
-    throw new ConfigurationError("no manifests to check: give paths (files, folders, globs or -)");
-  }
-  const bundle = await loadBundle(options.paths, {
-    cwd: options.cwd,
-    ...(options.readStdin ? { readStdin: options.readStdin } : {}),
-    ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
-  });
+  const bundle =
+    options.paths.length === 0
+      ? renderedBundle(config)
+      : await loadBundle(options.paths, {
+          cwd: options.cwd,
+          ...(options.readStdin ? { readStdin: options.readStdin } : {}),
+          ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
+        });
   const rules = [...securityGuideRules, ...(options.extraRules ?? [])];
   const result = evaluate(rules, bundle, config.policy, options.now ? { now: options.now } : {});
   return { result, bundle, config };
+}
+
+/** With no paths, the config's `scout:` section is rendered and checked as if read from files. */
+function renderedBundle(config: LoadedConfig): Bundle {
+  if (config.scout === undefined) {
+    throw new ConfigurationError(
+      "no manifests to check: give paths (files, folders, globs or -), or a config with a scout: section",
+    );
+  }
+  const { files } = render(parseScoutConfig(config.scout, config.locate));
+  return buildBundle(
+    Object.entries(files).map(([name, text]) => parseSource(`<rendered>/${name}`, text)),
+  );
 }

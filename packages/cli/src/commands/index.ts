@@ -1,5 +1,8 @@
 import type { Command } from "../command.js";
 import { checkCommand } from "./check.js";
+import { renderCommand } from "./render.js";
+import { signoffCommand } from "./signoff.js";
+import { verifyCommand } from "./verify.js";
 
 /** Every command, in the order `--help` lists them. One line per command. */
-export const commands: readonly Command[] = [checkCommand];
+export const commands: readonly Command[] = [renderCommand, checkCommand, signoffCommand, verifyCommand];

@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { ConfigurationError } from "@scout-deploy/core";
+import { loadConfig } from "@scout-deploy/engine";
+import { parseScoutConfig, render, TOOL_NAME } from "@scout-deploy/manifests";
+import { parseCommandArgs } from "../args.js";
+import type { Command } from "../command.js";
+import { writeOutput } from "../output.js";
+import { help } from "./check.js";
+
+export const renderCommand: Command = {
+  name: "render",
+  summary: "render Scout's manifests from the config's scout: section",
+  help: `Usage: scout-deploy render [options]
+
+Renders Scout's Kubernetes manifests, secure by default, from the scout: section of the
+config file. The same config always gives the same bytes; the header names the config's sha256.
+
+Options:
+  --config FILE  config file (default: scout-deploy.yaml, found by walking up)
+  --out DIR|-    - writes one YAML stream to stdout (the default); DIR writes one file per
+                 component (00-namespace.yaml, 20-backend.yaml, ...) and removes files of an
+                 earlier render that this one no longer produces
+  -h, --help     this help
+
+Exit codes: 0 rendered, 2 could not run (no config, no scout: section, a bad value).
+`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs("render", argv, {
+      config: { type: "string" },
+      out: { type: "string" },
+    });
+    if (values.help) return help(io, this.help);
+    if (positionals.length) {
+      throw new ConfigurationError(`render takes no paths (got "${positionals[0]}"); see --help`);
+    }
+    const loaded = loadConfig(io.cwd, values.config);
+    if (!loaded.path) {
+      throw new ConfigurationError(
+        "no scout-deploy.yaml here or in a parent folder: create one or pass --config FILE",
+      );
+    }
+    if (loaded.scout === undefined) {
+      throw new ConfigurationError(`${loaded.path}: no scout: section to render`);
+    }
+    const { yaml, files } = render(parseScoutConfig(loaded.scout, loaded.locate));
+    const out = values.out ?? "-";
+    if (out === "-") {
+      writeOutput(io, undefined, yaml);
+      return 0;
+    }
+    removeStaleRenders(resolve(io.cwd, out), Object.keys(files));
+    for (const [name, text] of Object.entries(files)) writeOutput(io, join(out, name), text);
+    io.stderr(`wrote ${Object.keys(files).length} files to ${out}\n`);
+    return 0;
+  },
+};
+
+/** Files an earlier render wrote (our header, our name pattern) that this render does not. */
+function removeStaleRenders(dir: string, keep: readonly string[]) {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (keep.includes(name) || !/^\d0-[a-z]+\.yaml$/.test(name)) continue;
+    const path = join(dir, name);
+    if (readFileSync(path, "utf8").startsWith(`# Rendered by ${TOOL_NAME} `)) rmSync(path);
+  }
+}

@@ -1,0 +1,111 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { ConfigurationError, type FailOn } from "@scout-deploy/core";
+import { runCheck } from "@scout-deploy/engine";
+import {
+  githubContextFromEnv,
+  runSignoff,
+  type SignedFile,
+  type SignoffContext,
+} from "@scout-deploy/signoff";
+import { oneOf, parseCommandArgs } from "../args.js";
+import type { Command } from "../command.js";
+import type { Io } from "../io.js";
+import { writeOutput } from "../output.js";
+import { TOOL } from "../version.js";
+import { help } from "./check.js";
+
+const FAIL_ON = ["error", "warning", "info", "never"] as const;
+const PASSPHRASE_ENV = "SCOUT_SIGNOFF_KEY_PASSPHRASE";
+
+export const signoffCommand: Command = {
+  name: "signoff",
+  summary: "check, then write the signed sign-off record (a DSSE envelope)",
+  help: `Usage: scout-deploy signoff [PATH...] --out FILE [options]
+
+Checks the manifests like "check", then writes a sign-off record: an in-toto statement of
+every file's SHA-256, the verdict, the finding counts and the suppressions, in a DSSE envelope
+signed with --key. Without --key the record is written UNSIGNED, and verify rejects it.
+
+Options:
+  --out FILE                  where the record goes (- for stdout)
+  --key FILE                  PEM private key, Ed25519 or ECDSA P-256
+                              (a passphrase is read from ${PASSPHRASE_ENV})
+  --config FILE               config file (default: scout-deploy.yaml, found by walking up)
+  --fail-on LEVEL             ${FAIL_ON.join("|")} (default error, or policy.failOn)
+  --kubernetes-version X.Y.Z  recorded in the statement
+  -h, --help                  this help
+
+Exit codes: 0 record written and the check passed, 1 written but the check failed, 2 could not run.
+`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs("signoff", argv, {
+      out: { type: "string" },
+      key: { type: "string" },
+      config: { type: "string" },
+      "fail-on": { type: "string" },
+      "kubernetes-version": { type: "string" },
+    });
+    if (values.help) return help(io, this.help);
+    if (!values.out) throw new ConfigurationError("--out FILE is required (- for stdout)");
+    if (positionals.includes("-")) {
+      throw new ConfigurationError("signs files, not standard input: give paths");
+    }
+    const failOn = oneOf<FailOn>("--fail-on", values["fail-on"], FAIL_ON);
+    const run = await runCheck({
+      cwd: io.cwd,
+      paths: positionals,
+      ...(values.config ? { configPath: values.config } : {}),
+      ...(failOn ? { failOn } : {}),
+    });
+    const out = await runSignoff({
+      files: readFiles(io, run.bundle.files),
+      result: run.result,
+      context: signoffContext(io, run.config.path, values["kubernetes-version"]),
+      cwd: io.cwd,
+      ...(values.key ? { key: readKey(io, values.key) } : {}),
+    });
+    writeOutput(io, values.out, out.record);
+    io.stderr(`${out.messages.join("\n")}\n`);
+    return out.exitCode;
+  },
+};
+
+/** The exact bytes of each file the check read, under the name it showed. */
+export function readFiles(io: Io, shown: readonly string[]): SignedFile[] {
+  return shown.map((path) => ({ path, content: readFileSync(resolve(io.cwd, path)) }));
+}
+
+function readKey(io: Io, path: string): { pem: string; passphrase?: string } {
+  const full = resolve(io.cwd, path);
+  if (!existsSync(full)) throw new ConfigurationError(`--key: file not found: ${path}`);
+  const passphrase = io.env[PASSPHRASE_ENV];
+  return { pem: readFileSync(full, "utf8"), ...(passphrase ? { passphrase } : {}) };
+}
+
+function signoffContext(
+  io: Io,
+  configPath: string | undefined,
+  kubernetesVersion?: string,
+): SignoffContext {
+  const context: SignoffContext = {
+    tool: { ...TOOL },
+    // The Security Guide pack ships with the CLI and carries its version.
+    rulePacks: [{ name: "@scout-deploy/rules", version: TOOL.version }],
+    kubernetesVersion: kubernetesVersion ?? null,
+    checkedAt: new Date().toISOString(),
+  };
+  if (configPath) context.config = readFileSync(resolve(io.cwd, configPath));
+  const github = githubContextFromEnv(io.env, readEvent(io.env.GITHUB_EVENT_PATH));
+  if (github) context.github = github;
+  return context;
+}
+
+function readEvent(path: string | undefined): unknown {
+  if (!path || !existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,62 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { ConfigurationError } from "@scout-deploy/core";
+import { runCheck } from "@scout-deploy/engine";
+import { runVerify } from "@scout-deploy/signoff";
+import { parseCommandArgs } from "../args.js";
+import type { Command } from "../command.js";
+import type { Io } from "../io.js";
+import { help } from "./check.js";
+import { readFiles } from "./signoff.js";
+
+export const verifyCommand: Command = {
+  name: "verify",
+  summary: "check that the files are exactly the signed-off ones, before applying them",
+  help: `Usage: scout-deploy verify --signoff FILE --key PUBLIC.pem [PATH...] [options]
+
+Exit 0 only when the signature on the sign-off record holds for --key, the signed verdict was
+a pass, and the files under PATH are exactly the signed ones: each changed, missing or extra
+file is named.
+
+Options:
+  --signoff FILE   the record written by "scout-deploy signoff"
+  --key FILE       the PEM public key (Ed25519 or ECDSA P-256)
+  --config FILE    config file (default: scout-deploy.yaml, found by walking up)
+  -h, --help       this help
+
+Exit codes: 0 verified, 1 not verified, 2 could not run.
+`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs("verify", argv, {
+      signoff: { type: "string" },
+      key: { type: "string" },
+      config: { type: "string" },
+    });
+    if (values.help) return help(io, this.help);
+    if (!values.signoff) throw new ConfigurationError("--signoff FILE is required");
+    if (!values.key) throw new ConfigurationError("--key PUBLIC.pem is required");
+    if (positionals.includes("-")) {
+      throw new ConfigurationError("checks files, not standard input: give paths");
+    }
+    // The same file list the check saw: folders, globs and config resolve as they did at signoff.
+    const run = await runCheck({
+      cwd: io.cwd,
+      paths: positionals,
+      ...(values.config ? { configPath: values.config } : {}),
+    });
+    const out = runVerify({
+      record: readText(io, "--signoff", values.signoff),
+      publicKeyPem: readText(io, "--key", values.key),
+      files: readFiles(io, run.bundle.files),
+      cwd: io.cwd,
+    });
+    io.stdout(out.text);
+    return out.exitCode;
+  },
+};
+
+function readText(io: Io, flag: string, path: string): string {
+  const full = resolve(io.cwd, path);
+  if (!existsSync(full)) throw new ConfigurationError(`${flag}: file not found: ${path}`);
+  return readFileSync(full, "utf8");
+}

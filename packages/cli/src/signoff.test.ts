@@ -1,0 +1,107 @@
+import { generateKeyPairSync } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Io } from "./io.js";
+import { main } from "./main.js";
+
+let dir: string;
+
+function write(path: string, text: string) {
+  const full = join(dir, path);
+  mkdirSync(dirname(full), { recursive: true });
+  writeFileSync(full, text);
+}
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = {
+    cwd: dir,
+    env: {},
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    readStdin: async () => "",
+    color: false,
+  };
+  const code = await main(argv, io);
+  return { code, stdout: out.join(""), stderr: err.join("") };
+}
+
+function writeKeys(name: string) {
+  const pair = generateKeyPairSync("ed25519");
+  write(`${name}.key`, pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+  write(`${name}.pub.pem`, pair.publicKey.export({ type: "spki", format: "pem" }).toString());
+}
+
+const namespace = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: scout\n";
+const configMap =
+  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: scout\ndata:\n  mode: prod\n";
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "scout-signoff-"));
+  write("k8s/namespace.yaml", namespace);
+  write("k8s/settings.yaml", configMap);
+  writeKeys("ci");
+});
+
+describe("scout-deploy signoff and verify", () => {
+  it("signs, then verify passes on the same files", async () => {
+    const signed = await run("signoff", "k8s", "--key", "ci.key", "--out", "signoff.json");
+    expect(signed.stderr).toMatch(/^signed with ed25519 key [0-9a-f]{64}\n2 files recorded/);
+    expect(signed.code).toBe(0);
+    const envelope = JSON.parse(readFileSync(join(dir, "signoff.json"), "utf8"));
+    const statement = JSON.parse(Buffer.from(envelope.payload, "base64").toString());
+    expect(statement.subject.map((s: { name: string }) => s.name)).toEqual([
+      "k8s/namespace.yaml",
+      "k8s/settings.yaml",
+    ]);
+    const verified = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
+    expect(verified.stdout).toContain("verified: safe to apply");
+    expect(verified.code).toBe(0);
+  });
+
+  it("fails naming the changed, the added and the removed file", async () => {
+    await run("signoff", "k8s", "--key", "ci.key", "--out", "signoff.json");
+    write("k8s/settings.yaml", configMap.replace("prod", "prof"));
+    write("k8s/extra.yaml", namespace.replace("scout", "other"));
+    rmSync(join(dir, "k8s/namespace.yaml"));
+    const verified = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain("FAIL changed file: k8s/settings.yaml");
+    expect(verified.stdout).toContain("FAIL extra file: k8s/extra.yaml");
+    expect(verified.stdout).toContain("FAIL missing file: k8s/namespace.yaml");
+  });
+
+  it("fails when the record was signed by another key", async () => {
+    writeKeys("other");
+    await run("signoff", "k8s", "--key", "other.key", "--out", "signoff.json");
+    const verified = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toMatch(/FAIL signature: signed by another key/);
+  });
+
+  it("writes an UNSIGNED record without --key, says so, and verify rejects it", async () => {
+    const signed = await run("signoff", "k8s", "--out", "signoff.json");
+    expect(signed.stderr).toMatch(/^UNSIGNED sign-off record/);
+    const verified = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain("FAIL signature: the record is UNSIGNED");
+  });
+
+  it("exits 2 with one line when a required flag or file is missing", async () => {
+    expect(await run("signoff", "k8s")).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(
+        /^scout-deploy signoff: --out FILE is required \(- for stdout\)\n$/,
+      ),
+    });
+    expect(await run("verify", "--key", "ci.pub.pem", "k8s")).toMatchObject({ code: 2 });
+    const missing = await run("verify", "--signoff", "nope.json", "--key", "ci.pub.pem", "k8s");
+    expect(missing).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--signoff: file not found: nope.json/),
+    });
+  });
+});

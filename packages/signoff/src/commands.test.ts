@@ -1,0 +1,219 @@
+import { describe, expect, it } from "vitest";
+import { runSignoff, runVerify } from "./commands.js";
+import { parseRecord, payloadBytes } from "./dsse.js";
+import { type ActionsAttestFunction, actionsAttestor, canSignKeyless } from "./sign.js";
+import type { SignedFile } from "./statement.js";
+import {
+  check,
+  context,
+  deployment,
+  ed25519Pair,
+  goodFiles,
+  p256Pair,
+} from "./test-support/fixtures.js";
+
+async function signWith(privatePem: string, files: SignedFile[] = goodFiles()) {
+  return runSignoff({ files, result: check(files), context: context(), key: { pem: privatePem } });
+}
+
+describe.each([
+  ["Ed25519", ed25519Pair],
+  ["ECDSA P-256", p256Pair],
+])("sign then verify with %s", (_name, makePair) => {
+  const keys = makePair();
+
+  it("passes when the files are exactly the signed ones", async () => {
+    const signed = await signWith(keys.privatePem);
+    expect(signed.mode).toBe("key");
+    expect(signed.exitCode).toBe(0);
+    const verified = runVerify({
+      record: signed.record,
+      publicKeyPem: keys.publicPem,
+      files: goodFiles(),
+    });
+    expect(verified.report.signature.status).toBe("ok");
+    expect(verified.report.files).toEqual([]);
+    expect(verified.exitCode).toBe(0);
+    expect(verified.text).toContain("verified: safe to apply");
+  });
+
+  it("fails naming the file when one byte of one manifest changed", async () => {
+    const signed = await signWith(keys.privatePem);
+    const files = goodFiles();
+    const original = files[1]!.content as string;
+    files[1] = { path: files[1]!.path, content: original.replace("frontend", "frontenD") };
+    const verified = runVerify({ record: signed.record, publicKeyPem: keys.publicPem, files });
+    expect(verified.exitCode).toBe(1);
+    expect(verified.report.files).toEqual([
+      expect.objectContaining({ name: "k8s/frontend.yaml", status: "changed" }),
+    ]);
+    expect(verified.text).toContain("FAIL changed file: k8s/frontend.yaml");
+  });
+
+  it("fails naming the file when a file was added", async () => {
+    const signed = await signWith(keys.privatePem);
+    const files = [...goodFiles(), { path: "k8s/sneaky.yaml", content: deployment("sneaky") }];
+    const verified = runVerify({ record: signed.record, publicKeyPem: keys.publicPem, files });
+    expect(verified.exitCode).toBe(1);
+    expect(verified.report.files).toEqual([
+      expect.objectContaining({ name: "k8s/sneaky.yaml", status: "extra" }),
+    ]);
+    expect(verified.text).toContain("FAIL extra file: k8s/sneaky.yaml");
+  });
+
+  it("fails naming the file when a file was removed", async () => {
+    const signed = await signWith(keys.privatePem);
+    const files = goodFiles().filter((f) => f.path !== "k8s/backend.yaml");
+    const verified = runVerify({ record: signed.record, publicKeyPem: keys.publicPem, files });
+    expect(verified.exitCode).toBe(1);
+    expect(verified.report.files).toEqual([
+      expect.objectContaining({ name: "k8s/backend.yaml", status: "missing" }),
+    ]);
+    expect(verified.text).toContain("FAIL missing file: k8s/backend.yaml");
+  });
+
+  it("fails when the record was signed by another key", async () => {
+    const signed = await signWith(makePair().privatePem);
+    const verified = runVerify({
+      record: signed.record,
+      publicKeyPem: keys.publicPem,
+      files: goodFiles(),
+    });
+    expect(verified.exitCode).toBe(1);
+    expect(verified.report.signature.status).toBe("bad");
+    expect(verified.report.signature.detail).toMatch(/signed by another key/);
+  });
+
+  it("fails when the payload was edited after signing, even with matching files", async () => {
+    const signed = await signWith(keys.privatePem);
+    const { envelope } = parseRecord(signed.record);
+    const statement = JSON.parse(payloadBytes(envelope).toString("utf8"));
+    statement.predicate.verdict = "pass";
+    statement.predicate.findings.error = 0;
+    statement.subject[0].digest.sha256 = "0".repeat(64);
+    const forged = {
+      ...envelope,
+      payload: Buffer.from(JSON.stringify(statement)).toString("base64"),
+    };
+    const verified = runVerify({
+      record: JSON.stringify(forged),
+      publicKeyPem: keys.publicPem,
+      files: goodFiles(),
+    });
+    expect(verified.report.signature.status).toBe("bad");
+    expect(verified.exitCode).toBe(1);
+  });
+
+  it("fails when the signed verdict was a fail, and signoff says so and exits 1", async () => {
+    const files = [...goodFiles(), { path: "k8s/bad.yaml", content: deployment("bad") }];
+    const signed = await signWith(keys.privatePem, files);
+    expect(signed.exitCode).toBe(1);
+    expect(signed.messages.join("\n")).toMatch(/verdict: fail/);
+    const verified = runVerify({ record: signed.record, publicKeyPem: keys.publicPem, files });
+    expect(verified.report.signature.status).toBe("ok");
+    expect(verified.report.verdict).toBe("fail");
+    expect(verified.exitCode).toBe(1);
+    expect(verified.text).toContain("FAIL verdict: fail");
+  });
+});
+
+describe("unsigned and keyless records", () => {
+  it("writes an unsigned record without a key, says so plainly, and verify rejects it", async () => {
+    const files = goodFiles();
+    const out = await runSignoff({ files, result: check(files), context: context() });
+    expect(out.mode).toBe("unsigned");
+    expect(out.messages[0]).toMatch(/^UNSIGNED sign-off record: no --key given/);
+    expect(JSON.parse(out.record).signatures).toEqual([]);
+    const verified = runVerify({
+      record: out.record,
+      publicKeyPem: ed25519Pair().publicPem,
+      files,
+    });
+    expect(verified.report.signature.status).toBe("unsigned");
+    expect(verified.exitCode).toBe(1);
+  });
+
+  it("passes subjects and predicate to @actions/attest and writes the Sigstore bundle it returns", async () => {
+    const calls: Parameters<ActionsAttestFunction>[0][] = [];
+    const attest: ActionsAttestFunction = async (options) => {
+      calls.push(options);
+      return {
+        bundle: {
+          mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json",
+          dsseEnvelope: {
+            payloadType: "application/vnd.in-toto+json",
+            payload: "e30=",
+            signatures: [{ keyid: "", sig: "AA==" }],
+          },
+        },
+        attestationID: "123",
+      };
+    };
+    const files = goodFiles();
+    const out = await runSignoff({
+      files,
+      result: check(files),
+      context: context(),
+      keyless: actionsAttestor(attest, "tok"),
+    });
+    expect(out.mode).toBe("keyless");
+    expect(out.messages[0]).toMatch(/signed keyless with Sigstore \(attestation 123\)/);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({
+      token: "tok",
+      predicateType: "https://scout-deploy.dev/signoff/v1",
+    });
+    expect(calls[0]!.subjects.map((s) => s.name)).toEqual([
+      "k8s/backend.yaml",
+      "k8s/frontend.yaml",
+      "k8s/waived.yaml",
+    ]);
+    expect(JSON.parse(out.record).dsseEnvelope).toBeDefined();
+    const verified = runVerify({
+      record: out.record,
+      publicKeyPem: ed25519Pair().publicPem,
+      files,
+    });
+    expect(verified.report.signature.status).toBe("keyless");
+    expect(verified.exitCode).toBe(1);
+  });
+
+  it("falls back to an unsigned record, naming the reason, when keyless signing is refused", async () => {
+    const attest: ActionsAttestFunction = async () => {
+      throw new Error("Resource not accessible by integration (attestations: write missing)");
+    };
+    const files = goodFiles();
+    const out = await runSignoff({
+      files,
+      result: check(files),
+      context: context(),
+      keyless: actionsAttestor(attest, "t"),
+    });
+    expect(out.mode).toBe("unsigned");
+    expect(out.messages[0]).toMatch(/UNSIGNED .*keyless signing failed \(Resource not accessible/);
+  });
+
+  it("offers keyless only in Actions with an id-token", () => {
+    expect(
+      canSignKeyless({ GITHUB_ACTIONS: "true", ACTIONS_ID_TOKEN_REQUEST_URL: "https://x" }),
+    ).toBe(true);
+    expect(canSignKeyless({ GITHUB_ACTIONS: "true" })).toBe(false);
+    expect(canSignKeyless({ ACTIONS_ID_TOKEN_REQUEST_URL: "https://x" })).toBe(false);
+  });
+
+  it("prefers the key when both a key and keyless are available", async () => {
+    const keys = p256Pair();
+    const files = goodFiles();
+    const attest: ActionsAttestFunction = async () => {
+      throw new Error("must not be called");
+    };
+    const out = await runSignoff({
+      files,
+      result: check(files),
+      context: context(),
+      key: { pem: keys.privatePem },
+      keyless: actionsAttestor(attest, "t"),
+    });
+    expect(out.mode).toBe("key");
+  });
+});

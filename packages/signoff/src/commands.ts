@@ -1,0 +1,125 @@
+import type { Result } from "@scout-deploy/core";
+import { encodeEnvelope } from "./dsse.js";
+import { keySigner } from "./keys.js";
+import { type KeylessAttestor, signStatement, unsignedEnvelope } from "./sign.js";
+import {
+  buildStatement,
+  type SignedFile,
+  type SignoffContext,
+  type Statement,
+} from "./statement.js";
+import { type VerifyReport, verifySignoff } from "./verify.js";
+
+export type SigningMode = "key" | "keyless" | "unsigned";
+
+export interface SignoffInput {
+  files: readonly SignedFile[];
+  result: Result;
+  context: SignoffContext;
+  /** Folder the subject names are relative to (default: the working folder). */
+  cwd?: string;
+  /** A PEM private key (Ed25519 or ECDSA P-256): wins over keyless. */
+  key?: { pem: string; passphrase?: string };
+  /** Keyless signing, offered only when the job may mint an OIDC token. */
+  keyless?: KeylessAttestor;
+}
+
+export interface SignoffOutput {
+  /** The text to write to --out: a DSSE envelope, or a Sigstore bundle when keyless. */
+  record: string;
+  mode: SigningMode;
+  statement: Statement;
+  /** Lines for the user; the first says plainly how (or whether) the record was signed. */
+  messages: string[];
+  /** 0 when the check passed, 1 when it failed (the record then carries verdict "fail"). */
+  exitCode: 0 | 1;
+}
+
+/** The logic of `scout-deploy signoff`: the files and their Result in, the record text out. */
+export async function runSignoff(input: SignoffInput): Promise<SignoffOutput> {
+  const statement = buildStatement(input.files, input.result, input.context, input.cwd);
+  const signed = await signRecord(statement, input);
+  const count = statement.subject.length;
+  const messages = [signed.message, `${count} file${count === 1 ? "" : "s"} recorded`];
+  const exitCode = statement.predicate.verdict === "pass" ? 0 : 1;
+  if (exitCode === 1) messages.push("verdict: fail: `scout-deploy verify` will reject this record");
+  return { record: signed.record, mode: signed.mode, statement, messages, exitCode };
+}
+
+async function signRecord(
+  statement: Statement,
+  input: SignoffInput,
+): Promise<{ record: string; mode: SigningMode; message: string }> {
+  if (input.key) {
+    const signer = keySigner(input.key.pem, input.key.passphrase);
+    return {
+      record: encodeEnvelope(signStatement(statement, signer)),
+      mode: "key",
+      message: `signed with ${signer.algorithm} key ${signer.keyid}`,
+    };
+  }
+  if (input.keyless) {
+    try {
+      const { subject, predicateType, predicate } = statement;
+      const answer = await input.keyless.attest({
+        subjects: subject,
+        predicateType,
+        predicate: { ...predicate },
+      });
+      const id = answer.attestationId ? ` (attestation ${answer.attestationId})` : "";
+      return {
+        record: `${JSON.stringify(answer.bundle, null, 2)}\n`,
+        mode: "keyless",
+        message: `signed keyless with Sigstore${id}; check it with \`gh attestation verify\``,
+      };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return unsigned(statement, `keyless signing failed (${reason})`);
+    }
+  }
+  return unsigned(statement, "no --key given and no id-token/attestations permissions");
+}
+
+function unsigned(statement: Statement, why: string) {
+  return {
+    record: encodeEnvelope(unsignedEnvelope(statement)),
+    mode: "unsigned" as const,
+    message: `UNSIGNED sign-off record: ${why}. It proves nothing, and verify will reject it.`,
+  };
+}
+
+export interface VerifyInput {
+  /** The text of the --signoff file. */
+  record: string;
+  publicKeyPem: string;
+  files: readonly SignedFile[];
+  cwd?: string;
+}
+
+export interface VerifyOutput {
+  report: VerifyReport;
+  text: string;
+  exitCode: 0 | 1;
+}
+
+/** The logic of `scout-deploy verify`: exit 0 only when every check holds. */
+export function runVerify(input: VerifyInput): VerifyOutput {
+  const report = verifySignoff(input.record, input.publicKeyPem, input.files, input.cwd);
+  return { report, text: formatVerifyReport(report), exitCode: report.ok ? 0 : 1 };
+}
+
+export function formatVerifyReport(report: VerifyReport): string {
+  const lines: string[] = [];
+  const mark = (ok: boolean) => (ok ? "ok  " : "FAIL");
+  lines.push(`${mark(report.signature.status === "ok")} signature: ${report.signature.detail}`);
+  for (const problem of report.statementProblems) lines.push(`FAIL statement: ${problem}`);
+  lines.push(`${mark(report.verdict === "pass")} verdict: ${report.verdict}`);
+  if (report.files.length === 0) {
+    lines.push(
+      `ok   files: the ${report.signedFiles} signed file(s) are unchanged, none missing, none extra`,
+    );
+  }
+  for (const file of report.files) lines.push(`FAIL ${file.status} file: ${file.name}`);
+  lines.push(report.ok ? "verified: safe to apply" : "NOT verified: do not apply");
+  return `${lines.join("\n")}\n`;
+}

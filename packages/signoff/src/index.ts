@@ -1,0 +1,60 @@
+export {
+  formatVerifyReport,
+  runSignoff,
+  runVerify,
+  type SigningMode,
+  type SignoffInput,
+  type SignoffOutput,
+  type VerifyInput,
+  type VerifyOutput,
+} from "./commands.js";
+export {
+  type DsseEnvelope,
+  type DsseSignature,
+  encodeEnvelope,
+  IN_TOTO_PAYLOAD_TYPE,
+  type ParsedRecord,
+  pae,
+  parseRecord,
+  payloadBytes,
+} from "./dsse.js";
+export {
+  type KeyAlgorithm,
+  keyIdOf,
+  keySigner,
+  type PublicKey,
+  readPublicKey,
+  type Signer,
+} from "./keys.js";
+export {
+  type ActionsAttestFunction,
+  actionsAttestor,
+  canSignKeyless,
+  type KeylessAttestation,
+  type KeylessAttestor,
+  type KeylessRequest,
+  signStatement,
+  unsignedEnvelope,
+} from "./sign.js";
+export {
+  buildStatement,
+  type GitHubContext,
+  githubContextFromEnv,
+  PREDICATE_TYPE,
+  type RecordedSuppression,
+  type SignedFile,
+  type SignoffContext,
+  type SignoffPredicate,
+  STATEMENT_TYPE,
+  type Statement,
+  type Subject,
+  sha256Hex,
+  subjectName,
+  subjectsOf,
+} from "./statement.js";
+export {
+  type FileProblem,
+  type SignatureStatus,
+  type VerifyReport,
+  verifySignoff,
+} from "./verify.js";

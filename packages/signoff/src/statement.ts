@@ -1,0 +1,168 @@
+import { createHash } from "node:crypto";
+import { isAbsolute, relative, sep } from "node:path";
+import type { FailOn, Result, Severity } from "@scout-deploy/core";
+
+export const STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+/** Versioned: a change that breaks readers gets /v2. */
+export const PREDICATE_TYPE = "https://scout-deploy.dev/signoff/v1";
+
+/** A file that was checked (or is about to be applied), with its exact bytes. */
+export interface SignedFile {
+  path: string;
+  content: string | Uint8Array;
+}
+
+export interface Subject {
+  name: string;
+  digest: { sha256: string };
+}
+
+export interface GitHubContext {
+  repository: string;
+  pullRequest?: number;
+  headSha: string;
+  runUrl: string;
+}
+
+/** What the run knew besides its Result: the caller (CLI or Action) fills it in. */
+export interface SignoffContext {
+  tool: { name: string; version: string };
+  rulePacks: { name: string; version: string }[];
+  /** The Kubernetes version schemas were checked against; null when none was set. */
+  kubernetesVersion: string | null;
+  /** The config file's bytes, when there was one; only its digest is recorded. */
+  config?: string | Uint8Array;
+  github?: GitHubContext;
+  /** ISO 8601 time of the check; left out when not given, for reproducible records. */
+  checkedAt?: string;
+}
+
+export interface SignoffPredicate {
+  tool: { name: string; version: string };
+  rulePacks: { name: string; version: string }[];
+  kubernetesVersion: string | null;
+  configDigest: { sha256: string } | null;
+  verdict: "pass" | "fail";
+  failOn: FailOn;
+  findings: Record<Severity, number> & { total: number };
+  suppressions: RecordedSuppression[];
+  github?: GitHubContext;
+  checkedAt?: string;
+}
+
+export interface RecordedSuppression {
+  ruleId: string;
+  file: string;
+  line: number;
+  object?: string;
+  source: "annotation" | "config";
+  reason: string;
+}
+
+export interface Statement {
+  _type: typeof STATEMENT_TYPE;
+  subject: Subject[];
+  predicateType: typeof PREDICATE_TYPE;
+  predicate: SignoffPredicate;
+}
+
+export function sha256Hex(content: string | Uint8Array): string {
+  return createHash("sha256").update(content).digest("hex");
+}
+
+/** The name a file is recorded under: relative to `cwd`, with forward slashes. */
+export function subjectName(path: string, cwd = process.cwd()): string {
+  const rel = isAbsolute(path) ? relative(cwd, path) : path;
+  return rel.split(sep).join("/").replace(/^\.\//, "");
+}
+
+/** Subjects sorted by name, so the same files always give the same statement. */
+export function subjectsOf(files: readonly SignedFile[], cwd?: string): Subject[] {
+  return files
+    .map((file) => ({
+      name: subjectName(file.path, cwd),
+      digest: { sha256: sha256Hex(file.content) },
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export function buildStatement(
+  files: readonly SignedFile[],
+  result: Result,
+  context: SignoffContext,
+  cwd?: string,
+): Statement {
+  return {
+    _type: STATEMENT_TYPE,
+    subject: subjectsOf(files, cwd),
+    predicateType: PREDICATE_TYPE,
+    predicate: buildPredicate(result, context),
+  };
+}
+
+function buildPredicate(result: Result, context: SignoffContext): SignoffPredicate {
+  const predicate: SignoffPredicate = {
+    tool: { ...context.tool },
+    rulePacks: context.rulePacks.map((p) => ({ ...p })),
+    kubernetesVersion: context.kubernetesVersion,
+    configDigest: context.config === undefined ? null : { sha256: sha256Hex(context.config) },
+    verdict: result.summary.passed ? "pass" : "fail",
+    failOn: result.failOn,
+    findings: { ...result.summary.bySeverity, total: result.summary.findings },
+    suppressions: result.suppressed.map((f) => {
+      const entry: RecordedSuppression = {
+        ruleId: f.ruleId,
+        file: f.file,
+        line: f.line,
+        source: f.suppression.source,
+        reason: f.suppression.reason,
+      };
+      if (f.object?.kind && f.object.name) entry.object = describeObject(f.object);
+      return entry;
+    }),
+  };
+  if (context.github) predicate.github = { ...context.github };
+  if (context.checkedAt) predicate.checkedAt = context.checkedAt;
+  return predicate;
+}
+
+function describeObject(ref: { kind?: string; namespace?: string; name?: string }): string {
+  return [ref.kind, ref.namespace, ref.name].filter(Boolean).join("/");
+}
+
+/**
+ * The GitHub facts from an Actions run: `env` is process.env, `event` the parsed
+ * GITHUB_EVENT_PATH file. Undefined outside Actions. For a pull request the head SHA is the
+ * PR's head commit, not the merge commit in GITHUB_SHA.
+ */
+export function githubContextFromEnv(
+  env: Record<string, string | undefined>,
+  event?: unknown,
+): GitHubContext | undefined {
+  const repository = env.GITHUB_REPOSITORY;
+  if (env.GITHUB_ACTIONS !== "true" || !repository) return undefined;
+  const pr = pullRequestOf(event);
+  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+  const context: GitHubContext = {
+    repository,
+    headSha: pr?.headSha ?? env.GITHUB_SHA ?? "",
+    runUrl: `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID ?? ""}`,
+  };
+  const number = pr?.number ?? prNumberFromRef(env.GITHUB_REF);
+  if (number !== undefined) context.pullRequest = number;
+  return context;
+}
+
+function pullRequestOf(event: unknown): { number: number; headSha?: string } | undefined {
+  if (typeof event !== "object" || event === null) return undefined;
+  const pr = (event as { pull_request?: { number?: unknown; head?: { sha?: unknown } } })
+    .pull_request;
+  if (!pr || typeof pr.number !== "number") return undefined;
+  const headSha = typeof pr.head?.sha === "string" ? pr.head.sha : undefined;
+  return headSha ? { number: pr.number, headSha } : { number: pr.number };
+}
+
+function prNumberFromRef(ref: string | undefined): number | undefined {
+  const match = ref?.match(/^refs\/pull\/(\d+)\//);
+  return match ? Number(match[1]) : undefined;
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { encodeEnvelope } from "./dsse.js";
+import { keySigner } from "./keys.js";
+import { signStatement } from "./sign.js";
+import { buildStatement, type Statement } from "./statement.js";
+import { check, context, ed25519Pair, goodFiles } from "./test-support/fixtures.js";
+import { verifySignoff } from "./verify.js";
+
+describe("verifySignoff on records that are not ours", () => {
+  const keys = ed25519Pair();
+  const files = goodFiles();
+
+  it("rejects a validly signed attestation of another predicate type, naming it", () => {
+    const statement = buildStatement(files, check(files), context());
+    const foreign = {
+      ...statement,
+      predicateType: "https://slsa.dev/provenance/v1",
+    } as unknown as Statement;
+    const record = encodeEnvelope(signStatement(foreign, keySigner(keys.privatePem)));
+    const report = verifySignoff(record, keys.publicPem, files);
+    expect(report.signature.status).toBe("ok");
+    expect(report.statementProblems).toEqual([
+      "predicateType is https://slsa.dev/provenance/v1, not https://scout-deploy.dev/signoff/v1",
+    ]);
+    expect(report.ok).toBe(false);
+  });
+
+  it("rejects an envelope whose payloadType is not in-toto", () => {
+    const statement = buildStatement(files, check(files), context());
+    const envelope = {
+      ...signStatement(statement, keySigner(keys.privatePem)),
+      payloadType: "text/plain",
+    };
+    const report = verifySignoff(envelope, keys.publicPem, files);
+    expect(report.signature).toEqual({
+      status: "bad",
+      detail: expect.stringMatching(/payloadType is text\/plain/),
+    });
+    expect(report.ok).toBe(false);
+  });
+
+  it("reports every difference at once, sorted by name", () => {
+    const record = encodeEnvelope(
+      signStatement(buildStatement(files, check(files), context()), keySigner(keys.privatePem)),
+    );
+    const now = [
+      { path: "a-new.yaml", content: "x" },
+      { path: "k8s/backend.yaml", content: "changed" },
+      files[2]!,
+    ];
+    const report = verifySignoff(record, keys.publicPem, now);
+    expect(report.files.map((f) => `${f.status} ${f.name}`)).toEqual([
+      "extra a-new.yaml",
+      "changed k8s/backend.yaml",
+      "missing k8s/frontend.yaml",
+    ]);
+    expect(report.signedFiles).toBe(3);
+  });
+});

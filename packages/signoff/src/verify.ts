@@ -1,0 +1,170 @@
+import {
+  type DsseEnvelope,
+  IN_TOTO_PAYLOAD_TYPE,
+  type ParsedRecord,
+  pae,
+  parseRecord,
+  payloadBytes,
+} from "./dsse.js";
+import { readPublicKey } from "./keys.js";
+import {
+  PREDICATE_TYPE,
+  type SignedFile,
+  type SignoffPredicate,
+  STATEMENT_TYPE,
+  type Subject,
+  subjectsOf,
+} from "./statement.js";
+
+export type FileProblem =
+  | { name: string; status: "changed"; signed: string; current: string }
+  | { name: string; status: "missing"; signed: string }
+  | { name: string; status: "extra"; current: string };
+
+export type SignatureStatus = "ok" | "bad" | "unsigned" | "keyless";
+
+export interface VerifyReport {
+  ok: boolean;
+  signature: { status: SignatureStatus; detail: string };
+  /** Problems with the statement itself (type, predicate type, shape); empty when fine. */
+  statementProblems: string[];
+  verdict: "pass" | "fail" | "unknown";
+  /** Every file that differs from the signed set, sorted by name. */
+  files: FileProblem[];
+  /** How many files the record names. */
+  signedFiles: number;
+  predicate?: SignoffPredicate;
+}
+
+/**
+ * Checks a sign-off record against a public key and the files about to be applied:
+ * the signature, that the statement is ours, that the verdict was a pass, and that the files
+ * are exactly the signed ones (each changed, missing or extra file named).
+ */
+export function verifySignoff(
+  record: string | DsseEnvelope,
+  publicKeyPem: string,
+  currentFiles: readonly SignedFile[],
+  cwd?: string,
+): VerifyReport {
+  const parsed: ParsedRecord =
+    typeof record === "string" ? parseRecord(record) : { kind: "envelope", envelope: record };
+  const key = readPublicKey(publicKeyPem);
+  const signature = checkSignature(parsed, key);
+  const { statement, problems } = readStatement(parsed.envelope);
+  const signed = statement?.subject ?? [];
+  const files = compareFiles(signed, subjectsOf(currentFiles, cwd));
+  const verdict = statement ? statement.predicate.verdict : "unknown";
+  const report: VerifyReport = {
+    ok:
+      signature.status === "ok" &&
+      problems.length === 0 &&
+      verdict === "pass" &&
+      files.length === 0,
+    signature,
+    statementProblems: problems,
+    verdict,
+    files,
+    signedFiles: signed.length,
+  };
+  if (statement) report.predicate = statement.predicate;
+  return report;
+}
+
+function checkSignature(
+  record: ParsedRecord,
+  key: ReturnType<typeof readPublicKey>,
+): VerifyReport["signature"] {
+  const { envelope } = record;
+  if (record.kind === "sigstore-bundle") {
+    return {
+      status: "keyless",
+      detail:
+        "signed keyless (Sigstore bundle): check it with `gh attestation verify <file> --repo OWNER/REPO`, not with --key",
+    };
+  }
+  if (envelope.signatures.length === 0) {
+    return {
+      status: "unsigned",
+      detail: "the record is UNSIGNED: it proves nothing about who checked",
+    };
+  }
+  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
+    return {
+      status: "bad",
+      detail: `payloadType is ${envelope.payloadType}, not ${IN_TOTO_PAYLOAD_TYPE}`,
+    };
+  }
+  const message = pae(envelope.payloadType, payloadBytes(envelope));
+  const good = envelope.signatures.some((s) => key.verify(message, Buffer.from(s.sig, "base64")));
+  if (good) return { status: "ok", detail: `signed by key ${key.keyid}` };
+  const keyids = envelope.signatures.map((s) => s.keyid).filter(Boolean);
+  const other = keyids.length > 0 && !keyids.includes(key.keyid);
+  return {
+    status: "bad",
+    detail: other
+      ? `signed by another key (${keyids.join(", ")}), not by ${key.keyid}`
+      : `the signature does not match the record's content and key ${key.keyid}`,
+  };
+}
+
+interface StatementCheck {
+  statement?: { subject: Subject[]; predicate: SignoffPredicate };
+  problems: string[];
+}
+
+function readStatement(envelope: DsseEnvelope): StatementCheck {
+  let value: unknown;
+  try {
+    value = JSON.parse(payloadBytes(envelope).toString("utf8"));
+  } catch {
+    return { problems: ["the payload is not a JSON in-toto statement"] };
+  }
+  const problems: string[] = [];
+  const statement = value as Partial<{
+    _type: unknown;
+    subject: unknown;
+    predicateType: unknown;
+    predicate: unknown;
+  }>;
+  if (statement._type !== STATEMENT_TYPE)
+    problems.push(`_type is ${String(statement._type)}, not ${STATEMENT_TYPE}`);
+  if (statement.predicateType !== PREDICATE_TYPE) {
+    problems.push(`predicateType is ${String(statement.predicateType)}, not ${PREDICATE_TYPE}`);
+  }
+  const subject = Array.isArray(statement.subject) ? statement.subject.filter(isSubject) : [];
+  if (!Array.isArray(statement.subject) || subject.length !== statement.subject.length) {
+    problems.push("subject is not a list of {name, digest.sha256}");
+  }
+  const predicate = statement.predicate as SignoffPredicate | undefined;
+  if (
+    typeof predicate !== "object" ||
+    predicate === null ||
+    !["pass", "fail"].includes(predicate.verdict)
+  ) {
+    problems.push("predicate has no verdict");
+    return { problems };
+  }
+  return { statement: { subject, predicate }, problems };
+}
+
+function isSubject(value: unknown): value is Subject {
+  const s = value as Subject;
+  return typeof s?.name === "string" && typeof s.digest?.sha256 === "string";
+}
+
+function compareFiles(signed: readonly Subject[], current: readonly Subject[]): FileProblem[] {
+  const now = new Map(current.map((s) => [s.name, s.digest.sha256]));
+  const before = new Map(signed.map((s) => [s.name, s.digest.sha256]));
+  const problems: FileProblem[] = [];
+  for (const [name, digest] of before) {
+    const actual = now.get(name);
+    if (actual === undefined) problems.push({ name, status: "missing", signed: digest });
+    else if (actual !== digest)
+      problems.push({ name, status: "changed", signed: digest, current: actual });
+  }
+  for (const [name, digest] of now) {
+    if (!before.has(name)) problems.push({ name, status: "extra", current: digest });
+  }
+  return problems.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
