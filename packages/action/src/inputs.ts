@@ -22,6 +22,8 @@ export interface Inputs {
   findingsFile: string;
   signoff: SignoffMode;
   signoffFile: string;
+  /** PEM private key (Ed25519 or ECDSA P-256) that signs the attest record; from a secret. */
+  signoffKey?: string;
   token: string;
 }
 
@@ -44,6 +46,13 @@ export function parseInputs(read: ReadInput, tempDir: string): Inputs {
     token: text("token"),
   };
   if (config) inputs.config = config;
+  const signoffKey = read("signoff-key").trim();
+  if (signoffKey) {
+    if (!signoffKey.includes("-----BEGIN")) {
+      throw new ConfigurationError("input signoff-key must be a PEM private key (from a secret)");
+    }
+    inputs.signoffKey = `${signoffKey}\n`;
+  }
   if (kubernetesVersion) inputs.kubernetesVersion = version(kubernetesVersion);
   if (failOn) inputs.failOn = oneOf("fail-on", failOn, FAIL_ON);
   if (!inputs.config && inputs.manifests.length === 0) {

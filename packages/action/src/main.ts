@@ -1,11 +1,12 @@
 import { isConfigurationError, type Result } from "@scout-deploy/core";
 import { type RunContext, readContext } from "./context.js";
 import { type Inputs, parseInputs } from "./inputs.js";
+import { manifestsRenderer, signoffAttester } from "./integrations.js";
 import { WriteAccess } from "./permissions.js";
 import { checkManifests, type Engine, type PipelineRun } from "./pipeline.js";
 import type { GitHubPort, Logger, Runner } from "./ports.js";
 import { publish, type ReportFiles, writeReportFiles } from "./publish.js";
-import { type Attester, assertSignoffAvailable, type SignoffOutcome, signOff } from "./signoff.js";
+import { type SignoffOutcome, signOff } from "./signoff.js";
 import { TOOL } from "./version.js";
 
 /** What `run` needs from outside; `index.ts` passes the real ones, tests their own. */
@@ -22,8 +23,6 @@ export async function run(environment: Environment): Promise<void> {
   try {
     const context = readContext(environment.env, environment.cwd);
     const inputs = parseInputs(runner.input, context.tempDir);
-    const attest = loadAttester();
-    assertSignoffAvailable(inputs, attest);
 
     const pipeline = await checkManifests(inputs, context, await loadEngine(), log);
 
@@ -36,7 +35,9 @@ export async function run(environment: Environment): Promise<void> {
       log,
       github,
       access,
-      ...(attest ? { attest } : {}),
+      ...(inputs.signoff === "attest"
+        ? { attest: signoffAttester(inputs, context, environment.env, log) }
+        : {}),
     });
 
     setOutputs(runner, pipeline, files, signoff);
@@ -56,17 +57,12 @@ async function loadEngine(): Promise<Engine> {
     import("@scout-deploy/engine"),
     import("@scout-deploy/rules"),
   ]);
-  // PORT for the lead: add `render` from @scout-deploy/manifests when it lands on main.
   return {
     runCheck: engine.runCheck,
     loadConfig: engine.loadConfig,
     rules: rules.securityGuideRules,
+    render: manifestsRenderer(),
   };
-}
-
-/** PORT for the lead: return an Attester over @scout-deploy/signoff when it lands on main. */
-function loadAttester(): Attester | undefined {
-  return undefined;
 }
 
 async function connectGitHub(

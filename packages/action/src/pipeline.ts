@@ -13,11 +13,8 @@ import { isPullRequestTarget, type RunContext } from "./context.js";
 import type { Inputs } from "./inputs.js";
 import type { Logger } from "./ports.js";
 
-/**
- * Renders a Scout config's `scout:` section into `outDir` and returns the files written.
- * PORT for the lead: wire `@scout-deploy/manifests` here once it is on main.
- */
-export type Renderer = (scout: unknown, outDir: string) => Promise<string[]>;
+/** Renders a config's `scout:` section into `outDir` and returns the file names written. */
+export type Renderer = (config: LoadedConfig, outDir: string) => Promise<string[]>;
 
 /** The engine's entry points the Action calls (the real ones in production and tests). */
 export interface Engine {
@@ -50,7 +47,7 @@ export async function checkManifests(
   if (configPath && inputs.config) {
     const config = engine.loadConfig(context.workspace, configPath);
     if (config.scout !== undefined) {
-      renderedDir = await renderInto(engine, config.scout, context);
+      renderedDir = await renderInto(engine, config, context);
       paths.push(renderedDir);
       log.info(`rendered the scout: section of ${inputs.config} into ${renderedDir}`);
     } else if (paths.length === 0) {
@@ -92,7 +89,11 @@ function trustedConfig(inputs: Inputs, context: RunContext, log: Logger): string
   return path;
 }
 
-async function renderInto(engine: Engine, scout: unknown, context: RunContext): Promise<string> {
+async function renderInto(
+  engine: Engine,
+  config: LoadedConfig,
+  context: RunContext,
+): Promise<string> {
   if (!engine.render) {
     throw new ConfigurationError(
       "input config: rendering a scout: section is not available in this build yet (it needs @scout-deploy/manifests); check rendered or raw files with the manifests input instead",
@@ -100,7 +101,7 @@ async function renderInto(engine: Engine, scout: unknown, context: RunContext): 
   }
   const dir = join(context.tempDir, "scout-deploy", "rendered");
   mkdirSync(dir, { recursive: true });
-  await engine.render(scout, dir);
+  await engine.render(config, dir);
   return dir;
 }
 

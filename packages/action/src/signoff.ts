@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { ConfigurationError, type Result } from "@scout-deploy/core";
 import { type RunContext, subjectSha } from "./context.js";
 import { type Inputs, resolveIn } from "./inputs.js";
@@ -9,10 +11,7 @@ import { type GitHubPort, type Logger, WriteDeniedError } from "./ports.js";
 export const STATUS_CONTEXT = "scout/secure-deploy";
 const MAX_DESCRIPTION = 140;
 
-/**
- * Writes a signed sign-off record (DSSE envelope) of a run to `file`.
- * PORT for the lead: wire `@scout-deploy/signoff` here once it is on main.
- */
+/** Writes the sign-off record (a DSSE envelope) of a run to `file`. */
 export type Attester = (run: PipelineRun, file: string) => Promise<void>;
 
 export interface SignoffDeps {
@@ -27,15 +26,6 @@ export interface SignoffOutcome {
   status?: "success" | "failure";
 }
 
-/** Fails fast, before any work, when the asked-for sign-off cannot be given by this build. */
-export function assertSignoffAvailable(inputs: Inputs, attest: Attester | undefined): void {
-  if (inputs.signoff === "attest" && !attest) {
-    throw new ConfigurationError(
-      "input signoff: attest is not available in this build yet (it needs @scout-deploy/signoff); use signoff: status",
-    );
-  }
-}
-
 export async function signOff(
   run: PipelineRun,
   inputs: Inputs,
@@ -44,8 +34,10 @@ export async function signOff(
 ): Promise<SignoffOutcome> {
   if (inputs.signoff === "none") return {};
   if (inputs.signoff === "attest") {
+    if (!deps.attest) throw new ConfigurationError("input signoff: attest has no signer wired");
     const file = resolveIn(context.workspace, inputs.signoffFile);
-    await deps.attest!(run, file);
+    mkdirSync(dirname(file), { recursive: true });
+    await deps.attest(run, file);
     deps.log.info(`wrote the sign-off record ${file}`);
     return { signoffFile: file };
   }

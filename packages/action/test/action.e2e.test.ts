@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -32,6 +40,10 @@ spec:
             readOnlyRootFilesystem: false
             allowPrivilegeEscalation: false
 `;
+
+const secureBackend = backend
+  .replace("runAsUser: 0", "runAsUser: 1000")
+  .replace("readOnlyRootFilesystem: false", "readOnlyRootFilesystem: true");
 
 let github: FakeGitHub;
 let workspace: string;
@@ -202,10 +214,65 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(github.statuses.map((s) => s.sha)).toEqual([PUSHED_SHA]);
   }, 60_000);
 
+  it("renders a config's scout: section and checks what it rendered", async () => {
+    const result = await runAction({
+      workspace: repoRoot,
+      payload: pushPayload(),
+      apiUrl: github.url,
+      eventName: "push",
+      inputs: {
+        ...inputs,
+        manifests: "",
+        config: "examples/minimal/scout-deploy.yaml",
+        signoff: "none",
+      },
+    });
+    const rendered = result.outputs["rendered-dir"]!;
+    expect(rendered, result.stdout).toMatch(/scout-deploy\/rendered$/);
+    const files = readdirSync(rendered);
+    expect(files.length).toBeGreaterThan(3);
+    const json = JSON.parse(readFileSync(result.outputs["findings-file"]!, "utf8"));
+    expect(json.summary.files).toBe(files.length);
+    expect(result.stdout).toContain(
+      "rendered the scout: section of examples/minimal/scout-deploy.yaml",
+    );
+  }, 60_000);
+
+  it("signoff: attest writes a record that scout-deploy verify accepts", async () => {
+    const keys = generateKeyPairSync("ed25519");
+    const pem = keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    writeFileSync(join(workspace, "k8s/backend.yaml"), secureBackend);
+    const result = await run(pullRequestPayload("opened"), {
+      signoff: "attest",
+      "signoff-key": pem,
+      comment: "false",
+      "fail-on": "never",
+    });
+    expect(result.code, result.stdout).toBe(0);
+    const file = result.outputs["signoff-file"]!;
+    expect(file).toMatch(/signoff\.intoto\.jsonl$/);
+    const { runVerify } = await import("@scout-deploy/signoff");
+    const verified = runVerify({
+      record: readFileSync(file, "utf8"),
+      publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }).toString(),
+      files: [
+        { path: "k8s/backend.yaml", content: readFileSync(join(workspace, "k8s/backend.yaml")) },
+      ],
+      cwd: workspace,
+    });
+    expect(verified.report.signature.status, verified.text).toBe("ok");
+    expect(verified.report.files).toEqual([]);
+    expect(github.writes).toEqual([]);
+  }, 60_000);
+
   it.each([
     [{ schema: "strict" }, 'input schema must be one of embedded, kubeconform, off, not "strict"'],
     [{ manifests: "", config: "" }, "nothing to check"],
-    [{ signoff: "attest" }, "attest is not available in this build yet"],
+    [
+      { signoff: "attest", "signoff-key": "not a key" },
+      "input signoff-key must be a PEM private key",
+    ],
+    [{ manifests: "", config: "scout-deploy.yaml" }, "config file not found: scout-deploy.yaml"],
     [{ manifests: "missing/" }, "missing"],
   ])(
     "a user mistake %j is one clear error, no stack trace",

@@ -23,9 +23,9 @@ describe.skipIf(!existsSync(actionlint))("workflows (actionlint)", () => {
       ".github/workflows/check-dist.yml",
       ".github/workflows/ci.yml",
       ".github/workflows/self-test.yml",
+      "examples/workflows/deploy-verify.yml",
       "examples/workflows/pull-request.yml",
       "examples/workflows/raw-manifests.yml",
-      "examples/workflows/signoff-and-deploy.yml",
     ]);
   });
 

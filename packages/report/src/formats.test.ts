@@ -170,6 +170,20 @@ describe("formatMarkdown", () => {
     expect(md).toContain("| Secrets | ✅ no findings |");
   });
 
+  it("links only files inside the repository", () => {
+    const md = formatMarkdown(
+      resultOf([
+        finding({ ruleId: "a/b", file: "../_temp/rendered/20-backend.yaml" }),
+        finding({ ruleId: "a/b", file: "<stdin>" }),
+        finding({ ruleId: "a/b", file: "k8s/x.yaml" }),
+      ]),
+      { links: { serverUrl: "https://ghe.example", repository: "o/r", sha: "s" } },
+    );
+    expect(md).toContain("`../_temp/rendered/20-backend.yaml:1`");
+    expect(md).toContain("`&lt;stdin&gt;:1`");
+    expect(md).toContain("[k8s/x.yaml:1](https://ghe.example/o/r/blob/s/k8s/x.yaml#L1)");
+  });
+
   it("takes extra sections from other parts and collapses long lists", () => {
     const many = Array.from({ length: 30 }, (_, i) =>
       finding({ ruleId: "pod/run-as-non-root", line: i + 1 }),

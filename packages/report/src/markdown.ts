@@ -137,13 +137,19 @@ function findingsBlock(result: Result, options: MarkdownOptions, shown: number):
 
 function row(finding: Finding, links: FileLinks | undefined): string {
   const place = `${finding.file}:${finding.line}`;
-  const where = links
-    ? `[${cell(place)}](${links.serverUrl}/${links.repository}/blob/${links.sha}/${finding.file.split("/").map(encodeURIComponent).join("/")}#L${finding.line})`
-    : `\`${cell(place)}\``;
+  const where =
+    links && insideRepository(finding.file)
+      ? `[${cell(place)}](${links.serverUrl}/${links.repository}/blob/${links.sha}/${finding.file.split("/").map(encodeURIComponent).join("/")}#L${finding.line})`
+      : `\`${cell(place)}\``;
   const rule = finding.helpUri
     ? `[\`${finding.ruleId}\`](${finding.helpUri})`
     : `\`${finding.ruleId}\``;
   return `| ${ICON[finding.severity]} ${finding.severity} | ${rule} | ${where} | ${cell(finding.message)} |`;
+}
+
+/** Rendered files and stdin live outside the repository: no link for them. */
+function insideRepository(file: string): boolean {
+  return !/^(\.\.\/|\/|<|[A-Za-z]:)/.test(file) && !file.includes("/../");
 }
 
 /** Table cells: one line, no pipe that ends the cell, no HTML. */
