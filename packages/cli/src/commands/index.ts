@@ -5,4 +5,9 @@ import { signoffCommand } from "./signoff.js";
 import { verifyCommand } from "./verify.js";
 
 /** Every command, in the order `--help` lists them. One line per command. */
-export const commands: readonly Command[] = [renderCommand, checkCommand, signoffCommand, verifyCommand];
+export const commands: readonly Command[] = [
+  renderCommand,
+  checkCommand,
+  signoffCommand,
+  verifyCommand,
+];
