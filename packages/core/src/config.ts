@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ConfigurationError } from "./errors.js";
 import type { Position } from "./model.js";
-import { escapeSegment } from "./pointer.js";
+import { escapeSegment, splitPointer } from "./pointer.js";
 
 export const SCOUT_COMPONENTS = ["frontend", "backend", "redis", "nginx", "prometheus"] as const;
 
@@ -119,7 +119,7 @@ export function parseWithSchema<S extends z.ZodType>(
   const keys = unrecognizedKeys(issue);
   const path = [...issue.path.map(String), ...keys.slice(0, 1)];
   const pointer = pointerBase + path.map((p) => `/${escapeSegment(p)}`).join("");
-  const dotted = [...pointerBase.split("/").filter(Boolean), ...path].join(".");
+  const dotted = [...splitPointer(pointerBase), ...path].join(".");
   const where = locate ? `${formatPosition(locate(pointer))}: ` : "";
   const message = keys.length
     ? `unknown key "${keys[0]}"${allowedKeysHint(schema, issue.path)}`

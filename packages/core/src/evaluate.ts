@@ -29,6 +29,8 @@ interface Candidate {
 interface ActiveRule {
   rule: AnyRule;
   severity: Severity;
+  /** The user chose the severity: it wins over a report's own. */
+  overridden: boolean;
   options: Record<string, unknown>;
 }
 
@@ -121,7 +123,8 @@ function activeRules(rules: readonly AnyRule[], config: PolicyConfig): ActiveRul
           `/policy/rules/${escapeSegment(rule.id)}/options`,
         ) as Record<string, unknown>)
       : raw;
-    active.push({ rule, severity: chosen, options });
+    const overridden = typeof setting === "string" || setting?.severity !== undefined;
+    active.push({ rule, severity: chosen, overridden, options });
   }
   return active;
 }
@@ -143,8 +146,12 @@ function runRule(
     const pointer = r.pointer ?? "";
     const position = r.object.document.locate(r.object.pointer + pointer);
     const message = formatMessage(entry.rule, r.messageId, r.data);
+    const severity = entry.overridden ? entry.severity : (r.severity ?? entry.severity);
     candidates.push({
-      finding: baseFinding(entry, message, position, { object: r.object.ref, path: pointer }),
+      finding: baseFinding({ ...entry, severity }, message, position, {
+        object: r.object.ref,
+        path: pointer,
+      }),
       object: r.object,
     });
   };

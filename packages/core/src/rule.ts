@@ -30,6 +30,8 @@ export interface RuleReport {
   object: BundleObject;
   /** JSON Pointer inside the object to the offending field (or where it should be). */
   pointer?: string;
+  /** This finding's severity when it differs from the rule's default; a user's setting wins. */
+  severity?: Severity;
 }
 
 export interface RuleContext<Options = Record<string, unknown>> {

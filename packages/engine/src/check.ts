@@ -31,34 +31,38 @@ export interface CheckRun {
   result: Result;
   bundle: Bundle;
   config: LoadedConfig;
+  /** When the config was rendered: each file's text by the name findings show. */
+  rendered?: Record<string, string>;
 }
+
+export const RENDERED_PREFIX = "<rendered>/";
 
 /** The pipeline both faces call: config -> load -> evaluate. */
 export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const config = loadConfig(options.cwd, options.configPath);
   if (options.failOn) config.policy = { ...config.policy, failOn: options.failOn };
-  const bundle =
-    options.paths.length === 0
-      ? renderedBundle(config)
-      : await loadBundle(options.paths, {
-          cwd: options.cwd,
-          ...(options.readStdin ? { readStdin: options.readStdin } : {}),
-          ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
-        });
+  const rendered = options.paths.length === 0 ? renderConfig(config) : undefined;
+  const bundle = rendered
+    ? buildBundle(Object.entries(rendered).map(([path, text]) => parseSource(path, text)))
+    : await loadBundle(options.paths, {
+        cwd: options.cwd,
+        ...(options.readStdin ? { readStdin: options.readStdin } : {}),
+        ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
+      });
   const rules = [...securityGuideRules, ...(options.extraRules ?? [])];
   const result = evaluate(rules, bundle, config.policy, options.now ? { now: options.now } : {});
-  return { result, bundle, config };
+  return { result, bundle, config, ...(rendered ? { rendered } : {}) };
 }
 
 /** With no paths, the config's `scout:` section is rendered and checked as if read from files. */
-function renderedBundle(config: LoadedConfig): Bundle {
+function renderConfig(config: LoadedConfig): Record<string, string> {
   if (config.scout === undefined) {
     throw new ConfigurationError(
       "no manifests to check: give paths (files, folders, globs or -), or a config with a scout: section",
     );
   }
   const { files } = render(parseScoutConfig(config.scout, config.locate));
-  return buildBundle(
-    Object.entries(files).map(([name, text]) => parseSource(`<rendered>/${name}`, text)),
+  return Object.fromEntries(
+    Object.entries(files).map(([name, text]) => [`${RENDERED_PREFIX}${name}`, text]),
   );
 }

@@ -1,4 +1,4 @@
-export { type CheckOptions, type CheckRun, runCheck } from "./check.js";
+export { type CheckOptions, type CheckRun, RENDERED_PREFIX, runCheck } from "./check.js";
 export {
   CONFIG_FILE_NAME,
   findConfigFile,

@@ -1,11 +1,51 @@
 import type { AnyRule } from "@scout-deploy/core";
+import { dropAllCapabilities } from "./pod/drop-all-capabilities/rule.js";
+import { noHostNamespaces } from "./pod/no-host-namespaces/rule.js";
+import { noHostPath } from "./pod/no-host-path/rule.js";
 import { noPrivilegeEscalation } from "./pod/no-privilege-escalation/rule.js";
+import { notPrivileged } from "./pod/not-privileged/rule.js";
 import { readOnlyRootFilesystem } from "./pod/read-only-root-filesystem/rule.js";
 import { runAsNonRoot } from "./pod/run-as-non-root/rule.js";
+import { runAsUser } from "./pod/run-as-user/rule.js";
+import { seccompProfile } from "./pod/seccomp-profile/rule.js";
+import { serviceAccountToken } from "./pod/service-account-token/rule.js";
+import { minimalSubjects } from "./rbac/minimal-subjects/rule.js";
+import { namespaceScoped } from "./rbac/namespace-scoped/rule.js";
+import { noDangerousVerbs } from "./rbac/no-dangerous-verbs/rule.js";
+import { noWildcards } from "./rbac/no-wildcards/rule.js";
+import { apiAuth } from "./secrets/api-auth/rule.js";
+import { externalManagement } from "./secrets/external-management/rule.js";
+import { noPlaintextEnv } from "./secrets/no-plaintext-env/rule.js";
+import { noSecretInConfigmap } from "./secrets/no-secret-in-configmap/rule.js";
+import { redisAuth } from "./secrets/redis-auth/rule.js";
+import { stringData } from "./secrets/string-data/rule.js";
+import { validBase64 } from "./secrets/valid-base64/rule.js";
+import { namespace } from "./workload/namespace/rule.js";
+import { resources } from "./workload/resources/rule.js";
 
 /** The Security Guide pack: one explicit list, sorted by id (a test keeps it so). */
 export const securityGuideRules: readonly AnyRule[] = [
+  dropAllCapabilities,
+  noHostNamespaces,
+  noHostPath,
   noPrivilegeEscalation,
+  notPrivileged,
   readOnlyRootFilesystem,
   runAsNonRoot,
+  runAsUser,
+  seccompProfile,
+  serviceAccountToken,
+  minimalSubjects,
+  namespaceScoped,
+  noDangerousVerbs,
+  noWildcards,
+  apiAuth,
+  externalManagement,
+  noPlaintextEnv,
+  noSecretInConfigmap,
+  redisAuth,
+  stringData,
+  validBase64,
+  namespace,
+  resources,
 ];

@@ -1,6 +1,8 @@
 import type { Command } from "../command.js";
 import { checkCommand } from "./check.js";
+import { incidentCommand } from "./incident.js";
 import { renderCommand } from "./render.js";
+import { secretsCommand } from "./secrets.js";
 import { signoffCommand } from "./signoff.js";
 import { verifyCommand } from "./verify.js";
 
@@ -8,6 +10,8 @@ import { verifyCommand } from "./verify.js";
 export const commands: readonly Command[] = [
   renderCommand,
   checkCommand,
+  secretsCommand,
   signoffCommand,
   verifyCommand,
+  incidentCommand,
 ];

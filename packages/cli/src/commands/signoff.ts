@@ -59,7 +59,7 @@ Exit codes: 0 record written and the check passed, 1 written but the check faile
       ...(failOn ? { failOn } : {}),
     });
     const out = await runSignoff({
-      files: readFiles(io, run.bundle.files),
+      files: readFiles(io, run.bundle.files, run.rendered),
       result: run.result,
       context: signoffContext(io, run.config.path, values["kubernetes-version"]),
       cwd: io.cwd,
@@ -71,9 +71,16 @@ Exit codes: 0 record written and the check passed, 1 written but the check faile
   },
 };
 
-/** The exact bytes of each file the check read, under the name it showed. */
-export function readFiles(io: Io, shown: readonly string[]): SignedFile[] {
-  return shown.map((path) => ({ path, content: readFileSync(resolve(io.cwd, path)) }));
+/** The exact bytes of each file the check read (or rendered), under the name it showed. */
+export function readFiles(
+  io: Io,
+  shown: readonly string[],
+  rendered: Readonly<Record<string, string>> = {},
+): SignedFile[] {
+  return shown.map((path) => ({
+    path,
+    content: path in rendered ? Buffer.from(rendered[path]!) : readFileSync(resolve(io.cwd, path)),
+  }));
 }
 
 function readKey(io: Io, path: string): { pem: string; passphrase?: string } {

@@ -47,7 +47,7 @@ Exit codes: 0 verified, 1 not verified, 2 could not run.
     const out = runVerify({
       record: readText(io, "--signoff", values.signoff),
       publicKeyPem: readText(io, "--key", values.key),
-      files: readFiles(io, run.bundle.files),
+      files: readFiles(io, run.bundle.files, run.rendered),
       cwd: io.cwd,
     });
     io.stdout(out.text);

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { buildBundle } from "../bundle.js";
 import { parseWithSchema, settingsSchema } from "../config.js";
+import type { Severity } from "../model.js";
 import type { MessageData, Rule, RuleReport } from "../rule.js";
 import { formatMessage } from "../rule.js";
 import { parseSource } from "../source.js";
@@ -19,6 +20,8 @@ export interface ExpectedError {
   column: number;
   /** When given, the interpolated message must equal the one these data produce. */
   data?: MessageData;
+  /** When given, the finding's severity (the report's own, else the rule's default). */
+  severity?: Severity;
 }
 
 export interface InvalidCase extends ValidCase {
@@ -35,6 +38,7 @@ export interface TestHooks {
 export interface ReportedError {
   messageId: string;
   message: string;
+  severity: Severity;
   line: number;
   column: number;
 }
@@ -78,6 +82,7 @@ function assertInvalid<O>(rule: Rule<O>, c: InvalidCase) {
     if (expected.data) {
       assert.equal(actual[i]?.message, formatMessage(rule, expected.messageId, expected.data));
     }
+    if (expected.severity) assert.equal(actual[i]?.severity, expected.severity);
   });
 }
 
@@ -101,7 +106,14 @@ export function runRule<O>(rule: Rule<O>, c: ValidCase): ReportedError[] {
     .map((r) => {
       const position = r.object.document.locate(r.object.pointer + (r.pointer ?? ""));
       const message = formatMessage(rule, r.messageId, r.data);
-      return { messageId: r.messageId, message, line: position.line, column: position.column };
+      const severity = r.severity ?? rule.meta.severity;
+      return {
+        messageId: r.messageId,
+        message,
+        severity,
+        line: position.line,
+        column: position.column,
+      };
     })
     .sort((a, b) => a.line - b.line || a.column - b.column || (a.messageId < b.messageId ? -1 : 1));
 }

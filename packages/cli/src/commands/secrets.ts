@@ -1,0 +1,169 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { ConfigurationError } from "@scout-deploy/core";
+import { loadBundle } from "@scout-deploy/loader";
+import {
+  type CommandResult,
+  deliver,
+  SECRET_MODES,
+  secretsCheck,
+  secretsGenerate,
+  secretsRotate,
+  writeSecretFile,
+} from "@scout-deploy/secrets";
+import { oneOf, parseCommandArgs } from "../args.js";
+import type { Command } from "../command.js";
+import type { Io } from "../io.js";
+import { help } from "./check.js";
+
+const HELP = `Usage: scout-deploy secrets <generate|rotate|check> [options]
+
+  generate --out FILE|- [--env NAME] [--mode secret|sealed|external] [--namespace NS]
+           [--name NAME] [--key KEY]... [--no-redis] [--store NAME] [--store-kind KIND]
+      A Secret (default name scout-secrets) with api-token, redis-password and every --key,
+      each 32 bytes from the OS CSPRNG like \`openssl rand -base64 32\`. --mode sealed: the same,
+      ready for kubeseal (needs --namespace); --mode external: an ExternalSecret that reads the
+      values from --store (a ClusterSecretStore unless --store-kind SecretStore).
+
+  rotate FILE --out FILE|- [--key KEY]... [--overlap-days N] [--drop-previous] [--name NAME]
+      New values for the chosen keys (default: all); each old value stays under <key>-previous
+      for N days (default 7; 0 drops it). --drop-previous removes expired previous values.
+
+  check PATH... [--min-bits N] [--max-age-days N]
+      The strength rules on Secrets only (valid base64, stringData, strong tokens, rotation age)
+      and values reused across Secrets and environments. Exit 1 on an error.
+
+Values are written only where --out says: a file created with mode 0600, or stdout for "-".
+Messages on stderr name keys and fingerprints, never values. Under GitHub Actions every new value
+is masked (::add-mask::) before anything else is written.
+`;
+
+export const secretsCommand: Command = {
+  name: "secrets",
+  summary: "generate, rotate and check Scout's secrets",
+  help: HELP,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    if (sub === undefined || sub === "--help" || sub === "-h") return help(io, this.help);
+    if (sub === "generate") return generate(rest, io);
+    if (sub === "rotate") return rotate(rest, io);
+    if (sub === "check") return check(rest, io);
+    throw new ConfigurationError(`secrets: unknown subcommand "${sub}" (generate, rotate, check)`);
+  },
+};
+
+function generate(argv: readonly string[], io: Io): number {
+  const { values } = parseCommandArgs("secrets generate", argv, {
+    out: { type: "string" },
+    env: { type: "string" },
+    mode: { type: "string" },
+    namespace: { type: "string" },
+    name: { type: "string" },
+    key: { type: "string", multiple: true },
+    "no-redis": { type: "boolean" },
+    store: { type: "string" },
+    "store-kind": { type: "string" },
+  });
+  if (values.help) return help(io, HELP);
+  const storeKind = oneOf("--store-kind", values["store-kind"], [
+    "SecretStore",
+    "ClusterSecretStore",
+  ] as const);
+  return finish(
+    secretsGenerate({
+      out: values.out,
+      env: values.env,
+      mode: oneOf("--mode", values.mode, SECRET_MODES),
+      namespace: values.namespace,
+      name: values.name,
+      extraKeys: values.key,
+      redis: !values["no-redis"],
+      ...(values.store
+        ? { store: { name: values.store, ...(storeKind ? { kind: storeKind } : {}) } }
+        : {}),
+    }),
+    io,
+  );
+}
+
+function rotate(argv: readonly string[], io: Io): number {
+  const { values, positionals } = parseCommandArgs("secrets rotate", argv, {
+    out: { type: "string" },
+    key: { type: "string", multiple: true },
+    "overlap-days": { type: "string" },
+    "drop-previous": { type: "boolean" },
+    name: { type: "string" },
+  });
+  if (values.help) return help(io, HELP);
+  if (positionals.length !== 1)
+    throw new ConfigurationError("secrets rotate: give exactly one FILE");
+  const path = positionals[0]!;
+  return finish(
+    secretsRotate({
+      input: { path, text: readInput(io, path) },
+      out: values.out,
+      keys: values.key,
+      name: values.name,
+      dropPrevious: values["drop-previous"],
+      ...(values["overlap-days"] !== undefined
+        ? { overlapDays: wholeNumber("--overlap-days", values["overlap-days"]) }
+        : {}),
+    }),
+    io,
+  );
+}
+
+async function check(argv: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs("secrets check", argv, {
+    "min-bits": { type: "string" },
+    "max-age-days": { type: "string" },
+  });
+  if (values.help) return help(io, HELP);
+  if (positionals.length === 0)
+    throw new ConfigurationError("secrets check: give PATHs (files, folders, globs or -)");
+  const bundle = await loadBundle(positionals, { cwd: io.cwd, readStdin: io.readStdin });
+  return finish(
+    secretsCheck({
+      bundle,
+      ...(values["min-bits"] ? { minBits: wholeNumber("--min-bits", values["min-bits"]) } : {}),
+      ...(values["max-age-days"]
+        ? { maxAgeDays: wholeNumber("--max-age-days", values["max-age-days"]) }
+        : {}),
+    }),
+    io,
+  );
+}
+
+/**
+ * Hands a result to the terminal: under GitHub Actions, every value is masked first (on stderr,
+ * which the runner reads for workflow commands, so that `--out -` stays a clean manifest).
+ */
+export function finish(result: CommandResult, io: Io): number {
+  if (result.exitCode === 2) {
+    const reason = result.messages.join("; ").replace(/^(secrets|incident) [a-z-]+: /, "");
+    throw new ConfigurationError(reason);
+  }
+  const inActions = io.env.GITHUB_ACTIONS === "true";
+  return deliver(result, {
+    stdout: io.stdout,
+    stderr: io.stderr,
+    ...(inActions ? { mask: (value: string) => io.stderr(`::add-mask::${value}\n`) } : {}),
+    writeFile: (path, text) => writeSecretFile(resolve(io.cwd, path), text),
+  });
+}
+
+export function readInput(io: Io, path: string): string {
+  try {
+    return readFileSync(resolve(io.cwd, path), "utf8");
+  } catch {
+    throw new ConfigurationError(`cannot read ${path}`);
+  }
+}
+
+export function wholeNumber(flag: string, value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number)) {
+    throw new ConfigurationError(`${flag} must be a whole number, not "${value}"`);
+  }
+  return number;
+}

@@ -1,0 +1,107 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { metricsScraped } from "./rule.js";
+
+const backend = (annotations = "") => `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend, namespace: scout}
+        spec:
+          template:
+            metadata:
+              labels: {app.kubernetes.io/component: backend}${annotations}
+            spec:
+              containers: [{name: api, ports: [{name: http, containerPort: 8000}]}]
+`;
+
+new RuleTester({ describe, it }).run(metricsScraped, {
+  valid: [
+    {
+      name: "scrape annotations on the pod template",
+      yaml: backend(
+        `\n              annotations: {prometheus.io/scrape: "true", prometheus.io/port: "8000"}`,
+      ),
+    },
+    {
+      name: "a ServiceMonitor selecting the backend's Service on the port that reaches 8000",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/component: backend}}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: http, port: 80, targetPort: 8000}]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: backend, namespace: scout}
+        spec:
+          selector: {matchLabels: {app.kubernetes.io/component: backend}}
+          endpoints: [{port: http}]
+      `,
+    },
+    {
+      name: "a Prometheus scrape config naming backend:8000",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: prometheus-config, namespace: scout}
+        data:
+          prometheus.yml: |
+            scrape_configs:
+              - job_name: scout-backend
+                static_configs:
+                  - targets: ["backend.scout.svc:8000"]
+      `,
+    },
+    {
+      name: "no backend identified: nothing to judge",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: api}
+        spec: {template: {spec: {containers: [{name: api}]}}}
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "nothing scrapes the backend; a ServiceMonitor on the wrong port does not count",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout, labels: {app: scout-backend}}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: http, port: 8000}, {name: debug, port: 9000}]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: backend, namespace: scout}
+        spec:
+          selector: {matchLabels: {app: scout-backend}}
+          endpoints: [{port: debug}]
+      `,
+      errors: [
+        { messageId: "notScraped", line: 6, column: 5, data: { name: "backend", port: 8000 } },
+      ],
+    },
+    {
+      name: "annotated on the wrong port",
+      yaml: backend(
+        `\n              annotations:\n                prometheus.io/scrape: "true"\n                prometheus.io/port: "9090"`,
+      ),
+      errors: [
+        {
+          messageId: "wrongPort",
+          line: 10,
+          column: 9,
+          data: { name: "backend", actual: "9090", port: 8000 },
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,80 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { securityAlerts } from "./rule.js";
+
+const prometheus = `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: prometheus
+          namespace: scout
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: prometheus}}
+            spec:
+              containers: [{name: prometheus}]
+`;
+
+new RuleTester({ describe, it }).run(securityAlerts, {
+  valid: [
+    {
+      name: "a PrometheusRule alerting on authentication failures",
+      yaml: `${prometheus}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: PrometheusRule
+        metadata: {name: scout-security, namespace: scout}
+        spec:
+          groups:
+            - name: scout-security
+              rules:
+                - alert: ScoutAuthFailures
+                  expr: rate(scout_auth_failures_total[5m]) > 1
+      `,
+    },
+    {
+      name: "a rule file in a ConfigMap",
+      yaml: `${prometheus}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: prometheus-rules, namespace: scout}
+        data:
+          security.rules.yml: |
+            groups:
+              - name: security
+                rules:
+                  - alert: AuthFailures
+                    expr: increase(scout_auth_failures_total[10m]) > 20
+      `,
+    },
+    {
+      name: "neither Prometheus nor the backend in the input: nothing to judge",
+      yaml: `
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: c}
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "Prometheus without the alert; a recording rule does not count",
+      yaml: `${prometheus}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: PrometheusRule
+        metadata: {name: recordings, namespace: scout}
+        spec:
+          groups:
+            - name: rec
+              rules:
+                - record: scout:auth_failures:rate5m
+                  expr: rate(scout_auth_failures_total[5m])
+      `,
+      errors: [
+        { messageId: "noAlert", line: 4, column: 3, data: { metric: "scout_auth_failures_total" } },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,89 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { dropAllCapabilities } from "./rule.js";
+
+new RuleTester({ describe, it }).run(dropAllCapabilities, {
+  valid: [
+    {
+      name: "drop ALL on every container list",
+      yaml: `
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: redis}
+        spec:
+          template:
+            spec:
+              initContainers:
+                - name: init
+                  securityContext: {capabilities: {drop: [ALL]}}
+              containers:
+                - name: redis
+                  securityContext:
+                    capabilities:
+                      drop: ["NET_RAW", "ALL"]
+                      add: []
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "no capabilities at all",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: app
+      `,
+      errors: [{ messageId: "notDropped", line: 6, column: 7, data: { container: "app" } }],
+    },
+    {
+      name: "lower-case all is not honoured by runtimes, and an added capability",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: app
+              securityContext:
+                capabilities:
+                  drop: [all]
+                  add: [NET_BIND_SERVICE]
+      `,
+      errors: [
+        {
+          messageId: "wrongCase",
+          line: 9,
+          column: 18,
+          data: { container: "app", spelling: "all" },
+        },
+        {
+          messageId: "added",
+          line: 10,
+          column: 17,
+          data: { container: "app", capability: "NET_BIND_SERVICE" },
+        },
+      ],
+    },
+    {
+      name: "dropping a list without ALL is reported at drop",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: d}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: app
+                  securityContext:
+                    capabilities:
+                      drop:
+                        - NET_RAW
+      `,
+      errors: [{ messageId: "notDropped", line: 11, column: 15 }],
+    },
+  ],
+});

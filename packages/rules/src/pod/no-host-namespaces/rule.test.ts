@@ -1,0 +1,43 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { noHostNamespaces } from "./rule.js";
+
+new RuleTester({ describe, it }).run(noHostNamespaces, {
+  valid: [
+    {
+      name: "host namespaces false or unset",
+      yaml: `
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: d}
+        spec:
+          template:
+            spec:
+              hostNetwork: false
+              containers: [{name: a}]
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "each host namespace is one finding at its field",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: d}
+        spec:
+          template:
+            spec:
+              hostNetwork: true
+              hostPID: true
+              hostIPC: true
+              containers: [{name: a}]
+      `,
+      errors: [
+        { messageId: "hostNamespace", line: 7, column: 7, data: { field: "hostNetwork" } },
+        { messageId: "hostNamespace", line: 8, column: 7, data: { field: "hostPID" } },
+        { messageId: "hostNamespace", line: 9, column: 7, data: { field: "hostIPC" } },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,94 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { runAsUser } from "./rule.js";
+
+new RuleTester({ describe, it }).run(runAsUser, {
+  valid: [
+    {
+      name: "the pod's runAsUser 1000 covers every container",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            spec:
+              securityContext: {runAsUser: 1000}
+              initContainers: [{name: init}]
+              containers: [{name: api}]
+      `,
+    },
+    {
+      name: "the expected UID comes from the settings",
+      settings: { expectedUid: 101 },
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: nginx}
+        spec:
+          containers:
+            - name: nginx
+              securityContext: {runAsUser: 101}
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "no runAsUser anywhere",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: app
+              image: app:1
+      `,
+      errors: [
+        { messageId: "unset", line: 6, column: 7, data: { container: "app", expected: 1000 } },
+      ],
+    },
+    {
+      name: "a container overriding the pod's UID",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            spec:
+              securityContext: {runAsUser: 1000}
+              containers:
+                - name: ok
+                - name: sidecar
+                  securityContext:
+                    runAsUser: 2000
+      `,
+      errors: [
+        {
+          messageId: "wrongUid",
+          line: 12,
+          column: 13,
+          data: { container: "sidecar", actual: "2000", expected: 1000 },
+        },
+      ],
+    },
+    {
+      name: "the pod's wrong UID is inherited by an ephemeral container of a CronJob",
+      yaml: `
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: c}
+        spec:
+          jobTemplate:
+            spec:
+              template:
+                spec:
+                  securityContext:
+                    runAsUser: 0
+                  ephemeralContainers: [{name: debug}]
+      `,
+      errors: [{ messageId: "wrongUid", line: 10, column: 13 }],
+    },
+  ],
+});

@@ -1,0 +1,35 @@
+import { allContainers, defineRule, effectiveSecurityContext } from "@scout-deploy/core";
+import { docsUrl } from "../../docs-url.js";
+
+export const runAsUser = defineRule({
+  id: "pod/run-as-user",
+  meta: {
+    severity: "error",
+    description:
+      "Every container runs as the expected user ID (policy.settings.expectedUid, 1000).",
+    remediation:
+      "Set securityContext.runAsUser to the expected UID (1000) on the pod or the container.",
+    appliesTo: ["PodTemplate"],
+    guide: "Pod Security Standards: Non-root execution",
+    docs: docsUrl("pod/run-as-user"),
+    messages: {
+      unset:
+        'container "{{container}}" sets no runAsUser: the image decides the user, expected {{expected}}',
+      wrongUid: 'container "{{container}}" runs as user {{actual}}, expected {{expected}}',
+    },
+  },
+  check(context) {
+    const expected = context.settings.expectedUid;
+    for (const container of allContainers(context.bundle)) {
+      const effective = effectiveSecurityContext(container);
+      const setting = effective.runAsUser;
+      if (setting?.value === expected) continue;
+      context.report({
+        messageId: setting ? "wrongUid" : "unset",
+        data: { container: container.name, expected, actual: String(setting?.value) },
+        object: container.template.object,
+        pointer: setting?.pointer ?? effective.anchor,
+      });
+    }
+  },
+});

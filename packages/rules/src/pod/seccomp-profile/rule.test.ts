@@ -1,0 +1,64 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { seccompProfile } from "./rule.js";
+
+new RuleTester({ describe, it }).run(seccompProfile, {
+  valid: [
+    {
+      name: "RuntimeDefault on the pod, Localhost on a container",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: d}
+        spec:
+          template:
+            spec:
+              securityContext:
+                seccompProfile: {type: RuntimeDefault}
+              containers:
+                - name: a
+                - name: b
+                  securityContext:
+                    seccompProfile: {type: Localhost, localhostProfile: profiles/b.json}
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "no profile anywhere",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: app
+      `,
+      errors: [{ messageId: "unset", line: 6, column: 7, data: { container: "app" } }],
+    },
+    {
+      name: "a container overriding the pod with Unconfined",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext:
+            seccompProfile: {type: RuntimeDefault}
+          containers:
+            - name: app
+              securityContext:
+                seccompProfile:
+                  type: Unconfined
+      `,
+      errors: [
+        {
+          messageId: "notAllowed",
+          line: 11,
+          column: 11,
+          data: { container: "app", type: "Unconfined" },
+        },
+      ],
+    },
+  ],
+});

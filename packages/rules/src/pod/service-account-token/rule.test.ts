@@ -1,0 +1,77 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { serviceAccountToken } from "./rule.js";
+
+new RuleTester({ describe, it }).run(serviceAccountToken, {
+  valid: [
+    {
+      name: "a pod that turns the token off",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: frontend}
+        spec:
+          template:
+            spec:
+              automountServiceAccountToken: false
+              containers: [{name: web}]
+      `,
+    },
+    {
+      name: "the backend under its dedicated service account may mount its token",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            spec:
+              serviceAccountName: scout-backend
+              containers: [{name: api}]
+      `,
+    },
+    {
+      name: "the default ServiceAccount of the bundle turns the token off",
+      yaml: `
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: default, namespace: scout}
+        automountServiceAccountToken: false
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: scout}
+        spec:
+          containers: [{name: a}]
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "no setting under the default account",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers: [{name: a}]
+      `,
+      errors: [{ messageId: "tokenMounted", line: 4, column: 1, data: { account: "default" } }],
+    },
+    {
+      name: "an explicit true under an explicit default account",
+      yaml: `
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: j}
+        spec:
+          template:
+            spec:
+              serviceAccountName: default
+              automountServiceAccountToken: true
+              containers: [{name: a}]
+      `,
+      errors: [{ messageId: "tokenMounted", line: 8, column: 7 }],
+    },
+  ],
+});

@@ -1,0 +1,119 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { writablePaths } from "./rule.js";
+
+new RuleTester({ describe, it }).run(writablePaths, {
+  valid: [
+    {
+      name: "a read-only root with /tmp on an emptyDir and read-only config",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            spec:
+              volumes:
+                - {name: tmp, emptyDir: {}}
+                - {name: config, configMap: {name: c}}
+                - {name: data, persistentVolumeClaim: {claimName: d}}
+              containers:
+                - name: api
+                  securityContext: {readOnlyRootFilesystem: true}
+                  volumeMounts:
+                    - {name: tmp, mountPath: /tmp}
+                    - {name: config, mountPath: /etc/scout}
+                    - {name: data, mountPath: /srv/data, readOnly: true}
+      `,
+    },
+    {
+      name: "a path allowed by the settings, and a subpath of one allowed by the options",
+      settings: { writablePaths: ["/data"] },
+      options: { paths: ["/var/cache/"] },
+      yaml: `
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: redis}
+        spec:
+          template:
+            spec:
+              volumes:
+                - {name: tmp, emptyDir: {}}
+                - {name: data, persistentVolumeClaim: {claimName: d}}
+                - {name: cache, emptyDir: {}}
+              containers:
+                - name: redis
+                  securityContext: {readOnlyRootFilesystem: true}
+                  volumeMounts:
+                    - {name: tmp, mountPath: /tmp}
+                    - {name: data, mountPath: /data}
+                    - {name: cache, mountPath: /var/cache/nginx}
+      `,
+    },
+    {
+      name: "a writable root is read-only-root-filesystem's finding, not this rule's",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers: [{name: a}]
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "no /tmp mount and a writable data volume",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            spec:
+              volumes: [{name: data, emptyDir: {}}]
+              containers:
+                - name: api
+                  securityContext: {readOnlyRootFilesystem: true}
+                  volumeMounts:
+                    - name: data
+                      mountPath: /var/lib/scout
+      `,
+      errors: [
+        { messageId: "noTmp", line: 11, column: 11, data: { container: "api" } },
+        {
+          messageId: "writableMount",
+          line: 13,
+          column: 15,
+          data: { container: "api", path: "/var/lib/scout", volume: "data" },
+        },
+      ],
+    },
+    {
+      name: "/tmp on a PersistentVolumeClaim, and no volumeMounts at all on an init container",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          volumes: [{name: scratch, persistentVolumeClaim: {claimName: s}}]
+          initContainers:
+            - name: init
+              securityContext: {readOnlyRootFilesystem: true}
+          containers:
+            - name: app
+              securityContext: {readOnlyRootFilesystem: true}
+              volumeMounts: [{name: scratch, mountPath: /tmp/}]
+      `,
+      errors: [
+        { messageId: "noTmp", line: 7, column: 7, data: { container: "init" } },
+        {
+          messageId: "tmpNotEmptyDir",
+          line: 12,
+          column: 38,
+          data: { container: "app", type: "persistentVolumeClaim" },
+        },
+      ],
+    },
+  ],
+});

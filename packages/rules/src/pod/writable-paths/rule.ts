@@ -1,0 +1,112 @@
+import {
+  allContainers,
+  type ContainerRef,
+  defineRule,
+  effectiveSecurityContext,
+  isRecord,
+  joinPointer,
+  z,
+} from "@scout-deploy/core";
+import { docsUrl } from "../../docs-url.js";
+
+/** Volume types the kubelet always mounts read-only. */
+const READ_ONLY_TYPES = ["configMap", "secret", "downwardAPI", "projected"];
+
+const options = z
+  .object({
+    /** Paths (and what lies under them) that may be writable besides /tmp. Adds to policy.settings.writablePaths. @default [] */
+    paths: z.array(z.string().startsWith("/")).default([]),
+  })
+  .strict();
+
+export const writablePaths = defineRule<z.output<typeof options>>({
+  id: "pod/writable-paths",
+  meta: {
+    severity: "warning",
+    description:
+      "With a read-only root, /tmp is an emptyDir and no other path is writable unless the config allows it.",
+    remediation:
+      "Mount an emptyDir at /tmp, mount other volumes readOnly: true, or allow the path in policy.settings.writablePaths.",
+    appliesTo: ["PodTemplate"],
+    guide: "Pod Security Standards: Read-only filesystem",
+    docs: docsUrl("pod/writable-paths"),
+    options,
+    messages: {
+      noTmp: 'container "{{container}}" has a read-only root but no emptyDir mounted at /tmp',
+      tmpNotEmptyDir:
+        'container "{{container}}" mounts /tmp from a {{type}} volume, not an emptyDir',
+      writableMount:
+        'container "{{container}}" can write to {{path}} (volume "{{volume}}"), which the config does not allow',
+    },
+  },
+  check(context) {
+    const allowed = [...context.settings.writablePaths, ...context.options.paths];
+    for (const container of allContainers(context.bundle)) {
+      const effective = effectiveSecurityContext(container);
+      if (effective.readOnlyRootFilesystem?.value !== true) continue;
+      const report = (messageId: string, pointer: string, data: Record<string, string> = {}) =>
+        context.report({
+          messageId,
+          data: { container: container.name, ...data },
+          object: container.template.object,
+          pointer,
+        });
+      let tmpMounted = false;
+      for (const mount of mountsOf(container)) {
+        if (mount.readOnly || READ_ONLY_TYPES.includes(mount.type)) continue;
+        if (mount.path === "/tmp") {
+          tmpMounted = true;
+          if (mount.type !== "emptyDir")
+            report("tmpNotEmptyDir", mount.pointer, { type: mount.type });
+          continue;
+        }
+        if (allowed.some((path) => isUnder(mount.path, path))) continue;
+        report("writableMount", mount.pointer, { path: mount.path, volume: mount.volume });
+      }
+      if (!tmpMounted) {
+        const pointer = Array.isArray(container.container.volumeMounts)
+          ? joinPointer(container.pointer, "volumeMounts")
+          : container.pointer;
+        report("noTmp", pointer);
+      }
+    }
+  },
+});
+
+interface Mount {
+  path: string;
+  volume: string;
+  type: string;
+  readOnly: boolean;
+  pointer: string;
+}
+
+function mountsOf(container: ContainerRef): Mount[] {
+  const volumes = Array.isArray(container.template.spec.volumes)
+    ? container.template.spec.volumes
+    : [];
+  const mounts = Array.isArray(container.container.volumeMounts)
+    ? container.container.volumeMounts
+    : [];
+  return mounts.flatMap((mount, index) => {
+    if (!isRecord(mount) || typeof mount.mountPath !== "string") return [];
+    const volume = volumes.find((v) => isRecord(v) && v.name === mount.name);
+    const type = isRecord(volume)
+      ? (Object.keys(volume).find((k) => k !== "name") ?? "unknown")
+      : "unknown";
+    return [
+      {
+        path: mount.mountPath.replace(/\/+$/, "") || "/",
+        volume: String(mount.name),
+        type,
+        readOnly: mount.readOnly === true,
+        pointer: joinPointer(container.pointer, "volumeMounts", index, "mountPath"),
+      },
+    ];
+  });
+}
+
+function isUnder(path: string, allowed: string): boolean {
+  const base = allowed.replace(/\/+$/, "");
+  return path === base || path.startsWith(`${base}/`);
+}

@@ -1,0 +1,47 @@
+import { defineRule } from "@scout-deploy/core";
+import { docsUrl } from "../../docs-url.js";
+import { bindingsOf } from "../../support/index.js";
+
+const BROAD_GROUPS = new Set([
+  "system:authenticated",
+  "system:unauthenticated",
+  "system:serviceaccounts",
+]);
+
+export const minimalSubjects = defineRule({
+  id: "rbac/minimal-subjects",
+  meta: {
+    severity: "error",
+    description:
+      "Bindings name only dedicated service accounts: no user, no group (system:authenticated and the like) and no default service account.",
+    remediation: "Bind the role to the workload's own ServiceAccount only.",
+    appliesTo: ["RoleBinding", "ClusterRoleBinding"],
+    guide: "RBAC: Minimal permissions: Only necessary permissions granted",
+    docs: docsUrl("rbac/minimal-subjects"),
+    messages: {
+      broadGroup:
+        '{{kind}} {{binding}} grants {{role}} to the group "{{subject}}": to everyone in it',
+      notServiceAccount:
+        '{{kind}} {{binding}} grants {{role}} to {{subjectKind}} "{{subject}}", not to a service account',
+      defaultAccount:
+        '{{kind}} {{binding}} grants {{role}} to a "default" service account, which every pod without its own shares',
+    },
+  },
+  check(context) {
+    for (const { object, roleRef, subjects } of bindingsOf(context.bundle)) {
+      const base = {
+        kind: object.value.kind,
+        binding: object.ref.name ?? "(unnamed)",
+        role: roleRef.name,
+      };
+      for (const subject of subjects) {
+        const data = { ...base, subject: subject.name, subjectKind: subject.kind };
+        let messageId: string | undefined;
+        if (subject.kind === "Group" && BROAD_GROUPS.has(subject.name)) messageId = "broadGroup";
+        else if (subject.kind !== "ServiceAccount") messageId = "notServiceAccount";
+        else if (subject.name === "default") messageId = "defaultAccount";
+        if (messageId) context.report({ messageId, data, object, pointer: subject.pointer });
+      }
+    }
+  },
+});

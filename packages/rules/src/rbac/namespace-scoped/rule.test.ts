@@ -1,0 +1,101 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { namespaceScoped } from "./rule.js";
+
+const backend = `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend, namespace: scout}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              serviceAccountName: scout-backend
+              containers: [{name: api}]
+`;
+
+new RuleTester({ describe, it }).run(namespaceScoped, {
+  valid: [
+    {
+      name: "a Role and a RoleBinding in the Scout namespace",
+      settings: { namespace: "scout" },
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: backend, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: backend}
+        subjects: [{kind: ServiceAccount, name: scout-backend, namespace: scout}]
+      `,
+    },
+    {
+      name: "a ClusterRoleBinding for an account that is not Scout's",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: monitoring}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+        subjects: [{kind: ServiceAccount, name: agent, namespace: monitoring}]
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "a ClusterRoleBinding naming the backend's account, found through the workload",
+      yaml: `${backend}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: backend-read}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+        subjects:
+          - kind: ServiceAccount
+            name: scout-backend
+            namespace: scout
+      `,
+      errors: [
+        {
+          messageId: "clusterBinding",
+          line: 17,
+          column: 5,
+          data: { binding: "backend-read", role: "view", account: "scout-backend" },
+        },
+      ],
+    },
+    {
+      name: "a RoleBinding to a ClusterRole counts; a RoleBinding outside the Scout namespace",
+      settings: { namespace: "scout" },
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: backend, namespace: scout}
+        roleRef:
+          apiGroup: rbac.authorization.k8s.io
+          kind: ClusterRole
+          name: edit
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata:
+          name: stray
+          namespace: kube-system
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}
+        subjects: [{kind: ServiceAccount, name: x}]
+      `,
+      errors: [
+        {
+          messageId: "clusterRole",
+          line: 6,
+          column: 3,
+          data: { binding: "backend", role: "edit", account: "scout-backend" },
+        },
+        {
+          messageId: "outsideNamespace",
+          line: 14,
+          column: 3,
+          data: { binding: "stray", actual: "kube-system", expected: "scout" },
+        },
+      ],
+    },
+  ],
+});

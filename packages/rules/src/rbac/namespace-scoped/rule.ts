@@ -1,0 +1,52 @@
+import { defineRule, joinPointer } from "@scout-deploy/core";
+import { docsUrl } from "../../docs-url.js";
+import { bindingsOf, scoutNamespace, scoutServiceAccounts } from "../../support/index.js";
+
+export const namespaceScoped = defineRule({
+  id: "rbac/namespace-scoped",
+  meta: {
+    severity: "error",
+    description:
+      "No ClusterRole or ClusterRoleBinding grants anything to a Scout service account, and RoleBindings live in the Scout namespace.",
+    remediation:
+      "Grant Scout's service accounts a Role and a RoleBinding in the Scout namespace instead of cluster-wide objects.",
+    appliesTo: ["ClusterRoleBinding", "RoleBinding"],
+    guide: "RBAC: Namespace-scoped: All permissions limited to Scout namespace",
+    docs: docsUrl("rbac/namespace-scoped"),
+    messages: {
+      clusterBinding:
+        'ClusterRoleBinding {{binding}} grants {{role}} cluster-wide to Scout\'s service account "{{account}}"',
+      clusterRole:
+        'RoleBinding {{binding}} grants the ClusterRole {{role}} to Scout\'s service account "{{account}}"; bind a Role instead',
+      outsideNamespace:
+        "RoleBinding {{binding}} sits in namespace {{actual}}, outside the Scout namespace {{expected}}",
+    },
+  },
+  check(context) {
+    const isScout = scoutServiceAccounts(context.bundle, context.settings);
+    const expected = scoutNamespace(context.bundle, context.settings);
+    for (const binding of bindingsOf(context.bundle)) {
+      const { object, roleRef } = binding;
+      const name = object.ref.name ?? "(unnamed)";
+      const cluster = object.value.kind === "ClusterRoleBinding";
+      for (const subject of binding.subjects.filter(isScout)) {
+        if (!cluster && roleRef.kind !== "ClusterRole") continue;
+        context.report({
+          messageId: cluster ? "clusterBinding" : "clusterRole",
+          data: { binding: name, role: roleRef.name, account: subject.name },
+          object,
+          pointer: cluster ? subject.pointer : joinPointer(roleRef.pointer, "kind"),
+        });
+      }
+      const actual = object.ref.namespace;
+      if (!cluster && expected && actual !== undefined && actual !== expected) {
+        context.report({
+          messageId: "outsideNamespace",
+          data: { binding: name, actual, expected },
+          object,
+          pointer: "/metadata/namespace",
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,93 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { noDangerousVerbs } from "./rule.js";
+
+new RuleTester({ describe, it }).run(noDangerousVerbs, {
+  valid: [
+    {
+      name: "get on one named secret, get on pods/exec",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: backend}
+        rules:
+          - apiGroups: [""]
+            resources: [secrets]
+            resourceNames: [scout-secrets]
+            verbs: [get]
+          - apiGroups: [""]
+            resources: [pods/exec]
+            verbs: [get]
+      `,
+    },
+    {
+      name: "a grant only through a wildcard is rbac/no-wildcards' finding",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: all}
+        rules:
+          - apiGroups: ["*"]
+            resources: ["*"]
+            verbs: ["*"]
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "escalate, create on pods/exec and serviceaccounts/token, list and watch on secrets",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: risky}
+        rules:
+          - apiGroups: [rbac.authorization.k8s.io]
+            resources: [clusterroles]
+            verbs: [escalate]
+          - apiGroups: [""]
+            resources: [pods/exec, serviceaccounts/token]
+            verbs: [create]
+          - apiGroups: [""]
+            resources: [secrets]
+            verbs: [get, list, watch]
+      `,
+      errors: [
+        {
+          messageId: "escalating",
+          line: 7,
+          column: 13,
+          data: { kind: "ClusterRole", name: "risky", verb: "escalate" },
+        },
+        {
+          messageId: "onResource",
+          line: 10,
+          column: 13,
+          data: { kind: "ClusterRole", name: "risky", verb: "create", resource: "pods/exec" },
+        },
+        {
+          messageId: "onResource",
+          line: 10,
+          column: 13,
+          data: {
+            kind: "ClusterRole",
+            name: "risky",
+            verb: "create",
+            resource: "serviceaccounts/token",
+          },
+        },
+        {
+          messageId: "onResource",
+          line: 13,
+          column: 18,
+          data: { kind: "ClusterRole", name: "risky", verb: "list", resource: "secrets" },
+        },
+        {
+          messageId: "onResource",
+          line: 13,
+          column: 24,
+          data: { kind: "ClusterRole", name: "risky", verb: "watch", resource: "secrets" },
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,43 @@
+import { defineRule } from "@scout-deploy/core";
+import { docsUrl } from "../../docs-url.js";
+import { roleRulesOf } from "../../support/index.js";
+
+const FIELDS = ["verbs", "resources", "apiGroups"] as const;
+
+export const noWildcards = defineRule({
+  id: "rbac/no-wildcards",
+  meta: {
+    severity: "error",
+    description: 'No Role or ClusterRole rule uses "*" in verbs, resources or apiGroups.',
+    remediation: "List the verbs, resources and API groups the workload needs, one by one.",
+    appliesTo: ["Role", "ClusterRole"],
+    guide: "RBAC: Minimal permissions: Only necessary permissions granted",
+    docs: docsUrl("rbac/no-wildcards"),
+    messages: {
+      wildcard: '{{kind}} {{name}} grants "*" in {{field}}: every present and future {{what}}',
+    },
+  },
+  check(context) {
+    const what = { verbs: "verb", resources: "resource", apiGroups: "API group" };
+    for (const object of context.bundle.objects) {
+      for (const rule of roleRulesOf(object)) {
+        for (const field of FIELDS) {
+          for (const entry of rule[field]) {
+            if (entry.value !== "*") continue;
+            context.report({
+              messageId: "wildcard",
+              data: {
+                kind: object.value.kind,
+                name: object.ref.name ?? "(unnamed)",
+                field,
+                what: what[field],
+              },
+              object,
+              pointer: entry.pointer,
+            });
+          }
+        }
+      }
+    }
+  },
+});

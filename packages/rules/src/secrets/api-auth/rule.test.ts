@@ -1,0 +1,127 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { apiAuth } from "./rule.js";
+
+new RuleTester({ describe, it }).run(apiAuth, {
+  valid: [
+    {
+      name: "the backend reads its token with secretKeyRef",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              containers:
+                - name: api
+                  env:
+                    - name: API_TOKEN
+                      valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}
+      `,
+    },
+    {
+      name: "the backend mounts the Secret, or takes it with envFrom",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend, labels: {app: backend}}
+        spec:
+          template:
+            spec:
+              volumes: [{name: token, secret: {secretName: scout-secrets}}]
+              containers:
+                - name: api
+                  volumeMounts: [{name: token, mountPath: /run/secrets/scout, readOnly: true}]
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: backend-2}
+        spec:
+          template:
+            metadata: {labels: {app: backend}}
+            spec:
+              containers: [{name: api, envFrom: [{secretRef: {name: scout-secrets}}]}]
+      `,
+    },
+    {
+      name: "workloads that are not the backend are not judged",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: frontend}
+        spec:
+          template:
+            metadata: {labels: {app: frontend}}
+            spec: {containers: [{name: web}]}
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "a backend with no token at all",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              containers:
+                - name: api
+                  env:
+                    - {name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}
+      `,
+      errors: [
+        { messageId: "noToken", line: 9, column: 11, data: { workload: "Deployment backend" } },
+      ],
+    },
+    {
+      name: "a token written as a value, or read from a ConfigMap",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app: backend}}
+            spec:
+              containers:
+                - name: api
+                  env:
+                    - {name: SCOUT_API_TOKEN, value: abc}
+                    - {name: AUTH_TOKEN, valueFrom: {configMapKeyRef: {name: cfg, key: t}}}
+      `,
+      errors: [
+        {
+          messageId: "plainToken",
+          line: 11,
+          column: 39,
+          data: { container: "api", name: "SCOUT_API_TOKEN" },
+        },
+        { messageId: "configMapToken", line: 12, column: 34 },
+      ],
+    },
+    {
+      name: "with envNames, only those variables count",
+      options: { envNames: ["SCOUT_API_TOKEN"] },
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app: backend}}
+            spec:
+              containers:
+                - name: api
+                  envFrom: [{secretRef: {name: other}}]
+                  env:
+                    - {name: OTHER_TOKEN, valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}}
+      `,
+      errors: [{ messageId: "noToken", line: 9, column: 11 }],
+    },
+  ],
+});

@@ -1,0 +1,100 @@
+import {
+  type BundleObject,
+  componentOf,
+  containersOf,
+  defineRule,
+  joinPointer,
+  podTemplateOf,
+  type RuleReport,
+  z,
+} from "@scout-deploy/core";
+import { isCredentialName, nameSegments } from "@scout-deploy/secrets";
+import { docsUrl } from "../../docs-url.js";
+import { type EnvVar, envVars, isVariableReference, wholeSecretsOf } from "../env.js";
+
+const options = z
+  .object({
+    /** The backend's API token variables. Unset: any credential-named variable that is not Redis'. */
+    envNames: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .strict();
+
+type Options = z.output<typeof options>;
+
+function isApiTokenVariable(variable: EnvVar, options: Options): boolean {
+  if (options.envNames) return options.envNames.includes(variable.name);
+  return isCredentialName(variable.name) && !nameSegments(variable.name).includes("redis");
+}
+
+export const apiAuth = defineRule<Options>({
+  id: "secrets/api-auth",
+  meta: {
+    severity: "error",
+    description: "The backend's API token comes from a Secret: token-based API protection is on.",
+    remediation:
+      "Give the backend its token with `valueFrom.secretKeyRef: {name: scout-secrets, key: api-token}` (scout-deploy secrets generate writes that Secret).",
+    appliesTo: ["PodTemplate"],
+    guide: "Secrets Management: Configurable authentication: Token-based API protection",
+    docs: docsUrl("secrets/api-auth"),
+    options,
+    messages: {
+      noToken: "the backend ({{workload}}) gets no API token from a Secret: its API is unprotected",
+      plainToken:
+        'the backend container "{{container}}" sets its API token "{{name}}" as a plain value, not from a Secret',
+      configMapToken:
+        'the backend container "{{container}}" reads its API token "{{name}}" from a ConfigMap, not a Secret',
+    },
+  },
+  check(context) {
+    for (const object of context.bundle.objects) {
+      if (componentOf(object, context.settings) !== "backend") continue;
+      checkBackend(object, context.options, (r) => context.report(r));
+    }
+  },
+});
+
+function checkBackend(object: BundleObject, options: Options, report: (r: RuleReport) => void) {
+  const template = podTemplateOf(object);
+  if (!template) return;
+  const containers = containersOf(template).filter((c) => c.list === "containers");
+  let fromSecret = false;
+  let other = false;
+  for (const container of containers) {
+    if (!options.envNames && wholeSecretsOf(container).length > 0) fromSecret = true;
+    for (const variable of envVars(container).filter((v) => isApiTokenVariable(v, options))) {
+      if (variable.source === "secret") fromSecret = true;
+      else if (
+        variable.source === "value" &&
+        variable.value &&
+        !isVariableReference(variable.value)
+      ) {
+        other = true;
+        const data = { container: container.name, name: variable.name };
+        report({
+          messageId: "plainToken",
+          data,
+          object,
+          pointer: joinPointer(variable.pointer, "value"),
+        });
+      } else if (variable.source === "configMap") {
+        other = true;
+        const data = { container: container.name, name: variable.name };
+        report({
+          messageId: "configMapToken",
+          data,
+          object,
+          pointer: joinPointer(variable.pointer, "valueFrom"),
+        });
+      }
+    }
+  }
+  if (!fromSecret && !other) {
+    const anchor = containers[0]?.pointer ?? template.specPointer;
+    report({
+      messageId: "noToken",
+      data: { workload: `${object.value.kind} ${object.ref.name ?? ""}` },
+      object,
+      pointer: anchor,
+    });
+  }
+}

@@ -1,0 +1,80 @@
+import { type ContainerRef, isRecord, joinPointer } from "@scout-deploy/core";
+
+/** Where one `env[]` entry of a container takes its value from. */
+export interface EnvVar {
+  name: string;
+  /** Pointer of the entry inside the object. */
+  pointer: string;
+  source: "value" | "secret" | "configMap" | "other";
+  /** For `value`: the literal. */
+  value?: string;
+  /** For `secret` and `configMap`: the referenced object and key. */
+  ref?: { name: string; key: string };
+}
+
+export function envVars(container: ContainerRef): EnvVar[] {
+  const env = container.container.env;
+  if (!Array.isArray(env)) return [];
+  return env.flatMap((entry, index): EnvVar[] => {
+    if (!isRecord(entry) || typeof entry.name !== "string") return [];
+    const pointer = joinPointer(container.pointer, "env", index);
+    const base = { name: entry.name, pointer };
+    if (typeof entry.value === "string" || typeof entry.value === "number") {
+      return [{ ...base, source: "value" as const, value: String(entry.value) }];
+    }
+    const from = isRecord(entry.valueFrom) ? entry.valueFrom : {};
+    for (const [field, source] of [
+      ["secretKeyRef", "secret"],
+      ["configMapKeyRef", "configMap"],
+    ] as const) {
+      const ref = from[field];
+      if (isRecord(ref)) {
+        const name = typeof ref.name === "string" ? ref.name : "";
+        const key = typeof ref.key === "string" ? ref.key : "";
+        return [{ ...base, source, ref: { name, key } }];
+      }
+    }
+    return [{ ...base, source: "other" as const }];
+  });
+}
+
+/** A Kubernetes `$(VAR)` reference: the value is another variable's, not a literal. */
+export function isVariableReference(value: string): boolean {
+  return /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(value.trim());
+}
+
+/** Secrets a container reads whole: `envFrom[].secretRef` and mounted secret (or projected secret) volumes. */
+export function wholeSecretsOf(container: ContainerRef): string[] {
+  const names: string[] = [];
+  const envFrom = container.container.envFrom;
+  if (Array.isArray(envFrom)) {
+    for (const entry of envFrom) {
+      const ref = isRecord(entry) && isRecord(entry.secretRef) ? entry.secretRef : undefined;
+      if (ref && typeof ref.name === "string") names.push(ref.name);
+    }
+  }
+  const mounts = Array.isArray(container.container.volumeMounts)
+    ? container.container.volumeMounts
+    : [];
+  const mounted = new Set(
+    mounts.flatMap((m) => (isRecord(m) && typeof m.name === "string" ? [m.name] : [])),
+  );
+  const volumes = Array.isArray(container.template.spec.volumes)
+    ? container.template.spec.volumes
+    : [];
+  for (const volume of volumes) {
+    if (!isRecord(volume) || !mounted.has(String(volume.name))) continue;
+    if (isRecord(volume.secret) && typeof volume.secret.secretName === "string")
+      names.push(volume.secret.secretName);
+    const sources =
+      isRecord(volume.projected) && Array.isArray(volume.projected.sources)
+        ? volume.projected.sources
+        : [];
+    for (const source of sources) {
+      if (isRecord(source) && isRecord(source.secret) && typeof source.secret.name === "string") {
+        names.push(source.secret.name);
+      }
+    }
+  }
+  return names;
+}

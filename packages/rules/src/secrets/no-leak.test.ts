@@ -1,0 +1,92 @@
+import { randomBytes } from "node:crypto";
+import { buildBundle, evaluate, parsePolicy, parseSource } from "@scout-deploy/core";
+import { describe, expect, it } from "vitest";
+import { securityGuideRules } from "../registry.js";
+
+/**
+ * Every secrets rule over manifests full of secret values, some weak, some strong, some in
+ * well-known formats, in every place a value can hide: no finding shows a value, nor its base64.
+ */
+const secretsRules = securityGuideRules.filter((rule) => rule.id.startsWith("secrets/"));
+
+const b64 = (text: string) => Buffer.from(text).toString("base64");
+const values = [
+  randomBytes(32).toString("base64"),
+  randomBytes(32).toString("hex"),
+  randomBytes(12).toString("base64"),
+  "changeme",
+  "hunter2-hunter2",
+  "aabbaabbabababbbaaababbabbbaaabbababababbbaaab1A",
+  `ghp_${"Zx9Yw8Vu7T".repeat(4)}`,
+  `AKIA${"QWERTYUIOPASDFGH"}`,
+  `xoxp-${"9876543210"}-${"ZYXWVUTSRQPO"}`,
+  [b64('{"alg":"HS256"}'), b64('{"sub":"scout-user-1"}'), "c2lnbmF0dXJlLXZhbHVlLXg"]
+    .join(".")
+    .replaceAll("=", ""),
+];
+
+const data = values.map((v, i) => `    key-${i}-token: ${b64(v)}`).join("\n");
+const stringData = values.map((v, i) => `    password-${i}: "${v}"`).join("\n");
+const configData = values
+  .map((v, i) => `    SECRET_${i}: "${v}"\n    plain_${i}: "${v}"`)
+  .join("\n");
+const env = values.map((v, i) => `            - {name: API_TOKEN_${i}, value: "${v}"}`).join("\n");
+
+const manifests = `
+apiVersion: v1
+kind: Secret
+metadata:
+  name: scout-secrets
+  annotations: {scout-deploy.io/rotated-at: "2020-01-01T00:00:00Z"}
+data:
+${data}
+    broken-token: "${values[3]}!"
+stringData:
+${stringData}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: scout-config}
+data:
+${configData}
+    app.conf: |
+      password = ${values[4]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: backend}
+spec:
+  template:
+    metadata: {labels: {app.kubernetes.io/component: backend}}
+    spec:
+      containers:
+        - name: api
+          env:
+${env}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  template:
+    metadata: {labels: {app.kubernetes.io/component: redis}}
+    spec:
+      containers:
+        - name: redis
+          args: ["--requirepass", "${values[4]}"]
+`;
+
+describe("secrets rules never print a secret value", () => {
+  it("reports plenty, and no finding holds a value or its base64", () => {
+    const bundle = buildBundle([parseSource("k8s/all.yaml", manifests)]);
+    expect(bundle.problems).toEqual([]);
+    const policy = parsePolicy({ settings: { profile: "production", redisAuth: true } });
+    const result = evaluate(secretsRules, bundle, policy);
+    const reported = new Set(result.findings.map((f) => f.ruleId));
+    expect([...reported].sort()).toEqual(secretsRules.map((r) => r.id).sort());
+    const everything = JSON.stringify(result);
+    for (const value of values) {
+      for (const form of [value, b64(value)]) expect(everything).not.toContain(form);
+    }
+  });
+});

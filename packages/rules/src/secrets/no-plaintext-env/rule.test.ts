@@ -1,0 +1,82 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { fingerprint } from "@scout-deploy/secrets";
+import { describe, it } from "vitest";
+import { noPlaintextEnv } from "./rule.js";
+
+const slack = `xoxb-${"1234567890"}-${"abcdefABCDEF"}`;
+
+new RuleTester({ describe, it }).run(noPlaintextEnv, {
+  valid: [
+    {
+      name: "credentials from secretKeyRef, other variables as values, $(VAR) references",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: api
+                  env:
+                    - name: API_TOKEN
+                      valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}
+                    - name: LOG_LEVEL
+                      value: info
+                    - name: AUTHOR
+                      value: scout
+                    - name: REDIS_URL_PASSWORD
+                      value: $(REDIS_PASSWORD)
+                    - name: API_TOKEN_FILE
+                      value: /run/secrets/api-token
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "a literal password, a token-shaped value and a credential from a ConfigMap",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          initContainers:
+            - name: init
+              env:
+                - {name: REDIS_PASSWORD, value: changeme}
+          containers:
+            - name: api
+              env:
+                - name: NOTIFY
+                  value: ${slack}
+                - name: SECRET_KEY
+                  valueFrom: {configMapKeyRef: {name: cfg, key: k}}
+      `,
+      errors: [
+        {
+          messageId: "plainValue",
+          line: 8,
+          column: 34,
+          data: { container: "init", name: "REDIS_PASSWORD", fingerprint: fingerprint("changeme") },
+        },
+        {
+          messageId: "tokenValue",
+          line: 13,
+          column: 11,
+          data: {
+            container: "api",
+            name: "NOTIFY",
+            format: "Slack token",
+            fingerprint: fingerprint(slack),
+          },
+        },
+        {
+          messageId: "fromConfigMap",
+          line: 15,
+          column: 23,
+          data: { container: "api", name: "SECRET_KEY", configMap: "cfg" },
+        },
+      ],
+    },
+  ],
+});

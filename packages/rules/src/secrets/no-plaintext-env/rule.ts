@@ -1,0 +1,50 @@
+import { allContainers, defineRule, joinPointer } from "@scout-deploy/core";
+import { detectTokenFormat, fingerprint, isCredentialName } from "@scout-deploy/secrets";
+import { docsUrl } from "../../docs-url.js";
+import { envVars, isVariableReference } from "../env.js";
+
+export const noPlaintextEnv = defineRule({
+  id: "secrets/no-plaintext-env",
+  meta: {
+    severity: "error",
+    description:
+      "Credential environment variables come from a Secret (secretKeyRef), never a literal value.",
+    remediation:
+      "Replace `value:` with `valueFrom.secretKeyRef: {name: scout-secrets, key: <key>}` and put the value in the Secret.",
+    appliesTo: ["PodTemplate"],
+    guide: "Secrets Management: Kubernetes Secrets; Manage Secrets Properly",
+    docs: docsUrl("secrets/no-plaintext-env"),
+    messages: {
+      plainValue:
+        'container "{{container}}" sets the credential "{{name}}" as a plain value ({{fingerprint}})',
+      tokenValue: 'container "{{container}}" sets "{{name}}" to a {{format}} ({{fingerprint}})',
+      fromConfigMap:
+        'container "{{container}}" reads the credential "{{name}}" from ConfigMap "{{configMap}}", not a Secret',
+    },
+  },
+  check(context) {
+    for (const container of allContainers(context.bundle)) {
+      for (const variable of envVars(container)) {
+        const base = { container: container.name, name: variable.name };
+        const object = container.template.object;
+        if (variable.source === "value" && variable.value) {
+          if (isVariableReference(variable.value)) continue;
+          const data = { ...base, fingerprint: fingerprint(variable.value) };
+          const pointer = joinPointer(variable.pointer, "value");
+          const format = detectTokenFormat(variable.value);
+          if (format)
+            context.report({ messageId: "tokenValue", data: { ...data, format }, object, pointer });
+          else if (isCredentialName(variable.name))
+            context.report({ messageId: "plainValue", data, object, pointer });
+        } else if (variable.source === "configMap" && isCredentialName(variable.name)) {
+          context.report({
+            messageId: "fromConfigMap",
+            data: { ...base, configMap: variable.ref?.name ?? "" },
+            object,
+            pointer: joinPointer(variable.pointer, "valueFrom", "configMapKeyRef"),
+          });
+        }
+      }
+    }
+  },
+});

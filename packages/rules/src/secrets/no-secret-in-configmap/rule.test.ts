@@ -1,0 +1,84 @@
+import { randomBytes } from "node:crypto";
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { noSecretInConfigmap } from "./rule.js";
+
+// Built from pieces so the repository holds no string a secret scanner would flag.
+const githubToken = `ghp_${"A1b2C3d4E5".repeat(4)}`;
+const awsKey = `AKIA${"IOSFODNN7EXAMPLE"}`;
+const random = randomBytes(32).toString("base64url");
+
+new RuleTester({ describe, it }).run(noSecretInConfigmap, {
+  valid: [
+    {
+      name: "ordinary settings, look-alike names, references and digests",
+      yaml: `
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: scout-config}
+        data:
+          LOG_LEVEL: info
+          KEYBOARD_LAYOUT: us
+          author: Scout team
+          AUTH_ENABLED: "true"
+          REDIS_PASSWORD_FILE: /run/secrets/redis-password
+          API_TOKEN: ""
+          TOKEN_URL: https://auth.example.com/token
+          IMAGE_DIGEST: sha256:${randomBytes(32).toString("hex")}
+          REQUEST_ID: 3f2504e0-4f89-11d3-9a0c-0305e82c3301
+          app.conf: |
+            redis_host = redis
+            password = \${REDIS_PASSWORD}
+            log_level = debug
+          collector.yaml: |
+            processors:
+              attributes:
+                actions:
+                  - action: insert
+                    key: loki.attribute.labels
+            custom_secrets: []
+            auth:
+              username: scout
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "a credential-named key, a GitHub token, an AWS key, a random value, a credential inside a file",
+      yaml: `
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: scout-config}
+        data:
+          API_TOKEN: hunter2
+          webhook: ${githubToken}
+          aws: ${awsKey}
+          session: ${random}
+          settings.ini: |
+            [redis]
+            host = redis
+            password = s3cr3t
+        binaryData:
+          client-secret: ${Buffer.from("abc").toString("base64")}
+      `,
+      errors: [
+        {
+          messageId: "credentialKey",
+          line: 5,
+          column: 3,
+          data: { key: "API_TOKEN", fingerprint: "sha256:f52fbd32b2b3" },
+        },
+        { messageId: "tokenFormat", line: 6, column: 3 },
+        { messageId: "tokenFormat", line: 7, column: 3 },
+        { messageId: "highEntropy", line: 8, column: 3 },
+        {
+          messageId: "embeddedCredential",
+          line: 9,
+          column: 3,
+          data: { key: "settings.ini", name: "password", line: 3 },
+        },
+        { messageId: "credentialKey", line: 14, column: 3 },
+      ],
+    },
+  ],
+});

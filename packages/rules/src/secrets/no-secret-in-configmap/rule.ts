@@ -1,0 +1,87 @@
+import { defineRule, isRecord, joinPointer } from "@scout-deploy/core";
+import {
+  bytesAsText,
+  decodeBase64,
+  detectTokenFormat,
+  fingerprint,
+  isCredentialName,
+  isPlaceholder,
+  looksHighEntropy,
+  nameSegments,
+} from "@scout-deploy/secrets";
+import { docsUrl } from "../../docs-url.js";
+
+/** `name: value` or `name = value` lines inside a config file held by a ConfigMap. */
+const ASSIGNMENT = /^\s*["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*(.*?)\s*,?\s*$/;
+
+/** Values that stand for "no value here" or point elsewhere: env interpolation, templates, empties. */
+function isReferenceOrEmpty(value: string): boolean {
+  const bare = value.replace(/^["']|["']$/g, "").trim();
+  if (/^(|~|null|none|true|false|yes|no)$/i.test(bare) || /^[[{*&|>]/.test(bare)) return true;
+  return /^(\$\{.*\}|\$\(.*\)|\$[A-Za-z_]\w*|\{\{.*\}\}|%\(.*\)s|<.*>)$/.test(bare);
+}
+
+function embeddedCredential(text: string): { name: string; line: number } | undefined {
+  const lines = text.split("\n");
+  if (lines.length < 2) return undefined;
+  for (const [index, line] of lines.entries()) {
+    const match = ASSIGNMENT.exec(line);
+    // A bare `key:` is a field of countless config formats (attribute processors, label maps).
+    const bareKey = nameSegments(match?.[1] ?? "").join() === "key";
+    if (match && !bareKey && isCredentialName(match[1]!) && !isReferenceOrEmpty(match[2]!)) {
+      return { name: match[1]!, line: index + 1 };
+    }
+  }
+  return undefined;
+}
+
+export const noSecretInConfigmap = defineRule({
+  id: "secrets/no-secret-in-configmap",
+  meta: {
+    severity: "error",
+    description:
+      "No ConfigMap holds a credential: no credential-named key, no known token format, no random-looking value.",
+    remediation:
+      "Move the value to a Secret (scout-deploy secrets generate) and read it with secretKeyRef; keep only non-secret settings in the ConfigMap.",
+    appliesTo: ["ConfigMap"],
+    guide: "Manage Secrets Properly: Use Kubernetes secrets, not ConfigMaps",
+    docs: docsUrl("secrets/no-secret-in-configmap"),
+    messages: {
+      tokenFormat: 'ConfigMap key "{{key}}" holds a {{format}} ({{fingerprint}})',
+      credentialKey:
+        'ConfigMap key "{{key}}" is named like a credential and holds a value ({{fingerprint}})',
+      embeddedCredential:
+        'ConfigMap key "{{key}}" sets the credential "{{name}}" on line {{line}} of its value',
+      highEntropy:
+        'ConfigMap key "{{key}}" holds a random-looking value ({{fingerprint}}), likely a credential',
+    },
+  },
+  check(context) {
+    for (const object of context.bundle.objects) {
+      if (object.value.kind !== "ConfigMap") continue;
+      for (const field of ["data", "binaryData"] as const) {
+        const values = object.value[field];
+        if (!isRecord(values)) continue;
+        for (const [key, raw] of Object.entries(values)) {
+          if (typeof raw !== "string") continue;
+          const text =
+            field === "data" ? raw : bytesAsText(decodeBase64(raw) ?? new Uint8Array([0xff]));
+          if (text === undefined) continue;
+          const report = (messageId: string, data: Record<string, string | number> = {}) =>
+            context.report({
+              messageId,
+              data: { key, fingerprint: fingerprint(text), ...data },
+              object,
+              pointer: joinPointer("", field, key),
+            });
+          const format = detectTokenFormat(text);
+          const embedded = embeddedCredential(text);
+          if (format) report("tokenFormat", { format });
+          else if (isCredentialName(key) && !isReferenceOrEmpty(text)) report("credentialKey");
+          else if (embedded) report("embeddedCredential", embedded);
+          else if (looksHighEntropy(text.trim()) && !isPlaceholder(text)) report("highEntropy");
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,100 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { redisAuth } from "./rule.js";
+
+const redis = (container: string) => `
+  apiVersion: apps/v1
+  kind: StatefulSet
+  metadata: {name: redis}
+  spec:
+    template:
+      metadata: {labels: {app.kubernetes.io/component: redis}}
+      spec:
+        containers:
+${container
+  .split("\n")
+  .map((line) => `          ${line}`)
+  .join("\n")}
+`;
+
+const backend = (env: string) => `
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: backend}
+  spec:
+    template:
+      metadata: {labels: {app.kubernetes.io/component: backend}}
+      spec:
+        containers:
+          - name: api
+            env: ${env}
+`;
+
+const redisWithSecret = redis(`- name: redis
+  args: ["--requirepass", "$(REDIS_PASSWORD)"]
+  env:
+    - {name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}`);
+
+new RuleTester({ describe, it }).run(redisAuth, {
+  valid: [
+    {
+      name: "Redis and the backend read the same Secret key",
+      yaml: `${redisWithSecret}---${backend("[{name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}]")}`,
+    },
+    {
+      name: "no Redis in the bundle: nothing to judge",
+      yaml: backend("[]"),
+    },
+  ],
+  invalid: [
+    {
+      name: "Redis with no password (a warning by default)",
+      yaml: `${redis("- name: redis\n  image: redis:7.2")}---${backend("[]")}`,
+      errors: [
+        {
+          messageId: "noPassword",
+          line: 9,
+          column: 13,
+          data: { container: "redis" },
+          severity: "warning",
+        },
+      ],
+    },
+    {
+      name: "an error when policy.settings.redisAuth is on",
+      settings: { redisAuth: true },
+      yaml: redis("- name: redis\n  image: redis:7.2"),
+      errors: [{ messageId: "noPassword", line: 9, column: 11, severity: "error" }],
+    },
+    {
+      name: "a password in plain text in the arguments",
+      yaml: redis('- name: redis\n  args: ["--requirepass", "hunter2"]'),
+      errors: [
+        {
+          messageId: "literalPassword",
+          line: 10,
+          column: 11,
+          data: { container: "redis", where: "args" },
+        },
+      ],
+    },
+    {
+      name: "the backend is not given the password, or reads another Secret",
+      yaml: `${redisWithSecret}---${backend("[]")}---${backend("[{name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: other, key: pw}}}]").replace("name: backend}", "name: backend-2}")}`,
+      errors: [
+        {
+          messageId: "backendMissing",
+          line: 23,
+          column: 13,
+          data: { container: "api", secret: "scout-secrets" },
+        },
+        {
+          messageId: "backendOtherSecret",
+          line: 34,
+          column: 13,
+          data: { container: "api", secret: "scout-secrets", found: "other/pw" },
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,61 @@
+import { defineRule, z } from "@scout-deploy/core";
+import { ageInDays, DEFAULT_MAX_AGE_DAYS, isSecret, recordedRotation } from "@scout-deploy/secrets";
+import { docsUrl } from "../../docs-url.js";
+
+const options = z
+  .object({
+    /** Days a Secret's values may stay unchanged. @default 90 */
+    maxAgeDays: z.number().int().min(1).default(DEFAULT_MAX_AGE_DAYS),
+    /** The date to judge against (RFC 3339), for reproducible runs. @default the current time */
+    now: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+
+export const rotationAge = defineRule<z.output<typeof options>>({
+  id: "secrets/rotation-age",
+  meta: {
+    severity: "warning",
+    description:
+      "A Secret's recorded rotation time (scout-deploy.io/rotated-at, else created-at) is within the configured maximum age.",
+    remediation:
+      "Rotate the Secret: `scout-deploy secrets rotate FILE --out FILE` gives new values, keeps the old ones under <key>-previous for the overlap window and records the time.",
+    appliesTo: ["Secret", "SealedSecret"],
+    guide:
+      "Use Strong Authentication: Rotate tokens regularly; Manage Secrets Properly: Rotate secrets regularly",
+    docs: docsUrl("secrets/rotation-age"),
+    options,
+    messages: {
+      tooOld:
+        "the Secret was last rotated {{age}} days ago ({{annotation}}), more than {{maxAgeDays}}",
+      badTime: 'annotation {{annotation}} is not an RFC 3339 time: "{{raw}}"',
+    },
+  },
+  check(context) {
+    const now = context.options.now ? new Date(context.options.now) : new Date();
+    const { maxAgeDays } = context.options;
+    for (const object of context.bundle.objects) {
+      if (!isSecret(object) && object.value.kind !== "SealedSecret") continue;
+      const recorded = recordedRotation(object);
+      if (!recorded) continue;
+      const { annotation, pointer } = recorded;
+      if (Number.isNaN(recorded.time)) {
+        context.report({
+          messageId: "badTime",
+          data: { annotation, raw: recorded.raw.slice(0, 40) },
+          object,
+          pointer,
+        });
+        continue;
+      }
+      const age = ageInDays(recorded.time, now);
+      if (age > maxAgeDays) {
+        context.report({
+          messageId: "tooOld",
+          data: { age, annotation, maxAgeDays },
+          object,
+          pointer,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,59 @@
+import { defineRule, z } from "@scout-deploy/core";
+import { DEFAULT_MIN_BITS, type Weakness, weakValues } from "@scout-deploy/secrets";
+import { docsUrl } from "../../docs-url.js";
+
+const options = z
+  .object({
+    /** Bits a token must be able to carry. @default 256 (32 random bytes) */
+    minBits: z.number().int().min(64).default(DEFAULT_MIN_BITS),
+  })
+  .strict();
+
+const MESSAGE_OF: Record<Weakness, string> = {
+  placeholder: "placeholder",
+  short: "short",
+  "low-entropy": "lowEntropy",
+  repetitive: "pattern",
+  sequential: "pattern",
+};
+
+export const strongToken = defineRule<z.output<typeof options>>({
+  id: "secrets/strong-token",
+  meta: {
+    severity: "error",
+    description:
+      "Every token and password of a Secret is at least 32 random bytes' worth (length and entropy) and never a placeholder.",
+    remediation:
+      "Generate the value: `openssl rand -base64 32`, or `scout-deploy secrets generate` / `secrets rotate`.",
+    appliesTo: ["Secret"],
+    guide: "Use Strong Authentication: Generate secure tokens using openssl rand -base64 32",
+    docs: docsUrl("secrets/strong-token"),
+    options,
+    messages: {
+      placeholder: 'key "{{key}}" ({{fingerprint}}) is a placeholder, not a token',
+      short:
+        'key "{{key}}" ({{fingerprint}}) is too short: about {{bits}} bits, {{minBits}} wanted',
+      lowEntropy: 'key "{{key}}" ({{fingerprint}}) has low entropy: {{entropy}} bits per character',
+      pattern: 'key "{{key}}" ({{fingerprint}}) is a repeated or sequential pattern',
+    },
+  },
+  check(context) {
+    const { minBits } = context.options;
+    for (const object of context.bundle.objects) {
+      for (const { value, strength } of weakValues(object, { minBits })) {
+        context.report({
+          messageId: MESSAGE_OF[strength.weaknesses[0]!],
+          data: {
+            key: value.key,
+            fingerprint: value.fingerprint,
+            bits: strength.estimatedBits,
+            minBits,
+            entropy: strength.shannonBitsPerChar.toFixed(2),
+          },
+          object,
+          pointer: value.pointer,
+        });
+      }
+    }
+  },
+});

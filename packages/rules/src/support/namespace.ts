@@ -1,0 +1,48 @@
+import type { Bundle, Settings } from "@scout-deploy/core";
+
+/** Kinds that live outside any namespace; every other kind is judged as namespaced. */
+const CLUSTER_SCOPED = new Set([
+  "APIService",
+  "CertificateSigningRequest",
+  "ClusterIssuer",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "ComponentStatus",
+  "CSIDriver",
+  "CSINode",
+  "CustomResourceDefinition",
+  "FlowSchema",
+  "IngressClass",
+  "MutatingWebhookConfiguration",
+  "Namespace",
+  "Node",
+  "PersistentVolume",
+  "PodSecurityPolicy",
+  "PriorityClass",
+  "PriorityLevelConfiguration",
+  "RuntimeClass",
+  "StorageClass",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+  "ValidatingWebhookConfiguration",
+  "VolumeAttachment",
+]);
+
+export function isClusterScoped(kind: string): boolean {
+  return CLUSTER_SCOPED.has(kind);
+}
+
+/** Two namespaces agree unless both are set and differ (an unset one is applied with `-n`). */
+export function sameNamespace(a: string | undefined, b: string | undefined): boolean {
+  return a === undefined || b === undefined || a === b;
+}
+
+/**
+ * The Scout namespace: the config's, else the one Namespace object of the bundle when there is
+ * exactly one (rules.md, Scope). Undefined when neither says.
+ */
+export function scoutNamespace(bundle: Bundle, settings: Settings): string | undefined {
+  if (settings.namespace) return settings.namespace;
+  const namespaces = bundle.objects.filter((o) => o.value.kind === "Namespace" && o.ref.name);
+  return namespaces.length === 1 ? namespaces[0]!.ref.name : undefined;
+}

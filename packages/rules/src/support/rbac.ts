@@ -1,0 +1,117 @@
+import {
+  type Bundle,
+  type BundleObject,
+  componentOf,
+  isRecord,
+  joinPointer,
+  type Settings,
+} from "@scout-deploy/core";
+import { sameNamespace, scoutNamespace } from "./namespace.js";
+import { componentWorkloads, serviceAccountNameOf } from "./workloads.js";
+
+export interface RoleRule {
+  /** Pointer of the rule inside its Role or ClusterRole. */
+  pointer: string;
+  verbs: readonly Entry[];
+  resources: readonly Entry[];
+  apiGroups: readonly Entry[];
+}
+
+/** One string of a rule's list, with its pointer. */
+export interface Entry {
+  value: string;
+  pointer: string;
+}
+
+export interface Subject {
+  kind: string;
+  name: string;
+  /** The subject's namespace; for a RoleBinding's service account it defaults to the binding's. */
+  namespace?: string;
+  pointer: string;
+}
+
+export interface Binding {
+  object: BundleObject;
+  roleRef: { kind: string; name: string; pointer: string };
+  subjects: Subject[];
+}
+
+const ROLE_KINDS = new Set(["Role", "ClusterRole"]);
+const BINDING_KINDS = new Set(["RoleBinding", "ClusterRoleBinding"]);
+
+export function roleRulesOf(object: BundleObject): RoleRule[] {
+  if (!ROLE_KINDS.has(object.value.kind) || !Array.isArray(object.value.rules)) return [];
+  return object.value.rules.flatMap((rule, index) => {
+    if (!isRecord(rule)) return [];
+    const pointer = joinPointer("", "rules", index);
+    const list = (key: string): Entry[] => {
+      const values = rule[key];
+      if (!Array.isArray(values)) return [];
+      return values.flatMap((value, i) =>
+        typeof value === "string" ? [{ value, pointer: joinPointer(pointer, key, i) }] : [],
+      );
+    };
+    return [
+      { pointer, verbs: list("verbs"), resources: list("resources"), apiGroups: list("apiGroups") },
+    ];
+  });
+}
+
+export function bindingsOf(bundle: Bundle): Binding[] {
+  return bundle.objects.flatMap((object) => {
+    if (!BINDING_KINDS.has(object.value.kind)) return [];
+    const roleRef = isRecord(object.value.roleRef) ? object.value.roleRef : {};
+    const ref = {
+      kind: typeof roleRef.kind === "string" ? roleRef.kind : "",
+      name: typeof roleRef.name === "string" ? roleRef.name : "",
+      pointer: "/roleRef",
+    };
+    return [{ object, roleRef: ref, subjects: subjectsOf(object) }];
+  });
+}
+
+function subjectsOf(object: BundleObject): Subject[] {
+  const subjects = Array.isArray(object.value.subjects) ? object.value.subjects : [];
+  const bindingNamespace = object.value.kind === "RoleBinding" ? object.ref.namespace : undefined;
+  return subjects.flatMap((subject, index) => {
+    if (
+      !isRecord(subject) ||
+      typeof subject.kind !== "string" ||
+      typeof subject.name !== "string"
+    ) {
+      return [];
+    }
+    const result: Subject = {
+      kind: subject.kind,
+      name: subject.name,
+      pointer: `/subjects/${index}`,
+    };
+    const namespace = typeof subject.namespace === "string" ? subject.namespace : bindingNamespace;
+    if (namespace) result.namespace = namespace;
+    return [result];
+  });
+}
+
+/**
+ * Decides whether a service account is one of Scout's: it sits in the Scout namespace, or a Scout
+ * component runs under it, or the ServiceAccount object carries a Scout component label.
+ */
+export function scoutServiceAccounts(bundle: Bundle, settings: Settings) {
+  const namespace = scoutNamespace(bundle, settings);
+  const used = componentWorkloads(bundle, settings).flatMap((w) => {
+    const name = serviceAccountNameOf(w.template) ?? "default";
+    return [{ name, namespace: w.object.ref.namespace }];
+  });
+  const labelled = bundle.objects
+    .filter((o) => o.value.kind === "ServiceAccount" && componentOf(o, settings))
+    .map((o) => ({ name: o.ref.name ?? "", namespace: o.ref.namespace }));
+  const known = [...used, ...labelled];
+  return (subject: Subject): boolean => {
+    if (subject.kind !== "ServiceAccount") return false;
+    if (namespace && subject.namespace === namespace) return true;
+    return known.some(
+      (k) => k.name === subject.name && sameNamespace(k.namespace, subject.namespace),
+    );
+  };
+}

@@ -1,0 +1,75 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, expect, it } from "vitest";
+import { imagePinned, parseImage } from "./rule.js";
+
+describe("parseImage", () => {
+  it("tells a registry port from a tag", () => {
+    expect(parseImage("registry:5000/scout/api")).toEqual({});
+    expect(parseImage("registry:5000/scout/api:1.2")).toEqual({ tag: "1.2" });
+    expect(parseImage("api@sha256:abc")).toEqual({ digest: "sha256:abc" });
+  });
+});
+
+new RuleTester({ describe, it }).run(imagePinned, {
+  valid: [
+    {
+      name: "a version tag and a digest",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - {name: a, image: "ghcr.io/scout/api:1.4.2"}
+            - {name: b, image: "redis@sha256:0123456789abcdef"}
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "no tag (behind a registry port) and latest",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: d}
+        spec:
+          template:
+            spec:
+              initContainers:
+                - name: init
+                  image: registry:5000/busybox
+              containers:
+                - name: app
+                  image: nginx:latest
+      `,
+      errors: [
+        {
+          messageId: "noTag",
+          line: 9,
+          column: 11,
+          data: { container: "init", image: "registry:5000/busybox" },
+        },
+        {
+          messageId: "latest",
+          line: 12,
+          column: 11,
+          data: { container: "app", image: "nginx:latest" },
+        },
+      ],
+    },
+    {
+      name: "requireDigest reports a tag without a digest",
+      options: { requireDigest: true },
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: a
+              image: redis:7.2
+      `,
+      errors: [{ messageId: "noDigest", line: 7, column: 7 }],
+    },
+  ],
+});

@@ -1,0 +1,81 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { namespace } from "./rule.js";
+
+new RuleTester({ describe, it }).run(namespace, {
+  valid: [
+    {
+      name: "everything in the configured namespace; cluster-scoped kinds need none",
+      settings: { namespace: "scout" },
+      yaml: `
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: c, namespace: scout}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: reader}
+      `,
+    },
+    {
+      name: "without a Scout namespace, unset and other namespaces are not judged",
+      yaml: `
+        apiVersion: v1
+        kind: Service
+        metadata: {name: s}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: t, namespace: team-a}
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "explicit default is reported even without a Scout namespace",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+          namespace: default
+      `,
+      errors: [
+        { messageId: "defaultNamespace", line: 5, column: 3, data: { kind: "Pod", name: "p" } },
+      ],
+    },
+    {
+      name: "the single Namespace object names the Scout namespace: unset and other are reported",
+      yaml: `
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: scout}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: backend
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: s
+          namespace: other
+      `,
+      errors: [
+        {
+          messageId: "unset",
+          line: 7,
+          column: 1,
+          data: { kind: "Deployment", name: "backend", expected: "scout" },
+        },
+        {
+          messageId: "otherNamespace",
+          line: 14,
+          column: 3,
+          data: { kind: "Secret", name: "s", actual: "other", expected: "scout" },
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,145 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { probes } from "./rule.js";
+
+new RuleTester({ describe, it }).run(probes, {
+  valid: [
+    {
+      name: "the backend probes /docs on 8000 (by name), an init container needs none",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata:
+              labels: {app.kubernetes.io/component: backend}
+            spec:
+              initContainers: [{name: migrate}]
+              containers:
+                - name: api
+                  ports: [{name: http, containerPort: 8000}]
+                  livenessProbe: {httpGet: {path: /docs, port: http}}
+                  readinessProbe: {httpGet: {path: /docs, port: 8000}}
+      `,
+    },
+    {
+      name: "Jobs, CronJobs and bare Pods that do not restart are not long-running",
+      yaml: `
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: j}
+        spec: {template: {spec: {containers: [{name: a}]}}}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: once}
+        spec:
+          restartPolicy: Never
+          containers: [{name: a}]
+      `,
+    },
+    {
+      name: "other components may probe anything",
+      yaml: `
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: redis, labels: {app: redis}}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: redis
+                  livenessProbe: {exec: {command: [redis-cli, ping]}}
+                  readinessProbe: {tcpSocket: {port: 6379}}
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "no probes on a Deployment's container and on a sidecar init container",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          template:
+            spec:
+              initContainers:
+                - name: proxy
+                  restartPolicy: Always
+              containers:
+                - name: web
+                  readinessProbe: {httpGet: {path: /, port: 3000}}
+      `,
+      errors: [
+        { messageId: "noLiveness", line: 8, column: 11, data: { container: "proxy" } },
+        { messageId: "noReadiness", line: 8, column: 11, data: { container: "proxy" } },
+        { messageId: "noLiveness", line: 11, column: 11, data: { container: "web" } },
+      ],
+    },
+    {
+      name: "the backend probes the wrong path and the wrong port",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata:
+              labels: {app.kubernetes.io/component: backend}
+            spec:
+              containers:
+                - name: api
+                  ports: [{containerPort: 8000}]
+                  livenessProbe:
+                    httpGet:
+                      path: /healthz
+                      port: 8000
+                  readinessProbe:
+                    tcpSocket: {port: 8000}
+      `,
+      errors: [
+        {
+          messageId: "backendPath",
+          line: 14,
+          column: 15,
+          data: { probe: "livenessProbe", actual: "/healthz", expected: "/docs" },
+        },
+        {
+          messageId: "backendPath",
+          line: 16,
+          column: 11,
+          data: { probe: "readinessProbe", actual: "no httpGet (tcpSocket)", expected: "/docs" },
+        },
+      ],
+    },
+    {
+      name: "the backend's port resolves to the wrong number; options change the expected path",
+      options: { backendPath: "/health" },
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata:
+              labels: {app: backend}
+            spec:
+              containers:
+                - name: api
+                  ports: [{name: admin, containerPort: 9000}]
+                  livenessProbe: {httpGet: {path: /health, port: 8000}}
+                  readinessProbe: {httpGet: {path: /health, port: admin}}
+      `,
+      errors: [
+        {
+          messageId: "backendPort",
+          line: 13,
+          column: 53,
+          data: { probe: "readinessProbe", actual: "admin", expected: 8000 },
+        },
+      ],
+    },
+  ],
+});

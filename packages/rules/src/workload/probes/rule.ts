@@ -1,0 +1,125 @@
+import {
+  type ContainerRef,
+  componentOf,
+  containersOf,
+  defineRule,
+  isRecord,
+  joinPointer,
+  type PodTemplate,
+  podTemplates,
+  z,
+} from "@scout-deploy/core";
+import { docsUrl } from "../../docs-url.js";
+import { mainContainer, resolvePort } from "../../support/index.js";
+
+const options = z
+  .object({
+    /** The path the backend's probes ask. @default "/docs" */
+    backendPath: z.string().startsWith("/").default("/docs"),
+    /** The port the backend's probes ask. @default 8000 */
+    backendPort: z.number().int().min(1).max(65535).default(8000),
+  })
+  .strict();
+
+const RUN_TO_COMPLETION = new Set(["Job", "CronJob"]);
+const PROBES = [
+  { field: "livenessProbe", missing: "noLiveness" },
+  { field: "readinessProbe", missing: "noReadiness" },
+] as const;
+
+export const probes = defineRule<z.output<typeof options>>({
+  id: "workload/probes",
+  meta: {
+    severity: "error",
+    description:
+      "Every long-running container has a liveness and a readiness probe; the backend's ask /docs on port 8000.",
+    remediation:
+      "Add livenessProbe and readinessProbe (for the backend: httpGet {path: /docs, port: 8000}).",
+    appliesTo: ["PodTemplate"],
+    guide: "Health Checks: Liveness probe: /docs endpoint",
+    docs: docsUrl("workload/probes"),
+    options,
+    messages: {
+      noLiveness:
+        'container "{{container}}" has no livenessProbe: a hung process is never restarted',
+      noReadiness:
+        'container "{{container}}" has no readinessProbe: traffic reaches it before it is ready',
+      backendPath: "the backend's {{probe}} asks {{actual}}, expected httpGet path {{expected}}",
+      backendPort: "the backend's {{probe}} asks port {{actual}}, expected {{expected}}",
+    },
+  },
+  check(context) {
+    const { backendPath, backendPort } = context.options;
+    for (const template of podTemplates(context.bundle)) {
+      if (!isLongRunning(template)) continue;
+      const isBackend = componentOf(template.object, context.settings) === "backend";
+      const backendMain = isBackend ? mainContainer(template, backendPort) : undefined;
+      for (const container of longRunningContainers(template)) {
+        const report = (
+          messageId: string,
+          pointer: string,
+          data: Record<string, string | number> = {},
+        ) =>
+          context.report({
+            messageId,
+            data: { container: container.name, ...data },
+            object: template.object,
+            pointer,
+          });
+        for (const { field, missing } of PROBES) {
+          const probe = container.container[field];
+          if (!isRecord(probe)) {
+            report(missing, container.pointer);
+            continue;
+          }
+          if (container.pointer !== backendMain?.pointer) continue;
+          const pointer = joinPointer(container.pointer, field);
+          const httpGet = isRecord(probe.httpGet) ? probe.httpGet : undefined;
+          if (httpGet?.path !== backendPath) {
+            const actual = httpGet
+              ? String(httpGet.path ?? "/")
+              : `no httpGet (${probeKind(probe)})`;
+            report(
+              "backendPath",
+              httpGet?.path !== undefined ? joinPointer(pointer, "httpGet", "path") : pointer,
+              {
+                probe: field,
+                actual,
+                expected: backendPath,
+              },
+            );
+          }
+          const port = httpGet ? resolvePort(httpGet.port, container.container) : undefined;
+          if (httpGet && port !== backendPort) {
+            report("backendPort", joinPointer(pointer, "httpGet", "port"), {
+              probe: field,
+              actual: String(httpGet.port),
+              expected: backendPort,
+            });
+          }
+        }
+      }
+    }
+  },
+});
+
+/** Jobs, CronJobs and bare Pods that do not restart run to completion: they need no probes. */
+function isLongRunning(template: PodTemplate): boolean {
+  const kind = template.object.value.kind;
+  if (RUN_TO_COMPLETION.has(kind)) return false;
+  const restart = template.spec.restartPolicy;
+  return kind !== "Pod" || restart === undefined || restart === "Always";
+}
+
+/** App containers, and init containers with restartPolicy: Always (sidecars). */
+function longRunningContainers(template: PodTemplate): ContainerRef[] {
+  return containersOf(template).filter(
+    (c) =>
+      c.list === "containers" ||
+      (c.list === "initContainers" && c.container.restartPolicy === "Always"),
+  );
+}
+
+function probeKind(probe: Record<string, unknown>): string {
+  return ["exec", "tcpSocket", "grpc"].find((k) => k in probe) ?? "no handler";
+}

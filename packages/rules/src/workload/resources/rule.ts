@@ -1,0 +1,45 @@
+import { allContainers, defineRule, isRecord, joinPointer } from "@scout-deploy/core";
+import { docsUrl } from "../../docs-url.js";
+
+const REQUIRED = [
+  ["requests", "cpu"],
+  ["requests", "memory"],
+  ["limits", "cpu"],
+  ["limits", "memory"],
+] as const;
+
+export const resources = defineRule({
+  id: "workload/resources",
+  meta: {
+    severity: "warning",
+    description: "Every container sets CPU and memory requests and limits.",
+    remediation:
+      "Set resources.requests.cpu, requests.memory, limits.cpu and limits.memory on every container.",
+    appliesTo: ["PodTemplate"],
+    guide: "Pod Security Standards: All Scout containers follow security best practices",
+    docs: docsUrl("workload/resources"),
+    messages: {
+      missing: 'container "{{container}}" sets no {{missing}}',
+    },
+  },
+  check(context) {
+    for (const container of allContainers(context.bundle)) {
+      // Ephemeral containers may not set resources.
+      if (container.list === "ephemeralContainers") continue;
+      const resources = isRecord(container.container.resources)
+        ? container.container.resources
+        : undefined;
+      const missing = REQUIRED.filter(([group, name]) => {
+        const values = resources?.[group];
+        return !isRecord(values) || values[name] === undefined || values[name] === null;
+      }).map(([group, name]) => `${group}.${name}`);
+      if (missing.length === 0) continue;
+      context.report({
+        messageId: "missing",
+        data: { container: container.name, missing: missing.join(", ") },
+        object: container.template.object,
+        pointer: resources ? joinPointer(container.pointer, "resources") : container.pointer,
+      });
+    }
+  },
+});

@@ -1,0 +1,127 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import {
+  detectTokenFormat,
+  isCredentialName,
+  looksHighEntropy,
+  nameSegments,
+} from "./credentials.js";
+
+describe("isCredentialName", () => {
+  it.each([
+    "API_TOKEN",
+    "api-token",
+    "apiToken",
+    "APIToken",
+    "REDIS_PASSWORD",
+    "redis-password-previous",
+    "DB_PASSWD",
+    "MYSQL_PWD",
+    "REDIS_PASS",
+    "client_secret",
+    "SECRET_KEY",
+    "apikey",
+    "AUTHTOKEN",
+    "accessKey",
+    "private_key",
+    "aws_credentials",
+    "REDIS_AUTH",
+    "tls.key",
+    "passphrase",
+    "discovery.auth.password_in",
+    "user_password",
+  ])("%s is a credential", (name) => {
+    expect(isCredentialName(name)).toBe(true);
+  });
+
+  it.each([
+    "keyboard",
+    "KEYBOARD_LAYOUT",
+    "monkey",
+    "donkey-count",
+    "author",
+    "AUTHOR_EMAIL",
+    "authority",
+    "tokenizer",
+    "secretary",
+    "passenger",
+    "PASSWORD_FILE",
+    "TOKEN_URL",
+    "AUTH_ENABLED",
+    "auth-mode",
+    "AWS_ACCESS_KEY_ID",
+    "public-key",
+    "SECRET_NAME",
+    "LOG_LEVEL",
+    "discovery.sendtargets.auth.username",
+    "node.session.auth.username_in",
+    "",
+  ])("%s is not a credential", (name) => {
+    expect(isCredentialName(name)).toBe(false);
+  });
+
+  it("splits names into segments", () => {
+    expect(nameSegments("APITokenValue")).toEqual(["api", "token", "value"]);
+    expect(nameSegments("redis.password_2")).toEqual(["redis", "password", "2"]);
+  });
+});
+
+describe("detectTokenFormat", () => {
+  // Built from pieces so the repository holds no string a secret scanner would flag.
+  const github = `ghp_${"A1b2C3d4E5".repeat(4)}`;
+  const githubPat = `github_pat_${"11ABCDEFG0".repeat(3)}_${"aB3dE6gH9j".repeat(6)}`;
+  const aws = `AKIA${"IOSFODNN7EXAMPLE"}`;
+  const slack = `xoxb-${"1234567890"}-${"abcdefABCDEF"}`;
+  const jwt = [
+    Buffer.from('{"alg":"HS256","typ":"JWT"}').toString("base64url"),
+    Buffer.from('{"sub":"1234567890"}').toString("base64url"),
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+  ].join(".");
+  const pem = `-----BEGIN ${"RSA PRIVATE"} KEY-----\nMIIE...\n-----END RSA PRIVATE KEY-----`;
+
+  it.each([
+    [github, "GitHub token"],
+    [githubPat, "GitHub token"],
+    [aws, "AWS access key id"],
+    [slack, "Slack token"],
+    [jwt, "JSON Web Token"],
+    [`Authorization: Bearer ${jwt}`, "JSON Web Token"],
+    [pem, "PEM private key"],
+    [`-----BEGIN ${"OPENSSH PRIVATE"} KEY-----`, "PEM private key"],
+  ])("%s is a %s", (value, format) => {
+    expect(detectTokenFormat(value)).toBe(format);
+  });
+
+  it("ignores ordinary values and public keys", () => {
+    for (const value of [
+      "hello",
+      "ghp_short",
+      "-----BEGIN PUBLIC KEY-----",
+      "https://example.com",
+      "AKIA-not",
+    ]) {
+      expect(detectTokenFormat(value)).toBeUndefined();
+    }
+  });
+});
+
+describe("looksHighEntropy", () => {
+  it("spots random tokens", () => {
+    let spotted = 0;
+    for (let i = 0; i < 200; i++)
+      if (looksHighEntropy(randomBytes(32).toString("base64"))) spotted++;
+    expect(spotted).toBeGreaterThan(190);
+  });
+
+  it("leaves digests, UUIDs, words and URLs alone", () => {
+    for (const value of [
+      randomBytes(32).toString("hex"),
+      "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+      "the quick brown fox jumps over the lazy dog",
+      "https://scout.example.com/api/v1",
+      "scout-backend-service-account-name",
+    ]) {
+      expect(looksHighEntropy(value)).toBe(false);
+    }
+  });
+});

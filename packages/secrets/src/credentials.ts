@@ -1,0 +1,153 @@
+import { shannonEntropy } from "./strength.js";
+
+/** Name segments that make a key or variable a credential. */
+const CREDENTIAL_SEGMENTS = new Set([
+  "token",
+  "tokens",
+  "password",
+  "passwords",
+  "passwd",
+  "pwd",
+  "pass",
+  "passphrase",
+  "secret",
+  "secrets",
+  "key",
+  "credential",
+  "credentials",
+  "creds",
+  "auth",
+]);
+
+/** One-word compounds such as `apikey` or `authtoken`: a known prefix glued to a credential word. */
+const COMPOUND_PREFIXES = [
+  "api",
+  "access",
+  "admin",
+  "app",
+  "auth",
+  "bearer",
+  "client",
+  "db",
+  "encryption",
+  "master",
+  "private",
+  "refresh",
+  "root",
+  "secret",
+  "service",
+  "session",
+  "signing",
+  "user",
+];
+const COMPOUND_WORDS = ["key", "token", "password", "passwd", "pwd", "secret"];
+
+/**
+ * A last segment that makes the name describe a credential rather than hold one:
+ * `PASSWORD_FILE` is a path, `TOKEN_URL` an endpoint, `AUTH_ENABLED` a switch, `KEY_ID` public.
+ */
+const DESCRIBING_SUFFIXES = new Set([
+  "file",
+  "path",
+  "dir",
+  "name",
+  "id",
+  "url",
+  "uri",
+  "endpoint",
+  "host",
+  "length",
+  "size",
+  "type",
+  "prefix",
+  "header",
+  "format",
+  "ttl",
+  "expiry",
+  "expires",
+  "enabled",
+  "disabled",
+  "required",
+  "algorithm",
+  "ref",
+  "version",
+  "field",
+  "count",
+  "timeout",
+  "interval",
+  "mode",
+  "method",
+  "provider",
+  "policy",
+]);
+
+/** Splits `REDIS_PASSWORD`, `redis-password`, `apiToken`, `APIToken`, `tls.key` into lower-case segments. */
+export function nameSegments(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((s) => s.toLowerCase());
+}
+
+function isCredentialSegment(segment: string): boolean {
+  if (CREDENTIAL_SEGMENTS.has(segment)) return true;
+  return COMPOUND_PREFIXES.some(
+    (prefix) => segment.startsWith(prefix) && COMPOUND_WORDS.includes(segment.slice(prefix.length)),
+  );
+}
+
+/**
+ * True when a key or variable name says it holds a credential: a segment such as token,
+ * password, passwd, secret, key, credential or auth. Whole segments only, so `keyboard`,
+ * `monkey` and `author` are not credentials; `public` keys and names that describe a
+ * credential (`PASSWORD_FILE`, `AUTH_ENABLED`) are not either.
+ */
+export function isCredentialName(name: string): boolean {
+  const segments = nameSegments(name);
+  if (segments.length === 0 || segments.includes("public")) return false;
+  if (DESCRIBING_SUFFIXES.has(segments.at(-1)!)) return false;
+  const credentials = segments.filter(isCredentialSegment);
+  // `auth.username` names who logs in, not the secret: "auth" alone beside a user word is not enough.
+  if (credentials.every((s) => s === "auth") && segments.some((s) => USER_SEGMENTS.has(s)))
+    return false;
+  return credentials.length > 0;
+}
+
+const USER_SEGMENTS = new Set(["user", "username", "login", "email", "account", "principal"]);
+
+export type TokenFormat =
+  | "GitHub token"
+  | "AWS access key id"
+  | "Slack token"
+  | "JSON Web Token"
+  | "PEM private key";
+
+const TOKEN_FORMATS: ReadonlyArray<readonly [TokenFormat, RegExp]> = [
+  ["GitHub token", /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{50,255})\b/],
+  ["AWS access key id", /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b/],
+  ["Slack token", /\bxox[abposr]-[A-Za-z0-9-]{10,}/],
+  ["JSON Web Token", /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/],
+  ["PEM private key", /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----/],
+];
+
+/** The well-known token format a value contains, whatever its name says. */
+export function detectTokenFormat(value: string): TokenFormat | undefined {
+  return TOKEN_FORMATS.find(([, pattern]) => pattern.test(value))?.[0];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A single word of at least 24 characters drawn like a random token: upper, lower and digits,
+ * and a Shannon entropy above 4.2 bits per character. Hex strings (digests, commit ids), UUIDs,
+ * paths and URLs are left alone: ConfigMaps hold plenty of those.
+ */
+export function looksHighEntropy(value: string): boolean {
+  if (value.length < 24 || value.length > 4096) return false;
+  if (!/^[A-Za-z0-9+/_=-]+$/.test(value)) return false;
+  if (UUID.test(value) || /^[0-9a-f]+$/i.test(value)) return false;
+  if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9]/.test(value)) return false;
+  return shannonEntropy(value) > 4.2;
+}

@@ -1,0 +1,94 @@
+export { ageInDays, DEFAULT_MAX_AGE_DAYS, type RecordedTime, recordedRotation } from "./age.js";
+export { bytesAsText, decodeBase64, encodeBase64, isValidBase64 } from "./base64.js";
+export {
+  type CheckFinding,
+  type CheckOptions,
+  type CheckResult,
+  type Clock,
+  type CommandResult,
+  type GenerateOptions,
+  type InputFile,
+  type Inputs,
+  type IsolateOptions,
+  incidentIsolate,
+  incidentRotateAll,
+  type RotateAllOptions,
+  type RotateCommandOptions,
+  secretsCheck,
+  secretsGenerate,
+  secretsRotate,
+} from "./commands.js";
+export {
+  detectTokenFormat,
+  isCredentialName,
+  looksHighEntropy,
+  nameSegments,
+  type TokenFormat,
+} from "./credentials.js";
+export { fingerprint } from "./fingerprint.js";
+export {
+  DENY_ALL_POLICY_NAME,
+  ISOLATED_LABEL,
+  type Isolation,
+  isolationPatch,
+  scoutWorkloads,
+} from "./incident.js";
+export { type CommandIO, deliver, SECRET_FILE_MODE, writeSecretFile } from "./io.js";
+export { type CredentialValue, credentialValues, type WeakValue, weakValues } from "./judge.js";
+export {
+  ANNOTATIONS,
+  API_TOKEN_KEY,
+  invalidKeyReason,
+  isPreviousKey,
+  LABELS,
+  PREVIOUS_SUFFIX,
+  previousKey,
+  REDIS_PASSWORD_KEY,
+  SCOUT_SECRET_NAME,
+  scoutSecretKeys,
+} from "./layout.js";
+export {
+  type ExternalSecretSpec,
+  externalSecretManifest,
+  fingerprintsAnnotation,
+  type Manifest,
+  rfc3339,
+  SECRET_MODES,
+  type SecretMode,
+  type SecretSpec,
+  sealedReadyManifest,
+  secretManifest,
+  toYaml,
+} from "./manifest.js";
+export { maskSecretValues } from "./mask.js";
+export { generateToken, type RandomSource, systemRandom, TOKEN_BYTES } from "./random.js";
+export { environmentOf, findReuse, type Placement, type Reuse } from "./reuse.js";
+export {
+  DEFAULT_OVERLAP_DAYS,
+  dropPrevious,
+  type RotateOptions,
+  type Rotation,
+  RotationError,
+  rotateSecret,
+} from "./rotate.js";
+export {
+  isSecret,
+  type SecretEntry,
+  STRUCTURED_SECRET_TYPES,
+  secretEntries,
+  secretType,
+} from "./secret-values.js";
+export {
+  alphabetBits,
+  assessStrength,
+  DEFAULT_MIN_BITS,
+  estimateBits,
+  isPlaceholder,
+  longestSequentialRun,
+  PLACEHOLDER_WORDS,
+  repeatingPeriod,
+  type Strength,
+  type StrengthOptions,
+  shannonEntropy,
+  type Weakness,
+} from "./strength.js";

@@ -1,0 +1,168 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { encodeBase64 } from "./base64.js";
+import {
+  type CommandResult,
+  incidentIsolate,
+  incidentRotateAll,
+  secretsCheck,
+  secretsGenerate,
+  secretsRotate,
+} from "./commands.js";
+import { deliver, SECRET_FILE_MODE } from "./io.js";
+
+/**
+ * Runs every command through `deliver` with stdout, stderr and console captured, and proves
+ * that no secret value, in either of its forms, reaches stderr, a log or a report.
+ */
+const dir = mkdtempSync(join(tmpdir(), "scout-secrets-leak-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Captured {
+  stdout: string;
+  stderr: string;
+  logs: string;
+  masked: string[];
+  exitCode: number;
+}
+
+let logs: string[] = [];
+beforeEach(() => {
+  logs = [];
+  for (const level of ["log", "info", "warn", "error", "debug"] as const) {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      logs.push(args.map(String).join(" "));
+    });
+  }
+  for (const stream of [process.stderr, process.stdout]) {
+    vi.spyOn(stream, "write").mockImplementation((chunk: unknown) => {
+      logs.push(String(chunk));
+      return true;
+    });
+  }
+});
+afterEach(() => vi.restoreAllMocks());
+
+function run(result: CommandResult): Captured {
+  const captured: Captured = { stdout: "", stderr: "", logs: "", masked: [], exitCode: 0 };
+  const order: string[] = [];
+  captured.exitCode = deliver(result, {
+    stdout: (text) => {
+      captured.stdout += text;
+      order.push("out");
+    },
+    stderr: (text) => {
+      captured.stderr += text;
+      order.push("err");
+    },
+    mask: (value) => {
+      captured.masked.push(value);
+      order.push("mask");
+    },
+  });
+  captured.logs = logs.join("\n");
+  const firstOutput = order.findIndex((o) => o !== "mask");
+  expect(order.slice(firstOutput)).not.toContain("mask");
+  return captured;
+}
+
+function forms(values: readonly string[]): string[] {
+  return values.flatMap((v) => [v, encodeBase64(v)]);
+}
+
+function expectNoLeak(
+  captured: Captured,
+  values: readonly string[],
+  where: Array<"stdout" | "stderr" | "logs">,
+) {
+  expect(values.length).toBeGreaterThan(0);
+  for (const form of forms(values)) {
+    for (const stream of where)
+      expect(captured[stream], `${stream} leaks a value`).not.toContain(form);
+    expect(captured.masked).toContain(form);
+  }
+}
+
+const now = new Date("2026-11-01T00:00:00Z");
+const out = (name: string) => join(dir, name);
+
+describe("no generated value leaks", () => {
+  it("secrets generate to a file: values only in the 0600 file", () => {
+    const result = secretsGenerate({ env: "prod", out: out("gen.yaml"), now });
+    const captured = run(result);
+    expectNoLeak(captured, result.secretValues, ["stdout", "stderr", "logs"]);
+    expect(statSync(out("gen.yaml")).mode & 0o777).toBe(SECRET_FILE_MODE);
+    const file = readFileSync(out("gen.yaml"), "utf8");
+    for (const value of result.secretValues) expect(file).toContain(encodeBase64(value));
+  });
+
+  it("secrets generate to stdout: values only on stdout", () => {
+    const result = secretsGenerate({
+      env: "prod",
+      out: "-",
+      mode: "sealed",
+      namespace: "scout",
+      now,
+    });
+    const captured = run(result);
+    expectNoLeak(captured, result.secretValues, ["stderr", "logs"]);
+    for (const value of result.secretValues) expect(captured.stdout).toContain(encodeBase64(value));
+  });
+
+  it("secrets rotate: new and old values stay out of stderr and logs; the file is 0600 even if it existed", () => {
+    const first = secretsGenerate({ out: out("rot.yaml"), now });
+    run(first);
+    writeFileSync(out("existing.yaml"), "old", { mode: 0o644 });
+    const input = { path: "rot.yaml", text: readFileSync(out("rot.yaml"), "utf8") };
+    const result = secretsRotate({ input, out: out("existing.yaml"), now });
+    const captured = run(result);
+    expectNoLeak(captured, result.secretValues, ["stdout", "stderr", "logs"]);
+    for (const old of forms(first.secretValues))
+      expect(captured.stderr + captured.logs).not.toContain(old);
+    expect(statSync(out("existing.yaml")).mode & 0o777).toBe(SECRET_FILE_MODE);
+  });
+
+  it("incident rotate-all: values only where asked", () => {
+    const text = readFileSync(out("gen.yaml"), "utf8");
+    const result = incidentRotateAll({
+      inputs: [{ path: "gen.yaml", text }],
+      out: out("all.yaml"),
+      now,
+    });
+    const captured = run(result);
+    expectNoLeak(captured, result.secretValues, ["stdout", "stderr", "logs"]);
+  });
+
+  it("secrets check and incident isolate: the report and notes name keys and fingerprints, never values", () => {
+    const values = ["changeme", "hunter2hunter2", `ghp_${"A1b2C3d4E5".repeat(4)}`];
+    const generated = secretsGenerate({ out: "-", now }).secretValues;
+    const all = [...values, ...generated];
+    const data = all.map((v, i) => `  token-${i}: ${encodeBase64(v)}`).join("\n");
+    const secret = `apiVersion: v1\nkind: Secret\nmetadata: {name: s, annotations: {scout-deploy.io/rotated-at: "2020-01-01T00:00:00Z"}}\ndata:\n${data}\nstringData:\n  password: ${values[1]}\n`;
+    const inputs = [
+      { path: "a/s.yaml", text: secret },
+      { path: "b/s.yaml", text: secret },
+    ];
+    const check = run(secretsCheck({ inputs, now }));
+    expect(check.exitCode).toBe(1);
+    expect(check.stdout).toMatch(/strong-token.*\n(.*\n)*.*reuse/);
+    const isolate = run(
+      incidentIsolate({
+        inputs: [
+          ...inputs,
+          {
+            path: "d.yaml",
+            text: "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {spec: {containers: [{name: c}]}}}\n",
+          },
+        ],
+      }),
+    );
+    for (const captured of [check, isolate]) {
+      for (const form of forms(all)) {
+        expect(captured.stdout + captured.stderr + captured.logs).not.toContain(form);
+      }
+    }
+  });
+});

@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import { parse, parseAllDocuments } from "yaml";
+import { secretsCheck, secretsGenerate, secretsRotate } from "./commands.js";
+import { fingerprint } from "./fingerprint.js";
+import { ANNOTATIONS } from "./layout.js";
+import { dropPrevious, rotateSecret } from "./rotate.js";
+import { countingRandom } from "./test-support/random.js";
+
+const created = new Date("2026-01-01T00:00:00Z");
+const later = new Date("2026-06-01T12:00:00Z");
+const decode = (v: string) => Buffer.from(v, "base64").toString();
+
+function generated() {
+  const result = secretsGenerate({
+    out: "-",
+    env: "prod",
+    now: created,
+    random: countingRandom("gen"),
+  });
+  return { text: result.output!.text, values: result.secretValues };
+}
+
+describe("rotateSecret", () => {
+  it("keeps the old value under <key>-previous and records the rotation time", () => {
+    const { text, values } = generated();
+    const before = parse(text);
+    const { manifest, newValues, rotatedKeys } = rotateSecret(before, {
+      keys: ["api-token"],
+      now: later,
+      random: countingRandom("rot"),
+    });
+    const data = manifest.data as Record<string, string>;
+    expect(rotatedKeys).toEqual(["api-token"]);
+    expect(decode(data["api-token-previous"]!)).toBe(values[0]);
+    expect(decode(data["api-token"]!)).toBe(newValues[0]);
+    expect(newValues[0]).not.toBe(values[0]);
+    expect(decode(data["redis-password"]!)).toBe(values[1]);
+    expect(data["redis-password-previous"]).toBeUndefined();
+    const annotations = (manifest.metadata as { annotations: Record<string, string> }).annotations;
+    expect(annotations[ANNOTATIONS.rotatedAt]).toBe("2026-06-01T12:00:00Z");
+    expect(annotations[ANNOTATIONS.createdAt]).toBe("2026-01-01T00:00:00Z");
+    expect(annotations[ANNOTATIONS.previousExpiresAt]).toBe("2026-06-08T12:00:00Z");
+    expect(JSON.parse(annotations[ANNOTATIONS.fingerprints]!)).toEqual({
+      "api-token": fingerprint(newValues[0]!),
+      "api-token-previous": fingerprint(values[0]!),
+      "redis-password": fingerprint(values[1]!),
+    });
+  });
+
+  it("rotates every key by default and drops old values at once with no overlap", () => {
+    const { text } = generated();
+    const { manifest } = rotateSecret(parse(text), {
+      now: later,
+      overlapDays: 0,
+      random: countingRandom("x"),
+    });
+    expect(Object.keys(manifest.data as object)).toEqual(["api-token", "redis-password"]);
+    const annotations = (manifest.metadata as { annotations: Record<string, string> }).annotations;
+    expect(annotations[ANNOTATIONS.previousExpiresAt]).toBeUndefined();
+  });
+
+  it("refuses unknown keys, previous keys and invalid data", () => {
+    const { text } = generated();
+    expect(() => rotateSecret(parse(text), { keys: ["nope"], now: later })).toThrow(
+      /no key "nope"/,
+    );
+    expect(() => rotateSecret(parse(text), { keys: ["api-token-previous"], now: later })).toThrow(
+      /previous/,
+    );
+    const bad = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "s" },
+      data: { token: "%%%" },
+    };
+    expect(() => rotateSecret(bad, { now: later })).toThrow(/not valid base64/);
+  });
+
+  it("folds stringData into data", () => {
+    const secret = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "s" },
+      stringData: { token: "plain" },
+    };
+    const { manifest } = rotateSecret(secret, { now: later, random: countingRandom() });
+    expect(manifest.stringData).toBeUndefined();
+    expect(decode((manifest.data as Record<string, string>)["token-previous"]!)).toBe("plain");
+  });
+
+  it("drops previous values once the window has ended", () => {
+    const { text } = generated();
+    const rotated = rotateSecret(parse(text), { now: later, random: countingRandom() }).manifest;
+    expect(dropPrevious(rotated, new Date("2026-06-02T00:00:00Z")).dropped).toEqual([]);
+    const { manifest, dropped } = dropPrevious(rotated, new Date("2026-06-09T00:00:00Z"));
+    expect(dropped).toEqual(["api-token-previous", "redis-password-previous"]);
+    expect(Object.keys(manifest.data as object)).toEqual(["api-token", "redis-password"]);
+  });
+});
+
+describe("secrets rotate", () => {
+  it("rewrites only the Secret of a multi-document file and keeps the other documents", () => {
+    const { text } = generated();
+    const input = `# app config\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}  # keep me\ndata: {a: b}\n---\n${text}`;
+    const result = secretsRotate({
+      input: { path: "k8s/secrets.yaml", text: input },
+      out: "-",
+      now: later,
+      random: countingRandom(),
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.output!.text).toContain("# keep me");
+    const docs = parseAllDocuments(result.output!.text).map((d) => d.toJS());
+    expect(docs.map((d) => d.kind)).toEqual(["ConfigMap", "Secret"]);
+    expect(Object.keys(docs[1].data)).toEqual([
+      "api-token",
+      "redis-password",
+      "api-token-previous",
+      "redis-password-previous",
+    ]);
+  });
+
+  it("fails with exit 2 and one line for a missing Secret or --out", () => {
+    const input = {
+      path: "x.yaml",
+      text: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+    };
+    expect(secretsRotate({ input, out: "-" })).toMatchObject({
+      exitCode: 2,
+      messages: [expect.stringContaining("no Secret")],
+    });
+    expect(secretsRotate({ input })).toMatchObject({ exitCode: 2 });
+  });
+});
+
+describe("the age rule in secrets check", () => {
+  it("warns on a Secret whose recorded rotation is older than the maximum age, and not after a rotation", () => {
+    const { text } = generated();
+    const old = secretsCheck({ inputs: [{ path: "s.yaml", text }], now: later });
+    expect(old.findings.map((f) => [f.ruleId, f.severity])).toEqual([
+      ["secrets/rotation-age", "warning"],
+    ]);
+    expect(old.findings[0]!.message).toContain("151 days");
+    expect(old.exitCode).toBe(0);
+    const rotated = secretsRotate({
+      input: { path: "s.yaml", text },
+      out: "-",
+      now: later,
+      random: countingRandom(),
+    });
+    const fresh = secretsCheck({
+      inputs: [{ path: "s.yaml", text: rotated.output!.text }],
+      now: later,
+    });
+    expect(fresh.findings).toEqual([]);
+  });
+});

@@ -1,0 +1,62 @@
+import { type BundleObject, isRecord, joinPointer } from "@scout-deploy/core";
+import { bytesAsText, decodeBase64 } from "./base64.js";
+
+/** One value of a Secret, as a rule sees it: where it is and what it decodes to. */
+export interface SecretEntry {
+  key: string;
+  /** `data` (base64) or `stringData` (plain text). */
+  field: "data" | "stringData";
+  /** Pointer of the value inside the object. */
+  pointer: string;
+  /** The value as written (base64 for `data`). */
+  raw: unknown;
+  /** The decoded bytes; undefined when the value is not a string or not valid base64. */
+  bytes?: Buffer;
+  /** The decoded value as text; undefined for binary data. */
+  text?: string;
+}
+
+/** Secret types whose values are certificates, keys or tokens in formats of their own. */
+export const STRUCTURED_SECRET_TYPES = new Set([
+  "kubernetes.io/tls",
+  "kubernetes.io/dockerconfigjson",
+  "kubernetes.io/dockercfg",
+  "kubernetes.io/service-account-token",
+  "kubernetes.io/ssh-auth",
+  "bootstrap.kubernetes.io/token",
+]);
+
+export function isSecret(object: BundleObject): boolean {
+  return (
+    object.value.kind === "Secret" &&
+    (object.value.apiVersion === "v1" || object.value.apiVersion === undefined)
+  );
+}
+
+export function secretType(object: BundleObject): string {
+  return typeof object.value.type === "string" ? object.value.type : "Opaque";
+}
+
+export function secretEntries(object: BundleObject): SecretEntry[] {
+  const entries: SecretEntry[] = [];
+  for (const field of ["data", "stringData"] as const) {
+    const values = object.value[field];
+    if (!isRecord(values)) continue;
+    for (const [key, raw] of Object.entries(values)) {
+      const entry: SecretEntry = { key, field, pointer: joinPointer("", field, key), raw };
+      const bytes =
+        typeof raw !== "string"
+          ? undefined
+          : field === "data"
+            ? decodeBase64(raw)
+            : Buffer.from(raw, "utf8");
+      if (bytes) {
+        entry.bytes = bytes;
+        const text = bytesAsText(bytes);
+        if (text !== undefined) entry.text = text;
+      }
+      entries.push(entry);
+    }
+  }
+  return entries;
+}

@@ -1,0 +1,89 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import {
+  assessStrength,
+  estimateBits,
+  isPlaceholder,
+  longestSequentialRun,
+  repeatingPeriod,
+  shannonEntropy,
+} from "./strength.js";
+
+const weaknessesOf = (value: string) => assessStrength(value).weaknesses;
+
+describe("assessStrength", () => {
+  it("passes 32 random bytes however they are encoded", () => {
+    for (let i = 0; i < 200; i++) {
+      const bytes = randomBytes(32);
+      expect(weaknessesOf(bytes.toString("base64"))).toEqual([]);
+      expect(weaknessesOf(bytes.toString("base64url"))).toEqual([]);
+      expect(weaknessesOf(bytes.toString("hex"))).toEqual([]);
+    }
+  });
+
+  it("fails changeme and its cousins as placeholders", () => {
+    for (const value of [
+      "changeme",
+      "CHANGEME",
+      "change-me-please-0000000000000000000000000000",
+      "password",
+      "secret",
+      "example",
+      "xxx",
+      "TODO",
+      "your-api-token-here",
+      "<redis-password>",
+      `$${"{API_TOKEN}"}`,
+      "my_secret_password_123",
+    ]) {
+      expect(weaknessesOf(value), value).toContain("placeholder");
+    }
+  });
+
+  it("fails short tokens: fewer than 256 bits of alphabet", () => {
+    expect(weaknessesOf(randomBytes(16).toString("base64"))).toEqual(["short"]);
+    expect(weaknessesOf(randomBytes(31).toString("hex"))).toEqual(["short"]);
+    expect(weaknessesOf("Tr0ub4dor&3")).toContain("short");
+  });
+
+  it("fails long but low-entropy strings", () => {
+    expect(weaknessesOf("a".repeat(64))).toEqual(
+      expect.arrayContaining(["low-entropy", "repetitive"]),
+    );
+    expect(weaknessesOf("ab".repeat(32))).toEqual(
+      expect.arrayContaining(["low-entropy", "repetitive"]),
+    );
+    expect(weaknessesOf("Password123Password123Password123Password123")).toContain("low-entropy");
+    expect(weaknessesOf("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")).toContain(
+      "sequential",
+    );
+  });
+
+  it("reports the bits it estimated", () => {
+    expect(estimateBits("hunter")).toBe(Math.floor(6 * Math.log2(26)));
+    expect(estimateBits("FACADE")).toBe(24);
+    expect(estimateBits(randomBytes(32).toString("hex"))).toBe(256);
+    expect(estimateBits(randomBytes(32).toString("base64"))).toBe(258);
+  });
+});
+
+describe("the pieces", () => {
+  it("isPlaceholder leaves random text alone", () => {
+    for (let i = 0; i < 500; i++)
+      expect(isPlaceholder(randomBytes(32).toString("base64"))).toBe(false);
+  });
+
+  it("shannonEntropy", () => {
+    expect(shannonEntropy("")).toBe(0);
+    expect(shannonEntropy("aaaa")).toBe(0);
+    expect(shannonEntropy("abcd")).toBe(2);
+  });
+
+  it("repeatingPeriod and longestSequentialRun", () => {
+    expect(repeatingPeriod("abcabcabc")).toBe(3);
+    expect(repeatingPeriod("abcabcab")).toBeUndefined();
+    expect(longestSequentialRun("x123456y")).toBe(6);
+    expect(longestSequentialRun("zyxwv")).toBe(5);
+    expect(longestSequentialRun("aZ")).toBe(1);
+  });
+});

@@ -1,0 +1,175 @@
+/** Why a value is not a strong token, most serious first. */
+export type Weakness = "placeholder" | "short" | "low-entropy" | "repetitive" | "sequential";
+
+export interface StrengthOptions {
+  /** Bits a value must be able to carry: 32 random bytes' worth. @default 256 */
+  minBits?: number;
+}
+
+export interface Strength {
+  strong: boolean;
+  weaknesses: Weakness[];
+  /** Length times the bits per character of the alphabet the value uses. */
+  estimatedBits: number;
+  /** Shannon entropy of the value's characters, in bits per character. */
+  shannonBitsPerChar: number;
+}
+
+export const DEFAULT_MIN_BITS = 256;
+
+/** Words that stand in for a value someone meant to replace. */
+export const PLACEHOLDER_WORDS = [
+  "changeme",
+  "change",
+  "me",
+  "password",
+  "passwd",
+  "secret",
+  "token",
+  "example",
+  "sample",
+  "test",
+  "dummy",
+  "default",
+  "placeholder",
+  "replace",
+  "todo",
+  "fixme",
+  "admin",
+  "root",
+  "letmein",
+  "your",
+  "my",
+  "here",
+  "api",
+  "key",
+  "redis",
+  "scout",
+  "value",
+  "insert",
+  "put",
+  "xxx",
+  "qwerty",
+  "none",
+  "null",
+] as const;
+
+/** Substrings long enough never to occur by chance in a random token. */
+const PLACEHOLDER_MARKERS = [
+  "changeme",
+  "change_me",
+  "change-me",
+  "placeholder",
+  "example",
+  "replace_me",
+  "replaceme",
+];
+
+export function assessStrength(value: string, options: StrengthOptions = {}): Strength {
+  const minBits = options.minBits ?? DEFAULT_MIN_BITS;
+  const estimatedBits = estimateBits(value);
+  const shannon = shannonEntropy(value);
+  const weaknesses: Weakness[] = [];
+  if (isPlaceholder(value)) weaknesses.push("placeholder");
+  if (estimatedBits < minBits) weaknesses.push("short");
+  if (value.length > 0 && shannon < lowEntropyThreshold(value)) weaknesses.push("low-entropy");
+  if (repeatingPeriod(value) !== undefined) weaknesses.push("repetitive");
+  if (longestSequentialRun(value) >= 6) weaknesses.push("sequential");
+  return {
+    strong: weaknesses.length === 0,
+    weaknesses,
+    estimatedBits,
+    shannonBitsPerChar: shannon,
+  };
+}
+
+export function isPlaceholder(value: string): boolean {
+  const lower = value.trim().toLowerCase();
+  if (lower === "") return true;
+  if (/^(.)\1*$/.test(lower) || /^x+$/.test(lower) || /^[*.#?-]+$/.test(lower)) return true;
+  if (/^<.*>$/.test(lower) || /^\$\{.*\}$/.test(lower) || /^\{\{.*\}\}$/.test(lower)) return true;
+  if (PLACEHOLDER_MARKERS.some((marker) => lower.includes(marker))) return true;
+  return consistsOfWords(lower.replace(/[^a-z]/g, ""), PLACEHOLDER_WORDS);
+}
+
+/** True when `text` is a concatenation of one or more of `words` (digits and separators removed first). */
+function consistsOfWords(text: string, words: readonly string[]): boolean {
+  if (text === "") return false;
+  const reachable = new Array<boolean>(text.length + 1).fill(false);
+  reachable[0] = true;
+  for (let end = 1; end <= text.length; end++) {
+    reachable[end] = words.some(
+      (w) => end >= w.length && reachable[end - w.length] && text.endsWith(w, end),
+    );
+  }
+  return reachable[text.length]!;
+}
+
+/** Bits per character of the alphabet a value is drawn from, judged by the characters it uses. */
+export function alphabetBits(value: string): number {
+  if (value === "") return 0;
+  if (/^[0-9a-f]+$/.test(value) || /^[0-9A-F]+$/.test(value)) return 4;
+  const lower = /[a-z]/.test(value);
+  const upper = /[A-Z]/.test(value);
+  const digit = /[0-9]/.test(value);
+  const classes = [lower, upper, digit].filter(Boolean).length;
+  // base64 and base64url: a random token may lack one class by chance; two classes are enough.
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && classes >= 2) return 6;
+  const symbols = /[^A-Za-z0-9]/.test(value);
+  const size = (lower ? 26 : 0) + (upper ? 26 : 0) + (digit ? 10 : 0) + (symbols ? 33 : 0);
+  return Math.log2(size);
+}
+
+export function estimateBits(value: string): number {
+  const significant = value.replace(/=+$/, "");
+  return Math.floor(significant.length * alphabetBits(significant));
+}
+
+export function shannonEntropy(value: string): number {
+  if (value.length === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const char of value) counts.set(char, (counts.get(char) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p = count / value.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+/**
+ * Three quarters of the most a string of this length and alphabet could show: random tokens sit
+ * well above it (base64 of 32 bytes: about 5.0 of 5.46 possible), words and patterns below.
+ */
+function lowEntropyThreshold(value: string): number {
+  const alphabetSize = 2 ** alphabetBits(value);
+  return 0.75 * Math.log2(Math.max(2, Math.min(value.length, alphabetSize)));
+}
+
+/** The length of the shortest unit that the value repeats (at least twice), if any. */
+export function repeatingPeriod(value: string): number | undefined {
+  for (let period = 1; period <= value.length / 2; period++) {
+    if (value.length % period !== 0) continue;
+    if (value.slice(0, period).repeat(value.length / period) === value) return period;
+  }
+  return undefined;
+}
+
+/** Longest run of characters whose codes step by +1 or -1 ("abcdef", "654321"). */
+export function longestSequentialRun(value: string): number {
+  let longest = value.length > 0 ? 1 : 0;
+  let run = 1;
+  let step = 0;
+  for (let i = 1; i < value.length; i++) {
+    const delta = value.charCodeAt(i) - value.charCodeAt(i - 1);
+    if ((delta === 1 || delta === -1) && (run === 1 || delta === step)) {
+      run++;
+      step = delta;
+    } else {
+      run = delta === 1 || delta === -1 ? 2 : 1;
+      step = delta;
+    }
+    longest = Math.max(longest, run);
+  }
+  return longest;
+}
