@@ -28,6 +28,8 @@ spec:
             runAsUser: 0
             readOnlyRootFilesystem: true
             allowPrivilegeEscalation: false
+  selector:
+    matchLabels: {app: backend}
 `;
 
 let dir: string;

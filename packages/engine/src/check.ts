@@ -8,9 +8,16 @@ import {
   parseSource,
   type Result,
 } from "@scout-deploy/core";
+import { createKubeconformValidator, type KubeconformOptions } from "@scout-deploy/kubeconform";
 import { loadBundle } from "@scout-deploy/loader";
 import { parseScoutConfig, render } from "@scout-deploy/manifests";
-import { securityGuideRules } from "@scout-deploy/rules";
+import { loadRulePacks, securityGuideRules } from "@scout-deploy/rules";
+import {
+  createEmbeddedValidator,
+  type SchemaValidator,
+  schemaInputProblems,
+  schemaRules,
+} from "@scout-deploy/schema";
 import { type LoadedConfig, loadConfig } from "./config-file.js";
 
 export interface CheckOptions {
@@ -25,7 +32,21 @@ export interface CheckOptions {
   /** Rules beside the Security Guide pack (tests, embedders). */
   extraRules?: readonly AnyRule[];
   now?: Date;
+  /** Schema validation engine (default "embedded": offline, no binary). */
+  schema?: SchemaEngine;
+  /** "1.36" or "1.36.2"; default: the newest version the embedded validator bundles. */
+  kubernetesVersion?: string;
+  /**
+   * Where schemas come from. kubeconform takes them all (folders, URL templates, "default");
+   * the embedded engine reads the local folders for kinds it does not bundle (CRDs).
+   */
+  schemaLocations?: readonly string[];
+  /** For `schema: "kubeconform"`: binary, env, skip/reject kinds. */
+  kubeconform?: KubeconformOptions;
 }
+
+export type SchemaEngine = "embedded" | "kubeconform" | "off";
+export const SCHEMA_ENGINES: readonly SchemaEngine[] = ["embedded", "kubeconform", "off"];
 
 export interface CheckRun {
   result: Result;
@@ -37,7 +58,7 @@ export interface CheckRun {
 
 export const RENDERED_PREFIX = "<rendered>/";
 
-/** The pipeline both faces call: config -> load -> evaluate. */
+/** The pipeline both faces call: config -> load (or render) -> validate schemas -> evaluate. */
 export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const config = loadConfig(options.cwd, options.configPath);
   if (options.failOn) config.policy = { ...config.policy, failOn: options.failOn };
@@ -49,7 +70,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
         ...(options.readStdin ? { readStdin: options.readStdin } : {}),
         ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
       });
-  const rules = [...securityGuideRules, ...(options.extraRules ?? [])];
+  await validateSchemas(bundle, options);
+  const packRules = await loadRulePacks(config.policy.plugins, { resolveFrom: config.folder });
+  const rules = [
+    ...securityGuideRules,
+    ...schemaRules,
+    ...packRules,
+    ...(options.extraRules ?? []),
+  ];
   const result = evaluate(rules, bundle, config.policy, options.now ? { now: options.now } : {});
   return { result, bundle, config, ...(rendered ? { rendered } : {}) };
 }
@@ -65,4 +93,35 @@ function renderConfig(config: LoadedConfig): Record<string, string> {
   return Object.fromEntries(
     Object.entries(files).map(([name, text]) => [`${RENDERED_PREFIX}${name}`, text]),
   );
+}
+
+function schemaValidator(options: CheckOptions): SchemaValidator | undefined {
+  switch (options.schema ?? "embedded") {
+    case "off":
+      return undefined;
+    case "kubeconform":
+      return createKubeconformValidator({
+        ...options.kubeconform,
+        ...(options.schemaLocations?.length
+          ? { schemaLocations: [...options.schemaLocations] }
+          : {}),
+      });
+    default:
+      return createEmbeddedValidator({
+        schemaFolders: (options.schemaLocations ?? []).filter(
+          (location) => location !== "default" && !/^https?:\/\//.test(location),
+        ),
+      });
+  }
+}
+
+/** Adds input/schema findings to the bundle's problems; evaluate positions and reports them. */
+async function validateSchemas(bundle: Bundle, options: CheckOptions): Promise<void> {
+  const validator = schemaValidator(options);
+  if (!validator) return;
+  const problems = await validator.validate(
+    bundle,
+    options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {},
+  );
+  bundle.problems.push(...schemaInputProblems(problems));
 }

@@ -1,4 +1,11 @@
-export { type CheckOptions, type CheckRun, RENDERED_PREFIX, runCheck } from "./check.js";
+export {
+  type CheckOptions,
+  type CheckRun,
+  RENDERED_PREFIX,
+  runCheck,
+  SCHEMA_ENGINES,
+  type SchemaEngine,
+} from "./check.js";
 export {
   CONFIG_FILE_NAME,
   findConfigFile,

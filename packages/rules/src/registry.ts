@@ -1,14 +1,20 @@
 import type { AnyRule } from "@scout-deploy/core";
+import { metricsScraped } from "./monitoring/metrics-scraped/rule.js";
+import { securityAlerts } from "./monitoring/security-alerts/rule.js";
+import { podSecurityLabels } from "./namespace/pod-security-labels/rule.js";
 import { dropAllCapabilities } from "./pod/drop-all-capabilities/rule.js";
 import { noHostNamespaces } from "./pod/no-host-namespaces/rule.js";
 import { noHostPath } from "./pod/no-host-path/rule.js";
 import { noPrivilegeEscalation } from "./pod/no-privilege-escalation/rule.js";
 import { notPrivileged } from "./pod/not-privileged/rule.js";
 import { readOnlyRootFilesystem } from "./pod/read-only-root-filesystem/rule.js";
+import { restrictedVolumeTypes } from "./pod/restricted-volume-types/rule.js";
 import { runAsNonRoot } from "./pod/run-as-non-root/rule.js";
 import { runAsUser } from "./pod/run-as-user/rule.js";
 import { seccompProfile } from "./pod/seccomp-profile/rule.js";
 import { serviceAccountToken } from "./pod/service-account-token/rule.js";
+import { writablePaths } from "./pod/writable-paths/rule.js";
+import { dedicatedServiceAccount } from "./rbac/dedicated-service-account/rule.js";
 import { minimalSubjects } from "./rbac/minimal-subjects/rule.js";
 import { namespaceScoped } from "./rbac/namespace-scoped/rule.js";
 import { noDangerousVerbs } from "./rbac/no-dangerous-verbs/rule.js";
@@ -18,23 +24,34 @@ import { externalManagement } from "./secrets/external-management/rule.js";
 import { noPlaintextEnv } from "./secrets/no-plaintext-env/rule.js";
 import { noSecretInConfigmap } from "./secrets/no-secret-in-configmap/rule.js";
 import { redisAuth } from "./secrets/redis-auth/rule.js";
+import { rotationAge } from "./secrets/rotation-age/rule.js";
 import { stringData } from "./secrets/string-data/rule.js";
+import { strongToken } from "./secrets/strong-token/rule.js";
 import { validBase64 } from "./secrets/valid-base64/rule.js";
+import { imagePinned } from "./workload/image-pinned/rule.js";
 import { namespace } from "./workload/namespace/rule.js";
+import { probes } from "./workload/probes/rule.js";
 import { resources } from "./workload/resources/rule.js";
+import { startupProbe } from "./workload/startup-probe/rule.js";
 
 /** The Security Guide pack: one explicit list, sorted by id (a test keeps it so). */
 export const securityGuideRules: readonly AnyRule[] = [
+  metricsScraped,
+  securityAlerts,
+  podSecurityLabels,
   dropAllCapabilities,
   noHostNamespaces,
   noHostPath,
   noPrivilegeEscalation,
   notPrivileged,
   readOnlyRootFilesystem,
+  restrictedVolumeTypes,
   runAsNonRoot,
   runAsUser,
   seccompProfile,
   serviceAccountToken,
+  writablePaths,
+  dedicatedServiceAccount,
   minimalSubjects,
   namespaceScoped,
   noDangerousVerbs,
@@ -44,8 +61,13 @@ export const securityGuideRules: readonly AnyRule[] = [
   noPlaintextEnv,
   noSecretInConfigmap,
   redisAuth,
+  rotationAge,
   stringData,
+  strongToken,
   validBase64,
+  imagePinned,
   namespace,
+  probes,
   resources,
+  startupProbe,
 ];

@@ -1,5 +1,5 @@
 import { ConfigurationError, type FailOn, inputRules, type Result } from "@scout-deploy/core";
-import { runCheck } from "@scout-deploy/engine";
+import { runCheck, SCHEMA_ENGINES, type SchemaEngine } from "@scout-deploy/engine";
 import {
   formatJson,
   formatJunit,
@@ -31,6 +31,11 @@ Options:
   --output FILE          where the matching --format goes (default: stdout)
   --fail-on LEVEL        ${FAIL_ON.join("|")} (default error, or policy.failOn)
   --max-file-size BYTES  larger files are reported, not read (default 16 MiB)
+  --schema ENGINE        ${SCHEMA_ENGINES.join("|")} (default embedded: offline, no binary)
+  --kubernetes-version X.Y.Z
+                         Kubernetes version of the schemas (default: newest bundled)
+  --schema-location LOC  schema folder (CRDs catalog or kubeconform layout), repeatable;
+                         kubeconform also takes URL templates and "default"
   -h, --help             this help
 
 Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
@@ -42,6 +47,9 @@ Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
       output: { type: "string", multiple: true },
       "fail-on": { type: "string" },
       "max-file-size": { type: "string" },
+      schema: { type: "string" },
+      "kubernetes-version": { type: "string" },
+      "schema-location": { type: "string", multiple: true },
     });
     if (values.help) return help(io, this.help);
     const formats = (values.format ?? ["text"]).map((f) => oneOf("--format", f, FORMATS)!);
@@ -49,6 +57,8 @@ Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
     if (outputs.length > formats.length)
       throw new ConfigurationError("more --output than --format flags");
     const failOn = oneOf<FailOn>("--fail-on", values["fail-on"], FAIL_ON);
+    const schema = oneOf<SchemaEngine>("--schema", values.schema, SCHEMA_ENGINES);
+    const locations = values["schema-location"];
     const run = await runCheck({
       cwd: io.cwd,
       paths: positionals,
@@ -58,6 +68,10 @@ Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
       ...(values["max-file-size"]
         ? { maxFileSize: positiveInteger("--max-file-size", values["max-file-size"]) }
         : {}),
+      ...(schema ? { schema } : {}),
+      ...(values["kubernetes-version"] ? { kubernetesVersion: values["kubernetes-version"] } : {}),
+      ...(locations?.length ? { schemaLocations: locations } : {}),
+      kubeconform: { env: io.env },
     });
     formats.forEach((format, index) => {
       writeOutput(io, outputs[index], render(format, run.result, io, outputs[index]));

@@ -1,0 +1,72 @@
+import type { Bundle } from "@scout-deploy/core";
+import { resolveBundledVersion, schemaData } from "./data.js";
+import { folderSchemas } from "./folders.js";
+import { missingSchemaProblem } from "./kinds.js";
+import {
+  normalizeProblems,
+  type SchemaProblem,
+  type SchemaValidator,
+  type ValidateOptions,
+} from "./port.js";
+import { SchemaSet } from "./validate.js";
+
+const schemaSets = new Map<string, SchemaSet>();
+
+/** The bundled schemas of one Kubernetes version ("1.36", "1.36.2"...), compiled once. */
+export function bundledSchemaSet(kubernetesVersion?: string): SchemaSet {
+  return schemaSetFor(resolveBundledVersion(kubernetesVersion));
+}
+
+function schemaSetFor(version: string): SchemaSet {
+  let set = schemaSets.get(version);
+  if (!set) {
+    const data = schemaData();
+    const versionSchemas = data.versions[version];
+    if (!versionSchemas) throw new Error(`no bundled schemas for ${version}`);
+    set = SchemaSet.bundled(data, versionSchemas);
+    schemaSets.set(version, set);
+  }
+  return set;
+}
+
+export interface EmbeddedOptions {
+  /** Folders of JSON Schemas for kinds that are not bundled (CRDs); see folders.ts. */
+  schemaFolders?: readonly string[];
+}
+
+/**
+ * Validates every object of the bundle against the bundled strict schemas (and, for other
+ * kinds, the user's schema folders), offline and synchronously. Throws ConfigurationError for
+ * a version it has no schemas for.
+ */
+export function validateBundle(
+  bundle: Bundle,
+  options: ValidateOptions = {},
+  embedded: EmbeddedOptions = {},
+): SchemaProblem[] {
+  const version = resolveBundledVersion(options.kubernetesVersion);
+  const bundled = schemaSetFor(version);
+  const fromFolders = folderSchemas(embedded.schemaFolders ?? []);
+  const problems: SchemaProblem[] = [];
+  for (const object of bundle.objects) {
+    const { apiVersion, kind } = object.value;
+    const own = bundled.kindSchema(apiVersion, kind);
+    const found = own ? { set: bundled, schema: own } : fromFolders(apiVersion, kind);
+    if (!found) {
+      problems.push(missingSchemaProblem(object, version));
+      continue;
+    }
+    for (const error of found.set.validate(object.value, found.schema)) {
+      problems.push({ ruleId: "input/schema", severity: "error", object, ...error });
+    }
+  }
+  return normalizeProblems(bundle, problems);
+}
+
+/** The embedded engine behind the SchemaValidator port. */
+export function createEmbeddedValidator(embedded: EmbeddedOptions = {}): SchemaValidator {
+  return {
+    name: "embedded",
+    validate: async (bundle, options) => validateBundle(bundle, options, embedded),
+  };
+}

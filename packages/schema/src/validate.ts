@@ -1,0 +1,289 @@
+import { escapeSegment, getAtPointer, isRecord, splitPointer } from "@scout-deploy/core";
+import type { JsonSchema, SchemaData, VersionSchemas } from "./data.js";
+import { closestName, dottedPath } from "./paths.js";
+import type { SchemaProblemCode } from "./port.js";
+
+/** A violation at a JSON Pointer relative to the validated value. */
+export interface SchemaError {
+  code: SchemaProblemCode;
+  pointer: string;
+  message: string;
+}
+
+/**
+ * Validates values against one Kubernetes version's schemas. A small interpreter of the
+ * keywords the strict schemas use, with JSON Schema 2020-12 semantics, so that it agrees with
+ * kubeconform (santhosh-tekuri/jsonschema) error for error; see README "Why an interpreter".
+ */
+export class SchemaSet {
+  private readonly resolved = new Map<string, JsonSchema>();
+
+  /**
+   * `resolve` turns a `$ref` into its schema; `kinds` finds the root schema of a kind. For the
+   * bundled data see `SchemaSet.bundled`; for a user's schema file, `SchemaSet.standalone`.
+   */
+  constructor(
+    private readonly resolve: (ref: string) => JsonSchema | undefined,
+    private readonly kinds: (apiVersion: string, kind: string) => JsonSchema | undefined,
+  ) {}
+
+  static bundled(data: SchemaData, version: VersionSchemas): SchemaSet {
+    const byName = (name: string) => data.schemas[version.defs[name] ?? -1];
+    return new SchemaSet(byName, (apiVersion, kind) => {
+      const name = version.kinds[`${apiVersion}/${kind}`];
+      return name === undefined ? undefined : byName(name);
+    });
+  }
+
+  /** One self-contained JSON Schema (local "#/..." references) for one kind. */
+  static standalone(root: JsonSchema): SchemaSet {
+    const resolve = (ref: string) =>
+      ref.startsWith("#")
+        ? (getAtPointer(root, decodeURIComponent(ref.slice(1))) as JsonSchema)
+        : undefined;
+    return new SchemaSet(resolve, () => root);
+  }
+
+  /** The root schema of "apps/v1" "Deployment", if this set has it. */
+  kindSchema(apiVersion: string, kind: string): JsonSchema | undefined {
+    return this.kinds(apiVersion, kind);
+  }
+
+  /**
+   * The schema that applies at `pointer` inside `value` (references resolved), for describing
+   * errors found elsewhere (kubeconform's): allowed field names, the shapes of a oneOf.
+   */
+  schemaAt(schema: JsonSchema, value: unknown, pointer: string): JsonSchema | undefined {
+    let current: JsonSchema | undefined = this.deref(schema);
+    let node: unknown = value;
+    for (const segment of splitPointer(pointer)) {
+      if (!current) return undefined;
+      if (Array.isArray(node)) {
+        current = current.items;
+        node = node[Number(segment)];
+      } else if (isRecord(node)) {
+        const props: Record<string, JsonSchema> = current.properties ?? {};
+        const additional = current.additionalProperties;
+        current = Object.hasOwn(props, segment)
+          ? props[segment]
+          : isRecord(additional)
+            ? (additional as JsonSchema)
+            : undefined;
+        node = node[segment];
+      } else return undefined;
+      current = current && this.deref(current);
+    }
+    return current;
+  }
+
+  private deref(schema: JsonSchema): JsonSchema {
+    let current = schema;
+    while (current.$ref !== undefined && !current.properties && !current.items) {
+      current = this.definition(current.$ref);
+    }
+    return current;
+  }
+
+  validate(value: unknown, schema: JsonSchema): SchemaError[] {
+    const errors: SchemaError[] = [];
+    this.check(value, schema, [], errors);
+    return errors;
+  }
+
+  private definition(ref: string): JsonSchema {
+    let schema = this.resolved.get(ref);
+    if (!schema) {
+      schema = this.resolve(ref);
+      if (!schema || typeof schema !== "object")
+        throw new Error(`unresolvable schema reference ${ref}`);
+      this.resolved.set(ref, schema);
+    }
+    return schema;
+  }
+
+  // The path is a stack of segments, turned into a pointer only when an error needs one:
+  // building a string per visited node was most of the cost.
+  private check(value: unknown, schema: JsonSchema, path: string[], errors: SchemaError[]): void {
+    if (schema.$ref !== undefined) this.check(value, this.definition(schema.$ref), path, errors);
+    if (schema.type !== undefined && !matchesType(value, schema.type)) {
+      errors.push(typeError(toPointer(path), allowedTypes(schema.type), value));
+    }
+    if (schema.enum !== undefined && !schema.enum.some((allowed) => allowed === value)) {
+      errors.push(enumError(toPointer(path), schema.enum, value));
+    }
+    if (schema.oneOf !== undefined) this.checkOneOf(value, schema.oneOf, path, errors);
+    if (schema.allOf !== undefined)
+      for (const part of schema.allOf) this.check(value, part, path, errors);
+    if (
+      schema.anyOf !== undefined &&
+      !schema.anyOf.some((branch) => this.matches(value, branch, path))
+    ) {
+      errors.push(typeError(toPointer(path), oneOfTypes(schema.anyOf), value));
+    }
+    if (schema["x-kubernetes-int-or-string"] === true && !isIntOrString(value)) {
+      errors.push(typeError(toPointer(path), ["string", "integer"], value));
+    }
+    if (Array.isArray(value)) {
+      if (schema.items) {
+        for (let i = 0; i < value.length; i++) {
+          path.push(String(i));
+          this.check(value[i], schema.items, path, errors);
+          path.pop();
+        }
+      }
+    } else if (value !== null && typeof value === "object") {
+      this.checkObject(value as Record<string, unknown>, schema, path, errors);
+    }
+  }
+
+  private checkObject(
+    value: Record<string, unknown>,
+    schema: JsonSchema,
+    path: string[],
+    errors: SchemaError[],
+  ): void {
+    const properties = schema.properties;
+    if (schema.required) {
+      for (const required of schema.required) {
+        if (!(required in value)) errors.push(requiredError(toPointer(path), required));
+      }
+    }
+    const additional = schema.additionalProperties;
+    for (const key in value) {
+      const sub = properties && Object.hasOwn(properties, key) ? properties[key] : undefined;
+      if (sub) {
+        path.push(key);
+        this.check(value[key], sub, path, errors);
+        path.pop();
+      } else if (additional === false) {
+        errors.push(unknownFieldError(toPointer(path), key, Object.keys(properties ?? {})));
+      } else if (typeof additional === "object") {
+        path.push(key);
+        this.check(value[key], additional, path, errors);
+        path.pop();
+      }
+    }
+  }
+
+  private matches(value: unknown, branch: JsonSchema, path: string[]): boolean {
+    const branchErrors: SchemaError[] = [];
+    this.check(value, branch, [...path], branchErrors);
+    return branchErrors.length === 0;
+  }
+
+  private checkOneOf(
+    value: unknown,
+    branches: JsonSchema[],
+    path: string[],
+    errors: SchemaError[],
+  ) {
+    let matched = 0;
+    for (const branch of branches) if (this.matches(value, branch, path)) matched++;
+    if (matched !== 1) errors.push(typeError(toPointer(path), oneOfTypes(branches), value));
+  }
+}
+
+function isIntOrString(value: unknown): boolean {
+  return typeof value === "string" || (typeof value === "number" && Number.isInteger(value));
+}
+
+function toPointer(path: readonly string[]): string {
+  let pointer = "";
+  for (const segment of path) pointer += `/${escapeSegment(segment)}`;
+  return pointer;
+}
+
+/** The types a oneOf's branches allow ("string", "integer"), for messages. */
+export function oneOfTypes(branches: readonly JsonSchema[]): string[] {
+  const types = [...new Set(branches.flatMap((b) => (b.type ? allowedTypes(b.type) : [])))];
+  return types.length ? types : ["exactly one of its allowed shapes"];
+}
+
+function matchesType(value: unknown, type: string | string[]): boolean {
+  return typeof type === "string" ? isOfType(value, type) : type.some((t) => isOfType(value, t));
+}
+
+function isOfType(value: unknown, type: string): boolean {
+  switch (type) {
+    case "null":
+      return value === null;
+    case "boolean":
+      return typeof value === "boolean";
+    case "string":
+      return typeof value === "string";
+    case "integer":
+      return typeof value === "number" && Number.isInteger(value);
+    case "number":
+      return typeof value === "number";
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return isRecord(value);
+    default:
+      return false;
+  }
+}
+
+function allowedTypes(type: string | string[]): string[] {
+  const types = typeof type === "string" ? [type] : type;
+  const withoutNull = types.filter((t) => t !== "null");
+  return withoutNull.length ? withoutNull : types;
+}
+
+export function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (isRecord(value)) return "object";
+  if (typeof value === "string") {
+    const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value;
+    return `string ${JSON.stringify(shown)}`;
+  }
+  if (typeof value === "number")
+    return `${Number.isInteger(value) ? "integer" : "number"} ${value}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function at(pointer: string): string {
+  return pointer === "" ? "" : `${dottedPath(pointer)}: `;
+}
+
+export function typeError(pointer: string, expected: string[], value: unknown): SchemaError {
+  const message = `${at(pointer)}expected ${expected.join(" or ")}, got ${describeValue(value)}`;
+  return { code: "type", pointer, message };
+}
+
+export function enumError(
+  pointer: string,
+  allowed: readonly unknown[],
+  value: unknown,
+): SchemaError {
+  const names = allowed.filter((a) => a !== null).map((a) => String(a));
+  const shown = typeof value === "string" ? JSON.stringify(value) : describeValue(value);
+  return {
+    code: "enum",
+    pointer,
+    message: `${at(pointer)}${shown} is not one of ${names.join(", ")}`,
+  };
+}
+
+export function requiredError(parent: string, name: string): SchemaError {
+  return {
+    code: "required",
+    pointer: `${parent}/${escapeSegment(name)}`,
+    message: `${at(parent)}missing required field ${name}`,
+  };
+}
+
+export function unknownFieldError(
+  parent: string,
+  name: string,
+  known: readonly string[],
+): SchemaError {
+  const suggestion = closestName(name, known);
+  const hint = suggestion ? ` (did you mean ${suggestion}?)` : "";
+  return {
+    code: "unknown-field",
+    pointer: `${parent}/${escapeSegment(name)}`,
+    message: `${at(parent)}unknown field ${name}${hint}`,
+  };
+}
