@@ -57,11 +57,12 @@ export async function checkManifests(
     }
   }
   if (paths.length === 0) throw new ConfigurationError("nothing to check: manifests is empty");
-  reportSchemaMode(inputs, log);
   const { result, bundle } = await engine.runCheck({
     cwd: context.workspace,
     paths,
     ...(configPath ? { configPath } : {}),
+    schema: inputs.schema,
+    ...(inputs.kubernetesVersion ? { kubernetesVersion: inputs.kubernetesVersion } : {}),
     ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
   });
   const run: PipelineRun = {
@@ -103,15 +104,6 @@ async function renderInto(
   mkdirSync(dir, { recursive: true });
   await engine.render(config, dir);
   return dir;
-}
-
-function reportSchemaMode(inputs: Inputs, log: Logger): void {
-  if (inputs.schema === "off") return;
-  const version = inputs.kubernetesVersion ? ` for Kubernetes ${inputs.kubernetesVersion}` : "";
-  // PORT for the lead: pass schema/kubernetesVersion to runCheck once the engine takes them.
-  log.info(
-    `schema validation (${inputs.schema}${version}) is not wired into this build's engine yet; the policy rules ran`,
-  );
 }
 
 /** A digest of exactly what was checked: each file's path and content, in path order. */

@@ -274,6 +274,32 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(github.writes).toEqual([]);
   }, 60_000);
 
+  it("schema: embedded validates offline and reports what Kubernetes would reject", async () => {
+    writeFileSync(
+      join(workspace, "k8s/backend.yaml"),
+      backend.replace(
+        "image: scout/backend:1.0",
+        "image: scout/backend:1.0\n          replicas: 3",
+      ),
+    );
+    const result = await run(pullRequestPayload("opened"), {
+      schema: "embedded",
+      "kubernetes-version": "1.36",
+      comment: "false",
+      signoff: "none",
+    });
+    const findings = JSON.parse(readFileSync(result.outputs["findings-file"]!, "utf8"));
+    const schema = findings.findings.filter((f: { ruleId: string }) => f.ruleId === "input/schema");
+    expect(schema.length, result.stdout).toBeGreaterThan(0);
+    expect(schema).toContainEqual(
+      expect.objectContaining({
+        file: "k8s/backend.yaml",
+        line: 12,
+        message: expect.stringContaining("unknown field replicas"),
+      }),
+    );
+  }, 60_000);
+
   it.each([
     [{ schema: "strict" }, 'input schema must be one of embedded, kubeconform, off, not "strict"'],
     [{ manifests: "", config: "" }, "nothing to check"],
