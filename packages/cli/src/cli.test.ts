@@ -55,8 +55,24 @@ async function run(...argv: string[]) {
   return { code, stdout: out.join(""), stderr: err.join("") };
 }
 
+/**
+ * These tests are about the CLI, not the rule pack: only the first three pod rules run.
+ * `overrides` replace their severities; `lines` are appended under `policy:`.
+ */
+function policyWith(lines: string[] = [], overrides: Record<string, string> = {}): string {
+  const rules = {
+    "pod/run-as-non-root": "error",
+    "pod/read-only-root-filesystem": "error",
+    "pod/no-privilege-escalation": "error",
+    ...overrides,
+  };
+  const ruleLines = Object.entries(rules).map(([id, level]) => `    ${id}: ${level}`);
+  return ["policy:", "  rules:", '    "*": off', ...ruleLines, ...lines, ""].join("\n");
+}
+
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "scout-cli-"));
+  write("scout-deploy.yaml", policyWith());
 });
 
 describe("scout-deploy check", () => {
@@ -176,19 +192,18 @@ describe("scout-deploy check", () => {
     write("k8s/backend.yaml", backend);
     write(
       "scout-deploy.yaml",
-      [
-        "policy:",
-        "  rules:",
-        "    pod/read-only-root-filesystem: off",
-        "  suppressions:",
-        "    - rules: [pod/run-as-non-root]",
-        "      objects: [Deployment/scout/backend]",
-        "      reason: legacy image, tracked in SCOUT-12",
-        "    - rules: [pod/*]",
-        "      reason: old exception",
-        "      expires: 2020-01-01",
-        "",
-      ].join("\n"),
+      policyWith(
+        [
+          "  suppressions:",
+          "    - rules: [pod/run-as-non-root]",
+          "      objects: [Deployment/scout/backend]",
+          "      reason: legacy image, tracked in SCOUT-12",
+          "    - rules: [pod/*]",
+          "      reason: old exception",
+          "      expires: 2020-01-01",
+        ],
+        { "pod/read-only-root-filesystem": "off" },
+      ),
     );
     const { code, stdout } = await run("check", "k8s", "--format", "json");
     const json = JSON.parse(stdout);
@@ -199,7 +214,7 @@ describe("scout-deploy check", () => {
         f.file,
         f.line,
       ]),
-    ).toEqual([["suppression/expired", "scout-deploy.yaml", 8]]);
+    ).toEqual([["suppression/expired", "scout-deploy.yaml", 11]]);
     expect(code).toBe(0);
   });
 
@@ -227,7 +242,7 @@ describe("scout-deploy check", () => {
         '  namespace: scout\n  annotations:\n    scout-deploy.io/ignore: "pod/run-as-non-root: vendor image"\n',
       ),
     );
-    write("scout-deploy.yaml", "policy:\n  allowAnnotationSuppressions: false\n");
+    write("scout-deploy.yaml", policyWith(["  allowAnnotationSuppressions: false"]));
     const json = JSON.parse((await run("check", "k8s", "--format", "json")).stdout);
     expect(json.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual([
       "suppression/not-allowed",
@@ -252,7 +267,7 @@ describe("scout-deploy check", () => {
   });
 
   it("finds the config by walking up from the working folder", async () => {
-    write("scout-deploy.yaml", "policy:\n  failOn: never\n");
+    write("scout-deploy.yaml", policyWith(["  failOn: never"]));
     write("deploy/k8s/backend.yaml", backend);
     dir = join(dir, "deploy");
     expect((await run("check", "k8s")).code).toBe(0);

@@ -103,14 +103,14 @@ export function evaluate(
 
 function activeRules(rules: readonly AnyRule[], config: PolicyConfig): ActiveRule[] {
   const ids = new Set(rules.map((r) => r.id));
-  for (const id of Object.keys(config.rules)) {
-    if (!ids.has(id)) {
-      throw new ConfigurationError(`policy.rules: unknown rule "${id}"${closestHint(id, ids)}`);
+  for (const key of Object.keys(config.rules)) {
+    if (!rules.some((rule) => matchesRuleId(rule.id, key))) {
+      throw new ConfigurationError(`policy.rules: unknown rule "${key}"${closestHint(key, ids)}`);
     }
   }
   const active: ActiveRule[] = [];
   for (const rule of [...rules].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-    const setting = config.rules[rule.id];
+    const setting = settingFor(rule.id, config);
     const chosen =
       typeof setting === "string" ? setting : (setting?.severity ?? rule.meta.severity);
     if (chosen === "off") continue;
@@ -128,6 +128,20 @@ function activeRules(rules: readonly AnyRule[], config: PolicyConfig): ActiveRul
   }
   return active;
 }
+
+/**
+ * A rule's setting: its own id first, then its area ("pod/*"), then "*". Wildcards never
+ * reach input/* and suppression/* unless they name that area: turning "everything" off must
+ * not silently skip unparsable files.
+ */
+function settingFor(ruleId: string, config: PolicyConfig) {
+  const area = `${ruleId.split("/")[0]}/*`;
+  const exact = config.rules[ruleId] ?? config.rules[area];
+  if (exact !== undefined) return exact;
+  return BUILT_IN_AREAS.some((a) => ruleId.startsWith(a)) ? undefined : config.rules["*"];
+}
+
+const BUILT_IN_AREAS = ["input/", "suppression/"];
 
 function closestHint(id: string, ids: Set<string>): string {
   const area = id.split("/")[0];

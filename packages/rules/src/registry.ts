@@ -2,6 +2,11 @@ import type { AnyRule } from "@scout-deploy/core";
 import { metricsScraped } from "./monitoring/metrics-scraped/rule.js";
 import { securityAlerts } from "./monitoring/security-alerts/rule.js";
 import { podSecurityLabels } from "./namespace/pod-security-labels/rule.js";
+import { allowedFlows } from "./network/allowed-flows/rule.js";
+import { defaultDeny } from "./network/default-deny/rule.js";
+import { externalExposure } from "./network/external-exposure/rule.js";
+import { noBroadPeers } from "./network/no-broad-peers/rule.js";
+import { portCoherence } from "./network/port-coherence/rule.js";
 import { dropAllCapabilities } from "./pod/drop-all-capabilities/rule.js";
 import { noHostNamespaces } from "./pod/no-host-namespaces/rule.js";
 import { noHostPath } from "./pod/no-host-path/rule.js";
@@ -39,6 +44,11 @@ export const securityGuideRules: readonly AnyRule[] = [
   metricsScraped,
   securityAlerts,
   podSecurityLabels,
+  allowedFlows,
+  defaultDeny,
+  externalExposure,
+  noBroadPeers,
+  portCoherence,
   dropAllCapabilities,
   noHostNamespaces,
   noHostPath,

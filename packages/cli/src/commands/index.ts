@@ -1,5 +1,6 @@
 import type { Command } from "../command.js";
 import { checkCommand } from "./check.js";
+import { flowsCommand } from "./flows.js";
 import { incidentCommand } from "./incident.js";
 import { renderCommand } from "./render.js";
 import { secretsCommand } from "./secrets.js";
@@ -10,6 +11,7 @@ import { verifyCommand } from "./verify.js";
 export const commands: readonly Command[] = [
   renderCommand,
   checkCommand,
+  flowsCommand,
   secretsCommand,
   signoffCommand,
   verifyCommand,

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { buildBundle } from "./bundle.js";
+import { parsePolicy } from "./config.js";
+import { evaluate } from "./evaluate.js";
+import { defineRule } from "./rule.js";
+import { parseSource } from "./source.js";
+
+const ruleFor = (id: string) =>
+  defineRule({
+    id,
+    meta: {
+      severity: "error",
+      description: "Reports every object.",
+      remediation: "Nothing to change.",
+      appliesTo: ["*"],
+      messages: { hit: "hit" },
+    },
+    check(context) {
+      for (const object of context.bundle.objects) context.report({ messageId: "hit", object });
+    },
+  });
+
+const rules = [ruleFor("pod/a"), ruleFor("pod/b"), ruleFor("rbac/c")];
+const bundle = () =>
+  buildBundle([
+    parseSource(
+      "x.yaml",
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: scout}\n---\nkind: [\n",
+    ),
+  ]);
+
+function ruleIds(policy: unknown) {
+  return evaluate(rules, bundle(), parsePolicy(policy)).findings.map(
+    (f) => `${f.ruleId}:${f.severity}`,
+  );
+}
+
+describe("policy.rules keys", () => {
+  it("take an exact id over its area and the area over '*'", () => {
+    expect(ruleIds({ rules: { "*": "off", "pod/*": "warning", "pod/b": "info" } })).toEqual([
+      "pod/a:warning",
+      "pod/b:info",
+      "input/parse-error:error",
+    ]);
+  });
+
+  it("never switch off input problems through '*'", () => {
+    expect(ruleIds({ rules: { "*": "off" } })).toEqual(["input/parse-error:error"]);
+    expect(ruleIds({ rules: { "*": "off", "input/*": "off" } })).toEqual([]);
+  });
+
+  it("must name at least one known rule", () => {
+    expect(() => ruleIds({ rules: { "net/*": "off" } })).toThrow('unknown rule "net/*"');
+  });
+});

@@ -1,0 +1,455 @@
+import type { Bundle } from "@scout-deploy/core";
+import {
+  ALL_CONNS,
+  type ConnSet,
+  connsOf,
+  intersect,
+  isEmpty,
+  MAX_PORT,
+  MIN_PORT,
+  NO_CONNS,
+  union,
+} from "./conns.js";
+import { atoms, containsInterval, formatInterval, type IpInterval, type IpSet } from "./ip.js";
+import {
+  buildModel,
+  type Model,
+  type Policy,
+  type PolicyRule,
+  type PortSpec,
+  type Workload,
+} from "./model.js";
+
+/** One end of a flow: a workload of the bundle, or a range of addresses outside the cluster. */
+export type Endpoint =
+  | { kind: "workload"; workload: Workload }
+  | { kind: "external"; range: IpInterval };
+
+export interface Flow {
+  from: Endpoint;
+  to: Endpoint;
+  conns: ConnSet;
+}
+
+/** A rule of a policy that lets a flow through, or the policies that isolate an endpoint. */
+export interface RuleRef {
+  policy: Policy;
+  rule: PolicyRule;
+}
+
+export interface Connectivity {
+  model: Model;
+  /** The external source ranges on which every ingress rule is uniform (netpol-analyzer's split). */
+  ingressRanges: IpInterval[];
+  /** The external destination ranges on which every egress rule is uniform. */
+  egressRanges: IpInterval[];
+  /** Every allowed flow (non-empty connections), workloads to themselves excluded. */
+  flows: Flow[];
+  isolatedFor(workload: Workload, direction: "ingress" | "egress"): Policy[];
+  /** What the source's egress and the destination's ingress each allow (ALL_CONNS when not isolated). */
+  sides(from: Endpoint, to: Endpoint): { egress: ConnSet; ingress: ConnSet };
+  /** The rules that admit traffic from `from` to `to` on the destination's ingress and the source's egress side. */
+  admittingRules(from: Endpoint, to: Endpoint): { ingress: RuleRef[]; egress: RuleRef[] };
+}
+
+export function endpointId(endpoint: Endpoint): string {
+  return endpoint.kind === "workload" ? endpoint.workload.id : formatInterval(endpoint.range);
+}
+
+interface CompiledRule {
+  ref: RuleRef;
+  everyone: boolean;
+  pods: Uint8Array;
+  /** The indexes of `pods` that are set, for sparse iteration. */
+  podList: number[];
+  ips: IpSet;
+  /** Connections when no named port needs the destination; undefined when it does. */
+  fixedConns: ConnSet | undefined;
+  /** Named ports resolved per destination. */
+  resolved: Map<Workload | undefined, ConnSet>;
+}
+
+/** Computes who may talk to whom under Kubernetes NetworkPolicy semantics. */
+export function analyze(bundle: Bundle): Connectivity {
+  return analyzeModel(buildModel(bundle));
+}
+
+export function analyzeModel(model: Model): Connectivity {
+  const { workloads, policies } = model;
+  const index = new Map(workloads.map((w, i) => [w, i]));
+  const ingressOf: CompiledRule[][] = workloads.map(() => []);
+  const egressOf: CompiledRule[][] = workloads.map(() => []);
+  const ingressPolicies: Policy[][] = workloads.map(() => []);
+  const egressPolicies: Policy[][] = workloads.map(() => []);
+  const ingressIps: IpSet[] = [];
+  const egressIps: IpSet[] = [];
+
+  const byNamespace = new Map<string, number[]>();
+  workloads.forEach((w, i) => {
+    const members = byNamespace.get(w.namespace);
+    if (members) members.push(i);
+    else byNamespace.set(w.namespace, [i]);
+  });
+  for (const policy of policies) {
+    const selected = (byNamespace.get(policy.namespace) ?? []).filter((i) =>
+      policy.selects(workloads[i]!.labels),
+    );
+    if (selected.length === 0) continue;
+    const compile = (rule: PolicyRule) => compileRule(model, byNamespace, policy, rule);
+    if (policy.isolatesIngress) {
+      const rules = policy.ingress.map(compile);
+      for (const rule of rules) ingressIps.push(rule.ips);
+      for (const i of selected) {
+        ingressPolicies[i]!.push(policy);
+        ingressOf[i]!.push(...rules);
+      }
+    }
+    if (policy.isolatesEgress) {
+      const rules = policy.egress.map(compile);
+      for (const rule of rules) egressIps.push(rule.ips);
+      for (const i of selected) {
+        egressPolicies[i]!.push(policy);
+        egressOf[i]!.push(...rules);
+      }
+    }
+  }
+  const ingressRanges = atoms(ingressIps);
+  const egressRanges = atoms(egressIps);
+  const endpoints = workloads.map((workload): Endpoint => ({ kind: "workload", workload }));
+  const isolated = { ingressOf, egressOf, ingressPolicies, egressPolicies };
+  const flows = [
+    ...podFlows(workloads, endpoints, isolated),
+    ...externalFlows(workloads, endpoints, isolated, ingressRanges, egressRanges),
+  ];
+
+  const admitting = (
+    rules: CompiledRule[],
+    matches: (r: CompiledRule) => boolean,
+    dst: Workload | undefined,
+  ) => rules.filter((r) => matches(r) && !isEmpty(connsFor(r, dst))).map((r) => r.ref);
+  const matcher = (peer: Endpoint) => (r: CompiledRule) =>
+    r.everyone ||
+    (peer.kind === "workload"
+      ? r.pods[index.get(peer.workload)!] === 1
+      : containsInterval(r.ips, peer.range));
+
+  return {
+    model,
+    ingressRanges,
+    egressRanges,
+    flows,
+    isolatedFor: (workload, direction) =>
+      (direction === "ingress" ? ingressPolicies : egressPolicies)[index.get(workload) ?? -1] ?? [],
+    sides(from, to) {
+      const dst = to.kind === "workload" ? to.workload : undefined;
+      const egress =
+        from.kind === "workload" && egressPolicies[index.get(from.workload)!]!.length
+          ? side(egressOf[index.get(from.workload)!]!, matcher(to), dst)
+          : ALL_CONNS;
+      const ingress =
+        dst && ingressPolicies[index.get(dst)!]!.length
+          ? side(ingressOf[index.get(dst)!]!, matcher(from), dst)
+          : ALL_CONNS;
+      return { egress, ingress };
+    },
+    admittingRules(from, to) {
+      const dst = to.kind === "workload" ? to.workload : undefined;
+      const ingress = dst ? admitting(ingressOf[index.get(dst)!]!, matcher(from), dst) : [];
+      const egress =
+        from.kind === "workload"
+          ? admitting(egressOf[index.get(from.workload)!]!, matcher(to), dst)
+          : [];
+      return { ingress, egress };
+    },
+  };
+}
+
+function side(
+  rules: readonly CompiledRule[],
+  matches: (r: CompiledRule) => boolean,
+  dst: Workload | undefined,
+): ConnSet {
+  let result = NO_CONNS;
+  for (const rule of rules) {
+    if (!matches(rule)) continue;
+    result = union(result, connsFor(rule, dst));
+    if (result === ALL_CONNS) break;
+  }
+  return result;
+}
+
+function intersectFast(a: ConnSet, b: ConnSet): ConnSet {
+  if (a === ALL_CONNS) return b;
+  if (b === ALL_CONNS || a === b) return a;
+  return intersect(a, b);
+}
+
+function compileRule(
+  model: Model,
+  byNamespace: ReadonlyMap<string, number[]>,
+  policy: Policy,
+  rule: PolicyRule,
+): CompiledRule {
+  const { workloads, namespaceLabels } = model;
+  const pods = new Uint8Array(workloads.length);
+  const podList: number[] = [];
+  const ips: IpInterval[] = [];
+  const everyone = rule.peers === "all";
+  if (rule.peers !== "all") {
+    for (const peer of rule.peers) {
+      if (peer.kind === "ip") {
+        ips.push(...peer.set);
+        continue;
+      }
+      for (const [namespace, members] of byNamespace) {
+        const inNamespace =
+          peer.namespaces === "own"
+            ? namespace === policy.namespace
+            : peer.namespaces(namespaceLabels.get(namespace) ?? {});
+        if (!inNamespace) continue;
+        for (const i of members) {
+          if (pods[i] === 0 && peer.pods(workloads[i]!.labels)) {
+            pods[i] = 1;
+            podList.push(i);
+          }
+        }
+      }
+    }
+  }
+  const named = rule.ports !== "all" && rule.ports.some((p) => typeof p.port === "string");
+  const compiled: CompiledRule = {
+    ref: { policy, rule },
+    everyone,
+    pods,
+    podList,
+    ips,
+    fixedConns: undefined,
+    resolved: new Map(),
+  };
+  if (!named) compiled.fixedConns = portsConns(rule.ports, undefined);
+  return compiled;
+}
+
+function connsFor(rule: CompiledRule, dst: Workload | undefined): ConnSet {
+  if (rule.fixedConns) return rule.fixedConns;
+  let conns = rule.resolved.get(dst);
+  if (!conns) {
+    conns = portsConns(rule.ref.rule.ports, dst);
+    rule.resolved.set(dst, conns);
+  }
+  return conns;
+}
+
+/** The connections a rule's ports allow; named ports resolve against the destination pod's container ports. */
+export function portsConns(ports: PortSpec[] | "all", dst: Workload | undefined): ConnSet {
+  if (ports === "all") return ALL_CONNS;
+  let result = NO_CONNS;
+  for (const spec of ports) result = union(result, portConns(spec, dst));
+  return result;
+}
+
+function portConns(spec: PortSpec, dst: Workload | undefined): ConnSet {
+  if (spec.port === undefined) return connsOf(spec.protocol, MIN_PORT, MAX_PORT);
+  if (typeof spec.port === "number") {
+    const end = spec.endPort ?? spec.port;
+    return end >= spec.port ? connsOf(spec.protocol, spec.port, end) : NO_CONNS;
+  }
+  const name = spec.port;
+  const match = dst?.ports.find((p) => p.name === name && p.protocol === spec.protocol);
+  return match ? connsOf(spec.protocol, match.port) : NO_CONNS;
+}
+
+interface Isolation {
+  ingressOf: CompiledRule[][];
+  egressOf: CompiledRule[][];
+  ingressPolicies: Policy[][];
+  egressPolicies: Policy[][];
+}
+
+/**
+ * What one workload's rules allow per peer, sparse: `everyone` for rules without peers, and
+ * per peer index the union of the rules that name it.
+ */
+interface Reach {
+  everyone: ConnSet;
+  peers: Map<number, ConnSet>;
+}
+
+function reachOf(
+  rules: readonly CompiledRule[],
+  dstOf: (peer: number) => Workload | undefined,
+  self: Workload | undefined,
+): Reach {
+  let everyone = NO_CONNS;
+  const peers = new Map<number, ConnSet>();
+  for (const rule of rules) {
+    if (rule.everyone) {
+      everyone = union(everyone, connsFor(rule, self));
+      continue;
+    }
+    for (const peer of rule.podList) {
+      const conns = connsFor(rule, dstOf(peer));
+      if (!isEmpty(conns)) peers.set(peer, union(peers.get(peer) ?? NO_CONNS, conns));
+    }
+  }
+  return { everyone, peers };
+}
+
+function reachTo(reach: Reach, peer: number): ConnSet {
+  const named = reach.peers.get(peer);
+  return named ? union(reach.everyone, named) : reach.everyone;
+}
+
+/**
+ * Workloads selected by the same policies share their rules, so what those rules allow is
+ * computed once per group (and per container-port signature where named ports resolve against
+ * the workload itself).
+ */
+function groupKey(
+  policies: readonly Policy[],
+  ids: ReadonlyMap<Policy, number>,
+  workload?: Workload,
+): string {
+  const key = policies.map((p) => ids.get(p)).join(",");
+  return workload
+    ? `${key}|${workload.ports.map((p) => `${p.name}:${p.port}/${p.protocol}`).join(",")}`
+    : key;
+}
+
+function cached<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = compute();
+    cache.set(key, value);
+  }
+  return value;
+}
+
+function podFlows(
+  workloads: readonly Workload[],
+  endpoints: readonly Endpoint[],
+  iso: Isolation,
+): Flow[] {
+  const n = workloads.length;
+  const ids = policyIds(iso);
+  const ingressCache = new Map<string, Reach>();
+  const egressCache = new Map<string, Reach>();
+  // Ingress rules resolve named ports against the destination itself; egress rules against each peer.
+  const ingress = workloads.map((w, b) =>
+    iso.ingressPolicies[b]!.length
+      ? cached(ingressCache, groupKey(iso.ingressPolicies[b]!, ids, w), () =>
+          reachOf(iso.ingressOf[b]!, () => w, w),
+        )
+      : undefined,
+  );
+  const flows: Flow[] = [];
+  for (let a = 0; a < n; a++) {
+    const egress = iso.egressPolicies[a]!.length
+      ? cached(egressCache, groupKey(iso.egressPolicies[a]!, ids), () =>
+          reachOf(iso.egressOf[a]!, (b) => workloads[b], undefined),
+        )
+      : undefined;
+    const toEveryone = iso.egressOf[a]!.some((r) => r.everyone);
+    const candidates = egress && !toEveryone ? egress.peers.keys() : range(n);
+    for (const b of candidates) {
+      if (a === b) continue;
+      const out = egress ? egressTo(egress, iso.egressOf[a]!, b, workloads[b]!) : ALL_CONNS;
+      if (isEmpty(out)) continue;
+      const into = ingress[b] ? reachTo(ingress[b]!, a) : ALL_CONNS;
+      const conns = intersectFast(out, into);
+      if (!isEmpty(conns)) flows.push({ from: endpoints[a]!, to: endpoints[b]!, conns });
+    }
+  }
+  return flows;
+}
+
+/** Egress to one pod: rules without peers resolve named ports against that pod. */
+function egressTo(reach: Reach, rules: readonly CompiledRule[], b: number, dst: Workload): ConnSet {
+  let conns = reach.peers.get(b) ?? NO_CONNS;
+  for (const rule of rules) if (rule.everyone) conns = union(conns, connsFor(rule, dst));
+  return conns;
+}
+
+function policyIds(iso: Isolation): Map<Policy, number> {
+  const ids = new Map<Policy, number>();
+  for (const list of [...iso.ingressPolicies, ...iso.egressPolicies]) {
+    for (const policy of list) if (!ids.has(policy)) ids.set(policy, ids.size);
+  }
+  return ids;
+}
+
+function* range(n: number): Generator<number> {
+  for (let i = 0; i < n; i++) yield i;
+}
+
+function externalFlows(
+  workloads: readonly Workload[],
+  endpoints: readonly Endpoint[],
+  iso: Isolation,
+  ingressRanges: readonly IpInterval[],
+  egressRanges: readonly IpInterval[],
+): Flow[] {
+  const flows: Flow[] = [];
+  const ids = policyIds(iso);
+  const inCache = new Map<string, ConnSet[]>();
+  const outCache = new Map<string, ConnSet[]>();
+  const sources = ingressRanges.map((r): Endpoint => ({ kind: "external", range: r }));
+  const destinations = egressRanges.map((r): Endpoint => ({ kind: "external", range: r }));
+  workloads.forEach((w, i) => {
+    const inbound = iso.ingressPolicies[i]!.length
+      ? cached(inCache, groupKey(iso.ingressPolicies[i]!, ids, w), () =>
+          perRange(iso.ingressOf[i]!, ingressRanges, w),
+        )
+      : undefined;
+    sources.forEach((source, k) => {
+      const conns = inbound ? inbound[k]! : ALL_CONNS;
+      if (!isEmpty(conns)) flows.push({ from: source, to: endpoints[i]!, conns });
+    });
+    const outbound = iso.egressPolicies[i]!.length
+      ? cached(outCache, groupKey(iso.egressPolicies[i]!, ids), () =>
+          perRange(iso.egressOf[i]!, egressRanges, undefined),
+        )
+      : undefined;
+    destinations.forEach((destination, k) => {
+      const conns = outbound ? outbound[k]! : ALL_CONNS;
+      if (!isEmpty(conns)) flows.push({ from: endpoints[i]!, to: destination, conns });
+    });
+  });
+  return flows;
+}
+
+/** The connections each atom range gets from the rules: rules without peers reach all of them. */
+function perRange(
+  rules: readonly CompiledRule[],
+  ranges: readonly IpInterval[],
+  dst: Workload | undefined,
+): ConnSet[] {
+  const result: ConnSet[] = ranges.map(() => NO_CONNS);
+  for (const rule of rules) {
+    if (!rule.everyone && rule.ips.length === 0) continue;
+    const conns = connsFor(rule, dst);
+    if (isEmpty(conns)) continue;
+    if (rule.everyone) {
+      for (let k = 0; k < ranges.length; k++) result[k] = union(result[k]!, conns);
+      continue;
+    }
+    for (const [lo, hi] of rule.ips) {
+      for (let k = firstAtOrAfter(ranges, lo); k < ranges.length && ranges[k]![1] <= hi; k++) {
+        result[k] = union(result[k]!, conns);
+      }
+    }
+  }
+  return result;
+}
+
+/** Index of the first range starting at or after `start` (ranges are sorted and contiguous). */
+function firstAtOrAfter(ranges: readonly IpInterval[], start: bigint): number {
+  let low = 0;
+  let high = ranges.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (ranges[mid]![0] < start) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}

@@ -1,0 +1,71 @@
+export {
+  analyze,
+  analyzeModel,
+  type Connectivity,
+  type Endpoint,
+  endpointId,
+  type Flow,
+  portsConns,
+  type RuleRef,
+} from "./analyze.js";
+export {
+  type ComponentFlow,
+  compareWithIntended,
+  DNS_CONNS,
+  describeDifference,
+  endpointName,
+  type FlowComparison,
+  type FlowDifference,
+  type FlowTarget,
+} from "./compare.js";
+export {
+  ALL_CONNS,
+  type ConnSet,
+  connsOf,
+  contains,
+  equals,
+  formatConns,
+  intersect,
+  isAll,
+  isEmpty,
+  NO_CONNS,
+  PROTOCOLS,
+  type Protocol,
+  parseConns,
+  subtract,
+  union,
+} from "./conns.js";
+export { type FlowsReport, flows } from "./flows.js";
+export {
+  DEFAULT_NETWORK_OPTIONS,
+  EXTERNAL,
+  GUIDE_FLOWS,
+  type IntendedFlow,
+  intendedFlowSchema,
+  intendedFlows,
+  type NetworkOptions,
+  networkOptionsSchema,
+} from "./intended.js";
+export {
+  atoms,
+  formatInterval,
+  type IpInterval,
+  type IpSet,
+  ipBlockSet,
+  parseCidr,
+  parseIpv4Range,
+} from "./ip.js";
+export {
+  buildModel,
+  type ContainerPort,
+  type Model,
+  NAMESPACE_NAME_LABEL,
+  namespaceOf,
+  type Peer,
+  type Policy,
+  type PolicyRule,
+  type PortSpec,
+  type Workload,
+} from "./model.js";
+export { flowsMarkdown, flowsMermaid, formatMatrix } from "./render.js";
+export { compileSelector, isEmptySelector, type Labels, type Selector } from "./selector.js";

@@ -1,0 +1,58 @@
+import { z } from "@scout-deploy/core";
+import { PROTOCOLS, type Protocol } from "./conns.js";
+
+/** The endpoint that stands for every address outside the cluster. */
+export const EXTERNAL = "external";
+
+export interface IntendedFlow {
+  /** A component name, or "external". */
+  from: string;
+  to: string;
+  port: number;
+  protocol: Protocol;
+}
+
+export const intendedFlowSchema = z
+  .object({
+    from: z.string().min(1),
+    to: z.string().min(1),
+    port: z.number().int().min(1).max(65535),
+    protocol: z.enum(PROTOCOLS).default("TCP"),
+  })
+  .strict();
+
+/** The Security Guide's "Network Policies" section, between Scout's components (rules.md). */
+export const GUIDE_FLOWS: readonly IntendedFlow[] = Object.freeze([
+  { from: "frontend", to: "backend", port: 8000, protocol: "TCP" },
+  { from: "nginx", to: "frontend", port: 3000, protocol: "TCP" },
+  { from: "nginx", to: "backend", port: 8000, protocol: "TCP" },
+  { from: "backend", to: "redis", port: 6379, protocol: "TCP" },
+  { from: "prometheus", to: "backend", port: 8000, protocol: "TCP" },
+]);
+
+/**
+ * Options of the network rules, shared so that every rule reads the intended table the same way.
+ * `flows` replaces the in-cluster table; external access to nginx is added unless turned off.
+ */
+export const networkOptionsSchema = z
+  .object({
+    /** The intended in-cluster flows. @default the guide's table */
+    flows: z.array(intendedFlowSchema).default(GUIDE_FLOWS.map((f) => ({ ...f }))),
+    /** Allow external access to nginx. @default true */
+    externalAccess: z.boolean().default(true),
+    /** The port external clients reach nginx on. @default 80 */
+    externalPort: z.number().int().min(1).max(65535).default(80),
+  })
+  .strict();
+
+export type NetworkOptions = z.output<typeof networkOptionsSchema>;
+
+export const DEFAULT_NETWORK_OPTIONS: NetworkOptions = networkOptionsSchema.parse({});
+
+/** The whole intended table: the in-cluster flows plus external access to nginx when it is on. */
+export function intendedFlows(options: NetworkOptions = DEFAULT_NETWORK_OPTIONS): IntendedFlow[] {
+  const external: IntendedFlow[] = options.externalAccess
+    ? [{ from: EXTERNAL, to: "nginx", port: options.externalPort, protocol: "TCP" }]
+    : [];
+  return [...options.flows, ...external];
+}

@@ -1,0 +1,120 @@
+/**
+ * Addresses outside the cluster as intervals of one number line: IPv4 addresses are 0..2^32-1,
+ * IPv6 addresses are shifted above them (2^32 + address), so one interval type covers both.
+ */
+
+export type IpInterval = readonly [bigint, bigint];
+export type IpSet = readonly IpInterval[];
+
+const V6_BASE = 1n << 32n;
+export const IPV4_SPACE: IpInterval = [0n, V6_BASE - 1n];
+export const IPV6_SPACE: IpInterval = [V6_BASE, V6_BASE + (1n << 128n) - 1n];
+
+/** The interval of a CIDR such as 10.0.0.0/8 or fd00::/8; undefined when it does not parse. */
+export function parseCidr(cidr: string): IpInterval | undefined {
+  const [address, prefixText] = cidr.trim().split("/");
+  if (address === undefined || prefixText === undefined || !/^\d+$/.test(prefixText))
+    return undefined;
+  const prefix = Number(prefixText);
+  const v4 = parseIpv4(address);
+  if (v4 !== undefined) return prefix > 32 ? undefined : block(v4, 32, prefix, 0n);
+  const v6 = parseIpv6(address);
+  if (v6 !== undefined) return prefix > 128 ? undefined : block(v6, 128, prefix, V6_BASE);
+  return undefined;
+}
+
+function block(address: bigint, bits: number, prefix: number, base: bigint): IpInterval {
+  const hostBits = BigInt(bits - prefix);
+  const start = (address >> hostBits) << hostBits;
+  return [base + start, base + start + (1n << hostBits) - 1n];
+}
+
+function parseIpv4(text: string): bigint | undefined {
+  const parts = text.split(".");
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255))
+    return undefined;
+  return parts.reduce((acc, p) => (acc << 8n) + BigInt(p), 0n);
+}
+
+function parseIpv6(text: string): bigint | undefined {
+  if (!/^[0-9a-fA-F:]+$/.test(text) || (text.match(/::/g)?.length ?? 0) > 1) return undefined;
+  const [head = "", tail] = text.split("::");
+  const groups = (s: string) => (s === "" ? [] : s.split(":"));
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const missing = 8 - left.length - right.length;
+  if (tail === undefined ? missing !== 0 : missing < 1) return undefined;
+  const all = [...left, ...Array<string>(tail === undefined ? 0 : missing).fill("0"), ...right];
+  if (!all.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
+  return all.reduce((acc, g) => (acc << 16n) + BigInt(Number.parseInt(g, 16)), 0n);
+}
+
+export function ipBlockSet(cidr: string, except: readonly string[]): IpSet | undefined {
+  const whole = parseCidr(cidr);
+  if (!whole) return undefined;
+  let set: IpSet = [whole];
+  for (const hole of except) {
+    const interval = parseCidr(hole);
+    if (interval) set = subtractInterval(set, interval);
+  }
+  return set;
+}
+
+function subtractInterval(set: IpSet, [lo, hi]: IpInterval): IpSet {
+  return set.flatMap(([a, b]): IpInterval[] => {
+    if (hi < a || lo > b) return [[a, b]];
+    const out: IpInterval[] = [];
+    if (lo > a) out.push([a, lo - 1n]);
+    if (hi < b) out.push([hi + 1n, b]);
+    return out;
+  });
+}
+
+export function containsInterval(set: IpSet, [lo, hi]: IpInterval): boolean {
+  return set.some(([a, b]) => a <= lo && hi <= b);
+}
+
+/**
+ * Cuts the address space into the coarsest atoms on which every given set is uniform: each
+ * atom lies wholly inside or wholly outside each set. IPv6 is cut only when a set mentions it.
+ */
+export function atoms(sets: readonly IpSet[]): IpInterval[] {
+  const cuts = new Set<bigint>([IPV4_SPACE[0], IPV4_SPACE[1] + 1n]);
+  let v6 = false;
+  for (const set of sets) {
+    for (const [lo, hi] of set) {
+      cuts.add(lo);
+      cuts.add(hi + 1n);
+      if (hi >= IPV6_SPACE[0]) v6 = true;
+    }
+  }
+  if (v6) cuts.add(IPV6_SPACE[1] + 1n);
+  const sorted = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const out: IpInterval[] = [];
+  for (let i = 0; i + 1 < sorted.length; i++) out.push([sorted[i]!, sorted[i + 1]! - 1n]);
+  return out;
+}
+
+export function formatIp(value: bigint): string {
+  if (value < V6_BASE) {
+    return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join(".");
+  }
+  const v6 = value - V6_BASE;
+  const groups = Array.from({ length: 8 }, (_, i) =>
+    ((v6 >> BigInt(112 - 16 * i)) & 0xffffn).toString(16),
+  );
+  return groups.join(":");
+}
+
+/** "10.0.0.0-10.255.255.255", the way netpol-analyzer names an external range. */
+export function formatInterval([lo, hi]: IpInterval): string {
+  return `${formatIp(lo)}-${formatIp(hi)}`;
+}
+
+export function parseIpv4Range(text: string): IpInterval | undefined {
+  const [a, b] = text.trim().split("-");
+  const lo = a === undefined ? undefined : parseIpv4(a);
+  const hi = b === undefined ? lo : parseIpv4(b);
+  if (lo === undefined || hi === undefined) return parseCidr(text);
+  return [lo, hi];
+}

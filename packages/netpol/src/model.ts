@@ -1,0 +1,226 @@
+import {
+  type Bundle,
+  type BundleObject,
+  containersOf,
+  isRecord,
+  labelsOf,
+  type PodTemplate,
+  podTemplateOf,
+} from "@scout-deploy/core";
+import type { Protocol } from "./conns.js";
+import { type IpSet, ipBlockSet } from "./ip.js";
+import {
+  compileSelector,
+  isEmptySelector,
+  type Labels,
+  SELECT_ALL,
+  type Selector,
+} from "./selector.js";
+
+export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+export interface ContainerPort {
+  name?: string;
+  port: number;
+  protocol: Protocol;
+}
+
+/** A pod template of the bundle: the unit that the connectivity matrix talks about. */
+export interface Workload {
+  /** "namespace/name[Kind]", as netpol-analyzer names workloads. */
+  id: string;
+  namespace: string;
+  name: string;
+  kind: string;
+  labels: Labels;
+  ports: ContainerPort[];
+  object: BundleObject;
+  template: PodTemplate;
+}
+
+export interface PortSpec {
+  protocol: Protocol;
+  /** A number, a named port (resolved against the destination pod), or undefined for all ports. */
+  port?: number | string;
+  endPort?: number;
+}
+
+export type Peer =
+  | { kind: "pods"; namespaces: Selector | "own"; pods: Selector }
+  | { kind: "ip"; set: IpSet };
+
+export interface PolicyRule {
+  direction: "ingress" | "egress";
+  index: number;
+  /** "all" when `from`/`to` is missing or empty: every pod and every address. */
+  peers: Peer[] | "all";
+  /** "all" when `ports` is missing or empty. */
+  ports: PortSpec[] | "all";
+  /** JSON Pointer of the rule inside the policy, e.g. /spec/ingress/0. */
+  pointer: string;
+}
+
+export interface Policy {
+  object: BundleObject;
+  namespace: string;
+  name: string;
+  selects: Selector;
+  /** True when the podSelector is empty: the policy covers the whole namespace. */
+  selectsAll: boolean;
+  isolatesIngress: boolean;
+  isolatesEgress: boolean;
+  ingress: PolicyRule[];
+  egress: PolicyRule[];
+}
+
+export interface Model {
+  workloads: Workload[];
+  policies: Policy[];
+  namespaceLabels: ReadonlyMap<string, Labels>;
+}
+
+const PROTOCOL_NAMES = new Set<string>(["TCP", "UDP", "SCTP"]);
+
+function protocolOf(value: unknown): Protocol {
+  return typeof value === "string" && PROTOCOL_NAMES.has(value) ? (value as Protocol) : "TCP";
+}
+
+export function namespaceOf(object: BundleObject): string {
+  return object.ref.namespace ?? "default";
+}
+
+export function buildModel(bundle: Bundle): Model {
+  const workloads = bundle.objects.flatMap((object) => {
+    const template = podTemplateOf(object);
+    return template ? [workloadOf(object, template)] : [];
+  });
+  const policies = bundle.objects
+    .filter((o) => o.value.kind === "NetworkPolicy" && isNetworkingApi(o.value.apiVersion))
+    .map(policyOf);
+  return { workloads, policies, namespaceLabels: namespaceLabels(bundle, workloads) };
+}
+
+function isNetworkingApi(apiVersion: string): boolean {
+  return apiVersion.startsWith("networking.k8s.io/") || apiVersion.startsWith("extensions/");
+}
+
+function workloadOf(object: BundleObject, template: PodTemplate): Workload {
+  const namespace = namespaceOf(object);
+  const name = object.ref.name ?? "(unnamed)";
+  const kind = object.value.kind;
+  const ports = containersOf(template)
+    .filter((c) => c.list === "containers")
+    .flatMap((c) => (Array.isArray(c.container.ports) ? c.container.ports : []))
+    .flatMap((p): ContainerPort[] =>
+      isRecord(p) && typeof p.containerPort === "number"
+        ? [
+            {
+              port: p.containerPort,
+              protocol: protocolOf(p.protocol),
+              ...(typeof p.name === "string" ? { name: p.name } : {}),
+            },
+          ]
+        : [],
+    );
+  return {
+    id: `${namespace}/${name}[${kind}]`,
+    namespace,
+    name,
+    kind,
+    labels: labelsOf(template.metadata),
+    ports,
+    object,
+    template,
+  };
+}
+
+/** Namespace objects' labels, plus the automatic name label; namespaces without an object get only that. */
+function namespaceLabels(bundle: Bundle, workloads: readonly Workload[]): Map<string, Labels> {
+  const result = new Map<string, Labels>();
+  for (const workload of workloads) {
+    result.set(workload.namespace, { [NAMESPACE_NAME_LABEL]: workload.namespace });
+  }
+  for (const object of bundle.objects) {
+    if (object.value.kind !== "Namespace" || !object.ref.name) continue;
+    result.set(object.ref.name, {
+      ...labelsOf(object.value.metadata),
+      [NAMESPACE_NAME_LABEL]: object.ref.name,
+    });
+  }
+  return result;
+}
+
+function policyOf(object: BundleObject): Policy {
+  const spec = isRecord(object.value.spec) ? object.value.spec : {};
+  const ingress = rulesOf(spec.ingress, "ingress");
+  const egress = rulesOf(spec.egress, "egress");
+  const types = Array.isArray(spec.policyTypes) ? spec.policyTypes : undefined;
+  // Kubernetes' defaulting: Ingress always, Egress only when egress rules are given.
+  const isolatesIngress = types ? types.includes("Ingress") : true;
+  const isolatesEgress = types
+    ? types.includes("Egress")
+    : Array.isArray(spec.egress) && spec.egress.length > 0;
+  return {
+    object,
+    namespace: namespaceOf(object),
+    name: object.ref.name ?? "(unnamed)",
+    selects: isRecord(spec.podSelector) ? compileSelector(spec.podSelector) : SELECT_ALL,
+    selectsAll: !isRecord(spec.podSelector) || isEmptySelector(spec.podSelector),
+    isolatesIngress,
+    isolatesEgress,
+    ingress,
+    egress,
+  };
+}
+
+function rulesOf(value: unknown, direction: "ingress" | "egress"): PolicyRule[] {
+  if (!Array.isArray(value)) return [];
+  const peerKey = direction === "ingress" ? "from" : "to";
+  return value.map((rule, index) => {
+    const body = isRecord(rule) ? rule : {};
+    const peers = body[peerKey];
+    const ports = body.ports;
+    return {
+      direction,
+      index,
+      peers: Array.isArray(peers) && peers.length > 0 ? peers.flatMap(peerOf) : "all",
+      ports: Array.isArray(ports) && ports.length > 0 ? ports.flatMap(portSpecOf) : "all",
+      pointer: `/spec/${direction}/${index}`,
+    };
+  });
+}
+
+function peerOf(value: unknown): Peer[] {
+  if (!isRecord(value)) return [];
+  if (isRecord(value.ipBlock)) {
+    const { cidr, except } = value.ipBlock;
+    const set =
+      typeof cidr === "string"
+        ? ipBlockSet(
+            cidr,
+            Array.isArray(except) ? except.filter((e): e is string => typeof e === "string") : [],
+          )
+        : undefined;
+    return set ? [{ kind: "ip", set }] : [];
+  }
+  if (value.podSelector === undefined && value.namespaceSelector === undefined) return [];
+  return [
+    {
+      kind: "pods",
+      namespaces:
+        value.namespaceSelector === undefined ? "own" : compileSelector(value.namespaceSelector),
+      pods: compileSelector(value.podSelector),
+    },
+  ];
+}
+
+function portSpecOf(value: unknown): PortSpec[] {
+  if (!isRecord(value)) return [];
+  const spec: PortSpec = { protocol: protocolOf(value.protocol) };
+  if (typeof value.port === "number" || typeof value.port === "string") {
+    spec.port =
+      typeof value.port === "string" && /^\d+$/.test(value.port) ? Number(value.port) : value.port;
+  }
+  if (typeof value.endPort === "number") spec.endPort = value.endPort;
+  return [spec];
+}

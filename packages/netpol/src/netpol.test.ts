@@ -1,0 +1,174 @@
+import { buildBundle, parsePolicy, parseSource } from "@scout-deploy/core";
+import { describe, expect, it } from "vitest";
+import { analyze } from "./analyze.js";
+import { ALL_CONNS, connsOf, formatConns, parseConns, subtract, union } from "./conns.js";
+import { flows } from "./flows.js";
+import { atoms, formatInterval, ipBlockSet, parseCidr } from "./ip.js";
+import { formatMatrix } from "./render.js";
+import { compileSelector } from "./selector.js";
+
+const bundleOf = (yaml: string) => buildBundle([parseSource("test.yaml", yaml)]);
+const settings = parsePolicy({}).settings;
+
+describe("connection sets", () => {
+  it("print and read back the way netpol-analyzer writes them", () => {
+    const set = union(connsOf("TCP", 80), union(connsOf("TCP", 8000, 8010), connsOf("UDP", 53)));
+    expect(formatConns(set)).toBe("TCP 80,8000-8010,UDP 53");
+    expect(parseConns("TCP 80,8000-8010,UDP 53")).toEqual(set);
+    expect(formatConns(ALL_CONNS)).toBe("All Connections");
+    expect(formatConns(subtract(ALL_CONNS, connsOf("UDP", 53)))).toBe(
+      "TCP 1-65535,UDP 1-52,54-65535,SCTP 1-65535",
+    );
+  });
+});
+
+describe("addresses", () => {
+  it("cut the address space at every ipBlock and except boundary", () => {
+    const set = ipBlockSet("10.0.0.0/8", ["10.1.0.0/16"])!;
+    expect(atoms([set]).map(formatInterval)).toEqual([
+      "0.0.0.0-9.255.255.255",
+      "10.0.0.0-10.0.255.255",
+      "10.1.0.0-10.1.255.255",
+      "10.2.0.0-10.255.255.255",
+      "11.0.0.0-255.255.255.255",
+    ]);
+    expect(parseCidr("::/0")).toBeDefined();
+    expect(parseCidr("10.0.0.0/33")).toBeUndefined();
+  });
+});
+
+describe("selectors", () => {
+  it("match labels and the four expression operators", () => {
+    const select = compileSelector({
+      matchLabels: { app: "api" },
+      matchExpressions: [
+        { key: "tier", operator: "In", values: ["web", "db"] },
+        { key: "env", operator: "NotIn", values: ["dev"] },
+        { key: "team", operator: "Exists" },
+        { key: "legacy", operator: "DoesNotExist" },
+      ],
+    });
+    expect(select({ app: "api", tier: "web", team: "x" })).toBe(true);
+    expect(select({ app: "api", tier: "web", team: "x", env: "dev" })).toBe(false);
+    expect(select({ app: "api", tier: "cache", team: "x" })).toBe(false);
+    expect(select({ app: "api", tier: "web" })).toBe(false);
+    expect(select({ app: "api", tier: "web", team: "x", legacy: "1" })).toBe(false);
+  });
+});
+
+const TWO_NAMESPACES = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: mon, labels: {purpose: monitoring}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: scraper, namespace: mon, labels: {app: prometheus}}
+spec: {containers: [{name: p}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api, namespace: app, labels: {app: backend}}
+spec: {containers: [{name: a, ports: [{name: metrics, containerPort: 9100}, {name: dns, containerPort: 53, protocol: UDP}]}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api, namespace: app}
+spec:
+  podSelector: {}
+  ingress:
+    - from: [{namespaceSelector: {matchLabels: {purpose: monitoring}}, podSelector: {matchLabels: {app: prometheus}}}]
+      ports: [{port: metrics}, {port: 9200, endPort: 9210}, {port: dns, protocol: TCP}]
+`;
+
+describe("analyze", () => {
+  it("resolves named ports against the destination, counts endPort ranges, matches namespace labels", () => {
+    expect(formatMatrix(analyze(bundleOf(TWO_NAMESPACES)))).toBe(
+      [
+        "0.0.0.0-255.255.255.255 => mon/scraper[Pod] : All Connections",
+        "app/api[Pod] => 0.0.0.0-255.255.255.255 : All Connections",
+        "app/api[Pod] => mon/scraper[Pod] : All Connections",
+        "mon/scraper[Pod] => 0.0.0.0-255.255.255.255 : All Connections",
+        "mon/scraper[Pod] => app/api[Pod] : TCP 9100,9200-9210",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("needs both the source's egress and the destination's ingress", () => {
+    const yaml = `${TWO_NAMESPACES}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: scraper, namespace: mon}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress: [{to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: app}}}], ports: [{port: 9100}]}]
+`;
+    const matrix = formatMatrix(analyze(bundleOf(yaml)));
+    expect(matrix).toContain("mon/scraper[Pod] => app/api[Pod] : TCP 9100\n");
+    expect(matrix).not.toContain("mon/scraper[Pod] => 0.0.0.0");
+  });
+});
+
+describe("flows report", () => {
+  const yaml = `
+apiVersion: v1
+kind: Pod
+metadata: {name: frontend, labels: {app: frontend}}
+spec: {containers: [{name: f}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: backend, labels: {app: backend}}
+spec: {containers: [{name: b}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: redis, labels: {app: redis}}
+spec: {containers: [{name: r}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny}
+spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: redis}
+spec:
+  podSelector: {matchLabels: {app: redis}}
+  ingress: [{from: [{podSelector: {}}], ports: [{port: 6379}]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: out}
+spec:
+  podSelector: {}
+  egress: [{to: [{podSelector: {matchLabels: {app: redis}}}]}]
+`;
+  const report = flows(bundleOf(yaml), settings);
+
+  it("finds the extra flow frontend -> redis and the missing frontend -> backend, each with its policy", () => {
+    const lines = report.comparison.differences.map(
+      (d) => `${d.kind} ${d.from}->${d.to} ${formatConns(d.conns)} ${d.target.label}`,
+    );
+    expect(lines.sort()).toEqual([
+      "extra frontend->redis TCP 6379 NetworkPolicy default/redis",
+      "missing frontend->backend TCP 8000 NetworkPolicy default/deny",
+      "missing frontend->backend TCP 8000 NetworkPolicy default/out",
+    ]);
+  });
+
+  it("draws intended, extra and missing flows differently in Mermaid and in the table", () => {
+    expect(report.mermaid).toContain('n_frontend == "extra: TCP 6379" ==> n_redis');
+    expect(report.mermaid).toContain('n_frontend -. "missing: TCP 8000" .-> n_backend');
+    expect(report.mermaid).toContain('n_backend -- "TCP 6379" --> n_redis');
+    expect(report.mermaid).toMatch(/linkStyle \d+ stroke:#d00/);
+    expect(report.markdown).toContain(
+      "| frontend | redis | TCP 6379 | none | **extra** (extra: TCP 6379) |",
+    );
+    expect(report.markdown).toContain("| frontend | backend | none | TCP 8000 | **missing** |");
+  });
+});

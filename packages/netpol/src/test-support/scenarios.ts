@@ -1,0 +1,194 @@
+import fc from "fast-check";
+
+/** Random but valid Kubernetes manifests: namespaces, Deployments and NetworkPolicies, as plain objects. */
+
+const LABEL_VALUES = { app: ["a", "b", "c"], tier: ["web", "db"] } as const;
+const NS_LABELS = { team: ["x", "y"], env: ["prod", "dev"] } as const;
+const NAMESPACES = ["ns-a", "ns-b", "ns-c"];
+/** Where workloads and policies live; ns-c exists only to be (not) selected by namespaceSelectors. */
+const HOMES = ["ns-a", "ns-b"];
+const CONTAINER_PORTS = [
+  { name: "http", containerPort: 80, protocol: "TCP" },
+  { name: "dns", containerPort: 53, protocol: "UDP" },
+  { name: "metrics", containerPort: 9090, protocol: "TCP" },
+  { name: "web", containerPort: 8080, protocol: "TCP" },
+  { name: "assoc", containerPort: 8081, protocol: "SCTP" },
+];
+const CIDRS = [
+  { cidr: "0.0.0.0/0" },
+  { cidr: "10.0.0.0/8" },
+  { cidr: "10.0.0.0/8", except: ["10.1.0.0/16"] },
+  { cidr: "10.1.0.0/16" },
+  { cidr: "192.168.0.0/24" },
+  { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "192.168.0.0/16"] },
+  { cidr: "172.16.0.0/12", except: ["172.16.5.0/24"] },
+];
+const NUMBERED_PORTS = [53, 80, 443, 8080, 9090];
+
+type Json = Record<string, unknown>;
+
+function labelsArb<K extends string>(
+  pool: Readonly<Record<K, readonly string[]>>,
+): fc.Arbitrary<Record<string, string>> {
+  const keys = Object.keys(pool) as K[];
+  return fc
+    .tuple(...keys.map((k) => fc.option(fc.constantFrom(...pool[k]), { nil: undefined })))
+    .map((values) =>
+      Object.fromEntries(keys.flatMap((k, i) => (values[i] ? [[k, values[i]!]] : []))),
+    );
+}
+
+function selectorArb<K extends string>(
+  pool: Readonly<Record<K, readonly string[]>>,
+): fc.Arbitrary<Json> {
+  const keys = Object.keys(pool) as K[];
+  const key = fc.constantFrom(...keys);
+  const expression = key.chain((k) =>
+    fc.oneof(
+      fc.record({
+        key: fc.constant(k),
+        operator: fc.constantFrom("In", "NotIn"),
+        values: fc.subarray([...pool[k]], { minLength: 1 }),
+      }),
+      fc.record({ key: fc.constant(k), operator: fc.constantFrom("Exists", "DoesNotExist") }),
+    ),
+  );
+  return fc.oneof(
+    fc.constant({}),
+    labelsArb(pool).map((matchLabels) => ({ matchLabels })),
+    fc
+      .array(expression, { minLength: 1, maxLength: 2 })
+      .map((matchExpressions) => ({ matchExpressions })),
+    fc
+      .tuple(labelsArb(pool), expression)
+      .map(([matchLabels, e]) => ({ matchLabels, matchExpressions: [e] })),
+  );
+}
+
+const podSelector = selectorArb(LABEL_VALUES);
+const namespaceSelector = fc.oneof(
+  selectorArb(NS_LABELS),
+  fc
+    .constantFrom(...NAMESPACES)
+    .map((n) => ({ matchLabels: { "kubernetes.io/metadata.name": n } })),
+);
+
+const podPeer = fc.oneof(
+  podSelector.map((s) => ({ podSelector: s })),
+  namespaceSelector.map((s) => ({ namespaceSelector: s })),
+  fc
+    .tuple(podSelector, namespaceSelector)
+    .map(([p, n]) => ({ podSelector: p, namespaceSelector: n })),
+);
+const ipPeer = fc.constantFrom(...CIDRS).map((b) => ({ ipBlock: { ...b } }));
+
+const protocol = fc.option(fc.constantFrom("TCP", "UDP", "SCTP"), { nil: undefined });
+const numberedPort = fc
+  .record({
+    protocol,
+    port: fc.option(fc.constantFrom(...NUMBERED_PORTS), { nil: undefined }),
+    endPort: fc.option(fc.constantFrom(0, 100, 9000), { nil: undefined }),
+  })
+  .map(({ protocol: p, port, endPort }) => {
+    const spec: Json = {};
+    if (p) spec.protocol = p;
+    if (port !== undefined) spec.port = port;
+    if (port !== undefined && endPort !== undefined) spec.endPort = Math.max(port, port + endPort);
+    return spec;
+  });
+const namedPort = fc
+  .record({ protocol, name: fc.constantFrom("http", "dns", "metrics", "web", "assoc", "none") })
+  .map(({ protocol: p, name }) => (p ? { protocol: p, port: name } : { port: name }));
+
+/** Egress to addresses cannot use named ports (the analyzer rejects them), so they go only with pod peers. */
+function ruleArb(direction: "ingress" | "egress"): fc.Arbitrary<Json> {
+  const peerKey = direction === "ingress" ? "from" : "to";
+  const podOnly = fc.array(podPeer, { minLength: 1, maxLength: 2 });
+  const mixed = fc.array(fc.oneof(podPeer, ipPeer), { minLength: 1, maxLength: 2 });
+  const anyPorts = fc.array(fc.oneof(numberedPort, namedPort), { minLength: 1, maxLength: 2 });
+  const numbered = fc.array(numberedPort, { minLength: 1, maxLength: 2 });
+  const withPorts = (peers: fc.Arbitrary<unknown[] | undefined>, ports: fc.Arbitrary<Json[]>) =>
+    fc
+      .record({ peers, ports: fc.option(ports, { nil: undefined }) })
+      .map(({ peers: p, ports: q }) => {
+        const rule: Json = {};
+        if (p !== undefined) rule[peerKey] = p;
+        if (q !== undefined) rule.ports = q;
+        return rule;
+      });
+  return fc.oneof(
+    withPorts(podOnly, anyPorts),
+    withPorts(mixed, direction === "ingress" ? anyPorts : numbered),
+    withPorts(fc.constantFrom(undefined, []), direction === "ingress" ? anyPorts : numbered),
+  );
+}
+
+const policyTypes = fc.constantFrom(undefined, ["Ingress"], ["Egress"], ["Ingress", "Egress"]);
+
+const policyArb = fc
+  .record({
+    namespace: fc.constantFrom(...HOMES),
+    podSelector,
+    policyTypes,
+    ingress: fc.option(fc.array(ruleArb("ingress"), { maxLength: 2 }), { nil: undefined }),
+    egress: fc.option(fc.array(ruleArb("egress"), { maxLength: 2 }), { nil: undefined }),
+  })
+  .map((p) => {
+    const spec: Json = { podSelector: p.podSelector };
+    if (p.policyTypes) spec.policyTypes = p.policyTypes;
+    if (p.ingress) spec.ingress = p.ingress;
+    if (p.egress) spec.egress = p.egress;
+    return { namespace: p.namespace, spec };
+  });
+
+const workloadArb = fc.record({
+  namespace: fc.constantFrom(...HOMES),
+  labels: labelsArb(LABEL_VALUES),
+  ports: fc.subarray(CONTAINER_PORTS, { maxLength: 2 }),
+});
+
+const namespaceArb = fc.record({ labels: labelsArb(NS_LABELS), declared: fc.boolean() });
+
+export const scenarioArb = fc.record({
+  namespaces: fc.tuple(...NAMESPACES.map(() => namespaceArb)),
+  workloads: fc.array(workloadArb, { minLength: 2, maxLength: 6 }),
+  policies: fc.array(policyArb, { minLength: 1, maxLength: 5 }),
+});
+
+export type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** The scenario as a stream of JSON documents (valid YAML), the same text for both analyzers. */
+export function scenarioYaml(scenario: Scenario): string {
+  const documents: Json[] = [];
+  scenario.namespaces.forEach((ns, i) => {
+    if (!ns.declared) return;
+    documents.push({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: NAMESPACES[i], labels: ns.labels },
+    });
+  });
+  scenario.workloads.forEach((w, i) => {
+    const labels = { ...w.labels, "workload-id": `w${i}` };
+    const container: Json = { name: "main", image: "example/app:1.0" };
+    if (w.ports.length) container.ports = w.ports;
+    documents.push({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: `w${i}`, namespace: w.namespace },
+      spec: {
+        selector: { matchLabels: { "workload-id": `w${i}` } },
+        template: { metadata: { labels }, spec: { containers: [container] } },
+      },
+    });
+  });
+  scenario.policies.forEach((p, i) => {
+    documents.push({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: `p${i}`, namespace: p.namespace },
+      spec: p.spec,
+    });
+  });
+  return documents.map((d) => `---\n${JSON.stringify(d, null, 1)}\n`).join("");
+}

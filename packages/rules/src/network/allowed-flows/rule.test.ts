@@ -1,0 +1,130 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { allowedFlows } from "./rule.js";
+
+const PODS = `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: frontend, labels: {app: frontend}}
+        spec: {containers: [{name: web, ports: [{name: http, containerPort: 3000}]}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: backend, labels: {app: backend}}
+        spec: {containers: [{name: api, ports: [{name: api, containerPort: 8000}]}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: deny}
+        spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+`;
+
+new RuleTester({ describe, it }).run(allowedFlows, {
+  valid: [
+    {
+      name: "frontend -> backend on 8000 through a named port, with DNS egress for everyone",
+      yaml: `${PODS}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{port: api}]}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: frontend}
+        spec:
+          podSelector: {matchLabels: {app: frontend}}
+          egress:
+            - to: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 8000}]
+            - ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+      `,
+    },
+    {
+      name: "workloads that are no Scout component are not judged",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: tool, labels: {app: tool}}
+        spec: {containers: [{name: t}]}
+      `,
+    },
+    {
+      name: "the intended table can be replaced in the options",
+      options: { flows: [{ from: "backend", to: "frontend", port: 3000 }] },
+      yaml: `${PODS}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: open}
+        spec:
+          podSelector: {matchLabels: {app: frontend}}
+          ingress: [{from: [{podSelector: {matchLabels: {app: backend}}}], ports: [{port: 3000}]}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend-out}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          egress: [{to: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{port: http}]}]
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "an extra flow is reported on the ingress rule that admits it; the missing one on the policy that blocks it",
+      yaml: `${PODS}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: frontend}
+        spec:
+          podSelector: {matchLabels: {app: frontend}}
+          ingress:
+            - from: [{podSelector: {matchLabels: {app: backend}}}]
+          egress:
+            - to: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 8000}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          policyTypes: [Egress]
+          egress: [{to: [{podSelector: {matchLabels: {app: frontend}}}]}]
+      `,
+      errors: [
+        {
+          messageId: "missingFlow",
+          line: 14,
+          column: 1,
+          data: {
+            source: "default/frontend",
+            destination: "default/backend",
+            ports: "TCP 8000",
+            from: "frontend",
+            to: "backend",
+            target: "NetworkPolicy default/deny",
+          },
+        },
+        {
+          messageId: "extraFlow",
+          line: 23,
+          column: 7,
+          data: {
+            source: "default/backend",
+            destination: "default/frontend",
+            ports: "All Connections",
+            from: "backend",
+            to: "frontend",
+            target: "NetworkPolicy default/frontend",
+          },
+        },
+      ],
+    },
+  ],
+});

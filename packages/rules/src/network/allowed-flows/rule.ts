@@ -1,0 +1,54 @@
+import { defineRule } from "@scout-deploy/core";
+import {
+  analyze,
+  compareWithIntended,
+  formatConns,
+  type NetworkOptions,
+  networkOptionsSchema,
+} from "@scout-deploy/netpol";
+import { docsUrl } from "../../docs-url.js";
+
+export const allowedFlows = defineRule<NetworkOptions>({
+  id: "network/allowed-flows",
+  meta: {
+    severity: "error",
+    description:
+      "The connectivity the NetworkPolicies allow between Scout's components is exactly the intended table: no extra flow, no missing one.",
+    remediation:
+      "Narrow the named policy rule so that it admits only the intended peers and ports, or add the rule the intended flow needs.",
+    appliesTo: ["NetworkPolicy", "PodTemplate"],
+    guide:
+      "Network Policies: Frontend → Backend 8000, Nginx → Frontend 3000 / Backend 8000, Backend → Redis 6379, Prometheus → Backend 8000, external → Nginx 80",
+    docs: docsUrl("network/allowed-flows"),
+    options: networkOptionsSchema,
+    messages: {
+      extraFlow:
+        "{{source}} -> {{destination}} on {{ports}} is allowed but not intended ({{from}} -> {{to}}); change: {{target}}",
+      missingFlow:
+        "{{source}} -> {{destination}} on {{ports}} is intended ({{from}} -> {{to}}) but {{target}} does not allow it: Scout would break",
+    },
+  },
+  check(context) {
+    const comparison = compareWithIntended(
+      analyze(context.bundle),
+      context.settings,
+      context.options,
+    );
+    for (const difference of comparison.differences) {
+      context.report({
+        messageId: difference.kind === "extra" ? "extraFlow" : "missingFlow",
+        data: {
+          source: difference.source,
+          destination: difference.destination,
+          from: difference.from,
+          to: difference.to,
+          ports: formatConns(difference.conns),
+          target: difference.target.label,
+        },
+        object: difference.target.object,
+        pointer: difference.target.pointer,
+        ...(difference.kind === "missing" ? { severity: "warning" as const } : {}),
+      });
+    }
+  },
+});

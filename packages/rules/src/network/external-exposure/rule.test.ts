@@ -1,0 +1,100 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { externalExposure } from "./rule.js";
+
+const NGINX = `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: nginx}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: nginx}}
+            spec: {containers: [{name: nginx}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: nginx}
+        spec: {type: LoadBalancer, selector: {app.kubernetes.io/component: nginx}, ports: [{port: 80}]}
+`;
+
+new RuleTester({ describe, it }).run(externalExposure, {
+  valid: [
+    {
+      name: "nginx's LoadBalancer, an Ingress and an HTTPRoute to nginx, a ClusterIP backend",
+      yaml: `${NGINX}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend}
+        spec: {selector: {app: backend}, ports: [{port: 8000}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: web}
+        spec:
+          rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: nginx, port: {number: 80}}}}]}}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: web}
+        spec: {rules: [{backendRefs: [{name: nginx, port: 80}]}]}
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "a NodePort backend, an Ingress and a GRPCRoute to it, externalIPs on redis",
+      yaml: `
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend}
+        spec: {type: NodePort, selector: {app: backend}, ports: [{port: 8000}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: api}
+        spec:
+          defaultBackend: {service: {name: backend, port: {number: 8000}}}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GRPCRoute
+        metadata: {name: api}
+        spec: {rules: [{backendRefs: [{name: backend, port: 8000}]}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis}
+        spec: {externalIPs: [203.0.113.7], ports: [{port: 6379}]}
+      `,
+      errors: [
+        {
+          messageId: "exposedService",
+          line: 4,
+          column: 8,
+          data: { name: "backend", type: "NodePort" },
+        },
+        {
+          messageId: "routedService",
+          line: 10,
+          column: 30,
+          data: { kind: "Ingress", name: "api", service: "backend" },
+        },
+        { messageId: "routedService", line: 15, column: 32 },
+        { messageId: "externalIPs", line: 20, column: 8 },
+      ],
+    },
+    {
+      name: "with external access off, even nginx's LoadBalancer is reported",
+      options: { externalAccess: false },
+      yaml: NGINX,
+      errors: [
+        {
+          messageId: "exposedNginx",
+          line: 12,
+          column: 8,
+          data: { name: "nginx", type: "LoadBalancer" },
+        },
+      ],
+    },
+  ],
+});

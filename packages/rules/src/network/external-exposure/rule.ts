@@ -1,0 +1,144 @@
+import { type BundleObject, defineRule, isRecord, joinPointer, z } from "@scout-deploy/core";
+import { buildModel, type Model } from "@scout-deploy/netpol";
+import { docsUrl } from "../../docs-url.js";
+import { isNginxService } from "../scope.js";
+
+const options = z
+  .object({
+    /** Allow nginx to be exposed outside the cluster. @default true */
+    externalAccess: z.boolean().default(true),
+  })
+  .strict();
+
+type Options = z.output<typeof options>;
+
+const ROUTE_KINDS = new Set(["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"]);
+
+export const externalExposure = defineRule<Options>({
+  id: "network/external-exposure",
+  meta: {
+    severity: "error",
+    description:
+      "Only nginx is exposed outside the cluster (a LoadBalancer or NodePort Service, an Ingress, a Gateway API route); every other Service is ClusterIP.",
+    remediation:
+      "Make the Service type ClusterIP and reach the component through nginx; route Ingresses and Gateway routes to nginx's Service only.",
+    appliesTo: ["Service", "Ingress", ...ROUTE_KINDS],
+    guide: "Network Policies: External Access: Configurable external access to Nginx on port 80",
+    docs: docsUrl("network/external-exposure"),
+    options,
+    messages: {
+      exposedService:
+        'Service "{{name}}" of type {{type}} exposes pods outside the cluster that are not nginx',
+      exposedNginx:
+        'Service "{{name}}" of type {{type}} exposes nginx, but external access is turned off',
+      externalIPs: 'Service "{{name}}" has externalIPs and is not nginx\'s',
+      routedService:
+        '{{kind}} "{{name}}" routes outside traffic to Service "{{service}}", which is not nginx\'s',
+    },
+  },
+  check(context) {
+    const model = buildModel(context.bundle);
+    const services = new Map<string, BundleObject>();
+    for (const object of context.bundle.objects) {
+      if (object.value.kind === "Service")
+        services.set(`${object.ref.namespace ?? "default"}/${object.ref.name}`, object);
+    }
+    const allowed = (service: BundleObject | undefined) =>
+      context.options.externalAccess &&
+      service !== undefined &&
+      isNginxService(model, service, context.settings);
+    for (const object of context.bundle.objects) {
+      const kind = object.value.kind;
+      if (kind === "Service") checkService(object, model, context.options.externalAccess, context);
+      if (kind === "Ingress" || ROUTE_KINDS.has(kind)) {
+        const namespace = object.ref.namespace ?? "default";
+        for (const backend of backendsOf(object)) {
+          if (allowed(services.get(`${namespace}/${backend.service}`))) continue;
+          context.report({
+            messageId: "routedService",
+            data: { kind, name: object.ref.name ?? "", service: backend.service },
+            object,
+            pointer: backend.pointer,
+          });
+        }
+      }
+    }
+
+    function checkService(
+      service: BundleObject,
+      m: Model,
+      externalAccess: boolean,
+      ctx: typeof context,
+    ) {
+      const spec = isRecord(service.value.spec) ? service.value.spec : {};
+      const type = typeof spec.type === "string" ? spec.type : "ClusterIP";
+      const nginx = isNginxService(m, service, ctx.settings);
+      const name = service.ref.name ?? "";
+      if (type === "LoadBalancer" || type === "NodePort") {
+        if (nginx && externalAccess) return;
+        ctx.report({
+          messageId: nginx ? "exposedNginx" : "exposedService",
+          data: { name, type },
+          object: service,
+          pointer: "/spec/type",
+        });
+      } else if (
+        Array.isArray(spec.externalIPs) &&
+        spec.externalIPs.length > 0 &&
+        !(nginx && externalAccess)
+      ) {
+        ctx.report({
+          messageId: "externalIPs",
+          data: { name },
+          object: service,
+          pointer: "/spec/externalIPs",
+        });
+      }
+    }
+  },
+});
+
+interface Backend {
+  service: string;
+  pointer: string;
+}
+
+/** The Services an Ingress or a Gateway API route sends traffic to, with where each is named. */
+function backendsOf(object: BundleObject): Backend[] {
+  const spec = isRecord(object.value.spec) ? object.value.spec : {};
+  const out: Backend[] = [];
+  const ingressBackend = (value: unknown, pointer: string) => {
+    if (!isRecord(value)) return;
+    if (isRecord(value.service) && typeof value.service.name === "string") {
+      out.push({ service: value.service.name, pointer: joinPointer(pointer, "service", "name") });
+    } else if (typeof value.serviceName === "string") {
+      out.push({ service: value.serviceName, pointer: joinPointer(pointer, "serviceName") });
+    }
+  };
+  if (object.value.kind === "Ingress") {
+    ingressBackend(
+      spec.defaultBackend ?? spec.backend,
+      spec.defaultBackend ? "/spec/defaultBackend" : "/spec/backend",
+    );
+    (Array.isArray(spec.rules) ? spec.rules : []).forEach((rule, r) => {
+      const paths =
+        isRecord(rule) && isRecord(rule.http) && Array.isArray(rule.http.paths)
+          ? rule.http.paths
+          : [];
+      paths.forEach((path, p) => {
+        if (isRecord(path))
+          ingressBackend(path.backend, `/spec/rules/${r}/http/paths/${p}/backend`);
+      });
+    });
+    return out;
+  }
+  (Array.isArray(spec.rules) ? spec.rules : []).forEach((rule, r) => {
+    const refs = isRecord(rule) && Array.isArray(rule.backendRefs) ? rule.backendRefs : [];
+    refs.forEach((ref, b) => {
+      if (!isRecord(ref) || typeof ref.name !== "string") return;
+      if (ref.kind !== undefined && ref.kind !== "Service") return;
+      out.push({ service: ref.name, pointer: `/spec/rules/${r}/backendRefs/${b}/name` });
+    });
+  });
+  return out;
+}

@@ -1,0 +1,101 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { portCoherence } from "./rule.js";
+
+new RuleTester({ describe, it }).run(portCoherence, {
+  valid: [
+    {
+      name: "one named port for the Service, the probe, the policy and the scrape annotation",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata:
+              labels: {app: backend}
+              annotations: {prometheus.io/scrape: "true", prometheus.io/port: "8000"}
+            spec:
+              containers:
+                - name: api
+                  ports: [{name: http, containerPort: 8000}]
+                  readinessProbe: {httpGet: {path: /docs, port: http}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend}
+        spec: {selector: {app: backend}, ports: [{port: 80, targetPort: http}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress: [{ports: [{port: 8000}]}]
+      `,
+    },
+    {
+      name: "workloads that are no Scout component are not judged",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: tool, labels: {app: tool}}
+        spec: {containers: [{name: t, ports: [{containerPort: 1}], livenessProbe: {tcpSocket: {port: 2}}}]}
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "every port disagrees, and Prometheus may not reach the scrape port",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata:
+              labels: {app: backend}
+              annotations: {prometheus.io/scrape: "true", prometheus.io/port: "9090"}
+            spec:
+              containers:
+                - name: api
+                  ports: [{name: http, containerPort: 8000}]
+                  livenessProbe: {tcpSocket: {port: 8080}}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: prometheus, labels: {app: prometheus}}
+        spec: {containers: [{name: prometheus}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend}
+        spec: {selector: {app: backend}, ports: [{port: 8000, targetPort: api}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress: [{from: [{podSelector: {matchLabels: {app: prometheus}}}], ports: [{port: 8001}]}]
+      `,
+      errors: [
+        { messageId: "scrapeBlocked", line: 8, column: 51 },
+        {
+          messageId: "scrapePort",
+          line: 8,
+          column: 51,
+          data: { workload: "Deployment default/backend", port: "9090" },
+        },
+        { messageId: "probePort", line: 13, column: 39 },
+        {
+          messageId: "serviceTarget",
+          line: 23,
+          column: 55,
+          data: { service: "backend", port: "api", workload: "Deployment default/backend" },
+        },
+        { messageId: "policyPort", line: 30, column: 80 },
+      ],
+    },
+  ],
+});

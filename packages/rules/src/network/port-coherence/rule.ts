@@ -1,0 +1,203 @@
+import {
+  type BundleObject,
+  componentOf,
+  containersOf,
+  defineRule,
+  escapeSegment,
+  isRecord,
+  joinPointer,
+  type RuleContext,
+} from "@scout-deploy/core";
+import {
+  analyze,
+  type Connectivity,
+  type ContainerPort,
+  contains,
+  type Workload,
+} from "@scout-deploy/netpol";
+import { docsUrl } from "../../docs-url.js";
+import { selectedBy, serviceTargets } from "../scope.js";
+
+const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
+const PROBE_HANDLERS = ["httpGet", "tcpSocket", "grpc"] as const;
+const SCRAPE = "prometheus.io/scrape";
+const SCRAPE_PORT = "prometheus.io/port";
+
+export const portCoherence = defineRule({
+  id: "network/port-coherence",
+  meta: {
+    severity: "warning",
+    description:
+      "A Service's targetPort, the container ports, the probe ports, the NetworkPolicy ports and the Prometheus scrape port of Scout's components agree.",
+    remediation:
+      "Use one port per purpose and name it: the container port, the Service's targetPort, the probes and the NetworkPolicy all refer to it, and Prometheus is allowed to reach the port it scrapes.",
+    appliesTo: ["PodTemplate", "Service", "NetworkPolicy"],
+    guide:
+      "Network Policies: Prometheus can scrape Backend metrics on port 8000; Only allow necessary ports",
+    docs: docsUrl("network/port-coherence"),
+    messages: {
+      serviceTarget:
+        'Service "{{service}}" sends to targetPort {{port}}, but {{workload}} has no container port {{port}}',
+      probePort:
+        '{{probe}} of container "{{container}}" in {{workload}} checks port {{port}}, which the container does not declare',
+      policyPort:
+        'NetworkPolicy "{{policy}}" allows port {{port}} to {{workload}}, which has no such container port',
+      scrapePort:
+        "{{workload}} asks Prometheus to scrape port {{port}}, which it does not declare as a container port",
+      scrapeBlocked:
+        "{{workload}} asks Prometheus to scrape port {{port}}, but the NetworkPolicies do not let {{prometheus}} reach it",
+    },
+  },
+  check(context) {
+    const connectivity = analyze(context.bundle);
+    const identified = new Set(
+      connectivity.model.workloads.filter(
+        (w) => componentOf(w.object, context.settings) !== undefined,
+      ),
+    );
+    for (const object of context.bundle.objects) {
+      if (object.value.kind === "Service") checkService(context, connectivity, object, identified);
+    }
+    for (const workload of identified) checkProbes(context, workload);
+    for (const policy of connectivity.model.policies) {
+      const targets = selectedBy(connectivity.model, policy).filter((w) => identified.has(w));
+      if (targets.length === 0 || !policy.isolatesIngress) continue;
+      for (const rule of policy.ingress) {
+        if (rule.ports === "all") continue;
+        rule.ports.forEach((spec, index) => {
+          if (spec.port === undefined || spec.endPort !== undefined) return;
+          if (targets.some((w) => resolves(w.ports, spec.port!, spec.protocol))) return;
+          context.report({
+            messageId: "policyPort",
+            data: {
+              policy: `${policy.namespace}/${policy.name}`,
+              port: spec.port,
+              workload: names(targets),
+            },
+            object: policy.object,
+            pointer: `${rule.pointer}/ports/${index}/port`,
+          });
+        });
+      }
+    }
+    const prometheus = [...identified].filter(
+      (w) => componentOf(w.object, context.settings) === "prometheus",
+    );
+    for (const workload of identified) checkScrape(context, connectivity, workload, prometheus);
+  },
+});
+
+type Context = RuleContext<Record<string, unknown>>;
+
+function resolves(
+  ports: readonly ContainerPort[],
+  port: number | string,
+  protocol?: string,
+): boolean {
+  return ports.some(
+    (p) =>
+      (typeof port === "number" ? p.port === port : p.name === port) &&
+      (!protocol || p.protocol === protocol),
+  );
+}
+
+function names(workloads: readonly Workload[]): string {
+  return workloads.map(label).join(", ");
+}
+
+function label(workload: Workload): string {
+  return `${workload.kind} ${workload.namespace}/${workload.name}`;
+}
+
+function checkService(
+  context: Context,
+  connectivity: Connectivity,
+  service: BundleObject,
+  identified: Set<Workload>,
+) {
+  const targets = serviceTargets(connectivity.model, service).filter((w) => identified.has(w));
+  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  if (targets.length === 0 || !Array.isArray(spec.ports)) return;
+  spec.ports.forEach((entry, index) => {
+    if (!isRecord(entry)) return;
+    const field = entry.targetPort !== undefined ? "targetPort" : "port";
+    const raw = entry[field];
+    const port = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : raw;
+    if (typeof port !== "number" && typeof port !== "string") return;
+    const protocol = typeof entry.protocol === "string" ? entry.protocol : "TCP";
+    for (const workload of targets) {
+      if (resolves(workload.ports, port, protocol)) continue;
+      context.report({
+        messageId: "serviceTarget",
+        data: { service: service.ref.name ?? "", port, workload: label(workload) },
+        object: service,
+        pointer: `/spec/ports/${index}/${field}`,
+      });
+    }
+  });
+}
+
+function checkProbes(context: Context, workload: Workload) {
+  for (const container of containersOf(workload.template)) {
+    if (container.list !== "containers") continue;
+    const declared = (
+      Array.isArray(container.container.ports) ? container.container.ports : []
+    ).filter(isRecord);
+    for (const probe of PROBES) {
+      const body = container.container[probe];
+      if (!isRecord(body)) continue;
+      for (const handler of PROBE_HANDLERS) {
+        const action = body[handler];
+        if (
+          !isRecord(action) ||
+          (typeof action.port !== "number" && typeof action.port !== "string")
+        )
+          continue;
+        const port = action.port;
+        const known =
+          typeof port === "number"
+            ? declared.length === 0 || declared.some((p) => p.containerPort === port)
+            : declared.some((p) => p.name === port);
+        if (known) continue;
+        context.report({
+          messageId: "probePort",
+          data: { probe, container: container.name, workload: label(workload), port },
+          object: workload.object,
+          pointer: joinPointer(container.pointer, probe, handler, "port"),
+        });
+      }
+    }
+  }
+}
+
+function checkScrape(
+  context: Context,
+  connectivity: Connectivity,
+  workload: Workload,
+  prometheus: Workload[],
+) {
+  const annotations = isRecord(workload.template.metadata.annotations)
+    ? workload.template.metadata.annotations
+    : {};
+  if (String(annotations[SCRAPE]) !== "true" || annotations[SCRAPE_PORT] === undefined) return;
+  const port = Number(annotations[SCRAPE_PORT]);
+  const pointer = `${workload.template.metadataPointer}/annotations/${escapeSegment(SCRAPE_PORT)}`;
+  const data = { workload: label(workload), port: String(annotations[SCRAPE_PORT]) };
+  if (!resolves(workload.ports, port)) {
+    context.report({ messageId: "scrapePort", data, object: workload.object, pointer });
+  }
+  for (const scraper of prometheus) {
+    if (scraper === workload) continue;
+    const sides = connectivity.sides(
+      { kind: "workload", workload: scraper },
+      { kind: "workload", workload },
+    );
+    if (contains(sides.egress, "TCP", port) && contains(sides.ingress, "TCP", port)) continue;
+    context.report({
+      messageId: "scrapeBlocked",
+      data: { ...data, prometheus: label(scraper) },
+      object: workload.object,
+      pointer,
+    });
+  }
+}

@@ -1,0 +1,121 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildBundle, evaluate, type Finding, parsePolicy, parseSource } from "@scout-deploy/core";
+import { describe, expect, it } from "vitest";
+import { allowedFlows } from "./allowed-flows/rule.js";
+import { defaultDeny } from "./default-deny/rule.js";
+import { externalExposure } from "./external-exposure/rule.js";
+import { noBroadPeers } from "./no-broad-peers/rule.js";
+import { portCoherence } from "./port-coherence/rule.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const FIXTURE = readFileSync(join(here, "fixtures", "scout-network.yaml"), "utf8");
+const NETWORK_RULES = [allowedFlows, defaultDeny, externalExposure, noBroadPeers, portCoherence];
+
+function check(yaml: string, policy: unknown = {}): Finding[] {
+  const bundle = buildBundle([parseSource("scout-network.yaml", yaml)]);
+  return evaluate(NETWORK_RULES, bundle, parsePolicy(policy)).findings;
+}
+
+/** One line per finding: rule, severity, object name, path: what a reviewer reads. */
+function summary(findings: readonly Finding[]): string[] {
+  return findings.map(
+    (f) => `${f.ruleId} ${f.severity} ${f.object?.kind}/${f.object?.name} ${f.path}`,
+  );
+}
+
+/** Replaces exactly one occurrence of `from`; fails loudly when the fixture no longer has it. */
+function mutate(from: string, to: string): string {
+  expect(FIXTURE.split(from).length, `fixture text "${from}"`).toBe(2);
+  return FIXTURE.replace(from, to);
+}
+
+function removeDocument(name: string): string {
+  const documents = FIXTURE.split(/^---\n/m);
+  const kept = documents.filter(
+    (d) => !(d.includes("kind: NetworkPolicy") && d.includes(`  name: ${name}\n`)),
+  );
+  expect(kept.length).toBe(documents.length - 1);
+  return kept.join("---\n");
+}
+
+describe("the compliant Scout network fixture", () => {
+  it("is silent for all five network rules", () => {
+    expect(summary(check(FIXTURE))).toEqual([]);
+  });
+
+  it("removing the default deny leaves prometheus open to ingress, and so open to the outside", () => {
+    const findings = check(removeDocument("default-deny"));
+    expect(summary(findings)).toEqual([
+      "network/allowed-flows error Deployment/prometheus /spec/template/metadata",
+      "network/default-deny error Deployment/prometheus /spec/template/metadata",
+    ]);
+    expect(findings[0]!.message).toBe(
+      "external -> scout/prometheus on All Connections is allowed but not intended (external -> prometheus); change: a new NetworkPolicy for Deployment scout/prometheus (none isolates it)",
+    );
+    expect(findings[1]!.message).toContain("not isolated for ingress");
+  });
+
+  it("namespaceSelector: {} in Redis's ingress is a broad peer on that policy", () => {
+    const yaml = mutate(
+      "    - from: [{podSelector: {matchLabels: {app.kubernetes.io/component: backend}}}]\n      ports: [{port: 6379, protocol: TCP}]",
+      "    - from: [{podSelector: {matchLabels: {app.kubernetes.io/component: backend}}}, {namespaceSelector: {}}]\n      ports: [{port: 6379, protocol: TCP}]",
+    );
+    expect(summary(check(yaml))).toEqual([
+      "network/no-broad-peers error NetworkPolicy/redis-ingress /spec/ingress/0/from/1/namespaceSelector",
+    ]);
+  });
+
+  it("opening backend egress to 0.0.0.0/0 is an extra flow and a broad peer, both on backend-egress", () => {
+    const yaml = mutate(
+      "    - to: [{podSelector: {matchLabels: {app.kubernetes.io/component: redis}}}]\n      ports: [{port: 6379, protocol: TCP}]\n",
+      "    - to: [{podSelector: {matchLabels: {app.kubernetes.io/component: redis}}}]\n      ports: [{port: 6379, protocol: TCP}]\n    - to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n",
+    );
+    const findings = check(yaml);
+    expect(summary(findings)).toEqual([
+      "network/allowed-flows error NetworkPolicy/backend-egress /spec/egress/1",
+      "network/no-broad-peers error NetworkPolicy/backend-egress /spec/egress/1/to/0/ipBlock/cidr",
+    ]);
+    expect(findings[0]!.message).toContain(
+      "scout/backend -> external on TCP 1-52,54-65535,UDP 1-52,54-65535,SCTP 1-65535",
+    );
+  });
+
+  it("dropping nginx's egress to the backend is a missing flow (a warning) on nginx-egress", () => {
+    const yaml = mutate(
+      "    - to: [{podSelector: {matchLabels: {app.kubernetes.io/component: backend}}}]\n      ports: [{port: 8000, protocol: TCP}]\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: prometheus-egress",
+      "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: prometheus-egress",
+    );
+    const findings = check(yaml);
+    expect(summary(findings)).toEqual([
+      "network/allowed-flows warning NetworkPolicy/nginx-egress /spec/egress",
+    ]);
+    expect(findings[0]!.message).toBe(
+      "scout/nginx -> scout/backend on TCP 8000 is intended (nginx -> backend) but NetworkPolicy scout/nginx-egress does not allow it: Scout would break",
+    );
+  });
+
+  it("a severity set in the config wins over the warning of a missing flow", () => {
+    const yaml = removeDocument("nginx-egress");
+    const findings = check(yaml, { rules: { "network/allowed-flows": "error" } });
+    expect(
+      findings.filter((f) => f.ruleId === "network/allowed-flows").map((f) => f.severity),
+    ).toEqual(expect.arrayContaining(["error"]));
+  });
+
+  it("turning external access off makes nginx's LoadBalancer and its 0.0.0.0/0 ingress findings", () => {
+    const findings = check(FIXTURE, {
+      rules: {
+        "network/external-exposure": { options: { externalAccess: false } },
+        "network/no-broad-peers": { options: { externalAccess: false } },
+        "network/allowed-flows": { options: { externalAccess: false } },
+      },
+    });
+    expect(summary(findings)).toEqual([
+      "network/external-exposure error Service/nginx /spec/type",
+      "network/allowed-flows error NetworkPolicy/nginx-ingress /spec/ingress/0",
+      "network/no-broad-peers error NetworkPolicy/nginx-ingress /spec/ingress/0/from/0/ipBlock/cidr",
+    ]);
+  });
+});
