@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { LoadedConfig } from "@scout-deploy/engine";
+import type { MarkdownSection } from "@scout-deploy/report";
 import type { RunContext } from "./context.js";
 import type { Inputs } from "./inputs.js";
-import type { Renderer } from "./pipeline.js";
+import type { PipelineRun, Renderer } from "./pipeline.js";
 import type { Logger } from "./ports.js";
 import type { Attester } from "./signoff.js";
 import { TOOL } from "./version.js";
@@ -16,6 +17,24 @@ export function manifestsRenderer(): Renderer {
     for (const [name, text] of Object.entries(files)) writeFileSync(resolve(outDir, name), text);
     return Object.keys(files);
   };
+}
+
+/**
+ * The flows the NetworkPolicies allow against the guide's intended table, as a Mermaid diagram
+ * and a table, when the bundle has policies to analyse.
+ */
+export async function networkSections(run: PipelineRun): Promise<MarkdownSection[]> {
+  if (!run.bundle.objects.some((o) => o.ref.kind === "NetworkPolicy")) return [];
+  const { flows } = await import("@scout-deploy/netpol");
+  const report = flows(run.bundle, run.settings);
+  if (report.comparison.flows.length === 0) return [];
+  return [
+    {
+      title: "Network flows",
+      body: `\`\`\`mermaid\n${report.mermaid.trim()}\n\`\`\`\n\n${report.markdown}`,
+      collapsed: true,
+    },
+  ];
 }
 
 export const PASSPHRASE_ENV = "SCOUT_SIGNOFF_KEY_PASSPHRASE";

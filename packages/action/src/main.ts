@@ -1,7 +1,7 @@
 import { isConfigurationError, type Result } from "@scout-deploy/core";
 import { type RunContext, readContext } from "./context.js";
 import { type Inputs, parseInputs } from "./inputs.js";
-import { manifestsRenderer, signoffAttester } from "./integrations.js";
+import { manifestsRenderer, networkSections, signoffAttester } from "./integrations.js";
 import { WriteAccess } from "./permissions.js";
 import { checkManifests, type Engine, type PipelineRun } from "./pipeline.js";
 import type { GitHubPort, Logger, Runner } from "./ports.js";
@@ -29,7 +29,8 @@ export async function run(environment: Environment): Promise<void> {
     const files = writeReportFiles(pipeline, inputs, context, TOOL);
     const access = WriteAccess.for(context, inputs.token, log);
     const github = await connectGitHub(inputs, context, access, log);
-    await publish(pipeline, inputs, context, { runner, log, github, access, tool: TOOL });
+    const sections = await networkSections(pipeline);
+    await publish(pipeline, inputs, context, { runner, log, github, access, tool: TOOL }, sections);
 
     const signoff = await signOff(pipeline, inputs, context, {
       log,

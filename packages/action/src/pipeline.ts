@@ -7,6 +7,7 @@ import {
   ConfigurationError,
   inputRules,
   type Result,
+  type Settings,
 } from "@scout-deploy/core";
 import type { CheckOptions, CheckRun, LoadedConfig } from "@scout-deploy/engine";
 import { isPullRequestTarget, type RunContext } from "./context.js";
@@ -27,6 +28,8 @@ export interface Engine {
 export interface PipelineRun {
   result: Result;
   bundle: Bundle;
+  /** The policy settings of the run (components, namespace, ...). */
+  settings: Settings;
   /** The rules that ran, for SARIF metadata and the checklist. */
   rules: readonly AnyRule[];
   renderedDir?: string;
@@ -57,7 +60,7 @@ export async function checkManifests(
     }
   }
   if (paths.length === 0) throw new ConfigurationError("nothing to check: manifests is empty");
-  const { result, bundle } = await engine.runCheck({
+  const { result, bundle, config } = await engine.runCheck({
     cwd: context.workspace,
     paths,
     ...(configPath ? { configPath } : {}),
@@ -68,6 +71,7 @@ export async function checkManifests(
   const run: PipelineRun = {
     result,
     bundle,
+    settings: config.policy.settings,
     rules: [...engine.rules, ...inputRules],
     bundleDigest: bundleDigest(bundle),
   };

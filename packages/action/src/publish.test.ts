@@ -1,7 +1,14 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildBundle, type Finding, parseSource, type Result, summarize } from "@scout-deploy/core";
+import {
+  buildBundle,
+  defaultPolicy,
+  type Finding,
+  parseSource,
+  type Result,
+  summarize,
+} from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
 import type { RunContext } from "./context.js";
 import { parseInputs } from "./inputs.js";
@@ -24,6 +31,7 @@ function pipelineRun(findings: Finding[]): PipelineRun {
   return {
     result,
     bundle: buildBundle([parseSource("a.yaml", "a: 1\n")]),
+    settings: defaultPolicy().settings,
     rules: [],
     bundleDigest: "sha256:x",
   };

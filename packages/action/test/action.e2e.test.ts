@@ -245,6 +245,9 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(result.stdout).toContain(
       "rendered the scout: section of examples/minimal/scout-deploy.yaml",
     );
+    // The rendered NetworkPolicies were analysed: the flow diagram is in the summary.
+    expect(result.summary).toContain("<summary><strong>Network flows</strong></summary>");
+    expect(result.summary).toMatch(/```mermaid\n(flowchart|graph) /);
   }, 60_000);
 
   it("signoff: attest writes a record that scout-deploy verify accepts", async () => {
