@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import {
   type AnyRule,
   type Bundle,
   ConfigurationError,
+  compareFindings,
   inputRules,
   type Result,
   type Settings,
@@ -69,7 +70,9 @@ export async function checkManifests(
     ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
   });
   const run: PipelineRun = {
-    result,
+    result: renderedDir
+      ? attributeRendered(result, relativePath(context.workspace, renderedDir), inputs.config!)
+      : result,
     bundle,
     settings: config.policy.settings,
     rules: [...engine.rules, ...inputRules],
@@ -108,6 +111,36 @@ async function renderInto(
   mkdirSync(dir, { recursive: true });
   await engine.render(config, dir);
   return dir;
+}
+
+/**
+ * Rendered files live in the runner's temp folder, outside the repository: annotations, SARIF
+ * and links cannot point there. Their findings are put on the config they came from, naming the
+ * rendered file in the message.
+ */
+export function attributeRendered(result: Result, renderedDir: string, configPath: string): Result {
+  const prefix = `${renderedDir}/`;
+  const config = configPath.replace(/^\.\//, "");
+  return {
+    ...result,
+    findings: result.findings
+      .map((finding) =>
+        finding.file.startsWith(prefix)
+          ? {
+              ...finding,
+              message: `${finding.message} (rendered ${finding.file.slice(prefix.length)}:${finding.line})`,
+              file: config,
+              line: 1,
+              column: 1,
+            }
+          : finding,
+      )
+      .sort(compareFindings),
+  };
+}
+
+function relativePath(from: string, to: string): string {
+  return relative(from, to).split(sep).join("/");
 }
 
 /** A digest of exactly what was checked: each file's path and content, in path order. */

@@ -242,6 +242,8 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(files.length).toBeGreaterThan(3);
     const json = JSON.parse(readFileSync(result.outputs["findings-file"]!, "utf8"));
     expect(json.summary.files).toBe(files.length);
+    for (const finding of json.findings)
+      expect(finding.file).toBe("examples/minimal/scout-deploy.yaml");
     expect(result.stdout).toContain(
       "rendered the scout: section of examples/minimal/scout-deploy.yaml",
     );
