@@ -53,17 +53,16 @@ export function evaluate(
     object?: BundleObject,
   ) => {
     const rule = byId.get(ruleId);
-    if (!rule) return;
-    candidates.push({ finding: baseFinding(rule, message, position, extra), object });
+    if (rule) candidates.push({ finding: baseFinding(rule, message, position, extra), object });
+    else if (!all.some((r) => r.id === ruleId)) {
+      throw new Error(`a problem was reported under ${ruleId}, which no rule defines`);
+    }
   };
 
   for (const problem of bundle.problems) {
-    emit(
-      problem.ruleId,
-      problem.message,
-      problem.position,
-      problem.path ? { path: problem.path } : {},
-    );
+    const extra: Partial<Finding> = problem.path !== undefined ? { path: problem.path } : {};
+    if (problem.object) extra.object = problem.object.ref;
+    emit(problem.ruleId, problem.message, problem.position, extra, problem.object);
   }
   for (const entry of active) {
     if (entry.rule.id.startsWith("input/") || entry.rule.id.startsWith("suppression/")) continue;

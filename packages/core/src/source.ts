@@ -1,5 +1,6 @@
 import { load, YAMLException } from "js-yaml";
 import { parseDocument } from "yaml";
+import type { BundleObject } from "./bundle.js";
 import { createOffsetLocator, type OffsetLocator } from "./locate.js";
 import type { Position } from "./model.js";
 import { KUBE_SCHEMA } from "./schema.js";
@@ -19,10 +20,14 @@ export type InputRuleId =
 
 /** A problem of the input itself, found before any rule runs. */
 export interface InputProblem {
-  ruleId: InputRuleId;
+  /** One of InputRuleId, or the id of another input rule passed to `evaluate` (input/schema). */
+  ruleId: InputRuleId | `input/${string}`;
   message: string;
   position: Position;
+  /** JSON Pointer into `object` when given, else into the document. */
   path?: string;
+  /** The object the problem is about, so its findings name it and its annotations apply. */
+  object?: BundleObject;
 }
 
 export interface SourceFile {

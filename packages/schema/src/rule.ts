@@ -1,4 +1,4 @@
-import { defineRule, type InputProblem, type InputRuleId, type Rule } from "@scout-deploy/core";
+import { defineRule, type InputProblem, type Rule } from "@scout-deploy/core";
 import type { SchemaProblem, SchemaRuleId } from "./port.js";
 
 const DOCS = "https://github.com/scout/secure-deploy/blob/main/packages/schema/docs";
@@ -49,16 +49,13 @@ export const schemaRules: readonly Rule[] = [schemaRule, noSchemaRule];
  * of the rule that has their id.
  */
 export function schemaInputProblems(problems: readonly SchemaProblem[]): InputProblem[] {
-  return problems.map((problem) => {
-    const path = problem.object.pointer + problem.pointer;
-    return {
-      // core's InputRuleId lists the loader's ids; the schema ids are known through schemaRules.
-      ruleId: problem.ruleId as InputRuleId,
-      message: problem.message,
-      position: problem.object.document.locate(path),
-      path,
-    };
-  });
+  return problems.map((problem) => ({
+    ruleId: problem.ruleId,
+    message: problem.message,
+    position: problem.object.document.locate(problem.object.pointer + problem.pointer),
+    path: problem.pointer,
+    object: problem.object,
+  }));
 }
 
 export interface SchemaFinding {
