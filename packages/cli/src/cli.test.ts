@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -149,6 +149,43 @@ describe("scout-deploy check", () => {
     expect(code).toBe(1);
     expect(existsSync(join(dir, "out/r.json"))).toBe(true);
     expect(stdout).toContain("k8s/backend.yaml");
+  });
+
+  it("writes SARIF, markdown and JUnit for the same run", async () => {
+    write("k8s/backend.yaml", backend);
+    const { code } = await run(
+      "check",
+      "k8s",
+      ...["--format", "sarif", "--output", "out/r.sarif"],
+      ...["--format", "markdown", "--output", "out/r.md"],
+      ...["--format", "junit", "--output", "out/r.xml"],
+    );
+    expect(code).toBe(1);
+    const sarif = JSON.parse(readFileSync(join(dir, "out/r.sarif"), "utf8"));
+    const rules = sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id);
+    expect(rules).toEqual(expect.arrayContaining(["pod/run-as-non-root", "input/parse-error"]));
+    expect(sarif.runs[0].results[0]).toMatchObject({
+      ruleId: "pod/run-as-non-root",
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: "k8s/backend.yaml" },
+            region: { startLine: 14 },
+          },
+        },
+      ],
+    });
+    const markdown = readFileSync(join(dir, "out/r.md"), "utf8");
+    expect(markdown).toContain("❌ **Failed**");
+    expect(markdown).toContain("| Pod security | ❌ 1 failing |");
+    const junit = readFileSync(join(dir, "out/r.xml"), "utf8");
+    expect(junit).toMatch(/<testsuite name="pod\/run-as-non-root" tests="1" failures="1"/);
+  });
+
+  it("refuses an unknown format", async () => {
+    const { code, stderr } = await run("check", "k8s", "--format", "html");
+    expect(code).toBe(2);
+    expect(stderr).toContain("text, json, sarif, markdown, junit");
   });
 
   it("honours the policy section: severity overrides, suppressions with reasons, expiry", async () => {

@@ -1,2 +1,21 @@
+export {
+  type Annotation,
+  type AnnotationLevel,
+  type AnnotationLimits,
+  type AnnotationPlan,
+  GITHUB_ANNOTATION_LIMITS,
+  planAnnotations,
+} from "./annotations.js";
 export { formatJson, type ToolInfo } from "./json.js";
+export { formatJunit, type JunitOptions } from "./junit.js";
+export {
+  type ChecklistSection,
+  type FileLinks,
+  formatMarkdown,
+  GITHUB_COMMENT_LIMIT,
+  type MarkdownOptions,
+  type MarkdownSection,
+  PRODUCTION_CHECKLIST,
+} from "./markdown.js";
+export { fingerprint, formatSarif, type SarifOptions } from "./sarif.js";
 export { formatText, type TextOptions } from "./text.js";

@@ -1,13 +1,20 @@
-import { ConfigurationError, type FailOn } from "@scout-deploy/core";
+import { ConfigurationError, type FailOn, inputRules, type Result } from "@scout-deploy/core";
 import { runCheck, SCHEMA_ENGINES, type SchemaEngine } from "@scout-deploy/engine";
-import { formatJson, formatText } from "@scout-deploy/report";
+import {
+  formatJson,
+  formatJunit,
+  formatMarkdown,
+  formatSarif,
+  formatText,
+} from "@scout-deploy/report";
+import { securityGuideRules } from "@scout-deploy/rules";
 import { oneOf, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";
 import { writeOutput } from "../output.js";
 import { TOOL } from "../version.js";
 
-const FORMATS = ["text", "json"] as const;
+const FORMATS = ["text", "json", "sarif", "markdown", "junit"] as const;
 type Format = (typeof FORMATS)[number];
 const FAIL_ON = ["error", "warning", "info", "never"] as const;
 
@@ -73,14 +80,22 @@ Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
   },
 };
 
-function render(
-  format: Format,
-  result: Parameters<typeof formatText>[0],
-  io: Io,
-  target: string | undefined,
-) {
-  if (format === "json") return formatJson(result, TOOL);
-  return formatText(result, { color: io.color && (target === undefined || target === "-") });
+/** The rules that ran, for SARIF rule metadata, the checklist and JUnit suites. */
+const RULES = [...securityGuideRules, ...inputRules];
+
+function render(format: Format, result: Result, io: Io, target: string | undefined): string {
+  switch (format) {
+    case "json":
+      return formatJson(result, TOOL);
+    case "sarif":
+      return formatSarif(result, { tool: TOOL, rules: RULES });
+    case "markdown":
+      return formatMarkdown(result, { rules: RULES });
+    case "junit":
+      return formatJunit(result, { rules: RULES });
+    case "text":
+      return formatText(result, { color: io.color && (target === undefined || target === "-") });
+  }
 }
 
 function positiveInteger(flag: string, value: string): number {

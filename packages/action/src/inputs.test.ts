@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { parseInputs } from "./inputs.js";
+
+const read = (values: Record<string, string>) => (name: string) => values[name] ?? "";
+
+describe("parseInputs", () => {
+  it("reads action.yml's defaults into a typed object", () => {
+    const inputs = parseInputs(
+      read({ manifests: "k8s/\n# comment\n  deploy/*.yaml, extra.yaml\n" }),
+      "/tmp/r",
+    );
+    expect(inputs).toEqual({
+      manifests: ["k8s/", "deploy/*.yaml", "extra.yaml"],
+      schema: "embedded",
+      comment: true,
+      sarifFile: "/tmp/r/scout-deploy/results.sarif",
+      findingsFile: "/tmp/r/scout-deploy/findings.json",
+      signoff: "none",
+      signoffFile: "/tmp/r/scout-deploy/signoff.intoto.jsonl",
+      token: "",
+    });
+  });
+
+  it("accepts every documented value", () => {
+    const inputs = parseInputs(
+      read({
+        config: "scout-deploy.yaml",
+        schema: "kubeconform",
+        "kubernetes-version": "v1.31.2",
+        "fail-on": "warning",
+        comment: "False",
+        signoff: "status",
+        token: "t",
+      }),
+      "/tmp",
+    );
+    expect(inputs).toMatchObject({
+      config: "scout-deploy.yaml",
+      manifests: [],
+      kubernetesVersion: "1.31.2",
+      failOn: "warning",
+      comment: false,
+      signoff: "status",
+    });
+  });
+
+  it.each([
+    [
+      { manifests: "k8s", schema: "strict" },
+      'input schema must be one of embedded, kubeconform, off, not "strict"',
+    ],
+    [
+      { manifests: "k8s", "fail-on": "high" },
+      'input fail-on must be one of error, warning, info, never, not "high"',
+    ],
+    [{ manifests: "k8s", comment: "yes" }, 'input comment must be true or false, not "yes"'],
+    [
+      { manifests: "k8s", signoff: "sign" },
+      'input signoff must be one of none, status, attest, not "sign"',
+    ],
+    [
+      { manifests: "k8s", "kubernetes-version": "latest" },
+      "input kubernetes-version must look like 1.31",
+    ],
+    [{}, "nothing to check: set the config input"],
+  ])("refuses %j with a ConfigurationError", (values, message) => {
+    expect(() => parseInputs(read(values), "/tmp")).toThrow(
+      expect.objectContaining({
+        name: "ConfigurationError",
+        message: expect.stringContaining(message),
+      }),
+    );
+  });
+});

@@ -1,0 +1,104 @@
+import { isAbsolute, join } from "node:path";
+import { ConfigurationError, type FailOn } from "@scout-deploy/core";
+
+export const SCHEMA_MODES = ["embedded", "kubeconform", "off"] as const;
+export const SIGNOFF_MODES = ["none", "status", "attest"] as const;
+const FAIL_ON = ["error", "warning", "info", "never"] as const;
+
+export type SchemaMode = (typeof SCHEMA_MODES)[number];
+export type SignoffMode = (typeof SIGNOFF_MODES)[number];
+
+/** Every input of action.yml, parsed and checked in one place. */
+export interface Inputs {
+  /** A Scout config file (its scout: section is rendered; its policy: section applies). */
+  config?: string;
+  /** Files, folders and globs, one per line or comma-separated. */
+  manifests: string[];
+  schema: SchemaMode;
+  kubernetesVersion?: string;
+  failOn?: FailOn;
+  comment: boolean;
+  sarifFile: string;
+  findingsFile: string;
+  signoff: SignoffMode;
+  signoffFile: string;
+  /** PEM private key (Ed25519 or ECDSA P-256) that signs the attest record; from a secret. */
+  signoffKey?: string;
+  token: string;
+}
+
+export type ReadInput = (name: string) => string;
+
+export function parseInputs(read: ReadInput, tempDir: string): Inputs {
+  const text = (name: string) => read(name).trim();
+  const config = text("config");
+  const kubernetesVersion = text("kubernetes-version");
+  const failOn = text("fail-on");
+  const outDir = join(tempDir, "scout-deploy");
+  const inputs: Inputs = {
+    manifests: list(read("manifests")),
+    schema: oneOf("schema", text("schema") || "embedded", SCHEMA_MODES),
+    comment: boolean("comment", text("comment") || "true"),
+    sarifFile: text("sarif-file") || join(outDir, "results.sarif"),
+    findingsFile: text("findings-file") || join(outDir, "findings.json"),
+    signoff: oneOf("signoff", text("signoff") || "none", SIGNOFF_MODES),
+    signoffFile: text("signoff-file") || join(outDir, "signoff.intoto.jsonl"),
+    token: text("token"),
+  };
+  if (config) inputs.config = config;
+  const signoffKey = read("signoff-key").trim();
+  if (signoffKey) {
+    if (!signoffKey.includes("-----BEGIN")) {
+      throw new ConfigurationError("input signoff-key must be a PEM private key (from a secret)");
+    }
+    inputs.signoffKey = `${signoffKey}\n`;
+  }
+  if (kubernetesVersion) inputs.kubernetesVersion = version(kubernetesVersion);
+  if (failOn) inputs.failOn = oneOf("fail-on", failOn, FAIL_ON);
+  if (!inputs.config && inputs.manifests.length === 0) {
+    throw new ConfigurationError(
+      "nothing to check: set the config input (a Scout config to render) or manifests (paths or globs)",
+    );
+  }
+  for (const path of [inputs.sarifFile, inputs.findingsFile, inputs.signoffFile]) {
+    if (path.includes("\n")) throw new ConfigurationError(`a file input holds a newline: ${path}`);
+  }
+  return inputs;
+}
+
+/** One entry per line or comma; blank lines and # comments ignored. */
+function list(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry && !entry.startsWith("#"));
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigurationError(
+    `input ${name} must be one of ${allowed.join(", ")}, not "${value}"`,
+  );
+}
+
+/** YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them. */
+function boolean(name: string, value: string): boolean {
+  if (["true", "True", "TRUE"].includes(value)) return true;
+  if (["false", "False", "FALSE"].includes(value)) return false;
+  throw new ConfigurationError(`input ${name} must be true or false, not "${value}"`);
+}
+
+function version(value: string): string {
+  const bare = value.replace(/^v/, "");
+  if (!/^\d+\.\d+(\.\d+)?$/.test(bare)) {
+    throw new ConfigurationError(
+      `input kubernetes-version must look like 1.31 or 1.31.0, not "${value}"`,
+    );
+  }
+  return bare;
+}
+
+/** A path from an input, against the workspace. */
+export function resolveIn(workspace: string, path: string): string {
+  return isAbsolute(path) ? path : join(workspace, path);
+}

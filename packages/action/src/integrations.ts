@@ -1,0 +1,101 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { LoadedConfig } from "@scout-deploy/engine";
+import type { MarkdownSection } from "@scout-deploy/report";
+import type { RunContext } from "./context.js";
+import type { Inputs } from "./inputs.js";
+import type { PipelineRun, Renderer } from "./pipeline.js";
+import type { Logger } from "./ports.js";
+import type { Attester } from "./signoff.js";
+import { TOOL } from "./version.js";
+
+/** Renders with @scout-deploy/manifests: one file per component, as `scout-deploy render`. */
+export function manifestsRenderer(): Renderer {
+  return async (config: LoadedConfig, outDir: string) => {
+    const { parseScoutConfig, render } = await import("@scout-deploy/manifests");
+    const { files } = render(parseScoutConfig(config.scout, config.locate));
+    for (const [name, text] of Object.entries(files)) writeFileSync(resolve(outDir, name), text);
+    return Object.keys(files);
+  };
+}
+
+/**
+ * The flows the NetworkPolicies allow against the guide's intended table, as a Mermaid diagram
+ * and a table, when the bundle has policies to analyse.
+ */
+export async function networkSections(run: PipelineRun): Promise<MarkdownSection[]> {
+  if (!run.bundle.objects.some((o) => o.ref.kind === "NetworkPolicy")) return [];
+  const { flows } = await import("@scout-deploy/netpol");
+  const report = flows(run.bundle, run.settings);
+  if (report.comparison.flows.length === 0) return [];
+  return [
+    {
+      title: "Network flows",
+      body: `\`\`\`mermaid\n${report.mermaid.trim()}\n\`\`\`\n\n${report.markdown}`,
+      collapsed: true,
+    },
+  ];
+}
+
+export const PASSPHRASE_ENV = "SCOUT_SIGNOFF_KEY_PASSPHRASE";
+
+/** Writes the sign-off record with @scout-deploy/signoff, signed by the signoff-key input. */
+export function signoffAttester(
+  inputs: Inputs,
+  context: RunContext,
+  env: Readonly<Record<string, string | undefined>>,
+  log: Logger,
+): Attester {
+  return async (run, file) => {
+    const signoff = await import("@scout-deploy/signoff");
+    const files = run.bundle.files.map((path) => ({
+      path,
+      content: readFileSync(resolve(context.workspace, path)),
+    }));
+    const passphrase = env[PASSPHRASE_ENV];
+    // PORT for the lead: keyless (Sigstore via @actions/attest) through `keyless:` here.
+    const out = await signoff.runSignoff({
+      files,
+      result: run.result,
+      cwd: context.workspace,
+      context: {
+        tool: { ...TOOL },
+        rulePacks: [{ name: "@scout-deploy/rules", version: TOOL.version }],
+        kubernetesVersion: inputs.kubernetesVersion ?? null,
+        checkedAt: new Date().toISOString(),
+        ...configBytes(inputs, context),
+        ...githubContext(signoff.githubContextFromEnv, env),
+      },
+      ...(inputs.signoffKey
+        ? { key: { pem: inputs.signoffKey, ...(passphrase ? { passphrase } : {}) } }
+        : {}),
+    });
+    writeFileSync(file, out.record);
+    const [how, ...rest] = out.messages;
+    if (out.mode === "unsigned") log.warning(how!);
+    else log.info(how!);
+    for (const line of rest) log.info(line);
+  };
+}
+
+function configBytes(inputs: Inputs, context: RunContext): { config?: Uint8Array } {
+  if (!inputs.config) return {};
+  const path = resolve(context.workspace, inputs.config);
+  return existsSync(path) ? { config: readFileSync(path) } : {};
+}
+
+function githubContext<T>(
+  fromEnv: (env: Record<string, string | undefined>, event?: unknown) => T | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): { github?: T } {
+  let event: unknown;
+  try {
+    event = env.GITHUB_EVENT_PATH
+      ? JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, "utf8"))
+      : undefined;
+  } catch {
+    event = undefined;
+  }
+  const github = fromEnv({ ...env }, event);
+  return github ? { github } : {};
+}

@@ -1,0 +1,50 @@
+import type { Annotation } from "@scout-deploy/report";
+
+/** Where the Action writes its log. Logic takes this, never @actions/core. */
+export interface Logger {
+  info(message: string): void;
+  warning(message: string): void;
+  debug(message: string): void;
+}
+
+/** The runner's files and workflow commands: outputs, job summary, annotations, failure. */
+export interface Runner {
+  input(name: string): string;
+  setOutput(name: string, value: string): void;
+  appendSummary(markdown: string): Promise<void>;
+  annotate(annotation: Annotation): void;
+  setFailed(message: string): void;
+}
+
+export interface CommitStatus {
+  sha: string;
+  state: "success" | "failure" | "error" | "pending";
+  /** GitHub refuses descriptions longer than 140 characters. */
+  description: string;
+  context: string;
+  targetUrl?: string;
+}
+
+export interface IssueComment {
+  id: number;
+  body: string;
+}
+
+/** The GitHub REST calls the Action makes. */
+export interface GitHubPort {
+  listComments(issueNumber: number): Promise<IssueComment[]>;
+  createComment(issueNumber: number, body: string): Promise<IssueComment>;
+  updateComment(commentId: number, body: string): Promise<IssueComment>;
+  createStatus(status: CommitStatus): Promise<void>;
+}
+
+/** A request GitHub refused for lack of permission (403 or 404 on a write). */
+export class WriteDeniedError extends Error {
+  override readonly name = "WriteDeniedError";
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,139 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  buildBundle,
+  defaultPolicy,
+  type Finding,
+  parseSource,
+  type Result,
+  summarize,
+} from "@scout-deploy/core";
+import { describe, expect, it } from "vitest";
+import type { RunContext } from "./context.js";
+import { parseInputs } from "./inputs.js";
+import { WriteAccess } from "./permissions.js";
+import type { PipelineRun } from "./pipeline.js";
+import { WriteDeniedError } from "./ports.js";
+import { COMMENT_MARKER, publish } from "./publish.js";
+import { signOff, statusDescription } from "./signoff.js";
+import { memoryGitHub, memoryLogger, memoryRunner } from "./test-support.js";
+
+const tool = { name: "scout-secure-deploy", version: "0.0.0" };
+
+function pipelineRun(findings: Finding[]): PipelineRun {
+  const result: Result = {
+    findings,
+    suppressed: [],
+    summary: summarize(findings, { files: 1, objects: 1, suppressed: 0 }, "error"),
+    failOn: "error",
+  };
+  return {
+    result,
+    bundle: buildBundle([parseSource("a.yaml", "a: 1\n")]),
+    settings: defaultPolicy().settings,
+    rules: [],
+    bundleDigest: "sha256:x",
+  };
+}
+
+const finding = (line: number, severity: Finding["severity"] = "error"): Finding => ({
+  ruleId: "pod/x",
+  severity,
+  message: `m${line}`,
+  file: "k8s/a.yaml",
+  line,
+  column: 1,
+});
+
+const context: RunContext = {
+  eventName: "pull_request",
+  repository: { owner: "o", repo: "r" },
+  sha: "merge",
+  serverUrl: "https://github.com",
+  apiUrl: "https://api.github.com",
+  workspace: "/w",
+  tempDir: "/t",
+  pullRequest: {
+    number: 3,
+    headSha: "head",
+    headRepository: "o/r",
+    baseRepository: "o/r",
+    fromFork: false,
+  },
+};
+
+function setup(values: Record<string, string> = {}) {
+  const runner = memoryRunner({});
+  const log = memoryLogger();
+  const github = memoryGitHub();
+  const access = new WriteAccess(log);
+  const inputs = parseInputs(
+    (n) => ({ manifests: "k8s", signoff: "status", ...values })[n] ?? "",
+    mkdtempSync(join(tmpdir(), "scout-")),
+  );
+  return { runner, log, github, access, inputs, deps: { runner, log, github, access, tool } };
+}
+
+describe("publish", () => {
+  it("annotates within the limits and says in the summary how many it left out", async () => {
+    const { runner, inputs, deps } = setup();
+    const findings = Array.from({ length: 13 }, (_, i) => finding(i + 1));
+    await publish(pipelineRun(findings), inputs, context, deps);
+    expect(runner.annotations).toHaveLength(10);
+    expect(runner.summary[0]).toContain("3 more findings were not annotated");
+  });
+
+  it("keeps one sticky comment: created once, then updated", async () => {
+    const { github, inputs, deps } = setup();
+    github.comments.push({ id: 99, body: "someone else's comment" });
+    await publish(pipelineRun([finding(1)]), inputs, context, deps);
+    await publish(pipelineRun([]), inputs, context, deps);
+    const ours = github.comments.filter((c) => c.body.includes(COMMENT_MARKER));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.body).toContain("✅ **Passed**");
+  });
+
+  it("a refused comment is skipped with one line and never fails the run", async () => {
+    const { github, log, runner, inputs, deps, access } = setup();
+    github.fail.createComment = new WriteDeniedError("Resource not accessible by integration", 403);
+    await publish(pipelineRun([finding(1)]), inputs, context, deps);
+    expect(runner.failed).toEqual([]);
+    expect(access.allowed).toBe(false);
+    const outcome = await signOff(pipelineRun([finding(1)]), inputs, context, deps);
+    expect(outcome).toEqual({});
+    expect(github.statuses).toEqual([]);
+    expect(log.lines.filter((l) => l.includes("Skipping"))).toHaveLength(1);
+  });
+
+  it("a comment that fails for another reason is a warning", async () => {
+    const { github, log, inputs, deps } = setup();
+    github.fail.listComments = new Error("socket hang up");
+    await publish(pipelineRun([]), inputs, context, deps);
+    expect(log.lines).toContain("warning: could not post the pull request comment: socket hang up");
+  });
+});
+
+describe("signOff", () => {
+  it("sets scout/secure-deploy on the pull request's head SHA", async () => {
+    const { github, inputs, deps } = setup();
+    const outcome = await signOff(pipelineRun([finding(1, "warning")]), inputs, context, deps);
+    expect(outcome).toEqual({ status: "success" });
+    expect(github.statuses).toEqual([
+      expect.objectContaining({ sha: "head", state: "success", context: "scout/secure-deploy" }),
+    ]);
+  });
+
+  it("keeps the description under 140 characters", () => {
+    const run = pipelineRun([finding(1)]);
+    run.result.summary.objects = 10 ** 120;
+    expect(statusDescription(run.result).length).toBeLessThanOrEqual(140);
+  });
+
+  it("does nothing for signoff: none", async () => {
+    const { github, deps } = setup();
+    const inputs = parseInputs((n) => ({ manifests: "k8s" })[n] ?? "", "/tmp");
+    expect(await signOff(pipelineRun([]), inputs, context, deps)).toEqual({});
+    expect(github.statuses).toEqual([]);
+  });
+});

@@ -1,0 +1,113 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import {
+  type FileLinks,
+  formatJson,
+  formatMarkdown,
+  formatSarif,
+  type MarkdownSection,
+  planAnnotations,
+  type ToolInfo,
+} from "@scout-deploy/report";
+import type { RunContext } from "./context.js";
+import { type Inputs, resolveIn } from "./inputs.js";
+import type { WriteAccess } from "./permissions.js";
+import type { PipelineRun } from "./pipeline.js";
+import { type GitHubPort, type Logger, type Runner, WriteDeniedError } from "./ports.js";
+
+/** The hidden marker that identifies the Action's one sticky comment on a pull request. */
+export const COMMENT_MARKER = "<!-- scout/secure-deploy: sticky comment -->";
+
+export interface ReportFiles {
+  sarifFile: string;
+  findingsFile: string;
+}
+
+export interface PublishDeps {
+  runner: Runner;
+  log: Logger;
+  github: GitHubPort | undefined;
+  access: WriteAccess;
+  tool: ToolInfo;
+}
+
+/** SARIF and the findings JSON, written whatever the token may do. */
+export function writeReportFiles(
+  run: PipelineRun,
+  inputs: Inputs,
+  context: RunContext,
+  tool: ToolInfo,
+): ReportFiles {
+  const sarifFile = resolveIn(context.workspace, inputs.sarifFile);
+  const findingsFile = resolveIn(context.workspace, inputs.findingsFile);
+  writeFile(sarifFile, formatSarif(run.result, { tool, rules: run.rules }));
+  writeFile(findingsFile, formatJson(run.result, tool));
+  return { sarifFile, findingsFile };
+}
+
+function writeFile(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+/** Annotations, the job summary and the sticky pull request comment. */
+export async function publish(
+  run: PipelineRun,
+  inputs: Inputs,
+  context: RunContext,
+  deps: PublishDeps,
+  extraSections: readonly MarkdownSection[] = [],
+): Promise<void> {
+  const plan = planAnnotations(run.result.findings);
+  for (const annotation of plan.annotations) deps.runner.annotate(annotation);
+  const sections = [...extraSections];
+  if (plan.omitted > 0) {
+    const { error, warning, info } = plan.omittedBySeverity;
+    const line = `${plan.omitted} more findings were not annotated (GitHub shows 10 per level and step): ${error} error, ${warning} warning, ${info} info. They are all in the table below and in the SARIF file.`;
+    deps.log.info(line);
+    sections.push({ title: "Annotations", body: line });
+  }
+  const markdown = (header?: string) =>
+    formatMarkdown(run.result, {
+      rules: run.rules,
+      links: fileLinks(context),
+      sections,
+      ...(header ? { header } : {}),
+    });
+  await deps.runner.appendSummary(markdown());
+  if (inputs.comment && context.pullRequest) {
+    await upsertComment(context.pullRequest.number, markdown(COMMENT_MARKER), deps);
+  }
+}
+
+function fileLinks(context: RunContext): FileLinks | undefined {
+  const sha = context.pullRequest?.headSha ?? context.sha;
+  if (!sha) return undefined;
+  const { owner, repo } = context.repository;
+  return { serverUrl: context.serverUrl, repository: `${owner}/${repo}`, sha };
+}
+
+/** One comment per pull request, found by its marker and updated on every push. */
+async function upsertComment(issue: number, body: string, deps: PublishDeps): Promise<void> {
+  if (!deps.github || !deps.access.allowed) return deps.access.skip("the pull request comment");
+  try {
+    const existing = (await deps.github.listComments(issue)).find((c) =>
+      c.body.includes(COMMENT_MARKER),
+    );
+    if (existing) {
+      await deps.github.updateComment(existing.id, body);
+      deps.log.info(`updated the pull request comment ${existing.id}`);
+    } else {
+      const created = await deps.github.createComment(issue, body);
+      deps.log.info(`created the pull request comment ${created.id}`);
+    }
+  } catch (error) {
+    // A comment is never a reason to fail the run.
+    if (error instanceof WriteDeniedError) {
+      deps.access.deny(`GitHub refused the comment (HTTP ${error.status})`);
+      deps.access.skip("the pull request comment");
+    } else {
+      deps.log.warning(`could not post the pull request comment: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { ConfigurationError, type Result } from "@scout-deploy/core";
+import { type RunContext, subjectSha } from "./context.js";
+import { type Inputs, resolveIn } from "./inputs.js";
+import type { WriteAccess } from "./permissions.js";
+import type { PipelineRun } from "./pipeline.js";
+import { type GitHubPort, type Logger, WriteDeniedError } from "./ports.js";
+
+/** The commit status context that signs a pull request's head off. */
+export const STATUS_CONTEXT = "scout/secure-deploy";
+const MAX_DESCRIPTION = 140;
+
+/** Writes the sign-off record (a DSSE envelope) of a run to `file`. */
+export type Attester = (run: PipelineRun, file: string) => Promise<void>;
+
+export interface SignoffDeps {
+  log: Logger;
+  github: GitHubPort | undefined;
+  access: WriteAccess;
+  attest?: Attester;
+}
+
+export interface SignoffOutcome {
+  signoffFile?: string;
+  status?: "success" | "failure";
+}
+
+export async function signOff(
+  run: PipelineRun,
+  inputs: Inputs,
+  context: RunContext,
+  deps: SignoffDeps,
+): Promise<SignoffOutcome> {
+  if (inputs.signoff === "none") return {};
+  if (inputs.signoff === "attest") {
+    if (!deps.attest) throw new ConfigurationError("input signoff: attest has no signer wired");
+    const file = resolveIn(context.workspace, inputs.signoffFile);
+    mkdirSync(dirname(file), { recursive: true });
+    await deps.attest(run, file);
+    deps.log.info(`wrote the sign-off record ${file}`);
+    return { signoffFile: file };
+  }
+  return postStatus(run.result, context, deps);
+}
+
+async function postStatus(
+  result: Result,
+  context: RunContext,
+  deps: SignoffDeps,
+): Promise<SignoffOutcome> {
+  const state = result.summary.passed ? "success" : "failure";
+  if (!deps.github || !deps.access.allowed) {
+    deps.access.skip(`the ${STATUS_CONTEXT} commit status`);
+    return {};
+  }
+  const sha = subjectSha(context);
+  try {
+    await deps.github.createStatus({
+      sha,
+      state,
+      context: STATUS_CONTEXT,
+      description: statusDescription(result),
+      ...(context.runUrl ? { targetUrl: context.runUrl } : {}),
+    });
+    deps.log.info(`set the ${STATUS_CONTEXT} status of ${sha} to ${state}`);
+    return { status: state };
+  } catch (error) {
+    // A missing status blocks a branch protection that requires it: the run itself goes on.
+    if (error instanceof WriteDeniedError) {
+      deps.access.deny(`GitHub refused the commit status (HTTP ${error.status})`);
+      deps.access.skip(`the ${STATUS_CONTEXT} commit status`);
+    } else {
+      deps.log.warning(`could not set the ${STATUS_CONTEXT} status: ${(error as Error).message}`);
+    }
+    return {};
+  }
+}
+
+/** Under GitHub's 140 characters. */
+export function statusDescription(result: Result): string {
+  const { error, warning, info } = result.summary.bySeverity;
+  const verdict = result.summary.passed ? "Passed" : "Failed";
+  const text = `${verdict}: ${error} error, ${warning} warning, ${info} info in ${result.summary.objects} objects (fail-on ${result.failOn})`;
+  return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
+}

@@ -1,0 +1,81 @@
+import type { Annotation } from "@scout-deploy/report";
+import type { CommitStatus, GitHubPort, IssueComment, Logger, Runner } from "./ports.js";
+
+/** A logger that keeps its lines. */
+export function memoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (m) => lines.push(`info: ${m}`),
+    warning: (m) => lines.push(`warning: ${m}`),
+    debug: () => {},
+  };
+}
+
+/** A runner that keeps what the Action writes. */
+export function memoryRunner(inputs: Record<string, string>): Runner & {
+  outputs: Record<string, string>;
+  summary: string[];
+  annotations: Annotation[];
+  failed: string[];
+} {
+  const runner = {
+    outputs: {} as Record<string, string>,
+    summary: [] as string[],
+    annotations: [] as Annotation[],
+    failed: [] as string[],
+    input: (name: string) => inputs[name] ?? "",
+    setOutput: (name: string, value: string) => {
+      runner.outputs[name] = value;
+    },
+    appendSummary: async (markdown: string) => {
+      runner.summary.push(markdown);
+    },
+    annotate: (annotation: Annotation) => {
+      runner.annotations.push(annotation);
+    },
+    setFailed: (message: string) => {
+      runner.failed.push(message);
+    },
+  };
+  return runner;
+}
+
+/** GitHub in memory; `fail` makes a method throw the given error. */
+export function memoryGitHub(): GitHubPort & {
+  comments: IssueComment[];
+  statuses: CommitStatus[];
+  fail: Partial<Record<keyof GitHubPort, Error>>;
+} {
+  const state = {
+    comments: [] as IssueComment[],
+    statuses: [] as CommitStatus[],
+    fail: {} as Partial<Record<keyof GitHubPort, Error>>,
+  };
+  const check = (name: keyof GitHubPort) => {
+    if (state.fail[name]) throw state.fail[name];
+  };
+  return {
+    ...state,
+    async listComments() {
+      check("listComments");
+      return [...state.comments];
+    },
+    async createComment(_issue, body) {
+      check("createComment");
+      const comment = { id: state.comments.length + 1, body };
+      state.comments.push(comment);
+      return comment;
+    },
+    async updateComment(id, body) {
+      check("updateComment");
+      const comment = state.comments.find((c) => c.id === id)!;
+      comment.body = body;
+      return comment;
+    },
+    async createStatus(status) {
+      check("createStatus");
+      state.statuses.push(status);
+    },
+  };
+}

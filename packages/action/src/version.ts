@@ -1,0 +1,3 @@
+import packageJson from "../package.json" with { type: "json" };
+
+export const TOOL = { name: "scout-secure-deploy", version: packageJson.version };

@@ -1,0 +1,164 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { checkRequest, loadOperations, type Operation } from "./openapi.js";
+
+/** The operations the Action calls; the server answers these and nothing else. */
+export const USED_OPERATIONS = [
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
+  "POST /repos/{owner}/{repo}/statuses/{sha}",
+];
+
+export interface Call {
+  method: string;
+  path: string;
+  operation?: string;
+  body?: unknown;
+  status: number;
+  problems: string[];
+}
+
+export interface Fault {
+  /** An operation key of USED_OPERATIONS. */
+  operation: string;
+  status: 403 | 404 | 429 | 500;
+  /** How many matching requests get the fault before the normal answer (default 1). */
+  times?: number;
+}
+
+interface Comment {
+  id: number;
+  issue: number;
+  body: string;
+}
+
+/** GitHub's REST API as far as the Action uses it, on 127.0.0.1, checking every request. */
+export class FakeGitHub {
+  readonly calls: Call[] = [];
+  readonly comments: Comment[] = [];
+  readonly statuses: { sha: string; body: Record<string, unknown> }[] = [];
+  private faults: Required<Fault>[] = [];
+  private nextId = 1000;
+  private readonly operations: Operation[] = loadOperations(USED_OPERATIONS);
+  private readonly server = createServer((req, res) => void this.handle(req, res));
+  url = "";
+
+  async start(): Promise<this> {
+    await new Promise<void>((done) => this.server.listen(0, "127.0.0.1", done));
+    const { port } = this.server.address() as AddressInfo;
+    // Like GitHub Enterprise Server: the API under /api/v3.
+    this.url = `http://127.0.0.1:${port}/api/v3`;
+    return this;
+  }
+
+  close(): Promise<void> {
+    return new Promise((done) => this.server.close(() => done()));
+  }
+
+  inject(fault: Fault): void {
+    this.faults.push({ times: 1, ...fault });
+  }
+
+  /** Requests that broke GitHub's description. */
+  get invalid(): Call[] {
+    return this.calls.filter((call) => call.problems.length > 0);
+  }
+
+  get writes(): Call[] {
+    return this.calls.filter((call) => call.method !== "GET");
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const text = await readBody(req);
+    let body: unknown;
+    const problems: string[] = [];
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        problems.push("request body is not JSON");
+      }
+    }
+    const method = req.method ?? "GET";
+    const check = checkRequest(this.operations, method, url, body);
+    problems.push(...check.problems);
+    if (!/^(token|bearer) \S+$/i.test(req.headers.authorization ?? "")) {
+      problems.push("no token in the authorization header");
+    }
+    if (!req.headers["user-agent"]) problems.push("no user-agent header");
+    const call: Call = { method, path: url.pathname, body, status: 0, problems };
+    if (check.operation) call.operation = check.operation.key;
+    this.calls.push(call);
+    const [status, payload, headers] = problems.length
+      ? [422, { message: problems.join("; ") }, {}]
+      : (this.fault(check.operation!) ?? this.answer(check.operation!, url, body));
+    call.status = status;
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+    res.end(JSON.stringify(payload));
+  }
+
+  private fault(operation: Operation): [number, unknown, Record<string, string>] | undefined {
+    const fault = this.faults.find((f) => f.operation === operation.key && f.times > 0);
+    if (!fault) return undefined;
+    fault.times--;
+    if (fault.status === 429) {
+      const reset = String(Math.floor(Date.now() / 1000) + 1);
+      return [
+        429,
+        { message: "API rate limit exceeded" },
+        { "retry-after": "1", "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset },
+      ];
+    }
+    const messages = {
+      403: "Resource not accessible by integration",
+      404: "Not Found",
+      500: "Server Error",
+    };
+    return [fault.status, { message: messages[fault.status] }, {}];
+  }
+
+  private answer(
+    operation: Operation,
+    url: URL,
+    body: unknown,
+  ): [number, unknown, Record<string, string>] {
+    const path = url.pathname.replace(/^\/api\/v3/, "");
+    const values = operation.pattern.exec(path)!.slice(1);
+    const input = (body ?? {}) as Record<string, unknown>;
+    switch (operation.key) {
+      case USED_OPERATIONS[0]: {
+        const issue = Number(values[2]);
+        const perPage = Number(url.searchParams.get("per_page") ?? 30);
+        const page = Number(url.searchParams.get("page") ?? 1);
+        const list = this.comments.filter((c) => c.issue === issue);
+        return [200, list.slice((page - 1) * perPage, page * perPage).map(view), {}];
+      }
+      case USED_OPERATIONS[1]: {
+        const comment = { id: this.nextId++, issue: Number(values[2]), body: String(input.body) };
+        this.comments.push(comment);
+        return [201, view(comment), {}];
+      }
+      case USED_OPERATIONS[2]: {
+        const comment = this.comments.find((c) => c.id === Number(values[2]));
+        if (!comment) return [404, { message: "Not Found" }, {}];
+        comment.body = String(input.body);
+        return [200, view(comment), {}];
+      }
+      default:
+        this.statuses.push({ sha: values[2]!, body: input });
+        return [201, { id: this.nextId++, ...input }, {}];
+    }
+  }
+}
+
+function view(comment: Comment) {
+  return { id: comment.id, body: comment.body, user: { login: "github-actions[bot]" } };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}

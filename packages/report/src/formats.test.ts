@@ -1,0 +1,296 @@
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import {
+  buildBundle,
+  evaluate,
+  type Finding,
+  inputRules,
+  parseSource,
+  type Result,
+  summarize,
+} from "@scout-deploy/core";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { describe, expect, it } from "vitest";
+import { GITHUB_ANNOTATION_LIMITS, planAnnotations } from "./annotations.js";
+import { formatJunit } from "./junit.js";
+import { formatMarkdown, GITHUB_COMMENT_LIMIT } from "./markdown.js";
+import { fingerprint, formatSarif } from "./sarif.js";
+import { securityGuideRulesForTest } from "./test-support/rules.js";
+
+const rules = [...securityGuideRulesForTest, ...inputRules];
+const tool = { name: "scout-deploy", version: "0.1.0" };
+
+const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: scout}
+spec:
+  containers:
+    - name: app
+      securityContext:
+        runAsUser: 0
+`;
+
+function evaluated(files: Record<string, string>): Result {
+  const bundle = buildBundle(Object.entries(files).map(([path, text]) => parseSource(path, text)));
+  return evaluate(rules, bundle);
+}
+
+function finding(overrides: Partial<Finding> & Pick<Finding, "ruleId">): Finding {
+  return {
+    severity: "error",
+    message: "bad",
+    file: "k8s/a.yaml",
+    line: 1,
+    column: 1,
+    ...overrides,
+  };
+}
+
+function resultOf(findings: Finding[]): Result {
+  return {
+    findings,
+    suppressed: [],
+    summary: summarize(findings, { files: 1, objects: findings.length, suppressed: 0 }, "error"),
+    failOn: "error",
+  };
+}
+
+describe("formatSarif", () => {
+  const result = evaluated({ "k8s/pod.yaml": pod, "k8s/broken.yaml": "a: [\n" });
+  const log = JSON.parse(formatSarif(result, { tool, rules }));
+  const run = log.runs[0];
+
+  it("describes every rule from its meta, with help and security-severity", () => {
+    expect(log.version).toBe("2.1.0");
+    const rule = run.tool.driver.rules.find((r: { id: string }) => r.id === "test/root-user");
+    expect(rule).toMatchObject({
+      name: "TestRootUser",
+      shortDescription: { text: "No container runs as user 0." },
+      defaultConfiguration: { level: "error" },
+      properties: { "security-severity": "8.0", tags: ["security", "kubernetes", "test"] },
+    });
+    expect(rule.help.text).toContain("Remediation: Set runAsUser to a non-zero UID.");
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toContain("input/parse-error");
+  });
+
+  it("places each result at its file, line and column, with a matching ruleIndex", () => {
+    const root = run.results.find((r: { ruleId: string }) => r.ruleId === "test/root-user");
+    expect(root.locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: "k8s/pod.yaml", uriBaseId: "%SRCROOT%" },
+      region: { startLine: 8, startColumn: 9 },
+    });
+    for (const r of run.results) expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
+    expect(
+      run.results.find((r: { ruleId: string }) => r.ruleId === "input/parse-error"),
+    ).toBeTruthy();
+  });
+
+  it("keeps fingerprints when the finding moves to another line", () => {
+    const moved = evaluated({ "k8s/pod.yaml": `# a comment\n\n${pod}` });
+    const before = fingerprint(result.findings.find((f) => f.ruleId === "test/root-user")!);
+    const after = fingerprint(moved.findings[0]!);
+    expect(moved.findings[0]!.line).toBe(10);
+    expect(after).toBe(before);
+    const other = fingerprint({ ...moved.findings[0]!, path: "/spec/containers/1" });
+    expect(other).not.toBe(before);
+  });
+
+  const multitool = multitoolPath();
+  it.skipIf(!multitool)(
+    "passes Microsoft's SARIF validator with GitHub's ingestion rules",
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), "scout-sarif-"));
+      const file = join(dir, "scout.sarif");
+      writeFileSync(file, formatSarif(result, { tool, rules }));
+      const out = join(dir, "validation.sarif");
+      let output = "";
+      try {
+        output = execFileSync(
+          multitool!,
+          ["validate", file, "--output", out, "--rule-kind", "Gh;Sarif", "--level", "Error"],
+          { encoding: "utf8", env: { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: "1" } },
+        );
+      } catch (error) {
+        output = String((error as { stdout?: string }).stdout ?? error);
+      }
+      const validation = JSON.parse(readFileSync(out, "utf8"));
+      const problems = validation.runs[0].results.filter(
+        (r: { level?: string }) => (r.level ?? "warning") === "error",
+      );
+      expect(problems, output).toEqual([]);
+    },
+    120_000,
+  );
+});
+
+function multitoolPath(): string | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const binary = join(
+      dirname(require.resolve("@microsoft/sarif-multitool-linux/package.json")),
+      "Sarif.Multitool",
+    );
+    // pnpm does not run the package's postinstall chmod.
+    if (!(statSync(binary).mode & 0o100)) chmodSync(binary, 0o755);
+    return binary;
+  } catch {
+    console.warn("@microsoft/sarif-multitool-linux is not installed: SARIF validation skipped");
+    return undefined;
+  }
+}
+
+describe("formatMarkdown", () => {
+  const result = evaluated({ "k8s/pod.yaml": pod });
+
+  it("shows the verdict, counts, checklist and a linked table of findings", () => {
+    const md = formatMarkdown(result, {
+      rules,
+      links: { serverUrl: "https://github.com", repository: "o/r", sha: "abc123" },
+    });
+    expect(md).toContain(
+      "❌ **Failed**: 1 finding (1 error, 0 warning, 0 info) in 1 file, 1 object",
+    );
+    expect(md).toContain("| Network policies | ➖ not checked |");
+    expect(md).toContain("[k8s/pod.yaml:8](https://github.com/o/r/blob/abc123/k8s/pod.yaml#L8)");
+    expect(md).toContain('container "app" runs as root: runAsUser is 0');
+  });
+
+  it("marks each checklist section by the findings of its rules", () => {
+    const md = formatMarkdown(
+      resultOf([
+        finding({ ruleId: "network/default-deny" }),
+        finding({ ruleId: "rbac/no-wildcards", severity: "warning" }),
+      ]),
+    );
+    expect(md).toContain("| Network policies | ❌ 1 failing |");
+    expect(md).toContain("| RBAC | ⚠️ passed, 1 below the threshold |");
+    expect(md).toContain("| Secrets | ✅ no findings |");
+  });
+
+  it("links only files inside the repository", () => {
+    const md = formatMarkdown(
+      resultOf([
+        finding({ ruleId: "a/b", file: "../_temp/rendered/20-backend.yaml" }),
+        finding({ ruleId: "a/b", file: "<stdin>" }),
+        finding({ ruleId: "a/b", file: "k8s/x.yaml" }),
+      ]),
+      { links: { serverUrl: "https://ghe.example", repository: "o/r", sha: "s" } },
+    );
+    expect(md).toContain("`../_temp/rendered/20-backend.yaml:1`");
+    expect(md).toContain("`&lt;stdin&gt;:1`");
+    expect(md).toContain("[k8s/x.yaml:1](https://ghe.example/o/r/blob/s/k8s/x.yaml#L1)");
+  });
+
+  it("takes extra sections from other parts and collapses long lists", () => {
+    const many = Array.from({ length: 30 }, (_, i) =>
+      finding({ ruleId: "pod/run-as-non-root", line: i + 1 }),
+    );
+    const md = formatMarkdown(resultOf(many), {
+      header: "<!-- marker -->",
+      sections: [
+        { title: "Network flows", body: "```mermaid\nflowchart LR\n  a --> b\n```" },
+        { title: "Sign-off", body: "signed", collapsed: true },
+      ],
+    });
+    expect(md.startsWith("<!-- marker -->\n")).toBe(true);
+    expect(md).toContain("### Network flows\n\n```mermaid\nflowchart LR");
+    expect(md).toContain("<details><summary><strong>Sign-off</strong></summary>\n\nsigned");
+    expect(md).toContain("<details><summary>Show 30 findings</summary>");
+  });
+
+  it("escapes table cells so a message cannot break the table or inject HTML", () => {
+    const md = formatMarkdown(
+      resultOf([finding({ ruleId: "x/y", message: "a | b\n<img src=x>" })]),
+    );
+    expect(md).toContain("| a \\| b &lt;img src=x&gt; |");
+  });
+
+  it("stays under GitHub's limit and says how many findings it left out", () => {
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      finding({ ruleId: "pod/run-as-non-root", line: i + 1, message: `m${"x".repeat(40)}${i}` }),
+    );
+    const md = formatMarkdown(resultOf(many));
+    expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    const left = Number(/… and (\d+) more findings not shown/.exec(md)?.[1]);
+    const rows = md.split("\n").filter((l) => l.startsWith("| 🔴")).length;
+    expect(rows + left).toBe(3000);
+    expect(md.trimEnd().endsWith("</details>")).toBe(true);
+  });
+
+  it("cuts oversized extra sections on a line boundary", () => {
+    const md = formatMarkdown(resultOf([]), {
+      sections: [{ title: "huge", body: "line\n".repeat(20_000) }],
+      maxLength: 1000,
+    });
+    expect(md.length).toBeLessThanOrEqual(1000);
+    expect(md).toMatch(/line\n\n… truncated to fit GitHub's size limit\.\n$/);
+  });
+});
+
+describe("formatJunit", () => {
+  it("writes well-formed JUnit with a suite per rule and failures at the threshold", () => {
+    const result = resultOf([
+      finding({ ruleId: "pod/a", message: 'quote " & <tag>' }),
+      finding({ ruleId: "pod/a", severity: "warning", line: 5 }),
+    ]);
+    const xml = formatJunit(result, { rules });
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(xml);
+    expect(doc.testsuites).toMatchObject({ failures: "1", tests: String(2 + rules.length) });
+    const suites = doc.testsuites.testsuite as {
+      name: string;
+      failures: string;
+      testcase: unknown;
+    }[];
+    const a = suites.find((s) => s.name === "pod/a")!;
+    expect(a.failures).toBe("1");
+    expect(a.testcase).toEqual([
+      expect.objectContaining({
+        failure: expect.objectContaining({ message: 'quote " & <tag>', type: "error" }),
+      }),
+      expect.objectContaining({ "system-out": expect.stringContaining("warning: bad") }),
+    ]);
+    expect(suites.find((s) => s.name === "test/root-user")!.failures).toBe("0");
+  });
+});
+
+describe("planAnnotations", () => {
+  it("emits the most severe first within GitHub's per-step limits and counts the rest", () => {
+    const findings = [
+      ...Array.from({ length: 3 }, (_, i) =>
+        finding({ ruleId: "a/info", severity: "info", line: i + 1 }),
+      ),
+      ...Array.from({ length: 15 }, (_, i) =>
+        finding({ ruleId: "a/warn", severity: "warning", line: i + 1 }),
+      ),
+      ...Array.from({ length: 12 }, (_, i) =>
+        finding({ ruleId: "a/err", severity: "error", line: i + 1 }),
+      ),
+    ];
+    const plan = planAnnotations(findings);
+    expect(plan.annotations.map((a) => a.level)).toEqual([
+      ...Array(10).fill("error"),
+      ...Array(10).fill("warning"),
+      ...Array(3).fill("notice"),
+    ]);
+    expect(plan.omitted).toBe(7);
+    expect(plan.omittedBySeverity).toEqual({ error: 2, warning: 5, info: 0 });
+    expect(plan.annotations[0]).toMatchObject({ title: "a/err", line: 1, file: "k8s/a.yaml" });
+  });
+
+  it("never exceeds the per-job total", () => {
+    const findings = Array.from({ length: 30 }, (_, i) =>
+      finding({
+        ruleId: "a/err",
+        severity: (["error", "warning", "info"] as const)[i % 3],
+        line: i,
+      }),
+    );
+    const plan = planAnnotations(findings, { ...GITHUB_ANNOTATION_LIMITS, perJob: 12 });
+    expect(plan.annotations).toHaveLength(12);
+    expect(plan.omitted).toBe(18);
+  });
+});

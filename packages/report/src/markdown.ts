@@ -1,0 +1,173 @@
+import {
+  type AnyRule,
+  type Finding,
+  failsAt,
+  type Result,
+  type Severity,
+} from "@scout-deploy/core";
+
+/** GitHub refuses comment and summary bodies longer than this many characters. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+export interface MarkdownSection {
+  title: string;
+  /** Markdown, e.g. a mermaid flow diagram or a sign-off line. */
+  body: string;
+  /** Put the body inside a collapsed <details>. */
+  collapsed?: boolean;
+}
+
+export interface FileLinks {
+  /** e.g. https://github.com (GitHub Enterprise: its own server). */
+  serverUrl: string;
+  /** owner/name */
+  repository: string;
+  /** The commit the links point at: a pull request's head SHA. */
+  sha: string;
+}
+
+export interface MarkdownOptions {
+  /** Rules that ran, so the checklist can tell "not checked" from "passed". */
+  rules?: readonly AnyRule[];
+  title?: string;
+  /** Links findings to file and line at this commit. */
+  links?: FileLinks;
+  /** Extra sections from other parts (network flows, sign-off, ...), shown after the checklist. */
+  sections?: readonly MarkdownSection[];
+  /** Text that opens the body, e.g. a hidden marker comment. */
+  header?: string;
+  /** Findings beyond this many are put in a collapsed <details>. */
+  collapseAfter?: number;
+  /** Maximum length of the whole body, in UTF-16 code units (GitHub's counting). */
+  maxLength?: number;
+}
+
+export interface ChecklistSection {
+  title: string;
+  /** Rule id prefixes that belong to the section. */
+  prefixes: readonly string[];
+}
+
+/** The guide's production checklist: one line per section. */
+export const PRODUCTION_CHECKLIST: readonly ChecklistSection[] = [
+  { title: "Network policies", prefixes: ["network/"] },
+  { title: "Pod security", prefixes: ["pod/", "workload/", "namespace/"] },
+  { title: "RBAC", prefixes: ["rbac/"] },
+  { title: "Secrets", prefixes: ["secrets/"] },
+  { title: "Monitoring", prefixes: ["monitoring/"] },
+];
+
+const ICON: Record<Severity, string> = { error: "🔴", warning: "🟠", info: "🔵" };
+
+/** The PR comment and job summary. */
+export function formatMarkdown(result: Result, options: MarkdownOptions = {}): string {
+  const limit = options.maxLength ?? GITHUB_COMMENT_LIMIT;
+  let shown = result.findings.length;
+  for (;;) {
+    const body = render(result, options, shown);
+    if (body.length <= limit) return body;
+    if (shown === 0) return hardTruncate(body, limit);
+    // Shrink quickly, then settle on the most rows that fit.
+    const over = body.length - limit;
+    const perRow = Math.max(1, Math.floor(body.length / Math.max(1, shown + 10)));
+    shown = Math.max(0, shown - Math.max(1, Math.ceil(over / perRow)));
+  }
+}
+
+function render(result: Result, options: MarkdownOptions, shown: number): string {
+  const parts = [
+    ...(options.header ? [options.header] : []),
+    `## ${options.title ?? "Scout Secure Deploy"}`,
+    verdict(result),
+    checklist(result, options.rules),
+    ...(options.sections ?? []).map(section),
+    findingsBlock(result, options, shown),
+  ];
+  return `${parts.filter(Boolean).join("\n\n")}\n`;
+}
+
+function verdict(result: Result): string {
+  const { summary } = result;
+  const { error, warning, info } = summary.bySeverity;
+  const mark = summary.passed ? "✅ **Passed**" : "❌ **Failed**";
+  const threshold = result.failOn === "never" ? "never fails" : `fails on ${result.failOn}`;
+  const suppressed = summary.suppressed ? `, ${summary.suppressed} suppressed` : "";
+  return `${mark}: ${summary.findings} ${summary.findings === 1 ? "finding" : "findings"} (${error} error, ${warning} warning, ${info} info) in ${summary.files} ${summary.files === 1 ? "file" : "files"}, ${summary.objects} ${summary.objects === 1 ? "object" : "objects"}${suppressed}; ${threshold}.`;
+}
+
+function checklist(result: Result, rules: readonly AnyRule[] | undefined): string {
+  const rows = PRODUCTION_CHECKLIST.map((item) => {
+    const inSection = (id: string) => item.prefixes.some((prefix) => id.startsWith(prefix));
+    const findings = result.findings.filter((f) => inSection(f.ruleId));
+    const ran = rules ? rules.filter((r) => inSection(r.id)).length : undefined;
+    return `| ${item.title} | ${checkMark(findings, result, ran)} |`;
+  });
+  return ["### Production checklist", "", "| Section | Status |", "|---|---|", ...rows].join("\n");
+}
+
+function checkMark(findings: readonly Finding[], result: Result, rulesRan?: number): string {
+  const failing = findings.filter((f) => failsAt(f.severity, result.failOn)).length;
+  if (failing > 0) return `❌ ${failing} failing`;
+  if (findings.length > 0) return `⚠️ passed, ${findings.length} below the threshold`;
+  if (rulesRan === 0) return "➖ not checked";
+  return rulesRan === undefined ? "✅ no findings" : `✅ passed (${rulesRan} rules)`;
+}
+
+function section(part: MarkdownSection): string {
+  const body = part.body.trim();
+  if (!part.collapsed) return `### ${part.title}\n\n${body}`;
+  return `<details><summary><strong>${escapeHtml(part.title)}</strong></summary>\n\n${body}\n\n</details>`;
+}
+
+function findingsBlock(result: Result, options: MarkdownOptions, shown: number): string {
+  const findings = result.findings;
+  if (findings.length === 0) return "";
+  const rows = findings.slice(0, shown).map((finding) => row(finding, options.links));
+  const table = ["| | Rule | Where | Message |", "|---|---|---|---|", ...rows].join("\n");
+  const left = findings.length - shown;
+  const note =
+    left > 0
+      ? `\n\n… and ${left} more ${left === 1 ? "finding" : "findings"} not shown here (GitHub's size limit); see the SARIF or findings file.`
+      : "";
+  const collapseAfter = options.collapseAfter ?? 20;
+  const heading = `### Findings (${findings.length})`;
+  if (findings.length <= collapseAfter) return `${heading}\n\n${table}${note}`;
+  return `${heading}\n\n<details><summary>Show ${findings.length} findings</summary>\n\n${table}${note}\n\n</details>`;
+}
+
+function row(finding: Finding, links: FileLinks | undefined): string {
+  const place = `${finding.file}:${finding.line}`;
+  const where =
+    links && insideRepository(finding.file)
+      ? `[${cell(place)}](${links.serverUrl}/${links.repository}/blob/${links.sha}/${finding.file.split("/").map(encodeURIComponent).join("/")}#L${finding.line})`
+      : `\`${cell(place)}\``;
+  const rule = finding.helpUri
+    ? `[\`${finding.ruleId}\`](${finding.helpUri})`
+    : `\`${finding.ruleId}\``;
+  return `| ${ICON[finding.severity]} ${finding.severity} | ${rule} | ${where} | ${cell(finding.message)} |`;
+}
+
+/** Rendered files and stdin live outside the repository: no link for them. */
+function insideRepository(file: string): boolean {
+  return !/^(\.\.\/|\/|<|[A-Za-z]:)/.test(file) && !file.includes("/../");
+}
+
+/** Table cells: one line, no pipe that ends the cell, no HTML. */
+function cell(text: string): string {
+  return escapeHtml(text).replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** Last resort when even the frame is too long (huge extra sections): cut on a line boundary. */
+function hardTruncate(body: string, limit: number): string {
+  const note = "\n\n… truncated to fit GitHub's size limit.\n";
+  let cut = body.slice(0, Math.max(0, limit - note.length));
+  const newline = cut.lastIndexOf("\n");
+  if (newline > 0) cut = cut.slice(0, newline);
+  // Never leave a lone high surrogate at the end.
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}${note}`;
+}

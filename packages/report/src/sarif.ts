@@ -1,0 +1,170 @@
+import { createHash } from "node:crypto";
+import type { AnyRule, Finding, Result, Severity } from "@scout-deploy/core";
+import type { ToolInfo } from "./json.js";
+
+export interface SarifOptions {
+  tool: ToolInfo;
+  /** Every rule that ran (its `meta` gives the SARIF rule metadata). */
+  rules: readonly AnyRule[];
+  informationUri?: string;
+}
+
+const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
+  error: "error",
+  warning: "warning",
+  info: "note",
+};
+
+/** GitHub code scanning maps security-severity to critical/high/medium/low. */
+const SECURITY_SEVERITY: Record<Severity, string> = { error: "8.0", warning: "5.0", info: "2.0" };
+
+const SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+const DEFAULT_INFORMATION_URI = "https://github.com/scout/secure-deploy";
+
+/** A SARIF 2.1.0 log that GitHub code scanning accepts. */
+export function formatSarif(result: Result, options: SarifOptions): string {
+  const rules = sarifRules(result.findings, options.rules);
+  const index = new Map(rules.map((rule, i) => [rule.id, i]));
+  const log = {
+    $schema: SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: options.tool.name,
+            version: options.tool.version,
+            semanticVersion: options.tool.version,
+            informationUri: options.informationUri ?? DEFAULT_INFORMATION_URI,
+            rules,
+          },
+        },
+        results: result.findings.map((finding) => sarifResult(finding, index.get(finding.ruleId)!)),
+        columnKind: "unicodeCodePoints",
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+interface SarifRule {
+  id: string;
+  name: string;
+  shortDescription: { text: string };
+  fullDescription: { text: string };
+  help: { text: string; markdown: string };
+  helpUri?: string;
+  defaultConfiguration: { level: string };
+  properties: Record<string, unknown>;
+}
+
+/** Rules that ran, plus any rule a finding names that was not passed in; sorted by id. */
+function sarifRules(findings: readonly Finding[], rules: readonly AnyRule[]): SarifRule[] {
+  const byId = new Map<string, SarifRule>();
+  for (const rule of rules) byId.set(rule.id, ruleFromMeta(rule));
+  for (const finding of findings) {
+    if (!byId.has(finding.ruleId)) byId.set(finding.ruleId, ruleFromFinding(finding));
+  }
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function ruleFromMeta(rule: AnyRule): SarifRule {
+  const { meta } = rule;
+  const guide = meta.guide ? `\n\nSecurity Guide: ${meta.guide}.` : "";
+  const docs = meta.docs ? `\n\n[Documentation](${meta.docs})` : "";
+  return {
+    id: rule.id,
+    name: ruleName(rule.id),
+    shortDescription: { text: meta.description },
+    fullDescription: { text: meta.description },
+    help: {
+      text: `${meta.description}\n\nRemediation: ${meta.remediation}${guide}`,
+      markdown: `${meta.description}\n\n**Remediation:** ${meta.remediation}${guide}${docs}`,
+    },
+    ...(meta.docs ? { helpUri: meta.docs } : {}),
+    defaultConfiguration: { level: LEVEL[meta.severity] },
+    properties: ruleProperties(rule.id, meta.severity),
+  };
+}
+
+function ruleFromFinding(finding: Finding): SarifRule {
+  const text = finding.remediation ?? finding.message;
+  return {
+    id: finding.ruleId,
+    name: ruleName(finding.ruleId),
+    shortDescription: { text: finding.ruleId },
+    fullDescription: { text: finding.ruleId },
+    help: { text, markdown: text },
+    ...(finding.helpUri ? { helpUri: finding.helpUri } : {}),
+    defaultConfiguration: { level: LEVEL[finding.severity] },
+    properties: ruleProperties(finding.ruleId, finding.severity),
+  };
+}
+
+function ruleProperties(id: string, severity: Severity) {
+  const area = id.split("/")[0]!;
+  return {
+    tags: ["security", "kubernetes", area],
+    precision: "high",
+    "problem.severity": severity === "info" ? "recommendation" : severity,
+    "security-severity": SECURITY_SEVERITY[severity],
+  };
+}
+
+/** "pod/run-as-non-root" -> "PodRunAsNonRoot" (SARIF's name is an identifier). */
+function ruleName(id: string): string {
+  return id
+    .split(/[/-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
+}
+
+function sarifResult(finding: Finding, ruleIndex: number) {
+  const object = finding.object ? ` (${describeObject(finding)})` : "";
+  return {
+    ruleId: finding.ruleId,
+    ruleIndex,
+    level: LEVEL[finding.severity],
+    message: {
+      text: `${finding.message}${object}${finding.remediation ? `. ${finding.remediation}` : ""}`,
+    },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: encodeUri(finding.file), uriBaseId: "%SRCROOT%" },
+          region: { startLine: finding.line, startColumn: finding.column },
+        },
+      },
+    ],
+    partialFingerprints: { "scoutFinding/v1": fingerprint(finding) },
+    properties: { severity: finding.severity, ...(finding.path ? { path: finding.path } : {}) },
+  };
+}
+
+function describeObject(finding: Finding): string {
+  const { kind, namespace, name } = finding.object ?? {};
+  return [kind, namespace ? `${namespace}/${name}` : name].filter(Boolean).join(" ");
+}
+
+/**
+ * Stable across edits that move lines: the rule, the file, the object and the JSON Pointer
+ * identify a finding; the line and column do not.
+ */
+export function fingerprint(finding: Finding): string {
+  const object = finding.object;
+  const key = [
+    finding.ruleId,
+    finding.file,
+    object?.apiVersion ?? "",
+    object?.kind ?? "",
+    object?.namespace ?? "",
+    object?.name ?? "",
+    finding.path ?? `${finding.line}`,
+    object ? "" : finding.message,
+  ].join("\u0000");
+  return createHash("sha256").update(key).digest("hex");
+}
+
+function encodeUri(file: string): string {
+  return file.split("/").map(encodeURIComponent).join("/");
+}
