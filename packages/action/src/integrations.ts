@@ -25,16 +25,9 @@ export function manifestsRenderer(): Renderer {
  */
 export async function networkSections(run: PipelineRun): Promise<MarkdownSection[]> {
   if (!run.bundle.objects.some((o) => o.ref.kind === "NetworkPolicy")) return [];
-  const { flows } = await import("@scout-deploy/netpol");
-  const report = flows(run.bundle, run.settings);
-  if (report.comparison.flows.length === 0) return [];
-  return [
-    {
-      title: "Network flows",
-      body: `\`\`\`mermaid\n${report.mermaid.trim()}\n\`\`\`\n\n${report.markdown}`,
-      collapsed: true,
-    },
-  ];
+  const { flowsSection } = await import("@scout-deploy/netpol");
+  const section = flowsSection(run.bundle, run.settings);
+  return section ? [section] : [];
 }
 
 export const PASSPHRASE_ENV = "SCOUT_SIGNOFF_KEY_PASSPHRASE";

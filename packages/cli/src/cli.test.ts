@@ -325,3 +325,27 @@ if (!existsSync(realworld))
   console.warn(
     `skipping the real-world corpus: ${realworld} is absent (it sits beside a checkout, not in it)`,
   );
+
+describe("scout-deploy check --format markdown", () => {
+  it("adds the network flows diagram when the manifests have NetworkPolicies", async () => {
+    const out: string[] = [];
+    const io: Io = {
+      cwd: resolve(here, "../../.."),
+      env: {},
+      stdout: (t) => out.push(t),
+      stderr: (t) => out.push(t),
+      readStdin: async () => "",
+      color: false,
+    };
+    const code = await main(
+      ["check", "--config", "examples/minimal/scout-deploy.yaml", "--format", "markdown"],
+      io,
+    );
+    expect(code).toBe(0);
+    const markdown = out.join("");
+    expect(markdown).toContain("<summary><strong>Network flows</strong></summary>");
+    expect(markdown).toMatch(
+      /```mermaid\nflowchart LR\n[\s\S]*n_backend -- "TCP 6379" --> n_redis/,
+    );
+  });
+});

@@ -5,6 +5,7 @@ import {
   ConfigurationError,
   evaluate,
   type FailOn,
+  inputRules,
   parseSource,
   type Result,
 } from "@scout-deploy/core";
@@ -54,6 +55,8 @@ export interface CheckRun {
   config: LoadedConfig;
   /** When the config was rendered: each file's text by the name findings show. */
   rendered?: Record<string, string>;
+  /** Every rule of the run (input, schema, the guide's pack, rule packs), for report metadata. */
+  rules: readonly AnyRule[];
 }
 
 export const RENDERED_PREFIX = "<rendered>/";
@@ -79,7 +82,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     ...(options.extraRules ?? []),
   ];
   const result = evaluate(rules, bundle, config.policy, options.now ? { now: options.now } : {});
-  return { result, bundle, config, ...(rendered ? { rendered } : {}) };
+  return {
+    result,
+    bundle,
+    config,
+    rules: [...inputRules, ...rules],
+    ...(rendered ? { rendered } : {}),
+  };
 }
 
 /** With no paths, the config's `scout:` section is rendered and checked as if read from files. */

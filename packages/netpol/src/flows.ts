@@ -31,3 +31,29 @@ export function flows(
     mermaid: flowsMermaid(comparison),
   };
 }
+
+/** A titled block of markdown, as the report's `sections` option takes it. */
+export interface FlowsSection {
+  title: string;
+  body: string;
+  collapsed: boolean;
+}
+
+/**
+ * The "Network flows" section of the PR comment and `check --format markdown`: a Mermaid
+ * diagram and the table, when the bundle has NetworkPolicies between Scout's components.
+ */
+export function flowsSection(
+  bundle: Bundle,
+  settings: Settings,
+  options: NetworkOptions = DEFAULT_NETWORK_OPTIONS,
+): FlowsSection | undefined {
+  if (!bundle.objects.some((o) => o.ref.kind === "NetworkPolicy")) return undefined;
+  const report = flows(bundle, settings, options);
+  if (report.comparison.flows.length === 0) return undefined;
+  return {
+    title: "Network flows",
+    body: `\`\`\`mermaid\n${report.mermaid.trim()}\n\`\`\`\n\n${report.markdown}`,
+    collapsed: true,
+  };
+}

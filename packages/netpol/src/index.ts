@@ -35,7 +35,7 @@ export {
   subtract,
   union,
 } from "./conns.js";
-export { type FlowsReport, flows } from "./flows.js";
+export { type FlowsReport, type FlowsSection, flows, flowsSection } from "./flows.js";
 export {
   DEFAULT_NETWORK_OPTIONS,
   EXTERNAL,

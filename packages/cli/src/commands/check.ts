@@ -1,5 +1,6 @@
-import { ConfigurationError, type FailOn, inputRules, type Result } from "@scout-deploy/core";
-import { runCheck, SCHEMA_ENGINES, type SchemaEngine } from "@scout-deploy/engine";
+import { ConfigurationError, type FailOn } from "@scout-deploy/core";
+import { type CheckRun, runCheck, SCHEMA_ENGINES, type SchemaEngine } from "@scout-deploy/engine";
+import { flowsSection } from "@scout-deploy/netpol";
 import {
   formatJson,
   formatJunit,
@@ -7,7 +8,6 @@ import {
   formatSarif,
   formatText,
 } from "@scout-deploy/report";
-import { securityGuideRules } from "@scout-deploy/rules";
 import { oneOf, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";
@@ -74,25 +74,25 @@ Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
       kubeconform: { env: io.env },
     });
     formats.forEach((format, index) => {
-      writeOutput(io, outputs[index], render(format, run.result, io, outputs[index]));
+      writeOutput(io, outputs[index], render(format, run, io, outputs[index]));
     });
     return run.result.summary.passed ? 0 : 1;
   },
 };
 
-/** The rules that ran, for SARIF rule metadata, the checklist and JUnit suites. */
-const RULES = [...securityGuideRules, ...inputRules];
-
-function render(format: Format, result: Result, io: Io, target: string | undefined): string {
+function render(format: Format, run: CheckRun, io: Io, target: string | undefined): string {
+  const { result, rules } = run;
   switch (format) {
     case "json":
       return formatJson(result, TOOL);
     case "sarif":
-      return formatSarif(result, { tool: TOOL, rules: RULES });
-    case "markdown":
-      return formatMarkdown(result, { rules: RULES });
+      return formatSarif(result, { tool: TOOL, rules });
+    case "markdown": {
+      const network = flowsSection(run.bundle, run.config.policy.settings);
+      return formatMarkdown(result, { rules, ...(network ? { sections: [network] } : {}) });
+    }
     case "junit":
-      return formatJunit(result, { rules: RULES });
+      return formatJunit(result, { rules });
     case "text":
       return formatText(result, { color: io.color && (target === undefined || target === "-") });
   }
