@@ -162,7 +162,8 @@ describe("extra Secret keys", () => {
   });
 
   it("are read by the ExternalSecret, beside the API token unless the config says where", () => {
-    const external = (apiToken: Json, extra: Json = {}) =>
+    type Ref = { key: string; property?: string };
+    const external = (apiToken: Ref, extra: Record<string, Ref> = {}) =>
       renderInput({
         secrets: {
           source: "externalSecret",
