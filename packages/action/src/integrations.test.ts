@@ -19,7 +19,7 @@ import {
 import { describe, expect, it } from "vitest";
 import type { RunContext } from "./context.js";
 import { parseInputs } from "./inputs.js";
-import { hasIdToken, signoffAttester } from "./integrations.js";
+import { hasIdToken, signoffAttester, withCauses } from "./integrations.js";
 import type { PipelineRun } from "./pipeline.js";
 import { memoryLogger } from "./test-support.js";
 import { TOOL } from "./version.js";
@@ -198,5 +198,14 @@ describe("signoffAttester, keyless", () => {
     expect(hasIdToken({ ...ID_TOKEN_ENV, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined })).toBe(false);
     expect(hasIdToken({ ...ID_TOKEN_ENV, ACTIONS_ID_TOKEN_REQUEST_URL: "" })).toBe(false);
     expect(hasIdToken({ ...ID_TOKEN_ENV, GITHUB_ACTIONS: undefined })).toBe(false);
+  });
+
+  it("names the causes of a Sigstore error, not only its step", () => {
+    const network = new Error("getaddrinfo ENOTFOUND fulcio.githubapp.com");
+    const error = new Error("error creating signing certificate", { cause: network });
+    expect(withCauses(error)).toBe(
+      "error creating signing certificate: getaddrinfo ENOTFOUND fulcio.githubapp.com",
+    );
+    expect(withCauses("no tokens")).toBe("no tokens");
   });
 });

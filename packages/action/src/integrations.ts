@@ -106,7 +106,25 @@ async function keylessAttestor(
   actionsAttestor: (attest: ActionsAttestFunction, token: string) => KeylessAttestor,
 ): Promise<KeylessAttestor | undefined> {
   if (inputs.signoffKey || !hasIdToken(env)) return undefined;
-  return actionsAttestor(await loadAttest(), inputs.token);
+  const attest = await loadAttest();
+  return actionsAttestor(async (options) => {
+    try {
+      return await attest(options);
+    } catch (error) {
+      throw new Error(withCauses(error));
+    }
+  }, inputs.token);
+}
+
+/** Sigstore's errors name the step ("error creating signing certificate"); the why is in `cause`. */
+export function withCauses(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e !== undefined && parts.length < 5; ) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (message && !parts.includes(message)) parts.push(message);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join(": ");
 }
 
 /** `gh attestation verify --bundle` reads a .jsonl file as one Sigstore bundle per line. */
