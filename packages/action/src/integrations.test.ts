@@ -12,6 +12,7 @@ import {
 import {
   type ActionsAttestFunction,
   buildStatement,
+  canSignKeyless,
   PREDICATE_TYPE,
   runVerify,
   STATEMENT_TYPE,
@@ -194,10 +195,14 @@ describe("signoffAttester, keyless", () => {
   });
 
   it("sees id-token: write as both runner variables, inside Actions", () => {
-    expect(hasIdToken(ID_TOKEN_ENV)).toBe(true);
-    expect(hasIdToken({ ...ID_TOKEN_ENV, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined })).toBe(false);
-    expect(hasIdToken({ ...ID_TOKEN_ENV, ACTIONS_ID_TOKEN_REQUEST_URL: "" })).toBe(false);
-    expect(hasIdToken({ ...ID_TOKEN_ENV, GITHUB_ACTIONS: undefined })).toBe(false);
+    expect(hasIdToken(ID_TOKEN_ENV, canSignKeyless)).toBe(true);
+    expect(
+      hasIdToken({ ...ID_TOKEN_ENV, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined }, canSignKeyless),
+    ).toBe(false);
+    expect(hasIdToken({ ...ID_TOKEN_ENV, ACTIONS_ID_TOKEN_REQUEST_URL: "" }, canSignKeyless)).toBe(
+      false,
+    );
+    expect(hasIdToken({ ...ID_TOKEN_ENV, GITHUB_ACTIONS: undefined }, canSignKeyless)).toBe(false);
   });
 
   it("names the causes of a Sigstore error, not only its step", () => {

@@ -39,15 +39,15 @@ export type AttestLoader = () => Promise<ActionsAttestFunction>;
 const loadActionsAttest: AttestLoader = async () => (await import("@actions/attest")).attest;
 
 /**
- * The runner sets both variables only for a job with `permissions: id-token: write`.
+ * The runner sets both variables only for a job with `permissions: id-token: write`; the
+ * signoff package's `canSignKeyless` looks at the URL inside Actions, @actions/attest needs both.
  * `attestations: write` cannot be seen in advance: a refusal fails the attest call.
  */
-export function hasIdToken(env: Readonly<Record<string, string | undefined>>): boolean {
-  return (
-    env.GITHUB_ACTIONS === "true" &&
-    Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL) &&
-    Boolean(env.ACTIONS_ID_TOKEN_REQUEST_TOKEN)
-  );
+export function hasIdToken(
+  env: Readonly<Record<string, string | undefined>>,
+  canSignKeyless: (env: Record<string, string | undefined>) => boolean,
+): boolean {
+  return canSignKeyless(env) && Boolean(env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
 }
 
 const UNSIGNED_HINT =
@@ -71,7 +71,7 @@ export function signoffAttester(
       content: readFileSync(resolve(context.workspace, path)),
     }));
     const passphrase = env[PASSPHRASE_ENV];
-    const keyless = await keylessAttestor(inputs, env, loadAttest, signoff.actionsAttestor);
+    const keyless = await keylessAttestor(inputs, env, loadAttest, signoff);
     const out = await signoff.runSignoff({
       files,
       result: run.result,
@@ -103,11 +103,11 @@ async function keylessAttestor(
   inputs: Inputs,
   env: Readonly<Record<string, string | undefined>>,
   loadAttest: AttestLoader,
-  actionsAttestor: (attest: ActionsAttestFunction, token: string) => KeylessAttestor,
+  signoff: Pick<typeof import("@scout-deploy/signoff"), "actionsAttestor" | "canSignKeyless">,
 ): Promise<KeylessAttestor | undefined> {
-  if (inputs.signoffKey || !hasIdToken(env)) return undefined;
+  if (inputs.signoffKey || !hasIdToken(env, signoff.canSignKeyless)) return undefined;
   const attest = await loadAttest();
-  return actionsAttestor(async (options) => {
+  return signoff.actionsAttestor(async (options) => {
     try {
       return await attest(options);
     } catch (error) {
