@@ -212,5 +212,9 @@ describe("signoffAttester, keyless", () => {
       "error creating signing certificate: getaddrinfo ENOTFOUND fulcio.githubapp.com",
     );
     expect(withCauses("no tokens")).toBe("no tokens");
+    const repeated = new Error("certificate - (403) Forbidden", {
+      cause: new Error("(403) Forbidden"),
+    });
+    expect(withCauses(repeated)).toBe("certificate - (403) Forbidden");
   });
 });

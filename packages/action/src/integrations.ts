@@ -121,7 +121,7 @@ export function withCauses(error: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = error; e !== undefined && parts.length < 5; ) {
     const message = e instanceof Error ? e.message : String(e);
-    if (message && !parts.includes(message)) parts.push(message);
+    if (message && !parts.some((part) => part.includes(message))) parts.push(message);
     e = e instanceof Error ? e.cause : undefined;
   }
   return parts.join(": ");

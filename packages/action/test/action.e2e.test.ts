@@ -279,16 +279,18 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(github.writes).toEqual([]);
   }, 60_000);
 
-  it("signoff: attest keyless asks the runner for an id-token; unreachable Sigstore leaves an unsigned record and one plain warning", async () => {
+  it("signoff: attest keyless asks the runner for an id-token; refused by Sigstore it leaves an unsigned record and one plain warning", async () => {
     writeFileSync(join(workspace, "k8s/backend.yaml"), secureBackend);
     const result = await runAction({
       workspace,
       payload: pullRequestPayload("opened"),
       apiUrl: github.url,
       inputs: { ...inputs, signoff: "attest", comment: "false", "fail-on": "never" },
-      env: github.idTokenEnv(),
+      env: { ...github.idTokenEnv(), ...github.proxyEnv() },
     });
     expect(result.code, result.stdout + result.stderr).toBe(0);
+    // Then it went for a Sigstore signing certificate (refused by the test's proxy).
+    expect(github.proxyConnects[0]).toMatch(/^fulcio\.[a-z.]+:443$/);
     // @actions/attest was loaded from dist/chunks/attest.js and fetched the token Fulcio needs.
     expect(github.idTokenRequests).toEqual([
       { audience: "sigstore", authorization: "Bearer runtime-request-token" },
@@ -296,7 +298,7 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     const warnings = result.stdout.split("\n").filter((l) => l.startsWith("::warning::"));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(
-      /^::warning::UNSIGNED sign-off record: keyless signing failed \(error creating signing certificate: .*fulcio\./,
+      /^::warning::UNSIGNED sign-off record: keyless signing failed \(error creating signing certificate - \(403\) Forbidden\)\. It proves nothing/,
     );
     expect(result.stdout).not.toContain("::error::");
     expect(result.stdout + result.stderr).not.toMatch(/\s+at .+:\d+:\d+\)?$/m);

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { checkRequest, loadOperations, type Operation } from "./openapi.js";
 
 /** The operations the Action calls; the server answers these and nothing else. */
@@ -38,6 +39,8 @@ export class FakeGitHub {
   readonly calls: Call[] = [];
   /** Requests to the runner's OIDC endpoint (ACTIONS_ID_TOKEN_REQUEST_URL), not GitHub's API. */
   readonly idTokenRequests: { audience: string | null; authorization: string }[] = [];
+  /** Hosts the Action tried to reach through `proxyEnv()` (all refused: tests stay offline). */
+  readonly proxyConnects: string[] = [];
   readonly comments: Comment[] = [];
   readonly statuses: { sha: string; body: Record<string, unknown> }[] = [];
   private faults: Required<Fault>[] = [];
@@ -46,7 +49,19 @@ export class FakeGitHub {
   private readonly server = createServer((req, res) => void this.handle(req, res));
   url = "";
 
+  /**
+   * HTTPS through this server as a proxy that refuses every CONNECT: Sigstore's client
+   * (make-fetch-happen) honours https_proxy, so Fulcio and Rekor are never reached from a test.
+   */
+  proxyEnv(): Record<string, string> {
+    return { https_proxy: new URL(this.url).origin, no_proxy: "127.0.0.1" };
+  }
+
   async start(): Promise<this> {
+    this.server.on("connect", (req: IncomingMessage, socket: Duplex) => {
+      this.proxyConnects.push(req.url ?? "");
+      socket.end("HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n");
+    });
     await new Promise<void>((done) => this.server.listen(0, "127.0.0.1", done));
     const { port } = this.server.address() as AddressInfo;
     // Like GitHub Enterprise Server: the API under /api/v3.
