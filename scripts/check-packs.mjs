@@ -10,14 +10,24 @@ const allowed = [
   /^LICENSE$/,
   /^dist\/.+\.(js|d\.ts)$/,
   /^bin\/[^/]+\.js$/,
+  // A generated JSON Schema that editors load: the manifests package exports its config's schema.
+  /^schema\/[^/]+\.schema\.json$/,
 ];
+// pnpm's npm_config_* variables make npm warn about keys it does not know; npm needs none of them.
+const npmEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith("npm_config_")),
+);
 let failures = 0;
 for (const folder of readdirSync("packages")) {
   const dir = join("packages", folder);
   const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
   if (manifest.private) continue;
   const [pack] = JSON.parse(
-    execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: dir, encoding: "utf8" }),
+    execFileSync("npm", ["pack", "--dry-run", "--json"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: npmEnv,
+    }),
   );
   const files = pack.files.map((f) => f.path);
   const stray = files.filter((path) => !allowed.some((pattern) => pattern.test(path)));

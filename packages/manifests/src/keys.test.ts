@@ -60,6 +60,24 @@ const CASES: Record<string, KeyCase> = {
   "secrets.name": { value: "my-scout-credentials" },
   "secrets.keys.apiToken": { value: "token" },
   "secrets.keys.redisPassword": { value: "redis" },
+  "secrets.extraKeys": { value: ["smtp-password"] },
+  "secrets.externalSecret.extraKeys": {
+    base: { secrets: { ...EXTERNAL, extraKeys: ["smtp-password"] } },
+    value: { "smtp-password": { key: "mail", property: "password" } },
+  },
+  "secrets.sealedSecret.extraKeys": {
+    base: {
+      secrets: {
+        ...SEALED,
+        extraKeys: ["smtp-password"],
+        sealedSecret: {
+          ...SEALED.sealedSecret,
+          extraKeys: { "smtp-password": "AgSmtpSealedValue1==" },
+        },
+      },
+    },
+    value: { "smtp-password": "AgDifferentSealedValue==" },
+  },
   "secrets.externalSecret.storeName": { base: { secrets: EXTERNAL }, value: "aws" },
   "secrets.externalSecret.storeKind": { base: { secrets: EXTERNAL }, value: "SecretStore" },
   "secrets.externalSecret.refreshInterval": { base: { secrets: EXTERNAL }, value: "15m" },

@@ -135,6 +135,82 @@ describe("render", () => {
   });
 });
 
+describe("extra Secret keys", () => {
+  const extraKeys = ["smtp-password", "s3-secret-key"];
+  const byKind = (objects: Json[], kind: string) => objects.find((o) => o.kind === kind) as Json;
+  const envOf = (objects: Json[], deployment: string) => {
+    const object = objects.find(
+      (o) => o.kind === "Deployment" && (o.metadata as Json).name === deployment,
+    ) as { spec: { template: { spec: { containers: { env: Json[] }[] } } } };
+    return object.spec.template.spec.containers[0]!.env;
+  };
+
+  it("reach the backend, one upper-snake-cased variable each, from the Scout Secret; not Redis", () => {
+    const { objects } = renderInput({ secrets: { name: "creds", extraKeys } });
+    const env = envOf(objects, "scout-backend");
+    expect(env.slice(-2)).toEqual([
+      {
+        name: "SMTP_PASSWORD",
+        valueFrom: { secretKeyRef: { name: "creds", key: "smtp-password" } },
+      },
+      {
+        name: "S3_SECRET_KEY",
+        valueFrom: { secretKeyRef: { name: "creds", key: "s3-secret-key" } },
+      },
+    ]);
+    expect(JSON.stringify(envOf(objects, "scout-redis"))).not.toContain("smtp");
+  });
+
+  it("are read by the ExternalSecret, beside the API token unless the config says where", () => {
+    type Ref = { key: string; property?: string };
+    const external = (apiToken: Ref, extra: Record<string, Ref> = {}) =>
+      renderInput({
+        secrets: {
+          source: "externalSecret",
+          extraKeys,
+          externalSecret: {
+            storeName: "vault",
+            apiToken,
+            redisPassword: { key: "x" },
+            extraKeys: extra,
+          },
+        },
+      });
+    const data = (result: ReturnType<typeof renderInput>) =>
+      ((byKind(result.objects, "ExternalSecret").spec as Json).data as Json[]).slice(2);
+    expect(data(external({ key: "scout/prod", property: "api-token" }))).toEqual([
+      { secretKey: "smtp-password", remoteRef: { key: "scout/prod", property: "smtp-password" } },
+      { secretKey: "s3-secret-key", remoteRef: { key: "scout/prod", property: "s3-secret-key" } },
+    ]);
+    expect(data(external({ key: "scout/prod/api-token" }))).toEqual([
+      { secretKey: "smtp-password", remoteRef: { key: "scout/prod/smtp-password" } },
+      { secretKey: "s3-secret-key", remoteRef: { key: "scout/prod/s3-secret-key" } },
+    ]);
+    expect(
+      data(external({ key: "token" }, { "s3-secret-key": { key: "aws", property: "secret" } })),
+    ).toEqual([
+      { secretKey: "smtp-password", remoteRef: { key: "smtp-password" } },
+      { secretKey: "s3-secret-key", remoteRef: { key: "aws", property: "secret" } },
+    ]);
+  });
+
+  it("are sealed into the SealedSecret", () => {
+    const sealedValues = {
+      "smtp-password": "AgSmtpSealed0000==",
+      "s3-secret-key": "AgS3Sealed00000==",
+    };
+    const { objects } = renderInput({
+      auth: { apiToken: false, redis: false },
+      secrets: {
+        source: "sealedSecret",
+        extraKeys,
+        sealedSecret: { apiToken: "AgBy3i4OJSWK+PiTySYZZA==", extraKeys: sealedValues },
+      },
+    });
+    expect((byKind(objects, "SealedSecret").spec as Json).encryptedData).toEqual(sealedValues);
+  });
+});
+
 describe("pod security of every workload", () => {
   const workloads = (config: ScoutConfig) =>
     render(config).objects.filter((o) => o.kind === "Deployment") as {

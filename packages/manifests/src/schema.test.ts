@@ -91,6 +91,33 @@ describe("parseScoutConfig", () => {
     );
   });
 
+  it("checks extra Secret keys: kebab-case, unique, no clash with the credentials, sealed values given", () => {
+    const extra = (list: string) => `scout:\n  secrets:\n    extraKeys: ${list}\n`;
+    expect(errorOf(extra("[SMTP_password]"))).toMatch(
+      /^scout-deploy\.yaml:3:\d+: scout\.secrets\.extraKeys\.0: expected a kebab-case key/,
+    );
+    expect(errorOf(extra("[smtp, smtp]"))).toMatch(
+      /^scout-deploy\.yaml:3:\d+: scout\.secrets\.extraKeys\.1: "smtp" is listed twice/,
+    );
+    expect(errorOf(extra("[api-token]"))).toContain(
+      'scout.secrets.extraKeys.0: "api-token" is already',
+    );
+    expect(errorOf(extra("[scout-auth-token]"))).toContain(
+      "would replace the backend's SCOUT_AUTH_TOKEN",
+    );
+    expect(errorOf(extra("[smtp-previous]"))).toContain("reserved for rotation");
+    const sealed =
+      "scout:\n  secrets:\n    source: sealedSecret\n    extraKeys: [smtp-password]\n    sealedSecret:\n      apiToken: AgBy3i4OJSWK+PiTySYZZA==\n      redisPassword: AgBy3i4OJSWK+PiTySYZZA==\n";
+    expect(errorOf(sealed)).toBe(
+      'scout-deploy.yaml:5:5: scout.secrets.sealedSecret.extraKeys: needs the sealed value of "smtp-password"',
+    );
+    const unlisted =
+      "scout:\n  secrets:\n    source: externalSecret\n    externalSecret:\n      storeName: vault\n      apiToken: { key: scout }\n      redisPassword: { key: scout }\n      extraKeys: { smtp: { key: mail } }\n";
+    expect(errorOf(unlisted)).toMatch(
+      /scout\.secrets\.externalSecret\.extraKeys\.smtp: "smtp" is not listed in scout\.secrets\.extraKeys$/,
+    );
+  });
+
   it("keeps the labels it owns", () => {
     expect(errorOf("scout:\n  labels:\n    app.kubernetes.io/component: api\n")).toBe(
       'scout-deploy.yaml:3:5: scout.labels.app.kubernetes.io/component: label "app.kubernetes.io/component" is set by scout-deploy (reserved: app.kubernetes.io/name, app.kubernetes.io/component, app.kubernetes.io/part-of, app.kubernetes.io/managed-by)',

@@ -206,6 +206,12 @@ const externalSecretSchema = z
     redisPassword: remoteRefSchema
       .optional()
       .describe("Where the Redis password lives (Redis auth on)."),
+    extraKeys: z
+      .record(z.string(), remoteRefSchema)
+      .default({})
+      .describe(
+        "Where an extra key (scout.secrets.extraKeys) lives, when not where the API token's reference implies: the same key with property <name> when apiToken has a property, else <folder of apiToken.key>/<name>.",
+      ),
   })
   .strict();
 
@@ -220,8 +226,36 @@ const sealedSecretSchema = z
       .min(16)
       .optional()
       .describe("The Redis password, encrypted by kubeseal (needed while auth.redis is true)."),
+    extraKeys: z
+      .record(z.string(), z.string().min(16))
+      .default({})
+      .describe("Each extra key's value (scout.secrets.extraKeys), encrypted by kubeseal."),
   })
   .strict();
+
+const KEBAB_CASE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** The backend's environment variable for an extra Secret key: `smtp-password` -> `SMTP_PASSWORD`. */
+export function extraKeyEnvName(key: string): string {
+  return key.toUpperCase().replaceAll("-", "_");
+}
+
+/** Environment variables the backend already sets; an extra key must not shadow one. */
+export const BACKEND_ENV_NAMES = [
+  "SCOUT_HOST",
+  "SCOUT_PORT",
+  "SCOUT_DEBUG",
+  "SCOUT_LOG_FORMAT",
+  "SCOUT_LOG_LEVEL",
+  "SCOUT_DISABLE_DOCKER_LOGS",
+  "SCOUT_REDIS_ENABLED",
+  "REDIS_HOST",
+  "REDIS_PORT",
+  "PROMETHEUS_MULTIPROC_DIR",
+  "SCOUT_PROTECTED_API",
+  "SCOUT_AUTH_TOKEN",
+  "REDIS_PASSWORD",
+] as const;
 
 const SECRET_SOURCES = ["generated", "existing", "externalSecret", "sealedSecret"] as const;
 
@@ -251,6 +285,18 @@ const secretsSchema = z
       })
       .strict()
       .prefault({}),
+    extraKeys: z
+      .array(
+        z
+          .string()
+          .max(63)
+          .regex(KEBAB_CASE, 'expected a kebab-case key such as "smtp-password"')
+          .refine((key) => !key.endsWith("-previous"), '"-previous" is reserved for rotation'),
+      )
+      .default([])
+      .describe(
+        "More Secret keys the backend consumes, e.g. smtp-password: each becomes an environment variable named after it (SMTP_PASSWORD). @default []",
+      ),
     externalSecret: externalSecretSchema.optional(),
     sealedSecret: sealedSecretSchema.optional(),
   })
@@ -464,6 +510,7 @@ export const scoutConfigSchema = z
     };
     need("externalSecret", externalSecret);
     need("sealedSecret", sealedSecret);
+    checkExtraKeys(config.secrets, context);
     const redisValue = externalSecret?.redisPassword ?? sealedSecret?.redisPassword;
     if (config.auth.redis && (externalSecret || sealedSecret) && redisValue === undefined) {
       context.addIssue({
@@ -473,6 +520,36 @@ export const scoutConfigSchema = z
       });
     }
   });
+
+type SecretsConfig = z.output<typeof secretsSchema>;
+
+function checkExtraKeys(secrets: SecretsConfig, context: z.RefinementCtx): void {
+  const { extraKeys, keys, sealedSecret, externalSecret } = secrets;
+  const issue = (path: (string | number)[], message: string) =>
+    context.addIssue({ code: "custom", path: ["secrets", ...path], message });
+  extraKeys.forEach((key, index) => {
+    if (extraKeys.indexOf(key) !== index) issue(["extraKeys", index], `"${key}" is listed twice`);
+    if (key === keys.apiToken || key === keys.redisPassword) {
+      issue(["extraKeys", index], `"${key}" is already the API token's or Redis password's key`);
+    }
+    if ((BACKEND_ENV_NAMES as readonly string[]).includes(extraKeyEnvName(key))) {
+      issue(["extraKeys", index], `"${key}" would replace the backend's ${extraKeyEnvName(key)}`);
+    }
+    if (sealedSecret && sealedSecret.extraKeys[key] === undefined) {
+      issue(["sealedSecret", "extraKeys"], `needs the sealed value of "${key}"`);
+    }
+  });
+  for (const [source, map] of [
+    ["sealedSecret", sealedSecret?.extraKeys],
+    ["externalSecret", externalSecret?.extraKeys],
+  ] as const) {
+    for (const key of Object.keys(map ?? {})) {
+      if (!extraKeys.includes(key)) {
+        issue([source, "extraKeys", key], `"${key}" is not listed in scout.secrets.extraKeys`);
+      }
+    }
+  }
+}
 
 export type ScoutConfig = z.output<typeof scoutConfigSchema>;
 export type ScoutConfigInput = z.input<typeof scoutConfigSchema>;

@@ -16,7 +16,12 @@ import { encodeBase64, isValidBase64 } from "./base64.js";
 import { fingerprint } from "./fingerprint.js";
 import { isolationPatch } from "./incident.js";
 import { credentialValues, weakValues } from "./judge.js";
-import { invalidKeyReason, SCOUT_SECRET_NAME, scoutSecretKeys } from "./layout.js";
+import {
+  type CredentialKeyNames,
+  invalidKeyReason,
+  SCOUT_SECRET_NAME,
+  scoutSecretKeys,
+} from "./layout.js";
 import {
   externalSecretManifest,
   type Manifest,
@@ -74,6 +79,8 @@ export interface GenerateOptions extends Clock {
   redis?: boolean;
   /** More keys, e.g. from the config's secrets section. */
   extraKeys?: readonly string[];
+  /** The credentials' key names, e.g. from the config's `scout.secrets.keys`. */
+  keyNames?: CredentialKeyNames;
   /** For `mode: "external"`: the SecretStore or ClusterSecretStore to read from. */
   store?: { name: string; kind?: "SecretStore" | "ClusterSecretStore" };
   remotePrefix?: string;
@@ -81,7 +88,11 @@ export interface GenerateOptions extends Clock {
 
 export function secretsGenerate(options: GenerateOptions): CommandResult {
   const mode = options.mode ?? "secret";
-  const keys = scoutSecretKeys({ redis: options.redis, extraKeys: options.extraKeys });
+  const keys = scoutSecretKeys({
+    redis: options.redis,
+    extraKeys: options.extraKeys,
+    keyNames: options.keyNames,
+  });
   const badKey = keys.map(invalidKeyReason).find(Boolean);
   if (badKey) return usage(`secrets generate: ${badKey}`);
   const name = options.name ?? SCOUT_SECRET_NAME;

@@ -92,6 +92,15 @@ describe("secrets generate", () => {
     expect(generate({ extraKeys: ["api-token-previous"] }).exitCode).toBe(2);
   });
 
+  it("names the credentials' keys as the config renames them", () => {
+    const result = generate({ keyNames: { apiToken: "token", redisPassword: "redis" } });
+    expect(Object.keys(parse(result.output!.text).data)).toEqual(["token", "redis"]);
+    expect(result.messages.slice(1).map((line) => line.split(":")[0]!.trim())).toEqual([
+      "token",
+      "redis",
+    ]);
+  });
+
   it("needs --out for values, and a namespace for a SealedSecret-ready Secret", () => {
     const noOut = secretsGenerate({ now });
     expect(noOut.exitCode).toBe(2);

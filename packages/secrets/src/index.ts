@@ -38,6 +38,7 @@ export { type CredentialValue, credentialValues, type WeakValue, weakValues } fr
 export {
   ANNOTATIONS,
   API_TOKEN_KEY,
+  type CredentialKeyNames,
   invalidKeyReason,
   isPreviousKey,
   LABELS,

@@ -40,11 +40,21 @@ export function isPreviousKey(key: string): boolean {
   return key.endsWith(PREVIOUS_SUFFIX);
 }
 
+/** The key names of the two credentials, as the config's `scout.secrets.keys` may rename them. */
+export interface CredentialKeyNames {
+  /** @default "api-token" */
+  apiToken?: string;
+  /** @default "redis-password" */
+  redisPassword?: string;
+}
+
 /** The keys of a new Scout Secret: the API token, Redis' password unless turned off, and extras. */
 export function scoutSecretKeys(
-  options: { redis?: boolean; extraKeys?: readonly string[] } = {},
+  options: { redis?: boolean; extraKeys?: readonly string[]; keyNames?: CredentialKeyNames } = {},
 ): string[] {
-  const keys = [API_TOKEN_KEY, ...(options.redis === false ? [] : [REDIS_PASSWORD_KEY])];
+  const apiToken = options.keyNames?.apiToken ?? API_TOKEN_KEY;
+  const redisPassword = options.keyNames?.redisPassword ?? REDIS_PASSWORD_KEY;
+  const keys = [apiToken, ...(options.redis === false ? [] : [redisPassword])];
   for (const key of options.extraKeys ?? []) if (!keys.includes(key)) keys.push(key);
   return keys;
 }

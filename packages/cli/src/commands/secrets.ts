@@ -1,10 +1,13 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigurationError } from "@scout-deploy/core";
+import { loadConfig } from "@scout-deploy/engine";
 import { loadBundle } from "@scout-deploy/loader";
+import { parseScoutConfig, type ScoutConfig } from "@scout-deploy/manifests";
 import {
   type CommandResult,
   deliver,
+  type GenerateOptions,
   SECRET_MODES,
   secretsCheck,
   secretsGenerate,
@@ -18,12 +21,17 @@ import { help } from "./check.js";
 
 const HELP = `Usage: scout-deploy secrets <generate|rotate|check> [options]
 
-  generate --out FILE|- [--env NAME] [--mode secret|sealed|external] [--namespace NS]
-           [--name NAME] [--key KEY]... [--no-redis] [--store NAME] [--store-kind KIND]
+  generate --out FILE|- [--env NAME] [--config FILE] [--mode secret|sealed|external]
+           [--namespace NS] [--name NAME] [--key KEY]... [--no-redis] [--store NAME]
+           [--store-kind KIND]
       A Secret (default name scout-secrets) with api-token, redis-password and every --key,
-      each 32 bytes from the OS CSPRNG like \`openssl rand -base64 32\`. --mode sealed: the same,
-      ready for kubeseal (needs --namespace); --mode external: an ExternalSecret that reads the
-      values from --store (a ClusterSecretStore unless --store-kind SecretStore).
+      each 32 bytes from the OS CSPRNG like \`openssl rand -base64 32\`. With a scout-deploy.yaml
+      (found by walking up, or --config) the Secret is the one its manifests read: the name,
+      namespace and key names of scout.secrets and scout.namespace, no Redis password when
+      scout.auth.redis is false, and the keys of scout.secrets.extraKeys; the flags override it
+      (--key adds keys). --mode sealed: the same, ready for kubeseal (needs a namespace);
+      --mode external: an ExternalSecret that reads the values from --store (a
+      ClusterSecretStore unless --store-kind SecretStore).
 
   rotate FILE --out FILE|- [--key KEY]... [--overlap-days N] [--drop-previous] [--name NAME]
       New values for the chosen keys (default: all); each old value stays under <key>-previous
@@ -56,6 +64,7 @@ function generate(argv: readonly string[], io: Io): number {
   const { values } = parseCommandArgs("secrets generate", argv, {
     out: { type: "string" },
     env: { type: "string" },
+    config: { type: "string" },
     mode: { type: "string" },
     namespace: { type: "string" },
     name: { type: "string" },
@@ -69,21 +78,42 @@ function generate(argv: readonly string[], io: Io): number {
     "SecretStore",
     "ClusterSecretStore",
   ] as const);
+  const scout = scoutConfigOf(io, values.config);
+  const fromConfig = scout ? generateOptionsOf(scout) : {};
   return finish(
     secretsGenerate({
+      ...fromConfig,
       out: values.out,
       env: values.env,
       mode: oneOf("--mode", values.mode, SECRET_MODES),
-      namespace: values.namespace,
-      name: values.name,
-      extraKeys: values.key,
-      redis: !values["no-redis"],
+      namespace: values.namespace ?? fromConfig.namespace,
+      name: values.name ?? fromConfig.name,
+      extraKeys: [...(fromConfig.extraKeys ?? []), ...(values.key ?? [])],
+      redis: !values["no-redis"] && fromConfig.redis !== false,
       ...(values.store
         ? { store: { name: values.store, ...(storeKind ? { kind: storeKind } : {}) } }
         : {}),
     }),
     io,
   );
+}
+
+/** The validated `scout:` section of the config file, when there is one with such a section. */
+function scoutConfigOf(io: Io, explicit: string | undefined): ScoutConfig | undefined {
+  const loaded = loadConfig(io.cwd, explicit);
+  if (loaded.scout === undefined) return undefined;
+  return parseScoutConfig(loaded.scout, loaded.locate);
+}
+
+/** The Secret the rendered manifests read: its name, namespace and keys. */
+export function generateOptionsOf(scout: ScoutConfig): GenerateOptions {
+  return {
+    name: scout.secrets.name,
+    namespace: scout.namespace,
+    keyNames: scout.secrets.keys,
+    redis: scout.auth.redis,
+    extraKeys: scout.secrets.extraKeys,
+  };
 }
 
 function rotate(argv: readonly string[], io: Io): number {

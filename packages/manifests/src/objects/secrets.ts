@@ -8,7 +8,7 @@ import { type Json, metadata, type Rendered, sortedMap, standardLabels } from ".
 export function secretObjects(config: ScoutConfig): Rendered[] {
   const { source } = config.secrets;
   const wanted = wantedKeys(config);
-  if (wanted.length === 0) return [];
+  if (wanted.length === 0 && config.secrets.extraKeys.length === 0) return [];
   if (source === "externalSecret")
     return [{ group: "secrets", object: externalSecret(config, wanted) }];
   if (source === "sealedSecret")
@@ -40,10 +40,16 @@ function externalSecret(config: ScoutConfig, wanted: Credential[]): Json {
         creationPolicy: "Owner",
         template: { type: "Opaque", metadata: { labels: standardLabels(config, "secrets") } },
       },
-      data: wanted.flatMap((credential) => {
-        const ref = external[credential];
-        return ref ? [{ secretKey: keys[credential], remoteRef: { ...ref } }] : [];
-      }),
+      data: [
+        ...wanted.flatMap((credential) => {
+          const ref = external[credential];
+          return ref ? [{ secretKey: keys[credential], remoteRef: { ...ref } }] : [];
+        }),
+        ...config.secrets.extraKeys.map((key) => ({
+          secretKey: key,
+          remoteRef: { ...(external.extraKeys[key] ?? impliedRemoteRef(external.apiToken, key)) },
+        })),
+      ],
     },
   };
 }
@@ -55,6 +61,10 @@ function sealedSecret(config: ScoutConfig, wanted: Credential[]): Json {
   for (const credential of wanted) {
     const value = sealed[credential];
     if (value) encryptedData[keys[credential]] = value;
+  }
+  for (const key of config.secrets.extraKeys) {
+    const value = sealed.extraKeys[key];
+    if (value) encryptedData[key] = value;
   }
   return {
     apiVersion: "bitnami.com/v1alpha1",
@@ -68,4 +78,16 @@ function sealedSecret(config: ScoutConfig, wanted: Credential[]): Json {
       },
     },
   };
+}
+
+type RemoteRef = { key: string; property?: string };
+
+/**
+ * Where an extra key lives when the config does not say: beside the API token, in its naming
+ * scheme (the same key with another property, or another entry in the same folder).
+ */
+export function impliedRemoteRef(apiToken: RemoteRef, secretKey: string): RemoteRef {
+  if (apiToken.property !== undefined) return { key: apiToken.key, property: secretKey };
+  const slash = apiToken.key.lastIndexOf("/");
+  return { key: slash < 0 ? secretKey : `${apiToken.key.slice(0, slash + 1)}${secretKey}` };
 }

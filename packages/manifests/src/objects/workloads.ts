@@ -1,4 +1,4 @@
-import type { ScoutConfig } from "../schema.js";
+import { extraKeyEnvName, type ScoutConfig } from "../schema.js";
 import {
   type Json,
   metadata,
@@ -28,6 +28,7 @@ export function backend(config: ScoutConfig): Rendered[] {
     literal("SCOUT_PROTECTED_API", String(auth.apiToken)),
     ...(auth.apiToken ? [secretEnv(config, "SCOUT_AUTH_TOKEN", secrets.keys.apiToken)] : []),
     ...(auth.redis ? [secretEnv(config, "REDIS_PASSWORD", secrets.keys.redisPassword)] : []),
+    ...secrets.extraKeys.map((key) => secretEnv(config, extraKeyEnvName(key), key)),
   ];
   const scrape: Record<string, string> =
     monitoring.mode === "off"
