@@ -1,2 +1,0 @@
-import { createRequire as __scoutCreateRequire } from "node:module"; const require = __scoutCreateRequire(import.meta.url);
-import{a,b,c,d,e,f,g,h,i,j,k,l}from"./chunk-YH7F4BJW.js";import"./chunk-C2CEZ7PP.js";import"./chunk-H5DEVVPM.js";export{f as RESERVED_LABELS,a as TOOL_NAME,b as VERSION,e as canonicalJson,h as configFileSchema,k as configJsonSchema,d as digestOf,i as parseScoutConfig,c as render,l as renderConfigFile,g as scoutConfigSchema,j as scoutSectionOf};
