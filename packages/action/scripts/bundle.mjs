@@ -8,28 +8,59 @@ import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = resolve(here, "..");
+const ATTEST_FILE = "attest.js";
 const outdir = resolve(process.argv[2] ?? join(packageDir, "../../dist"));
 
-rmSync(outdir, { recursive: true, force: true });
-await build({
+const common = {
   absWorkingDir: packageDir,
-  entryPoints: { index: "src/index.ts" },
-  outdir,
   bundle: true,
-  splitting: true,
   format: "esm",
   platform: "node",
   target: "node20",
   minify: true,
   legalComments: "eof",
-  chunkNames: "chunks/[name]-[hash]",
   // Some CommonJS dependencies call require() for Node's built-ins.
   banner: {
     js: 'import { createRequire as __scoutCreateRequire } from "node:module"; const require = __scoutCreateRequire(import.meta.url);',
   },
-  plugins: [sideEffectFree(/[\\/]node_modules[\\/]@actions[\\/]/)],
   logLevel: "warning",
+};
+const ACTIONS = /[\\/]node_modules[\\/]@actions[\\/]/;
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: { index: "src/index.ts" },
+  outdir,
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  plugins: [sideEffectFree(ACTIONS), keylessApart()],
 });
+// Keyless signing (@actions/attest with Sigstore, ~1 MB) is one file of its own, loaded only by
+// a keyless sign-off: bundled with the rest, its share of @actions/core would pull the OIDC
+// client and undici into the first chunk.
+await build({
+  ...common,
+  stdin: { contents: 'export { attest } from "@actions/attest";', resolveDir: packageDir },
+  outfile: join(outdir, "chunks", ATTEST_FILE),
+  plugins: [sideEffectFree(ACTIONS)],
+});
+/**
+ * `import("@actions/attest")` in the main bundle loads chunks/attest.js. The import sits in a
+ * lazily loaded chunk, which esbuild writes to chunks/ too, so the path is relative to it.
+ */
+function keylessApart() {
+  return {
+    name: "keyless-apart",
+    setup(build) {
+      build.onResolve({ filter: /^@actions\/attest$/ }, () => ({
+        path: `./${ATTEST_FILE}`,
+        external: true,
+      }));
+    },
+  };
+}
+
 /**
  * @actions/core imports its OIDC client (and so undici) at the top of its entry; the Action
  * never asks for an OIDC token. Declaring the toolkit free of side effects lets esbuild drop what

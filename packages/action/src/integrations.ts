@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { LoadedConfig } from "@scout-deploy/engine";
 import type { MarkdownSection } from "@scout-deploy/report";
+import type { ActionsAttestFunction, KeylessAttestor } from "@scout-deploy/signoff";
 import type { RunContext } from "./context.js";
 import type { Inputs } from "./inputs.js";
 import type { PipelineRun, Renderer } from "./pipeline.js";
@@ -32,12 +33,36 @@ export async function networkSections(run: PipelineRun): Promise<MarkdownSection
 
 export const PASSPHRASE_ENV = "SCOUT_SIGNOFF_KEY_PASSPHRASE";
 
-/** Writes the sign-off record with @scout-deploy/signoff, signed by the signoff-key input. */
+/** @actions/attest's `attest`, loaded only when a run signs keyless. */
+export type AttestLoader = () => Promise<ActionsAttestFunction>;
+
+const loadActionsAttest: AttestLoader = async () => (await import("@actions/attest")).attest;
+
+/**
+ * The runner sets both variables only for a job with `permissions: id-token: write`; the
+ * signoff package's `canSignKeyless` looks at the URL inside Actions, @actions/attest needs both.
+ * `attestations: write` cannot be seen in advance: a refusal fails the attest call.
+ */
+export function hasIdToken(
+  env: Readonly<Record<string, string | undefined>>,
+  canSignKeyless: (env: Record<string, string | undefined>) => boolean,
+): boolean {
+  return canSignKeyless(env) && Boolean(env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+}
+
+const UNSIGNED_HINT =
+  "to sign it, pass signoff-key from a secret, or grant the job `permissions: id-token: write, attestations: write` to sign keyless with Sigstore";
+
+/**
+ * Writes the sign-off record with @scout-deploy/signoff: signed by the signoff-key input, else
+ * keyless through @actions/attest when the job may mint an OIDC token, else unsigned.
+ */
 export function signoffAttester(
   inputs: Inputs,
   context: RunContext,
   env: Readonly<Record<string, string | undefined>>,
   log: Logger,
+  loadAttest: AttestLoader = loadActionsAttest,
 ): Attester {
   return async (run, file) => {
     const signoff = await import("@scout-deploy/signoff");
@@ -46,7 +71,7 @@ export function signoffAttester(
       content: readFileSync(resolve(context.workspace, path)),
     }));
     const passphrase = env[PASSPHRASE_ENV];
-    // PORT for the lead: keyless (Sigstore via @actions/attest) through `keyless:` here.
+    const keyless = await keylessAttestor(inputs, env, loadAttest, signoff);
     const out = await signoff.runSignoff({
       files,
       result: run.result,
@@ -62,13 +87,49 @@ export function signoffAttester(
       ...(inputs.signoffKey
         ? { key: { pem: inputs.signoffKey, ...(passphrase ? { passphrase } : {}) } }
         : {}),
+      ...(keyless ? { keyless } : {}),
     });
-    writeFileSync(file, out.record);
+    writeFileSync(file, out.mode === "keyless" ? jsonLine(out.record) : out.record);
     const [how, ...rest] = out.messages;
-    if (out.mode === "unsigned") log.warning(how!);
-    else log.info(how!);
+    if (out.mode === "unsigned") {
+      log.warning(how!);
+      if (!keyless) log.info(UNSIGNED_HINT);
+    } else log.info(how!);
     for (const line of rest) log.info(line);
   };
+}
+
+async function keylessAttestor(
+  inputs: Inputs,
+  env: Readonly<Record<string, string | undefined>>,
+  loadAttest: AttestLoader,
+  signoff: Pick<typeof import("@scout-deploy/signoff"), "actionsAttestor" | "canSignKeyless">,
+): Promise<KeylessAttestor | undefined> {
+  if (inputs.signoffKey || !hasIdToken(env, signoff.canSignKeyless)) return undefined;
+  const attest = await loadAttest();
+  return signoff.actionsAttestor(async (options) => {
+    try {
+      return await attest(options);
+    } catch (error) {
+      throw new Error(withCauses(error));
+    }
+  }, inputs.token);
+}
+
+/** Sigstore's errors name the step ("error creating signing certificate"); the why is in `cause`. */
+export function withCauses(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e !== undefined && parts.length < 5; ) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (message && !parts.some((part) => part.includes(message))) parts.push(message);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join(": ");
+}
+
+/** `gh attestation verify --bundle` reads a .jsonl file as one Sigstore bundle per line. */
+function jsonLine(record: string): string {
+  return `${JSON.stringify(JSON.parse(record))}\n`;
 }
 
 function configBytes(inputs: Inputs, context: RunContext): { config?: Uint8Array } {

@@ -279,6 +279,52 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(github.writes).toEqual([]);
   }, 60_000);
 
+  it("signoff: attest keyless asks the runner for an id-token; refused by Sigstore it leaves an unsigned record and one plain warning", async () => {
+    writeFileSync(join(workspace, "k8s/backend.yaml"), secureBackend);
+    const result = await runAction({
+      workspace,
+      payload: pullRequestPayload("opened"),
+      apiUrl: github.url,
+      inputs: { ...inputs, signoff: "attest", comment: "false", "fail-on": "never" },
+      env: { ...github.idTokenEnv(), ...github.proxyEnv() },
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    // Then it went for a Sigstore signing certificate (refused by the test's proxy).
+    expect(github.proxyConnects[0]).toMatch(/^fulcio\.[a-z.]+:443$/);
+    // @actions/attest was loaded from dist/chunks/attest.js and fetched the token Fulcio needs.
+    expect(github.idTokenRequests).toEqual([
+      { audience: "sigstore", authorization: "Bearer runtime-request-token" },
+    ]);
+    const warnings = result.stdout.split("\n").filter((l) => l.startsWith("::warning::"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^::warning::UNSIGNED sign-off record: keyless signing failed \(error creating signing certificate - \(403\) Forbidden\)\. It proves nothing/,
+    );
+    expect(result.stdout).not.toContain("::error::");
+    expect(result.stdout + result.stderr).not.toMatch(/\s+at .+:\d+:\d+\)?$/m);
+    const record = readFileSync(result.outputs["signoff-file"]!, "utf8");
+    expect(JSON.parse(record).signatures).toEqual([]);
+    // Nothing was signed, so nothing was stored as an attestation.
+    expect(github.calls).toEqual([]);
+  }, 60_000);
+
+  it("signoff: attest without a key or an id-token writes an unsigned record and says how to sign", async () => {
+    writeFileSync(join(workspace, "k8s/backend.yaml"), secureBackend);
+    const result = await run(pullRequestPayload("opened"), {
+      signoff: "attest",
+      comment: "false",
+      "fail-on": "never",
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(
+      /^::warning::UNSIGNED sign-off record: no --key given and no id-token\/attestations permissions/m,
+    );
+    expect(result.stdout).toContain("id-token: write, attestations: write");
+    expect(github.idTokenRequests).toEqual([]);
+    const record = readFileSync(result.outputs["signoff-file"]!, "utf8");
+    expect(JSON.parse(record).signatures).toEqual([]);
+  }, 60_000);
+
   it("schema: embedded validates offline and reports what Kubernetes would reject", async () => {
     writeFileSync(
       join(workspace, "k8s/backend.yaml"),

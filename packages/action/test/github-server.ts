@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { checkRequest, loadOperations, type Operation } from "./openapi.js";
 
 /** The operations the Action calls; the server answers these and nothing else. */
@@ -36,6 +37,10 @@ interface Comment {
 /** GitHub's REST API as far as the Action uses it, on 127.0.0.1, checking every request. */
 export class FakeGitHub {
   readonly calls: Call[] = [];
+  /** Requests to the runner's OIDC endpoint (ACTIONS_ID_TOKEN_REQUEST_URL), not GitHub's API. */
+  readonly idTokenRequests: { audience: string | null; authorization: string }[] = [];
+  /** Hosts the Action tried to reach through `proxyEnv()` (all refused: tests stay offline). */
+  readonly proxyConnects: string[] = [];
   readonly comments: Comment[] = [];
   readonly statuses: { sha: string; body: Record<string, unknown> }[] = [];
   private faults: Required<Fault>[] = [];
@@ -44,7 +49,19 @@ export class FakeGitHub {
   private readonly server = createServer((req, res) => void this.handle(req, res));
   url = "";
 
+  /**
+   * HTTPS through this server as a proxy that refuses every CONNECT: Sigstore's client
+   * (make-fetch-happen) honours https_proxy, so Fulcio and Rekor are never reached from a test.
+   */
+  proxyEnv(): Record<string, string> {
+    return { https_proxy: new URL(this.url).origin, no_proxy: "127.0.0.1" };
+  }
+
   async start(): Promise<this> {
+    this.server.on("connect", (req: IncomingMessage, socket: Duplex) => {
+      this.proxyConnects.push(req.url ?? "");
+      socket.end("HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n");
+    });
     await new Promise<void>((done) => this.server.listen(0, "127.0.0.1", done));
     const { port } = this.server.address() as AddressInfo;
     // Like GitHub Enterprise Server: the API under /api/v3.
@@ -54,6 +71,14 @@ export class FakeGitHub {
 
   close(): Promise<void> {
     return new Promise((done) => this.server.close(() => done()));
+  }
+
+  /** What the runner sets for a job with `permissions: id-token: write`, served here. */
+  idTokenEnv(): Record<string, string> {
+    return {
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${this.url.replace(/\/api\/v3$/, "")}${ID_TOKEN_PATH}?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: "runtime-request-token",
+    };
   }
 
   inject(fault: Fault): void {
@@ -72,6 +97,7 @@ export class FakeGitHub {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const text = await readBody(req);
+    if (url.pathname === ID_TOKEN_PATH) return this.idToken(req, url, res);
     let body: unknown;
     const problems: string[] = [];
     if (text) {
@@ -97,6 +123,17 @@ export class FakeGitHub {
     call.status = status;
     res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
     res.end(JSON.stringify(payload));
+  }
+
+  private idToken(req: IncomingMessage, url: URL, res: ServerResponse): void {
+    const authorization = req.headers.authorization ?? "";
+    const audience = url.searchParams.get("audience");
+    this.idTokenRequests.push({ audience, authorization });
+    const ok = authorization === "Bearer runtime-request-token";
+    res.writeHead(ok ? 200 : 401, { "content-type": "application/json" });
+    res.end(
+      JSON.stringify(ok ? { value: oidcToken(audience ?? "") } : { message: "Unauthorized" }),
+    );
   }
 
   private fault(operation: Operation): [number, unknown, Record<string, string>] | undefined {
@@ -151,6 +188,21 @@ export class FakeGitHub {
         return [201, { id: this.nextId++, ...input }, {}];
     }
   }
+}
+
+const ID_TOKEN_PATH = "/_runner/idtoken";
+
+/** A token shaped like GitHub's (unsigned: nothing here can check it, Fulcio would). */
+function oidcToken(audience: string): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const claims = {
+    iss: "https://token.actions.githubusercontent.com",
+    sub: "repo:Codertocat/Hello-World:ref:refs/heads/main",
+    aud: audience,
+    repository: "Codertocat/Hello-World",
+    exp: Math.floor(Date.now() / 1000) + 300,
+  };
+  return `${part({ alg: "RS256", typ: "JWT" })}.${part(claims)}.${Buffer.from("sig").toString("base64url")}`;
 }
 
 function view(comment: Comment) {

@@ -70,6 +70,8 @@ export interface RunOptions {
   apiUrl: string;
   inputs: Record<string, string>;
   eventName?: string;
+  /** More runner variables, e.g. the id-token ones. */
+  env?: Record<string, string>;
 }
 
 /** Runs dist/index.js as the runner does: INPUT_* variables, event file, output files. */
@@ -99,6 +101,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_OUTPUT: outputPath,
     GITHUB_STEP_SUMMARY: summaryPath,
     RUNNER_TEMP: join(runnerDir, "temp"),
+    ...options.env,
   };
   for (const [name, value] of Object.entries(options.inputs)) {
     env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
