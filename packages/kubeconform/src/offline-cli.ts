@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { resolve } from "node:path";
 import { writeOfflineSchemas } from "./offline.js";
 
