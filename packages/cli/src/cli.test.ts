@@ -7,6 +7,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { commands } from "./commands/index.js";
 import type { Io } from "./io.js";
 import { main } from "./main.js";
+import { runCli } from "./test-support/run.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = resolve(here, "../bin/scout-deploy.js");
@@ -40,19 +41,8 @@ function write(path: string, text: string) {
   writeFileSync(full, text);
 }
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    cwd: dir,
-    env: {},
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readStdin: async () => backend,
-    color: false,
-  };
-  const code = await main(argv, io);
-  return { code, stdout: out.join(""), stderr: err.join("") };
+function run(...argv: string[]) {
+  return runCli(argv, { cwd: dir, stdin: backend });
 }
 
 /**

@@ -3,8 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Io } from "./io.js";
-import { main } from "./main.js";
+import { runCli } from "./test-support/run.js";
 
 let dir: string;
 
@@ -14,19 +13,8 @@ function write(path: string, text: string) {
   writeFileSync(full, text);
 }
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    cwd: dir,
-    env: {},
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readStdin: async () => "",
-    color: false,
-  };
-  const code = await main(argv, io);
-  return { code, stdout: out.join(""), stderr: err.join("") };
+function run(...argv: string[]) {
+  return runCli(argv, { cwd: dir });
 }
 
 function writeKeys(name: string) {

@@ -12,24 +12,12 @@ import { fileURLToPath } from "node:url";
 import { parseSource } from "@scout-deploy/core";
 import { parseScoutConfig, render } from "@scout-deploy/manifests";
 import { describe, expect, it } from "vitest";
-import type { Io } from "../io.js";
-import { main } from "../main.js";
+import { runCli } from "../test-support/run.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 
-async function run(cwd: string, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    cwd,
-    env: {},
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readStdin: async () => "",
-    color: false,
-  };
-  const code = await main(argv, io);
-  return { code, stdout: out.join(""), stderr: err.join("") };
+function run(cwd: string, ...argv: string[]) {
+  return runCli(argv, { cwd });
 }
 
 function tempDir(files: Record<string, string> = {}): string {

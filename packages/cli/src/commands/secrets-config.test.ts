@@ -4,8 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { Io } from "../io.js";
-import { main } from "../main.js";
+import { runCli } from "../test-support/run.js";
 
 /** `secrets generate` writes the Secret that the config's rendered manifests read. */
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
@@ -20,19 +19,8 @@ function tempDir(files: Record<string, string> = {}): string {
   return dir;
 }
 
-async function run(cwd: string, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    cwd,
-    env: {},
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readStdin: async () => "",
-    color: false,
-  };
-  const code = await main(argv, io);
-  return { code, stdout: out.join(""), stderr: err.join("") };
+function run(cwd: string, ...argv: string[]) {
+  return runCli(argv, { cwd });
 }
 
 interface SecretManifest {
