@@ -2,7 +2,7 @@
 // check with positions for every finding? Parser baselines measured in the same run.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { evaluate } from "@scout-deploy/core";
+import { evaluate, parsePolicy } from "@scout-deploy/core";
 import { loadBundle } from "@scout-deploy/loader";
 import { securityGuideRules } from "@scout-deploy/rules";
 import jsyaml from "js-yaml";

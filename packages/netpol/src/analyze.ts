@@ -44,7 +44,12 @@ export interface Connectivity {
   /** The external destination ranges on which every egress rule is uniform. */
   egressRanges: IpInterval[];
   /** Every allowed flow (non-empty connections), workloads to themselves excluded. */
-  flows: Flow[];
+  readonly flows: Flow[];
+  /**
+   * The same flows, one at a time: n workloads without policies allow n² flows, too many to
+   * hold for a large repository, and the comparison needs only their sum per component.
+   */
+  eachFlow(): Iterable<Flow>;
   isolatedFor(workload: Workload, direction: "ingress" | "egress"): Policy[];
   /** What the source's egress and the destination's ingress each allow (ALL_CONNS when not isolated). */
   sides(from: Endpoint, to: Endpoint): { egress: ConnSet; ingress: ConnSet };
@@ -70,8 +75,16 @@ interface CompiledRule {
 }
 
 /** Computes who may talk to whom under Kubernetes NetworkPolicy semantics. */
+const analyzed = new WeakMap<Bundle, Connectivity>();
+
+/** The connectivity of a bundle; the four network rules share one analysis per bundle. */
 export function analyze(bundle: Bundle): Connectivity {
-  return analyzeModel(buildModel(bundle));
+  let connectivity = analyzed.get(bundle);
+  if (!connectivity) {
+    connectivity = analyzeModel(buildModel(bundle));
+    analyzed.set(bundle, connectivity);
+  }
+  return connectivity;
 }
 
 export function analyzeModel(model: Model): Connectivity {
@@ -117,10 +130,11 @@ export function analyzeModel(model: Model): Connectivity {
   const egressRanges = atoms(egressIps);
   const endpoints = workloads.map((workload): Endpoint => ({ kind: "workload", workload }));
   const isolated = { ingressOf, egressOf, ingressPolicies, egressPolicies };
-  const flows = [
-    ...podFlows(workloads, endpoints, isolated),
-    ...externalFlows(workloads, endpoints, isolated, ingressRanges, egressRanges),
-  ];
+  function* eachFlow(): Generator<Flow> {
+    yield* podFlows(workloads, endpoints, isolated);
+    yield* externalFlows(workloads, endpoints, isolated, ingressRanges, egressRanges);
+  }
+  let flows: Flow[] | undefined;
 
   const admitting = (
     rules: CompiledRule[],
@@ -137,7 +151,11 @@ export function analyzeModel(model: Model): Connectivity {
     model,
     ingressRanges,
     egressRanges,
-    flows,
+    get flows() {
+      flows ??= [...eachFlow()];
+      return flows;
+    },
+    eachFlow,
     isolatedFor: (workload, direction) =>
       (direction === "ingress" ? ingressPolicies : egressPolicies)[index.get(workload) ?? -1] ?? [],
     sides(from, to) {
@@ -325,11 +343,11 @@ function cached<T>(cache: Map<string, T>, key: string, compute: () => T): T {
   return value;
 }
 
-function podFlows(
+function* podFlows(
   workloads: readonly Workload[],
   endpoints: readonly Endpoint[],
   iso: Isolation,
-): Flow[] {
+): Generator<Flow> {
   const n = workloads.length;
   const ids = policyIds(iso);
   const ingressCache = new Map<string, Reach>();
@@ -342,7 +360,6 @@ function podFlows(
         )
       : undefined,
   );
-  const flows: Flow[] = [];
   for (let a = 0; a < n; a++) {
     const egress = iso.egressPolicies[a]!.length
       ? cached(egressCache, groupKey(iso.egressPolicies[a]!, ids), () =>
@@ -357,10 +374,9 @@ function podFlows(
       if (isEmpty(out)) continue;
       const into = ingress[b] ? reachTo(ingress[b]!, a) : ALL_CONNS;
       const conns = intersectFast(out, into);
-      if (!isEmpty(conns)) flows.push({ from: endpoints[a]!, to: endpoints[b]!, conns });
+      if (!isEmpty(conns)) yield { from: endpoints[a]!, to: endpoints[b]!, conns };
     }
   }
-  return flows;
 }
 
 /** Egress to one pod: rules without peers resolve named ports against that pod. */
@@ -382,40 +398,38 @@ function* range(n: number): Generator<number> {
   for (let i = 0; i < n; i++) yield i;
 }
 
-function externalFlows(
+function* externalFlows(
   workloads: readonly Workload[],
   endpoints: readonly Endpoint[],
   iso: Isolation,
   ingressRanges: readonly IpInterval[],
   egressRanges: readonly IpInterval[],
-): Flow[] {
-  const flows: Flow[] = [];
+): Generator<Flow> {
   const ids = policyIds(iso);
   const inCache = new Map<string, ConnSet[]>();
   const outCache = new Map<string, ConnSet[]>();
   const sources = ingressRanges.map((r): Endpoint => ({ kind: "external", range: r }));
   const destinations = egressRanges.map((r): Endpoint => ({ kind: "external", range: r }));
-  workloads.forEach((w, i) => {
+  for (const [i, w] of workloads.entries()) {
     const inbound = iso.ingressPolicies[i]!.length
       ? cached(inCache, groupKey(iso.ingressPolicies[i]!, ids, w), () =>
           perRange(iso.ingressOf[i]!, ingressRanges, w),
         )
       : undefined;
-    sources.forEach((source, k) => {
+    for (const [k, source] of sources.entries()) {
       const conns = inbound ? inbound[k]! : ALL_CONNS;
-      if (!isEmpty(conns)) flows.push({ from: source, to: endpoints[i]!, conns });
-    });
+      if (!isEmpty(conns)) yield { from: source, to: endpoints[i]!, conns };
+    }
     const outbound = iso.egressPolicies[i]!.length
       ? cached(outCache, groupKey(iso.egressPolicies[i]!, ids), () =>
           perRange(iso.egressOf[i]!, egressRanges, undefined),
         )
       : undefined;
-    destinations.forEach((destination, k) => {
+    for (const [k, destination] of destinations.entries()) {
       const conns = outbound ? outbound[k]! : ALL_CONNS;
-      if (!isEmpty(conns)) flows.push({ from: endpoints[i]!, to: destination, conns });
-    });
-  });
-  return flows;
+      if (!isEmpty(conns)) yield { from: endpoints[i]!, to: destination, conns };
+    }
+  }
 }
 
 /** The connections each atom range gets from the rules: rules without peers reach all of them. */

@@ -87,7 +87,12 @@ export function compareWithIntended(
     string,
     { from: Identified; to: Identified; conns: ConnSet; flow: Flow }
   >();
-  for (const flow of connectivity.flows) {
+  const extrasPerComponents = new Map<string, number>();
+  const overflow = new Map<
+    string,
+    { from: Identified; to: Identified; conns: ConnSet; flow: Flow; count: number }
+  >();
+  for (const flow of connectivity.eachFlow()) {
     const from = identify(flow.from);
     const to = identify(flow.to);
     if (!from || !to) continue;
@@ -97,6 +102,18 @@ export function compareWithIntended(
     if (isEmpty(extra)) continue;
     const key = `${endpointKey(flow.from)}\u0000${endpointKey(flow.to)}`;
     const seen = extraByPair.get(key);
+    if (!seen && (extrasPerComponents.get(pair) ?? 0) >= MAX_EXTRA_PAIRS_PER_COMPONENTS) {
+      const more = overflow.get(pair);
+      overflow.set(pair, {
+        from,
+        to,
+        conns: more ? union(more.conns, extra) : extra,
+        flow: more?.flow ?? flow,
+        count: (more?.count ?? 0) + 1,
+      });
+      continue;
+    }
+    if (!seen) extrasPerComponents.set(pair, (extrasPerComponents.get(pair) ?? 0) + 1);
     extraByPair.set(key, {
       from,
       to,
@@ -117,6 +134,17 @@ export function compareWithIntended(
       target: extraTarget(connectivity, flow),
     });
   }
+  for (const { from, to, conns, flow, count } of overflow.values()) {
+    differences.push({
+      kind: "extra",
+      from: from.component,
+      to: to.component,
+      source: `${count} more ${from.component} workload(s), like ${endpointName(flow.from)}`,
+      destination: `${to.component}, like ${endpointName(flow.to)}`,
+      conns,
+      target: extraTarget(connectivity, flow),
+    });
+  }
   for (const missing of missingFlows(connectivity, intended, componentByWorkload))
     differences.push(missing);
 
@@ -124,6 +152,13 @@ export function compareWithIntended(
   const components = [...settings.components.filter((c) => present.has(c)), EXTERNAL];
   return { components, flows: componentFlows(allowed, intendedConns, present), differences };
 }
+
+/**
+ * Extra flows are reported per pair of workloads, up to this many for one pair of components;
+ * the rest of that pair is one difference that counts them. Without a bound, n workloads of one
+ * component and no policy are n² findings.
+ */
+export const MAX_EXTRA_PAIRS_PER_COMPONENTS = 100;
 
 function intendedIndex(intended: readonly IntendedFlow[]): Map<string, ConnSet> {
   const index = new Map<string, ConnSet>();

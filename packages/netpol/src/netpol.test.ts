@@ -1,6 +1,7 @@
-import { buildBundle, parsePolicy, parseSource } from "@scout-deploy/core";
+import { buildBundle, parsePolicy, parseSource, settingsSchema } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
 import { analyze } from "./analyze.js";
+import { compareWithIntended, MAX_EXTRA_PAIRS_PER_COMPONENTS } from "./compare.js";
 import { ALL_CONNS, connsOf, formatConns, parseConns, subtract, union } from "./conns.js";
 import { flows } from "./flows.js";
 import { atoms, formatInterval, ipBlockSet, parseCidr } from "./ip.js";
@@ -170,5 +171,23 @@ spec:
       "| frontend | redis | TCP 6379 | none | **extra** (extra: TCP 6379) |",
     );
     expect(report.markdown).toContain("| frontend | backend | none | TCP 8000 | **missing** |");
+  });
+});
+
+describe("extra flows at scale", () => {
+  it("reports at most MAX_EXTRA_PAIRS_PER_COMPONENTS workload pairs per component pair, then one that counts the rest", () => {
+    const backends = Array.from(
+      { length: 120 },
+      (_, i) =>
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: b${i}, namespace: scout}\nspec:\n  template:\n    metadata: {labels: {app.kubernetes.io/component: backend}}\n    spec: {containers: [{name: c}]}\n`,
+    ).join("---\n");
+    const bundle = buildBundle([parseSource("many.yaml", backends)]);
+    const settings = settingsSchema.parse({});
+    const comparison = compareWithIntended(analyze(bundle), settings);
+    const extras = comparison.differences.filter(
+      (d) => d.kind === "extra" && d.from === "backend" && d.to === "backend",
+    );
+    expect(extras).toHaveLength(MAX_EXTRA_PAIRS_PER_COMPONENTS + 1);
+    expect(extras.at(-1)!.source).toMatch(/^14180 more backend workload\(s\), like scout\/b/);
   });
 });

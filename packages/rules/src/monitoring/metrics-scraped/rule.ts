@@ -41,6 +41,7 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
   check(context) {
     const { port } = context.options;
     const { bundle, settings } = context;
+    const scrapers = scrapersOf(bundle, port);
     for (const { object, template } of componentWorkloads(bundle, settings, "backend")) {
       const annotations = isRecord(template.metadata.annotations)
         ? template.metadata.annotations
@@ -58,7 +59,7 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
       }
       if (annotated) continue;
       const labels = labelsOf(template.metadata);
-      if (scrapedElsewhere(bundle, object, labels, port)) continue;
+      if (scrapedElsewhere(scrapers, object, labels, port)) continue;
       context.report({
         messageId: "notScraped",
         data: { name: object.ref.name ?? "(unnamed)", port },
@@ -69,23 +70,40 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
   },
 });
 
+/** What can make Prometheus scrape a workload, gathered once per bundle (not once per backend). */
+interface Scrapers {
+  services: BundleObject[];
+  monitors: BundleObject[];
+  /** A scrape config in a ConfigMap targets the port, whatever the workload. */
+  scrapeConfig: boolean;
+}
+
+function scrapersOf(bundle: Bundle, port: number): Scrapers {
+  return {
+    services: bundle.objects.filter((o) => o.value.kind === "Service"),
+    monitors: bundle.objects.filter(
+      (o) => o.value.kind === "ServiceMonitor" || o.value.kind === "PodMonitor",
+    ),
+    scrapeConfig: bundle.objects.some(
+      (o) => o.value.kind === "ConfigMap" && scrapeConfigNames(o, port),
+    ),
+  };
+}
+
 function scrapedElsewhere(
-  bundle: Bundle,
+  scrapers: Scrapers,
   workload: BundleObject,
   podLabels: Record<string, string>,
   port: number,
 ): boolean {
-  const services = bundle.objects.filter(
+  if (scrapers.scrapeConfig) return true;
+  const services = scrapers.services.filter(
     (o) =>
-      o.value.kind === "Service" &&
       sameNamespace(o.ref.namespace, workload.ref.namespace) &&
       selects(isRecord(o.value.spec) ? o.value.spec.selector : undefined, podLabels),
   );
   if (services.some((s) => annotatedService(s, port))) return true;
-  const monitors = bundle.objects.filter(
-    (o) => o.value.kind === "ServiceMonitor" || o.value.kind === "PodMonitor",
-  );
-  for (const monitor of monitors) {
+  for (const monitor of scrapers.monitors) {
     const spec = isRecord(monitor.value.spec) ? monitor.value.spec : {};
     const selector = isRecord(spec.selector) ? spec.selector.matchLabels : undefined;
     if (monitor.value.kind === "PodMonitor" && selects(selector, podLabels)) return true;
@@ -96,7 +114,7 @@ function scrapedElsewhere(
     )
       return true;
   }
-  return bundle.objects.some((o) => o.value.kind === "ConfigMap" && scrapeConfigNames(o, port));
+  return false;
 }
 
 function selects(selector: unknown, labels: Record<string, string>): boolean {
