@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import {
   ConfigurationError,
   defaultPolicy,
@@ -9,6 +9,7 @@ import {
   parsePolicy,
   parseSource,
 } from "@scout-deploy/core";
+import { displayPath } from "@scout-deploy/loader";
 
 export const CONFIG_FILE_NAME = "scout-deploy.yaml";
 const TOP_LEVEL_KEYS = ["scout", "policy"];
@@ -48,11 +49,6 @@ export function loadConfig(cwd: string, explicit?: string): LoadedConfig {
     throw new ConfigurationError(`cannot read config file ${path}: ${(error as Error).message}`);
   }
   return parseConfigText(path, text, displayPath(path, cwd));
-}
-
-function displayPath(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return isAbsolute(rel) ? path : rel.split(sep).join("/");
 }
 
 /** `path` locates the file; `shown` is how messages and findings name it. */

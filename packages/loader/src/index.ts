@@ -1,5 +1,6 @@
 export {
   DEFAULT_MAX_FILE_SIZE,
+  displayPath,
   type InputFile,
   type LoadOptions,
   loadBundle,

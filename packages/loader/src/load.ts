@@ -145,7 +145,8 @@ function hasManifestExtension(name: string): boolean {
   return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
-function displayPath(absolute: string, cwd: string): string {
+/** How findings and messages name a file: relative to the working folder, with "/". */
+export function displayPath(absolute: string, cwd: string): string {
   const rel = relative(cwd, absolute);
   const shown = isAbsolute(rel) ? absolute : rel;
   return shown.split(sep).join("/");
