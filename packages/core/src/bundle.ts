@@ -25,8 +25,12 @@ export interface Bundle {
   problems: InputProblem[];
 }
 
-export function buildBundle(sources: readonly ParsedSource[]): Bundle {
-  const bundle: Bundle = { files: [], documents: [], objects: [], problems: [] };
+/** `problems`: input problems that belong to no file read (folders skipped by the loader). */
+export function buildBundle(
+  sources: readonly ParsedSource[],
+  problems: readonly InputProblem[] = [],
+): Bundle {
+  const bundle: Bundle = { files: [], documents: [], objects: [], problems: [...problems] };
   for (const source of sources) {
     bundle.files.push(source.file.path);
     bundle.problems.push(...source.problems);
@@ -51,13 +55,60 @@ function collectObjects(document: SourceDocument, value: unknown, pointer: strin
     return;
   }
   const object = value as KubeObject;
-  if (isListKind(object)) {
-    (object.items as unknown[]).forEach((item, index) => {
-      collectObjects(document, item, joinPointer(pointer, "items", index), bundle);
+  if ("items" in object) collectItems(document, object, pointer, bundle);
+  else bundle.objects.push({ value: object, ref: refOf(object), document, pointer });
+}
+
+/**
+ * kubectl's resource builder treats every object with an `items` key as a list, whatever its
+ * kind: the object itself is never sent, each item is (an item without kind and apiVersion
+ * takes the list's kind less "List" and its apiVersion). A list inside a list, or `items`
+ * that is not a list, makes kubectl refuse it.
+ */
+function collectItems(document: SourceDocument, list: KubeObject, pointer: string, bundle: Bundle) {
+  const items = list.items;
+  const itemsPointer = joinPointer(pointer, "items");
+  const refuse = (at: string, message: string) =>
+    bundle.problems.push({
+      ruleId: "input/parse-error",
+      message,
+      position: document.locate(at),
+      path: at,
     });
+  if (items === null || (Array.isArray(items) && items.length === 0)) {
+    if (!list.kind.endsWith("List")) {
+      bundle.problems.push({
+        ruleId: "input/ignored-by-kubectl",
+        message: `${describeRef(refOf(list))} has "items", so kubectl reads it as an empty list and sends nothing`,
+        position: document.locate(itemsPointer),
+        path: itemsPointer,
+      });
+    }
     return;
   }
-  bundle.objects.push({ value: object, ref: refOf(object), document, pointer });
+  if (!Array.isArray(items)) {
+    refuse(itemsPointer, `kubectl refuses ${describeRef(refOf(list))}: "items" must be a list`);
+    return;
+  }
+  items.forEach((item, index) => {
+    const at = joinPointer(itemsPointer, index);
+    if (isRecord(item) && "items" in item && (item.items === null || Array.isArray(item.items))) {
+      refuse(
+        at,
+        `kubectl refuses a list inside a list (item ${index} of ${describeRef(refOf(list))})`,
+      );
+    }
+    collectObjects(document, inheritListType(list, item), at, bundle);
+  });
+}
+
+function inheritListType(list: KubeObject, item: unknown): unknown {
+  if (!isRecord(item) || nonEmptyString(item.kind) || nonEmptyString(item.apiVersion)) return item;
+  return { ...item, kind: list.kind.replace(/List$/, ""), apiVersion: list.apiVersion };
+}
+
+function nonEmptyString(value: unknown): boolean {
+  return typeof value === "string" && value !== "";
 }
 
 function missingKubernetesFields(value: unknown): string | undefined {
@@ -72,10 +123,6 @@ function missingKubernetesFields(value: unknown): string | undefined {
 function describeDocument(document: SourceDocument, pointer: string): string {
   const base = `document ${document.index + 1}`;
   return pointer ? `${base}, item ${pointer}` : base;
-}
-
-function isListKind(object: KubeObject): boolean {
-  return object.kind.endsWith("List") && Array.isArray(object.items);
 }
 
 export function refOf(object: KubeObject): ObjectRef {

@@ -173,7 +173,15 @@ function runRule(
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const position = { file: fallbackFile, line: 1, column: 1 };
-    candidates.push({ finding: baseFinding(entry, `rule failed to run: ${reason}`, position, {}) });
+    const crashed = { ...entry, severity: "error" as const };
+    candidates.push({
+      finding: baseFinding(
+        crashed,
+        `rule failed to run, so nothing it checks was judged: ${reason}`,
+        position,
+        {},
+      ),
+    });
   }
 }
 

@@ -33,6 +33,13 @@ export const inputRules: readonly Rule[] = [
     remediation: "Split the file, or raise the limit with --max-file-size.",
     messages: { problem: "{{message}}" },
   }),
+  builtIn("input/ignored-by-kubectl", {
+    severity: "warning",
+    description:
+      "Content that kubectl reads past and never sends: text after a `...` line, an empty `items` list on a kind that is not a List.",
+    remediation: "Remove the content, or put it in a document of its own after a --- line.",
+    messages: { problem: "{{message}}" },
+  }),
   builtIn("input/not-kubernetes", {
     severity: "warning",
     description: "A document has no apiVersion or kind, so no rule can judge it.",
@@ -44,6 +51,20 @@ export const inputRules: readonly Rule[] = [
     severity: "error",
     description: "A document is not valid YAML or JSON (or is hostile: binary, a YAML bomb).",
     remediation: "Fix the syntax at the reported line.",
+    messages: { problem: "{{message}}" },
+  }),
+  builtIn("input/skipped", {
+    severity: "info",
+    description:
+      "A folder the loader does not walk on purpose (.git, node_modules) holds manifest files; they were not checked.",
+    remediation: "Name the files or the folder as a path of their own if they are deployed.",
+    messages: { problem: "{{message}}" },
+  }),
+  builtIn("input/unreadable", {
+    severity: "error",
+    description:
+      "A path is not a regular file (a device, FIFO or socket, or a link to one) or could not be read, so it was not checked.",
+    remediation: "Check the path; give regular files only.",
     messages: { problem: "{{message}}" },
   }),
   builtIn("suppression/expired", {

@@ -1,5 +1,6 @@
 import { load, type State } from "js-yaml";
-import { isAlias, isMap, isPair, isScalar, isSeq, type Node, parseDocument } from "yaml";
+import { type Document, isAlias, isMap, isSeq } from "yaml";
+import { parseForGo, winningPair } from "./goyaml/compose.js";
 import { splitPointer } from "./pointer.js";
 import { KUBE_SCHEMA } from "./schema.js";
 
@@ -12,14 +13,14 @@ import { KUBE_SCHEMA } from "./schema.js";
  */
 export type OffsetLocator = (pointer: string) => number;
 
-export function createOffsetLocator(text: string): OffsetLocator {
-  const root = usesFastPath(text) ? frameTree(text) : undefined;
+export function createOffsetLocator(text: string, exact = false): OffsetLocator {
+  const root = !exact && usesFastPath(text) ? frameTree(text) : undefined;
   return root ? (pointer) => frameOffset(text, root, pointer) : astLocator(text);
 }
 
-/** Anchors, aliases, tags and explicit keys send a document to the full AST. */
+/** Merge keys, anchors, aliases, tags and explicit keys send a document to the full AST. */
 export function usesFastPath(text: string): boolean {
-  return !/(^|[\s[{,:-])[&!*]|(^|\s)\?\s/.test(text);
+  return !/<<|(^|[\s[{,:-])[&!*]|(^|\s)\?\s/.test(text);
 }
 
 interface Frame {
@@ -121,30 +122,28 @@ function contentStart(text: string, from: number): number {
 }
 
 function astLocator(text: string): OffsetLocator {
-  const root = parseDocument(text, { uniqueKeys: false, merge: true }).contents;
-  return (pointer) => astOffset(root, pointer);
+  const document = parseForGo(text);
+  return (pointer) => astOffset(document, pointer);
 }
 
-function astOffset(root: Node | null, pointer: string): number {
-  let node: unknown = root;
-  let offset = rangeStart(root);
+function astOffset(document: Document, pointer: string): number {
+  let node: unknown = document.contents;
+  let offset = rangeStart(node);
   for (const segment of splitPointer(pointer)) {
+    if (isAlias(node)) node = node.resolve(document);
     if (isMap(node)) {
-      const pair = node.items.findLast(
-        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === segment,
-      );
+      const pair = winningPair(document, node, segment);
       if (!pair) break;
-      offset = rangeStart(pair.key as Node) ?? offset;
+      offset = rangeStart(pair.key) ?? offset;
       node = pair.value;
     } else if (isSeq(node)) {
       const item = node.items[Number(segment)];
       if (item === undefined || !/^\d+$/.test(segment)) break;
-      offset = rangeStart(item as Node) ?? offset;
+      offset = rangeStart(item) ?? offset;
       node = item;
     } else {
       break;
     }
-    if (isAlias(node)) break;
   }
   return offset ?? 0;
 }

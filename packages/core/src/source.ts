@@ -1,14 +1,14 @@
-import { load, YAMLException } from "js-yaml";
-import { parseDocument } from "yaml";
 import type { BundleObject } from "./bundle.js";
+import { type Chunk, kubectlChunks } from "./chunks.js";
+import { readDocument } from "./goyaml/read.js";
 import { createOffsetLocator, type OffsetLocator } from "./locate.js";
 import type { Position } from "./model.js";
-import { KUBE_SCHEMA } from "./schema.js";
 
 /**
- * Parsing in two speeds. Values come from js-yaml, fast and without positions; a document is
- * parsed a second time, for node positions, only when a finding on it asks for one (locate.ts).
- * See packages/core/README.md, "Positions on demand".
+ * What a rule sees is what kubectl sends: files are cut into documents as kubectl cuts them
+ * (chunks.ts) and each document is read as go-yaml v2 reads it (goyaml/). Values come fast and
+ * without positions; a document is parsed a second time, for node positions, only when a
+ * finding on it asks for one (locate.ts). See packages/core/README.md, "Reading like kubectl".
  */
 
 export type InputRuleId =
@@ -16,7 +16,10 @@ export type InputRuleId =
   | "input/duplicate-key"
   | "input/not-kubernetes"
   | "input/duplicate-object"
-  | "input/file-too-large";
+  | "input/file-too-large"
+  | "input/ignored-by-kubectl"
+  | "input/unreadable"
+  | "input/skipped";
 
 /** A problem of the input itself, found before any rule runs. */
 export interface InputProblem {
@@ -103,12 +106,14 @@ export function parseSource(
     });
     return parsed;
   }
-  let index = 0;
-  for (const chunk of splitDocuments(file.text)) {
+  const { chunks, problems } = kubectlChunks(file.text);
+  for (const problem of problems) {
+    parsed.problems.push({ ...problem, position: file.positionAt(problem.offset) });
+  }
+  chunks.forEach((chunk, index) => {
     const document = parseChunk(file, chunk, index, limits, parsed.problems);
     if (document) parsed.documents.push(document);
-    index++;
-  }
+  });
   return parsed;
 }
 
@@ -116,53 +121,8 @@ function looksBinary(text: string): boolean {
   return text.slice(0, 8192).includes("\u0000");
 }
 
-interface Chunk {
-  start: number;
-  end: number;
-}
-
-/**
- * Splits a stream at its `---` and `...` markers. YAML forbids these at the start of a line
- * inside any node, so a line scan finds exactly the documents the parser would, and one broken
- * document cannot hide the ones after it.
- */
-export function splitDocuments(text: string): Chunk[] {
-  const chunks: Chunk[] = [];
-  let start = 0;
-  let hasContent = false;
-  let offset = 0;
-  while (offset <= text.length) {
-    const newline = text.indexOf("\n", offset);
-    const lineEnd = newline === -1 ? text.length : newline;
-    const line = text.slice(offset, lineEnd);
-    if (isMarker(line, "---")) {
-      if (hasContent) chunks.push({ start, end: offset });
-      if (hasContent) start = offset;
-      hasContent = true;
-    } else if (isMarker(line, "...")) {
-      if (hasContent) chunks.push({ start, end: offset });
-      start = newline === -1 ? text.length : newline + 1;
-      hasContent = false;
-    } else if (!hasContent && !isBlankCommentOrDirective(line)) {
-      hasContent = true;
-    }
-    if (newline === -1) break;
-    offset = newline + 1;
-  }
-  if (hasContent) chunks.push({ start, end: text.length });
-  return chunks;
-}
-
-function isMarker(line: string, marker: string): boolean {
-  if (!line.startsWith(marker)) return false;
-  const next = line.charAt(3);
-  return next === "" || next === " " || next === "\t" || next === "\r";
-}
-
-function isBlankCommentOrDirective(line: string): boolean {
-  const trimmed = line.trim();
-  return trimmed === "" || trimmed.startsWith("#") || line.startsWith("%");
-}
+/** The documents of a YAML stream, cut at its `---` and `...` markers (kubectl's rules aside). */
+export { splitDocuments } from "./chunks.js";
 
 function parseChunk(
   file: SourceFile,
@@ -173,63 +133,27 @@ function parseChunk(
 ): SourceDocument | undefined {
   const text = file.text.slice(chunk.start, chunk.end);
   const at = (offset: number) => file.positionAt(chunk.start + offset);
-  let value: unknown;
-  try {
-    value = load(text, { schema: KUBE_SCHEMA });
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) {
-      problems.push(parseErrorProblem(error, at, chunk));
-      return undefined;
-    }
-    for (const offset of duplicateKeyOffsets(text)) {
-      problems.push({
-        ruleId: "input/duplicate-key",
-        message: `duplicate key "${keyAt(text, offset)}": only the last value is used`,
-        position: at(offset),
-      });
-    }
-    value = load(text, { schema: KUBE_SCHEMA, json: true });
+  const read = readDocument(text, chunk.json);
+  for (const problem of read.problems) {
+    problems.push({
+      ruleId: problem.ruleId,
+      message: problem.message,
+      position: at(problem.offset),
+    });
   }
-  if (value === null || value === undefined) return undefined;
-  const shapeProblem = checkShape(value, limits);
+  if (read.value === null || read.value === undefined) return undefined;
+  const shapeProblem = checkShape(read.value, limits);
   if (shapeProblem) {
     problems.push({ ruleId: "input/parse-error", message: shapeProblem, position: at(0) });
     return undefined;
   }
-  return { file, index, start: chunk.start, value, locate: lazyLocator(file, chunk, text) };
-}
-
-function isDuplicateKeyError(error: unknown): boolean {
-  return error instanceof YAMLException && error.reason.startsWith("duplicated mapping key");
-}
-
-function parseErrorProblem(
-  error: unknown,
-  at: (offset: number) => Position,
-  chunk: Chunk,
-): InputProblem {
-  if (error instanceof YAMLException) {
-    const position = at(error.mark?.position ?? 0);
-    return { ruleId: "input/parse-error", message: `YAML syntax: ${error.reason}`, position };
-  }
-  if (error instanceof RangeError) {
-    return {
-      ruleId: "input/parse-error",
-      message: "nesting is too deep to parse",
-      position: at(0),
-    };
-  }
-  throw Object.assign(new Error(`parser failed at offset ${chunk.start}`), { cause: error });
-}
-
-function duplicateKeyOffsets(text: string): number[] {
-  const document = parseDocument(text, { uniqueKeys: true, merge: true });
-  return document.errors.filter((e) => e.code === "DUPLICATE_KEY").map((e) => e.pos[0]);
-}
-
-function keyAt(text: string, offset: number): string {
-  const match = /^["']?([^"':\n]*)/.exec(text.slice(offset, offset + 200));
-  return match?.[1]?.trim() ?? "";
+  return {
+    file,
+    index,
+    start: chunk.start,
+    value: read.value,
+    locate: lazyLocator(file, chunk, text, read.exact === true),
+  };
 }
 
 /**
@@ -269,10 +193,15 @@ function checkShape(value: unknown, limits: ParseLimits): string | undefined {
   return undefined;
 }
 
-function lazyLocator(file: SourceFile, chunk: Chunk, text: string): (pointer: string) => Position {
+function lazyLocator(
+  file: SourceFile,
+  chunk: Chunk,
+  text: string,
+  exact: boolean,
+): (pointer: string) => Position {
   let offsetOf: OffsetLocator | undefined;
   return (pointer) => {
-    offsetOf ??= createOffsetLocator(text);
+    offsetOf ??= createOffsetLocator(text, exact);
     return file.positionAt(chunk.start + offsetOf(pointer));
   };
 }

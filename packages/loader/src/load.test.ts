@@ -1,4 +1,13 @@
-import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  closeSync,
+  ftruncateSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -62,6 +71,49 @@ describe("loadBundle", () => {
     expect(bundle.problems).toMatchObject([
       { ruleId: "input/file-too-large", position: { file: "big.yaml", line: 1, column: 1 } },
     ]);
+    expect(process.memoryUsage().rss - before).toBeLessThan(20 * 1024 * 1024);
+  });
+
+  it("reads dotfiles and dot-folders under a glob and a folder, as kubectl -R does", async () => {
+    mkdirSync(join(root, "dots/.hidden"), { recursive: true });
+    writeFileSync(join(root, "dots/.secret.yaml"), ns("dotfile"));
+    writeFileSync(join(root, "dots/.hidden/x.yaml"), ns("dotfolder"));
+    for (const path of ["dots/**/*.yaml", "dots"]) {
+      const bundle = await loadBundle([path], { cwd: root });
+      expect(bundle.objects.map((o) => o.ref.name).sort()).toEqual(["dotfile", "dotfolder"]);
+    }
+  });
+
+  it("names node_modules and .git in an info finding instead of skipping them silently", async () => {
+    for (const path of ["k8s", "k8s/**/*.yaml"]) {
+      const bundle = await loadBundle([path], { cwd: root });
+      expect(bundle.problems).toMatchObject([
+        { ruleId: "input/skipped", position: { file: "k8s/node_modules", line: 1 } },
+      ]);
+      expect(bundle.objects.map((o) => o.ref.name)).not.toContain("ignored");
+    }
+    const named = await loadBundle(["k8s/node_modules/*.yaml"], { cwd: root });
+    expect(named.objects.map((o) => o.ref.name)).toEqual(["ignored"]);
+  });
+
+  it("refuses a link to /dev/zero and a FIFO with a finding, reading nothing", async () => {
+    mkdirSync(join(root, "special"));
+    symlinkSync("/dev/zero", join(root, "special/zero.yaml"));
+    execFileSync("mkfifo", [join(root, "special/pipe.yaml")]);
+    writeFileSync(join(root, "special/ok.yaml"), ns("ok"));
+    const before = process.memoryUsage().rss;
+    for (const path of ["special", "special/*.yaml"]) {
+      const bundle = await loadBundle([path], { cwd: root });
+      expect(bundle.problems.map((p) => [p.ruleId, p.position.file, p.message])).toEqual([
+        ["input/unreadable", "special/pipe.yaml", "not a regular file (a FIFO): not read"],
+        [
+          "input/unreadable",
+          "special/zero.yaml",
+          "not a regular file (a character device): not read",
+        ],
+      ]);
+      expect(bundle.objects.map((o) => o.ref.name)).toEqual(["ok"]);
+    }
     expect(process.memoryUsage().rss - before).toBeLessThan(20 * 1024 * 1024);
   });
 });

@@ -1,16 +1,26 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  type Stats,
+  statSync,
+} from "node:fs";
+import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import {
   type Bundle,
   buildBundle,
   ConfigurationError,
   createSourceFile,
   DEFAULT_PARSE_LIMITS,
+  type InputProblem,
   type ParsedSource,
   type ParseLimits,
   parseSource,
 } from "@scout-deploy/core";
-import { glob } from "tinyglobby";
+import picomatch from "picomatch";
 
 /** 16 MiB: a few thousand objects per file; the 10,000-object corpus is 6.6 MB in all. */
 export const DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024;
@@ -30,12 +40,13 @@ export interface LoadOptions {
 export type InputFile = { kind: "file"; absolute: string } | { kind: "stdin" };
 
 /**
- * Files, folders (recursively, .yaml/.yml/.json), globs and "-" for stdin, to a positioned
- * bundle. A path that does not exist or a glob or folder that holds no manifest is the user's
- * mistake (ConfigurationError); everything wrong inside a file is a finding.
+ * Files, folders (recursively, .yaml/.yml/.json, dotfiles included, as kubectl -R reads them),
+ * globs and "-" for stdin, to a positioned bundle. A path that does not exist or a glob or
+ * folder that holds no manifest is the user's mistake (ConfigurationError); everything wrong
+ * inside a file, and every folder not walked on purpose, is a finding.
  */
 export async function loadBundle(paths: readonly string[], options: LoadOptions): Promise<Bundle> {
-  const inputs = await resolveInputs(paths, options.cwd);
+  const { inputs, skipped } = await resolveInputsWithSkips(paths, options.cwd);
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const limits = options.limits ?? DEFAULT_PARSE_LIMITS;
   const sources: ParsedSource[] = [];
@@ -44,69 +55,163 @@ export async function loadBundle(paths: readonly string[], options: LoadOptions)
       if (!options.readStdin)
         throw new ConfigurationError('"-" given but no standard input to read');
       const text = await options.readStdin(maxFileSize + 1);
-      sources.push(parseOrRefuse("<stdin>", text.length, () => text, maxFileSize, limits));
+      sources.push(parseRead("<stdin>", { text, size: text.length }, maxFileSize, limits));
       continue;
     }
     const shown = displayPath(input.absolute, options.cwd);
-    const size = statSync(input.absolute).size;
-    sources.push(
-      parseOrRefuse(shown, size, () => readFileSync(input.absolute, "utf8"), maxFileSize, limits),
-    );
+    sources.push(parseRead(shown, readBounded(input.absolute, maxFileSize), maxFileSize, limits));
   }
-  return buildBundle(sources);
+  return buildBundle(
+    sources,
+    skipped.map((folder) => skippedProblem(folder, options.cwd)),
+  );
 }
 
-function parseOrRefuse(
+type Read = { text: string; size: number } | { unreadable: string };
+
+/**
+ * Reads at most `maxBytes + 1` bytes, whatever `stat` says: a link to /dev/zero or a FIFO is
+ * refused before any read (opened without blocking), and a file that grows is cut off.
+ */
+export function readBounded(path: string, maxBytes: number): Read {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { unreadable: `not a regular file (${fileType(stat)}): not read` };
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const buffer = Buffer.alloc(64 * 1024);
+    while (total <= maxBytes) {
+      const count = readSync(fd, buffer, 0, buffer.length, null);
+      if (count === 0) break;
+      chunks.push(Buffer.from(buffer.subarray(0, count)));
+      total += count;
+    }
+    if (total > maxBytes) return { text: "", size: Math.max(stat.size, total) };
+    return { text: Buffer.concat(chunks).toString("utf8"), size: total };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { unreadable: `could not be read${code ? ` (${code})` : ""}: not checked` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function fileType(stat: Stats): string {
+  if (stat.isCharacterDevice()) return "a character device";
+  if (stat.isBlockDevice()) return "a block device";
+  if (stat.isFIFO()) return "a FIFO";
+  if (stat.isSocket()) return "a socket";
+  if (stat.isDirectory()) return "a folder";
+  return "not a file";
+}
+
+function parseRead(
   path: string,
-  size: number,
-  read: () => string,
+  read: Read,
   maxFileSize: number,
   limits: ParseLimits,
 ): ParsedSource {
-  if (size <= maxFileSize) return parseSource(path, read(), limits);
+  if ("text" in read && read.size <= maxFileSize) return parseSource(path, read.text, limits);
   const file = createSourceFile(path, "");
   const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  const problem =
+    "unreadable" in read
+      ? { ruleId: "input/unreadable" as const, message: read.unreadable }
+      : {
+          ruleId: "input/file-too-large" as const,
+          message: `file is ${mib(read.size)}, over the ${mib(maxFileSize)} limit: not checked`,
+        };
+  return { file, documents: [], problems: [{ ...problem, position: file.positionAt(0) }] };
+}
+
+function skippedProblem(folder: string, cwd: string): InputProblem {
+  const shown = displayPath(folder, cwd);
   return {
-    file,
-    documents: [],
-    problems: [
-      {
-        ruleId: "input/file-too-large",
-        message: `file is ${mib(size)}, over the ${mib(maxFileSize)} limit: not checked`,
-        position: file.positionAt(0),
-      },
-    ],
+    ruleId: "input/skipped",
+    message: `${shown}/ is not walked (${basename(folder)} folders are skipped on purpose): manifests in it are not checked; name them as paths to check them`,
+    position: { file: shown, line: 1, column: 1 },
   };
 }
 
 export async function resolveInputs(paths: readonly string[], cwd: string): Promise<InputFile[]> {
+  return (await resolveInputsWithSkips(paths, cwd)).inputs;
+}
+
+interface Resolved {
+  inputs: InputFile[];
+  /** Folders not walked on purpose (SKIPPED_FOLDERS), absolute. */
+  skipped: string[];
+}
+
+async function resolveInputsWithSkips(paths: readonly string[], cwd: string): Promise<Resolved> {
   const seen = new Set<string>();
-  const inputs: InputFile[] = [];
+  const resolved: Resolved = { inputs: [], skipped: [] };
   const add = (absolute: string) => {
     if (seen.has(absolute)) return;
     seen.add(absolute);
-    inputs.push({ kind: "file", absolute });
+    resolved.inputs.push({ kind: "file", absolute });
+  };
+  const skip = (folder: string) => {
+    if (!resolved.skipped.includes(folder)) resolved.skipped.push(folder);
   };
   for (const path of paths) {
     if (path === "-") {
-      inputs.push({ kind: "stdin" });
+      resolved.inputs.push({ kind: "stdin" });
     } else if (isGlob(path)) {
-      const matches = await glob(path, { cwd, absolute: true, onlyFiles: true, dot: false });
+      const matches = globFiles(path, cwd, skip);
       if (!matches.length) throw new ConfigurationError(`no file matches ${path}`);
-      for (const match of matches.sort()) add(resolve(match));
+      for (const match of matches) add(match);
     } else {
       const absolute = isAbsolute(path) ? path : resolve(cwd, path);
       const stat = statOrNull(absolute);
       if (!stat) throw new ConfigurationError(`path not found: ${path}`);
       if (!stat.isDirectory()) add(absolute);
       else {
-        const found = manifestsUnder(absolute);
+        const found = manifestsUnder(absolute, skip);
         if (!found.length) throw new ConfigurationError(`no .yaml, .yml or .json file in ${path}`);
         for (const file of found) add(file);
       }
     }
   }
-  return inputs;
+  return resolved;
+}
+
+/**
+ * The files a glob matches, dotfiles included, and every other kind of entry too (FIFOs,
+ * devices, links to them: the reader refuses them with a finding; glob libraries drop them
+ * silently). Under .git and node_modules only when the pattern names that folder.
+ */
+function globFiles(pattern: string, cwd: string, skip: (folder: string) => void): string[] {
+  const { base, glob } = picomatch.scan(pattern);
+  const root = resolve(cwd, base || ".");
+  const matches = picomatch(glob, { dot: true });
+  const named = new Set(pattern.split(/[\\/]/));
+  const maxDepth = glob.includes("**") ? Number.POSITIVE_INFINITY : glob.split("/").length;
+  const files: string[] = [];
+  const walk = (dir: string, prefix: string, depth: number) => {
+    for (const entry of sortedEntries(dir)) {
+      const path = join(dir, entry.name);
+      const rel = prefix + entry.name;
+      if (entry.isDirectory()) {
+        if (SKIPPED_FOLDERS.has(entry.name) && !named.has(entry.name)) skip(path);
+        else if (depth < maxDepth) walk(path, `${rel}/`, depth + 1);
+      } else if (matches(rel) && !statOrNull(path)?.isDirectory()) {
+        files.push(path);
+      }
+    }
+  };
+  if (statOrNull(root)?.isDirectory()) walk(root, "", 1);
+  return files.sort();
+}
+
+function sortedEntries(dir: string) {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  } catch {
+    return [];
+  }
 }
 
 function isGlob(path: string): boolean {
@@ -121,18 +226,21 @@ function statOrNull(path: string) {
   }
 }
 
-/** Manifest files below a folder, sorted, not following symlinked folders (no loops). */
-function manifestsUnder(folder: string): string[] {
+/**
+ * Manifest files below a folder, sorted, dotfiles included. Symlinked folders are not followed
+ * (no loops; kubectl's walk does not follow them either); a link to anything else is read,
+ * and the reader refuses what is not a regular file.
+ */
+function manifestsUnder(folder: string, skip: (folder: string) => void): string[] {
   const files: string[] = [];
   const walk = (dir: string) => {
-    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-      a.name < b.name ? -1 : 1,
-    );
-    for (const entry of entries) {
+    for (const entry of sortedEntries(dir)) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) walk(path);
-      else if ((entry.isFile() || entry.isSymbolicLink()) && hasManifestExtension(entry.name)) {
-        if (statOrNull(path)?.isFile()) files.push(path);
+      if (entry.isDirectory()) {
+        if (SKIPPED_FOLDERS.has(entry.name)) skip(path);
+        else walk(path);
+      } else if (hasManifestExtension(entry.name) && !statOrNull(path)?.isDirectory()) {
+        files.push(path);
       }
     }
   };

@@ -1,0 +1,310 @@
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Node,
+  type Pair,
+  parseDocument,
+  type Scalar,
+  type YAMLMap,
+} from "yaml";
+import { type GoScalar, jsonKeyOf, resolvePlain, resolveTagged } from "./scalar.js";
+
+/**
+ * The exact reading of one YAML document as kubectl does it (sigs.k8s.io/yaml over go-yaml
+ * v2), from the `yaml` package's AST: merge keys applied in document order, each overwriting
+ * what came before (a `<<` list applies its maps last to first, so earlier ones win), every
+ * key resolved as YAML 1.1 and turned into a JSON key as sigs.k8s.io/yaml does. Slower than
+ * js-yaml, so source.ts sends here only the documents whose reading differs between the two.
+ */
+
+export type GoProblemKind = "refused" | "duplicate-key" | "colliding-keys";
+
+export interface GoProblem {
+  kind: GoProblemKind;
+  message: string;
+  /** Offset in the document's text. */
+  offset: number;
+}
+
+export interface GoDocument {
+  value: unknown;
+  problems: GoProblem[];
+}
+
+/** Thrown where kubectl refuses the whole document. */
+class Refusal extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+export function composeLikeGo(text: string): GoDocument {
+  const document = parseForGo(text);
+  const [error] = document.errors;
+  if (error) {
+    return {
+      value: undefined,
+      problems: [refused(`YAML syntax: ${firstLine(error.message)}`, error.pos[0])],
+    };
+  }
+  const composer = new GoComposer(document);
+  try {
+    return { value: composer.value(document.contents), problems: composer.problems };
+  } catch (caught) {
+    if (!(caught instanceof Refusal)) throw caught;
+    return {
+      value: undefined,
+      problems: [...composer.problems, refused(caught.message, caught.offset)],
+    };
+  }
+}
+
+function refused(message: string, offset: number): GoProblem {
+  return { kind: "refused", message, offset };
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+}
+
+interface Entry {
+  /** go-yaml's key before conversion: kind and value, so 1 and "1" differ. */
+  identity: string;
+  keyText: string;
+  value: unknown;
+}
+
+class GoComposer {
+  readonly problems: GoProblem[] = [];
+  private readonly inProgress = new Set<Node>();
+  private readonly values = new Map<Node, unknown>();
+  private readonly reported = new Set<number>();
+
+  constructor(private readonly document: Document) {}
+
+  /** Collections are read once: aliases share the value, so an alias bomb stays small here. */
+  value(node: unknown): unknown {
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) return this.value(this.target(node));
+    if (isScalar(node)) return this.scalar(node).value;
+    const known = this.values.get(node as Node);
+    if (known !== undefined) return known;
+    if (this.inProgress.has(node as Node)) {
+      throw new Refusal(
+        "an alias refers to a node that contains it (a recursive document)",
+        offsetOf(node),
+      );
+    }
+    this.inProgress.add(node as Node);
+    try {
+      const value = this.collection(node);
+      this.values.set(node as Node, value);
+      return value;
+    } finally {
+      this.inProgress.delete(node as Node);
+    }
+  }
+
+  private collection(node: unknown): unknown {
+    if (isSeq(node)) return node.items.map((item) => this.value(item));
+    if (isMap(node)) return this.mapping(node);
+    throw new Refusal("a node kubectl cannot read", offsetOf(node));
+  }
+
+  private target(alias: Node & { source: string; resolve(doc: Document): unknown }): unknown {
+    const target = alias.resolve(this.document);
+    if (target === undefined)
+      throw new Refusal(`unknown anchor "${alias.source}"`, offsetOf(alias));
+    return target;
+  }
+
+  private scalar(node: Scalar): GoScalar {
+    const text = scalarText(node);
+    if (node.tag) {
+      const resolved = resolveTagged(node.tag, text);
+      if ("error" in resolved) throw new Refusal(resolved.error, offsetOf(node));
+      return resolved;
+    }
+    return node.type === "PLAIN" ? resolvePlain(text) : { kind: "str", value: text };
+  }
+
+  private mapping(node: YAMLMap): Record<string, unknown> {
+    const entries = new Map<string, Entry>();
+    this.apply(node, entries, false);
+    return this.toObject(entries, node);
+  }
+
+  /** go-yaml's decoder.mapping: pairs in order into one Go map, merges inline. */
+  private apply(node: YAMLMap, entries: Map<string, Entry>, merged: boolean) {
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      if (isMergeKey(pair.key)) {
+        this.merge(pair, entries);
+        continue;
+      }
+      const key = this.key(pair);
+      const identity = `${key.kind}:${String(key.value)}`;
+      const keyText = jsonKeyOf(key);
+      if (keyText === undefined) throw new Refusal("a null map key", offsetOf(pair.key ?? pair));
+      if (seen.has(identity) && !merged) this.duplicate(pair, keyText);
+      seen.add(identity);
+      entries.delete(identity);
+      entries.set(identity, { identity, keyText, value: this.value(pair.value) });
+    }
+  }
+
+  private key(pair: Pair): GoScalar {
+    const node = isAlias(pair.key) ? this.target(pair.key) : pair.key;
+    if (node === null || node === undefined) return { kind: "null", value: null };
+    if (!isScalar(node)) {
+      throw new Refusal("a mapping or sequence used as a map key", offsetOf(node));
+    }
+    return this.scalar(node);
+  }
+
+  private merge(pair: Pair, entries: Map<string, Entry>) {
+    const source = isAlias(pair.value) ? this.target(pair.value) : pair.value;
+    if (isMap(source)) return this.apply(source, entries, true);
+    if (isSeq(source)) {
+      for (const item of [...source.items].reverse()) {
+        const map = isAlias(item) ? this.target(item) : item;
+        if (!isMap(map)) throw new Refusal(MERGE_SHAPE, offsetOf(item ?? pair));
+        this.apply(map, entries, true);
+      }
+      return;
+    }
+    throw new Refusal(MERGE_SHAPE, offsetOf(pair.value ?? pair));
+  }
+
+  private duplicate(pair: Pair, keyText: string) {
+    const offset = offsetOf(pair.key ?? pair);
+    if (this.reported.has(offset)) return;
+    this.reported.add(offset);
+    this.problems.push({
+      kind: "duplicate-key",
+      message: `duplicate key "${keyText}": only the last value is used`,
+      offset,
+    });
+  }
+
+  /**
+   * sigs.k8s.io/yaml turns each Go key into a JSON key; two different keys that become the same
+   * text (1 and "1", y and "true") make kubectl keep one of them at random.
+   */
+  private toObject(entries: Map<string, Entry>, node: YAMLMap): Record<string, unknown> {
+    const object: Record<string, unknown> = {};
+    const owner = new Map<string, Entry>();
+    for (const entry of entries.values()) {
+      const earlier = owner.get(entry.keyText);
+      if (earlier) {
+        this.problems.push({
+          kind: "colliding-keys",
+          message: `keys ${describeIdentity(earlier)} and ${describeIdentity(entry)} both become "${entry.keyText}": kubectl keeps one of them at random`,
+          offset: offsetOf(node),
+        });
+      }
+      owner.set(entry.keyText, entry);
+      setOwn(object, entry.keyText, entry.value);
+    }
+    return object;
+  }
+}
+
+const MERGE_SHAPE = "map merge requires a map or a sequence of maps as the value";
+
+/**
+ * The node that gives a mapping its value for `key`, as go-yaml decides it: the last writer in
+ * document order, merges included (for positions: the line the user wrote that wins).
+ */
+export function winningPair(
+  document: Document,
+  map: YAMLMap,
+  key: string,
+  depth = 0,
+): { key: unknown; value: unknown } | undefined {
+  if (depth > 50) return undefined;
+  let winner: { key: unknown; value: unknown } | undefined;
+  for (const pair of map.items) {
+    if (isMergeKey(pair.key)) {
+      for (const source of mergeSources(document, pair.value)) {
+        winner = winningPair(document, source, key, depth + 1) ?? winner;
+      }
+    } else if (keyTextOf(document, pair.key) === key) {
+      winner = { key: pair.key, value: pair.value };
+    }
+  }
+  return winner;
+}
+
+function mergeSources(document: Document, value: unknown): YAMLMap[] {
+  const source = isAlias(value) ? value.resolve(document) : value;
+  if (isMap(source)) return [source];
+  if (!isSeq(source)) return [];
+  return [...source.items]
+    .reverse()
+    .map((item) => (isAlias(item) ? item.resolve(document) : item))
+    .filter((item): item is YAMLMap => isMap(item));
+}
+
+function keyTextOf(document: Document, key: unknown): string | undefined {
+  const node = isAlias(key) ? key.resolve(document) : key;
+  if (!isScalar(node)) return undefined;
+  const text = scalarText(node);
+  if (node.tag) {
+    const resolved = resolveTagged(node.tag, text);
+    return "error" in resolved ? undefined : jsonKeyOf(resolved);
+  }
+  return jsonKeyOf(node.type === "PLAIN" ? resolvePlain(text) : { kind: "str", value: text });
+}
+
+/** The AST kubectl's reading is composed from, for positions. */
+export function parseForGo(text: string): Document {
+  return parseDocument(text, {
+    schema: "failsafe",
+    uniqueKeys: false,
+    merge: false,
+    prettyErrors: false,
+  });
+}
+
+/** The scalar's text: the failsafe schema keeps it, except for tags the `yaml` package knows. */
+function scalarText(node: Scalar): string {
+  if (typeof node.value === "string") return node.value;
+  if (typeof node.source === "string") return node.source;
+  return node.value === null || node.value === undefined ? "" : String(node.value);
+}
+
+function isMergeKey(key: unknown): boolean {
+  if (!isScalar(key) || key.value !== "<<" || key.type !== "PLAIN") return false;
+  return !key.tag || key.tag === "tag:yaml.org,2002:merge";
+}
+
+function describeIdentity(entry: Entry): string {
+  const [kind] = entry.identity.split(":");
+  return kind === "str" ? JSON.stringify(entry.keyText) : `${entry.keyText} (${kind})`;
+}
+
+function setOwn(object: Record<string, unknown>, key: string, value: unknown) {
+  if (key === "__proto__") {
+    Object.defineProperty(object, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else object[key] = value;
+}
+
+function offsetOf(node: unknown): number {
+  if (node && typeof node === "object" && "range" in node && Array.isArray(node.range)) {
+    return node.range[0] as number;
+  }
+  if (node && typeof node === "object" && "key" in node) return offsetOf(node.key);
+  return 0;
+}

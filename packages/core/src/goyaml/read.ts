@@ -1,0 +1,140 @@
+import { load, YAMLException } from "js-yaml";
+import { KUBE_SCHEMA } from "../schema.js";
+import { composeLikeGo, type GoProblemKind } from "./compose.js";
+
+/**
+ * One document's value as kubectl sends it. Two readers give the same answer: js-yaml with
+ * kubectl's scalar resolution (fast, for the documents nearly everybody writes) and the exact
+ * composer (compose.ts) for documents where js-yaml would read something else: merge keys,
+ * anchors, tags, explicit keys, duplicate keys, and keys that are not plain strings.
+ */
+
+export interface ReadProblem {
+  ruleId: "input/parse-error" | "input/duplicate-key";
+  message: string;
+  /** Offset in the document's text. */
+  offset: number;
+}
+
+export interface ReadDocument {
+  /** undefined where kubectl refuses the document. */
+  value: unknown;
+  problems: ReadProblem[];
+  /** Read by the exact composer: positions must come from the same AST. */
+  exact?: boolean;
+}
+
+/** Merge keys, anchors, aliases, tags and explicit keys: js-yaml reads them otherwise than go-yaml. */
+const NEEDS_EXACT_READING = /<<|(^|[\s[{,:-])[&!*]|(^|\s)\?(\s|$)/m;
+
+export function readDocument(text: string, json?: { value: unknown }): ReadDocument {
+  try {
+    const read = json ? readJson(text, json.value) : readYaml(text);
+    return read.value === undefined ? read : refuseUnsendable(read);
+  } catch (error) {
+    if (error instanceof RangeError) return refusedAt(0, "nesting is too deep to parse");
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    return refusedAt(0, `could not be read: ${reason}`);
+  }
+}
+
+function readYaml(text: string): ReadDocument {
+  if (NEEDS_EXACT_READING.test(text)) return readExactly(text);
+  let value: unknown;
+  try {
+    value = load(text, { schema: KUBE_SCHEMA });
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return readExactly(text);
+    if (error instanceof YAMLException) {
+      return refusedAt(error.mark?.position ?? 0, `YAML syntax: ${error.reason}`);
+    }
+    throw error;
+  }
+  return hasKeyJsYamlMisreads(value) ? readExactly(text) : { value, problems: [] };
+}
+
+/** JSON values are JSON.parse's; the YAML reading only finds duplicate keys, with positions. */
+function readJson(text: string, value: unknown): ReadDocument {
+  try {
+    load(text, { schema: KUBE_SCHEMA });
+  } catch (error) {
+    if (isDuplicateKeyError(error)) {
+      return {
+        value,
+        problems: readExactly(text).problems.filter((p) => p.ruleId !== "input/parse-error"),
+      };
+    }
+  }
+  return { value, problems: [] };
+}
+
+const RULE_OF: Record<GoProblemKind, ReadProblem["ruleId"]> = {
+  refused: "input/parse-error",
+  "duplicate-key": "input/duplicate-key",
+  "colliding-keys": "input/duplicate-key",
+};
+
+function readExactly(text: string): ReadDocument {
+  const read = composeLikeGo(text);
+  return {
+    exact: true,
+    value: read.value,
+    problems: read.problems.map((p) => ({
+      ruleId: RULE_OF[p.kind],
+      message: p.message,
+      offset: p.offset,
+    })),
+  };
+}
+
+function refusedAt(offset: number, message: string): ReadDocument {
+  return { value: undefined, problems: [{ ruleId: "input/parse-error", message, offset }] };
+}
+
+function isDuplicateKeyError(error: unknown): boolean {
+  return error instanceof YAMLException && error.reason.startsWith("duplicated mapping key");
+}
+
+/**
+ * Keys js-yaml turns into text otherwise than sigs.k8s.io/yaml: null and NaN/Inf keys, floats
+ * (Go prints them as 32-bit), mappings and sequences as keys. A string key that merely looks
+ * like one costs an exact reading, nothing more.
+ */
+const MISREAD_KEY = /^(null|NaN|-?Infinity|\[object Object\]|)$|,|^[-+]?\.?\d[\d_]*[.eE]/;
+
+function hasKeyJsYamlMisreads(value: unknown): boolean {
+  const seen = new Set<object>();
+  const visit = (node: unknown): boolean => {
+    if (typeof node !== "object" || node === null || seen.has(node)) return false;
+    seen.add(node);
+    if (Array.isArray(node)) return node.some(visit);
+    for (const [key, child] of Object.entries(node)) {
+      if (MISREAD_KEY.test(key) || visit(child)) return true;
+    }
+    return false;
+  };
+  return visit(value);
+}
+
+/** go-yaml reads .inf and .nan, but JSON cannot hold them: kubectl refuses the document. */
+function refuseUnsendable(read: ReadDocument): ReadDocument {
+  const seen = new Set<object>();
+  const unsendable = (node: unknown): boolean => {
+    if (typeof node === "number") return !Number.isFinite(node);
+    if (typeof node !== "object" || node === null || seen.has(node)) return false;
+    seen.add(node);
+    return (Array.isArray(node) ? node : Object.values(node)).some(unsendable);
+  };
+  if (!unsendable(read.value)) return read;
+  return {
+    value: undefined,
+    problems: [
+      ...read.problems,
+      {
+        ruleId: "input/parse-error",
+        message: "kubectl refuses this document: .inf and .nan cannot be sent as JSON",
+        offset: 0,
+      },
+    ],
+  };
+}

@@ -1,0 +1,217 @@
+import { describe, expect, it } from "vitest";
+import { buildBundle } from "./bundle.js";
+import { parseSource } from "./source.js";
+
+/**
+ * What kubectl sends, class by class; each expectation was read off
+ * `kubectl annotate --local -f FILE x=y -o json` (client 1.32). The differential test holds
+ * the same against generated documents.
+ */
+function read(text: string, path = "a.yaml") {
+  const bundle = buildBundle([parseSource(path, text)]);
+  return {
+    values: bundle.objects.map((o) => o.value),
+    problems: bundle.problems.map((p) => ({
+      ruleId: p.ruleId,
+      line: p.position.line,
+      message: p.message,
+    })),
+    bundle,
+  };
+}
+
+const pod = (spec: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n${spec}`;
+
+describe("merge keys, as go-yaml v2 applies them", () => {
+  it("lets a merge written after an explicit key win", () => {
+    const { values } = read(pod("  hostPID: false\n  <<: {hostPID: true}\n  containers: []\n"));
+    expect(values[0]).toMatchObject({ spec: { hostPID: true } });
+  });
+
+  it("lets a later explicit key win over an earlier merge", () => {
+    const { values } = read(pod("  <<: {hostPID: true}\n  hostPID: false\n"));
+    expect(values[0]).toMatchObject({ spec: { hostPID: false } });
+  });
+
+  it("applies several << keys in order and a << list with its first map winning", () => {
+    const text = `base: &b {hostPID: true, a: 1}
+other: &c {a: 2, z: 3}
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: m}
+<<: [*b, *c]
+a: 0
+<<: {a: 9}
+`;
+    const { values } = read(text);
+    expect(values[0]).toMatchObject({ a: 9, z: 3, hostPID: true });
+  });
+
+  it("places a field that a merge set on the line of the merge source", () => {
+    const text = pod("  hostPID: false\n  <<: &x\n    hostPID: true\n");
+    const { bundle } = read(text);
+    expect(bundle.objects[0]!.document.locate("/spec/hostPID")).toMatchObject({
+      line: 8,
+      column: 5,
+    });
+  });
+
+  it("refuses a merge of a scalar, as kubectl does", () => {
+    const { values, problems } = read(pod("  <<: 5\n"));
+    expect(values).toEqual([]);
+    expect(problems).toMatchObject([{ ruleId: "input/parse-error", line: 6 }]);
+  });
+});
+
+describe("YAML 1.1 scalars", () => {
+  it("reads numbers as Go does: octal, hex, binary, 0o, underscores, 08 as 8, 1e3", () => {
+    const { values } = read(
+      pod(
+        "  a: 01000\n  b: 0x1F\n  c: 0b101\n  d: 0o17\n  e: 1_000\n  f: 08\n  g: 1e3\n  h: +12\n  i: '0777'\n  j: 1.5\n",
+      ),
+    );
+    expect(values[0]).toMatchObject({
+      spec: { a: 512, b: 31, c: 5, d: 15, e: 1000, f: 8, g: 1000, h: 12, i: "0777", j: 1.5 },
+    });
+  });
+
+  it("reads every YAML 1.1 spelling of a boolean, in values and in keys", () => {
+    const { values } = read(
+      pod("  a: yes\n  b: On\n  c: n\n  d: OFF\n  e: Y\n  f: 'yes'\n  y: 1\n  no: 2\n"),
+    );
+    expect(values[0]).toMatchObject({
+      spec: { a: true, b: true, c: false, d: false, e: true, f: "yes", true: 1, false: 2 },
+    });
+  });
+
+  it("keeps timestamps as text and reads ~ and empty values as null", () => {
+    const { values } = read(pod("  t: 2001-12-14\n  nul: ~\n  e:\n  n: x\n"));
+    expect(values[0]).toMatchObject({ spec: { t: "2001-12-14", nul: null, e: null, false: "x" } });
+  });
+
+  it("reads tags as go-yaml does: !!str keeps text, unknown tags keep the text, !!binary decodes", () => {
+    const { values } = read(
+      pod('  a: !!str 0777\n  b: !foo 12\n  c: !!binary aGk=\n  d: !!int "12"\n'),
+    );
+    expect(values[0]).toMatchObject({ spec: { a: "0777", b: "12", c: "hi", d: 12 } });
+  });
+
+  it("refuses .inf and .nan, which JSON cannot carry", () => {
+    const { values, problems } = read(pod("  replicas: .inf\n"));
+    expect(values).toEqual([]);
+    expect(problems[0]).toMatchObject({
+      ruleId: "input/parse-error",
+      message: expect.stringMatching(/\.inf/),
+    });
+  });
+});
+
+describe("keys that collide or repeat", () => {
+  it("reports keys that become the same JSON key, which kubectl picks at random", () => {
+    const { problems } = read(pod('  1: a\n  "1": b\n'));
+    expect(problems).toMatchObject([
+      { ruleId: "input/duplicate-key", message: expect.stringMatching(/both become "1".*random/) },
+    ]);
+  });
+
+  it("keeps the last of two equal keys and survives a syntax error later in the file", () => {
+    const text = `${pod("  hostPID: false\n  hostPID: true\n")}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: [\n---\n${pod("  hostIPC: true\n").replace("name: p", "name: q")}`;
+    const { values, problems } = read(text);
+    expect(values.map((v) => (v as { spec?: unknown }).spec)).toEqual([
+      { hostPID: true },
+      { hostIPC: true },
+    ]);
+    expect(problems.map((p) => p.ruleId).sort()).toEqual([
+      "input/duplicate-key",
+      "input/parse-error",
+    ]);
+  });
+
+  it("refuses a null key", () => {
+    const { values, problems } = read(pod("  ~: x\n"));
+    expect(values).toEqual([]);
+    expect(problems[0]).toMatchObject({
+      ruleId: "input/parse-error",
+      message: expect.stringMatching(/null map key/),
+    });
+  });
+});
+
+describe("items on any kind", () => {
+  it("sends the items of any object with items, never the object itself", () => {
+    const text = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: decoy}
+spec: {template: {spec: {containers: []}}}
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: hidden}
+  spec: {hostPID: true}
+`;
+    const { bundle } = read(text);
+    expect(bundle.objects.map((o) => [o.ref.kind, o.ref.name, o.pointer])).toEqual([
+      ["Pod", "hidden", "/items/0"],
+    ]);
+  });
+
+  it("gives items without kind and apiVersion the list's kind less List, and its apiVersion", () => {
+    const text =
+      "apiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: a}\n  spec: {hostNetwork: true}\n";
+    const { bundle } = read(text);
+    expect(bundle.objects.map((o) => o.ref)).toEqual([
+      { apiVersion: "v1", kind: "Pod", name: "a" },
+    ]);
+  });
+
+  it("refuses a list inside a list and items that are not a list", () => {
+    const nested = read(
+      "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items: []\n",
+    );
+    expect(nested.problems).toMatchObject([{ ruleId: "input/parse-error", line: 4 }]);
+    const scalar = read("apiVersion: v1\nkind: Foo\nmetadata: {name: f}\nitems: text\n");
+    expect(scalar.problems).toMatchObject([{ ruleId: "input/parse-error", line: 4 }]);
+  });
+
+  it("says that an empty items on a kind that is no List sends nothing", () => {
+    const { bundle, problems } = read(
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nitems: null\n",
+    );
+    expect(bundle.objects).toEqual([]);
+    expect(problems).toMatchObject([{ ruleId: "input/ignored-by-kubectl", line: 4 }]);
+  });
+});
+
+describe("documents as kubectl cuts them", () => {
+  it("ignores what follows a ... line, and says so", () => {
+    const text = `${pod("  hostPID: false\n")}...\napiVersion: v1\nkind: Pod\nmetadata: {name: ghost}\n`;
+    const { bundle, problems } = read(text);
+    expect(bundle.objects.map((o) => o.ref.name)).toEqual(["p"]);
+    expect(problems).toMatchObject([{ ruleId: "input/ignored-by-kubectl", line: 8 }]);
+  });
+
+  it("refuses a --- line with content, a document starting with ..., and directives", () => {
+    const inline = read("--- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n");
+    expect(inline.problems[0]).toMatchObject({ ruleId: "input/parse-error", line: 1 });
+    const dots = read("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n...\n");
+    expect(dots.problems).toMatchObject([{ ruleId: "input/parse-error", line: 5 }]);
+    const directive = read(
+      "%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+    );
+    expect(directive.problems).toMatchObject([{ ruleId: "input/parse-error", line: 1 }]);
+  });
+
+  it("reads a file that starts with { as a JSON stream, and refuses YAML flow style there", () => {
+    const stream = read(
+      '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"}}\n{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"b"}}\n',
+      "s.json",
+    );
+    expect(stream.bundle.objects.map((o) => o.ref.name)).toEqual(["a", "b"]);
+    const flow = read("{apiVersion: v1, kind: ConfigMap, metadata: {name: flow}}\n");
+    expect(flow.bundle.objects).toEqual([]);
+    expect(flow.problems[0]).toMatchObject({
+      ruleId: "input/parse-error",
+      message: expect.stringMatching(/JSON/),
+    });
+  });
+});
