@@ -30,99 +30,105 @@ export function kubectlChunks(text: string): Chunks {
   return /^\s*\{/.test(text) ? jsonChunks(text) : yamlChunks(text);
 }
 
+function yamlChunks(text: string): Chunks {
+  const result: Chunks = { chunks: [], problems: [] };
+  const separators: number[] = [];
+  for (const match of text.matchAll(/^---/gm)) separators.push(match.index);
+  const bounds = [0, ...separators, text.length];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const start = bounds[i]!;
+    const end = bounds[i + 1]!;
+    if (start === end && i > 0) continue;
+    const isSeparator = i > 0;
+    let from = start;
+    if (isSeparator) {
+      const line = lineAt(text, start);
+      const rest = line.text.slice(3).trim();
+      if (rest === "" || rest.startsWith("#")) from = line.next;
+      else {
+        result.problems.push({
+          ruleId: "input/parse-error",
+          message: `kubectl refuses the rest of this file: a "---" line may hold nothing but a comment (found ${JSON.stringify(shorten(rest))})`,
+          offset: start,
+        });
+      }
+    }
+    cutSegment(text, start, from, end, result);
+  }
+  return result;
+}
+
 interface Line {
   start: number;
   /** Without its line break. */
   text: string;
+  /** Where the next line starts. */
+  next: number;
 }
 
-function* linesOf(text: string): Generator<Line> {
-  let start = 0;
-  while (start <= text.length) {
-    const newline = text.indexOf("\n", start);
-    const end = newline === -1 ? text.length : newline;
-    yield { start, text: text.slice(start, end) };
-    if (newline === -1) return;
-    start = newline + 1;
-  }
-}
-
-function yamlChunks(text: string): Chunks {
-  const result: Chunks = { chunks: [], problems: [] };
-  let segment: Line[] = [];
-  let segmentStart = 0;
-  const flush = (end: number) => {
-    cutSegment(segment, segmentStart, end, result);
-    segment = [];
-  };
-  for (const line of linesOf(text)) {
-    if (line.text.startsWith("---")) {
-      flush(line.start);
-      segmentStart = line.start;
-      const rest = line.text.slice(3).trim();
-      if (rest !== "" && !rest.startsWith("#")) {
-        result.problems.push({
-          ruleId: "input/parse-error",
-          message: `kubectl refuses the rest of this file: a "---" line may hold nothing but a comment (found ${JSON.stringify(shorten(rest))})`,
-          offset: line.start,
-        });
-      }
-    }
-    segment.push(line);
-  }
-  flush(text.length);
-  return result;
+function lineAt(text: string, start: number): Line {
+  const newline = text.indexOf("\n", start);
+  const end = newline === -1 ? text.length : newline;
+  return { start, text: text.slice(start, end), next: newline === -1 ? text.length : newline + 1 };
 }
 
 /**
- * One piece between `---` lines: go-yaml reads its first document only. Leading blank,
- * comment, directive and separator lines are skipped; a `...` line ends the document.
+ * One piece between `---` lines (from `start`; its content from `from`): go-yaml reads its
+ * first document only. Leading blank and comment lines are skipped; a `...` line ends the
+ * document; directives and a leading `...` make go-yaml refuse it.
  */
-function cutSegment(lines: Line[], start: number, end: number, into: Chunks) {
-  let content: Line | undefined;
-  for (const line of lines) {
-    if (!content) {
-      if (isMarker(line.text, "...")) {
-        into.problems.push({
-          ruleId: "input/parse-error",
-          message:
-            'kubectl refuses a document that starts with "..." (go-yaml: did not find expected node content)',
-          offset: line.start,
-        });
-        continue;
-      }
-      if (line.text.startsWith("%")) {
-        into.problems.push({
-          ruleId: "input/parse-error",
-          message:
-            "kubectl refuses YAML directives (%YAML, %TAG): its reader drops the --- line after them (go-yaml: did not find expected <document start>)",
-          offset: line.start,
-        });
-      } else if (line.text.startsWith("---")) {
-        if (!isSeparatorOnly(line.text)) content = line;
-      } else if (!isBlankCommentOrDirective(line.text)) content = line;
-      continue;
-    }
+function cutSegment(text: string, start: number, from: number, end: number, into: Chunks) {
+  let offset = from;
+  let content: number | undefined =
+    from < end && from === start && text.startsWith("---", start) ? start : undefined;
+  while (content === undefined && offset < end) {
+    const line = lineAt(text, offset);
     if (isMarker(line.text, "...")) {
-      into.chunks.push({ start, end: line.start });
-      const ignored = lines.find((l) => l.start > line.start && !isBlankCommentOrDirective(l.text));
-      if (ignored) {
-        into.problems.push({
-          ruleId: "input/ignored-by-kubectl",
-          message:
-            'kubectl ignores everything after a "..." line up to the next "---": this content is never applied',
-          offset: ignored.start,
-        });
-      }
+      into.problems.push({
+        ruleId: "input/parse-error",
+        message:
+          'kubectl refuses a document that starts with "..." (go-yaml: did not find expected node content)',
+        offset,
+      });
+    } else if (line.text.startsWith("%")) {
+      into.problems.push({
+        ruleId: "input/parse-error",
+        message:
+          "kubectl refuses YAML directives (%YAML, %TAG): its reader drops the --- line after them (go-yaml: did not find expected <document start>)",
+        offset,
+      });
+    } else if (!isBlankOrComment(line.text)) {
+      content = offset;
+    }
+    offset = line.next;
+  }
+  if (content === undefined) return;
+  const marker = /^\.\.\.(?=[ \t\r]|$)/gm;
+  marker.lastIndex = content;
+  const documentEnd = marker.exec(text);
+  if (!documentEnd || documentEnd.index >= end) {
+    into.chunks.push({ start, end });
+    return;
+  }
+  into.chunks.push({ start, end: documentEnd.index });
+  for (let at = lineAt(text, documentEnd.index).next; at < end; ) {
+    const line = lineAt(text, at);
+    if (!isBlankOrComment(line.text)) {
+      into.problems.push({
+        ruleId: "input/ignored-by-kubectl",
+        message:
+          'kubectl ignores everything after a "..." line up to the next "---": this content is never applied',
+        offset: at,
+      });
       return;
     }
+    at = line.next;
   }
-  if (content) into.chunks.push({ start, end });
 }
 
-function isSeparatorOnly(line: string): boolean {
-  const rest = line.slice(3).trim();
-  return rest === "" || rest.startsWith("#");
+function isBlankOrComment(line: string): boolean {
+  const trimmed = line.trim();
+  return trimmed === "" || trimmed.startsWith("#");
 }
 
 function isMarker(line: string, marker: string): boolean {
@@ -210,6 +216,15 @@ function firstSentence(message: string): string {
  * Splits a stream at its `---` and `...` markers, as a YAML parser would. Kept for callers that
  * want YAML's own documents (kubectl's cut is `kubectlChunks`).
  */
+function* linesOf(text: string): Generator<Line> {
+  for (let start = 0; ; ) {
+    const line = lineAt(text, start);
+    yield line;
+    if (line.start + line.text.length >= text.length) return;
+    start = line.next;
+  }
+}
+
 export function splitDocuments(text: string): Chunk[] {
   const chunks: Chunk[] = [];
   let start = 0;

@@ -28,8 +28,7 @@ export interface ReadDocument {
 const NEEDS_EXACT_READING = /<<|(^|[\s[{,:-])[&!*]|(^|\s)\?(\s|$)/m;
 
 export function readDocument(text: string, json?: { value: unknown }): ReadDocument {
-  const read = json ? readJson(text, json.value) : readYaml(text);
-  return read.value === undefined ? read : refuseUnsendable(read);
+  return json ? readJson(text, json.value) : readYaml(text);
 }
 
 function readYaml(text: string): ReadDocument {
@@ -44,7 +43,9 @@ function readYaml(text: string): ReadDocument {
     }
     throw error;
   }
-  return hasKeyJsYamlMisreads(value) ? readExactly(text) : { value, problems: [] };
+  const { misreadKey, unsendable } = inspect(value);
+  if (misreadKey) return readExactly(text);
+  return unsendable ? refusedUnsendable({ value, problems: [] }) : { value, problems: [] };
 }
 
 /** JSON values are JSON.parse's; the YAML reading only finds duplicate keys, with positions. */
@@ -69,16 +70,19 @@ const RULE_OF: Record<GoProblemKind, ReadProblem["ruleId"]> = {
 };
 
 function readExactly(text: string): ReadDocument {
-  const read = composeLikeGo(text);
-  return {
+  const composed = composeLikeGo(text);
+  const read: ReadDocument = {
     exact: true,
-    value: read.value,
-    problems: read.problems.map((p) => ({
+    value: composed.value,
+    problems: composed.problems.map((p) => ({
       ruleId: RULE_OF[p.kind],
       message: p.message,
       offset: p.offset,
     })),
   };
+  return read.value !== undefined && inspect(read.value).unsendable
+    ? refusedUnsendable(read)
+    : read;
 }
 
 function refusedAt(offset: number, message: string): ReadDocument {
@@ -96,30 +100,37 @@ function isDuplicateKeyError(error: unknown): boolean {
  */
 const MISREAD_KEY = /^(null|NaN|-?Infinity|\[object Object\]|)$|,|^[-+]?\.?\d[\d_]*[.eE]/;
 
-function hasKeyJsYamlMisreads(value: unknown): boolean {
-  const seen = new Set<object>();
-  const visit = (node: unknown): boolean => {
-    if (typeof node !== "object" || node === null || seen.has(node)) return false;
-    seen.add(node);
-    if (Array.isArray(node)) return node.some(visit);
-    for (const [key, child] of Object.entries(node)) {
-      if (MISREAD_KEY.test(key) || visit(child)) return true;
-    }
-    return false;
-  };
-  return visit(value);
+interface Inspection {
+  misreadKey: boolean;
+  /** .inf or .nan somewhere: go-yaml reads them, JSON cannot hold them. */
+  unsendable: boolean;
 }
 
-/** go-yaml reads .inf and .nan, but JSON cannot hold them: kubectl refuses the document. */
-function refuseUnsendable(read: ReadDocument): ReadDocument {
+/** One walk over a value for both questions; shared nodes (aliases) are visited once. */
+function inspect(value: unknown): Inspection {
+  const found: Inspection = { misreadKey: false, unsendable: false };
   const seen = new Set<object>();
-  const unsendable = (node: unknown): boolean => {
-    if (typeof node === "number") return !Number.isFinite(node);
-    if (typeof node !== "object" || node === null || seen.has(node)) return false;
+  const visit = (node: unknown): void => {
+    if (typeof node === "number") {
+      if (!Number.isFinite(node)) found.unsendable = true;
+      return;
+    }
+    if (typeof node !== "object" || node === null || seen.has(node)) return;
     seen.add(node);
-    return (Array.isArray(node) ? node : Object.values(node)).some(unsendable);
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    for (const key in node) {
+      if (MISREAD_KEY.test(key)) found.misreadKey = true;
+      visit((node as Record<string, unknown>)[key]);
+    }
   };
-  if (!unsendable(read.value)) return read;
+  visit(value);
+  return found;
+}
+
+function refusedUnsendable(read: ReadDocument): ReadDocument {
   return {
     value: undefined,
     problems: [
