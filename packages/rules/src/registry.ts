@@ -7,16 +7,21 @@ import { defaultDeny } from "./network/default-deny/rule.js";
 import { externalExposure } from "./network/external-exposure/rule.js";
 import { noBroadPeers } from "./network/no-broad-peers/rule.js";
 import { portCoherence } from "./network/port-coherence/rule.js";
+import { apparmorProfile } from "./pod/apparmor-profile/rule.js";
 import { dropAllCapabilities } from "./pod/drop-all-capabilities/rule.js";
 import { noHostNamespaces } from "./pod/no-host-namespaces/rule.js";
 import { noHostPath } from "./pod/no-host-path/rule.js";
 import { noPrivilegeEscalation } from "./pod/no-privilege-escalation/rule.js";
+import { noSharedProcessNamespace } from "./pod/no-shared-process-namespace/rule.js";
 import { notPrivileged } from "./pod/not-privileged/rule.js";
+import { procMount } from "./pod/proc-mount/rule.js";
 import { readOnlyRootFilesystem } from "./pod/read-only-root-filesystem/rule.js";
 import { restrictedVolumeTypes } from "./pod/restricted-volume-types/rule.js";
 import { runAsNonRoot } from "./pod/run-as-non-root/rule.js";
 import { runAsUser } from "./pod/run-as-user/rule.js";
+import { safeSysctls } from "./pod/safe-sysctls/rule.js";
 import { seccompProfile } from "./pod/seccomp-profile/rule.js";
+import { selinuxOptions } from "./pod/selinux-options/rule.js";
 import { serviceAccountToken } from "./pod/service-account-token/rule.js";
 import { writablePaths } from "./pod/writable-paths/rule.js";
 import { dedicatedServiceAccount } from "./rbac/dedicated-service-account/rule.js";
@@ -49,16 +54,21 @@ export const securityGuideRules: readonly AnyRule[] = [
   externalExposure,
   noBroadPeers,
   portCoherence,
+  apparmorProfile,
   dropAllCapabilities,
   noHostNamespaces,
   noHostPath,
   noPrivilegeEscalation,
+  noSharedProcessNamespace,
   notPrivileged,
+  procMount,
   readOnlyRootFilesystem,
   restrictedVolumeTypes,
   runAsNonRoot,
   runAsUser,
+  safeSysctls,
   seccompProfile,
+  selinuxOptions,
   serviceAccountToken,
   writablePaths,
   dedicatedServiceAccount,

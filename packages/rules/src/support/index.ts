@@ -9,4 +9,5 @@ export {
   type Subject,
   scoutServiceAccounts,
 } from "./rbac.js";
+export { placeOf, type SecurityContextAt, securityContextsOf } from "./security-contexts.js";
 export { componentWorkloads, serviceAccountNameOf } from "./workloads.js";
