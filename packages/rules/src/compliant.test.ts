@@ -151,6 +151,12 @@ const mutations: Mutation[] = [
     at: "shareProcessNamespace",
   },
   {
+    rule: "workload/references-resolve",
+    object: "Deployment/backend",
+    find: "key: api-token",
+    replace: "key: api_token",
+  },
+  {
     rule: "pod/no-host-path",
     object: "Deployment/nginx",
     find: "emptyDir: {}",

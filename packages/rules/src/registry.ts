@@ -41,6 +41,7 @@ import { validBase64 } from "./secrets/valid-base64/rule.js";
 import { imagePinned } from "./workload/image-pinned/rule.js";
 import { namespace } from "./workload/namespace/rule.js";
 import { probes } from "./workload/probes/rule.js";
+import { referencesResolve } from "./workload/references-resolve/rule.js";
 import { resources } from "./workload/resources/rule.js";
 import { startupProbe } from "./workload/startup-probe/rule.js";
 
@@ -88,6 +89,7 @@ export const securityGuideRules: readonly AnyRule[] = [
   imagePinned,
   namespace,
   probes,
+  referencesResolve,
   resources,
   startupProbe,
 ];
