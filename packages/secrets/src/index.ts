@@ -93,3 +93,9 @@ export {
   shannonEntropy,
   type Weakness,
 } from "./strength.js";
+export {
+  isTypeOwnKey,
+  type TypedKeyExpectation,
+  type TypedKeyProblem,
+  typedKeyProblems,
+} from "./typed-keys.js";
