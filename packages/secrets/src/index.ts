@@ -20,7 +20,10 @@ export {
 } from "./commands.js";
 export {
   detectTokenFormat,
+  hasUrlPassword,
   isCredentialName,
+  isCredentialSetting,
+  isNumberOrDuration,
   looksHighEntropy,
   nameSegments,
   type TokenFormat,
