@@ -30,6 +30,7 @@ import { namespaceScoped } from "./rbac/namespace-scoped/rule.js";
 import { noDangerousVerbs } from "./rbac/no-dangerous-verbs/rule.js";
 import { noWildcards } from "./rbac/no-wildcards/rule.js";
 import { apiAuth } from "./secrets/api-auth/rule.js";
+import { distinctEnvironments } from "./secrets/distinct-environments/rule.js";
 import { externalManagement } from "./secrets/external-management/rule.js";
 import { noPlaintextEnv } from "./secrets/no-plaintext-env/rule.js";
 import { noSecretInConfigmap } from "./secrets/no-secret-in-configmap/rule.js";
@@ -78,6 +79,7 @@ export const securityGuideRules: readonly AnyRule[] = [
   noDangerousVerbs,
   noWildcards,
   apiAuth,
+  distinctEnvironments,
   externalManagement,
   noPlaintextEnv,
   noSecretInConfigmap,
