@@ -98,6 +98,26 @@ new RuleTester({ describe, it }).run(metricsScraped, {
           podMetricsEndpoints: [{port: http}]
       `,
     },
+    {
+      name: "a ServiceMonitor in the monitoring namespace that selects the Scout namespace",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/component: backend}}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: http, port: 80, targetPort: 8000}]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: backend, namespace: monitoring}
+        spec:
+          namespaceSelector: {matchNames: [scout]}
+          selector: {matchLabels: {app.kubernetes.io/component: backend}}
+          endpoints: [{port: http}]
+      `,
+    },
   ],
   invalid: [
     {
@@ -186,6 +206,27 @@ new RuleTester({ describe, it }).run(metricsScraped, {
             scrape_configs:
               - job_name: scout-backend
                 static_configs: [{targets: ["api.scout.svc:8000"]}]
+      `,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+    },
+    {
+      name: "a ServiceMonitor in another namespace without a namespaceSelector for the backend's",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/component: backend}}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: http, port: 80, targetPort: 8000}]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: backend, namespace: monitoring}
+        spec:
+          namespaceSelector: {matchNames: [staging]}
+          selector: {matchLabels: {app.kubernetes.io/component: backend}}
+          endpoints: [{port: http}]
       `,
       errors: [{ messageId: "notScraped", line: 6, column: 5 }],
     },

@@ -111,7 +111,7 @@ interface Backend {
 }
 
 function scrapedElsewhere(scrapers: Scrapers, backend: Backend, port: number): boolean {
-  const { object: workload, labels: podLabels } = backend;
+  const { labels: podLabels } = backend;
   const services = selectingServices(scrapers.services, podLabels, (s) =>
     sameNamespace(namespaceIn(s, backend.fallback), backend.namespace),
   );
@@ -122,9 +122,9 @@ function scrapedElsewhere(scrapers: Scrapers, backend: Backend, port: number): b
   for (const monitor of scrapers.monitors) {
     const spec = isRecord(monitor.value.spec) ? monitor.value.spec : {};
     const selector = isRecord(spec.selector) ? spec.selector.matchLabels : undefined;
+    if (!monitorWatches(monitor, spec, backend)) continue;
     if (
       monitor.value.kind === "PodMonitor" &&
-      sameNamespace(monitor.ref.namespace, workload.ref.namespace) &&
       selects(selector, podLabels) &&
       podMonitorReaches(spec, backend.template, port)
     )
@@ -138,6 +138,23 @@ function scrapedElsewhere(scrapers: Scrapers, backend: Backend, port: number): b
       return true;
   }
   return false;
+}
+
+/**
+ * The Prometheus Operator looks for a monitor's targets in the monitor's own namespace, unless
+ * `namespaceSelector` says `any: true` or lists the namespace in `matchNames`.
+ */
+function monitorWatches(
+  monitor: BundleObject,
+  spec: Record<string, unknown>,
+  backend: Backend,
+): boolean {
+  const selector = isRecord(spec.namespaceSelector) ? spec.namespaceSelector : undefined;
+  if (selector?.any === true) return true;
+  if (Array.isArray(selector?.matchNames)) {
+    return backend.namespace === undefined || selector.matchNames.includes(backend.namespace);
+  }
+  return sameNamespace(namespaceIn(monitor, backend.fallback), backend.namespace);
 }
 
 /**
