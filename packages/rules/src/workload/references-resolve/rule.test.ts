@@ -56,6 +56,20 @@ new RuleTester({ describe, it }).run(referencesResolve, {
               envFrom: [{secretRef: {name: scout-secrets}}]
       `,
     },
+    {
+      name: "a pod without a namespace and no Scout namespace known: applied with -n, it may sit beside the Secret",
+      yaml: `
+        ${secret.trim().replaceAll("\n", "\n        ")}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              envFrom: [{secretRef: {name: scout-secrets}}]
+      `,
+    },
   ],
   invalid: [
     {

@@ -9,7 +9,7 @@ import {
   podTemplates,
 } from "@scout-deploy/core";
 import { docsUrl } from "../../docs-url.js";
-import { namespaceIn, scoutNamespace } from "../../support/index.js";
+import { namespaceIn, sameNamespace, scoutNamespace } from "../../support/index.js";
 
 type Kind = "Secret" | "ConfigMap";
 
@@ -221,7 +221,7 @@ export const referencesResolve = defineRule({
     });
     for (const template of podTemplates(context.bundle)) {
       const namespace = namespaceIn(template.object, fallback);
-      const here = provided.filter((p) => p.namespace === namespace);
+      const here = provided.filter((p) => sameNamespace(p.namespace, namespace));
       for (const reference of referencesOf(template)) {
         if (reference.optional) continue;
         const sameKind = here.filter((p) => p.kind === reference.kind);
@@ -233,7 +233,10 @@ export const referencesResolve = defineRule({
         const matches = sameKind.filter((p) => p.name === reference.name);
         if (matches.length === 0) {
           const other = provided.find(
-            (p) => p.kind === reference.kind && p.name === reference.name,
+            (p) =>
+              p.kind === reference.kind &&
+              p.name === reference.name &&
+              !sameNamespace(p.namespace, namespace),
           );
           // With no object of this kind in the namespace, they are managed outside the input.
           if (!other && sameKind.length === 0) continue;
