@@ -30,6 +30,7 @@ export {
   CONTAINER_LISTS,
   type ContainerList,
   type ContainerRef,
+  CUSTOM_POD_TEMPLATE_KINDS,
   componentOf,
   containersOf,
   type EffectiveSecurityContext,

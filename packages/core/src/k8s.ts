@@ -15,7 +15,31 @@ const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
   CronJob: ["spec", "jobTemplate", "spec", "template"],
 };
 
+/**
+ * Custom resources that embed a pod template, by API group and kind: their pods are judged like a
+ * Deployment's. Keyed by group so that a CRD that merely shares a kind name is not misread.
+ */
+const CUSTOM_POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
+  "argoproj.io/Rollout": ["spec", "template"],
+  "apps.kruise.io/CloneSet": ["spec", "template"],
+  "apps.kruise.io/DaemonSet": ["spec", "template"],
+  "keda.sh/ScaledJob": ["spec", "jobTargetRef", "template"],
+  "serving.knative.dev/Service": ["spec", "template"],
+  "serving.knative.dev/Configuration": ["spec", "template"],
+};
+
 export const POD_TEMPLATE_KINDS = Object.keys(POD_TEMPLATE_PATHS);
+/** The custom resources read as workloads, as "group/Kind". */
+export const CUSTOM_POD_TEMPLATE_KINDS = Object.keys(CUSTOM_POD_TEMPLATE_PATHS);
+
+function podTemplatePath(value: {
+  apiVersion: string;
+  kind: string;
+}): readonly string[] | undefined {
+  const slash = value.apiVersion.indexOf("/");
+  const group = slash > 0 ? value.apiVersion.slice(0, slash) : "";
+  return CUSTOM_POD_TEMPLATE_PATHS[`${group}/${value.kind}`] ?? POD_TEMPLATE_PATHS[value.kind];
+}
 
 export const CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"] as const;
 export type ContainerList = (typeof CONTAINER_LISTS)[number];
@@ -41,7 +65,7 @@ export interface ContainerRef {
 }
 
 export function podTemplateOf(object: BundleObject): PodTemplate | undefined {
-  const path = POD_TEMPLATE_PATHS[object.value.kind];
+  const path = podTemplatePath(object.value);
   if (!path) return undefined;
   let template: unknown = object.value;
   for (const key of path) template = isRecord(template) ? template[key] : undefined;

@@ -7,16 +7,21 @@ import { defaultDeny } from "./network/default-deny/rule.js";
 import { externalExposure } from "./network/external-exposure/rule.js";
 import { noBroadPeers } from "./network/no-broad-peers/rule.js";
 import { portCoherence } from "./network/port-coherence/rule.js";
+import { apparmorProfile } from "./pod/apparmor-profile/rule.js";
 import { dropAllCapabilities } from "./pod/drop-all-capabilities/rule.js";
 import { noHostNamespaces } from "./pod/no-host-namespaces/rule.js";
 import { noHostPath } from "./pod/no-host-path/rule.js";
 import { noPrivilegeEscalation } from "./pod/no-privilege-escalation/rule.js";
+import { noSharedProcessNamespace } from "./pod/no-shared-process-namespace/rule.js";
 import { notPrivileged } from "./pod/not-privileged/rule.js";
+import { procMount } from "./pod/proc-mount/rule.js";
 import { readOnlyRootFilesystem } from "./pod/read-only-root-filesystem/rule.js";
 import { restrictedVolumeTypes } from "./pod/restricted-volume-types/rule.js";
 import { runAsNonRoot } from "./pod/run-as-non-root/rule.js";
 import { runAsUser } from "./pod/run-as-user/rule.js";
+import { safeSysctls } from "./pod/safe-sysctls/rule.js";
 import { seccompProfile } from "./pod/seccomp-profile/rule.js";
+import { selinuxOptions } from "./pod/selinux-options/rule.js";
 import { serviceAccountToken } from "./pod/service-account-token/rule.js";
 import { writablePaths } from "./pod/writable-paths/rule.js";
 import { dedicatedServiceAccount } from "./rbac/dedicated-service-account/rule.js";
@@ -25,6 +30,7 @@ import { namespaceScoped } from "./rbac/namespace-scoped/rule.js";
 import { noDangerousVerbs } from "./rbac/no-dangerous-verbs/rule.js";
 import { noWildcards } from "./rbac/no-wildcards/rule.js";
 import { apiAuth } from "./secrets/api-auth/rule.js";
+import { distinctEnvironments } from "./secrets/distinct-environments/rule.js";
 import { externalManagement } from "./secrets/external-management/rule.js";
 import { noPlaintextEnv } from "./secrets/no-plaintext-env/rule.js";
 import { noSecretInConfigmap } from "./secrets/no-secret-in-configmap/rule.js";
@@ -36,6 +42,7 @@ import { validBase64 } from "./secrets/valid-base64/rule.js";
 import { imagePinned } from "./workload/image-pinned/rule.js";
 import { namespace } from "./workload/namespace/rule.js";
 import { probes } from "./workload/probes/rule.js";
+import { referencesResolve } from "./workload/references-resolve/rule.js";
 import { resources } from "./workload/resources/rule.js";
 import { startupProbe } from "./workload/startup-probe/rule.js";
 
@@ -49,16 +56,21 @@ export const securityGuideRules: readonly AnyRule[] = [
   externalExposure,
   noBroadPeers,
   portCoherence,
+  apparmorProfile,
   dropAllCapabilities,
   noHostNamespaces,
   noHostPath,
   noPrivilegeEscalation,
+  noSharedProcessNamespace,
   notPrivileged,
+  procMount,
   readOnlyRootFilesystem,
   restrictedVolumeTypes,
   runAsNonRoot,
   runAsUser,
+  safeSysctls,
   seccompProfile,
+  selinuxOptions,
   serviceAccountToken,
   writablePaths,
   dedicatedServiceAccount,
@@ -67,6 +79,7 @@ export const securityGuideRules: readonly AnyRule[] = [
   noDangerousVerbs,
   noWildcards,
   apiAuth,
+  distinctEnvironments,
   externalManagement,
   noPlaintextEnv,
   noSecretInConfigmap,
@@ -78,6 +91,7 @@ export const securityGuideRules: readonly AnyRule[] = [
   imagePinned,
   namespace,
   probes,
+  referencesResolve,
   resources,
   startupProbe,
 ];

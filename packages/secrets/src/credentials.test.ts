@@ -2,7 +2,9 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   detectTokenFormat,
+  hasUrlPassword,
   isCredentialName,
+  isCredentialSetting,
   looksHighEntropy,
   nameSegments,
 } from "./credentials.js";
@@ -123,5 +125,34 @@ describe("looksHighEntropy", () => {
     ]) {
       expect(looksHighEntropy(value)).toBe(false);
     }
+  });
+});
+
+describe("hasUrlPassword", () => {
+  it("finds a literal password in URLs and connection strings", () => {
+    expect(hasUrlPassword("redis://:s3cr3t-pw@redis:6379/0")).toBe(true);
+    expect(hasUrlPassword("postgres://scout:hunter2@db/scout?sslmode=require")).toBe(true);
+    expect(hasUrlPassword("url = amqp://u:p%40ss@mq:5672/")).toBe(true);
+  });
+  it("leaves URLs without a password, or with a reference in its place", () => {
+    expect(hasUrlPassword("redis://redis:6379/0")).toBe(false);
+    expect(hasUrlPassword("postgres://scout@db/scout")).toBe(false);
+    expect(hasUrlPassword("postgres://scout:${DB_PASSWORD}@db/scout")).toBe(false);
+    expect(hasUrlPassword("redis://:$(REDIS_PASSWORD)@redis:6379")).toBe(false);
+    expect(hasUrlPassword("http://backend:8000/docs")).toBe(false);
+  });
+});
+
+describe("isCredentialSetting", () => {
+  it("is not a credential: a number or a duration that a credential name qualifies", () => {
+    expect(isCredentialSetting("TOKEN_TTL_SECONDS", "3600")).toBe(false);
+    expect(isCredentialSetting("SESSION_TOKEN_LIFETIME", "1h30m")).toBe(false);
+    expect(isCredentialSetting("api-key-rotation", "P90D")).toBe(false);
+  });
+  it("is a credential: a value, even a number, under a name that ends in the credential word", () => {
+    expect(isCredentialSetting("REDIS_PASSWORD", "123456")).toBe(true);
+    expect(isCredentialSetting("API_TOKEN", "abc")).toBe(true);
+    expect(isCredentialSetting("TOKEN_TTL_SECONDS", "abc")).toBe(true);
+    expect(isCredentialSetting("LOG_LEVEL", "debug")).toBe(false);
   });
 });

@@ -151,3 +151,42 @@ export function looksHighEntropy(value: string): boolean {
   if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9]/.test(value)) return false;
   return shannonEntropy(value) > 4.2;
 }
+
+/** `scheme://user:password@host` or `scheme://:password@host` with a literal password. */
+const URL_WITH_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:([^\s/?#@]+)@[^\s]/i;
+/** A password that is itself a reference to be filled in: `${VAR}`, `$(VAR)`, `$VAR`, `{{ … }}`, `%s`. */
+const PASSWORD_REFERENCE =
+  /^(?:\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]\w*|\{\{.*\}\}|%s|<[^>]*>|\*+|x+)$/i;
+
+/** True when the text holds a URL or connection string that carries a literal password. */
+export function hasUrlPassword(text: string): boolean {
+  const match = URL_WITH_PASSWORD.exec(text);
+  if (!match) return false;
+  let password = match[1]!;
+  try {
+    password = decodeURIComponent(password);
+  } catch {
+    // A stray % is part of a literal password.
+  }
+  return password !== "" && !PASSWORD_REFERENCE.test(password);
+}
+
+/** A plain number or a duration (`3600`, `1.5`, `30s`, `1h30m`, `PT1H`, `7d`). */
+export function isNumberOrDuration(value: string): boolean {
+  const bare = value.trim().replace(/^["']|["']$/g, "");
+  if (/^-?\d+(?:\.\d+)?$/.test(bare)) return true;
+  if (/^P(?:\d+[YMWD])*(?:T(?:\d+(?:\.\d+)?[HMS])+)?$/i.test(bare) && bare.length > 1) return true;
+  return /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d|w))+$/.test(bare);
+}
+
+/**
+ * True when `value` under `name` is a credential judged by the name: a credential name holding a
+ * value, except a duration, and except a number when the name goes on after its credential word
+ * (`TOKEN_TTL_SECONDS: "3600"` is a setting, `REDIS_PASSWORD: "123456"` a weak password).
+ */
+export function isCredentialSetting(name: string, value: string): boolean {
+  if (!isCredentialName(name)) return false;
+  const bare = value.trim().replace(/^["']|["']$/g, "");
+  if (!/^-?\d+(?:\.\d+)?$/.test(bare)) return !isNumberOrDuration(bare);
+  return isCredentialSegment(nameSegments(name).at(-1) ?? "");
+}

@@ -112,6 +112,32 @@ describe("incident isolate", () => {
   });
 });
 
+describe("incident isolate of custom workloads", () => {
+  it("scales an Argo Rollout to 0 and names the kind to delete for one that cannot scale", () => {
+    const text = `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: backend, namespace: scout}
+spec: {replicas: 2, template: {metadata: {labels: {app: backend}}, spec: {containers: [{name: api}]}}}
+---
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: frontend, namespace: scout}
+spec: {template: {metadata: {labels: {app: frontend}}, spec: {containers: [{name: web}]}}}
+`;
+    const result = incidentIsolate({ inputs: [{ path: "k8s/rollout.yaml", text }] });
+    const docs = parseAllDocuments(result.output!.text).map((d) => d.toJS());
+    expect(docs[0]).toEqual({
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Rollout",
+      metadata: { name: "backend", namespace: "scout" },
+      spec: { replicas: 0 },
+    });
+    expect(result.messages.join("\n")).toMatch(
+      /cannot be scaled: delete it \(kubectl delete service\.serving\.knative\.dev frontend\)/,
+    );
+  });
+});
+
 describe("incident rotate-all", () => {
   it("gives every credential of every Secret a new value and keeps no old one", () => {
     const text = `apiVersion: v1

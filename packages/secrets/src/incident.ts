@@ -11,7 +11,15 @@ import type { Manifest } from "./manifest.js";
 export const DENY_ALL_POLICY_NAME = "scout-incident-deny-all";
 export const ISOLATED_LABEL = "scout-deploy.io/isolated";
 
-const SCALABLE = new Set(["Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"]);
+const SCALABLE = new Set([
+  "Deployment",
+  "StatefulSet",
+  "ReplicaSet",
+  "ReplicationController",
+  // Custom workloads with spec.replicas (Argo Rollouts, OpenKruise).
+  "Rollout",
+  "CloneSet",
+]);
 const SUSPENDABLE = new Set(["Job", "CronJob"]);
 
 export interface Isolation {
@@ -41,7 +49,7 @@ export function isolationPatch(
     if (patch) manifests.push(patch);
     else
       notes.push(
-        `${describeRef(object.ref)} cannot be scaled: delete it (kubectl delete pod ${object.ref.name ?? ""})`,
+        `${describeRef(object.ref)} cannot be scaled: delete it (kubectl delete ${resourceOf(object)} ${object.ref.name ?? ""})`,
       );
   }
   if (workloads.length === 0) return { manifests, notes };
@@ -57,6 +65,13 @@ export function isolationPatch(
     `isolating ${workloads.length} workload(s); apply with: kubectl apply --server-side --field-manager=scout-incident --force-conflicts -f <this file>`,
   );
   return { manifests, notes };
+}
+
+/** The kubectl resource of an object: `pod`, or `service.serving.knative.dev` for a group's kind. */
+function resourceOf(object: BundleObject): string {
+  const { apiVersion, kind } = object.value;
+  const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+  return group ? `${kind.toLowerCase()}.${group}` : kind.toLowerCase();
 }
 
 /** Scout's workloads: those with a component label; when none has one, every workload. */

@@ -20,7 +20,10 @@ export {
 } from "./commands.js";
 export {
   detectTokenFormat,
+  hasUrlPassword,
   isCredentialName,
+  isCredentialSetting,
+  isNumberOrDuration,
   looksHighEntropy,
   nameSegments,
   type TokenFormat,
@@ -93,3 +96,9 @@ export {
   shannonEntropy,
   type Weakness,
 } from "./strength.js";
+export {
+  isTypeOwnKey,
+  type TypedKeyExpectation,
+  type TypedKeyProblem,
+  typedKeyProblems,
+} from "./typed-keys.js";

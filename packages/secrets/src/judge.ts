@@ -2,14 +2,9 @@ import type { BundleObject } from "@scout-deploy/core";
 import { detectTokenFormat, isCredentialName } from "./credentials.js";
 import { fingerprint } from "./fingerprint.js";
 import { PREVIOUS_SUFFIX } from "./layout.js";
-import {
-  isSecret,
-  type SecretEntry,
-  STRUCTURED_SECRET_TYPES,
-  secretEntries,
-  secretType,
-} from "./secret-values.js";
+import { isSecret, type SecretEntry, secretEntries, secretType } from "./secret-values.js";
 import { assessStrength, type Strength, type StrengthOptions } from "./strength.js";
+import { isTypeOwnKey } from "./typed-keys.js";
 
 /** A credential value of a Secret, decoded, with what a message may show of it. */
 export interface CredentialValue extends SecretEntry {
@@ -19,12 +14,15 @@ export interface CredentialValue extends SecretEntry {
 
 /**
  * The values of a Secret that are tokens or passwords: credential-named keys (`-previous`
- * included) of a Secret whose type does not give them a format of its own, decoded to text.
+ * included), decoded to text, whatever the Secret's `type`: only the keys the type defines for
+ * itself (`tls.key`, `.dockerconfigjson`, …) are left out, `typedKeyProblems` judges those.
  * PEM keys are left out: their strength is the key's, not the text's.
  */
 export function credentialValues(object: BundleObject): CredentialValue[] {
-  if (!isSecret(object) || STRUCTURED_SECRET_TYPES.has(secretType(object))) return [];
+  if (!isSecret(object)) return [];
+  const type = secretType(object);
   return secretEntries(object).flatMap((entry) => {
+    if (isTypeOwnKey(type, entry.key)) return [];
     const name = entry.key.endsWith(PREVIOUS_SUFFIX)
       ? entry.key.slice(0, -PREVIOUS_SUFFIX.length)
       : entry.key;

@@ -10,6 +10,8 @@ export interface EnvVar {
   value?: string;
   /** For `secret` and `configMap`: the referenced object and key. */
   ref?: { name: string; key: string };
+  /** For `secret` and `configMap`: `optional: true`, the pod starts without the value. */
+  optional?: boolean;
 }
 
 export function envVars(container: ContainerRef): EnvVar[] {
@@ -31,7 +33,7 @@ export function envVars(container: ContainerRef): EnvVar[] {
       if (isRecord(ref)) {
         const name = typeof ref.name === "string" ? ref.name : "";
         const key = typeof ref.key === "string" ? ref.key : "";
-        return [{ ...base, source, ref: { name, key } }];
+        return [{ ...base, source, ref: { name, key }, optional: ref.optional === true }];
       }
     }
     return [{ ...base, source: "other" as const }];

@@ -51,6 +51,19 @@ data:
 ${configData}
     app.conf: |
       password = ${values[4]}
+    DATABASE_URL: "postgres://scout:${values[4]}@db/scout"
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: scout-secrets, namespace: production}
+stringData:
+${stringData}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: scout-secrets, namespace: staging}
+stringData:
+${stringData}
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -63,6 +76,7 @@ spec:
         - name: api
           env:
 ${env}
+            - {name: REDIS_URL, value: "redis://:${values[0]}@redis:6379/0"}
 ---
 apiVersion: apps/v1
 kind: StatefulSet

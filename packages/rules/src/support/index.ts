@@ -1,5 +1,5 @@
 /** Helpers shared by the Security Guide rules: namespaces, service accounts, RBAC, probes. */
-export { isClusterScoped, sameNamespace, scoutNamespace } from "./namespace.js";
+export { isClusterScoped, namespaceIn, sameNamespace, scoutNamespace } from "./namespace.js";
 export { mainContainer, numberedPort, resolvePort } from "./ports.js";
 export {
   type Binding,
@@ -9,4 +9,5 @@ export {
   type Subject,
   scoutServiceAccounts,
 } from "./rbac.js";
+export { placeOf, type SecurityContextAt, securityContextsOf } from "./security-contexts.js";
 export { componentWorkloads, serviceAccountNameOf } from "./workloads.js";

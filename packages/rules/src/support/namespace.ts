@@ -46,3 +46,15 @@ export function scoutNamespace(bundle: Bundle, settings: Settings): string | und
   const namespaces = bundle.objects.filter((o) => o.value.kind === "Namespace" && o.ref.name);
   return namespaces.length === 1 ? namespaces[0]!.ref.name : undefined;
 }
+
+/**
+ * The namespace an object lands in: its own, else `fallback` (the Scout namespace, which the
+ * bundle is applied to with `-n`), else unknown. Identity is namespace + name: two objects of the
+ * same name in different namespaces are different objects.
+ */
+export function namespaceIn(
+  object: { ref: { namespace?: string } },
+  fallback: string | undefined,
+): string | undefined {
+  return object.ref.namespace ?? fallback;
+}

@@ -6,7 +6,7 @@ import {
   joinPointer,
   type Settings,
 } from "@scout-deploy/core";
-import { sameNamespace, scoutNamespace } from "./namespace.js";
+import { namespaceIn, sameNamespace, scoutNamespace } from "./namespace.js";
 import { componentWorkloads, serviceAccountNameOf } from "./workloads.js";
 
 export interface RoleRule {
@@ -101,11 +101,11 @@ export function scoutServiceAccounts(bundle: Bundle, settings: Settings) {
   const namespace = scoutNamespace(bundle, settings);
   const used = componentWorkloads(bundle, settings).flatMap((w) => {
     const name = serviceAccountNameOf(w.template) ?? "default";
-    return [{ name, namespace: w.object.ref.namespace }];
+    return [{ name, namespace: namespaceIn(w.object, namespace) }];
   });
   const labelled = bundle.objects
     .filter((o) => o.value.kind === "ServiceAccount" && componentOf(o, settings))
-    .map((o) => ({ name: o.ref.name ?? "", namespace: o.ref.namespace }));
+    .map((o) => ({ name: o.ref.name ?? "", namespace: namespaceIn(o, namespace) }));
   const known = [...used, ...labelled];
   return (subject: Subject): boolean => {
     if (subject.kind !== "ServiceAccount") return false;

@@ -65,6 +65,59 @@ new RuleTester({ describe, it }).run(metricsScraped, {
         spec: {template: {spec: {containers: [{name: api}]}}}
       `,
     },
+    {
+      name: "a kubernetes_sd pod job whose relabel rules keep the backend's port 8000",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: prometheus-config, namespace: scout}
+        data:
+          prometheus.yml: |
+            scrape_configs:
+              - job_name: scout-pods
+                kubernetes_sd_configs: [{role: pod, namespaces: {names: [scout]}}]
+                relabel_configs:
+                  - source_labels: [__meta_kubernetes_pod_label_app_kubernetes_io_component]
+                    regex: backend|frontend
+                    action: keep
+                  - source_labels: [__meta_kubernetes_pod_container_port_name]
+                    regex: http
+                    action: keep
+      `,
+    },
+    {
+      name: "a PodMonitor on the named port that resolves to 8000",
+      yaml: `${backend()}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: PodMonitor
+        metadata: {name: backend, namespace: scout}
+        spec:
+          selector: {matchLabels: {app.kubernetes.io/component: backend}}
+          podMetricsEndpoints: [{port: http}]
+      `,
+    },
+    {
+      name: "a ServiceMonitor in the monitoring namespace that selects the Scout namespace",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/component: backend}}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: http, port: 80, targetPort: 8000}]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: backend, namespace: monitoring}
+        spec:
+          namespaceSelector: {matchNames: [scout]}
+          selector: {matchLabels: {app.kubernetes.io/component: backend}}
+          endpoints: [{port: http}]
+      `,
+    },
   ],
   invalid: [
     {
@@ -102,6 +155,80 @@ new RuleTester({ describe, it }).run(metricsScraped, {
           data: { name: "backend", actual: "9090", port: 8000 },
         },
       ],
+    },
+    {
+      name: "a commented-out job, a job in another namespace, a job whose relabelling drops 8000, a PodMonitor on a missing port",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: prometheus-config, namespace: scout}
+        data:
+          prometheus.yml: |
+            scrape_configs:
+              # - job_name: scout-backend
+              #   static_configs:
+              #     - targets: ["backend.scout.svc:8000"]
+              - job_name: elsewhere
+                kubernetes_sd_configs: [{role: pod, namespaces: {names: [monitoring]}}]
+              - job_name: scout-pods
+                kubernetes_sd_configs: [{role: endpoints}]
+                relabel_configs:
+                  - source_labels: [__address__]
+                    regex: ".*:8000"
+                    action: drop
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: PodMonitor
+        metadata: {name: backend, namespace: scout}
+        spec:
+          selector: {matchLabels: {app.kubernetes.io/component: backend}}
+          podMetricsEndpoints: [{port: metrics}]
+      `,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+    },
+    {
+      name: "a static target on a Service port that does not reach 8000",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: api, namespace: scout}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: http, port: 80, targetPort: 8000}, {name: admin, port: 8000, targetPort: 9000}]
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: prometheus-config, namespace: scout}
+        data:
+          prometheus.yml: |
+            scrape_configs:
+              - job_name: scout-backend
+                static_configs: [{targets: ["api.scout.svc:8000"]}]
+      `,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+    },
+    {
+      name: "a ServiceMonitor in another namespace without a namespaceSelector for the backend's",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/component: backend}}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: http, port: 80, targetPort: 8000}]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: backend, namespace: monitoring}
+        spec:
+          namespaceSelector: {matchNames: [staging]}
+          selector: {matchLabels: {app.kubernetes.io/component: backend}}
+          endpoints: [{port: http}]
+      `,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
     },
   ],
 });

@@ -1,14 +1,25 @@
 import {
   type Bundle,
   type BundleObject,
+  containersOf,
   defineRule,
   isRecord,
   joinPointer,
   labelsOf,
+  type PodTemplate,
   z,
 } from "@scout-deploy/core";
 import { docsUrl } from "../../docs-url.js";
-import { componentWorkloads, numberedPort, sameNamespace } from "../../support/index.js";
+import {
+  componentWorkloads,
+  namespaceIn,
+  numberedPort,
+  resolvePort,
+  sameNamespace,
+  scoutNamespace,
+} from "../../support/index.js";
+import { discover, selectingServices, servicePortsOf } from "./discovery.js";
+import { addressPort, jobsScrape, scrapeJobs } from "./prometheus-config.js";
 
 const options = z
   .object({
@@ -41,7 +52,8 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
   check(context) {
     const { port } = context.options;
     const { bundle, settings } = context;
-    const scrapers = scrapersOf(bundle, port);
+    const scrapers = scrapersOf(bundle);
+    const fallback = scoutNamespace(bundle, settings);
     for (const { object, template } of componentWorkloads(bundle, settings, "backend")) {
       const annotations = isRecord(template.metadata.annotations)
         ? template.metadata.annotations
@@ -59,7 +71,9 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
       }
       if (annotated) continue;
       const labels = labelsOf(template.metadata);
-      if (scrapedElsewhere(scrapers, object, labels, port)) continue;
+      const namespace = namespaceIn(object, fallback);
+      if (scrapedElsewhere(scrapers, { object, template, labels, namespace, fallback }, port))
+        continue;
       context.report({
         messageId: "notScraped",
         data: { name: object.ref.name ?? "(unnamed)", port },
@@ -74,40 +88,49 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
 interface Scrapers {
   services: BundleObject[];
   monitors: BundleObject[];
-  /** A scrape config in a ConfigMap targets the port, whatever the workload. */
-  scrapeConfig: boolean;
+  /** The scrape jobs of every prometheus.yml held in a ConfigMap, parsed. */
+  jobs: ReturnType<typeof scrapeJobs>;
 }
 
-function scrapersOf(bundle: Bundle, port: number): Scrapers {
+function scrapersOf(bundle: Bundle): Scrapers {
   return {
     services: bundle.objects.filter((o) => o.value.kind === "Service"),
     monitors: bundle.objects.filter(
       (o) => o.value.kind === "ServiceMonitor" || o.value.kind === "PodMonitor",
     ),
-    scrapeConfig: bundle.objects.some(
-      (o) => o.value.kind === "ConfigMap" && scrapeConfigNames(o, port),
-    ),
+    jobs: bundle.objects.filter((o) => o.value.kind === "ConfigMap").flatMap(scrapeJobs),
   };
 }
 
-function scrapedElsewhere(
-  scrapers: Scrapers,
-  workload: BundleObject,
-  podLabels: Record<string, string>,
-  port: number,
-): boolean {
-  if (scrapers.scrapeConfig) return true;
-  const services = scrapers.services.filter(
-    (o) =>
-      sameNamespace(o.ref.namespace, workload.ref.namespace) &&
-      selects(isRecord(o.value.spec) ? o.value.spec.selector : undefined, podLabels),
+interface Backend {
+  object: BundleObject;
+  template: PodTemplate;
+  labels: Record<string, string>;
+  namespace: string | undefined;
+  fallback: string | undefined;
+}
+
+function scrapedElsewhere(scrapers: Scrapers, backend: Backend, port: number): boolean {
+  const { labels: podLabels } = backend;
+  const services = selectingServices(scrapers.services, podLabels, (s) =>
+    sameNamespace(namespaceIn(s, backend.fallback), backend.namespace),
   );
+  const discovered = discover(backend.template, backend.namespace, services);
+  const accepts = (address: string) => staticTargetReaches(address, backend, services, port);
+  if (jobsScrape(scrapers.jobs, discovered, port, accepts)) return true;
   if (services.some((s) => annotatedService(s, port))) return true;
   for (const monitor of scrapers.monitors) {
     const spec = isRecord(monitor.value.spec) ? monitor.value.spec : {};
     const selector = isRecord(spec.selector) ? spec.selector.matchLabels : undefined;
-    if (monitor.value.kind === "PodMonitor" && selects(selector, podLabels)) return true;
+    if (!monitorWatches(monitor, spec, backend)) continue;
     if (
+      monitor.value.kind === "PodMonitor" &&
+      selects(selector, podLabels) &&
+      podMonitorReaches(spec, backend.template, port)
+    )
+      return true;
+    if (
+      monitor.value.kind === "ServiceMonitor" &&
       services.some(
         (s) => selects(selector, labelsOf(s.value.metadata)) && servesPort(s, spec, port),
       )
@@ -115,6 +138,64 @@ function scrapedElsewhere(
       return true;
   }
   return false;
+}
+
+/**
+ * The Prometheus Operator looks for a monitor's targets in the monitor's own namespace, unless
+ * `namespaceSelector` says `any: true` or lists the namespace in `matchNames`.
+ */
+function monitorWatches(
+  monitor: BundleObject,
+  spec: Record<string, unknown>,
+  backend: Backend,
+): boolean {
+  const selector = isRecord(spec.namespaceSelector) ? spec.namespaceSelector : undefined;
+  if (selector?.any === true) return true;
+  if (Array.isArray(selector?.matchNames)) {
+    return backend.namespace === undefined || selector.matchNames.includes(backend.namespace);
+  }
+  return sameNamespace(namespaceIn(monitor, backend.fallback), backend.namespace);
+}
+
+/**
+ * A static target names the backend: its host is a Service that selects the backend and its port
+ * one of that Service's ports reaching `port`; or, when no such Service is named, a host that
+ * names the backend itself on `port`.
+ */
+function staticTargetReaches(
+  address: string,
+  backend: Backend,
+  services: readonly BundleObject[],
+  port: number,
+): boolean {
+  const targetPort = addressPort(address);
+  const [host = "", namespace] = address.replace(/:\d+$/, "").split(".");
+  if (namespace && backend.namespace && namespace !== backend.namespace && namespace !== "svc")
+    return false;
+  const service = services.find((s) => s.ref.name === host);
+  if (service) {
+    return servicePortsOf(service, backend.template).some(
+      (p) => p.port === targetPort && p.target === port,
+    );
+  }
+  return targetPort === port && (host === backend.object.ref.name || host.includes("backend"));
+}
+
+/** A PodMonitor endpoint asks the pod's `port` (a named port resolved through the containers). */
+function podMonitorReaches(
+  spec: Record<string, unknown>,
+  template: PodTemplate,
+  port: number,
+): boolean {
+  const endpoints = Array.isArray(spec.podMetricsEndpoints) ? spec.podMetricsEndpoints : [];
+  return endpoints.some((endpoint) => {
+    if (!isRecord(endpoint)) return false;
+    if (numberedPort(endpoint.portNumber) === port) return true;
+    if (numberedPort(endpoint.targetPort) === port) return true;
+    return containersOf(template).some(
+      (ref) => endpoint.port !== undefined && resolvePort(endpoint.port, ref.container) === port,
+    );
+  });
 }
 
 function selects(selector: unknown, labels: Record<string, string>): boolean {
@@ -162,15 +243,4 @@ function servicePorts(service: BundleObject) {
     port: numberedPort(p.port),
     target: numberedPort(p.targetPort ?? p.port),
   }));
-}
-
-/** A Prometheus scrape config (prometheus.yml in a ConfigMap) with a target on the backend's port. */
-function scrapeConfigNames(configMap: BundleObject, port: number): boolean {
-  const data = isRecord(configMap.value.data) ? configMap.value.data : {};
-  return Object.values(data).some(
-    (text) =>
-      typeof text === "string" &&
-      text.includes("scrape_configs") &&
-      new RegExp(`backend[^\\s'"]*:${port}\\b`).test(text),
-  );
 }

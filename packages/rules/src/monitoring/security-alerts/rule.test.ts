@@ -76,5 +76,26 @@ new RuleTester({ describe, it }).run(securityAlerts, {
         { messageId: "noAlert", line: 4, column: 3, data: { metric: "scout_auth_failures_total" } },
       ],
     },
+    {
+      name: "a commented-out alert, an alert on a metric that only starts alike, an alert without expr",
+      yaml: `${prometheus}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: prometheus-rules, namespace: scout}
+        data:
+          security.rules.yml: |
+            groups:
+              - name: security
+                rules:
+                  # - alert: ScoutAuthFailures
+                  #   expr: rate(scout_auth_failures_total[5m]) > 1
+                  - alert: Other
+                    expr: rate(scout_auth_failures_total_bucket[5m]) > 1
+                  - alert: Empty
+                    annotations: {summary: scout_auth_failures_total}
+      `,
+      errors: [{ messageId: "noAlert", line: 4, column: 3 }],
+    },
   ],
 });

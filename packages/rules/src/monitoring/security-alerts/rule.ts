@@ -1,6 +1,7 @@
 import { type BundleObject, defineRule, isRecord, z } from "@scout-deploy/core";
 import { docsUrl } from "../../docs-url.js";
 import { componentWorkloads } from "../../support/index.js";
+import { parseEmbedded } from "../metrics-scraped/prometheus-config.js";
 
 const options = z
   .object({
@@ -44,21 +45,41 @@ export const securityAlerts = defineRule<z.output<typeof options>>({
 function alertsOn(object: BundleObject, metric: string): boolean {
   if (object.value.kind === "PrometheusRule") {
     const spec = isRecord(object.value.spec) ? object.value.spec : {};
-    const groups = Array.isArray(spec.groups) ? spec.groups : [];
-    return groups.some(
+    return groupsAlertOn(spec.groups, metric);
+  }
+  if (object.value.kind === "ConfigMap" && isRecord(object.value.data)) {
+    return Object.entries(object.value.data).some(
+      ([key, text]) =>
+        typeof text === "string" &&
+        text.includes(metric) &&
+        groupsAlertOn(ruleFileGroups(`${object.ref.name ?? "configmap"}/${key}`, text), metric),
+    );
+  }
+  return false;
+}
+
+/** The `groups` of a Prometheus rule file held in a ConfigMap, parsed: comments do not count. */
+function ruleFileGroups(path: string, text: string): unknown {
+  const file = parseEmbedded(path, text);
+  return isRecord(file) ? file.groups : undefined;
+}
+
+/** An alerting rule (not a recording rule) whose `expr` reads the metric as a whole name. */
+function groupsAlertOn(groups: unknown, metric: string): boolean {
+  const name = new RegExp(`(?<![\\w:])${metric.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w:])`);
+  return (
+    Array.isArray(groups) &&
+    groups.some(
       (group) =>
         isRecord(group) &&
         Array.isArray(group.rules) &&
         group.rules.some(
           (rule) =>
-            isRecord(rule) && typeof rule.alert === "string" && String(rule.expr).includes(metric),
+            isRecord(rule) &&
+            typeof rule.alert === "string" &&
+            typeof rule.expr === "string" &&
+            name.test(rule.expr),
         ),
-    );
-  }
-  if (object.value.kind === "ConfigMap" && isRecord(object.value.data)) {
-    return Object.values(object.value.data).some(
-      (text) => typeof text === "string" && /\balert:/.test(text) && text.includes(metric),
-    );
-  }
-  return false;
+    )
+  );
 }

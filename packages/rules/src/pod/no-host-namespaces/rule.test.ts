@@ -39,5 +39,27 @@ new RuleTester({ describe, it }).run(noHostNamespaces, {
         { messageId: "hostNamespace", line: 9, column: 7, data: { field: "hostIPC" } },
       ],
     },
+    {
+      name: "a Windows HostProcess pod and container, in a Knative Service",
+      yaml: `
+        apiVersion: serving.knative.dev/v1
+        kind: Service
+        metadata: {name: k}
+        spec:
+          template:
+            spec:
+              securityContext:
+                windowsOptions: {hostProcess: true}
+              containers:
+                - name: a
+                  securityContext:
+                    windowsOptions:
+                      hostProcess: true
+      `,
+      errors: [
+        { messageId: "hostProcess", line: 8, column: 26, data: { place: "the pod" } },
+        { messageId: "hostProcess", line: 13, column: 15, data: { place: 'container "a"' } },
+      ],
+    },
   ],
 });

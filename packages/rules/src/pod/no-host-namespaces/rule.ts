@@ -1,5 +1,6 @@
-import { defineRule, joinPointer, podTemplates } from "@scout-deploy/core";
+import { defineRule, isRecord, joinPointer, podTemplates } from "@scout-deploy/core";
 import { docsUrl } from "../../docs-url.js";
+import { placeOf, securityContextsOf } from "../../support/index.js";
 
 const HOST_FIELDS = ["hostNetwork", "hostPID", "hostIPC"] as const;
 
@@ -7,15 +8,18 @@ export const noHostNamespaces = defineRule({
   id: "pod/no-host-namespaces",
   meta: {
     severity: "error",
-    description: "No pod shares the node's network, process or IPC namespace.",
+    description:
+      "No pod shares the node's network, process or IPC namespace, and no Windows container runs as a HostProcess.",
     remediation:
-      "Remove hostNetwork, hostPID and hostIPC from the pod spec (or set them to false).",
+      "Remove hostNetwork, hostPID, hostIPC and windowsOptions.hostProcess from the pod spec (or set them to false).",
     appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: All Scout containers follow security best practices",
     docs: docsUrl("pod/no-host-namespaces"),
     messages: {
       hostNamespace:
         "the pod sets {{field}}: true and shares the node's namespace, past every NetworkPolicy",
+      hostProcess:
+        "{{place}} sets windowsOptions.hostProcess: true and runs as a process of the Windows node",
     },
   },
   check(context) {
@@ -27,6 +31,16 @@ export const noHostNamespaces = defineRule({
           data: { field },
           object: template.object,
           pointer: joinPointer(template.specPointer, field),
+        });
+      }
+      for (const at of securityContextsOf(template)) {
+        const windows = at.context.windowsOptions;
+        if (!isRecord(windows) || windows.hostProcess !== true) continue;
+        context.report({
+          messageId: "hostProcess",
+          data: { place: placeOf(at) },
+          object: template.object,
+          pointer: joinPointer(at.pointer, "windowsOptions", "hostProcess"),
         });
       }
     }

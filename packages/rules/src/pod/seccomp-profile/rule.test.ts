@@ -60,5 +60,43 @@ new RuleTester({ describe, it }).run(seccompProfile, {
         },
       ],
     },
+    {
+      name: "a pod-level Unconfined that every container overrides is still an error",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext:
+            seccompProfile: {type: Unconfined}
+          containers:
+            - name: app
+              securityContext:
+                seccompProfile: {type: RuntimeDefault}
+      `,
+      errors: [{ messageId: "podUnconfined", line: 6, column: 22, severity: "error" }],
+    },
+    {
+      name: "an inherited Unconfined is an error per container, a missing profile a warning",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: d}
+        spec:
+          template:
+            spec:
+              securityContext:
+                seccompProfile: {type: Unconfined}
+              containers:
+                - name: app
+                - name: side
+                  securityContext:
+                    seccompProfile: {}
+      `,
+      errors: [
+        { messageId: "notAllowed", line: 8, column: 26, severity: "error" },
+        { messageId: "unset", line: 13, column: 13, severity: "warning" },
+      ],
+    },
   ],
 });

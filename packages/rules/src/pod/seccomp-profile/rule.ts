@@ -1,13 +1,43 @@
 import {
   allContainers,
+  containersOf,
   defineRule,
   effectiveSecurityContext,
   isRecord,
   joinPointer,
+  type PodTemplate,
+  podTemplates,
+  type RuleContext,
 } from "@scout-deploy/core";
 import { docsUrl } from "../../docs-url.js";
 
 const ALLOWED = new Set(["RuntimeDefault", "Localhost"]);
+/** Explicitly turning seccomp off is what the baseline profile forbids: an error, not a warning. */
+const UNCONFINED = "Unconfined";
+
+function typeOf(profile: unknown): unknown {
+  return isRecord(profile) ? profile.type : undefined;
+}
+
+/**
+ * A pod-level Unconfined that every container overrides is not reported per container, yet the
+ * baseline profile still rejects the pod; report it on the pod's field.
+ */
+function reportOverriddenPodUnconfined(context: RuleContext, template: PodTemplate) {
+  const podContext = template.spec.securityContext;
+  if (!isRecord(podContext) || typeOf(podContext.seccompProfile) !== UNCONFINED) return;
+  const inherits = containersOf(template).some((ref) => {
+    const own = ref.container.securityContext;
+    return !isRecord(own) || own.seccompProfile === undefined;
+  });
+  if (inherits) return;
+  context.report({
+    messageId: "podUnconfined",
+    object: template.object,
+    pointer: joinPointer(template.specPointer, "securityContext", "seccompProfile", "type"),
+    severity: "error",
+  });
+}
 
 export const seccompProfile = defineRule({
   id: "pod/seccomp-profile",
@@ -24,6 +54,8 @@ export const seccompProfile = defineRule({
         'container "{{container}}" has no seccomp profile: it runs Unconfined unless the kubelet defaults it',
       notAllowed:
         'container "{{container}}" uses seccomp profile "{{type}}"; use RuntimeDefault or Localhost',
+      podUnconfined:
+        "the pod sets seccomp profile Unconfined; the baseline profile rejects it even when every container overrides it",
     },
   },
   check(context) {
@@ -40,7 +72,11 @@ export const seccompProfile = defineRule({
         pointer: known
           ? joinPointer(setting.pointer, "type")
           : (setting?.pointer ?? effective.anchor),
+        ...(type === UNCONFINED ? { severity: "error" as const } : {}),
       });
+    }
+    for (const template of podTemplates(context.bundle)) {
+      reportOverriddenPodUnconfined(context, template);
     }
   },
 });

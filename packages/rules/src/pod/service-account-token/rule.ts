@@ -1,12 +1,11 @@
-import {
-  type Bundle,
-  defineRule,
-  joinPointer,
-  type PodTemplate,
-  podTemplates,
-} from "@scout-deploy/core";
+import { type Bundle, defineRule, joinPointer, podTemplates } from "@scout-deploy/core";
 import { docsUrl } from "../../docs-url.js";
-import { sameNamespace, serviceAccountNameOf } from "../../support/index.js";
+import {
+  namespaceIn,
+  sameNamespace,
+  scoutNamespace,
+  serviceAccountNameOf,
+} from "../../support/index.js";
 
 export const serviceAccountToken = defineRule({
   id: "pod/service-account-token",
@@ -30,7 +29,11 @@ export const serviceAccountToken = defineRule({
       if (account !== "default") continue;
       const setting = template.spec.automountServiceAccountToken;
       if (setting === false) continue;
-      if (setting === undefined && accountDisablesToken(context.bundle, template, account))
+      const namespace = namespaceIn(
+        template.object,
+        scoutNamespace(context.bundle, context.settings),
+      );
+      if (setting === undefined && accountDisablesToken(context.bundle, namespace, account))
         continue;
       context.report({
         messageId: "tokenMounted",
@@ -46,12 +49,16 @@ export const serviceAccountToken = defineRule({
 });
 
 /** The pod inherits the ServiceAccount's own automountServiceAccountToken when it sets none. */
-function accountDisablesToken(bundle: Bundle, template: PodTemplate, account: string): boolean {
+function accountDisablesToken(
+  bundle: Bundle,
+  namespace: string | undefined,
+  account: string,
+): boolean {
   return bundle.objects.some(
     (o) =>
       o.value.kind === "ServiceAccount" &&
       o.ref.name === account &&
-      sameNamespace(o.ref.namespace, template.object.ref.namespace) &&
+      sameNamespace(o.ref.namespace ?? namespace, namespace) &&
       o.value.automountServiceAccountToken === false,
   );
 }

@@ -69,7 +69,34 @@ new RuleTester({ describe, it }).run(dedicatedServiceAccount, {
           messageId: "undefinedAccount",
           line: 12,
           column: 7,
-          data: { component: "backend", account: "scout-backend" },
+          data: { component: "backend", account: "scout-backend", namespace: "scout" },
+        },
+      ],
+    },
+    {
+      name: "a backend without a namespace lands in the Scout namespace: an account elsewhere is not its own",
+      settings: { namespace: "scout" },
+      yaml: `
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: scout-backend, namespace: staging}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app: backend}}
+            spec:
+              serviceAccountName: scout-backend
+              containers: [{name: api}]
+      `,
+      errors: [
+        {
+          messageId: "undefinedAccount",
+          line: 12,
+          column: 7,
+          data: { component: "backend", account: "scout-backend", namespace: "scout" },
         },
       ],
     },

@@ -1,6 +1,12 @@
 import { defineRule, joinPointer, z } from "@scout-deploy/core";
 import { docsUrl } from "../../docs-url.js";
-import { componentWorkloads, sameNamespace, serviceAccountNameOf } from "../../support/index.js";
+import {
+  componentWorkloads,
+  namespaceIn,
+  sameNamespace,
+  scoutNamespace,
+  serviceAccountNameOf,
+} from "../../support/index.js";
 
 const options = z
   .object({
@@ -24,11 +30,12 @@ export const dedicatedServiceAccount = defineRule<z.output<typeof options>>({
     messages: {
       defaultAccount: "the {{component}} runs under the default service account",
       undefinedAccount:
-        'the {{component}} runs under service account "{{account}}", which no ServiceAccount in the input defines',
+        'the {{component}} runs under service account "{{account}}", which no ServiceAccount in the input defines in namespace {{namespace}}',
     },
   },
   check(context) {
     const { bundle } = context;
+    const fallback = scoutNamespace(bundle, context.settings);
     for (const component of context.options.components) {
       for (const { object, template } of componentWorkloads(bundle, context.settings, component)) {
         const account = serviceAccountNameOf(template);
@@ -47,12 +54,12 @@ export const dedicatedServiceAccount = defineRule<z.output<typeof options>>({
           (o) =>
             o.value.kind === "ServiceAccount" &&
             o.ref.name === account &&
-            sameNamespace(o.ref.namespace, object.ref.namespace),
+            sameNamespace(namespaceIn(o, fallback), namespaceIn(object, fallback)),
         );
         if (defined) continue;
         context.report({
           messageId: "undefinedAccount",
-          data: { component, account },
+          data: { component, account, namespace: namespaceIn(object, fallback) ?? "(unset)" },
           object,
           pointer: joinPointer(template.specPointer, field),
         });

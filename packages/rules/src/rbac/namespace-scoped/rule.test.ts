@@ -37,6 +37,27 @@ new RuleTester({ describe, it }).run(namespaceScoped, {
         subjects: [{kind: ServiceAccount, name: agent, namespace: monitoring}]
       `,
     },
+    {
+      name: "a ClusterRoleBinding to scout-backend of another namespace is not the backend's account",
+      settings: { namespace: "scout" },
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app: backend}}
+            spec:
+              serviceAccountName: scout-backend
+              containers: [{name: api}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: staging-backend}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+        subjects: [{kind: ServiceAccount, name: scout-backend, namespace: staging}]
+      `,
+    },
   ],
   invalid: [
     {

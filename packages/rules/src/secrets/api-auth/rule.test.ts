@@ -123,5 +123,31 @@ new RuleTester({ describe, it }).run(apiAuth, {
       `,
       errors: [{ messageId: "noToken", line: 9, column: 11 }],
     },
+    {
+      name: "an optional API token: the API may start unprotected",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app: backend}}
+            spec:
+              containers:
+                - name: api
+                  env:
+                    - name: SCOUT_API_TOKEN
+                      valueFrom:
+                        secretKeyRef: {name: scout-secrets, key: api-token, optional: true}
+      `,
+      errors: [
+        {
+          messageId: "optionalToken",
+          line: 13,
+          column: 69,
+          data: { container: "api", name: "SCOUT_API_TOKEN" },
+        },
+      ],
+    },
   ],
 });

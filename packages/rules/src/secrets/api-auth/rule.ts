@@ -41,6 +41,8 @@ export const apiAuth = defineRule<Options>({
       noToken: "the backend ({{workload}}) gets no API token from a Secret: its API is unprotected",
       plainToken:
         'the backend container "{{container}}" sets its API token "{{name}}" as a plain value, not from a Secret',
+      optionalToken:
+        'the backend container "{{container}}" reads its API token "{{name}}" with optional: true: when the Secret or key is missing the API starts unprotected',
       configMapToken:
         'the backend container "{{container}}" reads its API token "{{name}}" from a ConfigMap, not a Secret',
     },
@@ -62,8 +64,17 @@ function checkBackend(object: BundleObject, options: Options, report: (r: RuleRe
   for (const container of containers) {
     if (!options.envNames && wholeSecretsOf(container).length > 0) fromSecret = true;
     for (const variable of envVars(container).filter((v) => isApiTokenVariable(v, options))) {
-      if (variable.source === "secret") fromSecret = true;
-      else if (
+      if (variable.source === "secret") {
+        fromSecret = true;
+        if (variable.optional) {
+          report({
+            messageId: "optionalToken",
+            data: { container: container.name, name: variable.name },
+            object,
+            pointer: joinPointer(variable.pointer, "valueFrom", "secretKeyRef", "optional"),
+          });
+        }
+      } else if (
         variable.source === "value" &&
         variable.value &&
         !isVariableReference(variable.value)

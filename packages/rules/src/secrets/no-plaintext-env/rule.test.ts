@@ -31,6 +31,22 @@ new RuleTester({ describe, it }).run(noPlaintextEnv, {
                       value: /run/secrets/api-token
       `,
     },
+    {
+      name: "a number under a token-ish name, a URL without a password",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              env:
+                - {name: TOKEN_TTL_SECONDS, value: "3600"}
+                - {name: AUTH_TOKEN_MAX_AGE, value: 15m}
+                - {name: REDIS_URL, value: "redis://redis:6379/0"}
+                - {name: DATABASE_URL, value: "postgres://scout:$(DB_PASSWORD)@db/scout"}
+      `,
+    },
   ],
   invalid: [
     {
@@ -76,6 +92,35 @@ new RuleTester({ describe, it }).run(noPlaintextEnv, {
           column: 23,
           data: { container: "api", name: "SECRET_KEY", configMap: "cfg" },
         },
+      ],
+    },
+    {
+      name: "credentials by value whatever the name: a URL with a password, a random-looking value",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              env:
+                - name: REDIS_URL
+                  value: "redis://:hunter2-pw@redis:6379/0"
+                - name: UPSTREAM
+                  value: Zq8rT2mK9vXw4LpN7bHs3JdF6gYc1QeA
+      `,
+      errors: [
+        {
+          messageId: "urlPassword",
+          line: 9,
+          column: 11,
+          data: {
+            container: "api",
+            name: "REDIS_URL",
+            fingerprint: fingerprint("redis://:hunter2-pw@redis:6379/0"),
+          },
+        },
+        { messageId: "highEntropy", line: 11, column: 11 },
       ],
     },
   ],

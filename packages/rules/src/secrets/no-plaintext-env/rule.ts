@@ -1,5 +1,13 @@
 import { allContainers, defineRule, joinPointer } from "@scout-deploy/core";
-import { detectTokenFormat, fingerprint, isCredentialName } from "@scout-deploy/secrets";
+import {
+  detectTokenFormat,
+  fingerprint,
+  hasUrlPassword,
+  isCredentialName,
+  isCredentialSetting,
+  isPlaceholder,
+  looksHighEntropy,
+} from "@scout-deploy/secrets";
 import { docsUrl } from "../../docs-url.js";
 import { envVars, isVariableReference } from "../env.js";
 
@@ -8,7 +16,7 @@ export const noPlaintextEnv = defineRule({
   meta: {
     severity: "error",
     description:
-      "Credential environment variables come from a Secret (secretKeyRef), never a literal value.",
+      "Credential environment variables come from a Secret (secretKeyRef), never a literal value: judged by name and by value (token formats, URLs with a password, random-looking values).",
     remediation:
       "Replace `value:` with `valueFrom.secretKeyRef: {name: scout-secrets, key: <key>}` and put the value in the Secret.",
     appliesTo: ["PodTemplate"],
@@ -18,6 +26,10 @@ export const noPlaintextEnv = defineRule({
       plainValue:
         'container "{{container}}" sets the credential "{{name}}" as a plain value ({{fingerprint}})',
       tokenValue: 'container "{{container}}" sets "{{name}}" to a {{format}} ({{fingerprint}})',
+      urlPassword:
+        'container "{{container}}" sets "{{name}}" to a URL or connection string with a password ({{fingerprint}})',
+      highEntropy:
+        'container "{{container}}" sets "{{name}}" to a random-looking value ({{fingerprint}}), likely a credential',
       fromConfigMap:
         'container "{{container}}" reads the credential "{{name}}" from ConfigMap "{{configMap}}", not a Secret',
     },
@@ -32,10 +44,19 @@ export const noPlaintextEnv = defineRule({
           const data = { ...base, fingerprint: fingerprint(variable.value) };
           const pointer = joinPointer(variable.pointer, "value");
           const format = detectTokenFormat(variable.value);
-          if (format)
-            context.report({ messageId: "tokenValue", data: { ...data, format }, object, pointer });
-          else if (isCredentialName(variable.name))
-            context.report({ messageId: "plainValue", data, object, pointer });
+          const value = variable.value;
+          const messageId = format
+            ? "tokenValue"
+            : isCredentialSetting(variable.name, value)
+              ? "plainValue"
+              : hasUrlPassword(value)
+                ? "urlPassword"
+                : looksHighEntropy(value.trim()) && !isPlaceholder(value)
+                  ? "highEntropy"
+                  : undefined;
+          if (messageId) {
+            context.report({ messageId, data: { ...data, format: format ?? "" }, object, pointer });
+          }
         } else if (variable.source === "configMap" && isCredentialName(variable.name)) {
           context.report({
             messageId: "fromConfigMap",

@@ -41,6 +41,23 @@ new RuleTester({ describe, it }).run(noSecretInConfigmap, {
               username: scout
       `,
     },
+    {
+      name: "numbers and durations under token-ish names, URLs without a password or with a reference",
+      yaml: `
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: settings}
+        data:
+          TOKEN_TTL_SECONDS: "3600"
+          SESSION_TOKEN_LIFETIME: 1h30m
+          REDIS_URL: redis://redis:6379/0
+          DATABASE_URL: postgres://scout:\${DB_PASSWORD}@db/scout
+          redis.conf: |
+            requirepass \${REDIS_PASSWORD}
+            maxmemory 64mb
+            token_ttl_seconds 3600
+      `,
+    },
   ],
   invalid: [
     {
@@ -78,6 +95,39 @@ new RuleTester({ describe, it }).run(noSecretInConfigmap, {
           data: { key: "settings.ini", name: "password", line: 3 },
         },
         { messageId: "credentialKey", line: 14, column: 3 },
+      ],
+    },
+    {
+      name: "URLs with a password, a requirepass line, a number under a password name",
+      yaml: `
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: settings}
+        data:
+          REDIS_URL: "redis://:hunter2-pw@redis:6379/0"
+          settings.ini: |
+            [db]
+            url = postgres://scout:hunter2@db/scout
+          redis.conf: |
+            maxmemory 64mb
+            requirepass hunter2
+          REDIS_PASSWORD: "123456"
+      `,
+      errors: [
+        { messageId: "connectionString", line: 5, column: 3, data: { key: "REDIS_URL", line: 1 } },
+        {
+          messageId: "connectionString",
+          line: 6,
+          column: 3,
+          data: { key: "settings.ini", line: 2 },
+        },
+        {
+          messageId: "embeddedCredential",
+          line: 9,
+          column: 3,
+          data: { key: "redis.conf", name: "requirepass", line: 2 },
+        },
+        { messageId: "credentialKey", line: 12, column: 3 },
       ],
     },
   ],

@@ -4,7 +4,8 @@ import {
   decodeBase64,
   detectTokenFormat,
   fingerprint,
-  isCredentialName,
+  hasUrlPassword,
+  isCredentialSetting,
   isPlaceholder,
   looksHighEntropy,
   nameSegments,
@@ -13,6 +14,8 @@ import { docsUrl } from "../../docs-url.js";
 
 /** `name: value` or `name = value` lines inside a config file held by a ConfigMap. */
 const ASSIGNMENT = /^\s*["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*(.*?)\s*,?\s*$/;
+/** Directives of redis.conf (and sentinel.conf) whose argument is a password: `requirepass pw`. */
+const PASSWORD_DIRECTIVE = /^\s*(requirepass|masterauth|sentinel\s+auth-pass\s+\S+)\s+(\S.*?)\s*$/i;
 
 /** Values that stand for "no value here" or point elsewhere: env interpolation, templates, empties. */
 function isReferenceOrEmpty(value: string): boolean {
@@ -23,16 +26,31 @@ function isReferenceOrEmpty(value: string): boolean {
 
 function embeddedCredential(text: string): { name: string; line: number } | undefined {
   const lines = text.split("\n");
-  if (lines.length < 2) return undefined;
   for (const [index, line] of lines.entries()) {
+    const directive = PASSWORD_DIRECTIVE.exec(line);
+    if (directive && !isReferenceOrEmpty(directive[2]!)) {
+      return { name: directive[1]!.split(/\s+/).slice(0, 2).join(" "), line: index + 1 };
+    }
+    if (lines.length < 2) continue;
     const match = ASSIGNMENT.exec(line);
     // A bare `key:` is a field of countless config formats (attribute processors, label maps).
     const bareKey = nameSegments(match?.[1] ?? "").join() === "key";
-    if (match && !bareKey && isCredentialName(match[1]!) && !isReferenceOrEmpty(match[2]!)) {
+    if (
+      match &&
+      !bareKey &&
+      !isReferenceOrEmpty(match[2]!) &&
+      isCredentialSetting(match[1]!, match[2]!)
+    ) {
       return { name: match[1]!, line: index + 1 };
     }
   }
   return undefined;
+}
+
+/** The first line of a value that holds a URL or connection string with a literal password. */
+function urlPasswordLine(text: string): number | undefined {
+  const index = text.split("\n").findIndex(hasUrlPassword);
+  return index < 0 ? undefined : index + 1;
 }
 
 export const noSecretInConfigmap = defineRule({
@@ -40,7 +58,7 @@ export const noSecretInConfigmap = defineRule({
   meta: {
     severity: "error",
     description:
-      "No ConfigMap holds a credential: no credential-named key, no known token format, no random-looking value.",
+      "No ConfigMap holds a credential: no credential-named key, no known token format, no URL with a password, no requirepass line, no random-looking value.",
     remediation:
       "Move the value to a Secret (scout-deploy secrets generate) and read it with secretKeyRef; keep only non-secret settings in the ConfigMap.",
     appliesTo: ["ConfigMap"],
@@ -50,6 +68,8 @@ export const noSecretInConfigmap = defineRule({
       tokenFormat: 'ConfigMap key "{{key}}" holds a {{format}} ({{fingerprint}})',
       credentialKey:
         'ConfigMap key "{{key}}" is named like a credential and holds a value ({{fingerprint}})',
+      connectionString:
+        'ConfigMap key "{{key}}" holds a URL or connection string with a password on line {{line}} of its value',
       embeddedCredential:
         'ConfigMap key "{{key}}" sets the credential "{{name}}" on line {{line}} of its value',
       highEntropy:
@@ -76,8 +96,11 @@ export const noSecretInConfigmap = defineRule({
             });
           const format = detectTokenFormat(text);
           const embedded = embeddedCredential(text);
+          const urlLine = urlPasswordLine(text);
           if (format) report("tokenFormat", { format });
-          else if (isCredentialName(key) && !isReferenceOrEmpty(text)) report("credentialKey");
+          else if (!isReferenceOrEmpty(text) && isCredentialSetting(key, text))
+            report("credentialKey");
+          else if (urlLine !== undefined) report("connectionString", { line: urlLine });
           else if (embedded) report("embeddedCredential", embedded);
           else if (looksHighEntropy(text.trim()) && !isPlaceholder(text)) report("highEntropy");
         }

@@ -45,6 +45,33 @@ new RuleTester({ describe, it }).run(redisAuth, {
       name: "no Redis in the bundle: nothing to judge",
       yaml: backend("[]"),
     },
+    {
+      name: "a Bitnami image reads REDIS_PASSWORD; a shell command line passes it; a redis.conf from a Secret",
+      yaml: `${redis(`- name: bitnami
+  image: docker.io/bitnami/redis:7.2
+  env:
+    - {name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}`)}---${redis(`- name: shell
+  image: redis:7.2
+  command: [sh, -c, 'exec redis-server --requirepass "$REDIS_PASSWORD" --dir /tmp']
+  env:
+    - {name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}`).replace(
+        "name: redis}",
+        "name: redis-2}",
+      )}---${redis(`- name: conf
+  image: redis:7.2
+  args: [/etc/redis/redis.conf]
+  volumeMounts: [{name: conf, mountPath: /etc/redis}]`)
+        .replace("name: redis}", "name: redis-3}")
+        .concat("        volumes: [{name: conf, secret: {secretName: redis-conf}}]\n")}---
+  apiVersion: v1
+  kind: Secret
+  metadata: {name: redis-conf}
+  stringData:
+    redis.conf: |
+      dir /tmp
+      requirepass some-generated-value
+`,
+    },
   ],
   invalid: [
     {
@@ -73,7 +100,7 @@ new RuleTester({ describe, it }).run(redisAuth, {
         {
           messageId: "literalPassword",
           line: 10,
-          column: 11,
+          column: 35,
           data: { container: "redis", where: "args" },
         },
       ],
@@ -95,6 +122,59 @@ new RuleTester({ describe, it }).run(redisAuth, {
           data: { container: "api", secret: "scout-secrets", found: "other/pw" },
         },
       ],
+    },
+    {
+      name: "a password variable that nothing uses: the official image ignores REDIS_PASSWORD",
+      yaml: redis(`- name: redis
+  image: redis:7.2
+  env:
+    - {name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}`),
+      errors: [
+        {
+          messageId: "unusedPassword",
+          line: 12,
+          column: 15,
+          data: { container: "redis", name: "REDIS_PASSWORD" },
+        },
+      ],
+    },
+    {
+      name: "--requirepass with a variable that is a plain value; a literal inside a shell command line",
+      yaml: `${redis(`- name: redis
+  args: ["--requirepass", "$(REDIS_PASSWORD)"]
+  env: [{name: REDIS_PASSWORD, value: hunter2}]`)}---${redis(`- name: redis
+  command: [sh, -c, "redis-server --requirepass hunter2 --appendonly yes"]`).replace(
+        "name: redis}",
+        "name: redis-2}",
+      )}`,
+      errors: [
+        {
+          messageId: "notFromSecret",
+          line: 10,
+          column: 37,
+          data: { container: "redis", name: "REDIS_PASSWORD" },
+        },
+        {
+          messageId: "literalPassword",
+          line: 22,
+          column: 31,
+          data: { container: "redis", where: "command" },
+        },
+      ],
+    },
+    {
+      name: "a redis.conf from a Secret that sets no password",
+      yaml: `${redis(`- name: redis
+  args: [/etc/redis/redis.conf]
+  volumeMounts: [{name: conf, mountPath: /etc/redis}]`).concat(
+        "        volumes: [{name: conf, secret: {secretName: redis-conf}}]\n",
+      )}---
+  apiVersion: v1
+  kind: Secret
+  metadata: {name: redis-conf}
+  stringData: {redis.conf: "dir /tmp"}
+`,
+      errors: [{ messageId: "noPassword", line: 9, column: 13 }],
     },
   ],
 });

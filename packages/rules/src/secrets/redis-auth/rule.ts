@@ -1,4 +1,5 @@
 import {
+  type Bundle,
   type BundleObject,
   type ContainerRef,
   componentOf,
@@ -11,14 +12,9 @@ import {
 import { nameSegments } from "@scout-deploy/secrets";
 import { docsUrl } from "../../docs-url.js";
 import { envVars, wholeSecretsOf } from "../env.js";
+import { type PasswordSource, requirementOf } from "./requirement.js";
 
 const PASSWORD_SEGMENTS = new Set(["password", "passwd", "pass", "pwd", "auth", "requirepass"]);
-
-/** Where a container's Redis password comes from: a Secret (name and key), else nothing usable. */
-interface PasswordSource {
-  secret: string;
-  key?: string;
-}
 
 function passwordVariables(container: ContainerRef, redisOnly: boolean) {
   return envVars(container).filter((variable) => {
@@ -27,25 +23,6 @@ function passwordVariables(container: ContainerRef, redisOnly: boolean) {
       segments.some((s) => PASSWORD_SEGMENTS.has(s)) && (!redisOnly || segments.includes("redis"))
     );
   });
-}
-
-function redisPassword(container: ContainerRef): PasswordSource | undefined {
-  for (const variable of passwordVariables(container, false)) {
-    if (variable.source === "secret" && variable.ref)
-      return { secret: variable.ref.name, key: variable.ref.key };
-  }
-  const whole = wholeSecretsOf(container)[0];
-  return whole ? { secret: whole } : undefined;
-}
-
-function literalPassword(container: ContainerRef): string | undefined {
-  const words = [container.container.command, container.container.args].flatMap((v) =>
-    Array.isArray(v) ? v.map(String) : [],
-  );
-  const index = words.findIndex((w) => w.includes("requirepass"));
-  if (index < 0) return undefined;
-  const value = words[index]!.includes(" ") ? words[index]!.split(/\s+/).at(-1) : words[index + 1];
-  return value && !/\$\(?[A-Za-z_]/.test(value) ? "args" : undefined;
 }
 
 export const redisAuth = defineRule({
@@ -61,6 +38,10 @@ export const redisAuth = defineRule({
     docs: docsUrl("secrets/redis-auth"),
     messages: {
       noPassword: 'Redis container "{{container}}" requires no password from a Secret',
+      unusedPassword:
+        'Redis container "{{container}}" gets "{{name}}" from a Secret, but nothing makes redis-server require it (no --requirepass $({{name}}), no redis.conf from a Secret, an image that does not read it)',
+      notFromSecret:
+        'Redis container "{{container}}" requires the password $({{name}}), which no Secret provides: it is a plain value or unset',
       literalPassword:
         'Redis container "{{container}}" sets its password in plain text in its {{where}}',
       backendMissing:
@@ -78,7 +59,7 @@ export const redisAuth = defineRule({
       );
     const backends = byComponent("backend");
     for (const redis of byComponent("redis")) {
-      const source = checkRedis(redis, report);
+      const source = checkRedis(redis, report, context.bundle);
       if (source) for (const backend of backends) checkBackend(backend, source, report);
     }
   },
@@ -92,23 +73,46 @@ function mainContainers(object: BundleObject): ContainerRef[] {
 function checkRedis(
   object: BundleObject,
   report: (r: RuleReport) => void,
+  bundle: Bundle,
 ): PasswordSource | undefined {
   const containers = mainContainers(object);
-  for (const container of containers) {
-    const source = redisPassword(container);
-    if (source) return source;
+  const requirements = containers.map((container) => ({
+    container,
+    requirement: requirementOf(container, bundle),
+  }));
+  for (const { container, requirement } of requirements) {
+    if (requirement.kind !== "literal") continue;
+    report({
+      messageId: "literalPassword",
+      data: { container: container.name, where: requirement.where },
+      object,
+      pointer: requirement.pointer,
+    });
+    return undefined;
+  }
+  for (const { requirement } of requirements) {
+    if (requirement.kind === "secret") return requirement.source;
+  }
+  for (const { container, requirement } of requirements) {
+    if (requirement.kind !== "notFromSecret") continue;
+    report({
+      messageId: "notFromSecret",
+      data: { container: container.name, name: requirement.variable },
+      object,
+      pointer: requirement.pointer,
+    });
+    return undefined;
   }
   for (const container of containers) {
-    if (literalPassword(container)) {
-      const field = Array.isArray(container.container.args) ? "args" : "command";
-      report({
-        messageId: "literalPassword",
-        data: { container: container.name, where: field },
-        object,
-        pointer: joinPointer(container.pointer, field),
-      });
-      return undefined;
-    }
+    const unused = passwordVariables(container, false).find((v) => v.source === "secret");
+    if (!unused) continue;
+    report({
+      messageId: "unusedPassword",
+      data: { container: container.name, name: unused.name },
+      object,
+      pointer: unused.pointer,
+    });
+    return undefined;
   }
   const first = containers[0];
   if (first)

@@ -8,6 +8,10 @@ const b64 = (text: string) => Buffer.from(text).toString("base64");
 const token = randomBytes(32).toString("base64");
 const hexToken = randomBytes(32).toString("hex");
 const short = randomBytes(16).toString("base64");
+const pem = (label: string) =>
+  `-----BEGIN ${label}-----\n${randomBytes(48).toString("base64")}\n-----END ${label}-----\n`;
+const dockerConfig = (password: string) =>
+  JSON.stringify({ auths: { "ghcr.io": { auth: b64(`ci:${password}`) } } });
 
 new RuleTester({ describe, it }).run(strongToken, {
   valid: [
@@ -25,7 +29,7 @@ new RuleTester({ describe, it }).run(strongToken, {
       `,
     },
     {
-      name: "keys that are not credentials, TLS Secrets and PEM keys are not judged",
+      name: "keys that are not credentials, PEM keys, and the keys of typed Secrets holding what their type says",
       yaml: `
         apiVersion: v1
         kind: Secret
@@ -39,7 +43,13 @@ new RuleTester({ describe, it }).run(strongToken, {
         kind: Secret
         metadata: {name: tls}
         type: kubernetes.io/tls
-        data: {tls.key: ${b64("k")}, tls.crt: ${b64("c")}}
+        data: {tls.key: ${b64(pem("EC PRIVATE KEY"))}, tls.crt: ${b64(pem("CERTIFICATE"))}}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: pull}
+        type: kubernetes.io/dockerconfigjson
+        data: {.dockerconfigjson: ${b64(dockerConfig(token))}}
       `,
     },
     {
@@ -103,6 +113,53 @@ new RuleTester({ describe, it }).run(strongToken, {
         data: {api-token: ${b64(token)}, api-token-previous: ${b64("secret")}}
       `,
       errors: [{ messageId: "placeholder", line: 4, column: 21 + b64(token).length }],
+    },
+    {
+      name: "a credential key of a TLS Secret is judged like any other; tls.key must be a private key",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: tls}
+        type: kubernetes.io/tls
+        data:
+          tls.crt: ${b64(pem("CERTIFICATE"))}
+          tls.key: ${b64("changeme")}
+          api-token: ${b64("changeme")}
+      `,
+      errors: [
+        {
+          messageId: "typedMalformed",
+          line: 7,
+          column: 3,
+          data: { key: "tls.key", type: "kubernetes.io/tls", expected: "a PEM private key" },
+        },
+        {
+          messageId: "placeholder",
+          line: 8,
+          column: 3,
+          data: { key: "api-token", fingerprint: fingerprint("changeme") },
+        },
+      ],
+    },
+    {
+      name: "a Docker config with a placeholder password, an SSH key that is none",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: pull}
+        type: kubernetes.io/dockerconfigjson
+        data: {.dockerconfigjson: ${b64(dockerConfig("changeme"))}}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: ssh}
+        type: kubernetes.io/ssh-auth
+        stringData: {ssh-privatekey: "TODO"}
+      `,
+      errors: [
+        { messageId: "typedPlaceholder", line: 5, column: 8 },
+        { messageId: "typedMalformed", line: 11, column: 14 },
+      ],
     },
   ],
 });

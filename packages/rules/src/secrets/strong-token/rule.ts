@@ -1,5 +1,10 @@
 import { defineRule, z } from "@scout-deploy/core";
-import { DEFAULT_MIN_BITS, type Weakness, weakValues } from "@scout-deploy/secrets";
+import {
+  DEFAULT_MIN_BITS,
+  typedKeyProblems,
+  type Weakness,
+  weakValues,
+} from "@scout-deploy/secrets";
 import { docsUrl } from "../../docs-url.js";
 
 const options = z
@@ -22,7 +27,7 @@ export const strongToken = defineRule<z.output<typeof options>>({
   meta: {
     severity: "error",
     description:
-      "Every token and password of a Secret is at least 32 random bytes' worth (length and entropy) and never a placeholder.",
+      "Every token and password of a Secret, whatever its type, is at least 32 random bytes' worth (length and entropy) and never a placeholder; the keys a Secret type defines (tls.key, ssh-privatekey, .dockerconfigjson) hold what the type says.",
     remediation:
       "Generate the value: `openssl rand -base64 32`, or `scout-deploy secrets generate` / `secrets rotate`.",
     appliesTo: ["Secret"],
@@ -35,6 +40,8 @@ export const strongToken = defineRule<z.output<typeof options>>({
         'key "{{key}}" ({{fingerprint}}) is too short: about {{bits}} bits, {{minBits}} wanted',
       lowEntropy: 'key "{{key}}" ({{fingerprint}}) has low entropy: {{entropy}} bits per character',
       pattern: 'key "{{key}}" ({{fingerprint}}) is a repeated or sequential pattern',
+      typedMalformed: 'key "{{key}}" of a {{type}} Secret is not {{expected}}',
+      typedPlaceholder: 'key "{{key}}" of a {{type}} Secret holds a placeholder registry password',
     },
   },
   check(context) {
@@ -52,6 +59,14 @@ export const strongToken = defineRule<z.output<typeof options>>({
           },
           object,
           pointer: value.pointer,
+        });
+      }
+      for (const { entry, type, expected, problem } of typedKeyProblems(object)) {
+        context.report({
+          messageId: problem === "placeholder" ? "typedPlaceholder" : "typedMalformed",
+          data: { key: entry.key, type, expected },
+          object,
+          pointer: entry.pointer,
         });
       }
     }

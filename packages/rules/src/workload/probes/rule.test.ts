@@ -79,7 +79,7 @@ new RuleTester({ describe, it }).run(probes, {
       ],
     },
     {
-      name: "the backend probes the wrong path and the wrong port",
+      name: "the backend probes the wrong path, and a tcpSocket that only shows the port is open",
       yaml: `
         apiVersion: apps/v1
         kind: Deployment
@@ -107,10 +107,10 @@ new RuleTester({ describe, it }).run(probes, {
           data: { probe: "livenessProbe", actual: "/healthz", expected: "/docs" },
         },
         {
-          messageId: "backendPath",
-          line: 16,
-          column: 11,
-          data: { probe: "readinessProbe", actual: "no httpGet (tcpSocket)", expected: "/docs" },
+          messageId: "notHttpGet",
+          line: 17,
+          column: 13,
+          data: { probe: "readinessProbe", kind: "tcpSocket", expected: "/docs" },
         },
       ],
     },
@@ -138,6 +138,50 @@ new RuleTester({ describe, it }).run(probes, {
           line: 13,
           column: 53,
           data: { probe: "readinessProbe", actual: "admin", expected: 8000 },
+        },
+      ],
+    },
+    {
+      name: "an exec probe, and an httpGet that asks another host on a named port of another container",
+      yaml: `
+        apiVersion: argoproj.io/v1alpha1
+        kind: Rollout
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata:
+              labels: {app: backend}
+            spec:
+              containers:
+                - name: api
+                  ports: [{name: http, containerPort: 8000}]
+                  livenessProbe:
+                    exec: {command: [cat, /tmp/healthy]}
+                  readinessProbe:
+                    httpGet: {path: /docs, port: metrics, host: status.example.com}
+                - name: exporter
+                  ports: [{name: metrics, containerPort: 9100}]
+                  livenessProbe: {tcpSocket: {port: 9100}}
+                  readinessProbe: {tcpSocket: {port: 9100}}
+      `,
+      errors: [
+        {
+          messageId: "notHttpGet",
+          line: 13,
+          column: 13,
+          data: { probe: "livenessProbe", kind: "exec", expected: "/docs" },
+        },
+        {
+          messageId: "backendPort",
+          line: 15,
+          column: 36,
+          data: { probe: "readinessProbe", actual: "metrics", expected: 8000 },
+        },
+        {
+          messageId: "backendHost",
+          line: 15,
+          column: 51,
+          data: { probe: "readinessProbe", host: "status.example.com" },
         },
       ],
     },

@@ -46,6 +46,10 @@ export const probes = defineRule<z.output<typeof options>>({
         'container "{{container}}" has no readinessProbe: traffic reaches it before it is ready',
       backendPath: "the backend's {{probe}} asks {{actual}}, expected httpGet path {{expected}}",
       backendPort: "the backend's {{probe}} asks port {{actual}}, expected {{expected}}",
+      notHttpGet:
+        "the backend's {{probe}} uses {{kind}}, which does not show that the app answers: use httpGet {{expected}}",
+      backendHost:
+        "the backend's {{probe}} asks host {{host}}, not the pod: it probes another server",
     },
   },
   check(context) {
@@ -75,22 +79,32 @@ export const probes = defineRule<z.output<typeof options>>({
           if (container.pointer !== backendMain?.pointer) continue;
           const pointer = joinPointer(container.pointer, field);
           const httpGet = isRecord(probe.httpGet) ? probe.httpGet : undefined;
-          if (httpGet?.path !== backendPath) {
-            const actual = httpGet
-              ? String(httpGet.path ?? "/")
-              : `no httpGet (${probeKind(probe)})`;
+          if (!httpGet) {
+            const kind = probeKind(probe);
+            report("notHttpGet", kind === "no handler" ? pointer : joinPointer(pointer, kind), {
+              probe: field,
+              kind,
+              expected: backendPath,
+            });
+            continue;
+          }
+          if (httpGet.path !== backendPath) {
             report(
               "backendPath",
-              httpGet?.path !== undefined ? joinPointer(pointer, "httpGet", "path") : pointer,
-              {
-                probe: field,
-                actual,
-                expected: backendPath,
-              },
+              httpGet.path !== undefined
+                ? joinPointer(pointer, "httpGet", "path")
+                : joinPointer(pointer, "httpGet"),
+              { probe: field, actual: String(httpGet.path ?? "/"), expected: backendPath },
             );
           }
-          const port = httpGet ? resolvePort(httpGet.port, container.container) : undefined;
-          if (httpGet && port !== backendPort) {
+          if (typeof httpGet.host === "string" && httpGet.host !== "") {
+            report("backendHost", joinPointer(pointer, "httpGet", "host"), {
+              probe: field,
+              host: httpGet.host,
+            });
+          }
+          const port = resolvePort(httpGet.port, container.container);
+          if (port !== backendPort) {
             report("backendPort", joinPointer(pointer, "httpGet", "port"), {
               probe: field,
               actual: String(httpGet.port),

@@ -1,0 +1,116 @@
+import { type BundleObject, containersOf, isRecord, type PodTemplate } from "@scout-deploy/core";
+import { numberedPort, resolvePort } from "../../support/index.js";
+import { type Discovered, type Labels, metaName } from "./prometheus-config.js";
+
+/** A stand-in pod IP: discovery gives real ones, the rules only read the port. */
+const POD_IP = "10.0.0.1";
+
+function metaOf(prefix: string, metadata: unknown): Labels {
+  const labels: Labels = {};
+  for (const [field, kind] of [
+    ["labels", "label"],
+    ["annotations", "annotation"],
+  ] as const) {
+    const values = isRecord(metadata) && isRecord(metadata[field]) ? metadata[field] : {};
+    for (const [key, value] of Object.entries(values)) {
+      labels[`${prefix}_${kind}_${metaName(key)}`] = String(value);
+      labels[`${prefix}_${kind}present_${metaName(key)}`] = "true";
+    }
+  }
+  return labels;
+}
+
+/** Services of the pod's namespace whose selector selects the pod's labels. */
+export function selectingServices(
+  services: readonly BundleObject[],
+  podLabels: Record<string, string>,
+  inNamespace: (service: BundleObject) => boolean,
+): BundleObject[] {
+  return services.filter((service) => {
+    const spec = isRecord(service.value.spec) ? service.value.spec : {};
+    const selector = isRecord(spec.selector) ? spec.selector : {};
+    const entries = Object.entries(selector);
+    return (
+      inNamespace(service) && entries.length > 0 && entries.every(([k, v]) => podLabels[k] === v)
+    );
+  });
+}
+
+export interface ServicePort {
+  name: string | undefined;
+  port: number | undefined;
+  /** The pod port it reaches, a named targetPort resolved through the pod's containers. */
+  target: number | undefined;
+}
+
+export function servicePortsOf(service: BundleObject, template?: PodTemplate): ServicePort[] {
+  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  const ports = Array.isArray(spec.ports) ? spec.ports.filter(isRecord) : [];
+  return ports.map((p) => {
+    const targetPort = p.targetPort ?? p.port;
+    let target = numberedPort(targetPort);
+    if (target === undefined && template) {
+      for (const ref of containersOf(template)) {
+        target ??= resolvePort(targetPort, ref.container);
+      }
+    }
+    return {
+      name: typeof p.name === "string" ? p.name : undefined,
+      port: numberedPort(p.port),
+      target,
+    };
+  });
+}
+
+/** What Prometheus' kubernetes_sd would find for a pod template, per role. */
+export function discover(
+  template: PodTemplate,
+  namespace: string | undefined,
+  services: readonly BundleObject[],
+): Discovered {
+  const common: Labels = {
+    ...(namespace ? { __meta_kubernetes_namespace: namespace } : {}),
+    __meta_kubernetes_pod_name: template.object.ref.name ?? "",
+    ...metaOf("__meta_kubernetes_pod", template.metadata),
+  };
+  const pod = containersOf(template)
+    .filter((c) => c.list !== "ephemeralContainers")
+    .flatMap((ref) => {
+      const base = { ...common, __meta_kubernetes_pod_container_name: ref.name };
+      const ports = Array.isArray(ref.container.ports) ? ref.container.ports.filter(isRecord) : [];
+      if (ports.length === 0) return [{ ...base, __address__: POD_IP }];
+      return ports.map((p) => ({
+        ...base,
+        __address__: `${POD_IP}:${String(p.containerPort)}`,
+        __meta_kubernetes_pod_container_port_number: String(p.containerPort),
+        __meta_kubernetes_pod_container_port_name: String(p.name ?? ""),
+        __meta_kubernetes_pod_container_port_protocol: String(p.protocol ?? "TCP"),
+      }));
+    });
+  const endpoints: Labels[] = [];
+  const service: Labels[] = [];
+  for (const svc of services) {
+    const serviceLabels = {
+      ...(namespace ? { __meta_kubernetes_namespace: namespace } : {}),
+      __meta_kubernetes_service_name: svc.ref.name ?? "",
+      ...metaOf("__meta_kubernetes_service", svc.value.metadata),
+    };
+    for (const port of servicePortsOf(svc, template)) {
+      endpoints.push({
+        ...common,
+        ...serviceLabels,
+        __address__: `${POD_IP}:${port.target ?? ""}`,
+        __meta_kubernetes_endpoint_port_name: port.name ?? "",
+      });
+      service.push({
+        ...serviceLabels,
+        __address__: `${svc.ref.name}.${namespace ?? "default"}.svc:${port.port ?? ""}`,
+        __meta_kubernetes_service_port_name: port.name ?? "",
+        __meta_kubernetes_service_port_number: String(port.port ?? ""),
+        __scout_service_port__: String(port.port ?? ""),
+        __scout_service_target__: String(port.target ?? ""),
+      });
+    }
+  }
+  return { namespace, pod, endpoints, service };
+}

@@ -1,0 +1,179 @@
+import { type BundleObject, isRecord, parseSource } from "@scout-deploy/core";
+
+/** A scrape target before relabelling: its labels, `__address__` included. */
+export type Labels = Record<string, string>;
+
+/** What service discovery would find for one pod: the candidates per role. */
+export interface Discovered {
+  namespace: string | undefined;
+  /** Targets of `role: pod` (one per container port), `endpoints`/`endpointslice`, `service`. */
+  pod: Labels[];
+  endpoints: Labels[];
+  service: Labels[];
+}
+
+/** One scrape job of a prometheus.yml, parsed. */
+interface Job {
+  staticTargets: Labels[];
+  kubernetes: Array<{ role: string; namespaces?: string[] }>;
+  relabel: unknown[];
+}
+
+/**
+ * The scrape jobs of every Prometheus configuration a ConfigMap holds: each value that parses as
+ * YAML into a mapping with `scrape_configs`. Parsed, not grepped: a commented-out job is no job.
+ */
+export function scrapeJobs(configMap: BundleObject): Job[] {
+  const data = isRecord(configMap.value.data) ? configMap.value.data : {};
+  return Object.entries(data).flatMap(([key, text]) => {
+    if (typeof text !== "string" || !text.includes("scrape_configs")) return [];
+    const config = parseEmbedded(`${configMap.ref.name ?? "configmap"}/${key}`, text);
+    const jobs =
+      isRecord(config) && Array.isArray(config.scrape_configs) ? config.scrape_configs : [];
+    return jobs.filter(isRecord).map(jobOf);
+  });
+}
+
+/** A YAML document held in a ConfigMap value, read like the manifests; undefined when it does not parse. */
+export function parseEmbedded(path: string, text: string): unknown {
+  const parsed = parseSource(path, text);
+  if (parsed.problems.some((p) => p.ruleId === "input/parse-error")) return undefined;
+  return parsed.documents[0]?.value;
+}
+
+function jobOf(job: Record<string, unknown>): Job {
+  const statics = Array.isArray(job.static_configs) ? job.static_configs : [];
+  const staticTargets = statics.filter(isRecord).flatMap((group) => {
+    const labels = isRecord(group.labels) ? stringValues(group.labels) : {};
+    const targets = Array.isArray(group.targets) ? group.targets : [];
+    return targets.map((t) => ({ ...labels, __address__: String(t) }));
+  });
+  const sd = Array.isArray(job.kubernetes_sd_configs) ? job.kubernetes_sd_configs : [];
+  const kubernetes = sd.filter(isRecord).map((c) => {
+    const names =
+      isRecord(c.namespaces) && Array.isArray(c.namespaces.names)
+        ? c.namespaces.names.map(String)
+        : undefined;
+    return { role: String(c.role ?? ""), ...(names ? { namespaces: names } : {}) };
+  });
+  const relabel = Array.isArray(job.relabel_configs) ? job.relabel_configs : [];
+  return { staticTargets, kubernetes, relabel };
+}
+
+function stringValues(record: Record<string, unknown>): Labels {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, String(v)]));
+}
+
+/** Prometheus' label name sanitising for `__meta_kubernetes_*_label_<name>`: non-word characters become `_`. */
+export function metaName(name: string): string {
+  return name.replace(/[^a-zA-Z0-9_]/g, "_");
+}
+
+/**
+ * Applies a job's relabel_configs like Prometheus: `keep`/`drop` on the full match of the joined
+ * source labels, `replace` (default) into `target_label`, `labelmap`/`labeldrop`/`labelkeep`.
+ * Returns the labels after relabelling, or undefined when the target is dropped.
+ */
+export function relabel(labels: Labels, configs: readonly unknown[]): Labels | undefined {
+  let current: Labels = { ...labels };
+  for (const config of configs) {
+    if (!isRecord(config)) continue;
+    const action = String(config.action ?? "replace").toLowerCase();
+    const regex = anchored(config.regex);
+    const sources = Array.isArray(config.source_labels) ? config.source_labels.map(String) : [];
+    const separator = typeof config.separator === "string" ? config.separator : ";";
+    const value = sources.map((s) => current[s] ?? "").join(separator);
+    if (action === "keep" && !regex.test(value)) return undefined;
+    if (action === "drop" && regex.test(value)) return undefined;
+    if (action === "replace" && typeof config.target_label === "string") {
+      const match = regex.exec(value);
+      if (!match) continue;
+      const replacement = String(config.replacement ?? "$1");
+      const result = expand(replacement, match);
+      if (result === "") delete current[config.target_label];
+      else current[config.target_label] = result;
+    }
+    if (action === "labeldrop") current = filterNames(current, (n) => !regex.test(n));
+    if (action === "labelkeep") current = filterNames(current, (n) => regex.test(n));
+    if (action === "labelmap") {
+      const replacement = String(config.replacement ?? "$1");
+      for (const [name, v] of Object.entries(current)) {
+        const match = regex.exec(name);
+        if (match) current[expand(replacement, match)] = v;
+      }
+    }
+  }
+  return current;
+}
+
+function anchored(regex: unknown): RegExp {
+  const source = typeof regex === "string" ? regex : regex === undefined ? "(.*)" : String(regex);
+  try {
+    return new RegExp(`^(?:${source})$`);
+  } catch {
+    return /^(?!)$/;
+  }
+}
+
+function expand(replacement: string, match: RegExpExecArray): string {
+  return replacement.replace(/\$\{?(\w+)\}?/g, (_, group: string) => match[Number(group)] ?? "");
+}
+
+function filterNames(labels: Labels, keep: (name: string) => boolean): Labels {
+  return Object.fromEntries(Object.entries(labels).filter(([name]) => keep(name)));
+}
+
+/** The port a target's `__address__` ends in. */
+export function addressPort(address: string | undefined): number | undefined {
+  const match = /:(\d+)$/.exec(address ?? "");
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * True when one of the jobs scrapes a target that reaches `port` of the discovered pod: a
+ * kubernetes_sd role that finds it (in the namespaces it watches) and survives relabelling with an
+ * address on `port`, or a static target `accepts` says is the backend.
+ */
+export function jobsScrape(
+  jobs: readonly Job[],
+  discovered: Discovered,
+  port: number,
+  accepts: (address: string) => boolean,
+): boolean {
+  return jobs.some((job) => {
+    const fromStatic = job.staticTargets.some((target) => {
+      const kept = relabel(target, job.relabel);
+      return kept !== undefined && accepts(kept.__address__ ?? "");
+    });
+    if (fromStatic) return true;
+    return job.kubernetes.some((sd) => {
+      if (sd.namespaces && discovered.namespace && !sd.namespaces.includes(discovered.namespace))
+        return false;
+      const candidates =
+        sd.role === "pod"
+          ? discovered.pod
+          : sd.role === "endpoints" || sd.role === "endpointslice"
+            ? discovered.endpoints
+            : sd.role === "service"
+              ? discovered.service
+              : [];
+      return candidates.some((target) => {
+        const kept = relabel(target, job.relabel);
+        return kept !== undefined && reaches(kept, target, port);
+      });
+    });
+  });
+}
+
+/** A relabelled target reaches the pod's `port`; a service-role target carries the pod port it maps to. */
+function reaches(kept: Labels, original: Labels, port: number): boolean {
+  const scraped = addressPort(kept.__address__);
+  if (original.__scout_service_target__ !== undefined) {
+    // Service role: the address is the Service's; it reaches the pod only through its own port.
+    return (
+      scraped === Number(original.__scout_service_port__) &&
+      Number(original.__scout_service_target__) === port
+    );
+  }
+  return scraped === port;
+}

@@ -1,0 +1,29 @@
+import { defineRule, joinPointer, podTemplates } from "@scout-deploy/core";
+import { docsUrl } from "../../docs-url.js";
+
+export const noSharedProcessNamespace = defineRule({
+  id: "pod/no-shared-process-namespace",
+  meta: {
+    severity: "warning",
+    description:
+      "No pod shares one process namespace between its containers: each container sees only its own processes.",
+    remediation: "Remove shareProcessNamespace (or set it to false).",
+    appliesTo: ["PodTemplate"],
+    guide: "Pod Security Standards: All Scout containers follow security best practices",
+    docs: docsUrl("pod/no-shared-process-namespace"),
+    messages: {
+      shared:
+        "the pod sets shareProcessNamespace: true: every container can see and signal the others' processes and read their /proc/<pid>/root and environment",
+    },
+  },
+  check(context) {
+    for (const template of podTemplates(context.bundle)) {
+      if (template.spec.shareProcessNamespace !== true) continue;
+      context.report({
+        messageId: "shared",
+        object: template.object,
+        pointer: joinPointer(template.specPointer, "shareProcessNamespace"),
+      });
+    }
+  },
+});

@@ -1,0 +1,58 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { safeSysctls } from "./rule.js";
+
+new RuleTester({ describe, it }).run(safeSysctls, {
+  valid: [
+    {
+      name: "safe sysctls, one written with slashes",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext:
+            sysctls:
+              - {name: net.ipv4.ip_unprivileged_port_start, value: "0"}
+              - {name: net/ipv4/tcp_syncookies, value: "1"}
+          containers: [{name: a}]
+      `,
+    },
+    {
+      name: "an unsafe sysctl the config allows",
+      options: { allow: ["net.core.somaxconn"] },
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext:
+            sysctls: [{name: net.core.somaxconn, value: "1024"}]
+          containers: [{name: a}]
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "unsafe and nameless sysctls",
+      yaml: `
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: s}
+        spec:
+          template:
+            spec:
+              securityContext:
+                sysctls:
+                  - name: kernel.msgmax
+                    value: "65536"
+                  - {value: "1"}
+              containers: [{name: a}]
+      `,
+      errors: [
+        { messageId: "unsafe", line: 9, column: 13, data: { name: "kernel.msgmax" } },
+        { messageId: "unnamed", line: 11, column: 13 },
+      ],
+    },
+  ],
+});

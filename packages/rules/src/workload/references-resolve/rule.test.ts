@@ -1,0 +1,144 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { referencesResolve } from "./rule.js";
+
+const secret = `
+apiVersion: v1
+kind: Secret
+metadata: {name: scout-secrets, namespace: scout}
+data: {api-token: YWJj}
+`;
+
+new RuleTester({ describe, it }).run(referencesResolve, {
+  valid: [
+    {
+      name: "references to defined objects and keys; optional ones; a SealedSecret and an ExternalSecret count",
+      yaml: `
+        ${secret.trim().replaceAll("\n", "\n        ")}
+        ---
+        apiVersion: bitnami.com/v1alpha1
+        kind: SealedSecret
+        metadata: {name: sealed, namespace: scout}
+        spec: {encryptedData: {redis-password: AgB...}}
+        ---
+        apiVersion: external-secrets.io/v1beta1
+        kind: ExternalSecret
+        metadata: {name: ext, namespace: scout}
+        spec: {target: {name: from-vault}, dataFrom: [{extract: {key: scout}}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: scout}
+        spec:
+          containers:
+            - name: api
+              env:
+                - name: API_TOKEN
+                  valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}
+                - name: REDIS_PASSWORD
+                  valueFrom: {secretKeyRef: {name: sealed, key: redis-password}}
+                - name: EXTRA
+                  valueFrom: {secretKeyRef: {name: absent, key: x, optional: true}}
+                - name: LEVEL
+                  valueFrom: {configMapKeyRef: {name: not-in-input, key: level}}
+              envFrom: [{secretRef: {name: from-vault}}]
+      `,
+    },
+    {
+      name: "no Secret in the namespace: they are managed outside the input",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: scout}
+        spec:
+          containers:
+            - name: api
+              envFrom: [{secretRef: {name: scout-secrets}}]
+      `,
+    },
+    {
+      name: "a pod without a namespace and no Scout namespace known: applied with -n, it may sit beside the Secret",
+      yaml: `
+        ${secret.trim().replaceAll("\n", "\n        ")}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              envFrom: [{secretRef: {name: scout-secrets}}]
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "a missing Secret, a missing key, a missing volume item",
+      yaml: `
+        ${secret.trim().replaceAll("\n", "\n        ")}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend, namespace: scout}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: api
+                  env:
+                    - name: API_TOKEN
+                      valueFrom: {secretKeyRef: {name: scout-secrets, key: api_token}}
+                  envFrom:
+                    - secretRef: {name: scout-secret}
+              volumes:
+                - name: tls
+                  secret:
+                    secretName: scout-secrets
+                    items: [{key: tls.crt, path: tls.crt}]
+      `,
+      errors: [
+        {
+          messageId: "missingKey",
+          line: 16,
+          column: 63,
+          data: { kind: "Secret", name: "scout-secrets", namespace: "scout", key: "api_token" },
+        },
+        {
+          messageId: "missing",
+          line: 18,
+          column: 27,
+          data: { kind: "Secret", name: "scout-secret", namespace: "scout" },
+        },
+        { messageId: "missingKey", line: 23, column: 22 },
+      ],
+    },
+    {
+      name: "a Secret of the same name in another namespace does not resolve (the pod lands in the Scout namespace)",
+      settings: { namespace: "prod" },
+      yaml: `
+        ${secret.trim().replaceAll("\n", "\n        ")}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              env:
+                - name: API_TOKEN
+                  valueFrom:
+                    secretKeyRef:
+                      name: scout-secrets
+                      key: api-token
+      `,
+      errors: [
+        {
+          messageId: "elsewhere",
+          line: 16,
+          column: 15,
+          data: { kind: "Secret", name: "scout-secrets", namespace: "prod", other: "scout" },
+        },
+      ],
+    },
+  ],
+});
