@@ -49,7 +49,7 @@ export async function run(environment: Environment): Promise<void> {
     runner.setFailed(
       isConfigurationError(error)
         ? error.message
-        : `scout-secure-deploy failed unexpectedly (please report it): ${(error as Error).stack ?? error}`,
+        : `scout-secure-deploy failed unexpectedly (please report it): ${withoutSnippet(error)}`,
     );
   }
 }
@@ -125,4 +125,16 @@ function setOutputs(
 function failure(result: Result): string {
   const { error, warning, info } = result.summary.bySeverity;
   return `Scout Secure Deploy: ${result.summary.findings} findings at or above fail-on ${result.failOn} (${error} error, ${warning} warning, ${info} info)`;
+}
+
+/**
+ * YAML parsers put the lines around an error under its message's first line: in a Secret those
+ * are its values. The log gets that first line and the stack frames, never the snippet.
+ */
+export function withoutSnippet(error: unknown): string {
+  if (!(error instanceof Error)) return String(error).split("\n")[0]!;
+  const frames = (error.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
+  return [`${error.name}: ${error.message.split("\n")[0]!.replace(/:$/, "")}`, ...frames].join(
+    "\n",
+  );
 }

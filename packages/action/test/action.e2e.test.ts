@@ -9,6 +9,11 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  findPlantedSecrets,
+  PLANTED_BROKEN_MANIFESTS,
+  PLANTED_MANIFESTS,
+} from "@scout-deploy/core/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ACTIONS_BOT, FakeGitHub, USED_OPERATIONS } from "./github-server.js";
 import {
@@ -300,6 +305,46 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(github.statuses[0]!.body.description).toMatch(/\(fail-on error\)$/);
     expect(result.stdout).toContain("the config's policy.failOn never cannot lower it");
   }, 60_000);
+
+  it.each([
+    // (Whether a file that does not parse ends the run is another matter: nothing leaks either way.)
+    ["manifests that parse", PLANTED_MANIFESTS],
+    ["and a Secret that does not", { ...PLANTED_MANIFESTS, ...PLANTED_BROKEN_MANIFESTS }],
+  ])(
+    "no planted secret value in the log, summary, comment, files or requests: %s",
+    async (_, files) => {
+      for (const [name, text] of Object.entries(files))
+        writeFileSync(join(workspace, "k8s", name), text);
+      const keys = generateKeyPairSync("ed25519");
+      const pem = keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+      const result = await run(pullRequestPayload("opened"), { schema: "embedded" });
+      const attest = await run(pullRequestPayload("opened"), {
+        schema: "embedded",
+        signoff: "attest",
+        "signoff-key": pem,
+      });
+      const written = [result, attest].flatMap((r) =>
+        ["findings-file", "sarif-file", "signoff-file"]
+          .map((o) => r.outputs[o])
+          .filter((f): f is string => Boolean(f) && existsSync(f!))
+          .map((f) => readFileSync(f, "utf8")),
+      );
+      const everything = [
+        result.stdout,
+        result.stderr,
+        result.summary,
+        attest.stdout,
+        attest.stderr,
+        attest.summary,
+        ...written,
+        ...github.comments.map((c) => c.body),
+        ...github.calls.map((c) => JSON.stringify(c.body ?? "")),
+      ].join("\n");
+      expect(result.summary + result.stdout).toMatch(/scout-secrets|secret\.yaml|flow collection/);
+      expect(findPlantedSecrets(everything)).toEqual([]);
+    },
+    60_000,
+  );
 
   it("pull_request_target: the workspace's config is not loaded", async () => {
     writeFileSync(join(workspace, "scout-deploy.yaml"), "policy:\n  failOn: never\n");
