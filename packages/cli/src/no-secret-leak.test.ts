@@ -15,8 +15,8 @@ let dir: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "scout-leak-"));
-  for (const [name, text] of Object.entries(PLANTED_MANIFESTS))
-    writeFileSync(join(dir, name), text);
+  const files = { ...PLANTED_MANIFESTS, ...PLANTED_BROKEN_MANIFESTS };
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const pair = generateKeyPairSync("ed25519");
   writeFileSync(join(dir, "ci.key"), pair.privateKey.export({ type: "pkcs8", format: "pem" }));
   writeFileSync(join(dir, "ci.pub.pem"), pair.publicKey.export({ type: "spki", format: "pem" }));
@@ -120,7 +120,8 @@ describe("no planted secret value leaves through any command or format", () => {
         SCOUT_DEPLOY_DEBUG: "1",
       });
       expect(out.code).toBeGreaterThan(0);
-      expect(out.all).toMatch(/broken-secret\.yaml|flow collection/);
+      expect(out.all).not.toContain("not found");
+      expect(out.all).toMatch(/broken-secret\.yaml:\d+|flow collection/);
       expect(findPlantedSecrets(out.all)).toEqual([]);
     },
   );
