@@ -38,7 +38,16 @@ export async function run(environment: Environment): Promise<void> {
       github,
       access,
       ...(inputs.signoff === "attest"
-        ? { attest: signoffAttester(inputs, context, environment.env, log) }
+        ? {
+            attest: signoffAttester(
+              inputs,
+              context,
+              environment.env,
+              log,
+              undefined,
+              deadline.signal,
+            ),
+          }
         : {}),
     });
     deadline.stop();
