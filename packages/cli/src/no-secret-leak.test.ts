@@ -93,6 +93,15 @@ describe("no planted secret value leaves through any command or format", () => {
     expect(findPlantedSecrets(out.all)).toEqual([]);
   });
 
+  it.each(["secret.yaml", "broken-secret.yaml", "tab-secret.yaml"])(
+    "secrets rotate %s: what it prints (the file it writes holds the values by design)",
+    async (file) => {
+      const out = await outputsOf(["secrets", "rotate", file, "--out", "rotated.yaml"]);
+      expect(out.stdout + out.stderr).not.toBe("");
+      expect(findPlantedSecrets(out.all)).toEqual([]);
+    },
+  );
+
   it("signoff and verify", async () => {
     const signed = await outputsOf(
       ["signoff", ...manifests, "--key", "ci.key", "--fail-on", "never", "--out", "signoff.json"],
