@@ -4,6 +4,7 @@ import { throttling } from "@octokit/plugin-throttling";
 import {
   type CommitStatus,
   type GitHubPort,
+  GitHubTimeoutError,
   type IssueComment,
   type Logger,
   WriteDeniedError,
@@ -14,7 +15,8 @@ type Client = InstanceType<typeof RetryingOctokit>;
 
 const MAX_RETRIES = 3;
 const PAGE_SIZE = 100;
-const MAX_PAGES = 20;
+/** Who a repository's GITHUB_TOKEN (an installation token, which may not read /user) posts as. */
+export const ACTIONS_BOT = "github-actions[bot]";
 
 export interface GitHubOptions {
   token: string;
@@ -24,46 +26,60 @@ export interface GitHubOptions {
   repo: string;
   log: Logger;
   userAgent: string;
+  /** How long one request may take, from sending it to the last byte of its answer. */
+  requestTimeoutMs: number;
+  /** Aborted when the publishing step runs out of time: every call then ends at once. */
+  signal: AbortSignal;
 }
+
+type RawComment = { id: number | bigint; body?: string | null; user?: { login?: string } | null };
 
 /** The GitHub port over Octokit, with GitHub's recommended throttling and retries. */
 export function createGitHub(options: GitHubOptions): GitHubPort {
-  const { log, owner, repo } = options;
+  const { log, owner, repo, signal } = options;
   const octokit: Client = new RetryingOctokit({
     auth: options.token,
     baseUrl: options.baseUrl,
     userAgent: options.userAgent,
+    request: { fetch: boundedFetch(signal, options.requestTimeoutMs) },
     log: { debug: () => {}, info: () => {}, warn: (m: string) => log.debug(m), error: () => {} },
     retry: { retries: MAX_RETRIES },
     throttle: {
-      onRateLimit: (
-        after: number,
-        request: { method: string; url: string },
-        _o: unknown,
-        count: number,
-      ) => {
-        log.info(`GitHub rate limit on ${request.method} ${request.url}; retrying in ${after}s`);
-        return count < MAX_RETRIES;
-      },
-      onSecondaryRateLimit: (
-        after: number,
-        request: { method: string; url: string },
-        _o: unknown,
-        count: number,
-      ) => {
-        log.info(
-          `GitHub secondary rate limit on ${request.method} ${request.url}; retrying in ${after}s`,
-        );
-        return count < MAX_RETRIES;
-      },
+      onRateLimit: (after: number, request: { method: string; url: string }, _o, count) =>
+        retryAfterLimit("rate limit", after, request, count),
+      onSecondaryRateLimit: (after: number, request: { method: string; url: string }, _o, count) =>
+        retryAfterLimit("secondary rate limit", after, request, count),
     },
   });
-  const write = <T>(call: () => Promise<T>) => denyOnForbidden(call);
+  function retryAfterLimit(
+    what: string,
+    after: number,
+    request: { method: string; url: string },
+    count: number,
+  ): boolean {
+    if (signal.aborted) return false;
+    log.info(`GitHub ${what} on ${request.method} ${request.url}; retrying in ${after}s`);
+    return count < MAX_RETRIES;
+  }
+  const call = <T>(what: string, request: () => Promise<T>) =>
+    bounded(signal, what, options.requestTimeoutMs, () => denyOnForbidden(request));
+  let identity: Promise<string> | undefined;
   return {
+    identity() {
+      identity ??= call("GET /user", () => octokit.request("GET /user")).then(
+        ({ data }) => data.login,
+        (error: unknown) => {
+          // An installation token (GITHUB_TOKEN) may not read /user: it posts as the Actions bot.
+          if (error instanceof WriteDeniedError && error.status === 403) return ACTIONS_BOT;
+          throw error;
+        },
+      );
+      return identity;
+    },
     async listComments(issue) {
       const comments: IssueComment[] = [];
-      for (let page = 1; page <= MAX_PAGES; page++) {
-        const { data } = await write(() =>
+      for (let page = 1; ; page++) {
+        const { data } = await call("list the pull request's comments", () =>
           octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
             owner,
             repo,
@@ -72,13 +88,12 @@ export function createGitHub(options: GitHubOptions): GitHubPort {
             page,
           }),
         );
-        comments.push(...data.map((c) => ({ id: Number(c.id), body: c.body ?? "" })));
-        if (data.length < PAGE_SIZE) break;
+        comments.push(...data.map(toComment));
+        if (data.length < PAGE_SIZE) return comments;
       }
-      return comments;
     },
     async createComment(issue, body) {
-      const { data } = await write(() =>
+      const { data } = await call("create the comment", () =>
         octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
           owner,
           repo,
@@ -86,10 +101,10 @@ export function createGitHub(options: GitHubOptions): GitHubPort {
           body,
         }),
       );
-      return { id: Number(data.id), body: data.body ?? "" };
+      return toComment(data);
     },
     async updateComment(id, body) {
-      const { data } = await write(() =>
+      const { data } = await call("update the comment", () =>
         octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
           owner,
           repo,
@@ -97,10 +112,10 @@ export function createGitHub(options: GitHubOptions): GitHubPort {
           body,
         }),
       );
-      return { id: Number(data.id), body: data.body ?? "" };
+      return toComment(data);
     },
     async createStatus(status: CommitStatus) {
-      await write(() =>
+      await call("set the commit status", () =>
         octokit.request("POST /repos/{owner}/{repo}/statuses/{sha}", {
           owner,
           repo,
@@ -113,6 +128,58 @@ export function createGitHub(options: GitHubOptions): GitHubPort {
       );
     },
   };
+}
+
+function toComment(raw: RawComment): IssueComment {
+  return { id: Number(raw.id), body: raw.body ?? "", author: raw.user?.login ?? "" };
+}
+
+/**
+ * fetch with a deadline per attempt that also covers reading the answer, and the step's signal.
+ * Both abort with an AbortError, which Octokit's retry plugin does not retry.
+ */
+function boundedFetch(step: AbortSignal, timeoutMs: number): typeof fetch {
+  return (input, init) => {
+    const attempt = new AbortController();
+    setTimeout(() => attempt.abort(), timeoutMs).unref();
+    const signals = [step, attempt.signal, ...(init?.signal ? [init.signal] : [])];
+    return fetch(input, { ...init, signal: AbortSignal.any(signals) });
+  };
+}
+
+/**
+ * One call, ended by the step's signal even while Octokit waits out a rate limit, and with an
+ * aborted request told as a timeout.
+ */
+async function bounded<T>(
+  step: AbortSignal,
+  what: string,
+  timeoutMs: number,
+  call: () => Promise<T>,
+): Promise<T> {
+  const outOfTime = () =>
+    new GitHubTimeoutError(
+      `GitHub did not answer in time (${what}): the run's time for GitHub calls (input github-timeout) is up`,
+    );
+  if (step.aborted) throw outOfTime();
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(outOfTime());
+    step.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([call(), aborted]);
+  } catch (error) {
+    if (error instanceof GitHubTimeoutError) throw error;
+    if ((error as Error)?.name === "AbortError") {
+      throw step.aborted
+        ? outOfTime()
+        : new GitHubTimeoutError(`GitHub did not answer within ${timeoutMs / 1000}s (${what})`);
+    }
+    throw error;
+  } finally {
+    step.removeEventListener("abort", onAbort);
+  }
 }
 
 /** 403 and 404 on these calls mean the token may not do it (GitHub hides what it refuses). */

@@ -18,6 +18,7 @@ describe("parseInputs", () => {
       signoff: "none",
       signoffFile: "/tmp/r/scout-deploy/signoff.intoto.jsonl",
       token: "",
+      githubTimeout: 120,
     });
   });
 
@@ -31,6 +32,7 @@ describe("parseInputs", () => {
         comment: "False",
         signoff: "status",
         token: "t",
+        "github-timeout": "2.5",
       }),
       "/tmp",
     );
@@ -41,6 +43,7 @@ describe("parseInputs", () => {
       failOn: "warning",
       comment: false,
       signoff: "status",
+      githubTimeout: 2.5,
     });
   });
 
@@ -62,6 +65,11 @@ describe("parseInputs", () => {
       { manifests: "k8s", "kubernetes-version": "latest" },
       "input kubernetes-version must look like 1.31",
     ],
+    [
+      { manifests: "k8s", "github-timeout": "0" },
+      'input github-timeout must be a number of seconds from 1 to 3600, not "0"',
+    ],
+    [{ manifests: "k8s", "github-timeout": "1m" }, "input github-timeout must be a number"],
     [{}, "nothing to check: set the config input"],
   ])("refuses %j with a ConfigurationError", (values, message) => {
     expect(() => parseInputs(read(values), "/tmp")).toThrow(

@@ -25,6 +25,8 @@ export interface Inputs {
   /** PEM private key (Ed25519 or ECDSA P-256) that signs the attest record; from a secret. */
   signoffKey?: string;
   token: string;
+  /** Seconds all GitHub API calls of the run (comment, status) may take together. */
+  githubTimeout: number;
 }
 
 export type ReadInput = (name: string) => string;
@@ -44,6 +46,7 @@ export function parseInputs(read: ReadInput, tempDir: string): Inputs {
     signoff: oneOf("signoff", text("signoff") || "none", SIGNOFF_MODES),
     signoffFile: text("signoff-file") || join(outDir, "signoff.intoto.jsonl"),
     token: text("token"),
+    githubTimeout: seconds("github-timeout", text("github-timeout") || "120"),
   };
   if (config) inputs.config = config;
   const signoffKey = read("signoff-key").trim();
@@ -86,6 +89,16 @@ function boolean(name: string, value: string): boolean {
   if (["true", "True", "TRUE"].includes(value)) return true;
   if (["false", "False", "FALSE"].includes(value)) return false;
   throw new ConfigurationError(`input ${name} must be true or false, not "${value}"`);
+}
+
+function seconds(name: string, value: string): number {
+  const number = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || number < 1 || number > 3600) {
+    throw new ConfigurationError(
+      `input ${name} must be a number of seconds from 1 to 3600, not "${value}"`,
+    );
+  }
+  return number;
 }
 
 function version(value: string): string {

@@ -218,3 +218,25 @@ describe("signoffAttester, keyless", () => {
     expect(withCauses(repeated)).toBe("certificate - (403) Forbidden");
   });
 });
+
+describe("signoffAttester, keyless, bounded", () => {
+  it("a Sigstore or GitHub that never answers is given up at the run's deadline: unsigned, said why", async () => {
+    const { inputs, context, log, file } = setup();
+    const deadline = new AbortController();
+    const never: ActionsAttestFunction = () => new Promise(() => {});
+    const signing = signoffAttester(
+      inputs,
+      context,
+      ID_TOKEN_ENV,
+      log,
+      async () => never,
+      deadline.signal,
+    )(pipelineRun(), file);
+    setTimeout(() => deadline.abort(), 50);
+    await signing;
+    expect(log.lines[0]).toMatch(
+      /^warning: UNSIGNED sign-off record: keyless signing failed \(no answer within github-timeout \(120s\)\)/,
+    );
+    expect(JSON.parse(readFileSync(file, "utf8")).signatures).toEqual([]);
+  });
+});

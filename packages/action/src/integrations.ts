@@ -63,6 +63,8 @@ export function signoffAttester(
   env: Readonly<Record<string, string | undefined>>,
   log: Logger,
   loadAttest: AttestLoader = loadActionsAttest,
+  /** The run's bound on GitHub calls: keyless signing (Fulcio, Rekor, GitHub) stays inside it. */
+  deadline?: AbortSignal,
 ): Attester {
   return async (run, file) => {
     const signoff = await import("@scout-deploy/signoff");
@@ -71,7 +73,7 @@ export function signoffAttester(
       content: readFileSync(resolve(context.workspace, path)),
     }));
     const passphrase = env[PASSPHRASE_ENV];
-    const keyless = await keylessAttestor(inputs, env, loadAttest, signoff);
+    const keyless = await keylessAttestor(inputs, env, loadAttest, signoff, deadline);
     const out = await signoff.runSignoff({
       files,
       result: run.result,
@@ -104,16 +106,33 @@ async function keylessAttestor(
   env: Readonly<Record<string, string | undefined>>,
   loadAttest: AttestLoader,
   signoff: Pick<typeof import("@scout-deploy/signoff"), "actionsAttestor" | "canSignKeyless">,
+  deadline: AbortSignal | undefined,
 ): Promise<KeylessAttestor | undefined> {
   if (inputs.signoffKey || !hasIdToken(env, signoff.canSignKeyless)) return undefined;
   const attest = await loadAttest();
   return signoff.actionsAttestor(async (options) => {
     try {
-      return await attest(options);
+      return await withinDeadline(attest(options), deadline, inputs.githubTimeout);
     } catch (error) {
       throw new Error(withCauses(error));
     }
   }, inputs.token);
+}
+
+/** @actions/attest takes no signal: its promise is raced against the run's deadline. */
+function withinDeadline<T>(
+  work: Promise<T>,
+  deadline: AbortSignal | undefined,
+  seconds: number,
+): Promise<T> {
+  if (!deadline) return work;
+  const timedOut = () => new Error(`no answer within github-timeout (${seconds}s)`);
+  if (deadline.aborted) return Promise.reject(timedOut());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(timedOut());
+    deadline.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => deadline.removeEventListener("abort", onAbort));
+  });
 }
 
 /** Sigstore's errors name the step ("error creating signing certificate"); the why is in `cause`. */

@@ -28,7 +28,8 @@ export async function run(environment: Environment): Promise<void> {
 
     const files = writeReportFiles(pipeline, inputs, context, TOOL);
     const access = WriteAccess.for(context, inputs.token, log);
-    const github = await connectGitHub(inputs, context, access, log);
+    const deadline = startDeadline(inputs.githubTimeout);
+    const github = await connectGitHub(inputs, context, access, log, deadline.signal);
     const sections = await networkSections(pipeline);
     await publish(pipeline, inputs, context, { runner, log, github, access, tool: TOOL }, sections);
 
@@ -37,9 +38,19 @@ export async function run(environment: Environment): Promise<void> {
       github,
       access,
       ...(inputs.signoff === "attest"
-        ? { attest: signoffAttester(inputs, context, environment.env, log) }
+        ? {
+            attest: signoffAttester(
+              inputs,
+              context,
+              environment.env,
+              log,
+              undefined,
+              deadline.signal,
+            ),
+          }
         : {}),
     });
+    deadline.stop();
 
     setOutputs(runner, pipeline, files, signoff);
     if (!pipeline.result.summary.passed) runner.setFailed(failure(pipeline.result));
@@ -47,7 +58,7 @@ export async function run(environment: Environment): Promise<void> {
     runner.setFailed(
       isConfigurationError(error)
         ? error.message
-        : `scout-secure-deploy failed unexpectedly (please report it): ${(error as Error).stack ?? error}`,
+        : `scout-secure-deploy failed unexpectedly (please report it): ${withoutSnippet(error)}`,
     );
   }
 }
@@ -66,11 +77,26 @@ async function loadEngine(): Promise<Engine> {
   };
 }
 
+/** Each request gets a quarter of the step's time, at most 30 s: one hung call leaves room. */
+const MAX_REQUEST_MS = 30_000;
+
+/**
+ * The bound on everything the run asks of GitHub's API: when it runs out, every pending call
+ * ends and the run goes on without it (a hung API never hangs the job).
+ */
+function startDeadline(seconds: number): { signal: AbortSignal; stop(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), seconds * 1000);
+  timer.unref();
+  return { signal: controller.signal, stop: () => clearTimeout(timer) };
+}
+
 async function connectGitHub(
   inputs: Inputs,
   context: RunContext,
   access: WriteAccess,
   log: Logger,
+  signal: AbortSignal,
 ): Promise<GitHubPort | undefined> {
   const needed = (inputs.comment && context.pullRequest) || inputs.signoff === "status";
   if (!needed || !access.allowed) return undefined;
@@ -82,6 +108,8 @@ async function connectGitHub(
     repo: context.repository.repo,
     log,
     userAgent: `${TOOL.name}/${TOOL.version}`,
+    requestTimeoutMs: Math.min(MAX_REQUEST_MS, (inputs.githubTimeout * 1000) / 4),
+    signal,
   });
 }
 
@@ -106,4 +134,16 @@ function setOutputs(
 function failure(result: Result): string {
   const { error, warning, info } = result.summary.bySeverity;
   return `Scout Secure Deploy: ${result.summary.findings} findings at or above fail-on ${result.failOn} (${error} error, ${warning} warning, ${info} info)`;
+}
+
+/**
+ * YAML parsers put the lines around an error under its message's first line: in a Secret those
+ * are its values. The log gets that first line and the stack frames, never the snippet.
+ */
+export function withoutSnippet(error: unknown): string {
+  if (!(error instanceof Error)) return String(error).split("\n")[0]!;
+  const frames = (error.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
+  return [`${error.name}: ${error.message.split("\n")[0]!.replace(/:$/, "")}`, ...frames].join(
+    "\n",
+  );
 }

@@ -28,10 +28,14 @@ export interface CommitStatus {
 export interface IssueComment {
   id: number;
   body: string;
+  /** The login of the comment's author. */
+  author: string;
 }
 
 /** The GitHub REST calls the Action makes. */
 export interface GitHubPort {
+  /** The login the token posts as (e.g. github-actions[bot]). */
+  identity(): Promise<string>;
   listComments(issueNumber: number): Promise<IssueComment[]>;
   createComment(issueNumber: number, body: string): Promise<IssueComment>;
   updateComment(commentId: number, body: string): Promise<IssueComment>;
@@ -47,4 +51,9 @@ export class WriteDeniedError extends Error {
   ) {
     super(message);
   }
+}
+
+/** GitHub did not answer in time: one request, or the whole publishing step. */
+export class GitHubTimeoutError extends Error {
+  override readonly name = "GitHubTimeoutError";
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import {
   buildBundle,
   defaultPolicy,
+  type FailOn,
   type Finding,
   parseSource,
   type Result,
@@ -21,12 +22,12 @@ import { memoryGitHub, memoryLogger, memoryRunner } from "./test-support.js";
 
 const tool = { name: "scout-secure-deploy", version: "0.0.0" };
 
-function pipelineRun(findings: Finding[]): PipelineRun {
+function pipelineRun(findings: Finding[], failOn: FailOn = "error"): PipelineRun {
   const result: Result = {
     findings,
     suppressed: [],
-    summary: summarize(findings, { files: 1, objects: 1, suppressed: 0 }, "error"),
-    failOn: "error",
+    summary: summarize(findings, { files: 1, objects: 1, suppressed: 0 }, failOn),
+    failOn,
   };
   return {
     result,
@@ -86,7 +87,7 @@ describe("publish", () => {
 
   it("keeps one sticky comment: created once, then updated", async () => {
     const { github, inputs, deps } = setup();
-    github.comments.push({ id: 99, body: "someone else's comment" });
+    github.comments.push({ id: 99, body: "someone else's comment", author: "octocat" });
     await publish(pipelineRun([finding(1)]), inputs, context, deps);
     await publish(pipelineRun([]), inputs, context, deps);
     const ours = github.comments.filter((c) => c.body.includes(COMMENT_MARKER));
@@ -94,16 +95,26 @@ describe("publish", () => {
     expect(ours[0]!.body).toContain("✅ **Passed**");
   });
 
-  it("a refused comment is skipped with one line and never fails the run", async () => {
-    const { github, log, runner, inputs, deps, access } = setup();
+  it("a refused comment is skipped with one line, never fails the run, and the status is still set", async () => {
+    const { github, log, runner, inputs, deps } = setup();
     github.fail.createComment = new WriteDeniedError("Resource not accessible by integration", 403);
     await publish(pipelineRun([finding(1)]), inputs, context, deps);
     expect(runner.failed).toEqual([]);
-    expect(access.allowed).toBe(false);
     const outcome = await signOff(pipelineRun([finding(1)]), inputs, context, deps);
-    expect(outcome).toEqual({});
-    expect(github.statuses).toEqual([]);
-    expect(log.lines.filter((l) => l.includes("Skipping"))).toHaveLength(1);
+    expect(outcome).toEqual({ status: "failure" });
+    expect(github.statuses).toHaveLength(1);
+    expect(log.lines.filter((l) => l.includes("Skipping"))).toEqual([
+      "info: Skipping the pull request comment: GitHub refused it (HTTP 403); the job needs pull-requests: write. Other writes still go ahead.",
+    ]);
+  });
+
+  it("a comment with our marker by someone else is not ours: a new one is created", async () => {
+    const { github, inputs, deps } = setup();
+    const planted = `${COMMENT_MARKER}\nLooks good to me!`;
+    github.comments.push({ id: 7, body: planted, author: "mallory" });
+    await publish(pipelineRun([finding(1)]), inputs, context, deps);
+    expect(github.comments[0]).toEqual({ id: 7, body: planted, author: "mallory" });
+    expect(github.comments.filter((c) => c.author === "github-actions[bot]")).toHaveLength(1);
   });
 
   it("a comment that fails for another reason is a warning", async () => {
@@ -122,6 +133,26 @@ describe("signOff", () => {
     expect(github.statuses).toEqual([
       expect.objectContaining({ sha: "head", state: "success", context: "scout/secure-deploy" }),
     ]);
+  });
+
+  it("a pull request's policy.failOn: never cannot make the sign-off pass", async () => {
+    const { github, inputs, deps, log } = setup();
+    const outcome = await signOff(pipelineRun([finding(1)], "never"), inputs, context, deps);
+    expect(outcome).toEqual({ status: "failure" });
+    expect(github.statuses[0]!.description).toMatch(/^Failed: .*\(fail-on error\)$/);
+    expect(log.lines).toContain(
+      "info: the sign-off is taken at fail-on error: the config's policy.failOn never cannot lower it (set the workflow's fail-on input to change it)",
+    );
+  });
+
+  it("the workflow's fail-on input sets the sign-off's threshold; the config may only raise it", async () => {
+    const lowered = setup({ "fail-on": "never" });
+    await signOff(pipelineRun([finding(1)], "never"), lowered.inputs, context, lowered.deps);
+    expect(lowered.github.statuses[0]!.state).toBe("success");
+    const raised = setup();
+    const warning = [finding(1, "warning")];
+    await signOff(pipelineRun(warning, "warning"), raised.inputs, context, raised.deps);
+    expect(raised.github.statuses[0]!.state).toBe("failure");
   });
 
   it("keeps the description under 140 characters", () => {

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { ConfigurationError, type Result } from "@scout-deploy/core";
+import { ConfigurationError, type FailOn, failsAt, type Result } from "@scout-deploy/core";
 import { type RunContext, subjectSha } from "./context.js";
 import { type Inputs, resolveIn } from "./inputs.js";
 import type { WriteAccess } from "./permissions.js";
@@ -33,15 +33,36 @@ export async function signOff(
   deps: SignoffDeps,
 ): Promise<SignoffOutcome> {
   if (inputs.signoff === "none") return {};
+  const result = atSignoffThreshold(run.result, inputs.failOn);
+  if (result.failOn !== run.result.failOn) {
+    deps.log.info(
+      `the sign-off is taken at fail-on ${result.failOn}: the config's policy.failOn ${run.result.failOn} cannot lower it (set the workflow's fail-on input to change it)`,
+    );
+  }
   if (inputs.signoff === "attest") {
     if (!deps.attest) throw new ConfigurationError("input signoff: attest has no signer wired");
     const file = resolveIn(context.workspace, inputs.signoffFile);
     mkdirSync(dirname(file), { recursive: true });
-    await deps.attest(run, file);
+    await deps.attest({ ...run, result }, file);
     deps.log.info(`wrote the sign-off record ${file}`);
     return { signoffFile: file };
   }
-  return postStatus(run.result, context, deps);
+  return postStatus(result, context, deps);
+}
+
+const STRICTNESS: Record<FailOn, number> = { never: 0, error: 1, warning: 2, info: 3 };
+
+/**
+ * The result as the sign-off sees it. Its threshold is the workflow's fail-on input, else
+ * error: the config's policy.failOn sits in files a pull request can edit, so it may make the
+ * sign-off stricter, never more lenient.
+ */
+export function atSignoffThreshold(result: Result, workflowFailOn: FailOn | undefined): Result {
+  const failOn =
+    workflowFailOn ?? (STRICTNESS[result.failOn] >= STRICTNESS.error ? result.failOn : "error");
+  if (failOn === result.failOn) return result;
+  const passed = !result.findings.some((f) => failsAt(f.severity, failOn));
+  return { ...result, failOn, summary: { ...result.summary, passed } };
 }
 
 async function postStatus(

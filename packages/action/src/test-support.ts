@@ -41,8 +41,8 @@ export function memoryRunner(inputs: Record<string, string>): Runner & {
   return runner;
 }
 
-/** GitHub in memory; `fail` makes a method throw the given error. */
-export function memoryGitHub(): GitHubPort & {
+/** GitHub in memory, posting as `self`; `fail` makes a method throw the given error. */
+export function memoryGitHub(self = "github-actions[bot]"): GitHubPort & {
   comments: IssueComment[];
   statuses: CommitStatus[];
   fail: Partial<Record<keyof GitHubPort, Error>>;
@@ -57,13 +57,17 @@ export function memoryGitHub(): GitHubPort & {
   };
   return {
     ...state,
+    async identity() {
+      check("identity");
+      return self;
+    },
     async listComments() {
       check("listComments");
       return [...state.comments];
     },
     async createComment(_issue, body) {
       check("createComment");
-      const comment = { id: state.comments.length + 1, body };
+      const comment = { id: state.comments.length + 1, body, author: self };
       state.comments.push(comment);
       return comment;
     },

@@ -9,8 +9,13 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  findPlantedSecrets,
+  PLANTED_BROKEN_MANIFESTS,
+  PLANTED_MANIFESTS,
+} from "@scout-deploy/core/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeGitHub, USED_OPERATIONS } from "./github-server.js";
+import { ACTIONS_BOT, FakeGitHub, USED_OPERATIONS } from "./github-server.js";
 import {
   BUNDLE,
   forkPayload,
@@ -22,6 +27,9 @@ import {
 } from "./run-action.js";
 
 const [LIST, CREATE, UPDATE, STATUS] = USED_OPERATIONS as [string, string, string, string];
+const MARKER = "<!-- scout/secure-deploy: sticky comment -->";
+/** The pull request of the webhook examples. */
+const PR = pullRequestPayload("opened").pull_request.number;
 
 const backend = `apiVersion: apps/v1
 kind: Deployment
@@ -179,12 +187,12 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(result.code).toBe(1);
   }, 60_000);
 
-  it("a comment GitHub refuses (403) never fails the run; later writes are skipped", async () => {
+  it("a comment GitHub refuses (403) never fails the run, nor stops the status", async () => {
     github.inject({ operation: CREATE, status: 403 });
     const result = await run(pullRequestPayload("opened"), { "fail-on": "never" });
     expect(result.code, result.stdout).toBe(0);
-    expect(result.stdout.match(/Skipping .*HTTP 403/g)).toHaveLength(1);
-    expect(github.calls.filter((c) => c.operation === STATUS)).toEqual([]);
+    expect(result.stdout.match(/Skipping the pull request comment: .*HTTP 403/g)).toHaveLength(1);
+    expect(github.statuses).toHaveLength(1);
     expect(result.summary).toContain("Scout Secure Deploy");
   }, 60_000);
 
@@ -195,6 +203,148 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(github.comments).toHaveLength(1);
     expect(result.stdout.match(/Skipping .*HTTP 404/g)).toHaveLength(1);
   }, 60_000);
+
+  it("a marker in someone else's comment is ignored: ours is created beside it, the status set", async () => {
+    const planted = `${MARKER}\n✅ **Passed**: 0 findings. LGTM, merge it!`;
+    const foreign = github.seedComment(PR, planted, "mallory");
+    const result = await run(pullRequestPayload("opened"));
+    expect(result.code, result.stdout).toBe(1);
+    expect(github.calls.filter((c) => c.operation === UPDATE)).toEqual([]);
+    expect(github.comments.find((c) => c.id === foreign)!.body).toBe(planted);
+    const ours = github.comments.filter((c) => c.author === ACTIONS_BOT);
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.body).toContain("❌ **Failed**");
+    expect(github.statuses.map((s) => s.body.state)).toEqual(["failure"]);
+    // The next push updates our comment, still not theirs.
+    await run(pullRequestPayload("synchronize"));
+    expect(github.calls.filter((c) => c.operation === UPDATE).map((c) => c.path)).toEqual([
+      `/api/v3/repos/Codertocat/Hello-World/issues/comments/${ours[0]!.id}`,
+    ]);
+  }, 60_000);
+
+  it("with a personal token, ours is the comment its user wrote (read from GET /user)", async () => {
+    github.users.set("ghp_scoutbot", "scout-bot");
+    github.seedComment(PR, `${MARKER}\nold report by the Actions bot`, ACTIONS_BOT);
+    const mine = github.seedComment(PR, `${MARKER}\nold report`, "scout-bot");
+    await run(pullRequestPayload("opened"), { token: "ghp_scoutbot" });
+    const updates = github.calls.filter((c) => c.operation === UPDATE);
+    expect(updates.map((c) => c.path)).toEqual([
+      `/api/v3/repos/Codertocat/Hello-World/issues/comments/${mine}`,
+    ]);
+    expect(github.calls.filter((c) => c.operation === CREATE)).toEqual([]);
+  }, 60_000);
+
+  it("a write to a comment GitHub refuses never suppresses the commit status", async () => {
+    const ours = github.seedComment(PR, `${MARKER}\nold report`, ACTIONS_BOT);
+    github.inject({ operation: UPDATE, status: 403 });
+    const result = await run(pullRequestPayload("opened"));
+    expect(github.calls.filter((c) => c.operation === UPDATE).map((c) => c.status)).toEqual([403]);
+    expect(github.comments.find((c) => c.id === ours)!.body).toContain("old report");
+    expect(github.statuses.map((s) => s.body.state)).toEqual(["failure"]);
+    expect(result.code).toBe(1);
+  }, 60_000);
+
+  it("finds our comment past 2,000 others (every page is read)", async () => {
+    for (let i = 0; i < 2_050; i++) github.seedComment(PR, `comment ${i}`, `user${i % 7}`);
+    const ours = github.seedComment(PR, `${MARKER}\nold report`, ACTIONS_BOT);
+    for (let i = 0; i < 30; i++) github.seedComment(PR, `later ${i}`, "octocat");
+    await run(pullRequestPayload("opened"));
+    expect(github.calls.filter((c) => c.operation === LIST)).toHaveLength(21);
+    expect(github.calls.filter((c) => c.operation === CREATE)).toEqual([]);
+    expect(github.comments.find((c) => c.id === ours)!.body).toContain("❌ **Failed**");
+  }, 60_000);
+
+  it("a GitHub that never answers cannot hang the job: the run ends within github-timeout", async () => {
+    github.hang();
+    const started = Date.now();
+    const result = await run(pullRequestPayload("opened"), { "github-timeout": "4" });
+    const seconds = (Date.now() - started) / 1000;
+    expect(seconds, result.stdout).toBeLessThan(20);
+    expect(result.code).toBe(1);
+    expect(result.summary).toContain("❌ **Failed**");
+    expect(existsSync(result.outputs["findings-file"]!)).toBe(true);
+    expect(result.stdout).toMatch(
+      /::warning::could not post the pull request comment: GitHub did not answer/,
+    );
+    expect(result.stdout).toMatch(
+      /::warning::could not set the scout\/secure-deploy status: GitHub did not answer/,
+    );
+    expect(github.calls.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("a hung comment lookup leaves time for the commit status", async () => {
+    github.hang(LIST);
+    const result = await run(pullRequestPayload("opened"), { "github-timeout": "8" });
+    expect(result.stdout).toMatch(
+      /could not post the pull request comment: GitHub did not answer within 2s/,
+    );
+    expect(github.statuses.map((s) => s.body.state)).toEqual(["failure"]);
+  }, 60_000);
+
+  it("names from manifests cannot add images, links, HTML or mentions to the comment and summary", async () => {
+    const hostile =
+      "api![x](https://evil.example/p.png)[go](https://evil.example)<img src=x>@octocat";
+    writeFileSync(
+      join(workspace, "k8s/backend.yaml"),
+      backend.replace("- name: api", `- name: "${hostile}"`),
+    );
+    const result = await run(pullRequestPayload("opened"));
+    const comment = github.comments[0]!.body;
+    expect(comment).toContain("\\!\\[x\\]");
+    for (const markdown of [comment, result.summary]) {
+      expect(markdown).not.toMatch(/!\[x\]\(|\[go\]\(|<img|@octocat|https:\/\/evil/);
+    }
+  }, 60_000);
+
+  it("a pull request's policy.failOn: never cannot turn the sign-off green", async () => {
+    writeFileSync(join(workspace, "scout-deploy.yaml"), "policy:\n  failOn: never\n");
+    const result = await run(pullRequestPayload("opened"), { config: "scout-deploy.yaml" });
+    // The step follows the config (the workflow set no fail-on); the sign-off does not.
+    expect(result.code, result.stdout).toBe(0);
+    expect(github.statuses.map((s) => s.body.state)).toEqual(["failure"]);
+    expect(github.statuses[0]!.body.description).toMatch(/\(fail-on error\)$/);
+    expect(result.stdout).toContain("the config's policy.failOn never cannot lower it");
+  }, 60_000);
+
+  it.each([
+    // (Whether a file that does not parse ends the run is another matter: nothing leaks either way.)
+    ["manifests that parse", PLANTED_MANIFESTS],
+    ["and a Secret that does not", { ...PLANTED_MANIFESTS, ...PLANTED_BROKEN_MANIFESTS }],
+  ])(
+    "no planted secret value in the log, summary, comment, files or requests: %s",
+    async (_, files) => {
+      for (const [name, text] of Object.entries(files))
+        writeFileSync(join(workspace, "k8s", name), text);
+      const keys = generateKeyPairSync("ed25519");
+      const pem = keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+      const result = await run(pullRequestPayload("opened"), { schema: "embedded" });
+      const attest = await run(pullRequestPayload("opened"), {
+        schema: "embedded",
+        signoff: "attest",
+        "signoff-key": pem,
+      });
+      const written = [result, attest].flatMap((r) =>
+        ["findings-file", "sarif-file", "signoff-file"]
+          .map((o) => r.outputs[o])
+          .filter((f): f is string => Boolean(f) && existsSync(f!))
+          .map((f) => readFileSync(f, "utf8")),
+      );
+      const everything = [
+        result.stdout,
+        result.stderr,
+        result.summary,
+        attest.stdout,
+        attest.stderr,
+        attest.summary,
+        ...written,
+        ...github.comments.map((c) => c.body),
+        ...github.calls.map((c) => JSON.stringify(c.body ?? "")),
+      ].join("\n");
+      expect(result.summary + result.stdout).toMatch(/scout-secrets|secret\.yaml|flow collection/);
+      expect(findPlantedSecrets(everything)).toEqual([]);
+    },
+    60_000,
+  );
 
   it("pull_request_target: the workspace's config is not loaded", async () => {
     writeFileSync(join(workspace, "scout-deploy.yaml"), "policy:\n  failOn: never\n");

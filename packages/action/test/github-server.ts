@@ -9,6 +9,7 @@ export const USED_OPERATIONS = [
   "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
   "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
   "POST /repos/{owner}/{repo}/statuses/{sha}",
+  "GET /user",
 ];
 
 export interface Call {
@@ -32,7 +33,11 @@ interface Comment {
   id: number;
   issue: number;
   body: string;
+  author: string;
 }
+
+/** Who an installation token (GITHUB_TOKEN, `ghs_...`) posts as; it may not read /user. */
+export const ACTIONS_BOT = "github-actions[bot]";
 
 /** GitHub's REST API as far as the Action uses it, on 127.0.0.1, checking every request. */
 export class FakeGitHub {
@@ -44,6 +49,10 @@ export class FakeGitHub {
   readonly comments: Comment[] = [];
   readonly statuses: { sha: string; body: Record<string, unknown> }[] = [];
   private faults: Required<Fault>[] = [];
+  /** Operations whose requests are read and never answered. */
+  private readonly hung = new Set<string>();
+  /** Personal access tokens and the login each stands for. */
+  readonly users = new Map<string, string>();
   private nextId = 1000;
   private readonly operations: Operation[] = loadOperations(USED_OPERATIONS);
   private readonly server = createServer((req, res) => void this.handle(req, res));
@@ -70,7 +79,22 @@ export class FakeGitHub {
   }
 
   close(): Promise<void> {
-    return new Promise((done) => this.server.close(() => done()));
+    const closed = new Promise<void>((done) => this.server.close(() => done()));
+    this.server.closeAllConnections();
+    return closed;
+  }
+
+  /** Requests of these operations (keys of USED_OPERATIONS, or all) never get an answer. */
+  hang(...operations: string[]): void {
+    for (const operation of operations.length ? operations : USED_OPERATIONS)
+      this.hung.add(operation);
+  }
+
+  /** A comment already on the pull request, written by `author`. */
+  seedComment(issue: number, body: string, author: string): number {
+    const id = this.nextId++;
+    this.comments.push({ id, issue, body, author });
+    return id;
   }
 
   /** What the runner sets for a job with `permissions: id-token: write`, served here. */
@@ -117,9 +141,11 @@ export class FakeGitHub {
     const call: Call = { method, path: url.pathname, body, status: 0, problems };
     if (check.operation) call.operation = check.operation.key;
     this.calls.push(call);
+    if (check.operation && this.hung.has(check.operation.key)) return;
+    const author = this.author(req.headers.authorization ?? "");
     const [status, payload, headers] = problems.length
       ? [422, { message: problems.join("; ") }, {}]
-      : (this.fault(check.operation!) ?? this.answer(check.operation!, url, body));
+      : (this.fault(check.operation!) ?? this.answer(check.operation!, url, body, author));
     call.status = status;
     res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
     res.end(JSON.stringify(payload));
@@ -156,10 +182,17 @@ export class FakeGitHub {
     return [fault.status, { message: messages[fault.status] }, {}];
   }
 
+  /** GITHUB_TOKEN posts as the Actions bot; a personal token as its user. */
+  private author(authorization: string): string | undefined {
+    const token = authorization.replace(/^(token|bearer) /i, "");
+    return token.startsWith("ghs_") ? ACTIONS_BOT : this.users.get(token);
+  }
+
   private answer(
     operation: Operation,
     url: URL,
     body: unknown,
+    author: string | undefined,
   ): [number, unknown, Record<string, string>] {
     const path = url.pathname.replace(/^\/api\/v3/, "");
     const values = operation.pattern.exec(path)!.slice(1);
@@ -173,16 +206,29 @@ export class FakeGitHub {
         return [200, list.slice((page - 1) * perPage, page * perPage).map(view), {}];
       }
       case USED_OPERATIONS[1]: {
-        const comment = { id: this.nextId++, issue: Number(values[2]), body: String(input.body) };
+        const comment = {
+          id: this.nextId++,
+          issue: Number(values[2]),
+          body: String(input.body),
+          author: author ?? "unknown",
+        };
         this.comments.push(comment);
         return [201, view(comment), {}];
       }
       case USED_OPERATIONS[2]: {
         const comment = this.comments.find((c) => c.id === Number(values[2]));
         if (!comment) return [404, { message: "Not Found" }, {}];
+        // GitHub lets an integration edit only its own comments.
+        if (comment.author !== author) {
+          return [403, { message: "Resource not accessible by integration" }, {}];
+        }
         comment.body = String(input.body);
         return [200, view(comment), {}];
       }
+      case USED_OPERATIONS[4]:
+        return author && author !== ACTIONS_BOT
+          ? [200, { login: author, id: 1, type: "User" }, {}]
+          : [403, { message: "Resource not accessible by integration" }, {}];
       default:
         this.statuses.push({ sha: values[2]!, body: input });
         return [201, { id: this.nextId++, ...input }, {}];
@@ -206,7 +252,7 @@ function oidcToken(audience: string): string {
 }
 
 function view(comment: Comment) {
-  return { id: comment.id, body: comment.body, user: { login: "github-actions[bot]" } };
+  return { id: comment.id, body: comment.body, user: { login: comment.author } };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

@@ -43,9 +43,22 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
+/**
+ * YAML parsers put the lines around an error under the message's first line: in a Secret
+ * those are its values. Only the first line (the reason and the position) is printed.
+ */
+function firstLine(message: string): string {
+  return message.split("\n")[0]!.replace(/:$/, "");
+}
+
+function stackFrames(error: Error): string {
+  const frames = (error.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
+  return [`${error.name}: ${firstLine(error.message)}`, ...frames].join("\n");
+}
+
 function describeFailure(error: unknown, io: Io): string {
   if (isConfigurationError(error)) return error.message;
-  const message = error instanceof Error ? error.message : String(error);
-  if (io.env.SCOUT_DEPLOY_DEBUG && error instanceof Error) io.stderr(`${error.stack}\n`);
+  const message = firstLine(error instanceof Error ? error.message : String(error));
+  if (io.env.SCOUT_DEPLOY_DEBUG && error instanceof Error) io.stderr(`${stackFrames(error)}\n`);
   return `internal error: ${message} (set SCOUT_DEPLOY_DEBUG=1 for details, and please report it)`;
 }

@@ -1,78 +1,147 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { commands } from "./commands/index.js";
-import type { Io } from "./io.js";
-import { main } from "./main.js";
+import {
+  findPlantedSecrets,
+  PLANTED_BROKEN_MANIFESTS,
+  PLANTED_MANIFESTS,
+} from "@scout-deploy/core/testing";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "./test-support/run.js";
 
-const b64 = (value: string) => Buffer.from(value).toString("base64");
+const FORMATS = ["text", "json", "sarif", "markdown", "junit"];
+let dir: string;
 
-/** Values a careless formatter could echo: weak, placeholder, token-shaped, plaintext env. */
-const secrets = {
-  weak: "hunter2hunter2",
-  placeholder: "changeme",
-  github: "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8",
-  aws: "AKIAIOSFODNN7EXAMPLE",
-  configMapPassword: "s3cr3t-Passw0rd-in-a-configmap",
-  envToken: "plain-text-api-token-in-env-0123456789",
-};
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "scout-leak-"));
+  const files = { ...PLANTED_MANIFESTS, ...PLANTED_BROKEN_MANIFESTS };
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const pair = generateKeyPairSync("ed25519");
+  writeFileSync(join(dir, "ci.key"), pair.privateKey.export({ type: "pkcs8", format: "pem" }));
+  writeFileSync(join(dir, "ci.pub.pem"), pair.publicKey.export({ type: "spki", format: "pem" }));
+});
 
-const manifests = `apiVersion: v1
-kind: Secret
-metadata: {name: scout-secrets, namespace: scout}
-data:
-  api-token: ${b64(secrets.weak)}
-  redis-password: ${b64(secrets.placeholder)}
-stringData:
-  github: ${secrets.github}
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: scout-config, namespace: scout}
-data:
-  DB_PASSWORD: ${secrets.configMapPassword}
-  AWS_KEY: ${secrets.aws}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/component: backend}}
-spec:
-  template:
-    metadata: {labels: {app.kubernetes.io/component: backend}}
-    spec:
-      containers:
-        - name: api
-          image: scout/backend:1.0
-          env:
-            - name: API_TOKEN
-              value: ${secrets.envToken}
-`;
+/** Everything a command printed and wrote, as one text to scan. */
+async function outputsOf(argv: string[], files: string[] = [], env: Record<string, string> = {}) {
+  const run = await runCli(argv, { cwd: dir, env });
+  const written = files
+    .map((f) => join(dir, f))
+    .filter(existsSync)
+    .map((f) => readFileSync(f, "utf8"));
+  return { ...run, all: [run.stdout, run.stderr, ...written].join("\n") };
+}
 
-const formats = ["text", "json", "sarif", "markdown", "junit"].filter((format) =>
-  commands.find((c) => c.name === "check")?.help.includes(format),
-);
+const manifests = Object.keys(PLANTED_MANIFESTS);
 
-describe("no secret value leaves through any output format", () => {
-  it.each(formats)("--format %s", async (format) => {
-    const dir = mkdtempSync(join(tmpdir(), "scout-leak-"));
-    writeFileSync(join(dir, "all.yaml"), manifests);
-    const out: string[] = [];
-    const io: Io = {
-      cwd: dir,
-      env: {},
-      stdout: (t) => out.push(t),
-      stderr: (t) => out.push(t),
-      readStdin: async () => "",
-      color: false,
-    };
-    const code = await main(["check", "all.yaml", "--format", format], io);
-    expect(code).toBe(1);
-    const printed = out.join("");
-    expect(printed).toMatch(/secrets\//);
-    for (const value of Object.values(secrets)) {
-      expect(printed).not.toContain(value);
-      expect(printed).not.toContain(b64(value));
-    }
+const kubeconform = [
+  "/root/go/bin/kubeconform",
+  ...(process.env.PATH ?? "").split(":").map((p) => join(p, "kubeconform")),
+].some(existsSync);
+
+describe("no planted secret value leaves through any command or format", () => {
+  it.each(FORMATS.flatMap((format) => ["embedded", "off"].map((schema) => [format, schema])))(
+    "check --format %s --schema %s",
+    async (format, schema) => {
+      const out = await outputsOf(["check", ...manifests, "--format", format, "--schema", schema!]);
+      expect(out.code, out.stderr).toBe(1);
+      expect(out.all).toMatch(/secret|Secret/);
+      expect(findPlantedSecrets(out.all)).toEqual([]);
+    },
+  );
+
+  it.skipIf(!kubeconform).each(FORMATS)(
+    "check --format %s --schema kubeconform",
+    async (format) => {
+      const out = await outputsOf([
+        "check",
+        ...manifests,
+        "--format",
+        format,
+        "--schema",
+        "kubeconform",
+      ]);
+      expect(findPlantedSecrets(out.all)).toEqual([]);
+    },
+  );
+
+  it("the schema names the wrong types in Secrets, ConfigMaps and env without their values", async () => {
+    const schema = JSON.parse(
+      (await outputsOf(["check", ...manifests, "--schema", "embedded", "--format", "json"])).stdout,
+    ).findings.filter((f: { ruleId: string }) => f.ruleId === "input/schema");
+    expect(
+      schema.map(
+        (f: { file: string; line: number; message: string }) => `${f.file}:${f.line} ${f.message}`,
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        "secret.yaml:14 stringData.pin: expected string, got integer",
+        "configmap.yaml:8 data.REDIS_PASSWORD: expected string, got integer",
+        "deployment.yaml:24 spec.template.spec.containers[0].env[1].value: expected string, got integer",
+      ]),
+    );
+  });
+
+  it.each(["matrix", "markdown", "mermaid"])("flows --format %s", async (format) => {
+    const out = await outputsOf(["flows", ...manifests, "--format", format]);
+    expect(findPlantedSecrets(out.all)).toEqual([]);
+  });
+
+  it("secrets check", async () => {
+    const out = await outputsOf(["secrets", "check", ...manifests]);
+    expect(out.all).toContain('key "redis-password"');
+    expect(findPlantedSecrets(out.all)).toEqual([]);
+  });
+
+  it.each(["secret.yaml", "broken-secret.yaml", "tab-secret.yaml"])(
+    "secrets rotate %s: what it prints (the file it writes holds the values by design)",
+    async (file) => {
+      const out = await outputsOf(["secrets", "rotate", file, "--out", "rotated.yaml"]);
+      expect(out.stdout + out.stderr).not.toBe("");
+      expect(findPlantedSecrets(out.all)).toEqual([]);
+    },
+  );
+
+  it("signoff and verify", async () => {
+    const signed = await outputsOf(
+      ["signoff", ...manifests, "--key", "ci.key", "--fail-on", "never", "--out", "signoff.json"],
+      ["signoff.json"],
+    );
+    expect(signed.stderr).toMatch(/signed with ed25519/);
+    expect(findPlantedSecrets(signed.all)).toEqual([]);
+    const verified = await outputsOf([
+      "verify",
+      "--signoff",
+      "signoff.json",
+      "--key",
+      "ci.pub.pem",
+      ...manifests,
+    ]);
+    expect(verified.stdout).toContain("threshold");
+    expect(findPlantedSecrets(verified.all)).toEqual([]);
+  });
+
+  it.each(FORMATS)(
+    "a Secret that does not parse (duplicate key, then a syntax error): --format %s",
+    async (format) => {
+      const broken = Object.keys(PLANTED_BROKEN_MANIFESTS);
+      const out = await outputsOf(["check", ...manifests, ...broken, "--format", format], [], {
+        SCOUT_DEPLOY_DEBUG: "1",
+      });
+      expect(out.code).toBeGreaterThan(0);
+      expect(out.all).not.toContain("not found");
+      expect(out.all).toMatch(/broken-secret\.yaml:\d+|flow collection/);
+      expect(findPlantedSecrets(out.all)).toEqual([]);
+    },
+  );
+
+  it("render with a config whose scout: section holds a value of the wrong type", async () => {
+    writeFileSync(
+      join(dir, "scout-deploy.yaml"),
+      `scout:\n  namespace: scout\n  auth: ${PLANTED_MANIFESTS["configmap.yaml"]!.match(/REDIS_PASSWORD: (\d+)/)![1]}\n`,
+    );
+    const out = await outputsOf(["render", "--config", "scout-deploy.yaml"]);
+    expect(out.code).toBe(2);
+    expect(findPlantedSecrets(out.all)).toEqual([]);
   });
 });

@@ -48,7 +48,7 @@ async function check(env: Record<string, string | undefined>, ...flags: string[]
 }
 
 const expected = [
-  '7:3 input/schema spec.replicas: expected integer, got string "one"',
+  "7:3 input/schema spec.replicas: expected integer, got string",
   "17:11 input/schema spec.template.spec.containers[0]: unknown field imagePullPolcy (did you mean imagePullPolicy?)",
 ];
 

@@ -93,3 +93,71 @@ describe("scout-deploy signoff and verify", () => {
     });
   });
 });
+
+describe("verify --require-fail-on: a pass is worth its threshold", () => {
+  const privileged =
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: root\n  namespace: scout\nspec:\n  hostPID: true\n  containers:\n    - name: app\n      image: scout/app:1.0\n      securityContext:\n        privileged: true\n";
+
+  it("refuses a record signed with --fail-on never, naming the threshold", async () => {
+    write("k8s/root.yaml", privileged);
+    const signed = await run(
+      "signoff",
+      "k8s",
+      "--key",
+      "ci.key",
+      "--fail-on",
+      "never",
+      "--out",
+      "signoff.json",
+    );
+    expect(signed.code).toBe(0);
+    const verified = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain("ok   verdict: pass");
+    expect(verified.stdout).toMatch(
+      /FAIL threshold: verdict taken at failOn never, below the required error \(failOn never passes whatever is found\)/,
+    );
+    expect(verified.stdout).toContain("NOT verified: do not apply");
+  });
+
+  it("refuses a pass signed at the config's policy.failOn: never too", async () => {
+    write("scout-deploy.yaml", "policy:\n  failOn: never\n");
+    write("k8s/root.yaml", privileged);
+    await run("signoff", "k8s", "--key", "ci.key", "--out", "signoff.json");
+    const verified = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain("FAIL threshold: verdict taken at failOn never");
+  });
+
+  it("accepts a pass at the floor, and a lower floor only when asked for", async () => {
+    await run("signoff", "k8s", "--key", "ci.key", "--fail-on", "error", "--out", "e.json");
+    const atFloor = await run("verify", "--signoff", "e.json", "--key", "ci.pub.pem", "k8s");
+    expect(atFloor.stdout).toContain("ok   threshold: verdict taken at failOn error");
+    expect(atFloor.code, atFloor.stdout).toBe(0);
+    const stricter = await run(
+      "verify",
+      ...["--signoff", "e.json", "--key", "ci.pub.pem", "--require-fail-on", "warning", "k8s"],
+    );
+    expect(stricter.code).toBe(1);
+    expect(stricter.stdout).toContain("failOn error lets warning findings pass");
+    await run("signoff", "k8s", "--key", "ci.key", "--fail-on", "never", "--out", "n.json");
+    const lowered = await run(
+      "verify",
+      ...["--signoff", "n.json", "--key", "ci.pub.pem", "--require-fail-on", "never", "k8s"],
+    );
+    expect(lowered.code, lowered.stdout).toBe(0);
+  });
+
+  it("rejects an unknown level with exit 2", async () => {
+    const bad = await run(
+      "verify",
+      ...["--signoff", "s.json", "--key", "ci.pub.pem", "--require-fail-on", "low", "k8s"],
+    );
+    expect(bad).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(
+        '--require-fail-on must be one of error, warning, info, never, not "low"',
+      ),
+    });
+  });
+});

@@ -42,6 +42,7 @@ export {
   podTemplates,
   type Setting,
 } from "./k8s.js";
+export { inertMarkdown } from "./markdown.js";
 export {
   compareFindings,
   type FailOn,

@@ -32,7 +32,7 @@ describe.skipIf(!binary)("kubeconform, the real binary", () => {
   it("flags replicas: one and imagePullPolcy at their lines", async () => {
     const problems = await run(fixture("invalid.yaml"));
     expect(positioned(problems).slice(0, 2)).toEqual([
-      'k8s/app.yaml:7:3 error spec.replicas: expected integer, got string "one"',
+      "k8s/app.yaml:7:3 error spec.replicas: expected integer, got string",
       "k8s/app.yaml:17:11 error spec.template.spec.containers[0]: unknown field imagePullPolcy (did you mean imagePullPolicy?)",
     ]);
   });
@@ -42,7 +42,7 @@ describe.skipIf(!binary)("kubeconform, the real binary", () => {
     const problems = await runKubeconform(bundle, { binary, schemaLocations: [schemas] });
     expect(positioned(problems)).toEqual(positioned(validateBundle(bundle)));
     expect(positioned(problems)).toContain(
-      "k8s/app.yaml:36:41 error metadata.labels.tier: expected string, got integer 3",
+      "k8s/app.yaml:36:41 error metadata.labels.tier: expected string, got integer",
     );
     expect(problems.filter((p) => p.ruleId === "input/no-schema")).toHaveLength(1);
   });
@@ -57,7 +57,7 @@ describe.skipIf(!binary)("kubeconform, the real binary", () => {
     const yaml =
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    "it\'s/x": 1\n';
     expect(positioned(await run(yaml))).toEqual([
-      `k8s/app.yaml:6:5 error metadata.labels["it's/x"]: expected string, got integer 1`,
+      `k8s/app.yaml:6:5 error metadata.labels["it's/x"]: expected string, got integer`,
     ]);
   });
 

@@ -107,7 +107,8 @@ function errorsOf(object: BundleObject, leaves: LeafError[], lookup: SchemaLooku
     } else if (message.startsWith("value must be ")) {
       errors.push(enumError(pointer, enumValues(message), value));
     } else {
-      errors.push({ code: "other", pointer, message: `${dottedPath(pointer)}: ${message}` });
+      const text = withoutValue(message, value);
+      errors.push({ code: "other", pointer, message: `${dottedPath(pointer)}: ${text}` });
     }
   }
   return errors.map((error) =>
@@ -119,6 +120,17 @@ function errorsOf(object: BundleObject, leaves: LeafError[], lookup: SchemaLooku
         )
       : error,
   );
+}
+
+/**
+ * kubeconform's other messages are its validator's own words, and some quote the value
+ * (`'abc' is not valid 'byte'`): in a Secret that is the credential. It is left out.
+ */
+export function withoutValue(message: string, value: unknown): string {
+  if (typeof value !== "string" && typeof value !== "number") return message;
+  const text = String(value);
+  if (text.length < 3) return message;
+  return message.split(text).join("(value not shown)");
 }
 
 function withoutNull(types: string[]): string[] {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { withoutValue } from "./map.js";
 import { leafErrors, parseOutput, quotedNames, unquote } from "./output.js";
 
 describe("reading kubeconform's error tree", () => {
@@ -32,5 +33,17 @@ describe("reading kubeconform's error tree", () => {
   it("rejects output without resources or summary", () => {
     expect(() => parseOutput('{"resources": []}')).toThrow(/no resources or no summary/);
     expect(() => parseOutput("not json")).toThrow(SyntaxError);
+  });
+});
+
+describe("kubeconform's other messages", () => {
+  it("never quote the value they are about", () => {
+    expect(withoutValue("'Zq8WmT3vXk5Jr7Lp' is not valid 'byte'", "Zq8WmT3vXk5Jr7Lp")).toBe(
+      "'(value not shown)' is not valid 'byte'",
+    );
+    expect(withoutValue("must be >= 1 but found 0", 0)).toBe("must be >= 1 but found 0");
+    expect(withoutValue("length must be <= 63, but got 70", { a: 1 })).toBe(
+      "length must be <= 63, but got 70",
+    );
   });
 });

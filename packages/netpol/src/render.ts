@@ -1,3 +1,4 @@
+import { inertMarkdown } from "@scout-deploy/core";
 import { type Connectivity, endpointId } from "./analyze.js";
 import { type ComponentFlow, describeDifference, type FlowComparison } from "./compare.js";
 import { formatConns, isEmpty, subtract } from "./conns.js";
@@ -24,14 +25,16 @@ export function flowsMarkdown(comparison: FlowComparison): string {
     const allowed = isEmpty(f.allowed) ? "none" : formatConns(f.allowed);
     const intended = isEmpty(f.intended) ? "none" : formatConns(f.intended);
     const note = f.status === "extra" && !isEmpty(extra) ? ` (extra: ${formatConns(extra)})` : "";
-    return `| ${f.from} | ${f.to} | ${allowed} | ${intended} | ${STATUS_TEXT[f.status]}${note} |`;
+    return `| ${inertMarkdown(f.from)} | ${inertMarkdown(f.to)} | ${allowed} | ${intended} | ${STATUS_TEXT[f.status]}${note} |`;
   });
   const table = [
     "| from | to | allowed | intended | status |",
     "|---|---|---|---|---|",
     ...rows,
   ].join("\n");
-  const differences = comparison.differences.map((d) => `- ${d.kind}: ${describeDifference(d)}`);
+  const differences = comparison.differences.map(
+    (d) => `- ${d.kind}: ${inertMarkdown(describeDifference(d))}`,
+  );
   return differences.length ? `${table}\n\n${differences.join("\n")}\n` : `${table}\n`;
 }
 
@@ -42,7 +45,7 @@ export function flowsMarkdown(comparison: FlowComparison): string {
 export function flowsMermaid(comparison: FlowComparison): string {
   const lines = ["flowchart LR"];
   for (const component of comparison.components)
-    lines.push(`  ${nodeId(component)}["${component}"]`);
+    lines.push(`  ${nodeId(component)}["${mermaidLabel(component)}"]`);
   const styles: string[] = [];
   comparison.flows.forEach((f, index) => {
     const from = nodeId(f.from);
@@ -62,6 +65,11 @@ export function flowsMermaid(comparison: FlowComparison): string {
     }
   });
   return `${[...lines, ...styles].join("\n")}\n`;
+}
+
+/** A quoted Mermaid label: no quote, bracket or line break can end it and start a directive. */
+function mermaidLabel(text: string): string {
+  return text.replace(/[\r\n]+/g, " ").replace(/["<>&]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 
 function nodeId(component: string): string {

@@ -170,6 +170,22 @@ describe("formatMarkdown", () => {
     expect(md).toContain("| Secrets | ✅ no findings |");
   });
 
+  it("names from manifests cannot add images, links, HTML or mentions", () => {
+    const hostile =
+      "api![x](https://evil.example/p.png)[go](https://evil.example)<img src=x>@octocat";
+    const md = formatMarkdown(
+      resultOf([
+        finding({ ruleId: "pod/x", message: `container "${hostile}" may run as root` }),
+        finding({ ruleId: "pod/y", file: "k8s/a)b`|c.yaml" }),
+      ]),
+      { links: { serverUrl: "https://github.com", repository: "o/r", sha: "s" } },
+    );
+    expect(md).not.toMatch(/!\[x\]\(|\[go\]\(|<img|@octocat|https:\/\/evil/);
+    expect(md).toContain("api\\!\\[x\\]");
+    expect(md).toContain("@\u200boctocat");
+    expect(md).toContain("(https://github.com/o/r/blob/s/k8s/a%29b%60%7Cc.yaml#L1)");
+  });
+
   it("links only files inside the repository", () => {
     const md = formatMarkdown(
       resultOf([
@@ -180,7 +196,7 @@ describe("formatMarkdown", () => {
       { links: { serverUrl: "https://ghe.example", repository: "o/r", sha: "s" } },
     );
     expect(md).toContain("`../_temp/rendered/20-backend.yaml:1`");
-    expect(md).toContain("`&lt;stdin&gt;:1`");
+    expect(md).toContain("`<stdin>:1`");
     expect(md).toContain("[k8s/x.yaml:1](https://ghe.example/o/r/blob/s/k8s/x.yaml#L1)");
   });
 

@@ -2,6 +2,7 @@ import {
   type AnyRule,
   type Finding,
   failsAt,
+  inertMarkdown,
   type Result,
   type Severity,
 } from "@scout-deploy/core";
@@ -139,8 +140,8 @@ function row(finding: Finding, links: FileLinks | undefined): string {
   const place = `${finding.file}:${finding.line}`;
   const where =
     links && insideRepository(finding.file)
-      ? `[${cell(place)}](${links.serverUrl}/${links.repository}/blob/${links.sha}/${finding.file.split("/").map(encodeURIComponent).join("/")}#L${finding.line})`
-      : `\`${cell(place)}\``;
+      ? `[${cell(place)}](${links.serverUrl}/${links.repository}/blob/${links.sha}/${finding.file.split("/").map(urlSegment).join("/")}#L${finding.line})`
+      : codeSpan(place);
   const rule = finding.helpUri
     ? `[\`${finding.ruleId}\`](${finding.helpUri})`
     : `\`${finding.ruleId}\``;
@@ -152,9 +153,25 @@ function insideRepository(file: string): boolean {
   return !/^(\.\.\/|\/|<|[A-Za-z]:)/.test(file) && !file.includes("/../");
 }
 
-/** Table cells: one line, no pipe that ends the cell, no HTML. */
+/** Table cells hold names from manifests: one line, no pipe, no HTML, link, image or mention. */
 function cell(text: string): string {
-  return escapeHtml(text).replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+  return inertMarkdown(text);
+}
+
+/** Nothing inside a code span is markup; only a backtick could end it, and a pipe the cell. */
+function codeSpan(text: string): string {
+  return `\`${text
+    .replace(/`/g, "'")
+    .replace(/\r?\n|\r/g, " ")
+    .replace(/\|/g, "\\|")}\``;
+}
+
+/** encodeURIComponent leaves ( ) ! * ' as they are: a ) would end the link's URL. */
+function urlSegment(segment: string): string {
+  return encodeURIComponent(segment).replace(
+    /[()!*']/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function escapeHtml(text: string): string {

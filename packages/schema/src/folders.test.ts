@@ -71,7 +71,7 @@ describe("schema folders for custom resources", () => {
     const validator = createEmbeddedValidator({ schemaFolders: [catalog()] });
     expect(positioned(await validator.validate(bundleOf(yaml)))).toEqual([
       "9:7 unknown-field spec.endpoints[0]: unknown field intervall (did you mean interval?)",
-      "8:7 type spec.endpoints[0].targetPort: expected integer or string, got boolean true",
+      "8:7 type spec.endpoints[0].targetPort: expected integer or string, got boolean",
       "5:3 unknown-field spec: unknown field jobLabl (did you mean jobLabel?)",
     ]);
   });

@@ -230,17 +230,20 @@ function allowedTypes(type: string | string[]): string[] {
   return withoutNull.length ? withoutNull : types;
 }
 
+/**
+ * The JSON type of a value, never the value itself: a wrong type in a Secret, a ConfigMap or an
+ * env var is often the credential (`pin: 1234`), and the line and column already point at it.
+ */
 export function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
   if (isRecord(value)) return "object";
-  if (typeof value === "string") {
-    const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value;
-    return `string ${JSON.stringify(shown)}`;
-  }
-  if (typeof value === "number")
-    return `${Number.isInteger(value) ? "integer" : "number"} ${value}`;
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
+  return typeof value;
+}
+
+function shortened(value: string): string {
+  return value.length > 12 ? `${value.slice(0, 3)}...` : value;
 }
 
 function at(pointer: string): string {
@@ -258,7 +261,9 @@ export function enumError(
   value: unknown,
 ): SchemaError {
   const names = allowed.filter((a) => a !== null).map((a) => String(a));
-  const shown = typeof value === "string" ? JSON.stringify(value) : describeValue(value);
+  // The allowed values are a closed set of keywords (imagePullPolicy, protocol): a value there
+  // is a misspelt keyword, shown short so a pasted secret is never quoted whole.
+  const shown = typeof value === "string" ? JSON.stringify(shortened(value)) : describeValue(value);
   return {
     code: "enum",
     pointer,

@@ -1,4 +1,4 @@
-import type { Result } from "@scout-deploy/core";
+import type { FailOn, Result } from "@scout-deploy/core";
 import { encodeEnvelope } from "./dsse.js";
 import { keySigner } from "./keys.js";
 import { type KeylessAttestor, signStatement, unsignedEnvelope } from "./sign.js";
@@ -94,6 +94,8 @@ export interface VerifyInput {
   publicKeyPem: string;
   files: readonly SignedFile[];
   cwd?: string;
+  /** The most lenient failOn a passing record may have been signed at (default error). */
+  requireFailOn?: FailOn;
 }
 
 export interface VerifyOutput {
@@ -104,7 +106,13 @@ export interface VerifyOutput {
 
 /** The logic of `scout-deploy verify`: exit 0 only when every check holds. */
 export function runVerify(input: VerifyInput): VerifyOutput {
-  const report = verifySignoff(input.record, input.publicKeyPem, input.files, input.cwd);
+  const report = verifySignoff(
+    input.record,
+    input.publicKeyPem,
+    input.files,
+    input.cwd,
+    input.requireFailOn,
+  );
   return { report, text: formatVerifyReport(report), exitCode: report.ok ? 0 : 1 };
 }
 
@@ -114,6 +122,7 @@ export function formatVerifyReport(report: VerifyReport): string {
   lines.push(`${mark(report.signature.status === "ok")} signature: ${report.signature.detail}`);
   for (const problem of report.statementProblems) lines.push(`FAIL statement: ${problem}`);
   lines.push(`${mark(report.verdict === "pass")} verdict: ${report.verdict}`);
+  lines.push(`${mark(report.threshold.ok)} threshold: ${report.threshold.detail}`);
   if (report.files.length === 0) {
     lines.push(
       `ok   files: the ${report.signedFiles} signed file(s) are unchanged, none missing, none extra`,

@@ -1,3 +1,4 @@
+import type { Result } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
 import { encodeEnvelope } from "./dsse.js";
 import { keySigner } from "./keys.js";
@@ -55,5 +56,48 @@ describe("verifySignoff on records that are not ours", () => {
       "missing k8s/frontend.yaml",
     ]);
     expect(report.signedFiles).toBe(3);
+  });
+});
+
+describe("verifySignoff: the threshold the verdict was taken at", () => {
+  const keys = ed25519Pair();
+  const files = goodFiles();
+  const signedAt = (failOn: Result["failOn"]) =>
+    encodeEnvelope(
+      signStatement(
+        buildStatement(files, { ...check(files), failOn }, context()),
+        keySigner(keys.privatePem),
+      ),
+    );
+
+  it("refuses a pass taken at failOn never by default", () => {
+    const report = verifySignoff(signedAt("never"), keys.publicPem, files);
+    expect(report.verdict).toBe("pass");
+    expect(report.threshold).toMatchObject({ ok: false, required: "error", signed: "never" });
+    expect(report.ok).toBe(false);
+  });
+
+  it.each([
+    ["error", "error", true],
+    ["warning", "error", true],
+    ["info", "warning", true],
+    ["error", "warning", false],
+    ["warning", "info", false],
+    ["never", "never", true],
+  ] as const)("signed at %s, required %s: ok %s", (signed, required, ok) => {
+    const report = verifySignoff(signedAt(signed), keys.publicPem, files, undefined, required);
+    expect(report.threshold.ok).toBe(ok);
+    expect(report.ok).toBe(ok);
+  });
+
+  it("refuses a record whose predicate names no threshold", () => {
+    const statement = buildStatement(files, check(files), context());
+    const { failOn: _dropped, ...predicate } = statement.predicate;
+    const record = encodeEnvelope(
+      signStatement({ ...statement, predicate } as Statement, keySigner(keys.privatePem)),
+    );
+    const report = verifySignoff(record, keys.publicPem, files);
+    expect(report.threshold.ok).toBe(false);
+    expect(report.threshold.detail).toMatch(/names no failOn threshold/);
   });
 });

@@ -1,3 +1,4 @@
+import type { FailOn } from "@scout-deploy/core";
 import {
   type DsseEnvelope,
   IN_TOTO_PAYLOAD_TYPE,
@@ -29,6 +30,8 @@ export interface VerifyReport {
   /** Problems with the statement itself (type, predicate type, shape); empty when fine. */
   statementProblems: string[];
   verdict: "pass" | "fail" | "unknown";
+  /** Whether the verdict was taken at a threshold at least as strict as the verifier requires. */
+  threshold: { ok: boolean; required: FailOn; signed?: FailOn; detail: string };
   /** Every file that differs from the signed set, sorted by name. */
   files: FileProblem[];
   /** How many files the record names. */
@@ -36,16 +39,21 @@ export interface VerifyReport {
   predicate?: SignoffPredicate;
 }
 
+/** From the most lenient threshold to the strictest: `info` fails on every finding. */
+const STRICTNESS: Record<FailOn, number> = { never: 0, error: 1, warning: 2, info: 3 };
+
 /**
  * Checks a sign-off record against a public key and the files about to be applied:
- * the signature, that the statement is ours, that the verdict was a pass, and that the files
- * are exactly the signed ones (each changed, missing or extra file named).
+ * the signature, that the statement is ours, that the verdict was a pass at a threshold at
+ * least as strict as `requireFailOn` (a pass at `failOn: never` passes anything), and that the
+ * files are exactly the signed ones (each changed, missing or extra file named).
  */
 export function verifySignoff(
   record: string | DsseEnvelope,
   publicKeyPem: string,
   currentFiles: readonly SignedFile[],
   cwd?: string,
+  requireFailOn: FailOn = "error",
 ): VerifyReport {
   const parsed: ParsedRecord =
     typeof record === "string" ? parseRecord(record) : { kind: "envelope", envelope: record };
@@ -55,20 +63,50 @@ export function verifySignoff(
   const signed = statement?.subject ?? [];
   const files = compareFiles(signed, subjectsOf(currentFiles, cwd));
   const verdict = statement ? statement.predicate.verdict : "unknown";
+  const threshold = checkThreshold(statement?.predicate.failOn, requireFailOn);
   const report: VerifyReport = {
     ok:
       signature.status === "ok" &&
       problems.length === 0 &&
       verdict === "pass" &&
+      threshold.ok &&
       files.length === 0,
     signature,
     statementProblems: problems,
     verdict,
+    threshold,
     files,
     signedFiles: signed.length,
   };
   if (statement) report.predicate = statement.predicate;
   return report;
+}
+
+export function isFailOn(value: unknown): value is FailOn {
+  return typeof value === "string" && Object.hasOwn(STRICTNESS, value);
+}
+
+function checkThreshold(signed: unknown, required: FailOn): VerifyReport["threshold"] {
+  if (!isFailOn(signed)) {
+    return {
+      ok: false,
+      required,
+      detail: `the record names no failOn threshold, and --require-fail-on ${required} needs one`,
+    };
+  }
+  if (STRICTNESS[signed] >= STRICTNESS[required]) {
+    return { ok: true, required, signed, detail: `verdict taken at failOn ${signed}` };
+  }
+  const what =
+    signed === "never"
+      ? "failOn never passes whatever is found"
+      : `failOn ${signed} lets ${required} findings pass`;
+  return {
+    ok: false,
+    required,
+    signed,
+    detail: `verdict taken at failOn ${signed}, below the required ${required} (${what}); sign off at failOn ${required} or stricter, or lower --require-fail-on`,
+  };
 }
 
 function checkSignature(

@@ -1,13 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { ConfigurationError } from "@scout-deploy/core";
+import { ConfigurationError, type FailOn } from "@scout-deploy/core";
 import { runCheck } from "@scout-deploy/engine";
 import { runVerify } from "@scout-deploy/signoff";
-import { parseCommandArgs } from "../args.js";
+import { oneOf, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";
 import { help } from "./check.js";
 import { readFiles } from "./signoff.js";
+
+const FAIL_ON = ["error", "warning", "info", "never"] as const;
 
 export const verifyCommand: Command = {
   name: "verify",
@@ -15,14 +17,17 @@ export const verifyCommand: Command = {
   help: `Usage: scout-deploy verify --signoff FILE --key PUBLIC.pem [PATH...] [options]
 
 Exit 0 only when the signature on the sign-off record holds for --key, the signed verdict was
-a pass, and the files under PATH are exactly the signed ones: each changed, missing or extra
-file is named.
+a pass taken at a threshold at least as strict as --require-fail-on, and the files under PATH
+are exactly the signed ones: each changed, missing or extra file is named.
 
 Options:
-  --signoff FILE   the record written by "scout-deploy signoff"
-  --key FILE       the PEM public key (Ed25519 or ECDSA P-256)
-  --config FILE    config file (default: scout-deploy.yaml, found by walking up)
-  -h, --help       this help
+  --signoff FILE              the record written by "scout-deploy signoff"
+  --key FILE                  the PEM public key (Ed25519 or ECDSA P-256)
+  --require-fail-on LEVEL     ${FAIL_ON.join("|")} (default error): the most lenient failOn a
+                              passing record may have been signed at; a pass signed at a more
+                              lenient one (failOn never passes anything) is refused
+  --config FILE               config file (default: scout-deploy.yaml, found by walking up)
+  -h, --help                  this help
 
 Exit codes: 0 verified, 1 not verified, 2 could not run.
 `,
@@ -31,10 +36,13 @@ Exit codes: 0 verified, 1 not verified, 2 could not run.
       signoff: { type: "string" },
       key: { type: "string" },
       config: { type: "string" },
+      "require-fail-on": { type: "string" },
     });
     if (values.help) return help(io, this.help);
     if (!values.signoff) throw new ConfigurationError("--signoff FILE is required");
     if (!values.key) throw new ConfigurationError("--key PUBLIC.pem is required");
+    const requireFailOn =
+      oneOf<FailOn>("--require-fail-on", values["require-fail-on"], FAIL_ON) ?? "error";
     if (positionals.includes("-")) {
       throw new ConfigurationError("checks files, not standard input: give paths");
     }
@@ -49,6 +57,7 @@ Exit codes: 0 verified, 1 not verified, 2 could not run.
       publicKeyPem: readText(io, "--key", values.key),
       files: readFiles(io, run.bundle.files, run.rendered),
       cwd: io.cwd,
+      requireFailOn,
     });
     io.stdout(out.text);
     return out.exitCode;

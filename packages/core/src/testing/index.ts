@@ -128,3 +128,9 @@ export function dedent(text: string): string {
   const common = indents.length ? Math.min(...indents) : 0;
   return lines.map((l) => l.slice(common)).join("\n");
 }
+export {
+  findPlantedSecrets,
+  PLANTED_BROKEN_MANIFESTS,
+  PLANTED_MANIFESTS,
+  PLANTED_SECRETS,
+} from "./planted-secrets.js";
