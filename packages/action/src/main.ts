@@ -1,4 +1,4 @@
-import { isConfigurationError, type Result } from "@scout-deploy/core";
+import { failsAt, isConfigurationError, type Result, SEVERITIES } from "@scout-deploy/core";
 import { type RunContext, readContext } from "./context.js";
 import { type Inputs, parseInputs } from "./inputs.js";
 import { manifestsRenderer, networkSections, signoffAttester } from "./integrations.js";
@@ -6,7 +6,7 @@ import { WriteAccess } from "./permissions.js";
 import { checkManifests, type Engine, type PipelineRun } from "./pipeline.js";
 import type { GitHubPort, Logger, Runner } from "./ports.js";
 import { publish, type ReportFiles, writeReportFiles } from "./publish.js";
-import { type SignoffOutcome, signOff } from "./signoff.js";
+import { signOff } from "./signoff.js";
 import { TOOL } from "./version.js";
 
 /** What `run` needs from outside; `index.ts` passes the real ones, tests their own. */
@@ -17,7 +17,11 @@ export interface Environment {
   cwd: string;
 }
 
-/** The Action: inputs -> pipeline -> publish -> sign-off. It never throws. */
+/**
+ * The Action: inputs -> pipeline -> report files -> publish -> sign-off. It never throws. The
+ * files and outputs that carry the findings come first; a later stage that fails (GitHub down,
+ * a diagram that cannot be drawn) is a warning and a failed step, never a lost report.
+ */
 export async function run(environment: Environment): Promise<void> {
   const { runner, log } = environment;
   try {
@@ -27,33 +31,43 @@ export async function run(environment: Environment): Promise<void> {
     const pipeline = await checkManifests(inputs, context, await loadEngine(), log);
 
     const files = writeReportFiles(pipeline, inputs, context, TOOL);
+    setReportOutputs(runner, pipeline, files);
+    const failed: string[] = [];
+    const stage = stageRunner(log, failed);
+
     const access = WriteAccess.for(context, inputs.token, log);
     const deadline = startDeadline(inputs.githubTimeout);
-    const github = await connectGitHub(inputs, context, access, log, deadline.signal);
-    const sections = await networkSections(pipeline);
-    await publish(pipeline, inputs, context, { runner, log, github, access, tool: TOOL }, sections);
-
-    const signoff = await signOff(pipeline, inputs, context, {
-      log,
-      github,
-      access,
-      ...(inputs.signoff === "attest"
-        ? {
-            attest: signoffAttester(
-              inputs,
-              context,
-              environment.env,
-              log,
-              undefined,
-              deadline.signal,
-            ),
-          }
-        : {}),
-    });
+    const github = await stage("connecting to GitHub", () =>
+      connectGitHub(inputs, context, access, log, deadline.signal),
+    );
+    const sections = (await stage("drawing the flows", () => networkSections(pipeline))) ?? [];
+    await stage("publishing", () =>
+      publish(pipeline, inputs, context, { runner, log, github, access, tool: TOOL }, sections),
+    );
+    const signoff = await stage("signing off", () =>
+      signOff(pipeline, inputs, context, {
+        log,
+        github,
+        access,
+        ...(inputs.signoff === "attest"
+          ? {
+              attest: signoffAttester(
+                inputs,
+                context,
+                environment.env,
+                log,
+                undefined,
+                deadline.signal,
+              ),
+            }
+          : {}),
+      }),
+    );
     deadline.stop();
 
-    setOutputs(runner, pipeline, files, signoff);
+    runner.setOutput("signoff-file", signoff?.signoffFile ?? "");
     if (!pipeline.result.summary.passed) runner.setFailed(failure(pipeline.result));
+    else if (failed.length) runner.setFailed(`Scout Secure Deploy: ${failed.join("; ")}`);
   } catch (error) {
     runner.setFailed(
       isConfigurationError(error)
@@ -61,6 +75,22 @@ export async function run(environment: Environment): Promise<void> {
         : `scout-secure-deploy failed unexpectedly (please report it): ${withoutSnippet(error)}`,
     );
   }
+}
+
+/** Runs one stage after the report files: its failure is recorded and logged, the run goes on. */
+function stageRunner(log: Logger, failed: string[]) {
+  return async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (error) {
+      const reason = isConfigurationError(error)
+        ? error.message
+        : withoutSnippet(error).split("\n")[0];
+      failed.push(`${name} failed: ${reason}`);
+      log.warning(`${name} failed; the SARIF and findings files are written: ${reason}`);
+      return undefined;
+    }
+  };
 }
 
 /** The engine is the heavy part: loaded after the first log line. */
@@ -113,12 +143,7 @@ async function connectGitHub(
   });
 }
 
-function setOutputs(
-  runner: Runner,
-  pipeline: PipelineRun,
-  files: ReportFiles,
-  signoff: SignoffOutcome,
-): void {
+function setReportOutputs(runner: Runner, pipeline: PipelineRun, files: ReportFiles): void {
   const { summary } = pipeline.result;
   runner.setOutput("passed", String(summary.passed));
   runner.setOutput("findings", String(summary.findings));
@@ -128,12 +153,14 @@ function setOutputs(
   runner.setOutput("findings-file", files.findingsFile);
   runner.setOutput("rendered-dir", pipeline.renderedDir ?? "");
   runner.setOutput("bundle-digest", pipeline.bundleDigest);
-  runner.setOutput("signoff-file", signoff.signoffFile ?? "");
 }
 
-function failure(result: Result): string {
-  const { error, warning, info } = result.summary.bySeverity;
-  return `Scout Secure Deploy: ${result.summary.findings} findings at or above fail-on ${result.failOn} (${error} error, ${warning} warning, ${info} info)`;
+/** Counts only what fails the step: warnings do not fail at `fail-on: error`. */
+export function failure(result: Result): string {
+  const failing = SEVERITIES.filter((s) => failsAt(s, result.failOn));
+  const counts = failing.map((s) => `${result.summary.bySeverity[s]} ${s}`).join(", ");
+  const total = failing.reduce((sum, s) => sum + result.summary.bySeverity[s], 0);
+  return `Scout Secure Deploy: ${total} findings at or above fail-on ${result.failOn} (${counts})`;
 }
 
 /**

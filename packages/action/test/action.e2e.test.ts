@@ -139,7 +139,7 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
       /^::error title=pod\/read-only-root-filesystem,file=k8s\/backend\.yaml,line=15,col=13::/m,
     );
     expect(result.stdout).toContain(
-      `::error::Scout Secure Deploy: ${findings.summary.findings} findings at or above fail-on`,
+      `::error::Scout Secure Deploy: ${bySeverity.error} findings at or above fail-on error (${bySeverity.error} error)`,
     );
   }, 60_000);
 
