@@ -40,13 +40,21 @@ func printFile(name string) error {
 	if err != nil {
 		return err
 	}
-	documents, err := splitDocuments(data)
+	documents, err := splitDocuments(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))) // as kubectl, a BOM is not content
+	var itemErr error                                                                // kubectl reports a bad item after visiting the rest of the file
 	for _, document := range documents {
-		if printErr := printDocument(document); printErr != nil {
-			return printErr
+		bad, stop := printDocument(document)
+		if stop != nil {
+			return stop
+		}
+		if itemErr == nil {
+			itemErr = bad
 		}
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return itemErr
 }
 
 // splitDocuments splits as apimachinery's YAMLReader does; a JSON stream is one document per value.
@@ -89,40 +97,43 @@ func splitDocuments(data []byte) ([][]byte, error) {
 	return documents, nil
 }
 
-func printDocument(document []byte) error {
+// printDocument returns an error that stops the file (YAML kubectl cannot convert to JSON), or
+// one about an object or item that kubectl reports after reading the rest of the file.
+func printDocument(document []byte) (itemErr error, stop error) {
 	text, err := yaml.YAMLToJSON(document)
 	if err != nil {
-		return fmt.Errorf("error converting YAML to JSON: %v", err)
+		return nil, fmt.Errorf("error converting YAML to JSON: %v", err)
+	}
+	if string(bytes.TrimSpace(text)) == "null" {
+		return nil, nil
 	}
 	var object map[string]interface{}
-	if string(bytes.TrimSpace(text)) == "null" {
-		return nil
-	}
 	decoder := json.NewDecoder(bytes.NewReader(text))
 	decoder.UseNumber()
 	if err := decoder.Decode(&object); err != nil {
-		return err
+		return err, nil
 	}
 	items, isList := object["items"].([]interface{})
 	if !isList {
-		return printObject(object)
+		if object["items"] != nil {
+			return fmt.Errorf("items: not a list"), nil
+		}
+		return printObject(object), nil
 	}
-	var firstErr error // kubectl goes on with the next item after a bad one
 	for _, item := range items {
 		child, _ := item.(map[string]interface{})
 		if child == nil {
-			firstErr = fmt.Errorf("items: not an object")
-			continue
+			return fmt.Errorf("items: an item is not an object"), nil
 		}
 		if child["kind"] == nil && child["apiVersion"] == nil {
 			child["kind"] = strings.TrimSuffix(fmt.Sprint(object["kind"]), "List")
 			child["apiVersion"] = object["apiVersion"]
 		}
-		if err := printObject(child); err != nil && firstErr == nil {
-			firstErr = err
+		if err := printObject(child); err != nil && itemErr == nil {
+			itemErr = err
 		}
 	}
-	return firstErr
+	return itemErr, nil
 }
 
 func printObject(object map[string]interface{}) error {

@@ -5,12 +5,23 @@ import { describe, expect, it } from "vitest";
 import {
   compareFile,
   type Difference,
+  firstDifference,
   type KubectlFile,
   readOurs,
 } from "./test-support/kubectl/compare.js";
-import { type GeneratedFile, generateCorpus } from "./test-support/kubectl/generate.js";
+import {
+  COLLIDING_KEYS,
+  type GeneratedFile,
+  generateCorpus,
+} from "./test-support/kubectl/generate.js";
 import { explain, KNOWN_DIFFERENCES } from "./test-support/kubectl/known-differences.js";
-import { findOracle, type Oracle, runAlone } from "./test-support/kubectl/oracle.js";
+import {
+  findKubectl,
+  findOracle,
+  findStandIn,
+  type Oracle,
+  runAlone,
+} from "./test-support/kubectl/oracle.js";
 import { createRandom, seedFromEnv } from "./test-support/kubectl/random.js";
 
 /**
@@ -56,6 +67,29 @@ describe("reading YAML exactly as kubectl does", () => {
         writeFileSync(process.env.KUBECTL_DIFF_REPORT, JSON.stringify(unexplained, null, 2));
       }
       expect(unexplained.length, report(unexplained, files)).toBe(0);
+    },
+    600_000,
+  );
+
+  const kubectl = findKubectl();
+  const standIn = findStandIn();
+  it.runIf(kubectl && standIn)(
+    "has a stand-in (scripts/yaml-oracle) that reads like kubectl",
+    async () => {
+      const files = generateCorpus(createRandom(SEED + 1), 600);
+      const expected = await readWithOracle(kubectl!, files);
+      const actual = await readWithOracle(standIn!, files);
+      const disagreements = files.flatMap((file) => {
+        const a = actual.get(file.name)!;
+        const e = expected.get(file.name)!;
+        const colliding = file.classes.includes(COLLIDING_KEYS); // Go's map order decides
+        const where = colliding ? undefined : firstDifference(a.objects, e.objects, "");
+        const refusal = a.errors.length > 0 !== e.errors.length > 0;
+        if (!where && !refusal) return [];
+        const why = refusal ? `refusal: ${e.errors.join(" | ") || "accepted"}` : where;
+        return [`${file.name}: ${why}\n${JSON.stringify(file.text)}`];
+      });
+      expect(disagreements.slice(0, 10).join("\n")).toBe("");
     },
     600_000,
   );

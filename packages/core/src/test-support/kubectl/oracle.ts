@@ -24,36 +24,43 @@ export interface OracleOutput {
 
 export const PROBE_ANNOTATION = { key: "probe", value: "x" } as const;
 
+/** kubectl when installed (KUBECTL=none pretends it is not), else the stand-in. */
 export function findOracle(): Oracle | undefined {
-  const kubectl = process.env.KUBECTL ?? onPath("kubectl");
-  if (kubectl) {
-    const args = (dir: string) => [
-      "annotate",
-      "--local",
-      "-f",
-      dir,
-      `${PROBE_ANNOTATION.key}=${PROBE_ANNOTATION.value}`,
-      "-o",
-      "json",
-    ];
-    return {
-      name: `kubectl ${kubectlVersion(kubectl)}`,
-      run: (dir) => runTool(kubectl, args(dir)),
-      runAsync: (dir) => runToolAsync(kubectl, args(dir)),
-    };
-  }
-  const fallback =
+  return findKubectl() ?? findStandIn();
+}
+
+export function findKubectl(): Oracle | undefined {
+  const kubectl =
+    process.env.KUBECTL === "none" ? undefined : (process.env.KUBECTL ?? onPath("kubectl"));
+  if (!kubectl) return undefined;
+  const args = (dir: string) => [
+    "annotate",
+    "--local",
+    "-f",
+    dir,
+    `${PROBE_ANNOTATION.key}=${PROBE_ANNOTATION.value}`,
+    "-o",
+    "json",
+  ];
+  return {
+    name: `kubectl ${kubectlVersion(kubectl)}`,
+    run: (dir) => runTool(kubectl, args(dir)),
+    runAsync: (dir) => runToolAsync(kubectl, args(dir)),
+  };
+}
+
+/** scripts/yaml-oracle, built by scripts/install-yaml-oracle.sh where kubectl is missing. */
+export function findStandIn(): Oracle | undefined {
+  const binary =
     process.env.SCOUT_YAML_ORACLE ??
     onPath("scout-yaml-oracle") ??
     executable(join(homedir(), "go", "bin", "scout-yaml-oracle"));
-  if (fallback) {
-    return {
-      name: `scout-yaml-oracle (${fallback})`,
-      run: (dir) => runTool(fallback, [dir]),
-      runAsync: (dir) => runToolAsync(fallback, [dir]),
-    };
-  }
-  return undefined;
+  if (!binary) return undefined;
+  return {
+    name: `scout-yaml-oracle (${binary})`,
+    run: (dir) => runTool(binary, [dir]),
+    runAsync: (dir) => runToolAsync(binary, [dir]),
+  };
 }
 
 /** Runs the oracle on one file alone, so that messages that name no file can be attributed. */
