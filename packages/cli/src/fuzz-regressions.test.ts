@@ -62,6 +62,22 @@ describe("inputs the fuzz test found", () => {
   );
 });
 
+/** Inputs the fuzz test found showing a planted credential in an output. */
+const LEAKS: Record<string, string> = {
+  "a credential turned into an unknown alias (the parse error names the alias)":
+    SECRETS_DOCUMENTS.replace(
+      `DB_PASSWORD: ${PLANTED.configMap}`,
+      `DB_PASSWORD: *${PLANTED.configMap}`,
+    ),
+};
+
+describe("inputs the fuzz test found leaking", () => {
+  it.each(Object.entries(LEAKS))("%s", async (_, text) => {
+    const { bundle, result, outputs } = await runPipeline({ files: [{ path: "m.yaml", text }] });
+    expect(violations(bundle, result, outputs)).toEqual([]);
+  });
+});
+
 describe("the fuzz test's secret check", () => {
   it("finds the value, its base64 or any 8 characters of them", () => {
     const value = PLANTED.stringData;

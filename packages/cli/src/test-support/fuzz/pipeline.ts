@@ -82,12 +82,15 @@ export function violations(bundle: Bundle, result: Result, outputs: Outputs): st
   }
   const xml = XMLValidator.validate(outputs.junit);
   if (xml !== true) found.push(`junit output is not well-formed XML: ${JSON.stringify(xml.err)}`);
-  for (const [name, value] of Object.entries(PLANTED)) {
-    if (!plantedWhereSecretsSit(bundle, value)) continue;
-    for (const [format, text] of Object.entries(outputs)) {
-      const leaked = leakedPart(text, value);
-      if (leaked) found.push(`${format} output shows "${leaked}" of the planted ${name} value`);
-    }
+  const exempt = valuesNotInSecretPlaces(bundle);
+  const checked = Object.entries(PLANTED).filter(([, value]) => !exempt.has(value));
+  if (checked.length === 0) return found;
+  const anyPart = partsPattern(checked.map(([, value]) => value));
+  for (const [format, text] of Object.entries(outputs)) {
+    const leaked = anyPart.exec(text)?.[0];
+    if (!leaked) continue;
+    const [name] = checked.find(([, value]) => leakedPart(leaked, value))!;
+    found.push(`${format} output shows "${leaked}" of the planted ${name} value`);
   }
   return found;
 }
@@ -96,26 +99,43 @@ const b64 = (value: string) => Buffer.from(value).toString("base64");
 
 /** The value, its base64, or any 8 characters of either, when one of them is in `text`. */
 export function leakedPart(text: string, value: string): string | undefined {
-  for (const form of [value, b64(value)]) {
-    for (let i = 0; i + 8 <= form.length; i++) {
-      const part = form.slice(i, i + 8);
-      if (text.includes(part)) return part;
+  return partsPattern([value]).exec(text)?.[0];
+}
+
+const patterns = new Map<string, RegExp>();
+
+/** One alternation of every 8-character part of the values: one pass over a large output. */
+function partsPattern(values: readonly string[]): RegExp {
+  const key = values.join("\u0000");
+  let pattern = patterns.get(key);
+  if (!pattern) {
+    const parts = new Set<string>();
+    for (const form of values.flatMap((value) => [value, b64(value)])) {
+      for (let i = 0; i + 8 <= form.length; i++) parts.add(form.slice(i, i + 8));
     }
+    const escaped = [...parts].map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
+    pattern = new RegExp(escaped.join("|"));
+    patterns.set(key, pattern);
   }
-  return undefined;
+  return pattern;
 }
 
 /**
  * A mutation can move a planted value out of where credentials sit (into a name, a label, a
- * key); there it is no secret and may be shown. Holds when every parsed occurrence of the value
- * is a Secret's data or stringData, a credential-like ConfigMap key, or an env value.
+ * key); there it is no secret and may be shown. The values found anywhere but a Secret's data
+ * or stringData, a credential-like ConfigMap key or an env value.
  */
-function plantedWhereSecretsSit(bundle: Bundle, value: string): boolean {
-  const holds = (text: string) => leakedPart(text, value) !== undefined;
-  let everywhereSecret = true;
+function valuesNotInSecretPlaces(bundle: Bundle): Set<string> {
+  const values = Object.values(PLANTED);
+  const anyPart = partsPattern(values);
+  const exempt = new Set<string>();
+  const note = (text: string, secretPlace: boolean) => {
+    if (secretPlace || !anyPart.test(text)) return;
+    for (const value of values) if (leakedPart(text, value)) exempt.add(value);
+  };
   const walk = (node: unknown, kind: string, path: string[]) => {
     if (typeof node === "string") {
-      if (holds(node) && !isSecretPlace(kind, path)) everywhereSecret = false;
+      note(node, isSecretPlace(kind, path));
       return;
     }
     if (Array.isArray(node)) {
@@ -125,19 +145,20 @@ function plantedWhereSecretsSit(bundle: Bundle, value: string): boolean {
     if (!isRecord(node)) return;
     const ownKind = typeof node.kind === "string" ? node.kind : undefined;
     for (const [key, child] of Object.entries(node)) {
-      if (holds(key)) everywhereSecret = false;
+      note(key, false);
       walk(child, ownKind ?? kind, ownKind ? [key] : [...path, key]);
     }
   };
   for (const document of bundle.documents) walk(document.value, "", []);
-  return everywhereSecret;
+  return exempt;
 }
 
 function isSecretPlace(kind: string, path: string[]): boolean {
   const [top, key] = path;
   if (kind === "Secret" && (top === "data" || top === "stringData") && path.length === 2)
     return true;
-  if (kind === "ConfigMap" && top === "data" && path.length === 2)
+  if (kind === "ConfigMap" && top === "data" && path.length === 2) {
     return /pass|token|secret|key|cred/i.test(key ?? "");
+  }
   return path.length >= 3 && path.at(-1) === "value" && path.at(-3) === "env";
 }

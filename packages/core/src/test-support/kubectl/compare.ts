@@ -2,7 +2,7 @@ import { buildBundle } from "../../bundle.js";
 import { inputRules } from "../../input-rules.js";
 import { isRecord } from "../../pointer.js";
 import { parseSource } from "../../source.js";
-import type { GeneratedFile } from "./generate.js";
+import { COLLIDING_KEYS, type GeneratedFile } from "./generate.js";
 import { PROBE_ANNOTATION } from "./oracle.js";
 
 /** What kubectl did with one file. */
@@ -32,7 +32,9 @@ export type DifferenceKind =
   /** kubectl sends an object we do not give rules. */
   | "object-missing"
   /** We give rules an object kubectl does not send. */
-  | "object-extra";
+  | "object-extra"
+  /** Keys collide after resolution (kubectl keeps either value) and we said nothing. */
+  | "collision-unflagged";
 
 export interface Difference {
   kind: DifferenceKind;
@@ -99,6 +101,9 @@ export function compareFile(
   if (ours.crash) {
     add("parser-crash", ours.crash);
     return differences;
+  }
+  if (file.classes.includes(COLLIDING_KEYS) && ours.errors.length === 0) {
+    add("collision-unflagged", "keys collide after resolution, and we gave no input error");
   }
   if (kubectlRefused && ours.errors.length === 0) {
     add("refusal-missed", `kubectl: ${kubectl.errors.join(" | ")}`);

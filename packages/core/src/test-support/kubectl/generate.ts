@@ -197,7 +197,7 @@ const podSpecVariants: VariantMaker[] = [
     ]),
   (r) =>
     one("yaml11-keys", [
-      `nodeSelector: {${r.pick(["y", "n", "yes", "off"])}: a, ${r.pick(["0x10", "010", "1_0", "1.5"])}: b, ${r.pick(["2001-12-14", "plain", "'quoted'"])}: c}`,
+      `overhead: {${r.pick(["y", "n", "yes", "off"])}: a, ${r.pick(["0x10", "010", "1_0", "1.5"])}: b, ${r.pick(["2001-12-14", "plain", "'quoted'"])}: c}`,
     ]),
   (r) =>
     one("lists", [

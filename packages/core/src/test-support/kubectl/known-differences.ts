@@ -29,7 +29,12 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       'Keys that differ in YAML but are equal once made JSON keys (1 and "1", y and true) leave ' +
       "kubectl with whichever Go's map order gives, a value nobody can review; we report an " +
       "error-level input problem on the file and accept any value of the colliding field.",
-    explains: (d) => d.classes.includes(COLLIDING_KEYS) && d.ourErrorRules.length > 0,
+    explains: (d) =>
+      d.classes.includes(COLLIDING_KEYS) &&
+      d.ourErrorRules.length > 0 &&
+      ((d.kind === "object-differs" && d.detail.includes("/nodeSelector/")) ||
+        (d.kind === "error-on-accepted-file" &&
+          d.ourErrorRules.every((id) => /duplicate|collid/.test(id)))),
   },
   {
     name: "documents-after-a-refused-one-are-checked",
