@@ -164,13 +164,21 @@ function nameOf(object: Record<string, unknown>): string {
 
 /** Counts by class and kind, then a few examples with their files' text, for a failing run. */
 function report(unexplained: Difference[], files: GeneratedFile[]): string {
-  const byClass = new Map<string, number>();
-  for (const d of unexplained) {
-    for (const c of new Set(d.classes)) byClass.set(c, (byClass.get(c) ?? 0) + 1);
+  const failing = new Set(unexplained.map((d) => d.file));
+  const byClass = new Map<string, { failing: number; total: number }>();
+  for (const file of files.filter((f) => f.pure)) {
+    for (const c of new Set(file.classes)) {
+      const counts = byClass.get(c) ?? { failing: 0, total: 0 };
+      counts.total++;
+      if (failing.has(file.name)) counts.failing++;
+      byClass.set(c, counts);
+    }
   }
   const byKind = new Map<string, number>();
   for (const d of unexplained) byKind.set(d.kind, (byKind.get(d.kind) ?? 0) + 1);
-  const classes = [...byClass].sort((a, b) => b[1] - a[1]).map(([c, n]) => `  ${c}: ${n}`);
+  const classes = [...byClass]
+    .sort((a, b) => b[1].failing / b[1].total - a[1].failing / a[1].total)
+    .map(([c, n]) => `  ${c}: ${n.failing} of ${n.total} files`);
   const kinds = [...byKind].map(([k, n]) => `  ${k}: ${n}`);
   const examples = pickExamples(unexplained).map((d) => {
     const text = files.find((f) => f.name === d.file)!.text;
@@ -180,7 +188,7 @@ function report(unexplained: Difference[], files: GeneratedFile[]): string {
     `${unexplained.length} unexplained differences from kubectl (SEED=${SEED} reproduces them)`,
     "by kind:",
     ...kinds,
-    "by class of the file (a file has several):",
+    "files of one class with a difference, by class:",
     ...classes,
     "examples:",
     ...examples,

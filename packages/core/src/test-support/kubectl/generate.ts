@@ -14,6 +14,8 @@ export interface GeneratedFile {
   documents: number;
   /** The hard cases in the file, for the report of which classes differ. */
   classes: string[];
+  /** The file holds one hard case and nothing else: a difference in it is that class's. */
+  pure: boolean;
 }
 
 /** Files in this class hold keys that collide after resolution: kubectl keeps either value. */
@@ -318,12 +320,23 @@ const documentMakers: DocumentMaker[] = [
     ];
   },
   (r, name, classes) => itemsDocument(r, name, classes),
+  (r, name, classes) => {
+    classes.push("flow-document");
+    return [
+      `{apiVersion: v1, kind: Pod, metadata: {name: ${name}}, spec: {hostPID: ${r.pick(BOOLS)},`,
+      `  <<: {hostPID: true, hostNetwork: ${r.pick(BOOLS)}}, containers: [{name: app, image: "scout/app:1.0",`,
+      `  securityContext: {privileged: ${r.pick(BOOLS)}, runAsUser: ${r.pick(INTS)}}}]}}`,
+    ];
+  },
 ];
+
+/** The last maker writes a flow-style document, which kubectl reads as JSON at a file's start. */
+const FLOW_MAKER = documentMakers.length - 1;
 
 const LIST_KINDS = ["List", "PodList", "ConfigMapList", "Foo", "ConfigMap", "Deployment"];
 
 /** kubectl flattens `items` of any kind; items without kind and apiVersion take the list's. */
-function itemsDocument(r: Random, name: string, classes: string[]): string[] {
+function itemsDocument(r: Random, name: string, classes: string[], neutral = false): string[] {
   const kind = r.pick(LIST_KINDS);
   classes.push(kind.endsWith("List") ? "items-list-kind" : "items-other-kind");
   const shape = r.int(10);
@@ -360,18 +373,20 @@ function itemsDocument(r: Random, name: string, classes: string[]): string[] {
             ? ["apiVersion: v1"]
             : [];
     const body = [...typeLines, `metadata: {name: ${name}-i${i}}`, "data:"];
-    body.push(...indent(scalarEntries(r, classes, 2), 2));
+    body.push(...indent(neutral ? ["a: text"] : scalarEntries(r, classes, 2), 2));
     lines.push(...body.map((line, j) => (j === 0 ? `- ${line}` : `  ${line}`)));
   }
   return lines;
 }
 
+function badSeparator(r: Random, classes: string[]): string {
+  classes.push("bad-separator");
+  return r.pick(["---x", "--- {a: 1}", "---apiVersion: v1", "--- text"]);
+}
+
 /** Separators between documents; kubectl refuses a file with text after `---` but a comment. */
 function separator(r: Random, classes: string[]): string {
-  if (r.chance(0.03)) {
-    classes.push("bad-separator");
-    return r.pick(["---x", "--- {a: 1}", "---apiVersion: v1", "--- text"]);
-  }
+  if (r.chance(0.03)) return badSeparator(r, classes);
   return r.pick(["---", "---", "--- # next", "---   ", "---\t"]);
 }
 
@@ -386,7 +401,9 @@ function yamlFile(r: Random, tag: string): GeneratedFile {
       classes.push("empty-document");
       parts.push(r.pick(["# only a comment", ""]), "---");
     }
-    parts.push(...r.pick(documentMakers)(r, `${tag}-d${d}`, classes));
+    const maker = r.int(documentMakers.length);
+    if (maker === FLOW_MAKER && parts.length === 0) parts.push("---");
+    parts.push(...documentMakers[maker]!(r, `${tag}-d${d}`, classes));
     if (r.chance(0.08)) parts.push(...documentEnd(r, tag, d, classes));
   }
   if (r.chance(0.04)) {
@@ -408,7 +425,13 @@ function yamlFile(r: Random, tag: string): GeneratedFile {
     classes.push("bom");
     text = `\uFEFF${text}`;
   }
-  return { name: `${tag}.${r.chance(0.2) ? "yml" : "yaml"}`, text, documents, classes };
+  return {
+    name: `${tag}.${r.chance(0.2) ? "yml" : "yaml"}`,
+    text,
+    documents,
+    classes,
+    pure: false,
+  };
 }
 
 /** `...` ends a document; kubectl ignores what follows up to the next `---`. */
@@ -476,7 +499,93 @@ function jsonFile(r: Random, tag: string): GeneratedFile {
     classes.push("json-syntax-error");
     text = text.replace("}", "},");
   }
-  return { name: `${tag}.json`, text, documents, classes };
+  return { name: `${tag}.json`, text, documents, classes, pure: false };
+}
+
+const NEUTRAL_CONTAINERS = ["containers:", "- name: app", "  image: scout/app:1.0"];
+const PRIV_ANCHOR = "x-priv: &priv {privileged: true, allowPrivilegeEscalation: true}";
+
+function neutralDocument(name: string): string[] {
+  return [
+    "apiVersion: v1",
+    "kind: ConfigMap",
+    "metadata:",
+    `  name: ${name}`,
+    "data:",
+    "  a: text",
+  ];
+}
+
+function podDocument(name: string, specLines: string[]): string[] {
+  return [
+    "apiVersion: v1",
+    "kind: Pod",
+    "metadata:",
+    `  name: ${name}`,
+    "spec:",
+    ...indent(specLines, 2),
+  ];
+}
+
+/** A file with one hard case in neutral documents, so that a difference names its class. */
+function pureFile(r: Random, tag: string): GeneratedFile {
+  const classes: string[] = [];
+  const [first, second] = [`${tag}-d0`, `${tag}-d1`];
+  const choice = r.int(5);
+  let lines: string[];
+  if (choice === 0) {
+    const spec = r.pick(podSpecVariants)(r);
+    classes.push(...spec.classes);
+    lines = podDocument(first, [PRIV_ANCHOR, ...spec.lines, ...NEUTRAL_CONTAINERS]);
+  } else if (choice === 1) {
+    const container = r.pick(containerVariants)(r);
+    classes.push(...container.classes);
+    lines = podDocument(first, [PRIV_ANCHOR, ...NEUTRAL_CONTAINERS, ...indent(container.lines, 2)]);
+  } else if (choice === 2) {
+    const pool = r.pick(Object.keys(scalarPools));
+    classes.push(pool);
+    const values = Array.from({ length: 3 }, (_, i) => `k${i}: ${r.pick(scalarPools[pool]!)}`);
+    lines = [
+      "apiVersion: v1",
+      "kind: ConfigMap",
+      `metadata: {name: ${first}}`,
+      "data:",
+      ...indent(values, 2),
+    ];
+  } else if (choice === 3) {
+    lines = itemsDocument(r, first, classes, true);
+  } else {
+    return pureLayoutFile(r, tag, first, second);
+  }
+  return { name: `${tag}.yaml`, text: `${lines.join("\n")}\n`, documents: 1, classes, pure: true };
+}
+
+function pureLayoutFile(r: Random, tag: string, first: string, second: string): GeneratedFile {
+  const classes: string[] = [];
+  const [a, b] = [neutralDocument(first), neutralDocument(second)];
+  const layout = r.int(8);
+  const lines =
+    layout === 0
+      ? [...a, ...documentEnd(r, tag, 0, classes), "---", ...b]
+      : layout === 1
+        ? [...a, "---", "# only a comment", "---", ...b]
+        : layout === 2
+          ? [...a, badSeparator(r, classes), ...b]
+          : layout === 3
+            ? [`{apiVersion: v1, kind: ConfigMap, metadata: {name: ${first}}}`, "---", ...b]
+            : layout === 4
+              ? [...a, "bad: [unclosed", "---", ...b]
+              : [...a, "---", ...b];
+  if (layout === 1) classes.push("empty-document");
+  if (layout === 3) classes.push("flow-document-first");
+  if (layout === 4) classes.push("syntax-error");
+  let text = `${lines.join("\n")}\n`;
+  if (layout === 5) text = text.replaceAll("\n", "\r\n");
+  if (layout === 6) text = `\uFEFF${text}`;
+  if (layout === 7) text = withComments(r, text, classes);
+  if (layout === 5) classes.push("crlf");
+  if (layout === 6) classes.push("bom");
+  return { name: `${tag}.yaml`, text, documents: 2, classes, pure: true };
 }
 
 export function generateCorpus(r: Random, minDocuments: number): GeneratedFile[] {
@@ -484,7 +593,8 @@ export function generateCorpus(r: Random, minDocuments: number): GeneratedFile[]
   let documents = 0;
   while (documents < minDocuments) {
     const tag = `f${String(files.length).padStart(5, "0")}`;
-    const file = r.chance(0.08) ? jsonFile(r, tag) : yamlFile(r, tag);
+    const kind = r.next();
+    const file = kind < 0.08 ? jsonFile(r, tag) : kind < 0.4 ? pureFile(r, tag) : yamlFile(r, tag);
     files.push(file);
     documents += file.documents;
   }

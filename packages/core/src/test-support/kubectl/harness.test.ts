@@ -22,6 +22,7 @@ describe("the kubectl differential harness", () => {
       text: "apiVersion: v1\nkind: Pod\nmetadata: {name: f00000-d0}\nspec: {hostPID: true}\n",
       documents: 1,
       classes: ["test"],
+      pure: true,
     };
     const kubectl = {
       objects: [
@@ -43,7 +44,13 @@ describe("the kubectl differential harness", () => {
   });
 
   it("requires an error-level input problem on a file kubectl refuses", () => {
-    const file = { name: "f00001.yaml", text: "apiVersion: v1\n", documents: 1, classes: [] };
+    const file = {
+      name: "f00001.yaml",
+      text: "apiVersion: v1\n",
+      documents: 1,
+      classes: [],
+      pure: true,
+    };
     const [difference] = compareFile(file, readOurs(file), { objects: [], errors: ["refused"] });
     expect(difference).toMatchObject({ kind: "refusal-missed" });
   });
