@@ -18,6 +18,7 @@ describe("fuzzing load, evaluate and every format", () => {
     const seeds = seedDocuments(repoRoot);
     expect(seeds.length).toBeGreaterThan(20);
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     let runs = 0;
     await fc.assert(
       fc.asyncProperty(fuzzInputs(seeds), async (input) => {
@@ -36,8 +37,11 @@ describe("fuzzing load, evaluate and every format", () => {
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     console.log(
-      `fuzz: ${runs} inputs through load, evaluate and 6 formats in ${seconds.toFixed(1)} s (seed ${SEED})`,
+      `fuzz: ${runs} inputs through load, evaluate and 6 formats in ${seconds.toFixed(1)} s ` +
+        `(${cpuSeconds.toFixed(1)} s of CPU, seed ${SEED})`,
     );
   }, 900_000);
 });
