@@ -69,6 +69,11 @@ const LEAKS: Record<string, string> = {
       `DB_PASSWORD: ${PLANTED.configMap}`,
       `DB_PASSWORD: *${PLANTED.configMap}`,
     ),
+  "a credential turned into an unknown tag (the parse error names the tag)":
+    SECRETS_DOCUMENTS.replace(
+      `DB_PASSWORD: ${PLANTED.configMap}`,
+      `DB_PASSWORD: !${PLANTED.configMap}`,
+    ),
 };
 
 describe("inputs the fuzz test found leaking", () => {
