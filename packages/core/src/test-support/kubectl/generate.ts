@@ -97,11 +97,22 @@ const one = (name: string, lines: string[]): Variant => ({ classes: [name], line
 const podSpecVariants: VariantMaker[] = [
   (r) =>
     one("merge-after-explicit", [
-      `hostPID: ${r.pick(FALSES)}`,
-      `<<: {hostPID: ${r.pick(TRUES)}, hostNetwork: true}`,
+      "hostPID: false",
+      `<<: {hostPID: true, hostNetwork: ${r.pick(["true", "false"])}}`,
     ]),
+  (r) => ({
+    // YAML 1.1 scalars inside and beside a merge: both classes at once
+    classes: ["merge-after-explicit", "yaml11-bool"],
+    lines: [
+      `hostPID: ${r.pick(FALSES)}`,
+      `<<: {hostPID: ${r.pick(TRUES)}, hostIPC: ${r.pick(BOOLS)}}`,
+    ],
+  }),
   (r) =>
-    one("merge-before-explicit", [`<<: {hostPID: true, hostIPC: ${r.pick(BOOLS)}}`, "hostPID: no"]),
+    one("merge-before-explicit", [
+      `<<: {hostPID: true, hostIPC: ${r.pick(["true", "false"])}}`,
+      "hostPID: false",
+    ]),
   () =>
     one("merge-several-keys", [
       "<<: {hostPID: true, hostIPC: false}",
@@ -128,10 +139,10 @@ const podSpecVariants: VariantMaker[] = [
   (r) =>
     one("merge-block-mapping", [
       "securityContext:",
-      `  runAsUser: ${r.pick(["1000", "0o1750", "0x3E8"])}`,
+      `  runAsUser: ${r.pick(["1000", "2000"])}`,
       "  <<:",
       "    runAsUser: 0",
-      `    runAsNonRoot: ${r.pick(BOOLS)}`,
+      `    runAsNonRoot: ${r.pick(["true", "false"])}`,
     ]),
   () =>
     one("merge-nested", [
@@ -146,7 +157,7 @@ const podSpecVariants: VariantMaker[] = [
       "x-base: &base {runAsUser: 0, runAsGroup: 0}",
       `x-mid: &mid {<<: *base, runAsUser: ${r.pick(["1000", "0"])}}`,
       r.pick([
-        "securityContext: {runAsNonRoot: yes, <<: *mid}",
+        "securityContext: {runAsNonRoot: true, <<: *mid}",
         "securityContext: {<<: *mid, runAsGroup: 10}",
         "securityContext: {<<: [*mid, *base]}",
       ]),
@@ -170,7 +181,7 @@ const podSpecVariants: VariantMaker[] = [
       `terminationGracePeriodSeconds: ${r.pick(INTS)}`,
     ]),
   (r) => {
-    const value = r.pick(BOOLS);
+    const value = r.pick(["true", "false", "text", "7"]);
     return one("anchors-aliases", [
       `x-v: &v ${value}`,
       "hostPID: *v",
@@ -182,9 +193,9 @@ const podSpecVariants: VariantMaker[] = [
   },
   (r) =>
     one("duplicate-key", [
-      `hostPID: ${r.pick(BOOLS)}`,
+      `hostPID: ${r.pick(["true", "false"])}`,
       "hostNetwork: false",
-      `hostPID: ${r.pick(BOOLS)}`,
+      `hostPID: ${r.pick(["true", "false"])}`,
     ]),
   (r) =>
     one(COLLIDING_KEYS, [
@@ -201,15 +212,17 @@ const podSpecVariants: VariantMaker[] = [
     one("yaml11-keys", [
       `overhead: {${r.pick(["y", "n", "yes", "off"])}: a, ${r.pick(["0x10", "010", "1_0", "1.5"])}: b, ${r.pick(["2001-12-14", "plain", "'quoted'"])}: c}`,
     ]),
-  (r) =>
-    one("lists", [
+  (r) => ({
+    classes: ["lists", "yaml11-bool", "yaml11-int"],
+    lines: [
       "tolerations:",
       "- {key: a, operator: Exists}",
       "-   key: b",
       `    value: ${r.pick([...BOOLS, ...INTS])}`,
       "- [nested, [list]]",
       `x-flow: [${r.pick(BOOLS)}, ${r.pick(INTS)}, ${r.pick(NULLS) || "~"}, ${r.pick(QUOTED)}]`,
-    ]),
+    ],
+  }),
   (r) => one("special-float", [`x-f: ${r.pick(SPECIAL_FLOATS)}`]),
   (r) =>
     one("null-key", [
@@ -223,20 +236,12 @@ const podSpecVariants: VariantMaker[] = [
 
 const containerVariants: VariantMaker[] = [
   (r) => one("yaml11-bool", [`securityContext: {privileged: ${r.pick(BOOLS)}}`]),
+  () => one("merge-in-container", ["securityContext:", "  privileged: false", "  <<: *priv"]),
   (r) =>
     one("merge-in-container", [
-      "securityContext:",
-      `  privileged: ${r.pick(FALSES)}`,
-      "  <<: *priv",
+      `securityContext: {<<: *priv, allowPrivilegeEscalation: ${r.pick(["true", "false"])}}`,
     ]),
-  (r) =>
-    one("merge-in-container", [
-      `securityContext: {<<: *priv, allowPrivilegeEscalation: ${r.pick(FALSES)}}`,
-    ]),
-  (r) =>
-    one("yaml11-int", [
-      `securityContext: {runAsUser: ${r.pick(INTS)}, readOnlyRootFilesystem: ${r.pick(BOOLS)}}`,
-    ]),
+  (r) => one("yaml11-int", [`securityContext: {runAsUser: ${r.pick(INTS)}, runAsGroup: 10}`]),
   (r) =>
     one("env-values", [
       "env:",
@@ -323,9 +328,9 @@ const documentMakers: DocumentMaker[] = [
   (r, name, classes) => {
     classes.push("flow-document");
     return [
-      `{apiVersion: v1, kind: Pod, metadata: {name: ${name}}, spec: {hostPID: ${r.pick(BOOLS)},`,
-      `  <<: {hostPID: true, hostNetwork: ${r.pick(BOOLS)}}, containers: [{name: app, image: "scout/app:1.0",`,
-      `  securityContext: {privileged: ${r.pick(BOOLS)}, runAsUser: ${r.pick(INTS)}}}]}}`,
+      `{apiVersion: v1, kind: Pod, metadata: {name: ${name}}, spec: {hostPID: ${r.pick(["true", "false"])},`,
+      `  containers: [{name: app, image: "scout/app:1.0",`,
+      `  securityContext: {privileged: ${r.pick(["true", "false"])}, runAsUser: ${r.pick(["0", "1000"])}}}]}}`,
     ];
   },
 ];
