@@ -69,8 +69,12 @@ function workflowCommands(result: Result): string {
 export function violations(bundle: Bundle, result: Result, outputs: Outputs): string[] {
   const found: string[] = [];
   for (const finding of [...result.findings, ...result.suppressed]) {
-    if (!finding.file || !Number.isInteger(finding.line) || finding.line < 1) {
-      found.push(`finding without a file and line >= 1: ${JSON.stringify(finding)}`);
+    if (
+      !bundle.files.includes(finding.file) ||
+      !Number.isInteger(finding.line) ||
+      finding.line < 1
+    ) {
+      found.push(`finding without an input file and a line >= 1: ${JSON.stringify(finding)}`);
     }
   }
   for (const format of ["json", "sarif"] as const) {
