@@ -92,13 +92,14 @@ function collectItems(document: SourceDocument, list: KubeObject, pointer: strin
   }
   items.forEach((item, index) => {
     const at = joinPointer(itemsPointer, index);
+    const where = `item ${index} of ${describeRef(refOf(list))}`;
     if (isRecord(item) && "items" in item && (item.items === null || Array.isArray(item.items))) {
-      refuse(
-        at,
-        `kubectl refuses a list inside a list (item ${index} of ${describeRef(refOf(list))})`,
-      );
+      refuse(at, `kubectl refuses a list inside a list (${where})`);
     }
-    collectObjects(document, inheritListType(list, item), at, bundle);
+    const typed = inheritListType(list, item);
+    const missing = missingKubernetesFields(typed);
+    if (missing) refuse(at, `kubectl refuses ${where}: ${missing}`);
+    else collectObjects(document, typed, at, bundle);
   });
 }
 
