@@ -9,4 +9,8 @@ export {
   type Subject,
   scoutServiceAccounts,
 } from "./rbac.js";
-export { componentWorkloads, serviceAccountNameOf } from "./workloads.js";
+export {
+  type ComponentWorkload,
+  componentWorkloads,
+  serviceAccountNameOf,
+} from "./workloads.js";

@@ -2,13 +2,14 @@ import {
   type Bundle,
   type BundleObject,
   defineRule,
+  instanceOf,
   isRecord,
   joinPointer,
   labelsOf,
   z,
 } from "@scout-deploy/core";
 import { docsUrl } from "../../docs-url.js";
-import { componentWorkloads, numberedPort, sameNamespace } from "../../support/index.js";
+import { componentWorkloads, numberedPort } from "../../support/index.js";
 
 const options = z
   .object({
@@ -33,9 +34,10 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
     docs: docsUrl("monitoring/metrics-scraped"),
     options,
     messages: {
-      notScraped: "nothing makes Prometheus scrape the backend {{name}} on port {{port}}",
+      notScraped:
+        "nothing makes Prometheus scrape the backend {{name}} of instance {{instance}} on port {{port}}",
       wrongPort:
-        "the backend {{name}} is annotated for scraping on port {{actual}}, but its metrics are on {{port}}",
+        "the backend {{name}} of instance {{instance}} is annotated for scraping on port {{actual}}, but its metrics are on {{port}}",
     },
   },
   check(context) {
@@ -47,11 +49,13 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
         ? template.metadata.annotations
         : {};
       const annotated = String(annotations[SCRAPE]) === "true";
+      const name = object.ref.name ?? "(unnamed)";
+      const instance = instanceOf(object).name;
       const annotatedPort = numberedPort(annotations[PORT]);
       if (annotated && annotatedPort !== undefined && annotatedPort !== port) {
         context.report({
           messageId: "wrongPort",
-          data: { name: object.ref.name ?? "(unnamed)", actual: String(annotations[PORT]), port },
+          data: { name, instance, actual: String(annotations[PORT]), port },
           object,
           pointer: joinPointer(template.metadataPointer, "annotations", PORT),
         });
@@ -62,7 +66,7 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
       if (scrapedElsewhere(scrapers, object, labels, port)) continue;
       context.report({
         messageId: "notScraped",
-        data: { name: object.ref.name ?? "(unnamed)", port },
+        data: { name, instance, port },
         object,
         pointer: template.metadataPointer,
       });
@@ -72,20 +76,21 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
 
 /** What can make Prometheus scrape a workload, gathered once per bundle (not once per backend). */
 interface Scrapers {
-  services: BundleObject[];
+  /** Services by namespace; those without one ("") are applied wherever `-n` says. */
+  services: Map<string, BundleObject[]>;
   monitors: BundleObject[];
-  /** A scrape config in a ConfigMap targets the port, whatever the workload. */
-  scrapeConfig: boolean;
+  /** The namespaces whose backend a scrape config in a ConfigMap targets on the port. */
+  scrapedNamespaces: ReadonlySet<string>;
 }
 
 function scrapersOf(bundle: Bundle, port: number): Scrapers {
   return {
-    services: bundle.objects.filter((o) => o.value.kind === "Service"),
+    services: byNamespace(bundle.objects.filter((o) => o.value.kind === "Service")),
     monitors: bundle.objects.filter(
       (o) => o.value.kind === "ServiceMonitor" || o.value.kind === "PodMonitor",
     ),
-    scrapeConfig: bundle.objects.some(
-      (o) => o.value.kind === "ConfigMap" && scrapeConfigNames(o, port),
+    scrapedNamespaces: new Set(
+      bundle.objects.flatMap((o) => (o.value.kind === "ConfigMap" ? scrapedBy(o, port) : [])),
     ),
   };
 }
@@ -96,11 +101,16 @@ function scrapedElsewhere(
   podLabels: Record<string, string>,
   port: number,
 ): boolean {
-  if (scrapers.scrapeConfig) return true;
-  const services = scrapers.services.filter(
-    (o) =>
-      sameNamespace(o.ref.namespace, workload.ref.namespace) &&
-      selects(isRecord(o.value.spec) ? o.value.spec.selector : undefined, podLabels),
+  if (scrapers.scrapedNamespaces.has(workload.ref.namespace ?? "default")) return true;
+  const candidates =
+    workload.ref.namespace === undefined
+      ? [...scrapers.services.values()].flat()
+      : [
+          ...(scrapers.services.get(workload.ref.namespace) ?? []),
+          ...(scrapers.services.get("") ?? []),
+        ];
+  const services = candidates.filter((o) =>
+    selects(isRecord(o.value.spec) ? o.value.spec.selector : undefined, podLabels),
   );
   if (services.some((s) => annotatedService(s, port))) return true;
   for (const monitor of scrapers.monitors) {
@@ -115,6 +125,17 @@ function scrapedElsewhere(
       return true;
   }
   return false;
+}
+
+function byNamespace(objects: readonly BundleObject[]): Map<string, BundleObject[]> {
+  const index = new Map<string, BundleObject[]>();
+  for (const object of objects) {
+    const key = object.ref.namespace ?? "";
+    const members = index.get(key);
+    if (members) members.push(object);
+    else index.set(key, [object]);
+  }
+  return index;
 }
 
 function selects(selector: unknown, labels: Record<string, string>): boolean {
@@ -164,13 +185,18 @@ function servicePorts(service: BundleObject) {
   }));
 }
 
-/** A Prometheus scrape config (prometheus.yml in a ConfigMap) with a target on the backend's port. */
-function scrapeConfigNames(configMap: BundleObject, port: number): boolean {
+/**
+ * The namespaces a Prometheus scrape config (prometheus.yml in a ConfigMap) targets the backend
+ * in, on the port: `backend.<namespace>.svc:<port>`, or a bare `backend:<port>`, which resolves in
+ * the ConfigMap's own namespace (the Prometheus pod's). Each deployment needs its own target.
+ */
+function scrapedBy(configMap: BundleObject, port: number): string[] {
   const data = isRecord(configMap.value.data) ? configMap.value.data : {};
-  return Object.values(data).some(
-    (text) =>
-      typeof text === "string" &&
-      text.includes("scrape_configs") &&
-      new RegExp(`backend[^\\s'"]*:${port}\\b`).test(text),
-  );
+  const target = new RegExp(`backend[A-Za-z0-9-]*((?:\\.[A-Za-z0-9-]+)*):${port}\\b`, "g");
+  return Object.values(data).flatMap((text) => {
+    if (typeof text !== "string" || !text.includes("scrape_configs")) return [];
+    return [...text.matchAll(target)].map(
+      (m) => m[1]?.split(".")[1] ?? configMap.ref.namespace ?? "default",
+    );
+  });
 }

@@ -23,9 +23,9 @@ export const allowedFlows = defineRule<NetworkOptions>({
     options: networkOptionsSchema,
     messages: {
       extraFlow:
-        "{{source}} -> {{destination}} on {{ports}} is allowed but not intended ({{from}} -> {{to}}); change: {{target}}",
+        "{{source}} -> {{destination}} on {{ports}} is allowed but not intended ({{from}} -> {{to}}, {{instance}}); change: {{target}}",
       missingFlow:
-        "{{source}} -> {{destination}} on {{ports}} is intended ({{from}} -> {{to}}) but {{target}} does not allow it: Scout would break",
+        "{{source}} -> {{destination}} on {{ports}} is intended ({{from}} -> {{to}}, {{instance}}) but {{target}} does not allow it: Scout would break",
     },
   },
   check(context) {
@@ -44,6 +44,7 @@ export const allowedFlows = defineRule<NetworkOptions>({
           to: difference.to,
           ports: formatConns(difference.conns),
           target: difference.target.label,
+          instance: difference.instance ?? "no instance",
         },
         object: difference.target.object,
         pointer: difference.target.pointer,

@@ -69,7 +69,7 @@ new RuleTester({ describe, it }).run(dedicatedServiceAccount, {
           messageId: "undefinedAccount",
           line: 12,
           column: 7,
-          data: { component: "backend", account: "scout-backend" },
+          data: { component: "backend", account: "scout-backend", namespace: "scout" },
         },
       ],
     },

@@ -1,6 +1,6 @@
-import { defineRule, joinPointer, z } from "@scout-deploy/core";
+import { type BundleObject, defineRule, joinPointer, z } from "@scout-deploy/core";
 import { docsUrl } from "../../docs-url.js";
-import { componentWorkloads, sameNamespace, serviceAccountNameOf } from "../../support/index.js";
+import { componentWorkloads, serviceAccountNameOf } from "../../support/index.js";
 
 const options = z
   .object({
@@ -24,11 +24,12 @@ export const dedicatedServiceAccount = defineRule<z.output<typeof options>>({
     messages: {
       defaultAccount: "the {{component}} runs under the default service account",
       undefinedAccount:
-        'the {{component}} runs under service account "{{account}}", which no ServiceAccount in the input defines',
+        'the {{component}} runs under service account "{{account}}", which no ServiceAccount in the input defines in namespace {{namespace}}',
     },
   },
   check(context) {
     const { bundle } = context;
+    const isDefined = serviceAccountIndex(bundle.objects);
     for (const component of context.options.components) {
       for (const { object, template } of componentWorkloads(bundle, context.settings, component)) {
         const account = serviceAccountNameOf(template);
@@ -43,16 +44,10 @@ export const dedicatedServiceAccount = defineRule<z.output<typeof options>>({
           });
           continue;
         }
-        const defined = bundle.objects.some(
-          (o) =>
-            o.value.kind === "ServiceAccount" &&
-            o.ref.name === account &&
-            sameNamespace(o.ref.namespace, object.ref.namespace),
-        );
-        if (defined) continue;
+        if (isDefined(account, object.ref.namespace)) continue;
         context.report({
           messageId: "undefinedAccount",
-          data: { component, account },
+          data: { component, account, namespace: object.ref.namespace ?? "(unset)" },
           object,
           pointer: joinPointer(template.specPointer, field),
         });
@@ -60,3 +55,23 @@ export const dedicatedServiceAccount = defineRule<z.output<typeof options>>({
     }
   },
 });
+
+/**
+ * Whether a ServiceAccount of that name is defined in that namespace, by lookup (a bundle of many
+ * deployments has as many backends as ServiceAccounts). An unset namespace on either side agrees
+ * with any, as `sameNamespace` says.
+ */
+function serviceAccountIndex(objects: readonly BundleObject[]) {
+  const accounts = objects.filter((o) => o.value.kind === "ServiceAccount" && o.ref.name);
+  const namespacesOf = new Map<string, Set<string | undefined>>();
+  for (const o of accounts) {
+    const namespaces = namespacesOf.get(o.ref.name!) ?? new Set();
+    namespaces.add(o.ref.namespace);
+    namespacesOf.set(o.ref.name!, namespaces);
+  }
+  return (name: string, namespace: string | undefined): boolean => {
+    const namespaces = namespacesOf.get(name);
+    if (!namespaces) return false;
+    return namespace === undefined || namespaces.has(namespace) || namespaces.has(undefined);
+  };
+}

@@ -1,15 +1,17 @@
 import {
   type BundleObject,
   type ContainerRef,
-  componentOf,
   containersOf,
   defineRule,
+  InstanceIndex,
+  instanceOf,
   joinPointer,
   podTemplateOf,
   type RuleReport,
 } from "@scout-deploy/core";
 import { nameSegments } from "@scout-deploy/secrets";
 import { docsUrl } from "../../docs-url.js";
+import { componentWorkloads } from "../../support/index.js";
 import { envVars, wholeSecretsOf } from "../env.js";
 
 const PASSWORD_SEGMENTS = new Set(["password", "passwd", "pass", "pwd", "auth", "requirepass"]);
@@ -18,6 +20,8 @@ const PASSWORD_SEGMENTS = new Set(["password", "passwd", "pass", "pwd", "auth", 
 interface PasswordSource {
   secret: string;
   key?: string;
+  /** The Redis workload that reads it. */
+  redis?: BundleObject;
 }
 
 function passwordVariables(container: ContainerRef, redisOnly: boolean) {
@@ -64,22 +68,22 @@ export const redisAuth = defineRule({
       literalPassword:
         'Redis container "{{container}}" sets its password in plain text in its {{where}}',
       backendMissing:
-        'the backend container "{{container}}" is not given Redis\' password from Secret "{{secret}}"',
+        'the backend container "{{container}}" is not given the password of Redis {{redis}} (instance {{instance}}) from Secret "{{secret}}"',
       backendOtherSecret:
-        'the backend container "{{container}}" reads Redis\' password from "{{found}}", but Redis reads it from "{{secret}}"',
+        'the backend container "{{container}}" reads Redis\' password from "{{found}}", but Redis {{redis}} (instance {{instance}}) reads it from "{{secret}}"',
     },
   },
   check(context) {
     const severity = context.settings.redisAuth ? "error" : undefined;
     const report = (r: RuleReport) => context.report(severity ? { ...r, severity } : r);
     const byComponent = (name: string) =>
-      context.bundle.objects.filter(
-        (o) => podTemplateOf(o) && componentOf(o, context.settings) === name,
-      );
-    const backends = byComponent("backend");
+      componentWorkloads(context.bundle, context.settings, name).map((w) => w.object);
+    // Each backend is given the password of the Redis of its own instance, not of every Redis.
+    const backends = InstanceIndex.of(byComponent("backend"), instanceOf);
     for (const redis of byComponent("redis")) {
       const source = checkRedis(redis, report);
-      if (source) for (const backend of backends) checkBackend(backend, source, report);
+      if (!source) continue;
+      for (const backend of backends.with(instanceOf(redis))) checkBackend(backend, source, report);
     }
   },
 });
@@ -96,7 +100,7 @@ function checkRedis(
   const containers = mainContainers(object);
   for (const container of containers) {
     const source = redisPassword(container);
-    if (source) return source;
+    if (source) return { ...source, redis: object };
   }
   for (const container of containers) {
     if (literalPassword(container)) {
@@ -140,7 +144,13 @@ function checkBackend(
   }
   const first = containers[0];
   if (!first) return;
-  const data = { container: first.name, secret: source.secret, found: found.join(", ") };
+  const data = {
+    container: first.name,
+    secret: source.secret,
+    found: found.join(", "),
+    redis: source.redis?.ref.name ?? "",
+    instance: source.redis ? instanceOf(source.redis).name : "",
+  };
   report({
     messageId: found.length ? "backendOtherSecret" : "backendMissing",
     data,
