@@ -1,9 +1,11 @@
 import {
   type BundleObject,
   componentOf,
+  INSTANCE_LABEL,
   type Instance,
   InstanceIndex,
   instanceOf,
+  isRecord,
   type Settings,
   sameInstance,
 } from "@scout-deploy/core";
@@ -25,7 +27,7 @@ import {
   intendedFlows,
   type NetworkOptions,
 } from "./intended.js";
-import type { Workload } from "./model.js";
+import { NAMESPACE_NAME_LABEL, type Workload } from "./model.js";
 
 /** Cluster DNS (53/UDP and 53/TCP) is open to every pod (rules.md), so it is never an extra flow. */
 export const DNS_CONNS: ConnSet = union(connsOf("UDP", 53), connsOf("TCP", 53));
@@ -49,6 +51,8 @@ export interface FlowDifference {
   target: FlowTarget;
   /** The Scout instance(s) of the flow's workloads: "instance staging", "between instances a and b". */
   instance?: string;
+  /** For a missing flow: the rule to add to the target, e.g. "egress rule {to: [...], ports: [...]}". */
+  fix?: string;
 }
 
 /** The connectivity between components (and external), flow by flow. */
@@ -116,7 +120,7 @@ export function compareWithIntended(
   }
 
   const differences = extras.differences(connectivity);
-  differences.push(...missingFlows(connectivity, intended, [...identified.values()]));
+  differences.push(...missingFlows(connectivity, intended, [...identified.values()], settings));
 
   const present = new Set([...identified.values()].map((i) => i.component));
   const components = [...settings.components.filter((c) => present.has(c)), EXTERNAL];
@@ -265,11 +269,11 @@ function policyTarget(object: BundleObject, pointer: string): FlowTarget {
   };
 }
 
-function workloadTarget(workload: Workload): FlowTarget {
+function workloadTarget(workload: Workload, why = "none isolates it"): FlowTarget {
   return {
     object: workload.object,
     pointer: workload.template.metadataPointer,
-    label: `a new NetworkPolicy for ${workload.kind} ${workload.namespace}/${workload.name} (none isolates it)`,
+    label: `a new NetworkPolicy for ${workload.kind} ${workload.namespace}/${workload.name} (${why})`,
   };
 }
 
@@ -278,6 +282,7 @@ function missingFlows(
   connectivity: Connectivity,
   intended: readonly IntendedFlow[],
   identified: readonly Identified[],
+  settings: Settings,
 ): FlowDifference[] {
   const byComponent = new Map<string, InstanceIndex<Identified>>();
   for (const end of identified) {
@@ -299,7 +304,7 @@ function missingFlows(
       if (from.component !== flow.from) continue;
       for (const to of destinations.with(from.instance!)) {
         if (to === from) continue;
-        differences.push(...blockedSides(connectivity, flow, from, to));
+        differences.push(...blockedSides(connectivity, flow, from, to, settings));
       }
     }
   }
@@ -311,6 +316,7 @@ function blockedSides(
   flow: IntendedFlow,
   from: Identified,
   to: Identified,
+  settings: Settings,
 ): FlowDifference[] {
   const sides = connectivity.sides(from.endpoint, to.endpoint);
   const ends = [
@@ -319,33 +325,97 @@ function blockedSides(
   ] as const;
   return ends
     .filter(([, conns]) => !contains(conns, flow.protocol, flow.port))
-    .map(([direction, , end]) => ({
-      kind: "missing",
-      from: flow.from,
-      to: flow.to,
-      source: endpointName(from.endpoint),
-      destination: endpointName(to.endpoint),
-      conns: connsOf(flow.protocol, flow.port),
-      target: blockingTarget(connectivity, end.endpoint, direction),
-      ...noteOf(from, to),
-    }));
+    .map(([direction, , end]): FlowDifference => {
+      const workload = workloadOf(end.endpoint);
+      const peer = workloadOf(direction === "egress" ? to.endpoint : from.endpoint);
+      const conns = connsOf(flow.protocol, flow.port);
+      const target = blockingTarget(connectivity, workload, direction);
+      const isolates =
+        target.object === workload.object ||
+        connectivity.isolatedFor(workload, direction).some((p) => p.object === target.object);
+      const type = direction === "egress" ? "Egress" : "Ingress";
+      return {
+        kind: "missing",
+        from: flow.from,
+        to: flow.to,
+        source: endpointName(from.endpoint),
+        destination: endpointName(to.endpoint),
+        conns,
+        target,
+        fix: `${ruleToAdd(direction, peer, workload.namespace, conns, settings)}${isolates ? "" : ` and ${type} in its policyTypes`}`,
+        ...noteOf(from, to),
+      };
+    });
 }
 
+function workloadOf(endpoint: Endpoint): Workload {
+  return (endpoint as { workload: Workload }).workload;
+}
+
+/**
+ * The policy to extend for a blocked direction: one written for this workload (a non-empty
+ * podSelector) that isolates it in that direction, else one written for it that does not yet
+ * (the rule and the policy type go there), else a new policy. Never the namespace-wide default
+ * deny or DNS policy: a rule added there would open the flow to every pod of the namespace.
+ */
 function blockingTarget(
   connectivity: Connectivity,
-  end: Endpoint,
+  workload: Workload,
   direction: "ingress" | "egress",
 ): FlowTarget {
-  const workload = (end as { workload: Workload }).workload;
-  const policies = connectivity.isolatedFor(workload, direction);
-  // The policy written for this workload is the one to extend, rather than a namespace-wide one.
-  const withRules =
-    policies.find((p) => !p.selectsAll && p[direction].length > 0) ??
-    policies.find((p) => p[direction].length > 0) ??
-    policies[0];
-  if (!withRules) return workloadTarget(workload);
-  const pointer = withRules[direction].length > 0 ? `/spec/${direction}` : "/spec";
-  return policyTarget(withRules.object, pointer);
+  const isolating = connectivity.isolatedFor(workload, direction).filter((p) => !p.selectsAll);
+  const own =
+    isolating.find((p) => p[direction].length > 0) ??
+    isolating[0] ??
+    connectivity.model.policies.find(
+      (p) => !p.selectsAll && p.namespace === workload.namespace && p.selects(workload.labels),
+    );
+  if (!own) return workloadTarget(workload, "only namespace-wide policies isolate it");
+  const isolates = direction === "egress" ? own.isolatesEgress : own.isolatesIngress;
+  const spec = own.object.value.spec;
+  const pointer =
+    own[direction].length > 0
+      ? `/spec/${direction}`
+      : !isolates && isRecord(spec) && Array.isArray(spec.policyTypes)
+        ? "/spec/policyTypes"
+        : "/spec";
+  return policyTarget(own.object, pointer);
+}
+
+/**
+ * The rule that admits the flow, in flow-style YAML: the peer by its component label (and its
+ * instance label, so that the rule stays within the deployment), in its namespace when that is
+ * another one.
+ */
+function ruleToAdd(
+  direction: "ingress" | "egress",
+  peer: Workload,
+  namespace: string,
+  conns: ConnSet,
+  settings: Settings,
+): string {
+  const key = settings.componentLabels.find((k) => peer.labels[k] !== undefined);
+  const labels: Record<string, string> = key ? { [key]: peer.labels[key]! } : { ...peer.labels };
+  const instance = peer.labels[INSTANCE_LABEL];
+  if (instance) labels[INSTANCE_LABEL] = instance;
+  const pods = `podSelector: {matchLabels: {${Object.entries(labels)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(", ")}}}`;
+  const selector =
+    peer.namespace === namespace
+      ? `{${pods}}`
+      : `{namespaceSelector: {matchLabels: {${NAMESPACE_NAME_LABEL}: ${peer.namespace}}}, ${pods}}`;
+  return `${direction === "egress" ? "egress" : "ingress"} rule {${direction === "egress" ? "to" : "from"}: [${selector}], ports: [${portsYaml(conns)}]}`;
+}
+
+function portsYaml(conns: ConnSet): string {
+  return formatConns(conns)
+    .split(",")
+    .map((part) => {
+      const [protocol, port] = part.trim().split(" ");
+      return `{protocol: ${protocol}, port: ${port}}`;
+    })
+    .join(", ");
 }
 
 /**
@@ -389,5 +459,6 @@ function componentFlows(
 export function describeDifference(d: FlowDifference): string {
   const verb = d.kind === "extra" ? "is allowed but not intended" : "is intended but not allowed";
   const instance = d.instance ? ` (${d.instance})` : "";
-  return `${d.source} -> ${d.destination} on ${formatConns(d.conns)} ${verb}${instance}; change: ${d.target.label}`;
+  const change = d.fix ? `add to ${d.target.label}: ${d.fix}` : `change: ${d.target.label}`;
+  return `${d.source} -> ${d.destination} on ${formatConns(d.conns)} ${verb}${instance}; ${change}`;
 }

@@ -188,20 +188,6 @@ new RuleTester({ describe, it }).run(allowedFlows, {
       `,
       errors: [
         {
-          messageId: "missingFlow",
-          line: 14,
-          column: 1,
-          data: {
-            source: "default/frontend",
-            destination: "default/backend",
-            ports: "TCP 8000",
-            from: "frontend",
-            to: "backend",
-            target: "NetworkPolicy default/deny",
-            instance: "instance default",
-          },
-        },
-        {
           messageId: "extraFlow",
           line: 23,
           column: 7,
@@ -213,6 +199,22 @@ new RuleTester({ describe, it }).run(allowedFlows, {
             to: "frontend",
             target: "NetworkPolicy default/frontend",
             instance: "instance default",
+          },
+        },
+        {
+          // Not on the default deny: on the policy written for the backend, with the rule to add.
+          messageId: "missingFlow",
+          line: 33,
+          column: 3,
+          data: {
+            source: "default/frontend",
+            destination: "default/backend",
+            ports: "TCP 8000",
+            from: "frontend",
+            to: "backend",
+            target: "NetworkPolicy default/backend",
+            instance: "instance default",
+            fix: "ingress rule {from: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{protocol: TCP, port: 8000}]} and Ingress in its policyTypes",
           },
         },
       ],

@@ -25,7 +25,7 @@ export const allowedFlows = defineRule<NetworkOptions>({
       extraFlow:
         "{{source}} -> {{destination}} on {{ports}} is allowed but not intended ({{from}} -> {{to}}, {{instance}}); change: {{target}}",
       missingFlow:
-        "{{source}} -> {{destination}} on {{ports}} is intended ({{from}} -> {{to}}, {{instance}}) but {{target}} does not allow it: Scout would break",
+        "{{source}} -> {{destination}} on {{ports}} is intended ({{from}} -> {{to}}, {{instance}}) but {{target}} does not allow it: Scout would break; add this {{fix}}",
     },
   },
   check(context) {
@@ -45,6 +45,7 @@ export const allowedFlows = defineRule<NetworkOptions>({
           ports: formatConns(difference.conns),
           target: difference.target.label,
           instance: difference.instance ?? "no instance",
+          fix: difference.fix ?? "",
         },
         object: difference.target.object,
         pointer: difference.target.pointer,
