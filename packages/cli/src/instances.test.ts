@@ -50,15 +50,17 @@ describe("several compliant Scout deployments in one input", () => {
     expect(code).toBe(0);
   });
 
-  it("400 deployments (10,000 objects) give no finding, in seconds", async () => {
-    const started = performance.now();
-    const { code, findings } = await check(deployments(400));
-    const seconds = (performance.now() - started) / 1000;
+  it("400 deployments (10,000 objects) give no finding, in seconds of CPU", async () => {
+    const files = deployments(400);
+    const started = process.cpuUsage();
+    const { code, findings } = await check(files);
+    const used = process.cpuUsage(started);
     expect(findings).toEqual([]);
     expect(code).toBe(0);
-    // Pairing all components across instances took 20 s here; indexed by instance, about 2.
-    expect(seconds).toBeLessThan(15);
-  }, 60_000);
+    // CPU time, not wall time: the machine may be shared. Pairing components across instances
+    // took over 20 s and 2.8 GB (1,755,600 findings); indexed by instance, about 2 s.
+    expect((used.user + used.system) / 1e6).toBeLessThan(12);
+  }, 120_000);
 
   it("two instances in one namespace, told apart by app.kubernetes.io/instance, give none", async () => {
     const labelled = (instance: string) =>

@@ -20,6 +20,7 @@ import {
   subtract,
   union,
 } from "./conns.js";
+import { type DnsOptions, describeDns, reachesDns } from "./dns.js";
 import {
   DEFAULT_NETWORK_OPTIONS,
   EXTERNAL,
@@ -41,7 +42,8 @@ export interface FlowTarget {
 }
 
 export interface FlowDifference {
-  kind: "extra" | "missing";
+  /** "dns": a workload that talks to Services by name may not reach the cluster's DNS. */
+  kind: "extra" | "missing" | "dns";
   from: string;
   to: string;
   /** The workload (or "external") ends. */
@@ -120,7 +122,9 @@ export function compareWithIntended(
   }
 
   const differences = extras.differences(connectivity);
-  differences.push(...missingFlows(connectivity, intended, [...identified.values()], settings));
+  differences.push(
+    ...missingFlows(connectivity, intended, [...identified.values()], settings, options.dns),
+  );
 
   const present = new Set([...identified.values()].map((i) => i.component));
   const components = [...settings.components.filter((c) => present.has(c)), EXTERNAL];
@@ -283,6 +287,7 @@ function missingFlows(
   intended: readonly IntendedFlow[],
   identified: readonly Identified[],
   settings: Settings,
+  dns: DnsOptions,
 ): FlowDifference[] {
   const byComponent = new Map<string, InstanceIndex<Identified>>();
   for (const end of identified) {
@@ -294,6 +299,8 @@ function missingFlows(
     index.add(end.instance!, end);
   }
   const differences: FlowDifference[] = [];
+  // Each workload that connects to a Service by name, and one Service it connects to.
+  const resolving = new Map<Identified, Identified>();
   for (const flow of intended) {
     // External access to nginx is allowed, not required: the guide makes it configurable, and
     // traffic may come in through an in-cluster ingress controller instead.
@@ -304,11 +311,44 @@ function missingFlows(
       if (from.component !== flow.from) continue;
       for (const to of destinations.with(from.instance!)) {
         if (to === from) continue;
+        if (!resolving.has(from)) resolving.set(from, to);
         differences.push(...blockedSides(connectivity, flow, from, to, settings));
       }
     }
   }
+  for (const [from, to] of resolving) {
+    if (!reachesDns(connectivity, workloadOf(from.endpoint), dns))
+      differences.push(noDns(connectivity, from, to, dns));
+  }
   return differences;
+}
+
+/** A client of a Service that may not resolve its name: every connection it makes fails. */
+function noDns(
+  connectivity: Connectivity,
+  from: Identified,
+  to: Identified,
+  dns: DnsOptions,
+): FlowDifference {
+  const workload = workloadOf(from.endpoint);
+  const labels = Object.entries(dns.podLabels)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(", ");
+  const peers = dns.namespaces.map(
+    (ns) =>
+      `{namespaceSelector: {matchLabels: {${NAMESPACE_NAME_LABEL}: ${ns}}}, podSelector: {matchLabels: {${labels}}}}`,
+  );
+  return {
+    kind: "dns",
+    from: from.component,
+    to: to.component,
+    source: endpointName(from.endpoint),
+    destination: `cluster DNS (${describeDns(dns)})`,
+    conns: DNS_CONNS,
+    target: blockingTarget(connectivity, workload, "egress"),
+    fix: `egress rule {to: [${peers.join(", ")}], ports: [${portsYaml(DNS_CONNS)}]}`,
+    ...noteOf(from, to),
+  };
 }
 
 function blockedSides(
@@ -457,7 +497,12 @@ function componentFlows(
 }
 
 export function describeDifference(d: FlowDifference): string {
-  const verb = d.kind === "extra" ? "is allowed but not intended" : "is intended but not allowed";
+  const verb =
+    d.kind === "extra"
+      ? "is allowed but not intended"
+      : d.kind === "dns"
+        ? "is needed to resolve Service names but not allowed"
+        : "is intended but not allowed";
   const instance = d.instance ? ` (${d.instance})` : "";
   const change = d.fix ? `add to ${d.target.label}: ${d.fix}` : `change: ${d.target.label}`;
   return `${d.source} -> ${d.destination} on ${formatConns(d.conns)} ${verb}${instance}; ${change}`;

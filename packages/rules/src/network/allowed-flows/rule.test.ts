@@ -119,7 +119,11 @@ new RuleTester({ describe, it }).run(allowedFlows, {
         metadata: {name: backend-out}
         spec:
           podSelector: {matchLabels: {app: backend}}
-          egress: [{to: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{port: http}]}]
+          egress:
+            - to: [{podSelector: {matchLabels: {app: frontend}}}]
+              ports: [{port: http}]
+            - to: [{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]
+              ports: [{port: 53, protocol: UDP}]
       `,
     },
   ],
@@ -199,6 +203,21 @@ new RuleTester({ describe, it }).run(allowedFlows, {
             to: "frontend",
             target: "NetworkPolicy default/frontend",
             instance: "instance default",
+          },
+        },
+        {
+          // The frontend connects to the backend by name and may send nothing but 8000/TCP.
+          messageId: "noDns",
+          line: 24,
+          column: 3,
+          data: {
+            source: "default/frontend",
+            to: "backend",
+            destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
+            ports: "TCP 53,UDP 53",
+            instance: "instance default",
+            target: "NetworkPolicy default/frontend",
+            fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
           },
         },
         {
