@@ -141,11 +141,11 @@ function withinOneInstance(a: Identified, b: Identified): boolean {
 }
 
 function instanceNote(a: Identified, b: Identified): string | undefined {
-  const names = [a.instance?.name, b.instance?.name].filter((n): n is string => n !== undefined);
-  if (names.length === 0) return undefined;
-  return names.length === 2 && names[0] !== names[1]
-    ? `between instances ${names[0]} and ${names[1]}`
-    : `instance ${names[0]}`;
+  if (a.instance && b.instance && !sameInstance(a.instance, b.instance))
+    return `between instances ${a.instance.name} and ${b.instance.name}`;
+  // Within one instance, the labelled end names it more precisely than an unlabelled one.
+  const named = [a.instance, b.instance].find((i) => i?.label) ?? a.instance ?? b.instance;
+  return named ? `instance ${named.name}` : undefined;
 }
 
 interface ExtraEntry {
