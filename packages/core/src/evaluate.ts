@@ -3,6 +3,7 @@ import { defaultPolicy, type PolicyConfig, parseWithSchema } from "./config.js";
 import { ConfigurationError } from "./errors.js";
 import { matchesRuleId } from "./glob.js";
 import { inputRules } from "./input-rules.js";
+import { instanceOf } from "./instance.js";
 import {
   compareFindings,
   type Finding,
@@ -164,6 +165,7 @@ function runRule(
       finding: baseFinding({ ...entry, severity }, message, position, {
         object: r.object.ref,
         path: pointer,
+        ...instanceField(r.object),
       }),
       object: r.object,
     });
@@ -183,6 +185,12 @@ function runRule(
       ),
     });
   }
+}
+
+/** The deployment a finding belongs to, for reports that group by it; none for cluster-wide objects. */
+function instanceField(object: BundleObject): Pick<Finding, "instance"> {
+  if (object.value.kind === "Namespace" && object.ref.name) return { instance: object.ref.name };
+  return object.ref.namespace === undefined ? {} : { instance: instanceOf(object).name };
 }
 
 function baseFinding(

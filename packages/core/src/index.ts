@@ -26,6 +26,13 @@ export { type EvaluateOptions, evaluate } from "./evaluate.js";
 export { globToRegExp, matchesGlob, matchesRuleId } from "./glob.js";
 export { inputRules } from "./input-rules.js";
 export {
+  INSTANCE_LABEL,
+  type Instance,
+  InstanceIndex,
+  instanceOf,
+  sameInstance,
+} from "./instance.js";
+export {
   allContainers,
   CONTAINER_LISTS,
   type ContainerList,

@@ -40,6 +40,11 @@ export interface Finding {
   path?: string;
   remediation?: string;
   helpUri?: string;
+  /**
+   * The Scout deployment of the object ("staging", "staging/scout-a"), for reports that group
+   * by it. Not part of the JSON output contract.
+   */
+  instance?: string;
 }
 
 export interface SuppressedFinding extends Finding {

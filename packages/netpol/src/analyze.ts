@@ -219,11 +219,14 @@ function compileRule(
         ips.push(...peer.set);
         continue;
       }
-      for (const [namespace, members] of byNamespace) {
+      // A peer without namespaceSelector looks in the policy's namespace only: no need to walk them all.
+      const candidates: Iterable<[string, number[]]> =
+        peer.namespaces === "own"
+          ? [[policy.namespace, byNamespace.get(policy.namespace) ?? []]]
+          : byNamespace;
+      for (const [namespace, members] of candidates) {
         const inNamespace =
-          peer.namespaces === "own"
-            ? namespace === policy.namespace
-            : peer.namespaces(namespaceLabels.get(namespace) ?? {});
+          peer.namespaces === "own" || peer.namespaces(namespaceLabels.get(namespace) ?? {});
         if (!inNamespace) continue;
         for (const i of members) {
           if (pods[i] === 0 && peer.pods(workloads[i]!.labels)) {

@@ -35,6 +35,14 @@ export {
   subtract,
   union,
 } from "./conns.js";
+export {
+  DEFAULT_DNS_OPTIONS,
+  type DnsOptions,
+  describeDns,
+  dnsOptionsSchema,
+  isClusterDnsPeer,
+  reachesDns,
+} from "./dns.js";
 export { type FlowsReport, type FlowsSection, flows, flowsSection } from "./flows.js";
 export {
   DEFAULT_NETWORK_OPTIONS,
@@ -52,8 +60,11 @@ export {
   type IpInterval,
   type IpSet,
   ipBlockSet,
+  PUBLIC_ADDRESSES,
   parseCidr,
   parseIpv4Range,
+  publicFamiliesCovered,
+  subtractSet,
 } from "./ip.js";
 export {
   buildModel,
@@ -65,6 +76,7 @@ export {
   type Policy,
   type PolicyRule,
   type PortSpec,
+  peerOf,
   type Workload,
 } from "./model.js";
 export { flowsMarkdown, flowsMermaid, formatMatrix } from "./render.js";

@@ -190,7 +190,7 @@ function rulesOf(value: unknown, direction: "ingress" | "egress"): PolicyRule[] 
   });
 }
 
-function peerOf(value: unknown): Peer[] {
+export function peerOf(value: unknown): Peer[] {
   if (!isRecord(value)) return [];
   if (isRecord(value.ipBlock)) {
     const { cidr, except } = value.ipBlock;

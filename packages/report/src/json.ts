@@ -1,27 +1,36 @@
 import type { Finding, Result } from "@scout-deploy/core";
+import { streamJson } from "./stream.js";
 
 export interface ToolInfo {
   name: string;
   version: string;
 }
 
-/** The `--format json` document of the CLI contract (version 1). */
+/** The `--format json` document of the CLI contract (version 1), as one string: small results. */
 export function formatJson(result: Result, tool: ToolInfo): string {
+  return [...formatJsonChunks(result, tool)].join("");
+}
+
+/** The same document in chunks, for results of any size (what the CLI and the Action write). */
+export function formatJsonChunks(result: Result, tool: ToolInfo): Generator<string> {
   const { summary } = result;
-  const document = {
-    version: 1,
-    tool,
-    summary: {
-      files: summary.files,
-      objects: summary.objects,
-      findings: summary.findings,
-      bySeverity: summary.bySeverity,
-      suppressed: summary.suppressed,
-      passed: summary.passed,
-    },
-    findings: result.findings.map(orderedFinding),
-  };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  return streamJson(
+    (findings) => ({
+      version: 1,
+      tool,
+      summary: {
+        files: summary.files,
+        objects: summary.objects,
+        findings: summary.findings,
+        bySeverity: summary.bySeverity,
+        suppressed: summary.suppressed,
+        passed: summary.passed,
+      },
+      findings,
+    }),
+    result.findings,
+    orderedFinding,
+  );
 }
 
 /** Fixed key order, so diffs of the output stay readable. */

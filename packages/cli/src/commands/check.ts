@@ -2,10 +2,10 @@ import { ConfigurationError, type FailOn } from "@scout-deploy/core";
 import { type CheckRun, runCheck, SCHEMA_ENGINES, type SchemaEngine } from "@scout-deploy/engine";
 import { flowsSection } from "@scout-deploy/netpol";
 import {
-  formatJson,
+  formatJsonChunks,
   formatJunit,
   formatMarkdown,
-  formatSarif,
+  formatSarifChunks,
   formatText,
 } from "@scout-deploy/report";
 import { oneOf, parseCommandArgs } from "../args.js";
@@ -80,13 +80,19 @@ Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
   },
 };
 
-function render(format: Format, run: CheckRun, io: Io, target: string | undefined): string {
+/** JSON and SARIF come in chunks: a result of any size is written without one string of it all. */
+function render(
+  format: Format,
+  run: CheckRun,
+  io: Io,
+  target: string | undefined,
+): string | Iterable<string> {
   const { result, rules } = run;
   switch (format) {
     case "json":
-      return formatJson(result, TOOL);
+      return formatJsonChunks(result, TOOL);
     case "sarif":
-      return formatSarif(result, { tool: TOOL, rules });
+      return formatSarifChunks(result, { tool: TOOL, rules });
     case "markdown": {
       const network = flowsSection(run.bundle, run.config.policy.settings);
       return formatMarkdown(result, { rules, ...(network ? { sections: [network] } : {}) });

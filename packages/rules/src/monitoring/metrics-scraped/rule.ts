@@ -3,6 +3,7 @@ import {
   type BundleObject,
   containersOf,
   defineRule,
+  instanceOf,
   isRecord,
   joinPointer,
   labelsOf,
@@ -44,9 +45,10 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
     docs: docsUrl("monitoring/metrics-scraped"),
     options,
     messages: {
-      notScraped: "nothing makes Prometheus scrape the backend {{name}} on port {{port}}",
+      notScraped:
+        "nothing makes Prometheus scrape the backend {{name}} of instance {{instance}} on port {{port}}",
       wrongPort:
-        "the backend {{name}} is annotated for scraping on port {{actual}}, but its metrics are on {{port}}",
+        "the backend {{name}} of instance {{instance}} is annotated for scraping on port {{actual}}, but its metrics are on {{port}}",
     },
   },
   check(context) {
@@ -59,11 +61,13 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
         ? template.metadata.annotations
         : {};
       const annotated = String(annotations[SCRAPE]) === "true";
+      const name = object.ref.name ?? "(unnamed)";
+      const instance = instanceOf(object).name;
       const annotatedPort = numberedPort(annotations[PORT]);
       if (annotated && annotatedPort !== undefined && annotatedPort !== port) {
         context.report({
           messageId: "wrongPort",
-          data: { name: object.ref.name ?? "(unnamed)", actual: String(annotations[PORT]), port },
+          data: { name, instance, actual: String(annotations[PORT]), port },
           object,
           pointer: joinPointer(template.metadataPointer, "annotations", PORT),
         });
@@ -76,7 +80,7 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
         continue;
       context.report({
         messageId: "notScraped",
-        data: { name: object.ref.name ?? "(unnamed)", port },
+        data: { name, instance, port },
         object,
         pointer: template.metadataPointer,
       });

@@ -23,9 +23,11 @@ export const allowedFlows = defineRule<NetworkOptions>({
     options: networkOptionsSchema,
     messages: {
       extraFlow:
-        "{{source}} -> {{destination}} on {{ports}} is allowed but not intended ({{from}} -> {{to}}); change: {{target}}",
+        "{{source}} -> {{destination}} on {{ports}} is allowed but not intended ({{from}} -> {{to}}, {{instance}}); change: {{target}}",
+      noDns:
+        "{{source}} connects to {{to}} by Service name but may not reach {{destination}} on {{ports}} ({{instance}}): its connections will fail; add to {{target}} this {{fix}}",
       missingFlow:
-        "{{source}} -> {{destination}} on {{ports}} is intended ({{from}} -> {{to}}) but {{target}} does not allow it: Scout would break",
+        "{{source}} -> {{destination}} on {{ports}} is intended ({{from}} -> {{to}}, {{instance}}) but {{target}} does not allow it: Scout would break; add this {{fix}}",
     },
   },
   check(context) {
@@ -36,7 +38,12 @@ export const allowedFlows = defineRule<NetworkOptions>({
     );
     for (const difference of comparison.differences) {
       context.report({
-        messageId: difference.kind === "extra" ? "extraFlow" : "missingFlow",
+        messageId:
+          difference.kind === "extra"
+            ? "extraFlow"
+            : difference.kind === "dns"
+              ? "noDns"
+              : "missingFlow",
         data: {
           source: difference.source,
           destination: difference.destination,
@@ -44,10 +51,12 @@ export const allowedFlows = defineRule<NetworkOptions>({
           to: difference.to,
           ports: formatConns(difference.conns),
           target: difference.target.label,
+          instance: difference.instance ?? "no instance",
+          fix: difference.fix ?? "",
         },
         object: difference.target.object,
         pointer: difference.target.pointer,
-        ...(difference.kind === "missing" ? { severity: "warning" as const } : {}),
+        ...(difference.kind !== "extra" ? { severity: "warning" as const } : {}),
       });
     }
   },

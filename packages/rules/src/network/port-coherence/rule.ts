@@ -4,6 +4,8 @@ import {
   containersOf,
   defineRule,
   escapeSegment,
+  InstanceIndex,
+  instanceOf,
   isRecord,
   joinPointer,
   type RuleContext,
@@ -45,7 +47,7 @@ export const portCoherence = defineRule({
       scrapePort:
         "{{workload}} asks Prometheus to scrape port {{port}}, which it does not declare as a container port",
       scrapeBlocked:
-        "{{workload}} asks Prometheus to scrape port {{port}}, but the NetworkPolicies do not let {{prometheus}} reach it",
+        "{{workload}} asks Prometheus to scrape port {{port}}, but the NetworkPolicies do not let {{prometheus}} of its instance {{instance}} reach it",
     },
   },
   check(context) {
@@ -80,10 +82,13 @@ export const portCoherence = defineRule({
         });
       }
     }
-    const prometheus = [...identified].filter(
-      (w) => componentOf(w.object, context.settings) === "prometheus",
+    const prometheus = InstanceIndex.of(
+      [...identified].filter((w) => componentOf(w.object, context.settings) === "prometheus"),
+      (w) => instanceOf(w.object),
     );
-    for (const workload of identified) checkScrape(context, connectivity, workload, prometheus);
+    for (const workload of identified) {
+      checkScrape(context, connectivity, workload, prometheus.with(instanceOf(workload.object)));
+    }
   },
 });
 
@@ -174,7 +179,7 @@ function checkScrape(
   context: Context,
   connectivity: Connectivity,
   workload: Workload,
-  prometheus: Workload[],
+  prometheus: readonly Workload[],
 ) {
   const annotations = isRecord(workload.template.metadata.annotations)
     ? workload.template.metadata.annotations
@@ -195,7 +200,7 @@ function checkScrape(
     if (contains(sides.egress, "TCP", port) && contains(sides.ingress, "TCP", port)) continue;
     context.report({
       messageId: "scrapeBlocked",
-      data: { ...data, prometheus: label(scraper) },
+      data: { ...data, prometheus: label(scraper), instance: instanceOf(workload.object).name },
       object: workload.object,
       pointer,
     });
