@@ -120,7 +120,8 @@ function scrapedElsewhere(scrapers: Scrapers, backend: Backend, port: number): b
     sameNamespace(namespaceIn(s, backend.fallback), backend.namespace),
   );
   const discovered = discover(backend.template, backend.namespace, services);
-  const accepts = (address: string) => staticTargetReaches(address, backend, services, port);
+  const accepts = (address: string, jobNamespace: string | undefined) =>
+    staticTargetReaches(address, jobNamespace ?? backend.fallback, backend, services, port);
   if (jobsScrape(scrapers.jobs, discovered, port, accepts)) return true;
   if (services.some((s) => annotatedService(s, port))) return true;
   for (const monitor of scrapers.monitors) {
@@ -162,20 +163,22 @@ function monitorWatches(
 }
 
 /**
- * A static target names the backend: its host is a Service that selects the backend and its port
+ * A static target names the backend of its own namespace: its host is a Service that selects the backend and its port
  * one of that Service's ports reaching `port`; or, when no such Service is named, a host that
  * names the backend itself on `port`.
  */
 function staticTargetReaches(
   address: string,
+  prometheusNamespace: string | undefined,
   backend: Backend,
   services: readonly BundleObject[],
   port: number,
 ): boolean {
   const targetPort = addressPort(address);
-  const [host = "", namespace] = address.replace(/:\d+$/, "").split(".");
-  if (namespace && backend.namespace && namespace !== backend.namespace && namespace !== "svc")
-    return false;
+  const [host = "", named] = address.replace(/:\d+$/, "").split(".");
+  // A bare host resolves in Prometheus' own namespace (the ConfigMap's), like any DNS name.
+  const namespace = named && named !== "svc" ? named : prometheusNamespace;
+  if (namespace && backend.namespace && namespace !== backend.namespace) return false;
   const service = services.find((s) => s.ref.name === host);
   if (service) {
     return servicePortsOf(service, backend.template).some(
