@@ -1,7 +1,7 @@
 import { isConfigurationError, type Result } from "@scout-deploy/core";
 import { type RunContext, readContext } from "./context.js";
 import { type Inputs, parseInputs } from "./inputs.js";
-import { manifestsRenderer, networkSections, signoffAttester } from "./integrations.js";
+import { signoffAttester } from "./integrations.js";
 import { WriteAccess } from "./permissions.js";
 import { checkManifests, type Engine, type PipelineRun } from "./pipeline.js";
 import type { GitHubPort, Logger, Runner } from "./ports.js";
@@ -29,7 +29,7 @@ export async function run(environment: Environment): Promise<void> {
     const files = writeReportFiles(pipeline, inputs, context, TOOL);
     const access = WriteAccess.for(context, inputs.token, log);
     const github = await connectGitHub(inputs, context, access, log);
-    const sections = await networkSections(pipeline);
+    const sections = pipeline.network ? [pipeline.network] : [];
     await publish(pipeline, inputs, context, { runner, log, github, access, tool: TOOL }, sections);
 
     const signoff = await signOff(pipeline, inputs, context, {
@@ -54,16 +54,8 @@ export async function run(environment: Environment): Promise<void> {
 
 /** The engine is the heavy part: loaded after the first log line. */
 async function loadEngine(): Promise<Engine> {
-  const [engine, rules] = await Promise.all([
-    import("@scout-deploy/engine"),
-    import("@scout-deploy/rules"),
-  ]);
-  return {
-    runCheck: engine.runCheck,
-    loadConfig: engine.loadConfig,
-    rules: rules.securityGuideRules,
-    render: manifestsRenderer(),
-  };
+  const { runCheck, loadConfig, networkSection } = await import("@scout-deploy/engine");
+  return { runCheck, loadConfig, networkSection };
 }
 
 async function connectGitHub(

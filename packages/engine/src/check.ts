@@ -1,8 +1,10 @@
+import { resolve } from "node:path";
 import {
   type AnyRule,
   type Bundle,
   buildBundle,
   ConfigurationError,
+  compareFindings,
   evaluate,
   type FailOn,
   inputRules,
@@ -10,8 +12,7 @@ import {
   type Result,
 } from "@scout-deploy/core";
 import { createKubeconformValidator, type KubeconformOptions } from "@scout-deploy/kubeconform";
-import { loadBundle } from "@scout-deploy/loader";
-import { parseScoutConfig, render } from "@scout-deploy/manifests";
+import { displayPath, loadBundle } from "@scout-deploy/loader";
 import { loadRulePacks, securityGuideRules } from "@scout-deploy/rules";
 import {
   createEmbeddedValidator,
@@ -20,6 +21,8 @@ import {
   schemaRules,
 } from "@scout-deploy/schema";
 import { type LoadedConfig, loadConfig } from "./config-file.js";
+import { bundleDigest } from "./digest.js";
+import { renderScout, writeRendered } from "./render.js";
 
 export interface CheckOptions {
   cwd: string;
@@ -44,6 +47,12 @@ export interface CheckOptions {
   schemaLocations?: readonly string[];
   /** For `schema: "kubeconform"`: binary, env, skip/reject kinds. */
   kubeconform?: KubeconformOptions;
+  /**
+   * Renders the config's `scout:` section into this folder and checks it beside `paths`; its
+   * findings land on the config file (see `attributeRendered`). Without a `scout:` section
+   * nothing is rendered. With no paths and no `renderInto`, the section is checked in memory.
+   */
+  renderInto?: string;
 }
 
 export type SchemaEngine = "embedded" | "kubeconform" | "off";
@@ -57,6 +66,10 @@ export interface CheckRun {
   rendered?: Record<string, string>;
   /** Every rule of the run (input, schema, the guide's pack, rule packs), for report metadata. */
   rules: readonly AnyRule[];
+  /** The folder `renderInto` filled, when the config had a `scout:` section. */
+  renderedDir?: string;
+  /** sha256 over the checked files' paths and contents (see `bundleDigest`). */
+  bundleDigest: string;
 }
 
 export const RENDERED_PREFIX = "<rendered>/";
@@ -65,10 +78,12 @@ export const RENDERED_PREFIX = "<rendered>/";
 export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const config = loadConfig(options.cwd, options.configPath);
   if (options.failOn) config.policy = { ...config.policy, failOn: options.failOn };
-  const rendered = options.paths.length === 0 ? renderConfig(config) : undefined;
+  const renderedDir = renderIntoFolder(config, options);
+  const paths = renderedDir ? [...options.paths, renderedDir] : options.paths;
+  const rendered = paths.length === 0 ? renderInMemory(config) : undefined;
   const bundle = rendered
     ? buildBundle(Object.entries(rendered).map(([path, text]) => parseSource(path, text)))
-    : await loadBundle(options.paths, {
+    : await loadBundle(paths, {
         cwd: options.cwd,
         ...(options.readStdin ? { readStdin: options.readStdin } : {}),
         ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
@@ -83,25 +98,65 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   ];
   const result = evaluate(rules, bundle, config.policy, options.now ? { now: options.now } : {});
   return {
-    result,
+    result: renderedDir
+      ? attributeRendered(result, displayPath(renderedDir, options.cwd), config)
+      : result,
     bundle,
     config,
     rules: [...inputRules, ...rules],
+    bundleDigest: bundleDigest(bundle),
     ...(rendered ? { rendered } : {}),
+    ...(renderedDir ? { renderedDir } : {}),
   };
 }
 
 /** With no paths, the config's `scout:` section is rendered and checked as if read from files. */
-function renderConfig(config: LoadedConfig): Record<string, string> {
+function renderInMemory(config: LoadedConfig): Record<string, string> {
   if (config.scout === undefined) {
     throw new ConfigurationError(
       "no manifests to check: give paths (files, folders, globs or -), or a config with a scout: section",
     );
   }
-  const { files } = render(parseScoutConfig(config.scout, config.locate));
+  const { files } = renderScout(config);
   return Object.fromEntries(
     Object.entries(files).map(([name, text]) => [`${RENDERED_PREFIX}${name}`, text]),
   );
+}
+
+function renderIntoFolder(config: LoadedConfig, options: CheckOptions): string | undefined {
+  if (options.renderInto === undefined || config.scout === undefined) return undefined;
+  const dir = resolve(options.cwd, options.renderInto);
+  writeRendered(dir, renderScout(config).files);
+  return dir;
+}
+
+/**
+ * Rendered files written outside the repository cannot be linked from annotations, SARIF or a
+ * comment: their findings are put on the config they came from, naming the rendered file and line.
+ */
+export function attributeRendered(
+  result: Result,
+  renderedDir: string,
+  config: Pick<LoadedConfig, "shown">,
+): Result {
+  const prefix = `${renderedDir}/`;
+  const configFile = config.shown ?? renderedDir;
+  return {
+    ...result,
+    findings: result.findings
+      .map((finding) =>
+        finding.file.startsWith(prefix)
+          ? {
+              ...finding,
+              message: `${finding.message} (rendered ${finding.file.slice(prefix.length)}:${finding.line})`,
+              file: configFile,
+              line: 1,
+              column: 1,
+            }
+          : finding,
+      )
+      .sort(compareFindings),
+  };
 }
 
 function schemaValidator(options: CheckOptions): SchemaValidator | undefined {

@@ -1,4 +1,5 @@
 export {
+  attributeRendered,
   type CheckOptions,
   type CheckRun,
   RENDERED_PREFIX,
@@ -13,3 +14,12 @@ export {
   loadConfig,
   parseConfigText,
 } from "./config-file.js";
+export { bundleDigest } from "./digest.js";
+export { type FlowsReport, type FlowsSection, networkFlows, networkSection } from "./flows.js";
+export {
+  type Rendered,
+  renderScout,
+  type ScoutConfig,
+  scoutConfig,
+  writeRendered,
+} from "./render.js";

@@ -1,6 +1,11 @@
 import { ConfigurationError, type FailOn } from "@scout-deploy/core";
-import { type CheckRun, runCheck, SCHEMA_ENGINES, type SchemaEngine } from "@scout-deploy/engine";
-import { flowsSection } from "@scout-deploy/netpol";
+import {
+  type CheckRun,
+  networkSection,
+  runCheck,
+  SCHEMA_ENGINES,
+  type SchemaEngine,
+} from "@scout-deploy/engine";
 import {
   formatJson,
   formatJunit,
@@ -88,7 +93,7 @@ function render(format: Format, run: CheckRun, io: Io, target: string | undefine
     case "sarif":
       return formatSarif(result, { tool: TOOL, rules });
     case "markdown": {
-      const network = flowsSection(run.bundle, run.config.policy.settings);
+      const network = networkSection(run);
       return formatMarkdown(result, { rules, ...(network ? { sections: [network] } : {}) });
     }
     case "junit":

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigurationError } from "@scout-deploy/core";
-import { loadConfig } from "@scout-deploy/engine";
+import { loadConfig, type ScoutConfig, scoutConfig } from "@scout-deploy/engine";
 import { loadBundle } from "@scout-deploy/loader";
-import { parseScoutConfig, type ScoutConfig } from "@scout-deploy/manifests";
 import {
   type CommandResult,
   deliver,
@@ -100,9 +99,7 @@ function generate(argv: readonly string[], io: Io): number {
 
 /** The validated `scout:` section of the config file, when there is one with such a section. */
 function scoutConfigOf(io: Io, explicit: string | undefined): ScoutConfig | undefined {
-  const loaded = loadConfig(io.cwd, explicit);
-  if (loaded.scout === undefined) return undefined;
-  return parseScoutConfig(loaded.scout, loaded.locate);
+  return scoutConfig(loadConfig(io.cwd, explicit));
 }
 
 /** The Secret the rendered manifests read: its name, namespace and keys. */
