@@ -78,5 +78,6 @@ export {
   type SourceDocument,
   type SourceFile,
   splitDocuments,
+  type YamlDialect,
 } from "./source.js";
 export { IGNORE_ANNOTATION, parseIgnoreAnnotation } from "./suppressions.js";

@@ -1,8 +1,11 @@
 import type { BundleObject } from "./bundle.js";
-import { type Chunk, kubectlChunks } from "./chunks.js";
-import { readDocument } from "./goyaml/read.js";
+import { type Chunk, kubectlChunks, splitDocuments } from "./chunks.js";
+import { type ReadDocument, readDocument } from "./goyaml/read.js";
 import { createOffsetLocator, type OffsetLocator } from "./locate.js";
 import type { Position } from "./model.js";
+import { readYaml12 } from "./yaml12.js";
+
+export { splitDocuments };
 
 /**
  * What a rule sees is what kubectl sends: files are cut into documents as kubectl cuts them
@@ -91,10 +94,17 @@ function lastLineStartAtOrBefore(lineStarts: number[], offset: number): number {
   return low;
 }
 
+/**
+ * "kubectl" (the default): a Kubernetes manifest, read as kubectl sends it. "yaml": a file of
+ * ours (scout-deploy.yaml), read as YAML 1.2 and cut at every document marker.
+ */
+export type YamlDialect = "kubectl" | "yaml";
+
 export function parseSource(
   path: string,
   text: string,
   limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+  dialect: YamlDialect = "kubectl",
 ): ParsedSource {
   const file = createSourceFile(path, text);
   const parsed: ParsedSource = { file, documents: [], problems: [] };
@@ -106,12 +116,16 @@ export function parseSource(
     });
     return parsed;
   }
-  const { chunks, problems } = kubectlChunks(file.text);
+  const { chunks, problems } =
+    dialect === "kubectl"
+      ? kubectlChunks(file.text)
+      : { chunks: splitDocuments(file.text), problems: [] };
   for (const problem of problems) {
     parsed.problems.push({ ...problem, position: file.positionAt(problem.offset) });
   }
+  const read = dialect === "kubectl" ? readDocument : (text: string) => readYaml12(text);
   chunks.forEach((chunk, index) => {
-    const document = parseChunk(file, chunk, index, limits, parsed.problems);
+    const document = parseChunk(file, chunk, index, limits, parsed.problems, read);
     if (document) parsed.documents.push(document);
   });
   return parsed;
@@ -121,19 +135,17 @@ function looksBinary(text: string): boolean {
   return text.slice(0, 8192).includes("\u0000");
 }
 
-/** The documents of a YAML stream, cut at its `---` and `...` markers (kubectl's rules aside). */
-export { splitDocuments } from "./chunks.js";
-
 function parseChunk(
   file: SourceFile,
   chunk: Chunk,
   index: number,
   limits: ParseLimits,
   problems: InputProblem[],
+  readChunk: (text: string, json?: { value: unknown }) => ReadDocument,
 ): SourceDocument | undefined {
   const text = file.text.slice(chunk.start, chunk.end);
   const at = (offset: number) => file.positionAt(chunk.start + offset);
-  const read = readDocument(text, chunk.json);
+  const read = safely(() => readChunk(text, chunk.json));
   for (const problem of read.problems) {
     problems.push({
       ruleId: problem.ruleId,
@@ -154,6 +166,19 @@ function parseChunk(
     value: read.value,
     locate: lazyLocator(file, chunk, text, read.exact === true),
   };
+}
+
+/** Reading never throws: whatever goes wrong is a finding on the document. */
+function safely(read: () => ReadDocument): ReadDocument {
+  try {
+    return read();
+  } catch (error) {
+    const message =
+      error instanceof RangeError
+        ? "nesting is too deep to parse"
+        : `could not be read: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
+    return { value: undefined, problems: [{ ruleId: "input/parse-error", message, offset: 0 }] };
+  }
 }
 
 /**

@@ -55,7 +55,7 @@ export function loadConfig(cwd: string, explicit?: string): LoadedConfig {
 
 /** `path` locates the file; `shown` is how messages and findings name it. */
 export function parseConfigText(path: string, text: string, shown = path): LoadedConfig {
-  const parsed = parseSource(shown, text);
+  const parsed = parseSource(shown, text, undefined, "yaml");
   const problem = parsed.problems[0];
   if (problem) {
     const { line, column } = problem.position;

@@ -13,7 +13,7 @@ export interface RenderedConfigFile {
  * the file has no `scout:` section (a repository of raw manifests).
  */
 export function renderConfigFile(path: string, text: string): RenderedConfigFile | undefined {
-  const source = parseSource(path, text);
+  const source = parseSource(path, text, undefined, "yaml");
   const problem = source.problems[0];
   if (problem)
     throw new ConfigurationError(`${formatPosition(problem.position)}: ${problem.message}`);

@@ -28,14 +28,8 @@ export interface ReadDocument {
 const NEEDS_EXACT_READING = /<<|(^|[\s[{,:-])[&!*]|(^|\s)\?(\s|$)/m;
 
 export function readDocument(text: string, json?: { value: unknown }): ReadDocument {
-  try {
-    const read = json ? readJson(text, json.value) : readYaml(text);
-    return read.value === undefined ? read : refuseUnsendable(read);
-  } catch (error) {
-    if (error instanceof RangeError) return refusedAt(0, "nesting is too deep to parse");
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    return refusedAt(0, `could not be read: ${reason}`);
-  }
+  const read = json ? readJson(text, json.value) : readYaml(text);
+  return read.value === undefined ? read : refuseUnsendable(read);
 }
 
 function readYaml(text: string): ReadDocument {

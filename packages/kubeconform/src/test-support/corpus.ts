@@ -40,9 +40,11 @@ export function differentialCorpus(seed: number, perClass: number): Bundle {
       for (let i = 0; i < perClass; i++) mutants.push(mutate(object, mutation, next).value);
     }
   }
-  const generated = [...VERSIONED, ...mutants]
+  // A leading comment: kubectl (and so the loader) reads a file that starts with "{" as one
+  // JSON stream, where "---" is no separator.
+  const generated = `# one JSON document per object\n${[...VERSIONED, ...mutants]
     .map((o) => JSON.stringify(o, null, 1))
-    .join("\n---\n");
+    .join("\n---\n")}`;
   return buildBundle([
     parseSource("valid.yaml", fixture("valid.yaml")),
     parseSource("invalid.yaml", fixture("invalid.yaml")),
