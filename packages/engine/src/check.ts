@@ -8,6 +8,8 @@ import {
   evaluate,
   type FailOn,
   inputRules,
+  matchesRuleId,
+  type PolicyConfig,
   parseSource,
   type Result,
 } from "@scout-deploy/core";
@@ -53,6 +55,10 @@ export interface CheckOptions {
    * nothing is rendered. With no paths and no `renderInto`, the section is checked in memory.
    */
   renderInto?: string;
+  /** Runs only the rules of these areas, e.g. ["secrets/"] for `secrets check`; input/* always run. */
+  areas?: readonly string[];
+  /** Rule settings laid over the config's; options are merged into the config's own. */
+  ruleSettings?: PolicyConfig["rules"];
 }
 
 export type SchemaEngine = "embedded" | "kubeconform" | "off";
@@ -78,6 +84,7 @@ export const RENDERED_PREFIX = "<rendered>/";
 export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const config = loadConfig(options.cwd, options.configPath);
   if (options.failOn) config.policy = { ...config.policy, failOn: options.failOn };
+  if (options.ruleSettings) config.policy = withRuleSettings(config.policy, options.ruleSettings);
   const renderedDir = renderIntoFolder(config, options);
   const paths = renderedDir ? [...options.paths, renderedDir] : options.paths;
   const rendered = paths.length === 0 ? renderInMemory(config) : undefined;
@@ -90,13 +97,12 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
       });
   await validateSchemas(bundle, options);
   const packRules = await loadRulePacks(config.policy.plugins, { resolveFrom: config.folder });
-  const rules = [
-    ...securityGuideRules,
-    ...schemaRules,
-    ...packRules,
-    ...(options.extraRules ?? []),
-  ];
-  const result = evaluate(rules, bundle, config.policy, options.now ? { now: options.now } : {});
+  const rules = inAreas(
+    [...securityGuideRules, ...schemaRules, ...packRules, ...(options.extraRules ?? [])],
+    options.areas,
+  );
+  const policy = options.areas ? settingsOfRules(config.policy, rules) : config.policy;
+  const result = evaluate(rules, bundle, policy, options.now ? { now: options.now } : {});
   return {
     result: renderedDir
       ? attributeRendered(result, displayPath(renderedDir, options.cwd), config)
@@ -108,6 +114,35 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     ...(rendered ? { rendered } : {}),
     ...(renderedDir ? { renderedDir } : {}),
   };
+}
+
+function inAreas(rules: readonly AnyRule[], areas: readonly string[] | undefined): AnyRule[] {
+  if (!areas) return [...rules];
+  return rules.filter((rule) => areas.some((area) => rule.id.startsWith(area)));
+}
+
+/** The config's settings of rules that do not run are left out, not refused as unknown. */
+function settingsOfRules(policy: PolicyConfig, rules: readonly AnyRule[]): PolicyConfig {
+  const runs = (key: string) =>
+    key === "*" ||
+    key.startsWith("input/") ||
+    key.startsWith("suppression/") ||
+    rules.some((rule) => matchesRuleId(rule.id, key));
+  return {
+    ...policy,
+    rules: Object.fromEntries(Object.entries(policy.rules).filter(([key]) => runs(key))),
+  };
+}
+
+function withRuleSettings(policy: PolicyConfig, over: PolicyConfig["rules"]): PolicyConfig {
+  const rules = { ...policy.rules };
+  for (const [id, setting] of Object.entries(over)) {
+    const mine = rules[id];
+    if (typeof setting !== "object" || mine === undefined) rules[id] = setting;
+    else if (typeof mine === "string") rules[id] = { severity: mine, ...setting };
+    else rules[id] = { ...mine, ...setting, options: { ...mine.options, ...setting.options } };
+  }
+  return { ...policy, rules };
 }
 
 /** With no paths, the config's `scout:` section is rendered and checked as if read from files. */

@@ -29,6 +29,7 @@ import { externalManagement } from "./secrets/external-management/rule.js";
 import { noPlaintextEnv } from "./secrets/no-plaintext-env/rule.js";
 import { noSecretInConfigmap } from "./secrets/no-secret-in-configmap/rule.js";
 import { redisAuth } from "./secrets/redis-auth/rule.js";
+import { reuse } from "./secrets/reuse/rule.js";
 import { rotationAge } from "./secrets/rotation-age/rule.js";
 import { stringData } from "./secrets/string-data/rule.js";
 import { strongToken } from "./secrets/strong-token/rule.js";
@@ -71,6 +72,7 @@ export const securityGuideRules: readonly AnyRule[] = [
   noPlaintextEnv,
   noSecretInConfigmap,
   redisAuth,
+  reuse,
   rotationAge,
   stringData,
   strongToken,

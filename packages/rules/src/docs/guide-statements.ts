@@ -142,9 +142,7 @@ export const guideStatements: readonly GuideStatement[] = [
     section: "Use Strong Authentication",
     key: "Use different tokens for different environments",
     text: "Use different tokens for different environments",
-    rules: [],
-    uncovered:
-      "one repository rarely holds several environments; `scout-deploy secrets generate --env` makes one set per environment",
+    rules: ["secrets/reuse"],
   },
   {
     section: "Enable Network Policies",
