@@ -1,20 +1,6 @@
-import {
-  type Bundle,
-  type BundleObject,
-  buildBundle,
-  defaultPolicy,
-  describeRef,
-  type Finding,
-  formatPosition,
-  parseSource,
-  type Settings,
-  type Severity,
-} from "@scout-deploy/core";
+import type { Bundle } from "@scout-deploy/core";
 import { parseAllDocuments, stringify } from "yaml";
-import { ageInDays, DEFAULT_MAX_AGE_DAYS, recordedRotation } from "./age.js";
-import { encodeBase64, isValidBase64 } from "./base64.js";
 import { fingerprint } from "./fingerprint.js";
-import { credentialValues, weakValues } from "./judge.js";
 import {
   type CredentialKeyNames,
   invalidKeyReason,
@@ -30,10 +16,7 @@ import {
   toYaml,
 } from "./manifest.js";
 import { generateToken, type RandomSource, systemRandom } from "./random.js";
-import { findReuse } from "./reuse.js";
 import { dropPrevious, RotationError, rotateSecret } from "./rotate.js";
-import { isSecret, secretEntries } from "./secret-values.js";
-import { DEFAULT_MIN_BITS } from "./strength.js";
 
 /** What a command produced. The CLI (or the Action) does the writing, in this order: mask, output, messages. */
 export interface CommandResult {
