@@ -4,6 +4,7 @@ export {
   type BundleObject,
   buildBundle,
   describeRef,
+  type InputProblem,
   type KubeObject,
   refOf,
 } from "./bundle.js";
@@ -70,13 +71,13 @@ export {
 export {
   createSourceFile,
   DEFAULT_PARSE_LIMITS,
-  type InputProblem,
   type InputRuleId,
   type ParsedSource,
   type ParseLimits,
   parseSource,
   type SourceDocument,
   type SourceFile,
+  type SourceProblem,
   splitDocuments,
   type YamlDialect,
 } from "./source.js";

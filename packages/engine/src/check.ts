@@ -7,6 +7,7 @@ import {
   compareFindings,
   evaluate,
   type FailOn,
+  type InputProblem,
   inputRules,
   matchesRuleId,
   type PolicyConfig,
@@ -95,14 +96,17 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
         ...(options.readStdin ? { readStdin: options.readStdin } : {}),
         ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
       });
-  await validateSchemas(bundle, options);
+  const schemaProblems = await validateSchemas(bundle, options);
   const packRules = await loadRulePacks(config.policy.plugins, { resolveFrom: config.folder });
   const rules = inAreas(
     [...securityGuideRules, ...schemaRules, ...packRules, ...(options.extraRules ?? [])],
     options.areas,
   );
   const policy = options.areas ? settingsOfRules(config.policy, rules) : config.policy;
-  const result = evaluate(rules, bundle, policy, options.now ? { now: options.now } : {});
+  const result = evaluate(rules, bundle, policy, {
+    problems: schemaProblems,
+    ...(options.now ? { now: options.now } : {}),
+  });
   return {
     result: renderedDir
       ? attributeRendered(result, displayPath(renderedDir, options.cwd), config)
@@ -214,13 +218,13 @@ function schemaValidator(options: CheckOptions): SchemaValidator | undefined {
   }
 }
 
-/** Adds input/schema findings to the bundle's problems; evaluate positions and reports them. */
-async function validateSchemas(bundle: Bundle, options: CheckOptions): Promise<void> {
+/** The input/schema problems of the bundle; evaluate positions and reports them. */
+async function validateSchemas(bundle: Bundle, options: CheckOptions): Promise<InputProblem[]> {
   const validator = schemaValidator(options);
-  if (!validator) return;
+  if (!validator) return [];
   const problems = await validator.validate(
     bundle,
     options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {},
   );
-  bundle.problems.push(...schemaInputProblems(problems));
+  return schemaInputProblems(problems);
 }
