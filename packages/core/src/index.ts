@@ -44,6 +44,7 @@ export {
 } from "./k8s.js";
 export {
   compareFindings,
+  FAIL_ON,
   type FailOn,
   type Finding,
   failsAt,

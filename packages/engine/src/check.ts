@@ -26,6 +26,7 @@ import {
 import { type LoadedConfig, loadConfig } from "./config-file.js";
 import { bundleDigest } from "./digest.js";
 import { renderScout, writeRendered } from "./render.js";
+import type { SchemaEngine } from "./schema-engines.js";
 
 export interface CheckOptions {
   cwd: string;
@@ -61,9 +62,6 @@ export interface CheckOptions {
   /** Rule settings laid over the config's; options are merged into the config's own. */
   ruleSettings?: PolicyConfig["rules"];
 }
-
-export type SchemaEngine = "embedded" | "kubeconform" | "off";
-export const SCHEMA_ENGINES: readonly SchemaEngine[] = ["embedded", "kubeconform", "off"];
 
 export interface CheckRun {
   result: Result;

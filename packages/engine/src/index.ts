@@ -4,8 +4,6 @@ export {
   type CheckRun,
   RENDERED_PREFIX,
   runCheck,
-  SCHEMA_ENGINES,
-  type SchemaEngine,
 } from "./check.js";
 export {
   CONFIG_FILE_NAME,
@@ -23,3 +21,4 @@ export {
   scoutConfig,
   writeRendered,
 } from "./render.js";
+export { SCHEMA_ENGINES, type SchemaEngine } from "./schema-engines.js";

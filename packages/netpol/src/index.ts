@@ -67,5 +67,11 @@ export {
   type PortSpec,
   type Workload,
 } from "./model.js";
+export {
+  containerPortsOf,
+  findPort,
+  numberedPort,
+  protocolOf,
+} from "./ports.js";
 export { flowsMarkdown, flowsMermaid, formatMatrix } from "./render.js";
 export { compileSelector, isEmptySelector, type Labels, type Selector } from "./selector.js";

@@ -1,4 +1,4 @@
-import { ConfigurationError, type FailOn } from "@scout-deploy/core";
+import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
 import {
   type CheckRun,
   networkSection,
@@ -21,7 +21,6 @@ import { TOOL } from "../version.js";
 
 const FORMATS = ["text", "json", "sarif", "markdown", "junit"] as const;
 type Format = (typeof FORMATS)[number];
-const FAIL_ON = ["error", "warning", "info", "never"] as const;
 
 export const checkCommand: Command = {
   name: "check",

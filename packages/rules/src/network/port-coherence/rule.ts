@@ -12,7 +12,12 @@ import {
   analyze,
   type Connectivity,
   type ContainerPort,
+  containerPortsOf,
   contains,
+  findPort,
+  numberedPort,
+  type Protocol,
+  protocolOf,
   type Workload,
 } from "@scout-deploy/netpol";
 import { docsUrl } from "../../docs-url.js";
@@ -89,16 +94,8 @@ export const portCoherence = defineRule({
 
 type Context = RuleContext<Record<string, unknown>>;
 
-function resolves(
-  ports: readonly ContainerPort[],
-  port: number | string,
-  protocol?: string,
-): boolean {
-  return ports.some(
-    (p) =>
-      (typeof port === "number" ? p.port === port : p.name === port) &&
-      (!protocol || p.protocol === protocol),
-  );
+function resolves(ports: readonly ContainerPort[], port: unknown, protocol?: Protocol): boolean {
+  return findPort(ports, port, protocol) !== undefined;
 }
 
 function names(workloads: readonly Workload[]): string {
@@ -122,9 +119,9 @@ function checkService(
     if (!isRecord(entry)) return;
     const field = entry.targetPort !== undefined ? "targetPort" : "port";
     const raw = entry[field];
-    const port = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : raw;
+    const port = numberedPort(raw) ?? raw;
     if (typeof port !== "number" && typeof port !== "string") return;
-    const protocol = typeof entry.protocol === "string" ? entry.protocol : "TCP";
+    const protocol = protocolOf(entry.protocol);
     for (const workload of targets) {
       if (resolves(workload.ports, port, protocol)) continue;
       context.report({
@@ -140,9 +137,7 @@ function checkService(
 function checkProbes(context: Context, workload: Workload) {
   for (const container of containersOf(workload.template)) {
     if (container.list !== "containers") continue;
-    const declared = (
-      Array.isArray(container.container.ports) ? container.container.ports : []
-    ).filter(isRecord);
+    const declared = containerPortsOf(container.container);
     for (const probe of PROBES) {
       const body = container.container[probe];
       if (!isRecord(body)) continue;
@@ -154,10 +149,9 @@ function checkProbes(context: Context, workload: Workload) {
         )
           continue;
         const port = action.port;
+        // A numbered probe of a container that declares no port is not checked: ports are optional.
         const known =
-          typeof port === "number"
-            ? declared.length === 0 || declared.some((p) => p.containerPort === port)
-            : declared.some((p) => p.name === port);
+          (typeof port === "number" && declared.length === 0) || resolves(declared, port);
         if (known) continue;
         context.report({
           messageId: "probePort",
