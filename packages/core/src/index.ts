@@ -66,8 +66,10 @@ export {
   type MessageData,
   type Rule,
   type RuleContext,
+  type RuleDefinition,
   type RuleMeta,
   type RuleReport,
+  withDocs,
 } from "./rule.js";
 export {
   createSourceFile,

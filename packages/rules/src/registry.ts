@@ -1,4 +1,5 @@
-import type { AnyRule } from "@scout-deploy/core";
+import { type AnyRule, withDocs } from "@scout-deploy/core";
+import { docsUrl } from "./docs-url.js";
 import { metricsScraped } from "./monitoring/metrics-scraped/rule.js";
 import { securityAlerts } from "./monitoring/security-alerts/rule.js";
 import { podSecurityLabels } from "./namespace/pod-security-labels/rule.js";
@@ -41,7 +42,7 @@ import { resources } from "./workload/resources/rule.js";
 import { startupProbe } from "./workload/startup-probe/rule.js";
 
 /** The Security Guide pack: one explicit list, sorted by id (a test keeps it so). */
-export const securityGuideRules: readonly AnyRule[] = [
+const rules: readonly AnyRule[] = [
   metricsScraped,
   securityAlerts,
   podSecurityLabels,
@@ -83,3 +84,6 @@ export const securityGuideRules: readonly AnyRule[] = [
   resources,
   startupProbe,
 ];
+
+/** Each rule's docs are its README, found by its id: no rule repeats its id in a URL. */
+export const securityGuideRules: readonly AnyRule[] = rules.map((rule) => withDocs(rule, docsUrl));

@@ -7,7 +7,6 @@ import {
   labelsOf,
   z,
 } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import { componentWorkloads, numberedPort, sameNamespace } from "../../support/index.js";
 
 const options = z
@@ -20,7 +19,7 @@ const options = z
 const SCRAPE = "prometheus.io/scrape";
 const PORT = "prometheus.io/port";
 
-export const metricsScraped = defineRule<z.output<typeof options>>({
+export const metricsScraped = defineRule({
   id: "monitoring/metrics-scraped",
   meta: {
     severity: "warning",
@@ -28,9 +27,7 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
       "Prometheus scrapes the backend on port 8000: scrape annotations, a ServiceMonitor/PodMonitor or a scrape config.",
     remediation:
       'Annotate the backend\'s pod template with prometheus.io/scrape: "true" and prometheus.io/port: "8000", or add a ServiceMonitor.',
-    appliesTo: ["PodTemplate", "Service", "ServiceMonitor", "PodMonitor", "ConfigMap"],
     guide: "Monitor and Audit: Enable Prometheus metrics",
-    docs: docsUrl("monitoring/metrics-scraped"),
     options,
     messages: {
       notScraped: "nothing makes Prometheus scrape the backend {{name}} on port {{port}}",

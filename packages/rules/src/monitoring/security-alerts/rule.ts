@@ -1,5 +1,4 @@
 import { type BundleObject, defineRule, isRecord, z } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import { componentWorkloads } from "../../support/index.js";
 
 const options = z
@@ -9,16 +8,14 @@ const options = z
   })
   .strict();
 
-export const securityAlerts = defineRule<z.output<typeof options>>({
+export const securityAlerts = defineRule({
   id: "monitoring/security-alerts",
   meta: {
     severity: "info",
     description: "An alerting rule on authentication failures (scout_auth_failures_total) exists.",
     remediation:
       "Add a PrometheusRule (or a rule file in Prometheus' ConfigMap) alerting on rate(scout_auth_failures_total[5m]).",
-    appliesTo: ["PrometheusRule", "ConfigMap"],
     guide: "Monitor and Audit: Set up alerting for security events",
-    docs: docsUrl("monitoring/security-alerts"),
     options,
     messages: {
       noAlert: "no alerting rule watches {{metric}}: authentication failures go unnoticed",

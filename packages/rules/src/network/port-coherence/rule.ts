@@ -20,7 +20,6 @@ import {
   protocolOf,
   type Workload,
 } from "@scout-deploy/netpol";
-import { docsUrl } from "../../docs-url.js";
 import { selectedBy, serviceTargets } from "../scope.js";
 
 const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
@@ -36,10 +35,8 @@ export const portCoherence = defineRule({
       "A Service's targetPort, the container ports, the probe ports, the NetworkPolicy ports and the Prometheus scrape port of Scout's components agree.",
     remediation:
       "Use one port per purpose and name it: the container port, the Service's targetPort, the probes and the NetworkPolicy all refer to it, and Prometheus is allowed to reach the port it scrapes.",
-    appliesTo: ["PodTemplate", "Service", "NetworkPolicy"],
     guide:
       "Network Policies: Prometheus can scrape Backend metrics on port 8000; Only allow necessary ports",
-    docs: docsUrl("network/port-coherence"),
     messages: {
       serviceTarget:
         'Service "{{service}}" sends to targetPort {{port}}, but {{workload}} has no container port {{port}}',

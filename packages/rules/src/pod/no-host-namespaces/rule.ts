@@ -1,5 +1,4 @@
 import { defineRule, joinPointer, podTemplates } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 
 const HOST_FIELDS = ["hostNetwork", "hostPID", "hostIPC"] as const;
 
@@ -10,9 +9,7 @@ export const noHostNamespaces = defineRule({
     description: "No pod shares the node's network, process or IPC namespace.",
     remediation:
       "Remove hostNetwork, hostPID and hostIPC from the pod spec (or set them to false).",
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: All Scout containers follow security best practices",
-    docs: docsUrl("pod/no-host-namespaces"),
     messages: {
       hostNamespace:
         "the pod sets {{field}}: true and shares the node's namespace, past every NetworkPolicy",

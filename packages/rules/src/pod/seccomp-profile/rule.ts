@@ -5,7 +5,6 @@ import {
   isRecord,
   joinPointer,
 } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 
 const ALLOWED = new Set(["RuntimeDefault", "Localhost"]);
 
@@ -16,9 +15,7 @@ export const seccompProfile = defineRule({
     description:
       "Every container's effective seccomp profile is RuntimeDefault or Localhost (Pod Security Standards, restricted).",
     remediation: "Set securityContext.seccompProfile.type: RuntimeDefault on the pod.",
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: All Scout containers follow security best practices",
-    docs: docsUrl("pod/seccomp-profile"),
     messages: {
       unset:
         'container "{{container}}" has no seccomp profile: it runs Unconfined unless the kubelet defaults it',

@@ -5,7 +5,6 @@ import {
   type PodTemplate,
   podTemplates,
 } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import { sameNamespace, serviceAccountNameOf } from "../../support/index.js";
 
 export const serviceAccountToken = defineRule({
@@ -16,9 +15,7 @@ export const serviceAccountToken = defineRule({
       "A pod mounts a service account token only when it runs under its own dedicated service account.",
     remediation:
       "Set automountServiceAccountToken: false in the pod spec, or give the workload its own ServiceAccount.",
-    appliesTo: ["PodTemplate"],
     guide: "RBAC: Minimal permissions",
-    docs: docsUrl("pod/service-account-token"),
     messages: {
       tokenMounted:
         'the pod runs under the "{{account}}" service account and mounts its token: automountServiceAccountToken is not false',

@@ -9,8 +9,9 @@ import {
   type RuleReport,
 } from "@scout-deploy/core";
 import { nameSegments } from "@scout-deploy/secrets";
-import { docsUrl } from "../../docs-url.js";
 import { envVars, wholeSecretsOf } from "../env.js";
+
+type RedisMessage = "noPassword" | "literalPassword" | "backendMissing" | "backendOtherSecret";
 
 const PASSWORD_SEGMENTS = new Set(["password", "passwd", "pass", "pwd", "auth", "requirepass"]);
 
@@ -56,9 +57,7 @@ export const redisAuth = defineRule({
       "Redis requires a password read from a Secret, and the backend is given the same Secret (an error when policy.settings.redisAuth is on).",
     remediation:
       "Set REDIS_PASSWORD from `secretKeyRef: {name: scout-secrets, key: redis-password}` in Redis (and `--requirepass $(REDIS_PASSWORD)`), and the same secretKeyRef in the backend.",
-    appliesTo: ["PodTemplate"],
     guide: "Secrets Management: Redis authentication: Optional Redis password protection",
-    docs: docsUrl("secrets/redis-auth"),
     messages: {
       noPassword: 'Redis container "{{container}}" requires no password from a Secret',
       literalPassword:
@@ -71,7 +70,8 @@ export const redisAuth = defineRule({
   },
   check(context) {
     const severity = context.settings.redisAuth ? "error" : undefined;
-    const report = (r: RuleReport) => context.report(severity ? { ...r, severity } : r);
+    const report = (r: RuleReport<RedisMessage>) =>
+      context.report(severity ? { ...r, severity } : r);
     const byComponent = (name: string) =>
       context.bundle.objects.filter(
         (o) => podTemplateOf(o) && componentOf(o, context.settings) === name,
@@ -91,7 +91,7 @@ function mainContainers(object: BundleObject): ContainerRef[] {
 
 function checkRedis(
   object: BundleObject,
-  report: (r: RuleReport) => void,
+  report: (r: RuleReport<RedisMessage>) => void,
 ): PasswordSource | undefined {
   const containers = mainContainers(object);
   for (const container of containers) {
@@ -124,7 +124,7 @@ function checkRedis(
 function checkBackend(
   object: BundleObject,
   source: PasswordSource,
-  report: (r: RuleReport) => void,
+  report: (r: RuleReport<RedisMessage>) => void,
 ) {
   const containers = mainContainers(object);
   const found: string[] = [];

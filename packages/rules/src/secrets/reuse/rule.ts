@@ -1,6 +1,5 @@
 import { defineRule, describeRef } from "@scout-deploy/core";
 import { findReuse, isSecret } from "@scout-deploy/secrets";
-import { docsUrl } from "../../docs-url.js";
 
 export const reuse = defineRule({
   id: "secrets/reuse",
@@ -10,9 +9,7 @@ export const reuse = defineRule({
       "No credential value appears in two Secret keys: each environment, and each use, has its own token.",
     remediation:
       "Generate a value per environment and per key: `scout-deploy secrets generate --env NAME --out FILE`.",
-    appliesTo: ["Secret"],
     guide: "Use Strong Authentication: Use different tokens for different environments",
-    docs: docsUrl("secrets/reuse"),
     messages: {
       acrossEnvironments:
         'key "{{key}}" ({{fingerprint}}) reuses the value of {{original}} key "{{originalKey}}" from environment "{{environment}}": use different tokens per environment',

@@ -1,6 +1,5 @@
 import { defineRule, z } from "@scout-deploy/core";
 import { DEFAULT_MIN_BITS, type Weakness, weakValues } from "@scout-deploy/secrets";
-import { docsUrl } from "../../docs-url.js";
 
 const options = z
   .object({
@@ -9,7 +8,7 @@ const options = z
   })
   .strict();
 
-const MESSAGE_OF: Record<Weakness, string> = {
+const MESSAGE_OF: Record<Weakness, "placeholder" | "short" | "lowEntropy" | "pattern"> = {
   placeholder: "placeholder",
   short: "short",
   "low-entropy": "lowEntropy",
@@ -17,7 +16,7 @@ const MESSAGE_OF: Record<Weakness, string> = {
   sequential: "pattern",
 };
 
-export const strongToken = defineRule<z.output<typeof options>>({
+export const strongToken = defineRule({
   id: "secrets/strong-token",
   meta: {
     severity: "error",
@@ -25,9 +24,7 @@ export const strongToken = defineRule<z.output<typeof options>>({
       "Every token and password of a Secret is at least 32 random bytes' worth (length and entropy) and never a placeholder.",
     remediation:
       "Generate the value: `openssl rand -base64 32`, or `scout-deploy secrets generate` / `secrets rotate`.",
-    appliesTo: ["Secret"],
     guide: "Use Strong Authentication: Generate secure tokens using openssl rand -base64 32",
-    docs: docsUrl("secrets/strong-token"),
     options,
     messages: {
       placeholder: 'key "{{key}}" ({{fingerprint}}) is a placeholder, not a token',
