@@ -9,7 +9,6 @@ const options = z
   })
   .strict();
 
-
 const ROUTE_KINDS = new Set(["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"]);
 
 export const externalExposure = defineRule({

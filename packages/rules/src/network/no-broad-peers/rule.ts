@@ -24,7 +24,6 @@ const options = z
   })
   .strict();
 
-
 export const noBroadPeers = defineRule({
   id: "network/no-broad-peers",
   meta: {
