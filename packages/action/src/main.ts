@@ -1,7 +1,7 @@
 import { failsAt, isConfigurationError, type Result, SEVERITIES } from "@scout-deploy/core";
 import { type RunContext, readContext } from "./context.js";
 import { type Inputs, parseInputs } from "./inputs.js";
-import { manifestsRenderer, networkSections, signoffAttester } from "./integrations.js";
+import { signoffAttester } from "./integrations.js";
 import { WriteAccess } from "./permissions.js";
 import { checkManifests, type Engine, type PipelineRun } from "./pipeline.js";
 import type { GitHubPort, Logger, Runner } from "./ports.js";
@@ -40,7 +40,7 @@ export async function run(environment: Environment): Promise<void> {
     const github = await stage("connecting to GitHub", () =>
       connectGitHub(inputs, context, access, log, deadline.signal),
     );
-    const sections = (await stage("drawing the flows", () => networkSections(pipeline))) ?? [];
+    const sections = pipeline.network ? [pipeline.network] : [];
     await stage("publishing", () =>
       publish(pipeline, inputs, context, { runner, log, github, access, tool: TOOL }, sections),
     );
@@ -95,16 +95,8 @@ function stageRunner(log: Logger, failed: string[]) {
 
 /** The engine is the heavy part: loaded after the first log line. */
 async function loadEngine(): Promise<Engine> {
-  const [engine, rules] = await Promise.all([
-    import("@scout-deploy/engine"),
-    import("@scout-deploy/rules"),
-  ]);
-  return {
-    runCheck: engine.runCheck,
-    loadConfig: engine.loadConfig,
-    rules: rules.securityGuideRules,
-    render: manifestsRenderer(),
-  };
+  const { runCheck, loadConfig, networkSection } = await import("@scout-deploy/engine");
+  return { runCheck, loadConfig, networkSection };
 }
 
 /** Each request gets a quarter of the step's time, at most 30 s: one hung call leaves room. */

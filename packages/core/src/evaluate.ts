@@ -1,4 +1,4 @@
-import type { Bundle, BundleObject } from "./bundle.js";
+import type { Bundle, BundleObject, InputProblem } from "./bundle.js";
 import { defaultPolicy, type PolicyConfig, parseWithSchema } from "./config.js";
 import { ConfigurationError } from "./errors.js";
 import { matchesRuleId } from "./glob.js";
@@ -20,6 +20,8 @@ import { createSuppressor } from "./suppressions.js";
 export interface EvaluateOptions {
   /** The clock for suppression expiry. */
   now?: Date;
+  /** Input problems found outside the bundle (schema validation), reported beside its own. */
+  problems?: readonly InputProblem[];
 }
 
 interface Candidate {
@@ -60,7 +62,7 @@ export function evaluate(
     }
   };
 
-  for (const problem of bundle.problems) {
+  for (const problem of [...bundle.problems, ...(options.problems ?? [])]) {
     const extra: Partial<Finding> = problem.path !== undefined ? { path: problem.path } : {};
     if (problem.object) extra.object = problem.object.ref;
     emit(problem.ruleId, problem.message, problem.position, extra, problem.object);

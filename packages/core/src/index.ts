@@ -4,6 +4,7 @@ export {
   type BundleObject,
   buildBundle,
   describeRef,
+  type InputProblem,
   type KubeObject,
   refOf,
 } from "./bundle.js";
@@ -52,6 +53,7 @@ export {
 export { inertMarkdown } from "./markdown.js";
 export {
   compareFindings,
+  FAIL_ON,
   type FailOn,
   type Finding,
   failsAt,
@@ -73,19 +75,21 @@ export {
   type MessageData,
   type Rule,
   type RuleContext,
+  type RuleDefinition,
   type RuleMeta,
   type RuleReport,
+  withDocs,
 } from "./rule.js";
 export {
   createSourceFile,
   DEFAULT_PARSE_LIMITS,
-  type InputProblem,
   type InputRuleId,
   type ParsedSource,
   type ParseLimits,
   parseSource,
   type SourceDocument,
   type SourceFile,
+  type SourceProblem,
   splitDocuments,
   type YamlDialect,
 } from "./source.js";

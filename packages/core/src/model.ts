@@ -1,5 +1,7 @@
 export type Severity = "error" | "warning" | "info";
-export type FailOn = Severity | "never";
+/** The levels a run may fail on, most severe first; "never" always passes. */
+export const FAIL_ON = ["error", "warning", "info", "never"] as const;
+export type FailOn = (typeof FAIL_ON)[number];
 
 export const SEVERITIES: readonly Severity[] = ["error", "warning", "info"];
 

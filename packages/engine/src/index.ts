@@ -1,10 +1,9 @@
 export {
+  attributeRendered,
   type CheckOptions,
   type CheckRun,
   RENDERED_PREFIX,
   runCheck,
-  SCHEMA_ENGINES,
-  type SchemaEngine,
 } from "./check.js";
 export {
   CONFIG_FILE_NAME,
@@ -13,3 +12,13 @@ export {
   loadConfig,
   parseConfigText,
 } from "./config-file.js";
+export { bundleDigest } from "./digest.js";
+export { type FlowsReport, type FlowsSection, networkFlows, networkSection } from "./flows.js";
+export {
+  type Rendered,
+  renderScout,
+  type ScoutConfig,
+  scoutConfig,
+  writeRendered,
+} from "./render.js";
+export { SCHEMA_ENGINES, type SchemaEngine } from "./schema-engines.js";

@@ -79,5 +79,11 @@ export {
   peerOf,
   type Workload,
 } from "./model.js";
+export {
+  containerPortsOf,
+  findPort,
+  numberedPort,
+  protocolOf,
+} from "./ports.js";
 export { flowsMarkdown, flowsMermaid, formatMatrix } from "./render.js";
 export { compileSelector, isEmptySelector, type Labels, type Selector } from "./selector.js";

@@ -1,6 +1,11 @@
-import { ConfigurationError, type FailOn } from "@scout-deploy/core";
-import { type CheckRun, runCheck, SCHEMA_ENGINES, type SchemaEngine } from "@scout-deploy/engine";
-import { flowsSection } from "@scout-deploy/netpol";
+import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
+import {
+  type CheckRun,
+  networkSection,
+  runCheck,
+  SCHEMA_ENGINES,
+  type SchemaEngine,
+} from "@scout-deploy/engine";
 import {
   formatJsonChunks,
   formatJunit,
@@ -16,7 +21,6 @@ import { TOOL } from "../version.js";
 
 const FORMATS = ["text", "json", "sarif", "markdown", "junit"] as const;
 type Format = (typeof FORMATS)[number];
-const FAIL_ON = ["error", "warning", "info", "never"] as const;
 
 export const checkCommand: Command = {
   name: "check",
@@ -94,7 +98,7 @@ function render(
     case "sarif":
       return formatSarifChunks(result, { tool: TOOL, rules });
     case "markdown": {
-      const network = flowsSection(run.bundle, run.config.policy.settings);
+      const network = networkSection(run);
       return formatMarkdown(result, { rules, ...(network ? { sections: [network] } : {}) });
     }
     case "junit":
