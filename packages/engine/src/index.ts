@@ -1,3 +1,5 @@
+/** The Security Guide pack, for in-memory pipelines (tests, embedders) that do not read files. */
+export { securityGuideRules } from "@scout-deploy/rules";
 export {
   attributeRendered,
   type CheckOptions,
