@@ -3,6 +3,7 @@ import {
   type Bundle,
   buildBundle,
   ConfigurationError,
+  compareFindings,
   evaluate,
   type FailOn,
   inputRules,
@@ -20,6 +21,9 @@ import {
   schemaRules,
 } from "@scout-deploy/schema";
 import { type LoadedConfig, loadConfig } from "./config-file.js";
+import { type HelmOptions, systemToolRunner, type ToolRunner } from "./render-tools.js";
+import { loadWithRenderedInputs } from "./rendered-inputs.js";
+import { relocateFindings } from "./source-positions.js";
 
 export interface CheckOptions {
   cwd: string;
@@ -44,6 +48,10 @@ export interface CheckOptions {
   schemaLocations?: readonly string[];
   /** For `schema: "kubeconform"`: binary, env, skip/reject kinds. */
   kubeconform?: KubeconformOptions;
+  /** How Helm charts among the paths are rendered (`helm template` flags). */
+  helm?: HelmOptions;
+  /** Runs helm, kubectl, kustomize (default: the binaries on PATH). */
+  tools?: ToolRunner;
 }
 
 export type SchemaEngine = "embedded" | "kubeconform" | "off";
@@ -53,7 +61,7 @@ export interface CheckRun {
   result: Result;
   bundle: Bundle;
   config: LoadedConfig;
-  /** When the config was rendered: each file's text by the name findings show. */
+  /** When the config, a chart or a kustomization was rendered: each text by the name it shows. */
   rendered?: Record<string, string>;
   /** Every rule of the run (input, schema, the guide's pack, rule packs), for report metadata. */
   rules: readonly AnyRule[];
@@ -66,13 +74,25 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const config = loadConfig(options.cwd, options.configPath);
   if (options.failOn) config.policy = { ...config.policy, failOn: options.failOn };
   const rendered = options.paths.length === 0 ? renderConfig(config) : undefined;
-  const bundle = rendered
-    ? buildBundle(Object.entries(rendered).map(([path, text]) => parseSource(path, text)))
-    : await loadBundle(options.paths, {
+  const loaded = rendered
+    ? {
+        bundle: buildBundle(
+          Object.entries(rendered).map(([path, text]) => parseSource(path, text)),
+        ),
+        sources: [],
+      }
+    : await loadWithRenderedInputs(options.paths, {
         cwd: options.cwd,
-        ...(options.readStdin ? { readStdin: options.readStdin } : {}),
-        ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
+        helm: options.helm ?? {},
+        tools: options.tools ?? systemToolRunner(),
+        load: (paths) =>
+          loadBundle(paths, {
+            cwd: options.cwd,
+            ...(options.readStdin ? { readStdin: options.readStdin } : {}),
+            ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
+          }),
       });
+  const { bundle, sources } = loaded;
   await validateSchemas(bundle, options);
   const packRules = await loadRulePacks(config.policy.plugins, { resolveFrom: config.folder });
   const rules = [
@@ -81,13 +101,21 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     ...packRules,
     ...(options.extraRules ?? []),
   ];
-  const result = evaluate(rules, bundle, config.policy, options.now ? { now: options.now } : {});
+  const evaluated = evaluate(rules, bundle, config.policy, options.now ? { now: options.now } : {});
+  const result: Result = sources.length
+    ? {
+        ...evaluated,
+        findings: relocateFindings(evaluated.findings, sources).sort(compareFindings),
+        suppressed: relocateFindings(evaluated.suppressed, sources),
+      }
+    : evaluated;
+  const texts = rendered ?? Object.fromEntries(sources.map((source) => [source.file, source.text]));
   return {
     result,
     bundle,
     config,
     rules: [...inputRules, ...rules],
-    ...(rendered ? { rendered } : {}),
+    ...(rendered || sources.length ? { rendered: texts } : {}),
   };
 }
 
