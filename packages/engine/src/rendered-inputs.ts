@@ -29,22 +29,21 @@ export async function loadWithRenderedInputs(
   paths: readonly string[],
   options: RenderedInputsOptions,
 ): Promise<{ bundle: Bundle; sources: RenderedSource[] }> {
-  const plain: string[] = [];
-  const sources: RenderedSource[] = [];
-  for (const path of paths) {
-    const absolute = isAbsolute(path) ? path : resolve(options.cwd, path);
-    const kind = path === "-" ? undefined : renderedInputKind(absolute);
-    if (!kind) {
-      plain.push(path);
-      continue;
-    }
+  const kinds = paths.map((path) =>
+    path === "-" ? undefined : renderedInputKind(resolve(options.cwd, path)),
+  );
+  refuseUnusedHelmFlags(options.helm, kinds.includes("helm"));
+  const plain = paths.filter((_, index) => kinds[index] === undefined);
+  const sources = paths.flatMap((path, index) => {
+    const kind = kinds[index];
+    if (!kind) return [];
+    const absolute = resolve(options.cwd, path);
     const input =
       kind === "helm"
         ? renderHelm(absolute, options.helm, options.cwd, options.tools)
         : renderKustomize(absolute, options.cwd, options.tools);
-    sources.push(renderedSource(input, shown(absolute, options.cwd)));
-  }
-  refuseUnusedHelmFlags(options.helm, sources);
+    return [renderedSource(input, shown(absolute, options.cwd))];
+  });
   const rendered = buildBundle(sources.map((source) => parseSource(source.file, source.text)));
   if (!plain.length) return { bundle: rendered, sources };
   return { bundle: mergeBundles(await options.load(plain), rendered), sources };
@@ -59,7 +58,7 @@ function renderedSource(input: RenderedInput, folder: string): RenderedSource {
   };
 }
 
-function refuseUnusedHelmFlags(helm: HelmOptions, sources: readonly RenderedSource[]): void {
+function refuseUnusedHelmFlags(helm: HelmOptions, hasChart: boolean): void {
   const given = [
     helm.values?.length && "--values",
     helm.set?.length && "--set",
@@ -67,7 +66,7 @@ function refuseUnusedHelmFlags(helm: HelmOptions, sources: readonly RenderedSour
     helm.namespace && "--namespace",
     helm.kubeVersion && "--kube-version",
   ].filter(Boolean);
-  if (given.length && !sources.some((source) => source.map.kind === "helm")) {
+  if (given.length && !hasChart) {
     throw new ConfigurationError(
       `${given.join(", ")} apply to Helm charts, and no path is a folder with Chart.yaml`,
     );

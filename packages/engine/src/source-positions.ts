@@ -110,7 +110,7 @@ function helmPosition(
   const tokens = splitPointer(pointer);
   const match = matchTemplate(template.text, tokens);
   const templatePosition = { file: template.file, line: match.line + 1, column: match.column };
-  const valuesPath = valuesReference(template.text, match, tokens.length);
+  const valuesPath = valuesReference(template.text, match, tokens);
   if (!valuesPath) return match.line >= 0 ? templatePosition : undefined;
   return valuesPosition(map.values, valuesPath, parsed) ?? templatePosition;
 }
@@ -129,6 +129,8 @@ interface TemplateMatch {
   /** 0-based line of the deepest key matched; -1 when none. */
   line: number;
   column: number;
+  /** Indentation the keys below the match are deeper than. */
+  indent: number;
   /** How many tokens of the path were matched. */
   matched: number;
 }
@@ -139,7 +141,7 @@ interface TemplateMatch {
  */
 function matchTemplate(text: string, tokens: readonly string[]): TemplateMatch {
   const lines = text.split("\n");
-  let match: TemplateMatch = { line: -1, column: 1, matched: 0 };
+  let match: TemplateMatch = { line: -1, column: 1, indent: -1, matched: 0 };
   let cursor = 0;
   let parentIndent = -1;
   for (const token of tokens) {
@@ -147,7 +149,12 @@ function matchTemplate(text: string, tokens: readonly string[]): TemplateMatch {
       ? findListItem(lines, cursor, parentIndent, Number(token))
       : findKey(lines, cursor, parentIndent, token);
     if (!found) break;
-    match = { line: found.line, column: found.indent + 1, matched: match.matched + 1 };
+    match = {
+      line: found.line,
+      column: found.column,
+      indent: found.indent,
+      matched: match.matched + 1,
+    };
     cursor = found.continueAt;
     parentIndent = found.indent;
   }
@@ -156,6 +163,8 @@ function matchTemplate(text: string, tokens: readonly string[]): TemplateMatch {
 
 interface Found {
   line: number;
+  /** 1-based column of the key, or of the item's first key. */
+  column: number;
   indent: number;
   /** Where the search for the next token starts (the key's own line for "- key:"). */
   continueAt: number;
@@ -177,7 +186,8 @@ function findKey(lines: string[], from: number, parentIndent: number, key: strin
     if (isActionOnly(line)) continue;
     const found = pattern.exec(line);
     const indent = found ? found[1]!.length : indentOf(line);
-    if (found && indent > parentIndent) return { line: index, indent, continueAt: index + 1 };
+    if (found && indent > parentIndent)
+      return { line: index, column: indent + 1, indent, continueAt: index + 1 };
     if (indentOf(line) <= parentIndent && index > from) return null;
   }
   return null;
@@ -203,7 +213,8 @@ function findListItem(
     count++;
     if (count === wanted) {
       // The item's first key is on the dash's line: search for the next token from there.
-      return { line: index, indent: indent + 1, continueAt: index };
+      const column = indent + line.trimStart().match(/^-\s*/)![0].length + 1;
+      return { line: index, column, indent: indent + 1, continueAt: index };
     }
   }
   return null;
@@ -214,20 +225,24 @@ function findListItem(
  * the whole path matched, or the `.Values.x` of a block inserted below the deepest key
  * (`{{- toYaml .Values.x | nindent 8 }}`) followed by the path's remaining keys.
  */
-function valuesReference(text: string, match: TemplateMatch, depth: number): string[] | undefined {
+function valuesReference(
+  text: string,
+  match: TemplateMatch,
+  tokens: readonly string[],
+): string[] | undefined {
   if (match.line < 0) return undefined;
   const lines = text.split("\n");
   const reference = (line: string) => /\.Values((?:\.[A-Za-z0-9_]+)+)/.exec(line)?.[1];
-  if (match.matched === depth) {
+  if (match.matched === tokens.length) {
     const onLine = reference(lines[match.line]!);
     return onLine ? onLine.slice(1).split(".") : undefined;
   }
-  const keyIndent = match.column - 1;
+  const keyIndent = match.indent;
   for (let index = match.line + 1; index < lines.length; index++) {
     const line = lines[index]!;
     if (!isActionOnly(line) && indentOf(line) <= keyIndent) break;
     const inserted = isActionOnly(line) ? reference(line) : undefined;
-    if (inserted) return inserted.slice(1).split(".");
+    if (inserted) return [...inserted.slice(1).split("."), ...tokens.slice(match.matched)];
   }
   return undefined;
 }
