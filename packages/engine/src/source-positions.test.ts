@@ -106,6 +106,27 @@ describe("relocateFindings: Helm", () => {
     });
   });
 
+  it("finds the second document of a template that prints two", () => {
+    const two =
+      "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n";
+    const text =
+      "---\n# Source: demo/templates/two.yaml\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n---\n# Source: demo/templates/two.yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n";
+    const source: RenderedSource = {
+      ...helm,
+      text,
+      map: {
+        ...helm.map,
+        templates: { "demo/templates/two.yaml": { file: "two.yaml", text: two } },
+      } as RenderedSource["map"],
+    };
+    const [second, first] = relocateFindings(
+      [finding(helm.file, 13, "/metadata/name"), finding(helm.file, 6, "/metadata/name")],
+      [source],
+    );
+    expect(second).toMatchObject({ file: "two.yaml", line: 9 });
+    expect(first).toMatchObject({ file: "two.yaml", line: 4 });
+  });
+
   it("leaves findings on other files as they are", () => {
     const other = finding("pod.yaml", 3, "/spec");
     expect(relocateFindings([other], [helm])).toEqual([other]);

@@ -105,24 +105,52 @@ function helmPosition(
   pointer: string,
   parsed: Parsed,
 ): Position | undefined {
-  const template = map.templates[templateNameAt(source.text, line) ?? ""];
+  const heading = templateHeadingAt(source.text, line);
+  const template = heading && map.templates[heading.name];
   if (!template) return undefined;
   const tokens = splitPointer(pointer);
-  const match = matchTemplate(template.text, tokens);
+  const lines = documentLines(template.text, heading.occurrence);
+  const match = matchTemplate(lines, tokens);
   const templatePosition = { file: template.file, line: match.line + 1, column: match.column };
-  const valuesPath = valuesReference(template.text, match, tokens);
+  const valuesPath = valuesReference(lines, match, tokens);
   if (!valuesPath) return match.line >= 0 ? templatePosition : undefined;
   return valuesPosition(map.values, valuesPath, parsed) ?? templatePosition;
 }
 
-/** The `# Source:` comment heading the document that holds `line` (1-based). */
-function templateNameAt(text: string, line: number): string | undefined {
-  const lines = text.split("\n").slice(0, line);
-  for (let index = lines.length - 1; index >= 0; index--) {
-    const source = /^# Source: (\S+)\s*$/.exec(lines[index]!);
-    if (source) return source[1];
-  }
-  return undefined;
+/**
+ * The `# Source:` comment heading the document that holds `line` (1-based), and how many
+ * documents of the same template came before it (Helm repeats the comment for each).
+ */
+function templateHeadingAt(
+  text: string,
+  line: number,
+): { name: string; occurrence: number } | undefined {
+  const headings = text
+    .split("\n")
+    .slice(0, line)
+    .map((candidate) => /^# Source: (\S+)\s*$/.exec(candidate)?.[1])
+    .filter((name): name is string => name !== undefined);
+  const name = headings.at(-1);
+  if (name === undefined) return undefined;
+  return { name, occurrence: headings.filter((heading) => heading === name).length - 1 };
+}
+
+/**
+ * The template's lines with only the `occurrence`-th document's left non-blank, so that line
+ * numbers stay those of the file.
+ */
+function documentLines(text: string, occurrence: number): string[] {
+  const lines = text.split("\n");
+  const separators = lines.flatMap((line, index) => (/^---(\s|$)/.test(line) ? [index] : []));
+  // Leading "---" opens the first document; a template may also start without one.
+  const starts = separators[0] === firstContentLine(lines) ? separators : [-1, ...separators];
+  const start = starts[occurrence] ?? -1;
+  const end = starts[occurrence + 1] ?? lines.length;
+  return lines.map((line, index) => (index > start && index < end ? line : ""));
+}
+
+function firstContentLine(lines: readonly string[]): number {
+  return lines.findIndex((line) => !isActionOnly(line));
 }
 
 interface TemplateMatch {
@@ -139,8 +167,7 @@ interface TemplateMatch {
  * Follows the path's keys down the template's YAML by indentation, skipping lines that are only
  * template actions ({{- if }}, {{- end }}): what Helm printed for a key is under that key.
  */
-function matchTemplate(text: string, tokens: readonly string[]): TemplateMatch {
-  const lines = text.split("\n");
+function matchTemplate(lines: readonly string[], tokens: readonly string[]): TemplateMatch {
   let match: TemplateMatch = { line: -1, column: 1, indent: -1, matched: 0 };
   let cursor = 0;
   let parentIndent = -1;
@@ -178,7 +205,12 @@ function indentOf(line: string): number {
   return line.length - line.trimStart().length;
 }
 
-function findKey(lines: string[], from: number, parentIndent: number, key: string): Found | null {
+function findKey(
+  lines: readonly string[],
+  from: number,
+  parentIndent: number,
+  key: string,
+): Found | null {
   const quoted = key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const pattern = new RegExp(`^(\\s*(?:-\\s+)*)["']?${quoted}["']?\\s*:(\\s|$)`);
   for (let index = from; index < lines.length; index++) {
@@ -194,7 +226,7 @@ function findKey(lines: string[], from: number, parentIndent: number, key: strin
 }
 
 function findListItem(
-  lines: string[],
+  lines: readonly string[],
   from: number,
   parentIndent: number,
   wanted: number,
@@ -226,12 +258,11 @@ function findListItem(
  * (`{{- toYaml .Values.x | nindent 8 }}`) followed by the path's remaining keys.
  */
 function valuesReference(
-  text: string,
+  lines: readonly string[],
   match: TemplateMatch,
   tokens: readonly string[],
 ): string[] | undefined {
   if (match.line < 0) return undefined;
-  const lines = text.split("\n");
   const reference = (line: string) => /\.Values((?:\.[A-Za-z0-9_]+)+)/.exec(line)?.[1];
   if (match.matched === tokens.length) {
     const onLine = reference(lines[match.line]!);
