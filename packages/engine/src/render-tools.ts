@@ -3,7 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { homedir, tmpdir } from "node:os";
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ConfigurationError, parseSource } from "@scout-deploy/core";
-import type { HelmSourceMap, KustomizeOrigin, KustomizeSourceMap } from "./source-positions.js";
+import type {
+  HelmSourceMap,
+  KustomizeOrigin,
+  KustomizeSourceMap,
+  PatchRef,
+} from "./source-positions.js";
 
 /** The one door to external programs: tests pass their own. */
 export interface ToolRunner {
@@ -170,12 +175,13 @@ function kustomizeOrigins(annotated: string, scratch: string, cwd: string) {
       const annotations = annotationsOf(document.value);
       const originPath = /^path:\s*(.+)$/m.exec(annotations["config.kubernetes.io/origin"] ?? "");
       const resource = originPath ? read(resolve(scratch, originPath[1]!.trim())) : undefined;
-      const patches = patchTransformersOf(annotations["alpha.config.kubernetes.io/transformations"])
-        .map((kustomization) => resolve(scratch, kustomization))
-        .flatMap((kustomization) => patchFilesOf(kustomization))
-        .map(read)
-        .filter((name): name is string => name !== undefined);
-      return { ...(resource ? { resource } : {}), patches: [...new Set(patches)] };
+      const kustomizations = patchTransformersOf(
+        annotations["alpha.config.kubernetes.io/transformations"],
+      ).map((kustomization) => resolve(scratch, kustomization));
+      const patches = [...new Set(kustomizations)].flatMap((kustomization) =>
+        patchesOf(kustomization, read),
+      );
+      return { ...(resource ? { resource } : {}), patches };
     },
   );
   return { documents, files };
@@ -198,21 +204,43 @@ function patchTransformersOf(transformations: string | undefined): string[] {
     .filter((path): path is string => path !== undefined);
 }
 
-/** Patch files a kustomization names (`patches: - path:` and `patchesStrategicMerge:`). */
-function patchFilesOf(kustomization: string): string[] {
-  if (!isFile(kustomization)) return [];
-  const { documents } = parseSource(kustomization, readFileSync(kustomization, "utf8"));
-  const value = (documents[0]?.value ?? {}) as {
-    patches?: { path?: string }[];
-    patchesStrategicMerge?: string[];
+/**
+ * The patches a kustomization applies: files (`patches: - path:`, `patchesStrategicMerge:`)
+ * and patches written inline as a block (`patches: - patch: |-`).
+ */
+function patchesOf(
+  kustomization: string,
+  read: (absolute: string) => string | undefined,
+): PatchRef[] {
+  const file = read(kustomization);
+  if (file === undefined) return [];
+  const text = readFileSync(kustomization, "utf8");
+  const document = parseSource(file, text).documents[0];
+  const value = (document?.value ?? {}) as {
+    patches?: { path?: unknown; patch?: unknown }[];
+    patchesStrategicMerge?: unknown[];
   };
-  const named = [
-    ...(value.patches ?? []).map((patch) => patch?.path),
-    ...(value.patchesStrategicMerge ?? []).filter((entry) => !entry.includes("\n")),
-  ];
-  return named
-    .filter((path): path is string => typeof path === "string")
-    .map((path) => resolve(dirname(kustomization), path));
+  const fromFile = (path: unknown): PatchRef[] => {
+    if (typeof path !== "string" || path.includes("\n")) return [];
+    const name = read(resolve(dirname(kustomization), path));
+    return name === undefined ? [] : [{ file: name }];
+  };
+  const patches = (Array.isArray(value.patches) ? value.patches : []).flatMap((patch, index) => {
+    if (typeof patch?.patch !== "string") return fromFile(patch?.path);
+    const start = blockStart(text, document!.locate(`/patches/${index}/patch`).line);
+    return start ? [{ file, inline: { text: patch.patch, ...start } }] : [];
+  });
+  const strategic = Array.isArray(value.patchesStrategicMerge) ? value.patchesStrategicMerge : [];
+  return [...patches, ...strategic.flatMap(fromFile)];
+}
+
+/** Where a block scalar's text starts: the line after its `|` or `>`, at its indentation. */
+function blockStart(text: string, indicatorLine: number): { line: number; column: number } | null {
+  const lines = text.split("\n");
+  if (!/:\s*[|>][-+0-9]*\s*(#.*)?$/.test(lines[indicatorLine - 1] ?? "")) return null;
+  const first = lines.findIndex((line, index) => index >= indicatorLine && line.trim() !== "");
+  if (first < 0) return null;
+  return { line: first + 1, column: lines[first]!.length - lines[first]!.trimStart().length + 1 };
 }
 
 function kustomizationFile(folder: string): string | undefined {

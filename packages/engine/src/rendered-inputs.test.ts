@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -138,6 +138,44 @@ describe("check of a Kustomize overlay (real kubectl kustomize)", () => {
     expect(find(result.findings, "workload/startup-probe")).toMatchObject({
       file: "examples/kustomize/base/deployment.yaml",
       line: 28,
+    });
+  });
+
+  kustomizeIt("puts a field an inline patch sets on its line in the kustomization", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "scout-inline-"));
+    mkdirSync(join(dir, "base"));
+    mkdirSync(join(dir, "dev"));
+    copyFileSync(
+      join(repo, "examples/kustomize/base/deployment.yaml"),
+      join(dir, "base/deployment.yaml"),
+    );
+    writeFileSync(join(dir, "base/kustomization.yaml"), "resources:\n  - deployment.yaml\n");
+    writeFileSync(
+      join(dir, "dev/kustomization.yaml"),
+      [
+        "resources:",
+        "  - ../base",
+        "patches:",
+        "  - patch: |-",
+        "      apiVersion: apps/v1",
+        "      kind: Deployment",
+        "      metadata:",
+        "        name: backend",
+        "      spec:",
+        "        template:",
+        "          spec:",
+        "            containers:",
+        "              - name: api",
+        "                securityContext:",
+        "                  privileged: true",
+        "",
+      ].join("\n"),
+    );
+    const { result } = await runCheck({ cwd: dir, paths: ["dev"], tools });
+    expect(find(result.findings, "pod/not-privileged")).toMatchObject({
+      file: "dev/kustomization.yaml",
+      line: 15,
+      column: 19,
     });
   });
 

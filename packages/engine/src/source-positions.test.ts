@@ -183,7 +183,7 @@ const kustomize: RenderedSource = {
   text: built,
   map: {
     kind: "kustomize",
-    documents: [{ resource: "base/web.yaml", patches: ["overlays/prod/patch.yaml"] }],
+    documents: [{ resource: "base/web.yaml", patches: [{ file: "overlays/prod/patch.yaml" }] }],
     files: { "base/web.yaml": base, "overlays/prod/patch.yaml": patch },
   },
 };

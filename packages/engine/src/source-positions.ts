@@ -23,8 +23,17 @@ export interface HelmSourceMap {
 export interface KustomizeOrigin {
   /** The resource file the object was read from (shown path, a key of `files`). */
   resource?: string;
-  /** Patch files of the kustomizations that patched it. */
-  patches: string[];
+  /** Patches of the kustomizations that patched it, in the order they were applied. */
+  patches: PatchRef[];
+}
+
+/**
+ * A patch file (its text in `files`), or a patch written inline in a kustomization: its text,
+ * and where that text's first line starts in the kustomization file.
+ */
+export interface PatchRef {
+  file: string;
+  inline?: { text: string; line: number; column: number };
 }
 
 /** Per rendered document, in order; texts by shown path. */
@@ -328,7 +337,9 @@ function kustomizePosition(
       : undefined;
   const inBase = base && resolveSteps(base.value, steps);
   for (const patch of [...origin.patches].reverse()) {
-    const target = matchingDocument(patch, map.files[patch], rendered, parsed);
+    const text = patch.inline?.text ?? map.files[patch.file];
+    const key = patch.inline ? `${patch.file}:${patch.inline.line}` : patch.file;
+    const target = matchingDocument(key, text, rendered, parsed);
     const resolved = target && resolveSteps(target.value, steps);
     if (!resolved || resolved.depth < steps.length) continue;
     // A patch names the object and container it changes (metadata.name, a mapping): what is
@@ -336,9 +347,19 @@ function kustomizePosition(
     const setsValue =
       inBase?.depth !== steps.length ||
       (!isContainer(resolved.value) && resolved.value !== inBase.value);
-    if (setsValue) return target.locate(resolved.pointer);
+    if (setsValue) return inFile(patch, target.locate(resolved.pointer));
   }
   return base && inBase ? base.locate(inBase.pointer) : undefined;
+}
+
+/** A position in an inline patch's text, moved to where that text sits in its file. */
+function inFile(patch: PatchRef, position: Position): Position {
+  if (!patch.inline) return position;
+  return {
+    file: patch.file,
+    line: patch.inline.line + position.line - 1,
+    column: patch.inline.column + position.column - 1,
+  };
 }
 
 function isContainer(value: unknown): boolean {
