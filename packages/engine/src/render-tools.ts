@@ -43,7 +43,7 @@ export interface RenderedInput {
 }
 
 export const HELM_INSTALL_HINT =
-  "helm not found on PATH or in $HOME/go/bin: install it with scripts/install-helm.sh (go install helm.sh/helm/v3/cmd/helm@v3.22.0)";
+  "helm not found on PATH or in $GOPATH/bin: install it with scripts/install-helm.sh (go install helm.sh/helm/v3/cmd/helm@v3.22.0)";
 export const KUSTOMIZE_INSTALL_HINT =
   "neither kubectl nor kustomize found on PATH: install kubectl (it builds Kustomize) from https://kubernetes.io/docs/tasks/tools/";
 
@@ -137,7 +137,9 @@ function runOrExplain(
 ): string {
   const result = tools.run(binary, args, cwd);
   if (result.status === 0) return result.stdout;
-  const reason = result.stderr.trim() || `exit status ${result.status}`;
+  // One line, as every exit-2 message is: the tool's lines joined.
+  const lines = result.stderr.split("\n").map((line) => line.trim());
+  const reason = lines.filter(Boolean).join(" | ") || `exit status ${result.status}`;
   throw new ConfigurationError(`${label} failed: ${reason}`);
 }
 

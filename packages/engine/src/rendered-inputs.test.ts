@@ -219,11 +219,12 @@ describe("missing or failing tools", () => {
       run: () => ({
         status: 1,
         stdout: "",
-        stderr: "Error: parse error at (scout/templates/deployment.yaml:9): unexpected }",
+        stderr:
+          "Error: parse error at (scout/templates/deployment.yaml:9): unexpected }\nUse --debug flag to render out invalid YAML\n",
       }),
     };
     await expect(runCheck({ cwd: repo, paths: [chart], tools: failing })).rejects.toThrow(
-      `helm template ${chart} failed: Error: parse error at (scout/templates/deployment.yaml:9)`,
+      `helm template ${chart} failed: Error: parse error at (scout/templates/deployment.yaml:9): unexpected } | Use --debug flag`,
     );
   });
 
