@@ -60,17 +60,11 @@ export function relocateFindings<F extends Finding>(
   findings: readonly F[],
   sources: readonly RenderedSource[],
 ): RelocatedFinding<F>[] {
-  const parsed = new Map<string, SourceDocument[]>();
-  const documentsOf = (source: RenderedSource) => {
-    if (!parsed.has(source.file))
-      parsed.set(source.file, parseSource(source.file, source.text).documents);
-    return parsed.get(source.file)!;
-  };
   const texts = new Parsed();
   return findings.map((finding) => {
     const source = sources.find((candidate) => candidate.file === finding.file);
     if (!source) return finding;
-    const documents = documentsOf(source);
+    const documents = texts.documents(source.file, source.text);
     const index = documentIndexAt(documents, finding.line);
     const document = documents[index];
     const pointer = finding.path ?? "";
