@@ -1,10 +1,12 @@
 import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
 import {
   type CheckRun,
+  type HelmOptions,
   networkSection,
   runCheck,
   SCHEMA_ENGINES,
   type SchemaEngine,
+  systemToolRunner,
 } from "@scout-deploy/engine";
 import {
   formatJsonChunks,
@@ -28,6 +30,9 @@ export const checkCommand: Command = {
   help: `Usage: scout-deploy check [PATH...] [options]
 
 Loads manifests (files, folders, globs, - for stdin), runs the rule packs and reports.
+A folder with Chart.yaml is rendered with \`helm template\`, one with kustomization.yaml with
+\`kubectl kustomize\` (or \`kustomize build\`); findings land on the template, values file,
+base resource or patch that produced the value, the rendered place kept in the JSON.
 
 Options:
   --config FILE          config file (default: scout-deploy.yaml, found by walking up)
@@ -40,6 +45,11 @@ Options:
                          Kubernetes version of the schemas (default: newest bundled)
   --schema-location LOC  schema folder (CRDs catalog or kubeconform layout), repeatable;
                          kubeconform also takes URL templates and "default"
+  --values FILE          Helm values file, repeatable (later ones win)
+  --set KEY=VALUE        Helm value, repeatable
+  --release-name NAME    Helm release name (default release-name)
+  --namespace NS         Helm release namespace
+  --kube-version X.Y.Z   Kubernetes version Helm renders for (.Capabilities)
   -h, --help             this help
 
 Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
@@ -54,6 +64,11 @@ Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
       schema: { type: "string" },
       "kubernetes-version": { type: "string" },
       "schema-location": { type: "string", multiple: true },
+      values: { type: "string", multiple: true },
+      set: { type: "string", multiple: true },
+      "release-name": { type: "string" },
+      namespace: { type: "string" },
+      "kube-version": { type: "string" },
     });
     if (values.help) return help(io, this.help);
     const formats = (values.format ?? ["text"]).map((f) => oneOf("--format", f, FORMATS)!);
@@ -76,6 +91,8 @@ Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
       ...(values["kubernetes-version"] ? { kubernetesVersion: values["kubernetes-version"] } : {}),
       ...(locations?.length ? { schemaLocations: locations } : {}),
       kubeconform: { env: io.env },
+      helm: helmOptions(values),
+      tools: systemToolRunner(io.env),
     });
     formats.forEach((format, index) => {
       writeOutput(io, outputs[index], render(format, run, io, outputs[index]));
@@ -106,6 +123,22 @@ function render(
     case "text":
       return formatText(result, { color: io.color && (target === undefined || target === "-") });
   }
+}
+
+function helmOptions(values: {
+  values?: string[];
+  set?: string[];
+  "release-name"?: string;
+  namespace?: string;
+  "kube-version"?: string;
+}): HelmOptions {
+  return {
+    ...(values.values ? { values: values.values } : {}),
+    ...(values.set ? { set: values.set } : {}),
+    ...(values["release-name"] ? { releaseName: values["release-name"] } : {}),
+    ...(values.namespace ? { namespace: values.namespace } : {}),
+    ...(values["kube-version"] ? { kubeVersion: values["kube-version"] } : {}),
+  };
 }
 
 function positiveInteger(flag: string, value: string): number {

@@ -1,2 +1,0 @@
-import { createRequire as __scoutCreateRequire } from "node:module"; const require = __scoutCreateRequire(import.meta.url);
-import{a,b,c,d,e,f,g,h,i,j,k,l,m,n}from"./chunk-362SMMW5.js";import"./chunk-JHTIRSU7.js";import"./chunk-H5DEVVPM.js";export{a as CONFIG_FILE_NAME,i as RENDERED_PREFIX,n as SCHEMA_ENGINES,k as attributeRendered,e as bundleDigest,b as findConfigFile,c as loadConfig,l as networkFlows,m as networkSection,d as parseConfigText,g as renderScout,j as runCheck,f as scoutConfig,h as writeRendered};
