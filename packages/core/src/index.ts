@@ -79,4 +79,5 @@ export {
   type SourceFile,
   splitDocuments,
 } from "./source.js";
+export { closestMatch, didYouMean } from "./suggest.js";
 export { IGNORE_ANNOTATION, parseIgnoreAnnotation } from "./suppressions.js";

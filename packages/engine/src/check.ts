@@ -81,7 +81,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     ...packRules,
     ...(options.extraRules ?? []),
   ];
-  const result = evaluate(rules, bundle, config.policy, options.now ? { now: options.now } : {});
+  const result = evaluate(rules, bundle, config.policy, {
+    ...(options.now ? { now: options.now } : {}),
+    ...(config.locate ? { locate: config.locate } : {}),
+  });
   return {
     result,
     bundle,
