@@ -220,3 +220,29 @@ describe("stdout closed early", () => {
     expect(child.stderr).toBe("");
   });
 });
+
+describe("a suppression's files glob", () => {
+  it("means what the same glob means as a path on the command line", async () => {
+    write("staging/pod.yaml", insecure);
+    const glob = "./{k8s,prod}/[p]*.yaml";
+    write(
+      "scout-deploy.yaml",
+      [
+        "policy:",
+        "  suppressions:",
+        "    - rules: [pod/run-as-non-root]",
+        `      files: ["${glob}"]`,
+        "      reason: vendor image, SCOUT-12",
+        "",
+      ].join("\n"),
+    );
+    const asPath = JSON.parse((await run("check", glob, "--format", "json")).stdout);
+    expect(asPath.summary.files).toBe(1);
+    const both = JSON.parse((await run("check", "k8s", "staging", "--format", "json")).stdout);
+    const files = (rows: Array<{ ruleId: string; file: string }>) => [
+      ...new Set(rows.filter((f) => f.ruleId === "pod/run-as-non-root").map((f) => f.file)),
+    ];
+    expect(files(both.findings)).toEqual(["staging/pod.yaml"]);
+    expect(both.summary.suppressed).toBeGreaterThan(0);
+  });
+});
