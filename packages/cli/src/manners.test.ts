@@ -221,6 +221,31 @@ describe("stdout closed early", () => {
   });
 });
 
+describe("config mistakes", () => {
+  it("name the file, line and column: a value, a suppression, a rule pack", async () => {
+    const mistakes: Array<[string, RegExp]> = [
+      [
+        "policy:\n  failOn: sometimes\n",
+        /^scout-deploy check: scout-deploy\.yaml:2:3: policy\.failOn: /,
+      ],
+      [
+        "policy:\n  suppressions:\n    - rules: [pod/run-as-non-root]\n",
+        /^scout-deploy check: scout-deploy\.yaml:3:7: policy\.suppressions\.0\.reason: /,
+      ],
+      [
+        "policy:\n  plugins:\n    - scout-pack-not-installed\n",
+        /^scout-deploy check: scout-deploy\.yaml:3:7: policy\.plugins: cannot find rule pack "scout-pack-not-installed"/,
+      ],
+    ];
+    for (const [config, expected] of mistakes) {
+      write("scout-deploy.yaml", config);
+      const { code, stderr } = await run("check", "k8s");
+      expect(code).toBe(2);
+      expect(stderr).toMatch(expected);
+    }
+  });
+});
+
 describe("a suppression's files glob", () => {
   it("means what the same glob means as a path on the command line", async () => {
     write("staging/pod.yaml", insecure);

@@ -5,7 +5,9 @@ import {
   ConfigurationError,
   evaluate,
   type FailOn,
+  formatPosition,
   inputRules,
+  isConfigurationError,
   parseSource,
   type Result,
 } from "@scout-deploy/core";
@@ -74,7 +76,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
         ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
       });
   await validateSchemas(bundle, options);
-  const packRules = await loadRulePacks(config.policy.plugins, { resolveFrom: config.folder });
+  const packRules = await loadPacks(config);
   const rules = [
     ...securityGuideRules,
     ...schemaRules,
@@ -136,4 +138,18 @@ async function validateSchemas(bundle: Bundle, options: CheckOptions): Promise<v
     options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {},
   );
   bundle.problems.push(...schemaInputProblems(problems));
+}
+
+/** The config's rule packs; a pack that cannot load is named at its line in the config. */
+async function loadPacks(config: LoadedConfig): Promise<AnyRule[]> {
+  try {
+    return await loadRulePacks(config.policy.plugins, { resolveFrom: config.folder });
+  } catch (error) {
+    const index = config.policy.plugins.findIndex((name) =>
+      (error as Error).message?.includes(`"${name}"`),
+    );
+    if (!isConfigurationError(error) || !config.locate || index === -1) throw error;
+    const where = formatPosition(config.locate(`/policy/plugins/${index}`));
+    throw new ConfigurationError(`${where}: ${error.message}`);
+  }
 }
