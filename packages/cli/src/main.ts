@@ -18,10 +18,10 @@ ${list}
 Global options:
   --color auto|always|never  colours on a terminal (default auto: off under NO_COLOR or
                              TERM=dumb, on under FORCE_COLOR)
-  -h, --help                 this help; "scout-deploy help <command>" for a command's
+  -h, --help                 this help
   -v, --version              the version
 
-Run "scout-deploy <command> --help" for a command's options.
+Run "scout-deploy help <command>" (or "scout-deploy <command> --help") for a command's options.
 `;
 }
 
