@@ -43,8 +43,14 @@ echo "first-run: main job $((main_seconds / 60)) min $((main_seconds % 60)) s, n
 
 if [ "${1:-}" = "--test" ]; then
   start=$(date +%s)
-  PATH="$HOME/go/bin:$real_path" bash -c 'bash scripts/setup.sh --tools && pnpm test'
+  status=0
+  PATH="$HOME/go/bin:$real_path" bash -c 'bash scripts/setup.sh --tools && setup_done=$(date +%s) &&
+    echo "first-run: setup --tools done after $((setup_done - '"$start"')) s" && pnpm test' || status=$?
   test_seconds=$(($(date +%s) - start))
-  echo "first-run: test command $((test_seconds / 60)) min $((test_seconds % 60)) s (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "first-run: test command $((test_seconds / 60)) min $((test_seconds % 60)) s, exit $status (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+  if [ "$status" -ne 0 ]; then
+    echo "first-run: the clone is kept: $clone" >&2
+    exit "$status"
+  fi
 fi
 rm -rf "$work"

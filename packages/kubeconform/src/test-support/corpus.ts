@@ -40,9 +40,11 @@ export function differentialCorpus(seed: number, perClass: number): Bundle {
       for (let i = 0; i < perClass; i++) mutants.push(mutate(object, mutation, next).value);
     }
   }
-  const generated = [...VERSIONED, ...mutants]
+  // A YAML stream of JSON documents: the leading "---" keeps kubectl (and the loader) from
+  // reading the file, which would start with "{", as one JSON value.
+  const generated = `---\n${[...VERSIONED, ...mutants]
     .map((o) => JSON.stringify(o, null, 1))
-    .join("\n---\n");
+    .join("\n---\n")}`;
   return buildBundle([
     parseSource("valid.yaml", fixture("valid.yaml")),
     parseSource("invalid.yaml", fixture("invalid.yaml")),
