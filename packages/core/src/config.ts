@@ -32,12 +32,15 @@ export const settingsSchema = z
 
 export type Settings = z.output<typeof settingsSchema>;
 
+/** `off` unquoted is the boolean false in YAML 1.1 (how configs are read, like manifests). */
+const off = z.union([z.literal("off"), z.literal(false).transform(() => "off" as const)]);
+
 const ruleSetting = z.union([
-  z.literal("off"),
+  off,
   severity,
   z
     .object({
-      severity: z.union([severity, z.literal("off")]).optional(),
+      severity: z.union([severity, off]).optional(),
       options: z.record(z.string(), z.unknown()).optional(),
     })
     .strict(),

@@ -1,5 +1,11 @@
 import type { Bundle, BundleObject, InputProblem } from "./bundle.js";
-import { defaultPolicy, type PolicyConfig, parseWithSchema } from "./config.js";
+import {
+  defaultPolicy,
+  formatPosition,
+  type Locate,
+  type PolicyConfig,
+  parseWithSchema,
+} from "./config.js";
 import { ConfigurationError } from "./errors.js";
 import { matchesRuleId } from "./glob.js";
 import { inputRules } from "./input-rules.js";
@@ -15,6 +21,7 @@ import {
 } from "./model.js";
 import { escapeSegment } from "./pointer.js";
 import { type AnyRule, formatMessage, type RuleReport } from "./rule.js";
+import { didYouMean } from "./suggest.js";
 import { createSuppressor } from "./suppressions.js";
 
 export interface EvaluateOptions {
@@ -22,6 +29,8 @@ export interface EvaluateOptions {
   now?: Date;
   /** Input problems found outside the bundle (schema validation), reported beside its own. */
   problems?: readonly InputProblem[];
+  /** Where the config's values sit, so a mistake in `policy.rules` names its line. */
+  locate?: Locate;
 }
 
 interface Candidate {
@@ -45,7 +54,7 @@ export function evaluate(
   options: EvaluateOptions = {},
 ): Result {
   const all = [...inputRules, ...rules];
-  const active = activeRules(all, config);
+  const active = activeRules(all, config, options.locate);
   const byId = new Map(active.map((a) => [a.rule.id, a]));
   const candidates: Candidate[] = [];
   const emit = (
@@ -103,11 +112,20 @@ export function evaluate(
   };
 }
 
-function activeRules(rules: readonly AnyRule[], config: PolicyConfig): ActiveRule[] {
+function activeRules(
+  rules: readonly AnyRule[],
+  config: PolicyConfig,
+  locate: Locate | undefined,
+): ActiveRule[] {
   const ids = new Set(rules.map((r) => r.id));
   for (const key of Object.keys(config.rules)) {
     if (!rules.some((rule) => matchesRuleId(rule.id, key))) {
-      throw new ConfigurationError(`policy.rules: unknown rule "${key}"${closestHint(key, ids)}`);
+      const where = locate
+        ? `${formatPosition(locate(`/policy/rules/${escapeSegment(key)}`))}: `
+        : "";
+      throw new ConfigurationError(
+        `${where}policy.rules: unknown rule "${key}"${unknownRuleHint(key, ids)}`,
+      );
     }
   }
   const active: ActiveRule[] = [];
@@ -121,7 +139,7 @@ function activeRules(rules: readonly AnyRule[], config: PolicyConfig): ActiveRul
       ? (parseWithSchema(
           rule.meta.options,
           raw,
-          undefined,
+          locate,
           `/policy/rules/${escapeSegment(rule.id)}/options`,
         ) as Record<string, unknown>)
       : raw;
@@ -145,7 +163,9 @@ function settingFor(ruleId: string, config: PolicyConfig) {
 
 const BUILT_IN_AREAS = ["input/", "suppression/"];
 
-function closestHint(id: string, ids: Set<string>): string {
+function unknownRuleHint(id: string, ids: Set<string>): string {
+  const suggestion = didYouMean(id, ids);
+  if (suggestion) return suggestion;
   const area = id.split("/")[0];
   const same = [...ids].filter((known) => known.startsWith(`${area}/`));
   return same.length ? ` (rules of ${area}/: ${same.join(", ")})` : "";

@@ -24,7 +24,7 @@ export {
 } from "./config.js";
 export { ConfigurationError, isConfigurationError } from "./errors.js";
 export { type EvaluateOptions, evaluate } from "./evaluate.js";
-export { globToRegExp, matchesGlob, matchesRuleId } from "./glob.js";
+export { matchesGlob, matchesRuleId } from "./glob.js";
 export { inputRules } from "./input-rules.js";
 export {
   INSTANCE_LABEL,
@@ -94,4 +94,5 @@ export {
   splitDocuments,
   type YamlDialect,
 } from "./source.js";
+export { closestMatch, didYouMean } from "./suggest.js";
 export { IGNORE_ANNOTATION, parseIgnoreAnnotation } from "./suppressions.js";

@@ -48,6 +48,13 @@ describe("policy.rules keys", () => {
     expect(ruleIds({ rules: { "*": "off", "input/*": "off" } })).toEqual([]);
   });
 
+  it("read an unquoted YAML off (the boolean false of YAML 1.1) as off", () => {
+    expect(ruleIds({ rules: { "*": false, "pod/a": { severity: false } } })).toEqual([
+      "input/parse-error:error",
+    ]);
+    expect(() => ruleIds({ rules: { "pod/a": true } })).toThrow();
+  });
+
   it("must name at least one known rule", () => {
     expect(() => ruleIds({ rules: { "net/*": "off" } })).toThrow('unknown rule "net/*"');
   });

@@ -7,8 +7,10 @@ import {
   compareFindings,
   evaluate,
   type FailOn,
+  formatPosition,
   type InputProblem,
   inputRules,
+  isConfigurationError,
   matchesRuleId,
   type PolicyConfig,
   parseSource,
@@ -114,7 +116,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
       });
   const { bundle, sources } = loaded;
   const schemaProblems = await validateSchemas(bundle, options);
-  const packRules = await loadRulePacks(config.policy.plugins, { resolveFrom: config.folder });
+  const packRules = await loadPacks(config);
   const rules = inAreas(
     [...securityGuideRules, ...schemaRules, ...packRules, ...(options.extraRules ?? [])],
     options.areas,
@@ -123,6 +125,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const evaluated = evaluate(rules, bundle, policy, {
     problems: schemaProblems,
     ...(options.now ? { now: options.now } : {}),
+    ...(config.locate ? { locate: config.locate } : {}),
   });
   // Findings of rendered charts and overlays land on the template, values, base or patch.
   const result: Result = sources.length
@@ -253,4 +256,18 @@ async function validateSchemas(bundle: Bundle, options: CheckOptions): Promise<I
     options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {},
   );
   return schemaInputProblems(problems);
+}
+
+/** The config's rule packs; a pack that cannot load is named at its line in the config. */
+async function loadPacks(config: LoadedConfig): Promise<AnyRule[]> {
+  try {
+    return await loadRulePacks(config.policy.plugins, { resolveFrom: config.folder });
+  } catch (error) {
+    const index = config.policy.plugins.findIndex((name) =>
+      (error as Error).message?.includes(`"${name}"`),
+    );
+    if (!isConfigurationError(error) || !config.locate || index === -1) throw error;
+    const where = formatPosition(config.locate(`/policy/plugins/${index}`));
+    throw new ConfigurationError(`${where}: ${error.message}`);
+  }
 }

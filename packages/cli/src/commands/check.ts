@@ -50,6 +50,8 @@ Options:
   --release-name NAME    Helm release name (default release-name)
   --namespace NS         Helm release namespace
   --kube-version X.Y.Z   Kubernetes version Helm renders for (.Capabilities)
+  --color MODE           auto|always|never (default auto: a terminal, unless NO_COLOR or
+                         TERM=dumb; FORCE_COLOR forces it)
   -h, --help             this help
 
 Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
@@ -75,6 +77,11 @@ Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
     const outputs = values.output ?? [];
     if (outputs.length > formats.length)
       throw new ConfigurationError("more --output than --format flags");
+    const toStdout = formats.filter((_, index) => (outputs[index] ?? "-") === "-");
+    if (toStdout.length > 1)
+      throw new ConfigurationError(
+        `${toStdout.length} formats (${toStdout.join(", ")}) would be mixed on stdout: give each but one an --output FILE, in the order of the --format flags`,
+      );
     const failOn = oneOf<FailOn>("--fail-on", values["fail-on"], FAIL_ON);
     const schema = oneOf<SchemaEngine>("--schema", values.schema, SCHEMA_ENGINES);
     const locations = values["schema-location"];

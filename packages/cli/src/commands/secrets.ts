@@ -12,7 +12,7 @@ import {
   secretsRotate,
   writeSecretFile,
 } from "@scout-deploy/secrets";
-import { oneOf, parseCommandArgs } from "../args.js";
+import { oneOf, parseCommandArgs, unknownSubcommand } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";
 import { help } from "./check.js";
@@ -58,7 +58,7 @@ export const secretsCommand: Command = {
     if (sub === "generate") return generate(rest, io);
     if (sub === "rotate") return rotate(rest, io);
     if (sub === "check") return check(rest, io);
-    throw new ConfigurationError(`secrets: unknown subcommand "${sub}" (generate, rotate, check)`);
+    throw unknownSubcommand("secrets", sub, ["generate", "rotate", "check"]);
   },
 };
 
