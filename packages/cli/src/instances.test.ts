@@ -16,10 +16,10 @@ const compliant = readFileSync(
  * with tokens of its own: the guide asks for different tokens in different environments, and a
  * token shared between two namespaces is a finding of its own (secrets/distinct-environments).
  */
-function inNamespace(namespace: string, text = compliant): string {
+function inNamespace(namespace: string, text = compliant, owner = namespace): string {
   return sameTokens(namespace, text).replace(
     /^( {2}(api-token|redis-password)): \S+$/gm,
-    (_, key: string, name: string) => `${key}: ${tokenFor(namespace, name)}`,
+    (_, key: string, name: string) => `${key}: ${tokenFor(owner, name)}`,
   );
 }
 
@@ -92,7 +92,7 @@ describe("several compliant Scout deployments in one input", () => {
 
   it("two instances in one namespace, told apart by app.kubernetes.io/instance, give none", async () => {
     const labelled = (instance: string) =>
-      inNamespace("shared")
+      inNamespace("shared", compliant, instance)
         .replace(/\bscout-(backend|secrets|config)\b/g, `${instance}-scout-$1`)
         .replace(/\bprometheus-(config|rules)\b/g, `${instance}-prometheus-$1`)
         .replace(
