@@ -1,6 +1,7 @@
 import type { Bundle, BundleObject } from "./bundle.js";
 import { defaultPolicy, type PolicyConfig, parseWithSchema } from "./config.js";
 import { ConfigurationError } from "./errors.js";
+import { fingerprintOf, messageKey, reportKey } from "./fingerprint.js";
 import { matchesRuleId } from "./glob.js";
 import { inputRules } from "./input-rules.js";
 import {
@@ -53,8 +54,10 @@ export function evaluate(
     object?: BundleObject,
   ) => {
     const rule = byId.get(ruleId);
-    if (rule) candidates.push({ finding: baseFinding(rule, message, position, extra), object });
-    else if (!all.some((r) => r.id === ruleId)) {
+    if (rule) {
+      const finding = baseFinding(rule, message, position, extra);
+      candidates.push({ finding: identified(finding, messageKey(message)), object });
+    } else if (!all.some((r) => r.id === ruleId)) {
       throw new Error(`a problem was reported under ${ruleId}, which no rule defines`);
     }
   };
@@ -160,11 +163,13 @@ function runRule(
     const position = r.object.document.locate(r.object.pointer + pointer);
     const message = formatMessage(entry.rule, r.messageId, r.data);
     const severity = entry.overridden ? entry.severity : (r.severity ?? entry.severity);
+    const finding = baseFinding({ ...entry, severity }, message, position, {
+      object: r.object.ref,
+      path: pointer,
+    });
+    const key = reportKey(r.messageId, r.data);
     candidates.push({
-      finding: baseFinding({ ...entry, severity }, message, position, {
-        object: r.object.ref,
-        path: pointer,
-      }),
+      finding: identified(finding, r.key === undefined ? key : `${r.messageId}\u0001${r.key}`),
       object: r.object,
     });
   };
@@ -174,14 +179,13 @@ function runRule(
     const reason = error instanceof Error ? error.message : String(error);
     const position = { file: fallbackFile, line: 1, column: 1 };
     const crashed = { ...entry, severity: "error" as const };
-    candidates.push({
-      finding: baseFinding(
-        crashed,
-        `rule failed to run, so nothing it checks was judged: ${reason}`,
-        position,
-        {},
-      ),
-    });
+    const finding = baseFinding(
+      crashed,
+      `rule failed to run, so nothing it checks was judged: ${reason}`,
+      position,
+      {},
+    );
+    candidates.push({ finding: identified(finding, "rule-failed") });
   }
 }
 
@@ -203,5 +207,16 @@ function baseFinding(
     remediation: rule.meta.remediation,
   };
   if (rule.meta.docs) finding.helpUri = rule.meta.docs;
+  return finding;
+}
+
+/** Sets the finding's fingerprint: what it is about, never where its lines happen to be. */
+function identified(finding: Finding, key: string): Finding {
+  finding.fingerprint = fingerprintOf({
+    ruleId: finding.ruleId,
+    ...(finding.object ? { object: finding.object } : { file: finding.file }),
+    ...(finding.path !== undefined ? { path: finding.path } : {}),
+    key,
+  });
   return finding;
 }

@@ -23,6 +23,13 @@ export {
 } from "./config.js";
 export { ConfigurationError, isConfigurationError } from "./errors.js";
 export { type EvaluateOptions, evaluate } from "./evaluate.js";
+export {
+  type FindingIdentity,
+  fingerprintOf,
+  messageKey,
+  reportKey,
+  sha256Hex,
+} from "./fingerprint.js";
 export { globToRegExp, matchesGlob, matchesRuleId } from "./glob.js";
 export { inputRules } from "./input-rules.js";
 export {

@@ -40,6 +40,12 @@ export interface Finding {
   path?: string;
   remediation?: string;
   helpUri?: string;
+  /**
+   * Who this finding is across edits: rule, object, JSON path and what tells it apart from
+   * other findings of the rule on that field. Line numbers and message text take no part.
+   * `evaluate` always sets it.
+   */
+  fingerprint?: string;
 }
 
 export interface SuppressedFinding extends Finding {

@@ -37,5 +37,6 @@ function orderedFinding(finding: Finding) {
     ...(finding.path !== undefined ? { path: finding.path } : {}),
     ...(finding.remediation ? { remediation: finding.remediation } : {}),
     ...(finding.helpUri ? { helpUri: finding.helpUri } : {}),
+    ...(finding.fingerprint ? { fingerprint: finding.fingerprint } : {}),
   };
 }

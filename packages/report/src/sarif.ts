@@ -1,5 +1,11 @@
-import { createHash } from "node:crypto";
-import type { AnyRule, Finding, Result, Severity } from "@scout-deploy/core";
+import {
+  type AnyRule,
+  type Finding,
+  fingerprintOf,
+  messageKey,
+  type Result,
+  type Severity,
+} from "@scout-deploy/core";
 import type { ToolInfo } from "./json.js";
 
 export interface SarifOptions {
@@ -147,22 +153,20 @@ function describeObject(finding: Finding): string {
 }
 
 /**
- * Stable across edits that move lines: the rule, the file, the object and the JSON Pointer
- * identify a finding; the line and column do not.
+ * The finding's own fingerprint (core's `evaluate` sets it from rule, object, JSON path and
+ * what tells findings of one field apart); for a finding built elsewhere, the same recipe
+ * with its message, numbers taken out, as the key.
  */
 export function fingerprint(finding: Finding): string {
-  const object = finding.object;
-  const key = [
-    finding.ruleId,
-    finding.file,
-    object?.apiVersion ?? "",
-    object?.kind ?? "",
-    object?.namespace ?? "",
-    object?.name ?? "",
-    finding.path ?? `${finding.line}`,
-    object ? "" : finding.message,
-  ].join("\u0000");
-  return createHash("sha256").update(key).digest("hex");
+  return (
+    finding.fingerprint ??
+    fingerprintOf({
+      ruleId: finding.ruleId,
+      ...(finding.object ? { object: finding.object } : { file: finding.file }),
+      ...(finding.path !== undefined ? { path: finding.path } : {}),
+      key: messageKey(finding.message),
+    })
+  );
 }
 
 function encodeUri(file: string): string {

@@ -1,0 +1,73 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { buildBundle } from "./bundle.js";
+import { evaluate } from "./evaluate.js";
+import { fingerprintOf, reportKey, sha256Hex } from "./fingerprint.js";
+import { podTemplates } from "./k8s.js";
+import { defineRule } from "./rule.js";
+import { parseSource } from "./source.js";
+
+const perContainer = defineRule({
+  id: "test/per-container",
+  meta: {
+    severity: "error",
+    description: "d",
+    remediation: "r",
+    appliesTo: ["PodTemplate"],
+    messages: {
+      root: 'container "{{container}}" runs as root',
+      value: 'line {{line}} of "{{key}}" is bad',
+    },
+  },
+  check({ bundle, report }) {
+    for (const { object } of podTemplates(bundle)) {
+      for (const container of ["app", "sidecar"]) {
+        report({ object, messageId: "root", data: { container }, pointer: "/spec" });
+      }
+      // Same field, same data but for the line inside a value: the rule says what differs.
+      report({ object, messageId: "value", data: { line: 3, key: "a" }, key: "first" });
+      report({ object, messageId: "value", data: { line: 9, key: "a" }, key: "second" });
+    }
+  },
+});
+
+const pods = (prefix: string) => ({
+  "a.yaml": `${prefix}apiVersion: v1\nkind: Pod\nmetadata:\n  name: one\nspec:\n  containers: []\n`,
+  "b.yaml": `${prefix}apiVersion: v1\nkind: Pod\nmetadata:\n  name: two\nspec:\n  containers: []\n---\n: bad: yaml: [\n`,
+});
+
+function run(files: Record<string, string>) {
+  const bundle = buildBundle(Object.entries(files).map(([name, text]) => parseSource(name, text)));
+  return evaluate([perContainer], bundle).findings;
+}
+
+describe("finding fingerprints", () => {
+  it("hashes like SHA-256", () => {
+    for (const text of ["", "abc", "x".repeat(55), "x".repeat(56), "é€😀".repeat(40)]) {
+      expect(sha256Hex(text)).toBe(createHash("sha256").update(text).digest("hex"));
+    }
+  });
+
+  it("stay the same when lines are inserted at the top of every file", () => {
+    const before = run(pods(""));
+    const after = run(pods("# a comment\n\n\n"));
+    expect(after.map((f) => f.line)).not.toEqual(before.map((f) => f.line));
+    expect(after.map((f) => f.fingerprint).sort()).toEqual(before.map((f) => f.fingerprint).sort());
+    expect(before.some((f) => f.ruleId.startsWith("input/"))).toBe(true);
+  });
+
+  it("tell apart every finding of one run", () => {
+    const findings = run(pods(""));
+    expect(findings.every((f) => /^[0-9a-f]{64}$/.test(f.fingerprint ?? ""))).toBe(true);
+    expect(new Set(findings.map((f) => f.fingerprint)).size).toBe(findings.length);
+  });
+
+  it("leave volatile message data out of the default key", () => {
+    expect(reportKey("m", { line: 3, key: "a" })).toBe(reportKey("m", { line: 7, key: "a" }));
+    expect(reportKey("m", { key: "a" })).not.toBe(reportKey("m", { key: "b" }));
+    const object = { apiVersion: "v1", kind: "Pod", name: "x" };
+    const a = fingerprintOf({ ruleId: "r/x", object, file: "a.yaml", key: "k" });
+    const b = fingerprintOf({ ruleId: "r/x", object, file: "moved.yaml", key: "k" });
+    expect(a).toBe(b);
+  });
+});
