@@ -1,4 +1,4 @@
-import type { ObjectRef } from "./model.js";
+import type { Finding, ObjectRef } from "./model.js";
 import type { MessageData } from "./rule.js";
 
 /** What names one finding, whatever the lines around it do. */
@@ -50,6 +50,22 @@ export function fingerprintOf(identity: FindingIdentity): string {
     identity.key,
   ];
   return sha256Hex(parts.join("\u0000"));
+}
+
+/**
+ * A finding's fingerprint: the one `evaluate` set, else (a finding read from an older JSON
+ * report, or built by hand) the same recipe with its message, numbers taken out, as the key.
+ */
+export function fingerprintOfFinding(finding: Finding): string {
+  return (
+    finding.fingerprint ??
+    fingerprintOf({
+      ruleId: finding.ruleId,
+      ...(finding.object ? { object: finding.object } : { file: finding.file }),
+      ...(finding.path !== undefined ? { path: finding.path } : {}),
+      key: messageKey(finding.message),
+    })
+  );
 }
 
 // Core stays free of Node built-ins (it runs in the Action bundle and in browsers alike), so the

@@ -26,6 +26,7 @@ export { type EvaluateOptions, evaluate } from "./evaluate.js";
 export {
   type FindingIdentity,
   fingerprintOf,
+  fingerprintOfFinding,
   messageKey,
   reportKey,
   sha256Hex,

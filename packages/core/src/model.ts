@@ -46,6 +46,8 @@ export interface Finding {
    * `evaluate` always sets it.
    */
   fingerprint?: string;
+  /** In a comparison with a base: whether the base had this finding too. */
+  baseline?: "new" | "unchanged";
 }
 
 export interface SuppressedFinding extends Finding {
@@ -58,7 +60,11 @@ export interface Summary {
   findings: number;
   bySeverity: Record<Severity, number>;
   suppressed: number;
+  /** In a comparison with a base, `passed` is decided on the new findings only. */
   passed: boolean;
+  new?: number;
+  unchanged?: number;
+  fixed?: number;
 }
 
 export interface Result {
@@ -66,6 +72,8 @@ export interface Result {
   suppressed: SuppressedFinding[];
   summary: Summary;
   failOn: FailOn;
+  /** In a comparison with a base: the base's findings the head no longer has. */
+  fixed?: Finding[];
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -20,6 +20,7 @@ import {
   schemaRules,
 } from "@scout-deploy/schema";
 import { type LoadedConfig, loadConfig } from "./config-file.js";
+import { policyWeakened } from "./rules/policy-weakened/rule.js";
 
 export interface CheckOptions {
   cwd: string;
@@ -78,6 +79,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const rules = [
     ...securityGuideRules,
     ...schemaRules,
+    policyWeakened,
     ...packRules,
     ...(options.extraRules ?? []),
   ];
@@ -92,7 +94,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
 }
 
 /** With no paths, the config's `scout:` section is rendered and checked as if read from files. */
-function renderConfig(config: LoadedConfig): Record<string, string> {
+export function renderConfig(config: LoadedConfig): Record<string, string> {
   if (config.scout === undefined) {
     throw new ConfigurationError(
       "no manifests to check: give paths (files, folders, globs or -), or a config with a scout: section",
@@ -125,7 +127,7 @@ function schemaValidator(options: CheckOptions): SchemaValidator | undefined {
 }
 
 /** Adds input/schema findings to the bundle's problems; evaluate positions and reports them. */
-async function validateSchemas(bundle: Bundle, options: CheckOptions): Promise<void> {
+export async function validateSchemas(bundle: Bundle, options: CheckOptions): Promise<void> {
   const validator = schemaValidator(options);
   if (!validator) return;
   const problems = await validator.validate(

@@ -1,3 +1,4 @@
+export { type BaseRun, runBaseCheck, selectFiles } from "./base.js";
 export {
   type CheckOptions,
   type CheckRun,
@@ -7,9 +8,27 @@ export {
   type SchemaEngine,
 } from "./check.js";
 export {
+  type BaselineStatus,
+  type Comparison,
+  type ComparisonSummary,
+  compareResults,
+  type MarkedFinding,
+} from "./compare.js";
+export {
   CONFIG_FILE_NAME,
   findConfigFile,
   type LoadedConfig,
   loadConfig,
   parseConfigText,
 } from "./config-file.js";
+export { type GitSnapshot, gitRoot, snapshotAt, type TreeFile } from "./git.js";
+export { type PolicySide, policyWeakenings } from "./policy-diff.js";
+export {
+  type BaseSide,
+  type BaseSource,
+  type ComparedRun,
+  compareWithBase,
+  parseBaseline,
+  readBaselineFile,
+} from "./pull-request.js";
+export { policyWeakened } from "./rules/policy-weakened/rule.js";

@@ -35,6 +35,14 @@ export {
   subtract,
   union,
 } from "./conns.js";
+export {
+  diffFlows,
+  type FlowChange,
+  type FlowDiff,
+  flowDiffJson,
+  flowDiffMarkdown,
+  flowDiffMermaid,
+} from "./diff.js";
 export { type FlowsReport, type FlowsSection, flows, flowsSection } from "./flows.js";
 export {
   DEFAULT_NETWORK_OPTIONS,

@@ -6,7 +6,12 @@ export interface ToolInfo {
 }
 
 /** The `--format json` document of the CLI contract (version 1). */
-export function formatJson(result: Result, tool: ToolInfo): string {
+/** What a comparison with the base adds besides the findings: the flows it opens and closes. */
+export interface JsonExtras {
+  flows?: { opened: readonly unknown[]; closed: readonly unknown[] };
+}
+
+export function formatJson(result: Result, tool: ToolInfo, extras: JsonExtras = {}): string {
   const { summary } = result;
   const document = {
     version: 1,
@@ -18,8 +23,13 @@ export function formatJson(result: Result, tool: ToolInfo): string {
       bySeverity: summary.bySeverity,
       suppressed: summary.suppressed,
       passed: summary.passed,
+      ...(summary.new !== undefined
+        ? { new: summary.new, unchanged: summary.unchanged ?? 0, fixed: summary.fixed ?? 0 }
+        : {}),
     },
     findings: result.findings.map(orderedFinding),
+    ...(result.fixed ? { fixed: result.fixed.map(orderedFinding) } : {}),
+    ...(extras.flows ? { flows: extras.flows } : {}),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }
@@ -38,5 +48,6 @@ function orderedFinding(finding: Finding) {
     ...(finding.remediation ? { remediation: finding.remediation } : {}),
     ...(finding.helpUri ? { helpUri: finding.helpUri } : {}),
     ...(finding.fingerprint ? { fingerprint: finding.fingerprint } : {}),
+    ...(finding.baseline ? { baseline: finding.baseline } : {}),
   };
 }

@@ -1,8 +1,7 @@
 import {
   type AnyRule,
   type Finding,
-  fingerprintOf,
-  messageKey,
+  fingerprintOfFinding,
   type Result,
   type Severity,
 } from "@scout-deploy/core";
@@ -143,6 +142,7 @@ function sarifResult(finding: Finding, ruleIndex: number) {
       },
     ],
     partialFingerprints: { "scoutFinding/v1": fingerprint(finding) },
+    ...(finding.baseline ? { baselineState: finding.baseline } : {}),
     properties: { severity: finding.severity, ...(finding.path ? { path: finding.path } : {}) },
   };
 }
@@ -152,21 +152,9 @@ function describeObject(finding: Finding): string {
   return [kind, namespace ? `${namespace}/${name}` : name].filter(Boolean).join(" ");
 }
 
-/**
- * The finding's own fingerprint (core's `evaluate` sets it from rule, object, JSON path and
- * what tells findings of one field apart); for a finding built elsewhere, the same recipe
- * with its message, numbers taken out, as the key.
- */
+/** The finding's fingerprint (core computes it: rule, object, JSON path, identity key). */
 export function fingerprint(finding: Finding): string {
-  return (
-    finding.fingerprint ??
-    fingerprintOf({
-      ruleId: finding.ruleId,
-      ...(finding.object ? { object: finding.object } : { file: finding.file }),
-      ...(finding.path !== undefined ? { path: finding.path } : {}),
-      key: messageKey(finding.message),
-    })
-  );
+  return fingerprintOfFinding(finding);
 }
 
 function encodeUri(file: string): string {

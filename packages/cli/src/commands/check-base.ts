@@ -1,0 +1,98 @@
+import { ConfigurationError } from "@scout-deploy/core";
+import {
+  type BaseSource,
+  type CheckOptions,
+  type CheckRun,
+  type ComparedRun,
+  compareWithBase,
+} from "@scout-deploy/engine";
+import {
+  diffFlows,
+  type FlowDiff,
+  flowDiffJson,
+  flowDiffMarkdown,
+  flowDiffMermaid,
+} from "@scout-deploy/netpol";
+import {
+  formatJson,
+  formatJunit,
+  formatMarkdown,
+  formatSarif,
+  formatText,
+  type MarkdownSection,
+} from "@scout-deploy/report";
+import type { Io } from "../io.js";
+import { TOOL } from "../version.js";
+
+export interface ComparedCheck extends ComparedRun {
+  /** The flows the change opens and closes, when the base was rendered in this run. */
+  flows?: FlowDiff;
+}
+
+/** `--base REF` or `--baseline FILE`, never both. */
+export function baseSourceOf(
+  base: string | undefined,
+  baseline: string | undefined,
+): BaseSource | undefined {
+  if (base !== undefined && baseline !== undefined) {
+    throw new ConfigurationError("--base and --baseline both name a base: give one");
+  }
+  if (base !== undefined) {
+    if (!base.trim()) throw new ConfigurationError("--base needs a git revision, e.g. origin/main");
+    return { ref: base };
+  }
+  return baseline !== undefined ? { baselineFile: baseline } : undefined;
+}
+
+export async function compareRun(
+  run: CheckRun,
+  source: BaseSource,
+  options: CheckOptions,
+): Promise<ComparedCheck> {
+  const compared = await compareWithBase(run, source, options);
+  if (compared.base.kind !== "git") return compared;
+  const flows = diffFlows(compared.base.bundle, run.bundle, run.config.policy.settings);
+  return { ...compared, flows };
+}
+
+/** The "Network changes" section of the Markdown report and the PR comment. */
+export function networkChangesSection(flows: FlowDiff): MarkdownSection {
+  const changed = flows.opened.length + flows.closed.length > 0;
+  const diagram = changed ? `\n\n\`\`\`mermaid\n${flowDiffMermaid(flows).trim()}\n\`\`\`` : "";
+  return { title: "Network changes", body: `${flowDiffMarkdown(flows)}${diagram}` };
+}
+
+type Format = "text" | "json" | "sarif" | "markdown" | "junit";
+
+export function comparedOutput(
+  format: Format,
+  compared: ComparedCheck,
+  io: Io,
+  target: string | undefined,
+): string {
+  const { result } = compared;
+  const { rules } = compared.head;
+  switch (format) {
+    case "json":
+      return formatJson(
+        result,
+        TOOL,
+        compared.flows ? { flows: flowDiffJson(compared.flows) } : {},
+      );
+    case "sarif":
+      return formatSarif(result, { tool: TOOL, rules });
+    case "markdown":
+      return formatMarkdown(result, {
+        rules,
+        ...(compared.flows ? { sections: [networkChangesSection(compared.flows)] } : {}),
+      });
+    case "junit":
+      return formatJunit(result, { rules });
+    case "text": {
+      const color = io.color && (target === undefined || target === "-");
+      const { summary } = result;
+      const against = compared.base.kind === "git" ? compared.base.ref : compared.base.path;
+      return `${formatText(result, { color })}against ${against}: ${summary.new} new, ${summary.unchanged} unchanged, ${summary.fixed} fixed; the exit code counts new findings only\n`;
+    }
+  }
+}
