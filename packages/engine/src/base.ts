@@ -12,7 +12,13 @@ import {
   type Result,
 } from "@scout-deploy/core";
 import { DEFAULT_MAX_FILE_SIZE, displayPath } from "@scout-deploy/loader";
-import { type CheckOptions, type CheckRun, renderConfig, validateSchemas } from "./check.js";
+import {
+  type CheckOptions,
+  type CheckRun,
+  RENDERED_PREFIX,
+  renderConfig,
+  validateSchemas,
+} from "./check.js";
 import { CONFIG_FILE_NAME, type LoadedConfig, parseConfigText } from "./config-file.js";
 import { type GitSnapshot, snapshotAt, type TreeFile } from "./git.js";
 
@@ -39,13 +45,15 @@ export async function runBaseCheck(
   head: CheckRun,
   ref: string,
   options: CheckOptions,
+  rendering: BaseRendering = {},
 ): Promise<BaseRun> {
   const snapshot = snapshotAt(options.cwd, ref);
   const { config, problem } = baseConfig(head, snapshot, options.cwd);
-  const bundle =
-    options.paths.length === 0
-      ? renderedBundle(config)
-      : buildBundle(baseSources(snapshot, options));
+  const render = rendering.render ?? options.paths.length === 0;
+  const bundle = buildBundle([
+    ...(render ? renderedSources(config, rendering.renderedPrefix ?? RENDERED_PREFIX) : []),
+    ...(options.paths.length ? baseSources(snapshot, options) : []),
+  ]);
   await validateSchemas(bundle, options);
   const rules = head.rules.filter((rule) => !inputRules.includes(rule));
   const result = evaluate(
@@ -63,10 +71,21 @@ export async function runBaseCheck(
   };
 }
 
-function renderedBundle(config: LoadedConfig | undefined): Bundle {
-  if (config?.scout === undefined) return buildBundle([]);
-  return buildBundle(
-    Object.entries(renderConfig(config)).map(([name, text]) => parseSource(name, text)),
+/**
+ * How the base's config is rendered: by default when no path is given (as `check` does); an
+ * embedder that renders into a folder of its own (the Action) names it, so that findings of the
+ * rendered files carry the same names on both sides.
+ */
+export interface BaseRendering {
+  render?: boolean;
+  /** What rendered file names start with, e.g. "../tmp/rendered/"; default "<rendered>/". */
+  renderedPrefix?: string;
+}
+
+function renderedSources(config: LoadedConfig | undefined, prefix: string): ParsedSource[] {
+  if (config?.scout === undefined) return [];
+  return Object.entries(renderConfig(config)).map(([name, text]) =>
+    parseSource(`${prefix}${name.slice(RENDERED_PREFIX.length)}`, text),
   );
 }
 

@@ -22,10 +22,15 @@ export interface GitSnapshot {
 
 const GIT_ENV = { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" };
 
-function git(cwd: string, args: readonly string[], input?: string): Buffer {
+function git(
+  cwd: string,
+  args: readonly string[],
+  input?: string,
+  env: Record<string, string | undefined> = GIT_ENV,
+): Buffer {
   return execFileSync("git", args, {
     cwd,
-    env: GIT_ENV,
+    env,
     maxBuffer: 1024 * 1024 * 1024,
     stdio: ["pipe", "pipe", "pipe"],
     ...(input !== undefined ? { input } : {}),
@@ -91,4 +96,57 @@ function readBlobs(root: string, files: readonly TreeFile[]): Map<string, string
     offset = newline + 1 + size + 1;
   }
   return texts;
+}
+
+/** Whether the repository at `cwd` has the commit (a shallow checkout often lacks the base). */
+export function hasCommit(cwd: string, ref: string): boolean {
+  try {
+    git(cwd, ["cat-file", "-e", "--end-of-options", `${ref}^{commit}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface FetchOptions {
+  /** A token for an https remote; it travels in the environment, never on the command line. */
+  token?: string;
+  remote?: string;
+}
+
+/**
+ * Fetches one commit (depth 1) into the object store: the working tree, the index and HEAD
+ * stay as they are. First with the credentials the checkout left, then with the token. Throws
+ * with git's own words (never the token) when the commit cannot be had.
+ */
+export function fetchCommit(cwd: string, sha: string, options: FetchOptions = {}): void {
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) throw new Error(`not a commit id: ${sha}`);
+  const args = [
+    "fetch",
+    "--no-tags",
+    "--no-write-fetch-head",
+    "--depth=1",
+    options.remote ?? "origin",
+    sha,
+  ];
+  const attempts: Record<string, string | undefined>[] = [GIT_ENV];
+  if (options.token) {
+    const basic = Buffer.from(`x-access-token:${options.token}`).toString("base64");
+    attempts.push({
+      ...GIT_ENV,
+      GIT_CONFIG_COUNT: "1",
+      GIT_CONFIG_KEY_0: "http.extraheader",
+      GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
+    });
+  }
+  let reason = "";
+  for (const env of attempts) {
+    try {
+      git(cwd, args, undefined, env);
+      return;
+    } catch (error) {
+      reason = (error as { stderr?: Buffer }).stderr?.toString("utf8").trim() ?? "git fetch failed";
+    }
+  }
+  throw new Error(reason.split("\n").slice(-2).join(" "));
 }

@@ -1,4 +1,4 @@
-export { type BaseRun, runBaseCheck, selectFiles } from "./base.js";
+export { type BaseRendering, type BaseRun, runBaseCheck, selectFiles } from "./base.js";
 export {
   type CheckOptions,
   type CheckRun,
@@ -21,7 +21,15 @@ export {
   loadConfig,
   parseConfigText,
 } from "./config-file.js";
-export { type GitSnapshot, gitRoot, snapshotAt, type TreeFile } from "./git.js";
+export {
+  type FetchOptions,
+  fetchCommit,
+  type GitSnapshot,
+  gitRoot,
+  hasCommit,
+  snapshotAt,
+  type TreeFile,
+} from "./git.js";
 export { type PolicySide, policyWeakenings } from "./policy-diff.js";
 export {
   type BaseSide,

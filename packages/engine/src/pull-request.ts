@@ -11,7 +11,7 @@ import {
   summarize,
 } from "@scout-deploy/core";
 import { displayPath } from "@scout-deploy/loader";
-import { runBaseCheck } from "./base.js";
+import { type BaseRendering, runBaseCheck } from "./base.js";
 import type { CheckOptions, CheckRun } from "./check.js";
 import { compareResults } from "./compare.js";
 import type { LoadedConfig } from "./config-file.js";
@@ -42,6 +42,7 @@ export async function compareWithBase(
   head: CheckRun,
   source: BaseSource,
   options: CheckOptions,
+  rendering: BaseRendering = {},
 ): Promise<ComparedRun> {
   if ("baselineFile" in source) {
     const findings = readBaselineFile(source.baselineFile, options.cwd);
@@ -52,7 +53,7 @@ export async function compareWithBase(
       notices: [],
     };
   }
-  const base = await runBaseCheck(head, source.ref, options);
+  const base = await runBaseCheck(head, source.ref, options, rendering);
   const weakened = policyWeakenings(
     { bundle: base.bundle, ...(base.config ? { config: base.config } : {}) },
     { bundle: head.bundle, config: head.config },

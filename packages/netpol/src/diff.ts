@@ -122,3 +122,18 @@ function nodeId(component: string): string {
 function label(text: string): string {
   return text.replace(/[\r\n]+/g, " ").replace(/["<>&]/g, (c) => `#${c.charCodeAt(0)};`);
 }
+
+/** The "Network changes" section of a comparison: the lines, then the diagram when any changed. */
+export function flowDiffSection(diff: FlowDiff): {
+  title: string;
+  body: string;
+  collapsed: boolean;
+} {
+  const changed = diff.opened.length + diff.closed.length > 0;
+  const diagram = changed ? `\n\n\`\`\`mermaid\n${flowDiffMermaid(diff).trim()}\n\`\`\`` : "";
+  return {
+    title: "Network changes",
+    body: `${flowDiffMarkdown(diff)}${diagram}`,
+    collapsed: false,
+  };
+}

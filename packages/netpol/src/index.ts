@@ -42,6 +42,7 @@ export {
   flowDiffJson,
   flowDiffMarkdown,
   flowDiffMermaid,
+  flowDiffSection,
 } from "./diff.js";
 export { type FlowsReport, type FlowsSection, flows, flowsSection } from "./flows.js";
 export {

@@ -6,20 +6,13 @@ import {
   type ComparedRun,
   compareWithBase,
 } from "@scout-deploy/engine";
-import {
-  diffFlows,
-  type FlowDiff,
-  flowDiffJson,
-  flowDiffMarkdown,
-  flowDiffMermaid,
-} from "@scout-deploy/netpol";
+import { diffFlows, type FlowDiff, flowDiffJson, flowDiffSection } from "@scout-deploy/netpol";
 import {
   formatJson,
   formatJunit,
   formatMarkdown,
   formatSarif,
   formatText,
-  type MarkdownSection,
 } from "@scout-deploy/report";
 import type { Io } from "../io.js";
 import { TOOL } from "../version.js";
@@ -55,13 +48,6 @@ export async function compareRun(
   return { ...compared, flows };
 }
 
-/** The "Network changes" section of the Markdown report and the PR comment. */
-export function networkChangesSection(flows: FlowDiff): MarkdownSection {
-  const changed = flows.opened.length + flows.closed.length > 0;
-  const diagram = changed ? `\n\n\`\`\`mermaid\n${flowDiffMermaid(flows).trim()}\n\`\`\`` : "";
-  return { title: "Network changes", body: `${flowDiffMarkdown(flows)}${diagram}` };
-}
-
 type Format = "text" | "json" | "sarif" | "markdown" | "junit";
 
 export function comparedOutput(
@@ -84,7 +70,7 @@ export function comparedOutput(
     case "markdown":
       return formatMarkdown(result, {
         rules,
-        ...(compared.flows ? { sections: [networkChangesSection(compared.flows)] } : {}),
+        ...(compared.flows ? { sections: [flowDiffSection(compared.flows)] } : {}),
       });
     case "junit":
       return formatJunit(result, { rules });
