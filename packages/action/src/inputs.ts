@@ -3,10 +3,12 @@ import { ConfigurationError, type FailOn } from "@scout-deploy/core";
 
 export const SCHEMA_MODES = ["embedded", "kubeconform", "off"] as const;
 export const SIGNOFF_MODES = ["none", "status", "attest"] as const;
+export const COMPARE_MODES = ["base", "none"] as const;
 const FAIL_ON = ["error", "warning", "info", "never"] as const;
 
 export type SchemaMode = (typeof SCHEMA_MODES)[number];
 export type SignoffMode = (typeof SIGNOFF_MODES)[number];
+export type CompareMode = (typeof COMPARE_MODES)[number];
 
 /** Every input of action.yml, parsed and checked in one place. */
 export interface Inputs {
@@ -27,6 +29,8 @@ export interface Inputs {
   token: string;
   /** Seconds all GitHub API calls of the run (comment, status) may take together. */
   githubTimeout: number;
+  /** On pull requests: "base" gates on what the change adds; "none" on the whole bundle. */
+  compare: CompareMode;
 }
 
 export type ReadInput = (name: string) => string;
@@ -47,6 +51,7 @@ export function parseInputs(read: ReadInput, tempDir: string): Inputs {
     signoffFile: text("signoff-file") || join(outDir, "signoff.intoto.jsonl"),
     token: text("token"),
     githubTimeout: seconds("github-timeout", text("github-timeout") || "120"),
+    compare: oneOf("compare", text("compare") || "base", COMPARE_MODES),
   };
   if (config) inputs.config = config;
   const signoffKey = read("signoff-key").trim();

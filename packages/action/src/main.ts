@@ -1,9 +1,10 @@
 import { isConfigurationError, type Result } from "@scout-deploy/core";
+import { type Gate, gateOnBase } from "./base.js";
 import { type RunContext, readContext } from "./context.js";
 import { type Inputs, parseInputs } from "./inputs.js";
 import { manifestsRenderer, networkSections, signoffAttester } from "./integrations.js";
 import { WriteAccess } from "./permissions.js";
-import { checkManifests, type Engine, type PipelineRun } from "./pipeline.js";
+import { checkManifests, type Engine, type PipelineRun, type SignoffGate } from "./pipeline.js";
 import type { GitHubPort, Logger, Runner } from "./ports.js";
 import { publish, type ReportFiles, writeReportFiles } from "./publish.js";
 import { type SignoffOutcome, signOff } from "./signoff.js";
@@ -25,15 +26,22 @@ export async function run(environment: Environment): Promise<void> {
     const inputs = parseInputs(runner.input, context.tempDir);
 
     const pipeline = await checkManifests(inputs, context, await loadEngine(), log);
+    const gate = await gateOnBase(pipeline, inputs, context, log);
+    if (gate.notice) announce(runner, log, gate.notice);
+    const gated = gate.run;
 
-    const files = writeReportFiles(pipeline, inputs, context, TOOL);
+    const files = writeReportFiles(gated, inputs, context, TOOL);
     const access = WriteAccess.for(context, inputs.token, log);
     const deadline = startDeadline(inputs.githubTimeout);
     const github = await connectGitHub(inputs, context, access, log, deadline.signal);
-    const sections = await networkSections(pipeline);
-    await publish(pipeline, inputs, context, { runner, log, github, access, tool: TOOL }, sections);
+    const sections = gate.mode === "diff" ? gate.sections : await networkSections(pipeline);
+    if (gate.notice) sections.unshift({ title: "Full report", body: gate.notice });
+    await publish(gated, inputs, context, { runner, log, github, access, tool: TOOL }, sections);
 
-    const signoff = await signOff(pipeline, inputs, context, {
+    // The status is the pull request's gate (new findings in a diff); a signed record always
+    // judges the whole head bundle and says whether the gate was a diff.
+    const signed = inputs.signoff === "status" ? gated : { ...pipeline, gate: signoffGate(gate) };
+    const signoff = await signOff(signed, inputs, context, {
       log,
       github,
       access,
@@ -52,8 +60,8 @@ export async function run(environment: Environment): Promise<void> {
     });
     deadline.stop();
 
-    setOutputs(runner, pipeline, files, signoff);
-    if (!pipeline.result.summary.passed) runner.setFailed(failure(pipeline.result));
+    setOutputs(runner, gated, files, signoff);
+    if (!gated.result.summary.passed) runner.setFailed(failure(gated.result));
   } catch (error) {
     runner.setFailed(
       isConfigurationError(error)
@@ -61,6 +69,31 @@ export async function run(environment: Environment): Promise<void> {
         : `scout-secure-deploy failed unexpectedly (please report it): ${withoutSnippet(error)}`,
     );
   }
+}
+
+/** One notice, in the log and as an annotation, when the report is not the comparison asked for. */
+function announce(runner: Runner, log: Logger, notice: string): void {
+  log.info(notice);
+  runner.annotate({
+    level: "notice",
+    title: "Scout Secure Deploy",
+    message: notice,
+    file: "",
+    line: 0,
+    column: 0,
+  });
+}
+
+function signoffGate(gate: Gate): SignoffGate {
+  if (gate.mode === "whole") return { mode: "whole" };
+  const { summary } = gate.run.result;
+  return {
+    mode: "diff",
+    base: gate.base ?? "",
+    new: summary.new ?? 0,
+    fixed: summary.fixed ?? 0,
+    passed: summary.passed,
+  };
 }
 
 /** The engine is the heavy part: loaded after the first log line. */
@@ -121,6 +154,7 @@ function setOutputs(
 ): void {
   const { summary } = pipeline.result;
   runner.setOutput("passed", String(summary.passed));
+  runner.setOutput("new-findings", summary.new === undefined ? "" : String(summary.new));
   runner.setOutput("findings", String(summary.findings));
   runner.setOutput("errors", String(summary.bySeverity.error));
   runner.setOutput("warnings", String(summary.bySeverity.warning));
@@ -133,6 +167,9 @@ function setOutputs(
 
 function failure(result: Result): string {
   const { error, warning, info } = result.summary.bySeverity;
+  if (result.summary.new !== undefined) {
+    return `Scout Secure Deploy: this pull request adds findings at or above fail-on ${result.failOn} (${result.summary.new} new, ${result.summary.fixed} fixed, ${result.summary.unchanged} unchanged)`;
+  }
   return `Scout Secure Deploy: ${result.summary.findings} findings at or above fail-on ${result.failOn} (${error} error, ${warning} warning, ${info} info)`;
 }
 

@@ -26,6 +26,11 @@ export interface Engine {
   render?: Renderer;
 }
 
+/** How the pull request's gate judged, for the sign-off record. */
+export type SignoffGate =
+  | { mode: "whole" }
+  | { mode: "diff"; base: string; new: number; fixed: number; passed: boolean };
+
 export interface PipelineRun {
   result: Result;
   bundle: Bundle;
@@ -36,6 +41,10 @@ export interface PipelineRun {
   renderedDir?: string;
   /** sha256 over the checked files' paths and contents. */
   bundleDigest: string;
+  /** For a sign-off: whether the pull request's gate was a diff (the record stays whole). */
+  gate?: SignoffGate;
+  /** The engine's run and what it was asked, for the comparison with the base. */
+  check?: { run: CheckRun; options: CheckOptions };
 }
 
 /** Inputs -> (render) -> load -> evaluate: one run of the engine. */
@@ -61,14 +70,16 @@ export async function checkManifests(
     }
   }
   if (paths.length === 0) throw new ConfigurationError("nothing to check: manifests is empty");
-  const { result, bundle, config } = await engine.runCheck({
+  const options: CheckOptions = {
     cwd: context.workspace,
     paths,
     ...(configPath ? { configPath } : {}),
     schema: inputs.schema,
     ...(inputs.kubernetesVersion ? { kubernetesVersion: inputs.kubernetesVersion } : {}),
     ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
-  });
+  };
+  const checked = await engine.runCheck(options);
+  const { result, bundle, config } = checked;
   const run: PipelineRun = {
     result: renderedDir
       ? attributeRendered(result, relativePath(context.workspace, renderedDir), inputs.config!)
@@ -77,6 +88,7 @@ export async function checkManifests(
     settings: config.policy.settings,
     rules: [...engine.rules, ...inputRules],
     bundleDigest: bundleDigest(bundle),
+    check: { run: checked, options },
   };
   if (renderedDir) run.renderedDir = renderedDir;
   return run;
