@@ -87,7 +87,9 @@ function run(
 
 /** Notices about the run itself: no file named (an info finding is a notice on its file). */
 function runNotices(stdout: string): string[] {
-  return stdout.split("\n").filter((line) => line.startsWith("::notice") && !line.includes("file="));
+  return stdout
+    .split("\n")
+    .filter((line) => line.startsWith("::notice") && !line.includes("file="));
 }
 
 /** The annotations the runner shows on files (not the run's own messages). */
@@ -185,6 +187,31 @@ describe.skipIf(!existsSync(BUNDLE))("the Action compares a pull request with it
     expect(fileAnnotations(result.stdout)).toEqual([
       expect.stringMatching(/^::error title=policy\/weakened,file=scout-deploy\.yaml,line=4/),
     ]);
+  });
+
+  it("renders the config at the base too, and puts the new findings on the config", async () => {
+    const scout = "scout:\n  namespace: scout\n  externalAccess:\n    type: LoadBalancer\n";
+    const base = commit({ "scout-deploy.yaml": scout }, "base");
+    const head = commit(
+      { "scout-deploy.yaml": `${scout}  security:\n    readOnlyRootFilesystem: false\n` },
+      "head: writable root",
+    );
+    shallowCheckout();
+    const result = await runAction({
+      workspace,
+      payload: pullRequest(base, head),
+      apiUrl: github.url,
+      inputs: { ...inputs, manifests: "", config: "scout-deploy.yaml" },
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const annotations = fileAnnotations(result.stdout);
+    expect(annotations.length).toBeGreaterThan(0);
+    for (const annotation of annotations) {
+      expect(annotation).toMatch(
+        /^::error title=pod\/read-only-root-filesystem,file=scout-deploy\.yaml/,
+      );
+    }
+    expect(result.outputs["new-findings"]).toBe(String(annotations.length));
   });
 
   it("gives the full report with one notice when the base cannot be had", async () => {
