@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +7,10 @@ import { formatSarif } from "@scout-deploy/report";
 import { describe, expect, it } from "vitest";
 import { TOOL } from "./version.js";
 
+const realworld = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "../../../../shared/conformance/realworld",
+);
 const insecure = resolve(dirname(fileURLToPath(import.meta.url)), "../../../examples/insecure");
 
 /** The insecure example rendered, written out with `prefix` above every file. */
@@ -38,3 +42,22 @@ describe("fingerprints on examples/insecure", () => {
     expect(after.map((f) => f.fingerprint).sort()).toEqual(before.map((f) => f.fingerprint).sort());
   });
 });
+
+describe.skipIf(!existsSync(realworld))(
+  "fingerprints on the real-world corpus (/work/shared/conformance/realworld; skipped when absent)",
+  () => {
+    const repositories = existsSync(realworld)
+      ? readdirSync(realworld, { withFileTypes: true }).filter((e) => e.isDirectory())
+      : [];
+    it.each(repositories.map((e) => e.name))("%s: every finding has its own", async (name) => {
+      const { result } = await runCheck({
+        cwd: join(realworld, name),
+        paths: ["."],
+        schema: "off",
+      });
+      const prints = result.findings.map((f) => f.fingerprint);
+      expect(result.findings.length).toBeGreaterThan(0);
+      expect(new Set(prints).size).toBe(prints.length);
+    });
+  },
+);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { buildBundle } from "./bundle.js";
 import { evaluate } from "./evaluate.js";
-import { fingerprintOf, reportKey, sha256Hex } from "./fingerprint.js";
+import { fingerprintOf, messageKey, reportKey, sha256Hex } from "./fingerprint.js";
 import { podTemplates } from "./k8s.js";
 import { defineRule } from "./rule.js";
 import { parseSource } from "./source.js";
@@ -27,6 +27,9 @@ const perContainer = defineRule({
       // Same field, same data but for the line inside a value: the rule says what differs.
       report({ object, messageId: "value", data: { line: 3, key: "a" }, key: "first" });
       report({ object, messageId: "value", data: { line: 9, key: "a" }, key: "second" });
+      // Nothing tells these two apart but their order: evaluate still gives each its own.
+      report({ object, messageId: "value", data: { key: "same" }, pointer: "/spec" });
+      report({ object, messageId: "value", data: { key: "same" }, pointer: "/spec" });
     }
   },
 });
@@ -60,6 +63,33 @@ describe("finding fingerprints", () => {
     const findings = run(pods(""));
     expect(findings.every((f) => /^[0-9a-f]{64}$/.test(f.fingerprint ?? ""))).toBe(true);
     expect(new Set(findings.map((f) => f.fingerprint)).size).toBe(findings.length);
+  });
+
+  it("take the places out of a problem's message, and keep the names", () => {
+    expect(messageKey("Pod pod01 is defined twice; the other one is at a.yaml:12")).toBe(
+      messageKey("Pod pod01 is defined twice; the other one is at a.yaml:40"),
+    );
+    expect(messageKey("Pod pod01 is defined twice; the other one is at a.yaml:12")).not.toBe(
+      messageKey("Pod pod02 is defined twice; the other one is at a.yaml:12"),
+    );
+    expect(messageKey("bad indent at line 3, column 7")).toBe(
+      messageKey("bad indent at line 9, column 1"),
+    );
+  });
+
+  it("tell apart two copies of one object name by file and document, not by line", () => {
+    const copy = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: one\nspec:\n  containers: []\n";
+    const twice = (prefix: string) => ({
+      "a.yaml": `${prefix}${copy}`,
+      "b.yaml": `${prefix}${copy}---\n${copy}`,
+    });
+    const before = run(twice(""));
+    const prints = before
+      .filter((f) => f.ruleId === "test/per-container")
+      .map((f) => f.fingerprint);
+    expect(new Set(prints).size).toBe(prints.length);
+    const after = run(twice("# moved\n"));
+    expect(after.map((f) => f.fingerprint).sort()).toEqual(before.map((f) => f.fingerprint).sort());
   });
 
   it("leave volatile message data out of the default key", () => {

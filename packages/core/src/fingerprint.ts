@@ -29,10 +29,11 @@ export function reportKey(messageId: string, data: MessageData = {}): string {
 
 /**
  * The key of a problem found by the parser or the suppressor, which carries a message and no
- * data: its text with the numbers taken out, since those are the line and column it names.
+ * data: its text with the places it names taken out ("a.yaml:12:3", "line 12, column 3"),
+ * since those move with the lines. Other numbers stay: they are names ("pod01") and values.
  */
 export function messageKey(message: string): string {
-  return message.replace(/\d+/g, "#");
+  return message.replace(/(?::\d+)+\b/g, ":#").replace(/\b(lines?|columns?|col)\s+\d+/gi, "$1 #");
 }
 
 /** A stable hex id of a finding: SHA-256 of its identity, never of its line or column. */
