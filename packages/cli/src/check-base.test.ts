@@ -241,6 +241,20 @@ describe("policy/weakened", () => {
     expect(code).toBe(1);
   });
 
+  it("takes a config kept outside the repository as both sides' policy", async () => {
+    const outside = mkdtempSync(join(tmpdir(), "scout-config-"));
+    writeFileSync(
+      join(outside, "scout-deploy.yaml"),
+      config('  rules:\n    pod/run-as-user: "off"\n'),
+    );
+    commit({ "k8s/backend.yaml": backend(rootUser) }, "base");
+    commit({ "k8s/backend.yaml": backend(privileged) }, "head");
+    const args = ["--config", join(outside, "scout-deploy.yaml"), "--base", "HEAD~1"];
+    const { json } = await check("k8s", ...args);
+    expect(json.findings.filter((f: JsonFinding) => f.ruleId === "policy/weakened")).toEqual([]);
+    expect(json.summary.new).toBe(1);
+  });
+
   it("reports nothing when the head tightens the policy", async () => {
     commit(
       { "scout-deploy.yaml": config("  failOn: error\n"), "k8s/backend.yaml": backend(secure) },

@@ -98,6 +98,9 @@ function baseConfig(
   snapshot: GitSnapshot,
   cwd: string,
 ): { config?: LoadedConfig; problem?: string } {
+  const outside = head.config.path && relative(snapshot.root, head.config.path).startsWith("..");
+  // A config kept outside the repository is not part of the change: both sides share it.
+  if (outside) return { config: head.config };
   const inRepo = head.config.path
     ? [toPosix(relative(snapshot.root, head.config.path))]
     : ancestors(toPosix(relative(snapshot.root, cwd))).map((dir) =>
