@@ -3,7 +3,7 @@ import type { Finding, Result } from "@scout-deploy/core";
 import type { MarkdownSection } from "@scout-deploy/report";
 import { isPullRequestTarget, type RunContext } from "./context.js";
 import type { Inputs } from "./inputs.js";
-import { attributeRendered, type PipelineRun } from "./pipeline.js";
+import type { PipelineRun } from "./pipeline.js";
 import type { Logger } from "./ports.js";
 
 /** How the pull request gate judged: on what the change adds, or on the whole bundle. */
@@ -83,10 +83,9 @@ export async function gateOnBase(
   for (const notice of compared.notices) log.warning(notice);
   const sections: MarkdownSection[] = [];
   if (compared.base.kind === "git") {
-    const { diffFlows, flowDiffSection } = await import("@scout-deploy/netpol");
-    sections.push(flowDiffSection(diffFlows(compared.base.bundle, head.bundle, pipeline.settings)));
+    sections.push(engine.flowDiffSection(engine.networkChanges(compared.base, head)));
   }
-  const result = attributed(compared.result, pipeline, inputs, context);
+  const result = attributed(compared.result, pipeline, context, engine.attributeRendered);
   log.info(
     `compared with the base ${baseSha}: ${result.summary.new} new, ${result.summary.fixed} fixed, ${result.summary.unchanged} unchanged`,
   );
@@ -97,13 +96,14 @@ export async function gateOnBase(
 function attributed(
   result: Result,
   pipeline: PipelineRun,
-  inputs: Inputs,
   context: RunContext,
+  attributeRendered: typeof import("@scout-deploy/engine").attributeRendered,
 ): Result {
-  if (!pipeline.renderedDir || !inputs.config) return result;
+  if (!pipeline.renderedDir || !pipeline.check) return result;
   const dir = relativePath(context.workspace, pipeline.renderedDir);
+  const { config } = pipeline.check.run;
   const onConfig = (findings: Finding[]) =>
-    attributeRendered({ ...result, findings }, dir, inputs.config!).findings;
+    attributeRendered({ ...result, findings }, dir, config).findings;
   return {
     ...result,
     findings: onConfig(result.findings),

@@ -1,13 +1,13 @@
-import { isConfigurationError, type Result } from "@scout-deploy/core";
+import { failsAt, isConfigurationError, type Result, SEVERITIES } from "@scout-deploy/core";
 import { type Gate, gateOnBase } from "./base.js";
 import { type RunContext, readContext } from "./context.js";
 import { type Inputs, parseInputs } from "./inputs.js";
-import { manifestsRenderer, networkSections, signoffAttester } from "./integrations.js";
+import { signoffAttester } from "./integrations.js";
 import { WriteAccess } from "./permissions.js";
 import { checkManifests, type Engine, type PipelineRun, type SignoffGate } from "./pipeline.js";
 import type { GitHubPort, Logger, Runner } from "./ports.js";
 import { publish, type ReportFiles, writeReportFiles } from "./publish.js";
-import { type SignoffOutcome, signOff } from "./signoff.js";
+import { signOff } from "./signoff.js";
 import { TOOL } from "./version.js";
 
 /** What `run` needs from outside; `index.ts` passes the real ones, tests their own. */
@@ -18,7 +18,11 @@ export interface Environment {
   cwd: string;
 }
 
-/** The Action: inputs -> pipeline -> publish -> sign-off. It never throws. */
+/**
+ * The Action: inputs -> pipeline -> report files -> publish -> sign-off. It never throws. The
+ * files and outputs that carry the findings come first; a later stage that fails (GitHub down,
+ * a diagram that cannot be drawn) is a warning and a failed step, never a lost report.
+ */
 export async function run(environment: Environment): Promise<void> {
   const { runner, log } = environment;
   try {
@@ -31,37 +35,49 @@ export async function run(environment: Environment): Promise<void> {
     const gated = gate.run;
 
     const files = writeReportFiles(gated, inputs, context, TOOL);
+    setReportOutputs(runner, gated, files);
+    const failed: string[] = [];
+    const stage = stageRunner(log, failed);
+
     const access = WriteAccess.for(context, inputs.token, log);
     const deadline = startDeadline(inputs.githubTimeout);
-    const github = await connectGitHub(inputs, context, access, log, deadline.signal);
-    const sections = gate.mode === "diff" ? gate.sections : await networkSections(pipeline);
+    const github = await stage("connecting to GitHub", () =>
+      connectGitHub(inputs, context, access, log, deadline.signal),
+    );
+    const sections =
+      gate.mode === "diff" ? [...gate.sections] : pipeline.network ? [pipeline.network] : [];
     if (gate.notice) sections.unshift({ title: "Full report", body: gate.notice });
-    await publish(gated, inputs, context, { runner, log, github, access, tool: TOOL }, sections);
+    await stage("publishing", () =>
+      publish(gated, inputs, context, { runner, log, github, access, tool: TOOL }, sections),
+    );
 
     // The status is the pull request's gate (new findings in a diff); a signed record always
     // judges the whole head bundle and says whether the gate was a diff.
     const signed = inputs.signoff === "status" ? gated : { ...pipeline, gate: signoffGate(gate) };
-    const signoff = await signOff(signed, inputs, context, {
-      log,
-      github,
-      access,
-      ...(inputs.signoff === "attest"
-        ? {
-            attest: signoffAttester(
-              inputs,
-              context,
-              environment.env,
-              log,
-              undefined,
-              deadline.signal,
-            ),
-          }
-        : {}),
-    });
+    const signoff = await stage("signing off", () =>
+      signOff(signed, inputs, context, {
+        log,
+        github,
+        access,
+        ...(inputs.signoff === "attest"
+          ? {
+              attest: signoffAttester(
+                inputs,
+                context,
+                environment.env,
+                log,
+                undefined,
+                deadline.signal,
+              ),
+            }
+          : {}),
+      }),
+    );
     deadline.stop();
 
-    setOutputs(runner, gated, files, signoff);
+    runner.setOutput("signoff-file", signoff?.signoffFile ?? "");
     if (!gated.result.summary.passed) runner.setFailed(failure(gated.result));
+    else if (failed.length) runner.setFailed(`Scout Secure Deploy: ${failed.join("; ")}`);
   } catch (error) {
     runner.setFailed(
       isConfigurationError(error)
@@ -96,18 +112,26 @@ function signoffGate(gate: Gate): SignoffGate {
   };
 }
 
+/** Runs one stage after the report files: its failure is recorded and logged, the run goes on. */
+function stageRunner(log: Logger, failed: string[]) {
+  return async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (error) {
+      const reason = isConfigurationError(error)
+        ? error.message
+        : withoutSnippet(error).split("\n")[0];
+      failed.push(`${name} failed: ${reason}`);
+      log.warning(`${name} failed; the SARIF and findings files are written: ${reason}`);
+      return undefined;
+    }
+  };
+}
+
 /** The engine is the heavy part: loaded after the first log line. */
 async function loadEngine(): Promise<Engine> {
-  const [engine, rules] = await Promise.all([
-    import("@scout-deploy/engine"),
-    import("@scout-deploy/rules"),
-  ]);
-  return {
-    runCheck: engine.runCheck,
-    loadConfig: engine.loadConfig,
-    rules: rules.securityGuideRules,
-    render: manifestsRenderer(),
-  };
+  const { runCheck, loadConfig, networkSection } = await import("@scout-deploy/engine");
+  return { runCheck, loadConfig, networkSection };
 }
 
 /** Each request gets a quarter of the step's time, at most 30 s: one hung call leaves room. */
@@ -146,12 +170,7 @@ async function connectGitHub(
   });
 }
 
-function setOutputs(
-  runner: Runner,
-  pipeline: PipelineRun,
-  files: ReportFiles,
-  signoff: SignoffOutcome,
-): void {
+function setReportOutputs(runner: Runner, pipeline: PipelineRun, files: ReportFiles): void {
   const { summary } = pipeline.result;
   runner.setOutput("passed", String(summary.passed));
   runner.setOutput("new-findings", summary.new === undefined ? "" : String(summary.new));
@@ -162,15 +181,17 @@ function setOutputs(
   runner.setOutput("findings-file", files.findingsFile);
   runner.setOutput("rendered-dir", pipeline.renderedDir ?? "");
   runner.setOutput("bundle-digest", pipeline.bundleDigest);
-  runner.setOutput("signoff-file", signoff.signoffFile ?? "");
 }
 
-function failure(result: Result): string {
-  const { error, warning, info } = result.summary.bySeverity;
+/** Counts only what fails the step: warnings do not fail at `fail-on: error`. */
+export function failure(result: Result): string {
+  const failing = SEVERITIES.filter((s) => failsAt(s, result.failOn));
+  const counts = failing.map((s) => `${result.summary.bySeverity[s]} ${s}`).join(", ");
+  const total = failing.reduce((sum, s) => sum + result.summary.bySeverity[s], 0);
   if (result.summary.new !== undefined) {
     return `Scout Secure Deploy: this pull request adds findings at or above fail-on ${result.failOn} (${result.summary.new} new, ${result.summary.fixed} fixed, ${result.summary.unchanged} unchanged)`;
   }
-  return `Scout Secure Deploy: ${result.summary.findings} findings at or above fail-on ${result.failOn} (${error} error, ${warning} warning, ${info} info)`;
+  return `Scout Secure Deploy: ${total} findings at or above fail-on ${result.failOn} (${counts})`;
 }
 
 /**

@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import {
   type FileLinks,
-  formatJson,
+  formatJsonChunks,
   formatMarkdown,
-  formatSarif,
+  formatSarifChunks,
   type MarkdownSection,
   planAnnotations,
   type ToolInfo,
@@ -40,14 +40,20 @@ export function writeReportFiles(
 ): ReportFiles {
   const sarifFile = resolveIn(context.workspace, inputs.sarifFile);
   const findingsFile = resolveIn(context.workspace, inputs.findingsFile);
-  writeFile(sarifFile, formatSarif(run.result, { tool, rules: run.rules }));
-  writeFile(findingsFile, formatJson(run.result, tool));
+  writeFile(sarifFile, formatSarifChunks(run.result, { tool, rules: run.rules }));
+  writeFile(findingsFile, formatJsonChunks(run.result, tool));
   return { sarifFile, findingsFile };
 }
 
-function writeFile(path: string, text: string): void {
+/** Chunk by chunk: a result of any size is written without one string of the whole file. */
+function writeFile(path: string, chunks: Iterable<string>): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
+  const fd = openSync(path, "w");
+  try {
+    for (const chunk of chunks) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Annotations, the job summary and the sticky pull request comment. */

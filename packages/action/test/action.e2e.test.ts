@@ -139,7 +139,7 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
       /^::error title=pod\/read-only-root-filesystem,file=k8s\/backend\.yaml,line=15,col=13::/m,
     );
     expect(result.stdout).toContain(
-      `::error::Scout Secure Deploy: ${findings.summary.findings} findings at or above fail-on`,
+      `::error::Scout Secure Deploy: ${bySeverity.error} findings at or above fail-on error (${bySeverity.error} error)`,
     );
   }, 60_000);
 
@@ -499,6 +499,41 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
         message: expect.stringContaining("unknown field replicas"),
       }),
     );
+  }, 60_000);
+
+  it("SARIF describes the rule of every result: input/schema, the guide's and a rule pack's", async () => {
+    const pack = join(repoRoot, "examples/rule-pack");
+    writeFileSync(join(workspace, "scout-deploy.yaml"), `policy:\n  plugins: ["${pack}"]\n`);
+    writeFileSync(
+      join(workspace, "k8s/backend.yaml"),
+      backend.replace(
+        "image: scout/backend:1.0",
+        "image: scout/backend:1.0\n          replicas: 3",
+      ),
+    );
+    const result = await run(pullRequestPayload("opened"), {
+      config: "scout-deploy.yaml",
+      schema: "embedded",
+      "kubernetes-version": "1.36",
+      comment: "false",
+      signoff: "none",
+    });
+    const sarif = JSON.parse(readFileSync(result.outputs["sarif-file"]!, "utf8"));
+    const [sarifRun] = sarif.runs;
+    const described = new Map(
+      sarifRun.tool.driver.rules.map((r: { id: string; shortDescription?: { text: string } }) => [
+        r.id,
+        r.shortDescription?.text,
+      ]),
+    );
+    const resultRules = sarifRun.results.map((r: { ruleId: string }) => r.ruleId);
+    const packRule = "scout-deploy/example-rule-pack/images/trusted-registry";
+    expect(resultRules, result.stdout).toEqual(
+      expect.arrayContaining(["input/schema", "pod/run-as-non-root", packRule]),
+    );
+    // A rule the run did not pass to the formatter gets only its id as description.
+    for (const id of resultRules) expect(described.get(id) ?? id, id).not.toBe(id);
+    expect(described.get(packRule)).toBe("Every container image comes from a trusted registry.");
   }, 60_000);
 
   it.each([

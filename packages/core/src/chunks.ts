@@ -103,6 +103,27 @@ function cutSegment(text: string, start: number, from: number, end: number, into
     offset = line.next;
   }
   if (content === undefined) return;
+  const flowEnd = flowRootEnd(text, content, end);
+  const trailing = flowEnd === undefined ? undefined : firstContent(text, flowEnd, end);
+  if (flowEnd !== undefined && trailing !== undefined) {
+    into.chunks.push({ start, end: flowEnd });
+    const unscannable = unscannableToken(text, flowEnd, trailing, end);
+    into.problems.push(
+      unscannable
+        ? {
+            ruleId: "input/parse-error",
+            message: `kubectl refuses this document: ${unscannable}`,
+            offset: trailing,
+          }
+        : {
+            ruleId: "input/ignored-by-kubectl",
+            message:
+              'kubectl reads one node per document: what follows the closing bracket, up to the next "---", is never applied',
+            offset: trailing,
+          },
+    );
+    return;
+  }
   const marker = /^\.\.\.(?=[ \t\r]|$)/gm;
   marker.lastIndex = content;
   const documentEnd = marker.exec(text);
@@ -124,6 +145,73 @@ function cutSegment(text: string, start: number, from: number, end: number, into
     }
     at = line.next;
   }
+}
+
+/**
+ * Where a document whose root is a flow collection (`{...}` or `[...]`) closes. go-yaml reads
+ * that one node and never looks at the rest of the document.
+ */
+function flowRootEnd(text: string, content: number, end: number): number | undefined {
+  let i = content;
+  while (text[i] === " " || text[i] === "\t") i++;
+  if (text[i] !== "{" && text[i] !== "[") return undefined;
+  let depth = 0;
+  for (; i < end; i++) {
+    const char = text[i];
+    const after = i === 0 ? " " : text[i - 1]!;
+    if (char === '"') i = quotedEnd(text, i, end, '"');
+    else if (char === "'" && /[\s[{,:]/.test(after)) i = quotedEnd(text, i, end, "'");
+    else if (char === "#" && /\s/.test(after)) i = lineEnd(text, i, end);
+    else if (char === "{" || char === "[") depth++;
+    else if (char === "}" || char === "]") {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return undefined;
+}
+
+/** The closing quote: `\"` escapes in double quotes, `''` in single quotes. */
+function quotedEnd(text: string, start: number, end: number, quote: string): number {
+  for (let i = start + 1; i < end; i++) {
+    if (quote === '"' && text[i] === "\\") i++;
+    else if (text[i] === quote) {
+      if (quote === "'" && text[i + 1] === "'") i++;
+      else return i;
+    }
+  }
+  return end;
+}
+
+function lineEnd(text: string, from: number, end: number): number {
+  const newline = text.indexOf("\n", from);
+  return newline === -1 || newline > end ? end : newline;
+}
+
+/**
+ * go-yaml scans one token past the root node before it stops: a token that cannot be scanned
+ * there still makes it refuse the document.
+ */
+function unscannableToken(text: string, from: number, at: number, end: number): string | undefined {
+  const lineStart = Math.max(from, text.lastIndexOf("\n", at) + 1);
+  if (text.slice(lineStart, at).includes("\t"))
+    return "found character that cannot start any token";
+  const char = text[at];
+  if (char === "@" || char === "`") return "found character that cannot start any token";
+  if ((char === '"' || char === "'") && quotedEnd(text, at, end, char) >= end) {
+    return "found unexpected end of stream";
+  }
+  return undefined;
+}
+
+/** The offset of the first text in [from, end) that is neither blank nor a comment. */
+function firstContent(text: string, from: number, end: number): number | undefined {
+  for (let i = from; i < end; i++) {
+    const char = text[i];
+    if (char === "#") i = lineEnd(text, i, end);
+    else if (char !== " " && char !== "\t" && char !== "\r" && char !== "\n") return i;
+  }
+  return undefined;
 }
 
 function isBlankOrComment(line: string): boolean {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigurationError } from "./errors.js";
-import type { Position } from "./model.js";
+import { FAIL_ON, type Position } from "./model.js";
 import { escapeSegment, splitPointer } from "./pointer.js";
 
 export const SCOUT_COMPONENTS = ["frontend", "backend", "redis", "nginx", "prometheus"] as const;
@@ -59,7 +59,7 @@ const suppressionSchema = z
 export const policySchema = z
   .object({
     /** @default "error" */
-    failOn: z.enum(["error", "warning", "info", "never"]).default("error"),
+    failOn: z.enum(FAIL_ON).default("error"),
     /** Honour `scout-deploy.io/ignore` annotations. @default true */
     allowAnnotationSuppressions: z.boolean().default(true),
     settings: settingsSchema.prefault({}),

@@ -1,9 +1,10 @@
-import type { Bundle, BundleObject } from "./bundle.js";
+import type { Bundle, BundleObject, InputProblem } from "./bundle.js";
 import { defaultPolicy, type PolicyConfig, parseWithSchema } from "./config.js";
 import { ConfigurationError } from "./errors.js";
 import { fingerprintOf, messageKey, reportKey } from "./fingerprint.js";
 import { matchesRuleId } from "./glob.js";
 import { inputRules } from "./input-rules.js";
+import { instanceOf } from "./instance.js";
 import {
   compareFindings,
   type Finding,
@@ -20,6 +21,8 @@ import { createSuppressor } from "./suppressions.js";
 export interface EvaluateOptions {
   /** The clock for suppression expiry. */
   now?: Date;
+  /** Input problems found outside the bundle (schema validation), reported beside its own. */
+  problems?: readonly InputProblem[];
 }
 
 interface Candidate {
@@ -64,7 +67,7 @@ export function evaluate(
     }
   };
 
-  for (const problem of bundle.problems) {
+  for (const problem of [...bundle.problems, ...(options.problems ?? [])]) {
     const extra: Partial<Finding> = problem.path !== undefined ? { path: problem.path } : {};
     if (problem.object) extra.object = problem.object.ref;
     emit(problem.ruleId, problem.message, problem.position, extra, problem.object);
@@ -169,6 +172,7 @@ function runRule(
     const finding = baseFinding({ ...entry, severity }, message, position, {
       object: r.object.ref,
       path: pointer,
+      ...instanceField(r.object),
     });
     const key = reportKey(r.messageId, r.data);
     candidates.push({
@@ -191,6 +195,12 @@ function runRule(
     );
     candidates.push({ finding, key: "rule-failed" });
   }
+}
+
+/** The deployment a finding belongs to, for reports that group by it; none for cluster-wide objects. */
+function instanceField(object: BundleObject): Pick<Finding, "instance"> {
+  if (object.value.kind === "Namespace" && object.ref.name) return { instance: object.ref.name };
+  return object.ref.namespace === undefined ? {} : { instance: instanceOf(object).name };
 }
 
 function baseFinding(

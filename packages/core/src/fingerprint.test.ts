@@ -13,7 +13,6 @@ const perContainer = defineRule({
     severity: "error",
     description: "d",
     remediation: "r",
-    appliesTo: ["PodTemplate"],
     messages: {
       root: 'container "{{container}}" runs as root',
       value: 'line {{line}} of "{{key}}" is bad',

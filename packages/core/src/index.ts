@@ -4,6 +4,7 @@ export {
   type BundleObject,
   buildBundle,
   describeRef,
+  type InputProblem,
   type KubeObject,
   refOf,
 } from "./bundle.js";
@@ -34,6 +35,13 @@ export {
 export { globToRegExp, matchesGlob, matchesRuleId } from "./glob.js";
 export { inputRules } from "./input-rules.js";
 export {
+  INSTANCE_LABEL,
+  type Instance,
+  InstanceIndex,
+  instanceOf,
+  sameInstance,
+} from "./instance.js";
+export {
   allContainers,
   CONTAINER_LISTS,
   type ContainerList,
@@ -53,6 +61,7 @@ export {
 export { inertMarkdown } from "./markdown.js";
 export {
   compareFindings,
+  FAIL_ON,
   type FailOn,
   type Finding,
   failsAt,
@@ -74,19 +83,21 @@ export {
   type MessageData,
   type Rule,
   type RuleContext,
+  type RuleDefinition,
   type RuleMeta,
   type RuleReport,
+  withDocs,
 } from "./rule.js";
 export {
   createSourceFile,
   DEFAULT_PARSE_LIMITS,
-  type InputProblem,
   type InputRuleId,
   type ParsedSource,
   type ParseLimits,
   parseSource,
   type SourceDocument,
   type SourceFile,
+  type SourceProblem,
   splitDocuments,
   type YamlDialect,
 } from "./source.js";

@@ -1,5 +1,7 @@
 export type Severity = "error" | "warning" | "info";
-export type FailOn = Severity | "never";
+/** The levels a run may fail on, most severe first; "never" always passes. */
+export const FAIL_ON = ["error", "warning", "info", "never"] as const;
+export type FailOn = (typeof FAIL_ON)[number];
 
 export const SEVERITIES: readonly Severity[] = ["error", "warning", "info"];
 
@@ -48,6 +50,11 @@ export interface Finding {
   fingerprint?: string;
   /** In a comparison with a base: whether the base had this finding too. */
   baseline?: "new" | "unchanged";
+  /**
+   * The Scout deployment of the object ("staging", "staging/scout-a"), for reports that group
+   * by it. Not part of the JSON output contract.
+   */
+  instance?: string;
 }
 
 export interface SuppressedFinding extends Finding {

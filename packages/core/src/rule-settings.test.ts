@@ -12,7 +12,6 @@ const ruleFor = (id: string) =>
       severity: "error",
       description: "Reports every object.",
       remediation: "Nothing to change.",
-      appliesTo: ["*"],
       messages: { hit: "hit" },
     },
     check(context) {

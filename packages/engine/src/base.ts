@@ -54,14 +54,12 @@ export async function runBaseCheck(
     ...(render ? renderedSources(config, rendering.renderedPrefix ?? RENDERED_PREFIX) : []),
     ...(options.paths.length ? baseSources(snapshot, options) : []),
   ]);
-  await validateSchemas(bundle, options);
+  const problems = await validateSchemas(bundle, options);
   const rules = head.rules.filter((rule) => !inputRules.includes(rule));
-  const result = evaluate(
-    rules,
-    bundle,
-    head.config.policy,
-    options.now ? { now: options.now } : {},
-  );
+  const result = evaluate(rules, bundle, head.config.policy, {
+    problems,
+    ...(options.now ? { now: options.now } : {}),
+  });
   return {
     commit: snapshot.commit,
     result,

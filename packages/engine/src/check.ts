@@ -1,17 +1,21 @@
+import { resolve } from "node:path";
 import {
   type AnyRule,
   type Bundle,
   buildBundle,
   ConfigurationError,
+  compareFindings,
   evaluate,
   type FailOn,
+  type InputProblem,
   inputRules,
+  matchesRuleId,
+  type PolicyConfig,
   parseSource,
   type Result,
 } from "@scout-deploy/core";
 import { createKubeconformValidator, type KubeconformOptions } from "@scout-deploy/kubeconform";
-import { loadBundle } from "@scout-deploy/loader";
-import { parseScoutConfig, render } from "@scout-deploy/manifests";
+import { displayPath, loadBundle } from "@scout-deploy/loader";
 import { loadRulePacks, securityGuideRules } from "@scout-deploy/rules";
 import {
   createEmbeddedValidator,
@@ -20,7 +24,10 @@ import {
   schemaRules,
 } from "@scout-deploy/schema";
 import { type LoadedConfig, loadConfig } from "./config-file.js";
+import { bundleDigest } from "./digest.js";
+import { renderScout, writeRendered } from "./render.js";
 import { policyWeakened } from "./rules/policy-weakened/rule.js";
+import type { SchemaEngine } from "./schema-engines.js";
 
 export interface CheckOptions {
   cwd: string;
@@ -45,10 +52,17 @@ export interface CheckOptions {
   schemaLocations?: readonly string[];
   /** For `schema: "kubeconform"`: binary, env, skip/reject kinds. */
   kubeconform?: KubeconformOptions;
+  /**
+   * Renders the config's `scout:` section into this folder and checks it beside `paths`; its
+   * findings land on the config file (see `attributeRendered`). Without a `scout:` section
+   * nothing is rendered. With no paths and no `renderInto`, the section is checked in memory.
+   */
+  renderInto?: string;
+  /** Runs only the rules of these areas, e.g. ["secrets/"] for `secrets check`; input/* always run. */
+  areas?: readonly string[];
+  /** Rule settings laid over the config's; options are merged into the config's own. */
+  ruleSettings?: PolicyConfig["rules"];
 }
-
-export type SchemaEngine = "embedded" | "kubeconform" | "off";
-export const SCHEMA_ENGINES: readonly SchemaEngine[] = ["embedded", "kubeconform", "off"];
 
 export interface CheckRun {
   result: Result;
@@ -58,6 +72,10 @@ export interface CheckRun {
   rendered?: Record<string, string>;
   /** Every rule of the run (input, schema, the guide's pack, rule packs), for report metadata. */
   rules: readonly AnyRule[];
+  /** The folder `renderInto` filled, when the config had a `scout:` section. */
+  renderedDir?: string;
+  /** sha256 over the checked files' paths and contents (see `bundleDigest`). */
+  bundleDigest: string;
 }
 
 export const RENDERED_PREFIX = "<rendered>/";
@@ -66,31 +84,74 @@ export const RENDERED_PREFIX = "<rendered>/";
 export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const config = loadConfig(options.cwd, options.configPath);
   if (options.failOn) config.policy = { ...config.policy, failOn: options.failOn };
-  const rendered = options.paths.length === 0 ? renderConfig(config) : undefined;
+  if (options.ruleSettings) config.policy = withRuleSettings(config.policy, options.ruleSettings);
+  const renderedDir = renderIntoFolder(config, options);
+  const paths = renderedDir ? [...options.paths, renderedDir] : options.paths;
+  const rendered = paths.length === 0 ? renderConfig(config) : undefined;
   const bundle = rendered
     ? buildBundle(Object.entries(rendered).map(([path, text]) => parseSource(path, text)))
-    : await loadBundle(options.paths, {
+    : await loadBundle(paths, {
         cwd: options.cwd,
         ...(options.readStdin ? { readStdin: options.readStdin } : {}),
         ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
       });
-  await validateSchemas(bundle, options);
+  const schemaProblems = await validateSchemas(bundle, options);
   const packRules = await loadRulePacks(config.policy.plugins, { resolveFrom: config.folder });
-  const rules = [
-    ...securityGuideRules,
-    ...schemaRules,
-    policyWeakened,
-    ...packRules,
-    ...(options.extraRules ?? []),
-  ];
-  const result = evaluate(rules, bundle, config.policy, options.now ? { now: options.now } : {});
+  const rules = inAreas(
+    [
+      ...securityGuideRules,
+      ...schemaRules,
+      policyWeakened,
+      ...packRules,
+      ...(options.extraRules ?? []),
+    ],
+    options.areas,
+  );
+  const policy = options.areas ? settingsOfRules(config.policy, rules) : config.policy;
+  const result = evaluate(rules, bundle, policy, {
+    problems: schemaProblems,
+    ...(options.now ? { now: options.now } : {}),
+  });
   return {
-    result,
+    result: renderedDir
+      ? attributeRendered(result, displayPath(renderedDir, options.cwd), config)
+      : result,
     bundle,
     config,
     rules: [...inputRules, ...rules],
+    bundleDigest: bundleDigest(bundle),
     ...(rendered ? { rendered } : {}),
+    ...(renderedDir ? { renderedDir } : {}),
   };
+}
+
+function inAreas(rules: readonly AnyRule[], areas: readonly string[] | undefined): AnyRule[] {
+  if (!areas) return [...rules];
+  return rules.filter((rule) => areas.some((area) => rule.id.startsWith(area)));
+}
+
+/** The config's settings of rules that do not run are left out, not refused as unknown. */
+function settingsOfRules(policy: PolicyConfig, rules: readonly AnyRule[]): PolicyConfig {
+  const runs = (key: string) =>
+    key === "*" ||
+    key.startsWith("input/") ||
+    key.startsWith("suppression/") ||
+    rules.some((rule) => matchesRuleId(rule.id, key));
+  return {
+    ...policy,
+    rules: Object.fromEntries(Object.entries(policy.rules).filter(([key]) => runs(key))),
+  };
+}
+
+function withRuleSettings(policy: PolicyConfig, over: PolicyConfig["rules"]): PolicyConfig {
+  const rules = { ...policy.rules };
+  for (const [id, setting] of Object.entries(over)) {
+    const mine = rules[id];
+    if (typeof setting !== "object" || mine === undefined) rules[id] = setting;
+    else if (typeof mine === "string") rules[id] = { severity: mine, ...setting };
+    else rules[id] = { ...mine, ...setting, options: { ...mine.options, ...setting.options } };
+  }
+  return { ...policy, rules };
 }
 
 /** With no paths, the config's `scout:` section is rendered and checked as if read from files. */
@@ -100,10 +161,46 @@ export function renderConfig(config: LoadedConfig): Record<string, string> {
       "no manifests to check: give paths (files, folders, globs or -), or a config with a scout: section",
     );
   }
-  const { files } = render(parseScoutConfig(config.scout, config.locate));
+  const { files } = renderScout(config);
   return Object.fromEntries(
     Object.entries(files).map(([name, text]) => [`${RENDERED_PREFIX}${name}`, text]),
   );
+}
+
+function renderIntoFolder(config: LoadedConfig, options: CheckOptions): string | undefined {
+  if (options.renderInto === undefined || config.scout === undefined) return undefined;
+  const dir = resolve(options.cwd, options.renderInto);
+  writeRendered(dir, renderScout(config).files);
+  return dir;
+}
+
+/**
+ * Rendered files written outside the repository cannot be linked from annotations, SARIF or a
+ * comment: their findings are put on the config they came from, naming the rendered file and line.
+ */
+export function attributeRendered(
+  result: Result,
+  renderedDir: string,
+  config: Pick<LoadedConfig, "shown">,
+): Result {
+  const prefix = `${renderedDir}/`;
+  const configFile = config.shown ?? renderedDir;
+  return {
+    ...result,
+    findings: result.findings
+      .map((finding) =>
+        finding.file.startsWith(prefix)
+          ? {
+              ...finding,
+              message: `${finding.message} (rendered ${finding.file.slice(prefix.length)}:${finding.line})`,
+              file: configFile,
+              line: 1,
+              column: 1,
+            }
+          : finding,
+      )
+      .sort(compareFindings),
+  };
 }
 
 function schemaValidator(options: CheckOptions): SchemaValidator | undefined {
@@ -126,13 +223,16 @@ function schemaValidator(options: CheckOptions): SchemaValidator | undefined {
   }
 }
 
-/** Adds input/schema findings to the bundle's problems; evaluate positions and reports them. */
-export async function validateSchemas(bundle: Bundle, options: CheckOptions): Promise<void> {
+/** The input/schema problems of the bundle; evaluate positions and reports them. */
+export async function validateSchemas(
+  bundle: Bundle,
+  options: CheckOptions,
+): Promise<InputProblem[]> {
   const validator = schemaValidator(options);
-  if (!validator) return;
+  if (!validator) return [];
   const problems = await validator.validate(
     bundle,
     options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {},
   );
-  bundle.problems.push(...schemaInputProblems(problems));
+  return schemaInputProblems(problems);
 }

@@ -1,11 +1,12 @@
+/** The Security Guide pack, for in-memory pipelines (tests, embedders) that do not read files. */
+export { securityGuideRules } from "@scout-deploy/rules";
 export { type BaseRendering, type BaseRun, runBaseCheck, selectFiles } from "./base.js";
 export {
+  attributeRendered,
   type CheckOptions,
   type CheckRun,
   RENDERED_PREFIX,
   runCheck,
-  SCHEMA_ENGINES,
-  type SchemaEngine,
 } from "./check.js";
 export {
   type BaselineStatus,
@@ -21,6 +22,17 @@ export {
   loadConfig,
   parseConfigText,
 } from "./config-file.js";
+export { bundleDigest } from "./digest.js";
+export {
+  type FlowDiff,
+  type FlowsReport,
+  type FlowsSection,
+  flowDiffJson,
+  flowDiffSection,
+  networkChanges,
+  networkFlows,
+  networkSection,
+} from "./flows.js";
 export {
   type FetchOptions,
   fetchCommit,
@@ -39,4 +51,12 @@ export {
   parseBaseline,
   readBaselineFile,
 } from "./pull-request.js";
+export {
+  type Rendered,
+  renderScout,
+  type ScoutConfig,
+  scoutConfig,
+  writeRendered,
+} from "./render.js";
 export { policyWeakened } from "./rules/policy-weakened/rule.js";
+export { SCHEMA_ENGINES, type SchemaEngine } from "./schema-engines.js";

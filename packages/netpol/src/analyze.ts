@@ -19,6 +19,7 @@ import {
   type PortSpec,
   type Workload,
 } from "./model.js";
+import { findPort } from "./ports.js";
 
 /** One end of a flow: a workload of the bundle, or a range of addresses outside the cluster. */
 export type Endpoint =
@@ -219,11 +220,14 @@ function compileRule(
         ips.push(...peer.set);
         continue;
       }
-      for (const [namespace, members] of byNamespace) {
+      // A peer without namespaceSelector looks in the policy's namespace only: no need to walk them all.
+      const candidates: Iterable<[string, number[]]> =
+        peer.namespaces === "own"
+          ? [[policy.namespace, byNamespace.get(policy.namespace) ?? []]]
+          : byNamespace;
+      for (const [namespace, members] of candidates) {
         const inNamespace =
-          peer.namespaces === "own"
-            ? namespace === policy.namespace
-            : peer.namespaces(namespaceLabels.get(namespace) ?? {});
+          peer.namespaces === "own" || peer.namespaces(namespaceLabels.get(namespace) ?? {});
         if (!inNamespace) continue;
         for (const i of members) {
           if (pods[i] === 0 && peer.pods(workloads[i]!.labels)) {
@@ -272,8 +276,7 @@ function portConns(spec: PortSpec, dst: Workload | undefined): ConnSet {
     const end = spec.endPort ?? spec.port;
     return end >= spec.port ? connsOf(spec.protocol, spec.port, end) : NO_CONNS;
   }
-  const name = spec.port;
-  const match = dst?.ports.find((p) => p.name === name && p.protocol === spec.protocol);
+  const match = dst && findPort(dst.ports, spec.port, spec.protocol);
   return match ? connsOf(spec.protocol, match.port) : NO_CONNS;
 }
 

@@ -1,4 +1,14 @@
-import { type BundleObject, componentOf, type Settings } from "@scout-deploy/core";
+import {
+  type BundleObject,
+  componentOf,
+  INSTANCE_LABEL,
+  type Instance,
+  InstanceIndex,
+  instanceOf,
+  isRecord,
+  type Settings,
+  sameInstance,
+} from "@scout-deploy/core";
 import type { Connectivity, Endpoint, Flow } from "./analyze.js";
 import {
   type ConnSet,
@@ -10,6 +20,7 @@ import {
   subtract,
   union,
 } from "./conns.js";
+import { type DnsOptions, describeDns, reachesDns } from "./dns.js";
 import {
   DEFAULT_NETWORK_OPTIONS,
   EXTERNAL,
@@ -17,7 +28,7 @@ import {
   intendedFlows,
   type NetworkOptions,
 } from "./intended.js";
-import type { Workload } from "./model.js";
+import { NAMESPACE_NAME_LABEL, type Workload } from "./model.js";
 
 /** Cluster DNS (53/UDP and 53/TCP) is open to every pod (rules.md), so it is never an extra flow. */
 export const DNS_CONNS: ConnSet = union(connsOf("UDP", 53), connsOf("TCP", 53));
@@ -31,7 +42,8 @@ export interface FlowTarget {
 }
 
 export interface FlowDifference {
-  kind: "extra" | "missing";
+  /** "dns": a workload that talks to Services by name may not reach the cluster's DNS. */
+  kind: "extra" | "missing" | "dns";
   from: string;
   to: string;
   /** The workload (or "external") ends. */
@@ -39,6 +51,10 @@ export interface FlowDifference {
   destination: string;
   conns: ConnSet;
   target: FlowTarget;
+  /** The Scout instance(s) of the flow's workloads: "instance staging", "between instances a and b". */
+  instance?: string;
+  /** For a missing flow: the rule to add to the target, e.g. "egress rule {to: [...], ports: [...]}". */
+  fix?: string;
 }
 
 /** The connectivity between components (and external), flow by flow. */
@@ -59,11 +75,14 @@ export interface FlowComparison {
 interface Identified {
   endpoint: Endpoint;
   component: string;
+  /** The Scout deployment of a workload; none for the outside. */
+  instance?: Instance;
 }
 
 /**
  * Compares the allowed flows between identified components (and external) with the intended
- * table: each extra flow between two workloads, each intended flow that is not allowed.
+ * table: each extra flow between two workloads, each intended flow that is not allowed. The
+ * table holds within one Scout instance: a flow between two instances is intended by nothing.
  */
 export function compareWithIntended(
   connectivity: Connectivity,
@@ -71,86 +90,138 @@ export function compareWithIntended(
   options: NetworkOptions = DEFAULT_NETWORK_OPTIONS,
 ): FlowComparison {
   const intended = intendedFlows(options);
-  const componentByWorkload = new Map<Workload, string>();
-  for (const w of connectivity.model.workloads) {
-    const component = componentOf(w.object, settings);
-    if (component) componentByWorkload.set(w, component);
+  const identified = new Map<Workload, Identified>();
+  for (const workload of connectivity.model.workloads) {
+    const component = componentOf(workload.object, settings);
+    if (!component) continue;
+    const endpoint: Endpoint = { kind: "workload", workload };
+    identified.set(workload, { endpoint, component, instance: instanceOf(workload.object) });
   }
-  const identify = (endpoint: Endpoint): Identified | undefined => {
-    if (endpoint.kind === "external") return { endpoint, component: EXTERNAL };
-    const component = componentByWorkload.get(endpoint.workload);
-    return component ? { endpoint, component } : undefined;
-  };
+  const identify = (endpoint: Endpoint): Identified | undefined =>
+    endpoint.kind === "external"
+      ? { endpoint, component: EXTERNAL }
+      : identified.get(endpoint.workload);
   const intendedConns = intendedIndex(intended);
   const allowed = new Map<string, ConnSet>();
-  const extraByPair = new Map<
-    string,
-    { from: Identified; to: Identified; conns: ConnSet; flow: Flow }
-  >();
-  const extrasPerComponents = new Map<string, number>();
-  const overflow = new Map<
-    string,
-    { from: Identified; to: Identified; conns: ConnSet; flow: Flow; count: number }
-  >();
+  const acrossInstances = new Map<string, ConnSet>();
+  const extras = new ExtraFlows();
   for (const flow of connectivity.eachFlow()) {
     const from = identify(flow.from);
     const to = identify(flow.to);
     if (!from || !to) continue;
     const pair = `${from.component}\u0000${to.component}`;
-    allowed.set(pair, union(allowed.get(pair) ?? NO_CONNS, flow.conns));
-    const extra = extraConns(flow, to.component, intendedConns.get(pair) ?? NO_CONNS);
-    if (isEmpty(extra)) continue;
-    const key = `${endpointKey(flow.from)}\u0000${endpointKey(flow.to)}`;
-    const seen = extraByPair.get(key);
-    if (!seen && (extrasPerComponents.get(pair) ?? 0) >= MAX_EXTRA_PAIRS_PER_COMPONENTS) {
-      const more = overflow.get(pair);
-      overflow.set(pair, {
-        from,
-        to,
-        conns: more ? union(more.conns, extra) : extra,
-        flow: more?.flow ?? flow,
-        count: (more?.count ?? 0) + 1,
-      });
-      continue;
-    }
-    if (!seen) extrasPerComponents.set(pair, (extrasPerComponents.get(pair) ?? 0) + 1);
-    extraByPair.set(key, {
-      from,
-      to,
-      conns: seen ? union(seen.conns, extra) : extra,
-      flow: seen?.flow ?? flow,
-    });
+    const within = withinOneInstance(from, to);
+    const totals = within ? allowed : acrossInstances;
+    totals.set(pair, union(totals.get(pair) ?? NO_CONNS, flow.conns));
+    const extra = extraConns(
+      flow,
+      to.component,
+      within ? (intendedConns.get(pair) ?? NO_CONNS) : NO_CONNS,
+    );
+    if (!isEmpty(extra)) extras.add(from, to, extra, flow, within);
   }
 
-  const differences: FlowDifference[] = [];
-  for (const { from, to, conns, flow } of extraByPair.values()) {
-    differences.push({
-      kind: "extra",
-      from: from.component,
-      to: to.component,
-      source: endpointName(from.endpoint),
-      destination: endpointName(to.endpoint),
-      conns,
-      target: extraTarget(connectivity, flow),
-    });
-  }
-  for (const { from, to, conns, flow, count } of overflow.values()) {
-    differences.push({
-      kind: "extra",
-      from: from.component,
-      to: to.component,
-      source: `${count} more ${from.component} workload(s), like ${endpointName(flow.from)}`,
-      destination: `${to.component}, like ${endpointName(flow.to)}`,
-      conns,
-      target: extraTarget(connectivity, flow),
-    });
-  }
-  for (const missing of missingFlows(connectivity, intended, componentByWorkload))
-    differences.push(missing);
+  const differences = extras.differences(connectivity);
+  differences.push(
+    ...missingFlows(connectivity, intended, [...identified.values()], settings, options.dns),
+  );
 
-  const present = new Set(componentByWorkload.values());
+  const present = new Set([...identified.values()].map((i) => i.component));
   const components = [...settings.components.filter((c) => present.has(c)), EXTERNAL];
-  return { components, flows: componentFlows(allowed, intendedConns, present), differences };
+  return {
+    components,
+    flows: componentFlows(allowed, acrossInstances, intendedConns, present),
+    differences,
+  };
+}
+
+/** Two ends of one deployment: the outside belongs to every instance. */
+function withinOneInstance(a: Identified, b: Identified): boolean {
+  return !a.instance || !b.instance || sameInstance(a.instance, b.instance);
+}
+
+function instanceNote(a: Identified, b: Identified): string | undefined {
+  if (a.instance && b.instance && !sameInstance(a.instance, b.instance))
+    return `between instances ${a.instance.name} and ${b.instance.name}`;
+  // Within one instance, the labelled end names it more precisely than an unlabelled one.
+  const named = [a.instance, b.instance].find((i) => i?.label) ?? a.instance ?? b.instance;
+  return named ? `instance ${named.name}` : undefined;
+}
+
+interface ExtraEntry {
+  from: Identified;
+  to: Identified;
+  conns: ConnSet;
+  flow: Flow;
+  count: number;
+}
+
+/**
+ * Extra flows, one per pair of workloads, up to MAX_EXTRA_PAIRS_PER_COMPONENTS for one pair of
+ * components within one instance (or across instances, all together); the rest of that pair is
+ * one difference that counts them.
+ */
+class ExtraFlows {
+  private readonly byPair = new Map<string, ExtraEntry>();
+  private readonly perGroup = new Map<string, number>();
+  private readonly overflow = new Map<string, ExtraEntry>();
+
+  add(from: Identified, to: Identified, extra: ConnSet, flow: Flow, within: boolean): void {
+    const components = `${from.component}\u0000${to.component}`;
+    const group = within
+      ? `${(from.instance ?? to.instance)?.name ?? ""}\u0000${components}`
+      : `\u0001${components}`;
+    const key = `${endpointKey(flow.from)}\u0000${endpointKey(flow.to)}`;
+    const seen = this.byPair.get(key);
+    if (seen) {
+      seen.conns = union(seen.conns, extra);
+      return;
+    }
+    if ((this.perGroup.get(group) ?? 0) < MAX_EXTRA_PAIRS_PER_COMPONENTS) {
+      this.perGroup.set(group, (this.perGroup.get(group) ?? 0) + 1);
+      this.byPair.set(key, { from, to, conns: extra, flow, count: 1 });
+      return;
+    }
+    const more = this.overflow.get(group);
+    if (more) {
+      more.conns = union(more.conns, extra);
+      more.count++;
+    } else this.overflow.set(group, { from, to, conns: extra, flow, count: 1 });
+  }
+
+  differences(connectivity: Connectivity): FlowDifference[] {
+    const result: FlowDifference[] = [];
+    for (const { from, to, conns, flow } of this.byPair.values()) {
+      result.push({
+        kind: "extra",
+        from: from.component,
+        to: to.component,
+        source: endpointName(from.endpoint),
+        destination: endpointName(to.endpoint),
+        conns,
+        target: extraTarget(connectivity, flow),
+        ...noteOf(from, to),
+      });
+    }
+    for (const { from, to, conns, flow, count } of this.overflow.values()) {
+      result.push({
+        kind: "extra",
+        from: from.component,
+        to: to.component,
+        source: `${count} more ${from.component} workload(s), like ${endpointName(flow.from)}`,
+        destination: `${to.component}, like ${endpointName(flow.to)}`,
+        conns,
+        target: extraTarget(connectivity, flow),
+        ...noteOf(from, to),
+      });
+    }
+    return result;
+  }
+}
+
+function noteOf(a: Identified, b: Identified): Pick<FlowDifference, "instance"> {
+  const note = instanceNote(a, b);
+  return note ? { instance: note } : {};
 }
 
 /**
@@ -202,97 +273,216 @@ function policyTarget(object: BundleObject, pointer: string): FlowTarget {
   };
 }
 
-function workloadTarget(workload: Workload): FlowTarget {
+function workloadTarget(workload: Workload, why = "none isolates it"): FlowTarget {
   return {
     object: workload.object,
     pointer: workload.template.metadataPointer,
-    label: `a new NetworkPolicy for ${workload.kind} ${workload.namespace}/${workload.name} (none isolates it)`,
+    label: `a new NetworkPolicy for ${workload.kind} ${workload.namespace}/${workload.name} (${why})`,
   };
 }
 
+/** Each intended flow between the workloads of one instance that a policy blocks, per side. */
 function missingFlows(
   connectivity: Connectivity,
   intended: readonly IntendedFlow[],
-  components: ReadonlyMap<Workload, string>,
+  identified: readonly Identified[],
+  settings: Settings,
+  dns: DnsOptions,
 ): FlowDifference[] {
-  const workloadsOf = (component: string): Endpoint[] =>
-    component === EXTERNAL
-      ? []
-      : [...components]
-          .filter(([, c]) => c === component)
-          .map(([workload]) => ({ kind: "workload", workload }));
+  const byComponent = new Map<string, InstanceIndex<Identified>>();
+  for (const end of identified) {
+    let index = byComponent.get(end.component);
+    if (!index) {
+      index = new InstanceIndex();
+      byComponent.set(end.component, index);
+    }
+    index.add(end.instance!, end);
+  }
   const differences: FlowDifference[] = [];
+  // Each workload that connects to a Service by name, and one Service it connects to.
+  const resolving = new Map<Identified, Identified>();
   for (const flow of intended) {
-    const port = connsOf(flow.protocol, flow.port);
     // External access to nginx is allowed, not required: the guide makes it configurable, and
     // traffic may come in through an in-cluster ingress controller instead.
     if (flow.from === EXTERNAL) continue;
-    for (const from of workloadsOf(flow.from)) {
-      for (const to of workloadsOf(flow.to)) {
-        if (
-          from === to ||
-          (from.kind === "workload" && to.kind === "workload" && from.workload === to.workload)
-        )
-          continue;
-        const sides = connectivity.sides(from, to);
-        const blocked = (
-          [
-            ["egress", sides.egress, from],
-            ["ingress", sides.ingress, to],
-          ] as const
-        ).filter(([, conns]) => !contains(conns, flow.protocol, flow.port));
-        for (const [direction, , end] of blocked) {
-          differences.push({
-            kind: "missing",
-            from: flow.from,
-            to: flow.to,
-            source: endpointName(from),
-            destination: endpointName(to),
-            conns: port,
-            target: blockingTarget(connectivity, end, direction),
-          });
-        }
+    const destinations = byComponent.get(flow.to);
+    if (!destinations) continue;
+    for (const from of identified) {
+      if (from.component !== flow.from) continue;
+      for (const to of destinations.with(from.instance!)) {
+        if (to === from) continue;
+        if (!resolving.has(from)) resolving.set(from, to);
+        differences.push(...blockedSides(connectivity, flow, from, to, settings));
       }
     }
+  }
+  for (const [from, to] of resolving) {
+    if (!reachesDns(connectivity, workloadOf(from.endpoint), dns))
+      differences.push(noDns(connectivity, from, to, dns));
   }
   return differences;
 }
 
-function blockingTarget(
+/** A client of a Service that may not resolve its name: every connection it makes fails. */
+function noDns(
   connectivity: Connectivity,
-  end: Endpoint,
-  direction: "ingress" | "egress",
-): FlowTarget {
-  const workload = (end as { workload: Workload }).workload;
-  const policies = connectivity.isolatedFor(workload, direction);
-  // The policy written for this workload is the one to extend, rather than a namespace-wide one.
-  const withRules =
-    policies.find((p) => !p.selectsAll && p[direction].length > 0) ??
-    policies.find((p) => p[direction].length > 0) ??
-    policies[0];
-  if (!withRules) return workloadTarget(workload);
-  const pointer = withRules[direction].length > 0 ? `/spec/${direction}` : "/spec";
-  return policyTarget(withRules.object, pointer);
+  from: Identified,
+  to: Identified,
+  dns: DnsOptions,
+): FlowDifference {
+  const workload = workloadOf(from.endpoint);
+  const labels = Object.entries(dns.podLabels)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(", ");
+  const peers = dns.namespaces.map(
+    (ns) =>
+      `{namespaceSelector: {matchLabels: {${NAMESPACE_NAME_LABEL}: ${ns}}}, podSelector: {matchLabels: {${labels}}}}`,
+  );
+  return {
+    kind: "dns",
+    from: from.component,
+    to: to.component,
+    source: endpointName(from.endpoint),
+    destination: `cluster DNS (${describeDns(dns)})`,
+    conns: DNS_CONNS,
+    target: blockingTarget(connectivity, workload, "egress"),
+    fix: `egress rule {to: [${peers.join(", ")}], ports: [${portsYaml(DNS_CONNS)}]}`,
+    ...noteOf(from, to),
+  };
 }
 
+function blockedSides(
+  connectivity: Connectivity,
+  flow: IntendedFlow,
+  from: Identified,
+  to: Identified,
+  settings: Settings,
+): FlowDifference[] {
+  const sides = connectivity.sides(from.endpoint, to.endpoint);
+  const ends = [
+    ["egress", sides.egress, from],
+    ["ingress", sides.ingress, to],
+  ] as const;
+  return ends
+    .filter(([, conns]) => !contains(conns, flow.protocol, flow.port))
+    .map(([direction, , end]): FlowDifference => {
+      const workload = workloadOf(end.endpoint);
+      const peer = workloadOf(direction === "egress" ? to.endpoint : from.endpoint);
+      const conns = connsOf(flow.protocol, flow.port);
+      const target = blockingTarget(connectivity, workload, direction);
+      const isolates =
+        target.object === workload.object ||
+        connectivity.isolatedFor(workload, direction).some((p) => p.object === target.object);
+      const type = direction === "egress" ? "Egress" : "Ingress";
+      return {
+        kind: "missing",
+        from: flow.from,
+        to: flow.to,
+        source: endpointName(from.endpoint),
+        destination: endpointName(to.endpoint),
+        conns,
+        target,
+        fix: `${ruleToAdd(direction, peer, workload.namespace, conns, settings)}${isolates ? "" : ` and ${type} in its policyTypes`}`,
+        ...noteOf(from, to),
+      };
+    });
+}
+
+function workloadOf(endpoint: Endpoint): Workload {
+  return (endpoint as { workload: Workload }).workload;
+}
+
+/**
+ * The policy to extend for a blocked direction: one written for this workload (a non-empty
+ * podSelector) that isolates it in that direction, else one written for it that does not yet
+ * (the rule and the policy type go there), else a new policy. Never the namespace-wide default
+ * deny or DNS policy: a rule added there would open the flow to every pod of the namespace.
+ */
+function blockingTarget(
+  connectivity: Connectivity,
+  workload: Workload,
+  direction: "ingress" | "egress",
+): FlowTarget {
+  const isolating = connectivity.isolatedFor(workload, direction).filter((p) => !p.selectsAll);
+  const own =
+    isolating.find((p) => p[direction].length > 0) ??
+    isolating[0] ??
+    connectivity.model.policies.find(
+      (p) => !p.selectsAll && p.namespace === workload.namespace && p.selects(workload.labels),
+    );
+  if (!own) return workloadTarget(workload, "only namespace-wide policies isolate it");
+  const isolates = direction === "egress" ? own.isolatesEgress : own.isolatesIngress;
+  const spec = own.object.value.spec;
+  const pointer =
+    own[direction].length > 0
+      ? `/spec/${direction}`
+      : !isolates && isRecord(spec) && Array.isArray(spec.policyTypes)
+        ? "/spec/policyTypes"
+        : "/spec";
+  return policyTarget(own.object, pointer);
+}
+
+/**
+ * The rule that admits the flow, in flow-style YAML: the peer by its component label (and its
+ * instance label, so that the rule stays within the deployment), in its namespace when that is
+ * another one.
+ */
+function ruleToAdd(
+  direction: "ingress" | "egress",
+  peer: Workload,
+  namespace: string,
+  conns: ConnSet,
+  settings: Settings,
+): string {
+  const key = settings.componentLabels.find((k) => peer.labels[k] !== undefined);
+  const labels: Record<string, string> = key ? { [key]: peer.labels[key]! } : { ...peer.labels };
+  const instance = peer.labels[INSTANCE_LABEL];
+  if (instance) labels[INSTANCE_LABEL] = instance;
+  const pods = `podSelector: {matchLabels: {${Object.entries(labels)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(", ")}}}`;
+  const selector =
+    peer.namespace === namespace
+      ? `{${pods}}`
+      : `{namespaceSelector: {matchLabels: {${NAMESPACE_NAME_LABEL}: ${peer.namespace}}}, ${pods}}`;
+  return `${direction === "egress" ? "egress" : "ingress"} rule {${direction === "egress" ? "to" : "from"}: [${selector}], ports: [${portsYaml(conns)}]}`;
+}
+
+function portsYaml(conns: ConnSet): string {
+  return formatConns(conns)
+    .split(",")
+    .map((part) => {
+      const [protocol, port] = part.trim().split(" ");
+      return `{protocol: ${protocol}, port: ${port}}`;
+    })
+    .join(", ");
+}
+
+/**
+ * One row per pair of components, over all instances: what one instance allows is compared with
+ * the table, and whatever one instance allows to another is extra.
+ */
 function componentFlows(
-  allowed: ReadonlyMap<string, ConnSet>,
+  within: ReadonlyMap<string, ConnSet>,
+  across: ReadonlyMap<string, ConnSet>,
   intended: ReadonlyMap<string, ConnSet>,
   present: ReadonlySet<string>,
 ): ComponentFlow[] {
-  const pairs = new Set([...allowed.keys(), ...intended.keys()]);
+  const pairs = new Set([...within.keys(), ...across.keys(), ...intended.keys()]);
   const isPresent = (c: string) => c === EXTERNAL || present.has(c);
   const flows: ComponentFlow[] = [];
   for (const pair of [...pairs].sort()) {
     const [from = "", to = ""] = pair.split("\u0000");
     if (!isPresent(from) || !isPresent(to)) continue;
-    const allowedConns = allowed.get(pair) ?? NO_CONNS;
+    const withinConns = within.get(pair) ?? NO_CONNS;
+    const acrossConns = across.get(pair) ?? NO_CONNS;
+    const allowedConns = union(withinConns, acrossConns);
     const intendedConns = intended.get(pair) ?? NO_CONNS;
-    const extra = subtract(
-      to === EXTERNAL ? subtract(allowedConns, DNS_CONNS) : allowedConns,
-      intendedConns,
+    const extra = union(
+      subtract(to === EXTERNAL ? subtract(withinConns, DNS_CONNS) : withinConns, intendedConns),
+      acrossConns,
     );
-    const missing = subtract(intendedConns, allowedConns);
+    const missing = subtract(intendedConns, withinConns);
     if (isEmpty(extra) && isEmpty(missing) && isEmpty(intendedConns)) continue;
     const status = !isEmpty(extra)
       ? "extra"
@@ -307,6 +497,13 @@ function componentFlows(
 }
 
 export function describeDifference(d: FlowDifference): string {
-  const verb = d.kind === "extra" ? "is allowed but not intended" : "is intended but not allowed";
-  return `${d.source} -> ${d.destination} on ${formatConns(d.conns)} ${verb}; change: ${d.target.label}`;
+  const verb =
+    d.kind === "extra"
+      ? "is allowed but not intended"
+      : d.kind === "dns"
+        ? "is needed to resolve Service names but not allowed"
+        : "is intended but not allowed";
+  const instance = d.instance ? ` (${d.instance})` : "";
+  const change = d.fix ? `add to ${d.target.label}: ${d.fix}` : `change: ${d.target.label}`;
+  return `${d.source} -> ${d.destination} on ${formatConns(d.conns)} ${verb}${instance}; ${change}`;
 }

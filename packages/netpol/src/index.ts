@@ -44,6 +44,14 @@ export {
   flowDiffMermaid,
   flowDiffSection,
 } from "./diff.js";
+export {
+  DEFAULT_DNS_OPTIONS,
+  type DnsOptions,
+  describeDns,
+  dnsOptionsSchema,
+  isClusterDnsPeer,
+  reachesDns,
+} from "./dns.js";
 export { type FlowsReport, type FlowsSection, flows, flowsSection } from "./flows.js";
 export {
   DEFAULT_NETWORK_OPTIONS,
@@ -61,8 +69,11 @@ export {
   type IpInterval,
   type IpSet,
   ipBlockSet,
+  PUBLIC_ADDRESSES,
   parseCidr,
   parseIpv4Range,
+  publicFamiliesCovered,
+  subtractSet,
 } from "./ip.js";
 export {
   buildModel,
@@ -74,7 +85,14 @@ export {
   type Policy,
   type PolicyRule,
   type PortSpec,
+  peerOf,
   type Workload,
 } from "./model.js";
+export {
+  containerPortsOf,
+  findPort,
+  numberedPort,
+  protocolOf,
+} from "./ports.js";
 export { flowsMarkdown, flowsMermaid, formatMatrix } from "./render.js";
 export { compileSelector, isEmptySelector, type Labels, type Selector } from "./selector.js";

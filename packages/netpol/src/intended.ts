@@ -1,5 +1,6 @@
 import { z } from "@scout-deploy/core";
 import { PROTOCOLS, type Protocol } from "./conns.js";
+import { DEFAULT_DNS_OPTIONS, dnsOptionsSchema } from "./dns.js";
 
 /** The endpoint that stands for every address outside the cluster. */
 export const EXTERNAL = "external";
@@ -42,6 +43,8 @@ export const networkOptionsSchema = z
     externalAccess: z.boolean().default(true),
     /** The port external clients reach nginx on. @default 80 */
     externalPort: z.number().int().min(1).max(65535).default(80),
+    /** Where the cluster's DNS answers (its namespace, pod labels, node-local CIDRs). */
+    dns: dnsOptionsSchema.default(DEFAULT_DNS_OPTIONS),
   })
   .strict();
 

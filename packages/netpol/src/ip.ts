@@ -118,3 +118,49 @@ export function parseIpv4Range(text: string): IpInterval | undefined {
   if (lo === undefined || hi === undefined) return parseCidr(text);
   return [lo, hi];
 }
+
+/** The addresses of `set` that are not in `holes`. */
+export function subtractSet(set: IpSet, holes: IpSet): IpSet {
+  let rest = set;
+  for (const hole of holes) rest = subtractInterval(rest, hole);
+  return rest;
+}
+
+function cidrs(...list: string[]): IpSet {
+  return list.map((c) => parseCidr(c)!);
+}
+
+/**
+ * The public internet: every address but the special-purpose ones (RFC 6890 and successors:
+ * private, loopback, link-local, shared CGNAT, documentation, benchmarking, multicast, reserved).
+ */
+export const PUBLIC_ADDRESSES: Readonly<Record<"IPv4" | "IPv6", IpSet>> = {
+  IPv4: subtractSet(
+    [IPV4_SPACE],
+    cidrs(
+      "0.0.0.0/8",
+      "10.0.0.0/8",
+      "100.64.0.0/10",
+      "127.0.0.0/8",
+      "169.254.0.0/16",
+      "172.16.0.0/12",
+      "192.0.0.0/24",
+      "192.0.2.0/24",
+      "192.168.0.0/16",
+      "198.18.0.0/15",
+      "198.51.100.0/24",
+      "203.0.113.0/24",
+      "224.0.0.0/4",
+      "240.0.0.0/4",
+    ),
+  ),
+  // Global unicast, less documentation: the rest of IPv6 is local, multicast or unassigned.
+  IPv6: subtractSet(cidrs("2000::/3"), cidrs("2001:db8::/32")),
+};
+
+/** The address families whose whole public internet the set covers: the union, not one block. */
+export function publicFamiliesCovered(set: IpSet): Array<"IPv4" | "IPv6"> {
+  return (["IPv4", "IPv6"] as const).filter(
+    (family) => subtractSet(PUBLIC_ADDRESSES[family], set).length === 0,
+  );
+}

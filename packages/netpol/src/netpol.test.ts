@@ -156,9 +156,20 @@ spec:
       (d) => `${d.kind} ${d.from}->${d.to} ${formatConns(d.conns)} ${d.target.label}`,
     );
     expect(lines.sort()).toEqual([
+      // Both may reach redis only: neither can resolve the Service it connects to.
+      "dns backend->redis TCP 53,UDP 53 a new NetworkPolicy for Pod default/backend (only namespace-wide policies isolate it)",
+      "dns frontend->backend TCP 53,UDP 53 a new NetworkPolicy for Pod default/frontend (only namespace-wide policies isolate it)",
       "extra frontend->redis TCP 6379 NetworkPolicy default/redis",
-      "missing frontend->backend TCP 8000 NetworkPolicy default/deny",
-      "missing frontend->backend TCP 8000 NetworkPolicy default/out",
+      // Only namespace-wide policies isolate the two ends: a rule added to "deny" or "out" would
+      // open the flow to every pod, so the change is a policy of their own.
+      "missing frontend->backend TCP 8000 a new NetworkPolicy for Pod default/backend (only namespace-wide policies isolate it)",
+      "missing frontend->backend TCP 8000 a new NetworkPolicy for Pod default/frontend (only namespace-wide policies isolate it)",
+    ]);
+    expect(
+      report.comparison.differences.filter((d) => d.kind === "missing").map((d) => d.fix),
+    ).toEqual([
+      "egress rule {to: [{podSelector: {matchLabels: {app: backend}}}], ports: [{protocol: TCP, port: 8000}]}",
+      "ingress rule {from: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{protocol: TCP, port: 8000}]}",
     ]);
   });
 

@@ -225,6 +225,29 @@ describe("formatMarkdown", () => {
     expect(md).toContain("| a \\| b &lt;img src=x&gt; |");
   });
 
+  it("groups findings by Scout instance when there are several, cluster-wide ones last", () => {
+    const findings = [
+      finding({ ruleId: "pod/run-as-user", file: "a.yaml", instance: "staging" }),
+      finding({ ruleId: "rbac/no-wildcards", file: "b.yaml" }),
+      finding({ ruleId: "pod/run-as-user", file: "c.yaml", instance: "production" }),
+      finding({ ruleId: "pod/not-privileged", file: "d.yaml", instance: "staging" }),
+    ];
+    const md = formatMarkdown(resultOf(findings), { rules });
+    const headings = md.split("\n").filter((l) => l.startsWith("#### "));
+    expect(headings).toEqual([
+      "#### Instance `production` (1)",
+      "#### Instance `staging` (2)",
+      "#### Cluster-wide objects (1)",
+    ]);
+    const staging = md.slice(md.indexOf("#### Instance `staging`"), md.indexOf("#### Cluster"));
+    expect(staging).toContain("a.yaml:1");
+    expect(staging).toContain("d.yaml:1");
+    const one = formatMarkdown(resultOf(findings.filter((f) => f.instance === "staging")), {
+      rules,
+    });
+    expect(one).not.toContain("#### ");
+  });
+
   it("stays under GitHub's limit and says how many findings it left out", () => {
     const many = Array.from({ length: 3000 }, (_, i) =>
       finding({ ruleId: "pod/run-as-non-root", line: i + 1, message: `m${"x".repeat(40)}${i}` }),

@@ -6,7 +6,7 @@ export {
   GITHUB_ANNOTATION_LIMITS,
   planAnnotations,
 } from "./annotations.js";
-export { formatJson, type JsonExtras, type ToolInfo } from "./json.js";
+export { formatJson, formatJsonChunks, type JsonExtras, type ToolInfo } from "./json.js";
 export { formatJunit, type JunitOptions } from "./junit.js";
 export {
   type ChecklistSection,
@@ -17,5 +17,5 @@ export {
   type MarkdownSection,
   PRODUCTION_CHECKLIST,
 } from "./markdown.js";
-export { fingerprint, formatSarif, type SarifOptions } from "./sarif.js";
+export { fingerprint, formatSarif, formatSarifChunks, type SarifOptions } from "./sarif.js";
 export { formatText, type TextOptions } from "./text.js";

@@ -1,37 +1,50 @@
 import type { Finding, Result } from "@scout-deploy/core";
+import { streamJson } from "./stream.js";
 
 export interface ToolInfo {
   name: string;
   version: string;
 }
 
-/** The `--format json` document of the CLI contract (version 1). */
 /** What a comparison with the base adds besides the findings: the flows it opens and closes. */
 export interface JsonExtras {
   flows?: { opened: readonly unknown[]; closed: readonly unknown[] };
 }
 
+/** The `--format json` document of the CLI contract (version 1), as one string: small results. */
 export function formatJson(result: Result, tool: ToolInfo, extras: JsonExtras = {}): string {
+  return [...formatJsonChunks(result, tool, extras)].join("");
+}
+
+/** The same document in chunks, for results of any size (what the CLI and the Action write). */
+export function formatJsonChunks(
+  result: Result,
+  tool: ToolInfo,
+  extras: JsonExtras = {},
+): Generator<string> {
   const { summary } = result;
-  const document = {
-    version: 1,
-    tool,
-    summary: {
-      files: summary.files,
-      objects: summary.objects,
-      findings: summary.findings,
-      bySeverity: summary.bySeverity,
-      suppressed: summary.suppressed,
-      passed: summary.passed,
-      ...(summary.new !== undefined
-        ? { new: summary.new, unchanged: summary.unchanged ?? 0, fixed: summary.fixed ?? 0 }
-        : {}),
-    },
-    findings: result.findings.map(orderedFinding),
-    ...(result.fixed ? { fixed: result.fixed.map(orderedFinding) } : {}),
-    ...(extras.flows ? { flows: extras.flows } : {}),
-  };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  return streamJson(
+    (findings) => ({
+      version: 1,
+      tool,
+      summary: {
+        files: summary.files,
+        objects: summary.objects,
+        findings: summary.findings,
+        bySeverity: summary.bySeverity,
+        suppressed: summary.suppressed,
+        passed: summary.passed,
+        ...(summary.new !== undefined
+          ? { new: summary.new, unchanged: summary.unchanged ?? 0, fixed: summary.fixed ?? 0 }
+          : {}),
+      },
+      findings,
+      ...(result.fixed ? { fixed: result.fixed.map(orderedFinding) } : {}),
+      ...(extras.flows ? { flows: extras.flows } : {}),
+    }),
+    result.findings,
+    orderedFinding,
+  );
 }
 
 /** Fixed key order, so diffs of the output stay readable. */

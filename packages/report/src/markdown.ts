@@ -58,12 +58,16 @@ export const PRODUCTION_CHECKLIST: readonly ChecklistSection[] = [
   { title: "Monitoring", prefixes: ["monitoring/"] },
 ];
 
+const MIN_ROW = 20;
+
 const ICON: Record<Severity, string> = { error: "🔴", warning: "🟠", info: "🔵" };
 
 /** The PR comment and job summary. */
 export function formatMarkdown(result: Result, options: MarkdownOptions = {}): string {
   const limit = options.maxLength ?? GITHUB_COMMENT_LIMIT;
-  let shown = result.findings.length;
+  // A row is never shorter than this: more rows than limit / MIN_ROW cannot fit, whatever the
+  // findings, and a million rows would not fit in one string either.
+  let shown = Math.min(result.findings.length, Math.ceil(limit / MIN_ROW));
   for (;;) {
     const body = render(result, options, shown);
     if (body.length <= limit) return body;
@@ -183,17 +187,51 @@ function section(part: MarkdownSection): string {
 function findingsBlock(result: Result, options: MarkdownOptions, shown: number): string {
   const findings = result.findings;
   if (findings.length === 0) return "";
-  const rows = findings.slice(0, shown).map((finding) => row(finding, options.links));
-  const table = ["| | Rule | Where | Message |", "|---|---|---|---|", ...rows].join("\n");
-  const left = findings.length - shown;
+  const groups = byInstance(findings);
+  const tables: string[] = [];
+  let left = shown;
+  for (const [instance, members] of groups) {
+    if (left <= 0) break;
+    const rows = members.slice(0, left).map((finding) => row(finding, options.links));
+    left -= rows.length;
+    const table = ["| | Rule | Where | Message |", "|---|---|---|---|", ...rows].join("\n");
+    tables.push(
+      groups.size > 1 ? `#### ${instanceTitle(instance, members.length)}\n\n${table}` : table,
+    );
+  }
+  const hidden = findings.length - shown;
   const note =
-    left > 0
-      ? `\n\n… and ${left} more ${left === 1 ? "finding" : "findings"} not shown here (GitHub's size limit); see the SARIF or findings file.`
+    hidden > 0
+      ? `\n\n… and ${hidden} more ${hidden === 1 ? "finding" : "findings"} not shown here (GitHub's size limit); see the SARIF or findings file.`
       : "";
+  const body = `${tables.join("\n\n")}${note}`;
   const collapseAfter = options.collapseAfter ?? 20;
   const heading = `### Findings (${findings.length})`;
-  if (findings.length <= collapseAfter) return `${heading}\n\n${table}${note}`;
-  return `${heading}\n\n<details><summary>Show ${findings.length} findings</summary>\n\n${table}${note}\n\n</details>`;
+  if (findings.length <= collapseAfter) return `${heading}\n\n${body}`;
+  return `${heading}\n\n<details><summary>Show ${findings.length} findings</summary>\n\n${body}\n\n</details>`;
+}
+
+/**
+ * Findings by the Scout deployment of their object (a repository with a staging and a production
+ * namespace is reviewed one environment at a time); those of cluster-wide objects come last.
+ */
+function byInstance(findings: readonly Finding[]): Map<string, Finding[]> {
+  const groups = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const key = finding.instance ?? "";
+    const members = groups.get(key);
+    if (members) members.push(finding);
+    else groups.set(key, [finding]);
+  }
+  const keys = [...groups.keys()].sort((a, b) =>
+    a === "" ? 1 : b === "" ? -1 : a < b ? -1 : a > b ? 1 : 0,
+  );
+  return new Map(keys.map((key) => [key, groups.get(key)!]));
+}
+
+function instanceTitle(instance: string, count: number): string {
+  const what = instance ? `Instance \`${cell(instance)}\`` : "Cluster-wide objects";
+  return `${what} (${count})`;
 }
 
 function row(finding: Finding, links: FileLinks | undefined): string {

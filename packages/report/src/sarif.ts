@@ -6,6 +6,7 @@ import {
   type Severity,
 } from "@scout-deploy/core";
 import type { ToolInfo } from "./json.js";
+import { streamJson } from "./stream.js";
 
 export interface SarifOptions {
   tool: ToolInfo;
@@ -26,11 +27,16 @@ const SECURITY_SEVERITY: Record<Severity, string> = { error: "8.0", warning: "5.
 const SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 const DEFAULT_INFORMATION_URI = "https://github.com/scout/secure-deploy";
 
-/** A SARIF 2.1.0 log that GitHub code scanning accepts. */
+/** A SARIF 2.1.0 log that GitHub code scanning accepts, as one string: small results. */
 export function formatSarif(result: Result, options: SarifOptions): string {
+  return [...formatSarifChunks(result, options)].join("");
+}
+
+/** The same log in chunks, for results of any size (what the CLI and the Action write). */
+export function formatSarifChunks(result: Result, options: SarifOptions): Generator<string> {
   const rules = sarifRules(result.findings, options.rules);
   const index = new Map(rules.map((rule, i) => [rule.id, i]));
-  const log = {
+  const log = (results: string) => ({
     $schema: SCHEMA,
     version: "2.1.0",
     runs: [
@@ -44,12 +50,14 @@ export function formatSarif(result: Result, options: SarifOptions): string {
             rules,
           },
         },
-        results: result.findings.map((finding) => sarifResult(finding, index.get(finding.ruleId)!)),
+        results,
         columnKind: "unicodeCodePoints",
       },
     ],
-  };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  });
+  return streamJson(log, result.findings, (finding) =>
+    sarifResult(finding, index.get(finding.ruleId)!),
+  );
 }
 
 interface SarifRule {

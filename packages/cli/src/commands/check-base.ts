@@ -5,13 +5,16 @@ import {
   type CheckRun,
   type ComparedRun,
   compareWithBase,
+  type FlowDiff,
+  flowDiffJson,
+  flowDiffSection,
+  networkChanges,
 } from "@scout-deploy/engine";
-import { diffFlows, type FlowDiff, flowDiffJson, flowDiffSection } from "@scout-deploy/netpol";
 import {
-  formatJson,
+  formatJsonChunks,
   formatJunit,
   formatMarkdown,
-  formatSarif,
+  formatSarifChunks,
   formatText,
 } from "@scout-deploy/report";
 import type { Io } from "../io.js";
@@ -44,7 +47,7 @@ export async function compareRun(
 ): Promise<ComparedCheck> {
   const compared = await compareWithBase(run, source, options);
   if (compared.base.kind !== "git") return compared;
-  const flows = diffFlows(compared.base.bundle, run.bundle, run.config.policy.settings);
+  const flows = networkChanges(compared.base, run);
   return { ...compared, flows };
 }
 
@@ -55,18 +58,18 @@ export function comparedOutput(
   compared: ComparedCheck,
   io: Io,
   target: string | undefined,
-): string {
+): string | Iterable<string> {
   const { result } = compared;
   const { rules } = compared.head;
   switch (format) {
     case "json":
-      return formatJson(
+      return formatJsonChunks(
         result,
         TOOL,
         compared.flows ? { flows: flowDiffJson(compared.flows) } : {},
       );
     case "sarif":
-      return formatSarif(result, { tool: TOOL, rules });
+      return formatSarifChunks(result, { tool: TOOL, rules });
     case "markdown":
       return formatMarkdown(result, {
         rules,

@@ -1,11 +1,16 @@
-import { ConfigurationError, type FailOn } from "@scout-deploy/core";
-import { type CheckRun, runCheck, SCHEMA_ENGINES, type SchemaEngine } from "@scout-deploy/engine";
-import { flowsSection } from "@scout-deploy/netpol";
+import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
 import {
-  formatJson,
+  type CheckRun,
+  networkSection,
+  runCheck,
+  SCHEMA_ENGINES,
+  type SchemaEngine,
+} from "@scout-deploy/engine";
+import {
+  formatJsonChunks,
   formatJunit,
   formatMarkdown,
-  formatSarif,
+  formatSarifChunks,
   formatText,
 } from "@scout-deploy/report";
 import { oneOf, parseCommandArgs } from "../args.js";
@@ -17,7 +22,6 @@ import { baseSourceOf, comparedOutput, compareRun } from "./check-base.js";
 
 const FORMATS = ["text", "json", "sarif", "markdown", "junit"] as const;
 export type Format = (typeof FORMATS)[number];
-const FAIL_ON = ["error", "warning", "info", "never"] as const;
 
 export const checkCommand: Command = {
   name: "check",
@@ -94,15 +98,21 @@ With --base or --baseline, only new findings (and policy/weakened) count.
   },
 };
 
-function render(format: Format, run: CheckRun, io: Io, target: string | undefined): string {
+/** JSON and SARIF come in chunks: a result of any size is written without one string of it all. */
+function render(
+  format: Format,
+  run: CheckRun,
+  io: Io,
+  target: string | undefined,
+): string | Iterable<string> {
   const { result, rules } = run;
   switch (format) {
     case "json":
-      return formatJson(result, TOOL);
+      return formatJsonChunks(result, TOOL);
     case "sarif":
-      return formatSarif(result, { tool: TOOL, rules });
+      return formatSarifChunks(result, { tool: TOOL, rules });
     case "markdown": {
-      const network = flowsSection(run.bundle, run.config.policy.settings);
+      const network = networkSection(run);
       return formatMarkdown(result, { rules, ...(network ? { sections: [network] } : {}) });
     }
     case "junit":

@@ -1,6 +1,6 @@
 import { ConfigurationError } from "@scout-deploy/core";
+import { incidentIsolate, incidentRotateAll } from "@scout-deploy/incident";
 import { loadBundle } from "@scout-deploy/loader";
-import { incidentIsolate, incidentRotateAll } from "@scout-deploy/secrets";
 import { parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";

@@ -50,7 +50,7 @@ export function composeLikeGo(text: string): GoDocument {
   if (error) {
     return {
       value: undefined,
-      problems: [refused(`YAML syntax: ${firstLine(error.message)}`, error.pos[0])],
+      problems: [refused(`YAML syntax: ${describeCode(error.code)}`, error.pos[0])],
     };
   }
   const composer = new GoComposer(document);
@@ -69,8 +69,12 @@ function refused(message: string, offset: number): GoProblem {
   return { kind: "refused", message, offset };
 }
 
-function firstLine(message: string): string {
-  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+/**
+ * The `yaml` package's messages quote the source (an alias or tag name can be a credential
+ * one keystroke away); its error codes say what is wrong without it.
+ */
+function describeCode(code: string): string {
+  return code.toLowerCase().replaceAll("_", " ");
 }
 
 interface Entry {
@@ -120,7 +124,7 @@ class GoComposer {
   private target(alias: Node & { source: string; resolve(doc: Document): unknown }): unknown {
     const target = alias.resolve(this.document);
     if (target === undefined)
-      throw new Refusal(`unknown anchor "${alias.source}"`, offsetOf(alias));
+      throw new Refusal("an alias names no anchor defined before it", offsetOf(alias));
     return target;
   }
 

@@ -7,11 +7,26 @@ import {
 } from "@scout-deploy/core";
 import { compileSelector, type Model, type Policy, type Workload } from "@scout-deploy/netpol";
 
+const byNamespace = new WeakMap<Model, Map<string, Workload[]>>();
+
+/** The workloads of one namespace, indexed once per model (selectors never look across namespaces). */
+function workloadsIn(model: Model, namespace: string): readonly Workload[] {
+  let index = byNamespace.get(model);
+  if (!index) {
+    index = new Map();
+    for (const w of model.workloads) {
+      const members = index.get(w.namespace);
+      if (members) members.push(w);
+      else index.set(w.namespace, [w]);
+    }
+    byNamespace.set(model, index);
+  }
+  return index.get(namespace) ?? [];
+}
+
 /** The workloads a policy selects: its namespace, its podSelector. */
 export function selectedBy(model: Model, policy: Policy): Workload[] {
-  return model.workloads.filter(
-    (w) => w.namespace === policy.namespace && policy.selects(w.labels),
-  );
+  return workloadsIn(model, policy.namespace).filter((w) => policy.selects(w.labels));
 }
 
 /** True when the policy selects at least one workload and every one is nginx by its component label. */
@@ -26,7 +41,7 @@ export function serviceTargets(model: Model, service: BundleObject): Workload[] 
   if (!isRecord(spec.selector) || Object.keys(spec.selector).length === 0) return [];
   const select = compileSelector({ matchLabels: spec.selector });
   const namespace = service.ref.namespace ?? "default";
-  return model.workloads.filter((w) => w.namespace === namespace && select(w.labels));
+  return workloadsIn(model, namespace).filter((w) => select(w.labels));
 }
 
 /** A Service is nginx's when its own component label says so, or when it selects only nginx pods. */

@@ -52,7 +52,7 @@ describe("the compliant Scout network fixture", () => {
       "network/default-deny error Deployment/prometheus /spec/template/metadata",
     ]);
     expect(findings[0]!.message).toBe(
-      "external -> scout/prometheus on All Connections is allowed but not intended (external -> prometheus); change: a new NetworkPolicy for Deployment scout/prometheus (none isolates it)",
+      "external -> scout/prometheus on All Connections is allowed but not intended (external -> prometheus, instance scout); change: a new NetworkPolicy for Deployment scout/prometheus (none isolates it)",
     );
     expect(findings[1]!.message).toContain("not isolated for ingress");
   });
@@ -92,7 +92,7 @@ describe("the compliant Scout network fixture", () => {
       "network/allowed-flows warning NetworkPolicy/nginx-egress /spec/egress",
     ]);
     expect(findings[0]!.message).toBe(
-      "scout/nginx -> scout/backend on TCP 8000 is intended (nginx -> backend) but NetworkPolicy scout/nginx-egress does not allow it: Scout would break",
+      "scout/nginx -> scout/backend on TCP 8000 is intended (nginx -> backend, instance scout) but NetworkPolicy scout/nginx-egress does not allow it: Scout would break; add this egress rule {to: [{podSelector: {matchLabels: {app.kubernetes.io/component: backend}}}], ports: [{protocol: TCP, port: 8000}]}",
     );
   });
 

@@ -10,4 +10,8 @@ export {
   scoutServiceAccounts,
 } from "./rbac.js";
 export { placeOf, type SecurityContextAt, securityContextsOf } from "./security-contexts.js";
-export { componentWorkloads, serviceAccountNameOf } from "./workloads.js";
+export {
+  type ComponentWorkload,
+  componentWorkloads,
+  serviceAccountNameOf,
+} from "./workloads.js";

@@ -106,12 +106,16 @@ export function scoutServiceAccounts(bundle: Bundle, settings: Settings) {
   const labelled = bundle.objects
     .filter((o) => o.value.kind === "ServiceAccount" && componentOf(o, settings))
     .map((o) => ({ name: o.ref.name ?? "", namespace: namespaceIn(o, namespace) }));
-  const known = [...used, ...labelled];
+  // By name, so that a bundle of many deployments is not every subject against every account.
+  const known = new Map<string, Array<string | undefined>>();
+  for (const k of [...used, ...labelled]) {
+    const namespaces = known.get(k.name);
+    if (namespaces) namespaces.push(k.namespace);
+    else known.set(k.name, [k.namespace]);
+  }
   return (subject: Subject): boolean => {
     if (subject.kind !== "ServiceAccount") return false;
     if (namespace && subject.namespace === namespace) return true;
-    return known.some(
-      (k) => k.name === subject.name && sameNamespace(k.namespace, subject.namespace),
-    );
+    return (known.get(subject.name) ?? []).some((ns) => sameNamespace(ns, subject.namespace));
   };
 }

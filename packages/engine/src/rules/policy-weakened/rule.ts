@@ -13,7 +13,6 @@ export const policyWeakened = defineRule({
       "The change makes the policy weaker than the base's: a rule turned off or lowered, a suppression added or widened, failOn or allowAnnotationSuppressions relaxed, a rule pack removed, or a new scout-deploy.io/ignore annotation.",
     remediation:
       "Undo the change, or have it reviewed on its own: both sides are judged with the head's policy, so a weaker policy hides findings from the comparison.",
-    appliesTo: ["*"],
     messages: {
       ruleLowered: "{{setting}} lowers {{count}} rule(s) the base ran higher: {{rules}}",
       failOn: "policy.failOn relaxed from {{base}} to {{head}}",

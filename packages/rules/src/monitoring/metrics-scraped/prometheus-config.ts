@@ -14,6 +14,8 @@ export interface Discovered {
 
 /** One scrape job of a prometheus.yml, parsed. */
 interface Job {
+  /** The ConfigMap's namespace: where Prometheus, and so a bare host name, resolves. */
+  namespace: string | undefined;
   staticTargets: Labels[];
   kubernetes: Array<{ role: string; namespaces?: string[] }>;
   relabel: unknown[];
@@ -30,7 +32,9 @@ export function scrapeJobs(configMap: BundleObject): Job[] {
     const config = parseEmbedded(`${configMap.ref.name ?? "configmap"}/${key}`, text);
     const jobs =
       isRecord(config) && Array.isArray(config.scrape_configs) ? config.scrape_configs : [];
-    return jobs.filter(isRecord).map(jobOf);
+    return jobs
+      .filter(isRecord)
+      .map((job) => ({ ...jobOf(job), namespace: configMap.ref.namespace }));
   });
 }
 
@@ -41,7 +45,7 @@ export function parseEmbedded(path: string, text: string): unknown {
   return parsed.documents[0]?.value;
 }
 
-function jobOf(job: Record<string, unknown>): Job {
+function jobOf(job: Record<string, unknown>): Omit<Job, "namespace"> {
   const statics = Array.isArray(job.static_configs) ? job.static_configs : [];
   const staticTargets = statics.filter(isRecord).flatMap((group) => {
     const labels = isRecord(group.labels) ? stringValues(group.labels) : {};
@@ -138,12 +142,12 @@ export function jobsScrape(
   jobs: readonly Job[],
   discovered: Discovered,
   port: number,
-  accepts: (address: string) => boolean,
+  accepts: (address: string, jobNamespace: string | undefined) => boolean,
 ): boolean {
   return jobs.some((job) => {
     const fromStatic = job.staticTargets.some((target) => {
       const kept = relabel(target, job.relabel);
-      return kept !== undefined && accepts(kept.__address__ ?? "");
+      return kept !== undefined && accepts(kept.__address__ ?? "", job.namespace);
     });
     if (fromStatic) return true;
     return job.kubernetes.some((sd) => {

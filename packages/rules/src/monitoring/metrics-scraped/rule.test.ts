@@ -57,6 +57,21 @@ new RuleTester({ describe, it }).run(metricsScraped, {
       `,
     },
     {
+      name: "a bare backend:8000 target resolves in the scrape config's own namespace",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: prometheus-config, namespace: scout}
+        data:
+          prometheus.yml: |
+            scrape_configs:
+              - job_name: scout-backend
+                static_configs:
+                  - targets: ["scout-backend:8000"]
+      `,
+    },
+    {
       name: "no backend identified: nothing to judge",
       yaml: `
         apiVersion: apps/v1
@@ -121,6 +136,31 @@ new RuleTester({ describe, it }).run(metricsScraped, {
   ],
   invalid: [
     {
+      name: "a central scrape config that names the staging backend only leaves production unscraped",
+      yaml: `${backend().replace("namespace: scout", "namespace: staging")}
+        ---
+        ${backend().replace("namespace: scout", "namespace: production")}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: prometheus-config, namespace: monitoring}
+        data:
+          prometheus.yml: |
+            scrape_configs:
+              - job_name: scout-backend
+                static_configs:
+                  - targets: ["backend.staging.svc.cluster.local:8000", "backend:8000"]
+      `,
+      errors: [
+        {
+          messageId: "notScraped",
+          line: 18,
+          column: 5,
+          data: { name: "backend", instance: "production", port: 8000 },
+        },
+      ],
+    },
+    {
       name: "nothing scrapes the backend; a ServiceMonitor on the wrong port does not count",
       yaml: `${backend()}
         ---
@@ -139,7 +179,12 @@ new RuleTester({ describe, it }).run(metricsScraped, {
           endpoints: [{port: debug}]
       `,
       errors: [
-        { messageId: "notScraped", line: 6, column: 5, data: { name: "backend", port: 8000 } },
+        {
+          messageId: "notScraped",
+          line: 6,
+          column: 5,
+          data: { name: "backend", instance: "scout", port: 8000 },
+        },
       ],
     },
     {
@@ -152,7 +197,7 @@ new RuleTester({ describe, it }).run(metricsScraped, {
           messageId: "wrongPort",
           line: 10,
           column: 9,
-          data: { name: "backend", actual: "9090", port: 8000 },
+          data: { name: "backend", instance: "scout", actual: "9090", port: 8000 },
         },
       ],
     },

@@ -3,13 +3,13 @@ import {
   type BundleObject,
   containersOf,
   defineRule,
+  instanceOf,
   isRecord,
   joinPointer,
   labelsOf,
   type PodTemplate,
   z,
 } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import {
   componentWorkloads,
   namespaceIn,
@@ -31,7 +31,7 @@ const options = z
 const SCRAPE = "prometheus.io/scrape";
 const PORT = "prometheus.io/port";
 
-export const metricsScraped = defineRule<z.output<typeof options>>({
+export const metricsScraped = defineRule({
   id: "monitoring/metrics-scraped",
   meta: {
     severity: "warning",
@@ -39,14 +39,13 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
       "Prometheus scrapes the backend on port 8000: scrape annotations, a ServiceMonitor/PodMonitor or a scrape config.",
     remediation:
       'Annotate the backend\'s pod template with prometheus.io/scrape: "true" and prometheus.io/port: "8000", or add a ServiceMonitor.',
-    appliesTo: ["PodTemplate", "Service", "ServiceMonitor", "PodMonitor", "ConfigMap"],
     guide: "Monitor and Audit: Enable Prometheus metrics",
-    docs: docsUrl("monitoring/metrics-scraped"),
     options,
     messages: {
-      notScraped: "nothing makes Prometheus scrape the backend {{name}} on port {{port}}",
+      notScraped:
+        "nothing makes Prometheus scrape the backend {{name}} of instance {{instance}} on port {{port}}",
       wrongPort:
-        "the backend {{name}} is annotated for scraping on port {{actual}}, but its metrics are on {{port}}",
+        "the backend {{name}} of instance {{instance}} is annotated for scraping on port {{actual}}, but its metrics are on {{port}}",
     },
   },
   check(context) {
@@ -59,11 +58,13 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
         ? template.metadata.annotations
         : {};
       const annotated = String(annotations[SCRAPE]) === "true";
+      const name = object.ref.name ?? "(unnamed)";
+      const instance = instanceOf(object).name;
       const annotatedPort = numberedPort(annotations[PORT]);
       if (annotated && annotatedPort !== undefined && annotatedPort !== port) {
         context.report({
           messageId: "wrongPort",
-          data: { name: object.ref.name ?? "(unnamed)", actual: String(annotations[PORT]), port },
+          data: { name, instance, actual: String(annotations[PORT]), port },
           object,
           pointer: joinPointer(template.metadataPointer, "annotations", PORT),
         });
@@ -76,7 +77,7 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
         continue;
       context.report({
         messageId: "notScraped",
-        data: { name: object.ref.name ?? "(unnamed)", port },
+        data: { name, instance, port },
         object,
         pointer: template.metadataPointer,
       });
@@ -116,7 +117,8 @@ function scrapedElsewhere(scrapers: Scrapers, backend: Backend, port: number): b
     sameNamespace(namespaceIn(s, backend.fallback), backend.namespace),
   );
   const discovered = discover(backend.template, backend.namespace, services);
-  const accepts = (address: string) => staticTargetReaches(address, backend, services, port);
+  const accepts = (address: string, jobNamespace: string | undefined) =>
+    staticTargetReaches(address, jobNamespace ?? backend.fallback, backend, services, port);
   if (jobsScrape(scrapers.jobs, discovered, port, accepts)) return true;
   if (services.some((s) => annotatedService(s, port))) return true;
   for (const monitor of scrapers.monitors) {
@@ -158,20 +160,22 @@ function monitorWatches(
 }
 
 /**
- * A static target names the backend: its host is a Service that selects the backend and its port
+ * A static target names the backend of its own namespace: its host is a Service that selects the backend and its port
  * one of that Service's ports reaching `port`; or, when no such Service is named, a host that
  * names the backend itself on `port`.
  */
 function staticTargetReaches(
   address: string,
+  prometheusNamespace: string | undefined,
   backend: Backend,
   services: readonly BundleObject[],
   port: number,
 ): boolean {
   const targetPort = addressPort(address);
-  const [host = "", namespace] = address.replace(/:\d+$/, "").split(".");
-  if (namespace && backend.namespace && namespace !== backend.namespace && namespace !== "svc")
-    return false;
+  const [host = "", named] = address.replace(/:\d+$/, "").split(".");
+  // A bare host resolves in Prometheus' own namespace (the ConfigMap's), like any DNS name.
+  const namespace = named && named !== "svc" ? named : prometheusNamespace;
+  if (namespace && backend.namespace && namespace !== backend.namespace) return false;
   const service = services.find((s) => s.ref.name === host);
   if (service) {
     return servicePortsOf(service, backend.template).some(

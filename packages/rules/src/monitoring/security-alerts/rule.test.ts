@@ -15,6 +15,9 @@ const prometheus = `
               containers: [{name: prometheus}]
 `;
 
+const inNamespace = (yaml: string, namespace: string) =>
+  yaml.replace("namespace: scout", `namespace: ${namespace}`);
+
 new RuleTester({ describe, it }).run(securityAlerts, {
   valid: [
     {
@@ -49,6 +52,23 @@ new RuleTester({ describe, it }).run(securityAlerts, {
       `,
     },
     {
+      name: "a rule in a shared monitoring namespace covers every instance",
+      yaml: `${prometheus}
+        ---
+        ${inNamespace(prometheus, "production")}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: PrometheusRule
+        metadata: {name: scout-security, namespace: monitoring}
+        spec:
+          groups:
+            - name: scout-security
+              rules:
+                - alert: ScoutAuthFailures
+                  expr: rate(scout_auth_failures_total[5m]) > 1
+      `,
+    },
+    {
       name: "neither Prometheus nor the backend in the input: nothing to judge",
       yaml: `
         apiVersion: v1
@@ -58,6 +78,31 @@ new RuleTester({ describe, it }).run(securityAlerts, {
     },
   ],
   invalid: [
+    {
+      name: "the alert of the staging instance does not watch production",
+      yaml: `${inNamespace(prometheus, "staging")}
+        ---
+        ${inNamespace(prometheus, "production")}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: PrometheusRule
+        metadata: {name: scout-security, namespace: staging}
+        spec:
+          groups:
+            - name: scout-security
+              rules:
+                - alert: ScoutAuthFailures
+                  expr: rate(scout_auth_failures_total[5m]) > 1
+      `,
+      errors: [
+        {
+          messageId: "noAlert",
+          line: 17,
+          column: 3,
+          data: { metric: "scout_auth_failures_total", instance: "production" },
+        },
+      ],
+    },
     {
       name: "Prometheus without the alert; a recording rule does not count",
       yaml: `${prometheus}
@@ -73,7 +118,12 @@ new RuleTester({ describe, it }).run(securityAlerts, {
                   expr: rate(scout_auth_failures_total[5m])
       `,
       errors: [
-        { messageId: "noAlert", line: 4, column: 3, data: { metric: "scout_auth_failures_total" } },
+        {
+          messageId: "noAlert",
+          line: 4,
+          column: 3,
+          data: { metric: "scout_auth_failures_total", instance: "scout" },
+        },
       ],
     },
     {

@@ -1,6 +1,13 @@
-import { type BundleObject, defineRule, isRecord, z } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
-import { componentWorkloads } from "../../support/index.js";
+import {
+  type BundleObject,
+  defineRule,
+  type Instance,
+  InstanceIndex,
+  instanceOf,
+  isRecord,
+  z,
+} from "@scout-deploy/core";
+import { type ComponentWorkload, componentWorkloads } from "../../support/index.js";
 import { parseEmbedded } from "../metrics-scraped/prometheus-config.js";
 
 const options = z
@@ -10,37 +17,57 @@ const options = z
   })
   .strict();
 
-export const securityAlerts = defineRule<z.output<typeof options>>({
+export const securityAlerts = defineRule({
   id: "monitoring/security-alerts",
   meta: {
     severity: "info",
     description: "An alerting rule on authentication failures (scout_auth_failures_total) exists.",
     remediation:
       "Add a PrometheusRule (or a rule file in Prometheus' ConfigMap) alerting on rate(scout_auth_failures_total[5m]).",
-    appliesTo: ["PrometheusRule", "ConfigMap"],
     guide: "Monitor and Audit: Set up alerting for security events",
-    docs: docsUrl("monitoring/security-alerts"),
     options,
     messages: {
-      noAlert: "no alerting rule watches {{metric}}: authentication failures go unnoticed",
+      noAlert:
+        "no alerting rule watches {{metric}} for instance {{instance}}: authentication failures go unnoticed",
     },
   },
   check(context) {
     const { metric } = context.options;
-    if (context.bundle.objects.some((o) => alertsOn(o, metric))) return;
-    // The finding sits on Prometheus (where rules are loaded), else on the backend that exports the metric.
-    const target =
-      componentWorkloads(context.bundle, context.settings, "prometheus")[0] ??
-      componentWorkloads(context.bundle, context.settings, "backend")[0];
-    if (!target) return;
-    context.report({
-      messageId: "noAlert",
-      data: { metric },
-      object: target.object,
-      pointer: "/metadata/name",
-    });
+    const { bundle, settings } = context;
+    const alerts = bundle.objects.filter((o) => alertsOn(o, metric));
+    const byInstance = InstanceIndex.of(alerts, instanceOf);
+    const components = componentWorkloads(bundle, settings).filter(
+      (w) => w.component === "prometheus" || w.component === "backend",
+    );
+    const scoutNamespaces = new Set(components.map((w) => instanceOf(w.object).namespace));
+    // Rules loaded by a shared Prometheus (a namespace of its own, or applied with -n) cover all.
+    if (alerts.some((o) => !o.ref.namespace || !scoutNamespaces.has(o.ref.namespace))) return;
+    for (const [instance, target] of targetsByInstance(components)) {
+      if (byInstance.with(instance).length > 0) continue;
+      context.report({
+        messageId: "noAlert",
+        data: { metric, instance: instance.name },
+        object: target.object,
+        pointer: "/metadata/name",
+      });
+    }
   },
 });
+
+/**
+ * One finding per instance, on its Prometheus (where rules are loaded), else on the backend that
+ * exports the metric.
+ */
+function targetsByInstance(components: readonly ComponentWorkload[]) {
+  const targets = new Map<string, [Instance, ComponentWorkload]>();
+  for (const workload of components) {
+    const instance = instanceOf(workload.object);
+    const current = targets.get(instance.name);
+    if (!current || (current[1].component !== "prometheus" && workload.component === "prometheus"))
+      targets.set(instance.name, [instance, workload]);
+  }
+  return targets.values();
+}
 
 function alertsOn(object: BundleObject, metric: string): boolean {
   if (object.value.kind === "PrometheusRule") {

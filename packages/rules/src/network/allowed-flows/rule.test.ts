@@ -19,6 +19,39 @@ const PODS = `
         spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
 `;
 
+/** Frontend -> backend on 8000 and DNS, nothing else. */
+const POLICIES = `
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{port: 8000}]}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: frontend}
+        spec:
+          podSelector: {matchLabels: {app: frontend}}
+          egress:
+            - to: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 8000}]
+            - ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+`;
+
+const inNamespace = (yaml: string, namespace: string) =>
+  yaml.replaceAll("metadata: {name:", `metadata: {namespace: ${namespace}, name:`);
+
+/** The pods of instance `name`: the instance label beside the component label. */
+const instancePods = (name: string) =>
+  PODS.replace(/^ {8}apiVersion: networking[\s\S]*$/m, "")
+    .replaceAll(
+      /name: (frontend|backend), labels: \{/g,
+      `name: $1-${name}, labels: {app.kubernetes.io/instance: ${name}, `,
+    )
+    .replace(/\n\s*---\s*$/, "\n");
+
 new RuleTester({ describe, it }).run(allowedFlows, {
   valid: [
     {
@@ -42,6 +75,23 @@ new RuleTester({ describe, it }).run(allowedFlows, {
               ports: [{port: 8000}]
             - ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
       `,
+    },
+    {
+      name: "two namespaces with the same policies: no flow between them is intended, none missing",
+      yaml: [
+        inNamespace(PODS + POLICIES, "staging"),
+        inNamespace(PODS + POLICIES, "production"),
+      ].join("\n        ---\n"),
+    },
+    {
+      name: "two instances in one namespace whose policies name the instance: none across",
+      yaml: `${instancePods("a")}        ---${instancePods("b")}        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: deny}
+        spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+        ${POLICIES.replaceAll(/\{app: (frontend|backend)\}/g, "{app: $1, app.kubernetes.io/instance: a}")}
+        ${POLICIES.replaceAll(/\{app: (frontend|backend)\}/g, "{app: $1, app.kubernetes.io/instance: b}").replaceAll("{name: ", "{name: b-")}`,
     },
     {
       name: "workloads that are no Scout component are not judged",
@@ -69,11 +119,54 @@ new RuleTester({ describe, it }).run(allowedFlows, {
         metadata: {name: backend-out}
         spec:
           podSelector: {matchLabels: {app: backend}}
-          egress: [{to: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{port: http}]}]
+          egress:
+            - to: [{podSelector: {matchLabels: {app: frontend}}}]
+              ports: [{port: http}]
+            - to: [{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]
+              ports: [{port: 53, protocol: UDP}]
       `,
     },
   ],
   invalid: [
+    {
+      name: "two instances in one namespace whose policies select by component only: the flows across are extra",
+      yaml: `${instancePods("a")}        ---${instancePods("b")}        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: deny}
+        spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+        ${POLICIES}`,
+      errors: [
+        {
+          messageId: "extraFlow",
+          line: 32,
+          column: 13,
+          data: {
+            source: "default/frontend-a",
+            destination: "default/backend-b",
+            ports: "TCP 8000",
+            from: "frontend",
+            to: "backend",
+            target: "NetworkPolicy default/backend",
+            instance: "between instances default/a and default/b",
+          },
+        },
+        {
+          messageId: "extraFlow",
+          line: 32,
+          column: 13,
+          data: {
+            source: "default/frontend-b",
+            destination: "default/backend-a",
+            ports: "TCP 8000",
+            from: "frontend",
+            to: "backend",
+            target: "NetworkPolicy default/backend",
+            instance: "between instances default/b and default/a",
+          },
+        },
+      ],
+    },
     {
       name: "an extra flow is reported on the ingress rule that admits it; the missing one on the policy that blocks it",
       yaml: `${PODS}
@@ -99,19 +192,6 @@ new RuleTester({ describe, it }).run(allowedFlows, {
       `,
       errors: [
         {
-          messageId: "missingFlow",
-          line: 14,
-          column: 1,
-          data: {
-            source: "default/frontend",
-            destination: "default/backend",
-            ports: "TCP 8000",
-            from: "frontend",
-            to: "backend",
-            target: "NetworkPolicy default/deny",
-          },
-        },
-        {
           messageId: "extraFlow",
           line: 23,
           column: 7,
@@ -122,6 +202,38 @@ new RuleTester({ describe, it }).run(allowedFlows, {
             from: "backend",
             to: "frontend",
             target: "NetworkPolicy default/frontend",
+            instance: "instance default",
+          },
+        },
+        {
+          // The frontend connects to the backend by name and may send nothing but 8000/TCP.
+          messageId: "noDns",
+          line: 24,
+          column: 3,
+          data: {
+            source: "default/frontend",
+            to: "backend",
+            destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
+            ports: "TCP 53,UDP 53",
+            instance: "instance default",
+            target: "NetworkPolicy default/frontend",
+            fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
+          },
+        },
+        {
+          // Not on the default deny: on the policy written for the backend, with the rule to add.
+          messageId: "missingFlow",
+          line: 33,
+          column: 3,
+          data: {
+            source: "default/frontend",
+            destination: "default/backend",
+            ports: "TCP 8000",
+            from: "frontend",
+            to: "backend",
+            target: "NetworkPolicy default/backend",
+            instance: "instance default",
+            fix: "ingress rule {from: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{protocol: TCP, port: 8000}]} and Ingress in its policyTypes",
           },
         },
       ],

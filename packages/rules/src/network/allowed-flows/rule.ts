@@ -3,12 +3,10 @@ import {
   analyze,
   compareWithIntended,
   formatConns,
-  type NetworkOptions,
   networkOptionsSchema,
 } from "@scout-deploy/netpol";
-import { docsUrl } from "../../docs-url.js";
 
-export const allowedFlows = defineRule<NetworkOptions>({
+export const allowedFlows = defineRule({
   id: "network/allowed-flows",
   meta: {
     severity: "error",
@@ -16,16 +14,16 @@ export const allowedFlows = defineRule<NetworkOptions>({
       "The connectivity the NetworkPolicies allow between Scout's components is exactly the intended table: no extra flow, no missing one.",
     remediation:
       "Narrow the named policy rule so that it admits only the intended peers and ports, or add the rule the intended flow needs.",
-    appliesTo: ["NetworkPolicy", "PodTemplate"],
     guide:
       "Network Policies: Frontend → Backend 8000, Nginx → Frontend 3000 / Backend 8000, Backend → Redis 6379, Prometheus → Backend 8000, external → Nginx 80",
-    docs: docsUrl("network/allowed-flows"),
     options: networkOptionsSchema,
     messages: {
       extraFlow:
-        "{{source}} -> {{destination}} on {{ports}} is allowed but not intended ({{from}} -> {{to}}); change: {{target}}",
+        "{{source}} -> {{destination}} on {{ports}} is allowed but not intended ({{from}} -> {{to}}, {{instance}}); change: {{target}}",
+      noDns:
+        "{{source}} connects to {{to}} by Service name but may not reach {{destination}} on {{ports}} ({{instance}}): its connections will fail; add to {{target}} this {{fix}}",
       missingFlow:
-        "{{source}} -> {{destination}} on {{ports}} is intended ({{from}} -> {{to}}) but {{target}} does not allow it: Scout would break",
+        "{{source}} -> {{destination}} on {{ports}} is intended ({{from}} -> {{to}}, {{instance}}) but {{target}} does not allow it: Scout would break; add this {{fix}}",
     },
   },
   check(context) {
@@ -36,7 +34,12 @@ export const allowedFlows = defineRule<NetworkOptions>({
     );
     for (const difference of comparison.differences) {
       context.report({
-        messageId: difference.kind === "extra" ? "extraFlow" : "missingFlow",
+        messageId:
+          difference.kind === "extra"
+            ? "extraFlow"
+            : difference.kind === "dns"
+              ? "noDns"
+              : "missingFlow",
         data: {
           source: difference.source,
           destination: difference.destination,
@@ -44,10 +47,12 @@ export const allowedFlows = defineRule<NetworkOptions>({
           to: difference.to,
           ports: formatConns(difference.conns),
           target: difference.target.label,
+          instance: difference.instance ?? "no instance",
+          fix: difference.fix ?? "",
         },
         object: difference.target.object,
         pointer: difference.target.pointer,
-        ...(difference.kind === "missing" ? { severity: "warning" as const } : {}),
+        ...(difference.kind !== "extra" ? { severity: "warning" as const } : {}),
       });
     }
   },

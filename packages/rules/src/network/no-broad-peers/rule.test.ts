@@ -5,7 +5,7 @@ import { noBroadPeers } from "./rule.js";
 new RuleTester({ describe, it }).run(noBroadPeers, {
   valid: [
     {
-      name: "named peers, own namespace by name, DNS to any destination",
+      name: "named peers, own namespace by name, DNS to the cluster's DNS pods",
       yaml: `
         apiVersion: networking.k8s.io/v1
         kind: NetworkPolicy
@@ -17,8 +17,47 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
                 - podSelector: {matchLabels: {app: frontend}}
                 - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: scout}}
           egress:
-            - ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+            - to:
+                - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+                  podSelector: {matchLabels: {k8s-app: kube-dns}}
+              ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
             - to: [{ipBlock: {cidr: 10.20.0.0/16}}]
+      `,
+    },
+    {
+      name: "DNS to node-local DNS by a configured CIDR, and to CoreDNS of another namespace and label",
+      options: {
+        dns: {
+          namespaces: ["dns"],
+          podLabels: { "app.kubernetes.io/name": "coredns" },
+          nodeLocalCidrs: ["169.254.20.10/32"],
+        },
+      },
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: all, namespace: scout}
+        spec:
+          podSelector: {}
+          egress:
+            - to:
+                - ipBlock: {cidr: 169.254.20.10/32}
+                - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: dns}}
+                  podSelector: {matchLabels: {app.kubernetes.io/name: coredns}}
+              ports: [{port: 53, protocol: UDP}]
+      `,
+    },
+    {
+      name: "ipBlocks that leave out part of the public internet are not broad",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          egress:
+            - to: [{ipBlock: {cidr: 0.0.0.0/1}}, {ipBlock: {cidr: 128.0.0.0/2}}]
+            - to: [{ipBlock: {cidr: "2000::/4"}}]
       `,
     },
     {
@@ -44,6 +83,101 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
     },
   ],
   invalid: [
+    {
+      name: "DNS to every destination, to every pod of kube-system, to the internet: not the cluster's DNS",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          egress:
+            - ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+            - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}}]
+              ports: [{port: 53, protocol: UDP}]
+            - to: [{ipBlock: {cidr: 8.8.8.8/32}}]
+              ports: [{port: 53, protocol: UDP}]
+      `,
+      errors: [
+        { messageId: "anyPeer", line: 7, column: 7 },
+        { messageId: "allPodsOfNamespace", line: 8, column: 13 },
+        {
+          messageId: "dnsOutside",
+          line: 10,
+          column: 23,
+          data: {
+            index: 2,
+            policy: "scout/backend",
+            cidr: "8.8.8.8/32",
+            dns: "kube-system/k8s-app=kube-dns",
+          },
+        },
+      ],
+    },
+    {
+      name: "two halves of IPv4, or everything but the private ranges, are every public address",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          egress:
+            - to: [{ipBlock: {cidr: 0.0.0.0/1}}, {ipBlock: {cidr: 128.0.0.0/1}}]
+              ports: [{port: 443}]
+          ingress:
+            - from:
+                - ipBlock: {cidr: 1.0.0.0/8}
+                - ipBlock: {cidr: 2.0.0.0/7}
+                - ipBlock: {cidr: 4.0.0.0/6}
+                - ipBlock: {cidr: 8.0.0.0/5, except: [10.0.0.0/8]}
+                - ipBlock: {cidr: 16.0.0.0/4}
+                - ipBlock: {cidr: 32.0.0.0/3}
+                - ipBlock: {cidr: 64.0.0.0/2, except: [100.64.0.0/10, 127.0.0.0/8]}
+                - ipBlock: {cidr: 128.0.0.0/1, except: [169.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16]}
+      `,
+      errors: [
+        {
+          messageId: "publicAddresses",
+          line: 7,
+          column: 7,
+          data: {
+            direction: "egress",
+            index: 0,
+            policy: "scout/backend",
+            family: "IPv4",
+            cidr: "0.0.0.0/1, 128.0.0.0/1",
+          },
+        },
+        { messageId: "publicAddresses", line: 10, column: 7 },
+      ],
+    },
+    {
+      name: "IPv6 split across two rules still covers the public internet",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          egress:
+            - to: [{ipBlock: {cidr: "2000::/4"}}]
+            - to: [{ipBlock: {cidr: "3000::/4"}}]
+      `,
+      errors: [
+        {
+          messageId: "publicAddressesAcross",
+          line: 6,
+          column: 3,
+          data: {
+            direction: "egress",
+            policy: "scout/backend",
+            family: "IPv6",
+            cidr: "2000::/4, 3000::/4",
+          },
+        },
+      ],
+    },
     {
       name: "all namespaces, all pods of another namespace, every address, no peers at all",
       yaml: `

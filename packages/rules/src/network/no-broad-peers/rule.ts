@@ -2,18 +2,26 @@ import { defineRule, isRecord, z } from "@scout-deploy/core";
 import {
   analyze,
   contains,
+  DEFAULT_DNS_OPTIONS,
   DNS_CONNS,
+  type DnsOptions,
+  describeDns,
+  dnsOptionsSchema,
+  type IpSet,
+  ipBlockSet,
+  isClusterDnsPeer,
   isEmpty,
   isEmptySelector,
   NAMESPACE_NAME_LABEL,
   type Policy,
   type PolicyRule,
   parseCidr,
+  peerOf,
   portsConns,
+  publicFamiliesCovered,
   subtract,
   type Workload,
 } from "@scout-deploy/netpol";
-import { docsUrl } from "../../docs-url.js";
 import { selectedBy, selectsOnlyNginx } from "../scope.js";
 
 const options = z
@@ -22,12 +30,12 @@ const options = z
     externalAccess: z.boolean().default(true),
     /** @default 80 */
     externalPort: z.number().int().min(1).max(65535).default(80),
+    /** The cluster's DNS: DNS-only egress rules towards it (and only it) are not broad. */
+    dns: dnsOptionsSchema.default(DEFAULT_DNS_OPTIONS),
   })
   .strict();
 
-type Options = z.output<typeof options>;
-
-export const noBroadPeers = defineRule<Options>({
+export const noBroadPeers = defineRule({
   id: "network/no-broad-peers",
   meta: {
     severity: "error",
@@ -35,9 +43,7 @@ export const noBroadPeers = defineRule<Options>({
       "No NetworkPolicy rule admits all namespaces, all pods of another namespace, or every address (0.0.0.0/0, ::/0), except the external access to nginx.",
     remediation:
       "Name the peers: a podSelector for the component, with a namespaceSelector on kubernetes.io/metadata.name when it lives elsewhere; a narrow ipBlock for outside addresses.",
-    appliesTo: ["NetworkPolicy"],
     guide: "Enable Network Policies: Restrict pod-to-pod communication; Only allow necessary ports",
-    docs: docsUrl("network/no-broad-peers"),
     options,
     messages: {
       anyPeer:
@@ -48,79 +54,174 @@ export const noBroadPeers = defineRule<Options>({
         "{{direction}} rule {{index}} of NetworkPolicy {{policy}} admits every pod of the namespaces its namespaceSelector picks",
       anyAddress:
         "{{direction}} rule {{index}} of NetworkPolicy {{policy}} admits every address ({{cidr}})",
+      publicAddresses:
+        "{{direction}} rule {{index}} of NetworkPolicy {{policy}} admits every public {{family}} address: its ipBlocks together ({{cidr}}) cover the internet",
+      publicAddressesAcross:
+        "the {{direction}} rules of NetworkPolicy {{policy}} together admit every public {{family}} address ({{cidr}})",
+      dnsOutside:
+        "egress rule {{index}} of NetworkPolicy {{policy}} sends DNS to {{cidr}}, outside the cluster: Scout's pods should ask the cluster's DNS ({{dns}}) only",
     },
   },
   check(context) {
     const connectivity = analyze(context.bundle);
+    const { dns } = context.options;
+    const namespaceLabels = connectivity.model.namespaceLabels;
     for (const policy of connectivity.model.policies) {
       const nginxOnly =
         context.options.externalAccess &&
         selectsOnlyNginx(connectivity.model, policy, context.settings);
+      const data = (rule: PolicyRule | undefined, extra: Record<string, string> = {}) => ({
+        direction: (rule?.direction ?? "egress") === "ingress" ? "ingress" : "egress",
+        index: rule?.index ?? 0,
+        policy: `${policy.namespace}/${policy.name}`,
+        peerKey: rule?.direction === "ingress" ? "from" : "to",
+        cidr: "",
+        dns: describeDns(dns),
+        family: "",
+        ...extra,
+      });
+      const judged: PolicyRule[] = [];
       for (const rule of [...policy.ingress, ...policy.egress]) {
-        const exempt =
-          isDnsOnly(rule) ||
-          (nginxOnly &&
-            rule.direction === "ingress" &&
-            isOnlyPort(
-              rule,
-              context.options.externalPort,
-              selectedBy(connectivity.model, policy)[0],
-            ));
-        if (exempt) continue;
-        for (const finding of broadPeers(policy, rule)) {
+        const nginxAccess =
+          nginxOnly &&
+          rule.direction === "ingress" &&
+          isOnlyPort(rule, context.options.externalPort, selectedBy(connectivity.model, policy)[0]);
+        const clusterDns =
+          isDnsOnly(rule) &&
+          rule.peers !== "all" &&
+          rule.peers.every((peer) =>
+            isClusterDnsPeer(peer, policy.namespace, namespaceLabels, dns),
+          );
+        if (nginxAccess || clusterDns) continue;
+        judged.push(rule);
+        for (const finding of broadPeers(policy, rule, isDnsOnly(rule) ? dns : undefined)) {
           context.report({
             messageId: finding.messageId,
-            data: {
-              direction: rule.direction === "ingress" ? "ingress" : "egress",
-              index: rule.index,
-              policy: `${policy.namespace}/${policy.name}`,
-              peerKey: rule.direction === "ingress" ? "from" : "to",
+            data: data(rule, {
               cidr: finding.cidr ?? "",
-            },
+              family: finding.family ?? "",
+            }),
             object: policy.object,
             pointer: finding.pointer,
           });
         }
+      }
+      for (const direction of ["ingress", "egress"] as const) {
+        const rules = judged.filter((r) => r.direction === direction);
+        if (rules.some((r) => coveredFamilies(policy, r).length > 0)) continue;
+        const blocks = rules.flatMap((r) => ipBlocksOf(policy, r));
+        const families = publicFamiliesCovered(blocks.flatMap((b) => b.set));
+        if (families.length === 0) continue;
+        context.report({
+          messageId: "publicAddressesAcross",
+          data: data(rules[0], {
+            direction,
+            family: families.join(" and "),
+            cidr: blocks.map((b) => b.text).join(", "),
+          }),
+          object: policy.object,
+          pointer: `/spec/${direction}`,
+        });
       }
     }
   },
 });
 
 interface Broad {
-  messageId: "anyPeer" | "allNamespaces" | "allPodsOfNamespace" | "anyAddress";
+  messageId:
+    | "anyPeer"
+    | "allNamespaces"
+    | "allPodsOfNamespace"
+    | "anyAddress"
+    | "publicAddresses"
+    | "dnsOutside";
   pointer: string;
   cidr?: string;
+  family?: string;
 }
 
-function broadPeers(policy: Policy, rule: PolicyRule): Broad[] {
+function rawPeers(policy: Policy, rule: PolicyRule): unknown[] | undefined {
   const key = rule.direction === "ingress" ? "from" : "to";
   const spec = isRecord(policy.object.value.spec) ? policy.object.value.spec : {};
   const rules = spec[rule.direction];
   const body = Array.isArray(rules) && isRecord(rules[rule.index]) ? rules[rule.index] : {};
   const peers = body[key];
-  if (!Array.isArray(peers) || peers.length === 0)
-    return [{ messageId: "anyPeer", pointer: rule.pointer }];
-  return peers.flatMap((peer, index): Broad[] => {
-    if (!isRecord(peer)) return [];
-    const at = `${rule.pointer}/${key}/${index}`;
-    if (isRecord(peer.ipBlock)) {
-      const cidr = String(peer.ipBlock.cidr ?? "");
-      const interval = parseCidr(cidr);
-      const prefix = Number(cidr.split("/")[1]);
-      return interval && prefix === 0
-        ? [{ messageId: "anyAddress", pointer: `${at}/ipBlock/cidr`, cidr }]
-        : [];
-    }
-    if (peer.namespaceSelector === undefined) return [];
-    if (isEmptySelector(peer.namespaceSelector)) {
-      return [{ messageId: "allNamespaces", pointer: `${at}/namespaceSelector` }];
-    }
-    const everyPod = peer.podSelector === undefined || isEmptySelector(peer.podSelector);
-    if (everyPod && !namesOnly(peer.namespaceSelector, policy.namespace)) {
-      return [{ messageId: "allPodsOfNamespace", pointer: `${at}/namespaceSelector` }];
-    }
-    return [];
+  return Array.isArray(peers) && peers.length > 0 ? peers : undefined;
+}
+
+interface IpBlock {
+  /** "0.0.0.0/1" or "0.0.0.0/0 except 10.0.0.0/8". */
+  text: string;
+  set: IpSet;
+  pointer: string;
+}
+
+function ipBlocksOf(policy: Policy, rule: PolicyRule): IpBlock[] {
+  const key = rule.direction === "ingress" ? "from" : "to";
+  return (rawPeers(policy, rule) ?? []).flatMap((peer, index): IpBlock[] => {
+    if (!isRecord(peer) || !isRecord(peer.ipBlock)) return [];
+    const cidr = String(peer.ipBlock.cidr ?? "");
+    const except = Array.isArray(peer.ipBlock.except) ? peer.ipBlock.except.map(String) : [];
+    const set = ipBlockSet(cidr, except);
+    if (!set) return [];
+    const text = except.length ? `${cidr} except ${except.join(" ")}` : cidr;
+    return [{ text, set, pointer: `${rule.pointer}/${key}/${index}/ipBlock/cidr` }];
   });
+}
+
+/** The families whose public internet the rule's ipBlocks cover together (none with a /0). */
+function coveredFamilies(policy: Policy, rule: PolicyRule): Array<"IPv4" | "IPv6"> {
+  const blocks = ipBlocksOf(policy, rule);
+  return publicFamiliesCovered(blocks.flatMap((b) => b.set));
+}
+
+/**
+ * The broad peers of one rule. For a DNS-only rule (`dns` given) that is not towards the
+ * cluster's DNS alone, an address block outside the node-local DNS CIDRs is broad too.
+ */
+function broadPeers(policy: Policy, rule: PolicyRule, dns?: DnsOptions): Broad[] {
+  const key = rule.direction === "ingress" ? "from" : "to";
+  const peers = rawPeers(policy, rule);
+  if (!peers) return [{ messageId: "anyPeer", pointer: rule.pointer }];
+  const blocks = ipBlocksOf(policy, rule);
+  const anyAddress = blocks.some((b) => Number(b.text.split(/[/ ]/)[1]) === 0);
+  const families = anyAddress ? [] : publicFamiliesCovered(blocks.flatMap((b) => b.set));
+  const coverage: Broad[] = families.length
+    ? [
+        {
+          messageId: "publicAddresses",
+          pointer: `${rule.pointer}/${key}`,
+          cidr: blocks.map((b) => b.text).join(", "),
+          family: families.join(" and "),
+        },
+      ]
+    : [];
+  return coverage.concat(
+    peers.flatMap((peer, index): Broad[] => {
+      if (!isRecord(peer)) return [];
+      const at = `${rule.pointer}/${key}/${index}`;
+      if (isRecord(peer.ipBlock)) {
+        const cidr = String(peer.ipBlock.cidr ?? "");
+        const interval = parseCidr(cidr);
+        const prefix = Number(cidr.split("/")[1]);
+        if (interval && prefix === 0)
+          return [{ messageId: "anyAddress", pointer: `${at}/ipBlock/cidr`, cidr }];
+        if (!dns || !interval || families.length > 0) return [];
+        const [parsed] = peerOf(peer);
+        const local = parsed && isClusterDnsPeer(parsed, policy.namespace, new Map(), dns);
+        return local ? [] : [{ messageId: "dnsOutside", pointer: `${at}/ipBlock/cidr`, cidr }];
+      }
+      if (peer.namespaceSelector === undefined) return [];
+      if (isEmptySelector(peer.namespaceSelector)) {
+        return [{ messageId: "allNamespaces", pointer: `${at}/namespaceSelector` }];
+      }
+      const everyPod = peer.podSelector === undefined || isEmptySelector(peer.podSelector);
+      if (everyPod && !namesOnly(peer.namespaceSelector, policy.namespace)) {
+        return [{ messageId: "allPodsOfNamespace", pointer: `${at}/namespaceSelector` }];
+      }
+      return [];
+    }),
+  );
 }
 
 /** True when a namespaceSelector picks exactly the policy's own namespace by name. */

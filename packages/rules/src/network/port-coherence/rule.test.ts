@@ -2,8 +2,38 @@ import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
 import { portCoherence } from "./rule.js";
 
+/** A backend scraped by the Prometheus of its namespace, which the policy lets in. */
+const scraped = (namespace: string) => `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend, namespace: ${namespace}}
+        spec:
+          template:
+            metadata:
+              labels: {app: backend}
+              annotations: {prometheus.io/scrape: "true", prometheus.io/port: "8000"}
+            spec:
+              containers: [{name: api, ports: [{name: http, containerPort: 8000}]}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: prometheus, namespace: ${namespace}, labels: {app: prometheus}}
+        spec: {containers: [{name: prometheus}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: ${namespace}}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress: [{from: [{podSelector: {matchLabels: {app: prometheus}}}], ports: [{port: 8000}]}]
+`;
+
 new RuleTester({ describe, it }).run(portCoherence, {
   valid: [
+    {
+      name: "two namespaces: each backend is scraped by its own Prometheus, not the other's",
+      yaml: `${scraped("staging")}        ---${scraped("production")}`,
+    },
     {
       name: "one named port for the Service, the probe, the policy and the scrape annotation",
       yaml: `

@@ -4,6 +4,8 @@ import {
   containersOf,
   defineRule,
   escapeSegment,
+  InstanceIndex,
+  instanceOf,
   isRecord,
   joinPointer,
   type RuleContext,
@@ -12,10 +14,14 @@ import {
   analyze,
   type Connectivity,
   type ContainerPort,
+  containerPortsOf,
   contains,
+  findPort,
+  numberedPort,
+  type Protocol,
+  protocolOf,
   type Workload,
 } from "@scout-deploy/netpol";
-import { docsUrl } from "../../docs-url.js";
 import { selectedBy, serviceTargets } from "../scope.js";
 
 const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
@@ -31,10 +37,8 @@ export const portCoherence = defineRule({
       "A Service's targetPort, the container ports, the probe ports, the NetworkPolicy ports and the Prometheus scrape port of Scout's components agree.",
     remediation:
       "Use one port per purpose and name it: the container port, the Service's targetPort, the probes and the NetworkPolicy all refer to it, and Prometheus is allowed to reach the port it scrapes.",
-    appliesTo: ["PodTemplate", "Service", "NetworkPolicy"],
     guide:
       "Network Policies: Prometheus can scrape Backend metrics on port 8000; Only allow necessary ports",
-    docs: docsUrl("network/port-coherence"),
     messages: {
       serviceTarget:
         'Service "{{service}}" sends to targetPort {{port}}, but {{workload}} has no container port {{port}}',
@@ -45,7 +49,7 @@ export const portCoherence = defineRule({
       scrapePort:
         "{{workload}} asks Prometheus to scrape port {{port}}, which it does not declare as a container port",
       scrapeBlocked:
-        "{{workload}} asks Prometheus to scrape port {{port}}, but the NetworkPolicies do not let {{prometheus}} reach it",
+        "{{workload}} asks Prometheus to scrape port {{port}}, but the NetworkPolicies do not let {{prometheus}} of its instance {{instance}} reach it",
     },
   },
   check(context) {
@@ -80,25 +84,20 @@ export const portCoherence = defineRule({
         });
       }
     }
-    const prometheus = [...identified].filter(
-      (w) => componentOf(w.object, context.settings) === "prometheus",
+    const prometheus = InstanceIndex.of(
+      [...identified].filter((w) => componentOf(w.object, context.settings) === "prometheus"),
+      (w) => instanceOf(w.object),
     );
-    for (const workload of identified) checkScrape(context, connectivity, workload, prometheus);
+    for (const workload of identified) {
+      checkScrape(context, connectivity, workload, prometheus.with(instanceOf(workload.object)));
+    }
   },
 });
 
 type Context = RuleContext<Record<string, unknown>>;
 
-function resolves(
-  ports: readonly ContainerPort[],
-  port: number | string,
-  protocol?: string,
-): boolean {
-  return ports.some(
-    (p) =>
-      (typeof port === "number" ? p.port === port : p.name === port) &&
-      (!protocol || p.protocol === protocol),
-  );
+function resolves(ports: readonly ContainerPort[], port: unknown, protocol?: Protocol): boolean {
+  return findPort(ports, port, protocol) !== undefined;
 }
 
 function names(workloads: readonly Workload[]): string {
@@ -122,9 +121,9 @@ function checkService(
     if (!isRecord(entry)) return;
     const field = entry.targetPort !== undefined ? "targetPort" : "port";
     const raw = entry[field];
-    const port = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : raw;
+    const port = numberedPort(raw) ?? raw;
     if (typeof port !== "number" && typeof port !== "string") return;
-    const protocol = typeof entry.protocol === "string" ? entry.protocol : "TCP";
+    const protocol = protocolOf(entry.protocol);
     for (const workload of targets) {
       if (resolves(workload.ports, port, protocol)) continue;
       context.report({
@@ -140,9 +139,7 @@ function checkService(
 function checkProbes(context: Context, workload: Workload) {
   for (const container of containersOf(workload.template)) {
     if (container.list !== "containers") continue;
-    const declared = (
-      Array.isArray(container.container.ports) ? container.container.ports : []
-    ).filter(isRecord);
+    const declared = containerPortsOf(container.container);
     for (const probe of PROBES) {
       const body = container.container[probe];
       if (!isRecord(body)) continue;
@@ -154,10 +151,9 @@ function checkProbes(context: Context, workload: Workload) {
         )
           continue;
         const port = action.port;
+        // A numbered probe of a container that declares no port is not checked: ports are optional.
         const known =
-          typeof port === "number"
-            ? declared.length === 0 || declared.some((p) => p.containerPort === port)
-            : declared.some((p) => p.name === port);
+          (typeof port === "number" && declared.length === 0) || resolves(declared, port);
         if (known) continue;
         context.report({
           messageId: "probePort",
@@ -174,7 +170,7 @@ function checkScrape(
   context: Context,
   connectivity: Connectivity,
   workload: Workload,
-  prometheus: Workload[],
+  prometheus: readonly Workload[],
 ) {
   const annotations = isRecord(workload.template.metadata.annotations)
     ? workload.template.metadata.annotations
@@ -195,7 +191,7 @@ function checkScrape(
     if (contains(sides.egress, "TCP", port) && contains(sides.ingress, "TCP", port)) continue;
     context.report({
       messageId: "scrapeBlocked",
-      data: { ...data, prometheus: label(scraper) },
+      data: { ...data, prometheus: label(scraper), instance: instanceOf(workload.object).name },
       object: workload.object,
       pointer,
     });

@@ -1,5 +1,4 @@
-import { defineRule, joinPointer, z } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
+import { type BundleObject, defineRule, joinPointer, z } from "@scout-deploy/core";
 import {
   componentWorkloads,
   namespaceIn,
@@ -15,7 +14,7 @@ const options = z
   })
   .strict();
 
-export const dedicatedServiceAccount = defineRule<z.output<typeof options>>({
+export const dedicatedServiceAccount = defineRule({
   id: "rbac/dedicated-service-account",
   meta: {
     severity: "error",
@@ -23,9 +22,7 @@ export const dedicatedServiceAccount = defineRule<z.output<typeof options>>({
       "The backend runs under its own ServiceAccount (not default), defined in the bundle.",
     remediation:
       "Create a ServiceAccount for the backend and set serviceAccountName to it in the pod spec.",
-    appliesTo: ["PodTemplate", "ServiceAccount"],
     guide: "RBAC: Service Account: Dedicated service account for Backend",
-    docs: docsUrl("rbac/dedicated-service-account"),
     options,
     messages: {
       defaultAccount: "the {{component}} runs under the default service account",
@@ -36,6 +33,7 @@ export const dedicatedServiceAccount = defineRule<z.output<typeof options>>({
   check(context) {
     const { bundle } = context;
     const fallback = scoutNamespace(bundle, context.settings);
+    const isDefined = serviceAccountIndex(bundle.objects, fallback);
     for (const component of context.options.components) {
       for (const { object, template } of componentWorkloads(bundle, context.settings, component)) {
         const account = serviceAccountNameOf(template);
@@ -50,16 +48,11 @@ export const dedicatedServiceAccount = defineRule<z.output<typeof options>>({
           });
           continue;
         }
-        const defined = bundle.objects.some(
-          (o) =>
-            o.value.kind === "ServiceAccount" &&
-            o.ref.name === account &&
-            sameNamespace(namespaceIn(o, fallback), namespaceIn(object, fallback)),
-        );
-        if (defined) continue;
+        const namespace = namespaceIn(object, fallback);
+        if (isDefined(account, namespace)) continue;
         context.report({
           messageId: "undefinedAccount",
-          data: { component, account, namespace: namespaceIn(object, fallback) ?? "(unset)" },
+          data: { component, account, namespace: namespace ?? "(unset)" },
           object,
           pointer: joinPointer(template.specPointer, field),
         });
@@ -67,3 +60,21 @@ export const dedicatedServiceAccount = defineRule<z.output<typeof options>>({
     }
   },
 });
+
+/**
+ * Whether a ServiceAccount of that name is defined in that namespace, by lookup (a bundle of many
+ * deployments has as many backends as ServiceAccounts). An unset namespace on either side agrees
+ * with any, as `sameNamespace` says.
+ */
+/** ServiceAccounts by name, each with the namespace it lands in: one pass, not one per workload. */
+function serviceAccountIndex(objects: readonly BundleObject[], fallback: string | undefined) {
+  const namespacesOf = new Map<string, Array<string | undefined>>();
+  for (const o of objects) {
+    if (o.value.kind !== "ServiceAccount" || !o.ref.name) continue;
+    const namespaces = namespacesOf.get(o.ref.name) ?? [];
+    namespaces.push(namespaceIn(o, fallback));
+    namespacesOf.set(o.ref.name, namespaces);
+  }
+  return (name: string, namespace: string | undefined): boolean =>
+    (namespacesOf.get(name) ?? []).some((ns) => sameNamespace(ns, namespace));
+}

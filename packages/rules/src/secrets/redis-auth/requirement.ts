@@ -1,4 +1,10 @@
-import { type Bundle, type ContainerRef, isRecord, joinPointer } from "@scout-deploy/core";
+import {
+  type Bundle,
+  type BundleObject,
+  type ContainerRef,
+  isRecord,
+  joinPointer,
+} from "@scout-deploy/core";
 import { secretEntries } from "@scout-deploy/secrets";
 import { envVars } from "../env.js";
 
@@ -6,6 +12,8 @@ import { envVars } from "../env.js";
 export interface PasswordSource {
   secret: string;
   key?: string;
+  /** The Redis workload that reads it. */
+  redis?: BundleObject;
 }
 
 /** How a Redis container is (or is not) told to require a password. */

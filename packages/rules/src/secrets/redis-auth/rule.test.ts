@@ -35,11 +35,39 @@ const redisWithSecret = redis(`- name: redis
   env:
     - {name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}`);
 
+/** A Redis and a backend that read the password from the same Secret. */
+const redisAndBackend = (secret: string) =>
+  `${redisWithSecret.replace("name: scout-secrets", `name: ${secret}`)}---${backend(
+    `[{name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: ${secret}, key: redis-password}}}]`,
+  )}`;
+
 new RuleTester({ describe, it }).run(redisAuth, {
   valid: [
     {
       name: "Redis and the backend read the same Secret key",
       yaml: `${redisWithSecret}---${backend("[{name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}]")}`,
+    },
+    {
+      name: "two instances in one namespace: each backend reads its own Redis' Secret",
+      yaml: ["a", "b"]
+        .map((i) =>
+          redisAndBackend(`${i}-secrets`)
+            .replaceAll("{name: redis}", `{name: redis-${i}}`)
+            .replaceAll("{name: backend}", `{name: backend-${i}}`)
+            .replaceAll("labels: {", `labels: {app.kubernetes.io/instance: ${i}, `),
+        )
+        .join("---"),
+    },
+    {
+      name: "two namespaces: each backend reads its own namespace's Redis Secret",
+      yaml: ["staging", "production"]
+        .map((ns) =>
+          redisAndBackend(`${ns}-secrets`).replaceAll(
+            /\{name: (redis|backend)\}/g,
+            `{name: $1, namespace: ${ns}}`,
+          ),
+        )
+        .join("---"),
     },
     {
       name: "no Redis in the bundle: nothing to judge",
@@ -113,13 +141,19 @@ new RuleTester({ describe, it }).run(redisAuth, {
           messageId: "backendMissing",
           line: 23,
           column: 13,
-          data: { container: "api", secret: "scout-secrets" },
+          data: { container: "api", secret: "scout-secrets", redis: "redis", instance: "default" },
         },
         {
           messageId: "backendOtherSecret",
           line: 34,
           column: 13,
-          data: { container: "api", secret: "scout-secrets", found: "other/pw" },
+          data: {
+            container: "api",
+            secret: "scout-secrets",
+            found: "other/pw",
+            redis: "redis",
+            instance: "default",
+          },
         },
       ],
     },

@@ -2,17 +2,26 @@ import {
   type Bundle,
   type BundleObject,
   type ContainerRef,
-  componentOf,
   containersOf,
   defineRule,
+  InstanceIndex,
+  instanceOf,
   joinPointer,
   podTemplateOf,
   type RuleReport,
 } from "@scout-deploy/core";
 import { nameSegments } from "@scout-deploy/secrets";
-import { docsUrl } from "../../docs-url.js";
+import { componentWorkloads } from "../../support/index.js";
 import { envVars, wholeSecretsOf } from "../env.js";
 import { type PasswordSource, requirementOf } from "./requirement.js";
+
+type RedisMessage =
+  | "noPassword"
+  | "unusedPassword"
+  | "notFromSecret"
+  | "literalPassword"
+  | "backendMissing"
+  | "backendOtherSecret";
 
 const PASSWORD_SEGMENTS = new Set(["password", "passwd", "pass", "pwd", "auth", "requirepass"]);
 
@@ -33,9 +42,7 @@ export const redisAuth = defineRule({
       "Redis requires a password read from a Secret, and the backend is given the same Secret (an error when policy.settings.redisAuth is on).",
     remediation:
       "Set REDIS_PASSWORD from `secretKeyRef: {name: scout-secrets, key: redis-password}` in Redis (and `--requirepass $(REDIS_PASSWORD)`), and the same secretKeyRef in the backend.",
-    appliesTo: ["PodTemplate"],
     guide: "Secrets Management: Redis authentication: Optional Redis password protection",
-    docs: docsUrl("secrets/redis-auth"),
     messages: {
       noPassword: 'Redis container "{{container}}" requires no password from a Secret',
       unusedPassword:
@@ -45,22 +52,23 @@ export const redisAuth = defineRule({
       literalPassword:
         'Redis container "{{container}}" sets its password in plain text in its {{where}}',
       backendMissing:
-        'the backend container "{{container}}" is not given Redis\' password from Secret "{{secret}}"',
+        'the backend container "{{container}}" is not given the password of Redis {{redis}} (instance {{instance}}) from Secret "{{secret}}"',
       backendOtherSecret:
-        'the backend container "{{container}}" reads Redis\' password from "{{found}}", but Redis reads it from "{{secret}}"',
+        'the backend container "{{container}}" reads Redis\' password from "{{found}}", but Redis {{redis}} (instance {{instance}}) reads it from "{{secret}}"',
     },
   },
   check(context) {
     const severity = context.settings.redisAuth ? "error" : undefined;
-    const report = (r: RuleReport) => context.report(severity ? { ...r, severity } : r);
+    const report = (r: RuleReport<RedisMessage>) =>
+      context.report(severity ? { ...r, severity } : r);
     const byComponent = (name: string) =>
-      context.bundle.objects.filter(
-        (o) => podTemplateOf(o) && componentOf(o, context.settings) === name,
-      );
-    const backends = byComponent("backend");
+      componentWorkloads(context.bundle, context.settings, name).map((w) => w.object);
+    // Each backend is given the password of the Redis of its own instance, not of every Redis.
+    const backends = InstanceIndex.of(byComponent("backend"), instanceOf);
     for (const redis of byComponent("redis")) {
       const source = checkRedis(redis, report, context.bundle);
-      if (source) for (const backend of backends) checkBackend(backend, source, report);
+      if (!source) continue;
+      for (const backend of backends.with(instanceOf(redis))) checkBackend(backend, source, report);
     }
   },
 });
@@ -72,7 +80,7 @@ function mainContainers(object: BundleObject): ContainerRef[] {
 
 function checkRedis(
   object: BundleObject,
-  report: (r: RuleReport) => void,
+  report: (r: RuleReport<RedisMessage>) => void,
   bundle: Bundle,
 ): PasswordSource | undefined {
   const containers = mainContainers(object);
@@ -91,7 +99,7 @@ function checkRedis(
     return undefined;
   }
   for (const { requirement } of requirements) {
-    if (requirement.kind === "secret") return requirement.source;
+    if (requirement.kind === "secret") return { ...requirement.source, redis: object };
   }
   for (const { container, requirement } of requirements) {
     if (requirement.kind !== "notFromSecret") continue;
@@ -128,7 +136,7 @@ function checkRedis(
 function checkBackend(
   object: BundleObject,
   source: PasswordSource,
-  report: (r: RuleReport) => void,
+  report: (r: RuleReport<RedisMessage>) => void,
 ) {
   const containers = mainContainers(object);
   const found: string[] = [];
@@ -144,7 +152,13 @@ function checkBackend(
   }
   const first = containers[0];
   if (!first) return;
-  const data = { container: first.name, secret: source.secret, found: found.join(", ") };
+  const data = {
+    container: first.name,
+    secret: source.secret,
+    found: found.join(", "),
+    redis: source.redis?.ref.name ?? "",
+    instance: source.redis ? instanceOf(source.redis).name : "",
+  };
   report({
     messageId: found.length ? "backendOtherSecret" : "backendMissing",
     data,

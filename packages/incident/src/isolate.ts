@@ -6,7 +6,7 @@ import {
   podTemplateOf,
   type Settings,
 } from "@scout-deploy/core";
-import type { Manifest } from "./manifest.js";
+import type { Manifest } from "@scout-deploy/secrets";
 
 export const DENY_ALL_POLICY_NAME = "scout-incident-deny-all";
 export const ISOLATED_LABEL = "scout-deploy.io/isolated";

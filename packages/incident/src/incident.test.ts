@@ -1,6 +1,6 @@
+import { encodeBase64 } from "@scout-deploy/secrets";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { encodeBase64 } from "./base64.js";
 import { incidentIsolate, incidentRotateAll } from "./commands.js";
 import { countingRandom } from "./test-support/random.js";
 

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The kubectl differential test (packages/core/src/test-support/kubectl) compares our parser
+# with kubectl. Where kubectl is missing, this builds its stand-in instead: scripts/yaml-oracle,
+# a small Go program over sigs.k8s.io/yaml v1.4.0 (the library kubectl uses), installed as
+# $(go env GOPATH)/bin/scout-yaml-oracle. Idempotent; does nothing when kubectl is on PATH.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+
+if command -v kubectl >/dev/null 2>&1; then
+  echo "yaml-oracle: not needed, kubectl is at $(command -v kubectl)"
+  exit 0
+fi
+if ! command -v go >/dev/null 2>&1; then
+  echo "yaml-oracle: neither kubectl nor Go is installed; the kubectl differential test will fail under CI=true"
+  exit 0
+fi
+binary="$(go env GOPATH)/bin/scout-yaml-oracle"
+(cd "$root/scripts/yaml-oracle" && go build -o "$binary" .)
+echo "yaml-oracle: $binary"

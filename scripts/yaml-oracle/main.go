@@ -1,0 +1,163 @@
+// Command yaml-oracle prints the objects `kubectl annotate --local -f DIR probe=x -o json` would
+// print, for machines without kubectl: it reads YAML and JSON with sigs.k8s.io/yaml (the library
+// kubectl uses), splits documents and flattens `items` as kubectl's resource builder does, and
+// names each refused file on stderr as "error parsing FILE: REASON".
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+)
+
+func main() {
+	dir, failed := os.Args[1], false
+	names, _ := filepath.Glob(filepath.Join(dir, "*"))
+	sort.Strings(names)
+	for _, name := range names {
+		if ext := filepath.Ext(name); ext != ".yaml" && ext != ".yml" && ext != ".json" {
+			continue
+		}
+		if err := printFile(name); err != nil {
+			fmt.Fprintf(os.Stderr, "error parsing %s: %v\n", name, err)
+			failed = true
+		}
+	}
+	if failed {
+		os.Exit(1)
+	}
+}
+
+func printFile(name string) error {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	documents, err := splitDocuments(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))) // as kubectl, a BOM is not content
+	var itemErr error                                                                // kubectl reports a bad item after visiting the rest of the file
+	for _, document := range documents {
+		bad, stop := printDocument(document)
+		if stop != nil {
+			return stop
+		}
+		if itemErr == nil {
+			itemErr = bad
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return itemErr
+}
+
+// splitDocuments splits as apimachinery's YAMLReader does; a JSON stream is one document per value.
+func splitDocuments(data []byte) ([][]byte, error) {
+	if bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("{")) {
+		var documents [][]byte
+		decoder := json.NewDecoder(bytes.NewReader(data))
+		for decoder.More() {
+			var raw json.RawMessage
+			if err := decoder.Decode(&raw); err != nil {
+				return documents, err
+			}
+			documents = append(documents, raw)
+		}
+		return documents, nil
+	}
+	var documents [][]byte
+	var buffer bytes.Buffer
+	reader := bufio.NewReader(bytes.NewReader(data))
+	for {
+		line, readErr := reader.ReadBytes('\n')
+		if bytes.HasPrefix(line, []byte("---")) {
+			if rest := strings.TrimSpace(string(line[3:])); rest != "" && rest[0] != '#' {
+				return documents, fmt.Errorf("invalid Yaml document separator: %s", rest)
+			}
+			if buffer.Len() != 0 {
+				documents = append(documents, append([]byte(nil), buffer.Bytes()...))
+				buffer.Reset()
+			}
+		} else {
+			buffer.Write(line)
+		}
+		if readErr != nil {
+			break
+		}
+	}
+	if buffer.Len() != 0 {
+		documents = append(documents, buffer.Bytes())
+	}
+	return documents, nil
+}
+
+// printDocument returns an error that stops the file (YAML kubectl cannot convert to JSON), or
+// one about an object or item that kubectl reports after reading the rest of the file.
+func printDocument(document []byte) (itemErr error, stop error) {
+	text, err := yaml.YAMLToJSON(document)
+	if err != nil {
+		return nil, fmt.Errorf("error converting YAML to JSON: %v", err)
+	}
+	if string(bytes.TrimSpace(text)) == "null" {
+		return nil, nil
+	}
+	var object map[string]interface{}
+	decoder := json.NewDecoder(bytes.NewReader(text))
+	decoder.UseNumber()
+	if err := decoder.Decode(&object); err != nil {
+		return err, nil
+	}
+	items, isList := object["items"].([]interface{})
+	if !isList {
+		if object["items"] != nil {
+			return fmt.Errorf("items: not a list"), nil
+		}
+		return printObject(object), nil
+	}
+	for _, item := range items {
+		child, _ := item.(map[string]interface{})
+		if child == nil {
+			return fmt.Errorf("items: an item is not an object"), nil
+		}
+		if child["kind"] == nil && child["apiVersion"] == nil {
+			child["kind"] = strings.TrimSuffix(fmt.Sprint(object["kind"]), "List")
+			child["apiVersion"] = object["apiVersion"]
+		}
+		if err := printObject(child); err != nil && itemErr == nil {
+			itemErr = err
+		}
+	}
+	return itemErr, nil
+}
+
+func printObject(object map[string]interface{}) error {
+	if s, _ := object["kind"].(string); s == "" {
+		return fmt.Errorf("Object 'Kind' is missing")
+	}
+	if s, _ := object["apiVersion"].(string); s == "" {
+		return fmt.Errorf("Object 'apiVersion' is missing")
+	}
+	metadata, _ := object["metadata"].(map[string]interface{})
+	if metadata == nil {
+		metadata = map[string]interface{}{}
+		object["metadata"] = metadata
+	}
+	annotations, _ := metadata["annotations"].(map[string]interface{})
+	if annotations == nil {
+		annotations = map[string]interface{}{}
+		metadata["annotations"] = annotations
+	}
+	annotations["probe"] = "x"
+	text, err := json.MarshalIndent(object, "", "    ")
+	if err != nil {
+		return err
+	}
+	fmt.Println(string(text))
+	return nil
+}
