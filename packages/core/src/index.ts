@@ -67,6 +67,7 @@ export {
   failsAt,
   type ObjectRef,
   type Position,
+  type RenderedLocation,
   type Result,
   SEVERITIES,
   type Severity,

@@ -55,6 +55,18 @@ export interface Finding {
    * by it. Not part of the JSON output contract.
    */
   instance?: string;
+  /**
+   * For input rendered by Helm or Kustomize, where the finding sits in the rendered text;
+   * file and line are then on the template, values file, resource or patch the user edits.
+   */
+  rendered?: RenderedLocation;
+}
+
+export interface RenderedLocation {
+  file: string;
+  line: number;
+  /** JSON Pointer into the rendered object. */
+  path?: string;
 }
 
 export interface SuppressedFinding extends Finding {

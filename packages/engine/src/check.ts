@@ -26,8 +26,11 @@ import {
 import { type LoadedConfig, loadConfig } from "./config-file.js";
 import { bundleDigest } from "./digest.js";
 import { renderScout, writeRendered } from "./render.js";
+import { type HelmOptions, systemToolRunner, type ToolRunner } from "./render-tools.js";
+import { loadWithRenderedInputs } from "./rendered-inputs.js";
 import { policyWeakened } from "./rules/policy-weakened/rule.js";
 import type { SchemaEngine } from "./schema-engines.js";
+import { relocateFindings } from "./source-positions.js";
 
 export interface CheckOptions {
   cwd: string;
@@ -62,13 +65,17 @@ export interface CheckOptions {
   areas?: readonly string[];
   /** Rule settings laid over the config's; options are merged into the config's own. */
   ruleSettings?: PolicyConfig["rules"];
+  /** How Helm charts among the paths are rendered (`helm template` flags). */
+  helm?: HelmOptions;
+  /** Runs helm, kubectl, kustomize (default: the binaries on PATH). */
+  tools?: ToolRunner;
 }
 
 export interface CheckRun {
   result: Result;
   bundle: Bundle;
   config: LoadedConfig;
-  /** When the config was rendered: each file's text by the name findings show. */
+  /** When the config, a chart or a kustomization was rendered: each text by the name it shows. */
   rendered?: Record<string, string>;
   /** Every rule of the run (input, schema, the guide's pack, rule packs), for report metadata. */
   rules: readonly AnyRule[];
@@ -88,13 +95,25 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const renderedDir = renderIntoFolder(config, options);
   const paths = renderedDir ? [...options.paths, renderedDir] : options.paths;
   const rendered = paths.length === 0 ? renderConfig(config) : undefined;
-  const bundle = rendered
-    ? buildBundle(Object.entries(rendered).map(([path, text]) => parseSource(path, text)))
-    : await loadBundle(paths, {
+  const loaded = rendered
+    ? {
+        bundle: buildBundle(
+          Object.entries(rendered).map(([path, text]) => parseSource(path, text)),
+        ),
+        sources: [],
+      }
+    : await loadWithRenderedInputs(paths, {
         cwd: options.cwd,
-        ...(options.readStdin ? { readStdin: options.readStdin } : {}),
-        ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
+        helm: options.helm ?? {},
+        tools: options.tools ?? systemToolRunner(),
+        load: (paths) =>
+          loadBundle(paths, {
+            cwd: options.cwd,
+            ...(options.readStdin ? { readStdin: options.readStdin } : {}),
+            ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
+          }),
       });
+  const { bundle, sources } = loaded;
   const schemaProblems = await validateSchemas(bundle, options);
   const packRules = await loadRulePacks(config.policy.plugins, { resolveFrom: config.folder });
   const rules = inAreas(
@@ -108,10 +127,19 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     options.areas,
   );
   const policy = options.areas ? settingsOfRules(config.policy, rules) : config.policy;
-  const result = evaluate(rules, bundle, policy, {
+  const evaluated = evaluate(rules, bundle, policy, {
     problems: schemaProblems,
     ...(options.now ? { now: options.now } : {}),
   });
+  // Findings of rendered charts and overlays land on the template, values, base or patch.
+  const result: Result = sources.length
+    ? {
+        ...evaluated,
+        findings: relocateFindings(evaluated.findings, sources).sort(compareFindings),
+        suppressed: relocateFindings(evaluated.suppressed, sources),
+      }
+    : evaluated;
+  const texts = rendered ?? Object.fromEntries(sources.map((source) => [source.file, source.text]));
   return {
     result: renderedDir
       ? attributeRendered(result, displayPath(renderedDir, options.cwd), config)
@@ -120,7 +148,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     config,
     rules: [...inputRules, ...rules],
     bundleDigest: bundleDigest(bundle),
-    ...(rendered ? { rendered } : {}),
+    ...(rendered || sources.length ? { rendered: texts } : {}),
     ...(renderedDir ? { renderedDir } : {}),
   };
 }

@@ -58,5 +58,20 @@ export {
   scoutConfig,
   writeRendered,
 } from "./render.js";
+export {
+  HELM_INSTALL_HINT,
+  type HelmOptions,
+  KUSTOMIZE_INSTALL_HINT,
+  systemToolRunner,
+  type ToolResult,
+  type ToolRunner,
+} from "./render-tools.js";
+export { loadWithRenderedInputs } from "./rendered-inputs.js";
 export { policyWeakened } from "./rules/policy-weakened/rule.js";
 export { SCHEMA_ENGINES, type SchemaEngine } from "./schema-engines.js";
+export {
+  type HelmSourceMap,
+  type KustomizeSourceMap,
+  type RenderedSource,
+  relocateFindings,
+} from "./source-positions.js";

@@ -60,6 +60,7 @@ function orderedFinding(finding: Finding) {
     ...(finding.path !== undefined ? { path: finding.path } : {}),
     ...(finding.remediation ? { remediation: finding.remediation } : {}),
     ...(finding.helpUri ? { helpUri: finding.helpUri } : {}),
+    ...(finding.rendered ? { rendered: finding.rendered } : {}),
     ...(finding.fingerprint ? { fingerprint: finding.fingerprint } : {}),
     ...(finding.baseline ? { baseline: finding.baseline } : {}),
   };

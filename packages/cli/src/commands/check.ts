@@ -1,10 +1,12 @@
 import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
 import {
   type CheckRun,
+  type HelmOptions,
   networkSection,
   runCheck,
   SCHEMA_ENGINES,
   type SchemaEngine,
+  systemToolRunner,
 } from "@scout-deploy/engine";
 import {
   formatJsonChunks,
@@ -29,6 +31,9 @@ export const checkCommand: Command = {
   help: `Usage: scout-deploy check [PATH...] [options]
 
 Loads manifests (files, folders, globs, - for stdin), runs the rule packs and reports.
+A folder with Chart.yaml is rendered with \`helm template\`, one with kustomization.yaml with
+\`kubectl kustomize\` (or \`kustomize build\`); findings land on the template, values file,
+base resource or patch that produced the value, the rendered place kept in the JSON.
 
 Options:
   --config FILE          config file (default: scout-deploy.yaml, found by walking up)
@@ -41,6 +46,11 @@ Options:
                          Kubernetes version of the schemas (default: newest bundled)
   --schema-location LOC  schema folder (CRDs catalog or kubeconform layout), repeatable;
                          kubeconform also takes URL templates and "default"
+  --values FILE          Helm values file, repeatable (later ones win)
+  --set KEY=VALUE        Helm value, repeatable
+  --release-name NAME    Helm release name (default release-name)
+  --namespace NS         Helm release namespace
+  --kube-version X.Y.Z   Kubernetes version Helm renders for (.Capabilities)
   --base REF             compare with the same paths (or config) at git REF, read with git
                          without touching the working tree; exit code on new findings only
   --baseline FILE        compare with an earlier --format json report instead
@@ -59,6 +69,11 @@ With --base or --baseline, only new findings (and policy/weakened) count.
       schema: { type: "string" },
       "kubernetes-version": { type: "string" },
       "schema-location": { type: "string", multiple: true },
+      values: { type: "string", multiple: true },
+      set: { type: "string", multiple: true },
+      "release-name": { type: "string" },
+      namespace: { type: "string" },
+      "kube-version": { type: "string" },
       base: { type: "string" },
       baseline: { type: "string" },
     });
@@ -84,6 +99,8 @@ With --base or --baseline, only new findings (and policy/weakened) count.
       ...(values["kubernetes-version"] ? { kubernetesVersion: values["kubernetes-version"] } : {}),
       ...(locations?.length ? { schemaLocations: locations } : {}),
       kubeconform: { env: io.env },
+      helm: helmOptions(values),
+      tools: systemToolRunner(io.env),
     };
     const run = await runCheck(options);
     const compared = baseSource ? await compareRun(run, baseSource, options) : undefined;
@@ -120,6 +137,22 @@ function render(
     case "text":
       return formatText(result, { color: io.color && (target === undefined || target === "-") });
   }
+}
+
+function helmOptions(values: {
+  values?: string[];
+  set?: string[];
+  "release-name"?: string;
+  namespace?: string;
+  "kube-version"?: string;
+}): HelmOptions {
+  return {
+    ...(values.values ? { values: values.values } : {}),
+    ...(values.set ? { set: values.set } : {}),
+    ...(values["release-name"] ? { releaseName: values["release-name"] } : {}),
+    ...(values.namespace ? { namespace: values.namespace } : {}),
+    ...(values["kube-version"] ? { kubeVersion: values["kube-version"] } : {}),
+  };
 }
 
 function positiveInteger(flag: string, value: string): number {
