@@ -3,8 +3,10 @@ import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
 import { SCHEMA_ENGINES, type SchemaEngine } from "@scout-deploy/engine";
 
 export const SIGNOFF_MODES = ["none", "status", "attest"] as const;
+export const COMPARE_MODES = ["base", "none"] as const;
 
 export type SignoffMode = (typeof SIGNOFF_MODES)[number];
+export type CompareMode = (typeof COMPARE_MODES)[number];
 
 /** Every input of action.yml, parsed and checked in one place. */
 export interface Inputs {
@@ -25,6 +27,8 @@ export interface Inputs {
   token: string;
   /** Seconds all GitHub API calls of the run (comment, status) may take together. */
   githubTimeout: number;
+  /** On pull requests: "base" gates on what the change adds; "none" on the whole bundle. */
+  compare: CompareMode;
 }
 
 export type ReadInput = (name: string) => string;
@@ -45,6 +49,7 @@ export function parseInputs(read: ReadInput, tempDir: string): Inputs {
     signoffFile: text("signoff-file") || join(outDir, "signoff.intoto.jsonl"),
     token: text("token"),
     githubTimeout: seconds("github-timeout", text("github-timeout") || "120"),
+    compare: oneOf("compare", text("compare") || "base", COMPARE_MODES),
   };
   if (config) inputs.config = config;
   const signoffKey = read("signoff-key").trim();

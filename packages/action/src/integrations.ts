@@ -59,6 +59,7 @@ export function signoffAttester(
         rulePacks: [{ name: "@scout-deploy/rules", version: TOOL.version }],
         kubernetesVersion: inputs.kubernetesVersion ?? null,
         checkedAt: new Date().toISOString(),
+        ...(run.gate ? { gate: run.gate } : {}),
         ...configBytes(inputs, context),
         ...githubContext(signoff.githubContextFromEnv, env),
       },

@@ -19,6 +19,11 @@ export interface Engine {
   networkSection(run: CheckRun): FlowsSection | undefined;
 }
 
+/** How the pull request's gate judged, for the sign-off record. */
+export type SignoffGate =
+  | { mode: "whole" }
+  | { mode: "diff"; base: string; new: number; fixed: number; passed: boolean };
+
 export interface PipelineRun {
   result: Result;
   bundle: Bundle;
@@ -31,6 +36,10 @@ export interface PipelineRun {
   bundleDigest: string;
   /** The "Network flows" section of the summary and the comment, when there are policies. */
   network?: FlowsSection;
+  /** For a sign-off: whether the pull request's gate was a diff (the record stays whole). */
+  gate?: SignoffGate;
+  /** The engine's run and what it was asked, for the comparison with the base. */
+  check?: { run: CheckRun; options: CheckOptions };
 }
 
 /** Inputs -> the engine (render, load, evaluate): one run. */
@@ -52,7 +61,7 @@ export async function checkManifests(
         : "nothing to check: manifests is empty",
     );
   }
-  const run = await engine.runCheck({
+  const options: CheckOptions = {
     cwd: context.workspace,
     paths,
     ...(configPath ? { configPath } : {}),
@@ -60,7 +69,8 @@ export async function checkManifests(
     schema: inputs.schema,
     ...(inputs.kubernetesVersion ? { kubernetesVersion: inputs.kubernetesVersion } : {}),
     ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
-  });
+  };
+  const run = await engine.runCheck(options);
   if (run.renderedDir) {
     log.info(`rendered the scout: section of ${inputs.config} into ${run.renderedDir}`);
   }
@@ -73,6 +83,7 @@ export async function checkManifests(
     bundleDigest: run.bundleDigest,
     ...(run.renderedDir ? { renderedDir: run.renderedDir } : {}),
     ...(network ? { network } : {}),
+    check: { run, options },
   };
 }
 

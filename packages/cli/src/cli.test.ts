@@ -88,6 +88,7 @@ describe("scout-deploy check", () => {
         path: "/spec/template/spec/containers/0/securityContext/runAsUser",
         remediation: expect.stringContaining("runAsNonRoot"),
         helpUri: expect.stringMatching(/pod\/run-as-non-root\/README\.md$/),
+        fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
       },
     ]);
   });

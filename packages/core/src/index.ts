@@ -24,6 +24,14 @@ export {
 } from "./config.js";
 export { ConfigurationError, isConfigurationError } from "./errors.js";
 export { type EvaluateOptions, evaluate } from "./evaluate.js";
+export {
+  type FindingIdentity,
+  fingerprintOf,
+  fingerprintOfFinding,
+  messageKey,
+  reportKey,
+  sha256Hex,
+} from "./fingerprint.js";
 export { matchesGlob, matchesRuleId } from "./glob.js";
 export { inputRules } from "./input-rules.js";
 export {

@@ -43,6 +43,14 @@ export interface Finding {
   remediation?: string;
   helpUri?: string;
   /**
+   * Who this finding is across edits: rule, object, JSON path and what tells it apart from
+   * other findings of the rule on that field. Line numbers and message text take no part.
+   * `evaluate` always sets it.
+   */
+  fingerprint?: string;
+  /** In a comparison with a base: whether the base had this finding too. */
+  baseline?: "new" | "unchanged";
+  /**
    * The Scout deployment of the object ("staging", "staging/scout-a"), for reports that group
    * by it. Not part of the JSON output contract.
    */
@@ -71,7 +79,11 @@ export interface Summary {
   findings: number;
   bySeverity: Record<Severity, number>;
   suppressed: number;
+  /** In a comparison with a base, `passed` is decided on the new findings only. */
   passed: boolean;
+  new?: number;
+  unchanged?: number;
+  fixed?: number;
 }
 
 export interface Result {
@@ -79,6 +91,8 @@ export interface Result {
   suppressed: SuppressedFinding[];
   summary: Summary;
   failOn: FailOn;
+  /** In a comparison with a base: the base's findings the head no longer has. */
+  fixed?: Finding[];
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -28,6 +28,12 @@ export interface RuleReport<MessageId extends string = string> {
   object: BundleObject;
   /** JSON Pointer inside the object to the offending field (or where it should be). */
   pointer?: string;
+  /**
+   * What tells this finding apart from the rule's other findings on the same object and field,
+   * when the message data does not (or holds volatile parts): a flow, a container name. Never
+   * a line number. Default: the message id and the data.
+   */
+  key?: string;
   /** This finding's severity when it differs from the rule's default; a user's setting wins. */
   severity?: Severity;
 }

@@ -30,6 +30,7 @@ import { bundleDigest } from "./digest.js";
 import { renderScout, writeRendered } from "./render.js";
 import { type HelmOptions, systemToolRunner, type ToolRunner } from "./render-tools.js";
 import { loadWithRenderedInputs } from "./rendered-inputs.js";
+import { policyWeakened } from "./rules/policy-weakened/rule.js";
 import type { SchemaEngine } from "./schema-engines.js";
 import { relocateFindings } from "./source-positions.js";
 
@@ -95,7 +96,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   if (options.ruleSettings) config.policy = withRuleSettings(config.policy, options.ruleSettings);
   const renderedDir = renderIntoFolder(config, options);
   const paths = renderedDir ? [...options.paths, renderedDir] : options.paths;
-  const rendered = paths.length === 0 ? renderInMemory(config) : undefined;
+  const rendered = paths.length === 0 ? renderConfig(config) : undefined;
   const loaded = rendered
     ? {
         bundle: buildBundle(
@@ -118,7 +119,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const schemaProblems = await validateSchemas(bundle, options);
   const packRules = await loadPacks(config);
   const rules = inAreas(
-    [...securityGuideRules, ...schemaRules, ...packRules, ...(options.extraRules ?? [])],
+    [
+      ...securityGuideRules,
+      ...schemaRules,
+      policyWeakened,
+      ...packRules,
+      ...(options.extraRules ?? []),
+    ],
     options.areas,
   );
   const policy = options.areas ? settingsOfRules(config.policy, rules) : config.policy;
@@ -179,7 +186,7 @@ function withRuleSettings(policy: PolicyConfig, over: PolicyConfig["rules"]): Po
 }
 
 /** With no paths, the config's `scout:` section is rendered and checked as if read from files. */
-function renderInMemory(config: LoadedConfig): Record<string, string> {
+export function renderConfig(config: LoadedConfig): Record<string, string> {
   if (config.scout === undefined) {
     throw new ConfigurationError(
       "no manifests to check: give paths (files, folders, globs or -), or a config with a scout: section",
@@ -248,7 +255,10 @@ function schemaValidator(options: CheckOptions): SchemaValidator | undefined {
 }
 
 /** The input/schema problems of the bundle; evaluate positions and reports them. */
-async function validateSchemas(bundle: Bundle, options: CheckOptions): Promise<InputProblem[]> {
+export async function validateSchemas(
+  bundle: Bundle,
+  options: CheckOptions,
+): Promise<InputProblem[]> {
   const validator = schemaValidator(options);
   if (!validator) return [];
   const problems = await validator.validate(

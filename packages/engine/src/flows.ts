@@ -1,5 +1,7 @@
 import { parseWithSchema } from "@scout-deploy/core";
 import {
+  diffFlows,
+  type FlowDiff,
   type FlowsReport,
   type FlowsSection,
   flows,
@@ -9,7 +11,8 @@ import {
 } from "@scout-deploy/netpol";
 import type { CheckRun } from "./check.js";
 
-export type { FlowsReport, FlowsSection };
+export { flowDiffJson, flowDiffSection } from "@scout-deploy/netpol";
+export type { FlowDiff, FlowsReport, FlowsSection };
 
 const FLOWS_RULE = "network/allowed-flows";
 
@@ -21,6 +24,19 @@ export function networkFlows(run: Pick<CheckRun, "bundle" | "config">): FlowsRep
 /** The "Network flows" section of markdown reports, when the run has policies to analyse. */
 export function networkSection(run: Pick<CheckRun, "bundle" | "config">): FlowsSection | undefined {
   return flowsSection(run.bundle, run.config.policy.settings, networkOptions(run.config));
+}
+
+/** The flows a change opens and closes: the base's bundle against the head run's. */
+export function networkChanges(
+  base: Pick<CheckRun, "bundle">,
+  head: Pick<CheckRun, "bundle" | "config">,
+): FlowDiff {
+  return diffFlows(
+    base.bundle,
+    head.bundle,
+    head.config.policy.settings,
+    networkOptions(head.config),
+  );
 }
 
 /** The intended-flow options the config gives network/allowed-flows (validated like the rule's). */

@@ -1,5 +1,6 @@
 /** The Security Guide pack, for in-memory pipelines (tests, embedders) that do not read files. */
 export { securityGuideRules } from "@scout-deploy/rules";
+export { type BaseRendering, type BaseRun, runBaseCheck, selectFiles } from "./base.js";
 export {
   attributeRendered,
   type CheckOptions,
@@ -8,6 +9,13 @@ export {
   runCheck,
 } from "./check.js";
 export {
+  type BaselineStatus,
+  type Comparison,
+  type ComparisonSummary,
+  compareResults,
+  type MarkedFinding,
+} from "./compare.js";
+export {
   CONFIG_FILE_NAME,
   findConfigFile,
   type LoadedConfig,
@@ -15,7 +23,34 @@ export {
   parseConfigText,
 } from "./config-file.js";
 export { bundleDigest } from "./digest.js";
-export { type FlowsReport, type FlowsSection, networkFlows, networkSection } from "./flows.js";
+export {
+  type FlowDiff,
+  type FlowsReport,
+  type FlowsSection,
+  flowDiffJson,
+  flowDiffSection,
+  networkChanges,
+  networkFlows,
+  networkSection,
+} from "./flows.js";
+export {
+  type FetchOptions,
+  fetchCommit,
+  type GitSnapshot,
+  gitRoot,
+  hasCommit,
+  snapshotAt,
+  type TreeFile,
+} from "./git.js";
+export { type PolicySide, policyWeakenings } from "./policy-diff.js";
+export {
+  type BaseSide,
+  type BaseSource,
+  type ComparedRun,
+  compareWithBase,
+  parseBaseline,
+  readBaselineFile,
+} from "./pull-request.js";
 export {
   type Rendered,
   renderScout,
@@ -32,6 +67,7 @@ export {
   type ToolRunner,
 } from "./render-tools.js";
 export { loadWithRenderedInputs } from "./rendered-inputs.js";
+export { policyWeakened } from "./rules/policy-weakened/rule.js";
 export { SCHEMA_ENGINES, type SchemaEngine } from "./schema-engines.js";
 export {
   type HelmSourceMap,

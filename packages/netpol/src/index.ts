@@ -36,6 +36,15 @@ export {
   union,
 } from "./conns.js";
 export {
+  diffFlows,
+  type FlowChange,
+  type FlowDiff,
+  flowDiffJson,
+  flowDiffMarkdown,
+  flowDiffMermaid,
+  flowDiffSection,
+} from "./diff.js";
+export {
   DEFAULT_DNS_OPTIONS,
   type DnsOptions,
   describeDns,

@@ -20,9 +20,10 @@ import type { Command } from "../command.js";
 import type { Io } from "../io.js";
 import { writeOutput } from "../output.js";
 import { TOOL } from "../version.js";
+import { baseSourceOf, comparedOutput, compareRun } from "./check-base.js";
 
 const FORMATS = ["text", "json", "sarif", "markdown", "junit"] as const;
-type Format = (typeof FORMATS)[number];
+export type Format = (typeof FORMATS)[number];
 
 export const checkCommand: Command = {
   name: "check",
@@ -52,9 +53,13 @@ Options:
   --kube-version X.Y.Z   Kubernetes version Helm renders for (.Capabilities)
   --color MODE           auto|always|never (default auto: a terminal, unless NO_COLOR or
                          TERM=dumb; FORCE_COLOR forces it)
+  --base REF             compare with the same paths (or config) at git REF, read with git
+                         without touching the working tree; exit code on new findings only
+  --baseline FILE        compare with an earlier --format json report instead
   -h, --help             this help
 
 Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
+With --base or --baseline, only new findings (and policy/weakened) count.
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs("check", argv, {
@@ -71,6 +76,8 @@ Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
       "release-name": { type: "string" },
       namespace: { type: "string" },
       "kube-version": { type: "string" },
+      base: { type: "string" },
+      baseline: { type: "string" },
     });
     if (values.help) return help(io, this.help);
     const formats = (values.format ?? ["text"]).map((f) => oneOf("--format", f, FORMATS)!);
@@ -85,7 +92,8 @@ Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
     const failOn = oneOf<FailOn>("--fail-on", values["fail-on"], FAIL_ON);
     const schema = oneOf<SchemaEngine>("--schema", values.schema, SCHEMA_ENGINES);
     const locations = values["schema-location"];
-    const run = await runCheck({
+    const baseSource = baseSourceOf(values.base, values.baseline);
+    const options = {
       cwd: io.cwd,
       paths: positionals,
       readStdin: io.readStdin,
@@ -100,11 +108,17 @@ Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
       kubeconform: { env: io.env },
       helm: helmOptions(values),
       tools: systemToolRunner(io.env),
-    });
+    };
+    const run = await runCheck(options);
+    const compared = baseSource ? await compareRun(run, baseSource, options) : undefined;
+    for (const notice of compared?.notices ?? []) io.stderr(`scout-deploy: ${notice}\n`);
     formats.forEach((format, index) => {
-      writeOutput(io, outputs[index], render(format, run, io, outputs[index]));
+      const text = compared
+        ? comparedOutput(format, compared, io, outputs[index])
+        : render(format, run, io, outputs[index]);
+      writeOutput(io, outputs[index], text);
     });
-    return run.result.summary.passed ? 0 : 1;
+    return (compared ?? run).result.summary.passed ? 0 : 1;
   },
 };
 
