@@ -26,14 +26,45 @@ export function selectingServices(
   podLabels: Record<string, string>,
   inNamespace: (service: BundleObject) => boolean,
 ): BundleObject[] {
-  return services.filter((service) => {
-    const spec = isRecord(service.value.spec) ? service.value.spec : {};
-    const selector = isRecord(spec.selector) ? spec.selector : {};
-    const entries = Object.entries(selector);
-    return (
-      inNamespace(service) && entries.length > 0 && entries.every(([k, v]) => podLabels[k] === v)
+  const index = serviceIndexOf(services);
+  // A Service is filed under one label of its selector: the pod carries it, or it cannot match.
+  const candidates: number[] = [];
+  for (const [key, value] of Object.entries(podLabels)) {
+    const filed = index.get(`${key}\u0000${value}`);
+    if (filed) candidates.push(...filed);
+  }
+  return candidates
+    .sort((a, b) => a - b)
+    .map((i) => services[i]!)
+    .filter(
+      (service) =>
+        inNamespace(service) && selectorOf(service).every(([k, v]) => podLabels[k] === v),
     );
-  });
+}
+
+function selectorOf(service: BundleObject): [string, unknown][] {
+  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  return Object.entries(isRecord(spec.selector) ? spec.selector : {});
+}
+
+const serviceIndexes = new WeakMap<readonly BundleObject[], Map<string, number[]>>();
+
+/** The Services with a selector, by its first label (`key\0value`), built once per list. */
+function serviceIndexOf(services: readonly BundleObject[]): Map<string, number[]> {
+  let index = serviceIndexes.get(services);
+  if (!index) {
+    index = new Map();
+    services.forEach((service, i) => {
+      const [first] = selectorOf(service);
+      if (!first || typeof first[1] !== "string") return;
+      const key = `${first[0]}\u0000${first[1]}`;
+      const filed = index!.get(key);
+      if (filed) filed.push(i);
+      else index!.set(key, [i]);
+    });
+    serviceIndexes.set(services, index);
+  }
+  return index;
 }
 
 export interface ServicePort {
