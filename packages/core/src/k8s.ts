@@ -64,7 +64,25 @@ export interface ContainerRef {
   name: string;
 }
 
+/**
+ * Every rule asks for the pod template and the containers of every workload: both are read once
+ * per object (and again only if its value is replaced).
+ */
+const templates = new WeakMap<
+  BundleObject,
+  { value: unknown; template: PodTemplate | undefined }
+>();
+const containers = new WeakMap<PodTemplate, ContainerRef[]>();
+
 export function podTemplateOf(object: BundleObject): PodTemplate | undefined {
+  const known = templates.get(object);
+  if (known && known.value === object.value) return known.template;
+  const template = readPodTemplate(object);
+  templates.set(object, { value: object.value, template });
+  return template;
+}
+
+function readPodTemplate(object: BundleObject): PodTemplate | undefined {
   const path = podTemplatePath(object.value);
   if (!path) return undefined;
   let template: unknown = object.value;
@@ -85,6 +103,15 @@ export function podTemplates(bundle: Bundle): PodTemplate[] {
 }
 
 export function containersOf(template: PodTemplate): ContainerRef[] {
+  let refs = containers.get(template);
+  if (!refs) {
+    refs = readContainers(template);
+    containers.set(template, refs);
+  }
+  return refs;
+}
+
+function readContainers(template: PodTemplate): ContainerRef[] {
   return CONTAINER_LISTS.flatMap((list) => {
     const items = template.spec[list];
     if (!Array.isArray(items)) return [];

@@ -49,22 +49,31 @@ function selectorOf(service: BundleObject): [string, unknown][] {
 
 const serviceIndexes = new WeakMap<readonly BundleObject[], Map<string, number[]>>();
 
-/** The Services with a selector, by its first label (`key\0value`), built once per list. */
+/**
+ * The Services with a selector, each filed under the rarest label of its selector
+ * (`key\0value`), built once per list: a pod then meets only the Services it may match.
+ */
 function serviceIndexOf(services: readonly BundleObject[]): Map<string, number[]> {
-  let index = serviceIndexes.get(services);
-  if (!index) {
-    index = new Map();
-    services.forEach((service, i) => {
-      const [first] = selectorOf(service);
-      if (!first || typeof first[1] !== "string") return;
-      const key = `${first[0]}\u0000${first[1]}`;
-      const filed = index!.get(key);
-      if (filed) filed.push(i);
-      else index!.set(key, [i]);
-    });
-    serviceIndexes.set(services, index);
-  }
-  return index;
+  const index = serviceIndexes.get(services);
+  if (index) return index;
+  const selectors = services.map((service) => {
+    const entries = selectorOf(service);
+    return entries.every(([, v]) => typeof v === "string")
+      ? entries.map(([k, v]) => `${k}\u0000${v as string}`)
+      : []; // a non-string value never equals a label: the Service selects nothing
+  });
+  const uses = new Map<string, number>();
+  for (const keys of selectors) for (const key of keys) uses.set(key, (uses.get(key) ?? 0) + 1);
+  const filed = new Map<string, number[]>();
+  selectors.forEach((keys, i) => {
+    if (keys.length === 0) return;
+    const rarest = keys.reduce((a, b) => (uses.get(b)! < uses.get(a)! ? b : a));
+    const list = filed.get(rarest);
+    if (list) list.push(i);
+    else filed.set(rarest, [i]);
+  });
+  serviceIndexes.set(services, filed);
+  return filed;
 }
 
 export interface ServicePort {
