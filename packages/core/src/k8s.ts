@@ -98,8 +98,14 @@ function readPodTemplate(object: BundleObject): PodTemplate | undefined {
   };
 }
 
+const bundleTemplates = new WeakMap<Bundle, { objects: unknown; templates: PodTemplate[] }>();
+
 export function podTemplates(bundle: Bundle): PodTemplate[] {
-  return bundle.objects.flatMap((object) => podTemplateOf(object) ?? []);
+  const known = bundleTemplates.get(bundle);
+  if (known && known.objects === bundle.objects) return known.templates;
+  const templates = bundle.objects.flatMap((object) => podTemplateOf(object) ?? []);
+  bundleTemplates.set(bundle, { objects: bundle.objects, templates });
+  return templates;
 }
 
 export function containersOf(template: PodTemplate): ContainerRef[] {
