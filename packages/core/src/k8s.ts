@@ -206,6 +206,25 @@ export function labelsOf(metadata: unknown): Record<string, string> {
 
 /** The Scout component of a workload, read from its pod template's labels, then its own. */
 export function componentOf(object: BundleObject, settings: Settings): string | undefined {
+  let known = components.get(settings);
+  if (!known) {
+    known = new WeakMap();
+    components.set(settings, known);
+  }
+  const seen = known.get(object);
+  if (seen && seen.value === object.value) return seen.component;
+  const component = readComponent(object, settings);
+  known.set(object, { value: object.value, component });
+  return component;
+}
+
+/** Every rule asks for the component of every workload: read once per object and settings. */
+const components = new WeakMap<
+  Settings,
+  WeakMap<BundleObject, { value: unknown; component: string | undefined }>
+>();
+
+function readComponent(object: BundleObject, settings: Settings): string | undefined {
   const template = podTemplateOf(object);
   const candidates = [labelsOf(template?.metadata), labelsOf(object.value.metadata)];
   for (const labels of candidates) {
