@@ -1,6 +1,6 @@
 // `scout-deploy check` (embedded schema and every rule, network included) against kubeconform
 // -strict (schema only, offline) on the same files, issue 16. Three corpora at 1k, 10k and 20k
-// objects: the bench corpus (corpus.mjs), compliant Scout deployments one per namespace, and
+// objects: the bench corpus (corpus.mjs; also as one file), compliant Scout deployments one per namespace, and
 // Deployments without any NetworkPolicy spread over namespaces. Runs alternate (check,
 // check without network/*, kubeconform, kube-linter when installed) and the medians are printed
 // with CPU time (user + system) beside wall time: on a shared machine wall time follows the load,
@@ -89,8 +89,21 @@ spec:
   }
 }
 
+/** The bench corpus as one file: cutting a file into documents must stay linear in them. */
+function writeOneFile(dir, objects) {
+  const parts = join(dir, "parts");
+  writeCorpus(parts, objects);
+  const text = readdirSync(parts)
+    .sort()
+    .map((f) => readFileSync(join(parts, f), "utf8"))
+    .join("---\n");
+  rmSync(parts, { recursive: true });
+  writeFileSync(join(dir, "all.yaml"), text);
+}
+
 const CORPORA = [
   ["bench corpus", (dir, n) => writeCorpus(dir, n)],
+  ["bench corpus in one file", writeOneFile],
   ["compliant deployments", writeDeployments],
   ["no NetworkPolicy", writeUnisolated],
 ];
