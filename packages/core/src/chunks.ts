@@ -77,6 +77,16 @@ function lineAt(text: string, start: number): Line {
  * first document only. Leading blank and comment lines are skipped; a `...` line ends the
  * document; directives and a leading `...` make go-yaml refuse it.
  */
+/**
+ * The first `...` line of the document in [from, end) (`from` starts a line; so does `end`,
+ * or it ends the text). Searched in the piece alone: over the whole text, a search for a marker
+ * that is not there would run to the end of the file for every document.
+ */
+function documentEndMarker(text: string, from: number, end: number): number | undefined {
+  const found = /^\.\.\.(?=[ \t\r]|$)/m.exec(text.slice(from, end));
+  return found ? from + found.index : undefined;
+}
+
 function cutSegment(text: string, start: number, from: number, end: number, into: Chunks) {
   let offset = from;
   let content: number | undefined =
@@ -124,15 +134,13 @@ function cutSegment(text: string, start: number, from: number, end: number, into
     );
     return;
   }
-  const marker = /^\.\.\.(?=[ \t\r]|$)/gm;
-  marker.lastIndex = content;
-  const documentEnd = marker.exec(text);
-  if (!documentEnd || documentEnd.index >= end) {
+  const documentEnd = documentEndMarker(text, content, end);
+  if (documentEnd === undefined) {
     into.chunks.push({ start, end });
     return;
   }
-  into.chunks.push({ start, end: documentEnd.index });
-  for (let at = lineAt(text, documentEnd.index).next; at < end; ) {
+  into.chunks.push({ start, end: documentEnd });
+  for (let at = lineAt(text, documentEnd).next; at < end; ) {
     const line = lineAt(text, at);
     if (!isBlankOrComment(line.text)) {
       into.problems.push({

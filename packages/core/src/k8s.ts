@@ -64,7 +64,25 @@ export interface ContainerRef {
   name: string;
 }
 
+/**
+ * Every rule asks for the pod template and the containers of every workload: both are read once
+ * per object (and again only if its value is replaced).
+ */
+const templates = new WeakMap<
+  BundleObject,
+  { value: unknown; template: PodTemplate | undefined }
+>();
+const containers = new WeakMap<PodTemplate, ContainerRef[]>();
+
 export function podTemplateOf(object: BundleObject): PodTemplate | undefined {
+  const known = templates.get(object);
+  if (known && known.value === object.value) return known.template;
+  const template = readPodTemplate(object);
+  templates.set(object, { value: object.value, template });
+  return template;
+}
+
+function readPodTemplate(object: BundleObject): PodTemplate | undefined {
   const path = podTemplatePath(object.value);
   if (!path) return undefined;
   let template: unknown = object.value;
@@ -80,11 +98,26 @@ export function podTemplateOf(object: BundleObject): PodTemplate | undefined {
   };
 }
 
+const bundleTemplates = new WeakMap<Bundle, { objects: unknown; templates: PodTemplate[] }>();
+
 export function podTemplates(bundle: Bundle): PodTemplate[] {
-  return bundle.objects.flatMap((object) => podTemplateOf(object) ?? []);
+  const known = bundleTemplates.get(bundle);
+  if (known && known.objects === bundle.objects) return known.templates;
+  const templates = bundle.objects.flatMap((object) => podTemplateOf(object) ?? []);
+  bundleTemplates.set(bundle, { objects: bundle.objects, templates });
+  return templates;
 }
 
 export function containersOf(template: PodTemplate): ContainerRef[] {
+  let refs = containers.get(template);
+  if (!refs) {
+    refs = readContainers(template);
+    containers.set(template, refs);
+  }
+  return refs;
+}
+
+function readContainers(template: PodTemplate): ContainerRef[] {
   return CONTAINER_LISTS.flatMap((list) => {
     const items = template.spec[list];
     if (!Array.isArray(items)) return [];
@@ -173,6 +206,25 @@ export function labelsOf(metadata: unknown): Record<string, string> {
 
 /** The Scout component of a workload, read from its pod template's labels, then its own. */
 export function componentOf(object: BundleObject, settings: Settings): string | undefined {
+  let known = components.get(settings);
+  if (!known) {
+    known = new WeakMap();
+    components.set(settings, known);
+  }
+  const seen = known.get(object);
+  if (seen && seen.value === object.value) return seen.component;
+  const component = readComponent(object, settings);
+  known.set(object, { value: object.value, component });
+  return component;
+}
+
+/** Every rule asks for the component of every workload: read once per object and settings. */
+const components = new WeakMap<
+  Settings,
+  WeakMap<BundleObject, { value: unknown; component: string | undefined }>
+>();
+
+function readComponent(object: BundleObject, settings: Settings): string | undefined {
   const template = podTemplateOf(object);
   const candidates = [labelsOf(template?.metadata), labelsOf(object.value.metadata)];
   for (const labels of candidates) {

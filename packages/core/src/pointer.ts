@@ -1,11 +1,16 @@
 /** RFC 6901 JSON Pointers: "" is the whole value, "/a/0/b" a path into it. */
 
 export function escapeSegment(segment: string | number): string {
-  return String(segment).replaceAll("~", "~0").replaceAll("/", "~1");
+  if (typeof segment === "number") return String(segment);
+  // Most segments are plain field names: skip the two replacements (a hot path of every rule).
+  if (!segment.includes("~") && !segment.includes("/")) return segment;
+  return segment.replaceAll("~", "~0").replaceAll("/", "~1");
 }
 
 export function joinPointer(base: string, ...segments: Array<string | number>): string {
-  return base + segments.map((s) => `/${escapeSegment(s)}`).join("");
+  let pointer = base;
+  for (const segment of segments) pointer += `/${escapeSegment(segment)}`;
+  return pointer;
 }
 
 export function splitPointer(pointer: string): string[] {

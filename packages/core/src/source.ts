@@ -222,8 +222,15 @@ function lazyLocator(
   exact: boolean,
 ): (pointer: string) => Position {
   let offsetOf: OffsetLocator | undefined;
+  // Findings of one object often share a pointer (every flow a workload's new policy must cut).
+  const known = new Map<string, Position>();
   return (pointer) => {
-    offsetOf ??= createOffsetLocator(text, exact);
-    return file.positionAt(chunk.start + offsetOf(pointer));
+    let position = known.get(pointer);
+    if (!position) {
+      offsetOf ??= createOffsetLocator(text, exact);
+      position = file.positionAt(chunk.start + offsetOf(pointer));
+      known.set(pointer, position);
+    }
+    return { ...position };
   };
 }

@@ -131,9 +131,18 @@ export function analyzeModel(model: Model): Connectivity {
   const egressRanges = atoms(egressIps);
   const endpoints = workloads.map((workload): Endpoint => ({ kind: "workload", workload }));
   const isolated = { ingressOf, egressOf, ingressPolicies, egressPolicies };
+  let pods: PodFlows | undefined;
+  const podFlows = () => {
+    pods ??= podFlowsBy(workloads, endpoints, isolated);
+    return pods;
+  };
   function* eachFlow(): Generator<Flow> {
-    yield* podFlows(workloads, endpoints, isolated);
-    yield* externalFlows(workloads, endpoints, isolated, ingressRanges, egressRanges);
+    const flows = podFlows();
+    for (let a = 0; a < workloads.length; a++) yield* flows.from(a);
+    yield* eachExternalFlow();
+  }
+  function eachExternalFlow(): Generator<Flow> {
+    return externalFlows(workloads, endpoints, isolated, ingressRanges, egressRanges);
   }
   let flows: Flow[] | undefined;
 
@@ -148,7 +157,7 @@ export function analyzeModel(model: Model): Connectivity {
       ? r.pods[index.get(peer.workload)!] === 1
       : containsInterval(r.ips, peer.range));
 
-  return {
+  const connectivity: Connectivity = {
     model,
     ingressRanges,
     egressRanges,
@@ -181,6 +190,21 @@ export function analyzeModel(model: Model): Connectivity {
       return { ingress, egress };
     },
   };
+  podFlowsOf.set(connectivity, {
+    from: (a) => podFlows().from(a),
+    egressOpen: (i) => podFlows().egressOpen(i),
+    ingressOpen: (i) => podFlows().ingressOpen(i),
+    openFlow: (a, b) => podFlows().openFlow(a, b),
+  });
+  externalFlowsOf.set(connectivity, eachExternalFlow);
+  return connectivity;
+}
+
+const externalFlowsOf = new WeakMap<Connectivity, () => Iterable<Flow>>();
+
+/** The flows between workloads and external ranges, in the order `eachFlow` yields them. */
+export function externalFlowsOfConnectivity(connectivity: Connectivity): Iterable<Flow> {
+  return externalFlowsOf.get(connectivity)?.() ?? [];
 }
 
 function side(
@@ -346,11 +370,33 @@ function cached<T>(cache: Map<string, T>, key: string, compute: () => T): T {
   return value;
 }
 
-function* podFlows(
+/**
+ * The pod-to-pod flows, source by source. The comparison walks the sources itself so that it
+ * can count, rather than list, what an unisolated source reaches (see compare.ts).
+ */
+export interface PodFlows {
+  /** Every flow from workload `a`, in the order `eachFlow` yields them. */
+  from(a: number): Generator<Flow>;
+  /** True when no policy isolates workload `i` for egress: it reaches every pod its ingress admits. */
+  egressOpen(i: number): boolean;
+  /** True when no policy isolates workload `i` for ingress: every pod may reach it. */
+  ingressOpen(i: number): boolean;
+  /** The flow from an egress-open source `a` to `b` (a ≠ b), or undefined when none is allowed. */
+  openFlow(a: number, b: number): Flow | undefined;
+}
+
+const podFlowsOf = new WeakMap<Connectivity, PodFlows>();
+
+/** The pod flows of a connectivity computed by `analyzeModel`, source by source. */
+export function podFlowsOfConnectivity(connectivity: Connectivity): PodFlows | undefined {
+  return podFlowsOf.get(connectivity);
+}
+
+function podFlowsBy(
   workloads: readonly Workload[],
   endpoints: readonly Endpoint[],
   iso: Isolation,
-): Generator<Flow> {
+): PodFlows {
   const n = workloads.length;
   const ids = policyIds(iso);
   const ingressCache = new Map<string, Reach>();
@@ -363,7 +409,7 @@ function* podFlows(
         )
       : undefined,
   );
-  for (let a = 0; a < n; a++) {
+  function* from(a: number): Generator<Flow> {
     const egress = iso.egressPolicies[a]!.length
       ? cached(egressCache, groupKey(iso.egressPolicies[a]!, ids), () =>
           reachOf(iso.egressOf[a]!, (b) => workloads[b], undefined),
@@ -380,6 +426,15 @@ function* podFlows(
       if (!isEmpty(conns)) yield { from: endpoints[a]!, to: endpoints[b]!, conns };
     }
   }
+  return {
+    from,
+    egressOpen: (i) => iso.egressPolicies[i]!.length === 0,
+    ingressOpen: (i) => ingress[i] === undefined,
+    openFlow(a, b) {
+      const conns = ingress[b] ? reachTo(ingress[b]!, a) : ALL_CONNS;
+      return isEmpty(conns) ? undefined : { from: endpoints[a]!, to: endpoints[b]!, conns };
+    },
+  };
 }
 
 /** Egress to one pod: rules without peers resolve named ports against that pod. */

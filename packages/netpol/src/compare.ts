@@ -9,8 +9,16 @@ import {
   type Settings,
   sameInstance,
 } from "@scout-deploy/core";
-import type { Connectivity, Endpoint, Flow } from "./analyze.js";
 import {
+  type Connectivity,
+  type Endpoint,
+  externalFlowsOfConnectivity,
+  type Flow,
+  type PodFlows,
+  podFlowsOfConnectivity,
+} from "./analyze.js";
+import {
+  ALL_CONNS,
   type ConnSet,
   connsOf,
   contains,
@@ -105,20 +113,72 @@ export function compareWithIntended(
   const allowed = new Map<string, ConnSet>();
   const acrossInstances = new Map<string, ConnSet>();
   const extras = new ExtraFlows();
-  for (const flow of connectivity.eachFlow()) {
+  const totalsFor = (within: boolean) => (within ? allowed : acrossInstances);
+  const consider = (flow: Flow, order: number) => {
     const from = identify(flow.from);
     const to = identify(flow.to);
-    if (!from || !to) continue;
+    if (!from || !to) return;
     const pair = `${from.component}\u0000${to.component}`;
     const within = withinOneInstance(from, to);
-    const totals = within ? allowed : acrossInstances;
+    const totals = totalsFor(within);
     totals.set(pair, union(totals.get(pair) ?? NO_CONNS, flow.conns));
     const extra = extraConns(
       flow,
       to.component,
       within ? (intendedConns.get(pair) ?? NO_CONNS) : NO_CONNS,
     );
-    if (!isEmpty(extra)) extras.add(from, to, extra, flow, within);
+    if (!isEmpty(extra)) extras.add(from, to, extra, flow, within, order);
+  };
+  const pods = podFlowsOfConnectivity(connectivity);
+  if (pods) {
+    const workloads = connectivity.model.workloads;
+    const stride = workloads.length + 1;
+    const destinations = new Destinations(workloads, identified, pods);
+    for (let a = 0; a < workloads.length; a++) {
+      const from = identified.get(workloads[a]!);
+      if (!from) continue;
+      if (!pods.egressOpen(a)) {
+        let position = 0;
+        for (const flow of pods.from(a)) consider(flow, a * stride + position++);
+        continue;
+      }
+      for (const component of destinations.components()) {
+        const pair = `${from.component}\u0000${component}`;
+        for (const within of [true, false]) {
+          const members = destinations.members(from.instance!, component, within);
+          const extra = subtract(
+            ALL_CONNS,
+            within ? (intendedConns.get(pair) ?? NO_CONNS) : NO_CONNS,
+          );
+          const group = groupOf(from, component, within);
+          // Once a group lists its pairs in full, an open destination only adds to its count.
+          if (isEmpty(extra) || extras.saturated(group)) {
+            const open =
+              members.open() -
+              (component === from.component && within && pods.ingressOpen(a) ? 1 : 0);
+            if (open > 0) {
+              const totals = totalsFor(within);
+              totals.set(pair, union(totals.get(pair) ?? NO_CONNS, ALL_CONNS));
+              if (!isEmpty(extra)) extras.count(group, extra, open);
+            }
+            for (const b of members.isolated()) {
+              const flow = b === a ? undefined : pods.openFlow(a, b);
+              if (flow) consider(flow, a * stride + b);
+            }
+            continue;
+          }
+          for (const b of members.all()) {
+            const flow = b === a ? undefined : pods.openFlow(a, b);
+            if (flow) consider(flow, a * stride + b);
+          }
+        }
+      }
+    }
+    let position = workloads.length * stride;
+    for (const flow of externalFlowsOfConnectivity(connectivity)) consider(flow, position++);
+  } else {
+    let position = 0;
+    for (const flow of connectivity.eachFlow()) consider(flow, position++);
   }
 
   const differences = extras.differences(connectivity);
@@ -154,7 +214,19 @@ interface ExtraEntry {
   conns: ConnSet;
   flow: Flow;
   count: number;
+  /** Where `eachFlow` yields the flow: differences keep that order. */
+  order: number;
 }
+
+/** The group of a flow's extra pairs: its components, within one instance or across instances. */
+function groupOf(from: Identified, toComponent: string, within: boolean, to?: Identified): string {
+  const components = `${from.component}\u0000${toComponent}`;
+  return within
+    ? `${(from.instance ?? to?.instance)?.name ?? ""}\u0000${components}`
+    : `\u0001${components}`;
+}
+
+const byOrder = (a: ExtraEntry, b: ExtraEntry) => a.order - b.order;
 
 /**
  * Extra flows, one per pair of workloads, up to MAX_EXTRA_PAIRS_PER_COMPONENTS for one pair of
@@ -166,11 +238,15 @@ class ExtraFlows {
   private readonly perGroup = new Map<string, number>();
   private readonly overflow = new Map<string, ExtraEntry>();
 
-  add(from: Identified, to: Identified, extra: ConnSet, flow: Flow, within: boolean): void {
-    const components = `${from.component}\u0000${to.component}`;
-    const group = within
-      ? `${(from.instance ?? to.instance)?.name ?? ""}\u0000${components}`
-      : `\u0001${components}`;
+  add(
+    from: Identified,
+    to: Identified,
+    extra: ConnSet,
+    flow: Flow,
+    within: boolean,
+    order: number,
+  ): void {
+    const group = groupOf(from, to.component, within, to);
     const key = `${endpointKey(flow.from)}\u0000${endpointKey(flow.to)}`;
     const seen = this.byPair.get(key);
     if (seen) {
@@ -179,19 +255,31 @@ class ExtraFlows {
     }
     if ((this.perGroup.get(group) ?? 0) < MAX_EXTRA_PAIRS_PER_COMPONENTS) {
       this.perGroup.set(group, (this.perGroup.get(group) ?? 0) + 1);
-      this.byPair.set(key, { from, to, conns: extra, flow, count: 1 });
+      this.byPair.set(key, { from, to, conns: extra, flow, count: 1, order });
       return;
     }
     const more = this.overflow.get(group);
     if (more) {
       more.conns = union(more.conns, extra);
       more.count++;
-    } else this.overflow.set(group, { from, to, conns: extra, flow, count: 1 });
+    } else this.overflow.set(group, { from, to, conns: extra, flow, count: 1, order });
+  }
+
+  /** True when the group's further pairs are only counted. */
+  saturated(group: string): boolean {
+    return this.overflow.has(group);
+  }
+
+  /** Counts `count` more pairs of a saturated group. */
+  count(group: string, extra: ConnSet, count: number): void {
+    const more = this.overflow.get(group)!;
+    more.conns = union(more.conns, extra);
+    more.count += count;
   }
 
   differences(connectivity: Connectivity): FlowDifference[] {
     const result: FlowDifference[] = [];
-    for (const { from, to, conns, flow } of this.byPair.values()) {
+    for (const { from, to, conns, flow } of [...this.byPair.values()].sort(byOrder)) {
       result.push({
         kind: "extra",
         from: from.component,
@@ -203,7 +291,7 @@ class ExtraFlows {
         ...noteOf(from, to),
       });
     }
-    for (const { from, to, conns, flow, count } of this.overflow.values()) {
+    for (const { from, to, conns, flow, count } of [...this.overflow.values()].sort(byOrder)) {
       result.push({
         kind: "extra",
         from: from.component,
@@ -506,4 +594,140 @@ export function describeDifference(d: FlowDifference): string {
   const instance = d.instance ? ` (${d.instance})` : "";
   const change = d.fix ? `add to ${d.target.label}: ${d.fix}` : `change: ${d.target.label}`;
   return `${d.source} -> ${d.destination} on ${formatConns(d.conns)} ${verb}${instance}; ${change}`;
+}
+
+/**
+ * The identified workloads as destinations, by component and instance, in workload order: an
+ * egress-open source reaches a group of them at once.
+ */
+class Destinations {
+  private readonly byComponent = new Map<string, Members>();
+  private readonly byNamespace = new Map<string, NamespaceMembers>();
+  private readonly joined = new Map<string, Members>();
+  private readonly across = new Map<string, Members>();
+
+  constructor(
+    workloads: readonly Workload[],
+    identified: ReadonlyMap<Workload, Identified>,
+    private readonly pods: PodFlows,
+  ) {
+    workloads.forEach((workload, b) => {
+      const end = identified.get(workload);
+      if (!end) return;
+      const { namespace, label } = end.instance!;
+      this.componentMembers(end.component).add(b);
+      const key = `${namespace}\u0000${end.component}`;
+      let group = this.byNamespace.get(key);
+      if (!group) {
+        group = { all: new Members(pods), unlabelled: new Members(pods), byLabel: new Map() };
+        this.byNamespace.set(key, group);
+      }
+      group.all.add(b);
+      if (!label) group.unlabelled.add(b);
+      else {
+        let members = group.byLabel.get(label);
+        if (!members) {
+          members = new Members(pods);
+          group.byLabel.set(label, members);
+        }
+        members.add(b);
+      }
+    });
+  }
+
+  components(): Iterable<string> {
+    return this.byComponent.keys();
+  }
+
+  /** The destinations of `component` in the source's instance (within) or in every other one. */
+  members(instance: Instance, component: string, within: boolean): Members {
+    const key = `${instance.namespace}\u0000${component}`;
+    const own = this.ownMembers(instance, key);
+    if (within) return own;
+    const acrossKey = `${key}\u0000${instance.label ?? ""}`;
+    let members = this.across.get(acrossKey);
+    if (!members) {
+      members = this.byComponent.get(component)!.without(own);
+      this.across.set(acrossKey, members);
+    }
+    return members;
+  }
+
+  private ownMembers(instance: Instance, key: string): Members {
+    const group = this.byNamespace.get(key);
+    if (!group) return new Members(this.pods);
+    if (!instance.label) return group.all;
+    const joinedKey = `${key}\u0000${instance.label}`;
+    let members = this.joined.get(joinedKey);
+    if (!members) {
+      const labelled = group.byLabel.get(instance.label);
+      members = labelled ? labelled.with(group.unlabelled) : group.unlabelled;
+      this.joined.set(joinedKey, members);
+    }
+    return members;
+  }
+
+  private componentMembers(component: string): Members {
+    let members = this.byComponent.get(component);
+    if (!members) {
+      members = new Members(this.pods);
+      this.byComponent.set(component, members);
+    }
+    return members;
+  }
+}
+
+interface NamespaceMembers {
+  all: Members;
+  unlabelled: Members;
+  byLabel: Map<string, Members>;
+}
+
+/** Workload indexes in ascending order, with how many are open for ingress and which are not. */
+class Members {
+  private readonly list: number[] = [];
+  private openCount: number | undefined;
+  private isolatedList: number[] | undefined;
+
+  constructor(private readonly pods: PodFlows) {}
+
+  add(index: number): void {
+    this.list.push(index);
+  }
+
+  all(): readonly number[] {
+    return this.list;
+  }
+
+  open(): number {
+    this.openCount ??= this.list.length - this.isolated().length;
+    return this.openCount;
+  }
+
+  isolated(): readonly number[] {
+    this.isolatedList ??= this.list.filter((i) => !this.pods.ingressOpen(i));
+    return this.isolatedList;
+  }
+
+  /** These and `other`'s members, in order. */
+  with(other: Members): Members {
+    const merged = new Members(this.pods);
+    const a = this.list;
+    const b = other.list;
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      if (j >= b.length || (i < a.length && a[i]! < b[j]!)) merged.add(a[i++]!);
+      else merged.add(b[j++]!);
+    }
+    return merged;
+  }
+
+  /** These members but `other`'s (a subset of these), in order. */
+  without(other: Members): Members {
+    const excluded = new Set(other.list);
+    const rest = new Members(this.pods);
+    for (const i of this.list) if (!excluded.has(i)) rest.add(i);
+    return rest;
+  }
 }

@@ -7,21 +7,39 @@ import {
 } from "@scout-deploy/core";
 import { compileSelector, type Model, type Policy, type Workload } from "@scout-deploy/netpol";
 
-const byNamespace = new WeakMap<Model, Map<string, Workload[]>>();
+interface WorkloadIndex {
+  byNamespace: Map<string, Workload[]>;
+  /** Per namespace and label (`namespace\0key\0value`), the workloads that carry it, in order. */
+  byLabel: Map<string, Workload[]>;
+  /** What each Service selects, computed once for the rules that ask. */
+  targets: WeakMap<BundleObject, readonly Workload[]>;
+}
 
-/** The workloads of one namespace, indexed once per model (selectors never look across namespaces). */
-function workloadsIn(model: Model, namespace: string): readonly Workload[] {
-  let index = byNamespace.get(model);
+const indexes = new WeakMap<Model, WorkloadIndex>();
+
+/** The workloads by namespace and by label, indexed once per model (selectors never look across namespaces). */
+function indexOf(model: Model): WorkloadIndex {
+  let index = indexes.get(model);
   if (!index) {
-    index = new Map();
+    index = { byNamespace: new Map(), byLabel: new Map(), targets: new WeakMap() };
     for (const w of model.workloads) {
-      const members = index.get(w.namespace);
-      if (members) members.push(w);
-      else index.set(w.namespace, [w]);
+      push(index.byNamespace, w.namespace, w);
+      for (const [key, value] of Object.entries(w.labels))
+        push(index.byLabel, `${w.namespace}\u0000${key}\u0000${value}`, w);
     }
-    byNamespace.set(model, index);
+    indexes.set(model, index);
   }
-  return index.get(namespace) ?? [];
+  return index;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
+}
+
+function workloadsIn(model: Model, namespace: string): readonly Workload[] {
+  return indexOf(model).byNamespace.get(namespace) ?? [];
 }
 
 /** The workloads a policy selects: its namespace, its podSelector. */
@@ -36,12 +54,28 @@ export function selectsOnlyNginx(model: Model, policy: Policy, settings: Setting
 }
 
 /** The workloads a Service's selector picks in its namespace (none without a selector). */
-export function serviceTargets(model: Model, service: BundleObject): Workload[] {
+export function serviceTargets(model: Model, service: BundleObject): readonly Workload[] {
+  const index = indexOf(model);
+  let targets = index.targets.get(service);
+  if (!targets) {
+    targets = selectedByService(index, service);
+    index.targets.set(service, targets);
+  }
+  return targets;
+}
+
+function selectedByService(index: WorkloadIndex, service: BundleObject): readonly Workload[] {
   const spec = isRecord(service.value.spec) ? service.value.spec : {};
   if (!isRecord(spec.selector) || Object.keys(spec.selector).length === 0) return [];
   const select = compileSelector({ matchLabels: spec.selector });
   const namespace = service.ref.namespace ?? "default";
-  return workloadsIn(model, namespace).filter((w) => select(w.labels));
+  // Every label of the selector must match: the workloads that carry its rarest one are enough.
+  let fewest: readonly Workload[] | undefined;
+  for (const [key, value] of Object.entries(spec.selector)) {
+    const carrying = index.byLabel.get(`${namespace}\u0000${key}\u0000${String(value)}`) ?? [];
+    if (!fewest || carrying.length < fewest.length) fewest = carrying;
+  }
+  return (fewest ?? index.byNamespace.get(namespace) ?? []).filter((w) => select(w.labels));
 }
 
 /** A Service is nginx's when its own component label says so, or when it selects only nginx pods. */

@@ -43,9 +43,15 @@ export function sameNamespace(a: string | undefined, b: string | undefined): boo
  */
 export function scoutNamespace(bundle: Bundle, settings: Settings): string | undefined {
   if (settings.namespace) return settings.namespace;
-  const namespaces = bundle.objects.filter((o) => o.value.kind === "Namespace" && o.ref.name);
-  return namespaces.length === 1 ? namespaces[0]!.ref.name : undefined;
+  // Rules ask once per object: the bundle's Namespace objects are counted once.
+  if (!soleNamespaces.has(bundle)) {
+    const namespaces = bundle.objects.filter((o) => o.value.kind === "Namespace" && o.ref.name);
+    soleNamespaces.set(bundle, namespaces.length === 1 ? namespaces[0]!.ref.name : undefined);
+  }
+  return soleNamespaces.get(bundle);
 }
+
+const soleNamespaces = new WeakMap<Bundle, string | undefined>();
 
 /**
  * The namespace an object lands in: its own, else `fallback` (the Scout namespace, which the

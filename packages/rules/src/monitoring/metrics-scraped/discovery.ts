@@ -26,14 +26,54 @@ export function selectingServices(
   podLabels: Record<string, string>,
   inNamespace: (service: BundleObject) => boolean,
 ): BundleObject[] {
-  return services.filter((service) => {
-    const spec = isRecord(service.value.spec) ? service.value.spec : {};
-    const selector = isRecord(spec.selector) ? spec.selector : {};
-    const entries = Object.entries(selector);
-    return (
-      inNamespace(service) && entries.length > 0 && entries.every(([k, v]) => podLabels[k] === v)
+  const index = serviceIndexOf(services);
+  // A Service is filed under one label of its selector: the pod carries it, or it cannot match.
+  const candidates: number[] = [];
+  for (const [key, value] of Object.entries(podLabels)) {
+    const filed = index.get(`${key}\u0000${value}`);
+    if (filed) candidates.push(...filed);
+  }
+  return candidates
+    .sort((a, b) => a - b)
+    .map((i) => services[i]!)
+    .filter(
+      (service) =>
+        inNamespace(service) && selectorOf(service).every(([k, v]) => podLabels[k] === v),
     );
+}
+
+function selectorOf(service: BundleObject): [string, unknown][] {
+  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  return Object.entries(isRecord(spec.selector) ? spec.selector : {});
+}
+
+const serviceIndexes = new WeakMap<readonly BundleObject[], Map<string, number[]>>();
+
+/**
+ * The Services with a selector, each filed under the rarest label of its selector
+ * (`key\0value`), built once per list: a pod then meets only the Services it may match.
+ */
+function serviceIndexOf(services: readonly BundleObject[]): Map<string, number[]> {
+  const index = serviceIndexes.get(services);
+  if (index) return index;
+  const selectors = services.map((service) => {
+    const entries = selectorOf(service);
+    return entries.every(([, v]) => typeof v === "string")
+      ? entries.map(([k, v]) => `${k}\u0000${v as string}`)
+      : []; // a non-string value never equals a label: the Service selects nothing
   });
+  const uses = new Map<string, number>();
+  for (const keys of selectors) for (const key of keys) uses.set(key, (uses.get(key) ?? 0) + 1);
+  const filed = new Map<string, number[]>();
+  selectors.forEach((keys, i) => {
+    if (keys.length === 0) return;
+    const rarest = keys.reduce((a, b) => (uses.get(b)! < uses.get(a)! ? b : a));
+    const list = filed.get(rarest);
+    if (list) list.push(i);
+    else filed.set(rarest, [i]);
+  });
+  serviceIndexes.set(services, filed);
+  return filed;
 }
 
 export interface ServicePort {

@@ -1,4 +1,10 @@
-import { type Bundle, defineRule, joinPointer, podTemplates } from "@scout-deploy/core";
+import {
+  type Bundle,
+  type BundleObject,
+  defineRule,
+  joinPointer,
+  podTemplates,
+} from "@scout-deploy/core";
 import {
   namespaceIn,
   sameNamespace,
@@ -21,17 +27,15 @@ export const serviceAccountToken = defineRule({
     },
   },
   check(context) {
+    const disabling = tokenDisablingAccounts(context.bundle);
+    const fallback = scoutNamespace(context.bundle, context.settings);
     for (const template of podTemplates(context.bundle)) {
       const account = serviceAccountNameOf(template) ?? "default";
       if (account !== "default") continue;
       const setting = template.spec.automountServiceAccountToken;
       if (setting === false) continue;
-      const namespace = namespaceIn(
-        template.object,
-        scoutNamespace(context.bundle, context.settings),
-      );
-      if (setting === undefined && accountDisablesToken(context.bundle, namespace, account))
-        continue;
+      const namespace = namespaceIn(template.object, fallback);
+      if (setting === undefined && accountDisablesToken(disabling, namespace, account)) continue;
       context.report({
         messageId: "tokenMounted",
         data: { account },
@@ -45,17 +49,27 @@ export const serviceAccountToken = defineRule({
   },
 });
 
+/** The ServiceAccounts that set automountServiceAccountToken: false, by name (read once per bundle). */
+function tokenDisablingAccounts(bundle: Bundle): Map<string, BundleObject[]> {
+  const byName = new Map<string, BundleObject[]>();
+  for (const o of bundle.objects) {
+    if (o.value.kind !== "ServiceAccount" || o.value.automountServiceAccountToken !== false)
+      continue;
+    const name = o.ref.name ?? "";
+    const named = byName.get(name);
+    if (named) named.push(o);
+    else byName.set(name, [o]);
+  }
+  return byName;
+}
+
 /** The pod inherits the ServiceAccount's own automountServiceAccountToken when it sets none. */
 function accountDisablesToken(
-  bundle: Bundle,
+  disabling: ReadonlyMap<string, BundleObject[]>,
   namespace: string | undefined,
   account: string,
 ): boolean {
-  return bundle.objects.some(
-    (o) =>
-      o.value.kind === "ServiceAccount" &&
-      o.ref.name === account &&
-      sameNamespace(o.ref.namespace ?? namespace, namespace) &&
-      o.value.automountServiceAccountToken === false,
+  return (disabling.get(account) ?? []).some((o) =>
+    sameNamespace(o.ref.namespace ?? namespace, namespace),
   );
 }

@@ -212,31 +212,27 @@ export const referencesResolve = defineRule({
   },
   check(context) {
     const fallback = scoutNamespace(context.bundle, context.settings);
-    const provided = context.bundle.objects.flatMap((object) => {
-      const found = providedBy(object);
-      return found ? [{ ...found, namespace: namespaceIn(object, fallback) }] : [];
-    });
+    const provided = ProvidedIndex.of(
+      context.bundle.objects.flatMap((object) => {
+        const found = providedBy(object);
+        return found ? [{ ...found, namespace: namespaceIn(object, fallback) }] : [];
+      }),
+    );
     for (const template of podTemplates(context.bundle)) {
       const namespace = namespaceIn(template.object, fallback);
-      const here = provided.filter((p) => sameNamespace(p.namespace, namespace));
       for (const reference of referencesOf(template)) {
         if (reference.optional) continue;
-        const sameKind = here.filter((p) => p.kind === reference.kind);
         const data = {
           kind: reference.kind,
           name: reference.name,
           namespace: namespace ?? "(unset)",
         };
-        const matches = sameKind.filter((p) => p.name === reference.name);
+        const named = provided.named(reference.kind, reference.name);
+        const matches = named.filter((p) => sameNamespace(p.namespace, namespace));
         if (matches.length === 0) {
-          const other = provided.find(
-            (p) =>
-              p.kind === reference.kind &&
-              p.name === reference.name &&
-              !sameNamespace(p.namespace, namespace),
-          );
+          const other = named.find((p) => !sameNamespace(p.namespace, namespace));
           // With no object of this kind in the namespace, they are managed outside the input.
-          if (!other && sameKind.length === 0) continue;
+          if (!other && !provided.hasKindIn(reference.kind, namespace)) continue;
           context.report({
             messageId: other ? "elsewhere" : "missing",
             data: { ...data, other: other?.namespace ?? "(unset)" },
@@ -258,3 +254,41 @@ export const referencesResolve = defineRule({
     }
   },
 });
+
+/** The Secrets and ConfigMaps of the input by kind and name: a reference looks up, never scans. */
+class ProvidedIndex {
+  private readonly byName = new Map<string, Provided[]>();
+  /** Per kind, the namespaces that hold one, and whether one has no namespace (it is in every one). */
+  private readonly kinds = new Map<string, { namespaces: Set<string>; unset: boolean }>();
+
+  static of(provided: readonly Provided[]): ProvidedIndex {
+    const index = new ProvidedIndex();
+    for (const p of provided) index.add(p);
+    return index;
+  }
+
+  private add(p: Provided): void {
+    const key = `${p.kind}\u0000${p.name}`;
+    const named = this.byName.get(key);
+    if (named) named.push(p);
+    else this.byName.set(key, [p]);
+    let kind = this.kinds.get(p.kind);
+    if (!kind) {
+      kind = { namespaces: new Set(), unset: false };
+      this.kinds.set(p.kind, kind);
+    }
+    if (p.namespace === undefined) kind.unset = true;
+    else kind.namespaces.add(p.namespace);
+  }
+
+  named(kind: string, name: string): readonly Provided[] {
+    return this.byName.get(`${kind}\u0000${name}`) ?? [];
+  }
+
+  /** True when an object of this kind sits in the namespace (see `sameNamespace`). */
+  hasKindIn(kind: string, namespace: string | undefined): boolean {
+    const found = this.kinds.get(kind);
+    if (!found) return false;
+    return namespace === undefined || found.unset || found.namespaces.has(namespace);
+  }
+}
