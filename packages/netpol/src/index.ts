@@ -23,6 +23,7 @@ export {
   type ConnSet,
   connsOf,
   contains,
+  describePorts,
   equals,
   formatConns,
   intersect,
