@@ -104,6 +104,7 @@ async function loadEngine(): Promise<Engine> {
     loadConfig: engine.loadConfig,
     rules: rules.securityGuideRules,
     render: manifestsRenderer(),
+    relocateRendered: engine.relocateRenderedDir,
   };
 }
 

@@ -24,6 +24,8 @@ export interface Engine {
   loadConfig(cwd: string, explicit?: string): LoadedConfig;
   rules: readonly AnyRule[];
   render?: Renderer;
+  /** Puts the findings of files rendered into a folder on the config keys that decided them. */
+  relocateRendered?(result: Result, config: LoadedConfig, renderedDir: string): Result;
 }
 
 export interface PipelineRun {
@@ -48,9 +50,11 @@ export async function checkManifests(
   const configPath = trustedConfig(inputs, context, log);
   const paths = [...inputs.manifests];
   let renderedDir: string | undefined;
+  let renderedFrom: LoadedConfig | undefined;
   if (configPath && inputs.config) {
     const config = engine.loadConfig(context.workspace, configPath);
     if (config.scout !== undefined) {
+      renderedFrom = config;
       renderedDir = await renderInto(engine, config, context);
       paths.push(renderedDir);
       log.info(`rendered the scout: section of ${inputs.config} into ${renderedDir}`);
@@ -71,7 +75,13 @@ export async function checkManifests(
   });
   const run: PipelineRun = {
     result: renderedDir
-      ? attributeRendered(result, relativePath(context.workspace, renderedDir), inputs.config!)
+      ? engine.relocateRendered && renderedFrom
+        ? engine.relocateRendered(
+            result,
+            renderedFrom,
+            relativePath(context.workspace, renderedDir),
+          )
+        : attributeRendered(result, relativePath(context.workspace, renderedDir), inputs.config!)
       : result,
     bundle,
     settings: config.policy.settings,

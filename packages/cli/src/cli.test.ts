@@ -172,6 +172,45 @@ describe("scout-deploy check", () => {
     expect(junit).toMatch(/<testsuite name="pod\/run-as-non-root" tests="1" failures="1"/);
   });
 
+  it("puts findings of a rendered config on its keys, in every format; no <rendered> anywhere", async () => {
+    write(
+      "scout-deploy.yaml",
+      "scout:\n  namespace: scout\n  security:\n    runAsUser: 0\n    readOnlyRootFilesystem: false\n",
+    );
+    const { code, stdout } = await run(
+      "check",
+      ...["--format", "json", "--output", "out/r.json"],
+      ...["--format", "sarif", "--output", "out/r.sarif"],
+      ...["--format", "markdown", "--output", "out/r.md"],
+    );
+    expect(code).toBe(1);
+    const json = readFileSync(join(dir, "out/r.json"), "utf8");
+    const findings = JSON.parse(json).findings as Array<Record<string, unknown>>;
+    expect(findings.find((f) => f.ruleId === "pod/run-as-user")).toMatchObject({
+      file: "scout-deploy.yaml",
+      line: 4,
+      column: 5,
+      rendered: {
+        file: "20-backend.yaml",
+        line: expect.any(Number),
+        path: "/spec/template/spec/securityContext/runAsUser",
+      },
+    });
+    expect(findings.find((f) => f.ruleId === "pod/read-only-root-filesystem")).toMatchObject({
+      file: "scout-deploy.yaml",
+      line: 5,
+    });
+    const sarif = readFileSync(join(dir, "out/r.sarif"), "utf8");
+    const uris = JSON.parse(sarif).runs[0].results.map(
+      (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+        r.locations[0]!.physicalLocation.artifactLocation.uri,
+    );
+    expect(new Set(uris)).toEqual(new Set(["scout-deploy.yaml"]));
+    for (const text of [stdout, json, sarif, readFileSync(join(dir, "out/r.md"), "utf8")]) {
+      expect(text).not.toMatch(/<rendered>|&lt;rendered&gt;/);
+    }
+  });
+
   it("refuses an unknown format", async () => {
     const { code, stderr } = await run("check", "k8s", "--format", "html");
     expect(code).toBe(2);

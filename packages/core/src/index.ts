@@ -57,6 +57,7 @@ export {
   failsAt,
   type ObjectRef,
   type Position,
+  type RenderedPlace,
   type Result,
   SEVERITIES,
   type Severity,

@@ -45,6 +45,18 @@ export interface Finding {
    * by it. Not part of the JSON output contract.
    */
   instance?: string;
+  /**
+   * For a finding on a manifest rendered from the config: where it sits in the rendered file.
+   * `file`/`line`/`column` then name the config key that decided it.
+   */
+  rendered?: RenderedPlace;
+}
+
+/** A place in a rendered file: its name (with the folder `render --out` wrote it to), line, pointer. */
+export interface RenderedPlace {
+  file: string;
+  line: number;
+  path: string;
 }
 
 export interface SuppressedFinding extends Finding {

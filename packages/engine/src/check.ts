@@ -11,7 +11,7 @@ import {
 } from "@scout-deploy/core";
 import { createKubeconformValidator, type KubeconformOptions } from "@scout-deploy/kubeconform";
 import { loadBundle } from "@scout-deploy/loader";
-import { parseScoutConfig, render } from "@scout-deploy/manifests";
+import { parseScoutConfig, type RenderedSource, render } from "@scout-deploy/manifests";
 import { loadRulePacks, securityGuideRules } from "@scout-deploy/rules";
 import {
   createEmbeddedValidator,
@@ -19,7 +19,8 @@ import {
   schemaInputProblems,
   schemaRules,
 } from "@scout-deploy/schema";
-import { type LoadedConfig, loadConfig } from "./config-file.js";
+import { CONFIG_FILE_NAME, type LoadedConfig, loadConfig } from "./config-file.js";
+import { type RenderedPositions, relocateRenderedFindings } from "./rendered-positions.js";
 
 export interface CheckOptions {
   cwd: string;
@@ -65,7 +66,8 @@ export const RENDERED_PREFIX = "<rendered>/";
 export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const config = loadConfig(options.cwd, options.configPath);
   if (options.failOn) config.policy = { ...config.policy, failOn: options.failOn };
-  const rendered = options.paths.length === 0 ? renderConfig(config) : undefined;
+  const render = options.paths.length === 0 ? renderConfig(config) : undefined;
+  const rendered = render?.files;
   const bundle = rendered
     ? buildBundle(Object.entries(rendered).map(([path, text]) => parseSource(path, text)))
     : await loadBundle(options.paths, {
@@ -81,7 +83,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     ...packRules,
     ...(options.extraRules ?? []),
   ];
-  const result = evaluate(rules, bundle, config.policy, options.now ? { now: options.now } : {});
+  const evaluated = evaluate(rules, bundle, config.policy, options.now ? { now: options.now } : {});
+  const result = render
+    ? relocateRenderedFindings(evaluated, renderedPositions(config, render.sources))
+    : evaluated;
   return {
     result,
     bundle,
@@ -91,17 +96,46 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   };
 }
 
+/**
+ * Findings of files rendered in memory go to the config key that decided them; the rendered
+ * file is named by its name alone (it exists nowhere else).
+ */
+export function renderedPositions(
+  config: LoadedConfig,
+  sources: readonly RenderedSource[],
+  shownAs: (name: string) => string = (name) => name,
+  renderedName: (file: string) => string | undefined = (file) =>
+    file.startsWith(RENDERED_PREFIX) ? file.slice(RENDERED_PREFIX.length) : undefined,
+): RenderedPositions {
+  const locate =
+    config.locate ?? (() => ({ file: config.path ?? CONFIG_FILE_NAME, line: 1, column: 1 }));
+  return {
+    configFile: locate("").file,
+    scout: config.scout,
+    locate,
+    sources,
+    renderedName,
+    shownAs,
+  };
+}
+
 /** With no paths, the config's `scout:` section is rendered and checked as if read from files. */
-function renderConfig(config: LoadedConfig): Record<string, string> {
+function renderConfig(config: LoadedConfig): {
+  files: Record<string, string>;
+  sources: RenderedSource[];
+} {
   if (config.scout === undefined) {
     throw new ConfigurationError(
       "no manifests to check: give paths (files, folders, globs or -), or a config with a scout: section",
     );
   }
-  const { files } = render(parseScoutConfig(config.scout, config.locate));
-  return Object.fromEntries(
-    Object.entries(files).map(([name, text]) => [`${RENDERED_PREFIX}${name}`, text]),
-  );
+  const { files, sources } = render(parseScoutConfig(config.scout, config.locate));
+  return {
+    files: Object.fromEntries(
+      Object.entries(files).map(([name, text]) => [`${RENDERED_PREFIX}${name}`, text]),
+    ),
+    sources,
+  };
 }
 
 function schemaValidator(options: CheckOptions): SchemaValidator | undefined {
@@ -133,4 +167,28 @@ async function validateSchemas(bundle: Bundle, options: CheckOptions): Promise<v
     options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {},
   );
   bundle.problems.push(...schemaInputProblems(problems));
+}
+
+/**
+ * For a face that rendered the config into `renderedDir` (as shown to the user) and checked
+ * those files: their findings go to the config key that decided them, naming both places.
+ * Rendering is deterministic, so the sources match the files written.
+ */
+export function relocateRenderedDir(
+  result: Result,
+  config: LoadedConfig,
+  renderedDir: string,
+): Result {
+  if (config.scout === undefined) return result;
+  const { sources } = render(parseScoutConfig(config.scout, config.locate));
+  const prefix = `${renderedDir.replace(/\/+$/, "")}/`;
+  return relocateRenderedFindings(
+    result,
+    renderedPositions(
+      config,
+      sources,
+      (name) => `${prefix}${name}`,
+      (file) => (file.startsWith(prefix) ? file.slice(prefix.length) : undefined),
+    ),
+  );
 }

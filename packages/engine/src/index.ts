@@ -2,6 +2,8 @@ export {
   type CheckOptions,
   type CheckRun,
   RENDERED_PREFIX,
+  relocateRenderedDir,
+  renderedPositions,
   runCheck,
   SCHEMA_ENGINES,
   type SchemaEngine,
@@ -13,3 +15,4 @@ export {
   loadConfig,
   parseConfigText,
 } from "./config-file.js";
+export { type RenderedPositions, relocateRenderedFindings } from "./rendered-positions.js";

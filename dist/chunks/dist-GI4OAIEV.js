@@ -1,2 +1,0 @@
-import { createRequire as __scoutCreateRequire } from "node:module"; const require = __scoutCreateRequire(import.meta.url);
-import{a,b,c,d,e,f,g,h,i,j,k,l}from"./chunk-CFNAOV26.js";import"./chunk-QQQGDUBI.js";import"./chunk-H5DEVVPM.js";export{a as RESERVED_LABELS,g as TOOL_NAME,h as VERSION,k as canonicalJson,c as configFileSchema,f as configJsonSchema,j as digestOf,d as parseScoutConfig,i as render,l as renderConfigFile,b as scoutConfigSchema,e as scoutSectionOf};
