@@ -21,6 +21,7 @@ export {
   type Settings,
   settingsSchema,
 } from "./config.js";
+export { REPOSITORY_URL, releasedDocsUrl } from "./docs-url.js";
 export { ConfigurationError, isConfigurationError } from "./errors.js";
 export { type EvaluateOptions, evaluate } from "./evaluate.js";
 export { globToRegExp, matchesGlob, matchesRuleId } from "./glob.js";

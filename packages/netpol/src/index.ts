@@ -44,7 +44,13 @@ export {
   isClusterDnsPeer,
   reachesDns,
 } from "./dns.js";
-export { type FlowsReport, type FlowsSection, flows, flowsSection } from "./flows.js";
+export {
+  type FlowsReport,
+  type FlowsSection,
+  flows,
+  flowsSection,
+  MAX_DIAGRAM_EDGES,
+} from "./flows.js";
 export {
   DEFAULT_NETWORK_OPTIONS,
   EXTERNAL,

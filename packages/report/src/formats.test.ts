@@ -16,7 +16,7 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { GITHUB_ANNOTATION_LIMITS, planAnnotations } from "./annotations.js";
 import { formatJunit } from "./junit.js";
-import { formatMarkdown, GITHUB_COMMENT_LIMIT } from "./markdown.js";
+import { COMMENT_BUDGET, formatMarkdown } from "./markdown.js";
 import { fingerprint, formatSarif } from "./sarif.js";
 import { securityGuideRulesForTest } from "./test-support/rules.js";
 
@@ -251,9 +251,15 @@ describe("formatMarkdown", () => {
     const many = Array.from({ length: 3000 }, (_, i) =>
       finding({ ruleId: "pod/run-as-non-root", line: i + 1, message: `m${"x".repeat(40)}${i}` }),
     );
-    const md = formatMarkdown(resultOf(many));
-    expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
-    const left = Number(/… and (\d+) more findings not shown/.exec(md)?.[1]);
+    const md = formatMarkdown(resultOf(many), {
+      allFindings: { url: "https://github.com/o/r/actions/runs/1", label: "the findings file" },
+    });
+    expect(md.length).toBeLessThanOrEqual(COMMENT_BUDGET);
+    const left = Number(/… (\d+) more findings are not in this table/.exec(md)?.[1]);
+    expect(md).toContain(
+      "all 3000 are in [the findings file](https://github.com/o/r/actions/runs/1).",
+    );
+    expect(md).toContain(`<summary>Show the first ${3000 - left} of 3000 findings</summary>`);
     const rows = md.split("\n").filter((l) => l.startsWith("| 🔴")).length;
     expect(rows + left).toBe(3000);
     expect(md.trimEnd().endsWith("</details>")).toBe(true);

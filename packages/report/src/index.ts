@@ -10,6 +10,7 @@ export { formatJson, formatJsonChunks, type ToolInfo } from "./json.js";
 export { formatJunit, type JunitOptions } from "./junit.js";
 export {
   type ChecklistSection,
+  COMMENT_BUDGET,
   type FileLinks,
   formatMarkdown,
   GITHUB_COMMENT_LIMIT,
