@@ -7,6 +7,7 @@ import {
   ConfigurationError,
   compareFindings,
   inputRules,
+  type PolicyConfig,
   type Result,
   type Settings,
 } from "@scout-deploy/core";
@@ -33,6 +34,8 @@ export interface PipelineRun {
   bundle: Bundle;
   /** The policy settings of the run (components, namespace, ...). */
   settings: Settings;
+  /** The run's policy: reports show each rule at its configured severity. */
+  policy?: PolicyConfig;
   /** The rules that ran, for SARIF metadata and the checklist. */
   rules: readonly AnyRule[];
   renderedDir?: string;
@@ -85,6 +88,7 @@ export async function checkManifests(
       : result,
     bundle,
     settings: config.policy.settings,
+    policy: config.policy,
     rules: [...engine.rules, ...inputRules],
     bundleDigest: bundleDigest(bundle),
   };

@@ -40,7 +40,14 @@ export function writeReportFiles(
 ): ReportFiles {
   const sarifFile = resolveIn(context.workspace, inputs.sarifFile);
   const findingsFile = resolveIn(context.workspace, inputs.findingsFile);
-  writeFile(sarifFile, formatSarifChunks(run.result, { tool, rules: run.rules }));
+  writeFile(
+    sarifFile,
+    formatSarifChunks(run.result, {
+      tool,
+      rules: run.rules,
+      ...(run.policy ? { policy: run.policy } : {}),
+    }),
+  );
   writeFile(findingsFile, formatJsonChunks(run.result, tool));
   return { sarifFile, findingsFile };
 }

@@ -130,6 +130,15 @@ function activeRules(rules: readonly AnyRule[], config: PolicyConfig): ActiveRul
 }
 
 /**
+ * The severity the policy gives a rule (its own id, its area, "*"), else the rule's default;
+ * "off" when it does not run. What reports show as the rule's level.
+ */
+export function configuredSeverity(rule: AnyRule, config: PolicyConfig): Severity | "off" {
+  const setting = settingFor(rule.id, config);
+  return typeof setting === "string" ? setting : (setting?.severity ?? rule.meta.severity);
+}
+
+/**
  * A rule's setting: its own id first, then its area ("pod/*"), then "*". Wildcards never
  * reach input/* and suppression/* unless they name that area: turning "everything" off must
  * not silently skip unparsable files.

@@ -23,7 +23,7 @@ export {
 } from "./config.js";
 export { REPOSITORY_URL, releasedDocsUrl } from "./docs-url.js";
 export { ConfigurationError, isConfigurationError } from "./errors.js";
-export { type EvaluateOptions, evaluate } from "./evaluate.js";
+export { configuredSeverity, type EvaluateOptions, evaluate } from "./evaluate.js";
 export { globToRegExp, matchesGlob, matchesRuleId } from "./glob.js";
 export { inputRules } from "./input-rules.js";
 export {

@@ -8,6 +8,7 @@ import {
   evaluate,
   type Finding,
   inputRules,
+  parsePolicy,
   parseSource,
   type Result,
   summarize,
@@ -74,6 +75,22 @@ describe("formatSarif", () => {
     });
     expect(rule.help.text).toContain("Remediation: Set runAsUser to a non-zero UID.");
     expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toContain("input/parse-error");
+  });
+
+  it("gives a custom rule the level and security-severity of its configured severity", () => {
+    const levels = (setting: "warning" | "info" | "error") => {
+      const policy = parsePolicy({ rules: { "test/root-user": setting } });
+      const bundle = buildBundle([parseSource("k8s/pod.yaml", pod)]);
+      const sarif = JSON.parse(
+        formatSarif(evaluate(rules, bundle, policy), { tool, rules, policy }),
+      ).runs[0];
+      const rule = sarif.tool.driver.rules.find((r: { id: string }) => r.id === "test/root-user");
+      const result = sarif.results.find((r: { ruleId: string }) => r.ruleId === "test/root-user");
+      return [rule.defaultConfiguration.level, rule.properties["security-severity"], result.level];
+    };
+    expect(levels("warning")).toEqual(["warning", "5.0", "warning"]);
+    expect(levels("info")).toEqual(["note", "2.0", "note"]);
+    expect(levels("error")).toEqual(["error", "8.0", "error"]);
   });
 
   it("places each result at its file, line and column, with a matching ruleIndex", () => {

@@ -92,7 +92,7 @@ function render(
     case "json":
       return formatJsonChunks(result, TOOL);
     case "sarif":
-      return formatSarifChunks(result, { tool: TOOL, rules });
+      return formatSarifChunks(result, { tool: TOOL, rules, policy: run.config.policy });
     case "markdown": {
       const network = flowsSection(run.bundle, run.config.policy.settings);
       return formatMarkdown(result, { rules, ...(network ? { sections: [network] } : {}) });
