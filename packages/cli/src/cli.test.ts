@@ -211,6 +211,29 @@ describe("scout-deploy check", () => {
     }
   });
 
+  it("checking what render --out wrote names both places: the config key and the written file", async () => {
+    write("scout-deploy.yaml", "scout:\n  namespace: scout\n  security:\n    runAsUser: 0\n");
+    expect((await run("render", "--out", "out")).code).toBe(0);
+    write("k8s/backend.yaml", backend);
+    const { stdout } = await run("check", "out", "k8s", "--format", "json");
+    const findings = JSON.parse(stdout).findings as Array<Record<string, unknown>>;
+    expect(
+      findings.find((f) => f.ruleId === "pod/run-as-user" && f.file === "scout-deploy.yaml"),
+    ).toMatchObject({
+      line: 4,
+      rendered: { file: "out/20-backend.yaml" },
+      message: expect.stringContaining("(rendered out/20-backend.yaml:"),
+    });
+    // A file the user wrote keeps its own findings.
+    expect(findings.some((f) => f.file === "k8s/backend.yaml")).toBe(true);
+    // An edited render is the user's own file now.
+    const edited = `${readFileSync(join(dir, "out/30-frontend.yaml"), "utf8")}# edited\n`;
+    write("out/30-frontend.yaml", edited);
+    const again = JSON.parse((await run("check", "out", "--format", "json")).stdout)
+      .findings as Array<Record<string, unknown>>;
+    expect(again.some((f) => f.file === "out/30-frontend.yaml")).toBe(true);
+  });
+
   it("refuses an unknown format", async () => {
     const { code, stderr } = await run("check", "k8s", "--format", "html");
     expect(code).toBe(2);

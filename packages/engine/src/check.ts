@@ -84,9 +84,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     ...(options.extraRules ?? []),
   ];
   const evaluated = evaluate(rules, bundle, config.policy, options.now ? { now: options.now } : {});
-  const result = render
-    ? relocateRenderedFindings(evaluated, renderedPositions(config, render.sources))
-    : evaluated;
+  const positions = render
+    ? renderedPositions(config, render.sources)
+    : writtenRenders(bundle, config);
+  const result = positions ? relocateRenderedFindings(evaluated, positions) : evaluated;
   return {
     result,
     bundle,
@@ -117,6 +118,39 @@ export function renderedPositions(
     renderedName,
     shownAs,
   };
+}
+
+/**
+ * Files `render --out` wrote, unchanged since (the same bytes this config renders to): their
+ * findings go to the config key too, naming the file on disk beside. An edited file is the
+ * user's own and keeps its findings.
+ */
+function writtenRenders(bundle: Bundle, config: LoadedConfig): RenderedPositions | undefined {
+  if (config.scout === undefined) return undefined;
+  let sources: RenderedSource[];
+  let files: Record<string, string>;
+  try {
+    ({ sources, files } = render(parseScoutConfig(config.scout, config.locate)));
+  } catch {
+    // A scout: section that does not render is reported by `render`; these files are checked as they are.
+    return undefined;
+  }
+  const nameOf = new Map(Object.entries(files).map(([name, text]) => [text, name]));
+  const onDisk = new Map<string, string>();
+  const pathOf = new Map<string, string>();
+  for (const document of bundle.documents) {
+    const name = nameOf.get(document.file.text);
+    if (name === undefined || onDisk.has(document.file.path)) continue;
+    onDisk.set(document.file.path, name);
+    if (!pathOf.has(name)) pathOf.set(name, document.file.path);
+  }
+  if (onDisk.size === 0) return undefined;
+  return renderedPositions(
+    config,
+    sources,
+    (name) => pathOf.get(name) ?? name,
+    (file) => onDisk.get(file),
+  );
 }
 
 /** With no paths, the config's `scout:` section is rendered and checked as if read from files. */
