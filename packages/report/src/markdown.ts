@@ -163,7 +163,7 @@ function cutNote(hidden: number, total: number, options: MarkdownOptions): strin
   const rows = `${hidden} more ${hidden === 1 ? "finding is" : "findings are"} not in this table (it is cut to stay under GitHub's size limit)`;
   const where = options.allFindings
     ? `all ${total} are in ${link(options.allFindings.label, options.allFindings.url)}`
-    : `all ${total} are in the SARIF and findings files of the run`;
+    : `all ${total} are in this check's JSON and SARIF output`;
   return `… ${rows}; ${where}.`;
 }
 
