@@ -88,17 +88,48 @@ export function evaluate(
   }
   findings.sort(compareFindings);
   suppressed.sort(compareFindings);
+  const merged = mergeOnOneField(findings);
   const counts = {
     files: bundle.files.length,
     objects: bundle.objects.length,
     suppressed: suppressed.length,
   };
   return {
-    findings,
+    findings: merged,
     suppressed,
-    summary: summarize(findings, counts, config.failOn),
+    summary: summarize(merged, counts, config.failOn),
     failOn: config.failOn,
   };
+}
+
+/**
+ * Several messages of one rule on one field (no liveness and no readiness probe on a container)
+ * are one finding: one cause, one line to fix. Findings come sorted, so these are neighbours.
+ */
+function mergeOnOneField(sorted: readonly Finding[]): Finding[] {
+  const out: Finding[] = [];
+  for (const finding of sorted) {
+    const last = out[out.length - 1];
+    if (last && sameField(last, finding)) {
+      if (!last.message.split("; ").includes(finding.message))
+        out[out.length - 1] = { ...last, message: `${last.message}; ${finding.message}` };
+    } else out.push(finding);
+  }
+  return out;
+}
+
+function sameField(a: Finding, b: Finding): boolean {
+  return (
+    a.ruleId === b.ruleId &&
+    a.severity === b.severity &&
+    a.file === b.file &&
+    a.line === b.line &&
+    a.column === b.column &&
+    a.path === b.path &&
+    a.object?.kind === b.object?.kind &&
+    a.object?.namespace === b.object?.namespace &&
+    a.object?.name === b.object?.name
+  );
 }
 
 function activeRules(rules: readonly AnyRule[], config: PolicyConfig): ActiveRule[] {
