@@ -1,17 +1,35 @@
 #!/usr/bin/env bash
-# Sets up a fresh machine that has Node.js 20+ (and Go, for the real external tools):
-# pnpm, the workspace's packages, and the binaries the tests run for real.
+# Sets up a fresh machine that has Node.js 20+.
+#   bash scripts/setup.sh          pnpm, the workspace's packages, and a build of the CLI:
+#                                  all the main job needs (Node only, never Go)
+#   bash scripts/setup.sh --tools  also the external tools that only the tests run for real
+#                                  (scripts/install-*.sh: kubeconform, netpol-analyzer,
+#                                  actionlint, cosign; these need Go and take minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+tools=false
+for arg in "$@"; do
+  case "$arg" in
+    --tools) tools=true ;;
+    *)
+      echo "setup.sh: unknown argument \"$arg\" (usage: bash scripts/setup.sh [--tools])" >&2
+      exit 2
+      ;;
+  esac
+done
 
 PNPM_VERSION=10.34.9
 if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
   npm install --global "pnpm@$PNPM_VERSION"
 fi
 pnpm install --frozen-lockfile
+pnpm turbo run build --filter=scout-deploy...
 
-for installer in scripts/install-*.sh; do
-  [ -e "$installer" ] || continue
-  echo "setup: $installer"
-  bash "$installer"
-done
+if [ "$tools" = true ]; then
+  for installer in scripts/install-*.sh; do
+    [ -e "$installer" ] || continue
+    echo "setup: $installer"
+    bash "$installer"
+  done
+fi

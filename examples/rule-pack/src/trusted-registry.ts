@@ -11,13 +11,12 @@ const options = z
  * Every container image comes from a trusted registry. Its id is "images/trusted-registry";
  * loaded as a pack it becomes "scout-deploy/example-rule-pack/images/trusted-registry".
  */
-export const trustedRegistry = defineRule<z.output<typeof options>>({
+export const trustedRegistry = defineRule({
   id: "images/trusted-registry",
   meta: {
     severity: "error",
     description: "Every container image comes from a trusted registry.",
     remediation: "Mirror the image into a trusted registry and reference it from there.",
-    appliesTo: ["PodTemplate"],
     docs: "https://github.com/scout/secure-deploy/blob/main/examples/rule-pack/README.md",
     options,
     messages: {

@@ -2,12 +2,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { severityRank } from "@scout-deploy/core";
-import { loadConfig, relocateRenderedDir, runCheck } from "@scout-deploy/engine";
-import { securityGuideRules } from "@scout-deploy/rules";
+import { loadConfig, networkSection, runCheck } from "@scout-deploy/engine";
 import { describe, expect, it } from "vitest";
 import type { RunContext } from "./context.js";
 import { parseInputs } from "./inputs.js";
-import { manifestsRenderer, networkSections } from "./integrations.js";
 import { failure } from "./main.js";
 import { WriteAccess } from "./permissions.js";
 import { checkManifests, type Engine } from "./pipeline.js";
@@ -74,13 +72,7 @@ async function commentFor(deployments: number): Promise<{ body: string; failureL
     },
   };
   const inputs = parseInputs((n) => ({ manifests: "k8s" })[n] ?? "", context.tempDir);
-  const engine: Engine = {
-    runCheck,
-    loadConfig,
-    rules: securityGuideRules,
-    render: manifestsRenderer(),
-    relocateRendered: relocateRenderedDir,
-  };
+  const engine: Engine = { runCheck, loadConfig, networkSection };
   const log = memoryLogger();
   const run = await checkManifests(inputs, context, engine, log);
   const github = memoryGitHub();
@@ -91,7 +83,7 @@ async function commentFor(deployments: number): Promise<{ body: string; failureL
     access: new WriteAccess(log),
     tool: { name: "scout-secure-deploy", version: "0.0.0" },
   };
-  await publish(run, inputs, context, deps, await networkSections(run));
+  await publish(run, inputs, context, deps, run.network ? [run.network] : []);
   const body = github.comments.find((c) => c.body.includes(COMMENT_MARKER))?.body ?? "";
   return { body, failureLine: failure(run.result) };
 }

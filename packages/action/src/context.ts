@@ -12,6 +12,8 @@ export interface PullRequest {
   headSha: string;
   headRepository: string;
   baseRepository: string;
+  /** The commit the pull request is compared with (the base branch's tip when the event fired). */
+  baseSha?: string;
   /** Opened from another repository: its token is read-only on `pull_request`. */
   fromFork: boolean;
 }
@@ -81,6 +83,7 @@ function pullRequestOf(event: unknown): PullRequest | undefined {
     baseRepository,
     // A deleted fork has no head repo: treat it as a fork.
     fromFork: headRepository !== baseRepository,
+    ...(typeof base.sha === "string" ? { baseSha: base.sha } : {}),
   };
 }
 

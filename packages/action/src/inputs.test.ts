@@ -19,6 +19,7 @@ describe("parseInputs", () => {
       signoffFile: "/tmp/r/scout-deploy/signoff.intoto.jsonl",
       token: "",
       githubTimeout: 120,
+      compare: "base",
     });
   });
 

@@ -1,12 +1,12 @@
 import { isAbsolute, join } from "node:path";
-import { ConfigurationError, type FailOn } from "@scout-deploy/core";
+import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
+import { SCHEMA_ENGINES, type SchemaEngine } from "@scout-deploy/engine";
 
-export const SCHEMA_MODES = ["embedded", "kubeconform", "off"] as const;
 export const SIGNOFF_MODES = ["none", "status", "attest"] as const;
-const FAIL_ON = ["error", "warning", "info", "never"] as const;
+export const COMPARE_MODES = ["base", "none"] as const;
 
-export type SchemaMode = (typeof SCHEMA_MODES)[number];
 export type SignoffMode = (typeof SIGNOFF_MODES)[number];
+export type CompareMode = (typeof COMPARE_MODES)[number];
 
 /** Every input of action.yml, parsed and checked in one place. */
 export interface Inputs {
@@ -14,7 +14,7 @@ export interface Inputs {
   config?: string;
   /** Files, folders and globs, one per line or comma-separated. */
   manifests: string[];
-  schema: SchemaMode;
+  schema: SchemaEngine;
   kubernetesVersion?: string;
   failOn?: FailOn;
   comment: boolean;
@@ -27,6 +27,8 @@ export interface Inputs {
   token: string;
   /** Seconds all GitHub API calls of the run (comment, status) may take together. */
   githubTimeout: number;
+  /** On pull requests: "base" gates on what the change adds; "none" on the whole bundle. */
+  compare: CompareMode;
 }
 
 export type ReadInput = (name: string) => string;
@@ -39,7 +41,7 @@ export function parseInputs(read: ReadInput, tempDir: string): Inputs {
   const outDir = join(tempDir, "scout-deploy");
   const inputs: Inputs = {
     manifests: list(read("manifests")),
-    schema: oneOf("schema", text("schema") || "embedded", SCHEMA_MODES),
+    schema: oneOf("schema", text("schema") || "embedded", SCHEMA_ENGINES),
     comment: boolean("comment", text("comment") || "true"),
     sarifFile: text("sarif-file") || join(outDir, "results.sarif"),
     findingsFile: text("findings-file") || join(outDir, "findings.json"),
@@ -47,6 +49,7 @@ export function parseInputs(read: ReadInput, tempDir: string): Inputs {
     signoffFile: text("signoff-file") || join(outDir, "signoff.intoto.jsonl"),
     token: text("token"),
     githubTimeout: seconds("github-timeout", text("github-timeout") || "120"),
+    compare: oneOf("compare", text("compare") || "base", COMPARE_MODES),
   };
   if (config) inputs.config = config;
   const signoffKey = read("signoff-key").trim();

@@ -1,35 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { LoadedConfig } from "@scout-deploy/engine";
-import type { MarkdownSection } from "@scout-deploy/report";
 import type { ActionsAttestFunction, KeylessAttestor } from "@scout-deploy/signoff";
 import type { RunContext } from "./context.js";
 import type { Inputs } from "./inputs.js";
-import type { PipelineRun, Renderer } from "./pipeline.js";
 import type { Logger } from "./ports.js";
 import type { Attester } from "./signoff.js";
 import { TOOL } from "./version.js";
-
-/** Renders with @scout-deploy/manifests: one file per component, as `scout-deploy render`. */
-export function manifestsRenderer(): Renderer {
-  return async (config: LoadedConfig, outDir: string) => {
-    const { parseScoutConfig, render } = await import("@scout-deploy/manifests");
-    const { files } = render(parseScoutConfig(config.scout, config.locate));
-    for (const [name, text] of Object.entries(files)) writeFileSync(resolve(outDir, name), text);
-    return Object.keys(files);
-  };
-}
-
-/**
- * The flows the NetworkPolicies allow against the guide's intended table, as a Mermaid diagram
- * and a table, when the bundle has policies to analyse.
- */
-export async function networkSections(run: PipelineRun): Promise<MarkdownSection[]> {
-  if (!run.bundle.objects.some((o) => o.ref.kind === "NetworkPolicy")) return [];
-  const { flowsSection } = await import("@scout-deploy/netpol");
-  const section = flowsSection(run.bundle, run.settings);
-  return section ? [section] : [];
-}
 
 export const PASSPHRASE_ENV = "SCOUT_SIGNOFF_KEY_PASSPHRASE";
 
@@ -83,6 +59,7 @@ export function signoffAttester(
         rulePacks: [{ name: "@scout-deploy/rules", version: TOOL.version }],
         kubernetesVersion: inputs.kubernetesVersion ?? null,
         checkedAt: new Date().toISOString(),
+        ...(run.gate ? { gate: run.gate } : {}),
         ...configBytes(inputs, context),
         ...githubContext(signoff.githubContextFromEnv, env),
       },

@@ -1,9 +1,10 @@
 import { failsAt, isConfigurationError, type Result, SEVERITIES } from "@scout-deploy/core";
+import { type Gate, gateOnBase } from "./base.js";
 import { type RunContext, readContext } from "./context.js";
 import { type Inputs, parseInputs } from "./inputs.js";
-import { manifestsRenderer, networkSections, signoffAttester } from "./integrations.js";
+import { signoffAttester } from "./integrations.js";
 import { WriteAccess } from "./permissions.js";
-import { checkManifests, type Engine, type PipelineRun } from "./pipeline.js";
+import { checkManifests, type Engine, type PipelineRun, type SignoffGate } from "./pipeline.js";
 import type { GitHubPort, Logger, Runner } from "./ports.js";
 import { publish, type ReportFiles, writeReportFiles } from "./publish.js";
 import { signOff } from "./signoff.js";
@@ -29,9 +30,12 @@ export async function run(environment: Environment): Promise<void> {
     const inputs = parseInputs(runner.input, context.tempDir);
 
     const pipeline = await checkManifests(inputs, context, await loadEngine(), log);
+    const gate = await gateOnBase(pipeline, inputs, context, log);
+    if (gate.notice) announce(runner, log, gate.notice);
+    const gated = gate.run;
 
-    const files = writeReportFiles(pipeline, inputs, context, TOOL);
-    setReportOutputs(runner, pipeline, files);
+    const files = writeReportFiles(gated, inputs, context, TOOL);
+    setReportOutputs(runner, gated, files);
     const failed: string[] = [];
     const stage = stageRunner(log, failed);
 
@@ -40,12 +44,18 @@ export async function run(environment: Environment): Promise<void> {
     const github = await stage("connecting to GitHub", () =>
       connectGitHub(inputs, context, access, log, deadline.signal),
     );
-    const sections = (await stage("drawing the flows", () => networkSections(pipeline))) ?? [];
+    const sections =
+      gate.mode === "diff" ? [...gate.sections] : pipeline.network ? [pipeline.network] : [];
+    if (gate.notice) sections.unshift({ title: "Full report", body: gate.notice });
     await stage("publishing", () =>
-      publish(pipeline, inputs, context, { runner, log, github, access, tool: TOOL }, sections),
+      publish(gated, inputs, context, { runner, log, github, access, tool: TOOL }, sections),
     );
+
+    // The status is the pull request's gate (new findings in a diff); a signed record always
+    // judges the whole head bundle and says whether the gate was a diff.
+    const signed = inputs.signoff === "status" ? gated : { ...pipeline, gate: signoffGate(gate) };
     const signoff = await stage("signing off", () =>
-      signOff(pipeline, inputs, context, {
+      signOff(signed, inputs, context, {
         log,
         github,
         access,
@@ -66,7 +76,7 @@ export async function run(environment: Environment): Promise<void> {
     deadline.stop();
 
     runner.setOutput("signoff-file", signoff?.signoffFile ?? "");
-    if (!pipeline.result.summary.passed) runner.setFailed(failure(pipeline.result));
+    if (!gated.result.summary.passed) runner.setFailed(failure(gated.result));
     else if (failed.length) runner.setFailed(`Scout Secure Deploy: ${failed.join("; ")}`);
   } catch (error) {
     runner.setFailed(
@@ -75,6 +85,31 @@ export async function run(environment: Environment): Promise<void> {
         : `scout-secure-deploy failed unexpectedly (please report it): ${withoutSnippet(error)}`,
     );
   }
+}
+
+/** One notice, in the log and as an annotation, when the report is not the comparison asked for. */
+function announce(runner: Runner, log: Logger, notice: string): void {
+  log.info(notice);
+  runner.annotate({
+    level: "notice",
+    title: "Scout Secure Deploy",
+    message: notice,
+    file: "",
+    line: 0,
+    column: 0,
+  });
+}
+
+function signoffGate(gate: Gate): SignoffGate {
+  if (gate.mode === "whole") return { mode: "whole" };
+  const { summary } = gate.run.result;
+  return {
+    mode: "diff",
+    base: gate.base ?? "",
+    new: summary.new ?? 0,
+    fixed: summary.fixed ?? 0,
+    passed: summary.passed,
+  };
 }
 
 /** Runs one stage after the report files: its failure is recorded and logged, the run goes on. */
@@ -95,17 +130,8 @@ function stageRunner(log: Logger, failed: string[]) {
 
 /** The engine is the heavy part: loaded after the first log line. */
 async function loadEngine(): Promise<Engine> {
-  const [engine, rules] = await Promise.all([
-    import("@scout-deploy/engine"),
-    import("@scout-deploy/rules"),
-  ]);
-  return {
-    runCheck: engine.runCheck,
-    loadConfig: engine.loadConfig,
-    rules: rules.securityGuideRules,
-    render: manifestsRenderer(),
-    relocateRendered: engine.relocateRenderedDir,
-  };
+  const { runCheck, loadConfig, networkSection } = await import("@scout-deploy/engine");
+  return { runCheck, loadConfig, networkSection };
 }
 
 /** Each request gets a quarter of the step's time, at most 30 s: one hung call leaves room. */
@@ -147,6 +173,7 @@ async function connectGitHub(
 function setReportOutputs(runner: Runner, pipeline: PipelineRun, files: ReportFiles): void {
   const { summary } = pipeline.result;
   runner.setOutput("passed", String(summary.passed));
+  runner.setOutput("new-findings", summary.new === undefined ? "" : String(summary.new));
   runner.setOutput("findings", String(summary.findings));
   runner.setOutput("errors", String(summary.bySeverity.error));
   runner.setOutput("warnings", String(summary.bySeverity.warning));
@@ -161,6 +188,9 @@ export function failure(result: Result): string {
   const failing = SEVERITIES.filter((s) => failsAt(s, result.failOn));
   const counts = failing.map((s) => `${result.summary.bySeverity[s]} ${s}`).join(", ");
   const total = failing.reduce((sum, s) => sum + result.summary.bySeverity[s], 0);
+  if (result.summary.new !== undefined) {
+    return `Scout Secure Deploy: this pull request adds findings at or above fail-on ${result.failOn} (${result.summary.new} new, ${result.summary.fixed} fixed, ${result.summary.unchanged} unchanged)`;
+  }
   return `Scout Secure Deploy: ${total} findings at or above fail-on ${result.failOn} (${counts})`;
 }
 

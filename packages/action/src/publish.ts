@@ -71,7 +71,8 @@ export async function publish(
   deps: PublishDeps,
   extraSections: readonly MarkdownSection[] = [],
 ): Promise<void> {
-  const plan = planAnnotations(run.result.findings);
+  // In a comparison with the base, only what the change adds is annotated.
+  const plan = planAnnotations(run.result.findings.filter((f) => f.baseline !== "unchanged"));
   for (const annotation of plan.annotations) deps.runner.annotate(annotation);
   const sections = [...extraSections];
   if (plan.omitted > 0) {

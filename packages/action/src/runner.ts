@@ -16,12 +16,15 @@ export function actionsRunner(): Runner & { log: Logger } {
       await core.summary.addRaw(markdown, true).write();
     },
     annotate(annotation) {
-      const properties = {
-        title: annotation.title,
-        file: annotation.file,
-        startLine: annotation.line,
-        startColumn: annotation.column,
-      };
+      // A notice about the run as a whole names no file.
+      const properties = annotation.file
+        ? {
+            title: annotation.title,
+            file: annotation.file,
+            startLine: annotation.line,
+            startColumn: annotation.column,
+          }
+        : { title: annotation.title };
       if (annotation.level === "error") core.error(annotation.message, properties);
       else if (annotation.level === "warning") core.warning(annotation.message, properties);
       else core.notice(annotation.message, properties);

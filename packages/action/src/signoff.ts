@@ -61,7 +61,9 @@ export function atSignoffThreshold(result: Result, workflowFailOn: FailOn | unde
   const failOn =
     workflowFailOn ?? (STRICTNESS[result.failOn] >= STRICTNESS.error ? result.failOn : "error");
   if (failOn === result.failOn) return result;
-  const passed = !result.findings.some((f) => failsAt(f.severity, failOn));
+  // In a comparison with the base, the gate counts what the change adds.
+  const counted = result.findings.filter((f) => f.baseline !== "unchanged");
+  const passed = !counted.some((f) => failsAt(f.severity, failOn));
   return { ...result, failOn, summary: { ...result.summary, passed } };
 }
 
@@ -102,6 +104,13 @@ async function postStatus(
 export function statusDescription(result: Result): string {
   const { error, warning, info } = result.summary.bySeverity;
   const verdict = result.summary.passed ? "Passed" : "Failed";
+  const { new: added, fixed, unchanged } = result.summary;
+  if (added !== undefined) {
+    return `${verdict}: ${added} new, ${fixed ?? 0} fixed, ${unchanged ?? 0} unchanged against the base (fail-on ${result.failOn})`.slice(
+      0,
+      MAX_DESCRIPTION,
+    );
+  }
   const text = `${verdict}: ${error} error, ${warning} warning, ${info} info in ${result.summary.objects} objects (fail-on ${result.failOn})`;
   return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
 }

@@ -7,8 +7,8 @@ import {
   readFileSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { homedir, tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
 import {
   findPlantedSecrets,
   PLANTED_BROKEN_MANIFESTS,
@@ -27,6 +27,18 @@ import {
 } from "./run-action.js";
 
 const [LIST, CREATE, UPDATE, STATUS] = USED_OPERATIONS as [string, string, string, string];
+/** helm on PATH or in $GOPATH/bin (scripts/install-helm.sh); CI must have it. */
+function helmInstalled(): boolean {
+  const folders = [
+    ...(process.env.PATH ?? "").split(delimiter),
+    join(process.env.GOPATH ?? join(homedir(), "go"), "bin"),
+  ];
+  const found = folders.some((folder) => folder && existsSync(join(folder, "helm")));
+  if (!found && process.env.CI === "true")
+    throw new Error("helm is not installed: run scripts/setup.sh");
+  return found;
+}
+
 const MARKER = "<!-- scout/secure-deploy: sticky comment -->";
 /** The pull request of the webhook examples. */
 const PR = pullRequestPayload("opened").pull_request.number;
@@ -402,6 +414,30 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(result.summary).toMatch(/```mermaid\n(flowchart|graph) /);
   }, 60_000);
 
+  it.skipIf(!helmInstalled())(
+    "checks a Helm chart given as manifests, findings on its templates",
+    async () => {
+      const result = await runAction({
+        workspace: repoRoot,
+        payload: pushPayload(),
+        apiUrl: github.url,
+        eventName: "push",
+        inputs: { ...inputs, manifests: "examples/helm-chart", signoff: "none" },
+      });
+      const json = JSON.parse(readFileSync(result.outputs["findings-file"]!, "utf8"));
+      const files = new Set(json.findings.map((f: { file: string }) => f.file));
+      expect([...files], result.stdout).toEqual(["examples/helm-chart/templates/deployment.yaml"]);
+      const probe = json.findings.find(
+        (f: { ruleId: string }) => f.ruleId === "workload/startup-probe",
+      );
+      expect(probe).toMatchObject({
+        line: 24,
+        rendered: { file: "<rendered>/examples/helm-chart/helm-template.yaml" },
+      });
+    },
+    60_000,
+  );
+
   it("signoff: attest writes a record that scout-deploy verify accepts", async () => {
     const keys = generateKeyPairSync("ed25519");
     const pem = keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
@@ -499,6 +535,41 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
         message: expect.stringContaining("unknown field replicas"),
       }),
     );
+  }, 60_000);
+
+  it("SARIF describes the rule of every result: input/schema, the guide's and a rule pack's", async () => {
+    const pack = join(repoRoot, "examples/rule-pack");
+    writeFileSync(join(workspace, "scout-deploy.yaml"), `policy:\n  plugins: ["${pack}"]\n`);
+    writeFileSync(
+      join(workspace, "k8s/backend.yaml"),
+      backend.replace(
+        "image: scout/backend:1.0",
+        "image: scout/backend:1.0\n          replicas: 3",
+      ),
+    );
+    const result = await run(pullRequestPayload("opened"), {
+      config: "scout-deploy.yaml",
+      schema: "embedded",
+      "kubernetes-version": "1.36",
+      comment: "false",
+      signoff: "none",
+    });
+    const sarif = JSON.parse(readFileSync(result.outputs["sarif-file"]!, "utf8"));
+    const [sarifRun] = sarif.runs;
+    const described = new Map(
+      sarifRun.tool.driver.rules.map((r: { id: string; shortDescription?: { text: string } }) => [
+        r.id,
+        r.shortDescription?.text,
+      ]),
+    );
+    const resultRules = sarifRun.results.map((r: { ruleId: string }) => r.ruleId);
+    const packRule = "scout-deploy/example-rule-pack/images/trusted-registry";
+    expect(resultRules, result.stdout).toEqual(
+      expect.arrayContaining(["input/schema", "pod/run-as-non-root", packRule]),
+    );
+    // A rule the run did not pass to the formatter gets only its id as description.
+    for (const id of resultRules) expect(described.get(id) ?? id, id).not.toBe(id);
+    expect(described.get(packRule)).toBe("Every container image comes from a trusted registry.");
   }, 60_000);
 
   it.each([

@@ -1,9 +1,12 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { ConfigurationError } from "@scout-deploy/core";
+import { ConfigurationError, didYouMean } from "@scout-deploy/core";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
-/** `util.parseArgs` whose mistakes are the user's: one line, exit 2. */
+/**
+ * `util.parseArgs` whose mistakes are the user's: one line naming the command, exit 2.
+ * `command` is the full command ("check", "secrets generate"): main prints it as the prefix.
+ */
 export function parseCommandArgs<O extends Options>(
   command: string,
   argv: readonly string[],
@@ -16,17 +19,38 @@ export function parseCommandArgs<O extends Options>(
     strict: true;
   }>
 > {
+  const all = { ...options, help: { type: "boolean", short: "h" } } as const;
   try {
-    return parseArgs({
-      args: [...argv],
-      options: { ...options, help: { type: "boolean", short: "h" } },
-      allowPositionals: true,
-      strict: true,
-    });
+    return parseArgs({ args: [...argv], options: all, allowPositionals: true, strict: true });
   } catch (error) {
-    const message = (error as Error).message.split("\n")[0]!.replace(/\. To specify.*$/, "");
-    throw new ConfigurationError(`${command}: ${message} (see scout-deploy ${command} --help)`);
+    throw new ConfigurationError(
+      `${command}: ${describeArgError(error as Error, all)}${seeHelp(command)}`,
+    );
   }
+}
+
+function describeArgError(error: Error, options: Options): string {
+  const message = error.message.split("\n")[0]!;
+  const unknown = /^Unknown option '(-{1,2}[^']*)'/.exec(message)?.[1];
+  if (unknown) {
+    const flags = Object.keys(options).map((name) => `--${name}`);
+    const name = unknown.split("=")[0]!;
+    return `unknown option ${name}${didYouMean(name, flags)}`;
+  }
+  const missing = /^Option '(-\S*(?:, -\S*)?) <value>' argument missing/.exec(message)?.[1];
+  if (missing) return `option ${missing.split(", ").at(-1)} needs a value`;
+  return message.replace(/\. To specify.*$/, "").replace(/^Option/, "option");
+}
+
+function seeHelp(command: string): string {
+  return ` (see scout-deploy ${command} --help)`;
+}
+
+/** A subcommand that does not exist: its name, a suggestion, and the ones that do. */
+export function unknownSubcommand(command: string, name: string, known: readonly string[]) {
+  return new ConfigurationError(
+    `${command}: unknown subcommand "${name}"${didYouMean(name, known)} (${known.join(", ")})`,
+  );
 }
 
 export function oneOf<T extends string>(
@@ -36,5 +60,7 @@ export function oneOf<T extends string>(
 ): T | undefined {
   if (value === undefined) return undefined;
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new ConfigurationError(`${flag} must be one of ${allowed.join(", ")}, not "${value}"`);
+  throw new ConfigurationError(
+    `${flag} must be one of ${allowed.join(", ")}, not "${value}"${didYouMean(value, allowed)}`,
+  );
 }

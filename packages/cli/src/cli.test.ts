@@ -88,6 +88,7 @@ describe("scout-deploy check", () => {
         path: "/spec/template/spec/containers/0/securityContext/runAsUser",
         remediation: expect.stringContaining("runAsNonRoot"),
         helpUri: expect.stringMatching(/pod\/run-as-non-root\/README\.md$/),
+        fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
       },
     ]);
   });
@@ -312,9 +313,26 @@ describe("scout-deploy check", () => {
     expect((await run("check", "k8s")).stderr).toMatch(
       /scout-deploy\.yaml:2:3: policy\.rulez: unknown key "rulez" \(allowed: failOn, /,
     );
-    write("scout-deploy.yaml", "policy:\n  rules:\n    pod/run-as-root: off\n");
+    write("scout-deploy.yaml", "policy:\n  rules:\n    pod/run-as-non-rot: info\n");
     expect((await run("check", "k8s")).stderr).toMatch(
-      /unknown rule "pod\/run-as-root" \(rules of pod\/: /,
+      /scout-deploy\.yaml:3:5: policy\.rules: unknown rule "pod\/run-as-non-rot" \(did you mean "pod\/run-as-non-root"\?\)/,
+    );
+    write("scout-deploy.yaml", "policy:\n  rules:\n    pod/zzz: info\n");
+    expect((await run("check", "k8s")).stderr).toMatch(
+      /unknown rule "pod\/zzz" \(rules of pod\/: /,
+    );
+  });
+
+  it("names the file, line and column of an unknown rule option", async () => {
+    write("k8s/backend.yaml", backend);
+    write(
+      "scout-deploy.yaml",
+      "policy:\n  rules:\n    pod/writable-paths:\n      options:\n        pathz: [/tmp]\n",
+    );
+    const { code, stderr } = await run("check", "k8s");
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /scout-deploy\.yaml:5:9: policy\.rules\.pod\/writable-paths\.options\.pathz: unknown key "pathz"/,
     );
   });
 

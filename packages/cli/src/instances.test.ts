@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -10,11 +11,27 @@ const compliant = readFileSync(
   "utf8",
 );
 
-/** The compliant deployment, moved to another namespace (its objects, bindings and scrape target). */
-function inNamespace(namespace: string, text = compliant): string {
+/**
+ * The compliant deployment, moved to another namespace (its objects, bindings and scrape target)
+ * with tokens of its own: the guide asks for different tokens in different environments, and a
+ * token shared between two namespaces is a finding of its own (secrets/distinct-environments).
+ */
+function inNamespace(namespace: string, text = compliant, owner = namespace): string {
+  return sameTokens(namespace, text).replace(
+    /^( {2}(api-token|redis-password)): \S+$/gm,
+    (_, key: string, name: string) => `${key}: ${tokenFor(owner, name)}`,
+  );
+}
+
+function sameTokens(namespace: string, text = compliant): string {
   return text
     .replace(/^( {2}name| {2}namespace| {4}namespace): scout$/gm, `$1: ${namespace}`)
     .replace("backend.scout.svc", `backend.${namespace}.svc`);
+}
+
+function tokenFor(namespace: string, key: string): string {
+  const raw = createHash("sha256").update(`${namespace}/${key}`).digest("base64");
+  return Buffer.from(raw).toString("base64");
 }
 
 const namespaceOf = (i: number) => `scout-${String(i).padStart(3, "0")}`;
@@ -44,6 +61,17 @@ function deployments(count: number, change?: (i: number, text: string) => string
 }
 
 describe("several compliant Scout deployments in one input", () => {
+  it("copied with the same tokens, gives only the shared-token errors", async () => {
+    const { findings } = await check({
+      "scout-000.yaml": sameTokens("scout-000"),
+      "scout-001.yaml": sameTokens("scout-001"),
+    });
+    expect(findings.map((f) => [f.ruleId, f.object?.namespace])).toEqual([
+      ["secrets/distinct-environments", "scout-001"],
+      ["secrets/distinct-environments", "scout-001"],
+    ]);
+  });
+
   it.each([2, 40])("%i deployments in as many namespaces give no finding", async (count) => {
     const { code, findings } = await check(deployments(count));
     expect(findings).toEqual([]);
@@ -64,8 +92,9 @@ describe("several compliant Scout deployments in one input", () => {
 
   it("two instances in one namespace, told apart by app.kubernetes.io/instance, give none", async () => {
     const labelled = (instance: string) =>
-      inNamespace("shared")
+      inNamespace("shared", compliant, instance)
         .replace(/\bscout-(backend|secrets|config)\b/g, `${instance}-scout-$1`)
+        .replace(/\bprometheus-(config|rules)\b/g, `${instance}-prometheus-$1`)
         .replace(
           new RegExp(`^( {2}name): (?!shared$|${instance}-)(.+)$`, "gm"),
           `$1: ${instance}-$2`,

@@ -1,6 +1,6 @@
 import type { ObjectRef, Position } from "./model.js";
 import { isRecord, joinPointer } from "./pointer.js";
-import type { InputProblem, ParsedSource, SourceDocument } from "./source.js";
+import type { ParsedSource, SourceDocument, SourceProblem } from "./source.js";
 
 export type KubeObject = Record<string, unknown> & {
   apiVersion: string;
@@ -17,8 +17,22 @@ export interface BundleObject {
   pointer: string;
 }
 
+/** A problem of the input itself, found before any rule runs. */
+export interface InputProblem extends SourceProblem {
+  /** The object the problem is about, so its findings name it and its annotations apply. */
+  object?: BundleObject;
+}
+
+/** What was read: built once by `buildBundle`, never changed afterwards. */
 export interface Bundle {
   /** Every file read, including those that held no object. */
+  readonly files: readonly string[];
+  readonly documents: readonly SourceDocument[];
+  readonly objects: readonly BundleObject[];
+  readonly problems: readonly InputProblem[];
+}
+
+interface BundleUnderConstruction {
   files: string[];
   documents: SourceDocument[];
   objects: BundleObject[];
@@ -30,7 +44,12 @@ export function buildBundle(
   sources: readonly ParsedSource[],
   problems: readonly InputProblem[] = [],
 ): Bundle {
-  const bundle: Bundle = { files: [], documents: [], objects: [], problems: [...problems] };
+  const bundle: BundleUnderConstruction = {
+    files: [],
+    documents: [],
+    objects: [],
+    problems: [...problems],
+  };
   for (const source of sources) {
     bundle.files.push(source.file.path);
     bundle.problems.push(...source.problems);
@@ -43,7 +62,12 @@ export function buildBundle(
   return bundle;
 }
 
-function collectObjects(document: SourceDocument, value: unknown, pointer: string, bundle: Bundle) {
+function collectObjects(
+  document: SourceDocument,
+  value: unknown,
+  pointer: string,
+  bundle: BundleUnderConstruction,
+) {
   const missing = missingKubernetesFields(value);
   if (missing) {
     bundle.problems.push({
@@ -65,7 +89,12 @@ function collectObjects(document: SourceDocument, value: unknown, pointer: strin
  * takes the list's kind less "List" and its apiVersion). A list inside a list, or `items`
  * that is not a list, makes kubectl refuse it.
  */
-function collectItems(document: SourceDocument, list: KubeObject, pointer: string, bundle: Bundle) {
+function collectItems(
+  document: SourceDocument,
+  list: KubeObject,
+  pointer: string,
+  bundle: BundleUnderConstruction,
+) {
   const items = list.items;
   const itemsPointer = joinPointer(pointer, "items");
   const refuse = (at: string, message: string) =>

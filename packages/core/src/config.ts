@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigurationError } from "./errors.js";
-import type { Position } from "./model.js";
+import { FAIL_ON, type Position } from "./model.js";
 import { escapeSegment, splitPointer } from "./pointer.js";
 
 export const SCOUT_COMPONENTS = ["frontend", "backend", "redis", "nginx", "prometheus"] as const;
@@ -32,12 +32,15 @@ export const settingsSchema = z
 
 export type Settings = z.output<typeof settingsSchema>;
 
+/** `off` unquoted is the boolean false in YAML 1.1 (how configs are read, like manifests). */
+const off = z.union([z.literal("off"), z.literal(false).transform(() => "off" as const)]);
+
 const ruleSetting = z.union([
-  z.literal("off"),
+  off,
   severity,
   z
     .object({
-      severity: z.union([severity, z.literal("off")]).optional(),
+      severity: z.union([severity, off]).optional(),
       options: z.record(z.string(), z.unknown()).optional(),
     })
     .strict(),
@@ -59,7 +62,7 @@ const suppressionSchema = z
 export const policySchema = z
   .object({
     /** @default "error" */
-    failOn: z.enum(["error", "warning", "info", "never"]).default("error"),
+    failOn: z.enum(FAIL_ON).default("error"),
     /** Honour `scout-deploy.io/ignore` annotations. @default true */
     allowAnnotationSuppressions: z.boolean().default(true),
     settings: settingsSchema.prefault({}),

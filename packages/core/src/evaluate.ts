@@ -1,6 +1,13 @@
-import type { Bundle, BundleObject } from "./bundle.js";
-import { defaultPolicy, type PolicyConfig, parseWithSchema } from "./config.js";
+import type { Bundle, BundleObject, InputProblem } from "./bundle.js";
+import {
+  defaultPolicy,
+  formatPosition,
+  type Locate,
+  type PolicyConfig,
+  parseWithSchema,
+} from "./config.js";
 import { ConfigurationError } from "./errors.js";
+import { fingerprintOf, messageKey, reportKey } from "./fingerprint.js";
 import { matchesRuleId } from "./glob.js";
 import { inputRules } from "./input-rules.js";
 import { instanceOf } from "./instance.js";
@@ -15,16 +22,23 @@ import {
 } from "./model.js";
 import { escapeSegment } from "./pointer.js";
 import { type AnyRule, formatMessage, type RuleReport } from "./rule.js";
+import { didYouMean } from "./suggest.js";
 import { createSuppressor } from "./suppressions.js";
 
 export interface EvaluateOptions {
   /** The clock for suppression expiry. */
   now?: Date;
+  /** Input problems found outside the bundle (schema validation), reported beside its own. */
+  problems?: readonly InputProblem[];
+  /** Where the config's values sit, so a mistake in `policy.rules` names its line. */
+  locate?: Locate;
 }
 
 interface Candidate {
   finding: Finding;
   object?: BundleObject;
+  /** What tells the finding apart from the rule's others on the same field. */
+  key: string;
 }
 
 interface ActiveRule {
@@ -43,7 +57,7 @@ export function evaluate(
   options: EvaluateOptions = {},
 ): Result {
   const all = [...inputRules, ...rules];
-  const active = activeRules(all, config);
+  const active = activeRules(all, config, options.locate);
   const byId = new Map(active.map((a) => [a.rule.id, a]));
   const candidates: Candidate[] = [];
   const emit = (
@@ -54,13 +68,15 @@ export function evaluate(
     object?: BundleObject,
   ) => {
     const rule = byId.get(ruleId);
-    if (rule) candidates.push({ finding: baseFinding(rule, message, position, extra), object });
-    else if (!all.some((r) => r.id === ruleId)) {
+    if (rule) {
+      const finding = baseFinding(rule, message, position, extra);
+      candidates.push({ finding, object, key: messageKey(message) });
+    } else if (!all.some((r) => r.id === ruleId)) {
       throw new Error(`a problem was reported under ${ruleId}, which no rule defines`);
     }
   };
 
-  for (const problem of bundle.problems) {
+  for (const problem of [...bundle.problems, ...(options.problems ?? [])]) {
     const extra: Partial<Finding> = problem.path !== undefined ? { path: problem.path } : {};
     if (problem.object) extra.object = problem.object.ref;
     emit(problem.ruleId, problem.message, problem.position, extra, problem.object);
@@ -79,6 +95,7 @@ export function evaluate(
 
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
+  identifyAll(candidates, bundle);
   for (const { finding, object } of candidates) {
     const suppression = finding.ruleId.startsWith("suppression/")
       ? undefined
@@ -105,6 +122,7 @@ export function evaluate(
 /**
  * Several messages of one rule on one field (no liveness and no readiness probe on a container)
  * are one finding: one cause, one line to fix. Findings come sorted, so these are neighbours.
+ * The merged finding keeps its first message's fingerprint, so it stays one finding across runs.
  */
 function mergeOnOneField(sorted: readonly Finding[]): Finding[] {
   const out: Finding[] = [];
@@ -132,11 +150,20 @@ function sameField(a: Finding, b: Finding): boolean {
   );
 }
 
-function activeRules(rules: readonly AnyRule[], config: PolicyConfig): ActiveRule[] {
+function activeRules(
+  rules: readonly AnyRule[],
+  config: PolicyConfig,
+  locate: Locate | undefined,
+): ActiveRule[] {
   const ids = new Set(rules.map((r) => r.id));
   for (const key of Object.keys(config.rules)) {
     if (!rules.some((rule) => matchesRuleId(rule.id, key))) {
-      throw new ConfigurationError(`policy.rules: unknown rule "${key}"${closestHint(key, ids)}`);
+      const where = locate
+        ? `${formatPosition(locate(`/policy/rules/${escapeSegment(key)}`))}: `
+        : "";
+      throw new ConfigurationError(
+        `${where}policy.rules: unknown rule "${key}"${unknownRuleHint(key, ids)}`,
+      );
     }
   }
   const active: ActiveRule[] = [];
@@ -150,7 +177,7 @@ function activeRules(rules: readonly AnyRule[], config: PolicyConfig): ActiveRul
       ? (parseWithSchema(
           rule.meta.options,
           raw,
-          undefined,
+          locate,
           `/policy/rules/${escapeSegment(rule.id)}/options`,
         ) as Record<string, unknown>)
       : raw;
@@ -183,7 +210,9 @@ function settingFor(ruleId: string, config: PolicyConfig) {
 
 const BUILT_IN_AREAS = ["input/", "suppression/"];
 
-function closestHint(id: string, ids: Set<string>): string {
+function unknownRuleHint(id: string, ids: Set<string>): string {
+  const suggestion = didYouMean(id, ids);
+  if (suggestion) return suggestion;
   const area = id.split("/")[0];
   const same = [...ids].filter((known) => known.startsWith(`${area}/`));
   return same.length ? ` (rules of ${area}/: ${same.join(", ")})` : "";
@@ -201,13 +230,16 @@ function runRule(
     const position = r.object.document.locate(r.object.pointer + pointer);
     const message = formatMessage(entry.rule, r.messageId, r.data);
     const severity = entry.overridden ? entry.severity : (r.severity ?? entry.severity);
+    const finding = baseFinding({ ...entry, severity }, message, position, {
+      object: r.object.ref,
+      path: pointer,
+      ...instanceField(r.object),
+    });
+    const key = reportKey(r.messageId, r.data);
     candidates.push({
-      finding: baseFinding({ ...entry, severity }, message, position, {
-        object: r.object.ref,
-        path: pointer,
-        ...instanceField(r.object),
-      }),
+      finding,
       object: r.object,
+      key: r.key === undefined ? key : `${r.messageId}\u0001${r.key}`,
     });
   };
   try {
@@ -216,14 +248,13 @@ function runRule(
     const reason = error instanceof Error ? error.message : String(error);
     const position = { file: fallbackFile, line: 1, column: 1 };
     const crashed = { ...entry, severity: "error" as const };
-    candidates.push({
-      finding: baseFinding(
-        crashed,
-        `rule failed to run, so nothing it checks was judged: ${reason}`,
-        position,
-        {},
-      ),
-    });
+    const finding = baseFinding(
+      crashed,
+      `rule failed to run, so nothing it checks was judged: ${reason}`,
+      position,
+      {},
+    );
+    candidates.push({ finding, key: "rule-failed" });
   }
 }
 
@@ -252,4 +283,72 @@ function baseFinding(
   };
   if (rule.meta.docs) finding.helpUri = rule.meta.docs;
   return finding;
+}
+
+/**
+ * Every finding's fingerprint. Findings that would still share one (a problem repeated in
+ * several documents of a file) are told apart by their document's index in the file, then by
+ * their order there: both stay when lines are inserted above.
+ */
+function identifyAll(candidates: readonly Candidate[], bundle: Bundle): void {
+  const occurrence = occurrences(bundle);
+  const keys = new Map<Candidate, string>();
+  for (const candidate of candidates) {
+    keys.set(candidate, `${candidate.key}${occurrence(candidate.object)}`);
+    identify(candidate.finding, keys.get(candidate)!);
+  }
+  const groups = new Map<string, Candidate[]>();
+  for (const candidate of candidates) {
+    const print = candidate.finding.fingerprint!;
+    groups.set(print, [...(groups.get(print) ?? []), candidate]);
+  }
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const ordered = [...group].sort((a, b) => compareFindings(a.finding, b.finding));
+    const seen = new Map<number, number>();
+    for (const candidate of ordered) {
+      const document = documentIndex(bundle, candidate.finding);
+      const nth = seen.get(document) ?? 0;
+      seen.set(document, nth + 1);
+      identify(candidate.finding, `${keys.get(candidate)}\u0003${document}\u0003${nth}`);
+    }
+  }
+}
+
+/** The index, in its file, of the document a finding's position falls in. */
+function documentIndex(bundle: Bundle, finding: Finding): number {
+  let index = 0;
+  for (const document of bundle.documents) {
+    if (document.file.path !== finding.file) continue;
+    if (document.locate("").line <= finding.line) index = document.index;
+  }
+  return index;
+}
+
+/** Sets the finding's fingerprint: what it is about, never where its lines happen to be. */
+function identify(finding: Finding, key: string): void {
+  finding.fingerprint = fingerprintOf({
+    ruleId: finding.ruleId,
+    ...(finding.object ? { object: finding.object } : { file: finding.file }),
+    ...(finding.path !== undefined ? { path: finding.path } : {}),
+    key,
+  });
+}
+
+/**
+ * Objects are named by apiVersion, kind, namespace and name; when a bundle holds one name
+ * twice (variants of one app, a copy in another folder), which copy is told by its file and
+ * its document's index there (not its line, so inserted lines keep it).
+ */
+function occurrences(bundle: Bundle): (object: BundleObject | undefined) => string {
+  const identity = ({ ref }: BundleObject) =>
+    [ref.apiVersion, ref.kind, ref.namespace, ref.name].join("\u0000");
+  const counts = new Map<string, number>();
+  for (const object of bundle.objects) {
+    counts.set(identity(object), (counts.get(identity(object)) ?? 0) + 1);
+  }
+  return (object) =>
+    object && (counts.get(identity(object)) ?? 0) > 1
+      ? `\u0002${object.document.file.path}#${object.document.index}${object.pointer}`
+      : "";
 }

@@ -1,20 +1,18 @@
-/** Minimal globs for config entries: `**` crosses folders, `*` and `?` do not. */
-export function globToRegExp(glob: string): RegExp {
-  let source = "";
-  for (let i = 0; i < glob.length; i++) {
-    const char = glob[i]!;
-    if (char === "*" && glob[i + 1] === "*") {
-      source += glob[i + 2] === "/" ? "(?:.*/)?" : ".*";
-      i += glob[i + 2] === "/" ? 2 : 1;
-    } else if (char === "*") source += "[^/]*";
-    else if (char === "?") source += "[^/]";
-    else source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`^${source}$`);
-}
+import picomatch from "picomatch";
 
-export function matchesGlob(value: string, glob: string): boolean {
-  return globToRegExp(glob).test(value);
+const matchers = new Map<string, (path: string) => boolean>();
+
+/**
+ * Config globs (suppressions' `files`) in the dialect of the CLI's paths: picomatch with
+ * dotfiles, so braces, classes, `**` and a leading `./` mean what they mean on the command line.
+ */
+export function matchesGlob(path: string, glob: string): boolean {
+  let matcher = matchers.get(glob);
+  if (!matcher) {
+    matcher = picomatch(glob, { dot: true });
+    matchers.set(glob, matcher);
+  }
+  return matcher(path.startsWith("./") ? path.slice(2) : path);
 }
 
 /** Rule-id patterns: exact, or "area/*", or "*". */

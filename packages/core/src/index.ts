@@ -4,6 +4,7 @@ export {
   type BundleObject,
   buildBundle,
   describeRef,
+  type InputProblem,
   type KubeObject,
   refOf,
 } from "./bundle.js";
@@ -24,7 +25,15 @@ export {
 export { REPOSITORY_URL, releasedDocsUrl } from "./docs-url.js";
 export { ConfigurationError, isConfigurationError } from "./errors.js";
 export { configuredSeverity, type EvaluateOptions, evaluate } from "./evaluate.js";
-export { globToRegExp, matchesGlob, matchesRuleId } from "./glob.js";
+export {
+  type FindingIdentity,
+  fingerprintOf,
+  fingerprintOfFinding,
+  messageKey,
+  reportKey,
+  sha256Hex,
+} from "./fingerprint.js";
+export { matchesGlob, matchesRuleId } from "./glob.js";
 export { inputRules } from "./input-rules.js";
 export {
   INSTANCE_LABEL,
@@ -53,12 +62,13 @@ export {
 export { inertMarkdown } from "./markdown.js";
 export {
   compareFindings,
+  FAIL_ON,
   type FailOn,
   type Finding,
   failsAt,
   type ObjectRef,
   type Position,
-  type RenderedPlace,
+  type RenderedLocation,
   type Result,
   SEVERITIES,
   type Severity,
@@ -75,20 +85,23 @@ export {
   type MessageData,
   type Rule,
   type RuleContext,
+  type RuleDefinition,
   type RuleMeta,
   type RuleReport,
+  withDocs,
 } from "./rule.js";
 export {
   createSourceFile,
   DEFAULT_PARSE_LIMITS,
-  type InputProblem,
   type InputRuleId,
   type ParsedSource,
   type ParseLimits,
   parseSource,
   type SourceDocument,
   type SourceFile,
+  type SourceProblem,
   splitDocuments,
   type YamlDialect,
 } from "./source.js";
+export { closestMatch, didYouMean } from "./suggest.js";
 export { IGNORE_ANNOTATION, parseIgnoreAnnotation } from "./suppressions.js";

@@ -8,10 +8,10 @@ const DOCS = releasedDocsUrl("core", VERSION, "docs");
  * Problems of the input and of suppressions. The parser and `evaluate` report them, not a
  * `check`; they are rules so that they have metadata, severities and docs like every other.
  */
-function builtIn(id: string, meta: Omit<Rule["meta"], "appliesTo" | "docs">): Rule {
+function builtIn(id: string, meta: Omit<Rule["meta"], "docs">): Rule {
   return defineRule({
     id,
-    meta: { ...meta, appliesTo: ["*"], docs: `${DOCS}/${id}.md` },
+    meta: { ...meta, docs: `${DOCS}/${id}.md` },
     check: () => {},
   });
 }

@@ -28,8 +28,8 @@ import { createRandom, seedFromEnv } from "./test-support/kubectl/random.js";
  * The objects rules see must be the objects `kubectl apply` sends. A seeded generator writes
  * files of hard YAML cases, kubectl reads them once, and every file's objects are compared with
  * ours. SEED=n reruns one corpus; KUBECTL_DIFF_DOCUMENTS sets its size (at least 2,000 in CI).
- * It fails on the js-yaml reader of issue 12 (merge keys, YAML 1.1, items, `...`, refusals)
- * until source.ts and bundle.ts read as kubectl does; it must stay on, not skipped.
+ * It failed on the js-yaml reader that came before (merge keys, YAML 1.1, items, `...`,
+ * refusals); it must stay on, not skipped.
  */
 const SEED = seedFromEnv(20_260_412);
 const DOCUMENTS = Math.max(

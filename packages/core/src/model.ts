@@ -1,5 +1,7 @@
 export type Severity = "error" | "warning" | "info";
-export type FailOn = Severity | "never";
+/** The levels a run may fail on, most severe first; "never" always passes. */
+export const FAIL_ON = ["error", "warning", "info", "never"] as const;
+export type FailOn = (typeof FAIL_ON)[number];
 
 export const SEVERITIES: readonly Severity[] = ["error", "warning", "info"];
 
@@ -41,22 +43,32 @@ export interface Finding {
   remediation?: string;
   helpUri?: string;
   /**
+   * Who this finding is across edits: rule, object, JSON path and what tells it apart from
+   * other findings of the rule on that field. Line numbers and message text take no part.
+   * `evaluate` always sets it.
+   */
+  fingerprint?: string;
+  /** In a comparison with a base: whether the base had this finding too. */
+  baseline?: "new" | "unchanged";
+  /**
    * The Scout deployment of the object ("staging", "staging/scout-a"), for reports that group
    * by it. Not part of the JSON output contract.
    */
   instance?: string;
   /**
-   * For a finding on a manifest rendered from the config: where it sits in the rendered file.
-   * `file`/`line`/`column` then name the config key that decided it.
+   * Where the finding sits in rendered text, when the user edits another file: for input
+   * rendered by Helm or Kustomize, file and line are on the template, values file, resource
+   * or patch; for a manifest rendered from the scout config, on the config key that decided it.
    */
-  rendered?: RenderedPlace;
+  rendered?: RenderedLocation;
 }
 
-/** A place in a rendered file: its name (with the folder `render --out` wrote it to), line, pointer. */
-export interface RenderedPlace {
+/** A place in rendered text: its file (with the folder it was written to), line, pointer. */
+export interface RenderedLocation {
   file: string;
   line: number;
-  path: string;
+  /** JSON Pointer into the rendered object. */
+  path?: string;
 }
 
 export interface SuppressedFinding extends Finding {
@@ -69,7 +81,11 @@ export interface Summary {
   findings: number;
   bySeverity: Record<Severity, number>;
   suppressed: number;
+  /** In a comparison with a base, `passed` is decided on the new findings only. */
   passed: boolean;
+  new?: number;
+  unchanged?: number;
+  fixed?: number;
 }
 
 export interface Result {
@@ -77,6 +93,8 @@ export interface Result {
   suppressed: SuppressedFinding[];
   summary: Summary;
   failOn: FailOn;
+  /** In a comparison with a base: the base's findings the head no longer has. */
+  fixed?: Finding[];
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

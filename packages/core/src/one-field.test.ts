@@ -11,7 +11,6 @@ const probes = defineRule({
     severity: "warning",
     description: "test",
     remediation: "test",
-    appliesTo: ["Pod"],
     messages: { missing: 'container "{{name}}" has no {{probe}}' },
   },
   check(context) {
@@ -49,5 +48,17 @@ describe("several messages of one rule on one field", () => {
       [7, 'container "sidecar" has no livenessProbe; container "sidecar" has no readinessProbe'],
     ]);
     expect(result.summary.findings).toBe(result.findings.length);
+  });
+
+  it("keep one fingerprint, the same when lines are inserted above", () => {
+    const web = (text: string) =>
+      evaluate([probes], buildBundle([parseSource("pod.yaml", text)])).findings.find(
+        (f) => f.ruleId === "test/probes" && f.message.startsWith('container "web"'),
+      );
+    const before = web(pods);
+    const after = web(`# a comment\n${pods}`);
+    expect(before?.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(after?.line).toBe((before?.line ?? 0) + 1);
+    expect(after?.fingerprint).toBe(before?.fingerprint);
   });
 });

@@ -11,7 +11,6 @@ const rule = defineRule({
     severity: "warning",
     description: "Reports one finding that raises its own severity.",
     remediation: "Nothing to change.",
-    appliesTo: ["ConfigMap"],
     messages: { raised: "raised" },
   },
   check(context) {

@@ -12,7 +12,6 @@ const ruleFor = (id: string) =>
       severity: "error",
       description: "Reports every object.",
       remediation: "Nothing to change.",
-      appliesTo: ["*"],
       messages: { hit: "hit" },
     },
     check(context) {
@@ -47,6 +46,13 @@ describe("policy.rules keys", () => {
   it("never switch off input problems through '*'", () => {
     expect(ruleIds({ rules: { "*": "off" } })).toEqual(["input/parse-error:error"]);
     expect(ruleIds({ rules: { "*": "off", "input/*": "off" } })).toEqual([]);
+  });
+
+  it("read an unquoted YAML off (the boolean false of YAML 1.1) as off", () => {
+    expect(ruleIds({ rules: { "*": false, "pod/a": { severity: false } } })).toEqual([
+      "input/parse-error:error",
+    ]);
+    expect(() => ruleIds({ rules: { "pod/a": true } })).toThrow();
   });
 
   it("must name at least one known rule", () => {

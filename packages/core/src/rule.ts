@@ -3,19 +3,17 @@ import type { Bundle, BundleObject } from "./bundle.js";
 import type { Settings } from "./config.js";
 import type { Severity } from "./model.js";
 
-export interface RuleMeta {
+export interface RuleMeta<MessageId extends string = string> {
   severity: Severity;
   /** One sentence: what the rule wants. */
   description: string;
   /** What the user should change; shown with every finding. */
   remediation: string;
-  /** Kinds the rule judges; "PodTemplate" stands for every kind that holds a pod spec. */
-  appliesTo: readonly string[];
   /** Message templates by id; `{{name}}` is replaced by `data.name`. */
-  messages: Readonly<Record<string, string>>;
+  messages: Readonly<Record<MessageId, string>>;
   /** The section of the Security Guide the rule enforces. */
   guide?: string;
-  /** Where the rule's documentation lives. */
+  /** Where the rule's documentation lives (a pack may derive it from the id, see `withDocs`). */
   docs?: string;
   /** Schema of the rule's options, with their defaults. */
   options?: z.ZodType;
@@ -23,36 +21,55 @@ export interface RuleMeta {
 
 export type MessageData = Readonly<Record<string, string | number | boolean>>;
 
-export interface RuleReport {
-  messageId: string;
+export interface RuleReport<MessageId extends string = string> {
+  messageId: MessageId;
   data?: MessageData;
   /** The object that should change. */
   object: BundleObject;
   /** JSON Pointer inside the object to the offending field (or where it should be). */
   pointer?: string;
+  /**
+   * What tells this finding apart from the rule's other findings on the same object and field,
+   * when the message data does not (or holds volatile parts): a flow, a container name. Never
+   * a line number. Default: the message id and the data.
+   */
+  key?: string;
   /** This finding's severity when it differs from the rule's default; a user's setting wins. */
   severity?: Severity;
 }
 
-export interface RuleContext<Options = Record<string, unknown>> {
+export interface RuleContext<Options = Record<string, unknown>, MessageId extends string = string> {
   bundle: Bundle;
   settings: Settings;
   options: Options;
-  report(report: RuleReport): void;
+  report(report: RuleReport<MessageId>): void;
 }
 
-export interface Rule<Options = Record<string, unknown>> {
+export interface Rule<Options = Record<string, unknown>, MessageId extends string = string> {
   id: string;
-  meta: RuleMeta;
-  check(context: RuleContext<Options>): void;
+  meta: RuleMeta<MessageId>;
+  check(context: RuleContext<Options, MessageId>): void;
+}
+
+/**
+ * What `defineRule` takes: the options' type comes from `meta.options`, the message ids from the
+ * keys of `meta.messages`, so `report({ messageId })` with a misspelt id does not compile.
+ */
+export interface RuleDefinition<MessageId extends string, Schema extends z.ZodType> {
+  id: string;
+  meta: Omit<RuleMeta<MessageId>, "options"> & { options?: Schema };
+  check(context: RuleContext<z.output<Schema>, NoInfer<MessageId>>): void;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a list of rules holds rules of any option type.
-export type AnyRule = Rule<any>;
+export type AnyRule = Rule<any, string>;
 
 const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\/[a-z0-9]+(?:-[a-z0-9]+)*)+$/;
 
-export function defineRule<Options = Record<string, unknown>>(rule: Rule<Options>): Rule<Options> {
+export function defineRule<
+  MessageId extends string,
+  Schema extends z.ZodType = z.ZodType<Record<string, unknown>>,
+>(rule: RuleDefinition<MessageId, Schema>): Rule<z.output<Schema>, MessageId> {
   if (!RULE_ID.test(rule.id)) {
     throw new Error(`rule id "${rule.id}" is not of the form area/name in kebab-case`);
   }
@@ -60,11 +77,19 @@ export function defineRule<Options = Record<string, unknown>>(rule: Rule<Options
     throw new Error(`rule ${rule.id} declares no messages`);
   }
   if (!rule.meta.remediation.trim()) throw new Error(`rule ${rule.id} has no remediation`);
-  return Object.freeze({ ...rule, meta: Object.freeze({ ...rule.meta }) });
+  return Object.freeze({ ...rule, meta: Object.freeze({ ...rule.meta }) }) as Rule<
+    z.output<Schema>,
+    MessageId
+  >;
+}
+
+/** The rule with its docs URL derived from its id, for a pack whose docs follow its ids. */
+export function withDocs<R extends AnyRule>(rule: R, docsOf: (id: string) => string): R {
+  return Object.freeze({ ...rule, meta: Object.freeze({ ...rule.meta, docs: docsOf(rule.id) }) });
 }
 
 export function formatMessage(rule: AnyRule, messageId: string, data: MessageData = {}): string {
-  const template = rule.meta.messages[messageId];
+  const template = (rule.meta.messages as Readonly<Record<string, string>>)[messageId];
   if (template === undefined) {
     throw new Error(`rule ${rule.id} reported unknown messageId "${messageId}"`);
   }

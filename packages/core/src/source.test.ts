@@ -120,7 +120,12 @@ describe("parseSource", () => {
     const bundle = buildBundle([parseSource("list.yaml", text)]);
     expect(bundle.objects.map((o) => [o.ref.name, o.pointer])).toEqual([["a", "/items/0"]]);
     expect(bundle.problems).toMatchObject([
-      { ruleId: "input/not-kubernetes", position: { line: 7, column: 5 }, path: "/items/1" },
+      {
+        ruleId: "input/parse-error",
+        message: expect.stringMatching(/kubectl refuses item 1 of List/),
+        position: { line: 7, column: 5 },
+        path: "/items/1",
+      },
     ]);
   });
 });

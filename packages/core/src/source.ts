@@ -1,4 +1,3 @@
-import type { BundleObject } from "./bundle.js";
 import { type Chunk, kubectlChunks, splitDocuments } from "./chunks.js";
 import { type ReadDocument, readDocument } from "./goyaml/read.js";
 import { createOffsetLocator, type OffsetLocator } from "./locate.js";
@@ -24,16 +23,14 @@ export type InputRuleId =
   | "input/unreadable"
   | "input/skipped";
 
-/** A problem of the input itself, found before any rule runs. */
-export interface InputProblem {
+/** A problem of the input itself, found while reading a file (before any object exists). */
+export interface SourceProblem {
   /** One of InputRuleId, or the id of another input rule passed to `evaluate` (input/schema). */
   ruleId: InputRuleId | `input/${string}`;
   message: string;
   position: Position;
-  /** JSON Pointer into `object` when given, else into the document. */
+  /** JSON Pointer into the problem's object when it has one, else into the document. */
   path?: string;
-  /** The object the problem is about, so its findings name it and its annotations apply. */
-  object?: BundleObject;
 }
 
 export interface SourceFile {
@@ -57,7 +54,7 @@ export interface SourceDocument {
 export interface ParsedSource {
   file: SourceFile;
   documents: SourceDocument[];
-  problems: InputProblem[];
+  problems: SourceProblem[];
 }
 
 export interface ParseLimits {
@@ -140,7 +137,7 @@ function parseChunk(
   chunk: Chunk,
   index: number,
   limits: ParseLimits,
-  problems: InputProblem[],
+  problems: SourceProblem[],
   readChunk: (text: string, json?: { value: unknown }) => ReadDocument,
 ): SourceDocument | undefined {
   const text = file.text.slice(chunk.start, chunk.end);

@@ -1,9 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type Finding, summarize } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
-import { runCheck } from "./check.js";
+import { attributeRendered, runCheck } from "./check.js";
+import { loadConfig } from "./config-file.js";
 
 const examplePack = resolve(dirname(fileURLToPath(import.meta.url)), "../../../examples/rule-pack");
 
@@ -33,5 +35,78 @@ describe("runCheck", () => {
   it("refuses to run with neither paths nor a scout: section", async () => {
     const dir = mkdtempSync(join(tmpdir(), "scout-engine-"));
     await expect(runCheck({ cwd: dir, paths: [] })).rejects.toThrow(/no manifests to check/);
+  });
+});
+
+describe("runCheck with renderInto", () => {
+  it("writes the rendered files there and puts their findings on the config", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "scout-engine-"));
+    writeFileSync(
+      join(dir, "scout-deploy.yaml"),
+      "scout:\n  namespace: scout\n  security:\n    runAsUser: 0\n",
+    );
+    const out = join(dir, "out");
+    const run = await runCheck({ cwd: dir, paths: [], renderInto: out });
+    expect(run.renderedDir).toBe(out);
+    expect(readdirSync(out)).toContain("20-backend.yaml");
+    expect(run.bundle.files.every((f) => f.startsWith("out/"))).toBe(true);
+    const errors = run.result.findings.filter((f) => f.severity === "error");
+    expect(errors.length).toBeGreaterThan(0);
+    for (const finding of run.result.findings) {
+      expect(finding.file).toBe("scout-deploy.yaml");
+      expect(JSON.stringify(finding)).not.toContain("<rendered>");
+    }
+    // The config key that decided it, and the file written to the folder.
+    const runAsUser = run.result.findings.find((f) => f.ruleId === "pod/run-as-user");
+    expect(runAsUser).toMatchObject({ line: 4, column: 5 });
+    expect(runAsUser?.rendered?.file).toMatch(/^out\/\d0-[a-z]+\.yaml$/);
+    expect(runAsUser?.message).toMatch(/\(rendered out\/\d0-[a-z]+\.yaml:\d+ /);
+    expect(run.bundleDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+});
+
+describe("attributeRendered", () => {
+  it("puts findings of files rendered to a folder on the config key; other files keep theirs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "scout-engine-"));
+    writeFileSync(
+      join(dir, "scout-deploy.yaml"),
+      "scout:\n  namespace: scout\n  security:\n    runAsUser: 0\n",
+    );
+    const config = loadConfig(dir);
+    const finding = (file: string, line: number, extra: Partial<Finding> = {}): Finding => ({
+      ruleId: "pod/x",
+      severity: "error",
+      message: "bad",
+      file,
+      line,
+      column: 3,
+      ...extra,
+    });
+    const findings = [
+      finding("../_temp/rendered/20-backend.yaml", 40, {
+        ruleId: "pod/run-as-user",
+        object: { kind: "Deployment", name: "scout-backend", namespace: "scout" },
+        path: "/spec/template/spec/securityContext/runAsUser",
+      }),
+      finding("k8s/a.yaml", 2),
+    ];
+    const result = attributeRendered(
+      {
+        findings,
+        suppressed: [],
+        summary: summarize(findings, { files: 2, objects: 2, suppressed: 0 }, "error"),
+        failOn: "error",
+      },
+      "../_temp/rendered",
+      config,
+    );
+    const moved = result.findings.find((f) => f.file === "scout-deploy.yaml");
+    expect(moved).toMatchObject({
+      line: 4,
+      rendered: { file: "../_temp/rendered/20-backend.yaml", line: 40 },
+    });
+    expect(moved?.message).toContain("rendered ../_temp/rendered/20-backend.yaml:40");
+    expect(result.findings).toContainEqual(finding("k8s/a.yaml", 2));
+    expect(result.summary.findings).toBe(2);
   });
 });

@@ -1,16 +1,23 @@
+import { resolve } from "node:path";
 import {
   type AnyRule,
   type Bundle,
   buildBundle,
   ConfigurationError,
+  compareFindings,
   evaluate,
   type FailOn,
+  formatPosition,
+  type InputProblem,
   inputRules,
+  isConfigurationError,
+  matchesRuleId,
+  type PolicyConfig,
   parseSource,
   type Result,
 } from "@scout-deploy/core";
 import { createKubeconformValidator, type KubeconformOptions } from "@scout-deploy/kubeconform";
-import { loadBundle } from "@scout-deploy/loader";
+import { displayPath, loadBundle } from "@scout-deploy/loader";
 import { parseScoutConfig, type RenderedSource, render } from "@scout-deploy/manifests";
 import { loadRulePacks, securityGuideRules } from "@scout-deploy/rules";
 import {
@@ -20,7 +27,14 @@ import {
   schemaRules,
 } from "@scout-deploy/schema";
 import { CONFIG_FILE_NAME, type LoadedConfig, loadConfig } from "./config-file.js";
+import { bundleDigest } from "./digest.js";
+import { renderScout, writeRendered } from "./render.js";
+import { type HelmOptions, systemToolRunner, type ToolRunner } from "./render-tools.js";
+import { loadWithRenderedInputs } from "./rendered-inputs.js";
 import { type RenderedPositions, relocateRenderedFindings } from "./rendered-positions.js";
+import { policyWeakened } from "./rules/policy-weakened/rule.js";
+import type { SchemaEngine } from "./schema-engines.js";
+import { relocateFindings } from "./source-positions.js";
 
 export interface CheckOptions {
   cwd: string;
@@ -45,19 +59,34 @@ export interface CheckOptions {
   schemaLocations?: readonly string[];
   /** For `schema: "kubeconform"`: binary, env, skip/reject kinds. */
   kubeconform?: KubeconformOptions;
+  /**
+   * Renders the config's `scout:` section into this folder and checks it beside `paths`; its
+   * findings land on the config file (see `attributeRendered`). Without a `scout:` section
+   * nothing is rendered. With no paths and no `renderInto`, the section is checked in memory.
+   */
+  renderInto?: string;
+  /** Runs only the rules of these areas, e.g. ["secrets/"] for `secrets check`; input/* always run. */
+  areas?: readonly string[];
+  /** Rule settings laid over the config's; options are merged into the config's own. */
+  ruleSettings?: PolicyConfig["rules"];
+  /** How Helm charts among the paths are rendered (`helm template` flags). */
+  helm?: HelmOptions;
+  /** Runs helm, kubectl, kustomize (default: the binaries on PATH). */
+  tools?: ToolRunner;
 }
-
-export type SchemaEngine = "embedded" | "kubeconform" | "off";
-export const SCHEMA_ENGINES: readonly SchemaEngine[] = ["embedded", "kubeconform", "off"];
 
 export interface CheckRun {
   result: Result;
   bundle: Bundle;
   config: LoadedConfig;
-  /** When the config was rendered: each file's text by the name findings show. */
+  /** When the config, a chart or a kustomization was rendered: each text by the name it shows. */
   rendered?: Record<string, string>;
   /** Every rule of the run (input, schema, the guide's pack, rule packs), for report metadata. */
   rules: readonly AnyRule[];
+  /** The folder `renderInto` filled, when the config had a `scout:` section. */
+  renderedDir?: string;
+  /** sha256 over the checked files' paths and contents (see `bundleDigest`). */
+  bundleDigest: string;
 }
 
 export const RENDERED_PREFIX = "<rendered>/";
@@ -66,34 +95,72 @@ export const RENDERED_PREFIX = "<rendered>/";
 export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const config = loadConfig(options.cwd, options.configPath);
   if (options.failOn) config.policy = { ...config.policy, failOn: options.failOn };
-  const render = options.paths.length === 0 ? renderConfig(config) : undefined;
-  const rendered = render?.files;
-  const bundle = rendered
-    ? buildBundle(Object.entries(rendered).map(([path, text]) => parseSource(path, text)))
-    : await loadBundle(options.paths, {
+  if (options.ruleSettings) config.policy = withRuleSettings(config.policy, options.ruleSettings);
+  const renderedDir = renderIntoFolder(config, options);
+  const paths = renderedDir ? [...options.paths, renderedDir] : options.paths;
+  const rendered = paths.length === 0 ? renderInMemory(config) : undefined;
+  const loaded = rendered
+    ? {
+        bundle: buildBundle(
+          Object.entries(rendered.files).map(([path, text]) => parseSource(path, text)),
+        ),
+        sources: [],
+      }
+    : await loadWithRenderedInputs(paths, {
         cwd: options.cwd,
-        ...(options.readStdin ? { readStdin: options.readStdin } : {}),
-        ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
+        helm: options.helm ?? {},
+        tools: options.tools ?? systemToolRunner(),
+        load: (paths) =>
+          loadBundle(paths, {
+            cwd: options.cwd,
+            ...(options.readStdin ? { readStdin: options.readStdin } : {}),
+            ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
+          }),
       });
-  await validateSchemas(bundle, options);
-  const packRules = await loadRulePacks(config.policy.plugins, { resolveFrom: config.folder });
-  const rules = [
-    ...securityGuideRules,
-    ...schemaRules,
-    ...packRules,
-    ...(options.extraRules ?? []),
-  ];
-  const evaluated = evaluate(rules, bundle, config.policy, options.now ? { now: options.now } : {});
-  const positions = render
-    ? renderedPositions(config, render.sources)
-    : writtenRenders(bundle, config);
-  const result = positions ? relocateRenderedFindings(evaluated, positions) : evaluated;
+  const { bundle, sources } = loaded;
+  const schemaProblems = await validateSchemas(bundle, options);
+  const packRules = await loadPacks(config);
+  const rules = inAreas(
+    [
+      ...securityGuideRules,
+      ...schemaRules,
+      policyWeakened,
+      ...packRules,
+      ...(options.extraRules ?? []),
+    ],
+    options.areas,
+  );
+  const policy = options.areas ? settingsOfRules(config.policy, rules) : config.policy;
+  const evaluated = evaluate(rules, bundle, policy, {
+    problems: schemaProblems,
+    ...(options.now ? { now: options.now } : {}),
+    ...(config.locate ? { locate: config.locate } : {}),
+  });
+  // Findings of rendered charts and overlays land on the template, values, base or patch.
+  const onSources: Result = sources.length
+    ? {
+        ...evaluated,
+        findings: relocateFindings(evaluated.findings, sources).sort(compareFindings),
+        suppressed: relocateFindings(evaluated.suppressed, sources),
+      }
+    : evaluated;
+  // Findings of manifests rendered from the config land on the config key that decided them.
+  const positions = rendered
+    ? renderedPositions(config, rendered.sources)
+    : renderedDir
+      ? renderedDirPositions(config, displayPath(renderedDir, options.cwd))
+      : writtenRenders(bundle, config);
+  const result = positions ? relocateRenderedFindings(onSources, positions) : onSources;
+  const texts =
+    rendered?.files ?? Object.fromEntries(sources.map((source) => [source.file, source.text]));
   return {
     result,
     bundle,
     config,
     rules: [...inputRules, ...rules],
-    ...(rendered ? { rendered } : {}),
+    bundleDigest: bundleDigest(bundle),
+    ...(rendered || sources.length ? { rendered: texts } : {}),
+    ...(renderedDir ? { renderedDir } : {}),
   };
 }
 
@@ -153,8 +220,42 @@ function writtenRenders(bundle: Bundle, config: LoadedConfig): RenderedPositions
   );
 }
 
+function inAreas(rules: readonly AnyRule[], areas: readonly string[] | undefined): AnyRule[] {
+  if (!areas) return [...rules];
+  return rules.filter((rule) => areas.some((area) => rule.id.startsWith(area)));
+}
+
+/** The config's settings of rules that do not run are left out, not refused as unknown. */
+function settingsOfRules(policy: PolicyConfig, rules: readonly AnyRule[]): PolicyConfig {
+  const runs = (key: string) =>
+    key === "*" ||
+    key.startsWith("input/") ||
+    key.startsWith("suppression/") ||
+    rules.some((rule) => matchesRuleId(rule.id, key));
+  return {
+    ...policy,
+    rules: Object.fromEntries(Object.entries(policy.rules).filter(([key]) => runs(key))),
+  };
+}
+
+function withRuleSettings(policy: PolicyConfig, over: PolicyConfig["rules"]): PolicyConfig {
+  const rules = { ...policy.rules };
+  for (const [id, setting] of Object.entries(over)) {
+    const mine = rules[id];
+    if (typeof setting !== "object" || mine === undefined) rules[id] = setting;
+    else if (typeof mine === "string") rules[id] = { severity: mine, ...setting };
+    else rules[id] = { ...mine, ...setting, options: { ...mine.options, ...setting.options } };
+  }
+  return { ...policy, rules };
+}
+
 /** With no paths, the config's `scout:` section is rendered and checked as if read from files. */
-function renderConfig(config: LoadedConfig): {
+export function renderConfig(config: LoadedConfig): Record<string, string> {
+  return renderInMemory(config).files;
+}
+
+/** The config's render under `<rendered>/` names, with what decided each object. */
+function renderInMemory(config: LoadedConfig): {
   files: Record<string, string>;
   sources: RenderedSource[];
 } {
@@ -170,6 +271,44 @@ function renderConfig(config: LoadedConfig): {
     ),
     sources,
   };
+}
+
+function renderIntoFolder(config: LoadedConfig, options: CheckOptions): string | undefined {
+  if (options.renderInto === undefined || config.scout === undefined) return undefined;
+  const dir = resolve(options.cwd, options.renderInto);
+  writeRendered(dir, renderScout(config).files);
+  return dir;
+}
+
+/**
+ * Rendered files written outside the repository cannot be linked from annotations, SARIF or a
+ * comment: their findings go to the config key that decided them, naming the rendered file and
+ * line beside (`rendered`). `renderedDir` is the folder as findings name it.
+ */
+export function attributeRendered(
+  result: Result,
+  renderedDir: string,
+  config: LoadedConfig,
+): Result {
+  const positions = renderedDirPositions(config, renderedDir);
+  return positions ? relocateRenderedFindings(result, positions) : result;
+}
+
+/** Where the findings of the config's render, written to `renderedDir`, belong. */
+function renderedDirPositions(
+  config: LoadedConfig,
+  renderedDir: string,
+): RenderedPositions | undefined {
+  if (config.scout === undefined) return undefined;
+  // Rendering is deterministic, so these sources match the files written.
+  const { sources } = render(parseScoutConfig(config.scout, config.locate));
+  const prefix = `${renderedDir.replace(/\/+$/, "")}/`;
+  return renderedPositions(
+    config,
+    sources,
+    (name) => `${prefix}${name}`,
+    (file) => (file.startsWith(prefix) ? file.slice(prefix.length) : undefined),
+  );
 }
 
 function schemaValidator(options: CheckOptions): SchemaValidator | undefined {
@@ -192,37 +331,30 @@ function schemaValidator(options: CheckOptions): SchemaValidator | undefined {
   }
 }
 
-/** Adds input/schema findings to the bundle's problems; evaluate positions and reports them. */
-async function validateSchemas(bundle: Bundle, options: CheckOptions): Promise<void> {
+/** The input/schema problems of the bundle; evaluate positions and reports them. */
+export async function validateSchemas(
+  bundle: Bundle,
+  options: CheckOptions,
+): Promise<InputProblem[]> {
   const validator = schemaValidator(options);
-  if (!validator) return;
+  if (!validator) return [];
   const problems = await validator.validate(
     bundle,
     options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {},
   );
-  bundle.problems.push(...schemaInputProblems(problems));
+  return schemaInputProblems(problems);
 }
 
-/**
- * For a face that rendered the config into `renderedDir` (as shown to the user) and checked
- * those files: their findings go to the config key that decided them, naming both places.
- * Rendering is deterministic, so the sources match the files written.
- */
-export function relocateRenderedDir(
-  result: Result,
-  config: LoadedConfig,
-  renderedDir: string,
-): Result {
-  if (config.scout === undefined) return result;
-  const { sources } = render(parseScoutConfig(config.scout, config.locate));
-  const prefix = `${renderedDir.replace(/\/+$/, "")}/`;
-  return relocateRenderedFindings(
-    result,
-    renderedPositions(
-      config,
-      sources,
-      (name) => `${prefix}${name}`,
-      (file) => (file.startsWith(prefix) ? file.slice(prefix.length) : undefined),
-    ),
-  );
+/** The config's rule packs; a pack that cannot load is named at its line in the config. */
+async function loadPacks(config: LoadedConfig): Promise<AnyRule[]> {
+  try {
+    return await loadRulePacks(config.policy.plugins, { resolveFrom: config.folder });
+  } catch (error) {
+    const index = config.policy.plugins.findIndex((name) =>
+      (error as Error).message?.includes(`"${name}"`),
+    );
+    if (!isConfigurationError(error) || !config.locate || index === -1) throw error;
+    const where = formatPosition(config.locate(`/policy/plugins/${index}`));
+    throw new ConfigurationError(`${where}: ${error.message}`);
+  }
 }

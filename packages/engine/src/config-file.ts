@@ -15,8 +15,10 @@ export const CONFIG_FILE_NAME = "scout-deploy.yaml";
 const TOP_LEVEL_KEYS = ["scout", "policy"];
 
 export interface LoadedConfig {
-  /** The config file as shown to the user, when there is one. */
+  /** The config file's path, when there is one. */
   path?: string;
+  /** The config file as messages and findings name it (relative to the working folder). */
+  shown?: string;
   /** The folder relative paths of the config resolve against (rule packs, etc.). */
   folder: string;
   policy: PolicyConfig;
@@ -82,6 +84,7 @@ export function parseConfigText(path: string, text: string, shown = path): Loade
   }
   const config: LoadedConfig = {
     path,
+    shown,
     folder: dirname(path),
     policy: parsePolicy(value.policy, locate),
     locate,

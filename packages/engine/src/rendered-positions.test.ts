@@ -34,7 +34,6 @@ const everyDeployment = defineRule({
     severity: "warning",
     description: "test",
     remediation: "test",
-    appliesTo: ["Deployment"],
     messages: { seen: "{{name}}" },
   },
   check(context) {

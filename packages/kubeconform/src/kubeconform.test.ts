@@ -69,6 +69,25 @@ describe.skipIf(!binary)("kubeconform, the real binary", () => {
     ]);
   });
 
+  it("says once to pass --schema-location when it cannot download schemas", async () => {
+    // A schema server that refuses connections, on this machine: what offline looks like.
+    const offline = "http://127.0.0.1:9/{{.ResourceKind}}.json";
+    const run = runKubeconform(bundleOf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"), {
+      binary,
+      schemaLocations: [offline],
+    });
+    await expect(run).rejects.toThrow(ConfigurationError);
+    const message = await run.then(
+      () => "",
+      (error: Error) => error.message,
+    );
+    expect(message).toMatch(
+      /^kubeconform could not download its schemas \((\d+) of \1 objects; http:\/\/127\.0\.0\.1:9\/\S+\.json: connect: connection refused\)\. Offline, pass --schema-location DIR/,
+    );
+    expect(message).toContain("scripts/install-kubeconform.sh");
+    expect(message.split("\n")).toHaveLength(1);
+  });
+
   it("says when its schema locations lack a kind we know", async () => {
     const empty = mkdtempSync(join(tmpdir(), "scout-empty-schemas-"));
     const yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n";

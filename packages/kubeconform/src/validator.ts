@@ -166,6 +166,8 @@ function mapResults(
       `kubeconform validated 0 resources of the ${objects.length} given: nothing was checked`,
     );
   }
+  const unreachable = schemasUnreachable(output, objects.length);
+  if (unreachable) throw new ConfigurationError(unreachable);
   const lookup = schemaLookup(version);
   const seen = new Set<number>();
   const problems: SchemaProblem[] = [];
@@ -184,6 +186,26 @@ function mapResults(
     );
   }
   return problems;
+}
+
+const DOWNLOAD_FAILED = /^failed downloading schema at (\S+): /;
+
+/**
+ * Schemas kubeconform could not download (offline, a proxy, a schema server down): one message
+ * that says what to do, instead of the same long network error on every object.
+ */
+function schemasUnreachable(output: KubeconformOutput, total: number): string | undefined {
+  const failed = output.resources.filter((r) => DOWNLOAD_FAILED.test(r.msg ?? ""));
+  if (failed.length === 0) return undefined;
+  const first = failed[0]!.msg as string;
+  const url = DOWNLOAD_FAILED.exec(first)?.[1] ?? "";
+  const reason = first.split(": ").slice(-2).join(": ");
+  return (
+    `kubeconform could not download its schemas (${failed.length} of ${total} objects; ${url}: ${reason}). ` +
+    "Offline, pass --schema-location DIR with a local schema folder " +
+    "(scripts/install-kubeconform.sh writes one from the embedded validator's schemas; " +
+    "or set SCOUT_KUBECONFORM_SCHEMA_LOCATION), or use --schema embedded"
+  );
 }
 
 /** The bundled schemas of the same version, when it is bundled, to word messages alike. */

@@ -19,6 +19,7 @@ import {
   type PortSpec,
   type Workload,
 } from "./model.js";
+import { findPort } from "./ports.js";
 
 /** One end of a flow: a workload of the bundle, or a range of addresses outside the cluster. */
 export type Endpoint =
@@ -275,8 +276,7 @@ function portConns(spec: PortSpec, dst: Workload | undefined): ConnSet {
     const end = spec.endPort ?? spec.port;
     return end >= spec.port ? connsOf(spec.protocol, spec.port, end) : NO_CONNS;
   }
-  const name = spec.port;
-  const match = dst?.ports.find((p) => p.name === name && p.protocol === spec.protocol);
+  const match = dst && findPort(dst.ports, spec.port, spec.protocol);
   return match ? connsOf(spec.protocol, match.port) : NO_CONNS;
 }
 

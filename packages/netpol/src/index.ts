@@ -37,6 +37,15 @@ export {
   union,
 } from "./conns.js";
 export {
+  diffFlows,
+  type FlowChange,
+  type FlowDiff,
+  flowDiffJson,
+  flowDiffMarkdown,
+  flowDiffMermaid,
+  flowDiffSection,
+} from "./diff.js";
+export {
   DEFAULT_DNS_OPTIONS,
   type DnsOptions,
   describeDns,
@@ -86,5 +95,11 @@ export {
   peerOf,
   type Workload,
 } from "./model.js";
+export {
+  containerPortsOf,
+  findPort,
+  numberedPort,
+  protocolOf,
+} from "./ports.js";
 export { flowsMarkdown, flowsMermaid, formatMatrix } from "./render.js";
 export { compileSelector, isEmptySelector, type Labels, type Selector } from "./selector.js";

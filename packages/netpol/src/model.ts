@@ -9,6 +9,7 @@ import {
 } from "@scout-deploy/core";
 import type { Protocol } from "./conns.js";
 import { type IpSet, ipBlockSet } from "./ip.js";
+import { type ContainerPort, containerPortsOf, protocolOf } from "./ports.js";
 import {
   compileSelector,
   isEmptySelector,
@@ -19,11 +20,7 @@ import {
 
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
-export interface ContainerPort {
-  name?: string;
-  port: number;
-  protocol: Protocol;
-}
+export type { ContainerPort } from "./ports.js";
 
 /** A pod template of the bundle: the unit that the connectivity matrix talks about. */
 export interface Workload {
@@ -79,12 +76,6 @@ export interface Model {
   namespaceLabels: ReadonlyMap<string, Labels>;
 }
 
-const PROTOCOL_NAMES = new Set<string>(["TCP", "UDP", "SCTP"]);
-
-function protocolOf(value: unknown): Protocol {
-  return typeof value === "string" && PROTOCOL_NAMES.has(value) ? (value as Protocol) : "TCP";
-}
-
 export function namespaceOf(object: BundleObject): string {
   return object.ref.namespace ?? "default";
 }
@@ -110,18 +101,7 @@ function workloadOf(object: BundleObject, template: PodTemplate): Workload {
   const kind = object.value.kind;
   const ports = containersOf(template)
     .filter((c) => c.list === "containers")
-    .flatMap((c) => (Array.isArray(c.container.ports) ? c.container.ports : []))
-    .flatMap((p): ContainerPort[] =>
-      isRecord(p) && typeof p.containerPort === "number"
-        ? [
-            {
-              port: p.containerPort,
-              protocol: protocolOf(p.protocol),
-              ...(typeof p.name === "string" ? { name: p.name } : {}),
-            },
-          ]
-        : [],
-    );
+    .flatMap((c) => containerPortsOf(c.container));
   return {
     id: `${namespace}/${name}[${kind}]`,
     namespace,

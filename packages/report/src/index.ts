@@ -6,7 +6,7 @@ export {
   GITHUB_ANNOTATION_LIMITS,
   planAnnotations,
 } from "./annotations.js";
-export { formatJson, formatJsonChunks, type ToolInfo } from "./json.js";
+export { formatJson, formatJsonChunks, type JsonExtras, type ToolInfo } from "./json.js";
 export { formatJunit, type JunitOptions } from "./junit.js";
 export {
   type ChecklistSection,

@@ -6,13 +6,22 @@ export interface ToolInfo {
   version: string;
 }
 
+/** What a comparison with the base adds besides the findings: the flows it opens and closes. */
+export interface JsonExtras {
+  flows?: { opened: readonly unknown[]; closed: readonly unknown[] };
+}
+
 /** The `--format json` document of the CLI contract (version 1), as one string: small results. */
-export function formatJson(result: Result, tool: ToolInfo): string {
-  return [...formatJsonChunks(result, tool)].join("");
+export function formatJson(result: Result, tool: ToolInfo, extras: JsonExtras = {}): string {
+  return [...formatJsonChunks(result, tool, extras)].join("");
 }
 
 /** The same document in chunks, for results of any size (what the CLI and the Action write). */
-export function formatJsonChunks(result: Result, tool: ToolInfo): Generator<string> {
+export function formatJsonChunks(
+  result: Result,
+  tool: ToolInfo,
+  extras: JsonExtras = {},
+): Generator<string> {
   const { summary } = result;
   return streamJson(
     (findings) => ({
@@ -25,8 +34,13 @@ export function formatJsonChunks(result: Result, tool: ToolInfo): Generator<stri
         bySeverity: summary.bySeverity,
         suppressed: summary.suppressed,
         passed: summary.passed,
+        ...(summary.new !== undefined
+          ? { new: summary.new, unchanged: summary.unchanged ?? 0, fixed: summary.fixed ?? 0 }
+          : {}),
       },
       findings,
+      ...(result.fixed ? { fixed: result.fixed.map(orderedFinding) } : {}),
+      ...(extras.flows ? { flows: extras.flows } : {}),
     }),
     result.findings,
     orderedFinding,
@@ -47,5 +61,8 @@ function orderedFinding(finding: Finding) {
     ...(finding.rendered ? { rendered: finding.rendered } : {}),
     ...(finding.remediation ? { remediation: finding.remediation } : {}),
     ...(finding.helpUri ? { helpUri: finding.helpUri } : {}),
+    ...(finding.rendered ? { rendered: finding.rendered } : {}),
+    ...(finding.fingerprint ? { fingerprint: finding.fingerprint } : {}),
+    ...(finding.baseline ? { baseline: finding.baseline } : {}),
   };
 }

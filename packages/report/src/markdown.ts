@@ -87,6 +87,7 @@ export function formatMarkdown(result: Result, options: MarkdownOptions = {}): s
 }
 
 function render(result: Result, options: MarkdownOptions, shown: number): string {
+  if (result.summary.new !== undefined) return renderComparison(result, options, shown);
   const parts = [
     ...(options.header ? [options.header] : []),
     `## ${options.title ?? "Scout Secure Deploy"}`,
@@ -96,6 +97,65 @@ function render(result: Result, options: MarkdownOptions, shown: number): string
     findingsBlock(result, options, shown),
   ];
   return `${parts.filter(Boolean).join("\n\n")}\n`;
+}
+
+/**
+ * A comparison with the base: what the change adds first, then what it fixes, the policy it
+ * weakens, the other parts' sections (network changes), and the unchanged findings collapsed.
+ */
+function renderComparison(result: Result, options: MarkdownOptions, shown: number): string {
+  const isPolicy = (f: Finding) => f.ruleId === POLICY_WEAKENED;
+  const fresh = result.findings.filter((f) => f.baseline === "new" && !isPolicy(f));
+  const policy = result.findings.filter((f) => f.baseline === "new" && isPolicy(f));
+  const unchanged = result.findings.filter((f) => f.baseline !== "new");
+  const fixed = result.fixed ?? [];
+  const table = (
+    findings: readonly Finding[],
+    heading: string,
+    empty: string,
+    links = options.links,
+  ) =>
+    `### ${heading} (${findings.length})\n\n${findings.length ? findingsTable(findings, links, shown) : empty}`;
+  const parts = [
+    ...(options.header ? [options.header] : []),
+    `## ${options.title ?? "Scout Secure Deploy"}`,
+    comparisonVerdict(result),
+    table(fresh, "New findings", "This change adds no finding."),
+    // Fixed findings name the base's lines: no link into the head.
+    table(fixed, "Fixed", "This change fixes no finding of the base.", undefined),
+    ...(policy.length
+      ? [table(policy, "Policy changes", "")]
+      : ["### Policy changes\n\nThe policy is not weakened."]),
+    ...(options.sections ?? []).map(section),
+    unchanged.length
+      ? `<details><summary><strong>Unchanged (${unchanged.length})</strong>: findings the base already had</summary>\n\n${findingsTable(unchanged, options.links, shown)}\n\n</details>`
+      : "",
+  ];
+  return `${parts.filter(Boolean).join("\n\n")}\n`;
+}
+
+const POLICY_WEAKENED = "policy/weakened";
+
+function comparisonVerdict(result: Result): string {
+  const { summary } = result;
+  const mark = summary.passed ? "✅ **Passed**" : "❌ **Failed**";
+  const threshold = result.failOn === "never" ? "never fails" : `fails on ${result.failOn}`;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  return `${mark}: ${plural(summary.new ?? 0, "new finding")}, ${summary.fixed ?? 0} fixed, ${summary.unchanged ?? 0} unchanged, against the base; the gate decides on new findings only (${threshold}).`;
+}
+
+function findingsTable(
+  findings: readonly Finding[],
+  links: FileLinks | undefined,
+  shown: number,
+): string {
+  const rows = findings.slice(0, shown).map((finding) => row(finding, links));
+  const left = findings.length - rows.length;
+  const note =
+    left > 0
+      ? `\n\n… and ${left} more not shown here (GitHub's size limit); see the SARIF or findings file.`
+      : "";
+  return `${["| | Rule | Where | Message |", "|---|---|---|---|", ...rows].join("\n")}${note}`;
 }
 
 function verdict(result: Result): string {

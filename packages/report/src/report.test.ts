@@ -42,7 +42,9 @@ describe("formatJson", () => {
       "column",
       "path",
       "remediation",
+      "fingerprint",
     ]);
+    expect(json.findings[0].fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(json.findings[0]).toMatchObject({
       file: "k8s/pod.yaml",
       line: 8,

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import {
   type AnyRule,
   configuredSeverity,
   type Finding,
+  fingerprintOfFinding,
   type PolicyConfig,
   type Result,
   type Severity,
@@ -165,6 +165,7 @@ function sarifResult(finding: Finding, ruleIndex: number) {
       },
     ],
     partialFingerprints: { "scoutFinding/v1": fingerprint(finding) },
+    ...(finding.baseline ? { baselineState: finding.baseline } : {}),
     properties: { severity: finding.severity, ...(finding.path ? { path: finding.path } : {}) },
   };
 }
@@ -174,23 +175,9 @@ function describeObject(finding: Finding): string {
   return [kind, namespace ? `${namespace}/${name}` : name].filter(Boolean).join(" ");
 }
 
-/**
- * Stable across edits that move lines: the rule, the file, the object and the JSON Pointer
- * identify a finding; the line and column do not.
- */
+/** The finding's fingerprint (core computes it: rule, object, JSON path, identity key). */
 export function fingerprint(finding: Finding): string {
-  const object = finding.object;
-  const key = [
-    finding.ruleId,
-    finding.file,
-    object?.apiVersion ?? "",
-    object?.kind ?? "",
-    object?.namespace ?? "",
-    object?.name ?? "",
-    finding.path ?? `${finding.line}`,
-    object ? "" : finding.message,
-  ].join("\u0000");
-  return createHash("sha256").update(key).digest("hex");
+  return fingerprintOfFinding(finding);
 }
 
 function encodeUri(file: string): string {

@@ -1,4 +1,5 @@
-import type { AnyRule } from "@scout-deploy/core";
+import { type AnyRule, withDocs } from "@scout-deploy/core";
+import { docsUrl } from "./docs-url.js";
 import { metricsScraped } from "./monitoring/metrics-scraped/rule.js";
 import { securityAlerts } from "./monitoring/security-alerts/rule.js";
 import { podSecurityLabels } from "./namespace/pod-security-labels/rule.js";
@@ -35,6 +36,7 @@ import { externalManagement } from "./secrets/external-management/rule.js";
 import { noPlaintextEnv } from "./secrets/no-plaintext-env/rule.js";
 import { noSecretInConfigmap } from "./secrets/no-secret-in-configmap/rule.js";
 import { redisAuth } from "./secrets/redis-auth/rule.js";
+import { reuse } from "./secrets/reuse/rule.js";
 import { rotationAge } from "./secrets/rotation-age/rule.js";
 import { stringData } from "./secrets/string-data/rule.js";
 import { strongToken } from "./secrets/strong-token/rule.js";
@@ -47,7 +49,7 @@ import { resources } from "./workload/resources/rule.js";
 import { startupProbe } from "./workload/startup-probe/rule.js";
 
 /** The Security Guide pack: one explicit list, sorted by id (a test keeps it so). */
-export const securityGuideRules: readonly AnyRule[] = [
+const rules: readonly AnyRule[] = [
   metricsScraped,
   securityAlerts,
   podSecurityLabels,
@@ -84,6 +86,7 @@ export const securityGuideRules: readonly AnyRule[] = [
   noPlaintextEnv,
   noSecretInConfigmap,
   redisAuth,
+  reuse,
   rotationAge,
   stringData,
   strongToken,
@@ -95,3 +98,6 @@ export const securityGuideRules: readonly AnyRule[] = [
   resources,
   startupProbe,
 ];
+
+/** Each rule's docs are its README, found by its id: no rule repeats its id in a URL. */
+export const securityGuideRules: readonly AnyRule[] = rules.map((rule) => withDocs(rule, docsUrl));

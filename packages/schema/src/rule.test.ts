@@ -32,8 +32,8 @@ metadata: {name: w}
 describe("schema rules in evaluate", () => {
   it("turns problems into positioned findings with the rule's severity and docs", () => {
     const bundle = bundleOf(yaml, "k8s/backend.yaml");
-    bundle.problems.push(...schemaInputProblems(validateBundle(bundle)));
-    const result = evaluate(schemaRules, bundle);
+    const problems = schemaInputProblems(validateBundle(bundle));
+    const result = evaluate(schemaRules, bundle, undefined, { problems });
     expect(
       result.findings.map(
         (f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.path}`,
@@ -55,8 +55,8 @@ describe("schema rules in evaluate", () => {
     const config = parsePolicy({
       rules: { "input/schema": "warning", "input/no-schema": "off" },
     });
-    bundle.problems.push(...schemaInputProblems(validateBundle(bundle)));
-    const result = evaluate(schemaRules, bundle, config);
+    const problems = schemaInputProblems(validateBundle(bundle));
+    const result = evaluate(schemaRules, bundle, config, { problems });
     expect(result.findings.map((f) => `${f.severity} ${f.ruleId}`)).toEqual([
       "warning input/schema",
       "warning input/schema",

@@ -28,7 +28,6 @@ function schemaRuleOf(id: SchemaRuleId): Rule {
     id,
     meta: {
       ...META[id],
-      appliesTo: ["*"],
       docs: `${DOCS}/${id}.md`,
       messages: { problem: "{{message}}" },
     },

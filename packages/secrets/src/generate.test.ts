@@ -1,10 +1,13 @@
+import { buildBundle, parseSource } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { decodeBase64 } from "./base64.js";
-import { secretsCheck, secretsGenerate } from "./commands.js";
+import { secretsGenerate } from "./commands.js";
 import { fingerprint } from "./fingerprint.js";
+import { weakValues } from "./judge.js";
 import { ANNOTATIONS, LABELS } from "./layout.js";
 import { generateToken, TOKEN_BYTES } from "./random.js";
+import { findReuse } from "./reuse.js";
 import { assessStrength } from "./strength.js";
 import { countingRandom } from "./test-support/random.js";
 
@@ -21,7 +24,7 @@ describe("generateToken", () => {
     }
   });
 
-  it("secrets check passes a Secret holding 1,000 generated tokens", () => {
+  it("1,000 generated tokens in one Secret: none weak, none reused", () => {
     const data = Object.fromEntries(
       Array.from({ length: 1000 }, (_, i) => [
         `token-${i}`,
@@ -33,9 +36,9 @@ describe("generateToken", () => {
     )
       .map(([k, v]) => `  ${k}: ${v}`)
       .join("\n")}\n`;
-    const result = secretsCheck({ inputs: [{ path: "many.yaml", text }], now });
-    expect(result.findings).toEqual([]);
-    expect(result.exitCode).toBe(0);
+    const { objects } = buildBundle([parseSource("many.yaml", text)]);
+    expect(weakValues(objects[0]!, { minBits: 256 })).toEqual([]);
+    expect(findReuse(objects)).toEqual([]);
   });
 
   it("uses the injected random source", () => {

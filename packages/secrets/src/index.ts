@@ -1,20 +1,12 @@
 export { ageInDays, DEFAULT_MAX_AGE_DAYS, type RecordedTime, recordedRotation } from "./age.js";
 export { bytesAsText, decodeBase64, encodeBase64, isValidBase64 } from "./base64.js";
 export {
-  type CheckFinding,
-  type CheckOptions,
-  type CheckResult,
   type Clock,
   type CommandResult,
   type GenerateOptions,
   type InputFile,
   type Inputs,
-  type IsolateOptions,
-  incidentIsolate,
-  incidentRotateAll,
-  type RotateAllOptions,
   type RotateCommandOptions,
-  secretsCheck,
   secretsGenerate,
   secretsRotate,
 } from "./commands.js";
@@ -29,13 +21,6 @@ export {
   type TokenFormat,
 } from "./credentials.js";
 export { fingerprint } from "./fingerprint.js";
-export {
-  DENY_ALL_POLICY_NAME,
-  ISOLATED_LABEL,
-  type Isolation,
-  isolationPatch,
-  scoutWorkloads,
-} from "./incident.js";
 export { type CommandIO, deliver, SECRET_FILE_MODE, writeSecretFile } from "./io.js";
 export { type CredentialValue, credentialValues, type WeakValue, weakValues } from "./judge.js";
 export {

@@ -3,14 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { encodeBase64 } from "./base64.js";
-import {
-  type CommandResult,
-  incidentIsolate,
-  incidentRotateAll,
-  secretsCheck,
-  secretsGenerate,
-  secretsRotate,
-} from "./commands.js";
+import { type CommandResult, secretsGenerate, secretsRotate } from "./commands.js";
 import { deliver, SECRET_FILE_MODE } from "./io.js";
 
 /**
@@ -122,47 +115,5 @@ describe("no generated value leaks", () => {
     for (const old of forms(first.secretValues))
       expect(captured.stderr + captured.logs).not.toContain(old);
     expect(statSync(out("existing.yaml")).mode & 0o777).toBe(SECRET_FILE_MODE);
-  });
-
-  it("incident rotate-all: values only where asked", () => {
-    const text = readFileSync(out("gen.yaml"), "utf8");
-    const result = incidentRotateAll({
-      inputs: [{ path: "gen.yaml", text }],
-      out: out("all.yaml"),
-      now,
-    });
-    const captured = run(result);
-    expectNoLeak(captured, result.secretValues, ["stdout", "stderr", "logs"]);
-  });
-
-  it("secrets check and incident isolate: the report and notes name keys and fingerprints, never values", () => {
-    const values = ["changeme", "hunter2hunter2", `ghp_${"A1b2C3d4E5".repeat(4)}`];
-    const generated = secretsGenerate({ out: "-", now }).secretValues;
-    const all = [...values, ...generated];
-    const data = all.map((v, i) => `  token-${i}: ${encodeBase64(v)}`).join("\n");
-    const secret = `apiVersion: v1\nkind: Secret\nmetadata: {name: s, annotations: {scout-deploy.io/rotated-at: "2020-01-01T00:00:00Z"}}\ndata:\n${data}\nstringData:\n  password: ${values[1]}\n`;
-    const inputs = [
-      { path: "a/s.yaml", text: secret },
-      { path: "b/s.yaml", text: secret },
-    ];
-    const check = run(secretsCheck({ inputs, now }));
-    expect(check.exitCode).toBe(1);
-    expect(check.stdout).toMatch(/strong-token.*\n(.*\n)*.*reuse/);
-    const isolate = run(
-      incidentIsolate({
-        inputs: [
-          ...inputs,
-          {
-            path: "d.yaml",
-            text: "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {spec: {containers: [{name: c}]}}}\n",
-          },
-        ],
-      }),
-    );
-    for (const captured of [check, isolate]) {
-      for (const form of forms(all)) {
-        expect(captured.stdout + captured.stderr + captured.logs).not.toContain(form);
-      }
-    }
   });
 });

@@ -41,6 +41,7 @@ export {
   type GitHubContext,
   githubContextFromEnv,
   PREDICATE_TYPE,
+  type PullRequestGate,
   type RecordedSuppression,
   type SignedFile,
   type SignoffContext,

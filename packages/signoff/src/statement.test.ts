@@ -35,6 +35,7 @@ describe("buildStatement", () => {
       rulePacks: [{ name: "@scout-deploy/rules", version: "0.1.0" }],
       kubernetesVersion: "1.31.0",
       configDigest: { sha256: sha256Hex("policy:\n  failOn: error\n") },
+      scope: "whole",
       verdict: "pass",
       failOn: "error",
       findings: { error: 0, warning: 0, info: 0, total: 0 },
@@ -59,6 +60,21 @@ describe("buildStatement", () => {
     expect(predicate.verdict).toBe("fail");
     expect(predicate.findings).toEqual({ error: 1, warning: 0, info: 0, total: 1 });
     expect(predicate.configDigest).toBeNull();
+  });
+
+  it("judges the whole bundle even when handed a pull request's diff that passed", () => {
+    const files = [{ path: "bad.yaml", content: deployment("bad") }];
+    const whole = check(files);
+    const diff = {
+      ...whole,
+      findings: whole.findings.map((f) => ({ ...f, baseline: "unchanged" as const })),
+      summary: { ...whole.summary, passed: true, new: 0, unchanged: 1, fixed: 0 },
+    };
+    const gate = { mode: "diff" as const, base: "a".repeat(40), new: 0, fixed: 0, passed: true };
+    const { predicate } = buildStatement(files, diff, { ...context(), gate });
+    expect(predicate.scope).toBe("whole");
+    expect(predicate.verdict).toBe("fail");
+    expect(predicate.gate).toEqual(gate);
   });
 
   it("names files relative to the working folder with forward slashes", () => {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { isAbsolute, relative, sep } from "node:path";
-import type { FailOn, Result, Severity } from "@scout-deploy/core";
+import { type FailOn, failsAt, type Result, type Severity } from "@scout-deploy/core";
 
 export const STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
 /** Versioned: a change that breaks readers gets /v2. */
@@ -35,16 +35,27 @@ export interface SignoffContext {
   github?: GitHubContext;
   /** ISO 8601 time of the check; left out when not given, for reproducible records. */
   checkedAt?: string;
+  /** How the pull request's gate judged; the record itself always judges the whole bundle. */
+  gate?: PullRequestGate;
 }
+
+/** The pull request gate beside the record: on the whole bundle, or on what the change adds. */
+export type PullRequestGate =
+  | { mode: "whole" }
+  | { mode: "diff"; base: string; new: number; fixed: number; passed: boolean };
 
 export interface SignoffPredicate {
   tool: { name: string; version: string };
   rulePacks: { name: string; version: string }[];
   kubernetesVersion: string | null;
   configDigest: { sha256: string } | null;
+  /** What the verdict judged: always the whole bundle (a diff is never signed off). */
+  scope: "whole";
   verdict: "pass" | "fail";
   failOn: FailOn;
   findings: Record<Severity, number> & { total: number };
+  /** Whether the pull request's gate was a diff against the base, and what it said. */
+  gate?: PullRequestGate;
   suppressions: RecordedSuppression[];
   github?: GitHubContext;
   checkedAt?: string;
@@ -106,7 +117,8 @@ function buildPredicate(result: Result, context: SignoffContext): SignoffPredica
     rulePacks: context.rulePacks.map((p) => ({ ...p })),
     kubernetesVersion: context.kubernetesVersion,
     configDigest: context.config === undefined ? null : { sha256: sha256Hex(context.config) },
-    verdict: result.summary.passed ? "pass" : "fail",
+    scope: "whole",
+    verdict: wholeVerdict(result),
     failOn: result.failOn,
     findings: { ...result.summary.bySeverity, total: result.summary.findings },
     suppressions: result.suppressed.map((f) => {
@@ -123,7 +135,16 @@ function buildPredicate(result: Result, context: SignoffContext): SignoffPredica
   };
   if (context.github) predicate.github = { ...context.github };
   if (context.checkedAt) predicate.checkedAt = context.checkedAt;
+  if (context.gate) predicate.gate = { ...context.gate };
   return predicate;
+}
+
+/**
+ * Every finding of the bundle at the threshold, never a comparison's `passed` (which counts
+ * only what a pull request adds): a record signs off what will be applied, all of it.
+ */
+function wholeVerdict(result: Result): "pass" | "fail" {
+  return result.findings.some((f) => failsAt(f.severity, result.failOn)) ? "fail" : "pass";
 }
 
 function describeObject(ref: { kind?: string; namespace?: string; name?: string }): string {

@@ -26,6 +26,27 @@ describe("verifySignoff on records that are not ours", () => {
     expect(report.ok).toBe(false);
   });
 
+  it("passes only a whole pass: a record whose verdict judged a diff is rejected", () => {
+    const statement = buildStatement(files, check(files), context());
+    expect(
+      verifySignoff(
+        encodeEnvelope(signStatement(statement, keySigner(keys.privatePem))),
+        keys.publicPem,
+        files,
+      ).ok,
+    ).toBe(true);
+    const partial = {
+      ...statement,
+      predicate: { ...statement.predicate, scope: "diff" },
+    } as unknown as Statement;
+    const record = encodeEnvelope(signStatement(partial, keySigner(keys.privatePem)));
+    const report = verifySignoff(record, keys.publicPem, files);
+    expect(report.statementProblems).toEqual([
+      "the verdict judged diff, not the whole bundle: only a whole pass is a pass",
+    ]);
+    expect(report.ok).toBe(false);
+  });
+
   it("rejects an envelope whose payloadType is not in-toto", () => {
     const statement = buildStatement(files, check(files), context());
     const envelope = {

@@ -183,6 +183,13 @@ function readStatement(envelope: DsseEnvelope): StatementCheck {
     problems.push("predicate has no verdict");
     return { problems };
   }
+  // Records before the field judged the whole bundle; one judging less never passes.
+  const scope = (predicate as { scope?: unknown }).scope;
+  if (scope !== undefined && scope !== "whole") {
+    problems.push(
+      `the verdict judged ${String(scope)}, not the whole bundle: only a whole pass is a pass`,
+    );
+  }
   return { statement: { subject, predicate }, problems };
 }
 

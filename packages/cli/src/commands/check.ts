@@ -1,6 +1,13 @@
-import { ConfigurationError, type FailOn } from "@scout-deploy/core";
-import { type CheckRun, runCheck, SCHEMA_ENGINES, type SchemaEngine } from "@scout-deploy/engine";
-import { flowsSection } from "@scout-deploy/netpol";
+import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
+import {
+  type CheckRun,
+  type HelmOptions,
+  networkSection,
+  runCheck,
+  SCHEMA_ENGINES,
+  type SchemaEngine,
+  systemToolRunner,
+} from "@scout-deploy/engine";
 import {
   formatJsonChunks,
   formatJunit,
@@ -13,10 +20,10 @@ import type { Command } from "../command.js";
 import type { Io } from "../io.js";
 import { writeOutput } from "../output.js";
 import { TOOL } from "../version.js";
+import { baseSourceOf, comparedOutput, compareRun } from "./check-base.js";
 
 const FORMATS = ["text", "json", "sarif", "markdown", "junit"] as const;
-type Format = (typeof FORMATS)[number];
-const FAIL_ON = ["error", "warning", "info", "never"] as const;
+export type Format = (typeof FORMATS)[number];
 
 export const checkCommand: Command = {
   name: "check",
@@ -24,6 +31,9 @@ export const checkCommand: Command = {
   help: `Usage: scout-deploy check [PATH...] [options]
 
 Loads manifests (files, folders, globs, - for stdin), runs the rule packs and reports.
+A folder with Chart.yaml is rendered with \`helm template\`, one with kustomization.yaml with
+\`kubectl kustomize\` (or \`kustomize build\`); findings land on the template, values file,
+base resource or patch that produced the value, the rendered place kept in the JSON.
 
 Options:
   --config FILE          config file (default: scout-deploy.yaml, found by walking up)
@@ -36,9 +46,20 @@ Options:
                          Kubernetes version of the schemas (default: newest bundled)
   --schema-location LOC  schema folder (CRDs catalog or kubeconform layout), repeatable;
                          kubeconform also takes URL templates and "default"
+  --values FILE          Helm values file, repeatable (later ones win)
+  --set KEY=VALUE        Helm value, repeatable
+  --release-name NAME    Helm release name (default release-name)
+  --namespace NS         Helm release namespace
+  --kube-version X.Y.Z   Kubernetes version Helm renders for (.Capabilities)
+  --color MODE           auto|always|never (default auto: a terminal, unless NO_COLOR or
+                         TERM=dumb; FORCE_COLOR forces it)
+  --base REF             compare with the same paths (or config) at git REF, read with git
+                         without touching the working tree; exit code on new findings only
+  --baseline FILE        compare with an earlier --format json report instead
   -h, --help             this help
 
 Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
+With --base or --baseline, only new findings (and policy/weakened) count.
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs("check", argv, {
@@ -50,16 +71,29 @@ Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
       schema: { type: "string" },
       "kubernetes-version": { type: "string" },
       "schema-location": { type: "string", multiple: true },
+      values: { type: "string", multiple: true },
+      set: { type: "string", multiple: true },
+      "release-name": { type: "string" },
+      namespace: { type: "string" },
+      "kube-version": { type: "string" },
+      base: { type: "string" },
+      baseline: { type: "string" },
     });
     if (values.help) return help(io, this.help);
     const formats = (values.format ?? ["text"]).map((f) => oneOf("--format", f, FORMATS)!);
     const outputs = values.output ?? [];
     if (outputs.length > formats.length)
       throw new ConfigurationError("more --output than --format flags");
+    const toStdout = formats.filter((_, index) => (outputs[index] ?? "-") === "-");
+    if (toStdout.length > 1)
+      throw new ConfigurationError(
+        `${toStdout.length} formats (${toStdout.join(", ")}) would be mixed on stdout: give each but one an --output FILE, in the order of the --format flags`,
+      );
     const failOn = oneOf<FailOn>("--fail-on", values["fail-on"], FAIL_ON);
     const schema = oneOf<SchemaEngine>("--schema", values.schema, SCHEMA_ENGINES);
     const locations = values["schema-location"];
-    const run = await runCheck({
+    const baseSource = baseSourceOf(values.base, values.baseline);
+    const options = {
       cwd: io.cwd,
       paths: positionals,
       readStdin: io.readStdin,
@@ -72,11 +106,19 @@ Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 could not run.
       ...(values["kubernetes-version"] ? { kubernetesVersion: values["kubernetes-version"] } : {}),
       ...(locations?.length ? { schemaLocations: locations } : {}),
       kubeconform: { env: io.env },
-    });
+      helm: helmOptions(values),
+      tools: systemToolRunner(io.env),
+    };
+    const run = await runCheck(options);
+    const compared = baseSource ? await compareRun(run, baseSource, options) : undefined;
+    for (const notice of compared?.notices ?? []) io.stderr(`scout-deploy: ${notice}\n`);
     formats.forEach((format, index) => {
-      writeOutput(io, outputs[index], render(format, run, io, outputs[index]));
+      const text = compared
+        ? comparedOutput(format, compared, io, outputs[index])
+        : render(format, run, io, outputs[index]);
+      writeOutput(io, outputs[index], text);
     });
-    return run.result.summary.passed ? 0 : 1;
+    return (compared ?? run).result.summary.passed ? 0 : 1;
   },
 };
 
@@ -94,7 +136,7 @@ function render(
     case "sarif":
       return formatSarifChunks(result, { tool: TOOL, rules, policy: run.config.policy });
     case "markdown": {
-      const network = flowsSection(run.bundle, run.config.policy.settings);
+      const network = networkSection(run);
       return formatMarkdown(result, { rules, ...(network ? { sections: [network] } : {}) });
     }
     case "junit":
@@ -102,6 +144,22 @@ function render(
     case "text":
       return formatText(result, { color: io.color && (target === undefined || target === "-") });
   }
+}
+
+function helmOptions(values: {
+  values?: string[];
+  set?: string[];
+  "release-name"?: string;
+  namespace?: string;
+  "kube-version"?: string;
+}): HelmOptions {
+  return {
+    ...(values.values ? { values: values.values } : {}),
+    ...(values.set ? { set: values.set } : {}),
+    ...(values["release-name"] ? { releaseName: values["release-name"] } : {}),
+    ...(values.namespace ? { namespace: values.namespace } : {}),
+    ...(values["kube-version"] ? { kubeVersion: values["kube-version"] } : {}),
+  };
 }
 
 function positiveInteger(flag: string, value: string): number {

@@ -1,6 +1,4 @@
-import { type PolicyConfig, parseWithSchema } from "@scout-deploy/core";
-import { runCheck } from "@scout-deploy/engine";
-import { flows, type NetworkOptions, networkOptionsSchema } from "@scout-deploy/netpol";
+import { networkFlows, runCheck } from "@scout-deploy/engine";
 import { oneOf, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { writeOutput } from "../output.js";
@@ -42,7 +40,7 @@ Exit codes: 0 printed, 2 could not run.
       readStdin: io.readStdin,
       ...(values.config ? { configPath: values.config } : {}),
     });
-    const report = flows(run.bundle, run.config.policy.settings, networkOptions(run.config.policy));
+    const report = networkFlows(run);
     const text =
       format === "markdown"
         ? report.markdown
@@ -53,15 +51,3 @@ Exit codes: 0 printed, 2 could not run.
     return 0;
   },
 };
-
-/** The intended-flow options the config gives network/allowed-flows (validated like the rule's). */
-function networkOptions(policy: PolicyConfig): NetworkOptions {
-  const setting = policy.rules[FLOWS_RULE];
-  const raw = typeof setting === "object" ? (setting.options ?? {}) : {};
-  return parseWithSchema(
-    networkOptionsSchema,
-    raw,
-    undefined,
-    `/policy/rules/${FLOWS_RULE.replace("/", "~1")}/options`,
-  );
-}

@@ -1,7 +1,7 @@
 import { ConfigurationError } from "@scout-deploy/core";
+import { incidentIsolate, incidentRotateAll } from "@scout-deploy/incident";
 import { loadBundle } from "@scout-deploy/loader";
-import { incidentIsolate, incidentRotateAll } from "@scout-deploy/secrets";
-import { parseCommandArgs } from "../args.js";
+import { parseCommandArgs, unknownSubcommand } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";
 import { help } from "./check.js";
@@ -29,7 +29,7 @@ export const incidentCommand: Command = {
     if (sub === undefined || sub === "--help" || sub === "-h") return help(io, this.help);
     if (sub === "isolate") return isolate(rest, io);
     if (sub === "rotate-all") return rotateAll(rest, io);
-    throw new ConfigurationError(`incident: unknown subcommand "${sub}" (isolate, rotate-all)`);
+    throw unknownSubcommand("incident", sub, ["isolate", "rotate-all"]);
   },
 };
 

@@ -3,6 +3,7 @@ import { checkCommand } from "./check.js";
 import { flowsCommand } from "./flows.js";
 import { incidentCommand } from "./incident.js";
 import { renderCommand } from "./render.js";
+import { rulesCommand } from "./rules.js";
 import { secretsCommand } from "./secrets.js";
 import { signoffCommand } from "./signoff.js";
 import { verifyCommand } from "./verify.js";
@@ -16,4 +17,5 @@ export const commands: readonly Command[] = [
   signoffCommand,
   verifyCommand,
   incidentCommand,
+  rulesCommand,
 ];

@@ -9,8 +9,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseSource } from "@scout-deploy/core";
-import { parseScoutConfig, render } from "@scout-deploy/manifests";
+import { parseConfigText, renderScout } from "@scout-deploy/engine";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../test-support/run.js";
 
@@ -30,9 +29,8 @@ function tempDir(files: Record<string, string> = {}): string {
 }
 
 function exampleConfig(name: string) {
-  const text = readFileSync(join(repoRoot, "examples", name, "scout-deploy.yaml"), "utf8");
-  const value = parseSource("scout-deploy.yaml", text).documents[0]!.value as { scout: unknown };
-  return parseScoutConfig(value.scout);
+  const path = join(repoRoot, "examples", name, "scout-deploy.yaml");
+  return parseConfigText(path, readFileSync(path, "utf8"));
 }
 
 describe("scout-deploy render", () => {
@@ -45,7 +43,7 @@ describe("scout-deploy render", () => {
         `examples/${name}/scout-deploy.yaml`,
       );
       expect(result).toMatchObject({ code: 0, stderr: "" });
-      expect(result.stdout).toBe(render(exampleConfig(name)).yaml);
+      expect(result.stdout).toBe(renderScout(exampleConfig(name)).yaml);
     });
   }
 

@@ -1,8 +1,6 @@
-import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { ConfigurationError } from "@scout-deploy/core";
-import { loadConfig } from "@scout-deploy/engine";
-import { parseScoutConfig, render, TOOL_NAME } from "@scout-deploy/manifests";
+import { loadConfig, renderScout, writeRendered } from "@scout-deploy/engine";
 import { parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { writeOutput } from "../output.js";
@@ -40,33 +38,14 @@ Exit codes: 0 rendered, 2 could not run (no config, no scout: section, a bad val
         "no scout-deploy.yaml here or in a parent folder: create one or pass --config FILE",
       );
     }
-    if (loaded.scout === undefined) {
-      throw new ConfigurationError(`${loaded.path}: no scout: section to render`);
-    }
-    const { yaml, files } = render(parseScoutConfig(loaded.scout, loaded.locate));
+    const { yaml, files } = renderScout(loaded);
     const out = values.out ?? "-";
     if (out === "-") {
       writeOutput(io, undefined, yaml);
       return 0;
     }
-    removeStaleRenders(resolve(io.cwd, out), Object.keys(files));
-    for (const [name, text] of Object.entries(files)) writeOutput(io, join(out, name), text);
-    io.stderr(`wrote ${Object.keys(files).length} files to ${out}\n`);
+    const written = writeRendered(resolve(io.cwd, out), files);
+    io.stderr(`wrote ${written.length} files to ${out}\n`);
     return 0;
   },
 };
-
-/** Files an earlier render wrote (our header, our name pattern) that this render does not. */
-function removeStaleRenders(dir: string, keep: readonly string[]) {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (keep.includes(name) || !/^\d0-[a-z]+\.yaml$/.test(name)) continue;
-    const path = join(dir, name);
-    if (readFileSync(path, "utf8").startsWith(`# Rendered by ${TOOL_NAME} `)) rmSync(path);
-  }
-}

@@ -111,9 +111,41 @@ describe("scout-deploy secrets and incident", () => {
     const result = await run(["secrets", "check", "bad", "good"]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /bad\/secret\.yaml:4:8 {2}error {2}key "api-token" \(sha256:[0-9a-f]{12}\) is not a strong token: placeholder/,
+      /bad\/secret\.yaml\n {2}4:8 {2}error {4}key "api-token" \(sha256:[0-9a-f]{12}\) is a placeholder, not a token {2}secrets\/strong-token/,
     );
     expectAbsent(result.stdout + result.stderr, ["changeme", ...valuesIn("good/secret.yaml")]);
+  });
+
+  it("secrets check reports a Secret exactly as check does, and nothing but secrets/* rules", async () => {
+    const shared = b64("a-value-shared-by-two-keys-0123456789");
+    writeFileSync(
+      join(dir, "secret.yaml"),
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {note: hello}\ndata:\n  api-token: ${shared}\n  redis-password: ${shared}\n  webhook-secret: "%%%"\n`,
+    );
+    const check = await run(["check", "secret.yaml", "--format", "json"]);
+    const secretsCheck = await run(["secrets", "check", "secret.yaml"]);
+    const expected = (
+      JSON.parse(check.stdout).findings as {
+        ruleId: string;
+        severity: string;
+        message: string;
+        line: number;
+        column: number;
+      }[]
+    ).filter((f) => f.ruleId.startsWith("secrets/"));
+    expect(new Set(expected.map((f) => f.ruleId))).toEqual(
+      new Set([
+        "secrets/string-data",
+        "secrets/strong-token",
+        "secrets/reuse",
+        "secrets/valid-base64",
+      ]),
+    );
+    const lines = secretsCheck.stdout.split("\n").filter((l) => /^ {2}\d+:\d+ /.test(l));
+    expect(lines.map((l) => l.trim().split(/\s{2,}/))).toEqual(
+      expected.map((f) => [`${f.line}:${f.column}`, f.severity, f.message, f.ruleId]),
+    );
+    expect(secretsCheck.code).toBe(check.code);
   });
 
   it("incident isolate prints the scale-to-zero patch; rotate-all writes new values to a 0600 file", async () => {

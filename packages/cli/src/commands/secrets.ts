@@ -1,20 +1,18 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigurationError } from "@scout-deploy/core";
-import { loadConfig } from "@scout-deploy/engine";
-import { loadBundle } from "@scout-deploy/loader";
-import { parseScoutConfig, type ScoutConfig } from "@scout-deploy/manifests";
+import { loadConfig, runCheck, type ScoutConfig, scoutConfig } from "@scout-deploy/engine";
+import { formatText } from "@scout-deploy/report";
 import {
   type CommandResult,
   deliver,
   type GenerateOptions,
   SECRET_MODES,
-  secretsCheck,
   secretsGenerate,
   secretsRotate,
   writeSecretFile,
 } from "@scout-deploy/secrets";
-import { oneOf, parseCommandArgs } from "../args.js";
+import { oneOf, parseCommandArgs, unknownSubcommand } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";
 import { help } from "./check.js";
@@ -37,9 +35,13 @@ const HELP = `Usage: scout-deploy secrets <generate|rotate|check> [options]
       New values for the chosen keys (default: all); each old value stays under <key>-previous
       for N days (default 7; 0 drops it). --drop-previous removes expired previous values.
 
-  check PATH... [--min-bits N] [--max-age-days N]
-      The strength rules on Secrets only (valid base64, stringData, strong tokens, rotation age)
-      and values reused across Secrets and environments. Exit 1 on an error.
+  check PATH... [--config FILE] [--min-bits N] [--max-age-days N]
+      "check" with the secrets/* rules only (valid base64, stringData, strong tokens, rotation
+      age, values reused across Secrets and environments), with the same messages. The same
+      Secret in several environments' folders is not a duplicate here. --min-bits and
+      --max-age-days set the options of secrets/strong-token and secrets/rotation-age.
+      Exit codes: 0 no finding at or above the config's failOn (default error), 1 at least
+      one, 2 could not run.
 
 Values are written only where --out says: a file created with mode 0600, or stdout for "-".
 Messages on stderr name keys and fingerprints, never values. Under GitHub Actions every new value
@@ -56,7 +58,7 @@ export const secretsCommand: Command = {
     if (sub === "generate") return generate(rest, io);
     if (sub === "rotate") return rotate(rest, io);
     if (sub === "check") return check(rest, io);
-    throw new ConfigurationError(`secrets: unknown subcommand "${sub}" (generate, rotate, check)`);
+    throw unknownSubcommand("secrets", sub, ["generate", "rotate", "check"]);
   },
 };
 
@@ -100,9 +102,7 @@ function generate(argv: readonly string[], io: Io): number {
 
 /** The validated `scout:` section of the config file, when there is one with such a section. */
 function scoutConfigOf(io: Io, explicit: string | undefined): ScoutConfig | undefined {
-  const loaded = loadConfig(io.cwd, explicit);
-  if (loaded.scout === undefined) return undefined;
-  return parseScoutConfig(loaded.scout, loaded.locate);
+  return scoutConfig(loadConfig(io.cwd, explicit));
 }
 
 /** The Secret the rendered manifests read: its name, namespace and keys. */
@@ -143,25 +143,34 @@ function rotate(argv: readonly string[], io: Io): number {
   );
 }
 
+/** `check` with the secrets/* rules only; the same Secret in several environments is no duplicate. */
 async function check(argv: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs("secrets check", argv, {
+    config: { type: "string" },
     "min-bits": { type: "string" },
     "max-age-days": { type: "string" },
   });
   if (values.help) return help(io, HELP);
   if (positionals.length === 0)
     throw new ConfigurationError("secrets check: give PATHs (files, folders, globs or -)");
-  const bundle = await loadBundle(positionals, { cwd: io.cwd, readStdin: io.readStdin });
-  return finish(
-    secretsCheck({
-      bundle,
-      ...(values["min-bits"] ? { minBits: wholeNumber("--min-bits", values["min-bits"]) } : {}),
-      ...(values["max-age-days"]
-        ? { maxAgeDays: wholeNumber("--max-age-days", values["max-age-days"]) }
-        : {}),
-    }),
-    io,
-  );
+  const minBits = values["min-bits"] && wholeNumber("--min-bits", values["min-bits"]);
+  const maxAgeDays =
+    values["max-age-days"] && wholeNumber("--max-age-days", values["max-age-days"]);
+  const run = await runCheck({
+    cwd: io.cwd,
+    paths: positionals,
+    readStdin: io.readStdin,
+    ...(values.config ? { configPath: values.config } : {}),
+    schema: "off",
+    areas: ["secrets/"],
+    ruleSettings: {
+      "input/duplicate-object": "off",
+      ...(minBits ? { "secrets/strong-token": { options: { minBits } } } : {}),
+      ...(maxAgeDays ? { "secrets/rotation-age": { options: { maxAgeDays } } } : {}),
+    },
+  });
+  io.stdout(formatText(run.result, { color: io.color }));
+  return run.result.summary.passed ? 0 : 1;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { ConfigurationError, type FailOn } from "@scout-deploy/core";
+import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
 import { runCheck } from "@scout-deploy/engine";
 import {
   githubContextFromEnv,
@@ -15,7 +15,6 @@ import { writeOutput } from "../output.js";
 import { TOOL } from "../version.js";
 import { help } from "./check.js";
 
-const FAIL_ON = ["error", "warning", "info", "never"] as const;
 const PASSPHRASE_ENV = "SCOUT_SIGNOFF_KEY_PASSPHRASE";
 
 export const signoffCommand: Command = {

@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
 import { buildBundle } from "../bundle.js";
-import { parseWithSchema, settingsSchema } from "../config.js";
+import { parsePolicy } from "../config.js";
+import { evaluate } from "../evaluate.js";
 import type { Severity } from "../model.js";
-import type { MessageData, Rule, RuleReport } from "../rule.js";
-import { formatMessage } from "../rule.js";
+import type { AnyRule, MessageData, Rule, RuleReport } from "../rule.js";
+import { defineRule, formatMessage } from "../rule.js";
 import { parseSource } from "../source.js";
 
 export interface ValidCase {
@@ -50,7 +51,11 @@ export interface ReportedError {
 export class RuleTester {
   constructor(private readonly hooks: TestHooks) {}
 
-  run<O>(rule: Rule<O>, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
+  run<O, M extends string>(
+    rule: Rule<O, M>,
+    cases: { valid: ValidCase[]; invalid: InvalidCase[] },
+  ): void {
+    rejectDuplicates(rule.id, [...cases.valid, ...cases.invalid]);
     const { describe, it } = this.hooks;
     describe(rule.id, () => {
       describe("valid", () => {
@@ -69,7 +74,21 @@ export class RuleTester {
   }
 }
 
-function assertInvalid<O>(rule: Rule<O>, c: InvalidCase) {
+/** The same YAML with the same options and settings twice is a copy-paste slip, as in ESLint. */
+function rejectDuplicates(ruleId: string, cases: readonly ValidCase[]): void {
+  const seen = new Map<string, string>();
+  cases.forEach((c, index) => {
+    const key = JSON.stringify([dedent(c.yaml), c.options ?? {}, c.settings ?? {}]);
+    const name = c.name ?? `case #${index + 1}`;
+    const other = seen.get(key);
+    if (other !== undefined) {
+      throw new Error(`${ruleId}: test case "${name}" duplicates "${other}"`);
+    }
+    seen.set(key, name);
+  });
+}
+
+function assertInvalid<O, M extends string>(rule: Rule<O, M>, c: InvalidCase) {
   assert.ok(c.errors.length > 0, "an invalid case must expect at least one error");
   for (const expected of c.errors) {
     assert.ok(expected.messageId in rule.meta.messages, `unknown messageId ${expected.messageId}`);
@@ -86,36 +105,58 @@ function assertInvalid<O>(rule: Rule<O>, c: InvalidCase) {
   });
 }
 
-/** Runs one rule over YAML text; the YAML must parse and hold only Kubernetes objects. */
-export function runRule<O>(rule: Rule<O>, c: ValidCase): ReportedError[] {
+/**
+ * Runs one rule over YAML text through `evaluate`, as `check` does: the same positions, messages
+ * and severities. The YAML must parse and hold only Kubernetes objects.
+ */
+export function runRule<O, M extends string>(rule: Rule<O, M>, c: ValidCase): ReportedError[] {
   const bundle = buildBundle([parseSource("test.yaml", dedent(c.yaml))]);
   assert.deepEqual(
     bundle.problems.map((p) => `${p.position.line}: ${p.message}`),
     [],
     "the case's YAML has input problems",
   );
-  const settings = parseWithSchema(settingsSchema, c.settings ?? {}, undefined, "/settings");
-  const options = (
-    rule.meta.options
-      ? parseWithSchema(rule.meta.options, c.options ?? {}, undefined, "/options")
-      : (c.options ?? {})
-  ) as O;
-  const reports: RuleReport[] = [];
-  rule.check({ bundle, settings, options, report: (r) => reports.push(r) });
-  return reports
-    .map((r) => {
-      const position = r.object.document.locate(r.object.pointer + (r.pointer ?? ""));
-      const message = formatMessage(rule, r.messageId, r.data);
-      const severity = r.severity ?? rule.meta.severity;
-      return {
-        messageId: r.messageId,
-        message,
-        severity,
-        line: position.line,
-        column: position.column,
-      };
-    })
+  const policy = parsePolicy({
+    settings: c.settings ?? {},
+    rules: { [rule.id]: { options: c.options ?? {} } },
+  });
+  const { rule: recording, messageIdOf } = recordMessageIds(rule as AnyRule);
+  return evaluate([recording], bundle, policy)
+    .findings.filter((f) => f.ruleId === rule.id)
+    .map((f) => ({
+      messageId: messageIdOf(f.line, f.column, f.message),
+      message: f.message,
+      severity: f.severity,
+      line: f.line,
+      column: f.column,
+    }))
     .sort((a, b) => a.line - b.line || a.column - b.column || (a.messageId < b.messageId ? -1 : 1));
+}
+
+/**
+ * Findings carry no messageId; the rule is wrapped to note which id produced each message at
+ * each place, so that cases can name ids while positions and text come from `evaluate`.
+ */
+function recordMessageIds(rule: AnyRule) {
+  const ids = new Map<string, string>();
+  const where = (line: number, column: number, message: string) => `${line}:${column}:${message}`;
+  const recording = defineRule({
+    ...rule,
+    check(context) {
+      rule.check({
+        ...context,
+        report(r: RuleReport) {
+          const position = r.object.document.locate(r.object.pointer + (r.pointer ?? ""));
+          const message = formatMessage(rule, r.messageId, r.data);
+          ids.set(where(position.line, position.column, message), r.messageId);
+          context.report(r);
+        },
+      });
+    },
+  });
+  const messageIdOf = (line: number, column: number, message: string) =>
+    ids.get(where(line, column, message)) ?? "(a crash: no messageId)";
+  return { rule: recording, messageIdOf };
 }
 
 /** Removes the indentation common to all non-blank lines and a leading newline. */

@@ -8,7 +8,6 @@ export const securityGuideRulesForTest = [
       severity: "error",
       description: "No container runs as user 0.",
       remediation: "Set runAsUser to a non-zero UID.",
-      appliesTo: ["PodTemplate"],
       messages: { root: 'container "{{container}}" runs as root: runAsUser is 0' },
     },
     check(context) {

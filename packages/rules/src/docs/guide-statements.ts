@@ -142,7 +142,7 @@ export const guideStatements: readonly GuideStatement[] = [
     section: "Use Strong Authentication",
     key: "Use different tokens for different environments",
     text: "Use different tokens for different environments",
-    rules: ["secrets/distinct-environments"],
+    rules: ["secrets/distinct-environments", "secrets/reuse"],
   },
   {
     section: "Enable Network Policies",

@@ -9,7 +9,6 @@ const noBadDeployments = defineRule({
     severity: "error",
     description: "No Deployment is named bad.",
     remediation: "Rename it.",
-    appliesTo: ["Deployment"],
     messages: { bad: "Deployment {{name}} is bad" },
   },
   check(ctx) {

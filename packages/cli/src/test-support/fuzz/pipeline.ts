@@ -8,7 +8,7 @@ import {
   parseSource,
   type Result,
 } from "@scout-deploy/core";
-import { flowsSection } from "@scout-deploy/netpol";
+import { type CheckRun, networkSection, securityGuideRules } from "@scout-deploy/engine";
 import {
   formatJson,
   formatJunit,
@@ -17,7 +17,6 @@ import {
   formatText,
   planAnnotations,
 } from "@scout-deploy/report";
-import { securityGuideRules } from "@scout-deploy/rules";
 import { createEmbeddedValidator, schemaInputProblems, schemaRules } from "@scout-deploy/schema";
 import { XMLValidator } from "fast-xml-parser";
 import { TOOL } from "../../version.js";
@@ -36,11 +35,11 @@ export async function runPipeline(
   input: FuzzInput,
 ): Promise<{ bundle: Bundle; result: Result; outputs: Outputs }> {
   const bundle = buildBundle(input.files.map((f) => parseSource(f.path, f.text)));
-  bundle.problems.push(...schemaInputProblems(await validator.validate(bundle, {})));
+  const problems = schemaInputProblems(await validator.validate(bundle, {}));
   const policy = defaultPolicy();
-  const result = evaluate(rules, bundle, policy);
+  const result = evaluate(rules, bundle, policy, { problems });
   const allRules = [...inputRules, ...rules];
-  const network = flowsSection(bundle, policy.settings);
+  const network = networkSection({ bundle, config: { policy } as CheckRun["config"] });
   const outputs: Outputs = {
     text: formatText(result, { color: false }),
     json: formatJson(result, TOOL),

@@ -10,7 +10,6 @@ import {
   type PodTemplate,
   z,
 } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import {
   componentWorkloads,
   namespaceIn,
@@ -32,7 +31,7 @@ const options = z
 const SCRAPE = "prometheus.io/scrape";
 const PORT = "prometheus.io/port";
 
-export const metricsScraped = defineRule<z.output<typeof options>>({
+export const metricsScraped = defineRule({
   id: "monitoring/metrics-scraped",
   meta: {
     severity: "warning",
@@ -40,9 +39,7 @@ export const metricsScraped = defineRule<z.output<typeof options>>({
       "Prometheus scrapes the backend on port 8000: scrape annotations, a ServiceMonitor/PodMonitor or a scrape config.",
     remediation:
       'Annotate the backend\'s pod template with prometheus.io/scrape: "true" and prometheus.io/port: "8000", or add a ServiceMonitor.',
-    appliesTo: ["PodTemplate", "Service", "ServiceMonitor", "PodMonitor", "ConfigMap"],
     guide: "Monitor and Audit: Enable Prometheus metrics",
-    docs: docsUrl("monitoring/metrics-scraped"),
     options,
     messages: {
       notScraped:

@@ -7,7 +7,6 @@ import {
   isRecord,
   z,
 } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import { type ComponentWorkload, componentWorkloads } from "../../support/index.js";
 import { parseEmbedded } from "../metrics-scraped/prometheus-config.js";
 
@@ -18,16 +17,14 @@ const options = z
   })
   .strict();
 
-export const securityAlerts = defineRule<z.output<typeof options>>({
+export const securityAlerts = defineRule({
   id: "monitoring/security-alerts",
   meta: {
     severity: "info",
     description: "An alerting rule on authentication failures (scout_auth_failures_total) exists.",
     remediation:
       "Add a PrometheusRule (or a rule file in Prometheus' ConfigMap) alerting on rate(scout_auth_failures_total[5m]).",
-    appliesTo: ["PrometheusRule", "ConfigMap"],
     guide: "Monitor and Audit: Set up alerting for security events",
-    docs: docsUrl("monitoring/security-alerts"),
     options,
     messages: {
       noAlert:

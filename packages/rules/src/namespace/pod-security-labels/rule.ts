@@ -1,5 +1,4 @@
 import { defineRule, isRecord, joinPointer, z } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import { scoutNamespace } from "../../support/index.js";
 
 const LABEL = "pod-security.kubernetes.io/enforce";
@@ -11,15 +10,13 @@ const options = z
   })
   .strict();
 
-export const podSecurityLabels = defineRule<z.output<typeof options>>({
+export const podSecurityLabels = defineRule({
   id: "namespace/pod-security-labels",
   meta: {
     severity: "warning",
     description: "The Scout namespace carries pod-security.kubernetes.io/enforce: restricted.",
     remediation: "Label the Scout Namespace with pod-security.kubernetes.io/enforce: restricted.",
-    appliesTo: ["Namespace"],
     guide: "Pod Security Standards: All Scout containers follow security best practices",
-    docs: docsUrl("namespace/pod-security-labels"),
     options,
     messages: {
       missing:

@@ -4,12 +4,10 @@ import {
   compareWithIntended,
   describePorts,
   type FlowDifference,
-  type NetworkOptions,
   networkOptionsSchema,
 } from "@scout-deploy/netpol";
-import { docsUrl } from "../../docs-url.js";
 
-export const allowedFlows = defineRule<NetworkOptions>({
+export const allowedFlows = defineRule({
   id: "network/allowed-flows",
   meta: {
     severity: "error",
@@ -17,10 +15,8 @@ export const allowedFlows = defineRule<NetworkOptions>({
       "The connectivity the NetworkPolicies allow between Scout's components is exactly the intended table: no extra flow, no missing one.",
     remediation:
       "Narrow the named policy rule so that it admits only the intended peers and ports, or add the rule the intended flow needs.",
-    appliesTo: ["NetworkPolicy", "PodTemplate"],
     guide:
       "Network Policies: Frontend → Backend 8000, Nginx → Frontend 3000 / Backend 8000, Backend → Redis 6379, Prometheus → Backend 8000, external → Nginx 80",
-    docs: docsUrl("network/allowed-flows"),
     options: networkOptionsSchema,
     messages: {
       extraFlows:

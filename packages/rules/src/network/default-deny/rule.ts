@@ -1,6 +1,5 @@
 import { defineRule, instanceOf } from "@scout-deploy/core";
 import { analyze } from "@scout-deploy/netpol";
-import { docsUrl } from "../../docs-url.js";
 
 type Direction = "ingress" | "egress";
 
@@ -19,9 +18,7 @@ export const defaultDeny = defineRule({
       "Every pod is selected by some NetworkPolicy for ingress and for egress, so that nothing is allowed by default.",
     remediation:
       "Add a default-deny NetworkPolicy in the namespace (podSelector: {}, policyTypes: [Ingress, Egress]) and allow the intended flows explicitly.",
-    appliesTo: ["PodTemplate", "NetworkPolicy"],
     guide: "Network Policies: Scout uses network policies to restrict pod-to-pod communication",
-    docs: docsUrl("network/default-deny"),
     messages: {
       notIsolated:
         '{{kind}} "{{name}}" ({{instance}}) is not isolated for {{directions}}: no NetworkPolicy with policyType {{types}} selects its pods, so {{open}}',

@@ -1,6 +1,5 @@
 import { type BundleObject, defineRule, isRecord, joinPointer, z } from "@scout-deploy/core";
 import { buildModel, type Model } from "@scout-deploy/netpol";
-import { docsUrl } from "../../docs-url.js";
 import { isNginxService } from "../scope.js";
 
 const options = z
@@ -10,11 +9,9 @@ const options = z
   })
   .strict();
 
-type Options = z.output<typeof options>;
-
 const ROUTE_KINDS = new Set(["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"]);
 
-export const externalExposure = defineRule<Options>({
+export const externalExposure = defineRule({
   id: "network/external-exposure",
   meta: {
     severity: "error",
@@ -22,9 +19,7 @@ export const externalExposure = defineRule<Options>({
       "Only nginx is exposed outside the cluster (a LoadBalancer or NodePort Service, an Ingress, a Gateway API route); every other Service is ClusterIP.",
     remediation:
       "Make the Service type ClusterIP and reach the component through nginx; route Ingresses and Gateway routes to nginx's Service only.",
-    appliesTo: ["Service", "Ingress", ...ROUTE_KINDS],
     guide: "Network Policies: External Access: Configurable external access to Nginx on port 80",
-    docs: docsUrl("network/external-exposure"),
     options,
     messages: {
       exposedService:

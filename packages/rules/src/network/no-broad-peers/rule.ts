@@ -22,7 +22,6 @@ import {
   subtract,
   type Workload,
 } from "@scout-deploy/netpol";
-import { docsUrl } from "../../docs-url.js";
 import { selectedBy, selectsOnlyNginx } from "../scope.js";
 
 const options = z
@@ -36,9 +35,7 @@ const options = z
   })
   .strict();
 
-type Options = z.output<typeof options>;
-
-export const noBroadPeers = defineRule<Options>({
+export const noBroadPeers = defineRule({
   id: "network/no-broad-peers",
   meta: {
     severity: "error",
@@ -46,9 +43,7 @@ export const noBroadPeers = defineRule<Options>({
       "No NetworkPolicy rule admits all namespaces, all pods of another namespace, or every address (0.0.0.0/0, ::/0), except the external access to nginx.",
     remediation:
       "Name the peers: a podSelector for the component, with a namespaceSelector on kubernetes.io/metadata.name when it lives elsewhere; a narrow ipBlock for outside addresses.",
-    appliesTo: ["NetworkPolicy"],
     guide: "Enable Network Policies: Restrict pod-to-pod communication; Only allow necessary ports",
-    docs: docsUrl("network/no-broad-peers"),
     options,
     messages: {
       anyPeer:

@@ -14,10 +14,14 @@ import {
   analyze,
   type Connectivity,
   type ContainerPort,
+  containerPortsOf,
   contains,
+  findPort,
+  numberedPort,
+  type Protocol,
+  protocolOf,
   type Workload,
 } from "@scout-deploy/netpol";
-import { docsUrl } from "../../docs-url.js";
 import { selectedBy, serviceTargets } from "../scope.js";
 
 const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
@@ -33,10 +37,8 @@ export const portCoherence = defineRule({
       "A Service's targetPort, the container ports, the probe ports, the NetworkPolicy ports and the Prometheus scrape port of Scout's components agree.",
     remediation:
       "Use one port per purpose and name it: the container port, the Service's targetPort, the probes and the NetworkPolicy all refer to it, and Prometheus is allowed to reach the port it scrapes.",
-    appliesTo: ["PodTemplate", "Service", "NetworkPolicy"],
     guide:
       "Network Policies: Prometheus can scrape Backend metrics on port 8000; Only allow necessary ports",
-    docs: docsUrl("network/port-coherence"),
     messages: {
       serviceTarget:
         'Service "{{service}}" sends to targetPort {{port}}, but {{workload}} has no container port {{port}}',
@@ -94,16 +96,8 @@ export const portCoherence = defineRule({
 
 type Context = RuleContext<Record<string, unknown>>;
 
-function resolves(
-  ports: readonly ContainerPort[],
-  port: number | string,
-  protocol?: string,
-): boolean {
-  return ports.some(
-    (p) =>
-      (typeof port === "number" ? p.port === port : p.name === port) &&
-      (!protocol || p.protocol === protocol),
-  );
+function resolves(ports: readonly ContainerPort[], port: unknown, protocol?: Protocol): boolean {
+  return findPort(ports, port, protocol) !== undefined;
 }
 
 function names(workloads: readonly Workload[]): string {
@@ -127,9 +121,9 @@ function checkService(
     if (!isRecord(entry)) return;
     const field = entry.targetPort !== undefined ? "targetPort" : "port";
     const raw = entry[field];
-    const port = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : raw;
+    const port = numberedPort(raw) ?? raw;
     if (typeof port !== "number" && typeof port !== "string") return;
-    const protocol = typeof entry.protocol === "string" ? entry.protocol : "TCP";
+    const protocol = protocolOf(entry.protocol);
     for (const workload of targets) {
       if (resolves(workload.ports, port, protocol)) continue;
       context.report({
@@ -145,9 +139,7 @@ function checkService(
 function checkProbes(context: Context, workload: Workload) {
   for (const container of containersOf(workload.template)) {
     if (container.list !== "containers") continue;
-    const declared = (
-      Array.isArray(container.container.ports) ? container.container.ports : []
-    ).filter(isRecord);
+    const declared = containerPortsOf(container.container);
     for (const probe of PROBES) {
       const body = container.container[probe];
       if (!isRecord(body)) continue;
@@ -159,10 +151,9 @@ function checkProbes(context: Context, workload: Workload) {
         )
           continue;
         const port = action.port;
+        // A numbered probe of a container that declares no port is not checked: ports are optional.
         const known =
-          typeof port === "number"
-            ? declared.length === 0 || declared.some((p) => p.containerPort === port)
-            : declared.some((p) => p.name === port);
+          (typeof port === "number" && declared.length === 0) || resolves(declared, port);
         if (known) continue;
         context.report({
           messageId: "probePort",

@@ -1,5 +1,4 @@
 import { defineRule, isRecord, joinPointer, podTemplates } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import { placeOf, securityContextsOf } from "../../support/index.js";
 
 const ALLOWED_TYPES = new Set(["RuntimeDefault", "Localhost"]);
@@ -20,9 +19,7 @@ export const apparmorProfile = defineRule({
       "No pod or container turns AppArmor off: appArmorProfile.type and the AppArmor annotation are unset, RuntimeDefault or Localhost (Pod Security Standards, baseline).",
     remediation:
       "Remove the Unconfined profile: set securityContext.appArmorProfile.type: RuntimeDefault (or drop the annotation).",
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: All Scout containers follow security best practices",
-    docs: docsUrl("pod/apparmor-profile"),
     messages: {
       field: '{{place}} sets appArmorProfile.type "{{type}}"; use RuntimeDefault or Localhost',
       annotation:

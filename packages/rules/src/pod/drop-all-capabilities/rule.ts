@@ -5,7 +5,6 @@ import {
   isRecord,
   joinPointer,
 } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 
 export const dropAllCapabilities = defineRule({
   id: "pod/drop-all-capabilities",
@@ -13,9 +12,7 @@ export const dropAllCapabilities = defineRule({
     severity: "error",
     description: 'Every container drops "ALL" capabilities and adds none back.',
     remediation: 'Set securityContext.capabilities.drop: ["ALL"] and remove capabilities.add.',
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: Dropped capabilities",
-    docs: docsUrl("pod/drop-all-capabilities"),
     messages: {
       notDropped:
         'container "{{container}}" keeps the default capabilities: capabilities.drop lacks "ALL"',
@@ -30,7 +27,11 @@ export const dropAllCapabilities = defineRule({
       const setting = effective.capabilities;
       const capabilities = isRecord(setting?.value) ? setting.value : {};
       const base = setting?.pointer ?? effective.anchor;
-      const report = (messageId: string, pointer: string, extra: Record<string, string> = {}) =>
+      const report = (
+        messageId: "notDropped" | "wrongCase" | "added",
+        pointer: string,
+        extra: Record<string, string> = {},
+      ) =>
         context.report({
           messageId,
           data: { container: container.name, ...extra },

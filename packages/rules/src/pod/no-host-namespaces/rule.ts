@@ -1,5 +1,4 @@
 import { defineRule, isRecord, joinPointer, podTemplates } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import { placeOf, securityContextsOf } from "../../support/index.js";
 
 const HOST_FIELDS = ["hostNetwork", "hostPID", "hostIPC"] as const;
@@ -12,9 +11,7 @@ export const noHostNamespaces = defineRule({
       "No pod shares the node's network, process or IPC namespace, and no Windows container runs as a HostProcess.",
     remediation:
       "Remove hostNetwork, hostPID, hostIPC and windowsOptions.hostProcess from the pod spec (or set them to false).",
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: All Scout containers follow security best practices",
-    docs: docsUrl("pod/no-host-namespaces"),
     messages: {
       hostNamespace:
         "the pod sets {{field}}: true and shares the node's namespace, past every NetworkPolicy",

@@ -1,5 +1,4 @@
 import { allContainers, defineRule, isRecord, joinPointer, podTemplates } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import { numberedPort } from "../../support/index.js";
 
 export const noHostPath = defineRule({
@@ -10,9 +9,7 @@ export const noHostPath = defineRule({
       "No hostPath volume and no hostPort: pods touch neither the node's files nor its ports.",
     remediation:
       "Replace hostPath volumes with emptyDir, a ConfigMap or a PVC; expose ports through a Service.",
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: All Scout containers follow security best practices",
-    docs: docsUrl("pod/no-host-path"),
     messages: {
       hostPath: 'volume "{{volume}}" mounts the node\'s path {{path}}',
       hostPort: 'container "{{container}}" binds the node\'s port {{port}}',

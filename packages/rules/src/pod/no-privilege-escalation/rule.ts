@@ -1,5 +1,4 @@
 import { allContainers, defineRule, effectiveSecurityContext } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 
 export const noPrivilegeEscalation = defineRule({
   id: "pod/no-privilege-escalation",
@@ -7,9 +6,7 @@ export const noPrivilegeEscalation = defineRule({
     severity: "error",
     description: "Every container sets allowPrivilegeEscalation: false explicitly.",
     remediation: "Set securityContext.allowPrivilegeEscalation: false on every container.",
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: No privilege escalation",
-    docs: docsUrl("pod/no-privilege-escalation"),
     messages: {
       notDisabled:
         'container "{{container}}" may escalate privileges: allowPrivilegeEscalation is not set to false',

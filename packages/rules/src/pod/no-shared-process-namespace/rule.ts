@@ -1,5 +1,4 @@
 import { defineRule, joinPointer, podTemplates } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 
 export const noSharedProcessNamespace = defineRule({
   id: "pod/no-shared-process-namespace",
@@ -8,9 +7,7 @@ export const noSharedProcessNamespace = defineRule({
     description:
       "No pod shares one process namespace between its containers: each container sees only its own processes.",
     remediation: "Remove shareProcessNamespace (or set it to false).",
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: All Scout containers follow security best practices",
-    docs: docsUrl("pod/no-shared-process-namespace"),
     messages: {
       shared:
         "the pod sets shareProcessNamespace: true: every container can see and signal the others' processes and read their /proc/<pid>/root and environment",

@@ -1,5 +1,4 @@
 import { allContainers, defineRule, effectiveSecurityContext } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 
 export const notPrivileged = defineRule({
   id: "pod/not-privileged",
@@ -7,9 +6,7 @@ export const notPrivileged = defineRule({
     severity: "error",
     description: "No container runs privileged.",
     remediation: "Remove securityContext.privileged or set it to false.",
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: No privilege escalation",
-    docs: docsUrl("pod/not-privileged"),
     messages: {
       privileged:
         'container "{{container}}" is privileged: it has every capability and the host\'s devices',

@@ -1,5 +1,4 @@
 import { defineRule, joinPointer, podTemplates } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import { placeOf, securityContextsOf } from "../../support/index.js";
 
 export const procMount = defineRule({
@@ -9,9 +8,7 @@ export const procMount = defineRule({
     description:
       "No container unmasks /proc: procMount is unset or Default (Pod Security Standards, baseline).",
     remediation: "Remove securityContext.procMount (or set it to Default).",
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: All Scout containers follow security best practices",
-    docs: docsUrl("pod/proc-mount"),
     messages: {
       unmasked:
         "{{place}} sets procMount: {{value}}; only Default keeps the kernel's /proc paths masked",

@@ -1,5 +1,4 @@
 import { allContainers, defineRule, effectiveSecurityContext } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 
 export const readOnlyRootFilesystem = defineRule({
   id: "pod/read-only-root-filesystem",
@@ -8,9 +7,7 @@ export const readOnlyRootFilesystem = defineRule({
     description: "Every container mounts its root filesystem read-only.",
     remediation:
       "Set securityContext.readOnlyRootFilesystem: true and mount an emptyDir at /tmp for scratch files.",
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: Read-only filesystem",
-    docs: docsUrl("pod/read-only-root-filesystem"),
     messages: {
       writableRoot:
         'container "{{container}}" has a writable root filesystem: readOnlyRootFilesystem is not true',

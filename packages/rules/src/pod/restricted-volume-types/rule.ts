@@ -1,5 +1,4 @@
 import { defineRule, isRecord, joinPointer, podTemplates, z } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 
 /** The volume types of the Pod Security Standards' restricted profile. */
 export const RESTRICTED_VOLUME_TYPES = [
@@ -20,7 +19,7 @@ const options = z
   })
   .strict();
 
-export const restrictedVolumeTypes = defineRule<z.output<typeof options>>({
+export const restrictedVolumeTypes = defineRule({
   id: "pod/restricted-volume-types",
   meta: {
     severity: "warning",
@@ -28,9 +27,7 @@ export const restrictedVolumeTypes = defineRule<z.output<typeof options>>({
       "Volumes are only of the types the restricted Pod Security Standard allows (configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret).",
     remediation:
       "Use a PersistentVolumeClaim, emptyDir, ConfigMap, Secret or projected volume instead.",
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: All Scout containers follow security best practices",
-    docs: docsUrl("pod/restricted-volume-types"),
     options,
     messages: {
       notAllowed:

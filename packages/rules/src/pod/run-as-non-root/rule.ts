@@ -1,5 +1,4 @@
 import { allContainers, defineRule, effectiveSecurityContext } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 
 export const runAsNonRoot = defineRule({
   id: "pod/run-as-non-root",
@@ -7,9 +6,7 @@ export const runAsNonRoot = defineRule({
     severity: "error",
     description: "Every container runs with runAsNonRoot: true and never as user 0.",
     remediation: "Set securityContext.runAsNonRoot: true and runAsUser: 1000.",
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: Non-root execution",
-    docs: docsUrl("pod/run-as-non-root"),
     messages: {
       notNonRoot: 'container "{{container}}" may run as root: runAsNonRoot is not true',
       rootUser: 'container "{{container}}" runs as root: runAsUser is 0',

@@ -1,5 +1,4 @@
 import { allContainers, defineRule, effectiveSecurityContext } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 
 export const runAsUser = defineRule({
   id: "pod/run-as-user",
@@ -9,9 +8,7 @@ export const runAsUser = defineRule({
       "Every container runs as the expected user ID (policy.settings.expectedUid, 1000).",
     remediation:
       "Set securityContext.runAsUser to the expected UID (1000) on the pod or the container.",
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: Non-root execution",
-    docs: docsUrl("pod/run-as-user"),
     messages: {
       unset:
         'container "{{container}}" sets no runAsUser: the image decides the user, expected {{expected}}',

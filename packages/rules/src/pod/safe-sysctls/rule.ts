@@ -1,5 +1,4 @@
 import { defineRule, isRecord, joinPointer, podTemplates, z } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 
 /** The sysctls the Pod Security Standards (baseline, Kubernetes 1.32) call safe: namespaced, isolated. */
 export const SAFE_SYSCTLS = [
@@ -29,16 +28,14 @@ function canonical(name: string): string {
   return name.replaceAll("/", ".");
 }
 
-export const safeSysctls = defineRule<z.output<typeof options>>({
+export const safeSysctls = defineRule({
   id: "pod/safe-sysctls",
   meta: {
     severity: "error",
     description:
       "A pod sets only the sysctls the Pod Security Standards call safe (baseline): unsafe ones reach the node's kernel.",
     remediation: "Remove the sysctl from securityContext.sysctls, or tune the node instead.",
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: All Scout containers follow security best practices",
-    docs: docsUrl("pod/safe-sysctls"),
     options,
     messages: {
       unsafe: 'the pod sets the unsafe sysctl "{{name}}", which is not isolated from the node',

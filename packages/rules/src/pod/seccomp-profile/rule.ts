@@ -9,7 +9,6 @@ import {
   podTemplates,
   type RuleContext,
 } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 
 const ALLOWED = new Set(["RuntimeDefault", "Localhost"]);
 /** Explicitly turning seccomp off is what the baseline profile forbids: an error, not a warning. */
@@ -46,9 +45,7 @@ export const seccompProfile = defineRule({
     description:
       "Every container's effective seccomp profile is RuntimeDefault or Localhost (Pod Security Standards, restricted).",
     remediation: "Set securityContext.seccompProfile.type: RuntimeDefault on the pod.",
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: All Scout containers follow security best practices",
-    docs: docsUrl("pod/seccomp-profile"),
     messages: {
       unset:
         'container "{{container}}" has no seccomp profile: it runs Unconfined unless the kubelet defaults it',

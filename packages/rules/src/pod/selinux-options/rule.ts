@@ -1,5 +1,4 @@
 import { defineRule, isRecord, joinPointer, podTemplates } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import { placeOf, securityContextsOf } from "../../support/index.js";
 
 /** The SELinux types the Pod Security Standards (baseline) allow; "" and unset mean the default. */
@@ -19,9 +18,7 @@ export const selinuxOptions = defineRule({
       "seLinuxOptions keep the container domain: type only container_t, container_init_t, container_kvm_t or container_engine_t, no user or role (Pod Security Standards, baseline).",
     remediation:
       "Remove seLinuxOptions.user and .role, and set .type to container_t (or leave it unset).",
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: All Scout containers follow security best practices",
-    docs: docsUrl("pod/selinux-options"),
     messages: {
       type: '{{place}} runs in the SELinux type "{{value}}", outside the container domain',
       custom: "{{place}} sets seLinuxOptions.{{field}}; a custom SELinux {{field}} is not allowed",

@@ -1,5 +1,4 @@
 import { type Bundle, defineRule, joinPointer, podTemplates } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import {
   namespaceIn,
   sameNamespace,
@@ -15,9 +14,7 @@ export const serviceAccountToken = defineRule({
       "A pod mounts a service account token only when it runs under its own dedicated service account.",
     remediation:
       "Set automountServiceAccountToken: false in the pod spec, or give the workload its own ServiceAccount.",
-    appliesTo: ["PodTemplate"],
     guide: "RBAC: Minimal permissions",
-    docs: docsUrl("pod/service-account-token"),
     messages: {
       tokenMounted:
         'the pod runs under the "{{account}}" service account and mounts its token: automountServiceAccountToken is not false',

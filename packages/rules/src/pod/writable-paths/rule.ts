@@ -7,7 +7,6 @@ import {
   joinPointer,
   z,
 } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 
 /** Volume types the kubelet always mounts read-only. */
 const READ_ONLY_TYPES = ["configMap", "secret", "downwardAPI", "projected"];
@@ -19,7 +18,7 @@ const options = z
   })
   .strict();
 
-export const writablePaths = defineRule<z.output<typeof options>>({
+export const writablePaths = defineRule({
   id: "pod/writable-paths",
   meta: {
     severity: "warning",
@@ -27,9 +26,7 @@ export const writablePaths = defineRule<z.output<typeof options>>({
       "With a read-only root, /tmp is an emptyDir and no other path is writable unless the config allows it.",
     remediation:
       "Mount an emptyDir at /tmp, mount other volumes readOnly: true, or allow the path in policy.settings.writablePaths.",
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: Read-only filesystem",
-    docs: docsUrl("pod/writable-paths"),
     options,
     messages: {
       noTmp: 'container "{{container}}" has a read-only root but no emptyDir mounted at /tmp',
@@ -44,7 +41,11 @@ export const writablePaths = defineRule<z.output<typeof options>>({
     for (const container of allContainers(context.bundle)) {
       const effective = effectiveSecurityContext(container);
       if (effective.readOnlyRootFilesystem?.value !== true) continue;
-      const report = (messageId: string, pointer: string, data: Record<string, string> = {}) =>
+      const report = (
+        messageId: "noTmp" | "tmpNotEmptyDir" | "writableMount",
+        pointer: string,
+        data: Record<string, string> = {},
+      ) =>
         context.report({
           messageId,
           data: { container: container.name, ...data },

@@ -1,5 +1,4 @@
 import { type BundleObject, defineRule, joinPointer, z } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import {
   componentWorkloads,
   namespaceIn,
@@ -15,7 +14,7 @@ const options = z
   })
   .strict();
 
-export const dedicatedServiceAccount = defineRule<z.output<typeof options>>({
+export const dedicatedServiceAccount = defineRule({
   id: "rbac/dedicated-service-account",
   meta: {
     severity: "error",
@@ -23,9 +22,7 @@ export const dedicatedServiceAccount = defineRule<z.output<typeof options>>({
       "The backend runs under its own ServiceAccount (not default), defined in the bundle.",
     remediation:
       "Create a ServiceAccount for the backend and set serviceAccountName to it in the pod spec.",
-    appliesTo: ["PodTemplate", "ServiceAccount"],
     guide: "RBAC: Service Account: Dedicated service account for Backend",
-    docs: docsUrl("rbac/dedicated-service-account"),
     options,
     messages: {
       defaultAccount: "the {{component}} runs under the default service account",

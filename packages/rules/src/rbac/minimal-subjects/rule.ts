@@ -1,5 +1,4 @@
 import { defineRule } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import { bindingsOf } from "../../support/index.js";
 
 const BROAD_GROUPS = new Set([
@@ -15,9 +14,7 @@ export const minimalSubjects = defineRule({
     description:
       "Bindings name only dedicated service accounts: no user, no group (system:authenticated and the like) and no default service account.",
     remediation: "Bind the role to the workload's own ServiceAccount only.",
-    appliesTo: ["RoleBinding", "ClusterRoleBinding"],
     guide: "RBAC: Minimal permissions: Only necessary permissions granted",
-    docs: docsUrl("rbac/minimal-subjects"),
     messages: {
       broadGroup:
         '{{kind}} {{binding}} grants {{role}} to the group "{{subject}}": to everyone in it',
@@ -36,7 +33,7 @@ export const minimalSubjects = defineRule({
       };
       for (const subject of subjects) {
         const data = { ...base, subject: subject.name, subjectKind: subject.kind };
-        let messageId: string | undefined;
+        let messageId: "defaultAccount" | "broadGroup" | "notServiceAccount" | undefined;
         if (subject.kind === "Group" && BROAD_GROUPS.has(subject.name)) messageId = "broadGroup";
         else if (subject.kind !== "ServiceAccount") messageId = "notServiceAccount";
         else if (subject.name === "default") messageId = "defaultAccount";

@@ -1,5 +1,4 @@
 import { defineRule, joinPointer } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import { bindingsOf, scoutNamespace, scoutServiceAccounts } from "../../support/index.js";
 
 export const namespaceScoped = defineRule({
@@ -10,9 +9,7 @@ export const namespaceScoped = defineRule({
       "No ClusterRole or ClusterRoleBinding grants anything to a Scout service account, and RoleBindings live in the Scout namespace.",
     remediation:
       "Grant Scout's service accounts a Role and a RoleBinding in the Scout namespace instead of cluster-wide objects.",
-    appliesTo: ["ClusterRoleBinding", "RoleBinding"],
     guide: "RBAC: Namespace-scoped: All permissions limited to Scout namespace",
-    docs: docsUrl("rbac/namespace-scoped"),
     messages: {
       clusterBinding:
         'ClusterRoleBinding {{binding}} grants {{role}} cluster-wide to Scout\'s service account "{{account}}"',

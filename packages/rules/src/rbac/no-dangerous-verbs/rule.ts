@@ -1,5 +1,4 @@
 import { defineRule } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import { roleRulesOf } from "../../support/index.js";
 
 const ESCALATING = new Set(["escalate", "bind", "impersonate"]);
@@ -17,9 +16,7 @@ export const noDangerousVerbs = defineRule({
       "No role grants escalate, bind or impersonate, create on pods/exec, pods/attach or serviceaccounts/token, or list/watch on secrets.",
     remediation:
       "Remove the verb; read one named Secret with get and resourceNames instead of listing them all.",
-    appliesTo: ["Role", "ClusterRole"],
     guide: "RBAC: Minimal permissions: Only necessary permissions granted",
-    docs: docsUrl("rbac/no-dangerous-verbs"),
     messages: {
       escalating:
         '{{kind}} {{name}} grants "{{verb}}", which lets its holder gain permissions it lacks',

@@ -1,5 +1,4 @@
 import { defineRule } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import { roleRulesOf } from "../../support/index.js";
 
 const FIELDS = ["verbs", "resources", "apiGroups"] as const;
@@ -10,9 +9,7 @@ export const noWildcards = defineRule({
     severity: "error",
     description: 'No Role or ClusterRole rule uses "*" in verbs, resources or apiGroups.',
     remediation: "List the verbs, resources and API groups the workload needs, one by one.",
-    appliesTo: ["Role", "ClusterRole"],
     guide: "RBAC: Minimal permissions: Only necessary permissions granted",
-    docs: docsUrl("rbac/no-wildcards"),
     messages: {
       wildcard: '{{kind}} {{name}} grants "*" in {{field}}: every present and future {{what}}',
     },

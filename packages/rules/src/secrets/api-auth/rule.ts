@@ -9,7 +9,6 @@ import {
   z,
 } from "@scout-deploy/core";
 import { isCredentialName, nameSegments } from "@scout-deploy/secrets";
-import { docsUrl } from "../../docs-url.js";
 import { type EnvVar, envVars, isVariableReference, wholeSecretsOf } from "../env.js";
 
 const options = z
@@ -26,16 +25,14 @@ function isApiTokenVariable(variable: EnvVar, options: Options): boolean {
   return isCredentialName(variable.name) && !nameSegments(variable.name).includes("redis");
 }
 
-export const apiAuth = defineRule<Options>({
+export const apiAuth = defineRule({
   id: "secrets/api-auth",
   meta: {
     severity: "error",
     description: "The backend's API token comes from a Secret: token-based API protection is on.",
     remediation:
       "Give the backend its token with `valueFrom.secretKeyRef: {name: scout-secrets, key: api-token}` (scout-deploy secrets generate writes that Secret).",
-    appliesTo: ["PodTemplate"],
     guide: "Secrets Management: Configurable authentication: Token-based API protection",
-    docs: docsUrl("secrets/api-auth"),
     options,
     messages: {
       noToken: "the backend ({{workload}}) gets no API token from a Secret: its API is unprotected",
@@ -55,7 +52,11 @@ export const apiAuth = defineRule<Options>({
   },
 });
 
-function checkBackend(object: BundleObject, options: Options, report: (r: RuleReport) => void) {
+function checkBackend(
+  object: BundleObject,
+  options: Options,
+  report: (r: RuleReport<"noToken" | "plainToken" | "configMapToken" | "optionalToken">) => void,
+) {
   const template = podTemplateOf(object);
   if (!template) return;
   const containers = containersOf(template).filter((c) => c.list === "containers");

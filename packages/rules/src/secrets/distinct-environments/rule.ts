@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { type BundleObject, defineRule, isRecord } from "@scout-deploy/core";
 import { type CredentialValue, credentialValues, LABELS } from "@scout-deploy/secrets";
-import { docsUrl } from "../../docs-url.js";
 
 /** Folder names that say "the environments live below me". */
 const ENVIRONMENT_PARENTS = new Set([
@@ -64,9 +63,7 @@ export const distinctEnvironments = defineRule({
       "No credential value is shared by two environments (environment label, overlay folder or namespace): each has its own tokens.",
     remediation:
       "Generate a separate value per environment (`scout-deploy secrets generate --env <name>`) and rotate the one that was shared.",
-    appliesTo: ["Secret"],
     guide: "Use Strong Authentication: Use different tokens for different environments",
-    docs: docsUrl("secrets/distinct-environments"),
     messages: {
       shared:
         'key "{{key}}" ({{fingerprint}}) of environment {{environment}} holds the same value as key "{{otherKey}}" of {{other}} in environment {{otherEnvironment}}',

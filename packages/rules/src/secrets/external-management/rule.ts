@@ -1,6 +1,5 @@
 import { defineRule, isRecord } from "@scout-deploy/core";
 import { isSecret, secretType } from "@scout-deploy/secrets";
-import { docsUrl } from "../../docs-url.js";
 
 export const externalManagement = defineRule({
   id: "secrets/external-management",
@@ -10,9 +9,7 @@ export const externalManagement = defineRule({
       "In a production profile, Secrets do not keep literal values in the repository; an ExternalSecret or a SealedSecret supplies them.",
     remediation:
       "Replace the Secret with an ExternalSecret (`scout-deploy secrets generate --mode external --store NAME`) or seal it (`--mode sealed`, then kubeseal).",
-    appliesTo: ["Secret"],
     guide: "Manage Secrets Properly: Use external secret management for production",
-    docs: docsUrl("secrets/external-management"),
     messages: {
       literalValues:
         'Secret "{{name}}" keeps {{count}} value(s) in the repository; production wants an ExternalSecret or a SealedSecret',

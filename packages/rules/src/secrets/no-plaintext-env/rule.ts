@@ -8,7 +8,6 @@ import {
   isPlaceholder,
   looksHighEntropy,
 } from "@scout-deploy/secrets";
-import { docsUrl } from "../../docs-url.js";
 import { envVars, isVariableReference } from "../env.js";
 
 export const noPlaintextEnv = defineRule({
@@ -19,9 +18,7 @@ export const noPlaintextEnv = defineRule({
       "Credential environment variables come from a Secret (secretKeyRef), never a literal value: judged by name and by value (token formats, URLs with a password, random-looking values).",
     remediation:
       "Replace `value:` with `valueFrom.secretKeyRef: {name: scout-secrets, key: <key>}` and put the value in the Secret.",
-    appliesTo: ["PodTemplate"],
     guide: "Secrets Management: Kubernetes Secrets; Manage Secrets Properly",
-    docs: docsUrl("secrets/no-plaintext-env"),
     messages: {
       plainValue:
         'container "{{container}}" sets the credential "{{name}}" as a plain value ({{fingerprint}})',

@@ -10,7 +10,6 @@ import {
   looksHighEntropy,
   nameSegments,
 } from "@scout-deploy/secrets";
-import { docsUrl } from "../../docs-url.js";
 
 /** `name: value` or `name = value` lines inside a config file held by a ConfigMap. */
 const ASSIGNMENT = /^\s*["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*(.*?)\s*,?\s*$/;
@@ -61,9 +60,7 @@ export const noSecretInConfigmap = defineRule({
       "No ConfigMap holds a credential: no credential-named key, no known token format, no URL with a password, no requirepass line, no random-looking value.",
     remediation:
       "Move the value to a Secret (scout-deploy secrets generate) and read it with secretKeyRef; keep only non-secret settings in the ConfigMap.",
-    appliesTo: ["ConfigMap"],
     guide: "Manage Secrets Properly: Use Kubernetes secrets, not ConfigMaps",
-    docs: docsUrl("secrets/no-secret-in-configmap"),
     messages: {
       tokenFormat: 'ConfigMap key "{{key}}" holds a {{format}} ({{fingerprint}})',
       credentialKey:
@@ -87,7 +84,15 @@ export const noSecretInConfigmap = defineRule({
           const text =
             field === "data" ? raw : bytesAsText(decodeBase64(raw) ?? new Uint8Array([0xff]));
           if (text === undefined) continue;
-          const report = (messageId: string, data: Record<string, string | number> = {}) =>
+          const report = (
+            messageId:
+              | "tokenFormat"
+              | "credentialKey"
+              | "embeddedCredential"
+              | "highEntropy"
+              | "connectionString",
+            data: Record<string, string | number> = {},
+          ) =>
             context.report({
               messageId,
               data: { key, fingerprint: fingerprint(text), ...data },

@@ -11,10 +11,17 @@ import {
   type RuleReport,
 } from "@scout-deploy/core";
 import { nameSegments } from "@scout-deploy/secrets";
-import { docsUrl } from "../../docs-url.js";
 import { componentWorkloads } from "../../support/index.js";
 import { envVars, wholeSecretsOf } from "../env.js";
 import { type PasswordSource, requirementOf } from "./requirement.js";
+
+type RedisMessage =
+  | "noPassword"
+  | "unusedPassword"
+  | "notFromSecret"
+  | "literalPassword"
+  | "backendMissing"
+  | "backendOtherSecret";
 
 const PASSWORD_SEGMENTS = new Set(["password", "passwd", "pass", "pwd", "auth", "requirepass"]);
 
@@ -35,9 +42,7 @@ export const redisAuth = defineRule({
       "Redis requires a password read from a Secret, and the backend is given the same Secret (an error when policy.settings.redisAuth is on).",
     remediation:
       "Set REDIS_PASSWORD from `secretKeyRef: {name: scout-secrets, key: redis-password}` in Redis (and `--requirepass $(REDIS_PASSWORD)`), and the same secretKeyRef in the backend.",
-    appliesTo: ["PodTemplate"],
     guide: "Secrets Management: Redis authentication: Optional Redis password protection",
-    docs: docsUrl("secrets/redis-auth"),
     messages: {
       noPassword: 'Redis container "{{container}}" requires no password from a Secret',
       unusedPassword:
@@ -54,7 +59,8 @@ export const redisAuth = defineRule({
   },
   check(context) {
     const severity = context.settings.redisAuth ? "error" : undefined;
-    const report = (r: RuleReport) => context.report(severity ? { ...r, severity } : r);
+    const report = (r: RuleReport<RedisMessage>) =>
+      context.report(severity ? { ...r, severity } : r);
     const byComponent = (name: string) =>
       componentWorkloads(context.bundle, context.settings, name).map((w) => w.object);
     // Each backend is given the password of the Redis of its own instance, not of every Redis.
@@ -74,7 +80,7 @@ function mainContainers(object: BundleObject): ContainerRef[] {
 
 function checkRedis(
   object: BundleObject,
-  report: (r: RuleReport) => void,
+  report: (r: RuleReport<RedisMessage>) => void,
   bundle: Bundle,
 ): PasswordSource | undefined {
   const containers = mainContainers(object);
@@ -130,7 +136,7 @@ function checkRedis(
 function checkBackend(
   object: BundleObject,
   source: PasswordSource,
-  report: (r: RuleReport) => void,
+  report: (r: RuleReport<RedisMessage>) => void,
 ) {
   const containers = mainContainers(object);
   const found: string[] = [];

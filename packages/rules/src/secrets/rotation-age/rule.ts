@@ -1,6 +1,5 @@
 import { defineRule, z } from "@scout-deploy/core";
 import { ageInDays, DEFAULT_MAX_AGE_DAYS, isSecret, recordedRotation } from "@scout-deploy/secrets";
-import { docsUrl } from "../../docs-url.js";
 
 const options = z
   .object({
@@ -11,7 +10,7 @@ const options = z
   })
   .strict();
 
-export const rotationAge = defineRule<z.output<typeof options>>({
+export const rotationAge = defineRule({
   id: "secrets/rotation-age",
   meta: {
     severity: "warning",
@@ -19,10 +18,8 @@ export const rotationAge = defineRule<z.output<typeof options>>({
       "A Secret's recorded rotation time (scout-deploy.io/rotated-at, else created-at) is within the configured maximum age.",
     remediation:
       "Rotate the Secret: `scout-deploy secrets rotate FILE --out FILE` gives new values, keeps the old ones under <key>-previous for the overlap window and records the time.",
-    appliesTo: ["Secret", "SealedSecret"],
     guide:
       "Use Strong Authentication: Rotate tokens regularly; Manage Secrets Properly: Rotate secrets regularly",
-    docs: docsUrl("secrets/rotation-age"),
     options,
     messages: {
       tooOld:

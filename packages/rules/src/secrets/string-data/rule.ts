@@ -1,6 +1,5 @@
 import { defineRule, isRecord, joinPointer } from "@scout-deploy/core";
 import { isSecret } from "@scout-deploy/secrets";
-import { docsUrl } from "../../docs-url.js";
 
 export const stringData = defineRule({
   id: "secrets/string-data",
@@ -10,9 +9,7 @@ export const stringData = defineRule({
       "Secrets in the repository do not use `stringData`: it puts plain text in the files.",
     remediation:
       "Move the value to `data` (base64), or better keep it out of the repository: an ExternalSecret, a SealedSecret, or scout-deploy secrets generate at deploy time.",
-    appliesTo: ["Secret"],
     guide: "Secrets Management: Base64 encoding: All secret values are base64 encoded",
-    docs: docsUrl("secrets/string-data"),
     messages: {
       plainText: 'stringData key "{{key}}" is plain text in the repository',
     },

@@ -5,7 +5,6 @@ import {
   type Weakness,
   weakValues,
 } from "@scout-deploy/secrets";
-import { docsUrl } from "../../docs-url.js";
 
 const options = z
   .object({
@@ -14,7 +13,7 @@ const options = z
   })
   .strict();
 
-const MESSAGE_OF: Record<Weakness, string> = {
+const MESSAGE_OF: Record<Weakness, "placeholder" | "short" | "lowEntropy" | "pattern"> = {
   placeholder: "placeholder",
   short: "short",
   "low-entropy": "lowEntropy",
@@ -22,7 +21,7 @@ const MESSAGE_OF: Record<Weakness, string> = {
   sequential: "pattern",
 };
 
-export const strongToken = defineRule<z.output<typeof options>>({
+export const strongToken = defineRule({
   id: "secrets/strong-token",
   meta: {
     severity: "error",
@@ -30,9 +29,7 @@ export const strongToken = defineRule<z.output<typeof options>>({
       "Every token and password of a Secret, whatever its type, is at least 32 random bytes' worth (length and entropy) and never a placeholder; the keys a Secret type defines (tls.key, ssh-privatekey, .dockerconfigjson) hold what the type says.",
     remediation:
       "Generate the value: `openssl rand -base64 32`, or `scout-deploy secrets generate` / `secrets rotate`.",
-    appliesTo: ["Secret"],
     guide: "Use Strong Authentication: Generate secure tokens using openssl rand -base64 32",
-    docs: docsUrl("secrets/strong-token"),
     options,
     messages: {
       placeholder: 'key "{{key}}" ({{fingerprint}}) is a placeholder, not a token',

@@ -1,6 +1,5 @@
 import { defineRule, isRecord, joinPointer } from "@scout-deploy/core";
 import { isSecret, isValidBase64 } from "@scout-deploy/secrets";
-import { docsUrl } from "../../docs-url.js";
 
 export const validBase64 = defineRule({
   id: "secrets/valid-base64",
@@ -9,9 +8,7 @@ export const validBase64 = defineRule({
     description: "Every value of a Secret's `data` is valid base64, as the API server requires.",
     remediation:
       "Encode the value with `printf %s VALUE | base64 -w0` (or let scout-deploy secrets generate write the Secret).",
-    appliesTo: ["Secret"],
     guide: "Secrets Management: Base64 encoding: All secret values are base64 encoded",
-    docs: docsUrl("secrets/valid-base64"),
     messages: {
       invalid: 'data key "{{key}}" is not valid base64',
       notString: 'data key "{{key}}" is not a string: a base64 text is expected',

@@ -1,5 +1,4 @@
 import { allContainers, defineRule, joinPointer, z } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 
 const options = z
   .object({
@@ -8,16 +7,14 @@ const options = z
   })
   .strict();
 
-export const imagePinned = defineRule<z.output<typeof options>>({
+export const imagePinned = defineRule({
   id: "workload/image-pinned",
   meta: {
     severity: "warning",
     description: "Every image names a version: no :latest and no missing tag; a digest is best.",
     remediation:
       "Pin the image to a version tag, best with its digest (image: repo:1.2.3@sha256:...).",
-    appliesTo: ["PodTemplate"],
     guide: "Incident Response: Update security: Patch vulnerabilities",
-    docs: docsUrl("workload/image-pinned"),
     options,
     messages: {
       noTag: 'container "{{container}}" uses image {{image}} with no tag: it means :latest',
@@ -31,7 +28,7 @@ export const imagePinned = defineRule<z.output<typeof options>>({
       if (typeof image !== "string" || !image) continue;
       const { tag, digest } = parseImage(image);
       if (digest && !context.options.requireDigest) continue;
-      let messageId: string | undefined;
+      let messageId: "noTag" | "latest" | "noDigest" | undefined;
       if (!digest && tag === undefined) messageId = "noTag";
       else if (!digest && tag === "latest") messageId = "latest";
       else if (!digest && context.options.requireDigest) messageId = "noDigest";

@@ -1,5 +1,4 @@
 import { defineRule } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import { isClusterScoped, scoutNamespace } from "../../support/index.js";
 
 export const namespace = defineRule({
@@ -9,9 +8,7 @@ export const namespace = defineRule({
     description:
       "Every namespaced object sits in the Scout namespace: never default, and never unset when the Scout namespace is known.",
     remediation: "Set metadata.namespace to the Scout namespace (policy.settings.namespace).",
-    appliesTo: ["*"],
     guide: "RBAC: Namespace-scoped",
-    docs: docsUrl("workload/namespace"),
     messages: {
       defaultNamespace: "{{kind}} {{name}} sits in the default namespace",
       unset: "{{kind}} {{name}} names no namespace; it belongs in {{expected}}",
@@ -24,7 +21,7 @@ export const namespace = defineRule({
     for (const object of context.bundle.objects) {
       if (isClusterScoped(object.value.kind)) continue;
       const actual = object.ref.namespace;
-      let messageId: string | undefined;
+      let messageId: "unset" | "defaultNamespace" | "otherNamespace" | undefined;
       if (actual === "default") messageId = "defaultNamespace";
       else if (expected && actual === undefined) messageId = "unset";
       else if (expected && actual !== expected) messageId = "otherNamespace";

@@ -9,7 +9,6 @@ import {
   podTemplates,
   z,
 } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import { mainContainer, resolvePort } from "../../support/index.js";
 
 const options = z
@@ -27,7 +26,7 @@ const PROBES = [
   { field: "readinessProbe", missing: "noReadiness" },
 ] as const;
 
-export const probes = defineRule<z.output<typeof options>>({
+export const probes = defineRule({
   id: "workload/probes",
   meta: {
     severity: "error",
@@ -35,9 +34,7 @@ export const probes = defineRule<z.output<typeof options>>({
       "Every long-running container has a liveness and a readiness probe; the backend's ask /docs on port 8000.",
     remediation:
       "Add livenessProbe and readinessProbe (for the backend: httpGet {path: /docs, port: 8000}).",
-    appliesTo: ["PodTemplate"],
     guide: "Health Checks: Liveness probe: /docs endpoint",
-    docs: docsUrl("workload/probes"),
     options,
     messages: {
       noLiveness:
@@ -60,7 +57,13 @@ export const probes = defineRule<z.output<typeof options>>({
       const backendMain = isBackend ? mainContainer(template, backendPort) : undefined;
       for (const container of longRunningContainers(template)) {
         const report = (
-          messageId: string,
+          messageId:
+            | "backendPath"
+            | "backendPort"
+            | "noLiveness"
+            | "noReadiness"
+            | "notHttpGet"
+            | "backendHost",
           pointer: string,
           data: Record<string, string | number> = {},
         ) =>

@@ -8,7 +8,6 @@ import {
   type PodTemplate,
   podTemplates,
 } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import { namespaceIn, sameNamespace, scoutNamespace } from "../../support/index.js";
 
 type Kind = "Secret" | "ConfigMap";
@@ -202,9 +201,7 @@ export const referencesResolve = defineRule({
       "Every Secret and ConfigMap a pod reads (env, envFrom, volumes) and every key of it is defined in the pod's own namespace, when the input defines that namespace's Secrets (or ConfigMaps).",
     remediation:
       "Define the Secret or ConfigMap (and the key) in the pod's namespace, or fix the name; a reference to another namespace never resolves.",
-    appliesTo: ["PodTemplate"],
     guide: "Secrets Management: Kubernetes Secrets",
-    docs: docsUrl("workload/references-resolve"),
     messages: {
       missing:
         'the pod reads {{kind}} "{{name}}", which the input does not define in namespace {{namespace}}: the container will not start',

@@ -1,5 +1,4 @@
 import { allContainers, defineRule, isRecord, joinPointer } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 
 const REQUIRED = [
   ["requests", "cpu"],
@@ -15,9 +14,7 @@ export const resources = defineRule({
     description: "Every container sets CPU and memory requests and limits.",
     remediation:
       "Set resources.requests.cpu, requests.memory, limits.cpu and limits.memory on every container.",
-    appliesTo: ["PodTemplate"],
     guide: "Pod Security Standards: All Scout containers follow security best practices",
-    docs: docsUrl("workload/resources"),
     messages: {
       missing: 'container "{{container}}" sets no {{missing}}',
     },

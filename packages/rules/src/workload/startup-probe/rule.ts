@@ -1,5 +1,4 @@
 import { defineRule, isRecord, z } from "@scout-deploy/core";
-import { docsUrl } from "../../docs-url.js";
 import { componentWorkloads, mainContainer } from "../../support/index.js";
 
 const options = z
@@ -9,7 +8,7 @@ const options = z
   })
   .strict();
 
-export const startupProbe = defineRule<z.output<typeof options>>({
+export const startupProbe = defineRule({
   id: "workload/startup-probe",
   meta: {
     severity: "warning",
@@ -17,9 +16,7 @@ export const startupProbe = defineRule<z.output<typeof options>>({
       "The backend has a startup probe, so a slow start is not killed by its liveness probe.",
     remediation:
       "Add a startupProbe to the backend's container (httpGet /docs on 8000; set failureThreshold × periodSeconds to the start-up delay you need).",
-    appliesTo: ["PodTemplate"],
     guide: "Health Checks: Startup probe: Configurable delay",
-    docs: docsUrl("workload/startup-probe"),
     options,
     messages: {
       noStartupProbe: 'the {{component}}\'s container "{{container}}" has no startupProbe',

@@ -1,2 +1,0 @@
-import { createRequire as __scoutCreateRequire } from "node:module"; const require = __scoutCreateRequire(import.meta.url);
-import{a,b,c,d,e,f,g,h,i,j,k,l,m}from"./chunk-XW6WSCW6.js";import"./chunk-3A4IAUFN.js";import"./chunk-H5DEVVPM.js";export{a as RESERVED_LABELS,h as TOOL_NAME,i as VERSION,l as canonicalJson,c as configFileSchema,f as configJsonSchema,g as decidingKey,k as digestOf,d as parseScoutConfig,j as render,m as renderConfigFile,b as scoutConfigSchema,e as scoutSectionOf};

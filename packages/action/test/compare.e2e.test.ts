@@ -1,0 +1,243 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { FakeGitHub } from "./github-server.js";
+import { BUNDLE, pullRequestPayload, pushPayload, runAction } from "./run-action.js";
+
+const MARKER = "<!-- scout/secure-deploy: sticky comment -->";
+
+const backend = (securityContext: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: backend
+  namespace: scout
+spec:
+  selector:
+    matchLabels: {app: backend}
+  template:
+    metadata:
+      labels: {app: backend}
+    spec:
+      containers:
+        - name: api
+          image: scout/backend:1.0
+          securityContext:
+            runAsNonRoot: true
+            runAsUser: 0
+${securityContext}`;
+const privileged = "            privileged: true\n";
+
+let github: FakeGitHub;
+let origin: string;
+let workspace: string;
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", ...args], {
+    cwd,
+    encoding: "utf8",
+  }).trim();
+}
+
+function commit(files: Record<string, string>, message: string): string {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(origin, path)), { recursive: true });
+    writeFileSync(join(origin, path), text);
+  }
+  git(origin, "add", "-A");
+  git(origin, "commit", "-q", "-m", message);
+  return git(origin, "rev-parse", "HEAD");
+}
+
+/** What actions/checkout does by default on a pull request: one commit, no history. */
+function shallowCheckout(): void {
+  workspace = mkdtempSync(join(tmpdir(), "scout-checkout-"));
+  execFileSync("git", ["clone", "-q", "--depth", "1", `file://${origin}`, workspace]);
+}
+
+/** A real pull_request webhook payload, pointed at the fixture's commits. */
+function pullRequest(base: string, head: string) {
+  const payload = pullRequestPayload("synchronize");
+  payload.pull_request.head.sha = head;
+  (payload.pull_request.base as Record<string, unknown>).sha = base;
+  return payload;
+}
+
+const inputs = {
+  manifests: "k8s",
+  schema: "off",
+  comment: "true",
+  signoff: "status",
+  token: "ghs_test-token",
+};
+
+function run(
+  payload: ReturnType<typeof pullRequest> | ReturnType<typeof pushPayload>,
+  eventName?: string,
+) {
+  return runAction({
+    workspace,
+    payload,
+    apiUrl: github.url,
+    inputs,
+    ...(eventName ? { eventName } : {}),
+  });
+}
+
+/** Notices about the run itself: no file named (an info finding is a notice on its file). */
+function runNotices(stdout: string): string[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line.startsWith("::notice") && !line.includes("file="));
+}
+
+/** The annotations the runner shows on files (not the run's own messages). */
+function fileAnnotations(stdout: string): string[] {
+  return stdout.split("\n").filter((line) => /^::(error|warning|notice) .*file=/.test(line));
+}
+
+beforeEach(async () => {
+  github = await new FakeGitHub().start();
+  origin = mkdtempSync(join(tmpdir(), "scout-origin-"));
+  git(origin, "init", "-q", "-b", "main");
+});
+
+afterEach(async () => {
+  expect(github.invalid).toEqual([]);
+  await github.close();
+});
+
+describe.skipIf(!existsSync(BUNDLE))("the Action compares a pull request with its base", () => {
+  it("fetches the base, comments in sections, annotates and gates on new findings only", async () => {
+    const base = commit({ "k8s/backend.yaml": backend("") }, "base");
+    const head = commit({ "k8s/backend.yaml": backend(privileged) }, "head: privileged");
+    shallowCheckout();
+    expect(() => git(workspace, "cat-file", "-e", `${base}^{commit}`)).toThrow();
+    const before = git(workspace, "status", "--porcelain");
+
+    const result = await run(pullRequest(base, head));
+    expect(result.stdout).toContain(`fetched the base commit ${base}`);
+    expect(git(workspace, "status", "--porcelain")).toBe(before);
+    expect(git(workspace, "rev-parse", "HEAD")).toBe(head);
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    expect(result.outputs["new-findings"]).toBe("1");
+
+    const body = github.comments[0]!.body;
+    expect(body).toContain(MARKER);
+    const order = [
+      "### New findings (1)",
+      "### Fixed (0)",
+      "### Policy changes",
+      "Network changes",
+      "Unchanged (",
+    ];
+    const at = order.map((heading) => body.indexOf(heading));
+    expect(
+      at.every((i) => i >= 0),
+      body,
+    ).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(body).toContain("pod/not-privileged");
+
+    // Only the new finding is annotated; the base's findings are in the collapsed table.
+    const annotations = fileAnnotations(result.stdout);
+    expect(annotations).toHaveLength(1);
+    expect(annotations[0]).toMatch(/^::error title=pod\/not-privileged,file=k8s\/backend\.yaml/);
+    expect(github.statuses).toEqual([
+      { sha: head, body: expect.objectContaining({ state: "failure" }) },
+    ]);
+    expect(github.statuses[0]!.body.description).toMatch(/^Failed: 1 new, 0 fixed, \d+ unchanged/);
+  });
+
+  it("passes a pull request that fixes a finding and adds none, though the base's remain", async () => {
+    const base = commit({ "k8s/backend.yaml": backend(privileged) }, "base");
+    const head = commit({ "k8s/backend.yaml": backend("") }, "head: not privileged");
+    shallowCheckout();
+    const result = await run(pullRequest(base, head));
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs.passed).toBe("true");
+    expect(Number(result.outputs.errors)).toBeGreaterThan(0);
+    expect(github.comments[0]!.body).toContain("### Fixed (1)");
+    expect(fileAnnotations(result.stdout)).toEqual([]);
+    expect(github.statuses).toEqual([
+      { sha: head, body: expect.objectContaining({ state: "success" }) },
+    ]);
+  });
+
+  it("reports a policy weakening in its own section, as an error", async () => {
+    const base = commit(
+      { "k8s/backend.yaml": backend(""), "scout-deploy.yaml": "policy:\n  failOn: error\n" },
+      "base",
+    );
+    const head = commit(
+      { "scout-deploy.yaml": 'policy:\n  failOn: error\n  rules:\n    pod/run-as-user: "off"\n' },
+      "head: turn a rule off",
+    );
+    shallowCheckout();
+    const result = await runAction({
+      workspace,
+      payload: pullRequest(base, head),
+      apiUrl: github.url,
+      inputs: { ...inputs, config: "scout-deploy.yaml" },
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const body = github.comments[0]!.body;
+    expect(body).toMatch(/### Policy changes \(1\)[\s\S]*policy\/weakened/);
+    expect(fileAnnotations(result.stdout)).toEqual([
+      expect.stringMatching(/^::error title=policy\/weakened,file=scout-deploy\.yaml,line=4/),
+    ]);
+  });
+
+  it("renders the config at the base too, and puts the new findings on the config", async () => {
+    const scout = "scout:\n  namespace: scout\n  externalAccess:\n    type: LoadBalancer\n";
+    const base = commit({ "scout-deploy.yaml": scout }, "base");
+    const head = commit(
+      { "scout-deploy.yaml": `${scout}  security:\n    readOnlyRootFilesystem: false\n` },
+      "head: writable root",
+    );
+    shallowCheckout();
+    const result = await runAction({
+      workspace,
+      payload: pullRequest(base, head),
+      apiUrl: github.url,
+      inputs: { ...inputs, manifests: "", config: "scout-deploy.yaml" },
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const annotations = fileAnnotations(result.stdout);
+    expect(annotations.length).toBeGreaterThan(0);
+    for (const annotation of annotations) {
+      expect(annotation).toMatch(
+        /^::error title=pod\/read-only-root-filesystem,file=scout-deploy\.yaml/,
+      );
+    }
+    expect(result.outputs["new-findings"]).toBe(String(annotations.length));
+  });
+
+  it("gives the full report with one notice when the base cannot be had", async () => {
+    commit({ "k8s/backend.yaml": backend("") }, "base");
+    const head = commit({ "k8s/backend.yaml": backend(privileged) }, "head");
+    shallowCheckout();
+    const result = await run(pullRequest("f".repeat(40), head));
+    const notices = runNotices(result.stdout);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/Full report: the base commit f{40} is not in the checkout/);
+    expect(result.code).toBe(1);
+    expect(result.outputs["new-findings"]).toBe("");
+    expect(github.comments[0]!.body).toContain("Full report");
+    expect(github.comments[0]!.body).not.toContain("### New findings");
+    expect(fileAnnotations(result.stdout).length).toBeGreaterThan(1);
+  });
+
+  it("gives the full report with one notice on push", async () => {
+    commit({ "k8s/backend.yaml": backend("") }, "base");
+    commit({ "k8s/backend.yaml": backend(privileged) }, "head");
+    shallowCheckout();
+    const result = await run(pushPayload(), "push");
+    const notices = runNotices(result.stdout);
+    expect(notices).toEqual([
+      expect.stringMatching(/Full report: a push event has no pull request base/),
+    ]);
+    expect(result.code).toBe(1);
+  });
+});

@@ -1,0 +1,318 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runCheck } from "@scout-deploy/engine";
+import { beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "./test-support/run.js";
+
+const minimal = resolve(dirname(fileURLToPath(import.meta.url)), "../../../examples/minimal");
+
+/** A backend with `extra` lines in its container's securityContext. */
+const backend = (securityContext: string, annotations = "") => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: backend
+  namespace: scout
+spec:
+  selector:
+    matchLabels: {app: backend}
+  template:
+    metadata:
+      labels: {app: backend}${annotations}
+    spec:
+      containers:
+        - name: api
+          image: scout/backend:1.0@sha256:${"a".repeat(64)}
+          securityContext:
+${securityContext}
+`;
+
+const secure = `            runAsNonRoot: true
+            runAsUser: 1000
+            readOnlyRootFilesystem: true
+            allowPrivilegeEscalation: false`;
+const rootUser = secure.replace("runAsUser: 1000", "runAsUser: 0");
+const privileged = `${rootUser}\n            privileged: true`;
+
+let repo: string;
+
+function git(...args: string[]) {
+  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", ...args], {
+    cwd: repo,
+    encoding: "utf8",
+  });
+}
+
+function commit(files: Record<string, string>, message: string) {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(repo, path)), { recursive: true });
+    writeFileSync(join(repo, path), text);
+  }
+  git("add", "-A");
+  git("commit", "-q", "-m", message);
+}
+
+async function check(...args: string[]) {
+  const run = await runCli(["check", ...args, "--format", "json"], { cwd: repo });
+  return { ...run, json: run.stdout ? JSON.parse(run.stdout) : undefined };
+}
+
+type JsonFinding = { ruleId: string; baseline: string; line: number; message: string };
+
+beforeEach(() => {
+  repo = mkdtempSync(join(tmpdir(), "scout-base-"));
+  git("init", "-q", "-b", "main");
+});
+
+describe("check --base REF", () => {
+  it("reports only the head's new finding as new, and fails on it", async () => {
+    commit({ "k8s/backend.yaml": backend(rootUser) }, "base: one finding");
+    commit({ "k8s/backend.yaml": `# moved down\n\n${backend(privileged)}` }, "head: one more");
+    const { code, json } = await check("k8s", "--base", "HEAD~1");
+    const fresh = json.findings.filter((f: JsonFinding) => f.baseline === "new");
+    expect(fresh.map((f: JsonFinding) => f.ruleId)).toEqual(["pod/not-privileged"]);
+    expect(json.fixed ?? []).toEqual([]);
+    expect(json.summary).toMatchObject({ new: 1, fixed: 0, passed: false });
+    expect(json.summary.unchanged).toBeGreaterThan(0);
+    expect(json.findings.every((f: JsonFinding) => f.baseline)).toBe(true);
+    expect(code).toBe(1);
+  });
+
+  it("passes a head that fixes one base finding and adds none, though others remain", async () => {
+    commit({ "k8s/backend.yaml": backend(privileged) }, "base: privileged and root");
+    commit({ "k8s/backend.yaml": backend(rootUser) }, "head: no longer privileged");
+    const { code, json } = await check("k8s", "--base", "HEAD~1");
+    expect(json.summary).toMatchObject({ new: 0, fixed: 1, passed: true });
+    expect(json.fixed.map((f: JsonFinding) => f.ruleId)).toEqual(["pod/not-privileged"]);
+    expect(json.summary.bySeverity.error).toBeGreaterThan(0);
+    expect(code).toBe(0);
+    const whole = await check("k8s");
+    expect(whole.code).toBe(1);
+  });
+
+  it("gives the same answers from a saved --format json as --baseline", async () => {
+    commit({ "k8s/backend.yaml": backend(rootUser) }, "base");
+    const saved = await check("k8s");
+    writeFileSync(join(repo, "..", `${repo.split("/").pop()}-base.json`), saved.stdout);
+    const baseline = join(repo, "..", `${repo.split("/").pop()}-base.json`);
+    commit({ "k8s/backend.yaml": backend(privileged) }, "head");
+    const viaFile = await check("k8s", "--baseline", baseline);
+    const viaGit = await check("k8s", "--base", "HEAD~1");
+    expect(viaFile.code).toBe(1);
+    expect(viaFile.json.summary).toEqual(viaGit.json.summary);
+    expect(viaFile.json.findings).toEqual(viaGit.json.findings);
+    writeFileSync(join(repo, "fixed.json"), saved.stdout);
+    commit({ "k8s/backend.yaml": backend(secure) }, "fix all");
+    const fixed = await check("k8s", "--baseline", "fixed.json");
+    expect(fixed.json.summary).toMatchObject({ new: 0, fixed: 2 });
+    expect(fixed.json.fixed.map((f: JsonFinding) => f.ruleId).sort()).toEqual([
+      "pod/run-as-non-root",
+      "pod/run-as-user",
+    ]);
+    expect(fixed.code).toBe(0);
+  });
+
+  it("reads the base with git only: the working tree and index stay as they were", async () => {
+    commit({ "k8s/backend.yaml": backend(rootUser) }, "base");
+    commit({ "k8s/backend.yaml": backend(secure) }, "head");
+    writeFileSync(join(repo, "k8s/backend.yaml"), backend(privileged));
+    writeFileSync(
+      join(repo, "k8s/new.yaml"),
+      backend(privileged).replace("name: backend", "name: b2"),
+    );
+    const before = git("status", "--porcelain");
+    const { json } = await check("k8s", "--base", "HEAD~1");
+    expect(git("status", "--porcelain")).toBe(before);
+    expect(readFileSync(join(repo, "k8s/backend.yaml"), "utf8")).toBe(backend(privileged));
+    // The untracked file has no base: all its findings are new.
+    const fromNew = json.findings.filter((f: { file: string }) => f.file === "k8s/new.yaml");
+    expect(fromNew.length).toBeGreaterThan(0);
+    expect(fromNew.every((f: JsonFinding) => f.baseline === "new")).toBe(true);
+  });
+
+  it("refuses a ref that names no commit, and both flags at once, with exit 2", async () => {
+    commit({ "k8s/backend.yaml": backend(secure) }, "only");
+    const missing = await runCli(["check", "k8s", "--base", "nope"], { cwd: repo });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--base nope: no such commit/);
+    const both = await runCli(["check", "k8s", "--base", "HEAD", "--baseline", "x.json"], {
+      cwd: repo,
+    });
+    expect(both.code).toBe(2);
+    writeFileSync(join(repo, "bad.json"), '{"version": 1, "findings": [{"ruleId": 3}]}');
+    const bad = await runCli(["check", "k8s", "--baseline", "bad.json"], { cwd: repo });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.json: findings\[0\]: "ruleId" must be a string/);
+  });
+});
+
+describe("check --base REF with no paths: the config rendered at REF", () => {
+  it("renders the base's scout: section and judges it with the head's policy", async () => {
+    const scout = (security: string) =>
+      `scout:\n  namespace: scout\n  externalAccess:\n    type: LoadBalancer\n${security}`;
+    commit({ "scout-deploy.yaml": scout("") }, "base: the secure defaults");
+    commit(
+      { "scout-deploy.yaml": scout("  security:\n    readOnlyRootFilesystem: false\n") },
+      "head: writable root",
+    );
+    const { code, json } = await check("--base", "HEAD~1");
+    const fresh = json.findings.filter((f: JsonFinding) => f.baseline === "new");
+    expect(fresh.length).toBeGreaterThan(0);
+    expect(fresh.every((f: JsonFinding) => f.ruleId === "pod/read-only-root-filesystem")).toBe(
+      true,
+    );
+    expect(code).toBe(1);
+    const same = await check("--base", "HEAD");
+    expect(same.json.summary).toMatchObject({ new: 0, fixed: 0 });
+  });
+});
+
+describe("policy/weakened", () => {
+  const config = (policy: string) => `policy:\n${policy}`;
+
+  it("reports a rule turned off in the head at the line that does it", async () => {
+    commit(
+      { "scout-deploy.yaml": config("  failOn: warning\n"), "k8s/backend.yaml": backend(rootUser) },
+      "base",
+    );
+    commit(
+      {
+        "scout-deploy.yaml": config(
+          "  failOn: warning\n  rules:\n    pod/run-as-non-root: off\n    pod/run-as-user: warning\n",
+        ),
+      },
+      "head",
+    );
+    const { code, json } = await check("k8s", "--base", "HEAD~1");
+    const weakened = json.findings.filter((f: JsonFinding) => f.ruleId === "policy/weakened");
+    expect(weakened).toHaveLength(2);
+    expect(weakened[0]).toMatchObject({
+      severity: "error",
+      file: "scout-deploy.yaml",
+      line: 4,
+      baseline: "new",
+    });
+    expect(weakened[0].message).toMatch(/pod\/run-as-non-root/);
+    expect(weakened[1]).toMatchObject({ line: 5 });
+    expect(code).toBe(1);
+  });
+
+  it("reports failOn relaxed, a suppression added and a rule pack removed", async () => {
+    commit(
+      {
+        "scout-deploy.yaml": config('  failOn: warning\n  plugins: ["./pack.js"]\n'),
+        "pack.js": "export default { rules: [] };\n",
+        "k8s/backend.yaml": backend(secure),
+      },
+      "base",
+    );
+    commit(
+      {
+        "scout-deploy.yaml": config(
+          "  failOn: error\n  suppressions:\n    - rules: [pod/*]\n      reason: later\n",
+        ),
+      },
+      "head",
+    );
+    const { json } = await check("k8s", "--base", "HEAD~1");
+    const messages = json.findings
+      .filter((f: JsonFinding) => f.ruleId === "policy/weakened")
+      .map((f: JsonFinding) => `${f.line}: ${f.message}`);
+    expect(messages).toEqual([
+      "1: rule pack ./pack.js removed: its rules no longer run",
+      "2: policy.failOn relaxed from warning to error",
+      "4: suppression of pod/* added (later)",
+    ]);
+  });
+
+  it("reports a new scout-deploy.io/ignore annotation at its line", async () => {
+    commit({ "k8s/backend.yaml": backend(rootUser) }, "base");
+    const ignore = `\n      annotations:\n        scout-deploy.io/ignore: "pod/run-as-user: legacy image"`;
+    commit({ "k8s/backend.yaml": backend(rootUser, ignore) }, "head");
+    const { code, json } = await check("k8s", "--base", "HEAD~1");
+    const weakened = json.findings.filter((f: JsonFinding) => f.ruleId === "policy/weakened");
+    expect(weakened).toHaveLength(1);
+    expect(weakened[0]).toMatchObject({ line: 13, severity: "error", baseline: "new" });
+    expect(weakened[0].message).toMatch(/pod\/run-as-user on Deployment scout\/backend/);
+    // The silenced finding is not "fixed": the head suppresses it.
+    expect(json.summary.fixed).toBe(0);
+    expect(code).toBe(1);
+  });
+
+  it("takes a config kept outside the repository as both sides' policy", async () => {
+    const outside = mkdtempSync(join(tmpdir(), "scout-config-"));
+    writeFileSync(
+      join(outside, "scout-deploy.yaml"),
+      config('  rules:\n    pod/run-as-user: "off"\n'),
+    );
+    commit({ "k8s/backend.yaml": backend(rootUser) }, "base");
+    commit({ "k8s/backend.yaml": backend(privileged) }, "head");
+    const args = ["--config", join(outside, "scout-deploy.yaml"), "--base", "HEAD~1"];
+    const { json } = await check("k8s", ...args);
+    expect(json.findings.filter((f: JsonFinding) => f.ruleId === "policy/weakened")).toEqual([]);
+    expect(json.summary.new).toBe(1);
+  });
+
+  it("reports nothing when the head tightens the policy", async () => {
+    commit(
+      { "scout-deploy.yaml": config("  failOn: error\n"), "k8s/backend.yaml": backend(secure) },
+      "base",
+    );
+    commit(
+      { "scout-deploy.yaml": config("  failOn: warning\n  rules:\n    pod/*: error\n") },
+      "head",
+    );
+    const { json } = await check("k8s", "--base", "HEAD~1");
+    expect(json.findings.filter((f: JsonFinding) => f.ruleId === "policy/weakened")).toEqual([]);
+  });
+});
+
+describe("flow diff", () => {
+  it("shows the flow a head opens to redis in JSON, Markdown and the diagram", async () => {
+    const { rendered } = await runCheck({ cwd: minimal, paths: [], schema: "off" });
+    const files = Object.fromEntries(
+      Object.entries(rendered ?? {}).map(([name, text]) => [
+        name.replace("<rendered>", "k8s"),
+        text,
+      ]),
+    );
+    // One finding both sides have, for the collapsed "Unchanged" section.
+    files["k8s/legacy.yaml"] = backend(rootUser).replace("name: backend", "name: legacy");
+    commit(files, "base");
+    const redis = files["k8s/40-redis.yaml"]!;
+    const peer = "              app.kubernetes.io/component: backend\n      ports:";
+    expect(redis).toContain(peer);
+    const widened = redis.replace(
+      peer,
+      peer.replace(
+        "\n      ports:",
+        "\n        - ipBlock:\n            cidr: 0.0.0.0/0\n      ports:",
+      ),
+    );
+    commit({ "k8s/40-redis.yaml": widened }, "head: anyone may reach redis");
+    const { json } = await check("k8s", "--base", "HEAD~1");
+    expect(json.flows.opened).toEqual([{ from: "external", to: "redis", connections: "TCP 6379" }]);
+    expect(json.flows.closed).toEqual([]);
+    const md = await runCli(["check", "k8s", "--base", "HEAD~1", "--format", "markdown"], {
+      cwd: repo,
+    });
+    expect(md.stdout).toContain("This pull request **opens** external → redis on TCP 6379");
+    expect(md.stdout).toMatch(/n_external == "opened: TCP 6379" ==> n_redis/);
+    expect(md.stdout).toMatch(/linkStyle \d+ stroke:#c0c,stroke-width:5px/);
+    const order = [
+      "### New findings",
+      "### Fixed",
+      "### Policy changes",
+      "Network changes",
+      "Unchanged (",
+    ];
+    const at = order.map((heading) => md.stdout.indexOf(heading));
+    expect(Object.fromEntries(order.map((h, i) => [h, at[i]! >= 0]))).toEqual(
+      Object.fromEntries(order.map((h) => [h, true])),
+    );
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    rmSync(join(repo, "k8s"), { recursive: true });
+  });
+});

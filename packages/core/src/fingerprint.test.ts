@@ -1,0 +1,102 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { buildBundle } from "./bundle.js";
+import { evaluate } from "./evaluate.js";
+import { fingerprintOf, messageKey, reportKey, sha256Hex } from "./fingerprint.js";
+import { podTemplates } from "./k8s.js";
+import { defineRule } from "./rule.js";
+import { parseSource } from "./source.js";
+
+const perContainer = defineRule({
+  id: "test/per-container",
+  meta: {
+    severity: "error",
+    description: "d",
+    remediation: "r",
+    messages: {
+      root: 'container "{{container}}" runs as root',
+      value: 'line {{line}} of "{{key}}" is bad',
+    },
+  },
+  check({ bundle, report }) {
+    for (const { object } of podTemplates(bundle)) {
+      for (const container of ["app", "sidecar"]) {
+        report({ object, messageId: "root", data: { container }, pointer: "/spec" });
+      }
+      // Same field, same data but for the line inside a value: the rule says what differs.
+      report({ object, messageId: "value", data: { line: 3, key: "a" }, key: "first" });
+      report({ object, messageId: "value", data: { line: 9, key: "a" }, key: "second" });
+      // Nothing tells these two apart but their order: evaluate still gives each its own.
+      report({ object, messageId: "value", data: { key: "same" }, pointer: "/spec" });
+      report({ object, messageId: "value", data: { key: "same" }, pointer: "/spec" });
+    }
+  },
+});
+
+const pods = (prefix: string) => ({
+  "a.yaml": `${prefix}apiVersion: v1\nkind: Pod\nmetadata:\n  name: one\nspec:\n  containers: []\n`,
+  "b.yaml": `${prefix}apiVersion: v1\nkind: Pod\nmetadata:\n  name: two\nspec:\n  containers: []\n---\n: bad: yaml: [\n`,
+});
+
+function run(files: Record<string, string>) {
+  const bundle = buildBundle(Object.entries(files).map(([name, text]) => parseSource(name, text)));
+  return evaluate([perContainer], bundle).findings;
+}
+
+describe("finding fingerprints", () => {
+  it("hashes like SHA-256", () => {
+    for (const text of ["", "abc", "x".repeat(55), "x".repeat(56), "é€😀".repeat(40)]) {
+      expect(sha256Hex(text)).toBe(createHash("sha256").update(text).digest("hex"));
+    }
+  });
+
+  it("stay the same when lines are inserted at the top of every file", () => {
+    const before = run(pods(""));
+    const after = run(pods("# a comment\n\n\n"));
+    expect(after.map((f) => f.line)).not.toEqual(before.map((f) => f.line));
+    expect(after.map((f) => f.fingerprint).sort()).toEqual(before.map((f) => f.fingerprint).sort());
+    expect(before.some((f) => f.ruleId.startsWith("input/"))).toBe(true);
+  });
+
+  it("tell apart every finding of one run", () => {
+    const findings = run(pods(""));
+    expect(findings.every((f) => /^[0-9a-f]{64}$/.test(f.fingerprint ?? ""))).toBe(true);
+    expect(new Set(findings.map((f) => f.fingerprint)).size).toBe(findings.length);
+  });
+
+  it("take the places out of a problem's message, and keep the names", () => {
+    expect(messageKey("Pod pod01 is defined twice; the other one is at a.yaml:12")).toBe(
+      messageKey("Pod pod01 is defined twice; the other one is at a.yaml:40"),
+    );
+    expect(messageKey("Pod pod01 is defined twice; the other one is at a.yaml:12")).not.toBe(
+      messageKey("Pod pod02 is defined twice; the other one is at a.yaml:12"),
+    );
+    expect(messageKey("bad indent at line 3, column 7")).toBe(
+      messageKey("bad indent at line 9, column 1"),
+    );
+  });
+
+  it("tell apart two copies of one object name by file and document, not by line", () => {
+    const copy = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: one\nspec:\n  containers: []\n";
+    const twice = (prefix: string) => ({
+      "a.yaml": `${prefix}${copy}`,
+      "b.yaml": `${prefix}${copy}---\n${copy}`,
+    });
+    const before = run(twice(""));
+    const prints = before
+      .filter((f) => f.ruleId === "test/per-container")
+      .map((f) => f.fingerprint);
+    expect(new Set(prints).size).toBe(prints.length);
+    const after = run(twice("# moved\n"));
+    expect(after.map((f) => f.fingerprint).sort()).toEqual(before.map((f) => f.fingerprint).sort());
+  });
+
+  it("leave volatile message data out of the default key", () => {
+    expect(reportKey("m", { line: 3, key: "a" })).toBe(reportKey("m", { line: 7, key: "a" }));
+    expect(reportKey("m", { key: "a" })).not.toBe(reportKey("m", { key: "b" }));
+    const object = { apiVersion: "v1", kind: "Pod", name: "x" };
+    const a = fingerprintOf({ ruleId: "r/x", object, file: "a.yaml", key: "k" });
+    const b = fingerprintOf({ ruleId: "r/x", object, file: "moved.yaml", key: "k" });
+    expect(a).toBe(b);
+  });
+});

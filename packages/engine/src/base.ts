@@ -1,0 +1,219 @@
+import { isAbsolute, join, posix, relative } from "node:path";
+import {
+  type Bundle,
+  buildBundle,
+  ConfigurationError,
+  createSourceFile,
+  evaluate,
+  inputRules,
+  matchesGlob,
+  type ParsedSource,
+  parseSource,
+  type Result,
+} from "@scout-deploy/core";
+import { DEFAULT_MAX_FILE_SIZE, displayPath } from "@scout-deploy/loader";
+import {
+  type CheckOptions,
+  type CheckRun,
+  RENDERED_PREFIX,
+  renderConfig,
+  validateSchemas,
+} from "./check.js";
+import { CONFIG_FILE_NAME, type LoadedConfig, parseConfigText } from "./config-file.js";
+import { type GitSnapshot, snapshotAt, type TreeFile } from "./git.js";
+
+export interface BaseRun {
+  /** The commit the base was read at. */
+  commit: string;
+  result: Result;
+  bundle: Bundle;
+  /** The config file as it was at the base, when there was one and it could be read. */
+  config?: LoadedConfig;
+  /** Why the base config was not used, when it could not be read. */
+  configProblem?: string;
+}
+
+const MANIFEST_EXTENSIONS = [".yaml", ".yml", ".json"];
+const SKIPPED_FOLDERS = [".git", "node_modules"];
+
+/**
+ * The base of a comparison: the same paths (or the same config rendered) at `ref`, read with
+ * git into memory, judged with the head's rules and the head's policy so that both sides are
+ * judged alike. A path the base does not have contributes nothing: all of it is new.
+ */
+export async function runBaseCheck(
+  head: CheckRun,
+  ref: string,
+  options: CheckOptions,
+  rendering: BaseRendering = {},
+): Promise<BaseRun> {
+  const snapshot = snapshotAt(options.cwd, ref);
+  const { config, problem } = baseConfig(head, snapshot, options.cwd);
+  const render = rendering.render ?? options.paths.length === 0;
+  const bundle = buildBundle([
+    ...(render ? renderedSources(config, rendering.renderedPrefix ?? RENDERED_PREFIX) : []),
+    ...(options.paths.length ? baseSources(snapshot, options) : []),
+  ]);
+  const problems = await validateSchemas(bundle, options);
+  const rules = head.rules.filter((rule) => !inputRules.includes(rule));
+  const result = evaluate(rules, bundle, head.config.policy, {
+    problems,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  return {
+    commit: snapshot.commit,
+    result,
+    bundle,
+    ...(config ? { config } : {}),
+    ...(problem ? { configProblem: problem } : {}),
+  };
+}
+
+/**
+ * How the base's config is rendered: by default when no path is given (as `check` does); an
+ * embedder that renders into a folder of its own (the Action) names it, so that findings of the
+ * rendered files carry the same names on both sides.
+ */
+export interface BaseRendering {
+  render?: boolean;
+  /** What rendered file names start with, e.g. "../tmp/rendered/"; default "<rendered>/". */
+  renderedPrefix?: string;
+}
+
+function renderedSources(config: LoadedConfig | undefined, prefix: string): ParsedSource[] {
+  if (config?.scout === undefined) return [];
+  return Object.entries(renderConfig(config)).map(([name, text]) =>
+    parseSource(`${prefix}${name.slice(RENDERED_PREFIX.length)}`, text),
+  );
+}
+
+/**
+ * The head's config file as the base had it (same path in the repository); with no config in
+ * the head, the one the base would have found walking up from the working folder.
+ */
+function baseConfig(
+  head: CheckRun,
+  snapshot: GitSnapshot,
+  cwd: string,
+): { config?: LoadedConfig; problem?: string } {
+  const outside = head.config.path && relative(snapshot.root, head.config.path).startsWith("..");
+  // A config kept outside the repository is not part of the change: both sides share it.
+  if (outside) return { config: head.config };
+  const inRepo = head.config.path
+    ? [toPosix(relative(snapshot.root, head.config.path))]
+    : ancestors(toPosix(relative(snapshot.root, cwd))).map((dir) =>
+        posix.join(dir, CONFIG_FILE_NAME),
+      );
+  const file = inRepo
+    .map((path) => snapshot.files.find((f) => f.path === path))
+    .find((f) => f !== undefined);
+  if (!file) return {};
+  const absolute = join(snapshot.root, file.path);
+  const text = snapshot.read([file]).get(file.blob) ?? "";
+  try {
+    return { config: parseConfigText(absolute, text, displayPath(absolute, cwd)) };
+  } catch (error) {
+    return { problem: `the config at the base cannot be read: ${(error as Error).message}` };
+  }
+}
+
+/** "a/b" -> ["a/b", "a", ""]. */
+function ancestors(dir: string): string[] {
+  const parts = dir ? dir.split("/") : [];
+  return parts.map((_, i) => parts.slice(0, parts.length - i).join("/")).concat("");
+}
+
+function baseSources(snapshot: GitSnapshot, options: CheckOptions): ParsedSource[] {
+  const selected = selectFiles(snapshot, options.paths, options.cwd);
+  const texts = snapshot.read(selected.filter((f) => f.size <= maxSize(options)));
+  return selected.map((file) => {
+    const shown = displayPath(join(snapshot.root, file.path), options.cwd);
+    const text = texts.get(file.blob);
+    return text === undefined
+      ? tooLarge(shown, file.size, maxSize(options))
+      : parseSource(shown, text);
+  });
+}
+
+function maxSize(options: CheckOptions): number {
+  return options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+}
+
+function tooLarge(shown: string, size: number, max: number): ParsedSource {
+  const file = createSourceFile(shown, "");
+  const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return {
+    file,
+    documents: [],
+    problems: [
+      {
+        ruleId: "input/file-too-large",
+        message: `file is ${mib(size)}, over the ${mib(max)} limit: not checked`,
+        position: file.positionAt(0),
+      },
+    ],
+  };
+}
+
+/** The loader's reading of paths (files, folders of manifests, globs), over the commit's tree. */
+export function selectFiles(
+  snapshot: Pick<GitSnapshot, "root" | "files">,
+  paths: readonly string[],
+  cwd: string,
+): TreeFile[] {
+  const here = toPosix(relative(snapshot.root, cwd));
+  const chosen = new Map<string, TreeFile>();
+  for (const path of paths) {
+    if (path === "-") {
+      throw new ConfigurationError(
+        "--base cannot read standard input (-) as it was at another commit",
+      );
+    }
+    const target = toPosix(
+      isAbsolute(path) ? relative(snapshot.root, path) : posix.join(here, toPosix(path)),
+    );
+    const inRepo = posix
+      .normalize(target)
+      .replace(/^\.\/?$/, "")
+      .replace(/\/$/, "");
+    if (inRepo.startsWith(".."))
+      throw new ConfigurationError(`--base: ${path} is outside the repository`);
+    const matches = /[*?[\]{}]/.test(path)
+      ? globMatches(snapshot.files, inRepo)
+      : pathMatches(snapshot.files, inRepo);
+    for (const file of matches) chosen.set(file.path, file);
+  }
+  return [...chosen.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+function pathMatches(files: readonly TreeFile[], target: string): TreeFile[] {
+  const exact = files.find((f) => f.path === target);
+  if (exact) return [exact];
+  const prefix = target ? `${target}/` : "";
+  return files.filter(
+    (f) =>
+      f.path.startsWith(prefix) &&
+      MANIFEST_EXTENSIONS.some((ext) => f.path.endsWith(ext)) &&
+      !f.path
+        .slice(prefix.length)
+        .split("/")
+        .slice(0, -1)
+        .some((folder) => SKIPPED_FOLDERS.includes(folder)),
+  );
+}
+
+function globMatches(files: readonly TreeFile[], glob: string): TreeFile[] {
+  const named = new Set(glob.split("/"));
+  return files.filter(
+    (f) =>
+      matchesGlob(f.path, glob) &&
+      !f.path
+        .split("/")
+        .slice(0, -1)
+        .some((folder) => SKIPPED_FOLDERS.includes(folder) && !named.has(folder)),
+  );
+}
+
+function toPosix(path: string): string {
+  return path.split("\\").join("/");
+}

@@ -1,0 +1,58 @@
+import type { Finding } from "@scout-deploy/core";
+import { describe, expect, it } from "vitest";
+import { compareResults } from "./compare.js";
+
+const finding = (fingerprint: string, severity: Finding["severity"] = "error"): Finding => ({
+  ruleId: "pod/x",
+  severity,
+  message: `m ${fingerprint}`,
+  file: "a.yaml",
+  line: 1,
+  column: 1,
+  fingerprint,
+});
+
+const head = (findings: Finding[], suppressed: Finding[] = []) => ({
+  findings,
+  suppressed: suppressed.map((f) => ({
+    ...f,
+    suppression: { source: "config" as const, reason: "r" },
+  })),
+  failOn: "error" as const,
+});
+
+describe("compareResults", () => {
+  it("marks head findings the base had as unchanged, the others as new, and lists the fixed", () => {
+    const result = compareResults([finding("a"), finding("b")], head([finding("b"), finding("c")]));
+    expect(result.findings.map((f) => [f.fingerprint, f.baseline])).toEqual([
+      ["b", "unchanged"],
+      ["c", "new"],
+    ]);
+    expect(result.fixed.map((f) => f.fingerprint)).toEqual(["a"]);
+    expect(result.summary).toEqual({ new: 1, unchanged: 1, fixed: 1, passed: false });
+  });
+
+  it("counts: a second finding with a fingerprint the base had once is new", () => {
+    const result = compareResults([finding("a")], head([finding("a"), finding("a")]));
+    expect(result.summary).toMatchObject({ new: 1, unchanged: 1, fixed: 0 });
+  });
+
+  it("decides passed on new findings at the threshold only", () => {
+    const old = compareResults([finding("a")], head([finding("a"), finding("w", "warning")]));
+    expect(old.summary.passed).toBe(true);
+    expect(compareResults([], head([finding("w", "warning")]), "warning").summary.passed).toBe(
+      false,
+    );
+  });
+
+  it("does not call a finding the head suppresses fixed", () => {
+    const result = compareResults([finding("a")], head([], [finding("a")]));
+    expect(result.fixed).toEqual([]);
+  });
+
+  it("matches findings of an older report without a fingerprint by rule, object and path", () => {
+    const { fingerprint: _a, ...old } = { ...finding("x"), path: "/spec", message: "on line 3" };
+    const { fingerprint: _b, ...now } = { ...finding("y"), path: "/spec", message: "on line 9" };
+    expect(compareResults([old], head([now])).summary).toMatchObject({ unchanged: 1, fixed: 0 });
+  });
+});

@@ -1,0 +1,76 @@
+import {
+  type FailOn,
+  type Finding,
+  failsAt,
+  fingerprintOfFinding,
+  type Result,
+} from "@scout-deploy/core";
+
+export type BaselineStatus = "new" | "unchanged";
+
+export interface MarkedFinding extends Finding {
+  baseline: BaselineStatus;
+}
+
+export interface ComparisonSummary {
+  new: number;
+  unchanged: number;
+  fixed: number;
+  /** Decided on new findings only: no new finding at or above the threshold. */
+  passed: boolean;
+}
+
+export interface Comparison {
+  /** The head's findings, in the head's order, each marked new or unchanged. */
+  findings: MarkedFinding[];
+  /** Base findings the head no longer has (and does not merely suppress). */
+  fixed: Finding[];
+  summary: ComparisonSummary;
+}
+
+/**
+ * Which of the head's findings the base already had, by fingerprint. Fingerprints are
+ * counted, so a head with two findings where the base had one reports one as new.
+ */
+export function compareResults(
+  base: readonly Finding[],
+  head: Pick<Result, "findings" | "suppressed" | "failOn">,
+  failOn: FailOn = head.failOn,
+): Comparison {
+  const remaining = countBy(base.map(fingerprintOfFinding));
+  const findings = head.findings.map((finding): MarkedFinding => {
+    const print = fingerprintOfFinding(finding);
+    const left = remaining.get(print) ?? 0;
+    if (left > 0) remaining.set(print, left - 1);
+    return { ...finding, baseline: left > 0 ? "unchanged" : "new" };
+  });
+  for (const finding of head.suppressed) {
+    const print = fingerprintOfFinding(finding);
+    remaining.set(print, Math.max(0, (remaining.get(print) ?? 0) - 1));
+  }
+  const fixed: Finding[] = [];
+  for (const finding of base) {
+    const print = fingerprintOfFinding(finding);
+    const left = remaining.get(print) ?? 0;
+    if (left === 0) continue;
+    remaining.set(print, left - 1);
+    fixed.push(finding);
+  }
+  const fresh = findings.filter((f) => f.baseline === "new");
+  return {
+    findings,
+    fixed,
+    summary: {
+      new: fresh.length,
+      unchanged: findings.length - fresh.length,
+      fixed: fixed.length,
+      passed: !fresh.some((f) => failsAt(f.severity, failOn)),
+    },
+  };
+}
+
+function countBy(values: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
+}

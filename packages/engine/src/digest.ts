@@ -1,0 +1,16 @@
+import { createHash } from "node:crypto";
+import type { Bundle } from "@scout-deploy/core";
+
+/** A digest of exactly what was checked: each file's path and content, in path order. */
+export function bundleDigest(bundle: Bundle): string {
+  const texts = new Map<string, string>();
+  for (const document of bundle.documents) texts.set(document.file.path, document.file.text);
+  const hash = createHash("sha256");
+  for (const path of [...new Set(bundle.files)].sort()) {
+    const content = createHash("sha256")
+      .update(texts.get(path) ?? "")
+      .digest("hex");
+    hash.update(`${path}\u0000${content}\n`);
+  }
+  return `sha256:${hash.digest("hex")}`;
+}

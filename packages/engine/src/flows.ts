@@ -1,0 +1,52 @@
+import { parseWithSchema } from "@scout-deploy/core";
+import {
+  diffFlows,
+  type FlowDiff,
+  type FlowsReport,
+  type FlowsSection,
+  flows,
+  flowsSection,
+  type NetworkOptions,
+  networkOptionsSchema,
+} from "@scout-deploy/netpol";
+import type { CheckRun } from "./check.js";
+
+export { flowDiffJson, flowDiffSection } from "@scout-deploy/netpol";
+export type { FlowDiff, FlowsReport, FlowsSection };
+
+const FLOWS_RULE = "network/allowed-flows";
+
+/** Who may talk to whom under the run's NetworkPolicies, against the intended flows. */
+export function networkFlows(run: Pick<CheckRun, "bundle" | "config">): FlowsReport {
+  return flows(run.bundle, run.config.policy.settings, networkOptions(run.config));
+}
+
+/** The "Network flows" section of markdown reports, when the run has policies to analyse. */
+export function networkSection(run: Pick<CheckRun, "bundle" | "config">): FlowsSection | undefined {
+  return flowsSection(run.bundle, run.config.policy.settings, networkOptions(run.config));
+}
+
+/** The flows a change opens and closes: the base's bundle against the head run's. */
+export function networkChanges(
+  base: Pick<CheckRun, "bundle">,
+  head: Pick<CheckRun, "bundle" | "config">,
+): FlowDiff {
+  return diffFlows(
+    base.bundle,
+    head.bundle,
+    head.config.policy.settings,
+    networkOptions(head.config),
+  );
+}
+
+/** The intended-flow options the config gives network/allowed-flows (validated like the rule's). */
+function networkOptions(config: CheckRun["config"]): NetworkOptions {
+  const setting = config.policy.rules[FLOWS_RULE];
+  const raw = typeof setting === "object" ? (setting.options ?? {}) : {};
+  return parseWithSchema(
+    networkOptionsSchema,
+    raw,
+    undefined,
+    `/policy/rules/${FLOWS_RULE.replace("/", "~1")}/options`,
+  );
+}

@@ -1,0 +1,138 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import {
+  type Bundle,
+  ConfigurationError,
+  compareFindings,
+  type Finding,
+  isRecord,
+  type Result,
+  SEVERITIES,
+  summarize,
+} from "@scout-deploy/core";
+import { displayPath } from "@scout-deploy/loader";
+import { type BaseRendering, runBaseCheck } from "./base.js";
+import type { CheckOptions, CheckRun } from "./check.js";
+import { compareResults } from "./compare.js";
+import type { LoadedConfig } from "./config-file.js";
+import { policyWeakenings } from "./policy-diff.js";
+
+/** Where the base comes from: a git ref rendered in this run, or an earlier `--format json`. */
+export type BaseSource = { ref: string } | { baselineFile: string };
+
+export type BaseSide =
+  | { kind: "git"; ref: string; commit: string; bundle: Bundle; config?: LoadedConfig }
+  | { kind: "file"; path: string };
+
+export interface ComparedRun {
+  /** The head's run, untouched: the whole bundle judged (what sign-off records). */
+  head: CheckRun;
+  /**
+   * The head's findings (and policy/weakened ones) each marked new or unchanged, the base's
+   * fixed ones, and a summary whose `passed` is decided on new findings only.
+   */
+  result: Result;
+  base: BaseSide;
+  /** What the reader should know about how the base was read. */
+  notices: string[];
+}
+
+/** Compares the head's run with its base: what this change adds, fixes and weakens. */
+export async function compareWithBase(
+  head: CheckRun,
+  source: BaseSource,
+  options: CheckOptions,
+  rendering: BaseRendering = {},
+): Promise<ComparedRun> {
+  if ("baselineFile" in source) {
+    const findings = readBaselineFile(source.baselineFile, options.cwd);
+    return {
+      head,
+      result: comparedResult(head.result, findings, []),
+      base: { kind: "file", path: source.baselineFile },
+      notices: [],
+    };
+  }
+  const base = await runBaseCheck(head, source.ref, options, rendering);
+  const weakened = policyWeakenings(
+    { bundle: base.bundle, ...(base.config ? { config: base.config } : {}) },
+    { bundle: head.bundle, config: head.config },
+    head.rules,
+  );
+  return {
+    head,
+    result: comparedResult(head.result, base.result.findings, weakened),
+    base: {
+      kind: "git",
+      ref: source.ref,
+      commit: base.commit,
+      bundle: base.bundle,
+      ...(base.config ? { config: base.config } : {}),
+    },
+    notices: base.configProblem ? [base.configProblem] : [],
+  };
+}
+
+function comparedResult(head: Result, base: readonly Finding[], weakened: Finding[]): Result {
+  const findings = [...head.findings, ...weakened].sort(compareFindings);
+  const comparison = compareResults(base, { ...head, findings });
+  const counts = {
+    files: head.summary.files,
+    objects: head.summary.objects,
+    suppressed: head.summary.suppressed,
+  };
+  const summary = summarize(comparison.findings, counts, head.failOn);
+  return {
+    ...head,
+    findings: comparison.findings,
+    fixed: comparison.fixed,
+    summary: { ...summary, ...comparison.summary },
+  };
+}
+
+/** The findings of an earlier `check --format json`; anything else is refused with its place. */
+export function readBaselineFile(path: string, cwd: string): Finding[] {
+  const absolute = resolve(cwd, path);
+  const shown = displayPath(absolute, cwd);
+  let text: string;
+  try {
+    text = readFileSync(absolute, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigurationError(`--baseline ${shown}: cannot be read${code ? ` (${code})` : ""}`);
+  }
+  return parseBaseline(text, shown);
+}
+
+export function parseBaseline(text: string, shown: string): Finding[] {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigurationError(`--baseline ${shown}: not JSON (${(error as Error).message})`);
+  }
+  if (!isRecord(document) || document.version !== 1 || !Array.isArray(document.findings)) {
+    throw new ConfigurationError(
+      `--baseline ${shown}: not a scout-deploy --format json report (version 1 with a findings list)`,
+    );
+  }
+  return document.findings.map((entry, index) =>
+    baselineFinding(entry, `${shown}: findings[${index}]`),
+  );
+}
+
+function baselineFinding(entry: unknown, where: string): Finding {
+  const fail = (what: string) => {
+    throw new ConfigurationError(`--baseline ${where}: ${what}`);
+  };
+  if (!isRecord(entry)) return fail("not an object");
+  for (const key of ["ruleId", "message", "file"] as const) {
+    if (typeof entry[key] !== "string") fail(`"${key}" must be a string`);
+  }
+  if (!SEVERITIES.includes(entry.severity as never))
+    fail(`"severity" must be one of ${SEVERITIES.join(", ")}`);
+  if (entry.fingerprint !== undefined && typeof entry.fingerprint !== "string") {
+    fail('"fingerprint" must be a string');
+  }
+  return entry as unknown as Finding;
+}

@@ -1,0 +1,302 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { ConfigurationError, parseSource } from "@scout-deploy/core";
+import type {
+  HelmSourceMap,
+  KustomizeOrigin,
+  KustomizeSourceMap,
+  PatchRef,
+} from "./source-positions.js";
+
+/** The one door to external programs: tests pass their own. */
+export interface ToolRunner {
+  /** The binary's absolute path, or undefined when it is not installed. */
+  find(name: string): string | undefined;
+  run(binary: string, args: readonly string[], cwd: string): ToolResult;
+}
+
+export interface ToolResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface HelmOptions {
+  /** Values files, in order (later ones win), relative to cwd. */
+  values?: readonly string[];
+  /** `--set key=value`, in order. */
+  set?: readonly string[];
+  releaseName?: string;
+  namespace?: string;
+  kubeVersion?: string;
+}
+
+export type RenderedInputKind = "helm" | "kustomize";
+
+export interface RenderedInput {
+  kind: RenderedInputKind;
+  /** The text checked, exactly as the tool printed it. */
+  text: string;
+  sourceMap: HelmSourceMap | KustomizeSourceMap;
+}
+
+export const HELM_INSTALL_HINT =
+  "helm not found on PATH or in $GOPATH/bin: install it with scripts/install-helm.sh (go install helm.sh/helm/v3/cmd/helm@v3.22.0)";
+export const KUSTOMIZE_INSTALL_HINT =
+  "neither kubectl nor kustomize found on PATH: install kubectl (it builds Kustomize) from https://kubernetes.io/docs/tasks/tools/";
+
+const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/** What a folder is: a Helm chart, a Kustomize root, or plain manifests (undefined). */
+export function renderedInputKind(folder: string): RenderedInputKind | undefined {
+  if (!isFolder(folder)) return undefined;
+  if (existsSync(join(folder, "Chart.yaml"))) return "helm";
+  if (kustomizationFile(folder)) return "kustomize";
+  return undefined;
+}
+
+export function renderHelm(
+  chart: string,
+  options: HelmOptions,
+  cwd: string,
+  tools: ToolRunner,
+): RenderedInput {
+  const helm = tools.find("helm");
+  if (!helm) throw new ConfigurationError(HELM_INSTALL_HINT);
+  const valuesFiles = (options.values ?? []).map((file) => resolve(cwd, file));
+  for (const [index, file] of valuesFiles.entries()) {
+    if (!existsSync(file))
+      throw new ConfigurationError(`--values ${options.values![index]}: file not found`);
+  }
+  const args = [
+    "template",
+    options.releaseName ?? "release-name",
+    chart,
+    ...valuesFiles.flatMap((file) => ["--values", file]),
+    ...(options.set ?? []).flatMap((pair) => ["--set", pair]),
+    ...(options.namespace ? ["--namespace", options.namespace] : []),
+    ...(options.kubeVersion ? ["--kube-version", options.kubeVersion] : []),
+  ];
+  const text = runOrExplain(tools, helm, args, cwd, `helm template ${shown(chart, cwd)}`);
+  const chartValues = join(chart, "values.yaml");
+  const values = [...(existsSync(chartValues) ? [chartValues] : []), ...valuesFiles];
+  return {
+    kind: "helm",
+    text,
+    sourceMap: {
+      kind: "helm",
+      chartName: chartNameOf(chart),
+      chartFolder: shown(chart, cwd),
+      templates: templatesOf(text, chart, cwd),
+      // Later files win in Helm, so the relocation looks them up last first.
+      values: values.map((file) => ({ file: shown(file, cwd), text: readFileSync(file, "utf8") })),
+    },
+  };
+}
+
+export function renderKustomize(root: string, cwd: string, tools: ToolRunner): RenderedInput {
+  const command = kustomizeCommand(tools);
+  const label = `kustomize build ${shown(root, cwd)}`;
+  const text = runOrExplain(tools, command.binary, [...command.args, root], cwd, label);
+  // The origins come from a second build: annotations in the checked text would move its lines
+  // and add fields the user never wrote. A temporary kustomization on top of the user's adds them.
+  const scratch = mkdtempSync(join(tmpdir(), "scout-kustomize-"));
+  try {
+    const fromScratch = relative(scratch, root).split(sep).join("/");
+    writeFileSync(
+      join(scratch, "kustomization.yaml"),
+      `resources:\n  - ${JSON.stringify(fromScratch)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`,
+    );
+    const annotated = runOrExplain(tools, command.binary, [...command.args, scratch], cwd, label);
+    return {
+      kind: "kustomize",
+      text,
+      sourceMap: { kind: "kustomize", ...kustomizeOrigins(annotated, scratch, cwd) },
+    };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function kustomizeCommand(tools: ToolRunner): { binary: string; args: string[] } {
+  const kubectl = tools.find("kubectl");
+  if (kubectl) return { binary: kubectl, args: ["kustomize"] };
+  const kustomize = tools.find("kustomize");
+  if (kustomize) return { binary: kustomize, args: ["build"] };
+  throw new ConfigurationError(KUSTOMIZE_INSTALL_HINT);
+}
+
+function runOrExplain(
+  tools: ToolRunner,
+  binary: string,
+  args: readonly string[],
+  cwd: string,
+  label: string,
+): string {
+  const result = tools.run(binary, args, cwd);
+  if (result.status === 0) return result.stdout;
+  // One line, as every exit-2 message is: the tool's lines joined.
+  const lines = result.stderr.split("\n").map((line) => line.trim());
+  const reason = lines.filter(Boolean).join(" | ") || `exit status ${result.status}`;
+  throw new ConfigurationError(`${label} failed: ${reason}`);
+}
+
+/** Each document's `# Source: chart/templates/x.yaml` with that template's text. */
+function templatesOf(text: string, chart: string, cwd: string): HelmSourceMap["templates"] {
+  const templates: HelmSourceMap["templates"] = {};
+  for (const match of text.matchAll(/^# Source: (\S+)$/gm)) {
+    const source = match[1]!;
+    // "scout/templates/a.yaml": the chart's name, then the path inside it ("charts/x/..." too).
+    const path = join(chart, source.split("/").slice(1).join("/"));
+    if (source in templates || !existsSync(path)) continue;
+    templates[source] = { file: shown(path, cwd), text: readFileSync(path, "utf8") };
+  }
+  return templates;
+}
+
+function chartNameOf(chart: string): string {
+  const match = /^name:\s*["']?([^"'\s#]+)/m.exec(readFileSync(join(chart, "Chart.yaml"), "utf8"));
+  return match?.[1] ?? "";
+}
+
+/** Per rendered document (in order): the resource file and the patch files of its kustomizations. */
+function kustomizeOrigins(annotated: string, scratch: string, cwd: string) {
+  const files: Record<string, string> = {};
+  const read = (absolute: string): string | undefined => {
+    const name = shown(absolute, cwd);
+    if (!(name in files)) {
+      if (!isFile(absolute)) return undefined;
+      files[name] = readFileSync(absolute, "utf8");
+    }
+    return name;
+  };
+  const documents: KustomizeOrigin[] = parseSource("<kustomize>", annotated).documents.map(
+    (document) => {
+      const annotations = annotationsOf(document.value);
+      const originPath = /^path:\s*(.+)$/m.exec(annotations["config.kubernetes.io/origin"] ?? "");
+      const resource = originPath ? read(resolve(scratch, originPath[1]!.trim())) : undefined;
+      const kustomizations = patchTransformersOf(
+        annotations["alpha.config.kubernetes.io/transformations"],
+      ).map((kustomization) => resolve(scratch, kustomization));
+      const patches = [...new Set(kustomizations)].flatMap((kustomization) =>
+        patchesOf(kustomization, read),
+      );
+      return { ...(resource ? { resource } : {}), patches };
+    },
+  );
+  return { documents, files };
+}
+
+function annotationsOf(value: unknown): Record<string, string> {
+  const metadata = (value as { metadata?: { annotations?: Record<string, string> } })?.metadata;
+  return metadata?.annotations ?? {};
+}
+
+/** The kustomization files whose PatchTransformer touched the object. */
+function patchTransformersOf(transformations: string | undefined): string[] {
+  if (!transformations) return [];
+  const entries = transformations.split(/^- /m).slice(1);
+  return entries
+    .filter((entry) =>
+      /kind:\s*PatchTransformer|kind:\s*PatchStrategicMergeTransformer/.test(entry),
+    )
+    .map((entry) => /configuredIn:\s*(\S+)/.exec(entry)?.[1])
+    .filter((path): path is string => path !== undefined);
+}
+
+/**
+ * The patches a kustomization applies: files (`patches: - path:`, `patchesStrategicMerge:`)
+ * and patches written inline as a block (`patches: - patch: |-`).
+ */
+function patchesOf(
+  kustomization: string,
+  read: (absolute: string) => string | undefined,
+): PatchRef[] {
+  const file = read(kustomization);
+  if (file === undefined) return [];
+  const text = readFileSync(kustomization, "utf8");
+  const document = parseSource(file, text).documents[0];
+  const value = (document?.value ?? {}) as {
+    patches?: { path?: unknown; patch?: unknown }[];
+    patchesStrategicMerge?: unknown[];
+  };
+  const fromFile = (path: unknown): PatchRef[] => {
+    if (typeof path !== "string" || path.includes("\n")) return [];
+    const name = read(resolve(dirname(kustomization), path));
+    return name === undefined ? [] : [{ file: name }];
+  };
+  const patches = (Array.isArray(value.patches) ? value.patches : []).flatMap((patch, index) => {
+    if (typeof patch?.patch !== "string") return fromFile(patch?.path);
+    const start = blockStart(text, document!.locate(`/patches/${index}/patch`).line);
+    return start ? [{ file, inline: { text: patch.patch, ...start } }] : [];
+  });
+  const strategic = Array.isArray(value.patchesStrategicMerge) ? value.patchesStrategicMerge : [];
+  return [...patches, ...strategic.flatMap(fromFile)];
+}
+
+/** Where a block scalar's text starts: the line after its `|` or `>`, at its indentation. */
+function blockStart(text: string, indicatorLine: number): { line: number; column: number } | null {
+  const lines = text.split("\n");
+  if (!/:\s*[|>][-+0-9]*\s*(#.*)?$/.test(lines[indicatorLine - 1] ?? "")) return null;
+  const first = lines.findIndex((line, index) => index >= indicatorLine && line.trim() !== "");
+  if (first < 0) return null;
+  return { line: first + 1, column: lines[first]!.length - lines[first]!.trimStart().length + 1 };
+}
+
+function kustomizationFile(folder: string): string | undefined {
+  return KUSTOMIZATION_FILES.map((name) => join(folder, name)).find(isFile);
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function shown(absolute: string, cwd: string): string {
+  const rel = relative(cwd, absolute);
+  return (isAbsolute(rel) ? absolute : rel).split(sep).join("/");
+}
+
+/** Binaries on PATH (and, for Go-installed tools, in $GOPATH/bin), run with spawnSync. */
+export function systemToolRunner(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ToolRunner {
+  return {
+    find(name) {
+      const folders = (env.PATH ?? "").split(delimiter).filter(Boolean);
+      folders.push(join(env.GOPATH ?? join(homedir(), "go"), "bin"));
+      return folders.map((folder) => join(folder, name)).find(isExecutableFile);
+    },
+    run(binary, args, cwd) {
+      const result = spawnSync(binary, [...args], {
+        cwd,
+        env,
+        encoding: "utf8",
+        maxBuffer: 256 * 1024 * 1024,
+      });
+      if (result.error) return { status: null, stdout: "", stderr: result.error.message };
+      return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    },
+  };
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    return statSync(path).isFile() && (statSync(path).mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,236 @@
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Finding } from "@scout-deploy/core";
+import { describe, expect, it } from "vitest";
+import { runCheck } from "./check.js";
+import {
+  HELM_INSTALL_HINT,
+  KUSTOMIZE_INSTALL_HINT,
+  systemToolRunner,
+  type ToolRunner,
+} from "./render-tools.js";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const tools = systemToolRunner();
+const chart = "examples/helm-chart";
+const insecureValues = `${chart}/values-insecure.yaml`;
+const prod = "examples/kustomize/overlays/prod";
+
+/** The real tool, or a skip that says why (a failure under CI, where setup installs it). */
+function withTool(name: string): typeof it {
+  if (tools.find(name)) return it;
+  if (process.env.CI === "true") throw new Error(`${name} is not installed: run scripts/setup.sh`);
+  console.warn(`skipping the ${name} tests: ${name} not found on PATH or in $HOME/go/bin`);
+  return it.skip as unknown as typeof it;
+}
+
+/** What checking the tool's output as a plain file reports, by rendered line. */
+async function checkOfRenderedText(binary: string, args: string[]) {
+  const output = tools.run(tools.find(binary)!, args, repo);
+  expect(output.stderr).toBe("");
+  const dir = mkdtempSync(join(tmpdir(), "scout-rendered-"));
+  writeFileSync(join(dir, "rendered.yaml"), output.stdout);
+  const { result } = await runCheck({ cwd: dir, paths: ["rendered.yaml"] });
+  return result.findings.map((f) => sameFinding(f, f.line, f.path));
+}
+
+function sameFinding(finding: Finding, line: number, path: string | undefined) {
+  return `${finding.ruleId} ${finding.message} at rendered line ${line} ${path ?? ""}`;
+}
+
+function onRendered(findings: readonly Finding[]) {
+  return findings
+    .map((f) => sameFinding(f, f.rendered!.line, f.rendered!.path))
+    .sort((a, b) => (a < b ? -1 : 1));
+}
+
+function find(findings: readonly Finding[], ruleId: string) {
+  const found = findings.find((f) => f.ruleId === ruleId);
+  expect(found, ruleId).toBeDefined();
+  return found!;
+}
+
+describe("check of a Helm chart (real helm template)", () => {
+  const helmIt = withTool("helm");
+  const insecure = () =>
+    runCheck({ cwd: repo, paths: [chart], helm: { values: [insecureValues] }, tools });
+
+  helmIt("reports what checking helm template's output reports", async () => {
+    const { result } = await insecure();
+    const expected = await checkOfRenderedText("helm", [
+      "template",
+      "release-name",
+      chart,
+      "--values",
+      insecureValues,
+    ]);
+    expect(onRendered(result.findings)).toEqual(expected.sort((a, b) => (a < b ? -1 : 1)));
+  });
+
+  helmIt("puts a value set in the values file the user passed on that key's line", async () => {
+    const { result } = await insecure();
+    expect(find(result.findings, "pod/not-privileged")).toMatchObject({
+      file: insecureValues,
+      line: 7,
+      column: 3,
+    });
+    expect(find(result.findings, "pod/no-privilege-escalation")).toMatchObject({
+      file: insecureValues,
+      line: 6,
+    });
+  });
+
+  helmIt("puts a value of the chart's values.yaml on its line there", async () => {
+    const { result } = await runCheck({
+      cwd: repo,
+      paths: [chart],
+      helm: { set: ["securityContext.privileged=true"] },
+      tools,
+    });
+    // --set is no file: the finding is on the default it overrode, where the key is defined.
+    expect(find(result.findings, "pod/not-privileged")).toMatchObject({
+      file: `${chart}/values.yaml`,
+      line: 15,
+    });
+  });
+
+  helmIt("puts a field hard-coded in a template on the template line", async () => {
+    const { result } = await insecure();
+    // The container (its name, probes, ports) is written in the template, not in values.
+    expect(find(result.findings, "workload/startup-probe")).toMatchObject({
+      file: `${chart}/templates/deployment.yaml`,
+      line: 24,
+      rendered: { file: `<rendered>/${chart}/helm-template.yaml` },
+    });
+  });
+
+  helmIt("reports no pod-security finding for the chart's own values", async () => {
+    const { result } = await runCheck({ cwd: repo, paths: [chart], tools });
+    expect(result.findings.filter((f) => f.ruleId.startsWith("pod/"))).toEqual([]);
+  });
+});
+
+describe("check of a Kustomize overlay (real kubectl kustomize)", () => {
+  const kustomizeIt = tools.find("kubectl") ? it : withTool("kustomize");
+  const check = () => runCheck({ cwd: repo, paths: [prod], tools });
+
+  kustomizeIt("reports what checking the build's output reports", async () => {
+    const { result } = await check();
+    const binary = tools.find("kubectl") ? "kubectl" : "kustomize";
+    const args = binary === "kubectl" ? ["kustomize", prod] : ["build", prod];
+    const expected = await checkOfRenderedText(binary, args);
+    expect(onRendered(result.findings)).toEqual(expected.sort((a, b) => (a < b ? -1 : 1)));
+  });
+
+  kustomizeIt("puts a field the overlay's patch sets on the patch", async () => {
+    const { result } = await check();
+    expect(find(result.findings, "pod/not-privileged")).toMatchObject({
+      file: `${prod}/debug-patch.yaml`,
+      line: 13,
+      column: 13,
+    });
+  });
+
+  kustomizeIt("puts what comes from the base on the base resource file", async () => {
+    const { result } = await check();
+    expect(find(result.findings, "workload/startup-probe")).toMatchObject({
+      file: "examples/kustomize/base/deployment.yaml",
+      line: 28,
+    });
+  });
+
+  kustomizeIt("puts a field an inline patch sets on its line in the kustomization", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "scout-inline-"));
+    mkdirSync(join(dir, "base"));
+    mkdirSync(join(dir, "dev"));
+    copyFileSync(
+      join(repo, "examples/kustomize/base/deployment.yaml"),
+      join(dir, "base/deployment.yaml"),
+    );
+    writeFileSync(join(dir, "base/kustomization.yaml"), "resources:\n  - deployment.yaml\n");
+    writeFileSync(
+      join(dir, "dev/kustomization.yaml"),
+      [
+        "resources:",
+        "  - ../base",
+        "patches:",
+        "  - patch: |-",
+        "      apiVersion: apps/v1",
+        "      kind: Deployment",
+        "      metadata:",
+        "        name: backend",
+        "      spec:",
+        "        template:",
+        "          spec:",
+        "            containers:",
+        "              - name: api",
+        "                securityContext:",
+        "                  privileged: true",
+        "",
+      ].join("\n"),
+    );
+    const { result } = await runCheck({ cwd: dir, paths: ["dev"], tools });
+    expect(find(result.findings, "pod/not-privileged")).toMatchObject({
+      file: "dev/kustomization.yaml",
+      line: 15,
+      column: 19,
+    });
+  });
+
+  kustomizeIt("reads two overlays as two environments", async () => {
+    const { result } = await runCheck({
+      cwd: repo,
+      paths: [prod, "examples/kustomize/overlays/staging"],
+      tools,
+    });
+    const namespaces = result.findings
+      .filter((f) => f.ruleId === "workload/startup-probe")
+      .map((f) => f.object?.namespace);
+    expect(namespaces.sort()).toEqual(["scout-prod", "scout-staging"]);
+    // Staging has no debug patch: only prod's container is privileged.
+    const privileged = result.findings.filter((f) => f.ruleId === "pod/not-privileged");
+    expect(privileged.map((f) => f.object?.namespace)).toEqual(["scout-prod"]);
+  });
+});
+
+describe("missing or failing tools", () => {
+  const none: ToolRunner = {
+    find: () => undefined,
+    run: () => ({ status: 0, stdout: "", stderr: "" }),
+  };
+
+  it("refuses a chart without helm, saying how to install it", async () => {
+    await expect(runCheck({ cwd: repo, paths: [chart], tools: none })).rejects.toThrow(
+      HELM_INSTALL_HINT,
+    );
+  });
+
+  it("refuses a kustomization without kubectl or kustomize, saying how to install one", async () => {
+    await expect(runCheck({ cwd: repo, paths: [prod], tools: none })).rejects.toThrow(
+      KUSTOMIZE_INSTALL_HINT,
+    );
+  });
+
+  it("passes on the tool's own error, naming what it ran", async () => {
+    const failing: ToolRunner = {
+      find: (name) => `/bin/${name}`,
+      run: () => ({
+        status: 1,
+        stdout: "",
+        stderr:
+          "Error: parse error at (scout/templates/deployment.yaml:9): unexpected }\nUse --debug flag to render out invalid YAML\n",
+      }),
+    };
+    await expect(runCheck({ cwd: repo, paths: [chart], tools: failing })).rejects.toThrow(
+      `helm template ${chart} failed: Error: parse error at (scout/templates/deployment.yaml:9): unexpected } | Use --debug flag`,
+    );
+  });
+
+  it("refuses Helm flags when no path is a chart", async () => {
+    await expect(
+      runCheck({ cwd: repo, paths: [prod], helm: { values: ["x.yaml"] }, tools: none }),
+    ).rejects.toThrow(/--values apply to Helm charts/);
+  });
+});

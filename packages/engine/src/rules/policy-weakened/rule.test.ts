@@ -1,0 +1,111 @@
+import { buildBundle, type Finding, parseSource } from "@scout-deploy/core";
+import { securityGuideRules } from "@scout-deploy/rules";
+import { describe, expect, it } from "vitest";
+import { parseConfigText } from "../../config-file.js";
+import { policyWeakenings } from "../../policy-diff.js";
+import { policyWeakened } from "./rule.js";
+
+const rules = [...securityGuideRules, policyWeakened];
+const empty = buildBundle([]);
+
+function weakenings(base: string, head: string, bundles = { base: empty, head: empty }): Finding[] {
+  return policyWeakenings(
+    {
+      config: parseConfigText("/r/scout-deploy.yaml", base, "scout-deploy.yaml"),
+      bundle: bundles.base,
+    },
+    {
+      config: parseConfigText("/r/scout-deploy.yaml", head, "scout-deploy.yaml"),
+      bundle: bundles.head,
+    },
+    rules,
+  );
+}
+
+const summary = (findings: Finding[]) =>
+  findings.map((f) => `${f.line} ${f.severity} ${f.message}`);
+
+describe("policy/weakened", () => {
+  it("reports a rule turned off at its line, and an area lowered once for all its rules", () => {
+    const found = weakenings(
+      "policy: {}\n",
+      'policy:\n  rules:\n    pod/run-as-non-root: "off"\n    rbac/*: info\n',
+    );
+    expect(found.map((f) => f.line)).toEqual([3, 4]);
+    expect(found[0]!.message).toBe(
+      'policy.rules."pod/run-as-non-root" lowers 1 rule(s) the base ran higher: pod/run-as-non-root',
+    );
+    expect(found[1]!.message).toMatch(/^policy\.rules\."rbac\/\*" lowers \d+ rule\(s\)/);
+    expect(found.every((f) => f.severity === "error" && f.ruleId === "policy/weakened")).toBe(true);
+  });
+
+  it("reports a suppression widened to more objects, not one the base already had", () => {
+    const base =
+      "policy:\n  suppressions:\n    - rules: [pod/run-as-user]\n      objects: [Deployment/legacy]\n      reason: old image\n";
+    expect(weakenings(base, base)).toEqual([]);
+    const wider = base.replace("      objects: [Deployment/legacy]\n", "");
+    expect(summary(weakenings(base, wider))).toEqual([
+      "3 error suppression of pod/run-as-user covers more than the base's (old image)",
+    ]);
+    const narrower = base.replace(
+      "reason: old image",
+      "reason: old image\n      expires: 2030-01-01",
+    );
+    expect(weakenings(base, narrower)).toEqual([]);
+  });
+
+  it("reports allowAnnotationSuppressions turned on and settings relaxed", () => {
+    const found = weakenings(
+      "policy:\n  allowAnnotationSuppressions: false\n  settings:\n    profile: production\n",
+      "policy:\n  allowAnnotationSuppressions: true\n  settings:\n    profile: default\n",
+    );
+    expect(summary(found)).toEqual([
+      "2 error policy.allowAnnotationSuppressions turned on: scout-deploy.io/ignore annotations are honoured",
+      "4 error policy.settings.profile relaxed from production to default",
+    ]);
+  });
+
+  it("reports nothing for a stricter head", () => {
+    const found = weakenings(
+      "policy:\n  failOn: error\n  rules:\n    pod/*: warning\n",
+      "policy:\n  failOn: info\n  rules:\n    pod/*: error\n",
+    );
+    expect(found).toEqual([]);
+  });
+
+  it("takes its severity from the base, so a head cannot silence its own weakening", () => {
+    const found = weakenings(
+      "policy:\n  rules:\n    policy/weakened: warning\n",
+      'policy:\n  rules:\n    policy/weakened: "off"\n',
+    );
+    expect(summary(found)).toEqual([
+      '3 warning policy.rules."policy/weakened" lowers 1 rule(s) the base ran higher: policy/weakened',
+    ]);
+    expect(
+      weakenings('policy:\n  rules:\n    policy/weakened: "off"\n', "policy:\n  failOn: never\n"),
+    ).toEqual([]);
+  });
+
+  it("reports a new ignore annotation, and one that names more rules, at the annotation", () => {
+    const pod = (annotation: string) =>
+      buildBundle([
+        parseSource(
+          "pod.yaml",
+          `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    ${annotation}\nspec:\n  containers: []\n`,
+        ),
+      ]);
+    const base = pod('scout-deploy.io/ignore: "pod/run-as-user: legacy"');
+    const head = pod('scout-deploy.io/ignore: "pod/run-as-user,pod/not-privileged: legacy"');
+    const found = weakenings("policy: {}\n", "policy: {}\n", { base, head });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      file: "pod.yaml",
+      line: 6,
+      object: { kind: "Pod", name: "p" },
+    });
+    expect(found[0]!.message).toBe(
+      "new scout-deploy.io/ignore annotation silences pod/not-privileged on Pod p",
+    );
+    expect(weakenings("policy: {}\n", "policy: {}\n", { base: head, head: base })).toEqual([]);
+  });
+});

@@ -1,0 +1,222 @@
+import type { Finding } from "@scout-deploy/core";
+import { describe, expect, it } from "vitest";
+import { type RenderedSource, relocateFindings } from "./source-positions.js";
+
+function finding(file: string, line: number, path: string): Finding {
+  return { ruleId: "r/x", severity: "error", message: "m", file, line, column: 1, path };
+}
+
+const template = `apiVersion: v1
+kind: Pod
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  {{- if .Values.host }}
+  hostNetwork: {{ .Values.host }}
+  {{- end }}
+  securityContext:
+    {{- toYaml .Values.pod | nindent 4 }}
+  containers:
+    - name: app
+      image: nginx
+      securityContext:
+        privileged: true
+        runAsUser: {{ .Values.user }}
+`;
+
+// What helm template prints for it with host: true, pod: {runAsUser: 0}, user: 0.
+const rendered = `---
+# Source: demo/templates/pod.yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: r
+spec:
+  hostNetwork: true
+  securityContext:
+    runAsUser: 0
+  containers:
+    - name: app
+      image: nginx
+      securityContext:
+        privileged: true
+        runAsUser: 0
+`;
+
+const chartValues = "host: false\npod:\n  runAsUser: 1000\nuser: 1000\n";
+const userValues = "# mine\nhost: true\npod:\n  runAsUser: 0\n";
+
+const helm: RenderedSource = {
+  file: "<rendered>/demo/helm-template.yaml",
+  text: rendered,
+  map: {
+    kind: "helm",
+    chartName: "demo",
+    chartFolder: "demo",
+    templates: { "demo/templates/pod.yaml": { file: "demo/templates/pod.yaml", text: template } },
+    values: [
+      { file: "demo/values.yaml", text: chartValues },
+      { file: "prod.yaml", text: userValues },
+    ],
+  },
+};
+
+function relocate(line: number, path: string) {
+  return relocateFindings([finding(helm.file, line, path)], [helm])[0]!;
+}
+
+describe("relocateFindings: Helm", () => {
+  it("puts a field hard-coded in the template on the template line", () => {
+    expect(relocate(14, "/spec/containers/0/securityContext/privileged")).toMatchObject({
+      file: "demo/templates/pod.yaml",
+      line: 15,
+      column: 9,
+    });
+  });
+
+  it("puts a value printed by {{ .Values.x }} on x in the last values file that sets it", () => {
+    expect(relocate(7, "/spec/hostNetwork")).toMatchObject({ file: "prod.yaml", line: 2 });
+    expect(relocate(15, "/spec/containers/0/securityContext/runAsUser")).toMatchObject({
+      file: "demo/values.yaml",
+      line: 4,
+    });
+  });
+
+  it("follows a block inserted by toYaml into the values file, key by key", () => {
+    expect(relocate(9, "/spec/securityContext/runAsUser")).toMatchObject({
+      file: "prod.yaml",
+      line: 4,
+      column: 3,
+    });
+  });
+
+  it("puts a list item on its first key in the template", () => {
+    expect(relocate(11, "/spec/containers/0")).toMatchObject({
+      file: "demo/templates/pod.yaml",
+      line: 12,
+      column: 7,
+    });
+  });
+
+  it("keeps where the finding was in the rendered text", () => {
+    expect(relocate(14, "/spec/containers/0/securityContext/privileged").rendered).toEqual({
+      file: helm.file,
+      line: 14,
+      path: "/spec/containers/0/securityContext/privileged",
+    });
+  });
+
+  it("finds the second document of a template that prints two", () => {
+    const two =
+      "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n";
+    const text =
+      "---\n# Source: demo/templates/two.yaml\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n---\n# Source: demo/templates/two.yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n";
+    const source: RenderedSource = {
+      ...helm,
+      text,
+      map: {
+        ...helm.map,
+        templates: { "demo/templates/two.yaml": { file: "two.yaml", text: two } },
+      } as RenderedSource["map"],
+    };
+    const [second, first] = relocateFindings(
+      [finding(helm.file, 13, "/metadata/name"), finding(helm.file, 6, "/metadata/name")],
+      [source],
+    );
+    expect(second).toMatchObject({ file: "two.yaml", line: 9 });
+    expect(first).toMatchObject({ file: "two.yaml", line: 4 });
+  });
+
+  it("leaves findings on other files as they are", () => {
+    const other = finding("pod.yaml", 3, "/spec");
+    expect(relocateFindings([other], [helm])).toEqual([other]);
+  });
+});
+
+const base = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: sidecar
+          image: envoy
+        - name: app
+          image: nginx
+          securityContext:
+            runAsUser: 1000
+`;
+
+const patch = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          securityContext:
+            runAsUser: 0
+`;
+
+const built = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: prod-web
+spec:
+  template:
+    spec:
+      containers:
+      - image: envoy
+        name: sidecar
+      - image: nginx
+        name: app
+        securityContext:
+          runAsUser: 0
+`;
+
+const kustomize: RenderedSource = {
+  file: "<rendered>/overlays/prod/kustomize-build.yaml",
+  text: built,
+  map: {
+    kind: "kustomize",
+    documents: [{ resource: "base/web.yaml", patches: [{ file: "overlays/prod/patch.yaml" }] }],
+    files: { "base/web.yaml": base, "overlays/prod/patch.yaml": patch },
+  },
+};
+
+function relocateBuilt(line: number, path: string) {
+  return relocateFindings([finding(kustomize.file, line, path)], [kustomize])[0]!;
+}
+
+describe("relocateFindings: Kustomize", () => {
+  it("puts a field a patch sets on the patch, matching containers by name", () => {
+    expect(
+      relocateBuilt(14, "/spec/template/spec/containers/1/securityContext/runAsUser"),
+    ).toMatchObject({ file: "overlays/prod/patch.yaml", line: 11, column: 13 });
+  });
+
+  it("puts what the patch did not set on the base resource", () => {
+    expect(relocateBuilt(11, "/spec/template/spec/containers/1/image")).toMatchObject({
+      file: "base/web.yaml",
+      line: 12,
+    });
+  });
+
+  it("puts a container the patch only names on the base, where the rest of it is", () => {
+    expect(relocateBuilt(11, "/spec/template/spec/containers/1")).toMatchObject({
+      file: "base/web.yaml",
+      line: 11,
+    });
+  });
+
+  it("puts a missing field on its nearest parent in the base", () => {
+    expect(relocateBuilt(9, "/spec/template/spec/containers/0/securityContext")).toMatchObject({
+      file: "base/web.yaml",
+      line: 9,
+    });
+  });
+});

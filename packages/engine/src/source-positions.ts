@@ -1,0 +1,430 @@
+import {
+  type Finding,
+  isRecord,
+  joinPointer,
+  type Position,
+  parseSource,
+  type RenderedLocation,
+  type SourceDocument,
+  splitPointer,
+} from "@scout-deploy/core";
+
+/** Where a Helm chart's rendered documents came from. */
+export interface HelmSourceMap {
+  kind: "helm";
+  chartName: string;
+  chartFolder: string;
+  /** By the name `# Source:` gives ("scout/templates/deployment.yaml"): file shown and text. */
+  templates: Record<string, { file: string; text: string }>;
+  /** The chart's values.yaml then each --values file, in Helm's order (later ones win). */
+  values: { file: string; text: string }[];
+}
+
+export interface KustomizeOrigin {
+  /** The resource file the object was read from (shown path, a key of `files`). */
+  resource?: string;
+  /** Patches of the kustomizations that patched it, in the order they were applied. */
+  patches: PatchRef[];
+}
+
+/**
+ * A patch file (its text in `files`), or a patch written inline in a kustomization: its text,
+ * and where that text's first line starts in the kustomization file.
+ */
+export interface PatchRef {
+  file: string;
+  inline?: { text: string; line: number; column: number };
+}
+
+/** Per rendered document, in order; texts by shown path. */
+export interface KustomizeSourceMap {
+  kind: "kustomize";
+  documents: KustomizeOrigin[];
+  files: Record<string, string>;
+}
+
+export interface RenderedSource {
+  /** The name findings give the rendered text. */
+  file: string;
+  text: string;
+  map: HelmSourceMap | KustomizeSourceMap;
+}
+
+export type RelocatedFinding<F extends Finding> = F & { rendered?: RenderedLocation };
+
+/**
+ * Findings on a rendered text moved to the file the user edits (template, values file, base
+ * resource or patch); where the finding was in the rendered text is kept under `rendered`.
+ */
+export function relocateFindings<F extends Finding>(
+  findings: readonly F[],
+  sources: readonly RenderedSource[],
+): RelocatedFinding<F>[] {
+  const texts = new Parsed();
+  return findings.map((finding) => {
+    const source = sources.find((candidate) => candidate.file === finding.file);
+    if (!source) return finding;
+    const documents = texts.documents(source.file, source.text);
+    const index = documentIndexAt(documents, finding.line);
+    const document = documents[index];
+    const pointer = finding.path ?? "";
+    const position = document
+      ? source.map.kind === "helm"
+        ? helmPosition(source, source.map, finding.line, pointer, texts)
+        : kustomizePosition(source.map, document.value, index, pointer, texts)
+      : undefined;
+    const rendered: RenderedLocation = {
+      file: finding.file,
+      line: finding.line,
+      ...(finding.path !== undefined ? { path: finding.path } : {}),
+    };
+    return { ...finding, ...(position ?? {}), rendered };
+  });
+}
+
+function documentIndexAt(documents: readonly SourceDocument[], line: number): number {
+  let found = 0;
+  documents.forEach((document, index) => {
+    if (document.file.positionAt(document.start).line <= line) found = index;
+  });
+  return found;
+}
+
+/** Parsed YAML files of a source map, each parsed once. */
+class Parsed {
+  private readonly cache = new Map<string, SourceDocument[]>();
+  documents(file: string, text: string): SourceDocument[] {
+    if (!this.cache.has(file)) this.cache.set(file, parseSource(file, text).documents);
+    return this.cache.get(file)!;
+  }
+}
+
+// ---- Helm ----
+
+function helmPosition(
+  source: RenderedSource,
+  map: HelmSourceMap,
+  line: number,
+  pointer: string,
+  parsed: Parsed,
+): Position | undefined {
+  const heading = templateHeadingAt(source.text, line);
+  const template = heading && map.templates[heading.name];
+  if (!template) return undefined;
+  const tokens = splitPointer(pointer);
+  const lines = documentLines(template.text, heading.occurrence);
+  const match = matchTemplate(lines, tokens);
+  const templatePosition = { file: template.file, line: match.line + 1, column: match.column };
+  const valuesPath = valuesReference(lines, match, tokens);
+  if (!valuesPath) return match.line >= 0 ? templatePosition : undefined;
+  return valuesPosition(map.values, valuesPath, parsed) ?? templatePosition;
+}
+
+/**
+ * The `# Source:` comment heading the document that holds `line` (1-based), and how many
+ * documents of the same template came before it (Helm repeats the comment for each).
+ */
+function templateHeadingAt(
+  text: string,
+  line: number,
+): { name: string; occurrence: number } | undefined {
+  const headings = text
+    .split("\n")
+    .slice(0, line)
+    .map((candidate) => /^# Source: (\S+)\s*$/.exec(candidate)?.[1])
+    .filter((name): name is string => name !== undefined);
+  const name = headings.at(-1);
+  if (name === undefined) return undefined;
+  return { name, occurrence: headings.filter((heading) => heading === name).length - 1 };
+}
+
+/**
+ * The template's lines with only the `occurrence`-th document's left non-blank, so that line
+ * numbers stay those of the file.
+ */
+function documentLines(text: string, occurrence: number): string[] {
+  const lines = text.split("\n");
+  const separators = lines.flatMap((line, index) => (/^---(\s|$)/.test(line) ? [index] : []));
+  // Leading "---" opens the first document; a template may also start without one.
+  const starts = separators[0] === firstContentLine(lines) ? separators : [-1, ...separators];
+  const start = starts[occurrence] ?? -1;
+  const end = starts[occurrence + 1] ?? lines.length;
+  return lines.map((line, index) => (index > start && index < end ? line : ""));
+}
+
+function firstContentLine(lines: readonly string[]): number {
+  return lines.findIndex((line) => !isActionOnly(line));
+}
+
+interface TemplateMatch {
+  /** 0-based line of the deepest key matched; -1 when none. */
+  line: number;
+  column: number;
+  /** Indentation the keys below the match are deeper than. */
+  indent: number;
+  /** How many tokens of the path were matched. */
+  matched: number;
+}
+
+/**
+ * Follows the path's keys down the template's YAML by indentation, skipping lines that are only
+ * template actions ({{- if }}, {{- end }}): what Helm printed for a key is under that key.
+ */
+function matchTemplate(lines: readonly string[], tokens: readonly string[]): TemplateMatch {
+  let match: TemplateMatch = { line: -1, column: 1, indent: -1, matched: 0 };
+  let cursor = 0;
+  let parentIndent = -1;
+  for (const token of tokens) {
+    const found = /^\d+$/.test(token)
+      ? findListItem(lines, cursor, parentIndent, Number(token))
+      : findKey(lines, cursor, parentIndent, token);
+    if (!found) break;
+    match = {
+      line: found.line,
+      column: found.column,
+      indent: found.indent,
+      matched: match.matched + 1,
+    };
+    cursor = found.continueAt;
+    parentIndent = found.indent;
+  }
+  return match;
+}
+
+interface Found {
+  line: number;
+  /** 1-based column of the key, or of the item's first key. */
+  column: number;
+  indent: number;
+  /** Where the search for the next token starts (the key's own line for "- key:"). */
+  continueAt: number;
+}
+
+function isActionOnly(line: string): boolean {
+  return /^\s*\{\{.*\}\}\s*$/.test(line) || /^\s*(#.*)?$/.test(line);
+}
+
+function indentOf(line: string): number {
+  return line.length - line.trimStart().length;
+}
+
+function findKey(
+  lines: readonly string[],
+  from: number,
+  parentIndent: number,
+  key: string,
+): Found | null {
+  const quoted = key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`^(\\s*(?:-\\s+)*)["']?${quoted}["']?\\s*:(\\s|$)`);
+  for (let index = from; index < lines.length; index++) {
+    const line = lines[index]!;
+    if (isActionOnly(line)) continue;
+    const found = pattern.exec(line);
+    const indent = found ? found[1]!.length : indentOf(line);
+    if (found && indent > parentIndent)
+      return { line: index, column: indent + 1, indent, continueAt: index + 1 };
+    if (indentOf(line) <= parentIndent && index > from) return null;
+  }
+  return null;
+}
+
+function findListItem(
+  lines: readonly string[],
+  from: number,
+  parentIndent: number,
+  wanted: number,
+): Found | null {
+  let itemIndent = -1;
+  let count = -1;
+  for (let index = from; index < lines.length; index++) {
+    const line = lines[index]!;
+    if (isActionOnly(line)) continue;
+    const indent = indentOf(line);
+    const isItem = line.trimStart().startsWith("- ") || line.trim() === "-";
+    // A block sequence may sit at its key's own indentation ("containers:\n- name: x").
+    if (indent < parentIndent || (indent === parentIndent && !isItem)) return null;
+    if (!isItem || (itemIndent >= 0 && indent !== itemIndent)) continue;
+    itemIndent = indent;
+    count++;
+    if (count === wanted) {
+      // The item's first key is on the dash's line: search for the next token from there.
+      const column = indent + line.trimStart().match(/^-\s*/)![0].length + 1;
+      return { line: index, column, indent: indent + 1, continueAt: index };
+    }
+  }
+  return null;
+}
+
+/**
+ * The values path a matched template line prints: `{{ .Values.a.b }}` on the key's line when
+ * the whole path matched, or the `.Values.x` of a block inserted below the deepest key
+ * (`{{- toYaml .Values.x | nindent 8 }}`) followed by the path's remaining keys.
+ */
+function valuesReference(
+  lines: readonly string[],
+  match: TemplateMatch,
+  tokens: readonly string[],
+): string[] | undefined {
+  if (match.line < 0) return undefined;
+  const reference = (line: string) => /\.Values((?:\.[A-Za-z0-9_]+)+)/.exec(line)?.[1];
+  if (match.matched === tokens.length) {
+    const onLine = reference(lines[match.line]!);
+    return onLine ? onLine.slice(1).split(".") : undefined;
+  }
+  const keyIndent = match.indent;
+  for (let index = match.line + 1; index < lines.length; index++) {
+    const line = lines[index]!;
+    if (!isActionOnly(line) && indentOf(line) <= keyIndent) break;
+    const inserted = isActionOnly(line) ? reference(line) : undefined;
+    if (inserted) return [...inserted.slice(1).split("."), ...tokens.slice(match.matched)];
+  }
+  return undefined;
+}
+
+/** The key's line in the last values file that sets it, or that sets its nearest parent. */
+function valuesPosition(
+  files: HelmSourceMap["values"],
+  path: readonly string[],
+  parsed: Parsed,
+): Position | undefined {
+  let best: { position: Position; depth: number } | undefined;
+  for (const file of [...files].reverse()) {
+    const document = parsed.documents(file.file, file.text)[0];
+    if (!document) continue;
+    const depth = existingDepth(document.value, path);
+    if (depth === path.length) return document.locate(joinPointer("", ...path));
+    if (depth > 0 && (!best || depth > best.depth))
+      best = { position: document.locate(joinPointer("", ...path.slice(0, depth))), depth };
+  }
+  return best?.position;
+}
+
+function existingDepth(value: unknown, path: readonly string[]): number {
+  let current = value;
+  let depth = 0;
+  for (const key of path) {
+    if (Array.isArray(current) && /^\d+$/.test(key)) current = current[Number(key)];
+    else if (isRecord(current) && key in current) current = current[key];
+    else break;
+    depth++;
+  }
+  return depth;
+}
+
+// ---- Kustomize ----
+
+type Step = string | { name: string } | number;
+
+function kustomizePosition(
+  map: KustomizeSourceMap,
+  rendered: unknown,
+  index: number,
+  pointer: string,
+  parsed: Parsed,
+): Position | undefined {
+  const origin = map.documents[index];
+  if (!origin) return undefined;
+  const steps = namedSteps(rendered, splitPointer(pointer));
+  const base =
+    origin.resource !== undefined
+      ? matchingDocument(origin.resource, map.files[origin.resource], rendered, parsed)
+      : undefined;
+  const inBase = base && resolveSteps(base.value, steps);
+  for (const patch of [...origin.patches].reverse()) {
+    const text = patch.inline?.text ?? map.files[patch.file];
+    const key = patch.inline ? `${patch.file}:${patch.inline.line}` : patch.file;
+    const target = matchingDocument(key, text, rendered, parsed);
+    const resolved = target && resolveSteps(target.value, steps);
+    if (!resolved || resolved.depth < steps.length) continue;
+    // A patch names the object and container it changes (metadata.name, a mapping): what is
+    // missing there, or equal to the base, is the base's.
+    const setsValue =
+      inBase?.depth !== steps.length ||
+      (!isContainer(resolved.value) && resolved.value !== inBase.value);
+    if (setsValue) return inFile(patch, target.locate(resolved.pointer));
+  }
+  return base && inBase ? base.locate(inBase.pointer) : undefined;
+}
+
+/** A position in an inline patch's text, moved to where that text sits in its file. */
+function inFile(patch: PatchRef, position: Position): Position {
+  if (!patch.inline) return position;
+  return {
+    file: patch.file,
+    line: patch.inline.line + position.line - 1,
+    column: patch.inline.column + position.column - 1,
+  };
+}
+
+function isContainer(value: unknown): boolean {
+  return isRecord(value) || Array.isArray(value);
+}
+
+/** List indexes become the item's name where it has one: patches merge lists by name. */
+function namedSteps(value: unknown, tokens: readonly string[]): Step[] {
+  const steps: Step[] = [];
+  let current = value;
+  for (const token of tokens) {
+    if (Array.isArray(current)) {
+      const item = current[Number(token)];
+      steps.push(
+        isRecord(item) && typeof item.name === "string" ? { name: item.name } : Number(token),
+      );
+      current = item;
+    } else {
+      steps.push(token);
+      current = isRecord(current) ? current[token] : undefined;
+    }
+  }
+  return steps;
+}
+
+function resolveSteps(
+  value: unknown,
+  steps: readonly Step[],
+): { pointer: string; depth: number; value: unknown } {
+  let current = value;
+  let pointer = "";
+  let depth = 0;
+  for (const step of steps) {
+    let next: { key: string | number; value: unknown } | undefined;
+    if (Array.isArray(current) && typeof step === "object") {
+      const at = current.findIndex((item) => isRecord(item) && item.name === step.name);
+      if (at >= 0) next = { key: at, value: current[at] };
+    } else if (Array.isArray(current) && typeof step === "number" && step < current.length) {
+      next = { key: step, value: current[step] };
+    } else if (isRecord(current) && typeof step === "string" && step in current) {
+      next = { key: step, value: current[step] };
+    }
+    if (!next) break;
+    pointer = joinPointer(pointer, next.key);
+    current = next.value;
+    depth++;
+  }
+  return { pointer, depth, value: current };
+}
+
+/** The document of a resource or patch file that describes the rendered object. */
+function matchingDocument(
+  file: string,
+  text: string | undefined,
+  rendered: unknown,
+  parsed: Parsed,
+): SourceDocument | undefined {
+  if (text === undefined || !isRecord(rendered)) return undefined;
+  const documents = parsed.documents(file, text);
+  const renderedName = nameOf(rendered);
+  // Name prefixes and suffixes of overlays are added around the name the file gives.
+  const candidates = documents.filter(
+    (document) =>
+      isRecord(document.value) &&
+      document.value.kind === rendered.kind &&
+      renderedName.includes(nameOf(document.value)),
+  );
+  return candidates.find((document) => nameOf(document.value) === renderedName) ?? candidates[0];
+}
+
+function nameOf(value: unknown): string {
+  const metadata = isRecord(value) ? value.metadata : undefined;
+  return isRecord(metadata) && typeof metadata.name === "string" ? metadata.name : "";
+}

@@ -1,0 +1,118 @@
+import {
+  type Bundle,
+  type BundleObject,
+  buildBundle,
+  defaultPolicy,
+  describeRef,
+  parseSource,
+  type Settings,
+} from "@scout-deploy/core";
+import {
+  type Clock,
+  type CommandResult,
+  credentialValues,
+  encodeBase64,
+  type Inputs,
+  isValidBase64,
+  type Manifest,
+  rotateSecret,
+  toYaml,
+} from "@scout-deploy/secrets";
+import { isolationPatch } from "./isolate.js";
+
+const NEEDS_OUT = "--out FILE or --out - is required: secret values are written only where you ask";
+
+function usage(message: string): CommandResult {
+  return { messages: [message], exitCode: 2, secretValues: [] };
+}
+
+function bundleOf(options: Inputs): Bundle {
+  return (
+    options.bundle ?? buildBundle((options.inputs ?? []).map((i) => parseSource(i.path, i.text)))
+  );
+}
+
+export interface RotateAllOptions extends Clock, Inputs {
+  out?: string;
+}
+
+/** Incident response: new values for every credential of every Secret, old values dropped at once. */
+export function incidentRotateAll(options: RotateAllOptions): CommandResult {
+  if (!options.out) return usage(`incident rotate-all: ${NEEDS_OUT}`);
+  const now = options.now ?? new Date();
+  const bundle = bundleOf(options);
+  const manifests: Manifest[] = [];
+  const messages: string[] = [];
+  const secretValues: string[] = [];
+  for (const object of bundle.objects) {
+    const keys = [...new Set(credentialValues(object).map((v) => v.key))].filter(
+      (k) => !k.endsWith("-previous"),
+    );
+    if (keys.length === 0) continue;
+    const rotation = rotateSecret(foldable(object), {
+      keys,
+      now,
+      random: options.random,
+      overlapDays: 0,
+    });
+    manifests.push(rotation.manifest);
+    secretValues.push(...rotation.newValues);
+    messages.push(`rotated ${describeRef(object.ref)}: ${keys.join(", ")}`);
+  }
+  if (manifests.length === 0) {
+    return {
+      messages: ["incident rotate-all: no Secret with credentials in the given paths"],
+      exitCode: 1,
+      secretValues: [],
+    };
+  }
+  messages.push(
+    "apply the new Secrets, restart the workloads that read them, and change any external system that holds the old values",
+  );
+  return {
+    output: { target: options.out, text: toYaml(manifests) },
+    messages,
+    exitCode: 0,
+    secretValues,
+  };
+}
+
+/** A Secret whose invalid `data` values are dropped (they are replaced anyway) so it can be rotated. */
+function foldable(object: BundleObject): Manifest {
+  const value = structuredClone(object.value) as Manifest;
+  const data = (value.data ?? {}) as Record<string, unknown>;
+  for (const [key, raw] of Object.entries(data))
+    if (typeof raw !== "string" || !isValidBase64(raw)) delete data[key];
+  const plain = (value.stringData ?? {}) as Record<string, unknown>;
+  for (const [key, raw] of Object.entries(plain)) {
+    data[key] = encodeBase64(String(raw));
+  }
+  delete value.stringData;
+  value.data = data;
+  return value;
+}
+
+export interface IsolateOptions extends Inputs {
+  /** The namespace of the deny-all policy; default: the workloads' own. */
+  namespace?: string;
+  settings?: Settings;
+}
+
+export function incidentIsolate(options: IsolateOptions): CommandResult {
+  const bundle = bundleOf(options);
+  const settings = options.settings ?? defaultPolicy().settings;
+  const isolation = isolationPatch(bundle.objects, settings, options.namespace);
+  if (isolation.manifests.length === 0) {
+    return {
+      messages: ["incident isolate: no workload found in the given paths"],
+      exitCode: 1,
+      secretValues: [],
+    };
+  }
+  return {
+    output: { target: "-", text: toYaml(isolation.manifests) },
+    messages: isolation.notes,
+    exitCode: 0,
+    secretValues: [],
+  };
+}

@@ -1,0 +1,75 @@
+import { buildBundle, defaultPolicy, parseSource } from "@scout-deploy/core";
+import { describe, expect, it } from "vitest";
+import { diffFlows, flowDiffMarkdown, flowDiffMermaid } from "./diff.js";
+
+const settings = defaultPolicy().settings;
+
+const workload = (component: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${component}, namespace: scout}
+spec:
+  selector: {matchLabels: {app: ${component}}}
+  template:
+    metadata: {labels: {app: ${component}}}
+    spec:
+      containers: [{name: main, image: x, ports: [{containerPort: 6379}]}]
+---
+`;
+
+/** backend and redis; redis takes ingress from `peers` on TCP 6379. */
+function bundle(peers: string) {
+  const policy = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: redis, namespace: scout}
+spec:
+  podSelector: {matchLabels: {app: redis}}
+  policyTypes: [Ingress]
+  ingress:
+    - from: [${peers}]
+      ports: [{protocol: TCP, port: 6379}]
+`;
+  const text = `${workload("backend")}${workload("nginx")}${workload("redis")}${policy}`;
+  return buildBundle([parseSource("all.yaml", text)]);
+}
+
+const backendOnly = "{podSelector: {matchLabels: {app: backend}}}";
+const backendAndNginx = `${backendOnly}, {podSelector: {matchLabels: {app: nginx}}}`;
+
+describe("diffFlows", () => {
+  it("lists the flows the head opens, and the reverse as closed", () => {
+    const diff = diffFlows(bundle(backendOnly), bundle(backendAndNginx), settings);
+    expect(diff.opened.map(({ from, to, connections }) => ({ from, to, connections }))).toEqual([
+      { from: "nginx", to: "redis", connections: "TCP 6379" },
+    ]);
+    expect(diff.closed).toEqual([]);
+    expect(flowDiffMarkdown(diff)).toBe(
+      "- This pull request **opens** nginx → redis on TCP 6379\n",
+    );
+    const back = diffFlows(bundle(backendAndNginx), bundle(backendOnly), settings);
+    expect(back.opened).toEqual([]);
+    expect(flowDiffMarkdown(back)).toBe("- This pull request closes nginx → redis on TCP 6379\n");
+  });
+
+  it("draws an opened flow thick in the head's diagram and a closed one dotted", () => {
+    const opened = flowDiffMermaid(
+      diffFlows(bundle(backendOnly), bundle(backendAndNginx), settings),
+    );
+    const edge = opened
+      .split("\n")
+      .filter((l) => l.startsWith("  n_nginx ") && l.endsWith("n_redis"));
+    expect(edge).toEqual(['  n_nginx == "opened: TCP 6379" ==> n_redis']);
+    const links = opened.split("\n").filter((l) => / (--|==|-\.) /.test(l));
+    const index = links.findIndex((l) => l.includes("opened"));
+    expect(opened).toContain(`linkStyle ${index} stroke:#c0c,stroke-width:5px`);
+    const closed = flowDiffMermaid(
+      diffFlows(bundle(backendAndNginx), bundle(backendOnly), settings),
+    );
+    expect(closed).toMatch(/n_nginx -\. "closed: TCP 6379" \.-> n_redis/);
+  });
+
+  it("says so when nothing changes", () => {
+    const diff = diffFlows(bundle(backendOnly), bundle(backendOnly), settings);
+    expect(diff).toMatchObject({ opened: [], closed: [] });
+    expect(flowDiffMarkdown(diff)).toBe("This pull request changes no network flow.\n");
+  });
+});
