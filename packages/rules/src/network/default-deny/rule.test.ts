@@ -1,0 +1,102 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { defaultDeny } from "./rule.js";
+
+new RuleTester({ describe, it }).run(defaultDeny, {
+  valid: [
+    {
+      name: "a default deny for both directions isolates every pod of the namespace",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: api, namespace: scout, labels: {app: api}}
+        spec: {containers: [{name: api}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: default-deny, namespace: scout}
+        spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+      `,
+    },
+    {
+      name: "without policyTypes, egress rules make a policy isolate egress too",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: api, labels: {app: api}}
+        spec: {containers: [{name: api}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: api}
+        spec:
+          podSelector: {matchExpressions: [{key: app, operator: In, values: [api]}]}
+          egress: [{ports: [{port: 53, protocol: UDP}]}]
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "no policy at all: one finding naming both directions, at the pod template's metadata",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend, namespace: scout}
+        spec:
+          template:
+            metadata:
+              labels: {app: backend}
+            spec: {containers: [{name: api}]}
+      `,
+      errors: [
+        {
+          messageId: "notIsolated",
+          line: 6,
+          column: 5,
+          data: {
+            kind: "Deployment",
+            name: "backend",
+            instance: "instance scout",
+            directions: "ingress and egress",
+            types: "Ingress or Egress",
+            open: "any pod of the cluster and any outside address may connect to it on every port, and it may connect to any of them on every port",
+          },
+        },
+      ],
+    },
+    {
+      name: "without policyTypes and without egress rules a policy isolates ingress only; a policy elsewhere does nothing",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: api, namespace: scout, labels: {app: api}}
+        spec: {containers: [{name: api}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: ingress-only, namespace: scout}
+        spec: {podSelector: {matchLabels: {app: api}}, egress: []}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: other-namespace, namespace: other}
+        spec: {podSelector: {}, policyTypes: [Egress]}
+      `,
+      errors: [
+        {
+          messageId: "notIsolated",
+          line: 3,
+          column: 1,
+          data: {
+            kind: "Pod",
+            name: "api",
+            instance: "instance scout",
+            directions: "egress",
+            types: "Egress",
+            open: "it may connect to any pod of the cluster and any outside address on every port",
+          },
+        },
+      ],
+    },
+  ],
+});
