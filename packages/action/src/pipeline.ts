@@ -4,6 +4,7 @@ import {
   type AnyRule,
   type Bundle,
   ConfigurationError,
+  type PolicyConfig,
   type Result,
   type Settings,
 } from "@scout-deploy/core";
@@ -29,6 +30,8 @@ export interface PipelineRun {
   bundle: Bundle;
   /** The policy settings of the run (components, namespace, ...). */
   settings: Settings;
+  /** The run's policy: reports show each rule at its configured severity. */
+  policy?: PolicyConfig;
   /** The rules that ran (rule packs included), for SARIF metadata and the checklist. */
   rules: readonly AnyRule[];
   renderedDir?: string;
@@ -79,6 +82,7 @@ export async function checkManifests(
     result: run.result,
     bundle: run.bundle,
     settings: run.config.policy.settings,
+    policy: run.config.policy,
     rules: run.rules,
     bundleDigest: run.bundleDigest,
     ...(run.renderedDir ? { renderedDir: run.renderedDir } : {}),

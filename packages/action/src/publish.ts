@@ -40,7 +40,14 @@ export function writeReportFiles(
 ): ReportFiles {
   const sarifFile = resolveIn(context.workspace, inputs.sarifFile);
   const findingsFile = resolveIn(context.workspace, inputs.findingsFile);
-  writeFile(sarifFile, formatSarifChunks(run.result, { tool, rules: run.rules }));
+  writeFile(
+    sarifFile,
+    formatSarifChunks(run.result, {
+      tool,
+      rules: run.rules,
+      ...(run.policy ? { policy: run.policy } : {}),
+    }),
+  );
   writeFile(findingsFile, formatJsonChunks(run.result, tool));
   return { sarifFile, findingsFile };
 }
@@ -70,7 +77,7 @@ export async function publish(
   const sections = [...extraSections];
   if (plan.omitted > 0) {
     const { error, warning, info } = plan.omittedBySeverity;
-    const line = `${plan.omitted} more findings were not annotated (GitHub shows 10 per level and step): ${error} error, ${warning} warning, ${info} info. They are all in the table below and in the SARIF file.`;
+    const line = `${plan.omitted} more findings were not annotated (GitHub shows 10 per level and step): ${error} error, ${warning} warning, ${info} info. They are all in the SARIF file and the findings file (outputs sarif-file and findings-file).`;
     deps.log.info(line);
     sections.push({ title: "Annotations", body: line });
   }
@@ -78,6 +85,15 @@ export async function publish(
     formatMarkdown(run.result, {
       rules: run.rules,
       links: fileLinks(context),
+      ...(context.runUrl
+        ? {
+            allFindings: {
+              url: context.runUrl,
+              label:
+                "the findings file and the SARIF of this run (outputs findings-file, sarif-file)",
+            },
+          }
+        : {}),
       sections,
       ...(header ? { header } : {}),
     });

@@ -173,6 +173,68 @@ describe("scout-deploy check", () => {
     expect(junit).toMatch(/<testsuite name="pod\/run-as-non-root" tests="1" failures="1"/);
   });
 
+  it("puts findings of a rendered config on its keys, in every format; no <rendered> anywhere", async () => {
+    write(
+      "scout-deploy.yaml",
+      "scout:\n  namespace: scout\n  security:\n    runAsUser: 0\n    readOnlyRootFilesystem: false\n",
+    );
+    const { code, stdout } = await run(
+      "check",
+      ...["--format", "json", "--output", "out/r.json"],
+      ...["--format", "sarif", "--output", "out/r.sarif"],
+      ...["--format", "markdown", "--output", "out/r.md"],
+    );
+    expect(code).toBe(1);
+    const json = readFileSync(join(dir, "out/r.json"), "utf8");
+    const findings = JSON.parse(json).findings as Array<Record<string, unknown>>;
+    expect(findings.find((f) => f.ruleId === "pod/run-as-user")).toMatchObject({
+      file: "scout-deploy.yaml",
+      line: 4,
+      column: 5,
+      rendered: {
+        file: "20-backend.yaml",
+        line: expect.any(Number),
+        path: "/spec/template/spec/securityContext/runAsUser",
+      },
+    });
+    expect(findings.find((f) => f.ruleId === "pod/read-only-root-filesystem")).toMatchObject({
+      file: "scout-deploy.yaml",
+      line: 5,
+    });
+    const sarif = readFileSync(join(dir, "out/r.sarif"), "utf8");
+    const uris = JSON.parse(sarif).runs[0].results.map(
+      (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+        r.locations[0]!.physicalLocation.artifactLocation.uri,
+    );
+    expect(new Set(uris)).toEqual(new Set(["scout-deploy.yaml"]));
+    for (const text of [stdout, json, sarif, readFileSync(join(dir, "out/r.md"), "utf8")]) {
+      expect(text).not.toMatch(/<rendered>|&lt;rendered&gt;/);
+    }
+  });
+
+  it("checking what render --out wrote names both places: the config key and the written file", async () => {
+    write("scout-deploy.yaml", "scout:\n  namespace: scout\n  security:\n    runAsUser: 0\n");
+    expect((await run("render", "--out", "out")).code).toBe(0);
+    write("k8s/backend.yaml", backend);
+    const { stdout } = await run("check", "out", "k8s", "--format", "json");
+    const findings = JSON.parse(stdout).findings as Array<Record<string, unknown>>;
+    expect(
+      findings.find((f) => f.ruleId === "pod/run-as-user" && f.file === "scout-deploy.yaml"),
+    ).toMatchObject({
+      line: 4,
+      rendered: { file: "out/20-backend.yaml" },
+      message: expect.stringContaining("(rendered out/20-backend.yaml:"),
+    });
+    // A file the user wrote keeps its own findings.
+    expect(findings.some((f) => f.file === "k8s/backend.yaml")).toBe(true);
+    // An edited render is the user's own file now.
+    const edited = `${readFileSync(join(dir, "out/30-frontend.yaml"), "utf8")}# edited\n`;
+    write("out/30-frontend.yaml", edited);
+    const again = JSON.parse((await run("check", "out", "--format", "json")).stdout)
+      .findings as Array<Record<string, unknown>>;
+    expect(again.some((f) => f.file === "out/30-frontend.yaml")).toBe(true);
+  });
+
   it("refuses an unknown format", async () => {
     const { code, stderr } = await run("check", "k8s", "--format", "html");
     expect(code).toBe(2);

@@ -105,17 +105,49 @@ export function evaluate(
   }
   findings.sort(compareFindings);
   suppressed.sort(compareFindings);
+  const merged = mergeOnOneField(findings);
   const counts = {
     files: bundle.files.length,
     objects: bundle.objects.length,
     suppressed: suppressed.length,
   };
   return {
-    findings,
+    findings: merged,
     suppressed,
-    summary: summarize(findings, counts, config.failOn),
+    summary: summarize(merged, counts, config.failOn),
     failOn: config.failOn,
   };
+}
+
+/**
+ * Several messages of one rule on one field (no liveness and no readiness probe on a container)
+ * are one finding: one cause, one line to fix. Findings come sorted, so these are neighbours.
+ * The merged finding keeps its first message's fingerprint, so it stays one finding across runs.
+ */
+function mergeOnOneField(sorted: readonly Finding[]): Finding[] {
+  const out: Finding[] = [];
+  for (const finding of sorted) {
+    const last = out[out.length - 1];
+    if (last && sameField(last, finding)) {
+      if (!last.message.split("; ").includes(finding.message))
+        out[out.length - 1] = { ...last, message: `${last.message}; ${finding.message}` };
+    } else out.push(finding);
+  }
+  return out;
+}
+
+function sameField(a: Finding, b: Finding): boolean {
+  return (
+    a.ruleId === b.ruleId &&
+    a.severity === b.severity &&
+    a.file === b.file &&
+    a.line === b.line &&
+    a.column === b.column &&
+    a.path === b.path &&
+    a.object?.kind === b.object?.kind &&
+    a.object?.namespace === b.object?.namespace &&
+    a.object?.name === b.object?.name
+  );
 }
 
 function activeRules(
@@ -153,6 +185,15 @@ function activeRules(
     active.push({ rule, severity: chosen, overridden, options });
   }
   return active;
+}
+
+/**
+ * The severity the policy gives a rule (its own id, its area, "*"), else the rule's default;
+ * "off" when it does not run. What reports show as the rule's level.
+ */
+export function configuredSeverity(rule: AnyRule, config: PolicyConfig): Severity | "off" {
+  const setting = settingFor(rule.id, config);
+  return typeof setting === "string" ? setting : (setting?.severity ?? rule.meta.severity);
 }
 
 /**

@@ -22,8 +22,9 @@ export {
   type Settings,
   settingsSchema,
 } from "./config.js";
+export { REPOSITORY_URL, releasedDocsUrl } from "./docs-url.js";
 export { ConfigurationError, isConfigurationError } from "./errors.js";
-export { type EvaluateOptions, evaluate } from "./evaluate.js";
+export { configuredSeverity, type EvaluateOptions, evaluate } from "./evaluate.js";
 export {
   type FindingIdentity,
   fingerprintOf,

@@ -1,6 +1,8 @@
+import { releasedDocsUrl } from "./docs-url.js";
 import { defineRule, type Rule } from "./rule.js";
+import { VERSION } from "./version.js";
 
-const DOCS = "https://github.com/scout/secure-deploy/blob/main/packages/core/docs";
+const DOCS = releasedDocsUrl("core", VERSION, "docs");
 
 /**
  * Problems of the input and of suppressions. The parser and `evaluate` report them, not a

@@ -56,12 +56,14 @@ export interface Finding {
    */
   instance?: string;
   /**
-   * For input rendered by Helm or Kustomize, where the finding sits in the rendered text;
-   * file and line are then on the template, values file, resource or patch the user edits.
+   * Where the finding sits in rendered text, when the user edits another file: for input
+   * rendered by Helm or Kustomize, file and line are on the template, values file, resource
+   * or patch; for a manifest rendered from the scout config, on the config key that decided it.
    */
   rendered?: RenderedLocation;
 }
 
+/** A place in rendered text: its file (with the folder it was written to), line, pointer. */
 export interface RenderedLocation {
   file: string;
   line: number;

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { type Finding, summarize } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
 import { attributeRendered, runCheck } from "./check.js";
+import { loadConfig } from "./config-file.js";
 
 const examplePack = resolve(dirname(fileURLToPath(import.meta.url)), "../../../examples/rule-pack");
 
@@ -52,24 +53,43 @@ describe("runCheck with renderInto", () => {
     const errors = run.result.findings.filter((f) => f.severity === "error");
     expect(errors.length).toBeGreaterThan(0);
     for (const finding of run.result.findings) {
-      expect(finding).toMatchObject({ file: "scout-deploy.yaml", line: 1, column: 1 });
-      expect(finding.message).toMatch(/\(rendered \d0-[a-z]+\.yaml:\d+\)$/);
+      expect(finding.file).toBe("scout-deploy.yaml");
+      expect(JSON.stringify(finding)).not.toContain("<rendered>");
     }
+    // The config key that decided it, and the file written to the folder.
+    const runAsUser = run.result.findings.find((f) => f.ruleId === "pod/run-as-user");
+    expect(runAsUser).toMatchObject({ line: 4, column: 5 });
+    expect(runAsUser?.rendered?.file).toMatch(/^out\/\d0-[a-z]+\.yaml$/);
+    expect(runAsUser?.message).toMatch(/\(rendered out\/\d0-[a-z]+\.yaml:\d+ /);
     expect(run.bundleDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 });
 
 describe("attributeRendered", () => {
-  it("puts findings of rendered files on the config, naming the rendered file and line", () => {
-    const finding = (file: string, line: number): Finding => ({
+  it("puts findings of files rendered to a folder on the config key; other files keep theirs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "scout-engine-"));
+    writeFileSync(
+      join(dir, "scout-deploy.yaml"),
+      "scout:\n  namespace: scout\n  security:\n    runAsUser: 0\n",
+    );
+    const config = loadConfig(dir);
+    const finding = (file: string, line: number, extra: Partial<Finding> = {}): Finding => ({
       ruleId: "pod/x",
       severity: "error",
       message: "bad",
       file,
       line,
       column: 3,
+      ...extra,
     });
-    const findings = [finding("../_temp/rendered/20-backend.yaml", 40), finding("k8s/a.yaml", 2)];
+    const findings = [
+      finding("../_temp/rendered/20-backend.yaml", 40, {
+        ruleId: "pod/run-as-user",
+        object: { kind: "Deployment", name: "scout-backend", namespace: "scout" },
+        path: "/spec/template/spec/securityContext/runAsUser",
+      }),
+      finding("k8s/a.yaml", 2),
+    ];
     const result = attributeRendered(
       {
         findings,
@@ -78,16 +98,15 @@ describe("attributeRendered", () => {
         failOn: "error",
       },
       "../_temp/rendered",
-      { shown: "deploy/scout-deploy.yaml" },
+      config,
     );
-    expect(result.findings).toEqual([
-      {
-        ...finding("deploy/scout-deploy.yaml", 1),
-        column: 1,
-        message: "bad (rendered 20-backend.yaml:40)",
-      },
-      finding("k8s/a.yaml", 2),
-    ]);
+    const moved = result.findings.find((f) => f.file === "scout-deploy.yaml");
+    expect(moved).toMatchObject({
+      line: 4,
+      rendered: { file: "../_temp/rendered/20-backend.yaml", line: 40 },
+    });
+    expect(moved?.message).toContain("rendered ../_temp/rendered/20-backend.yaml:40");
+    expect(result.findings).toContainEqual(finding("k8s/a.yaml", 2));
     expect(result.summary.findings).toBe(2);
   });
 });

@@ -18,6 +18,7 @@ import {
 } from "@scout-deploy/core";
 import { createKubeconformValidator, type KubeconformOptions } from "@scout-deploy/kubeconform";
 import { displayPath, loadBundle } from "@scout-deploy/loader";
+import { parseScoutConfig, type RenderedSource, render } from "@scout-deploy/manifests";
 import { loadRulePacks, securityGuideRules } from "@scout-deploy/rules";
 import {
   createEmbeddedValidator,
@@ -25,11 +26,12 @@ import {
   schemaInputProblems,
   schemaRules,
 } from "@scout-deploy/schema";
-import { type LoadedConfig, loadConfig } from "./config-file.js";
+import { CONFIG_FILE_NAME, type LoadedConfig, loadConfig } from "./config-file.js";
 import { bundleDigest } from "./digest.js";
 import { renderScout, writeRendered } from "./render.js";
 import { type HelmOptions, systemToolRunner, type ToolRunner } from "./render-tools.js";
 import { loadWithRenderedInputs } from "./rendered-inputs.js";
+import { type RenderedPositions, relocateRenderedFindings } from "./rendered-positions.js";
 import { policyWeakened } from "./rules/policy-weakened/rule.js";
 import type { SchemaEngine } from "./schema-engines.js";
 import { relocateFindings } from "./source-positions.js";
@@ -96,11 +98,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   if (options.ruleSettings) config.policy = withRuleSettings(config.policy, options.ruleSettings);
   const renderedDir = renderIntoFolder(config, options);
   const paths = renderedDir ? [...options.paths, renderedDir] : options.paths;
-  const rendered = paths.length === 0 ? renderConfig(config) : undefined;
+  const rendered = paths.length === 0 ? renderInMemory(config) : undefined;
   const loaded = rendered
     ? {
         bundle: buildBundle(
-          Object.entries(rendered).map(([path, text]) => parseSource(path, text)),
+          Object.entries(rendered.files).map(([path, text]) => parseSource(path, text)),
         ),
         sources: [],
       }
@@ -135,18 +137,24 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     ...(config.locate ? { locate: config.locate } : {}),
   });
   // Findings of rendered charts and overlays land on the template, values, base or patch.
-  const result: Result = sources.length
+  const onSources: Result = sources.length
     ? {
         ...evaluated,
         findings: relocateFindings(evaluated.findings, sources).sort(compareFindings),
         suppressed: relocateFindings(evaluated.suppressed, sources),
       }
     : evaluated;
-  const texts = rendered ?? Object.fromEntries(sources.map((source) => [source.file, source.text]));
+  // Findings of manifests rendered from the config land on the config key that decided them.
+  const positions = rendered
+    ? renderedPositions(config, rendered.sources)
+    : renderedDir
+      ? renderedDirPositions(config, displayPath(renderedDir, options.cwd))
+      : writtenRenders(bundle, config);
+  const result = positions ? relocateRenderedFindings(onSources, positions) : onSources;
+  const texts =
+    rendered?.files ?? Object.fromEntries(sources.map((source) => [source.file, source.text]));
   return {
-    result: renderedDir
-      ? attributeRendered(result, displayPath(renderedDir, options.cwd), config)
-      : result,
+    result,
     bundle,
     config,
     rules: [...inputRules, ...rules],
@@ -154,6 +162,62 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     ...(rendered || sources.length ? { rendered: texts } : {}),
     ...(renderedDir ? { renderedDir } : {}),
   };
+}
+
+/**
+ * Findings of files rendered in memory go to the config key that decided them; the rendered
+ * file is named by its name alone (it exists nowhere else).
+ */
+export function renderedPositions(
+  config: LoadedConfig,
+  sources: readonly RenderedSource[],
+  shownAs: (name: string) => string = (name) => name,
+  renderedName: (file: string) => string | undefined = (file) =>
+    file.startsWith(RENDERED_PREFIX) ? file.slice(RENDERED_PREFIX.length) : undefined,
+): RenderedPositions {
+  const locate =
+    config.locate ?? (() => ({ file: config.path ?? CONFIG_FILE_NAME, line: 1, column: 1 }));
+  return {
+    configFile: locate("").file,
+    scout: config.scout,
+    locate,
+    sources,
+    renderedName,
+    shownAs,
+  };
+}
+
+/**
+ * Files `render --out` wrote, unchanged since (the same bytes this config renders to): their
+ * findings go to the config key too, naming the file on disk beside. An edited file is the
+ * user's own and keeps its findings.
+ */
+function writtenRenders(bundle: Bundle, config: LoadedConfig): RenderedPositions | undefined {
+  if (config.scout === undefined) return undefined;
+  let sources: RenderedSource[];
+  let files: Record<string, string>;
+  try {
+    ({ sources, files } = render(parseScoutConfig(config.scout, config.locate)));
+  } catch {
+    // A scout: section that does not render is reported by `render`; these files are checked as they are.
+    return undefined;
+  }
+  const nameOf = new Map(Object.entries(files).map(([name, text]) => [text, name]));
+  const onDisk = new Map<string, string>();
+  const pathOf = new Map<string, string>();
+  for (const document of bundle.documents) {
+    const name = nameOf.get(document.file.text);
+    if (name === undefined || onDisk.has(document.file.path)) continue;
+    onDisk.set(document.file.path, name);
+    if (!pathOf.has(name)) pathOf.set(name, document.file.path);
+  }
+  if (onDisk.size === 0) return undefined;
+  return renderedPositions(
+    config,
+    sources,
+    (name) => pathOf.get(name) ?? name,
+    (file) => onDisk.get(file),
+  );
 }
 
 function inAreas(rules: readonly AnyRule[], areas: readonly string[] | undefined): AnyRule[] {
@@ -187,15 +251,26 @@ function withRuleSettings(policy: PolicyConfig, over: PolicyConfig["rules"]): Po
 
 /** With no paths, the config's `scout:` section is rendered and checked as if read from files. */
 export function renderConfig(config: LoadedConfig): Record<string, string> {
+  return renderInMemory(config).files;
+}
+
+/** The config's render under `<rendered>/` names, with what decided each object. */
+function renderInMemory(config: LoadedConfig): {
+  files: Record<string, string>;
+  sources: RenderedSource[];
+} {
   if (config.scout === undefined) {
     throw new ConfigurationError(
       "no manifests to check: give paths (files, folders, globs or -), or a config with a scout: section",
     );
   }
-  const { files } = renderScout(config);
-  return Object.fromEntries(
-    Object.entries(files).map(([name, text]) => [`${RENDERED_PREFIX}${name}`, text]),
-  );
+  const { files, sources } = render(parseScoutConfig(config.scout, config.locate));
+  return {
+    files: Object.fromEntries(
+      Object.entries(files).map(([name, text]) => [`${RENDERED_PREFIX}${name}`, text]),
+    ),
+    sources,
+  };
 }
 
 function renderIntoFolder(config: LoadedConfig, options: CheckOptions): string | undefined {
@@ -207,31 +282,33 @@ function renderIntoFolder(config: LoadedConfig, options: CheckOptions): string |
 
 /**
  * Rendered files written outside the repository cannot be linked from annotations, SARIF or a
- * comment: their findings are put on the config they came from, naming the rendered file and line.
+ * comment: their findings go to the config key that decided them, naming the rendered file and
+ * line beside (`rendered`). `renderedDir` is the folder as findings name it.
  */
 export function attributeRendered(
   result: Result,
   renderedDir: string,
-  config: Pick<LoadedConfig, "shown">,
+  config: LoadedConfig,
 ): Result {
-  const prefix = `${renderedDir}/`;
-  const configFile = config.shown ?? renderedDir;
-  return {
-    ...result,
-    findings: result.findings
-      .map((finding) =>
-        finding.file.startsWith(prefix)
-          ? {
-              ...finding,
-              message: `${finding.message} (rendered ${finding.file.slice(prefix.length)}:${finding.line})`,
-              file: configFile,
-              line: 1,
-              column: 1,
-            }
-          : finding,
-      )
-      .sort(compareFindings),
-  };
+  const positions = renderedDirPositions(config, renderedDir);
+  return positions ? relocateRenderedFindings(result, positions) : result;
+}
+
+/** Where the findings of the config's render, written to `renderedDir`, belong. */
+function renderedDirPositions(
+  config: LoadedConfig,
+  renderedDir: string,
+): RenderedPositions | undefined {
+  if (config.scout === undefined) return undefined;
+  // Rendering is deterministic, so these sources match the files written.
+  const { sources } = render(parseScoutConfig(config.scout, config.locate));
+  const prefix = `${renderedDir.replace(/\/+$/, "")}/`;
+  return renderedPositions(
+    config,
+    sources,
+    (name) => `${prefix}${name}`,
+    (file) => (file.startsWith(prefix) ? file.slice(prefix.length) : undefined),
+  );
 }
 
 function schemaValidator(options: CheckOptions): SchemaValidator | undefined {

@@ -6,6 +6,7 @@ export {
   type CheckOptions,
   type CheckRun,
   RENDERED_PREFIX,
+  renderedPositions,
   runCheck,
 } from "./check.js";
 export {
@@ -67,6 +68,7 @@ export {
   type ToolRunner,
 } from "./render-tools.js";
 export { loadWithRenderedInputs } from "./rendered-inputs.js";
+export { type RenderedPositions, relocateRenderedFindings } from "./rendered-positions.js";
 export { policyWeakened } from "./rules/policy-weakened/rule.js";
 export { SCHEMA_ENGINES, type SchemaEngine } from "./schema-engines.js";
 export {

@@ -11,4 +11,5 @@ export {
   scoutConfigSchema,
   scoutSectionOf,
 } from "./schema.js";
+export { type ConfigKey, decidingKey, type RenderedSource } from "./sources.js";
 export { TOOL_NAME, VERSION } from "./version.js";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { stringify } from "yaml";
-import { GROUPS, type Json, type Rendered, YAML_OPTIONS } from "./objects/meta.js";
+import { GROUPS, type Group, type Json, type Rendered, YAML_OPTIONS } from "./objects/meta.js";
 import { namespace } from "./objects/namespace.js";
 import { networkPolicies } from "./objects/network.js";
 import { nginx } from "./objects/nginx.js";
@@ -8,6 +8,7 @@ import { prometheus } from "./objects/prometheus.js";
 import { secretObjects } from "./objects/secrets.js";
 import { backend, frontend, redis } from "./objects/workloads.js";
 import type { ScoutConfig } from "./schema.js";
+import { type RenderedSource, renderedSources } from "./sources.js";
 import { TOOL_NAME, VERSION } from "./version.js";
 
 export interface RenderResult {
@@ -19,6 +20,8 @@ export interface RenderResult {
   files: Record<string, string>;
   /** sha256 of the canonical (defaults applied, keys sorted) config. */
   configDigest: string;
+  /** Per rendered object, in apply order: its file and the config key that decided each field. */
+  sources: RenderedSource[];
 }
 
 const BUILDERS = [
@@ -43,16 +46,21 @@ export function render(config: ScoutConfig): RenderResult {
   const configDigest = digestOf(config);
   const header = headerLines(configDigest);
   const files: Record<string, string> = {};
-  GROUPS.forEach((group, index) => {
+  GROUPS.forEach((group) => {
     const members = documents.filter((d) => d.group === group);
-    if (members.length) files[`${index}0-${group}.yaml`] = stream(header, members);
+    if (members.length) files[fileName(group)] = stream(header, members);
   });
   return {
     objects: rendered.map((r) => r.object),
     yaml: stream(header, documents),
     files,
     configDigest,
+    sources: renderedSources(config, rendered, fileName),
   };
+}
+
+function fileName(group: Group): string {
+  return `${GROUPS.indexOf(group)}0-${group}.yaml`;
 }
 
 function sortByGroup(rendered: Rendered[]): Rendered[] {

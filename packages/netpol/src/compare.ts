@@ -22,6 +22,7 @@ import {
   type ConnSet,
   connsOf,
   contains,
+  describePorts,
   formatConns,
   isEmpty,
   NO_CONNS,
@@ -593,7 +594,7 @@ export function describeDifference(d: FlowDifference): string {
         : "is intended but not allowed";
   const instance = d.instance ? ` (${d.instance})` : "";
   const change = d.fix ? `add to ${d.target.label}: ${d.fix}` : `change: ${d.target.label}`;
-  return `${d.source} -> ${d.destination} on ${formatConns(d.conns)} ${verb}${instance}; ${change}`;
+  return `${d.source} -> ${d.destination} on ${describePorts(d.conns)} ${verb}${instance}; ${change}`;
 }
 
 /**

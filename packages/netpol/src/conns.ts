@@ -168,3 +168,34 @@ export function parseConns(text: string): ConnSet {
   }
   return result;
 }
+
+/**
+ * Ports as people say them: "every port", "every port but TCP 8000", "TCP 80 and 443, UDP 53",
+ * "no port". The shorter of the set and its complement is named.
+ */
+export function describePorts(set: ConnSet): string {
+  if (isAll(set)) return "every port";
+  if (isEmpty(set)) return "no port";
+  const missing = subtract(ALL_CONNS, set);
+  return intervalCount(missing) < intervalCount(set)
+    ? `every port but ${listPorts(missing)}`
+    : listPorts(set);
+}
+
+function intervalCount(set: ConnSet): number {
+  return PROTOCOLS.reduce((n, p) => n + set[p].length / 2, 0);
+}
+
+function listPorts(set: ConnSet): string {
+  return PROTOCOLS.filter((p) => set[p].length > 0)
+    .map((p) =>
+      isFull(set[p]) ? `every ${p} port` : `${p} ${joinWords(formatIntervals(set[p]).split(","))}`,
+    )
+    .join(", ");
+}
+
+function joinWords(words: readonly string[]): string {
+  return words.length < 2
+    ? (words[0] ?? "")
+    : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+}

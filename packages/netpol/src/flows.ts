@@ -1,4 +1,4 @@
-import type { Bundle, Settings } from "@scout-deploy/core";
+import { type Bundle, inertMarkdown, type Settings } from "@scout-deploy/core";
 import { analyze, type Connectivity } from "./analyze.js";
 import { compareWithIntended, type FlowComparison } from "./compare.js";
 import { DEFAULT_NETWORK_OPTIONS, type NetworkOptions } from "./intended.js";
@@ -39,9 +39,16 @@ export interface FlowsSection {
   collapsed: boolean;
 }
 
+/** Above this many arrows a diagram is a hairball nobody reads: one sentence says it instead. */
+export const MAX_DIAGRAM_EDGES = 12;
+
+/** Workloads named in the sentence before "and N more". */
+const MAX_NAMED = 10;
+
 /**
  * The "Network flows" section of the PR comment and `check --format markdown`: a Mermaid
- * diagram and the table, when the bundle has NetworkPolicies between Scout's components.
+ * diagram (one sentence above MAX_DIAGRAM_EDGES arrows) and the table, when the bundle has
+ * NetworkPolicies between Scout's components.
  */
 export function flowsSection(
   bundle: Bundle,
@@ -51,9 +58,30 @@ export function flowsSection(
   if (!bundle.objects.some((o) => o.ref.kind === "NetworkPolicy")) return undefined;
   const report = flows(bundle, settings, options);
   if (report.comparison.flows.length === 0) return undefined;
-  return {
-    title: "Network flows",
-    body: `\`\`\`mermaid\n${report.mermaid.trim()}\n\`\`\`\n\n${report.markdown}`,
-    collapsed: true,
-  };
+  const picture =
+    report.comparison.flows.length > MAX_DIAGRAM_EDGES
+      ? inWords(report)
+      : `\`\`\`mermaid\n${report.mermaid.trim()}\n\`\`\``;
+  return { title: "Network flows", body: `${picture}\n\n${report.markdown}`, collapsed: true };
+}
+
+/** What a diagram with too many arrows would show: what nothing isolates, else how many are wrong. */
+function inWords(report: FlowsReport): string {
+  const { connectivity, comparison } = report;
+  const open = connectivity.model.workloads.filter(
+    (w) =>
+      connectivity.isolatedFor(w, "ingress").length === 0 &&
+      connectivity.isolatedFor(w, "egress").length === 0,
+  );
+  const flowsText = `${comparison.flows.length} flows between components are too many arrows for a diagram; the table below has each.`;
+  if (open.length === 0) {
+    const wrong = comparison.flows.filter((f) => f.status !== "intended").length;
+    return `**${wrong} of ${comparison.flows.length} flows are not as intended.** ${flowsText}`;
+  }
+  const names = open
+    .slice(0, MAX_NAMED)
+    .map((w) => `\`${inertMarkdown(`${w.namespace}/${w.name}`).replace(/`/g, "'")}\``);
+  const more = open.length > MAX_NAMED ? ` and ${open.length - MAX_NAMED} more` : "";
+  const these = open.length === 1 ? "this workload" : `these ${open.length} workloads`;
+  return `**Nothing isolates ${these}**: ${names.join(", ")}${more}: any pod and any outside address may reach them, and they may reach anything. ${flowsText}`;
 }

@@ -23,6 +23,7 @@ export {
   type ConnSet,
   connsOf,
   contains,
+  describePorts,
   equals,
   formatConns,
   intersect,
@@ -52,7 +53,13 @@ export {
   isClusterDnsPeer,
   reachesDns,
 } from "./dns.js";
-export { type FlowsReport, type FlowsSection, flows, flowsSection } from "./flows.js";
+export {
+  type FlowsReport,
+  type FlowsSection,
+  flows,
+  flowsSection,
+  MAX_DIAGRAM_EDGES,
+} from "./flows.js";
 export {
   DEFAULT_NETWORK_OPTIONS,
   EXTERNAL,

@@ -1,7 +1,7 @@
 import { inertMarkdown } from "@scout-deploy/core";
 import { type Connectivity, endpointId } from "./analyze.js";
 import { type ComponentFlow, describeDifference, type FlowComparison } from "./compare.js";
-import { formatConns, isEmpty, subtract } from "./conns.js";
+import { describePorts, formatConns, isEmpty, subtract } from "./conns.js";
 
 /** The matrix as netpol-analyzer prints it: one `src => dst : connections` line per allowed flow, sorted. */
 export function formatMatrix(connectivity: Connectivity): string {
@@ -18,13 +18,20 @@ const STATUS_TEXT: Record<ComponentFlow["status"], string> = {
   partial: "**partly missing**",
 };
 
-/** The component flows as a markdown table, then each difference with the policy to change. */
+/** Differences listed under the table; the findings have every one. */
+export const MAX_LISTED_DIFFERENCES = 20;
+
+/**
+ * The component flows as a markdown table, then the differences with the policy to change: at
+ * most MAX_LISTED_DIFFERENCES, and none that only a missing isolation opens (the sentence or
+ * network/default-deny says that once per workload).
+ */
 export function flowsMarkdown(comparison: FlowComparison): string {
   const rows = comparison.flows.map((f) => {
     const extra = subtract(f.allowed, f.intended);
-    const allowed = isEmpty(f.allowed) ? "none" : formatConns(f.allowed);
-    const intended = isEmpty(f.intended) ? "none" : formatConns(f.intended);
-    const note = f.status === "extra" && !isEmpty(extra) ? ` (extra: ${formatConns(extra)})` : "";
+    const allowed = isEmpty(f.allowed) ? "none" : describePorts(f.allowed);
+    const intended = isEmpty(f.intended) ? "none" : describePorts(f.intended);
+    const note = f.status === "extra" && !isEmpty(extra) ? ` (extra: ${describePorts(extra)})` : "";
     return `| ${inertMarkdown(f.from)} | ${inertMarkdown(f.to)} | ${allowed} | ${intended} | ${STATUS_TEXT[f.status]}${note} |`;
   });
   const table = [
@@ -32,9 +39,19 @@ export function flowsMarkdown(comparison: FlowComparison): string {
     "|---|---|---|---|---|",
     ...rows,
   ].join("\n");
-  const differences = comparison.differences.map(
-    (d) => `- ${d.kind}: ${inertMarkdown(describeDifference(d))}`,
+  const listed = comparison.differences.filter(
+    (d) => d.kind !== "extra" || d.target.object?.ref.kind === "NetworkPolicy",
   );
+  const unisolated = comparison.differences.length - listed.length;
+  const differences = listed
+    .slice(0, MAX_LISTED_DIFFERENCES)
+    .map((d) => `- ${d.kind}: ${inertMarkdown(describeDifference(d))}`);
+  if (listed.length > MAX_LISTED_DIFFERENCES)
+    differences.push(`- … and ${listed.length - MAX_LISTED_DIFFERENCES} more: see the findings.`);
+  if (unisolated > 0)
+    differences.push(
+      `- ${unisolated} extra ${unisolated === 1 ? "flow is" : "flows are"} open only because no policy isolates ${unisolated === 1 ? "its ends" : "their ends"}: network/default-deny reports each such workload once.`,
+    );
   return differences.length ? `${table}\n\n${differences.join("\n")}\n` : `${table}\n`;
 }
 
@@ -51,16 +68,16 @@ export function flowsMermaid(comparison: FlowComparison): string {
     const from = nodeId(f.from);
     const to = nodeId(f.to);
     if (f.status === "missing") {
-      lines.push(`  ${from} -. "missing: ${formatConns(f.intended)}" .-> ${to}`);
+      lines.push(`  ${from} -. "missing: ${describePorts(f.intended)}" .-> ${to}`);
       styles.push(`  linkStyle ${index} stroke:#888,stroke-dasharray:5 5`);
     } else if (f.status === "extra") {
-      lines.push(`  ${from} == "extra: ${formatConns(f.allowed)}" ==> ${to}`);
+      lines.push(`  ${from} == "extra: ${describePorts(f.allowed)}" ==> ${to}`);
       styles.push(`  linkStyle ${index} stroke:#d00,stroke-width:3px`);
     } else if (f.status === "partial") {
-      lines.push(`  ${from} -. "partly missing: ${formatConns(f.intended)}" .-> ${to}`);
+      lines.push(`  ${from} -. "partly missing: ${describePorts(f.intended)}" .-> ${to}`);
       styles.push(`  linkStyle ${index} stroke:#e90,stroke-dasharray:5 5`);
     } else {
-      lines.push(`  ${from} -- "${formatConns(f.allowed)}" --> ${to}`);
+      lines.push(`  ${from} -- "${describePorts(f.allowed)}" --> ${to}`);
       styles.push(`  linkStyle ${index} stroke:#2a2`);
     }
   });

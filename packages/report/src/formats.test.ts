@@ -8,6 +8,7 @@ import {
   evaluate,
   type Finding,
   inputRules,
+  parsePolicy,
   parseSource,
   type Result,
   summarize,
@@ -16,7 +17,7 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { GITHUB_ANNOTATION_LIMITS, planAnnotations } from "./annotations.js";
 import { formatJunit } from "./junit.js";
-import { formatMarkdown, GITHUB_COMMENT_LIMIT } from "./markdown.js";
+import { COMMENT_BUDGET, formatMarkdown } from "./markdown.js";
 import { fingerprint, formatSarif } from "./sarif.js";
 import { securityGuideRulesForTest } from "./test-support/rules.js";
 
@@ -74,6 +75,22 @@ describe("formatSarif", () => {
     });
     expect(rule.help.text).toContain("Remediation: Set runAsUser to a non-zero UID.");
     expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toContain("input/parse-error");
+  });
+
+  it("gives a custom rule the level and security-severity of its configured severity", () => {
+    const levels = (setting: "warning" | "info" | "error") => {
+      const policy = parsePolicy({ rules: { "test/root-user": setting } });
+      const bundle = buildBundle([parseSource("k8s/pod.yaml", pod)]);
+      const sarif = JSON.parse(
+        formatSarif(evaluate(rules, bundle, policy), { tool, rules, policy }),
+      ).runs[0];
+      const rule = sarif.tool.driver.rules.find((r: { id: string }) => r.id === "test/root-user");
+      const result = sarif.results.find((r: { ruleId: string }) => r.ruleId === "test/root-user");
+      return [rule.defaultConfiguration.level, rule.properties["security-severity"], result.level];
+    };
+    expect(levels("warning")).toEqual(["warning", "5.0", "warning"]);
+    expect(levels("info")).toEqual(["note", "2.0", "note"]);
+    expect(levels("error")).toEqual(["error", "8.0", "error"]);
   });
 
   it("places each result at its file, line and column, with a matching ruleIndex", () => {
@@ -252,9 +269,15 @@ describe("formatMarkdown", () => {
     const many = Array.from({ length: 3000 }, (_, i) =>
       finding({ ruleId: "pod/run-as-non-root", line: i + 1, message: `m${"x".repeat(40)}${i}` }),
     );
-    const md = formatMarkdown(resultOf(many));
-    expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
-    const left = Number(/… and (\d+) more findings not shown/.exec(md)?.[1]);
+    const md = formatMarkdown(resultOf(many), {
+      allFindings: { url: "https://github.com/o/r/actions/runs/1", label: "the findings file" },
+    });
+    expect(md.length).toBeLessThanOrEqual(COMMENT_BUDGET);
+    const left = Number(/… (\d+) more findings are not in this table/.exec(md)?.[1]);
+    expect(md).toContain(
+      "all 3000 are in [the findings file](https://github.com/o/r/actions/runs/1).",
+    );
+    expect(md).toContain(`<summary>Show the first ${3000 - left} of 3000 findings</summary>`);
     const rows = md.split("\n").filter((l) => l.startsWith("| 🔴")).length;
     expect(rows + left).toBe(3000);
     expect(md.trimEnd().endsWith("</details>")).toBe(true);

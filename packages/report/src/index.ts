@@ -10,6 +10,7 @@ export { formatJson, formatJsonChunks, type JsonExtras, type ToolInfo } from "./
 export { formatJunit, type JunitOptions } from "./junit.js";
 export {
   type ChecklistSection,
+  COMMENT_BUDGET,
   type FileLinks,
   formatMarkdown,
   GITHUB_COMMENT_LIMIT,

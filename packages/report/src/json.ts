@@ -58,6 +58,7 @@ function orderedFinding(finding: Finding) {
     line: finding.line,
     column: finding.column,
     ...(finding.path !== undefined ? { path: finding.path } : {}),
+    ...(finding.rendered ? { rendered: finding.rendered } : {}),
     ...(finding.remediation ? { remediation: finding.remediation } : {}),
     ...(finding.helpUri ? { helpUri: finding.helpUri } : {}),
     ...(finding.rendered ? { rendered: finding.rendered } : {}),

@@ -1,14 +1,19 @@
 import {
   type AnyRule,
+  compareFindings,
   type Finding,
   failsAt,
   inertMarkdown,
   type Result,
   type Severity,
+  severityRank,
 } from "@scout-deploy/core";
 
 /** GitHub refuses comment and summary bodies longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
+
+/** What the comment uses by default: under GitHub's limit with room for what others add. */
+export const COMMENT_BUDGET = 60_000;
 
 export interface MarkdownSection {
   title: string;
@@ -39,7 +44,9 @@ export interface MarkdownOptions {
   header?: string;
   /** Findings beyond this many are put in a collapsed <details>. */
   collapseAfter?: number;
-  /** Maximum length of the whole body, in UTF-16 code units (GitHub's counting). */
+  /** Where every finding can be read when the table is cut (the run's findings file). */
+  allFindings?: { url: string; label: string };
+  /** Maximum length of the whole body, in UTF-16 code units (GitHub's counting); default COMMENT_BUDGET. */
   maxLength?: number;
 }
 
@@ -64,7 +71,7 @@ const ICON: Record<Severity, string> = { error: "🔴", warning: "🟠", info: "
 
 /** The PR comment and job summary. */
 export function formatMarkdown(result: Result, options: MarkdownOptions = {}): string {
-  const limit = options.maxLength ?? GITHUB_COMMENT_LIMIT;
+  const limit = options.maxLength ?? COMMENT_BUDGET;
   // A row is never shorter than this: more rows than limit / MIN_ROW cannot fit, whatever the
   // findings, and a million rows would not fit in one string either.
   let shown = Math.min(result.findings.length, Math.ceil(limit / MIN_ROW));
@@ -200,15 +207,33 @@ function findingsBlock(result: Result, options: MarkdownOptions, shown: number):
     );
   }
   const hidden = findings.length - shown;
-  const note =
-    hidden > 0
-      ? `\n\n… and ${hidden} more ${hidden === 1 ? "finding" : "findings"} not shown here (GitHub's size limit); see the SARIF or findings file.`
-      : "";
-  const body = `${tables.join("\n\n")}${note}`;
+  const body = `${tables.join("\n\n")}${hidden > 0 ? `\n\n${cutNote(hidden, findings.length, options)}` : ""}`;
   const collapseAfter = options.collapseAfter ?? 20;
   const heading = `### Findings (${findings.length})`;
   if (findings.length <= collapseAfter) return `${heading}\n\n${body}`;
-  return `${heading}\n\n<details><summary>Show ${findings.length} findings</summary>\n\n${body}\n\n</details>`;
+  const summary =
+    hidden > 0
+      ? `Show the first ${shown} of ${findings.length} findings`
+      : `Show ${findings.length} findings`;
+  return `${heading}\n\n<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
+/** Says how many rows are left out and where all of them are. */
+function cutNote(hidden: number, total: number, options: MarkdownOptions): string {
+  const rows = `${hidden} more ${hidden === 1 ? "finding is" : "findings are"} not in this table (it is cut to stay under GitHub's size limit)`;
+  const where = options.allFindings
+    ? `all ${total} are in ${link(options.allFindings.label, options.allFindings.url)}`
+    : `all ${total} are in this check's JSON and SARIF output`;
+  return `… ${rows}; ${where}.`;
+}
+
+function link(label: string, url: string): string {
+  if (!/^https:\/\//.test(url)) return cell(label);
+  const safe = url.replace(
+    /[()\s<>]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+  );
+  return `[${cell(label)}](${safe})`;
 }
 
 /**
@@ -226,7 +251,12 @@ function byInstance(findings: readonly Finding[]): Map<string, Finding[]> {
   const keys = [...groups.keys()].sort((a, b) =>
     a === "" ? 1 : b === "" ? -1 : a < b ? -1 : a > b ? 1 : 0,
   );
-  return new Map(keys.map((key) => [key, groups.get(key)!]));
+  return new Map(keys.map((key) => [key, groups.get(key)!.sort(bySeverityThenPlace)]));
+}
+
+/** The most severe first; within a severity, by file and line, as a reviewer walks the diff. */
+function bySeverityThenPlace(a: Finding, b: Finding): number {
+  return severityRank(b.severity) - severityRank(a.severity) || compareFindings(a, b);
 }
 
 function instanceTitle(instance: string, count: number): string {

@@ -1,7 +1,9 @@
 import {
   type AnyRule,
+  configuredSeverity,
   type Finding,
   fingerprintOfFinding,
+  type PolicyConfig,
   type Result,
   type Severity,
 } from "@scout-deploy/core";
@@ -13,6 +15,11 @@ export interface SarifOptions {
   /** Every rule that ran (its `meta` gives the SARIF rule metadata). */
   rules: readonly AnyRule[];
   informationUri?: string;
+  /**
+   * The run's policy: a rule's level and security-severity are the severity it configures
+   * (a rule pack's rule set to error is scanned as high, not as its default).
+   */
+  policy?: PolicyConfig;
 }
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
@@ -34,7 +41,7 @@ export function formatSarif(result: Result, options: SarifOptions): string {
 
 /** The same log in chunks, for results of any size (what the CLI and the Action write). */
 export function formatSarifChunks(result: Result, options: SarifOptions): Generator<string> {
-  const rules = sarifRules(result.findings, options.rules);
+  const rules = sarifRules(result.findings, options.rules, options.policy);
   const index = new Map(rules.map((rule, i) => [rule.id, i]));
   const log = (results: string) => ({
     $schema: SCHEMA,
@@ -72,16 +79,24 @@ interface SarifRule {
 }
 
 /** Rules that ran, plus any rule a finding names that was not passed in; sorted by id. */
-function sarifRules(findings: readonly Finding[], rules: readonly AnyRule[]): SarifRule[] {
+function sarifRules(
+  findings: readonly Finding[],
+  rules: readonly AnyRule[],
+  policy: PolicyConfig | undefined,
+): SarifRule[] {
   const byId = new Map<string, SarifRule>();
-  for (const rule of rules) byId.set(rule.id, ruleFromMeta(rule));
+  for (const rule of rules) {
+    const configured = policy ? configuredSeverity(rule, policy) : rule.meta.severity;
+    // A rule the policy turns off did not run; a finding of it (none) would add it back.
+    byId.set(rule.id, ruleFromMeta(rule, configured === "off" ? rule.meta.severity : configured));
+  }
   for (const finding of findings) {
     if (!byId.has(finding.ruleId)) byId.set(finding.ruleId, ruleFromFinding(finding));
   }
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-function ruleFromMeta(rule: AnyRule): SarifRule {
+function ruleFromMeta(rule: AnyRule, severity: Severity): SarifRule {
   const { meta } = rule;
   const guide = meta.guide ? `\n\nSecurity Guide: ${meta.guide}.` : "";
   const docs = meta.docs ? `\n\n[Documentation](${meta.docs})` : "";
@@ -95,8 +110,8 @@ function ruleFromMeta(rule: AnyRule): SarifRule {
       markdown: `${meta.description}\n\n**Remediation:** ${meta.remediation}${guide}${docs}`,
     },
     ...(meta.docs ? { helpUri: meta.docs } : {}),
-    defaultConfiguration: { level: LEVEL[meta.severity] },
-    properties: ruleProperties(rule.id, meta.severity),
+    defaultConfiguration: { level: LEVEL[severity] },
+    properties: ruleProperties(rule.id, severity),
   };
 }
 

@@ -1,6 +1,7 @@
-const RULES_DOCS = "https://github.com/scout/secure-deploy/blob/main/packages/rules/src";
+import { releasedDocsUrl } from "@scout-deploy/core";
+import { VERSION } from "./version.js";
 
-/** Where a rule's README lives on GitHub; the folder of a rule is its id. */
+/** Where a rule's README lives on GitHub, at this release; the folder of a rule is its id. */
 export function docsUrl(ruleId: string): string {
-  return `${RULES_DOCS}/${ruleId}/README.md`;
+  return releasedDocsUrl("rules", VERSION, `src/${ruleId}/README.md`);
 }

@@ -1,7 +1,8 @@
-import { defineRule, type InputProblem, type Rule } from "@scout-deploy/core";
+import { defineRule, type InputProblem, type Rule, releasedDocsUrl } from "@scout-deploy/core";
 import type { SchemaProblem, SchemaRuleId } from "./port.js";
+import { VERSION } from "./version.js";
 
-const DOCS = "https://github.com/scout/secure-deploy/blob/main/packages/schema/docs";
+const DOCS = releasedDocsUrl("schema", VERSION, "docs");
 
 const META = {
   "input/schema": {

@@ -134,7 +134,7 @@ function render(
     case "json":
       return formatJsonChunks(result, TOOL);
     case "sarif":
-      return formatSarifChunks(result, { tool: TOOL, rules });
+      return formatSarifChunks(result, { tool: TOOL, rules, policy: run.config.policy });
     case "markdown": {
       const network = networkSection(run);
       return formatMarkdown(result, { rules, ...(network ? { sections: [network] } : {}) });

@@ -120,16 +120,18 @@ export function runRule<O, M extends string>(rule: Rule<O, M>, c: ValidCase): Re
     settings: c.settings ?? {},
     rules: { [rule.id]: { options: c.options ?? {} } },
   });
-  const { rule: recording, messageIdOf } = recordMessageIds(rule as AnyRule);
+  const { rule: recording, reportsIn } = recordMessageIds(rule as AnyRule);
   return evaluate([recording], bundle, policy)
     .findings.filter((f) => f.ruleId === rule.id)
-    .map((f) => ({
-      messageId: messageIdOf(f.line, f.column, f.message),
-      message: f.message,
-      severity: f.severity,
-      line: f.line,
-      column: f.column,
-    }))
+    .flatMap((f) =>
+      reportsIn(f.line, f.column, f.message).map(({ messageId, message }) => ({
+        messageId,
+        message,
+        severity: f.severity,
+        line: f.line,
+        column: f.column,
+      })),
+    )
     .sort((a, b) => a.line - b.line || a.column - b.column || (a.messageId < b.messageId ? -1 : 1));
 }
 
@@ -138,8 +140,8 @@ export function runRule<O, M extends string>(rule: Rule<O, M>, c: ValidCase): Re
  * each place, so that cases can name ids while positions and text come from `evaluate`.
  */
 function recordMessageIds(rule: AnyRule) {
-  const ids = new Map<string, string>();
-  const where = (line: number, column: number, message: string) => `${line}:${column}:${message}`;
+  const reports = new Map<string, { messageId: string; message: string }[]>();
+  const where = (line: number, column: number) => `${line}:${column}`;
   const recording = defineRule({
     ...rule,
     check(context) {
@@ -148,15 +150,30 @@ function recordMessageIds(rule: AnyRule) {
         report(r: RuleReport) {
           const position = r.object.document.locate(r.object.pointer + (r.pointer ?? ""));
           const message = formatMessage(rule, r.messageId, r.data);
-          ids.set(where(position.line, position.column, message), r.messageId);
+          const place = where(position.line, position.column);
+          const here = reports.get(place) ?? [];
+          if (!here.some((e) => e.message === message))
+            here.push({ messageId: r.messageId, message });
+          reports.set(place, here);
           context.report(r);
         },
       });
     },
   });
-  const messageIdOf = (line: number, column: number, message: string) =>
-    ids.get(where(line, column, message)) ?? "(a crash: no messageId)";
-  return { rule: recording, messageIdOf };
+  /** The reports a finding stands for: one, or each message of a merged finding ("a; b"). */
+  const reportsIn = (line: number, column: number, message: string) => {
+    const found = (reports.get(where(line, column)) ?? []).filter(
+      (e) => e.message === message || partOf(e.message, message),
+    );
+    return found.length ? found : [{ messageId: "(a crash: no messageId)", message }];
+  };
+  return { rule: recording, reportsIn };
+}
+
+function partOf(part: string, merged: string): boolean {
+  return (
+    merged.startsWith(`${part}; `) || merged.endsWith(`; ${part}`) || merged.includes(`; ${part}; `)
+  );
 }
 
 /** Removes the indentation common to all non-blank lines and a leading newline. */

@@ -45,16 +45,33 @@ describe("the compliant Scout network fixture", () => {
     expect(summary(check(FIXTURE))).toEqual([]);
   });
 
-  it("removing the default deny leaves prometheus open to ingress, and so open to the outside", () => {
+  it("removing the default deny leaves prometheus open to ingress, and so open to the outside: one finding", () => {
     const findings = check(removeDocument("default-deny"));
     expect(summary(findings)).toEqual([
-      "network/allowed-flows error Deployment/prometheus /spec/template/metadata",
       "network/default-deny error Deployment/prometheus /spec/template/metadata",
     ]);
     expect(findings[0]!.message).toBe(
-      "external -> scout/prometheus on All Connections is allowed but not intended (external -> prometheus, instance scout); change: a new NetworkPolicy for Deployment scout/prometheus (none isolates it)",
+      'Deployment "prometheus" (instance scout) is not isolated for ingress: no NetworkPolicy with policyType Ingress selects its pods, so any pod of the cluster and any outside address may connect to it on every port',
     );
-    expect(findings[1]!.message).toContain("not isolated for ingress");
+  });
+
+  it("without any NetworkPolicy, each workload is one network finding naming both directions", () => {
+    const workloads = FIXTURE.split(/^---\n/m)
+      .filter((d) => !d.includes("kind: NetworkPolicy"))
+      .join("---\n");
+    const findings = check(workloads);
+    const deployments = workloads.match(/^kind: Deployment$/gm)?.length ?? 0;
+    expect(deployments).toBeGreaterThan(3);
+    expect(findings).toHaveLength(deployments);
+    for (const finding of findings) {
+      expect(finding.ruleId).toBe("network/default-deny");
+      expect(finding.message).toContain("is not isolated for ingress and egress");
+    }
+  });
+
+  it("a lone Deployment without policies gives exactly one network finding", () => {
+    const deployment = FIXTURE.split(/^---\n/m).find((d) => d.includes("kind: Deployment"))!;
+    expect(check(deployment)).toHaveLength(1);
   });
 
   it("namespaceSelector: {} in Redis's ingress is a broad peer on that policy", () => {
@@ -78,7 +95,7 @@ describe("the compliant Scout network fixture", () => {
       "network/no-broad-peers error NetworkPolicy/backend-egress /spec/egress/1/to/0/ipBlock/cidr",
     ]);
     expect(findings[0]!.message).toContain(
-      "scout/backend -> external on TCP 1-52,54-65535,UDP 1-52,54-65535,SCTP 1-65535",
+      "spec.egress[1], admits a flow that the intended table does not have (instance scout): scout/backend -> external (backend -> external) on every port but TCP 53, UDP 53",
     );
   });
 
@@ -92,7 +109,7 @@ describe("the compliant Scout network fixture", () => {
       "network/allowed-flows warning NetworkPolicy/nginx-egress /spec/egress",
     ]);
     expect(findings[0]!.message).toBe(
-      "scout/nginx -> scout/backend on TCP 8000 is intended (nginx -> backend, instance scout) but NetworkPolicy scout/nginx-egress does not allow it: Scout would break; add this egress rule {to: [{podSelector: {matchLabels: {app.kubernetes.io/component: backend}}}], ports: [{protocol: TCP, port: 8000}]}",
+      "NetworkPolicy scout/nginx-egress blocks a flow that Scout needs (instance scout), so Scout would break: scout/nginx -> scout/backend (nginx -> backend) on TCP 8000: add this egress rule {to: [{podSelector: {matchLabels: {app.kubernetes.io/component: backend}}}], ports: [{protocol: TCP, port: 8000}]}",
     );
   });
 

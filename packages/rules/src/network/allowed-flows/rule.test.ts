@@ -94,6 +94,10 @@ new RuleTester({ describe, it }).run(allowedFlows, {
         ${POLICIES.replaceAll(/\{app: (frontend|backend)\}/g, "{app: $1, app.kubernetes.io/instance: b}").replaceAll("{name: ", "{name: b-")}`,
     },
     {
+      name: "no policy at all: the open flows are network/default-deny's one finding, not repeated here",
+      yaml: PODS.replace(/\n\s*---[\s\S]*$/, "\n"),
+    },
+    {
       name: "workloads that are no Scout component are not judged",
       yaml: `
         apiVersion: v1
@@ -129,6 +133,42 @@ new RuleTester({ describe, it }).run(allowedFlows, {
   ],
   invalid: [
     {
+      name: "a wide rule is one finding listing every flow it opens, ports as people say them",
+      yaml: `${PODS}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: open-backend}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress: [{}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: frontend}
+        spec:
+          podSelector: {matchLabels: {app: frontend}}
+          egress:
+            - to: [{podSelector: {matchLabels: {app: backend}}}]
+            - ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+      `,
+      errors: [
+        {
+          messageId: "extraFlows",
+          line: 22,
+          column: 13,
+          data: {
+            target: "NetworkPolicy default/open-backend",
+            rule: "spec.ingress[0]",
+            count: "2 flows",
+            instance: "instance default",
+            flows:
+              "default/frontend -> default/backend (frontend -> backend) on every port but TCP 8000; external -> default/backend (external -> backend) on every port",
+          },
+        },
+      ],
+    },
+    {
       name: "two instances in one namespace whose policies select by component only: the flows across are extra",
       yaml: `${instancePods("a")}        ---${instancePods("b")}        ---
         apiVersion: networking.k8s.io/v1
@@ -138,31 +178,18 @@ new RuleTester({ describe, it }).run(allowedFlows, {
         ${POLICIES}`,
       errors: [
         {
-          messageId: "extraFlow",
+          // One rule admits both: one finding on it, listing the flows.
+          messageId: "extraFlows",
           line: 32,
           column: 13,
           data: {
-            source: "default/frontend-a",
-            destination: "default/backend-b",
-            ports: "TCP 8000",
-            from: "frontend",
-            to: "backend",
             target: "NetworkPolicy default/backend",
-            instance: "between instances default/a and default/b",
-          },
-        },
-        {
-          messageId: "extraFlow",
-          line: 32,
-          column: 13,
-          data: {
-            source: "default/frontend-b",
-            destination: "default/backend-a",
-            ports: "TCP 8000",
-            from: "frontend",
-            to: "backend",
-            target: "NetworkPolicy default/backend",
-            instance: "between instances default/b and default/a",
+            rule: "spec.ingress[0]",
+            count: "2 flows",
+            instance:
+              "between instances default/a and default/b; between instances default/b and default/a",
+            flows:
+              "default/frontend-a -> default/backend-b (frontend -> backend) on TCP 8000; default/frontend-b -> default/backend-a (frontend -> backend) on TCP 8000",
           },
         },
       ],
@@ -192,17 +219,15 @@ new RuleTester({ describe, it }).run(allowedFlows, {
       `,
       errors: [
         {
-          messageId: "extraFlow",
+          messageId: "extraFlows",
           line: 23,
           column: 7,
           data: {
-            source: "default/backend",
-            destination: "default/frontend",
-            ports: "All Connections",
-            from: "backend",
-            to: "frontend",
             target: "NetworkPolicy default/frontend",
+            rule: "spec.ingress[0]",
+            count: "a flow",
             instance: "instance default",
+            flows: "default/backend -> default/frontend (backend -> frontend) on every port",
           },
         },
         {
@@ -214,7 +239,7 @@ new RuleTester({ describe, it }).run(allowedFlows, {
             source: "default/frontend",
             to: "backend",
             destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
-            ports: "TCP 53,UDP 53",
+            ports: "TCP 53, UDP 53",
             instance: "instance default",
             target: "NetworkPolicy default/frontend",
             fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
@@ -222,18 +247,15 @@ new RuleTester({ describe, it }).run(allowedFlows, {
         },
         {
           // Not on the default deny: on the policy written for the backend, with the rule to add.
-          messageId: "missingFlow",
+          messageId: "missingFlows",
           line: 33,
           column: 3,
           data: {
-            source: "default/frontend",
-            destination: "default/backend",
-            ports: "TCP 8000",
-            from: "frontend",
-            to: "backend",
             target: "NetworkPolicy default/backend",
+            count: "a flow",
             instance: "instance default",
-            fix: "ingress rule {from: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{protocol: TCP, port: 8000}]} and Ingress in its policyTypes",
+            flows:
+              "default/frontend -> default/backend (frontend -> backend) on TCP 8000: add this ingress rule {from: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{protocol: TCP, port: 8000}]} and Ingress in its policyTypes",
           },
         },
       ],

@@ -2,7 +2,8 @@ import { defineRule } from "@scout-deploy/core";
 import {
   analyze,
   compareWithIntended,
-  formatConns,
+  describePorts,
+  type FlowDifference,
   networkOptionsSchema,
 } from "@scout-deploy/netpol";
 
@@ -18,12 +19,12 @@ export const allowedFlows = defineRule({
       "Network Policies: Frontend → Backend 8000, Nginx → Frontend 3000 / Backend 8000, Backend → Redis 6379, Prometheus → Backend 8000, external → Nginx 80",
     options: networkOptionsSchema,
     messages: {
-      extraFlow:
-        "{{source}} -> {{destination}} on {{ports}} is allowed but not intended ({{from}} -> {{to}}, {{instance}}); change: {{target}}",
+      extraFlows:
+        "{{target}}, {{rule}}, admits {{count}} that the intended table does not have ({{instance}}): {{flows}}; narrow it to the intended peers and ports",
       noDns:
         "{{source}} connects to {{to}} by Service name but may not reach {{destination}} on {{ports}} ({{instance}}): its connections will fail; add to {{target}} this {{fix}}",
-      missingFlow:
-        "{{source}} -> {{destination}} on {{ports}} is intended ({{from}} -> {{to}}, {{instance}}) but {{target}} does not allow it: Scout would break; add this {{fix}}",
+      missingFlows:
+        "{{target}} blocks {{count}} that Scout needs ({{instance}}), so Scout would break: {{flows}}",
     },
   },
   check(context) {
@@ -32,28 +33,84 @@ export const allowedFlows = defineRule({
       context.settings,
       context.options,
     );
-    for (const difference of comparison.differences) {
-      context.report({
-        messageId:
-          difference.kind === "extra"
-            ? "extraFlow"
-            : difference.kind === "dns"
-              ? "noDns"
-              : "missingFlow",
-        data: {
-          source: difference.source,
-          destination: difference.destination,
-          from: difference.from,
-          to: difference.to,
-          ports: formatConns(difference.conns),
-          target: difference.target.label,
-          instance: difference.instance ?? "no instance",
-          fix: difference.fix ?? "",
-        },
-        object: difference.target.object,
-        pointer: difference.target.pointer,
-        ...(difference.kind !== "extra" ? { severity: "warning" as const } : {}),
-      });
+    for (const group of groupByCause(comparison.differences)) {
+      const [first] = group;
+      if (!first) continue;
+      const target = { object: first.target.object, pointer: first.target.pointer };
+      if (first.kind === "dns") {
+        context.report({
+          messageId: "noDns",
+          data: {
+            source: first.source,
+            destination: first.destination,
+            to: first.to,
+            ports: describePorts(first.conns),
+            target: first.target.label,
+            instance: first.instance ?? "no instance",
+            fix: first.fix ?? "",
+          },
+          severity: "warning",
+          ...target,
+        });
+        continue;
+      }
+      const data = {
+        target: first.target.label,
+        rule: ruleName(first.target.pointer),
+        count: flowCount(group.length),
+        instance: instancesOf(group),
+        flows: group.map(first.kind === "extra" ? describeExtra : describeMissing).join("; "),
+      };
+      if (first.kind === "extra") context.report({ messageId: "extraFlows", data, ...target });
+      else context.report({ messageId: "missingFlows", data, severity: "warning", ...target });
     }
   },
 });
+
+/**
+ * One finding per cause: the extra flows one policy rule admits, the intended flows one policy
+ * blocks, each client that cannot resolve names. Flows that only a missing isolation opens are
+ * network/default-deny's one finding on the workload, not repeated here.
+ */
+function groupByCause(differences: readonly FlowDifference[]): FlowDifference[][] {
+  const groups = new Map<unknown, Map<string, FlowDifference[]>>();
+  for (const difference of differences) {
+    const { target } = difference;
+    if (difference.kind === "extra" && target.object.ref.kind !== "NetworkPolicy") continue;
+    const [owner, key] =
+      difference.kind === "dns"
+        ? ["dns", difference.source]
+        : [target.object, `${difference.kind}\u0000${target.pointer}`];
+    const byKey = groups.get(owner) ?? new Map<string, FlowDifference[]>();
+    groups.set(owner, byKey);
+    const group = byKey.get(key);
+    if (group) group.push(difference);
+    else byKey.set(key, [difference]);
+  }
+  return [...groups.values()].flatMap((byKey) => [...byKey.values()]);
+}
+
+/** "/spec/ingress/0" -> "spec.ingress[0]"; "/spec" -> "spec". */
+function ruleName(pointer: string): string {
+  return pointer
+    .split("/")
+    .filter(Boolean)
+    .map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i === 0 ? part : `.${part}`))
+    .join("");
+}
+
+function flowCount(n: number): string {
+  return n === 1 ? "a flow" : `${n} flows`;
+}
+
+function instancesOf(group: readonly FlowDifference[]): string {
+  return [...new Set(group.map((d) => d.instance ?? "no instance"))].join("; ");
+}
+
+function describeExtra(d: FlowDifference): string {
+  return `${d.source} -> ${d.destination} (${d.from} -> ${d.to}) on ${describePorts(d.conns)}`;
+}
+
+function describeMissing(d: FlowDifference): string {
+  return `${d.source} -> ${d.destination} (${d.from} -> ${d.to}) on ${describePorts(d.conns)}: add this ${d.fix ?? "rule"}`;
+}

@@ -37,7 +37,7 @@ new RuleTester({ describe, it }).run(defaultDeny, {
   ],
   invalid: [
     {
-      name: "no policy at all: both directions, at the pod template's metadata",
+      name: "no policy at all: one finding naming both directions, at the pod template's metadata",
       yaml: `
         apiVersion: apps/v1
         kind: Deployment
@@ -53,13 +53,14 @@ new RuleTester({ describe, it }).run(defaultDeny, {
           messageId: "notIsolated",
           line: 6,
           column: 5,
-          data: { kind: "Deployment", name: "backend", direction: "egress", type: "Egress" },
-        },
-        {
-          messageId: "notIsolated",
-          line: 6,
-          column: 5,
-          data: { kind: "Deployment", name: "backend", direction: "ingress", type: "Ingress" },
+          data: {
+            kind: "Deployment",
+            name: "backend",
+            instance: "instance scout",
+            directions: "ingress and egress",
+            types: "Ingress or Egress",
+            open: "any pod of the cluster and any outside address may connect to it on every port, and it may connect to any of them on every port",
+          },
         },
       ],
     },
@@ -86,7 +87,14 @@ new RuleTester({ describe, it }).run(defaultDeny, {
           messageId: "notIsolated",
           line: 3,
           column: 1,
-          data: { kind: "Pod", name: "api", direction: "egress", type: "Egress" },
+          data: {
+            kind: "Pod",
+            name: "api",
+            instance: "instance scout",
+            directions: "egress",
+            types: "Egress",
+            open: "it may connect to any pod of the cluster and any outside address on every port",
+          },
         },
       ],
     },

@@ -1,0 +1,138 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { severityRank } from "@scout-deploy/core";
+import { loadConfig, networkSection, runCheck } from "@scout-deploy/engine";
+import { describe, expect, it } from "vitest";
+import type { RunContext } from "./context.js";
+import { parseInputs } from "./inputs.js";
+import { failure } from "./main.js";
+import { WriteAccess } from "./permissions.js";
+import { checkManifests, type Engine } from "./pipeline.js";
+import { COMMENT_MARKER, publish } from "./publish.js";
+import { memoryGitHub, memoryLogger, memoryRunner } from "./test-support.js";
+
+const COMPONENTS = ["frontend", "backend", "redis", "nginx", "prometheus"];
+const RUN_URL = "https://github.com/o/r/actions/runs/7";
+
+/** Deployment n: a Scout component running as root with a writable root and a :latest image. */
+function deployment(n: number): string {
+  const component = COMPONENTS[n % COMPONENTS.length]!;
+  const name = `app-${String(n).padStart(2, "0")}`;
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}, app.kubernetes.io/component: ${component}}
+    spec:
+      containers:
+        - name: main
+          image: example.org/${name}:latest
+          securityContext:
+            runAsUser: 0
+            readOnlyRootFilesystem: false
+`;
+}
+
+/** A policy for pods that do not exist: the flows section is there, and nothing isolates Scout. */
+const POLICY = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: other, namespace: shop}
+spec: {podSelector: {matchLabels: {app: other}}, policyTypes: [Ingress]}
+`;
+
+async function commentFor(deployments: number): Promise<{ body: string; failureLine: string }> {
+  const workspace = mkdtempSync(join(tmpdir(), "scout-comment-"));
+  mkdirSync(join(workspace, "k8s"));
+  for (let n = 0; n < deployments; n++) {
+    writeFileSync(join(workspace, "k8s", `app-${String(n).padStart(2, "0")}.yaml`), deployment(n));
+  }
+  writeFileSync(join(workspace, "k8s", "policy.yaml"), POLICY);
+  const context: RunContext = {
+    eventName: "pull_request",
+    repository: { owner: "o", repo: "r" },
+    sha: "merge",
+    serverUrl: "https://github.com",
+    apiUrl: "https://api.github.com",
+    runUrl: RUN_URL,
+    workspace,
+    tempDir: join(workspace, "_temp"),
+    pullRequest: {
+      number: 3,
+      headSha: "head",
+      headRepository: "o/r",
+      baseRepository: "o/r",
+      fromFork: false,
+    },
+  };
+  const inputs = parseInputs((n) => ({ manifests: "k8s" })[n] ?? "", context.tempDir);
+  const engine: Engine = { runCheck, loadConfig, networkSection };
+  const log = memoryLogger();
+  const run = await checkManifests(inputs, context, engine, log);
+  const github = memoryGitHub();
+  const deps = {
+    runner: memoryRunner({}),
+    log,
+    github,
+    access: new WriteAccess(log),
+    tool: { name: "scout-secure-deploy", version: "0.0.0" },
+  };
+  await publish(run, inputs, context, deps, run.network ? [run.network] : []);
+  const body = github.comments.find((c) => c.body.includes(COMMENT_MARKER))?.body ?? "";
+  return { body, failureLine: failure(run.result) };
+}
+
+const SEVERITY = /^\| \S+ (error|warning|info) \| .*?\| \[?`?([^`\]]+?):(\d+)`?\]?/;
+
+describe("the pull request comment of a 50-Deployment failing bundle", () => {
+  it("has the right counts, sorted rows, a working link where it cuts, and stays under 60,000 characters", async () => {
+    const { body, failureLine } = await commentFor(50);
+    expect(body.length).toBeLessThan(60_000);
+
+    const verdict = /(\d+) findings \((\d+) error, (\d+) warning, (\d+) info\)/.exec(body);
+    expect(verdict).not.toBeNull();
+    const [total, error, warning, info] = verdict!.slice(1).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    expect(error + warning + info).toBe(total);
+    expect(failureLine).toBe(
+      `Scout Secure Deploy: ${error} findings at or above fail-on error (${error} error)`,
+    );
+
+    const rows = body
+      .split("\n")
+      .map((line) => SEVERITY.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ severity: m[1] as "error", file: m[2]!, line: Number(m[3]) }));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(total);
+    for (let i = 1; i < rows.length; i++) {
+      const [a, b] = [rows[i - 1]!, rows[i]!];
+      const order =
+        severityRank(b.severity) - severityRank(a.severity) ||
+        (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+      expect(order, `row ${i}: ${JSON.stringify(a)} then ${JSON.stringify(b)}`).toBeLessThanOrEqual(
+        0,
+      );
+    }
+
+    const left = Number(/… (\d+) more findings are not in this table/.exec(body)?.[1]);
+    expect(left).toBe(total - rows.length);
+    expect(body).toContain(`all ${total} are in [the findings file and the SARIF of this run`);
+    expect(body).toContain(`](${RUN_URL}).`);
+    expect(body).toContain("**Nothing isolates these 50 workloads**");
+    expect(body).not.toContain("```mermaid");
+    expect(body).not.toMatch(/blob\/main\//);
+
+    await expect(body).toMatchFileSnapshot("__snapshots__/comment-50-deployments.md");
+  }, 60_000);
+});
