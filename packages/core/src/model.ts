@@ -56,6 +56,12 @@ export interface Finding {
    */
   instance?: string;
   /**
+   * The fingerprints of the findings one finding stands for when several of one rule on one
+   * config key were merged, so a comparison with the base matches each of them. Not part of the
+   * JSON output contract.
+   */
+  merged?: readonly string[];
+  /**
    * Where the finding sits in rendered text, when the user edits another file: for input
    * rendered by Helm or Kustomize, file and line are on the template, values file, resource
    * or patch; for a manifest rendered from the scout config, on the config key that decided it.

@@ -38,16 +38,21 @@ export function compareResults(
   failOn: FailOn = head.failOn,
 ): Comparison {
   const remaining = countBy(base.map(fingerprintOfFinding));
-  const findings = head.findings.map((finding): MarkedFinding => {
-    const print = fingerprintOfFinding(finding);
-    const left = remaining.get(print) ?? 0;
-    if (left > 0) remaining.set(print, left - 1);
-    return { ...finding, baseline: left > 0 ? "unchanged" : "new" };
-  });
-  for (const finding of head.suppressed) {
-    const print = fingerprintOfFinding(finding);
-    remaining.set(print, Math.max(0, (remaining.get(print) ?? 0) - 1));
-  }
+  // A finding that stands for several merged ones (one rule on one config key) had the base's
+  // finding when any of them did.
+  const take = (finding: Finding): boolean => {
+    let had = false;
+    for (const print of finding.merged ?? [fingerprintOfFinding(finding)]) {
+      const left = remaining.get(print) ?? 0;
+      if (left > 0) remaining.set(print, left - 1);
+      had ||= left > 0;
+    }
+    return had;
+  };
+  const findings = head.findings.map(
+    (finding): MarkedFinding => ({ ...finding, baseline: take(finding) ? "unchanged" : "new" }),
+  );
+  for (const finding of head.suppressed) take(finding);
   const fixed: Finding[] = [];
   for (const finding of base) {
     const print = fingerprintOfFinding(finding);

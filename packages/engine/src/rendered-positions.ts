@@ -1,6 +1,7 @@
 import {
   compareFindings,
   type Finding,
+  fingerprintOfFinding,
   isRecord,
   type Locate,
   type Result,
@@ -158,6 +159,7 @@ function merged(group: readonly Moved[]): Finding {
   return {
     ...first,
     message: `${messages} (rendered ${places}; decided by ${decided})`,
+    merged: group.flatMap((m) => m.finding.merged ?? [fingerprintOfFinding(m.finding)]),
   };
 }
 

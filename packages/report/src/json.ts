@@ -61,7 +61,6 @@ function orderedFinding(finding: Finding) {
     ...(finding.rendered ? { rendered: finding.rendered } : {}),
     ...(finding.remediation ? { remediation: finding.remediation } : {}),
     ...(finding.helpUri ? { helpUri: finding.helpUri } : {}),
-    ...(finding.rendered ? { rendered: finding.rendered } : {}),
     ...(finding.fingerprint ? { fingerprint: finding.fingerprint } : {}),
     ...(finding.baseline ? { baseline: finding.baseline } : {}),
   };
