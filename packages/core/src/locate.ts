@@ -1,6 +1,7 @@
 import { load, type State } from "js-yaml";
 import { type Document, isAlias, isMap, isSeq } from "yaml";
 import { parseForGo, winningPair } from "./goyaml/compose.js";
+import { needsExactReading } from "./goyaml/read.js";
 import { splitPointer } from "./pointer.js";
 import { KUBE_SCHEMA } from "./schema.js";
 
@@ -18,9 +19,9 @@ export function createOffsetLocator(text: string, exact = false): OffsetLocator 
   return root ? (pointer) => frameOffset(text, root, pointer) : astLocator(text);
 }
 
-/** Merge keys, anchors, aliases, tags and explicit keys send a document to the full AST. */
+/** The documents the exact reader takes (goyaml/read.ts) take the full AST here too. */
 export function usesFastPath(text: string): boolean {
-  return !/<<|(^|[\s[{,:-])[&!*]|(^|\s)\?\s/.test(text);
+  return !needsExactReading(text);
 }
 
 interface Frame {

@@ -129,13 +129,9 @@ class GoComposer {
   }
 
   private scalar(node: Scalar): GoScalar {
-    const text = scalarText(node);
-    if (node.tag) {
-      const resolved = resolveTagged(node.tag, text);
-      if ("error" in resolved) throw new Refusal(resolved.error, offsetOf(node));
-      return resolved;
-    }
-    return node.type === "PLAIN" ? resolvePlain(text) : { kind: "str", value: text };
+    const resolved = goScalarOf(node);
+    if ("error" in resolved) throw new Refusal(resolved.error, offsetOf(node));
+    return resolved;
   }
 
   private mapping(node: YAMLMap): Record<string, unknown> {
@@ -259,12 +255,15 @@ function mergeSources(document: Document, value: unknown): YAMLMap[] {
 function keyTextOf(document: Document, key: unknown): string | undefined {
   const node = isAlias(key) ? key.resolve(document) : key;
   if (!isScalar(node)) return undefined;
+  const resolved = goScalarOf(node);
+  return "error" in resolved ? undefined : jsonKeyOf(resolved);
+}
+
+/** A scalar node as go-yaml resolves it: by its tag, else plain (YAML 1.1) or quoted (text). */
+function goScalarOf(node: Scalar): GoScalar | { error: string } {
   const text = scalarText(node);
-  if (node.tag) {
-    const resolved = resolveTagged(node.tag, text);
-    return "error" in resolved ? undefined : jsonKeyOf(resolved);
-  }
-  return jsonKeyOf(node.type === "PLAIN" ? resolvePlain(text) : { kind: "str", value: text });
+  if (node.tag) return resolveTagged(node.tag, text);
+  return node.type === "PLAIN" ? resolvePlain(text) : { kind: "str", value: text };
 }
 
 /** The AST kubectl's reading is composed from, for positions. */

@@ -24,15 +24,20 @@ export interface ReadDocument {
   exact?: boolean;
 }
 
-/** Merge keys, anchors, aliases, tags and explicit keys: js-yaml reads them otherwise than go-yaml. */
-const NEEDS_EXACT_READING = /<<|(^|[\s[{,:-])[&!*]|(^|\s)\?(\s|$)/m;
+/**
+ * Merge keys, anchors, aliases, tags and explicit keys: js-yaml reads them otherwise than
+ * go-yaml (and its node listener leaves stray events on them, see locate.ts).
+ */
+export function needsExactReading(text: string): boolean {
+  return /<<|(^|[\s[{,:-])[&!*]|(^|\s)\?(\s|$)/m.test(text);
+}
 
 export function readDocument(text: string, json?: { value: unknown }): ReadDocument {
   return json ? readJson(text, json.value) : readYaml(text);
 }
 
 function readYaml(text: string): ReadDocument {
-  if (NEEDS_EXACT_READING.test(text)) return readExactly(text);
+  if (needsExactReading(text)) return readExactly(text);
   let value: unknown;
   try {
     value = load(text, { schema: KUBE_SCHEMA });
