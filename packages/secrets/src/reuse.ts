@@ -7,29 +7,61 @@ import { LABELS } from "./layout.js";
 export interface Placement {
   object: BundleObject;
   value: CredentialValue;
-  environment: string;
+  /** Undefined when no label, environment folder or namespace says. */
+  environment: string | undefined;
 }
 
 export interface Reuse {
   fingerprint: string;
   /** Every place the value appears, in bundle order; the first is the original. */
   placements: Placement[];
-  /** More than one environment holds it. */
-  acrossEnvironments: boolean;
 }
 
+/** Folder names that say "the environments live below me". */
+const ENVIRONMENT_PARENTS = new Set([
+  "overlays",
+  "environments",
+  "envs",
+  "env",
+  "clusters",
+  "stages",
+]);
+/** Folder names that are environments by themselves. */
+const ENVIRONMENT_NAMES = new Set([
+  "dev",
+  "development",
+  "test",
+  "testing",
+  "qa",
+  "uat",
+  "stage",
+  "staging",
+  "preprod",
+  "preview",
+  "sandbox",
+  "prod",
+  "production",
+  "live",
+]);
+
 /**
- * The environment a Secret belongs to: its `scout-deploy.io/environment` label, else the folder
- * of its file (overlays/staging/...), else its namespace.
+ * The environment an object belongs to: its `scout-deploy.io/environment` label, else a folder of
+ * its file that names an environment (`overlays/<env>/…`, `…/staging/…`), else its namespace.
+ * Undefined when none says: such objects are not compared. A plain folder (`k8s/redis/`) is not an
+ * environment: the Redis password rightly sits in the Redis and the backend Secrets alike.
  */
-export function environmentOf(object: BundleObject): string {
+export function environmentOf(object: BundleObject): string | undefined {
   const metadata = isRecord(object.value.metadata) ? object.value.metadata : {};
   const labels = isRecord(metadata.labels) ? metadata.labels : {};
   const label = labels[LABELS.environment];
   if (typeof label === "string" && label) return label;
-  const folder = object.document.file.path.split("/").slice(0, -1).join("/");
-  if (folder) return folder;
-  return typeof metadata.namespace === "string" ? metadata.namespace : "";
+  const folders = object.document.file.path.split(/[\\/]/).slice(0, -1);
+  for (const [index, folder] of folders.entries()) {
+    const lower = folder.toLowerCase();
+    if (ENVIRONMENT_PARENTS.has(lower) && folders[index + 1]) return folders[index + 1];
+    if (ENVIRONMENT_NAMES.has(lower)) return folder;
+  }
+  return object.ref.namespace;
 }
 
 /** Credential values that appear in more than one Secret key, grouped by value. */
@@ -49,6 +81,5 @@ export function findReuse(objects: readonly BundleObject[]): Reuse[] {
     .map((placements) => ({
       fingerprint: placements[0]!.value.fingerprint,
       placements,
-      acrossEnvironments: new Set(placements.map((p) => p.environment)).size > 1,
     }));
 }

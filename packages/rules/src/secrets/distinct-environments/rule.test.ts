@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { buildBundle, evaluate, parsePolicy, parseSource } from "@scout-deploy/core";
 import { RuleTester } from "@scout-deploy/core/testing";
-import { fingerprint } from "@scout-deploy/secrets";
+import { environmentOf, fingerprint } from "@scout-deploy/secrets";
 import { describe, expect, it } from "vitest";
-import { distinctEnvironments, environmentOf } from "./rule.js";
+import { reuse } from "../reuse/rule.js";
+import { distinctEnvironments } from "./rule.js";
 
 const token = randomBytes(32).toString("base64");
 const other = randomBytes(32).toString("base64");
@@ -70,5 +71,20 @@ describe("environments of overlays", () => {
     const { findings } = evaluate([distinctEnvironments], bundle, parsePolicy({}));
     const shared = findings.filter((f) => f.ruleId === distinctEnvironments.id);
     expect(shared.map((f) => `${f.file}:${f.line}`)).toEqual(["overlays/prod/secret.yaml:4"]);
+  });
+});
+
+describe("one shared token in two namespaces of one plain folder", () => {
+  const yaml = (text: string) => text.replace(/^\n/, "").replace(/^ {8}/gm, "");
+  const bundle = buildBundle([
+    parseSource("deploy/a.yaml", yaml(secret("s", "scout-a", { "api-token": token }))),
+    parseSource("deploy/b.yaml", yaml(secret("s", "scout-b", { "api-token": token }))),
+  ]);
+
+  it("is one finding, secrets/distinct-environments', not also secrets/reuse'", () => {
+    const { findings } = evaluate([distinctEnvironments, reuse], bundle, parsePolicy({}));
+    expect(findings.map((f) => `${f.ruleId} ${f.file}`)).toEqual([
+      "secrets/distinct-environments deploy/b.yaml",
+    ]);
   });
 });
