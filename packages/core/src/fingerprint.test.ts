@@ -2,7 +2,13 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { buildBundle } from "./bundle.js";
 import { evaluate } from "./evaluate.js";
-import { fingerprintOf, messageKey, reportKey, sha256Hex } from "./fingerprint.js";
+import {
+  fingerprintOf,
+  messageKey,
+  portableSha256Hex,
+  reportKey,
+  sha256Hex,
+} from "./fingerprint.js";
 import { podTemplates } from "./k8s.js";
 import { defineRule } from "./rule.js";
 import { parseSource } from "./source.js";
@@ -44,9 +50,12 @@ function run(files: Record<string, string>) {
 }
 
 describe("finding fingerprints", () => {
-  it("hashes like SHA-256", () => {
-    for (const text of ["", "abc", "x".repeat(55), "x".repeat(56), "é€😀".repeat(40)]) {
-      expect(sha256Hex(text)).toBe(createHash("sha256").update(text).digest("hex"));
+  it("hashes like SHA-256, with Node's hash and without it (a browser, an old Node)", () => {
+    const texts = ["", "abc", "x".repeat(55), "x".repeat(56), "x".repeat(64 * 3 + 7)];
+    for (const text of [...texts, "é€😀".repeat(40), "\u0000v1\u0000pod/x"]) {
+      const expected = createHash("sha256").update(text).digest("hex");
+      expect(sha256Hex(text)).toBe(expected);
+      expect(portableSha256Hex(text)).toBe(expected);
     }
   });
 

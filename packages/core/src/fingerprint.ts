@@ -69,8 +69,24 @@ export function fingerprintOfFinding(finding: Finding): string {
   );
 }
 
-// Core stays free of Node built-ins (it runs in the Action bundle and in browsers alike), so the
-// hash is written out: FIPS 180-4 SHA-256 over the UTF-8 bytes.
+// Core imports no Node built-in (it runs in the Action bundle and in browsers alike): Node's own
+// hash when the runtime offers it (process.getBuiltinModule, Node 20.16+), else SHA-256 written
+// out (FIPS 180-4, over the UTF-8 bytes); both give the same hex, a test compares them.
+type CreateHash = (algorithm: "sha256") => {
+  update(text: string, encoding: "utf8"): { digest(encoding: "hex"): string };
+};
+const nodeCreateHash = (
+  globalThis as {
+    process?: { getBuiltinModule?: (id: string) => { createHash: CreateHash } | undefined };
+  }
+).process?.getBuiltinModule?.("node:crypto")?.createHash;
+
+export function sha256Hex(text: string): string {
+  return nodeCreateHash
+    ? nodeCreateHash("sha256").update(text, "utf8").digest("hex")
+    : portableSha256Hex(text);
+}
+
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -82,8 +98,11 @@ const K = new Uint32Array([
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-export function sha256Hex(text: string): string {
-  const bytes = new TextEncoder().encode(text);
+const encoder = new TextEncoder();
+const words = new Uint32Array(64);
+
+export function portableSha256Hex(text: string): string {
+  const bytes = encoder.encode(text);
   const length = ((bytes.length + 9 + 63) >> 6) << 6;
   const padded = new Uint8Array(length);
   padded.set(bytes);
@@ -95,7 +114,7 @@ export function sha256Hex(text: string): string {
   const h = new Uint32Array([
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
   ]);
-  const w = new Uint32Array(64);
+  const w = words;
   for (let offset = 0; offset < length; offset += 64) {
     for (let i = 0; i < 16; i++) w[i] = view.getUint32(offset + i * 4);
     for (let i = 16; i < 64; i++) {
@@ -103,30 +122,40 @@ export function sha256Hex(text: string): string {
       const s1 = rotr(w[i - 2]!, 17) ^ rotr(w[i - 2]!, 19) ^ (w[i - 2]! >>> 10);
       w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) >>> 0;
     }
-    let [a, b, c, d, e, f, g, hh] = h as unknown as number[];
+    let a = h[0]!;
+    let b = h[1]!;
+    let c = h[2]!;
+    let d = h[3]!;
+    let e = h[4]!;
+    let f = h[5]!;
+    let g = h[6]!;
+    let hh = h[7]!;
     for (let i = 0; i < 64; i++) {
       const t1 =
-        (hh! +
-          (rotr(e!, 6) ^ rotr(e!, 11) ^ rotr(e!, 25)) +
-          ((e! & f!) ^ (~e! & g!)) +
-          K[i]! +
-          w[i]!) >>>
+        (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i]! + w[i]!) >>>
         0;
-      const t2 =
-        ((rotr(a!, 2) ^ rotr(a!, 13) ^ rotr(a!, 22)) + ((a! & b!) ^ (a! & c!) ^ (b! & c!))) >>> 0;
+      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
       hh = g;
       g = f;
       f = e;
-      e = (d! + t1) >>> 0;
+      e = (d + t1) >>> 0;
       d = c;
       c = b;
       b = a;
       a = (t1 + t2) >>> 0;
     }
-    const next = [a, b, c, d, e, f, g, hh];
-    for (let i = 0; i < 8; i++) h[i] = (h[i]! + next[i]!) >>> 0;
+    h[0] = (h[0]! + a) >>> 0;
+    h[1] = (h[1]! + b) >>> 0;
+    h[2] = (h[2]! + c) >>> 0;
+    h[3] = (h[3]! + d) >>> 0;
+    h[4] = (h[4]! + e) >>> 0;
+    h[5] = (h[5]! + f) >>> 0;
+    h[6] = (h[6]! + g) >>> 0;
+    h[7] = (h[7]! + hh) >>> 0;
   }
-  return [...h].map((word) => word.toString(16).padStart(8, "0")).join("");
+  let hex = "";
+  for (let i = 0; i < 8; i++) hex += h[i]!.toString(16).padStart(8, "0");
+  return hex;
 }
 
 function rotr(value: number, bits: number): number {
