@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { writeCorpus } from "./corpus.mjs";
+import { CORPORA } from "./corpora.mjs";
 
 const root = process.cwd();
 const work = join(root, ".bench/check");
@@ -46,67 +46,6 @@ function kubeconformSchemas() {
     : [];
   return versions.length ? { dir, version: versions.at(-1) } : undefined;
 }
-
-const fixture = readFileSync(
-  join(root, "packages/rules/src/fixtures/compliant/scout.yaml"),
-  "utf8",
-);
-const objectsPerDeployment = fixture.split(/^---$/m).filter((d) => /^kind:/m.test(d)).length;
-
-function writeDeployments(dir, objects) {
-  mkdirSync(dir, { recursive: true });
-  for (let i = 0; i < Math.round(objects / objectsPerDeployment); i++) {
-    const namespace = `scout-${String(i).padStart(5, "0")}`;
-    const text = fixture
-      .replace(/^( {2}name| {2}namespace| {4}namespace): scout$/gm, `$1: ${namespace}`)
-      .replace("backend.scout.svc", `backend.${namespace}.svc`);
-    writeFileSync(join(dir, `${namespace}.yaml`), text);
-  }
-}
-
-const COMPONENTS = ["backend", "frontend", "redis", "nginx", "prometheus"];
-
-/** Deployments of every component over 100 namespaces, and no NetworkPolicy at all. */
-function writeUnisolated(dir, objects) {
-  mkdirSync(dir, { recursive: true });
-  const perFile = 100;
-  for (let file = 0; file * perFile < objects; file++) {
-    const docs = [];
-    for (let i = file * perFile; i < Math.min(objects, (file + 1) * perFile); i++) {
-      const component = COMPONENTS[i % COMPONENTS.length];
-      docs.push(`apiVersion: apps/v1
-kind: Deployment
-metadata: {name: w-${i}, namespace: ns-${i % 100}}
-spec:
-  selector: {matchLabels: {id: "w${i}"}}
-  template:
-    metadata: {labels: {id: "w${i}", app.kubernetes.io/component: ${component}}}
-    spec:
-      containers: [{name: main, image: "scout/${component}:1.0", ports: [{containerPort: 8000}]}]
-`);
-    }
-    writeFileSync(join(dir, `part-${String(file).padStart(3, "0")}.yaml`), docs.join("---\n"));
-  }
-}
-
-/** The bench corpus as one file: cutting a file into documents must stay linear in them. */
-function writeOneFile(dir, objects) {
-  const parts = join(dir, "parts");
-  writeCorpus(parts, objects);
-  const text = readdirSync(parts)
-    .sort()
-    .map((f) => readFileSync(join(parts, f), "utf8"))
-    .join("---\n");
-  rmSync(parts, { recursive: true });
-  writeFileSync(join(dir, "all.yaml"), text);
-}
-
-const CORPORA = [
-  ["bench corpus", (dir, n) => writeCorpus(dir, n)],
-  ["bench corpus in one file", writeOneFile],
-  ["compliant deployments", writeDeployments],
-  ["no NetworkPolicy", writeUnisolated],
-];
 
 const noNetwork = join(work, "no-network.yaml");
 
