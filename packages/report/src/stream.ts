@@ -29,15 +29,17 @@ export function* streamJson<T>(
   const indent = line.slice(0, line.length - line.trimStart().length);
   const itemIndent = `${indent}  `;
   yield `${before}[\n`;
+  // The chunk's items, stringified at once inside as many arrays as put them at `itemIndent`.
+  const depth = itemIndent.length / 2;
   for (let start = 0; start < items.length; start += ITEMS_PER_CHUNK) {
     const end = Math.min(items.length, start + ITEMS_PER_CHUNK);
-    const parts: string[] = [];
-    for (let i = start; i < end; i++) {
-      // JSON strings hold no raw newline, so re-indenting line by line is exact.
-      const text = JSON.stringify(toJson(items[i]!), null, 2).replace(/\n/g, `\n${itemIndent}`);
-      parts.push(`${itemIndent}${text}${i + 1 < items.length ? ",\n" : "\n"}`);
-    }
-    yield parts.join("");
+    let wrapped: unknown = items.slice(start, end).map(toJson);
+    for (let level = 1; level < depth; level++) wrapped = [wrapped];
+    const text = JSON.stringify(wrapped, null, 2);
+    // The d opening lines ("[", "  [", ...) and the d closing ones take d * (d + 1) characters each.
+    const frame = depth * (depth + 1);
+    const inner = text.slice(frame, text.length - frame);
+    yield `${inner}${end < items.length ? ",\n" : "\n"}`;
   }
   yield `${indent}]${after}`;
 }
