@@ -19,15 +19,22 @@ export interface Instance {
   name: string;
 }
 
+const instances = new WeakMap<BundleObject, { value: unknown; instance: Instance }>();
+
 /** The instance an object belongs to; an object without a namespace is in "default", as applied. */
 export function instanceOf(object: BundleObject): Instance {
+  const known = instances.get(object);
+  // Keyed on the object and checked against its value: a rule test may swap the value.
+  if (known && known.value === object.value) return known.instance;
   const namespace = object.ref.namespace ?? "default";
   const template = podTemplateOf(object);
   const label =
     labelsOf(template?.metadata)[INSTANCE_LABEL] ?? labelsOf(object.value.metadata)[INSTANCE_LABEL];
-  return label
+  const instance: Instance = label
     ? { namespace, label, name: `${namespace}/${label}` }
     : { namespace, name: namespace };
+  instances.set(object, { value: object.value, instance });
+  return instance;
 }
 
 /**
