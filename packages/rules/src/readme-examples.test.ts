@@ -88,3 +88,34 @@ describe("every rule README's examples, run through the rule", () => {
     });
   }
 });
+
+describe("how a README states its example", () => {
+  const rule = securityGuideRules.find((r) => r.id === "workload/image-pinned") as AnyRule;
+
+  it("announces a report by a comment that starts with a message id, after a value", () => {
+    const yaml = "a: b # noTag: means :latest\n# latest: a comment line\nc: d # not an id\n";
+    expect(announcedReports(rule, yaml)).toEqual(["line 1: noTag"]);
+  });
+
+  it("reads settings and the rule's options from a ```yaml policy block", () => {
+    const text = [
+      "```yaml policy",
+      "policy:",
+      "  settings: { profile: production }",
+      "  rules:",
+      "    workload/image-pinned: { options: { requireDigest: true } }",
+      "```",
+    ].join("\n");
+    expect(policyOf(rule.id, text)).toEqual({
+      settings: { profile: "production" },
+      options: { requireDigest: true },
+    });
+  });
+
+  it("refuses a policy block that sets another rule or key", () => {
+    const other = "```yaml policy\npolicy:\n  rules:\n    pod/proc-mount: off\n```";
+    expect(() => policyOf(rule.id, other)).toThrow(/only policy.settings and rules/);
+    const failOn = "```yaml policy\npolicy:\n  failOn: warning\n```";
+    expect(() => policyOf(rule.id, failOn)).toThrow(/only policy.settings and rules/);
+  });
+});
