@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildBundle, evaluate, parsePolicy, parseSource } from "@scout-deploy/core";
+import { type AnyRule, buildBundle, isRecord, parseSource } from "@scout-deploy/core";
+import { runRule } from "@scout-deploy/core/testing";
 import { describe, expect, it } from "vitest";
 import { securityGuideRules } from "./registry.js";
 
@@ -9,122 +10,112 @@ const here = dirname(fileURLToPath(import.meta.url));
 const SECTIONS = ["Failing example", "Passing example"] as const;
 type Section = (typeof SECTIONS)[number];
 
-/**
- * READMEs whose example is still a fragment (a pod spec without apiVersion and kind) or needs
- * more than the example shows (other objects, settings). Each entry must still fail to run: when
- * a README is made whole, the test says to remove its entry, so this list only shrinks.
- */
-const NOT_YET_RUNNABLE = new Set<string>([
-  "pod/apparmor-profile: Failing example",
-  "pod/apparmor-profile: Passing example",
-  "pod/no-shared-process-namespace: Failing example",
-  "pod/no-shared-process-namespace: Passing example",
-  "pod/proc-mount: Failing example",
-  "pod/proc-mount: Passing example",
-  "pod/safe-sysctls: Failing example",
-  "pod/safe-sysctls: Passing example",
-  "pod/selinux-options: Failing example",
-  "pod/selinux-options: Passing example",
-  "monitoring/metrics-scraped: Failing example",
-  "monitoring/metrics-scraped: Passing example",
-  "monitoring/security-alerts: Failing example",
-  "network/allowed-flows: Failing example",
-  "network/allowed-flows: Passing example",
-  "network/default-deny: Failing example",
-  "network/no-broad-peers: Failing example",
-  "network/no-broad-peers: Passing example",
-  "network/port-coherence: Failing example",
-  "network/port-coherence: Passing example",
-  "pod/drop-all-capabilities: Failing example",
-  "pod/drop-all-capabilities: Passing example",
-  "pod/no-host-namespaces: Failing example",
-  "pod/no-host-namespaces: Passing example",
-  "pod/no-host-path: Failing example",
-  "pod/no-host-path: Passing example",
-  "pod/no-privilege-escalation: Failing example",
-  "pod/no-privilege-escalation: Passing example",
-  "pod/not-privileged: Failing example",
-  "pod/not-privileged: Passing example",
-  "pod/read-only-root-filesystem: Failing example",
-  "pod/read-only-root-filesystem: Passing example",
-  "pod/restricted-volume-types: Failing example",
-  "pod/restricted-volume-types: Passing example",
-  "pod/run-as-non-root: Passing example",
-  "pod/run-as-user: Passing example",
-  "pod/seccomp-profile: Failing example",
-  "pod/seccomp-profile: Passing example",
-  "pod/service-account-token: Passing example",
-  "pod/writable-paths: Failing example",
-  "pod/writable-paths: Passing example",
-  "rbac/dedicated-service-account: Failing example",
-  "rbac/dedicated-service-account: Passing example",
-  "rbac/minimal-subjects: Failing example",
-  "rbac/minimal-subjects: Passing example",
-  "rbac/namespace-scoped: Failing example",
-  "rbac/no-dangerous-verbs: Failing example",
-  "rbac/no-dangerous-verbs: Passing example",
-  "rbac/no-wildcards: Failing example",
-  "rbac/no-wildcards: Passing example",
-  "secrets/api-auth: Failing example",
-  "secrets/api-auth: Passing example",
-  "secrets/external-management: Failing example",
-  "secrets/no-plaintext-env: Failing example",
-  "secrets/no-plaintext-env: Passing example",
-  "secrets/redis-auth: Failing example",
-  "secrets/redis-auth: Passing example",
-  "secrets/strong-token: Passing example",
-  "secrets/valid-base64: Passing example",
-  "workload/image-pinned: Failing example",
-  "workload/image-pinned: Passing example",
-  "workload/probes: Failing example",
-  "workload/probes: Passing example",
-  "workload/resources: Failing example",
-  "workload/resources: Passing example",
-  "workload/startup-probe: Failing example",
-  "workload/startup-probe: Passing example",
-]);
-
-/** The day examples with dates are judged on (secrets/rotation-age says so in its README). */
-const JUDGED_ON = new Date("2026-12-01T00:00:00Z");
-
-/** The YAML blocks of a README section (`## Failing example` up to the next `## `). */
-function yamlBlocks(readme: string, section: Section): string[] {
+/** A section's text: from `## <section>` up to the next `## ` heading. */
+function sectionText(readme: string, section: Section): string {
   const start = readme.indexOf(`## ${section}`);
-  if (start < 0) return [];
+  if (start < 0) return "";
   const end = readme.indexOf("\n## ", start + 1);
-  const text = readme.slice(start, end < 0 ? undefined : end);
-  return [...text.matchAll(/```ya?ml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  return readme.slice(start, end < 0 ? undefined : end);
 }
 
-/** Why the example does not show what its section says, or undefined when it does. */
-function mismatch(ruleId: string, section: Section, yaml: string): string | undefined {
-  const bundle = buildBundle([parseSource(`${ruleId}/README.md`, yaml)]);
-  const problem = bundle.problems[0];
-  if (problem) return `line ${problem.position.line}: ${problem.message}`;
-  const policy = parsePolicy({ rules: { "*": "off", [ruleId]: {} } });
-  const findings = evaluate(securityGuideRules, bundle, policy, { now: JUDGED_ON })
-    .findings.filter((f) => f.ruleId === ruleId)
-    .map((f) => `${f.line}:${f.column} ${f.message}`);
-  if (section === "Failing example" && findings.length === 0) return "the rule reports nothing";
-  if (section === "Passing example" && findings.length > 0) return findings.join("; ");
-  return undefined;
+/** The ```yaml blocks of a section, joined as one stream of documents (the example). */
+function exampleOf(text: string): string {
+  const blocks = [...text.matchAll(/```ya?ml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  return blocks.join("---\n");
+}
+
+interface ExamplePolicy {
+  settings: Record<string, unknown>;
+  options: Record<string, unknown>;
+}
+
+/**
+ * The ```yaml policy block of a section: the `policy:` of scout.yaml the example is judged
+ * with. Only `settings` and the rule's own `options` may be given.
+ */
+function policyOf(ruleId: string, text: string): ExamplePolicy {
+  const block = /```ya?ml policy\n([\s\S]*?)```/.exec(text)?.[1];
+  if (block === undefined) return { settings: {}, options: {} };
+  const value = parseSource(`${ruleId}/README.md`, block).documents[0]?.value;
+  const policy = isRecord(value) ? value.policy : undefined;
+  if (!isRecord(policy)) throw new Error(`${ruleId}: a \`\`\`yaml policy block holds policy:`);
+  const { settings = {}, rules = {}, ...rest } = policy;
+  const setting = isRecord(rules) ? rules[ruleId] : undefined;
+  const others = isRecord(rules) ? Object.keys(rules).filter((id) => id !== ruleId) : [];
+  if (Object.keys(rest).length || others.length || !isRecord(settings)) {
+    throw new Error(`${ruleId}: a policy block sets only policy.settings and rules.${ruleId}`);
+  }
+  const options = isRecord(setting) && isRecord(setting.options) ? setting.options : {};
+  return { settings, options };
+}
+
+/**
+ * The reports a failing example announces: a line whose comment starts with one of the rule's
+ * message ids (`image: app # noTag: means :latest`) is where that message must be reported.
+ */
+function announcedReports(rule: AnyRule, yaml: string): string[] {
+  const ids = new Set(Object.keys(rule.meta.messages));
+  return yaml.split("\n").flatMap((line, index) => {
+    const id = /\S\s+#\s*([A-Za-z]+)\b/.exec(line)?.[1];
+    return id && ids.has(id) ? [`line ${index + 1}: ${id}`] : [];
+  });
+}
+
+function reportsOf(rule: AnyRule, yaml: string, policy: ExamplePolicy): string[] {
+  const problems = buildBundle([parseSource(`${rule.id}/README.md`, yaml)]).problems;
+  expect(problems.map((p) => `line ${p.position.line}: ${p.message}`)).toEqual([]);
+  return runRule(rule, { yaml, ...policy }).map((r) => `line ${r.line}: ${r.messageId}`);
 }
 
 describe("every rule README's examples, run through the rule", () => {
-  for (const rule of securityGuideRules) {
+  for (const rule of securityGuideRules as readonly AnyRule[]) {
     const readme = readFileSync(join(here, rule.id, "README.md"), "utf8");
-    for (const section of SECTIONS) {
-      const key = `${rule.id}: ${section}`;
-      it(key, () => {
-        const blocks = yamlBlocks(readme, section);
-        expect(blocks.length, `a \`\`\`yaml block under ## ${section}`).toBeGreaterThan(0);
-        const why = mismatch(rule.id, section, blocks.join("---\n"));
-        if (NOT_YET_RUNNABLE.has(key)) {
-          expect(why, `${key} runs now: remove it from NOT_YET_RUNNABLE`).toBeDefined();
-        } else {
-          expect(why).toBeUndefined();
-        }
-      });
-    }
+    const [failing, passing] = SECTIONS.map((section) => sectionText(readme, section));
+
+    it(`${rule.id}: Failing example reports what its comments announce`, () => {
+      const yaml = exampleOf(failing!);
+      expect(yaml, "a ```yaml block under ## Failing example").not.toBe("");
+      const announced = announcedReports(rule, yaml);
+      expect(announced, "a `# <messageId>` comment on the reported line").not.toEqual([]);
+      const reported = reportsOf(rule, yaml, policyOf(rule.id, failing!));
+      expect([...new Set(reported)].sort()).toEqual([...new Set(announced)].sort());
+    });
+
+    it(`${rule.id}: Passing example is clean`, () => {
+      const yaml = exampleOf(passing!);
+      expect(yaml, "a ```yaml block under ## Passing example").not.toBe("");
+      expect(reportsOf(rule, yaml, policyOf(rule.id, passing!))).toEqual([]);
+    });
   }
+});
+
+describe("how a README states its example", () => {
+  const rule = securityGuideRules.find((r) => r.id === "workload/image-pinned") as AnyRule;
+
+  it("announces a report by a comment that starts with a message id, after a value", () => {
+    const yaml = "a: b # noTag: means :latest\n# latest: a comment line\nc: d # not an id\n";
+    expect(announcedReports(rule, yaml)).toEqual(["line 1: noTag"]);
+  });
+
+  it("reads settings and the rule's options from a ```yaml policy block", () => {
+    const text = [
+      "```yaml policy",
+      "policy:",
+      "  settings: { profile: production }",
+      "  rules:",
+      "    workload/image-pinned: { options: { requireDigest: true } }",
+      "```",
+    ].join("\n");
+    expect(policyOf(rule.id, text)).toEqual({
+      settings: { profile: "production" },
+      options: { requireDigest: true },
+    });
+  });
+
+  it("refuses a policy block that sets another rule or key", () => {
+    const other = "```yaml policy\npolicy:\n  rules:\n    pod/proc-mount: off\n```";
+    expect(() => policyOf(rule.id, other)).toThrow(/only policy.settings and rules/);
+    const failOn = "```yaml policy\npolicy:\n  failOn: warning\n```";
+    expect(() => policyOf(rule.id, failOn)).toThrow(/only policy.settings and rules/);
+  });
 });

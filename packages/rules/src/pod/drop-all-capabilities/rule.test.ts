@@ -39,7 +39,7 @@ new RuleTester({ describe, it }).run(dropAllCapabilities, {
       errors: [{ messageId: "notDropped", line: 6, column: 7, data: { container: "app" } }],
     },
     {
-      name: "lower-case all is not honoured by runtimes, and an added capability",
+      name: "lower-case all is rejected by the restricted profile, and an added capability",
       yaml: `
         apiVersion: v1
         kind: Pod

@@ -17,7 +17,7 @@ export const dropAllCapabilities = defineRule({
       notDropped:
         'container "{{container}}" keeps the default capabilities: capabilities.drop lacks "ALL"',
       wrongCase:
-        'container "{{container}}" drops "{{spelling}}": runtimes honour only the exact spelling "ALL"',
+        'container "{{container}}" drops "{{spelling}}": the restricted Pod Security Standard accepts only the exact spelling "ALL" and rejects the pod',
       added: 'container "{{container}}" adds capability {{capability}}',
     },
   },
