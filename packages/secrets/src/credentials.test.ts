@@ -137,6 +137,7 @@ describe("hasUrlPassword", () => {
   it("leaves URLs without a password, or with a reference in its place", () => {
     expect(hasUrlPassword("redis://redis:6379/0")).toBe(false);
     expect(hasUrlPassword("postgres://scout@db/scout")).toBe(false);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder the shell expands, as users write it
     expect(hasUrlPassword("postgres://scout:${DB_PASSWORD}@db/scout")).toBe(false);
     expect(hasUrlPassword("redis://:$(REDIS_PASSWORD)@redis:6379")).toBe(false);
     expect(hasUrlPassword("http://backend:8000/docs")).toBe(false);
