@@ -102,8 +102,9 @@ async function loadBasePaths(
   options: CheckOptions,
   fromConfig: readonly ParsedSource[],
 ): Promise<BasePaths> {
+  const inTreeFiles = new Set(snapshot.files.map((file) => file.path));
   const kinds = options.paths.map((path) =>
-    renderedKindAt(snapshot, repoPathOf(snapshot, path, options.cwd)),
+    renderedKindAt(inTreeFiles, repoPathOf(snapshot, path, options.cwd)),
   );
   // The config's render is read with the plain files, as the head reads the folder it went to.
   const plainBundle = (paths: readonly string[]) =>
@@ -149,8 +150,8 @@ async function loadBasePaths(
 }
 
 /** What `renderedInputKind` would say of the folder at the commit. */
-function renderedKindAt(snapshot: GitSnapshot, folder: string): RenderedInputKind | undefined {
-  const has = (name: string) => snapshot.files.some((f) => f.path === posix.join(folder, name));
+function renderedKindAt(files: Set<string>, folder: string): RenderedInputKind | undefined {
+  const has = (name: string) => files.has(posix.join(folder, name));
   if (has("Chart.yaml")) return "helm";
   if (KUSTOMIZATION_FILES.some(has)) return "kustomize";
   return undefined;
