@@ -1,10 +1,22 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeGitHub } from "./github-server.js";
 import { BUNDLE, pullRequestPayload, pushPayload, runAction } from "./run-action.js";
+
+const chartExample = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "../../../examples/helm-chart",
+);
+/** helm where the bundle looks for it (PATH, then ~/go/bin); under CI its absence is a failure. */
+const hasHelm = [...(process.env.PATH ?? "").split(":"), join(homedir(), "go/bin")].some(
+  (folder) => folder && existsSync(join(folder, "helm")),
+);
+if (!hasHelm && process.env.CI === "true")
+  throw new Error("helm is not installed: run scripts/setup.sh");
 
 const MARKER = "<!-- scout/secure-deploy: sticky comment -->";
 
@@ -213,6 +225,58 @@ describe.skipIf(!existsSync(BUNDLE))("the Action compares a pull request with it
     }
     expect(result.outputs["new-findings"]).toBe(String(annotations.length));
   });
+
+  it.skipIf(!hasHelm)(
+    "renders a chart at the base too: only the change's finding is new",
+    async () => {
+      cpSync(chartExample, join(origin, "chart"), { recursive: true });
+      const base = commit({}, "base: the example chart");
+      const values = readFileSync(join(origin, "chart/values.yaml"), "utf8");
+      const head = commit(
+        { "chart/values.yaml": values.replace("privileged: false", "privileged: true") },
+        "head: privileged",
+      );
+      shallowCheckout();
+      const result = await runAction({
+        workspace,
+        payload: pullRequest(base, head),
+        apiUrl: github.url,
+        inputs: { ...inputs, manifests: "chart" },
+      });
+      expect(result.code, result.stdout + result.stderr).toBe(1);
+      expect(result.outputs["new-findings"]).toBe("1");
+      expect(fileAnnotations(result.stdout)).toEqual([
+        expect.stringMatching(/^::error title=pod\/not-privileged,file=chart\/values\.yaml/),
+      ]);
+      expect(github.comments[0]!.body).toContain("### New findings (1)");
+    },
+  );
+
+  it.skipIf(!hasHelm)(
+    "warns, naming the commit, when the base's chart does not render",
+    async () => {
+      cpSync(chartExample, join(origin, "chart"), { recursive: true });
+      const template = readFileSync(join(origin, "chart/templates/deployment.yaml"), "utf8");
+      const broken = template.replace("{{ .Values.replicas }}", "{{ .Values.replicas | nope }}");
+      const base = commit({ "chart/templates/deployment.yaml": broken }, "base: does not render");
+      const head = commit({ "chart/templates/deployment.yaml": template }, "head: renders");
+      shallowCheckout();
+      const result = await runAction({
+        workspace,
+        payload: pullRequest(base, head),
+        apiUrl: github.url,
+        inputs: { ...inputs, manifests: "chart" },
+      });
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `::warning::the base commit ${base} cannot be rendered, so every finding is shown as new: helm template chart failed`,
+        ),
+      );
+      const annotations = fileAnnotations(result.stdout);
+      expect(annotations.length).toBeGreaterThan(0);
+      expect(result.outputs["new-findings"]).toBe(String(annotations.length));
+    },
+  );
 
   it("gives the full report with one notice when the base cannot be had", async () => {
     commit({ "k8s/backend.yaml": backend("") }, "base");

@@ -1,13 +1,22 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runCheck } from "@scout-deploy/engine";
+import { runCheck, systemToolRunner } from "@scout-deploy/engine";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "./test-support/run.js";
 
-const minimal = resolve(dirname(fileURLToPath(import.meta.url)), "../../../examples/minimal");
+const examples = resolve(dirname(fileURLToPath(import.meta.url)), "../../../examples");
+const minimal = join(examples, "minimal");
 
 /** A backend with `extra` lines in its container's securityContext. */
 const backend = (securityContext: string, annotations = "") => `apiVersion: apps/v1
@@ -55,11 +64,22 @@ function commit(files: Record<string, string>, message: string) {
 }
 
 async function check(...args: string[]) {
-  const run = await runCli(["check", ...args, "--format", "json"], { cwd: repo });
+  return checkWithEnv({}, ...args);
+}
+
+async function checkWithEnv(env: Record<string, string | undefined>, ...args: string[]) {
+  const run = await runCli(["check", ...args, "--format", "json"], { cwd: repo, env });
   return { ...run, json: run.stdout ? JSON.parse(run.stdout) : undefined };
 }
 
-type JsonFinding = { ruleId: string; baseline: string; line: number; message: string };
+type JsonFinding = {
+  ruleId: string;
+  baseline: string;
+  line: number;
+  message: string;
+  file: string;
+  fingerprint: string;
+};
 
 beforeEach(() => {
   repo = mkdtempSync(join(tmpdir(), "scout-base-"));
@@ -315,4 +335,136 @@ describe("flow diff", () => {
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     rmSync(join(repo, "k8s"), { recursive: true });
   });
+});
+
+/** The real helm and kubectl, or a skip that says why (a failure under CI, where setup installs them). */
+function withRenderTools(): typeof it {
+  const missing = ["helm", "kubectl"].filter((name) => !systemToolRunner().find(name));
+  if (!missing.length) return it;
+  if (process.env.CI === "true")
+    throw new Error(`${missing.join(", ")} not installed: run scripts/setup.sh`);
+  console.warn(`skipping the rendered --base tests: ${missing.join(", ")} not found`);
+  return it.skip as unknown as typeof it;
+}
+
+describe("check --base REF of a Helm chart and a Kustomize overlay", () => {
+  const withTools = withRenderTools();
+  const paths = ["chart", "deploy/overlays/prod"];
+  const values = () => readFileSync(join(repo, "chart/values.yaml"), "utf8");
+  const patch = () => readFileSync(join(repo, "deploy/overlays/prod/debug-patch.yaml"), "utf8");
+
+  /** The example chart, and the example overlay whose base lies outside the path (../../base). */
+  function commitExamples() {
+    cpSync(join(examples, "helm-chart"), join(repo, "chart"), { recursive: true });
+    cpSync(join(examples, "kustomize"), join(repo, "deploy"), { recursive: true });
+    commit({}, "base: the examples");
+  }
+
+  /** Runs with the temporary folders in a folder of their own, to see that they are gone after. */
+  async function checkWithOwnTmp(...args: string[]) {
+    const tmp = mkdtempSync(join(tmpdir(), "scout-base-tmp-"));
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      const run = await checkWithEnv(process.env, ...args);
+      return { ...run, leftInTmp: readdirSync(tmp) };
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+
+  withTools("shows only the finding the pull request adds to the chart as new", async () => {
+    commitExamples();
+    commit(
+      { "chart/values.yaml": values().replace("privileged: false", "privileged: true") },
+      "head",
+    );
+    const before = git("status", "--porcelain");
+    const worktrees = git("worktree", "list");
+    const { code, json, stderr, leftInTmp } = await checkWithOwnTmp(...paths, "--base", "HEAD~1");
+    expect(stderr).toBe("");
+    const fresh = json.findings.filter((f: JsonFinding) => f.baseline === "new");
+    expect(fresh.map((f: JsonFinding) => [f.ruleId, f.file])).toEqual([
+      ["pod/not-privileged", "chart/values.yaml"],
+    ]);
+    expect(json.summary).toMatchObject({ new: 1, fixed: 0, passed: false });
+    // The overlay's privileged root patch is in both: unchanged, on the patch file.
+    const unchanged = json.findings.filter((f: JsonFinding) => f.baseline === "unchanged");
+    expect(unchanged.map((f: JsonFinding) => f.file)).toContain(
+      "deploy/overlays/prod/debug-patch.yaml",
+    );
+    expect(code).toBe(1);
+    expect(leftInTmp).toEqual([]);
+    expect(git("status", "--porcelain")).toBe(before);
+    expect(git("worktree", "list")).toBe(worktrees);
+  });
+
+  withTools("shows the finding the pull request removes from the overlay as fixed", async () => {
+    commitExamples();
+    commit(
+      {
+        "deploy/overlays/prod/debug-patch.yaml": patch().replace(
+          "            privileged: true\n",
+          "",
+        ),
+      },
+      "head: the patch no longer makes the API privileged",
+    );
+    const { code, json } = await checkWithEnv(process.env, ...paths, "--base", "HEAD~1");
+    expect(json.summary).toMatchObject({ new: 0, fixed: 1, passed: true });
+    expect(json.fixed.map((f: JsonFinding) => [f.ruleId, f.file, f.line])).toEqual([
+      ["pod/not-privileged", "deploy/overlays/prod/debug-patch.yaml", 13],
+    ]);
+    expect(json.summary.unchanged).toBeGreaterThan(0);
+    expect(code).toBe(0);
+    const same = await checkWithEnv(process.env, ...paths, "--base", "HEAD");
+    expect(same.json.summary).toMatchObject({ new: 0, fixed: 0 });
+  });
+
+  withTools("renders the chart at the base with the same --values and --set", async () => {
+    commitExamples();
+    commit(
+      { "chart/values-insecure.yaml": "securityContext:\n  privileged: false\n" },
+      "base values",
+    );
+    commit({ "chart/values-insecure.yaml": "securityContext:\n  privileged: true\n" }, "head");
+    const flags = ["--values", "chart/values-insecure.yaml", "--set", "replicas=3"];
+    const { json } = await checkWithEnv(process.env, "chart", ...flags, "--base", "HEAD~1");
+    const fresh = json.findings.filter((f: JsonFinding) => f.baseline === "new");
+    // The values file is read as the base had it: only the head's privileged: true is new.
+    expect(fresh.map((f: JsonFinding) => [f.ruleId, f.file])).toEqual([
+      ["pod/not-privileged", "chart/values-insecure.yaml"],
+    ]);
+  });
+
+  withTools(
+    "says the base chart did not render, naming the commit, and shows all as new",
+    async () => {
+      commitExamples();
+      const template = readFileSync(join(repo, "chart/templates/deployment.yaml"), "utf8");
+      commit(
+        {
+          "chart/templates/deployment.yaml": template.replace(
+            "{{ .Values.replicas }}",
+            "{{ .Values.replicas | nope }}",
+          ),
+        },
+        "base: a template helm cannot render",
+      );
+      const baseCommit = git("rev-parse", "HEAD").trim();
+      commit({ "chart/templates/deployment.yaml": template }, "head: the template fixed");
+      const { code, json, stderr, leftInTmp } = await checkWithOwnTmp(...paths, "--base", "HEAD~1");
+      expect(stderr.trim().split("\n")).toHaveLength(1);
+      expect(stderr).toContain(`the base HEAD~1 (commit ${baseCommit}) cannot be rendered`);
+      expect(stderr).toMatch(/helm template chart failed: .*function "nope" not defined/);
+      expect(stderr).not.toContain("scout-base-tree-");
+      expect(json.findings.length).toBeGreaterThan(0);
+      expect(json.findings.every((f: JsonFinding) => f.baseline === "new")).toBe(true);
+      expect(json.summary).toMatchObject({ new: json.findings.length, unchanged: 0, fixed: 0 });
+      expect(code).toBe(1);
+      expect(leftInTmp).toEqual([]);
+    },
+  );
 });

@@ -1,4 +1,5 @@
-import { isAbsolute, join, posix, relative } from "node:path";
+import { mkdirSync } from "node:fs";
+import { isAbsolute, join, posix, relative, resolve } from "node:path";
 import {
   type Bundle,
   buildBundle,
@@ -6,6 +7,7 @@ import {
   createSourceFile,
   evaluate,
   inputRules,
+  isConfigurationError,
   matchesGlob,
   type ParsedSource,
   parseSource,
@@ -15,12 +17,16 @@ import { DEFAULT_MAX_FILE_SIZE, displayPath } from "@scout-deploy/loader";
 import {
   type CheckOptions,
   type CheckRun,
+  onRenderedSources,
   RENDERED_PREFIX,
   renderConfig,
   validateSchemas,
 } from "./check.js";
 import { CONFIG_FILE_NAME, type LoadedConfig, parseConfigText } from "./config-file.js";
-import { type GitSnapshot, snapshotAt, type TreeFile } from "./git.js";
+import { checkoutTree, type GitSnapshot, snapshotAt, type TreeFile } from "./git.js";
+import { type RenderedInputKind, systemToolRunner } from "./render-tools.js";
+import { loadWithRenderedInputs } from "./rendered-inputs.js";
+import type { RenderedSource } from "./source-positions.js";
 
 export interface BaseRun {
   /** The commit the base was read at. */
@@ -31,15 +37,20 @@ export interface BaseRun {
   config?: LoadedConfig;
   /** Why the base config was not used, when it could not be read. */
   configProblem?: string;
+  /** Why the base is empty: a chart or a kustomization among the paths did not render there. */
+  renderProblem?: string;
 }
 
 const MANIFEST_EXTENSIONS = [".yaml", ".yml", ".json"];
 const SKIPPED_FOLDERS = [".git", "node_modules"];
+const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 /**
- * The base of a comparison: the same paths (or the same config rendered) at `ref`, read with
- * git into memory, judged with the head's rules and the head's policy so that both sides are
- * judged alike. A path the base does not have contributes nothing: all of it is new.
+ * The base of a comparison: the same paths (or the same config rendered) at `ref`, judged with
+ * the head's rules and the head's policy so that both sides are judged alike. Plain manifests
+ * are read with git into memory; charts and kustomizations are rendered from the commit's
+ * files, written out for the tools. A path the base does not have contributes nothing: all of
+ * it is new.
  */
 export async function runBaseCheck(
   head: CheckRun,
@@ -50,22 +61,108 @@ export async function runBaseCheck(
   const snapshot = snapshotAt(options.cwd, ref);
   const { config, problem } = baseConfig(head, snapshot, options.cwd);
   const render = rendering.render ?? options.paths.length === 0;
-  const bundle = buildBundle([
-    ...(render ? renderedSources(config, rendering.renderedPrefix ?? RENDERED_PREFIX) : []),
-    ...(options.paths.length ? baseSources(snapshot, options) : []),
-  ]);
+  const fromConfig = render
+    ? renderedSources(config, rendering.renderedPrefix ?? RENDERED_PREFIX)
+    : [];
+  const loaded = await loadBasePaths(snapshot, options, fromConfig);
+  const failed = "failed" in loaded;
+  const bundle = failed ? buildBundle([]) : loaded.bundle;
   const problems = await validateSchemas(bundle, options);
   const rules = head.rules.filter((rule) => !inputRules.includes(rule));
-  const result = evaluate(rules, bundle, head.config.policy, {
+  const evaluated = evaluate(rules, bundle, head.config.policy, {
     problems,
     ...(options.now ? { now: options.now } : {}),
   });
   return {
     commit: snapshot.commit,
-    result,
+    result: failed ? evaluated : onRenderedSources(evaluated, loaded.sources),
     bundle,
     ...(config ? { config } : {}),
     ...(problem ? { configProblem: problem } : {}),
+    ...(failed ? { renderProblem: renderProblem(ref, snapshot.commit, loaded.failed) } : {}),
+  };
+}
+
+function renderProblem(ref: string, commit: string, reason: string): string {
+  const base = ref === commit ? `commit ${commit}` : `${ref} (commit ${commit})`;
+  return `the base ${base} cannot be rendered, so every finding is shown as new: ${reason}`;
+}
+
+type BasePaths = { bundle: Bundle; sources: RenderedSource[] } | { failed: string };
+
+/**
+ * The paths at the base, read as the head's are: a chart or a kustomization among them is
+ * rendered by the same tools with the same Helm options, from the whole tree of the commit
+ * written to a temporary folder (an overlay may name ../ folders anywhere in the repository),
+ * under the names the head gives them, so that findings match. A render that fails is the
+ * reason the base is empty, not an error of the run.
+ */
+async function loadBasePaths(
+  snapshot: GitSnapshot,
+  options: CheckOptions,
+  fromConfig: readonly ParsedSource[],
+): Promise<BasePaths> {
+  const inTreeFiles = new Set(snapshot.files.map((file) => file.path));
+  const kinds = options.paths.map((path) =>
+    renderedKindAt(inTreeFiles, repoPathOf(snapshot, path, options.cwd)),
+  );
+  // The config's render is read with the plain files, as the head reads the folder it went to.
+  const plainBundle = (paths: readonly string[]) =>
+    buildBundle([
+      ...(paths.length ? baseSources(snapshot, { ...options, paths }) : []),
+      ...fromConfig,
+    ]);
+  if (!kinds.some(Boolean)) return { bundle: plainBundle(options.paths), sources: [] };
+  const tree = checkoutTree(snapshot.root, snapshot.commit);
+  try {
+    // The working folder may be one the base does not have yet; the tools still run in it.
+    const cwd = join(tree.dir, relative(snapshot.root, options.cwd));
+    mkdirSync(cwd, { recursive: true });
+    const inTree = (path: string) => {
+      const absolute = resolve(options.cwd, path);
+      const inRepo = relative(snapshot.root, absolute);
+      return inRepo.startsWith("..") || isAbsolute(inRepo) ? absolute : join(tree.dir, inRepo);
+    };
+    const paths = options.paths.map(inTree);
+    const headPath = new Map(paths.map((path, index) => [path, options.paths[index]!]));
+    const helm = options.helm ?? {};
+    let loadedPlain = false;
+    const loaded = await loadWithRenderedInputs(paths, {
+      cwd,
+      // Helm flags are refused when no path is a chart: the base may not have one yet.
+      helm: kinds.includes("helm")
+        ? { ...helm, ...(helm.values ? { values: helm.values.map(inTree) } : {}) }
+        : {},
+      tools: options.tools ?? systemToolRunner(),
+      load: async (plain) => {
+        loadedPlain = true;
+        return plainBundle(plain.map((path) => headPath.get(path) ?? path));
+      },
+    });
+    if (loadedPlain || !fromConfig.length) return loaded;
+    return { ...loaded, bundle: mergeBundles(plainBundle([]), loaded.bundle) };
+  } catch (error) {
+    if (!isConfigurationError(error)) throw error;
+    return { failed: error.message.split(tree.dir).join(snapshot.root) };
+  } finally {
+    tree.remove();
+  }
+}
+
+/** What `renderedInputKind` would say of the folder at the commit. */
+function renderedKindAt(files: Set<string>, folder: string): RenderedInputKind | undefined {
+  const has = (name: string) => files.has(posix.join(folder, name));
+  if (has("Chart.yaml")) return "helm";
+  if (KUSTOMIZATION_FILES.some(has)) return "kustomize";
+  return undefined;
+}
+
+function mergeBundles(first: Bundle, second: Bundle): Bundle {
+  return {
+    files: [...first.files, ...second.files],
+    documents: [...first.documents, ...second.documents],
+    objects: [...first.objects, ...second.objects],
+    problems: [...first.problems, ...second.problems],
   };
 }
 
@@ -161,29 +258,35 @@ export function selectFiles(
   paths: readonly string[],
   cwd: string,
 ): TreeFile[] {
-  const here = toPosix(relative(snapshot.root, cwd));
   const chosen = new Map<string, TreeFile>();
   for (const path of paths) {
-    if (path === "-") {
-      throw new ConfigurationError(
-        "--base cannot read standard input (-) as it was at another commit",
-      );
-    }
-    const target = toPosix(
-      isAbsolute(path) ? relative(snapshot.root, path) : posix.join(here, toPosix(path)),
-    );
-    const inRepo = posix
-      .normalize(target)
-      .replace(/^\.\/?$/, "")
-      .replace(/\/$/, "");
-    if (inRepo.startsWith(".."))
-      throw new ConfigurationError(`--base: ${path} is outside the repository`);
+    const inRepo = repoPathOf(snapshot, path, cwd);
     const matches = /[*?[\]{}]/.test(path)
       ? globMatches(snapshot.files, inRepo)
       : pathMatches(snapshot.files, inRepo);
     for (const file of matches) chosen.set(file.path, file);
   }
   return [...chosen.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** A path as given (from `cwd`, or absolute) as a path from the repository's top, "" for the top. */
+function repoPathOf(snapshot: Pick<GitSnapshot, "root">, path: string, cwd: string): string {
+  if (path === "-") {
+    throw new ConfigurationError(
+      "--base cannot read standard input (-) as it was at another commit",
+    );
+  }
+  const here = toPosix(relative(snapshot.root, cwd));
+  const target = toPosix(
+    isAbsolute(path) ? relative(snapshot.root, path) : posix.join(here, toPosix(path)),
+  );
+  const inRepo = posix
+    .normalize(target)
+    .replace(/^\.\/?$/, "")
+    .replace(/\/$/, "");
+  if (inRepo.startsWith(".."))
+    throw new ConfigurationError(`--base: ${path} is outside the repository`);
+  return inRepo;
 }
 
 function pathMatches(files: readonly TreeFile[], target: string): TreeFile[] {

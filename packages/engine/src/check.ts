@@ -34,7 +34,10 @@ import { loadWithRenderedInputs } from "./rendered-inputs.js";
 import { type RenderedPositions, relocateRenderedFindings } from "./rendered-positions.js";
 import { policyWeakened } from "./rules/policy-weakened/rule.js";
 import type { SchemaEngine } from "./schema-engines.js";
-import { relocateFindings } from "./source-positions.js";
+import {
+  type RenderedSource as RenderedInputSource,
+  relocateFindings,
+} from "./source-positions.js";
 
 export interface CheckOptions {
   cwd: string;
@@ -136,14 +139,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     ...(options.now ? { now: options.now } : {}),
     ...(config.locate ? { locate: config.locate } : {}),
   });
-  // Findings of rendered charts and overlays land on the template, values, base or patch.
-  const onSources: Result = sources.length
-    ? {
-        ...evaluated,
-        findings: relocateFindings(evaluated.findings, sources).sort(compareFindings),
-        suppressed: relocateFindings(evaluated.suppressed, sources),
-      }
-    : evaluated;
+  const onSources = onRenderedSources(evaluated, sources);
   // Findings of manifests rendered from the config land on the config key that decided them.
   const positions = rendered
     ? renderedPositions(config, rendered.sources)
@@ -161,6 +157,16 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     bundleDigest: bundleDigest(bundle),
     ...(rendered || sources.length ? { rendered: texts } : {}),
     ...(renderedDir ? { renderedDir } : {}),
+  };
+}
+
+/** Findings of rendered charts and overlays moved to the template, values, base or patch. */
+export function onRenderedSources(result: Result, sources: readonly RenderedInputSource[]): Result {
+  if (!sources.length) return result;
+  return {
+    ...result,
+    findings: relocateFindings(result.findings, sources).sort(compareFindings),
+    suppressed: relocateFindings(result.suppressed, sources),
   };
 }
 

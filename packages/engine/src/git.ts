@@ -1,4 +1,7 @@
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ConfigurationError } from "@scout-deploy/core";
 
 /** A file of a commit's tree: its path from the repository root, blob id and size. */
@@ -96,6 +99,35 @@ function readBlobs(root: string, files: readonly TreeFile[]): Map<string, string
     offset = newline + 1 + size + 1;
   }
   return texts;
+}
+
+/** A commit's files written out in a temporary folder; `remove` deletes it all. */
+export interface CheckedOutTree {
+  /** Where the repository's top folder is in the copy. */
+  dir: string;
+  remove(): void;
+}
+
+/**
+ * The whole tree of `commit` written into a new temporary folder, as a checkout writes it
+ * (line endings, filters), through an index file of its own: the repository's index, working
+ * tree and worktree list stay untouched. `git archive` would leave out `export-ignore` files.
+ */
+export function checkoutTree(root: string, commit: string): CheckedOutTree {
+  const scratch = mkdtempSync(join(tmpdir(), "scout-base-tree-"));
+  const remove = () => rmSync(scratch, { recursive: true, force: true });
+  const dir = join(scratch, "tree");
+  const env = { ...GIT_ENV, GIT_INDEX_FILE: join(scratch, "index") };
+  try {
+    git(root, ["read-tree", commit], undefined, env);
+    git(root, ["checkout-index", "--all", "--force", `--prefix=${dir}/`], undefined, env);
+    return { dir, remove };
+  } catch (error) {
+    remove();
+    throw new ConfigurationError(
+      `--base: the files of commit ${commit} cannot be written out: ${stderrOf(error)}`,
+    );
+  }
 }
 
 /** Whether the repository at `cwd` has the commit (a shallow checkout often lacks the base). */

@@ -69,7 +69,7 @@ export async function compareWithBase(
       bundle: base.bundle,
       ...(base.config ? { config: base.config } : {}),
     },
-    notices: base.configProblem ? [base.configProblem] : [],
+    notices: [base.configProblem, base.renderProblem].filter((notice) => notice !== undefined),
   };
 }
 

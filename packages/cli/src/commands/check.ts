@@ -54,7 +54,8 @@ Options:
   --color MODE           auto|always|never (default auto: a terminal, unless NO_COLOR or
                          TERM=dumb; FORCE_COLOR forces it)
   --base REF             compare with the same paths (or config) at git REF, read with git
-                         without touching the working tree; exit code on new findings only
+                         without touching the working tree (charts and kustomizations
+                         rendered there too); exit code on new findings only
   --baseline FILE        compare with an earlier --format json report instead
   -h, --help             this help
 
