@@ -17,7 +17,10 @@ export interface Gate {
   sections: MarkdownSection[];
   /** The base commit compared with, in a diff. */
   base?: string;
-  /** Why the report is a full one although the run was asked to compare. */
+  /**
+   * Why the report is a full one although the run was asked to compare, or, in a diff, why the
+   * base counted for less than it should (its config or chart could not be read).
+   */
   notice?: string;
 }
 
@@ -81,6 +84,7 @@ export async function gateOnBase(
     { render: Boolean(pipeline.renderedDir), ...(renderedPrefix ? { renderedPrefix } : {}) },
   );
   for (const notice of compared.notices) log.warning(notice);
+  const notice = compared.notices.length ? compared.notices.join("\n\n") : undefined;
   const sections: MarkdownSection[] = [];
   if (compared.base.kind === "git") {
     sections.push(engine.flowDiffSection(engine.networkChanges(compared.base, head)));
@@ -89,7 +93,14 @@ export async function gateOnBase(
   log.info(
     `compared with the base ${baseSha}: ${result.summary.new} new, ${result.summary.fixed} fixed, ${result.summary.unchanged} unchanged`,
   );
-  return { mode: "diff", run: { ...pipeline, result }, sections, base: baseSha };
+  return {
+    mode: "diff",
+    run: { ...pipeline, result },
+    sections,
+    base: baseSha,
+    // A base that could not be read or rendered makes every finding new: the reviewer must know.
+    ...(notice ? { notice } : {}),
+  };
 }
 
 /** Rendered files sit outside the repository: their findings go on the config, both sides. */

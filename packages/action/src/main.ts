@@ -46,7 +46,10 @@ export async function run(environment: Environment): Promise<void> {
     );
     const sections =
       gate.mode === "diff" ? [...gate.sections] : pipeline.network ? [pipeline.network] : [];
-    if (gate.notice) sections.unshift({ title: "Full report", body: gate.notice });
+    if (gate.notice) {
+      const title = gate.mode === "diff" ? "The base, read in part" : "Full report";
+      sections.unshift({ title, body: gate.notice });
+    }
     await stage("publishing", () =>
       publish(gated, inputs, context, { runner, log, github, access, tool: TOOL }, sections),
     );

@@ -275,6 +275,9 @@ describe.skipIf(!existsSync(BUNDLE))("the Action compares a pull request with it
       const annotations = fileAnnotations(result.stdout);
       expect(annotations.length).toBeGreaterThan(0);
       expect(result.outputs["new-findings"]).toBe(String(annotations.length));
+      // The reviewer reads the comment, not the log: it says why every finding is new.
+      expect(github.comments[0]!.body).toContain("The base, read in part");
+      expect(github.comments[0]!.body).toContain(`the base commit ${base} cannot be rendered`);
     },
   );
 
