@@ -13,8 +13,10 @@ import {
   isConfigurationError,
   matchesRuleId,
   type PolicyConfig,
+  parseSettings,
   parseSource,
   type Result,
+  type RulePack,
 } from "@scout-deploy/core";
 import { createKubeconformValidator, type KubeconformOptions } from "@scout-deploy/kubeconform";
 import { displayPath, loadBundle } from "@scout-deploy/loader";
@@ -26,7 +28,7 @@ import {
   schemaInputProblems,
   schemaRules,
 } from "@scout-deploy/schema";
-import { CONFIG_FILE_NAME, type LoadedConfig, loadConfig } from "./config-file.js";
+import { BUILT_IN_PACKS, CONFIG_FILE_NAME, type LoadedConfig, loadConfig } from "./config-file.js";
 import { bundleDigest } from "./digest.js";
 import { renderScout, writeRendered } from "./render.js";
 import { type HelmOptions, systemToolRunner, type ToolRunner } from "./render-tools.js";
@@ -119,7 +121,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
       });
   const { bundle, sources } = loaded;
   const schemaProblems = await validateSchemas(bundle, options);
-  const packRules = await loadPacks(config);
+  const packs = await loadPacks(config);
+  if (packs.length > 0) config.policy = withPackSettings(config, packs);
+  const packRules = packs.flatMap((pack) => pack.rules);
   const rules = inAreas(
     [
       ...securityGuideRules,
@@ -345,8 +349,21 @@ export async function validateSchemas(
   return schemaInputProblems(problems);
 }
 
+/**
+ * `policy.settings` validated against core's keys, the built-in packs' and the loaded packs':
+ * the keys of plugins, kept as written until they loaded, get their types and defaults.
+ */
+function withPackSettings(config: LoadedConfig, packs: readonly RulePack[]): PolicyConfig {
+  const settings = parseSettings(
+    config.settingsInput,
+    [...BUILT_IN_PACKS, ...packs],
+    config.locate,
+  );
+  return { ...config.policy, settings };
+}
+
 /** The config's rule packs; a pack that cannot load is named at its line in the config. */
-async function loadPacks(config: LoadedConfig): Promise<AnyRule[]> {
+async function loadPacks(config: LoadedConfig): Promise<RulePack[]> {
   try {
     return await loadRulePacks(config.policy.plugins, { resolveFrom: config.folder });
   } catch (error) {
