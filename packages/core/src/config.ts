@@ -94,6 +94,11 @@ function policySchemaWith(settings: z.ZodType) {
 /** The `policy:` section with core's settings only (its JSON Schema, the shape of every policy). */
 export const policySchema = policySchemaWith(settingsSchema);
 
+/** The `policy:` section whose settings are core's and those of `packs` (for a JSON Schema). */
+export function policySchemaOf(packs: readonly SettingsSource[]) {
+  return policySchemaWith(settingsSchemaOf(packs));
+}
+
 export type RuleSetting = z.output<typeof ruleSetting>;
 
 export interface ConfigSuppression extends z.output<typeof suppressionSchema> {

@@ -21,6 +21,7 @@ export {
   parseSettings,
   parseWithSchema,
   policySchema,
+  policySchemaOf,
   type RuleSetting,
   type Settings,
   type SettingsSchema,

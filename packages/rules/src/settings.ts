@@ -10,10 +10,7 @@ export const SCOUT_COMPONENTS = ["frontend", "backend", "redis", "nginx", "prome
 export const guideSettingsSchema = z
   .object({
     /** The component names a component label may take. @default Scout's five */
-    components: z
-      .array(z.string().min(1))
-      .min(1)
-      .default([...SCOUT_COMPONENTS]),
+    components: z.array(z.string().min(1)).default([...SCOUT_COMPONENTS]),
     /** The user ID every container runs as (pod/run-as-user). @default 1000 */
     expectedUid: z.number().int().min(0).default(1000),
     /**
