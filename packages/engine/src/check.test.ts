@@ -58,6 +58,17 @@ describe("runCheck", () => {
         /scout-deploy\.yaml:4:5: policy\.settings\.owners: /,
       );
     });
+
+    it("refuses a pack whose key another pack declares, at the line naming it", async () => {
+      const uidPack = resolve(dirname(ownersPack), "uid-pack.mjs");
+      const dir = mkdtempSync(join(tmpdir(), "scout-engine-"));
+      const config = `policy:\n  plugins:\n    - "${ownersPack}"\n    - "${uidPack}"\n`;
+      writeFileSync(join(dir, "scout-deploy.yaml"), config);
+      writeFileSync(join(dir, "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n");
+      await expect(runCheck({ cwd: dir, paths: ["cm.yaml"] })).rejects.toThrow(
+        /^scout-deploy\.yaml:4:7: rule pack ".*uid-pack\.mjs" declares policy\.settings\.expectedUid, which rule pack "@scout-deploy\/rules" declares too$/,
+      );
+    });
   });
 
   it("renders the config's scout: section when no path is given", async () => {

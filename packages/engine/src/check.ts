@@ -354,12 +354,12 @@ export async function validateSchemas(
  * the keys of plugins, kept as written until they loaded, get their types and defaults.
  */
 function withPackSettings(config: LoadedConfig, packs: readonly RulePack[]): PolicyConfig {
-  const settings = parseSettings(
-    config.settingsInput,
-    [...BUILT_IN_PACKS, ...packs],
-    config.locate,
-  );
-  return { ...config.policy, settings };
+  try {
+    const all = [...BUILT_IN_PACKS, ...packs];
+    return { ...config.policy, settings: parseSettings(config.settingsInput, all, config.locate) };
+  } catch (error) {
+    throw atPluginLine(config, error);
+  }
 }
 
 /** The config's rule packs; a pack that cannot load is named at its line in the config. */
@@ -367,11 +367,16 @@ async function loadPacks(config: LoadedConfig): Promise<RulePack[]> {
   try {
     return await loadRulePacks(config.policy.plugins, { resolveFrom: config.folder });
   } catch (error) {
-    const index = config.policy.plugins.findIndex((name) =>
-      (error as Error).message?.includes(`"${name}"`),
-    );
-    if (!isConfigurationError(error) || !config.locate || index === -1) throw error;
-    const where = formatPosition(config.locate(`/policy/plugins/${index}`));
-    throw new ConfigurationError(`${where}: ${error.message}`);
+    throw atPluginLine(config, error);
   }
+}
+
+/** A configuration error about one rule pack, placed at the line that names the pack. */
+function atPluginLine(config: LoadedConfig, error: unknown): unknown {
+  const index = config.policy.plugins.findIndex((name) =>
+    (error as Error).message?.includes(`"${name}"`),
+  );
+  if (!isConfigurationError(error) || !config.locate || index === -1) return error;
+  const where = formatPosition(config.locate(`/policy/plugins/${index}`));
+  return new ConfigurationError(`${where}: ${error.message}`);
 }
