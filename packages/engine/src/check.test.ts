@@ -24,10 +24,9 @@ describe("runCheck", () => {
   });
 
   describe("with a pack that declares settings", () => {
-    const ownersPack = resolve(
-      dirname(fileURLToPath(import.meta.url)),
-      "test-support/owners-pack.mjs",
-    );
+    // Packs with settings of their own, from the rules package's loader tests.
+    const packs = resolve(dirname(examplePack), "../packages/rules/src/fixtures/rule-packs");
+    const ownersPack = join(packs, "settings-pack.mjs");
     const run = (settings: string) => {
       const dir = mkdtempSync(join(tmpdir(), "scout-engine-"));
       const config = `policy:\n  plugins: ["${ownersPack}"]\n  settings:\n${settings}`;
@@ -60,13 +59,13 @@ describe("runCheck", () => {
     });
 
     it("refuses a pack whose key another pack declares, at the line naming it", async () => {
-      const uidPack = resolve(dirname(ownersPack), "uid-pack.mjs");
+      const uidPack = join(packs, "settings-clash.mjs");
       const dir = mkdtempSync(join(tmpdir(), "scout-engine-"));
       const config = `policy:\n  plugins:\n    - "${ownersPack}"\n    - "${uidPack}"\n`;
       writeFileSync(join(dir, "scout-deploy.yaml"), config);
       writeFileSync(join(dir, "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n");
       await expect(runCheck({ cwd: dir, paths: ["cm.yaml"] })).rejects.toThrow(
-        /^scout-deploy\.yaml:4:7: rule pack ".*uid-pack\.mjs" declares policy\.settings\.expectedUid, which rule pack "@scout-deploy\/rules" declares too$/,
+        /^scout-deploy\.yaml:4:7: rule pack ".*settings-clash\.mjs" declares policy\.settings\.expectedUid, which rule pack "@scout-deploy\/rules" declares too$/,
       );
     });
   });
