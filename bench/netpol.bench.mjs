@@ -3,6 +3,7 @@
 // bundle is built first) and of the whole comparison with the intended flows.
 import { buildBundle, parsePolicy, parseSource } from "../packages/core/dist/index.js";
 import { analyze, compareWithIntended } from "../packages/netpol/dist/index.js";
+import { guideSettings } from "../packages/rules/dist/index.js";
 
 const WORKLOADS = 1000;
 const POLICIES = 1000;
@@ -116,5 +117,5 @@ console.log(
 );
 if (process.env.BENCH_COMPARE)
   time("netpol analyze + compare with the intended flows", () =>
-    compareWithIntended(analyze(bundle), parsePolicy({}).settings),
+    compareWithIntended(analyze(bundle), guideSettings(parsePolicy({}).settings)),
   );

@@ -28,7 +28,7 @@ export type SignoffGate =
 export interface PipelineRun {
   result: Result;
   bundle: Bundle;
-  /** The policy settings of the run (components, namespace, ...). */
+  /** The policy settings of the run: core's keys, typed, and those of the packs that ran. */
   settings: Settings;
   /** The run's policy: reports show each rule at its configured severity. */
   policy?: PolicyConfig;

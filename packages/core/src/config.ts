@@ -3,34 +3,50 @@ import { ConfigurationError } from "./errors.js";
 import { FAIL_ON, type Position } from "./model.js";
 import { escapeSegment, splitPointer } from "./pointer.js";
 
-export const SCOUT_COMPONENTS = ["frontend", "backend", "redis", "nginx", "prometheus"] as const;
-
 const severity = z.enum(["error", "warning", "info"]);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date such as 2026-12-31");
 
-/** Options shared by every rule: what the Security Guide leaves to the deployment. */
+/**
+ * The settings every pack may read: what any deployment leaves open. A rule pack adds its own
+ * keys beside these (see `RulePack.settings`); `policy.settings` is validated against all of them.
+ */
 export const settingsSchema = z
   .object({
-    /** The Scout namespace; without it, the one Namespace object of the bundle. */
+    /** The namespace the checked deployment runs in; without it, the one Namespace object of the bundle. */
     namespace: z.string().min(1).optional(),
-    /** @default 1000 */
-    expectedUid: z.number().int().min(0).default(1000),
     /** Labels that name a workload's component, in order of preference. */
     componentLabels: z
       .array(z.string().min(1))
       .min(1)
       .default(["app.kubernetes.io/component", "app.kubernetes.io/name", "app"]),
-    components: z.array(z.string().min(1)).default([...SCOUT_COMPONENTS]),
-    /** Writable mount paths allowed besides /tmp. */
-    writablePaths: z.array(z.string().startsWith("/")).default([]),
     /** @default "default" */
     profile: z.enum(["default", "production"]).default("default"),
-    /** Redis authentication required (turns secrets/redis-auth into an error). @default false */
-    redisAuth: z.boolean().default(false),
   })
   .strict();
 
-export type Settings = z.output<typeof settingsSchema>;
+/** Core's settings, the keys every pack can rely on. */
+export type CoreSettings = z.output<typeof settingsSchema>;
+
+/**
+ * The parsed `policy.settings`: core's keys, typed, and the keys of the packs that run. A pack
+ * reads its own keys, typed and with their defaults, through `settingsReader`.
+ */
+export type Settings = CoreSettings & { readonly [key: string]: unknown };
+
+/** What decides a workload's component (`componentOf`): the labels to read, the names to accept. */
+export interface ComponentSettings {
+  readonly componentLabels: readonly string[];
+  readonly components: readonly string[];
+}
+
+/** A schema of settings keys, as a rule pack declares it (`z.object({...})`). */
+export type SettingsSchema = z.ZodObject;
+
+/** Who declares settings keys: core, then each pack that runs, by name. */
+export interface SettingsSource {
+  readonly name: string;
+  readonly settings?: SettingsSchema | undefined;
+}
 
 /** `off` unquoted is the boolean false in YAML 1.1 (how configs are read, like manifests). */
 const off = z.union([z.literal("off"), z.literal(false).transform(() => "off" as const)]);
@@ -59,19 +75,29 @@ const suppressionSchema = z
   })
   .strict();
 
-export const policySchema = z
-  .object({
-    /** @default "error" */
-    failOn: z.enum(FAIL_ON).default("error"),
-    /** Honour `scout-deploy.io/ignore` annotations. @default true */
-    allowAnnotationSuppressions: z.boolean().default(true),
-    settings: settingsSchema.prefault({}),
-    rules: z.record(z.string(), ruleSetting).default({}),
-    suppressions: z.array(suppressionSchema).default([]),
-    /** Rule packs to load by import, e.g. "@acme/scout-rules". */
-    plugins: z.array(z.string().min(1)).default([]),
-  })
-  .strict();
+function policySchemaWith(settings: z.ZodType) {
+  return z
+    .object({
+      /** @default "error" */
+      failOn: z.enum(FAIL_ON).default("error"),
+      /** Honour `scout-deploy.io/ignore` annotations. @default true */
+      allowAnnotationSuppressions: z.boolean().default(true),
+      settings: settings.prefault({}),
+      rules: z.record(z.string(), ruleSetting).default({}),
+      suppressions: z.array(suppressionSchema).default([]),
+      /** Rule packs to load by import, e.g. "@acme/k8s-rules". */
+      plugins: z.array(z.string().min(1)).default([]),
+    })
+    .strict();
+}
+
+/** The `policy:` section with core's settings only (its JSON Schema, the shape of every policy). */
+export const policySchema = policySchemaWith(settingsSchema);
+
+/** The `policy:` section whose settings are core's and those of `packs` (for a JSON Schema). */
+export function policySchemaOf(packs: readonly SettingsSource[]) {
+  return policySchemaWith(settingsSchemaOf(packs));
+}
 
 export type RuleSetting = z.output<typeof ruleSetting>;
 
@@ -80,7 +106,9 @@ export interface ConfigSuppression extends z.output<typeof suppressionSchema> {
   position?: Position;
 }
 
-export interface PolicyConfig extends Omit<z.output<typeof policySchema>, "suppressions"> {
+export interface PolicyConfig
+  extends Omit<z.output<typeof policySchema>, "suppressions" | "settings"> {
+  settings: Settings;
   suppressions: ConfigSuppression[];
 }
 
@@ -91,23 +119,69 @@ export function defaultPolicy(): PolicyConfig {
   return parsePolicy(undefined);
 }
 
-/**
- * Validates the `policy:` section. `pointerBase` is where the section sits in the file
- * ("/policy"), so an error names `policy.failOn` and its line.
- */
+export interface ParsePolicyOptions {
+  /** Where the section sits in the file, so an error names `policy.failOn` and its line. @default "/policy" */
+  pointerBase?: string;
+  /** The packs that run: their settings keys join core's (`settingsSchemaOf`). */
+  packs?: readonly SettingsSource[];
+  /**
+   * Settings keys no listed pack declares are kept, not refused: packs named in `plugins` are
+   * loaded later, and `parseSettings` then validates the settings against every pack.
+   */
+  laterPacks?: boolean;
+}
+
+/** Validates the `policy:` section; a mistake is a ConfigurationError naming file, line and key. */
 export function parsePolicy(
   value: unknown,
   locate?: Locate,
-  pointerBase = "/policy",
+  { pointerBase = "/policy", packs = [], laterPacks = false }: ParsePolicyOptions = {},
 ): PolicyConfig {
-  const parsed = parseWithSchema(policySchema, value ?? {}, locate, pointerBase);
+  const settings = settingsSchemaOf(packs);
+  const schema = policySchemaWith(laterPacks ? settings.catchall(z.unknown()) : settings);
+  const parsed = parseWithSchema(schema, value ?? {}, locate, pointerBase);
   return {
     ...parsed,
+    // The merged schema extends core's, so the output holds core's keys, typed.
+    settings: parsed.settings as Settings,
     suppressions: parsed.suppressions.map((entry, index) => ({
       ...entry,
       ...(locate ? { position: locate(`${pointerBase}/suppressions/${index}`) } : {}),
     })),
   };
+}
+
+/**
+ * Validates `policy.settings` against core's keys and those of `packs`: an unknown key is an
+ * error naming the allowed ones. `value` is the section as written.
+ */
+export function parseSettings(
+  value: unknown,
+  packs: readonly SettingsSource[],
+  locate?: Locate,
+  pointer = "/policy/settings",
+): Settings {
+  return parseWithSchema(settingsSchemaOf(packs), value ?? {}, locate, pointer) as Settings;
+}
+
+/** Core's settings schema with the keys of every pack that declares some; a key declared twice is refused. */
+export function settingsSchemaOf(packs: readonly SettingsSource[]): z.ZodObject {
+  const owner = new Map(Object.keys(settingsSchema.shape).map((key) => [key, "core"]));
+  let merged: z.ZodObject = settingsSchema;
+  for (const pack of packs) {
+    if (!pack.settings) continue;
+    for (const key of Object.keys(pack.settings.shape)) {
+      const other = owner.get(key);
+      if (other) {
+        throw new ConfigurationError(
+          `rule pack "${pack.name}" declares policy.settings.${key}, which ${other === "core" ? "core" : `rule pack "${other}"`} declares too`,
+        );
+      }
+      owner.set(key, pack.name);
+    }
+    merged = merged.extend(pack.settings.shape);
+  }
+  return merged.strict();
 }
 
 export function parseWithSchema<S extends z.ZodType>(

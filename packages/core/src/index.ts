@@ -9,20 +9,26 @@ export {
   refOf,
 } from "./bundle.js";
 export {
+  type ComponentSettings,
   type ConfigSuppression,
+  type CoreSettings,
   defaultPolicy,
   formatPosition,
   type Locate,
+  type ParsePolicyOptions,
   type PolicyConfig,
   parsePolicy,
+  parseSettings,
   parseWithSchema,
   policySchema,
+  policySchemaOf,
   type RuleSetting,
-  SCOUT_COMPONENTS,
   type Settings,
+  type SettingsSchema,
+  type SettingsSource,
   settingsSchema,
+  settingsSchemaOf,
 } from "./config.js";
-export { REPOSITORY_URL, releasedDocsUrl } from "./docs-url.js";
 export { ConfigurationError, isConfigurationError } from "./errors.js";
 export { configuredSeverity, type EvaluateOptions, evaluate } from "./evaluate.js";
 export {
@@ -77,6 +83,7 @@ export {
   severityRank,
   summarize,
 } from "./model.js";
+export { definePack, type PackDefinition, type RulePack, settingsReader } from "./pack.js";
 export { escapeSegment, getAtPointer, isRecord, joinPointer, splitPointer } from "./pointer.js";
 export {
   type AnyRule,

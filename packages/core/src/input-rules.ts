@@ -1,19 +1,12 @@
-import { releasedDocsUrl } from "./docs-url.js";
 import { defineRule, type Rule } from "./rule.js";
-import { VERSION } from "./version.js";
-
-const DOCS = releasedDocsUrl("core", VERSION, "docs");
 
 /**
  * Problems of the input and of suppressions. The parser and `evaluate` report them, not a
- * `check`; they are rules so that they have metadata, severities and docs like every other.
+ * `check`; they are rules so that they have metadata and severities like every other. Core
+ * names no repository, so they carry no docs link: a face that publishes docs adds them.
  */
 function builtIn(id: string, meta: Omit<Rule["meta"], "docs">): Rule {
-  return defineRule({
-    id,
-    meta: { ...meta, docs: `${DOCS}/${id}.md` },
-    check: () => {},
-  });
+  return defineRule({ id, meta, check: () => {} });
 }
 
 export const inputRules: readonly Rule[] = [

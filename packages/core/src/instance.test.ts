@@ -10,12 +10,12 @@ kind: Deployment
 metadata: {name: backend, namespace: staging}
 spec:
   template:
-    metadata: {labels: {app.kubernetes.io/instance: scout-a}}
+    metadata: {labels: {app.kubernetes.io/instance: shop-a}}
     spec: {containers: [{name: api}]}
 ---
 apiVersion: apps/v1
 kind: Deployment
-metadata: {name: backend, namespace: staging, labels: {app.kubernetes.io/instance: scout-b}}
+metadata: {name: backend, namespace: staging, labels: {app.kubernetes.io/instance: shop-b}}
 spec: {template: {spec: {containers: [{name: api}]}}}
 ---
 apiVersion: v1
@@ -31,13 +31,13 @@ kind: Service
 metadata: {name: bare}
 `;
 
-describe("Scout instances", () => {
+describe("deployment instances", () => {
   const [a, b, shared, production, bare] = objects(yaml);
 
   it("are named by namespace, narrowed by the instance label of the pod template or the object", () => {
     expect([a, b, shared, production, bare].map((o) => instanceOf(o!).name)).toEqual([
-      "staging/scout-a",
-      "staging/scout-b",
+      "staging/shop-a",
+      "staging/shop-b",
       "staging",
       "production",
       "default",
@@ -58,7 +58,7 @@ describe("Scout instances", () => {
       index
         .with(instanceOf(o))
         .map((x) => `${x.ref.namespace}/${x.ref.name}:${instanceOf(x).name}`);
-    expect(names(a!)).toEqual(["staging/backend:staging/scout-a", "staging/redis:staging"]);
+    expect(names(a!)).toEqual(["staging/backend:staging/shop-a", "staging/redis:staging"]);
     expect(names(shared!)).toHaveLength(3);
     expect(names(production!)).toEqual(["production/redis:production"]);
     expect(index.with(instanceOf(bare!))).toEqual([]);

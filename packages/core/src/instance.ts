@@ -2,20 +2,21 @@ import type { BundleObject } from "./bundle.js";
 import { labelsOf, podTemplateOf } from "./k8s.js";
 
 /**
- * The label that tells apart several Scout deployments in one namespace (Helm sets it to the
- * release name, Kustomize overlays often do too).
+ * The label that tells apart several deployments of one application in one namespace (Helm sets
+ * it to the release name, Kustomize overlays often do too).
  */
 export const INSTANCE_LABEL = "app.kubernetes.io/instance";
 
 /**
- * One deployment of Scout: the components of one namespace, narrowed by the instance label when
- * it is set. The guide's flows, Redis↔backend auth and scrape coverage hold within an instance.
+ * One deployment instance: the components of one namespace, narrowed by the instance label when
+ * it is set. Rules that relate components to each other (flows between them, credentials they
+ * share) relate them within an instance.
  */
 export interface Instance {
   namespace: string;
   /** The instance label, when the object (or its pod template) carries one. */
   label?: string;
-  /** How findings name it: "staging", or "staging/scout-a" with the label. */
+  /** How findings name it: "staging", or "staging/shop-a" with the label. */
   name: string;
 }
 

@@ -1,5 +1,5 @@
 import type { Bundle, BundleObject } from "./bundle.js";
-import type { Settings } from "./config.js";
+import type { ComponentSettings } from "./config.js";
 import { isRecord, joinPointer } from "./pointer.js";
 
 /** Where each workload kind keeps its pod template, as a path from the object's root. */
@@ -204,8 +204,11 @@ export function labelsOf(metadata: unknown): Record<string, string> {
   );
 }
 
-/** The Scout component of a workload, read from its pod template's labels, then its own. */
-export function componentOf(object: BundleObject, settings: Settings): string | undefined {
+/**
+ * The component a workload is (one of `settings.components`), read from its pod template's
+ * labels, then its own.
+ */
+export function componentOf(object: BundleObject, settings: ComponentSettings): string | undefined {
   let known = components.get(settings);
   if (!known) {
     known = new WeakMap();
@@ -220,11 +223,11 @@ export function componentOf(object: BundleObject, settings: Settings): string | 
 
 /** Every rule asks for the component of every workload: read once per object and settings. */
 const components = new WeakMap<
-  Settings,
+  ComponentSettings,
   WeakMap<BundleObject, { value: unknown; component: string | undefined }>
 >();
 
-function readComponent(object: BundleObject, settings: Settings): string | undefined {
+function readComponent(object: BundleObject, settings: ComponentSettings): string | undefined {
   const template = podTemplateOf(object);
   const candidates = [labelsOf(template?.metadata), labelsOf(object.value.metadata)];
   for (const labels of candidates) {

@@ -115,7 +115,7 @@ async function readWithOracle(
   oracle: Oracle,
   files: GeneratedFile[],
 ): Promise<Map<string, KubectlFile>> {
-  const dir = mkdtempSync(join(tmpdir(), "scout-kubectl-diff-"));
+  const dir = mkdtempSync(join(tmpdir(), "kubectl-diff-"));
   try {
     for (const file of files) writeFileSync(join(dir, file.name), file.text);
     const output = oracle.run(dir);

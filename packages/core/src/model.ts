@@ -51,7 +51,7 @@ export interface Finding {
   /** In a comparison with a base: whether the base had this finding too. */
   baseline?: "new" | "unchanged";
   /**
-   * The Scout deployment of the object ("staging", "staging/scout-a"), for reports that group
+   * The deployment instance of the object ("staging", "staging/shop-a"), for reports that group
    * by it. Not part of the JSON output contract.
    */
   instance?: string;
@@ -64,7 +64,7 @@ export interface Finding {
   /**
    * Where the finding sits in rendered text, when the user edits another file: for input
    * rendered by Helm or Kustomize, file and line are on the template, values file, resource
-   * or patch; for a manifest rendered from the scout config, on the config key that decided it.
+   * or patch; for a manifest rendered from the config file, on the config key that decided it.
    */
   rendered?: RenderedLocation;
 }

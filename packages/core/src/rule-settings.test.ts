@@ -24,7 +24,7 @@ const bundle = () =>
   buildBundle([
     parseSource(
       "x.yaml",
-      "apiVersion: v1\nkind: Namespace\nmetadata: {name: scout}\n---\nkind: [\n",
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\nkind: [\n",
     ),
   ]);
 

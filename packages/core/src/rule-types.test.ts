@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { buildBundle } from "./bundle.js";
 import { evaluate } from "./evaluate.js";
+import { settingsReader } from "./pack.js";
 import { defineRule } from "./rule.js";
 import { parseSource } from "./source.js";
 
@@ -41,6 +42,29 @@ defineRule({
     context.options.maximum;
     for (const object of context.bundle.objects) {
       context.report({ messageId: "tooMany", data: { count: 4, max }, object });
+    }
+  },
+});
+
+const packSettings = settingsReader(z.object({ maxReplicas: z.number().default(3) }).strict());
+
+defineRule({
+  id: "test/settings",
+  meta: {
+    severity: "error",
+    description: "d",
+    remediation: "r",
+    messages: { tooMany: "more than {{max}}" },
+  },
+  check(context) {
+    const namespace: string | undefined = context.settings.namespace;
+    // @ts-expect-error a pack's key is not typed on core's settings: read it through the pack
+    const unread: number = context.settings.maxReplicas;
+    const max: number = packSettings(context.settings).maxReplicas;
+    // @ts-expect-error the pack's reader knows its keys: there is no "maxReplica"
+    packSettings(context.settings).maxReplica;
+    for (const object of context.bundle.objects) {
+      if (namespace && unread) context.report({ messageId: "tooMany", data: { max }, object });
     }
   },
 });

@@ -11,7 +11,7 @@ spec:
     spec:
       containers:
         - name: api
-          image: scout/backend:1.0
+          image: acme/backend:1.0
           securityContext:
             runAsUser: 0
 `;
@@ -106,7 +106,7 @@ describe("parseSource", () => {
 
   it("treats JSON files as one document", () => {
     const json = JSON.stringify(
-      { apiVersion: "v1", kind: "Namespace", metadata: { name: "scout" } },
+      { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop" } },
       null,
       2,
     );

@@ -93,7 +93,7 @@ function lastLineStartAtOrBefore(lineStarts: number[], offset: number): number {
 
 /**
  * "kubectl" (the default): a Kubernetes manifest, read as kubectl sends it. "yaml": a file of
- * ours (scout-deploy.yaml), read as YAML 1.2 and cut at every document marker.
+ * ours (the config file), read as YAML 1.2 and cut at every document marker.
  */
 export type YamlDialect = "kubectl" | "yaml";
 

@@ -5,7 +5,7 @@ import type { ReadDocument } from "./goyaml/read.js";
 
 const mergeType = (jsyaml as unknown as { types: { merge: Type } }).types.merge;
 
-/** YAML 1.2's core schema with merge keys: how our own files (scout-deploy.yaml) read. */
+/** YAML 1.2's core schema with merge keys: how our own files (the config file) read. */
 const YAML12_SCHEMA = CORE_SCHEMA.extend({ implicit: [mergeType] });
 
 /**

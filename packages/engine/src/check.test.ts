@@ -23,6 +23,53 @@ describe("runCheck", () => {
     expect(packFindings[0]).toMatchObject({ file: "pod.yaml", line: 7 });
   });
 
+  describe("with a pack that declares settings", () => {
+    // Packs with settings of their own, from the rules package's loader tests.
+    const packs = resolve(dirname(examplePack), "../packages/rules/src/fixtures/rule-packs");
+    const ownersPack = join(packs, "settings-pack.mjs");
+    const run = (settings: string) => {
+      const dir = mkdtempSync(join(tmpdir(), "scout-engine-"));
+      const config = `policy:\n  plugins: ["${ownersPack}"]\n  settings:\n${settings}`;
+      writeFileSync(join(dir, "scout-deploy.yaml"), config);
+      writeFileSync(
+        join(dir, "cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels: {team: web}\n",
+      );
+      return runCheck({ cwd: dir, paths: ["cm.yaml"] });
+    };
+    const packMessages = async (settings: string) =>
+      (await run(settings)).result.findings
+        .filter((f) => f.ruleId.endsWith("meta/known-owner"))
+        .map((f) => f.message);
+
+    it("gives the pack its keys beside the guide pack's, with defaults", async () => {
+      expect(await packMessages("    expectedUid: 1001\n")).toEqual([
+        "c is owned by web, not one of platform",
+      ]);
+      expect(await packMessages("    owners: [web]\n    redisAuth: true\n")).toEqual([]);
+    });
+
+    it("still refuses an unknown key, at its line, listing every pack's keys", async () => {
+      await expect(run("    ownerz: [web]\n")).rejects.toThrow(
+        /scout-deploy\.yaml:4:5: policy\.settings\.ownerz: unknown key "ownerz" \(allowed: namespace, componentLabels, profile, components, expectedUid, writablePaths, redisAuth, owners\)/,
+      );
+      await expect(run("    owners: web\n")).rejects.toThrow(
+        /scout-deploy\.yaml:4:5: policy\.settings\.owners: /,
+      );
+    });
+
+    it("refuses a pack whose key another pack declares, at the line naming it", async () => {
+      const uidPack = join(packs, "settings-clash.mjs");
+      const dir = mkdtempSync(join(tmpdir(), "scout-engine-"));
+      const config = `policy:\n  plugins:\n    - "${ownersPack}"\n    - "${uidPack}"\n`;
+      writeFileSync(join(dir, "scout-deploy.yaml"), config);
+      writeFileSync(join(dir, "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n");
+      await expect(runCheck({ cwd: dir, paths: ["cm.yaml"] })).rejects.toThrow(
+        /^scout-deploy\.yaml:4:7: rule pack ".*settings-clash\.mjs" declares policy\.settings\.expectedUid, which rule pack "@scout-deploy\/rules" declares too$/,
+      );
+    });
+  });
+
   it("renders the config's scout: section when no path is given", async () => {
     const dir = mkdtempSync(join(tmpdir(), "scout-engine-"));
     writeFileSync(join(dir, "scout-deploy.yaml"), "scout:\n  namespace: scout\n");

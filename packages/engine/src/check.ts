@@ -13,8 +13,10 @@ import {
   isConfigurationError,
   matchesRuleId,
   type PolicyConfig,
+  parseSettings,
   parseSource,
   type Result,
+  type RulePack,
 } from "@scout-deploy/core";
 import { createKubeconformValidator, type KubeconformOptions } from "@scout-deploy/kubeconform";
 import { displayPath, loadBundle } from "@scout-deploy/loader";
@@ -26,7 +28,7 @@ import {
   schemaInputProblems,
   schemaRules,
 } from "@scout-deploy/schema";
-import { CONFIG_FILE_NAME, type LoadedConfig, loadConfig } from "./config-file.js";
+import { BUILT_IN_PACKS, CONFIG_FILE_NAME, type LoadedConfig, loadConfig } from "./config-file.js";
 import { bundleDigest } from "./digest.js";
 import { renderScout, writeRendered } from "./render.js";
 import { type HelmOptions, systemToolRunner, type ToolRunner } from "./render-tools.js";
@@ -122,7 +124,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
       });
   const { bundle, sources } = loaded;
   const schemaProblems = await validateSchemas(bundle, options);
-  const packRules = await loadPacks(config);
+  const packs = await loadPacks(config);
+  if (packs.length > 0) config.policy = withPackSettings(config, packs);
+  const packRules = packs.flatMap((pack) => pack.rules);
   const rules = inAreas(
     [
       ...securityGuideRules,
@@ -351,16 +355,34 @@ export async function validateSchemas(
   return schemaInputProblems(problems);
 }
 
+/**
+ * `policy.settings` validated against core's keys, the built-in packs' and the loaded packs':
+ * the keys of plugins, kept as written until they loaded, get their types and defaults.
+ */
+function withPackSettings(config: LoadedConfig, packs: readonly RulePack[]): PolicyConfig {
+  try {
+    const all = [...BUILT_IN_PACKS, ...packs];
+    return { ...config.policy, settings: parseSettings(config.settingsInput, all, config.locate) };
+  } catch (error) {
+    throw atPluginLine(config, error);
+  }
+}
+
 /** The config's rule packs; a pack that cannot load is named at its line in the config. */
-async function loadPacks(config: LoadedConfig): Promise<AnyRule[]> {
+async function loadPacks(config: LoadedConfig): Promise<RulePack[]> {
   try {
     return await loadRulePacks(config.policy.plugins, { resolveFrom: config.folder });
   } catch (error) {
-    const index = config.policy.plugins.findIndex((name) =>
-      (error as Error).message?.includes(`"${name}"`),
-    );
-    if (!isConfigurationError(error) || !config.locate || index === -1) throw error;
-    const where = formatPosition(config.locate(`/policy/plugins/${index}`));
-    throw new ConfigurationError(`${where}: ${error.message}`);
+    throw atPluginLine(config, error);
   }
+}
+
+/** A configuration error about one rule pack, placed at the line that names the pack. */
+function atPluginLine(config: LoadedConfig, error: unknown): unknown {
+  const index = config.policy.plugins.findIndex((name) =>
+    (error as Error).message?.includes(`"${name}"`),
+  );
+  if (!isConfigurationError(error) || !config.locate || index === -1) return error;
+  const where = formatPosition(config.locate(`/policy/plugins/${index}`));
+  return new ConfigurationError(`${where}: ${error.message}`);
 }

@@ -41,6 +41,10 @@ describe("parseConfigText", () => {
       /c\.yaml:1:1: unknown section "plicy" \(allowed: scout, policy\)/,
     ],
     ["policy:\n  settings:\n    expectedUid: -1\n", /c\.yaml:3:5: policy\.settings\.expectedUid: /],
+    [
+      "policy:\n  settings:\n    expectedUids: 1\n",
+      /c\.yaml:3:5: policy\.settings\.expectedUids: unknown key "expectedUids" \(allowed: namespace, componentLabels, profile, components, expectedUid, writablePaths, redisAuth\)/,
+    ],
     ["policy: [\n", /c\.yaml:\d+:\d+: YAML syntax/],
     [
       "policy:\n  suppressions:\n    - rules: [pod/x]\n",

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import {
   ConfigurationError,
-  defaultPolicy,
   isRecord,
   type Locate,
   type PolicyConfig,
@@ -10,6 +9,7 @@ import {
   parseSource,
 } from "@scout-deploy/core";
 import { displayPath } from "@scout-deploy/loader";
+import { securityGuidePack } from "@scout-deploy/rules";
 
 export const CONFIG_FILE_NAME = "scout-deploy.yaml";
 const TOP_LEVEL_KEYS = ["scout", "policy"];
@@ -22,12 +22,25 @@ export interface LoadedConfig {
   /** The folder relative paths of the config resolve against (rule packs, etc.). */
   folder: string;
   policy: PolicyConfig;
+  /**
+   * `policy.settings` as written. With `policy.plugins`, keys the built-in packs do not declare
+   * wait in `policy.settings` until the plugins are loaded and `runCheck` validates them.
+   */
+  settingsInput?: unknown;
   /** The raw `scout:` section, for the renderer; absent for repositories of raw manifests. */
   scout?: unknown;
   locate?: Locate;
 }
 
 /** `--config FILE`, else `scout-deploy.yaml` found by walking up from the working folder. */
+/** The packs every run has: `policy.settings` is validated against their keys and core's. */
+export const BUILT_IN_PACKS = [securityGuidePack];
+const BUILT_IN = { packs: BUILT_IN_PACKS };
+
+function hasPlugins(policy: unknown): boolean {
+  return isRecord(policy) && Array.isArray(policy.plugins) && policy.plugins.length > 0;
+}
+
 export function findConfigFile(cwd: string, explicit?: string): string | undefined {
   if (explicit) {
     const path = resolve(cwd, explicit);
@@ -43,7 +56,7 @@ export function findConfigFile(cwd: string, explicit?: string): string | undefin
 
 export function loadConfig(cwd: string, explicit?: string): LoadedConfig {
   const path = findConfigFile(cwd, explicit);
-  if (!path) return { folder: cwd, policy: defaultPolicy() };
+  if (!path) return { folder: cwd, policy: parsePolicy(undefined, undefined, BUILT_IN) };
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -86,9 +99,15 @@ export function parseConfigText(path: string, text: string, shown = path): Loade
     path,
     shown,
     folder: dirname(path),
-    policy: parsePolicy(value.policy, locate),
+    policy: parsePolicy(value.policy, locate, {
+      ...BUILT_IN,
+      laterPacks: hasPlugins(value.policy),
+    }),
     locate,
   };
+  if (isRecord(value.policy) && value.policy.settings !== undefined) {
+    config.settingsInput = value.policy.settings;
+  }
   if (value.scout !== undefined) config.scout = value.scout;
   return config;
 }

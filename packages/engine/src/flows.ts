@@ -9,6 +9,7 @@ import {
   type NetworkOptions,
   networkOptionsSchema,
 } from "@scout-deploy/netpol";
+import { guideSettings } from "@scout-deploy/rules";
 import type { CheckRun } from "./check.js";
 
 export { flowDiffJson, flowDiffSection } from "@scout-deploy/netpol";
@@ -18,12 +19,16 @@ const FLOWS_RULE = "network/allowed-flows";
 
 /** Who may talk to whom under the run's NetworkPolicies, against the intended flows. */
 export function networkFlows(run: Pick<CheckRun, "bundle" | "config">): FlowsReport {
-  return flows(run.bundle, run.config.policy.settings, networkOptions(run.config));
+  return flows(run.bundle, guideSettings(run.config.policy.settings), networkOptions(run.config));
 }
 
 /** The "Network flows" section of markdown reports, when the run has policies to analyse. */
 export function networkSection(run: Pick<CheckRun, "bundle" | "config">): FlowsSection | undefined {
-  return flowsSection(run.bundle, run.config.policy.settings, networkOptions(run.config));
+  return flowsSection(
+    run.bundle,
+    guideSettings(run.config.policy.settings),
+    networkOptions(run.config),
+  );
 }
 
 /** The flows a change opens and closes: the base's bundle against the head run's. */
@@ -34,7 +39,7 @@ export function networkChanges(
   return diffFlows(
     base.bundle,
     head.bundle,
-    head.config.policy.settings,
+    guideSettings(head.config.policy.settings),
     networkOptions(head.config),
   );
 }

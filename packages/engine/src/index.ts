@@ -1,5 +1,10 @@
 /** The Security Guide pack, for in-memory pipelines (tests, embedders) that do not read files. */
-export { securityGuideRules } from "@scout-deploy/rules";
+export {
+  type GuideSettings,
+  guideSettings,
+  securityGuidePack,
+  securityGuideRules,
+} from "@scout-deploy/rules";
 export { type BaseRendering, type BaseRun, runBaseCheck, selectFiles } from "./base.js";
 export {
   attributeRendered,
@@ -17,6 +22,7 @@ export {
   type MarkedFinding,
 } from "./compare.js";
 export {
+  BUILT_IN_PACKS,
   CONFIG_FILE_NAME,
   findConfigFile,
   type LoadedConfig,

@@ -20,6 +20,7 @@ import {
   type RuleSetting,
   type Severity,
 } from "@scout-deploy/core";
+import { guideSettings } from "@scout-deploy/rules";
 import type { LoadedConfig } from "./config-file.js";
 import { policyWeakened } from "./rules/policy-weakened/rule.js";
 
@@ -179,9 +180,9 @@ function relaxedSettings(base: PolicyConfig, head: PolicyConfig): Weakening[] {
   if (base.settings.profile === "production" && head.settings.profile !== "production") {
     relaxed("profile", base.settings.profile, head.settings.profile);
   }
-  if (base.settings.redisAuth && !head.settings.redisAuth) {
-    relaxed("redisAuth", base.settings.redisAuth, head.settings.redisAuth);
-  }
+  const baseAuth = guideSettings(base.settings).redisAuth;
+  const headAuth = guideSettings(head.settings).redisAuth;
+  if (baseAuth && !headAuth) relaxed("redisAuth", baseAuth, headAuth);
   return found;
 }
 

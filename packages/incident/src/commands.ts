@@ -2,10 +2,8 @@ import {
   type Bundle,
   type BundleObject,
   buildBundle,
-  defaultPolicy,
   describeRef,
   parseSource,
-  type Settings,
 } from "@scout-deploy/core";
 import {
   type Clock,
@@ -18,7 +16,7 @@ import {
   rotateSecret,
   toYaml,
 } from "@scout-deploy/secrets";
-import { isolationPatch } from "./isolate.js";
+import { type IsolationSettings, isolationPatch } from "./isolate.js";
 
 const NEEDS_OUT = "--out FILE or --out - is required: secret values are written only where you ask";
 
@@ -95,13 +93,13 @@ function foldable(object: BundleObject): Manifest {
 export interface IsolateOptions extends Inputs {
   /** The namespace of the deny-all policy; default: the workloads' own. */
   namespace?: string;
-  settings?: Settings;
+  /** Which workloads are the application's: the run's settings (the CLI gives the guide pack's). */
+  settings: IsolationSettings;
 }
 
 export function incidentIsolate(options: IsolateOptions): CommandResult {
   const bundle = bundleOf(options);
-  const settings = options.settings ?? defaultPolicy().settings;
-  const isolation = isolationPatch(bundle.objects, settings, options.namespace);
+  const isolation = isolationPatch(bundle.objects, options.settings, options.namespace);
   if (isolation.manifests.length === 0) {
     return {
       messages: ["incident isolate: no workload found in the given paths"],

@@ -4,6 +4,12 @@ import { parseAllDocuments } from "yaml";
 import { incidentIsolate, incidentRotateAll } from "./commands.js";
 import { countingRandom } from "./test-support/random.js";
 
+/** The Security Guide pack's default components (the CLI passes the run's settings). */
+const settings = {
+  componentLabels: ["app.kubernetes.io/component", "app.kubernetes.io/name", "app"],
+  components: ["frontend", "backend", "redis", "nginx", "prometheus"],
+};
+
 const workloads = `
 apiVersion: apps/v1
 kind: Deployment
@@ -38,7 +44,10 @@ spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: backend}, m
 
 describe("incident isolate", () => {
   it("scales every Scout workload to 0 and adds a deny-all NetworkPolicy", () => {
-    const result = incidentIsolate({ inputs: [{ path: "k8s/all.yaml", text: workloads }] });
+    const result = incidentIsolate({
+      settings,
+      inputs: [{ path: "k8s/all.yaml", text: workloads }],
+    });
     expect(result.exitCode).toBe(0);
     const docs = parseAllDocuments(result.output!.text).map((d) => d.toJS());
     expect(docs).toEqual([
@@ -94,6 +103,7 @@ describe("incident isolate", () => {
     const plain =
       "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {spec: {containers: [{name: w}]}}}\n";
     const result = incidentIsolate({
+      settings,
       inputs: [{ path: "a.yaml", text: plain }],
       namespace: "prod",
     });
@@ -104,6 +114,7 @@ describe("incident isolate", () => {
     ]);
     expect(
       incidentIsolate({
+        settings,
         inputs: [
           { path: "b.yaml", text: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n" },
         ],
@@ -124,7 +135,7 @@ kind: Service
 metadata: {name: frontend, namespace: scout}
 spec: {template: {metadata: {labels: {app: frontend}}, spec: {containers: [{name: web}]}}}
 `;
-    const result = incidentIsolate({ inputs: [{ path: "k8s/rollout.yaml", text }] });
+    const result = incidentIsolate({ settings, inputs: [{ path: "k8s/rollout.yaml", text }] });
     const docs = parseAllDocuments(result.output!.text).map((d) => d.toJS());
     expect(docs[0]).toEqual({
       apiVersion: "argoproj.io/v1alpha1",

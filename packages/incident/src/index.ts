@@ -8,6 +8,7 @@ export {
   DENY_ALL_POLICY_NAME,
   ISOLATED_LABEL,
   type Isolation,
+  type IsolationSettings,
   isolationPatch,
   scoutWorkloads,
 } from "./isolate.js";

@@ -1,10 +1,11 @@
 import {
   type BundleObject,
+  type ComponentSettings,
+  type CoreSettings,
   componentOf,
   describeRef,
   isRecord,
   podTemplateOf,
-  type Settings,
 } from "@scout-deploy/core";
 import type { Manifest } from "@scout-deploy/secrets";
 
@@ -33,9 +34,12 @@ export interface Isolation {
  * Jobs and CronJobs, an unsatisfiable nodeSelector for DaemonSets (they cannot be scaled), and a
  * NetworkPolicy per namespace that selects every pod and allows nothing in or out.
  */
+/** Which workloads are the application's (their component labels) and their default namespace. */
+export type IsolationSettings = ComponentSettings & Pick<CoreSettings, "namespace">;
+
 export function isolationPatch(
   objects: readonly BundleObject[],
-  settings: Settings,
+  settings: IsolationSettings,
   namespace?: string,
 ): Isolation {
   const workloads = scoutWorkloads(objects, settings);
@@ -77,7 +81,7 @@ function resourceOf(object: BundleObject): string {
 /** Scout's workloads: those with a component label; when none has one, every workload. */
 export function scoutWorkloads(
   objects: readonly BundleObject[],
-  settings: Settings,
+  settings: IsolationSettings,
 ): BundleObject[] {
   const workloads = objects.filter(
     (o) => podTemplateOf(o) !== undefined && o.value.kind !== "PodTemplate",

@@ -1,5 +1,5 @@
 import { buildBundle, evaluate, type Finding, parsePolicy, parseSource } from "@scout-deploy/core";
-import { securityGuideRules } from "@scout-deploy/rules";
+import { securityGuidePack, securityGuideRules } from "@scout-deploy/rules";
 import { describe, expect, it } from "vitest";
 import { render } from "./render.js";
 import { type ExampleName, loadExample } from "./test-support/examples.js";
@@ -11,7 +11,11 @@ function check(name: ExampleName) {
   const bundle = buildBundle(
     Object.entries(files).map(([path, text]) => parseSource(`rendered/${path}`, text)),
   );
-  return evaluate(securityGuideRules, bundle, parsePolicy(file.policy));
+  return evaluate(
+    securityGuideRules,
+    bundle,
+    parsePolicy(file.policy, undefined, { packs: [securityGuidePack] }),
+  );
 }
 
 const line = (f: Finding) =>

@@ -3,6 +3,7 @@ export { canonicalJson, digestOf, type RenderResult, render } from "./render.js"
 export {
   type ComponentName,
   configFileSchema,
+  configFileSchemaOf,
   configJsonSchema,
   parseScoutConfig,
   RESERVED_LABELS,

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { isConfigurationError, parseSource } from "@scout-deploy/core";
+import { securityGuidePack } from "@scout-deploy/rules";
 import { describe, expect, it } from "vitest";
 import { configJsonSchema, parseScoutConfig, scoutSectionOf } from "./schema.js";
 
@@ -21,7 +22,7 @@ describe("the JSON Schema for editors", () => {
       new URL("../schema/scout-deploy.schema.json", import.meta.url),
       "utf8",
     );
-    expect(JSON.parse(committed)).toEqual(configJsonSchema());
+    expect(JSON.parse(committed)).toEqual(configJsonSchema([securityGuidePack]));
   });
 
   it("describes both sections and rejects unknown keys", () => {
@@ -30,6 +31,37 @@ describe("the JSON Schema for editors", () => {
     };
     expect(Object.keys(schema.properties)).toEqual(["scout", "policy"]);
     expect(schema.properties.scout?.additionalProperties).toBe(false);
+  });
+
+  it("knows the settings of the packs it is given, and still rejects unknown ones", () => {
+    const settingsOf = (schema: Record<string, unknown>) =>
+      (
+        schema as {
+          properties: {
+            policy: {
+              properties: {
+                settings: { properties: Record<string, unknown>; additionalProperties: boolean };
+              };
+            };
+          };
+        }
+      ).properties.policy.properties.settings;
+    expect(Object.keys(settingsOf(configJsonSchema()).properties)).toEqual([
+      "namespace",
+      "componentLabels",
+      "profile",
+    ]);
+    const withGuide = settingsOf(configJsonSchema([securityGuidePack]));
+    expect(Object.keys(withGuide.properties)).toEqual([
+      "namespace",
+      "componentLabels",
+      "profile",
+      "components",
+      "expectedUid",
+      "writablePaths",
+      "redisAuth",
+    ]);
+    expect(withGuide.additionalProperties).toBe(false);
   });
 });
 

@@ -1,4 +1,10 @@
-import { type Locate, parseWithSchema, policySchema, z } from "@scout-deploy/core";
+import {
+  type Locate,
+  parseWithSchema,
+  policySchemaOf,
+  type SettingsSource,
+  z,
+} from "@scout-deploy/core";
 
 /** Labels the renderer owns: user labels may not override them. */
 export const RESERVED_LABELS = [
@@ -555,13 +561,20 @@ export type ScoutConfig = z.output<typeof scoutConfigSchema>;
 export type ScoutConfigInput = z.input<typeof scoutConfigSchema>;
 export type ComponentName = keyof ScoutConfig["components"];
 
-/** The whole scout-deploy.yaml: the deployment (ours) and the policy (core's). */
-export const configFileSchema = z
-  .object({
-    scout: scoutConfigSchema.optional(),
-    policy: policySchema.optional(),
-  })
-  .strict();
+/**
+ * The whole scout-deploy.yaml: the deployment (ours) and the policy (core's), whose settings are
+ * core's and those of `packs`.
+ */
+export function configFileSchemaOf(packs: readonly SettingsSource[] = []) {
+  return z
+    .object({
+      scout: scoutConfigSchema.optional(),
+      policy: policySchemaOf(packs).optional(),
+    })
+    .strict();
+}
+
+export const configFileSchema = configFileSchemaOf();
 
 /**
  * Validates the `scout:` section. Errors are ConfigurationErrors naming the key (`scout.auth.redis`),
@@ -582,10 +595,13 @@ export function scoutSectionOf(file: unknown, locate?: Locate): ScoutConfig | un
   return parseScoutConfig((file as { scout: unknown }).scout, locate);
 }
 
-/** JSON Schema of scout-deploy.yaml for editors (yaml-language-server). */
-export function configJsonSchema(): Record<string, unknown> {
+/**
+ * JSON Schema of scout-deploy.yaml for editors (yaml-language-server), knowing the settings of
+ * `packs` (the committed file: the Security Guide pack's).
+ */
+export function configJsonSchema(packs: readonly SettingsSource[] = []): Record<string, unknown> {
   return {
-    ...z.toJSONSchema(configFileSchema, { io: "input" }),
+    ...z.toJSONSchema(configFileSchemaOf(packs), { io: "input" }),
     $id: "https://github.com/scout/secure-deploy/raw/main/packages/manifests/schema/scout-deploy.schema.json",
     title: "scout-deploy.yaml",
   };

@@ -1,4 +1,4 @@
-import { buildBundle, parseSource, settingsSchema } from "@scout-deploy/core";
+import { buildBundle, parseSource } from "@scout-deploy/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { analyze, type Connectivity } from "./analyze.js";
@@ -10,6 +10,7 @@ import {
 import { formatConns } from "./conns.js";
 import { networkOptionsSchema } from "./intended.js";
 import { scenarioArb, scenarioYaml } from "./test-support/scenarios.js";
+import { scoutSettings } from "./test-support/settings.js";
 
 /**
  * The comparison counts what an egress-open source reaches group by group instead of walking
@@ -17,7 +18,7 @@ import { scenarioArb, scenarioYaml } from "./test-support/scenarios.js";
  * reference: both must give the same differences, in the same order, and the same table.
  */
 
-const settings = settingsSchema.parse({ components: ["a", "b", "c"] });
+const settings = scoutSettings(["a", "b", "c"]);
 const options = networkOptionsSchema.parse({
   flows: [
     { from: "a", to: "b", port: 80 },

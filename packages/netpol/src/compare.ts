@@ -1,12 +1,12 @@
 import {
   type BundleObject,
+  type ComponentSettings,
   componentOf,
   INSTANCE_LABEL,
   type Instance,
   InstanceIndex,
   instanceOf,
   isRecord,
-  type Settings,
   sameInstance,
 } from "@scout-deploy/core";
 import {
@@ -95,7 +95,7 @@ interface Identified {
  */
 export function compareWithIntended(
   connectivity: Connectivity,
-  settings: Settings,
+  settings: ComponentSettings,
   options: NetworkOptions = DEFAULT_NETWORK_OPTIONS,
 ): FlowComparison {
   const intended = intendedFlows(options);
@@ -375,7 +375,7 @@ function missingFlows(
   connectivity: Connectivity,
   intended: readonly IntendedFlow[],
   identified: readonly Identified[],
-  settings: Settings,
+  settings: ComponentSettings,
   dns: DnsOptions,
 ): FlowDifference[] {
   const byComponent = new Map<string, InstanceIndex<Identified>>();
@@ -445,7 +445,7 @@ function blockedSides(
   flow: IntendedFlow,
   from: Identified,
   to: Identified,
-  settings: Settings,
+  settings: ComponentSettings,
 ): FlowDifference[] {
   const sides = connectivity.sides(from.endpoint, to.endpoint);
   const ends = [
@@ -521,7 +521,7 @@ function ruleToAdd(
   peer: Workload,
   namespace: string,
   conns: ConnSet,
-  settings: Settings,
+  settings: ComponentSettings,
 ): string {
   const key = settings.componentLabels.find((k) => peer.labels[k] !== undefined);
   const labels: Record<string, string> = key ? { [key]: peer.labels[key]! } : { ...peer.labels };

@@ -1,8 +1,9 @@
-import { buildBundle, defaultPolicy, parseSource } from "@scout-deploy/core";
+import { buildBundle, parseSource } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
 import { diffFlows, flowDiffMarkdown, flowDiffMermaid } from "./diff.js";
+import { scoutSettings } from "./test-support/settings.js";
 
-const settings = defaultPolicy().settings;
+const settings = scoutSettings();
 
 const workload = (component: string) => `apiVersion: apps/v1
 kind: Deployment

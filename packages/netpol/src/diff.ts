@@ -1,4 +1,4 @@
-import { type Bundle, inertMarkdown, type Settings } from "@scout-deploy/core";
+import { type Bundle, type ComponentSettings, inertMarkdown } from "@scout-deploy/core";
 import type { FlowComparison } from "./compare.js";
 import { type ConnSet, formatConns, isEmpty, NO_CONNS, subtract } from "./conns.js";
 import { flows } from "./flows.js";
@@ -27,7 +27,7 @@ export interface FlowDiff {
 export function diffFlows(
   base: Bundle,
   head: Bundle,
-  settings: Settings,
+  settings: ComponentSettings,
   options: NetworkOptions = DEFAULT_NETWORK_OPTIONS,
 ): FlowDiff {
   const before = flows(base, settings, options).comparison;

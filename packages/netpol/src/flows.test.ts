@@ -1,6 +1,7 @@
-import { buildBundle, parsePolicy, parseSource } from "@scout-deploy/core";
+import { buildBundle, parseSource } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
 import { flowsSection } from "./flows.js";
+import { scoutSettings } from "./test-support/settings.js";
 
 const COMPONENTS = ["frontend", "backend", "redis", "nginx", "prometheus"];
 
@@ -23,7 +24,7 @@ metadata: {name: other, namespace: scout}
 spec: {podSelector: {matchLabels: {app: other}}, policyTypes: [Ingress]}
 `;
 
-const settings = parsePolicy({}).settings;
+const settings = scoutSettings();
 
 describe("the network flows section", () => {
   it("says in one line what nothing isolates instead of drawing every open flow", () => {

@@ -1,4 +1,4 @@
-import { type Bundle, inertMarkdown, type Settings } from "@scout-deploy/core";
+import { type Bundle, type ComponentSettings, inertMarkdown } from "@scout-deploy/core";
 import { analyze, type Connectivity } from "./analyze.js";
 import { compareWithIntended, type FlowComparison } from "./compare.js";
 import { DEFAULT_NETWORK_OPTIONS, type NetworkOptions } from "./intended.js";
@@ -18,7 +18,7 @@ export interface FlowsReport {
 /** Everything the CLI's `flows` command and the markdown report need, from one bundle. */
 export function flows(
   bundle: Bundle,
-  settings: Settings,
+  settings: ComponentSettings,
   options: NetworkOptions = DEFAULT_NETWORK_OPTIONS,
 ): FlowsReport {
   const connectivity = analyze(bundle);
@@ -52,7 +52,7 @@ const MAX_NAMED = 10;
  */
 export function flowsSection(
   bundle: Bundle,
-  settings: Settings,
+  settings: ComponentSettings,
   options: NetworkOptions = DEFAULT_NETWORK_OPTIONS,
 ): FlowsSection | undefined {
   if (!bundle.objects.some((o) => o.ref.kind === "NetworkPolicy")) return undefined;

@@ -1,4 +1,4 @@
-import { buildBundle, parsePolicy, parseSource, settingsSchema } from "@scout-deploy/core";
+import { buildBundle, parseSource } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
 import { analyze } from "./analyze.js";
 import { compareWithIntended, MAX_EXTRA_PAIRS_PER_COMPONENTS } from "./compare.js";
@@ -7,9 +7,10 @@ import { flows } from "./flows.js";
 import { atoms, formatInterval, ipBlockSet, parseCidr } from "./ip.js";
 import { formatMatrix } from "./render.js";
 import { compileSelector } from "./selector.js";
+import { scoutSettings } from "./test-support/settings.js";
 
 const bundleOf = (yaml: string) => buildBundle([parseSource("test.yaml", yaml)]);
-const settings = parsePolicy({}).settings;
+const settings = scoutSettings();
 
 describe("connection sets", () => {
   it("print and read back the way netpol-analyzer writes them", () => {
@@ -193,7 +194,6 @@ describe("extra flows at scale", () => {
         `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: b${i}, namespace: scout}\nspec:\n  template:\n    metadata: {labels: {app.kubernetes.io/component: backend}}\n    spec: {containers: [{name: c}]}\n`,
     ).join("---\n");
     const bundle = buildBundle([parseSource("many.yaml", backends)]);
-    const settings = settingsSchema.parse({});
     const comparison = compareWithIntended(analyze(bundle), settings);
     const extras = comparison.differences.filter(
       (d) => d.kind === "extra" && d.from === "backend" && d.to === "backend",

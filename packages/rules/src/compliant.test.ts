@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildBundle, evaluate, type Finding, parsePolicy, parseSource } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
-import { securityGuideRules } from "./registry.js";
+import { securityGuidePack, securityGuideRules } from "./registry.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FILE = "scout.yaml";
@@ -11,7 +11,11 @@ const compliant = readFileSync(join(here, "fixtures/compliant", FILE), "utf8");
 
 function check(text: string, policy: unknown = {}): Finding[] {
   const bundle = buildBundle([parseSource(FILE, text)]);
-  return evaluate(securityGuideRules, bundle, parsePolicy(policy)).findings;
+  return evaluate(
+    securityGuideRules,
+    bundle,
+    parsePolicy(policy, undefined, { packs: [securityGuidePack] }),
+  ).findings;
 }
 
 /** Where `text` starts, searching from `from`: 1-based line and column. */

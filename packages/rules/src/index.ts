@@ -1,3 +1,9 @@
-export { docsUrl } from "./docs-url.js";
+export { docsUrl, REPOSITORY_URL, releasedDocsUrl } from "./docs-url.js";
 export { type LoadRulePacksOptions, loadRulePacks, packPrefix } from "./packs/load-rule-packs.js";
-export { securityGuideRules } from "./registry.js";
+export { securityGuidePack, securityGuideRules } from "./registry.js";
+export {
+  type GuideSettings,
+  guideSettings,
+  guideSettingsSchema,
+  SCOUT_COMPONENTS,
+} from "./settings.js";

@@ -1,6 +1,6 @@
 import { buildBundle, evaluate, parsePolicy, parseSource } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
-import { securityGuideRules } from "./registry.js";
+import { securityGuidePack, securityGuideRules } from "./registry.js";
 
 /** Fake credentials, in every place a manifest can hold one. None may appear in any finding. */
 const SECRETS = {
@@ -99,7 +99,11 @@ describe("no finding contains a secret value from the input", () => {
 
   for (const policy of profiles) {
     it(`over the whole registry, policy ${JSON.stringify(policy)}`, () => {
-      const result = evaluate(securityGuideRules, bundle, parsePolicy(policy));
+      const result = evaluate(
+        securityGuideRules,
+        bundle,
+        parsePolicy(policy, undefined, { packs: [securityGuidePack] }),
+      );
       expect(result.findings.length).toBeGreaterThan(0);
       const output = JSON.stringify(result);
       for (const [name, value] of Object.entries(SECRETS)) {

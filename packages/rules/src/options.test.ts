@@ -6,7 +6,7 @@ import {
   parseSource,
 } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
-import { securityGuideRules } from "./registry.js";
+import { securityGuidePack, securityGuideRules } from "./registry.js";
 
 const bundle = buildBundle([
   parseSource("empty.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: scout}\n"),
@@ -34,8 +34,15 @@ describe("rule options", () => {
   });
 
   it("a bad shared setting is a ConfigurationError naming the key", () => {
-    expect(() => parsePolicy({ settings: { expectedUid: -1 } })).toThrow(
-      /policy\.settings\.expectedUid/,
+    const packs = [securityGuidePack];
+    expect(() => parsePolicy({ settings: { expectedUid: -1 } }, undefined, { packs })).toThrow(
+      /policy\.settings\.expectedUid: /,
+    );
+  });
+
+  it("the guide pack's settings are known only with the pack: core alone lists its own", () => {
+    expect(() => parsePolicy({ settings: { expectedUid: 1000 } })).toThrow(
+      /policy\.settings\.expectedUid: unknown key "expectedUid" \(allowed: namespace, componentLabels, profile\)/,
     );
   });
 });

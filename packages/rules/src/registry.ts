@@ -1,4 +1,4 @@
-import { type AnyRule, withDocs } from "@scout-deploy/core";
+import { type AnyRule, definePack } from "@scout-deploy/core";
 import { docsUrl } from "./docs-url.js";
 import { metricsScraped } from "./monitoring/metrics-scraped/rule.js";
 import { securityAlerts } from "./monitoring/security-alerts/rule.js";
@@ -41,6 +41,7 @@ import { rotationAge } from "./secrets/rotation-age/rule.js";
 import { stringData } from "./secrets/string-data/rule.js";
 import { strongToken } from "./secrets/strong-token/rule.js";
 import { validBase64 } from "./secrets/valid-base64/rule.js";
+import { guideSettingsSchema } from "./settings.js";
 import { imagePinned } from "./workload/image-pinned/rule.js";
 import { namespace } from "./workload/namespace/rule.js";
 import { probes } from "./workload/probes/rule.js";
@@ -99,5 +100,15 @@ const rules: readonly AnyRule[] = [
   startupProbe,
 ];
 
-/** Each rule's docs are its README, found by its id: no rule repeats its id in a URL. */
-export const securityGuideRules: readonly AnyRule[] = rules.map((rule) => withDocs(rule, docsUrl));
+/**
+ * The Security Guide pack: its rules, the settings they share (`guideSettingsSchema`) and its
+ * docs, each rule's README found by its id (no rule repeats its id in a URL).
+ */
+export const securityGuidePack = definePack({
+  name: "@scout-deploy/rules",
+  rules,
+  settings: guideSettingsSchema,
+  docs: docsUrl,
+});
+
+export const securityGuideRules: readonly AnyRule[] = securityGuidePack.rules;

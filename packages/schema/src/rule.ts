@@ -1,8 +1,9 @@
-import { defineRule, type InputProblem, type Rule, releasedDocsUrl } from "@scout-deploy/core";
+import { defineRule, type InputProblem, type Rule } from "@scout-deploy/core";
 import type { SchemaProblem, SchemaRuleId } from "./port.js";
 import { VERSION } from "./version.js";
 
-const DOCS = releasedDocsUrl("schema", VERSION, "docs");
+/** This package's docs at its release (changesets tags it `@scout-deploy/schema@<version>`). */
+const DOCS = `https://github.com/scout/secure-deploy/blob/@scout-deploy/schema@${VERSION}/packages/schema/docs`;
 
 const META = {
   "input/schema": {

@@ -1,4 +1,5 @@
-import { ConfigurationError } from "@scout-deploy/core";
+import { ConfigurationError, defaultPolicy } from "@scout-deploy/core";
+import { guideSettings } from "@scout-deploy/engine";
 import { incidentIsolate, incidentRotateAll } from "@scout-deploy/incident";
 import { loadBundle } from "@scout-deploy/loader";
 import { parseCommandArgs, unknownSubcommand } from "../args.js";
@@ -40,7 +41,11 @@ async function isolate(argv: readonly string[], io: Io): Promise<number> {
   if (values.help) return help(io, HELP);
   const bundle = await load("incident isolate", positionals, io);
   return finish(
-    incidentIsolate({ bundle, ...(values.namespace ? { namespace: values.namespace } : {}) }),
+    incidentIsolate({
+      bundle,
+      settings: guideSettings(defaultPolicy().settings),
+      ...(values.namespace ? { namespace: values.namespace } : {}),
+    }),
     io,
   );
 }

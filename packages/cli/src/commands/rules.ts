@@ -1,5 +1,5 @@
 import { type AnyRule, ConfigurationError, didYouMean, inputRules, z } from "@scout-deploy/core";
-import { securityGuideRules } from "@scout-deploy/rules";
+import { securityGuideRules } from "@scout-deploy/engine";
 import { parseCommandArgs, unknownSubcommand } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";

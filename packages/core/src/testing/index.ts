@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { buildBundle } from "../bundle.js";
-import { parsePolicy } from "../config.js";
+import { parsePolicy, type SettingsSchema } from "../config.js";
 import { evaluate } from "../evaluate.js";
 import type { Severity } from "../model.js";
 import type { AnyRule, MessageData, Rule, RuleReport } from "../rule.js";
@@ -34,6 +34,8 @@ type Block = (name: string, body: () => void) => void;
 export interface TestHooks {
   describe: Block;
   it: Block;
+  /** The settings schema of the rule's pack: cases' `settings` are validated against it and core's. */
+  settings?: SettingsSchema;
 }
 
 export interface ReportedError {
@@ -45,7 +47,7 @@ export interface ReportedError {
 }
 
 /**
- * ESLint's RuleTester for Scout rules: each case is YAML and every expected error states its
+ * ESLint's RuleTester for rules made with `defineRule`: each case is YAML and every expected error states its
  * messageId, line and column. Pass your test runner's `describe` and `it`.
  */
 export class RuleTester {
@@ -56,18 +58,18 @@ export class RuleTester {
     cases: { valid: ValidCase[]; invalid: InvalidCase[] },
   ): void {
     rejectDuplicates(rule.id, [...cases.valid, ...cases.invalid]);
-    const { describe, it } = this.hooks;
+    const { describe, it, settings } = this.hooks;
     describe(rule.id, () => {
       describe("valid", () => {
         for (const [index, c] of cases.valid.entries()) {
           it(c.name ?? `valid #${index + 1}`, () => {
-            assert.deepEqual(runRule(rule, c), [], "a valid case reported errors");
+            assert.deepEqual(runRule(rule, c, settings), [], "a valid case reported errors");
           });
         }
       });
       describe("invalid", () => {
         for (const [index, c] of cases.invalid.entries()) {
-          it(c.name ?? `invalid #${index + 1}`, () => assertInvalid(rule, c));
+          it(c.name ?? `invalid #${index + 1}`, () => assertInvalid(rule, c, settings));
         }
       });
     });
@@ -88,12 +90,16 @@ function rejectDuplicates(ruleId: string, cases: readonly ValidCase[]): void {
   });
 }
 
-function assertInvalid<O, M extends string>(rule: Rule<O, M>, c: InvalidCase) {
+function assertInvalid<O, M extends string>(
+  rule: Rule<O, M>,
+  c: InvalidCase,
+  settings: SettingsSchema | undefined,
+) {
   assert.ok(c.errors.length > 0, "an invalid case must expect at least one error");
   for (const expected of c.errors) {
     assert.ok(expected.messageId in rule.meta.messages, `unknown messageId ${expected.messageId}`);
   }
-  const actual = runRule(rule, c);
+  const actual = runRule(rule, c, settings);
   const simplify = (e: { messageId: string; line: number; column: number }) =>
     `${e.line}:${e.column} ${e.messageId}`;
   assert.deepEqual(actual.map(simplify), c.errors.map(simplify));
@@ -109,17 +115,22 @@ function assertInvalid<O, M extends string>(rule: Rule<O, M>, c: InvalidCase) {
  * Runs one rule over YAML text through `evaluate`, as `check` does: the same positions, messages
  * and severities. The YAML must parse and hold only Kubernetes objects.
  */
-export function runRule<O, M extends string>(rule: Rule<O, M>, c: ValidCase): ReportedError[] {
+export function runRule<O, M extends string>(
+  rule: Rule<O, M>,
+  c: ValidCase,
+  settings?: SettingsSchema,
+): ReportedError[] {
   const bundle = buildBundle([parseSource("test.yaml", dedent(c.yaml))]);
   assert.deepEqual(
     bundle.problems.map((p) => `${p.position.line}: ${p.message}`),
     [],
     "the case's YAML has input problems",
   );
-  const policy = parsePolicy({
-    settings: c.settings ?? {},
-    rules: { [rule.id]: { options: c.options ?? {} } },
-  });
+  const policy = parsePolicy(
+    { settings: c.settings ?? {}, rules: { [rule.id]: { options: c.options ?? {} } } },
+    undefined,
+    { packs: [{ name: "the rule's pack", ...(settings ? { settings } : {}) }] },
+  );
   const { rule: recording, reportsIn } = recordMessageIds(rule as AnyRule);
   return evaluate([recording], bundle, policy)
     .findings.filter((f) => f.ruleId === rule.id)

@@ -30,10 +30,10 @@ export const PLANTED_MANIFESTS: Readonly<Record<string, string>> = {
   "secret.yaml": `apiVersion: v1
 kind: Secret
 metadata:
-  name: scout-secrets
-  namespace: scout
+  name: app-secrets
+  namespace: shop
   annotations:
-    scout.io/previous-token: ${P.secretAnnotation}
+    example.io/previous-token: ${P.secretAnnotation}
 type: Opaque
 data:
   api-token: ${b64(P.secretData)}
@@ -45,8 +45,8 @@ stringData:
   "configmap.yaml": `apiVersion: v1
 kind: ConfigMap
 metadata:
-  name: scout-config
-  namespace: scout
+  name: app-config
+  namespace: shop
 data:
   DB_PASSWORD: ${P.configMapPassword}
   REDIS_PASSWORD: ${P.configMapNumber}
@@ -55,7 +55,7 @@ data:
 kind: Deployment
 metadata:
   name: backend
-  namespace: scout
+  namespace: shop
   labels: {app.kubernetes.io/component: backend}
 spec:
   selector: {matchLabels: {app.kubernetes.io/component: backend}}
@@ -63,11 +63,11 @@ spec:
     metadata:
       labels: {app.kubernetes.io/component: backend}
       annotations:
-        scout.io/debug-token: ${P.podAnnotation}
+        example.io/debug-token: ${P.podAnnotation}
     spec:
       containers:
         - name: api
-          image: scout/backend:1.0
+          image: acme/backend:1.0
           command: ["/bin/backend", "--token=${P.commandValue}"]
           args: ["--password", "${P.argValue}"]
           env:
@@ -80,7 +80,7 @@ spec:
 kind: Secret
 metadata:
   name: tabbed
-  namespace: scout
+  namespace: shop
 stringData:
 \tpassword: ${P.brokenTab}
 `,
@@ -95,7 +95,7 @@ export const PLANTED_BROKEN_MANIFESTS: Readonly<Record<string, string>> = {
 kind: Secret
 metadata:
   name: broken
-  namespace: scout
+  namespace: shop
 stringData:
   password: ${P.brokenDuplicate}
   password: ${P.brokenDuplicate}x

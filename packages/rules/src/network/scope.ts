@@ -6,6 +6,7 @@ import {
   type Settings,
 } from "@scout-deploy/core";
 import { compileSelector, type Model, type Policy, type Workload } from "@scout-deploy/netpol";
+import { guideSettings } from "../settings.js";
 
 interface WorkloadIndex {
   byNamespace: Map<string, Workload[]>;
@@ -50,7 +51,10 @@ export function selectedBy(model: Model, policy: Policy): Workload[] {
 /** True when the policy selects at least one workload and every one is nginx by its component label. */
 export function selectsOnlyNginx(model: Model, policy: Policy, settings: Settings): boolean {
   const selected = selectedBy(model, policy);
-  return selected.length > 0 && selected.every((w) => componentOf(w.object, settings) === "nginx");
+  return (
+    selected.length > 0 &&
+    selected.every((w) => componentOf(w.object, guideSettings(settings)) === "nginx")
+  );
 }
 
 /** The workloads a Service's selector picks in its namespace (none without a selector). */
@@ -83,5 +87,8 @@ export function isNginxService(model: Model, service: BundleObject, settings: Se
   const labels = labelsOf(service.value.metadata);
   if (settings.componentLabels.some((key) => labels[key] === "nginx")) return true;
   const targets = serviceTargets(model, service);
-  return targets.length > 0 && targets.every((w) => componentOf(w.object, settings) === "nginx");
+  return (
+    targets.length > 0 &&
+    targets.every((w) => componentOf(w.object, guideSettings(settings)) === "nginx")
+  );
 }

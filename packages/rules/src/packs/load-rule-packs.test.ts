@@ -6,10 +6,11 @@ import {
   ConfigurationError,
   evaluate,
   parsePolicy,
+  parseSettings,
   parseSource,
 } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
-import { securityGuideRules } from "../registry.js";
+import { securityGuidePack, securityGuideRules } from "../registry.js";
 import { loadRulePacks, packPrefix } from "./load-rule-packs.js";
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), "../fixtures/rule-packs");
@@ -22,7 +23,9 @@ describe("loadRulePacks", () => {
   it("loads the example pack named in a config's policy.plugins, and its findings appear", async () => {
     const config = readYaml("scout-deploy.yaml") as { policy: unknown };
     const policy = parsePolicy(config.policy);
-    const packRules = await loadRulePacks(policy.plugins, { resolveFrom: fixtures });
+    const packs = await loadRulePacks(policy.plugins, { resolveFrom: fixtures });
+    const packRules = packs.flatMap((pack) => pack.rules);
+    expect(packs.map((pack) => pack.name)).toEqual(["@scout-deploy/example-rule-pack"]);
     expect(packRules.map((r) => r.id)).toEqual([
       "scout-deploy/example-rule-pack/images/trusted-registry",
     ]);
@@ -46,8 +49,9 @@ describe("loadRulePacks", () => {
   });
 
   it("loads a pack by a path relative to the config folder, from a default export", async () => {
-    const [rule] = await loadRulePacks(["./local-pack.mjs"], { resolveFrom: fixtures });
-    expect(rule?.id).toBe("local-pack/meta/has-owner");
+    const [pack] = await loadRulePacks(["./local-pack.mjs"], { resolveFrom: fixtures });
+    expect(pack?.rules.map((rule) => rule.id)).toEqual(["local-pack/meta/has-owner"]);
+    expect(pack?.settings).toBeUndefined();
   });
 
   it("names a pack that cannot be found", async () => {
@@ -69,6 +73,40 @@ describe("loadRulePacks", () => {
     await expect(
       loadRulePacks(["./local-pack.mjs", "./local-pack.mjs"], { resolveFrom: fixtures }),
     ).rejects.toThrow(/comes from both/);
+  });
+});
+
+describe("a pack's settings", () => {
+  const manifests =
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels: {team: web}\n";
+  const run = async (settings: unknown) => {
+    const packs = await loadRulePacks(["./settings-pack.mjs"], { resolveFrom: fixtures });
+    const policy = parsePolicy({ settings }, undefined, { packs: [securityGuidePack, ...packs] });
+    const bundle = buildBundle([parseSource("k8s.yaml", manifests)]);
+    return evaluate(
+      packs.flatMap((pack) => pack.rules),
+      bundle,
+      policy,
+    ).findings.map((f) => f.message);
+  };
+
+  it("join core's and the guide pack's under policy.settings, with their defaults", async () => {
+    expect(await run({})).toEqual(["c is owned by web, not one of platform"]);
+    expect(await run({ owners: ["web"], expectedUid: 1001, namespace: "shop" })).toEqual([]);
+  });
+
+  it("are validated like core's: a wrong value and an unknown key name the key", async () => {
+    await expect(run({ owners: "web" })).rejects.toThrow(/policy\.settings\.owners: /);
+    await expect(run({ ownerz: ["web"] })).rejects.toThrow(
+      /policy\.settings\.ownerz: unknown key "ownerz" \(allowed: namespace, componentLabels, profile, components, expectedUid, writablePaths, redisAuth, owners\)/,
+    );
+  });
+
+  it("a key declared by two packs is refused, naming both", async () => {
+    const packs = await loadRulePacks(["./settings-clash.mjs"], { resolveFrom: fixtures });
+    expect(() => parseSettings({}, [securityGuidePack, ...packs])).toThrow(
+      /rule pack "\.\/settings-clash\.mjs" declares policy\.settings\.expectedUid, which rule pack "@scout-deploy\/rules" declares too/,
+    );
   });
 });
 

@@ -1,7 +1,15 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type AnyRule, ConfigurationError, defineRule, isRecord } from "@scout-deploy/core";
+import {
+  type AnyRule,
+  ConfigurationError,
+  definePack,
+  defineRule,
+  isRecord,
+  type RulePack,
+  type SettingsSchema,
+} from "@scout-deploy/core";
 
 export interface LoadRulePacksOptions {
   /** The folder that package names resolve from: the config file's folder. */
@@ -11,17 +19,20 @@ export interface LoadRulePacksOptions {
 /**
  * Loads the rule packs named in `policy.plugins` by dynamic import, resolved from the config
  * file's folder like Node resolves a dependency. Each pack exports `rules` (made with
- * `defineRule`); their ids come back prefixed with the pack's name ("@acme/scout-rules" gives
- * "acme/scout-rules/<id>").
+ * `defineRule`) and may export `settings`, a `z.object` of its keys under `policy.settings`;
+ * rule ids come back prefixed with the pack's name ("@acme/k8s-rules" gives
+ * "acme/k8s-rules/<id>").
  */
 export async function loadRulePacks(
   names: readonly string[],
   options: LoadRulePacksOptions,
-): Promise<AnyRule[]> {
-  const loaded: AnyRule[] = [];
+): Promise<RulePack[]> {
+  const loaded: RulePack[] = [];
   const seen = new Map<string, string>();
   for (const name of names) {
-    for (const rule of await loadRulePack(name, options)) {
+    const pack = await loadRulePack(name, options);
+    loaded.push(pack);
+    for (const rule of pack.rules) {
       const other = seen.get(rule.id);
       if (other) {
         throw new ConfigurationError(
@@ -29,7 +40,6 @@ export async function loadRulePacks(
         );
       }
       seen.set(rule.id, name);
-      loaded.push(rule);
     }
   }
   return loaded;
@@ -38,7 +48,7 @@ export async function loadRulePacks(
 async function loadRulePack(
   name: string,
   { resolveFrom }: LoadRulePacksOptions,
-): Promise<AnyRule[]> {
+): Promise<RulePack> {
   const located = locatePack(name, resolveFrom);
   if (!located) {
     throw new ConfigurationError(
@@ -59,7 +69,7 @@ async function loadRulePack(
     );
   }
   const prefix = packPrefix(located.packageName ?? name);
-  return exported.map((rule, index) => {
+  const rules = exported.map((rule, index) => {
     if (!isRuleLike(rule)) {
       throw new ConfigurationError(
         `policy.plugins: rule pack "${name}": rules[${index}] is not a rule made with defineRule`,
@@ -73,6 +83,28 @@ async function loadRulePack(
       throw new ConfigurationError(`policy.plugins: rule pack "${name}": ${reason}`);
     }
   });
+  const settings = exportedSettings(module, name);
+  return definePack({ name, rules, ...(settings ? { settings } : {}) });
+}
+
+/** The pack's `settings` export: a zod object (use `z` from @scout-deploy/core). */
+function exportedSettings(
+  module: Record<string, unknown>,
+  name: string,
+): SettingsSchema | undefined {
+  const settings =
+    module.settings ?? (isRecord(module.default) ? module.default.settings : undefined);
+  if (settings === undefined) return undefined;
+  if (
+    !isRecord(settings) ||
+    !isRecord(settings.shape) ||
+    typeof settings.safeParse !== "function"
+  ) {
+    throw new ConfigurationError(
+      `policy.plugins: rule pack "${name}" exports settings that are not a z.object({...}) schema`,
+    );
+  }
+  return settings as unknown as SettingsSchema;
 }
 
 function exportedRules(module: Record<string, unknown>): unknown[] {

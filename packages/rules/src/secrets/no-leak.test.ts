@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { buildBundle, evaluate, parsePolicy, parseSource } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
-import { securityGuideRules } from "../registry.js";
+import { securityGuidePack, securityGuideRules } from "../registry.js";
 
 /**
  * Every secrets rule over manifests full of secret values, some weak, some strong, some in
@@ -94,7 +94,11 @@ describe("secrets rules never print a secret value", () => {
   it("reports plenty, and no finding holds a value or its base64", () => {
     const bundle = buildBundle([parseSource("k8s/all.yaml", manifests)]);
     expect(bundle.problems).toEqual([]);
-    const policy = parsePolicy({ settings: { profile: "production", redisAuth: true } });
+    const policy = parsePolicy(
+      { settings: { profile: "production", redisAuth: true } },
+      undefined,
+      { packs: [securityGuidePack] },
+    );
     const result = evaluate(secretsRules, bundle, policy);
     const reported = new Set(result.findings.map((f) => f.ruleId));
     expect([...reported].sort()).toEqual(secretsRules.map((r) => r.id).sort());

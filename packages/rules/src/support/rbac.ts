@@ -6,6 +6,7 @@ import {
   joinPointer,
   type Settings,
 } from "@scout-deploy/core";
+import { guideSettings } from "../settings.js";
 import { namespaceIn, sameNamespace, scoutNamespace } from "./namespace.js";
 import { componentWorkloads, serviceAccountNameOf } from "./workloads.js";
 
@@ -104,7 +105,7 @@ export function scoutServiceAccounts(bundle: Bundle, settings: Settings) {
     return [{ name, namespace: namespaceIn(w.object, namespace) }];
   });
   const labelled = bundle.objects
-    .filter((o) => o.value.kind === "ServiceAccount" && componentOf(o, settings))
+    .filter((o) => o.value.kind === "ServiceAccount" && componentOf(o, guideSettings(settings)))
     .map((o) => ({ name: o.ref.name ?? "", namespace: namespaceIn(o, namespace) }));
   // By name, so that a bundle of many deployments is not every subject against every account.
   const known = new Map<string, Array<string | undefined>>();

@@ -6,6 +6,7 @@ import {
   podTemplateOf,
   type Settings,
 } from "@scout-deploy/core";
+import { guideSettings } from "../settings.js";
 
 export interface ComponentWorkload {
   object: BundleObject;
@@ -13,15 +14,16 @@ export interface ComponentWorkload {
   component: string;
 }
 
-/** Workloads identified as a Scout component by their labels, optionally of one component. */
+/** Workloads identified as one of the guide's components by their labels, optionally of one component. */
 export function componentWorkloads(
   bundle: Bundle,
   settings: Settings,
   component?: string,
 ): ComponentWorkload[] {
+  const known = guideSettings(settings);
   return bundle.objects.flatMap((object) => {
     const template = podTemplateOf(object);
-    const found = template && componentOf(object, settings);
+    const found = template && componentOf(object, known);
     if (!template || !found || (component && found !== component)) return [];
     return [{ object, template, component: found }];
   });

@@ -265,7 +265,7 @@ function podSpecLines(r: Random, classes: string[]): string[] {
     ...spec.lines,
     "containers:",
     "- name: app",
-    "  image: scout/app:1.0",
+    "  image: acme/app:1.0",
     ...indent(container.lines, 2),
   ];
 }
@@ -295,11 +295,11 @@ const documentMakers: DocumentMaker[] = [
   (r, name, classes) => [
     "apiVersion: apps/v1",
     "kind: Deployment",
-    `metadata: {name: ${name}, labels: {app: scout}}`,
+    `metadata: {name: ${name}, labels: {app: shop}}`,
     "spec:",
     `  replicas: ${r.pick(["1", "0x2", "03", "1_0"])}`,
     "  template:",
-    "    metadata: {labels: {app: scout}}",
+    "    metadata: {labels: {app: shop}}",
     "    spec:",
     ...indent(podSpecLines(r, classes), 6),
   ],
@@ -329,7 +329,7 @@ const documentMakers: DocumentMaker[] = [
     classes.push("flow-document");
     return [
       `{apiVersion: v1, kind: Pod, metadata: {name: ${name}}, spec: {hostPID: ${r.pick(["true", "false"])},`,
-      `  containers: [{name: app, image: "scout/app:1.0",`,
+      `  containers: [{name: app, image: "acme/app:1.0",`,
       `  securityContext: {privileged: ${r.pick(["true", "false"])}, runAsUser: ${r.pick(["0", "1000"])}}}]}}`,
     ];
   },
@@ -483,7 +483,7 @@ function jsonFile(r: Random, tag: string): GeneratedFile {
           apiVersion: "v1",
           kind: "Pod",
           metadata: { name },
-          spec: { hostPID: r.chance(0.5), containers: [{ name: "app", image: "scout/app:1.0" }] },
+          spec: { hostPID: r.chance(0.5), containers: [{ name: "app", image: "acme/app:1.0" }] },
         };
     let text = r.chance(0.5) ? JSON.stringify(object, null, 2) : JSON.stringify(object);
     if (r.chance(0.2)) {
@@ -507,7 +507,7 @@ function jsonFile(r: Random, tag: string): GeneratedFile {
   return { name: `${tag}.json`, text, documents, classes, pure: false };
 }
 
-const NEUTRAL_CONTAINERS = ["containers:", "- name: app", "  image: scout/app:1.0"];
+const NEUTRAL_CONTAINERS = ["containers:", "- name: app", "  image: acme/app:1.0"];
 const PRIV_ANCHOR = "x-priv: &priv {privileged: true, allowPrivilegeEscalation: true}";
 
 function neutralDocument(name: string): string[] {

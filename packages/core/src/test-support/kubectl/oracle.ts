@@ -65,7 +65,7 @@ export function findStandIn(): Oracle | undefined {
 
 /** Runs the oracle on one file alone, so that messages that name no file can be attributed. */
 export async function runAlone(oracle: Oracle, name: string, text: string): Promise<OracleOutput> {
-  const dir = mkdtempSync(join(tmpdir(), "scout-kubectl-one-"));
+  const dir = mkdtempSync(join(tmpdir(), "kubectl-one-"));
   try {
     writeFileSync(join(dir, name), text);
     return await oracle.runAsync(dir);

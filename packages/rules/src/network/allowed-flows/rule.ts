@@ -6,6 +6,7 @@ import {
   type FlowDifference,
   networkOptionsSchema,
 } from "@scout-deploy/netpol";
+import { guideSettings } from "../../settings.js";
 
 export const allowedFlows = defineRule({
   id: "network/allowed-flows",
@@ -30,7 +31,7 @@ export const allowedFlows = defineRule({
   check(context) {
     const comparison = compareWithIntended(
       analyze(context.bundle),
-      context.settings,
+      guideSettings(context.settings),
       context.options,
     );
     for (const group of groupByCause(comparison.differences)) {

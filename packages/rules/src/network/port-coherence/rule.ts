@@ -22,6 +22,7 @@ import {
   protocolOf,
   type Workload,
 } from "@scout-deploy/netpol";
+import { guideSettings } from "../../settings.js";
 import { selectedBy, serviceTargets } from "../scope.js";
 
 const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
@@ -56,7 +57,7 @@ export const portCoherence = defineRule({
     const connectivity = analyze(context.bundle);
     const identified = new Set(
       connectivity.model.workloads.filter(
-        (w) => componentOf(w.object, context.settings) !== undefined,
+        (w) => componentOf(w.object, guideSettings(context.settings)) !== undefined,
       ),
     );
     for (const object of context.bundle.objects) {
@@ -85,7 +86,9 @@ export const portCoherence = defineRule({
       }
     }
     const prometheus = InstanceIndex.of(
-      [...identified].filter((w) => componentOf(w.object, context.settings) === "prometheus"),
+      [...identified].filter(
+        (w) => componentOf(w.object, guideSettings(context.settings)) === "prometheus",
+      ),
       (w) => instanceOf(w.object),
     );
     for (const workload of identified) {

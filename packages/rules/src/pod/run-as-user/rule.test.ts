@@ -1,8 +1,9 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
+import { guideSettingsSchema } from "../../settings.js";
 import { runAsUser } from "./rule.js";
 
-new RuleTester({ describe, it }).run(runAsUser, {
+new RuleTester({ describe, it, settings: guideSettingsSchema }).run(runAsUser, {
   valid: [
     {
       name: "the pod's runAsUser 1000 covers every container",

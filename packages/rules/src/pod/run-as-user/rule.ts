@@ -1,4 +1,5 @@
 import { allContainers, defineRule, effectiveSecurityContext } from "@scout-deploy/core";
+import { guideSettings } from "../../settings.js";
 
 export const runAsUser = defineRule({
   id: "pod/run-as-user",
@@ -16,7 +17,7 @@ export const runAsUser = defineRule({
     },
   },
   check(context) {
-    const expected = context.settings.expectedUid;
+    const { expectedUid: expected } = guideSettings(context.settings);
     for (const container of allContainers(context.bundle)) {
       const effective = effectiveSecurityContext(container);
       const setting = effective.runAsUser;

@@ -1,8 +1,9 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
+import { guideSettingsSchema } from "../../settings.js";
 import { writablePaths } from "./rule.js";
 
-new RuleTester({ describe, it }).run(writablePaths, {
+new RuleTester({ describe, it, settings: guideSettingsSchema }).run(writablePaths, {
   valid: [
     {
       name: "a read-only root with /tmp on an emptyDir and read-only config",

@@ -7,13 +7,17 @@ import {
   joinPointer,
   z,
 } from "@scout-deploy/core";
+import { guideSettings } from "../../settings.js";
 
 /** Volume types the kubelet always mounts read-only. */
 const READ_ONLY_TYPES = ["configMap", "secret", "downwardAPI", "projected"];
 
 const options = z
   .object({
-    /** Paths (and what lies under them) that may be writable besides /tmp. Adds to policy.settings.writablePaths. @default [] */
+    /**
+     * Paths (and what lies under them) this rule also allows. The pack's list is
+     * policy.settings.writablePaths; these add to it, for this rule's run only. @default []
+     */
     paths: z.array(z.string().startsWith("/")).default([]),
   })
   .strict();
@@ -37,7 +41,7 @@ export const writablePaths = defineRule({
     },
   },
   check(context) {
-    const allowed = [...context.settings.writablePaths, ...context.options.paths];
+    const allowed = [...guideSettings(context.settings).writablePaths, ...context.options.paths];
     for (const container of allContainers(context.bundle)) {
       const effective = effectiveSecurityContext(container);
       if (effective.readOnlyRootFilesystem?.value !== true) continue;

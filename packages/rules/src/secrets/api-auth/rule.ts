@@ -9,6 +9,7 @@ import {
   z,
 } from "@scout-deploy/core";
 import { isCredentialName, nameSegments } from "@scout-deploy/secrets";
+import { guideSettings } from "../../settings.js";
 import { type EnvVar, envVars, isVariableReference, wholeSecretsOf } from "../env.js";
 
 const options = z
@@ -46,7 +47,7 @@ export const apiAuth = defineRule({
   },
   check(context) {
     for (const object of context.bundle.objects) {
-      if (componentOf(object, context.settings) !== "backend") continue;
+      if (componentOf(object, guideSettings(context.settings)) !== "backend") continue;
       checkBackend(object, context.options, (r) => context.report(r));
     }
   },

@@ -1,5 +1,6 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
+import { guideSettingsSchema } from "../../settings.js";
 import { redisAuth } from "./rule.js";
 
 const redis = (container: string) => `
@@ -41,7 +42,7 @@ const redisAndBackend = (secret: string) =>
     `[{name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: ${secret}, key: redis-password}}}]`,
   )}`;
 
-new RuleTester({ describe, it }).run(redisAuth, {
+new RuleTester({ describe, it, settings: guideSettingsSchema }).run(redisAuth, {
   valid: [
     {
       name: "Redis and the backend read the same Secret key",

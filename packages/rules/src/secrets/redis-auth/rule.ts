@@ -11,6 +11,7 @@ import {
   type RuleReport,
 } from "@scout-deploy/core";
 import { nameSegments } from "@scout-deploy/secrets";
+import { guideSettings } from "../../settings.js";
 import { componentWorkloads } from "../../support/index.js";
 import { envVars, wholeSecretsOf } from "../env.js";
 import { type PasswordSource, requirementOf } from "./requirement.js";
@@ -58,7 +59,7 @@ export const redisAuth = defineRule({
     },
   },
   check(context) {
-    const severity = context.settings.redisAuth ? "error" : undefined;
+    const severity = guideSettings(context.settings).redisAuth ? "error" : undefined;
     const report = (r: RuleReport<RedisMessage>) =>
       context.report(severity ? { ...r, severity } : r);
     const byComponent = (name: string) =>

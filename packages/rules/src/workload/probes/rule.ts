@@ -9,6 +9,7 @@ import {
   podTemplates,
   z,
 } from "@scout-deploy/core";
+import { guideSettings } from "../../settings.js";
 import { mainContainer, resolvePort } from "../../support/index.js";
 
 const options = z
@@ -53,7 +54,7 @@ export const probes = defineRule({
     const { backendPath, backendPort } = context.options;
     for (const template of podTemplates(context.bundle)) {
       if (!isLongRunning(template)) continue;
-      const isBackend = componentOf(template.object, context.settings) === "backend";
+      const isBackend = componentOf(template.object, guideSettings(context.settings)) === "backend";
       const backendMain = isBackend ? mainContainer(template, backendPort) : undefined;
       for (const container of longRunningContainers(template)) {
         const report = (
