@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Bundles the command (dist/bin.js and every module it imports, workspace packages and
-// third-party ones) into dist/scout-deploy.mjs, the file bin/scout-deploy.js runs: Node then
+// third-party ones) into dist/scout-deploy.js, the file bin/scout-deploy.js runs: Node then
 // reads one file instead of resolving and linking some 400 modules, which was a third of a
 // small check's time. The modules stay in dist/ for `import "scout-deploy"`.
 import { readFileSync } from "node:fs";
@@ -25,7 +25,7 @@ const inlineVersion = {
 await build({
   absWorkingDir: packageDir,
   entryPoints: ["dist/bin.js"],
-  outfile: "dist/scout-deploy.mjs",
+  outfile: "dist/scout-deploy.js",
   bundle: true,
   format: "esm",
   platform: "node",
