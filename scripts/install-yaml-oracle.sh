@@ -2,7 +2,7 @@
 # The kubectl differential test (packages/core/src/test-support/kubectl) compares our parser
 # with kubectl. Where kubectl is missing, this builds its stand-in instead: scripts/yaml-oracle,
 # a small Go program over sigs.k8s.io/yaml v1.4.0 (the library kubectl uses), installed as
-# $(go env GOPATH)/bin/scout-yaml-oracle. Idempotent; does nothing when kubectl is on PATH.
+# $(go env GOPATH)/bin/kube-yaml-oracle. Idempotent; does nothing when kubectl is on PATH.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
@@ -14,6 +14,6 @@ if ! command -v go >/dev/null 2>&1; then
   echo "yaml-oracle: neither kubectl nor Go is installed; the kubectl differential test will fail under CI=true"
   exit 0
 fi
-binary="$(go env GOPATH)/bin/scout-yaml-oracle"
+binary="$(go env GOPATH)/bin/kube-yaml-oracle"
 (cd "$root/scripts/yaml-oracle" && go build -o "$binary" .)
 echo "yaml-oracle: $binary"

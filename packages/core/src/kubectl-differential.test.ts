@@ -38,7 +38,7 @@ const DOCUMENTS = Math.max(
 );
 const oracle = findOracle();
 const NO_ORACLE =
-  "neither kubectl nor scout-yaml-oracle is installed (bash scripts/install-yaml-oracle.sh builds the latter)";
+  "neither kubectl nor kube-yaml-oracle is installed (bash scripts/install-yaml-oracle.sh builds the latter)";
 
 describe("reading YAML exactly as kubectl does", () => {
   it.runIf(!oracle && process.env.CI === "true")("has kubectl or its stand-in in CI", () => {

@@ -10,7 +10,7 @@ import { delimiter, join } from "node:path";
  * sigs.k8s.io/yaml, built by scripts/install-yaml-oracle.sh) prints the same.
  */
 export interface Oracle {
-  /** "kubectl v1.32.4" or "scout-yaml-oracle". */
+  /** "kubectl v1.32.4" or "kube-yaml-oracle". */
   name: string;
   run(dir: string): OracleOutput;
   runAsync(dir: string): Promise<OracleOutput>;
@@ -52,12 +52,12 @@ export function findKubectl(): Oracle | undefined {
 /** scripts/yaml-oracle, built by scripts/install-yaml-oracle.sh where kubectl is missing. */
 export function findStandIn(): Oracle | undefined {
   const binary =
-    process.env.SCOUT_YAML_ORACLE ??
-    onPath("scout-yaml-oracle") ??
-    executable(join(homedir(), "go", "bin", "scout-yaml-oracle"));
+    process.env.KUBE_YAML_ORACLE ??
+    onPath("kube-yaml-oracle") ??
+    executable(join(homedir(), "go", "bin", "kube-yaml-oracle"));
   if (!binary) return undefined;
   return {
-    name: `scout-yaml-oracle (${binary})`,
+    name: `kube-yaml-oracle (${binary})`,
     run: (dir) => runTool(binary, [dir]),
     runAsync: (dir) => runToolAsync(binary, [dir]),
   };
