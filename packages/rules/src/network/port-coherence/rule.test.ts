@@ -31,6 +31,28 @@ const scraped = (namespace: string) => `
 new RuleTester({ describe, it }).run(portCoherence, {
   valid: [
     {
+      name: "a port range whose every port the backend declares",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app: backend}}
+            spec:
+              containers:
+                - name: api
+                  ports: [{containerPort: 8000}, {containerPort: 8001}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress: [{ports: [{port: 8000, endPort: 8001}]}]
+      `,
+    },
+    {
       name: "two namespaces: each backend is scraped by its own Prometheus, not the other's",
       yaml: `${scraped("staging")}        ---${scraped("production")}`,
     },
@@ -75,6 +97,54 @@ new RuleTester({ describe, it }).run(portCoherence, {
     },
   ],
   invalid: [
+    {
+      name: "a port range opens ports the backend does not declare (only allow necessary ports)",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app: backend}}
+            spec:
+              containers: [{name: api, ports: [{containerPort: 8000}]}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress:
+            - ports: [{port: 8000, endPort: 9000}]
+            - ports: [{protocol: UDP, port: 8000, endPort: 8000}]
+      `,
+      errors: [
+        {
+          messageId: "policyRange",
+          line: 16,
+          column: 28,
+          data: {
+            policy: "default/backend",
+            protocol: "TCP",
+            range: "8000-9000",
+            workload: "Deployment default/backend",
+            declared: "only 8000",
+          },
+        },
+        {
+          messageId: "policyRange",
+          line: 17,
+          column: 43,
+          data: {
+            policy: "default/backend",
+            protocol: "UDP",
+            range: "8000-8000",
+            workload: "Deployment default/backend",
+            declared: "none",
+          },
+        },
+      ],
+    },
     {
       name: "every port disagrees, and Prometheus may not reach the scrape port",
       yaml: `

@@ -18,6 +18,7 @@ import {
   contains,
   findPort,
   numberedPort,
+  type Policy,
   type Protocol,
   protocolOf,
   type Workload,
@@ -47,6 +48,8 @@ export const portCoherence = defineRule({
         '{{probe}} of container "{{container}}" in {{workload}} checks port {{port}}, which the container does not declare',
       policyPort:
         'NetworkPolicy "{{policy}}" allows port {{port}} to {{workload}}, which has no such container port',
+      policyRange:
+        'NetworkPolicy "{{policy}}" allows {{protocol}} ports {{range}} to {{workload}}, which declares {{declared}} of them: a process may listen on any port, and the policy lets it be reached',
       scrapePort:
         "{{workload}} asks Prometheus to scrape port {{port}}, which it does not declare as a container port",
       scrapeBlocked:
@@ -70,7 +73,13 @@ export const portCoherence = defineRule({
       for (const rule of policy.ingress) {
         if (rule.ports === "all") continue;
         rule.ports.forEach((spec, index) => {
-          if (spec.port === undefined || spec.endPort !== undefined) return;
+          if (typeof spec.port === "number" && spec.endPort !== undefined) {
+            checkRange(context, policy, targets, spec.port, spec.endPort, spec.protocol, {
+              pointer: `${rule.pointer}/ports/${index}/endPort`,
+            });
+            return;
+          }
+          if (spec.port === undefined) return;
           if (targets.some((w) => resolves(w.ports, spec.port!, spec.protocol))) return;
           context.report({
             messageId: "policyPort",
@@ -98,6 +107,44 @@ export const portCoherence = defineRule({
 });
 
 type Context = RuleContext<Record<string, unknown>>;
+
+/**
+ * A port range (`endPort`) opens every port in it: containerPort declarations are informational,
+ * so a range wider than the ports the targets declare lets anything listening there be reached.
+ */
+function checkRange(
+  context: Context,
+  policy: Policy,
+  targets: readonly Workload[],
+  start: number,
+  end: number,
+  protocol: Protocol,
+  at: { pointer: string },
+): void {
+  if (end < start) return; // the API server refuses it; the schema check says so
+  const declared = [
+    ...new Set(
+      targets.flatMap((w) =>
+        w.ports
+          .filter((p) => p.protocol === protocol && p.port >= start && p.port <= end)
+          .map((p) => p.port),
+      ),
+    ),
+  ].sort((a, b) => a - b);
+  if (declared.length === end - start + 1) return;
+  context.report({
+    messageId: "policyRange",
+    data: {
+      policy: `${policy.namespace}/${policy.name}`,
+      protocol,
+      range: `${start}-${end}`,
+      workload: names(targets),
+      declared: declared.length ? `only ${declared.join(", ")}` : "none",
+    },
+    object: policy.object,
+    pointer: at.pointer,
+  });
+}
 
 function resolves(ports: readonly ContainerPort[], port: unknown, protocol?: Protocol): boolean {
   return findPort(ports, port, protocol) !== undefined;
