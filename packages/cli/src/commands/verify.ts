@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { ConfigurationError, type FailOn } from "@scout-deploy/core";
+import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
 import { runCheck } from "@scout-deploy/engine";
 import { runVerify } from "@scout-deploy/signoff";
 import { oneOf, parseCommandArgs } from "../args.js";
@@ -8,8 +8,6 @@ import type { Command } from "../command.js";
 import type { Io } from "../io.js";
 import { help } from "./check.js";
 import { readFiles } from "./signoff.js";
-
-const FAIL_ON = ["error", "warning", "info", "never"] as const;
 
 export const verifyCommand: Command = {
   name: "verify",
