@@ -2,12 +2,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { ConfigurationError, parseSource } from "@scout-deploy/core";
+import { ConfigurationError, isRecord, parseSource } from "@scout-deploy/core";
 import type {
   HelmSourceMap,
   KustomizeOrigin,
   KustomizeSourceMap,
   PatchRef,
+  PatchTarget,
 } from "./source-positions.js";
 
 /** The one door to external programs: tests pass their own. */
@@ -200,7 +201,9 @@ function patchTransformersOf(transformations: string | undefined): string[] {
   const entries = transformations.split(/^- /m).slice(1);
   return entries
     .filter((entry) =>
-      /kind:\s*PatchTransformer|kind:\s*PatchStrategicMergeTransformer/.test(entry),
+      /kind:\s*PatchTransformer|kind:\s*PatchStrategicMergeTransformer|kind:\s*PatchJson6902Transformer/.test(
+        entry,
+      ),
     )
     .map((entry) => /configuredIn:\s*(\S+)/.exec(entry)?.[1])
     .filter((path): path is string => path !== undefined);
@@ -219,21 +222,48 @@ function patchesOf(
   const text = readFileSync(kustomization, "utf8");
   const document = parseSource(file, text).documents[0];
   const value = (document?.value ?? {}) as {
-    patches?: { path?: unknown; patch?: unknown }[];
+    patches?: { path?: unknown; patch?: unknown; target?: unknown }[];
     patchesStrategicMerge?: unknown[];
+    patchesJson6902?: { path?: unknown; patch?: unknown; target?: unknown }[];
   };
-  const fromFile = (path: unknown): PatchRef[] => {
+  const fromFile = (path: unknown, target?: PatchTarget): PatchRef[] => {
     if (typeof path !== "string" || path.includes("\n")) return [];
     const name = read(resolve(dirname(kustomization), path));
-    return name === undefined ? [] : [{ file: name }];
+    return name === undefined ? [] : [{ file: name, ...(target ? { target } : {}) }];
   };
-  const patches = (Array.isArray(value.patches) ? value.patches : []).flatMap((patch, index) => {
-    if (typeof patch?.patch !== "string") return fromFile(patch?.path);
-    const start = blockStart(text, document!.locate(`/patches/${index}/patch`).line);
-    return start ? [{ file, inline: { text: patch.patch, ...start } }] : [];
-  });
+  const listed = (field: "patches" | "patchesJson6902") =>
+    (Array.isArray(value[field]) ? value[field] : []).flatMap((patch, index): PatchRef[] => {
+      const target = patchTarget(patch?.target);
+      if (typeof patch?.patch !== "string") return fromFile(patch?.path, target);
+      const start = blockStart(text, document!.locate(`/${field}/${index}/patch`).line);
+      if (!start) return [];
+      return [{ file, inline: { text: patch.patch, ...start }, ...(target ? { target } : {}) }];
+    });
   const strategic = Array.isArray(value.patchesStrategicMerge) ? value.patchesStrategicMerge : [];
-  return [...patches, ...strategic.flatMap(fromFile)];
+  return [
+    ...listed("patches"),
+    ...strategic.flatMap((path) => fromFile(path)),
+    ...listed("patchesJson6902"),
+  ];
+}
+
+const TARGET_FIELDS = [
+  "group",
+  "version",
+  "kind",
+  "name",
+  "namespace",
+  "labelSelector",
+  "annotationSelector",
+] as const;
+
+function patchTarget(value: unknown): PatchTarget | undefined {
+  if (!isRecord(value)) return undefined;
+  const target: PatchTarget = {};
+  for (const field of TARGET_FIELDS) {
+    if (typeof value[field] === "string") target[field] = value[field];
+  }
+  return target;
 }
 
 /** Where a block scalar's text starts: the line after its `|` or `>`, at its indentation. */

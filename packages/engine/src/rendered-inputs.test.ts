@@ -179,6 +179,64 @@ describe("check of a Kustomize overlay (real kubectl kustomize)", () => {
     });
   });
 
+  kustomizeIt(
+    "puts what a JSON 6902 patch or a target-selected patch sets on that patch",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "scout-6902-"));
+      mkdirSync(join(dir, "base"));
+      mkdirSync(join(dir, "dev"));
+      copyFileSync(
+        join(repo, "examples/kustomize/base/deployment.yaml"),
+        join(dir, "base/deployment.yaml"),
+      );
+      writeFileSync(join(dir, "base/kustomization.yaml"), "resources:\n  - deployment.yaml\n");
+      const lines = (...text: string[]) => `${text.join("\n")}\n`;
+      writeFileSync(
+        join(dir, "dev/kustomization.yaml"),
+        lines(
+          "resources:",
+          "  - ../base",
+          "patches:",
+          "  - target: {kind: Deployment, name: back.*}",
+          "    patch: |-",
+          "      - op: add",
+          "        path: /spec/template/spec/containers/0/securityContext/privileged",
+          "        value: true",
+          "  - path: host-network.yaml",
+          "    target: {kind: Deployment}",
+          "patchesJson6902:",
+          "  - target: {group: apps, version: v1, kind: Deployment, name: backend}",
+          "    path: run-as-root.json",
+        ),
+      );
+      // A target-selected patch names no object of its own (Kustomize takes the target's).
+      writeFileSync(
+        join(dir, "dev/host-network.yaml"),
+        lines(
+          "apiVersion: apps/v1",
+          "kind: Deployment",
+          "metadata: {name: any}",
+          "spec:",
+          "  template:",
+          "    spec:",
+          "      hostNetwork: true",
+        ),
+      );
+      writeFileSync(
+        join(dir, "dev/run-as-root.json"),
+        '[{"op": "replace", "path": "/spec/template/spec/securityContext/runAsUser", "value": 0}]\n',
+      );
+      const { result } = await runCheck({ cwd: dir, paths: ["dev"], tools });
+      const at = (ruleId: string) => {
+        const finding = find(result.findings, ruleId);
+        return `${finding?.file}:${finding?.line}:${finding?.column}`;
+      };
+      expect(at("pod/not-privileged")).toBe("dev/kustomization.yaml:8:9");
+      expect(at("pod/no-host-namespaces")).toBe("dev/host-network.yaml:7:7");
+      expect(at("pod/run-as-user")).toBe("dev/run-as-root.json:1:77");
+    },
+  );
+
   kustomizeIt("reads two overlays as two environments", async () => {
     const { result } = await runCheck({
       cwd: repo,

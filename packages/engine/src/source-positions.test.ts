@@ -1,6 +1,6 @@
 import type { Finding } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
-import { type RenderedSource, relocateFindings } from "./source-positions.js";
+import { type PatchTarget, type RenderedSource, relocateFindings } from "./source-positions.js";
 
 function finding(file: string, line: number, path: string): Finding {
   return { ruleId: "r/x", severity: "error", message: "m", file, line, column: 1, path };
@@ -218,5 +218,55 @@ describe("relocateFindings: Kustomize", () => {
       file: "base/web.yaml",
       line: 9,
     });
+  });
+});
+
+describe("relocateFindings: Kustomize JSON 6902 patches", () => {
+  const operations = `- op: replace
+  path: /spec/template/spec/containers/1/securityContext/runAsUser
+  value: 0
+- op: remove
+  path: /spec/template/spec/containers/0/image
+`;
+  const withOperations = (target: PatchTarget): RenderedSource => ({
+    ...kustomize,
+    map: {
+      kind: "kustomize",
+      documents: [
+        { resource: "base/web.yaml", patches: [{ file: "overlays/prod/ops.yaml", target }] },
+      ],
+      files: { "base/web.yaml": base, "overlays/prod/ops.yaml": operations },
+    },
+  });
+  const relocate = (target: PatchTarget, line: number, path: string) =>
+    relocateFindings([finding(kustomize.file, line, path)], [withOperations(target)])[0]!;
+
+  it("puts a replaced value on the operation's value", () => {
+    const target = { kind: "Deployment", name: "prod-.*" };
+    expect(
+      relocate(target, 14, "/spec/template/spec/containers/1/securityContext/runAsUser"),
+    ).toMatchObject({ file: "overlays/prod/ops.yaml", line: 3, column: 3 });
+  });
+
+  it("puts a removed field on the remove operation", () => {
+    const target = { kind: "Deployment" };
+    expect(relocate(target, 9, "/spec/template/spec/containers/0/image")).toMatchObject({
+      file: "overlays/prod/ops.yaml",
+      line: 4,
+    });
+  });
+
+  it("leaves it on the base when the patch's target selects another object", () => {
+    const target = { kind: "Deployment", name: "web-canary" };
+    expect(
+      relocate(target, 14, "/spec/template/spec/containers/1/securityContext/runAsUser"),
+    ).toMatchObject({ file: "base/web.yaml" });
+  });
+
+  it("reads a label selector of the target", () => {
+    const target = { kind: "Deployment", labelSelector: "tier=web" };
+    expect(
+      relocate(target, 14, "/spec/template/spec/containers/1/securityContext/runAsUser"),
+    ).toMatchObject({ file: "base/web.yaml" });
   });
 });

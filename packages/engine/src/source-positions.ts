@@ -34,6 +34,19 @@ export interface KustomizeOrigin {
 export interface PatchRef {
   file: string;
   inline?: { text: string; line: number; column: number };
+  /** The kustomization's `target:` of the patch: the objects it applies to. */
+  target?: PatchTarget;
+}
+
+/** Kustomize's patch selector; `name` and `namespace` are anchored regular expressions. */
+export interface PatchTarget {
+  group?: string;
+  version?: string;
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  labelSelector?: string;
+  annotationSelector?: string;
 }
 
 /** Per rendered document, in order; texts by shown path. */
@@ -333,7 +346,17 @@ function kustomizePosition(
   for (const patch of [...origin.patches].reverse()) {
     const text = patch.inline?.text ?? map.files[patch.file];
     const key = patch.inline ? `${patch.file}:${patch.inline.line}` : patch.file;
-    const target = matchingDocument(key, text, rendered, parsed);
+    if (text === undefined) continue;
+    if (patch.target && !targets(patch.target, rendered)) continue;
+    const operations = parsed.documents(key, text)[0];
+    if (Array.isArray(operations?.value)) {
+      const at = operationAt(operations.value, pointer);
+      if (at !== undefined) return inFile(patch, operations.locate(at));
+      continue;
+    }
+    const target =
+      matchingDocument(key, text, rendered, parsed) ??
+      (patch.target ? parsed.documents(key, text).find((d) => isRecord(d.value)) : undefined);
     const resolved = target && resolveSteps(target.value, steps);
     if (!resolved || resolved.depth < steps.length) continue;
     // A patch names the object and container it changes (metadata.name, a mapping): what is
@@ -344,6 +367,75 @@ function kustomizePosition(
     if (setsValue) return inFile(patch, target.locate(resolved.pointer));
   }
   return base && inBase ? base.locate(inBase.pointer) : undefined;
+}
+
+/**
+ * The pointer, in a JSON 6902 patch (a list of operations), of what decided the field at
+ * `pointer`: the value of the last `add`/`replace`/`copy`/`move` at it or above it, or a `remove`
+ * of the field itself (a finding about a field that is missing).
+ */
+function operationAt(operations: readonly unknown[], pointer: string): string | undefined {
+  for (let index = operations.length - 1; index >= 0; index--) {
+    const operation = operations[index];
+    if (!isRecord(operation) || typeof operation.path !== "string") continue;
+    const path = operation.path;
+    if (operation.op === "remove") {
+      if (path === pointer) return `/${index}`;
+      continue;
+    }
+    if (path !== pointer && !pointer.startsWith(`${path}/`)) continue;
+    if (operation.op === "add" || operation.op === "replace") {
+      return `/${index}/value${pointer.slice(path.length)}`;
+    }
+    if (operation.op === "copy" || operation.op === "move") return `/${index}/from`;
+  }
+  return undefined;
+}
+
+/** Whether a patch's `target:` selects the rendered object, as Kustomize's selector does. */
+function targets(target: PatchTarget, rendered: unknown): boolean {
+  if (!isRecord(rendered)) return false;
+  const metadata = isRecord(rendered.metadata) ? rendered.metadata : {};
+  const [group, version] = groupVersionOf(rendered.apiVersion);
+  const anchored = (pattern: string | undefined, value: unknown) => {
+    if (pattern === undefined || pattern === "") return true;
+    try {
+      return new RegExp(`^(?:${pattern})$`).test(typeof value === "string" ? value : "");
+    } catch {
+      return pattern === value;
+    }
+  };
+  return (
+    (target.kind === undefined || target.kind === rendered.kind) &&
+    (target.group === undefined || target.group === group) &&
+    (target.version === undefined || target.version === version) &&
+    anchored(target.name, metadata.name) &&
+    anchored(target.namespace, metadata.namespace) &&
+    selects(target.labelSelector, metadata.labels) &&
+    selects(target.annotationSelector, metadata.annotations)
+  );
+}
+
+function groupVersionOf(apiVersion: unknown): [string, string] {
+  if (typeof apiVersion !== "string") return ["", ""];
+  const slash = apiVersion.lastIndexOf("/");
+  return slash < 0 ? ["", apiVersion] : [apiVersion.slice(0, slash), apiVersion.slice(slash + 1)];
+}
+
+/** Equality-based selectors (`a=b,c!=d,e`); a set-based one is taken as matching. */
+function selects(selector: string | undefined, labels: unknown): boolean {
+  if (!selector) return true;
+  const values = isRecord(labels) ? labels : {};
+  return selector.split(",").every((term) => {
+    const requirement = term.trim();
+    if (/\s(in|notin)\s/.test(requirement)) return true;
+    const unequal = /^([^!=]+)!=(.*)$/.exec(requirement);
+    if (unequal) return values[unequal[1]!.trim()] !== unequal[2]!.trim();
+    const equal = /^([^!=]+)==?(.*)$/.exec(requirement);
+    if (equal) return values[equal[1]!.trim()] === equal[2]!.trim();
+    if (requirement.startsWith("!")) return !(requirement.slice(1) in values);
+    return requirement === "" || requirement in values;
+  });
 }
 
 /** A position in an inline patch's text, moved to where that text sits in its file. */
