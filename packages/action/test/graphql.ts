@@ -1,6 +1,6 @@
-import { schema as githubSdl } from "@octokit/graphql-schema";
+import { schema as github } from "@octokit/graphql-schema";
 import {
-  buildSchema,
+  buildClientSchema,
   type DocumentNode,
   type ExecutionResult,
   execute,
@@ -11,9 +11,12 @@ import {
 
 let built: GraphQLSchema | undefined;
 
-/** GitHub's public GraphQL schema (@octokit/graphql-schema), built once: 1.2 MB of SDL. */
+/**
+ * GitHub's public GraphQL schema (@octokit/graphql-schema), built once from its introspection
+ * result: its SDL file defines a few fields twice, which buildSchema refuses.
+ */
 export function githubSchema(): GraphQLSchema {
-  built ??= buildSchema(githubSdl.idl);
+  built ??= buildClientSchema(github.json as Parameters<typeof buildClientSchema>[0]);
   return built;
 }
 
