@@ -87,6 +87,7 @@ export function createGitHub(options: GitHubOptions): GitHubPort {
         source: "GraphQL viewer; GET /user is refused to an installation token",
       };
     } catch (error) {
+      // The run's time for GitHub is up: every later call fails as well, nothing to assume.
       if (signal.aborted) throw error;
       return {
         login: ACTIONS_BOT,

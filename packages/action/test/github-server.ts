@@ -202,14 +202,18 @@ export class FakeGitHub {
     res: ServerResponse,
   ): Promise<void> {
     let body: unknown;
-    const problems: string[] = [];
+    let check: ReturnType<typeof checkGraphQL>;
     try {
       body = JSON.parse(text);
+      check = checkGraphQL(body);
     } catch {
-      problems.push("request body is not JSON");
+      check = { problems: ["request body is not JSON"] };
     }
-    const check = problems.length ? { problems } : checkGraphQL(body);
-    problems.push(...check.problems.filter((p) => !problems.includes(p)));
+    const problems = [...check.problems];
+    const authorization = req.headers.authorization ?? "";
+    if (!/^(token|bearer) \S+$/i.test(authorization)) {
+      problems.push("no token in the authorization header");
+    }
     if (url.search) problems.push(`unexpected query string ${url.search} on GraphQL`);
     if (!req.headers["user-agent"]) problems.push("no user-agent header");
     const call: Call = {
@@ -222,14 +226,13 @@ export class FakeGitHub {
     };
     this.calls.push(call);
     if (this.hung.has(GRAPHQL)) return;
-    const authorization = req.headers.authorization ?? "";
     const viewer = this.author(tokenOf(authorization));
     const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       call.status = status;
       res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
       res.end(JSON.stringify(payload));
     };
-    if (!/^(token|bearer) \S+$/i.test(authorization) || !viewer) {
+    if (!viewer) {
       return reply(401, { message: "This endpoint requires you to be authenticated." });
     }
     const fault = this.fault(GRAPHQL);

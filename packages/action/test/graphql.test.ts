@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { FakeGitHub } from "./github-server.js";
 import { checkGraphQL, executeAsViewer } from "./graphql.js";
 
 describe("the GraphQL check of the fake GitHub (GitHub's public schema)", () => {
@@ -39,5 +40,48 @@ describe("the GraphQL check of the fake GitHub (GitHub's public schema)", () => 
     const result = await executeAsViewer(check.request!, "octocat");
     expect(result.data).toBeNull();
     expect(result.errors?.[0]?.message).toBe("Cannot return null for non-nullable field User.id.");
+  });
+});
+
+describe("the fake GitHub's POST /api/graphql", () => {
+  async function withServer(test: (server: FakeGitHub, graphqlUrl: string) => Promise<void>) {
+    const server = await new FakeGitHub().start();
+    try {
+      await test(server, new URL(server.graphqlPath, server.url).href);
+    } finally {
+      await server.close();
+    }
+  }
+  const post = (url: string, body: unknown, authorization?: string) =>
+    fetch(url, {
+      method: "POST",
+      headers: { "user-agent": "scout-test", ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify(body),
+    });
+
+  it("refuses an invalid query as GitHub does (200 with errors, no data) and records it as invalid", async () => {
+    await withServer(async (server, url) => {
+      const token = `bearer ${server.appToken("scout-deploy-app")}`;
+      const bad = await post(url, { query: "query { viewer { slug } }" }, token);
+      expect(bad.status).toBe(200);
+      const answer = (await bad.json()) as { data?: unknown; errors: { message: string }[] };
+      expect(answer.data).toBeUndefined();
+      expect(answer.errors[0]!.message).toContain('Cannot query field "slug" on type "User"');
+      const good = await post(url, { query: "query { viewer { login } }" }, token);
+      expect(await good.json()).toEqual({ data: { viewer: { login: "scout-deploy-app[bot]" } } });
+      expect(server.invalid.map((c) => c.problems)).toEqual([
+        [expect.stringContaining('Cannot query field "slug"')],
+      ]);
+    });
+  });
+
+  it("answers 401 to a request without a token, and records it as invalid", async () => {
+    await withServer(async (server, url) => {
+      const answer = await post(url, { query: "query { viewer { login } }" });
+      expect(answer.status).toBe(401);
+      expect(server.invalid.map((c) => c.problems)).toEqual([
+        ["no token in the authorization header"],
+      ]);
+    });
   });
 });
