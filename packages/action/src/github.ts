@@ -5,6 +5,7 @@ import {
   type CommitStatus,
   type GitHubPort,
   GitHubTimeoutError,
+  type Identity,
   type IssueComment,
   type Logger,
   WriteDeniedError,
@@ -17,6 +18,8 @@ const MAX_RETRIES = 3;
 const PAGE_SIZE = 100;
 /** Who a repository's GITHUB_TOKEN (an installation token, which may not read /user) posts as. */
 export const ACTIONS_BOT = "github-actions[bot]";
+/** Answers for every token, installation tokens included: "<app-slug>[bot]", github-actions[bot]. */
+const VIEWER_QUERY = "query { viewer { login } }";
 
 export interface GitHubOptions {
   token: string;
@@ -63,17 +66,39 @@ export function createGitHub(options: GitHubOptions): GitHubPort {
   }
   const call = <T>(what: string, request: () => Promise<T>) =>
     bounded(signal, what, options.requestTimeoutMs, () => denyOnForbidden(request));
-  let identity: Promise<string> | undefined;
+  /**
+   * GET /user; an installation token (GITHUB_TOKEN, a GitHub App's) is refused it with 403, and
+   * GraphQL's viewer names its bot instead. Only when both fail is it assumed to be GITHUB_TOKEN.
+   */
+  async function whoAmI(): Promise<Identity> {
+    try {
+      const { data } = await call("GET /user", () => octokit.request("GET /user"));
+      return { login: data.login, source: "GET /user" };
+    } catch (error) {
+      if (!(error instanceof WriteDeniedError && error.status === 403)) throw error;
+    }
+    try {
+      // octokit.graphql asks /api/graphql when baseUrl is a GitHub Enterprise Server's /api/v3.
+      const { viewer } = await call("GraphQL viewer", () =>
+        octokit.graphql<{ viewer: { login: string } }>(VIEWER_QUERY),
+      );
+      return {
+        login: viewer.login,
+        source: "GraphQL viewer; GET /user is refused to an installation token",
+      };
+    } catch (error) {
+      // The run's time for GitHub is up: every later call fails as well, nothing to assume.
+      if (signal.aborted) throw error;
+      return {
+        login: ACTIONS_BOT,
+        source: `assumed: GET /user was refused (an installation token) and GraphQL viewer failed: ${oneLine(error)}. A GitHub App token posts as <app-slug>[bot]: set input comment-author to it`,
+      };
+    }
+  }
+  let identity: Promise<Identity> | undefined;
   return {
     identity() {
-      identity ??= call("GET /user", () => octokit.request("GET /user")).then(
-        ({ data }) => data.login,
-        (error: unknown) => {
-          // An installation token (GITHUB_TOKEN) may not read /user: it posts as the Actions bot.
-          if (error instanceof WriteDeniedError && error.status === 403) return ACTIONS_BOT;
-          throw error;
-        },
-      );
+      identity ??= whoAmI();
       return identity;
     },
     async listComments(issue) {
@@ -128,6 +153,12 @@ export function createGitHub(options: GitHubOptions): GitHubPort {
       );
     },
   };
+}
+
+function oneLine(error: unknown): string {
+  return String((error as Error)?.message ?? error)
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 function toComment(raw: RawComment): IssueComment {

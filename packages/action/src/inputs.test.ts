@@ -34,6 +34,7 @@ describe("parseInputs", () => {
         signoff: "status",
         token: "t",
         "github-timeout": "2.5",
+        "comment-author": " scout-app[bot] ",
       }),
       "/tmp",
     );
@@ -45,6 +46,7 @@ describe("parseInputs", () => {
       comment: false,
       signoff: "status",
       githubTimeout: 2.5,
+      commentAuthor: "scout-app[bot]",
     });
   });
 
@@ -72,6 +74,14 @@ describe("parseInputs", () => {
     ],
     [{ manifests: "k8s", "github-timeout": "1m" }, "input github-timeout must be a number"],
     [{}, "nothing to check: set the config input"],
+    [
+      { manifests: "k8s", "comment-author": "@my-app[bot]" },
+      'input comment-author must be a GitHub login such as my-app[bot] or octocat, not "@my-app[bot]"',
+    ],
+    [
+      { manifests: "k8s", "comment-author": "my app" },
+      "input comment-author must be a GitHub login",
+    ],
   ])("refuses %j with a ConfigurationError", (values, message) => {
     expect(() => parseInputs(read(values), "/tmp")).toThrow(
       expect.objectContaining({

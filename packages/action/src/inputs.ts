@@ -25,6 +25,8 @@ export interface Inputs {
   /** PEM private key (Ed25519 or ECDSA P-256) that signs the attest record; from a secret. */
   signoffKey?: string;
   token: string;
+  /** The login the token posts as, when GitHub cannot tell (GET /user and GraphQL refused). */
+  commentAuthor?: string;
   /** Seconds all GitHub API calls of the run (comment, status) may take together. */
   githubTimeout: number;
   /** On pull requests: "base" gates on what the change adds; "none" on the whole bundle. */
@@ -52,6 +54,8 @@ export function parseInputs(read: ReadInput, tempDir: string): Inputs {
     compare: oneOf("compare", text("compare") || "base", COMPARE_MODES),
   };
   if (config) inputs.config = config;
+  const commentAuthor = text("comment-author");
+  if (commentAuthor) inputs.commentAuthor = login("comment-author", commentAuthor);
   const signoffKey = read("signoff-key").trim();
   if (signoffKey) {
     if (!signoffKey.includes("-----BEGIN")) {
@@ -102,6 +106,14 @@ function seconds(name: string, value: string): number {
     );
   }
   return number;
+}
+
+/** A GitHub login as comments show it: a user's, or an app's "<slug>[bot]" (no "@"). */
+function login(name: string, value: string): string {
+  if (/^[A-Za-z0-9][A-Za-z0-9-]{0,99}(\[bot\])?$/.test(value)) return value;
+  throw new ConfigurationError(
+    `input ${name} must be a GitHub login such as my-app[bot] or octocat, not "${value}"`,
+  );
 }
 
 function version(value: string): string {

@@ -32,10 +32,18 @@ export interface IssueComment {
   author: string;
 }
 
-/** The GitHub REST calls the Action makes. */
+/** Who the token posts as. */
+export interface Identity {
+  /** e.g. github-actions[bot], my-app[bot], octocat. */
+  login: string;
+  /** How it was learnt, for the log. */
+  source: string;
+}
+
+/** The GitHub calls the Action makes. */
 export interface GitHubPort {
-  /** The login the token posts as (e.g. github-actions[bot]). */
-  identity(): Promise<string>;
+  /** The login the token posts as, asked once per run. */
+  identity(): Promise<Identity>;
   listComments(issueNumber: number): Promise<IssueComment[]>;
   createComment(issueNumber: number, body: string): Promise<IssueComment>;
   updateComment(commentId: number, body: string): Promise<IssueComment>;

@@ -64,10 +64,10 @@ const context: RunContext = {
   },
 };
 
-function setup(values: Record<string, string> = {}) {
+function setup(values: Record<string, string> = {}, postsAs?: string) {
   const runner = memoryRunner({});
   const log = memoryLogger();
-  const github = memoryGitHub();
+  const github = memoryGitHub(postsAs);
   const access = new WriteAccess(log);
   const inputs = parseInputs(
     (n) => ({ manifests: "k8s", signoff: "status", ...values })[n] ?? "",
@@ -115,6 +115,41 @@ describe("publish", () => {
     await publish(pipelineRun([finding(1)]), inputs, context, deps);
     expect(github.comments[0]).toEqual({ id: 7, body: planted, author: "mallory" });
     expect(github.comments.filter((c) => c.author === "github-actions[bot]")).toHaveLength(1);
+  });
+
+  it("says whose comment is ours and how it knows", async () => {
+    const { log, inputs, deps } = setup();
+    await publish(pipelineRun([]), inputs, context, deps);
+    expect(log.lines).toContain(
+      "info: Our pull request comment is the one by github-actions[bot] (the in-memory GitHub)",
+    );
+  });
+
+  it("input comment-author names our comment's author without asking GitHub", async () => {
+    const { github, log, inputs, deps } = setup(
+      { "comment-author": "scout-app[bot]" },
+      "scout-app[bot]",
+    );
+    github.fail.identity = new Error("identity must not be asked");
+    github.comments.push(
+      {
+        id: 1,
+        body: `${COMMENT_MARKER}\nby the Actions bot`,
+        author: "github-actions[bot]",
+      },
+      {
+        id: 2,
+        body: `${COMMENT_MARKER}\nold report`,
+        author: "scout-app[bot]",
+      },
+    );
+    await publish(pipelineRun([finding(1)]), inputs, context, deps);
+    expect(github.comments[0]!.body).toBe(`${COMMENT_MARKER}\nby the Actions bot`);
+    expect(github.comments[1]!.body).toContain("❌ **Failed**");
+    expect(github.comments).toHaveLength(2);
+    expect(log.lines).toContain(
+      "info: Our pull request comment is the one by scout-app[bot] (input comment-author)",
+    );
   });
 
   it("a comment that fails for another reason is a warning", async () => {

@@ -99,7 +99,12 @@ export async function publish(
     });
   await deps.runner.appendSummary(markdown());
   if (inputs.comment && context.pullRequest) {
-    await upsertComment(context.pullRequest.number, markdown(COMMENT_MARKER), deps);
+    await upsertComment(
+      context.pullRequest.number,
+      markdown(COMMENT_MARKER),
+      inputs.commentAuthor,
+      deps,
+    );
   }
 }
 
@@ -115,13 +120,21 @@ function fileLinks(context: RunContext): FileLinks | undefined {
  * written by the identity the token posts as: anyone can paste the marker into a comment of
  * their own, and editing theirs would put our report under their name (or be refused).
  */
-async function upsertComment(issue: number, body: string, deps: PublishDeps): Promise<void> {
+async function upsertComment(
+  issue: number,
+  body: string,
+  commentAuthor: string | undefined,
+  deps: PublishDeps,
+): Promise<void> {
   if (!deps.github || !deps.access.allowed) return deps.access.skip("the pull request comment");
   const github = deps.github;
   try {
-    const self = await github.identity();
+    const self = commentAuthor
+      ? { login: commentAuthor, source: "input comment-author" }
+      : await github.identity();
+    deps.log.info(`Our pull request comment is the one by ${self.login} (${self.source})`);
     const existing = (await github.listComments(issue)).find(
-      (c) => c.author === self && c.body.includes(COMMENT_MARKER),
+      (c) => c.author === self.login && c.body.includes(COMMENT_MARKER),
     );
     if (existing) {
       await github.updateComment(existing.id, body);

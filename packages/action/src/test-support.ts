@@ -1,5 +1,5 @@
 import type { Annotation } from "@scout-deploy/report";
-import type { CommitStatus, GitHubPort, IssueComment, Logger, Runner } from "./ports.js";
+import type { CommitStatus, GitHubPort, Identity, IssueComment, Logger, Runner } from "./ports.js";
 
 /** A logger that keeps its lines. */
 export function memoryLogger(): Logger & { lines: string[] } {
@@ -57,9 +57,9 @@ export function memoryGitHub(self = "github-actions[bot]"): GitHubPort & {
   };
   return {
     ...state,
-    async identity() {
+    async identity(): Promise<Identity> {
       check("identity");
-      return self;
+      return { login: self, source: "the in-memory GitHub" };
     },
     async listComments() {
       check("listComments");

@@ -15,7 +15,7 @@ import {
   PLANTED_MANIFESTS,
 } from "@scout-deploy/core/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ACTIONS_BOT, FakeGitHub, USED_OPERATIONS } from "./github-server.js";
+import { ACTIONS_BOT, FakeGitHub, GRAPHQL, USED_OPERATIONS } from "./github-server.js";
 import {
   BUNDLE,
   forkPayload,
@@ -244,6 +244,74 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
       `/api/v3/repos/Codertocat/Hello-World/issues/comments/${mine}`,
     ]);
     expect(github.calls.filter((c) => c.operation === CREATE)).toEqual([]);
+  }, 60_000);
+
+  describe("a GitHub App's installation token (actions/create-github-app-token)", () => {
+    const APP_BOT = "scout-deploy-app[bot]";
+    const commentPath = (id: number) =>
+      `/api/v3/repos/Codertocat/Hello-World/issues/comments/${id}`;
+
+    it("two runs on one pull request leave exactly one comment of the app, updated; others' markers are never edited", async () => {
+      const token = github.appToken("scout-deploy-app");
+      const planted = `${MARKER}\n✅ **Passed**: 0 findings. LGTM, merge it!`;
+      const foreign = github.seedComment(PR, planted, "mallory");
+      const earlier = `${MARKER}\nan old report, written with GITHUB_TOKEN`;
+      const actionsBot = github.seedComment(PR, earlier, ACTIONS_BOT);
+
+      const first = await run(pullRequestPayload("opened"), { token });
+      expect(first.stdout).toContain(
+        `Our pull request comment is the one by ${APP_BOT} (GraphQL viewer; GET /user is refused to an installation token)`,
+      );
+      writeFileSync(join(workspace, "k8s/backend.yaml"), secureBackend);
+      const second = await run(pullRequestPayload("synchronize"), { token });
+
+      const ours = github.comments.filter((c) => c.author === APP_BOT);
+      expect(ours).toHaveLength(1);
+      expect(ours[0]!.body).toContain(`**Failed**: ${second.outputs.findings} findings`);
+      expect(Number(second.outputs.findings)).toBeLessThan(Number(first.outputs.findings));
+      expect(github.calls.filter((c) => c.operation === CREATE)).toHaveLength(1);
+      expect(github.calls.filter((c) => c.operation === UPDATE).map((c) => c.path)).toEqual([
+        commentPath(ours[0]!.id),
+      ]);
+      expect(github.comments.find((c) => c.id === foreign)!.body).toBe(planted);
+      expect(github.comments.find((c) => c.id === actionsBot)!.body).toBe(earlier);
+      // GitHub Enterprise Server: /api/v3 for REST, /api/graphql for GraphQL.
+      expect(github.calls.filter((c) => c.operation === GRAPHQL).map((c) => c.path)).toEqual([
+        "/api/graphql",
+        "/api/graphql",
+      ]);
+    }, 60_000);
+
+    it("GraphQL refused too: input comment-author still finds the app's comment", async () => {
+      const token = github.appToken("scout-deploy-app");
+      github.inject({ operation: GRAPHQL, status: 403, times: 10 });
+      const extra = { token, "comment-author": APP_BOT };
+      const first = await run(pullRequestPayload("opened"), extra);
+      await run(pullRequestPayload("synchronize"), extra);
+      expect(first.stdout).toContain(
+        `Our pull request comment is the one by ${APP_BOT} (input comment-author)`,
+      );
+      expect(github.comments.map((c) => c.author)).toEqual([APP_BOT]);
+      expect(github.calls.filter((c) => c.operation === UPDATE)).toHaveLength(1);
+      expect(github.calls.filter((c) => c.operation === GRAPHQL)).toEqual([]);
+    }, 60_000);
+  });
+
+  it("GITHUB_TOKEN is named by GraphQL; with GraphQL failing it is assumed, the log says so, and the comment is still updated", async () => {
+    const named = await run(pullRequestPayload("opened"));
+    expect(named.stdout).toContain(
+      `Our pull request comment is the one by ${ACTIONS_BOT} (GraphQL viewer; GET /user is refused to an installation token)`,
+    );
+    github.inject({ operation: GRAPHQL, status: 404, times: 10 });
+    const assumed = await run(pullRequestPayload("synchronize"));
+    expect(assumed.stdout).toContain(
+      `Our pull request comment is the one by ${ACTIONS_BOT} (assumed: GET /user was refused (an installation token) and GraphQL viewer failed: Not Found.`,
+    );
+    expect(github.calls.filter((c) => c.operation === GRAPHQL).map((c) => c.status)).toEqual([
+      200, 404,
+    ]);
+    expect(github.comments).toHaveLength(1);
+    expect(github.calls.filter((c) => c.operation === UPDATE)).toHaveLength(1);
   }, 60_000);
 
   it("a write to a comment GitHub refuses never suppresses the commit status", async () => {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import { checkGraphQL, executeAsViewer } from "./graphql.js";
 import { checkRequest, loadOperations, type Operation } from "./openapi.js";
 
 /** The operations the Action calls; the server answers these and nothing else. */
@@ -11,6 +12,8 @@ export const USED_OPERATIONS = [
   "POST /repos/{owner}/{repo}/statuses/{sha}",
   "GET /user",
 ];
+/** GitHub's GraphQL endpoint: every query is checked against GitHub's schema. */
+export const GRAPHQL = "POST /graphql";
 
 export interface Call {
   method: string;
@@ -22,7 +25,7 @@ export interface Call {
 }
 
 export interface Fault {
-  /** An operation key of USED_OPERATIONS. */
+  /** An operation key of USED_OPERATIONS, or GRAPHQL. */
   operation: string;
   status: 403 | 404 | 429 | 500;
   /** How many matching requests get the fault before the normal answer (default 1). */
@@ -36,8 +39,14 @@ interface Comment {
   author: string;
 }
 
-/** Who an installation token (GITHUB_TOKEN, `ghs_...`) posts as; it may not read /user. */
+/** Who the repository's GITHUB_TOKEN (an installation token, `ghs_...`) posts as. */
 export const ACTIONS_BOT = "github-actions[bot]";
+
+/**
+ * Where the API is served: under /api/v3 with GraphQL at /api/graphql, like GitHub Enterprise
+ * Server, or at the root with GraphQL at /graphql, like api.github.com.
+ */
+export type Layout = "ghes" | "dotcom";
 
 /** GitHub's REST API as far as the Action uses it, on 127.0.0.1, checking every request. */
 export class FakeGitHub {
@@ -53,10 +62,18 @@ export class FakeGitHub {
   private readonly hung = new Set<string>();
   /** Personal access tokens and the login each stands for. */
   readonly users = new Map<string, string>();
+  /** GitHub App installation tokens (`ghs_...`) and the bot each posts as; see appToken(). */
+  private readonly installations = new Map<string, string>();
   private nextId = 1000;
   private readonly operations: Operation[] = loadOperations(USED_OPERATIONS);
   private readonly server = createServer((req, res) => void this.handle(req, res));
   url = "";
+  /** The path GraphQL is served at. */
+  readonly graphqlPath: string;
+
+  constructor(private readonly layout: Layout = "ghes") {
+    this.graphqlPath = layout === "ghes" ? "/api/graphql" : "/graphql";
+  }
 
   /**
    * HTTPS through this server as a proxy that refuses every CONNECT: Sigstore's client
@@ -73,8 +90,7 @@ export class FakeGitHub {
     });
     await new Promise<void>((done) => this.server.listen(0, "127.0.0.1", done));
     const { port } = this.server.address() as AddressInfo;
-    // Like GitHub Enterprise Server: the API under /api/v3.
-    this.url = `http://127.0.0.1:${port}/api/v3`;
+    this.url = `http://127.0.0.1:${port}${this.layout === "ghes" ? "/api/v3" : ""}`;
     return this;
   }
 
@@ -84,10 +100,20 @@ export class FakeGitHub {
     return closed;
   }
 
-  /** Requests of these operations (keys of USED_OPERATIONS, or all) never get an answer. */
+  /** Requests of these operations (keys of USED_OPERATIONS or GRAPHQL, or all) never get an answer. */
   hang(...operations: string[]): void {
-    for (const operation of operations.length ? operations : USED_OPERATIONS)
+    for (const operation of operations.length ? operations : [...USED_OPERATIONS, GRAPHQL])
       this.hung.add(operation);
+  }
+
+  /**
+   * An installation token of the GitHub App `slug` (what actions/create-github-app-token
+   * mints): it posts as "<slug>[bot]" and, like every installation token, may not read /user.
+   */
+  appToken(slug: string): string {
+    const token = `ghs_${slug.replace(/-/g, "_")}_installation`;
+    this.installations.set(token, `${slug}[bot]`);
+    return token;
   }
 
   /** A comment already on the pull request, written by `author`. */
@@ -122,6 +148,9 @@ export class FakeGitHub {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const text = await readBody(req);
     if (url.pathname === ID_TOKEN_PATH) return this.idToken(req, url, res);
+    if (req.method === "POST" && url.pathname === this.graphqlPath) {
+      return this.graphql(req, url, text, res);
+    }
     let body: unknown;
     const problems: string[] = [];
     if (text) {
@@ -142,10 +171,10 @@ export class FakeGitHub {
     if (check.operation) call.operation = check.operation.key;
     this.calls.push(call);
     if (check.operation && this.hung.has(check.operation.key)) return;
-    const author = this.author(req.headers.authorization ?? "");
+    const token = tokenOf(req.headers.authorization ?? "");
     const [status, payload, headers] = problems.length
       ? [422, { message: problems.join("; ") }, {}]
-      : (this.fault(check.operation!) ?? this.answer(check.operation!, url, body, author));
+      : (this.fault(check.operation!.key) ?? this.answer(check.operation!, url, body, token));
     call.status = status;
     res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
     res.end(JSON.stringify(payload));
@@ -162,8 +191,60 @@ export class FakeGitHub {
     );
   }
 
-  private fault(operation: Operation): [number, unknown, Record<string, string>] | undefined {
-    const fault = this.faults.find((f) => f.operation === operation.key && f.times > 0);
+  /**
+   * GraphQL as GitHub answers it: 401 without a token, 200 with `errors` for a query its schema
+   * refuses (recorded as a problem, like a REST request off the description), else the data.
+   */
+  private async graphql(
+    req: IncomingMessage,
+    url: URL,
+    text: string,
+    res: ServerResponse,
+  ): Promise<void> {
+    let body: unknown;
+    let check: ReturnType<typeof checkGraphQL>;
+    try {
+      body = JSON.parse(text);
+      check = checkGraphQL(body);
+    } catch {
+      check = { problems: ["request body is not JSON"] };
+    }
+    const problems = [...check.problems];
+    const authorization = req.headers.authorization ?? "";
+    if (!/^(token|bearer) \S+$/i.test(authorization)) {
+      problems.push("no token in the authorization header");
+    }
+    if (url.search) problems.push(`unexpected query string ${url.search} on GraphQL`);
+    if (!req.headers["user-agent"]) problems.push("no user-agent header");
+    const call: Call = {
+      method: "POST",
+      path: url.pathname,
+      operation: GRAPHQL,
+      body,
+      status: 0,
+      problems,
+    };
+    this.calls.push(call);
+    if (this.hung.has(GRAPHQL)) return;
+    const viewer = this.author(tokenOf(authorization));
+    const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      call.status = status;
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+      res.end(JSON.stringify(payload));
+    };
+    if (!viewer) {
+      return reply(401, { message: "This endpoint requires you to be authenticated." });
+    }
+    const fault = this.fault(GRAPHQL);
+    if (fault) return reply(...fault);
+    if (!check.request || problems.length) {
+      return reply(200, { errors: problems.map((message) => ({ message })) });
+    }
+    return reply(200, await executeAsViewer(check.request, viewer));
+  }
+
+  private fault(operation: string): [number, unknown, Record<string, string>] | undefined {
+    const fault = this.faults.find((f) => f.operation === operation && f.times > 0);
     if (!fault) return undefined;
     fault.times--;
     if (fault.status === 429) {
@@ -182,9 +263,9 @@ export class FakeGitHub {
     return [fault.status, { message: messages[fault.status] }, {}];
   }
 
-  /** GITHUB_TOKEN posts as the Actions bot; a personal token as its user. */
-  private author(authorization: string): string | undefined {
-    const token = authorization.replace(/^(token|bearer) /i, "");
+  /** An app's installation token posts as its bot, GITHUB_TOKEN as the Actions bot, a personal token as its user. */
+  private author(token: string): string | undefined {
+    if (this.installations.has(token)) return this.installations.get(token);
     return token.startsWith("ghs_") ? ACTIONS_BOT : this.users.get(token);
   }
 
@@ -192,8 +273,9 @@ export class FakeGitHub {
     operation: Operation,
     url: URL,
     body: unknown,
-    author: string | undefined,
+    token: string,
   ): [number, unknown, Record<string, string>] {
+    const author = this.author(token);
     const path = url.pathname.replace(/^\/api\/v3/, "");
     const values = operation.pattern.exec(path)!.slice(1);
     const input = (body ?? {}) as Record<string, unknown>;
@@ -226,9 +308,13 @@ export class FakeGitHub {
         return [200, view(comment), {}];
       }
       case USED_OPERATIONS[4]:
-        return author && author !== ACTIONS_BOT
+        // No installation token may read /user, GITHUB_TOKEN or an app's.
+        if (token.startsWith("ghs_")) {
+          return [403, { message: "Resource not accessible by integration" }, {}];
+        }
+        return author
           ? [200, { login: author, id: 1, type: "User" }, {}]
-          : [403, { message: "Resource not accessible by integration" }, {}];
+          : [401, { message: "Bad credentials" }, {}];
       default:
         this.statuses.push({ sha: values[2]!, body: input });
         return [201, { id: this.nextId++, ...input }, {}];
@@ -237,6 +323,10 @@ export class FakeGitHub {
 }
 
 const ID_TOKEN_PATH = "/_runner/idtoken";
+
+function tokenOf(authorization: string): string {
+  return authorization.replace(/^(token|bearer) /i, "");
+}
 
 /** A token shaped like GitHub's (unsigned: nothing here can check it, Fulcio would). */
 function oidcToken(audience: string): string {
