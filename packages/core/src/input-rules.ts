@@ -42,6 +42,14 @@ export const inputRules: readonly Rule[] = [
       "Add apiVersion and kind, or keep files that are not manifests out of the checked paths.",
     messages: { problem: "{{message}}" },
   }),
+  builtIn("input/not-rendered", {
+    severity: "error",
+    description:
+      "A Helm chart (a folder with Chart.yaml) or a Kustomize folder found while walking a folder could not be rendered: helm, kubectl or kustomize is not installed, or the tool failed. Nothing of it was checked, and its templates, values and patches are not read as plain manifests (they are not what the cluster receives).",
+    remediation:
+      "Install the tool the message names (helm: scripts/install-helm.sh; kubectl: https://kubernetes.io/docs/tasks/tools/), or fix the error the tool reported.",
+    messages: { problem: "{{message}}" },
+  }),
   builtIn("input/parse-error", {
     severity: "error",
     description: "A document is not valid YAML or JSON (or is hostile: binary, a YAML bomb).",
