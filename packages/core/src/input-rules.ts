@@ -45,7 +45,7 @@ export const inputRules: readonly Rule[] = [
   builtIn("input/not-rendered", {
     severity: "error",
     description:
-      "A Helm chart (a folder with Chart.yaml) or a Kustomize folder found while walking a folder could not be rendered: helm, kubectl or kustomize is not installed, or the tool failed. Nothing of it was checked, and its templates, values and patches are not read as plain manifests (they are not what the cluster receives).",
+      "A Helm chart or Kustomize folder found while walking a folder was not rendered (helm, kubectl or kustomize missing, or the tool failed): nothing of it was checked; its templates and patches are not read as plain manifests.",
     remediation:
       "Install the tool the message names (helm: scripts/install-helm.sh; kubectl: https://kubernetes.io/docs/tasks/tools/), or fix the error the tool reported.",
     messages: { problem: "{{message}}" },
