@@ -70,7 +70,37 @@ describe("check PATH of a chart or a kustomization", () => {
   });
 });
 
+const hasKustomize = ["kubectl", "kustomize"].some((name) => systemToolRunner().find(name));
+if (!hasKustomize && process.env.CI === "true")
+  throw new Error("neither kubectl nor kustomize is installed: run scripts/setup.sh");
+
 describe("check of a folder that holds a chart", () => {
+  it.skipIf(!hasHelm || !hasKustomize)(
+    "check examples renders the chart and the overlays instead of reading them",
+    async () => {
+      const run = await runCli(["check", "examples", "--format", "json"], {
+        cwd: repo,
+        env: process.env,
+      });
+      expect(run.code).toBe(1);
+      const { findings } = JSON.parse(run.stdout);
+      const ofRendered = findings.filter((f: { file: string }) =>
+        /^examples\/(helm-chart|kustomize)\//.test(f.file),
+      );
+      expect(ofRendered.length).toBeGreaterThan(0);
+      expect(ofRendered.filter((f: { ruleId: string }) => f.ruleId.startsWith("input/"))).toEqual(
+        [],
+      );
+      expect(
+        findings.find((f: { ruleId: string }) => f.ruleId === "pod/not-privileged"),
+      ).toMatchObject({
+        file: "examples/kustomize/overlays/prod/debug-patch.yaml",
+        line: 13,
+        rendered: { file: "<rendered>/examples/kustomize/overlays/prod/kustomize-build.yaml" },
+      });
+    },
+  );
+
   function repoWithChart(): string {
     const dir = mkdtempSync(join(tmpdir(), "scout-cli-walk-"));
     mkdirSync(join(dir, "charts/app/templates"), { recursive: true });
