@@ -356,6 +356,14 @@ describe("check of a folder that holds a chart and Kustomize folders (real tools
     ]);
   });
 
+  bothIt("renders a chart both named and walked once", async () => {
+    const { result } = await runCheck({ cwd: repo, paths: ["examples", chart], tools });
+    const probes = result.findings.filter(
+      (f) => f.ruleId === "workload/startup-probe" && f.file.startsWith(`${chart}/`),
+    );
+    expect(probes).toHaveLength(1);
+  });
+
   bothIt("still reads the plain manifests beside them", async () => {
     const { result } = await checkExamples();
     expect(result.findings.some((f) => f.file === "examples/manifests/redis.yaml")).toBe(true);

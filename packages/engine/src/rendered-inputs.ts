@@ -20,7 +20,7 @@ import {
   type ToolRunner,
 } from "./render-tools.js";
 import type { RenderedSource } from "./source-positions.js";
-import { findWalkedRenders } from "./walked-renders.js";
+import { findWalkedRenders, type WalkedRenders } from "./walked-renders.js";
 
 export const RENDERED_INPUT_PREFIX = "<rendered>/";
 
@@ -62,13 +62,10 @@ export async function loadWithRenderedInputs(
     return kind ? [{ kind, folder: resolve(options.cwd, path) }] : [];
   });
   const walked = findWalkedRenders(walkedFolders(plain, options.cwd));
-  const namedFolders = new Set(named.map((root) => root.folder));
-  const found: RenderRoot[] = [
-    ...walked.charts.map((folder) => ({ kind: "helm" as const, folder })),
-    ...walked.kustomizations.map((folder) => ({ kind: "kustomize" as const, folder })),
-  ].filter((root) => !namedFolders.has(root.folder));
+  const found = rootsFound(walked, named);
   const hasChart = [...named, ...found].some((root) => root.kind === "helm");
   refuseUnusedHelmFlags(options.helm, hasChart);
+  // A --values file that does not exist is the user's mistake, not one chart's problem.
   if (hasChart) helmValuesFiles(options.helm, options.cwd);
   const sources = named.map((root) => render(root, options));
   const problems: InputProblem[] = [];
@@ -83,6 +80,15 @@ export async function loadWithRenderedInputs(
   );
   if (!plain.length) return { bundle: rendered, sources };
   return { bundle: mergeBundles(await options.load(plain, walked.passOver), rendered), sources };
+}
+
+/** The charts and kustomizations a walk found, but those also named as paths (rendered once). */
+function rootsFound(walked: WalkedRenders, named: readonly RenderRoot[]): RenderRoot[] {
+  const namedFolders = new Set(named.map((root) => root.folder));
+  return [
+    ...walked.charts.map((folder) => ({ kind: "helm" as const, folder })),
+    ...walked.kustomizations.map((folder) => ({ kind: "kustomize" as const, folder })),
+  ].filter((root) => !namedFolders.has(root.folder));
 }
 
 /** The paths walked as folders: not "-", not a glob, not a file. */
