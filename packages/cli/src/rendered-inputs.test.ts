@@ -1,4 +1,6 @@
-import { dirname, resolve } from "node:path";
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { systemToolRunner } from "@scout-deploy/engine";
 import { describe, expect, it } from "vitest";
@@ -65,5 +67,87 @@ describe("check PATH of a chart or a kustomization", () => {
       object: { name: "scout-backend" },
       rendered: { file: "<rendered>/examples/helm-chart/helm-template.yaml" },
     });
+  });
+});
+
+const hasKustomize = ["kubectl", "kustomize"].some((name) => systemToolRunner().find(name));
+if (!hasKustomize && process.env.CI === "true")
+  throw new Error("neither kubectl nor kustomize is installed: run scripts/setup.sh");
+
+describe("check of a folder that holds a chart", () => {
+  it.skipIf(!hasHelm || !hasKustomize)(
+    "check examples renders the chart and the overlays instead of reading them",
+    async () => {
+      const run = await runCli(["check", "examples", "--format", "json"], {
+        cwd: repo,
+        env: process.env,
+      });
+      expect(run.code).toBe(1);
+      const { findings } = JSON.parse(run.stdout);
+      const ofRendered = findings.filter((f: { file: string }) =>
+        /^examples\/(helm-chart|kustomize)\//.test(f.file),
+      );
+      expect(ofRendered.length).toBeGreaterThan(0);
+      expect(ofRendered.filter((f: { ruleId: string }) => f.ruleId.startsWith("input/"))).toEqual(
+        [],
+      );
+      expect(
+        findings.find((f: { ruleId: string }) => f.ruleId === "pod/not-privileged"),
+      ).toMatchObject({
+        file: "examples/kustomize/overlays/prod/debug-patch.yaml",
+        line: 13,
+        rendered: { file: "<rendered>/examples/kustomize/overlays/prod/kustomize-build.yaml" },
+      });
+    },
+  );
+
+  function repoWithChart(): string {
+    const dir = mkdtempSync(join(tmpdir(), "scout-cli-walk-"));
+    mkdirSync(join(dir, "charts/app/templates"), { recursive: true });
+    writeFileSync(
+      join(dir, "charts/app/Chart.yaml"),
+      "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+    );
+    writeFileSync(join(dir, "charts/app/values.yaml"), "replicas: 2\n");
+    writeFileSync(join(dir, "charts/app/templates/cm.yaml"), "{{- if .Values.on }}\n{{- end }}\n");
+    copyFileSync(join(repo, "examples/manifests/redis.yaml"), join(dir, "redis.yaml"));
+    return dir;
+  }
+
+  it("without helm: one input/not-rendered error on Chart.yaml, exit 1, the rest checked", async () => {
+    const run = await runCli(["check", ".", "--format", "json"], {
+      cwd: repoWithChart(),
+      env: noTools,
+    });
+    expect(run.code).toBe(1);
+    const { findings } = JSON.parse(run.stdout);
+    const notRendered = findings.filter(
+      (f: { ruleId: string }) => f.ruleId === "input/not-rendered",
+    );
+    expect(notRendered).toMatchObject([
+      {
+        file: "charts/app/Chart.yaml",
+        line: 1,
+        severity: "error",
+        message: expect.stringContaining("scripts/install-helm.sh"),
+      },
+    ]);
+    const files = new Set(findings.map((f: { file: string }) => f.file));
+    expect([...files].sort()).toEqual(["charts/app/Chart.yaml", "redis.yaml"]);
+  });
+
+  it.skipIf(!hasHelm)("with helm: renders it, reading no template as YAML", async () => {
+    const dir = repoWithChart();
+    writeFileSync(
+      join(dir, "charts/app/templates/cm.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-app\n",
+    );
+    const run = await runCli(["check", ".", "--format", "json"], { cwd: dir, env: process.env });
+    const { findings } = JSON.parse(run.stdout);
+    const rules = findings.map((f: { ruleId: string }) => f.ruleId);
+    expect(rules).not.toContain("input/parse-error");
+    expect(rules).not.toContain("input/not-kubernetes");
+    expect(rules).not.toContain("input/not-rendered");
+    expect(findings.some((f: { file: string }) => f.file === "redis.yaml")).toBe(true);
   });
 });

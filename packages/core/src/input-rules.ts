@@ -42,6 +42,14 @@ export const inputRules: readonly Rule[] = [
       "Add apiVersion and kind, or keep files that are not manifests out of the checked paths.",
     messages: { problem: "{{message}}" },
   }),
+  builtIn("input/not-rendered", {
+    severity: "error",
+    description:
+      "A Helm chart or Kustomize folder found while walking a folder was not rendered (helm, kubectl or kustomize missing, or the tool failed): nothing of it was checked; its templates and patches are not read as plain manifests.",
+    remediation:
+      "Install the tool the message names (helm: scripts/install-helm.sh; kubectl: https://kubernetes.io/docs/tasks/tools/), or fix the error the tool reported.",
+    messages: { problem: "{{message}}" },
+  }),
   builtIn("input/parse-error", {
     severity: "error",
     description: "A document is not valid YAML or JSON (or is hostile: binary, a YAML bomb).",

@@ -21,7 +21,8 @@ export type InputRuleId =
   | "input/file-too-large"
   | "input/ignored-by-kubectl"
   | "input/unreadable"
-  | "input/skipped";
+  | "input/skipped"
+  | "input/not-rendered";
 
 /** A problem of the input itself, found while reading a file (before any object exists). */
 export interface SourceProblem {

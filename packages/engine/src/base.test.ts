@@ -99,3 +99,31 @@ describe("the base of a chart beside the config rendered into a folder (the Acti
     expect(compared.result.summary.unchanged).toBeGreaterThan(0);
   });
 });
+
+describe("the base of a folder that holds a chart and plain manifests", () => {
+  withHelm()(
+    "walks the commit's tree as the head's: the chart rendered, the rest read",
+    async () => {
+      cpSync(join(examples, "helm-chart"), join(repo, "deploy/chart"), { recursive: true });
+      cpSync(join(examples, "manifests/redis.yaml"), join(repo, "deploy/redis.yaml"));
+      commit({ "README.md": "repo\n" }, "base");
+      const values = readFileSync(join(repo, "deploy/chart/values.yaml"), "utf8");
+      commit(
+        { "deploy/chart/values.yaml": values.replace("privileged: false", "privileged: true") },
+        "head",
+      );
+      const options: CheckOptions = { cwd: repo, paths: ["deploy"], tools };
+      const head = await runCheck(options);
+      expect(head.result.findings.some((f) => f.ruleId === "input/parse-error")).toBe(false);
+      const compared = await compareWithBase(head, { ref: "HEAD~1" }, options);
+      expect(compared.notices).toEqual([]);
+      const fresh = compared.result.findings.filter((f) => f.baseline === "new");
+      expect(fresh.map((f) => [f.ruleId, f.file])).toEqual([
+        ["pod/not-privileged", "deploy/chart/values.yaml"],
+      ]);
+      // Nothing of the chart read as plain YAML at the base either (it would show as fixed).
+      expect(compared.result.summary).toMatchObject({ new: 1, fixed: 0 });
+      expect(compared.result.summary.unchanged).toBe(head.result.findings.length - 1);
+    },
+  );
+});

@@ -24,7 +24,7 @@ import {
 } from "./check.js";
 import { CONFIG_FILE_NAME, type LoadedConfig, parseConfigText } from "./config-file.js";
 import { checkoutTree, type GitSnapshot, snapshotAt, type TreeFile } from "./git.js";
-import { type RenderedInputKind, systemToolRunner } from "./render-tools.js";
+import { KUSTOMIZATION_FILES, type RenderedInputKind, systemToolRunner } from "./render-tools.js";
 import { loadWithRenderedInputs } from "./rendered-inputs.js";
 import type { RenderedSource } from "./source-positions.js";
 
@@ -43,7 +43,6 @@ export interface BaseRun {
 
 const MANIFEST_EXTENSIONS = [".yaml", ".yml", ".json"];
 const SKIPPED_FOLDERS = [".git", "node_modules"];
-const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 /**
  * The base of a comparison: the same paths (or the same config rendered) at `ref`, judged with
@@ -106,13 +105,17 @@ async function loadBasePaths(
   const kinds = options.paths.map((path) =>
     renderedKindAt(inTreeFiles, repoPathOf(snapshot, path, options.cwd)),
   );
+  const walked = options.paths
+    .filter((path, index) => !kinds[index] && !/[*?[\]{}]/.test(path))
+    .flatMap((path) => renderedKindsUnder(snapshot.files, repoPathOf(snapshot, path, options.cwd)));
   // The config's render is read with the plain files, as the head reads the folder it went to.
-  const plainBundle = (paths: readonly string[]) =>
+  const plainBundle = (paths: readonly string[], passOver?: (inRepo: string) => boolean) =>
     buildBundle([
-      ...(paths.length ? baseSources(snapshot, { ...options, paths }) : []),
+      ...(paths.length ? baseSources(snapshot, { ...options, paths }, passOver) : []),
       ...fromConfig,
     ]);
-  if (!kinds.some(Boolean)) return { bundle: plainBundle(options.paths), sources: [] };
+  if (!kinds.some(Boolean) && !walked.length)
+    return { bundle: plainBundle(options.paths), sources: [] };
   const tree = checkoutTree(snapshot.root, snapshot.commit);
   try {
     // The working folder may be one the base does not have yet; the tools still run in it.
@@ -130,13 +133,17 @@ async function loadBasePaths(
     const loaded = await loadWithRenderedInputs(paths, {
       cwd,
       // Helm flags are refused when no path is a chart: the base may not have one yet.
-      helm: kinds.includes("helm")
-        ? { ...helm, ...(helm.values ? { values: helm.values.map(inTree) } : {}) }
-        : {},
+      helm:
+        kinds.includes("helm") || walked.includes("helm")
+          ? { ...helm, ...(helm.values ? { values: helm.values.map(inTree) } : {}) }
+          : {},
       tools: options.tools ?? systemToolRunner(),
-      load: async (plain) => {
+      load: async (plain, passOver) => {
         loadedPlain = true;
-        return plainBundle(plain.map((path) => headPath.get(path) ?? path));
+        return plainBundle(
+          plain.map((path) => headPath.get(path) ?? path),
+          (inRepo) => passOver(join(tree.dir, inRepo)),
+        );
       },
     });
     if (loadedPlain || !fromConfig.length) return loaded;
@@ -155,6 +162,19 @@ function renderedKindAt(files: Set<string>, folder: string): RenderedInputKind |
   if (has("Chart.yaml")) return "helm";
   if (KUSTOMIZATION_FILES.some(has)) return "kustomize";
   return undefined;
+}
+
+/** The kinds of the charts and kustomizations a walk of the folder at the commit finds. */
+function renderedKindsUnder(files: readonly TreeFile[], folder: string): RenderedInputKind[] {
+  const prefix = folder ? `${folder}/` : "";
+  return files.flatMap((file) => {
+    if (!file.path.startsWith(prefix)) return [];
+    const parts = file.path.slice(prefix.length).split("/");
+    if (parts.slice(0, -1).some((part) => SKIPPED_FOLDERS.includes(part))) return [];
+    const name = parts[parts.length - 1]!;
+    if (name === "Chart.yaml") return ["helm" as const];
+    return KUSTOMIZATION_FILES.includes(name) ? ["kustomize" as const] : [];
+  });
 }
 
 function mergeBundles(first: Bundle, second: Bundle): Bundle {
@@ -220,8 +240,12 @@ function ancestors(dir: string): string[] {
   return parts.map((_, i) => parts.slice(0, parts.length - i).join("/")).concat("");
 }
 
-function baseSources(snapshot: GitSnapshot, options: CheckOptions): ParsedSource[] {
-  const selected = selectFiles(snapshot, options.paths, options.cwd);
+function baseSources(
+  snapshot: GitSnapshot,
+  options: CheckOptions,
+  passOver?: (inRepo: string) => boolean,
+): ParsedSource[] {
+  const selected = selectFiles(snapshot, options.paths, options.cwd, passOver);
   const texts = snapshot.read(selected.filter((f) => f.size <= maxSize(options)));
   return selected.map((file) => {
     const shown = displayPath(join(snapshot.root, file.path), options.cwd);
@@ -252,18 +276,23 @@ function tooLarge(shown: string, size: number, max: number): ParsedSource {
   };
 }
 
-/** The loader's reading of paths (files, folders of manifests, globs), over the commit's tree. */
+/**
+ * The loader's reading of paths (files, folders of manifests, globs), over the commit's tree;
+ * a folder walk passes over the paths (from the repository's top) `passOver` names, and
+ * everything below them, as the loader does.
+ */
 export function selectFiles(
   snapshot: Pick<GitSnapshot, "root" | "files">,
   paths: readonly string[],
   cwd: string,
+  passOver: (inRepo: string) => boolean = () => false,
 ): TreeFile[] {
   const chosen = new Map<string, TreeFile>();
   for (const path of paths) {
     const inRepo = repoPathOf(snapshot, path, cwd);
     const matches = /[*?[\]{}]/.test(path)
       ? globMatches(snapshot.files, inRepo)
-      : pathMatches(snapshot.files, inRepo);
+      : pathMatches(snapshot.files, inRepo, passOver);
     for (const file of matches) chosen.set(file.path, file);
   }
   return [...chosen.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -289,19 +318,32 @@ function repoPathOf(snapshot: Pick<GitSnapshot, "root">, path: string, cwd: stri
   return inRepo;
 }
 
-function pathMatches(files: readonly TreeFile[], target: string): TreeFile[] {
+function pathMatches(
+  files: readonly TreeFile[],
+  target: string,
+  passOver: (inRepo: string) => boolean,
+): TreeFile[] {
   const exact = files.find((f) => f.path === target);
   if (exact) return [exact];
   const prefix = target ? `${target}/` : "";
+  const below = (path: string) => path.slice(prefix.length).split("/");
+  // Every entry from the folder down to the file, as the walk meets them.
+  const entries = (path: string) =>
+    below(path).map(
+      (_, index) =>
+        prefix +
+        below(path)
+          .slice(0, index + 1)
+          .join("/"),
+    );
   return files.filter(
     (f) =>
       f.path.startsWith(prefix) &&
       MANIFEST_EXTENSIONS.some((ext) => f.path.endsWith(ext)) &&
-      !f.path
-        .slice(prefix.length)
-        .split("/")
+      !below(f.path)
         .slice(0, -1)
-        .some((folder) => SKIPPED_FOLDERS.includes(folder)),
+        .some((folder) => SKIPPED_FOLDERS.includes(folder)) &&
+      !entries(f.path).some(passOver),
   );
 }
 

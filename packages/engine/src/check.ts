@@ -115,9 +115,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
         cwd: options.cwd,
         helm: options.helm ?? {},
         tools: options.tools ?? systemToolRunner(),
-        load: (paths) =>
+        load: (paths, passOver) =>
           loadBundle(paths, {
             cwd: options.cwd,
+            passOver,
             ...(options.readStdin ? { readStdin: options.readStdin } : {}),
             ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
           }),

@@ -48,7 +48,7 @@ export const HELM_INSTALL_HINT =
 export const KUSTOMIZE_INSTALL_HINT =
   "neither kubectl nor kustomize found on PATH: install kubectl (it builds Kustomize) from https://kubernetes.io/docs/tasks/tools/";
 
-const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+export const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 /** What a folder is: a Helm chart, a Kustomize root, or plain manifests (undefined). */
 export function renderedInputKind(folder: string): RenderedInputKind | undefined {
@@ -66,11 +66,7 @@ export function renderHelm(
 ): RenderedInput {
   const helm = tools.find("helm");
   if (!helm) throw new ConfigurationError(HELM_INSTALL_HINT);
-  const valuesFiles = (options.values ?? []).map((file) => resolve(cwd, file));
-  for (const [index, file] of valuesFiles.entries()) {
-    if (!existsSync(file))
-      throw new ConfigurationError(`--values ${options.values![index]}: file not found`);
-  }
+  const valuesFiles = helmValuesFiles(options, cwd);
   const args = [
     "template",
     options.releaseName ?? "release-name",
@@ -142,6 +138,16 @@ function runOrExplain(
   const lines = result.stderr.split("\n").map((line) => line.trim());
   const reason = lines.filter(Boolean).join(" | ") || `exit status ${result.status}`;
   throw new ConfigurationError(`${label} failed: ${reason}`);
+}
+
+/** The --values files, absolute; one that does not exist is the user's mistake. */
+export function helmValuesFiles(options: HelmOptions, cwd: string): string[] {
+  const valuesFiles = (options.values ?? []).map((file) => resolve(cwd, file));
+  for (const [index, file] of valuesFiles.entries()) {
+    if (!existsSync(file))
+      throw new ConfigurationError(`--values ${options.values![index]}: file not found`);
+  }
+  return valuesFiles;
 }
 
 /** Each document's `# Source: chart/templates/x.yaml` with that template's text. */
@@ -275,7 +281,7 @@ function blockStart(text: string, indicatorLine: number): { line: number; column
   return { line: first + 1, column: lines[first]!.length - lines[first]!.trimStart().length + 1 };
 }
 
-function kustomizationFile(folder: string): string | undefined {
+export function kustomizationFile(folder: string): string | undefined {
   return KUSTOMIZATION_FILES.map((name) => join(folder, name)).find(isFile);
 }
 

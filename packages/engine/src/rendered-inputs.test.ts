@@ -292,3 +292,148 @@ describe("missing or failing tools", () => {
     ).rejects.toThrow(/--values apply to Helm charts/);
   });
 });
+
+describe("check of a folder that holds a chart and Kustomize folders (real tools)", () => {
+  const bothIt =
+    tools.find("helm") && (tools.find("kubectl") || tools.find("kustomize"))
+      ? it
+      : withTool(tools.find("helm") ? "kubectl" : "helm");
+  const checkExamples = (helm = {}) => runCheck({ cwd: repo, paths: ["examples"], helm, tools });
+  const inRendered = (f: Finding) =>
+    f.file.startsWith(`${chart}/`) || f.file.startsWith("examples/kustomize/");
+
+  bothIt("reads no template, values file or patch as a plain manifest", async () => {
+    const { result } = await checkExamples();
+    const readAsPlain = result.findings.filter(
+      (f) =>
+        ["input/parse-error", "input/duplicate-object", "input/not-kubernetes"].includes(
+          f.ruleId,
+        ) && inRendered(f),
+    );
+    expect(readAsPlain).toEqual([]);
+    // Every finding of the chart and the overlays comes from their render.
+    expect(result.findings.filter(inRendered).every((f) => f.rendered)).toBe(true);
+  });
+
+  bothIt("renders the two overlays, not the base they share", async () => {
+    const { result } = await checkExamples();
+    const renderedFiles = new Set(result.findings.flatMap((f) => f.rendered?.file ?? []));
+    expect([...renderedFiles].sort()).toEqual([
+      `<rendered>/${chart}/helm-template.yaml`,
+      `<rendered>/${prod}/kustomize-build.yaml`,
+      "<rendered>/examples/kustomize/overlays/staging/kustomize-build.yaml",
+    ]);
+    const probes = result.findings.filter(
+      (f) =>
+        f.ruleId === "workload/startup-probe" &&
+        f.file === "examples/kustomize/base/deployment.yaml",
+    );
+    expect(probes.map((f) => f.object?.namespace).sort()).toEqual(["scout-prod", "scout-staging"]);
+  });
+
+  bothIt("puts the prod overlay's privileged container on its patch", async () => {
+    const { result } = await checkExamples();
+    expect(find(result.findings, "pod/not-privileged")).toMatchObject({
+      file: `${prod}/debug-patch.yaml`,
+      line: 13,
+      column: 13,
+      object: { namespace: "scout-prod" },
+    });
+  });
+
+  bothIt("renders the chart with its own values, and with the --values given", async () => {
+    const plain = await checkExamples();
+    const fromChart = (findings: readonly Finding[], ruleId: string) =>
+      findings.filter((f) => f.ruleId === ruleId && f.file.startsWith(`${chart}/`));
+    // values-insecure.yaml is a values file: no default render uses it.
+    expect(fromChart(plain.result.findings, "pod/not-privileged")).toEqual([]);
+    expect(fromChart(plain.result.findings, "workload/startup-probe")).toMatchObject([
+      { file: `${chart}/templates/deployment.yaml`, line: 24 },
+    ]);
+    const insecure = await checkExamples({ values: [insecureValues] });
+    expect(fromChart(insecure.result.findings, "pod/not-privileged")).toMatchObject([
+      { file: insecureValues, line: 7, column: 3 },
+    ]);
+  });
+
+  bothIt("renders a chart both named and walked once", async () => {
+    const { result } = await runCheck({ cwd: repo, paths: ["examples", chart], tools });
+    const probes = result.findings.filter(
+      (f) => f.ruleId === "workload/startup-probe" && f.file.startsWith(`${chart}/`),
+    );
+    expect(probes).toHaveLength(1);
+  });
+
+  bothIt("still reads the plain manifests beside them", async () => {
+    const { result } = await checkExamples();
+    expect(result.findings.some((f) => f.file === "examples/manifests/redis.yaml")).toBe(true);
+  });
+});
+
+describe("a chart or kustomization found walking, when it cannot be rendered", () => {
+  const none: ToolRunner = {
+    find: () => undefined,
+    run: () => ({ status: 0, stdout: "", stderr: "" }),
+  };
+
+  function repoWithChart(): string {
+    const dir = mkdtempSync(join(tmpdir(), "scout-walk-"));
+    mkdirSync(join(dir, "chart/templates"), { recursive: true });
+    writeFileSync(join(dir, "chart/Chart.yaml"), "apiVersion: v2\nname: app\nversion: 1.0.0\n");
+    writeFileSync(join(dir, "chart/templates/cm.yaml"), "{{- if .Values.on }}\n{{- end }}\n");
+    mkdirSync(join(dir, "overlay"));
+    writeFileSync(join(dir, "overlay/kustomization.yaml"), "resources:\n  - cm.yaml\n");
+    writeFileSync(
+      join(dir, "overlay/cm.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: o}\n",
+    );
+    copyFileSync(join(repo, "examples/manifests/redis.yaml"), join(dir, "redis.yaml"));
+    return dir;
+  }
+
+  it("reports each on its Chart.yaml or kustomization, naming the tool, and checks the rest", async () => {
+    const dir = repoWithChart();
+    const { result } = await runCheck({ cwd: dir, paths: ["."], tools: none });
+    const notRendered = result.findings.filter((f) => f.ruleId === "input/not-rendered");
+    expect(notRendered.map((f) => [f.file, f.line, f.severity])).toEqual([
+      ["chart/Chart.yaml", 1, "error"],
+      ["overlay/kustomization.yaml", 1, "error"],
+    ]);
+    expect(notRendered[0]!.message).toContain(HELM_INSTALL_HINT);
+    expect(notRendered[1]!.message).toContain(KUSTOMIZE_INSTALL_HINT);
+    // Nothing of the chart or the overlay is read as plain YAML; the rest is checked.
+    const files = new Set(result.findings.map((f) => f.file));
+    expect([...files].sort()).toEqual([
+      "chart/Chart.yaml",
+      "overlay/kustomization.yaml",
+      "redis.yaml",
+    ]);
+  });
+
+  it("reports helm's error for a walked chart it fails on, and checks the rest", async () => {
+    const dir = repoWithChart();
+    const failingHelm: ToolRunner = {
+      find: (name) => (name === "helm" ? "/bin/helm" : undefined),
+      run: () => ({
+        status: 1,
+        stdout: "",
+        stderr: "Error: parse error at (app/templates/cm.yaml:2): unexpected }\n",
+      }),
+    };
+    const { result } = await runCheck({ cwd: dir, paths: ["."], tools: failingHelm });
+    expect(find(result.findings, "input/not-rendered")).toMatchObject({
+      file: "chart/Chart.yaml",
+      message: expect.stringContaining(
+        "helm template chart failed: Error: parse error at (app/templates/cm.yaml:2): unexpected }",
+      ),
+    });
+    expect(result.findings.some((f) => f.file === "redis.yaml")).toBe(true);
+  });
+
+  it("still refuses a --values file that does not exist, before rendering", async () => {
+    const dir = repoWithChart();
+    await expect(
+      runCheck({ cwd: dir, paths: ["."], helm: { values: ["nope.yaml"] }, tools: none }),
+    ).rejects.toThrow("--values nope.yaml: file not found");
+  });
+});

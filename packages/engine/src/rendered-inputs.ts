@@ -1,14 +1,26 @@
-import { isAbsolute, relative, resolve, sep } from "node:path";
-import { type Bundle, buildBundle, ConfigurationError, parseSource } from "@scout-deploy/core";
+import { statSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import {
+  type Bundle,
+  buildBundle,
+  ConfigurationError,
+  type InputProblem,
+  isConfigurationError,
+  parseSource,
+} from "@scout-deploy/core";
 import {
   type HelmOptions,
+  helmValuesFiles,
+  kustomizationFile,
   type RenderedInput,
+  type RenderedInputKind,
   renderedInputKind,
   renderHelm,
   renderKustomize,
   type ToolRunner,
 } from "./render-tools.js";
 import type { RenderedSource } from "./source-positions.js";
+import { findWalkedRenders, type WalkedRenders } from "./walked-renders.js";
 
 export const RENDERED_INPUT_PREFIX = "<rendered>/";
 
@@ -16,14 +28,26 @@ export interface RenderedInputsOptions {
   cwd: string;
   helm: HelmOptions;
   tools: ToolRunner;
-  /** Loads the paths that are not charts or kustomizations (files, folders, globs, "-"). */
-  load: (paths: readonly string[]) => Promise<Bundle>;
+  /**
+   * Loads the paths that are not charts or kustomizations (files, folders, globs, "-"); a folder
+   * walk passes over what `passOver` says is rendered instead.
+   */
+  load: (paths: readonly string[], passOver: (absolute: string) => boolean) => Promise<Bundle>;
+}
+
+interface RenderRoot {
+  kind: RenderedInputKind;
+  /** The folder, absolute. */
+  folder: string;
 }
 
 /**
  * A folder with Chart.yaml is rendered by `helm template`, one with kustomization.yaml by
- * Kustomize; every other path is loaded as it is. The rendered texts are read as kubectl reads
- * files, under a name of their own, and returned with what relocates their findings.
+ * Kustomize; so are the charts and the top kustomizations found walking a folder path
+ * (walked-renders.ts). Every other path is loaded as it is. The rendered texts are read as
+ * kubectl reads files, under a name of their own, and returned with what relocates their
+ * findings. A named chart that cannot be rendered stops the run; a walked one is an
+ * input/not-rendered finding on its Chart.yaml or kustomization file, and the rest is checked.
  */
 export async function loadWithRenderedInputs(
   paths: readonly string[],
@@ -32,21 +56,77 @@ export async function loadWithRenderedInputs(
   const kinds = paths.map((path) =>
     path === "-" ? undefined : renderedInputKind(resolve(options.cwd, path)),
   );
-  refuseUnusedHelmFlags(options.helm, kinds.includes("helm"));
   const plain = paths.filter((_, index) => kinds[index] === undefined);
-  const sources = paths.flatMap((path, index) => {
+  const named = paths.flatMap((path, index): RenderRoot[] => {
     const kind = kinds[index];
-    if (!kind) return [];
-    const absolute = resolve(options.cwd, path);
-    const input =
-      kind === "helm"
-        ? renderHelm(absolute, options.helm, options.cwd, options.tools)
-        : renderKustomize(absolute, options.cwd, options.tools);
-    return [renderedSource(input, shown(absolute, options.cwd))];
+    return kind ? [{ kind, folder: resolve(options.cwd, path) }] : [];
   });
-  const rendered = buildBundle(sources.map((source) => parseSource(source.file, source.text)));
+  const walked = findWalkedRenders(walkedFolders(plain, options.cwd));
+  const found = rootsFound(walked, named);
+  const hasChart = [...named, ...found].some((root) => root.kind === "helm");
+  refuseUnusedHelmFlags(options.helm, hasChart);
+  // A --values file that does not exist is the user's mistake, not one chart's problem.
+  if (hasChart) helmValuesFiles(options.helm, options.cwd);
+  const sources = named.map((root) => render(root, options));
+  const problems: InputProblem[] = [];
+  for (const root of found) {
+    const rendered = renderOrProblem(root, options);
+    if ("problem" in rendered) problems.push(rendered.problem);
+    else sources.push(rendered);
+  }
+  const rendered = buildBundle(
+    sources.map((source) => parseSource(source.file, source.text)),
+    problems,
+  );
   if (!plain.length) return { bundle: rendered, sources };
-  return { bundle: mergeBundles(await options.load(plain), rendered), sources };
+  return { bundle: mergeBundles(await options.load(plain, walked.passOver), rendered), sources };
+}
+
+/** The charts and kustomizations a walk found, but those also named as paths (rendered once). */
+function rootsFound(walked: WalkedRenders, named: readonly RenderRoot[]): RenderRoot[] {
+  const namedFolders = new Set(named.map((root) => root.folder));
+  return [
+    ...walked.charts.map((folder) => ({ kind: "helm" as const, folder })),
+    ...walked.kustomizations.map((folder) => ({ kind: "kustomize" as const, folder })),
+  ].filter((root) => !namedFolders.has(root.folder));
+}
+
+/** The paths walked as folders: not "-", not a glob, not a file. */
+function walkedFolders(paths: readonly string[], cwd: string): string[] {
+  return paths
+    .filter((path) => path !== "-" && !/[*?[\]{}]/.test(path))
+    .map((path) => resolve(cwd, path))
+    .filter(isFolder);
+}
+
+function render(root: RenderRoot, options: RenderedInputsOptions): RenderedSource {
+  const input =
+    root.kind === "helm"
+      ? renderHelm(root.folder, options.helm, options.cwd, options.tools)
+      : renderKustomize(root.folder, options.cwd, options.tools);
+  return renderedSource(input, shown(root.folder, options.cwd));
+}
+
+function renderOrProblem(
+  root: RenderRoot,
+  options: RenderedInputsOptions,
+): RenderedSource | { problem: InputProblem } {
+  try {
+    return render(root, options);
+  } catch (error) {
+    if (!isConfigurationError(error)) throw error;
+    const file =
+      root.kind === "helm" ? join(root.folder, "Chart.yaml") : kustomizationFile(root.folder)!;
+    const what = root.kind === "helm" ? "Helm chart" : "Kustomize folder";
+    const folder = shown(root.folder, options.cwd);
+    return {
+      problem: {
+        ruleId: "input/not-rendered",
+        message: `the ${what} ${folder} was not rendered, so nothing of it was checked: ${error.message}`,
+        position: { file: shown(file, options.cwd), line: 1, column: 1 },
+      },
+    };
+  }
 }
 
 function renderedSource(input: RenderedInput, folder: string): RenderedSource {
@@ -68,7 +148,7 @@ function refuseUnusedHelmFlags(helm: HelmOptions, hasChart: boolean): void {
   ].filter(Boolean);
   if (given.length && !hasChart) {
     throw new ConfigurationError(
-      `${given.join(", ")} apply to Helm charts, and no path is a folder with Chart.yaml`,
+      `${given.join(", ")} apply to Helm charts, and no path is or holds a folder with Chart.yaml`,
     );
   }
 }
@@ -80,6 +160,14 @@ function mergeBundles(first: Bundle, second: Bundle): Bundle {
     objects: [...first.objects, ...second.objects],
     problems: [...first.problems, ...second.problems],
   };
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function shown(absolute: string, cwd: string): string {

@@ -43,6 +43,18 @@ describe("loadBundle", () => {
     expect(bundle.files).toEqual(["k8s/nested/b.yml"]);
   });
 
+  it("passes over what a folder walk is told is rendered, but reads what is named", async () => {
+    const passOver = (path: string) => path === join(root, "k8s/nested");
+    const walked = await loadBundle(["k8s"], { cwd: root, passOver });
+    expect(walked.files).toEqual(["k8s/a.yaml"]);
+    expect(walked.problems.map((p) => p.position.file)).toEqual(["k8s/node_modules"]);
+    const named = await loadBundle(["k8s/nested/b.yml", "k8s/**/*.json"], { cwd: root, passOver });
+    expect(named.files).toEqual(["k8s/nested/b.yml", "k8s/nested/c.json"]);
+    // A folder that is all passed over is no mistake: what is in it is rendered instead.
+    const all = await loadBundle(["k8s/nested"], { cwd: root, passOver: () => true });
+    expect(all.files).toEqual([]);
+  });
+
   it("reads '-' from standard input", async () => {
     const bundle = await loadBundle(["-"], { cwd: root, readStdin: async () => ns("stdin") });
     expect(bundle.files).toEqual(["<stdin>"]);

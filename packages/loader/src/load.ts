@@ -35,6 +35,11 @@ export interface LoadOptions {
   limits?: ParseLimits;
   /** Reads standard input, for the path "-". */
   readStdin?: (maxBytes: number) => Promise<string>;
+  /**
+   * Entries (absolute) a folder walk neither reads nor enters, without a finding: what a tool
+   * renders instead (charts, kustomizations). Files and globs named by the user are read.
+   */
+  passOver?: (absolute: string) => boolean;
 }
 
 export type InputFile = { kind: "file"; absolute: string } | { kind: "stdin" };
@@ -46,7 +51,7 @@ export type InputFile = { kind: "file"; absolute: string } | { kind: "stdin" };
  * inside a file, and every folder not walked on purpose, is a finding.
  */
 export async function loadBundle(paths: readonly string[], options: LoadOptions): Promise<Bundle> {
-  const { inputs, skipped } = await resolveInputsWithSkips(paths, options.cwd);
+  const { inputs, skipped } = await resolveInputsWithSkips(paths, options.cwd, options.passOver);
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const limits = options.limits ?? DEFAULT_PARSE_LIMITS;
   const sources: ParsedSource[] = [];
@@ -145,7 +150,11 @@ interface Resolved {
   skipped: string[];
 }
 
-async function resolveInputsWithSkips(paths: readonly string[], cwd: string): Promise<Resolved> {
+async function resolveInputsWithSkips(
+  paths: readonly string[],
+  cwd: string,
+  passOver: (absolute: string) => boolean = () => false,
+): Promise<Resolved> {
   const seen = new Set<string>();
   const resolved: Resolved = { inputs: [], skipped: [] };
   const add = (absolute: string) => {
@@ -169,9 +178,10 @@ async function resolveInputsWithSkips(paths: readonly string[], cwd: string): Pr
       if (!stat) throw new ConfigurationError(`path not found: ${path}`);
       if (!stat.isDirectory()) add(absolute);
       else {
-        const found = manifestsUnder(absolute, skip);
-        if (!found.length) throw new ConfigurationError(`no .yaml, .yml or .json file in ${path}`);
-        for (const file of found) add(file);
+        const found = manifestsUnder(absolute, skip, passOver);
+        if (!found.files.length && !found.passedOver)
+          throw new ConfigurationError(`no .yaml, .yml or .json file in ${path}`);
+        for (const file of found.files) add(file);
       }
     }
   }
@@ -231,12 +241,18 @@ function statOrNull(path: string) {
  * (no loops; kubectl's walk does not follow them either); a link to anything else is read,
  * and the reader refuses what is not a regular file.
  */
-function manifestsUnder(folder: string, skip: (folder: string) => void): string[] {
+function manifestsUnder(
+  folder: string,
+  skip: (folder: string) => void,
+  passOver: (absolute: string) => boolean,
+): { files: string[]; passedOver: boolean } {
   const files: string[] = [];
+  let passedOver = false;
   const walk = (dir: string) => {
     for (const entry of sortedEntries(dir)) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
+      if (passOver(path)) passedOver = true;
+      else if (entry.isDirectory()) {
         if (SKIPPED_FOLDERS.has(entry.name)) skip(path);
         else walk(path);
       } else if (hasManifestExtension(entry.name) && !statOrNull(path)?.isDirectory()) {
@@ -245,7 +261,7 @@ function manifestsUnder(folder: string, skip: (folder: string) => void): string[
     }
   };
   walk(folder);
-  return files;
+  return { files, passedOver };
 }
 
 function hasManifestExtension(name: string): boolean {

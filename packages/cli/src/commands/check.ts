@@ -34,6 +34,8 @@ Loads manifests (files, folders, globs, - for stdin), runs the rule packs and re
 A folder with Chart.yaml is rendered with \`helm template\`, one with kustomization.yaml with
 \`kubectl kustomize\` (or \`kustomize build\`); findings land on the template, values file,
 base resource or patch that produced the value, the rendered place kept in the JSON.
+A folder walked (\`check .\`) renders the charts and the top kustomizations it holds the same
+way instead of reading their files; one that cannot be rendered is an input/not-rendered error.
 
 Options:
   --config FILE          config file (default: scout-deploy.yaml, found by walking up)

@@ -1,0 +1,114 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { findWalkedRenders } from "./walked-renders.js";
+
+/** A folder with the given files (path -> text), absolute. */
+function tree(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), "scout-walk-"));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+function walkOf(root: string) {
+  const found = findWalkedRenders([root]);
+  const rel = (path: string) => relative(root, path) || ".";
+  return {
+    charts: found.charts.map(rel),
+    kustomizations: found.kustomizations.map(rel),
+    passedOver: (path: string) => found.passOver(join(root, path)),
+  };
+}
+
+const deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\n";
+
+describe("charts and kustomizations found walking a folder", () => {
+  it("finds a chart and does not look inside it (its subcharts belong to it)", () => {
+    const root = tree({
+      "charts/app/Chart.yaml": "name: app\n",
+      "charts/app/templates/deployment.yaml": "{{ .Values.x }}\n",
+      "charts/app/charts/sub/Chart.yaml": "name: sub\n",
+      "k8s/deployment.yaml": deployment,
+    });
+    const walk = walkOf(root);
+    expect(walk.charts).toEqual(["charts/app"]);
+    expect(walk.passedOver("charts/app")).toBe(true);
+    expect(walk.passedOver("charts")).toBe(false);
+    expect(walk.passedOver("k8s/deployment.yaml")).toBe(false);
+  });
+
+  it("renders only the overlays: a base that overlays reference is theirs", () => {
+    const root = tree({
+      "base/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+      "base/deployment.yaml": deployment,
+      "overlays/prod/kustomization.yaml":
+        "resources:\n  - ../../base\npatches:\n  - path: patch.yaml\n",
+      "overlays/prod/patch.yaml": deployment,
+      "overlays/staging/kustomization.yml": "bases:\n  - ../../base\n",
+    });
+    const walk = walkOf(root);
+    expect(walk.kustomizations).toEqual(["overlays/prod", "overlays/staging"]);
+    for (const file of [
+      "base/deployment.yaml",
+      "base/kustomization.yaml",
+      "overlays/prod/patch.yaml",
+      "overlays/staging/kustomization.yml",
+    ]) {
+      expect(walk.passedOver(file), file).toBe(true);
+    }
+  });
+
+  it("passes over the files a kustomization names in other folders, not the rest", () => {
+    const root = tree({
+      "app/Kustomization": [
+        "resources:",
+        "  - ../shared/config.yaml",
+        "  - https://example.com/remote.yaml",
+        "configMapGenerator:",
+        "  - name: settings",
+        "    files: [app.yaml=../settings/app.yaml]",
+        "",
+      ].join("\n"),
+      "shared/config.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+      "settings/app.yaml": "level: debug\n",
+      "shared/other.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: o}\n",
+      "app/extra/more.yaml": deployment,
+    });
+    const walk = walkOf(root);
+    expect(walk.kustomizations).toEqual(["app"]);
+    expect(walk.passedOver("shared/config.yaml")).toBe(true);
+    expect(walk.passedOver("settings/app.yaml")).toBe(true);
+    expect(walk.passedOver("shared/other.yaml")).toBe(false);
+    // A subfolder the kustomization does not name is walked as plain manifests.
+    expect(walk.passedOver("app/extra")).toBe(false);
+    expect(walk.passedOver("app/extra/more.yaml")).toBe(false);
+  });
+
+  it("renders kustomizations that reference each other in a cycle rather than lose them", () => {
+    const root = tree({
+      "a/kustomization.yaml": "resources:\n  - ../b\n",
+      "b/kustomization.yaml": "resources:\n  - ../a\n",
+    });
+    expect(walkOf(root).kustomizations).toEqual(["a", "b"]);
+  });
+
+  it("does not walk into .git or node_modules", () => {
+    const root = tree({
+      "node_modules/pkg/Chart.yaml": "name: pkg\n",
+      ".git/x/kustomization.yaml": "resources: []\n",
+      ".github/chart/Chart.yaml": "name: dot\n",
+    });
+    const walk = walkOf(root);
+    expect(walk.charts).toEqual([".github/chart"]);
+    expect(walk.kustomizations).toEqual([]);
+  });
+
+  it("reads a kustomization that is not valid YAML as naming nothing", () => {
+    const root = tree({ "bad/kustomization.yaml": "resources: [\n" });
+    expect(walkOf(root).kustomizations).toEqual(["bad"]);
+  });
+});

@@ -1,0 +1,163 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { isRecord, parseSource } from "@scout-deploy/core";
+import { kustomizationFile } from "./render-tools.js";
+
+/** The folders a walk does not enter, as the loader's walk (packages/loader). */
+const SKIPPED_FOLDERS = new Set([".git", "node_modules"]);
+
+/** What walking folders finds to render, and what the plain reading must then pass over. */
+export interface WalkedRenders {
+  /** Chart roots (absolute), sorted: each is rendered as a chart named as a path is. */
+  charts: string[];
+  /**
+   * Kustomize folders (absolute), sorted, that no other kustomization of the walk references:
+   * the ones deployed. (One referenced only from a cycle is kept too, so that it is not lost.)
+   */
+  kustomizations: string[];
+  /** True for what is rendered instead of read: chart roots, kustomizations' files and paths. */
+  passOver: (absolute: string) => boolean;
+}
+
+interface Found {
+  charts: string[];
+  kustomizations: string[];
+}
+
+/**
+ * Charts and kustomizations below folders, as kube-linter finds them: a folder with Chart.yaml is
+ * a chart (its subcharts belong to it: not entered); a folder with a kustomization file is a
+ * Kustomize folder, and only those no other one references are rendered.
+ */
+export function findWalkedRenders(folders: readonly string[]): WalkedRenders {
+  const found: Found = { charts: [], kustomizations: [] };
+  for (const folder of folders) walk(folder, found);
+  const charts = [...new Set(found.charts)].sort();
+  const all = [...new Set(found.kustomizations)].sort();
+  const references = new Map(all.map((folder) => [folder, referencesOf(folder)]));
+  const kustomizations = deployedKustomizations(all, references);
+  const chartRoots = new Set(charts);
+  const kustomizeFolders = new Set(all);
+  const referencedFiles = new Set([...references.values()].flat().filter(isFile));
+  return {
+    charts,
+    kustomizations,
+    passOver: (absolute) =>
+      chartRoots.has(absolute) ||
+      referencedFiles.has(absolute) ||
+      (kustomizeFolders.has(dirname(absolute)) && !isFolder(absolute)),
+  };
+}
+
+function walk(dir: string, found: Found): void {
+  if (isFile(join(dir, "Chart.yaml"))) {
+    found.charts.push(dir);
+    return;
+  }
+  if (kustomizationFile(dir)) found.kustomizations.push(dir);
+  for (const entry of entriesOf(dir)) {
+    // Symlinked folders are not followed, as the loader and kubectl do not follow them.
+    if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) walk(join(dir, entry.name), found);
+  }
+}
+
+/** Top kustomizations, then those only a cycle reaches (Kustomize reports the cycle). */
+function deployedKustomizations(all: string[], references: Map<string, string[]>): string[] {
+  const referenced = new Set(
+    all.flatMap((folder) => references.get(folder)!.filter((ref) => ref !== folder)),
+  );
+  const top = all.filter((folder) => !referenced.has(folder));
+  const reached = new Set<string>();
+  const reach = (folder: string) => {
+    if (reached.has(folder)) return;
+    reached.add(folder);
+    for (const ref of references.get(folder) ?? []) reach(ref);
+  };
+  top.forEach(reach);
+  return [...top, ...all.filter((folder) => !reached.has(folder))].sort();
+}
+
+/**
+ * Every local path a kustomization names (absolute): resources, bases and components (folders or
+ * files), patch files, generator and replacement files. Remote URLs resolve to nothing that exists.
+ */
+function referencesOf(folder: string): string[] {
+  const file = kustomizationFile(folder)!;
+  const value = parseSource(file, readText(file)).documents[0]?.value;
+  if (!isRecord(value)) return [];
+  const names = [
+    ...strings(value.resources),
+    ...strings(value.bases),
+    ...strings(value.components),
+    ...strings(value.crds),
+    ...strings(value.generators),
+    ...strings(value.transformers),
+    ...strings(value.validators),
+    ...strings(value.patchesStrategicMerge),
+    ...pathsOf(value.patches),
+    ...pathsOf(value.patchesJson6902),
+    ...pathsOf(value.replacements),
+    ...generatorFiles(value.configMapGenerator),
+    ...generatorFiles(value.secretGenerator),
+  ];
+  return names
+    .filter((name) => !name.includes("\n"))
+    .map((name) => resolve(folder, name))
+    .filter((path) => isFile(path) || isFolder(path));
+}
+
+/** An unreadable kustomization names nothing here: Kustomize reports it when it renders. */
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
+}
+
+function pathsOf(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item) =>
+    isRecord(item) && typeof item.path === "string" ? [item.path] : [],
+  );
+}
+
+/** `files: [key=path]`, `envs: [path]`, `env: path`. */
+function generatorFiles(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter(isRecord)
+    .flatMap((generator) => [
+      ...strings(generator.files).map((entry) => entry.slice(entry.indexOf("=") + 1)),
+      ...strings(generator.envs),
+      ...(typeof generator.env === "string" ? [generator.env] : []),
+    ]);
+}
+
+function entriesOf(dir: string) {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
