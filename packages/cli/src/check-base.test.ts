@@ -100,6 +100,16 @@ describe("check --base REF", () => {
     expect(code).toBe(1);
   });
 
+  it("checks the repository's top (.) without calling its .git folder new", async () => {
+    commit({ "k8s/backend.yaml": backend(rootUser) }, "base");
+    commit({ "k8s/backend.yaml": backend(privileged) }, "head");
+    const { json } = await check(".", "--base", "HEAD~1", "--fail-on", "info");
+    const fresh = json.findings.filter((f: JsonFinding) => f.baseline === "new");
+    expect(fresh.map((f: JsonFinding) => f.ruleId)).toEqual(["pod/not-privileged"]);
+    const skipped = json.findings.filter((f: JsonFinding) => f.ruleId === "input/skipped");
+    expect(skipped.map((f: JsonFinding) => `${f.file} ${f.baseline}`)).toEqual([".git unchanged"]);
+  });
+
   it("passes a head that fixes one base finding and adds none, though others remain", async () => {
     commit({ "k8s/backend.yaml": backend(privileged) }, "base: privileged and root");
     commit({ "k8s/backend.yaml": backend(rootUser) }, "head: no longer privileged");

@@ -67,9 +67,12 @@ export async function runBaseCheck(
   const failed = "failed" in loaded;
   const bundle = failed ? buildBundle([]) : loaded.bundle;
   const problems = await validateSchemas(bundle, options);
+  // The folders the head's walk passed over (.git, node_modules) are not in any commit's tree:
+  // the base's walk would have passed over them alike, so they are no news of the change.
+  const passedOver = head.bundle.problems.filter((p) => p.ruleId === "input/skipped");
   const rules = head.rules.filter((rule) => !inputRules.includes(rule));
   const evaluated = evaluate(rules, bundle, head.config.policy, {
-    problems,
+    problems: [...problems, ...passedOver],
     ...(options.now ? { now: options.now } : {}),
   });
   return {
