@@ -45,18 +45,24 @@ function words(container: ContainerRef): Array<{ word: string; pointer: string }
   });
 }
 
-/** The argument given to `--requirepass` (a separate word, or inside a shell command line). */
+/**
+ * The argument given to `--requirepass` (a separate word, or inside a shell command line). Given
+ * twice, the last one counts: redis-server applies its options in order, a later one replacing
+ * an earlier one.
+ */
 function requirepassArgument(container: ContainerRef) {
   const list = words(container);
+  let found: { value: string; pointer: string } | undefined;
   for (const [index, { word, pointer }] of list.entries()) {
     if (/^--requirepass$/.test(word.trim())) {
       const next = list[index + 1];
-      return next ? { value: next.word, pointer: next.pointer } : undefined;
+      found = next ? { value: next.word, pointer: next.pointer } : undefined;
+      continue;
     }
-    const inline = /--requirepass[\s=]+("[^"]*"|'[^']*'|\S+)/.exec(word);
-    if (inline) return { value: inline[1]!, pointer };
+    const inline = [...word.matchAll(/--requirepass[\s=]+("[^"]*"|'[^']*'|\S+)/g)].at(-1);
+    if (inline) found = { value: inline[1]!, pointer };
   }
-  return undefined;
+  return found;
 }
 
 /** Where a variable of the container takes its value: a Secret, or something else. */
