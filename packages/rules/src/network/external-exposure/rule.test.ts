@@ -61,6 +61,19 @@ new RuleTester({ describe, it }).run(externalExposure, {
         "metadata: {labels: {app.kubernetes.io/part-of: scout, app.kubernetes.io/component: nginx}}\n            spec: {containers: [{name: nginx, ports: [{name: http, containerPort: 80}]}]}",
       ),
     },
+    {
+      name: "an HTTPRoute in the gateway's namespace sending to nginx's Service in scout",
+      yaml: NGINX.replaceAll(
+        "metadata: {name: nginx}",
+        "metadata: {name: nginx, namespace: scout}",
+      ).concat(`
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: web, namespace: gateway}
+        spec: {rules: [{backendRefs: [{name: nginx, namespace: scout, port: 80}]}]}
+      `),
+    },
   ],
   invalid: [
     {
