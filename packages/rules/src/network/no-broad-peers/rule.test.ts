@@ -210,6 +210,24 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
       ],
     },
     {
+      name: "a podSelector that an unlabelled pod matches picks every pod of the namespace",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: redis, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: redis}}
+          ingress:
+            - from:
+                - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: web}}
+                  podSelector: {matchExpressions: [{key: app, operator: NotIn, values: [crawler]}]}
+                - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: web}}
+                  podSelector: {matchExpressions: [{key: app, operator: In, values: [backend]}]}
+              ports: [{port: 6379}]
+      `,
+      errors: [{ messageId: "allPodsOfNamespace", line: 8, column: 11 }],
+    },
+    {
       name: "all namespaces, all pods of another namespace, every address, no peers at all",
       yaml: `
         apiVersion: networking.k8s.io/v1

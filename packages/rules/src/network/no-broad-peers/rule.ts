@@ -222,7 +222,8 @@ function broadPeers(policy: Policy, rule: PolicyRule, dns?: DnsOptions): Broad[]
       if (matchesAnyNewNamespace(peer.namespaceSelector)) {
         return [{ messageId: "anyNewNamespace", pointer: `${at}/namespaceSelector` }];
       }
-      const everyPod = peer.podSelector === undefined || isEmptySelector(peer.podSelector);
+      // A selector that an unlabelled pod matches (only NotIn or DoesNotExist) picks nearly every pod.
+      const everyPod = peer.podSelector === undefined || compileSelector(peer.podSelector)({});
       if (everyPod && !namesOnly(peer.namespaceSelector, policy.namespace)) {
         return [{ messageId: "allPodsOfNamespace", pointer: `${at}/namespaceSelector` }];
       }
