@@ -115,6 +115,16 @@ describe("looksHighEntropy", () => {
     expect(spotted).toBeGreaterThan(190);
   });
 
+  it("spots a token behind an Authorization scheme, not the scheme before a word", () => {
+    const token = randomBytes(32).toString("base64");
+    const spotted = ["Bearer", "Basic", "Token"].filter((scheme) =>
+      looksHighEntropy(`${scheme} ${token}`),
+    );
+    // A random token lacks a character class about once in a thousand draws.
+    expect(spotted.length === 3 || !looksHighEntropy(token)).toBe(true);
+    expect(looksHighEntropy("Bearer realm")).toBe(false);
+  });
+
   it("leaves digests, UUIDs, words and URLs alone", () => {
     for (const value of [
       randomBytes(32).toString("hex"),

@@ -142,9 +142,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * A single word of at least 24 characters drawn like a random token: upper, lower and digits,
  * and a Shannon entropy above 4.2 bits per character. Hex strings (digests, commit ids), UUIDs,
- * paths and URLs are left alone: ConfigMaps hold plenty of those.
+ * paths and URLs are left alone: ConfigMaps hold plenty of those. An Authorization header value
+ * (`Bearer <token>`) is judged by its credential, without the scheme word.
  */
-export function looksHighEntropy(value: string): boolean {
+export function looksHighEntropy(text: string): boolean {
+  const value = text.replace(/^(?:Bearer|Basic|Token)\s+/i, "");
   if (value.length < 24 || value.length > 4096) return false;
   if (!/^[A-Za-z0-9+/_=-]+$/.test(value)) return false;
   if (UUID.test(value) || /^[0-9a-f]+$/i.test(value)) return false;

@@ -61,6 +61,7 @@ export {
   rotateSecret,
 } from "./rotate.js";
 export {
+  effectiveSecretEntries,
   isSecret,
   type SecretEntry,
   STRUCTURED_SECRET_TYPES,

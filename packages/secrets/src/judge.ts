@@ -2,7 +2,7 @@ import type { BundleObject } from "@scout-deploy/core";
 import { detectTokenFormat, isCredentialName } from "./credentials.js";
 import { fingerprint } from "./fingerprint.js";
 import { PREVIOUS_SUFFIX } from "./layout.js";
-import { isSecret, type SecretEntry, secretEntries, secretType } from "./secret-values.js";
+import { effectiveSecretEntries, isSecret, type SecretEntry, secretType } from "./secret-values.js";
 import { assessStrength, type Strength, type StrengthOptions } from "./strength.js";
 import { isTypeOwnKey } from "./typed-keys.js";
 
@@ -16,12 +16,13 @@ export interface CredentialValue extends SecretEntry {
  * The values of a Secret that are tokens or passwords: credential-named keys (`-previous`
  * included), decoded to text, whatever the Secret's `type`: only the keys the type defines for
  * itself (`tls.key`, `.dockerconfigjson`, …) are left out, `typedKeyProblems` judges those.
- * PEM keys are left out: their strength is the key's, not the text's.
+ * PEM keys are left out: their strength is the key's, not the text's. A `data` value that
+ * `stringData` overrides is left out too: the cluster never holds it.
  */
 export function credentialValues(object: BundleObject): CredentialValue[] {
   if (!isSecret(object)) return [];
   const type = secretType(object);
-  return secretEntries(object).flatMap((entry) => {
+  return effectiveSecretEntries(object).flatMap((entry) => {
     if (isTypeOwnKey(type, entry.key)) return [];
     const name = entry.key.endsWith(PREVIOUS_SUFFIX)
       ? entry.key.slice(0, -PREVIOUS_SUFFIX.length)

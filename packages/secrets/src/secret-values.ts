@@ -60,3 +60,13 @@ export function secretEntries(object: BundleObject): SecretEntry[] {
   }
   return entries;
 }
+
+/**
+ * The entries the stored Secret holds: the API server writes each `stringData` key over `data`,
+ * so a `data` value whose key `stringData` also sets never reaches the cluster.
+ */
+export function effectiveSecretEntries(object: BundleObject): SecretEntry[] {
+  const entries = secretEntries(object);
+  const written = new Set(entries.filter((e) => e.field === "stringData").map((e) => e.key));
+  return entries.filter((e) => e.field === "stringData" || !written.has(e.key));
+}

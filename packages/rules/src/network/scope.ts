@@ -5,7 +5,15 @@ import {
   labelsOf,
   type Settings,
 } from "@scout-deploy/core";
-import { compileSelector, type Model, type Policy, type Workload } from "@scout-deploy/netpol";
+import {
+  compileSelector,
+  findPort,
+  type Model,
+  numberedPort,
+  type Policy,
+  protocolOf,
+  type Workload,
+} from "@scout-deploy/netpol";
 import { guideSettings } from "../settings.js";
 
 interface WorkloadIndex {
@@ -82,13 +90,45 @@ function selectedByService(index: WorkloadIndex, service: BundleObject): readonl
   return (fewest ?? index.byNamespace.get(namespace) ?? []).filter((w) => select(w.labels));
 }
 
-/** A Service is nginx's when its own component label says so, or when it selects only nginx pods. */
-export function isNginxService(model: Model, service: BundleObject, settings: Settings): boolean {
-  const labels = labelsOf(service.value.metadata);
-  if (settings.componentLabels.some((key) => labels[key] === "nginx")) return true;
-  const targets = serviceTargets(model, service);
-  return (
-    targets.length > 0 &&
-    targets.every((w) => componentOf(w.object, guideSettings(settings)) === "nginx")
+/**
+ * The workloads a Service really sends to: those its selector picks that can serve one of its
+ * ports. A numeric targetPort reaches every selected pod (container ports are informational); a
+ * named one only pods that declare that name, as the EndpointSlice controller resolves it.
+ */
+export function serviceEndpoints(model: Model, service: BundleObject): readonly Workload[] {
+  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  const ports = Array.isArray(spec.ports) ? spec.ports.filter(isRecord) : [];
+  const serves = (workload: Workload) =>
+    ports.length === 0 ||
+    ports.some((entry) => {
+      const target = entry.targetPort ?? entry.port;
+      return (
+        numberedPort(target) !== undefined ||
+        findPort(workload.ports, target, protocolOf(entry.protocol)) !== undefined
+      );
+    });
+  return serviceTargets(model, service).filter(serves);
+}
+
+/** The workloads a Service sends to that are not nginx by their component label. */
+export function nonNginxEndpoints(
+  model: Model,
+  service: BundleObject,
+  settings: Settings,
+): readonly Workload[] {
+  return serviceEndpoints(model, service).filter(
+    (w) => componentOf(w.object, guideSettings(settings)) !== "nginx",
   );
+}
+
+/**
+ * A Service is nginx's when it sends only to nginx pods. Traffic follows the selector, not the
+ * Service's own labels: the component label counts only for a Service that selects no workload
+ * of the bundle (no selector, or pods deployed elsewhere).
+ */
+export function isNginxService(model: Model, service: BundleObject, settings: Settings): boolean {
+  const endpoints = serviceEndpoints(model, service);
+  if (endpoints.length > 0) return nonNginxEndpoints(model, service, settings).length === 0;
+  const labels = labelsOf(service.value.metadata);
+  return settings.componentLabels.some((key) => labels[key] === "nginx");
 }

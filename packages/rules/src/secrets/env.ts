@@ -40,6 +40,16 @@ export function envVars(container: ContainerRef): EnvVar[] {
   });
 }
 
+/**
+ * The entries the container really gets: when a name is listed twice the kubelet keeps the last
+ * one (the API server only warns), so an earlier secretKeyRef is overridden by a later value.
+ */
+export function effectiveEnvVars(container: ContainerRef): EnvVar[] {
+  const all = envVars(container);
+  const last = new Map(all.map((variable) => [variable.name, variable]));
+  return all.filter((variable) => last.get(variable.name) === variable);
+}
+
 /** A Kubernetes `$(VAR)` reference: the value is another variable's, not a literal. */
 export function isVariableReference(value: string): boolean {
   return /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(value.trim());

@@ -42,6 +42,25 @@ new RuleTester({ describe, it }).run(metricsScraped, {
       `,
     },
     {
+      name: "a ServiceMonitor on a Service port whose named targetPort resolves to 8000 on the pod",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/component: backend}}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: web, port: 80, targetPort: http}]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: backend, namespace: scout}
+        spec:
+          selector: {matchLabels: {app.kubernetes.io/component: backend}}
+          endpoints: [{port: web}]
+      `,
+    },
+    {
       name: "a Prometheus scrape config naming backend:8000",
       yaml: `${backend()}
         ---
@@ -186,6 +205,22 @@ new RuleTester({ describe, it }).run(metricsScraped, {
           data: { name: "backend", instance: "scout", port: 8000 },
         },
       ],
+    },
+    {
+      name: "a Service annotated with its own port: the endpoints job puts the annotation on the pod's address",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: backend
+          namespace: scout
+          annotations: {prometheus.io/scrape: "true", prometheus.io/port: "80"}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{port: 80, targetPort: 8000}]
+      `,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
     },
     {
       name: "annotated on the wrong port",

@@ -120,7 +120,7 @@ function scrapedElsewhere(scrapers: Scrapers, backend: Backend, port: number): b
   const accepts = (address: string, jobNamespace: string | undefined) =>
     staticTargetReaches(address, jobNamespace ?? backend.fallback, backend, services, port);
   if (jobsScrape(scrapers.jobs, discovered, port, accepts)) return true;
-  if (services.some((s) => annotatedService(s, port))) return true;
+  if (services.some((s) => annotatedService(s, backend.template, port))) return true;
   for (const monitor of scrapers.monitors) {
     const spec = isRecord(monitor.value.spec) ? monitor.value.spec : {};
     const selector = isRecord(spec.selector) ? spec.selector.matchLabels : undefined;
@@ -134,7 +134,9 @@ function scrapedElsewhere(scrapers: Scrapers, backend: Backend, port: number): b
     if (
       monitor.value.kind === "ServiceMonitor" &&
       services.some(
-        (s) => selects(selector, labelsOf(s.value.metadata)) && servesPort(s, spec, port),
+        (s) =>
+          selects(selector, labelsOf(s.value.metadata)) &&
+          servesPort(s, spec, backend.template, port),
       )
     )
       return true;
@@ -207,24 +209,32 @@ function selects(selector: unknown, labels: Record<string, string>): boolean {
   return Object.entries(selector).every(([key, value]) => labels[key] === value);
 }
 
-function annotatedService(service: BundleObject, port: number): boolean {
+/**
+ * A Service annotated for scraping, as the usual `kubernetes-service-endpoints` job reads it:
+ * its targets are the endpoints (pod address and targetPort), and `prometheus.io/port` replaces
+ * the port of the pod's address, so it names a pod port, not a Service port.
+ */
+function annotatedService(service: BundleObject, template: PodTemplate, port: number): boolean {
   const metadata = isRecord(service.value.metadata) ? service.value.metadata : {};
   const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
   if (String(annotations[SCRAPE]) !== "true") return false;
   const annotated = numberedPort(annotations[PORT]);
-  return (
-    annotated === undefined || annotated === port || servicePortTargets(service, annotated, port)
-  );
+  if (annotated !== undefined) return annotated === port;
+  return servicePortsOf(service, template).some((p) => p.target === port);
 }
 
-/** A ServiceMonitor endpoint names a Service port (by name or number) that reaches `port` on the pod. */
+/**
+ * A ServiceMonitor endpoint names a Service port (by name or number) that reaches `port` on the
+ * pod; a named targetPort resolves through the backend's containers, as the Service does.
+ */
 function servesPort(
   service: BundleObject,
   monitorSpec: Record<string, unknown>,
+  template: PodTemplate,
   port: number,
 ): boolean {
   const endpoints = Array.isArray(monitorSpec.endpoints) ? monitorSpec.endpoints : [];
-  const ports = servicePorts(service);
+  const ports = servicePortsOf(service, template);
   return endpoints.some((endpoint) => {
     if (!isRecord(endpoint)) return false;
     if (numberedPort(endpoint.targetPort) === port) return true;
@@ -233,18 +243,4 @@ function servesPort(
         (p.name === endpoint.port || p.port === numberedPort(endpoint.port)) && p.target === port,
     );
   });
-}
-
-function servicePortTargets(service: BundleObject, servicePort: number, port: number): boolean {
-  return servicePorts(service).some((p) => p.port === servicePort && p.target === port);
-}
-
-function servicePorts(service: BundleObject) {
-  const spec = isRecord(service.value.spec) ? service.value.spec : {};
-  const ports = Array.isArray(spec.ports) ? spec.ports : [];
-  return ports.filter(isRecord).map((p) => ({
-    name: p.name,
-    port: numberedPort(p.port),
-    target: numberedPort(p.targetPort ?? p.port),
-  }));
 }

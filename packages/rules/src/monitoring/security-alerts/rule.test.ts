@@ -52,6 +52,28 @@ new RuleTester({ describe, it }).run(securityAlerts, {
       `,
     },
     {
+      name: "an alert on a series recorded from the metric, through two recording rules",
+      yaml: `${prometheus}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: prometheus-rules, namespace: scout}
+        data:
+          security.rules.yml: |
+            groups:
+              - name: recorded
+                rules:
+                  - record: scout:auth_failures:rate5m
+                    expr: sum(rate(scout_auth_failures_total[5m]))
+                  - record: scout:auth_failures:rate5m:max
+                    expr: max_over_time(scout:auth_failures:rate5m[1h])
+              - name: security
+                rules:
+                  - alert: AuthFailures
+                    expr: scout:auth_failures:rate5m:max > 1
+      `,
+    },
+    {
       name: "a rule in a shared monitoring namespace covers every instance",
       yaml: `${prometheus}
         ---

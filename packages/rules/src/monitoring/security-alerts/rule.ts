@@ -34,7 +34,11 @@ export const securityAlerts = defineRule({
   check(context) {
     const { metric } = context.options;
     const { bundle, settings } = context;
-    const alerts = bundle.objects.filter((o) => alertsOn(o, metric));
+    const rules = new Map(bundle.objects.map((o) => [o, rulesOf(o)]));
+    const watched = watchedNames([...rules.values()].flat(), metric);
+    const alerts = bundle.objects.filter((o) =>
+      rules.get(o)!.some((r) => r.alert && watched.some((n) => n.test(r.expr))),
+    );
     const byInstance = InstanceIndex.of(alerts, instanceOf);
     const components = componentWorkloads(bundle, settings).filter(
       (w) => w.component === "prometheus" || w.component === "backend",
@@ -69,44 +73,75 @@ function targetsByInstance(components: readonly ComponentWorkload[]) {
   return targets.values();
 }
 
-function alertsOn(object: BundleObject, metric: string): boolean {
-  if (object.value.kind === "PrometheusRule") {
-    const spec = isRecord(object.value.spec) ? object.value.spec : {};
-    return groupsAlertOn(spec.groups, metric);
-  }
-  if (object.value.kind === "ConfigMap" && isRecord(object.value.data)) {
-    return Object.entries(object.value.data).some(
-      ([key, text]) =>
-        typeof text === "string" &&
-        text.includes(metric) &&
-        groupsAlertOn(ruleFileGroups(`${object.ref.name ?? "configmap"}/${key}`, text), metric),
-    );
-  }
-  return false;
+interface PromRule {
+  alert: boolean;
+  record?: string;
+  expr: string;
 }
 
-/** The `groups` of a Prometheus rule file held in a ConfigMap, parsed: comments do not count. */
+/** The rules of a PrometheusRule, or of a rule file held in a ConfigMap (parsed: comments do not count). */
+function rulesOf(object: BundleObject): PromRule[] {
+  if (object.value.kind === "PrometheusRule") {
+    const spec = isRecord(object.value.spec) ? object.value.spec : {};
+    return groupRules(spec.groups);
+  }
+  if (object.value.kind === "ConfigMap" && isRecord(object.value.data)) {
+    return Object.entries(object.value.data).flatMap(([key, text]) =>
+      typeof text === "string" && text.includes("expr")
+        ? groupRules(ruleFileGroups(`${object.ref.name ?? "configmap"}/${key}`, text))
+        : [],
+    );
+  }
+  return [];
+}
+
+/** The `groups` of a Prometheus rule file held in a ConfigMap. */
 function ruleFileGroups(path: string, text: string): unknown {
   const file = parseEmbedded(path, text);
   return isRecord(file) ? file.groups : undefined;
 }
 
-/** An alerting rule (not a recording rule) whose `expr` reads the metric as a whole name. */
-function groupsAlertOn(groups: unknown, metric: string): boolean {
-  const name = new RegExp(`(?<![\\w:])${metric.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w:])`);
-  return (
-    Array.isArray(groups) &&
-    groups.some(
-      (group) =>
-        isRecord(group) &&
-        Array.isArray(group.rules) &&
-        group.rules.some(
-          (rule) =>
-            isRecord(rule) &&
-            typeof rule.alert === "string" &&
-            typeof rule.expr === "string" &&
-            name.test(rule.expr),
-        ),
-    )
+function groupRules(groups: unknown): PromRule[] {
+  if (!Array.isArray(groups)) return [];
+  return groups.flatMap((group) =>
+    isRecord(group) && Array.isArray(group.rules)
+      ? group.rules.flatMap((rule): PromRule[] =>
+          isRecord(rule) && typeof rule.expr === "string"
+            ? [
+                {
+                  alert: typeof rule.alert === "string",
+                  ...(typeof rule.record === "string" ? { record: rule.record } : {}),
+                  expr: rule.expr,
+                },
+              ]
+            : [],
+        )
+      : [],
   );
+}
+
+/** A metric name in an expression, as a whole name (not `<metric>_bucket`). */
+function nameIn(metric: string): RegExp {
+  return new RegExp(`(?<![\\w:])${metric.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w:])`);
+}
+
+/**
+ * The metric and every series recorded from it, directly or through other recording rules:
+ * Prometheus writes a recorded series for every rule file it loads, so an alert on
+ * `scout:auth_failures:rate5m` watches the failures too.
+ */
+function watchedNames(rules: readonly PromRule[], metric: string): RegExp[] {
+  const names = new Set([metric]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const rule of rules) {
+      if (!rule.record || names.has(rule.record)) continue;
+      if ([...names].some((n) => nameIn(n).test(rule.expr))) {
+        names.add(rule.record);
+        grew = true;
+      }
+    }
+  }
+  return [...names].map(nameIn);
 }

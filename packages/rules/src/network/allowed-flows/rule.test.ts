@@ -169,6 +169,41 @@ new RuleTester({ describe, it }).run(allowedFlows, {
       ],
     },
     {
+      name: "the extra ports are reported on the rule that opens them, not on a narrow rule that admits the same pair",
+      yaml: `${PODS}${POLICIES}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: open-backend}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress: [{from: [{podSelector: {}}]}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: frontend-out}
+        spec:
+          podSelector: {matchLabels: {app: frontend}}
+          policyTypes: [Egress]
+          egress: [{to: [{podSelector: {matchLabels: {app: backend}}}]}]
+      `,
+      errors: [
+        {
+          messageId: "extraFlows",
+          line: 40,
+          column: 13,
+          data: {
+            target: "NetworkPolicy default/open-backend",
+            rule: "spec.ingress[0]",
+            count: "a flow",
+            instance: "instance default",
+            flows:
+              "default/frontend -> default/backend (frontend -> backend) on every port but TCP 8000",
+          },
+        },
+      ],
+    },
+    {
       name: "two instances in one namespace whose policies select by component only: the flows across are extra",
       yaml: `${instancePods("a")}        ---${instancePods("b")}        ---
         apiVersion: networking.k8s.io/v1

@@ -40,6 +40,40 @@ new RuleTester({ describe, it }).run(externalExposure, {
         spec: {rules: [{backendRefs: [{name: nginx, port: 80}]}]}
       `,
     },
+    {
+      name: "a selector wider than nginx whose named targetPort only nginx declares sends only to nginx",
+      yaml: `${NGINX}
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: redis}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/part-of: scout, app.kubernetes.io/component: redis}}
+            spec: {containers: [{name: redis, ports: [{name: redis, containerPort: 6379}]}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web}
+        spec: {type: LoadBalancer, selector: {app.kubernetes.io/part-of: scout}, ports: [{port: 80, targetPort: http}]}
+      `.replace(
+        "metadata: {labels: {app.kubernetes.io/component: nginx}}\n            spec: {containers: [{name: nginx}]}",
+        "metadata: {labels: {app.kubernetes.io/part-of: scout, app.kubernetes.io/component: nginx}}\n            spec: {containers: [{name: nginx, ports: [{name: http, containerPort: 80}]}]}",
+      ),
+    },
+    {
+      name: "an HTTPRoute in the gateway's namespace sending to nginx's Service in scout",
+      yaml: NGINX.replaceAll(
+        "metadata: {name: nginx}",
+        "metadata: {name: nginx, namespace: scout}",
+      ).concat(`
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: web, namespace: gateway}
+        spec: {rules: [{backendRefs: [{name: nginx, namespace: scout, port: 80}]}]}
+      `),
+    },
   ],
   invalid: [
     {
@@ -81,6 +115,32 @@ new RuleTester({ describe, it }).run(externalExposure, {
         },
         { messageId: "routedService", line: 15, column: 32 },
         { messageId: "externalIPs", line: 20, column: 8 },
+      ],
+    },
+    {
+      name: "a Service labelled nginx whose selector also picks the backend exposes the backend",
+      yaml: `${NGINX}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/name: scout, app.kubernetes.io/component: backend}}
+            spec: {containers: [{name: backend}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, labels: {app.kubernetes.io/component: nginx}}
+        spec: {type: LoadBalancer, selector: {app.kubernetes.io/name: scout}, ports: [{port: 80, targetPort: 8000}]}
+      `,
+      errors: [
+        {
+          messageId: "exposedService",
+          line: 26,
+          column: 8,
+          data: { name: "web", type: "LoadBalancer" },
+        },
       ],
     },
     {

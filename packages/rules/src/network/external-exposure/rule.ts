@@ -48,7 +48,8 @@ export const externalExposure = defineRule({
       if (kind === "Ingress" || ROUTE_KINDS.has(kind)) {
         const namespace = object.ref.namespace ?? "default";
         for (const backend of backendsOf(object)) {
-          if (allowed(services.get(`${namespace}/${backend.service}`))) continue;
+          const at = `${backend.namespace ?? namespace}/${backend.service}`;
+          if (allowed(services.get(at))) continue;
           context.report({
             messageId: "routedService",
             data: { kind, name: object.ref.name ?? "", service: backend.service },
@@ -95,6 +96,8 @@ export const externalExposure = defineRule({
 
 interface Backend {
   service: string;
+  /** A Gateway API backendRef may name another namespace (with a ReferenceGrant there). */
+  namespace?: string;
   pointer: string;
 }
 
@@ -132,7 +135,11 @@ function backendsOf(object: BundleObject): Backend[] {
     refs.forEach((ref, b) => {
       if (!isRecord(ref) || typeof ref.name !== "string") return;
       if (ref.kind !== undefined && ref.kind !== "Service") return;
-      out.push({ service: ref.name, pointer: `/spec/rules/${r}/backendRefs/${b}/name` });
+      out.push({
+        service: ref.name,
+        ...(typeof ref.namespace === "string" ? { namespace: ref.namespace } : {}),
+        pointer: `/spec/rules/${r}/backendRefs/${b}/name`,
+      });
     });
   });
   return out;

@@ -179,6 +179,55 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
       ],
     },
     {
+      name: "namespaceSelectors that a new namespace matches: Exists on its name label, NotIn a few names, DoesNotExist",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: redis, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: redis}}
+          ingress:
+            - from:
+                - namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: Exists}]}
+                  podSelector: {matchLabels: {app: backend}}
+                - namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: NotIn, values: [kube-system]}]}
+                  podSelector: {matchLabels: {app: backend}}
+                - namespaceSelector: {matchExpressions: [{key: team, operator: DoesNotExist}]}
+                  podSelector: {matchLabels: {app: backend}}
+                - namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: In, values: [scout, web]}]}
+                  podSelector: {matchLabels: {app: backend}}
+              ports: [{port: 6379}]
+      `,
+      errors: [
+        {
+          messageId: "anyNewNamespace",
+          line: 8,
+          column: 11,
+          data: { direction: "ingress", index: 0, policy: "scout/redis" },
+        },
+        { messageId: "anyNewNamespace", line: 10, column: 11 },
+        { messageId: "anyNewNamespace", line: 12, column: 11 },
+      ],
+    },
+    {
+      name: "a podSelector that an unlabelled pod matches picks every pod of the namespace",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: redis, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: redis}}
+          ingress:
+            - from:
+                - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: web}}
+                  podSelector: {matchExpressions: [{key: app, operator: NotIn, values: [crawler]}]}
+                - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: web}}
+                  podSelector: {matchExpressions: [{key: app, operator: In, values: [backend]}]}
+              ports: [{port: 6379}]
+      `,
+      errors: [{ messageId: "allPodsOfNamespace", line: 8, column: 11 }],
+    },
+    {
       name: "all namespaces, all pods of another namespace, every address, no peers at all",
       yaml: `
         apiVersion: networking.k8s.io/v1

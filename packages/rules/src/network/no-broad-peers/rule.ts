@@ -1,6 +1,7 @@
 import { defineRule, isRecord, z } from "@scout-deploy/core";
 import {
   analyze,
+  compileSelector,
   contains,
   DEFAULT_DNS_OPTIONS,
   DNS_CONNS,
@@ -50,6 +51,8 @@ export const noBroadPeers = defineRule({
         "{{direction}} rule {{index}} of NetworkPolicy {{policy}} has no {{peerKey}}: it admits every pod of every namespace and every address",
       allNamespaces:
         "{{direction}} rule {{index}} of NetworkPolicy {{policy}} admits pods of all namespaces (empty namespaceSelector)",
+      anyNewNamespace:
+        "{{direction}} rule {{index}} of NetworkPolicy {{policy}} admits pods of all namespaces: its namespaceSelector matches any new namespace, which carries only its kubernetes.io/metadata.name label",
       allPodsOfNamespace:
         "{{direction}} rule {{index}} of NetworkPolicy {{policy}} admits every pod of the namespaces its namespaceSelector picks",
       anyAddress:
@@ -131,6 +134,7 @@ interface Broad {
   messageId:
     | "anyPeer"
     | "allNamespaces"
+    | "anyNewNamespace"
     | "allPodsOfNamespace"
     | "anyAddress"
     | "publicAddresses"
@@ -215,13 +219,28 @@ function broadPeers(policy: Policy, rule: PolicyRule, dns?: DnsOptions): Broad[]
       if (isEmptySelector(peer.namespaceSelector)) {
         return [{ messageId: "allNamespaces", pointer: `${at}/namespaceSelector` }];
       }
-      const everyPod = peer.podSelector === undefined || isEmptySelector(peer.podSelector);
+      if (matchesAnyNewNamespace(peer.namespaceSelector)) {
+        return [{ messageId: "anyNewNamespace", pointer: `${at}/namespaceSelector` }];
+      }
+      // A selector that an unlabelled pod matches (only NotIn or DoesNotExist) picks nearly every pod.
+      const everyPod = peer.podSelector === undefined || compileSelector(peer.podSelector)({});
       if (everyPod && !namesOnly(peer.namespaceSelector, policy.namespace)) {
         return [{ messageId: "allPodsOfNamespace", pointer: `${at}/namespaceSelector` }];
       }
       return [];
     }),
   );
+}
+
+/**
+ * True when the selector matches a namespace created tomorrow: it carries only the name label
+ * the API server sets, so `Exists` on that label, `NotIn` a few names or `DoesNotExist` on any
+ * label pick it, like an empty selector does.
+ */
+function matchesAnyNewNamespace(selector: unknown): boolean {
+  return compileSelector(selector)({
+    [NAMESPACE_NAME_LABEL]: "\u0000a-namespace-created-tomorrow",
+  });
 }
 
 /** True when a namespaceSelector picks exactly the policy's own namespace by name. */

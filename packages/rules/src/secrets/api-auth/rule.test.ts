@@ -105,6 +105,24 @@ new RuleTester({ describe, it }).run(apiAuth, {
       ],
     },
     {
+      name: "a later entry of the same name overrides the Secret's token: the kubelet keeps the last",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              containers:
+                - name: api
+                  env:
+                    - {name: API_TOKEN, valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}}
+                    - {name: API_TOKEN, value: ""}
+      `,
+      errors: [{ messageId: "noToken", line: 9, column: 11 }],
+    },
+    {
       name: "with envNames, only those variables count",
       options: { envNames: ["SCOUT_API_TOKEN"] },
       yaml: `

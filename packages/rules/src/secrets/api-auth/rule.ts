@@ -10,7 +10,7 @@ import {
 } from "@scout-deploy/core";
 import { isCredentialName, nameSegments } from "@scout-deploy/secrets";
 import { guideSettings } from "../../settings.js";
-import { type EnvVar, envVars, isVariableReference, wholeSecretsOf } from "../env.js";
+import { type EnvVar, effectiveEnvVars, isVariableReference, wholeSecretsOf } from "../env.js";
 
 const options = z
   .object({
@@ -65,7 +65,9 @@ function checkBackend(
   let other = false;
   for (const container of containers) {
     if (!options.envNames && wholeSecretsOf(container).length > 0) fromSecret = true;
-    for (const variable of envVars(container).filter((v) => isApiTokenVariable(v, options))) {
+    for (const variable of effectiveEnvVars(container).filter((v) =>
+      isApiTokenVariable(v, options),
+    )) {
       if (variable.source === "secret") {
         fromSecret = true;
         if (variable.optional) {

@@ -130,5 +130,26 @@ new RuleTester({ describe, it }).run(noSecretInConfigmap, {
         { messageId: "credentialKey", line: 12, column: 3 },
       ],
     },
+    {
+      name: "a password in a one-line JSON config, a token after an Authorization scheme",
+      yaml: `
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: settings}
+        data:
+          config.json: '{"redis": {"host": "redis", "password": "hunter2-pw"}, "log": "json"}'
+          AUTHORIZATION: "Bearer ${random}"
+          valid.json: '{"redis": {"password": "\${REDIS_PASSWORD}", "passwordFile": "/run/secrets/pw"}}'
+      `,
+      errors: [
+        {
+          messageId: "embeddedCredential",
+          line: 5,
+          column: 3,
+          data: { key: "config.json", name: "password", line: 1 },
+        },
+        { messageId: "highEntropy", line: 6, column: 3 },
+      ],
+    },
   ],
 });

@@ -24,6 +24,8 @@ function isReferenceOrEmpty(value: string): boolean {
 }
 
 function embeddedCredential(text: string): { name: string; line: number } | undefined {
+  const inJson = jsonCredential(text);
+  if (inJson) return inJson;
   const lines = text.split("\n");
   for (const [index, line] of lines.entries()) {
     const directive = PASSWORD_DIRECTIVE.exec(line);
@@ -42,6 +44,43 @@ function embeddedCredential(text: string): { name: string; line: number } | unde
     ) {
       return { name: match[1]!, line: index + 1 };
     }
+  }
+  return undefined;
+}
+
+/**
+ * A credential-named field of a JSON document, however it is laid out: a one-line JSON config
+ * (`{"redis": {"password": "..."}}`) has no `name: value` line of its own.
+ */
+function jsonCredential(text: string): { name: string; line: number } | undefined {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return undefined;
+  let document: unknown;
+  try {
+    document = JSON.parse(trimmed);
+  } catch {
+    return undefined;
+  }
+  const found = credentialField(document);
+  if (!found) return undefined;
+  const at = text.indexOf(JSON.stringify(found));
+  return { name: found, line: text.slice(0, Math.max(at, 0)).split("\n").length };
+}
+
+function credentialField(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = credentialField(item);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (!isRecord(value)) return undefined;
+  for (const [name, field] of Object.entries(value)) {
+    if (typeof field === "string" && !isReferenceOrEmpty(field) && isCredentialSetting(name, field))
+      return name;
+    const found = credentialField(field);
+    if (found) return found;
   }
   return undefined;
 }

@@ -6,7 +6,7 @@ import {
   joinPointer,
 } from "@scout-deploy/core";
 import { secretEntries } from "@scout-deploy/secrets";
-import { envVars } from "../env.js";
+import { effectiveEnvVars } from "../env.js";
 
 /** Where the password Redis requires comes from. */
 export interface PasswordSource {
@@ -45,18 +45,24 @@ function words(container: ContainerRef): Array<{ word: string; pointer: string }
   });
 }
 
-/** The argument given to `--requirepass` (a separate word, or inside a shell command line). */
+/**
+ * The argument given to `--requirepass` (a separate word, or inside a shell command line). Given
+ * twice, the last one counts: redis-server applies its options in order, a later one replacing
+ * an earlier one.
+ */
 function requirepassArgument(container: ContainerRef) {
   const list = words(container);
+  let found: { value: string; pointer: string } | undefined;
   for (const [index, { word, pointer }] of list.entries()) {
     if (/^--requirepass$/.test(word.trim())) {
       const next = list[index + 1];
-      return next ? { value: next.word, pointer: next.pointer } : undefined;
+      found = next ? { value: next.word, pointer: next.pointer } : undefined;
+      continue;
     }
-    const inline = /--requirepass[\s=]+("[^"]*"|'[^']*'|\S+)/.exec(word);
-    if (inline) return { value: inline[1]!, pointer };
+    const inline = [...word.matchAll(/--requirepass[\s=]+("[^"]*"|'[^']*'|\S+)/g)].at(-1);
+    if (inline) found = { value: inline[1]!, pointer };
   }
-  return undefined;
+  return found;
 }
 
 /** Where a variable of the container takes its value: a Secret, or something else. */
@@ -64,7 +70,7 @@ function variableSource(
   container: ContainerRef,
   name: string,
 ): PasswordSource | "other" | undefined {
-  const variable = envVars(container).find((v) => v.name === name);
+  const variable = effectiveEnvVars(container).find((v) => v.name === name);
   if (variable?.source === "secret" && variable.ref) {
     return { secret: variable.ref.name, key: variable.ref.key };
   }
@@ -155,7 +161,7 @@ function imageReadsPassword(container: ContainerRef): PasswordSource | undefined
   for (const variable of known.variables) {
     const source = variableSource(container, variable);
     if (source && source !== "other") return source;
-    const file = envVars(container).find((v) => v.name === `${variable}_FILE`);
+    const file = effectiveEnvVars(container).find((v) => v.name === `${variable}_FILE`);
     const mount = file?.value
       ? secretMounts(container).find((m) => file.value!.startsWith(`${m.path.replace(/\/$/, "")}/`))
       : undefined;

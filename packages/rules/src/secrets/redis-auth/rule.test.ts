@@ -135,6 +135,19 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(redisAuth, {
       ],
     },
     {
+      name: "the backend's password from the Secret is overridden by a later entry of the same name",
+      yaml: `${redisWithSecret}---${backend("[{name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}, {name: REDIS_PASSWORD, value: nope}]")}`,
+      errors: [{ messageId: "backendMissing", line: 23, column: 13 }],
+    },
+    {
+      name: "a second --requirepass replaces the first: redis-server applies its options in order",
+      yaml: redis(`- name: redis
+  args: ["--requirepass", "$(REDIS_PASSWORD)", "--requirepass", "hunter2"]
+  env:
+    - {name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}`),
+      errors: [{ messageId: "literalPassword", line: 10, column: 73 }],
+    },
+    {
       name: "the backend is not given the password, or reads another Secret",
       yaml: `${redisWithSecret}---${backend("[]")}---${backend("[{name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: other, key: pw}}}]").replace("name: backend}", "name: backend-2}")}`,
       errors: [

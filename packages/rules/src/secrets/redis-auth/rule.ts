@@ -13,7 +13,7 @@ import {
 import { nameSegments } from "@scout-deploy/secrets";
 import { guideSettings } from "../../settings.js";
 import { componentWorkloads } from "../../support/index.js";
-import { envVars, wholeSecretsOf } from "../env.js";
+import { effectiveEnvVars, wholeSecretsOf } from "../env.js";
 import { type PasswordSource, requirementOf } from "./requirement.js";
 
 type RedisMessage =
@@ -27,7 +27,7 @@ type RedisMessage =
 const PASSWORD_SEGMENTS = new Set(["password", "passwd", "pass", "pwd", "auth", "requirepass"]);
 
 function passwordVariables(container: ContainerRef, redisOnly: boolean) {
-  return envVars(container).filter((variable) => {
+  return effectiveEnvVars(container).filter((variable) => {
     const segments = nameSegments(variable.name);
     return (
       segments.some((s) => PASSWORD_SEGMENTS.has(s)) && (!redisOnly || segments.includes("redis"))

@@ -92,5 +92,11 @@ new RuleTester({ describe, it }).run(rotationAge, {
       yaml: secret("      scout-deploy.io/rotated-at: last tuesday"),
       errors: [{ messageId: "badTime", line: 6, column: 5 }],
     },
+    {
+      name: "a rotation recorded years ahead would keep the rule quiet for good",
+      options: { now },
+      yaml: secret("      scout-deploy.io/rotated-at: 2999-01-01T00:00:00Z"),
+      errors: [{ messageId: "futureTime", line: 6, column: 5 }],
+    },
   ],
 });

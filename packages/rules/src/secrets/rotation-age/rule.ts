@@ -25,6 +25,8 @@ export const rotationAge = defineRule({
       tooOld:
         "the Secret was last rotated {{age}} days ago ({{annotation}}), more than {{maxAgeDays}}",
       badTime: 'annotation {{annotation}} is not an RFC 3339 time: "{{raw}}"',
+      futureTime:
+        'annotation {{annotation}} records a rotation in the future ("{{raw}}"): it cannot vouch for the age of the values',
     },
   },
   check(context) {
@@ -45,7 +47,15 @@ export const rotationAge = defineRule({
         continue;
       }
       const age = ageInDays(recorded.time, now);
-      if (age > maxAgeDays) {
+      // A day of slack for clocks and time zones; beyond it the date would silence the rule for good.
+      if (age < -1) {
+        context.report({
+          messageId: "futureTime",
+          data: { annotation, raw: recorded.raw.slice(0, 40) },
+          object,
+          pointer,
+        });
+      } else if (age > maxAgeDays) {
         context.report({
           messageId: "tooOld",
           data: { age, annotation, maxAgeDays },

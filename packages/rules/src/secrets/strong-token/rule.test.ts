@@ -29,6 +29,18 @@ new RuleTester({ describe, it }).run(strongToken, {
       `,
     },
     {
+      name: "a data placeholder that stringData overrides: the API server stores stringData's value",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        data:
+          api-token: ${b64("changeme")}
+        stringData:
+          api-token: "${token}"
+      `,
+    },
+    {
       name: "keys that are not credentials, PEM keys, and the keys of typed Secrets holding what their type says",
       yaml: `
         apiVersion: v1
