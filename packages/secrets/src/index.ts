@@ -81,6 +81,7 @@ export {
   type StrengthOptions,
   shannonEntropy,
   type Weakness,
+  withoutRuns,
 } from "./strength.js";
 export {
   isTypeOwnKey,

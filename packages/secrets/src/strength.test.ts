@@ -7,6 +7,7 @@ import {
   longestSequentialRun,
   repeatingPeriod,
   shannonEntropy,
+  withoutRuns,
 } from "./strength.js";
 
 const weaknessesOf = (value: string) => assessStrength(value).weaknesses;
@@ -57,6 +58,16 @@ describe("assessStrength", () => {
     expect(weaknessesOf("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")).toContain(
       "sequential",
     );
+  });
+
+  it("passes a random token that holds a run by chance", () => {
+    const token = `012345${randomBytes(32).toString("hex").slice(6)}`;
+    expect(weaknessesOf(token)).toEqual([]);
+    expect(weaknessesOf(`${randomBytes(33).toString("base64")}abcdefgh`)).toEqual([]);
+  });
+
+  it("cuts every run of three or more to its first character", () => {
+    expect(withoutRuns("abcdefXY9876q12")).toBe("aXY9q12");
   });
 
   it("reports the bits it estimated", () => {

@@ -74,7 +74,10 @@ export function assessStrength(value: string, options: StrengthOptions = {}): St
   if (estimatedBits < minBits) weaknesses.push("short");
   if (value.length > 0 && shannon < lowEntropyThreshold(value)) weaknesses.push("low-entropy");
   if (repeatingPeriod(value) !== undefined) weaknesses.push("repetitive");
-  if (longestSequentialRun(value) >= 6) weaknesses.push("sequential");
+  // Made of runs: what is left once they are cut carries under half the bits asked for.
+  if (longestSequentialRun(value) >= 6 && estimateBits(withoutRuns(value)) < minBits / 2) {
+    weaknesses.push("sequential");
+  }
   return {
     strong: weaknesses.length === 0,
     weaknesses,
@@ -156,6 +159,33 @@ export function repeatingPeriod(value: string): number | undefined {
 }
 
 /** Longest run of characters whose codes step by +1 or -1 ("abcdef", "654321"). */
+/**
+ * The value with each run of three or more sequential characters ("abcd", "4321") cut to its
+ * first: what a guesser who tries runs still has to find. A random token may hold a run by
+ * chance (one 64-digit hex token in about 16,000 holds six in a row) and stays strong; a value
+ * made of runs does not.
+ */
+export function withoutRuns(value: string): string {
+  let kept = "";
+  let start = 0;
+  while (start < value.length) {
+    let end = start + 1;
+    const step = value.charCodeAt(end) - value.charCodeAt(start);
+    if (step === 1 || step === -1) {
+      while (end + 1 < value.length && value.charCodeAt(end + 1) - value.charCodeAt(end) === step)
+        end++;
+      if (end - start + 1 >= 3) {
+        kept += value[start];
+        start = end + 1;
+        continue;
+      }
+    }
+    kept += value[start];
+    start++;
+  }
+  return kept;
+}
+
 export function longestSequentialRun(value: string): number {
   let longest = value.length > 0 ? 1 : 0;
   let run = 1;
