@@ -5,7 +5,7 @@ import { noDangerousVerbs } from "./rule.js";
 new RuleTester({ describe, it }).run(noDangerousVerbs, {
   valid: [
     {
-      name: "get on one named secret, get on pods/exec",
+      name: "get on one named secret, list on pods/exec, secrets of another API group",
       yaml: `
         apiVersion: rbac.authorization.k8s.io/v1
         kind: Role
@@ -16,8 +16,11 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
             resourceNames: [scout-secrets]
             verbs: [get]
           - apiGroups: [""]
-            resources: [pods/exec]
-            verbs: [get]
+            resources: [pods/exec, "*/scale"]
+            verbs: [list, patch]
+          - apiGroups: [external-secrets.io]
+            resources: [secrets]
+            verbs: [list]
       `,
     },
     {
@@ -86,6 +89,35 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
           line: 13,
           column: 24,
           data: { kind: "ClusterRole", name: "risky", verb: "watch", resource: "secrets" },
+        },
+      ],
+    },
+    {
+      name: "get on pods/exec and pods/attach opens a shell over WebSocket; */exec matches pods/exec",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: shell}
+        rules:
+          - apiGroups: [""]
+            resources: [pods/attach]
+            verbs: [get]
+          - apiGroups: ["", apps]
+            resources: ["*/exec"]
+            verbs: [create]
+      `,
+      errors: [
+        {
+          messageId: "onResource",
+          line: 7,
+          column: 13,
+          data: { kind: "Role", name: "shell", verb: "get", resource: "pods/attach" },
+        },
+        {
+          messageId: "onResource",
+          line: 10,
+          column: 13,
+          data: { kind: "Role", name: "shell", verb: "create", resource: "pods/exec" },
         },
       ],
     },
