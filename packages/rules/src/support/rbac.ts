@@ -16,6 +16,7 @@ export interface RoleRule {
   verbs: readonly Entry[];
   resources: readonly Entry[];
   apiGroups: readonly Entry[];
+  nonResourceURLs: readonly Entry[];
 }
 
 /** One string of a rule's list, with its pointer. */
@@ -54,7 +55,13 @@ export function roleRulesOf(object: BundleObject): RoleRule[] {
       );
     };
     return [
-      { pointer, verbs: list("verbs"), resources: list("resources"), apiGroups: list("apiGroups") },
+      {
+        pointer,
+        verbs: list("verbs"),
+        resources: list("resources"),
+        apiGroups: list("apiGroups"),
+        nonResourceURLs: list("nonResourceURLs"),
+      },
     ];
   });
 }
