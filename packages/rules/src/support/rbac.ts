@@ -90,11 +90,10 @@ function subjectsOf(object: BundleObject): Subject[] {
     ) {
       return [];
     }
-    const result: Subject = {
-      kind: subject.kind,
-      name: subject.name,
-      pointer: `/subjects/${index}`,
-    };
+    const pointer = `/subjects/${index}`;
+    const account = serviceAccountOfUser(subject.kind, subject.name);
+    if (account) return [{ kind: "ServiceAccount", ...account, pointer }];
+    const result: Subject = { kind: subject.kind, name: subject.name, pointer };
     const namespace = typeof subject.namespace === "string" ? subject.namespace : bindingNamespace;
     if (namespace) result.namespace = namespace;
     return [result];
@@ -102,8 +101,39 @@ function subjectsOf(object: BundleObject): Subject[] {
 }
 
 /**
- * Decides whether a service account is one of Scout's: it sits in the Scout namespace, or a Scout
- * component runs under it, or the ServiceAccount object carries a Scout component label.
+ * A service account authenticates as the user `system:serviceaccount:<namespace>:<name>`: the RBAC
+ * authorizer matches a User subject of that name to it exactly as a ServiceAccount subject.
+ */
+function serviceAccountOfUser(
+  kind: string,
+  name: string,
+): { name: string; namespace: string } | undefined {
+  if (kind !== "User") return undefined;
+  const match = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(name);
+  return match ? { namespace: match[1]!, name: match[2]! } : undefined;
+}
+
+/** Every service account is in these groups, whatever its namespace. */
+const ALL_ACCOUNTS_GROUPS = new Set(["system:authenticated", "system:serviceaccounts"]);
+const NAMESPACE_ACCOUNTS_GROUP = "system:serviceaccounts:";
+
+/**
+ * The groups every service account is a member of: `system:authenticated`,
+ * `system:serviceaccounts`, and `system:serviceaccounts:<its namespace>`.
+ */
+function groupHoldsAccountsOf(group: string, namespace: string | undefined): boolean {
+  if (ALL_ACCOUNTS_GROUPS.has(group)) return true;
+  return (
+    group.startsWith(NAMESPACE_ACCOUNTS_GROUP) &&
+    namespace !== undefined &&
+    group.slice(NAMESPACE_ACCOUNTS_GROUP.length) === namespace
+  );
+}
+
+/**
+ * Decides whether a subject holds one of Scout's service accounts: the account sits in the Scout
+ * namespace, or a Scout component runs under it, or the ServiceAccount object carries a Scout
+ * component label; or the subject is a group every such account is a member of.
  */
 export function scoutServiceAccounts(bundle: Bundle, settings: Settings) {
   const namespace = scoutNamespace(bundle, settings);
@@ -121,7 +151,12 @@ export function scoutServiceAccounts(bundle: Bundle, settings: Settings) {
     if (namespaces) namespaces.push(k.namespace);
     else known.set(k.name, [k.namespace]);
   }
+  const accountNamespaces = [namespace, ...[...known.values()].flat()];
+  const hasAccounts = namespace !== undefined || known.size > 0;
   return (subject: Subject): boolean => {
+    if (subject.kind === "Group") {
+      return hasAccounts && accountNamespaces.some((ns) => groupHoldsAccountsOf(subject.name, ns));
+    }
     if (subject.kind !== "ServiceAccount") return false;
     if (namespace && subject.namespace === namespace) return true;
     return (known.get(subject.name) ?? []).some((ns) => sameNamespace(ns, subject.namespace));
