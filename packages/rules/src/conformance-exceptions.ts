@@ -40,4 +40,10 @@ export const conformanceExceptions: readonly ConformanceException[] = [
     reason:
       "get on pods/exec or pods/attach opens a shell over WebSocket (authorized as get until Kubernetes 1.35, kubernetes/kubernetes#78741): reported like create, as the peer does",
   },
+  {
+    rule: "workload/resources",
+    case: "polaris/cpuLimitsMissing/success.yaml#Pod/nginx",
+    reason:
+      "CPU and memory limits without requests: the API server defaults each request to its limit, so all four are set on the running pod",
+  },
 ];
