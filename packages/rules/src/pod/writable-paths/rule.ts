@@ -10,7 +10,9 @@ import {
 import { guideSettings } from "../../settings.js";
 
 /** Volume types the kubelet always mounts read-only. */
-const READ_ONLY_TYPES = ["configMap", "secret", "downwardAPI", "projected"];
+const READ_ONLY_TYPES = ["configMap", "secret", "downwardAPI", "projected", "image"];
+/** The guide's one writable path: a mount under it stays inside it. */
+const TMP = "/tmp";
 
 const options = z
   .object({
@@ -59,13 +61,13 @@ export const writablePaths = defineRule({
       let tmpMounted = false;
       for (const mount of mountsOf(container)) {
         if (mount.readOnly || READ_ONLY_TYPES.includes(mount.type)) continue;
-        if (mount.path === "/tmp") {
+        if (mount.path === TMP) {
           tmpMounted = true;
           if (mount.type !== "emptyDir")
             report("tmpNotEmptyDir", mount.pointer, { type: mount.type });
           continue;
         }
-        if (allowed.some((path) => isUnder(mount.path, path))) continue;
+        if ([TMP, ...allowed].some((path) => isUnder(mount.path, path))) continue;
         report("writableMount", mount.pointer, { path: mount.path, volume: mount.volume });
       }
       if (!tmpMounted) {
@@ -99,12 +101,14 @@ function mountsOf(container: ContainerRef): Mount[] {
     const type = isRecord(volume)
       ? (Object.keys(volume).find((k) => k !== "name") ?? "unknown")
       : "unknown";
+    // A source's own readOnly (persistentVolumeClaim, csi, nfs…) forces every mount read-only.
+    const source = isRecord(volume) ? volume[type] : undefined;
     return [
       {
         path: mount.mountPath.replace(/\/+$/, "") || "/",
         volume: String(mount.name),
         type,
-        readOnly: mount.readOnly === true,
+        readOnly: mount.readOnly === true || (isRecord(source) && source.readOnly === true),
         pointer: joinPointer(container.pointer, "volumeMounts", index, "mountPath"),
       },
     ];
