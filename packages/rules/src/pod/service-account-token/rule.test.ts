@@ -73,5 +73,30 @@ new RuleTester({ describe, it }).run(serviceAccountToken, {
       `,
       errors: [{ messageId: "tokenMounted", line: 8, column: 7 }],
     },
+    {
+      name: "automount off, but a projected volume mounts the default account's token",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          automountServiceAccountToken: false
+          containers: [{name: a}]
+          volumes:
+            - name: token
+              projected:
+                sources:
+                  - configMap: {name: ca}
+                  - serviceAccountToken: {path: token, audience: vault}
+      `,
+      errors: [
+        {
+          messageId: "projectedToken",
+          line: 12,
+          column: 13,
+          data: { account: "default", volume: "token" },
+        },
+      ],
+    },
   ],
 });
