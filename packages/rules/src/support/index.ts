@@ -2,6 +2,7 @@
 export { isClusterScoped, namespaceIn, sameNamespace, scoutNamespace } from "./namespace.js";
 export { mainContainer, numberedPort, resolvePort } from "./ports.js";
 export {
+  aggregatedBuiltIns,
   type Binding,
   bindingsOf,
   type RoleRule,

@@ -6,6 +6,7 @@ import {
   joinPointer,
   type Settings,
 } from "@scout-deploy/core";
+import { compileSelector } from "@scout-deploy/netpol";
 import { guideSettings } from "../settings.js";
 import { namespaceIn, sameNamespace, scoutNamespace } from "./namespace.js";
 import { componentWorkloads, serviceAccountNameOf } from "./workloads.js";
@@ -161,4 +162,51 @@ export function scoutServiceAccounts(bundle: Bundle, settings: Settings) {
     if (namespace && subject.namespace === namespace) return true;
     return (known.get(subject.name) ?? []).some((ns) => sameNamespace(ns, subject.namespace));
   };
+}
+
+const BOOTSTRAP = { "kubernetes.io/bootstrapping": "rbac-defaults" };
+/**
+ * Built-in ClusterRoles that grant exec into pods or read every Secret (or everything), with the
+ * labels the API server gives them: an aggregated ClusterRole whose selector matches them
+ * receives their rules from the cluster, though its own `rules` in the manifest are empty.
+ */
+const RISKY_BUILT_INS: ReadonlyArray<{
+  name: string;
+  labels: Record<string, string>;
+  grants: string;
+}> = [
+  { name: "cluster-admin", labels: BOOTSTRAP, grants: "every verb on every resource" },
+  { name: "admin", labels: BOOTSTRAP, grants: "create on pods/exec and list on secrets" },
+  {
+    name: "edit",
+    labels: { ...BOOTSTRAP, "rbac.authorization.k8s.io/aggregate-to-admin": "true" },
+    grants: "create on pods/exec and list on secrets",
+  },
+  {
+    name: "system:aggregate-to-edit",
+    labels: { ...BOOTSTRAP, "rbac.authorization.k8s.io/aggregate-to-edit": "true" },
+    grants: "create on pods/exec and list on secrets",
+  },
+];
+
+export interface AggregatedBuiltIn {
+  /** Pointer of the selector that matches. */
+  pointer: string;
+  role: string;
+  grants: string;
+}
+
+/** For each selector of a ClusterRole's aggregationRule, the first risky built-in role it matches. */
+export function aggregatedBuiltIns(object: BundleObject): AggregatedBuiltIn[] {
+  if (object.value.kind !== "ClusterRole" || !isRecord(object.value.aggregationRule)) return [];
+  const selectors = object.value.aggregationRule.clusterRoleSelectors;
+  if (!Array.isArray(selectors)) return [];
+  return selectors.flatMap((selector, index) => {
+    if (!isRecord(selector)) return [];
+    const matches = compileSelector(selector);
+    const role = RISKY_BUILT_INS.find((builtIn) => matches(builtIn.labels));
+    if (!role) return [];
+    const pointer = joinPointer("", "aggregationRule", "clusterRoleSelectors", index);
+    return [{ pointer, role: role.name, grants: role.grants }];
+  });
 }

@@ -35,6 +35,19 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
             verbs: ["*"]
       `,
     },
+    {
+      name: "an aggregated ClusterRole of view-level labels gets no dangerous rule",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: scout-view}
+        aggregationRule:
+          clusterRoleSelectors:
+            - matchLabels: {rbac.authorization.k8s.io/aggregate-to-view: "true"}
+            - matchLabels: {scout.example/aggregate: "true"}
+        rules: []
+      `,
+    },
   ],
   invalid: [
     {
@@ -118,6 +131,52 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
           line: 10,
           column: 13,
           data: { kind: "Role", name: "shell", verb: "create", resource: "pods/exec" },
+        },
+      ],
+    },
+    {
+      name: "an aggregated ClusterRole receives the rules of the built-in roles its selectors match",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: scout-agg}
+        aggregationRule:
+          clusterRoleSelectors:
+            - matchLabels: {rbac.authorization.k8s.io/aggregate-to-admin: "true"}
+            - matchExpressions: [{key: rbac.authorization.k8s.io/aggregate-to-edit, operator: Exists}]
+            - {}
+        rules: []
+      `,
+      errors: [
+        {
+          messageId: "aggregated",
+          line: 6,
+          column: 7,
+          data: {
+            name: "scout-agg",
+            role: "edit",
+            grants: "create on pods/exec and list on secrets",
+          },
+        },
+        {
+          messageId: "aggregated",
+          line: 7,
+          column: 7,
+          data: {
+            name: "scout-agg",
+            role: "system:aggregate-to-edit",
+            grants: "create on pods/exec and list on secrets",
+          },
+        },
+        {
+          messageId: "aggregated",
+          line: 8,
+          column: 7,
+          data: {
+            name: "scout-agg",
+            role: "cluster-admin",
+            grants: "every verb on every resource",
+          },
         },
       ],
     },

@@ -1,5 +1,5 @@
 import { defineRule } from "@scout-deploy/core";
-import { type RoleRule, roleRulesOf } from "../../support/index.js";
+import { aggregatedBuiltIns, type RoleRule, roleRulesOf } from "../../support/index.js";
 
 const ESCALATING = new Set(["escalate", "bind", "impersonate"]);
 /**
@@ -38,11 +38,21 @@ export const noDangerousVerbs = defineRule({
       escalating:
         '{{kind}} {{name}} grants "{{verb}}", which lets its holder gain permissions it lacks',
       onResource: '{{kind}} {{name}} grants "{{verb}}" on {{resource}}',
+      aggregated:
+        "ClusterRole {{name}} aggregates the built-in ClusterRole {{role}}, which grants {{grants}}",
     },
   },
   check(context) {
     for (const object of context.bundle.objects) {
       const base = { kind: object.value.kind, name: object.ref.name ?? "(unnamed)" };
+      for (const { pointer, role, grants } of aggregatedBuiltIns(object)) {
+        context.report({
+          messageId: "aggregated",
+          data: { ...base, role, grants },
+          object,
+          pointer,
+        });
+      }
       for (const rule of roleRulesOf(object)) {
         for (const verb of rule.verbs) {
           if (ESCALATING.has(verb.value)) {
