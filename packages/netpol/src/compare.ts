@@ -16,6 +16,8 @@ import {
   type Flow,
   type PodFlows,
   podFlowsOfConnectivity,
+  portsConns,
+  type RuleRef,
 } from "./analyze.js";
 import {
   ALL_CONNS,
@@ -24,6 +26,7 @@ import {
   contains,
   describePorts,
   formatConns,
+  intersect,
   isEmpty,
   NO_CONNS,
   subtract,
@@ -288,7 +291,7 @@ class ExtraFlows {
         source: endpointName(from.endpoint),
         destination: endpointName(to.endpoint),
         conns,
-        target: extraTarget(connectivity, flow),
+        target: extraTarget(connectivity, flow, conns),
         ...noteOf(from, to),
       });
     }
@@ -300,7 +303,7 @@ class ExtraFlows {
         source: `${count} more ${from.component} workload(s), like ${endpointName(flow.from)}`,
         destination: `${to.component}, like ${endpointName(flow.to)}`,
         conns,
-        target: extraTarget(connectivity, flow),
+        target: extraTarget(connectivity, flow, conns),
         ...noteOf(from, to),
       });
     }
@@ -344,9 +347,17 @@ export function endpointName(endpoint: Endpoint): string {
     : EXTERNAL;
 }
 
-function extraTarget(connectivity: Connectivity, flow: Flow): FlowTarget {
+/**
+ * The policy rule that opens the extra connections: a rule that admits the pair only on intended
+ * ports is not their cause (allow-frontend's TCP 3000 from nginx is not what opens every other
+ * port when an allow-all rule sits beside it).
+ */
+function extraTarget(connectivity: Connectivity, flow: Flow, extra: ConnSet): FlowTarget {
   const { ingress, egress } = connectivity.admittingRules(flow.from, flow.to);
-  const rule = ingress[0] ?? egress[0];
+  const destination = flow.to.kind === "workload" ? flow.to.workload : undefined;
+  const opens = (ref: RuleRef) =>
+    !isEmpty(intersect(portsConns(ref.rule.ports, destination), extra));
+  const rule = ingress.find(opens) ?? egress.find(opens) ?? ingress[0] ?? egress[0];
   if (rule) return policyTarget(rule.policy.object, rule.rule.pointer);
   // Neither side is isolated: the policy to add selects the destination (or the source, for external).
   const workload =

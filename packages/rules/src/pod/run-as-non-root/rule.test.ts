@@ -5,6 +5,19 @@ import { runAsNonRoot } from "./rule.js";
 new RuleTester({ describe, it }).run(runAsNonRoot, {
   valid: [
     {
+      name: "a container's runAsNonRoot: null is unset: the pod's value holds (the API server drops the null)",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext: {runAsNonRoot: true}
+          containers:
+            - name: app
+              securityContext: {runAsNonRoot: null}
+      `,
+    },
+    {
       name: "pod-level runAsNonRoot and runAsUser cover every container",
       yaml: `
         apiVersion: apps/v1
