@@ -5,6 +5,22 @@ import { serviceAccountToken } from "./rule.js";
 new RuleTester({ describe, it }).run(serviceAccountToken, {
   valid: [
     {
+      name: "a null automountServiceAccountToken is unset: the ServiceAccount's false holds",
+      yaml: `
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: default, namespace: scout}
+        automountServiceAccountToken: false
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: scout}
+        spec:
+          automountServiceAccountToken: null
+          containers: [{name: a}]
+      `,
+    },
+    {
       name: "a pod that turns the token off",
       yaml: `
         apiVersion: apps/v1

@@ -41,7 +41,7 @@ export const serviceAccountToken = defineRule({
       const namespace = namespaceIn(template.object, fallback);
       const automountOff =
         setting === false ||
-        (setting === undefined && accountDisablesToken(disabling, namespace, account));
+        (setting == null && accountDisablesToken(disabling, namespace, account));
       if (automountOff) {
         reportProjectedTokens(context, template, account);
         continue;
@@ -51,7 +51,7 @@ export const serviceAccountToken = defineRule({
         data: { account },
         object: template.object,
         pointer:
-          setting === undefined
+          setting == null
             ? template.specPointer
             : joinPointer(template.specPointer, "automountServiceAccountToken"),
       });
