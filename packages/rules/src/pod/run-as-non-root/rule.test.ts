@@ -135,5 +135,22 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
         { messageId: "notNonRoot", line: 24, column: 39 },
       ],
     },
+    {
+      name: "a pod-level false or 0 that every container overrides is still the pod's",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext: {runAsNonRoot: false, runAsUser: 0}
+          containers:
+            - name: app
+              securityContext: {runAsNonRoot: true, runAsUser: 1000}
+      `,
+      errors: [
+        { messageId: "podNotNonRoot", line: 5, column: 21 },
+        { messageId: "podRootUser", line: 5, column: 42 },
+      ],
+    },
   ],
 });

@@ -1,4 +1,44 @@
-import { allContainers, defineRule, effectiveSecurityContext } from "@scout-deploy/core";
+import {
+  allContainers,
+  containersOf,
+  defineRule,
+  effectiveSecurityContext,
+  isRecord,
+  joinPointer,
+  type PodTemplate,
+  podTemplates,
+  type RuleContext,
+} from "@scout-deploy/core";
+
+/**
+ * A pod-level runAsNonRoot: false or runAsUser: 0 that every container overrides is not reported
+ * per container, yet the restricted profile rejects the pod for it, and a container added later
+ * (kubectl debug) inherits it: report it on the pod's field.
+ */
+function reportOverriddenPodRoot(context: RuleContext, template: PodTemplate) {
+  const podContext = template.spec.securityContext;
+  if (!isRecord(podContext)) return;
+  const overridden = (field: string) =>
+    containersOf(template).every((ref) => {
+      const own = ref.container.securityContext;
+      return isRecord(own) && own[field] != null;
+    });
+  const pointer = (field: string) => joinPointer(template.specPointer, "securityContext", field);
+  if (podContext.runAsNonRoot === false && overridden("runAsNonRoot")) {
+    context.report({
+      messageId: "podNotNonRoot",
+      object: template.object,
+      pointer: pointer("runAsNonRoot"),
+    });
+  }
+  if (podContext.runAsUser === 0 && overridden("runAsUser")) {
+    context.report({
+      messageId: "podRootUser",
+      object: template.object,
+      pointer: pointer("runAsUser"),
+    });
+  }
+}
 
 export const runAsNonRoot = defineRule({
   id: "pod/run-as-non-root",
@@ -10,6 +50,10 @@ export const runAsNonRoot = defineRule({
     messages: {
       notNonRoot: 'container "{{container}}" may run as root: runAsNonRoot is not true',
       rootUser: 'container "{{container}}" runs as root: runAsUser is 0',
+      podNotNonRoot:
+        "the pod sets runAsNonRoot: false; the restricted profile rejects it even when every container overrides it",
+      podRootUser:
+        "the pod sets runAsUser: 0; the restricted profile rejects it even when every container overrides it",
     },
   },
   check(context) {
@@ -32,6 +76,9 @@ export const runAsNonRoot = defineRule({
           pointer: effective.runAsUser.pointer,
         });
       }
+    }
+    for (const template of podTemplates(context.bundle)) {
+      reportOverriddenPodRoot(context, template);
     }
   },
 });
