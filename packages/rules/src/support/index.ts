@@ -14,5 +14,6 @@ export { placeOf, type SecurityContextAt, securityContextsOf } from "./security-
 export {
   type ComponentWorkload,
   componentWorkloads,
+  isWindowsPod,
   serviceAccountNameOf,
 } from "./workloads.js";

@@ -5,6 +5,7 @@ import {
   effectiveSecurityContext,
   isRecord,
 } from "@scout-deploy/core";
+import { isWindowsPod } from "../../support/index.js";
 
 /**
  * What lets a container escalate even with allowPrivilegeEscalation: false. The API server
@@ -41,6 +42,7 @@ export const noPrivilegeEscalation = defineRule({
   },
   check(context) {
     for (const container of allContainers(context.bundle)) {
+      if (isWindowsPod(container.template)) continue;
       const effective = effectiveSecurityContext(container);
       const setting = effective.allowPrivilegeEscalation;
       const data = { container: container.name };
