@@ -152,5 +152,38 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
         { messageId: "podRootUser", line: 5, column: 42 },
       ],
     },
+    {
+      name: "ContainerAdministrator is Windows' root, set on the pod or the container",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: win}
+        spec:
+          os: {name: windows}
+          securityContext:
+            runAsNonRoot: true
+            windowsOptions: {runAsUserName: ContainerAdministrator}
+          containers:
+            - name: inherits
+            - name: own
+              securityContext: {windowsOptions: {runAsUserName: containeradministrator}}
+            - name: user
+              securityContext: {windowsOptions: {runAsUserName: ContainerUser}}
+      `,
+      errors: [
+        {
+          messageId: "windowsAdmin",
+          line: 8,
+          column: 22,
+          data: { container: "inherits", user: "ContainerAdministrator" },
+        },
+        {
+          messageId: "windowsAdmin",
+          line: 12,
+          column: 42,
+          data: { container: "own", user: "containeradministrator" },
+        },
+      ],
+    },
   ],
 });

@@ -1,5 +1,6 @@
 import {
   allContainers,
+  type ContainerRef,
   containersOf,
   defineRule,
   effectiveSecurityContext,
@@ -40,6 +41,31 @@ function reportOverriddenPodRoot(context: RuleContext, template: PodTemplate) {
   }
 }
 
+/** Windows' root: the kubelet refuses it under runAsNonRoot as it refuses UID 0 on Linux. */
+const WINDOWS_ADMIN = "containeradministrator";
+
+/** The effective windowsOptions.runAsUserName: the container's, else the pod's, with its pointer. */
+function windowsUserName(ref: ContainerRef): { value: string; pointer: string } | undefined {
+  const places = [
+    {
+      context: ref.container.securityContext,
+      pointer: joinPointer(ref.pointer, "securityContext"),
+    },
+    {
+      context: ref.template.spec.securityContext,
+      pointer: joinPointer(ref.template.specPointer, "securityContext"),
+    },
+  ];
+  for (const { context, pointer } of places) {
+    const options = isRecord(context) ? context.windowsOptions : undefined;
+    const name = isRecord(options) ? options.runAsUserName : undefined;
+    if (typeof name === "string") {
+      return { value: name, pointer: joinPointer(pointer, "windowsOptions", "runAsUserName") };
+    }
+  }
+  return undefined;
+}
+
 export const runAsNonRoot = defineRule({
   id: "pod/run-as-non-root",
   meta: {
@@ -50,6 +76,8 @@ export const runAsNonRoot = defineRule({
     messages: {
       notNonRoot: 'container "{{container}}" may run as root: runAsNonRoot is not true',
       rootUser: 'container "{{container}}" runs as root: runAsUser is 0',
+      windowsAdmin:
+        'container "{{container}}" runs as the Windows administrator: windowsOptions.runAsUserName is {{user}}',
       podNotNonRoot:
         "the pod sets runAsNonRoot: false; the restricted profile rejects it even when every container overrides it",
       podRootUser:
@@ -66,6 +94,15 @@ export const runAsNonRoot = defineRule({
           data,
           object: container.template.object,
           pointer: effective.runAsNonRoot?.pointer ?? effective.anchor,
+        });
+      }
+      const windowsUser = windowsUserName(container);
+      if (windowsUser && windowsUser.value.toLowerCase() === WINDOWS_ADMIN) {
+        context.report({
+          messageId: "windowsAdmin",
+          data: { ...data, user: windowsUser.value },
+          object: container.template.object,
+          pointer: windowsUser.pointer,
         });
       }
       if (effective.runAsUser?.value === 0) {
