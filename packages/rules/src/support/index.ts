@@ -5,6 +5,7 @@ export {
   aggregatedBuiltIns,
   type Binding,
   bindingsOf,
+  boundRiskyBuiltIn,
   type RoleRule,
   roleRulesOf,
   type Subject,

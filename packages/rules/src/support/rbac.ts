@@ -210,3 +210,20 @@ export function aggregatedBuiltIns(object: BundleObject): AggregatedBuiltIn[] {
     return [{ pointer, role: role.name, grants: role.grants }];
   });
 }
+
+/**
+ * The risky built-in ClusterRole a binding's roleRef names, unless the input defines a
+ * ClusterRole of that name itself (its rules are then judged as written).
+ */
+export function boundRiskyBuiltIn(
+  bundle: Bundle,
+  binding: Binding,
+): { role: string; grants: string } | undefined {
+  if (binding.roleRef.kind !== "ClusterRole") return undefined;
+  const builtIn = RISKY_BUILT_INS.find((b) => b.name === binding.roleRef.name);
+  if (!builtIn) return undefined;
+  const defined = bundle.objects.some(
+    (o) => o.value.kind === "ClusterRole" && o.ref.name === builtIn.name,
+  );
+  return defined ? undefined : { role: builtIn.name, grants: builtIn.grants };
+}

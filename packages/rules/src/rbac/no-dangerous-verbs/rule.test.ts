@@ -48,6 +48,27 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
         rules: []
       `,
     },
+    {
+      name: "a binding to view, or to a ClusterRole of the input that shares a built-in's name",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: read, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: edit}
+        rules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: edit-own, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+      `,
+    },
   ],
   invalid: [
     {
@@ -176,6 +197,49 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
             name: "scout-agg",
             role: "cluster-admin",
             grants: "every verb on every resource",
+          },
+        },
+      ],
+    },
+    {
+      name: "binding a built-in ClusterRole grants its rules though the input shows none",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: ci-admin}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+        subjects: [{kind: ServiceAccount, name: ci, namespace: ci}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: dev-edit, namespace: scout}
+        roleRef:
+          apiGroup: rbac.authorization.k8s.io
+          kind: ClusterRole
+          name: edit
+        subjects: [{kind: ServiceAccount, name: dev}]
+      `,
+      errors: [
+        {
+          messageId: "boundBuiltIn",
+          line: 4,
+          column: 67,
+          data: {
+            kind: "ClusterRoleBinding",
+            name: "ci-admin",
+            role: "cluster-admin",
+            grants: "every verb on every resource",
+          },
+        },
+        {
+          messageId: "boundBuiltIn",
+          line: 13,
+          column: 3,
+          data: {
+            kind: "RoleBinding",
+            name: "dev-edit",
+            role: "edit",
+            grants: "create on pods/exec and list on secrets",
           },
         },
       ],

@@ -1,5 +1,11 @@
-import { defineRule } from "@scout-deploy/core";
-import { aggregatedBuiltIns, type RoleRule, roleRulesOf } from "../../support/index.js";
+import { defineRule, joinPointer } from "@scout-deploy/core";
+import {
+  aggregatedBuiltIns,
+  bindingsOf,
+  boundRiskyBuiltIn,
+  type RoleRule,
+  roleRulesOf,
+} from "../../support/index.js";
 
 const ESCALATING = new Set(["escalate", "bind", "impersonate"]);
 /**
@@ -40,9 +46,22 @@ export const noDangerousVerbs = defineRule({
       onResource: '{{kind}} {{name}} grants "{{verb}}" on {{resource}}',
       aggregated:
         "ClusterRole {{name}} aggregates the built-in ClusterRole {{role}}, which grants {{grants}}",
+      boundBuiltIn:
+        "{{kind}} {{name}} binds the built-in ClusterRole {{role}}, which grants {{grants}}",
     },
   },
   check(context) {
+    for (const binding of bindingsOf(context.bundle)) {
+      const builtIn = boundRiskyBuiltIn(context.bundle, binding);
+      if (!builtIn) continue;
+      const { object } = binding;
+      context.report({
+        messageId: "boundBuiltIn",
+        data: { kind: object.value.kind, name: object.ref.name ?? "(unnamed)", ...builtIn },
+        object,
+        pointer: joinPointer(binding.roleRef.pointer, "name"),
+      });
+    }
     for (const object of context.bundle.objects) {
       const base = { kind: object.value.kind, name: object.ref.name ?? "(unnamed)" };
       for (const { pointer, role, grants } of aggregatedBuiltIns(object)) {
