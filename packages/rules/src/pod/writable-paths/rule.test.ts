@@ -140,5 +140,26 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(writablePath
         },
       ],
     },
+    {
+      name: "/tmp mounted from a volume the pod does not define",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              securityContext: {readOnlyRootFilesystem: true}
+              volumeMounts: [{name: scratch, mountPath: /tmp}]
+      `,
+      errors: [
+        {
+          messageId: "tmpUndefined",
+          line: 8,
+          column: 38,
+          data: { container: "api", volume: "scratch" },
+        },
+      ],
+    },
   ],
 });

@@ -38,6 +38,8 @@ export const writablePaths = defineRule({
       noTmp: 'container "{{container}}" has a read-only root but no emptyDir mounted at /tmp',
       tmpNotEmptyDir:
         'container "{{container}}" mounts /tmp from a {{type}} volume, not an emptyDir',
+      tmpUndefined:
+        'container "{{container}}" mounts /tmp from volume "{{volume}}", which the pod does not define: the API server rejects the pod',
       writableMount:
         'container "{{container}}" can write to {{path}} (volume "{{volume}}"), which the config does not allow',
     },
@@ -48,7 +50,7 @@ export const writablePaths = defineRule({
       const effective = effectiveSecurityContext(container);
       if (effective.readOnlyRootFilesystem?.value !== true) continue;
       const report = (
-        messageId: "noTmp" | "tmpNotEmptyDir" | "writableMount",
+        messageId: "noTmp" | "tmpNotEmptyDir" | "tmpUndefined" | "writableMount",
         pointer: string,
         data: Record<string, string> = {},
       ) =>
@@ -63,7 +65,8 @@ export const writablePaths = defineRule({
         if (mount.readOnly || READ_ONLY_TYPES.includes(mount.type)) continue;
         if (mount.path === TMP) {
           tmpMounted = true;
-          if (mount.type !== "emptyDir")
+          if (!mount.defined) report("tmpUndefined", mount.pointer, { volume: mount.volume });
+          else if (mount.type !== "emptyDir")
             report("tmpNotEmptyDir", mount.pointer, { type: mount.type });
           continue;
         }
@@ -85,6 +88,8 @@ interface Mount {
   volume: string;
   type: string;
   readOnly: boolean;
+  /** Whether the pod defines the volume the mount names. */
+  defined: boolean;
   pointer: string;
 }
 
@@ -109,6 +114,7 @@ function mountsOf(container: ContainerRef): Mount[] {
         volume: String(mount.name),
         type,
         readOnly: mount.readOnly === true || (isRecord(source) && source.readOnly === true),
+        defined: isRecord(volume),
         pointer: joinPointer(container.pointer, "volumeMounts", index, "mountPath"),
       },
     ];
