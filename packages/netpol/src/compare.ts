@@ -16,8 +16,6 @@ import {
   type Flow,
   type PodFlows,
   podFlowsOfConnectivity,
-  portsConns,
-  type RuleRef,
 } from "./analyze.js";
 import {
   ALL_CONNS,
@@ -26,7 +24,6 @@ import {
   contains,
   describePorts,
   formatConns,
-  intersect,
   isEmpty,
   NO_CONNS,
   subtract,
@@ -291,7 +288,7 @@ class ExtraFlows {
         source: endpointName(from.endpoint),
         destination: endpointName(to.endpoint),
         conns,
-        target: extraTarget(connectivity, flow, conns),
+        target: extraTarget(connectivity, flow),
         ...noteOf(from, to),
       });
     }
@@ -303,7 +300,7 @@ class ExtraFlows {
         source: `${count} more ${from.component} workload(s), like ${endpointName(flow.from)}`,
         destination: `${to.component}, like ${endpointName(flow.to)}`,
         conns,
-        target: extraTarget(connectivity, flow, conns),
+        target: extraTarget(connectivity, flow),
         ...noteOf(from, to),
       });
     }
@@ -347,17 +344,9 @@ export function endpointName(endpoint: Endpoint): string {
     : EXTERNAL;
 }
 
-/**
- * The policy rule that opens the extra connections: a rule that admits the pair only on intended
- * ports is not their cause (allow-frontend's TCP 3000 from nginx is not what opens every other
- * port when an allow-all rule sits beside it).
- */
-function extraTarget(connectivity: Connectivity, flow: Flow, extra: ConnSet): FlowTarget {
+function extraTarget(connectivity: Connectivity, flow: Flow): FlowTarget {
   const { ingress, egress } = connectivity.admittingRules(flow.from, flow.to);
-  const destination = flow.to.kind === "workload" ? flow.to.workload : undefined;
-  const opens = (ref: RuleRef) =>
-    !isEmpty(intersect(portsConns(ref.rule.ports, destination), extra));
-  const rule = ingress.find(opens) ?? egress.find(opens) ?? ingress[0] ?? egress[0];
+  const rule = ingress[0] ?? egress[0];
   if (rule) return policyTarget(rule.policy.object, rule.rule.pointer);
   // Neither side is isolated: the policy to add selects the destination (or the source, for external).
   const workload =
