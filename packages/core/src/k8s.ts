@@ -179,13 +179,14 @@ export function effectiveSecurityContext(ref: ContainerRef): EffectiveSecurityCo
   const result: EffectiveSecurityContext = {
     anchor: isRecord(containerContext) ? containerPointer : ref.pointer,
   };
+  // A null field is an unset one: the API server decodes it as absent, so the pod's value holds.
   const take = (field: keyof Omit<EffectiveSecurityContext, "anchor">, fromPod: boolean) => {
-    if (isRecord(containerContext) && containerContext[field] !== undefined) {
+    if (isRecord(containerContext) && containerContext[field] != null) {
       result[field] = {
         value: containerContext[field],
         pointer: joinPointer(containerPointer, field),
       };
-    } else if (fromPod && isRecord(podContext) && podContext[field] !== undefined) {
+    } else if (fromPod && isRecord(podContext) && podContext[field] != null) {
       result[field] = { value: podContext[field], pointer: joinPointer(podPointer, field) };
     }
   };

@@ -16,4 +16,34 @@ export const conformanceExceptions: readonly ConformanceException[] = [
     reason:
       "rules.md Scope: with no configured namespace and no single Namespace object, only an explicit namespace: default is reported",
   },
+  {
+    rule: "rbac/no-dangerous-verbs",
+    case: "polaris/rolePodExecAttach/failure.get_exec_using_apigroup_wildcard.yaml#Role/test",
+    reason:
+      "get on pods/exec or pods/attach opens a shell over WebSocket (authorized as get until Kubernetes 1.35, kubernetes/kubernetes#78741): reported like create, as the peer does",
+  },
+  {
+    rule: "rbac/no-dangerous-verbs",
+    case: "polaris/rolePodExecAttach/failure.get_attach_using_apigroup_wildcard.yaml#Role/test",
+    reason:
+      "get on pods/exec or pods/attach opens a shell over WebSocket (authorized as get until Kubernetes 1.35, kubernetes/kubernetes#78741): reported like create, as the peer does",
+  },
+  {
+    rule: "rbac/no-dangerous-verbs",
+    case: "polaris/clusterrolePodExecAttach/failure.get_exec_using_apigroup_wildcard.yaml#ClusterRole/test",
+    reason:
+      "get on pods/exec or pods/attach opens a shell over WebSocket (authorized as get until Kubernetes 1.35, kubernetes/kubernetes#78741): reported like create, as the peer does",
+  },
+  {
+    rule: "rbac/no-dangerous-verbs",
+    case: "polaris/clusterrolePodExecAttach/failure.get_attach_using_apigroup_wildcard.yaml#ClusterRole/test",
+    reason:
+      "get on pods/exec or pods/attach opens a shell over WebSocket (authorized as get until Kubernetes 1.35, kubernetes/kubernetes#78741): reported like create, as the peer does",
+  },
+  {
+    rule: "workload/resources",
+    case: "polaris/cpuLimitsMissing/success.yaml#Pod/nginx",
+    reason:
+      "CPU and memory limits without requests: the API server defaults each request to its limit, so all four are set on the running pod",
+  },
 ];

@@ -2,8 +2,10 @@
 export { isClusterScoped, namespaceIn, sameNamespace, scoutNamespace } from "./namespace.js";
 export { mainContainer, numberedPort, resolvePort } from "./ports.js";
 export {
+  aggregatedBuiltIns,
   type Binding,
   bindingsOf,
+  boundRiskyBuiltIn,
   type RoleRule,
   roleRulesOf,
   type Subject,
@@ -13,5 +15,6 @@ export { placeOf, type SecurityContextAt, securityContextsOf } from "./security-
 export {
   type ComponentWorkload,
   componentWorkloads,
+  isWindowsPod,
   serviceAccountNameOf,
 } from "./workloads.js";

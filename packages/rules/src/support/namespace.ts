@@ -1,18 +1,29 @@
 import type { Bundle, Settings } from "@scout-deploy/core";
 
-/** Kinds that live outside any namespace; every other kind is judged as namespaced. */
+/**
+ * Kinds that live outside any namespace (the built-in ones of Kubernetes 1.33, and common
+ * cluster-wide add-on kinds); every other kind is judged as namespaced.
+ */
 const CLUSTER_SCOPED = new Set([
   "APIService",
+  "CSIDriver",
+  "CSINode",
   "CertificateSigningRequest",
+  "ClusterExternalSecret",
   "ClusterIssuer",
   "ClusterRole",
   "ClusterRoleBinding",
+  "ClusterSecretStore",
+  "ClusterTrustBundle",
   "ComponentStatus",
-  "CSIDriver",
-  "CSINode",
   "CustomResourceDefinition",
+  "DeviceClass",
   "FlowSchema",
+  "GatewayClass",
+  "IPAddress",
   "IngressClass",
+  "MutatingAdmissionPolicy",
+  "MutatingAdmissionPolicyBinding",
   "MutatingWebhookConfiguration",
   "Namespace",
   "Node",
@@ -20,12 +31,22 @@ const CLUSTER_SCOPED = new Set([
   "PodSecurityPolicy",
   "PriorityClass",
   "PriorityLevelConfiguration",
+  "ResourceSlice",
   "RuntimeClass",
+  "SelfSubjectAccessReview",
+  "SelfSubjectReview",
+  "SelfSubjectRulesReview",
+  "ServiceCIDR",
   "StorageClass",
+  "StorageVersion",
+  "StorageVersionMigration",
+  "SubjectAccessReview",
+  "TokenReview",
   "ValidatingAdmissionPolicy",
   "ValidatingAdmissionPolicyBinding",
   "ValidatingWebhookConfiguration",
   "VolumeAttachment",
+  "VolumeAttributesClass",
 ]);
 
 export function isClusterScoped(kind: string): boolean {

@@ -6,6 +6,7 @@ import {
   joinPointer,
   type Settings,
 } from "@scout-deploy/core";
+import { compileSelector } from "@scout-deploy/netpol";
 import { guideSettings } from "../settings.js";
 import { namespaceIn, sameNamespace, scoutNamespace } from "./namespace.js";
 import { componentWorkloads, serviceAccountNameOf } from "./workloads.js";
@@ -16,6 +17,7 @@ export interface RoleRule {
   verbs: readonly Entry[];
   resources: readonly Entry[];
   apiGroups: readonly Entry[];
+  nonResourceURLs: readonly Entry[];
 }
 
 /** One string of a rule's list, with its pointer. */
@@ -54,7 +56,13 @@ export function roleRulesOf(object: BundleObject): RoleRule[] {
       );
     };
     return [
-      { pointer, verbs: list("verbs"), resources: list("resources"), apiGroups: list("apiGroups") },
+      {
+        pointer,
+        verbs: list("verbs"),
+        resources: list("resources"),
+        apiGroups: list("apiGroups"),
+        nonResourceURLs: list("nonResourceURLs"),
+      },
     ];
   });
 }
@@ -83,11 +91,10 @@ function subjectsOf(object: BundleObject): Subject[] {
     ) {
       return [];
     }
-    const result: Subject = {
-      kind: subject.kind,
-      name: subject.name,
-      pointer: `/subjects/${index}`,
-    };
+    const pointer = `/subjects/${index}`;
+    const account = serviceAccountOfUser(subject.kind, subject.name);
+    if (account) return [{ kind: "ServiceAccount", ...account, pointer }];
+    const result: Subject = { kind: subject.kind, name: subject.name, pointer };
     const namespace = typeof subject.namespace === "string" ? subject.namespace : bindingNamespace;
     if (namespace) result.namespace = namespace;
     return [result];
@@ -95,8 +102,39 @@ function subjectsOf(object: BundleObject): Subject[] {
 }
 
 /**
- * Decides whether a service account is one of Scout's: it sits in the Scout namespace, or a Scout
- * component runs under it, or the ServiceAccount object carries a Scout component label.
+ * A service account authenticates as the user `system:serviceaccount:<namespace>:<name>`: the RBAC
+ * authorizer matches a User subject of that name to it exactly as a ServiceAccount subject.
+ */
+function serviceAccountOfUser(
+  kind: string,
+  name: string,
+): { name: string; namespace: string } | undefined {
+  if (kind !== "User") return undefined;
+  const match = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(name);
+  return match ? { namespace: match[1]!, name: match[2]! } : undefined;
+}
+
+/** Every service account is in these groups, whatever its namespace. */
+const ALL_ACCOUNTS_GROUPS = new Set(["system:authenticated", "system:serviceaccounts"]);
+const NAMESPACE_ACCOUNTS_GROUP = "system:serviceaccounts:";
+
+/**
+ * The groups every service account is a member of: `system:authenticated`,
+ * `system:serviceaccounts`, and `system:serviceaccounts:<its namespace>`.
+ */
+function groupHoldsAccountsOf(group: string, namespace: string | undefined): boolean {
+  if (ALL_ACCOUNTS_GROUPS.has(group)) return true;
+  return (
+    group.startsWith(NAMESPACE_ACCOUNTS_GROUP) &&
+    namespace !== undefined &&
+    group.slice(NAMESPACE_ACCOUNTS_GROUP.length) === namespace
+  );
+}
+
+/**
+ * Decides whether a subject holds one of Scout's service accounts: the account sits in the Scout
+ * namespace, or a Scout component runs under it, or the ServiceAccount object carries a Scout
+ * component label; or the subject is a group every such account is a member of.
  */
 export function scoutServiceAccounts(bundle: Bundle, settings: Settings) {
   const namespace = scoutNamespace(bundle, settings);
@@ -114,9 +152,78 @@ export function scoutServiceAccounts(bundle: Bundle, settings: Settings) {
     if (namespaces) namespaces.push(k.namespace);
     else known.set(k.name, [k.namespace]);
   }
+  const accountNamespaces = [namespace, ...[...known.values()].flat()];
+  const hasAccounts = namespace !== undefined || known.size > 0;
   return (subject: Subject): boolean => {
+    if (subject.kind === "Group") {
+      return hasAccounts && accountNamespaces.some((ns) => groupHoldsAccountsOf(subject.name, ns));
+    }
     if (subject.kind !== "ServiceAccount") return false;
     if (namespace && subject.namespace === namespace) return true;
     return (known.get(subject.name) ?? []).some((ns) => sameNamespace(ns, subject.namespace));
   };
+}
+
+const BOOTSTRAP = { "kubernetes.io/bootstrapping": "rbac-defaults" };
+/**
+ * Built-in ClusterRoles that grant exec into pods or read every Secret (or everything), with the
+ * labels the API server gives them: an aggregated ClusterRole whose selector matches them
+ * receives their rules from the cluster, though its own `rules` in the manifest are empty.
+ */
+const RISKY_BUILT_INS: ReadonlyArray<{
+  name: string;
+  labels: Record<string, string>;
+  grants: string;
+}> = [
+  { name: "cluster-admin", labels: BOOTSTRAP, grants: "every verb on every resource" },
+  { name: "admin", labels: BOOTSTRAP, grants: "create on pods/exec and list on secrets" },
+  {
+    name: "edit",
+    labels: { ...BOOTSTRAP, "rbac.authorization.k8s.io/aggregate-to-admin": "true" },
+    grants: "create on pods/exec and list on secrets",
+  },
+  {
+    name: "system:aggregate-to-edit",
+    labels: { ...BOOTSTRAP, "rbac.authorization.k8s.io/aggregate-to-edit": "true" },
+    grants: "create on pods/exec and list on secrets",
+  },
+];
+
+export interface AggregatedBuiltIn {
+  /** Pointer of the selector that matches. */
+  pointer: string;
+  role: string;
+  grants: string;
+}
+
+/** For each selector of a ClusterRole's aggregationRule, the first risky built-in role it matches. */
+export function aggregatedBuiltIns(object: BundleObject): AggregatedBuiltIn[] {
+  if (object.value.kind !== "ClusterRole" || !isRecord(object.value.aggregationRule)) return [];
+  const selectors = object.value.aggregationRule.clusterRoleSelectors;
+  if (!Array.isArray(selectors)) return [];
+  return selectors.flatMap((selector, index) => {
+    if (!isRecord(selector)) return [];
+    const matches = compileSelector(selector);
+    const role = RISKY_BUILT_INS.find((builtIn) => matches(builtIn.labels));
+    if (!role) return [];
+    const pointer = joinPointer("", "aggregationRule", "clusterRoleSelectors", index);
+    return [{ pointer, role: role.name, grants: role.grants }];
+  });
+}
+
+/**
+ * The risky built-in ClusterRole a binding's roleRef names, unless the input defines a
+ * ClusterRole of that name itself (its rules are then judged as written).
+ */
+export function boundRiskyBuiltIn(
+  bundle: Bundle,
+  binding: Binding,
+): { role: string; grants: string } | undefined {
+  if (binding.roleRef.kind !== "ClusterRole") return undefined;
+  const builtIn = RISKY_BUILT_INS.find((b) => b.name === binding.roleRef.name);
+  if (!builtIn) return undefined;
+  const defined = bundle.objects.some(
+    (o) => o.value.kind === "ClusterRole" && o.ref.name === builtIn.name,
+  );
+  return defined ? undefined : { role: builtIn.name, grants: builtIn.grants };
 }

@@ -2,6 +2,7 @@ import {
   type Bundle,
   type BundleObject,
   componentOf,
+  isRecord,
   type PodTemplate,
   podTemplateOf,
   type Settings,
@@ -35,4 +36,14 @@ export function serviceAccountNameOf(template: PodTemplate): string | undefined 
   if (typeof serviceAccountName === "string" && serviceAccountName) return serviceAccountName;
   if (typeof serviceAccount === "string" && serviceAccount) return serviceAccount;
   return undefined;
+}
+
+/**
+ * A pod that declares `spec.os.name: windows`. The API server forbids Linux-only security fields
+ * (seccompProfile, capabilities, allowPrivilegeEscalation…) on it, and the Pod Security
+ * Standards skip those checks for it.
+ */
+export function isWindowsPod(template: PodTemplate): boolean {
+  const os = template.spec.os;
+  return isRecord(os) && os.name === "windows";
 }

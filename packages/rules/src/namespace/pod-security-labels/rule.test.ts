@@ -23,6 +23,17 @@ new RuleTester({ describe, it }).run(podSecurityLabels, {
         metadata: {name: tools}
       `,
     },
+    {
+      name: "restricted holds every baseline check: it passes a baseline requirement",
+      options: { level: "baseline" },
+      yaml: `
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: scout
+          labels: {pod-security.kubernetes.io/enforce: restricted}
+      `,
+    },
   ],
   invalid: [
     {

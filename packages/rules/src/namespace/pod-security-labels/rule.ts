@@ -3,6 +3,13 @@ import { scoutNamespace } from "../../support/index.js";
 
 const LABEL = "pod-security.kubernetes.io/enforce";
 
+/** The Pod Security levels, weakest first; restricted also enforces everything baseline does. */
+const LEVELS = ["privileged", "baseline", "restricted"];
+
+function strength(level: string): number {
+  return LEVELS.indexOf(level);
+}
+
 const options = z
   .object({
     /** The Pod Security Standards level to enforce. @default "restricted" */
@@ -33,7 +40,7 @@ export const podSecurityLabels = defineRule({
       const metadata = isRecord(object.value.metadata) ? object.value.metadata : {};
       const labels = isRecord(metadata.labels) ? metadata.labels : undefined;
       const actual = labels?.[LABEL];
-      if (actual === level) continue;
+      if (typeof actual === "string" && strength(actual) >= strength(level)) continue;
       const data = { name, label: LABEL, level, actual: String(actual) };
       if (actual === undefined) {
         context.report({

@@ -5,7 +5,7 @@ import { apparmorProfile } from "./rule.js";
 new RuleTester({ describe, it }).run(apparmorProfile, {
   valid: [
     {
-      name: "unset, RuntimeDefault, Localhost and the allowed annotations",
+      name: "unset, RuntimeDefault, Localhost and the allowed annotations (empty is the default)",
       yaml: `
         apiVersion: apps/v1
         kind: Deployment
@@ -16,11 +16,13 @@ new RuleTester({ describe, it }).run(apparmorProfile, {
               annotations:
                 container.apparmor.security.beta.kubernetes.io/a: runtime/default
                 container.apparmor.security.beta.kubernetes.io/b: localhost/scout
+                container.apparmor.security.beta.kubernetes.io/c: ""
             spec:
               securityContext:
                 appArmorProfile: {type: RuntimeDefault}
               containers:
                 - name: a
+                - name: c
                 - name: b
                   securityContext:
                     appArmorProfile: {type: Localhost, localhostProfile: scout}

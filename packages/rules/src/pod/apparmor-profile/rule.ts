@@ -5,9 +5,12 @@ const ALLOWED_TYPES = new Set(["RuntimeDefault", "Localhost"]);
 /** The annotation Kubernetes read before 1.30 and still honours when the field is unset. */
 const ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
 
+/** An empty value asks for the default profile, as Pod Security admission and the kubelet read it. */
 function allowedAnnotation(value: unknown): boolean {
   return (
-    value === "runtime/default" || (typeof value === "string" && value.startsWith("localhost/"))
+    value === "" ||
+    value === "runtime/default" ||
+    (typeof value === "string" && value.startsWith("localhost/"))
   );
 }
 

@@ -5,6 +5,18 @@ import { dropAllCapabilities } from "./rule.js";
 new RuleTester({ describe, it }).run(dropAllCapabilities, {
   valid: [
     {
+      name: "a Windows pod (spec.os.name: windows) cannot set this Linux-only field: not judged",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: win}
+        spec:
+          os: {name: windows}
+          securityContext: {windowsOptions: {runAsUserName: ContainerUser}}
+          containers: [{name: app, image: "mcr.microsoft.com/windows/nanoserver:ltsc2022"}]
+      `,
+    },
+    {
       name: "drop ALL on every container list",
       yaml: `
         apiVersion: apps/v1

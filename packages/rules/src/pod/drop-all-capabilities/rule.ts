@@ -5,6 +5,7 @@ import {
   isRecord,
   joinPointer,
 } from "@scout-deploy/core";
+import { isWindowsPod } from "../../support/index.js";
 
 export const dropAllCapabilities = defineRule({
   id: "pod/drop-all-capabilities",
@@ -23,6 +24,7 @@ export const dropAllCapabilities = defineRule({
   },
   check(context) {
     for (const container of allContainers(context.bundle)) {
+      if (isWindowsPod(container.template)) continue;
       const effective = effectiveSecurityContext(container);
       const setting = effective.capabilities;
       const capabilities = isRecord(setting?.value) ? setting.value : {};

@@ -49,5 +49,60 @@ new RuleTester({ describe, it }).run(noHostPath, {
         { messageId: "hostPort", line: 15, column: 15, data: { container: "init", port: "8080" } },
       ],
     },
+    {
+      name: "a claim bound to a hostPath PersistentVolume (by volumeName or claimRef) mounts the node's path",
+      yaml: `
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: node-root}
+        spec: {hostPath: {path: /}, capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce]}
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: node-docker}
+        spec:
+          hostPath: {path: /var/run/docker.sock}
+          claimRef: {namespace: scout, name: sock}
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: disk}
+        spec: {csi: {driver: x, volumeHandle: h}}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: data, namespace: scout}
+        spec: {volumeName: node-root}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: safe, namespace: scout}
+        spec: {volumeName: disk}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: scout}
+        spec:
+          containers: [{name: a}]
+          volumes:
+            - {name: data, persistentVolumeClaim: {claimName: data}}
+            - {name: sock, persistentVolumeClaim: {claimName: sock}}
+            - {name: safe, persistentVolumeClaim: {claimName: safe}}
+      `,
+      errors: [
+        {
+          messageId: "hostPathClaim",
+          line: 34,
+          column: 20,
+          data: { volume: "data", path: "/", pv: "node-root" },
+        },
+        {
+          messageId: "hostPathClaim",
+          line: 35,
+          column: 20,
+          data: { volume: "sock", path: "/var/run/docker.sock", pv: "node-docker" },
+        },
+      ],
+    },
   ],
 });

@@ -5,6 +5,18 @@ import { noPrivilegeEscalation } from "./rule.js";
 new RuleTester({ describe, it }).run(noPrivilegeEscalation, {
   valid: [
     {
+      name: "a Windows pod (spec.os.name: windows) cannot set this Linux-only field: not judged",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: win}
+        spec:
+          os: {name: windows}
+          securityContext: {windowsOptions: {runAsUserName: ContainerUser}}
+          containers: [{name: app, image: "mcr.microsoft.com/windows/nanoserver:ltsc2022"}]
+      `,
+    },
+    {
       yaml: `
         apiVersion: apps/v1
         kind: Deployment
@@ -15,6 +27,21 @@ new RuleTester({ describe, it }).run(noPrivilegeEscalation, {
               containers:
                 - name: redis
                   securityContext: {allowPrivilegeEscalation: false}
+      `,
+    },
+    {
+      name: "privileged or an added SYS_ADMIN beside false is not-privileged's and drop-all-capabilities' finding",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: app
+              securityContext:
+                allowPrivilegeEscalation: false
+                privileged: true
+                capabilities: {drop: [ALL], add: [CAP_SYS_ADMIN]}
       `,
     },
   ],

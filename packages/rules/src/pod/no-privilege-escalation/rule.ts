@@ -1,4 +1,5 @@
 import { allContainers, defineRule, effectiveSecurityContext } from "@scout-deploy/core";
+import { isWindowsPod } from "../../support/index.js";
 
 export const noPrivilegeEscalation = defineRule({
   id: "pod/no-privilege-escalation",
@@ -16,6 +17,7 @@ export const noPrivilegeEscalation = defineRule({
   },
   check(context) {
     for (const container of allContainers(context.bundle)) {
+      if (isWindowsPod(container.template)) continue;
       const effective = effectiveSecurityContext(container);
       const setting = effective.allowPrivilegeEscalation;
       if (setting?.value === false) continue;

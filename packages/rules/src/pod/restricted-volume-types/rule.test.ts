@@ -20,6 +20,7 @@ new RuleTester({ describe, it }).run(restrictedVolumeTypes, {
             - {name: e, projected: {sources: []}}
             - {name: f, downwardAPI: {items: []}}
             - {name: g, csi: {driver: x}}
+            - {name: i, image: {reference: "ghcr.io/scout/model:1"}}
             - {name: h, ephemeral: {volumeClaimTemplate: {spec: {}}}}
       `,
     },

@@ -1,12 +1,16 @@
 import { defineRule, isRecord, joinPointer, podTemplates, z } from "@scout-deploy/core";
 
-/** The volume types of the Pod Security Standards' restricted profile. */
+/**
+ * The volume types of the Pod Security Standards' restricted profile; Pod Security admission
+ * admits `image` volumes since Kubernetes 1.33 (kubernetes/kubernetes#130394).
+ */
 export const RESTRICTED_VOLUME_TYPES = [
   "configMap",
   "csi",
   "downwardAPI",
   "emptyDir",
   "ephemeral",
+  "image",
   "persistentVolumeClaim",
   "projected",
   "secret",
@@ -24,7 +28,7 @@ export const restrictedVolumeTypes = defineRule({
   meta: {
     severity: "warning",
     description:
-      "Volumes are only of the types the restricted Pod Security Standard allows (configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret).",
+      "Volumes are only of the types the restricted Pod Security Standard allows (configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected, secret).",
     remediation:
       "Use a PersistentVolumeClaim, emptyDir, ConfigMap, Secret or projected volume instead.",
     guide: "Pod Security Standards: All Scout containers follow security best practices",

@@ -5,6 +5,19 @@ import { runAsNonRoot } from "./rule.js";
 new RuleTester({ describe, it }).run(runAsNonRoot, {
   valid: [
     {
+      name: "a container's runAsNonRoot: null is unset: the pod's value holds (the API server drops the null)",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext: {runAsNonRoot: true}
+          containers:
+            - name: app
+              securityContext: {runAsNonRoot: null}
+      `,
+    },
+    {
       name: "pod-level runAsNonRoot and runAsUser cover every container",
       yaml: `
         apiVersion: apps/v1
@@ -120,6 +133,56 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
         { messageId: "notNonRoot", line: 14, column: 39 },
         { messageId: "notNonRoot", line: 19, column: 39 },
         { messageId: "notNonRoot", line: 24, column: 39 },
+      ],
+    },
+    {
+      name: "a pod-level false or 0 that every container overrides is still the pod's",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext: {runAsNonRoot: false, runAsUser: 0}
+          containers:
+            - name: app
+              securityContext: {runAsNonRoot: true, runAsUser: 1000}
+      `,
+      errors: [
+        { messageId: "podNotNonRoot", line: 5, column: 21 },
+        { messageId: "podRootUser", line: 5, column: 42 },
+      ],
+    },
+    {
+      name: "ContainerAdministrator is Windows' root, set on the pod or the container",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: win}
+        spec:
+          os: {name: windows}
+          securityContext:
+            runAsNonRoot: true
+            windowsOptions: {runAsUserName: ContainerAdministrator}
+          containers:
+            - name: inherits
+            - name: own
+              securityContext: {windowsOptions: {runAsUserName: containeradministrator}}
+            - name: user
+              securityContext: {windowsOptions: {runAsUserName: ContainerUser}}
+      `,
+      errors: [
+        {
+          messageId: "windowsAdmin",
+          line: 8,
+          column: 22,
+          data: { container: "inherits", user: "ContainerAdministrator" },
+        },
+        {
+          messageId: "windowsAdmin",
+          line: 12,
+          column: 42,
+          data: { container: "own", user: "containeradministrator" },
+        },
       ],
     },
   ],

@@ -6,6 +6,19 @@ import { runAsUser } from "./rule.js";
 new RuleTester({ describe, it, settings: guideSettingsSchema }).run(runAsUser, {
   valid: [
     {
+      name: "a container's runAsUser: null is unset: the pod's value holds (the API server drops the null)",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext: {runAsUser: 1000}
+          containers:
+            - name: app
+              securityContext: {runAsUser: null}
+      `,
+    },
+    {
       name: "the pod's runAsUser 1000 covers every container",
       yaml: `
         apiVersion: apps/v1

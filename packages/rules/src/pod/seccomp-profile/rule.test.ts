@@ -5,6 +5,31 @@ import { seccompProfile } from "./rule.js";
 new RuleTester({ describe, it }).run(seccompProfile, {
   valid: [
     {
+      name: "a Windows pod (spec.os.name: windows) cannot set this Linux-only field: not judged",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: win}
+        spec:
+          os: {name: windows}
+          securityContext: {windowsOptions: {runAsUserName: ContainerUser}}
+          containers: [{name: app, image: "mcr.microsoft.com/windows/nanoserver:ltsc2022"}]
+      `,
+    },
+    {
+      name: "a container's seccompProfile: null is unset: the pod's value holds (the API server drops the null)",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext: {seccompProfile: {type: RuntimeDefault}}
+          containers:
+            - name: app
+              securityContext: {seccompProfile: null}
+      `,
+    },
+    {
       name: "RuntimeDefault on the pod, Localhost on a container",
       yaml: `
         apiVersion: apps/v1

@@ -9,6 +9,7 @@ import {
   podTemplates,
   type RuleContext,
 } from "@scout-deploy/core";
+import { isWindowsPod } from "../../support/index.js";
 
 const ALLOWED = new Set(["RuntimeDefault", "Localhost"]);
 /** Explicitly turning seccomp off is what the baseline profile forbids: an error, not a warning. */
@@ -57,6 +58,7 @@ export const seccompProfile = defineRule({
   },
   check(context) {
     for (const container of allContainers(context.bundle)) {
+      if (isWindowsPod(container.template)) continue;
       const effective = effectiveSecurityContext(container);
       const setting = effective.seccompProfile;
       const type = isRecord(setting?.value) ? setting.value.type : undefined;

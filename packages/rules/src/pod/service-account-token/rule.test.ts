@@ -5,6 +5,22 @@ import { serviceAccountToken } from "./rule.js";
 new RuleTester({ describe, it }).run(serviceAccountToken, {
   valid: [
     {
+      name: "a null automountServiceAccountToken is unset: the ServiceAccount's false holds",
+      yaml: `
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: default, namespace: scout}
+        automountServiceAccountToken: false
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: scout}
+        spec:
+          automountServiceAccountToken: null
+          containers: [{name: a}]
+      `,
+    },
+    {
       name: "a pod that turns the token off",
       yaml: `
         apiVersion: apps/v1
@@ -72,6 +88,31 @@ new RuleTester({ describe, it }).run(serviceAccountToken, {
               containers: [{name: a}]
       `,
       errors: [{ messageId: "tokenMounted", line: 8, column: 7 }],
+    },
+    {
+      name: "automount off, but a projected volume mounts the default account's token",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          automountServiceAccountToken: false
+          containers: [{name: a}]
+          volumes:
+            - name: token
+              projected:
+                sources:
+                  - configMap: {name: ca}
+                  - serviceAccountToken: {path: token, audience: vault}
+      `,
+      errors: [
+        {
+          messageId: "projectedToken",
+          line: 12,
+          column: 13,
+          data: { account: "default", volume: "token" },
+        },
+      ],
     },
   ],
 });

@@ -2,8 +2,11 @@ import {
   type Bundle,
   type BundleObject,
   defineRule,
+  isRecord,
   joinPointer,
+  type PodTemplate,
   podTemplates,
+  type RuleContext,
 } from "@scout-deploy/core";
 import {
   namespaceIn,
@@ -24,6 +27,8 @@ export const serviceAccountToken = defineRule({
     messages: {
       tokenMounted:
         'the pod runs under the "{{account}}" service account and mounts its token: automountServiceAccountToken is not false',
+      projectedToken:
+        'the pod runs under the "{{account}}" service account and mounts its token through the projected volume "{{volume}}"',
     },
   },
   check(context) {
@@ -33,21 +38,56 @@ export const serviceAccountToken = defineRule({
       const account = serviceAccountNameOf(template) ?? "default";
       if (account !== "default") continue;
       const setting = template.spec.automountServiceAccountToken;
-      if (setting === false) continue;
       const namespace = namespaceIn(template.object, fallback);
-      if (setting === undefined && accountDisablesToken(disabling, namespace, account)) continue;
+      const automountOff =
+        setting === false ||
+        (setting == null && accountDisablesToken(disabling, namespace, account));
+      if (automountOff) {
+        reportProjectedTokens(context, template, account);
+        continue;
+      }
       context.report({
         messageId: "tokenMounted",
         data: { account },
         object: template.object,
         pointer:
-          setting === undefined
+          setting == null
             ? template.specPointer
             : joinPointer(template.specPointer, "automountServiceAccountToken"),
       });
     }
   },
 });
+
+/**
+ * A projected volume with a serviceAccountToken source mounts the account's token whatever
+ * automountServiceAccountToken says: the kubelet requests one for the pod's service account.
+ */
+function reportProjectedTokens(context: RuleContext, template: PodTemplate, account: string) {
+  const volumes = Array.isArray(template.spec.volumes) ? template.spec.volumes : [];
+  volumes.forEach((volume, v) => {
+    const projected = isRecord(volume) ? volume.projected : undefined;
+    const sources =
+      isRecord(projected) && Array.isArray(projected.sources) ? projected.sources : [];
+    sources.forEach((source, s) => {
+      if (!isRecord(source) || source.serviceAccountToken === undefined) return;
+      context.report({
+        messageId: "projectedToken",
+        data: { account, volume: String(isRecord(volume) ? volume.name : `#${v}`) },
+        object: template.object,
+        pointer: joinPointer(
+          template.specPointer,
+          "volumes",
+          v,
+          "projected",
+          "sources",
+          s,
+          "serviceAccountToken",
+        ),
+      });
+    });
+  });
+}
 
 /** The ServiceAccounts that set automountServiceAccountToken: false, by name (read once per bundle). */
 function tokenDisablingAccounts(bundle: Bundle): Map<string, BundleObject[]> {

@@ -6,6 +6,30 @@ import { writablePaths } from "./rule.js";
 new RuleTester({ describe, it, settings: guideSettingsSchema }).run(writablePaths, {
   valid: [
     {
+      name: "read-only sources (a claim or CSI volume with readOnly, an image) and a mount under /tmp",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          volumes:
+            - {name: tmp, emptyDir: {}}
+            - {name: cache, emptyDir: {medium: Memory}}
+            - {name: data, persistentVolumeClaim: {claimName: d, readOnly: true}}
+            - {name: csi, csi: {driver: x, readOnly: true}}
+            - {name: model, image: {reference: "ghcr.io/scout/model:1"}}
+          containers:
+            - name: api
+              securityContext: {readOnlyRootFilesystem: true}
+              volumeMounts:
+                - {name: tmp, mountPath: /tmp}
+                - {name: cache, mountPath: /tmp/cache}
+                - {name: data, mountPath: /srv/data}
+                - {name: csi, mountPath: /srv/csi}
+                - {name: model, mountPath: /models}
+      `,
+    },
+    {
       name: "a read-only root with /tmp on an emptyDir and read-only config",
       yaml: `
         apiVersion: apps/v1
@@ -113,6 +137,27 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(writablePath
           line: 12,
           column: 38,
           data: { container: "app", type: "persistentVolumeClaim" },
+        },
+      ],
+    },
+    {
+      name: "/tmp mounted from a volume the pod does not define",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              securityContext: {readOnlyRootFilesystem: true}
+              volumeMounts: [{name: scratch, mountPath: /tmp}]
+      `,
+      errors: [
+        {
+          messageId: "tmpUndefined",
+          line: 8,
+          column: 38,
+          data: { container: "api", volume: "scratch" },
         },
       ],
     },

@@ -10,7 +10,9 @@ import {
 import { guideSettings } from "../../settings.js";
 
 /** Volume types the kubelet always mounts read-only. */
-const READ_ONLY_TYPES = ["configMap", "secret", "downwardAPI", "projected"];
+const READ_ONLY_TYPES = ["configMap", "secret", "downwardAPI", "projected", "image"];
+/** The guide's one writable path: a mount under it stays inside it. */
+const TMP = "/tmp";
 
 const options = z
   .object({
@@ -36,6 +38,8 @@ export const writablePaths = defineRule({
       noTmp: 'container "{{container}}" has a read-only root but no emptyDir mounted at /tmp',
       tmpNotEmptyDir:
         'container "{{container}}" mounts /tmp from a {{type}} volume, not an emptyDir',
+      tmpUndefined:
+        'container "{{container}}" mounts /tmp from volume "{{volume}}", which the pod does not define: the API server rejects the pod',
       writableMount:
         'container "{{container}}" can write to {{path}} (volume "{{volume}}"), which the config does not allow',
     },
@@ -46,7 +50,7 @@ export const writablePaths = defineRule({
       const effective = effectiveSecurityContext(container);
       if (effective.readOnlyRootFilesystem?.value !== true) continue;
       const report = (
-        messageId: "noTmp" | "tmpNotEmptyDir" | "writableMount",
+        messageId: "noTmp" | "tmpNotEmptyDir" | "tmpUndefined" | "writableMount",
         pointer: string,
         data: Record<string, string> = {},
       ) =>
@@ -59,13 +63,14 @@ export const writablePaths = defineRule({
       let tmpMounted = false;
       for (const mount of mountsOf(container)) {
         if (mount.readOnly || READ_ONLY_TYPES.includes(mount.type)) continue;
-        if (mount.path === "/tmp") {
+        if (mount.path === TMP) {
           tmpMounted = true;
-          if (mount.type !== "emptyDir")
+          if (!mount.defined) report("tmpUndefined", mount.pointer, { volume: mount.volume });
+          else if (mount.type !== "emptyDir")
             report("tmpNotEmptyDir", mount.pointer, { type: mount.type });
           continue;
         }
-        if (allowed.some((path) => isUnder(mount.path, path))) continue;
+        if ([TMP, ...allowed].some((path) => isUnder(mount.path, path))) continue;
         report("writableMount", mount.pointer, { path: mount.path, volume: mount.volume });
       }
       if (!tmpMounted) {
@@ -83,6 +88,8 @@ interface Mount {
   volume: string;
   type: string;
   readOnly: boolean;
+  /** Whether the pod defines the volume the mount names. */
+  defined: boolean;
   pointer: string;
 }
 
@@ -99,12 +106,15 @@ function mountsOf(container: ContainerRef): Mount[] {
     const type = isRecord(volume)
       ? (Object.keys(volume).find((k) => k !== "name") ?? "unknown")
       : "unknown";
+    // A source's own readOnly (persistentVolumeClaim, csi, nfs…) forces every mount read-only.
+    const source = isRecord(volume) ? volume[type] : undefined;
     return [
       {
         path: mount.mountPath.replace(/\/+$/, "") || "/",
         volume: String(mount.name),
         type,
-        readOnly: mount.readOnly === true,
+        readOnly: mount.readOnly === true || (isRecord(source) && source.readOnly === true),
+        defined: isRecord(volume),
         pointer: joinPointer(container.pointer, "volumeMounts", index, "mountPath"),
       },
     ];

@@ -100,5 +100,65 @@ new RuleTester({ describe, it }).run(dedicatedServiceAccount, {
         },
       ],
     },
+    {
+      name: "another workload under the backend's account shares its permissions",
+      yaml: `
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: scout-backend, namespace: scout}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend, namespace: scout}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              serviceAccountName: scout-backend
+              containers: [{name: api}]
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend-canary, namespace: scout}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              serviceAccountName: scout-backend
+              containers: [{name: api}]
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: frontend, namespace: scout}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: frontend}}
+            spec:
+              serviceAccountName: scout-backend
+              containers: [{name: web}]
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: other-team, namespace: team-a}
+        spec:
+          template:
+            spec:
+              serviceAccountName: scout-backend
+              containers: [{name: job}]
+      `,
+      errors: [
+        {
+          messageId: "sharedAccount",
+          line: 32,
+          column: 7,
+          data: {
+            kind: "Deployment",
+            name: "frontend",
+            component: "backend",
+            account: "scout-backend",
+          },
+        },
+      ],
+    },
   ],
 });

@@ -1,4 +1,12 @@
-import { type BundleObject, defineRule, joinPointer, z } from "@scout-deploy/core";
+import {
+  type BundleObject,
+  componentOf,
+  defineRule,
+  joinPointer,
+  podTemplates,
+  z,
+} from "@scout-deploy/core";
+import { guideSettings } from "../../settings.js";
 import {
   componentWorkloads,
   namespaceIn,
@@ -26,6 +34,8 @@ export const dedicatedServiceAccount = defineRule({
     options,
     messages: {
       defaultAccount: "the {{component}} runs under the default service account",
+      sharedAccount:
+        "{{kind}} {{name}} runs under the {{component}}'s service account \"{{account}}\" and gets the {{component}}'s permissions",
       undefinedAccount:
         'the {{component}} runs under service account "{{account}}", which no ServiceAccount in the input defines in namespace {{namespace}}',
     },
@@ -34,6 +44,7 @@ export const dedicatedServiceAccount = defineRule({
     const { bundle } = context;
     const fallback = scoutNamespace(bundle, context.settings);
     const isDefined = serviceAccountIndex(bundle.objects, fallback);
+    const owners: Array<{ component: string; account: string; namespace: string | undefined }> = [];
     for (const component of context.options.components) {
       for (const { object, template } of componentWorkloads(bundle, context.settings, component)) {
         const account = serviceAccountNameOf(template);
@@ -49,6 +60,7 @@ export const dedicatedServiceAccount = defineRule({
           continue;
         }
         const namespace = namespaceIn(object, fallback);
+        owners.push({ component, account, namespace });
         if (isDefined(account, namespace)) continue;
         context.report({
           messageId: "undefinedAccount",
@@ -57,6 +69,34 @@ export const dedicatedServiceAccount = defineRule({
           pointer: joinPointer(template.specPointer, field),
         });
       }
+    }
+    // A pod under the same account in the same namespace holds the same token and permissions.
+    const known = guideSettings(context.settings);
+    for (const template of podTemplates(bundle)) {
+      const account = serviceAccountNameOf(template);
+      if (!account || account === "default") continue;
+      const namespace = namespaceIn(template.object, fallback);
+      const component = componentOf(template.object, known);
+      const owner = owners.find(
+        (o) =>
+          o.account === account &&
+          o.component !== component &&
+          sameNamespace(o.namespace, namespace),
+      );
+      if (!owner) continue;
+      const field =
+        template.spec.serviceAccountName !== undefined ? "serviceAccountName" : "serviceAccount";
+      context.report({
+        messageId: "sharedAccount",
+        data: {
+          kind: template.object.value.kind,
+          name: template.object.ref.name ?? "(unnamed)",
+          component: owner.component,
+          account,
+        },
+        object: template.object,
+        pointer: joinPointer(template.specPointer, field),
+      });
     }
   },
 });

@@ -7,6 +7,11 @@ const BROAD_GROUPS = new Set([
   "system:serviceaccounts",
 ]);
 
+/** `system:serviceaccounts:<namespace>` holds every service account of the namespace, default too. */
+function isBroadGroup(name: string): boolean {
+  return BROAD_GROUPS.has(name) || name.startsWith("system:serviceaccounts:");
+}
+
 export const minimalSubjects = defineRule({
   id: "rbac/minimal-subjects",
   meta: {
@@ -34,7 +39,7 @@ export const minimalSubjects = defineRule({
       for (const subject of subjects) {
         const data = { ...base, subject: subject.name, subjectKind: subject.kind };
         let messageId: "defaultAccount" | "broadGroup" | "notServiceAccount" | undefined;
-        if (subject.kind === "Group" && BROAD_GROUPS.has(subject.name)) messageId = "broadGroup";
+        if (subject.kind === "Group" && isBroadGroup(subject.name)) messageId = "broadGroup";
         else if (subject.kind !== "ServiceAccount") messageId = "notServiceAccount";
         else if (subject.name === "default") messageId = "defaultAccount";
         if (messageId) context.report({ messageId, data, object, pointer: subject.pointer });

@@ -118,5 +118,56 @@ new RuleTester({ describe, it }).run(namespaceScoped, {
         },
       ],
     },
+    {
+      name: "the account's user name and the groups that hold Scout's accounts grant to them",
+      settings: { namespace: "scout" },
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: as-user}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+        subjects:
+          - kind: User
+            name: system:serviceaccount:scout:scout-backend
+          - kind: Group
+            name: system:serviceaccounts:scout
+          - kind: Group
+            name: system:serviceaccounts:monitoring
+          - kind: Group
+            name: system:authenticated
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: ns-group, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+        subjects: [{kind: Group, name: system:serviceaccounts}]
+      `,
+      errors: [
+        {
+          messageId: "clusterBinding",
+          line: 6,
+          column: 5,
+          data: { binding: "as-user", role: "view", account: "scout-backend" },
+        },
+        {
+          messageId: "clusterBindingGroup",
+          line: 8,
+          column: 5,
+          data: { binding: "as-user", role: "view", account: "system:serviceaccounts:scout" },
+        },
+        {
+          messageId: "clusterBindingGroup",
+          line: 12,
+          column: 5,
+          data: { binding: "as-user", role: "view", account: "system:authenticated" },
+        },
+        {
+          messageId: "clusterRoleGroup",
+          line: 18,
+          column: 48,
+          data: { binding: "ns-group", role: "view", account: "system:serviceaccounts" },
+        },
+      ],
+    },
   ],
 });

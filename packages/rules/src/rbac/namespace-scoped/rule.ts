@@ -15,6 +15,10 @@ export const namespaceScoped = defineRule({
         'ClusterRoleBinding {{binding}} grants {{role}} cluster-wide to Scout\'s service account "{{account}}"',
       clusterRole:
         'RoleBinding {{binding}} grants the ClusterRole {{role}} to Scout\'s service account "{{account}}"; bind a Role instead',
+      clusterBindingGroup:
+        'ClusterRoleBinding {{binding}} grants {{role}} cluster-wide to the group "{{account}}", which holds Scout\'s service accounts',
+      clusterRoleGroup:
+        'RoleBinding {{binding}} grants the ClusterRole {{role}} to the group "{{account}}", which holds Scout\'s service accounts; bind a Role instead',
       outsideNamespace:
         "RoleBinding {{binding}} sits in namespace {{actual}}, outside the Scout namespace {{expected}}",
     },
@@ -28,8 +32,11 @@ export const namespaceScoped = defineRule({
       const cluster = object.value.kind === "ClusterRoleBinding";
       for (const subject of binding.subjects.filter(isScout)) {
         if (!cluster && roleRef.kind !== "ClusterRole") continue;
+        const group = subject.kind === "Group";
+        const clusterMessage = group ? "clusterBindingGroup" : "clusterBinding";
+        const roleMessage = group ? "clusterRoleGroup" : "clusterRole";
         context.report({
-          messageId: cluster ? "clusterBinding" : "clusterRole",
+          messageId: cluster ? clusterMessage : roleMessage,
           data: { binding: name, role: roleRef.name, account: subject.name },
           object,
           pointer: cluster ? subject.pointer : joinPointer(roleRef.pointer, "kind"),

@@ -5,7 +5,7 @@ import { noDangerousVerbs } from "./rule.js";
 new RuleTester({ describe, it }).run(noDangerousVerbs, {
   valid: [
     {
-      name: "get on one named secret, get on pods/exec",
+      name: "get on one named secret, list on pods/exec, secrets of another API group",
       yaml: `
         apiVersion: rbac.authorization.k8s.io/v1
         kind: Role
@@ -16,8 +16,11 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
             resourceNames: [scout-secrets]
             verbs: [get]
           - apiGroups: [""]
-            resources: [pods/exec]
-            verbs: [get]
+            resources: [pods/exec, "*/scale"]
+            verbs: [list, patch]
+          - apiGroups: [external-secrets.io]
+            resources: [secrets]
+            verbs: [list]
       `,
     },
     {
@@ -30,6 +33,40 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
           - apiGroups: ["*"]
             resources: ["*"]
             verbs: ["*"]
+      `,
+    },
+    {
+      name: "an aggregated ClusterRole of view-level labels gets no dangerous rule",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: scout-view}
+        aggregationRule:
+          clusterRoleSelectors:
+            - matchLabels: {rbac.authorization.k8s.io/aggregate-to-view: "true"}
+            - matchLabels: {scout.example/aggregate: "true"}
+        rules: []
+      `,
+    },
+    {
+      name: "a binding to view, or to a ClusterRole of the input that shares a built-in's name",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: read, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: edit}
+        rules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: edit-own, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
       `,
     },
   ],
@@ -86,6 +123,124 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
           line: 13,
           column: 24,
           data: { kind: "ClusterRole", name: "risky", verb: "watch", resource: "secrets" },
+        },
+      ],
+    },
+    {
+      name: "get on pods/exec and pods/attach opens a shell over WebSocket; */exec matches pods/exec",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: shell}
+        rules:
+          - apiGroups: [""]
+            resources: [pods/attach]
+            verbs: [get]
+          - apiGroups: ["", apps]
+            resources: ["*/exec"]
+            verbs: [create]
+      `,
+      errors: [
+        {
+          messageId: "onResource",
+          line: 7,
+          column: 13,
+          data: { kind: "Role", name: "shell", verb: "get", resource: "pods/attach" },
+        },
+        {
+          messageId: "onResource",
+          line: 10,
+          column: 13,
+          data: { kind: "Role", name: "shell", verb: "create", resource: "pods/exec" },
+        },
+      ],
+    },
+    {
+      name: "an aggregated ClusterRole receives the rules of the built-in roles its selectors match",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: scout-agg}
+        aggregationRule:
+          clusterRoleSelectors:
+            - matchLabels: {rbac.authorization.k8s.io/aggregate-to-admin: "true"}
+            - matchExpressions: [{key: rbac.authorization.k8s.io/aggregate-to-edit, operator: Exists}]
+            - {}
+        rules: []
+      `,
+      errors: [
+        {
+          messageId: "aggregated",
+          line: 6,
+          column: 7,
+          data: {
+            name: "scout-agg",
+            role: "edit",
+            grants: "create on pods/exec and list on secrets",
+          },
+        },
+        {
+          messageId: "aggregated",
+          line: 7,
+          column: 7,
+          data: {
+            name: "scout-agg",
+            role: "system:aggregate-to-edit",
+            grants: "create on pods/exec and list on secrets",
+          },
+        },
+        {
+          messageId: "aggregated",
+          line: 8,
+          column: 7,
+          data: {
+            name: "scout-agg",
+            role: "cluster-admin",
+            grants: "every verb on every resource",
+          },
+        },
+      ],
+    },
+    {
+      name: "binding a built-in ClusterRole grants its rules though the input shows none",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: ci-admin}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+        subjects: [{kind: ServiceAccount, name: ci, namespace: ci}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: dev-edit, namespace: scout}
+        roleRef:
+          apiGroup: rbac.authorization.k8s.io
+          kind: ClusterRole
+          name: edit
+        subjects: [{kind: ServiceAccount, name: dev}]
+      `,
+      errors: [
+        {
+          messageId: "boundBuiltIn",
+          line: 4,
+          column: 67,
+          data: {
+            kind: "ClusterRoleBinding",
+            name: "ci-admin",
+            role: "cluster-admin",
+            grants: "every verb on every resource",
+          },
+        },
+        {
+          messageId: "boundBuiltIn",
+          line: 13,
+          column: 3,
+          data: {
+            kind: "RoleBinding",
+            name: "dev-edit",
+            role: "edit",
+            grants: "create on pods/exec and list on secrets",
+          },
         },
       ],
     },

@@ -53,5 +53,44 @@ new RuleTester({ describe, it }).run(noWildcards, {
         },
       ],
     },
+    {
+      name: "a * or /* in nonResourceURLs grants every URL of the API server",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: urls}
+        rules:
+          - nonResourceURLs: ["/healthz", "/api/*"]
+            verbs: [get]
+          - nonResourceURLs: ["*"]
+            verbs: [get]
+          - nonResourceURLs: ["/*"]
+            verbs: [get]
+      `,
+      errors: [
+        {
+          messageId: "wildcard",
+          line: 7,
+          column: 23,
+          data: {
+            kind: "ClusterRole",
+            name: "urls",
+            field: "nonResourceURLs",
+            what: "non-resource URL",
+          },
+        },
+        {
+          messageId: "wildcard",
+          line: 9,
+          column: 23,
+          data: {
+            kind: "ClusterRole",
+            name: "urls",
+            field: "nonResourceURLs",
+            what: "non-resource URL",
+          },
+        },
+      ],
+    },
   ],
 });

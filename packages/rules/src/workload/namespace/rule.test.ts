@@ -15,6 +15,18 @@ new RuleTester({ describe, it }).run(namespace, {
         apiVersion: rbac.authorization.k8s.io/v1
         kind: ClusterRole
         metadata: {name: reader}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: {name: edge}
+        ---
+        apiVersion: storage.k8s.io/v1
+        kind: VolumeAttributesClass
+        metadata: {name: fast}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: IPAddress
+        metadata: {name: 10.0.0.10}
       `,
     },
     {

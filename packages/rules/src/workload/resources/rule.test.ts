@@ -22,6 +22,19 @@ new RuleTester({ describe, it }).run(resources, {
           ephemeralContainers: [{name: debug}]
       `,
     },
+    {
+      name: "limits alone: the API server copies each limit into the missing request",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: app
+              resources:
+                limits: {cpu: 500m, memory: 256Mi}
+      `,
+    },
   ],
   invalid: [
     {
@@ -56,6 +69,26 @@ new RuleTester({ describe, it }).run(resources, {
           line: 11,
           column: 11,
           data: { container: "app", missing: "limits.cpu" },
+        },
+      ],
+    },
+    {
+      name: "a CPU limit alone stands for the CPU request only",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: app
+              resources: {limits: {cpu: "1"}}
+      `,
+      errors: [
+        {
+          messageId: "missing",
+          line: 7,
+          column: 7,
+          data: { container: "app", missing: "requests.memory, limits.memory" },
         },
       ],
     },

@@ -7,6 +7,15 @@ const REQUIRED = [
   ["limits", "memory"],
 ] as const;
 
+function isSet(
+  resources: Record<string, unknown> | undefined,
+  group: string,
+  name: string,
+): boolean {
+  const values = resources?.[group];
+  return isRecord(values) && values[name] !== undefined && values[name] !== null;
+}
+
 export const resources = defineRule({
   id: "workload/resources",
   meta: {
@@ -26,10 +35,12 @@ export const resources = defineRule({
       const resources = isRecord(container.container.resources)
         ? container.container.resources
         : undefined;
-      const missing = REQUIRED.filter(([group, name]) => {
-        const values = resources?.[group];
-        return !isRecord(values) || values[name] === undefined || values[name] === null;
-      }).map(([group, name]) => `${group}.${name}`);
+      const missing = REQUIRED.filter(
+        ([group, name]) =>
+          !isSet(resources, group, name) &&
+          // The API server defaults a missing request to the limit of the same resource.
+          !(group === "requests" && isSet(resources, "limits", name)),
+      ).map(([group, name]) => `${group}.${name}`);
       if (missing.length === 0) continue;
       context.report({
         messageId: "missing",
