@@ -25,7 +25,7 @@ import {
 import { CONFIG_FILE_NAME, type LoadedConfig, parseConfigText } from "./config-file.js";
 import { checkoutTree, type GitSnapshot, snapshotAt, type TreeFile } from "./git.js";
 import { KUSTOMIZATION_FILES, type RenderedInputKind, systemToolRunner } from "./render-tools.js";
-import { loadWithRenderedInputs } from "./rendered-inputs.js";
+import { loadWithRenderedInputs, mergeBundles } from "./rendered-inputs.js";
 import type { RenderedSource } from "./source-positions.js";
 
 export interface BaseRun {
@@ -178,15 +178,6 @@ function renderedKindsUnder(files: readonly TreeFile[], folder: string): Rendere
     if (name === "Chart.yaml") return ["helm" as const];
     return KUSTOMIZATION_FILES.includes(name) ? ["kustomize" as const] : [];
   });
-}
-
-function mergeBundles(first: Bundle, second: Bundle): Bundle {
-  return {
-    files: [...first.files, ...second.files],
-    documents: [...first.documents, ...second.documents],
-    objects: [...first.objects, ...second.objects],
-    problems: [...first.problems, ...second.problems],
-  };
 }
 
 /**

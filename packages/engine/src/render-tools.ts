@@ -285,7 +285,7 @@ export function kustomizationFile(folder: string): string | undefined {
   return KUSTOMIZATION_FILES.map((name) => join(folder, name)).find(isFile);
 }
 
-function isFolder(path: string): boolean {
+export function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {
@@ -293,7 +293,7 @@ function isFolder(path: string): boolean {
   }
 }
 
-function isFile(path: string): boolean {
+export function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
   } catch {

@@ -153,7 +153,7 @@ function refuseUnusedHelmFlags(helm: HelmOptions, hasChart: boolean): void {
   }
 }
 
-function mergeBundles(first: Bundle, second: Bundle): Bundle {
+export function mergeBundles(first: Bundle, second: Bundle): Bundle {
   return {
     files: [...first.files, ...second.files],
     documents: [...first.documents, ...second.documents],

@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { isRecord, parseSource } from "@scout-deploy/core";
-import { kustomizationFile } from "./render-tools.js";
+import { isFile, isFolder, kustomizationFile } from "./render-tools.js";
 
 /** The folders a walk does not enter, as the loader's walk (packages/loader). */
 const SKIPPED_FOLDERS = new Set([".git", "node_modules"]);
@@ -143,21 +143,5 @@ function entriesOf(dir: string) {
     return readdirSync(dir, { withFileTypes: true });
   } catch {
     return [];
-  }
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
   }
 }
