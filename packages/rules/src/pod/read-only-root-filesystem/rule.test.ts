@@ -5,6 +5,18 @@ import { readOnlyRootFilesystem } from "./rule.js";
 new RuleTester({ describe, it }).run(readOnlyRootFilesystem, {
   valid: [
     {
+      name: "a Windows pod (spec.os.name: windows) cannot set this Linux-only field: not judged",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: win}
+        spec:
+          os: {name: windows}
+          securityContext: {windowsOptions: {runAsUserName: ContainerUser}}
+          containers: [{name: app, image: "mcr.microsoft.com/windows/nanoserver:ltsc2022"}]
+      `,
+    },
+    {
       yaml: `
         apiVersion: apps/v1
         kind: Deployment

@@ -1,4 +1,5 @@
 import { allContainers, defineRule, effectiveSecurityContext } from "@scout-deploy/core";
+import { isWindowsPod } from "../../support/index.js";
 
 export const readOnlyRootFilesystem = defineRule({
   id: "pod/read-only-root-filesystem",
@@ -15,6 +16,8 @@ export const readOnlyRootFilesystem = defineRule({
   },
   check(context) {
     for (const container of allContainers(context.bundle)) {
+      // The API server forbids the field on a Windows pod: a finding could never be fixed.
+      if (isWindowsPod(container.template)) continue;
       const effective = effectiveSecurityContext(container);
       if (effective.readOnlyRootFilesystem?.value === true) continue;
       context.report({

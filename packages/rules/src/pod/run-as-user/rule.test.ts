@@ -6,6 +6,18 @@ import { runAsUser } from "./rule.js";
 new RuleTester({ describe, it, settings: guideSettingsSchema }).run(runAsUser, {
   valid: [
     {
+      name: "a Windows pod (spec.os.name: windows) cannot set this Linux-only field: not judged",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: win}
+        spec:
+          os: {name: windows}
+          securityContext: {windowsOptions: {runAsUserName: ContainerUser}}
+          containers: [{name: app, image: "mcr.microsoft.com/windows/nanoserver:ltsc2022"}]
+      `,
+    },
+    {
       name: "a container's runAsUser: null is unset: the pod's value holds (the API server drops the null)",
       yaml: `
         apiVersion: v1

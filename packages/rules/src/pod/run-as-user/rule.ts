@@ -1,5 +1,6 @@
 import { allContainers, defineRule, effectiveSecurityContext } from "@scout-deploy/core";
 import { guideSettings } from "../../settings.js";
+import { isWindowsPod } from "../../support/index.js";
 
 export const runAsUser = defineRule({
   id: "pod/run-as-user",
@@ -19,6 +20,8 @@ export const runAsUser = defineRule({
   check(context) {
     const { expectedUid: expected } = guideSettings(context.settings);
     for (const container of allContainers(context.bundle)) {
+      // The API server forbids the field on a Windows pod: a finding could never be fixed.
+      if (isWindowsPod(container.template)) continue;
       const effective = effectiveSecurityContext(container);
       const setting = effective.runAsUser;
       if (setting?.value === expected) continue;
