@@ -44,7 +44,7 @@ export const dedicatedServiceAccount = defineRule({
     const { bundle } = context;
     const fallback = scoutNamespace(bundle, context.settings);
     const isDefined = serviceAccountIndex(bundle.objects, fallback);
-    const owners: Array<{ component: string; account: string; namespace: string | undefined }> = [];
+    const owners = new OwnerIndex();
     for (const component of context.options.components) {
       for (const { object, template } of componentWorkloads(bundle, context.settings, component)) {
         const account = serviceAccountNameOf(template);
@@ -60,7 +60,7 @@ export const dedicatedServiceAccount = defineRule({
           continue;
         }
         const namespace = namespaceIn(object, fallback);
-        owners.push({ component, account, namespace });
+        owners.add({ component, account, namespace });
         if (isDefined(account, namespace)) continue;
         context.report({
           messageId: "undefinedAccount",
@@ -77,12 +77,7 @@ export const dedicatedServiceAccount = defineRule({
       if (!account || account === "default") continue;
       const namespace = namespaceIn(template.object, fallback);
       const component = componentOf(template.object, known);
-      const owner = owners.find(
-        (o) =>
-          o.account === account &&
-          o.component !== component &&
-          sameNamespace(o.namespace, namespace),
-      );
+      const owner = owners.otherThan(account, namespace, component);
       if (!owner) continue;
       const field =
         template.spec.serviceAccountName !== undefined ? "serviceAccountName" : "serviceAccount";
@@ -117,4 +112,44 @@ function serviceAccountIndex(objects: readonly BundleObject[], fallback: string 
   }
   return (name: string, namespace: string | undefined): boolean =>
     (namespacesOf.get(name) ?? []).some((ns) => sameNamespace(ns, namespace));
+}
+
+interface Owner {
+  component: string;
+  account: string;
+  namespace: string | undefined;
+}
+
+/**
+ * The components' accounts by account and namespace, so that each pod template meets only the
+ * owners of its own account (a bundle of many deployments has as many backends as accounts).
+ */
+class OwnerIndex {
+  /** account -> namespace ("" when unset) -> component -> its first owner and its order. */
+  private readonly byAccount = new Map<string, Map<string, Map<string, [Owner, number]>>>();
+  private count = 0;
+
+  add(owner: Owner): void {
+    let namespaces = this.byAccount.get(owner.account);
+    if (!namespaces) this.byAccount.set(owner.account, (namespaces = new Map()));
+    const key = owner.namespace ?? "";
+    let components = namespaces.get(key);
+    if (!components) namespaces.set(key, (components = new Map()));
+    if (!components.has(owner.component)) components.set(owner.component, [owner, this.count]);
+    this.count++;
+  }
+
+  /** The first owner of `account` in `namespace` (see `sameNamespace`) of another component. */
+  otherThan(account: string, namespace: string | undefined, component: string | undefined) {
+    const namespaces = this.byAccount.get(account);
+    if (!namespaces) return undefined;
+    let first: [Owner, number] | undefined;
+    for (const [key, components] of namespaces) {
+      if (!sameNamespace(key === "" ? undefined : key, namespace)) continue;
+      for (const [owned, entry] of components) {
+        if (owned !== component && (!first || entry[1] < first[1])) first = entry;
+      }
+    }
+    return first?.[0];
+  }
 }
