@@ -130,11 +130,12 @@ class OwnerIndex {
   private count = 0;
 
   add(owner: Owner): void {
-    let namespaces = this.byAccount.get(owner.account);
-    if (!namespaces) this.byAccount.set(owner.account, (namespaces = new Map()));
+    const namespaces =
+      this.byAccount.get(owner.account) ?? new Map<string, Map<string, [Owner, number]>>();
+    this.byAccount.set(owner.account, namespaces);
     const key = owner.namespace ?? "";
-    let components = namespaces.get(key);
-    if (!components) namespaces.set(key, (components = new Map()));
+    const components = namespaces.get(key) ?? new Map<string, [Owner, number]>();
+    namespaces.set(key, components);
     if (!components.has(owner.component)) components.set(owner.component, [owner, this.count]);
     this.count++;
   }
