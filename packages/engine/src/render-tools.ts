@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { delimiter, dirname, join, relative, resolve, sep } from "node:path";
 import { ConfigurationError, isRecord, parseSource } from "@scout-deploy/core";
+import { displayPath } from "@scout-deploy/loader";
 import type {
   HelmSourceMap,
   KustomizeOrigin,
@@ -76,7 +77,7 @@ export function renderHelm(
     ...(options.namespace ? ["--namespace", options.namespace] : []),
     ...(options.kubeVersion ? ["--kube-version", options.kubeVersion] : []),
   ];
-  const text = runOrExplain(tools, helm, args, cwd, `helm template ${shown(chart, cwd)}`);
+  const text = runOrExplain(tools, helm, args, cwd, `helm template ${displayPath(chart, cwd)}`);
   const chartValues = join(chart, "values.yaml");
   const values = [...(existsSync(chartValues) ? [chartValues] : []), ...valuesFiles];
   return {
@@ -85,17 +86,20 @@ export function renderHelm(
     sourceMap: {
       kind: "helm",
       chartName: chartNameOf(chart),
-      chartFolder: shown(chart, cwd),
+      chartFolder: displayPath(chart, cwd),
       templates: templatesOf(text, chart, cwd),
       // Later files win in Helm, so the relocation looks them up last first.
-      values: values.map((file) => ({ file: shown(file, cwd), text: readFileSync(file, "utf8") })),
+      values: values.map((file) => ({
+        file: displayPath(file, cwd),
+        text: readFileSync(file, "utf8"),
+      })),
     },
   };
 }
 
 export function renderKustomize(root: string, cwd: string, tools: ToolRunner): RenderedInput {
   const command = kustomizeCommand(tools);
-  const label = `kustomize build ${shown(root, cwd)}`;
+  const label = `kustomize build ${displayPath(root, cwd)}`;
   const text = runOrExplain(tools, command.binary, [...command.args, root], cwd, label);
   // The origins come from a second build: annotations in the checked text would move its lines
   // and add fields the user never wrote. A temporary kustomization on top of the user's adds them.
@@ -158,7 +162,7 @@ function templatesOf(text: string, chart: string, cwd: string): HelmSourceMap["t
     // "scout/templates/a.yaml": the chart's name, then the path inside it ("charts/x/..." too).
     const path = join(chart, source.split("/").slice(1).join("/"));
     if (source in templates || !existsSync(path)) continue;
-    templates[source] = { file: shown(path, cwd), text: readFileSync(path, "utf8") };
+    templates[source] = { file: displayPath(path, cwd), text: readFileSync(path, "utf8") };
   }
   return templates;
 }
@@ -172,7 +176,7 @@ function chartNameOf(chart: string): string {
 function kustomizeOrigins(annotated: string, scratch: string, cwd: string) {
   const files: Record<string, string> = {};
   const read = (absolute: string): string | undefined => {
-    const name = shown(absolute, cwd);
+    const name = displayPath(absolute, cwd);
     if (!(name in files)) {
       if (!isFile(absolute)) return undefined;
       files[name] = readFileSync(absolute, "utf8");
@@ -299,11 +303,6 @@ export function isFile(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-function shown(absolute: string, cwd: string): string {
-  const rel = relative(cwd, absolute);
-  return (isAbsolute(rel) ? absolute : rel).split(sep).join("/");
 }
 
 /** Binaries on PATH (and, for Go-installed tools, in $GOPATH/bin), run with spawnSync. */

@@ -1,5 +1,4 @@
-import { statSync } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { join, resolve } from "node:path";
 import {
   type Bundle,
   buildBundle,
@@ -8,9 +7,11 @@ import {
   isConfigurationError,
   parseSource,
 } from "@scout-deploy/core";
+import { displayPath } from "@scout-deploy/loader";
 import {
   type HelmOptions,
   helmValuesFiles,
+  isFolder,
   kustomizationFile,
   type RenderedInput,
   type RenderedInputKind,
@@ -104,7 +105,7 @@ function render(root: RenderRoot, options: RenderedInputsOptions): RenderedSourc
     root.kind === "helm"
       ? renderHelm(root.folder, options.helm, options.cwd, options.tools)
       : renderKustomize(root.folder, options.cwd, options.tools);
-  return renderedSource(input, shown(root.folder, options.cwd));
+  return renderedSource(input, displayPath(root.folder, options.cwd));
 }
 
 function renderOrProblem(
@@ -118,12 +119,12 @@ function renderOrProblem(
     const file =
       root.kind === "helm" ? join(root.folder, "Chart.yaml") : kustomizationFile(root.folder)!;
     const what = root.kind === "helm" ? "Helm chart" : "Kustomize folder";
-    const folder = shown(root.folder, options.cwd);
+    const folder = displayPath(root.folder, options.cwd);
     return {
       problem: {
         ruleId: "input/not-rendered",
         message: `the ${what} ${folder} was not rendered, so nothing of it was checked: ${error.message}`,
-        position: { file: shown(file, options.cwd), line: 1, column: 1 },
+        position: { file: displayPath(file, options.cwd), line: 1, column: 1 },
       },
     };
   }
@@ -160,17 +161,4 @@ export function mergeBundles(first: Bundle, second: Bundle): Bundle {
     objects: [...first.objects, ...second.objects],
     problems: [...first.problems, ...second.problems],
   };
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function shown(absolute: string, cwd: string): string {
-  const rel = relative(cwd, absolute);
-  return (isAbsolute(rel) ? absolute : rel).split(sep).join("/");
 }
