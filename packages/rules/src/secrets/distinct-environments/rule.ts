@@ -1,5 +1,5 @@
 import { defineRule } from "@scout-deploy/core";
-import { findReuse, isSecret } from "@scout-deploy/secrets";
+import { reuseIn } from "../reuse-in.js";
 
 export const distinctEnvironments = defineRule({
   id: "secrets/distinct-environments",
@@ -16,7 +16,7 @@ export const distinctEnvironments = defineRule({
     },
   },
   check(context) {
-    for (const { placements } of findReuse(context.bundle.objects.filter(isSecret))) {
+    for (const { placements } of reuseIn(context.bundle)) {
       const [first, ...others] = placements.filter((p) => p.environment !== undefined);
       for (const placement of others.filter((p) => p.environment !== first!.environment)) {
         context.report({

@@ -1,5 +1,5 @@
 import { defineRule, describeRef } from "@scout-deploy/core";
-import { findReuse, isSecret } from "@scout-deploy/secrets";
+import { reuseIn } from "../reuse-in.js";
 
 export const reuse = defineRule({
   id: "secrets/reuse",
@@ -16,7 +16,7 @@ export const reuse = defineRule({
     },
   },
   check(context) {
-    for (const { placements } of findReuse(context.bundle.objects.filter(isSecret))) {
+    for (const { placements } of reuseIn(context.bundle)) {
       const [first, ...others] = placements;
       // One cause, one finding: a value shared across environments is secrets/distinct-environments'.
       for (const other of others.filter((o) => o.environment === first!.environment)) {
