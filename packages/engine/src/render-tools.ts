@@ -77,7 +77,13 @@ export function renderHelm(
     ...(options.namespace ? ["--namespace", options.namespace] : []),
     ...(options.kubeVersion ? ["--kube-version", options.kubeVersion] : []),
   ];
-  const text = runOrExplain(tools, helm, args, cwd, `helm template ${displayPath(chart, cwd)}`);
+  const text = runOrExplain(
+    tools,
+    helm,
+    args,
+    cwd,
+    `helm template ${displayPath(chart, cwd) || "."}`,
+  );
   const chartValues = join(chart, "values.yaml");
   const values = [...(existsSync(chartValues) ? [chartValues] : []), ...valuesFiles];
   return {
@@ -99,7 +105,7 @@ export function renderHelm(
 
 export function renderKustomize(root: string, cwd: string, tools: ToolRunner): RenderedInput {
   const command = kustomizeCommand(tools);
-  const label = `kustomize build ${displayPath(root, cwd)}`;
+  const label = `kustomize build ${displayPath(root, cwd) || "."}`;
   const text = runOrExplain(tools, command.binary, [...command.args, root], cwd, label);
   // The origins come from a second build: annotations in the checked text would move its lines
   // and add fields the user never wrote. A temporary kustomization on top of the user's adds them.
@@ -122,10 +128,13 @@ export function renderKustomize(root: string, cwd: string, tools: ToolRunner): R
 }
 
 function kustomizeCommand(tools: ToolRunner): { binary: string; args: string[] } {
+  // A kustomization's `helmCharts:` run helm, which Kustomize refuses without --enable-helm.
+  const helm = tools.find("helm");
+  const helmArgs = helm ? ["--enable-helm", "--helm-command", helm] : [];
   const kubectl = tools.find("kubectl");
-  if (kubectl) return { binary: kubectl, args: ["kustomize"] };
+  if (kubectl) return { binary: kubectl, args: ["kustomize", ...helmArgs] };
   const kustomize = tools.find("kustomize");
-  if (kustomize) return { binary: kustomize, args: ["build"] };
+  if (kustomize) return { binary: kustomize, args: ["build", ...helmArgs] };
   throw new ConfigurationError(KUSTOMIZE_INSTALL_HINT);
 }
 
@@ -138,6 +147,9 @@ function runOrExplain(
 ): string {
   const result = tools.run(binary, args, cwd);
   if (result.status === 0) return result.stdout;
+  if (!tools.find("helm") && result.stderr.includes("HelmChartInflationGenerator")) {
+    throw new ConfigurationError(`${label} failed: its helmCharts need helm. ${HELM_INSTALL_HINT}`);
+  }
   // One line, as every exit-2 message is: the tool's lines joined.
   const lines = result.stderr.split("\n").map((line) => line.trim());
   const reason = lines.filter(Boolean).join(" | ") || `exit status ${result.status}`;
@@ -186,18 +198,41 @@ function kustomizeOrigins(annotated: string, scratch: string, cwd: string) {
   const documents: KustomizeOrigin[] = parseSource("<kustomize>", annotated).documents.map(
     (document) => {
       const annotations = annotationsOf(document.value);
-      const originPath = /^path:\s*(.+)$/m.exec(annotations["config.kubernetes.io/origin"] ?? "");
+      const origin = annotations["config.kubernetes.io/origin"] ?? "";
+      const originPath = /^path:\s*(.+)$/m.exec(origin);
       const resource = originPath ? read(resolve(scratch, originPath[1]!.trim())) : undefined;
+      const generator = helmChartOf(origin, scratch, read);
       const kustomizations = patchTransformersOf(
         annotations["alpha.config.kubernetes.io/transformations"],
       ).map((kustomization) => resolve(scratch, kustomization));
       const patches = [...new Set(kustomizations)].flatMap((kustomization) =>
         patchesOf(kustomization, read),
       );
-      return { ...(resource ? { resource } : {}), patches };
+      return { ...(resource ? { resource } : {}), ...(generator ? { generator } : {}), patches };
     },
   );
   return { documents, files };
+}
+
+/**
+ * Where an object that Kustomize's helmCharts inflated was asked for: the kustomization's chart
+ * entry (its one entry, or the list when there are several: the origin does not say which).
+ */
+function helmChartOf(
+  origin: string,
+  scratch: string,
+  read: (absolute: string) => string | undefined,
+): KustomizeOrigin["generator"] {
+  if (!/kind:\s*HelmChartInflationGenerator/.test(origin)) return undefined;
+  const configuredIn = /^configuredIn:\s*(.+)$/m.exec(origin)?.[1]?.trim();
+  const file = configuredIn ? read(resolve(scratch, configuredIn)) : undefined;
+  if (file === undefined) return undefined;
+  const kustomization = parseSource(file, readFileSync(resolve(scratch, configuredIn!), "utf8"))
+    .documents[0]?.value;
+  const key = isRecord(kustomization) && "helmCharts" in kustomization ? "helmCharts" : undefined;
+  if (!key) return { file, pointer: "" };
+  const charts = (kustomization as Record<string, unknown>)[key];
+  return { file, pointer: Array.isArray(charts) && charts.length === 1 ? `/${key}/0` : `/${key}` };
 }
 
 function annotationsOf(value: unknown): Record<string, string> {

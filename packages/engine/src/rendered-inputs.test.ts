@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -250,6 +250,58 @@ describe("check of a Kustomize overlay (real kubectl kustomize)", () => {
     // Staging has no debug patch: only prod's container is privileged.
     const privileged = result.findings.filter((f) => f.ruleId === "pod/not-privileged");
     expect(privileged.map((f) => f.object?.namespace)).toEqual(["scout-prod"]);
+  });
+});
+
+describe("a kustomization whose helmCharts inflate a chart (real kubectl kustomize and helm)", () => {
+  const bothIt =
+    tools.find("helm") && tools.find("kubectl")
+      ? it
+      : withTool(tools.find("helm") ? "kubectl" : "helm");
+  /** The example chart under charts/, inflated with its insecure values. */
+  function inflating(): string {
+    const dir = mkdtempSync(join(tmpdir(), "scout-helmcharts-"));
+    cpSync(join(repo, chart), join(dir, "charts/scout"), { recursive: true });
+    writeFileSync(
+      join(dir, "kustomization.yaml"),
+      "namespace: scout\nhelmCharts:\n  - name: scout\n    releaseName: prod\n    valuesFile: charts/scout/values-insecure.yaml\n",
+    );
+    return dir;
+  }
+
+  bothIt("renders the chart as kubectl kustomize --enable-helm does and checks it", async () => {
+    const dir = inflating();
+    const { result } = await runCheck({ cwd: dir, paths: ["."], tools });
+    const output = tools.run(
+      tools.find("kubectl")!,
+      ["kustomize", "--enable-helm", "--helm-command", tools.find("helm")!, "."],
+      dir,
+    );
+    writeFileSync(join(dir, "rendered.yaml"), output.stdout);
+    const plain = await runCheck({ cwd: dir, paths: ["rendered.yaml"] });
+    const expected = plain.result.findings.map((f) => sameFinding(f, f.line, f.path));
+    expect(onRendered(result.findings)).toEqual(expected.sort((a, b) => (a < b ? -1 : 1)));
+    expect(result.findings.map((f) => f.ruleId)).toContain("pod/not-privileged");
+  });
+
+  bothIt("puts what the chart gives on the kustomization's chart entry", async () => {
+    const { result } = await runCheck({ cwd: inflating(), paths: ["."], tools });
+    expect(find(result.findings, "pod/not-privileged")).toMatchObject({
+      file: "kustomization.yaml",
+      line: 3,
+      column: 5,
+    });
+  });
+
+  const kubectlIt = tools.find("kubectl") ? it : withTool("kubectl");
+  kubectlIt("says that the chart needs helm when helm is missing", async () => {
+    const withoutHelm: ToolRunner = {
+      find: (name) => (name === "helm" ? undefined : tools.find(name)),
+      run: (binary, args, cwd) => tools.run(binary, args, cwd),
+    };
+    await expect(runCheck({ cwd: inflating(), paths: ["."], tools: withoutHelm })).rejects.toThrow(
+      `kustomize build . failed: its helmCharts need helm. ${HELM_INSTALL_HINT}`,
+    );
   });
 });
 

@@ -25,6 +25,8 @@ export interface KustomizeOrigin {
   resource?: string;
   /** Patches of the kustomizations that patched it, in the order they were applied. */
   patches: PatchRef[];
+  /** A generated object (a helmCharts entry): the kustomization file and the entry's pointer. */
+  generator?: { file: string; pointer: string };
 }
 
 /**
@@ -366,7 +368,18 @@ function kustomizePosition(
       (!isContainer(resolved.value) && resolved.value !== inBase.value);
     if (setsValue) return inFile(patch, target.locate(resolved.pointer));
   }
-  return base && inBase ? base.locate(inBase.pointer) : undefined;
+  if (base && inBase) return base.locate(inBase.pointer);
+  return origin.generator && generatorPosition(map, origin.generator, parsed);
+}
+
+function generatorPosition(
+  map: KustomizeSourceMap,
+  generator: NonNullable<KustomizeOrigin["generator"]>,
+  parsed: Parsed,
+): Position | undefined {
+  const text = map.files[generator.file];
+  const kustomization = text === undefined ? undefined : parsed.documents(generator.file, text)[0];
+  return kustomization?.locate(generator.pointer);
 }
 
 /**

@@ -88,6 +88,23 @@ describe("charts and kustomizations found walking a folder", () => {
     expect(walk.passedOver("app/extra/more.yaml")).toBe(false);
   });
 
+  it("renders a chart that a kustomization's helmCharts inflate with it, not on its own", () => {
+    const root = tree({
+      "deploy/kustomization.yaml": "helmCharts:\n  - name: app\n    valuesFile: prod.yaml\n",
+      "deploy/prod.yaml": "replicas: 2\n",
+      "deploy/charts/app/Chart.yaml": "name: app\n",
+      "vendored/Chart.yaml": "name: other\n",
+      "custom/kustomization.yaml": "helmGlobals: {chartHome: ../home}\nhelmCharts: [{name: lib}]\n",
+      "home/lib/Chart.yaml": "name: lib\n",
+    });
+    const walk = walkOf(root);
+    expect(walk.kustomizations).toEqual(["custom", "deploy"]);
+    expect(walk.charts).toEqual(["vendored"]);
+    for (const path of ["deploy/charts/app", "deploy/prod.yaml", "home/lib"]) {
+      expect(walk.passedOver(path), path).toBe(true);
+    }
+  });
+
   it("renders kustomizations that reference each other in a cycle rather than lose them", () => {
     const root = tree({
       "a/kustomization.yaml": "resources:\n  - ../b\n",

@@ -32,11 +32,13 @@ interface Found {
 export function findWalkedRenders(folders: readonly string[]): WalkedRenders {
   const found: Found = { charts: [], kustomizations: [] };
   for (const folder of folders) walk(folder, found);
-  const charts = [...new Set(found.charts)].sort();
   const all = [...new Set(found.kustomizations)].sort();
   const references = new Map(all.map((folder) => [folder, referencesOf(folder)]));
   const kustomizations = deployedKustomizations(all, references);
-  const chartRoots = new Set(charts);
+  const chartRoots = new Set(found.charts);
+  // A chart a kustomization's helmCharts inflate is rendered with it, not on its own.
+  const inflated = new Set([...references.values()].flat());
+  const charts = [...chartRoots].filter((chart) => !inflated.has(chart)).sort();
   const kustomizeFolders = new Set(all);
   const referencedFiles = new Set([...references.values()].flat().filter(isFile));
   return {
@@ -99,11 +101,29 @@ function referencesOf(folder: string): string[] {
     ...pathsOf(value.replacements),
     ...generatorFiles(value.configMapGenerator),
     ...generatorFiles(value.secretGenerator),
+    ...helmChartPaths(value),
   ];
   return names
     .filter((name) => !name.includes("\n"))
     .map((name) => resolve(folder, name))
     .filter((path) => isFile(path) || isFolder(path));
+}
+
+/**
+ * The local charts `helmCharts:` inflate (`<chartHome>/<name>`, chartHome `charts` unless
+ * helmGlobals says otherwise) and their values files.
+ */
+function helmChartPaths(kustomization: Record<string, unknown>): string[] {
+  if (!Array.isArray(kustomization.helmCharts)) return [];
+  const globals = isRecord(kustomization.helmGlobals) ? kustomization.helmGlobals : {};
+  const chartHome = typeof globals.chartHome === "string" ? globals.chartHome : "charts";
+  return kustomization.helmCharts
+    .filter(isRecord)
+    .flatMap((chart) => [
+      ...(typeof chart.name === "string" ? [join(chartHome, chart.name)] : []),
+      ...(typeof chart.valuesFile === "string" ? [chart.valuesFile] : []),
+      ...strings(chart.additionalValuesFiles),
+    ]);
 }
 
 /** An unreadable kustomization names nothing here: Kustomize reports it when it renders. */
