@@ -24,6 +24,34 @@ function usage(message: string): CommandResult {
   return { messages: [message], exitCode: 2, secretValues: [] };
 }
 
+/** Problems that mean some input was not read: what it holds is neither isolated nor rotated. */
+const UNREAD = new Set([
+  "input/parse-error",
+  "input/file-too-large",
+  "input/unreadable",
+  "input/not-rendered",
+]);
+
+/** One line per input that was not read; an incident response must not look complete without it. */
+function unreadInputs(command: string, bundle: Bundle): string[] {
+  return bundle.problems
+    .filter((problem) => UNREAD.has(problem.ruleId))
+    .map(
+      ({ position, message }) =>
+        `${command}: ${position.file}:${position.line}:${position.column}: not read, nothing there is in the output: ${message}`,
+    );
+}
+
+/** The result, failing (exit 1, output kept) when part of the input was not read. */
+function withUnread(result: CommandResult, unread: readonly string[]): CommandResult {
+  if (unread.length === 0) return result;
+  return {
+    ...result,
+    messages: [...unread, ...result.messages],
+    exitCode: result.exitCode === 2 ? 2 : 1,
+  };
+}
+
 function bundleOf(options: Inputs): Bundle {
   return (
     options.bundle ?? buildBundle((options.inputs ?? []).map((i) => parseSource(i.path, i.text)))
@@ -37,8 +65,12 @@ export interface RotateAllOptions extends Clock, Inputs {
 /** Incident response: new values for every credential of every Secret, old values dropped at once. */
 export function incidentRotateAll(options: RotateAllOptions): CommandResult {
   if (!options.out) return usage(`incident rotate-all: ${NEEDS_OUT}`);
-  const now = options.now ?? new Date();
   const bundle = bundleOf(options);
+  return withUnread(rotateAll(bundle, options), unreadInputs("incident rotate-all", bundle));
+}
+
+function rotateAll(bundle: Bundle, options: RotateAllOptions): CommandResult {
+  const now = options.now ?? new Date();
   const manifests: Manifest[] = [];
   const messages: string[] = [];
   const secretValues: string[] = [];
@@ -68,7 +100,7 @@ export function incidentRotateAll(options: RotateAllOptions): CommandResult {
     "apply the new Secrets, restart the workloads that read them, and change any external system that holds the old values",
   );
   return {
-    output: { target: options.out, text: toYaml(manifests) },
+    output: { target: options.out!, text: toYaml(manifests) },
     messages,
     exitCode: 0,
     secretValues,
@@ -99,6 +131,10 @@ export interface IsolateOptions extends Inputs {
 
 export function incidentIsolate(options: IsolateOptions): CommandResult {
   const bundle = bundleOf(options);
+  return withUnread(isolate(bundle, options), unreadInputs("incident isolate", bundle));
+}
+
+function isolate(bundle: Bundle, options: IsolateOptions): CommandResult {
   const isolation = isolationPatch(bundle.objects, options.settings, options.namespace);
   if (isolation.manifests.length === 0) {
     return {

@@ -123,6 +123,40 @@ describe("incident isolate", () => {
   });
 });
 
+describe("incident commands over input they could not read", () => {
+  const broken = {
+    path: "k8s/broken.yaml",
+    text: "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: [\n",
+  };
+  const backend = { path: "k8s/all.yaml", text: workloads };
+
+  it("isolates what it read, names the file it could not, and fails", () => {
+    const result = incidentIsolate({ settings, inputs: [backend, broken] });
+    expect(result.exitCode).toBe(1);
+    expect(result.output!.text).toContain("name: backend");
+    expect(result.messages[0]).toMatch(
+      /^incident isolate: k8s\/broken\.yaml:\d+:\d+: not read, nothing there is in the output: /,
+    );
+  });
+
+  it("rotates what it read, names the file it could not, and fails", () => {
+    const secret = {
+      path: "k8s/secret.yaml",
+      text: `apiVersion: v1\nkind: Secret\nmetadata: {name: api}\ndata: {API_TOKEN: ${encodeBase64("x".repeat(40))}}\n`,
+    };
+    const result = incidentRotateAll({
+      out: "-",
+      inputs: [secret, broken],
+      random: countingRandom(),
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.output!.text).toContain("API_TOKEN");
+    expect(result.messages.some((m) => m.startsWith("incident rotate-all: k8s/broken.yaml:"))).toBe(
+      true,
+    );
+  });
+});
+
 describe("incident isolate of custom workloads", () => {
   it("scales an Argo Rollout to 0 and names the kind to delete for one that cannot scale", () => {
     const text = `apiVersion: argoproj.io/v1alpha1

@@ -74,11 +74,7 @@ With --base or --baseline, only new findings (and policy/weakened) count.
       schema: { type: "string" },
       "kubernetes-version": { type: "string" },
       "schema-location": { type: "string", multiple: true },
-      values: { type: "string", multiple: true },
-      set: { type: "string", multiple: true },
-      "release-name": { type: "string" },
-      namespace: { type: "string" },
-      "kube-version": { type: "string" },
+      ...HELM_ARGS,
       base: { type: "string" },
       baseline: { type: "string" },
     });
@@ -149,7 +145,16 @@ function render(
   }
 }
 
-function helmOptions(values: {
+/** The Helm flags of every command that reads charts. */
+export const HELM_ARGS = {
+  values: { type: "string", multiple: true },
+  set: { type: "string", multiple: true },
+  "release-name": { type: "string" },
+  namespace: { type: "string" },
+  "kube-version": { type: "string" },
+} as const;
+
+export function helmOptions(values: {
   values?: string[];
   set?: string[];
   "release-name"?: string;

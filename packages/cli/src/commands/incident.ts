@@ -1,11 +1,16 @@
-import { ConfigurationError, defaultPolicy } from "@scout-deploy/core";
-import { guideSettings } from "@scout-deploy/engine";
+import { ConfigurationError } from "@scout-deploy/core";
+import {
+  guideSettings,
+  loadConfig,
+  loadWithRenderedInputs,
+  systemToolRunner,
+} from "@scout-deploy/engine";
 import { incidentIsolate, incidentRotateAll } from "@scout-deploy/incident";
 import { loadBundle } from "@scout-deploy/loader";
 import { parseCommandArgs, unknownSubcommand } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";
-import { help } from "./check.js";
+import { HELM_ARGS, helmOptions, help } from "./check.js";
 import { finish } from "./secrets.js";
 
 const HELP = `Usage: scout-deploy incident <isolate|rotate-all> PATH... [options]
@@ -19,6 +24,15 @@ The Security Guide's breach response, step 1 and 2.
 
   rotate-all PATH... --out FILE|-
       New values for every credential of every Secret in PATHs; old values are not kept.
+
+PATHs are read as check reads them: charts and kustomizations rendered, with the Helm options
+below (--namespace is also the Helm release namespace). Scout's components are the config's.
+A file that cannot be read or a chart that cannot be rendered is named and the exit code is 1:
+what it holds is not in the output.
+
+Options:
+  --config FILE          config file (default: scout-deploy.yaml, found by walking up)
+  --values FILE, --set KEY=VALUE, --release-name NAME, --kube-version X.Y.Z   as for check
 `;
 
 export const incidentCommand: Command = {
@@ -36,14 +50,15 @@ export const incidentCommand: Command = {
 
 async function isolate(argv: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs("incident isolate", argv, {
-    namespace: { type: "string" },
+    config: { type: "string" },
+    ...HELM_ARGS,
   });
   if (values.help) return help(io, HELP);
-  const bundle = await load("incident isolate", positionals, io);
+  const { bundle, settings } = await load("incident isolate", positionals, values, io);
   return finish(
     incidentIsolate({
       bundle,
-      settings: guideSettings(defaultPolicy().settings),
+      settings,
       ...(values.namespace ? { namespace: values.namespace } : {}),
     }),
     io,
@@ -53,14 +68,30 @@ async function isolate(argv: readonly string[], io: Io): Promise<number> {
 async function rotateAll(argv: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs("incident rotate-all", argv, {
     out: { type: "string" },
+    config: { type: "string" },
+    ...HELM_ARGS,
   });
   if (values.help) return help(io, HELP);
-  const bundle = await load("incident rotate-all", positionals, io);
+  const { bundle } = await load("incident rotate-all", positionals, values, io);
   return finish(incidentRotateAll({ bundle, out: values.out }), io);
 }
 
-function load(command: string, paths: readonly string[], io: Io) {
+/** The objects `check` would judge for these paths, and the config's idea of Scout's components. */
+async function load(
+  command: string,
+  paths: readonly string[],
+  values: Parameters<typeof helmOptions>[0] & { config?: string },
+  io: Io,
+) {
   if (paths.length === 0)
     throw new ConfigurationError(`${command}: give PATHs (files, folders, globs or -)`);
-  return loadBundle(paths, { cwd: io.cwd, readStdin: io.readStdin });
+  const config = loadConfig(io.cwd, values.config);
+  const { bundle } = await loadWithRenderedInputs(paths, {
+    cwd: io.cwd,
+    helm: helmOptions(values),
+    tools: systemToolRunner(),
+    load: (plain, passOver) =>
+      loadBundle(plain, { cwd: io.cwd, passOver, readStdin: io.readStdin }),
+  });
+  return { bundle, settings: guideSettings(config.policy.settings) };
 }
