@@ -12,8 +12,8 @@ import {
 } from "./conns.js";
 import { atoms, containsInterval, formatInterval, type IpInterval, type IpSet } from "./ip.js";
 import {
-  buildModel,
   type Model,
+  modelOf,
   type Policy,
   type PolicyRule,
   type PortSpec,
@@ -82,7 +82,7 @@ const analyzed = new WeakMap<Bundle, Connectivity>();
 export function analyze(bundle: Bundle): Connectivity {
   let connectivity = analyzed.get(bundle);
   if (!connectivity) {
-    connectivity = analyzeModel(buildModel(bundle));
+    connectivity = analyzeModel(modelOf(bundle));
     analyzed.set(bundle, connectivity);
   }
   return connectivity;

@@ -86,6 +86,7 @@ export {
   buildModel,
   type ContainerPort,
   type Model,
+  modelOf,
   NAMESPACE_NAME_LABEL,
   namespaceOf,
   type Peer,

@@ -80,6 +80,18 @@ export function namespaceOf(object: BundleObject): string {
   return object.ref.namespace ?? "default";
 }
 
+const built = new WeakMap<Bundle, Model>();
+
+/** The bundle's model, built once: the analysis and external-exposure share it. */
+export function modelOf(bundle: Bundle): Model {
+  let model = built.get(bundle);
+  if (!model) {
+    model = buildModel(bundle);
+    built.set(bundle, model);
+  }
+  return model;
+}
+
 export function buildModel(bundle: Bundle): Model {
   const workloads = bundle.objects.flatMap((object) => {
     const template = podTemplateOf(object);
