@@ -11,6 +11,7 @@ import type {
   PatchRef,
   PatchTarget,
 } from "./source-positions.js";
+import { subchartsOf } from "./source-positions.js";
 
 /** The one door to external programs: tests pass their own. */
 export interface ToolRunner {
@@ -94,6 +95,7 @@ export function renderHelm(
       chartName: chartNameOf(chart),
       chartFolder: displayPath(chart, cwd),
       templates: templatesOf(text, chart, cwd),
+      subchartValues: subchartValuesOf(text, chart, cwd),
       // Later files win in Helm, so the relocation looks them up last first.
       values: values.map((file) => ({
         file: displayPath(file, cwd),
@@ -177,6 +179,29 @@ function templatesOf(text: string, chart: string, cwd: string): HelmSourceMap["t
     templates[source] = { file: displayPath(path, cwd), text: readFileSync(path, "utf8") };
   }
   return templates;
+}
+
+/** The own values.yaml of each subchart a `# Source:` names, by its chain ("db/cache"). */
+function subchartValuesOf(
+  text: string,
+  chart: string,
+  cwd: string,
+): HelmSourceMap["subchartValues"] {
+  const found: NonNullable<HelmSourceMap["subchartValues"]> = {};
+  for (const match of text.matchAll(/^# Source: (\S+)$/gm)) {
+    const chain = subchartsOf(match[1]!);
+    for (let depth = 1; depth <= chain.length; depth++) {
+      const key = chain.slice(0, depth).join("/");
+      const file = join(
+        chart,
+        ...chain.slice(0, depth).flatMap((name) => ["charts", name]),
+        "values.yaml",
+      );
+      if (key in found || !isFile(file)) continue;
+      found[key] = { file: displayPath(file, cwd), text: readFileSync(file, "utf8") };
+    }
+  }
+  return found;
 }
 
 function chartNameOf(chart: string): string {

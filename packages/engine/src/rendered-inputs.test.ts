@@ -253,6 +253,61 @@ describe("check of a Kustomize overlay (real kubectl kustomize)", () => {
   });
 });
 
+describe("a chart with a subchart (real helm template)", () => {
+  const helmIt = withTool("helm");
+  const template = [
+    "apiVersion: apps/v1",
+    "kind: Deployment",
+    "metadata: {name: db}",
+    "spec:",
+    "  selector: {matchLabels: {app: db}}",
+    "  template:",
+    "    metadata: {labels: {app: db}}",
+    "    spec:",
+    "      containers:",
+    "        - name: db",
+    "          image: db:1.0",
+    "          securityContext:",
+    "            privileged: {{ .Values.privileged }}",
+    "",
+  ].join("\n");
+  function chartWith(parentValues: string, subValues: string): string {
+    const dir = mkdtempSync(join(tmpdir(), "scout-subchart-"));
+    const files: Record<string, string> = {
+      "app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+      "app/values.yaml": parentValues,
+      "app/charts/db/Chart.yaml": "apiVersion: v2\nname: db\nversion: 0.1.0\n",
+      "app/charts/db/values.yaml": subValues,
+      "app/charts/db/templates/deployment.yaml": template,
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    return dir;
+  }
+
+  helmIt("puts a subchart value the parent sets on the parent's values key", async () => {
+    const dir = chartWith("replicas: 1\ndb:\n  privileged: true\n", "privileged: false\n");
+    const { result } = await runCheck({ cwd: dir, paths: ["app"], tools });
+    expect(find(result.findings, "pod/not-privileged")).toMatchObject({
+      file: "app/values.yaml",
+      line: 3,
+      column: 3,
+    });
+  });
+
+  helmIt("puts a subchart's own value on the subchart's values.yaml", async () => {
+    const dir = chartWith("db:\n  other: 1\n", "# the default\nprivileged: true\n");
+    const { result } = await runCheck({ cwd: dir, paths: ["app"], tools });
+    expect(find(result.findings, "pod/not-privileged")).toMatchObject({
+      file: "app/charts/db/values.yaml",
+      line: 2,
+      column: 1,
+    });
+  });
+});
+
 describe("a kustomization whose helmCharts inflate a chart (real kubectl kustomize and helm)", () => {
   const bothIt =
     tools.find("helm") && tools.find("kubectl")

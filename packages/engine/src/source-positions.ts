@@ -18,6 +18,18 @@ export interface HelmSourceMap {
   templates: Record<string, { file: string; text: string }>;
   /** The chart's values.yaml then each --values file, in Helm's order (later ones win). */
   values: { file: string; text: string }[];
+  /**
+   * Each subchart's own values.yaml, by its path of chart names below the chart ("db",
+   * "db/cache"): a subchart template's `.Values.x` is the parent's `db.x` over these.
+   */
+  subchartValues?: Record<string, { file: string; text: string }>;
+}
+
+/** A values file, and the keys above what a template's `.Values` names in it (subcharts). */
+interface ScopedValues {
+  file: string;
+  text: string;
+  prefix: readonly string[];
 }
 
 export interface KustomizeOrigin {
@@ -132,7 +144,32 @@ function helmPosition(
   const templatePosition = { file: template.file, line: match.line + 1, column: match.column };
   const valuesPath = valuesReference(lines, match, tokens);
   if (!valuesPath) return match.line >= 0 ? templatePosition : undefined;
-  return valuesPosition(map.values, valuesPath, parsed) ?? templatePosition;
+  const files = valuesInScope(map, subchartsOf(heading.name));
+  return valuesPosition(files, valuesPath, parsed) ?? templatePosition;
+}
+
+/** "scout/charts/db/charts/cache/templates/x.yaml" -> ["db", "cache"]. */
+export function subchartsOf(source: string): string[] {
+  const parts = source.split("/").slice(1);
+  const chain: string[] = [];
+  for (let index = 0; parts[index] === "charts" && parts[index + 1]; index += 2) {
+    chain.push(parts[index + 1]!);
+  }
+  return chain;
+}
+
+/**
+ * The values files a template of the subchart `chain` reads, lowest precedence first: the
+ * deepest subchart's own values.yaml, each parent's under the subchart's name, then the chart's
+ * values.yaml and --values files under the whole chain.
+ */
+function valuesInScope(map: HelmSourceMap, chain: readonly string[]): ScopedValues[] {
+  const own = chain.flatMap((_, depth): ScopedValues[] => {
+    const at = chain.length - depth;
+    const values = map.subchartValues?.[chain.slice(0, at).join("/")];
+    return values ? [{ ...values, prefix: chain.slice(at) }] : [];
+  });
+  return [...own, ...map.values.map((values) => ({ ...values, prefix: chain }))];
 }
 
 /**
@@ -298,18 +335,21 @@ function valuesReference(
 
 /** The key's line in the last values file that sets it, or that sets its nearest parent. */
 function valuesPosition(
-  files: HelmSourceMap["values"],
-  path: readonly string[],
+  files: readonly ScopedValues[],
+  valuesPath: readonly string[],
   parsed: Parsed,
 ): Position | undefined {
   let best: { position: Position; depth: number } | undefined;
   for (const file of [...files].reverse()) {
     const document = parsed.documents(file.file, file.text)[0];
     if (!document) continue;
+    const path = [...file.prefix, ...valuesPath];
     const depth = existingDepth(document.value, path);
     if (depth === path.length) return document.locate(joinPointer("", ...path));
-    if (depth > 0 && (!best || depth > best.depth))
-      best = { position: document.locate(joinPointer("", ...path.slice(0, depth))), depth };
+    // A parent's values name the subchart before any key of it: that alone places nothing.
+    const named = depth - file.prefix.length;
+    if (named > 0 && (!best || named > best.depth))
+      best = { position: document.locate(joinPointer("", ...path.slice(0, depth))), depth: named };
   }
   return best?.position;
 }
