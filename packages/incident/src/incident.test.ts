@@ -1,8 +1,8 @@
 import { encodeBase64 } from "@scout-deploy/secrets";
+import { countingRandom } from "@scout-deploy/secrets/testing";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { incidentIsolate, incidentRotateAll } from "./commands.js";
-import { countingRandom } from "./test-support/random.js";
 
 /** The Security Guide pack's default components (the CLI passes the run's settings). */
 const settings = {

@@ -9,7 +9,7 @@ import { ANNOTATIONS, LABELS } from "./layout.js";
 import { generateToken, TOKEN_BYTES } from "./random.js";
 import { findReuse } from "./reuse.js";
 import { assessStrength } from "./strength.js";
-import { countingRandom } from "./test-support/random.js";
+import { countingRandom } from "./testing/index.js";
 
 const now = new Date("2026-11-01T10:00:00.000Z");
 

@@ -6,7 +6,7 @@ import { secretsGenerate, secretsRotate } from "./commands.js";
 import { fingerprint } from "./fingerprint.js";
 import { ANNOTATIONS } from "./layout.js";
 import { dropPrevious, rotateSecret } from "./rotate.js";
-import { countingRandom } from "./test-support/random.js";
+import { countingRandom } from "./testing/index.js";
 
 const created = new Date("2026-01-01T00:00:00Z");
 const later = new Date("2026-06-01T12:00:00Z");

@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import type { RandomSource } from "../random.js";
 
-/** A deterministic random source for tests: SHA-256 of a counter, so every call differs. */
+/**
+ * A deterministic random source for tests: SHA-256 of a counter, so every call differs and a
+ * run repeats. Never for real secrets: anyone who knows the seed knows every value.
+ */
 export function countingRandom(seed = "test"): RandomSource {
   let counter = 0;
   return (size) => {
