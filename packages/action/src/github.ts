@@ -139,6 +139,21 @@ export function createGitHub(options: GitHubOptions): GitHubPort {
       );
       return toComment(data);
     },
+    async listStatuses(sha) {
+      const { data } = await call("read the commit's statuses", () =>
+        octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/statuses", {
+          owner,
+          repo,
+          ref: sha,
+          per_page: PAGE_SIZE,
+        }),
+      );
+      return data.map((status) => ({
+        state: status.state as CommitStatus["state"],
+        context: status.context,
+        ...(status.target_url ? { targetUrl: status.target_url } : {}),
+      }));
+    },
     async createStatus(status: CommitStatus) {
       await call("set the commit status", () =>
         octokit.request("POST /repos/{owner}/{repo}/statuses/{sha}", {

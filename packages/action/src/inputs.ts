@@ -27,6 +27,8 @@ export interface Inputs {
   token: string;
   /** The login the token posts as, when GitHub cannot tell (GET /user and GraphQL refused). */
   commentAuthor?: string;
+  /** Tells several checks of one pull request apart: their statuses and comments. */
+  name?: string;
   /** Seconds all GitHub API calls of the run (comment, status) may take together. */
   githubTimeout: number;
   /** On pull requests: "base" gates on what the change adds; "none" on the whole bundle. */
@@ -54,6 +56,8 @@ export function parseInputs(read: ReadInput, tempDir: string): Inputs {
     compare: oneOf("compare", text("compare") || "base", COMPARE_MODES),
   };
   if (config) inputs.config = config;
+  const name = text("name");
+  if (name) inputs.name = checkName(name);
   const commentAuthor = text("comment-author");
   if (commentAuthor) inputs.commentAuthor = login("comment-author", commentAuthor);
   const signoffKey = read("signoff-key").trim();
@@ -74,6 +78,16 @@ export function parseInputs(read: ReadInput, tempDir: string): Inputs {
     if (path.includes("\n")) throw new ConfigurationError(`a file input holds a newline: ${path}`);
   }
   return inputs;
+}
+
+/** A name for the status context and the comment's title: one short line. */
+function checkName(name: string): string {
+  if (name.includes("\n") || name.length > 100 || name.includes("-->")) {
+    throw new ConfigurationError(
+      `input name must be one line of at most 100 characters without "-->": ${JSON.stringify(name.slice(0, 120))}`,
+    );
+  }
+  return name;
 }
 
 /** One entry per line or comma; blank lines and # comments ignored. */

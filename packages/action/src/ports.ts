@@ -48,6 +48,8 @@ export interface GitHubPort {
   createComment(issueNumber: number, body: string): Promise<IssueComment>;
   updateComment(commentId: number, body: string): Promise<IssueComment>;
   createStatus(status: CommitStatus): Promise<void>;
+  /** The commit's statuses, newest first (GitHub's first page). */
+  listStatuses(sha: string): Promise<Omit<CommitStatus, "sha" | "description">[]>;
 }
 
 /** A request GitHub refused for lack of permission (403 or 404 on a write). */

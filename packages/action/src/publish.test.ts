@@ -152,6 +152,23 @@ describe("publish", () => {
     );
   });
 
+  it("two checks of one pull request (two jobs, matrix legs) keep a comment each", async () => {
+    const { github, inputs: prod, deps } = setup({ manifests: "k8s/prod" });
+    const staging = setup({ manifests: "k8s/staging" }).inputs;
+    await publish(pipelineRun([finding(1)]), prod, context, deps);
+    await publish(pipelineRun([]), staging, context, deps);
+    await publish(pipelineRun([finding(1), finding(2)]), prod, context, deps);
+    expect(github.comments.map((c) => c.id)).toEqual([1, 2]);
+    expect(github.comments[0]!.body).toContain("❌ **Failed**: 2 findings");
+    expect(github.comments[1]!.body).toContain("✅ **Passed**");
+  });
+
+  it("input name titles the comment", async () => {
+    const { github, inputs, deps } = setup({ name: "production" });
+    await publish(pipelineRun([]), inputs, context, deps);
+    expect(github.comments[0]!.body).toContain("## Scout Secure Deploy: production");
+  });
+
   it("a comment that fails for another reason is a warning", async () => {
     const { github, log, inputs, deps } = setup();
     github.fail.listComments = new Error("socket hang up");
@@ -188,6 +205,32 @@ describe("signOff", () => {
     const warning = [finding(1, "warning")];
     await signOff(pipelineRun(warning, "warning"), raised.inputs, context, raised.deps);
     expect(raised.github.statuses[0]!.state).toBe("failure");
+  });
+
+  it("input name names the status, so that several checks keep a verdict each", async () => {
+    const { github, inputs, deps } = setup({ name: "production" });
+    await signOff(pipelineRun([]), inputs, context, deps);
+    expect(github.statuses[0]!.context).toBe("scout/secure-deploy (production)");
+  });
+
+  it("a pass leaves the failure another job of the same run attempt set; a re-run may pass", async () => {
+    const inRun = (attempt: string): RunContext => ({
+      ...context,
+      runUrl: "https://github.com/o/r/actions/runs/7",
+      runAttempt: attempt,
+    });
+    const { github, log, inputs, deps } = setup();
+    const other = setup({ manifests: "k8s/staging" }).inputs;
+    await signOff(pipelineRun([finding(1)]), inputs, inRun("1"), deps);
+    const outcome = await signOff(pipelineRun([]), other, inRun("1"), deps);
+    expect(outcome).toEqual({ status: "failure" });
+    expect(github.statuses.map((s) => s.state)).toEqual(["failure"]);
+    expect(github.statuses[0]!.targetUrl).toBe("https://github.com/o/r/actions/runs/7/attempts/1");
+    expect(log.lines.some((l) => /^warning: another job of this workflow run set/.test(l))).toBe(
+      true,
+    );
+    await signOff(pipelineRun([]), inputs, inRun("2"), deps);
+    expect(github.statuses.map((s) => s.state)).toEqual(["failure", "success"]);
   });
 
   it("keeps the description under 140 characters", () => {

@@ -17,6 +17,18 @@ import { type GitHubPort, type Logger, type Runner, WriteDeniedError } from "./p
 
 /** The hidden marker that identifies the Action's one sticky comment on a pull request. */
 export const COMMENT_MARKER = "<!-- scout/secure-deploy: sticky comment -->";
+const CHECK_LINE = "<!-- scout/secure-deploy: check ";
+
+/**
+ * The hidden line that tells which check a comment reports: the name input, else what it
+ * checks. Two jobs (or matrix legs) on one pull request keep a comment each instead of
+ * overwriting one another's findings.
+ */
+export function checkLine(inputs: Pick<Inputs, "name" | "config" | "manifests">): string {
+  const key = inputs.name ?? inputs.config ?? inputs.manifests.join(", ");
+  // An HTML comment cannot hold "--".
+  return `${CHECK_LINE}${encodeURIComponent(key).replaceAll("-", "%2D")} -->`;
+}
 
 export interface ReportFiles {
   sarifFile: string;
@@ -96,12 +108,14 @@ export async function publish(
         : {}),
       sections,
       ...(header ? { header } : {}),
+      ...(inputs.name ? { title: `Scout Secure Deploy: ${inputs.name.replace(/[<>]/g, "")}` } : {}),
     });
   await deps.runner.appendSummary(markdown());
   if (inputs.comment && context.pullRequest) {
     await upsertComment(
       context.pullRequest.number,
-      markdown(COMMENT_MARKER),
+      markdown(`${COMMENT_MARKER}\n${checkLine(inputs)}`),
+      checkLine(inputs),
       inputs.commentAuthor,
       deps,
     );
@@ -116,13 +130,16 @@ function fileLinks(context: RunContext): FileLinks | undefined {
 }
 
 /**
- * One comment per pull request, updated on every push. Ours is the first with the marker AND
- * written by the identity the token posts as: anyone can paste the marker into a comment of
- * their own, and editing theirs would put our report under their name (or be refused).
+ * One comment per pull request and check, updated on every push. Ours is the first with the
+ * marker and this check's line AND written by the identity the token posts as: anyone can paste
+ * the marker into a comment of their own, and editing theirs would put our report under their
+ * name (or be refused). A marked comment without a check line (written before there were
+ * several) is taken over when no comment has ours.
  */
 async function upsertComment(
   issue: number,
   body: string,
+  check: string,
   commentAuthor: string | undefined,
   deps: PublishDeps,
 ): Promise<void> {
@@ -133,9 +150,12 @@ async function upsertComment(
       ? { login: commentAuthor, source: "input comment-author" }
       : await github.identity();
     deps.log.info(`Our pull request comment is the one by ${self.login} (${self.source})`);
-    const existing = (await github.listComments(issue)).find(
+    const marked = (await github.listComments(issue)).filter(
       (c) => c.author === self.login && c.body.includes(COMMENT_MARKER),
     );
+    const existing =
+      marked.find((c) => c.body.includes(check)) ??
+      marked.find((c) => !c.body.includes(CHECK_LINE));
     if (existing) {
       await github.updateComment(existing.id, body);
       deps.log.info(`updated the pull request comment ${existing.id}`);

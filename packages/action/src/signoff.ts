@@ -9,6 +9,11 @@ import { type GitHubPort, type Logger, WriteDeniedError } from "./ports.js";
 
 /** The commit status context that signs a pull request's head off. */
 export const STATUS_CONTEXT = "scout/secure-deploy";
+
+/** The context of this check's status: the `name` input tells several checks apart. */
+export function statusContext(name: string | undefined): string {
+  return name ? `${STATUS_CONTEXT} (${name})` : STATUS_CONTEXT;
+}
 const MAX_DESCRIPTION = 140;
 
 /** Writes the sign-off record (a DSSE envelope) of a run to `file`. */
@@ -47,7 +52,7 @@ export async function signOff(
     deps.log.info(`wrote the sign-off record ${file}`);
     return { signoffFile: file };
   }
-  return postStatus(result, context, deps);
+  return postStatus(result, statusContext(inputs.name), context, deps);
 }
 
 const STRICTNESS: Record<FailOn, number> = { never: 0, error: 1, warning: 2, info: 3 };
@@ -69,34 +74,72 @@ export function atSignoffThreshold(result: Result, workflowFailOn: FailOn | unde
 
 async function postStatus(
   result: Result,
+  name: string,
   context: RunContext,
   deps: SignoffDeps,
 ): Promise<SignoffOutcome> {
   const state = result.summary.passed ? "success" : "failure";
   if (!deps.github || !deps.access.allowed) {
-    deps.access.skip(`the ${STATUS_CONTEXT} commit status`);
+    deps.access.skip(`the ${name} commit status`);
     return {};
   }
   const sha = subjectSha(context);
+  const targetUrl = statusTarget(context);
+  if (state === "success" && targetUrl) {
+    const earlier = await failureOfThisRun(deps.github, sha, name, targetUrl, deps.log);
+    if (earlier) {
+      deps.log.warning(
+        `another job of this workflow run set the ${name} status of ${sha} to ${earlier}; this job passed and leaves it so (one status holds one verdict: give each job or matrix leg its own name input)`,
+      );
+      return { status: "failure" };
+    }
+  }
   try {
     await deps.github.createStatus({
       sha,
       state,
-      context: STATUS_CONTEXT,
+      context: name,
       description: statusDescription(result),
-      ...(context.runUrl ? { targetUrl: context.runUrl } : {}),
+      ...(targetUrl ? { targetUrl } : {}),
     });
-    deps.log.info(`set the ${STATUS_CONTEXT} status of ${sha} to ${state}`);
+    deps.log.info(`set the ${name} status of ${sha} to ${state}`);
     return { status: state };
   } catch (error) {
     // A missing status blocks a branch protection that requires it: the run itself goes on.
     if (error instanceof WriteDeniedError) {
       deps.access.deny(`GitHub refused the commit status (HTTP ${error.status})`);
-      deps.access.skip(`the ${STATUS_CONTEXT} commit status`);
+      deps.access.skip(`the ${name} commit status`);
     } else {
-      deps.log.warning(`could not set the ${STATUS_CONTEXT} status: ${(error as Error).message}`);
+      deps.log.warning(`could not set the ${name} status: ${(error as Error).message}`);
     }
     return {};
+  }
+}
+
+/** The run's page for this attempt: a re-run is a new attempt, and may change the verdict. */
+function statusTarget(context: RunContext): string | undefined {
+  if (!context.runUrl) return undefined;
+  return context.runAttempt ? `${context.runUrl}/attempts/${context.runAttempt}` : context.runUrl;
+}
+
+/**
+ * The failure another job of this run attempt gave the same status (two jobs, or matrix legs,
+ * without a name of their own): the last writer would win, and a pass would hide it.
+ */
+async function failureOfThisRun(
+  github: GitHubPort,
+  sha: string,
+  name: string,
+  targetUrl: string,
+  log: Logger,
+): Promise<string | undefined> {
+  try {
+    const latest = (await github.listStatuses(sha)).find((status) => status.context === name);
+    const failed = latest?.state === "failure" || latest?.state === "error";
+    return failed && latest.targetUrl === targetUrl ? latest.state : undefined;
+  } catch (error) {
+    log.info(`could not read the commit's statuses (${(error as Error).message}); setting ours`);
+    return undefined;
   }
 }
 

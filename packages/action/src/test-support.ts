@@ -81,5 +81,9 @@ export function memoryGitHub(self = "github-actions[bot]"): GitHubPort & {
       check("createStatus");
       state.statuses.push(status);
     },
+    async listStatuses(sha) {
+      check("listStatuses");
+      return state.statuses.filter((status) => status.sha === sha).reverse();
+    },
   };
 }

@@ -173,6 +173,35 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(github.statuses).toHaveLength(2);
   }, 60_000);
 
+  it("two checks on one pull request: a comment each, and a pass never hides the other's failure", async () => {
+    mkdirSync(join(workspace, "staging"));
+    writeFileSync(join(workspace, "staging/backend.yaml"), secureBackend);
+    const prod = await run(pullRequestPayload("opened"));
+    expect(prod.code).toBe(1);
+    const staging = await run(pullRequestPayload("opened"), {
+      manifests: "staging",
+      "fail-on": "never",
+    });
+    expect(staging.code, staging.stdout + staging.stderr).toBe(0);
+    expect(github.comments).toHaveLength(2);
+    expect(github.statuses.map((s) => [s.body.context, s.body.state])).toEqual([
+      ["scout/secure-deploy", "failure"],
+    ]);
+    expect(staging.stdout).toContain(
+      "another job of this workflow run set the scout/secure-deploy status",
+    );
+    const named = await run(pullRequestPayload("opened"), {
+      manifests: "staging",
+      "fail-on": "never",
+      name: "staging",
+    });
+    expect(named.code).toBe(0);
+    expect(github.statuses.map((s) => [s.body.context, s.body.state])).toEqual([
+      ["scout/secure-deploy", "failure"],
+      ["scout/secure-deploy (staging)", "success"],
+    ]);
+  }, 60_000);
+
   it("fork pull request: no write calls, says so once, green step with a summary", async () => {
     const result = await run(forkPayload(), { "fail-on": "never" });
     expect(result.code, result.stdout + result.stderr).toBe(0);

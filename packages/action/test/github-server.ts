@@ -11,6 +11,7 @@ export const USED_OPERATIONS = [
   "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
   "POST /repos/{owner}/{repo}/statuses/{sha}",
   "GET /user",
+  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
 ];
 /** GitHub's GraphQL endpoint: every query is checked against GitHub's schema. */
 export const GRAPHQL = "POST /graphql";
@@ -315,6 +316,16 @@ export class FakeGitHub {
         return author
           ? [200, { login: author, id: 1, type: "User" }, {}]
           : [401, { message: "Bad credentials" }, {}];
+      case USED_OPERATIONS[5]:
+        // Newest first, as GitHub lists them.
+        return [
+          200,
+          this.statuses
+            .filter((status) => status.sha === values[2])
+            .map((status) => ({ id: 1, url: "", ...status.body }))
+            .reverse(),
+          {},
+        ];
       default:
         this.statuses.push({ sha: values[2]!, body: input });
         return [201, { id: this.nextId++, ...input }, {}];
