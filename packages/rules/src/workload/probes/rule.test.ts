@@ -54,6 +54,24 @@ new RuleTester({ describe, it }).run(probes, {
                   readinessProbe: {tcpSocket: {port: 6379}}
       `,
     },
+    {
+      name: "a query string is sent along to the same /docs endpoint",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata:
+              labels: {app.kubernetes.io/component: backend}
+            spec:
+              containers:
+                - name: api
+                  ports: [{name: http, containerPort: 8000}]
+                  livenessProbe: {httpGet: {path: "/docs?probe=live", port: http}}
+                  readinessProbe: {httpGet: {path: /docs, port: 8000}}
+      `,
+    },
   ],
   invalid: [
     {
@@ -182,6 +200,39 @@ new RuleTester({ describe, it }).run(probes, {
           line: 15,
           column: 51,
           data: { probe: "readinessProbe", host: "status.example.com" },
+        },
+      ],
+    },
+    {
+      name: 'port "8000" quoted is a port name to the API server, which refuses it (a name needs a letter)',
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata:
+              labels: {app.kubernetes.io/component: backend}
+            spec:
+              containers:
+                - name: api
+                  ports: [{name: http, containerPort: 8000}]
+                  startupProbe: {tcpSocket: {port: "8000"}}
+                  livenessProbe: {httpGet: {path: /docs, port: "8000"}}
+                  readinessProbe: {httpGet: {path: /docs, port: http}}
+      `,
+      errors: [
+        {
+          messageId: "portNameOfDigits",
+          line: 12,
+          column: 38,
+          data: { container: "api", probe: "startupProbe", port: "8000" },
+        },
+        {
+          messageId: "portNameOfDigits",
+          line: 13,
+          column: 50,
+          data: { container: "api", probe: "livenessProbe", port: "8000" },
         },
       ],
     },

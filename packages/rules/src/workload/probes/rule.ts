@@ -1,4 +1,5 @@
 import {
+  allContainers,
   type ContainerRef,
   componentOf,
   containersOf,
@@ -21,6 +22,7 @@ const options = z
   })
   .strict();
 
+const ALL_PROBES = ["startupProbe", "livenessProbe", "readinessProbe"] as const;
 const RUN_TO_COMPLETION = new Set(["Job", "CronJob"]);
 const PROBES = [
   { field: "livenessProbe", missing: "noLiveness" },
@@ -48,10 +50,25 @@ export const probes = defineRule({
         "the backend's {{probe}} uses {{kind}}, which does not show that the app answers: use httpGet {{expected}}",
       backendHost:
         "the backend's {{probe}} asks host {{host}}, not the pod: it probes another server",
+      portNameOfDigits:
+        'the {{probe}} of container "{{container}}" asks port "{{port}}", a string: the API server reads a string as a port name, and a name must contain a letter, so it refuses the object; write {{port}} unquoted',
     },
   },
   check(context) {
     const { backendPath, backendPort } = context.options;
+    for (const container of allContainers(context.bundle)) {
+      for (const field of ALL_PROBES) {
+        const handler = portHandlerOf(container.container[field]);
+        const port = handler?.value.port;
+        if (!handler || !isDigitsString(port)) continue;
+        context.report({
+          messageId: "portNameOfDigits",
+          data: { container: container.name, probe: field, port },
+          object: container.template.object,
+          pointer: joinPointer(container.pointer, field, handler.key, "port"),
+        });
+      }
+    }
     for (const template of podTemplates(context.bundle)) {
       if (!isLongRunning(template)) continue;
       const isBackend = componentOf(template.object, guideSettings(context.settings)) === "backend";
@@ -92,7 +109,7 @@ export const probes = defineRule({
             });
             continue;
           }
-          if (httpGet.path !== backendPath) {
+          if (pathOf(httpGet.path) !== backendPath) {
             report(
               "backendPath",
               httpGet.path !== undefined
@@ -107,6 +124,7 @@ export const probes = defineRule({
               host: httpGet.host,
             });
           }
+          if (isDigitsString(httpGet.port)) continue;
           const port = resolvePort(httpGet.port, container.container);
           if (port !== backendPort) {
             report("backendPort", joinPointer(pointer, "httpGet", "port"), {
@@ -140,4 +158,26 @@ function longRunningContainers(template: PodTemplate): ContainerRef[] {
 
 function probeKind(probe: Record<string, unknown>): string {
   return ["exec", "tcpSocket", "grpc"].find((k) => k in probe) ?? "no handler";
+}
+
+/** The handler of a probe that names a port by IntOrString: httpGet or tcpSocket. */
+function portHandlerOf(
+  probe: unknown,
+): { key: string; value: Record<string, unknown> } | undefined {
+  if (!isRecord(probe)) return undefined;
+  for (const key of ["httpGet", "tcpSocket"]) {
+    const value = probe[key];
+    if (isRecord(value)) return { key, value };
+  }
+  return undefined;
+}
+
+/** A port given as a quoted number: an IntOrString string is a port name to the API server. */
+function isDigitsString(port: unknown): port is string {
+  return typeof port === "string" && /^[0-9]+$/.test(port);
+}
+
+/** The path the kubelet asks, without the query string it sends along. */
+function pathOf(path: unknown): unknown {
+  return typeof path === "string" ? path.split("?")[0] : path;
 }
