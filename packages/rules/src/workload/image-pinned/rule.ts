@@ -20,6 +20,8 @@ export const imagePinned = defineRule({
       noTag: 'container "{{container}}" uses image {{image}} with no tag: it means :latest',
       latest: 'container "{{container}}" uses image {{image}}: :latest changes under you',
       noDigest: 'container "{{container}}" uses image {{image}} without a digest',
+      malformed:
+        'container "{{container}}" uses image {{image}}, whose {{part}} is malformed: the kubelet refuses to pull it (InvalidImageName), so the pod never starts',
     },
   },
   check(context) {
@@ -27,6 +29,16 @@ export const imagePinned = defineRule({
       const image = container.container.image;
       if (typeof image !== "string" || !image) continue;
       const { tag, digest } = parseImage(image);
+      const part = malformedPart(tag, digest);
+      if (part) {
+        context.report({
+          messageId: "malformed",
+          data: { container: container.name, image, part },
+          object: container.template.object,
+          pointer: joinPointer(container.pointer, "image"),
+        });
+        continue;
+      }
       if (digest && !context.options.requireDigest) continue;
       let messageId: "noTag" | "latest" | "noDigest" | undefined;
       if (!digest && tag === undefined) messageId = "noTag";
@@ -43,6 +55,20 @@ export const imagePinned = defineRule({
   },
 });
 
+/** The OCI reference grammar: a tag is a word of up to 128 characters. */
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** A digest is algorithm:hex; sha256 (what registries use) is exactly 64 lower-case hex digits. */
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[A-Za-z0-9=_-]{32,}$/;
+const SHA256 = /^sha256:[a-f0-9]{64}$/;
+
+/** Which part of a reference the container runtime would refuse, if any. */
+function malformedPart(tag: string | undefined, digest: string | undefined): string | undefined {
+  if (tag !== undefined && !TAG.test(tag)) return "tag";
+  if (digest === undefined) return undefined;
+  const valid = digest.startsWith("sha256:") ? SHA256.test(digest) : DIGEST.test(digest);
+  return valid ? undefined : "digest";
+}
+
 /** Splits an image reference; a tag is a ":" after the last "/" (a ":" before it is a registry port). */
 export function parseImage(image: string): { tag?: string; digest?: string } {
   const at = image.indexOf("@");
@@ -52,6 +78,6 @@ export function parseImage(image: string): { tag?: string; digest?: string } {
   const colon = name.indexOf(":", lastSlash + 1);
   const result: { tag?: string; digest?: string } = {};
   if (colon >= 0) result.tag = name.slice(colon + 1);
-  if (digest) result.digest = digest;
+  if (at >= 0) result.digest = digest;
   return result;
 }
