@@ -42,6 +42,8 @@ export const writablePaths = defineRule({
         'container "{{container}}" mounts /tmp from volume "{{volume}}", which the pod does not define: the API server rejects the pod',
       writableMount:
         'container "{{container}}" can write to {{path}} (volume "{{volume}}"), which the config does not allow',
+      undefinedVolume:
+        'container "{{container}}" mounts {{path}} from volume "{{volume}}", which the pod does not define: the API server rejects the pod',
     },
   },
   check(context) {
@@ -50,7 +52,12 @@ export const writablePaths = defineRule({
       const effective = effectiveSecurityContext(container);
       if (effective.readOnlyRootFilesystem?.value !== true) continue;
       const report = (
-        messageId: "noTmp" | "tmpNotEmptyDir" | "tmpUndefined" | "writableMount",
+        messageId:
+          | "noTmp"
+          | "tmpNotEmptyDir"
+          | "tmpUndefined"
+          | "writableMount"
+          | "undefinedVolume",
         pointer: string,
         data: Record<string, string> = {},
       ) =>
@@ -62,6 +69,11 @@ export const writablePaths = defineRule({
         });
       let tmpMounted = false;
       for (const mount of mountsOf(container)) {
+        // A mount of a volume the pod lacks is refused, read-only or not: say that, not "writable".
+        if (!mount.defined && mount.path !== TMP) {
+          report("undefinedVolume", mount.pointer, { path: mount.path, volume: mount.volume });
+          continue;
+        }
         if (mount.readOnly || READ_ONLY_TYPES.includes(mount.type)) continue;
         if (mount.path === TMP) {
           tmpMounted = true;
