@@ -192,5 +192,34 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(writablePath
         },
       ],
     },
+    {
+      name: "a StatefulSet's volumeClaimTemplate is a volume of its pods: a writable PVC, not an undefined volume",
+      yaml: `
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: db
+                  securityContext: {readOnlyRootFilesystem: true}
+                  volumeMounts:
+                    - {name: tmp, mountPath: /tmp}
+                    - {name: data, mountPath: /var/lib/db}
+              volumes: [{name: tmp, emptyDir: {}}]
+          volumeClaimTemplates:
+            - metadata: {name: data}
+              spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+      `,
+      errors: [
+        {
+          messageId: "writableMount",
+          line: 12,
+          column: 28,
+          data: { container: "db", path: "/var/lib/db", volume: "data" },
+        },
+      ],
+    },
   ],
 });

@@ -5,6 +5,7 @@ import {
   effectiveSecurityContext,
   isRecord,
   joinPointer,
+  type PodTemplate,
   z,
 } from "@scout-deploy/core";
 import { guideSettings } from "../../settings.js";
@@ -105,10 +106,26 @@ interface Mount {
   pointer: string;
 }
 
+/**
+ * The StatefulSet controller gives each pod a persistentVolumeClaim volume per
+ * volumeClaimTemplate, named after it (replacing a pod volume of that name).
+ */
+function claimTemplateVolumes(template: PodTemplate): Record<string, unknown>[] {
+  const { value } = template.object;
+  const spec = value.kind === "StatefulSet" && isRecord(value.spec) ? value.spec : {};
+  const claims = Array.isArray(spec.volumeClaimTemplates) ? spec.volumeClaimTemplates : [];
+  return claims.flatMap((claim) => {
+    const name = isRecord(claim) && isRecord(claim.metadata) ? claim.metadata.name : undefined;
+    return typeof name === "string" ? [{ name, persistentVolumeClaim: { claimName: name } }] : [];
+  });
+}
+
 function mountsOf(container: ContainerRef): Mount[] {
-  const volumes = Array.isArray(container.template.spec.volumes)
+  const claims = claimTemplateVolumes(container.template);
+  const podVolumes = Array.isArray(container.template.spec.volumes)
     ? container.template.spec.volumes
     : [];
+  const volumes = [...claims, ...podVolumes];
   const mounts = Array.isArray(container.container.volumeMounts)
     ? container.container.volumeMounts
     : [];
