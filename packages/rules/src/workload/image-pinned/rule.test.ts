@@ -48,13 +48,13 @@ new RuleTester({ describe, it }).run(imagePinned, {
           messageId: "noTag",
           line: 9,
           column: 11,
-          data: { container: "init", image: "registry:5000/busybox" },
+          data: { place: 'container "init"', image: "registry:5000/busybox" },
         },
         {
           messageId: "latest",
           line: 12,
           column: 11,
-          data: { container: "app", image: "nginx:latest" },
+          data: { place: 'container "app"', image: "nginx:latest" },
         },
       ],
     },
@@ -89,23 +89,44 @@ new RuleTester({ describe, it }).run(imagePinned, {
           messageId: "malformed",
           line: 6,
           column: 17,
-          data: { container: "a", part: "digest", image: "redis@sha256:0123456789abcdef" },
+          data: { place: 'container "a"', part: "digest", image: "redis@sha256:0123456789abcdef" },
         },
         {
           messageId: "malformed",
           line: 7,
           column: 17,
-          data: { container: "b", part: "tag", image: "redis:" },
+          data: { place: 'container "b"', part: "tag", image: "redis:" },
         },
         {
           messageId: "malformed",
           line: 8,
           column: 17,
           data: {
-            container: "c",
+            place: 'container "c"',
             part: "digest",
             image: `redis@sha256:${"0123456789ABCDEF".repeat(4)}`,
           },
+        },
+      ],
+    },
+    {
+      name: "an image volume is pulled by the kubelet like a container's image",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers: [{name: a, image: "redis:7.2.5"}]
+          volumes:
+            - name: models
+              image: {reference: ghcr.io/scout/models, pullPolicy: IfNotPresent}
+      `,
+      errors: [
+        {
+          messageId: "noTag",
+          line: 8,
+          column: 15,
+          data: { place: 'volume "models"', image: "ghcr.io/scout/models" },
         },
       ],
     },
