@@ -47,3 +47,14 @@ export function isWindowsPod(template: PodTemplate): boolean {
   const os = template.spec.os;
   return isRecord(os) && os.name === "windows";
 }
+
+const RUN_TO_COMPLETION = new Set(["Job", "CronJob", "ScaledJob"]);
+
+/** Jobs, CronJobs, KEDA ScaledJobs and pods that do not restart run to completion: they need no probes. */
+export function isLongRunning(template: PodTemplate): boolean {
+  if (RUN_TO_COMPLETION.has(template.object.value.kind)) return false;
+  // Only run-to-completion pods may restart Never or OnFailure (the API server refuses either
+  // on a Deployment's template): a Job-like custom resource says so through its template too.
+  const restart = template.spec.restartPolicy;
+  return restart === undefined || restart === "Always";
+}

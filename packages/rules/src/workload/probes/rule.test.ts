@@ -37,6 +37,16 @@ new RuleTester({ describe, it }).run(probes, {
         spec:
           restartPolicy: Never
           containers: [{name: a}]
+        ---
+        apiVersion: keda.sh/v1alpha1
+        kind: ScaledJob
+        metadata: {name: worker}
+        spec:
+          jobTargetRef:
+            template:
+              spec:
+                restartPolicy: OnFailure
+                containers: [{name: a}]
       `,
     },
     {

@@ -11,7 +11,7 @@ import {
   z,
 } from "@scout-deploy/core";
 import { guideSettings } from "../../settings.js";
-import { mainContainer, resolvePort } from "../../support/index.js";
+import { isLongRunning, mainContainer, resolvePort } from "../../support/index.js";
 
 const options = z
   .object({
@@ -23,7 +23,6 @@ const options = z
   .strict();
 
 const ALL_PROBES = ["startupProbe", "livenessProbe", "readinessProbe"] as const;
-const RUN_TO_COMPLETION = new Set(["Job", "CronJob"]);
 const PROBES = [
   { field: "livenessProbe", missing: "noLiveness" },
   { field: "readinessProbe", missing: "noReadiness" },
@@ -138,14 +137,6 @@ export const probes = defineRule({
     }
   },
 });
-
-/** Jobs, CronJobs and bare Pods that do not restart run to completion: they need no probes. */
-function isLongRunning(template: PodTemplate): boolean {
-  const kind = template.object.value.kind;
-  if (RUN_TO_COMPLETION.has(kind)) return false;
-  const restart = template.spec.restartPolicy;
-  return kind !== "Pod" || restart === undefined || restart === "Always";
-}
 
 /** App containers, and init containers with restartPolicy: Always (sidecars). */
 function longRunningContainers(template: PodTemplate): ContainerRef[] {
