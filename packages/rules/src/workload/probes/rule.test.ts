@@ -246,5 +246,34 @@ new RuleTester({ describe, it }).run(probes, {
         },
       ],
     },
+    {
+      name: "a probe needs exactly one handler: none, or two, and the API server refuses the pod",
+      yaml: `
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: redis}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: redis
+                  livenessProbe: {periodSeconds: 10}
+                  readinessProbe: {tcpSocket: {port: 6379}, exec: {command: [redis-cli, ping]}}
+      `,
+      errors: [
+        {
+          messageId: "noHandler",
+          line: 9,
+          column: 11,
+          data: { container: "redis", probe: "livenessProbe", handlers: "" },
+        },
+        {
+          messageId: "manyHandlers",
+          line: 10,
+          column: 11,
+          data: { container: "redis", probe: "readinessProbe", handlers: "exec, tcpSocket" },
+        },
+      ],
+    },
   ],
 });

@@ -49,6 +49,10 @@ export const probes = defineRule({
         "the backend's {{probe}} uses {{kind}}, which does not show that the app answers: use httpGet {{expected}}",
       backendHost:
         "the backend's {{probe}} asks host {{host}}, not the pod: it probes another server",
+      noHandler:
+        'the {{probe}} of container "{{container}}" has no handler (exec, httpGet, tcpSocket or grpc): the API server refuses the object',
+      manyHandlers:
+        'the {{probe}} of container "{{container}}" sets several handlers ({{handlers}}): the API server refuses the object, one is allowed',
       portNameOfDigits:
         'the {{probe}} of container "{{container}}" asks port "{{port}}", a string: the API server reads a string as a port name, and a name must contain a letter, so it refuses the object; write {{port}} unquoted',
     },
@@ -57,7 +61,17 @@ export const probes = defineRule({
     const { backendPath, backendPort } = context.options;
     for (const container of allContainers(context.bundle)) {
       for (const field of ALL_PROBES) {
-        const handler = portHandlerOf(container.container[field]);
+        const probe = container.container[field];
+        const handlers = isRecord(probe) ? handlersOf(probe) : [];
+        if (isRecord(probe) && handlers.length !== 1) {
+          context.report({
+            messageId: handlers.length === 0 ? "noHandler" : "manyHandlers",
+            data: { container: container.name, probe: field, handlers: handlers.join(", ") },
+            object: container.template.object,
+            pointer: joinPointer(container.pointer, field),
+          });
+        }
+        const handler = portHandlerOf(probe);
         const port = handler?.value.port;
         if (!handler || !isDigitsString(port)) continue;
         context.report({
@@ -99,9 +113,11 @@ export const probes = defineRule({
           if (container.pointer !== backendMain?.pointer) continue;
           const pointer = joinPointer(container.pointer, field);
           const httpGet = isRecord(probe.httpGet) ? probe.httpGet : undefined;
+          // A probe without exactly one handler is refused; that finding is already made above.
+          if (handlersOf(probe).length !== 1) continue;
           if (!httpGet) {
-            const kind = probeKind(probe);
-            report("notHttpGet", kind === "no handler" ? pointer : joinPointer(pointer, kind), {
+            const kind = handlersOf(probe)[0] ?? "";
+            report("notHttpGet", joinPointer(pointer, kind), {
               probe: field,
               kind,
               expected: backendPath,
@@ -147,8 +163,11 @@ function longRunningContainers(template: PodTemplate): ContainerRef[] {
   );
 }
 
-function probeKind(probe: Record<string, unknown>): string {
-  return ["exec", "tcpSocket", "grpc"].find((k) => k in probe) ?? "no handler";
+const HANDLERS = ["exec", "httpGet", "tcpSocket", "grpc"];
+
+/** The handlers a probe sets; the API server requires exactly one. */
+function handlersOf(probe: Record<string, unknown>): string[] {
+  return HANDLERS.filter((key) => probe[key] != null);
 }
 
 /** The handler of a probe that names a port by IntOrString: httpGet or tcpSocket. */
