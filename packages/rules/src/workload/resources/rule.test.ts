@@ -53,6 +53,24 @@ new RuleTester({ describe, it }).run(resources, {
                 limits: {cpu: .5, memory: 134217728}
       `,
     },
+    {
+      name: "a LimitRange of the namespace fills in what a container leaves out (LimitRanger admission)",
+      yaml: `
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: defaults, namespace: scout}
+        spec:
+          limits:
+            - type: Container
+              default: {cpu: 500m, memory: 256Mi}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: scout}
+        spec:
+          containers: [{name: app}]
+      `,
+    },
   ],
   invalid: [
     {
@@ -168,6 +186,36 @@ new RuleTester({ describe, it }).run(resources, {
           line: 9,
           column: 18,
           data: { container: "app", field: "limits.cpu", value: "1e3m" },
+        },
+      ],
+    },
+    {
+      name: "a LimitRange of another namespace, or one with only a default request, does not set the limit",
+      yaml: `
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: defaults, namespace: other}
+        spec:
+          limits: [{type: Container, default: {cpu: 500m, memory: 256Mi}}]
+        ---
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: requests, namespace: scout}
+        spec:
+          limits: [{type: Container, defaultRequest: {cpu: 100m, memory: 128Mi}}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: scout}
+        spec:
+          containers: [{name: app}]
+      `,
+      errors: [
+        {
+          messageId: "missing",
+          line: 17,
+          column: 16,
+          data: { container: "app", missing: "limits.cpu, limits.memory" },
         },
       ],
     },

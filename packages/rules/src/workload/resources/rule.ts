@@ -1,11 +1,13 @@
 import {
   allContainers,
+  type Bundle,
   type ContainerRef,
   defineRule,
   isRecord,
   joinPointer,
   type RuleContext,
 } from "@scout-deploy/core";
+import { namespaceIn, scoutNamespace } from "../../support/index.js";
 import { quantityValue } from "../../support/quantity.js";
 
 const GROUPS = ["requests", "limits"] as const;
@@ -45,15 +47,53 @@ export const resources = defineRule({
     },
   },
   check(context) {
+    const fallback = scoutNamespace(context.bundle, context.settings);
+    const defaults = limitRangeDefaults(context.bundle, fallback);
     for (const container of allContainers(context.bundle)) {
       // Ephemeral containers may not set resources.
       if (container.list === "ephemeralContainers") continue;
-      checkContainer(context, container);
+      const namespace = namespaceIn(container.template.object, fallback) ?? "";
+      checkContainer(context, container, defaults.get(namespace) ?? new Set());
     }
   },
 });
 
-function checkContainer(context: RuleContext, container: ContainerRef) {
+/**
+ * The fields ("limits.cpu"…) that a LimitRange of each namespace fills in for a container that
+ * leaves them out: the LimitRanger admission plugin sets `default` as the limit and
+ * `defaultRequest` (itself defaulted to `default`) as the request.
+ */
+function limitRangeDefaults(
+  bundle: Bundle,
+  fallback: string | undefined,
+): Map<string, Set<string>> {
+  const byNamespace = new Map<string, Set<string>>();
+  for (const object of bundle.objects) {
+    if (object.value.kind !== "LimitRange" || !isRecord(object.value.spec)) continue;
+    const items = Array.isArray(object.value.spec.limits) ? object.value.spec.limits : [];
+    const namespace = namespaceIn(object, fallback) ?? "";
+    const fields = byNamespace.get(namespace) ?? new Set<string>();
+    for (const item of items) {
+      if (!isRecord(item) || item.type !== "Container") continue;
+      for (const name of RESOURCES) {
+        if (isRecord(item.default) && isSet(item.default[name])) {
+          fields.add(`limits.${name}`).add(`requests.${name}`);
+        }
+        if (isRecord(item.defaultRequest) && isSet(item.defaultRequest[name])) {
+          fields.add(`requests.${name}`);
+        }
+      }
+    }
+    byNamespace.set(namespace, fields);
+  }
+  return byNamespace;
+}
+
+function checkContainer(
+  context: RuleContext,
+  container: ContainerRef,
+  defaulted: ReadonlySet<string>,
+) {
   const resources = isRecord(container.container.resources)
     ? container.container.resources
     : undefined;
@@ -98,9 +138,10 @@ function checkContainer(context: RuleContext, container: ContainerRef) {
       });
     }
   }
-  if (missing.length === 0) return;
+  const unfilled = missing.filter((field) => !defaulted.has(field));
+  if (unfilled.length === 0) return;
   report("missing", resources ? joinPointer(container.pointer, "resources") : container.pointer, {
-    missing: sortMissing(missing).join(", "),
+    missing: sortMissing(unfilled).join(", "),
   });
 }
 
