@@ -1,4 +1,4 @@
-import { defineRule, isRecord, joinPointer, podTemplates } from "@scout-deploy/core";
+import { defineRule, isRecord, joinPointer, podTemplates, reportKey } from "@scout-deploy/core";
 import { placeOf, securityContextsOf } from "../../support/index.js";
 
 /** What sharing each of the node's namespaces gives the pod. */
@@ -32,6 +32,8 @@ export const noHostNamespaces = defineRule({
         context.report({
           messageId: "hostNamespace",
           data: { field, effect },
+          // The identity it had before the message said what the field gives (baselines match it).
+          key: reportKey("", { field }).slice(1),
           object: template.object,
           pointer: joinPointer(template.specPointer, field),
         });

@@ -6,6 +6,7 @@ import {
   joinPointer,
   type PodTemplate,
   podTemplates,
+  reportKey,
   z,
 } from "@scout-deploy/core";
 
@@ -46,7 +47,13 @@ export const imagePinned = defineRule({
       if (!messageId) continue;
       context.report({
         messageId,
-        data: { place: use.place, image: use.image, part: part ?? "" },
+        data: { place: use.place, image: use.image, ...(part ? { part } : {}) },
+        // A container's finding keeps the identity it had when the data named the container, so
+        // that baselines and suppressions by fingerprint still match it (evaluate prefixes the
+        // message id to a key).
+        ...(use.container !== undefined
+          ? { key: reportKey("", { container: use.container, image: use.image }).slice(1) }
+          : {}),
         object: use.template.object,
         pointer: use.pointer,
       });
@@ -58,6 +65,8 @@ interface ImageUse {
   template: PodTemplate;
   /** `container "api"` or `volume "data"`. */
   place: string;
+  /** The container's name, for an image of a container. */
+  container?: string;
   image: string;
   pointer: string;
 }
@@ -72,6 +81,7 @@ function imageUses(bundle: Bundle): ImageUse[] {
       uses.push({
         template,
         place: `container "${ref.name}"`,
+        container: ref.name,
         image,
         pointer: joinPointer(ref.pointer, "image"),
       });
