@@ -49,12 +49,21 @@ export function isWindowsPod(template: PodTemplate): boolean {
 }
 
 const RUN_TO_COMPLETION = new Set(["Job", "CronJob", "ScaledJob"]);
+/** Controllers whose pods the API server allows only restartPolicy: Always. */
+const ALWAYS_RESTARTED = new Set([
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "ReplicaSet",
+  "ReplicationController",
+]);
 
 /** Jobs, CronJobs, KEDA ScaledJobs and pods that do not restart run to completion: they need no probes. */
 export function isLongRunning(template: PodTemplate): boolean {
-  if (RUN_TO_COMPLETION.has(template.object.value.kind)) return false;
-  // Only run-to-completion pods may restart Never or OnFailure (the API server refuses either
-  // on a Deployment's template): a Job-like custom resource says so through its template too.
+  const kind = template.object.value.kind;
+  if (RUN_TO_COMPLETION.has(kind)) return false;
+  // A Deployment's "Never" is refused by the API server, not a way out of the probes.
+  if (ALWAYS_RESTARTED.has(kind)) return true;
   const restart = template.spec.restartPolicy;
   return restart === undefined || restart === "Always";
 }

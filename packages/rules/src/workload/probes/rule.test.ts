@@ -275,5 +275,19 @@ new RuleTester({ describe, it }).run(probes, {
         },
       ],
     },
+    {
+      name: "restartPolicy: Never on a Deployment's template is refused, not a way out of the probes",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          template:
+            spec:
+              restartPolicy: Never
+              containers: [{name: web, readinessProbe: {tcpSocket: {port: 80}}}]
+      `,
+      errors: [{ messageId: "noLiveness", line: 8, column: 20, data: { container: "web" } }],
+    },
   ],
 });
