@@ -197,6 +197,13 @@ describe("configs the cluster would refuse, or run weaker than check passes", ()
     ).toBe("1024Mi");
   });
 
+  it("refuses the default namespace and the cluster's kube-* ones", () => {
+    expect(errorOf("scout:\n  namespace: default\n")).toContain(
+      "scout.namespace: Scout needs a namespace of its own",
+    );
+    expect(errorOf("scout:\n  namespace: kube-system\n")).toContain("kube-* belong to the cluster");
+  });
+
   it("refuses a limit of 0, which leaves the container unbounded", () => {
     expect(errorOf(resources("memory: '0'", "memory: '0'"))).toContain(
       "scout.components.backend.resources.limits.memory: a limit of 0 is no limit",

@@ -498,6 +498,10 @@ function refuseSecurityAnnotations(value: Record<string, string>, context: z.Ref
 export const scoutConfigSchema = z
   .object({
     namespace: dnsLabel("namespace name")
+      .refine((name) => name !== "default" && !name.startsWith("kube-"), {
+        message:
+          "Scout needs a namespace of its own: default is what the guide forbids, and kube-* belong to the cluster (their Pod Security labels would change for system pods)",
+      })
       .default("scout")
       .describe(
         'The namespace of every object, created with Pod Security labels. @default "scout"',
