@@ -158,7 +158,11 @@ function describeDocument(document: SourceDocument, pointer: string): string {
 export function refOf(object: KubeObject): ObjectRef {
   const metadata = isRecord(object.metadata) ? object.metadata : {};
   const ref: ObjectRef = { apiVersion: object.apiVersion, kind: object.kind };
-  if (typeof metadata.namespace === "string") ref.namespace = metadata.namespace;
+  // An empty namespace is an unset one: kubectl and the API server put the object in the
+  // namespace of the request (-n), as if the field were absent.
+  if (typeof metadata.namespace === "string" && metadata.namespace !== "") {
+    ref.namespace = metadata.namespace;
+  }
   if (typeof metadata.name === "string") ref.name = metadata.name;
   return ref;
 }

@@ -183,6 +183,50 @@ describe("parseScoutConfig", () => {
   });
 });
 
+describe("configs the cluster would refuse, or run weaker than check passes", () => {
+  const resources = (requests: string, limits: string) =>
+    `scout:\n  components:\n    backend:\n      resources:\n        requests: {${requests}}\n        limits: {${limits}}\n`;
+
+  it("refuses a request above its limit (the API server refuses the Deployment)", () => {
+    expect(errorOf(resources("cpu: '2'", "cpu: 500m"))).toContain(
+      "scout.components.backend.resources.requests.cpu: the request is above the limit 500m",
+    );
+    const equal = parseSource("scout-deploy.yaml", resources("memory: 1Gi", "memory: 1024Mi"));
+    expect(
+      scoutSectionOf(equal.documents[0]!.value)?.components.backend.resources.limits.memory,
+    ).toBe("1024Mi");
+  });
+
+  it("refuses the default namespace and the cluster's kube-* ones", () => {
+    expect(errorOf("scout:\n  namespace: default\n")).toContain(
+      "scout.namespace: Scout needs a namespace of its own",
+    );
+    expect(errorOf("scout:\n  namespace: kube-system\n")).toContain("kube-* belong to the cluster");
+  });
+
+  it("refuses a limit of 0, which leaves the container unbounded", () => {
+    expect(errorOf(resources("memory: '0'", "memory: '0'"))).toContain(
+      "scout.components.backend.resources.limits.memory: a limit of 0 is no limit",
+    );
+  });
+
+  it("refuses annotations that set a seccomp or AppArmor profile, and Pod Security labels", () => {
+    expect(
+      errorOf(
+        "scout:\n  annotations:\n    container.seccomp.security.alpha.kubernetes.io/backend: unconfined\n",
+      ),
+    ).toContain("sets a pod's seccomp or AppArmor profile: use scout.security");
+    expect(
+      errorOf(
+        "scout:\n  annotations:\n    container.apparmor.security.beta.kubernetes.io/redis: unconfined\n",
+      ),
+    ).toContain("sets a pod's seccomp or AppArmor profile");
+    expect(
+      errorOf("scout:\n  labels:\n    pod-security.kubernetes.io/enforce: privileged\n"),
+    ).toContain("is set by scout-deploy from scout.security.podSecurityLevel");
+  });
+});
+
 describe("scoutSectionOf", () => {
   it("is undefined for a file without a scout: section (raw manifests)", () => {
     expect(scoutSectionOf({ policy: { failOn: "warning" } })).toBeUndefined();

@@ -61,6 +61,51 @@ const resourcePair = (cpu: string, memory: string) =>
     })
     .strict();
 
+const QUANTITY_SCALE: Readonly<Record<string, number>> = {
+  "": 1,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+/** The value of a quantity that QUANTITY accepted. */
+function quantityValue(quantity: string): number {
+  const [, number = "", suffix = ""] = /^([0-9.]+)(.*)$/.exec(quantity) ?? [];
+  return Number(number) * (QUANTITY_SCALE[suffix] ?? Number.NaN);
+}
+
+/**
+ * The API server refuses a request above its limit, and a limit of 0 is no limit at all (the
+ * kubelet leaves the container unbounded): neither may be rendered.
+ */
+function checkRequestsWithinLimits(
+  resources: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } },
+  context: z.RefinementCtx,
+) {
+  for (const name of ["cpu", "memory"] as const) {
+    const limit = quantityValue(resources.limits[name]);
+    if (limit === 0) {
+      context.addIssue({
+        code: "custom",
+        path: ["limits", name],
+        message: "a limit of 0 is no limit: the kubelet leaves the container unbounded",
+      });
+    } else if (quantityValue(resources.requests[name]) > limit) {
+      context.addIssue({
+        code: "custom",
+        path: ["requests", name],
+        message: `the request is above the limit ${resources.limits[name]}: the API server refuses the Deployment`,
+      });
+    }
+  }
+}
+
 interface ComponentDefaults {
   image: string;
   replicas: number;
@@ -101,6 +146,7 @@ function componentSchema(defaults: ComponentDefaults) {
           limits: resourcePair(defaults.limits.cpu, defaults.limits.memory).prefault({}),
         })
         .strict()
+        .superRefine(checkRequestsWithinLimits)
         .prefault({}),
     })
     .strict()
@@ -413,7 +459,13 @@ const securitySchema = z
 const metadataMap = (what: string) =>
   stringMap.default({}).superRefine((value, context) => {
     for (const key of Object.keys(value)) {
-      if ((RESERVED_LABELS as readonly string[]).includes(key)) {
+      if (key.startsWith("pod-security.kubernetes.io/")) {
+        context.addIssue({
+          code: "custom",
+          path: [key],
+          message: `${what} "${key}" is set by scout-deploy from scout.security.podSecurityLevel`,
+        });
+      } else if ((RESERVED_LABELS as readonly string[]).includes(key)) {
         context.addIssue({
           code: "custom",
           path: [key],
@@ -423,10 +475,33 @@ const metadataMap = (what: string) =>
     }
   });
 
+/**
+ * Annotations that the API server and the kubelet read as a pod's seccomp or AppArmor profile:
+ * one on every pod would change its security (container.seccomp…/<name>: unconfined overrides
+ * the pod's RuntimeDefault), which only an explicit scout.security key may do.
+ */
+const SECURITY_ANNOTATION =
+  /^(seccomp\.security\.alpha\.kubernetes\.io\/|container\.(seccomp\.security\.alpha|apparmor\.security\.beta)\.kubernetes\.io\/)/;
+
+function refuseSecurityAnnotations(value: Record<string, string>, context: z.RefinementCtx) {
+  for (const key of Object.keys(value)) {
+    if (!SECURITY_ANNOTATION.test(key)) continue;
+    context.addIssue({
+      code: "custom",
+      path: [key],
+      message: `annotation "${key}" sets a pod's seccomp or AppArmor profile: use scout.security (seccompProfile)`,
+    });
+  }
+}
+
 /** The `scout:` section of scout-deploy.yaml. Every default is the secure choice. */
 export const scoutConfigSchema = z
   .object({
     namespace: dnsLabel("namespace name")
+      .refine((name) => name !== "default" && !name.startsWith("kube-"), {
+        message:
+          "Scout needs a namespace of its own: default is what the guide forbids, and kube-* belong to the cluster (their Pod Security labels would change for system pods)",
+      })
       .default("scout")
       .describe(
         'The namespace of every object, created with Pod Security labels. @default "scout"',
@@ -485,6 +560,7 @@ export const scoutConfigSchema = z
     ),
     labels: metadataMap("label").describe("Extra labels on every object and pod."),
     annotations: keyedMap("annotation", z.string())
+      .superRefine(refuseSecurityAnnotations)
       .default({})
       .describe("Extra annotations on every object."),
   })

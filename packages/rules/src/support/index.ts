@@ -15,6 +15,7 @@ export { placeOf, type SecurityContextAt, securityContextsOf } from "./security-
 export {
   type ComponentWorkload,
   componentWorkloads,
+  isLongRunning,
   isWindowsPod,
   serviceAccountNameOf,
 } from "./workloads.js";

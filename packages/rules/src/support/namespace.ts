@@ -1,4 +1,4 @@
-import type { Bundle, Settings } from "@scout-deploy/core";
+import { type Bundle, type BundleObject, isRecord, type Settings } from "@scout-deploy/core";
 
 /**
  * Kinds that live outside any namespace (the built-in ones of Kubernetes 1.33, and common
@@ -49,9 +49,39 @@ const CLUSTER_SCOPED = new Set([
   "VolumeAttributesClass",
 ]);
 
-export function isClusterScoped(kind: string): boolean {
-  return CLUSTER_SCOPED.has(kind);
+/**
+ * Whether an object lives outside any namespace. A kind that a CustomResourceDefinition of the
+ * bundle defines has the scope that CRD gives it (the API server serves it so); any other kind is
+ * judged by the built-in table.
+ */
+export function isClusterScoped(bundle: Bundle, object: BundleObject): boolean {
+  const scope = customScopes(bundle).get(groupKindOf(object.value));
+  return scope !== undefined ? scope === "Cluster" : CLUSTER_SCOPED.has(object.value.kind);
 }
+
+function groupKindOf(value: { apiVersion: string; kind: string }): string {
+  const slash = value.apiVersion.indexOf("/");
+  return `${slash > 0 ? value.apiVersion.slice(0, slash) : ""}/${value.kind}`;
+}
+
+/** The scope of each kind the bundle's CustomResourceDefinitions define, by "group/Kind". */
+function customScopes(bundle: Bundle): Map<string, string> {
+  let scopes = crdScopes.get(bundle);
+  if (scopes && scopes.objects === bundle.objects) return scopes.byKind;
+  const byKind = new Map<string, string>();
+  for (const object of bundle.objects) {
+    if (object.value.kind !== "CustomResourceDefinition") continue;
+    const spec = isRecord(object.value.spec) ? object.value.spec : {};
+    const names = isRecord(spec.names) ? spec.names : {};
+    if (typeof spec.group !== "string" || typeof names.kind !== "string") continue;
+    if (typeof spec.scope === "string") byKind.set(`${spec.group}/${names.kind}`, spec.scope);
+  }
+  scopes = { objects: bundle.objects, byKind };
+  crdScopes.set(bundle, scopes);
+  return byKind;
+}
+
+const crdScopes = new WeakMap<Bundle, { objects: unknown; byKind: Map<string, string> }>();
 
 /** Two namespaces agree unless both are set and differ (an unset one is applied with `-n`). */
 export function sameNamespace(a: string | undefined, b: string | undefined): boolean {

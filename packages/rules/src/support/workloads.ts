@@ -47,3 +47,23 @@ export function isWindowsPod(template: PodTemplate): boolean {
   const os = template.spec.os;
   return isRecord(os) && os.name === "windows";
 }
+
+const RUN_TO_COMPLETION = new Set(["Job", "CronJob", "ScaledJob"]);
+/** Controllers whose pods the API server allows only restartPolicy: Always. */
+const ALWAYS_RESTARTED = new Set([
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "ReplicaSet",
+  "ReplicationController",
+]);
+
+/** Jobs, CronJobs, KEDA ScaledJobs and pods that do not restart run to completion: they need no probes. */
+export function isLongRunning(template: PodTemplate): boolean {
+  const kind = template.object.value.kind;
+  if (RUN_TO_COMPLETION.has(kind)) return false;
+  // A Deployment's "Never" is refused by the API server, not a way out of the probes.
+  if (ALWAYS_RESTARTED.has(kind)) return true;
+  const restart = template.spec.restartPolicy;
+  return restart === undefined || restart === "Always";
+}

@@ -34,6 +34,19 @@ new RuleTester({ describe, it }).run(podSecurityLabels, {
           labels: {pod-security.kubernetes.io/enforce: restricted}
       `,
     },
+    {
+      name: "a pinned version that has every check of the level, and latest",
+      yaml: `
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: scout
+          labels:
+            pod-security.kubernetes.io/enforce: restricted
+            pod-security.kubernetes.io/enforce-version: v1.23
+            pod-security.kubernetes.io/warn-version: v1.0
+      `,
+    },
   ],
   invalid: [
     {
@@ -74,6 +87,62 @@ new RuleTester({ describe, it }).run(podSecurityLabels, {
           line: 6,
           column: 5,
           data: { name: "scout", actual: "baseline", level: "restricted" },
+        },
+      ],
+    },
+    {
+      name: "levels are lower case: Pod Security admission refuses Restricted, and the API server the Namespace",
+      yaml: `
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: scout
+          labels:
+            pod-security.kubernetes.io/enforce: Restricted
+            pod-security.kubernetes.io/enforce-version: "1.30"
+      `,
+      errors: [
+        {
+          messageId: "invalid",
+          line: 6,
+          column: 5,
+          data: {
+            name: "scout",
+            label: "pod-security.kubernetes.io/enforce",
+            actual: "Restricted",
+            expected: "privileged, baseline, restricted",
+          },
+        },
+        {
+          messageId: "invalid",
+          line: 7,
+          column: 5,
+          data: {
+            name: "scout",
+            label: "pod-security.kubernetes.io/enforce-version",
+            actual: "1.30",
+            expected: '"latest" or v1.<minor>',
+          },
+        },
+      ],
+    },
+    {
+      name: "restricted pinned to v1.22 lacks the runAsUser check (v1.23): a root UID passes admission",
+      yaml: `
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: scout
+          labels:
+            pod-security.kubernetes.io/enforce: restricted
+            pod-security.kubernetes.io/enforce-version: v1.22
+      `,
+      errors: [
+        {
+          messageId: "oldVersion",
+          line: 7,
+          column: 5,
+          data: { name: "scout", level: "restricted", actual: "v1.22", since: 23 },
         },
       ],
     },

@@ -2,9 +2,19 @@ import { defineRule, isRecord, joinPointer, z } from "@scout-deploy/core";
 import { scoutNamespace } from "../../support/index.js";
 
 const LABEL = "pod-security.kubernetes.io/enforce";
+const VERSION_LABEL = "pod-security.kubernetes.io/enforce-version";
 
 /** The Pod Security levels, weakest first; restricted also enforces everything baseline does. */
 const LEVELS = ["privileged", "baseline", "restricted"];
+
+/**
+ * The oldest policy version (v1.N) at which each level checks all the guide asks: baseline's
+ * seccomp field check came in v1.19; restricted's capabilities in v1.22 and runAsUser in v1.23.
+ */
+const COMPLETE_SINCE: Readonly<Record<string, number>> = { baseline: 19, restricted: 23 };
+
+/** Pod Security admission's version syntax; anything else makes it refuse the Namespace. */
+const VERSION = /^v1\.(0|[1-9][0-9]*)$/;
 
 function strength(level: string): number {
   return LEVELS.indexOf(level);
@@ -29,6 +39,10 @@ export const podSecurityLabels = defineRule({
       missing:
         "namespace {{name}} does not enforce a Pod Security Standard: label {{label}}: {{level}}",
       weaker: 'namespace {{name}} enforces "{{actual}}", expected "{{level}}"',
+      invalid:
+        'namespace {{name}} sets {{label}}: "{{actual}}", which Pod Security admission does not accept ({{expected}}): the API server refuses the Namespace',
+      oldVersion:
+        "namespace {{name}} enforces {{level}} as of {{actual}}, which lacks checks added since: pin v1.{{since}} or later, or latest",
     },
   },
   check(context) {
@@ -40,22 +54,39 @@ export const podSecurityLabels = defineRule({
       const metadata = isRecord(object.value.metadata) ? object.value.metadata : {};
       const labels = isRecord(metadata.labels) ? metadata.labels : undefined;
       const actual = labels?.[LABEL];
-      if (typeof actual === "string" && strength(actual) >= strength(level)) continue;
-      const data = { name, label: LABEL, level, actual: String(actual) };
+      const report = (
+        messageId: "missing" | "weaker" | "invalid" | "oldVersion",
+        pointer: string,
+        data: Record<string, unknown> = {},
+      ) =>
+        context.report({
+          messageId,
+          data: { name, label: LABEL, level, actual: String(actual), ...data },
+          object,
+          pointer,
+        });
+      const levelHolds = typeof actual === "string" && strength(actual) >= strength(level);
       if (actual === undefined) {
-        context.report({
-          messageId: "missing",
-          data,
-          object,
-          pointer: labels ? "/metadata/labels" : "/metadata",
+        report("missing", labels ? "/metadata/labels" : "/metadata");
+      } else if (typeof actual !== "string" || strength(actual) < 0) {
+        report("invalid", joinPointer("/metadata/labels", LABEL), {
+          expected: LEVELS.join(", "),
         });
-      } else {
-        context.report({
-          messageId: "weaker",
-          data,
-          object,
-          pointer: joinPointer("/metadata/labels", LABEL),
+      } else if (!levelHolds) {
+        report("weaker", joinPointer("/metadata/labels", LABEL));
+      }
+      const version = labels?.[VERSION_LABEL];
+      if (version === undefined || version === "latest") continue;
+      const pointer = joinPointer("/metadata/labels", VERSION_LABEL);
+      const minor = typeof version === "string" ? VERSION.exec(version)?.[1] : undefined;
+      if (minor === undefined) {
+        report("invalid", pointer, {
+          label: VERSION_LABEL,
+          actual: String(version),
+          expected: '"latest" or v1.<minor>',
         });
+      } else if (levelHolds && Number(minor) < (COMPLETE_SINCE[level] ?? 0)) {
+        report("oldVersion", pointer, { actual: version, since: COMPLETE_SINCE[level] });
       }
     }
   },

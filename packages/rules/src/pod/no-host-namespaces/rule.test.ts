@@ -34,9 +34,37 @@ new RuleTester({ describe, it }).run(noHostNamespaces, {
               containers: [{name: a}]
       `,
       errors: [
-        { messageId: "hostNamespace", line: 7, column: 7, data: { field: "hostNetwork" } },
-        { messageId: "hostNamespace", line: 8, column: 7, data: { field: "hostPID" } },
-        { messageId: "hostNamespace", line: 9, column: 7, data: { field: "hostIPC" } },
+        {
+          messageId: "hostNamespace",
+          line: 7,
+          column: 7,
+          data: {
+            field: "hostNetwork",
+            effect:
+              "shares the node's network namespace: it can bind the node's ports and sniff its traffic, and no NetworkPolicy applies to it",
+          },
+        },
+        // Only the network namespace is beyond NetworkPolicies: the other two say what they expose.
+        {
+          messageId: "hostNamespace",
+          line: 8,
+          column: 7,
+          data: {
+            field: "hostPID",
+            effect:
+              "shares the node's process namespace: it sees and can signal every process of the node",
+          },
+        },
+        {
+          messageId: "hostNamespace",
+          line: 9,
+          column: 7,
+          data: {
+            field: "hostIPC",
+            effect:
+              "shares the node's IPC namespace: it can read and write the shared memory of the node's processes",
+          },
+        },
       ],
     },
     {

@@ -47,8 +47,71 @@ new RuleTester({ describe, it }).run(seccompProfile, {
                     seccompProfile: {type: Localhost, localhostProfile: profiles/b.json}
       `,
     },
+    {
+      name: "the deprecated pod annotation runtime/default: the API server copies it into the unset pod field",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: d}
+        spec:
+          template:
+            metadata:
+              annotations: {seccomp.security.alpha.kubernetes.io/pod: runtime/default}
+            spec:
+              containers: [{name: app}]
+      `,
+    },
   ],
   invalid: [
+    {
+      name: "a container annotation unconfined beside a pod-level RuntimeDefault: the container's unset field gets Unconfined",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: d}
+        spec:
+          template:
+            metadata:
+              annotations: {container.seccomp.security.alpha.kubernetes.io/app: unconfined}
+            spec:
+              securityContext:
+                seccompProfile: {type: RuntimeDefault}
+              containers: [{name: app}, {name: side}]
+      `,
+      errors: [
+        {
+          messageId: "notAllowed",
+          line: 7,
+          column: 21,
+          severity: "error",
+          data: { container: "app", type: "Unconfined" },
+        },
+      ],
+    },
+    {
+      name: "the pod annotation unconfined is an Unconfined profile, not a missing one; a container field wins over it",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+          annotations: {seccomp.security.alpha.kubernetes.io/pod: unconfined}
+        spec:
+          containers:
+            - name: app
+            - name: safe
+              securityContext: {seccompProfile: {type: RuntimeDefault}}
+      `,
+      errors: [
+        {
+          messageId: "notAllowed",
+          line: 5,
+          column: 17,
+          severity: "error",
+          data: { container: "app", type: "Unconfined" },
+        },
+      ],
+    },
     {
       name: "no profile anywhere",
       yaml: `

@@ -1,5 +1,5 @@
 import {
-  allContainers,
+  type ContainerRef,
   containersOf,
   defineRule,
   effectiveSecurityContext,
@@ -14,9 +14,67 @@ import { isWindowsPod } from "../../support/index.js";
 const ALLOWED = new Set(["RuntimeDefault", "Localhost"]);
 /** Explicitly turning seccomp off is what the baseline profile forbids: an error, not a warning. */
 const UNCONFINED = "Unconfined";
+const POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
+const CONTAINER_ANNOTATION_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
+
+/** A seccomp profile type and the pointer of the field or annotation that set it. */
+interface Profile {
+  type: unknown;
+  pointer: string;
+}
 
 function typeOf(profile: unknown): unknown {
   return isRecord(profile) ? profile.type : undefined;
+}
+
+/** The profile type a deprecated seccomp annotation value stands for, as the API server maps it. */
+function annotationType(value: unknown): string | undefined {
+  if (value === "runtime/default" || value === "docker/default") return "RuntimeDefault";
+  if (value === "unconfined") return UNCONFINED;
+  if (typeof value === "string" && value.startsWith("localhost/")) return "Localhost";
+  return undefined;
+}
+
+/**
+ * The profile the deprecated annotation `key` of the pod template gives, if any. When a pod is
+ * created (by hand or by a controller from its template) the API server copies each annotation
+ * into the matching seccompProfile field that is unset, so the annotation still decides.
+ */
+function annotationProfile(template: PodTemplate, key: string): Profile | undefined {
+  const annotations = isRecord(template.metadata.annotations) ? template.metadata.annotations : {};
+  const type = annotationType(annotations[key]);
+  if (type === undefined) return undefined;
+  return { type, pointer: joinPointer(template.metadataPointer, "annotations", key) };
+}
+
+/** A seccompProfile field: the finding goes on its type, or on the field when it has none. */
+function fieldProfile(field: unknown, contextPointer: string): Profile {
+  const pointer = joinPointer(contextPointer, "seccompProfile");
+  const type = typeOf(field);
+  return { type, pointer: type === undefined ? pointer : joinPointer(pointer, "type") };
+}
+
+function podProfile(template: PodTemplate): Profile | undefined {
+  const podContext = template.spec.securityContext;
+  if (isRecord(podContext) && podContext.seccompProfile != null) {
+    return fieldProfile(
+      podContext.seccompProfile,
+      joinPointer(template.specPointer, "securityContext"),
+    );
+  }
+  return annotationProfile(template, POD_ANNOTATION);
+}
+
+/** The container's own field, else its annotation, else the pod's field, else the pod's annotation. */
+function containerProfile(ref: ContainerRef): Profile | undefined {
+  const own = ref.container.securityContext;
+  if (isRecord(own) && own.seccompProfile != null) {
+    return fieldProfile(own.seccompProfile, joinPointer(ref.pointer, "securityContext"));
+  }
+  return (
+    annotationProfile(ref.template, CONTAINER_ANNOTATION_PREFIX + ref.name) ??
+    podProfile(ref.template)
+  );
 }
 
 /**
@@ -24,17 +82,16 @@ function typeOf(profile: unknown): unknown {
  * baseline profile still rejects the pod; report it on the pod's field.
  */
 function reportOverriddenPodUnconfined(context: RuleContext, template: PodTemplate) {
-  const podContext = template.spec.securityContext;
-  if (!isRecord(podContext) || typeOf(podContext.seccompProfile) !== UNCONFINED) return;
-  const inherits = containersOf(template).some((ref) => {
-    const own = ref.container.securityContext;
-    return !isRecord(own) || own.seccompProfile === undefined;
-  });
+  const pod = podProfile(template);
+  if (pod?.type !== UNCONFINED) return;
+  const inherits = containersOf(template).some(
+    (ref) => containerProfile(ref)?.pointer === pod.pointer,
+  );
   if (inherits) return;
   context.report({
     messageId: "podUnconfined",
     object: template.object,
-    pointer: joinPointer(template.specPointer, "securityContext", "seccompProfile", "type"),
+    pointer: pod.pointer,
     severity: "error",
   });
 }
@@ -57,24 +114,21 @@ export const seccompProfile = defineRule({
     },
   },
   check(context) {
-    for (const container of allContainers(context.bundle)) {
-      if (isWindowsPod(container.template)) continue;
-      const effective = effectiveSecurityContext(container);
-      const setting = effective.seccompProfile;
-      const type = isRecord(setting?.value) ? setting.value.type : undefined;
-      if (typeof type === "string" && ALLOWED.has(type)) continue;
-      const known = setting && type !== undefined;
-      context.report({
-        messageId: known ? "notAllowed" : "unset",
-        data: { container: container.name, type: String(type) },
-        object: container.template.object,
-        pointer: known
-          ? joinPointer(setting.pointer, "type")
-          : (setting?.pointer ?? effective.anchor),
-        ...(type === UNCONFINED ? { severity: "error" as const } : {}),
-      });
-    }
     for (const template of podTemplates(context.bundle)) {
+      if (isWindowsPod(template)) continue;
+      for (const container of containersOf(template)) {
+        const profile = containerProfile(container);
+        const type = profile?.type;
+        if (typeof type === "string" && ALLOWED.has(type)) continue;
+        const known = profile !== undefined && type !== undefined;
+        context.report({
+          messageId: known ? "notAllowed" : "unset",
+          data: { container: container.name, type: String(type) },
+          object: template.object,
+          pointer: profile?.pointer ?? effectiveSecurityContext(container).anchor,
+          ...(type === UNCONFINED ? { severity: "error" as const } : {}),
+        });
+      }
       reportOverriddenPodUnconfined(context, template);
     }
   },

@@ -61,6 +61,25 @@ new RuleTester({ describe, it }).run(serviceAccountToken, {
           containers: [{name: a}]
       `,
     },
+    {
+      name: "the token Secret of the pod's own dedicated account is its own token",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: backend-token
+          annotations: {kubernetes.io/service-account.name: scout-backend}
+        type: kubernetes.io/service-account-token
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          serviceAccountName: scout-backend
+          containers: [{name: a}]
+          volumes: [{name: t, secret: {secretName: backend-token}}]
+      `,
+    },
   ],
   invalid: [
     {
@@ -111,6 +130,48 @@ new RuleTester({ describe, it }).run(serviceAccountToken, {
           line: 12,
           column: 13,
           data: { account: "default", volume: "token" },
+        },
+      ],
+    },
+    {
+      name: "a token Secret of another account, read as a volume or an env var, carries that account's token",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: admin-token
+          namespace: scout
+          annotations: {kubernetes.io/service-account.name: scout-admin}
+        type: kubernetes.io/service-account-token
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend, namespace: scout}
+        spec:
+          template:
+            spec:
+              serviceAccountName: scout-backend
+              containers:
+                - name: api
+                  env:
+                    - name: TOKEN
+                      valueFrom: {secretKeyRef: {name: admin-token, key: token}}
+              volumes:
+                - name: t
+                  secret: {secretName: admin-token}
+      `,
+      errors: [
+        {
+          messageId: "tokenSecret",
+          line: 20,
+          column: 42,
+          data: { account: "scout-backend", secret: "admin-token", owner: "scout-admin" },
+        },
+        {
+          messageId: "tokenSecret",
+          line: 23,
+          column: 20,
+          data: { account: "scout-backend", secret: "admin-token", owner: "scout-admin" },
         },
       ],
     },

@@ -1,6 +1,7 @@
 import {
   type Bundle,
   type BundleObject,
+  containersOf,
   defineRule,
   isRecord,
   joinPointer,
@@ -29,16 +30,25 @@ export const serviceAccountToken = defineRule({
         'the pod runs under the "{{account}}" service account and mounts its token: automountServiceAccountToken is not false',
       projectedToken:
         'the pod runs under the "{{account}}" service account and mounts its token through the projected volume "{{volume}}"',
+      tokenSecret:
+        'the pod runs under the "{{account}}" service account and reads Secret "{{secret}}", a long-lived token of service account "{{owner}}"',
     },
   },
   check(context) {
     const disabling = tokenDisablingAccounts(context.bundle);
     const fallback = scoutNamespace(context.bundle, context.settings);
+    const tokenSecrets = tokenSecretsOf(context.bundle, fallback);
     for (const template of podTemplates(context.bundle)) {
       const account = serviceAccountNameOf(template) ?? "default";
+      const namespace = namespaceIn(template.object, fallback);
+      reportTokenSecrets(
+        context,
+        template,
+        account,
+        tokenSecrets.get(namespace ?? "") ?? new Map(),
+      );
       if (account !== "default") continue;
       const setting = template.spec.automountServiceAccountToken;
-      const namespace = namespaceIn(template.object, fallback);
       const automountOff =
         setting === false ||
         (setting == null && accountDisablesToken(disabling, namespace, account));
@@ -87,6 +97,96 @@ function reportProjectedTokens(context: RuleContext, template: PodTemplate, acco
       });
     });
   });
+}
+
+const TOKEN_SECRET = "kubernetes.io/service-account-token";
+const OWNER_ANNOTATION = "kubernetes.io/service-account.name";
+
+/**
+ * The Secrets of type service-account-token, by namespace then name, each with the account
+ * whose long-lived token the token controller writes into it.
+ */
+function tokenSecretsOf(
+  bundle: Bundle,
+  fallback: string | undefined,
+): Map<string, Map<string, string>> {
+  const byNamespace = new Map<string, Map<string, string>>();
+  for (const o of bundle.objects) {
+    if (o.value.kind !== "Secret" || o.value.type !== TOKEN_SECRET || !o.ref.name) continue;
+    const metadata = isRecord(o.value.metadata) ? o.value.metadata : {};
+    const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+    const owner = annotations[OWNER_ANNOTATION];
+    if (typeof owner !== "string") continue;
+    const namespace = namespaceIn(o, fallback) ?? "";
+    const named = byNamespace.get(namespace) ?? new Map<string, string>();
+    named.set(o.ref.name, owner);
+    byNamespace.set(namespace, named);
+  }
+  return byNamespace;
+}
+
+/** Every place a pod reads a Secret by name: volumes, projected sources, env and envFrom. */
+function secretReadsOf(template: PodTemplate): { name: unknown; pointer: string }[] {
+  const reads: { name: unknown; pointer: string }[] = [];
+  const volumes = Array.isArray(template.spec.volumes) ? template.spec.volumes : [];
+  volumes.forEach((volume, v) => {
+    if (!isRecord(volume)) return;
+    const base = joinPointer(template.specPointer, "volumes", v);
+    if (isRecord(volume.secret)) {
+      reads.push({
+        name: volume.secret.secretName,
+        pointer: joinPointer(base, "secret", "secretName"),
+      });
+    }
+    const projected = isRecord(volume.projected) ? volume.projected : {};
+    const sources = Array.isArray(projected.sources) ? projected.sources : [];
+    sources.forEach((source, s) => {
+      if (!isRecord(source) || !isRecord(source.secret)) return;
+      const pointer = joinPointer(base, "projected", "sources", s, "secret", "name");
+      reads.push({ name: source.secret.name, pointer });
+    });
+  });
+  for (const ref of containersOf(template)) {
+    const env = Array.isArray(ref.container.env) ? ref.container.env : [];
+    env.forEach((variable, e) => {
+      const from = isRecord(variable) && isRecord(variable.valueFrom) ? variable.valueFrom : {};
+      if (!isRecord(from.secretKeyRef)) return;
+      const pointer = joinPointer(ref.pointer, "env", e, "valueFrom", "secretKeyRef", "name");
+      reads.push({ name: from.secretKeyRef.name, pointer });
+    });
+    const envFrom = Array.isArray(ref.container.envFrom) ? ref.container.envFrom : [];
+    envFrom.forEach((source, e) => {
+      if (!isRecord(source) || !isRecord(source.secretRef)) return;
+      reads.push({
+        name: source.secretRef.name,
+        pointer: joinPointer(ref.pointer, "envFrom", e, "secretRef", "name"),
+      });
+    });
+  }
+  return reads;
+}
+
+/**
+ * A token Secret carries its account's token whatever automountServiceAccountToken says, and any
+ * pod of the namespace may read it: only the pod's own dedicated account's token is allowed.
+ */
+function reportTokenSecrets(
+  context: RuleContext,
+  template: PodTemplate,
+  account: string,
+  tokenSecrets: ReadonlyMap<string, string>,
+) {
+  if (tokenSecrets.size === 0) return;
+  for (const read of secretReadsOf(template)) {
+    const owner = typeof read.name === "string" ? tokenSecrets.get(read.name) : undefined;
+    if (owner === undefined || (owner === account && account !== "default")) continue;
+    context.report({
+      messageId: "tokenSecret",
+      data: { account, secret: String(read.name), owner },
+      object: template.object,
+      pointer: read.pointer,
+    });
+  }
 }
 
 /** The ServiceAccounts that set automountServiceAccountToken: false, by name (read once per bundle). */

@@ -161,5 +161,65 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(writablePath
         },
       ],
     },
+    {
+      name: "a mount of a volume the pod does not define is refused, not writable; read-only too",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              securityContext: {readOnlyRootFilesystem: true}
+              volumeMounts:
+                - {name: tmp, mountPath: /tmp}
+                - {name: ghost, mountPath: /data}
+                - {name: gone, mountPath: /etc/app, readOnly: true}
+          volumes: [{name: tmp, emptyDir: {}}]
+      `,
+      errors: [
+        {
+          messageId: "undefinedVolume",
+          line: 10,
+          column: 25,
+          data: { container: "api", path: "/data", volume: "ghost" },
+        },
+        {
+          messageId: "undefinedVolume",
+          line: 11,
+          column: 24,
+          data: { container: "api", path: "/etc/app", volume: "gone" },
+        },
+      ],
+    },
+    {
+      name: "a StatefulSet's volumeClaimTemplate is a volume of its pods: a writable PVC, not an undefined volume",
+      yaml: `
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: db
+                  securityContext: {readOnlyRootFilesystem: true}
+                  volumeMounts:
+                    - {name: tmp, mountPath: /tmp}
+                    - {name: data, mountPath: /var/lib/db}
+              volumes: [{name: tmp, emptyDir: {}}]
+          volumeClaimTemplates:
+            - metadata: {name: data}
+              spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+      `,
+      errors: [
+        {
+          messageId: "writableMount",
+          line: 12,
+          column: 28,
+          data: { container: "db", path: "/var/lib/db", volume: "data" },
+        },
+      ],
+    },
   ],
 });

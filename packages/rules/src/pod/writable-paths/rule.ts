@@ -5,6 +5,7 @@ import {
   effectiveSecurityContext,
   isRecord,
   joinPointer,
+  type PodTemplate,
   z,
 } from "@scout-deploy/core";
 import { guideSettings } from "../../settings.js";
@@ -42,6 +43,8 @@ export const writablePaths = defineRule({
         'container "{{container}}" mounts /tmp from volume "{{volume}}", which the pod does not define: the API server rejects the pod',
       writableMount:
         'container "{{container}}" can write to {{path}} (volume "{{volume}}"), which the config does not allow',
+      undefinedVolume:
+        'container "{{container}}" mounts {{path}} from volume "{{volume}}", which the pod does not define: the API server rejects the pod',
     },
   },
   check(context) {
@@ -50,7 +53,12 @@ export const writablePaths = defineRule({
       const effective = effectiveSecurityContext(container);
       if (effective.readOnlyRootFilesystem?.value !== true) continue;
       const report = (
-        messageId: "noTmp" | "tmpNotEmptyDir" | "tmpUndefined" | "writableMount",
+        messageId:
+          | "noTmp"
+          | "tmpNotEmptyDir"
+          | "tmpUndefined"
+          | "writableMount"
+          | "undefinedVolume",
         pointer: string,
         data: Record<string, string> = {},
       ) =>
@@ -62,6 +70,11 @@ export const writablePaths = defineRule({
         });
       let tmpMounted = false;
       for (const mount of mountsOf(container)) {
+        // A mount of a volume the pod lacks is refused, read-only or not: say that, not "writable".
+        if (!mount.defined && mount.path !== TMP) {
+          report("undefinedVolume", mount.pointer, { path: mount.path, volume: mount.volume });
+          continue;
+        }
         if (mount.readOnly || READ_ONLY_TYPES.includes(mount.type)) continue;
         if (mount.path === TMP) {
           tmpMounted = true;
@@ -93,10 +106,26 @@ interface Mount {
   pointer: string;
 }
 
+/**
+ * The StatefulSet controller gives each pod a persistentVolumeClaim volume per
+ * volumeClaimTemplate, named after it (replacing a pod volume of that name).
+ */
+function claimTemplateVolumes(template: PodTemplate): Record<string, unknown>[] {
+  const { value } = template.object;
+  const spec = value.kind === "StatefulSet" && isRecord(value.spec) ? value.spec : {};
+  const claims = Array.isArray(spec.volumeClaimTemplates) ? spec.volumeClaimTemplates : [];
+  return claims.flatMap((claim) => {
+    const name = isRecord(claim) && isRecord(claim.metadata) ? claim.metadata.name : undefined;
+    return typeof name === "string" ? [{ name, persistentVolumeClaim: { claimName: name } }] : [];
+  });
+}
+
 function mountsOf(container: ContainerRef): Mount[] {
-  const volumes = Array.isArray(container.template.spec.volumes)
+  const claims = claimTemplateVolumes(container.template);
+  const podVolumes = Array.isArray(container.template.spec.volumes)
     ? container.template.spec.volumes
     : [];
+  const volumes = [...claims, ...podVolumes];
   const mounts = Array.isArray(container.container.volumeMounts)
     ? container.container.volumeMounts
     : [];

@@ -21,7 +21,8 @@ new RuleTester({ describe, it }).run(imagePinned, {
         spec:
           containers:
             - {name: a, image: "ghcr.io/scout/api:1.4.2"}
-            - {name: b, image: "redis@sha256:0123456789abcdef"}
+            - {name: b, image: "redis@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}
+            - {name: c, image: "redis:7.2.5@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}
       `,
     },
   ],
@@ -47,13 +48,13 @@ new RuleTester({ describe, it }).run(imagePinned, {
           messageId: "noTag",
           line: 9,
           column: 11,
-          data: { container: "init", image: "registry:5000/busybox" },
+          data: { place: 'container "init"', image: "registry:5000/busybox" },
         },
         {
           messageId: "latest",
           line: 12,
           column: 11,
-          data: { container: "app", image: "nginx:latest" },
+          data: { place: 'container "app"', image: "nginx:latest" },
         },
       ],
     },
@@ -70,6 +71,64 @@ new RuleTester({ describe, it }).run(imagePinned, {
               image: redis:7.2
       `,
       errors: [{ messageId: "noDigest", line: 7, column: 7 }],
+    },
+    {
+      name: "a digest that is not 64 lower-case hex digits, an empty tag: the kubelet refuses the reference",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - {name: a, image: "redis@sha256:0123456789abcdef"}
+            - {name: b, image: "redis:"}
+            - {name: c, image: "redis@sha256:0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"}
+      `,
+      errors: [
+        {
+          messageId: "malformed",
+          line: 6,
+          column: 17,
+          data: { place: 'container "a"', part: "digest", image: "redis@sha256:0123456789abcdef" },
+        },
+        {
+          messageId: "malformed",
+          line: 7,
+          column: 17,
+          data: { place: 'container "b"', part: "tag", image: "redis:" },
+        },
+        {
+          messageId: "malformed",
+          line: 8,
+          column: 17,
+          data: {
+            place: 'container "c"',
+            part: "digest",
+            image: `redis@sha256:${"0123456789ABCDEF".repeat(4)}`,
+          },
+        },
+      ],
+    },
+    {
+      name: "an image volume is pulled by the kubelet like a container's image",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers: [{name: a, image: "redis:7.2.5"}]
+          volumes:
+            - name: models
+              image: {reference: ghcr.io/scout/models, pullPolicy: IfNotPresent}
+      `,
+      errors: [
+        {
+          messageId: "noTag",
+          line: 8,
+          column: 15,
+          data: { place: 'volume "models"', image: "ghcr.io/scout/models" },
+        },
+      ],
     },
   ],
 });

@@ -1,4 +1,14 @@
-import { allContainers, defineRule, joinPointer, z } from "@scout-deploy/core";
+import {
+  type Bundle,
+  containersOf,
+  defineRule,
+  isRecord,
+  joinPointer,
+  type PodTemplate,
+  podTemplates,
+  reportKey,
+  z,
+} from "@scout-deploy/core";
 
 const options = z
   .object({
@@ -17,31 +27,95 @@ export const imagePinned = defineRule({
     guide: "Incident Response: Update security: Patch vulnerabilities",
     options,
     messages: {
-      noTag: 'container "{{container}}" uses image {{image}} with no tag: it means :latest',
-      latest: 'container "{{container}}" uses image {{image}}: :latest changes under you',
-      noDigest: 'container "{{container}}" uses image {{image}} without a digest',
+      noTag: "{{place}} uses image {{image}} with no tag: it means :latest",
+      latest: "{{place}} uses image {{image}}: :latest changes under you",
+      noDigest: "{{place}} uses image {{image}} without a digest",
+      malformed:
+        "{{place}} uses image {{image}}, whose {{part}} is malformed: the kubelet refuses to pull it (InvalidImageName), so the pod never starts",
     },
   },
   check(context) {
-    for (const container of allContainers(context.bundle)) {
-      const image = container.container.image;
-      if (typeof image !== "string" || !image) continue;
-      const { tag, digest } = parseImage(image);
-      if (digest && !context.options.requireDigest) continue;
-      let messageId: "noTag" | "latest" | "noDigest" | undefined;
-      if (!digest && tag === undefined) messageId = "noTag";
+    for (const use of imageUses(context.bundle)) {
+      const { tag, digest } = parseImage(use.image);
+      const part = malformedPart(tag, digest);
+      let messageId: "noTag" | "latest" | "noDigest" | "malformed" | undefined;
+      if (part) messageId = "malformed";
+      else if (digest && !context.options.requireDigest) continue;
+      else if (!digest && tag === undefined) messageId = "noTag";
       else if (!digest && tag === "latest") messageId = "latest";
       else if (!digest && context.options.requireDigest) messageId = "noDigest";
       if (!messageId) continue;
       context.report({
         messageId,
-        data: { container: container.name, image },
-        object: container.template.object,
-        pointer: joinPointer(container.pointer, "image"),
+        data: { place: use.place, image: use.image, ...(part ? { part } : {}) },
+        // A container's finding keeps the identity it had when the data named the container, so
+        // that baselines and suppressions by fingerprint still match it (evaluate prefixes the
+        // message id to a key).
+        ...(use.container !== undefined
+          ? { key: reportKey("", { container: use.container, image: use.image }).slice(1) }
+          : {}),
+        object: use.template.object,
+        pointer: use.pointer,
       });
     }
   },
 });
+
+interface ImageUse {
+  template: PodTemplate;
+  /** `container "api"` or `volume "data"`. */
+  place: string;
+  /** The container's name, for an image of a container. */
+  container?: string;
+  image: string;
+  pointer: string;
+}
+
+/** Every image a pod pulls: its containers', and its image volumes' (the kubelet pulls those too). */
+function imageUses(bundle: Bundle): ImageUse[] {
+  return podTemplates(bundle).flatMap((template) => {
+    const uses: ImageUse[] = [];
+    for (const ref of containersOf(template)) {
+      const image = ref.container.image;
+      if (typeof image !== "string" || !image) continue;
+      uses.push({
+        template,
+        place: `container "${ref.name}"`,
+        container: ref.name,
+        image,
+        pointer: joinPointer(ref.pointer, "image"),
+      });
+    }
+    const volumes = Array.isArray(template.spec.volumes) ? template.spec.volumes : [];
+    volumes.forEach((volume, v) => {
+      const source = isRecord(volume) && isRecord(volume.image) ? volume.image : undefined;
+      const image = source?.reference;
+      if (typeof image !== "string" || !image) return;
+      const name = isRecord(volume) && typeof volume.name === "string" ? volume.name : `#${v}`;
+      uses.push({
+        template,
+        place: `volume "${name}"`,
+        image,
+        pointer: joinPointer(template.specPointer, "volumes", v, "image", "reference"),
+      });
+    });
+    return uses;
+  });
+}
+
+/** The OCI reference grammar: a tag is a word of up to 128 characters. */
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** A digest is algorithm:hex; sha256 (what registries use) is exactly 64 lower-case hex digits. */
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[A-Za-z0-9=_-]{32,}$/;
+const SHA256 = /^sha256:[a-f0-9]{64}$/;
+
+/** Which part of a reference the container runtime would refuse, if any. */
+function malformedPart(tag: string | undefined, digest: string | undefined): string | undefined {
+  if (tag !== undefined && !TAG.test(tag)) return "tag";
+  if (digest === undefined) return undefined;
+  const valid = digest.startsWith("sha256:") ? SHA256.test(digest) : DIGEST.test(digest);
+  return valid ? undefined : "digest";
+}
 
 /** Splits an image reference; a tag is a ":" after the last "/" (a ":" before it is a registry port). */
 export function parseImage(image: string): { tag?: string; digest?: string } {
@@ -52,6 +126,6 @@ export function parseImage(image: string): { tag?: string; digest?: string } {
   const colon = name.indexOf(":", lastSlash + 1);
   const result: { tag?: string; digest?: string } = {};
   if (colon >= 0) result.tag = name.slice(colon + 1);
-  if (digest) result.digest = digest;
+  if (at >= 0) result.digest = digest;
   return result;
 }

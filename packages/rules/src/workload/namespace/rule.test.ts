@@ -41,8 +41,69 @@ new RuleTester({ describe, it }).run(namespace, {
         metadata: {name: t, namespace: team-a}
       `,
     },
+    {
+      name: "a kind that a CRD of the input declares cluster-scoped needs no namespace",
+      settings: { namespace: "scout" },
+      yaml: `
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: widgets.example.com}
+        spec:
+          group: example.com
+          scope: Cluster
+          names: {kind: Widget, plural: widgets}
+        ---
+        apiVersion: example.com/v1
+        kind: Widget
+        metadata: {name: w}
+      `,
+    },
   ],
   invalid: [
+    {
+      name: 'namespace: "" is unset: kubectl and the API server place the object in the -n namespace',
+      settings: { namespace: "scout" },
+      yaml: `
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: c
+          namespace: ""
+      `,
+      errors: [
+        {
+          messageId: "unset",
+          line: 5,
+          column: 3,
+          data: { kind: "ConfigMap", name: "c", expected: "scout" },
+        },
+      ],
+    },
+    {
+      name: "a CRD of the input that declares its kind Namespaced overrides the built-in table",
+      settings: { namespace: "scout" },
+      yaml: `
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: nodes.example.com}
+        spec:
+          group: example.com
+          scope: Namespaced
+          names: {kind: Node, plural: nodes}
+        ---
+        apiVersion: example.com/v1
+        kind: Node
+        metadata: {name: edge-1}
+      `,
+      errors: [
+        {
+          messageId: "unset",
+          line: 11,
+          column: 1,
+          data: { kind: "Node", name: "edge-1", expected: "scout" },
+        },
+      ],
+    },
     {
       name: "explicit default is reported even without a Scout namespace",
       yaml: `

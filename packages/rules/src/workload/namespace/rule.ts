@@ -1,4 +1,4 @@
-import { defineRule } from "@scout-deploy/core";
+import { type BundleObject, defineRule, isRecord } from "@scout-deploy/core";
 import { isClusterScoped, scoutNamespace } from "../../support/index.js";
 
 export const namespace = defineRule({
@@ -19,7 +19,7 @@ export const namespace = defineRule({
   check(context) {
     const expected = scoutNamespace(context.bundle, context.settings);
     for (const object of context.bundle.objects) {
-      if (isClusterScoped(object.value.kind)) continue;
+      if (isClusterScoped(context.bundle, object)) continue;
       const actual = object.ref.namespace;
       let messageId: "unset" | "defaultNamespace" | "otherNamespace" | undefined;
       if (actual === "default") messageId = "defaultNamespace";
@@ -35,8 +35,14 @@ export const namespace = defineRule({
           expected: String(expected),
         },
         object,
-        pointer: actual === undefined ? "/metadata" : "/metadata/namespace",
+        pointer: hasNamespaceField(object) ? "/metadata/namespace" : "/metadata",
       });
     }
   },
 });
+
+/** `namespace: ""` is unset for the API server, but the finding belongs on the field. */
+function hasNamespaceField(object: BundleObject): boolean {
+  const metadata = object.value.metadata;
+  return isRecord(metadata) && metadata.namespace !== undefined;
+}

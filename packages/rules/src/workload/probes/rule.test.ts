@@ -37,6 +37,16 @@ new RuleTester({ describe, it }).run(probes, {
         spec:
           restartPolicy: Never
           containers: [{name: a}]
+        ---
+        apiVersion: keda.sh/v1alpha1
+        kind: ScaledJob
+        metadata: {name: worker}
+        spec:
+          jobTargetRef:
+            template:
+              spec:
+                restartPolicy: OnFailure
+                containers: [{name: a}]
       `,
     },
     {
@@ -52,6 +62,24 @@ new RuleTester({ describe, it }).run(probes, {
                 - name: redis
                   livenessProbe: {exec: {command: [redis-cli, ping]}}
                   readinessProbe: {tcpSocket: {port: 6379}}
+      `,
+    },
+    {
+      name: "a query string is sent along to the same /docs endpoint",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata:
+              labels: {app.kubernetes.io/component: backend}
+            spec:
+              containers:
+                - name: api
+                  ports: [{name: http, containerPort: 8000}]
+                  livenessProbe: {httpGet: {path: "/docs?probe=live", port: http}}
+                  readinessProbe: {httpGet: {path: /docs, port: 8000}}
       `,
     },
   ],
@@ -184,6 +212,82 @@ new RuleTester({ describe, it }).run(probes, {
           data: { probe: "readinessProbe", host: "status.example.com" },
         },
       ],
+    },
+    {
+      name: 'port "8000" quoted is a port name to the API server, which refuses it (a name needs a letter)',
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata:
+              labels: {app.kubernetes.io/component: backend}
+            spec:
+              containers:
+                - name: api
+                  ports: [{name: http, containerPort: 8000}]
+                  startupProbe: {tcpSocket: {port: "8000"}}
+                  livenessProbe: {httpGet: {path: /docs, port: "8000"}}
+                  readinessProbe: {httpGet: {path: /docs, port: http}}
+      `,
+      errors: [
+        {
+          messageId: "portNameOfDigits",
+          line: 12,
+          column: 38,
+          data: { container: "api", probe: "startupProbe", port: "8000" },
+        },
+        {
+          messageId: "portNameOfDigits",
+          line: 13,
+          column: 50,
+          data: { container: "api", probe: "livenessProbe", port: "8000" },
+        },
+      ],
+    },
+    {
+      name: "a probe needs exactly one handler: none, or two, and the API server refuses the pod",
+      yaml: `
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: redis}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: redis
+                  livenessProbe: {periodSeconds: 10}
+                  readinessProbe: {tcpSocket: {port: 6379}, exec: {command: [redis-cli, ping]}}
+      `,
+      errors: [
+        {
+          messageId: "noHandler",
+          line: 9,
+          column: 11,
+          data: { container: "redis", probe: "livenessProbe", handlers: "" },
+        },
+        {
+          messageId: "manyHandlers",
+          line: 10,
+          column: 11,
+          data: { container: "redis", probe: "readinessProbe", handlers: "exec, tcpSocket" },
+        },
+      ],
+    },
+    {
+      name: "restartPolicy: Never on a Deployment's template is refused, not a way out of the probes",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          template:
+            spec:
+              restartPolicy: Never
+              containers: [{name: web, readinessProbe: {tcpSocket: {port: 80}}}]
+      `,
+      errors: [{ messageId: "noLiveness", line: 8, column: 20, data: { container: "web" } }],
     },
   ],
 });

@@ -1,4 +1,5 @@
 import {
+  allContainers,
   type ContainerRef,
   componentOf,
   containersOf,
@@ -10,7 +11,7 @@ import {
   z,
 } from "@scout-deploy/core";
 import { guideSettings } from "../../settings.js";
-import { mainContainer, resolvePort } from "../../support/index.js";
+import { isLongRunning, mainContainer, resolvePort } from "../../support/index.js";
 
 const options = z
   .object({
@@ -21,7 +22,7 @@ const options = z
   })
   .strict();
 
-const RUN_TO_COMPLETION = new Set(["Job", "CronJob"]);
+const ALL_PROBES = ["startupProbe", "livenessProbe", "readinessProbe"] as const;
 const PROBES = [
   { field: "livenessProbe", missing: "noLiveness" },
   { field: "readinessProbe", missing: "noReadiness" },
@@ -48,10 +49,39 @@ export const probes = defineRule({
         "the backend's {{probe}} uses {{kind}}, which does not show that the app answers: use httpGet {{expected}}",
       backendHost:
         "the backend's {{probe}} asks host {{host}}, not the pod: it probes another server",
+      noHandler:
+        'the {{probe}} of container "{{container}}" has no handler (exec, httpGet, tcpSocket or grpc): the API server refuses the object',
+      manyHandlers:
+        'the {{probe}} of container "{{container}}" sets several handlers ({{handlers}}): the API server refuses the object, one is allowed',
+      portNameOfDigits:
+        'the {{probe}} of container "{{container}}" asks port "{{port}}", a string: the API server reads a string as a port name, and a name must contain a letter, so it refuses the object; write {{port}} unquoted',
     },
   },
   check(context) {
     const { backendPath, backendPort } = context.options;
+    for (const container of allContainers(context.bundle)) {
+      for (const field of ALL_PROBES) {
+        const probe = container.container[field];
+        const handlers = isRecord(probe) ? handlersOf(probe) : [];
+        if (isRecord(probe) && handlers.length !== 1) {
+          context.report({
+            messageId: handlers.length === 0 ? "noHandler" : "manyHandlers",
+            data: { container: container.name, probe: field, handlers: handlers.join(", ") },
+            object: container.template.object,
+            pointer: joinPointer(container.pointer, field),
+          });
+        }
+        const handler = portHandlerOf(probe);
+        const port = handler?.value.port;
+        if (!handler || !isDigitsString(port)) continue;
+        context.report({
+          messageId: "portNameOfDigits",
+          data: { container: container.name, probe: field, port },
+          object: container.template.object,
+          pointer: joinPointer(container.pointer, field, handler.key, "port"),
+        });
+      }
+    }
     for (const template of podTemplates(context.bundle)) {
       if (!isLongRunning(template)) continue;
       const isBackend = componentOf(template.object, guideSettings(context.settings)) === "backend";
@@ -83,16 +113,18 @@ export const probes = defineRule({
           if (container.pointer !== backendMain?.pointer) continue;
           const pointer = joinPointer(container.pointer, field);
           const httpGet = isRecord(probe.httpGet) ? probe.httpGet : undefined;
+          // A probe without exactly one handler is refused; that finding is already made above.
+          if (handlersOf(probe).length !== 1) continue;
           if (!httpGet) {
-            const kind = probeKind(probe);
-            report("notHttpGet", kind === "no handler" ? pointer : joinPointer(pointer, kind), {
+            const kind = handlersOf(probe)[0] ?? "";
+            report("notHttpGet", joinPointer(pointer, kind), {
               probe: field,
               kind,
               expected: backendPath,
             });
             continue;
           }
-          if (httpGet.path !== backendPath) {
+          if (pathOf(httpGet.path) !== backendPath) {
             report(
               "backendPath",
               httpGet.path !== undefined
@@ -107,6 +139,7 @@ export const probes = defineRule({
               host: httpGet.host,
             });
           }
+          if (isDigitsString(httpGet.port)) continue;
           const port = resolvePort(httpGet.port, container.container);
           if (port !== backendPort) {
             report("backendPort", joinPointer(pointer, "httpGet", "port"), {
@@ -121,14 +154,6 @@ export const probes = defineRule({
   },
 });
 
-/** Jobs, CronJobs and bare Pods that do not restart run to completion: they need no probes. */
-function isLongRunning(template: PodTemplate): boolean {
-  const kind = template.object.value.kind;
-  if (RUN_TO_COMPLETION.has(kind)) return false;
-  const restart = template.spec.restartPolicy;
-  return kind !== "Pod" || restart === undefined || restart === "Always";
-}
-
 /** App containers, and init containers with restartPolicy: Always (sidecars). */
 function longRunningContainers(template: PodTemplate): ContainerRef[] {
   return containersOf(template).filter(
@@ -138,6 +163,31 @@ function longRunningContainers(template: PodTemplate): ContainerRef[] {
   );
 }
 
-function probeKind(probe: Record<string, unknown>): string {
-  return ["exec", "tcpSocket", "grpc"].find((k) => k in probe) ?? "no handler";
+const HANDLERS = ["exec", "httpGet", "tcpSocket", "grpc"];
+
+/** The handlers a probe sets; the API server requires exactly one. */
+function handlersOf(probe: Record<string, unknown>): string[] {
+  return HANDLERS.filter((key) => probe[key] != null);
+}
+
+/** The handler of a probe that names a port by IntOrString: httpGet or tcpSocket. */
+function portHandlerOf(
+  probe: unknown,
+): { key: string; value: Record<string, unknown> } | undefined {
+  if (!isRecord(probe)) return undefined;
+  for (const key of ["httpGet", "tcpSocket"]) {
+    const value = probe[key];
+    if (isRecord(value)) return { key, value };
+  }
+  return undefined;
+}
+
+/** A port given as a quoted number: an IntOrString string is a port name to the API server. */
+function isDigitsString(port: unknown): port is string {
+  return typeof port === "string" && /^[0-9]+$/.test(port);
+}
+
+/** The path the kubelet asks, without the query string it sends along. */
+function pathOf(path: unknown): unknown {
+  return typeof path === "string" ? path.split("?")[0] : path;
 }

@@ -35,6 +35,42 @@ new RuleTester({ describe, it }).run(resources, {
                 limits: {cpu: 500m, memory: 256Mi}
       `,
     },
+    {
+      name: "every quantity form the API server decodes: exponents, decimal and binary suffixes, numbers",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: app
+              resources:
+                requests: {cpu: 0.25, memory: 1e8}
+                limits: {cpu: "1", memory: 0.5Gi}
+            - name: side
+              resources:
+                requests: {cpu: 250m, memory: 128M}
+                limits: {cpu: .5, memory: 134217728}
+      `,
+    },
+    {
+      name: "a LimitRange of the namespace fills in what a container leaves out (LimitRanger admission)",
+      yaml: `
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: defaults, namespace: scout}
+        spec:
+          limits:
+            - type: Container
+              default: {cpu: 500m, memory: 256Mi}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: scout}
+        spec:
+          containers: [{name: app}]
+      `,
+    },
   ],
   invalid: [
     {
@@ -89,6 +125,97 @@ new RuleTester({ describe, it }).run(resources, {
           line: 7,
           column: 7,
           data: { container: "app", missing: "requests.memory, limits.memory" },
+        },
+      ],
+    },
+    {
+      name: "a limit of 0 is no limit: the kubelet sets no CPU quota and no memory limit",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: app
+              resources:
+                limits: {cpu: 0, memory: "0"}
+      `,
+      errors: [
+        {
+          messageId: "zeroLimit",
+          line: 8,
+          column: 18,
+          data: { container: "app", field: "limits.cpu", resource: "cpu" },
+        },
+        {
+          messageId: "zeroLimit",
+          line: 8,
+          column: 26,
+          data: { container: "app", field: "limits.memory", resource: "memory" },
+        },
+      ],
+    },
+    {
+      name: "a quantity the API server cannot decode, and a request above its limit, are refused",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: app
+              resources:
+                requests: {cpu: lots, memory: 1Gi}
+                limits: {cpu: 1e3m, memory: 256Mi}
+      `,
+      errors: [
+        {
+          messageId: "invalid",
+          line: 8,
+          column: 20,
+          data: { container: "app", field: "requests.cpu", value: "lots" },
+        },
+        {
+          messageId: "requestAboveLimit",
+          line: 8,
+          column: 31,
+          data: { container: "app", resource: "memory", request: "1Gi", limit: "256Mi" },
+        },
+        {
+          messageId: "invalid",
+          line: 9,
+          column: 18,
+          data: { container: "app", field: "limits.cpu", value: "1e3m" },
+        },
+      ],
+    },
+    {
+      name: "a LimitRange of another namespace, or one with only a default request, does not set the limit",
+      yaml: `
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: defaults, namespace: other}
+        spec:
+          limits: [{type: Container, default: {cpu: 500m, memory: 256Mi}}]
+        ---
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: requests, namespace: scout}
+        spec:
+          limits: [{type: Container, defaultRequest: {cpu: 100m, memory: 128Mi}}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: scout}
+        spec:
+          containers: [{name: app}]
+      `,
+      errors: [
+        {
+          messageId: "missing",
+          line: 17,
+          column: 16,
+          data: { container: "app", missing: "limits.cpu, limits.memory" },
         },
       ],
     },

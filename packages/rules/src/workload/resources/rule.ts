@@ -1,19 +1,31 @@
-import { allContainers, defineRule, isRecord, joinPointer } from "@scout-deploy/core";
+import {
+  allContainers,
+  type Bundle,
+  type ContainerRef,
+  defineRule,
+  isRecord,
+  joinPointer,
+  type RuleContext,
+} from "@scout-deploy/core";
+import { namespaceIn, scoutNamespace } from "../../support/index.js";
+import { quantityValue } from "../../support/quantity.js";
 
-const REQUIRED = [
-  ["requests", "cpu"],
-  ["requests", "memory"],
-  ["limits", "cpu"],
-  ["limits", "memory"],
-] as const;
+const GROUPS = ["requests", "limits"] as const;
+const RESOURCES = ["cpu", "memory"] as const;
+type Group = (typeof GROUPS)[number];
+type Resource = (typeof RESOURCES)[number];
 
-function isSet(
+function resourceValue(
   resources: Record<string, unknown> | undefined,
-  group: string,
-  name: string,
-): boolean {
+  group: Group,
+  name: Resource,
+) {
   const values = resources?.[group];
-  return isRecord(values) && values[name] !== undefined && values[name] !== null;
+  return isRecord(values) ? values[name] : undefined;
+}
+
+function isSet(value: unknown): boolean {
+  return value !== undefined && value !== null;
 }
 
 export const resources = defineRule({
@@ -26,28 +38,115 @@ export const resources = defineRule({
     guide: "Pod Security Standards: All Scout containers follow security best practices",
     messages: {
       missing: 'container "{{container}}" sets no {{missing}}',
+      invalid:
+        'container "{{container}}" sets {{field}}: {{value}}, which is not a Kubernetes quantity (such as 500m or 256Mi): the API server refuses the object',
+      zeroLimit:
+        'container "{{container}}" sets {{field}}: 0, which is no limit: the kubelet leaves the {{resource}} of the container unbounded',
+      requestAboveLimit:
+        'container "{{container}}" requests {{request}} {{resource}} above its limit {{limit}}: the API server refuses the object',
     },
   },
   check(context) {
+    const fallback = scoutNamespace(context.bundle, context.settings);
+    const defaults = limitRangeDefaults(context.bundle, fallback);
     for (const container of allContainers(context.bundle)) {
       // Ephemeral containers may not set resources.
       if (container.list === "ephemeralContainers") continue;
-      const resources = isRecord(container.container.resources)
-        ? container.container.resources
-        : undefined;
-      const missing = REQUIRED.filter(
-        ([group, name]) =>
-          !isSet(resources, group, name) &&
-          // The API server defaults a missing request to the limit of the same resource.
-          !(group === "requests" && isSet(resources, "limits", name)),
-      ).map(([group, name]) => `${group}.${name}`);
-      if (missing.length === 0) continue;
-      context.report({
-        messageId: "missing",
-        data: { container: container.name, missing: missing.join(", ") },
-        object: container.template.object,
-        pointer: resources ? joinPointer(container.pointer, "resources") : container.pointer,
-      });
+      const namespace = namespaceIn(container.template.object, fallback) ?? "";
+      checkContainer(context, container, defaults.get(namespace) ?? new Set());
     }
   },
 });
+
+/**
+ * The fields ("limits.cpu"…) that a LimitRange of each namespace fills in for a container that
+ * leaves them out: the LimitRanger admission plugin sets `default` as the limit and
+ * `defaultRequest` (itself defaulted to `default`) as the request.
+ */
+function limitRangeDefaults(
+  bundle: Bundle,
+  fallback: string | undefined,
+): Map<string, Set<string>> {
+  const byNamespace = new Map<string, Set<string>>();
+  for (const object of bundle.objects) {
+    if (object.value.kind !== "LimitRange" || !isRecord(object.value.spec)) continue;
+    const items = Array.isArray(object.value.spec.limits) ? object.value.spec.limits : [];
+    const namespace = namespaceIn(object, fallback) ?? "";
+    const fields = byNamespace.get(namespace) ?? new Set<string>();
+    for (const item of items) {
+      if (!isRecord(item) || item.type !== "Container") continue;
+      for (const name of RESOURCES) {
+        if (isRecord(item.default) && isSet(item.default[name])) {
+          fields.add(`limits.${name}`).add(`requests.${name}`);
+        }
+        if (isRecord(item.defaultRequest) && isSet(item.defaultRequest[name])) {
+          fields.add(`requests.${name}`);
+        }
+      }
+    }
+    byNamespace.set(namespace, fields);
+  }
+  return byNamespace;
+}
+
+function checkContainer(
+  context: RuleContext,
+  container: ContainerRef,
+  defaulted: ReadonlySet<string>,
+) {
+  const resources = isRecord(container.container.resources)
+    ? container.container.resources
+    : undefined;
+  const report = (messageId: string, pointer: string, data: Record<string, string> = {}) =>
+    context.report({
+      messageId,
+      data: { container: container.name, ...data },
+      object: container.template.object,
+      pointer,
+    });
+  const fieldPointer = (group: Group, name: Resource) =>
+    joinPointer(container.pointer, "resources", group, name);
+  const missing: string[] = [];
+  for (const name of RESOURCES) {
+    const limit = resourceValue(resources, "limits", name);
+    const request = resourceValue(resources, "requests", name);
+    // The API server defaults a missing request to the limit of the same resource.
+    if (!isSet(limit))
+      missing.push(...(isSet(request) ? [] : [`requests.${name}`]), `limits.${name}`);
+    const values: Partial<Record<Group, number>> = {};
+    for (const group of GROUPS) {
+      const raw = group === "limits" ? limit : request;
+      if (!isSet(raw)) continue;
+      const value = quantityValue(raw);
+      if (value === undefined || value < 0) {
+        report("invalid", fieldPointer(group, name), {
+          field: `${group}.${name}`,
+          value: String(raw),
+        });
+      } else values[group] = value;
+    }
+    if (values.limits !== undefined && (values.requests ?? 0) > values.limits) {
+      report("requestAboveLimit", fieldPointer("requests", name), {
+        resource: name,
+        request: String(request),
+        limit: String(limit),
+      });
+    } else if (values.limits === 0) {
+      report("zeroLimit", fieldPointer("limits", name), {
+        field: `limits.${name}`,
+        resource: name,
+      });
+    }
+  }
+  const unfilled = missing.filter((field) => !defaulted.has(field));
+  if (unfilled.length === 0) return;
+  report("missing", resources ? joinPointer(container.pointer, "resources") : container.pointer, {
+    missing: sortMissing(unfilled).join(", "),
+  });
+}
+
+/** Requests first, then limits, each cpu before memory, as the message always listed them. */
+function sortMissing(missing: string[]): string[] {
+  const order = GROUPS.flatMap((group) => RESOURCES.map((name) => `${group}.${name}`));
+  return order.filter((field) => missing.includes(field));
+}

@@ -28,6 +28,20 @@ new RuleTester({ describe, it }).run(startupProbe, {
         spec: {template: {spec: {containers: [{name: web}]}}}
       `,
     },
+    {
+      name: "a Job of the backend (a migration) runs to completion: it has no start to wait for",
+      yaml: `
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: backend-migrate}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              restartPolicy: Never
+              containers: [{name: migrate}]
+      `,
+    },
   ],
   invalid: [
     {

@@ -1,5 +1,5 @@
 import { defineRule, isRecord, z } from "@scout-deploy/core";
-import { componentWorkloads, mainContainer } from "../../support/index.js";
+import { componentWorkloads, isLongRunning, mainContainer } from "../../support/index.js";
 
 const options = z
   .object({
@@ -25,6 +25,8 @@ export const startupProbe = defineRule({
   check(context) {
     for (const component of context.options.components) {
       for (const workload of componentWorkloads(context.bundle, context.settings, component)) {
+        // A Job of the component (a migration, say) runs to completion: nothing to start slowly.
+        if (!isLongRunning(workload.template)) continue;
         const container = mainContainer(
           workload.template,
           component === "backend" ? 8000 : undefined,
