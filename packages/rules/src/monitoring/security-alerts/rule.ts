@@ -43,10 +43,21 @@ export const securityAlerts = defineRule({
     const components = componentWorkloads(bundle, settings).filter(
       (w) => w.component === "prometheus" || w.component === "backend",
     );
-    const scoutNamespaces = new Set(components.map((w) => instanceOf(w.object).namespace));
+    // The backend exports the metric: when the input has one, a namespace without it (a
+    // monitoring namespace whose Prometheus scrapes every instance) is shared, and so are the
+    // rules loaded there.
+    const backends = components.filter((w) => w.component === "backend");
+    const scoutNamespaces = new Set(
+      (backends.length > 0 ? backends : components).map((w) => instanceOf(w.object).namespace),
+    );
+    const shared = (namespace: string | undefined) =>
+      namespace === undefined || !scoutNamespaces.has(namespace);
     // Rules loaded by a shared Prometheus (a namespace of its own, or applied with -n) cover all.
-    if (alerts.some((o) => !o.ref.namespace || !scoutNamespaces.has(o.ref.namespace))) return;
-    for (const [instance, target] of targetsByInstance(components)) {
+    if (alerts.some((o) => shared(o.ref.namespace))) return;
+    const sharedPrometheus = components.find(
+      (w) => w.component === "prometheus" && shared(instanceOf(w.object).namespace),
+    );
+    for (const [instance, target] of targetsByInstance(components, sharedPrometheus)) {
       if (byInstance.with(instance).length > 0) continue;
       context.report({
         messageId: "noAlert",
@@ -62,15 +73,24 @@ export const securityAlerts = defineRule({
  * One finding per instance, on its Prometheus (where rules are loaded), else on the backend that
  * exports the metric.
  */
-function targetsByInstance(components: readonly ComponentWorkload[]) {
+function targetsByInstance(
+  components: readonly ComponentWorkload[],
+  sharedPrometheus: ComponentWorkload | undefined,
+) {
   const targets = new Map<string, [Instance, ComponentWorkload]>();
   for (const workload of components) {
+    if (workload === sharedPrometheus) continue;
     const instance = instanceOf(workload.object);
     const current = targets.get(instance.name);
     if (!current || (current[1].component !== "prometheus" && workload.component === "prometheus"))
       targets.set(instance.name, [instance, workload]);
   }
-  return targets.values();
+  // An instance scraped by a shared Prometheus gets its alert there (one finding per instance).
+  return [...targets.values()].map(([instance, target]): [Instance, ComponentWorkload] =>
+    target.component === "prometheus" || !sharedPrometheus
+      ? [instance, target]
+      : [instance, sharedPrometheus],
+  );
 }
 
 interface PromRule {
