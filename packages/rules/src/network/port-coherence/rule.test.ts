@@ -146,6 +146,18 @@ new RuleTester({ describe, it }).run(portCoherence, {
       ],
     },
     {
+      name: "a scrape port given by name is one finding on the annotation, whatever the policies allow",
+      yaml: `${scraped("scout").replace('prometheus.io/port: "8000"', "prometheus.io/port: http")}`,
+      errors: [
+        {
+          messageId: "scrapePortName",
+          line: 8,
+          column: 51,
+          data: { workload: "Deployment scout/backend", port: "http" },
+        },
+      ],
+    },
+    {
       name: "every port disagrees, and Prometheus may not reach the scrape port",
       yaml: `
         apiVersion: apps/v1

@@ -52,6 +52,8 @@ export const portCoherence = defineRule({
         'NetworkPolicy "{{policy}}" allows {{protocol}} ports {{range}} to {{workload}}, which declares {{declared}} of them: a process may listen on any port, and the policy lets it be reached',
       scrapePort:
         "{{workload}} asks Prometheus to scrape port {{port}}, which it does not declare as a container port",
+      scrapePortName:
+        "{{workload}} gives prometheus.io/port as {{port}}, not a number: the usual relabeling takes only digits, so Prometheus ignores it and scrapes every port the pod declares",
       scrapeBlocked:
         "{{workload}} asks Prometheus to scrape port {{port}}, but the NetworkPolicies do not let {{prometheus}} of its instance {{instance}} reach it",
     },
@@ -226,9 +228,14 @@ function checkScrape(
     ? workload.template.metadata.annotations
     : {};
   if (String(annotations[SCRAPE]) !== "true" || annotations[SCRAPE_PORT] === undefined) return;
-  const port = Number(annotations[SCRAPE_PORT]);
+  const port = numberedPort(annotations[SCRAPE_PORT]);
   const pointer = `${workload.template.metadataPointer}/annotations/${escapeSegment(SCRAPE_PORT)}`;
   const data = { workload: label(workload), port: String(annotations[SCRAPE_PORT]) };
+  if (port === undefined) {
+    // Not a port at all: one finding on it, not a missing container port and a blocked flow.
+    context.report({ messageId: "scrapePortName", data, object: workload.object, pointer });
+    return;
+  }
   if (!resolves(workload.ports, port)) {
     context.report({ messageId: "scrapePort", data, object: workload.object, pointer });
   }
