@@ -134,8 +134,10 @@ function policyOf(object: BundleObject): Policy {
   const spec = isRecord(object.value.spec) ? object.value.spec : {};
   const ingress = rulesOf(spec.ingress, "ingress");
   const egress = rulesOf(spec.egress, "egress");
-  const types = Array.isArray(spec.policyTypes) ? spec.policyTypes : undefined;
-  // Kubernetes' defaulting: Ingress always, Egress only when egress rules are given.
+  const types =
+    Array.isArray(spec.policyTypes) && spec.policyTypes.length > 0 ? spec.policyTypes : undefined;
+  // Kubernetes' defaulting, for an unset or empty list alike (len(policyTypes) == 0): Ingress
+  // always, Egress only when egress rules are given.
   const isolatesIngress = types ? types.includes("Ingress") : true;
   const isolatesEgress = types
     ? types.includes("Egress")
