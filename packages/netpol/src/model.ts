@@ -185,12 +185,13 @@ export function peerOf(value: unknown): Peer[] {
         : undefined;
     return set ? [{ kind: "ip", set }] : [];
   }
-  if (value.podSelector === undefined && value.namespaceSelector === undefined) return [];
+  // A null selector is an unset one: the API server decodes it as a nil pointer.
+  if (value.podSelector == null && value.namespaceSelector == null) return [];
   return [
     {
       kind: "pods",
       namespaces:
-        value.namespaceSelector === undefined ? "own" : compileSelector(value.namespaceSelector),
+        value.namespaceSelector == null ? "own" : compileSelector(value.namespaceSelector),
       pods: compileSelector(value.podSelector),
     },
   ];

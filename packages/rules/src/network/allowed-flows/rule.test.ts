@@ -134,6 +134,17 @@ new RuleTester({ describe, it }).run(allowedFlows, {
       ].join("\n        ---\n"),
     },
     {
+      name: "a null namespaceSelector is an unset one (own namespace), not every namespace",
+      yaml: ["staging", "production"]
+        .map((namespace) =>
+          inNamespace(PODS + POLICIES, namespace).replaceAll(
+            /\{podSelector: (\{matchLabels: \{app: (frontend|backend)\}\})\}/g,
+            "{podSelector: $1, namespaceSelector: null}",
+          ),
+        )
+        .join("\n        ---\n"),
+    },
+    {
       name: "two instances in one namespace whose policies name the instance: none across",
       yaml: `${instancePods("a")}        ---${instancePods("b")}        ---
         apiVersion: networking.k8s.io/v1

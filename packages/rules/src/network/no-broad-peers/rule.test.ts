@@ -25,6 +25,18 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
       `,
     },
     {
+      name: "a null namespaceSelector is an unset one: the pods of the policy's own namespace",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress:
+            - from: [{podSelector: {matchLabels: {app: frontend}}, namespaceSelector: null}]
+      `,
+    },
+    {
       name: "DNS to node-local DNS by a configured CIDR, and to CoreDNS of another namespace and label",
       options: {
         dns: {

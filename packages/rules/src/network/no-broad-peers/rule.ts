@@ -215,7 +215,8 @@ function broadPeers(policy: Policy, rule: PolicyRule, dns?: DnsOptions): Broad[]
         const local = parsed && isClusterDnsPeer(parsed, policy.namespace, new Map(), dns);
         return local ? [] : [{ messageId: "dnsOutside", pointer: `${at}/ipBlock/cidr`, cidr }];
       }
-      if (peer.namespaceSelector === undefined) return [];
+      // A null selector is an unset one: the API server decodes it as a nil pointer.
+      if (peer.namespaceSelector == null) return [];
       if (isEmptySelector(peer.namespaceSelector)) {
         return [{ messageId: "allNamespaces", pointer: `${at}/namespaceSelector` }];
       }
@@ -223,7 +224,7 @@ function broadPeers(policy: Policy, rule: PolicyRule, dns?: DnsOptions): Broad[]
         return [{ messageId: "anyNewNamespace", pointer: `${at}/namespaceSelector` }];
       }
       // A selector that an unlabelled pod matches (only NotIn or DoesNotExist) picks nearly every pod.
-      const everyPod = peer.podSelector === undefined || compileSelector(peer.podSelector)({});
+      const everyPod = peer.podSelector == null || compileSelector(peer.podSelector)({});
       if (everyPod && !namesOnly(peer.namespaceSelector, policy.namespace)) {
         return [{ messageId: "allPodsOfNamespace", pointer: `${at}/namespaceSelector` }];
       }
