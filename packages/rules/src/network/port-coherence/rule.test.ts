@@ -158,6 +158,62 @@ new RuleTester({ describe, it }).run(portCoherence, {
       ],
     },
     {
+      name: "quoted numbers and upper-case names are no port names: the API server refuses each object",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app: backend}}
+            spec:
+              containers:
+                - name: api
+                  ports: [{name: http, containerPort: 8000}]
+                  livenessProbe: {httpGet: {path: /docs, port: HTTP}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend}
+        spec: {selector: {app: backend}, ports: [{port: 8000, targetPort: "8000"}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          policyTypes: [Ingress, Egress]
+          ingress: [{ports: [{port: "8000"}]}]
+          egress: [{ports: [{port: "53", protocol: UDP}]}]
+      `,
+      errors: [
+        {
+          messageId: "badPortName",
+          line: 11,
+          column: 50,
+          data: { owner: 'livenessProbe of container "api"', port: "HTTP" },
+        },
+        {
+          messageId: "badPortName",
+          line: 16,
+          column: 55,
+          data: { owner: 'Service "backend"', port: "8000" },
+        },
+        {
+          messageId: "badPortName",
+          line: 24,
+          column: 23,
+          data: { owner: 'NetworkPolicy "default/backend"', port: "8000" },
+        },
+        {
+          messageId: "badPortName",
+          line: 25,
+          column: 22,
+          data: { owner: 'NetworkPolicy "default/backend"', port: "53" },
+        },
+      ],
+    },
+    {
       name: "every port disagrees, and Prometheus may not reach the scrape port",
       yaml: `
         apiVersion: apps/v1

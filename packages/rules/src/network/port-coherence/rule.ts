@@ -52,6 +52,8 @@ export const portCoherence = defineRule({
         'NetworkPolicy "{{policy}}" allows {{protocol}} ports {{range}} to {{workload}}, which declares {{declared}} of them: a process may listen on any port, and the policy lets it be reached',
       scrapePort:
         "{{workload}} asks Prometheus to scrape port {{port}}, which it does not declare as a container port",
+      badPortName:
+        '{{owner}} gives port "{{port}}" as a string that is no port name (1 to 15 lower-case letters, digits and hyphens, at least one letter): the API server refuses the object (a number is written without quotes)',
       scrapePortName:
         "{{workload}} gives prometheus.io/port as {{port}}, not a number: the usual relabeling takes only digits, so Prometheus ignores it and scrapes every port the pod declares",
       scrapeBlocked:
@@ -71,7 +73,9 @@ export const portCoherence = defineRule({
     for (const workload of identified) checkProbes(context, workload);
     for (const policy of connectivity.model.policies) {
       const targets = selectedBy(connectivity.model, policy).filter((w) => identified.has(w));
-      if (targets.length === 0 || !policy.isolatesIngress) continue;
+      if (targets.length === 0) continue;
+      checkPolicyPortNames(context, policy);
+      if (!policy.isolatesIngress) continue;
       for (const rule of policy.ingress) {
         if (rule.ports === "all") continue;
         rule.ports.forEach((spec, index) => {
@@ -81,7 +85,7 @@ export const portCoherence = defineRule({
             });
             return;
           }
-          if (spec.port === undefined) return;
+          if (spec.port === undefined || isBadPortName(spec.port)) return;
           if (targets.some((w) => resolves(w.ports, spec.port!, spec.protocol))) return;
           context.report({
             messageId: "policyPort",
@@ -148,6 +152,47 @@ function checkRange(
   });
 }
 
+/**
+ * A string port must be a port name (IANA_SVC_NAME, as the API server validates it): 1 to 15
+ * characters of [a-z0-9-], at least one letter, no leading, trailing or doubled hyphen. "8000"
+ * in quotes is a string, not a number, and the whole object is refused.
+ */
+export function isBadPortName(port: unknown): boolean {
+  if (typeof port !== "string") return false;
+  return !(
+    port.length >= 1 &&
+    port.length <= 15 &&
+    /^[a-z0-9-]+$/.test(port) &&
+    /[a-z]/.test(port) &&
+    !port.includes("--") &&
+    !port.startsWith("-") &&
+    !port.endsWith("-")
+  );
+}
+
+/** The string ports of a policy's rules that the API server refuses, each one finding. */
+function checkPolicyPortNames(context: Context, policy: Policy): void {
+  const spec = isRecord(policy.object.value.spec) ? policy.object.value.spec : {};
+  for (const direction of ["ingress", "egress"] as const) {
+    const rules = Array.isArray(spec[direction]) ? spec[direction] : [];
+    rules.forEach((rule, r) => {
+      const ports = isRecord(rule) && Array.isArray(rule.ports) ? rule.ports : [];
+      ports.forEach((entry, p) => {
+        if (!isRecord(entry) || !isBadPortName(entry.port)) return;
+        context.report({
+          messageId: "badPortName",
+          data: {
+            owner: `NetworkPolicy "${policy.namespace}/${policy.name}"`,
+            port: String(entry.port),
+          },
+          object: policy.object,
+          pointer: `/spec/${direction}/${r}/ports/${p}/port`,
+        });
+      });
+    });
+  }
+}
+
 function resolves(ports: readonly ContainerPort[], port: unknown, protocol?: Protocol): boolean {
   return findPort(ports, port, protocol) !== undefined;
 }
@@ -173,6 +218,15 @@ function checkService(
     if (!isRecord(entry)) return;
     const field = entry.targetPort !== undefined ? "targetPort" : "port";
     const raw = entry[field];
+    if (isBadPortName(raw)) {
+      context.report({
+        messageId: "badPortName",
+        data: { owner: `Service "${service.ref.name ?? ""}"`, port: String(raw) },
+        object: service,
+        pointer: `/spec/ports/${index}/${field}`,
+      });
+      return;
+    }
     const port = numberedPort(raw) ?? raw;
     if (typeof port !== "number" && typeof port !== "string") return;
     const protocol = protocolOf(entry.protocol);
@@ -203,6 +257,15 @@ function checkProbes(context: Context, workload: Workload) {
         )
           continue;
         const port = action.port;
+        if (isBadPortName(port)) {
+          context.report({
+            messageId: "badPortName",
+            data: { owner: `${probe} of container "${container.name}"`, port: String(port) },
+            object: workload.object,
+            pointer: joinPointer(container.pointer, probe, handler, "port"),
+          });
+          continue;
+        }
         // A numbered probe of a container that declares no port is not checked: ports are optional.
         const known =
           (typeof port === "number" && declared.length === 0) || resolves(declared, port);
