@@ -132,6 +132,27 @@ new RuleTester({ describe, it }).run(securityAlerts, {
   ],
   invalid: [
     {
+      name: "a shared Prometheus without the alert, two instances: one finding on it naming both",
+      yaml: `${backend}
+        ---
+        ${inNamespace(backend, "staging")}
+        ---
+        ${inNamespace(prometheus, "monitoring")}
+      `,
+      errors: [
+        {
+          messageId: "noAlertShared",
+          line: 30,
+          column: 3,
+          data: {
+            metric: "scout_auth_failures_total",
+            count: 2,
+            instances: "scout, staging",
+          },
+        },
+      ],
+    },
+    {
       name: "a shared Prometheus without the alert: one finding on it for the backend's instance",
       yaml: `${backend}
         ---

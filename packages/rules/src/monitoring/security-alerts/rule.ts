@@ -29,6 +29,8 @@ export const securityAlerts = defineRule({
     messages: {
       noAlert:
         "no alerting rule watches {{metric}} for instance {{instance}}: authentication failures go unnoticed",
+      noAlertShared:
+        "no alerting rule watches {{metric}} for the {{count}} instances this shared Prometheus scrapes ({{instances}}): authentication failures go unnoticed",
     },
   },
   check(context) {
@@ -57,8 +59,25 @@ export const securityAlerts = defineRule({
     const sharedPrometheus = components.find(
       (w) => w.component === "prometheus" && shared(instanceOf(w.object).namespace),
     );
-    for (const [instance, target] of targetsByInstance(components, sharedPrometheus)) {
-      if (byInstance.with(instance).length > 0) continue;
+    // Every Prometheus of a shared namespace serves the instances, none is an instance itself.
+    const deployed = components.filter(
+      (w) => w.component !== "prometheus" || !shared(instanceOf(w.object).namespace),
+    );
+    const uncovered = [...targetsByInstance(deployed, sharedPrometheus)].filter(
+      ([instance]) => byInstance.with(instance).length === 0,
+    );
+    const onShared = uncovered.filter(([, target]) => target === sharedPrometheus);
+    // One rule file on the shared Prometheus covers them all: one finding there, naming them.
+    if (onShared.length > 0 && sharedPrometheus) {
+      context.report({
+        messageId: onShared.length === 1 ? "noAlert" : "noAlertShared",
+        data: { metric, instance: onShared[0]![0].name, ...instanceList(onShared) },
+        object: sharedPrometheus.object,
+        pointer: "/metadata/name",
+      });
+    }
+    for (const [instance, target] of uncovered) {
+      if (target === sharedPrometheus) continue;
       context.report({
         messageId: "noAlert",
         data: { metric, instance: instance.name },
@@ -68,6 +87,17 @@ export const securityAlerts = defineRule({
     }
   },
 });
+
+const LISTED_INSTANCES = 5;
+
+function instanceList(entries: readonly (readonly [Instance, unknown])[]) {
+  const names = entries.map(([instance]) => instance.name);
+  const rest = names.length - LISTED_INSTANCES;
+  return {
+    count: names.length,
+    instances: names.slice(0, LISTED_INSTANCES).join(", ") + (rest > 0 ? ` and ${rest} more` : ""),
+  };
+}
 
 /**
  * One finding per instance, on its Prometheus (where rules are loaded), else on the backend that
@@ -79,7 +109,6 @@ function targetsByInstance(
 ) {
   const targets = new Map<string, [Instance, ComponentWorkload]>();
   for (const workload of components) {
-    if (workload === sharedPrometheus) continue;
     const instance = instanceOf(workload.object);
     const current = targets.get(instance.name);
     if (!current || (current[1].component !== "prometheus" && workload.component === "prometheus"))
