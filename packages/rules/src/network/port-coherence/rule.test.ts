@@ -28,6 +28,8 @@ const scraped = (namespace: string) => `
           ingress: [{from: [{podSelector: {matchLabels: {app: prometheus}}}], ports: [{port: 8000}]}]
 `;
 
+const refused = (reason: string) => ({ owner: 'NetworkPolicy "default/backend"', reason });
+
 new RuleTester({ describe, it }).run(portCoherence, {
   valid: [
     {
@@ -210,6 +212,57 @@ new RuleTester({ describe, it }).run(portCoherence, {
           line: 25,
           column: 22,
           data: { owner: 'NetworkPolicy "default/backend"', port: "53" },
+        },
+      ],
+    },
+    {
+      name: "port ranges and numbers the API server refuses: one finding each, not judged against the container ports",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app: backend}}
+            spec:
+              containers: [{name: api, ports: [{name: http, containerPort: 8000}]}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress:
+            - ports:
+                - {port: 0}
+                - {port: 8000, endPort: 7000}
+                - {port: http, endPort: 8001}
+                - {endPort: 8001}
+      `,
+      errors: [
+        {
+          messageId: "refusedPort",
+          line: 17,
+          column: 12,
+          data: refused("a port number is 1 to 65535"),
+        },
+        {
+          messageId: "refusedPort",
+          line: 18,
+          column: 24,
+          data: refused("the endPort is below the port"),
+        },
+        {
+          messageId: "refusedPort",
+          line: 19,
+          column: 24,
+          data: refused("an endPort needs a numeric port, not a name"),
+        },
+        {
+          messageId: "refusedPort",
+          line: 20,
+          column: 12,
+          data: refused("an endPort needs a port to start the range"),
         },
       ],
     },

@@ -54,6 +54,8 @@ export const portCoherence = defineRule({
         "{{workload}} asks Prometheus to scrape port {{port}}, which it does not declare as a container port",
       badPortName:
         '{{owner}} gives port "{{port}}" as a string that is no port name (1 to 15 lower-case letters, digits and hyphens, at least one letter): the API server refuses the object (a number is written without quotes)',
+      refusedPort:
+        "{{owner}} gives a port the API server refuses ({{reason}}): the whole policy is refused",
       scrapePortName:
         "{{workload}} gives prometheus.io/port as {{port}}, not a number: the usual relabeling takes only digits, so Prometheus ignores it and scrapes every port the pod declares",
       scrapeBlocked:
@@ -74,11 +76,12 @@ export const portCoherence = defineRule({
     for (const policy of connectivity.model.policies) {
       const targets = selectedBy(connectivity.model, policy).filter((w) => identified.has(w));
       if (targets.length === 0) continue;
-      checkPolicyPortNames(context, policy);
+      const refused = checkRefusedPolicyPorts(context, policy);
       if (!policy.isolatesIngress) continue;
       for (const rule of policy.ingress) {
         if (rule.ports === "all") continue;
         rule.ports.forEach((spec, index) => {
+          if (refused.has(`${rule.pointer}/ports/${index}`)) return;
           if (typeof spec.port === "number" && spec.endPort !== undefined) {
             checkRange(context, policy, targets, spec.port, spec.endPort, spec.protocol, {
               pointer: `${rule.pointer}/ports/${index}/endPort`,
@@ -170,27 +173,65 @@ export function isBadPortName(port: unknown): boolean {
   );
 }
 
-/** The string ports of a policy's rules that the API server refuses, each one finding. */
-function checkPolicyPortNames(context: Context, policy: Policy): void {
+/**
+ * The ports of a policy's rules that the API server refuses (ValidateNetworkPolicyPort), each
+ * one finding: a string that is no port name, a number outside 1-65535, an endPort beside a
+ * named port or no port, below its port or outside 1-65535. Returns where they are, so that
+ * they are not judged again against the container ports.
+ */
+function checkRefusedPolicyPorts(context: Context, policy: Policy): Set<string> {
+  const refused = new Set<string>();
   const spec = isRecord(policy.object.value.spec) ? policy.object.value.spec : {};
+  const owner = `NetworkPolicy "${policy.namespace}/${policy.name}"`;
   for (const direction of ["ingress", "egress"] as const) {
     const rules = Array.isArray(spec[direction]) ? spec[direction] : [];
     rules.forEach((rule, r) => {
       const ports = isRecord(rule) && Array.isArray(rule.ports) ? rule.ports : [];
       ports.forEach((entry, p) => {
-        if (!isRecord(entry) || !isBadPortName(entry.port)) return;
+        if (!isRecord(entry)) return;
+        const at = `/spec/${direction}/${r}/ports/${p}`;
+        const problem = refusedPortProblem(entry.port, entry.endPort);
+        if (!problem) return;
+        refused.add(at);
+        const [messageId, field] =
+          problem === "name"
+            ? (["badPortName", "port"] as const)
+            : (["refusedPort", problem.field] as const);
         context.report({
-          messageId: "badPortName",
+          messageId,
           data: {
-            owner: `NetworkPolicy "${policy.namespace}/${policy.name}"`,
+            owner,
             port: String(entry.port),
+            reason: problem === "name" ? "" : problem.reason,
           },
           object: policy.object,
-          pointer: `/spec/${direction}/${r}/ports/${p}/port`,
+          pointer: `${at}/${field}`,
         });
       });
     });
   }
+  return refused;
+}
+
+const isPortNumber = (n: unknown) =>
+  typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535;
+
+function refusedPortProblem(
+  port: unknown,
+  endPort: unknown,
+): "name" | { field: "port" | "endPort"; reason: string } | undefined {
+  if (isBadPortName(port)) return "name";
+  if (typeof port === "number" && !isPortNumber(port))
+    return { field: "port", reason: "a port number is 1 to 65535" };
+  if (endPort === undefined || endPort === null) return undefined;
+  if (port === undefined || port === null)
+    return { field: "endPort", reason: "an endPort needs a port to start the range" };
+  if (typeof port === "string")
+    return { field: "endPort", reason: "an endPort needs a numeric port, not a name" };
+  if (!isPortNumber(endPort)) return { field: "endPort", reason: "a port number is 1 to 65535" };
+  if ((endPort as number) < (port as number))
+    return { field: "endPort", reason: "the endPort is below the port" };
+  return undefined;
 }
 
 function resolves(ports: readonly ContainerPort[], port: unknown, protocol?: Protocol): boolean {
