@@ -33,6 +33,13 @@ const refused = (reason: string) => ({ owner: 'NetworkPolicy "default/backend"',
 new RuleTester({ describe, it }).run(portCoherence, {
   valid: [
     {
+      name: "a policy blocking the guide's scrape flow (8000) is network/allowed-flows' missing flow, not repeated here",
+      yaml: scraped("scout").replace(
+        "ingress: [{from: [{podSelector: {matchLabels: {app: prometheus}}}], ports: [{port: 8000}]}]",
+        "policyTypes: [Ingress]",
+      ),
+    },
+    {
       name: "a port range whose every port the backend declares",
       yaml: `
         apiVersion: apps/v1

@@ -17,6 +17,7 @@ import {
   containerPortsOf,
   contains,
   findPort,
+  GUIDE_FLOWS,
   numberedPort,
   type Policy,
   type Protocol,
@@ -343,6 +344,13 @@ function checkScrape(
   if (!resolves(workload.ports, port)) {
     context.report({ messageId: "scrapePort", data, object: workload.object, pointer });
   }
+  // The guide's own scrape flow (Prometheus -> backend on 8000) that a policy blocks is
+  // network/allowed-flows' missing flow, with the rule to add: one cause, one finding.
+  const component = componentOf(workload.object, guideSettings(context.settings));
+  const intended = GUIDE_FLOWS.some(
+    (f) => f.from === "prometheus" && f.to === component && f.protocol === "TCP" && f.port === port,
+  );
+  if (intended) return;
   for (const scraper of prometheus) {
     if (scraper === workload) continue;
     const sides = connectivity.sides(
