@@ -57,14 +57,19 @@ export function isVariableReference(value: string): boolean {
 
 /** Secrets a container reads whole: `envFrom[].secretRef` and mounted secret (or projected secret) volumes. */
 export function wholeSecretsOf(container: ContainerRef): string[] {
+  const fromEnv = (
+    Array.isArray(container.container.envFrom) ? container.container.envFrom : []
+  ).flatMap((entry) =>
+    isRecord(entry) && isRecord(entry.secretRef) && typeof entry.secretRef.name === "string"
+      ? [entry.secretRef.name]
+      : [],
+  );
+  return [...fromEnv, ...mountedSecretsOf(container)];
+}
+
+/** Secrets mounted into a container as files: secret and projected secret volumes. */
+export function mountedSecretsOf(container: ContainerRef): string[] {
   const names: string[] = [];
-  const envFrom = container.container.envFrom;
-  if (Array.isArray(envFrom)) {
-    for (const entry of envFrom) {
-      const ref = isRecord(entry) && isRecord(entry.secretRef) ? entry.secretRef : undefined;
-      if (ref && typeof ref.name === "string") names.push(ref.name);
-    }
-  }
   const mounts = Array.isArray(container.container.volumeMounts)
     ? container.container.volumeMounts
     : [];
