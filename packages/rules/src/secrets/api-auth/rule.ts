@@ -5,20 +5,20 @@ import {
   componentOf,
   containersOf,
   defineRule,
-  isRecord,
   joinPointer,
   podTemplateOf,
   type RuleReport,
   z,
 } from "@scout-deploy/core";
-import {
-  effectiveSecretEntries,
-  isCredentialName,
-  isSecret,
-  nameSegments,
-} from "@scout-deploy/secrets";
+import { isCredentialName, nameSegments } from "@scout-deploy/secrets";
 import { guideSettings } from "../../settings.js";
-import { effectiveEnvVars, isVariableReference, mountedSecretsOf } from "../env.js";
+import {
+  effectiveEnvVars,
+  envFromSecretVariables,
+  isReadableVariableName,
+  isVariableReference,
+  mountedSecretsOf,
+} from "../env.js";
 
 const options = z
   .object({
@@ -124,9 +124,6 @@ function checkBackend(
   }
 }
 
-/** The form of a variable name an application reads (`API_TOKEN`); `api-token` is none. */
-const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 /**
  * True when a Secret the container reads whole hands it the API token. `envFrom` makes one
  * variable per key, named prefix + key: a Secret of the input whose keys make no API token
@@ -139,22 +136,12 @@ function tokenFromWholeSecret(
   namespace: string,
   options: Options,
 ): boolean {
-  const envFrom = Array.isArray(container.container.envFrom) ? container.container.envFrom : [];
-  const imported = envFrom.flatMap((entry) => {
-    const ref = isRecord(entry) && isRecord(entry.secretRef) ? entry.secretRef : undefined;
-    if (!ref || typeof ref.name !== "string") return [];
-    const prefix = isRecord(entry) && typeof entry.prefix === "string" ? entry.prefix : "";
-    const secret = bundle.objects.find(
-      (o) => isSecret(o) && o.ref.name === ref.name && (o.ref.namespace ?? "default") === namespace,
-    );
-    if (!secret) return [{ gives: !options.envNames }];
-    const gives = effectiveSecretEntries(secret).some((entry) => {
-      const name = `${prefix}${entry.key}`;
-      return C_IDENTIFIER.test(name) && isApiTokenName(name, options);
-    });
-    return [{ gives }];
-  });
-  if (imported.some((i) => i.gives)) return true;
+  const imported = envFromSecretVariables(container, bundle, namespace);
+  const gives = imported.some(({ names }) =>
+    names === undefined
+      ? !options.envNames
+      : names.some((name) => isReadableVariableName(name) && isApiTokenName(name, options)),
+  );
   // Mounted as files: which file the app reads is its own configuration.
-  return !options.envNames && mountedSecretsOf(container).length > 0;
+  return gives || (!options.envNames && mountedSecretsOf(container).length > 0);
 }
