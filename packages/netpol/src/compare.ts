@@ -203,13 +203,14 @@ export function compareWithIntended(
 }
 
 /**
- * A namespace whose only components are clients that the table lets nobody reach (Prometheus)
- * is a shared service such as a `monitoring` namespace: it serves every instance, so its
- * intended flows into any instance are intended (the guide's Prometheus -> Backend across
- * namespaces, through a namespaceSelector and a podSelector).
+ * A namespace whose only components are ones that no other component is meant to reach
+ * (Prometheus; nginx, reached from outside only) is a shared service such as a `monitoring` or
+ * an ingress namespace: it serves every instance, so its intended flows into any instance are
+ * intended (the guide's Prometheus -> Backend across namespaces, through a namespaceSelector and
+ * a podSelector).
  */
 function markSharedClients(ends: Iterable<Identified>, intended: readonly IntendedFlow[]): void {
-  const reached = new Set(intended.map((f) => f.to));
+  const reached = new Set(intended.filter((f) => f.from !== EXTERNAL).map((f) => f.to));
   const byNamespace = new Map<string, Identified[]>();
   for (const end of ends) {
     const namespace = end.instance!.namespace;

@@ -134,6 +134,22 @@ new RuleTester({ describe, it }).run(allowedFlows, {
       ].join("\n        ---\n"),
     },
     {
+      name: "nginx in an ingress namespace of its own, reached from outside only, serves the backend of scout",
+      yaml: `${MONITORING.replaceAll("prometheus", "nginx").replaceAll("monitoring", "ingress")}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress:
+            - from:
+                - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress}}
+                  podSelector: {matchLabels: {app: nginx}}
+              ports: [{port: 8000}]
+      `,
+    },
+    {
       name: "a null namespaceSelector is an unset one (own namespace), not every namespace",
       yaml: ["staging", "production"]
         .map((namespace) =>
