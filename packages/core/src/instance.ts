@@ -60,6 +60,7 @@ interface NamespaceGroup<T> {
 export class InstanceIndex<T> {
   private readonly namespaces = new Map<string, NamespaceGroup<T>>();
   private readonly joined = new Map<string, T[]>();
+  private readonly everyItem: T[] = [];
 
   static of<T>(items: Iterable<T>, instance: (item: T) => Instance): InstanceIndex<T> {
     const index = new InstanceIndex<T>();
@@ -74,6 +75,7 @@ export class InstanceIndex<T> {
       this.namespaces.set(instance.namespace, group);
     }
     group.all.push(item);
+    this.everyItem.push(item);
     if (!instance.label) group.unlabelled.push(item);
     else {
       const members = group.byLabel.get(instance.label);
@@ -95,6 +97,11 @@ export class InstanceIndex<T> {
       this.joined.set(key, members);
     }
     return members;
+  }
+
+  /** Every item, whatever its instance. */
+  all(): readonly T[] {
+    return this.everyItem;
   }
 
   /** True when no item sits in `namespace`. */

@@ -89,6 +89,8 @@ interface Identified {
   component: string;
   /** The Scout deployment of a workload; none for the outside. */
   instance?: Instance;
+  /** A client shared by every instance (a Prometheus in a monitoring namespace of its own). */
+  shared?: boolean;
 }
 
 /**
@@ -109,6 +111,7 @@ export function compareWithIntended(
     const endpoint: Endpoint = { kind: "workload", workload };
     identified.set(workload, { endpoint, component, instance: instanceOf(workload.object) });
   }
+  markSharedClients(identified.values(), intended);
   const identify = (endpoint: Endpoint): Identified | undefined =>
     endpoint.kind === "external"
       ? { endpoint, component: EXTERNAL }
@@ -149,7 +152,7 @@ export function compareWithIntended(
       for (const component of destinations.components()) {
         const pair = `${from.component}\u0000${component}`;
         for (const within of [true, false]) {
-          const members = destinations.members(from.instance!, component, within);
+          const members = destinations.members(from.instance!, component, within, from.shared);
           const extra = subtract(
             ALL_CONNS,
             within ? (intendedConns.get(pair) ?? NO_CONNS) : NO_CONNS,
@@ -199,16 +202,42 @@ export function compareWithIntended(
   };
 }
 
-/** Two ends of one deployment: the outside belongs to every instance. */
+/**
+ * A namespace whose only components are ones that no other component is meant to reach
+ * (Prometheus; nginx, reached from outside only) is a shared service such as a `monitoring` or
+ * an ingress namespace: it serves every instance, so its intended flows into any instance are
+ * intended (the guide's Prometheus -> Backend across namespaces, through a namespaceSelector and
+ * a podSelector).
+ */
+function markSharedClients(ends: Iterable<Identified>, intended: readonly IntendedFlow[]): void {
+  const reached = new Set(intended.filter((f) => f.from !== EXTERNAL).map((f) => f.to));
+  const byNamespace = new Map<string, Identified[]>();
+  for (const end of ends) {
+    const namespace = end.instance!.namespace;
+    const members = byNamespace.get(namespace);
+    if (members) members.push(end);
+    else byNamespace.set(namespace, [end]);
+  }
+  for (const members of byNamespace.values()) {
+    if (members.every((end) => !reached.has(end.component)))
+      for (const end of members) end.shared = true;
+  }
+}
+
+/** Two ends of one deployment: the outside and a shared client belong to every instance. */
 function withinOneInstance(a: Identified, b: Identified): boolean {
-  return !a.instance || !b.instance || sameInstance(a.instance, b.instance);
+  return !a.instance || !b.instance || a.shared || b.shared || sameInstance(a.instance, b.instance);
 }
 
 function instanceNote(a: Identified, b: Identified): string | undefined {
-  if (a.instance && b.instance && !sameInstance(a.instance, b.instance))
-    return `between instances ${a.instance.name} and ${b.instance.name}`;
-  // Within one instance, the labelled end names it more precisely than an unlabelled one.
-  const named = [a.instance, b.instance].find((i) => i?.label) ?? a.instance ?? b.instance;
+  if (!withinOneInstance(a, b))
+    return `between instances ${a.instance!.name} and ${b.instance!.name}`;
+  // Within one instance, the labelled end names it more precisely than an unlabelled one, and
+  // a deployment's own end more than a shared client.
+  const ends = [a, b].filter((end) => end.instance && !end.shared);
+  const own = ends.length > 0 ? ends : [a, b];
+  const named =
+    own.find((end) => end.instance?.label)?.instance ?? own.find((end) => end.instance)?.instance;
   return named ? `instance ${named.name}` : undefined;
 }
 
@@ -390,6 +419,7 @@ function missingFlows(
   dns: DnsOptions,
 ): FlowDifference[] {
   const byComponent = new Map<string, InstanceIndex<Identified>>();
+  const everyOne = (component: string) => byComponent.get(component)?.all() ?? [];
   for (const end of identified) {
     let index = byComponent.get(end.component);
     if (!index) {
@@ -409,7 +439,8 @@ function missingFlows(
     if (!destinations) continue;
     for (const from of identified) {
       if (from.component !== flow.from) continue;
-      for (const to of destinations.with(from.instance!)) {
+      const reachable = from.shared ? everyOne(flow.to) : destinations.with(from.instance!);
+      for (const to of reachable) {
         if (to === from) continue;
         if (!resolving.has(from)) resolving.set(from, to);
         differences.push(...blockedSides(connectivity, flow, from, to, settings));
@@ -651,8 +682,12 @@ class Destinations {
     return this.byComponent.keys();
   }
 
-  /** The destinations of `component` in the source's instance (within) or in every other one. */
-  members(instance: Instance, component: string, within: boolean): Members {
+  /**
+   * The destinations of `component` in the source's instance (within) or in every other one; a
+   * shared source is within every instance.
+   */
+  members(instance: Instance, component: string, within: boolean, shared = false): Members {
+    if (shared) return within ? this.componentMembers(component) : new Members(this.pods);
     const key = `${instance.namespace}\u0000${component}`;
     const own = this.ownMembers(instance, key);
     if (within) return own;

@@ -51,6 +51,19 @@ describe("diffFlows", () => {
     expect(flowDiffMarkdown(back)).toBe("- This pull request closes nginx → redis on TCP 6379\n");
   });
 
+  it("says the ports as people do: a policy removed opens every port", () => {
+    const withoutPolicy = buildBundle([
+      parseSource("all.yaml", `${workload("backend")}${workload("nginx")}${workload("redis")}`),
+    ]);
+    const diff = diffFlows(bundle(backendOnly), withoutPolicy, settings);
+    expect(flowDiffMarkdown(diff)).toContain(
+      "- This pull request **opens** external → redis on every port\n",
+    );
+    expect(flowDiffMarkdown(diff)).toContain(
+      "- This pull request **opens** backend → redis on every port but TCP 6379\n",
+    );
+  });
+
   it("draws an opened flow thick in the head's diagram and a closed one dotted", () => {
     const opened = flowDiffMermaid(
       diffFlows(bundle(backendOnly), bundle(backendAndNginx), settings),

@@ -1,6 +1,6 @@
 import { type Bundle, type ComponentSettings, inertMarkdown } from "@scout-deploy/core";
 import type { FlowComparison } from "./compare.js";
-import { type ConnSet, formatConns, isEmpty, NO_CONNS, subtract } from "./conns.js";
+import { type ConnSet, describePorts, formatConns, isEmpty, NO_CONNS, subtract } from "./conns.js";
 import { flows } from "./flows.js";
 import { DEFAULT_NETWORK_OPTIONS, type NetworkOptions } from "./intended.js";
 import { flowsMermaid } from "./render.js";
@@ -59,10 +59,10 @@ export function flowDiffJson(diff: FlowDiff) {
   return { opened: diff.opened.map(plain), closed: diff.closed.map(plain) };
 }
 
-/** "This pull request opens nginx → redis on TCP 6379", one line per change. */
+/** "This pull request opens nginx → redis on TCP 6379" (or "on every port"), one line per change. */
 export function flowDiffMarkdown(diff: FlowDiff, subject = "This pull request"): string {
   const line = (verb: string, c: FlowChange) =>
-    `- ${subject} ${verb} ${inertMarkdown(c.from)} → ${inertMarkdown(c.to)} on ${c.connections}`;
+    `- ${subject} ${verb} ${inertMarkdown(c.from)} → ${inertMarkdown(c.to)} on ${describePorts(c.conns)}`;
   const lines = [
     ...diff.opened.map((c) => line("**opens**", c)),
     ...diff.closed.map((c) => line("closes", c)),

@@ -146,8 +146,10 @@ function policyOf(object: BundleObject): Policy {
   const spec = isRecord(object.value.spec) ? object.value.spec : {};
   const ingress = rulesOf(spec.ingress, "ingress");
   const egress = rulesOf(spec.egress, "egress");
-  const types = Array.isArray(spec.policyTypes) ? spec.policyTypes : undefined;
-  // Kubernetes' defaulting: Ingress always, Egress only when egress rules are given.
+  const types =
+    Array.isArray(spec.policyTypes) && spec.policyTypes.length > 0 ? spec.policyTypes : undefined;
+  // Kubernetes' defaulting, for an unset or empty list alike (len(policyTypes) == 0): Ingress
+  // always, Egress only when egress rules are given.
   const isolatesIngress = types ? types.includes("Ingress") : true;
   const isolatesEgress = types
     ? types.includes("Egress")
@@ -195,12 +197,13 @@ export function peerOf(value: unknown): Peer[] {
         : undefined;
     return set ? [{ kind: "ip", set }] : [];
   }
-  if (value.podSelector === undefined && value.namespaceSelector === undefined) return [];
+  // A null selector is an unset one: the API server decodes it as a nil pointer.
+  if (value.podSelector == null && value.namespaceSelector == null) return [];
   return [
     {
       kind: "pods",
       namespaces:
-        value.namespaceSelector === undefined ? "own" : compileSelector(value.namespaceSelector),
+        value.namespaceSelector == null ? "own" : compileSelector(value.namespaceSelector),
       pods: compileSelector(value.podSelector),
     },
   ];

@@ -10,7 +10,33 @@ export interface RecordedTime {
   time: number;
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/;
+// RFC 3339 (its section 5.6 allows a lower-case t and z), or a full date alone.
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2})))?$/;
+
+/**
+ * Milliseconds since the epoch of an RFC 3339 time; NaN unless every field is in its range
+ * (Date.parse rolls 2026-02-30 over into March and reads 24:00 as the next day).
+ */
+export function parseRfc3339(text: string): number {
+  const match = RFC3339.exec(text);
+  if (!match) return Number.NaN;
+  const [year, month, day, hour, minute, second, offsetHour, offsetMinute] = match
+    .slice(1)
+    .map((part) => Number(part ?? 0));
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  const inRange =
+    month! >= 1 &&
+    month! <= 12 &&
+    day! >= 1 &&
+    day! <= daysInMonth &&
+    hour! <= 23 &&
+    minute! <= 59 &&
+    second! <= 59 &&
+    offsetHour! <= 23 &&
+    offsetMinute! <= 59;
+  return inRange ? Date.parse(text.toUpperCase()) : Number.NaN;
+}
 
 /**
  * When a Secret's values last changed, as its annotations record it. A SealedSecret carries the
@@ -26,7 +52,7 @@ export function recordedRotation(object: BundleObject): RecordedTime | undefined
     for (const annotation of [ANNOTATIONS.rotatedAt, ANNOTATIONS.createdAt]) {
       const raw = annotations[annotation];
       if (typeof raw !== "string") continue;
-      const time = RFC3339.test(raw) ? Date.parse(raw) : Number.NaN;
+      const time = parseRfc3339(raw);
       return { annotation, pointer: joinPointer(place, "annotations", annotation), raw, time };
     }
   }

@@ -70,6 +70,7 @@ export {
 } from "./secret-values.js";
 export {
   alphabetBits,
+  assessBytes,
   assessStrength,
   DEFAULT_MIN_BITS,
   estimateBits,

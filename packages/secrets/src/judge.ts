@@ -3,7 +3,7 @@ import { detectTokenFormat, isCredentialName } from "./credentials.js";
 import { fingerprint } from "./fingerprint.js";
 import { PREVIOUS_SUFFIX } from "./layout.js";
 import { effectiveSecretEntries, isSecret, type SecretEntry, secretType } from "./secret-values.js";
-import { assessStrength, type Strength, type StrengthOptions } from "./strength.js";
+import { assessBytes, assessStrength, type Strength, type StrengthOptions } from "./strength.js";
 import { isTypeOwnKey } from "./typed-keys.js";
 
 /** A credential value of a Secret, decoded, with what a message may show of it. */
@@ -20,28 +20,49 @@ export interface CredentialValue extends SecretEntry {
  * `stringData` overrides is left out too: the cluster never holds it.
  */
 export function credentialValues(object: BundleObject): CredentialValue[] {
-  if (!isSecret(object)) return [];
-  const type = secretType(object);
-  return effectiveSecretEntries(object).flatMap((entry) => {
-    if (isTypeOwnKey(type, entry.key)) return [];
-    const name = entry.key.endsWith(PREVIOUS_SUFFIX)
-      ? entry.key.slice(0, -PREVIOUS_SUFFIX.length)
-      : entry.key;
-    if (entry.text === undefined || !isCredentialName(name)) return [];
+  return credentialEntries(object).flatMap((entry) => {
+    if (entry.text === undefined) return [];
     if (detectTokenFormat(entry.text) === "PEM private key") return [];
     return [{ ...entry, text: entry.text, fingerprint: fingerprint(entry.text) }];
   });
 }
 
+/** The credential-named entries of a Secret (see `credentialValues`), text or not. */
+function credentialEntries(object: BundleObject): SecretEntry[] {
+  if (!isSecret(object)) return [];
+  const type = secretType(object);
+  return effectiveSecretEntries(object).filter((entry) => {
+    if (isTypeOwnKey(type, entry.key)) return false;
+    const name = entry.key.endsWith(PREVIOUS_SUFFIX)
+      ? entry.key.slice(0, -PREVIOUS_SUFFIX.length)
+      : entry.key;
+    return isCredentialName(name);
+  });
+}
+
 export interface WeakValue {
-  value: CredentialValue;
+  /** The entry, with its fingerprint (`text` is absent for a value that is not UTF-8). */
+  value: SecretEntry & { fingerprint: string };
   strength: Strength;
 }
 
-/** The credential values of a Secret that are not 32 random bytes' worth. */
+/**
+ * The credential values of a Secret that are not 32 random bytes' worth. A value that is not
+ * UTF-8 text is judged by its bytes: the kubelet hands the app those bytes as they are.
+ */
 export function weakValues(object: BundleObject, options: StrengthOptions = {}): WeakValue[] {
-  return credentialValues(object).flatMap((value) => {
-    const strength = assessStrength(value.text, options);
-    return strength.strong ? [] : [{ value, strength }];
+  return credentialEntries(object).flatMap((entry): WeakValue[] => {
+    if (entry.text !== undefined) {
+      if (detectTokenFormat(entry.text) === "PEM private key") return [];
+      const strength = assessStrength(entry.text, options);
+      return strength.strong
+        ? []
+        : [{ value: { ...entry, fingerprint: fingerprint(entry.text) }, strength }];
+    }
+    if (entry.bytes === undefined) return [];
+    const strength = assessBytes(entry.bytes, options);
+    return strength.strong
+      ? []
+      : [{ value: { ...entry, fingerprint: fingerprint(entry.bytes) }, strength }];
   });
 }

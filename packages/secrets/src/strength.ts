@@ -86,6 +86,28 @@ export function assessStrength(value: string, options: StrengthOptions = {}): St
   };
 }
 
+/**
+ * Raw bytes that are not UTF-8 text (`head -c 32 /dev/urandom`): each byte may carry 8 bits, so
+ * they are judged by their count, the entropy of their byte values and repetition.
+ */
+export function assessBytes(bytes: Uint8Array, options: StrengthOptions = {}): Strength {
+  const minBits = options.minBits ?? DEFAULT_MIN_BITS;
+  const estimatedBits = bytes.length * 8;
+  const asChars = Buffer.from(bytes).toString("latin1");
+  const shannon = shannonEntropy(asChars);
+  const weaknesses: Weakness[] = [];
+  if (estimatedBits < minBits) weaknesses.push("short");
+  if (shannon < 0.75 * Math.log2(Math.max(2, Math.min(bytes.length, 256))))
+    weaknesses.push("low-entropy");
+  if (repeatingPeriod(asChars) !== undefined) weaknesses.push("repetitive");
+  return {
+    strong: weaknesses.length === 0,
+    weaknesses,
+    estimatedBits,
+    shannonBitsPerChar: shannon,
+  };
+}
+
 export function isPlaceholder(value: string): boolean {
   const lower = value.trim().toLowerCase();
   if (lower === "") return true;

@@ -1,4 +1,5 @@
-import { type ContainerRef, isRecord, joinPointer } from "@scout-deploy/core";
+import { type Bundle, type ContainerRef, isRecord, joinPointer } from "@scout-deploy/core";
+import { effectiveSecretEntries, isSecret } from "@scout-deploy/secrets";
 
 /** Where one `env[]` entry of a container takes its value from. */
 export interface EnvVar {
@@ -55,16 +56,9 @@ export function isVariableReference(value: string): boolean {
   return /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(value.trim());
 }
 
-/** Secrets a container reads whole: `envFrom[].secretRef` and mounted secret (or projected secret) volumes. */
-export function wholeSecretsOf(container: ContainerRef): string[] {
+/** Secrets mounted into a container as files: secret and projected secret volumes. */
+export function mountedSecretsOf(container: ContainerRef): string[] {
   const names: string[] = [];
-  const envFrom = container.container.envFrom;
-  if (Array.isArray(envFrom)) {
-    for (const entry of envFrom) {
-      const ref = isRecord(entry) && isRecord(entry.secretRef) ? entry.secretRef : undefined;
-      if (ref && typeof ref.name === "string") names.push(ref.name);
-    }
-  }
   const mounts = Array.isArray(container.container.volumeMounts)
     ? container.container.volumeMounts
     : [];
@@ -89,4 +83,33 @@ export function wholeSecretsOf(container: ContainerRef): string[] {
     }
   }
   return names;
+}
+
+/** The form of a variable name an application reads (`API_TOKEN`); `api-token` is none. */
+export function isReadableVariableName(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+}
+
+/**
+ * The variables each `envFrom[].secretRef` gives the container: prefix + every key of the Secret
+ * when it is in the input (its namespace), `undefined` names when it is not (keys unknown).
+ */
+export function envFromSecretVariables(
+  container: ContainerRef,
+  bundle: Bundle,
+  namespace: string,
+): Array<{ secret: string; names?: string[] }> {
+  const envFrom = Array.isArray(container.container.envFrom) ? container.container.envFrom : [];
+  return envFrom.flatMap((entry) => {
+    const ref = isRecord(entry) && isRecord(entry.secretRef) ? entry.secretRef : undefined;
+    if (!ref || typeof ref.name !== "string") return [];
+    const prefix = isRecord(entry) && typeof entry.prefix === "string" ? entry.prefix : "";
+    const secret = bundle.objects.find(
+      (o) => isSecret(o) && o.ref.name === ref.name && (o.ref.namespace ?? "default") === namespace,
+    );
+    if (!secret) return [{ secret: ref.name }];
+    return [
+      { secret: ref.name, names: effectiveSecretEntries(secret).map((e) => `${prefix}${e.key}`) },
+    ];
+  });
 }

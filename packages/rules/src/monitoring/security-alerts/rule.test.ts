@@ -18,6 +18,19 @@ const prometheus = `
 const inNamespace = (yaml: string, namespace: string) =>
   yaml.replace("namespace: scout", `namespace: ${namespace}`);
 
+const backend = `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: backend
+          namespace: scout
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              containers: [{name: backend}]
+`;
+
 new RuleTester({ describe, it }).run(securityAlerts, {
   valid: [
     {
@@ -91,6 +104,24 @@ new RuleTester({ describe, it }).run(securityAlerts, {
       `,
     },
     {
+      name: "Prometheus and its rules in a monitoring namespace of their own cover the backend's instance",
+      yaml: `${backend}
+        ---
+        ${inNamespace(prometheus, "monitoring")}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: prometheus-rules, namespace: monitoring}
+        data:
+          security.rules.yml: |
+            groups:
+              - name: scout-security
+                rules:
+                  - alert: ScoutAuthFailures
+                    expr: rate(scout_auth_failures_total[5m]) > 1
+      `,
+    },
+    {
       name: "neither Prometheus nor the backend in the input: nothing to judge",
       yaml: `
         apiVersion: v1
@@ -100,6 +131,42 @@ new RuleTester({ describe, it }).run(securityAlerts, {
     },
   ],
   invalid: [
+    {
+      name: "a shared Prometheus without the alert, two instances: one finding on it naming both",
+      yaml: `${backend}
+        ---
+        ${inNamespace(backend, "staging")}
+        ---
+        ${inNamespace(prometheus, "monitoring")}
+      `,
+      errors: [
+        {
+          messageId: "noAlertShared",
+          line: 30,
+          column: 3,
+          data: {
+            metric: "scout_auth_failures_total",
+            count: 2,
+            instances: "scout, staging",
+          },
+        },
+      ],
+    },
+    {
+      name: "a shared Prometheus without the alert: one finding on it for the backend's instance",
+      yaml: `${backend}
+        ---
+        ${inNamespace(prometheus, "monitoring")}
+      `,
+      errors: [
+        {
+          messageId: "noAlert",
+          line: 17,
+          column: 3,
+          data: { metric: "scout_auth_failures_total", instance: "scout" },
+        },
+      ],
+    },
     {
       name: "the alert of the staging instance does not watch production",
       yaml: `${inNamespace(prometheus, "staging")}

@@ -29,6 +29,8 @@ export const securityAlerts = defineRule({
     messages: {
       noAlert:
         "no alerting rule watches {{metric}} for instance {{instance}}: authentication failures go unnoticed",
+      noAlertShared:
+        "no alerting rule watches {{metric}} for the {{count}} instances this shared Prometheus scrapes ({{instances}}): authentication failures go unnoticed",
     },
   },
   check(context) {
@@ -43,11 +45,39 @@ export const securityAlerts = defineRule({
     const components = componentWorkloads(bundle, settings).filter(
       (w) => w.component === "prometheus" || w.component === "backend",
     );
-    const scoutNamespaces = new Set(components.map((w) => instanceOf(w.object).namespace));
+    // The backend exports the metric: when the input has one, a namespace without it (a
+    // monitoring namespace whose Prometheus scrapes every instance) is shared, and so are the
+    // rules loaded there.
+    const backends = components.filter((w) => w.component === "backend");
+    const scoutNamespaces = new Set(
+      (backends.length > 0 ? backends : components).map((w) => instanceOf(w.object).namespace),
+    );
+    const shared = (namespace: string | undefined) =>
+      namespace === undefined || !scoutNamespaces.has(namespace);
     // Rules loaded by a shared Prometheus (a namespace of its own, or applied with -n) cover all.
-    if (alerts.some((o) => !o.ref.namespace || !scoutNamespaces.has(o.ref.namespace))) return;
-    for (const [instance, target] of targetsByInstance(components)) {
-      if (byInstance.with(instance).length > 0) continue;
+    if (alerts.some((o) => shared(o.ref.namespace))) return;
+    const sharedPrometheus = components.find(
+      (w) => w.component === "prometheus" && shared(instanceOf(w.object).namespace),
+    );
+    // Every Prometheus of a shared namespace serves the instances, none is an instance itself.
+    const deployed = components.filter(
+      (w) => w.component !== "prometheus" || !shared(instanceOf(w.object).namespace),
+    );
+    const uncovered = [...targetsByInstance(deployed, sharedPrometheus)].filter(
+      ([instance]) => byInstance.with(instance).length === 0,
+    );
+    const onShared = uncovered.filter(([, target]) => target === sharedPrometheus);
+    // One rule file on the shared Prometheus covers them all: one finding there, naming them.
+    if (onShared.length > 0 && sharedPrometheus) {
+      context.report({
+        messageId: onShared.length === 1 ? "noAlert" : "noAlertShared",
+        data: { metric, instance: onShared[0]![0].name, ...instanceList(onShared) },
+        object: sharedPrometheus.object,
+        pointer: "/metadata/name",
+      });
+    }
+    for (const [instance, target] of uncovered) {
+      if (target === sharedPrometheus) continue;
       context.report({
         messageId: "noAlert",
         data: { metric, instance: instance.name },
@@ -58,11 +88,25 @@ export const securityAlerts = defineRule({
   },
 });
 
+const LISTED_INSTANCES = 5;
+
+function instanceList(entries: readonly (readonly [Instance, unknown])[]) {
+  const names = entries.map(([instance]) => instance.name);
+  const rest = names.length - LISTED_INSTANCES;
+  return {
+    count: names.length,
+    instances: names.slice(0, LISTED_INSTANCES).join(", ") + (rest > 0 ? ` and ${rest} more` : ""),
+  };
+}
+
 /**
  * One finding per instance, on its Prometheus (where rules are loaded), else on the backend that
  * exports the metric.
  */
-function targetsByInstance(components: readonly ComponentWorkload[]) {
+function targetsByInstance(
+  components: readonly ComponentWorkload[],
+  sharedPrometheus: ComponentWorkload | undefined,
+) {
   const targets = new Map<string, [Instance, ComponentWorkload]>();
   for (const workload of components) {
     const instance = instanceOf(workload.object);
@@ -70,7 +114,12 @@ function targetsByInstance(components: readonly ComponentWorkload[]) {
     if (!current || (current[1].component !== "prometheus" && workload.component === "prometheus"))
       targets.set(instance.name, [instance, workload]);
   }
-  return targets.values();
+  // An instance scraped by a shared Prometheus gets its alert there (one finding per instance).
+  return [...targets.values()].map(([instance, target]): [Instance, ComponentWorkload] =>
+    target.component === "prometheus" || !sharedPrometheus
+      ? [instance, target]
+      : [instance, sharedPrometheus],
+  );
 }
 
 interface PromRule {

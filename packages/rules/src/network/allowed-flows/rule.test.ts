@@ -52,8 +52,58 @@ const instancePods = (name: string) =>
     )
     .replace(/\n\s*---\s*$/, "\n");
 
+/** The backend in scout and Prometheus in a monitoring namespace of its own, both isolated. */
+const MONITORING = `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: backend, namespace: scout, labels: {app: backend}}
+        spec: {containers: [{name: api, ports: [{name: api, containerPort: 8000}]}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: prometheus, namespace: monitoring, labels: {app: prometheus}}
+        spec: {containers: [{name: prometheus, ports: [{containerPort: 9090}]}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: deny, namespace: scout}
+        spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: prometheus, namespace: monitoring}
+        spec:
+          podSelector: {matchLabels: {app: prometheus}}
+          policyTypes: [Ingress, Egress]
+          egress:
+            - to:
+                - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: scout}}
+                  podSelector: {matchLabels: {app: backend}}
+              ports: [{port: 8000}]
+            - to:
+                - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+                  podSelector: {matchLabels: {k8s-app: kube-dns}}
+              ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+`;
+
 new RuleTester({ describe, it }).run(allowedFlows, {
   valid: [
+    {
+      name: "Prometheus in a monitoring namespace of its own scrapes the backend (namespaceSelector and podSelector): the guide's flow",
+      yaml: `${MONITORING}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress:
+            - from:
+                - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}
+                  podSelector: {matchLabels: {app: prometheus}}
+              ports: [{port: 8000}]
+      `,
+    },
     {
       name: "frontend -> backend on 8000 through a named port, with DNS egress for everyone",
       yaml: `${PODS}
@@ -82,6 +132,33 @@ new RuleTester({ describe, it }).run(allowedFlows, {
         inNamespace(PODS + POLICIES, "staging"),
         inNamespace(PODS + POLICIES, "production"),
       ].join("\n        ---\n"),
+    },
+    {
+      name: "nginx in an ingress namespace of its own, reached from outside only, serves the backend of scout",
+      yaml: `${MONITORING.replaceAll("prometheus", "nginx").replaceAll("monitoring", "ingress")}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress:
+            - from:
+                - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress}}
+                  podSelector: {matchLabels: {app: nginx}}
+              ports: [{port: 8000}]
+      `,
+    },
+    {
+      name: "a null namespaceSelector is an unset one (own namespace), not every namespace",
+      yaml: ["staging", "production"]
+        .map((namespace) =>
+          inNamespace(PODS + POLICIES, namespace).replaceAll(
+            /\{podSelector: (\{matchLabels: \{app: (frontend|backend)\}\})\}/g,
+            "{podSelector: $1, namespaceSelector: null}",
+          ),
+        )
+        .join("\n        ---\n"),
     },
     {
       name: "two instances in one namespace whose policies name the instance: none across",
@@ -132,6 +209,25 @@ new RuleTester({ describe, it }).run(allowedFlows, {
     },
   ],
   invalid: [
+    {
+      name: "a shared Prometheus that the backend does not admit: the guide's flow is missing",
+      yaml: MONITORING,
+      errors: [
+        {
+          messageId: "missingFlows",
+          line: 3,
+          column: 1,
+          data: {
+            target:
+              "a new NetworkPolicy for Pod scout/backend (only namespace-wide policies isolate it)",
+            count: "a flow",
+            instance: "instance scout",
+            flows:
+              "monitoring/prometheus -> scout/backend (prometheus -> backend) on TCP 8000: add this ingress rule {from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}, podSelector: {matchLabels: {app: prometheus}}}], ports: [{protocol: TCP, port: 8000}]}",
+          },
+        },
+      ],
+    },
     {
       name: "a wide rule is one finding listing every flow it opens, ports as people say them",
       yaml: `${PODS}

@@ -34,6 +34,23 @@ new RuleTester({ describe, it }).run(defaultDeny, {
           egress: [{ports: [{port: 53, protocol: UDP}]}]
       `,
     },
+    {
+      name: "an empty policyTypes list is defaulted like an unset one: Ingress, and Egress with egress rules",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: api, labels: {app: api}}
+        spec: {containers: [{name: api}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: default-deny}
+        spec:
+          podSelector: {}
+          policyTypes: []
+          egress: [{ports: [{port: 53, protocol: UDP}]}]
+      `,
+    },
   ],
   invalid: [
     {

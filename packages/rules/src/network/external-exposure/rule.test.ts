@@ -118,6 +118,39 @@ new RuleTester({ describe, it }).run(externalExposure, {
       ],
     },
     {
+      name: "an HTTPRoute to nginx that mirrors every request to the backend and to redis: both receive outside traffic",
+      yaml: `${NGINX}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: web}
+        spec:
+          rules:
+            - filters:
+                - type: RequestMirror
+                  requestMirror: {backendRef: {name: backend, port: 8000}}
+              backendRefs:
+                - name: nginx
+                  port: 80
+                  filters:
+                    - {type: RequestMirror, requestMirror: {backendRef: {name: redis, port: 6379}}}
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 22,
+          column: 40,
+          data: { kind: "HTTPRoute", name: "web", service: "backend" },
+        },
+        {
+          messageId: "routedService",
+          line: 27,
+          column: 66,
+          data: { kind: "HTTPRoute", name: "web", service: "redis" },
+        },
+      ],
+    },
+    {
       name: "a Service labelled nginx whose selector also picks the backend exposes the backend",
       yaml: `${NGINX}
         ---

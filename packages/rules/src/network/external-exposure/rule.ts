@@ -130,17 +130,34 @@ function backendsOf(object: BundleObject): Backend[] {
     });
     return out;
   }
-  (Array.isArray(spec.rules) ? spec.rules : []).forEach((rule, r) => {
-    const refs = isRecord(rule) && Array.isArray(rule.backendRefs) ? rule.backendRefs : [];
-    refs.forEach((ref, b) => {
-      if (!isRecord(ref) || typeof ref.name !== "string") return;
-      if (ref.kind !== undefined && ref.kind !== "Service") return;
-      out.push({
-        service: ref.name,
-        ...(typeof ref.namespace === "string" ? { namespace: ref.namespace } : {}),
-        pointer: `/spec/rules/${r}/backendRefs/${b}/name`,
-      });
+  const routeBackend = (ref: unknown, pointer: string) => {
+    if (!isRecord(ref) || typeof ref.name !== "string") return;
+    if (ref.kind !== undefined && ref.kind !== "Service") return;
+    out.push({
+      service: ref.name,
+      ...(typeof ref.namespace === "string" ? { namespace: ref.namespace } : {}),
+      pointer: joinPointer(pointer, "name"),
     });
+  };
+  // A RequestMirror filter sends a copy of every matching outside request to its backendRef
+  // too: the mirrored Service receives (and acts on) outside traffic, only its answer is dropped.
+  const mirrors = (filters: unknown, pointer: string) => {
+    (Array.isArray(filters) ? filters : []).forEach((filter, f) => {
+      if (isRecord(filter) && isRecord(filter.requestMirror))
+        routeBackend(
+          filter.requestMirror.backendRef,
+          joinPointer(pointer, "filters", String(f), "requestMirror", "backendRef"),
+        );
+    });
+  };
+  (Array.isArray(spec.rules) ? spec.rules : []).forEach((rule, r) => {
+    if (!isRecord(rule)) return;
+    const at = `/spec/rules/${r}`;
+    (Array.isArray(rule.backendRefs) ? rule.backendRefs : []).forEach((ref, b) => {
+      routeBackend(ref, joinPointer(at, "backendRefs", String(b)));
+      if (isRecord(ref)) mirrors(ref.filters, joinPointer(at, "backendRefs", String(b)));
+    });
+    mirrors(rule.filters, at);
   });
   return out;
 }

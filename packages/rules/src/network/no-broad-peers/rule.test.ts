@@ -2,6 +2,8 @@ import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
 import { noBroadPeers } from "./rule.js";
 
+const refusedAt = { direction: "ingress", index: 0, policy: "scout/backend" };
+
 new RuleTester({ describe, it }).run(noBroadPeers, {
   valid: [
     {
@@ -22,6 +24,18 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
                   podSelector: {matchLabels: {k8s-app: kube-dns}}
               ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
             - to: [{ipBlock: {cidr: 10.20.0.0/16}}]
+      `,
+    },
+    {
+      name: "a null namespaceSelector is an unset one: the pods of the policy's own namespace",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress:
+            - from: [{podSelector: {matchLabels: {app: frontend}}, namespaceSelector: null}]
       `,
     },
     {
@@ -83,6 +97,68 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
     },
   ],
   invalid: [
+    {
+      name: "peers the API server refuses: ipBlock beside a selector, a bad cidr, an except outside or equal to the cidr, an empty peer",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress:
+            - from:
+                - {podSelector: {matchLabels: {app: frontend}}, ipBlock: {cidr: 0.0.0.0/0}}
+                - ipBlock: {cidr: 10.0.0.0/33}
+                - ipBlock: {cidr: 0.0.0.0/0, except: [0.0.0.0/0, 10.0.0.0/8, 2001:db8::/32]}
+                - {}
+      `,
+      errors: [
+        {
+          messageId: "refusedPeer",
+          line: 8,
+          column: 57,
+          data: {
+            direction: "ingress",
+            index: 0,
+            policy: "scout/backend",
+            reason: "a peer sets an ipBlock beside a selector",
+          },
+        },
+        {
+          messageId: "refusedPeer",
+          line: 9,
+          column: 11,
+          data: { ...refusedAt, reason: "the ipBlock's cidr 10.0.0.0/33 is no CIDR" },
+        },
+        {
+          messageId: "refusedPeer",
+          line: 10,
+          column: 47,
+          data: {
+            ...refusedAt,
+            reason: "the except entry 0.0.0.0/0 is not a strict subset of the cidr 0.0.0.0/0",
+          },
+        },
+        {
+          messageId: "refusedPeer",
+          line: 10,
+          column: 70,
+          data: {
+            ...refusedAt,
+            reason: "the except entry 2001:db8::/32 is not a strict subset of the cidr 0.0.0.0/0",
+          },
+        },
+        {
+          messageId: "refusedPeer",
+          line: 11,
+          column: 11,
+          data: {
+            ...refusedAt,
+            reason: "a peer names no podSelector, namespaceSelector or ipBlock",
+          },
+        },
+      ],
+    },
     {
       name: "DNS to every destination, to every pod of kube-system, to the internet: not the cluster's DNS",
       yaml: `

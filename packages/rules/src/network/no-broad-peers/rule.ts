@@ -61,6 +61,8 @@ export const noBroadPeers = defineRule({
         "{{direction}} rule {{index}} of NetworkPolicy {{policy}} admits every public {{family}} address: its ipBlocks together ({{cidr}}) cover the internet",
       publicAddressesAcross:
         "the {{direction}} rules of NetworkPolicy {{policy}} together admit every public {{family}} address ({{cidr}})",
+      refusedPeer:
+        "{{direction}} rule {{index}} of NetworkPolicy {{policy}}: {{reason}}, so the API server refuses the whole policy and what it allows or isolates never exists",
       dnsOutside:
         "egress rule {{index}} of NetworkPolicy {{policy}} sends DNS to {{cidr}}, outside the cluster: Scout's pods should ask the cluster's DNS ({{dns}}) only",
     },
@@ -83,6 +85,17 @@ export const noBroadPeers = defineRule({
         family: "",
         ...extra,
       });
+      const refusals = refusedPeers(policy);
+      for (const refused of refusals) {
+        context.report({
+          messageId: "refusedPeer",
+          data: data(refused.rule, { reason: refused.reason }),
+          object: policy.object,
+          pointer: refused.pointer,
+        });
+      }
+      // A refused policy admits nothing: how broad its peers would be is beside the point.
+      if (refusals.length > 0) continue;
       const judged: PolicyRule[] = [];
       for (const rule of [...policy.ingress, ...policy.egress]) {
         const nginxAccess =
@@ -215,7 +228,8 @@ function broadPeers(policy: Policy, rule: PolicyRule, dns?: DnsOptions): Broad[]
         const local = parsed && isClusterDnsPeer(parsed, policy.namespace, new Map(), dns);
         return local ? [] : [{ messageId: "dnsOutside", pointer: `${at}/ipBlock/cidr`, cidr }];
       }
-      if (peer.namespaceSelector === undefined) return [];
+      // A null selector is an unset one: the API server decodes it as a nil pointer.
+      if (peer.namespaceSelector == null) return [];
       if (isEmptySelector(peer.namespaceSelector)) {
         return [{ messageId: "allNamespaces", pointer: `${at}/namespaceSelector` }];
       }
@@ -223,13 +237,64 @@ function broadPeers(policy: Policy, rule: PolicyRule, dns?: DnsOptions): Broad[]
         return [{ messageId: "anyNewNamespace", pointer: `${at}/namespaceSelector` }];
       }
       // A selector that an unlabelled pod matches (only NotIn or DoesNotExist) picks nearly every pod.
-      const everyPod = peer.podSelector === undefined || compileSelector(peer.podSelector)({});
+      const everyPod = peer.podSelector == null || compileSelector(peer.podSelector)({});
       if (everyPod && !namesOnly(peer.namespaceSelector, policy.namespace)) {
         return [{ messageId: "allPodsOfNamespace", pointer: `${at}/namespaceSelector` }];
       }
       return [];
     }),
   );
+}
+
+interface Refused {
+  rule: PolicyRule;
+  pointer: string;
+  reason: string;
+}
+
+/**
+ * The peers the API server's validation refuses (ValidateNetworkPolicyPeer, ValidateIPBlock): a
+ * peer with no selector and no ipBlock, an ipBlock beside a selector, a cidr that does not parse,
+ * an `except` that is not a strict subset of the cidr.
+ */
+function refusedPeers(policy: Policy): Refused[] {
+  return [...policy.ingress, ...policy.egress].flatMap((rule) => {
+    const key = rule.direction === "ingress" ? "from" : "to";
+    return (rawPeers(policy, rule) ?? []).flatMap((peer, index): Refused[] => {
+      const at = `${rule.pointer}/${key}/${index}`;
+      const refused = (pointer: string, reason: string) => [{ rule, pointer, reason }];
+      if (!isRecord(peer)) return [];
+      const selectors = peer.podSelector != null || peer.namespaceSelector != null;
+      if (peer.ipBlock == null) {
+        return selectors
+          ? []
+          : refused(at, "a peer names no podSelector, namespaceSelector or ipBlock");
+      }
+      if (selectors) return refused(`${at}/ipBlock`, "a peer sets an ipBlock beside a selector");
+      const block = isRecord(peer.ipBlock) ? peer.ipBlock : {};
+      const whole = typeof block.cidr === "string" ? parseCidr(block.cidr) : undefined;
+      if (!whole)
+        return refused(
+          `${at}/ipBlock`,
+          `the ipBlock's cidr ${String(block.cidr ?? "(none)")} is no CIDR`,
+        );
+      const except = Array.isArray(block.except) ? block.except : [];
+      return except.flatMap((hole, e) => {
+        const inner = typeof hole === "string" ? parseCidr(hole) : undefined;
+        const strictSubset =
+          inner !== undefined &&
+          inner[0] >= whole[0] &&
+          inner[1] <= whole[1] &&
+          (inner[0] !== whole[0] || inner[1] !== whole[1]);
+        return strictSubset
+          ? []
+          : refused(
+              `${at}/ipBlock/except/${e}`,
+              `the except entry ${String(hole)} is not a strict subset of the cidr ${String(block.cidr)}`,
+            );
+      });
+    });
+  });
 }
 
 /**

@@ -28,8 +28,17 @@ const scraped = (namespace: string) => `
           ingress: [{from: [{podSelector: {matchLabels: {app: prometheus}}}], ports: [{port: 8000}]}]
 `;
 
+const refused = (reason: string) => ({ owner: 'NetworkPolicy "default/backend"', reason });
+
 new RuleTester({ describe, it }).run(portCoherence, {
   valid: [
+    {
+      name: "a policy blocking the guide's scrape flow (8000) is network/allowed-flows' missing flow, not repeated here",
+      yaml: scraped("scout").replace(
+        "ingress: [{from: [{podSelector: {matchLabels: {app: prometheus}}}], ports: [{port: 8000}]}]",
+        "policyTypes: [Ingress]",
+      ),
+    },
     {
       name: "a port range whose every port the backend declares",
       yaml: `
@@ -142,6 +151,125 @@ new RuleTester({ describe, it }).run(portCoherence, {
             workload: "Deployment default/backend",
             declared: "none",
           },
+        },
+      ],
+    },
+    {
+      name: "a scrape port given by name is one finding on the annotation, whatever the policies allow",
+      yaml: `${scraped("scout").replace('prometheus.io/port: "8000"', "prometheus.io/port: http")}`,
+      errors: [
+        {
+          messageId: "scrapePortName",
+          line: 8,
+          column: 51,
+          data: { workload: "Deployment scout/backend", port: "http" },
+        },
+      ],
+    },
+    {
+      name: "quoted numbers and upper-case names are no port names: the API server refuses each object",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app: backend}}
+            spec:
+              containers:
+                - name: api
+                  ports: [{name: http, containerPort: 8000}]
+                  livenessProbe: {httpGet: {path: /docs, port: HTTP}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend}
+        spec: {selector: {app: backend}, ports: [{port: 8000, targetPort: "8000"}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          policyTypes: [Ingress, Egress]
+          ingress: [{ports: [{port: "8000"}]}]
+          egress: [{ports: [{port: "53", protocol: UDP}]}]
+      `,
+      errors: [
+        {
+          messageId: "badPortName",
+          line: 11,
+          column: 50,
+          data: { owner: 'livenessProbe of container "api"', port: "HTTP" },
+        },
+        {
+          messageId: "badPortName",
+          line: 16,
+          column: 55,
+          data: { owner: 'Service "backend"', port: "8000" },
+        },
+        {
+          messageId: "badPortName",
+          line: 24,
+          column: 23,
+          data: { owner: 'NetworkPolicy "default/backend"', port: "8000" },
+        },
+        {
+          messageId: "badPortName",
+          line: 25,
+          column: 22,
+          data: { owner: 'NetworkPolicy "default/backend"', port: "53" },
+        },
+      ],
+    },
+    {
+      name: "port ranges and numbers the API server refuses: one finding each, not judged against the container ports",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app: backend}}
+            spec:
+              containers: [{name: api, ports: [{name: http, containerPort: 8000}]}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress:
+            - ports:
+                - {port: 0}
+                - {port: 8000, endPort: 7000}
+                - {port: http, endPort: 8001}
+                - {endPort: 8001}
+      `,
+      errors: [
+        {
+          messageId: "refusedPort",
+          line: 17,
+          column: 12,
+          data: refused("a port number is 1 to 65535"),
+        },
+        {
+          messageId: "refusedPort",
+          line: 18,
+          column: 24,
+          data: refused("the endPort is below the port"),
+        },
+        {
+          messageId: "refusedPort",
+          line: 19,
+          column: 24,
+          data: refused("an endPort needs a numeric port, not a name"),
+        },
+        {
+          messageId: "refusedPort",
+          line: 20,
+          column: 12,
+          data: refused("an endPort needs a port to start the range"),
         },
       ],
     },

@@ -17,6 +17,7 @@ import {
   containerPortsOf,
   contains,
   findPort,
+  GUIDE_FLOWS,
   numberedPort,
   type Policy,
   type Protocol,
@@ -52,6 +53,12 @@ export const portCoherence = defineRule({
         'NetworkPolicy "{{policy}}" allows {{protocol}} ports {{range}} to {{workload}}, which declares {{declared}} of them: a process may listen on any port, and the policy lets it be reached',
       scrapePort:
         "{{workload}} asks Prometheus to scrape port {{port}}, which it does not declare as a container port",
+      badPortName:
+        '{{owner}} gives port "{{port}}" as a string that is no port name (1 to 15 lower-case letters, digits and hyphens, at least one letter): the API server refuses the object (a number is written without quotes)',
+      refusedPort:
+        "{{owner}} gives a port the API server refuses ({{reason}}): the whole policy is refused",
+      scrapePortName:
+        "{{workload}} gives prometheus.io/port as {{port}}, not a number: the usual relabeling takes only digits, so Prometheus ignores it and scrapes every port the pod declares",
       scrapeBlocked:
         "{{workload}} asks Prometheus to scrape port {{port}}, but the NetworkPolicies do not let {{prometheus}} of its instance {{instance}} reach it",
     },
@@ -69,17 +76,20 @@ export const portCoherence = defineRule({
     for (const workload of identified) checkProbes(context, workload);
     for (const policy of connectivity.model.policies) {
       const targets = selectedBy(connectivity.model, policy).filter((w) => identified.has(w));
-      if (targets.length === 0 || !policy.isolatesIngress) continue;
+      if (targets.length === 0) continue;
+      const refused = checkRefusedPolicyPorts(context, policy);
+      if (!policy.isolatesIngress) continue;
       for (const rule of policy.ingress) {
         if (rule.ports === "all") continue;
         rule.ports.forEach((spec, index) => {
+          if (refused.has(`${rule.pointer}/ports/${index}`)) return;
           if (typeof spec.port === "number" && spec.endPort !== undefined) {
             checkRange(context, policy, targets, spec.port, spec.endPort, spec.protocol, {
               pointer: `${rule.pointer}/ports/${index}/endPort`,
             });
             return;
           }
-          if (spec.port === undefined) return;
+          if (spec.port === undefined || isBadPortName(spec.port)) return;
           if (targets.some((w) => resolves(w.ports, spec.port!, spec.protocol))) return;
           context.report({
             messageId: "policyPort",
@@ -146,6 +156,85 @@ function checkRange(
   });
 }
 
+/**
+ * A string port must be a port name (IANA_SVC_NAME, as the API server validates it): 1 to 15
+ * characters of [a-z0-9-], at least one letter, no leading, trailing or doubled hyphen. "8000"
+ * in quotes is a string, not a number, and the whole object is refused.
+ */
+export function isBadPortName(port: unknown): boolean {
+  if (typeof port !== "string") return false;
+  return !(
+    port.length >= 1 &&
+    port.length <= 15 &&
+    /^[a-z0-9-]+$/.test(port) &&
+    /[a-z]/.test(port) &&
+    !port.includes("--") &&
+    !port.startsWith("-") &&
+    !port.endsWith("-")
+  );
+}
+
+/**
+ * The ports of a policy's rules that the API server refuses (ValidateNetworkPolicyPort), each
+ * one finding: a string that is no port name, a number outside 1-65535, an endPort beside a
+ * named port or no port, below its port or outside 1-65535. Returns where they are, so that
+ * they are not judged again against the container ports.
+ */
+function checkRefusedPolicyPorts(context: Context, policy: Policy): Set<string> {
+  const refused = new Set<string>();
+  const spec = isRecord(policy.object.value.spec) ? policy.object.value.spec : {};
+  const owner = `NetworkPolicy "${policy.namespace}/${policy.name}"`;
+  for (const direction of ["ingress", "egress"] as const) {
+    const rules = Array.isArray(spec[direction]) ? spec[direction] : [];
+    rules.forEach((rule, r) => {
+      const ports = isRecord(rule) && Array.isArray(rule.ports) ? rule.ports : [];
+      ports.forEach((entry, p) => {
+        if (!isRecord(entry)) return;
+        const at = `/spec/${direction}/${r}/ports/${p}`;
+        const problem = refusedPortProblem(entry.port, entry.endPort);
+        if (!problem) return;
+        refused.add(at);
+        const [messageId, field] =
+          problem === "name"
+            ? (["badPortName", "port"] as const)
+            : (["refusedPort", problem.field] as const);
+        context.report({
+          messageId,
+          data: {
+            owner,
+            port: String(entry.port),
+            reason: problem === "name" ? "" : problem.reason,
+          },
+          object: policy.object,
+          pointer: `${at}/${field}`,
+        });
+      });
+    });
+  }
+  return refused;
+}
+
+const isPortNumber = (n: unknown) =>
+  typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535;
+
+function refusedPortProblem(
+  port: unknown,
+  endPort: unknown,
+): "name" | { field: "port" | "endPort"; reason: string } | undefined {
+  if (isBadPortName(port)) return "name";
+  if (typeof port === "number" && !isPortNumber(port))
+    return { field: "port", reason: "a port number is 1 to 65535" };
+  if (endPort === undefined || endPort === null) return undefined;
+  if (port === undefined || port === null)
+    return { field: "endPort", reason: "an endPort needs a port to start the range" };
+  if (typeof port === "string")
+    return { field: "endPort", reason: "an endPort needs a numeric port, not a name" };
+  if (!isPortNumber(endPort)) return { field: "endPort", reason: "a port number is 1 to 65535" };
+  if ((endPort as number) < (port as number))
+    return { field: "endPort", reason: "the endPort is below the port" };
+  return undefined;
+}
+
 function resolves(ports: readonly ContainerPort[], port: unknown, protocol?: Protocol): boolean {
   return findPort(ports, port, protocol) !== undefined;
 }
@@ -171,6 +260,15 @@ function checkService(
     if (!isRecord(entry)) return;
     const field = entry.targetPort !== undefined ? "targetPort" : "port";
     const raw = entry[field];
+    if (isBadPortName(raw)) {
+      context.report({
+        messageId: "badPortName",
+        data: { owner: `Service "${service.ref.name ?? ""}"`, port: String(raw) },
+        object: service,
+        pointer: `/spec/ports/${index}/${field}`,
+      });
+      return;
+    }
     const port = numberedPort(raw) ?? raw;
     if (typeof port !== "number" && typeof port !== "string") return;
     const protocol = protocolOf(entry.protocol);
@@ -201,6 +299,15 @@ function checkProbes(context: Context, workload: Workload) {
         )
           continue;
         const port = action.port;
+        if (isBadPortName(port)) {
+          context.report({
+            messageId: "badPortName",
+            data: { owner: `${probe} of container "${container.name}"`, port: String(port) },
+            object: workload.object,
+            pointer: joinPointer(container.pointer, probe, handler, "port"),
+          });
+          continue;
+        }
         // A numbered probe of a container that declares no port is not checked: ports are optional.
         const known =
           (typeof port === "number" && declared.length === 0) || resolves(declared, port);
@@ -226,12 +333,24 @@ function checkScrape(
     ? workload.template.metadata.annotations
     : {};
   if (String(annotations[SCRAPE]) !== "true" || annotations[SCRAPE_PORT] === undefined) return;
-  const port = Number(annotations[SCRAPE_PORT]);
+  const port = numberedPort(annotations[SCRAPE_PORT]);
   const pointer = `${workload.template.metadataPointer}/annotations/${escapeSegment(SCRAPE_PORT)}`;
   const data = { workload: label(workload), port: String(annotations[SCRAPE_PORT]) };
+  if (port === undefined) {
+    // Not a port at all: one finding on it, not a missing container port and a blocked flow.
+    context.report({ messageId: "scrapePortName", data, object: workload.object, pointer });
+    return;
+  }
   if (!resolves(workload.ports, port)) {
     context.report({ messageId: "scrapePort", data, object: workload.object, pointer });
   }
+  // The guide's own scrape flow (Prometheus -> backend on 8000) that a policy blocks is
+  // network/allowed-flows' missing flow, with the rule to add: one cause, one finding.
+  const component = componentOf(workload.object, guideSettings(context.settings));
+  const intended = GUIDE_FLOWS.some(
+    (f) => f.from === "prometheus" && f.to === component && f.protocol === "TCP" && f.port === port,
+  );
+  if (intended) return;
   for (const scraper of prometheus) {
     if (scraper === workload) continue;
     const sides = connectivity.sides(

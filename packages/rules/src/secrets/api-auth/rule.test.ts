@@ -57,8 +57,47 @@ new RuleTester({ describe, it }).run(apiAuth, {
             spec: {containers: [{name: web}]}
       `,
     },
+    {
+      name: "envFrom a Secret of the input whose key makes an API token variable (with a prefix)",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        data: {TOKEN: YQ==}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              containers: [{name: api, envFrom: [{prefix: API_, secretRef: {name: scout-secrets}}]}]
+      `,
+    },
   ],
   invalid: [
+    {
+      name: "envFrom a Secret whose keys are api-token and redis-password: the app gets no API_TOKEN",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        data: {api-token: YQ==, redis-password: YQ==}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              containers: [{name: api, envFrom: [{secretRef: {name: scout-secrets}}]}]
+      `,
+      errors: [
+        { messageId: "noToken", line: 13, column: 20, data: { workload: "Deployment backend" } },
+      ],
+    },
     {
       name: "a backend with no token at all",
       yaml: `

@@ -1,5 +1,7 @@
 import {
+  type Bundle,
   type BundleObject,
+  type ContainerRef,
   componentOf,
   containersOf,
   defineRule,
@@ -10,7 +12,13 @@ import {
 } from "@scout-deploy/core";
 import { isCredentialName, nameSegments } from "@scout-deploy/secrets";
 import { guideSettings } from "../../settings.js";
-import { type EnvVar, effectiveEnvVars, isVariableReference, wholeSecretsOf } from "../env.js";
+import {
+  effectiveEnvVars,
+  envFromSecretVariables,
+  isReadableVariableName,
+  isVariableReference,
+  mountedSecretsOf,
+} from "../env.js";
 
 const options = z
   .object({
@@ -21,9 +29,9 @@ const options = z
 
 type Options = z.output<typeof options>;
 
-function isApiTokenVariable(variable: EnvVar, options: Options): boolean {
-  if (options.envNames) return options.envNames.includes(variable.name);
-  return isCredentialName(variable.name) && !nameSegments(variable.name).includes("redis");
+function isApiTokenName(name: string, options: Options): boolean {
+  if (options.envNames) return options.envNames.includes(name);
+  return isCredentialName(name) && !nameSegments(name).includes("redis");
 }
 
 export const apiAuth = defineRule({
@@ -48,25 +56,27 @@ export const apiAuth = defineRule({
   check(context) {
     for (const object of context.bundle.objects) {
       if (componentOf(object, guideSettings(context.settings)) !== "backend") continue;
-      checkBackend(object, context.options, (r) => context.report(r));
+      checkBackend(object, context.bundle, context.options, (r) => context.report(r));
     }
   },
 });
 
 function checkBackend(
   object: BundleObject,
+  bundle: Bundle,
   options: Options,
   report: (r: RuleReport<"noToken" | "plainToken" | "configMapToken" | "optionalToken">) => void,
 ) {
   const template = podTemplateOf(object);
   if (!template) return;
+  const namespace = object.ref.namespace ?? "default";
   const containers = containersOf(template).filter((c) => c.list === "containers");
   let fromSecret = false;
   let other = false;
   for (const container of containers) {
-    if (!options.envNames && wholeSecretsOf(container).length > 0) fromSecret = true;
+    if (tokenFromWholeSecret(container, bundle, namespace, options)) fromSecret = true;
     for (const variable of effectiveEnvVars(container).filter((v) =>
-      isApiTokenVariable(v, options),
+      isApiTokenName(v.name, options),
     )) {
       if (variable.source === "secret") {
         fromSecret = true;
@@ -112,4 +122,26 @@ function checkBackend(
       pointer: anchor,
     });
   }
+}
+
+/**
+ * True when a Secret the container reads whole hands it the API token. `envFrom` makes one
+ * variable per key, named prefix + key: a Secret of the input whose keys make no API token
+ * variable (`api-token` stays `api-token`, never `API_TOKEN`) gives the app none. A Secret
+ * outside the input, or mounted as files, is trusted to hold it unless `envNames` is set.
+ */
+function tokenFromWholeSecret(
+  container: ContainerRef,
+  bundle: Bundle,
+  namespace: string,
+  options: Options,
+): boolean {
+  const imported = envFromSecretVariables(container, bundle, namespace);
+  const gives = imported.some(({ names }) =>
+    names === undefined
+      ? !options.envNames
+      : names.some((name) => isReadableVariableName(name) && isApiTokenName(name, options)),
+  );
+  // Mounted as files: which file the app reads is its own configuration.
+  return gives || (!options.envNames && mountedSecretsOf(container).length > 0);
 }

@@ -8,6 +8,27 @@ const slack = `xoxb-${"1234567890"}-${"abcdefABCDEF"}`;
 new RuleTester({ describe, it }).run(noPlaintextEnv, {
   valid: [
     {
+      name: "command-line flags: $(VAR) from a Secret, files, switches, settings and Redis' own flag",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: backend}
+        spec:
+          containers:
+            - name: api
+              command: [scout, --config.file=/etc/scout/scout.yml]
+              args:
+                - --api-token=$(API_TOKEN)
+                - --tls-key
+                - /etc/tls/tls.key
+                - --auth-enabled=true
+                - --token-ttl
+                - 15m
+                - --requirepass
+                - $(REDIS_PASSWORD)
+      `,
+    },
+    {
       name: "credentials from secretKeyRef, other variables as values, $(VAR) references",
       yaml: `
         apiVersion: apps/v1
@@ -49,6 +70,54 @@ new RuleTester({ describe, it }).run(noPlaintextEnv, {
     },
   ],
   invalid: [
+    {
+      name: "a token written on the command line sits in the pod template like an env value",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: backend}
+        spec:
+          containers:
+            - name: api
+              args: [--api-token, mROLNsF2uFYHWtzQEexUcvAVrEy0, "--redis-password=s3cr3t", "${slack}"]
+      `,
+      errors: [
+        {
+          messageId: "plainArg",
+          line: 7,
+          column: 27,
+          data: {
+            container: "api",
+            name: "api-token",
+            field: "args",
+            fingerprint: fingerprint("mROLNsF2uFYHWtzQEexUcvAVrEy0"),
+          },
+        },
+        {
+          messageId: "plainArg",
+          line: 7,
+          column: 57,
+          data: {
+            container: "api",
+            name: "redis-password",
+            field: "args",
+            fingerprint: fingerprint("s3cr3t"),
+          },
+        },
+        {
+          messageId: "tokenArg",
+          line: 7,
+          column: 84,
+          data: {
+            container: "api",
+            name: "Slack token",
+            field: "args",
+            format: "Slack token",
+            fingerprint: fingerprint(slack),
+          },
+        },
+      ],
+    },
     {
       name: "a literal password, a token-shaped value and a credential from a ConfigMap",
       yaml: `

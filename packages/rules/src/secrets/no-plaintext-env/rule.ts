@@ -27,12 +27,29 @@ export const noPlaintextEnv = defineRule({
         'container "{{container}}" sets "{{name}}" to a URL or connection string with a password ({{fingerprint}})',
       highEntropy:
         'container "{{container}}" sets "{{name}}" to a random-looking value ({{fingerprint}}), likely a credential',
+      plainArg:
+        'container "{{container}}" passes the credential "{{name}}" as a plain value in its {{field}} ({{fingerprint}})',
+      tokenArg: 'container "{{container}}" passes a {{format}} in its {{field}} ({{fingerprint}})',
       fromConfigMap:
         'container "{{container}}" reads the credential "{{name}}" from ConfigMap "{{configMap}}", not a Secret',
     },
   },
   check(context) {
     for (const container of allContainers(context.bundle)) {
+      for (const arg of argCredentials(container.container)) {
+        context.report({
+          messageId: arg.format ? "tokenArg" : "plainArg",
+          data: {
+            container: container.name,
+            name: arg.name,
+            field: arg.field,
+            format: arg.format ?? "",
+            fingerprint: fingerprint(arg.value),
+          },
+          object: container.template.object,
+          pointer: joinPointer(container.pointer, arg.field, String(arg.index)),
+        });
+      }
       for (const variable of envVars(container)) {
         const base = { container: container.name, name: variable.name };
         const object = container.template.object;
@@ -66,3 +83,59 @@ export const noPlaintextEnv = defineRule({
     }
   },
 });
+
+interface ArgCredential {
+  field: "command" | "args";
+  index: number;
+  /** The flag's name, or the format's. */
+  name: string;
+  value: string;
+  format?: string;
+}
+
+/** A switch or a file the flag names (`--key /etc/tls/tls.key`), not the credential itself. */
+const NOT_A_VALUE = /^(?:true|false|\/.*)$/i;
+
+/** Redis' own flag: secrets/redis-auth judges where its password comes from. */
+const JUDGED_ELSEWHERE = new Set(["requirepass"]);
+
+/**
+ * Credentials written on the command line, which sits in the pod template as plainly as an env
+ * value: a credential-named flag with a literal value (`--api-token X`, `--api-token=X`), or an
+ * argument in a well-known token format or a URL with a password. `$(VAR)` is the kubelet's
+ * expansion of an env variable, not a literal.
+ */
+function argCredentials(container: Record<string, unknown>): ArgCredential[] {
+  const found: ArgCredential[] = [];
+  for (const field of ["command", "args"] as const) {
+    const list = Array.isArray(container[field]) ? (container[field] as unknown[]) : [];
+    list.forEach((arg, index) => {
+      if (typeof arg !== "string") return;
+      const flag = /^--?([A-Za-z][A-Za-z0-9_.-]*)(?:=([\s\S]*))?$/.exec(arg);
+      if (flag) {
+        const name = flag[1]!;
+        const next = list[index + 1];
+        const [value, at] =
+          flag[2] !== undefined
+            ? [flag[2], index]
+            : typeof next === "string" && !next.startsWith("-")
+              ? [next, index + 1]
+              : [undefined, index];
+        if (
+          value &&
+          !JUDGED_ELSEWHERE.has(name.toLowerCase()) &&
+          !isVariableReference(value) &&
+          !NOT_A_VALUE.test(value) &&
+          isCredentialSetting(name, value)
+        ) {
+          found.push({ field, index: at, name, value });
+          return;
+        }
+      }
+      const format =
+        detectTokenFormat(arg) ?? (hasUrlPassword(arg) ? "URL with a password" : undefined);
+      if (format) found.push({ field, index, name: format, value: arg, format });
+    });
+  }
+  return found;
+}

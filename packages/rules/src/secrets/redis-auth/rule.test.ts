@@ -45,6 +45,18 @@ const redisAndBackend = (secret: string) =>
 new RuleTester({ describe, it, settings: guideSettingsSchema }).run(redisAuth, {
   valid: [
     {
+      name: "envFrom of a Secret whose key is REDIS_PASSWORD gives the backend that variable",
+      yaml: `${redisWithSecret}---${backend("[]").replace(
+        "env: []",
+        "envFrom: [{secretRef: {name: scout-secrets}}]",
+      )}---
+  apiVersion: v1
+  kind: Secret
+  metadata: {name: scout-secrets}
+  data: {REDIS_PASSWORD: YQ==}
+`,
+    },
+    {
       name: "Redis and the backend read the same Secret key",
       yaml: `${redisWithSecret}---${backend("[{name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}]")}`,
     },
@@ -133,6 +145,19 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(redisAuth, {
           data: { container: "redis", where: "args" },
         },
       ],
+    },
+    {
+      name: "envFrom of a Secret whose key is redis-password gives the backend redis-password, not REDIS_PASSWORD",
+      yaml: `${redisWithSecret}---${backend("[]").replace(
+        "env: []",
+        "envFrom: [{secretRef: {name: scout-secrets}}]",
+      )}---
+  apiVersion: v1
+  kind: Secret
+  metadata: {name: scout-secrets}
+  data: {redis-password: YQ==}
+`,
+      errors: [{ messageId: "backendMissing", line: 22, column: 13 }],
     },
     {
       name: "the backend's password from the Secret is overridden by a later entry of the same name",

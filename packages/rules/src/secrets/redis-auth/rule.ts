@@ -13,7 +13,12 @@ import {
 import { nameSegments } from "@scout-deploy/secrets";
 import { guideSettings } from "../../settings.js";
 import { componentWorkloads } from "../../support/index.js";
-import { effectiveEnvVars, wholeSecretsOf } from "../env.js";
+import {
+  effectiveEnvVars,
+  envFromSecretVariables,
+  isReadableVariableName,
+  mountedSecretsOf,
+} from "../env.js";
 import { type PasswordSource, requirementOf } from "./requirement.js";
 
 type RedisMessage =
@@ -25,6 +30,11 @@ type RedisMessage =
   | "backendOtherSecret";
 
 const PASSWORD_SEGMENTS = new Set(["password", "passwd", "pass", "pwd", "auth", "requirepass"]);
+
+function isRedisPassword(name: string): boolean {
+  const segments = nameSegments(name);
+  return segments.some((s) => PASSWORD_SEGMENTS.has(s)) && segments.includes("redis");
+}
 
 function passwordVariables(container: ContainerRef, redisOnly: boolean) {
   return effectiveEnvVars(container).filter((variable) => {
@@ -69,7 +79,8 @@ export const redisAuth = defineRule({
     for (const redis of byComponent("redis")) {
       const source = checkRedis(redis, report, context.bundle);
       if (!source) continue;
-      for (const backend of backends.with(instanceOf(redis))) checkBackend(backend, source, report);
+      for (const backend of backends.with(instanceOf(redis)))
+        checkBackend(backend, context.bundle, source, report);
     }
   },
 });
@@ -136,6 +147,7 @@ function checkRedis(
 
 function checkBackend(
   object: BundleObject,
+  bundle: Bundle,
   source: PasswordSource,
   report: (r: RuleReport<RedisMessage>) => void,
 ) {
@@ -148,7 +160,14 @@ function checkBackend(
     const same = refs.some(
       (r) => r.name === source.secret && (!source.key || !r.key || r.key === source.key),
     );
-    if (same || wholeSecretsOf(container).includes(source.secret)) return;
+    // envFrom names each variable prefix + key: the Secret must give one the backend can read.
+    const imported = envFromSecretVariables(container, bundle, object.ref.namespace ?? "default");
+    const fromEnvFrom = imported.some(
+      ({ secret, names }) =>
+        secret === source.secret &&
+        (names === undefined || names.some((n) => isReadableVariableName(n) && isRedisPassword(n))),
+    );
+    if (same || fromEnvFrom || mountedSecretsOf(container).includes(source.secret)) return;
     found.push(...refs.map((r) => `${r.name}/${r.key}`));
   }
   const first = containers[0];

@@ -28,6 +28,11 @@ new RuleTester({ describe, it }).run(rotationAge, {
       yaml: secret('      scout-deploy.io/rotated-at: "2026-10-22T00:00:00Z"'),
     },
     {
+      name: "RFC 3339 allows a lower-case t and z",
+      options: { now },
+      yaml: secret('      scout-deploy.io/rotated-at: "2026-10-02t00:00:00z"'),
+    },
+    {
       name: "no recorded time: nothing to judge",
       options: { now },
       yaml: `
@@ -90,6 +95,18 @@ new RuleTester({ describe, it }).run(rotationAge, {
       name: "a time that does not parse",
       options: { now },
       yaml: secret("      scout-deploy.io/rotated-at: last tuesday"),
+      errors: [{ messageId: "badTime", line: 6, column: 5 }],
+    },
+    {
+      name: "February 30th is no date, not a day in March",
+      options: { now },
+      yaml: secret('      scout-deploy.io/rotated-at: "2026-02-30T00:00:00Z"'),
+      errors: [{ messageId: "badTime", line: 6, column: 5 }],
+    },
+    {
+      name: "24:00 is no time of day (Date.parse reads it as the next day)",
+      options: { now },
+      yaml: secret('      scout-deploy.io/rotated-at: "2026-10-01T24:00:00Z"'),
       errors: [{ messageId: "badTime", line: 6, column: 5 }],
     },
     {

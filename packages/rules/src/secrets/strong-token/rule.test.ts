@@ -10,6 +10,11 @@ const hexToken = randomBytes(32).toString("hex");
 const short = randomBytes(16).toString("base64");
 const pem = (label: string) =>
   `-----BEGIN ${label}-----\n${randomBytes(48).toString("base64")}\n-----END ${label}-----\n`;
+// Raw bytes that are no UTF-8 text (0xff never occurs in UTF-8): \`head -c N /dev/urandom\`.
+const rawBytes = (n: number) => Buffer.concat([Buffer.from([0xff]), randomBytes(n - 1)]);
+const raw32 = rawBytes(32);
+const raw16 = rawBytes(16);
+const rawPattern = Buffer.from(Array.from({ length: 32 }, (_, i) => (i % 2 ? 0xfe : 0xff)));
 const dockerConfig = (password: string) =>
   JSON.stringify({ auths: { "ghcr.io": { auth: b64(`ci:${password}`) } } });
 
@@ -26,6 +31,16 @@ new RuleTester({ describe, it }).run(strongToken, {
           api-token-previous: ${b64(hexToken)}
         stringData:
           redis-password: "${token}"
+      `,
+    },
+    {
+      name: "32 random bytes that are no text carry 256 bits",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        data:
+          api-token: ${raw32.toString("base64")}
       `,
     },
     {
@@ -76,6 +91,31 @@ new RuleTester({ describe, it }).run(strongToken, {
     },
   ],
   invalid: [
+    {
+      name: "random bytes that are no text are judged by their bytes: 16 are too few, a repeated pair has no entropy",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        data:
+          api-token: ${raw16.toString("base64")}
+          redis-password: ${rawPattern.toString("base64")}
+      `,
+      errors: [
+        {
+          messageId: "short",
+          line: 5,
+          column: 3,
+          data: { key: "api-token", fingerprint: fingerprint(raw16), bits: 128, minBits: 256 },
+        },
+        {
+          messageId: "lowEntropy",
+          line: 6,
+          column: 3,
+          data: { key: "redis-password", fingerprint: fingerprint(rawPattern), entropy: "1.00" },
+        },
+      ],
+    },
     {
       name: "changeme, a short token, a low-entropy and a sequential value",
       yaml: `
