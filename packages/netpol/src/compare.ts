@@ -174,9 +174,25 @@ export function compareWithIntended(
             }
             continue;
           }
-          for (const b of members.all()) {
+          const all = members.all();
+          for (let k = 0; k < all.length; k++) {
+            const b = all[k]!;
             const flow = b === a ? undefined : pods.openFlow(a, b);
             if (flow) consider(flow, a * stride + b);
+            if (isEmpty(extra) || !extras.saturated(group)) continue;
+            // Full now: the open destinations left only add to its count, as above.
+            const rest = all.slice(k + 1).filter((i) => i !== a);
+            const open = rest.filter((i) => pods.ingressOpen(i)).length;
+            if (open > 0) {
+              const totals = totalsFor(within);
+              totals.set(pair, union(totals.get(pair) ?? NO_CONNS, ALL_CONNS));
+              extras.count(group, extra, open);
+            }
+            for (const i of rest) {
+              const restFlow = pods.ingressOpen(i) ? undefined : pods.openFlow(a, i);
+              if (restFlow) consider(restFlow, a * stride + i);
+            }
+            break;
           }
         }
       }
@@ -429,6 +445,7 @@ function missingFlows(
     index.add(end.instance!, end);
   }
   const differences: FlowDifference[] = [];
+  const open = openEnds(connectivity);
   // Each workload that connects to a Service by name, and one Service it connects to.
   const resolving = new Map<Identified, Identified>();
   for (const flow of intended) {
@@ -440,9 +457,13 @@ function missingFlows(
     for (const from of identified) {
       if (from.component !== flow.from) continue;
       const reachable = from.shared ? everyOne(flow.to) : destinations.with(from.instance!);
+      const egressOpen = open(from, "egress");
       for (const to of reachable) {
         if (to === from) continue;
         if (!resolving.has(from)) resolving.set(from, to);
+        // No policy isolates either side: nothing blocks the flow (a shared Prometheus meets
+        // every backend, so this pair test runs for every pair of them).
+        if (egressOpen && open(to, "ingress")) continue;
         differences.push(...blockedSides(connectivity, flow, from, to, settings));
       }
     }
@@ -452,6 +473,19 @@ function missingFlows(
       differences.push(noDns(connectivity, from, to, dns));
   }
   return differences;
+}
+
+/** Whether no policy isolates an end in a direction (every connection allowed there). */
+function openEnds(
+  connectivity: Connectivity,
+): (end: Identified, direction: "ingress" | "egress") => boolean {
+  const pods = podFlowsOfConnectivity(connectivity);
+  if (!pods) return () => false;
+  const index = new Map(connectivity.model.workloads.map((workload, i) => [workload, i]));
+  return (end, direction) => {
+    const i = index.get(workloadOf(end.endpoint))!;
+    return direction === "egress" ? pods.egressOpen(i) : pods.ingressOpen(i);
+  };
 }
 
 /** A client of a Service that may not resolve its name: every connection it makes fails. */
@@ -648,6 +682,9 @@ class Destinations {
   private readonly byNamespace = new Map<string, NamespaceMembers>();
   private readonly joined = new Map<string, Members>();
   private readonly across = new Map<string, Members>();
+  /** Shared ends (a monitoring namespace's Prometheus) by component: within every instance. */
+  private readonly sharedByComponent = new Map<string, Members>();
+  private readonly withShared = new Map<string, Members>();
 
   constructor(
     workloads: readonly Workload[],
@@ -659,6 +696,7 @@ class Destinations {
       if (!end) return;
       const { namespace, label } = end.instance!;
       this.componentMembers(end.component).add(b);
+      if (end.shared) this.sharedMembers(end.component).add(b);
       const key = `${namespace}\u0000${end.component}`;
       let group = this.byNamespace.get(key);
       if (!group) {
@@ -684,18 +722,36 @@ class Destinations {
 
   /**
    * The destinations of `component` in the source's instance (within) or in every other one; a
-   * shared source is within every instance.
+   * shared source is within every instance, and so is a shared destination (as
+   * `withinOneInstance` judges a pair: the two must agree, or a shared destination's pairs are
+   * listed one by one as across and counted as within, never saturating a group).
    */
   members(instance: Instance, component: string, within: boolean, shared = false): Members {
     if (shared) return within ? this.componentMembers(component) : new Members(this.pods);
     const key = `${instance.namespace}\u0000${component}`;
-    const own = this.ownMembers(instance, key);
-    if (within) return own;
-    const acrossKey = `${key}\u0000${instance.label ?? ""}`;
-    let members = this.across.get(acrossKey);
+    const joinedKey = `${key}\u0000${instance.label ?? ""}`;
+    let inInstance = this.withShared.get(joinedKey);
+    if (!inInstance) {
+      const own = this.ownMembers(instance, key);
+      const sharedEnds = this.sharedByComponent.get(component);
+      // A namespace is shared as a whole: the source's own never holds a shared end.
+      inInstance = sharedEnds ? own.with(sharedEnds) : own;
+      this.withShared.set(joinedKey, inInstance);
+    }
+    if (within) return inInstance;
+    let members = this.across.get(joinedKey);
     if (!members) {
-      members = this.byComponent.get(component)!.without(own);
-      this.across.set(acrossKey, members);
+      members = this.byComponent.get(component)!.without(inInstance);
+      this.across.set(joinedKey, members);
+    }
+    return members;
+  }
+
+  private sharedMembers(component: string): Members {
+    let members = this.sharedByComponent.get(component);
+    if (!members) {
+      members = new Members(this.pods);
+      this.sharedByComponent.set(component, members);
     }
     return members;
   }
