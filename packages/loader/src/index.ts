@@ -1,6 +1,7 @@
 export {
   DEFAULT_MAX_FILE_SIZE,
   displayPath,
+  holdsObject,
   type InputFile,
   type LoadOptions,
   loadBundle,

@@ -27,7 +27,8 @@ beforeAll(() => {
     JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "d" } }),
   );
   writeFileSync(join(root, "k8s/notes.txt"), "not a manifest");
-  writeFileSync(join(root, "k8s/node_modules/x.yaml"), ns("ignored"));
+  // Not a Kubernetes object: kubectl -R could not apply it, so the skipped folder keeps it out.
+  writeFileSync(join(root, "k8s/node_modules/x.yaml"), "name: ignored\nversion: 1.0.0\n");
   mkdirSync(join(root, "empty"));
 });
 
@@ -102,10 +103,33 @@ describe("loadBundle", () => {
       expect(bundle.problems).toMatchObject([
         { ruleId: "input/skipped", position: { file: "k8s/node_modules", line: 1 } },
       ]);
-      expect(bundle.objects.map((o) => o.ref.name)).not.toContain("ignored");
+      expect(bundle.files).not.toContain("k8s/node_modules/x.yaml");
     }
     const named = await loadBundle(["k8s/node_modules/*.yaml"], { cwd: root });
-    expect(named.objects.map((o) => o.ref.name)).toEqual(["ignored"]);
+    expect(named.files).toEqual(["k8s/node_modules/x.yaml"]);
+  });
+
+  it("reads the Kubernetes objects kubectl -R applies from a skipped folder, and only them", async () => {
+    mkdirSync(join(root, "deploy/node_modules/pkg"), { recursive: true });
+    writeFileSync(join(root, "deploy/app.yaml"), ns("app"));
+    writeFileSync(join(root, "deploy/node_modules/pkg/package.json"), '{"name": "pkg"}');
+    writeFileSync(join(root, "deploy/node_modules/pkg/ci.yml"), "on: push\njobs: {}\n");
+    writeFileSync(join(root, "deploy/node_modules/pkg/pod.yaml"), ns("hidden"));
+    writeFileSync(
+      join(root, "deploy/node_modules/pod.json"),
+      JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "hidden-json" } }),
+    );
+    for (const path of ["deploy", "deploy/**/*.{yaml,json}"]) {
+      const bundle = await loadBundle([path], { cwd: root });
+      expect(bundle.files).toEqual([
+        "deploy/app.yaml",
+        "deploy/node_modules/pkg/pod.yaml",
+        "deploy/node_modules/pod.json",
+      ]);
+      expect(bundle.problems).toMatchObject([
+        { ruleId: "input/skipped", position: { file: "deploy/node_modules" } },
+      ]);
+    }
   });
 
   it("refuses a link to /dev/zero and a FIFO with a finding, reading nothing", async () => {

@@ -1,0 +1,91 @@
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "./test-support/run.js";
+
+/**
+ * The gate as a pull request author attacks it: a privileged root pod the cluster would run,
+ * hidden where `kubectl apply` reads it but the check might not, must fail `check`, the
+ * sign-off and `verify`.
+ */
+let dir: string;
+
+function write(path: string, text: string | Buffer) {
+  const full = join(dir, path);
+  mkdirSync(dirname(full), { recursive: true });
+  writeFileSync(full, text);
+}
+
+function run(...argv: string[]) {
+  return runCli(argv, { cwd: dir });
+}
+
+async function json(...argv: string[]) {
+  const result = await run(...argv, "--format", "json");
+  return { code: result.code, report: JSON.parse(result.stdout) };
+}
+
+const namespace = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: scout\n";
+const privilegedPod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: evil
+  namespace: scout
+spec:
+  containers:
+    - name: c
+      image: nginx:1.0
+      securityContext:
+        privileged: true
+`;
+
+function ruleIdsOf(report: { findings: { ruleId: string; file: string }[] }, file: string) {
+  return report.findings.filter((f) => f.file === file).map((f) => f.ruleId);
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "scout-gate-"));
+  write("k8s/namespace.yaml", namespace);
+});
+
+describe("a pod where kubectl apply -R reads it", () => {
+  it("checks a pod in k8s/node_modules/, which kubectl apply -R applies: no pass, no sign-off", async () => {
+    write("k8s/node_modules/pkg/package.json", '{"name": "pkg", "version": "1.0.0"}');
+    write("k8s/node_modules/evil.yaml", privilegedPod);
+    const { code, report } = await json("check", "k8s");
+    expect(ruleIdsOf(report, "k8s/node_modules/evil.yaml")).toContain("pod/not-privileged");
+    expect(ruleIdsOf(report, "k8s/node_modules/pkg/package.json")).toEqual([]);
+    expect(code).toBe(1);
+
+    const pair = generateKeyPairSync("ed25519");
+    write("ci.key", pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+    write("ci.pub.pem", pair.publicKey.export({ type: "spki", format: "pem" }).toString());
+    const signed = await run("signoff", "k8s", "--key", "ci.key", "--out", "signoff.json");
+    expect(signed.code).toBe(1);
+    const verified = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
+    expect(verified.code).toBe(1);
+  });
+
+  it("with --base, calls the pod a pull request adds under node_modules/ new", async () => {
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", ...args], {
+        cwd: dir,
+      });
+    git("init", "-q");
+    write("k8s/node_modules/pkg/ok.yaml", privilegedPod.replace("evil", "old"));
+    git("add", "-A");
+    git("commit", "-qm", "base");
+    write("k8s/node_modules/evil.yaml", privilegedPod);
+    git("add", "-A");
+    git("commit", "-qm", "head");
+    const { code, report } = await json("check", "k8s", "--base", "HEAD~1");
+    const fresh = report.findings.filter((f: { baseline: string }) => f.baseline === "new");
+    expect(new Set(fresh.map((f: { file: string }) => f.file))).toEqual(
+      new Set(["k8s/node_modules/evil.yaml"]),
+    );
+    expect(code).toBe(1);
+  });
+});
