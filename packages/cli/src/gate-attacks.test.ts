@@ -89,3 +89,16 @@ describe("a pod where kubectl apply -R reads it", () => {
     expect(code).toBe(1);
   });
 });
+
+describe("encodings kubectl decodes", () => {
+  it("judges a UTF-16 manifest (with a byte order mark) as the privileged pod kubectl applies", async () => {
+    write("k8s/pod.yaml", Buffer.from(`\ufeff${privilegedPod}`, "utf16le"));
+    const { code, report } = await json("check", "k8s");
+    const privileged = report.findings.find(
+      (f: { ruleId: string }) => f.ruleId === "pod/not-privileged",
+    );
+    expect(privileged).toMatchObject({ file: "k8s/pod.yaml", line: 11 });
+    expect(ruleIdsOf(report, "k8s/pod.yaml")).not.toContain("input/parse-error");
+    expect(code).toBe(1);
+  });
+});

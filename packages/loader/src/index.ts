@@ -1,5 +1,6 @@
 export {
   DEFAULT_MAX_FILE_SIZE,
+  decodeText,
   displayPath,
   holdsObject,
   type InputFile,

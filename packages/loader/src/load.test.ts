@@ -132,6 +132,23 @@ describe("loadBundle", () => {
     }
   });
 
+  it("decodes UTF-16 files with a byte order mark, as kubectl's file reader does", async () => {
+    const utf16 = (text: string, bigEndian: boolean) => {
+      const bytes = Buffer.from(`\ufeff${text}`, "utf16le");
+      return bigEndian ? bytes.swap16() : bytes;
+    };
+    writeFileSync(join(root, "le.yaml"), utf16(ns("little-endian"), false));
+    writeFileSync(join(root, "be.yaml"), utf16(`# é\n${ns("big-endian")}`, true));
+    const bundle = await loadBundle(["le.yaml", "be.yaml"], { cwd: root });
+    expect(bundle.problems).toEqual([]);
+    expect(
+      bundle.objects.map((o) => [o.ref.name, o.document.locate("/metadata/name").line]),
+    ).toEqual([
+      ["little-endian", 4],
+      ["big-endian", 5],
+    ]);
+  });
+
   it("refuses a link to /dev/zero and a FIFO with a finding, reading nothing", async () => {
     mkdirSync(join(root, "special"));
     symlinkSync("/dev/zero", join(root, "special/zero.yaml"));

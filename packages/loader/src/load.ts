@@ -94,13 +94,27 @@ export function readBounded(path: string, maxBytes: number): Read {
       total += count;
     }
     if (total > maxBytes) return { text: "", size: Math.max(stat.size, total) };
-    return { text: Buffer.concat(chunks).toString("utf8"), size: total };
+    return { text: decodeText(Buffer.concat(chunks)), size: total };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { unreadable: `could not be read${code ? ` (${code})` : ""}: not checked` };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * A file's bytes as kubectl reads them: its file reader decodes through Go's
+ * unicode.BOMOverride, so a UTF-16 file with a byte order mark (what Windows tools write) is
+ * applied like any other; without a mark the bytes are UTF-8.
+ */
+export function decodeText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString("utf16le");
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const swapped = Buffer.from(bytes.subarray(2, 2 + ((bytes.length - 2) & ~1))).swap16();
+    return swapped.toString("utf16le");
+  }
+  return bytes.toString("utf8");
 }
 
 function fileType(stat: Stats): string {
