@@ -5,10 +5,12 @@ import {
   type ConfigSuppression,
   defaultPolicy,
   escapeSegment,
+  evaluate,
   type Finding,
   fingerprintOf,
   formatMessage,
   IGNORE_ANNOTATION,
+  inputRules,
   isRecord,
   joinPointer,
   type MessageData,
@@ -68,6 +70,7 @@ export function policyWeakenings(
         ...removedPlugins(basePolicy.plugins, headPolicy.plugins),
         ...relaxedSettings(basePolicy, headPolicy),
       ];
+  if (!removed) weakenings.push(...hidingChanges(basePolicy, headPolicy, head.bundle, rules));
   if (headPolicy.allowAnnotationSuppressions) {
     weakenings.push(...newIgnoreAnnotations(base.bundle, head.bundle));
   }
@@ -184,6 +187,105 @@ function relaxedSettings(base: PolicyConfig, head: PolicyConfig): Weakening[] {
   const headAuth = guideSettings(head.settings).redisAuth;
   if (baseAuth && !headAuth) relaxed("redisAuth", baseAuth, headAuth);
   return found;
+}
+
+/**
+ * Settings and rule options change what a rule looks for in ways no ranking of values can tell
+ * (`components` without "backend" leaves the backend unjudged, `expectedUid: 0` expects root,
+ * `writablePaths: ["/"]` allows every mount). So their effect is measured: the head's manifests
+ * judged with the base's values for the changed ones (profile and redisAuth, ranked above, keep
+ * the head's). Every finding that then appears and the head's values hide is the weakening.
+ */
+function hidingChanges(
+  base: PolicyConfig,
+  head: PolicyConfig,
+  bundle: Bundle,
+  rules: readonly AnyRule[],
+): Weakening[] {
+  const ranked = new Set(["profile", "redisAuth"]);
+  const settings = changedKeys(base.settings, head.settings).filter((key) => !ranked.has(key));
+  const options = changedKeys(optionsOf(base), optionsOf(head));
+  if (!settings.length && !options.length) return [];
+  const asBase: PolicyConfig = {
+    ...head,
+    settings: { ...head.settings, ...pick(base.settings, settings) },
+    rules: withOptions(head.rules, optionsOf(base), options),
+  };
+  const own = rules.filter((rule) => !inputRules.includes(rule));
+  const shown = new Set(evaluate(own, bundle, head).findings.map(placeOf));
+  const hidden = evaluate(own, bundle, asBase).findings.filter((f) => !shown.has(placeOf(f)));
+  if (!hidden.length) return [];
+  const names = [
+    ...settings.map((key) => `policy.settings.${key}`),
+    ...options.map((key) => `policy.rules."${key}".options`),
+  ];
+  const first = settings.length
+    ? `/policy/settings/${escapeSegment(settings[0]!)}`
+    : `/policy/rules/${escapeSegment(options[0]!)}`;
+  return [
+    {
+      messageId: "hides",
+      data: {
+        names: names.join(", "),
+        count: hidden.length,
+        rules: listed([...new Set(hidden.map((f) => f.ruleId))]),
+      },
+      at: { pointer: first },
+      key: names.join(","),
+    },
+  ];
+}
+
+function changedKeys(
+  base: Readonly<Record<string, unknown>>,
+  head: Readonly<Record<string, unknown>>,
+): string[] {
+  const keys = new Set([...Object.keys(base), ...Object.keys(head)]);
+  return [...keys].filter((key) => JSON.stringify(base[key]) !== JSON.stringify(head[key])).sort();
+}
+
+function pick(values: Readonly<Record<string, unknown>>, keys: readonly string[]) {
+  return Object.fromEntries(keys.map((key) => [key, values[key]]));
+}
+
+function optionsOf(policy: PolicyConfig): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(policy.rules)) {
+    if (typeof setting === "object" && setting.options !== undefined)
+      options[key] = setting.options;
+  }
+  return options;
+}
+
+/** The head's rule settings, with the base's options for the keys named. */
+function withOptions(
+  rules: PolicyConfig["rules"],
+  baseOptions: Readonly<Record<string, unknown>>,
+  keys: readonly string[],
+): PolicyConfig["rules"] {
+  const merged: Record<string, RuleSetting> = { ...rules };
+  for (const key of keys) {
+    const setting = merged[key];
+    const severity = typeof setting === "string" ? setting : setting?.severity;
+    const options = baseOptions[key] as Record<string, unknown> | undefined;
+    merged[key] = { ...(severity ? { severity } : {}), ...(options ? { options } : {}) };
+  }
+  return merged;
+}
+
+/** A finding's place, without its message (which may quote the setting that changed). */
+function placeOf(finding: Finding): string {
+  const { kind, namespace, name } = finding.object ?? {};
+  return [
+    finding.ruleId,
+    finding.file,
+    finding.line,
+    finding.column,
+    finding.path,
+    kind,
+    namespace,
+    name,
+  ].join("\u0000");
 }
 
 /** A head suppression is a weakening unless one base entry already covered all it covers. */
