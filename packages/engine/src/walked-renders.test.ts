@@ -88,6 +88,36 @@ describe("charts and kustomizations found walking a folder", () => {
     expect(walk.passedOver("app/extra/more.yaml")).toBe(false);
   });
 
+  it("reads a file of a Kustomize folder that no kustomization names, as kubectl apply -R does", () => {
+    const root = tree({
+      "app/kustomization.yaml": [
+        "resources: [deployment.yaml]",
+        "configurations: [name-reference.yaml]",
+        "helmCharts:",
+        "  - {name: redis, valuesFile: redis-values.yaml}",
+        "",
+      ].join("\n"),
+      "app/kustomization.yml": "resources: []\n",
+      "app/deployment.yaml": deployment,
+      "app/name-reference.yaml": "nameReference: []\n",
+      "app/redis-values.yaml": "auth: {enabled: false}\n",
+      "app/privileged-pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: left-out}\n",
+    });
+    const walk = walkOf(root);
+    expect(walk.kustomizations).toEqual(["app"]);
+    for (const file of [
+      "app/kustomization.yaml",
+      "app/kustomization.yml",
+      "app/deployment.yaml",
+      "app/name-reference.yaml",
+      "app/redis-values.yaml",
+    ]) {
+      expect(walk.passedOver(file), file).toBe(true);
+    }
+    // Kustomize leaves it out of the render; kubectl apply -R -f app/ applies it.
+    expect(walk.passedOver("app/privileged-pod.yaml")).toBe(false);
+  });
+
   it("renders kustomizations that reference each other in a cycle rather than lose them", () => {
     const root = tree({
       "a/kustomization.yaml": "resources:\n  - ../b\n",

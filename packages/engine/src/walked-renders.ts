@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { isRecord, parseSource } from "@scout-deploy/core";
-import { isFile, isFolder, kustomizationFile } from "./render-tools.js";
+import { isFile, isFolder, KUSTOMIZATION_FILES, kustomizationFile } from "./render-tools.js";
 
 /** The folders a walk does not enter, as the loader's walk (packages/loader). */
 const SKIPPED_FOLDERS = new Set([".git", "node_modules"]);
@@ -15,7 +15,11 @@ export interface WalkedRenders {
    * the ones deployed. (One referenced only from a cycle is kept too, so that it is not lost.)
    */
   kustomizations: string[];
-  /** True for what is rendered instead of read: chart roots, kustomizations' files and paths. */
+  /**
+   * True for what is rendered instead of read: chart roots, kustomization files and the paths
+   * they name. A file of a Kustomize folder that no kustomization names is read as a plain
+   * manifest: Kustomize leaves it out, but `kubectl apply -R -f` applies it.
+   */
   passOver: (absolute: string) => boolean;
 }
 
@@ -45,7 +49,7 @@ export function findWalkedRenders(folders: readonly string[]): WalkedRenders {
     passOver: (absolute) =>
       chartRoots.has(absolute) ||
       referencedFiles.has(absolute) ||
-      (kustomizeFolders.has(dirname(absolute)) && !isFolder(absolute)),
+      (kustomizeFolders.has(dirname(absolute)) && KUSTOMIZATION_FILES.includes(basename(absolute))),
   };
 }
 
@@ -99,6 +103,11 @@ function referencesOf(folder: string): string[] {
     ...pathsOf(value.replacements),
     ...generatorFiles(value.configMapGenerator),
     ...generatorFiles(value.secretGenerator),
+    ...strings(value.configurations),
+    ...(isRecord(value.openapi) && typeof value.openapi.path === "string"
+      ? [value.openapi.path]
+      : []),
+    ...helmValuesFiles(value.helmCharts),
   ];
   return names
     .filter((name) => !name.includes("\n"))
@@ -124,6 +133,17 @@ function pathsOf(value: unknown): string[] {
   return value.flatMap((item) =>
     isRecord(item) && typeof item.path === "string" ? [item.path] : [],
   );
+}
+
+/** `helmCharts: [{valuesFile, additionalValuesFiles}]`: values, not manifests. */
+function helmValuesFiles(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter(isRecord)
+    .flatMap((chart) => [
+      ...(typeof chart.valuesFile === "string" ? [chart.valuesFile] : []),
+      ...strings(chart.additionalValuesFiles),
+    ]);
 }
 
 /** `files: [key=path]`, `envs: [path]`, `env: path`. */
