@@ -25,6 +25,7 @@ function run(...argv: string[]) {
 
 async function json(...argv: string[]) {
   const result = await run(...argv, "--format", "json");
+  if (!result.stdout) throw new Error(`exit ${result.code}: ${result.stderr}`);
   return { code: result.code, report: JSON.parse(result.stdout) };
 }
 
@@ -88,6 +89,50 @@ describe("a pod where kubectl apply -R reads it", () => {
     );
     expect(code).toBe(1);
   });
+});
+
+const hasKubectl = (() => {
+  try {
+    execFileSync("kubectl", ["version", "--client"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe("folders rendered instead of read", () => {
+  it("checks a pod beside a Chart.yaml, which Helm never renders and kubectl apply -R applies", async () => {
+    write("k8s/app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 0.1.0\n");
+    write("k8s/app/pod.yaml", privilegedPod);
+    const { code, report } = await json("check", "k8s");
+    expect(ruleIdsOf(report, "k8s/app/pod.yaml")).toContain("pod/not-privileged");
+    expect(code).toBe(1);
+  });
+
+  it("checks a pod in a Kustomize folder that no kustomization names", async () => {
+    write("k8s/app/kustomization.yaml", "resources: []\n");
+    write("k8s/app/pod.yaml", privilegedPod);
+    const { code, report } = await json("check", "k8s");
+    expect(ruleIdsOf(report, "k8s/app/pod.yaml")).toContain("pod/not-privileged");
+    expect(code).toBe(1);
+  });
+
+  it.skipIf(!hasKubectl)(
+    "checks the left-out pod of an overlay named as the path (needs kubectl)",
+    async () => {
+      write("k8s/kustomization.yaml", "resources: [namespace.yaml]\n");
+      write("k8s/pod.yaml", privilegedPod);
+      const result = await runCli(["check", "k8s", "--format", "json"], {
+        cwd: dir,
+        env: { PATH: process.env.PATH },
+      });
+      const report = JSON.parse(result.stdout);
+      expect(ruleIdsOf(report, "k8s/pod.yaml")).toContain("pod/not-privileged");
+      // The named resource is rendered, not read a second time as a plain file.
+      expect(ruleIdsOf(report, "k8s/namespace.yaml")).not.toContain("input/duplicate-object");
+      expect(result.code).toBe(1);
+    },
+  );
 });
 
 describe("encodings kubectl decodes", () => {

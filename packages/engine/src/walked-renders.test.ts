@@ -27,18 +27,46 @@ function walkOf(root: string) {
 const deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\n";
 
 describe("charts and kustomizations found walking a folder", () => {
-  it("finds a chart and does not look inside it (its subcharts belong to it)", () => {
+  it("finds a chart and leaves Helm what it renders (its subcharts belong to it)", () => {
     const root = tree({
       "charts/app/Chart.yaml": "name: app\n",
+      "charts/app/values.yaml": "image: nginx\n",
       "charts/app/templates/deployment.yaml": "{{ .Values.x }}\n",
       "charts/app/charts/sub/Chart.yaml": "name: sub\n",
+      "charts/app/crds/crd.yaml":
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n",
       "k8s/deployment.yaml": deployment,
     });
     const walk = walkOf(root);
     expect(walk.charts).toEqual(["charts/app"]);
-    expect(walk.passedOver("charts/app")).toBe(true);
+    for (const path of [
+      "charts/app/Chart.yaml",
+      "charts/app/values.yaml",
+      "charts/app/templates",
+      "charts/app/charts",
+      "charts/app/crds",
+    ]) {
+      expect(walk.passedOver(path), path).toBe(true);
+    }
     expect(walk.passedOver("charts")).toBe(false);
     expect(walk.passedOver("k8s/deployment.yaml")).toBe(false);
+  });
+
+  it("reads the manifests of a chart folder that Helm never renders, as kubectl apply -R does", () => {
+    // A Chart.yaml added beside plain manifests: Helm renders none of them, kubectl applies them.
+    const root = tree({
+      "k8s/Chart.yaml": "apiVersion: v2\nname: k8s\nversion: 0.1.0\n",
+      "k8s/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: hidden}\n",
+      "k8s/extra/more.json": '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "m"}}',
+      "k8s/files/prometheus.yml": "scrape_configs: []\n",
+    });
+    const walk = walkOf(root);
+    expect(walk.charts).toEqual(["k8s"]);
+    expect(walk.passedOver("k8s")).toBe(false);
+    expect(walk.passedOver("k8s/pod.yaml")).toBe(false);
+    expect(walk.passedOver("k8s/extra/more.json")).toBe(false);
+    expect(walk.passedOver("k8s/Chart.yaml")).toBe(true);
+    expect(walk.passedOver("k8s/files/prometheus.yml")).toBe(true);
   });
 
   it("renders only the overlays: a base that overlays reference is theirs", () => {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { isRecord, parseSource } from "@scout-deploy/core";
+import { decodeText, holdsObject } from "@scout-deploy/loader";
 import { isFile, isFolder, KUSTOMIZATION_FILES, kustomizationFile } from "./render-tools.js";
 
 /** The folders a walk does not enter, as the loader's walk (packages/loader). */
@@ -40,17 +41,33 @@ export function findWalkedRenders(folders: readonly string[]): WalkedRenders {
   const all = [...new Set(found.kustomizations)].sort();
   const references = new Map(all.map((folder) => [folder, referencesOf(folder)]));
   const kustomizations = deployedKustomizations(all, references);
-  const chartRoots = new Set(charts);
   const kustomizeFolders = new Set(all);
   const referencedFiles = new Set([...references.values()].flat().filter(isFile));
   return {
     charts,
     kustomizations,
     passOver: (absolute) =>
-      chartRoots.has(absolute) ||
+      renderedByChart(charts, absolute) ||
       referencedFiles.has(absolute) ||
       (kustomizeFolders.has(dirname(absolute)) && KUSTOMIZATION_FILES.includes(basename(absolute))),
   };
+}
+
+/** What Helm renders or reads of a chart: templates, subcharts, CRDs, Chart.yaml, values. */
+const CHART_PARTS = new Set(["templates", "charts", "crds"]);
+
+/**
+ * Whether a path inside a chart is Helm's to render. A file of the chart that Helm never renders
+ * (outside templates/, charts/ and crds/) but that holds a Kubernetes object is not: `kubectl
+ * apply -R -f` applies it, so a Chart.yaml added beside plain manifests cannot hide them.
+ */
+function renderedByChart(charts: readonly string[], absolute: string): boolean {
+  const chart = charts.find((root) => absolute.startsWith(`${root}${sep}`));
+  if (!chart) return false;
+  const [first] = relative(chart, absolute).split(sep);
+  if (CHART_PARTS.has(first!)) return true;
+  if (isFolder(absolute)) return false;
+  return basename(absolute) === "Chart.yaml" || !holdsObject(readText(absolute));
 }
 
 function walk(dir: string, found: Found): void {
@@ -118,7 +135,7 @@ function referencesOf(folder: string): string[] {
 /** An unreadable kustomization names nothing here: Kustomize reports it when it renders. */
 function readText(file: string): string {
   try {
-    return readFileSync(file, "utf8");
+    return decodeText(readFileSync(file));
   } catch {
     return "";
   }
