@@ -149,6 +149,20 @@ describe("loadBundle", () => {
     ]);
   });
 
+  it("reads a folder a glob matches as kubectl does, and names a link to a folder", async () => {
+    mkdirSync(join(root, "globbed/x.yaml"), { recursive: true });
+    writeFileSync(join(root, "globbed/a.yaml"), ns("plain"));
+    writeFileSync(join(root, "globbed/x.yaml/inside.yaml"), ns("in-folder"));
+    symlinkSync(join(root, "globbed/x.yaml"), join(root, "globbed/link.yaml"));
+    for (const path of ["globbed/*.yaml", "globbed"]) {
+      const bundle = await loadBundle([path], { cwd: root });
+      expect(bundle.objects.map((o) => o.ref.name).sort(), path).toEqual(["in-folder", "plain"]);
+      expect(bundle.problems.map((p) => [p.ruleId, p.position.file, p.message])).toEqual([
+        ["input/unreadable", "globbed/link.yaml", "not a regular file (a folder): not read"],
+      ]);
+    }
+  });
+
   it("refuses a link to /dev/zero and a FIFO with a finding, reading nothing", async () => {
     mkdirSync(join(root, "special"));
     symlinkSync("/dev/zero", join(root, "special/zero.yaml"));

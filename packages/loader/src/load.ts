@@ -222,8 +222,12 @@ function globFiles(pattern: string, cwd: string, skip: (folder: string) => void)
         if (SKIPPED_FOLDERS.has(entry.name) && !named.has(entry.name)) {
           skip(path);
           files.push(...objectFilesUnder(path).filter((file) => matches(relative(root, file))));
+        } else if (matches(rel)) {
+          // kubectl expands the glob itself and reads a folder it matches as a named folder.
+          files.push(...manifestsUnder(path, skip, () => false).files);
         } else if (depth < maxDepth) walk(path, `${rel}/`, depth + 1);
-      } else if (matches(rel) && !statOrNull(path)?.isDirectory()) {
+      } else if (matches(rel)) {
+        // A link to a folder too: kubectl fails to read it, and the reader says so.
         files.push(path);
       }
     }
@@ -273,7 +277,8 @@ function manifestsUnder(
           skip(path);
           files.push(...objectFilesUnder(path));
         } else walk(path);
-      } else if (hasManifestExtension(entry.name) && !statOrNull(path)?.isDirectory()) {
+      } else if (hasManifestExtension(entry.name)) {
+        // A link to a folder too (kubectl -R does not follow it but fails reading it as a file).
         files.push(path);
       }
     }
