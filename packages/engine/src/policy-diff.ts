@@ -68,6 +68,7 @@ export function policyWeakenings(
         ...relaxedThresholds(basePolicy, headPolicy),
         ...widenedSuppressions(basePolicy.suppressions, headPolicy.suppressions),
         ...removedPlugins(basePolicy.plugins, headPolicy.plugins),
+        ...addedPlugins(basePolicy.plugins, headPolicy.plugins),
         ...relaxedSettings(basePolicy, headPolicy),
       ];
   if (!removed) weakenings.push(...hidingChanges(basePolicy, headPolicy, head.bundle, rules));
@@ -335,6 +336,25 @@ function removedPlugins(base: readonly string[], head: readonly string[]): Weake
       at: { pointer: head.length ? "/policy/plugins" : "/policy" },
       key: plugin,
     }));
+}
+
+/**
+ * A rule pack is code, and a pack the pull request adds ran inside this very check: it could
+ * have changed any result. A pass is worth no more than a review of that code.
+ */
+function addedPlugins(base: readonly string[], head: readonly string[]): Weakening[] {
+  return head.flatMap((plugin, index): Weakening[] =>
+    base.includes(plugin)
+      ? []
+      : [
+          {
+            messageId: "pluginAdded",
+            data: { plugin },
+            at: { pointer: `/policy/plugins/${index}` },
+            key: plugin,
+          },
+        ],
+  );
 }
 
 function configRemoved(config: LoadedConfig): Weakening {

@@ -65,6 +65,16 @@ describe("policy/weakened", () => {
     ]);
   });
 
+  it("reports a rule pack the head adds: its code ran inside the check", () => {
+    const found = weakenings(
+      "policy:\n  plugins: [./packs/a.js]\n",
+      "policy:\n  plugins:\n    - ./packs/a.js\n    - ./packs/new.js\n",
+    );
+    expect(summary(found)).toEqual([
+      "4 error rule pack ./packs/new.js added: its code ran inside this check and could change any result; review it on its own",
+    ]);
+  });
+
   it("reports nothing for a stricter head", () => {
     const found = weakenings(
       "policy:\n  failOn: error\n  rules:\n    pod/*: warning\n",
