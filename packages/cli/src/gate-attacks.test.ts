@@ -135,6 +135,50 @@ describe("folders rendered instead of read", () => {
   );
 });
 
+describe("a pull request that relaxes its own gate", () => {
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", ...args], {
+      cwd: dir,
+    });
+  const commit = (message: string) => {
+    git("add", "-A");
+    git("commit", "-qm", message);
+  };
+  const weakenings = (report: { findings: { ruleId: string; message: string }[] }) =>
+    report.findings.filter((f) => f.ruleId === "policy/weakened").map((f) => f.message);
+
+  beforeEach(() => {
+    git("init", "-q");
+    write(
+      "scout-deploy.yaml",
+      "policy:\n  failOn: warning\n  settings:\n    profile: production\n",
+    );
+    commit("base");
+  });
+
+  it("fails when the head's config sets failOn: never, which would pass its own weakening", async () => {
+    write("scout-deploy.yaml", "policy:\n  failOn: never\n  settings:\n    profile: production\n");
+    commit("head");
+    const { code, report } = await json("check", "k8s", "--base", "HEAD~1");
+    expect(weakenings(report)).toEqual(["policy.failOn relaxed from warning to never"]);
+    expect(report.summary.passed).toBe(false);
+    expect(code).toBe(1);
+  });
+
+  it("compares a config added nearer the working folder with the one the base used", async () => {
+    write("k8s/scout-deploy.yaml", "policy: {}\n");
+    commit("head");
+    const result = await runCli(["check", ".", "--base", "HEAD~1", "--format", "json"], {
+      cwd: join(dir, "k8s"),
+    });
+    expect(weakenings(JSON.parse(result.stdout))).toEqual([
+      "policy.failOn relaxed from warning to error",
+      "policy.settings.profile relaxed from production to default",
+    ]);
+    expect(result.code).toBe(1);
+  });
+});
+
 describe("encodings kubectl decodes", () => {
   it("judges a UTF-16 manifest (with a byte order mark) as the privileged pod kubectl applies", async () => {
     write("k8s/pod.yaml", Buffer.from(`\ufeff${privilegedPod}`, "utf16le"));

@@ -210,11 +210,14 @@ function baseConfig(
   const outside = head.config.path && relative(snapshot.root, head.config.path).startsWith("..");
   // A config kept outside the repository is not part of the change: both sides share it.
   if (outside) return { config: head.config };
+  // Where the base lacks the head's config file, the one its own run would have found: a config
+  // the pull request adds nearer the working folder must be compared with that one.
+  const walkedUp = ancestors(toPosix(relative(snapshot.root, cwd))).map((dir) =>
+    posix.join(dir, CONFIG_FILE_NAME),
+  );
   const inRepo = head.config.path
-    ? [toPosix(relative(snapshot.root, head.config.path))]
-    : ancestors(toPosix(relative(snapshot.root, cwd))).map((dir) =>
-        posix.join(dir, CONFIG_FILE_NAME),
-      );
+    ? [toPosix(relative(snapshot.root, head.config.path)), ...walkedUp]
+    : walkedUp;
   const file = inRepo
     .map((path) => snapshot.files.find((f) => f.path === path))
     .find((f) => f !== undefined);
