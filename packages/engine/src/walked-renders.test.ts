@@ -30,7 +30,8 @@ describe("charts and kustomizations found walking a folder", () => {
   it("finds a chart and leaves Helm what it renders (its subcharts belong to it)", () => {
     const root = tree({
       "charts/app/Chart.yaml": "name: app\n",
-      "charts/app/values.yaml": "image: nginx\n",
+      // Helm's own, though a value names an apiVersion and a kind.
+      "charts/app/values.yaml": "ingress:\n  apiVersion: networking.k8s.io/v1\n  kind: Ingress\n",
       "charts/app/templates/deployment.yaml": "{{ .Values.x }}\n",
       "charts/app/charts/sub/Chart.yaml": "name: sub\n",
       "charts/app/crds/crd.yaml":

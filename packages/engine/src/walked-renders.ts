@@ -55,6 +55,13 @@ export function findWalkedRenders(folders: readonly string[]): WalkedRenders {
 
 /** What Helm renders or reads of a chart: templates, subcharts, CRDs, Chart.yaml, values. */
 const CHART_PARTS = new Set(["templates", "charts", "crds"]);
+const CHART_FILES = new Set([
+  "Chart.yaml",
+  "Chart.lock",
+  "values.yaml",
+  "values.schema.json",
+  "requirements.yaml",
+]);
 
 /**
  * Whether a path inside a chart is Helm's to render. A file of the chart that Helm never renders
@@ -67,7 +74,7 @@ function renderedByChart(charts: readonly string[], absolute: string): boolean {
   const [first] = relative(chart, absolute).split(sep);
   if (CHART_PARTS.has(first!)) return true;
   if (isFolder(absolute)) return false;
-  return basename(absolute) === "Chart.yaml" || !holdsObject(readText(absolute));
+  return CHART_FILES.has(basename(absolute)) || !holdsObject(readText(absolute));
 }
 
 function walk(dir: string, found: Found): void {
