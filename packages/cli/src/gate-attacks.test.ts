@@ -179,6 +179,16 @@ describe("a pull request that relaxes its own gate", () => {
   });
 });
 
+describe("output a CI log reads as commands", () => {
+  it("says a config mistake on one line, whatever the config's keys hold", async () => {
+    write("scout-deploy.yaml", '"x\\n::error::scout-deploy passed": 1\n');
+    const result = await run("check", "k8s");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown section "x\\n::error::scout-deploy passed"');
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+});
+
 describe("encodings kubectl decodes", () => {
   it("judges a UTF-16 manifest (with a byte order mark) as the privileged pod kubectl applies", async () => {
     write("k8s/pod.yaml", Buffer.from(`\ufeff${privilegedPod}`, "utf16le"));
