@@ -165,6 +165,26 @@ describe("a pull request that relaxes its own gate", () => {
     expect(code).toBe(1);
   });
 
+  it("reports a rule pack whose code the head changes in place: it runs inside the check", async () => {
+    const pack = (check: string) =>
+      `export const rules = [{ id: "noop", meta: { severity: "info", description: "d", remediation: "r", messages: { m: "m" } }, check() { ${check} } }];\n`;
+    write("packs/pack.mjs", pack(""));
+    write(
+      "scout-deploy.yaml",
+      "policy:\n  failOn: warning\n  plugins: [./packs/pack.mjs]\n  settings:\n    profile: production\n",
+    );
+    commit("a rule pack");
+    const untouched = await json("check", "k8s", "--base", "HEAD");
+    expect(weakenings(untouched.report)).toEqual([]);
+    write("packs/pack.mjs", pack("/* could rewrite any result here */"));
+    commit("the pack edited");
+    const { code, report } = await json("check", "k8s", "--base", "HEAD~1");
+    expect(weakenings(report)).toEqual([
+      "rule pack ./packs/pack.mjs changed: its code ran inside this check and could change any result; review it on its own",
+    ]);
+    expect(code).toBe(1);
+  });
+
   it("compares a config added nearer the working folder with the one the base used", async () => {
     write("k8s/scout-deploy.yaml", "policy: {}\n");
     commit("head");

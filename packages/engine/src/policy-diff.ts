@@ -55,6 +55,8 @@ export function policyWeakenings(
   base: PolicySide,
   head: PolicySide,
   rules: readonly AnyRule[],
+  /** Rule packs both sides name whose code the head changed (plugin-changes.ts). */
+  changedPlugins: readonly string[] = [],
 ): Finding[] {
   const basePolicy = base.config?.policy ?? defaultPolicy();
   const severity = levelOf(policyWeakened, basePolicy);
@@ -69,6 +71,14 @@ export function policyWeakenings(
         ...widenedSuppressions(basePolicy.suppressions, headPolicy.suppressions),
         ...removedPlugins(basePolicy.plugins, headPolicy.plugins),
         ...addedPlugins(basePolicy.plugins, headPolicy.plugins),
+        ...changedPlugins.map(
+          (plugin): Weakening => ({
+            messageId: "pluginChanged",
+            data: { plugin },
+            at: { pointer: `/policy/plugins/${Math.max(0, headPolicy.plugins.indexOf(plugin))}` },
+            key: plugin,
+          }),
+        ),
         ...relaxedSettings(basePolicy, headPolicy),
       ];
   if (!removed) weakenings.push(...hidingChanges(basePolicy, headPolicy, head.bundle, rules));

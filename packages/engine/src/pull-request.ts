@@ -16,6 +16,8 @@ import { type BaseRendering, runBaseCheck } from "./base.js";
 import type { CheckOptions, CheckRun } from "./check.js";
 import { compareResults } from "./compare.js";
 import type { LoadedConfig } from "./config-file.js";
+import { snapshotAt } from "./git.js";
+import { changedLocalPlugins } from "./plugin-changes.js";
 import { policyWeakenings } from "./policy-diff.js";
 
 /** Where the base comes from: a git ref rendered in this run, or an earlier `--format json`. */
@@ -59,6 +61,9 @@ export async function compareWithBase(
     { bundle: base.bundle, ...(base.config ? { config: base.config } : {}) },
     { bundle: head.bundle, config: head.config },
     head.rules,
+    head.config.policy.plugins.length
+      ? changedLocalPlugins(head.config, base.config, snapshotAt(options.cwd, base.commit))
+      : [],
   );
   const failOn = options.failOn ?? stricterFailOn(head.result.failOn, base.config?.policy.failOn);
   return {

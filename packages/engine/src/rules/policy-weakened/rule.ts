@@ -21,6 +21,8 @@ export const policyWeakened = defineRule({
       suppressionAdded: "suppression of {{rules}} added ({{reason}})",
       suppressionWidened: "suppression of {{rules}} covers more than the base's ({{reason}})",
       pluginRemoved: "rule pack {{plugin}} removed: its rules no longer run",
+      pluginChanged:
+        "rule pack {{plugin}} changed: its code ran inside this check and could change any result; review it on its own",
       pluginAdded:
         "rule pack {{plugin}} added: its code ran inside this check and could change any result; review it on its own",
       setting: "policy.settings.{{name}} relaxed from {{base}} to {{head}}",
