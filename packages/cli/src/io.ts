@@ -1,3 +1,5 @@
+import { decodeText } from "@scout-deploy/loader";
+
 /** Everything a command touches outside itself, so tests run commands in-process. */
 export interface Io {
   cwd: string;
@@ -61,5 +63,5 @@ async function readStdin(maxBytes: number): Promise<string> {
     chunks.push(buffer);
     if (size >= maxBytes) break;
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return decodeText(Buffer.concat(chunks));
 }

@@ -1,4 +1,9 @@
-import { ConfigurationError, didYouMean, isConfigurationError } from "@scout-deploy/core";
+import {
+  ConfigurationError,
+  didYouMean,
+  inertText,
+  isConfigurationError,
+} from "@scout-deploy/core";
 import { oneOf } from "./args.js";
 import type { Command } from "./command.js";
 import { commands } from "./commands/index.js";
@@ -45,7 +50,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (first.startsWith("-")) throw new ConfigurationError(unknownGlobalFlag(first));
     return await commandNamed(first).run(args, session);
   } catch (error) {
-    io.stderr(`${prefixed(name, describeFailure(error, io))}\n`);
+    // One line, whatever a tool or a config file put in the message (a CI runner reads stderr
+    // for workflow commands too).
+    io.stderr(`${inertText(prefixed(name, describeFailure(error, io)))}\n`);
     return EXIT_RUN_FAILED;
   }
 }

@@ -13,7 +13,7 @@ import {
   parseSource,
   type Result,
 } from "@scout-deploy/core";
-import { DEFAULT_MAX_FILE_SIZE, displayPath } from "@scout-deploy/loader";
+import { DEFAULT_MAX_FILE_SIZE, displayPath, holdsObject } from "@scout-deploy/loader";
 import {
   type CheckOptions,
   type CheckRun,
@@ -210,11 +210,14 @@ function baseConfig(
   const outside = head.config.path && relative(snapshot.root, head.config.path).startsWith("..");
   // A config kept outside the repository is not part of the change: both sides share it.
   if (outside) return { config: head.config };
+  // Where the base lacks the head's config file, the one its own run would have found: a config
+  // the pull request adds nearer the working folder must be compared with that one.
+  const walkedUp = ancestors(toPosix(relative(snapshot.root, cwd))).map((dir) =>
+    posix.join(dir, CONFIG_FILE_NAME),
+  );
   const inRepo = head.config.path
-    ? [toPosix(relative(snapshot.root, head.config.path))]
-    : ancestors(toPosix(relative(snapshot.root, cwd))).map((dir) =>
-        posix.join(dir, CONFIG_FILE_NAME),
-      );
+    ? [toPosix(relative(snapshot.root, head.config.path)), ...walkedUp]
+    : walkedUp;
   const file = inRepo
     .map((path) => snapshot.files.find((f) => f.path === path))
     .find((f) => f !== undefined);
@@ -276,20 +279,45 @@ function tooLarge(shown: string, size: number, max: number): ParsedSource {
  * everything below them, as the loader does.
  */
 export function selectFiles(
-  snapshot: Pick<GitSnapshot, "root" | "files">,
+  snapshot: Pick<GitSnapshot, "root" | "files" | "read">,
   paths: readonly string[],
   cwd: string,
   passOver: (inRepo: string) => boolean = () => false,
 ): TreeFile[] {
   const chosen = new Map<string, TreeFile>();
+  const skippedHolding = objectFilesInSkippedFolders(snapshot);
   for (const path of paths) {
     const inRepo = repoPathOf(snapshot, path, cwd);
     const matches = /[*?[\]{}]/.test(path)
-      ? globMatches(snapshot.files, inRepo)
-      : pathMatches(snapshot.files, inRepo, passOver);
+      ? globMatches(snapshot.files, inRepo, skippedHolding)
+      : pathMatches(snapshot.files, inRepo, passOver, skippedHolding);
     for (const file of matches) chosen.set(file.path, file);
   }
   return [...chosen.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+function inSkippedFolder(path: string, named: ReadonlySet<string> = new Set()): boolean {
+  return path
+    .split("/")
+    .slice(0, -1)
+    .some((folder) => SKIPPED_FOLDERS.includes(folder) && !named.has(folder));
+}
+
+/** The commit's files in skipped folders that the loader reads: those holding an object. */
+function objectFilesInSkippedFolders(snapshot: Pick<GitSnapshot, "files" | "read">): Set<string> {
+  const candidates = snapshot.files.filter(
+    (f) => inSkippedFolder(f.path) && MANIFEST_EXTENSIONS.some((ext) => f.path.endsWith(ext)),
+  );
+  if (!candidates.length) return new Set();
+  const texts = snapshot.read(candidates);
+  return new Set(
+    candidates
+      .filter((f) => {
+        const text = texts.get(f.blob);
+        return text === undefined || holdsObject(text);
+      })
+      .map((f) => f.path),
+  );
 }
 
 /** A path as given (from `cwd`, or absolute) as a path from the repository's top, "" for the top. */
@@ -316,6 +344,7 @@ function pathMatches(
   files: readonly TreeFile[],
   target: string,
   passOver: (inRepo: string) => boolean,
+  skippedHolding: ReadonlySet<string>,
 ): TreeFile[] {
   const exact = files.find((f) => f.path === target);
   if (exact) return [exact];
@@ -334,22 +363,20 @@ function pathMatches(
     (f) =>
       f.path.startsWith(prefix) &&
       MANIFEST_EXTENSIONS.some((ext) => f.path.endsWith(ext)) &&
-      !below(f.path)
-        .slice(0, -1)
-        .some((folder) => SKIPPED_FOLDERS.includes(folder)) &&
+      (!inSkippedFolder(f.path.slice(prefix.length)) || skippedHolding.has(f.path)) &&
       !entries(f.path).some(passOver),
   );
 }
 
-function globMatches(files: readonly TreeFile[], glob: string): TreeFile[] {
+function globMatches(
+  files: readonly TreeFile[],
+  glob: string,
+  skippedHolding: ReadonlySet<string>,
+): TreeFile[] {
   const named = new Set(glob.split("/"));
   return files.filter(
     (f) =>
-      matchesGlob(f.path, glob) &&
-      !f.path
-        .split("/")
-        .slice(0, -1)
-        .some((folder) => SKIPPED_FOLDERS.includes(folder) && !named.has(folder)),
+      matchesGlob(f.path, glob) && (!inSkippedFolder(f.path, named) || skippedHolding.has(f.path)),
   );
 }
 

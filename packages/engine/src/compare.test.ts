@@ -37,6 +37,22 @@ describe("compareResults", () => {
     expect(result.summary).toMatchObject({ new: 1, unchanged: 1, fixed: 0 });
   });
 
+  it("calls new a finding whose merged messages say more than the base's did", () => {
+    // evaluate joins one rule's messages on one field under the first one's fingerprint.
+    const said = (message: string): Finding => ({ ...finding("probes"), message });
+    const liveness = 'container "api" has no livenessProbe';
+    const readiness = 'container "api" has no readinessProbe';
+    const both = `${liveness}; ${readiness}`;
+    const added = compareResults([said(liveness)], head([said(both)]));
+    expect(added.findings.map((f) => f.baseline)).toEqual(["new"]);
+    expect(added.summary.passed).toBe(false);
+    const same = compareResults([said(both)], head([said(both)]));
+    expect(same.findings.map((f) => f.baseline)).toEqual(["unchanged"]);
+    // Line numbers in a message are not news, as the fingerprint reads it.
+    const moved = compareResults([said("see line 3")], head([said("see line 9")]));
+    expect(moved.findings.map((f) => f.baseline)).toEqual(["unchanged"]);
+  });
+
   it("decides passed on new findings at the threshold only", () => {
     const old = compareResults([finding("a")], head([finding("a"), finding("w", "warning")]));
     expect(old.summary.passed).toBe(true);

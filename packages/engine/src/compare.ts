@@ -3,6 +3,7 @@ import {
   type Finding,
   failsAt,
   fingerprintOfFinding,
+  messageKey,
   type Result,
 } from "@scout-deploy/core";
 
@@ -38,8 +39,11 @@ export function compareResults(
   failOn: FailOn = head.failOn,
 ): Comparison {
   const remaining = countBy(base.map(fingerprintOfFinding));
+  const baseMessages = messagesByPrint(base);
   // A finding that stands for several merged ones (one rule on one config key) had the base's
-  // finding when any of them did.
+  // finding when any of them did. Messages of one rule on one field are one finding under the
+  // first one's fingerprint: it is unchanged only when the base said each of them too (no
+  // readinessProbe added to an old "no livenessProbe" is news).
   const take = (finding: Finding): boolean => {
     let had = false;
     for (const print of finding.merged ?? [fingerprintOfFinding(finding)]) {
@@ -47,7 +51,9 @@ export function compareResults(
       if (left > 0) remaining.set(print, left - 1);
       had ||= left > 0;
     }
-    return had;
+    if (!had || finding.merged) return had;
+    const said = baseMessages.get(fingerprintOfFinding(finding)) ?? new Set();
+    return messageParts(finding.message).every((part) => said.has(part));
   };
   const findings = head.findings.map(
     (finding): MarkedFinding => ({ ...finding, baseline: take(finding) ? "unchanged" : "new" }),
@@ -72,6 +78,23 @@ export function compareResults(
       passed: !fresh.some((f) => failsAt(f.severity, failOn)),
     },
   };
+}
+
+/** Each base fingerprint's message parts (evaluate joins one field's messages with "; "). */
+function messagesByPrint(base: readonly Finding[]): Map<string, Set<string>> {
+  const said = new Map<string, Set<string>>();
+  for (const finding of base) {
+    const print = fingerprintOfFinding(finding);
+    const parts = said.get(print) ?? new Set<string>();
+    for (const part of messageParts(finding.message)) parts.add(part);
+    said.set(print, parts);
+  }
+  return said;
+}
+
+/** The parts as the fingerprint reads a message: line and column numbers left out. */
+function messageParts(message: string): string[] {
+  return message.split("; ").map(messageKey);
 }
 
 function countBy(values: readonly string[]): Map<string, number> {

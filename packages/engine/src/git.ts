@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigurationError } from "@scout-deploy/core";
+import { decodeText } from "@scout-deploy/loader";
 
 /** A file of a commit's tree: its path from the repository root, blob id and size. */
 export interface TreeFile {
@@ -95,7 +96,7 @@ function readBlobs(root: string, files: readonly TreeFile[]): Map<string, string
       throw new Error(`git cat-file answered "${header.join(" ")}" for blob ${id}`);
     }
     const size = Number(header[2]);
-    texts.set(id, out.subarray(newline + 1, newline + 1 + size).toString("utf8"));
+    texts.set(id, decodeText(out.subarray(newline + 1, newline + 1 + size)));
     offset = newline + 1 + size + 1;
   }
   return texts;

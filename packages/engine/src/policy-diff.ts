@@ -5,10 +5,12 @@ import {
   type ConfigSuppression,
   defaultPolicy,
   escapeSegment,
+  evaluate,
   type Finding,
   fingerprintOf,
   formatMessage,
   IGNORE_ANNOTATION,
+  inputRules,
   isRecord,
   joinPointer,
   type MessageData,
@@ -53,6 +55,8 @@ export function policyWeakenings(
   base: PolicySide,
   head: PolicySide,
   rules: readonly AnyRule[],
+  /** Rule packs both sides name whose code the head changed (plugin-changes.ts). */
+  changedPlugins: readonly string[] = [],
 ): Finding[] {
   const basePolicy = base.config?.policy ?? defaultPolicy();
   const severity = levelOf(policyWeakened, basePolicy);
@@ -66,8 +70,18 @@ export function policyWeakenings(
         ...relaxedThresholds(basePolicy, headPolicy),
         ...widenedSuppressions(basePolicy.suppressions, headPolicy.suppressions),
         ...removedPlugins(basePolicy.plugins, headPolicy.plugins),
+        ...addedPlugins(basePolicy.plugins, headPolicy.plugins),
+        ...changedPlugins.map(
+          (plugin): Weakening => ({
+            messageId: "pluginChanged",
+            data: { plugin },
+            at: { pointer: `/policy/plugins/${Math.max(0, headPolicy.plugins.indexOf(plugin))}` },
+            key: plugin,
+          }),
+        ),
         ...relaxedSettings(basePolicy, headPolicy),
       ];
+  if (!removed) weakenings.push(...hidingChanges(basePolicy, headPolicy, head.bundle, rules));
   if (headPolicy.allowAnnotationSuppressions) {
     weakenings.push(...newIgnoreAnnotations(base.bundle, head.bundle));
   }
@@ -186,6 +200,105 @@ function relaxedSettings(base: PolicyConfig, head: PolicyConfig): Weakening[] {
   return found;
 }
 
+/**
+ * Settings and rule options change what a rule looks for in ways no ranking of values can tell
+ * (`components` without "backend" leaves the backend unjudged, `expectedUid: 0` expects root,
+ * `writablePaths: ["/"]` allows every mount). So their effect is measured: the head's manifests
+ * judged with the base's values for the changed ones (profile and redisAuth, ranked above, keep
+ * the head's). Every finding that then appears and the head's values hide is the weakening.
+ */
+function hidingChanges(
+  base: PolicyConfig,
+  head: PolicyConfig,
+  bundle: Bundle,
+  rules: readonly AnyRule[],
+): Weakening[] {
+  const ranked = new Set(["profile", "redisAuth"]);
+  const settings = changedKeys(base.settings, head.settings).filter((key) => !ranked.has(key));
+  const options = changedKeys(optionsOf(base), optionsOf(head));
+  if (!settings.length && !options.length) return [];
+  const asBase: PolicyConfig = {
+    ...head,
+    settings: { ...head.settings, ...pick(base.settings, settings) },
+    rules: withOptions(head.rules, optionsOf(base), options),
+  };
+  const own = rules.filter((rule) => !inputRules.includes(rule));
+  const shown = new Set(evaluate(own, bundle, head).findings.map(placeOf));
+  const hidden = evaluate(own, bundle, asBase).findings.filter((f) => !shown.has(placeOf(f)));
+  if (!hidden.length) return [];
+  const names = [
+    ...settings.map((key) => `policy.settings.${key}`),
+    ...options.map((key) => `policy.rules."${key}".options`),
+  ];
+  const first = settings.length
+    ? `/policy/settings/${escapeSegment(settings[0]!)}`
+    : `/policy/rules/${escapeSegment(options[0]!)}`;
+  return [
+    {
+      messageId: "hides",
+      data: {
+        names: names.join(", "),
+        count: hidden.length,
+        rules: listed([...new Set(hidden.map((f) => f.ruleId))]),
+      },
+      at: { pointer: first },
+      key: names.join(","),
+    },
+  ];
+}
+
+function changedKeys(
+  base: Readonly<Record<string, unknown>>,
+  head: Readonly<Record<string, unknown>>,
+): string[] {
+  const keys = new Set([...Object.keys(base), ...Object.keys(head)]);
+  return [...keys].filter((key) => JSON.stringify(base[key]) !== JSON.stringify(head[key])).sort();
+}
+
+function pick(values: Readonly<Record<string, unknown>>, keys: readonly string[]) {
+  return Object.fromEntries(keys.map((key) => [key, values[key]]));
+}
+
+function optionsOf(policy: PolicyConfig): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(policy.rules)) {
+    if (typeof setting === "object" && setting.options !== undefined)
+      options[key] = setting.options;
+  }
+  return options;
+}
+
+/** The head's rule settings, with the base's options for the keys named. */
+function withOptions(
+  rules: PolicyConfig["rules"],
+  baseOptions: Readonly<Record<string, unknown>>,
+  keys: readonly string[],
+): PolicyConfig["rules"] {
+  const merged: Record<string, RuleSetting> = { ...rules };
+  for (const key of keys) {
+    const setting = merged[key];
+    const severity = typeof setting === "string" ? setting : setting?.severity;
+    const options = baseOptions[key] as Record<string, unknown> | undefined;
+    merged[key] = { ...(severity ? { severity } : {}), ...(options ? { options } : {}) };
+  }
+  return merged;
+}
+
+/** A finding's place, without its message (which may quote the setting that changed). */
+function placeOf(finding: Finding): string {
+  const { kind, namespace, name } = finding.object ?? {};
+  return [
+    finding.ruleId,
+    finding.file,
+    finding.line,
+    finding.column,
+    finding.path,
+    kind,
+    namespace,
+    name,
+  ].join("\u0000");
+}
+
 /** A head suppression is a weakening unless one base entry already covered all it covers. */
 function widenedSuppressions(
   base: readonly ConfigSuppression[],
@@ -233,6 +346,25 @@ function removedPlugins(base: readonly string[], head: readonly string[]): Weake
       at: { pointer: head.length ? "/policy/plugins" : "/policy" },
       key: plugin,
     }));
+}
+
+/**
+ * A rule pack is code, and a pack the pull request adds ran inside this very check: it could
+ * have changed any result. A pass is worth no more than a review of that code.
+ */
+function addedPlugins(base: readonly string[], head: readonly string[]): Weakening[] {
+  return head.flatMap((plugin, index): Weakening[] =>
+    base.includes(plugin)
+      ? []
+      : [
+          {
+            messageId: "pluginAdded",
+            data: { plugin },
+            at: { pointer: `/policy/plugins/${index}` },
+            key: plugin,
+          },
+        ],
+  );
 }
 
 function configRemoved(config: LoadedConfig): Weakening {

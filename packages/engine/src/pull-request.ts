@@ -4,6 +4,7 @@ import {
   type Bundle,
   ConfigurationError,
   compareFindings,
+  type FailOn,
   type Finding,
   isRecord,
   type Result,
@@ -15,6 +16,8 @@ import { type BaseRendering, runBaseCheck } from "./base.js";
 import type { CheckOptions, CheckRun } from "./check.js";
 import { compareResults } from "./compare.js";
 import type { LoadedConfig } from "./config-file.js";
+import { snapshotAt } from "./git.js";
+import { changedLocalPlugins } from "./plugin-changes.js";
 import { policyWeakenings } from "./policy-diff.js";
 
 /** Where the base comes from: a git ref rendered in this run, or an earlier `--format json`. */
@@ -58,10 +61,14 @@ export async function compareWithBase(
     { bundle: base.bundle, ...(base.config ? { config: base.config } : {}) },
     { bundle: head.bundle, config: head.config },
     head.rules,
+    head.config.policy.plugins.length
+      ? changedLocalPlugins(head.config, base.config, snapshotAt(options.cwd, base.commit))
+      : [],
   );
+  const failOn = options.failOn ?? stricterFailOn(head.result.failOn, base.config?.policy.failOn);
   return {
     head,
-    result: comparedResult(head.result, base.result.findings, weakened),
+    result: comparedResult({ ...head.result, failOn }, base.result.findings, weakened),
     base: {
       kind: "git",
       ref: source.ref,
@@ -71,6 +78,17 @@ export async function compareWithBase(
     },
     notices: [base.configProblem, base.renderProblem].filter((notice) => notice !== undefined),
   };
+}
+
+const FAIL_ON_STRICTNESS: Record<FailOn, number> = { never: 0, error: 1, warning: 2, info: 3 };
+
+/**
+ * The threshold a pull request is judged at when the caller set none: the base's, unless the
+ * head's is stricter. A head that relaxes `policy.failOn` (to `never`) is a policy/weakened
+ * error, which its own threshold would otherwise let pass.
+ */
+function stricterFailOn(head: FailOn, base: FailOn = "error"): FailOn {
+  return FAIL_ON_STRICTNESS[base] > FAIL_ON_STRICTNESS[head] ? base : head;
 }
 
 function comparedResult(head: Result, base: readonly Finding[], weakened: Finding[]): Result {

@@ -73,6 +73,8 @@ export function renderHelm(
     "template",
     options.releaseName ?? "release-name",
     chart,
+    // helm install creates what crds/ holds (of any kind) before the templates: judge it too.
+    "--include-crds",
     ...valuesFiles.flatMap((file) => ["--values", file]),
     ...(options.set ?? []).flatMap((pair) => ["--set", pair]),
     ...(options.namespace ? ["--namespace", options.namespace] : []),

@@ -63,10 +63,27 @@ describe("check of a Helm chart (real helm template)", () => {
       "template",
       "release-name",
       chart,
+      "--include-crds",
       "--values",
       insecureValues,
     ]);
     expect(onRendered(result.findings)).toEqual(expected.sort((a, b) => (a < b ? -1 : 1)));
+  });
+
+  helmIt("judges what crds/ holds, which helm install creates before the templates", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "scout-crds-"));
+    const file = (path: string, text: string) => {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    };
+    file("chart/Chart.yaml", "apiVersion: v2\nname: chart\nversion: 0.1.0\n");
+    file("chart/templates/.keep", "");
+    file(
+      "chart/crds/pod.yaml",
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: scout}\nspec:\n  containers:\n    - name: c\n      image: nginx:1.0\n      securityContext: {privileged: true}\n",
+    );
+    const { result } = await runCheck({ cwd: dir, paths: ["chart"], tools });
+    expect(find(result.findings, "pod/not-privileged").file).toBe("chart/crds/pod.yaml");
   });
 
   helmIt("puts a value set in the values file the user passed on that key's line", async () => {

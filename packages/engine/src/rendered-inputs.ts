@@ -62,7 +62,13 @@ export async function loadWithRenderedInputs(
     const kind = kinds[index];
     return kind ? [{ kind, folder: resolve(options.cwd, path) }] : [];
   });
-  const walked = findWalkedRenders(walkedFolders(plain, options.cwd));
+  const namedPaths = paths.filter((_, index) => kinds[index] !== undefined);
+  // A named chart or overlay is walked too: the files of it that its tool leaves out, but that
+  // hold an object, are what `kubectl apply -R -f` would apply of it (walked-renders.ts).
+  const walked = findWalkedRenders([
+    ...walkedFolders(plain, options.cwd),
+    ...named.map((root) => root.folder),
+  ]);
   const found = rootsFound(walked, named);
   const hasChart = [...named, ...found].some((root) => root.kind === "helm");
   refuseUnusedHelmFlags(options.helm, hasChart);
@@ -79,8 +85,9 @@ export async function loadWithRenderedInputs(
     sources.map((source) => parseSource(source.file, source.text)),
     problems,
   );
-  if (!plain.length) return { bundle: rendered, sources };
-  return { bundle: mergeBundles(await options.load(plain, walked.passOver), rendered), sources };
+  const loaded = [...plain, ...namedPaths];
+  if (!loaded.length) return { bundle: rendered, sources };
+  return { bundle: mergeBundles(await options.load(loaded, walked.passOver), rendered), sources };
 }
 
 /** The charts and kustomizations a walk found, but those also named as paths (rendered once). */

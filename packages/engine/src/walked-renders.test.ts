@@ -27,18 +27,47 @@ function walkOf(root: string) {
 const deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\n";
 
 describe("charts and kustomizations found walking a folder", () => {
-  it("finds a chart and does not look inside it (its subcharts belong to it)", () => {
+  it("finds a chart and leaves Helm what it renders (its subcharts belong to it)", () => {
     const root = tree({
       "charts/app/Chart.yaml": "name: app\n",
+      // Helm's own, though a value names an apiVersion and a kind.
+      "charts/app/values.yaml": "ingress:\n  apiVersion: networking.k8s.io/v1\n  kind: Ingress\n",
       "charts/app/templates/deployment.yaml": "{{ .Values.x }}\n",
       "charts/app/charts/sub/Chart.yaml": "name: sub\n",
+      "charts/app/crds/crd.yaml":
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n",
       "k8s/deployment.yaml": deployment,
     });
     const walk = walkOf(root);
     expect(walk.charts).toEqual(["charts/app"]);
-    expect(walk.passedOver("charts/app")).toBe(true);
+    for (const path of [
+      "charts/app/Chart.yaml",
+      "charts/app/values.yaml",
+      "charts/app/templates",
+      "charts/app/charts",
+      "charts/app/crds",
+    ]) {
+      expect(walk.passedOver(path), path).toBe(true);
+    }
     expect(walk.passedOver("charts")).toBe(false);
     expect(walk.passedOver("k8s/deployment.yaml")).toBe(false);
+  });
+
+  it("reads the manifests of a chart folder that Helm never renders, as kubectl apply -R does", () => {
+    // A Chart.yaml added beside plain manifests: Helm renders none of them, kubectl applies them.
+    const root = tree({
+      "k8s/Chart.yaml": "apiVersion: v2\nname: k8s\nversion: 0.1.0\n",
+      "k8s/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: hidden}\n",
+      "k8s/extra/more.json": '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "m"}}',
+      "k8s/files/prometheus.yml": "scrape_configs: []\n",
+    });
+    const walk = walkOf(root);
+    expect(walk.charts).toEqual(["k8s"]);
+    expect(walk.passedOver("k8s")).toBe(false);
+    expect(walk.passedOver("k8s/pod.yaml")).toBe(false);
+    expect(walk.passedOver("k8s/extra/more.json")).toBe(false);
+    expect(walk.passedOver("k8s/Chart.yaml")).toBe(true);
+    expect(walk.passedOver("k8s/files/prometheus.yml")).toBe(true);
   });
 
   it("renders only the overlays: a base that overlays reference is theirs", () => {
@@ -103,6 +132,36 @@ describe("charts and kustomizations found walking a folder", () => {
     for (const path of ["deploy/charts/app", "deploy/prod.yaml", "home/lib"]) {
       expect(walk.passedOver(path), path).toBe(true);
     }
+  });
+
+  it("reads a file of a Kustomize folder that no kustomization names, as kubectl apply -R does", () => {
+    const root = tree({
+      "app/kustomization.yaml": [
+        "resources: [deployment.yaml]",
+        "configurations: [name-reference.yaml]",
+        "helmCharts:",
+        "  - {name: redis, valuesFile: redis-values.yaml}",
+        "",
+      ].join("\n"),
+      "app/kustomization.yml": "resources: []\n",
+      "app/deployment.yaml": deployment,
+      "app/name-reference.yaml": "nameReference: []\n",
+      "app/redis-values.yaml": "auth: {enabled: false}\n",
+      "app/privileged-pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: left-out}\n",
+    });
+    const walk = walkOf(root);
+    expect(walk.kustomizations).toEqual(["app"]);
+    for (const file of [
+      "app/kustomization.yaml",
+      "app/kustomization.yml",
+      "app/deployment.yaml",
+      "app/name-reference.yaml",
+      "app/redis-values.yaml",
+    ]) {
+      expect(walk.passedOver(file), file).toBe(true);
+    }
+    // Kustomize leaves it out of the render; kubectl apply -R -f app/ applies it.
+    expect(walk.passedOver("app/privileged-pod.yaml")).toBe(false);
   });
 
   it("renders kustomizations that reference each other in a cycle rather than lose them", () => {

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { isRecord, parseSource } from "@scout-deploy/core";
-import { isFile, isFolder, kustomizationFile } from "./render-tools.js";
+import { decodeText, holdsObject } from "@scout-deploy/loader";
+import { isFile, isFolder, KUSTOMIZATION_FILES, kustomizationFile } from "./render-tools.js";
 
 /** The folders a walk does not enter, as the loader's walk (packages/loader). */
 const SKIPPED_FOLDERS = new Set([".git", "node_modules"]);
@@ -15,7 +16,11 @@ export interface WalkedRenders {
    * the ones deployed. (One referenced only from a cycle is kept too, so that it is not lost.)
    */
   kustomizations: string[];
-  /** True for what is rendered instead of read: chart roots, kustomizations' files and paths. */
+  /**
+   * True for what is rendered instead of read: chart roots, kustomization files and the paths
+   * they name. A file of a Kustomize folder that no kustomization names is read as a plain
+   * manifest: Kustomize leaves it out, but `kubectl apply -R -f` applies it.
+   */
   passOver: (absolute: string) => boolean;
 }
 
@@ -32,23 +37,47 @@ interface Found {
 export function findWalkedRenders(folders: readonly string[]): WalkedRenders {
   const found: Found = { charts: [], kustomizations: [] };
   for (const folder of folders) walk(folder, found);
+  const chartRoots = [...new Set(found.charts)].sort();
   const all = [...new Set(found.kustomizations)].sort();
   const references = new Map(all.map((folder) => [folder, referencesOf(folder)]));
   const kustomizations = deployedKustomizations(all, references);
-  const chartRoots = new Set(found.charts);
   // A chart a kustomization's helmCharts inflate is rendered with it, not on its own.
   const inflated = new Set([...references.values()].flat());
-  const charts = [...chartRoots].filter((chart) => !inflated.has(chart)).sort();
+  const charts = chartRoots.filter((chart) => !inflated.has(chart));
   const kustomizeFolders = new Set(all);
   const referencedFiles = new Set([...references.values()].flat().filter(isFile));
   return {
     charts,
     kustomizations,
     passOver: (absolute) =>
-      chartRoots.has(absolute) ||
+      renderedByChart(chartRoots, absolute) ||
       referencedFiles.has(absolute) ||
-      (kustomizeFolders.has(dirname(absolute)) && !isFolder(absolute)),
+      (kustomizeFolders.has(dirname(absolute)) && KUSTOMIZATION_FILES.includes(basename(absolute))),
   };
+}
+
+/** What Helm renders or reads of a chart: templates, subcharts, CRDs, Chart.yaml, values. */
+const CHART_PARTS = new Set(["templates", "charts", "crds"]);
+const CHART_FILES = new Set([
+  "Chart.yaml",
+  "Chart.lock",
+  "values.yaml",
+  "values.schema.json",
+  "requirements.yaml",
+]);
+
+/**
+ * Whether a path inside a chart is Helm's to render. A file of the chart that Helm never renders
+ * (outside templates/, charts/ and crds/) but that holds a Kubernetes object is not: `kubectl
+ * apply -R -f` applies it, so a Chart.yaml added beside plain manifests cannot hide them.
+ */
+function renderedByChart(charts: readonly string[], absolute: string): boolean {
+  const chart = charts.find((root) => absolute.startsWith(`${root}${sep}`));
+  if (!chart) return false;
+  const [first] = relative(chart, absolute).split(sep);
+  if (CHART_PARTS.has(first!)) return true;
+  if (isFolder(absolute)) return false;
+  return CHART_FILES.has(basename(absolute)) || !holdsObject(readText(absolute));
 }
 
 function walk(dir: string, found: Found): void {
@@ -101,6 +130,10 @@ function referencesOf(folder: string): string[] {
     ...pathsOf(value.replacements),
     ...generatorFiles(value.configMapGenerator),
     ...generatorFiles(value.secretGenerator),
+    ...strings(value.configurations),
+    ...(isRecord(value.openapi) && typeof value.openapi.path === "string"
+      ? [value.openapi.path]
+      : []),
     ...helmChartPaths(value),
   ];
   return names
@@ -129,7 +162,7 @@ function helmChartPaths(kustomization: Record<string, unknown>): string[] {
 /** An unreadable kustomization names nothing here: Kustomize reports it when it renders. */
 function readText(file: string): string {
   try {
-    return readFileSync(file, "utf8");
+    return decodeText(readFileSync(file));
   } catch {
     return "";
   }

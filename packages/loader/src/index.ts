@@ -1,6 +1,8 @@
 export {
   DEFAULT_MAX_FILE_SIZE,
+  decodeText,
   displayPath,
+  holdsObject,
   type InputFile,
   type LoadOptions,
   loadBundle,

@@ -27,7 +27,8 @@ beforeAll(() => {
     JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "d" } }),
   );
   writeFileSync(join(root, "k8s/notes.txt"), "not a manifest");
-  writeFileSync(join(root, "k8s/node_modules/x.yaml"), ns("ignored"));
+  // Not a Kubernetes object: kubectl -R could not apply it, so the skipped folder keeps it out.
+  writeFileSync(join(root, "k8s/node_modules/x.yaml"), "name: ignored\nversion: 1.0.0\n");
   mkdirSync(join(root, "empty"));
 });
 
@@ -102,10 +103,64 @@ describe("loadBundle", () => {
       expect(bundle.problems).toMatchObject([
         { ruleId: "input/skipped", position: { file: "k8s/node_modules", line: 1 } },
       ]);
-      expect(bundle.objects.map((o) => o.ref.name)).not.toContain("ignored");
+      expect(bundle.files).not.toContain("k8s/node_modules/x.yaml");
     }
     const named = await loadBundle(["k8s/node_modules/*.yaml"], { cwd: root });
-    expect(named.objects.map((o) => o.ref.name)).toEqual(["ignored"]);
+    expect(named.files).toEqual(["k8s/node_modules/x.yaml"]);
+  });
+
+  it("reads the Kubernetes objects kubectl -R applies from a skipped folder, and only them", async () => {
+    mkdirSync(join(root, "deploy/node_modules/pkg"), { recursive: true });
+    writeFileSync(join(root, "deploy/app.yaml"), ns("app"));
+    writeFileSync(join(root, "deploy/node_modules/pkg/package.json"), '{"name": "pkg"}');
+    writeFileSync(join(root, "deploy/node_modules/pkg/ci.yml"), "on: push\njobs: {}\n");
+    writeFileSync(join(root, "deploy/node_modules/pkg/pod.yaml"), ns("hidden"));
+    writeFileSync(
+      join(root, "deploy/node_modules/pod.json"),
+      JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "hidden-json" } }),
+    );
+    for (const path of ["deploy", "deploy/**/*.{yaml,json}"]) {
+      const bundle = await loadBundle([path], { cwd: root });
+      expect(bundle.files).toEqual([
+        "deploy/app.yaml",
+        "deploy/node_modules/pkg/pod.yaml",
+        "deploy/node_modules/pod.json",
+      ]);
+      expect(bundle.problems).toMatchObject([
+        { ruleId: "input/skipped", position: { file: "deploy/node_modules" } },
+      ]);
+    }
+  });
+
+  it("decodes UTF-16 files with a byte order mark, as kubectl's file reader does", async () => {
+    const utf16 = (text: string, bigEndian: boolean) => {
+      const bytes = Buffer.from(`\ufeff${text}`, "utf16le");
+      return bigEndian ? bytes.swap16() : bytes;
+    };
+    writeFileSync(join(root, "le.yaml"), utf16(ns("little-endian"), false));
+    writeFileSync(join(root, "be.yaml"), utf16(`# é\n${ns("big-endian")}`, true));
+    const bundle = await loadBundle(["le.yaml", "be.yaml"], { cwd: root });
+    expect(bundle.problems).toEqual([]);
+    expect(
+      bundle.objects.map((o) => [o.ref.name, o.document.locate("/metadata/name").line]),
+    ).toEqual([
+      ["little-endian", 4],
+      ["big-endian", 5],
+    ]);
+  });
+
+  it("reads a folder a glob matches as kubectl does, and names a link to a folder", async () => {
+    mkdirSync(join(root, "globbed/x.yaml"), { recursive: true });
+    writeFileSync(join(root, "globbed/a.yaml"), ns("plain"));
+    writeFileSync(join(root, "globbed/x.yaml/inside.yaml"), ns("in-folder"));
+    symlinkSync(join(root, "globbed/x.yaml"), join(root, "globbed/link.yaml"));
+    for (const path of ["globbed/*.yaml", "globbed"]) {
+      const bundle = await loadBundle([path], { cwd: root });
+      expect(bundle.objects.map((o) => o.ref.name).sort(), path).toEqual(["in-folder", "plain"]);
+      expect(bundle.problems.map((p) => [p.ruleId, p.position.file, p.message])).toEqual([
+        ["input/unreadable", "globbed/link.yaml", "not a regular file (a folder): not read"],
+      ]);
+    }
   });
 
   it("refuses a link to /dev/zero and a FIFO with a finding, reading nothing", async () => {

@@ -94,13 +94,27 @@ export function readBounded(path: string, maxBytes: number): Read {
       total += count;
     }
     if (total > maxBytes) return { text: "", size: Math.max(stat.size, total) };
-    return { text: Buffer.concat(chunks).toString("utf8"), size: total };
+    return { text: decodeText(Buffer.concat(chunks)), size: total };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { unreadable: `could not be read${code ? ` (${code})` : ""}: not checked` };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * A file's bytes as kubectl reads them: its file reader decodes through Go's
+ * unicode.BOMOverride, so a UTF-16 file with a byte order mark (what Windows tools write) is
+ * applied like any other; without a mark the bytes are UTF-8.
+ */
+export function decodeText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString("utf16le");
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const swapped = Buffer.from(bytes.subarray(2, 2 + ((bytes.length - 2) & ~1))).swap16();
+    return swapped.toString("utf16le");
+  }
+  return bytes.toString("utf8");
 }
 
 function fileType(stat: Stats): string {
@@ -135,7 +149,7 @@ function skippedProblem(folder: string, cwd: string): InputProblem {
   const shown = displayPath(folder, cwd);
   return {
     ruleId: "input/skipped",
-    message: `${shown}/ is not walked (${basename(folder)} folders are skipped on purpose): manifests in it are not checked; name them as paths to check them`,
+    message: `${shown}/ is not walked (${basename(folder)} folders are skipped on purpose): only its files that hold a Kubernetes object are checked, as kubectl apply -R applies them; name other files as paths to check them`,
     position: { file: shown, line: 1, column: 1 },
   };
 }
@@ -205,9 +219,15 @@ function globFiles(pattern: string, cwd: string, skip: (folder: string) => void)
       const path = join(dir, entry.name);
       const rel = prefix + entry.name;
       if (entry.isDirectory()) {
-        if (SKIPPED_FOLDERS.has(entry.name) && !named.has(entry.name)) skip(path);
-        else if (depth < maxDepth) walk(path, `${rel}/`, depth + 1);
-      } else if (matches(rel) && !statOrNull(path)?.isDirectory()) {
+        if (SKIPPED_FOLDERS.has(entry.name) && !named.has(entry.name)) {
+          skip(path);
+          files.push(...objectFilesUnder(path).filter((file) => matches(relative(root, file))));
+        } else if (matches(rel)) {
+          // kubectl expands the glob itself and reads a folder it matches as a named folder.
+          files.push(...manifestsUnder(path, skip, () => false).files);
+        } else if (depth < maxDepth) walk(path, `${rel}/`, depth + 1);
+      } else if (matches(rel)) {
+        // A link to a folder too: kubectl fails to read it, and the reader says so.
         files.push(path);
       }
     }
@@ -253,15 +273,89 @@ function manifestsUnder(
       const path = join(dir, entry.name);
       if (passOver(path)) passedOver = true;
       else if (entry.isDirectory()) {
-        if (SKIPPED_FOLDERS.has(entry.name)) skip(path);
-        else walk(path);
-      } else if (hasManifestExtension(entry.name) && !statOrNull(path)?.isDirectory()) {
+        if (SKIPPED_FOLDERS.has(entry.name)) {
+          skip(path);
+          files.push(...objectFilesUnder(path));
+        } else walk(path);
+      } else if (hasManifestExtension(entry.name)) {
+        // A link to a folder too (kubectl -R does not follow it but fails reading it as a file).
         files.push(path);
       }
     }
   };
   walk(folder);
   return { files, passedOver };
+}
+
+/**
+ * The files of a skipped folder that hold a Kubernetes object: `kubectl apply -R` has no skip
+ * list and applies them, so a privileged pod in k8s/node_modules/ would reach the cluster
+ * unchecked. Only they are read; package.json and the like stay skipped. A file that cannot be
+ * scanned is listed too, so the reader names it.
+ */
+function objectFilesUnder(folder: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of sortedEntries(dir)) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (hasManifestExtension(entry.name) && !statOrNull(path)?.isDirectory()) {
+        if (scanHoldsObject(path) !== false) found.push(path);
+      }
+    }
+  };
+  walk(folder);
+  return found;
+}
+
+/** Past this a file in a skipped folder is not scanned but reported (too large to read). */
+const MAX_SCAN_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Whether the file's text names both apiVersion and kind, read in chunks (a 60 MB OpenAPI file
+ * in node_modules is scanned, not parsed); undefined when it is no regular file, cannot be read
+ * or is over MAX_SCAN_BYTES.
+ */
+function scanHoldsObject(path: string): boolean | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    if (!fstatSync(fd).isFile()) return undefined;
+    const buffer = Buffer.alloc(1024 * 1024);
+    let carry = "";
+    let total = 0;
+    const seen = { apiVersion: false, kind: false };
+    for (;;) {
+      const count = readSync(fd, buffer, 0, buffer.length, null);
+      if (count === 0) return false;
+      // kubectl decodes UTF-16 after a byte order mark: the reader decides on such a file.
+      if (total === 0 && count >= 2 && isUtf16Bom(buffer)) return undefined;
+      total += count;
+      if (total > MAX_SCAN_BYTES) return undefined;
+      // A key cut by the chunk's end is found in the next one with the carried tail.
+      const text = carry + buffer.toString("latin1", 0, count);
+      seen.apiVersion ||= API_VERSION_KEY.test(text);
+      seen.kind ||= KIND_KEY.test(text);
+      if (seen.apiVersion && seen.kind) return true;
+      carry = text.slice(-32);
+    }
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function isUtf16Bom(bytes: Buffer): boolean {
+  return (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+}
+
+const API_VERSION_KEY = /(^|[{,\s])["']?apiVersion["']?\s*:/;
+const KIND_KEY = /(^|[{,\s])["']?kind["']?\s*:/;
+
+/** Both keys kubectl needs to apply a document, in YAML or JSON spelling. */
+export function holdsObject(text: string): boolean {
+  return API_VERSION_KEY.test(text) && KIND_KEY.test(text);
 }
 
 function hasManifestExtension(name: string): boolean {

@@ -63,6 +63,21 @@ describe("formatText", () => {
     expect(text).toContain("✖ 1 problem (1 error, 0 warnings, 0 info) in 1 file, 1 object");
   });
 
+  it("keeps each finding on its line when manifest text holds line breaks and escapes", () => {
+    // A CI log runner reads "::error::" at a line's start as a command; a terminal obeys ESC.
+    const injected = yaml.replace(
+      "- name: app",
+      '- name: "app\\n::notice::scout-deploy passed\\r\\u001b[2K\\u202e"',
+    );
+    const bundle = buildBundle([parseSource("k8s/evil\n✔ no problems.yaml", injected)]);
+    const text = formatText(evaluate(securityGuideRulesForTest, bundle));
+    expect(text).toContain(
+      'k8s/evil\\n✔ no problems.yaml\n  8:9  error    container "app\\n::notice::scout-deploy passed\\r\\u001b[2K\\u202e" runs as root',
+    );
+    expect(text.split("\n").filter((line) => line.startsWith("::"))).toEqual([]);
+    for (const raw of ["\r", "\u001b", "\u202e"]) expect(text).not.toContain(raw);
+  });
+
   it("says so when nothing is found", () => {
     const bundle = buildBundle([
       parseSource("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: scout}\n"),

@@ -61,6 +61,16 @@ describe.each([
     expect(verified.text).toContain("FAIL extra file: k8s/sneaky.yaml");
   });
 
+  it("names an added file on one line, whatever its name holds", async () => {
+    const signed = await signWith(keys.privatePem);
+    const name = "k8s/x.yaml\nverified: safe to apply";
+    const files = [...goodFiles(), { path: name, content: deployment("sneaky") }];
+    const verified = runVerify({ record: signed.record, publicKeyPem: keys.publicPem, files });
+    expect(verified.exitCode).toBe(1);
+    expect(verified.text).toContain("FAIL extra file: k8s/x.yaml\\nverified: safe to apply\n");
+    expect(verified.text.split("\n")).not.toContain("verified: safe to apply");
+  });
+
   it("fails naming the file when a file was removed", async () => {
     const signed = await signWith(keys.privatePem);
     const files = goodFiles().filter((f) => f.path !== "k8s/backend.yaml");

@@ -1,4 +1,4 @@
-import type { FailOn, Result } from "@scout-deploy/core";
+import { type FailOn, inertText, type Result } from "@scout-deploy/core";
 import { encodeEnvelope } from "./dsse.js";
 import { keySigner } from "./keys.js";
 import { type KeylessAttestor, signStatement, unsignedEnvelope } from "./sign.js";
@@ -128,7 +128,7 @@ export function formatVerifyReport(report: VerifyReport): string {
       `ok   files: the ${report.signedFiles} signed file(s) are unchanged, none missing, none extra`,
     );
   }
-  for (const file of report.files) lines.push(`FAIL ${file.status} file: ${file.name}`);
+  for (const file of report.files) lines.push(`FAIL ${file.status} file: ${inertText(file.name)}`);
   lines.push(report.ok ? "verified: safe to apply" : "NOT verified: do not apply");
   return `${lines.join("\n")}\n`;
 }

@@ -1,4 +1,4 @@
-import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
+import { ConfigurationError, FAIL_ON, type FailOn, inertText } from "@scout-deploy/core";
 import {
   type CheckRun,
   type HelmOptions,
@@ -110,7 +110,7 @@ With --base or --baseline, only new findings (and policy/weakened) count.
     };
     const run = await runCheck(options);
     const compared = baseSource ? await compareRun(run, baseSource, options) : undefined;
-    for (const notice of compared?.notices ?? []) io.stderr(`scout-deploy: ${notice}\n`);
+    for (const notice of compared?.notices ?? []) io.stderr(`scout-deploy: ${inertText(notice)}\n`);
     formats.forEach((format, index) => {
       const text = compared
         ? comparedOutput(format, compared, io, outputs[index])

@@ -65,6 +65,16 @@ describe("policy/weakened", () => {
     ]);
   });
 
+  it("reports a rule pack the head adds: its code ran inside the check", () => {
+    const found = weakenings(
+      "policy:\n  plugins: [./packs/a.js]\n",
+      "policy:\n  plugins:\n    - ./packs/a.js\n    - ./packs/new.js\n",
+    );
+    expect(summary(found)).toEqual([
+      "4 error rule pack ./packs/new.js added: its code ran inside this check and could change any result; review it on its own",
+    ]);
+  });
+
   it("reports nothing for a stricter head", () => {
     const found = weakenings(
       "policy:\n  failOn: error\n  rules:\n    pod/*: warning\n",
@@ -107,5 +117,61 @@ describe("policy/weakened", () => {
       "new scout-deploy.io/ignore annotation silences pod/not-privileged on Pod p",
     );
     expect(weakenings("policy: {}\n", "policy: {}\n", { base: head, head: base })).toEqual([]);
+  });
+
+  it("reports settings and rule options whose head values hide what the base's values find", () => {
+    const backend = buildBundle([
+      parseSource(
+        "backend.yaml",
+        `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: backend
+  namespace: scout
+spec:
+  selector: {matchLabels: {app.kubernetes.io/component: backend}}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/component: backend}
+    spec:
+      containers:
+        - name: api
+          image: scout/backend:1.0
+          securityContext: {runAsUser: 0, readOnlyRootFilesystem: true}
+          volumeMounts: [{name: data, mountPath: /data}]
+      volumes: [{name: data, emptyDir: {}}]
+`,
+      ),
+    ]);
+    const bundles = { base: backend, head: backend };
+    const base = "policy: {}\n";
+    const headOf = (lines: string) => `policy:\n${lines}`;
+    // The backend is no Scout component any more: every rule about the backend goes quiet.
+    const components = weakenings(
+      base,
+      headOf("  settings:\n    components: [frontend]\n"),
+      bundles,
+    );
+    expect(summary(components)).toEqual([
+      expect.stringMatching(
+        /^3 error policy\.settings\.components changed: the base's values find \d+ finding\(s\) in these manifests that the head's hide \(.*secrets\/api-auth/,
+      ),
+    ]);
+    const writable = weakenings(base, headOf("  settings:\n    writablePaths: [/]\n"), bundles);
+    expect(summary(writable)).toEqual([
+      "3 error policy.settings.writablePaths changed: the base's values find 1 finding(s) in these manifests that the head's hide (pod/writable-paths)",
+    ]);
+    const option = weakenings(
+      base,
+      headOf("  rules:\n    pod/writable-paths:\n      options: {paths: [/data]}\n"),
+      bundles,
+    );
+    expect(summary(option)).toEqual([
+      `3 error policy.rules."pod/writable-paths".options changed: the base's values find 1 finding(s) in these manifests that the head's hide (pod/writable-paths)`,
+    ]);
+    // A change that hides nothing here (another path allowed) is no weakening of this change.
+    expect(weakenings(base, headOf("  settings:\n    writablePaths: [/var]\n"), bundles)).toEqual(
+      [],
+    );
   });
 });

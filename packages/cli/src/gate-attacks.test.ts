@@ -1,0 +1,223 @@
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "./test-support/run.js";
+
+/**
+ * The gate as a pull request author attacks it: a privileged root pod the cluster would run,
+ * hidden where `kubectl apply` reads it but the check might not, must fail `check`, the
+ * sign-off and `verify`.
+ */
+let dir: string;
+
+function write(path: string, text: string | Buffer) {
+  const full = join(dir, path);
+  mkdirSync(dirname(full), { recursive: true });
+  writeFileSync(full, text);
+}
+
+function run(...argv: string[]) {
+  return runCli(argv, { cwd: dir });
+}
+
+async function json(...argv: string[]) {
+  const result = await run(...argv, "--format", "json");
+  if (!result.stdout) throw new Error(`exit ${result.code}: ${result.stderr}`);
+  return { code: result.code, report: JSON.parse(result.stdout) };
+}
+
+const namespace = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: scout\n";
+const privilegedPod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: evil
+  namespace: scout
+spec:
+  containers:
+    - name: c
+      image: nginx:1.0
+      securityContext:
+        privileged: true
+`;
+
+function ruleIdsOf(report: { findings: { ruleId: string; file: string }[] }, file: string) {
+  return report.findings.filter((f) => f.file === file).map((f) => f.ruleId);
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "scout-gate-"));
+  write("k8s/namespace.yaml", namespace);
+});
+
+describe("a pod where kubectl apply -R reads it", () => {
+  it("checks a pod in k8s/node_modules/, which kubectl apply -R applies: no pass, no sign-off", async () => {
+    write("k8s/node_modules/pkg/package.json", '{"name": "pkg", "version": "1.0.0"}');
+    write("k8s/node_modules/evil.yaml", privilegedPod);
+    const { code, report } = await json("check", "k8s");
+    expect(ruleIdsOf(report, "k8s/node_modules/evil.yaml")).toContain("pod/not-privileged");
+    expect(ruleIdsOf(report, "k8s/node_modules/pkg/package.json")).toEqual([]);
+    expect(code).toBe(1);
+
+    const pair = generateKeyPairSync("ed25519");
+    write("ci.key", pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+    write("ci.pub.pem", pair.publicKey.export({ type: "spki", format: "pem" }).toString());
+    const signed = await run("signoff", "k8s", "--key", "ci.key", "--out", "signoff.json");
+    expect(signed.code).toBe(1);
+    const verified = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
+    expect(verified.code).toBe(1);
+  });
+
+  it("with --base, calls the pod a pull request adds under node_modules/ new", async () => {
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", ...args], {
+        cwd: dir,
+      });
+    git("init", "-q");
+    write("k8s/node_modules/pkg/ok.yaml", privilegedPod.replace("evil", "old"));
+    git("add", "-A");
+    git("commit", "-qm", "base");
+    write("k8s/node_modules/evil.yaml", privilegedPod);
+    git("add", "-A");
+    git("commit", "-qm", "head");
+    const { code, report } = await json("check", "k8s", "--base", "HEAD~1");
+    const fresh = report.findings.filter((f: { baseline: string }) => f.baseline === "new");
+    expect(new Set(fresh.map((f: { file: string }) => f.file))).toEqual(
+      new Set(["k8s/node_modules/evil.yaml"]),
+    );
+    expect(code).toBe(1);
+  });
+});
+
+const hasKubectl = (() => {
+  try {
+    execFileSync("kubectl", ["version", "--client"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe("folders rendered instead of read", () => {
+  it("checks a pod beside a Chart.yaml, which Helm never renders and kubectl apply -R applies", async () => {
+    write("k8s/app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 0.1.0\n");
+    write("k8s/app/pod.yaml", privilegedPod);
+    const { code, report } = await json("check", "k8s");
+    expect(ruleIdsOf(report, "k8s/app/pod.yaml")).toContain("pod/not-privileged");
+    expect(code).toBe(1);
+  });
+
+  it("checks a pod in a Kustomize folder that no kustomization names", async () => {
+    write("k8s/app/kustomization.yaml", "resources: []\n");
+    write("k8s/app/pod.yaml", privilegedPod);
+    const { code, report } = await json("check", "k8s");
+    expect(ruleIdsOf(report, "k8s/app/pod.yaml")).toContain("pod/not-privileged");
+    expect(code).toBe(1);
+  });
+
+  it.skipIf(!hasKubectl)(
+    "checks the left-out pod of an overlay named as the path (needs kubectl)",
+    async () => {
+      write("k8s/kustomization.yaml", "resources: [namespace.yaml]\n");
+      write("k8s/pod.yaml", privilegedPod);
+      const result = await runCli(["check", "k8s", "--format", "json"], {
+        cwd: dir,
+        env: { PATH: process.env.PATH },
+      });
+      const report = JSON.parse(result.stdout);
+      expect(ruleIdsOf(report, "k8s/pod.yaml")).toContain("pod/not-privileged");
+      // The named resource is rendered, not read a second time as a plain file.
+      expect(ruleIdsOf(report, "k8s/namespace.yaml")).not.toContain("input/duplicate-object");
+      expect(result.code).toBe(1);
+    },
+  );
+});
+
+describe("a pull request that relaxes its own gate", () => {
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", ...args], {
+      cwd: dir,
+    });
+  const commit = (message: string) => {
+    git("add", "-A");
+    git("commit", "-qm", message);
+  };
+  const weakenings = (report: { findings: { ruleId: string; message: string }[] }) =>
+    report.findings.filter((f) => f.ruleId === "policy/weakened").map((f) => f.message);
+
+  beforeEach(() => {
+    git("init", "-q");
+    write(
+      "scout-deploy.yaml",
+      "policy:\n  failOn: warning\n  settings:\n    profile: production\n",
+    );
+    commit("base");
+  });
+
+  it("fails when the head's config sets failOn: never, which would pass its own weakening", async () => {
+    write("scout-deploy.yaml", "policy:\n  failOn: never\n  settings:\n    profile: production\n");
+    commit("head");
+    const { code, report } = await json("check", "k8s", "--base", "HEAD~1");
+    expect(weakenings(report)).toEqual(["policy.failOn relaxed from warning to never"]);
+    expect(report.summary.passed).toBe(false);
+    expect(code).toBe(1);
+  });
+
+  it("reports a rule pack whose code the head changes in place: it runs inside the check", async () => {
+    const pack = (check: string) =>
+      `export const rules = [{ id: "noop", meta: { severity: "info", description: "d", remediation: "r", messages: { m: "m" } }, check() { ${check} } }];\n`;
+    write("packs/pack.mjs", pack(""));
+    write(
+      "scout-deploy.yaml",
+      "policy:\n  failOn: warning\n  plugins: [./packs/pack.mjs]\n  settings:\n    profile: production\n",
+    );
+    commit("a rule pack");
+    const untouched = await json("check", "k8s", "--base", "HEAD");
+    expect(weakenings(untouched.report)).toEqual([]);
+    write("packs/pack.mjs", pack("/* could rewrite any result here */"));
+    commit("the pack edited");
+    const { code, report } = await json("check", "k8s", "--base", "HEAD~1");
+    expect(weakenings(report)).toEqual([
+      "rule pack ./packs/pack.mjs changed: its code ran inside this check and could change any result; review it on its own",
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it("compares a config added nearer the working folder with the one the base used", async () => {
+    write("k8s/scout-deploy.yaml", "policy: {}\n");
+    commit("head");
+    const result = await runCli(["check", ".", "--base", "HEAD~1", "--format", "json"], {
+      cwd: join(dir, "k8s"),
+    });
+    expect(weakenings(JSON.parse(result.stdout))).toEqual([
+      "policy.failOn relaxed from warning to error",
+      "policy.settings.profile relaxed from production to default",
+    ]);
+    expect(result.code).toBe(1);
+  });
+});
+
+describe("output a CI log reads as commands", () => {
+  it("says a config mistake on one line, whatever the config's keys hold", async () => {
+    write("scout-deploy.yaml", '"x\\n::error::scout-deploy passed": 1\n');
+    const result = await run("check", "k8s");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown section "x\\n::error::scout-deploy passed"');
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+});
+
+describe("encodings kubectl decodes", () => {
+  it("judges a UTF-16 manifest (with a byte order mark) as the privileged pod kubectl applies", async () => {
+    write("k8s/pod.yaml", Buffer.from(`\ufeff${privilegedPod}`, "utf16le"));
+    const { code, report } = await json("check", "k8s");
+    const privileged = report.findings.find(
+      (f: { ruleId: string }) => f.ruleId === "pod/not-privileged",
+    );
+    expect(privileged).toMatchObject({ file: "k8s/pod.yaml", line: 11 });
+    expect(ruleIdsOf(report, "k8s/pod.yaml")).not.toContain("input/parse-error");
+    expect(code).toBe(1);
+  });
+});
