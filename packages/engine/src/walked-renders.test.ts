@@ -122,6 +122,7 @@ describe("charts and kustomizations found walking a folder", () => {
       "deploy/kustomization.yaml": "helmCharts:\n  - name: app\n    valuesFile: prod.yaml\n",
       "deploy/prod.yaml": "replicas: 2\n",
       "deploy/charts/app/Chart.yaml": "name: app\n",
+      "deploy/charts/app/templates/deployment.yaml": "{{ .Values.x }}\n",
       "vendored/Chart.yaml": "name: other\n",
       "custom/kustomization.yaml": "helmGlobals: {chartHome: ../home}\nhelmCharts: [{name: lib}]\n",
       "home/lib/Chart.yaml": "name: lib\n",
@@ -129,7 +130,12 @@ describe("charts and kustomizations found walking a folder", () => {
     const walk = walkOf(root);
     expect(walk.kustomizations).toEqual(["custom", "deploy"]);
     expect(walk.charts).toEqual(["vendored"]);
-    for (const path of ["deploy/charts/app", "deploy/prod.yaml", "home/lib"]) {
+    for (const path of [
+      "deploy/charts/app/Chart.yaml",
+      "deploy/charts/app/templates/deployment.yaml",
+      "deploy/prod.yaml",
+      "home/lib/Chart.yaml",
+    ]) {
       expect(walk.passedOver(path), path).toBe(true);
     }
   });
