@@ -454,10 +454,19 @@ function missingFlows(
     if (flow.from === EXTERNAL) continue;
     const destinations = byComponent.get(flow.to);
     if (!destinations) continue;
+    // A shared client meets every instance's destinations: where its egress is open, only
+    // those that some policy isolates can block it (one list, not one pass per client).
+    let isolatedEverywhere: Identified[] | undefined;
     for (const from of identified) {
       if (from.component !== flow.from) continue;
-      const reachable = from.shared ? everyOne(flow.to) : destinations.with(from.instance!);
       const egressOpen = open(from, "egress");
+      let reachable = from.shared ? everyOne(flow.to) : destinations.with(from.instance!);
+      if (from.shared && egressOpen) {
+        const first = reachable.find((to) => to !== from);
+        if (first && !resolving.has(from)) resolving.set(from, first);
+        isolatedEverywhere ??= reachable.filter((to) => !open(to, "ingress"));
+        reachable = isolatedEverywhere;
+      }
       for (const to of reachable) {
         if (to === from) continue;
         if (!resolving.has(from)) resolving.set(from, to);
