@@ -148,6 +148,55 @@ describe("verify --require-fail-on: a pass is worth its threshold", () => {
     expect(lowered.code, lowered.stdout).toBe(0);
   });
 
+  it("names a policy: section changed since sign-off: the verdict was taken under another policy", async () => {
+    write("scout-deploy.yaml", "# the team's policy\npolicy:\n  failOn: error\n");
+    await run("signoff", "k8s", "--key", "ci.key", "--out", "signoff.json");
+    const verify = () => run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
+    const same = await verify();
+    expect(same.stdout).toContain("ok   config: scout-deploy.yaml is the signed one");
+    expect(same.code).toBe(0);
+    write("scout-deploy.yaml", "policy:   {failOn: error}  # reformatted, same meaning\n");
+    const reformatted = await verify();
+    expect(reformatted.stdout).toContain("ok   config: scout-deploy.yaml differs only in comments");
+    expect(reformatted.code).toBe(0);
+    write("scout-deploy.yaml", "policy:\n  failOn: error\n  rules:\n    pod/proc-mount: off\n");
+    const changed = await verify();
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain(
+      "FAIL config: scout-deploy.yaml changed since sign-off: policy (how the manifests are judged)",
+    );
+    expect(changed.stdout).toContain("ok   files: the 2 signed file(s) are unchanged");
+  });
+
+  it("a config added or removed since sign-off is named", async () => {
+    await run("signoff", "k8s", "--key", "ci.key", "--out", "none.json");
+    write("scout-deploy.yaml", "policy:\n  failOn: error\n");
+    const added = await run("verify", "--signoff", "none.json", "--key", "ci.pub.pem", "k8s");
+    expect(added.code).toBe(1);
+    expect(added.stdout).toContain(
+      "FAIL config: scout-deploy.yaml is used now, but the record was signed without a config file",
+    );
+    await run("signoff", "k8s", "--key", "ci.key", "--out", "with.json");
+    rmSync(join(dir, "scout-deploy.yaml"));
+    const removed = await run("verify", "--signoff", "with.json", "--key", "ci.pub.pem", "k8s");
+    expect(removed.code).toBe(1);
+    expect(removed.stdout).toContain("FAIL config: the record was signed with a config file");
+  });
+
+  it("a scout: section changed since sign-off changes the rendered manifests, and both are named", async () => {
+    write("scout-deploy.yaml", "scout:\n  namespace: scout\n");
+    await run("signoff", "--key", "ci.key", "--out", "signoff.json");
+    const same = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem");
+    expect(same.stdout).toContain("ok   files:");
+    write("scout-deploy.yaml", "scout:\n  namespace: scout\n  security:\n    runAsUser: 0\n");
+    const changed = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem");
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toMatch(/FAIL changed file: <rendered>\/\S+/);
+    expect(changed.stdout).toContain(
+      "FAIL config: scout-deploy.yaml changed since sign-off: scout (what is rendered)",
+    );
+  });
+
   it("rejects an unknown level with exit 2", async () => {
     const bad = await run(
       "verify",

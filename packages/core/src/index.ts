@@ -65,7 +65,7 @@ export {
   podTemplates,
   type Setting,
 } from "./k8s.js";
-export { inertMarkdown, inertText } from "./markdown.js";
+export { inertLine, inertMarkdown, inertText } from "./markdown.js";
 export {
   compareFindings,
   FAIL_ON,

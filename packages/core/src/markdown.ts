@@ -3,11 +3,13 @@ const ZERO_WIDTH_SPACE = "\u200b";
 /**
  * Text from manifests (names, images, messages quoting them), made inert for GitHub Markdown:
  * it reads the same but cannot open HTML, an image, a link, a table cell, a mention (`@user`
- * notifies that user), an autolinked URL or an issue reference.
+ * notifies that user), an autolinked URL or an issue reference. Printed to a terminal, it carries
+ * no escape sequence either.
  */
 export function inertMarkdown(text: string): string {
-  return text
-    .replace(/\r?\n|\r/g, " ")
+  // Line breaks become spaces; other control characters their escape (inertText), whose
+  // backslash the next step escapes in turn, so the page shows `\u001b` and a terminal too.
+  return inertText(text.replace(/\r?\n|\r/g, " "))
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
@@ -30,6 +32,15 @@ export function inertText(text: string): string {
     const named = NAMED_ESCAPES[char];
     return named ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
   });
+}
+
+/**
+ * A whole output line holding text from manifests: inertText, and a line that would begin with
+ * `::` (after blanks, which the GitHub Actions runner skips) begins with `\u003a:` instead, so
+ * the runner never reads it as a workflow command (`::error::`, `::add-mask::`, `::stop-commands::`).
+ */
+export function inertLine(line: string): string {
+  return inertText(line).replace(/^(\s*):(?=:)/, "$1\\u003a");
 }
 
 // C0 and C1 controls, DEL, and the bidirectional embedding, override and isolate marks.

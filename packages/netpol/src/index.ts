@@ -104,3 +104,10 @@ export {
 } from "./ports.js";
 export { flowsMarkdown, flowsMermaid, formatMatrix } from "./render.js";
 export { compileSelector, isEmptySelector, type Labels, type Selector } from "./selector.js";
+export {
+  isBadPortName,
+  type PeerRefusal,
+  type PolicyRefusal,
+  type PortRefusal,
+  policyRefusals,
+} from "./validate.js";

@@ -17,6 +17,7 @@ import {
   SELECT_ALL,
   type Selector,
 } from "./selector.js";
+import { policyRefusals } from "./validate.js";
 
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
@@ -72,7 +73,13 @@ export interface Policy {
 
 export interface Model {
   workloads: Workload[];
+  /** The policies the API server accepts: only these isolate pods and admit flows. */
   policies: Policy[];
+  /**
+   * The policies the API server refuses (see `policyRefusals`): never created, so they count in
+   * no flow; kept for the rules that report the refusal.
+   */
+  refused: Policy[];
   namespaceLabels: ReadonlyMap<string, Labels>;
 }
 
@@ -97,10 +104,16 @@ export function buildModel(bundle: Bundle): Model {
     const template = podTemplateOf(object);
     return template ? [workloadOf(object, template)] : [];
   });
-  const policies = bundle.objects
-    .filter((o) => o.value.kind === "NetworkPolicy" && isNetworkingApi(o.value.apiVersion))
-    .map(policyOf);
-  return { workloads, policies, namespaceLabels: namespaceLabels(bundle, workloads) };
+  const all = bundle.objects.filter(
+    (o) => o.value.kind === "NetworkPolicy" && isNetworkingApi(o.value.apiVersion),
+  );
+  const refusedObjects = new Set(all.filter((o) => policyRefusals(o.value).length > 0));
+  return {
+    workloads,
+    policies: all.filter((o) => !refusedObjects.has(o)).map(policyOf),
+    refused: [...refusedObjects].map(policyOf),
+    namespaceLabels: namespaceLabels(bundle, workloads),
+  };
 }
 
 function isNetworkingApi(apiVersion: string): boolean {

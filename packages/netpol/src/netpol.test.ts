@@ -114,6 +114,60 @@ spec:
   });
 });
 
+describe("policies the API server refuses", () => {
+  const refusedDeny = (peer: string) => `${TWO_NAMESPACES}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: scraper, namespace: mon}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+  egress: [{to: [${peer}], ports: [{port: 9100}]}]
+`;
+
+  it("are never created: they isolate nothing and admit nothing, and the model keeps them apart", () => {
+    const accepted = analyze(bundleOf(refusedDeny("{podSelector: {}}")));
+    expect(formatMatrix(accepted)).not.toContain("mon/scraper[Pod] => 0.0.0.0");
+    for (const peer of [
+      "{}",
+      "{podSelector: {}, ipBlock: {cidr: 10.0.0.0/8}}",
+      "{ipBlock: {cidr: 10.0.0.0/33}}",
+      "{ipBlock: {cidr: 10.0.0.0/8, except: [10.0.0.0/8]}}",
+    ]) {
+      const connectivity = analyze(bundleOf(refusedDeny(peer)));
+      expect(
+        connectivity.model.refused.map((p) => p.name),
+        peer,
+      ).toEqual(["scraper"]);
+      expect(
+        connectivity.model.policies.map((p) => p.name),
+        peer,
+      ).toEqual(["api"]);
+      expect(formatMatrix(connectivity), peer).toContain(
+        "mon/scraper[Pod] => 0.0.0.0-255.255.255.255 : All Connections\n",
+      );
+    }
+  });
+
+  it("a refused port (a quoted number, an endPort below its port) refuses the whole policy", () => {
+    for (const port of ['{port: "9100"}', "{port: 9200, endPort: 9100}", "{port: 0}"]) {
+      const yaml = refusedDeny("{podSelector: {}}").replace(
+        "ports: [{port: 9100}]",
+        `ports: [${port}]`,
+      );
+      const connectivity = analyze(bundleOf(yaml));
+      expect(
+        connectivity.model.refused.map((p) => p.name),
+        port,
+      ).toEqual(["scraper"]);
+      expect(connectivity.isolatedFor(connectivity.model.workloads[0]!, "egress"), port).toEqual(
+        [],
+      );
+    }
+  });
+});
+
 describe("flows report", () => {
   const yaml = `
 apiVersion: v1

@@ -1,12 +1,16 @@
-import { inertMarkdown } from "@scout-deploy/core";
+import { inertLine, inertMarkdown, inertText } from "@scout-deploy/core";
 import { type Connectivity, endpointId } from "./analyze.js";
 import { type ComponentFlow, describeDifference, type FlowComparison } from "./compare.js";
 import { describePorts, formatConns, isEmpty, subtract } from "./conns.js";
 
-/** The matrix as netpol-analyzer prints it: one `src => dst : connections` line per allowed flow, sorted. */
+/**
+ * The matrix as netpol-analyzer prints it: one `src => dst : connections` line per allowed flow,
+ * sorted. Names come from manifests: a control character in one is shown as its escape, so that
+ * it cannot break the line, recolour the terminal or start a workflow command in a CI log.
+ */
 export function formatMatrix(connectivity: Connectivity): string {
-  const lines = connectivity.flows.map(
-    (f) => `${endpointId(f.from)} => ${endpointId(f.to)} : ${formatConns(f.conns)}`,
+  const lines = connectivity.flows.map((f) =>
+    inertLine(`${endpointId(f.from)} => ${endpointId(f.to)} : ${formatConns(f.conns)}`),
   );
   return `${lines.sort().join("\n")}\n`;
 }
@@ -84,9 +88,12 @@ export function flowsMermaid(comparison: FlowComparison): string {
   return `${[...lines, ...styles].join("\n")}\n`;
 }
 
-/** A quoted Mermaid label: no quote, bracket or line break can end it and start a directive. */
+/**
+ * A quoted Mermaid label: no quote, bracket or line break can end it and start a directive, and
+ * no other control character reaches the terminal the diagram is printed on.
+ */
 function mermaidLabel(text: string): string {
-  return text.replace(/[\r\n]+/g, " ").replace(/["<>&]/g, (c) => `#${c.charCodeAt(0)};`);
+  return inertText(text.replace(/[\r\n]+/g, " ")).replace(/["<>&]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 
 function nodeId(component: string): string {

@@ -1,4 +1,4 @@
-import { type Finding, inertText, type Result, type Severity } from "@scout-deploy/core";
+import { type Finding, inertLine, inertText, type Result, type Severity } from "@scout-deploy/core";
 
 export interface TextOptions {
   color?: boolean;
@@ -19,7 +19,7 @@ export function formatText(result: Result, options: TextOptions = {}): string {
     options.color ? `\u001b[${COLORS[style][0]}m${text}\u001b[${COLORS[style][1]}m` : text;
   const lines: string[] = [];
   for (const [file, findings] of groupByFile(result.findings)) {
-    lines.push(paint("bold", inertText(file)));
+    lines.push(paint("bold", inertLine(file)));
     const width = Math.max(...findings.map((f) => `${f.line}:${f.column}`.length));
     for (const finding of findings) {
       const place = `${finding.line}:${finding.column}`.padEnd(width);

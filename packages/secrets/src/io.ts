@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { inertLine } from "@scout-deploy/core";
 import type { CommandResult } from "./commands.js";
 import { maskSecretValues } from "./mask.js";
 
@@ -30,7 +31,7 @@ export interface CommandIO {
 /**
  * The edge every face uses to hand a command's result to the world, in the only safe order:
  * mask the values, write the output where it was asked (a 0600 file, or stdout for "-"), then
- * the messages on stderr. Returns the exit code.
+ * the messages on stderr, their control characters escaped. Returns the exit code.
  */
 export function deliver(result: CommandResult, io: CommandIO): number {
   if (io.mask) maskSecretValues(result, io.mask);
@@ -38,6 +39,8 @@ export function deliver(result: CommandResult, io: CommandIO): number {
     if (result.output.target === "-") io.stdout(result.output.text);
     else (io.writeFile ?? writeSecretFile)(result.output.target, result.output.text);
   }
-  for (const message of result.messages) io.stderr(`${message}\n`);
+  // Messages name Secrets and keys read from manifests: no control character of theirs reaches
+  // the terminal raw, and no message starts a workflow command in a CI log.
+  for (const message of result.messages) io.stderr(`${inertLine(message)}\n`);
   return result.exitCode;
 }

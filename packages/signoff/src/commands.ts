@@ -1,4 +1,5 @@
 import { type FailOn, inertText, type Result } from "@scout-deploy/core";
+import type { CurrentConfig } from "./config.js";
 import { encodeEnvelope } from "./dsse.js";
 import { keySigner } from "./keys.js";
 import { type KeylessAttestor, signStatement, unsignedEnvelope } from "./sign.js";
@@ -96,6 +97,8 @@ export interface VerifyInput {
   cwd?: string;
   /** The most lenient failOn a passing record may have been signed at (default error). */
   requireFailOn?: FailOn;
+  /** The config file used now (null: none), compared with the signed one; undefined: not compared. */
+  config?: CurrentConfig;
 }
 
 export interface VerifyOutput {
@@ -112,6 +115,7 @@ export function runVerify(input: VerifyInput): VerifyOutput {
     input.files,
     input.cwd,
     input.requireFailOn,
+    input.config,
   );
   return { report, text: formatVerifyReport(report), exitCode: report.ok ? 0 : 1 };
 }
@@ -123,6 +127,8 @@ export function formatVerifyReport(report: VerifyReport): string {
   for (const problem of report.statementProblems) lines.push(`FAIL statement: ${problem}`);
   lines.push(`${mark(report.verdict === "pass")} verdict: ${report.verdict}`);
   lines.push(`${mark(report.threshold.ok)} threshold: ${report.threshold.detail}`);
+  if (report.config)
+    lines.push(`${mark(report.config.ok)} config: ${inertText(report.config.detail)}`);
   if (report.files.length === 0) {
     lines.push(
       `ok   files: the ${report.signedFiles} signed file(s) are unchanged, none missing, none extra`,

@@ -9,6 +9,15 @@ export {
   type VerifyOutput,
 } from "./commands.js";
 export {
+  CONFIG_SECTIONS,
+  type ConfigCheck,
+  type ConfigSection,
+  type ConfigSectionDigests,
+  type CurrentConfig,
+  checkConfig,
+  configSectionDigests,
+} from "./config.js";
+export {
   type DsseEnvelope,
   type DsseSignature,
   encodeEnvelope,

@@ -35,6 +35,7 @@ describe("buildStatement", () => {
       rulePacks: [{ name: "@scout-deploy/rules", version: "0.1.0" }],
       kubernetesVersion: "1.31.0",
       configDigest: { sha256: sha256Hex("policy:\n  failOn: error\n") },
+      configSections: { policy: { sha256: sha256Hex('{"failOn":"error"}') } },
       scope: "whole",
       verdict: "pass",
       failOn: "error",
@@ -60,6 +61,7 @@ describe("buildStatement", () => {
     expect(predicate.verdict).toBe("fail");
     expect(predicate.findings).toEqual({ error: 1, warning: 0, info: 0, total: 1 });
     expect(predicate.configDigest).toBeNull();
+    expect(predicate.configSections).toBeUndefined();
   });
 
   it("judges the whole bundle even when handed a pull request's diff that passed", () => {

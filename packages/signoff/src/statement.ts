@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { isAbsolute, relative, sep } from "node:path";
 import { type FailOn, failsAt, type Result, type Severity } from "@scout-deploy/core";
+import { type ConfigSectionDigests, configSectionDigests } from "./config.js";
 
 export const STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
 /** Versioned: a change that breaks readers gets /v2. */
@@ -49,6 +50,11 @@ export interface SignoffPredicate {
   rulePacks: { name: string; version: string }[];
   kubernetesVersion: string | null;
   configDigest: { sha256: string } | null;
+  /**
+   * The digest of each section of the config (`scout:`, `policy:`) over its meaning, so that
+   * verify can say which one changed since; absent without a config file.
+   */
+  configSections?: ConfigSectionDigests;
   /** What the verdict judged: always the whole bundle (a diff is never signed off). */
   scope: "whole";
   verdict: "pass" | "fail";
@@ -133,6 +139,8 @@ function buildPredicate(result: Result, context: SignoffContext): SignoffPredica
       return entry;
     }),
   };
+  const sections = context.config === undefined ? undefined : configSectionDigests(context.config);
+  if (sections) predicate.configSections = sections;
   if (context.github) predicate.github = { ...context.github };
   if (context.checkedAt) predicate.checkedAt = context.checkedAt;
   if (context.gate) predicate.gate = { ...context.gate };

@@ -1,4 +1,5 @@
 import type { FailOn } from "@scout-deploy/core";
+import { type ConfigCheck, type CurrentConfig, checkConfig } from "./config.js";
 import {
   type DsseEnvelope,
   IN_TOTO_PAYLOAD_TYPE,
@@ -32,6 +33,8 @@ export interface VerifyReport {
   verdict: "pass" | "fail" | "unknown";
   /** Whether the verdict was taken at a threshold at least as strict as the verifier requires. */
   threshold: { ok: boolean; required: FailOn; signed?: FailOn; detail: string };
+  /** The config used now against the signed one; absent when the caller gave no config to compare. */
+  config?: ConfigCheck;
   /** Every file that differs from the signed set, sorted by name. */
   files: FileProblem[];
   /** How many files the record names. */
@@ -46,7 +49,8 @@ const STRICTNESS: Record<FailOn, number> = { never: 0, error: 1, warning: 2, inf
  * Checks a sign-off record against a public key and the files about to be applied:
  * the signature, that the statement is ours, that the verdict was a pass at a threshold at
  * least as strict as `requireFailOn` (a pass at `failOn: never` passes anything), and that the
- * files are exactly the signed ones (each changed, missing or extra file named).
+ * files are exactly the signed ones (each changed, missing or extra file named), and, when
+ * `currentConfig` is given (null: no config file), that the config means what the signed one did.
  */
 export function verifySignoff(
   record: string | DsseEnvelope,
@@ -54,6 +58,7 @@ export function verifySignoff(
   currentFiles: readonly SignedFile[],
   cwd?: string,
   requireFailOn: FailOn = "error",
+  currentConfig?: CurrentConfig,
 ): VerifyReport {
   const parsed: ParsedRecord =
     typeof record === "string" ? parseRecord(record) : { kind: "envelope", envelope: record };
@@ -64,12 +69,17 @@ export function verifySignoff(
   const files = compareFiles(signed, subjectsOf(currentFiles, cwd));
   const verdict = statement ? statement.predicate.verdict : "unknown";
   const threshold = checkThreshold(statement?.predicate.failOn, requireFailOn);
+  const config =
+    currentConfig === undefined
+      ? undefined
+      : checkConfig(statement?.predicate ?? {}, currentConfig);
   const report: VerifyReport = {
     ok:
       signature.status === "ok" &&
       problems.length === 0 &&
       verdict === "pass" &&
       threshold.ok &&
+      (config?.ok ?? true) &&
       files.length === 0,
     signature,
     statementProblems: problems,
@@ -78,6 +88,7 @@ export function verifySignoff(
     files,
     signedFiles: signed.length,
   };
+  if (config) report.config = config;
   if (statement) report.predicate = statement.predicate;
   return report;
 }

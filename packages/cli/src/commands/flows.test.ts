@@ -37,6 +37,35 @@ describe("scout-deploy flows", () => {
     ]);
   });
 
+  it("names from manifests with a line break, an escape sequence or a leading :: reach the terminal escaped", async () => {
+    const hostile = `apiVersion: v1
+kind: Pod
+metadata: {name: "web\\n::error::pwned\\e[2J", namespace: "::warning::ns", labels: {app: web}}
+spec: {containers: [{name: c}]}
+`;
+    const out: string[] = [];
+    const io: Io = {
+      cwd: repoRoot,
+      env: { GITHUB_ACTIONS: "true" },
+      stdout: (t) => out.push(t),
+      stderr: () => {},
+      readStdin: async () => hostile,
+      color: false,
+    };
+    for (const format of ["matrix", "markdown", "mermaid"]) {
+      out.length = 0;
+      expect(await main(["flows", "-", "--format", format], io)).toBe(0);
+      const text = out.join("");
+      expect(text, format).not.toContain("\u001b");
+      for (const line of text.split("\n")) expect(line.trimStart(), format).not.toMatch(/^::/);
+    }
+    out.length = 0;
+    await main(["flows", "-"], io);
+    expect(out.join("")).toContain(
+      "\\u003a:warning::ns/web\\n::error::pwned\\u001b[2J[Pod] => 0.0.0.0-255.255.255.255 : All Connections",
+    );
+  });
+
   it("prints the markdown table and a mermaid diagram", async () => {
     const markdown = await run("flows", FIXTURE, "--format", "markdown");
     expect(markdown.stdout).toContain("| prometheus | backend | TCP 8000 | TCP 8000 | intended |");

@@ -100,6 +100,23 @@ describe("scout-deploy secrets and incident", () => {
     expect(statSync(join(dir, "s.yaml")).mode & 0o777).toBe(0o600);
   });
 
+  it("rotate escapes a Secret name from the manifest: no raw escape sequence, no line starting a workflow command", async () => {
+    const secret = `apiVersion: v1
+kind: Secret
+metadata: {name: "s\\n::error::pwned\\e[2J"}
+data: {api-token: ${b64("a".repeat(44))}}
+`;
+    writeFileSync(join(dir, "s.yaml"), secret);
+    const result = await run(["secrets", "rotate", "s.yaml", "--out", "t.yaml"], {
+      GITHUB_ACTIONS: "true",
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain("\u001b");
+    const lines = result.stderr.split("\n").filter((line) => !line.startsWith("::add-mask::"));
+    for (const line of lines) expect(line.trimStart()).not.toMatch(/^::/);
+    expect(result.stderr).toContain("rotated Secret s\\n::error::pwned\\u001b[2J at ");
+  });
+
   it("check passes generated Secrets, fails changeme and names no value", async () => {
     await run(["secrets", "generate", "--out", "good/secret.yaml"]);
     expect((await run(["secrets", "check", "good"])).code).toBe(0);

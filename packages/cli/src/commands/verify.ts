@@ -15,8 +15,10 @@ export const verifyCommand: Command = {
   help: `Usage: scout-deploy verify --signoff FILE --key PUBLIC.pem [PATH...] [options]
 
 Exit 0 only when the signature on the sign-off record holds for --key, the signed verdict was
-a pass taken at a threshold at least as strict as --require-fail-on, and the files under PATH
-are exactly the signed ones: each changed, missing or extra file is named.
+a pass taken at a threshold at least as strict as --require-fail-on, the files under PATH
+are exactly the signed ones (each changed, missing or extra file is named), and the config
+file means what it meant at sign-off (a changed scout: or policy: section is named; comments
+and layout do not count).
 
 Options:
   --signoff FILE              the record written by "scout-deploy signoff"
@@ -56,6 +58,9 @@ Exit codes: 0 verified, 1 not verified, 2 could not run.
       files: readFiles(io, run.bundle.files, run.rendered),
       cwd: io.cwd,
       requireFailOn,
+      config: run.config.path
+        ? { name: run.config.shown ?? run.config.path, content: readFileSync(run.config.path) }
+        : null,
     });
     io.stdout(out.text);
     return out.exitCode;

@@ -89,6 +89,19 @@ const MONITORING = `
 new RuleTester({ describe, it }).run(allowedFlows, {
   valid: [
     {
+      name: "a policy the API server refuses (ipBlock beside a selector, a quoted port) is never created: the flows it would open are not flows",
+      yaml: `${PODS}${POLICIES}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: refused}
+        spec:
+          podSelector: {}
+          ingress: [{from: [{podSelector: {}, ipBlock: {cidr: 0.0.0.0/0}}]}]
+          egress: [{ports: [{port: "3000"}]}]
+      `,
+    },
+    {
       name: "Prometheus in a monitoring namespace of its own scrapes the backend (namespaceSelector and podSelector): the guide's flow",
       yaml: `${MONITORING}
         ---

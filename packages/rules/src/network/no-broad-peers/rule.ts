@@ -14,10 +14,12 @@ import {
   isEmpty,
   isEmptySelector,
   NAMESPACE_NAME_LABEL,
+  type PeerRefusal,
   type Policy,
   type PolicyRule,
   parseCidr,
   peerOf,
+  policyRefusals,
   portsConns,
   publicFamiliesCovered,
   subtract,
@@ -71,6 +73,26 @@ export const noBroadPeers = defineRule({
     const connectivity = analyze(context.bundle);
     const { dns } = context.options;
     const namespaceLabels = connectivity.model.namespaceLabels;
+    // A refused policy admits nothing: how broad its peers would be is beside the point.
+    for (const policy of connectivity.model.refused) {
+      for (const refused of refusedPeers(policy)) {
+        context.report({
+          messageId: "refusedPeer",
+          data: {
+            direction: refused.direction,
+            index: refused.rule,
+            policy: `${policy.namespace}/${policy.name}`,
+            peerKey: refused.direction === "ingress" ? "from" : "to",
+            cidr: "",
+            dns: describeDns(dns),
+            family: "",
+            reason: refused.reason,
+          },
+          object: policy.object,
+          pointer: refused.pointer,
+        });
+      }
+    }
     for (const policy of connectivity.model.policies) {
       const nginxOnly =
         context.options.externalAccess &&
@@ -85,17 +107,6 @@ export const noBroadPeers = defineRule({
         family: "",
         ...extra,
       });
-      const refusals = refusedPeers(policy);
-      for (const refused of refusals) {
-        context.report({
-          messageId: "refusedPeer",
-          data: data(refused.rule, { reason: refused.reason }),
-          object: policy.object,
-          pointer: refused.pointer,
-        });
-      }
-      // A refused policy admits nothing: how broad its peers would be is beside the point.
-      if (refusals.length > 0) continue;
       const judged: PolicyRule[] = [];
       for (const rule of [...policy.ingress, ...policy.egress]) {
         const nginxAccess =
@@ -246,55 +257,11 @@ function broadPeers(policy: Policy, rule: PolicyRule, dns?: DnsOptions): Broad[]
   );
 }
 
-interface Refused {
-  rule: PolicyRule;
-  pointer: string;
-  reason: string;
-}
-
-/**
- * The peers the API server's validation refuses (ValidateNetworkPolicyPeer, ValidateIPBlock): a
- * peer with no selector and no ipBlock, an ipBlock beside a selector, a cidr that does not parse,
- * an `except` that is not a strict subset of the cidr.
- */
-function refusedPeers(policy: Policy): Refused[] {
-  return [...policy.ingress, ...policy.egress].flatMap((rule) => {
-    const key = rule.direction === "ingress" ? "from" : "to";
-    return (rawPeers(policy, rule) ?? []).flatMap((peer, index): Refused[] => {
-      const at = `${rule.pointer}/${key}/${index}`;
-      const refused = (pointer: string, reason: string) => [{ rule, pointer, reason }];
-      if (!isRecord(peer)) return [];
-      const selectors = peer.podSelector != null || peer.namespaceSelector != null;
-      if (peer.ipBlock == null) {
-        return selectors
-          ? []
-          : refused(at, "a peer names no podSelector, namespaceSelector or ipBlock");
-      }
-      if (selectors) return refused(`${at}/ipBlock`, "a peer sets an ipBlock beside a selector");
-      const block = isRecord(peer.ipBlock) ? peer.ipBlock : {};
-      const whole = typeof block.cidr === "string" ? parseCidr(block.cidr) : undefined;
-      if (!whole)
-        return refused(
-          `${at}/ipBlock`,
-          `the ipBlock's cidr ${String(block.cidr ?? "(none)")} is no CIDR`,
-        );
-      const except = Array.isArray(block.except) ? block.except : [];
-      return except.flatMap((hole, e) => {
-        const inner = typeof hole === "string" ? parseCidr(hole) : undefined;
-        const strictSubset =
-          inner !== undefined &&
-          inner[0] >= whole[0] &&
-          inner[1] <= whole[1] &&
-          (inner[0] !== whole[0] || inner[1] !== whole[1]);
-        return strictSubset
-          ? []
-          : refused(
-              `${at}/ipBlock/except/${e}`,
-              `the except entry ${String(hole)} is not a strict subset of the cidr ${String(block.cidr)}`,
-            );
-      });
-    });
-  });
+/** The peers of a refused policy that the API server refuses (netpol's shared validation). */
+function refusedPeers(policy: Policy): PeerRefusal[] {
+  return policyRefusals(policy.object.value).filter(
+    (refusal): refusal is PeerRefusal => refusal.kind === "peer",
+  );
 }
 
 /**

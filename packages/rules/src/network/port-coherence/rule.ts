@@ -18,9 +18,11 @@ import {
   contains,
   findPort,
   GUIDE_FLOWS,
+  isBadPortName,
   numberedPort,
   type Policy,
   type Protocol,
+  policyRefusals,
   protocolOf,
   type Workload,
 } from "@scout-deploy/netpol";
@@ -74,15 +76,19 @@ export const portCoherence = defineRule({
       if (object.value.kind === "Service") checkService(context, connectivity, object, identified);
     }
     for (const workload of identified) checkProbes(context, workload);
+    // A refused policy is never created: the refusal is its one finding.
+    for (const policy of connectivity.model.refused) {
+      if (selectedBy(connectivity.model, policy).some((w) => identified.has(w))) {
+        reportRefusedPolicyPorts(context, policy);
+      }
+    }
     for (const policy of connectivity.model.policies) {
       const targets = selectedBy(connectivity.model, policy).filter((w) => identified.has(w));
       if (targets.length === 0) continue;
-      const refused = checkRefusedPolicyPorts(context, policy);
       if (!policy.isolatesIngress) continue;
       for (const rule of policy.ingress) {
         if (rule.ports === "all") continue;
         rule.ports.forEach((spec, index) => {
-          if (refused.has(`${rule.pointer}/ports/${index}`)) return;
           if (typeof spec.port === "number" && spec.endPort !== undefined) {
             checkRange(context, policy, targets, spec.port, spec.endPort, spec.protocol, {
               pointer: `${rule.pointer}/ports/${index}/endPort`,
@@ -157,82 +163,21 @@ function checkRange(
 }
 
 /**
- * A string port must be a port name (IANA_SVC_NAME, as the API server validates it): 1 to 15
- * characters of [a-z0-9-], at least one letter, no leading, trailing or doubled hyphen. "8000"
- * in quotes is a string, not a number, and the whole object is refused.
- */
-export function isBadPortName(port: unknown): boolean {
-  if (typeof port !== "string") return false;
-  return !(
-    port.length >= 1 &&
-    port.length <= 15 &&
-    /^[a-z0-9-]+$/.test(port) &&
-    /[a-z]/.test(port) &&
-    !port.includes("--") &&
-    !port.startsWith("-") &&
-    !port.endsWith("-")
-  );
-}
-
-/**
- * The ports of a policy's rules that the API server refuses (ValidateNetworkPolicyPort), each
+ * The ports of a refused policy that the API server refuses (netpol's shared validation), each
  * one finding: a string that is no port name, a number outside 1-65535, an endPort beside a
- * named port or no port, below its port or outside 1-65535. Returns where they are, so that
- * they are not judged again against the container ports.
+ * named port or no port, below its port or outside 1-65535.
  */
-function checkRefusedPolicyPorts(context: Context, policy: Policy): Set<string> {
-  const refused = new Set<string>();
-  const spec = isRecord(policy.object.value.spec) ? policy.object.value.spec : {};
+function reportRefusedPolicyPorts(context: Context, policy: Policy) {
   const owner = `NetworkPolicy "${policy.namespace}/${policy.name}"`;
-  for (const direction of ["ingress", "egress"] as const) {
-    const rules = Array.isArray(spec[direction]) ? spec[direction] : [];
-    rules.forEach((rule, r) => {
-      const ports = isRecord(rule) && Array.isArray(rule.ports) ? rule.ports : [];
-      ports.forEach((entry, p) => {
-        if (!isRecord(entry)) return;
-        const at = `/spec/${direction}/${r}/ports/${p}`;
-        const problem = refusedPortProblem(entry.port, entry.endPort);
-        if (!problem) return;
-        refused.add(at);
-        const [messageId, field] =
-          problem === "name"
-            ? (["badPortName", "port"] as const)
-            : (["refusedPort", problem.field] as const);
-        context.report({
-          messageId,
-          data: {
-            owner,
-            port: String(entry.port),
-            reason: problem === "name" ? "" : problem.reason,
-          },
-          object: policy.object,
-          pointer: `${at}/${field}`,
-        });
-      });
+  for (const refusal of policyRefusals(policy.object.value)) {
+    if (refusal.kind !== "port") continue;
+    context.report({
+      messageId: refusal.badName ? "badPortName" : "refusedPort",
+      data: { owner, port: String(refusal.port), reason: refusal.badName ? "" : refusal.reason },
+      object: policy.object,
+      pointer: refusal.pointer,
     });
   }
-  return refused;
-}
-
-const isPortNumber = (n: unknown) =>
-  typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535;
-
-function refusedPortProblem(
-  port: unknown,
-  endPort: unknown,
-): "name" | { field: "port" | "endPort"; reason: string } | undefined {
-  if (isBadPortName(port)) return "name";
-  if (typeof port === "number" && !isPortNumber(port))
-    return { field: "port", reason: "a port number is 1 to 65535" };
-  if (endPort === undefined || endPort === null) return undefined;
-  if (port === undefined || port === null)
-    return { field: "endPort", reason: "an endPort needs a port to start the range" };
-  if (typeof port === "string")
-    return { field: "endPort", reason: "an endPort needs a numeric port, not a name" };
-  if (!isPortNumber(endPort)) return { field: "endPort", reason: "a port number is 1 to 65535" };
-  if ((endPort as number) < (port as number))
-    return { field: "endPort", reason: "the endPort is below the port" };
-  return undefined;
 }
 
 function resolves(ports: readonly ContainerPort[], port: unknown, protocol?: Protocol): boolean {

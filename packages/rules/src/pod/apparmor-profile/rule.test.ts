@@ -31,6 +31,50 @@ new RuleTester({ describe, it }).run(apparmorProfile, {
   ],
   invalid: [
     {
+      name: "type Localhost without a profile name is refused by the API server, not a pass (empty or blank alike)",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext: {appArmorProfile: {type: Localhost}}
+          containers:
+            - name: app
+              securityContext: {appArmorProfile: {type: Localhost, localhostProfile: " "}}
+            - name: side
+              securityContext: {appArmorProfile: {type: RuntimeDefault, localhostProfile: k8s-x}}
+      `,
+      errors: [
+        {
+          messageId: "refused",
+          line: 5,
+          column: 21,
+          data: {
+            place: "the pod",
+            reason: "localhostProfile must be set when AppArmor type is Localhost",
+          },
+        },
+        {
+          messageId: "refused",
+          line: 8,
+          column: 25,
+          data: {
+            place: 'container "app"',
+            reason: "localhostProfile must be set when AppArmor type is Localhost",
+          },
+        },
+        {
+          messageId: "refused",
+          line: 10,
+          column: 25,
+          data: {
+            place: 'container "side"',
+            reason: "localhostProfile can only be set when AppArmor type is Localhost",
+          },
+        },
+      ],
+    },
+    {
       name: "Unconfined by field on the pod and by annotation for a container",
       yaml: `
         apiVersion: apps/v1

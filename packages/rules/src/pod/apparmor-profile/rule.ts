@@ -14,6 +14,27 @@ function allowedAnnotation(value: unknown): boolean {
   );
 }
 
+/**
+ * Why the API server refuses an appArmorProfile field (validateAppArmorProfileField), if it does:
+ * Localhost names a profile loaded on the node, so its name is required, and only there.
+ */
+function refusal(profile: Record<string, unknown>): string | undefined {
+  const name = profile.localhostProfile;
+  if (profile.type === "Localhost") {
+    if (typeof name !== "string" || name.trim() === "") {
+      return "localhostProfile must be set when AppArmor type is Localhost";
+    }
+    if (name.trim() !== name) return "localhostProfile must not be padded with whitespace";
+    return undefined;
+  }
+  if (ALLOWED_TYPES.has(String(profile.type)) || profile.type === "Unconfined") {
+    return name == null
+      ? undefined
+      : "localhostProfile can only be set when AppArmor type is Localhost";
+  }
+  return undefined;
+}
+
 export const apparmorProfile = defineRule({
   id: "pod/apparmor-profile",
   meta: {
@@ -25,6 +46,8 @@ export const apparmorProfile = defineRule({
     guide: "Pod Security Standards: All Scout containers follow security best practices",
     messages: {
       field: '{{place}} sets appArmorProfile.type "{{type}}"; use RuntimeDefault or Localhost',
+      refused:
+        "{{place}} sets an appArmorProfile the API server refuses ({{reason}}): the object is never created",
       annotation:
         'the annotation for container "{{container}}" sets AppArmor profile "{{value}}"; use runtime/default or localhost/<profile>',
     },
@@ -34,6 +57,16 @@ export const apparmorProfile = defineRule({
       for (const at of securityContextsOf(template)) {
         const profile = at.context.appArmorProfile;
         const type = isRecord(profile) ? profile.type : undefined;
+        const reason = isRecord(profile) ? refusal(profile) : undefined;
+        if (reason !== undefined) {
+          context.report({
+            messageId: "refused",
+            data: { place: placeOf(at), reason },
+            object: template.object,
+            pointer: joinPointer(at.pointer, "appArmorProfile"),
+          });
+          continue;
+        }
         if (type === undefined || (typeof type === "string" && ALLOWED_TYPES.has(type))) continue;
         context.report({
           messageId: "field",

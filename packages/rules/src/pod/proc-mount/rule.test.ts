@@ -5,6 +5,16 @@ import { procMount } from "./rule.js";
 new RuleTester({ describe, it }).run(procMount, {
   valid: [
     {
+      name: "procMount: null is unset (the API server drops the null)",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers: [{name: a, securityContext: {procMount: null}}]
+      `,
+    },
+    {
       name: "procMount unset or Default",
       yaml: `
         apiVersion: apps/v1
@@ -40,12 +50,60 @@ new RuleTester({ describe, it }).run(procMount, {
       `,
       errors: [
         {
-          messageId: "unmasked",
+          messageId: "refused",
           line: 10,
           column: 13,
+          severity: "error",
           data: { place: 'container "init"', value: "Unmasked" },
         },
-        { messageId: "unmasked", line: 13, column: 29 },
+        { messageId: "refused", line: 13, column: 29, severity: "error" },
+      ],
+    },
+    {
+      name: "Unmasked in a pod of its own user namespace (hostUsers: false): admitted by the API server and baseline, still rejected by restricted",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          hostUsers: false
+          containers:
+            - name: app
+              securityContext: {procMount: Unmasked}
+      `,
+      errors: [
+        {
+          messageId: "unmasked",
+          line: 8,
+          column: 25,
+          severity: "warning",
+          data: { place: 'container "app"' },
+        },
+      ],
+    },
+    {
+      name: "hostUsers: true is the node's user namespace: Unmasked is refused; a value other than Default or Unmasked too",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          hostUsers: true
+          containers:
+            - name: app
+              securityContext: {procMount: Unmasked}
+            - name: side
+              securityContext: {procMount: unmasked}
+      `,
+      errors: [
+        { messageId: "refused", line: 8, column: 25, severity: "error" },
+        {
+          messageId: "notSupported",
+          line: 10,
+          column: 25,
+          severity: "error",
+          data: { place: 'container "side"', value: "unmasked" },
+        },
       ],
     },
   ],

@@ -64,6 +64,66 @@ new RuleTester({ describe, it }).run(seccompProfile, {
   ],
   invalid: [
     {
+      name: "type Localhost without localhostProfile on the pod: the API server refuses the pod, it does not pass",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: d}
+        spec:
+          template:
+            spec:
+              securityContext:
+                seccompProfile: {type: Localhost}
+              containers: [{name: app}]
+      `,
+      errors: [
+        {
+          messageId: "refused",
+          line: 8,
+          column: 9,
+          severity: "error",
+          data: {
+            place: "the pod",
+            reason: "localhostProfile must be set when seccomp type is Localhost",
+          },
+        },
+      ],
+    },
+    {
+      name: "a container's Localhost without localhostProfile is refused; a localhostProfile beside RuntimeDefault too",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: app
+              securityContext: {seccompProfile: {type: Localhost, localhostProfile: null}}
+            - name: side
+              securityContext: {seccompProfile: {type: RuntimeDefault, localhostProfile: p.json}}
+      `,
+      errors: [
+        {
+          messageId: "refused",
+          line: 7,
+          column: 25,
+          data: {
+            place: 'container "app"',
+            reason: "localhostProfile must be set when seccomp type is Localhost",
+          },
+        },
+        {
+          messageId: "refused",
+          line: 9,
+          column: 25,
+          data: {
+            place: 'container "side"',
+            reason: "localhostProfile can only be set when seccomp type is Localhost",
+          },
+        },
+      ],
+    },
+    {
       name: "a container annotation unconfined beside a pod-level RuntimeDefault: the container's unset field gets Unconfined",
       yaml: `
         apiVersion: apps/v1

@@ -9,7 +9,7 @@ import {
   podTemplates,
   type RuleContext,
 } from "@scout-deploy/core";
-import { isWindowsPod } from "../../support/index.js";
+import { isWindowsPod, placeOf, securityContextsOf } from "../../support/index.js";
 
 const ALLOWED = new Set(["RuntimeDefault", "Localhost"]);
 /** Explicitly turning seccomp off is what the baseline profile forbids: an error, not a warning. */
@@ -96,6 +96,37 @@ function reportOverriddenPodUnconfined(context: RuleContext, template: PodTempla
   });
 }
 
+/**
+ * Why the API server refuses a seccompProfile field (validateSeccompProfileField), if it does:
+ * Localhost names a profile file on the node, so the file's path is required, and only there.
+ */
+function refusal(profile: unknown): string | undefined {
+  if (!isRecord(profile)) return undefined;
+  const named = profile.localhostProfile != null;
+  if (profile.type === "Localhost" && !named) {
+    return "localhostProfile must be set when seccomp type is Localhost";
+  }
+  if (profile.type !== "Localhost" && named) {
+    return "localhostProfile can only be set when seccomp type is Localhost";
+  }
+  return undefined;
+}
+
+/** A refused field is one finding where it is set; the object never exists, so nothing it would run passes. */
+function reportRefusedProfiles(context: RuleContext, template: PodTemplate) {
+  for (const at of securityContextsOf(template)) {
+    const reason = refusal(at.context.seccompProfile);
+    if (reason === undefined) continue;
+    context.report({
+      messageId: "refused",
+      data: { place: placeOf(at), reason },
+      object: template.object,
+      pointer: joinPointer(at.pointer, "seccompProfile"),
+      severity: "error",
+    });
+  }
+}
+
 export const seccompProfile = defineRule({
   id: "pod/seccomp-profile",
   meta: {
@@ -109,6 +140,8 @@ export const seccompProfile = defineRule({
         'container "{{container}}" has no seccomp profile: it runs Unconfined unless the kubelet defaults it',
       notAllowed:
         'container "{{container}}" uses seccomp profile "{{type}}"; use RuntimeDefault or Localhost',
+      refused:
+        "{{place}} sets a seccompProfile the API server refuses ({{reason}}): the object is never created",
       podUnconfined:
         "the pod sets seccomp profile Unconfined; the baseline profile rejects it even when every container overrides it",
     },
@@ -116,6 +149,7 @@ export const seccompProfile = defineRule({
   check(context) {
     for (const template of podTemplates(context.bundle)) {
       if (isWindowsPod(template)) continue;
+      reportRefusedProfiles(context, template);
       for (const container of containersOf(template)) {
         const profile = containerProfile(container);
         const type = profile?.type;

@@ -1,0 +1,162 @@
+import { isRecord } from "@scout-deploy/core";
+import { parseCidr } from "./ip.js";
+
+/**
+ * One reason the API server refuses a NetworkPolicy (ValidateNetworkPolicyPeer, ValidateIPBlock,
+ * ValidateNetworkPolicyPort). A refused policy is never created: it neither isolates nor admits.
+ */
+export type PolicyRefusal = PeerRefusal | PortRefusal;
+
+interface RuleAt {
+  direction: "ingress" | "egress";
+  /** The rule's index in spec.ingress or spec.egress. */
+  rule: number;
+  /** JSON Pointer of the offending field inside the policy. */
+  pointer: string;
+  reason: string;
+}
+
+export interface PeerRefusal extends RuleAt {
+  kind: "peer";
+}
+
+export interface PortRefusal extends RuleAt {
+  kind: "port";
+  /** JSON Pointer of the ports entry, e.g. /spec/ingress/0/ports/1. */
+  entry: string;
+  /** The entry's port, as written. */
+  port: unknown;
+  /** True when the port is a string that is no port name: the reason is that, alone. */
+  badName: boolean;
+}
+
+const DIRECTIONS = [
+  ["ingress", "from"],
+  ["egress", "to"],
+] as const;
+
+/** Every reason the API server would refuse the NetworkPolicy `object` value; empty when it is accepted. */
+export function policyRefusals(policy: unknown): PolicyRefusal[] {
+  const spec = isRecord(policy) && isRecord(policy.spec) ? policy.spec : {};
+  return DIRECTIONS.flatMap(([direction, peerKey]) => {
+    const rules = Array.isArray(spec[direction]) ? spec[direction] : [];
+    return rules.flatMap((body: unknown, rule: number): PolicyRefusal[] => {
+      if (!isRecord(body)) return [];
+      const at = { direction, rule, pointer: `/spec/${direction}/${rule}` };
+      return [...peerRefusals(body[peerKey], at, peerKey), ...portRefusals(body.ports, at)];
+    });
+  });
+}
+
+interface At {
+  direction: "ingress" | "egress";
+  rule: number;
+  pointer: string;
+}
+
+function peerRefusals(peers: unknown, rule: At, peerKey: string): PeerRefusal[] {
+  if (!Array.isArray(peers)) return [];
+  return peers.flatMap((peer, index) => {
+    const at = `${rule.pointer}/${peerKey}/${index}`;
+    return peerProblems(peer, at).map(([pointer, reason]) => ({
+      kind: "peer" as const,
+      direction: rule.direction,
+      rule: rule.rule,
+      pointer,
+      reason,
+    }));
+  });
+}
+
+/** A peer with no selector and no ipBlock, an ipBlock beside a selector, a bad cidr or except. */
+function peerProblems(peer: unknown, at: string): [string, string][] {
+  if (!isRecord(peer)) return [];
+  const selectors = peer.podSelector != null || peer.namespaceSelector != null;
+  if (peer.ipBlock == null) {
+    return selectors ? [] : [[at, "a peer names no podSelector, namespaceSelector or ipBlock"]];
+  }
+  if (selectors) return [[`${at}/ipBlock`, "a peer sets an ipBlock beside a selector"]];
+  const block = isRecord(peer.ipBlock) ? peer.ipBlock : {};
+  const whole = typeof block.cidr === "string" ? parseCidr(block.cidr) : undefined;
+  if (!whole) {
+    return [[`${at}/ipBlock`, `the ipBlock's cidr ${String(block.cidr ?? "(none)")} is no CIDR`]];
+  }
+  const except = Array.isArray(block.except) ? block.except : [];
+  return except.flatMap((hole, e): [string, string][] => {
+    const inner = typeof hole === "string" ? parseCidr(hole) : undefined;
+    const strictSubset =
+      inner !== undefined &&
+      inner[0] >= whole[0] &&
+      inner[1] <= whole[1] &&
+      (inner[0] !== whole[0] || inner[1] !== whole[1]);
+    if (strictSubset) return [];
+    return [
+      [
+        `${at}/ipBlock/except/${e}`,
+        `the except entry ${String(hole)} is not a strict subset of the cidr ${String(block.cidr)}`,
+      ],
+    ];
+  });
+}
+
+function portRefusals(ports: unknown, rule: At): PortRefusal[] {
+  if (!Array.isArray(ports)) return [];
+  return ports.flatMap((entry, index): PortRefusal[] => {
+    if (!isRecord(entry)) return [];
+    const problem = portProblem(entry.port, entry.endPort);
+    if (!problem) return [];
+    const at = `${rule.pointer}/ports/${index}`;
+    const badName = problem === "name";
+    return [
+      {
+        kind: "port",
+        direction: rule.direction,
+        rule: rule.rule,
+        pointer: `${at}/${badName ? "port" : problem.field}`,
+        reason: badName ? "the port is a string that is no port name" : problem.reason,
+        entry: at,
+        port: entry.port,
+        badName,
+      },
+    ];
+  });
+}
+
+/**
+ * A string port must be a port name (IANA_SVC_NAME, as the API server validates it): 1 to 15
+ * characters of [a-z0-9-], at least one letter, no leading, trailing or doubled hyphen. "8000"
+ * in quotes is a string, not a number, and the whole object is refused.
+ */
+export function isBadPortName(port: unknown): boolean {
+  if (typeof port !== "string") return false;
+  return !(
+    port.length >= 1 &&
+    port.length <= 15 &&
+    /^[a-z0-9-]+$/.test(port) &&
+    /[a-z]/.test(port) &&
+    !port.includes("--") &&
+    !port.startsWith("-") &&
+    !port.endsWith("-")
+  );
+}
+
+const isPortNumber = (n: unknown) =>
+  typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535;
+
+function portProblem(
+  port: unknown,
+  endPort: unknown,
+): "name" | { field: "port" | "endPort"; reason: string } | undefined {
+  if (isBadPortName(port)) return "name";
+  if (typeof port === "number" && !isPortNumber(port))
+    return { field: "port", reason: "a port number is 1 to 65535" };
+  if (endPort === undefined || endPort === null) return undefined;
+  if (port === undefined || port === null)
+    return { field: "endPort", reason: "an endPort needs a port to start the range" };
+  if (typeof port === "string")
+    return { field: "endPort", reason: "an endPort needs a numeric port, not a name" };
+  if (!isPortNumber(endPort)) return { field: "endPort", reason: "a port number is 1 to 65535" };
+  if ((endPort as number) < (port as number))
+    return { field: "endPort", reason: "the endPort is below the port" };
+  return undefined;
+}
