@@ -18,6 +18,7 @@ export interface RoleRule {
   resources: readonly Entry[];
   apiGroups: readonly Entry[];
   nonResourceURLs: readonly Entry[];
+  resourceNames: readonly Entry[];
 }
 
 /** One string of a rule's list, with its pointer. */
@@ -62,6 +63,7 @@ export function roleRulesOf(object: BundleObject): RoleRule[] {
         resources: list("resources"),
         apiGroups: list("apiGroups"),
         nonResourceURLs: list("nonResourceURLs"),
+        resourceNames: list("resourceNames"),
       },
     ];
   });

@@ -69,8 +69,52 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
         subjects: [{kind: ServiceAccount, name: scout-backend}]
       `,
     },
+    {
+      name: "list and watch narrowed by resourceNames read the named Secret alone (kubectl get secret NAME -w)",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: backend, namespace: scout}
+        rules:
+          - apiGroups: [""]
+            resources: [secrets]
+            resourceNames: [scout-secrets]
+            verbs: [get, list, watch]
+      `,
+    },
   ],
   invalid: [
+    {
+      name: "an empty resourceName matches the unnamed list request: every Secret",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: backend, namespace: scout}
+        rules:
+          - apiGroups: [""]
+            resources: [secrets]
+            resourceNames: [scout-secrets, ""]
+            verbs: [list]
+          - apiGroups: [""]
+            resources: [pods/exec]
+            resourceNames: [scout-backend-0]
+            verbs: [create]
+      `,
+      errors: [
+        {
+          messageId: "onResource",
+          line: 8,
+          column: 13,
+          data: { kind: "Role", name: "backend", verb: "list", resource: "secrets" },
+        },
+        {
+          messageId: "onResource",
+          line: 12,
+          column: 13,
+          data: { kind: "Role", name: "backend", verb: "create", resource: "pods/exec" },
+        },
+      ],
+    },
     {
       name: "escalate, create on pods/exec and serviceaccounts/token, list and watch on secrets",
       yaml: `
