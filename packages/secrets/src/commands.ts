@@ -1,5 +1,5 @@
 import type { Bundle } from "@scout-deploy/core";
-import { parseAllDocuments, stringify } from "yaml";
+import { type Document, LineCounter, parseAllDocuments, stringify } from "yaml";
 import { fingerprint } from "./fingerprint.js";
 import {
   type CredentialKeyNames,
@@ -182,24 +182,47 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
       messages: [
         `rotated Secret ${metadataName(target.value)} at ${now.toISOString()}`,
         ...rotation.rotatedKeys.map((key, i) => `  ${key}: ${fingerprint(rotation.newValues[i]!)}`),
+        overlapMessage(rotation.rotatedKeys, rotation.previousExpiresAt),
       ],
       exitCode: 0,
       secretValues: rotation.newValues,
     };
   } catch (error) {
-    if (error instanceof RotationError) return usage(`secrets rotate: ${error.message}`);
+    if (error instanceof RotationError) {
+      return usage(
+        `secrets rotate: ${where(options.input.path, target, error.path)}${error.message}`,
+      );
+    }
     throw error;
   }
 }
 
+/** How long clients holding an old value keep working: the overlap window, or none. */
+function overlapMessage(keys: readonly string[], expires: Date | undefined): string {
+  if (!expires) return "  no overlap: the old values are gone; every client needs the new ones now";
+  const previous = keys.map((key) => `${key}-previous`).join(", ");
+  return `  the old values stay under ${previous} until ${expires.toISOString()}; then run rotate --drop-previous`;
+}
+
+/** `file:line: ` of a node of the target document, or `file: ` when the node has no position. */
+function where(path: string, target: ParsedDocument, nodePath: readonly string[] | undefined) {
+  const node = nodePath ? target.document.getIn(nodePath, true) : undefined;
+  const offset = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
+  if (offset === undefined) return `${path}: `;
+  return `${path}:${target.lines.linePos(offset).line}: `;
+}
+
 interface ParsedDocument {
+  document: Document.Parsed;
+  lines: LineCounter;
   text: string;
   value: Manifest | undefined;
   replacement?: Manifest;
 }
 
 function parseDocuments(input: InputFile): ParsedDocument[] | string {
-  const documents = parseAllDocuments(input.text);
+  const lines = new LineCounter();
+  const documents = parseAllDocuments(input.text, { lineCounter: lines });
   if (!Array.isArray(documents)) return `${input.path} holds no YAML document`;
   const parsed: ParsedDocument[] = [];
   for (const document of documents) {
@@ -207,6 +230,8 @@ function parseDocuments(input: InputFile): ParsedDocument[] | string {
     if (error) return `${input.path}: YAML syntax error at line ${error.linePos?.[0]?.line ?? "?"}`;
     const value = document.toJS() as unknown;
     parsed.push({
+      document,
+      lines,
       text: document.toString({ lineWidth: 0 }),
       value:
         typeof value === "object" && value !== null && !Array.isArray(value)

@@ -133,6 +133,33 @@ describe("secrets rotate", () => {
     });
     expect(secretsRotate({ input })).toMatchObject({ exitCode: 2 });
   });
+
+  it("names the file and line of a data value that is not base64", () => {
+    const text =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: scout-secrets}\ndata:\n  other: YWJj\n  api-token: not base64!\n";
+    const result = secretsRotate({ input: { path: "k8s/s.yaml", text }, out: "-", now: later });
+    expect(result).toMatchObject({ exitCode: 2, secretValues: [] });
+    expect(result.messages).toEqual([
+      'secrets rotate: k8s/s.yaml:10: data key "api-token" is not valid base64',
+    ]);
+  });
+
+  it("says until when the old values keep working, or that they are gone", () => {
+    const { text } = generated();
+    const input = { path: "s.yaml", text };
+    const kept = secretsRotate({
+      input,
+      out: "-",
+      now: later,
+      keys: ["api-token"],
+      overlapDays: 3,
+    });
+    expect(kept.messages.at(-1)).toBe(
+      "  the old values stay under api-token-previous until 2026-06-04T12:00:00.000Z; then run rotate --drop-previous",
+    );
+    const gone = secretsRotate({ input, out: "-", now: later, overlapDays: 0 });
+    expect(gone.messages.at(-1)).toContain("no overlap");
+  });
 });
 
 describe("the recorded rotation time", () => {
