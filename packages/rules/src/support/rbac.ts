@@ -168,8 +168,8 @@ export function scoutServiceAccounts(bundle: Bundle, settings: Settings) {
 
 const BOOTSTRAP = { "kubernetes.io/bootstrapping": "rbac-defaults" };
 /**
- * Built-in ClusterRoles that grant exec into pods or read every Secret (or everything), with the
- * labels the API server gives them: an aggregated ClusterRole whose selector matches them
+ * Built-in ClusterRoles (the API server's bootstrap policy) that grant exec into pods, read every
+ * Secret, mint tokens or escalate, with the labels the API server gives them: an aggregated ClusterRole whose selector matches them
  * receives their rules from the cluster, though its own `rules` in the manifest are empty.
  */
 const RISKY_BUILT_INS: ReadonlyArray<{
@@ -188,6 +188,32 @@ const RISKY_BUILT_INS: ReadonlyArray<{
     name: "system:aggregate-to-edit",
     labels: { ...BOOTSTRAP, "rbac.authorization.k8s.io/aggregate-to-edit": "true" },
     grants: "create on pods/exec and list on secrets",
+  },
+  // Roles of the control plane's own components: bound to anyone else, RBAC grants them the same.
+  {
+    name: "system:kube-controller-manager",
+    labels: BOOTSTRAP,
+    grants:
+      "list and watch on every resource, secrets included, and create on serviceaccounts/token",
+  },
+  {
+    name: "system:node",
+    labels: BOOTSTRAP,
+    grants: "list and watch on secrets and create on serviceaccounts/token",
+  },
+  ...[
+    "system:controller:generic-garbage-collector",
+    "system:controller:namespace-controller",
+    "system:controller:resourcequota-controller",
+  ].map((name) => ({
+    name,
+    labels: BOOTSTRAP,
+    grants: "list and watch on every resource, secrets included",
+  })),
+  {
+    name: "system:controller:clusterrole-aggregation-controller",
+    labels: BOOTSTRAP,
+    grants: "escalate on clusterroles",
   },
 ];
 

@@ -288,5 +288,45 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
         },
       ],
     },
+    {
+      name: "the control plane's built-in roles read every Secret or escalate for whoever they are bound to",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: cleanup, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:controller:namespace-controller}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: node-like}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:node}
+        subjects: [{kind: ServiceAccount, name: agent, namespace: ops}]
+      `,
+      errors: [
+        {
+          messageId: "boundBuiltIn",
+          line: 4,
+          column: 67,
+          data: {
+            kind: "RoleBinding",
+            name: "cleanup",
+            role: "system:controller:namespace-controller",
+            grants: "list and watch on every resource, secrets included",
+          },
+        },
+        {
+          messageId: "boundBuiltIn",
+          line: 10,
+          column: 67,
+          data: {
+            kind: "ClusterRoleBinding",
+            name: "node-like",
+            role: "system:node",
+            grants: "list and watch on secrets and create on serviceaccounts/token",
+          },
+        },
+      ],
+    },
   ],
 });
