@@ -241,7 +241,8 @@ export function aggregatedBuiltIns(object: BundleObject): AggregatedBuiltIn[] {
 
 /**
  * The risky built-in ClusterRole a binding's roleRef names, unless the input defines a
- * ClusterRole of that name itself (its rules are then judged as written).
+ * ClusterRole of that name that opts out of the API server's reconciliation (its rules are then
+ * judged as written).
  */
 export function boundRiskyBuiltIn(
   bundle: Bundle,
@@ -251,7 +252,19 @@ export function boundRiskyBuiltIn(
   const builtIn = RISKY_BUILT_INS.find((b) => b.name === binding.roleRef.name);
   if (!builtIn) return undefined;
   const defined = bundle.objects.some(
-    (o) => o.value.kind === "ClusterRole" && o.ref.name === builtIn.name,
+    (o) => o.value.kind === "ClusterRole" && o.ref.name === builtIn.name && optsOutOfReconcile(o),
   );
   return defined ? undefined : { role: builtIn.name, grants: builtIn.grants };
+}
+
+const AUTOUPDATE = "rbac.authorization.kubernetes.io/autoupdate";
+
+/**
+ * At each start the API server adds back to a default ClusterRole every permission it lacks,
+ * unless the role's autoupdate annotation is "false": only then do the input's rules stay.
+ */
+function optsOutOfReconcile(object: BundleObject): boolean {
+  const metadata = isRecord(object.value.metadata) ? object.value.metadata : {};
+  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+  return annotations[AUTOUPDATE] === "false";
 }

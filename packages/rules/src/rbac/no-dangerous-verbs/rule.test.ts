@@ -49,7 +49,7 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
       `,
     },
     {
-      name: "a binding to view, or to a ClusterRole of the input that shares a built-in's name",
+      name: "a binding to view, or to a built-in's name the input redefines with autoupdate false",
       yaml: `
         apiVersion: rbac.authorization.k8s.io/v1
         kind: RoleBinding
@@ -59,7 +59,9 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
         ---
         apiVersion: rbac.authorization.k8s.io/v1
         kind: ClusterRole
-        metadata: {name: edit}
+        metadata:
+          name: edit
+          annotations: {rbac.authorization.kubernetes.io/autoupdate: "false"}
         rules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]
         ---
         apiVersion: rbac.authorization.k8s.io/v1
@@ -324,6 +326,34 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
             name: "node-like",
             role: "system:node",
             grants: "list and watch on secrets and create on serviceaccounts/token",
+          },
+        },
+      ],
+    },
+    {
+      name: "the API server adds a default role's permissions back at start: redefining edit does not narrow it",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: edit}
+        rules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: edit-own, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+      `,
+      errors: [
+        {
+          messageId: "boundBuiltIn",
+          line: 9,
+          column: 67,
+          data: {
+            kind: "RoleBinding",
+            name: "edit-own",
+            role: "edit",
+            grants: "create on pods/exec and list on secrets",
           },
         },
       ],
