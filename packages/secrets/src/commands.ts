@@ -1,5 +1,6 @@
 import type { Bundle } from "@scout-deploy/core";
 import { type Document, LineCounter, parseAllDocuments, stringify } from "yaml";
+import { bytesAsText, decodeBase64 } from "./base64.js";
 import { fingerprint } from "./fingerprint.js";
 import {
   type CredentialKeyNames,
@@ -27,6 +28,11 @@ export interface CommandResult {
   exitCode: 0 | 1 | 2;
   /** Every generated value: mask them (GitHub Actions' `core.setSecret`) before anything is written. */
   secretValues: string[];
+  /**
+   * Values the output carries that were already there (kept keys, `-previous` ones, other
+   * Secrets of the file), each as written and decoded: live credentials too, masked as they are.
+   */
+  heldValues?: string[];
 }
 
 export interface InputFile {
@@ -168,6 +174,7 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
         messages: [`Secret ${metadataName(target.value)}: ${what}`],
         exitCode: 0,
         secretValues: [],
+        heldValues: heldValues(documents),
       };
     }
     const rotation = rotateSecret(target.value, {
@@ -186,6 +193,7 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
       ],
       exitCode: 0,
       secretValues: rotation.newValues,
+      heldValues: heldValues(documents),
     };
   } catch (error) {
     if (error instanceof RotationError) {
@@ -210,6 +218,27 @@ function where(path: string, target: ParsedDocument, nodePath: readonly string[]
   const offset = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
   if (offset === undefined) return `${path}: `;
   return `${path}:${target.lines.linePos(offset).line}: `;
+}
+
+/** Every value of every Secret the output will hold, as written and (for `data`) decoded to text. */
+function heldValues(documents: readonly ParsedDocument[]): string[] {
+  const held = new Set<string>();
+  for (const document of documents) {
+    const secret = document.replacement ?? document.value;
+    if (secret?.kind !== "Secret") continue;
+    for (const field of ["data", "stringData"] as const) {
+      const values = secret[field];
+      if (typeof values !== "object" || values === null) continue;
+      for (const raw of Object.values(values)) {
+        if (typeof raw !== "string" || raw === "") continue;
+        held.add(raw);
+        const bytes = field === "data" ? decodeBase64(raw) : undefined;
+        const text = bytes && bytesAsText(bytes);
+        if (text) held.add(text);
+      }
+    }
+  }
+  return [...held];
 }
 
 interface ParsedDocument {
