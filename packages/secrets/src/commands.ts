@@ -222,10 +222,19 @@ function where(path: string, target: ParsedDocument, nodePath: readonly string[]
 
 /** Every value of every Secret the output will hold, as written and (for `data`) decoded to text. */
 function heldValues(documents: readonly ParsedDocument[]): string[] {
+  return valuesHeldBy(
+    documents.flatMap((d): Manifest[] => {
+      const manifest = d.replacement ?? d.value;
+      return manifest ? [manifest] : [];
+    }),
+  );
+}
+
+/** The values of the Secrets among `manifests`, as written and (for `data`) decoded to text, for masking. */
+function valuesHeldBy(manifests: readonly Manifest[]): string[] {
   const held = new Set<string>();
-  for (const document of documents) {
-    const secret = document.replacement ?? document.value;
-    if (secret?.kind !== "Secret") continue;
+  for (const secret of manifests) {
+    if (secret.kind !== "Secret") continue;
     for (const field of ["data", "stringData"] as const) {
       const values = secret[field];
       if (typeof values !== "object" || values === null) continue;
