@@ -153,11 +153,11 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
   const now = options.now ?? new Date();
   const documents = parseDocuments(options.input);
   if (typeof documents === "string") return usage(`secrets rotate: ${documents}`);
-  const secrets = documents.filter((d) => d.value?.kind === "Secret");
+  const secrets = secretSlots(documents);
   const target =
-    secrets.find((d) => metadataName(d.value) === (options.name ?? SCOUT_SECRET_NAME)) ??
+    secrets.find((slot) => metadataName(slot.value) === (options.name ?? SCOUT_SECRET_NAME)) ??
     (options.name === undefined && secrets.length === 1 ? secrets[0] : undefined);
-  if (!target?.value) {
+  if (!target) {
     return usage(
       `secrets rotate: ${options.input.path} has no Secret named ${options.name ?? SCOUT_SECRET_NAME}`,
     );
@@ -165,7 +165,7 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
   try {
     if (options.dropPrevious) {
       const { manifest, dropped } = dropPrevious(target.value, now);
-      target.replacement = manifest;
+      replace(target, manifest);
       const what = dropped.length
         ? `dropped ${dropped.join(", ")}`
         : "no previous value has expired yet";
@@ -183,7 +183,7 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
       random: options.random,
       overlapDays: options.overlapDays,
     });
-    target.replacement = rotation.manifest;
+    replace(target, rotation.manifest);
     return {
       output: { target: options.out, text: serialize(documents) },
       messages: [
@@ -205,6 +205,44 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
   }
 }
 
+/** A Secret of the file: a document of its own, or an item of a List document, as kubectl reads both. */
+interface SecretSlot {
+  document: ParsedDocument;
+  /** Its index in the List's `items`. */
+  item?: number;
+  value: Manifest;
+}
+
+function secretSlots(documents: readonly ParsedDocument[]): SecretSlot[] {
+  return documents.flatMap((document): SecretSlot[] => {
+    const { value } = document;
+    if (value?.kind === "Secret") return [{ document, value }];
+    return listItems(value).flatMap((item, index): SecretSlot[] =>
+      item.kind === "Secret" ? [{ document, item: index, value: item }] : [],
+    );
+  });
+}
+
+/** The objects of a `List` (or `SecretList` and the like) document. */
+function listItems(value: Manifest | undefined): Manifest[] {
+  if (typeof value?.kind !== "string" || !value.kind.endsWith("List")) return [];
+  if (!Array.isArray(value.items)) return [];
+  return value.items.filter(
+    (item): item is Manifest => typeof item === "object" && item !== null && !Array.isArray(item),
+  );
+}
+
+function replace(slot: SecretSlot, manifest: Manifest): void {
+  const { document, item } = slot;
+  if (item === undefined) {
+    document.replacement = manifest;
+    return;
+  }
+  const list = document.value!;
+  const items = (list.items as unknown[]).map((each) => (each === slot.value ? manifest : each));
+  document.replacement = { ...list, items };
+}
+
 /** How long clients holding an old value keep working: the overlap window, or none. */
 function overlapMessage(keys: readonly string[], expires: Date | undefined): string {
   if (!expires) return "  no overlap: the old values are gone; every client needs the new ones now";
@@ -212,12 +250,15 @@ function overlapMessage(keys: readonly string[], expires: Date | undefined): str
   return `  the old values stay under ${previous} until ${expires.toISOString()}; then run rotate --drop-previous`;
 }
 
-/** `file:line: ` of a node of the target document, or `file: ` when the node has no position. */
-function where(path: string, target: ParsedDocument, nodePath: readonly string[] | undefined) {
-  const node = nodePath ? target.document.getIn(nodePath, true) : undefined;
+/** `file:line: ` of a node of the target Secret, or `file: ` when the node has no position. */
+function where(path: string, target: SecretSlot, nodePath: readonly string[] | undefined) {
+  const prefix = target.item === undefined ? [] : ["items", target.item];
+  const node = nodePath
+    ? target.document.document.getIn([...prefix, ...nodePath], true)
+    : undefined;
   const offset = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
   if (offset === undefined) return `${path}: `;
-  return `${path}:${target.lines.linePos(offset).line}: `;
+  return `${path}:${target.document.lines.linePos(offset).line}: `;
 }
 
 /** Every value of every Secret the output will hold, as written and (for `data`) decoded to text. */
@@ -225,7 +266,7 @@ function heldValues(documents: readonly ParsedDocument[]): string[] {
   return valuesHeldBy(
     documents.flatMap((d): Manifest[] => {
       const manifest = d.replacement ?? d.value;
-      return manifest ? [manifest] : [];
+      return manifest ? [manifest, ...listItems(manifest)] : [];
     }),
   );
 }

@@ -1,6 +1,6 @@
 import { buildBundle, parseSource } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
-import { parse, parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments, stringify } from "yaml";
 import { ageInDays, recordedRotation } from "./age.js";
 import { secretsGenerate, secretsRotate } from "./commands.js";
 import { fingerprint } from "./fingerprint.js";
@@ -132,6 +132,36 @@ describe("secrets rotate", () => {
       messages: [expect.stringContaining("no Secret")],
     });
     expect(secretsRotate({ input })).toMatchObject({ exitCode: 2 });
+  });
+
+  it("rotates a Secret that is an item of a List, as kubectl reads it, and keeps the other items", () => {
+    const secret = parse(generated().text);
+    const list = stringify({
+      apiVersion: "v1",
+      kind: "List",
+      items: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg" } }, secret],
+    });
+    const result = secretsRotate({
+      input: { path: "list.yaml", text: list },
+      out: "-",
+      now: later,
+      keys: ["api-token"],
+      random: countingRandom("list"),
+    });
+    expect(result.exitCode).toBe(0);
+    const output = parse(result.output!.text);
+    expect(output.items.map((i: { kind: string }) => i.kind)).toEqual(["ConfigMap", "Secret"]);
+    expect(decode(output.items[1].data["api-token"])).toBe(result.secretValues[0]);
+    expect(output.items[1].data["api-token-previous"]).toBe(secret.data["api-token"]);
+    const bad = list.replace(secret.data["redis-password"], "not base64!");
+    const refused = secretsRotate({
+      input: { path: "list.yaml", text: bad },
+      out: "-",
+      now: later,
+    });
+    expect(refused.messages[0]).toMatch(
+      /^secrets rotate: list\.yaml:\d+: data key "redis-password"/,
+    );
   });
 
   it("names the file and line of a data value that is not base64", () => {
