@@ -1,5 +1,6 @@
-import { chmodSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { ConfigurationError } from "@scout-deploy/core";
 import type { CommandResult } from "./commands.js";
 import { maskSecretValues } from "./mask.js";
 
@@ -14,8 +15,16 @@ export function writeSecretFile(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   writeFileSync(temporary, text, { mode: SECRET_FILE_MODE, flag: "wx" });
-  chmodSync(temporary, SECRET_FILE_MODE);
-  renameSync(temporary, path);
+  try {
+    chmodSync(temporary, SECRET_FILE_MODE);
+    renameSync(temporary, path);
+  } catch (error) {
+    // The temporary file holds the values: it must not outlive a failed write.
+    rmSync(temporary, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "EISDIR" ? "it is a folder" : (code ?? String(error));
+    throw new ConfigurationError(`cannot write ${path}: ${reason}`);
+  }
 }
 
 export interface CommandIO {

@@ -1,4 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -136,6 +144,15 @@ describe("no generated value leaks", () => {
     }
     for (const decoded of [oldToken, redisPassword, "hunter2-password"])
       expect(captured.masked).toContain(decoded);
+  });
+
+  it("an --out that cannot be written (a folder) leaves no file holding the values behind", () => {
+    const folder = out("a-folder");
+    mkdirSync(folder);
+    expect(() => run(secretsGenerate({ out: folder, now }))).toThrow(
+      /cannot write .*a-folder: it is a folder/,
+    );
+    expect(readdirSync(dir).filter((name) => name.includes("a-folder"))).toEqual(["a-folder"]);
   });
 
   it("a value of several lines is masked line by line: a workflow command ends at a line break", () => {
