@@ -29,6 +29,10 @@ export interface Entry {
 
 export interface Subject {
   kind: string;
+  /** The kind as written: a User named `system:serviceaccount:...` is judged as a ServiceAccount. */
+  declaredKind: string;
+  /** The apiGroup as written. */
+  apiGroup?: string;
   name: string;
   /** The subject's namespace; for a RoleBinding's service account it defaults to the binding's. */
   namespace?: string;
@@ -94,9 +98,13 @@ function subjectsOf(object: BundleObject): Subject[] {
       return [];
     }
     const pointer = `/subjects/${index}`;
+    const written = {
+      declaredKind: subject.kind,
+      ...(typeof subject.apiGroup === "string" ? { apiGroup: subject.apiGroup } : {}),
+    };
     const account = serviceAccountOfUser(subject.kind, subject.name);
-    if (account) return [{ kind: "ServiceAccount", ...account, pointer }];
-    const result: Subject = { kind: subject.kind, name: subject.name, pointer };
+    if (account) return [{ kind: "ServiceAccount", ...written, ...account, pointer }];
+    const result: Subject = { kind: subject.kind, ...written, name: subject.name, pointer };
     const namespace = typeof subject.namespace === "string" ? subject.namespace : bindingNamespace;
     if (namespace) result.namespace = namespace;
     return [result];
