@@ -243,7 +243,8 @@ const mutations: Mutation[] = [
     rule: "rbac/no-dangerous-verbs",
     object: "Role/scout-backend",
     find: "resourceNames: [scout-secrets]\n    verbs: [get]",
-    replace: "resourceNames: [scout-secrets]\n    verbs: [get, watch]",
+    // Without resourceNames: a watch narrowed to one name reads that Secret alone.
+    replace: "verbs: [get, watch]",
     at: "watch",
   },
   {

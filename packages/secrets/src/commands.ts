@@ -1,5 +1,6 @@
 import type { Bundle } from "@scout-deploy/core";
-import { parseAllDocuments, stringify } from "yaml";
+import { type Document, LineCounter, parseAllDocuments, stringify } from "yaml";
+import { bytesAsText, decodeBase64 } from "./base64.js";
 import { fingerprint } from "./fingerprint.js";
 import {
   type CredentialKeyNames,
@@ -27,6 +28,11 @@ export interface CommandResult {
   exitCode: 0 | 1 | 2;
   /** Every generated value: mask them (GitHub Actions' `core.setSecret`) before anything is written. */
   secretValues: string[];
+  /**
+   * Values the output carries that were already there (kept keys, `-previous` ones, other
+   * Secrets of the file), each as written and decoded: live credentials too, masked as they are.
+   */
+  heldValues?: string[];
 }
 
 export interface InputFile {
@@ -147,11 +153,11 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
   const now = options.now ?? new Date();
   const documents = parseDocuments(options.input);
   if (typeof documents === "string") return usage(`secrets rotate: ${documents}`);
-  const secrets = documents.filter((d) => d.value?.kind === "Secret");
+  const secrets = secretSlots(documents);
   const target =
-    secrets.find((d) => metadataName(d.value) === (options.name ?? SCOUT_SECRET_NAME)) ??
+    secrets.find((slot) => metadataName(slot.value) === (options.name ?? SCOUT_SECRET_NAME)) ??
     (options.name === undefined && secrets.length === 1 ? secrets[0] : undefined);
-  if (!target?.value) {
+  if (!target) {
     return usage(
       `secrets rotate: ${options.input.path} has no Secret named ${options.name ?? SCOUT_SECRET_NAME}`,
     );
@@ -159,7 +165,7 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
   try {
     if (options.dropPrevious) {
       const { manifest, dropped } = dropPrevious(target.value, now);
-      target.replacement = manifest;
+      replace(target, manifest);
       const what = dropped.length
         ? `dropped ${dropped.join(", ")}`
         : "no previous value has expired yet";
@@ -168,6 +174,7 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
         messages: [`Secret ${metadataName(target.value)}: ${what}`],
         exitCode: 0,
         secretValues: [],
+        heldValues: heldValues(documents),
       };
     }
     const rotation = rotateSecret(target.value, {
@@ -176,30 +183,125 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
       random: options.random,
       overlapDays: options.overlapDays,
     });
-    target.replacement = rotation.manifest;
+    replace(target, rotation.manifest);
     return {
       output: { target: options.out, text: serialize(documents) },
       messages: [
         `rotated Secret ${metadataName(target.value)} at ${now.toISOString()}`,
         ...rotation.rotatedKeys.map((key, i) => `  ${key}: ${fingerprint(rotation.newValues[i]!)}`),
+        overlapMessage(rotation.rotatedKeys, rotation.previousExpiresAt),
       ],
       exitCode: 0,
       secretValues: rotation.newValues,
+      heldValues: heldValues(documents),
     };
   } catch (error) {
-    if (error instanceof RotationError) return usage(`secrets rotate: ${error.message}`);
+    if (error instanceof RotationError) {
+      return usage(
+        `secrets rotate: ${where(options.input.path, target, error.path)}${error.message}`,
+      );
+    }
     throw error;
   }
 }
 
+/** A Secret of the file: a document of its own, or an item of a List document, as kubectl reads both. */
+interface SecretSlot {
+  document: ParsedDocument;
+  /** Its index in the List's `items`. */
+  item?: number;
+  value: Manifest;
+}
+
+function secretSlots(documents: readonly ParsedDocument[]): SecretSlot[] {
+  return documents.flatMap((document): SecretSlot[] => {
+    const { value } = document;
+    if (value?.kind === "Secret") return [{ document, value }];
+    return listItems(value).flatMap((item, index): SecretSlot[] =>
+      item.kind === "Secret" ? [{ document, item: index, value: item }] : [],
+    );
+  });
+}
+
+/** The objects of a `List` (or `SecretList` and the like) document. */
+function listItems(value: Manifest | undefined): Manifest[] {
+  if (typeof value?.kind !== "string" || !value.kind.endsWith("List")) return [];
+  if (!Array.isArray(value.items)) return [];
+  return value.items.filter(
+    (item): item is Manifest => typeof item === "object" && item !== null && !Array.isArray(item),
+  );
+}
+
+function replace(slot: SecretSlot, manifest: Manifest): void {
+  const { document, item } = slot;
+  if (item === undefined) {
+    document.replacement = manifest;
+    return;
+  }
+  const list = document.value!;
+  const items = (list.items as unknown[]).map((each) => (each === slot.value ? manifest : each));
+  document.replacement = { ...list, items };
+}
+
+/** How long clients holding an old value keep working: the overlap window, or none. */
+function overlapMessage(keys: readonly string[], expires: Date | undefined): string {
+  if (!expires) return "  no overlap: the old values are gone; every client needs the new ones now";
+  const previous = keys.map((key) => `${key}-previous`).join(", ");
+  return `  the old values stay under ${previous} until ${expires.toISOString()}; then run rotate --drop-previous`;
+}
+
+/** `file:line: ` of a node of the target Secret, or `file: ` when the node has no position. */
+function where(path: string, target: SecretSlot, nodePath: readonly string[] | undefined) {
+  const prefix = target.item === undefined ? [] : ["items", target.item];
+  const node = nodePath
+    ? target.document.document.getIn([...prefix, ...nodePath], true)
+    : undefined;
+  const offset = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
+  if (offset === undefined) return `${path}: `;
+  return `${path}:${target.document.lines.linePos(offset).line}: `;
+}
+
+/** Every value of every Secret the output will hold, as written and (for `data`) decoded to text. */
+function heldValues(documents: readonly ParsedDocument[]): string[] {
+  return valuesHeldBy(
+    documents.flatMap((d): Manifest[] => {
+      const manifest = d.replacement ?? d.value;
+      return manifest ? [manifest, ...listItems(manifest)] : [];
+    }),
+  );
+}
+
+/** The values of the Secrets among `manifests`, as written and (for `data`) decoded to text, for masking. */
+function valuesHeldBy(manifests: readonly Manifest[]): string[] {
+  const held = new Set<string>();
+  for (const secret of manifests) {
+    if (secret.kind !== "Secret") continue;
+    for (const field of ["data", "stringData"] as const) {
+      const values = secret[field];
+      if (typeof values !== "object" || values === null) continue;
+      for (const raw of Object.values(values)) {
+        if (typeof raw !== "string" || raw === "") continue;
+        held.add(raw);
+        const bytes = field === "data" ? decodeBase64(raw) : undefined;
+        const text = bytes && bytesAsText(bytes);
+        if (text) held.add(text);
+      }
+    }
+  }
+  return [...held];
+}
+
 interface ParsedDocument {
+  document: Document.Parsed;
+  lines: LineCounter;
   text: string;
   value: Manifest | undefined;
   replacement?: Manifest;
 }
 
 function parseDocuments(input: InputFile): ParsedDocument[] | string {
-  const documents = parseAllDocuments(input.text);
+  const lines = new LineCounter();
+  const documents = parseAllDocuments(input.text, { lineCounter: lines });
   if (!Array.isArray(documents)) return `${input.path} holds no YAML document`;
   const parsed: ParsedDocument[] = [];
   for (const document of documents) {
@@ -207,6 +309,8 @@ function parseDocuments(input: InputFile): ParsedDocument[] | string {
     if (error) return `${input.path}: YAML syntax error at line ${error.linePos?.[0]?.line ?? "?"}`;
     const value = document.toJS() as unknown;
     parsed.push({
+      document,
+      lines,
       text: document.toString({ lineWidth: 0 }),
       value:
         typeof value === "object" && value !== null && !Array.isArray(value)

@@ -1,6 +1,6 @@
-import { chmodSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { inertLine } from "@scout-deploy/core";
+import { ConfigurationError, inertLine } from "@scout-deploy/core";
 import type { CommandResult } from "./commands.js";
 import { maskSecretValues } from "./mask.js";
 
@@ -14,9 +14,18 @@ export const SECRET_FILE_MODE = 0o600;
 export function writeSecretFile(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(temporary, text, { mode: SECRET_FILE_MODE, flag: "wx" });
-  chmodSync(temporary, SECRET_FILE_MODE);
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, text, { mode: SECRET_FILE_MODE, flag: "wx" });
+    chmodSync(temporary, SECRET_FILE_MODE);
+    renameSync(temporary, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // The temporary file holds the values: it must not outlive a failed write (one that was
+    // already there, EEXIST, is not ours to remove).
+    if (code !== "EEXIST") rmSync(temporary, { force: true });
+    const reason = code === "EISDIR" ? "it is a folder" : (code ?? String(error));
+    throw new ConfigurationError(`cannot write ${path}: ${reason}`);
+  }
 }
 
 export interface CommandIO {

@@ -1,4 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -115,5 +123,47 @@ describe("no generated value leaks", () => {
     for (const old of forms(first.secretValues))
       expect(captured.stderr + captured.logs).not.toContain(old);
     expect(statSync(out("existing.yaml")).mode & 0o777).toBe(SECRET_FILE_MODE);
+  });
+
+  it("secrets rotate to stdout masks the values it prints but did not make: previous, kept, other Secrets'", () => {
+    const first = secretsGenerate({ out: "-", now });
+    const other =
+      "apiVersion: v1\nkind: Secret\nmetadata: {name: other}\ndata: {k: aHVudGVyMi1wYXNzd29yZA==}\nstringData: {p: plain-secret-value}\n";
+    const input = { path: "rot.yaml", text: `${first.output!.text}---\n${other}` };
+    const captured = run(secretsRotate({ input, out: "-", now, keys: ["api-token"] }));
+    const [oldToken, redisPassword] = first.secretValues as [string, string];
+    const printed = [
+      encodeBase64(oldToken),
+      encodeBase64(redisPassword),
+      encodeBase64("hunter2-password"),
+      "plain-secret-value",
+    ];
+    for (const form of printed) {
+      expect(captured.stdout).toContain(form);
+      expect(captured.masked, `${form} is printed unmasked`).toContain(form);
+    }
+    for (const decoded of [oldToken, redisPassword, "hunter2-password"])
+      expect(captured.masked).toContain(decoded);
+  });
+
+  it("an --out that cannot be written (a folder) leaves no file holding the values behind", () => {
+    const folder = out("a-folder");
+    mkdirSync(folder);
+    expect(() => run(secretsGenerate({ out: folder, now }))).toThrow(
+      /cannot write .*a-folder: it is a folder/,
+    );
+    expect(readdirSync(dir).filter((name) => name.includes("a-folder"))).toEqual(["a-folder"]);
+  });
+
+  it("a value of several lines is masked line by line: a workflow command ends at a line break", () => {
+    const pem =
+      "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n";
+    const input = {
+      path: "tls.yaml",
+      text: `apiVersion: v1\nkind: Secret\nmetadata: {name: scout-secrets}\ndata:\n  api-token: ${encodeBase64("x".repeat(44))}\n  key.pem: ${encodeBase64(pem)}\n`,
+    };
+    const captured = run(secretsRotate({ input, out: "-", now, keys: ["api-token"] }));
+    expect(captured.masked).toContain("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC");
+    expect(captured.masked.every((form) => !form.includes("\n"))).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { buildBundle, parseSource } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
-import { parse, parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments, stringify } from "yaml";
 import { ageInDays, recordedRotation } from "./age.js";
 import { secretsGenerate, secretsRotate } from "./commands.js";
 import { fingerprint } from "./fingerprint.js";
@@ -132,6 +132,63 @@ describe("secrets rotate", () => {
       messages: [expect.stringContaining("no Secret")],
     });
     expect(secretsRotate({ input })).toMatchObject({ exitCode: 2 });
+  });
+
+  it("rotates a Secret that is an item of a List, as kubectl reads it, and keeps the other items", () => {
+    const secret = parse(generated().text);
+    const list = stringify({
+      apiVersion: "v1",
+      kind: "List",
+      items: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg" } }, secret],
+    });
+    const result = secretsRotate({
+      input: { path: "list.yaml", text: list },
+      out: "-",
+      now: later,
+      keys: ["api-token"],
+      random: countingRandom("list"),
+    });
+    expect(result.exitCode).toBe(0);
+    const output = parse(result.output!.text);
+    expect(output.items.map((i: { kind: string }) => i.kind)).toEqual(["ConfigMap", "Secret"]);
+    expect(decode(output.items[1].data["api-token"])).toBe(result.secretValues[0]);
+    expect(output.items[1].data["api-token-previous"]).toBe(secret.data["api-token"]);
+    const bad = list.replace(secret.data["redis-password"], "not base64!");
+    const refused = secretsRotate({
+      input: { path: "list.yaml", text: bad },
+      out: "-",
+      now: later,
+    });
+    expect(refused.messages[0]).toMatch(
+      /^secrets rotate: list\.yaml:\d+: data key "redis-password"/,
+    );
+  });
+
+  it("names the file and line of a data value that is not base64", () => {
+    const text =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: scout-secrets}\ndata:\n  other: YWJj\n  api-token: not base64!\n";
+    const result = secretsRotate({ input: { path: "k8s/s.yaml", text }, out: "-", now: later });
+    expect(result).toMatchObject({ exitCode: 2, secretValues: [] });
+    expect(result.messages).toEqual([
+      'secrets rotate: k8s/s.yaml:10: data key "api-token" is not valid base64',
+    ]);
+  });
+
+  it("says until when the old values keep working, or that they are gone", () => {
+    const { text } = generated();
+    const input = { path: "s.yaml", text };
+    const kept = secretsRotate({
+      input,
+      out: "-",
+      now: later,
+      keys: ["api-token"],
+      overlapDays: 3,
+    });
+    expect(kept.messages.at(-1)).toBe(
+      "  the old values stay under api-token-previous until 2026-06-04T12:00:00.000Z; then run rotate --drop-previous",
+    );
+    const gone = secretsRotate({ input, out: "-", now: later, overlapDays: 0 });
+    expect(gone.messages.at(-1)).toContain("no overlap");
   });
 });
 

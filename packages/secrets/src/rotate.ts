@@ -23,6 +23,8 @@ export interface Rotation {
   rotatedKeys: string[];
   /** The new values, for masking; never print them. */
   newValues: string[];
+  /** When the `-previous` values may go; undefined when none is kept. */
+  previousExpiresAt: Date | undefined;
 }
 
 export const DEFAULT_OVERLAP_DAYS = 7;
@@ -30,6 +32,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class RotationError extends Error {
   override readonly name = "RotationError";
+  /** Where in the Secret the problem is, e.g. ["data", "api-token"], for a file:line message. */
+  readonly path: readonly string[] | undefined;
+  constructor(message: string, path?: readonly string[]) {
+    super(message);
+    this.path = path;
+  }
 }
 
 /** A Secret with new values for the chosen keys; the old ones kept under `-previous` for the overlap window. */
@@ -58,7 +66,7 @@ export function rotateSecret(secret: Manifest, options: RotateOptions): Rotation
   const expires =
     overlapDays > 0 ? new Date(options.now.getTime() + overlapDays * DAY_MS) : undefined;
   const manifest = withData(secret, data, options.now, expires);
-  return { manifest, rotatedKeys: keys, newValues };
+  return { manifest, rotatedKeys: keys, newValues, previousExpiresAt: expires };
 }
 
 /** Drops the `-previous` values once their overlap window has ended (or at once with `force`). */
@@ -99,7 +107,7 @@ function mergedData(secret: Manifest): Record<string, string> {
   const source = isRecord(secret.data) ? secret.data : {};
   for (const [key, value] of Object.entries(source)) {
     if (typeof value !== "string" || !decodeBase64(value)) {
-      throw new RotationError(`the value of "${key}" is not valid base64`);
+      throw new RotationError(`data key "${key}" is not valid base64`, ["data", key]);
     }
     data[key] = value;
   }

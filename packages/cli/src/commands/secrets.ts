@@ -44,8 +44,9 @@ const HELP = `Usage: scout-deploy secrets <generate|rotate|check> [options]
       one, 2 could not run.
 
 Values are written only where --out says: a file created with mode 0600, or stdout for "-".
-Messages on stderr name keys and fingerprints, never values. Under GitHub Actions every new value
-is masked (::add-mask::) before anything else is written.
+Messages on stderr name keys and fingerprints, never values. Under GitHub Actions every value the
+output holds (new, kept, previous, other Secrets' of the file) is masked (::add-mask::, line by
+line) before anything else is written.
 `;
 
 export const secretsCommand: Command = {

@@ -18,6 +18,7 @@ export interface RoleRule {
   resources: readonly Entry[];
   apiGroups: readonly Entry[];
   nonResourceURLs: readonly Entry[];
+  resourceNames: readonly Entry[];
 }
 
 /** One string of a rule's list, with its pointer. */
@@ -28,6 +29,10 @@ export interface Entry {
 
 export interface Subject {
   kind: string;
+  /** The kind as written: a User named `system:serviceaccount:...` is judged as a ServiceAccount. */
+  declaredKind: string;
+  /** The apiGroup as written. */
+  apiGroup?: string;
   name: string;
   /** The subject's namespace; for a RoleBinding's service account it defaults to the binding's. */
   namespace?: string;
@@ -62,6 +67,7 @@ export function roleRulesOf(object: BundleObject): RoleRule[] {
         resources: list("resources"),
         apiGroups: list("apiGroups"),
         nonResourceURLs: list("nonResourceURLs"),
+        resourceNames: list("resourceNames"),
       },
     ];
   });
@@ -92,9 +98,13 @@ function subjectsOf(object: BundleObject): Subject[] {
       return [];
     }
     const pointer = `/subjects/${index}`;
+    const written = {
+      declaredKind: subject.kind,
+      ...(typeof subject.apiGroup === "string" ? { apiGroup: subject.apiGroup } : {}),
+    };
     const account = serviceAccountOfUser(subject.kind, subject.name);
-    if (account) return [{ kind: "ServiceAccount", ...account, pointer }];
-    const result: Subject = { kind: subject.kind, name: subject.name, pointer };
+    if (account) return [{ kind: "ServiceAccount", ...written, ...account, pointer }];
+    const result: Subject = { kind: subject.kind, ...written, name: subject.name, pointer };
     const namespace = typeof subject.namespace === "string" ? subject.namespace : bindingNamespace;
     if (namespace) result.namespace = namespace;
     return [result];
@@ -166,8 +176,8 @@ export function scoutServiceAccounts(bundle: Bundle, settings: Settings) {
 
 const BOOTSTRAP = { "kubernetes.io/bootstrapping": "rbac-defaults" };
 /**
- * Built-in ClusterRoles that grant exec into pods or read every Secret (or everything), with the
- * labels the API server gives them: an aggregated ClusterRole whose selector matches them
+ * Built-in ClusterRoles (the API server's bootstrap policy) that grant exec into pods, read every
+ * Secret, mint tokens or escalate, with the labels the API server gives them: an aggregated ClusterRole whose selector matches them
  * receives their rules from the cluster, though its own `rules` in the manifest are empty.
  */
 const RISKY_BUILT_INS: ReadonlyArray<{
@@ -186,6 +196,32 @@ const RISKY_BUILT_INS: ReadonlyArray<{
     name: "system:aggregate-to-edit",
     labels: { ...BOOTSTRAP, "rbac.authorization.k8s.io/aggregate-to-edit": "true" },
     grants: "create on pods/exec and list on secrets",
+  },
+  // Roles of the control plane's own components: bound to anyone else, RBAC grants them the same.
+  {
+    name: "system:kube-controller-manager",
+    labels: BOOTSTRAP,
+    grants:
+      "list and watch on every resource, secrets included, and create on serviceaccounts/token",
+  },
+  {
+    name: "system:node",
+    labels: BOOTSTRAP,
+    grants: "list and watch on secrets and create on serviceaccounts/token",
+  },
+  ...[
+    "system:controller:generic-garbage-collector",
+    "system:controller:namespace-controller",
+    "system:controller:resourcequota-controller",
+  ].map((name) => ({
+    name,
+    labels: BOOTSTRAP,
+    grants: "list and watch on every resource, secrets included",
+  })),
+  {
+    name: "system:controller:clusterrole-aggregation-controller",
+    labels: BOOTSTRAP,
+    grants: "escalate on clusterroles",
   },
 ];
 
@@ -213,7 +249,8 @@ export function aggregatedBuiltIns(object: BundleObject): AggregatedBuiltIn[] {
 
 /**
  * The risky built-in ClusterRole a binding's roleRef names, unless the input defines a
- * ClusterRole of that name itself (its rules are then judged as written).
+ * ClusterRole of that name that opts out of the API server's reconciliation (its rules are then
+ * judged as written).
  */
 export function boundRiskyBuiltIn(
   bundle: Bundle,
@@ -223,7 +260,19 @@ export function boundRiskyBuiltIn(
   const builtIn = RISKY_BUILT_INS.find((b) => b.name === binding.roleRef.name);
   if (!builtIn) return undefined;
   const defined = bundle.objects.some(
-    (o) => o.value.kind === "ClusterRole" && o.ref.name === builtIn.name,
+    (o) => o.value.kind === "ClusterRole" && o.ref.name === builtIn.name && optsOutOfReconcile(o),
   );
   return defined ? undefined : { role: builtIn.name, grants: builtIn.grants };
+}
+
+const AUTOUPDATE = "rbac.authorization.kubernetes.io/autoupdate";
+
+/**
+ * At each start the API server adds back to a default ClusterRole every permission it lacks,
+ * unless the role's autoupdate annotation is "false": only then do the input's rules stay.
+ */
+function optsOutOfReconcile(object: BundleObject): boolean {
+  const metadata = isRecord(object.value.metadata) ? object.value.metadata : {};
+  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+  return annotations[AUTOUPDATE] === "false";
 }

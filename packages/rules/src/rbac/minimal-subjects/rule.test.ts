@@ -5,6 +5,18 @@ import { minimalSubjects } from "./rule.js";
 new RuleTester({ describe, it }).run(minimalSubjects, {
   valid: [
     {
+      name: "a RoleBinding's account takes the binding's namespace; an omitted apiGroup is defaulted",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: fine, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: scout-backend}
+        subjects:
+          - {kind: ServiceAccount, name: scout-backend}
+          - {kind: User, name: "system:serviceaccount:scout:scout-worker"}
+      `,
+    },
+    {
       name: "a dedicated service account",
       yaml: `
         apiVersion: rbac.authorization.k8s.io/v1
@@ -104,6 +116,62 @@ new RuleTester({ describe, it }).run(minimalSubjects, {
           line: 8,
           column: 5,
           data: { kind: "RoleBinding", binding: "all-of-scout", role: "backend" },
+        },
+      ],
+    },
+    {
+      name: "subjects the API server refuses: an unknown kind, a wrong apiGroup, a ClusterRoleBinding's account without namespace",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: broken}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+        subjects:
+          - {kind: serviceaccount, name: scout-backend, namespace: scout}
+          - {kind: ServiceAccount, name: scout-backend, namespace: scout, apiGroup: rbac.authorization.k8s.io}
+          - {kind: ServiceAccount, name: scout-worker}
+          - {kind: User, name: "system:serviceaccount:scout:scout-backend", apiGroup: v1}
+      `,
+      errors: [
+        {
+          messageId: "refusedSubject",
+          line: 6,
+          column: 6,
+          data: {
+            kind: "ClusterRoleBinding",
+            binding: "broken",
+            reason: 'kind "serviceaccount" is none of ServiceAccount, User, Group',
+          },
+        },
+        {
+          messageId: "refusedSubject",
+          line: 7,
+          column: 67,
+          data: {
+            kind: "ClusterRoleBinding",
+            binding: "broken",
+            reason: 'a ServiceAccount\'s apiGroup is "", not "rbac.authorization.k8s.io"',
+          },
+        },
+        {
+          messageId: "refusedSubject",
+          line: 8,
+          column: 5,
+          data: {
+            kind: "ClusterRoleBinding",
+            binding: "broken",
+            reason: "a ServiceAccount of a ClusterRoleBinding needs its namespace",
+          },
+        },
+        {
+          messageId: "refusedSubject",
+          line: 9,
+          column: 69,
+          data: {
+            kind: "ClusterRoleBinding",
+            binding: "broken",
+            reason: 'a User\'s apiGroup is rbac.authorization.k8s.io, not "v1"',
+          },
         },
       ],
     },

@@ -1,5 +1,5 @@
-import { defineRule } from "@scout-deploy/core";
-import { bindingsOf } from "../../support/index.js";
+import { defineRule, joinPointer } from "@scout-deploy/core";
+import { bindingsOf, type Subject } from "../../support/index.js";
 
 const BROAD_GROUPS = new Set([
   "system:authenticated",
@@ -10,6 +10,37 @@ const BROAD_GROUPS = new Set([
 /** `system:serviceaccounts:<namespace>` holds every service account of the namespace, default too. */
 function isBroadGroup(name: string): boolean {
   return BROAD_GROUPS.has(name) || name.startsWith("system:serviceaccounts:");
+}
+
+const RBAC_GROUP = "rbac.authorization.k8s.io";
+
+/**
+ * Why the API server refuses a subject (ValidateRoleBindingSubject, after defaulting an omitted
+ * apiGroup), with the field at fault; undefined when it accepts it.
+ */
+function refusal(
+  subject: Subject,
+  cluster: boolean,
+): { reason: string; field?: string } | undefined {
+  const { declaredKind: kind, apiGroup } = subject;
+  if (kind !== "ServiceAccount" && kind !== "User" && kind !== "Group") {
+    return { reason: `kind "${kind}" is none of ServiceAccount, User, Group`, field: "kind" };
+  }
+  if (kind === "ServiceAccount") {
+    if (apiGroup)
+      return { reason: `a ServiceAccount's apiGroup is "", not "${apiGroup}"`, field: "apiGroup" };
+    if (cluster && subject.namespace === undefined) {
+      return { reason: "a ServiceAccount of a ClusterRoleBinding needs its namespace" };
+    }
+    return undefined;
+  }
+  if (apiGroup && apiGroup !== RBAC_GROUP) {
+    return {
+      reason: `a ${kind}'s apiGroup is ${RBAC_GROUP}, not "${apiGroup}"`,
+      field: "apiGroup",
+    };
+  }
+  return undefined;
 }
 
 export const minimalSubjects = defineRule({
@@ -27,6 +58,8 @@ export const minimalSubjects = defineRule({
         '{{kind}} {{binding}} grants {{role}} to {{subjectKind}} "{{subject}}", not to a service account',
       defaultAccount:
         '{{kind}} {{binding}} grants {{role}} to a "default" service account, which every pod without its own shares',
+      refusedSubject:
+        "{{kind}} {{binding}} has a subject the API server refuses, and the whole binding with it: {{reason}}",
     },
   },
   check(context) {
@@ -37,6 +70,17 @@ export const minimalSubjects = defineRule({
         role: roleRef.name,
       };
       for (const subject of subjects) {
+        const refused = refusal(subject, object.value.kind === "ClusterRoleBinding");
+        if (refused) {
+          context.report({
+            messageId: "refusedSubject",
+            data: { ...base, reason: refused.reason },
+            object,
+            pointer: refused.field ? joinPointer(subject.pointer, refused.field) : subject.pointer,
+          });
+          // A subject of no known kind names nobody: there is nothing more to judge in it.
+          if (refused.field === "kind") continue;
+        }
         const data = { ...base, subject: subject.name, subjectKind: subject.kind };
         let messageId: "defaultAccount" | "broadGroup" | "notServiceAccount" | undefined;
         if (subject.kind === "Group" && isBroadGroup(subject.name)) messageId = "broadGroup";

@@ -49,7 +49,7 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
       `,
     },
     {
-      name: "a binding to view, or to a ClusterRole of the input that shares a built-in's name",
+      name: "a binding to view, or to a built-in's name the input redefines with autoupdate false",
       yaml: `
         apiVersion: rbac.authorization.k8s.io/v1
         kind: RoleBinding
@@ -59,7 +59,9 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
         ---
         apiVersion: rbac.authorization.k8s.io/v1
         kind: ClusterRole
-        metadata: {name: edit}
+        metadata:
+          name: edit
+          annotations: {rbac.authorization.kubernetes.io/autoupdate: "false"}
         rules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]
         ---
         apiVersion: rbac.authorization.k8s.io/v1
@@ -69,8 +71,52 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
         subjects: [{kind: ServiceAccount, name: scout-backend}]
       `,
     },
+    {
+      name: "list and watch narrowed by resourceNames read the named Secret alone (kubectl get secret NAME -w)",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: backend, namespace: scout}
+        rules:
+          - apiGroups: [""]
+            resources: [secrets]
+            resourceNames: [scout-secrets]
+            verbs: [get, list, watch]
+      `,
+    },
   ],
   invalid: [
+    {
+      name: "an empty resourceName matches the unnamed list request: every Secret",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: backend, namespace: scout}
+        rules:
+          - apiGroups: [""]
+            resources: [secrets]
+            resourceNames: [scout-secrets, ""]
+            verbs: [list]
+          - apiGroups: [""]
+            resources: [pods/exec]
+            resourceNames: [scout-backend-0]
+            verbs: [create]
+      `,
+      errors: [
+        {
+          messageId: "onResource",
+          line: 8,
+          column: 13,
+          data: { kind: "Role", name: "backend", verb: "list", resource: "secrets" },
+        },
+        {
+          messageId: "onResource",
+          line: 12,
+          column: 13,
+          data: { kind: "Role", name: "backend", verb: "create", resource: "pods/exec" },
+        },
+      ],
+    },
     {
       name: "escalate, create on pods/exec and serviceaccounts/token, list and watch on secrets",
       yaml: `
@@ -238,6 +284,74 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
           data: {
             kind: "RoleBinding",
             name: "dev-edit",
+            role: "edit",
+            grants: "create on pods/exec and list on secrets",
+          },
+        },
+      ],
+    },
+    {
+      name: "the control plane's built-in roles read every Secret or escalate for whoever they are bound to",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: cleanup, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:controller:namespace-controller}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: node-like}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:node}
+        subjects: [{kind: ServiceAccount, name: agent, namespace: ops}]
+      `,
+      errors: [
+        {
+          messageId: "boundBuiltIn",
+          line: 4,
+          column: 67,
+          data: {
+            kind: "RoleBinding",
+            name: "cleanup",
+            role: "system:controller:namespace-controller",
+            grants: "list and watch on every resource, secrets included",
+          },
+        },
+        {
+          messageId: "boundBuiltIn",
+          line: 10,
+          column: 67,
+          data: {
+            kind: "ClusterRoleBinding",
+            name: "node-like",
+            role: "system:node",
+            grants: "list and watch on secrets and create on serviceaccounts/token",
+          },
+        },
+      ],
+    },
+    {
+      name: "the API server adds a default role's permissions back at start: redefining edit does not narrow it",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: edit}
+        rules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: edit-own, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+      `,
+      errors: [
+        {
+          messageId: "boundBuiltIn",
+          line: 9,
+          column: 67,
+          data: {
+            kind: "RoleBinding",
+            name: "edit-own",
             role: "edit",
             grants: "create on pods/exec and list on secrets",
           },

@@ -12,12 +12,26 @@ const ESCALATING = new Set(["escalate", "bind", "impersonate"]);
  * Core-group resources on which a verb is dangerous, and the verbs. A `*` is rbac/no-wildcards'
  * finding. Until Kubernetes 1.35 the API server authorizes exec and attach over WebSocket (what
  * kubectl uses since 1.31) as `get` on the subresource, so `get` opens a shell as `create` does.
+ * `readsAll`: the danger is reading every object, which `resourceNames` takes away (see below).
  */
-const DANGEROUS_ON: ReadonlyArray<{ resources: readonly string[]; verbs: readonly string[] }> = [
+const DANGEROUS_ON: ReadonlyArray<{
+  resources: readonly string[];
+  verbs: readonly string[];
+  readsAll?: boolean;
+}> = [
   { resources: ["pods/exec", "pods/attach"], verbs: ["create", "get"] },
   { resources: ["serviceaccounts/token"], verbs: ["create"] },
-  { resources: ["secrets"], verbs: ["list", "watch"] },
+  { resources: ["secrets"], verbs: ["list", "watch"], readsAll: true },
 ];
+
+/**
+ * The authorizer matches `resourceNames` against the request's name: a list or watch carries one
+ * only with `fieldSelector=metadata.name=<name>`, so a named rule lists or watches those objects
+ * alone. An empty name in the list matches the unnamed request, that is every object.
+ */
+function narrowedByName(resourceNames: RoleRule["resourceNames"]): boolean {
+  return resourceNames.length > 0 && resourceNames.every((n) => n.value !== "");
+}
 
 /** The RBAC authorizer's match: the exact name, or a star before the subresource (every resource's one). */
 function grants(ruleResource: string, resource: string): boolean {
@@ -84,7 +98,10 @@ export const noDangerousVerbs = defineRule({
             continue;
           }
           if (!coversCoreGroup(rule.apiGroups)) continue;
-          const resources = DANGEROUS_ON.filter((d) => d.verbs.includes(verb.value)).flatMap((d) =>
+          const named = narrowedByName(rule.resourceNames);
+          const resources = DANGEROUS_ON.filter(
+            (d) => d.verbs.includes(verb.value) && !(d.readsAll && named),
+          ).flatMap((d) =>
             d.resources.filter((target) => rule.resources.some((r) => grants(r.value, target))),
           );
           for (const resource of resources) {

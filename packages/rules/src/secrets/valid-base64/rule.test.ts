@@ -48,6 +48,22 @@ new RuleTester({ describe, it }).run(validBase64, {
       ],
     },
     {
+      name: "a number in stringData is refused (a token of digits written without quotes)",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: s}
+        stringData:
+          api-token: 12345
+          enabled: true
+          note: "12345"
+      `,
+      errors: [
+        { messageId: "stringDataNotString", line: 5, column: 3, data: { key: "api-token" } },
+        { messageId: "stringDataNotString", line: 6, column: 3, data: { key: "enabled" } },
+      ],
+    },
+    {
       name: "base64url is not what Kubernetes reads",
       yaml: `
         apiVersion: v1

@@ -5,19 +5,28 @@ export const validBase64 = defineRule({
   id: "secrets/valid-base64",
   meta: {
     severity: "error",
-    description: "Every value of a Secret's `data` is valid base64, as the API server requires.",
+    description:
+      "Every value of a Secret's `data` is valid base64 and every `stringData` value a string, as the API server requires.",
     remediation:
       "Encode the value with `printf %s VALUE | base64 -w0` (or let scout-deploy secrets generate write the Secret).",
     guide: "Secrets Management: Base64 encoding: All secret values are base64 encoded",
     messages: {
       invalid: 'data key "{{key}}" is not valid base64',
       notString: 'data key "{{key}}" is not a string: a base64 text is expected',
+      stringDataNotString:
+        'stringData key "{{key}}" is not a string: the API server refuses the Secret (quote the value)',
     },
   },
   check(context) {
     for (const object of context.bundle.objects) {
-      if (!isSecret(object) || !isRecord(object.value.data)) continue;
-      for (const [key, raw] of Object.entries(object.value.data)) {
+      if (!isSecret(object)) continue;
+      // stringData is a map of strings: kubectl cannot even decode a number or a boolean there.
+      for (const [key, raw] of Object.entries(recordOf(object.value.stringData))) {
+        if (typeof raw === "string") continue;
+        const pointer = joinPointer("", "stringData", key);
+        context.report({ messageId: "stringDataNotString", data: { key }, object, pointer });
+      }
+      for (const [key, raw] of Object.entries(recordOf(object.value.data))) {
         const pointer = joinPointer("", "data", key);
         if (typeof raw !== "string")
           context.report({ messageId: "notString", data: { key }, object, pointer });
@@ -27,3 +36,7 @@ export const validBase64 = defineRule({
     }
   },
 });
+
+function recordOf(value: unknown): Record<string, unknown> {
+  return isRecord(value) ? value : {};
+}
