@@ -110,4 +110,5 @@ export {
   type PolicyRefusal,
   type PortRefusal,
   policyRefusals,
+  type SpecRefusal,
 } from "./validate.js";

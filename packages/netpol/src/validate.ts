@@ -5,7 +5,15 @@ import { parseCidr } from "./ip.js";
  * One reason the API server refuses a NetworkPolicy (ValidateNetworkPolicyPeer, ValidateIPBlock,
  * ValidateNetworkPolicyPort). A refused policy is never created: it neither isolates nor admits.
  */
-export type PolicyRefusal = PeerRefusal | PortRefusal;
+export type PolicyRefusal = PeerRefusal | PortRefusal | SpecRefusal;
+
+/** A refusal of the policy as a whole: its policyTypes or its own podSelector. */
+export interface SpecRefusal {
+  kind: "spec";
+  /** JSON Pointer of the offending field inside the policy. */
+  pointer: string;
+  reason: string;
+}
 
 interface RuleAt {
   direction: "ingress" | "egress";
@@ -38,6 +46,66 @@ const DIRECTIONS = [
 /** Every reason the API server would refuse the NetworkPolicy `object` value; empty when it is accepted. */
 export function policyRefusals(policy: unknown): PolicyRefusal[] {
   const spec = isRecord(policy) && isRecord(policy.spec) ? policy.spec : {};
+  return [...specRefusals(spec), ...ruleRefusals(spec)];
+}
+
+const POLICY_TYPES = new Set(["Ingress", "Egress"]);
+
+/** policyTypes other than Ingress and Egress (case matters), and a podSelector the API refuses. */
+function specRefusals(spec: Record<string, unknown>): SpecRefusal[] {
+  const types = Array.isArray(spec.policyTypes) ? spec.policyTypes : [];
+  const badTypes = types.flatMap((type, index): SpecRefusal[] =>
+    typeof type === "string" && POLICY_TYPES.has(type)
+      ? []
+      : [
+          {
+            kind: "spec",
+            pointer: `/spec/policyTypes/${index}`,
+            reason: `policyTypes holds ${JSON.stringify(type)}: only "Ingress" and "Egress" exist, spelt so`,
+          },
+        ],
+  );
+  const selector = selectorProblems(spec.podSelector, "/spec/podSelector").map(
+    ([pointer, reason]): SpecRefusal => ({ kind: "spec", pointer, reason }),
+  );
+  return [...badTypes, ...selector];
+}
+
+const SET_OPERATORS = new Set(["In", "NotIn"]);
+const EXISTENCE_OPERATORS = new Set(["Exists", "DoesNotExist"]);
+
+/**
+ * A label selector's matchExpressions as the API server validates them
+ * (ValidateLabelSelectorRequirement): In and NotIn need values, Exists and DoesNotExist take
+ * none, and no other operator exists.
+ */
+function selectorProblems(selector: unknown, at: string): [string, string][] {
+  if (!isRecord(selector) || !Array.isArray(selector.matchExpressions)) return [];
+  return selector.matchExpressions.flatMap((expression, index): [string, string][] => {
+    if (!isRecord(expression)) return [];
+    const pointer = `${at}/matchExpressions/${index}`;
+    const operator = expression.operator;
+    const values = Array.isArray(expression.values) ? expression.values : [];
+    if (typeof operator === "string" && SET_OPERATORS.has(operator)) {
+      return values.length > 0
+        ? []
+        : [[pointer, `a matchExpressions entry with operator ${operator} has no values`]];
+    }
+    if (typeof operator === "string" && EXISTENCE_OPERATORS.has(operator)) {
+      return values.length === 0
+        ? []
+        : [[pointer, `a matchExpressions entry with operator ${operator} may not have values`]];
+    }
+    return [
+      [
+        pointer,
+        `${JSON.stringify(operator)} is no selector operator (In, NotIn, Exists, DoesNotExist)`,
+      ],
+    ];
+  });
+}
+
+function ruleRefusals(spec: Record<string, unknown>): PolicyRefusal[] {
   return DIRECTIONS.flatMap(([direction, peerKey]) => {
     const rules = Array.isArray(spec[direction]) ? spec[direction] : [];
     return rules.flatMap((body: unknown, rule: number): PolicyRefusal[] => {
@@ -72,6 +140,11 @@ function peerRefusals(peers: unknown, rule: At, peerKey: string): PeerRefusal[] 
 function peerProblems(peer: unknown, at: string): [string, string][] {
   if (!isRecord(peer)) return [];
   const selectors = peer.podSelector != null || peer.namespaceSelector != null;
+  const selectorErrors = [
+    ...selectorProblems(peer.podSelector, `${at}/podSelector`),
+    ...selectorProblems(peer.namespaceSelector, `${at}/namespaceSelector`),
+  ];
+  if (selectorErrors.length > 0) return selectorErrors;
   if (peer.ipBlock == null) {
     return selectors ? [] : [[at, "a peer names no podSelector, namespaceSelector or ipBlock"]];
   }

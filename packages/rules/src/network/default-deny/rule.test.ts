@@ -54,6 +54,63 @@ new RuleTester({ describe, it }).run(defaultDeny, {
   ],
   invalid: [
     {
+      name: "a policy the API server refuses (a policyType spelt egress, an In without values) isolates nothing",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: api, namespace: scout, labels: {app: api}}
+        spec: {containers: [{name: api}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: default-deny, namespace: scout}
+        spec:
+          podSelector: {}
+          policyTypes: [Ingress, egress]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: api, namespace: scout}
+        spec:
+          podSelector:
+            matchExpressions: [{key: app, operator: In}]
+          policyTypes: [Ingress, Egress]
+      `,
+      errors: [
+        {
+          messageId: "notIsolated",
+          line: 3,
+          column: 1,
+          data: {
+            kind: "Pod",
+            name: "api",
+            instance: "instance scout",
+            directions: "ingress and egress",
+            types: "Ingress or Egress",
+            open: "any pod of the cluster and any outside address may connect to it on every port, and it may connect to any of them on every port",
+          },
+        },
+        {
+          messageId: "refusedPolicy",
+          line: 11,
+          column: 26,
+          data: {
+            policy: "scout/default-deny",
+            reason: 'policyTypes holds "egress": only "Ingress" and "Egress" exist, spelt so',
+          },
+        },
+        {
+          messageId: "refusedPolicy",
+          line: 18,
+          column: 24,
+          data: {
+            policy: "scout/api",
+            reason: "a matchExpressions entry with operator In has no values",
+          },
+        },
+      ],
+    },
+    {
       name: "no policy at all: one finding naming both directions, at the pod template's metadata",
       yaml: `
         apiVersion: apps/v1

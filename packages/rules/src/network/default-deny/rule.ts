@@ -1,5 +1,5 @@
 import { defineRule, instanceOf } from "@scout-deploy/core";
-import { analyze } from "@scout-deploy/netpol";
+import { analyze, policyRefusals, type SpecRefusal } from "@scout-deploy/netpol";
 
 type Direction = "ingress" | "egress";
 
@@ -20,12 +20,25 @@ export const defaultDeny = defineRule({
       "Add a default-deny NetworkPolicy in the namespace (podSelector: {}, policyTypes: [Ingress, Egress]) and allow the intended flows explicitly.",
     guide: "Network Policies: Scout uses network policies to restrict pod-to-pod communication",
     messages: {
+      refusedPolicy:
+        "NetworkPolicy {{policy}}: {{reason}}, so the API server refuses the whole policy: it isolates nothing and allows nothing",
       notIsolated:
         '{{kind}} "{{name}}" ({{instance}}) is not isolated for {{directions}}: no NetworkPolicy with policyType {{types}} selects its pods, so {{open}}',
     },
   },
   check(context) {
     const connectivity = analyze(context.bundle);
+    // A refused policy never exists: the pods it was written for are reported below as open.
+    for (const policy of connectivity.model.refused) {
+      for (const refused of specRefusals(policy.object.value)) {
+        context.report({
+          messageId: "refusedPolicy",
+          data: { policy: `${policy.namespace}/${policy.name}`, reason: refused.reason },
+          object: policy.object,
+          pointer: refused.pointer,
+        });
+      }
+    }
     for (const workload of connectivity.model.workloads) {
       const open = (["ingress", "egress"] as const).filter(
         (direction) => connectivity.isolatedFor(workload, direction).length === 0,
@@ -48,3 +61,10 @@ export const defaultDeny = defineRule({
     }
   },
 });
+
+/** The refusals of the policy as a whole (netpol's shared validation); peers and ports are other rules'. */
+function specRefusals(policy: unknown): SpecRefusal[] {
+  return policyRefusals(policy).filter(
+    (refusal): refusal is SpecRefusal => refusal.kind === "spec",
+  );
+}

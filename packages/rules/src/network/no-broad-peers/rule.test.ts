@@ -98,6 +98,40 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
   ],
   invalid: [
     {
+      name: "a peer selector the API server refuses: an operator it does not know, Exists with values",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress:
+            - from:
+                - podSelector: {matchExpressions: [{key: app, operator: in, values: [frontend]}]}
+                - namespaceSelector: {matchExpressions: [{key: team, operator: Exists, values: [a]}]}
+      `,
+      errors: [
+        {
+          messageId: "refusedPeer",
+          line: 8,
+          column: 44,
+          data: {
+            ...refusedAt,
+            reason: '"in" is no selector operator (In, NotIn, Exists, DoesNotExist)',
+          },
+        },
+        {
+          messageId: "refusedPeer",
+          line: 9,
+          column: 50,
+          data: {
+            ...refusedAt,
+            reason: "a matchExpressions entry with operator Exists may not have values",
+          },
+        },
+      ],
+    },
+    {
       name: "peers the API server refuses: ipBlock beside a selector, a bad cidr, an except outside or equal to the cidr, an empty peer",
       yaml: `
         apiVersion: networking.k8s.io/v1
