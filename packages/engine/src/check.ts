@@ -19,7 +19,7 @@ import {
   type RulePack,
 } from "@scout-deploy/core";
 import { createKubeconformValidator, type KubeconformOptions } from "@scout-deploy/kubeconform";
-import { displayPath, loadBundle } from "@scout-deploy/loader";
+import { displayPath } from "@scout-deploy/loader";
 import { parseScoutConfig, type RenderedSource, render } from "@scout-deploy/manifests";
 import { loadRulePacks, securityGuideRules } from "@scout-deploy/rules";
 import {
@@ -31,8 +31,8 @@ import {
 import { BUILT_IN_PACKS, CONFIG_FILE_NAME, type LoadedConfig, loadConfig } from "./config-file.js";
 import { bundleDigest } from "./digest.js";
 import { renderScout, writeRendered } from "./render.js";
-import { type HelmOptions, systemToolRunner, type ToolRunner } from "./render-tools.js";
-import { loadWithRenderedInputs } from "./rendered-inputs.js";
+import type { HelmOptions, ToolRunner } from "./render-tools.js";
+import { loadPaths } from "./rendered-inputs.js";
 import { type RenderedPositions, relocateRenderedFindings } from "./rendered-positions.js";
 import { policyWeakened } from "./rules/policy-weakened/rule.js";
 import type { SchemaEngine } from "./schema-engines.js";
@@ -111,18 +111,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
         ),
         sources: [],
       }
-    : await loadWithRenderedInputs(paths, {
-        cwd: options.cwd,
-        helm: options.helm ?? {},
-        tools: options.tools ?? systemToolRunner(),
-        load: (paths, passOver) =>
-          loadBundle(paths, {
-            cwd: options.cwd,
-            passOver,
-            ...(options.readStdin ? { readStdin: options.readStdin } : {}),
-            ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
-          }),
-      });
+    : await loadPaths(paths, options);
   const { bundle, sources } = loaded;
   const schemaProblems = await validateSchemas(bundle, options);
   const packs = await loadPacks(config);

@@ -73,7 +73,7 @@ export {
   type ToolResult,
   type ToolRunner,
 } from "./render-tools.js";
-export { loadWithRenderedInputs } from "./rendered-inputs.js";
+export { loadPaths, loadWithRenderedInputs, type PathsOptions } from "./rendered-inputs.js";
 export { type RenderedPositions, relocateRenderedFindings } from "./rendered-positions.js";
 export { policyWeakened } from "./rules/policy-weakened/rule.js";
 export { SCHEMA_ENGINES, type SchemaEngine } from "./schema-engines.js";

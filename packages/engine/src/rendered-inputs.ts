@@ -7,7 +7,7 @@ import {
   isConfigurationError,
   parseSource,
 } from "@scout-deploy/core";
-import { displayPath } from "@scout-deploy/loader";
+import { displayPath, type LoadOptions, loadBundle } from "@scout-deploy/loader";
 import {
   type HelmOptions,
   helmValuesFiles,
@@ -18,6 +18,7 @@ import {
   renderedInputKind,
   renderHelm,
   renderKustomize,
+  systemToolRunner,
   type ToolRunner,
 } from "./render-tools.js";
 import type { RenderedSource } from "./source-positions.js";
@@ -88,6 +89,37 @@ export async function loadWithRenderedInputs(
   const loaded = [...plain, ...namedPaths];
   if (!loaded.length) return { bundle: rendered, sources };
   return { bundle: mergeBundles(await options.load(loaded, walked.passOver), rendered), sources };
+}
+
+/** How `loadPaths` reads: the working folder, Helm flags, the tools, and the loader's limits. */
+export interface PathsOptions extends Pick<LoadOptions, "cwd" | "readStdin" | "maxFileSize"> {
+  helm?: HelmOptions;
+  /** @default systemToolRunner() */
+  tools?: ToolRunner;
+}
+
+/**
+ * Paths as `check` reads them: charts and kustomizations rendered, everything else read from
+ * the working folder as kubectl reads files. Every command that judges or acts on what a path
+ * deploys reads it through here.
+ */
+export function loadPaths(
+  paths: readonly string[],
+  options: PathsOptions,
+): Promise<{ bundle: Bundle; sources: RenderedSource[] }> {
+  const { cwd, readStdin, maxFileSize } = options;
+  return loadWithRenderedInputs(paths, {
+    cwd,
+    helm: options.helm ?? {},
+    tools: options.tools ?? systemToolRunner(),
+    load: (plain, passOver) =>
+      loadBundle(plain, {
+        cwd,
+        passOver,
+        ...(readStdin ? { readStdin } : {}),
+        ...(maxFileSize ? { maxFileSize } : {}),
+      }),
+  });
 }
 
 /** The charts and kustomizations a walk found, but those also named as paths (rendered once). */

@@ -1,12 +1,6 @@
 import { ConfigurationError } from "@scout-deploy/core";
-import {
-  guideSettings,
-  loadConfig,
-  loadWithRenderedInputs,
-  systemToolRunner,
-} from "@scout-deploy/engine";
+import { guideSettings, loadConfig, loadPaths } from "@scout-deploy/engine";
 import { incidentIsolate, incidentRotateAll } from "@scout-deploy/incident";
-import { loadBundle } from "@scout-deploy/loader";
 import { parseCommandArgs, unknownSubcommand } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";
@@ -86,12 +80,10 @@ async function load(
   if (paths.length === 0)
     throw new ConfigurationError(`${command}: give PATHs (files, folders, globs or -)`);
   const config = loadConfig(io.cwd, values.config);
-  const { bundle } = await loadWithRenderedInputs(paths, {
+  const { bundle } = await loadPaths(paths, {
     cwd: io.cwd,
     helm: helmOptions(values),
-    tools: systemToolRunner(),
-    load: (plain, passOver) =>
-      loadBundle(plain, { cwd: io.cwd, passOver, readStdin: io.readStdin }),
+    readStdin: io.readStdin,
   });
   return { bundle, settings: guideSettings(config.policy.settings) };
 }
