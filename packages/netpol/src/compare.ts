@@ -445,7 +445,9 @@ function missingFlows(
     index.add(end.instance!, end);
   }
   const differences: FlowDifference[] = [];
-  const open = openEnds(connectivity);
+  // No policy isolates the end in that direction: every connection is allowed there.
+  const open = (end: Identified, direction: "ingress" | "egress") =>
+    connectivity.isolatedFor(workloadOf(end.endpoint), direction).length === 0;
   // Each workload that connects to a Service by name, and one Service it connects to.
   const resolving = new Map<Identified, Identified>();
   for (const flow of intended) {
@@ -482,19 +484,6 @@ function missingFlows(
       differences.push(noDns(connectivity, from, to, dns));
   }
   return differences;
-}
-
-/** Whether no policy isolates an end in a direction (every connection allowed there). */
-function openEnds(
-  connectivity: Connectivity,
-): (end: Identified, direction: "ingress" | "egress") => boolean {
-  const pods = podFlowsOfConnectivity(connectivity);
-  if (!pods) return () => false;
-  const index = new Map(connectivity.model.workloads.map((workload, i) => [workload, i]));
-  return (end, direction) => {
-    const i = index.get(workloadOf(end.endpoint))!;
-    return direction === "egress" ? pods.egressOpen(i) : pods.ingressOpen(i);
-  };
 }
 
 /** A client of a Service that may not resolve its name: every connection it makes fails. */
