@@ -222,13 +222,23 @@ function kustomizeOrigins(annotated: string, scratch: string, cwd: string) {
     }
     return name;
   };
+  // Every object of one chart entry names the same kustomization: its entry is found once.
+  const entries = new Map<string, string>();
+  const entryOf = (file: string) => {
+    let pointer = entries.get(file);
+    if (pointer === undefined) {
+      pointer = chartEntryPointer(file, files[file]!);
+      entries.set(file, pointer);
+    }
+    return pointer;
+  };
   const documents: KustomizeOrigin[] = parseSource("<kustomize>", annotated).documents.map(
     (document) => {
       const annotations = annotationsOf(document.value);
       const origin = annotations["config.kubernetes.io/origin"] ?? "";
       const originPath = /^path:\s*(.+)$/m.exec(origin);
       const resource = originPath ? read(resolve(scratch, originPath[1]!.trim())) : undefined;
-      const generator = helmChartOf(origin, scratch, read);
+      const generator = helmChartOf(origin, scratch, read, entryOf);
       const kustomizations = patchTransformersOf(
         annotations["alpha.config.kubernetes.io/transformations"],
       ).map((kustomization) => resolve(scratch, kustomization));
@@ -242,24 +252,30 @@ function kustomizeOrigins(annotated: string, scratch: string, cwd: string) {
 }
 
 /**
- * Where an object that Kustomize's helmCharts inflated was asked for: the kustomization's chart
- * entry (its one entry, or the list when there are several: the origin does not say which).
+ * Where an object that Kustomize's helmCharts inflated was asked for: the kustomization that
+ * configured the generator, at its chart entry (`entryOf`).
  */
 function helmChartOf(
   origin: string,
   scratch: string,
   read: (absolute: string) => string | undefined,
+  entryOf: (file: string) => string,
 ): KustomizeOrigin["generator"] {
   if (!/kind:\s*HelmChartInflationGenerator/.test(origin)) return undefined;
   const configuredIn = /^configuredIn:\s*(.+)$/m.exec(origin)?.[1]?.trim();
   const file = configuredIn ? read(resolve(scratch, configuredIn)) : undefined;
-  if (file === undefined) return undefined;
-  const kustomization = parseSource(file, readFileSync(resolve(scratch, configuredIn!), "utf8"))
-    .documents[0]?.value;
-  const key = isRecord(kustomization) && "helmCharts" in kustomization ? "helmCharts" : undefined;
-  if (!key) return { file, pointer: "" };
-  const charts = (kustomization as Record<string, unknown>)[key];
-  return { file, pointer: Array.isArray(charts) && charts.length === 1 ? `/${key}/0` : `/${key}` };
+  return file === undefined ? undefined : { file, pointer: entryOf(file) };
+}
+
+/**
+ * The pointer of a kustomization's chart entry: its one `helmCharts` item, or the list when
+ * there are several (the origin does not say which).
+ */
+function chartEntryPointer(file: string, text: string): string {
+  const kustomization = parseSource(file, text).documents[0]?.value;
+  const charts = isRecord(kustomization) ? kustomization.helmCharts : undefined;
+  if (charts === undefined) return "";
+  return Array.isArray(charts) && charts.length === 1 ? "/helmCharts/0" : "/helmCharts";
 }
 
 function annotationsOf(value: unknown): Record<string, string> {
