@@ -112,10 +112,11 @@ export async function publish(
     });
   await deps.runner.appendSummary(markdown());
   if (inputs.comment && context.pullRequest) {
+    const check = checkLine(inputs);
     await upsertComment(
       context.pullRequest.number,
-      markdown(`${COMMENT_MARKER}\n${checkLine(inputs)}`),
-      checkLine(inputs),
+      markdown(`${COMMENT_MARKER}\n${check}`),
+      check,
       inputs.commentAuthor,
       deps,
     );
