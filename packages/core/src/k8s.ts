@@ -23,6 +23,8 @@ const CUSTOM_POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
   "argoproj.io/Rollout": ["spec", "template"],
   "apps.kruise.io/CloneSet": ["spec", "template"],
   "apps.kruise.io/DaemonSet": ["spec", "template"],
+  "apps.kruise.io/StatefulSet": ["spec", "template"],
+  "apps.openshift.io/DeploymentConfig": ["spec", "template"],
   "keda.sh/ScaledJob": ["spec", "jobTargetRef", "template"],
   "serving.knative.dev/Service": ["spec", "template"],
   "serving.knative.dev/Configuration": ["spec", "template"],
@@ -32,13 +34,29 @@ export const POD_TEMPLATE_KINDS = Object.keys(POD_TEMPLATE_PATHS);
 /** The custom resources read as workloads, as "group/Kind". */
 export const CUSTOM_POD_TEMPLATE_KINDS = Object.keys(CUSTOM_POD_TEMPLATE_PATHS);
 
+/**
+ * Any other kind that embeds a `PodTemplateSpec` where the convention puts it: its controller
+ * makes pods of it, so a privileged container cannot hide behind a kind we do not list.
+ */
+const CONVENTIONAL_TEMPLATE_PATH = ["spec", "template"] as const;
+
 function podTemplatePath(value: {
   apiVersion: string;
   kind: string;
+  spec?: unknown;
 }): readonly string[] | undefined {
   const slash = value.apiVersion.indexOf("/");
   const group = slash > 0 ? value.apiVersion.slice(0, slash) : "";
-  return CUSTOM_POD_TEMPLATE_PATHS[`${group}/${value.kind}`] ?? POD_TEMPLATE_PATHS[value.kind];
+  const known =
+    CUSTOM_POD_TEMPLATE_PATHS[`${group}/${value.kind}`] ?? POD_TEMPLATE_PATHS[value.kind];
+  if (known) return known;
+  return hasConventionalPodTemplate(value.spec) ? CONVENTIONAL_TEMPLATE_PATH : undefined;
+}
+
+function hasConventionalPodTemplate(spec: unknown): boolean {
+  const template = isRecord(spec) ? spec.template : undefined;
+  const podSpec = isRecord(template) ? template.spec : undefined;
+  return isRecord(podSpec) && Array.isArray(podSpec.containers) && podSpec.containers.length > 0;
 }
 
 export const CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"] as const;

@@ -17,9 +17,10 @@ const SCALABLE = new Set([
   "StatefulSet",
   "ReplicaSet",
   "ReplicationController",
-  // Custom workloads with spec.replicas (Argo Rollouts, OpenKruise).
+  // Custom workloads with spec.replicas (Argo Rollouts, OpenKruise, OpenShift).
   "Rollout",
   "CloneSet",
+  "DeploymentConfig",
 ]);
 const SUSPENDABLE = new Set(["Job", "CronJob"]);
 
