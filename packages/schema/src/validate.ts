@@ -102,84 +102,116 @@ export class SchemaSet {
   }
 
   // The path is a stack of segments, turned into a pointer only when an error needs one:
-  // building a string per visited node was most of the cost.
-  private check(value: unknown, schema: JsonSchema, path: string[], errors: SchemaError[]): void {
-    if (schema.$ref !== undefined) this.check(value, this.definition(schema.$ref), path, errors);
+  // building a string per visited node was most of the cost. Without `errors` (a oneOf or anyOf
+  // branch tried) no message is built and the first failure answers: int-or-string fields
+  // (ports, quantities) fail one branch on every valid value.
+  private check(
+    value: unknown,
+    schema: JsonSchema,
+    path: string[],
+    errors: SchemaError[] | undefined,
+  ): boolean {
+    let valid = true;
+    const fail = (error: () => SchemaError): boolean => {
+      valid = false;
+      if (errors) errors.push(error());
+      return errors !== undefined;
+    };
+    if (
+      schema.$ref !== undefined &&
+      !this.check(value, this.definition(schema.$ref), path, errors)
+    ) {
+      valid = false;
+      if (!errors) return false;
+    }
     if (schema.type !== undefined && !matchesType(value, schema.type)) {
-      errors.push(typeError(toPointer(path), allowedTypes(schema.type), value));
+      const type = schema.type;
+      if (!fail(() => typeError(toPointer(path), allowedTypes(type), value))) return false;
     }
     if (schema.enum !== undefined && !schema.enum.some((allowed) => allowed === value)) {
-      errors.push(enumError(toPointer(path), schema.enum, value));
+      const allowed = schema.enum;
+      if (!fail(() => enumError(toPointer(path), allowed, value))) return false;
     }
-    if (schema.oneOf !== undefined) this.checkOneOf(value, schema.oneOf, path, errors);
-    if (schema.allOf !== undefined)
-      for (const part of schema.allOf) this.check(value, part, path, errors);
+    const oneOf = schema.oneOf;
+    if (oneOf !== undefined && !this.matchesOne(value, oneOf, path)) {
+      if (!fail(() => typeError(toPointer(path), oneOfTypes(oneOf), value))) return false;
+    }
+    if (schema.allOf !== undefined) {
+      for (const part of schema.allOf) {
+        if (!this.check(value, part, path, errors)) {
+          valid = false;
+          if (!errors) return false;
+        }
+      }
+    }
+    const anyOf = schema.anyOf;
     if (
-      schema.anyOf !== undefined &&
-      !schema.anyOf.some((branch) => this.matches(value, branch, path))
+      anyOf !== undefined &&
+      !anyOf.some((branch) => this.check(value, branch, path, undefined))
     ) {
-      errors.push(typeError(toPointer(path), oneOfTypes(schema.anyOf), value));
+      if (!fail(() => typeError(toPointer(path), oneOfTypes(anyOf), value))) return false;
     }
     if (schema["x-kubernetes-int-or-string"] === true && !isIntOrString(value)) {
-      errors.push(typeError(toPointer(path), ["string", "integer"], value));
+      if (!fail(() => typeError(toPointer(path), ["string", "integer"], value))) return false;
     }
     if (Array.isArray(value)) {
       if (schema.items) {
         for (let i = 0; i < value.length; i++) {
           path.push(String(i));
-          this.check(value[i], schema.items, path, errors);
+          const itemValid = this.check(value[i], schema.items, path, errors);
           path.pop();
+          if (!itemValid) {
+            valid = false;
+            if (!errors) return false;
+          }
         }
       }
     } else if (value !== null && typeof value === "object") {
-      this.checkObject(value as Record<string, unknown>, schema, path, errors);
+      if (!this.checkObject(value as Record<string, unknown>, schema, path, errors)) valid = false;
     }
+    return valid;
   }
 
   private checkObject(
     value: Record<string, unknown>,
     schema: JsonSchema,
     path: string[],
-    errors: SchemaError[],
-  ): void {
+    errors: SchemaError[] | undefined,
+  ): boolean {
+    let valid = true;
     const properties = schema.properties;
     if (schema.required) {
       for (const required of schema.required) {
-        if (!(required in value)) errors.push(requiredError(toPointer(path), required));
+        if (required in value) continue;
+        if (!errors) return false;
+        valid = false;
+        errors.push(requiredError(toPointer(path), required));
       }
     }
     const additional = schema.additionalProperties;
     for (const key in value) {
       const sub = properties && Object.hasOwn(properties, key) ? properties[key] : undefined;
-      if (sub) {
+      const next = sub ?? (typeof additional === "object" ? additional : undefined);
+      if (next) {
         path.push(key);
-        this.check(value[key], sub, path, errors);
+        const keyValid = this.check(value[key], next, path, errors);
         path.pop();
+        if (keyValid) continue;
       } else if (additional === false) {
-        errors.push(unknownFieldError(toPointer(path), key, Object.keys(properties ?? {})));
-      } else if (typeof additional === "object") {
-        path.push(key);
-        this.check(value[key], additional, path, errors);
-        path.pop();
-      }
+        if (errors)
+          errors.push(unknownFieldError(toPointer(path), key, Object.keys(properties ?? {})));
+      } else continue;
+      if (!errors) return false;
+      valid = false;
     }
+    return valid;
   }
 
-  private matches(value: unknown, branch: JsonSchema, path: string[]): boolean {
-    const branchErrors: SchemaError[] = [];
-    this.check(value, branch, [...path], branchErrors);
-    return branchErrors.length === 0;
-  }
-
-  private checkOneOf(
-    value: unknown,
-    branches: JsonSchema[],
-    path: string[],
-    errors: SchemaError[],
-  ) {
+  /** Exactly one branch matches (JSON Schema's oneOf), messages never built. */
+  private matchesOne(value: unknown, branches: JsonSchema[], path: string[]): boolean {
     let matched = 0;
-    for (const branch of branches) if (this.matches(value, branch, path)) matched++;
-    if (matched !== 1) errors.push(typeError(toPointer(path), oneOfTypes(branches), value));
+    for (const branch of branches) if (this.check(value, branch, path, undefined)) matched++;
+    return matched === 1;
   }
 }
 
