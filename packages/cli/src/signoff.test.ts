@@ -1,9 +1,24 @@
 import { generateKeyPairSync } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { systemToolRunner } from "@scout-deploy/engine";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "./test-support/run.js";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const hasHelm = systemToolRunner().find("helm") !== undefined;
+if (!hasHelm && process.env.CI === "true")
+  throw new Error("helm is not installed: run scripts/setup.sh");
 
 let dir: string;
 
@@ -209,4 +224,50 @@ describe("verify --require-fail-on: a pass is worth its threshold", () => {
       ),
     });
   });
+});
+
+describe("signoff and verify check what check checks", () => {
+  it("--kubernetes-version is the version the schemas are checked against, not only a label", async () => {
+    const signed = await run(
+      ...["signoff", "k8s", "--key", "ci.key", "--kubernetes-version", "1.30.0"],
+      ...["--out", "signoff.json"],
+    );
+    expect(signed.code).toBe(2);
+    expect(signed.stderr).toContain("--kubernetes-version 1.30.0: the embedded validator bundles");
+    expect(existsSync(join(dir, "signoff.json"))).toBe(false);
+  });
+
+  it.skipIf(!hasHelm)(
+    "a chart signed with its values verifies only when rendered with the same ones",
+    async () => {
+      cpSync(join(repo, "examples/helm-chart"), join(dir, "chart"), { recursive: true });
+      const insecure = ["--values", "chart/values-insecure.yaml"];
+      const signed = await run(
+        ...["signoff", "chart", "--key", "ci.key", "--fail-on", "never", ...insecure],
+        ...["--out", "signoff.json"],
+      );
+      expect(signed.code, signed.stderr).toBe(0);
+      const verify = (...flags: string[]) =>
+        run("verify", ...["--signoff", "signoff.json", "--key", "ci.pub.pem", "chart"], ...flags);
+      const same = await verify("--require-fail-on", "never", ...insecure);
+      expect(same.stdout).toContain("verified: safe to apply");
+      const otherValues = await verify("--require-fail-on", "never");
+      expect(otherValues.code).toBe(1);
+      expect(otherValues.stdout).toContain(
+        "FAIL changed file: <rendered>/chart/helm-template.yaml",
+      );
+      const setAtDeploy = await verify(
+        "--require-fail-on",
+        "never",
+        ...insecure,
+        "--set",
+        "replicas=9",
+      );
+      expect(setAtDeploy.code).toBe(1);
+      expect(setAtDeploy.stdout).toContain(
+        "FAIL changed file: <rendered>/chart/helm-template.yaml",
+      );
+    },
+    60_000,
+  );
 });

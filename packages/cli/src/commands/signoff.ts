@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
-import { runCheck } from "@scout-deploy/engine";
+import { runCheck, systemToolRunner } from "@scout-deploy/engine";
 import {
   githubContextFromEnv,
   runSignoff,
@@ -13,7 +13,7 @@ import type { Command } from "../command.js";
 import type { Io } from "../io.js";
 import { writeOutput } from "../output.js";
 import { TOOL } from "../version.js";
-import { help } from "./check.js";
+import { HELM_ARGS, helmOptions, help } from "./check.js";
 
 const PASSPHRASE_ENV = "SCOUT_SIGNOFF_KEY_PASSPHRASE";
 
@@ -32,7 +32,10 @@ Options:
                               (a passphrase is read from ${PASSPHRASE_ENV})
   --config FILE               config file (default: scout-deploy.yaml, found by walking up)
   --fail-on LEVEL             ${FAIL_ON.join("|")} (default error, or policy.failOn)
-  --kubernetes-version X.Y.Z  recorded in the statement
+  --kubernetes-version X.Y.Z  the version schemas are checked against, recorded in the statement
+  --values FILE, --set KEY=VALUE, --release-name NAME, --namespace NS, --kube-version X.Y.Z
+                              how charts among the paths are rendered, as in "check"; the
+                              record signs what they render, so verify needs the same flags
   -h, --help                  this help
 
 Exit codes: 0 record written and the check passed, 1 written but the check failed, 2 could not run.
@@ -44,6 +47,7 @@ Exit codes: 0 record written and the check passed, 1 written but the check faile
       config: { type: "string" },
       "fail-on": { type: "string" },
       "kubernetes-version": { type: "string" },
+      ...HELM_ARGS,
     });
     if (values.help) return help(io, this.help);
     if (!values.out) throw new ConfigurationError("--out FILE is required (- for stdout)");
@@ -56,6 +60,10 @@ Exit codes: 0 record written and the check passed, 1 written but the check faile
       paths: positionals,
       ...(values.config ? { configPath: values.config } : {}),
       ...(failOn ? { failOn } : {}),
+      // The record names the version: the schemas must have been checked against that one.
+      ...(values["kubernetes-version"] ? { kubernetesVersion: values["kubernetes-version"] } : {}),
+      helm: helmOptions(values),
+      tools: systemToolRunner(io.env),
     });
     const out = await runSignoff({
       files: readFiles(io, run.bundle.files, run.rendered),
