@@ -271,3 +271,48 @@ describe("signoff and verify check what check checks", () => {
     60_000,
   );
 });
+
+describe("verify and the rule packs of policy.plugins", () => {
+  // A pack needs no import: loadRulePacks makes each plain rule object a rule.
+  const pack = `import { message } from "./messages.mjs";
+export const rules = [{
+  id: "meta/has-owner",
+  meta: { severity: "error", description: "Objects name their team.", remediation: "Add the label team.", messages: { noOwner: message } },
+  check(context) {
+    for (const object of context.bundle.objects) {
+      if (!object.value.metadata?.labels?.team) context.report({ messageId: "noOwner", object, pointer: "/metadata" });
+    }
+  },
+}];
+`;
+
+  it("a pack's code changed after sign-off is named, though the config and the manifests are the same", async () => {
+    write("scout-deploy.yaml", "policy:\n  plugins: [./packs/owner.mjs]\n");
+    write("packs/owner.mjs", pack);
+    write("packs/messages.mjs", 'export const message = "no team label";\n');
+    write(
+      "k8s/namespace.yaml",
+      namespace.replace("name: scout", "name: scout\n  labels: {team: a}"),
+    );
+    write(
+      "k8s/settings.yaml",
+      configMap.replace("namespace: scout", "namespace: scout\n  labels: {team: a}"),
+    );
+    const signed = await run("signoff", "k8s", "--key", "ci.key", "--out", "signoff.json");
+    expect(signed.code, signed.stderr).toBe(0);
+    const verify = () => run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
+    const same = await verify();
+    expect(same.stdout).toContain("ok   rule packs: ./packs/owner.mjs unchanged since sign-off");
+    expect(same.code, same.stdout).toBe(0);
+
+    write("packs/messages.mjs", 'export const message = "no team label (checked)";\n');
+    const changed = await verify();
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain(
+      "FAIL rule pack: ./packs/owner.mjs changed since sign-off: its code judges the manifests",
+    );
+    expect(changed.stdout).toContain("ok   config: scout-deploy.yaml is the signed one");
+    expect(changed.stdout).toContain("ok   files: the 2 signed file(s) are unchanged");
+    expect(changed.stdout).toContain("NOT verified: do not apply");
+  });
+});

@@ -49,6 +49,7 @@ export {
   snapshotAt,
   type TreeFile,
 } from "./git.js";
+export { type PluginDigest, pluginDigests } from "./plugin-digests.js";
 export { type PolicySide, policyWeakenings } from "./policy-diff.js";
 export {
   type BaseSide,

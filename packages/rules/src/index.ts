@@ -1,5 +1,10 @@
 export { docsUrl, REPOSITORY_URL, releasedDocsUrl } from "./docs-url.js";
-export { type LoadRulePacksOptions, loadRulePacks, packPrefix } from "./packs/load-rule-packs.js";
+export {
+  type LoadRulePacksOptions,
+  loadRulePacks,
+  packPrefix,
+  rulePackRoot,
+} from "./packs/load-rule-packs.js";
 export { securityGuidePack, securityGuideRules } from "./registry.js";
 export {
   type GuideSettings,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
-import { runCheck, systemToolRunner } from "@scout-deploy/engine";
+import { pluginDigests, runCheck, systemToolRunner } from "@scout-deploy/engine";
 import {
   githubContextFromEnv,
   runSignoff,
@@ -68,7 +68,10 @@ Exit codes: 0 record written and the check passed, 1 written but the check faile
     const out = await runSignoff({
       files: readFiles(io, run.bundle.files, run.rendered),
       result: run.result,
-      context: signoffContext(io, run.config.path, values["kubernetes-version"]),
+      context: {
+        ...signoffContext(io, run.config.path, values["kubernetes-version"]),
+        plugins: pluginDigests(run.config),
+      },
       cwd: io.cwd,
       ...(values.key ? { key: readKey(io, values.key) } : {}),
     });

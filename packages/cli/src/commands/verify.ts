@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
-import { runCheck, systemToolRunner } from "@scout-deploy/engine";
+import { pluginDigests, runCheck, systemToolRunner } from "@scout-deploy/engine";
 import { runVerify } from "@scout-deploy/signoff";
 import { oneOf, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
@@ -68,6 +68,7 @@ Exit codes: 0 verified, 1 not verified, 2 could not run.
       config: run.config.path
         ? { name: run.config.shown ?? run.config.path, content: readFileSync(run.config.path) }
         : null,
+      plugins: pluginDigests(run.config),
     });
     io.stdout(out.text);
     return out.exitCode;
