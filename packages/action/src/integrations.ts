@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import type { LoadedConfig, PluginDigest } from "@scout-deploy/engine";
 import type { ActionsAttestFunction, KeylessAttestor } from "@scout-deploy/signoff";
 import type { RunContext } from "./context.js";
 import type { Inputs } from "./inputs.js";
@@ -44,10 +45,8 @@ export function signoffAttester(
 ): Attester {
   return async (run, file) => {
     const signoff = await import("@scout-deploy/signoff");
-    const files = run.bundle.files.map((path) => ({
-      path,
-      content: readFileSync(resolve(context.workspace, path)),
-    }));
+    const checked = run.check?.run;
+    const files = checkedFiles(run.bundle.files, checked?.rendered, context.workspace);
     const passphrase = env[PASSPHRASE_ENV];
     const keyless = await keylessAttestor(inputs, env, loadAttest, signoff, deadline);
     const out = await signoff.runSignoff({
@@ -60,7 +59,7 @@ export function signoffAttester(
         kubernetesVersion: inputs.kubernetesVersion ?? null,
         checkedAt: new Date().toISOString(),
         ...(run.gate ? { gate: run.gate } : {}),
-        ...configBytes(inputs, context),
+        ...(checked ? await loadedConfig(checked.config) : configBytes(inputs, context)),
         ...githubContext(signoff.githubContextFromEnv, env),
       },
       ...(inputs.signoffKey
@@ -126,6 +125,37 @@ export function withCauses(error: unknown): string {
 /** `gh attestation verify --bundle` reads a .jsonl file as one Sigstore bundle per line. */
 function jsonLine(record: string): string {
   return `${JSON.stringify(JSON.parse(record))}\n`;
+}
+
+/**
+ * The exact bytes the check judged, under the names it showed: a chart or kustomization among
+ * the manifests was rendered in memory (`<rendered>/...`), every other file is read again.
+ */
+function checkedFiles(
+  shown: readonly string[],
+  rendered: Readonly<Record<string, string>> = {},
+  workspace: string,
+): { path: string; content: Uint8Array }[] {
+  return shown.map((path) => ({
+    path,
+    content:
+      path in rendered ? Buffer.from(rendered[path]!) : readFileSync(resolve(workspace, path)),
+  }));
+}
+
+/**
+ * The config the run loaded (found by walking up when the config input is empty, or the
+ * trusted defaults on pull_request_target) and the code of the rule packs it named: the record
+ * speaks for the policy that judged, and verify compares both.
+ */
+async function loadedConfig(
+  config: LoadedConfig,
+): Promise<{ config?: Uint8Array; plugins: PluginDigest[] }> {
+  const { pluginDigests } = await import("@scout-deploy/engine");
+  return {
+    ...(config.path ? { config: readFileSync(config.path) } : {}),
+    plugins: pluginDigests(config),
+  };
 }
 
 function configBytes(inputs: Inputs, context: RunContext): { config?: Uint8Array } {
