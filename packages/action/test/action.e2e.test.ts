@@ -482,6 +482,20 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(result.code).toBe(1);
   }, 60_000);
 
+  it("pull_request_target: a workspace not holding the head sets no status on the head", async () => {
+    writeFileSync(join(workspace, "k8s/backend.yaml"), secureBackend);
+    const result = await run(
+      pullRequestPayload("opened"),
+      { comment: "false", "fail-on": "never" },
+      "pull_request_target",
+    );
+    expect(result.code, result.stdout).toBe(0);
+    expect(github.statuses).toEqual([]);
+    expect(result.stdout).toMatch(
+      /^::warning::pull_request_target: the workspace is no git checkout, not the pull request's head [0-9a-f]{40}, so no status is set on the head/m,
+    );
+  }, 60_000);
+
   it("outside a pull request (push): no comment, the status goes to the pushed commit", async () => {
     const result = await runAction({
       workspace: repoRoot,

@@ -46,6 +46,7 @@ export {
   type GitSnapshot,
   gitRoot,
   hasCommit,
+  headCommit,
   snapshotAt,
   type TreeFile,
 } from "./git.js";
