@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { LoadedConfig, PluginDigest } from "@scout-deploy/engine";
 import type { ActionsAttestFunction, KeylessAttestor } from "@scout-deploy/signoff";
 import type { RunContext } from "./context.js";
@@ -46,7 +46,11 @@ export function signoffAttester(
   return async (run, file) => {
     const signoff = await import("@scout-deploy/signoff");
     const checked = run.check?.run;
-    const files = checkedFiles(run.bundle.files, checked?.rendered, context.workspace);
+    const { RENDERED_PREFIX } = await import("@scout-deploy/engine");
+    const files = checkedFiles(run.bundle.files, checked?.rendered, context.workspace, {
+      dir: run.renderedDir,
+      prefix: RENDERED_PREFIX,
+    });
     const passphrase = env[PASSPHRASE_ENV];
     const keyless = await keylessAttestor(inputs, env, loadAttest, signoff, deadline);
     const out = await signoff.runSignoff({
@@ -128,19 +132,27 @@ function jsonLine(record: string): string {
 }
 
 /**
- * The exact bytes the check judged, under the names it showed: a chart or kustomization among
- * the manifests was rendered in memory (`<rendered>/...`), every other file is read again.
+ * The exact bytes the check judged: a chart or kustomization among the manifests was rendered
+ * in memory (`<rendered>/...`), every other file is read again. The config's render went to the
+ * runner's temp folder, a name no deploy job shares: its files are named as `scout-deploy
+ * verify --config` names its own render of the config, `<rendered>/NN-name.yaml`.
  */
 function checkedFiles(
   shown: readonly string[],
   rendered: Readonly<Record<string, string>> = {},
   workspace: string,
+  renderedDir: { dir: string | undefined; prefix: string },
 ): { path: string; content: Uint8Array }[] {
-  return shown.map((path) => ({
-    path,
-    content:
-      path in rendered ? Buffer.from(rendered[path]!) : readFileSync(resolve(workspace, path)),
-  }));
+  return shown.map((path) => {
+    if (path in rendered) return { path, content: Buffer.from(rendered[path]!) };
+    const full = resolve(workspace, path);
+    const inRender = renderedDir.dir ? relative(renderedDir.dir, full) : "..";
+    const name =
+      inRender === ".." || inRender.startsWith(`..${sep}`) || isAbsolute(inRender)
+        ? path
+        : `${renderedDir.prefix}${inRender.split(sep).join("/")}`;
+    return { path: name, content: readFileSync(full) };
+  });
 }
 
 /**

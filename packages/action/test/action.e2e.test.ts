@@ -637,6 +637,53 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     60_000,
   );
 
+  it("signoff: attest of a rendered config names its files as verify --config does at deploy", async () => {
+    const keys = generateKeyPairSync("ed25519");
+    const pem = keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    cpSync(join(repoRoot, "examples/production/scout-deploy.yaml"), join(workspace, "scout.yaml"));
+    const result = await runAction({
+      workspace,
+      payload: pushPayload(),
+      apiUrl: github.url,
+      eventName: "push",
+      inputs: {
+        ...inputs,
+        manifests: "",
+        config: "scout.yaml",
+        signoff: "attest",
+        "signoff-key": pem,
+        comment: "false",
+        "fail-on": "never",
+      },
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const record = readFileSync(result.outputs["signoff-file"]!, "utf8");
+
+    // `scout-deploy verify --signoff R --key K --config scout.yaml` renders in memory.
+    const engine = await import("@scout-deploy/engine");
+    const { runVerify } = await import("@scout-deploy/signoff");
+    const now = await engine.runCheck({
+      cwd: workspace,
+      paths: [],
+      configPath: "scout.yaml",
+      schema: "off",
+    });
+    const verified = runVerify({
+      record,
+      publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }).toString(),
+      files: now.bundle.files.map((path) => ({
+        path,
+        content: Buffer.from(now.rendered?.[path] ?? readFileSync(join(workspace, path))),
+      })),
+      cwd: workspace,
+      requireFailOn: "never",
+      config: { name: "scout.yaml", content: readFileSync(join(workspace, "scout.yaml")) },
+      plugins: engine.pluginDigests(now.config),
+    });
+    expect(verified.text).toContain("ok   files: the 7 signed file(s) are unchanged");
+    expect(verified.report.ok, verified.text).toBe(true);
+  }, 60_000);
+
   it("signoff: attest keyless asks the runner for an id-token; refused by Sigstore it leaves an unsigned record and one plain warning", async () => {
     writeFileSync(join(workspace, "k8s/backend.yaml"), secureBackend);
     const result = await runAction({
