@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import {
   cpSync,
@@ -16,6 +17,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "./test-support/run.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const bin = join(repo, "packages/cli/bin/scout-deploy.js");
 const hasHelm = systemToolRunner().find("helm") !== undefined;
 if (!hasHelm && process.env.CI === "true")
   throw new Error("helm is not installed: run scripts/setup.sh");
@@ -314,5 +316,33 @@ export const rules = [{
     expect(changed.stdout).toContain("ok   config: scout-deploy.yaml is the signed one");
     expect(changed.stdout).toContain("ok   files: the 2 signed file(s) are unchanged");
     expect(changed.stdout).toContain("NOT verified: do not apply");
+  });
+  it("verify runs no pack code: a pack edited after sign-off is refused before anything trusts it", async () => {
+    write("scout-deploy.yaml", "policy:\n  plugins: [./packs/owner.mjs]\n");
+    write("packs/messages.mjs", 'export const message = "no team label";\n');
+    write("packs/owner.mjs", pack);
+    write(
+      "k8s/namespace.yaml",
+      namespace.replace("name: scout", "name: scout\n  labels: {team: a}"),
+    );
+    write(
+      "k8s/settings.yaml",
+      configMap.replace("namespace: scout", "namespace: scout\n  labels: {team: a}"),
+    );
+    await run("signoff", "k8s", "--key", "ci.key", "--out", "signoff.json");
+    // The deploy job holds cluster credentials: an edited pack must not run there.
+    write(
+      "packs/owner.mjs",
+      `import { writeFileSync } from "node:fs";\nwriteFileSync(${JSON.stringify(join(dir, "ran.txt"))}, "pwned");\n${pack}`,
+    );
+    // A process of its own, as at deploy: this one has the signed pack cached already.
+    const verified = spawnSync(
+      process.execPath,
+      [bin, "verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s"],
+      { cwd: dir, encoding: "utf8" },
+    );
+    expect(verified.status, verified.stderr).toBe(1);
+    expect(verified.stdout).toContain("FAIL rule pack: ./packs/owner.mjs changed since sign-off");
+    expect(existsSync(join(dir, "ran.txt"))).toBe(false);
   });
 });

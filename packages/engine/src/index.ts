@@ -8,8 +8,10 @@ export {
 export { type BaseRendering, type BaseRun, runBaseCheck, selectFiles } from "./base.js";
 export {
   attributeRendered,
+  type CheckInputs,
   type CheckOptions,
   type CheckRun,
+  loadCheckInputs,
   RENDERED_PREFIX,
   renderedPositions,
   runCheck,

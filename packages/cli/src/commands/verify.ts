@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
-import { pluginDigests, runCheck, systemToolRunner } from "@scout-deploy/engine";
+import { loadCheckInputs, pluginDigests, systemToolRunner } from "@scout-deploy/engine";
 import { runVerify } from "@scout-deploy/signoff";
 import { oneOf, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
@@ -52,7 +52,8 @@ Exit codes: 0 verified, 1 not verified, 2 could not run.
       throw new ConfigurationError("checks files, not standard input: give paths");
     }
     // The same file list the check saw: folders, globs and config resolve as they did at signoff.
-    const run = await runCheck({
+    // Read, not judged: no rule pack's code runs before its digest is compared.
+    const run = await loadCheckInputs({
       cwd: io.cwd,
       paths: positionals,
       ...(values.config ? { configPath: values.config } : {}),
