@@ -7,6 +7,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -93,6 +94,17 @@ describe("scout-deploy signoff and verify", () => {
     const verified = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
     expect(verified.code).toBe(1);
     expect(verified.stdout).toContain("FAIL signature: the record is UNSIGNED");
+  });
+
+  it("a file that cannot be read (a dangling link) is named, at sign-off and at verify", async () => {
+    await run("signoff", "k8s", "--key", "ci.key", "--out", "signoff.json");
+    symlinkSync("nowhere.yaml", join(dir, "k8s/dangling.yaml"));
+    const message =
+      /^scout-deploy (signoff|verify): k8s\/dangling\.yaml: cannot be read \(ENOENT\): a sign-off binds the bytes of every file it checks\n$/;
+    const verified = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
+    expect(verified).toMatchObject({ code: 2, stderr: expect.stringMatching(message) });
+    const signed = await run("signoff", "k8s", "--key", "ci.key", "--out", "again.json");
+    expect(signed).toMatchObject({ code: 2, stderr: expect.stringMatching(message) });
   });
 
   it("exits 2 with one line when a required flag or file is missing", async () => {

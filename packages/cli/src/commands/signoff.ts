@@ -89,8 +89,20 @@ export function readFiles(
 ): SignedFile[] {
   return shown.map((path) => ({
     path,
-    content: path in rendered ? Buffer.from(rendered[path]!) : readFileSync(resolve(io.cwd, path)),
+    content: path in rendered ? Buffer.from(rendered[path]!) : readBytes(io, path),
   }));
+}
+
+/** A record binds every file's bytes: one that cannot be read (a dangling link) stops the run. */
+function readBytes(io: Io, path: string): Buffer {
+  try {
+    return readFileSync(resolve(io.cwd, path));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ConfigurationError(
+      `${path}: cannot be read (${reason}): a sign-off binds the bytes of every file it checks`,
+    );
+  }
 }
 
 function readKey(io: Io, path: string): { pem: string; passphrase?: string } {
