@@ -107,6 +107,22 @@ describe("scout-deploy signoff and verify", () => {
     expect(signed).toMatchObject({ code: 2, stderr: expect.stringMatching(message) });
   });
 
+  it("a record kept among the files it signs is named, not reported as a changed file", async () => {
+    const first = await run("signoff", "k8s", "--key", "ci.key", "--out", "k8s/signoff.json");
+    expect(first.code).toBe(0);
+    const verified = await run(
+      ...["verify", "--signoff", "k8s/signoff.json", "--key", "ci.pub.pem", "k8s"],
+    );
+    expect(verified).toMatchObject({
+      code: 2,
+      stderr:
+        "scout-deploy verify: --signoff k8s/signoff.json is among the files checked (k8s/signoff.json): keep the sign-off record outside the checked paths\n",
+    });
+    const again = await run("signoff", "k8s", "--key", "ci.key", "--out", "k8s/signoff.json");
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("--out k8s/signoff.json is among the files checked");
+  });
+
   it("exits 2 with one line when a required flag or file is missing", async () => {
     expect(await run("signoff", "k8s")).toMatchObject({
       code: 2,

@@ -65,6 +65,7 @@ Exit codes: 0 record written and the check passed, 1 written but the check faile
       helm: helmOptions(values),
       tools: systemToolRunner(io.env),
     });
+    refuseRecordAmongFiles(io, "--out", values.out, run.bundle.files);
     const out = await runSignoff({
       files: readFiles(io, run.bundle.files, run.rendered),
       result: run.result,
@@ -91,6 +92,24 @@ export function readFiles(
     path,
     content: path in rendered ? Buffer.from(rendered[path]!) : readBytes(io, path),
   }));
+}
+
+/**
+ * The record cannot be among the files it signs: each sign-off would change what the last one
+ * signed, and verify would never hold. (kubectl apply -f on the folder would apply it too.)
+ */
+export function refuseRecordAmongFiles(
+  io: Io,
+  flag: string,
+  record: string,
+  files: readonly string[],
+): void {
+  const full = resolve(io.cwd, record);
+  const shown = files.find((path) => resolve(io.cwd, path) === full);
+  if (record === "-" || !shown) return;
+  throw new ConfigurationError(
+    `${flag} ${record} is among the files checked (${shown}): keep the sign-off record outside the checked paths`,
+  );
 }
 
 /** A record binds every file's bytes: one that cannot be read (a dangling link) stops the run. */

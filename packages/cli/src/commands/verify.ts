@@ -7,7 +7,7 @@ import { oneOf, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";
 import { HELM_ARGS, helmOptions, help } from "./check.js";
-import { readFiles } from "./signoff.js";
+import { readFiles, refuseRecordAmongFiles } from "./signoff.js";
 
 export const verifyCommand: Command = {
   name: "verify",
@@ -60,6 +60,7 @@ Exit codes: 0 verified, 1 not verified, 2 could not run.
       helm: helmOptions(values),
       tools: systemToolRunner(io.env),
     });
+    refuseRecordAmongFiles(io, "--signoff", values.signoff, run.bundle.files);
     const out = runVerify({
       record: readText(io, "--signoff", values.signoff),
       publicKeyPem: readText(io, "--key", values.key),
