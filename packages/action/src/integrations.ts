@@ -46,7 +46,7 @@ export function signoffAttester(
   return async (run, file) => {
     const signoff = await import("@scout-deploy/signoff");
     const checked = run.check?.run;
-    const { RENDERED_PREFIX } = await import("@scout-deploy/engine");
+    const { GUIDE_PACK, RENDERED_PREFIX } = await import("@scout-deploy/engine");
     const files = checkedFiles(run.bundle.files, checked?.rendered, context.workspace, {
       dir: run.renderedDir,
       prefix: RENDERED_PREFIX,
@@ -59,7 +59,7 @@ export function signoffAttester(
       cwd: context.workspace,
       context: {
         tool: { ...TOOL },
-        rulePacks: [{ name: "@scout-deploy/rules", version: TOOL.version }],
+        rulePacks: [{ ...GUIDE_PACK }],
         kubernetesVersion: inputs.kubernetesVersion ?? null,
         checkedAt: new Date().toISOString(),
         ...(run.gate ? { gate: run.gate } : {}),

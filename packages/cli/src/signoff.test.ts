@@ -63,6 +63,11 @@ describe("scout-deploy signoff and verify", () => {
       "k8s/namespace.yaml",
       "k8s/settings.yaml",
     ]);
+    // The pack's own version: packages are released one by one.
+    const rules = JSON.parse(readFileSync(join(repo, "packages/rules/package.json"), "utf8"));
+    expect(statement.predicate.rulePacks).toEqual([
+      { name: "@scout-deploy/rules", version: rules.version },
+    ]);
     const verified = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
     expect(verified.stdout).toContain("verified: safe to apply");
     expect(verified.code).toBe(0);

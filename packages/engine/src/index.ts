@@ -52,7 +52,7 @@ export {
   snapshotAt,
   type TreeFile,
 } from "./git.js";
-export { type PluginDigest, pluginDigests } from "./plugin-digests.js";
+export { GUIDE_PACK, type PluginDigest, pluginDigests } from "./plugin-digests.js";
 export { type PolicySide, policyWeakenings } from "./policy-diff.js";
 export {
   type BaseSide,

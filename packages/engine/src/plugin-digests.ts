@@ -10,8 +10,14 @@ import {
 } from "node:fs";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import { ConfigurationError } from "@scout-deploy/core";
-import { rulePackRoot } from "@scout-deploy/rules";
+import { RULES_VERSION, rulePackRoot, securityGuidePack } from "@scout-deploy/rules";
 import type { LoadedConfig } from "./config-file.js";
+
+/**
+ * The Security Guide pack as a sign-off record names it: its package and that package's own
+ * version (packages are released one by one: the CLI's or the Action's version is not its).
+ */
+export const GUIDE_PACK = { name: securityGuidePack.name, version: RULES_VERSION } as const;
 
 /** A rule pack of `policy.plugins` by the digest of its code. */
 export interface PluginDigest {

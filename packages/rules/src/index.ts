@@ -12,3 +12,4 @@ export {
   guideSettingsSchema,
   SCOUT_COMPONENTS,
 } from "./settings.js";
+export { VERSION as RULES_VERSION } from "./version.js";

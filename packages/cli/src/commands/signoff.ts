@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
-import { pluginDigests, runCheck, systemToolRunner } from "@scout-deploy/engine";
+import { GUIDE_PACK, pluginDigests, runCheck, systemToolRunner } from "@scout-deploy/engine";
 import {
   githubContextFromEnv,
   runSignoff,
@@ -138,8 +138,7 @@ function signoffContext(
 ): SignoffContext {
   const context: SignoffContext = {
     tool: { ...TOOL },
-    // The Security Guide pack ships with the CLI and carries its version.
-    rulePacks: [{ name: "@scout-deploy/rules", version: TOOL.version }],
+    rulePacks: [{ ...GUIDE_PACK }],
     kubernetesVersion: kubernetesVersion ?? null,
     checkedAt: new Date().toISOString(),
   };
