@@ -102,6 +102,10 @@ function fakeAttest(calls: Parameters<ActionsAttestFunction>[0][]): ActionsAttes
   };
 }
 
+const RULES_PACKAGE = JSON.parse(
+  readFileSync(new URL("../../rules/package.json", import.meta.url), "utf8"),
+) as { version: string };
+
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 describe("signoffAttester, keyless", () => {
@@ -128,7 +132,8 @@ describe("signoffAttester, keyless", () => {
     }));
     const ours = buildStatement(files, run.result, {
       tool: { ...TOOL },
-      rulePacks: [{ name: "@scout-deploy/rules", version: TOOL.version }],
+      // The rules package's own version: the Action's (never released) is not the pack's.
+      rulePacks: [{ name: "@scout-deploy/rules", version: RULES_PACKAGE.version }],
       kubernetesVersion: null,
       checkedAt: (call.predicate as { checkedAt: string }).checkedAt,
     });

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import type { LoadedConfig, PluginDigest } from "@scout-deploy/engine";
 import type { ActionsAttestFunction, KeylessAttestor } from "@scout-deploy/signoff";
 import type { RunContext } from "./context.js";
 import type { Inputs } from "./inputs.js";
@@ -44,10 +45,12 @@ export function signoffAttester(
 ): Attester {
   return async (run, file) => {
     const signoff = await import("@scout-deploy/signoff");
-    const files = run.bundle.files.map((path) => ({
-      path,
-      content: readFileSync(resolve(context.workspace, path)),
-    }));
+    const checked = run.check?.run;
+    const { GUIDE_PACK, RENDERED_PREFIX } = await import("@scout-deploy/engine");
+    const files = checkedFiles(run.bundle.files, checked?.rendered, context.workspace, {
+      dir: run.renderedDir,
+      prefix: RENDERED_PREFIX,
+    });
     const passphrase = env[PASSPHRASE_ENV];
     const keyless = await keylessAttestor(inputs, env, loadAttest, signoff, deadline);
     const out = await signoff.runSignoff({
@@ -56,11 +59,11 @@ export function signoffAttester(
       cwd: context.workspace,
       context: {
         tool: { ...TOOL },
-        rulePacks: [{ name: "@scout-deploy/rules", version: TOOL.version }],
+        rulePacks: [{ ...GUIDE_PACK }],
         kubernetesVersion: inputs.kubernetesVersion ?? null,
         checkedAt: new Date().toISOString(),
         ...(run.gate ? { gate: run.gate } : {}),
-        ...configBytes(inputs, context),
+        ...(checked ? await loadedConfig(checked.config) : configBytes(inputs, context)),
         ...githubContext(signoff.githubContextFromEnv, env),
       },
       ...(inputs.signoffKey
@@ -126,6 +129,45 @@ export function withCauses(error: unknown): string {
 /** `gh attestation verify --bundle` reads a .jsonl file as one Sigstore bundle per line. */
 function jsonLine(record: string): string {
   return `${JSON.stringify(JSON.parse(record))}\n`;
+}
+
+/**
+ * The exact bytes the check judged: a chart or kustomization among the manifests was rendered
+ * in memory (`<rendered>/...`), every other file is read again. The config's render went to the
+ * runner's temp folder, a name no deploy job shares: its files are named as `scout-deploy
+ * verify --config` names its own render of the config, `<rendered>/NN-name.yaml`.
+ */
+function checkedFiles(
+  shown: readonly string[],
+  rendered: Readonly<Record<string, string>> = {},
+  workspace: string,
+  renderedDir: { dir: string | undefined; prefix: string },
+): { path: string; content: Uint8Array }[] {
+  return shown.map((path) => {
+    if (path in rendered) return { path, content: Buffer.from(rendered[path]!) };
+    const full = resolve(workspace, path);
+    const inRender = renderedDir.dir ? relative(renderedDir.dir, full) : "..";
+    const name =
+      inRender === ".." || inRender.startsWith(`..${sep}`) || isAbsolute(inRender)
+        ? path
+        : `${renderedDir.prefix}${inRender.split(sep).join("/")}`;
+    return { path: name, content: readFileSync(full) };
+  });
+}
+
+/**
+ * The config the run loaded (found by walking up when the config input is empty, or the
+ * trusted defaults on pull_request_target) and the code of the rule packs it named: the record
+ * speaks for the policy that judged, and verify compares both.
+ */
+async function loadedConfig(
+  config: LoadedConfig,
+): Promise<{ config?: Uint8Array; plugins: PluginDigest[] }> {
+  const { pluginDigests } = await import("@scout-deploy/engine");
+  return {
+    ...(config.path ? { config: readFileSync(config.path) } : {}),
+    plugins: pluginDigests(config),
+  };
 }
 
 function configBytes(inputs: Inputs, context: RunContext): { config?: Uint8Array } {

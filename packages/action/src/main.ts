@@ -1,6 +1,6 @@
 import { failsAt, isConfigurationError, type Result, SEVERITIES } from "@scout-deploy/core";
 import { type Gate, gateOnBase } from "./base.js";
-import { type RunContext, readContext } from "./context.js";
+import { isPullRequestTarget, type RunContext, readContext } from "./context.js";
 import { type Inputs, parseInputs } from "./inputs.js";
 import { signoffAttester } from "./integrations.js";
 import { WriteAccess } from "./permissions.js";
@@ -57,11 +57,13 @@ export async function run(environment: Environment): Promise<void> {
     // The status is the pull request's gate (new findings in a diff); a signed record always
     // judges the whole head bundle and says whether the gate was a diff.
     const signed = inputs.signoff === "status" ? gated : { ...pipeline, gate: signoffGate(gate) };
+    const checkedOut = isPullRequestTarget(context) ? await workspaceCommit(context) : {};
     const signoff = await stage("signing off", () =>
       signOff(signed, inputs, context, {
         log,
         github,
         access,
+        ...checkedOut,
         ...(inputs.signoff === "attest"
           ? {
               attest: signoffAttester(
@@ -101,6 +103,11 @@ function announce(runner: Runner, log: Logger, notice: string): void {
     line: 0,
     column: 0,
   });
+}
+
+async function workspaceCommit(context: RunContext): Promise<{ workspaceCommit?: string }> {
+  const commit = (await import("@scout-deploy/engine")).headCommit(context.workspace);
+  return commit ? { workspaceCommit: commit } : {};
 }
 
 function signoffGate(gate: Gate): SignoffGate {

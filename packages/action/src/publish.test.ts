@@ -187,6 +187,30 @@ describe("signOff", () => {
     ]);
   });
 
+  it("pull_request_target: no status on the head unless the workspace holds the head", async () => {
+    const target = { ...context, eventName: "pull_request_target", sha: "base-tip" };
+    const run = pipelineRun([]);
+    const onBase = setup();
+    const skipped = await signOff(run, onBase.inputs, target, {
+      ...onBase.deps,
+      workspaceCommit: "base-tip",
+    });
+    expect(skipped).toEqual({});
+    expect(onBase.github.statuses).toEqual([]);
+    expect(onBase.log.lines).toContain(
+      "warning: pull_request_target: the workspace holds base-tip, not the pull request's head head, so no status is set on the head: it would sign off files that were not checked. Run the check on pull_request (see the README's safe fork pattern).",
+    );
+    const unknown = setup();
+    await signOff(run, unknown.inputs, target, unknown.deps);
+    expect(unknown.github.statuses).toEqual([]);
+    expect(unknown.log.lines.join("\n")).toContain("the workspace is no git checkout");
+    const onHead = setup();
+    await signOff(run, onHead.inputs, target, { ...onHead.deps, workspaceCommit: "head" });
+    expect(onHead.github.statuses).toEqual([
+      expect.objectContaining({ sha: "head", state: "success" }),
+    ]);
+  });
+
   it("a pull request's policy.failOn: never cannot make the sign-off pass", async () => {
     const { github, inputs, deps, log } = setup();
     const outcome = await signOff(pipelineRun([finding(1)], "never"), inputs, context, deps);

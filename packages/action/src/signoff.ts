@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { ConfigurationError, type FailOn, failsAt, type Result } from "@scout-deploy/core";
-import { type RunContext, subjectSha } from "./context.js";
+import { isPullRequestTarget, type RunContext, subjectSha } from "./context.js";
 import { type Inputs, resolveIn } from "./inputs.js";
 import type { WriteAccess } from "./permissions.js";
 import type { PipelineRun } from "./pipeline.js";
@@ -24,6 +24,8 @@ export interface SignoffDeps {
   github: GitHubPort | undefined;
   access: WriteAccess;
   attest?: Attester;
+  /** The commit the workspace holds (git HEAD), read on pull_request_target; undefined: unknown. */
+  workspaceCommit?: string;
 }
 
 export interface SignoffOutcome {
@@ -84,6 +86,11 @@ async function postStatus(
     return {};
   }
   const sha = subjectSha(context);
+  const unchecked = headNotChecked(context, deps.workspaceCommit);
+  if (unchecked) {
+    deps.log.warning(unchecked);
+    return {};
+  }
   const targetUrl = statusTarget(context);
   if (state === "success" && targetUrl) {
     const earlier = await failureOfThisRun(deps.github, sha, name, targetUrl, deps.log);
@@ -114,6 +121,18 @@ async function postStatus(
     }
     return {};
   }
+}
+
+/**
+ * pull_request_target checks out the base branch (the safe pattern leaves it so), yet its
+ * event names the pull request's head: a status set there would sign off files that were never
+ * checked. Only a workspace known to hold the head commit speaks for it.
+ */
+function headNotChecked(context: RunContext, workspaceCommit: string | undefined) {
+  const head = context.pullRequest?.headSha;
+  if (!isPullRequestTarget(context) || !head || workspaceCommit === head) return undefined;
+  const holds = workspaceCommit ? `holds ${workspaceCommit}` : "is no git checkout";
+  return `pull_request_target: the workspace ${holds}, not the pull request's head ${head}, so no status is set on the head: it would sign off files that were not checked. Run the check on pull_request (see the README's safe fork pattern).`;
 }
 
 /** The run's page for this attempt: a re-run is a new attempt, and may change the verdict. */

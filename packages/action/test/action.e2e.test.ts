@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -64,6 +65,18 @@ spec:
 const secureBackend = backend
   .replace("runAsUser: 0", "runAsUser: 1000")
   .replace("readOnlyRootFilesystem: false", "readOnlyRootFilesystem: true");
+
+/** A rule pack of one rule, plain objects: loadRulePacks makes them rules. */
+const OWNER_PACK = `export const rules = [{
+  id: "meta/has-owner",
+  meta: { severity: "error", description: "Objects name their team.", remediation: "Add the label team.", messages: { noOwner: "no team label" } },
+  check(context) {
+    for (const object of context.bundle.objects) {
+      if (!object.value.metadata?.labels?.team) context.report({ messageId: "noOwner", object, pointer: "/metadata" });
+    }
+  },
+}];
+`;
 
 let github: FakeGitHub;
 let workspace: string;
@@ -469,6 +482,20 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(result.code).toBe(1);
   }, 60_000);
 
+  it("pull_request_target: a workspace not holding the head sets no status on the head", async () => {
+    writeFileSync(join(workspace, "k8s/backend.yaml"), secureBackend);
+    const result = await run(
+      pullRequestPayload("opened"),
+      { comment: "false", "fail-on": "never" },
+      "pull_request_target",
+    );
+    expect(result.code, result.stdout).toBe(0);
+    expect(github.statuses).toEqual([]);
+    expect(result.stdout).toMatch(
+      /^::warning::pull_request_target: the workspace is no git checkout, not the pull request's head [0-9a-f]{40}, so no status is set on the head/m,
+    );
+  }, 60_000);
+
   it("outside a pull request (push): no comment, the status goes to the pushed commit", async () => {
     const result = await runAction({
       workspace: repoRoot,
@@ -560,6 +587,101 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(verified.report.signature.status, verified.text).toBe("ok");
     expect(verified.report.files).toEqual([]);
     expect(github.writes).toEqual([]);
+  }, 60_000);
+
+  it.skipIf(!helmInstalled())(
+    "signoff: attest signs a chart by what it rendered, under the config and rule packs the run loaded",
+    async () => {
+      const keys = generateKeyPairSync("ed25519");
+      const pem = keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+      cpSync(join(repoRoot, "examples/helm-chart"), join(workspace, "chart"), { recursive: true });
+      // No config input: the run finds scout-deploy.yaml, and its pack judges the chart.
+      writeFileSync(join(workspace, "scout-deploy.yaml"), "policy:\n  plugins: [./owner.mjs]\n");
+      writeFileSync(join(workspace, "owner.mjs"), OWNER_PACK);
+      const result = await run(pullRequestPayload("opened"), {
+        manifests: "chart",
+        signoff: "attest",
+        "signoff-key": pem,
+        comment: "false",
+        "fail-on": "never",
+      });
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      const record = readFileSync(result.outputs["signoff-file"]!, "utf8");
+
+      // What `scout-deploy verify chart` compares at deploy time.
+      const engine = await import("@scout-deploy/engine");
+      const { runVerify } = await import("@scout-deploy/signoff");
+      const now = await engine.runCheck({ cwd: workspace, paths: ["chart"], schema: "off" });
+      const verify = () =>
+        runVerify({
+          record,
+          publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }).toString(),
+          files: now.bundle.files.map((path) => ({
+            path,
+            content: Buffer.from(now.rendered?.[path] ?? readFileSync(join(workspace, path))),
+          })),
+          cwd: workspace,
+          requireFailOn: "never",
+          config: { name: "scout-deploy.yaml", content: readFileSync(now.config.path!) },
+          plugins: engine.pluginDigests(now.config),
+        });
+      const verified = verify();
+      expect(now.bundle.files).toEqual(["<rendered>/chart/helm-template.yaml"]);
+      expect(verified.text).toContain("verified: safe to apply");
+
+      writeFileSync(join(workspace, "owner.mjs"), OWNER_PACK.replace("no team", "no owner team"));
+      const edited = verify();
+      expect(edited.text).toContain("FAIL rule pack: ./owner.mjs changed since sign-off");
+      expect(edited.report.ok).toBe(false);
+    },
+    60_000,
+  );
+
+  it("signoff: attest of a rendered config names its files as verify --config does at deploy", async () => {
+    const keys = generateKeyPairSync("ed25519");
+    const pem = keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    cpSync(join(repoRoot, "examples/production/scout-deploy.yaml"), join(workspace, "scout.yaml"));
+    const result = await runAction({
+      workspace,
+      payload: pushPayload(),
+      apiUrl: github.url,
+      eventName: "push",
+      inputs: {
+        ...inputs,
+        manifests: "",
+        config: "scout.yaml",
+        signoff: "attest",
+        "signoff-key": pem,
+        comment: "false",
+        "fail-on": "never",
+      },
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const record = readFileSync(result.outputs["signoff-file"]!, "utf8");
+
+    // `scout-deploy verify --signoff R --key K --config scout.yaml` renders in memory.
+    const engine = await import("@scout-deploy/engine");
+    const { runVerify } = await import("@scout-deploy/signoff");
+    const now = await engine.runCheck({
+      cwd: workspace,
+      paths: [],
+      configPath: "scout.yaml",
+      schema: "off",
+    });
+    const verified = runVerify({
+      record,
+      publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }).toString(),
+      files: now.bundle.files.map((path) => ({
+        path,
+        content: Buffer.from(now.rendered?.[path] ?? readFileSync(join(workspace, path))),
+      })),
+      cwd: workspace,
+      requireFailOn: "never",
+      config: { name: "scout.yaml", content: readFileSync(join(workspace, "scout.yaml")) },
+      plugins: engine.pluginDigests(now.config),
+    });
+    expect(verified.text).toContain("ok   files: the 7 signed file(s) are unchanged");
+    expect(verified.report.ok, verified.text).toBe(true);
   }, 60_000);
 
   it("signoff: attest keyless asks the runner for an id-token; refused by Sigstore it leaves an unsigned record and one plain warning", async () => {

@@ -1,9 +1,27 @@
+import { spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { systemToolRunner } from "@scout-deploy/engine";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "./test-support/run.js";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const bin = join(repo, "packages/cli/bin/scout-deploy.js");
+const hasHelm = systemToolRunner().find("helm") !== undefined;
+if (!hasHelm && process.env.CI === "true")
+  throw new Error("helm is not installed: run scripts/setup.sh");
 
 let dir: string;
 
@@ -45,6 +63,11 @@ describe("scout-deploy signoff and verify", () => {
       "k8s/namespace.yaml",
       "k8s/settings.yaml",
     ]);
+    // The pack's own version: packages are released one by one.
+    const rules = JSON.parse(readFileSync(join(repo, "packages/rules/package.json"), "utf8"));
+    expect(statement.predicate.rulePacks).toEqual([
+      { name: "@scout-deploy/rules", version: rules.version },
+    ]);
     const verified = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
     expect(verified.stdout).toContain("verified: safe to apply");
     expect(verified.code).toBe(0);
@@ -76,6 +99,33 @@ describe("scout-deploy signoff and verify", () => {
     const verified = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
     expect(verified.code).toBe(1);
     expect(verified.stdout).toContain("FAIL signature: the record is UNSIGNED");
+  });
+
+  it("a file that cannot be read (a dangling link) is named, at sign-off and at verify", async () => {
+    await run("signoff", "k8s", "--key", "ci.key", "--out", "signoff.json");
+    symlinkSync("nowhere.yaml", join(dir, "k8s/dangling.yaml"));
+    const message =
+      /^scout-deploy (signoff|verify): k8s\/dangling\.yaml: cannot be read \(ENOENT\): a sign-off binds the bytes of every file it checks\n$/;
+    const verified = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
+    expect(verified).toMatchObject({ code: 2, stderr: expect.stringMatching(message) });
+    const signed = await run("signoff", "k8s", "--key", "ci.key", "--out", "again.json");
+    expect(signed).toMatchObject({ code: 2, stderr: expect.stringMatching(message) });
+  });
+
+  it("a record kept among the files it signs is named, not reported as a changed file", async () => {
+    const first = await run("signoff", "k8s", "--key", "ci.key", "--out", "k8s/signoff.json");
+    expect(first.code).toBe(0);
+    const verified = await run(
+      ...["verify", "--signoff", "k8s/signoff.json", "--key", "ci.pub.pem", "k8s"],
+    );
+    expect(verified).toMatchObject({
+      code: 2,
+      stderr:
+        "scout-deploy verify: --signoff k8s/signoff.json is among the files checked (k8s/signoff.json): keep the sign-off record outside the checked paths\n",
+    });
+    const again = await run("signoff", "k8s", "--key", "ci.key", "--out", "k8s/signoff.json");
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("--out k8s/signoff.json is among the files checked");
   });
 
   it("exits 2 with one line when a required flag or file is missing", async () => {
@@ -208,5 +258,124 @@ describe("verify --require-fail-on: a pass is worth its threshold", () => {
         '--require-fail-on must be one of error, warning, info, never, not "low"',
       ),
     });
+  });
+});
+
+describe("signoff and verify check what check checks", () => {
+  it("--kubernetes-version is the version the schemas are checked against, not only a label", async () => {
+    const signed = await run(
+      ...["signoff", "k8s", "--key", "ci.key", "--kubernetes-version", "1.30.0"],
+      ...["--out", "signoff.json"],
+    );
+    expect(signed.code).toBe(2);
+    expect(signed.stderr).toContain("--kubernetes-version 1.30.0: the embedded validator bundles");
+    expect(existsSync(join(dir, "signoff.json"))).toBe(false);
+  });
+
+  it.skipIf(!hasHelm)(
+    "a chart signed with its values verifies only when rendered with the same ones",
+    async () => {
+      cpSync(join(repo, "examples/helm-chart"), join(dir, "chart"), { recursive: true });
+      const insecure = ["--values", "chart/values-insecure.yaml"];
+      const signed = await run(
+        ...["signoff", "chart", "--key", "ci.key", "--fail-on", "never", ...insecure],
+        ...["--out", "signoff.json"],
+      );
+      expect(signed.code, signed.stderr).toBe(0);
+      const verify = (...flags: string[]) =>
+        run("verify", ...["--signoff", "signoff.json", "--key", "ci.pub.pem", "chart"], ...flags);
+      const same = await verify("--require-fail-on", "never", ...insecure);
+      expect(same.stdout).toContain("verified: safe to apply");
+      const otherValues = await verify("--require-fail-on", "never");
+      expect(otherValues.code).toBe(1);
+      expect(otherValues.stdout).toContain(
+        "FAIL changed file: <rendered>/chart/helm-template.yaml",
+      );
+      const setAtDeploy = await verify(
+        "--require-fail-on",
+        "never",
+        ...insecure,
+        "--set",
+        "replicas=9",
+      );
+      expect(setAtDeploy.code).toBe(1);
+      expect(setAtDeploy.stdout).toContain(
+        "FAIL changed file: <rendered>/chart/helm-template.yaml",
+      );
+    },
+    60_000,
+  );
+});
+
+describe("verify and the rule packs of policy.plugins", () => {
+  // A pack needs no import: loadRulePacks makes each plain rule object a rule.
+  const pack = `import { message } from "./messages.mjs";
+export const rules = [{
+  id: "meta/has-owner",
+  meta: { severity: "error", description: "Objects name their team.", remediation: "Add the label team.", messages: { noOwner: message } },
+  check(context) {
+    for (const object of context.bundle.objects) {
+      if (!object.value.metadata?.labels?.team) context.report({ messageId: "noOwner", object, pointer: "/metadata" });
+    }
+  },
+}];
+`;
+
+  it("a pack's code changed after sign-off is named, though the config and the manifests are the same", async () => {
+    write("scout-deploy.yaml", "policy:\n  plugins: [./packs/owner.mjs]\n");
+    write("packs/owner.mjs", pack);
+    write("packs/messages.mjs", 'export const message = "no team label";\n');
+    write(
+      "k8s/namespace.yaml",
+      namespace.replace("name: scout", "name: scout\n  labels: {team: a}"),
+    );
+    write(
+      "k8s/settings.yaml",
+      configMap.replace("namespace: scout", "namespace: scout\n  labels: {team: a}"),
+    );
+    const signed = await run("signoff", "k8s", "--key", "ci.key", "--out", "signoff.json");
+    expect(signed.code, signed.stderr).toBe(0);
+    const verify = () => run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
+    const same = await verify();
+    expect(same.stdout).toContain("ok   rule packs: ./packs/owner.mjs unchanged since sign-off");
+    expect(same.code, same.stdout).toBe(0);
+
+    write("packs/messages.mjs", 'export const message = "no team label (checked)";\n');
+    const changed = await verify();
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain(
+      "FAIL rule pack: ./packs/owner.mjs changed since sign-off: its code judges the manifests",
+    );
+    expect(changed.stdout).toContain("ok   config: scout-deploy.yaml is the signed one");
+    expect(changed.stdout).toContain("ok   files: the 2 signed file(s) are unchanged");
+    expect(changed.stdout).toContain("NOT verified: do not apply");
+  });
+  it("verify runs no pack code: a pack edited after sign-off is refused before anything trusts it", async () => {
+    write("scout-deploy.yaml", "policy:\n  plugins: [./packs/owner.mjs]\n");
+    write("packs/messages.mjs", 'export const message = "no team label";\n');
+    write("packs/owner.mjs", pack);
+    write(
+      "k8s/namespace.yaml",
+      namespace.replace("name: scout", "name: scout\n  labels: {team: a}"),
+    );
+    write(
+      "k8s/settings.yaml",
+      configMap.replace("namespace: scout", "namespace: scout\n  labels: {team: a}"),
+    );
+    await run("signoff", "k8s", "--key", "ci.key", "--out", "signoff.json");
+    // The deploy job holds cluster credentials: an edited pack must not run there.
+    write(
+      "packs/owner.mjs",
+      `import { writeFileSync } from "node:fs";\nwriteFileSync(${JSON.stringify(join(dir, "ran.txt"))}, "pwned");\n${pack}`,
+    );
+    // A process of its own, as at deploy: this one has the signed pack cached already.
+    const verified = spawnSync(
+      process.execPath,
+      [bin, "verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s"],
+      { cwd: dir, encoding: "utf8" },
+    );
+    expect(verified.status, verified.stderr).toBe(1);
+    expect(verified.stdout).toContain("FAIL rule pack: ./packs/owner.mjs changed since sign-off");
+    expect(existsSync(join(dir, "ran.txt"))).toBe(false);
   });
 });

@@ -101,18 +101,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const config = loadConfig(options.cwd, options.configPath);
   if (options.failOn) config.policy = { ...config.policy, failOn: options.failOn };
   if (options.ruleSettings) config.policy = withRuleSettings(config.policy, options.ruleSettings);
-  const renderedDir = renderIntoFolder(config, options);
-  const paths = renderedDir ? [...options.paths, renderedDir] : options.paths;
-  const rendered = paths.length === 0 ? renderInMemory(config) : undefined;
-  const loaded = rendered
-    ? {
-        bundle: buildBundle(
-          Object.entries(rendered.files).map(([path, text]) => parseSource(path, text)),
-        ),
-        sources: [],
-      }
-    : await loadPaths(paths, options);
-  const { bundle, sources } = loaded;
+  const { renderedDir, rendered, bundle, sources } = await readInputs(config, options);
   const schemaProblems = await validateSchemas(bundle, options);
   const packs = await loadPacks(config);
   if (packs.length > 0) config.policy = withPackSettings(config, packs);
@@ -141,17 +130,60 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
       ? renderedDirPositions(config, displayPath(renderedDir, options.cwd))
       : writtenRenders(bundle, config);
   const result = positions ? relocateRenderedFindings(onSources, positions) : onSources;
-  const texts =
-    rendered?.files ?? Object.fromEntries(sources.map((source) => [source.file, source.text]));
   return {
     result,
     bundle,
     config,
     rules: [...inputRules, ...rules],
     bundleDigest: bundleDigest(bundle),
-    ...(rendered || sources.length ? { rendered: texts } : {}),
+    ...renderedTexts(rendered, sources),
     ...(renderedDir ? { renderedDir } : {}),
   };
+}
+
+/** What a check reads, without judging it. */
+export type CheckInputs = Pick<CheckRun, "config" | "bundle" | "rendered" | "renderedDir">;
+
+/**
+ * The config, files and renders a check with these options reads, judged by no rule: no rule
+ * pack of `policy.plugins` is loaded, so none of its code runs (verify compares the packs'
+ * digests before anyone should trust them).
+ */
+export async function loadCheckInputs(options: CheckOptions): Promise<CheckInputs> {
+  const config = loadConfig(options.cwd, options.configPath);
+  const { renderedDir, rendered, bundle, sources } = await readInputs(config, options);
+  return {
+    config,
+    bundle,
+    ...renderedTexts(rendered, sources),
+    ...(renderedDir ? { renderedDir } : {}),
+  };
+}
+
+/** Renders the config (into a folder, or in memory without paths) and loads the paths. */
+async function readInputs(config: LoadedConfig, options: CheckOptions) {
+  const renderedDir = renderIntoFolder(config, options);
+  const paths = renderedDir ? [...options.paths, renderedDir] : options.paths;
+  const rendered = paths.length === 0 ? renderInMemory(config) : undefined;
+  const loaded = rendered
+    ? {
+        bundle: buildBundle(
+          Object.entries(rendered.files).map(([path, text]) => parseSource(path, text)),
+        ),
+        sources: [],
+      }
+    : await loadPaths(paths, options);
+  return { renderedDir, rendered, ...loaded };
+}
+
+/** Each text rendered in memory (the config's, a chart's, a kustomization's) by its name. */
+function renderedTexts(
+  rendered: { files: Record<string, string> } | undefined,
+  sources: readonly RenderedInputSource[],
+): { rendered?: Record<string, string> } {
+  if (rendered) return { rendered: rendered.files };
+  if (!sources.length) return {};
+  return { rendered: Object.fromEntries(sources.map((source) => [source.file, source.text])) };
 }
 
 /** Findings of rendered charts and overlays moved to the template, values, base or patch. */

@@ -131,6 +131,15 @@ export function checkoutTree(root: string, commit: string): CheckedOutTree {
   }
 }
 
+/** The commit checked out at `cwd`, or undefined when it is no git work tree (or has none). */
+export function headCommit(cwd: string): string | undefined {
+  try {
+    return gitText(cwd, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether the repository at `cwd` has the commit (a shallow checkout often lacks the base). */
 export function hasCommit(cwd: string, ref: string): boolean {
   try {

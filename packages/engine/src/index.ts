@@ -8,8 +8,10 @@ export {
 export { type BaseRendering, type BaseRun, runBaseCheck, selectFiles } from "./base.js";
 export {
   attributeRendered,
+  type CheckInputs,
   type CheckOptions,
   type CheckRun,
+  loadCheckInputs,
   RENDERED_PREFIX,
   renderedPositions,
   runCheck,
@@ -46,9 +48,11 @@ export {
   type GitSnapshot,
   gitRoot,
   hasCommit,
+  headCommit,
   snapshotAt,
   type TreeFile,
 } from "./git.js";
+export { GUIDE_PACK, type PluginDigest, pluginDigests } from "./plugin-digests.js";
 export { type PolicySide, policyWeakenings } from "./policy-diff.js";
 export {
   type BaseSide,

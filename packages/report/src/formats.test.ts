@@ -283,13 +283,35 @@ describe("formatMarkdown", () => {
     expect(md.trimEnd().endsWith("</details>")).toBe(true);
   });
 
+  it("a huge extra section is cut, not the findings: rows, a closed diagram and a pointer stay", () => {
+    const findings = Array.from({ length: 50 }, (_, i) =>
+      finding({ ruleId: "pod/run-as-non-root", line: i + 1, message: `m${i}` }),
+    );
+    const diagram = `\`\`\`mermaid\nflowchart LR\n${"  a --> b\n".repeat(20_000)}\`\`\``;
+    const md = formatMarkdown(resultOf(findings), {
+      sections: [{ title: "Network flows", body: diagram, collapsed: true }],
+      allFindings: { url: "https://github.com/o/r/actions/runs/1", label: "the findings file" },
+    });
+    expect(md.length).toBeLessThanOrEqual(COMMENT_BUDGET);
+    expect(md).toContain("**Failed**");
+    expect(md.split("\n").filter((l) => l.startsWith("| 🔴"))).toHaveLength(50);
+    // Every fence opened is closed, and the section says where the rest is.
+    expect(md.split("\n").filter((l) => l.startsWith("```")).length % 2).toBe(0);
+    expect(md).toContain(
+      "… cut to fit GitHub's size limit; the full report is in [the findings file](https://github.com/o/r/actions/runs/1).",
+    );
+    expect(md.trimEnd().endsWith("</details>")).toBe(true);
+  });
+
   it("cuts oversized extra sections on a line boundary", () => {
     const md = formatMarkdown(resultOf([]), {
       sections: [{ title: "huge", body: "line\n".repeat(20_000) }],
       maxLength: 1000,
     });
     expect(md.length).toBeLessThanOrEqual(1000);
-    expect(md).toMatch(/line\n\n… truncated to fit GitHub's size limit\.\n$/);
+    expect(md).toMatch(
+      /line\n\n… cut to fit GitHub's size limit; the full report is in this run's log and output files\.\n$/,
+    );
   });
 });
 

@@ -75,8 +75,12 @@ export function formatMarkdown(result: Result, options: MarkdownOptions = {}): s
   // A row is never shorter than this: more rows than limit / MIN_ROW cannot fit, whatever the
   // findings, and a million rows would not fit in one string either.
   let shown = Math.min(result.findings.length, Math.ceil(limit / MIN_ROW));
+  const whole = render(result, options, shown);
+  if (whole.length <= limit) return whole;
+  // The findings are the verdict's reasons: extra sections (a flow diagram) give way first.
+  const fitted = { ...options, sections: fitSections(options, Math.floor(limit / 2)) };
   for (;;) {
-    const body = render(result, options, shown);
+    const body = render(result, fitted, shown);
     if (body.length <= limit) return body;
     if (shown === 0) return hardTruncate(body, limit);
     // Shrink quickly, then settle on the most rows that fit.
@@ -304,6 +308,43 @@ function urlSegment(segment: string): string {
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** Room a section's title and wrapper take besides its body. */
+const SECTION_FRAME = 120;
+
+/**
+ * The extra sections within `budget` characters together: each keeps what fits of its body, cut
+ * on a line boundary, any code fence it opened closed, and a line saying where the rest is.
+ */
+function fitSections(options: MarkdownOptions, budget: number): MarkdownSection[] {
+  const sections = options.sections ?? [];
+  const note = `… cut to fit GitHub's size limit; ${
+    options.allFindings
+      ? `the full report is in ${link(options.allFindings.label, options.allFindings.url)}`
+      : "the full report is in this run's log and output files"
+  }.`;
+  let left = budget;
+  return sections.map((part) => {
+    const room = left - SECTION_FRAME - part.title.length;
+    if (part.body.length <= room) {
+      left -= part.body.length + SECTION_FRAME + part.title.length;
+      return part;
+    }
+    const body = cutBody(part.body, Math.max(0, room - note.length - 8));
+    left = Math.max(0, room - body.length - note.length);
+    return { ...part, body: `${body}\n\n${note}` };
+  });
+}
+
+/** The first `max` characters of a section, on a line boundary, an open ``` fence closed. */
+function cutBody(body: string, max: number): string {
+  let cut = body.slice(0, max);
+  const newline = cut.lastIndexOf("\n");
+  cut = newline > 0 ? cut.slice(0, newline) : "";
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  const fences = cut.split("\n").filter((line) => line.trimStart().startsWith("```")).length;
+  return fences % 2 === 1 ? `${cut}\n\`\`\`` : cut;
 }
 
 /** Last resort when even the frame is too long (huge extra sections): cut on a line boundary. */

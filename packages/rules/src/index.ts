@@ -1,5 +1,10 @@
 export { docsUrl, REPOSITORY_URL, releasedDocsUrl } from "./docs-url.js";
-export { type LoadRulePacksOptions, loadRulePacks, packPrefix } from "./packs/load-rule-packs.js";
+export {
+  type LoadRulePacksOptions,
+  loadRulePacks,
+  packPrefix,
+  rulePackRoot,
+} from "./packs/load-rule-packs.js";
 export { securityGuidePack, securityGuideRules } from "./registry.js";
 export {
   type GuideSettings,
@@ -7,3 +12,4 @@ export {
   guideSettingsSchema,
   SCOUT_COMPONENTS,
 } from "./settings.js";
+export { VERSION as RULES_VERSION } from "./version.js";

@@ -2,6 +2,7 @@ import { type FailOn, inertText, type Result } from "@scout-deploy/core";
 import type { CurrentConfig } from "./config.js";
 import { encodeEnvelope } from "./dsse.js";
 import { keySigner } from "./keys.js";
+import type { RecordedPlugin } from "./plugins.js";
 import { type KeylessAttestor, signStatement, unsignedEnvelope } from "./sign.js";
 import {
   buildStatement,
@@ -99,6 +100,8 @@ export interface VerifyInput {
   requireFailOn?: FailOn;
   /** The config file used now (null: none), compared with the signed one; undefined: not compared. */
   config?: CurrentConfig;
+  /** The rule packs of the config used now, by digest, compared with the signed ones; undefined: not compared. */
+  plugins?: readonly RecordedPlugin[];
 }
 
 export interface VerifyOutput {
@@ -116,6 +119,7 @@ export function runVerify(input: VerifyInput): VerifyOutput {
     input.cwd,
     input.requireFailOn,
     input.config,
+    input.plugins,
   );
   return { report, text: formatVerifyReport(report), exitCode: report.ok ? 0 : 1 };
 }
@@ -129,6 +133,10 @@ export function formatVerifyReport(report: VerifyReport): string {
   lines.push(`${mark(report.threshold.ok)} threshold: ${report.threshold.detail}`);
   if (report.config)
     lines.push(`${mark(report.config.ok)} config: ${inertText(report.config.detail)}`);
+  if (report.plugins?.ok) lines.push(`ok   rule packs: ${inertText(report.plugins.detail)}`);
+  for (const problem of report.plugins?.problems ?? []) {
+    lines.push(`FAIL rule pack: ${inertText(problem)}`);
+  }
   if (report.files.length === 0) {
     lines.push(
       `ok   files: the ${report.signedFiles} signed file(s) are unchanged, none missing, none extra`,

@@ -35,6 +35,7 @@ export {
   readPublicKey,
   type Signer,
 } from "./keys.js";
+export { checkPlugins, type PluginCheck, type RecordedPlugin } from "./plugins.js";
 export {
   type ActionsAttestFunction,
   actionsAttestor,

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { isAbsolute, relative, sep } from "node:path";
 import { type FailOn, failsAt, type Result, type Severity } from "@scout-deploy/core";
 import { type ConfigSectionDigests, configSectionDigests } from "./config.js";
+import type { RecordedPlugin } from "./plugins.js";
 
 export const STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
 /** Versioned: a change that breaks readers gets /v2. */
@@ -33,6 +34,8 @@ export interface SignoffContext {
   kubernetesVersion: string | null;
   /** The config file's bytes, when there was one; only its digest is recorded. */
   config?: string | Uint8Array;
+  /** The rule packs of `policy.plugins` that ran, by the digest of their code. */
+  plugins?: readonly RecordedPlugin[];
   github?: GitHubContext;
   /** ISO 8601 time of the check; left out when not given, for reproducible records. */
   checkedAt?: string;
@@ -55,6 +58,11 @@ export interface SignoffPredicate {
    * verify can say which one changed since; absent without a config file.
    */
   configSections?: ConfigSectionDigests;
+  /**
+   * The rule packs of `policy.plugins` that judged, by the digest of their code (their config
+   * entry can stay while their files change); absent in records signed before they were.
+   */
+  plugins?: RecordedPlugin[];
   /** What the verdict judged: always the whole bundle (a diff is never signed off). */
   scope: "whole";
   verdict: "pass" | "fail";
@@ -141,6 +149,9 @@ function buildPredicate(result: Result, context: SignoffContext): SignoffPredica
   };
   const sections = context.config === undefined ? undefined : configSectionDigests(context.config);
   if (sections) predicate.configSections = sections;
+  if (context.plugins) {
+    predicate.plugins = context.plugins.map((p) => ({ name: p.name, digest: { ...p.digest } }));
+  }
   if (context.github) predicate.github = { ...context.github };
   if (context.checkedAt) predicate.checkedAt = context.checkedAt;
   if (context.gate) predicate.gate = { ...context.gate };

@@ -122,3 +122,52 @@ describe("verifySignoff: the threshold the verdict was taken at", () => {
     expect(report.threshold.detail).toMatch(/names no failOn threshold/);
   });
 });
+
+describe("verifySignoff and the rule packs (policy.plugins)", () => {
+  const keys = ed25519Pair();
+  const files = goodFiles();
+  const pack = (sha: string) => ({ name: "./packs/acme.mjs", digest: { sha256: sha } });
+  const signedWith = (plugins?: { name: string; digest: { sha256: string } }[]) =>
+    encodeEnvelope(
+      signStatement(
+        buildStatement(files, check(files), { ...context(), ...(plugins ? { plugins } : {}) }),
+        keySigner(keys.privatePem),
+      ),
+    );
+  const verify = (record: string, now: { name: string; digest: { sha256: string } }[]) =>
+    verifySignoff(record, keys.publicPem, files, undefined, "error", undefined, now);
+
+  it("holds when every pack's code is the signed one", () => {
+    const report = verify(signedWith([pack("a".repeat(64))]), [pack("a".repeat(64))]);
+    expect(report.plugins).toEqual({
+      ok: true,
+      problems: [],
+      detail: "./packs/acme.mjs unchanged since sign-off",
+    });
+    expect(report.ok).toBe(true);
+  });
+
+  it("names a pack whose code changed, one added and one gone, though no file changed", () => {
+    const other = { name: "@acme/rules", digest: { sha256: "c".repeat(64) } };
+    const changed = verify(signedWith([pack("a".repeat(64))]), [pack("b".repeat(64)), other]);
+    expect(changed.files).toEqual([]);
+    expect(changed.plugins?.problems).toEqual([
+      "./packs/acme.mjs changed since sign-off: its code judges the manifests",
+      "@acme/rules is loaded now, but was not at sign-off",
+    ]);
+    expect(changed.ok).toBe(false);
+    const gone = verify(signedWith([pack("a".repeat(64)), other]), [pack("a".repeat(64))]);
+    expect(gone.plugins?.problems).toEqual(["@acme/rules was loaded at sign-off, and is not now"]);
+    expect(gone.ok).toBe(false);
+  });
+
+  it("a record signed before packs were recorded speaks for none", () => {
+    const old = signedWith();
+    expect(verify(old, []).ok).toBe(true);
+    const report = verify(old, [pack("a".repeat(64))]);
+    expect(report.plugins?.problems).toEqual([
+      "the record names no rule pack digests (signed before they were recorded), and ./packs/acme.mjs is loaded now: sign off again",
+    ]);
+    expect(report.ok).toBe(false);
+  });
+});

@@ -9,6 +9,7 @@ import {
   payloadBytes,
 } from "./dsse.js";
 import { readPublicKey } from "./keys.js";
+import { checkPlugins, type PluginCheck, type RecordedPlugin } from "./plugins.js";
 import {
   PREDICATE_TYPE,
   type SignedFile,
@@ -35,6 +36,8 @@ export interface VerifyReport {
   threshold: { ok: boolean; required: FailOn; signed?: FailOn; detail: string };
   /** The config used now against the signed one; absent when the caller gave no config to compare. */
   config?: ConfigCheck;
+  /** The rule packs loaded now against the signed ones; absent when the caller gave none to compare. */
+  plugins?: PluginCheck;
   /** Every file that differs from the signed set, sorted by name. */
   files: FileProblem[];
   /** How many files the record names. */
@@ -50,7 +53,8 @@ const STRICTNESS: Record<FailOn, number> = { never: 0, error: 1, warning: 2, inf
  * the signature, that the statement is ours, that the verdict was a pass at a threshold at
  * least as strict as `requireFailOn` (a pass at `failOn: never` passes anything), and that the
  * files are exactly the signed ones (each changed, missing or extra file named), and, when
- * `currentConfig` is given (null: no config file), that the config means what the signed one did.
+ * `currentConfig` is given (null: no config file), that the config means what the signed one did,
+ * and, when `currentPlugins` is given, that every rule pack's code is the signed one.
  */
 export function verifySignoff(
   record: string | DsseEnvelope,
@@ -59,6 +63,7 @@ export function verifySignoff(
   cwd?: string,
   requireFailOn: FailOn = "error",
   currentConfig?: CurrentConfig,
+  currentPlugins?: readonly RecordedPlugin[],
 ): VerifyReport {
   const parsed: ParsedRecord =
     typeof record === "string" ? parseRecord(record) : { kind: "envelope", envelope: record };
@@ -73,6 +78,10 @@ export function verifySignoff(
     currentConfig === undefined
       ? undefined
       : checkConfig(statement?.predicate ?? {}, currentConfig);
+  const plugins =
+    currentPlugins === undefined
+      ? undefined
+      : checkPlugins(statement?.predicate.plugins, currentPlugins);
   const report: VerifyReport = {
     ok:
       signature.status === "ok" &&
@@ -80,6 +89,7 @@ export function verifySignoff(
       verdict === "pass" &&
       threshold.ok &&
       (config?.ok ?? true) &&
+      (plugins?.ok ?? true) &&
       files.length === 0,
     signature,
     statementProblems: problems,
@@ -89,6 +99,7 @@ export function verifySignoff(
     signedFiles: signed.length,
   };
   if (config) report.config = config;
+  if (plugins) report.plugins = plugins;
   if (statement) report.predicate = statement.predicate;
   return report;
 }
@@ -194,6 +205,10 @@ function readStatement(envelope: DsseEnvelope): StatementCheck {
     problems.push("predicate has no verdict");
     return { problems };
   }
+  const plugins = (predicate as { plugins?: unknown }).plugins;
+  if (plugins !== undefined && !(Array.isArray(plugins) && plugins.every(isRecordedPlugin))) {
+    problems.push("predicate.plugins is not a list of {name, digest.sha256}");
+  }
   // Records before the field judged the whole bundle; one judging less never passes.
   const scope = (predicate as { scope?: unknown }).scope;
   if (scope !== undefined && scope !== "whole") {
@@ -202,6 +217,11 @@ function readStatement(envelope: DsseEnvelope): StatementCheck {
     );
   }
   return { statement: { subject, predicate }, problems };
+}
+
+function isRecordedPlugin(value: unknown): value is RecordedPlugin {
+  const p = value as RecordedPlugin;
+  return typeof p?.name === "string" && typeof p.digest?.sha256 === "string";
 }
 
 function isSubject(value: unknown): value is Subject {

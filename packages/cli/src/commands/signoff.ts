@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
-import { runCheck } from "@scout-deploy/engine";
+import { GUIDE_PACK, pluginDigests, runCheck, systemToolRunner } from "@scout-deploy/engine";
 import {
   githubContextFromEnv,
   runSignoff,
@@ -13,7 +13,7 @@ import type { Command } from "../command.js";
 import type { Io } from "../io.js";
 import { writeOutput } from "../output.js";
 import { TOOL } from "../version.js";
-import { help } from "./check.js";
+import { HELM_ARGS, helmOptions, help } from "./check.js";
 
 const PASSPHRASE_ENV = "SCOUT_SIGNOFF_KEY_PASSPHRASE";
 
@@ -32,7 +32,10 @@ Options:
                               (a passphrase is read from ${PASSPHRASE_ENV})
   --config FILE               config file (default: scout-deploy.yaml, found by walking up)
   --fail-on LEVEL             ${FAIL_ON.join("|")} (default error, or policy.failOn)
-  --kubernetes-version X.Y.Z  recorded in the statement
+  --kubernetes-version X.Y.Z  the version schemas are checked against, recorded in the statement
+  --values FILE, --set KEY=VALUE, --release-name NAME, --namespace NS, --kube-version X.Y.Z
+                              how charts among the paths are rendered, as in "check"; the
+                              record signs what they render, so verify needs the same flags
   -h, --help                  this help
 
 Exit codes: 0 record written and the check passed, 1 written but the check failed, 2 could not run.
@@ -44,6 +47,7 @@ Exit codes: 0 record written and the check passed, 1 written but the check faile
       config: { type: "string" },
       "fail-on": { type: "string" },
       "kubernetes-version": { type: "string" },
+      ...HELM_ARGS,
     });
     if (values.help) return help(io, this.help);
     if (!values.out) throw new ConfigurationError("--out FILE is required (- for stdout)");
@@ -56,11 +60,19 @@ Exit codes: 0 record written and the check passed, 1 written but the check faile
       paths: positionals,
       ...(values.config ? { configPath: values.config } : {}),
       ...(failOn ? { failOn } : {}),
+      // The record names the version: the schemas must have been checked against that one.
+      ...(values["kubernetes-version"] ? { kubernetesVersion: values["kubernetes-version"] } : {}),
+      helm: helmOptions(values),
+      tools: systemToolRunner(io.env),
     });
+    refuseRecordAmongFiles(io, "--out", values.out, run.bundle.files);
     const out = await runSignoff({
       files: readFiles(io, run.bundle.files, run.rendered),
       result: run.result,
-      context: signoffContext(io, run.config.path, values["kubernetes-version"]),
+      context: {
+        ...signoffContext(io, run.config.path, values["kubernetes-version"]),
+        plugins: pluginDigests(run.config),
+      },
       cwd: io.cwd,
       ...(values.key ? { key: readKey(io, values.key) } : {}),
     });
@@ -78,8 +90,38 @@ export function readFiles(
 ): SignedFile[] {
   return shown.map((path) => ({
     path,
-    content: path in rendered ? Buffer.from(rendered[path]!) : readFileSync(resolve(io.cwd, path)),
+    content: path in rendered ? Buffer.from(rendered[path]!) : readBytes(io, path),
   }));
+}
+
+/**
+ * The record cannot be among the files it signs: each sign-off would change what the last one
+ * signed, and verify would never hold. (kubectl apply -f on the folder would apply it too.)
+ */
+export function refuseRecordAmongFiles(
+  io: Io,
+  flag: string,
+  record: string,
+  files: readonly string[],
+): void {
+  const full = resolve(io.cwd, record);
+  const shown = files.find((path) => resolve(io.cwd, path) === full);
+  if (record === "-" || !shown) return;
+  throw new ConfigurationError(
+    `${flag} ${record} is among the files checked (${shown}): keep the sign-off record outside the checked paths`,
+  );
+}
+
+/** A record binds every file's bytes: one that cannot be read (a dangling link) stops the run. */
+function readBytes(io: Io, path: string): Buffer {
+  try {
+    return readFileSync(resolve(io.cwd, path));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ConfigurationError(
+      `${path}: cannot be read (${reason}): a sign-off binds the bytes of every file it checks`,
+    );
+  }
 }
 
 function readKey(io: Io, path: string): { pem: string; passphrase?: string } {
@@ -96,8 +138,7 @@ function signoffContext(
 ): SignoffContext {
   const context: SignoffContext = {
     tool: { ...TOOL },
-    // The Security Guide pack ships with the CLI and carries its version.
-    rulePacks: [{ name: "@scout-deploy/rules", version: TOOL.version }],
+    rulePacks: [{ ...GUIDE_PACK }],
     kubernetesVersion: kubernetesVersion ?? null,
     checkedAt: new Date().toISOString(),
   };

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
-import { runCheck } from "@scout-deploy/engine";
+import { loadCheckInputs, pluginDigests, systemToolRunner } from "@scout-deploy/engine";
 import { runVerify } from "@scout-deploy/signoff";
 import { oneOf, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";
-import { help } from "./check.js";
-import { readFiles } from "./signoff.js";
+import { HELM_ARGS, helmOptions, help } from "./check.js";
+import { readFiles, refuseRecordAmongFiles } from "./signoff.js";
 
 export const verifyCommand: Command = {
   name: "verify",
@@ -27,6 +27,10 @@ Options:
                               passing record may have been signed at; a pass signed at a more
                               lenient one (failOn never passes anything) is refused
   --config FILE               config file (default: scout-deploy.yaml, found by walking up)
+  --values FILE, --set KEY=VALUE, --release-name NAME, --namespace NS, --kube-version X.Y.Z
+                              how charts among the paths are rendered: give the flags the
+                              deployment renders with; other values render other objects,
+                              and the rendered file is then named as changed
   -h, --help                  this help
 
 Exit codes: 0 verified, 1 not verified, 2 could not run.
@@ -37,6 +41,7 @@ Exit codes: 0 verified, 1 not verified, 2 could not run.
       key: { type: "string" },
       config: { type: "string" },
       "require-fail-on": { type: "string" },
+      ...HELM_ARGS,
     });
     if (values.help) return help(io, this.help);
     if (!values.signoff) throw new ConfigurationError("--signoff FILE is required");
@@ -47,11 +52,15 @@ Exit codes: 0 verified, 1 not verified, 2 could not run.
       throw new ConfigurationError("checks files, not standard input: give paths");
     }
     // The same file list the check saw: folders, globs and config resolve as they did at signoff.
-    const run = await runCheck({
+    // Read, not judged: no rule pack's code runs before its digest is compared.
+    const run = await loadCheckInputs({
       cwd: io.cwd,
       paths: positionals,
       ...(values.config ? { configPath: values.config } : {}),
+      helm: helmOptions(values),
+      tools: systemToolRunner(io.env),
     });
+    refuseRecordAmongFiles(io, "--signoff", values.signoff, run.bundle.files);
     const out = runVerify({
       record: readText(io, "--signoff", values.signoff),
       publicKeyPem: readText(io, "--key", values.key),
@@ -61,6 +70,7 @@ Exit codes: 0 verified, 1 not verified, 2 could not run.
       config: run.config.path
         ? { name: run.config.shown ?? run.config.path, content: readFileSync(run.config.path) }
         : null,
+      plugins: pluginDigests(run.config),
     });
     io.stdout(out.text);
     return out.exitCode;

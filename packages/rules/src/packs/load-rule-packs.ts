@@ -142,6 +142,16 @@ export function packPrefix(name: string): string {
 interface LocatedPack {
   entry: string;
   packageName?: string;
+  /** The pack's code: its package folder, or the one file a path names. */
+  root: string;
+}
+
+/**
+ * Where the pack `name` (as `policy.plugins` names it) keeps its code, found as loadRulePacks
+ * finds it: its package folder, or the file a path names; undefined when it cannot be found.
+ */
+export function rulePackRoot(name: string, resolveFrom: string): string | undefined {
+  return locatePack(name, resolveFrom)?.root;
 }
 
 function locatePack(name: string, resolveFrom: string): LocatedPack | undefined {
@@ -149,7 +159,7 @@ function locatePack(name: string, resolveFrom: string): LocatedPack | undefined 
     const path = resolve(resolveFrom, name);
     if (!existsSync(path)) return undefined;
     if (statSync(path).isDirectory()) return packageEntry(path);
-    return { entry: path, packageName: basename(path, extname(path)) };
+    return { entry: path, packageName: basename(path, extname(path)), root: path };
   }
   for (let folder = resolve(resolveFrom); ; folder = dirname(folder)) {
     const candidate = join(folder, "node_modules", name);
@@ -170,7 +180,7 @@ function packageEntry(folder: string): LocatedPack | undefined {
     pickCondition(root) ?? (typeof manifest.main === "string" ? manifest.main : "index.js");
   const entry = resolve(folder, target);
   if (!existsSync(entry)) return undefined;
-  const located: LocatedPack = { entry };
+  const located: LocatedPack = { entry, root: folder };
   if (typeof manifest.name === "string") located.packageName = manifest.name;
   return located;
 }
