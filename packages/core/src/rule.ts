@@ -73,14 +73,36 @@ export function defineRule<
   if (!RULE_ID.test(rule.id)) {
     throw new Error(`rule id "${rule.id}" is not of the form area/name in kebab-case`);
   }
-  if (Object.keys(rule.meta.messages).length === 0) {
-    throw new Error(`rule ${rule.id} declares no messages`);
-  }
-  if (!rule.meta.remediation.trim()) throw new Error(`rule ${rule.id} has no remediation`);
+  const problem = metaProblem(rule as unknown as Record<string, unknown>);
+  if (problem) throw new Error(`rule ${rule.id} ${problem}`);
   return Object.freeze({ ...rule, meta: Object.freeze({ ...rule.meta }) }) as Rule<
     z.output<Schema>,
     MessageId
   >;
+}
+
+const SEVERITIES: readonly unknown[] = ["error", "warning", "info"];
+
+/**
+ * What is wrong with a rule's shape, in words. A rule pack is often plain JavaScript, so the
+ * types alone do not keep a missing `remediation` from failing later as a TypeError.
+ */
+function metaProblem(rule: Record<string, unknown>): string | undefined {
+  const meta = rule.meta as Record<string, unknown> | undefined;
+  if (typeof meta !== "object" || meta === null) return "has no meta";
+  if (typeof rule.check !== "function") return "has no check function";
+  if (!SEVERITIES.includes(meta.severity))
+    return `has meta.severity ${JSON.stringify(meta.severity)}; expected "error", "warning" or "info"`;
+  for (const key of ["description", "remediation"] as const) {
+    const text = meta[key];
+    if (typeof text !== "string" || !text.trim()) return `has no meta.${key} (a non-empty string)`;
+  }
+  const messages = meta.messages as Record<string, unknown> | undefined;
+  if (typeof messages !== "object" || messages === null || Object.keys(messages).length === 0)
+    return "declares no messages";
+  const notText = Object.keys(messages).find((id) => typeof messages[id] !== "string");
+  if (notText !== undefined) return `has meta.messages.${notText} that is not a string`;
+  return undefined;
 }
 
 /** The rule with its docs URL derived from its id, for a pack whose docs follow its ids. */

@@ -69,6 +69,14 @@ describe("loadRulePacks", () => {
     );
   });
 
+  it("names the field a hand-written rule lacks, instead of failing on it later", async () => {
+    await expect(
+      loadRulePacks(["./no-remediation.mjs"], { resolveFrom: fixtures }),
+    ).rejects.toThrow(
+      'policy.plugins: rule pack "./no-remediation.mjs": rule no-remediation/meta/no-remediation has no meta.remediation (a non-empty string)',
+    );
+  });
+
   it("refuses the same pack twice (the same ids twice)", async () => {
     await expect(
       loadRulePacks(["./local-pack.mjs", "./local-pack.mjs"], { resolveFrom: fixtures }),
