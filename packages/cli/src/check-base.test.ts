@@ -323,7 +323,14 @@ describe("flow diff", () => {
     );
     commit({ "k8s/40-redis.yaml": widened }, "head: anyone may reach redis");
     const { json } = await check("k8s", "--base", "HEAD~1");
-    expect(json.flows.opened).toEqual([{ from: "external", to: "redis", connections: "TCP 6379" }]);
+    expect(json.flows.opened).toEqual([
+      {
+        from: "external",
+        to: "redis",
+        connections: "TCP 6379",
+        ends: ["0.0.0.0-255.255.255.255 → scout/scout-redis[Deployment]"],
+      },
+    ]);
     expect(json.flows.closed).toEqual([]);
     const md = await runCli(["check", "k8s", "--base", "HEAD~1", "--format", "markdown"], {
       cwd: repo,

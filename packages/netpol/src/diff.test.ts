@@ -5,9 +5,9 @@ import { scoutSettings } from "./test-support/settings.js";
 
 const settings = scoutSettings();
 
-const workload = (component: string) => `apiVersion: apps/v1
+const workload = (component: string, name = component) => `apiVersion: apps/v1
 kind: Deployment
-metadata: {name: ${component}, namespace: scout}
+metadata: {name: ${name}, namespace: scout}
 spec:
   selector: {matchLabels: {app: ${component}}}
   template:
@@ -17,8 +17,8 @@ spec:
 ---
 `;
 
-/** backend and redis; redis takes ingress from `peers` on TCP 6379. */
-function bundle(peers: string) {
+/** backend, nginx and redis (and `more`); redis takes ingress from `peers` on TCP 6379. */
+function bundle(peers: string, more = "") {
   const policy = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: redis, namespace: scout}
@@ -29,7 +29,7 @@ spec:
     - from: [${peers}]
       ports: [{protocol: TCP, port: 6379}]
 `;
-  const text = `${workload("backend")}${workload("nginx")}${workload("redis")}${policy}`;
+  const text = `${workload("backend")}${workload("nginx")}${workload("redis")}${more}${policy}`;
   return buildBundle([parseSource("all.yaml", text)]);
 }
 
@@ -44,11 +44,13 @@ describe("diffFlows", () => {
     ]);
     expect(diff.closed).toEqual([]);
     expect(flowDiffMarkdown(diff)).toBe(
-      "- This pull request **opens** nginx → redis on TCP 6379\n",
+      "- This pull request **opens** nginx → redis on TCP 6379 (`scout/nginx[Deployment] → scout/redis[Deployment]`)\n",
     );
     const back = diffFlows(bundle(backendAndNginx), bundle(backendOnly), settings);
     expect(back.opened).toEqual([]);
-    expect(flowDiffMarkdown(back)).toBe("- This pull request closes nginx → redis on TCP 6379\n");
+    expect(flowDiffMarkdown(back)).toBe(
+      "- This pull request closes nginx → redis on TCP 6379 (`scout/nginx[Deployment] → scout/redis[Deployment]`)\n",
+    );
   });
 
   it("says the ports as people do: a policy removed opens every port", () => {
@@ -57,10 +59,10 @@ describe("diffFlows", () => {
     ]);
     const diff = diffFlows(bundle(backendOnly), withoutPolicy, settings);
     expect(flowDiffMarkdown(diff)).toContain(
-      "- This pull request **opens** external → redis on every port\n",
+      "- This pull request **opens** external → redis on every port (`0.0.0.0-255.255.255.255 → scout/redis[Deployment]`)\n",
     );
     expect(flowDiffMarkdown(diff)).toContain(
-      "- This pull request **opens** backend → redis on every port but TCP 6379\n",
+      "- This pull request **opens** backend → redis on every port but TCP 6379 (`scout/backend[Deployment] → scout/redis[Deployment]`)\n",
     );
   });
 
@@ -79,6 +81,57 @@ describe("diffFlows", () => {
       diffFlows(bundle(backendAndNginx), bundle(backendOnly), settings),
     );
     expect(closed).toMatch(/n_nginx -\. "closed: TCP 6379" \.-> n_redis/);
+  });
+
+  it("opens the flows of a new workload that an allow rule admits, though its component had them", () => {
+    const debug = workload("nginx", "debug");
+    const diff = diffFlows(bundle(backendAndNginx), bundle(backendAndNginx, debug), settings);
+    const plain = diff.opened.map(({ from, to, connections, ends }) => ({
+      from,
+      to,
+      connections,
+      ends,
+    }));
+    expect(plain).toContainEqual({
+      from: "nginx",
+      to: "redis",
+      connections: "TCP 6379",
+      ends: ["scout/debug[Deployment] → scout/redis[Deployment]"],
+    });
+    expect(flowDiffMarkdown(diff)).toContain(
+      "- This pull request **opens** nginx → redis on TCP 6379 (`scout/debug[Deployment] → scout/redis[Deployment]`)\n",
+    );
+    const back = diffFlows(bundle(backendAndNginx, debug), bundle(backendAndNginx), settings);
+    expect(back.opened).toEqual([]);
+    expect(back.closed.flatMap((c) => c.ends)).toContain(
+      "scout/debug[Deployment] → scout/redis[Deployment]",
+    );
+  });
+
+  it("opens the addresses an ipBlock widened or an except removed lets in", () => {
+    const narrow = "{ipBlock: {cidr: 203.0.113.0/24}}";
+    const wide = "{ipBlock: {cidr: 0.0.0.0/0}}";
+    const widened = diffFlows(bundle(narrow), bundle(wide), settings);
+    expect(
+      widened.opened.map(({ from, to, connections, ends }) => ({ from, to, connections, ends })),
+    ).toEqual([
+      {
+        from: "external",
+        to: "redis",
+        connections: "TCP 6379",
+        ends: [
+          "0.0.0.0-203.0.112.255 → scout/redis[Deployment]",
+          "203.0.114.0-255.255.255.255 → scout/redis[Deployment]",
+        ],
+      },
+    ]);
+    expect(widened.closed).toEqual([]);
+    const except = "{ipBlock: {cidr: 0.0.0.0/0, except: [198.51.100.0/24]}}";
+    const removed = diffFlows(bundle(except), bundle(wide), settings);
+    expect(removed.opened.flatMap((c) => c.ends)).toEqual([
+      "198.51.100.0-198.51.100.255 → scout/redis[Deployment]",
+    ]);
+    expect(removed.closed).toEqual([]);
   });
 
   it("says so when nothing changes", () => {

@@ -1,17 +1,28 @@
-import { type Bundle, type ComponentSettings, inertMarkdown } from "@scout-deploy/core";
+import {
+  type Bundle,
+  type ComponentSettings,
+  componentOf,
+  inertMarkdown,
+} from "@scout-deploy/core";
+import { analyze, type Endpoint } from "./analyze.js";
 import type { FlowComparison } from "./compare.js";
-import { type ConnSet, describePorts, formatConns, isEmpty, NO_CONNS, subtract } from "./conns.js";
+import { type ConnSet, describePorts, formatConns, NO_CONNS, union } from "./conns.js";
+import { diffEndpoints, type EndpointChange } from "./endpoint-diff.js";
 import { flows } from "./flows.js";
-import { DEFAULT_NETWORK_OPTIONS, type NetworkOptions } from "./intended.js";
+import { DEFAULT_NETWORK_OPTIONS, EXTERNAL, type NetworkOptions } from "./intended.js";
+import { formatInterval } from "./ip.js";
 import { flowsMermaid } from "./render.js";
 
 /** Connections between two components that one side allows and the other does not. */
 export interface FlowChange {
+  /** The component, "external", or the workload ("ns/name[Kind]") when it is no component. */
   from: string;
   to: string;
   /** "TCP 6379", as the flows matrix writes connections. */
   connections: string;
   conns: ConnSet;
+  /** The ends that gained (or lost) exactly these connections: "scout/nginx[Deployment] → scout/redis[StatefulSet]", an address range for the outside. */
+  ends: string[];
 }
 
 export interface FlowDiff {
@@ -23,46 +34,71 @@ export interface FlowDiff {
   head: FlowComparison;
 }
 
-/** What a change does to the flows between Scout's components (and external). */
+/**
+ * What a change does to the flows, end by end (each workload, each range of outside
+ * addresses), told by component: a new workload that an allow rule admits, or an ipBlock
+ * widened, opens flows even where its component already had the same ones.
+ */
 export function diffFlows(
   base: Bundle,
   head: Bundle,
   settings: ComponentSettings,
   options: NetworkOptions = DEFAULT_NETWORK_OPTIONS,
 ): FlowDiff {
-  const before = flows(base, settings, options).comparison;
-  const after = flows(head, settings, options).comparison;
-  const allowedBefore = allowedByPair(before);
-  const allowedAfter = allowedByPair(after);
-  const pairs = [...new Set([...allowedBefore.keys(), ...allowedAfter.keys()])].sort();
-  const changes = (from: Map<string, ConnSet>, to: Map<string, ConnSet>) =>
-    pairs.flatMap((pair): FlowChange[] => {
-      const conns = subtract(to.get(pair) ?? NO_CONNS, from.get(pair) ?? NO_CONNS);
-      if (isEmpty(conns)) return [];
-      const [source = "", destination = ""] = pair.split("\u0000");
-      return [{ from: source, to: destination, connections: formatConns(conns), conns }];
-    });
+  const after = flows(head, settings, options);
+  const ends = diffEndpoints(analyze(base), after.connectivity);
+  const named = (e: Endpoint) =>
+    e.kind === "external" ? EXTERNAL : (componentOf(e.workload.object, settings) ?? e.workload.id);
+  const byComponents = (changes: readonly EndpointChange[]) => {
+    const grouped = new Map<string, FlowChange>();
+    for (const change of changes) {
+      const [from, to, connections] = [
+        named(change.from),
+        named(change.to),
+        formatConns(change.conns),
+      ];
+      const key = `${from}\u0000${to}\u0000${connections}`;
+      const end = `${endName(change.from)} → ${endName(change.to)}`;
+      const seen = grouped.get(key);
+      if (seen) seen.ends.push(end);
+      else grouped.set(key, { from, to, connections, conns: change.conns, ends: [end] });
+    }
+    return [...grouped.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, c]) => c);
+  };
   return {
-    opened: changes(allowedBefore, allowedAfter),
-    closed: changes(allowedAfter, allowedBefore),
-    head: after,
+    opened: byComponents(ends.opened),
+    closed: byComponents(ends.closed),
+    head: after.comparison,
   };
 }
 
-function allowedByPair(comparison: FlowComparison): Map<string, ConnSet> {
-  return new Map(comparison.flows.map((f) => [`${f.from}\u0000${f.to}`, f.allowed]));
+function endName(end: Endpoint): string {
+  return end.kind === "external" ? formatInterval(end.range) : end.workload.id;
 }
 
-/** The JSON form: `{ opened: [{from, to, connections}], closed: [...] }`. */
+/** The JSON form: `{ opened: [{from, to, connections, ends}], closed: [...] }`. */
 export function flowDiffJson(diff: FlowDiff) {
-  const plain = ({ from, to, connections }: FlowChange) => ({ from, to, connections });
+  const plain = ({ from, to, connections, ends }: FlowChange) => ({ from, to, connections, ends });
   return { opened: diff.opened.map(plain), closed: diff.closed.map(plain) };
 }
 
-/** "This pull request opens nginx → redis on TCP 6379" (or "on every port"), one line per change. */
+/** Ends named in a line before "and N more". */
+const MAX_ENDS = 3;
+
+/**
+ * "This pull request opens nginx → redis on TCP 6379 (scout/nginx[Deployment] →
+ * scout/redis[StatefulSet])" (or "on every port"), one line per change.
+ */
 export function flowDiffMarkdown(diff: FlowDiff, subject = "This pull request"): string {
+  const ends = (c: FlowChange) => {
+    const named = c.ends.slice(0, MAX_ENDS).map(codeSpan).join(", ");
+    const more = c.ends.length > MAX_ENDS ? ` and ${c.ends.length - MAX_ENDS} more` : "";
+    return ` (${named}${more})`;
+  };
   const line = (verb: string, c: FlowChange) =>
-    `- ${subject} ${verb} ${inertMarkdown(c.from)} → ${inertMarkdown(c.to)} on ${describePorts(c.conns)}`;
+    `- ${subject} ${verb} ${inertMarkdown(c.from)} → ${inertMarkdown(c.to)} on ${describePorts(c.conns)}${ends(c)}`;
   const lines = [
     ...diff.opened.map((c) => line("**opens**", c)),
     ...diff.closed.map((c) => line("closes", c)),
@@ -94,7 +130,7 @@ export function flowDiffMermaid(diff: FlowDiff): string {
     added.push(`  ${nodeId(node)}["${label(node)}"]`);
   };
   let links = headFlows.length;
-  for (const c of diff.opened) {
+  for (const c of betweenComponents(diff.opened)) {
     const i = headFlows.findIndex((f) => f.from === c.from && f.to === c.to);
     if (i >= 0) {
       lines[linkLine(i)] = opened(c.from, c.to, c.connections);
@@ -105,13 +141,29 @@ export function flowDiffMermaid(diff: FlowDiff): string {
     added.push(opened(c.from, c.to, c.connections));
     styles.push(openedStyle(links++));
   }
-  for (const c of diff.closed) {
+  for (const c of betweenComponents(diff.closed)) {
     [c.from, c.to].forEach(addNode);
     added.push(`  ${nodeId(c.from)} -. "closed: ${label(c.connections)}" .-> ${nodeId(c.to)}`);
     styles.push(`  linkStyle ${links++} stroke:#999,stroke-dasharray:2 4`);
   }
   const at = styleLine(0);
   return `${[...lines.slice(0, at), ...added, ...lines.slice(at), ...styles].join("\n")}\n`;
+}
+
+/** One arrow per pair of components: the changes of their ends, together. */
+function betweenComponents(changes: readonly FlowChange[]) {
+  const pairs = new Map<string, { from: string; to: string; conns: ConnSet }>();
+  for (const { from, to, conns } of changes) {
+    const key = `${from}\u0000${to}`;
+    const seen = pairs.get(key);
+    pairs.set(key, { from, to, conns: union(seen?.conns ?? NO_CONNS, conns) });
+  }
+  return [...pairs.values()].map((p) => ({ ...p, connections: formatConns(p.conns) }));
+}
+
+/** Inert in markdown: a code span, which nothing but a backtick or a line break could end. */
+function codeSpan(text: string): string {
+  return `\`${text.replace(/[`\r\n]/g, " ")}\``;
 }
 
 // The same node ids and label quoting as render.ts, so the edges join the head's diagram.

@@ -1,0 +1,193 @@
+import {
+  type Connectivity,
+  type Endpoint,
+  type PodFlows,
+  podFlowsOfConnectivity,
+} from "./analyze.js";
+import { type ConnSet, equals, intersect, isEmpty, NO_CONNS, subtract } from "./conns.js";
+import { atoms, IPV6_SPACE, type IpInterval } from "./ip.js";
+import type { Workload } from "./model.js";
+
+/** Connections between two ends that one side of a change allows and the other does not. */
+export interface EndpointChange {
+  from: Endpoint;
+  to: Endpoint;
+  conns: ConnSet;
+}
+
+export interface EndpointDiff {
+  opened: EndpointChange[];
+  closed: EndpointChange[];
+}
+
+/**
+ * What a change does to each pair of ends: workload to workload (matched by namespace, name and
+ * kind) and workload to or from each range of outside addresses. A flow opened for one new
+ * workload, or for one more address range, is a change even when its component already had
+ * the same flow elsewhere.
+ */
+export function diffEndpoints(base: Connectivity, head: Connectivity): EndpointDiff {
+  const diff: EndpointDiff = { opened: [], closed: [] };
+  const record = (from: Endpoint, to: Endpoint, before: ConnSet, after: ConnSet) => {
+    const opened = subtract(after, before);
+    if (!isEmpty(opened)) diff.opened.push({ from, to, conns: opened });
+    const closed = subtract(before, after);
+    if (!isEmpty(closed)) diff.closed.push({ from, to, conns: closed });
+  };
+  podChanges(base, head, record);
+  externalChanges(base, head, record);
+  return diff;
+}
+
+type Record = (from: Endpoint, to: Endpoint, before: ConnSet, after: ConnSet) => void;
+
+/** One side's pod-to-pod connections, pair by pair, without listing every pair of open pods. */
+class PodSide {
+  readonly workloads: readonly Workload[];
+  private readonly pods: PodFlows | undefined;
+  private readonly index = new Map<string, number>();
+  private readonly fromIsolated = new Map<number, Map<number, ConnSet>>();
+
+  constructor(private readonly connectivity: Connectivity) {
+    this.workloads = connectivity.model.workloads;
+    this.pods = podFlowsOfConnectivity(connectivity);
+    for (const [i, w] of this.workloads.entries()) this.index.set(w.id, i);
+  }
+
+  indexOf(workload: Workload): number | undefined {
+    return this.index.get(workload.id);
+  }
+
+  /** Both ends unisolated: every connection, whatever the rest of the bundle says. */
+  open(a: number, b: number): boolean {
+    return this.egressOpen(a) && this.ingressOpen(b);
+  }
+
+  conns(a: number, b: number): ConnSet {
+    if (!this.pods) return this.sides(a, b);
+    if (this.pods.egressOpen(a)) return this.pods.openFlow(a, b)?.conns ?? NO_CONNS;
+    let reach = this.fromIsolated.get(a);
+    if (!reach) {
+      reach = new Map([...this.pods.from(a)].map((f) => [this.endIndex(f.to), f.conns]));
+      this.fromIsolated.set(a, reach);
+    }
+    return reach.get(b) ?? NO_CONNS;
+  }
+
+  private egressOpen(i: number): boolean {
+    return this.pods
+      ? this.pods.egressOpen(i)
+      : this.connectivity.isolatedFor(this.workloads[i]!, "egress").length === 0;
+  }
+
+  private ingressOpen(i: number): boolean {
+    return this.pods
+      ? this.pods.ingressOpen(i)
+      : this.connectivity.isolatedFor(this.workloads[i]!, "ingress").length === 0;
+  }
+
+  private endIndex(end: Endpoint): number {
+    return end.kind === "workload" ? (this.index.get(end.workload.id) ?? -1) : -1;
+  }
+
+  private sides(a: number, b: number): ConnSet {
+    const { egress, ingress } = this.connectivity.sides(
+      { kind: "workload", workload: this.workloads[a]! },
+      { kind: "workload", workload: this.workloads[b]! },
+    );
+    return intersect(egress, ingress);
+  }
+}
+
+function podChanges(
+  baseConnectivity: Connectivity,
+  headConnectivity: Connectivity,
+  record: Record,
+) {
+  const base = new PodSide(baseConnectivity);
+  const head = new PodSide(headConnectivity);
+  const inBase = head.workloads.map((w) => base.indexOf(w));
+  const workload = (w: Workload): Endpoint => ({ kind: "workload", workload: w });
+  for (let a = 0; a < head.workloads.length; a++) {
+    for (let b = 0; b < head.workloads.length; b++) {
+      if (a === b) continue;
+      const [ba, bb] = [inBase[a], inBase[b]];
+      const both = ba !== undefined && bb !== undefined;
+      if (both && head.open(a, b) && base.open(ba, bb)) continue;
+      const before = both ? base.conns(ba, bb) : NO_CONNS;
+      record(workload(head.workloads[a]!), workload(head.workloads[b]!), before, head.conns(a, b));
+    }
+  }
+  // A workload the head removes closes what it had.
+  const inHead = base.workloads.map((w) => head.indexOf(w));
+  for (let a = 0; a < base.workloads.length; a++) {
+    for (let b = 0; b < base.workloads.length; b++) {
+      if (a === b || (inHead[a] !== undefined && inHead[b] !== undefined)) continue;
+      record(
+        workload(base.workloads[a]!),
+        workload(base.workloads[b]!),
+        base.conns(a, b),
+        NO_CONNS,
+      );
+    }
+  }
+}
+
+/**
+ * Flows to and from outside addresses, cut on the ranges of both sides, so that an ipBlock
+ * widened or an `except` removed shows as the addresses it opens.
+ */
+function externalChanges(base: Connectivity, head: Connectivity, record: Record) {
+  const inbound = atoms([base.ingressRanges, head.ingressRanges]);
+  const outbound = atoms([base.egressRanges, head.egressRanges]);
+  const baseById = new Map(base.model.workloads.map((w) => [w.id, w]));
+  const headIds = new Set(head.model.workloads.map((w) => w.id));
+  const ends: { head?: Workload; base?: Workload }[] = [
+    ...head.model.workloads.map((w) => ({ head: w, base: baseById.get(w.id) })),
+    ...base.model.workloads.filter((w) => !headIds.has(w.id)).map((w) => ({ base: w })),
+  ];
+  for (const end of ends) {
+    const shown: Endpoint = { kind: "workload", workload: (end.head ?? end.base)! };
+    const into = (c: Connectivity, w: Workload | undefined, range: IpInterval) =>
+      w
+        ? c.sides({ kind: "external", range }, { kind: "workload", workload: w }).ingress
+        : NO_CONNS;
+    const outOf = (c: Connectivity, w: Workload | undefined, range: IpInterval) =>
+      w ? c.sides({ kind: "workload", workload: w }, { kind: "external", range }).egress : NO_CONNS;
+    forEachRun(
+      inbound,
+      (range) => [into(base, end.base, range), into(head, end.head, range)],
+      (range, before, after) => record({ kind: "external", range }, shown, before, after),
+    );
+    forEachRun(
+      outbound,
+      (range) => [outOf(base, end.base, range), outOf(head, end.head, range)],
+      (range, before, after) => record(shown, { kind: "external", range }, before, after),
+    );
+  }
+}
+
+/** Adjacent ranges with the same connections on both sides are one change, not many. */
+function forEachRun(
+  ranges: readonly IpInterval[],
+  connsOf: (range: IpInterval) => [ConnSet, ConnSet],
+  each: (range: IpInterval, before: ConnSet, after: ConnSet) => void,
+) {
+  let run: { range: IpInterval; before: ConnSet; after: ConnSet } | undefined;
+  for (const range of ranges) {
+    const [before, after] = connsOf(range);
+    if (
+      run &&
+      run.range[1] + 1n === range[0] &&
+      range[0] !== IPV6_SPACE[0] &&
+      equals(run.before, before) &&
+      equals(run.after, after)
+    ) {
+      run.range = [run.range[0], range[1]];
+      continue;
+    }
+    if (run) each(run.range, run.before, run.after);
+    run = { range, before, after };
+  }
+  if (run) each(run.range, run.before, run.after);
+}
