@@ -329,6 +329,7 @@ describe("flow diff", () => {
         to: "redis",
         connections: "TCP 6379",
         ends: ["0.0.0.0-255.255.255.255 → scout/scout-redis[Deployment]"],
+        endCount: 1,
       },
     ]);
     expect(json.flows.closed).toEqual([]);
@@ -336,6 +337,10 @@ describe("flow diff", () => {
       cwd: repo,
     });
     expect(md.stdout).toContain("This pull request **opens** external → redis on TCP 6379");
+    const text = await runCli(["check", "k8s", "--base", "HEAD~1"], { cwd: repo });
+    expect(text.stdout).toContain(
+      "\nopens external → redis on TCP 6379 (0.0.0.0-255.255.255.255 → scout/scout-redis[Deployment])\n",
+    );
     expect(md.stdout).toMatch(/n_external == "opened: TCP 6379" ==> n_redis/);
     expect(md.stdout).toMatch(/linkStyle \d+ stroke:#c0c,stroke-width:5px/);
     const order = [

@@ -36,6 +36,7 @@ export {
   type FlowsSection,
   flowDiffJson,
   flowDiffSection,
+  flowDiffText,
   networkChanges,
   networkFlows,
   networkSection,

@@ -108,6 +108,17 @@ describe("diffFlows", () => {
     );
   });
 
+  it("lists the first ends of a change and counts the rest", () => {
+    const copies = Array.from({ length: 25 }, (_, i) => workload("nginx", `copy${i}`)).join("");
+    const diff = diffFlows(bundle(backendAndNginx), bundle(backendAndNginx, copies), settings);
+    const toRedis = diff.opened.find((c) => c.from === "nginx" && c.to === "redis");
+    expect(toRedis).toMatchObject({ connections: "TCP 6379", endCount: 25 });
+    expect(toRedis?.ends).toHaveLength(20);
+    expect(flowDiffMarkdown(diff)).toContain(
+      "- This pull request **opens** nginx → redis on TCP 6379 (`scout/copy0[Deployment] → scout/redis[Deployment]`, `scout/copy1[Deployment] → scout/redis[Deployment]`, `scout/copy2[Deployment] → scout/redis[Deployment]` and 22 more)\n",
+    );
+  });
+
   it("opens the addresses an ipBlock widened or an except removed lets in", () => {
     const narrow = "{ipBlock: {cidr: 203.0.113.0/24}}";
     const wide = "{ipBlock: {cidr: 0.0.0.0/0}}";

@@ -21,8 +21,13 @@ export interface FlowChange {
   /** "TCP 6379", as the flows matrix writes connections. */
   connections: string;
   conns: ConnSet;
-  /** The ends that gained (or lost) exactly these connections: "scout/nginx[Deployment] → scout/redis[StatefulSet]", an address range for the outside. */
+  /**
+   * The ends that gained (or lost) exactly these connections, "scout/nginx[Deployment] →
+   * scout/redis[StatefulSet]" (an address range for the outside): the first MAX_LISTED_ENDS.
+   */
   ends: string[];
+  /** How many ends in all: every pair of a thousand unisolated workloads is a million. */
+  endCount: number;
 }
 
 export interface FlowDiff {
@@ -60,8 +65,12 @@ export function diffFlows(
       const key = `${from}\u0000${to}\u0000${connections}`;
       const end = `${endName(change.from)} → ${endName(change.to)}`;
       const seen = grouped.get(key);
-      if (seen) seen.ends.push(end);
-      else grouped.set(key, { from, to, connections, conns: change.conns, ends: [end] });
+      if (!seen) {
+        grouped.set(key, { from, to, connections, conns: change.conns, ends: [end], endCount: 1 });
+        continue;
+      }
+      if (seen.ends.length < MAX_LISTED_ENDS) seen.ends.push(end);
+      seen.endCount++;
     }
     return [...grouped.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -74,31 +83,51 @@ export function diffFlows(
   };
 }
 
+/** Ends a change lists; the rest are counted. */
+export const MAX_LISTED_ENDS = 20;
+
 function endName(end: Endpoint): string {
   return end.kind === "external" ? formatInterval(end.range) : end.workload.id;
 }
 
-/** The JSON form: `{ opened: [{from, to, connections, ends}], closed: [...] }`. */
+/** The JSON form: `{ opened: [{from, to, connections, ends, endCount}], closed: [...] }`. */
 export function flowDiffJson(diff: FlowDiff) {
-  const plain = ({ from, to, connections, ends }: FlowChange) => ({ from, to, connections, ends });
+  const plain = ({ from, to, connections, ends, endCount }: FlowChange) => ({
+    from,
+    to,
+    connections,
+    ends,
+    endCount,
+  });
   return { opened: diff.opened.map(plain), closed: diff.closed.map(plain) };
 }
 
 /** Ends named in a line before "and N more". */
 const MAX_ENDS = 3;
 
+/** The text form: "opens nginx → redis on TCP 6379 (scout/nginx[Deployment] → …)", one line per change. */
+export function flowDiffText(diff: FlowDiff): string {
+  const line = (verb: string, c: FlowChange) =>
+    `${verb} ${c.from} → ${c.to} on ${describePorts(c.conns)} (${endsOf(c, (end) => end)})\n`;
+  return [
+    ...diff.opened.map((c) => line("opens", c)),
+    ...diff.closed.map((c) => line("closes", c)),
+  ].join("");
+}
+
+function endsOf(change: FlowChange, shown: (end: string) => string): string {
+  const named = change.ends.slice(0, MAX_ENDS).map(shown).join(", ");
+  const more = change.endCount > MAX_ENDS ? ` and ${change.endCount - MAX_ENDS} more` : "";
+  return `${named}${more}`;
+}
+
 /**
  * "This pull request opens nginx → redis on TCP 6379 (scout/nginx[Deployment] →
  * scout/redis[StatefulSet])" (or "on every port"), one line per change.
  */
 export function flowDiffMarkdown(diff: FlowDiff, subject = "This pull request"): string {
-  const ends = (c: FlowChange) => {
-    const named = c.ends.slice(0, MAX_ENDS).map(codeSpan).join(", ");
-    const more = c.ends.length > MAX_ENDS ? ` and ${c.ends.length - MAX_ENDS} more` : "";
-    return ` (${named}${more})`;
-  };
   const line = (verb: string, c: FlowChange) =>
-    `- ${subject} ${verb} ${inertMarkdown(c.from)} → ${inertMarkdown(c.to)} on ${describePorts(c.conns)}${ends(c)}`;
+    `- ${subject} ${verb} ${inertMarkdown(c.from)} → ${inertMarkdown(c.to)} on ${describePorts(c.conns)} (${endsOf(c, codeSpan)})`;
   const lines = [
     ...diff.opened.map((c) => line("**opens**", c)),
     ...diff.closed.map((c) => line("closes", c)),
