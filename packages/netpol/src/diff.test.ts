@@ -145,6 +145,33 @@ describe("diffFlows", () => {
     expect(removed.closed).toEqual([]);
   });
 
+  it("names a closed flow by the base's components: a workload relabelled closed what it was", () => {
+    const egressToRedis = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: backend, namespace: scout}
+spec:
+  podSelector: {matchLabels: {app: backend}}
+  policyTypes: [Egress]
+  egress: [{to: [{podSelector: {matchLabels: {app: redis}}}], ports: [{port: 6379}]}]
+`;
+    const redisAs = (app: string) =>
+      buildBundle([
+        parseSource(
+          "all.yaml",
+          `${workload("backend")}${workload(app).replace(`name: ${app},`, "name: redis,")}${egressToRedis}`,
+        ),
+      ]);
+    const diff = diffFlows(redisAs("redis"), redisAs("nginx"), settings);
+    expect(diff.closed.map(({ from, to, ends }) => ({ from, to, ends }))).toEqual([
+      {
+        from: "backend",
+        to: "redis",
+        ends: ["scout/backend[Deployment] → scout/redis[Deployment]"],
+      },
+    ]);
+    expect(diff.opened.map(({ from, to }) => `${from} → ${to}`)).not.toContain("backend → nginx");
+  });
+
   it("says so when nothing changes", () => {
     const diff = diffFlows(bundle(backendOnly), bundle(backendOnly), settings);
     expect(diff).toMatchObject({ opened: [], closed: [] });

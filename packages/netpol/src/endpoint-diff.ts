@@ -28,18 +28,25 @@ export interface EndpointDiff {
  */
 export function diffEndpoints(base: Connectivity, head: Connectivity): EndpointDiff {
   const diff: EndpointDiff = { opened: [], closed: [] };
-  const record = (from: Endpoint, to: Endpoint, before: ConnSet, after: ConnSet) => {
+  // What is opened is told with the head's ends, what is closed with the base's: a workload
+  // relabelled into another component closed the flows of the component it was.
+  const record: Record = (ends, before, after) => {
     const opened = subtract(after, before);
-    if (!isEmpty(opened)) diff.opened.push({ from, to, conns: opened });
+    if (!isEmpty(opened)) diff.opened.push({ ...(ends.head ?? ends.base!), conns: opened });
     const closed = subtract(before, after);
-    if (!isEmpty(closed)) diff.closed.push({ from, to, conns: closed });
+    if (!isEmpty(closed)) diff.closed.push({ ...(ends.base ?? ends.head!), conns: closed });
   };
   podChanges(base, head, record);
   externalChanges(base, head, record);
   return diff;
 }
 
-type Record = (from: Endpoint, to: Endpoint, before: ConnSet, after: ConnSet) => void;
+interface Ends {
+  from: Endpoint;
+  to: Endpoint;
+}
+
+type Record = (ends: { base?: Ends; head?: Ends }, before: ConnSet, after: ConnSet) => void;
 
 /** One side's pod-to-pod connections, pair by pair, without listing every pair of open pods. */
 class PodSide {
@@ -114,8 +121,13 @@ function podChanges(
       const [ba, bb] = [inBase[a], inBase[b]];
       const both = ba !== undefined && bb !== undefined;
       if (both && head.open(a, b) && base.open(ba, bb)) continue;
-      const before = both ? base.conns(ba, bb) : NO_CONNS;
-      record(workload(head.workloads[a]!), workload(head.workloads[b]!), before, head.conns(a, b));
+      const ends = {
+        head: { from: workload(head.workloads[a]!), to: workload(head.workloads[b]!) },
+        ...(both
+          ? { base: { from: workload(base.workloads[ba]!), to: workload(base.workloads[bb]!) } }
+          : {}),
+      };
+      record(ends, both ? base.conns(ba, bb) : NO_CONNS, head.conns(a, b));
     }
   }
   // A workload the head removes closes what it had.
@@ -123,12 +135,8 @@ function podChanges(
   for (let a = 0; a < base.workloads.length; a++) {
     for (let b = 0; b < base.workloads.length; b++) {
       if (a === b || (inHead[a] !== undefined && inHead[b] !== undefined)) continue;
-      record(
-        workload(base.workloads[a]!),
-        workload(base.workloads[b]!),
-        base.conns(a, b),
-        NO_CONNS,
-      );
+      const ends = { from: workload(base.workloads[a]!), to: workload(base.workloads[b]!) };
+      record({ base: ends }, base.conns(a, b), NO_CONNS);
     }
   }
 }
@@ -147,22 +155,35 @@ function externalChanges(base: Connectivity, head: Connectivity, record: Record)
     ...base.model.workloads.filter((w) => !headIds.has(w.id)).map((w) => ({ base: w })),
   ];
   for (const end of ends) {
-    const shown: Endpoint = { kind: "workload", workload: (end.head ?? end.base)! };
     const into = (c: Connectivity, w: Workload | undefined, range: IpInterval) =>
       w
         ? c.sides({ kind: "external", range }, { kind: "workload", workload: w }).ingress
         : NO_CONNS;
     const outOf = (c: Connectivity, w: Workload | undefined, range: IpInterval) =>
       w ? c.sides({ kind: "workload", workload: w }, { kind: "external", range }).egress : NO_CONNS;
+    const sides = (ends: (w: Endpoint) => Ends) => ({
+      ...(end.base ? { base: ends({ kind: "workload", workload: end.base }) } : {}),
+      ...(end.head ? { head: ends({ kind: "workload", workload: end.head }) } : {}),
+    });
     forEachRun(
       inbound,
       (range) => [into(base, end.base, range), into(head, end.head, range)],
-      (range, before, after) => record({ kind: "external", range }, shown, before, after),
+      (range, before, after) =>
+        record(
+          sides((w) => ({ from: { kind: "external", range }, to: w })),
+          before,
+          after,
+        ),
     );
     forEachRun(
       outbound,
       (range) => [outOf(base, end.base, range), outOf(head, end.head, range)],
-      (range, before, after) => record(shown, { kind: "external", range }, before, after),
+      (range, before, after) =>
+        record(
+          sides((w) => ({ from: w, to: { kind: "external", range } })),
+          before,
+          after,
+        ),
     );
   }
 }
