@@ -199,6 +199,37 @@ describe("check --base REF with no paths: the config rendered at REF", () => {
   });
 });
 
+describe("check --base REF with no paths: findings on the config's keys", () => {
+  const insecure = (monitoring: string) => `scout:
+  namespace: scout
+  components:
+    backend:
+      image: ghcr.io/scout-io/scout-backend:latest
+  externalAccess:
+    type: LoadBalancer
+  monitoring:
+    mode: ${monitoring}
+  security:
+    runAsUser: 0
+`;
+
+  it("keeps the base's findings unchanged, and calls new a component the change adds to a key's finding", async () => {
+    commit({ "scout-deploy.yaml": insecure('"off"') }, "base: root, no monitoring");
+    commit({ "scout-deploy.yaml": insecure("prometheus") }, "head: Prometheus, as root too");
+    const { json } = await check("--base", "HEAD~1");
+    const marked = (ruleId: string) =>
+      json.findings
+        .filter((f: JsonFinding) => f.ruleId === ruleId)
+        .map((f: JsonFinding) => `${f.file}:${f.line} ${f.baseline}`);
+    // The backend's :latest image, on the key that sets it, was the base's finding.
+    expect(marked("workload/image-pinned")).toEqual(["scout-deploy.yaml:5 unchanged"]);
+    // runAsUser: 0 now runs Prometheus as root as well: a new problem on an old line.
+    expect(marked("pod/run-as-user")).toEqual(["scout-deploy.yaml:11 new"]);
+    const same = await check("--base", "HEAD");
+    expect(same.json.summary).toMatchObject({ new: 0, fixed: 0 });
+  });
+});
+
 describe("policy/weakened", () => {
   const config = (policy: string) => `policy:\n${policy}`;
 
