@@ -361,6 +361,8 @@ describe("flow diff", () => {
         connections: "TCP 6379",
         ends: ["0.0.0.0-255.255.255.255 → scout/scout-redis[Deployment]"],
         endCount: 1,
+        // The policy rule the change widened, where the head file has it.
+        via: ["NetworkPolicy scout/scout-redis (k8s/40-redis.yaml:144)"],
       },
     ]);
     expect(json.flows.closed).toEqual([]);
@@ -370,7 +372,7 @@ describe("flow diff", () => {
     expect(md.stdout).toContain("This pull request **opens** external → redis on TCP 6379");
     const text = await runCli(["check", "k8s", "--base", "HEAD~1"], { cwd: repo });
     expect(text.stdout).toContain(
-      "\nopens external → redis on TCP 6379 (0.0.0.0-255.255.255.255 → scout/scout-redis[Deployment])\n",
+      "\nopens external → redis on TCP 6379 (0.0.0.0-255.255.255.255 → scout/scout-redis[Deployment]); through NetworkPolicy scout/scout-redis (k8s/40-redis.yaml:144)\n",
     );
     expect(md.stdout).toMatch(/n_external == "opened: TCP 6379" ==> n_redis/);
     expect(md.stdout).toMatch(/linkStyle \d+ stroke:#c0c,stroke-width:5px/);

@@ -44,7 +44,7 @@ describe("diffFlows", () => {
     ]);
     expect(diff.closed).toEqual([]);
     expect(flowDiffMarkdown(diff)).toBe(
-      "- This pull request **opens** nginx → redis on TCP 6379 (`scout/nginx[Deployment] → scout/redis[Deployment]`)\n",
+      "- This pull request **opens** nginx → redis on TCP 6379 (`scout/nginx[Deployment] → scout/redis[Deployment]`); through NetworkPolicy scout/redis \\(all.yaml:38\\)\n",
     );
     const back = diffFlows(bundle(backendAndNginx), bundle(backendOnly), settings);
     expect(back.opened).toEqual([]);
@@ -59,10 +59,10 @@ describe("diffFlows", () => {
     ]);
     const diff = diffFlows(bundle(backendOnly), withoutPolicy, settings);
     expect(flowDiffMarkdown(diff)).toContain(
-      "- This pull request **opens** external → redis on every port (`0.0.0.0-255.255.255.255 → scout/redis[Deployment]`)\n",
+      "- This pull request **opens** external → redis on every port (`0.0.0.0-255.255.255.255 → scout/redis[Deployment]`); through nothing isolates scout/redis\\[Deployment\\] for ingress \\(all.yaml:27\\)\n",
     );
     expect(flowDiffMarkdown(diff)).toContain(
-      "- This pull request **opens** backend → redis on every port but TCP 6379 (`scout/backend[Deployment] → scout/redis[Deployment]`)\n",
+      "- This pull request **opens** backend → redis on every port but TCP 6379 (`scout/backend[Deployment] → scout/redis[Deployment]`); through nothing isolates scout/backend\\[Deployment\\] for egress \\(all.yaml:7\\), nothing isolates scout/redis\\[Deployment\\] for ingress \\(all.yaml:27\\)\n",
     );
   });
 
@@ -99,7 +99,7 @@ describe("diffFlows", () => {
       ends: ["scout/debug[Deployment] → scout/redis[Deployment]"],
     });
     expect(flowDiffMarkdown(diff)).toContain(
-      "- This pull request **opens** nginx → redis on TCP 6379 (`scout/debug[Deployment] → scout/redis[Deployment]`)\n",
+      "- This pull request **opens** nginx → redis on TCP 6379 (`scout/debug[Deployment] → scout/redis[Deployment]`); through NetworkPolicy scout/redis \\(all.yaml:48\\)\n",
     );
     const back = diffFlows(bundle(backendAndNginx, debug), bundle(backendAndNginx), settings);
     expect(back.opened).toEqual([]);
@@ -115,7 +115,7 @@ describe("diffFlows", () => {
     expect(toRedis).toMatchObject({ connections: "TCP 6379", endCount: 25 });
     expect(toRedis?.ends).toHaveLength(20);
     expect(flowDiffMarkdown(diff)).toContain(
-      "- This pull request **opens** nginx → redis on TCP 6379 (`scout/copy0[Deployment] → scout/redis[Deployment]`, `scout/copy1[Deployment] → scout/redis[Deployment]`, `scout/copy2[Deployment] → scout/redis[Deployment]` and 22 more)\n",
+      "- This pull request **opens** nginx → redis on TCP 6379 (`scout/copy0[Deployment] → scout/redis[Deployment]`, `scout/copy1[Deployment] → scout/redis[Deployment]`, `scout/copy2[Deployment] → scout/redis[Deployment]` and 22 more); through NetworkPolicy scout/redis \\(all.yaml:288\\)\n",
     );
   });
 
@@ -137,6 +137,8 @@ describe("diffFlows", () => {
       },
     ]);
     expect(widened.closed).toEqual([]);
+    // Where the head lets them in: the rule the change widened.
+    expect(widened.opened[0]?.via).toEqual(["NetworkPolicy scout/redis (all.yaml:38)"]);
     const except = "{ipBlock: {cidr: 0.0.0.0/0, except: [198.51.100.0/24]}}";
     const removed = diffFlows(bundle(except), bundle(wide), settings);
     expect(removed.opened.flatMap((c) => c.ends)).toEqual([

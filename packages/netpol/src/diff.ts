@@ -1,10 +1,11 @@
 import {
   type Bundle,
+  type BundleObject,
   type ComponentSettings,
   componentOf,
   inertMarkdown,
 } from "@scout-deploy/core";
-import { analyze, type Endpoint } from "./analyze.js";
+import { analyze, type Connectivity, type Endpoint } from "./analyze.js";
 import type { FlowComparison } from "./compare.js";
 import { type ConnSet, describePorts, formatConns, NO_CONNS, union } from "./conns.js";
 import { diffEndpoints, type EndpointChange } from "./endpoint-diff.js";
@@ -28,6 +29,12 @@ export interface FlowChange {
   ends: string[];
   /** How many ends in all: every pair of a thousand unisolated workloads is a million. */
   endCount: number;
+  /**
+   * For an opened flow, where the head lets the listed ends through: "NetworkPolicy
+   * scout/allow-nginx (k8s/scout.yaml:620)", the policy rule that admits it, or "nothing isolates
+   * scout/debug[Deployment] for egress (k8s/debug.yaml:7)". Empty for a closed flow.
+   */
+  via: string[];
 }
 
 export interface FlowDiff {
@@ -54,7 +61,7 @@ export function diffFlows(
   const ends = diffEndpoints(analyze(base), after.connectivity);
   const named = (e: Endpoint) =>
     e.kind === "external" ? EXTERNAL : (componentOf(e.workload.object, settings) ?? e.workload.id);
-  const byComponents = (changes: readonly EndpointChange[]) => {
+  const byComponents = (changes: readonly EndpointChange[], admitted = false) => {
     const grouped = new Map<string, FlowChange>();
     for (const change of changes) {
       const [from, to, connections] = [
@@ -65,11 +72,29 @@ export function diffFlows(
       const key = `${from}\u0000${to}\u0000${connections}`;
       const end = `${endName(change.from)} → ${endName(change.to)}`;
       const seen = grouped.get(key);
+      const via = (listed: FlowChange) => {
+        if (!admitted) return;
+        for (const place of admittedAt(after.connectivity, change.from, change.to))
+          if (!listed.via.includes(place)) listed.via.push(place);
+      };
       if (!seen) {
-        grouped.set(key, { from, to, connections, conns: change.conns, ends: [end], endCount: 1 });
+        const listed = {
+          from,
+          to,
+          connections,
+          conns: change.conns,
+          ends: [end],
+          endCount: 1,
+          via: [],
+        };
+        grouped.set(key, listed);
+        via(listed);
         continue;
       }
-      if (seen.ends.length < MAX_LISTED_ENDS) seen.ends.push(end);
+      if (seen.ends.length < MAX_LISTED_ENDS) {
+        seen.ends.push(end);
+        via(seen);
+      }
       seen.endCount++;
     }
     return [...grouped.entries()]
@@ -77,10 +102,38 @@ export function diffFlows(
       .map(([, c]) => c);
   };
   return {
-    opened: byComponents(ends.opened),
+    opened: byComponents(ends.opened, true),
     closed: byComponents(ends.closed),
     head: after.comparison,
   };
+}
+
+/** Where the head lets a flow through: the rules that admit it, else the ends nothing isolates. */
+function admittedAt(connectivity: Connectivity, from: Endpoint, to: Endpoint): string[] {
+  const { ingress, egress } = connectivity.admittingRules(from, to);
+  const places = [...egress, ...ingress].map(
+    ({ policy, rule }) =>
+      `NetworkPolicy ${policy.namespace}/${policy.name} (${at(policy.object, rule.pointer)})`,
+  );
+  // A rule on one side is where to look; the ends that nothing isolates only when there is none.
+  if (places.length > 0) return places;
+  const open = [
+    { end: from, direction: "egress" as const },
+    { end: to, direction: "ingress" as const },
+  ];
+  for (const { end, direction } of open) {
+    if (end.kind !== "workload" || connectivity.isolatedFor(end.workload, direction).length)
+      continue;
+    const { workload } = end;
+    const place = at(workload.object, workload.template.metadataPointer);
+    places.push(`nothing isolates ${workload.id} for ${direction} (${place})`);
+  }
+  return places;
+}
+
+function at(object: BundleObject, pointer: string): string {
+  const { file, line } = object.document.locate(object.pointer + pointer);
+  return `${file}:${line}`;
 }
 
 /** Ends a change lists; the rest are counted. */
@@ -92,12 +145,13 @@ function endName(end: Endpoint): string {
 
 /** The JSON form: `{ opened: [{from, to, connections, ends, endCount}], closed: [...] }`. */
 export function flowDiffJson(diff: FlowDiff) {
-  const plain = ({ from, to, connections, ends, endCount }: FlowChange) => ({
+  const plain = ({ from, to, connections, ends, endCount, via }: FlowChange) => ({
     from,
     to,
     connections,
     ends,
     endCount,
+    via,
   });
   return { opened: diff.opened.map(plain), closed: diff.closed.map(plain) };
 }
@@ -108,11 +162,19 @@ const MAX_ENDS = 3;
 /** The text form: "opens nginx → redis on TCP 6379 (scout/nginx[Deployment] → …)", one line per change. */
 export function flowDiffText(diff: FlowDiff): string {
   const line = (verb: string, c: FlowChange) =>
-    `${verb} ${c.from} → ${c.to} on ${describePorts(c.conns)} (${endsOf(c, (end) => end)})\n`;
+    `${verb} ${c.from} → ${c.to} on ${describePorts(c.conns)} (${endsOf(c, (end) => end)})${through(c, (place) => place)}\n`;
   return [
     ...diff.opened.map((c) => line("opens", c)),
     ...diff.closed.map((c) => line("closes", c)),
   ].join("");
+}
+
+/** "; through NetworkPolicy scout/allow-nginx (k8s/scout.yaml:620)", for an opened flow. */
+function through(change: FlowChange, shown: (place: string) => string): string {
+  if (change.via.length === 0) return "";
+  const named = change.via.slice(0, MAX_ENDS).map(shown).join(", ");
+  const more = change.via.length > MAX_ENDS ? ` and ${change.via.length - MAX_ENDS} more` : "";
+  return `; through ${named}${more}`;
 }
 
 function endsOf(change: FlowChange, shown: (end: string) => string): string {
@@ -127,7 +189,7 @@ function endsOf(change: FlowChange, shown: (end: string) => string): string {
  */
 export function flowDiffMarkdown(diff: FlowDiff, subject = "This pull request"): string {
   const line = (verb: string, c: FlowChange) =>
-    `- ${subject} ${verb} ${inertMarkdown(c.from)} → ${inertMarkdown(c.to)} on ${describePorts(c.conns)} (${endsOf(c, codeSpan)})`;
+    `- ${subject} ${verb} ${inertMarkdown(c.from)} → ${inertMarkdown(c.to)} on ${describePorts(c.conns)} (${endsOf(c, codeSpan)})${through(c, inertMarkdown)}`;
   const lines = [
     ...diff.opened.map((c) => line("**opens**", c)),
     ...diff.closed.map((c) => line("closes", c)),
