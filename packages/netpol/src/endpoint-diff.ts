@@ -53,7 +53,8 @@ class PodSide {
   readonly workloads: readonly Workload[];
   private readonly pods: PodFlows | undefined;
   private readonly index = new Map<string, number>();
-  private readonly fromIsolated = new Map<number, Map<number, ConnSet>>();
+  /** The reach of the last egress-isolated source asked: pairs are asked source by source. */
+  private reach: { source: number; conns: Map<number, ConnSet> } | undefined;
 
   constructor(private readonly connectivity: Connectivity) {
     this.workloads = connectivity.model.workloads;
@@ -73,12 +74,11 @@ class PodSide {
   conns(a: number, b: number): ConnSet {
     if (!this.pods) return this.sides(a, b);
     if (this.pods.egressOpen(a)) return this.pods.openFlow(a, b)?.conns ?? NO_CONNS;
-    let reach = this.fromIsolated.get(a);
-    if (!reach) {
-      reach = new Map([...this.pods.from(a)].map((f) => [this.endIndex(f.to), f.conns]));
-      this.fromIsolated.set(a, reach);
+    if (this.reach?.source !== a) {
+      const conns = new Map([...this.pods.from(a)].map((f) => [this.endIndex(f.to), f.conns]));
+      this.reach = { source: a, conns };
     }
-    return reach.get(b) ?? NO_CONNS;
+    return this.reach.conns.get(b) ?? NO_CONNS;
   }
 
   private egressOpen(i: number): boolean {
