@@ -1,6 +1,12 @@
 import { buildBundle, parseSource } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
-import { diffFlows, flowDiffMarkdown, flowDiffMermaid } from "./diff.js";
+import {
+  diffFlows,
+  flowDiffMarkdown,
+  flowDiffMermaid,
+  flowDiffSection,
+  flowDiffText,
+} from "./diff.js";
 import { scoutSettings } from "./test-support/settings.js";
 
 const settings = scoutSettings();
@@ -172,6 +178,26 @@ spec:
       },
     ]);
     expect(diff.opened.map(({ from, to }) => `${from} → ${to}`)).not.toContain("backend → nginx");
+  });
+
+  it("prints names from the manifests inert: no escape sequence, no line of their own", () => {
+    const hostile = `apiVersion: v1
+kind: Pod
+metadata: {name: "web\\n::error::pwned\\e[2J", namespace: "::warning::ns", labels: {app: web}}
+spec: {containers: [{name: c}]}
+`;
+    const diff = diffFlows(
+      buildBundle([]),
+      buildBundle([parseSource("pod.yaml", hostile)]),
+      settings,
+    );
+    for (const text of [flowDiffText(diff), flowDiffSection(diff).body]) {
+      expect(text).not.toContain("\u001b");
+      expect(text.split("\n").filter((l) => l.trimStart().startsWith("::"))).toEqual([]);
+    }
+    expect(flowDiffText(diff)).toContain(
+      "opens ::warning::ns/web\\n::error::pwned\\u001b[2J[Pod] → external on every port",
+    );
   });
 
   it("says so when nothing changes", () => {

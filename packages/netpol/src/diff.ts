@@ -3,7 +3,9 @@ import {
   type BundleObject,
   type ComponentSettings,
   componentOf,
+  inertLine,
   inertMarkdown,
+  inertText,
 } from "@scout-deploy/core";
 import { analyze, type Connectivity, type Endpoint } from "./analyze.js";
 import type { FlowComparison } from "./compare.js";
@@ -159,10 +161,13 @@ export function flowDiffJson(diff: FlowDiff) {
 /** Ends named in a line before "and N more". */
 const MAX_ENDS = 3;
 
-/** The text form: "opens nginx → redis on TCP 6379 (scout/nginx[Deployment] → …)", one line per change. */
+/**
+ * The text form: "opens nginx → redis on TCP 6379 (scout/nginx[Deployment] → …)", one line per
+ * change, inert for a terminal and a CI log (names come from the manifests).
+ */
 export function flowDiffText(diff: FlowDiff): string {
   const line = (verb: string, c: FlowChange) =>
-    `${verb} ${c.from} → ${c.to} on ${describePorts(c.conns)} (${endsOf(c, (end) => end)})${through(c, (place) => place)}\n`;
+    `${inertLine(`${verb} ${c.from} → ${c.to} on ${describePorts(c.conns)} (${endsOf(c, (end) => end)})${through(c, (place) => place)}`)}\n`;
   return [
     ...diff.opened.map((c) => line("opens", c)),
     ...diff.closed.map((c) => line("closes", c)),
@@ -254,7 +259,7 @@ function betweenComponents(changes: readonly FlowChange[]) {
 
 /** Inert in markdown: a code span, which nothing but a backtick or a line break could end. */
 function codeSpan(text: string): string {
-  return `\`${text.replace(/[`\r\n]/g, " ")}\``;
+  return `\`${inertText(text.replace(/[`\r\n]/g, " "))}\``;
 }
 
 // The same node ids and label quoting as render.ts, so the edges join the head's diagram.
@@ -263,7 +268,8 @@ function nodeId(component: string): string {
 }
 
 function label(text: string): string {
-  return text.replace(/[\r\n]+/g, " ").replace(/["<>&]/g, (c) => `#${c.charCodeAt(0)};`);
+  // Workloads that are no component are drawn by name, which the manifests give.
+  return inertText(text.replace(/[\r\n]+/g, " ")).replace(/["<>&]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 
 /** The "Network changes" section of a comparison: the lines, then the diagram when any changed. */
