@@ -35,6 +35,7 @@ export {
   type FlowsReport,
   type FlowsSection,
   flowDiffJson,
+  flowDiffMermaid,
   flowDiffSection,
   flowDiffText,
   networkChanges,
