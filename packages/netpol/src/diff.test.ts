@@ -145,6 +145,15 @@ describe("diffFlows", () => {
     expect(widened.closed).toEqual([]);
     // Where the head lets them in: the rule the change widened.
     expect(widened.opened[0]?.via).toEqual(["NetworkPolicy scout/redis (all.yaml:38)"]);
+    // Two halves that open alike are one range, let through by the rule of each half.
+    const halves = "{ipBlock: {cidr: 10.0.0.0/9}}, {ipBlock: {cidr: 10.128.0.0/9}}";
+    const split = diffFlows(bundle(narrow), bundle(halves), settings);
+    expect(split.opened.map(({ ends, via }) => ({ ends, via }))).toEqual([
+      {
+        ends: ["10.0.0.0-10.255.255.255 → scout/redis[Deployment]"],
+        via: ["NetworkPolicy scout/redis (all.yaml:38)"],
+      },
+    ]);
     const except = "{ipBlock: {cidr: 0.0.0.0/0, except: [198.51.100.0/24]}}";
     const removed = diffFlows(bundle(except), bundle(wide), settings);
     expect(removed.opened.flatMap((c) => c.ends)).toEqual([

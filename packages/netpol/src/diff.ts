@@ -112,7 +112,7 @@ export function diffFlows(
 
 /** Where the head lets a flow through: the rules that admit it, else the ends nothing isolates. */
 function admittedAt(connectivity: Connectivity, from: Endpoint, to: Endpoint): string[] {
-  const { ingress, egress } = connectivity.admittingRules(from, to);
+  const { ingress, egress } = connectivity.admittingRules(firstAddress(from), firstAddress(to));
   const places = [...egress, ...ingress].map(
     ({ policy, rule }) =>
       `NetworkPolicy ${policy.namespace}/${policy.name} (${at(policy.object, rule.pointer)})`,
@@ -131,6 +131,14 @@ function admittedAt(connectivity: Connectivity, from: Endpoint, to: Endpoint): s
     places.push(`nothing isolates ${workload.id} for ${direction} (${place})`);
   }
   return places;
+}
+
+/**
+ * An outside range of a change joins neighbours that changed alike, which different ipBlocks
+ * may admit: its first address is admitted by whole rules.
+ */
+function firstAddress(end: Endpoint): Endpoint {
+  return end.kind === "external" ? { kind: "external", range: [end.range[0], end.range[0]] } : end;
 }
 
 function at(object: BundleObject, pointer: string): string {
