@@ -30,7 +30,7 @@ export function diffEndpoints(base: Connectivity, head: Connectivity): EndpointD
   const diff: EndpointDiff = { opened: [], closed: [] };
   // What is opened is told with the head's ends, what is closed with the base's: a workload
   // relabelled into another component closed the flows of the component it was.
-  const record: Record = (ends, before, after) => {
+  const record: Recorder = (ends, before, after) => {
     const opened = subtract(after, before);
     if (!isEmpty(opened)) diff.opened.push({ ...(ends.head ?? ends.base!), conns: opened });
     const closed = subtract(before, after);
@@ -46,7 +46,7 @@ interface Ends {
   to: Endpoint;
 }
 
-type Record = (ends: { base?: Ends; head?: Ends }, before: ConnSet, after: ConnSet) => void;
+type Recorder = (ends: { base?: Ends; head?: Ends }, before: ConnSet, after: ConnSet) => void;
 
 /** One side's pod-to-pod connections, pair by pair, without listing every pair of open pods. */
 class PodSide {
@@ -109,7 +109,7 @@ class PodSide {
 function podChanges(
   baseConnectivity: Connectivity,
   headConnectivity: Connectivity,
-  record: Record,
+  record: Recorder,
 ) {
   const base = new PodSide(baseConnectivity);
   const head = new PodSide(headConnectivity);
@@ -145,7 +145,7 @@ function podChanges(
  * Flows to and from outside addresses, cut on the ranges of both sides, so that an ipBlock
  * widened or an `except` removed shows as the addresses it opens.
  */
-function externalChanges(base: Connectivity, head: Connectivity, record: Record) {
+function externalChanges(base: Connectivity, head: Connectivity, record: Recorder) {
   const inbound = atoms([base.ingressRanges, head.ingressRanges]);
   const outbound = atoms([base.egressRanges, head.egressRanges]);
   const baseById = new Map(base.model.workloads.map((w) => [w.id, w]));
