@@ -63,51 +63,38 @@ export function diffFlows(
   const ends = diffEndpoints(analyze(base), after.connectivity);
   const named = (e: Endpoint) =>
     e.kind === "external" ? EXTERNAL : (componentOf(e.workload.object, settings) ?? e.workload.id);
-  const byComponents = (changes: readonly EndpointChange[], admitted = false) => {
-    const grouped = new Map<string, FlowChange>();
-    for (const change of changes) {
-      const [from, to, connections] = [
-        named(change.from),
-        named(change.to),
-        formatConns(change.conns),
-      ];
-      const key = `${from}\u0000${to}\u0000${connections}`;
-      const end = `${endName(change.from)} → ${endName(change.to)}`;
-      const seen = grouped.get(key);
-      const via = (listed: FlowChange) => {
-        if (!admitted) return;
-        for (const place of admittedAt(after.connectivity, change.from, change.to))
-          if (!listed.via.includes(place)) listed.via.push(place);
-      };
-      if (!seen) {
-        const listed = {
-          from,
-          to,
-          connections,
-          conns: change.conns,
-          ends: [end],
-          endCount: 1,
-          via: [],
-        };
-        grouped.set(key, listed);
-        via(listed);
-        continue;
-      }
-      if (seen.ends.length < MAX_LISTED_ENDS) {
-        seen.ends.push(end);
-        via(seen);
-      }
-      seen.endCount++;
-    }
-    return [...grouped.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, c]) => c);
-  };
+  const admitted = (c: EndpointChange) => admittedAt(after.connectivity, c.from, c.to);
   return {
-    opened: byComponents(ends.opened, true),
-    closed: byComponents(ends.closed),
+    opened: byComponents(ends.opened, named, admitted),
+    closed: byComponents(ends.closed, named, () => []),
     head: after.comparison,
   };
+}
+
+/** One change per pair of components and connections, its ends listed (and counted). */
+function byComponents(
+  changes: readonly EndpointChange[],
+  named: (end: Endpoint) => string,
+  placesOf: (change: EndpointChange) => string[],
+): FlowChange[] {
+  const grouped = new Map<string, FlowChange>();
+  for (const change of changes) {
+    const [from, to] = [named(change.from), named(change.to)];
+    const connections = formatConns(change.conns);
+    const key = `${from}\u0000${to}\u0000${connections}`;
+    let listed = grouped.get(key);
+    if (!listed) {
+      listed = { from, to, connections, conns: change.conns, ends: [], endCount: 0, via: [] };
+      grouped.set(key, listed);
+    }
+    listed.endCount++;
+    if (listed.ends.length === MAX_LISTED_ENDS) continue;
+    listed.ends.push(`${endName(change.from)} → ${endName(change.to)}`);
+    for (const place of placesOf(change)) if (!listed.via.includes(place)) listed.via.push(place);
+  }
+  return [...grouped.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, change]) => change);
 }
 
 /** Where the head lets a flow through: the rules that admit it, else the ends nothing isolates. */
