@@ -209,6 +209,27 @@ spec: {containers: [{name: c}]}
     );
   });
 
+  it("opens every flow of a pod moved onto the node's network (hostNetwork: true)", () => {
+    const redisPolicy = bundle(backendOnly);
+    const text = redisPolicy.documents[0]!.file.text;
+    const redisOnHost = text.replace(
+      "metadata: {labels: {app: redis}}\n    spec:\n",
+      "metadata: {labels: {app: redis}}\n    spec:\n      hostNetwork: true\n",
+    );
+    expect(redisOnHost).not.toBe(text);
+    const diff = diffFlows(
+      redisPolicy,
+      buildBundle([parseSource("all.yaml", redisOnHost)]),
+      settings,
+    );
+    expect(
+      diff.opened.map(({ from, to, connections }) => `${from} → ${to}: ${connections}`),
+    ).toContain("external → redis: All Connections");
+    expect(diff.opened.find((c) => c.from === "external")?.via).toEqual([
+      "nothing isolates scout/redis[Deployment] for ingress (all.yaml:27)",
+    ]);
+  });
+
   it("says so when nothing changes", () => {
     const diff = diffFlows(bundle(backendOnly), bundle(backendOnly), settings);
     expect(diff).toMatchObject({ opened: [], closed: [] });
