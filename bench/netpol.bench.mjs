@@ -1,8 +1,9 @@
 // Benchmark: connectivity analysis of 1,000 NetworkPolicies over 1,000 workloads.
 // Run after a build: `node bench/netpol.bench.mjs`. Prints the time of `analyze` alone (the
-// bundle is built first) and of the whole comparison with the intended flows.
+// bundle is built first); BENCH_COMPARE=1 adds the whole comparison with the intended flows,
+// BENCH_DIFF=1 a pull request's flow diff.
 import { buildBundle, parsePolicy, parseSource } from "../packages/core/dist/index.js";
-import { analyze, compareWithIntended } from "../packages/netpol/dist/index.js";
+import { analyze, compareWithIntended, diffFlows } from "../packages/netpol/dist/index.js";
 import { guideSettings } from "../packages/rules/dist/index.js";
 
 const WORKLOADS = 1000;
@@ -119,3 +120,14 @@ if (process.env.BENCH_COMPARE)
   time("netpol analyze + compare with the intended flows", () =>
     compareWithIntended(analyze(bundle), guideSettings(parsePolicy({}).settings)),
   );
+if (process.env.BENCH_DIFF) {
+  // A pull request's flow diff: the same manifests on both sides, and every policy removed.
+  const settings = guideSettings(parsePolicy({}).settings);
+  const same = buildBundle([parseSource("bench.yaml", text)]);
+  const withoutPolicies = documents.filter((d) => d.kind !== "NetworkPolicy");
+  const open = buildBundle([
+    parseSource("open.yaml", withoutPolicies.map((d) => `---\n${JSON.stringify(d)}\n`).join("")),
+  ]);
+  time("flow diff, nothing changed", () => diffFlows(bundle, same, settings));
+  time("flow diff, every policy removed", () => diffFlows(bundle, open, settings));
+}

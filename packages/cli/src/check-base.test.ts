@@ -199,6 +199,37 @@ describe("check --base REF with no paths: the config rendered at REF", () => {
   });
 });
 
+describe("check --base REF with no paths: findings on the config's keys", () => {
+  const insecure = (monitoring: string) => `scout:
+  namespace: scout
+  components:
+    backend:
+      image: ghcr.io/scout-io/scout-backend:latest
+  externalAccess:
+    type: LoadBalancer
+  monitoring:
+    mode: ${monitoring}
+  security:
+    runAsUser: 0
+`;
+
+  it("keeps the base's findings unchanged, and calls new a component the change adds to a key's finding", async () => {
+    commit({ "scout-deploy.yaml": insecure('"off"') }, "base: root, no monitoring");
+    commit({ "scout-deploy.yaml": insecure("prometheus") }, "head: Prometheus, as root too");
+    const { json } = await check("--base", "HEAD~1");
+    const marked = (ruleId: string) =>
+      json.findings
+        .filter((f: JsonFinding) => f.ruleId === ruleId)
+        .map((f: JsonFinding) => `${f.file}:${f.line} ${f.baseline}`);
+    // The backend's :latest image, on the key that sets it, was the base's finding.
+    expect(marked("workload/image-pinned")).toEqual(["scout-deploy.yaml:5 unchanged"]);
+    // runAsUser: 0 now runs Prometheus as root as well: a new problem on an old line.
+    expect(marked("pod/run-as-user")).toEqual(["scout-deploy.yaml:11 new"]);
+    const same = await check("--base", "HEAD");
+    expect(same.json.summary).toMatchObject({ new: 0, fixed: 0 });
+  });
+});
+
 describe("policy/weakened", () => {
   const config = (policy: string) => `policy:\n${policy}`;
 
@@ -323,12 +354,26 @@ describe("flow diff", () => {
     );
     commit({ "k8s/40-redis.yaml": widened }, "head: anyone may reach redis");
     const { json } = await check("k8s", "--base", "HEAD~1");
-    expect(json.flows.opened).toEqual([{ from: "external", to: "redis", connections: "TCP 6379" }]);
+    expect(json.flows.opened).toEqual([
+      {
+        from: "external",
+        to: "redis",
+        connections: "TCP 6379",
+        ends: ["0.0.0.0-255.255.255.255 → scout/scout-redis[Deployment]"],
+        endCount: 1,
+        // The policy rule the change widened, where the head file has it.
+        via: ["NetworkPolicy scout/scout-redis (k8s/40-redis.yaml:144)"],
+      },
+    ]);
     expect(json.flows.closed).toEqual([]);
     const md = await runCli(["check", "k8s", "--base", "HEAD~1", "--format", "markdown"], {
       cwd: repo,
     });
     expect(md.stdout).toContain("This pull request **opens** external → redis on TCP 6379");
+    const text = await runCli(["check", "k8s", "--base", "HEAD~1"], { cwd: repo });
+    expect(text.stdout).toContain(
+      "\nopens external → redis on TCP 6379 (0.0.0.0-255.255.255.255 → scout/scout-redis[Deployment]); through NetworkPolicy scout/scout-redis (k8s/40-redis.yaml:144)\n",
+    );
     expect(md.stdout).toMatch(/n_external == "opened: TCP 6379" ==> n_redis/);
     expect(md.stdout).toMatch(/linkStyle \d+ stroke:#c0c,stroke-width:5px/);
     const order = [

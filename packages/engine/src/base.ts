@@ -17,6 +17,7 @@ import { DEFAULT_MAX_FILE_SIZE, displayPath, holdsObject } from "@scout-deploy/l
 import {
   type CheckOptions,
   type CheckRun,
+  configRenderPositions,
   onRenderedSources,
   RENDERED_PREFIX,
   renderConfig,
@@ -26,6 +27,7 @@ import { CONFIG_FILE_NAME, type LoadedConfig, parseConfigText } from "./config-f
 import { checkoutTree, type GitSnapshot, snapshotAt, type TreeFile } from "./git.js";
 import { KUSTOMIZATION_FILES, type RenderedInputKind, systemToolRunner } from "./render-tools.js";
 import { loadWithRenderedInputs, mergeBundles } from "./rendered-inputs.js";
+import { relocateRenderedFindings } from "./rendered-positions.js";
 import type { RenderedSource } from "./source-positions.js";
 
 export interface BaseRun {
@@ -75,9 +77,14 @@ export async function runBaseCheck(
     problems: [...problems, ...passedOver],
     ...(options.now ? { now: options.now } : {}),
   });
+  const onSources = failed ? evaluated : onRenderedSources(evaluated, loaded.sources);
+  // The head's findings of the config's render sit on the config keys that decided them; the
+  // base's go there too, or each would differ from the head's by its message and show as new.
+  const positions =
+    render && config ? configRenderPositions(config, renderedDirOf(rendering)) : undefined;
   return {
     commit: snapshot.commit,
-    result: failed ? evaluated : onRenderedSources(evaluated, loaded.sources),
+    result: positions ? relocateRenderedFindings(onSources, positions) : onSources,
     bundle,
     ...(config ? { config } : {}),
     ...(problem ? { configProblem: problem } : {}),
@@ -189,6 +196,12 @@ export interface BaseRendering {
   render?: boolean;
   /** What rendered file names start with, e.g. "../tmp/rendered/"; default "<rendered>/". */
   renderedPrefix?: string;
+}
+
+/** The folder the embedder rendered into, as findings name it; none for the in-memory render. */
+function renderedDirOf(rendering: BaseRendering): string | undefined {
+  const prefix = rendering.renderedPrefix;
+  return prefix === undefined || prefix === RENDERED_PREFIX ? undefined : prefix;
 }
 
 function renderedSources(config: LoadedConfig | undefined, prefix: string): ParsedSource[] {

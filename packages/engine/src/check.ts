@@ -326,6 +326,19 @@ export function attributeRendered(
   return positions ? relocateRenderedFindings(result, positions) : result;
 }
 
+/**
+ * Where the findings of the config's render belong: rendered in memory (`<rendered>/` names,
+ * as `check` with no path does), or written to `renderedDir`.
+ */
+export function configRenderPositions(
+  config: LoadedConfig,
+  renderedDir?: string,
+): RenderedPositions | undefined {
+  if (renderedDir !== undefined) return renderedDirPositions(config, renderedDir);
+  if (config.scout === undefined) return undefined;
+  return renderedPositions(config, render(parseScoutConfig(config.scout, config.locate)).sources);
+}
+
 /** Where the findings of the config's render, written to `renderedDir`, belong. */
 function renderedDirPositions(
   config: LoadedConfig,

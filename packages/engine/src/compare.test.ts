@@ -53,6 +53,41 @@ describe("compareResults", () => {
     expect(moved.findings.map((f) => f.baseline)).toEqual(["unchanged"]);
   });
 
+  it("calls new a merged finding that stands for an object the base's did not", () => {
+    // One config key decides a field of every component: its findings are one, merged.
+    const merged = (...prints: string[]): Finding => ({
+      ...finding(prints[0]!),
+      message: `root (same for ${prints.length - 1} more)`,
+      merged: prints,
+    });
+    const added = compareResults(
+      [merged("backend", "frontend")],
+      head([merged("backend", "frontend", "prometheus")]),
+    );
+    expect(added.findings.map((f) => f.baseline)).toEqual(["new"]);
+    expect(added.summary).toMatchObject({ new: 1, fixed: 0, passed: false });
+    const fromOne = compareResults([finding("backend")], head([merged("backend", "prometheus")]));
+    expect(fromOne.findings.map((f) => f.baseline)).toEqual(["new"]);
+    const same = compareResults(
+      [merged("backend", "frontend")],
+      head([merged("frontend", "backend")]),
+    );
+    expect(same.summary).toMatchObject({ new: 0, unchanged: 1, fixed: 0 });
+    // One component left: its finding is the base's, though the message no longer names the others.
+    const fewer = compareResults([merged("backend", "frontend")], head([finding("backend")]));
+    expect(fewer.summary).toMatchObject({ new: 0, unchanged: 1 });
+    const gone = compareResults([merged("backend", "frontend")], head([]));
+    expect(gone.fixed.map((f) => f.fingerprint)).toEqual(["backend"]);
+    // An earlier JSON report does not say what its findings stood for: one of them is enough.
+    const report = compareResults(
+      [finding("backend")],
+      head([merged("backend", "prometheus")]),
+      "error",
+      false,
+    );
+    expect(report.findings.map((f) => f.baseline)).toEqual(["unchanged"]);
+  });
+
   it("decides passed on new findings at the threshold only", () => {
     const old = compareResults([finding("a")], head([finding("a"), finding("w", "warning")]));
     expect(old.summary.passed).toBe(true);

@@ -32,39 +32,52 @@ export interface Comparison {
 /**
  * Which of the head's findings the base already had, by fingerprint. Fingerprints are
  * counted, so a head with two findings where the base had one reports one as new.
+ *
+ * A finding that stands for several merged ones (one rule on one config key, every rendered
+ * object it decides) is unchanged only when the base had each of them: a component the change
+ * adds under the same key is a new problem, not the old one. `baseMerges: false` is for a base
+ * that does not say what its findings stood for (an earlier `--format json`): there, one of
+ * them is enough.
  */
 export function compareResults(
   base: readonly Finding[],
   head: Pick<Result, "findings" | "suppressed" | "failOn">,
   failOn: FailOn = head.failOn,
+  baseMerges = true,
 ): Comparison {
-  const remaining = countBy(base.map(fingerprintOfFinding));
-  const baseMessages = messagesByPrint(base);
-  // A finding that stands for several merged ones (one rule on one config key) had the base's
-  // finding when any of them did. Messages of one rule on one field are one finding under the
-  // first one's fingerprint: it is unchanged only when the base said each of them too (no
-  // readinessProbe added to an old "no livenessProbe" is news).
+  const printsOf = (finding: Finding) => finding.merged ?? [fingerprintOfFinding(finding)];
+  const remaining = countBy(
+    base.flatMap((f) => (baseMerges ? printsOf(f) : [fingerprintOfFinding(f)])),
+  );
+  // A merged base finding's message names every place it stood for: it says nothing about one.
+  const baseMessages = messagesByPrint(baseMerges ? base.filter((f) => !f.merged) : base);
+  // Messages of one rule on one field are one finding under the first one's fingerprint: it is
+  // unchanged only when the base said each of them too (no readinessProbe added to an old "no
+  // livenessProbe" is news).
   const take = (finding: Finding): boolean => {
-    let had = false;
-    for (const print of finding.merged ?? [fingerprintOfFinding(finding)]) {
+    let every = true;
+    let some = false;
+    for (const print of printsOf(finding)) {
       const left = remaining.get(print) ?? 0;
       if (left > 0) remaining.set(print, left - 1);
-      had ||= left > 0;
+      every &&= left > 0;
+      some ||= left > 0;
     }
-    if (!had || finding.merged) return had;
-    const said = baseMessages.get(fingerprintOfFinding(finding)) ?? new Set();
-    return messageParts(finding.message).every((part) => said.has(part));
+    if (finding.merged) return baseMerges ? every : some;
+    if (!every) return false;
+    const said = baseMessages.get(fingerprintOfFinding(finding));
+    return !said || messageParts(finding.message).every((part) => said.has(part));
   };
   const findings = head.findings.map(
     (finding): MarkedFinding => ({ ...finding, baseline: take(finding) ? "unchanged" : "new" }),
   );
   for (const finding of head.suppressed) take(finding);
+  // A base finding is fixed when the head has none of what it stood for.
   const fixed: Finding[] = [];
   for (const finding of base) {
-    const print = fingerprintOfFinding(finding);
-    const left = remaining.get(print) ?? 0;
-    if (left === 0) continue;
-    remaining.set(print, left - 1);
+    const prints = baseMerges ? printsOf(finding) : [fingerprintOfFinding(finding)];
+    if (!prints.every((print) => (remaining.get(print) ?? 0) > 0)) continue;
+    for (const print of prints) remaining.set(print, (remaining.get(print) ?? 0) - 1);
     fixed.push(finding);
   }
   const fresh = findings.filter((f) => f.baseline === "new");

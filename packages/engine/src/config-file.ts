@@ -56,7 +56,7 @@ export function findConfigFile(cwd: string, explicit?: string): string | undefin
 
 export function loadConfig(cwd: string, explicit?: string): LoadedConfig {
   const path = findConfigFile(cwd, explicit);
-  if (!path) return { folder: cwd, policy: parsePolicy(undefined, undefined, BUILT_IN) };
+  if (!path) return { folder: cwd, policy: defaultConfigPolicy() };
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -64,6 +64,11 @@ export function loadConfig(cwd: string, explicit?: string): LoadedConfig {
     throw new ConfigurationError(`cannot read config file ${path}: ${(error as Error).message}`);
   }
   return parseConfigText(path, text, displayPath(path, cwd));
+}
+
+/** The policy of a run without a config file: the built-in packs' defaults. */
+export function defaultConfigPolicy(): PolicyConfig {
+  return parsePolicy(undefined, undefined, BUILT_IN);
 }
 
 /** `path` locates the file; `shown` is how messages and findings name it. */

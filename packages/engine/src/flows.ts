@@ -12,7 +12,7 @@ import {
 import { guideSettings } from "@scout-deploy/rules";
 import type { CheckRun } from "./check.js";
 
-export { flowDiffJson, flowDiffSection } from "@scout-deploy/netpol";
+export { flowDiffJson, flowDiffMermaid, flowDiffSection, flowDiffText } from "@scout-deploy/netpol";
 export type { FlowDiff, FlowsReport, FlowsSection };
 
 const FLOWS_RULE = "network/allowed-flows";

@@ -3,7 +3,6 @@ import {
   type Bundle,
   type BundleObject,
   type ConfigSuppression,
-  defaultPolicy,
   escapeSegment,
   evaluate,
   type Finding,
@@ -23,7 +22,7 @@ import {
   type Severity,
 } from "@scout-deploy/core";
 import { guideSettings } from "@scout-deploy/rules";
-import type { LoadedConfig } from "./config-file.js";
+import { defaultConfigPolicy, type LoadedConfig } from "./config-file.js";
 import { policyWeakened } from "./rules/policy-weakened/rule.js";
 
 /** One side of the comparison, as far as its policy goes. */
@@ -58,11 +57,12 @@ export function policyWeakenings(
   /** Rule packs both sides name whose code the head changed (plugin-changes.ts). */
   changedPlugins: readonly string[] = [],
 ): Finding[] {
-  const basePolicy = base.config?.policy ?? defaultPolicy();
+  // A side without a config file runs on the built-in packs' defaults, as loadConfig gives them.
+  const basePolicy = base.config?.policy ?? defaultConfigPolicy();
   const severity = levelOf(policyWeakened, basePolicy);
   if (severity === "off") return [];
   const removed = base.config?.path !== undefined && head.config?.path === undefined;
-  const headPolicy = head.config?.policy ?? defaultPolicy();
+  const headPolicy = head.config?.policy ?? defaultConfigPolicy();
   const weakenings = removed
     ? [configRemoved(base.config!)]
     : [

@@ -51,7 +51,7 @@ export async function compareWithBase(
     const findings = readBaselineFile(source.baselineFile, options.cwd);
     return {
       head,
-      result: comparedResult(head.result, findings, []),
+      result: comparedResult(head.result, findings, [], false),
       base: { kind: "file", path: source.baselineFile },
       notices: [],
     };
@@ -91,9 +91,15 @@ function stricterFailOn(head: FailOn, base: FailOn = "error"): FailOn {
   return FAIL_ON_STRICTNESS[base] > FAIL_ON_STRICTNESS[head] ? base : head;
 }
 
-function comparedResult(head: Result, base: readonly Finding[], weakened: Finding[]): Result {
+/** `baseMerges`: the base says what its merged findings stood for (a run, not a JSON report). */
+function comparedResult(
+  head: Result,
+  base: readonly Finding[],
+  weakened: Finding[],
+  baseMerges = true,
+): Result {
   const findings = [...head.findings, ...weakened].sort(compareFindings);
-  const comparison = compareResults(base, { ...head, findings });
+  const comparison = compareResults(base, { ...head, findings }, head.failOn, baseMerges);
   const counts = {
     files: head.summary.files,
     objects: head.summary.objects,

@@ -17,6 +17,7 @@ import {
   type Policy,
   type PolicyRule,
   type PortSpec,
+  selectable,
   type Workload,
 } from "./model.js";
 import { findPort } from "./ports.js";
@@ -105,8 +106,8 @@ export function analyzeModel(model: Model): Connectivity {
     else byNamespace.set(w.namespace, [i]);
   });
   for (const policy of policies) {
-    const selected = (byNamespace.get(policy.namespace) ?? []).filter((i) =>
-      policy.selects(workloads[i]!.labels),
+    const selected = (byNamespace.get(policy.namespace) ?? []).filter(
+      (i) => selectable(workloads[i]!) && policy.selects(workloads[i]!.labels),
     );
     if (selected.length === 0) continue;
     const compile = (rule: PolicyRule) => compileRule(model, byNamespace, policy, rule);
@@ -254,7 +255,7 @@ function compileRule(
           peer.namespaces === "own" || peer.namespaces(namespaceLabels.get(namespace) ?? {});
         if (!inNamespace) continue;
         for (const i of members) {
-          if (pods[i] === 0 && peer.pods(workloads[i]!.labels)) {
+          if (pods[i] === 0 && selectable(workloads[i]!) && peer.pods(workloads[i]!.labels)) {
             pods[i] = 1;
             podList.push(i);
           }

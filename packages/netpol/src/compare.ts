@@ -40,7 +40,7 @@ import {
   intendedFlows,
   type NetworkOptions,
 } from "./intended.js";
-import { NAMESPACE_NAME_LABEL, type Workload } from "./model.js";
+import { NAMESPACE_NAME_LABEL, selectable, type Workload } from "./model.js";
 
 /** Cluster DNS (53/UDP and 53/TCP) is open to every pod (rules.md), so it is never an extra flow. */
 export const DNS_CONNS: ConnSet = union(connsOf("UDP", 53), connsOf("TCP", 53));
@@ -204,10 +204,10 @@ export function compareWithIntended(
     for (const flow of connectivity.eachFlow()) consider(flow, position++);
   }
 
-  const differences = extras.differences(connectivity);
-  differences.push(
-    ...missingFlows(connectivity, intended, [...identified.values()], settings, options.dns),
-  );
+  // Concatenated, not spread into push: a thousand workloads miss more flows than a call's arguments may hold.
+  const differences = extras
+    .differences(connectivity)
+    .concat(missingFlows(connectivity, intended, [...identified.values()], settings, options.dns));
 
   const present = new Set([...identified.values()].map((i) => i.component));
   const components = [...settings.components.filter((c) => present.has(c)), EXTERNAL];
@@ -571,7 +571,11 @@ function blockingTarget(
     isolating.find((p) => p[direction].length > 0) ??
     isolating[0] ??
     connectivity.model.policies.find(
-      (p) => !p.selectsAll && p.namespace === workload.namespace && p.selects(workload.labels),
+      (p) =>
+        !p.selectsAll &&
+        p.namespace === workload.namespace &&
+        selectable(workload) &&
+        p.selects(workload.labels),
     );
   if (!own) return workloadTarget(workload, "only namespace-wide policies isolate it");
   const isolates = direction === "egress" ? own.isolatesEgress : own.isolatesIngress;

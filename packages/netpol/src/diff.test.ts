@@ -1,13 +1,19 @@
 import { buildBundle, parseSource } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
-import { diffFlows, flowDiffMarkdown, flowDiffMermaid } from "./diff.js";
+import {
+  diffFlows,
+  flowDiffMarkdown,
+  flowDiffMermaid,
+  flowDiffSection,
+  flowDiffText,
+} from "./diff.js";
 import { scoutSettings } from "./test-support/settings.js";
 
 const settings = scoutSettings();
 
-const workload = (component: string) => `apiVersion: apps/v1
+const workload = (component: string, name = component) => `apiVersion: apps/v1
 kind: Deployment
-metadata: {name: ${component}, namespace: scout}
+metadata: {name: ${name}, namespace: scout}
 spec:
   selector: {matchLabels: {app: ${component}}}
   template:
@@ -17,8 +23,8 @@ spec:
 ---
 `;
 
-/** backend and redis; redis takes ingress from `peers` on TCP 6379. */
-function bundle(peers: string) {
+/** backend, nginx and redis (and `more`); redis takes ingress from `peers` on TCP 6379. */
+function bundle(peers: string, more = "") {
   const policy = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: redis, namespace: scout}
@@ -29,7 +35,7 @@ spec:
     - from: [${peers}]
       ports: [{protocol: TCP, port: 6379}]
 `;
-  const text = `${workload("backend")}${workload("nginx")}${workload("redis")}${policy}`;
+  const text = `${workload("backend")}${workload("nginx")}${workload("redis")}${more}${policy}`;
   return buildBundle([parseSource("all.yaml", text)]);
 }
 
@@ -44,11 +50,13 @@ describe("diffFlows", () => {
     ]);
     expect(diff.closed).toEqual([]);
     expect(flowDiffMarkdown(diff)).toBe(
-      "- This pull request **opens** nginx → redis on TCP 6379\n",
+      "- This pull request **opens** nginx → redis on TCP 6379 (`scout/nginx[Deployment] → scout/redis[Deployment]`); through NetworkPolicy scout/redis \\(all.yaml:38\\)\n",
     );
     const back = diffFlows(bundle(backendAndNginx), bundle(backendOnly), settings);
     expect(back.opened).toEqual([]);
-    expect(flowDiffMarkdown(back)).toBe("- This pull request closes nginx → redis on TCP 6379\n");
+    expect(flowDiffMarkdown(back)).toBe(
+      "- This pull request closes nginx → redis on TCP 6379 (`scout/nginx[Deployment] → scout/redis[Deployment]`)\n",
+    );
   });
 
   it("says the ports as people do: a policy removed opens every port", () => {
@@ -57,10 +65,10 @@ describe("diffFlows", () => {
     ]);
     const diff = diffFlows(bundle(backendOnly), withoutPolicy, settings);
     expect(flowDiffMarkdown(diff)).toContain(
-      "- This pull request **opens** external → redis on every port\n",
+      "- This pull request **opens** external → redis on every port (`0.0.0.0-255.255.255.255 → scout/redis[Deployment]`); through nothing isolates scout/redis\\[Deployment\\] for ingress \\(all.yaml:27\\)\n",
     );
     expect(flowDiffMarkdown(diff)).toContain(
-      "- This pull request **opens** backend → redis on every port but TCP 6379\n",
+      "- This pull request **opens** backend → redis on every port but TCP 6379 (`scout/backend[Deployment] → scout/redis[Deployment]`); through nothing isolates scout/backend\\[Deployment\\] for egress \\(all.yaml:7\\), nothing isolates scout/redis\\[Deployment\\] for ingress \\(all.yaml:27\\)\n",
     );
   });
 
@@ -79,6 +87,147 @@ describe("diffFlows", () => {
       diffFlows(bundle(backendAndNginx), bundle(backendOnly), settings),
     );
     expect(closed).toMatch(/n_nginx -\. "closed: TCP 6379" \.-> n_redis/);
+  });
+
+  it("opens the flows of a new workload that an allow rule admits, though its component had them", () => {
+    const debug = workload("nginx", "debug");
+    const diff = diffFlows(bundle(backendAndNginx), bundle(backendAndNginx, debug), settings);
+    const plain = diff.opened.map(({ from, to, connections, ends }) => ({
+      from,
+      to,
+      connections,
+      ends,
+    }));
+    expect(plain).toContainEqual({
+      from: "nginx",
+      to: "redis",
+      connections: "TCP 6379",
+      ends: ["scout/debug[Deployment] → scout/redis[Deployment]"],
+    });
+    expect(flowDiffMarkdown(diff)).toContain(
+      "- This pull request **opens** nginx → redis on TCP 6379 (`scout/debug[Deployment] → scout/redis[Deployment]`); through NetworkPolicy scout/redis \\(all.yaml:48\\)\n",
+    );
+    const back = diffFlows(bundle(backendAndNginx, debug), bundle(backendAndNginx), settings);
+    expect(back.opened).toEqual([]);
+    expect(back.closed.flatMap((c) => c.ends)).toContain(
+      "scout/debug[Deployment] → scout/redis[Deployment]",
+    );
+  });
+
+  it("lists the first ends of a change and counts the rest", () => {
+    const copies = Array.from({ length: 25 }, (_, i) => workload("nginx", `copy${i}`)).join("");
+    const diff = diffFlows(bundle(backendAndNginx), bundle(backendAndNginx, copies), settings);
+    const toRedis = diff.opened.find((c) => c.from === "nginx" && c.to === "redis");
+    expect(toRedis).toMatchObject({ connections: "TCP 6379", endCount: 25 });
+    expect(toRedis?.ends).toHaveLength(20);
+    expect(flowDiffMarkdown(diff)).toContain(
+      "- This pull request **opens** nginx → redis on TCP 6379 (`scout/copy0[Deployment] → scout/redis[Deployment]`, `scout/copy1[Deployment] → scout/redis[Deployment]`, `scout/copy2[Deployment] → scout/redis[Deployment]` and 22 more); through NetworkPolicy scout/redis \\(all.yaml:288\\)\n",
+    );
+  });
+
+  it("opens the addresses an ipBlock widened or an except removed lets in", () => {
+    const narrow = "{ipBlock: {cidr: 203.0.113.0/24}}";
+    const wide = "{ipBlock: {cidr: 0.0.0.0/0}}";
+    const widened = diffFlows(bundle(narrow), bundle(wide), settings);
+    expect(
+      widened.opened.map(({ from, to, connections, ends }) => ({ from, to, connections, ends })),
+    ).toEqual([
+      {
+        from: "external",
+        to: "redis",
+        connections: "TCP 6379",
+        ends: [
+          "0.0.0.0-203.0.112.255 → scout/redis[Deployment]",
+          "203.0.114.0-255.255.255.255 → scout/redis[Deployment]",
+        ],
+      },
+    ]);
+    expect(widened.closed).toEqual([]);
+    // Where the head lets them in: the rule the change widened.
+    expect(widened.opened[0]?.via).toEqual(["NetworkPolicy scout/redis (all.yaml:38)"]);
+    // Two halves that open alike are one range, let through by the rule of each half.
+    const halves = "{ipBlock: {cidr: 10.0.0.0/9}}, {ipBlock: {cidr: 10.128.0.0/9}}";
+    const split = diffFlows(bundle(narrow), bundle(halves), settings);
+    expect(split.opened.map(({ ends, via }) => ({ ends, via }))).toEqual([
+      {
+        ends: ["10.0.0.0-10.255.255.255 → scout/redis[Deployment]"],
+        via: ["NetworkPolicy scout/redis (all.yaml:38)"],
+      },
+    ]);
+    const except = "{ipBlock: {cidr: 0.0.0.0/0, except: [198.51.100.0/24]}}";
+    const removed = diffFlows(bundle(except), bundle(wide), settings);
+    expect(removed.opened.flatMap((c) => c.ends)).toEqual([
+      "198.51.100.0-198.51.100.255 → scout/redis[Deployment]",
+    ]);
+    expect(removed.closed).toEqual([]);
+  });
+
+  it("names a closed flow by the base's components: a workload relabelled closed what it was", () => {
+    const egressToRedis = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: backend, namespace: scout}
+spec:
+  podSelector: {matchLabels: {app: backend}}
+  policyTypes: [Egress]
+  egress: [{to: [{podSelector: {matchLabels: {app: redis}}}], ports: [{port: 6379}]}]
+`;
+    const redisAs = (app: string) =>
+      buildBundle([
+        parseSource(
+          "all.yaml",
+          `${workload("backend")}${workload(app).replace(`name: ${app},`, "name: redis,")}${egressToRedis}`,
+        ),
+      ]);
+    const diff = diffFlows(redisAs("redis"), redisAs("nginx"), settings);
+    expect(diff.closed.map(({ from, to, ends }) => ({ from, to, ends }))).toEqual([
+      {
+        from: "backend",
+        to: "redis",
+        ends: ["scout/backend[Deployment] → scout/redis[Deployment]"],
+      },
+    ]);
+    expect(diff.opened.map(({ from, to }) => `${from} → ${to}`)).not.toContain("backend → nginx");
+  });
+
+  it("prints names from the manifests inert: no escape sequence, no line of their own", () => {
+    const hostile = `apiVersion: v1
+kind: Pod
+metadata: {name: "web\\n::error::pwned\\e[2J", namespace: "::warning::ns", labels: {app: web}}
+spec: {containers: [{name: c}]}
+`;
+    const diff = diffFlows(
+      buildBundle([]),
+      buildBundle([parseSource("pod.yaml", hostile)]),
+      settings,
+    );
+    for (const text of [flowDiffText(diff), flowDiffSection(diff).body]) {
+      expect(text).not.toContain("\u001b");
+      expect(text.split("\n").filter((l) => l.trimStart().startsWith("::"))).toEqual([]);
+    }
+    expect(flowDiffText(diff)).toContain(
+      "opens ::warning::ns/web\\n::error::pwned\\u001b[2J[Pod] → external on every port",
+    );
+  });
+
+  it("opens every flow of a pod moved onto the node's network (hostNetwork: true)", () => {
+    const redisPolicy = bundle(backendOnly);
+    const text = redisPolicy.documents[0]!.file.text;
+    const redisOnHost = text.replace(
+      "metadata: {labels: {app: redis}}\n    spec:\n",
+      "metadata: {labels: {app: redis}}\n    spec:\n      hostNetwork: true\n",
+    );
+    expect(redisOnHost).not.toBe(text);
+    const diff = diffFlows(
+      redisPolicy,
+      buildBundle([parseSource("all.yaml", redisOnHost)]),
+      settings,
+    );
+    expect(
+      diff.opened.map(({ from, to, connections }) => `${from} → ${to}: ${connections}`),
+    ).toContain("external → redis: All Connections");
+    expect(diff.opened.find((c) => c.from === "external")?.via).toEqual([
+      "nothing isolates scout/redis[Deployment] for ingress (all.yaml:27)",
+    ]);
   });
 
   it("says so when nothing changes", () => {

@@ -1,17 +1,42 @@
-import { type Bundle, type ComponentSettings, inertMarkdown } from "@scout-deploy/core";
+import {
+  type Bundle,
+  type BundleObject,
+  type ComponentSettings,
+  componentOf,
+  inertLine,
+  inertMarkdown,
+  inertText,
+} from "@scout-deploy/core";
+import { analyze, type Connectivity, type Endpoint } from "./analyze.js";
 import type { FlowComparison } from "./compare.js";
-import { type ConnSet, describePorts, formatConns, isEmpty, NO_CONNS, subtract } from "./conns.js";
+import { type ConnSet, describePorts, formatConns, NO_CONNS, union } from "./conns.js";
+import { diffEndpoints, type EndpointChange } from "./endpoint-diff.js";
 import { flows } from "./flows.js";
-import { DEFAULT_NETWORK_OPTIONS, type NetworkOptions } from "./intended.js";
+import { DEFAULT_NETWORK_OPTIONS, EXTERNAL, type NetworkOptions } from "./intended.js";
+import { formatInterval } from "./ip.js";
 import { flowsMermaid } from "./render.js";
 
 /** Connections between two components that one side allows and the other does not. */
 export interface FlowChange {
+  /** The component, "external", or the workload ("ns/name[Kind]") when it is no component. */
   from: string;
   to: string;
   /** "TCP 6379", as the flows matrix writes connections. */
   connections: string;
   conns: ConnSet;
+  /**
+   * The ends that gained (or lost) exactly these connections, "scout/nginx[Deployment] →
+   * scout/redis[StatefulSet]" (an address range for the outside): the first MAX_LISTED_ENDS.
+   */
+  ends: string[];
+  /** How many ends in all: every pair of a thousand unisolated workloads is a million. */
+  endCount: number;
+  /**
+   * For an opened flow, where the head lets the listed ends through: "NetworkPolicy
+   * scout/allow-nginx (k8s/scout.yaml:620)", the policy rule that admits it, or "nothing isolates
+   * scout/debug[Deployment] for egress (k8s/debug.yaml:7)". Empty for a closed flow.
+   */
+  via: string[];
 }
 
 export interface FlowDiff {
@@ -23,46 +48,148 @@ export interface FlowDiff {
   head: FlowComparison;
 }
 
-/** What a change does to the flows between Scout's components (and external). */
+/**
+ * What a change does to the flows, end by end (each workload, each range of outside
+ * addresses), told by component: a new workload that an allow rule admits, or an ipBlock
+ * widened, opens flows even where its component already had the same ones.
+ */
 export function diffFlows(
   base: Bundle,
   head: Bundle,
   settings: ComponentSettings,
   options: NetworkOptions = DEFAULT_NETWORK_OPTIONS,
 ): FlowDiff {
-  const before = flows(base, settings, options).comparison;
-  const after = flows(head, settings, options).comparison;
-  const allowedBefore = allowedByPair(before);
-  const allowedAfter = allowedByPair(after);
-  const pairs = [...new Set([...allowedBefore.keys(), ...allowedAfter.keys()])].sort();
-  const changes = (from: Map<string, ConnSet>, to: Map<string, ConnSet>) =>
-    pairs.flatMap((pair): FlowChange[] => {
-      const conns = subtract(to.get(pair) ?? NO_CONNS, from.get(pair) ?? NO_CONNS);
-      if (isEmpty(conns)) return [];
-      const [source = "", destination = ""] = pair.split("\u0000");
-      return [{ from: source, to: destination, connections: formatConns(conns), conns }];
-    });
+  const after = flows(head, settings, options);
+  const ends = diffEndpoints(analyze(base), after.connectivity);
+  const named = (e: Endpoint) =>
+    e.kind === "external" ? EXTERNAL : (componentOf(e.workload.object, settings) ?? e.workload.id);
+  const admitted = (c: EndpointChange) => admittedAt(after.connectivity, c.from, c.to);
   return {
-    opened: changes(allowedBefore, allowedAfter),
-    closed: changes(allowedAfter, allowedBefore),
-    head: after,
+    opened: byComponents(ends.opened, named, admitted),
+    closed: byComponents(ends.closed, named, () => []),
+    head: after.comparison,
   };
 }
 
-function allowedByPair(comparison: FlowComparison): Map<string, ConnSet> {
-  return new Map(comparison.flows.map((f) => [`${f.from}\u0000${f.to}`, f.allowed]));
+/** One change per pair of components and connections, its ends listed (and counted). */
+function byComponents(
+  changes: readonly EndpointChange[],
+  named: (end: Endpoint) => string,
+  placesOf: (change: EndpointChange) => string[],
+): FlowChange[] {
+  const grouped = new Map<string, FlowChange>();
+  for (const change of changes) {
+    const [from, to] = [named(change.from), named(change.to)];
+    const connections = formatConns(change.conns);
+    const key = `${from}\u0000${to}\u0000${connections}`;
+    let listed = grouped.get(key);
+    if (!listed) {
+      listed = { from, to, connections, conns: change.conns, ends: [], endCount: 0, via: [] };
+      grouped.set(key, listed);
+    }
+    listed.endCount++;
+    if (listed.ends.length === MAX_LISTED_ENDS) continue;
+    listed.ends.push(`${endName(change.from)} → ${endName(change.to)}`);
+    for (const place of placesOf(change)) if (!listed.via.includes(place)) listed.via.push(place);
+  }
+  return [...grouped.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, change]) => change);
 }
 
-/** The JSON form: `{ opened: [{from, to, connections}], closed: [...] }`. */
+/** Where the head lets a flow through: the rules that admit it, else the ends nothing isolates. */
+function admittedAt(connectivity: Connectivity, from: Endpoint, to: Endpoint): string[] {
+  const { ingress, egress } = connectivity.admittingRules(firstAddress(from), firstAddress(to));
+  const places = [...egress, ...ingress].map(
+    ({ policy, rule }) =>
+      `NetworkPolicy ${policy.namespace}/${policy.name} (${at(policy.object, rule.pointer)})`,
+  );
+  // A rule on one side is where to look; the ends that nothing isolates only when there is none.
+  if (places.length > 0) return places;
+  const open = [
+    { end: from, direction: "egress" as const },
+    { end: to, direction: "ingress" as const },
+  ];
+  for (const { end, direction } of open) {
+    if (end.kind !== "workload" || connectivity.isolatedFor(end.workload, direction).length)
+      continue;
+    const { workload } = end;
+    const place = at(workload.object, workload.template.metadataPointer);
+    places.push(`nothing isolates ${workload.id} for ${direction} (${place})`);
+  }
+  return places;
+}
+
+/**
+ * An outside range of a change joins neighbours that changed alike, which different ipBlocks
+ * may admit: its first address is admitted by whole rules.
+ */
+function firstAddress(end: Endpoint): Endpoint {
+  return end.kind === "external" ? { kind: "external", range: [end.range[0], end.range[0]] } : end;
+}
+
+function at(object: BundleObject, pointer: string): string {
+  const { file, line } = object.document.locate(object.pointer + pointer);
+  return `${file}:${line}`;
+}
+
+/** Ends a change lists; the rest are counted. */
+export const MAX_LISTED_ENDS = 20;
+
+function endName(end: Endpoint): string {
+  return end.kind === "external" ? formatInterval(end.range) : end.workload.id;
+}
+
+/** The JSON form: `{ opened: [{from, to, connections, ends, endCount}], closed: [...] }`. */
 export function flowDiffJson(diff: FlowDiff) {
-  const plain = ({ from, to, connections }: FlowChange) => ({ from, to, connections });
+  const plain = ({ from, to, connections, ends, endCount, via }: FlowChange) => ({
+    from,
+    to,
+    connections,
+    ends,
+    endCount,
+    via,
+  });
   return { opened: diff.opened.map(plain), closed: diff.closed.map(plain) };
 }
 
-/** "This pull request opens nginx → redis on TCP 6379" (or "on every port"), one line per change. */
+/** Ends named in a line before "and N more". */
+const MAX_ENDS = 3;
+
+/**
+ * The text form: "opens nginx → redis on TCP 6379 (scout/nginx[Deployment] → …)", one line per
+ * change, inert for a terminal and a CI log (names come from the manifests).
+ */
+export function flowDiffText(diff: FlowDiff): string {
+  const line = (verb: string, c: FlowChange) =>
+    `${inertLine(`${verb} ${c.from} → ${c.to} on ${describePorts(c.conns)} (${endsOf(c, (end) => end)})${through(c, (place) => place)}`)}\n`;
+  return [
+    ...diff.opened.map((c) => line("opens", c)),
+    ...diff.closed.map((c) => line("closes", c)),
+  ].join("");
+}
+
+/** "; through NetworkPolicy scout/allow-nginx (k8s/scout.yaml:620)", for an opened flow. */
+function through(change: FlowChange, shown: (place: string) => string): string {
+  if (change.via.length === 0) return "";
+  const named = change.via.slice(0, MAX_ENDS).map(shown).join(", ");
+  const more = change.via.length > MAX_ENDS ? ` and ${change.via.length - MAX_ENDS} more` : "";
+  return `; through ${named}${more}`;
+}
+
+function endsOf(change: FlowChange, shown: (end: string) => string): string {
+  const named = change.ends.slice(0, MAX_ENDS).map(shown).join(", ");
+  const more = change.endCount > MAX_ENDS ? ` and ${change.endCount - MAX_ENDS} more` : "";
+  return `${named}${more}`;
+}
+
+/**
+ * "This pull request opens nginx → redis on TCP 6379 (scout/nginx[Deployment] →
+ * scout/redis[StatefulSet])" (or "on every port"), one line per change.
+ */
 export function flowDiffMarkdown(diff: FlowDiff, subject = "This pull request"): string {
   const line = (verb: string, c: FlowChange) =>
-    `- ${subject} ${verb} ${inertMarkdown(c.from)} → ${inertMarkdown(c.to)} on ${describePorts(c.conns)}`;
+    `- ${subject} ${verb} ${inertMarkdown(c.from)} → ${inertMarkdown(c.to)} on ${describePorts(c.conns)} (${endsOf(c, codeSpan)})${through(c, inertMarkdown)}`;
   const lines = [
     ...diff.opened.map((c) => line("**opens**", c)),
     ...diff.closed.map((c) => line("closes", c)),
@@ -94,7 +221,7 @@ export function flowDiffMermaid(diff: FlowDiff): string {
     added.push(`  ${nodeId(node)}["${label(node)}"]`);
   };
   let links = headFlows.length;
-  for (const c of diff.opened) {
+  for (const c of betweenComponents(diff.opened)) {
     const i = headFlows.findIndex((f) => f.from === c.from && f.to === c.to);
     if (i >= 0) {
       lines[linkLine(i)] = opened(c.from, c.to, c.connections);
@@ -105,7 +232,7 @@ export function flowDiffMermaid(diff: FlowDiff): string {
     added.push(opened(c.from, c.to, c.connections));
     styles.push(openedStyle(links++));
   }
-  for (const c of diff.closed) {
+  for (const c of betweenComponents(diff.closed)) {
     [c.from, c.to].forEach(addNode);
     added.push(`  ${nodeId(c.from)} -. "closed: ${label(c.connections)}" .-> ${nodeId(c.to)}`);
     styles.push(`  linkStyle ${links++} stroke:#999,stroke-dasharray:2 4`);
@@ -114,13 +241,30 @@ export function flowDiffMermaid(diff: FlowDiff): string {
   return `${[...lines.slice(0, at), ...added, ...lines.slice(at), ...styles].join("\n")}\n`;
 }
 
+/** One arrow per pair of components: the changes of their ends, together. */
+function betweenComponents(changes: readonly FlowChange[]) {
+  const pairs = new Map<string, { from: string; to: string; conns: ConnSet }>();
+  for (const { from, to, conns } of changes) {
+    const key = `${from}\u0000${to}`;
+    const seen = pairs.get(key);
+    pairs.set(key, { from, to, conns: union(seen?.conns ?? NO_CONNS, conns) });
+  }
+  return [...pairs.values()].map((p) => ({ ...p, connections: formatConns(p.conns) }));
+}
+
+/** Inert in markdown: a code span, which nothing but a backtick or a line break could end. */
+function codeSpan(text: string): string {
+  return `\`${inertText(text.replace(/[`\r\n]/g, " "))}\``;
+}
+
 // The same node ids and label quoting as render.ts, so the edges join the head's diagram.
 function nodeId(component: string): string {
   return `n_${component.replace(/[^A-Za-z0-9_]/g, "_")}`;
 }
 
 function label(text: string): string {
-  return text.replace(/[\r\n]+/g, " ").replace(/["<>&]/g, (c) => `#${c.charCodeAt(0)};`);
+  // Workloads that are no component are drawn by name, which the manifests give.
+  return inertText(text.replace(/[\r\n]+/g, " ")).replace(/["<>&]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 
 /** The "Network changes" section of a comparison: the lines, then the diagram when any changed. */

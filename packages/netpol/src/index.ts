@@ -44,6 +44,7 @@ export {
   flowDiffMarkdown,
   flowDiffMermaid,
   flowDiffSection,
+  flowDiffText,
 } from "./diff.js";
 export {
   DEFAULT_DNS_OPTIONS,

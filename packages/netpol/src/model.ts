@@ -34,6 +34,17 @@ export interface Workload {
   ports: ContainerPort[];
   object: BundleObject;
   template: PodTemplate;
+  /**
+   * `hostNetwork: true`: the pod's traffic is the node's. Kubernetes leaves NetworkPolicy on such
+   * pods undefined; the common implementation ignores them when matching podSelector and
+   * namespaceSelector, so no policy isolates them and no pod peer admits them.
+   */
+  hostNetwork: boolean;
+}
+
+/** Whether selectors (a policy's podSelector, a peer's) can match the workload's pods. */
+export function selectable(workload: Workload): boolean {
+  return !workload.hostNetwork;
 }
 
 export interface PortSpec {
@@ -136,6 +147,7 @@ function workloadOf(object: BundleObject, template: PodTemplate): Workload {
     ports,
     object,
     template,
+    hostNetwork: template.spec.hostNetwork === true,
   };
 }
 

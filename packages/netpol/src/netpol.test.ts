@@ -39,6 +39,44 @@ describe("addresses", () => {
   });
 });
 
+describe("hostNetwork pods", () => {
+  const pod = (name: string, hostNetwork: boolean) => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: scout, labels: {app: ${name}}}
+spec: {hostNetwork: ${hostNetwork}, containers: [{name: c, image: x}]}
+---
+`;
+  const policies = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: scout}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: redis, namespace: scout}
+spec:
+  podSelector: {matchLabels: {app: redis}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: backend}}}], ports: [{port: 6379}]}]
+`;
+
+  it("are isolated by no policy and admitted by no pod peer: their traffic is the node's", () => {
+    const onPods = analyze(bundleOf(`${pod("backend", false)}${pod("redis", false)}${policies}`));
+    const podLines = formatMatrix(onPods).split("\n");
+    expect(podLines).toContain("scout/backend[Pod] => scout/redis[Pod] : TCP 6379");
+    expect(podLines.filter((l) => l.endsWith("=> scout/backend[Pod] : All Connections"))).toEqual(
+      [],
+    );
+    const onHost = analyze(bundleOf(`${pod("backend", true)}${pod("redis", false)}${policies}`));
+    const backend = onHost.model.workloads.find((w) => w.name === "backend")!;
+    expect(onHost.isolatedFor(backend, "ingress")).toEqual([]);
+    // Reachable from everywhere, and no longer the backend the redis policy admits.
+    const hostLines = formatMatrix(onHost).split("\n");
+    expect(hostLines).toContain("0.0.0.0-255.255.255.255 => scout/backend[Pod] : All Connections");
+    expect(hostLines).toContain("scout/redis[Pod] => scout/backend[Pod] : All Connections");
+    expect(hostLines.filter((l) => l.startsWith("scout/backend[Pod] => scout/redis"))).toEqual([]);
+  });
+});
+
 describe("selectors", () => {
   it("match labels and the four expression operators", () => {
     const select = compileSelector({

@@ -78,6 +78,32 @@ describe("formatText", () => {
     for (const raw of ["\r", "\u001b", "\u202e"]) expect(text).not.toContain(raw);
   });
 
+  it("in a comparison, says which findings are new and lists the base's fixed ones", () => {
+    const [root] = result().findings;
+    const privileged = {
+      ...root!,
+      ruleId: "test/privileged",
+      message: 'container "app" is privileged',
+      line: 9,
+    };
+    const compared = {
+      ...result(),
+      findings: [
+        { ...root!, baseline: "unchanged" as const },
+        { ...privileged, baseline: "new" as const },
+      ],
+      fixed: [{ ...root!, ruleId: "test/host-path", message: "mounts the node's /", line: 3 }],
+    };
+    const text = formatText(compared);
+    expect(text).toContain(
+      'k8s/pod.yaml\n  8:9  error         container "app" runs as root: runAsUser is 0  test/root-user\n  9:9  error    new  container "app" is privileged  test/privileged\n',
+    );
+    expect(text).toContain(
+      "fixed since the base:\n  k8s/pod.yaml\n    3:9  error    mounts the node's /  test/host-path\n",
+    );
+    expect(formatText(result())).not.toContain("new");
+  });
+
   it("says so when nothing is found", () => {
     const bundle = buildBundle([
       parseSource("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: scout}\n"),

@@ -13,24 +13,47 @@ const COLORS: Record<Severity | "dim" | "bold" | "green", [number, number]> = {
   green: [32, 39],
 };
 
-/** ESLint's "stylish" layout: findings grouped by file, then a one-line verdict. */
+type Paint = (style: keyof typeof COLORS, text: string) => string;
+
+/**
+ * ESLint's "stylish" layout: findings grouped by file, then a one-line verdict. In a
+ * comparison with a base, each new finding says "new" and the base's fixed ones follow.
+ */
 export function formatText(result: Result, options: TextOptions = {}): string {
-  const paint = (style: keyof typeof COLORS, text: string) =>
+  const paint: Paint = (style, text) =>
     options.color ? `\u001b[${COLORS[style][0]}m${text}\u001b[${COLORS[style][1]}m` : text;
+  const compared = result.fixed !== undefined || result.findings.some((f) => f.baseline);
+  const mark = (finding: Finding) =>
+    !compared ? "" : finding.baseline === "new" ? `${paint("bold", "new")}  ` : "     ";
   const lines: string[] = [];
   for (const [file, findings] of groupByFile(result.findings)) {
-    lines.push(paint("bold", inertLine(file)));
-    const width = Math.max(...findings.map((f) => `${f.line}:${f.column}`.length));
-    for (const finding of findings) {
-      const place = `${finding.line}:${finding.column}`.padEnd(width);
-      lines.push(
-        `  ${paint("dim", place)}  ${paint(finding.severity, finding.severity.padEnd(7))}  ${inertText(finding.message)}  ${paint("dim", finding.ruleId)}`,
-      );
+    lines.push(...fileLines(file, findings, mark, paint), "");
+  }
+  if (result.fixed?.length) {
+    lines.push(paint("green", "fixed since the base:"));
+    for (const [file, findings] of groupByFile(result.fixed)) {
+      lines.push(...fileLines(file, findings, () => "", paint).map((line) => `  ${line}`));
     }
     lines.push("");
   }
   lines.push(verdict(result, paint));
   return `${lines.join("\n")}\n`;
+}
+
+function fileLines(
+  file: string,
+  findings: readonly Finding[],
+  mark: (finding: Finding) => string,
+  paint: Paint,
+): string[] {
+  const width = Math.max(...findings.map((f) => `${f.line}:${f.column}`.length));
+  return [
+    paint("bold", inertLine(file)),
+    ...findings.map((finding) => {
+      const place = `${finding.line}:${finding.column}`.padEnd(width);
+      return `  ${paint("dim", place)}  ${paint(finding.severity, finding.severity.padEnd(7))}  ${mark(finding)}${inertText(finding.message)}  ${paint("dim", finding.ruleId)}`;
+    }),
+  ];
 }
 
 function groupByFile(findings: readonly Finding[]): Map<string, Finding[]> {
@@ -43,10 +66,7 @@ function groupByFile(findings: readonly Finding[]): Map<string, Finding[]> {
   return groups;
 }
 
-function verdict(
-  result: Result,
-  paint: (style: keyof typeof COLORS, text: string) => string,
-): string {
+function verdict(result: Result, paint: Paint): string {
   const { summary } = result;
   const { error, warning, info } = summary.bySeverity;
   const scope = `${plural(summary.files, "file")}, ${plural(summary.objects, "object")}`;

@@ -8,6 +8,7 @@ import {
   type FlowDiff,
   flowDiffJson,
   flowDiffSection,
+  flowDiffText,
   networkChanges,
 } from "@scout-deploy/engine";
 import {
@@ -81,7 +82,8 @@ export function comparedOutput(
       const color = io.color && (target === undefined || target === "-");
       const { summary } = result;
       const against = compared.base.kind === "git" ? compared.base.ref : compared.base.path;
-      return `${formatText(result, { color })}against ${against}: ${summary.new} new, ${summary.unchanged} unchanged, ${summary.fixed} fixed; the exit code counts new findings only\n`;
+      const flows = compared.flows ? flowDiffText(compared.flows) : "";
+      return `${formatText(result, { color })}against ${against}: ${summary.new} new, ${summary.unchanged} unchanged, ${summary.fixed} fixed; the exit code counts new findings only\n${flows}`;
     }
   }
 }

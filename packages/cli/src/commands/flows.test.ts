@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -83,5 +85,42 @@ spec: {containers: [{name: c}]}
     const bad = await run("flows", FIXTURE, "--format", "svg");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--format must be one of matrix, markdown, mermaid");
+  });
+});
+
+describe("scout-deploy flows --base REF", () => {
+  it("prints the flows a change opens: a second Prometheus reaches the backend", async () => {
+    const repo = mkdtempSync(join(tmpdir(), "scout-flows-base-"));
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", ...args], {
+        cwd: repo,
+      });
+    const network = readFileSync(join(repoRoot, FIXTURE), "utf8");
+    git("init", "-q", "-b", "main");
+    writeFileSync(join(repo, "scout.yaml"), network);
+    git("add", "-A");
+    git("commit", "-q", "-m", "base");
+    const start = network.indexOf("kind: Deployment\nmetadata:\n  name: prometheus");
+    const copy = network
+      .slice(start, network.indexOf("---", start))
+      .replace("name: prometheus\n", "name: debug\n");
+    writeFileSync(join(repo, "scout.yaml"), `${network}---\napiVersion: apps/v1\n${copy}`);
+    git("commit", "-q", "-am", "head: another pod labelled prometheus");
+    const out: string[] = [];
+    const io: Io = {
+      cwd: repo,
+      env: {},
+      stdout: (t) => out.push(t),
+      stderr: () => {},
+      readStdin: async () => "",
+      color: false,
+    };
+    expect(await main(["flows", "scout.yaml", "--base", "HEAD~1"], io)).toBe(0);
+    expect(out.join("")).toMatch(
+      /^opens prometheus → backend on TCP 8000 \(scout\/debug\[Deployment\] → scout\/backend\[Deployment\]\); through NetworkPolicy scout\/\S+ \(scout\.yaml:\d+\)/m,
+    );
+    out.length = 0;
+    expect(await main(["flows", "scout.yaml", "--base", "HEAD"], io)).toBe(0);
+    expect(out.join("")).toBe("the change since HEAD opens and closes no flow\n");
   });
 });

@@ -1,6 +1,19 @@
-import { networkFlows, runCheck } from "@scout-deploy/engine";
+import { ConfigurationError, inertText } from "@scout-deploy/core";
+import {
+  type CheckOptions,
+  type CheckRun,
+  flowDiffMermaid,
+  flowDiffSection,
+  flowDiffText,
+  networkChanges,
+  networkFlows,
+  runBaseCheck,
+  runCheck,
+  systemToolRunner,
+} from "@scout-deploy/engine";
 import { oneOf, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
+import type { Io } from "../io.js";
 import { writeOutput } from "../output.js";
 import { help } from "./check.js";
 
@@ -22,6 +35,9 @@ Options:
                    "source => destination : connections" line per allowed flow; markdown the
                    table of component flows with the extra and missing ones; mermaid a diagram
   --output FILE    write there instead of stdout
+  --base REF       what the change since git REF does instead: the flows it opens and closes,
+                   workload by workload and address range by range (the same paths, or the
+                   config, read at REF as check --base reads them); matrix prints one line each
   -h, --help       this help
 
 Exit codes: 0 printed, 2 could not run.
@@ -31,23 +47,50 @@ Exit codes: 0 printed, 2 could not run.
       config: { type: "string" },
       format: { type: "string" },
       output: { type: "string" },
+      base: { type: "string" },
     });
     if (values.help) return help(io, this.help);
     const format = oneOf("--format", values.format, FORMATS) ?? "matrix";
-    const run = await runCheck({
+    const options: CheckOptions = {
       cwd: io.cwd,
       paths: positionals,
       readStdin: io.readStdin,
       ...(values.config ? { configPath: values.config } : {}),
-    });
-    const report = networkFlows(run);
+      tools: systemToolRunner(io.env),
+    };
+    const run = await runCheck(options);
     const text =
-      format === "markdown"
-        ? report.markdown
-        : format === "mermaid"
-          ? `\`\`\`mermaid\n${report.mermaid}\`\`\`\n`
-          : report.matrix;
+      values.base === undefined
+        ? allowedFlows(run, format)
+        : await changedFlows(run, values.base, options, format, io);
     writeOutput(io, values.output, text);
     return 0;
   },
 };
+
+type Format = (typeof FORMATS)[number];
+
+function allowedFlows(run: CheckRun, format: Format): string {
+  const report = networkFlows(run);
+  if (format === "markdown") return report.markdown;
+  return format === "mermaid" ? `\`\`\`mermaid\n${report.mermaid}\`\`\`\n` : report.matrix;
+}
+
+/** `--base REF`: the flows the change opens and closes. */
+async function changedFlows(
+  run: CheckRun,
+  ref: string,
+  options: CheckOptions,
+  format: Format,
+  io: Io,
+): Promise<string> {
+  if (!ref.trim()) throw new ConfigurationError("--base needs a git revision, e.g. origin/main");
+  const base = await runBaseCheck(run, ref, options);
+  for (const notice of [base.configProblem, base.renderProblem]) {
+    if (notice) io.stderr(`scout-deploy: ${inertText(notice)}\n`);
+  }
+  const diff = networkChanges(base, run);
+  if (format === "markdown") return `${flowDiffSection(diff).body}\n`;
+  if (format === "mermaid") return `\`\`\`mermaid\n${flowDiffMermaid(diff)}\`\`\`\n`;
+  return flowDiffText(diff) || `the change since ${inertText(ref)} opens and closes no flow\n`;
+}

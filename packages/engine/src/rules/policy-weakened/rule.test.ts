@@ -119,6 +119,39 @@ describe("policy/weakened", () => {
     expect(weakenings("policy: {}\n", "policy: {}\n", { base: head, head: base })).toEqual([]);
   });
 
+  it("names only the key a head adds when the base had no config file", () => {
+    const bundle = buildBundle([
+      parseSource(
+        "backend.yaml",
+        `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: backend, namespace: scout}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/component: backend}}
+  template:
+    metadata: {labels: {app.kubernetes.io/component: backend}}
+    spec:
+      containers:
+        - name: api
+          image: scout/backend:1.0
+          securityContext: {readOnlyRootFilesystem: true}
+          volumeMounts: [{name: data, mountPath: /data}]
+      volumes: [{name: data, emptyDir: {}}]
+`,
+      ),
+    ]);
+    const head = "policy:\n  rules:\n    pod/writable-paths:\n      options: {paths: [/data]}\n";
+    const found = policyWeakenings(
+      { bundle },
+      { config: parseConfigText("/r/scout-deploy.yaml", head, "scout-deploy.yaml"), bundle },
+      rules,
+    );
+    // The built-in packs' defaults (components, expectedUid, writablePaths) are the base's too.
+    expect(summary(found)).toEqual([
+      `3 error policy.rules."pod/writable-paths".options changed: the base's values find 1 finding(s) in these manifests that the head's hide (pod/writable-paths)`,
+    ]);
+  });
+
   it("reports settings and rule options whose head values hide what the base's values find", () => {
     const backend = buildBundle([
       parseSource(

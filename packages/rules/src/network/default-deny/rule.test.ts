@@ -54,6 +54,36 @@ new RuleTester({ describe, it }).run(defaultDeny, {
   ],
   invalid: [
     {
+      name: "a hostNetwork pod that a default deny selects is still open: policies do not apply on the node's network",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: agent, namespace: scout, labels: {app: agent}}
+        spec: {hostNetwork: true, containers: [{name: agent}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: default-deny, namespace: scout}
+        spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+      `,
+      errors: [
+        {
+          messageId: "onHostNetwork",
+          line: 3,
+          column: 1,
+          data: {
+            kind: "Pod",
+            name: "agent",
+            instance: "instance scout",
+            directions: "ingress and egress",
+            types: "Ingress or Egress",
+            policies: "scout/default-deny",
+            open: "any pod of the cluster and any outside address may connect to it on every port, and it may connect to any of them on every port",
+          },
+        },
+      ],
+    },
+    {
       name: "a policy the API server refuses (a policyType spelt egress, an In without values) isolates nothing",
       yaml: `
         apiVersion: v1

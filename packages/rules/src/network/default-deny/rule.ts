@@ -1,5 +1,11 @@
 import { defineRule, instanceOf } from "@scout-deploy/core";
-import { analyze, policyRefusals, type SpecRefusal } from "@scout-deploy/netpol";
+import {
+  analyze,
+  type Policy,
+  policyRefusals,
+  type SpecRefusal,
+  type Workload,
+} from "@scout-deploy/netpol";
 
 type Direction = "ingress" | "egress";
 
@@ -24,6 +30,8 @@ export const defaultDeny = defineRule({
         "NetworkPolicy {{policy}}: {{reason}}, so the API server refuses the whole policy: it isolates nothing and allows nothing",
       notIsolated:
         '{{kind}} "{{name}}" ({{instance}}) is not isolated for {{directions}}: no NetworkPolicy with policyType {{types}} selects its pods, so {{open}}',
+      onHostNetwork:
+        '{{kind}} "{{name}}" ({{instance}}) is not isolated for {{directions}}: NetworkPolicy {{policies}} selects its pods, but they run on the node\'s network (hostNetwork: true), where policies do not apply, so {{open}}',
     },
   },
   check(context) {
@@ -45,22 +53,41 @@ export const defaultDeny = defineRule({
       );
       if (open.length === 0) continue;
       const [only] = open;
+      const data = {
+        kind: workload.kind,
+        name: workload.name,
+        instance: `instance ${instanceOf(workload.object).name}`,
+        directions: open.join(" and "),
+        types: open.map((d) => (d === "ingress" ? "Ingress" : "Egress")).join(" or "),
+        open: OPEN[open.length === 2 || !only ? "both" : only],
+      };
+      const selecting = policiesIgnoring(connectivity.model.policies, workload, open);
       context.report({
-        messageId: "notIsolated",
-        data: {
-          kind: workload.kind,
-          name: workload.name,
-          instance: `instance ${instanceOf(workload.object).name}`,
-          directions: open.join(" and "),
-          types: open.map((d) => (d === "ingress" ? "Ingress" : "Egress")).join(" or "),
-          open: OPEN[open.length === 2 || !only ? "both" : only],
-        },
+        ...(selecting.length
+          ? { messageId: "onHostNetwork", data: { ...data, policies: selecting.join(", ") } }
+          : { messageId: "notIsolated", data }),
         object: workload.object,
         pointer: workload.template.metadataPointer,
       });
     }
   },
 });
+
+/**
+ * The policies that select a hostNetwork workload's pods for an open direction: they would
+ * isolate it, but Kubernetes does not apply them to the node's network (netpol's model).
+ */
+function policiesIgnoring(
+  policies: readonly Policy[],
+  workload: Workload,
+  open: readonly Direction[],
+): string[] {
+  if (!workload.hostNetwork) return [];
+  return policies
+    .filter((p) => p.namespace === workload.namespace && p.selects(workload.labels))
+    .filter((p) => open.some((d) => (d === "ingress" ? p.isolatesIngress : p.isolatesEgress)))
+    .map((p) => `${p.namespace}/${p.name}`);
+}
 
 /** The refusals of the policy as a whole (netpol's shared validation); peers and ports are other rules'. */
 function specRefusals(policy: unknown): SpecRefusal[] {

@@ -1,0 +1,214 @@
+import {
+  type Connectivity,
+  type Endpoint,
+  type PodFlows,
+  podFlowsOfConnectivity,
+} from "./analyze.js";
+import { type ConnSet, equals, intersect, isEmpty, NO_CONNS, subtract } from "./conns.js";
+import { atoms, IPV6_SPACE, type IpInterval } from "./ip.js";
+import type { Workload } from "./model.js";
+
+/** Connections between two ends that one side of a change allows and the other does not. */
+export interface EndpointChange {
+  from: Endpoint;
+  to: Endpoint;
+  conns: ConnSet;
+}
+
+export interface EndpointDiff {
+  opened: EndpointChange[];
+  closed: EndpointChange[];
+}
+
+/**
+ * What a change does to each pair of ends: workload to workload (matched by namespace, name and
+ * kind) and workload to or from each range of outside addresses. A flow opened for one new
+ * workload, or for one more address range, is a change even when its component already had
+ * the same flow elsewhere.
+ */
+export function diffEndpoints(base: Connectivity, head: Connectivity): EndpointDiff {
+  const diff: EndpointDiff = { opened: [], closed: [] };
+  // What is opened is told with the head's ends, what is closed with the base's: a workload
+  // relabelled into another component closed the flows of the component it was.
+  const record: Recorder = (ends, before, after) => {
+    const opened = subtract(after, before);
+    if (!isEmpty(opened)) diff.opened.push({ ...(ends.head ?? ends.base!), conns: opened });
+    const closed = subtract(before, after);
+    if (!isEmpty(closed)) diff.closed.push({ ...(ends.base ?? ends.head!), conns: closed });
+  };
+  podChanges(base, head, record);
+  externalChanges(base, head, record);
+  return diff;
+}
+
+interface Ends {
+  from: Endpoint;
+  to: Endpoint;
+}
+
+type Recorder = (ends: { base?: Ends; head?: Ends }, before: ConnSet, after: ConnSet) => void;
+
+/** One side's pod-to-pod connections, pair by pair, without listing every pair of open pods. */
+class PodSide {
+  readonly workloads: readonly Workload[];
+  private readonly pods: PodFlows | undefined;
+  private readonly index = new Map<string, number>();
+  /** The reach of the last egress-isolated source asked: pairs are asked source by source. */
+  private reach: { source: number; conns: Map<number, ConnSet> } | undefined;
+
+  constructor(private readonly connectivity: Connectivity) {
+    this.workloads = connectivity.model.workloads;
+    this.pods = podFlowsOfConnectivity(connectivity);
+    for (const [i, w] of this.workloads.entries()) this.index.set(w.id, i);
+  }
+
+  indexOf(workload: Workload): number | undefined {
+    return this.index.get(workload.id);
+  }
+
+  /** Both ends unisolated: every connection, whatever the rest of the bundle says. */
+  open(a: number, b: number): boolean {
+    return this.egressOpen(a) && this.ingressOpen(b);
+  }
+
+  conns(a: number, b: number): ConnSet {
+    if (!this.pods) return this.sides(a, b);
+    if (this.pods.egressOpen(a)) return this.pods.openFlow(a, b)?.conns ?? NO_CONNS;
+    if (this.reach?.source !== a) {
+      const conns = new Map([...this.pods.from(a)].map((f) => [this.endIndex(f.to), f.conns]));
+      this.reach = { source: a, conns };
+    }
+    return this.reach.conns.get(b) ?? NO_CONNS;
+  }
+
+  private egressOpen(i: number): boolean {
+    return this.pods
+      ? this.pods.egressOpen(i)
+      : this.connectivity.isolatedFor(this.workloads[i]!, "egress").length === 0;
+  }
+
+  private ingressOpen(i: number): boolean {
+    return this.pods
+      ? this.pods.ingressOpen(i)
+      : this.connectivity.isolatedFor(this.workloads[i]!, "ingress").length === 0;
+  }
+
+  private endIndex(end: Endpoint): number {
+    return end.kind === "workload" ? (this.index.get(end.workload.id) ?? -1) : -1;
+  }
+
+  private sides(a: number, b: number): ConnSet {
+    const { egress, ingress } = this.connectivity.sides(
+      { kind: "workload", workload: this.workloads[a]! },
+      { kind: "workload", workload: this.workloads[b]! },
+    );
+    return intersect(egress, ingress);
+  }
+}
+
+function podChanges(
+  baseConnectivity: Connectivity,
+  headConnectivity: Connectivity,
+  record: Recorder,
+) {
+  const base = new PodSide(baseConnectivity);
+  const head = new PodSide(headConnectivity);
+  const inBase = head.workloads.map((w) => base.indexOf(w));
+  const workload = (w: Workload): Endpoint => ({ kind: "workload", workload: w });
+  for (let a = 0; a < head.workloads.length; a++) {
+    for (let b = 0; b < head.workloads.length; b++) {
+      if (a === b) continue;
+      const [ba, bb] = [inBase[a], inBase[b]];
+      const both = ba !== undefined && bb !== undefined;
+      if (both && head.open(a, b) && base.open(ba, bb)) continue;
+      const ends = {
+        head: { from: workload(head.workloads[a]!), to: workload(head.workloads[b]!) },
+        ...(both
+          ? { base: { from: workload(base.workloads[ba]!), to: workload(base.workloads[bb]!) } }
+          : {}),
+      };
+      record(ends, both ? base.conns(ba, bb) : NO_CONNS, head.conns(a, b));
+    }
+  }
+  // A workload the head removes closes what it had.
+  const inHead = base.workloads.map((w) => head.indexOf(w));
+  for (let a = 0; a < base.workloads.length; a++) {
+    for (let b = 0; b < base.workloads.length; b++) {
+      if (a === b || (inHead[a] !== undefined && inHead[b] !== undefined)) continue;
+      const ends = { from: workload(base.workloads[a]!), to: workload(base.workloads[b]!) };
+      record({ base: ends }, base.conns(a, b), NO_CONNS);
+    }
+  }
+}
+
+/**
+ * Flows to and from outside addresses, cut on the ranges of both sides, so that an ipBlock
+ * widened or an `except` removed shows as the addresses it opens.
+ */
+function externalChanges(base: Connectivity, head: Connectivity, record: Recorder) {
+  const inbound = atoms([base.ingressRanges, head.ingressRanges]);
+  const outbound = atoms([base.egressRanges, head.egressRanges]);
+  const baseById = new Map(base.model.workloads.map((w) => [w.id, w]));
+  const headIds = new Set(head.model.workloads.map((w) => w.id));
+  const ends: { head?: Workload; base?: Workload }[] = [
+    ...head.model.workloads.map((w) => ({ head: w, base: baseById.get(w.id) })),
+    ...base.model.workloads.filter((w) => !headIds.has(w.id)).map((w) => ({ base: w })),
+  ];
+  for (const end of ends) {
+    const into = (c: Connectivity, w: Workload | undefined, range: IpInterval) =>
+      w
+        ? c.sides({ kind: "external", range }, { kind: "workload", workload: w }).ingress
+        : NO_CONNS;
+    const outOf = (c: Connectivity, w: Workload | undefined, range: IpInterval) =>
+      w ? c.sides({ kind: "workload", workload: w }, { kind: "external", range }).egress : NO_CONNS;
+    const sides = (ends: (w: Endpoint) => Ends) => ({
+      ...(end.base ? { base: ends({ kind: "workload", workload: end.base }) } : {}),
+      ...(end.head ? { head: ends({ kind: "workload", workload: end.head }) } : {}),
+    });
+    forEachRun(
+      inbound,
+      (range) => [into(base, end.base, range), into(head, end.head, range)],
+      (range, before, after) =>
+        record(
+          sides((w) => ({ from: { kind: "external", range }, to: w })),
+          before,
+          after,
+        ),
+    );
+    forEachRun(
+      outbound,
+      (range) => [outOf(base, end.base, range), outOf(head, end.head, range)],
+      (range, before, after) =>
+        record(
+          sides((w) => ({ from: w, to: { kind: "external", range } })),
+          before,
+          after,
+        ),
+    );
+  }
+}
+
+/** Adjacent ranges with the same connections on both sides are one change, not many. */
+function forEachRun(
+  ranges: readonly IpInterval[],
+  connsOf: (range: IpInterval) => [ConnSet, ConnSet],
+  each: (range: IpInterval, before: ConnSet, after: ConnSet) => void,
+) {
+  let run: { range: IpInterval; before: ConnSet; after: ConnSet } | undefined;
+  for (const range of ranges) {
+    const [before, after] = connsOf(range);
+    if (
+      run &&
+      run.range[1] + 1n === range[0] &&
+      range[0] !== IPV6_SPACE[0] &&
+      equals(run.before, before) &&
+      equals(run.after, after)
+    ) {
+      run.range = [run.range[0], range[1]];
+      continue;
+    }
+    if (run) each(run.range, run.before, run.after);
+    run = { range, before, after };
+  }
+  if (run) each(run.range, run.before, run.after);
+}
