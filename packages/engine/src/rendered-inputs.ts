@@ -8,6 +8,7 @@ import {
   parseSource,
 } from "@scout-deploy/core";
 import { displayPath, type LoadOptions, loadBundle } from "@scout-deploy/loader";
+import { defaultKubernetesVersion } from "@scout-deploy/schema";
 import {
   type HelmOptions,
   helmValuesFiles,
@@ -29,6 +30,11 @@ export const RENDERED_INPUT_PREFIX = "<rendered>/";
 export interface RenderedInputsOptions {
   cwd: string;
   helm: HelmOptions;
+  /**
+   * The Kubernetes version the check judges against (`--kubernetes-version`; default: the newest
+   * bundled schemas): charts render for it unless `--kube-version` says otherwise.
+   */
+  kubernetesVersion?: string;
   tools: ToolRunner;
   /**
    * Loads the paths that are not charts or kustomizations (files, folders, globs, "-"); a folder
@@ -94,6 +100,8 @@ export async function loadWithRenderedInputs(
 /** How `loadPaths` reads: the working folder, Helm flags, the tools, and the loader's limits. */
 export interface PathsOptions extends Pick<LoadOptions, "cwd" | "readStdin" | "maxFileSize"> {
   helm?: HelmOptions;
+  /** The Kubernetes version judged against; charts render for it (see `helmForCluster`). */
+  kubernetesVersion?: string;
   /** @default systemToolRunner() */
   tools?: ToolRunner;
 }
@@ -111,6 +119,7 @@ export function loadPaths(
   return loadWithRenderedInputs(paths, {
     cwd,
     helm: options.helm ?? {},
+    ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
     tools: options.tools ?? systemToolRunner(),
     load: (plain, passOver) =>
       loadBundle(plain, {
@@ -142,9 +151,22 @@ function walkedFolders(paths: readonly string[], cwd: string): string[] {
 function render(root: RenderRoot, options: RenderedInputsOptions): RenderedSource {
   const input =
     root.kind === "helm"
-      ? renderHelm(root.folder, options.helm, options.cwd, options.tools)
+      ? renderHelm(root.folder, helmForCluster(options), options.cwd, options.tools)
       : renderKustomize(root.folder, options.cwd, options.tools);
   return renderedSource(input, displayPath(root.folder, options.cwd));
+}
+
+/**
+ * `helm template` alone renders for Kubernetes v1.20 (`.Capabilities.KubeVersion`), while
+ * `helm install` sees the cluster's version: a chart gated on it would show the checker another
+ * manifest than the cluster gets. It renders for the version the check judges against.
+ */
+function helmForCluster(options: RenderedInputsOptions): HelmOptions {
+  if (options.helm.kubeVersion) return options.helm;
+  const version = options.kubernetesVersion ?? defaultKubernetesVersion();
+  // "1.36" would be GitVersion "v1.36": semverCompare in charts wants a patch.
+  const full = /^v?\d+\.\d+$/.test(version) ? `${version}.0` : version;
+  return { ...options.helm, kubeVersion: full };
 }
 
 function renderOrProblem(

@@ -52,7 +52,8 @@ Options:
   --set KEY=VALUE        Helm value, repeatable
   --release-name NAME    Helm release name (default release-name)
   --namespace NS         Helm release namespace
-  --kube-version X.Y.Z   Kubernetes version Helm renders for (.Capabilities)
+  --kube-version X.Y.Z   Kubernetes version Helm renders for (.Capabilities; default:
+                         --kubernetes-version, else the newest bundled, not helm's v1.20)
   --color MODE           auto|always|never (default auto: a terminal, unless NO_COLOR or
                          TERM=dumb; FORCE_COLOR forces it)
   --base REF             compare with the same paths (or config) at git REF, read with git
