@@ -90,3 +90,77 @@ describe("a chart gated on .Capabilities.KubeVersion (real helm)", () => {
     expect(only(both.result.findings, "pod/not-privileged")).toHaveLength(1);
   });
 });
+
+const DIGEST = `sha256:${"1".repeat(64)}`;
+
+/** A Deployment compliant but for what an overlay does to it. */
+const BASE_DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: backend
+spec:
+  selector:
+    matchLabels: {app: backend}
+  template:
+    metadata:
+      labels: {app: backend}
+    spec:
+      automountServiceAccountToken: false
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 1000
+        seccompProfile: {type: RuntimeDefault}
+      containers:
+        - name: api
+          image: scout/backend@${DIGEST}
+          securityContext:
+            readOnlyRootFilesystem: true
+            allowPrivilegeEscalation: false
+            capabilities: {drop: [ALL]}
+`;
+
+describe("what a kustomization's transformers and generators make (real kubectl kustomize)", () => {
+  const kustomizeIt = tools.find("kubectl") ? it : withTool("kustomize");
+  const overlay = (kustomization: string, extra: Record<string, string> = {}) =>
+    folder({
+      "base/deploy.yaml": BASE_DEPLOYMENT,
+      "base/kustomization.yaml": "resources:\n  - deploy.yaml\n",
+      "overlay/kustomization.yaml": kustomization,
+      ...extra,
+    });
+
+  kustomizeIt("puts an image the images: entry retags on that entry's newTag", async () => {
+    const dir = overlay(
+      "resources:\n  - ../base\nimages:\n  - name: other/image\n    newTag: '2'\n  - name: scout/backend\n    newTag: latest\n",
+    );
+    const { result } = await runCheck({ cwd: dir, paths: ["overlay"], tools });
+    expect(only(result.findings, "workload/image-pinned")).toMatchObject([
+      {
+        file: "overlay/kustomization.yaml",
+        line: 7,
+        message: expect.stringContaining("scout/backend:latest"),
+      },
+    ]);
+  });
+
+  kustomizeIt("puts a weak password of a secretGenerator on its literal's line", async () => {
+    const dir = overlay(
+      "resources:\n  - ../base\nsecretGenerator:\n  - name: db\n    literals:\n      - user=scout\n      - password=password\n",
+    );
+    const { result } = await runCheck({ cwd: dir, paths: ["overlay"], tools });
+    expect(only(result.findings, "secrets/strong-token")).toMatchObject([
+      { file: "overlay/kustomization.yaml", line: 7, path: "/data/password" },
+    ]);
+  });
+
+  kustomizeIt("puts a weak password of a generator's envs file on its line there", async () => {
+    const dir = overlay(
+      "resources:\n  - ../base\nnamePrefix: prod-\nsecretGenerator:\n  - name: db\n    envs:\n      - db.env\n",
+      { "overlay/db.env": "# the database\nuser=scout\npassword=changeme\n" },
+    );
+    const { result } = await runCheck({ cwd: dir, paths: ["overlay"], tools });
+    expect(only(result.findings, "secrets/strong-token")).toMatchObject([
+      { file: "overlay/db.env", line: 3 },
+    ]);
+  });
+});

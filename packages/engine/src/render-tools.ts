@@ -2,10 +2,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { delimiter, dirname, join, relative, resolve, sep } from "node:path";
-import { ConfigurationError, isRecord, parseSource } from "@scout-deploy/core";
+import { ConfigurationError, isRecord, type Position, parseSource } from "@scout-deploy/core";
 import { displayPath } from "@scout-deploy/loader";
 import type {
   HelmSourceMap,
+  ImageEntry,
   KustomizeOrigin,
   KustomizeSourceMap,
   PatchRef,
@@ -238,14 +239,23 @@ function kustomizeOrigins(annotated: string, scratch: string, cwd: string) {
       const origin = annotations["config.kubernetes.io/origin"] ?? "";
       const originPath = /^path:\s*(.+)$/m.exec(origin);
       const resource = originPath ? read(resolve(scratch, originPath[1]!.trim())) : undefined;
-      const generator = helmChartOf(origin, scratch, read, entryOf);
-      const kustomizations = patchTransformersOf(
-        annotations["alpha.config.kubernetes.io/transformations"],
-      ).map((kustomization) => resolve(scratch, kustomization));
+      const generator =
+        helmChartOf(origin, scratch, read, entryOf) ??
+        dataGeneratorOf(origin, nameOfDocument(document.value), scratch, read, files);
+      const transformations = annotations["alpha.config.kubernetes.io/transformations"];
+      const kustomizations = patchTransformersOf(transformations).map((kustomization) =>
+        resolve(scratch, kustomization),
+      );
       const patches = [...new Set(kustomizations)].flatMap((kustomization) =>
         patchesOf(kustomization, read),
       );
-      return { ...(resource ? { resource } : {}), ...(generator ? { generator } : {}), patches };
+      const images = imageEntriesOf(transformations, scratch, read, files);
+      return {
+        ...(resource ? { resource } : {}),
+        ...(generator ? { generator } : {}),
+        patches,
+        ...(images.length ? { images } : {}),
+      };
     },
   );
   return { documents, files };
@@ -265,6 +275,124 @@ function helmChartOf(
   const configuredIn = /^configuredIn:\s*(.+)$/m.exec(origin)?.[1]?.trim();
   const file = configuredIn ? read(resolve(scratch, configuredIn)) : undefined;
   return file === undefined ? undefined : { file, pointer: entryOf(file) };
+}
+
+const DATA_GENERATORS = {
+  SecretGenerator: "secretGenerator",
+  ConfigMapGenerator: "configMapGenerator",
+};
+
+/**
+ * Where a Secret or ConfigMap that `secretGenerator`/`configMapGenerator` made was written: the
+ * generator's entry, and each key's own line (a `literals` item, a `files` item, an `envs`
+ * file's line), so that a weak password lands where the user typed it.
+ */
+function dataGeneratorOf(
+  origin: string,
+  renderedName: string,
+  scratch: string,
+  read: (absolute: string) => string | undefined,
+  files: Record<string, string>,
+): KustomizeOrigin["generator"] {
+  const kind = /kind:\s*(SecretGenerator|ConfigMapGenerator)\b/.exec(origin)?.[1] as
+    | keyof typeof DATA_GENERATORS
+    | undefined;
+  const configuredIn = /^configuredIn:\s*(.+)$/m.exec(origin)?.[1]?.trim();
+  if (!kind || !configuredIn) return undefined;
+  const absolute = resolve(scratch, configuredIn);
+  const file = read(absolute);
+  if (file === undefined) return undefined;
+  const document = parseSource(file, files[file]!).documents[0];
+  const field = DATA_GENERATORS[kind];
+  const entries = isRecord(document?.value) ? document.value[field] : undefined;
+  if (!document || !Array.isArray(entries)) return undefined;
+  // The rendered name is the entry's, with prefixes, suffixes and the content hash around it.
+  const index = bestNamed(entries, renderedName);
+  if (index < 0) return { file, pointer: `/${field}` };
+  const pointer = `/${field}/${index}`;
+  const entry = entries[index] as Record<string, unknown>;
+  const keys: Record<string, Position> = {};
+  const listed = (list: string, keyOf: (item: string) => string | undefined) => {
+    const items = entry[list];
+    if (!Array.isArray(items)) return;
+    items.forEach((item, at) => {
+      const key = typeof item === "string" ? keyOf(item) : undefined;
+      if (key !== undefined) keys[key] ??= document.locate(`${pointer}/${list}/${at}`);
+    });
+  };
+  listed("literals", (item) => /^([^=]+)=/.exec(item)?.[1]?.trim());
+  listed("files", (item) => /^([^=]+)=/.exec(item)?.[1]?.trim() ?? item.split("/").at(-1));
+  if (Array.isArray(entry.envs)) {
+    for (const env of entry.envs) {
+      if (typeof env !== "string") continue;
+      const envFile = read(resolve(dirname(absolute), env));
+      if (envFile === undefined) continue;
+      files[envFile]!.split("\n").forEach((line, at) => {
+        const key = /^\s*([^#=\s][^=]*)=/.exec(line)?.[1]?.trim();
+        if (key !== undefined) keys[key] ??= { file: envFile, line: at + 1, column: 1 };
+      });
+    }
+  }
+  return { file, pointer, keys };
+}
+
+/** The index of the entry whose `name` the rendered name holds, the longest such name first. */
+function bestNamed(entries: readonly unknown[], renderedName: string): number {
+  let best = -1;
+  let length = -1;
+  entries.forEach((entry, index) => {
+    const name = isRecord(entry) && typeof entry.name === "string" ? entry.name : undefined;
+    if (name && renderedName.includes(name) && name.length > length) {
+      best = index;
+      length = name.length;
+    }
+  });
+  return best;
+}
+
+/** The `images:` entries of the kustomizations whose image transformer ran on the object. */
+function imageEntriesOf(
+  transformations: string | undefined,
+  scratch: string,
+  read: (absolute: string) => string | undefined,
+  files: Record<string, string>,
+): ImageEntry[] {
+  if (!transformations) return [];
+  const kustomizations = transformations
+    .split(/^- /m)
+    .slice(1)
+    .filter((entry) => /kind:\s*ImageTagTransformer/.test(entry))
+    .map((entry) => /configuredIn:\s*(\S+)/.exec(entry)?.[1])
+    .filter((path): path is string => path !== undefined);
+  return [...new Set(kustomizations)].flatMap((kustomization) => {
+    const file = read(resolve(scratch, kustomization));
+    if (file === undefined) return [];
+    const document = parseSource(file, files[file]!).documents[0];
+    const images = isRecord(document?.value) ? document.value.images : undefined;
+    if (!document || !Array.isArray(images)) return [];
+    return images.flatMap((image, index): ImageEntry[] => {
+      if (!isRecord(image) || typeof image.name !== "string") return [];
+      const at = (field: string) =>
+        typeof image[field] === "string" || typeof image[field] === "number"
+          ? { [field]: String(image[field]) }
+          : {};
+      const decisive = ["digest", "newTag", "newName"].find((field) => field in image);
+      return [
+        {
+          name: image.name,
+          ...at("newName"),
+          ...at("newTag"),
+          ...at("digest"),
+          position: document.locate(`/images/${index}${decisive ? `/${decisive}` : ""}`),
+        },
+      ];
+    });
+  });
+}
+
+function nameOfDocument(value: unknown): string {
+  const metadata = isRecord(value) ? value.metadata : undefined;
+  return isRecord(metadata) && typeof metadata.name === "string" ? metadata.name : "";
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   type Finding,
+  getAtPointer,
   isRecord,
   joinPointer,
   type Position,
@@ -37,8 +38,22 @@ export interface KustomizeOrigin {
   resource?: string;
   /** Patches of the kustomizations that patched it, in the order they were applied. */
   patches: PatchRef[];
-  /** A generated object (a helmCharts entry): the kustomization file and the entry's pointer. */
-  generator?: { file: string; pointer: string };
+  /**
+   * A generated object (a helmCharts, secretGenerator or configMapGenerator entry): the
+   * kustomization file, the entry's pointer, and where each data key was written.
+   */
+  generator?: { file: string; pointer: string; keys?: Record<string, Position> };
+  /** The `images:` entries of the kustomizations whose image transformer ran on it. */
+  images?: ImageEntry[];
+}
+
+/** An `images:` entry: the image name it matches, what it sets, and its line. */
+export interface ImageEntry {
+  name: string;
+  newName?: string;
+  newTag?: string;
+  digest?: string;
+  position: Position;
 }
 
 /**
@@ -379,6 +394,8 @@ function kustomizePosition(
 ): Position | undefined {
   const origin = map.documents[index];
   if (!origin) return undefined;
+  const image = imageEntryAt(origin, rendered, pointer);
+  if (image) return image.position;
   const steps = namedSteps(rendered, splitPointer(pointer));
   const base =
     origin.resource !== undefined
@@ -409,17 +426,63 @@ function kustomizePosition(
     if (setsValue) return inFile(patch, target.locate(resolved.pointer));
   }
   if (base && inBase) return base.locate(inBase.pointer);
-  return origin.generator && generatorPosition(map, origin.generator, parsed);
+  return origin.generator && generatorPosition(map, origin.generator, pointer, parsed);
 }
 
 function generatorPosition(
   map: KustomizeSourceMap,
   generator: NonNullable<KustomizeOrigin["generator"]>,
+  pointer: string,
   parsed: Parsed,
 ): Position | undefined {
+  const [field, key] = splitPointer(pointer);
+  const isData = field === "data" || field === "stringData" || field === "binaryData";
+  const keyed = isData && key !== undefined ? generator.keys?.[key] : undefined;
+  if (keyed) return keyed;
   const text = map.files[generator.file];
   const kustomization = text === undefined ? undefined : parsed.documents(generator.file, text)[0];
   return kustomization?.locate(generator.pointer);
+}
+
+/**
+ * The `images:` entry that made a container's image what it is: one whose rewrite (newName,
+ * newTag, digest) the rendered image shows, the outermost kustomization's first. Kustomize runs
+ * the image transformer after the patches of its kustomization, so the entry decided the value.
+ */
+function imageEntryAt(
+  origin: KustomizeOrigin,
+  rendered: unknown,
+  pointer: string,
+): ImageEntry | undefined {
+  if (!origin.images?.length) return undefined;
+  if (!/\/(?:containers|initContainers|ephemeralContainers)\/\d+\/image$/.test(pointer)) return;
+  const image = getAtPointer(rendered, pointer);
+  if (typeof image !== "string") return undefined;
+  const { name, tag, digest } = imageParts(image);
+  return [...origin.images]
+    .reverse()
+    .find(
+      (entry) =>
+        (entry.newName ?? entry.name) === name &&
+        (entry.newName !== undefined || entry.newTag !== undefined || entry.digest !== undefined) &&
+        (entry.newTag === undefined || entry.newTag === tag) &&
+        (entry.digest === undefined || entry.digest === digest),
+    );
+}
+
+/** "repo/name:tag@sha256:..." -> its parts; a port in the registry host is not a tag. */
+function imageParts(image: string): { name: string; tag?: string; digest?: string } {
+  const at = image.indexOf("@");
+  const digest = at < 0 ? undefined : image.slice(at + 1);
+  const named = at < 0 ? image : image.slice(0, at);
+  const colon = named.lastIndexOf(":");
+  if (colon < 0 || colon < named.lastIndexOf("/"))
+    return { name: named, ...(digest ? { digest } : {}) };
+  return {
+    name: named.slice(0, colon),
+    tag: named.slice(colon + 1),
+    ...(digest ? { digest } : {}),
+  };
 }
 
 /**
