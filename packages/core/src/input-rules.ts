@@ -59,7 +59,7 @@ export const inputRules: readonly Rule[] = [
   builtIn("input/skipped", {
     severity: "info",
     description:
-      "A folder the loader does not walk on purpose (.git, node_modules): only its files that hold a Kubernetes object (apiVersion and kind) are read, since kubectl apply -R applies them; other files in it are not checked.",
+      "A folder the loader does not walk on purpose (.git, node_modules): only its files that hold a Kubernetes object (apiVersion and kind) are read, since kubectl apply -R applies them; other files in it are not checked. A library chart (type: library) found walking: Helm installs nothing of it on its own, it is checked inside the charts that depend on it.",
     remediation: "Name the files or the folder as a path of their own if they are deployed.",
     messages: { problem: "{{message}}" },
   }),

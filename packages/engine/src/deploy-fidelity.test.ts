@@ -164,3 +164,27 @@ describe("what a kustomization's transformers and generators make (real kubectl 
     ]);
   });
 });
+
+describe("a library chart found walking (real helm)", () => {
+  const helmIt = withTool("helm");
+
+  helmIt(
+    "is no render error: helm installs nothing of it, the app chart using it is checked",
+    async () => {
+      const dir = folder({
+        "lib/Chart.yaml": "apiVersion: v2\nname: lib\ntype: library\nversion: 0.1.0\n",
+        "lib/templates/_pod.tpl": `{{- define "lib.pod" -}}\n${gatedPod("true")}{{- end }}\n`,
+        "app/Chart.yaml": `${CHART}dependencies:\n  - name: lib\n    version: 0.1.0\n    repository: file://../lib\n`,
+        "app/charts/lib/Chart.yaml": "apiVersion: v2\nname: lib\ntype: library\nversion: 0.1.0\n",
+        "app/charts/lib/templates/_pod.tpl": `{{- define "lib.pod" -}}\n${gatedPod("true")}{{- end }}\n`,
+        "app/templates/pod.yaml": '{{ include "lib.pod" . }}\n',
+      });
+      const { result } = await runCheck({ cwd: dir, paths: ["."], tools });
+      expect(only(result.findings, "input/not-rendered")).toEqual([]);
+      expect(only(result.findings, "input/skipped")).toMatchObject([
+        { file: "lib/Chart.yaml", line: 3, severity: "info" },
+      ]);
+      expect(only(result.findings, "pod/not-privileged")).toHaveLength(1);
+    },
+  );
+});

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   type Bundle,
@@ -82,7 +83,9 @@ export async function loadWithRenderedInputs(
   // A --values file that does not exist is the user's mistake, not one chart's problem.
   if (hasChart) helmValuesFiles(options.helm, options.cwd);
   const sources = named.map((root) => render(root, options));
-  const problems: InputProblem[] = [];
+  const problems: InputProblem[] = walked.libraries.map((library) =>
+    libraryProblem(library, options.cwd),
+  );
   for (const root of found) {
     const rendered = renderOrProblem(root, options);
     if ("problem" in rendered) problems.push(rendered.problem);
@@ -189,6 +192,16 @@ function renderOrProblem(
       },
     };
   }
+}
+
+function libraryProblem(chart: string, cwd: string): InputProblem {
+  const file = displayPath(join(chart, "Chart.yaml"), cwd);
+  const chartYaml = parseSource(file, readFileSync(join(chart, "Chart.yaml"), "utf8"));
+  return {
+    ruleId: "input/skipped",
+    message: `${displayPath(chart, cwd)} is a library chart (type: library): helm renders it only inside the charts that depend on it and installs nothing of it on its own, so it is checked there`,
+    position: chartYaml.documents[0]?.locate("/type") ?? { file, line: 1, column: 1 },
+  };
 }
 
 function renderedSource(input: RenderedInput, folder: string): RenderedSource {
