@@ -188,3 +188,34 @@ describe("a library chart found walking (real helm)", () => {
     },
   );
 });
+
+describe("a chart installed with --namespace (real helm)", () => {
+  const helmIt = withTool("helm");
+  // helm template prints the pod without a namespace; helm install -n scout creates it in scout.
+  const dir = folder({
+    "chart/Chart.yaml": CHART,
+    "chart/templates/policy.yaml":
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: default\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n",
+    "chart/templates/pod.yaml":
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n    - name: api\n      image: nginx:1.27\n",
+    "chart/templates/role.yaml":
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules: []\n",
+  });
+  const check = (namespace?: string) =>
+    runCheck({ cwd: dir, paths: ["chart"], helm: namespace ? { namespace } : {}, tools });
+
+  helmIt("judges the objects without a namespace in the release namespace", async () => {
+    const { result, bundle } = await check("scout");
+    expect(only(result.findings, "network/default-deny")).toMatchObject([
+      { file: "chart/templates/pod.yaml", object: { kind: "Pod", namespace: "scout" } },
+    ]);
+    const refs = bundle.objects.map((object) => `${object.ref.kind} ${object.ref.namespace}`);
+    // A cluster-scoped object has no namespace, whatever -n says.
+    expect(refs.sort()).toEqual(["ClusterRole undefined", "NetworkPolicy default", "Pod scout"]);
+  });
+
+  helmIt("leaves them without one when no --namespace is given", async () => {
+    const { result } = await check();
+    expect(only(result.findings, "network/default-deny")).toEqual([]);
+  });
+});

@@ -6,9 +6,12 @@ import {
   ConfigurationError,
   type InputProblem,
   isConfigurationError,
+  isRecord,
+  type ParsedSource,
   parseSource,
 } from "@scout-deploy/core";
 import { displayPath, type LoadOptions, loadBundle } from "@scout-deploy/loader";
+import { isClusterScoped } from "@scout-deploy/rules";
 import { defaultKubernetesVersion } from "@scout-deploy/schema";
 import {
   type HelmOptions,
@@ -91,10 +94,12 @@ export async function loadWithRenderedInputs(
     if ("problem" in rendered) problems.push(rendered.problem);
     else sources.push(rendered);
   }
-  const rendered = buildBundle(
-    sources.map((source) => parseSource(source.file, source.text)),
-    problems,
-  );
+  const parsed = sources.map((source) => parseSource(source.file, source.text));
+  if (options.helm.namespace) {
+    const charts = sources.filter((source) => source.map.kind === "helm");
+    placeInNamespace(parsed, new Set(charts.map((source) => source.file)), options.helm.namespace);
+  }
+  const rendered = buildBundle(parsed, problems);
   const loaded = [...plain, ...namedPaths];
   if (!loaded.length) return { bundle: rendered, sources };
   return { bundle: mergeBundles(await options.load(loaded, walked.passOver), rendered), sources };
@@ -132,6 +137,27 @@ export function loadPaths(
         ...(maxFileSize ? { maxFileSize } : {}),
       }),
   });
+}
+
+/**
+ * `helm install --namespace NS` creates every namespaced object the chart leaves without
+ * `metadata.namespace` in NS, while `helm template` prints them without one (judged as in
+ * "default"): a NetworkPolicy of the chart in another namespace would seem to cover its pods.
+ * Those objects of the charts' texts get NS, as the cluster gives them.
+ */
+function placeInNamespace(
+  parsed: readonly ParsedSource[],
+  chartFiles: ReadonlySet<string>,
+  namespace: string,
+): void {
+  const bundle = buildBundle(parsed);
+  for (const object of bundle.objects) {
+    if (!chartFiles.has(object.document.file.path) || object.ref.namespace !== undefined) continue;
+    if (isClusterScoped(bundle, object)) continue;
+    const metadata = object.value.metadata;
+    if (isRecord(metadata)) metadata.namespace = namespace;
+    else object.value.metadata = { namespace };
+  }
 }
 
 /** The charts and kustomizations a walk found, but those also named as paths (rendered once). */

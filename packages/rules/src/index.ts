@@ -7,3 +7,4 @@ export {
   guideSettingsSchema,
   SCOUT_COMPONENTS,
 } from "./settings.js";
+export { isClusterScoped } from "./support/namespace.js";
