@@ -219,3 +219,43 @@ describe("a chart installed with --namespace (real helm)", () => {
     expect(only(result.findings, "network/default-deny")).toEqual([]);
   });
 });
+
+describe("a chart that asks the cluster (real helm)", () => {
+  const helmIt = withTool("helm");
+  // A ServiceMonitor's CRD on the cluster turns the pod privileged: helm template never says so.
+  const dir = folder({
+    "chart/Chart.yaml": CHART,
+    "chart/templates/pod.yaml": gatedPod(
+      `.Capabilities.APIVersions.Has "monitoring.coreos.com/v1"`,
+    ),
+    "chart/templates/secret.yaml":
+      '{{- $old := lookup "v1" "Secret" .Release.Namespace "db" }}\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n',
+    "chart/charts/off/Chart.yaml": "apiVersion: v2\nname: off\nversion: 0.1.0\n",
+    "chart/charts/off/templates/x.yaml":
+      '{{- if .Values.enabled }}\n{{ lookup "v1" "Secret" "" "" }}\n{{- end }}\n',
+  });
+  const check = (apiVersions?: string[]) =>
+    runCheck({ cwd: dir, paths: ["chart"], helm: apiVersions ? { apiVersions } : {}, tools });
+
+  helmIt("reports each question on its template line, as a warning", async () => {
+    const { result } = await check();
+    expect(only(result.findings, "input/cluster-dependent")).toMatchObject([
+      {
+        file: "chart/templates/pod.yaml",
+        line: 10,
+        severity: "warning",
+        message: expect.stringContaining("--api-versions monitoring.coreos.com/v1"),
+      },
+      { file: "chart/templates/secret.yaml", line: 1, message: expect.stringContaining("lookup") },
+    ]);
+    expect(only(result.findings, "pod/not-privileged")).toEqual([]);
+  });
+
+  helmIt("renders the branch of a cluster serving what --api-versions names", async () => {
+    const { result } = await check(["monitoring.coreos.com/v1"]);
+    expect(only(result.findings, "pod/not-privileged")).toHaveLength(1);
+    expect(only(result.findings, "input/cluster-dependent").map((f) => f.file)).toEqual([
+      "chart/templates/secret.yaml",
+    ]);
+  });
+});

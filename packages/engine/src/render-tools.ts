@@ -1,9 +1,24 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { delimiter, dirname, join, relative, resolve, sep } from "node:path";
-import { ConfigurationError, isRecord, type Position, parseSource } from "@scout-deploy/core";
+import {
+  ConfigurationError,
+  type InputProblem,
+  isRecord,
+  type Position,
+  parseSource,
+} from "@scout-deploy/core";
 import { displayPath } from "@scout-deploy/loader";
+import { clusterGates } from "./cluster-gates.js";
 import type {
   HelmSourceMap,
   ImageEntry,
@@ -32,6 +47,8 @@ export interface HelmOptions {
   values?: readonly string[];
   /** `--set key=value`, in order. */
   set?: readonly string[];
+  /** `--api-versions`: APIs the cluster serves beyond helm's built-in list (CRDs' groups). */
+  apiVersions?: readonly string[];
   releaseName?: string;
   namespace?: string;
   kubeVersion?: string;
@@ -43,6 +60,8 @@ export interface RenderedInput {
   kind: RenderedInputKind;
   /** The text checked, exactly as the tool printed it. */
   text: string;
+  /** What the render could not know of the cluster (cluster-gates.ts), on template lines. */
+  problems?: InputProblem[];
   sourceMap: HelmSourceMap | KustomizeSourceMap;
 }
 
@@ -80,6 +99,7 @@ export function renderHelm(
     ...(options.set ?? []).flatMap((pair) => ["--set", pair]),
     ...(options.namespace ? ["--namespace", options.namespace] : []),
     ...(options.kubeVersion ? ["--kube-version", options.kubeVersion] : []),
+    ...(options.apiVersions ?? []).flatMap((api) => ["--api-versions", api]),
   ];
   const text = runOrExplain(
     tools,
@@ -93,6 +113,9 @@ export function renderHelm(
   return {
     kind: "helm",
     text,
+    problems: renderedTemplateFiles(text, chart).flatMap((file) =>
+      clusterGates(displayPath(file, cwd), readFileSync(file, "utf8"), options.apiVersions),
+    ),
     sourceMap: {
       kind: "helm",
       chartName: chartNameOf(chart),
@@ -169,6 +192,35 @@ export function helmValuesFiles(options: HelmOptions, cwd: string): string[] {
       throw new ConfigurationError(`--values ${options.values![index]}: file not found`);
   }
   return valuesFiles;
+}
+
+/**
+ * The template files (helpers too) of the chart and of each subchart that rendered something:
+ * a subchart its `condition` turns off installs nothing, whatever its templates ask.
+ */
+function renderedTemplateFiles(text: string, chart: string): string[] {
+  const chains = new Set([""]);
+  for (const match of text.matchAll(/^# Source: (\S+)$/gm)) {
+    chains.add(subchartsOf(match[1]!).join("/"));
+  }
+  return [...chains].flatMap((chain) => {
+    const root = join(
+      chart,
+      ...(chain ? chain.split("/").flatMap((name) => ["charts", name]) : []),
+    );
+    return filesBelow(join(root, "templates"));
+  });
+}
+
+function filesBelow(folder: string): string[] {
+  if (!isFolder(folder)) return [];
+  return readdirSync(folder, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((entry) => {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) return filesBelow(path);
+      return entry.isFile() ? [path] : [];
+    });
 }
 
 /** Each document's `# Source: chart/templates/x.yaml` with that template's text. */

@@ -99,7 +99,10 @@ export async function loadWithRenderedInputs(
     const charts = sources.filter((source) => source.map.kind === "helm");
     placeInNamespace(parsed, new Set(charts.map((source) => source.file)), options.helm.namespace);
   }
-  const rendered = buildBundle(parsed, problems);
+  const rendered = buildBundle(parsed, [
+    ...sources.flatMap((source) => source.problems ?? []),
+    ...problems,
+  ]);
   const loaded = [...plain, ...namedPaths];
   if (!loaded.length) return { bundle: rendered, sources };
   return { bundle: mergeBundles(await options.load(loaded, walked.passOver), rendered), sources };
@@ -235,6 +238,7 @@ function renderedSource(input: RenderedInput, folder: string): RenderedSource {
   return {
     file: `${RENDERED_INPUT_PREFIX}${folder}/${name}`,
     text: input.text,
+    ...(input.problems?.length ? { problems: input.problems } : {}),
     map: input.sourceMap,
   };
 }
@@ -246,6 +250,7 @@ function refuseUnusedHelmFlags(helm: HelmOptions, hasChart: boolean): void {
     helm.releaseName && "--release-name",
     helm.namespace && "--namespace",
     helm.kubeVersion && "--kube-version",
+    helm.apiVersions?.length && "--api-versions",
   ].filter(Boolean);
   if (given.length && !hasChart) {
     throw new ConfigurationError(

@@ -1,6 +1,7 @@
 import {
   type Finding,
   getAtPointer,
+  type InputProblem,
   isRecord,
   joinPointer,
   type Position,
@@ -89,6 +90,8 @@ export interface RenderedSource {
   /** The name findings give the rendered text. */
   file: string;
   text: string;
+  /** Input problems of the render, already on the files the user edits. */
+  problems?: InputProblem[];
   map: HelmSourceMap | KustomizeSourceMap;
 }
 
