@@ -259,3 +259,24 @@ describe("a chart that asks the cluster (real helm)", () => {
     ]);
   });
 });
+
+describe("findings of a chart whose template does not spell the key (real helm)", () => {
+  const helmIt = withTool("helm");
+  const dir = folder({
+    "chart/Chart.yaml": CHART,
+    "chart/templates/_pod.tpl": `{{- define "chart.pod" -}}\n${gatedPod("true")}{{- end }}\n`,
+    "chart/templates/pod.yaml": '{{/* the API pod */}}\n\n{{ include "chart.pod" . }}\n',
+    "chart/templates/notes.yaml": "# rendered, not an object\n\nnote: {{ .Release.Name }}\n",
+  });
+
+  helmIt("puts them on the template, never on the rendered text", async () => {
+    const { result } = await runCheck({ cwd: dir, paths: ["chart"], tools });
+    expect(only(result.findings, "pod/not-privileged")).toMatchObject([
+      { file: "chart/templates/pod.yaml", line: 3, column: 1 },
+    ]);
+    expect(only(result.findings, "input/not-kubernetes")).toMatchObject([
+      { file: "chart/templates/notes.yaml", line: 3 },
+    ]);
+    expect(result.findings.filter((f) => f.file.startsWith("<rendered>/"))).toEqual([]);
+  });
+});

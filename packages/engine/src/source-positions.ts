@@ -160,8 +160,11 @@ function helmPosition(
   const lines = documentLines(template.text, heading.occurrence);
   const match = matchTemplate(lines, tokens);
   const templatePosition = { file: template.file, line: match.line + 1, column: match.column };
+  // The whole document, or a key the template does not spell (an include printed it): the
+  // document's first line in the template, rather than the rendered text no one edits.
+  if (match.line < 0) return documentStart(template.file, lines);
   const valuesPath = valuesReference(lines, match, tokens);
-  if (!valuesPath) return match.line >= 0 ? templatePosition : undefined;
+  if (!valuesPath) return templatePosition;
   const files = valuesInScope(map, subchartsOf(heading.name));
   return valuesPosition(files, valuesPath, parsed) ?? templatePosition;
 }
@@ -220,6 +223,24 @@ function documentLines(text: string, occurrence: number): string[] {
   const start = starts[occurrence] ?? -1;
   const end = starts[occurrence + 1] ?? lines.length;
   return lines.map((line, index) => (index > start && index < end ? line : ""));
+}
+
+function documentStart(file: string, lines: readonly string[]): Position | undefined {
+  const content = firstContentLine(lines);
+  const line = content >= 0 ? content : lines.findIndex(printsText);
+  if (line < 0) return undefined;
+  return { file, line: line + 1, column: indentOf(lines[line]!) + 1 };
+}
+
+/** A line whose actions print (an include, a toYaml), not only a comment or control flow. */
+function printsText(line: string): boolean {
+  if (line.trim() === "") return false;
+  const control = /^\{\{-?\s*(\/\*|if\b|else\b|end\b|range\b|with\b|define\b|\$\w+\s*:?=)/;
+  return !line
+    .trim()
+    .split(/(?<=\}\})\s*/)
+    .filter(Boolean)
+    .every((action) => control.test(action));
 }
 
 function firstContentLine(lines: readonly string[]): number {
