@@ -280,3 +280,32 @@ describe("findings of a chart whose template does not spell the key (real helm)"
     expect(result.findings.filter((f) => f.file.startsWith("<rendered>/"))).toEqual([]);
   });
 });
+
+describe("a chart that helm refuses to render (real helm)", () => {
+  const helmIt = withTool("helm");
+  const requiredName = {
+    "deploy/app/Chart.yaml": CHART,
+    "deploy/app/templates/config.yaml":
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ required "name is required" .Values.name }}\n',
+  };
+
+  helmIt("named: exit 2 with helm's message, naming the template by its path", async () => {
+    const dir = folder(requiredName);
+    await expect(runCheck({ cwd: dir, paths: ["deploy/app"], tools })).rejects.toThrow(
+      "at (deploy/app/templates/config.yaml:4:11): name is required",
+    );
+  });
+
+  helmIt("walked: its required/fail message on the template line it names", async () => {
+    const dir = folder(requiredName);
+    const { result } = await runCheck({ cwd: dir, paths: ["."], tools });
+    expect(only(result.findings, "input/not-rendered")).toMatchObject([
+      {
+        file: "deploy/app/templates/config.yaml",
+        line: 4,
+        column: 11,
+        message: expect.stringContaining("name is required"),
+      },
+    ]);
+  });
+});

@@ -13,6 +13,7 @@ import { delimiter, dirname, join, relative, resolve, sep } from "node:path";
 import {
   ConfigurationError,
   type InputProblem,
+  isConfigurationError,
   isRecord,
   type Position,
   parseSource,
@@ -101,12 +102,11 @@ export function renderHelm(
     ...(options.kubeVersion ? ["--kube-version", options.kubeVersion] : []),
     ...(options.apiVersions ?? []).flatMap((api) => ["--api-versions", api]),
   ];
-  const text = runOrExplain(
-    tools,
-    helm,
-    args,
-    cwd,
-    `helm template ${displayPath(chart, cwd) || "."}`,
+  const shown = displayPath(chart, cwd) || ".";
+  const text = withChartPaths(
+    () => runOrExplain(tools, helm, args, cwd, `helm template ${shown}`),
+    chartNameOf(chart),
+    shown,
   );
   const chartValues = join(chart, "values.yaml");
   const values = [...(existsSync(chartValues) ? [chartValues] : []), ...valuesFiles];
@@ -152,6 +152,19 @@ export function renderKustomize(root: string, cwd: string, tools: ToolRunner): R
     };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Helm names a failing template by the chart's name (`at (scout/templates/a.yaml:4:11)`); the
+ * message names it by the path the user can open (`examples/helm-chart/templates/a.yaml`).
+ */
+function withChartPaths<T>(render: () => T, chartName: string, shown: string): T {
+  try {
+    return render();
+  } catch (error) {
+    if (!isConfigurationError(error) || !chartName) throw error;
+    throw new ConfigurationError(error.message.split(`at (${chartName}/`).join(`at (${shown}/`));
   }
 }
 

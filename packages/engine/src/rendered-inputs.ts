@@ -16,6 +16,7 @@ import { defaultKubernetesVersion } from "@scout-deploy/schema";
 import {
   type HelmOptions,
   helmValuesFiles,
+  isFile,
   isFolder,
   kustomizationFile,
   type RenderedInput,
@@ -217,10 +218,27 @@ function renderOrProblem(
       problem: {
         ruleId: "input/not-rendered",
         message: `the ${what} ${folder} was not rendered, so nothing of it was checked: ${error.message}`,
-        position: { file: displayPath(file, options.cwd), line: 1, column: 1 },
+        position: templateErrorPosition(root, error.message, options.cwd) ?? {
+          file: displayPath(file, options.cwd),
+          line: 1,
+          column: 1,
+        },
       },
     };
   }
+}
+
+/**
+ * Where helm's error says a template failed (`execution error at (chart/templates/a.yaml:4:11)`,
+ * a `required` or `fail` message, its path made the chart folder's by `renderHelm`): that line.
+ */
+function templateErrorPosition(root: RenderRoot, message: string, cwd: string) {
+  if (root.kind !== "helm") return undefined;
+  const at = /\bat \(([^():]+):(\d+):(\d+)\)/.exec(message);
+  if (!at) return undefined;
+  const file = resolve(cwd, at[1]!);
+  if (!isFile(file)) return undefined;
+  return { file: displayPath(file, cwd), line: Number(at[2]), column: Number(at[3]) };
 }
 
 function libraryProblem(chart: string, cwd: string): InputProblem {
