@@ -234,11 +234,12 @@ function renderOrProblem(
  */
 function templateErrorPosition(root: RenderRoot, message: string, cwd: string) {
   if (root.kind !== "helm") return undefined;
-  const at = /\bat \(([^():]+):(\d+):(\d+)\)/.exec(message);
+  // A parse error gives a line only: `at (chart/templates/a.yaml:9)`.
+  const at = /\bat \(([^():]+):(\d+)(?::(\d+))?\)/.exec(message);
   if (!at) return undefined;
   const file = resolve(cwd, at[1]!);
   if (!isFile(file)) return undefined;
-  return { file: displayPath(file, cwd), line: Number(at[2]), column: Number(at[3]) };
+  return { file: displayPath(file, cwd), line: Number(at[2]), column: Number(at[3] ?? 1) };
 }
 
 function libraryProblem(chart: string, cwd: string): InputProblem {
