@@ -309,3 +309,60 @@ describe("a chart that helm refuses to render (real helm)", () => {
     ]);
   });
 });
+
+describe("a field a patch removes (real kubectl kustomize)", () => {
+  const kustomizeIt = tools.find("kubectl") ? it : withTool("kustomize");
+  const dir = folder({
+    "base/deploy.yaml": BASE_DEPLOYMENT,
+    "base/kustomization.yaml": "resources:\n  - deploy.yaml\n",
+    "overlay/kustomization.yaml": `resources:
+  - ../base
+components:
+  - ../debug
+patches:
+  - path: no-escalation-guard.yaml
+  - patch: |-
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: backend
+      spec:
+        template:
+          spec:
+            securityContext:
+              $patch: delete
+`,
+    "overlay/no-escalation-guard.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: backend
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          securityContext:
+            allowPrivilegeEscalation: null
+`,
+    "debug/kustomization.yaml": `apiVersion: kustomize.config.k8s.io/v1alpha1
+kind: Component
+patches:
+  - target:
+      kind: Deployment
+    patch: |-
+      - op: remove
+        path: /spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem
+`,
+  });
+
+  kustomizeIt("puts what a patch removed on the removal, the rest on the base", async () => {
+    const { result } = await runCheck({ cwd: dir, paths: ["overlay"], tools });
+    const at = (ruleId: string) => only(result.findings, ruleId).map((f) => `${f.file}:${f.line}`);
+    // $patch: delete of the pod's securityContext took runAsNonRoot, runAsUser and seccomp.
+    expect(at("pod/run-as-non-root")).toEqual(["overlay/kustomization.yaml:16"]);
+    expect(at("pod/no-privilege-escalation")).toEqual(["overlay/no-escalation-guard.yaml:11"]);
+    expect(at("pod/read-only-root-filesystem")).toEqual(["debug/kustomization.yaml:7"]);
+    // Nothing removed a resource limit: the container of the base is where to add one.
+    expect(at("workload/resources")).toEqual(["base/deploy.yaml:18"]);
+  });
+});

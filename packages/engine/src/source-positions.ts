@@ -116,7 +116,7 @@ export function relocateFindings<F extends Finding>(
     const position = document
       ? source.map.kind === "helm"
         ? helmPosition(source, source.map, finding.line, pointer, texts)
-        : kustomizePosition(source.map, document.value, index, pointer, texts)
+        : kustomizePosition(source.map, document.value, index, finding, texts)
       : undefined;
     const rendered: RenderedLocation = {
       file: finding.file,
@@ -413,9 +413,10 @@ function kustomizePosition(
   map: KustomizeSourceMap,
   rendered: unknown,
   index: number,
-  pointer: string,
+  finding: Finding,
   parsed: Parsed,
 ): Position | undefined {
+  const pointer = finding.path ?? "";
   const origin = map.documents[index];
   if (!origin) return undefined;
   const image = imageEntryAt(origin, rendered, pointer);
@@ -433,24 +434,134 @@ function kustomizePosition(
     if (patch.target && !targets(patch.target, rendered)) continue;
     const operations = parsed.documents(key, text)[0];
     if (Array.isArray(operations?.value)) {
-      const at = operationAt(operations.value, pointer);
+      const at =
+        operationAt(operations.value, pointer) ??
+        removalOperation(operations.value, base?.value, finding.message, splitPointer(pointer));
       if (at !== undefined) return inFile(patch, operations.locate(at));
       continue;
     }
     const target =
       matchingDocument(key, text, rendered, parsed) ??
       (patch.target ? parsed.documents(key, text).find((d) => isRecord(d.value)) : undefined);
-    const resolved = target && resolveSteps(target.value, steps);
-    if (!resolved || resolved.depth < steps.length) continue;
+    if (!target) continue;
+    const resolved = resolveSteps(target.value, steps);
     // A patch names the object and container it changes (metadata.name, a mapping): what is
     // missing there, or equal to the base, is the base's.
     const setsValue =
-      inBase?.depth !== steps.length ||
-      (!isContainer(resolved.value) && resolved.value !== inBase.value);
+      resolved.depth === steps.length &&
+      (inBase?.depth !== steps.length ||
+        (!isContainer(resolved.value) && resolved.value !== inBase.value));
     if (setsValue) return inFile(patch, target.locate(resolved.pointer));
+    const removal = removalIn(target.value, base?.value, finding.message, steps);
+    if (removal !== undefined) return inFile(patch, target.locate(removal));
   }
   if (base && inBase) return base.locate(inBase.pointer);
   return origin.generator && generatorPosition(map, origin.generator, pointer, parsed);
+}
+
+/**
+ * A rule reports a missing field on its parent (`securityContext`), naming the field in its
+ * message. When a patch removed that field from what the base had (`key: null`, `$patch: delete`
+ * or `replace` in a strategic merge patch, a JSON 6902 `remove`), the patch is what the user
+ * edits: the removal whose removed keys the message names (a whole word of six letters or more,
+ * so that no common word matches).
+ */
+function removalIn(
+  patch: unknown,
+  base: unknown,
+  message: string,
+  steps: readonly Step[],
+): string | undefined {
+  const finding = steps.map(stepKey);
+  for (const removal of strategicRemovals(patch, base, { at: "", path: [] })) {
+    if (!related(removal.owner, removal.path, finding)) continue;
+    if (removal.keys.some((key) => namedIn(message, key))) return removal.at;
+  }
+  return undefined;
+}
+
+interface Removal {
+  /** Pointer, in the patch, of the directive. */
+  at: string;
+  /** Its path by keys and item names, and that of the mapping it removes something from. */
+  path: string[];
+  owner: string[];
+  /** The keys of the base it removes, at any depth. */
+  keys: string[];
+}
+
+function strategicRemovals(
+  patch: unknown,
+  base: unknown,
+  where: { at: string; path: string[] },
+): Removal[] {
+  if (Array.isArray(patch)) {
+    return patch.flatMap((item, index) => {
+      const name = isRecord(item) ? item.name : undefined;
+      const matched = Array.isArray(base)
+        ? base.find((candidate) => isRecord(candidate) && candidate.name === name)
+        : undefined;
+      const step = typeof name === "string" ? stepKey({ name }) : String(index);
+      return strategicRemovals(item, matched, {
+        at: joinPointer(where.at, index),
+        path: [...where.path, step],
+      });
+    });
+  }
+  if (!isRecord(patch)) return [];
+  return Object.entries(patch).flatMap(([key, value]): Removal[] => {
+    const below = isRecord(base) ? base[key] : undefined;
+    const here = { at: joinPointer(where.at, key), path: [...where.path, key] };
+    if (key === "$patch" && (value === "delete" || value === "replace") && base !== undefined)
+      return [{ ...here, owner: where.path.slice(0, -1), keys: keysBelow(base) }];
+    if (value === null && below !== undefined)
+      return [{ ...here, owner: where.path, keys: [key, ...keysBelow(below)] }];
+    return strategicRemovals(value, below, here);
+  });
+}
+
+function removalOperation(
+  operations: readonly unknown[],
+  base: unknown,
+  message: string,
+  finding: readonly string[],
+): string | undefined {
+  for (let index = operations.length - 1; index >= 0; index--) {
+    const operation = operations[index];
+    if (!isRecord(operation) || operation.op !== "remove" || typeof operation.path !== "string")
+      continue;
+    const removed = getAtPointer(base, operation.path);
+    const path = splitPointer(operation.path);
+    if (removed === undefined || !related(path.slice(0, -1), path, finding)) continue;
+    const keys = [path.at(-1) ?? "", ...keysBelow(removed)];
+    if (keys.some((key) => namedIn(message, key))) return `/${index}`;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a removal concerns the finding's place: it removes from the finding's object or one
+ * of its parents (the pod's securityContext for a container's), or from below the finding.
+ */
+function related(owner: readonly string[], path: readonly string[], finding: readonly string[]) {
+  const isPrefix = (prefix: readonly string[], of: readonly string[]) =>
+    prefix.length <= of.length && prefix.every((key, index) => key === of[index]);
+  return isPrefix(owner, finding) || isPrefix(finding, path);
+}
+
+function stepKey(step: Step): string {
+  return typeof step === "object" ? `name=${step.name}` : String(step);
+}
+
+function keysBelow(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(keysBelow);
+  if (!isRecord(value)) return [];
+  return Object.entries(value).flatMap(([key, child]) => [key, ...keysBelow(child)]);
+}
+
+function namedIn(message: string, key: string): boolean {
+  if (key.length < 6 || !/^[A-Za-z][A-Za-z0-9]*$/.test(key)) return false;
+  return new RegExp(`\\b${key}\\b`).test(message);
 }
 
 function generatorPosition(
