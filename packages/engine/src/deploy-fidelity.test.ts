@@ -366,3 +366,34 @@ patches:
     expect(at("workload/resources")).toEqual(["base/deploy.yaml:18"]);
   });
 });
+
+describe("a field replacements: copy into an object (real kubectl kustomize)", () => {
+  const kustomizeIt = tools.find("kubectl") ? it : withTool("kustomize");
+
+  kustomizeIt("lands on the source field it was copied from", async () => {
+    const dir = folder({
+      "base/deploy.yaml": BASE_DEPLOYMENT,
+      "base/kustomization.yaml": "resources:\n  - deploy.yaml\n",
+      "overlay/settings.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  image: scout/backend:latest\n",
+      "overlay/kustomization.yaml": `resources:
+  - ../base
+  - settings.yaml
+replacements:
+  - source:
+      kind: ConfigMap
+      name: settings
+      fieldPath: data.image
+    targets:
+      - select:
+          kind: Deployment
+        fieldPaths:
+          - spec.template.spec.containers.[name=api].image
+`,
+    });
+    const { result } = await runCheck({ cwd: dir, paths: ["overlay"], tools });
+    expect(only(result.findings, "workload/image-pinned")).toMatchObject([
+      { file: "overlay/settings.yaml", line: 6 },
+    ]);
+  });
+});

@@ -315,11 +315,15 @@ function kustomizeOrigins(annotated: string, scratch: string, cwd: string) {
         patchesOf(kustomization, read),
       );
       const images = imageEntriesOf(transformations, scratch, read, files);
+      const replacements = transformersOf(transformations, "ReplacementTransformer")
+        .map((kustomization) => read(resolve(scratch, kustomization)))
+        .filter((file): file is string => file !== undefined);
       return {
         ...(resource ? { resource } : {}),
         ...(generator ? { generator } : {}),
         patches,
         ...(images.length ? { images } : {}),
+        ...(replacements.length ? { replacements } : {}),
       };
     },
   );
@@ -422,14 +426,7 @@ function imageEntriesOf(
   read: (absolute: string) => string | undefined,
   files: Record<string, string>,
 ): ImageEntry[] {
-  if (!transformations) return [];
-  const kustomizations = transformations
-    .split(/^- /m)
-    .slice(1)
-    .filter((entry) => /kind:\s*ImageTagTransformer/.test(entry))
-    .map((entry) => /configuredIn:\s*(\S+)/.exec(entry)?.[1])
-    .filter((path): path is string => path !== undefined);
-  return [...new Set(kustomizations)].flatMap((kustomization) => {
+  return transformersOf(transformations, "ImageTagTransformer").flatMap((kustomization) => {
     const file = read(resolve(scratch, kustomization));
     if (file === undefined) return [];
     const document = parseSource(file, files[file]!).documents[0];
@@ -453,6 +450,18 @@ function imageEntriesOf(
       ];
     });
   });
+}
+
+/** The kustomizations (as the annotation names them) whose transformer of this kind ran. */
+function transformersOf(transformations: string | undefined, kind: string): string[] {
+  if (!transformations) return [];
+  const kustomizations = transformations
+    .split(/^- /m)
+    .slice(1)
+    .filter((entry) => new RegExp(`kind:\\s*${kind}\\b`).test(entry))
+    .map((entry) => /configuredIn:\s*(\S+)/.exec(entry)?.[1])
+    .filter((path): path is string => path !== undefined);
+  return [...new Set(kustomizations)];
 }
 
 function nameOfDocument(value: unknown): string {

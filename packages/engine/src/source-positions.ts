@@ -46,6 +46,8 @@ export interface KustomizeOrigin {
   generator?: { file: string; pointer: string; keys?: Record<string, Position> };
   /** The `images:` entries of the kustomizations whose image transformer ran on it. */
   images?: ImageEntry[];
+  /** The kustomization files whose `replacements:` ran on it (texts in `files`). */
+  replacements?: string[];
 }
 
 /** An `images:` entry: the image name it matches, what it sets, and its line. */
@@ -422,6 +424,8 @@ function kustomizePosition(
   const image = imageEntryAt(origin, rendered, pointer);
   if (image) return image.position;
   const steps = namedSteps(rendered, splitPointer(pointer));
+  const replaced = replacementSource(map, origin, rendered, steps, parsed);
+  if (replaced) return replaced;
   const base =
     origin.resource !== undefined
       ? matchingDocument(origin.resource, map.files[origin.resource], rendered, parsed)
@@ -562,6 +566,88 @@ function keysBelow(value: unknown): string[] {
 function namedIn(message: string, key: string): boolean {
   if (key.length < 6 || !/^[A-Za-z][A-Za-z0-9]*$/.test(key)) return false;
   return new RegExp(`\\b${key}\\b`).test(message);
+}
+
+/**
+ * A field a `replacements:` entry copied into the object: the user edits the source, the field
+ * of the object it was copied from (in its resource file), else the entry's `source:`.
+ */
+function replacementSource(
+  map: KustomizeSourceMap,
+  origin: KustomizeOrigin,
+  rendered: unknown,
+  steps: readonly Step[],
+  parsed: Parsed,
+): Position | undefined {
+  const finding = steps.map(stepKey);
+  for (const file of [...(origin.replacements ?? [])].reverse()) {
+    const kustomization = parsed.documents(file, map.files[file] ?? "")[0];
+    const entries = isRecord(kustomization?.value) ? kustomization.value.replacements : undefined;
+    if (!kustomization || !Array.isArray(entries)) continue;
+    for (const [index, entry] of entries.entries()) {
+      if (!isRecord(entry) || !isRecord(entry.source) || !Array.isArray(entry.targets)) continue;
+      if (!entry.targets.some((target) => replaces(target, rendered, finding))) continue;
+      return (
+        sourceField(map, entry.source, parsed) ??
+        kustomization.locate(`/replacements/${index}/source`)
+      );
+    }
+  }
+  return undefined;
+}
+
+/** Whether a replacement target selects the object and writes the finding's field or above. */
+function replaces(target: unknown, rendered: unknown, finding: readonly string[]): boolean {
+  if (!isRecord(target) || !isRecord(target.select) || !Array.isArray(target.fieldPaths))
+    return false;
+  if (!targets(patchTarget(target.select), rendered)) return false;
+  const rejected = Array.isArray(target.reject) ? target.reject : [];
+  if (rejected.some((reject) => isRecord(reject) && targets(patchTarget(reject), rendered)))
+    return false;
+  return target.fieldPaths.some(
+    (fieldPath) =>
+      typeof fieldPath === "string" &&
+      fieldPathKeys(fieldPath).every((key, index) => key === finding[index]),
+  );
+}
+
+function patchTarget(select: Record<string, unknown>): PatchTarget {
+  const target: PatchTarget = {};
+  for (const field of ["group", "version", "kind", "name", "namespace"] as const) {
+    const value = select[field];
+    // A replacement's select names exactly; escaped, it reads as the patch selector's pattern.
+    if (typeof value === "string") target[field] = value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+  return target;
+}
+
+/** `spec.containers.[name=api].image` -> ["spec", "containers", "name=api", "image"]. */
+function fieldPathKeys(fieldPath: string): string[] {
+  return (fieldPath.match(/\[[^\]]*\]|[^.]+/g) ?? []).map((token) =>
+    token.startsWith("[") ? token.slice(1, -1) : token,
+  );
+}
+
+/** The field a replacement copies from, in the resource file of its source object. */
+function sourceField(
+  map: KustomizeSourceMap,
+  source: Record<string, unknown>,
+  parsed: Parsed,
+): Position | undefined {
+  const fieldPath = typeof source.fieldPath === "string" ? source.fieldPath : "metadata.name";
+  for (const [file, text] of Object.entries(map.files)) {
+    for (const document of parsed.documents(file, text)) {
+      const value = document.value;
+      if (!isRecord(value) || value.kind !== source.kind || nameOf(value) !== source.name) continue;
+      const steps = fieldPathKeys(fieldPath).map((key): Step => {
+        const named = /^name=(.*)$/.exec(key);
+        return named ? { name: named[1]! } : key;
+      });
+      const resolved = resolveSteps(value, steps);
+      if (resolved.depth === steps.length) return document.locate(resolved.pointer);
+    }
+  }
+  return undefined;
 }
 
 function generatorPosition(
