@@ -397,3 +397,27 @@ replacements:
     ]);
   });
 });
+
+describe("a chart with a packaged subchart (real helm)", () => {
+  const helmIt = withTool("helm");
+
+  helmIt(
+    "puts the subchart's objects on its dependencies entry, not the rendered text",
+    async () => {
+      const dir = folder({
+        "sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+        "sub/templates/pod.yaml": gatedPod("true"),
+        "chart/charts/other/Chart.yaml": "apiVersion: v2\nname: other\nversion: 1.0.0\n",
+        "chart/values.yaml": "other:\n  enabled: false\n",
+        "chart/Chart.yaml": `${CHART}dependencies:\n  - name: other\n    version: 1.0.0\n    condition: other.enabled\n  - name: sub\n    version: 1.0.0\n    repository: file://../sub\n`,
+      });
+      const helm = tools.find("helm")!;
+      const packaged = tools.run(helm, ["package", "sub", "-d", "chart/charts"], dir);
+      expect(packaged.status, packaged.stderr).toBe(0);
+      const { result } = await runCheck({ cwd: dir, paths: ["chart"], tools });
+      expect(only(result.findings, "pod/not-privileged")).toMatchObject([
+        { file: "chart/Chart.yaml", line: 8 },
+      ]);
+    },
+  );
+});

@@ -120,6 +120,10 @@ export function renderHelm(
       kind: "helm",
       chartName: chartNameOf(chart),
       chartFolder: displayPath(chart, cwd),
+      chartYaml: {
+        file: displayPath(join(chart, "Chart.yaml"), cwd),
+        text: readFileSync(join(chart, "Chart.yaml"), "utf8"),
+      },
       templates: templatesOf(text, chart, cwd),
       subchartValues: subchartValuesOf(text, chart, cwd),
       // Later files win in Helm, so the relocation looks them up last first.

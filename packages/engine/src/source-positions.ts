@@ -20,6 +20,8 @@ export interface HelmSourceMap {
   templates: Record<string, { file: string; text: string }>;
   /** The chart's values.yaml then each --values file, in Helm's order (later ones win). */
   values: { file: string; text: string }[];
+  /** The chart's Chart.yaml: a packaged subchart's objects land on its `dependencies` entry. */
+  chartYaml?: { file: string; text: string };
   /**
    * Each subchart's own values.yaml, by its path of chart names below the chart ("db",
    * "db/cache"): a subchart template's `.Values.x` is the parent's `db.x` over these.
@@ -157,7 +159,7 @@ function helmPosition(
 ): Position | undefined {
   const heading = templateHeadingAt(source.text, line);
   const template = heading && map.templates[heading.name];
-  if (!template) return undefined;
+  if (!template) return heading && packagedSubchartEntry(map, heading.name, parsed);
   const tokens = splitPointer(pointer);
   const lines = documentLines(template.text, heading.occurrence);
   const match = matchTemplate(lines, tokens);
@@ -169,6 +171,27 @@ function helmPosition(
   if (!valuesPath) return templatePosition;
   const files = valuesInScope(map, subchartsOf(heading.name));
   return valuesPosition(files, valuesPath, parsed) ?? templatePosition;
+}
+
+/**
+ * A template helm read from a subchart archive (`charts/db-1.0.0.tgz`) has no file to open: its
+ * objects land on the chart's `dependencies` entry for that subchart (by name or alias), where
+ * its version is chosen and beside which its values are set.
+ */
+function packagedSubchartEntry(
+  map: HelmSourceMap,
+  source: string,
+  parsed: Parsed,
+): Position | undefined {
+  const [subchart] = subchartsOf(source);
+  if (subchart === undefined || !map.chartYaml) return undefined;
+  const chart = parsed.documents(map.chartYaml.file, map.chartYaml.text)[0];
+  const dependencies = isRecord(chart?.value) ? chart.value.dependencies : undefined;
+  if (!chart || !Array.isArray(dependencies)) return chart?.locate("");
+  const index = dependencies.findIndex(
+    (dependency) => isRecord(dependency) && (dependency.alias ?? dependency.name) === subchart,
+  );
+  return chart.locate(index < 0 ? "/dependencies" : `/dependencies/${index}`);
 }
 
 /** "scout/charts/db/charts/cache/templates/x.yaml" -> ["db", "cache"]. */
