@@ -153,6 +153,22 @@ describe("what a kustomization's transformers and generators make (real kubectl 
     ]);
   });
 
+  kustomizeIt(
+    "puts a password an overlay merges into the base's generator on the overlay",
+    async () => {
+      const dir = overlay(
+        "resources:\n  - ../base\nsecretGenerator:\n  - name: db\n    behavior: merge\n    literals:\n      - password=changeme\n",
+        {
+          "base/kustomization.yaml": `resources:\n  - deploy.yaml\nsecretGenerator:\n  - name: db\n    literals:\n      - user=scout\n      - password=${"Zq8vT2kLw9xYb4nR7mPs3dFh6jKc1aGe"}\n`,
+        },
+      );
+      const { result } = await runCheck({ cwd: dir, paths: ["overlay"], tools });
+      expect(only(result.findings, "secrets/strong-token")).toMatchObject([
+        { file: "overlay/kustomization.yaml", line: 7 },
+      ]);
+    },
+  );
+
   kustomizeIt("puts a weak password of a generator's envs file on its line there", async () => {
     const dir = overlay(
       "resources:\n  - ../base\nnamePrefix: prod-\nsecretGenerator:\n  - name: db\n    envs:\n      - db.env\n",

@@ -152,7 +152,7 @@ export function renderKustomize(root: string, cwd: string, tools: ToolRunner): R
     return {
       kind: "kustomize",
       text,
-      sourceMap: { kind: "kustomize", ...kustomizeOrigins(annotated, scratch, cwd) },
+      sourceMap: { kind: "kustomize", ...kustomizeOrigins(annotated, scratch, root, cwd) },
     };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -282,8 +282,9 @@ function chartNameOf(chart: string): string {
 }
 
 /** Per rendered document (in order): the resource file and the patch files of its kustomizations. */
-function kustomizeOrigins(annotated: string, scratch: string, cwd: string) {
+function kustomizeOrigins(annotated: string, scratch: string, root: string, cwd: string) {
   const files: Record<string, string> = {};
+  const chain = kustomizationChain(root);
   const read = (absolute: string): string | undefined => {
     const name = displayPath(absolute, cwd);
     if (!(name in files)) {
@@ -310,7 +311,7 @@ function kustomizeOrigins(annotated: string, scratch: string, cwd: string) {
       const resource = originPath ? read(resolve(scratch, originPath[1]!.trim())) : undefined;
       const generator =
         helmChartOf(origin, scratch, read, entryOf) ??
-        dataGeneratorOf(origin, nameOfDocument(document.value), scratch, read, files);
+        dataGeneratorOf(origin, nameOfDocument(document.value), chain, scratch, read, files);
       const transformations = annotations["alpha.config.kubernetes.io/transformations"];
       const kustomizations = patchTransformersOf(transformations).map((kustomization) =>
         resolve(scratch, kustomization),
@@ -363,6 +364,7 @@ const DATA_GENERATORS = {
 function dataGeneratorOf(
   origin: string,
   renderedName: string,
+  chain: readonly string[],
   scratch: string,
   read: (absolute: string) => string | undefined,
   files: Record<string, string>,
@@ -375,13 +377,37 @@ function dataGeneratorOf(
   const absolute = resolve(scratch, configuredIn);
   const file = read(absolute);
   if (file === undefined) return undefined;
-  const document = parseSource(file, files[file]!).documents[0];
   const field = DATA_GENERATORS[kind];
+  // An overlay's entry with `behavior: merge` or `replace` changes the base's generator, and
+  // the origin names only the base: the outermost kustomization that writes a key decides it.
+  const outerFirst = [...chain.filter((outer) => outer !== absolute), absolute];
+  let found: { file: string; pointer: string } | undefined;
+  const keys: Record<string, Position> = {};
+  for (const kustomization of outerFirst) {
+    const entry = generatorEntry(kustomization, field, renderedName, read, files);
+    if (!entry || (kustomization !== absolute && !entry.changesBase)) continue;
+    found ??= { file: entry.file, pointer: entry.pointer };
+    for (const [key, position] of Object.entries(entry.keys)) keys[key] ??= position;
+  }
+  return found ? { ...found, keys } : { file, pointer: `/${field}` };
+}
+
+/** The generator entry of one kustomization that makes the object, and its keys' lines. */
+function generatorEntry(
+  kustomization: string,
+  field: string,
+  renderedName: string,
+  read: (absolute: string) => string | undefined,
+  files: Record<string, string>,
+) {
+  const file = read(kustomization);
+  if (file === undefined) return undefined;
+  const document = parseSource(file, files[file]!).documents[0];
   const entries = isRecord(document?.value) ? document.value[field] : undefined;
   if (!document || !Array.isArray(entries)) return undefined;
   // The rendered name is the entry's, with prefixes, suffixes and the content hash around it.
   const index = bestNamed(entries, renderedName);
-  if (index < 0) return { file, pointer: `/${field}` };
+  if (index < 0) return undefined;
   const pointer = `/${field}/${index}`;
   const entry = entries[index] as Record<string, unknown>;
   const keys: Record<string, Position> = {};
@@ -395,18 +421,41 @@ function dataGeneratorOf(
   };
   listed("literals", (item) => /^([^=]+)=/.exec(item)?.[1]?.trim());
   listed("files", (item) => /^([^=]+)=/.exec(item)?.[1]?.trim() ?? item.split("/").at(-1));
-  if (Array.isArray(entry.envs)) {
-    for (const env of entry.envs) {
-      if (typeof env !== "string") continue;
-      const envFile = read(resolve(dirname(absolute), env));
-      if (envFile === undefined) continue;
-      files[envFile]!.split("\n").forEach((line, at) => {
-        const key = /^\s*([^#=\s][^=]*)=/.exec(line)?.[1]?.trim();
-        if (key !== undefined) keys[key] ??= { file: envFile, line: at + 1, column: 1 };
-      });
-    }
+  for (const env of Array.isArray(entry.envs) ? entry.envs : []) {
+    if (typeof env !== "string") continue;
+    const envFile = read(resolve(dirname(kustomization), env));
+    if (envFile === undefined) continue;
+    files[envFile]!.split("\n").forEach((line, at) => {
+      const key = /^\s*([^#=\s][^=]*)=/.exec(line)?.[1]?.trim();
+      if (key !== undefined) keys[key] ??= { file: envFile, line: at + 1, column: 1 };
+    });
   }
-  return { file, pointer, keys };
+  const changesBase = entry.behavior === "merge" || entry.behavior === "replace";
+  return { file, pointer, keys, changesBase };
+}
+
+/**
+ * The kustomization files a build reads, the built one first and each before what it includes
+ * (`resources`, `bases`, `components` that are folders): outer before inner.
+ */
+function kustomizationChain(root: string): string[] {
+  const chain: string[] = [];
+  const visit = (folder: string) => {
+    const file = kustomizationFile(folder);
+    if (!file || chain.includes(file)) return;
+    chain.push(file);
+    const value = parseSource(file, readFileSync(file, "utf8")).documents[0]?.value;
+    if (!isRecord(value)) return;
+    for (const field of ["resources", "bases", "components"]) {
+      const list = value[field];
+      for (const entry of Array.isArray(list) ? list : []) {
+        if (typeof entry === "string" && isFolder(resolve(folder, entry)))
+          visit(resolve(folder, entry));
+      }
+    }
+  };
+  visit(root);
+  return chain;
 }
 
 /** The index of the entry whose `name` the rendered name holds, the longest such name first. */
