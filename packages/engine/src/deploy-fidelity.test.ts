@@ -70,6 +70,26 @@ describe("a chart gated on .Capabilities.KubeVersion (real helm)", () => {
     ]);
   });
 
+  helmIt(
+    "says how to render for the cluster's version when the chart refuses this one",
+    async () => {
+      const refusing = folder({
+        "chart/Chart.yaml": `${CHART}kubeVersion: ">=1.25.0-0 <1.31.0-0"\n`,
+        "chart/templates/pod.yaml": gatedPod("false"),
+      });
+      await expect(runCheck({ cwd: refusing, paths: ["chart"], tools })).rejects.toThrow(
+        /incompatible with Kubernetes v1\.\d+\.\d+ .*give the cluster's with --kubernetes-version or --kube-version/,
+      );
+      const older = await runCheck({
+        cwd: refusing,
+        paths: ["chart"],
+        helm: { kubeVersion: "1.30.2" },
+        tools,
+      });
+      expect(older.result.findings.filter((f) => f.ruleId.startsWith("input/"))).toEqual([]);
+    },
+  );
+
   helmIt("renders for --kubernetes-version, and for --kube-version over it", async () => {
     const old = await runCheck({
       cwd: dir,

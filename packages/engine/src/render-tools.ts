@@ -168,7 +168,12 @@ function withChartPaths<T>(render: () => T, chartName: string, shown: string): T
     return render();
   } catch (error) {
     if (!isConfigurationError(error) || !chartName) throw error;
-    throw new ConfigurationError(error.message.split(`at (${chartName}/`).join(`at (${shown}/`));
+    const message = error.message.split(`at (${chartName}/`).join(`at (${shown}/`);
+    // The version is the one checked unless given: say how to render for the cluster's.
+    const hint = /incompatible with Kubernetes v/.test(message)
+      ? " (charts render for the Kubernetes version checked: give the cluster's with --kubernetes-version or --kube-version)"
+      : "";
+    throw new ConfigurationError(`${message}${hint}`);
   }
 }
 
