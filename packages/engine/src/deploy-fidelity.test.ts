@@ -80,6 +80,10 @@ describe("a chart gated on .Capabilities.KubeVersion (real helm)", () => {
       await expect(runCheck({ cwd: refusing, paths: ["chart"], tools })).rejects.toThrow(
         /incompatible with Kubernetes v1\.\d+\.\d+ .*give the cluster's with --kubernetes-version or --kube-version/,
       );
+      const walked = await runCheck({ cwd: refusing, paths: ["."], tools });
+      expect(only(walked.result.findings, "input/not-rendered")).toMatchObject([
+        { file: "chart/Chart.yaml", line: 4 },
+      ]);
       const older = await runCheck({
         cwd: refusing,
         paths: ["chart"],

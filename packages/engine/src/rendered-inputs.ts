@@ -230,10 +230,16 @@ function renderOrProblem(
 
 /**
  * Where helm's error says a template failed (`execution error at (chart/templates/a.yaml:4:11)`,
- * a `required` or `fail` message, its path made the chart folder's by `renderHelm`): that line.
+ * a `required` or `fail` message, its path made the chart folder's by `renderHelm`): that line;
+ * a chart that refuses the Kubernetes version: its `kubeVersion:` line.
  */
 function templateErrorPosition(root: RenderRoot, message: string, cwd: string) {
   if (root.kind !== "helm") return undefined;
+  if (/chart requires kubeVersion/.test(message)) {
+    const chartYaml = join(root.folder, "Chart.yaml");
+    const shown = displayPath(chartYaml, cwd);
+    return parseSource(shown, readFileSync(chartYaml, "utf8")).documents[0]?.locate("/kubeVersion");
+  }
   // A parse error gives a line only: `at (chart/templates/a.yaml:9)`.
   const at = /\bat \(([^():]+):(\d+)(?::(\d+))?\)/.exec(message);
   if (!at) return undefined;
