@@ -16,7 +16,7 @@ const GATES: readonly Gate[] = [
       `the template asks .Capabilities.APIVersions.Has "${match[1]}": helm template answers from its built-in list of Kubernetes APIs, helm install from what the cluster serves, so a cluster that differs gets the branch that was not checked; --api-versions ${match[1]} renders the branch of a cluster that serves it`,
   },
   {
-    pattern: /(?:^|[\s({|])lookup\s+"/g,
+    pattern: /(?<=^|[\s({|])lookup\s+"/g,
     message: () =>
       "the template calls lookup: helm template answers it with nothing, helm install with the cluster's live objects, so what was checked is the render for an empty cluster",
   },
@@ -42,15 +42,18 @@ export function clusterGates(
     if (line < 0) line = lineStarts.length;
     return { file, line, column: offset - lineStarts[line - 1]! + 1 };
   };
+  // A template comment asks nothing: blanked, offsets kept.
+  const code = text.replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g, (comment) =>
+    comment.replace(/[^\n]/g, " "),
+  );
   const problems: InputProblem[] = [];
   for (const gate of GATES) {
-    for (const match of text.matchAll(gate.pattern)) {
+    for (const match of code.matchAll(gate.pattern)) {
       if (gate === GATES[0] && apiVersions.includes(match[1]!)) continue;
-      const at = match.index + match[0].length - match[0].trimStart().length;
       problems.push({
         ruleId: "input/cluster-dependent",
         message: gate.message(match),
-        position: positionOf(at),
+        position: positionOf(match.index),
       });
     }
   }
