@@ -461,3 +461,26 @@ describe("a chart with a packaged subchart (real helm)", () => {
     },
   );
 });
+
+describe("what helm install runs beside the release (real helm)", () => {
+  const helmIt = withTool("helm");
+
+  helmIt("judges hook Jobs and test pods: install and helm test run them", async () => {
+    const annotated = (hook: string) =>
+      gatedPod("true").replace(
+        "  name: api\n",
+        `  name: ${hook}\n  annotations:\n    helm.sh/hook: ${hook}\n`,
+      );
+    const dir = folder({
+      "chart/Chart.yaml": CHART,
+      "chart/templates/migrate.yaml": annotated("pre-install"),
+      "chart/templates/tests/smoke.yaml": annotated("test"),
+    });
+    const { result } = await runCheck({ cwd: dir, paths: ["chart"], tools });
+    expect(
+      only(result.findings, "pod/not-privileged")
+        .map((f) => f.file)
+        .sort(),
+    ).toEqual(["chart/templates/migrate.yaml", "chart/templates/tests/smoke.yaml"]);
+  });
+});
