@@ -336,6 +336,29 @@ describe("a chart that helm refuses to render (real helm)", () => {
     );
   });
 
+  helmIt("names the values key values.schema.json refuses by its file and line", async () => {
+    const dir = folder({
+      "chart/Chart.yaml": CHART,
+      "chart/values.yaml": "replicas: 2\nimage:\n  tag: latest\n",
+      "chart/values.schema.json":
+        '{"type": "object", "properties": {"replicas": {"type": "integer"}}}',
+      "chart/templates/config.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+      "prod.yaml": "# production\nreplicas: two\n",
+    });
+    await expect(
+      runCheck({ cwd: dir, paths: ["chart"], helm: { values: ["prod.yaml"] }, tools }),
+    ).rejects.toThrow("at '/replicas' (prod.yaml:2:1): got string, want integer");
+    const walked = await runCheck({
+      cwd: dir,
+      paths: ["."],
+      helm: { values: ["prod.yaml"] },
+      tools,
+    });
+    expect(only(walked.result.findings, "input/not-rendered")).toMatchObject([
+      { file: "prod.yaml", line: 2 },
+    ]);
+  });
+
   helmIt("walked: its required/fail message on the template line it names", async () => {
     const dir = folder(requiredName);
     const { result } = await runCheck({ cwd: dir, paths: ["."], tools });

@@ -12,6 +12,7 @@ import { homedir, tmpdir } from "node:os";
 import { delimiter, dirname, join, relative, resolve, sep } from "node:path";
 import {
   ConfigurationError,
+  getAtPointer,
   type InputProblem,
   isConfigurationError,
   isRecord,
@@ -103,13 +104,15 @@ export function renderHelm(
     ...(options.apiVersions ?? []).flatMap((api) => ["--api-versions", api]),
   ];
   const shown = displayPath(chart, cwd) || ".";
+  const chartValues = join(chart, "values.yaml");
+  const values = [...(existsSync(chartValues) ? [chartValues] : []), ...valuesFiles];
   const text = withChartPaths(
     () => runOrExplain(tools, helm, args, cwd, `helm template ${shown}`),
     chartNameOf(chart),
     shown,
+    () =>
+      values.map((file) => ({ file: displayPath(file, cwd), text: readFileSync(file, "utf8") })),
   );
-  const chartValues = join(chart, "values.yaml");
-  const values = [...(existsSync(chartValues) ? [chartValues] : []), ...valuesFiles];
   return {
     kind: "helm",
     text,
@@ -163,18 +166,42 @@ export function renderKustomize(root: string, cwd: string, tools: ToolRunner): R
  * Helm names a failing template by the chart's name (`at (scout/templates/a.yaml:4:11)`); the
  * message names it by the path the user can open (`examples/helm-chart/templates/a.yaml`).
  */
-function withChartPaths<T>(render: () => T, chartName: string, shown: string): T {
+function withChartPaths<T>(
+  render: () => T,
+  chartName: string,
+  shown: string,
+  values: () => { file: string; text: string }[],
+): T {
   try {
     return render();
   } catch (error) {
     if (!isConfigurationError(error) || !chartName) throw error;
-    const message = error.message.split(`at (${chartName}/`).join(`at (${shown}/`);
+    let message = error.message.split(`at (${chartName}/`).join(`at (${shown}/`);
+    if (/values don't meet the specifications/.test(message))
+      message = withValuesLines(message, values());
     // The version is the one checked unless given: say how to render for the cluster's.
     const hint = /incompatible with Kubernetes v/.test(message)
       ? " (charts render for the Kubernetes version checked: give the cluster's with --kubernetes-version or --kube-version)"
       : "";
     throw new ConfigurationError(`${message}${hint}`);
   }
+}
+
+/**
+ * values.schema.json refusals name a key (`at '/replicas'`); the key's line in the last values
+ * file that sets it is what the user edits: `at '/replicas' (values.yaml:1:1)`.
+ */
+function withValuesLines(message: string, values: readonly { file: string; text: string }[]) {
+  return message.replace(/at '(\/[^']*)'/g, (whole, pointer: string) => {
+    for (const { file, text } of [...values].reverse()) {
+      const document = parseSource(file, text).documents[0];
+      if (document && getAtPointer(document.value, pointer) !== undefined) {
+        const { line, column } = document.locate(pointer);
+        return `${whole} (${file}:${line}:${column})`;
+      }
+    }
+    return whole;
+  });
 }
 
 function kustomizeCommand(tools: ToolRunner): { binary: string; args: string[] } {

@@ -240,8 +240,9 @@ function templateErrorPosition(root: RenderRoot, message: string, cwd: string) {
     const shown = displayPath(chartYaml, cwd);
     return parseSource(shown, readFileSync(chartYaml, "utf8")).documents[0]?.locate("/kubeVersion");
   }
-  // A parse error gives a line only: `at (chart/templates/a.yaml:9)`.
-  const at = /\bat \(([^():]+):(\d+)(?::(\d+))?\)/.exec(message);
+  // A parse error gives a line only: `at (chart/templates/a.yaml:9)`; a values.schema.json
+  // refusal the values key: `at '/replicas' (chart/values.yaml:1:1)`.
+  const at = /\bat (?:'[^']*' )?\(([^():]+):(\d+)(?::(\d+))?\)/.exec(message);
   if (!at) return undefined;
   const file = resolve(cwd, at[1]!);
   if (!isFile(file)) return undefined;
