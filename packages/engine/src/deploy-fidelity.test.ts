@@ -507,3 +507,19 @@ describe("what helm install runs beside the release (real helm)", () => {
     ).toEqual(["chart/templates/migrate.yaml", "chart/templates/tests/smoke.yaml"]);
   });
 });
+
+describe("a Kustomize Component no overlay lists (real kubectl kustomize)", () => {
+  const kustomizeIt = tools.find("kubectl") ? it : withTool("kustomize");
+
+  kustomizeIt("is built as kubectl kustomize builds it, not refused as a resource", async () => {
+    const dir = folder({
+      "debug/kustomization.yaml":
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - pod.yaml\n",
+      "debug/pod.yaml":
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n      securityContext: {privileged: true}\n",
+    });
+    const { result } = await runCheck({ cwd: dir, paths: ["."], tools });
+    expect(only(result.findings, "input/not-rendered")).toEqual([]);
+    expect(only(result.findings, "pod/not-privileged")).toMatchObject([{ file: "debug/pod.yaml" }]);
+  });
+});

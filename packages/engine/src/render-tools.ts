@@ -147,9 +147,11 @@ export function renderKustomize(root: string, cwd: string, tools: ToolRunner): R
   const scratch = mkdtempSync(join(tmpdir(), "scout-kustomize-"));
   try {
     const fromScratch = relative(scratch, root).split(sep).join("/");
+    // A Component builds alone (kubectl kustomize prints what it makes) but is no resource.
+    const field = isComponent(root) ? "components" : "resources";
     writeFileSync(
       join(scratch, "kustomization.yaml"),
-      `resources:\n  - ${JSON.stringify(fromScratch)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`,
+      `${field}:\n  - ${JSON.stringify(fromScratch)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`,
     );
     const annotated = runOrExplain(tools, command.binary, [...command.args, scratch], cwd, label);
     return {
@@ -648,6 +650,14 @@ function blockStart(text: string, indicatorLine: number): { line: number; column
   const first = lines.findIndex((line, index) => index >= indicatorLine && line.trim() !== "");
   if (first < 0) return null;
   return { line: first + 1, column: lines[first]!.length - lines[first]!.trimStart().length + 1 };
+}
+
+function isComponent(root: string): boolean {
+  const file = kustomizationFile(root);
+  const value = file
+    ? parseSource(file, readFileSync(file, "utf8")).documents[0]?.value
+    : undefined;
+  return isRecord(value) && value.kind === "Component";
 }
 
 export function kustomizationFile(folder: string): string | undefined {
