@@ -523,3 +523,24 @@ describe("a Kustomize Component no overlay lists (real kubectl kustomize)", () =
     expect(only(result.findings, "pod/not-privileged")).toMatchObject([{ file: "debug/pod.yaml" }]);
   });
 });
+
+describe("a value the chart generates at each render (real helm)", () => {
+  const helmIt = withTool("helm");
+
+  helmIt("keeps its finding's fingerprint from one run to the next", async () => {
+    const dir = folder({
+      "chart/Chart.yaml": CHART,
+      "chart/templates/secret.yaml":
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: api\nstringData:\n  api-token: {{ randAlphaNum 8 | quote }}\n",
+    });
+    const weak = async () => {
+      const { result } = await runCheck({ cwd: dir, paths: ["chart"], tools });
+      return only(result.findings, "secrets/strong-token");
+    };
+    const [first, second] = [await weak(), await weak()];
+    expect(first).toMatchObject([{ file: "chart/templates/secret.yaml", line: 6 }]);
+    // Two renders, two values (their digests differ), one finding.
+    expect(first[0]!.message).not.toBe(second[0]!.message);
+    expect(first[0]!.fingerprint).toBe(second[0]!.fingerprint);
+  });
+});

@@ -1,9 +1,11 @@
 import {
   type Finding,
+  fingerprintOf,
   getAtPointer,
   type InputProblem,
   isRecord,
   joinPointer,
+  messageKey,
   type Position,
   parseSource,
   type RenderedLocation,
@@ -127,7 +129,37 @@ export function relocateFindings<F extends Finding>(
       line: finding.line,
       ...(finding.path !== undefined ? { path: finding.path } : {}),
     };
-    return { ...finding, ...(position ?? {}), rendered };
+    const generated =
+      source.map.kind === "helm" && position && generatedAt(source.map, position)
+        ? { fingerprint: sameAcrossRenders(finding) }
+        : {};
+    return { ...finding, ...(position ?? {}), ...generated, rendered };
+  });
+}
+
+/** Sprig functions whose output differs at every render. */
+const GENERATED =
+  /\b(?:rand(?:Alpha|AlphaNum|Numeric|Ascii|Bytes|Int)|uuidv4|genPrivateKey|genCA|genSelfSignedCert|genSignedCert|shuffle)\b/;
+
+/** Whether the template line a finding landed on prints a value made anew at each render. */
+function generatedAt(map: HelmSourceMap, position: Position): boolean {
+  const template = Object.values(map.templates).find((entry) => entry.file === position.file);
+  return (
+    template !== undefined && GENERATED.test(template.text.split("\n")[position.line - 1] ?? "")
+  );
+}
+
+/**
+ * `helm template` and `helm install` print another `randAlphaNum 12` each time: a finding on it
+ * names a value digest that changes at every run, and `--base` would call it new each time.
+ * Its fingerprint leaves the digest out, so it stays one finding across renders.
+ */
+function sameAcrossRenders(finding: Finding): string {
+  return fingerprintOf({
+    ruleId: finding.ruleId,
+    ...(finding.object ? { object: finding.object } : { file: finding.file }),
+    ...(finding.path !== undefined ? { path: finding.path } : {}),
+    key: messageKey(finding.message.replace(/sha256:[0-9a-f]+/g, "sha256:#")),
   });
 }
 
