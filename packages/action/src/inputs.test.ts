@@ -50,6 +50,27 @@ describe("parseInputs", () => {
     });
   });
 
+  it("reads the helm-* inputs: what the deploy passes to helm install", () => {
+    const inputs = parseInputs(
+      read({
+        manifests: "charts/scout",
+        "helm-values": "charts/scout/values-prod.yaml\n",
+        "helm-set": "image.tag=1.4.2\nhosts={a.example,b.example}\n",
+        "helm-namespace": " scout ",
+        "helm-release-name": "scout",
+        "helm-api-versions": "monitoring.coreos.com/v1, cert-manager.io/v1",
+      }),
+      "/tmp",
+    );
+    expect(inputs.helm).toEqual({
+      values: ["charts/scout/values-prod.yaml"],
+      set: ["image.tag=1.4.2", "hosts={a.example,b.example}"],
+      apiVersions: ["monitoring.coreos.com/v1", "cert-manager.io/v1"],
+      namespace: "scout",
+      releaseName: "scout",
+    });
+  });
+
   it.each([
     [
       { manifests: "k8s", schema: "strict" },

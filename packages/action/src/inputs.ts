@@ -1,6 +1,6 @@
 import { isAbsolute, join } from "node:path";
 import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
-import { SCHEMA_ENGINES, type SchemaEngine } from "@scout-deploy/engine";
+import { type HelmOptions, SCHEMA_ENGINES, type SchemaEngine } from "@scout-deploy/engine";
 
 export const SIGNOFF_MODES = ["none", "status", "attest"] as const;
 export const COMPARE_MODES = ["base", "none"] as const;
@@ -33,6 +33,8 @@ export interface Inputs {
   githubTimeout: number;
   /** On pull requests: "base" gates on what the change adds; "none" on the whole bundle. */
   compare: CompareMode;
+  /** How the charts among manifests are rendered: what the deploy passes to helm install. */
+  helm?: HelmOptions;
 }
 
 export type ReadInput = (name: string) => string;
@@ -67,6 +69,8 @@ export function parseInputs(read: ReadInput, tempDir: string): Inputs {
     }
     inputs.signoffKey = `${signoffKey}\n`;
   }
+  const helm = helmOptions(read);
+  if (Object.keys(helm).length > 0) inputs.helm = helm;
   if (kubernetesVersion) inputs.kubernetesVersion = version(kubernetesVersion);
   if (failOn) inputs.failOn = oneOf("fail-on", failOn, FAIL_ON);
   if (!inputs.config && inputs.manifests.length === 0) {
@@ -78,6 +82,27 @@ export function parseInputs(read: ReadInput, tempDir: string): Inputs {
     if (path.includes("\n")) throw new ConfigurationError(`a file input holds a newline: ${path}`);
   }
   return inputs;
+}
+
+/** The helm-* inputs; `--set` pairs may hold commas (`a={x,y}`), so they go one per line. */
+function helmOptions(read: ReadInput): HelmOptions {
+  const lines = (value: string) =>
+    value
+      .split("\n")
+      .map((entry) => entry.trim())
+      .filter((entry) => entry && !entry.startsWith("#"));
+  const values = list(read("helm-values"));
+  const set = lines(read("helm-set"));
+  const apiVersions = list(read("helm-api-versions"));
+  const namespace = read("helm-namespace").trim();
+  const releaseName = read("helm-release-name").trim();
+  return {
+    ...(values.length ? { values } : {}),
+    ...(set.length ? { set } : {}),
+    ...(apiVersions.length ? { apiVersions } : {}),
+    ...(namespace ? { namespace } : {}),
+    ...(releaseName ? { releaseName } : {}),
+  };
 }
 
 /** A name for the status context and the comment's title: one short line. */

@@ -72,6 +72,7 @@ export async function checkManifests(
     schema: inputs.schema,
     ...(inputs.kubernetesVersion ? { kubernetesVersion: inputs.kubernetesVersion } : {}),
     ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
+    ...(inputs.helm ? { helm: inputs.helm } : {}),
   };
   const run = await engine.runCheck(options);
   if (run.renderedDir) {

@@ -10,6 +10,14 @@ function builtIn(id: string, meta: Omit<Rule["meta"], "docs">): Rule {
 }
 
 export const inputRules: readonly Rule[] = [
+  builtIn("input/cluster-dependent", {
+    severity: "warning",
+    description:
+      "A Helm template asks the cluster (.Capabilities.APIVersions.Has, lookup) or branches on .Release.IsInstall/IsUpgrade: helm template makes the answer up, helm install gets the cluster's, so the cluster may get a branch that was not checked.",
+    remediation:
+      "Render the branch the cluster takes (--api-versions for the APIs it serves), or keep security settings out of such branches.",
+    messages: { problem: "{{message}}" },
+  }),
   builtIn("input/duplicate-key", {
     severity: "error",
     description: "A mapping repeats a key; Kubernetes rejects it or keeps only one value.",
@@ -59,7 +67,7 @@ export const inputRules: readonly Rule[] = [
   builtIn("input/skipped", {
     severity: "info",
     description:
-      "A folder the loader does not walk on purpose (.git, node_modules): only its files that hold a Kubernetes object (apiVersion and kind) are read, since kubectl apply -R applies them; other files in it are not checked.",
+      "A folder the loader does not walk on purpose (.git, node_modules): only its files that hold a Kubernetes object (apiVersion and kind) are read, since kubectl apply -R applies them; other files in it are not checked. A library chart (type: library) found walking: Helm installs nothing of it on its own, it is checked inside the charts that depend on it.",
     remediation: "Name the files or the folder as a path of their own if they are deployed.",
     messages: { problem: "{{message}}" },
   }),

@@ -22,7 +22,8 @@ export type InputRuleId =
   | "input/ignored-by-kubectl"
   | "input/unreadable"
   | "input/skipped"
-  | "input/not-rendered";
+  | "input/not-rendered"
+  | "input/cluster-dependent";
 
 /** A problem of the input itself, found while reading a file (before any object exists). */
 export interface SourceProblem {

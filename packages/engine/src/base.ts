@@ -147,6 +147,7 @@ async function loadBasePaths(
         kinds.includes("helm") || walked.includes("helm")
           ? { ...helm, ...(helm.values ? { values: helm.values.map(inTree) } : {}) }
           : {},
+      ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
       tools: options.tools ?? systemToolRunner(),
       load: async (plain, passOver) => {
         loadedPlain = true;

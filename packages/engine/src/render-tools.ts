@@ -1,11 +1,29 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { delimiter, dirname, join, relative, resolve, sep } from "node:path";
-import { ConfigurationError, isRecord, parseSource } from "@scout-deploy/core";
+import {
+  ConfigurationError,
+  getAtPointer,
+  type InputProblem,
+  isConfigurationError,
+  isRecord,
+  type Position,
+  parseSource,
+} from "@scout-deploy/core";
 import { displayPath } from "@scout-deploy/loader";
+import { clusterGates } from "./cluster-gates.js";
 import type {
   HelmSourceMap,
+  ImageEntry,
   KustomizeOrigin,
   KustomizeSourceMap,
   PatchRef,
@@ -31,6 +49,8 @@ export interface HelmOptions {
   values?: readonly string[];
   /** `--set key=value`, in order. */
   set?: readonly string[];
+  /** `--api-versions`: APIs the cluster serves beyond helm's built-in list (CRDs' groups). */
+  apiVersions?: readonly string[];
   releaseName?: string;
   namespace?: string;
   kubeVersion?: string;
@@ -42,6 +62,8 @@ export interface RenderedInput {
   kind: RenderedInputKind;
   /** The text checked, exactly as the tool printed it. */
   text: string;
+  /** What the render could not know of the cluster (cluster-gates.ts), on template lines. */
+  problems?: InputProblem[];
   sourceMap: HelmSourceMap | KustomizeSourceMap;
 }
 
@@ -79,23 +101,32 @@ export function renderHelm(
     ...(options.set ?? []).flatMap((pair) => ["--set", pair]),
     ...(options.namespace ? ["--namespace", options.namespace] : []),
     ...(options.kubeVersion ? ["--kube-version", options.kubeVersion] : []),
+    ...(options.apiVersions ?? []).flatMap((api) => ["--api-versions", api]),
   ];
-  const text = runOrExplain(
-    tools,
-    helm,
-    args,
-    cwd,
-    `helm template ${displayPath(chart, cwd) || "."}`,
-  );
+  const shown = displayPath(chart, cwd) || ".";
   const chartValues = join(chart, "values.yaml");
   const values = [...(existsSync(chartValues) ? [chartValues] : []), ...valuesFiles];
+  const text = withChartPaths(
+    () => runOrExplain(tools, helm, args, cwd, `helm template ${shown}`),
+    chartNameOf(chart),
+    shown,
+    () =>
+      values.map((file) => ({ file: displayPath(file, cwd), text: readFileSync(file, "utf8") })),
+  );
   return {
     kind: "helm",
     text,
+    problems: renderedTemplateFiles(text, chart).flatMap((file) =>
+      clusterGates(displayPath(file, cwd), readFileSync(file, "utf8"), options.apiVersions),
+    ),
     sourceMap: {
       kind: "helm",
       chartName: chartNameOf(chart),
       chartFolder: displayPath(chart, cwd),
+      chartYaml: {
+        file: displayPath(join(chart, "Chart.yaml"), cwd),
+        text: readFileSync(join(chart, "Chart.yaml"), "utf8"),
+      },
       templates: templatesOf(text, chart, cwd),
       subchartValues: subchartValuesOf(text, chart, cwd),
       // Later files win in Helm, so the relocation looks them up last first.
@@ -116,19 +147,63 @@ export function renderKustomize(root: string, cwd: string, tools: ToolRunner): R
   const scratch = mkdtempSync(join(tmpdir(), "scout-kustomize-"));
   try {
     const fromScratch = relative(scratch, root).split(sep).join("/");
+    // A Component builds alone (kubectl kustomize prints what it makes) but is no resource.
+    const field = isComponent(root) ? "components" : "resources";
     writeFileSync(
       join(scratch, "kustomization.yaml"),
-      `resources:\n  - ${JSON.stringify(fromScratch)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`,
+      `${field}:\n  - ${JSON.stringify(fromScratch)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`,
     );
     const annotated = runOrExplain(tools, command.binary, [...command.args, scratch], cwd, label);
     return {
       kind: "kustomize",
       text,
-      sourceMap: { kind: "kustomize", ...kustomizeOrigins(annotated, scratch, cwd) },
+      sourceMap: { kind: "kustomize", ...kustomizeOrigins(annotated, scratch, root, cwd) },
     };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * Helm names a failing template by the chart's name (`at (scout/templates/a.yaml:4:11)`); the
+ * message names it by the path the user can open (`examples/helm-chart/templates/a.yaml`).
+ */
+function withChartPaths<T>(
+  render: () => T,
+  chartName: string,
+  shown: string,
+  values: () => { file: string; text: string }[],
+): T {
+  try {
+    return render();
+  } catch (error) {
+    if (!isConfigurationError(error) || !chartName) throw error;
+    let message = error.message.split(`at (${chartName}/`).join(`at (${shown}/`);
+    if (/values don't meet the specifications/.test(message))
+      message = withValuesLines(message, values());
+    // The version is the one checked unless given: say how to render for the cluster's.
+    const hint = /incompatible with Kubernetes v/.test(message)
+      ? " (charts render for the Kubernetes version checked: give the cluster's with --kubernetes-version or --kube-version)"
+      : "";
+    throw new ConfigurationError(`${message}${hint}`);
+  }
+}
+
+/**
+ * values.schema.json refusals name a key (`at '/replicas'`); the key's line in the last values
+ * file that sets it is what the user edits: `at '/replicas' (values.yaml:1:1)`.
+ */
+function withValuesLines(message: string, values: readonly { file: string; text: string }[]) {
+  return message.replace(/at '(\/[^']*)'/g, (whole, pointer: string) => {
+    for (const { file, text } of [...values].reverse()) {
+      const document = parseSource(file, text).documents[0];
+      if (document && getAtPointer(document.value, pointer) !== undefined) {
+        const { line, column } = document.locate(pointer);
+        return `${whole} (${file}:${line}:${column})`;
+      }
+    }
+    return whole;
+  });
 }
 
 function kustomizeCommand(tools: ToolRunner): { binary: string; args: string[] } {
@@ -168,6 +243,35 @@ export function helmValuesFiles(options: HelmOptions, cwd: string): string[] {
       throw new ConfigurationError(`--values ${options.values![index]}: file not found`);
   }
   return valuesFiles;
+}
+
+/**
+ * The template files (helpers too) of the chart and of each subchart that rendered something:
+ * a subchart its `condition` turns off installs nothing, whatever its templates ask.
+ */
+function renderedTemplateFiles(text: string, chart: string): string[] {
+  const chains = new Set([""]);
+  for (const match of text.matchAll(/^# Source: (\S+)$/gm)) {
+    chains.add(subchartsOf(match[1]!).join("/"));
+  }
+  return [...chains].flatMap((chain) => {
+    const root = join(
+      chart,
+      ...(chain ? chain.split("/").flatMap((name) => ["charts", name]) : []),
+    );
+    return filesBelow(join(root, "templates"));
+  });
+}
+
+function filesBelow(folder: string): string[] {
+  if (!isFolder(folder)) return [];
+  return readdirSync(folder, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((entry) => {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) return filesBelow(path);
+      return entry.isFile() ? [path] : [];
+    });
 }
 
 /** Each document's `# Source: chart/templates/x.yaml` with that template's text. */
@@ -212,8 +316,9 @@ function chartNameOf(chart: string): string {
 }
 
 /** Per rendered document (in order): the resource file and the patch files of its kustomizations. */
-function kustomizeOrigins(annotated: string, scratch: string, cwd: string) {
+function kustomizeOrigins(annotated: string, scratch: string, root: string, cwd: string) {
   const files: Record<string, string> = {};
+  const chain = kustomizationChain(root);
   const read = (absolute: string): string | undefined => {
     const name = displayPath(absolute, cwd);
     if (!(name in files)) {
@@ -238,14 +343,27 @@ function kustomizeOrigins(annotated: string, scratch: string, cwd: string) {
       const origin = annotations["config.kubernetes.io/origin"] ?? "";
       const originPath = /^path:\s*(.+)$/m.exec(origin);
       const resource = originPath ? read(resolve(scratch, originPath[1]!.trim())) : undefined;
-      const generator = helmChartOf(origin, scratch, read, entryOf);
-      const kustomizations = patchTransformersOf(
-        annotations["alpha.config.kubernetes.io/transformations"],
-      ).map((kustomization) => resolve(scratch, kustomization));
+      const generator =
+        helmChartOf(origin, scratch, read, entryOf) ??
+        dataGeneratorOf(origin, nameOfDocument(document.value), chain, scratch, read, files);
+      const transformations = annotations["alpha.config.kubernetes.io/transformations"];
+      const kustomizations = patchTransformersOf(transformations).map((kustomization) =>
+        resolve(scratch, kustomization),
+      );
       const patches = [...new Set(kustomizations)].flatMap((kustomization) =>
         patchesOf(kustomization, read),
       );
-      return { ...(resource ? { resource } : {}), ...(generator ? { generator } : {}), patches };
+      const images = imageEntriesOf(transformations, scratch, read, files);
+      const replacements = transformersOf(transformations, "ReplacementTransformer")
+        .map((kustomization) => read(resolve(scratch, kustomization)))
+        .filter((file): file is string => file !== undefined);
+      return {
+        ...(resource ? { resource } : {}),
+        ...(generator ? { generator } : {}),
+        patches,
+        ...(images.length ? { images } : {}),
+        ...(replacements.length ? { replacements } : {}),
+      };
     },
   );
   return { documents, files };
@@ -265,6 +383,177 @@ function helmChartOf(
   const configuredIn = /^configuredIn:\s*(.+)$/m.exec(origin)?.[1]?.trim();
   const file = configuredIn ? read(resolve(scratch, configuredIn)) : undefined;
   return file === undefined ? undefined : { file, pointer: entryOf(file) };
+}
+
+const DATA_GENERATORS = {
+  SecretGenerator: "secretGenerator",
+  ConfigMapGenerator: "configMapGenerator",
+};
+
+/**
+ * Where a Secret or ConfigMap that `secretGenerator`/`configMapGenerator` made was written: the
+ * generator's entry, and each key's own line (a `literals` item, a `files` item, an `envs`
+ * file's line), so that a weak password lands where the user typed it.
+ */
+function dataGeneratorOf(
+  origin: string,
+  renderedName: string,
+  chain: readonly string[],
+  scratch: string,
+  read: (absolute: string) => string | undefined,
+  files: Record<string, string>,
+): KustomizeOrigin["generator"] {
+  const kind = /kind:\s*(SecretGenerator|ConfigMapGenerator)\b/.exec(origin)?.[1] as
+    | keyof typeof DATA_GENERATORS
+    | undefined;
+  const configuredIn = /^configuredIn:\s*(.+)$/m.exec(origin)?.[1]?.trim();
+  if (!kind || !configuredIn) return undefined;
+  const absolute = resolve(scratch, configuredIn);
+  const file = read(absolute);
+  if (file === undefined) return undefined;
+  const field = DATA_GENERATORS[kind];
+  // An overlay's entry with `behavior: merge` or `replace` changes the base's generator, and
+  // the origin names only the base: the outermost kustomization that writes a key decides it.
+  const outerFirst = [...chain.filter((outer) => outer !== absolute), absolute];
+  let found: { file: string; pointer: string } | undefined;
+  const keys: Record<string, Position> = {};
+  for (const kustomization of outerFirst) {
+    const entry = generatorEntry(kustomization, field, renderedName, read, files);
+    if (!entry || (kustomization !== absolute && !entry.changesBase)) continue;
+    found ??= { file: entry.file, pointer: entry.pointer };
+    for (const [key, position] of Object.entries(entry.keys)) keys[key] ??= position;
+  }
+  return found ? { ...found, keys } : { file, pointer: `/${field}` };
+}
+
+/** The generator entry of one kustomization that makes the object, and its keys' lines. */
+function generatorEntry(
+  kustomization: string,
+  field: string,
+  renderedName: string,
+  read: (absolute: string) => string | undefined,
+  files: Record<string, string>,
+) {
+  const file = read(kustomization);
+  if (file === undefined) return undefined;
+  const document = parseSource(file, files[file]!).documents[0];
+  const entries = isRecord(document?.value) ? document.value[field] : undefined;
+  if (!document || !Array.isArray(entries)) return undefined;
+  // The rendered name is the entry's, with prefixes, suffixes and the content hash around it.
+  const index = bestNamed(entries, renderedName);
+  if (index < 0) return undefined;
+  const pointer = `/${field}/${index}`;
+  const entry = entries[index] as Record<string, unknown>;
+  const keys: Record<string, Position> = {};
+  const listed = (list: string, keyOf: (item: string) => string | undefined) => {
+    const items = entry[list];
+    if (!Array.isArray(items)) return;
+    items.forEach((item, at) => {
+      const key = typeof item === "string" ? keyOf(item) : undefined;
+      if (key !== undefined) keys[key] ??= document.locate(`${pointer}/${list}/${at}`);
+    });
+  };
+  listed("literals", (item) => /^([^=]+)=/.exec(item)?.[1]?.trim());
+  listed("files", (item) => /^([^=]+)=/.exec(item)?.[1]?.trim() ?? item.split("/").at(-1));
+  for (const env of Array.isArray(entry.envs) ? entry.envs : []) {
+    if (typeof env !== "string") continue;
+    const envFile = read(resolve(dirname(kustomization), env));
+    if (envFile === undefined) continue;
+    files[envFile]!.split("\n").forEach((line, at) => {
+      const key = /^\s*([^#=\s][^=]*)=/.exec(line)?.[1]?.trim();
+      if (key !== undefined) keys[key] ??= { file: envFile, line: at + 1, column: 1 };
+    });
+  }
+  const changesBase = entry.behavior === "merge" || entry.behavior === "replace";
+  return { file, pointer, keys, changesBase };
+}
+
+/**
+ * The kustomization files a build reads, the built one first and each before what it includes
+ * (`resources`, `bases`, `components` that are folders): outer before inner.
+ */
+function kustomizationChain(root: string): string[] {
+  const chain: string[] = [];
+  const visit = (folder: string) => {
+    const file = kustomizationFile(folder);
+    if (!file || chain.includes(file)) return;
+    chain.push(file);
+    const value = parseSource(file, readFileSync(file, "utf8")).documents[0]?.value;
+    if (!isRecord(value)) return;
+    for (const field of ["resources", "bases", "components"]) {
+      const list = value[field];
+      for (const entry of Array.isArray(list) ? list : []) {
+        if (typeof entry === "string" && isFolder(resolve(folder, entry)))
+          visit(resolve(folder, entry));
+      }
+    }
+  };
+  visit(root);
+  return chain;
+}
+
+/** The index of the entry whose `name` the rendered name holds, the longest such name first. */
+function bestNamed(entries: readonly unknown[], renderedName: string): number {
+  let best = -1;
+  let length = -1;
+  entries.forEach((entry, index) => {
+    const name = isRecord(entry) && typeof entry.name === "string" ? entry.name : undefined;
+    if (name && renderedName.includes(name) && name.length > length) {
+      best = index;
+      length = name.length;
+    }
+  });
+  return best;
+}
+
+/** The `images:` entries of the kustomizations whose image transformer ran on the object. */
+function imageEntriesOf(
+  transformations: string | undefined,
+  scratch: string,
+  read: (absolute: string) => string | undefined,
+  files: Record<string, string>,
+): ImageEntry[] {
+  return transformersOf(transformations, "ImageTagTransformer").flatMap((kustomization) => {
+    const file = read(resolve(scratch, kustomization));
+    if (file === undefined) return [];
+    const document = parseSource(file, files[file]!).documents[0];
+    const images = isRecord(document?.value) ? document.value.images : undefined;
+    if (!document || !Array.isArray(images)) return [];
+    return images.flatMap((image, index): ImageEntry[] => {
+      if (!isRecord(image) || typeof image.name !== "string") return [];
+      const at = (field: string) =>
+        typeof image[field] === "string" || typeof image[field] === "number"
+          ? { [field]: String(image[field]) }
+          : {};
+      const decisive = ["digest", "newTag", "newName"].find((field) => field in image);
+      return [
+        {
+          name: image.name,
+          ...at("newName"),
+          ...at("newTag"),
+          ...at("digest"),
+          position: document.locate(`/images/${index}${decisive ? `/${decisive}` : ""}`),
+        },
+      ];
+    });
+  });
+}
+
+/** The kustomizations (as the annotation names them) whose transformer of this kind ran. */
+function transformersOf(transformations: string | undefined, kind: string): string[] {
+  if (!transformations) return [];
+  const kustomizations = transformations
+    .split(/^- /m)
+    .slice(1)
+    .filter((entry) => new RegExp(`kind:\\s*${kind}\\b`).test(entry))
+    .map((entry) => /configuredIn:\s*(\S+)/.exec(entry)?.[1])
+    .filter((path): path is string => path !== undefined);
+  return [...new Set(kustomizations)];
+}
+
+function nameOfDocument(value: unknown): string {
+  const metadata = isRecord(value) ? value.metadata : undefined;
+  return isRecord(metadata) && typeof metadata.name === "string" ? metadata.name : "";
 }
 
 /**
@@ -361,6 +650,14 @@ function blockStart(text: string, indicatorLine: number): { line: number; column
   const first = lines.findIndex((line, index) => index >= indicatorLine && line.trim() !== "");
   if (first < 0) return null;
   return { line: first + 1, column: lines[first]!.length - lines[first]!.trimStart().length + 1 };
+}
+
+function isComponent(root: string): boolean {
+  const file = kustomizationFile(root);
+  const value = file
+    ? parseSource(file, readFileSync(file, "utf8")).documents[0]?.value
+    : undefined;
+  return isRecord(value) && value.kind === "Component";
 }
 
 export function kustomizationFile(folder: string): string | undefined {

@@ -406,7 +406,8 @@ describe("missing or failing tools", () => {
       }),
     };
     await expect(runCheck({ cwd: repo, paths: [chart], tools: failing })).rejects.toThrow(
-      `helm template ${chart} failed: Error: parse error at (scout/templates/deployment.yaml:9): unexpected } | Use --debug flag`,
+      // Helm names the chart ("scout"); the message names the folder the user opens.
+      `helm template ${chart} failed: Error: parse error at (${chart}/templates/deployment.yaml:9): unexpected } | Use --debug flag`,
     );
   });
 
@@ -545,10 +546,12 @@ describe("a chart or kustomization found walking, when it cannot be rendered", (
       }),
     };
     const { result } = await runCheck({ cwd: dir, paths: ["."], tools: failingHelm });
+    // On the template helm names, by its path in the repository (helm says "app/...").
     expect(find(result.findings, "input/not-rendered")).toMatchObject({
-      file: "chart/Chart.yaml",
+      file: "chart/templates/cm.yaml",
+      line: 2,
       message: expect.stringContaining(
-        "helm template chart failed: Error: parse error at (app/templates/cm.yaml:2): unexpected }",
+        "helm template chart failed: Error: parse error at (chart/templates/cm.yaml:2): unexpected }",
       ),
     });
     expect(result.findings.some((f) => f.file === "redis.yaml")).toBe(true);

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   type Bundle,
@@ -5,12 +6,17 @@ import {
   ConfigurationError,
   type InputProblem,
   isConfigurationError,
+  isRecord,
+  type ParsedSource,
   parseSource,
 } from "@scout-deploy/core";
 import { displayPath, type LoadOptions, loadBundle } from "@scout-deploy/loader";
+import { isClusterScoped } from "@scout-deploy/rules";
+import { defaultKubernetesVersion } from "@scout-deploy/schema";
 import {
   type HelmOptions,
   helmValuesFiles,
+  isFile,
   isFolder,
   kustomizationFile,
   type RenderedInput,
@@ -29,6 +35,11 @@ export const RENDERED_INPUT_PREFIX = "<rendered>/";
 export interface RenderedInputsOptions {
   cwd: string;
   helm: HelmOptions;
+  /**
+   * The Kubernetes version the check judges against (`--kubernetes-version`; default: the newest
+   * bundled schemas): charts render for it unless `--kube-version` says otherwise.
+   */
+  kubernetesVersion?: string;
   tools: ToolRunner;
   /**
    * Loads the paths that are not charts or kustomizations (files, folders, globs, "-"); a folder
@@ -76,16 +87,23 @@ export async function loadWithRenderedInputs(
   // A --values file that does not exist is the user's mistake, not one chart's problem.
   if (hasChart) helmValuesFiles(options.helm, options.cwd);
   const sources = named.map((root) => render(root, options));
-  const problems: InputProblem[] = [];
+  const problems: InputProblem[] = walked.libraries.map((library) =>
+    libraryProblem(library, options.cwd),
+  );
   for (const root of found) {
     const rendered = renderOrProblem(root, options);
     if ("problem" in rendered) problems.push(rendered.problem);
     else sources.push(rendered);
   }
-  const rendered = buildBundle(
-    sources.map((source) => parseSource(source.file, source.text)),
-    problems,
-  );
+  const parsed = sources.map((source) => parseSource(source.file, source.text));
+  if (options.helm.namespace) {
+    const charts = sources.filter((source) => source.map.kind === "helm");
+    placeInNamespace(parsed, new Set(charts.map((source) => source.file)), options.helm.namespace);
+  }
+  const rendered = buildBundle(parsed, [
+    ...sources.flatMap((source) => source.problems ?? []),
+    ...problems,
+  ]);
   const loaded = [...plain, ...namedPaths];
   if (!loaded.length) return { bundle: rendered, sources };
   return { bundle: mergeBundles(await options.load(loaded, walked.passOver), rendered), sources };
@@ -94,6 +112,8 @@ export async function loadWithRenderedInputs(
 /** How `loadPaths` reads: the working folder, Helm flags, the tools, and the loader's limits. */
 export interface PathsOptions extends Pick<LoadOptions, "cwd" | "readStdin" | "maxFileSize"> {
   helm?: HelmOptions;
+  /** The Kubernetes version judged against; charts render for it (see `helmForCluster`). */
+  kubernetesVersion?: string;
   /** @default systemToolRunner() */
   tools?: ToolRunner;
 }
@@ -111,6 +131,7 @@ export function loadPaths(
   return loadWithRenderedInputs(paths, {
     cwd,
     helm: options.helm ?? {},
+    ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
     tools: options.tools ?? systemToolRunner(),
     load: (plain, passOver) =>
       loadBundle(plain, {
@@ -120,6 +141,27 @@ export function loadPaths(
         ...(maxFileSize ? { maxFileSize } : {}),
       }),
   });
+}
+
+/**
+ * `helm install --namespace NS` creates every namespaced object the chart leaves without
+ * `metadata.namespace` in NS, while `helm template` prints them without one (judged as in
+ * "default"): a NetworkPolicy of the chart in another namespace would seem to cover its pods.
+ * Those objects of the charts' texts get NS, as the cluster gives them.
+ */
+function placeInNamespace(
+  parsed: readonly ParsedSource[],
+  chartFiles: ReadonlySet<string>,
+  namespace: string,
+): void {
+  const bundle = buildBundle(parsed);
+  for (const object of bundle.objects) {
+    if (!chartFiles.has(object.document.file.path) || object.ref.namespace !== undefined) continue;
+    if (isClusterScoped(bundle, object)) continue;
+    const metadata = object.value.metadata;
+    if (isRecord(metadata)) metadata.namespace = namespace;
+    else object.value.metadata = { namespace };
+  }
 }
 
 /** The charts and kustomizations a walk found, but those also named as paths (rendered once). */
@@ -142,9 +184,22 @@ function walkedFolders(paths: readonly string[], cwd: string): string[] {
 function render(root: RenderRoot, options: RenderedInputsOptions): RenderedSource {
   const input =
     root.kind === "helm"
-      ? renderHelm(root.folder, options.helm, options.cwd, options.tools)
+      ? renderHelm(root.folder, helmForCluster(options), options.cwd, options.tools)
       : renderKustomize(root.folder, options.cwd, options.tools);
   return renderedSource(input, displayPath(root.folder, options.cwd));
+}
+
+/**
+ * `helm template` alone renders for Kubernetes v1.20 (`.Capabilities.KubeVersion`), while
+ * `helm install` sees the cluster's version: a chart gated on it would show the checker another
+ * manifest than the cluster gets. It renders for the version the check judges against.
+ */
+function helmForCluster(options: RenderedInputsOptions): HelmOptions {
+  if (options.helm.kubeVersion) return options.helm;
+  const version = options.kubernetesVersion ?? defaultKubernetesVersion();
+  // "1.36" would be GitVersion "v1.36": semverCompare in charts wants a patch.
+  const full = /^v?\d+\.\d+$/.test(version) ? `${version}.0` : version;
+  return { ...options.helm, kubeVersion: full };
 }
 
 function renderOrProblem(
@@ -163,10 +218,45 @@ function renderOrProblem(
       problem: {
         ruleId: "input/not-rendered",
         message: `the ${what} ${folder} was not rendered, so nothing of it was checked: ${error.message}`,
-        position: { file: displayPath(file, options.cwd), line: 1, column: 1 },
+        position: templateErrorPosition(root, error.message, options.cwd) ?? {
+          file: displayPath(file, options.cwd),
+          line: 1,
+          column: 1,
+        },
       },
     };
   }
+}
+
+/**
+ * Where helm's error says a template failed (`execution error at (chart/templates/a.yaml:4:11)`,
+ * a `required` or `fail` message, its path made the chart folder's by `renderHelm`): that line;
+ * a chart that refuses the Kubernetes version: its `kubeVersion:` line.
+ */
+function templateErrorPosition(root: RenderRoot, message: string, cwd: string) {
+  if (root.kind !== "helm") return undefined;
+  if (/chart requires kubeVersion/.test(message)) {
+    const chartYaml = join(root.folder, "Chart.yaml");
+    const shown = displayPath(chartYaml, cwd);
+    return parseSource(shown, readFileSync(chartYaml, "utf8")).documents[0]?.locate("/kubeVersion");
+  }
+  // A parse error gives a line only: `at (chart/templates/a.yaml:9)`; a values.schema.json
+  // refusal the values key: `at '/replicas' (chart/values.yaml:1:1)`.
+  const at = /\bat (?:'[^']*' )?\(([^():]+):(\d+)(?::(\d+))?\)/.exec(message);
+  if (!at) return undefined;
+  const file = resolve(cwd, at[1]!);
+  if (!isFile(file)) return undefined;
+  return { file: displayPath(file, cwd), line: Number(at[2]), column: Number(at[3] ?? 1) };
+}
+
+function libraryProblem(chart: string, cwd: string): InputProblem {
+  const file = displayPath(join(chart, "Chart.yaml"), cwd);
+  const chartYaml = parseSource(file, readFileSync(join(chart, "Chart.yaml"), "utf8"));
+  return {
+    ruleId: "input/skipped",
+    message: `${displayPath(chart, cwd)} is a library chart (type: library): helm renders it only inside the charts that depend on it and installs nothing of it on its own, so it is checked there`,
+    position: chartYaml.documents[0]?.locate("/type") ?? { file, line: 1, column: 1 },
+  };
 }
 
 function renderedSource(input: RenderedInput, folder: string): RenderedSource {
@@ -174,6 +264,7 @@ function renderedSource(input: RenderedInput, folder: string): RenderedSource {
   return {
     file: `${RENDERED_INPUT_PREFIX}${folder}/${name}`,
     text: input.text,
+    ...(input.problems?.length ? { problems: input.problems } : {}),
     map: input.sourceMap,
   };
 }
@@ -185,6 +276,7 @@ function refuseUnusedHelmFlags(helm: HelmOptions, hasChart: boolean): void {
     helm.releaseName && "--release-name",
     helm.namespace && "--namespace",
     helm.kubeVersion && "--kube-version",
+    helm.apiVersions?.length && "--api-versions",
   ].filter(Boolean);
   if (given.length && !hasChart) {
     throw new ConfigurationError(

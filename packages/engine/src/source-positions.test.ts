@@ -270,3 +270,78 @@ describe("relocateFindings: Kustomize JSON 6902 patches", () => {
     ).toMatchObject({ file: "base/web.yaml" });
   });
 });
+
+describe("relocateFindings: a field a patch removed", () => {
+  const twoContainers = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: sidecar
+          securityContext:
+            readOnlyRootFilesystem: true
+        - name: app
+          securityContext:
+            readOnlyRootFilesystem: true
+`;
+  const nullsSidecar = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: sidecar
+          securityContext:
+            readOnlyRootFilesystem: null
+`;
+  const builtWithout = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+      - name: sidecar
+        securityContext: {}
+      - name: app
+        securityContext: {}
+`;
+  const source: RenderedSource = {
+    file: "<rendered>/o/kustomize-build.yaml",
+    text: builtWithout,
+    map: {
+      kind: "kustomize",
+      documents: [{ resource: "base/web.yaml", patches: [{ file: "o/patch.yaml" }] }],
+      files: { "base/web.yaml": twoContainers, "o/patch.yaml": nullsSidecar },
+    },
+  };
+  const relocate = (line: number, path: string, message: string) =>
+    relocateFindings([{ ...finding(source.file, line, path), message }], [source])[0]!;
+  const missing =
+    'container "x" has a writable root filesystem: readOnlyRootFilesystem is not true';
+
+  it("puts it on the null that removed it from that container", () => {
+    expect(relocate(10, "/spec/template/spec/containers/0/securityContext", missing)).toMatchObject(
+      { file: "o/patch.yaml", line: 11 },
+    );
+  });
+
+  it("leaves another container's finding on the base, where its field went missing", () => {
+    // The base's app container has the field: the rendered one lacks it for another reason.
+    expect(relocate(12, "/spec/template/spec/containers/1/securityContext", missing)).toMatchObject(
+      { file: "base/web.yaml", line: 13 },
+    );
+  });
+
+  it("leaves a finding whose message names no removed field on the base", () => {
+    expect(
+      relocate(10, "/spec/template/spec/containers/0/securityContext", "runAsNonRoot is not true"),
+    ).toMatchObject({ file: "base/web.yaml", line: 10 });
+  });
+});

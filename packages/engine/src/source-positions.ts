@@ -1,7 +1,11 @@
 import {
   type Finding,
+  fingerprintOf,
+  getAtPointer,
+  type InputProblem,
   isRecord,
   joinPointer,
+  messageKey,
   type Position,
   parseSource,
   type RenderedLocation,
@@ -18,6 +22,8 @@ export interface HelmSourceMap {
   templates: Record<string, { file: string; text: string }>;
   /** The chart's values.yaml then each --values file, in Helm's order (later ones win). */
   values: { file: string; text: string }[];
+  /** The chart's Chart.yaml: a packaged subchart's objects land on its `dependencies` entry. */
+  chartYaml?: { file: string; text: string };
   /**
    * Each subchart's own values.yaml, by its path of chart names below the chart ("db",
    * "db/cache"): a subchart template's `.Values.x` is the parent's `db.x` over these.
@@ -37,8 +43,24 @@ export interface KustomizeOrigin {
   resource?: string;
   /** Patches of the kustomizations that patched it, in the order they were applied. */
   patches: PatchRef[];
-  /** A generated object (a helmCharts entry): the kustomization file and the entry's pointer. */
-  generator?: { file: string; pointer: string };
+  /**
+   * A generated object (a helmCharts, secretGenerator or configMapGenerator entry): the
+   * kustomization file, the entry's pointer, and where each data key was written.
+   */
+  generator?: { file: string; pointer: string; keys?: Record<string, Position> };
+  /** The `images:` entries of the kustomizations whose image transformer ran on it. */
+  images?: ImageEntry[];
+  /** The kustomization files whose `replacements:` ran on it (texts in `files`). */
+  replacements?: string[];
+}
+
+/** An `images:` entry: the image name it matches, what it sets, and its line. */
+export interface ImageEntry {
+  name: string;
+  newName?: string;
+  newTag?: string;
+  digest?: string;
+  position: Position;
 }
 
 /**
@@ -74,6 +96,8 @@ export interface RenderedSource {
   /** The name findings give the rendered text. */
   file: string;
   text: string;
+  /** Input problems of the render, already on the files the user edits. */
+  problems?: InputProblem[];
   map: HelmSourceMap | KustomizeSourceMap;
 }
 
@@ -98,14 +122,44 @@ export function relocateFindings<F extends Finding>(
     const position = document
       ? source.map.kind === "helm"
         ? helmPosition(source, source.map, finding.line, pointer, texts)
-        : kustomizePosition(source.map, document.value, index, pointer, texts)
+        : kustomizePosition(source.map, document.value, index, finding, texts)
       : undefined;
     const rendered: RenderedLocation = {
       file: finding.file,
       line: finding.line,
       ...(finding.path !== undefined ? { path: finding.path } : {}),
     };
-    return { ...finding, ...(position ?? {}), rendered };
+    const generated =
+      source.map.kind === "helm" && position && generatedAt(source.map, position)
+        ? { fingerprint: sameAcrossRenders(finding) }
+        : {};
+    return { ...finding, ...(position ?? {}), ...generated, rendered };
+  });
+}
+
+/** Sprig functions whose output differs at every render. */
+const GENERATED =
+  /\b(?:rand(?:Alpha|AlphaNum|Numeric|Ascii|Bytes|Int)|uuidv4|genPrivateKey|genCA|genSelfSignedCert|genSignedCert|shuffle)\b/;
+
+/** Whether the template line a finding landed on prints a value made anew at each render. */
+function generatedAt(map: HelmSourceMap, position: Position): boolean {
+  const template = Object.values(map.templates).find((entry) => entry.file === position.file);
+  return (
+    template !== undefined && GENERATED.test(template.text.split("\n")[position.line - 1] ?? "")
+  );
+}
+
+/**
+ * `helm template` and `helm install` print another `randAlphaNum 12` each time: a finding on it
+ * names a value digest that changes at every run, and `--base` would call it new each time.
+ * Its fingerprint leaves the digest out, so it stays one finding across renders.
+ */
+function sameAcrossRenders(finding: Finding): string {
+  return fingerprintOf({
+    ruleId: finding.ruleId,
+    ...(finding.object ? { object: finding.object } : { file: finding.file }),
+    ...(finding.path !== undefined ? { path: finding.path } : {}),
+    key: messageKey(finding.message.replace(/sha256:[0-9a-f]+/g, "sha256:#")),
   });
 }
 
@@ -137,15 +191,39 @@ function helmPosition(
 ): Position | undefined {
   const heading = templateHeadingAt(source.text, line);
   const template = heading && map.templates[heading.name];
-  if (!template) return undefined;
+  if (!template) return heading && packagedSubchartEntry(map, heading.name, parsed);
   const tokens = splitPointer(pointer);
   const lines = documentLines(template.text, heading.occurrence);
   const match = matchTemplate(lines, tokens);
   const templatePosition = { file: template.file, line: match.line + 1, column: match.column };
+  // The whole document, or a key the template does not spell (an include printed it): the
+  // document's first line in the template, rather than the rendered text no one edits.
+  if (match.line < 0) return documentStart(template.file, lines);
   const valuesPath = valuesReference(lines, match, tokens);
-  if (!valuesPath) return match.line >= 0 ? templatePosition : undefined;
+  if (!valuesPath) return templatePosition;
   const files = valuesInScope(map, subchartsOf(heading.name));
   return valuesPosition(files, valuesPath, parsed) ?? templatePosition;
+}
+
+/**
+ * A template helm read from a subchart archive (`charts/db-1.0.0.tgz`) has no file to open: its
+ * objects land on the chart's `dependencies` entry for that subchart (by name or alias), where
+ * its version is chosen and beside which its values are set.
+ */
+function packagedSubchartEntry(
+  map: HelmSourceMap,
+  source: string,
+  parsed: Parsed,
+): Position | undefined {
+  const [subchart] = subchartsOf(source);
+  if (subchart === undefined || !map.chartYaml) return undefined;
+  const chart = parsed.documents(map.chartYaml.file, map.chartYaml.text)[0];
+  const dependencies = isRecord(chart?.value) ? chart.value.dependencies : undefined;
+  if (!chart || !Array.isArray(dependencies)) return chart?.locate("");
+  const index = dependencies.findIndex(
+    (dependency) => isRecord(dependency) && (dependency.alias ?? dependency.name) === subchart,
+  );
+  return chart.locate(index < 0 ? "/dependencies" : `/dependencies/${index}`);
 }
 
 /** "scout/charts/db/charts/cache/templates/x.yaml" -> ["db", "cache"]. */
@@ -202,6 +280,24 @@ function documentLines(text: string, occurrence: number): string[] {
   const start = starts[occurrence] ?? -1;
   const end = starts[occurrence + 1] ?? lines.length;
   return lines.map((line, index) => (index > start && index < end ? line : ""));
+}
+
+function documentStart(file: string, lines: readonly string[]): Position | undefined {
+  const content = firstContentLine(lines);
+  const line = content >= 0 ? content : lines.findIndex(printsText);
+  if (line < 0) return undefined;
+  return { file, line: line + 1, column: indentOf(lines[line]!) + 1 };
+}
+
+/** A line whose actions print (an include, a toYaml), not only a comment or control flow. */
+function printsText(line: string): boolean {
+  if (line.trim() === "") return false;
+  const control = /^\{\{-?\s*(\/\*|if\b|else\b|end\b|range\b|with\b|define\b|\$\w+\s*:?=)/;
+  return !line
+    .trim()
+    .split(/(?<=\}\})\s*/)
+    .filter(Boolean)
+    .every((action) => control.test(action));
 }
 
 function firstContentLine(lines: readonly string[]): number {
@@ -374,12 +470,17 @@ function kustomizePosition(
   map: KustomizeSourceMap,
   rendered: unknown,
   index: number,
-  pointer: string,
+  finding: Finding,
   parsed: Parsed,
 ): Position | undefined {
+  const pointer = finding.path ?? "";
   const origin = map.documents[index];
   if (!origin) return undefined;
+  const image = imageEntryAt(origin, rendered, pointer);
+  if (image) return image.position;
   const steps = namedSteps(rendered, splitPointer(pointer));
+  const replaced = replacementSource(map, origin, rendered, steps, parsed);
+  if (replaced) return replaced;
   const base =
     origin.resource !== undefined
       ? matchingDocument(origin.resource, map.files[origin.resource], rendered, parsed)
@@ -392,34 +493,272 @@ function kustomizePosition(
     if (patch.target && !targets(patch.target, rendered)) continue;
     const operations = parsed.documents(key, text)[0];
     if (Array.isArray(operations?.value)) {
-      const at = operationAt(operations.value, pointer);
+      const at =
+        operationAt(operations.value, pointer) ??
+        removalOperation(operations.value, base?.value, finding.message, splitPointer(pointer));
       if (at !== undefined) return inFile(patch, operations.locate(at));
       continue;
     }
     const target =
       matchingDocument(key, text, rendered, parsed) ??
       (patch.target ? parsed.documents(key, text).find((d) => isRecord(d.value)) : undefined);
-    const resolved = target && resolveSteps(target.value, steps);
-    if (!resolved || resolved.depth < steps.length) continue;
+    if (!target) continue;
+    const resolved = resolveSteps(target.value, steps);
     // A patch names the object and container it changes (metadata.name, a mapping): what is
     // missing there, or equal to the base, is the base's.
     const setsValue =
-      inBase?.depth !== steps.length ||
-      (!isContainer(resolved.value) && resolved.value !== inBase.value);
+      resolved.depth === steps.length &&
+      (inBase?.depth !== steps.length ||
+        (!isContainer(resolved.value) && resolved.value !== inBase.value));
     if (setsValue) return inFile(patch, target.locate(resolved.pointer));
+    const removal = removalIn(target.value, base?.value, finding.message, steps);
+    if (removal !== undefined) return inFile(patch, target.locate(removal));
   }
   if (base && inBase) return base.locate(inBase.pointer);
-  return origin.generator && generatorPosition(map, origin.generator, parsed);
+  return origin.generator && generatorPosition(map, origin.generator, pointer, parsed);
+}
+
+/**
+ * A rule reports a missing field on its parent (`securityContext`), naming the field in its
+ * message. When a patch removed that field from what the base had (`key: null`, `$patch: delete`
+ * or `replace` in a strategic merge patch, a JSON 6902 `remove`), the patch is what the user
+ * edits: the removal whose removed keys the message names (a whole word of six letters or more,
+ * so that no common word matches).
+ */
+function removalIn(
+  patch: unknown,
+  base: unknown,
+  message: string,
+  steps: readonly Step[],
+): string | undefined {
+  const finding = steps.map(stepKey);
+  for (const removal of strategicRemovals(patch, base, { at: "", path: [] })) {
+    if (!related(removal.owner, removal.path, finding)) continue;
+    if (removal.keys.some((key) => namedIn(message, key))) return removal.at;
+  }
+  return undefined;
+}
+
+interface Removal {
+  /** Pointer, in the patch, of the directive. */
+  at: string;
+  /** Its path by keys and item names, and that of the mapping it removes something from. */
+  path: string[];
+  owner: string[];
+  /** The keys of the base it removes, at any depth. */
+  keys: string[];
+}
+
+function strategicRemovals(
+  patch: unknown,
+  base: unknown,
+  where: { at: string; path: string[] },
+): Removal[] {
+  if (Array.isArray(patch)) {
+    return patch.flatMap((item, index) => {
+      const name = isRecord(item) ? item.name : undefined;
+      const matched = Array.isArray(base)
+        ? base.find((candidate) => isRecord(candidate) && candidate.name === name)
+        : undefined;
+      const step = typeof name === "string" ? stepKey({ name }) : String(index);
+      return strategicRemovals(item, matched, {
+        at: joinPointer(where.at, index),
+        path: [...where.path, step],
+      });
+    });
+  }
+  if (!isRecord(patch)) return [];
+  return Object.entries(patch).flatMap(([key, value]): Removal[] => {
+    const below = isRecord(base) ? base[key] : undefined;
+    const here = { at: joinPointer(where.at, key), path: [...where.path, key] };
+    if (key === "$patch" && (value === "delete" || value === "replace") && base !== undefined)
+      return [{ ...here, owner: where.path.slice(0, -1), keys: keysBelow(base) }];
+    if (value === null && below !== undefined)
+      return [{ ...here, owner: where.path, keys: [key, ...keysBelow(below)] }];
+    return strategicRemovals(value, below, here);
+  });
+}
+
+function removalOperation(
+  operations: readonly unknown[],
+  base: unknown,
+  message: string,
+  finding: readonly string[],
+): string | undefined {
+  for (let index = operations.length - 1; index >= 0; index--) {
+    const operation = operations[index];
+    if (!isRecord(operation) || operation.op !== "remove" || typeof operation.path !== "string")
+      continue;
+    const removed = getAtPointer(base, operation.path);
+    const path = splitPointer(operation.path);
+    if (removed === undefined || !related(path.slice(0, -1), path, finding)) continue;
+    const keys = [path.at(-1) ?? "", ...keysBelow(removed)];
+    if (keys.some((key) => namedIn(message, key))) return `/${index}`;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a removal concerns the finding's place: it removes from the finding's object or one
+ * of its parents (the pod's securityContext for a container's), or from below the finding.
+ */
+function related(owner: readonly string[], path: readonly string[], finding: readonly string[]) {
+  const isPrefix = (prefix: readonly string[], of: readonly string[]) =>
+    prefix.length <= of.length && prefix.every((key, index) => key === of[index]);
+  return isPrefix(owner, finding) || isPrefix(finding, path);
+}
+
+function stepKey(step: Step): string {
+  return typeof step === "object" ? `name=${step.name}` : String(step);
+}
+
+function keysBelow(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(keysBelow);
+  if (!isRecord(value)) return [];
+  return Object.entries(value).flatMap(([key, child]) => [key, ...keysBelow(child)]);
+}
+
+function namedIn(message: string, key: string): boolean {
+  if (key.length < 6 || !/^[A-Za-z][A-Za-z0-9]*$/.test(key)) return false;
+  return new RegExp(`\\b${key}\\b`).test(message);
+}
+
+/**
+ * A field a `replacements:` entry copied into the object: the user edits the source, the field
+ * of the object it was copied from (in its resource file), else the entry's `source:`.
+ */
+function replacementSource(
+  map: KustomizeSourceMap,
+  origin: KustomizeOrigin,
+  rendered: unknown,
+  steps: readonly Step[],
+  parsed: Parsed,
+): Position | undefined {
+  const finding = steps.map(stepKey);
+  for (const file of [...(origin.replacements ?? [])].reverse()) {
+    const kustomization = parsed.documents(file, map.files[file] ?? "")[0];
+    const entries = isRecord(kustomization?.value) ? kustomization.value.replacements : undefined;
+    if (!kustomization || !Array.isArray(entries)) continue;
+    for (const [index, entry] of entries.entries()) {
+      if (!isRecord(entry) || !isRecord(entry.source) || !Array.isArray(entry.targets)) continue;
+      if (!entry.targets.some((target) => replaces(target, rendered, finding))) continue;
+      return (
+        sourceField(map, entry.source, parsed) ??
+        kustomization.locate(`/replacements/${index}/source`)
+      );
+    }
+  }
+  return undefined;
+}
+
+/** Whether a replacement target selects the object and writes the finding's field or above. */
+function replaces(target: unknown, rendered: unknown, finding: readonly string[]): boolean {
+  if (!isRecord(target) || !isRecord(target.select) || !Array.isArray(target.fieldPaths))
+    return false;
+  if (!targets(patchTarget(target.select), rendered)) return false;
+  const rejected = Array.isArray(target.reject) ? target.reject : [];
+  if (rejected.some((reject) => isRecord(reject) && targets(patchTarget(reject), rendered)))
+    return false;
+  return target.fieldPaths.some(
+    (fieldPath) =>
+      typeof fieldPath === "string" &&
+      fieldPathKeys(fieldPath).every((key, index) => key === finding[index]),
+  );
+}
+
+function patchTarget(select: Record<string, unknown>): PatchTarget {
+  const target: PatchTarget = {};
+  for (const field of ["group", "version", "kind", "name", "namespace"] as const) {
+    const value = select[field];
+    // A replacement's select names exactly; escaped, it reads as the patch selector's pattern.
+    if (typeof value === "string") target[field] = value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+  return target;
+}
+
+/** `spec.containers.[name=api].image` -> ["spec", "containers", "name=api", "image"]. */
+function fieldPathKeys(fieldPath: string): string[] {
+  return (fieldPath.match(/\[[^\]]*\]|[^.]+/g) ?? []).map((token) =>
+    token.startsWith("[") ? token.slice(1, -1) : token,
+  );
+}
+
+/** The field a replacement copies from, in the resource file of its source object. */
+function sourceField(
+  map: KustomizeSourceMap,
+  source: Record<string, unknown>,
+  parsed: Parsed,
+): Position | undefined {
+  const fieldPath = typeof source.fieldPath === "string" ? source.fieldPath : "metadata.name";
+  for (const [file, text] of Object.entries(map.files)) {
+    for (const document of parsed.documents(file, text)) {
+      const value = document.value;
+      if (!isRecord(value) || value.kind !== source.kind || nameOf(value) !== source.name) continue;
+      const steps = fieldPathKeys(fieldPath).map((key): Step => {
+        const named = /^name=(.*)$/.exec(key);
+        return named ? { name: named[1]! } : key;
+      });
+      const resolved = resolveSteps(value, steps);
+      if (resolved.depth === steps.length) return document.locate(resolved.pointer);
+    }
+  }
+  return undefined;
 }
 
 function generatorPosition(
   map: KustomizeSourceMap,
   generator: NonNullable<KustomizeOrigin["generator"]>,
+  pointer: string,
   parsed: Parsed,
 ): Position | undefined {
+  const [field, key] = splitPointer(pointer);
+  const isData = field === "data" || field === "stringData" || field === "binaryData";
+  const keyed = isData && key !== undefined ? generator.keys?.[key] : undefined;
+  if (keyed) return keyed;
   const text = map.files[generator.file];
   const kustomization = text === undefined ? undefined : parsed.documents(generator.file, text)[0];
   return kustomization?.locate(generator.pointer);
+}
+
+/**
+ * The `images:` entry that made a container's image what it is: one whose rewrite (newName,
+ * newTag, digest) the rendered image shows, the outermost kustomization's first. Kustomize runs
+ * the image transformer after the patches of its kustomization, so the entry decided the value.
+ */
+function imageEntryAt(
+  origin: KustomizeOrigin,
+  rendered: unknown,
+  pointer: string,
+): ImageEntry | undefined {
+  if (!origin.images?.length) return undefined;
+  if (!/\/(?:containers|initContainers|ephemeralContainers)\/\d+\/image$/.test(pointer)) return;
+  const image = getAtPointer(rendered, pointer);
+  if (typeof image !== "string") return undefined;
+  const { name, tag, digest } = imageParts(image);
+  return [...origin.images]
+    .reverse()
+    .find(
+      (entry) =>
+        (entry.newName ?? entry.name) === name &&
+        (entry.newName !== undefined || entry.newTag !== undefined || entry.digest !== undefined) &&
+        (entry.newTag === undefined || entry.newTag === tag) &&
+        (entry.digest === undefined || entry.digest === digest),
+    );
+}
+
+/** "repo/name:tag@sha256:..." -> its parts; a port in the registry host is not a tag. */
+function imageParts(image: string): { name: string; tag?: string; digest?: string } {
+  const at = image.indexOf("@");
+  const digest = at < 0 ? undefined : image.slice(at + 1);
+  const named = at < 0 ? image : image.slice(0, at);
+  const colon = named.lastIndexOf(":");
+  if (colon < 0 || colon < named.lastIndexOf("/"))
+    return { name: named, ...(digest ? { digest } : {}) };
+  return {
+    name: named.slice(0, colon),
+    tag: named.slice(colon + 1),
+    ...(digest ? { digest } : {}),
+  };
 }
 
 /**

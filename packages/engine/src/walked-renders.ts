@@ -12,6 +12,11 @@ export interface WalkedRenders {
   /** Chart roots (absolute), sorted: each is rendered as a chart named as a path is. */
   charts: string[];
   /**
+   * Library charts (`type: library`), sorted: Helm renders them only inside the charts that
+   * depend on them and refuses to install one, so nothing of them is deployed on its own.
+   */
+  libraries: string[];
+  /**
    * Kustomize folders (absolute), sorted, that no other kustomization of the walk references:
    * the ones deployed. (One referenced only from a cycle is kept too, so that it is not lost.)
    */
@@ -43,17 +48,25 @@ export function findWalkedRenders(folders: readonly string[]): WalkedRenders {
   const kustomizations = deployedKustomizations(all, references);
   // A chart a kustomization's helmCharts inflate is rendered with it, not on its own.
   const inflated = new Set([...references.values()].flat());
-  const charts = chartRoots.filter((chart) => !inflated.has(chart));
+  const standalone = chartRoots.filter((chart) => !inflated.has(chart));
+  const libraries = standalone.filter(isLibraryChart);
+  const charts = standalone.filter((chart) => !libraries.includes(chart));
   const kustomizeFolders = new Set(all);
   const referencedFiles = new Set([...references.values()].flat().filter(isFile));
   return {
     charts,
+    libraries,
     kustomizations,
     passOver: (absolute) =>
       renderedByChart(chartRoots, absolute) ||
       referencedFiles.has(absolute) ||
       (kustomizeFolders.has(dirname(absolute)) && KUSTOMIZATION_FILES.includes(basename(absolute))),
   };
+}
+
+function isLibraryChart(chart: string): boolean {
+  const value = parseSource("Chart.yaml", readText(join(chart, "Chart.yaml"))).documents[0]?.value;
+  return isRecord(value) && value.type === "library";
 }
 
 /** What Helm renders or reads of a chart: templates, subcharts, CRDs, Chart.yaml, values. */

@@ -12,4 +12,5 @@ export {
   guideSettingsSchema,
   SCOUT_COMPONENTS,
 } from "./settings.js";
+export { isClusterScoped } from "./support/namespace.js";
 export { VERSION as RULES_VERSION } from "./version.js";

@@ -52,7 +52,10 @@ Options:
   --set KEY=VALUE        Helm value, repeatable
   --release-name NAME    Helm release name (default release-name)
   --namespace NS         Helm release namespace
-  --kube-version X.Y.Z   Kubernetes version Helm renders for (.Capabilities)
+  --kube-version X.Y.Z   Kubernetes version Helm renders for (.Capabilities; default:
+                         --kubernetes-version, else the newest bundled, not helm's v1.20)
+  --api-versions G/V     an API the cluster serves beyond Kubernetes' own (a CRD's
+                         group/version), for .Capabilities.APIVersions.Has; repeatable
   --color MODE           auto|always|never (default auto: a terminal, unless NO_COLOR or
                          TERM=dumb; FORCE_COLOR forces it)
   --base REF             compare with the same paths (or config) at git REF, read with git
@@ -152,6 +155,7 @@ export const HELM_ARGS = {
   "release-name": { type: "string" },
   namespace: { type: "string" },
   "kube-version": { type: "string" },
+  "api-versions": { type: "string", multiple: true },
 } as const;
 
 export function helmOptions(values: {
@@ -160,6 +164,7 @@ export function helmOptions(values: {
   "release-name"?: string;
   namespace?: string;
   "kube-version"?: string;
+  "api-versions"?: string[];
 }): HelmOptions {
   return {
     ...(values.values ? { values: values.values } : {}),
@@ -167,6 +172,7 @@ export function helmOptions(values: {
     ...(values["release-name"] ? { releaseName: values["release-name"] } : {}),
     ...(values.namespace ? { namespace: values.namespace } : {}),
     ...(values["kube-version"] ? { kubeVersion: values["kube-version"] } : {}),
+    ...(values["api-versions"] ? { apiVersions: values["api-versions"] } : {}),
   };
 }
 

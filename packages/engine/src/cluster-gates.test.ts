@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { clusterGates } from "./cluster-gates.js";
+
+const at = (text: string, apiVersions?: string[]) =>
+  clusterGates("t.yaml", text, apiVersions).map(
+    (problem) => `${problem.position.line}:${problem.position.column}`,
+  );
+
+describe("clusterGates", () => {
+  it("reports each question to the cluster at its line and column", () => {
+    const text = [
+      '{{- if .Capabilities.APIVersions.Has "cilium.io/v2" }}',
+      'kind: {{ (lookup "v1" "Secret" "ns" "x").kind }}',
+      "{{- if .Release.IsUpgrade }}",
+    ].join("\n");
+    expect(at(text)).toEqual(["1:8", "2:11", "3:8"]);
+  });
+
+  it("leaves out an API the render was told the cluster serves", () => {
+    expect(at('{{ if .Capabilities.APIVersions.Has "cilium.io/v2" }}', ["cilium.io/v2"])).toEqual(
+      [],
+    );
+  });
+
+  it("reads past template comments and words that only look like lookup", () => {
+    const text = '{{/* lookup "v1" "Secret" and .Release.IsUpgrade */}}\nlookupTable: "x"\n';
+    expect(at(text)).toEqual([]);
+  });
+});
