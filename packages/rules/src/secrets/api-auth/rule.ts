@@ -19,6 +19,7 @@ import {
   isVariableReference,
   mountedSecretsOf,
 } from "../env.js";
+import { plaintextEnvFinding } from "../no-plaintext-env/rule.js";
 
 const options = z
   .object({
@@ -94,6 +95,7 @@ function checkBackend(
         !isVariableReference(variable.value)
       ) {
         other = true;
+        if (plaintextEnvFinding(variable)) continue;
         const data = { container: container.name, name: variable.name };
         report({
           messageId: "plainToken",
@@ -103,6 +105,7 @@ function checkBackend(
         });
       } else if (variable.source === "configMap") {
         other = true;
+        if (plaintextEnvFinding(variable)) continue;
         const data = { container: container.name, name: variable.name };
         report({
           messageId: "configMapToken",
