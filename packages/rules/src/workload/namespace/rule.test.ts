@@ -5,17 +5,6 @@ import { namespace } from "./rule.js";
 new RuleTester({ describe, it }).run(namespace, {
   valid: [
     {
-      name: "a RoleBinding outside the known Scout namespace is rbac/namespace-scoped's finding, not a second one here",
-      settings: { namespace: "scout" },
-      yaml: `
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata: {name: scout-backend, namespace: default}
-        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: scout-backend}
-        subjects: [{kind: ServiceAccount, name: scout-backend, namespace: scout}]
-      `,
-    },
-    {
       name: "everything in the configured namespace; cluster-scoped kinds need none",
       settings: { namespace: "scout" },
       yaml: `

@@ -26,8 +26,6 @@ export const namespace = defineRule({
       else if (expected && actual === undefined) messageId = "unset";
       else if (expected && actual !== expected) messageId = "otherNamespace";
       if (!messageId) continue;
-      // A RoleBinding outside a known Scout namespace is rbac/namespace-scoped's outsideNamespace.
-      if (expected && actual !== undefined && object.value.kind === "RoleBinding") continue;
       context.report({
         messageId,
         data: {
