@@ -136,9 +136,10 @@ describe("check --base REF", () => {
     writeFileSync(join(repo, "fixed.json"), saved.stdout);
     commit({ "k8s/backend.yaml": backend(secure) }, "fix all");
     const fixed = await check("k8s", "--baseline", "fixed.json");
-    expect(fixed.json.summary).toMatchObject({ new: 0, fixed: 1 });
+    expect(fixed.json.summary).toMatchObject({ new: 0, fixed: 2 });
     expect(fixed.json.fixed.map((f: JsonFinding) => f.ruleId).sort()).toEqual([
       "pod/run-as-non-root",
+      "pod/run-as-user",
     ]);
     expect(fixed.code).toBe(0);
   });

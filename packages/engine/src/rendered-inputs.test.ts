@@ -250,7 +250,7 @@ describe("check of a Kustomize overlay (real kubectl kustomize)", () => {
       };
       expect(at("pod/not-privileged")).toBe("dev/kustomization.yaml:8:9");
       expect(at("pod/no-host-namespaces")).toBe("dev/host-network.yaml:7:7");
-      expect(at("pod/run-as-non-root")).toBe("dev/run-as-root.json:1:77");
+      expect(at("pod/run-as-user")).toBe("dev/run-as-root.json:1:77");
     },
   );
 

@@ -54,8 +54,7 @@ describe("findings of rendered manifests sit on the config key that decided them
     const { findings, lines } = await checkConfig(
       "scout:\n  namespace: scout\n  security:\n    runAsUser: 0\n",
     );
-    // Root is pod/run-as-non-root's (pod/run-as-user leaves UID 0 to it: one cause, one finding).
-    const runAsUser = findings.filter((f) => f.ruleId.startsWith("pod/run-as-"));
+    const runAsUser = findings.filter((f) => f.ruleId === "pod/run-as-user");
     expect(runAsUser).toHaveLength(1);
     const [finding] = runAsUser as [Finding];
     expect(finding).toMatchObject({
@@ -146,6 +145,7 @@ describe("findings of rendered manifests sit on the config key that decided them
       ],
       ["pod/run-as-non-root", [...containers, "runAsNonRoot is not true"], "runAsNonRoot"],
       ["pod/run-as-non-root", [...containers, "runAsUser is 0"], "runAsUser"],
+      ["pod/run-as-user", [...containers, "user 0"], "runAsUser"],
       ["pod/seccomp-profile", [...containers, "Unconfined"], "seccompProfile"],
       ["pod/drop-all-capabilities", containers, "dropAllCapabilities"],
       ["pod/no-privilege-escalation", containers, "allowPrivilegeEscalation"],

@@ -47,6 +47,7 @@ describe("the rendered examples under the whole Security Guide pack", () => {
       "pod/no-privilege-escalation",
       "pod/read-only-root-filesystem",
       "pod/run-as-non-root",
+      "pod/run-as-user",
       "pod/seccomp-profile",
       "pod/service-account-token",
       "secrets/api-auth",

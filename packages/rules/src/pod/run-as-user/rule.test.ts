@@ -6,21 +6,6 @@ import { runAsUser } from "./rule.js";
 new RuleTester({ describe, it, settings: guideSettingsSchema }).run(runAsUser, {
   valid: [
     {
-      name: "runAsUser: 0 is pod/run-as-non-root's finding (rootUser): one cause, one finding",
-      yaml: `
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: backend}
-        spec:
-          template:
-            spec:
-              securityContext: {runAsNonRoot: true, runAsUser: 1000}
-              containers:
-                - name: api
-                  securityContext: {runAsUser: 0}
-      `,
-    },
-    {
       name: "a Windows pod (spec.os.name: windows) cannot set this Linux-only field: not judged",
       yaml: `
         apiVersion: v1
@@ -126,7 +111,7 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(runAsUser, {
               template:
                 spec:
                   securityContext:
-                    runAsUser: 2000
+                    runAsUser: 0
                   ephemeralContainers: [{name: debug}]
       `,
       errors: [{ messageId: "wrongUid", line: 10, column: 13 }],

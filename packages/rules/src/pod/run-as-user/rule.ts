@@ -25,8 +25,6 @@ export const runAsUser = defineRule({
       const effective = effectiveSecurityContext(container);
       const setting = effective.runAsUser;
       if (setting?.value === expected) continue;
-      // Root is pod/run-as-non-root's finding (rootUser): the same field is not reported twice.
-      if (setting?.value === 0) continue;
       context.report({
         messageId: setting ? "wrongUid" : "unset",
         data: { container: container.name, expected, actual: String(setting?.value) },
