@@ -33,42 +33,6 @@ const refused = (reason: string) => ({ owner: 'NetworkPolicy "default/backend"',
 new RuleTester({ describe, it }).run(portCoherence, {
   valid: [
     {
-      name: "what workload/probes and monitoring/metrics-scraped own is not reported again: the backend's httpGet probe off 8000, a quoted probe port, the backend's scrape port off 8000",
-      yaml: `
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: backend}
-        spec:
-          template:
-            metadata:
-              labels: {app: backend}
-              annotations: {prometheus.io/scrape: "true", prometheus.io/port: "9090"}
-            spec:
-              containers:
-                - name: api
-                  ports: [{name: http, containerPort: 8000}]
-                  livenessProbe: {httpGet: {path: /docs, port: 9000}}
-                  readinessProbe: {httpGet: {path: /docs, port: metrics}}
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: frontend}
-        spec:
-          template:
-            metadata: {labels: {app: frontend}}
-            spec:
-              containers:
-                - name: web
-                  ports: [{name: http, containerPort: 3000}]
-                  livenessProbe: {httpGet: {path: /, port: "3000"}}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: prometheus, labels: {app: prometheus}}
-        spec: {containers: [{name: prometheus}]}
-      `,
-    },
-    {
       name: "a policy blocking the guide's scrape flow (8000) is network/allowed-flows' missing flow, not repeated here",
       yaml: scraped("scout").replace(
         "ingress: [{from: [{podSelector: {matchLabels: {app: prometheus}}}], ports: [{port: 8000}]}]",
@@ -310,7 +274,7 @@ new RuleTester({ describe, it }).run(portCoherence, {
       ],
     },
     {
-      name: "every port of a frontend disagrees, and Prometheus may not reach the scrape port",
+      name: "every port disagrees, and Prometheus may not reach the scrape port",
       yaml: `
         apiVersion: apps/v1
         kind: Deployment
@@ -318,7 +282,7 @@ new RuleTester({ describe, it }).run(portCoherence, {
         spec:
           template:
             metadata:
-              labels: {app: frontend}
+              labels: {app: backend}
               annotations: {prometheus.io/scrape: "true", prometheus.io/port: "9090"}
             spec:
               containers:
@@ -334,13 +298,13 @@ new RuleTester({ describe, it }).run(portCoherence, {
         apiVersion: v1
         kind: Service
         metadata: {name: backend}
-        spec: {selector: {app: frontend}, ports: [{port: 8000, targetPort: api}]}
+        spec: {selector: {app: backend}, ports: [{port: 8000, targetPort: api}]}
         ---
         apiVersion: networking.k8s.io/v1
         kind: NetworkPolicy
         metadata: {name: backend}
         spec:
-          podSelector: {matchLabels: {app: frontend}}
+          podSelector: {matchLabels: {app: backend}}
           ingress: [{from: [{podSelector: {matchLabels: {app: prometheus}}}], ports: [{port: 8001}]}]
       `,
       errors: [
@@ -355,7 +319,7 @@ new RuleTester({ describe, it }).run(portCoherence, {
         {
           messageId: "serviceTarget",
           line: 23,
-          column: 56,
+          column: 55,
           data: { service: "backend", port: "api", workload: "Deployment default/backend" },
         },
         { messageId: "policyPort", line: 30, column: 80 },

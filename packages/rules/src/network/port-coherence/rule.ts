@@ -27,13 +27,10 @@ import {
   type Workload,
 } from "@scout-deploy/netpol";
 import { guideSettings } from "../../settings.js";
-import { mainContainer } from "../../support/index.js";
 import { selectedBy, serviceTargets } from "../scope.js";
 
 const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
 const PROBE_HANDLERS = ["httpGet", "tcpSocket", "grpc"] as const;
-/** The backend's port in the guide (its probes and its metrics). */
-const BACKEND_PORT = 8000;
 const SCRAPE = "prometheus.io/scrape";
 const SCRAPE_PORT = "prometheus.io/port";
 
@@ -233,8 +230,6 @@ function checkService(
 }
 
 function checkProbes(context: Context, workload: Workload) {
-  const isBackend = componentOf(workload.object, guideSettings(context.settings)) === "backend";
-  const backendMain = isBackend ? mainContainer(workload.template, BACKEND_PORT) : undefined;
   for (const container of containersOf(workload.template)) {
     if (container.list !== "containers") continue;
     const declared = containerPortsOf(container.container);
@@ -249,8 +244,6 @@ function checkProbes(context: Context, workload: Workload) {
         )
           continue;
         const port = action.port;
-        // A quoted number is workload/probes' portNameOfDigits, reported for every container.
-        if (handler !== "grpc" && typeof port === "string" && /^[0-9]+$/.test(port)) continue;
         if (isBadPortName(port)) {
           context.report({
             messageId: "badPortName",
@@ -264,13 +257,6 @@ function checkProbes(context: Context, workload: Workload) {
         const known =
           (typeof port === "number" && declared.length === 0) || resolves(declared, port);
         if (known) continue;
-        // The backend's liveness and readiness httpGet must ask 8000: a port that is not its own is
-        // workload/probes' backendPort finding on the same field (one cause, one finding).
-        const ownedByProbes =
-          container.pointer === backendMain?.pointer &&
-          probe !== "startupProbe" &&
-          handler === "httpGet";
-        if (ownedByProbes) continue;
         context.report({
           messageId: "probePort",
           data: { probe, container: container.name, workload: label(workload), port },
@@ -300,15 +286,12 @@ function checkScrape(
     context.report({ messageId: "scrapePortName", data, object: workload.object, pointer });
     return;
   }
-  const component = componentOf(workload.object, guideSettings(context.settings));
-  // The backend annotated with another port than its metrics port is monitoring/metrics-scraped's
-  // wrongPort on the same annotation: the port is wrong, not the container or the policies.
-  if (component === "backend" && port !== BACKEND_PORT) return;
   if (!resolves(workload.ports, port)) {
     context.report({ messageId: "scrapePort", data, object: workload.object, pointer });
   }
   // The guide's own scrape flow (Prometheus -> backend on 8000) that a policy blocks is
   // network/allowed-flows' missing flow, with the rule to add: one cause, one finding.
+  const component = componentOf(workload.object, guideSettings(context.settings));
   const intended = GUIDE_FLOWS.some(
     (f) => f.from === "prometheus" && f.to === component && f.protocol === "TCP" && f.port === port,
   );
