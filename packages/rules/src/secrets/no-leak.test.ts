@@ -78,17 +78,6 @@ spec:
 ${env}
             - {name: REDIS_URL, value: "redis://:${values[0]}@redis:6379/0"}
 ---
-# A second backend with no token at all: secrets/api-auth (the plain tokens above are
-# secrets/no-plaintext-env's alone).
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: backend-bare}
-spec:
-  template:
-    metadata: {labels: {app.kubernetes.io/component: backend}}
-    spec:
-      containers: [{name: api}]
----
 apiVersion: apps/v1
 kind: StatefulSet
 metadata: {name: redis}

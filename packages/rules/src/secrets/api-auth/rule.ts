@@ -19,7 +19,6 @@ import {
   isVariableReference,
   mountedSecretsOf,
 } from "../env.js";
-import { plaintextEnvFinding } from "../no-plaintext-env/rule.js";
 
 const options = z
   .object({
@@ -95,7 +94,6 @@ function checkBackend(
         !isVariableReference(variable.value)
       ) {
         other = true;
-        if (plaintextEnvFinding(variable)) continue;
         const data = { container: container.name, name: variable.name };
         report({
           messageId: "plainToken",
@@ -105,7 +103,6 @@ function checkBackend(
         });
       } else if (variable.source === "configMap") {
         other = true;
-        if (plaintextEnvFinding(variable)) continue;
         const data = { container: container.name, name: variable.name };
         report({
           messageId: "configMapToken",

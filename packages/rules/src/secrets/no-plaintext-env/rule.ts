@@ -8,7 +8,7 @@ import {
   isPlaceholder,
   looksHighEntropy,
 } from "@scout-deploy/secrets";
-import { type EnvVar, envVars, isVariableReference } from "../env.js";
+import { envVars, isVariableReference } from "../env.js";
 
 export const noPlaintextEnv = defineRule({
   id: "secrets/no-plaintext-env",
@@ -53,47 +53,36 @@ export const noPlaintextEnv = defineRule({
       for (const variable of envVars(container)) {
         const base = { container: container.name, name: variable.name };
         const object = container.template.object;
-        const messageId = plaintextEnvFinding(variable);
-        if (messageId === "fromConfigMap") {
+        if (variable.source === "value" && variable.value) {
+          if (isVariableReference(variable.value)) continue;
+          const data = { ...base, fingerprint: fingerprint(variable.value) };
+          const pointer = joinPointer(variable.pointer, "value");
+          const format = detectTokenFormat(variable.value);
+          const value = variable.value;
+          const messageId = format
+            ? "tokenValue"
+            : isCredentialSetting(variable.name, value)
+              ? "plainValue"
+              : hasUrlPassword(value)
+                ? "urlPassword"
+                : looksHighEntropy(value.trim()) && !isPlaceholder(value)
+                  ? "highEntropy"
+                  : undefined;
+          if (messageId) {
+            context.report({ messageId, data: { ...data, format: format ?? "" }, object, pointer });
+          }
+        } else if (variable.source === "configMap" && isCredentialName(variable.name)) {
           context.report({
-            messageId,
+            messageId: "fromConfigMap",
             data: { ...base, configMap: variable.ref?.name ?? "" },
             object,
             pointer: joinPointer(variable.pointer, "valueFrom", "configMapKeyRef"),
-          });
-        } else if (messageId && variable.value) {
-          const format = detectTokenFormat(variable.value) ?? "";
-          const data = { ...base, format, fingerprint: fingerprint(variable.value) };
-          context.report({
-            messageId,
-            data,
-            object,
-            pointer: joinPointer(variable.pointer, "value"),
           });
         }
       }
     }
   },
 });
-
-/**
- * What this rule reports about one env entry, if anything. secrets/api-auth asks it too, so that
- * the backend's plain API token is one finding (this rule's), not two.
- */
-export function plaintextEnvFinding(
-  variable: EnvVar,
-): "tokenValue" | "plainValue" | "urlPassword" | "highEntropy" | "fromConfigMap" | undefined {
-  if (variable.source === "configMap") {
-    return isCredentialName(variable.name) ? "fromConfigMap" : undefined;
-  }
-  const value = variable.value;
-  if (variable.source !== "value" || !value || isVariableReference(value)) return undefined;
-  if (detectTokenFormat(value)) return "tokenValue";
-  if (isCredentialSetting(variable.name, value)) return "plainValue";
-  if (hasUrlPassword(value)) return "urlPassword";
-  if (looksHighEntropy(value.trim()) && !isPlaceholder(value)) return "highEntropy";
-  return undefined;
-}
 
 interface ArgCredential {
   field: "command" | "args";
