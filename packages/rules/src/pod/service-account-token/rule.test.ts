@@ -5,20 +5,6 @@ import { serviceAccountToken } from "./rule.js";
 new RuleTester({ describe, it }).run(serviceAccountToken, {
   valid: [
     {
-      name: "the backend under the default account is rbac/dedicated-service-account's finding, not a second one here",
-      yaml: `
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: backend}
-        spec:
-          template:
-            metadata: {labels: {app.kubernetes.io/component: backend}}
-            spec:
-              serviceAccountName: default
-              containers: [{name: api}]
-      `,
-    },
-    {
       name: "a null automountServiceAccountToken is unset: the ServiceAccount's false holds",
       yaml: `
         apiVersion: v1

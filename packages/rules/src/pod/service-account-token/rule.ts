@@ -10,7 +10,6 @@ import {
   type RuleContext,
 } from "@scout-deploy/core";
 import {
-  componentWorkloads,
   namespaceIn,
   sameNamespace,
   scoutNamespace,
@@ -39,11 +38,6 @@ export const serviceAccountToken = defineRule({
     const disabling = tokenDisablingAccounts(context.bundle);
     const fallback = scoutNamespace(context.bundle, context.settings);
     const tokenSecrets = tokenSecretsOf(context.bundle, fallback);
-    // The backend under the default account is rbac/dedicated-service-account's finding; its own
-    // account then makes the mount allowed, so the mount is not a second cause.
-    const backends = new Set(
-      componentWorkloads(context.bundle, context.settings, "backend").map((w) => w.template.object),
-    );
     for (const template of podTemplates(context.bundle)) {
       const account = serviceAccountNameOf(template) ?? "default";
       const namespace = namespaceIn(template.object, fallback);
@@ -62,7 +56,6 @@ export const serviceAccountToken = defineRule({
         reportProjectedTokens(context, template, account);
         continue;
       }
-      if (backends.has(template.object)) continue;
       context.report({
         messageId: "tokenMounted",
         data: { account },
