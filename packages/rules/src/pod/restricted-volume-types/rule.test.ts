@@ -39,7 +39,7 @@ new RuleTester({ describe, it }).run(restrictedVolumeTypes, {
   ],
   invalid: [
     {
-      name: "nfs beside hostPath: the hostPath volume is pod/no-host-path's alone",
+      name: "hostPath and nfs volumes",
       yaml: `
         apiVersion: apps/v1
         kind: Deployment
@@ -57,6 +57,12 @@ new RuleTester({ describe, it }).run(restrictedVolumeTypes, {
                     path: /
       `,
       errors: [
+        {
+          messageId: "notAllowed",
+          line: 10,
+          column: 11,
+          data: { volume: "host", type: "hostPath" },
+        },
         { messageId: "notAllowed", line: 12, column: 11, data: { volume: "share", type: "nfs" } },
       ],
     },

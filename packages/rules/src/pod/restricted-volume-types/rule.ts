@@ -45,8 +45,7 @@ export const restrictedVolumeTypes = defineRule({
       volumes.forEach((volume, index) => {
         if (!isRecord(volume)) return;
         for (const type of Object.keys(volume)) {
-          // hostPath is pod/no-host-path's finding (an error): one cause, one finding.
-          if (type === "name" || type === "hostPath" || allowed.has(type)) continue;
+          if (type === "name" || allowed.has(type)) continue;
           context.report({
             messageId: "notAllowed",
             data: { volume: String(volume.name ?? `#${index}`), type },

@@ -6,25 +6,6 @@ import { writablePaths } from "./rule.js";
 new RuleTester({ describe, it, settings: guideSettingsSchema }).run(writablePaths, {
   valid: [
     {
-      name: "/tmp from a hostPath or an nfs volume is that type's finding (pod/no-host-path, pod/restricted-volume-types), not this rule's",
-      yaml: `
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: p}
-        spec:
-          volumes:
-            - {name: host, hostPath: {path: /tmp}}
-            - {name: share, nfs: {server: nfs.local, path: /scratch}}
-          containers:
-            - name: a
-              securityContext: {readOnlyRootFilesystem: true}
-              volumeMounts: [{name: host, mountPath: /tmp}]
-            - name: b
-              securityContext: {readOnlyRootFilesystem: true}
-              volumeMounts: [{name: share, mountPath: /tmp}]
-      `,
-    },
-    {
       name: "read-only sources (a claim or CSI volume with readOnly, an image) and a mount under /tmp",
       yaml: `
         apiVersion: v1

@@ -9,7 +9,6 @@ import {
   z,
 } from "@scout-deploy/core";
 import { guideSettings } from "../../settings.js";
-import { RESTRICTED_VOLUME_TYPES } from "../restricted-volume-types/rule.js";
 
 /** Volume types the kubelet always mounts read-only. */
 const READ_ONLY_TYPES = ["configMap", "secret", "downwardAPI", "projected", "image"];
@@ -80,7 +79,7 @@ export const writablePaths = defineRule({
         if (mount.path === TMP) {
           tmpMounted = true;
           if (!mount.defined) report("tmpUndefined", mount.pointer, { volume: mount.volume });
-          else if (mount.type !== "emptyDir" && isRestrictedType(mount.type))
+          else if (mount.type !== "emptyDir")
             report("tmpNotEmptyDir", mount.pointer, { type: mount.type });
           continue;
         }
@@ -96,14 +95,6 @@ export const writablePaths = defineRule({
     }
   },
 });
-
-/**
- * A /tmp from a hostPath or another type the restricted profile refuses is already that type's
- * finding (pod/no-host-path, pod/restricted-volume-types): an emptyDir there fixes both.
- */
-function isRestrictedType(type: string): boolean {
-  return (RESTRICTED_VOLUME_TYPES as readonly string[]).includes(type);
-}
 
 interface Mount {
   path: string;
