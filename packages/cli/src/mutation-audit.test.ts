@@ -1047,6 +1047,92 @@ const mutations: Mutation[] = [
     note: "left: one rename breaks four references (three probes and the Service), each reported where it names the port; which side is wrong is the user's call",
   },
   {
+    name: "readOnlyRootFilesystem: yes (YAML 1.1, as kubectl reads it: true)",
+    edits: [[D("frontend"), "readOnlyRootFilesystem: true", "readOnlyRootFilesystem: yes"]],
+    expect: [],
+  },
+  {
+    name: "privileged: on (YAML 1.1: true)",
+    edits: [[D("frontend"), "privileged: false", "privileged: on"]],
+    expect: [["pod/not-privileged", D("frontend"), "privileged: on"]],
+  },
+  {
+    name: "privileged: true beside a merge key that holds the other controls",
+    edits: [
+      [
+        D("nginx"),
+        "          securityContext:\n            allowPrivilegeEscalation: false\n            privileged: false\n            readOnlyRootFilesystem: true\n            capabilities:\n              drop: [ALL]\n",
+        "          securityContext:\n            <<: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: [ALL] } }\n            privileged: true\n",
+      ],
+    ],
+    expect: [["pod/not-privileged", D("nginx"), "privileged: true"]],
+  },
+  {
+    name: "seccomp Localhost",
+    edits: [
+      [
+        D("backend"),
+        "type: RuntimeDefault",
+        "type: Localhost\n          localhostProfile: profiles/scout.json",
+      ],
+    ],
+    expect: [],
+  },
+  {
+    name: "add: [ALL]",
+    edits: [[D("frontend"), "drop: [ALL]", "drop: [ALL]\n              add: [ALL]"]],
+    expect: [["pod/drop-all-capabilities", D("frontend"), "add: [ALL]"]],
+  },
+  {
+    name: "a native sidecar (restartPolicy: Always) without probes",
+    edits: [
+      [
+        D("frontend"),
+        "      containers:\n",
+        "      initContainers:\n        - name: proxy\n          image: ghcr.io/scout/proxy:1.0.0\n          restartPolicy: Always\n          securityContext:\n            allowPrivilegeEscalation: false\n            readOnlyRootFilesystem: true\n            capabilities: { drop: [ALL] }\n          resources:\n            requests: { cpu: 100m, memory: 128Mi }\n            limits: { cpu: 500m, memory: 256Mi }\n          volumeMounts:\n            - name: tmp\n              mountPath: /tmp\n      containers:\n",
+      ],
+    ],
+    expect: [["workload/probes", D("frontend"), "- name: proxy"]],
+  },
+  {
+    name: "externalIPs on the backend's ClusterIP Service",
+    edits: [
+      ["Service/backend", "type: ClusterIP", "type: ClusterIP\n  externalIPs: [203.0.113.10]"],
+    ],
+    expect: [["network/external-exposure", "Service/backend", "externalIPs"]],
+  },
+  {
+    name: "the backend's ingress rule without from",
+    edits: [
+      [
+        NP("allow-backend"),
+        "    - from:\n        - podSelector:\n            matchLabels:\n              app.kubernetes.io/component: frontend\n        - podSelector:\n            matchLabels:\n              app.kubernetes.io/component: nginx\n        - podSelector:\n            matchLabels:\n              app.kubernetes.io/component: prometheus\n      ports:",
+        "    - ports:",
+      ],
+    ],
+    expect: [
+      ["network/allowed-flows", NP("allow-backend"), "    - ports:"],
+      ["network/no-broad-peers", NP("allow-backend"), "    - ports:"],
+    ],
+    note: "both lines apply: the rule admits every address (no-broad-peers) and so the flow external -> backend (allowed-flows)",
+  },
+  {
+    name: "a GitHub token in a ConfigMap's binaryData",
+    edits: [
+      [
+        "ConfigMap/scout-config",
+        "data:\n  LOG_FORMAT",
+        `binaryData:\n  api-token: ${b64("ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5")}\ndata:\n  LOG_FORMAT`,
+      ],
+    ],
+    expect: [["secrets/no-secret-in-configmap", "ConfigMap/scout-config", "api-token"]],
+  },
+  {
+    name: "a NodePort Service for Redis",
+    edits: [["Service/redis", "type: ClusterIP", "type: NodePort"]],
+    expect: [["network/external-exposure", "Service/redis", "type: NodePort"]],
+  },
+  {
     name: "a compliant init container added",
     edits: [INIT_CONTAINER],
     expect: [],
