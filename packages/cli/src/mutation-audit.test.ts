@@ -919,7 +919,7 @@ const mutations: Mutation[] = [
       ["network/allowed-flows", NP("allow-backend"), "    - from:"],
       ["network/no-broad-peers", NP("allow-backend"), "ipBlock"],
     ],
-    note: "left: allowed-flows names the flow external -> backend, no-broad-peers the peer's breadth; one edit, two findings (see the audit's report)",
+    note: "both lines apply: the peer admits every address (no-broad-peers) and with it the flow external -> backend (allowed-flows)",
   },
   {
     name: "DNS egress to every namespace",
@@ -956,7 +956,7 @@ const mutations: Mutation[] = [
       ["network/allowed-flows", NP("allow-redis"), "  ingress:"],
       ["network/port-coherence", NP("allow-redis"), "port: 6380"],
     ],
-    note: "left: the needed flow backend -> redis 6379 is blocked (Scout breaks) and 6380 opens a port Redis does not serve",
+    note: "both lines apply: the needed flow backend -> redis 6379 is blocked (allowed-flows, Scout breaks) and 6380 is no port of Redis (port-coherence)",
   },
   {
     name: "the backend's policy also admits port 22",
