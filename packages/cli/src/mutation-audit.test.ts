@@ -1133,6 +1133,42 @@ const mutations: Mutation[] = [
     expect: [["network/external-exposure", "Service/redis", "type: NodePort"]],
   },
   {
+    name: "an API token of 44 characters and little entropy",
+    edits: [[SECRET, API_TOKEN_B64, b64("abcd".repeat(11))]],
+    expect: [["secrets/strong-token", SECRET, "api-token"]],
+  },
+  {
+    name: "an API token of 32 hex digits (16 bytes' worth)",
+    edits: [[SECRET, API_TOKEN_B64, b64("9f86d081884c7d659a2feaa0c55ad015")]],
+    expect: [["secrets/strong-token", SECRET, "api-token"]],
+  },
+  {
+    name: "an API token of 64 hex digits (32 bytes' worth)",
+    edits: [
+      [
+        SECRET,
+        API_TOKEN_B64,
+        b64("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+      ],
+    ],
+    expect: [],
+  },
+  {
+    name: "a Secret value with a space in its base64",
+    edits: [[SECRET, "api-token: bVJPTE5z", "api-token: bVJP TE5z"]],
+    expect: [["secrets/valid-base64", SECRET, "api-token"]],
+  },
+  {
+    name: "a Secret value without its base64 padding",
+    edits: [[SECRET, API_TOKEN_B64, API_TOKEN_B64.replace(/=$/, "")]],
+    expect: [["secrets/valid-base64", SECRET, "api-token"]],
+  },
+  {
+    name: "a Secret value in URL-safe base64 (the API server decodes the standard alphabet)",
+    edits: [[SECRET, "MCtEeDR6", "MC-EeDR6"]],
+    expect: [["secrets/valid-base64", SECRET, "api-token"]],
+  },
+  {
     name: "a compliant init container added",
     edits: [INIT_CONTAINER],
     expect: [],
