@@ -606,6 +606,17 @@ const mutations: Mutation[] = [
     ],
     expect: [["rbac/minimal-subjects", "RoleBinding/scout-backend", "  - kind: ServiceAccount"]],
   },
+  {
+    name: "the RoleBinding's subject is an account of the same name in another namespace",
+    edits: [
+      [
+        "RoleBinding/scout-backend",
+        "    name: scout-backend\n    namespace: scout",
+        "    name: scout-backend\n    namespace: other",
+      ],
+    ],
+    expect: [["rbac/minimal-subjects", "RoleBinding/scout-backend", "  - kind: ServiceAccount"]],
+  },
   // Secrets.
   {
     name: "a password in a ConfigMap",
