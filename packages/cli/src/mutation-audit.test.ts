@@ -944,6 +944,29 @@ const mutations: Mutation[] = [
     expect: [["network/no-broad-peers", NP("allow-dns"), "namespaceSelector: {}"]],
   },
   {
+    name: "the DNS rule loses its namespaceSelector (kube-dns pods of scout: none)",
+    edits: [
+      [
+        NP("allow-dns"),
+        "        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:",
+        "        - podSelector:",
+      ],
+    ],
+    expect: [["network/allowed-flows", NP("allow-dns"), "    - to:"]],
+  },
+  {
+    name: "the DNS rule loses its ports (kube-dns pods on every port)",
+    edits: [
+      [
+        NP("allow-dns"),
+        "\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53",
+        "",
+      ],
+    ],
+    expect: [],
+    note: "left: egress to the kube-dns pods on every port is beyond rules.md's DNS flow, but kube-dns is no Scout component and the peer is no broad one, so no rule's scope covers it",
+  },
+  {
     name: "frontend egress on every port",
     edits: [
       [
