@@ -1439,8 +1439,6 @@ const helmMutations: readonly HelmMutation[] = [
     find: 'tag: "1.4.2"',
     replace: "tag: latest",
     rules: ["workload/image-pinned"],
-    at: "repository:",
-    note: "left: the template prints repository and tag on one line, and the finding goes to the first value it names (image.repository), the line above the edited tag",
   },
   {
     find: "runAsUser: 1000",
