@@ -178,6 +178,12 @@ export interface EffectiveSecurityContext {
   capabilities?: Setting;
   /** Where a missing container-level field belongs: the container's securityContext, else the container. */
   anchor: string;
+  /**
+   * Where a missing inherited field (runAsNonRoot, runAsUser, seccompProfile…) belongs: the
+   * pod's securityContext when the pod has one, since one line there covers every container
+   * (the containers' findings then merge into one); else `anchor`.
+   */
+  inheritedAnchor: string;
 }
 
 /** Fields a container inherits from the pod's securityContext unless it sets them itself. */
@@ -194,11 +200,16 @@ export function effectiveSecurityContext(ref: ContainerRef): EffectiveSecurityCo
   const containerContext = ref.container.securityContext;
   const podPointer = joinPointer(ref.template.specPointer, "securityContext");
   const containerPointer = joinPointer(ref.pointer, "securityContext");
+  const anchor = isRecord(containerContext) ? containerPointer : ref.pointer;
   const result: EffectiveSecurityContext = {
-    anchor: isRecord(containerContext) ? containerPointer : ref.pointer,
+    anchor,
+    inheritedAnchor: isRecord(podContext) ? podPointer : anchor,
   };
   // A null field is an unset one: the API server decodes it as absent, so the pod's value holds.
-  const take = (field: keyof Omit<EffectiveSecurityContext, "anchor">, fromPod: boolean) => {
+  const take = (
+    field: keyof Omit<EffectiveSecurityContext, "anchor" | "inheritedAnchor">,
+    fromPod: boolean,
+  ) => {
     if (isRecord(containerContext) && containerContext[field] != null) {
       result[field] = {
         value: containerContext[field],

@@ -102,6 +102,15 @@ describe("findings of rendered manifests sit on the config key that decided them
     });
   }
 
+  it("alerts turned off with monitoring on -> the alerts.enabled line, not monitoring:", async () => {
+    const { findings, lines } = await checkConfig(
+      "scout:\n  namespace: scout\n  monitoring:\n    alerts: { enabled: false }\n",
+    );
+    expect(findings.map((f) => `${f.ruleId} ${f.file}:${f.line}:${f.column}`)).toEqual([
+      `monitoring/security-alerts scout-deploy.yaml:${lineOf(lines, "enabled: false")}:15`,
+    ]);
+  });
+
   it("no finding of examples/insecure names a rendered file as its location", async () => {
     const { result } = await runCheck({
       cwd: repo,

@@ -127,6 +127,32 @@ describe("relocateFindings: Helm", () => {
     expect(first).toMatchObject({ file: "two.yaml", line: 4 });
   });
 
+  it("puts an image printed from repository and tag on the tag, the key that pins it", () => {
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\n';
+    const text =
+      '---\n# Source: demo/templates/image.yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: "scout/backend:latest"\n';
+    const source: RenderedSource = {
+      ...helm,
+      text,
+      map: {
+        ...helm.map,
+        templates: { "demo/templates/image.yaml": { file: "image.yaml", text: pod } },
+        values: [
+          {
+            file: "demo/values.yaml",
+            text: "image:\n  repository: scout/backend\n  tag: latest\n",
+          },
+        ],
+      } as RenderedSource["map"],
+    };
+    const [image] = relocateFindings(
+      [finding(helm.file, 10, "/spec/containers/0/image")],
+      [source],
+    );
+    expect(image).toMatchObject({ file: "demo/values.yaml", line: 3 });
+  });
+
   it("leaves findings on other files as they are", () => {
     const other = finding("pod.yaml", 3, "/spec");
     expect(relocateFindings([other], [helm])).toEqual([other]);

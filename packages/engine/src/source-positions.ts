@@ -416,7 +416,7 @@ function valuesReference(
   if (match.line < 0) return undefined;
   const reference = (line: string) => /\.Values((?:\.[A-Za-z0-9_]+)+)/.exec(line)?.[1];
   if (match.matched === tokens.length) {
-    const onLine = reference(lines[match.line]!);
+    const onLine = lastReference(lines[match.line]!);
     return onLine ? onLine.slice(1).split(".") : undefined;
   }
   const keyIndent = match.indent;
@@ -427,6 +427,15 @@ function valuesReference(
     if (inserted) return [...inserted.slice(1).split("."), ...tokens.slice(match.matched)];
   }
   return undefined;
+}
+
+/**
+ * The last `.Values` path a line prints. A value built of several (`"{{ .Values.image.repository
+ * }}:{{ .Values.image.tag }}"`) is most specific at its end: the tag, not the repository, makes
+ * an image `:latest`, and it is the key a user changes to pin it.
+ */
+function lastReference(line: string): string | undefined {
+  return [...line.matchAll(/\.Values((?:\.[A-Za-z0-9_]+)+)/g)].at(-1)?.[1];
 }
 
 /** The key's line in the last values file that sets it, or that sets its nearest parent. */

@@ -15,6 +15,8 @@ export interface RenderedSource {
   section: ConfigKey;
   /** JSON Pointer of a rendered field -> the key that decided it; a field's children inherit it. */
   fields: Record<string, ConfigKey>;
+  /** Rule id -> the key of its control, where this config's choice differs from `RULE_KEYS`. */
+  controls?: Record<string, ConfigKey>;
 }
 
 const COMPONENTS: readonly string[] = ["frontend", "backend", "redis", "nginx", "prometheus"];
@@ -97,6 +99,7 @@ export function renderedSources(
       const rule = rules.find(([pattern]) => pattern.test(pointer));
       if (rule) fields[pointer] = rule[1](group);
     }
+    const controls = controlsOf(config);
     return {
       file: fileOf(group),
       kind,
@@ -104,8 +107,18 @@ export function renderedSources(
       ...(typeof meta.namespace === "string" ? { namespace: meta.namespace } : {}),
       section: sectionOf(kind, group),
       fields,
+      ...(controls ? { controls } : {}),
     };
   });
+}
+
+/**
+ * With monitoring on, a missing auth-failure alert is `monitoring.alerts.enabled: false`'s doing,
+ * not `monitoring.mode`'s: the finding belongs on the key the user turned off.
+ */
+function controlsOf(config: ScoutConfig): Record<string, ConfigKey> | undefined {
+  if (config.monitoring.mode === "off" || config.monitoring.alerts.enabled) return undefined;
+  return { "monitoring/security-alerts": ["monitoring", "alerts", "enabled"] };
 }
 
 function sectionOf(kind: string, group: string): ConfigKey {
@@ -136,5 +149,7 @@ export function decidingKey(source: RenderedSource, pointer: string, ruleId: str
     const key = source.fields[p];
     if (key) return key;
   }
+  const control = source.controls?.[ruleId];
+  if (control) return control;
   return RULE_KEYS.find(([prefix]) => ruleId.startsWith(prefix))?.[1] ?? source.section;
 }

@@ -63,6 +63,8 @@ export interface FlowDifference {
   destination: string;
   conns: ConnSet;
   target: FlowTarget;
+  /** For "dns": the target is the namespace-wide DNS rule every client of the namespace shares. */
+  sharedRule?: boolean;
   /** The Scout instance(s) of the flow's workloads: "instance staging", "between instances a and b". */
   instance?: string;
   /** For a missing flow: the rule to add to the target, e.g. "egress rule {to: [...], ports: [...]}". */
@@ -494,6 +496,7 @@ function noDns(
   dns: DnsOptions,
 ): FlowDifference {
   const workload = workloadOf(from.endpoint);
+  const shared = namespaceDnsRule(connectivity, workload);
   const labels = Object.entries(dns.podLabels)
     .map(([k, v]) => `${k}: ${v}`)
     .join(", ");
@@ -508,10 +511,27 @@ function noDns(
     source: endpointName(from.endpoint),
     destination: `cluster DNS (${describeDns(dns)})`,
     conns: DNS_CONNS,
-    target: blockingTarget(connectivity, workload, "egress"),
+    target: shared ?? blockingTarget(connectivity, workload, "egress"),
+    ...(shared ? { sharedRule: true } : {}),
     fix: `egress rule {to: [${peers.join(", ")}], ports: [${portsYaml(DNS_CONNS)}]}`,
     ...noteOf(from, to),
   };
+}
+
+/**
+ * The egress rule meant for DNS of a policy that selects every pod of the workload's namespace
+ * (only port 53 in it): when it misses the cluster's DNS, that one rule is what to fix for every
+ * client of the namespace, not each client's own policy.
+ */
+function namespaceDnsRule(connectivity: Connectivity, workload: Workload): FlowTarget | undefined {
+  for (const policy of connectivity.model.policies) {
+    if (!policy.selectsAll || policy.namespace !== workload.namespace) continue;
+    const rule = policy.egress.find(
+      (r) => r.ports !== "all" && r.ports.length > 0 && r.ports.every((p) => p.port === 53),
+    );
+    if (rule) return policyTarget(policy.object, rule.pointer);
+  }
+  return undefined;
 }
 
 function blockedSides(

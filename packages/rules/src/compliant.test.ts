@@ -210,7 +210,6 @@ const mutations: Mutation[] = [
     object: "StatefulSet/redis",
     find: "limits: { cpu: 500m, memory: 256Mi }",
     replace: "limits: { memory: 256Mi }",
-    at: "resources:",
   },
   {
     rule: "workload/namespace",

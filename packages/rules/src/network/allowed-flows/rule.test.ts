@@ -223,6 +223,58 @@ new RuleTester({ describe, it }).run(allowedFlows, {
   ],
   invalid: [
     {
+      name: "a namespace-wide DNS rule that misses the cluster's DNS is one finding on that rule, naming every client",
+      yaml: `${PODS}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: redis, labels: {app: redis}}
+        spec: {containers: [{name: redis, ports: [{name: redis, containerPort: 6379}]}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: dns}
+        spec:
+          podSelector: {}
+          policyTypes: [Egress]
+          egress:
+            - to: [{podSelector: {matchLabels: {k8s-app: kube-dns}}}]
+              ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: flows}
+        spec:
+          podSelector: {}
+          ingress:
+            - from: [{podSelector: {matchLabels: {app: frontend}}}]
+              ports: [{port: 8000}]
+            - from: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 6379}]
+          egress:
+            - to: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 8000}]
+            - to: [{podSelector: {matchLabels: {app: redis}}}]
+              ports: [{port: 6379}]
+      `,
+      errors: [
+        {
+          messageId: "noDnsRule",
+          line: 29,
+          column: 7,
+          data: {
+            target: "NetworkPolicy default/dns",
+            rule: "spec.egress[0]",
+            sources: "default/frontend, default/backend",
+            destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
+            ports: "TCP 53, UDP 53",
+            instance: "instance default",
+            fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
+          },
+        },
+      ],
+    },
+    {
       name: "a shared Prometheus that the backend does not admit: the guide's flow is missing",
       yaml: MONITORING,
       errors: [

@@ -24,6 +24,8 @@ export const allowedFlows = defineRule({
         "{{target}}, {{rule}}, admits {{count}} that the intended table does not have ({{instance}}): {{flows}}; narrow it to the intended peers and ports",
       noDns:
         "{{source}} connects to {{to}} by Service name but may not reach {{destination}} on {{ports}} ({{instance}}): its connections will fail; add to {{target}} this {{fix}}",
+      noDnsRule:
+        "{{target}}, {{rule}}, meant for DNS, does not reach {{destination}} on {{ports}} ({{instance}}): {{sources}} cannot resolve the Services they connect to, so their connections will fail; make it this {{fix}}",
       missingFlows:
         "{{target}} blocks {{count}} that Scout needs ({{instance}}), so Scout would break: {{flows}}",
     },
@@ -38,6 +40,23 @@ export const allowedFlows = defineRule({
       const [first] = group;
       if (!first) continue;
       const target = { object: first.target.object, pointer: first.target.pointer };
+      if (first.kind === "dns" && first.sharedRule) {
+        context.report({
+          messageId: "noDnsRule",
+          data: {
+            target: first.target.label,
+            rule: ruleName(first.target.pointer),
+            destination: first.destination,
+            ports: describePorts(first.conns),
+            sources: group.map((d) => d.source).join(", "),
+            instance: instancesOf(group),
+            fix: first.fix ?? "",
+          },
+          severity: "warning",
+          ...target,
+        });
+        continue;
+      }
       if (first.kind === "dns") {
         context.report({
           messageId: "noDns",
@@ -78,8 +97,9 @@ function groupByCause(differences: readonly FlowDifference[]): FlowDifference[][
   for (const difference of differences) {
     const { target } = difference;
     if (difference.kind === "extra" && target.object.ref.kind !== "NetworkPolicy") continue;
+    // Clients whose DNS one namespace-wide rule fails are that rule's one finding.
     const [owner, key] =
-      difference.kind === "dns"
+      difference.kind === "dns" && !difference.sharedRule
         ? ["dns", difference.source]
         : [target.object, `${difference.kind}\u0000${target.pointer}`];
     const byKey = groups.get(owner) ?? new Map<string, FlowDifference[]>();

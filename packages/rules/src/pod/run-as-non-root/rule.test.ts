@@ -51,6 +51,30 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
   ],
   invalid: [
     {
+      name: "runAsNonRoot unset on a pod that has a securityContext, with two containers: at the pod's securityContext, one line for both",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            spec:
+              securityContext:
+                runAsUser: 1000
+                seccompProfile: {type: RuntimeDefault}
+              initContainers:
+                - name: migrate
+                  securityContext: {allowPrivilegeEscalation: false}
+              containers:
+                - name: api
+                  securityContext: {allowPrivilegeEscalation: false}
+      `,
+      errors: [
+        { messageId: "notNonRoot", line: 7, column: 7, data: { container: "migrate" } },
+        { messageId: "notNonRoot", line: 7, column: 7, data: { container: "api" } },
+      ],
+    },
+    {
       name: "runAsUser: 0 is reported at the field, runAsNonRoot at the container's context",
       yaml: `
         apiVersion: apps/v1

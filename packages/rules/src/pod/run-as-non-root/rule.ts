@@ -93,7 +93,7 @@ export const runAsNonRoot = defineRule({
           messageId: "notNonRoot",
           data,
           object: container.template.object,
-          pointer: effective.runAsNonRoot?.pointer ?? effective.anchor,
+          pointer: effective.runAsNonRoot?.pointer ?? effective.inheritedAnchor,
         });
       }
       const windowsUser = windowsUserName(container);

@@ -60,6 +60,30 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(runAsUser, {
   ],
   invalid: [
     {
+      name: "runAsUser unset on a pod that has a securityContext, with two containers: at the pod's securityContext, one line for both",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            spec:
+              securityContext:
+                runAsNonRoot: true
+                seccompProfile: {type: RuntimeDefault}
+              initContainers:
+                - name: migrate
+                  securityContext: {allowPrivilegeEscalation: false}
+              containers:
+                - name: api
+                  securityContext: {allowPrivilegeEscalation: false}
+      `,
+      errors: [
+        { messageId: "unset", line: 7, column: 7, data: { container: "migrate", expected: 1000 } },
+        { messageId: "unset", line: 7, column: 7, data: { container: "api", expected: 1000 } },
+      ],
+    },
+    {
       name: "no runAsUser anywhere",
       yaml: `
         apiVersion: v1

@@ -29,7 +29,7 @@ export const runAsUser = defineRule({
         messageId: setting ? "wrongUid" : "unset",
         data: { container: container.name, expected, actual: String(setting?.value) },
         object: container.template.object,
-        pointer: setting?.pointer ?? effective.anchor,
+        pointer: setting?.pointer ?? effective.inheritedAnchor,
       });
     }
   },

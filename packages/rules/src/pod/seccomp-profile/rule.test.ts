@@ -64,6 +64,30 @@ new RuleTester({ describe, it }).run(seccompProfile, {
   ],
   invalid: [
     {
+      name: "seccompProfile unset on a pod that has a securityContext, with two containers: at the pod's securityContext, one line for both",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            spec:
+              securityContext:
+                runAsNonRoot: true
+                runAsUser: 1000
+              initContainers:
+                - name: migrate
+                  securityContext: {allowPrivilegeEscalation: false}
+              containers:
+                - name: api
+                  securityContext: {allowPrivilegeEscalation: false}
+      `,
+      errors: [
+        { messageId: "unset", line: 7, column: 7, data: { container: "migrate" } },
+        { messageId: "unset", line: 7, column: 7, data: { container: "api" } },
+      ],
+    },
+    {
       name: "type Localhost without localhostProfile on the pod: the API server refuses the pod, it does not pass",
       yaml: `
         apiVersion: apps/v1

@@ -159,7 +159,7 @@ export const seccompProfile = defineRule({
           messageId: known ? "notAllowed" : "unset",
           data: { container: container.name, type: String(type) },
           object: template.object,
-          pointer: profile?.pointer ?? effectiveSecurityContext(container).anchor,
+          pointer: profile?.pointer ?? effectiveSecurityContext(container).inheritedAnchor,
           ...(type === UNCONFINED ? { severity: "error" as const } : {}),
         });
       }

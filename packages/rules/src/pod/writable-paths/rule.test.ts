@@ -88,6 +88,40 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(writablePath
   ],
   invalid: [
     {
+      name: "/tmp from a hostPath volume that two containers mount: one place to fix, the volume",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          volumes:
+            - name: tmp
+              hostPath: {path: /tmp}
+          initContainers:
+            - name: init
+              securityContext: {readOnlyRootFilesystem: true}
+              volumeMounts: [{name: tmp, mountPath: /tmp}]
+          containers:
+            - name: app
+              securityContext: {readOnlyRootFilesystem: true}
+              volumeMounts: [{name: tmp, mountPath: /tmp}]
+      `,
+      errors: [
+        {
+          messageId: "tmpNotEmptyDir",
+          line: 7,
+          column: 7,
+          data: { container: "init", type: "hostPath" },
+        },
+        {
+          messageId: "tmpNotEmptyDir",
+          line: 7,
+          column: 7,
+          data: { container: "app", type: "hostPath" },
+        },
+      ],
+    },
+    {
       name: "no /tmp mount and a writable data volume",
       yaml: `
         apiVersion: apps/v1
@@ -131,13 +165,14 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(writablePath
               volumeMounts: [{name: scratch, mountPath: /tmp/}]
       `,
       errors: [
-        { messageId: "noTmp", line: 7, column: 7, data: { container: "init" } },
         {
+          // At the volume's source: that is what makes /tmp no emptyDir.
           messageId: "tmpNotEmptyDir",
-          line: 12,
-          column: 38,
+          line: 5,
+          column: 29,
           data: { container: "app", type: "persistentVolumeClaim" },
         },
+        { messageId: "noTmp", line: 7, column: 7, data: { container: "init" } },
       ],
     },
     {

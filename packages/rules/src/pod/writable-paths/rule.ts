@@ -80,7 +80,7 @@ export const writablePaths = defineRule({
           tmpMounted = true;
           if (!mount.defined) report("tmpUndefined", mount.pointer, { volume: mount.volume });
           else if (mount.type !== "emptyDir")
-            report("tmpNotEmptyDir", mount.pointer, { type: mount.type });
+            report("tmpNotEmptyDir", mount.sourcePointer ?? mount.pointer, { type: mount.type });
           continue;
         }
         if ([TMP, ...allowed].some((path) => isUnder(mount.path, path))) continue;
@@ -104,6 +104,11 @@ interface Mount {
   /** Whether the pod defines the volume the mount names. */
   defined: boolean;
   pointer: string;
+  /**
+   * The pod volume's source (`hostPath`, `persistentVolumeClaim`…): where a /tmp of the wrong
+   * type is fixed, once for every container that mounts it.
+   */
+  sourcePointer?: string;
 }
 
 /**
@@ -132,6 +137,7 @@ function mountsOf(container: ContainerRef): Mount[] {
   return mounts.flatMap((mount, index) => {
     if (!isRecord(mount) || typeof mount.mountPath !== "string") return [];
     const volume = volumes.find((v) => isRecord(v) && v.name === mount.name);
+    const podIndex = isRecord(volume) ? podVolumes.indexOf(volume) : -1;
     const type = isRecord(volume)
       ? (Object.keys(volume).find((k) => k !== "name") ?? "unknown")
       : "unknown";
@@ -145,6 +151,11 @@ function mountsOf(container: ContainerRef): Mount[] {
         readOnly: mount.readOnly === true || (isRecord(source) && source.readOnly === true),
         defined: isRecord(volume),
         pointer: joinPointer(container.pointer, "volumeMounts", index, "mountPath"),
+        ...(podIndex >= 0
+          ? {
+              sourcePointer: joinPointer(container.template.specPointer, "volumes", podIndex, type),
+            }
+          : {}),
       },
     ];
   });

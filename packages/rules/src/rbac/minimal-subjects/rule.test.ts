@@ -5,6 +5,23 @@ import { minimalSubjects } from "./rule.js";
 new RuleTester({ describe, it }).run(minimalSubjects, {
   valid: [
     {
+      name: "a RoleBinding of another namespace for its own account, and one in Scout's whose subject takes the binding's namespace",
+      settings: { namespace: "scout" },
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: exporter, namespace: monitoring}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: exporter}
+        subjects: [{kind: ServiceAccount, name: exporter, namespace: monitoring}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: scout-backend, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: scout-backend}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+      `,
+    },
+    {
       name: "a RoleBinding's account takes the binding's namespace; an omitted apiGroup is defaulted",
       yaml: `
         apiVersion: rbac.authorization.k8s.io/v1
@@ -38,6 +55,34 @@ new RuleTester({ describe, it }).run(minimalSubjects, {
     },
   ],
   invalid: [
+    {
+      name: "a RoleBinding in the Scout namespace that names a service account of another namespace",
+      settings: { namespace: "scout" },
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: scout-backend, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: scout-backend}
+        subjects:
+          - {kind: ServiceAccount, name: scout-backend, namespace: scout}
+          - {kind: ServiceAccount, name: scout-backend, namespace: other}
+      `,
+      errors: [
+        {
+          messageId: "foreignAccount",
+          line: 7,
+          column: 5,
+          data: {
+            kind: "RoleBinding",
+            binding: "scout-backend",
+            role: "scout-backend",
+            subject: "scout-backend",
+            namespace: "other",
+            scout: "scout",
+          },
+        },
+      ],
+    },
     {
       name: "a broad group, a user and the default account",
       yaml: `

@@ -1,5 +1,5 @@
 import { defineRule, joinPointer } from "@scout-deploy/core";
-import { bindingsOf, type Subject } from "../../support/index.js";
+import { bindingsOf, namespaceIn, type Subject, scoutNamespace } from "../../support/index.js";
 
 const BROAD_GROUPS = new Set([
   "system:authenticated",
@@ -58,12 +58,19 @@ export const minimalSubjects = defineRule({
         '{{kind}} {{binding}} grants {{role}} to {{subjectKind}} "{{subject}}", not to a service account',
       defaultAccount:
         '{{kind}} {{binding}} grants {{role}} to a "default" service account, which every pod without its own shares',
+      foreignAccount:
+        "{{kind}} {{binding}} grants {{role}} in the Scout namespace {{scout}} to service account \"{{subject}}\" of namespace {{namespace}}: that namespace's pods get Scout's permissions",
       refusedSubject:
         "{{kind}} {{binding}} has a subject the API server refuses, and the whole binding with it: {{reason}}",
     },
   },
   check(context) {
+    const scout = scoutNamespace(context.bundle, context.settings);
     for (const { object, roleRef, subjects } of bindingsOf(context.bundle)) {
+      const inScout =
+        scout !== undefined &&
+        object.value.kind === "RoleBinding" &&
+        namespaceIn(object, scout) === scout;
       const base = {
         kind: object.value.kind,
         binding: object.ref.name ?? "(unnamed)",
@@ -81,11 +88,27 @@ export const minimalSubjects = defineRule({
           // A subject of no known kind names nobody: there is nothing more to judge in it.
           if (refused.field === "kind") continue;
         }
-        const data = { ...base, subject: subject.name, subjectKind: subject.kind };
-        let messageId: "defaultAccount" | "broadGroup" | "notServiceAccount" | undefined;
+        const namespace = subject.namespace ?? namespaceIn(object, scout) ?? "";
+        const data: Record<string, string> = {
+          ...base,
+          subject: subject.name,
+          subjectKind: subject.kind,
+        };
+        let messageId:
+          | "defaultAccount"
+          | "broadGroup"
+          | "notServiceAccount"
+          | "foreignAccount"
+          | undefined;
         if (subject.kind === "Group" && isBroadGroup(subject.name)) messageId = "broadGroup";
         else if (subject.kind !== "ServiceAccount") messageId = "notServiceAccount";
         else if (subject.name === "default") messageId = "defaultAccount";
+        // The authorizer matches the account by namespace and name: another namespace's account
+        // of the same name is another identity, whose pods would read what Scout's role allows.
+        else if (inScout && namespace !== scout) {
+          messageId = "foreignAccount";
+          Object.assign(data, { scout: scout ?? "", namespace });
+        }
         if (messageId) context.report({ messageId, data, object, pointer: subject.pointer });
       }
     }

@@ -101,9 +101,10 @@ new RuleTester({ describe, it }).run(resources, {
           },
         },
         {
+          // At limits, the node the user edits: everything missing belongs there.
           messageId: "missing",
-          line: 11,
-          column: 11,
+          line: 13,
+          column: 13,
           data: { container: "app", missing: "limits.cpu" },
         },
       ],

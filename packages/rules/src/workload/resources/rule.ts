@@ -140,9 +140,27 @@ function checkContainer(
   }
   const unfilled = missing.filter((field) => !defaulted.has(field));
   if (unfilled.length === 0) return;
-  report("missing", resources ? joinPointer(container.pointer, "resources") : container.pointer, {
+  report("missing", missingPointer(container.pointer, resources, unfilled), {
     missing: sortMissing(unfilled).join(", "),
   });
+}
+
+/**
+ * The most specific node that exists: `limits` (or `requests`) when everything missing belongs
+ * there and the user wrote it, else `resources`, else the container.
+ */
+function missingPointer(
+  containerPointer: string,
+  resources: Record<string, unknown> | undefined,
+  missing: readonly string[],
+): string {
+  if (!resources) return containerPointer;
+  const groups = new Set(missing.map((field) => field.split(".")[0]!));
+  const [only] = groups;
+  if (groups.size === 1 && only && isRecord(resources[only])) {
+    return joinPointer(containerPointer, "resources", only);
+  }
+  return joinPointer(containerPointer, "resources");
 }
 
 /** Requests first, then limits, each cpu before memory, as the message always listed them. */
