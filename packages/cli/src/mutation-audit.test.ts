@@ -242,7 +242,13 @@ const mutations: Mutation[] = [
   {
     name: "hostNetwork: true",
     edits: [podField("frontend", "hostNetwork: true")],
-    expect: [["pod/no-host-namespaces", D("frontend"), "hostNetwork"]],
+    expect: [
+      ["pod/no-host-namespaces", D("frontend"), "hostNetwork"],
+      ["network/default-deny", D("frontend"), TEMPLATE_METADATA],
+      ["network/allowed-flows", NP("allow-backend"), "  ingress:"],
+      ["network/allowed-flows", NP("allow-nginx"), "  egress:"],
+    ],
+    note: "A pod on the node's network is out of the policies' reach both ways: nothing isolates it (default-deny), and the podSelector peers that let frontend reach the backend and nginx reach frontend no longer match its traffic, which comes from the node's address (two missing flows: Scout breaks).",
   },
   {
     name: "hostIPC: true",
