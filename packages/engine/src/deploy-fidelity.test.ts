@@ -277,13 +277,13 @@ describe("a chart that asks the cluster (real helm)", () => {
   const check = (apiVersions?: string[]) =>
     runCheck({ cwd: dir, paths: ["chart"], helm: apiVersions ? { apiVersions } : {}, tools });
 
-  helmIt("reports each question on its template line, as a warning", async () => {
+  helmIt("reports each question on its template line, as a note (info)", async () => {
     const { result } = await check();
     expect(only(result.findings, "input/cluster-dependent")).toMatchObject([
       {
         file: "chart/templates/pod.yaml",
         line: 10,
-        severity: "warning",
+        severity: "info",
         message: expect.stringContaining("--api-versions monitoring.coreos.com/v1"),
       },
       { file: "chart/templates/secret.yaml", line: 1, message: expect.stringContaining("lookup") },
