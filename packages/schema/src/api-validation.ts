@@ -1,0 +1,352 @@
+import {
+  type Bundle,
+  type BundleObject,
+  CONTAINER_LISTS,
+  dns1123LabelProblem,
+  dns1123SubdomainProblem,
+  escapeSegment,
+  isRecord,
+  joinPointer,
+  labelValueProblem,
+  podTemplateOf,
+  portNameProblem,
+  qualifiedNameProblem,
+} from "@scout-deploy/core";
+import { dottedPath } from "./paths.js";
+import type { SchemaProblem } from "./port.js";
+
+/**
+ * What the API server's validation (pkg/apis/*\/validation) refuses although the OpenAPI schema
+ * lets it through: names, labels, ports, quantities, replicas, selectors. The object is never
+ * created, and `kubectl apply` of a folder applies the rest without it. NetworkPolicy specs are
+ * judged by @scout-deploy/netpol's policyRefusals (the network rules report them), not here.
+ * Messages name the rule broken, never the value: the line and column point at it.
+ */
+export function apiServerProblems(bundle: Bundle): SchemaProblem[] {
+  return bundle.objects.flatMap((object) =>
+    objectProblems(object).map(
+      ([pointer, reason]): SchemaProblem => ({
+        ruleId: "input/schema",
+        code: "invalid",
+        severity: "error",
+        object,
+        pointer,
+        message: `${dottedPath(pointer)}: ${reason} (the API server refuses the object)`,
+      }),
+    ),
+  );
+}
+
+type Problem = [pointer: string, reason: string];
+type Json = Record<string, unknown>;
+
+function objectProblems(object: BundleObject): Problem[] {
+  const value = object.value as Json;
+  const metadata = isRecord(value.metadata) ? value.metadata : {};
+  const spec = isRecord(value.spec) ? value.spec : {};
+  const template = podTemplateOf(object);
+  return [
+    ...nameProblems(String(value.kind), metadata),
+    ...metadataProblems(metadata, "/metadata"),
+    ...(template
+      ? [
+          ...metadataProblems(template.metadata, template.metadataPointer),
+          ...podSpecProblems(template.spec, template.specPointer),
+        ]
+      : []),
+    ...(WORKLOADS_WITH_SELECTOR.has(String(value.kind)) ? workloadProblems(spec) : []),
+    ...(value.kind === "Service" && value.apiVersion === "v1" ? serviceProblems(spec) : []),
+  ];
+}
+
+/**
+ * How each kind's name is validated (ValidateXName): most are DNS-1123 subdomains, a Namespace a
+ * DNS-1123 label, a Service a DNS-1035 label, RBAC objects path segments. A CronJob's name is at
+ * most 52 characters, since its Jobs append 11. Kinds not listed are not judged here.
+ */
+const NAME_FORMAT: Record<string, (name: string) => string | undefined> = {
+  Namespace: dns1123LabelProblem,
+  Service: dns1035LabelProblem,
+  CronJob: (name) =>
+    name.length > 52
+      ? "is longer than 52 characters (its Jobs add 11)"
+      : dns1123SubdomainProblem(name),
+  ...Object.fromEntries(
+    ["Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"].map((k) => [
+      k,
+      pathSegmentProblem,
+    ]),
+  ),
+  ...Object.fromEntries(
+    [
+      "Pod",
+      "Deployment",
+      "StatefulSet",
+      "DaemonSet",
+      "ReplicaSet",
+      "Job",
+      "ConfigMap",
+      "Secret",
+      "ServiceAccount",
+      "PersistentVolumeClaim",
+      "Ingress",
+      "IngressClass",
+      "NetworkPolicy",
+      "PodDisruptionBudget",
+      "HorizontalPodAutoscaler",
+      "ResourceQuota",
+      "LimitRange",
+      "PriorityClass",
+      "StorageClass",
+    ].map((k) => [k, dns1123SubdomainProblem]),
+  ),
+};
+
+function nameProblems(kind: string, metadata: Json): Problem[] {
+  const problems: Problem[] = [];
+  const format = Object.hasOwn(NAME_FORMAT, kind) ? NAME_FORMAT[kind] : undefined;
+  if (format && typeof metadata.name === "string" && metadata.name !== "") {
+    const problem = format(metadata.name);
+    if (problem) problems.push(["/metadata/name", `the ${kind} name ${problem}`]);
+  }
+  if (typeof metadata.namespace === "string" && metadata.namespace !== "") {
+    const problem = dns1123LabelProblem(metadata.namespace);
+    if (problem) problems.push(["/metadata/namespace", `the namespace ${problem}`]);
+  }
+  return problems;
+}
+
+/** IsDNS1035Label: a DNS-1123 label that starts with a letter (Service names). */
+function dns1035LabelProblem(value: string): string | undefined {
+  const problem = dns1123LabelProblem(value);
+  if (problem) return problem;
+  return /^[a-z]/.test(value) ? undefined : "does not start with a letter (a DNS-1035 label)";
+}
+
+function pathSegmentProblem(value: string): string | undefined {
+  if (value === "." || value === "..") return "may not be '.' or '..'";
+  return /[/%]/.test(value) ? "may not contain '/' or '%'" : undefined;
+}
+
+function metadataProblems(metadata: Json, at: string): Problem[] {
+  const labels = isRecord(metadata.labels) ? metadata.labels : {};
+  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+  return [
+    ...labelMapProblems(labels, joinPointer(at, "labels"), "label"),
+    ...Object.keys(annotations).flatMap((key): Problem[] => {
+      // ValidateAnnotations lower-cases the key first: an upper-case prefix is accepted.
+      const problem = qualifiedNameProblem(key.toLowerCase());
+      return problem
+        ? [[joinPointer(at, "annotations", key), `the annotation key ${problem}`]]
+        : [];
+    }),
+  ];
+}
+
+/** ValidateLabels: keys are qualified names, values label values. */
+function labelMapProblems(labels: Json, at: string, what: string): Problem[] {
+  return Object.entries(labels).flatMap(([key, value]): Problem[] => {
+    const pointer = `${at}/${escapeSegment(key)}`;
+    const keyProblem = qualifiedNameProblem(key);
+    if (keyProblem) return [[pointer, `the ${what} key ${keyProblem}`]];
+    const valueProblem = typeof value === "string" ? labelValueProblem(value) : undefined;
+    return valueProblem ? [[pointer, `the ${what} value ${valueProblem}`]] : [];
+  });
+}
+
+function podSpecProblems(spec: Json, at: string): Problem[] {
+  const seen = new Set<string>();
+  return CONTAINER_LISTS.flatMap((list) => {
+    const containers = Array.isArray(spec[list]) ? spec[list] : [];
+    return containers.flatMap((container: unknown, index: number): Problem[] => {
+      if (!isRecord(container)) return [];
+      const pointer = joinPointer(at, list, String(index));
+      return [
+        ...containerNameProblems(container.name, pointer, seen),
+        ...containerPortProblems(container.ports, joinPointer(pointer, "ports")),
+        ...resourceProblems(container.resources, joinPointer(pointer, "resources")),
+      ];
+    });
+  });
+}
+
+/** validateContainers: a DNS-1123 label, unique across init, app and ephemeral containers. */
+function containerNameProblems(name: unknown, at: string, seen: Set<string>): Problem[] {
+  if (typeof name !== "string") return [];
+  const pointer = joinPointer(at, "name");
+  const problem = dns1123LabelProblem(name);
+  if (problem) return [[pointer, `the container name ${problem}`]];
+  if (seen.has(name)) return [[pointer, "another container of the pod has the same name"]];
+  seen.add(name);
+  return [];
+}
+
+/** validateContainerPorts: containerPort 1-65535, hostPort 0-65535, names IANA_SVC_NAMEs unique in the container. */
+function containerPortProblems(ports: unknown, at: string): Problem[] {
+  if (!Array.isArray(ports)) return [];
+  const names = new Set<string>();
+  return ports.flatMap((port, index): Problem[] => {
+    if (!isRecord(port)) return [];
+    const pointer = joinPointer(at, String(index));
+    const problems: Problem[] = [];
+    if (typeof port.name === "string" && port.name !== "") {
+      const problem = portNameProblem(port.name);
+      if (problem) problems.push([joinPointer(pointer, "name"), `the port name ${problem}`]);
+      else if (names.has(port.name))
+        problems.push([
+          joinPointer(pointer, "name"),
+          "another port of the container has the same name",
+        ]);
+      names.add(port.name);
+    }
+    if (typeof port.containerPort === "number" && !isPort(port.containerPort))
+      problems.push([joinPointer(pointer, "containerPort"), "a containerPort is 1 to 65535"]);
+    if (typeof port.hostPort === "number" && port.hostPort !== 0 && !isPort(port.hostPort))
+      problems.push([joinPointer(pointer, "hostPort"), "a hostPort is 1 to 65535 (or 0 for none)"]);
+    return problems;
+  });
+}
+
+const isPort = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
+
+/** resource.ParseQuantity: sign, digits with at most one point, then a suffix or an exponent. */
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
+
+/** ValidateResourceRequirements: quantities that parse, none negative, requests at most the limits. */
+function resourceProblems(resources: unknown, at: string): Problem[] {
+  if (!isRecord(resources)) return [];
+  const parsed: Record<string, Record<string, number>> = {};
+  const problems: Problem[] = [];
+  for (const group of ["limits", "requests"] as const) {
+    const values = isRecord(resources[group]) ? resources[group] : {};
+    parsed[group] = {};
+    for (const [name, quantity] of Object.entries(values)) {
+      const pointer = joinPointer(at, group, name);
+      const amount = quantityValue(quantity);
+      if (amount === undefined) problems.push([pointer, "is no quantity (like 500m, 128Mi, 1.5)"]);
+      else if (amount < 0) problems.push([pointer, "a resource quantity may not be negative"]);
+      else parsed[group]![name] = amount;
+    }
+  }
+  for (const [name, request] of Object.entries(parsed.requests ?? {})) {
+    const limit = parsed.limits?.[name];
+    if (limit !== undefined && request > limit)
+      problems.push([joinPointer(at, "requests", name), `the ${name} request is above its limit`]);
+  }
+  return problems;
+}
+
+const SUFFIX: Record<string, number> = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+};
+
+function quantityValue(quantity: unknown): number | undefined {
+  if (typeof quantity === "number") return Number.isFinite(quantity) ? quantity : undefined;
+  if (typeof quantity !== "string") return undefined;
+  const match = QUANTITY.exec(quantity);
+  if (!match) return undefined;
+  const suffix = match[3] ?? "";
+  const number = Number.parseFloat(quantity.slice(0, quantity.length - suffix.length));
+  if (/^[eE]/.test(suffix)) return number * 10 ** Number(suffix.slice(1));
+  return number * (SUFFIX[suffix] ?? 1);
+}
+
+const WORKLOADS_WITH_SELECTOR = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"]);
+
+/** ValidateDeploymentSpec and kin: replicas not negative; a selector, not empty, matching the template's labels. */
+function workloadProblems(spec: Json): Problem[] {
+  const problems: Problem[] = [];
+  if (typeof spec.replicas === "number" && spec.replicas < 0)
+    problems.push(["/spec/replicas", "replicas may not be negative"]);
+  const selector = spec.selector;
+  if (!isRecord(selector)) return problems;
+  const template = isRecord(spec.template) ? spec.template : {};
+  const metadata = isRecord(template.metadata) ? template.metadata : {};
+  const labels = isRecord(metadata.labels) ? metadata.labels : {};
+  const matchLabels = isRecord(selector.matchLabels) ? selector.matchLabels : {};
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+  problems.push(...labelMapProblems(matchLabels, "/spec/selector/matchLabels", "selector"));
+  if (Object.keys(matchLabels).length === 0 && expressions.length === 0)
+    problems.push(["/spec/selector", "an empty selector is refused: it would select every pod"]);
+  else if (!selectorMatches(matchLabels, expressions, labels))
+    problems.push(["/spec/selector", "the selector does not match the template's labels"]);
+  return problems;
+}
+
+function selectorMatches(matchLabels: Json, expressions: unknown[], labels: Json): boolean {
+  const byLabels = Object.entries(matchLabels).every(([key, value]) => labels[key] === value);
+  return (
+    byLabels &&
+    expressions.every((expression) => {
+      if (!isRecord(expression) || typeof expression.key !== "string") return true;
+      const has = Object.hasOwn(labels, expression.key);
+      const values = Array.isArray(expression.values) ? expression.values : [];
+      const value = labels[expression.key];
+      switch (expression.operator) {
+        case "In":
+          return has && values.includes(value);
+        case "NotIn":
+          return !has || !values.includes(value);
+        case "Exists":
+          return has;
+        case "DoesNotExist":
+          return !has;
+        default:
+          return true;
+      }
+    })
+  );
+}
+
+/** ValidateService: ports 1-65535, names required beside others and unique, targetPort a port or a port name; selector labels. */
+function serviceProblems(spec: Json): Problem[] {
+  const selector = isRecord(spec.selector) ? spec.selector : {};
+  const problems = labelMapProblems(selector, "/spec/selector", "selector");
+  const ports = Array.isArray(spec.ports) ? spec.ports : [];
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  ports.forEach((port, index) => {
+    if (!isRecord(port)) return;
+    const at = `/spec/ports/${index}`;
+    const name = typeof port.name === "string" ? port.name : "";
+    if (name === "" && ports.length > 1)
+      problems.push([at, "a Service with several ports must name each"]);
+    else if (name !== "") {
+      const problem = dns1123LabelProblem(name);
+      if (problem) problems.push([`${at}/name`, `the port name ${problem}`]);
+      else if (names.has(name))
+        problems.push([`${at}/name`, "another port of the Service has the same name"]);
+      names.add(name);
+    }
+    if (typeof port.port === "number" && !isPort(port.port))
+      problems.push([`${at}/port`, "a Service port is 1 to 65535"]);
+    const key = `${String(port.port)}/${String(port.protocol ?? "TCP")}`;
+    if (typeof port.port === "number" && seen.has(key))
+      problems.push([`${at}/port`, "another entry has the same port and protocol"]);
+    seen.add(key);
+    const target = port.targetPort;
+    // 0 is no value: the API server defaults the targetPort to the port.
+    if (typeof target === "number" && target !== 0 && !isPort(target))
+      problems.push([`${at}/targetPort`, "a targetPort is 1 to 65535"]);
+    if (typeof target === "string") {
+      const problem = portNameProblem(target);
+      if (problem) problems.push([`${at}/targetPort`, `the targetPort ${problem}`]);
+    }
+  });
+  return problems;
+}
