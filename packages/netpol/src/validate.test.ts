@@ -93,3 +93,22 @@ describe("ports as the API server validates them", () => {
     }
   });
 });
+
+describe("a policy's metadata as the API server validates it", () => {
+  it("refuses a name that is no DNS-1123 subdomain, and label keys or values that are no labels", () => {
+    const withMetadata = (metadata: Record<string, unknown>) => ({
+      ...policy({ podSelector: {} }),
+      metadata: { namespace: "app", ...metadata },
+    });
+    expect(reasons(withMetadata({ name: "api.allow-web" }))).toEqual([]);
+    expect(reasons(withMetadata({ name: "Allow_Web" }))).toEqual([
+      expect.stringMatching(/^\/metadata\/name: its name is no DNS-1123 subdomain/),
+    ]);
+    expect(reasons(withMetadata({ name: "p", labels: { team: "web ops" } }))).toEqual([
+      expect.stringMatching(/^\/metadata\/labels\/team: the value of label "team"/),
+    ]);
+    expect(reasons(withMetadata({ name: "p", annotations: { "Example.COM/owner": "x" } }))).toEqual(
+      [],
+    );
+  });
+});

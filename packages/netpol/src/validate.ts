@@ -1,4 +1,6 @@
 import {
+  dns1123LabelProblem,
+  dns1123SubdomainProblem,
   escapeSegment,
   isRecord,
   labelValueProblem,
@@ -13,7 +15,7 @@ import { formatIp, type IpInterval, parseCidr } from "./ip.js";
  */
 export type PolicyRefusal = PeerRefusal | PortRefusal | SpecRefusal;
 
-/** A refusal of the policy as a whole: its policyTypes or its own podSelector. */
+/** A refusal of the policy as a whole: its metadata, its policyTypes or its own podSelector. */
 export interface SpecRefusal {
   kind: "spec";
   /** JSON Pointer of the offending field inside the policy. */
@@ -52,7 +54,36 @@ const DIRECTIONS = [
 /** Every reason the API server would refuse the NetworkPolicy `object` value; empty when it is accepted. */
 export function policyRefusals(policy: unknown): PolicyRefusal[] {
   const spec = isRecord(policy) && isRecord(policy.spec) ? policy.spec : {};
-  return [...specRefusals(spec), ...ruleRefusals(spec)];
+  const metadata = isRecord(policy) && isRecord(policy.metadata) ? policy.metadata : {};
+  return [...metadataRefusals(metadata), ...specRefusals(spec), ...ruleRefusals(spec)];
+}
+
+/**
+ * ValidateObjectMeta with ValidateNetworkPolicyName: the name a DNS-1123 subdomain, the
+ * namespace a DNS-1123 label, label keys and values, annotation keys (lower-cased first).
+ */
+function metadataRefusals(metadata: Record<string, unknown>): SpecRefusal[] {
+  const problems: [string, string][] = [];
+  const { name, namespace } = metadata;
+  const nameProblem = typeof name === "string" && name !== "" && dns1123SubdomainProblem(name);
+  if (nameProblem) problems.push(["/metadata/name", `its name ${nameProblem}`]);
+  const namespaceProblem =
+    typeof namespace === "string" && namespace !== "" && dns1123LabelProblem(namespace);
+  if (namespaceProblem) problems.push(["/metadata/namespace", `its namespace ${namespaceProblem}`]);
+  const labels = isRecord(metadata.labels) ? metadata.labels : {};
+  for (const [key, value] of Object.entries(labels)) {
+    problems.push(...labelProblems(key, value, `/metadata/labels/${escapeSegment(key)}`));
+  }
+  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+  for (const key of Object.keys(annotations)) {
+    const problem = qualifiedNameProblem(key.toLowerCase());
+    if (problem)
+      problems.push([
+        `/metadata/annotations/${escapeSegment(key)}`,
+        `the annotation key ${JSON.stringify(key)} ${problem}`,
+      ]);
+  }
+  return problems.map(([pointer, reason]) => ({ kind: "spec", pointer, reason }));
 }
 
 const POLICY_TYPES = new Set(["Ingress", "Egress"]);

@@ -154,4 +154,13 @@ spec:
       expect.stringMatching(/spec\.ports\[3\]\.port: another entry has the same port and protocol/),
     ]);
   });
+
+  it("leaves a NetworkPolicy to the network rules, which say what its refusal leaves open", () => {
+    const yaml = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: Default_Deny, namespace: scout}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+`;
+    expect(problems(yaml)).toEqual([]);
+  });
 });

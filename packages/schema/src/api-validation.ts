@@ -42,6 +42,7 @@ type Json = Record<string, unknown>;
 
 function objectProblems(object: BundleObject): Problem[] {
   const value = object.value as Json;
+  if (isNetworkPolicy(value)) return [];
   const metadata = isRecord(value.metadata) ? value.metadata : {};
   const spec = isRecord(value.spec) ? value.spec : {};
   const template = podTemplateOf(object);
@@ -58,6 +59,10 @@ function objectProblems(object: BundleObject): Problem[] {
     ...(value.kind === "Service" && value.apiVersion === "v1" ? serviceProblems(spec) : []),
   ];
 }
+
+/** NetworkPolicy metadata and spec are netpol's policyRefusals, reported by the network rules. */
+const isNetworkPolicy = (value: Json) =>
+  value.kind === "NetworkPolicy" && value.apiVersion === "networking.k8s.io/v1";
 
 /**
  * How each kind's name is validated (ValidateXName): most are DNS-1123 subdomains, a Namespace a
@@ -91,7 +96,6 @@ const NAME_FORMAT: Record<string, (name: string) => string | undefined> = {
       "PersistentVolumeClaim",
       "Ingress",
       "IngressClass",
-      "NetworkPolicy",
       "PodDisruptionBudget",
       "HorizontalPodAutoscaler",
       "ResourceQuota",
