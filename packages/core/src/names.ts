@@ -56,10 +56,11 @@ export function labelValueProblem(value: string): string | undefined {
  * leading, trailing or doubled hyphen.
  */
 export function portNameProblem(value: string): string | undefined {
-  if (value.length < 1 || value.length > 15) return "is no port name (1 to 15 characters)";
-  if (!/^[a-z0-9-]+$/.test(value)) return "is no port name (lower-case letters, digits and '-')";
-  if (!/[a-z]/.test(value)) return "is no port name (it needs at least one letter)";
+  if (value.length < 1 || value.length > 15) return "is not 1 to 15 characters long";
+  if (!/^[a-z0-9-]+$/.test(value))
+    return "has characters other than lower-case letters, digits and '-'";
+  if (!/[a-z]/.test(value)) return "has no letter";
   if (value.includes("--") || value.startsWith("-") || value.endsWith("-"))
-    return "is no port name (no leading, trailing or doubled '-')";
+    return "starts, ends or doubles '-'";
   return undefined;
 }

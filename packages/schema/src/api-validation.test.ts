@@ -42,12 +42,16 @@ describe("what the API server's validation refuses beyond the schema", () => {
   });
 
   it("refuses port names that are too long, upper case or without a letter, and a duplicate in one container", () => {
-    for (const name of ["metrics-endpoint-x", "HTTP", "8080"]) {
+    for (const [name, reason] of [
+      ["metrics-endpoint-x", "is not 1 to 15 characters long"],
+      ["HTTP", "has characters other than lower-case letters, digits and '-'"],
+      ["8080", "has no letter"],
+    ]) {
       const yaml = deployment({
         extra: `          ports: [{name: "${name}", containerPort: 8000}]\n`,
       });
       expect(problems(yaml), name).toEqual([
-        expect.stringMatching(/ports\[0\]\.name: the port name is no port name/),
+        expect.stringContaining(`ports[0].name: the port name ${reason} (the API server`),
       ]);
     }
     const twice = deployment({
@@ -150,7 +154,9 @@ spec:
       expect.stringMatching(
         /spec\.ports\[2\]\.name: another port of the Service has the same name/,
       ),
-      expect.stringMatching(/spec\.ports\[2\]\.targetPort: the targetPort is no port name/),
+      expect.stringMatching(
+        /spec\.ports\[2\]\.targetPort: the targetPort has characters other than/,
+      ),
       expect.stringMatching(/spec\.ports\[3\]\.port: another entry has the same port and protocol/),
     ]);
   });
