@@ -115,6 +115,14 @@ describe("what the API server's validation refuses beyond the schema", () => {
       expect.stringMatching(/labels\["example\.com\/a\/b"\]: the label key is no qualified name/),
       expect.stringMatching(/labels\.tier: the label value is longer than 63 characters/),
     ]);
+    const statefulSet = deployment({ name: "redis.cache" }).replace(
+      "kind: Deployment",
+      "kind: StatefulSet",
+    );
+    expect(problems(deployment({ name: "redis.cache" }))).toEqual([]);
+    expect(problems(statefulSet)).toEqual([
+      expect.stringMatching(/metadata\.name: the StatefulSet name is no DNS-1123 label/),
+    ]);
     expect(problems(deployment({ name: "Backend" }))).toEqual([
       expect.stringMatching(/metadata\.name: the Deployment name is no DNS-1123 subdomain/),
     ]);

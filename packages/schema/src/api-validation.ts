@@ -65,12 +65,14 @@ const isNetworkPolicy = (value: Json) =>
   value.kind === "NetworkPolicy" && value.apiVersion === "networking.k8s.io/v1";
 
 /**
- * How each kind's name is validated (ValidateXName): most are DNS-1123 subdomains, a Namespace a
- * DNS-1123 label, a Service a DNS-1035 label, RBAC objects path segments. A CronJob's name is at
- * most 52 characters, since its Jobs append 11. Kinds not listed are not judged here.
+ * How each kind's name is validated (ValidateXName): most are DNS-1123 subdomains, a Namespace's
+ * and a StatefulSet's DNS-1123 labels, a Service's a DNS-1035 label, RBAC objects' path segments.
+ * A CronJob's name is at most 52 characters, since its Jobs append 11. Other kinds are not judged.
  */
 const NAME_FORMAT: Record<string, (name: string) => string | undefined> = {
   Namespace: dns1123LabelProblem,
+  // Since 1.27: its pods take the name as their hostname, a DNS label.
+  StatefulSet: dns1123LabelProblem,
   Service: dns1035LabelProblem,
   CronJob: (name) =>
     name.length > 52
@@ -86,7 +88,6 @@ const NAME_FORMAT: Record<string, (name: string) => string | undefined> = {
     [
       "Pod",
       "Deployment",
-      "StatefulSet",
       "DaemonSet",
       "ReplicaSet",
       "Job",
