@@ -177,4 +177,47 @@ spec: {podSelector: {}, policyTypes: [Ingress]}
 `;
     expect(problems(yaml)).toEqual([]);
   });
+
+  it("refuses a mount of no volume, two mounts at one path, and two volumes of one name", () => {
+    const yaml = `${deployment({
+      extra: `          volumeMounts:
+            - {name: tmp, mountPath: /tmp}
+            - {name: cache, mountPath: /tmp}
+            - {name: config, mountPath: /etc/scout}
+`,
+    })}      volumes: [{name: tmp, emptyDir: {}}, {name: tmp, emptyDir: {}}, {name: config, configMap: {name: scout}}]
+`;
+    expect(problems(yaml)).toEqual([
+      expect.stringMatching(
+        /containers\[0\]\.volumeMounts\[1\]\.mountPath: another mount of the container has the same mountPath/,
+      ),
+      expect.stringMatching(
+        /containers\[0\]\.volumeMounts\[1\]\.name: the mount names no volume of the pod/,
+      ),
+      expect.stringMatching(
+        /spec\.template\.spec\.volumes\[1\]\.name: another volume of the pod has the same name/,
+      ),
+    ]);
+  });
+
+  it("judges a StatefulSet's pods with its volumeClaimTemplates as volumes, and says the pods are refused", () => {
+    const statefulSet = (claim: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec:
+  selector: {matchLabels: {app: redis}}
+  template:
+    metadata: {labels: {app: redis}}
+    spec:
+      containers:
+        - name: redis
+          image: redis:7.2
+          volumeMounts: [{name: data, mountPath: /data}]
+  volumeClaimTemplates: [{metadata: {name: ${claim}}}]
+`;
+    expect(problems(statefulSet("data"))).toEqual([]);
+    expect(problems(statefulSet("storage"))).toEqual([
+      "12:27 invalid spec.template.spec.containers[0].volumeMounts[0].name: the mount names no volume of the pod (the API server accepts the StatefulSet but refuses every pod it makes)",
+    ]);
+  });
 });

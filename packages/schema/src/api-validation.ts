@@ -25,19 +25,20 @@ import type { SchemaProblem } from "./port.js";
 export function apiServerProblems(bundle: Bundle): SchemaProblem[] {
   return bundle.objects.flatMap((object) =>
     objectProblems(object).map(
-      ([pointer, reason]): SchemaProblem => ({
+      ([pointer, reason, podsOnly]): SchemaProblem => ({
         ruleId: "input/schema",
         code: "invalid",
         severity: "error",
         object,
         pointer,
-        message: `${dottedPath(pointer)}: ${reason} (the API server refuses the object)`,
+        message: `${dottedPath(pointer)}: ${reason} (${podsOnly ? "the API server accepts the StatefulSet but refuses every pod it makes" : "the API server refuses the object"})`,
       }),
     ),
   );
 }
 
-type Problem = [pointer: string, reason: string];
+/** A reason, and whether only the pods are refused (a StatefulSet's pod spec is checked when its pods are made). */
+type Problem = [pointer: string, reason: string, podsOnly?: boolean];
 type Json = Record<string, unknown>;
 
 function objectProblems(object: BundleObject): Problem[] {
@@ -52,7 +53,11 @@ function objectProblems(object: BundleObject): Problem[] {
     ...(template
       ? [
           ...metadataProblems(template.metadata, template.metadataPointer),
-          ...podSpecProblems(template.spec, template.specPointer),
+          ...(value.kind === "StatefulSet"
+            ? podSpecProblems(template.spec, template.specPointer, claimNames(spec)).map(
+                ([pointer, reason]): Problem => [pointer, reason, true],
+              )
+            : podSpecProblems(template.spec, template.specPointer)),
         ]
       : []),
     ...(WORKLOADS_WITH_SELECTOR.has(String(value.kind)) ? workloadProblems(spec) : []),
@@ -159,19 +164,81 @@ function labelMapProblems(labels: Json, at: string, what: string): Problem[] {
   });
 }
 
-function podSpecProblems(spec: Json, at: string): Problem[] {
+/**
+ * The volumeClaimTemplates of a StatefulSet, which its controller adds to each pod's volumes
+ * (ValidatePodTemplateSpecForStatefulSet leaves the pod spec unchecked for that reason).
+ */
+function claimNames(spec: Json): string[] {
+  const claims = Array.isArray(spec.volumeClaimTemplates) ? spec.volumeClaimTemplates : [];
+  return claims.flatMap((claim) =>
+    isRecord(claim) && isRecord(claim.metadata) && typeof claim.metadata.name === "string"
+      ? [claim.metadata.name]
+      : [],
+  );
+}
+
+function podSpecProblems(spec: Json, at: string, claims: string[] = []): Problem[] {
   const seen = new Set<string>();
-  return CONTAINER_LISTS.flatMap((list) => {
-    const containers = Array.isArray(spec[list]) ? spec[list] : [];
-    return containers.flatMap((container: unknown, index: number): Problem[] => {
-      if (!isRecord(container)) return [];
-      const pointer = joinPointer(at, list, String(index));
-      return [
-        ...containerNameProblems(container.name, pointer, seen),
-        ...containerPortProblems(container.ports, joinPointer(pointer, "ports")),
-        ...resourceProblems(container.resources, joinPointer(pointer, "resources")),
-      ];
-    });
+  const volumes = new Set([...volumeNames(spec.volumes), ...claims]);
+  return [
+    ...volumeProblems(spec.volumes, joinPointer(at, "volumes")),
+    ...CONTAINER_LISTS.flatMap((list) => {
+      const containers = Array.isArray(spec[list]) ? spec[list] : [];
+      return containers.flatMap((container: unknown, index: number): Problem[] => {
+        if (!isRecord(container)) return [];
+        const pointer = joinPointer(at, list, String(index));
+        return [
+          ...containerNameProblems(container.name, pointer, seen),
+          ...containerPortProblems(container.ports, joinPointer(pointer, "ports")),
+          ...resourceProblems(container.resources, joinPointer(pointer, "resources")),
+          ...mountProblems(container.volumeMounts, joinPointer(pointer, "volumeMounts"), volumes),
+        ];
+      });
+    }),
+  ];
+}
+
+function volumeNames(volumes: unknown): Set<string> {
+  if (!Array.isArray(volumes)) return new Set();
+  return new Set(
+    volumes.flatMap((v) => (isRecord(v) && typeof v.name === "string" ? [v.name] : [])),
+  );
+}
+
+/** validateVolumes: each name a DNS-1123 label, unique in the pod. */
+function volumeProblems(volumes: unknown, at: string): Problem[] {
+  if (!Array.isArray(volumes)) return [];
+  const names = new Set<string>();
+  return volumes.flatMap((volume, index): Problem[] => {
+    if (!isRecord(volume) || typeof volume.name !== "string") return [];
+    const pointer = joinPointer(at, String(index), "name");
+    const problem = dns1123LabelProblem(volume.name);
+    if (problem) return [[pointer, `the volume name ${problem}`]];
+    if (names.has(volume.name)) return [[pointer, "another volume of the pod has the same name"]];
+    names.add(volume.name);
+    return [];
+  });
+}
+
+/** validateVolumeMounts: each mount names a volume of the pod; mountPaths unique in the container. */
+function mountProblems(mounts: unknown, at: string, volumes: Set<string>): Problem[] {
+  if (!Array.isArray(mounts)) return [];
+  const paths = new Set<string>();
+  return mounts.flatMap((mount, index): Problem[] => {
+    if (!isRecord(mount)) return [];
+    const pointer = joinPointer(at, String(index));
+    const problems: Problem[] = [];
+    if (typeof mount.name === "string" && !volumes.has(mount.name))
+      problems.push([joinPointer(pointer, "name"), "the mount names no volume of the pod"]);
+    if (typeof mount.mountPath === "string") {
+      if (paths.has(mount.mountPath))
+        problems.push([
+          joinPointer(pointer, "mountPath"),
+          "another mount of the container has the same mountPath",
+        ]);
+      paths.add(mount.mountPath);
+    }
+    return problems;
   });
 }
 
