@@ -220,4 +220,82 @@ spec:
       "12:27 invalid spec.template.spec.containers[0].volumeMounts[0].name: the mount names no volume of the pod (the API server accepts the StatefulSet but refuses every pod it makes)",
     ]);
   });
+
+  it("refuses a Job without restartPolicy OnFailure or Never, and a Deployment's pods restarting otherwise than Always", () => {
+    const job = (policy: string) => `apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate}
+spec:
+  template:
+    spec:
+${policy}      containers: [{name: migrate, image: scout/backend:1.0}]
+`;
+    expect(problems(job("      restartPolicy: Never\n"))).toEqual([]);
+    expect(problems(job(""))).toEqual([
+      expect.stringMatching(
+        /^6:5 invalid spec\.template\.spec: a Job's pods need restartPolicy OnFailure or Never/,
+      ),
+    ]);
+    expect(
+      problems(
+        deployment().replace(
+          "    spec:\n      containers:",
+          "    spec:\n      restartPolicy: Never\n      containers:",
+        ),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /spec\.template\.spec\.restartPolicy: a Deployment's pods accept only restartPolicy Always/,
+      ),
+    ]);
+  });
+
+  it("refuses a probe with no handler or two, and user or group IDs outside 0 to 2147483647", () => {
+    const yaml = deployment({
+      extra: `          livenessProbe: {httpGet: {path: /, port: 8000}, tcpSocket: {port: 8000}}
+          readinessProbe: {periodSeconds: 5}
+          securityContext: {runAsUser: -1, runAsGroup: 4294967296}
+`,
+    });
+    expect(problems(yaml)).toEqual([
+      expect.stringMatching(/containers\[0\]\.livenessProbe: a probe may have only one handler/),
+      expect.stringMatching(/containers\[0\]\.readinessProbe: a probe needs one handler/),
+      expect.stringMatching(/securityContext\.runAsGroup: runAsGroup is 0 to 2147483647/),
+      expect.stringMatching(/securityContext\.runAsUser: runAsUser is 0 to 2147483647/),
+    ]);
+  });
+
+  it("refuses a Secret whose data is not base64 or whose keys are no config keys, without quoting values", () => {
+    const yaml = `apiVersion: v1
+kind: Secret
+metadata: {name: scout}
+type: kubernetes.io/tls
+data:
+  tls.crt: aGVsbG8=
+  api token: aGVsbG8=
+  password: hunter2-Q8wErTy1!
+stringData:
+  ok.key: plain
+`;
+    const found = problems(yaml);
+    expect(found).toEqual([
+      expect.stringMatching(/^7:3 invalid data\["api token"\]: the key has characters other than/),
+      expect.stringMatching(
+        /^8:3 invalid data\.password: the data value is not base64 \(write plain text under stringData\)/,
+      ),
+      expect.stringMatching(
+        /^4:1 invalid type: a Secret of type kubernetes\.io\/tls needs the key tls\.key/,
+      ),
+    ]);
+    expect(found.join("\n")).not.toContain("hunter2");
+    const configMap = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: scout}
+data: {app.conf: x}
+binaryData: {app.conf: eA==}
+`;
+    expect(problems(configMap)).toEqual([
+      expect.stringMatching(/binaryData\["app\.conf"\]: the key is in both data and binaryData/),
+    ]);
+  });
 });

@@ -60,9 +60,98 @@ function objectProblems(object: BundleObject): Problem[] {
             : podSpecProblems(template.spec, template.specPointer)),
         ]
       : []),
+    ...(template
+      ? restartPolicyProblems(String(value.kind), template.spec, template.specPointer)
+      : []),
     ...(WORKLOADS_WITH_SELECTOR.has(String(value.kind)) ? workloadProblems(spec) : []),
     ...(value.kind === "Service" && value.apiVersion === "v1" ? serviceProblems(spec) : []),
+    ...(value.apiVersion === "v1" && (value.kind === "Secret" || value.kind === "ConfigMap")
+      ? dataProblems(value)
+      : []),
   ];
+}
+
+const ALWAYS_RESTARTING = new Set(["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"]);
+const RUN_TO_COMPLETION = new Set(["Job", "CronJob"]);
+
+/**
+ * A Deployment's (ReplicaSet's, DaemonSet's, StatefulSet's) pods restart Always; a Job's must
+ * say OnFailure or Never, and the pod default, Always, is refused (ValidateJobSpec).
+ */
+function restartPolicyProblems(kind: string, podSpec: Json, at: string): Problem[] {
+  const policy = podSpec.restartPolicy;
+  if (ALWAYS_RESTARTING.has(kind) && policy !== undefined && policy !== "Always")
+    return [
+      [joinPointer(at, "restartPolicy"), `a ${kind}'s pods accept only restartPolicy Always`],
+    ];
+  if (RUN_TO_COMPLETION.has(kind) && policy !== "OnFailure" && policy !== "Never") {
+    const pointer = policy === undefined ? at : joinPointer(at, "restartPolicy");
+    return [
+      [
+        pointer,
+        `a ${kind}'s pods need restartPolicy OnFailure or Never (the default, Always, is refused)`,
+      ],
+    ];
+  }
+  return [];
+}
+
+/** IsConfigMapKey: at most 253 characters of [-._a-zA-Z0-9], not "." or "..", not starting with "..". */
+function configKeyProblem(key: string): string | undefined {
+  if (key.length === 0 || key.length > 253) return "is not 1 to 253 characters long";
+  if (!/^[-._a-zA-Z0-9]+$/.test(key))
+    return "has characters other than letters, digits, '-', '_' and '.'";
+  if (key === "." || key === ".." || key.startsWith(".."))
+    return "may not be '.' or start with '..'";
+  return undefined;
+}
+
+/** What encoding/json accepts for []byte: standard base64 with padding; line breaks are skipped. */
+const isBase64 = (text: string) => {
+  const compact = text.replace(/[\r\n]/g, "");
+  return compact.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(compact);
+};
+
+const REQUIRED_KEYS: Record<string, string[]> = {
+  "kubernetes.io/tls": ["tls.crt", "tls.key"],
+  "kubernetes.io/dockerconfigjson": [".dockerconfigjson"],
+  "kubernetes.io/dockercfg": [".dockercfg"],
+  "kubernetes.io/ssh-auth": ["ssh-privatekey"],
+};
+
+/**
+ * ValidateSecret and ValidateConfigMap: keys are config keys, base64 fields decode, a ConfigMap
+ * key is not in both data and binaryData, a typed Secret has its keys. Values are never quoted.
+ */
+function dataProblems(value: Json): Problem[] {
+  const problems: Problem[] = [];
+  const isSecret = value.kind === "Secret";
+  const encoded = isSecret ? ["data"] : ["binaryData"];
+  const fields = isSecret ? ["data", "stringData"] : ["data", "binaryData"];
+  const keys = new Set<string>();
+  for (const field of fields) {
+    const entries = isRecord(value[field]) ? value[field] : {};
+    for (const [key, entry] of Object.entries(entries)) {
+      const pointer = joinPointer("", field, key);
+      const keyProblem = configKeyProblem(key);
+      if (keyProblem) problems.push([pointer, `the key ${keyProblem}`]);
+      else if (!isSecret && keys.has(key))
+        problems.push([pointer, "the key is in both data and binaryData"]);
+      if (encoded.includes(field) && typeof entry === "string" && !isBase64(entry))
+        problems.push([
+          pointer,
+          `the ${field} value is not base64 (write plain text under stringData)`,
+        ]);
+      keys.add(key);
+    }
+  }
+  const required =
+    isSecret && typeof value.type === "string" ? REQUIRED_KEYS[value.type] : undefined;
+  for (const key of required ?? []) {
+    if (!keys.has(key))
+      problems.push(["/type", `a Secret of type ${String(value.type)} needs the key ${key}`]);
+  }
+  return problems;
 }
 
 /** NetworkPolicy metadata and spec are netpol's policyRefusals, reported by the network rules. */
@@ -181,6 +270,7 @@ function podSpecProblems(spec: Json, at: string, claims: string[] = []): Problem
   const seen = new Set<string>();
   const volumes = new Set([...volumeNames(spec.volumes), ...claims]);
   return [
+    ...idProblems(spec.securityContext, joinPointer(at, "securityContext")),
     ...volumeProblems(spec.volumes, joinPointer(at, "volumes")),
     ...CONTAINER_LISTS.flatMap((list) => {
       const containers = Array.isArray(spec[list]) ? spec[list] : [];
@@ -192,10 +282,54 @@ function podSpecProblems(spec: Json, at: string, claims: string[] = []): Problem
           ...containerPortProblems(container.ports, joinPointer(pointer, "ports")),
           ...resourceProblems(container.resources, joinPointer(pointer, "resources")),
           ...mountProblems(container.volumeMounts, joinPointer(pointer, "volumeMounts"), volumes),
+          ...probeProblems(container, pointer),
+          ...idProblems(container.securityContext, joinPointer(pointer, "securityContext")),
         ];
       });
     }),
   ];
+}
+
+const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
+const HANDLERS = ["exec", "httpGet", "tcpSocket", "grpc"] as const;
+
+/** validateHandler: a probe has exactly one of exec, httpGet, tcpSocket, grpc. */
+function probeProblems(container: Json, at: string): Problem[] {
+  return PROBES.flatMap((probe): Problem[] => {
+    const body = container[probe];
+    if (!isRecord(body)) return [];
+    const count = HANDLERS.filter((handler) => body[handler] != null).length;
+    if (count === 1) return [];
+    return [
+      [
+        joinPointer(at, probe),
+        count === 0
+          ? "a probe needs one handler (exec, httpGet, tcpSocket or grpc)"
+          : "a probe may have only one handler (exec, httpGet, tcpSocket or grpc)",
+      ],
+    ];
+  });
+}
+
+const ID_FIELDS = ["runAsUser", "runAsGroup", "fsGroup"] as const;
+
+/** IsValidUserID and IsValidGroupID: 0 to 2147483647. */
+function idProblems(context: unknown, at: string): Problem[] {
+  if (!isRecord(context)) return [];
+  const isId = (n: unknown) =>
+    typeof n !== "number" || (Number.isInteger(n) && n >= 0 && n <= 2147483647);
+  const problems: Problem[] = ID_FIELDS.filter((field) => !isId(context[field])).map(
+    (field): Problem => [joinPointer(at, field), `${field} is 0 to 2147483647`],
+  );
+  const groups = Array.isArray(context.supplementalGroups) ? context.supplementalGroups : [];
+  groups.forEach((group, index) => {
+    if (!isId(group))
+      problems.push([
+        joinPointer(at, "supplementalGroups", String(index)),
+        "a group ID is 0 to 2147483647",
+      ]);
+  });
+  return problems;
 }
 
 function volumeNames(volumes: unknown): Set<string> {
