@@ -298,4 +298,20 @@ binaryData: {app.conf: eA==}
       expect.stringMatching(/binaryData\["app\.conf"\]: the key is in both data and binaryData/),
     ]);
   });
+
+  it("refuses, on the node's network, a hostPort other than its containerPort", () => {
+    const onHost = (ports: string) =>
+      deployment({ extra: `          ports: [${ports}]\n` }).replace(
+        "    spec:\n      containers:",
+        "    spec:\n      hostNetwork: true\n      containers:",
+      );
+    expect(
+      problems(onHost("{containerPort: 8000}, {containerPort: 9000, hostPort: 9000}")),
+    ).toEqual([]);
+    expect(problems(onHost("{containerPort: 8000, hostPort: 80}"))).toEqual([
+      expect.stringMatching(
+        /ports\[0\]\.hostPort: with hostNetwork, a hostPort must equal its containerPort/,
+      ),
+    ]);
+  });
 });

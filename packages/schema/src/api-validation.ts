@@ -280,6 +280,9 @@ function podSpecProblems(spec: Json, at: string, claims: string[] = []): Problem
         return [
           ...containerNameProblems(container.name, pointer, seen),
           ...containerPortProblems(container.ports, joinPointer(pointer, "ports")),
+          ...(spec.hostNetwork === true
+            ? hostNetworkPortProblems(container.ports, joinPointer(pointer, "ports"))
+            : []),
           ...resourceProblems(container.resources, joinPointer(pointer, "resources")),
           ...mountProblems(container.volumeMounts, joinPointer(pointer, "volumeMounts"), volumes),
           ...probeProblems(container, pointer),
@@ -411,6 +414,24 @@ function containerPortProblems(ports: unknown, at: string): Problem[] {
       problems.push([joinPointer(pointer, "hostPort"), "a hostPort is 1 to 65535 (or 0 for none)"]);
     return problems;
   });
+}
+
+/** validateHostNetwork: on the node's network a container's port is the node's: hostPort, if set, equals containerPort. */
+function hostNetworkPortProblems(ports: unknown, at: string): Problem[] {
+  if (!Array.isArray(ports)) return [];
+  return ports.flatMap((port, index): Problem[] =>
+    isRecord(port) &&
+    typeof port.hostPort === "number" &&
+    port.hostPort !== 0 &&
+    port.hostPort !== port.containerPort
+      ? [
+          [
+            joinPointer(at, String(index), "hostPort"),
+            "with hostNetwork, a hostPort must equal its containerPort",
+          ],
+        ]
+      : [],
+  );
 }
 
 const isPort = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
