@@ -20,6 +20,7 @@ metadata:
   namespace: scout
 spec:
   template:
+    metadata: {labels: {app: backend}}
     spec:
       containers:
         - name: api
@@ -83,7 +84,7 @@ describe("scout-deploy check", () => {
         message: 'container "api" runs as root: runAsUser is 0',
         object: { apiVersion: "apps/v1", kind: "Deployment", namespace: "scout", name: "backend" },
         file: "k8s/backend.yaml",
-        line: 14,
+        line: 15,
         column: 13,
         path: "/spec/template/spec/containers/0/securityContext/runAsUser",
         remediation: expect.stringContaining("runAsNonRoot"),
@@ -122,7 +123,7 @@ describe("scout-deploy check", () => {
   it("reads '-' from standard input", async () => {
     const { code, stdout } = await run("check", "-");
     expect(code).toBe(1);
-    expect(stdout).toContain("<stdin>\n  14:13");
+    expect(stdout).toContain("<stdin>\n  15:13");
   });
 
   it("writes several formats to their --output files", async () => {
@@ -161,7 +162,7 @@ describe("scout-deploy check", () => {
         {
           physicalLocation: {
             artifactLocation: { uri: "k8s/backend.yaml" },
-            region: { startLine: 14 },
+            region: { startLine: 15 },
           },
         },
       ],
@@ -283,7 +284,7 @@ describe("scout-deploy check", () => {
     json = JSON.parse((await run("check", "k8s", "--format", "json")).stdout);
     expect(json.findings.map((f: { ruleId: string; line: number }) => [f.ruleId, f.line])).toEqual([
       ["suppression/invalid", 7],
-      ["pod/run-as-non-root", 16],
+      ["pod/run-as-non-root", 17],
     ]);
   });
 

@@ -83,6 +83,13 @@ export {
   severityRank,
   summarize,
 } from "./model.js";
+export {
+  dns1123LabelProblem,
+  dns1123SubdomainProblem,
+  labelValueProblem,
+  portNameProblem,
+  qualifiedNameProblem,
+} from "./names.js";
 export { definePack, type PackDefinition, type RulePack, settingsReader } from "./pack.js";
 export { escapeSegment, getAtPointer, isRecord, joinPointer, splitPointer } from "./pointer.js";
 export {

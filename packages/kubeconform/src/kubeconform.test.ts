@@ -47,6 +47,22 @@ describe.skipIf(!binary)("kubeconform, the real binary", () => {
     expect(problems.filter((p) => p.ruleId === "input/no-schema")).toHaveLength(1);
   });
 
+  it("refuses, like the embedded engine, what the API server refuses beyond the schema", async () => {
+    const yaml = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: backend}
+spec:
+  selector: {matchLabels: {app: backend}}
+  template:
+    metadata: {labels: {app: backend}}
+    spec:
+      containers: [{name: api, image: scout/backend:1.0, ports: [{containerPort: 0}]}]
+`;
+    expect(positioned(await run(yaml))).toEqual([
+      "k8s/app.yaml:9:67 error spec.template.spec.containers[0].ports[0].containerPort: a containerPort is 1 to 65535 (the API server refuses the object)",
+    ]);
+  });
+
   it("passes the valid fixture on every bundled version", async () => {
     for (const kubernetesVersion of ["1.35", "1.36.1", "v1.37.0"]) {
       expect(await run(fixture("valid.yaml"), { kubernetesVersion })).toEqual([]);

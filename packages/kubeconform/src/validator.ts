@@ -9,6 +9,7 @@ import {
   describeRef,
 } from "@scout-deploy/core";
 import {
+  apiServerProblems,
   bundledKubernetesVersions,
   bundledSchemaSet,
   defaultKubernetesVersion,
@@ -78,7 +79,10 @@ export async function runKubeconform(
   try {
     await writeObjects(work, bundle.objects);
     const output = await execute(binary, argumentsFor(options, version, work));
-    return normalizeProblems(bundle, mapResults(bundle.objects, output, version));
+    // kubeconform checks the schema only; what the API server's validation refuses besides
+    // is judged by the same code as the embedded engine's, so both engines agree.
+    const problems = [...mapResults(bundle.objects, output, version), ...apiServerProblems(bundle)];
+    return normalizeProblems(bundle, problems);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

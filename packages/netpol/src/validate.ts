@@ -1,5 +1,13 @@
-import { isRecord } from "@scout-deploy/core";
-import { parseCidr } from "./ip.js";
+import {
+  dns1123LabelProblem,
+  dns1123SubdomainProblem,
+  escapeSegment,
+  isRecord,
+  labelValueProblem,
+  portNameProblem,
+  qualifiedNameProblem,
+} from "@scout-deploy/core";
+import { formatIp, type IpInterval, parseCidr } from "./ip.js";
 
 /**
  * One reason the API server refuses a NetworkPolicy (ValidateNetworkPolicyPeer, ValidateIPBlock,
@@ -7,7 +15,7 @@ import { parseCidr } from "./ip.js";
  */
 export type PolicyRefusal = PeerRefusal | PortRefusal | SpecRefusal;
 
-/** A refusal of the policy as a whole: its policyTypes or its own podSelector. */
+/** A refusal of the policy as a whole: its metadata, its policyTypes or its own podSelector. */
 export interface SpecRefusal {
   kind: "spec";
   /** JSON Pointer of the offending field inside the policy. */
@@ -46,7 +54,36 @@ const DIRECTIONS = [
 /** Every reason the API server would refuse the NetworkPolicy `object` value; empty when it is accepted. */
 export function policyRefusals(policy: unknown): PolicyRefusal[] {
   const spec = isRecord(policy) && isRecord(policy.spec) ? policy.spec : {};
-  return [...specRefusals(spec), ...ruleRefusals(spec)];
+  const metadata = isRecord(policy) && isRecord(policy.metadata) ? policy.metadata : {};
+  return [...metadataRefusals(metadata), ...specRefusals(spec), ...ruleRefusals(spec)];
+}
+
+/**
+ * ValidateObjectMeta with ValidateNetworkPolicyName: the name a DNS-1123 subdomain, the
+ * namespace a DNS-1123 label, label keys and values, annotation keys (lower-cased first).
+ */
+function metadataRefusals(metadata: Record<string, unknown>): SpecRefusal[] {
+  const problems: [string, string][] = [];
+  const { name, namespace } = metadata;
+  const nameProblem = typeof name === "string" && name !== "" && dns1123SubdomainProblem(name);
+  if (nameProblem) problems.push(["/metadata/name", `its name ${nameProblem}`]);
+  const namespaceProblem =
+    typeof namespace === "string" && namespace !== "" && dns1123LabelProblem(namespace);
+  if (namespaceProblem) problems.push(["/metadata/namespace", `its namespace ${namespaceProblem}`]);
+  const labels = isRecord(metadata.labels) ? metadata.labels : {};
+  for (const [key, value] of Object.entries(labels)) {
+    problems.push(...labelProblems(key, value, `/metadata/labels/${escapeSegment(key)}`));
+  }
+  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+  for (const key of Object.keys(annotations)) {
+    const problem = qualifiedNameProblem(key.toLowerCase());
+    if (problem)
+      problems.push([
+        `/metadata/annotations/${escapeSegment(key)}`,
+        `the annotation key ${JSON.stringify(key)} ${problem}`,
+      ]);
+  }
+  return problems.map(([pointer, reason]) => ({ kind: "spec", pointer, reason }));
 }
 
 const POLICY_TYPES = new Set(["Ingress", "Egress"]);
@@ -75,34 +112,61 @@ const SET_OPERATORS = new Set(["In", "NotIn"]);
 const EXISTENCE_OPERATORS = new Set(["Exists", "DoesNotExist"]);
 
 /**
- * A label selector's matchExpressions as the API server validates them
- * (ValidateLabelSelectorRequirement): In and NotIn need values, Exists and DoesNotExist take
- * none, and no other operator exists.
+ * A label selector as the API server validates it (ValidateLabelSelector): matchLabels keys are
+ * qualified names and values label values; in matchExpressions the key is a qualified name, In
+ * and NotIn need values (each a label value), Exists and DoesNotExist take none, and no other
+ * operator exists.
  */
 function selectorProblems(selector: unknown, at: string): [string, string][] {
-  if (!isRecord(selector) || !Array.isArray(selector.matchExpressions)) return [];
-  return selector.matchExpressions.flatMap((expression, index): [string, string][] => {
-    if (!isRecord(expression)) return [];
-    const pointer = `${at}/matchExpressions/${index}`;
-    const operator = expression.operator;
-    const values = Array.isArray(expression.values) ? expression.values : [];
-    if (typeof operator === "string" && SET_OPERATORS.has(operator)) {
-      return values.length > 0
-        ? []
-        : [[pointer, `a matchExpressions entry with operator ${operator} has no values`]];
-    }
-    if (typeof operator === "string" && EXISTENCE_OPERATORS.has(operator)) {
-      return values.length === 0
-        ? []
-        : [[pointer, `a matchExpressions entry with operator ${operator} may not have values`]];
-    }
-    return [
-      [
-        pointer,
-        `${JSON.stringify(operator)} is no selector operator (In, NotIn, Exists, DoesNotExist)`,
-      ],
-    ];
-  });
+  if (!isRecord(selector)) return [];
+  const labels = isRecord(selector.matchLabels) ? selector.matchLabels : {};
+  const labelErrors = Object.entries(labels).flatMap(([key, value]): [string, string][] =>
+    labelProblems(key, value, `${at}/matchLabels/${escapeSegment(key)}`),
+  );
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+  const expressionErrors = expressions.flatMap((expression, index): [string, string][] =>
+    isRecord(expression) ? expressionProblems(expression, `${at}/matchExpressions/${index}`) : [],
+  );
+  return [...labelErrors, ...expressionErrors];
+}
+
+function labelProblems(key: string, value: unknown, pointer: string): [string, string][] {
+  const keyProblem = qualifiedNameProblem(key);
+  if (keyProblem) return [[pointer, `the label key ${JSON.stringify(key)} ${keyProblem}`]];
+  const valueProblem = typeof value === "string" ? labelValueProblem(value) : undefined;
+  return valueProblem
+    ? [[pointer, `the value of label ${JSON.stringify(key)} ${valueProblem}`]]
+    : [];
+}
+
+function expressionProblems(
+  expression: Record<string, unknown>,
+  pointer: string,
+): [string, string][] {
+  const operator = expression.operator;
+  const values = Array.isArray(expression.values) ? expression.values : [];
+  const key = typeof expression.key === "string" ? expression.key : "";
+  const keyProblem = qualifiedNameProblem(key);
+  if (keyProblem) return [[`${pointer}/key`, `the key ${JSON.stringify(key)} ${keyProblem}`]];
+  if (typeof operator === "string" && SET_OPERATORS.has(operator)) {
+    if (values.length === 0)
+      return [[pointer, `a matchExpressions entry with operator ${operator} has no values`]];
+    return values.flatMap((value, v): [string, string][] => {
+      const problem = typeof value === "string" ? labelValueProblem(value) : undefined;
+      return problem ? [[`${pointer}/values/${v}`, `a selector value ${problem}`]] : [];
+    });
+  }
+  if (typeof operator === "string" && EXISTENCE_OPERATORS.has(operator)) {
+    return values.length === 0
+      ? []
+      : [[pointer, `a matchExpressions entry with operator ${operator} may not have values`]];
+  }
+  return [
+    [
+      pointer,
+      `${JSON.stringify(operator)} is no selector operator (In, NotIn, Exists, DoesNotExist)`,
+    ],
+  ];
 }
 
 function ruleRefusals(spec: Record<string, unknown>): PolicyRefusal[] {
@@ -150,13 +214,19 @@ function peerProblems(peer: unknown, at: string): [string, string][] {
   }
   if (selectors) return [[`${at}/ipBlock`, "a peer sets an ipBlock beside a selector"]];
   const block = isRecord(peer.ipBlock) ? peer.ipBlock : {};
-  const whole = typeof block.cidr === "string" ? parseCidr(block.cidr) : undefined;
-  if (!whole) {
-    return [[`${at}/ipBlock`, `the ipBlock's cidr ${String(block.cidr ?? "(none)")} is no CIDR`]];
+  const cidrProblem = strictCidrProblem(block.cidr);
+  if (cidrProblem) {
+    return [
+      [`${at}/ipBlock`, `the ipBlock's cidr ${String(block.cidr ?? "(none)")} ${cidrProblem}`],
+    ];
   }
+  const whole = parseCidr(block.cidr as string) as IpInterval;
   const except = Array.isArray(block.except) ? block.except : [];
   return except.flatMap((hole, e): [string, string][] => {
-    const inner = typeof hole === "string" ? parseCidr(hole) : undefined;
+    const holeProblem = strictCidrProblem(hole);
+    if (holeProblem)
+      return [[`${at}/ipBlock/except/${e}`, `the except entry ${String(hole)} ${holeProblem}`]];
+    const inner = parseCidr(hole as string);
     const strictSubset =
       inner !== undefined &&
       inner[0] >= whole[0] &&
@@ -172,11 +242,38 @@ function peerProblems(peer: unknown, at: string): [string, string][] {
   });
 }
 
+/**
+ * Why the API server refuses a CIDR (IsValidCIDRForLegacyField). Since Kubernetes 1.36
+ * (StrictIPCIDRValidation, beta then, GA in 1.37) it also refuses leading zeros and an address
+ * with bits set beyond the prefix: 10.0.0.1/8 is refused, not read as 10.0.0.0/8. 1.35 still
+ * accepts those; we judge by the strict rule, since a policy that only an older cluster creates
+ * is a policy that an upgrade drops.
+ */
+export function strictCidrProblem(cidr: unknown): string | undefined {
+  if (typeof cidr !== "string") return "is no CIDR";
+  const whole = parseCidr(cidr);
+  if (!whole || cidr !== cidr.trim()) return "is no CIDR";
+  const [address = "", prefix = ""] = cidr.split("/");
+  const ipv4 = address.includes(".");
+  if (/^0\d/.test(prefix) || (ipv4 && address.split(".").some((part) => /^0\d/.test(part))))
+    return "has leading zeros, which Kubernetes 1.36 and later refuse";
+  const single = parseCidr(`${address}/${ipv4 ? 32 : 128}`);
+  if (single && single[0] !== whole[0])
+    return `has bits set beyond the prefix length, which Kubernetes 1.36 and later refuse (write ${formatNetwork(whole[0], ipv4, prefix)})`;
+  return undefined;
+}
+
+function formatNetwork(start: bigint, ipv4: boolean, prefix: string): string {
+  return `${ipv4 ? formatIp(start) : compactIpv6(formatIp(start))}/${Number(prefix)}`;
+}
+
+const compactIpv6 = (text: string) => text.replace(/(^|:)0(:0)+(:|$)/, "::");
+
 function portRefusals(ports: unknown, rule: At): PortRefusal[] {
   if (!Array.isArray(ports)) return [];
   return ports.flatMap((entry, index): PortRefusal[] => {
     if (!isRecord(entry)) return [];
-    const problem = portProblem(entry.port, entry.endPort);
+    const problem = protocolProblem(entry.protocol) ?? portProblem(entry.port, entry.endPort);
     if (!problem) return [];
     const at = `${rule.pointer}/ports/${index}`;
     const badName = problem === "name";
@@ -201,16 +298,16 @@ function portRefusals(ports: unknown, rule: At): PortRefusal[] {
  * in quotes is a string, not a number, and the whole object is refused.
  */
 export function isBadPortName(port: unknown): boolean {
-  if (typeof port !== "string") return false;
-  return !(
-    port.length >= 1 &&
-    port.length <= 15 &&
-    /^[a-z0-9-]+$/.test(port) &&
-    /[a-z]/.test(port) &&
-    !port.includes("--") &&
-    !port.startsWith("-") &&
-    !port.endsWith("-")
-  );
+  return typeof port === "string" && portNameProblem(port) !== undefined;
+}
+
+const PROTOCOLS = new Set(["TCP", "UDP", "SCTP"]);
+
+/** ValidateNetworkPolicyPort: the protocol is TCP, UDP or SCTP, upper case ("tcp" is refused). */
+function protocolProblem(protocol: unknown): { field: "protocol"; reason: string } | undefined {
+  if (protocol === undefined || protocol === null) return undefined;
+  if (typeof protocol === "string" && PROTOCOLS.has(protocol)) return undefined;
+  return { field: "protocol", reason: "the protocol is none of TCP, UDP, SCTP (upper case)" };
 }
 
 const isPortNumber = (n: unknown) =>

@@ -1,4 +1,5 @@
 import type { Bundle } from "@scout-deploy/core";
+import { apiServerProblems } from "./api-validation.js";
 import { resolveBundledVersion, schemaData } from "./data.js";
 import { folderSchemas } from "./folders.js";
 import { missingSchemaProblem } from "./kinds.js";
@@ -60,6 +61,7 @@ export function validateBundle(
       problems.push({ ruleId: "input/schema", severity: "error", object, ...error });
     }
   }
+  problems.push(...apiServerProblems(bundle));
   return normalizeProblems(bundle, problems);
 }
 

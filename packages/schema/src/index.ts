@@ -1,3 +1,4 @@
+export { apiServerProblems } from "./api-validation.js";
 export {
   bundledKubernetesVersions,
   defaultKubernetesVersion,

@@ -13,6 +13,7 @@ export type SchemaProblemCode =
   | "enum"
   | "unserved"
   | "no-schema"
+  | "invalid"
   | "other";
 
 export type SchemaRuleId = "input/schema" | "input/no-schema";
@@ -49,7 +50,8 @@ const CODE_ORDER: Record<SchemaProblemCode, number> = {
   enum: 3,
   required: 4,
   "unknown-field": 5,
-  other: 6,
+  invalid: 6,
+  other: 7,
 };
 
 /**

@@ -141,6 +141,47 @@ new RuleTester({ describe, it }).run(defaultDeny, {
       ],
     },
     {
+      name: "a default deny whose name the API server refuses (upper case, underscore) isolates nothing",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: api, namespace: scout, labels: {app: api}}
+        spec: {containers: [{name: api}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: Default_Deny, namespace: scout}
+        spec:
+          podSelector: {}
+          policyTypes: [Ingress, Egress]
+      `,
+      errors: [
+        {
+          messageId: "notIsolated",
+          line: 3,
+          column: 1,
+          data: {
+            kind: "Pod",
+            name: "api",
+            instance: "instance scout",
+            directions: "ingress and egress",
+            types: "Ingress or Egress",
+            open: "any pod of the cluster and any outside address may connect to it on every port, and it may connect to any of them on every port",
+          },
+        },
+        {
+          messageId: "refusedPolicy",
+          line: 8,
+          column: 12,
+          data: {
+            policy: "scout/Default_Deny",
+            reason:
+              "its name is no DNS-1123 subdomain (lower-case letters, digits, '-' and '.', starting and ending with a letter or digit)",
+          },
+        },
+      ],
+    },
+    {
       name: "no policy at all: one finding naming both directions, at the pod template's metadata",
       yaml: `
         apiVersion: apps/v1

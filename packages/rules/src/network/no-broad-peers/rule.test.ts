@@ -194,6 +194,42 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
       ],
     },
     {
+      name: "peers refused since Kubernetes 1.36 or by label syntax: a cidr with host bits, a selector value that is no label",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress:
+            - from:
+                - ipBlock: {cidr: 10.0.0.1/8}
+                - podSelector: {matchLabels: {app: front end}}
+      `,
+      errors: [
+        {
+          messageId: "refusedPeer",
+          line: 8,
+          column: 11,
+          data: {
+            ...refusedAt,
+            reason:
+              "the ipBlock's cidr 10.0.0.1/8 has bits set beyond the prefix length, which Kubernetes 1.36 and later refuse (write 10.0.0.0/8)",
+          },
+        },
+        {
+          messageId: "refusedPeer",
+          line: 9,
+          column: 39,
+          data: {
+            ...refusedAt,
+            reason:
+              "the value of label \"app\" is not letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+          },
+        },
+      ],
+    },
+    {
       name: "DNS to every destination, to every pod of kube-system, to the internet: not the cluster's DNS",
       yaml: `
         apiVersion: networking.k8s.io/v1

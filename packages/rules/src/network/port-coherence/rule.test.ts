@@ -245,6 +245,7 @@ new RuleTester({ describe, it }).run(portCoherence, {
                 - {port: 8000, endPort: 7000}
                 - {port: http, endPort: 8001}
                 - {endPort: 8001}
+                - {port: 8000, protocol: tcp}
       `,
       errors: [
         {
@@ -270,6 +271,12 @@ new RuleTester({ describe, it }).run(portCoherence, {
           line: 20,
           column: 12,
           data: refused("an endPort needs a port to start the range"),
+        },
+        {
+          messageId: "refusedPort",
+          line: 21,
+          column: 24,
+          data: refused("the protocol is none of TCP, UDP, SCTP (upper case)"),
         },
       ],
     },
