@@ -1,0 +1,83 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "./test-support/run.js";
+
+// A new user's (and a hostile one's) mistakes: each is one line on stderr naming the file, and
+// exit 2, never an "internal error", a hang or a lost finding.
+
+const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: scout}
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+`;
+
+let dir: string;
+
+function write(path: string, text: string) {
+  const full = join(dir, path);
+  mkdirSync(dirname(full), { recursive: true });
+  writeFileSync(full, text);
+}
+
+const run = (...argv: string[]) => runCli(argv, { cwd: dir });
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "scout-bad-input-"));
+  write("k8s/pod.yaml", pod);
+  write("scout-deploy.yaml", "scout: {}\n");
+});
+
+describe("an output that cannot be written", () => {
+  it("names the --output that is a folder", async () => {
+    mkdirSync(join(dir, "out"));
+    const { code, stderr } = await run("check", "k8s", "--output", "out");
+    expect(code).toBe(2);
+    expect(stderr).toBe("scout-deploy check: cannot write out: it is a folder\n");
+  });
+
+  it("names the --output whose folder would be inside a file", async () => {
+    const { code, stderr } = await run("flows", "k8s", "--output", "k8s/pod.yaml/flows.txt");
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      "scout-deploy flows: cannot write k8s/pod.yaml/flows.txt: a part of its path is a file, not a folder\n",
+    );
+  });
+
+  it("names the signoff --out that is a folder", async () => {
+    mkdirSync(join(dir, "record"));
+    const { code, stderr } = await run("signoff", "k8s", "--out", "record");
+    expect(code).toBe(2);
+    expect(stderr).toBe("scout-deploy signoff: cannot write record: it is a folder\n");
+  });
+
+  it("names the render --out that is a file", async () => {
+    const { code, stderr } = await run("render", "--out", "k8s/pod.yaml");
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      "scout-deploy render: cannot write k8s/pod.yaml: a part of its path is a file, not a folder\n",
+    );
+    expect(readFileSync(join(dir, "k8s/pod.yaml"), "utf8")).toBe(pod);
+  });
+
+  it.skipIf(!existsSync("/proc/self"))(
+    "fails, not hangs, where no folder can be created (/proc)",
+    async () => {
+      const { code, stderr } = await run("render", "--out", "/proc/scout-deploy-test/out");
+      expect(code).toBe(2);
+      expect(stderr).toBe(
+        "scout-deploy render: cannot write /proc/scout-deploy-test/out: its folder cannot be created there\n",
+      );
+    },
+  );
+
+  it("still creates a missing folder for an --output", async () => {
+    const { code } = await run("check", "k8s", "--format", "json", "--output", "new/dir/r.json");
+    expect(code).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir, "new/dir/r.json"), "utf8")).summary.objects).toBe(1);
+  });
+});
