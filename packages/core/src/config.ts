@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ConfigurationError } from "./errors.js";
 import { FAIL_ON, type Position } from "./model.js";
 import { escapeSegment, splitPointer } from "./pointer.js";
+import { didYouMean } from "./suggest.js";
 
 const severity = z.enum(["error", "warning", "info"]);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date such as 2026-12-31");
@@ -51,16 +52,49 @@ export interface SettingsSource {
 /** `off` unquoted is the boolean false in YAML 1.1 (how configs are read, like manifests). */
 const off = z.union([z.literal("off"), z.literal(false).transform(() => "off" as const)]);
 
-const ruleSetting = z.union([
-  off,
-  severity,
-  z
-    .object({
-      severity: z.union([severity, off]).optional(),
-      options: z.record(z.string(), z.unknown()).optional(),
-    })
-    .strict(),
-]);
+const LEVELS = ["off", "error", "warning", "info"];
+
+/**
+ * `expected ..., not "no"`. A union's own message says only "Invalid input", and zod reports a
+ * bad `severity:` inside the mapping as the whole union failing, so this one names it.
+ */
+function ruleSettingError(issue: { input?: unknown }): string {
+  const got = issue.input;
+  if (isPlainObject(got)) {
+    if ("severity" in got && !LEVELS.includes(got.severity as string) && got.severity !== false)
+      return `severity: ${levelProblem("off, error, warning or info", got.severity)}`;
+    return `options: expected a mapping of the rule's options, not ${shown(got.options)}`;
+  }
+  return levelProblem("off, error, warning, info or a mapping of severity: and options:", got);
+}
+
+function levelProblem(expected: string, got: unknown): string {
+  // Short words are too near each other ("no" is two edits from "info") to guess.
+  const hint = typeof got === "string" && got.length >= 4 ? didYouMean(got, LEVELS) : "";
+  return `expected ${expected}, not ${shown(got)}${hint}`;
+}
+
+function shown(value: unknown): string {
+  return JSON.stringify(value) ?? "nothing";
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const ruleSetting = z.union(
+  [
+    off,
+    severity,
+    z
+      .object({
+        severity: z.union([severity, off]).optional(),
+        options: z.record(z.string(), z.unknown()).optional(),
+      })
+      .strict(),
+  ],
+  { error: ruleSettingError },
+);
 
 const suppressionSchema = z
   .object({

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { parsePolicy } from "./config.js";
+
+const at = () => ({ file: "scout-deploy.yaml", line: 3, column: 5 });
+
+function refusal(rules: unknown): string {
+  try {
+    parsePolicy({ rules }, at);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return "accepted";
+}
+
+describe("a rule's level in policy.rules", () => {
+  it("names what is allowed and what was written, not 'Invalid input'", () => {
+    expect(refusal({ "pod/run-as-non-root": "no" })).toBe(
+      'scout-deploy.yaml:3:5: policy.rules.pod/run-as-non-root: expected off, error, warning, info or a mapping of severity: and options:, not "no"',
+    );
+  });
+
+  it("suggests the level a typo meant", () => {
+    expect(refusal({ "pod/run-as-non-root": "warnin" })).toMatch(
+      /not "warnin" \(did you mean "warning"\?\)$/,
+    );
+    expect(refusal({ "pod/run-as-non-root": { severity: "eror" } })).toBe(
+      'scout-deploy.yaml:3:5: policy.rules.pod/run-as-non-root: severity: expected off, error, warning or info, not "eror" (did you mean "error"?)',
+    );
+  });
+
+  it("names options that are not a mapping", () => {
+    expect(refusal({ "pod/writable-paths": { options: ["/tmp"] } })).toBe(
+      `scout-deploy.yaml:3:5: policy.rules.pod/writable-paths: options: expected a mapping of the rule's options, not ["/tmp"]`,
+    );
+  });
+
+  it("shows a number or a list as written", () => {
+    expect(refusal({ "pod/run-as-non-root": 3 })).toMatch(/, not 3$/);
+    expect(refusal({ "pod/run-as-non-root": ["error"] })).toMatch(/, not \["error"\]$/);
+  });
+
+  it("accepts off (also YAML 1.1's false), a level and a mapping", () => {
+    for (const level of ["off", false, "error", { severity: "info" }, { severity: "off" }])
+      expect(refusal({ "pod/run-as-non-root": level })).toBe("accepted");
+  });
+});
