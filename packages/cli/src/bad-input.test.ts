@@ -81,3 +81,40 @@ describe("an output that cannot be written", () => {
     expect(JSON.parse(readFileSync(join(dir, "new/dir/r.json"), "utf8")).summary.objects).toBe(1);
   });
 });
+
+describe("a config suppression", () => {
+  const suppressing = (rule: string) =>
+    `policy:
+  suppressions:
+    - rules: [${rule}]
+      reason: the web pod is a demo
+`;
+
+  it("naming no rule (a typo) is refused with a did-you-mean, not silently inert", async () => {
+    write("scout-deploy.yaml", suppressing("pod/run-as-nonroot"));
+    const { code, stderr } = await run("check", "k8s");
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'scout-deploy check: scout-deploy.yaml:3:7: policy.suppressions: unknown rule "pod/run-as-nonroot" (did you mean "pod/run-as-non-root"?)\n',
+    );
+  });
+
+  it("naming a rule or an area suppresses its findings", async () => {
+    write("scout-deploy.yaml", suppressing("pod/run-as-non-root"));
+    const one = await run("check", "k8s", "--format", "json");
+    const rules = JSON.parse(one.stdout).findings.map((f: { ruleId: string }) => f.ruleId);
+    expect(rules).not.toContain("pod/run-as-non-root");
+    expect(rules).toContain("pod/run-as-user");
+    write("scout-deploy.yaml", suppressing("pod/*"));
+    const area = await run("check", "k8s", "--format", "json");
+    const left = JSON.parse(area.stdout).findings.map((f: { ruleId: string }) => f.ruleId);
+    expect(left.filter((id: string) => id.startsWith("pod/"))).toEqual([]);
+  });
+
+  it("of another area does not stop secrets check, which runs the secrets rules only", async () => {
+    write("scout-deploy.yaml", suppressing("pod/run-as-non-root"));
+    const { code, stderr } = await run("secrets", "check", "k8s");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+  });
+});
