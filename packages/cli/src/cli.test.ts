@@ -311,7 +311,7 @@ describe("scout-deploy check", () => {
     expect(stderr).toMatch(/scout-deploy\.yaml:2:3: policy\.failOn: .*"error"/);
     write("scout-deploy.yaml", "policy:\n  rulez: {}\n");
     expect((await run("check", "k8s")).stderr).toMatch(
-      /scout-deploy\.yaml:2:3: policy\.rulez: unknown key "rulez" \(allowed: failOn, /,
+      /scout-deploy\.yaml:2:3: policy\.rulez: unknown key "rulez" \(did you mean "rules"\?\) \(allowed: failOn, /,
     );
     write("scout-deploy.yaml", "policy:\n  rules:\n    pod/run-as-non-rot: info\n");
     expect((await run("check", "k8s")).stderr).toMatch(

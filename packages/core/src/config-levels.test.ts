@@ -44,3 +44,34 @@ describe("a rule's level in policy.rules", () => {
       expect(refusal({ "pod/run-as-non-root": level })).toBe("accepted");
   });
 });
+
+describe("an unknown key of the policy", () => {
+  const refused = (policy: unknown) => {
+    try {
+      parsePolicy(policy, at);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return "accepted";
+  };
+
+  it("suggests the key a typo meant and lists the allowed ones", () => {
+    expect(refused({ failOnn: "warning" })).toBe(
+      'scout-deploy.yaml:3:5: policy.failOnn: unknown key "failOnn" (did you mean "failOn"?) (allowed: failOn, allowAnnotationSuppressions, settings, rules, suppressions, plugins)',
+    );
+  });
+
+  it("inside a rule's mapping too, where the keys sit behind a union", () => {
+    expect(refused({ rules: { "pod/run-as-non-root": { sevrity: "warning" } } })).toBe(
+      'scout-deploy.yaml:3:5: policy.rules.pod/run-as-non-root.sevrity: unknown key "sevrity" (did you mean "severity"?) (allowed: severity, options)',
+    );
+  });
+
+  it("inside a suppression, an item of a list", () => {
+    expect(
+      refused({ suppressions: [{ rules: ["pod/*"], reason: "demo", expire: "2030-01-01" }] }),
+    ).toMatch(
+      /unknown key "expire" \(did you mean "expires"\?\) \(allowed: rules, objects, files, reason, expires\)$/,
+    );
+  });
+});

@@ -233,7 +233,7 @@ export function parseWithSchema<S extends z.ZodType>(
   const dotted = [...splitPointer(pointerBase), ...path].join(".");
   const where = locate ? `${formatPosition(locate(pointer))}: ` : "";
   const message = keys.length
-    ? `unknown key "${keys[0]}"${allowedKeysHint(schema, issue.path)}`
+    ? `unknown key "${keys[0]}"${allowedKeysHint(schema, issue.path, keys[0]!)}`
     : issue.message;
   throw new ConfigurationError(`${where}${dotted || "config"}: ${message}`);
 }
@@ -242,18 +242,64 @@ function unrecognizedKeys(issue: z.core.$ZodIssue): string[] {
   return issue.code === "unrecognized_keys" ? issue.keys : [];
 }
 
-function allowedKeysHint(schema: z.ZodType, path: readonly PropertyKey[]): string {
+/** ` (did you mean "x"?) (allowed: ...)` for an unknown key, from the schema of its mapping. */
+function allowedKeysHint(schema: z.ZodType, path: readonly PropertyKey[], key: string): string {
   let node: unknown = schema;
-  for (const key of path) node = shapeOf(node)?.[String(key)];
+  for (const segment of path) node = childOf(node, String(segment));
   const shape = shapeOf(node);
-  return shape ? ` (allowed: ${Object.keys(shape).join(", ")})` : "";
+  if (!shape) return "";
+  const allowed = Object.keys(shape);
+  return `${didYouMean(key, allowed)} (allowed: ${allowed.join(", ")})`;
+}
+
+interface SchemaNode {
+  def?: {
+    type?: string;
+    innerType?: unknown;
+    in?: unknown;
+    shape?: Record<string, unknown>;
+    valueType?: unknown;
+    element?: unknown;
+    options?: unknown[];
+  };
+}
+
+/** Past optional, default, prefault and pipe wrappers. */
+function unwrap(schema: unknown): SchemaNode | undefined {
+  let current = schema as SchemaNode | undefined;
+  for (let i = 0; i < 8 && current?.def; i++) {
+    const next =
+      current.def.innerType ?? (current.def.type === "pipe" ? current.def.in : undefined);
+    if (!next) break;
+    current = next as SchemaNode;
+  }
+  return current;
+}
+
+/** The schema of a key of a mapping, a record's value, a list's item, or a union's mapping. */
+function childOf(schema: unknown, key: string): unknown {
+  const def = unwrap(schema)?.def;
+  if (!def) return undefined;
+  if (def.shape) return def.shape[key];
+  if (def.type === "record") return def.valueType;
+  if (def.type === "array") return def.element;
+  if (def.type === "union") {
+    for (const option of def.options ?? []) {
+      const child = childOf(option, key);
+      if (child) return child;
+    }
+  }
+  return undefined;
 }
 
 function shapeOf(schema: unknown): Record<string, unknown> | undefined {
-  let current = schema as { def?: { innerType?: unknown; shape?: Record<string, unknown> } };
-  for (let i = 0; i < 5 && current?.def; i++) {
-    if (current.def.shape) return current.def.shape;
-    current = current.def.innerType as typeof current;
+  const def = unwrap(schema)?.def;
+  if (def?.shape) return def.shape;
+  if (def?.type === "union") {
+    for (const option of def.options ?? []) {
+      const shape = shapeOf(option);
+      if (shape) return shape;
+    }
   }
   return undefined;
 }

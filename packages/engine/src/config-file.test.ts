@@ -38,12 +38,12 @@ describe("parseConfigText", () => {
   it.each([
     [
       "plicy:\n  failOn: error\n",
-      /c\.yaml:1:1: unknown section "plicy" \(allowed: scout, policy\)/,
+      /c\.yaml:1:1: unknown section "plicy" \(did you mean "policy"\?\) \(allowed: scout, policy\)/,
     ],
     ["policy:\n  settings:\n    expectedUid: -1\n", /c\.yaml:3:5: policy\.settings\.expectedUid: /],
     [
       "policy:\n  settings:\n    expectedUids: 1\n",
-      /c\.yaml:3:5: policy\.settings\.expectedUids: unknown key "expectedUids" \(allowed: namespace, componentLabels, profile, components, expectedUid, writablePaths, redisAuth\)/,
+      /c\.yaml:3:5: policy\.settings\.expectedUids: unknown key "expectedUids" \(did you mean "expectedUid"\?\) \(allowed: namespace, componentLabels, profile, components, expectedUid, writablePaths, redisAuth\)/,
     ],
     ["policy: [\n", /c\.yaml:\d+:\d+: YAML syntax/],
     [

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import {
   ConfigurationError,
+  didYouMean,
   isRecord,
   type Locate,
   type PolicyConfig,
@@ -97,7 +98,7 @@ export function parseConfigText(path: string, text: string, shown = path): Loade
   if (unknown) {
     const at = locate(`/${unknown}`);
     throw new ConfigurationError(
-      `${shown}:${at.line}:${at.column}: unknown section "${unknown}" (allowed: scout, policy)`,
+      `${shown}:${at.line}:${at.column}: unknown section "${unknown}"${didYouMean(unknown, TOP_LEVEL_KEYS)} (allowed: scout, policy)`,
     );
   }
   const config: LoadedConfig = {

@@ -88,7 +88,7 @@ describe("parseScoutConfig", () => {
 
   it("names an unknown key, the keys allowed there and the line", () => {
     expect(errorOf("scout:\n  security:\n    runAsRoot: true\n")).toBe(
-      'scout-deploy.yaml:3:5: scout.security.runAsRoot: unknown key "runAsRoot" (allowed: networkPolicies, podSecurityLevel, runAsNonRoot, runAsUser, readOnlyRootFilesystem, dropAllCapabilities, allowPrivilegeEscalation, seccompProfile, automountServiceAccountToken)',
+      'scout-deploy.yaml:3:5: scout.security.runAsRoot: unknown key "runAsRoot" (did you mean "runAsNonRoot"?) (allowed: networkPolicies, podSecurityLevel, runAsNonRoot, runAsUser, readOnlyRootFilesystem, dropAllCapabilities, allowPrivilegeEscalation, seccompProfile, automountServiceAccountToken)',
     );
   });
 
