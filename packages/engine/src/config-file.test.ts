@@ -22,6 +22,14 @@ describe("loadConfig", () => {
     expect(config.policy.settings.expectedUid).toBe(1000);
   });
 
+  it("names a --config that is a folder as it was given", () => {
+    const root = mkdtempSync(join(tmpdir(), "scout-config-"));
+    mkdirSync(join(root, "conf"));
+    expect(() => loadConfig(root, "conf")).toThrow(
+      /^cannot read config file conf: it is a folder$/,
+    );
+  });
+
   it("refuses an explicit config that does not exist", () => {
     expect(() => loadConfig(tmpdir(), "missing.yaml")).toThrow(
       "config file not found: missing.yaml",

@@ -62,7 +62,10 @@ export function loadConfig(cwd: string, explicit?: string): LoadedConfig {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new ConfigurationError(`cannot read config file ${path}: ${(error as Error).message}`);
+    const shown = displayPath(path, cwd);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "EISDIR" ? "it is a folder" : (code ?? (error as Error).message);
+    throw new ConfigurationError(`cannot read config file ${shown}: ${reason}`);
   }
   return parseConfigText(path, text, displayPath(path, cwd));
 }
