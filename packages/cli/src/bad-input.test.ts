@@ -118,3 +118,39 @@ describe("a config suppression", () => {
     expect(code).toBe(0);
   });
 });
+
+describe("a flag's value", () => {
+  it("that starts with a dash says how to give it, not Node's 'argument is ambiguous'", async () => {
+    const { code, stderr } = await run("check", "k8s", "--max-file-size", "-5");
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'scout-deploy check: option --max-file-size needs a value, and "-5" reads as an option (write --max-file-size=-5 if it is the value) (see scout-deploy check --help)\n',
+    );
+    const written = await run("check", "k8s", "--max-file-size=-5");
+    expect(written.stderr).toBe(
+      'scout-deploy check: --max-file-size must be a positive integer, not "-5"\n',
+    );
+  });
+});
+
+describe("several formats", () => {
+  it("into one --output file are refused: the second report would overwrite the first", async () => {
+    const { code, stderr } = await run(
+      "check",
+      "k8s",
+      "--format",
+      "json",
+      "--format",
+      "sarif",
+      "--output",
+      "r.out",
+      "--output",
+      "./r.out",
+    );
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      "scout-deploy check: --output ./r.out is given for both json and sarif: the second would overwrite the first; give each format its own file\n",
+    );
+    expect(existsSync(join(dir, "r.out"))).toBe(false);
+  });
+});
