@@ -153,4 +153,20 @@ describe("several formats", () => {
     );
     expect(existsSync(join(dir, "r.out"))).toBe(false);
   });
+
+  it("into a file being checked are refused: the manifest would be replaced by its report", async () => {
+    const { code, stderr } = await run(
+      "check",
+      "k8s",
+      "--format",
+      "json",
+      "--output",
+      "k8s/pod.yaml",
+    );
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      "scout-deploy check: --output k8s/pod.yaml is a file being checked: the report would overwrite it; write it elsewhere\n",
+    );
+    expect(readFileSync(join(dir, "k8s/pod.yaml"), "utf8")).toBe(pod);
+  });
 });

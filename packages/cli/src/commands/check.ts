@@ -114,6 +114,7 @@ With --base or --baseline, only new findings (and policy/weakened) count.
       tools: systemToolRunner(io.env),
     };
     const run = await runCheck(options);
+    refuseOutputOverInput(outputs, run.bundle.files, io.cwd);
     const compared = baseSource ? await compareRun(run, baseSource, options) : undefined;
     for (const notice of compared?.notices ?? []) io.stderr(`scout-deploy: ${inertText(notice)}\n`);
     formats.forEach((format, index) => {
@@ -203,4 +204,14 @@ function refuseSharedOutput(outputs: readonly string[], formats: readonly string
       );
     seen.set(path, index);
   });
+}
+
+/** `check k8s/app.yaml --output k8s/app.yaml` would replace the manifest with its report. */
+function refuseOutputOverInput(outputs: readonly string[], files: readonly string[], cwd: string) {
+  const checked = new Set(files.map((file) => resolve(cwd, file)));
+  const over = outputs.find((output) => output !== "-" && checked.has(resolve(cwd, output)));
+  if (over !== undefined)
+    throw new ConfigurationError(
+      `--output ${over} is a file being checked: the report would overwrite it; write it elsewhere`,
+    );
 }
