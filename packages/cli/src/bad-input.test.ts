@@ -169,4 +169,13 @@ describe("several formats", () => {
     );
     expect(readFileSync(join(dir, "k8s/pod.yaml"), "utf8")).toBe(pod);
   });
+
+  it("of flows into a file being checked are refused too", async () => {
+    const { code, stderr } = await run("flows", "k8s/pod.yaml", "--output", "k8s/pod.yaml");
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      "scout-deploy flows: --output k8s/pod.yaml is a file being checked: the report would overwrite it; write it elsewhere\n",
+    );
+    expect(readFileSync(join(dir, "k8s/pod.yaml"), "utf8")).toBe(pod);
+  });
 });

@@ -52,3 +52,17 @@ export function cannotWrite(target: string, error: unknown): Error {
   if (code === undefined) return error;
   return new ConfigurationError(`cannot write ${target}: ${WRITE_FAILURES[code] ?? code}`);
 }
+
+/** `check k8s/app.yaml --output k8s/app.yaml` would replace the manifest with its report. */
+export function refuseOutputOverInput(
+  outputs: readonly (string | undefined)[],
+  files: readonly string[],
+  cwd: string,
+): void {
+  const checked = new Set(files.map((file) => resolve(cwd, file)));
+  const over = outputs.find((out) => out && out !== "-" && checked.has(resolve(cwd, out)));
+  if (over !== undefined)
+    throw new ConfigurationError(
+      `--output ${over} is a file being checked: the report would overwrite it; write it elsewhere`,
+    );
+}

@@ -19,7 +19,7 @@ import {
 import { oneOf, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";
-import { writeOutput } from "../output.js";
+import { refuseOutputOverInput, writeOutput } from "../output.js";
 import { TOOL } from "../version.js";
 import { baseSourceOf, comparedOutput, compareRun } from "./check-base.js";
 
@@ -204,14 +204,4 @@ function refuseSharedOutput(outputs: readonly string[], formats: readonly string
       );
     seen.set(path, index);
   });
-}
-
-/** `check k8s/app.yaml --output k8s/app.yaml` would replace the manifest with its report. */
-function refuseOutputOverInput(outputs: readonly string[], files: readonly string[], cwd: string) {
-  const checked = new Set(files.map((file) => resolve(cwd, file)));
-  const over = outputs.find((output) => output !== "-" && checked.has(resolve(cwd, output)));
-  if (over !== undefined)
-    throw new ConfigurationError(
-      `--output ${over} is a file being checked: the report would overwrite it; write it elsewhere`,
-    );
 }
