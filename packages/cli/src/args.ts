@@ -35,7 +35,8 @@ function describeArgError(error: Error, options: Options, argv: readonly string[
   if (ambiguous) return dashValue(ambiguous, error.message, argv);
   const unknown = /^Unknown option '(-{1,2}[^']*)'/.exec(message)?.[1];
   if (unknown) {
-    const flags = Object.keys(options).map((name) => `--${name}`);
+    // --color is every command's, read before the command's own flags.
+    const flags = [...Object.keys(options).map((name) => `--${name}`), "--color"];
     const name = unknown.split("=")[0]!;
     return `unknown option ${name}${didYouMean(name, flags)}`;
   }

@@ -179,3 +179,20 @@ describe("several formats", () => {
     expect(readFileSync(join(dir, "k8s/pod.yaml"), "utf8")).toBe(pod);
   });
 });
+
+describe("--color", () => {
+  it("mistyped gets a did-you-mean like the command's own flags", async () => {
+    const { code, stderr } = await run("check", "k8s", "--colour", "never");
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'scout-deploy check: unknown option --colour (did you mean "--color"?) (see scout-deploy check --help)\n',
+    );
+  });
+
+  it("with a bad value names the command", async () => {
+    const { stderr } = await run("check", "k8s", "--color", "blue");
+    expect(stderr).toBe(
+      'scout-deploy check: --color must be one of auto, always, never, not "blue"\n',
+    );
+  });
+});
