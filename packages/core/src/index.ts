@@ -83,6 +83,7 @@ export {
   severityRank,
   summarize,
 } from "./model.js";
+export { labelValueProblem, namespaceNameProblem, objectNameProblem } from "./names.js";
 export { definePack, type PackDefinition, type RulePack, settingsReader } from "./pack.js";
 export { escapeSegment, getAtPointer, isRecord, joinPointer, splitPointer } from "./pointer.js";
 export {
