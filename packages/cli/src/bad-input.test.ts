@@ -196,3 +196,45 @@ describe("--color", () => {
     );
   });
 });
+
+describe("incident isolate --namespace", () => {
+  const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/name: backend}}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/name: backend}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: backend}}
+    spec:
+      containers: [{name: api, image: "scout/api:1.0"}]
+`;
+
+  it("isolates plain manifests into the namespace given (it is the command's own flag, not only Helm's)", async () => {
+    write("k8s/backend.yaml", deployment);
+    const { code, stdout, stderr } = await run(
+      "incident",
+      "isolate",
+      "k8s/backend.yaml",
+      "--namespace",
+      "scout-prod",
+    );
+    expect(stderr).not.toMatch(/apply to Helm charts/);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/kind: NetworkPolicy[\s\S]*namespace: scout-prod/);
+  });
+
+  it("refuses a namespace the API server would refuse", async () => {
+    write("k8s/backend.yaml", deployment);
+    const { code, stderr } = await run(
+      "incident",
+      "isolate",
+      "k8s/backend.yaml",
+      "--namespace",
+      "Scout Prod",
+    );
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /^scout-deploy incident isolate: --namespace: "Scout Prod" is not a namespace name/,
+    );
+  });
+});
