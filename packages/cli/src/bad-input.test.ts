@@ -238,3 +238,15 @@ spec:
     );
   });
 });
+
+describe("secrets rotate FILE", () => {
+  it("says why the file cannot be read", async () => {
+    const missing = await run("secrets", "rotate", "k8s/none.yaml", "--out", "-");
+    expect(missing.stderr).toBe("scout-deploy secrets: cannot read k8s/none.yaml: no such file\n");
+    const folder = await run("secrets", "rotate", "k8s", "--out", "-");
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toBe(
+      "scout-deploy secrets: cannot read k8s: it is a folder; give the one file that holds the Secret\n",
+    );
+  });
+});
