@@ -75,3 +75,14 @@ describe("an unknown key of the policy", () => {
     );
   });
 });
+
+describe("a value not among those allowed", () => {
+  it("is shown with the allowed ones and a did-you-mean, not zod's 'Invalid option'", () => {
+    expect(() => parsePolicy({ failOn: "warnin" }, at)).toThrow(
+      'scout-deploy.yaml:3:5: policy.failOn: expected one of error, warning, info, never, not "warnin" (did you mean "warning"?)',
+    );
+    expect(() => parsePolicy({ failOn: 3 }, at)).toThrow(
+      "policy.failOn: expected one of error, warning, info, never, not 3",
+    );
+  });
+});

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ConfigurationError } from "./errors.js";
 import { FAIL_ON, type Position } from "./model.js";
-import { escapeSegment, splitPointer } from "./pointer.js";
+import { escapeSegment, getAtPointer, splitPointer } from "./pointer.js";
 import { didYouMean } from "./suggest.js";
 
 const severity = z.enum(["error", "warning", "info"]);
@@ -234,8 +234,18 @@ export function parseWithSchema<S extends z.ZodType>(
   const where = locate ? `${formatPosition(locate(pointer))}: ` : "";
   const message = keys.length
     ? `unknown key "${keys[0]}"${allowedKeysHint(schema, issue.path, keys[0]!)}`
-    : issue.message;
+    : (notOneOf(issue, value) ?? issue.message);
   throw new ConfigurationError(`${where}${dotted || "config"}: ${message}`);
+}
+
+/** `expected one of error, warning, info, never, not "warnin" (did you mean "warning"?)`. */
+function notOneOf(issue: z.core.$ZodIssue, value: unknown): string | undefined {
+  if (issue.code !== "invalid_value") return undefined;
+  const allowed = issue.values.map(String);
+  const got = getAtPointer(value, issue.path.map((p) => `/${escapeSegment(String(p))}`).join(""));
+  const shown = JSON.stringify(got) ?? "nothing";
+  const hint = typeof got === "string" ? didYouMean(got, allowed) : "";
+  return `expected one of ${allowed.join(", ")}, not ${shown}${hint}`;
 }
 
 function unrecognizedKeys(issue: z.core.$ZodIssue): string[] {

@@ -94,10 +94,10 @@ describe("parseScoutConfig", () => {
 
   it("names a bad value's key, the allowed values and the line", () => {
     expect(errorOf("scout:\n  externalAccess:\n    type: NodePort\n")).toBe(
-      'scout-deploy.yaml:3:5: scout.externalAccess.type: Invalid option: expected one of "off"|"LoadBalancer"|"Ingress"',
+      'scout-deploy.yaml:3:5: scout.externalAccess.type: expected one of off, LoadBalancer, Ingress, not "NodePort"',
     );
     expect(errorOf("scout:\n  monitoring:\n    mode: grafana\n")).toContain(
-      'scout.monitoring.mode: Invalid option: expected one of "prometheus"|"serviceMonitor"|"off"',
+      'scout.monitoring.mode: expected one of prometheus, serviceMonitor, off, not "grafana"',
     );
   });
 
