@@ -30,6 +30,10 @@ describe("loadConfig", () => {
     );
   });
 
+  it("refuses --config - with a reason, not as a file named '-' not found", () => {
+    expect(() => loadConfig(tmpdir(), "-")).toThrow(/^--config - is not read: standard input/);
+  });
+
   it("refuses an explicit config that does not exist", () => {
     expect(() => loadConfig(tmpdir(), "missing.yaml")).toThrow(
       "config file not found: missing.yaml",

@@ -43,6 +43,10 @@ function hasPlugins(policy: unknown): boolean {
 }
 
 export function findConfigFile(cwd: string, explicit?: string): string | undefined {
+  if (explicit === "-")
+    throw new ConfigurationError(
+      "--config - is not read: standard input holds the manifests; give the config as a file",
+    );
   if (explicit) {
     const path = resolve(cwd, explicit);
     if (!existsSync(path)) throw new ConfigurationError(`config file not found: ${explicit}`);
