@@ -24,22 +24,32 @@ export function parseCommandArgs<O extends Options>(
     return parseArgs({ args: [...argv], options: all, allowPositionals: true, strict: true });
   } catch (error) {
     throw new ConfigurationError(
-      `${command}: ${describeArgError(error as Error, all)}${seeHelp(command)}`,
+      `${command}: ${describeArgError(error as Error, all, argv)}${seeHelp(command)}`,
     );
   }
 }
 
-function describeArgError(error: Error, options: Options): string {
+function describeArgError(error: Error, options: Options, argv: readonly string[]): string {
   const message = error.message.split("\n")[0]!;
+  const ambiguous = /^Option '(-[^']*)' argument is ambiguous/.exec(message)?.[1];
+  if (ambiguous) return dashValue(ambiguous, error.message, argv);
   const unknown = /^Unknown option '(-{1,2}[^']*)'/.exec(message)?.[1];
   if (unknown) {
-    const flags = Object.keys(options).map((name) => `--${name}`);
+    // --color is every command's, read before the command's own flags.
+    const flags = [...Object.keys(options).map((name) => `--${name}`), "--color"];
     const name = unknown.split("=")[0]!;
     return `unknown option ${name}${didYouMean(name, flags)}`;
   }
   const missing = /^Option '(-\S*(?:, -\S*)?) <value>' argument missing/.exec(message)?.[1];
   if (missing) return `option ${missing.split(", ").at(-1)} needs a value`;
   return message.replace(/\. To specify.*$/, "").replace(/^Option/, "option");
+}
+
+/** `--max-file-size -5`: a value that starts with a dash reads as the next flag. */
+function dashValue(flag: string, message: string, argv: readonly string[]): string {
+  const long = /use '(--[^=']+)=/.exec(message)?.[1] ?? flag;
+  const value = argv[argv.indexOf(flag) + 1] ?? "";
+  return `option ${long} needs a value, and "${value}" reads as an option (write ${long}=${value} if it is the value)`;
 }
 
 function seeHelp(command: string): string {

@@ -309,10 +309,12 @@ describe("scout-deploy check", () => {
     write("scout-deploy.yaml", "policy:\n  failOn: sometimes\n");
     const { code, stderr } = await run("check", "k8s");
     expect(code).toBe(2);
-    expect(stderr).toMatch(/scout-deploy\.yaml:2:3: policy\.failOn: .*"error"/);
+    expect(stderr).toMatch(
+      /scout-deploy\.yaml:2:3: policy\.failOn: expected one of error, warning, info, never, not "sometimes"$/m,
+    );
     write("scout-deploy.yaml", "policy:\n  rulez: {}\n");
     expect((await run("check", "k8s")).stderr).toMatch(
-      /scout-deploy\.yaml:2:3: policy\.rulez: unknown key "rulez" \(allowed: failOn, /,
+      /scout-deploy\.yaml:2:3: policy\.rulez: unknown key "rulez" \(did you mean "rules"\?\) \(allowed: failOn, /,
     );
     write("scout-deploy.yaml", "policy:\n  rules:\n    pod/run-as-non-rot: info\n");
     expect((await run("check", "k8s")).stderr).toMatch(

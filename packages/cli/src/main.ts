@@ -32,7 +32,8 @@ Run "scout-deploy help <command>" (or "scout-deploy <command> --help") for a com
 
 /** Runs one command line; resolves to the exit code. Never throws. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
-  let name: string | undefined;
+  // Known before --color is read, so a bad --color names its command too.
+  let name = argv[0]?.startsWith("-") ? undefined : argv[0];
   try {
     const { rest, color } = takeColorFlag(argv);
     const session: Io = color ? { ...io, color: colorEnabled(color, io.env, io.color) } : io;

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { ConfigurationError } from "./errors.js";
 import { FAIL_ON, type Position } from "./model.js";
-import { escapeSegment, splitPointer } from "./pointer.js";
+import { escapeSegment, getAtPointer, splitPointer } from "./pointer.js";
+import { didYouMean } from "./suggest.js";
 
 const severity = z.enum(["error", "warning", "info"]);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date such as 2026-12-31");
@@ -51,16 +52,49 @@ export interface SettingsSource {
 /** `off` unquoted is the boolean false in YAML 1.1 (how configs are read, like manifests). */
 const off = z.union([z.literal("off"), z.literal(false).transform(() => "off" as const)]);
 
-const ruleSetting = z.union([
-  off,
-  severity,
-  z
-    .object({
-      severity: z.union([severity, off]).optional(),
-      options: z.record(z.string(), z.unknown()).optional(),
-    })
-    .strict(),
-]);
+const LEVELS = ["off", "error", "warning", "info"];
+
+/**
+ * `expected ..., not "no"`. A union's own message says only "Invalid input", and zod reports a
+ * bad `severity:` inside the mapping as the whole union failing, so this one names it.
+ */
+function ruleSettingError(issue: { input?: unknown }): string {
+  const got = issue.input;
+  if (isPlainObject(got)) {
+    if ("severity" in got && !LEVELS.includes(got.severity as string) && got.severity !== false)
+      return `severity: ${levelProblem("off, error, warning or info", got.severity)}`;
+    return `options: expected a mapping of the rule's options, not ${shown(got.options)}`;
+  }
+  return levelProblem("off, error, warning, info or a mapping of severity: and options:", got);
+}
+
+function levelProblem(expected: string, got: unknown): string {
+  // Short words are too near each other ("no" is two edits from "info") to guess.
+  const hint = typeof got === "string" && got.length >= 4 ? didYouMean(got, LEVELS) : "";
+  return `expected ${expected}, not ${shown(got)}${hint}`;
+}
+
+function shown(value: unknown): string {
+  return JSON.stringify(value) ?? "nothing";
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const ruleSetting = z.union(
+  [
+    off,
+    severity,
+    z
+      .object({
+        severity: z.union([severity, off]).optional(),
+        options: z.record(z.string(), z.unknown()).optional(),
+      })
+      .strict(),
+  ],
+  { error: ruleSettingError },
+);
 
 const suppressionSchema = z
   .object({
@@ -199,27 +233,83 @@ export function parseWithSchema<S extends z.ZodType>(
   const dotted = [...splitPointer(pointerBase), ...path].join(".");
   const where = locate ? `${formatPosition(locate(pointer))}: ` : "";
   const message = keys.length
-    ? `unknown key "${keys[0]}"${allowedKeysHint(schema, issue.path)}`
-    : issue.message;
+    ? `unknown key "${keys[0]}"${allowedKeysHint(schema, issue.path, keys[0]!)}`
+    : (notOneOf(issue, value) ?? issue.message);
   throw new ConfigurationError(`${where}${dotted || "config"}: ${message}`);
+}
+
+/** `expected one of error, warning, info, never, not "warnin" (did you mean "warning"?)`. */
+function notOneOf(issue: z.core.$ZodIssue, value: unknown): string | undefined {
+  if (issue.code !== "invalid_value") return undefined;
+  const allowed = issue.values.map(String);
+  const got = getAtPointer(value, issue.path.map((p) => `/${escapeSegment(String(p))}`).join(""));
+  const shown = JSON.stringify(got) ?? "nothing";
+  const hint = typeof got === "string" ? didYouMean(got, allowed) : "";
+  return `expected one of ${allowed.join(", ")}, not ${shown}${hint}`;
 }
 
 function unrecognizedKeys(issue: z.core.$ZodIssue): string[] {
   return issue.code === "unrecognized_keys" ? issue.keys : [];
 }
 
-function allowedKeysHint(schema: z.ZodType, path: readonly PropertyKey[]): string {
+/** ` (did you mean "x"?) (allowed: ...)` for an unknown key, from the schema of its mapping. */
+function allowedKeysHint(schema: z.ZodType, path: readonly PropertyKey[], key: string): string {
   let node: unknown = schema;
-  for (const key of path) node = shapeOf(node)?.[String(key)];
+  for (const segment of path) node = childOf(node, String(segment));
   const shape = shapeOf(node);
-  return shape ? ` (allowed: ${Object.keys(shape).join(", ")})` : "";
+  if (!shape) return "";
+  const allowed = Object.keys(shape);
+  return `${didYouMean(key, allowed)} (allowed: ${allowed.join(", ")})`;
+}
+
+interface SchemaNode {
+  def?: {
+    type?: string;
+    innerType?: unknown;
+    in?: unknown;
+    shape?: Record<string, unknown>;
+    valueType?: unknown;
+    element?: unknown;
+    options?: unknown[];
+  };
+}
+
+/** Past optional, default, prefault and pipe wrappers. */
+function unwrap(schema: unknown): SchemaNode | undefined {
+  let current = schema as SchemaNode | undefined;
+  for (let i = 0; i < 8 && current?.def; i++) {
+    const next =
+      current.def.innerType ?? (current.def.type === "pipe" ? current.def.in : undefined);
+    if (!next) break;
+    current = next as SchemaNode;
+  }
+  return current;
+}
+
+/** The schema of a key of a mapping, a record's value, a list's item, or a union's mapping. */
+function childOf(schema: unknown, key: string): unknown {
+  const def = unwrap(schema)?.def;
+  if (!def) return undefined;
+  if (def.shape) return def.shape[key];
+  if (def.type === "record") return def.valueType;
+  if (def.type === "array") return def.element;
+  if (def.type === "union") {
+    for (const option of def.options ?? []) {
+      const child = childOf(option, key);
+      if (child) return child;
+    }
+  }
+  return undefined;
 }
 
 function shapeOf(schema: unknown): Record<string, unknown> | undefined {
-  let current = schema as { def?: { innerType?: unknown; shape?: Record<string, unknown> } };
-  for (let i = 0; i < 5 && current?.def; i++) {
-    if (current.def.shape) return current.def.shape;
-    current = current.def.innerType as typeof current;
+  const def = unwrap(schema)?.def;
+  if (def?.shape) return def.shape;
+  if (def?.type === "union") {
+    for (const option of def.options ?? []) {
+      const shape = shapeOf(option);
+      if (shape) return shape;
+    }
   }
   return undefined;
 }

@@ -166,6 +166,7 @@ function activeRules(
       );
     }
   }
+  refuseUnknownSuppressedRules(rules, config, ids);
   const active: ActiveRule[] = [];
   for (const rule of [...rules].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const setting = settingFor(rule.id, config);
@@ -185,6 +186,22 @@ function activeRules(
     active.push({ rule, severity: chosen, overridden, options });
   }
   return active;
+}
+
+/** A config suppression naming no rule (a typo) would suppress nothing and say nothing. */
+function refuseUnknownSuppressedRules(
+  rules: readonly AnyRule[],
+  config: PolicyConfig,
+  ids: Set<string>,
+) {
+  for (const suppression of config.suppressions) {
+    const unknown = suppression.rules.find((p) => !rules.some((rule) => matchesRuleId(rule.id, p)));
+    if (unknown === undefined) continue;
+    const where = suppression.position ? `${formatPosition(suppression.position)}: ` : "";
+    throw new ConfigurationError(
+      `${where}policy.suppressions: unknown rule "${unknown}"${unknownRuleHint(unknown, ids)}`,
+    );
+  }
 }
 
 /**

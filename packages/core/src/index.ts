@@ -89,6 +89,7 @@ export {
   labelValueProblem,
   portNameProblem,
   qualifiedNameProblem,
+  typedNameProblem,
 } from "./names.js";
 export { definePack, type PackDefinition, type RulePack, settingsReader } from "./pack.js";
 export { escapeSegment, getAtPointer, isRecord, joinPointer, splitPointer } from "./pointer.js";

@@ -5,6 +5,7 @@ import {
   labelValueProblem,
   portNameProblem,
   qualifiedNameProblem,
+  typedNameProblem,
 } from "./names.js";
 
 const refusedAmong = (check: (v: string) => string | undefined, values: string[]) =>
@@ -65,5 +66,18 @@ describe("the identifier formats the API server enforces", () => {
     for (const name of ["-http", "http-", "ht--tp", ""]) {
       expect(portNameProblem(name), name).toBeDefined();
     }
+  });
+
+  it("a value the user typed is quoted with what it is not", () => {
+    expect(typedNameProblem("namespace name", "scout-prod")).toBeUndefined();
+    for (const bad of ["Scout", "a b", "-a", "a.b", "x".repeat(64), ""])
+      expect(typedNameProblem("namespace name", bad)).toMatch(/^".*" is not a namespace name: it /);
+    expect(typedNameProblem("object name", "scout-secrets.v2")).toBeUndefined();
+    for (const bad of ["Bad Name", "a_b", "a.", "x".repeat(254)])
+      expect(typedNameProblem("object name", bad)).toMatch(/is not an object name/);
+    for (const good of ["", "Prod_1.eu", "x".repeat(63)])
+      expect(typedNameProblem("label value", good)).toBeUndefined();
+    for (const bad of ["bad name", "-x", "x_", "x".repeat(64)])
+      expect(typedNameProblem("label value", bad)).toMatch(/is not a label value/);
   });
 });

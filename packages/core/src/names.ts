@@ -64,3 +64,19 @@ export function portNameProblem(value: string): string | undefined {
     return "starts, ends or doubles '-'";
   return undefined;
 }
+
+const FORMATS = {
+  "namespace name": dns1123LabelProblem,
+  "object name": dns1123SubdomainProblem,
+  "label value": labelValueProblem,
+} as const;
+
+/**
+ * Why the API server would refuse a value the user typed (a flag), quoting it: `"Prod" is not a
+ * namespace name: it is no DNS-1123 label (...)`. Never for values read from manifests.
+ */
+export function typedNameProblem(what: keyof typeof FORMATS, value: string): string | undefined {
+  const problem = FORMATS[what](value);
+  const article = /^[aeiou]/.test(what) ? "an" : "a";
+  return problem && `${JSON.stringify(value)} is not ${article} ${what}: it ${problem}`;
+}

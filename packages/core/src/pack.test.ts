@@ -77,7 +77,7 @@ describe("a rule pack's settings", () => {
     expect(() =>
       parsePolicy({ settings: { maxReplica: 4 } }, undefined, { packs: [pack] }),
     ).toThrow(
-      'policy.settings.maxReplica: unknown key "maxReplica" (allowed: namespace, componentLabels, profile, maxReplicas)',
+      'policy.settings.maxReplica: unknown key "maxReplica" (did you mean "maxReplicas"?) (allowed: namespace, componentLabels, profile, maxReplicas)',
     );
     expect(() => parsePolicy({ settings: { maxReplicas: 4 } })).toThrow(
       /unknown key "maxReplicas" \(allowed: namespace, componentLabels, profile\)/,

@@ -257,7 +257,7 @@ function inAreas(rules: readonly AnyRule[], areas: readonly string[] | undefined
   return rules.filter((rule) => areas.some((area) => rule.id.startsWith(area)));
 }
 
-/** The config's settings of rules that do not run are left out, not refused as unknown. */
+/** The config's settings and suppressions of rules that do not run are left out, not refused as unknown. */
 function settingsOfRules(policy: PolicyConfig, rules: readonly AnyRule[]): PolicyConfig {
   const runs = (key: string) =>
     key === "*" ||
@@ -267,6 +267,9 @@ function settingsOfRules(policy: PolicyConfig, rules: readonly AnyRule[]): Polic
   return {
     ...policy,
     rules: Object.fromEntries(Object.entries(policy.rules).filter(([key]) => runs(key))),
+    suppressions: policy.suppressions
+      .map((suppression) => ({ ...suppression, rules: suppression.rules.filter(runs) }))
+      .filter((suppression) => suppression.rules.length > 0),
   };
 }
 

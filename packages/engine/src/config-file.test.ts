@@ -22,6 +22,18 @@ describe("loadConfig", () => {
     expect(config.policy.settings.expectedUid).toBe(1000);
   });
 
+  it("names a --config that is a folder as it was given", () => {
+    const root = mkdtempSync(join(tmpdir(), "scout-config-"));
+    mkdirSync(join(root, "conf"));
+    expect(() => loadConfig(root, "conf")).toThrow(
+      /^cannot read config file conf: it is a folder$/,
+    );
+  });
+
+  it("refuses --config - with a reason, not as a file named '-' not found", () => {
+    expect(() => loadConfig(tmpdir(), "-")).toThrow(/^--config - is not read: standard input/);
+  });
+
   it("refuses an explicit config that does not exist", () => {
     expect(() => loadConfig(tmpdir(), "missing.yaml")).toThrow(
       "config file not found: missing.yaml",
@@ -38,12 +50,12 @@ describe("parseConfigText", () => {
   it.each([
     [
       "plicy:\n  failOn: error\n",
-      /c\.yaml:1:1: unknown section "plicy" \(allowed: scout, policy\)/,
+      /c\.yaml:1:1: unknown section "plicy" \(did you mean "policy"\?\) \(allowed: scout, policy\)/,
     ],
     ["policy:\n  settings:\n    expectedUid: -1\n", /c\.yaml:3:5: policy\.settings\.expectedUid: /],
     [
       "policy:\n  settings:\n    expectedUids: 1\n",
-      /c\.yaml:3:5: policy\.settings\.expectedUids: unknown key "expectedUids" \(allowed: namespace, componentLabels, profile, components, expectedUid, writablePaths, redisAuth\)/,
+      /c\.yaml:3:5: policy\.settings\.expectedUids: unknown key "expectedUids" \(did you mean "expectedUid"\?\) \(allowed: namespace, componentLabels, profile, components, expectedUid, writablePaths, redisAuth\)/,
     ],
     ["policy: [\n", /c\.yaml:\d+:\d+: YAML syntax/],
     [

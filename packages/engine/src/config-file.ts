@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import {
   ConfigurationError,
+  didYouMean,
   isRecord,
   type Locate,
   type PolicyConfig,
@@ -42,6 +43,10 @@ function hasPlugins(policy: unknown): boolean {
 }
 
 export function findConfigFile(cwd: string, explicit?: string): string | undefined {
+  if (explicit === "-")
+    throw new ConfigurationError(
+      "--config - is not read: standard input holds the manifests; give the config as a file",
+    );
   if (explicit) {
     const path = resolve(cwd, explicit);
     if (!existsSync(path)) throw new ConfigurationError(`config file not found: ${explicit}`);
@@ -61,7 +66,10 @@ export function loadConfig(cwd: string, explicit?: string): LoadedConfig {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new ConfigurationError(`cannot read config file ${path}: ${(error as Error).message}`);
+    const shown = displayPath(path, cwd);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "EISDIR" ? "it is a folder" : (code ?? (error as Error).message);
+    throw new ConfigurationError(`cannot read config file ${shown}: ${reason}`);
   }
   return parseConfigText(path, text, displayPath(path, cwd));
 }
@@ -97,7 +105,7 @@ export function parseConfigText(path: string, text: string, shown = path): Loade
   if (unknown) {
     const at = locate(`/${unknown}`);
     throw new ConfigurationError(
-      `${shown}:${at.line}:${at.column}: unknown section "${unknown}" (allowed: scout, policy)`,
+      `${shown}:${at.line}:${at.column}: unknown section "${unknown}"${didYouMean(unknown, TOP_LEVEL_KEYS)} (allowed: scout, policy)`,
     );
   }
   const config: LoadedConfig = {

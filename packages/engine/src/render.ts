@@ -1,6 +1,7 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigurationError } from "@scout-deploy/core";
+import { makeFolder } from "@scout-deploy/loader";
 import {
   parseScoutConfig,
   type RenderResult,
@@ -36,7 +37,7 @@ export function renderScout(config: LoadedConfig): Rendered {
  * earlier render wrote there that this one no longer produces. Returns the names written.
  */
 export function writeRendered(dir: string, files: Readonly<Record<string, string>>): string[] {
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const names = Object.keys(files);
   removeStaleRenders(dir, names);
   for (const name of names) writeFileSync(join(dir, name), files[name]!);

@@ -41,6 +41,8 @@ export interface RenderedInputsOptions {
    */
   kubernetesVersion?: string;
   tools: ToolRunner;
+  /** `--namespace` means something to the command itself too (incident isolate): never refused. */
+  namespaceOfItsOwn?: boolean;
   /**
    * Loads the paths that are not charts or kustomizations (files, folders, globs, "-"); a folder
    * walk passes over what `passOver` says is rendered instead.
@@ -83,7 +85,8 @@ export async function loadWithRenderedInputs(
   ]);
   const found = rootsFound(walked, named);
   const hasChart = [...named, ...found].some((root) => root.kind === "helm");
-  refuseUnusedHelmFlags(options.helm, hasChart);
+  const { namespace: _ownToo, ...others } = options.helm;
+  refuseUnusedHelmFlags(options.namespaceOfItsOwn ? others : options.helm, hasChart);
   // A --values file that does not exist is the user's mistake, not one chart's problem.
   if (hasChart) helmValuesFiles(options.helm, options.cwd);
   const sources = named.map((root) => render(root, options));
@@ -116,6 +119,8 @@ export interface PathsOptions extends Pick<LoadOptions, "cwd" | "readStdin" | "m
   kubernetesVersion?: string;
   /** @default systemToolRunner() */
   tools?: ToolRunner;
+  /** `--namespace` means something to the command itself too (incident isolate): never refused. */
+  namespaceOfItsOwn?: boolean;
 }
 
 /**
@@ -133,6 +138,7 @@ export function loadPaths(
     helm: options.helm ?? {},
     ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
     tools: options.tools ?? systemToolRunner(),
+    ...(options.namespaceOfItsOwn ? { namespaceOfItsOwn: true } : {}),
     load: (plain, passOver) =>
       loadBundle(plain, {
         cwd,

@@ -1,3 +1,4 @@
+export { makeFolder } from "./folder.js";
 export {
   DEFAULT_MAX_FILE_SIZE,
   decodeText,

@@ -74,6 +74,23 @@ describe("loadBundle", () => {
     );
   });
 
+  it("reads a path that exists as named, glob characters and all, as kubectl does", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "scout-loader-glob-"));
+    writeFileSync(join(dir, "{prod}.yaml"), ns("braces"));
+    writeFileSync(join(dir, "app[1].yaml"), ns("brackets"));
+    writeFileSync(join(dir, "app1.yaml"), ns("one"));
+    const named = await loadBundle(["{prod}.yaml", "app[1].yaml"], { cwd: dir });
+    expect(named.files).toEqual(["{prod}.yaml", "app[1].yaml"]);
+    const globbed = await loadBundle(["app[0-9].yaml"], { cwd: dir });
+    expect(globbed.files).toEqual(["app1.yaml"]);
+  });
+
+  it("names a path that neither exists nor is a valid glob, not an internal error", async () => {
+    await expect(loadBundle(["k8s/{x}.yaml"], { cwd: root })).rejects.toThrow(
+      /^path not found, and not a valid glob either: k8s\/\{x\}\.yaml$/,
+    );
+  });
+
   it("reports a 50 MB file as too large without reading it", async () => {
     const big = join(root, "big.yaml");
     const fd = openSync(big, "w");

@@ -182,7 +182,8 @@ async function resolveInputsWithSkips(
   for (const path of paths) {
     if (path === "-") {
       resolved.inputs.push({ kind: "stdin" });
-    } else if (isGlob(path)) {
+    } else if (isGlob(path) && !statOrNull(resolve(cwd, path))) {
+      // As kubectl: a path that exists is read as named, whatever characters it holds.
       const matches = globFiles(path, cwd, skip);
       if (!matches.length) throw new ConfigurationError(`no file matches ${path}`);
       for (const match of matches) add(match);
@@ -210,7 +211,7 @@ async function resolveInputsWithSkips(
 function globFiles(pattern: string, cwd: string, skip: (folder: string) => void): string[] {
   const { base, glob } = picomatch.scan(pattern);
   const root = resolve(cwd, base || ".");
-  const matches = picomatch(glob, { dot: true });
+  const matches = compiledGlob(pattern, glob);
   const named = new Set(pattern.split(/[\\/]/));
   const maxDepth = glob.includes("**") ? Number.POSITIVE_INFINITY : glob.split("/").length;
   const files: string[] = [];
@@ -234,6 +235,14 @@ function globFiles(pattern: string, cwd: string, skip: (folder: string) => void)
   };
   if (statOrNull(root)?.isDirectory()) walk(root, "", 1);
   return files.sort();
+}
+
+function compiledGlob(pattern: string, glob: string): (path: string) => boolean {
+  try {
+    return picomatch(glob, { dot: true });
+  } catch {
+    throw new ConfigurationError(`path not found, and not a valid glob either: ${pattern}`);
+  }
 }
 
 function sortedEntries(dir: string) {

@@ -88,16 +88,16 @@ describe("parseScoutConfig", () => {
 
   it("names an unknown key, the keys allowed there and the line", () => {
     expect(errorOf("scout:\n  security:\n    runAsRoot: true\n")).toBe(
-      'scout-deploy.yaml:3:5: scout.security.runAsRoot: unknown key "runAsRoot" (allowed: networkPolicies, podSecurityLevel, runAsNonRoot, runAsUser, readOnlyRootFilesystem, dropAllCapabilities, allowPrivilegeEscalation, seccompProfile, automountServiceAccountToken)',
+      'scout-deploy.yaml:3:5: scout.security.runAsRoot: unknown key "runAsRoot" (did you mean "runAsNonRoot"?) (allowed: networkPolicies, podSecurityLevel, runAsNonRoot, runAsUser, readOnlyRootFilesystem, dropAllCapabilities, allowPrivilegeEscalation, seccompProfile, automountServiceAccountToken)',
     );
   });
 
   it("names a bad value's key, the allowed values and the line", () => {
     expect(errorOf("scout:\n  externalAccess:\n    type: NodePort\n")).toBe(
-      'scout-deploy.yaml:3:5: scout.externalAccess.type: Invalid option: expected one of "off"|"LoadBalancer"|"Ingress"',
+      'scout-deploy.yaml:3:5: scout.externalAccess.type: expected one of off, LoadBalancer, Ingress, not "NodePort"',
     );
     expect(errorOf("scout:\n  monitoring:\n    mode: grafana\n")).toContain(
-      'scout.monitoring.mode: Invalid option: expected one of "prometheus"|"serviceMonitor"|"off"',
+      'scout.monitoring.mode: expected one of prometheus, serviceMonitor, off, not "grafana"',
     );
   });
 

@@ -1,4 +1,4 @@
-import type { Bundle } from "@scout-deploy/core";
+import { type Bundle, typedNameProblem } from "@scout-deploy/core";
 import { type Document, LineCounter, parseAllDocuments, stringify } from "yaml";
 import { bytesAsText, decodeBase64 } from "./base64.js";
 import { fingerprint } from "./fingerprint.js";
@@ -83,6 +83,8 @@ export function secretsGenerate(options: GenerateOptions): CommandResult {
   });
   const badKey = keys.map(invalidKeyReason).find(Boolean);
   if (badKey) return usage(`secrets generate: ${badKey}`);
+  const badMetadata = metadataProblem(options);
+  if (badMetadata) return usage(`secrets generate: ${badMetadata}`);
   const name = options.name ?? SCOUT_SECRET_NAME;
   if (mode === "external") return generateExternal(options, keys, name);
   if (!options.out) return usage(`secrets generate: ${NEEDS_OUT}`);
@@ -112,6 +114,18 @@ export function secretsGenerate(options: GenerateOptions): CommandResult {
     exitCode: 0,
     secretValues: values.map(([, value]) => value),
   };
+}
+
+/** A name, namespace or environment label the API server would refuse: kubectl apply fails. */
+function metadataProblem(options: GenerateOptions): string | undefined {
+  const problems = [
+    options.name !== undefined && typedNameProblem("object name", options.name),
+    options.namespace !== undefined && typedNameProblem("namespace name", options.namespace),
+    options.env !== undefined && typedNameProblem("label value", options.env),
+  ];
+  const flags = ["--name", "--namespace", "--env"];
+  const at = problems.findIndex(Boolean);
+  return at < 0 ? undefined : `${flags[at]}: ${problems[at]}`;
 }
 
 function generateExternal(options: GenerateOptions, keys: string[], name: string): CommandResult {

@@ -134,3 +134,27 @@ describe("secrets generate", () => {
     expect(secretsGenerate({ mode: "external", now }).exitCode).toBe(2);
   });
 });
+
+describe("secrets generate metadata", () => {
+  it.each([
+    [{ name: "Scout Secrets" }, /^secrets generate: --name: "Scout Secrets" is not an object name/],
+    [{ namespace: "Prod" }, /^secrets generate: --namespace: "Prod" is not a namespace name/],
+    [{ env: "bad name" }, /^secrets generate: --env: "bad name" is not a label value/],
+  ])("refuses %o that kubectl apply would be refused, writing nothing", (bad, message) => {
+    const result = secretsGenerate({ out: "-", ...bad });
+    expect(result.exitCode).toBe(2);
+    expect(result.messages).toHaveLength(1);
+    expect(result.messages[0]).toMatch(message);
+    expect(result.output).toBeUndefined();
+  });
+
+  it("accepts names, namespaces and environments the API server takes", () => {
+    const result = secretsGenerate({
+      out: "-",
+      name: "scout.v2",
+      namespace: "scout-prod",
+      env: "Prod_EU",
+    });
+    expect(result.exitCode).toBe(0);
+  });
+});

@@ -1,6 +1,7 @@
-import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { ConfigurationError, inertLine } from "@scout-deploy/core";
+import { makeFolder } from "@scout-deploy/loader";
 import type { CommandResult } from "./commands.js";
 import { maskSecretValues } from "./mask.js";
 
@@ -12,7 +13,11 @@ export const SECRET_FILE_MODE = 0o600;
  * over it, so no moment exists where the values sit in a file others may read. Creates the folder.
  */
 export function writeSecretFile(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  try {
+    makeFolder(dirname(path));
+  } catch (error) {
+    throw new ConfigurationError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code}`);
+  }
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(temporary, text, { mode: SECRET_FILE_MODE, flag: "wx" });

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { ConfigurationError, FAIL_ON, type FailOn, inertText } from "@scout-deploy/core";
 import {
   type CheckRun,
@@ -18,7 +19,7 @@ import {
 import { oneOf, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";
-import { writeOutput } from "../output.js";
+import { refuseOutputOverInput, writeOutput } from "../output.js";
 import { TOOL } from "../version.js";
 import { baseSourceOf, comparedOutput, compareRun } from "./check-base.js";
 
@@ -86,6 +87,7 @@ With --base or --baseline, only new findings (and policy/weakened) count.
     const outputs = values.output ?? [];
     if (outputs.length > formats.length)
       throw new ConfigurationError("more --output than --format flags");
+    refuseSharedOutput(outputs, formats, io.cwd);
     const toStdout = formats.filter((_, index) => (outputs[index] ?? "-") === "-");
     if (toStdout.length > 1)
       throw new ConfigurationError(
@@ -112,6 +114,7 @@ With --base or --baseline, only new findings (and policy/weakened) count.
       tools: systemToolRunner(io.env),
     };
     const run = await runCheck(options);
+    refuseOutputOverInput(outputs, run.bundle.files, io.cwd);
     const compared = baseSource ? await compareRun(run, baseSource, options) : undefined;
     for (const notice of compared?.notices ?? []) io.stderr(`scout-deploy: ${inertText(notice)}\n`);
     formats.forEach((format, index) => {
@@ -186,4 +189,19 @@ function positiveInteger(flag: string, value: string): number {
 export function help(io: Io, text: string): number {
   io.stdout(text);
   return 0;
+}
+
+/** Two formats into one file: the second would overwrite the first, and a report be lost. */
+function refuseSharedOutput(outputs: readonly string[], formats: readonly string[], cwd: string) {
+  const seen = new Map<string, number>();
+  outputs.forEach((output, index) => {
+    if (output === "-") return;
+    const path = resolve(cwd, output);
+    const earlier = seen.get(path);
+    if (earlier !== undefined)
+      throw new ConfigurationError(
+        `--output ${output} is given for both ${formats[earlier]} and ${formats[index]}: the second would overwrite the first; give each format its own file`,
+      );
+    seen.set(path, index);
+  });
 }

@@ -14,7 +14,7 @@ import {
 import { oneOf, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";
-import { writeOutput } from "../output.js";
+import { refuseOutputOverInput, writeOutput } from "../output.js";
 import { help } from "./check.js";
 
 const FORMATS = ["matrix", "markdown", "mermaid"] as const;
@@ -59,6 +59,7 @@ Exit codes: 0 printed, 2 could not run.
       tools: systemToolRunner(io.env),
     };
     const run = await runCheck(options);
+    refuseOutputOverInput([values.output], run.bundle.files, io.cwd);
     const text =
       values.base === undefined
         ? allowedFlows(run, format)

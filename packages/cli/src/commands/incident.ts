@@ -1,4 +1,4 @@
-import { ConfigurationError } from "@scout-deploy/core";
+import { ConfigurationError, typedNameProblem } from "@scout-deploy/core";
 import { guideSettings, loadConfig, loadPaths } from "@scout-deploy/engine";
 import { incidentIsolate, incidentRotateAll } from "@scout-deploy/incident";
 import { parseCommandArgs, unknownSubcommand } from "../args.js";
@@ -49,7 +49,10 @@ async function isolate(argv: readonly string[], io: Io): Promise<number> {
     ...HELM_ARGS,
   });
   if (values.help) return help(io, HELP);
-  const { bundle, settings } = await load("incident isolate", positionals, values, io);
+  const badNamespace = values.namespace && typedNameProblem("namespace name", values.namespace);
+  if (badNamespace) throw new ConfigurationError(`incident isolate: --namespace: ${badNamespace}`);
+  // --namespace is the deny-all policy's namespace here, and a chart's release namespace too.
+  const { bundle, settings } = await load("incident isolate", positionals, values, io, true);
   return finish(
     incidentIsolate({
       bundle,
@@ -77,6 +80,7 @@ async function load(
   paths: readonly string[],
   values: Parameters<typeof helmOptions>[0] & { config?: string },
   io: Io,
+  namespaceOfItsOwn = false,
 ) {
   if (paths.length === 0)
     throw new ConfigurationError(`${command}: give PATHs (files, folders, globs or -)`);
@@ -85,6 +89,7 @@ async function load(
     cwd: io.cwd,
     helm: helmOptions(values),
     readStdin: io.readStdin,
+    namespaceOfItsOwn,
   });
   return { bundle, settings: guideSettings(config.policy.settings) };
 }

@@ -83,7 +83,7 @@ describe("scout-deploy render", () => {
     const result = await run(dir, "render");
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'scout-deploy render: scout-deploy.yaml:3:5: scout.externalAccess.type: Invalid option: expected one of "off"|"LoadBalancer"|"Ingress"\n',
+      'scout-deploy render: scout-deploy.yaml:3:5: scout.externalAccess.type: expected one of off, LoadBalancer, Ingress, not "NodePort"\n',
     );
   });
 

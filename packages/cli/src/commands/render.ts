@@ -3,7 +3,7 @@ import { ConfigurationError } from "@scout-deploy/core";
 import { loadConfig, renderScout, writeRendered } from "@scout-deploy/engine";
 import { parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
-import { writeOutput } from "../output.js";
+import { cannotWrite, writeOutput } from "../output.js";
 import { help } from "./check.js";
 
 export const renderCommand: Command = {
@@ -44,8 +44,16 @@ Exit codes: 0 rendered, 2 could not run (no config, no scout: section, a bad val
       writeOutput(io, undefined, yaml);
       return 0;
     }
-    const written = writeRendered(resolve(io.cwd, out), files);
+    const written = writeFolder(out, () => writeRendered(resolve(io.cwd, out), files));
     io.stderr(`wrote ${written.length} files to ${out}\n`);
     return 0;
   },
 };
+
+function writeFolder(out: string, write: () => string[]): string[] {
+  try {
+    return write();
+  } catch (error) {
+    throw cannotWrite(out, error);
+  }
+}

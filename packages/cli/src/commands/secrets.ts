@@ -195,10 +195,18 @@ export function finish(result: CommandResult, io: Io): number {
 export function readInput(io: Io, path: string): string {
   try {
     return readFileSync(resolve(io.cwd, path), "utf8");
-  } catch {
-    throw new ConfigurationError(`cannot read ${path}`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = READ_FAILURES[code ?? ""] ?? code ?? String(error);
+    throw new ConfigurationError(`cannot read ${path}: ${reason}`);
   }
 }
+
+const READ_FAILURES: Record<string, string> = {
+  ENOENT: "no such file",
+  EISDIR: "it is a folder; give the one file that holds the Secret",
+  EACCES: "permission denied",
+};
 
 export function wholeNumber(flag: string, value: string): number {
   const number = Number(value);
