@@ -21,6 +21,12 @@ export interface BundleObject {
 export interface InputProblem extends SourceProblem {
   /** The object the problem is about, so its findings name it and its annotations apply. */
   object?: BundleObject;
+  /**
+   * A rule of the pack that reports the same object and field says it already (an API-server
+   * refusal such as non-base64 Secret data, which `secrets/valid-base64` owns): one cause, one
+   * finding. Reported when no rule does (the rule is off, or out of its scope).
+   */
+  yieldsToRules?: boolean;
 }
 
 /** What was read: built once by `buildBundle`, never changed afterwards. */

@@ -39,6 +39,8 @@ interface Candidate {
   object?: BundleObject;
   /** What tells the finding apart from the rule's others on the same field. */
   key: string;
+  /** See InputProblem.yieldsToRules. */
+  yieldsToRules?: boolean;
 }
 
 interface ActiveRule {
@@ -66,11 +68,12 @@ export function evaluate(
     position: Position,
     extra: Partial<Finding> = {},
     object?: BundleObject,
+    yieldsToRules?: boolean,
   ) => {
     const rule = byId.get(ruleId);
     if (rule) {
       const finding = baseFinding(rule, message, position, extra);
-      candidates.push({ finding, object, key: messageKey(message) });
+      candidates.push({ finding, object, key: messageKey(message), yieldsToRules });
     } else if (!all.some((r) => r.id === ruleId)) {
       throw new Error(`a problem was reported under ${ruleId}, which no rule defines`);
     }
@@ -79,12 +82,20 @@ export function evaluate(
   for (const problem of [...bundle.problems, ...(options.problems ?? [])]) {
     const extra: Partial<Finding> = problem.path !== undefined ? { path: problem.path } : {};
     if (problem.object) extra.object = problem.object.ref;
-    emit(problem.ruleId, problem.message, problem.position, extra, problem.object);
+    emit(
+      problem.ruleId,
+      problem.message,
+      problem.position,
+      extra,
+      problem.object,
+      problem.yieldsToRules,
+    );
   }
   for (const entry of active) {
     if (entry.rule.id.startsWith("input/") || entry.rule.id.startsWith("suppression/")) continue;
     runRule(entry, bundle, config, candidates, bundle.files[0] ?? "<input>");
   }
+  dropWhatRulesSay(candidates);
   const known = (pattern: string) => all.some((r) => matchesRuleId(r.id, pattern));
   const suppressor = createSuppressor(bundle, config, known, options.now ?? new Date());
   for (const problem of suppressor.problems) {
@@ -117,6 +128,28 @@ export function evaluate(
     summary: summarize(merged, counts, config.failOn),
     failOn: config.failOn,
   };
+}
+
+/** Removes the input problems that yield to a rule's finding on the same object and field. */
+function dropWhatRulesSay(candidates: Candidate[]): void {
+  if (!candidates.some((c) => c.yieldsToRules)) return;
+  const fieldOf = (c: Candidate) => c.finding.path ?? "";
+  const saidByRules = new Map<BundleObject, Set<string>>();
+  for (const candidate of candidates) {
+    if (!candidate.object || candidate.finding.ruleId.startsWith("input/")) continue;
+    let fields = saidByRules.get(candidate.object);
+    if (!fields) saidByRules.set(candidate.object, (fields = new Set()));
+    fields.add(fieldOf(candidate));
+  }
+  let kept = 0;
+  for (const candidate of candidates) {
+    const said =
+      candidate.yieldsToRules &&
+      candidate.object &&
+      saidByRules.get(candidate.object)?.has(fieldOf(candidate));
+    if (!said) candidates[kept++] = candidate;
+  }
+  candidates.length = kept;
 }
 
 /**

@@ -56,6 +56,8 @@ export function schemaInputProblems(problems: readonly SchemaProblem[]): InputPr
     position: problem.object.document.locate(problem.object.pointer + problem.pointer),
     path: problem.pointer,
     object: problem.object,
+    // What the API server refuses beyond the schema is often a rule's own check too.
+    ...(problem.code === "invalid" ? { yieldsToRules: true } : {}),
   }));
 }
 
