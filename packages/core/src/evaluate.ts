@@ -137,9 +137,9 @@ function dropWhatRulesSay(candidates: Candidate[]): void {
   const saidByRules = new Map<BundleObject, Set<string>>();
   for (const candidate of candidates) {
     if (!candidate.object || candidate.finding.ruleId.startsWith("input/")) continue;
-    let fields = saidByRules.get(candidate.object);
-    if (!fields) saidByRules.set(candidate.object, (fields = new Set()));
+    const fields = saidByRules.get(candidate.object) ?? new Set<string>();
     fields.add(fieldOf(candidate));
+    saidByRules.set(candidate.object, fields);
   }
   let kept = 0;
   for (const candidate of candidates) {
