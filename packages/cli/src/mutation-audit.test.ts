@@ -969,8 +969,7 @@ const mutations: Mutation[] = [
         "",
       ],
     ],
-    expect: [],
-    note: "left: egress to the kube-dns pods on every port is beyond rules.md's DNS flow, but kube-dns is no Scout component and the peer is no broad one, so no rule's scope covers it",
+    expect: [["network/allowed-flows", NP("allow-dns"), "    - to:"]],
   },
   {
     name: "frontend egress on every port",

@@ -19,6 +19,21 @@ const PODS = `
         spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
 `;
 
+/** A policy of every pod's egress to the cluster's DNS pods, its rule's ports in PORTS. */
+const DNS_POLICY = `        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: dns}
+        spec:
+          podSelector: {}
+          policyTypes: [Egress]
+          egress:
+            - to:
+                - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+                  podSelector: {matchLabels: {k8s-app: kube-dns}}
+              PORTS
+`;
+
 /** Frontend -> backend on 8000 and DNS, nothing else. */
 const POLICIES = `
         ---
@@ -88,6 +103,10 @@ const MONITORING = `
 
 new RuleTester({ describe, it }).run(allowedFlows, {
   valid: [
+    {
+      name: "an egress rule to the cluster's DNS pods on 53/UDP and 53/TCP (or a named port, given the doubt)",
+      yaml: `${PODS}${POLICIES}${DNS_POLICY.replace("PORTS", "ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}, {port: dns-tcp, protocol: TCP}]")}`,
+    },
     {
       name: "a policy the API server refuses (ipBlock beside a selector, a quoted port) is never created: the flows it would open are not flows",
       yaml: `${PODS}${POLICIES}
@@ -222,6 +241,34 @@ new RuleTester({ describe, it }).run(allowedFlows, {
     },
   ],
   invalid: [
+    {
+      name: "an egress rule to the cluster's DNS pods without ports, or with more than 53: nothing else is DNS",
+      yaml: `${PODS}${POLICIES}${DNS_POLICY.replace("PORTS", "ports: [{port: 53, protocol: UDP}, {port: 53, endPort: 9153, protocol: TCP}]")}${DNS_POLICY.replace("name: dns", "name: dns-all").replace("PORTS", "")}`,
+      errors: [
+        {
+          messageId: "dnsBeyond53",
+          line: 44,
+          column: 7,
+          data: {
+            policy: "default/dns",
+            rule: "spec.egress[0]",
+            dns: "kube-system/k8s-app=kube-dns",
+            ports: "TCP 54-9153",
+          },
+        },
+        {
+          messageId: "dnsBeyond53",
+          line: 53,
+          column: 7,
+          data: {
+            policy: "default/dns-all",
+            rule: "spec.egress[0]",
+            dns: "kube-system/k8s-app=kube-dns",
+            ports: "every port but TCP 53, UDP 53",
+          },
+        },
+      ],
+    },
     {
       name: "a namespace-wide DNS rule that misses the cluster's DNS is one finding on that rule, naming every client",
       yaml: `${PODS}

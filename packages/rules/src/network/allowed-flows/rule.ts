@@ -1,10 +1,18 @@
 import { defineRule } from "@scout-deploy/core";
 import {
   analyze,
+  type Connectivity,
   compareWithIntended,
+  DNS_CONNS,
+  type DnsOptions,
+  describeDns,
   describePorts,
   type FlowDifference,
+  isClusterDnsPeer,
+  isEmpty,
   networkOptionsSchema,
+  portsConns,
+  subtract,
 } from "@scout-deploy/netpol";
 import { guideSettings } from "../../settings.js";
 
@@ -28,14 +36,30 @@ export const allowedFlows = defineRule({
         "{{target}}, {{rule}}, meant for DNS, does not reach {{destination}} on {{ports}} ({{instance}}): {{sources}} cannot resolve the Services they connect to, so their connections will fail; make it this {{fix}}",
       missingFlows:
         "{{target}} blocks {{count}} that Scout needs ({{instance}}), so Scout would break: {{flows}}",
+      dnsBeyond53:
+        "NetworkPolicy {{policy}}, {{rule}}, lets its pods reach the cluster's DNS ({{dns}}) on {{ports}} beyond 53/UDP and 53/TCP, which is all DNS needs; list only those ports",
     },
   },
   check(context) {
+    const connectivity = analyze(context.bundle);
     const comparison = compareWithIntended(
-      analyze(context.bundle),
+      connectivity,
       guideSettings(context.settings),
       context.options,
     );
+    for (const beyond of dnsRulesBeyond53(connectivity, context.options.dns)) {
+      context.report({
+        messageId: "dnsBeyond53",
+        data: {
+          policy: beyond.policy,
+          rule: ruleName(beyond.rulePointer),
+          dns: describeDns(context.options.dns),
+          ports: describePorts(beyond.conns),
+        },
+        object: beyond.object,
+        pointer: beyond.pointer,
+      });
+    }
     for (const group of groupByCause(comparison.differences)) {
       const [first] = group;
       if (!first) continue;
@@ -109,6 +133,35 @@ function groupByCause(differences: readonly FlowDifference[]): FlowDifference[][
     else byKey.set(key, [difference]);
   }
   return [...groups.values()].flatMap((byKey) => [...byKey.values()]);
+}
+
+/**
+ * Egress rules towards the cluster's DNS pods alone that open more than 53/UDP and 53/TCP:
+ * rules.md lets every pod reach DNS on those "and nothing else". No broad peer and no Scout
+ * component is involved, so neither the flow table nor no-broad-peers would see it. A named
+ * port cannot be resolved against DNS pods the input does not hold: it is given the doubt.
+ */
+function dnsRulesBeyond53(connectivity: Connectivity, dns: DnsOptions) {
+  const { namespaceLabels } = connectivity.model;
+  return connectivity.model.policies.flatMap((policy) =>
+    policy.egress.flatMap((rule) => {
+      if (rule.peers === "all" || rule.peers.length === 0) return [];
+      const toDnsOnly = rule.peers.every((peer) =>
+        isClusterDnsPeer(peer, policy.namespace, namespaceLabels, dns),
+      );
+      const conns = subtract(portsConns(rule.ports, undefined), DNS_CONNS);
+      if (!toDnsOnly || isEmpty(conns)) return [];
+      return [
+        {
+          object: policy.object,
+          policy: `${policy.namespace}/${policy.name}`,
+          rulePointer: rule.pointer,
+          pointer: rule.ports === "all" ? rule.pointer : `${rule.pointer}/ports`,
+          conns,
+        },
+      ];
+    }),
+  );
 }
 
 /** "/spec/ingress/0" -> "spec.ingress[0]"; "/spec" -> "spec". */
