@@ -299,6 +299,34 @@ binaryData: {app.conf: eA==}
     ]);
   });
 
+  it("refuses a ConfigMap or a Secret holding more than 1 MiB, counted as the API server counts", () => {
+    const configMap = (size: number) => `apiVersion: v1
+kind: ConfigMap
+metadata: {name: big}
+data:
+  a: "${"x".repeat(size)}"
+`;
+    // The values' bytes count, not the keys: 1,048,576 is the limit exactly.
+    expect(problems(configMap(1024 * 1024))).toEqual([]);
+    expect(problems(configMap(1024 * 1024 + 1))).toEqual([
+      expect.stringMatching(
+        /^4:1 invalid data: a ConfigMap's data and binaryData may hold at most 1 MiB/,
+      ),
+    ]);
+    // A Secret counts decoded bytes: 1 MiB of base64 is 768 KiB of data, under the limit.
+    const base64 = Buffer.alloc(768 * 1024).toString("base64");
+    const secret = (data: string, plain = "") => `apiVersion: v1
+kind: Secret
+metadata: {name: big}
+data: {a: "${data}"}
+stringData: {b: "${plain}"}
+`;
+    expect(problems(secret(base64))).toEqual([]);
+    expect(problems(secret(base64, "y".repeat(300 * 1024)))).toEqual([
+      expect.stringMatching(/^4:1 invalid data: a Secret's data may hold at most 1 MiB/),
+    ]);
+  });
+
   it("refuses, on the node's network, a hostPort other than its containerPort", () => {
     const onHost = (ports: string) =>
       deployment({ extra: `          ports: [${ports}]\n` }).replace(

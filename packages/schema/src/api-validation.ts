@@ -112,6 +112,37 @@ const isBase64 = (text: string) => {
   return compact.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(compact);
 };
 
+/** api.MaxSecretSize, which ValidateSecret and ValidateConfigMap both apply. */
+const MAX_DATA_SIZE = 1024 * 1024;
+
+/**
+ * What the API server counts against that limit: the values' bytes (not the keys), a Secret's
+ * and a ConfigMap's binaryData decoded (stringData lands in a Secret's data before validation).
+ */
+function dataSize(value: Json, isSecret: boolean): number {
+  const entries = (field: string) =>
+    Object.entries(isRecord(value[field]) ? value[field] : {}).filter(
+      (entry): entry is [string, string] => typeof entry[1] === "string",
+    );
+  // Base64's length arithmetic, no decoding: 4 characters are 3 bytes, less the padding.
+  const decoded = (text: string) => {
+    const compact = text.replace(/[\r\n]/g, "");
+    const padding = compact.endsWith("==") ? 2 : compact.endsWith("=") ? 1 : 0;
+    return Math.max(0, Math.floor((compact.length * 3) / 4) - padding);
+  };
+  const text = (t: string) => Buffer.byteLength(t, "utf8");
+  if (isSecret) {
+    const sizes = new Map<string, number>();
+    for (const [key, entry] of entries("data")) sizes.set(key, decoded(entry));
+    for (const [key, entry] of entries("stringData")) sizes.set(key, text(entry));
+    return [...sizes.values()].reduce((a, b) => a + b, 0);
+  }
+  let total = 0;
+  for (const [, entry] of entries("data")) total += text(entry);
+  for (const [, entry] of entries("binaryData")) total += decoded(entry);
+  return total;
+}
+
 const REQUIRED_KEYS: Record<string, string[]> = {
   "kubernetes.io/tls": ["tls.crt", "tls.key"],
   "kubernetes.io/dockerconfigjson": [".dockerconfigjson"],
@@ -144,6 +175,10 @@ function dataProblems(value: Json): Problem[] {
         ]);
       keys.add(key);
     }
+  }
+  if (dataSize(value, isSecret) > MAX_DATA_SIZE) {
+    const what = isSecret ? "a Secret's data" : "a ConfigMap's data and binaryData";
+    problems.push(["/data", `${what} may hold at most 1 MiB (1,048,576 bytes) in all`]);
   }
   const required =
     isSecret && typeof value.type === "string" ? REQUIRED_KEYS[value.type] : undefined;
