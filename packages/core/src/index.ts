@@ -93,6 +93,7 @@ export {
 } from "./names.js";
 export { definePack, type PackDefinition, type RulePack, settingsReader } from "./pack.js";
 export { escapeSegment, getAtPointer, isRecord, joinPointer, splitPointer } from "./pointer.js";
+export { quantityValue } from "./quantity.js";
 export {
   type AnyRule,
   defineRule,

@@ -2,6 +2,7 @@ import {
   type Locate,
   parseWithSchema,
   policySchemaOf,
+  quantityValue,
   type SettingsSource,
   z,
 } from "@scout-deploy/core";
@@ -61,25 +62,6 @@ const resourcePair = (cpu: string, memory: string) =>
     })
     .strict();
 
-const QUANTITY_SCALE: Readonly<Record<string, number>> = {
-  "": 1,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-};
-
-/** The value of a quantity that QUANTITY accepted. */
-function quantityValue(quantity: string): number {
-  const [, number = "", suffix = ""] = /^([0-9.]+)(.*)$/.exec(quantity) ?? [];
-  return Number(number) * (QUANTITY_SCALE[suffix] ?? Number.NaN);
-}
-
 /**
  * The API server refuses a request above its limit, and a limit of 0 is no limit at all (the
  * kubelet leaves the container unbounded): neither may be rendered.
@@ -89,14 +71,15 @@ function checkRequestsWithinLimits(
   context: z.RefinementCtx,
 ) {
   for (const name of ["cpu", "memory"] as const) {
-    const limit = quantityValue(resources.limits[name]);
+    // QUANTITY accepted both, so both have a value.
+    const limit = quantityValue(resources.limits[name]) ?? Number.NaN;
     if (limit === 0) {
       context.addIssue({
         code: "custom",
         path: ["limits", name],
         message: "a limit of 0 is no limit: the kubelet leaves the container unbounded",
       });
-    } else if (quantityValue(resources.requests[name]) > limit) {
+    } else if ((quantityValue(resources.requests[name]) ?? Number.NaN) > limit) {
       context.addIssue({
         code: "custom",
         path: ["requests", name],

@@ -11,6 +11,7 @@ import {
   podTemplateOf,
   portNameProblem,
   qualifiedNameProblem,
+  quantityValue,
 } from "@scout-deploy/core";
 import { dottedPath } from "./paths.js";
 import type { SchemaProblem } from "./port.js";
@@ -471,9 +472,6 @@ function hostNetworkPortProblems(ports: unknown, at: string): Problem[] {
 
 const isPort = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
 
-/** resource.ParseQuantity: sign, digits with at most one point, then a suffix or an exponent. */
-const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
-
 /** ValidateResourceRequirements: quantities that parse, none negative, requests at most the limits. */
 function resourceProblems(resources: unknown, at: string): Problem[] {
   if (!isRecord(resources)) return [];
@@ -496,36 +494,6 @@ function resourceProblems(resources: unknown, at: string): Problem[] {
       problems.push([joinPointer(at, "requests", name), `the ${name} request is above its limit`]);
   }
   return problems;
-}
-
-const SUFFIX: Record<string, number> = {
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  "": 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-};
-
-function quantityValue(quantity: unknown): number | undefined {
-  if (typeof quantity === "number") return Number.isFinite(quantity) ? quantity : undefined;
-  if (typeof quantity !== "string") return undefined;
-  const match = QUANTITY.exec(quantity);
-  if (!match) return undefined;
-  const suffix = match[3] ?? "";
-  const number = Number.parseFloat(quantity.slice(0, quantity.length - suffix.length));
-  if (/^[eE]/.test(suffix)) return number * 10 ** Number(suffix.slice(1));
-  return number * (SUFFIX[suffix] ?? 1);
 }
 
 const WORKLOADS_WITH_SELECTOR = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"]);

@@ -5,10 +5,10 @@ import {
   defineRule,
   isRecord,
   joinPointer,
+  quantityValue,
   type RuleContext,
 } from "@scout-deploy/core";
 import { namespaceIn, scoutNamespace } from "../../support/index.js";
-import { quantityValue } from "../../support/quantity.js";
 
 const GROUPS = ["requests", "limits"] as const;
 const RESOURCES = ["cpu", "memory"] as const;
