@@ -61,8 +61,10 @@ export {
   labelsOf,
   POD_TEMPLATE_KINDS,
   type PodTemplate,
+  PROBE_FIELDS,
   podTemplateOf,
   podTemplates,
+  probeHandlersOf,
   type Setting,
 } from "./k8s.js";
 export { inertLine, inertMarkdown, inertText } from "./markdown.js";

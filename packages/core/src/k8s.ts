@@ -268,3 +268,12 @@ function readComponent(object: BundleObject, settings: ComponentSettings): strin
   }
   return undefined;
 }
+
+/** A container's probes, by field. */
+export const PROBE_FIELDS = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
+const PROBE_HANDLERS = ["exec", "httpGet", "tcpSocket", "grpc"] as const;
+
+/** The handlers a probe sets; the API server requires exactly one. */
+export function probeHandlersOf(probe: Record<string, unknown>): string[] {
+  return PROBE_HANDLERS.filter((key) => probe[key] != null);
+}

@@ -8,8 +8,10 @@ import {
   isRecord,
   joinPointer,
   labelValueProblem,
+  PROBE_FIELDS,
   podTemplateOf,
   portNameProblem,
+  probeHandlersOf,
   qualifiedNameProblem,
   quantityValue,
 } from "@scout-deploy/core";
@@ -329,15 +331,12 @@ function podSpecProblems(spec: Json, at: string, claims: string[] = []): Problem
   ];
 }
 
-const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
-const HANDLERS = ["exec", "httpGet", "tcpSocket", "grpc"] as const;
-
 /** validateHandler: a probe has exactly one of exec, httpGet, tcpSocket, grpc. */
 function probeProblems(container: Json, at: string): Problem[] {
-  return PROBES.flatMap((probe): Problem[] => {
+  return PROBE_FIELDS.flatMap((probe): Problem[] => {
     const body = container[probe];
     if (!isRecord(body)) return [];
-    const count = HANDLERS.filter((handler) => body[handler] != null).length;
+    const count = probeHandlersOf(body).length;
     if (count === 1) return [];
     return [
       [

@@ -8,6 +8,7 @@ import {
   joinPointer,
   type PodTemplate,
   podTemplates,
+  probeHandlersOf,
   z,
 } from "@scout-deploy/core";
 import { guideSettings } from "../../settings.js";
@@ -62,7 +63,7 @@ export const probes = defineRule({
     for (const container of allContainers(context.bundle)) {
       for (const field of ALL_PROBES) {
         const probe = container.container[field];
-        const handlers = isRecord(probe) ? handlersOf(probe) : [];
+        const handlers = isRecord(probe) ? probeHandlersOf(probe) : [];
         if (isRecord(probe) && handlers.length !== 1) {
           context.report({
             messageId: handlers.length === 0 ? "noHandler" : "manyHandlers",
@@ -114,9 +115,9 @@ export const probes = defineRule({
           const pointer = joinPointer(container.pointer, field);
           const httpGet = isRecord(probe.httpGet) ? probe.httpGet : undefined;
           // A probe without exactly one handler is refused; that finding is already made above.
-          if (handlersOf(probe).length !== 1) continue;
+          if (probeHandlersOf(probe).length !== 1) continue;
           if (!httpGet) {
-            const kind = handlersOf(probe)[0] ?? "";
+            const kind = probeHandlersOf(probe)[0] ?? "";
             report("notHttpGet", joinPointer(pointer, kind), {
               probe: field,
               kind,
@@ -161,13 +162,6 @@ function longRunningContainers(template: PodTemplate): ContainerRef[] {
       c.list === "containers" ||
       (c.list === "initContainers" && c.container.restartPolicy === "Always"),
   );
-}
-
-const HANDLERS = ["exec", "httpGet", "tcpSocket", "grpc"];
-
-/** The handlers a probe sets; the API server requires exactly one. */
-function handlersOf(probe: Record<string, unknown>): string[] {
-  return HANDLERS.filter((key) => probe[key] != null);
 }
 
 /** The handler of a probe that names a port by IntOrString: httpGet or tcpSocket. */
