@@ -86,8 +86,10 @@ export {
   summarize,
 } from "./model.js";
 export {
+  annotationKeyProblem,
   dns1123LabelProblem,
   dns1123SubdomainProblem,
+  labelProblem,
   labelValueProblem,
   portNameProblem,
   qualifiedNameProblem,

@@ -80,3 +80,22 @@ export function typedNameProblem(what: keyof typeof FORMATS, value: string): str
   const article = /^[aeiou]/.test(what) ? "an" : "a";
   return problem && `${JSON.stringify(value)} is not ${article} ${what}: it ${problem}`;
 }
+
+/**
+ * What the API server refuses in one label (ValidateLabels): the key as a qualified name, else
+ * the value as a label value; undefined when both pass. Callers word it for their message.
+ */
+export function labelProblem(
+  key: string,
+  value: unknown,
+): { part: "key" | "value"; problem: string } | undefined {
+  const keyProblem = qualifiedNameProblem(key);
+  if (keyProblem) return { part: "key", problem: keyProblem };
+  const valueProblem = typeof value === "string" ? labelValueProblem(value) : undefined;
+  return valueProblem ? { part: "value", problem: valueProblem } : undefined;
+}
+
+/** ValidateAnnotations: the key is a qualified name once lower-cased (an upper-case prefix passes). */
+export function annotationKeyProblem(key: string): string | undefined {
+  return qualifiedNameProblem(key.toLowerCase());
+}

@@ -1,8 +1,10 @@
 import {
+  annotationKeyProblem,
   dns1123LabelProblem,
   dns1123SubdomainProblem,
   escapeSegment,
   isRecord,
+  labelProblem,
   labelValueProblem,
   portNameProblem,
   qualifiedNameProblem,
@@ -76,7 +78,7 @@ function metadataRefusals(metadata: Record<string, unknown>): SpecRefusal[] {
   }
   const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
   for (const key of Object.keys(annotations)) {
-    const problem = qualifiedNameProblem(key.toLowerCase());
+    const problem = annotationKeyProblem(key);
     if (problem)
       problems.push([
         `/metadata/annotations/${escapeSegment(key)}`,
@@ -131,12 +133,13 @@ function selectorProblems(selector: unknown, at: string): [string, string][] {
 }
 
 function labelProblems(key: string, value: unknown, pointer: string): [string, string][] {
-  const keyProblem = qualifiedNameProblem(key);
-  if (keyProblem) return [[pointer, `the label key ${JSON.stringify(key)} ${keyProblem}`]];
-  const valueProblem = typeof value === "string" ? labelValueProblem(value) : undefined;
-  return valueProblem
-    ? [[pointer, `the value of label ${JSON.stringify(key)} ${valueProblem}`]]
-    : [];
+  const refused = labelProblem(key, value);
+  if (!refused) return [];
+  const what =
+    refused.part === "key"
+      ? `the label key ${JSON.stringify(key)}`
+      : `the value of label ${JSON.stringify(key)}`;
+  return [[pointer, `${what} ${refused.problem}`]];
 }
 
 function expressionProblems(

@@ -1,4 +1,5 @@
 import {
+  annotationKeyProblem,
   type Bundle,
   type BundleObject,
   CONTAINER_LISTS,
@@ -7,12 +8,11 @@ import {
   escapeSegment,
   isRecord,
   joinPointer,
-  labelValueProblem,
+  labelProblem,
   PROBE_FIELDS,
   podTemplateOf,
   portNameProblem,
   probeHandlersOf,
-  qualifiedNameProblem,
   quantityValue,
 } from "@scout-deploy/core";
 import { dottedPath } from "./paths.js";
@@ -271,8 +271,7 @@ function metadataProblems(metadata: Json, at: string): Problem[] {
   return [
     ...labelMapProblems(labels, joinPointer(at, "labels"), "label"),
     ...Object.keys(annotations).flatMap((key): Problem[] => {
-      // ValidateAnnotations lower-cases the key first: an upper-case prefix is accepted.
-      const problem = qualifiedNameProblem(key.toLowerCase());
+      const problem = annotationKeyProblem(key);
       return problem
         ? [[joinPointer(at, "annotations", key), `the annotation key ${problem}`]]
         : [];
@@ -283,11 +282,10 @@ function metadataProblems(metadata: Json, at: string): Problem[] {
 /** ValidateLabels: keys are qualified names, values label values. */
 function labelMapProblems(labels: Json, at: string, what: string): Problem[] {
   return Object.entries(labels).flatMap(([key, value]): Problem[] => {
-    const pointer = `${at}/${escapeSegment(key)}`;
-    const keyProblem = qualifiedNameProblem(key);
-    if (keyProblem) return [[pointer, `the ${what} key ${keyProblem}`]];
-    const valueProblem = typeof value === "string" ? labelValueProblem(value) : undefined;
-    return valueProblem ? [[pointer, `the ${what} value ${valueProblem}`]] : [];
+    const refused = labelProblem(key, value);
+    return refused
+      ? [[`${at}/${escapeSegment(key)}`, `the ${what} ${refused.part} ${refused.problem}`]]
+      : [];
   });
 }
 
