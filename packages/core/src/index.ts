@@ -111,6 +111,15 @@ export {
   withDocs,
 } from "./rule.js";
 export {
+  compileSelector,
+  isEmptySelector,
+  type Labels,
+  labelSelectorProblems,
+  SELECT_ALL,
+  type Selector,
+  stringLabels,
+} from "./selector.js";
+export {
   createSourceFile,
   DEFAULT_PARSE_LIMITS,
   type InputRuleId,

@@ -5,9 +5,8 @@ import {
   escapeSegment,
   isRecord,
   labelProblem,
-  labelValueProblem,
+  labelSelectorProblems,
   portNameProblem,
-  qualifiedNameProblem,
 } from "@scout-deploy/core";
 import { formatIp, type IpInterval, parseCidr } from "./ip.js";
 
@@ -104,32 +103,10 @@ function specRefusals(spec: Record<string, unknown>): SpecRefusal[] {
           },
         ],
   );
-  const selector = selectorProblems(spec.podSelector, "/spec/podSelector").map(
+  const selector = labelSelectorProblems(spec.podSelector, "/spec/podSelector").map(
     ([pointer, reason]): SpecRefusal => ({ kind: "spec", pointer, reason }),
   );
   return [...badTypes, ...selector];
-}
-
-const SET_OPERATORS = new Set(["In", "NotIn"]);
-const EXISTENCE_OPERATORS = new Set(["Exists", "DoesNotExist"]);
-
-/**
- * A label selector as the API server validates it (ValidateLabelSelector): matchLabels keys are
- * qualified names and values label values; in matchExpressions the key is a qualified name, In
- * and NotIn need values (each a label value), Exists and DoesNotExist take none, and no other
- * operator exists.
- */
-function selectorProblems(selector: unknown, at: string): [string, string][] {
-  if (!isRecord(selector)) return [];
-  const labels = isRecord(selector.matchLabels) ? selector.matchLabels : {};
-  const labelErrors = Object.entries(labels).flatMap(([key, value]): [string, string][] =>
-    labelProblems(key, value, `${at}/matchLabels/${escapeSegment(key)}`),
-  );
-  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
-  const expressionErrors = expressions.flatMap((expression, index): [string, string][] =>
-    isRecord(expression) ? expressionProblems(expression, `${at}/matchExpressions/${index}`) : [],
-  );
-  return [...labelErrors, ...expressionErrors];
 }
 
 function labelProblems(key: string, value: unknown, pointer: string): [string, string][] {
@@ -140,36 +117,6 @@ function labelProblems(key: string, value: unknown, pointer: string): [string, s
       ? `the label key ${JSON.stringify(key)}`
       : `the value of label ${JSON.stringify(key)}`;
   return [[pointer, `${what} ${refused.problem}`]];
-}
-
-function expressionProblems(
-  expression: Record<string, unknown>,
-  pointer: string,
-): [string, string][] {
-  const operator = expression.operator;
-  const values = Array.isArray(expression.values) ? expression.values : [];
-  const key = typeof expression.key === "string" ? expression.key : "";
-  const keyProblem = qualifiedNameProblem(key);
-  if (keyProblem) return [[`${pointer}/key`, `the key ${JSON.stringify(key)} ${keyProblem}`]];
-  if (typeof operator === "string" && SET_OPERATORS.has(operator)) {
-    if (values.length === 0)
-      return [[pointer, `a matchExpressions entry with operator ${operator} has no values`]];
-    return values.flatMap((value, v): [string, string][] => {
-      const problem = typeof value === "string" ? labelValueProblem(value) : undefined;
-      return problem ? [[`${pointer}/values/${v}`, `a selector value ${problem}`]] : [];
-    });
-  }
-  if (typeof operator === "string" && EXISTENCE_OPERATORS.has(operator)) {
-    return values.length === 0
-      ? []
-      : [[pointer, `a matchExpressions entry with operator ${operator} may not have values`]];
-  }
-  return [
-    [
-      pointer,
-      `${JSON.stringify(operator)} is no selector operator (In, NotIn, Exists, DoesNotExist)`,
-    ],
-  ];
 }
 
 function ruleRefusals(spec: Record<string, unknown>): PolicyRefusal[] {
@@ -208,8 +155,8 @@ function peerProblems(peer: unknown, at: string): [string, string][] {
   if (!isRecord(peer)) return [];
   const selectors = peer.podSelector != null || peer.namespaceSelector != null;
   const selectorErrors = [
-    ...selectorProblems(peer.podSelector, `${at}/podSelector`),
-    ...selectorProblems(peer.namespaceSelector, `${at}/namespaceSelector`),
+    ...labelSelectorProblems(peer.podSelector, `${at}/podSelector`),
+    ...labelSelectorProblems(peer.namespaceSelector, `${at}/namespaceSelector`),
   ];
   if (selectorErrors.length > 0) return selectorErrors;
   if (peer.ipBlock == null) {

@@ -342,4 +342,21 @@ stringData: {b: "${plain}"}
       ),
     ]);
   });
+
+  it("refuses a selector with an unknown operator once, as invalid, not again as a mismatch", () => {
+    const withExpression = (expression: string) =>
+      deployment().replace(
+        "{matchLabels: {app: backend}}",
+        `{matchLabels: {app: backend}, matchExpressions: [${expression}]}`,
+      );
+    expect(problems(withExpression("{key: tier, operator: DoesNotExist}"))).toEqual([]);
+    expect(problems(withExpression("{key: tier, operator: Missing}"))).toEqual([
+      expect.stringMatching(
+        /^5:\d+ invalid spec\.selector\.matchExpressions\[0\]: "Missing" is no selector operator \(In, NotIn, Exists, DoesNotExist\) \(the API server refuses the object\)$/,
+      ),
+    ]);
+    expect(problems(withExpression("{key: app, operator: In, values: [frontend]}"))).toEqual([
+      expect.stringMatching(/spec\.selector: the selector does not match the template's labels/),
+    ]);
+  });
 });

@@ -3,17 +3,21 @@ import {
   type Bundle,
   type BundleObject,
   CONTAINER_LISTS,
+  compileSelector,
   dns1123LabelProblem,
   dns1123SubdomainProblem,
   escapeSegment,
+  isEmptySelector,
   isRecord,
   joinPointer,
   labelProblem,
+  labelSelectorProblems,
   PROBE_FIELDS,
   podTemplateOf,
   portNameProblem,
   probeHandlersOf,
   quantityValue,
+  stringLabels,
 } from "@scout-deploy/core";
 import { dottedPath } from "./paths.js";
 import type { SchemaProblem } from "./port.js";
@@ -495,49 +499,26 @@ function resourceProblems(resources: unknown, at: string): Problem[] {
 
 const WORKLOADS_WITH_SELECTOR = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"]);
 
-/** ValidateDeploymentSpec and kin: replicas not negative; a selector, not empty, matching the template's labels. */
+/**
+ * ValidateDeploymentSpec and kin: replicas not negative; a selector, valid (ValidateLabelSelector)
+ * and not empty; and, when valid, matching the template's labels. A selector the API server
+ * refuses is reported once, as itself, not again as a mismatch.
+ */
 function workloadProblems(spec: Json): Problem[] {
   const problems: Problem[] = [];
   if (typeof spec.replicas === "number" && spec.replicas < 0)
     problems.push(["/spec/replicas", "replicas may not be negative"]);
   const selector = spec.selector;
   if (!isRecord(selector)) return problems;
+  const invalid = labelSelectorProblems(selector, "/spec/selector");
+  if (invalid.length > 0) return [...problems, ...invalid];
   const template = isRecord(spec.template) ? spec.template : {};
-  const metadata = isRecord(template.metadata) ? template.metadata : {};
-  const labels = isRecord(metadata.labels) ? metadata.labels : {};
-  const matchLabels = isRecord(selector.matchLabels) ? selector.matchLabels : {};
-  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
-  problems.push(...labelMapProblems(matchLabels, "/spec/selector/matchLabels", "selector"));
-  if (Object.keys(matchLabels).length === 0 && expressions.length === 0)
+  const labels = stringLabels(isRecord(template.metadata) ? template.metadata.labels : undefined);
+  if (isEmptySelector(selector))
     problems.push(["/spec/selector", "an empty selector is refused: it would select every pod"]);
-  else if (!selectorMatches(matchLabels, expressions, labels))
+  else if (!compileSelector(selector)(labels))
     problems.push(["/spec/selector", "the selector does not match the template's labels"]);
   return problems;
-}
-
-function selectorMatches(matchLabels: Json, expressions: unknown[], labels: Json): boolean {
-  const byLabels = Object.entries(matchLabels).every(([key, value]) => labels[key] === value);
-  return (
-    byLabels &&
-    expressions.every((expression) => {
-      if (!isRecord(expression) || typeof expression.key !== "string") return true;
-      const has = Object.hasOwn(labels, expression.key);
-      const values = Array.isArray(expression.values) ? expression.values : [];
-      const value = labels[expression.key];
-      switch (expression.operator) {
-        case "In":
-          return has && values.includes(value);
-        case "NotIn":
-          return !has || !values.includes(value);
-        case "Exists":
-          return has;
-        case "DoesNotExist":
-          return !has;
-        default:
-          return true;
-      }
-    })
-  );
 }
 
 /** ValidateService: ports 1-65535, names required beside others and unique, targetPort a port or a port name; selector labels. */
