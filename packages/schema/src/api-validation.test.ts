@@ -359,4 +359,32 @@ stringData: {b: "${plain}"}
       expect.stringMatching(/spec\.selector: the selector does not match the template's labels/),
     ]);
   });
+
+  it("accepts relaxed variable names and repeated ones, refuses '=', control characters and bad envFrom", () => {
+    const withEnv = (env: string) => deployment({ extra: `${env}\n` });
+    expect(
+      problems(
+        withEnv(
+          '          env: [{name: my.var-1, value: a}, {name: "1ST VAR", value: b}, {name: my.var-1, value: c}]\n          envFrom: [{prefix: "app.", configMapRef: {name: scout}}]',
+        ),
+      ),
+    ).toEqual([]);
+    const found = problems(
+      withEnv(
+        '          env: [{name: "A=B", value: hunter2}, {name: "TAB\\tX", value: x}, {name: T, value: v, valueFrom: {secretKeyRef: {name: s, key: k}}}]\n          envFrom: [{prefix: "P=", secretRef: {name: s}}, {configMapRef: {name: a}, secretRef: {name: b}}]',
+      ),
+    );
+    expect(found).toEqual([
+      expect.stringMatching(
+        /env\[0\]\.name: the variable name has characters other than printable ASCII, or '='/,
+      ),
+      expect.stringMatching(/env\[1\]\.name: the variable name has characters other than/),
+      expect.stringMatching(/env\[2\]\.valueFrom: valueFrom may not be set beside a value/),
+      expect.stringMatching(/envFrom\[0\]\.prefix: the prefix has characters other than/),
+      expect.stringMatching(
+        /envFrom\[1\]: an envFrom entry needs exactly one of configMapRef and secretRef/,
+      ),
+    ]);
+    expect(found.join("\n")).not.toContain("hunter2");
+  });
 });

@@ -326,11 +326,80 @@ function podSpecProblems(spec: Json, at: string, claims: string[] = []): Problem
           ...resourceProblems(container.resources, joinPointer(pointer, "resources")),
           ...mountProblems(container.volumeMounts, joinPointer(pointer, "volumeMounts"), volumes),
           ...probeProblems(container, pointer),
+          ...envProblems(container.env, joinPointer(pointer, "env")),
+          ...envFromProblems(container.envFrom, joinPointer(pointer, "envFrom")),
           ...idProblems(container.securityContext, joinPointer(pointer, "securityContext")),
         ];
       });
     }),
   ];
+}
+
+/**
+ * IsRelaxedEnvVarName, which every version we judge applies (RelaxedEnvironmentVariableValidation
+ * is on by default since 1.32 and locked on since 1.34): printable ASCII other than '='. Names
+ * like `my.var` or `1ST` are accepted; a shell may not read them, the API server does not care.
+ */
+function envNameProblem(name: string): string | undefined {
+  if (name === "") return "may not be empty";
+  return /^[\x20-\x3c\x3e-\x7e]+$/.test(name)
+    ? undefined
+    : "has characters other than printable ASCII, or '='";
+}
+
+const VALUE_SOURCES = [
+  "fieldRef",
+  "resourceFieldRef",
+  "configMapKeyRef",
+  "secretKeyRef",
+  "fileKeyRef",
+];
+
+/**
+ * ValidateEnv: a name (relaxed), and a value or one valueFrom source, not both. A name listed
+ * twice is accepted (the API server warns; the last one wins in the container).
+ */
+function envProblems(env: unknown, at: string): Problem[] {
+  if (!Array.isArray(env)) return [];
+  return env.flatMap((entry, index): Problem[] => {
+    if (!isRecord(entry)) return [];
+    const pointer = joinPointer(at, String(index));
+    const problems: Problem[] = [];
+    const nameProblem = typeof entry.name === "string" ? envNameProblem(entry.name) : undefined;
+    if (nameProblem)
+      problems.push([joinPointer(pointer, "name"), `the variable name ${nameProblem}`]);
+    if (isRecord(entry.valueFrom)) {
+      const from = entry.valueFrom;
+      const sources = VALUE_SOURCES.filter((source) => from[source] != null).length;
+      const fromAt = joinPointer(pointer, "valueFrom");
+      if (typeof entry.value === "string" && entry.value !== "")
+        problems.push([fromAt, "valueFrom may not be set beside a value"]);
+      else if (sources !== 1)
+        problems.push([
+          fromAt,
+          `valueFrom needs exactly one of ${VALUE_SOURCES.join(", ")} (it has ${sources})`,
+        ]);
+    }
+    return problems;
+  });
+}
+
+/** ValidateEnvFrom: a prefix is a relaxed variable name; exactly one of configMapRef and secretRef. */
+function envFromProblems(envFrom: unknown, at: string): Problem[] {
+  if (!Array.isArray(envFrom)) return [];
+  return envFrom.flatMap((entry, index): Problem[] => {
+    if (!isRecord(entry)) return [];
+    const pointer = joinPointer(at, String(index));
+    const problems: Problem[] = [];
+    if (typeof entry.prefix === "string" && entry.prefix !== "") {
+      const problem = envNameProblem(entry.prefix);
+      if (problem) problems.push([joinPointer(pointer, "prefix"), `the prefix ${problem}`]);
+    }
+    const sources = ["configMapRef", "secretRef"].filter((source) => entry[source] != null).length;
+    if (sources !== 1)
+      problems.push([pointer, "an envFrom entry needs exactly one of configMapRef and secretRef"]);
+    return problems;
+  });
 }
 
 /** validateHandler: a probe has exactly one of exec, httpGet, tcpSocket, grpc. */
