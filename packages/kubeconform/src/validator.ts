@@ -81,7 +81,10 @@ export async function runKubeconform(
     const output = await execute(binary, argumentsFor(options, version, work));
     // kubeconform checks the schema only; what the API server's validation refuses besides
     // is judged by the same code as the embedded engine's, so both engines agree.
-    const problems = [...mapResults(bundle.objects, output, version), ...apiServerProblems(bundle)];
+    const problems = [
+      ...mapResults(bundle.objects, output, version),
+      ...apiServerProblems(bundle, { kubernetesVersion: version }),
+    ];
     return normalizeProblems(bundle, problems);
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -387,4 +387,53 @@ stringData: {b: "${plain}"}
     ]);
     expect(found.join("\n")).not.toContain("hunter2");
   });
+
+  it("refuses integers the API server cannot decode into int32 or int64, accepts 80.0 and 1e3", () => {
+    const yaml = deployment({
+      spec: "  replicas: 3000000000\n  revisionHistoryLimit: 1e3\n",
+      extra:
+        "          ports: [{containerPort: 8000.0}]\n          securityContext: {runAsUser: 3000000000}\n          livenessProbe: {tcpSocket: {port: 8000}, periodSeconds: 1e12}\n",
+    });
+    expect(problems(yaml)).toEqual([
+      "5:3 invalid spec.replicas: replicas is a 32-bit integer (-2147483648 to 2147483647): the API server cannot decode it (the API server refuses the object)",
+      expect.stringMatching(
+        /containers\[0\]\.livenessProbe\.periodSeconds: periodSeconds is a 32-bit integer/,
+      ),
+      // runAsUser is an int64: 3000000000 decodes, and is refused as a user ID, not as a number.
+      expect.stringMatching(/securityContext\.runAsUser: runAsUser is 0 to 2147483647 \(/),
+    ]);
+  });
+
+  it("refuses negative counts of workloads, Jobs and probes, and a progress deadline not above minReadySeconds", () => {
+    const yaml = deployment({
+      spec: "  minReadySeconds: 30\n  progressDeadlineSeconds: 30\n  revisionHistoryLimit: -1\n",
+      extra:
+        "          readinessProbe: {tcpSocket: {port: 8000}, periodSeconds: -5, failureThreshold: 0}\n",
+    });
+    expect(problems(yaml)).toEqual([
+      expect.stringMatching(
+        /^6:3 invalid spec\.progressDeadlineSeconds: progressDeadlineSeconds must be greater than minReadySeconds/,
+      ),
+      expect.stringMatching(/spec\.revisionHistoryLimit: revisionHistoryLimit may not be negative/),
+      expect.stringMatching(/readinessProbe\.periodSeconds: periodSeconds may not be negative/),
+    ]);
+    const job = `apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate}
+spec:
+  backoffLimit: -1
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: migrate, image: scout/backend:1.0}]
+`;
+    expect(problems(job)).toEqual([
+      expect.stringMatching(/^5:3 invalid spec\.backoffLimit: backoffLimit may not be negative/),
+    ]);
+    expect(problems(deployment({ spec: "  minReadySeconds: 600\n" }))).toEqual([
+      expect.stringMatching(
+        /spec\.minReadySeconds: minReadySeconds must be below progressDeadlineSeconds \(600 by default\)/,
+      ),
+    ]);
+  });
 });

@@ -17,10 +17,18 @@ import {
   portNameProblem,
   probeHandlersOf,
   quantityValue,
+  splitPointer,
   stringLabels,
 } from "@scout-deploy/core";
+import { schemaSetFor } from "./bundled.js";
+import {
+  bundledKubernetesVersions,
+  defaultKubernetesVersion,
+  parseKubernetesVersion,
+} from "./data.js";
 import { dottedPath } from "./paths.js";
-import type { SchemaProblem } from "./port.js";
+import type { SchemaProblem, ValidateOptions } from "./port.js";
+import type { SchemaSet } from "./validate.js";
 
 /**
  * What the API server's validation (pkg/apis/*\/validation) refuses although the OpenAPI schema
@@ -29,9 +37,10 @@ import type { SchemaProblem } from "./port.js";
  * judged by @scout-deploy/netpol's policyRefusals (the network rules report them), not here.
  * Messages name the rule broken, never the value: the line and column point at it.
  */
-export function apiServerProblems(bundle: Bundle): SchemaProblem[] {
+export function apiServerProblems(bundle: Bundle, options: ValidateOptions = {}): SchemaProblem[] {
+  const target = targetOf(options.kubernetesVersion);
   return bundle.objects.flatMap((object) =>
-    objectProblems(object).map(
+    objectProblems(object, target).map(
       ([pointer, reason, podsOnly]): SchemaProblem => ({
         ruleId: "input/schema",
         code: "invalid",
@@ -48,7 +57,20 @@ export function apiServerProblems(bundle: Bundle): SchemaProblem[] {
 type Problem = [pointer: string, reason: string, podsOnly?: boolean];
 type Json = Record<string, unknown>;
 
-function objectProblems(object: BundleObject): Problem[] {
+/** What the judged version decides: its minor, and its bundled schemas (the newest for others). */
+interface Target {
+  minor: number;
+  schemas: SchemaSet;
+}
+
+function targetOf(kubernetesVersion: string | undefined): Target {
+  const version = kubernetesVersion || defaultKubernetesVersion();
+  const { major, minor } = parseKubernetesVersion(version);
+  const bundled = bundledKubernetesVersions().find((v) => v.startsWith(`${major}.${minor}.`));
+  return { minor, schemas: schemaSetFor(bundled ?? defaultKubernetesVersion()) };
+}
+
+function objectProblems(object: BundleObject, target: Target): Problem[] {
   const value = object.value as Json;
   if (isNetworkPolicy(value)) return [];
   const metadata = isRecord(value.metadata) ? value.metadata : {};
@@ -70,12 +92,58 @@ function objectProblems(object: BundleObject): Problem[] {
     ...(template
       ? restartPolicyProblems(String(value.kind), template.spec, template.specPointer)
       : []),
+    ...nonNegativeProblems(String(value.kind), spec),
     ...(WORKLOADS_WITH_SELECTOR.has(String(value.kind)) ? workloadProblems(spec) : []),
     ...(value.kind === "Service" && value.apiVersion === "v1" ? serviceProblems(spec) : []),
     ...(value.apiVersion === "v1" && (value.kind === "Secret" || value.kind === "ConfigMap")
       ? dataProblems(value)
       : []),
+    ...integerProblems(value, target.schemas),
   ];
+}
+
+/** The fields Kubernetes declares int64 (format int64 in its OpenAPI); every other integer is int32. */
+const INT64_FIELDS = new Set([
+  "activeDeadlineSeconds",
+  "deletionGracePeriodSeconds",
+  "expirationSeconds",
+  "fsGroup",
+  "generation",
+  "observedGeneration",
+  "revision",
+  "runAsGroup",
+  "runAsUser",
+  "seconds",
+  "startingDeadlineSeconds",
+  "supplementalGroups",
+  "terminationGracePeriodSeconds",
+  "tolerationSeconds",
+]);
+
+const INT32_MAX = 2 ** 31 - 1;
+const INT64_MAX = 2 ** 63 - 1;
+
+/**
+ * The API server decodes integer fields into Go int32 or int64: a number out of range is a
+ * decoding error (the object is refused before validation). 80.0 and 1e3 are integers by then:
+ * kubectl turns YAML into JSON through float64, which prints them as 80 and 1000.
+ */
+function integerProblems(value: Json, schemas: SchemaSet): Problem[] {
+  const schema = schemas.kindSchema(String(value.apiVersion), String(value.kind));
+  if (!schema) return [];
+  return schemas.integerFields(value, schema).flatMap(({ pointer, value: number }): Problem[] => {
+    const field = splitPointer(pointer).findLast((segment) => !/^\d+$/.test(segment)) ?? "";
+    // A CertificateSigningRequest's expirationSeconds is the one int32 of that name.
+    const wide = INT64_FIELDS.has(field) && value.kind !== "CertificateSigningRequest";
+    const max = wide ? INT64_MAX : INT32_MAX;
+    if (!Number.isInteger(number) || (number >= -max - 1 && number <= max)) return [];
+    return [
+      [
+        pointer,
+        `${field} is a ${wide ? 64 : 32}-bit integer (${wide ? "-2^63 to 2^63-1" : "-2147483648 to 2147483647"}): the API server cannot decode it`,
+      ],
+    ];
+  });
 }
 
 const ALWAYS_RESTARTING = new Set(["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"]);
@@ -402,13 +470,78 @@ function envFromProblems(envFrom: unknown, at: string): Problem[] {
   });
 }
 
+const SPEC_COUNTS = ["replicas", "minReadySeconds", "revisionHistoryLimit"];
+
+/** The spec fields each kind's validation refuses below zero (ValidateNonnegativeField). */
+const NON_NEGATIVE: Record<string, string[]> = {
+  Deployment: [...SPEC_COUNTS, "progressDeadlineSeconds"],
+  ReplicaSet: SPEC_COUNTS,
+  StatefulSet: SPEC_COUNTS,
+  DaemonSet: ["minReadySeconds", "revisionHistoryLimit"],
+  Job: [
+    "parallelism",
+    "completions",
+    "activeDeadlineSeconds",
+    "backoffLimit",
+    "ttlSecondsAfterFinished",
+  ],
+  CronJob: ["startingDeadlineSeconds", "successfulJobsHistoryLimit", "failedJobsHistoryLimit"],
+};
+
+function nonNegativeProblems(kind: string, spec: Json): Problem[] {
+  const fields = Object.hasOwn(NON_NEGATIVE, kind) ? (NON_NEGATIVE[kind] ?? []) : [];
+  const problems: Problem[] = fields
+    .filter((field) => typeof spec[field] === "number" && (spec[field] as number) < 0)
+    .map((field) => [joinPointer("/spec", field), `${field} may not be negative`]);
+  // The API server defaults the deadline to 600 seconds before it validates.
+  const deadline = spec.progressDeadlineSeconds ?? 600;
+  const ready = spec.minReadySeconds ?? 0;
+  if (kind === "Deployment" && typeof deadline === "number" && typeof ready === "number")
+    if (deadline <= ready)
+      problems.push(
+        spec.progressDeadlineSeconds === undefined
+          ? [
+              "/spec/minReadySeconds",
+              "minReadySeconds must be below progressDeadlineSeconds (600 by default)",
+            ]
+          : [
+              "/spec/progressDeadlineSeconds",
+              "progressDeadlineSeconds must be greater than minReadySeconds",
+            ],
+      );
+  return problems;
+}
+
+const PROBE_COUNTS = [
+  "initialDelaySeconds",
+  "timeoutSeconds",
+  "periodSeconds",
+  "successThreshold",
+  "failureThreshold",
+];
+
+/** validateProbe: its counts not negative, its own terminationGracePeriodSeconds above zero. */
+function probeCountProblems(probe: Json, at: string): Problem[] {
+  const problems: Problem[] = PROBE_COUNTS.filter(
+    (field) => typeof probe[field] === "number" && (probe[field] as number) < 0,
+  ).map((field) => [joinPointer(at, field), `${field} may not be negative`]);
+  const grace = probe.terminationGracePeriodSeconds;
+  if (typeof grace === "number" && grace <= 0)
+    problems.push([
+      joinPointer(at, "terminationGracePeriodSeconds"),
+      "a probe's terminationGracePeriodSeconds must be above 0",
+    ]);
+  return problems;
+}
+
 /** validateHandler: a probe has exactly one of exec, httpGet, tcpSocket, grpc. */
 function probeProblems(container: Json, at: string): Problem[] {
   return PROBE_FIELDS.flatMap((probe): Problem[] => {
     const body = container[probe];
     if (!isRecord(body)) return [];
+    const counts = probeCountProblems(body, joinPointer(at, probe));
     const count = probeHandlersOf(body).length;
-    if (count === 1) return [];
+    if (count === 1) return counts;
     return [
       [
         joinPointer(at, probe),
@@ -416,6 +549,7 @@ function probeProblems(container: Json, at: string): Problem[] {
           ? "a probe needs one handler (exec, httpGet, tcpSocket or grpc)"
           : "a probe may have only one handler (exec, httpGet, tcpSocket or grpc)",
       ],
+      ...counts,
     ];
   });
 }
@@ -575,8 +709,6 @@ const WORKLOADS_WITH_SELECTOR = new Set(["Deployment", "StatefulSet", "DaemonSet
  */
 function workloadProblems(spec: Json): Problem[] {
   const problems: Problem[] = [];
-  if (typeof spec.replicas === "number" && spec.replicas < 0)
-    problems.push(["/spec/replicas", "replicas may not be negative"]);
   const selector = spec.selector;
   if (!isRecord(selector)) return problems;
   const invalid = labelSelectorProblems(selector, "/spec/selector");

@@ -1,6 +1,7 @@
 import type { Bundle } from "@scout-deploy/core";
 import { apiServerProblems } from "./api-validation.js";
-import { resolveBundledVersion, schemaData } from "./data.js";
+import { bundledSchemaSet, schemaSetFor } from "./bundled.js";
+import { resolveBundledVersion } from "./data.js";
 import { folderSchemas } from "./folders.js";
 import { missingSchemaProblem } from "./kinds.js";
 import {
@@ -9,26 +10,8 @@ import {
   type SchemaValidator,
   type ValidateOptions,
 } from "./port.js";
-import { SchemaSet } from "./validate.js";
 
-const schemaSets = new Map<string, SchemaSet>();
-
-/** The bundled schemas of one Kubernetes version ("1.36", "1.36.2"...), compiled once. */
-export function bundledSchemaSet(kubernetesVersion?: string): SchemaSet {
-  return schemaSetFor(resolveBundledVersion(kubernetesVersion));
-}
-
-function schemaSetFor(version: string): SchemaSet {
-  let set = schemaSets.get(version);
-  if (!set) {
-    const data = schemaData();
-    const versionSchemas = data.versions[version];
-    if (!versionSchemas) throw new Error(`no bundled schemas for ${version}`);
-    set = SchemaSet.bundled(data, versionSchemas);
-    schemaSets.set(version, set);
-  }
-  return set;
-}
+export { bundledSchemaSet };
 
 export interface EmbeddedOptions {
   /** Folders of JSON Schemas for kinds that are not bundled (CRDs); see folders.ts. */
@@ -61,7 +44,7 @@ export function validateBundle(
       problems.push({ ruleId: "input/schema", severity: "error", object, ...error });
     }
   }
-  problems.push(...apiServerProblems(bundle));
+  problems.push(...apiServerProblems(bundle, { kubernetesVersion: version }));
   return normalizeProblems(bundle, problems);
 }
 

@@ -84,6 +84,51 @@ export class SchemaSet {
     return current;
   }
 
+  /**
+   * The numbers of `value` that its schema types as integers only (not quantities, which are
+   * string or number), with their pointers: the API server decodes them into Go integers.
+   */
+  integerFields(value: unknown, schema: JsonSchema): Array<{ pointer: string; value: number }> {
+    const found: Array<{ pointer: string; value: number }> = [];
+    const walk = (node: unknown, at: JsonSchema | undefined, pointer: string) => {
+      if (!at) return;
+      const types = this.typesOf(at);
+      if (typeof node === "number") {
+        if (types.has("integer") && !types.has("number")) found.push({ pointer, value: node });
+        return;
+      }
+      const current = this.deref(at);
+      if (Array.isArray(node)) {
+        node.forEach((item, index) => walk(item, current.items, `${pointer}/${index}`));
+      } else if (isRecord(node)) {
+        const properties: Record<string, JsonSchema> = current.properties ?? {};
+        const additional = current.additionalProperties;
+        for (const [key, item] of Object.entries(node)) {
+          const next = Object.hasOwn(properties, key)
+            ? properties[key]
+            : isRecord(additional)
+              ? (additional as JsonSchema)
+              : undefined;
+          walk(item, next, `${pointer}/${escapeSegment(key)}`);
+        }
+      }
+    };
+    walk(value, schema, "");
+    return found;
+  }
+
+  /** Every JSON type a schema (its reference, oneOf and anyOf branches) admits. */
+  private typesOf(schema: JsonSchema): Set<string> {
+    const types = new Set<string>();
+    const visit = (at: JsonSchema) => {
+      if (at.$ref !== undefined) visit(this.definition(at.$ref));
+      if (at.type !== undefined) for (const t of allowedTypes(at.type)) types.add(t);
+      for (const branch of [...(at.oneOf ?? []), ...(at.anyOf ?? [])]) visit(branch);
+    };
+    visit(schema);
+    return types;
+  }
+
   validate(value: unknown, schema: JsonSchema): SchemaError[] {
     const errors: SchemaError[] = [];
     this.check(value, schema, [], errors);
