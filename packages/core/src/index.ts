@@ -49,6 +49,15 @@ export {
   sameInstance,
 } from "./instance.js";
 export {
+  cidrProblem,
+  ipProblem,
+  type ParsedCidr,
+  type ParsedIp,
+  parseCidr,
+  parseIp,
+  strictIpValidation,
+} from "./ip.js";
+export {
   allContainers,
   CONTAINER_LISTS,
   type ContainerList,

@@ -111,5 +111,6 @@ export {
   type PolicyRefusal,
   type PortRefusal,
   policyRefusals,
+  type RefusalOptions,
   type SpecRefusal,
 } from "./validate.js";

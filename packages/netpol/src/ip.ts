@@ -1,3 +1,5 @@
+import { parseCidr as parseCoreCidr, parseIp } from "@scout-deploy/core";
+
 /**
  * Addresses outside the cluster as intervals of one number line: IPv4 addresses are 0..2^32-1,
  * IPv6 addresses are shifted above them (2^32 + address), so one interval type covers both.
@@ -10,17 +12,18 @@ const V6_BASE = 1n << 32n;
 export const IPV4_SPACE: IpInterval = [0n, V6_BASE - 1n];
 export const IPV6_SPACE: IpInterval = [V6_BASE, V6_BASE + (1n << 128n) - 1n];
 
-/** The interval of a CIDR such as 10.0.0.0/8 or fd00::/8; undefined when it does not parse. */
+/**
+ * The interval of a CIDR such as 10.0.0.0/8 or fd00::/8; undefined when it does not parse. An
+ * IPv4-mapped block (::ffff:10.0.0.0/104) holds IPv4 addresses, as Go's IPNet matches them.
+ */
 export function parseCidr(cidr: string): IpInterval | undefined {
-  const [address, prefixText] = cidr.trim().split("/");
-  if (address === undefined || prefixText === undefined || !/^\d+$/.test(prefixText))
-    return undefined;
-  const prefix = Number(prefixText);
-  const v4 = parseIpv4(address);
-  if (v4 !== undefined) return prefix > 32 ? undefined : block(v4, 32, prefix, 0n);
-  const v6 = parseIpv6(address);
-  if (v6 !== undefined) return prefix > 128 ? undefined : block(v6, 128, prefix, V6_BASE);
-  return undefined;
+  const parsed = parseCoreCidr(cidr.trim());
+  if (!parsed) return undefined;
+  if (parsed.mapped && parsed.prefix >= 96)
+    return block(parsed.value & 0xffffffffn, 32, parsed.prefix - 96, 0n);
+  return parsed.bits === 32
+    ? block(parsed.value, 32, parsed.prefix, 0n)
+    : block(parsed.value, 128, parsed.prefix, V6_BASE);
 }
 
 function block(address: bigint, bits: number, prefix: number, base: bigint): IpInterval {
@@ -30,23 +33,8 @@ function block(address: bigint, bits: number, prefix: number, base: bigint): IpI
 }
 
 function parseIpv4(text: string): bigint | undefined {
-  const parts = text.split(".");
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255))
-    return undefined;
-  return parts.reduce((acc, p) => (acc << 8n) + BigInt(p), 0n);
-}
-
-function parseIpv6(text: string): bigint | undefined {
-  if (!/^[0-9a-fA-F:]+$/.test(text) || (text.match(/::/g)?.length ?? 0) > 1) return undefined;
-  const [head = "", tail] = text.split("::");
-  const groups = (s: string) => (s === "" ? [] : s.split(":"));
-  const left = groups(head);
-  const right = tail === undefined ? [] : groups(tail);
-  const missing = 8 - left.length - right.length;
-  if (tail === undefined ? missing !== 0 : missing < 1) return undefined;
-  const all = [...left, ...Array<string>(tail === undefined ? 0 : missing).fill("0"), ...right];
-  if (!all.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
-  return all.reduce((acc, g) => (acc << 16n) + BigInt(Number.parseInt(g, 16)), 0n);
+  const parsed = parseIp(text);
+  return parsed?.bits === 32 ? parsed.value : undefined;
 }
 
 export function ipBlockSet(cidr: string, except: readonly string[]): IpSet | undefined {

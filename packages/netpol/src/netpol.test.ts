@@ -36,6 +36,8 @@ describe("addresses", () => {
     ]);
     expect(parseCidr("::/0")).toBeDefined();
     expect(parseCidr("10.0.0.0/33")).toBeUndefined();
+    // An IPv4-mapped block admits IPv4 addresses (Go's IPNet.Contains): 10.0.0.0/8 here.
+    expect(formatInterval(parseCidr("::ffff:10.0.0.0/104")!)).toBe("10.0.0.0-10.255.255.255");
   });
 });
 

@@ -41,6 +41,31 @@ describe("ipBlock CIDRs as the API server validates them (strict since 1.36)", (
   });
 });
 
+describe("ipBlock CIDRs for a target before 1.36 (ParseCIDRSloppy)", () => {
+  const lenient = (cidr: string) =>
+    policyRefusals(policy({ ipBlock: { cidr } }), { strictIp: false }).map((r) => r.reason);
+
+  it("accepts bits beyond the prefix, leading zeros and IPv4-mapped blocks, which 1.35 creates", () => {
+    for (const cidr of ["10.0.0.1/8", "010.0.0.0/8", "10.0.0.0/08", "::ffff:10.0.0.0/104"])
+      expect(lenient(cidr), cidr).toEqual([]);
+  });
+
+  it("still refuses what does not parse", () => {
+    for (const cidr of ["10.0.0.0/33", " 10.0.0.0/8", "10.0.0.0", "::ffff:10.0.0/104"])
+      expect(lenient(cidr), cidr).toHaveLength(1);
+  });
+});
+
+describe("IPv6 CIDRs with an IPv4 tail", () => {
+  it("accepts a NAT64 block, refuses an IPv4-mapped one from 1.36 as such, not as no CIDR", () => {
+    expect(reasons(policy({ ipBlock: { cidr: "64:ff9b::a00:0/120" } }))).toEqual([]);
+    expect(reasons(policy({ ipBlock: { cidr: "64:ff9b::10.0.0.0/120" } }))).toEqual([]);
+    expect(reasons(policy({ ipBlock: { cidr: "::ffff:10.0.0.0/104" } }))).toEqual([
+      "/spec/egress/0/to/0/ipBlock: the ipBlock's cidr ::ffff:10.0.0.0/104 has an IPv4-mapped IPv6 address, which Kubernetes 1.36 and later refuse",
+    ]);
+  });
+});
+
 describe("selectors as the API server validates them", () => {
   it("refuses a matchLabels key or value that is no label", () => {
     const bad = (matchLabels: Record<string, string>) =>

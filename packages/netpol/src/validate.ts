@@ -1,5 +1,6 @@
 import {
   annotationKeyProblem,
+  cidrProblem,
   dns1123LabelProblem,
   dns1123SubdomainProblem,
   escapeSegment,
@@ -8,7 +9,7 @@ import {
   labelSelectorProblems,
   portNameProblem,
 } from "@scout-deploy/core";
-import { formatIp, type IpInterval, parseCidr } from "./ip.js";
+import { type IpInterval, parseCidr } from "./ip.js";
 
 /**
  * One reason the API server refuses a NetworkPolicy (ValidateNetworkPolicyPeer, ValidateIPBlock,
@@ -53,10 +54,20 @@ const DIRECTIONS = [
 ] as const;
 
 /** Every reason the API server would refuse the NetworkPolicy `object` value; empty when it is accepted. */
-export function policyRefusals(policy: unknown): PolicyRefusal[] {
+export function policyRefusals(policy: unknown, options: RefusalOptions = {}): PolicyRefusal[] {
   const spec = isRecord(policy) && isRecord(policy.spec) ? policy.spec : {};
   const metadata = isRecord(policy) && isRecord(policy.metadata) ? policy.metadata : {};
-  return [...metadataRefusals(metadata), ...specRefusals(spec), ...ruleRefusals(spec)];
+  const strictIp = options.strictIp ?? true;
+  return [...metadataRefusals(metadata), ...specRefusals(spec), ...ruleRefusals(spec, strictIp)];
+}
+
+export interface RefusalOptions {
+  /**
+   * The target version validates CIDRs strictly (`strictIpValidation(minor)` of core: 1.36 and
+   * later): 10.0.0.1/8 is refused there and read as 10.0.0.0/8 before. Default true, as the
+   * default target (the newest bundled version) does.
+   */
+  strictIp?: boolean;
 }
 
 /**
@@ -119,13 +130,16 @@ function labelProblems(key: string, value: unknown, pointer: string): [string, s
   return [[pointer, `${what} ${refused.problem}`]];
 }
 
-function ruleRefusals(spec: Record<string, unknown>): PolicyRefusal[] {
+function ruleRefusals(spec: Record<string, unknown>, strictIp: boolean): PolicyRefusal[] {
   return DIRECTIONS.flatMap(([direction, peerKey]) => {
     const rules = Array.isArray(spec[direction]) ? spec[direction] : [];
     return rules.flatMap((body: unknown, rule: number): PolicyRefusal[] => {
       if (!isRecord(body)) return [];
       const at = { direction, rule, pointer: `/spec/${direction}/${rule}` };
-      return [...peerRefusals(body[peerKey], at, peerKey), ...portRefusals(body.ports, at)];
+      return [
+        ...peerRefusals(body[peerKey], at, peerKey, strictIp),
+        ...portRefusals(body.ports, at),
+      ];
     });
   });
 }
@@ -136,11 +150,11 @@ interface At {
   pointer: string;
 }
 
-function peerRefusals(peers: unknown, rule: At, peerKey: string): PeerRefusal[] {
+function peerRefusals(peers: unknown, rule: At, peerKey: string, strictIp: boolean): PeerRefusal[] {
   if (!Array.isArray(peers)) return [];
   return peers.flatMap((peer, index) => {
     const at = `${rule.pointer}/${peerKey}/${index}`;
-    return peerProblems(peer, at).map(([pointer, reason]) => ({
+    return peerProblems(peer, at, strictIp).map(([pointer, reason]) => ({
       kind: "peer" as const,
       direction: rule.direction,
       rule: rule.rule,
@@ -151,7 +165,7 @@ function peerRefusals(peers: unknown, rule: At, peerKey: string): PeerRefusal[] 
 }
 
 /** A peer with no selector and no ipBlock, an ipBlock beside a selector, a bad cidr or except. */
-function peerProblems(peer: unknown, at: string): [string, string][] {
+function peerProblems(peer: unknown, at: string, strictIp: boolean): [string, string][] {
   if (!isRecord(peer)) return [];
   const selectors = peer.podSelector != null || peer.namespaceSelector != null;
   const selectorErrors = [
@@ -164,16 +178,16 @@ function peerProblems(peer: unknown, at: string): [string, string][] {
   }
   if (selectors) return [[`${at}/ipBlock`, "a peer sets an ipBlock beside a selector"]];
   const block = isRecord(peer.ipBlock) ? peer.ipBlock : {};
-  const cidrProblem = strictCidrProblem(block.cidr);
-  if (cidrProblem) {
+  const blockProblem = cidrProblem(block.cidr, strictIp);
+  if (blockProblem) {
     return [
-      [`${at}/ipBlock`, `the ipBlock's cidr ${String(block.cidr ?? "(none)")} ${cidrProblem}`],
+      [`${at}/ipBlock`, `the ipBlock's cidr ${String(block.cidr ?? "(none)")} ${blockProblem}`],
     ];
   }
   const whole = parseCidr(block.cidr as string) as IpInterval;
   const except = Array.isArray(block.except) ? block.except : [];
   return except.flatMap((hole, e): [string, string][] => {
-    const holeProblem = strictCidrProblem(hole);
+    const holeProblem = cidrProblem(hole, strictIp);
     if (holeProblem)
       return [[`${at}/ipBlock/except/${e}`, `the except entry ${String(hole)} ${holeProblem}`]];
     const inner = parseCidr(hole as string);
@@ -191,33 +205,6 @@ function peerProblems(peer: unknown, at: string): [string, string][] {
     ];
   });
 }
-
-/**
- * Why the API server refuses a CIDR (IsValidCIDRForLegacyField). Since Kubernetes 1.36
- * (StrictIPCIDRValidation, beta then, GA in 1.37) it also refuses leading zeros and an address
- * with bits set beyond the prefix: 10.0.0.1/8 is refused, not read as 10.0.0.0/8. 1.35 still
- * accepts those; we judge by the strict rule, since a policy that only an older cluster creates
- * is a policy that an upgrade drops.
- */
-export function strictCidrProblem(cidr: unknown): string | undefined {
-  if (typeof cidr !== "string") return "is no CIDR";
-  const whole = parseCidr(cidr);
-  if (!whole || cidr !== cidr.trim()) return "is no CIDR";
-  const [address = "", prefix = ""] = cidr.split("/");
-  const ipv4 = address.includes(".");
-  if (/^0\d/.test(prefix) || (ipv4 && address.split(".").some((part) => /^0\d/.test(part))))
-    return "has leading zeros, which Kubernetes 1.36 and later refuse";
-  const single = parseCidr(`${address}/${ipv4 ? 32 : 128}`);
-  if (single && single[0] !== whole[0])
-    return `has bits set beyond the prefix length, which Kubernetes 1.36 and later refuse (write ${formatNetwork(whole[0], ipv4, prefix)})`;
-  return undefined;
-}
-
-function formatNetwork(start: bigint, ipv4: boolean, prefix: string): string {
-  return `${ipv4 ? formatIp(start) : compactIpv6(formatIp(start))}/${Number(prefix)}`;
-}
-
-const compactIpv6 = (text: string) => text.replace(/(^|:)0(:0)+(:|$)/, "::");
 
 function portRefusals(ports: unknown, rule: At): PortRefusal[] {
   if (!Array.isArray(ports)) return [];
