@@ -436,4 +436,80 @@ spec:
       ),
     ]);
   });
+
+  it("judges a Service by its type: ExternalName, nodePorts, clusterIP, traffic policy, source ranges", () => {
+    const service = (spec: string, version?: string) =>
+      positioned(
+        validateBundle(
+          bundleOf(`apiVersion: v1
+kind: Service
+metadata: {name: backend}
+spec:
+${spec}`),
+          version ? { kubernetesVersion: version } : {},
+        ),
+      );
+    const port = "  ports: [{name: http, port: 80}]\n";
+    expect(
+      service(
+        `  type: NodePort\n  ports: [{port: 80, nodePort: 30080}]\n  externalTrafficPolicy: Local\n`,
+      ),
+    ).toEqual([]);
+    expect(service(`  clusterIP: None\n  selector: {app: redis}\n`)).toEqual([]);
+    expect(service(`  type: ExternalName\n  externalName: db.example.com.\n`)).toEqual([]);
+    expect(
+      service(`  type: LoadBalancer\n${port}  loadBalancerSourceRanges: [" 10.0.0.0/8 "]\n`),
+    ).toEqual([]);
+    expect(service(`  selector: {app: backend}\n`)).toEqual([
+      expect.stringMatching(/^4:1 invalid spec: a Service needs ports/),
+    ]);
+    expect(
+      service(`  type: ExternalName\n  externalName: db_1.example.com\n  clusterIP: 10.96.0.10\n`),
+    ).toEqual([
+      expect.stringMatching(/spec\.clusterIP: an ExternalName Service may not have a clusterIP/),
+      expect.stringMatching(/spec\.externalName: the externalName is no DNS-1123 subdomain/),
+    ]);
+    expect(
+      service(`  ports: [{port: 80, nodePort: 30080}]\n  externalTrafficPolicy: Local\n`),
+    ).toEqual([
+      expect.stringMatching(
+        /spec\.externalTrafficPolicy: externalTrafficPolicy may only be set on a Service reachable from outside/,
+      ),
+      expect.stringMatching(
+        /spec\.ports\[0\]\.nodePort: a nodePort may not be set on a ClusterIP Service/,
+      ),
+    ]);
+    expect(
+      service(
+        `  type: NodePort\n  ports: [{name: a, port: 80, nodePort: 8080}, {name: b, port: 81, nodePort: 30081}, {name: c, port: 82, nodePort: 30081}]\n`,
+      ),
+    ).toEqual([
+      expect.stringMatching(/ports\[0\]\.nodePort: a nodePort is 30000 to 32767/),
+      expect.stringMatching(
+        /ports\[2\]\.nodePort: another port of the Service has the same nodePort and protocol/,
+      ),
+    ]);
+    expect(service(`  type: LoadBalancer\n  clusterIP: None\n${port}`)).toEqual([
+      expect.stringMatching(/spec\.clusterIP: a LoadBalancer Service may not be headless/),
+    ]);
+    expect(
+      service(`  clusterIP: 10.96.0.300\n${port}  loadBalancerSourceRanges: [10.0.0.0/8]\n`),
+    ).toEqual([
+      expect.stringMatching(/spec\.clusterIP: the clusterIP is no IP address/),
+      expect.stringMatching(
+        /spec\.loadBalancerSourceRanges: loadBalancerSourceRanges may only be set on a LoadBalancer Service/,
+      ),
+    ]);
+    // Strict IP validation came with 1.36: 1.35 creates what 1.36 refuses.
+    const sloppy = `  type: LoadBalancer\n  clusterIP: 10.096.0.10\n${port}  loadBalancerSourceRanges: [10.0.0.1/8]\n`;
+    expect(service(sloppy, "1.35")).toEqual([]);
+    expect(service(sloppy, "1.36")).toEqual([
+      expect.stringMatching(
+        /spec\.clusterIP: the clusterIP has leading zeros, which Kubernetes 1\.36 and later refuse/,
+      ),
+      expect.stringMatching(
+        /loadBalancerSourceRanges\[0\]: the source range has bits set beyond the prefix length/,
+      ),
+    ]);
+  });
 });

@@ -3,10 +3,12 @@ import {
   type Bundle,
   type BundleObject,
   CONTAINER_LISTS,
+  cidrProblem,
   compileSelector,
   dns1123LabelProblem,
   dns1123SubdomainProblem,
   escapeSegment,
+  ipProblem,
   isEmptySelector,
   isRecord,
   joinPointer,
@@ -18,6 +20,7 @@ import {
   probeHandlersOf,
   quantityValue,
   splitPointer,
+  strictIpValidation,
   stringLabels,
 } from "@scout-deploy/core";
 import { schemaSetFor } from "./bundled.js";
@@ -94,7 +97,9 @@ function objectProblems(object: BundleObject, target: Target): Problem[] {
       : []),
     ...nonNegativeProblems(String(value.kind), spec),
     ...(WORKLOADS_WITH_SELECTOR.has(String(value.kind)) ? workloadProblems(spec) : []),
-    ...(value.kind === "Service" && value.apiVersion === "v1" ? serviceProblems(spec) : []),
+    ...(value.kind === "Service" && value.apiVersion === "v1"
+      ? [...serviceProblems(spec), ...serviceTypeProblems(spec, strictIpValidation(target.minor))]
+      : []),
     ...(value.apiVersion === "v1" && (value.kind === "Secret" || value.kind === "ConfigMap")
       ? dataProblems(value)
       : []),
@@ -758,4 +763,118 @@ function serviceProblems(spec: Json): Problem[] {
     }
   });
   return problems;
+}
+
+const EXTERNAL_TYPES = new Set(["NodePort", "LoadBalancer"]);
+
+/**
+ * The default --service-node-port-range of the API server. A cluster may configure another;
+ * outside the default, the allocator of most clusters refuses the Service.
+ */
+const NODE_PORTS = [30000, 32767] as const;
+
+/**
+ * ValidateService by type: an ExternalName Service needs a DNS name and no cluster IP; others
+ * need ports unless headless; nodePorts only on NodePort and LoadBalancer Services, in range
+ * and unique; clusterIP "None", "" or an IP (strict from 1.36), not None on external types;
+ * externalTrafficPolicy only on externally reachable Services; loadBalancerSourceRanges only on
+ * LoadBalancer, each a CIDR; healthCheckNodePort only on LoadBalancer with policy Local.
+ */
+function serviceTypeProblems(spec: Json, strictIp: boolean): Problem[] {
+  const type = typeof spec.type === "string" ? spec.type : "ClusterIP";
+  const ports = Array.isArray(spec.ports) ? spec.ports : [];
+  const externalIPs = Array.isArray(spec.externalIPs) ? spec.externalIPs : [];
+  const problems: Problem[] = [];
+  const clusterIP = spec.clusterIP;
+  const headless = clusterIP === "None";
+  if (type === "ExternalName") {
+    problems.push(...externalNameProblems(spec));
+  } else {
+    if (ports.length === 0 && !headless)
+      problems.push([
+        "/spec",
+        "a Service needs ports (only a headless one, clusterIP None, may have none)",
+      ]);
+    if (typeof clusterIP === "string" && clusterIP !== "" && !headless) {
+      const problem = ipProblem(clusterIP, strictIp);
+      if (problem)
+        problems.push(["/spec/clusterIP", `the clusterIP ${problem} (nor None, nor empty)`]);
+    }
+    if (headless && EXTERNAL_TYPES.has(type))
+      problems.push(["/spec/clusterIP", `a ${type} Service may not be headless (clusterIP None)`]);
+  }
+  externalIPs.forEach((ip, index) => {
+    const problem = ipProblem(ip, strictIp);
+    if (problem) problems.push([`/spec/externalIPs/${index}`, `the external IP ${problem}`]);
+  });
+  problems.push(...nodePortProblems(ports, type));
+  const reachable = EXTERNAL_TYPES.has(type) || (type === "ClusterIP" && externalIPs.length > 0);
+  if (spec.externalTrafficPolicy != null && spec.externalTrafficPolicy !== "" && !reachable)
+    problems.push([
+      "/spec/externalTrafficPolicy",
+      "externalTrafficPolicy may only be set on a Service reachable from outside (NodePort, LoadBalancer, or with externalIPs)",
+    ]);
+  problems.push(...sourceRangeProblems(spec.loadBalancerSourceRanges, type, strictIp));
+  const local = spec.externalTrafficPolicy === "Local";
+  if (
+    typeof spec.healthCheckNodePort === "number" &&
+    spec.healthCheckNodePort !== 0 &&
+    !(type === "LoadBalancer" && local)
+  )
+    problems.push([
+      "/spec/healthCheckNodePort",
+      "healthCheckNodePort may only be set on a LoadBalancer Service with externalTrafficPolicy Local",
+    ]);
+  return problems;
+}
+
+/** An ExternalName Service: externalName a DNS-1123 subdomain (a trailing dot allowed), no clusterIP. */
+function externalNameProblems(spec: Json): Problem[] {
+  const problems: Problem[] = [];
+  const name = spec.externalName;
+  if (typeof name !== "string" || name === "")
+    problems.push(["/spec", "an ExternalName Service needs externalName"]);
+  else {
+    const problem = dns1123SubdomainProblem(name.endsWith(".") ? name.slice(0, -1) : name);
+    if (problem) problems.push(["/spec/externalName", `the externalName ${problem}`]);
+  }
+  if (typeof spec.clusterIP === "string" && spec.clusterIP !== "")
+    problems.push(["/spec/clusterIP", "an ExternalName Service may not have a clusterIP"]);
+  return problems;
+}
+
+function nodePortProblems(ports: unknown[], type: string): Problem[] {
+  const seen = new Set<string>();
+  return ports.flatMap((port, index): Problem[] => {
+    if (!isRecord(port) || typeof port.nodePort !== "number" || port.nodePort === 0) return [];
+    const at = `/spec/ports/${index}/nodePort`;
+    if (type === "ClusterIP") return [[at, "a nodePort may not be set on a ClusterIP Service"]];
+    if (!EXTERNAL_TYPES.has(type)) return [];
+    const [low, high] = NODE_PORTS;
+    if (port.nodePort < low || port.nodePort > high)
+      return [[at, `a nodePort is ${low} to ${high} (the API server's default range)`]];
+    const key = `${port.nodePort}/${String(port.protocol ?? "TCP")}`;
+    if (seen.has(key))
+      return [[at, "another port of the Service has the same nodePort and protocol"]];
+    seen.add(key);
+    return [];
+  });
+}
+
+/** loadBalancerSourceRanges: only on a LoadBalancer Service; each a CIDR (spaces around allowed). */
+function sourceRangeProblems(ranges: unknown, type: string, strictIp: boolean): Problem[] {
+  if (!Array.isArray(ranges) || ranges.length === 0) return [];
+  if (type !== "LoadBalancer")
+    return [
+      [
+        "/spec/loadBalancerSourceRanges",
+        "loadBalancerSourceRanges may only be set on a LoadBalancer Service",
+      ],
+    ];
+  return ranges.flatMap((range, index): Problem[] => {
+    const problem = cidrProblem(typeof range === "string" ? range.trim() : range, strictIp);
+    return problem
+      ? [[`/spec/loadBalancerSourceRanges/${index}`, `the source range ${problem}`]]
+      : [];
+  });
 }
