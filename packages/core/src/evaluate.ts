@@ -32,6 +32,8 @@ export interface EvaluateOptions {
   problems?: readonly InputProblem[];
   /** Where the config's values sit, so a mistake in `policy.rules` names its line. */
   locate?: Locate;
+  /** The targeted Kubernetes version, for the rules (RuleContext.kubernetesVersion). */
+  kubernetesVersion?: string;
 }
 
 interface Candidate {
@@ -93,7 +95,14 @@ export function evaluate(
   }
   for (const entry of active) {
     if (entry.rule.id.startsWith("input/") || entry.rule.id.startsWith("suppression/")) continue;
-    runRule(entry, bundle, config, candidates, bundle.files[0] ?? "<input>");
+    runRule(
+      entry,
+      bundle,
+      config,
+      candidates,
+      bundle.files[0] ?? "<input>",
+      options.kubernetesVersion,
+    );
   }
   dropWhatRulesSay(candidates);
   const known = (pattern: string) => all.some((r) => matchesRuleId(r.id, pattern));
@@ -274,6 +283,7 @@ function runRule(
   config: PolicyConfig,
   candidates: Candidate[],
   fallbackFile: string,
+  kubernetesVersion: string | undefined,
 ) {
   const report = (r: RuleReport) => {
     const pointer = r.pointer ?? "";
@@ -293,7 +303,13 @@ function runRule(
     });
   };
   try {
-    entry.rule.check({ bundle, settings: config.settings, options: entry.options, report });
+    entry.rule.check({
+      bundle,
+      settings: config.settings,
+      options: entry.options,
+      kubernetesVersion,
+      report,
+    });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const position = { file: fallbackFile, line: 1, column: 1 };

@@ -56,6 +56,7 @@ export {
   parseCidr,
   parseIp,
   strictIpValidation,
+  strictIpValidationFor,
 } from "./ip.js";
 export {
   allContainers,

@@ -11,6 +11,15 @@ export function strictIpValidation(minor: number): boolean {
 
 const STRICT_SINCE = 36;
 
+/**
+ * The same for a `--kubernetes-version` as given ("1.35", "v1.36.2"); none means the default
+ * target, the newest bundled version, which is strict.
+ */
+export function strictIpValidationFor(kubernetesVersion: string | undefined): boolean {
+  const minor = /^v?1\.(\d+)/.exec(kubernetesVersion?.trim() ?? "");
+  return minor ? strictIpValidation(Number(minor[1])) : true;
+}
+
 export interface ParsedIp {
   /** 32 or 128 bits. */
   bits: 32 | 128;

@@ -42,6 +42,11 @@ export interface RuleContext<Options = Record<string, unknown>, MessageId extend
   bundle: Bundle;
   settings: Settings;
   options: Options;
+  /**
+   * The Kubernetes version the check targets (`--kubernetes-version`, as given); undefined for
+   * the default, the newest bundled one. What the API server refuses may depend on it.
+   */
+  kubernetesVersion?: string | undefined;
   report(report: RuleReport<MessageId>): void;
 }
 

@@ -75,6 +75,7 @@ export async function runBaseCheck(
   const rules = head.rules.filter((rule) => !inputRules.includes(rule));
   const evaluated = evaluate(rules, bundle, head.config.policy, {
     problems: [...problems, ...passedOver],
+    ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const onSources = failed ? evaluated : onRenderedSources(evaluated, loaded.sources);

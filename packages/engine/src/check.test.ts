@@ -157,3 +157,27 @@ describe("attributeRendered", () => {
     expect(result.summary.findings).toBe(2);
   });
 });
+
+describe("the targeted Kubernetes version reaches the rules", () => {
+  it("refuses a NetworkPolicy cidr with host bits for 1.36, not for 1.35, which creates it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "scout-engine-"));
+    writeFileSync(
+      join(dir, "policy.yaml"),
+      `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: backend, namespace: scout}
+spec:
+  podSelector: {matchLabels: {app: backend}}
+  policyTypes: [Ingress]
+  ingress:
+    - from: [{ipBlock: {cidr: 10.20.0.1/16}}]
+`,
+    );
+    const refusals = async (kubernetesVersion: string) =>
+      (await runCheck({ cwd: dir, paths: ["policy.yaml"], kubernetesVersion })).result.findings
+        .filter((f) => f.message.includes("bits set beyond the prefix"))
+        .map((f) => f.ruleId);
+    expect(await refusals("1.35")).toEqual([]);
+    expect(await refusals("1.36")).toEqual(["network/no-broad-peers"]);
+  });
+});

@@ -119,6 +119,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const policy = options.areas ? settingsOfRules(config.policy, rules) : config.policy;
   const evaluated = evaluate(rules, bundle, policy, {
     problems: schemaProblems,
+    ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(config.locate ? { locate: config.locate } : {}),
   });

@@ -21,6 +21,7 @@ import {
   type Workload,
 } from "./model.js";
 import { findPort } from "./ports.js";
+import type { RefusalOptions } from "./validate.js";
 
 /** One end of a flow: a workload of the bundle, or a range of addresses outside the cluster. */
 export type Endpoint =
@@ -77,14 +78,23 @@ interface CompiledRule {
 }
 
 /** Computes who may talk to whom under Kubernetes NetworkPolicy semantics. */
-const analyzed = new WeakMap<Bundle, Connectivity>();
+const analyzed = new WeakMap<Bundle, Map<boolean, Connectivity>>();
 
-/** The connectivity of a bundle; the four network rules share one analysis per bundle. */
-export function analyze(bundle: Bundle): Connectivity {
-  let connectivity = analyzed.get(bundle);
+/**
+ * The connectivity of a bundle; the four network rules share one analysis per bundle and
+ * target (which policies the API server refuses depends on the version).
+ */
+export function analyze(bundle: Bundle, options: RefusalOptions = {}): Connectivity {
+  const strictIp = options.strictIp ?? true;
+  let byTarget = analyzed.get(bundle);
+  if (!byTarget) {
+    byTarget = new Map();
+    analyzed.set(bundle, byTarget);
+  }
+  let connectivity = byTarget.get(strictIp);
   if (!connectivity) {
-    connectivity = analyzeModel(modelOf(bundle));
-    analyzed.set(bundle, connectivity);
+    connectivity = analyzeModel(modelOf(bundle, { strictIp }));
+    byTarget.set(strictIp, connectivity);
   }
   return connectivity;
 }

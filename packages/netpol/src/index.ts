@@ -112,5 +112,6 @@ export {
   type PortRefusal,
   policyRefusals,
   type RefusalOptions,
+  refusalOptionsFor,
   type SpecRefusal,
 } from "./validate.js";

@@ -17,7 +17,7 @@ import {
   SELECT_ALL,
   type Selector,
 } from "./selector.js";
-import { policyRefusals } from "./validate.js";
+import { policyRefusals, type RefusalOptions } from "./validate.js";
 
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
@@ -98,19 +98,25 @@ export function namespaceOf(object: BundleObject): string {
   return object.ref.namespace ?? "default";
 }
 
-const built = new WeakMap<Bundle, Model>();
+const built = new WeakMap<Bundle, Map<boolean, Model>>();
 
-/** The bundle's model, built once: the analysis and external-exposure share it. */
-export function modelOf(bundle: Bundle): Model {
-  let model = built.get(bundle);
+/** The bundle's model, built once per target: the analysis and external-exposure share it. */
+export function modelOf(bundle: Bundle, options: RefusalOptions = {}): Model {
+  const strictIp = options.strictIp ?? true;
+  let byTarget = built.get(bundle);
+  if (!byTarget) {
+    byTarget = new Map();
+    built.set(bundle, byTarget);
+  }
+  let model = byTarget.get(strictIp);
   if (!model) {
-    model = buildModel(bundle);
-    built.set(bundle, model);
+    model = buildModel(bundle, { strictIp });
+    byTarget.set(strictIp, model);
   }
   return model;
 }
 
-export function buildModel(bundle: Bundle): Model {
+export function buildModel(bundle: Bundle, options: RefusalOptions = {}): Model {
   const workloads = bundle.objects.flatMap((object) => {
     const template = podTemplateOf(object);
     return template ? [workloadOf(object, template)] : [];
@@ -118,7 +124,7 @@ export function buildModel(bundle: Bundle): Model {
   const all = bundle.objects.filter(
     (o) => o.value.kind === "NetworkPolicy" && isNetworkingApi(o.value.apiVersion),
   );
-  const refusedObjects = new Set(all.filter((o) => policyRefusals(o.value).length > 0));
+  const refusedObjects = new Set(all.filter((o) => policyRefusals(o.value, options).length > 0));
   return {
     workloads,
     policies: all.filter((o) => !refusedObjects.has(o)).map(policyOf),

@@ -8,6 +8,7 @@ import {
   labelProblem,
   labelSelectorProblems,
   portNameProblem,
+  strictIpValidationFor,
 } from "@scout-deploy/core";
 import { type IpInterval, parseCidr } from "./ip.js";
 
@@ -59,6 +60,11 @@ export function policyRefusals(policy: unknown, options: RefusalOptions = {}): P
   const metadata = isRecord(policy) && isRecord(policy.metadata) ? policy.metadata : {};
   const strictIp = options.strictIp ?? true;
   return [...metadataRefusals(metadata), ...specRefusals(spec), ...ruleRefusals(spec, strictIp)];
+}
+
+/** The refusal options of a `--kubernetes-version` as given (none: the default target). */
+export function refusalOptionsFor(kubernetesVersion: string | undefined): RefusalOptions {
+  return { strictIp: strictIpValidationFor(kubernetesVersion) };
 }
 
 export interface RefusalOptions {

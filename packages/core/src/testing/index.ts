@@ -13,6 +13,8 @@ export interface ValidCase {
   yaml: string;
   options?: Record<string, unknown>;
   settings?: Record<string, unknown>;
+  /** The targeted Kubernetes version (`--kubernetes-version`); none is the default target. */
+  kubernetesVersion?: string;
 }
 
 export interface ExpectedError {
@@ -80,7 +82,12 @@ export class RuleTester {
 function rejectDuplicates(ruleId: string, cases: readonly ValidCase[]): void {
   const seen = new Map<string, string>();
   cases.forEach((c, index) => {
-    const key = JSON.stringify([dedent(c.yaml), c.options ?? {}, c.settings ?? {}]);
+    const key = JSON.stringify([
+      dedent(c.yaml),
+      c.options ?? {},
+      c.settings ?? {},
+      c.kubernetesVersion,
+    ]);
     const name = c.name ?? `case #${index + 1}`;
     const other = seen.get(key);
     if (other !== undefined) {
@@ -132,7 +139,8 @@ export function runRule<O, M extends string>(
     { packs: [{ name: "the rule's pack", ...(settings ? { settings } : {}) }] },
   );
   const { rule: recording, reportsIn } = recordMessageIds(rule as AnyRule);
-  return evaluate([recording], bundle, policy)
+  const target = c.kubernetesVersion ? { kubernetesVersion: c.kubernetesVersion } : {};
+  return evaluate([recording], bundle, policy, target)
     .findings.filter((f) => f.ruleId === rule.id)
     .flatMap((f) =>
       reportsIn(f.line, f.column, f.message).map(({ messageId, message }) => ({

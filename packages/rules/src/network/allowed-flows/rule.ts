@@ -12,6 +12,7 @@ import {
   isEmpty,
   networkOptionsSchema,
   portsConns,
+  refusalOptionsFor,
   subtract,
 } from "@scout-deploy/netpol";
 import { guideSettings } from "../../settings.js";
@@ -41,7 +42,7 @@ export const allowedFlows = defineRule({
     },
   },
   check(context) {
-    const connectivity = analyze(context.bundle);
+    const connectivity = analyze(context.bundle, refusalOptionsFor(context.kubernetesVersion));
     const comparison = compareWithIntended(
       connectivity,
       guideSettings(context.settings),

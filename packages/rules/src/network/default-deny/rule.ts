@@ -3,6 +3,7 @@ import {
   analyze,
   type Policy,
   policyRefusals,
+  refusalOptionsFor,
   type SpecRefusal,
   type Workload,
 } from "@scout-deploy/netpol";
@@ -35,7 +36,7 @@ export const defaultDeny = defineRule({
     },
   },
   check(context) {
-    const connectivity = analyze(context.bundle);
+    const connectivity = analyze(context.bundle, refusalOptionsFor(context.kubernetesVersion));
     // A refused policy never exists: the pods it was written for are reported below as open.
     for (const policy of connectivity.model.refused) {
       for (const refused of specRefusals(policy.object.value)) {

@@ -1,5 +1,5 @@
 import { type BundleObject, defineRule, isRecord, joinPointer, z } from "@scout-deploy/core";
-import { type Model, modelOf } from "@scout-deploy/netpol";
+import { type Model, modelOf, refusalOptionsFor } from "@scout-deploy/netpol";
 import { isNginxService } from "../scope.js";
 
 const options = z
@@ -32,7 +32,7 @@ export const externalExposure = defineRule({
     },
   },
   check(context) {
-    const model = modelOf(context.bundle);
+    const model = modelOf(context.bundle, refusalOptionsFor(context.kubernetesVersion));
     const services = new Map<string, BundleObject>();
     for (const object of context.bundle.objects) {
       if (object.value.kind === "Service")

@@ -7,6 +7,19 @@ const refusedAt = { direction: "ingress", index: 0, policy: "scout/backend" };
 new RuleTester({ describe, it }).run(noBroadPeers, {
   valid: [
     {
+      name: "a cidr with host bits on Kubernetes 1.35, which creates the policy and reads it as 10.20.0.0/16",
+      kubernetesVersion: "1.35",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress:
+            - from: [{ipBlock: {cidr: 10.20.0.1/16}}]
+      `,
+    },
+    {
       name: "named peers, own namespace by name, DNS to the cluster's DNS pods",
       yaml: `
         apiVersion: networking.k8s.io/v1
@@ -225,6 +238,31 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
             ...refusedAt,
             reason:
               "the value of label \"app\" is not letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+          },
+        },
+      ],
+    },
+    {
+      name: "the same cidr with host bits on Kubernetes 1.36: the policy is refused",
+      kubernetesVersion: "1.36",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress:
+            - from: [{ipBlock: {cidr: 10.20.0.1/16}}]
+      `,
+      errors: [
+        {
+          messageId: "refusedPeer",
+          line: 7,
+          column: 15,
+          data: {
+            ...refusedAt,
+            reason:
+              "the ipBlock's cidr 10.20.0.1/16 has bits set beyond the prefix length, which Kubernetes 1.36 and later refuse (write 10.20.0.0/16)",
           },
         },
       ],

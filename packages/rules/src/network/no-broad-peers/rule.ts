@@ -22,6 +22,8 @@ import {
   policyRefusals,
   portsConns,
   publicFamiliesCovered,
+  type RefusalOptions,
+  refusalOptionsFor,
   subtract,
   type Workload,
 } from "@scout-deploy/netpol";
@@ -70,12 +72,12 @@ export const noBroadPeers = defineRule({
     },
   },
   check(context) {
-    const connectivity = analyze(context.bundle);
+    const connectivity = analyze(context.bundle, refusalOptionsFor(context.kubernetesVersion));
     const { dns } = context.options;
     const namespaceLabels = connectivity.model.namespaceLabels;
     // A refused policy admits nothing: how broad its peers would be is beside the point.
     for (const policy of connectivity.model.refused) {
-      for (const refused of refusedPeers(policy)) {
+      for (const refused of refusedPeers(policy, refusalOptionsFor(context.kubernetesVersion))) {
         context.report({
           messageId: "refusedPeer",
           data: {
@@ -258,8 +260,8 @@ function broadPeers(policy: Policy, rule: PolicyRule, dns?: DnsOptions): Broad[]
 }
 
 /** The peers of a refused policy that the API server refuses (netpol's shared validation). */
-function refusedPeers(policy: Policy): PeerRefusal[] {
-  return policyRefusals(policy.object.value).filter(
+function refusedPeers(policy: Policy, options: RefusalOptions): PeerRefusal[] {
+  return policyRefusals(policy.object.value, options).filter(
     (refusal): refusal is PeerRefusal => refusal.kind === "peer",
   );
 }

@@ -24,6 +24,7 @@ import {
   type Protocol,
   policyRefusals,
   protocolOf,
+  refusalOptionsFor,
   type Workload,
 } from "@scout-deploy/netpol";
 import { guideSettings } from "../../settings.js";
@@ -66,7 +67,7 @@ export const portCoherence = defineRule({
     },
   },
   check(context) {
-    const connectivity = analyze(context.bundle);
+    const connectivity = analyze(context.bundle, refusalOptionsFor(context.kubernetesVersion));
     const identified = new Set(
       connectivity.model.workloads.filter(
         (w) => componentOf(w.object, guideSettings(context.settings)) !== undefined,
@@ -169,7 +170,10 @@ function checkRange(
  */
 function reportRefusedPolicyPorts(context: Context, policy: Policy) {
   const owner = `NetworkPolicy "${policy.namespace}/${policy.name}"`;
-  for (const refusal of policyRefusals(policy.object.value)) {
+  for (const refusal of policyRefusals(
+    policy.object.value,
+    refusalOptionsFor(context.kubernetesVersion),
+  )) {
     if (refusal.kind !== "port") continue;
     context.report({
       messageId: refusal.badName ? "badPortName" : "refusedPort",
