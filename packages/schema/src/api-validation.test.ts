@@ -512,4 +512,109 @@ ${spec}`),
       ),
     ]);
   });
+
+  it("refuses an Ingress without pathType, with paths of the wrong form, bad hosts and backends", () => {
+    const ingress = (body: string) => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: scout}
+spec:
+${body}`;
+    const backend = "{service: {name: nginx, port: {number: 80}}}";
+    expect(
+      problems(
+        ingress(`  tls: [{hosts: ["*.scout.example"], secretName: web-tls}]
+  rules:
+    - host: "*.scout.example"
+      http:
+        paths:
+          - {path: /api, pathType: Prefix, backend: ${backend}}
+          - {path: /, pathType: Exact, backend: {service: {name: nginx, port: {name: http}}}}
+          - {pathType: ImplementationSpecific, backend: ${backend}}
+`),
+      ),
+    ).toEqual([]);
+    expect(problems(ingress("  ingressClassName: nginx\n"))).toEqual([
+      expect.stringMatching(/^4:1 invalid spec: an Ingress needs a defaultBackend or rules/),
+    ]);
+    expect(
+      problems(
+        ingress(`  rules:
+    - host: 10.0.0.1
+      http:
+        paths:
+          - {path: /api, backend: ${backend}}
+          - {path: api, pathType: Prefix, backend: ${backend}}
+          - {path: /a//b, pathType: Exact, backend: ${backend}}
+          - {path: /static/.., pathType: Prefix, backend: ${backend}}
+          - {path: /, pathType: Prefix, backend: {service: {name: nginx, port: {name: http, number: 80}}}}
+          - {path: /, pathType: Exact, backend: {service: {name: nginx, port: {}}}}
+`),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /rules\[0\]\.host: the host is an IP address: an Ingress host is a DNS name/,
+      ),
+      expect.stringMatching(
+        /^9:13 required spec\.rules\[0\]\.http\.paths\[0\]: missing required field pathType/,
+      ),
+      expect.stringMatching(/paths\[1\]\.path: a Prefix path must be absolute/),
+      expect.stringMatching(/paths\[2\]\.path: an Exact path may not contain '\/\/'/),
+      expect.stringMatching(/paths\[3\]\.path: a Prefix path may not end with '\/\.\.'/),
+      expect.stringMatching(
+        /paths\[4\]\.backend\.service\.port: a backend port has a name or a number, not both/,
+      ),
+      expect.stringMatching(
+        /paths\[5\]\.backend\.service\.port: a backend port needs a name or a number/,
+      ),
+    ]);
+  });
+
+  it("refuses an autoscaler below one replica or with max below min, a budget with both bounds", () => {
+    const hpa = (bounds: string) => `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: backend}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: backend}
+${bounds}`;
+    expect(problems(hpa("  minReplicas: 2\n  maxReplicas: 5\n"))).toEqual([]);
+    expect(problems(hpa("  minReplicas: 0\n  maxReplicas: 5\n"))).toEqual([
+      expect.stringMatching(/^6:3 invalid spec\.minReplicas: minReplicas must be at least 1/),
+    ]);
+    expect(problems(hpa("  minReplicas: 4\n  maxReplicas: 3\n"))).toEqual([
+      expect.stringMatching(/spec\.maxReplicas: maxReplicas may not be below minReplicas/),
+    ]);
+    const pdb = (bounds: string) => `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: backend}
+spec:
+  selector: {matchLabels: {app: backend}}
+${bounds}`;
+    expect(problems(pdb("  minAvailable: 50%\n"))).toEqual([]);
+    expect(problems(pdb("  minAvailable: 1\n  maxUnavailable: 1\n"))).toEqual([
+      expect.stringMatching(
+        /spec\.maxUnavailable: minAvailable and maxUnavailable may not both be set/,
+      ),
+    ]);
+    expect(problems(pdb("  maxUnavailable: 150%\n"))).toEqual([
+      expect.stringMatching(/spec\.maxUnavailable: maxUnavailable may not be above 100%/),
+    ]);
+    expect(problems(pdb("  minAvailable: half\n"))).toEqual([
+      expect.stringMatching(/spec\.minAvailable: minAvailable is a count or a percentage like 50%/),
+    ]);
+  });
+
+  it("refuses a custom resource named other than a DNS-1123 subdomain", () => {
+    const certificate = (name: string) => `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: ${name}, namespace: scout}
+spec: {secretName: web-tls}
+`;
+    const custom = (yaml: string) => problems(yaml).filter((p) => p.includes(" invalid "));
+    expect(custom(certificate("web-tls"))).toEqual([]);
+    expect(custom(certificate("Web_TLS"))).toEqual([
+      expect.stringMatching(
+        /^3:12 invalid metadata\.name: the name of a custom resource is no DNS-1123 subdomain/,
+      ),
+    ]);
+  });
 });

@@ -23,11 +23,17 @@ import {
   strictIpValidation,
   stringLabels,
 } from "@scout-deploy/core";
+import {
+  autoscalerProblems,
+  disruptionBudgetProblems,
+  ingressProblems,
+} from "./api-validation-kinds.js";
 import { schemaSetFor } from "./bundled.js";
 import {
   bundledKubernetesVersions,
   defaultKubernetesVersion,
   parseKubernetesVersion,
+  schemaData,
 } from "./data.js";
 import { dottedPath } from "./paths.js";
 import type { SchemaProblem, ValidateOptions } from "./port.js";
@@ -81,6 +87,7 @@ function objectProblems(object: BundleObject, target: Target): Problem[] {
   const template = podTemplateOf(object);
   return [
     ...nameProblems(String(value.kind), metadata),
+    ...customResourceNameProblems(value, metadata),
     ...metadataProblems(metadata, "/metadata"),
     ...(template
       ? [
@@ -100,6 +107,7 @@ function objectProblems(object: BundleObject, target: Target): Problem[] {
     ...(value.kind === "Service" && value.apiVersion === "v1"
       ? [...serviceProblems(spec), ...serviceTypeProblems(spec, strictIpValidation(target.minor))]
       : []),
+    ...kindSpecProblems(value, spec),
     ...(value.apiVersion === "v1" && (value.kind === "Secret" || value.kind === "ConfigMap")
       ? dataProblems(value)
       : []),
@@ -174,6 +182,24 @@ function restartPolicyProblems(kind: string, podSpec: Json, at: string): Problem
     ];
   }
   return [];
+}
+
+/** The checks of a kind's own validation, by group and kind (the API versions we bundle). */
+function kindSpecProblems(value: Json, spec: Json): Problem[] {
+  const kind = `${String(value.apiVersion).split("/")[0]}/${String(value.kind)}`;
+  switch (kind) {
+    case "networking.k8s.io/Ingress":
+      return ingressProblems(spec);
+    case "autoscaling/HorizontalPodAutoscaler":
+      return autoscalerProblems(spec);
+    case "policy/PodDisruptionBudget":
+      return [
+        ...disruptionBudgetProblems(spec),
+        ...labelSelectorProblems(spec.selector, "/spec/selector"),
+      ];
+    default:
+      return [];
+  }
 }
 
 /** IsConfigMapKey: at most 253 characters of [-._a-zA-Z0-9], not "." or "..", not starting with "..". */
@@ -315,6 +341,32 @@ const NAME_FORMAT: Record<string, (name: string) => string | undefined> = {
     ].map((k) => [k, dns1123SubdomainProblem]),
   ),
 };
+
+let builtInGroups: Set<string> | undefined;
+
+/** The API groups of the kinds we bundle, in any version ("" for the core group). */
+function isBuiltInGroup(group: string): boolean {
+  builtInGroups ??= new Set(
+    Object.values(schemaData().versions).flatMap((version) =>
+      Object.keys(version.kinds).map((key) => groupOf(key.split("/").slice(0, -1).join("/"))),
+    ),
+  );
+  return builtInGroups.has(group);
+}
+
+const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.split("/")[0]! : "");
+
+/**
+ * A custom resource's name is a DNS-1123 subdomain whatever its CRD says (the apiextensions
+ * server validates it so; a CRD can only narrow it, which we do not know).
+ */
+function customResourceNameProblems(value: Json, metadata: Json): Problem[] {
+  const name = metadata.name;
+  if (typeof name !== "string" || name === "" || typeof value.apiVersion !== "string") return [];
+  if (isBuiltInGroup(groupOf(value.apiVersion))) return [];
+  const problem = dns1123SubdomainProblem(name);
+  return problem ? [["/metadata/name", `the name of a custom resource ${problem}`]] : [];
+}
 
 function nameProblems(kind: string, metadata: Json): Problem[] {
   const problems: Problem[] = [];

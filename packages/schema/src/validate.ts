@@ -99,7 +99,9 @@ export class SchemaSet {
       }
       const current = this.deref(at);
       if (Array.isArray(node)) {
-        node.forEach((item, index) => walk(item, current.items, `${pointer}/${index}`));
+        node.forEach((item, index) => {
+          walk(item, current.items, `${pointer}/${index}`);
+        });
       } else if (isRecord(node)) {
         const properties: Record<string, JsonSchema> = current.properties ?? {};
         const additional = current.additionalProperties;

@@ -1,0 +1,148 @@
+import {
+  dns1123SubdomainProblem,
+  ipProblem,
+  isRecord,
+  joinPointer,
+  portNameProblem,
+} from "@scout-deploy/core";
+
+/** [pointer, reason]: what the API server refuses, never quoting the value. */
+export type KindProblem = [pointer: string, reason: string];
+type Json = Record<string, unknown>;
+
+const INVALID_PATH_SEQUENCES = ["//", "/./", "/../", "%2f", "%2F"];
+const INVALID_PATH_SUFFIXES = ["/..", "/."];
+
+/**
+ * ValidateIngressSpec (networking.k8s.io/v1): a defaultBackend or rules; hosts DNS names (a
+ * leading "*." allowed), not IPs; Exact and Prefix paths absolute and
+ * free of "//", "/./", "/../", "%2f" and a "/." or "/.." ending, ImplementationSpecific ones
+ * absolute when set; each backend a Service with a port name or number, not both, or a resource.
+ */
+export function ingressProblems(spec: Json): KindProblem[] {
+  const rules = Array.isArray(spec.rules) ? spec.rules : [];
+  const problems: KindProblem[] = [];
+  if (rules.length === 0 && spec.defaultBackend == null)
+    problems.push(["/spec", "an Ingress needs a defaultBackend or rules"]);
+  if (isRecord(spec.defaultBackend))
+    problems.push(...backendProblems(spec.defaultBackend, "/spec/defaultBackend"));
+  rules.forEach((rule, index) => {
+    if (!isRecord(rule)) return;
+    const at = `/spec/rules/${index}`;
+    if (typeof rule.host === "string" && rule.host !== "") {
+      const problem = hostProblem(rule.host);
+      if (problem) problems.push([`${at}/host`, `the host ${problem}`]);
+    }
+    const http = isRecord(rule.http) ? rule.http : {};
+    const paths = Array.isArray(http.paths) ? http.paths : [];
+    paths.forEach((path, p) => {
+      if (isRecord(path)) problems.push(...pathProblems(path, `${at}/http/paths/${p}`));
+    });
+  });
+  const tls = Array.isArray(spec.tls) ? spec.tls : [];
+  tls.forEach((entry, index) => {
+    const hosts = isRecord(entry) && Array.isArray(entry.hosts) ? entry.hosts : [];
+    hosts.forEach((host, h) => {
+      const problem = typeof host === "string" ? hostProblem(host, false) : undefined;
+      if (problem) problems.push([`/spec/tls/${index}/hosts/${h}`, `the TLS host ${problem}`]);
+    });
+  });
+  return problems;
+}
+
+/** A rule's host (or a TLS host): a DNS-1123 subdomain, "*." before it allowed; a rule's host is no IP. */
+function hostProblem(host: string, ruleHost = true): string | undefined {
+  if (ruleHost && ipProblem(host, false) === undefined)
+    return "is an IP address: an Ingress host is a DNS name";
+  const name = host.startsWith("*.") ? host.slice(2) : host;
+  return dns1123SubdomainProblem(name);
+}
+
+function pathProblems(path: Json, at: string): KindProblem[] {
+  const type = path.pathType;
+  const problems: KindProblem[] = [];
+  const text = typeof path.path === "string" ? path.path : "";
+  const pathAt = joinPointer(at, "path");
+  // A missing pathType is the schema's: the OpenAPI requires it.
+  if (type === "Exact" || type === "Prefix") {
+    if (!text.startsWith("/"))
+      problems.push([
+        path.path === undefined ? at : pathAt,
+        `${article(type)} ${type} path must be absolute (start with '/')`,
+      ]);
+    const sequence = INVALID_PATH_SEQUENCES.find((s) => text.includes(s));
+    const suffix = INVALID_PATH_SUFFIXES.find((s) => text.endsWith(s));
+    if (sequence)
+      problems.push([pathAt, `${article(type)} ${type} path may not contain '${sequence}'`]);
+    else if (suffix)
+      problems.push([pathAt, `${article(type)} ${type} path may not end with '${suffix}'`]);
+  } else if (type === "ImplementationSpecific" && text !== "" && !text.startsWith("/"))
+    problems.push([pathAt, "a path must be absolute (start with '/')"]);
+  if (isRecord(path.backend))
+    problems.push(...backendProblems(path.backend, joinPointer(at, "backend")));
+  return problems;
+}
+
+/** validateIngressBackend: a service or a resource, not both; a service port by name or number. */
+function backendProblems(backend: Json, at: string): KindProblem[] {
+  const service = backend.service;
+  if (service != null && backend.resource != null)
+    return [[at, "a backend names a service or a resource, not both"]];
+  if (service == null && backend.resource == null)
+    return [[at, "a backend needs a service or a resource"]];
+  if (!isRecord(service)) return [];
+  const serviceAt = joinPointer(at, "service");
+  const port = isRecord(service.port) ? service.port : {};
+  const portAt = joinPointer(serviceAt, "port");
+  const hasName = typeof port.name === "string" && port.name !== "";
+  const hasNumber = typeof port.number === "number" && port.number !== 0;
+  if (hasName && hasNumber) return [[portAt, "a backend port has a name or a number, not both"]];
+  if (!hasName && !hasNumber)
+    return [
+      [service.port === undefined ? serviceAt : portAt, "a backend port needs a name or a number"],
+    ];
+  if (hasName) {
+    const problem = portNameProblem(port.name as string);
+    if (problem) return [[joinPointer(portAt, "name"), `the port name ${problem}`]];
+  }
+  const number = port.number as number;
+  if (hasNumber && !(Number.isInteger(number) && number >= 1 && number <= 65535))
+    return [[joinPointer(portAt, "number"), "a port number is 1 to 65535"]];
+  return [];
+}
+
+/**
+ * ValidateHorizontalPodAutoscalerSpec: minReplicas at least 1 (scaling to zero is an alpha
+ * feature, off by default), maxReplicas at least 1 and not below minReplicas.
+ */
+export function autoscalerProblems(spec: Json): KindProblem[] {
+  const problems: KindProblem[] = [];
+  const { minReplicas: min, maxReplicas: max } = spec;
+  if (typeof min === "number" && min < 1)
+    problems.push(["/spec/minReplicas", "minReplicas must be at least 1"]);
+  if (typeof max === "number" && max < 1)
+    problems.push(["/spec/maxReplicas", "maxReplicas must be at least 1"]);
+  else if (typeof max === "number" && max < (typeof min === "number" ? min : 1))
+    problems.push(["/spec/maxReplicas", "maxReplicas may not be below minReplicas"]);
+  return problems;
+}
+
+/**
+ * ValidatePodDisruptionBudgetSpec: minAvailable or maxUnavailable, not both; each a count not
+ * below zero or a percentage up to 100%.
+ */
+export function disruptionBudgetProblems(spec: Json): KindProblem[] {
+  if (spec.minAvailable != null && spec.maxUnavailable != null)
+    return [["/spec/maxUnavailable", "minAvailable and maxUnavailable may not both be set"]];
+  return (["minAvailable", "maxUnavailable"] as const).flatMap((field): KindProblem[] => {
+    const value = spec[field];
+    const at = `/spec/${field}`;
+    if (typeof value === "number" && value < 0) return [[at, `${field} may not be negative`]];
+    if (typeof value !== "string") return [];
+    const percent = /^(\d+)%$/.exec(value);
+    if (!percent) return [[at, `${field} is a count or a percentage like 50%`]];
+    return Number(percent[1]) > 100 ? [[at, `${field} may not be above 100%`]] : [];
+  });
+}
+
+const article = (word: string) => (/^[AEIOU]/.test(word) ? "an" : "a");
