@@ -1,4 +1,5 @@
 import {
+  dns1123LabelProblem,
   dns1123SubdomainProblem,
   ipProblem,
   isRecord,
@@ -22,6 +23,10 @@ const INVALID_PATH_SUFFIXES = ["/..", "/."];
 export function ingressProblems(spec: Json): KindProblem[] {
   const rules = Array.isArray(spec.rules) ? spec.rules : [];
   const problems: KindProblem[] = [];
+  if (typeof spec.ingressClassName === "string") {
+    const problem = dns1123SubdomainProblem(spec.ingressClassName);
+    if (problem) problems.push(["/spec/ingressClassName", `the ingressClassName ${problem}`]);
+  }
   if (rules.length === 0 && spec.defaultBackend == null)
     problems.push(["/spec", "an Ingress needs a defaultBackend or rules"]);
   if (isRecord(spec.defaultBackend))
@@ -46,6 +51,11 @@ export function ingressProblems(spec: Json): KindProblem[] {
       const problem = typeof host === "string" ? hostProblem(host, false) : undefined;
       if (problem) problems.push([`/spec/tls/${index}/hosts/${h}`, `the TLS host ${problem}`]);
     });
+    const secret = isRecord(entry) ? entry.secretName : undefined;
+    const secretProblem =
+      typeof secret === "string" && secret !== "" ? dns1123SubdomainProblem(secret) : undefined;
+    if (secretProblem)
+      problems.push([`/spec/tls/${index}/secretName`, `the secretName ${secretProblem}`]);
   });
   return problems;
 }
@@ -92,6 +102,11 @@ function backendProblems(backend: Json, at: string): KindProblem[] {
     return [[at, "a backend needs a service or a resource"]];
   if (!isRecord(service)) return [];
   const serviceAt = joinPointer(at, "service");
+  const nameProblem =
+    typeof service.name === "string" && service.name !== ""
+      ? dns1035LabelProblem(service.name)
+      : undefined;
+  if (nameProblem) return [[joinPointer(serviceAt, "name"), `the Service name ${nameProblem}`]];
   const port = isRecord(service.port) ? service.port : {};
   const portAt = joinPointer(serviceAt, "port");
   const hasName = typeof port.name === "string" && port.name !== "";
@@ -146,3 +161,10 @@ export function disruptionBudgetProblems(spec: Json): KindProblem[] {
 }
 
 const article = (word: string) => (/^[AEIOU]/.test(word) ? "an" : "a");
+
+/** IsDNS1035Label: a DNS-1123 label that starts with a letter (Service names). */
+export function dns1035LabelProblem(value: string): string | undefined {
+  const problem = dns1123LabelProblem(value);
+  if (problem) return problem;
+  return /^[a-z]/.test(value) ? undefined : "does not start with a letter (a DNS-1035 label)";
+}

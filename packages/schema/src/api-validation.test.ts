@@ -617,4 +617,49 @@ spec: {secretName: web-tls}
       ),
     ]);
   });
+
+  it("refuses an Ingress backend Service name, class or TLS secret name in the wrong format", () => {
+    const yaml = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web}
+spec:
+  ingressClassName: Nginx
+  tls: [{hosts: [scout.example], secretName: web_tls}]
+  defaultBackend: {service: {name: 1nginx, port: {number: 80}}}
+`;
+    expect(problems(yaml)).toEqual([
+      expect.stringMatching(
+        /spec\.defaultBackend\.service\.name: the Service name does not start with a letter/,
+      ),
+      expect.stringMatching(
+        /spec\.ingressClassName: the ingressClassName is no DNS-1123 subdomain/,
+      ),
+      expect.stringMatching(/spec\.tls\[0\]\.secretName: the secretName is no DNS-1123 subdomain/),
+    ]);
+  });
+
+  it("judges a pod's host aliases and nameservers as IPs of the target version", () => {
+    const withAddresses = deployment().replace(
+      "    spec:\n      containers:",
+      '    spec:\n      hostAliases: [{ip: 10.0.0.010, hostnames: [db.local]}, {ip: db, hostnames: [Cache_1]}]\n      dnsConfig: {nameservers: ["::ffff:10.0.0.2"]}\n      containers:',
+    );
+    const found = (version: string) =>
+      positioned(validateBundle(bundleOf(withAddresses), { kubernetesVersion: version }));
+    expect(found("1.35")).toEqual([
+      expect.stringMatching(
+        /hostAliases\[1\]\.hostnames\[0\]: the hostname is no DNS-1123 subdomain/,
+      ),
+      expect.stringMatching(/hostAliases\[1\]\.ip: the host alias IP is no IP address/),
+    ]);
+    expect(found("1.37")).toEqual([
+      expect.stringMatching(
+        /dnsConfig\.nameservers\[0\]: the nameserver is an IPv4-mapped IPv6 address, which Kubernetes 1\.36 and later refuse/,
+      ),
+      expect.stringMatching(/hostAliases\[0\]\.ip: the host alias IP has leading zeros/),
+      expect.stringMatching(
+        /hostAliases\[1\]\.hostnames\[0\]: the hostname is no DNS-1123 subdomain/,
+      ),
+      expect.stringMatching(/hostAliases\[1\]\.ip: the host alias IP is no IP address/),
+    ]);
+  });
 });

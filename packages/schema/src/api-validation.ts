@@ -26,6 +26,7 @@ import {
 import {
   autoscalerProblems,
   disruptionBudgetProblems,
+  dns1035LabelProblem,
   ingressProblems,
 } from "./api-validation-kinds.js";
 import { schemaSetFor } from "./bundled.js";
@@ -93,10 +94,10 @@ function objectProblems(object: BundleObject, target: Target): Problem[] {
       ? [
           ...metadataProblems(template.metadata, template.metadataPointer),
           ...(value.kind === "StatefulSet"
-            ? podSpecProblems(template.spec, template.specPointer, claimNames(spec)).map(
+            ? podSpecProblems(template.spec, template.specPointer, target, claimNames(spec)).map(
                 ([pointer, reason]): Problem => [pointer, reason, true],
               )
-            : podSpecProblems(template.spec, template.specPointer)),
+            : podSpecProblems(template.spec, template.specPointer, target)),
         ]
       : []),
     ...(template
@@ -115,13 +116,20 @@ function objectProblems(object: BundleObject, target: Target): Problem[] {
   ];
 }
 
-/** The fields Kubernetes declares int64 (format int64 in its OpenAPI); every other integer is int32. */
+/**
+ * The fields Kubernetes declares int64 (k8s.io/api 0.37); every other integer is int32. A few
+ * names are int64 in one group only: see `isInt64`.
+ */
 const INT64_FIELDS = new Set([
   "activeDeadlineSeconds",
+  "defaultUser",
   "deletionGracePeriodSeconds",
   "expirationSeconds",
   "fsGroup",
   "generation",
+  "gid",
+  "int",
+  "ints",
   "observedGeneration",
   "revision",
   "runAsGroup",
@@ -129,9 +137,26 @@ const INT64_FIELDS = new Set([
   "seconds",
   "startingDeadlineSeconds",
   "supplementalGroups",
+  "templateGeneration",
   "terminationGracePeriodSeconds",
   "tolerationSeconds",
+  "uid",
+  "user",
 ]);
+
+/** int64 in resource.k8s.io (but v1alpha3's resourceSliceCount), int32 elsewhere (an Event's count). */
+const RESOURCE_INT64_FIELDS = new Set(["count", "resourceSliceCount"]);
+
+function isInt64(field: string, value: Json): boolean {
+  // A CertificateSigningRequest's expirationSeconds is the one int32 of that name.
+  if (INT64_FIELDS.has(field)) return value.kind !== "CertificateSigningRequest";
+  const apiVersion = String(value.apiVersion);
+  return (
+    RESOURCE_INT64_FIELDS.has(field) &&
+    apiVersion.startsWith("resource.k8s.io/") &&
+    apiVersion !== "resource.k8s.io/v1alpha3"
+  );
+}
 
 const INT32_MAX = 2 ** 31 - 1;
 const INT64_MAX = 2 ** 63 - 1;
@@ -146,8 +171,7 @@ function integerProblems(value: Json, schemas: SchemaSet): Problem[] {
   if (!schema) return [];
   return schemas.integerFields(value, schema).flatMap(({ pointer, value: number }): Problem[] => {
     const field = splitPointer(pointer).findLast((segment) => !/^\d+$/.test(segment)) ?? "";
-    // A CertificateSigningRequest's expirationSeconds is the one int32 of that name.
-    const wide = INT64_FIELDS.has(field) && value.kind !== "CertificateSigningRequest";
+    const wide = isInt64(field, value);
     const max = wide ? INT64_MAX : INT32_MAX;
     if (!Number.isInteger(number) || (number >= -max - 1 && number <= max)) return [];
     return [
@@ -382,13 +406,6 @@ function nameProblems(kind: string, metadata: Json): Problem[] {
   return problems;
 }
 
-/** IsDNS1035Label: a DNS-1123 label that starts with a letter (Service names). */
-function dns1035LabelProblem(value: string): string | undefined {
-  const problem = dns1123LabelProblem(value);
-  if (problem) return problem;
-  return /^[a-z]/.test(value) ? undefined : "does not start with a letter (a DNS-1035 label)";
-}
-
 function pathSegmentProblem(value: string): string | undefined {
   if (value === "." || value === "..") return "may not be '.' or '..'";
   return /[/%]/.test(value) ? "may not contain '/' or '%'" : undefined;
@@ -431,10 +448,11 @@ function claimNames(spec: Json): string[] {
   );
 }
 
-function podSpecProblems(spec: Json, at: string, claims: string[] = []): Problem[] {
+function podSpecProblems(spec: Json, at: string, target: Target, claims: string[] = []): Problem[] {
   const seen = new Set<string>();
   const volumes = new Set([...volumeNames(spec.volumes), ...claims]);
   return [
+    ...podAddressProblems(spec, at, strictIpValidation(target.minor)),
     ...idProblems(spec.securityContext, joinPointer(at, "securityContext")),
     ...volumeProblems(spec.volumes, joinPointer(at, "volumes")),
     ...CONTAINER_LISTS.flatMap((list) => {
@@ -588,6 +606,37 @@ function probeCountProblems(probe: Json, at: string): Problem[] {
       joinPointer(at, "terminationGracePeriodSeconds"),
       "a probe's terminationGracePeriodSeconds must be above 0",
     ]);
+  return problems;
+}
+
+/**
+ * The pod's own IP fields (IsValidIPForLegacyField, strict from 1.36): hostAliases' ip (their
+ * hostnames DNS-1123 subdomains) and dnsConfig's nameservers.
+ */
+function podAddressProblems(spec: Json, at: string, strictIp: boolean): Problem[] {
+  const problems: Problem[] = [];
+  const aliases = Array.isArray(spec.hostAliases) ? spec.hostAliases : [];
+  aliases.forEach((alias, index) => {
+    if (!isRecord(alias)) return;
+    const aliasAt = joinPointer(at, "hostAliases", String(index));
+    const problem = ipProblem(alias.ip, strictIp);
+    if (problem) problems.push([joinPointer(aliasAt, "ip"), `the host alias IP ${problem}`]);
+    const hostnames = Array.isArray(alias.hostnames) ? alias.hostnames : [];
+    hostnames.forEach((hostname, h) => {
+      const bad = typeof hostname === "string" ? dns1123SubdomainProblem(hostname) : undefined;
+      if (bad) problems.push([joinPointer(aliasAt, "hostnames", String(h)), `the hostname ${bad}`]);
+    });
+  });
+  const dns = isRecord(spec.dnsConfig) ? spec.dnsConfig : {};
+  const nameservers = Array.isArray(dns.nameservers) ? dns.nameservers : [];
+  nameservers.forEach((server, index) => {
+    const problem = ipProblem(server, strictIp);
+    if (problem)
+      problems.push([
+        joinPointer(at, "dnsConfig", "nameservers", String(index)),
+        `the nameserver ${problem}`,
+      ]);
+  });
   return problems;
 }
 
