@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { apiServerProblems } from "./api-validation.js";
 import { validateBundle } from "./embedded.js";
 import { bundleOf, positioned } from "./test-support/bundle.js";
 
@@ -660,6 +661,20 @@ spec:
         /hostAliases\[1\]\.hostnames\[0\]: the hostname is no DNS-1123 subdomain/,
       ),
       expect.stringMatching(/hostAliases\[1\]\.ip: the host alias IP is no IP address/),
+    ]);
+  });
+
+  it("judges env names by the target: relaxed from 1.32, a C-like identifier before (kubeconform may ask)", () => {
+    const yaml = deployment({
+      extra: '          env: [{name: my.var, value: a}, {name: "1ST VAR", value: b}]\n',
+    });
+    const on = (version: string) =>
+      positioned(apiServerProblems(bundleOf(yaml), { kubernetesVersion: version }));
+    expect(on("1.32")).toEqual([]);
+    expect(on("1.31")).toEqual([
+      expect.stringMatching(
+        /env\[1\]\.name: the variable name has characters other than letters, digits, '-', '\.' and '_' or starts with a digit, which Kubernetes before 1\.32 refuses/,
+      ),
     ]);
   });
 });

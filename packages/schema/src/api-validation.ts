@@ -469,8 +469,8 @@ function podSpecProblems(spec: Json, at: string, target: Target, claims: string[
           ...resourceProblems(container.resources, joinPointer(pointer, "resources")),
           ...mountProblems(container.volumeMounts, joinPointer(pointer, "volumeMounts"), volumes),
           ...probeProblems(container, pointer),
-          ...envProblems(container.env, joinPointer(pointer, "env")),
-          ...envFromProblems(container.envFrom, joinPointer(pointer, "envFrom")),
+          ...envProblems(container.env, joinPointer(pointer, "env"), target.minor),
+          ...envFromProblems(container.envFrom, joinPointer(pointer, "envFrom"), target.minor),
           ...idProblems(container.securityContext, joinPointer(pointer, "securityContext")),
         ];
       });
@@ -479,15 +479,26 @@ function podSpecProblems(spec: Json, at: string, target: Target, claims: string[
 }
 
 /**
- * IsRelaxedEnvVarName, which every version we judge applies (RelaxedEnvironmentVariableValidation
- * is on by default since 1.32 and locked on since 1.34): printable ASCII other than '='. Names
- * like `my.var` or `1ST` are accepted; a shell may not read them, the API server does not care.
+ * RelaxedEnvironmentVariableValidation: on by default since 1.32 (locked on since 1.34), so in
+ * every version we bundle; kubeconform may be asked for an older one.
  */
-function envNameProblem(name: string): string | undefined {
+const RELAXED_ENV_SINCE = 32;
+
+/**
+ * IsRelaxedEnvVarName: printable ASCII other than '='. Names like `my.var` or `1ST` are
+ * accepted; a shell may not read them, the API server does not care. Before 1.32,
+ * IsEnvVarName: letters, digits, '-', '.' and '_', not starting with a digit, not '.', '..'
+ * nor starting with '..'.
+ */
+function envNameProblem(name: string, minor: number): string | undefined {
   if (name === "") return "may not be empty";
-  return /^[\x20-\x3c\x3e-\x7e]+$/.test(name)
-    ? undefined
-    : "has characters other than printable ASCII, or '='";
+  if (minor >= RELAXED_ENV_SINCE)
+    return /^[\x20-\x3c\x3e-\x7e]+$/.test(name)
+      ? undefined
+      : "has characters other than printable ASCII, or '='";
+  if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name))
+    return `has characters other than letters, digits, '-', '.' and '_' or starts with a digit, which Kubernetes before 1.${RELAXED_ENV_SINCE} refuses`;
+  return name === "." || name.startsWith("..") ? "may not be '.' or start with '..'" : undefined;
 }
 
 const VALUE_SOURCES = [
@@ -502,13 +513,14 @@ const VALUE_SOURCES = [
  * ValidateEnv: a name (relaxed), and a value or one valueFrom source, not both. A name listed
  * twice is accepted (the API server warns; the last one wins in the container).
  */
-function envProblems(env: unknown, at: string): Problem[] {
+function envProblems(env: unknown, at: string, minor: number): Problem[] {
   if (!Array.isArray(env)) return [];
   return env.flatMap((entry, index): Problem[] => {
     if (!isRecord(entry)) return [];
     const pointer = joinPointer(at, String(index));
     const problems: Problem[] = [];
-    const nameProblem = typeof entry.name === "string" ? envNameProblem(entry.name) : undefined;
+    const nameProblem =
+      typeof entry.name === "string" ? envNameProblem(entry.name, minor) : undefined;
     if (nameProblem)
       problems.push([joinPointer(pointer, "name"), `the variable name ${nameProblem}`]);
     if (isRecord(entry.valueFrom)) {
@@ -528,14 +540,14 @@ function envProblems(env: unknown, at: string): Problem[] {
 }
 
 /** ValidateEnvFrom: a prefix is a relaxed variable name; exactly one of configMapRef and secretRef. */
-function envFromProblems(envFrom: unknown, at: string): Problem[] {
+function envFromProblems(envFrom: unknown, at: string, minor: number): Problem[] {
   if (!Array.isArray(envFrom)) return [];
   return envFrom.flatMap((entry, index): Problem[] => {
     if (!isRecord(entry)) return [];
     const pointer = joinPointer(at, String(index));
     const problems: Problem[] = [];
     if (typeof entry.prefix === "string" && entry.prefix !== "") {
-      const problem = envNameProblem(entry.prefix);
+      const problem = envNameProblem(entry.prefix, minor);
       if (problem) problems.push([joinPointer(pointer, "prefix"), `the prefix ${problem}`]);
     }
     const sources = ["configMapRef", "secretRef"].filter((source) => entry[source] != null).length;
