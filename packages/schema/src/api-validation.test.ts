@@ -612,6 +612,9 @@ spec: {secretName: web-tls}
 `;
     const custom = (yaml: string) => problems(yaml).filter((p) => p.includes(" invalid "));
     expect(custom(certificate("web-tls"))).toEqual([]);
+    // A removed built-in apiVersion is unserved (its own finding), not a custom resource.
+    const removed = certificate("Web_TLS").replace("cert-manager.io/v1", "extensions/v1beta1");
+    expect(problems(removed).join("\n")).not.toMatch(/custom resource/);
     expect(custom(certificate("Web_TLS"))).toEqual([
       expect.stringMatching(
         /^3:12 invalid metadata\.name: the name of a custom resource is no DNS-1123 subdomain/,

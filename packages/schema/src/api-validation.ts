@@ -130,11 +130,19 @@ const INT64_FIELDS = new Set([
   "gid",
   "int",
   "ints",
+  "maxItems",
+  "maxLength",
+  "maxProperties",
+  "minItems",
+  "minLength",
+  "minProperties",
+  "nodeAllocatableUpdatePeriodSeconds",
   "observedGeneration",
   "revision",
   "runAsGroup",
   "runAsUser",
   "seconds",
+  "sizeBytes",
   "startingDeadlineSeconds",
   "supplementalGroups",
   "templateGeneration",
@@ -370,11 +378,13 @@ let builtInGroups: Set<string> | undefined;
 
 /** The API groups of the kinds we bundle, in any version ("" for the core group). */
 function isBuiltInGroup(group: string): boolean {
-  builtInGroups ??= new Set(
-    Object.values(schemaData().versions).flatMap((version) =>
+  // "extensions" has served nothing since 1.22: its objects are unserved, not custom.
+  builtInGroups ??= new Set([
+    "extensions",
+    ...Object.values(schemaData().versions).flatMap((version) =>
       Object.keys(version.kinds).map((key) => groupOf(key.split("/").slice(0, -1).join("/"))),
     ),
-  );
+  ]);
   return builtInGroups.has(group);
 }
 
