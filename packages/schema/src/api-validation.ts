@@ -175,6 +175,8 @@ const INT64_MAX = 2 ** 63 - 1;
  * kubectl turns YAML into JSON through float64, which prints them as 80 and 1000.
  */
 function integerProblems(value: Json, schemas: SchemaSet): Problem[] {
+  // Almost no object holds a number beyond int32: only then is the schema walked for its types.
+  if (!holdsNumberBeyondInt32(value)) return [];
   const schema = schemas.kindSchema(String(value.apiVersion), String(value.kind));
   if (!schema) return [];
   return schemas.integerFields(value, schema).flatMap(({ pointer, value: number }): Problem[] => {
@@ -189,6 +191,12 @@ function integerProblems(value: Json, schemas: SchemaSet): Problem[] {
       ],
     ];
   });
+}
+
+function holdsNumberBeyondInt32(node: unknown): boolean {
+  if (typeof node === "number") return node > INT32_MAX || node < -INT32_MAX - 1;
+  if (Array.isArray(node)) return node.some(holdsNumberBeyondInt32);
+  return isRecord(node) && Object.values(node).some(holdsNumberBeyondInt32);
 }
 
 const ALWAYS_RESTARTING = new Set(["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"]);
