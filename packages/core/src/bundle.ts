@@ -1,4 +1,5 @@
 import type { ObjectRef, Position } from "./model.js";
+import { effectiveNamespace } from "./namespaces.js";
 import { isRecord, joinPointer } from "./pointer.js";
 import type { ParsedSource, SourceDocument, SourceProblem } from "./source.js";
 
@@ -184,10 +185,12 @@ function duplicateObjects(objects: readonly BundleObject[]): InputProblem[] {
   const namePosition = (object: BundleObject): Position =>
     object.document.locate(joinPointer(object.pointer, "metadata", "name"));
   for (const object of objects) {
-    const { kind, namespace, name } = object.ref;
+    const { kind, name } = object.ref;
     if (!name) continue;
     const group = (object.ref.apiVersion ?? "").split("/").slice(0, -1).join("/");
-    const key = [group, kind, namespace ?? "", name].join("\u0000");
+    // One object for the API server: where it lands, not how its namespace is spelt.
+    const namespace = effectiveNamespace({ objects }, object) ?? "";
+    const key = [group, kind, namespace, name].join("\u0000");
     const original = seen.get(key);
     if (!original) {
       seen.set(key, object);

@@ -2,6 +2,8 @@ import {
   type Bundle,
   type BundleObject,
   containersOf,
+  DEFAULT_NAMESPACE,
+  effectiveNamespace,
   isRecord,
   labelsOf,
   type PodTemplate,
@@ -92,10 +94,13 @@ export interface Model {
    */
   refused: Policy[];
   namespaceLabels: ReadonlyMap<string, Labels>;
+  /** Where an object of the model's bundle lands (a Service, an Ingress). */
+  namespaceOf(object: BundleObject): string;
 }
 
-export function namespaceOf(object: BundleObject): string {
-  return object.ref.namespace ?? "default";
+/** Where a namespaced object lands (see core's `effectiveNamespace`). */
+export function namespaceOf(bundle: Bundle, object: BundleObject): string {
+  return effectiveNamespace(bundle, object) ?? DEFAULT_NAMESPACE;
 }
 
 const built = new WeakMap<Bundle, Model>();
@@ -113,7 +118,7 @@ export function modelOf(bundle: Bundle): Model {
 export function buildModel(bundle: Bundle): Model {
   const workloads = bundle.objects.flatMap((object) => {
     const template = podTemplateOf(object);
-    return template ? [workloadOf(object, template)] : [];
+    return template ? [workloadOf(namespaceOf(bundle, object), object, template)] : [];
   });
   const all = bundle.objects.filter(
     (o) => o.value.kind === "NetworkPolicy" && isNetworkingApi(o.value.apiVersion),
@@ -121,8 +126,9 @@ export function buildModel(bundle: Bundle): Model {
   const refusedObjects = new Set(all.filter((o) => policyRefusals(o.value).length > 0));
   return {
     workloads,
-    policies: all.filter((o) => !refusedObjects.has(o)).map(policyOf),
-    refused: [...refusedObjects].map(policyOf),
+    policies: all.filter((o) => !refusedObjects.has(o)).map((o) => policyOf(bundle, o)),
+    refused: [...refusedObjects].map((o) => policyOf(bundle, o)),
+    namespaceOf: (object) => namespaceOf(bundle, object),
     namespaceLabels: namespaceLabels(bundle, workloads),
   };
 }
@@ -131,8 +137,7 @@ function isNetworkingApi(apiVersion: string): boolean {
   return apiVersion.startsWith("networking.k8s.io/") || apiVersion.startsWith("extensions/");
 }
 
-function workloadOf(object: BundleObject, template: PodTemplate): Workload {
-  const namespace = namespaceOf(object);
+function workloadOf(namespace: string, object: BundleObject, template: PodTemplate): Workload {
   const name = object.ref.name ?? "(unnamed)";
   const kind = object.value.kind;
   const ports = containersOf(template)
@@ -167,7 +172,7 @@ function namespaceLabels(bundle: Bundle, workloads: readonly Workload[]): Map<st
   return result;
 }
 
-function policyOf(object: BundleObject): Policy {
+function policyOf(bundle: Bundle, object: BundleObject): Policy {
   const spec = isRecord(object.value.spec) ? object.value.spec : {};
   const ingress = rulesOf(spec.ingress, "ingress");
   const egress = rulesOf(spec.egress, "egress");
@@ -181,7 +186,7 @@ function policyOf(object: BundleObject): Policy {
     : Array.isArray(spec.egress) && spec.egress.length > 0;
   return {
     object,
-    namespace: namespaceOf(object),
+    namespace: namespaceOf(bundle, object),
     name: object.ref.name ?? "(unnamed)",
     selects: isRecord(spec.podSelector) ? compileSelector(spec.podSelector) : SELECT_ALL,
     selectsAll: !isRecord(spec.podSelector) || isEmptySelector(spec.podSelector),

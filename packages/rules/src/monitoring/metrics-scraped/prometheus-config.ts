@@ -14,7 +14,7 @@ export interface Discovered {
 
 /** One scrape job of a prometheus.yml, parsed. */
 interface Job {
-  /** The ConfigMap's namespace: where Prometheus, and so a bare host name, resolves. */
+  /** The ConfigMap's namespace (where it lands): where Prometheus, and so a bare host name, resolves. */
   namespace: string | undefined;
   staticTargets: Labels[];
   kubernetes: Array<{ role: string; namespaces?: string[] }>;
@@ -25,16 +25,14 @@ interface Job {
  * The scrape jobs of every Prometheus configuration a ConfigMap holds: each value that parses as
  * YAML into a mapping with `scrape_configs`. Parsed, not grepped: a commented-out job is no job.
  */
-export function scrapeJobs(configMap: BundleObject): Job[] {
+export function scrapeJobs(configMap: BundleObject, namespace: string | undefined): Job[] {
   const data = isRecord(configMap.value.data) ? configMap.value.data : {};
   return Object.entries(data).flatMap(([key, text]) => {
     if (typeof text !== "string" || !text.includes("scrape_configs")) return [];
     const config = parseEmbedded(`${configMap.ref.name ?? "configmap"}/${key}`, text);
     const jobs =
       isRecord(config) && Array.isArray(config.scrape_configs) ? config.scrape_configs : [];
-    return jobs
-      .filter(isRecord)
-      .map((job) => ({ ...jobOf(job), namespace: configMap.ref.namespace }));
+    return jobs.filter(isRecord).map((job) => ({ ...jobOf(job), namespace }));
   });
 }
 
