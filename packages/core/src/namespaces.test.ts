@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { buildBundle } from "./bundle.js";
+import { evaluate } from "./evaluate.js";
 import { effectiveNamespace } from "./namespaces.js";
+import { defineRule } from "./rule.js";
 import { parseSource } from "./source.js";
 
 const bundleOf = (yaml: string) => buildBundle([parseSource("a.yaml", yaml)]);
@@ -98,5 +100,48 @@ kind: Deployment
 metadata: {name: backend, namespace: scout}
 `),
     ).toHaveLength(0);
+  });
+});
+
+describe("the report names an object by where it lands", () => {
+  const everyObject = defineRule({
+    id: "test/every-object",
+    meta: { severity: "error", description: "d", remediation: "r", messages: { seen: "seen" } },
+    check({ bundle, report }) {
+      for (const object of bundle.objects) report({ object, messageId: "seen" });
+    },
+  });
+  const findingsOf = (yaml: string) => evaluate([everyObject], bundleOf(yaml)).findings;
+
+  it("an unset namespace is default, a cluster-scoped object has none", () => {
+    const [deployment, binding] = findingsOf(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: backend}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: crb, namespace: scout}
+`);
+    expect(deployment!.object).toEqual({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      namespace: "default",
+      name: "backend",
+    });
+    expect(deployment!.instance).toBe("default");
+    expect(binding!.object).toEqual({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      name: "crb",
+    });
+    expect(binding!.instance).toBeUndefined();
+  });
+
+  it("spelling out namespace: default keeps a finding's fingerprint", () => {
+    const [unset] = findingsOf("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n");
+    const [spelt] = findingsOf(
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default}\n",
+    );
+    expect(spelt!.fingerprint).toBe(unset!.fingerprint);
   });
 });

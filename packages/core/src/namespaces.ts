@@ -1,4 +1,5 @@
 import type { BundleObject } from "./bundle.js";
+import type { ObjectRef } from "./model.js";
 import { isRecord } from "./pointer.js";
 
 /** Where an object lands when nothing names a namespace: kubectl's context default. */
@@ -82,6 +83,22 @@ export function effectiveNamespace(
 ): string | undefined {
   if (isClusterScoped(applied, object)) return undefined;
   return object.ref.namespace ?? (requestNamespace || DEFAULT_NAMESPACE);
+}
+
+/**
+ * How a report names an object: its reference with the namespace it lands in (`default` for an
+ * unset one, none for a cluster-scoped kind), so that an object is told the same whether its
+ * namespace is spelt out or left to kubectl.
+ */
+export function placedRef(applied: AppliedObjects, object: BundleObject): ObjectRef {
+  const { apiVersion, kind, name } = object.ref;
+  const namespace = effectiveNamespace(applied, object);
+  return {
+    ...(apiVersion !== undefined ? { apiVersion } : {}),
+    ...(kind !== undefined ? { kind } : {}),
+    ...(namespace !== undefined ? { namespace } : {}),
+    ...(name !== undefined ? { name } : {}),
+  };
 }
 
 function groupKindOf(value: { apiVersion: string; kind: string }): string {
