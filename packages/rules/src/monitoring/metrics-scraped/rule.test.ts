@@ -155,6 +155,44 @@ new RuleTester({ describe, it }).run(metricsScraped, {
   ],
   invalid: [
     {
+      name: "a scrape config and a ServiceMonitor without a namespace are in default: a bare host there is not the Scout backend",
+      settings: { namespace: "scout" },
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout, labels: {app: scout-backend}}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: http, port: 8000}]
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: prometheus-config}
+        data:
+          prometheus.yml: |
+            scrape_configs:
+              - job_name: scout-backend
+                static_configs:
+                  - targets: ["backend:8000"]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: backend}
+        spec:
+          selector: {matchLabels: {app: scout-backend}}
+          endpoints: [{port: http}]
+      `,
+      errors: [
+        {
+          messageId: "notScraped",
+          line: 6,
+          column: 5,
+          data: { name: "backend", instance: "scout", port: 8000 },
+        },
+      ],
+    },
+    {
       name: "a central scrape config that names the staging backend only leaves production unscraped",
       yaml: `${backend().replace("namespace: scout", "namespace: staging")}
         ---
