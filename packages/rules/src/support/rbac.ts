@@ -108,7 +108,9 @@ function subjectsOf(bundle: Bundle, object: BundleObject): Subject[] {
     const account = serviceAccountOfUser(subject.kind, subject.name);
     if (account) return [{ kind: "ServiceAccount", ...written, ...account, pointer }];
     const result: Subject = { kind: subject.kind, ...written, name: subject.name, pointer };
-    const namespace = typeof subject.namespace === "string" ? subject.namespace : bindingNamespace;
+    // An empty namespace is an unset one: the authorizer falls back when len(namespace) == 0.
+    const namedOne = typeof subject.namespace === "string" && subject.namespace !== "";
+    const namespace = namedOne ? (subject.namespace as string) : bindingNamespace;
     if (namespace) result.namespace = namespace;
     return [result];
   });
