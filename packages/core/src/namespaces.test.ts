@@ -54,6 +54,24 @@ metadata: {name: g}
     expect(effectiveNamespace(bundle, named("w"), "staging")).toBeUndefined();
   });
 
+  it("well-known cluster-wide add-on kinds have none without their CRD in the input", () => {
+    const addOns = bundleOf(`apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: require-labels}
+---
+apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata: {name: k8srequiredlabels}
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sRequiredLabels
+metadata: {name: must-have-owner}
+`);
+    for (const object of addOns.objects) {
+      expect(effectiveNamespace(addOns, object), object.ref.kind).toBeUndefined();
+    }
+  });
+
   it("a custom kind no CRD of the input defines is namespaced", () => {
     expect(effectiveNamespace(bundle, named("g"))).toBe("default");
   });

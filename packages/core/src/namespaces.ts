@@ -7,10 +7,24 @@ export const DEFAULT_NAMESPACE = "default";
 
 /**
  * Kinds that live outside any namespace (the built-in ones of Kubernetes 1.33, and common
- * cluster-wide add-on kinds); every other kind is judged as namespaced.
+ * cluster-wide add-on kinds: Kyverno, Gatekeeper, Argo Workflows, Calico, Cilium, CSI snapshots,
+ * cert-manager, External Secrets); every other kind is judged as namespaced.
  */
 const CLUSTER_SCOPED = new Set([
   "APIService",
+  "CiliumClusterwideNetworkPolicy",
+  "ClusterAdmissionReport",
+  "ClusterBackgroundScanReport",
+  "ClusterCleanupPolicy",
+  "ClusterEphemeralReport",
+  "ClusterPolicy",
+  "ClusterPolicyReport",
+  "ClusterWorkflowTemplate",
+  "ConstraintTemplate",
+  "GlobalNetworkPolicy",
+  "GlobalNetworkSet",
+  "VolumeSnapshotClass",
+  "VolumeSnapshotContent",
   "CSIDriver",
   "CSINode",
   "CertificateSigningRequest",
@@ -66,7 +80,16 @@ export interface AppliedObjects {
  */
 export function isClusterScoped(applied: AppliedObjects, object: BundleObject): boolean {
   const scope = customScopes(applied.objects).get(groupKindOf(object.value));
-  return scope !== undefined ? scope === "Cluster" : CLUSTER_SCOPED.has(object.value.kind);
+  if (scope !== undefined) return scope === "Cluster";
+  return CLUSTER_SCOPED.has(object.value.kind) || CLUSTER_SCOPED_GROUPS.has(groupOf(object.value));
+}
+
+/** Groups whose every kind is cluster-scoped: Gatekeeper's constraints (one kind per template) and mutators. */
+const CLUSTER_SCOPED_GROUPS = new Set(["constraints.gatekeeper.sh", "mutations.gatekeeper.sh"]);
+
+function groupOf(value: { apiVersion: string }): string {
+  const slash = value.apiVersion.indexOf("/");
+  return slash > 0 ? value.apiVersion.slice(0, slash) : "";
 }
 
 /**
@@ -102,8 +125,7 @@ export function placedRef(applied: AppliedObjects, object: BundleObject): Object
 }
 
 function groupKindOf(value: { apiVersion: string; kind: string }): string {
-  const slash = value.apiVersion.indexOf("/");
-  return `${slash > 0 ? value.apiVersion.slice(0, slash) : ""}/${value.kind}`;
+  return `${groupOf(value)}/${value.kind}`;
 }
 
 const crdScopes = new WeakMap<readonly BundleObject[], Map<string, string>>();
