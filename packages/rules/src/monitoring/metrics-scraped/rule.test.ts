@@ -17,6 +17,26 @@ const backend = (annotations = "") => `
 new RuleTester({ describe, it }).run(metricsScraped, {
   valid: [
     {
+      name: "a ServiceMonitor whose namespaceSelector lists no name looks in its own namespace",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout, labels: {app: scout-backend}}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: http, port: 8000}]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: backend, namespace: scout}
+        spec:
+          namespaceSelector: {any: false, matchNames: []}
+          selector: {matchLabels: {app: scout-backend}}
+          endpoints: [{port: http}]
+      `,
+    },
+    {
       name: "scrape annotations on the pod template",
       yaml: backend(
         `\n              annotations: {prometheus.io/scrape: "true", prometheus.io/port: "8000"}`,

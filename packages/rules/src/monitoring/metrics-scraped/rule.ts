@@ -158,7 +158,8 @@ function monitorWatches(
 ): boolean {
   const selector = isRecord(spec.namespaceSelector) ? spec.namespaceSelector : undefined;
   if (selector?.any === true) return true;
-  if (Array.isArray(selector?.matchNames)) {
+  // An empty matchNames is no list: the operator falls back to the monitor's own namespace.
+  if (Array.isArray(selector?.matchNames) && selector.matchNames.length > 0) {
     return backend.namespace !== undefined && selector.matchNames.includes(backend.namespace);
   }
   return monitorNamespace === backend.namespace;
