@@ -32,7 +32,7 @@ export function scrapeJobs(configMap: BundleObject, namespace: string | undefine
     const config = parseEmbedded(`${configMap.ref.name ?? "configmap"}/${key}`, text);
     const jobs =
       isRecord(config) && Array.isArray(config.scrape_configs) ? config.scrape_configs : [];
-    return jobs.filter(isRecord).map((job) => ({ ...jobOf(job), namespace }));
+    return jobs.filter(isRecord).map((job) => ({ ...jobOf(job, namespace), namespace }));
   });
 }
 
@@ -43,7 +43,10 @@ export function parseEmbedded(path: string, text: string): unknown {
   return parsed.documents[0]?.value;
 }
 
-function jobOf(job: Record<string, unknown>): Omit<Job, "namespace"> {
+function jobOf(
+  job: Record<string, unknown>,
+  namespace: string | undefined,
+): Omit<Job, "namespace"> {
   const statics = Array.isArray(job.static_configs) ? job.static_configs : [];
   const staticTargets = statics.filter(isRecord).flatMap((group) => {
     const labels = isRecord(group.labels) ? stringValues(group.labels) : {};
@@ -52,14 +55,26 @@ function jobOf(job: Record<string, unknown>): Omit<Job, "namespace"> {
   });
   const sd = Array.isArray(job.kubernetes_sd_configs) ? job.kubernetes_sd_configs : [];
   const kubernetes = sd.filter(isRecord).map((c) => {
-    const names =
-      isRecord(c.namespaces) && Array.isArray(c.namespaces.names)
-        ? c.namespaces.names.map(String)
-        : undefined;
+    const names = watchedNamespaces(c.namespaces, namespace);
     return { role: String(c.role ?? ""), ...(names ? { namespaces: names } : {}) };
   });
   const relabel = Array.isArray(job.relabel_configs) ? job.relabel_configs : [];
   return { staticTargets, kubernetes, relabel };
+}
+
+/**
+ * The namespaces a kubernetes_sd_config watches, as Prometheus' getNamespaces decides: `names`,
+ * plus its own namespace (the ConfigMap's, as Prometheus mounts it) with `own_namespace: true`;
+ * every namespace (undefined) when that leaves none.
+ */
+function watchedNamespaces(
+  config: unknown,
+  ownNamespace: string | undefined,
+): string[] | undefined {
+  const names = isRecord(config) && Array.isArray(config.names) ? config.names.map(String) : [];
+  const own = isRecord(config) && config.own_namespace === true && ownNamespace;
+  if (own) names.push(own);
+  return names.length > 0 ? names : undefined;
 }
 
 function stringValues(record: Record<string, unknown>): Labels {

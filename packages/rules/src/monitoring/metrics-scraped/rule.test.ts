@@ -17,6 +17,20 @@ const backend = (annotations = "") => `
 new RuleTester({ describe, it }).run(metricsScraped, {
   valid: [
     {
+      name: "a kubernetes_sd_config with an empty namespaces.names watches every namespace",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: prometheus-config, namespace: monitoring}
+        data:
+          prometheus.yml: |
+            scrape_configs:
+              - job_name: pods
+                kubernetes_sd_configs: [{role: pod, namespaces: {names: []}}]
+      `,
+    },
+    {
       name: "a ServiceMonitor whose namespaceSelector lists no name looks in its own namespace",
       yaml: `${backend()}
         ---
@@ -174,6 +188,21 @@ new RuleTester({ describe, it }).run(metricsScraped, {
     },
   ],
   invalid: [
+    {
+      name: "own_namespace with no names watches only Prometheus' own namespace",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: prometheus-config, namespace: monitoring}
+        data:
+          prometheus.yml: |
+            scrape_configs:
+              - job_name: pods
+                kubernetes_sd_configs: [{role: pod, namespaces: {own_namespace: true}}]
+      `,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+    },
     {
       name: "a scrape config and a ServiceMonitor without a namespace are in default: a bare host there is not the Scout backend",
       settings: { namespace: "scout" },
