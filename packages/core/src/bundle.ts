@@ -1,5 +1,5 @@
 import type { ObjectRef, Position } from "./model.js";
-import { effectiveNamespace } from "./namespaces.js";
+import { effectiveNamespace, placedRef } from "./namespaces.js";
 import { isRecord, joinPointer } from "./pointer.js";
 import type { ParsedSource, SourceDocument, SourceProblem } from "./source.js";
 
@@ -200,7 +200,7 @@ function duplicateObjects(objects: readonly BundleObject[]): InputProblem[] {
     const position = namePosition(object);
     problems.push({
       ruleId: "input/duplicate-object",
-      message: `${describeRef(object.ref)} is defined twice; the other one is at ${first.file}:${first.line}`,
+      message: `${describeRef(placedRef({ objects }, object))} is defined twice; the other one is at ${first.file}:${first.line}`,
       position,
       path: joinPointer(object.pointer, "metadata", "name"),
     });

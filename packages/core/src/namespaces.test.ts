@@ -84,14 +84,15 @@ describe("input/duplicate-object: one object for the API server", () => {
   it("a Deployment without a namespace and one in default are the same object", () => {
     const found = duplicates(`apiVersion: apps/v1
 kind: Deployment
-metadata: {name: backend}
+metadata: {name: backend, namespace: default}
 ---
 apiVersion: apps/v1
 kind: Deployment
-metadata: {name: backend, namespace: default}
+metadata: {name: backend}
 `);
     expect(found).toHaveLength(1);
     expect(found[0]!.position.line).toBe(7);
+    expect(found[0]!.message).toMatch(/^Deployment default\/backend is defined twice/);
   });
 
   it("a ClusterRole with a namespace and one without are the same object", () => {
