@@ -1059,8 +1059,10 @@ const mutations: Mutation[] = [
       ["workload/namespace", D("prometheus"), "metadata:"],
       ["network/default-deny", D("prometheus"), TEMPLATE_METADATA],
       ["network/allowed-flows", NP("allow-backend"), "  ingress:"],
+      ["workload/references-resolve", D("prometheus"), "name: prometheus-config"],
+      ["workload/references-resolve", D("prometheus"), "name: prometheus-rules"],
     ],
-    note: "left: the network analysis puts an unset namespace in default (where kubectl without -n puts it), so the pod is unisolated and its scrape flow blocked; references-resolve reads the same object in the Scout namespace",
+    note: "every rule puts an unset namespace in default (where kubectl without -n puts it): the pod is unisolated, its scrape flow blocked, and its ConfigMaps, all in scout, are out of its reach",
   },
   {
     name: "the backend's container port renamed from http to web",

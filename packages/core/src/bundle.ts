@@ -1,4 +1,5 @@
 import type { ObjectRef, Position } from "./model.js";
+import { effectiveNamespace, placedRef } from "./namespaces.js";
 import { isRecord, joinPointer } from "./pointer.js";
 import type { ParsedSource, SourceDocument, SourceProblem } from "./source.js";
 
@@ -184,10 +185,12 @@ function duplicateObjects(objects: readonly BundleObject[]): InputProblem[] {
   const namePosition = (object: BundleObject): Position =>
     object.document.locate(joinPointer(object.pointer, "metadata", "name"));
   for (const object of objects) {
-    const { kind, namespace, name } = object.ref;
+    const { kind, name } = object.ref;
     if (!name) continue;
     const group = (object.ref.apiVersion ?? "").split("/").slice(0, -1).join("/");
-    const key = [group, kind, namespace ?? "", name].join("\u0000");
+    // One object for the API server: where it lands, not how its namespace is spelt.
+    const namespace = effectiveNamespace({ objects }, object) ?? "";
+    const key = [group, kind, namespace, name].join("\u0000");
     const original = seen.get(key);
     if (!original) {
       seen.set(key, object);
@@ -197,7 +200,7 @@ function duplicateObjects(objects: readonly BundleObject[]): InputProblem[] {
     const position = namePosition(object);
     problems.push({
       ruleId: "input/duplicate-object",
-      message: `${describeRef(object.ref)} is defined twice; the other one is at ${first.file}:${first.line}`,
+      message: `${describeRef(placedRef({ objects }, object))} is defined twice; the other one is at ${first.file}:${first.line}`,
       position,
       path: joinPointer(object.pointer, "metadata", "name"),
     });

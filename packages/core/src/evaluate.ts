@@ -20,6 +20,7 @@ import {
   type SuppressedFinding,
   summarize,
 } from "./model.js";
+import { effectiveNamespace, placedRef } from "./namespaces.js";
 import { escapeSegment } from "./pointer.js";
 import { type AnyRule, formatMessage, type RuleReport } from "./rule.js";
 import { didYouMean } from "./suggest.js";
@@ -83,7 +84,7 @@ export function evaluate(
 
   for (const problem of [...bundle.problems, ...(options.problems ?? [])]) {
     const extra: Partial<Finding> = problem.path !== undefined ? { path: problem.path } : {};
-    if (problem.object) extra.object = problem.object.ref;
+    if (problem.object) extra.object = placedRef(bundle, problem.object);
     emit(
       problem.ruleId,
       problem.message,
@@ -109,7 +110,7 @@ export function evaluate(
   const suppressor = createSuppressor(bundle, config, known, options.now ?? new Date());
   for (const problem of suppressor.problems) {
     const extra: Partial<Finding> = problem.path ? { path: problem.path } : {};
-    if (problem.object) extra.object = problem.object.ref;
+    if (problem.object) extra.object = placedRef(bundle, problem.object);
     emit(problem.ruleId, problem.message, problem.position, extra);
   }
 
@@ -291,9 +292,9 @@ function runRule(
     const message = formatMessage(entry.rule, r.messageId, r.data);
     const severity = entry.overridden ? entry.severity : (r.severity ?? entry.severity);
     const finding = baseFinding({ ...entry, severity }, message, position, {
-      object: r.object.ref,
+      object: placedRef(bundle, r.object),
       path: pointer,
-      ...instanceField(r.object),
+      ...instanceField(bundle, r.object),
     });
     const key = reportKey(r.messageId, r.data);
     candidates.push({
@@ -325,9 +326,11 @@ function runRule(
 }
 
 /** The deployment a finding belongs to, for reports that group by it; none for cluster-wide objects. */
-function instanceField(object: BundleObject): Pick<Finding, "instance"> {
+function instanceField(bundle: Bundle, object: BundleObject): Pick<Finding, "instance"> {
   if (object.value.kind === "Namespace" && object.ref.name) return { instance: object.ref.name };
-  return object.ref.namespace === undefined ? {} : { instance: instanceOf(object).name };
+  return effectiveNamespace(bundle, object) === undefined
+    ? {}
+    : { instance: instanceOf(object).name };
 }
 
 function baseFinding(
@@ -407,8 +410,10 @@ function identify(finding: Finding, key: string): void {
  * its document's index there (not its line, so inserted lines keep it).
  */
 function occurrences(bundle: Bundle): (object: BundleObject | undefined) => string {
-  const identity = ({ ref }: BundleObject) =>
-    [ref.apiVersion, ref.kind, ref.namespace, ref.name].join("\u0000");
+  const identity = (object: BundleObject) => {
+    const { apiVersion, kind, name } = object.ref;
+    return [apiVersion, kind, effectiveNamespace(bundle, object), name].join("\u0000");
+  };
   const counts = new Map<string, number>();
   for (const object of bundle.objects) {
     counts.set(identity(object), (counts.get(identity(object)) ?? 0) + 1);

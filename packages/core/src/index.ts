@@ -105,6 +105,12 @@ export {
   qualifiedNameProblem,
   typedNameProblem,
 } from "./names.js";
+export {
+  type AppliedObjects,
+  DEFAULT_NAMESPACE,
+  effectiveNamespace,
+  isClusterScoped,
+} from "./namespaces.js";
 export { definePack, type PackDefinition, type RulePack, settingsReader } from "./pack.js";
 export { escapeSegment, getAtPointer, isRecord, joinPointer, splitPointer } from "./pointer.js";
 export { quantityValue } from "./quantity.js";

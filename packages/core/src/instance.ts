@@ -1,5 +1,6 @@
 import type { BundleObject } from "./bundle.js";
 import { labelsOf, podTemplateOf } from "./k8s.js";
+import { DEFAULT_NAMESPACE } from "./namespaces.js";
 
 /**
  * The label that tells apart several deployments of one application in one namespace (Helm sets
@@ -27,7 +28,7 @@ export function instanceOf(object: BundleObject): Instance {
   const known = instances.get(object);
   // Keyed on the object and checked against its value: a rule test may swap the value.
   if (known && known.value === object.value) return known.instance;
-  const namespace = object.ref.namespace ?? "default";
+  const namespace = object.ref.namespace ?? DEFAULT_NAMESPACE;
   const template = podTemplateOf(object);
   const label =
     labelsOf(template?.metadata)[INSTANCE_LABEL] ?? labelsOf(object.value.metadata)[INSTANCE_LABEL];

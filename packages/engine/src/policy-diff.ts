@@ -3,6 +3,7 @@ import {
   type Bundle,
   type BundleObject,
   type ConfigSuppression,
+  effectiveNamespace,
   escapeSegment,
   evaluate,
   type Finding,
@@ -378,6 +379,8 @@ function configRemoved(config: LoadedConfig): Weakening {
 
 interface IgnoreAnnotation {
   object: BundleObject;
+  /** Where the object lands: spelling out `namespace: default` keeps it the same object. */
+  namespace: string | undefined;
   path: string;
   patterns: string[];
 }
@@ -394,7 +397,7 @@ function newIgnoreAnnotations(base: Bundle, head: Bundle): Weakening[] {
     return [
       {
         messageId: "ignoreAnnotation",
-        data: { rules: added.join(", "), object: describe(object) },
+        data: { rules: added.join(", "), object: describe(annotation) },
         at: { position: object.document.locate(object.pointer + path), object, path },
         key: [...added].sort().join(","),
       },
@@ -405,6 +408,7 @@ function newIgnoreAnnotations(base: Bundle, head: Bundle): Weakening[] {
 function ignoreAnnotations(bundle: Bundle): IgnoreAnnotation[] {
   const found: IgnoreAnnotation[] = [];
   for (const object of bundle.objects) {
+    const namespace = effectiveNamespace(bundle, object);
     const template = podTemplateOf(object);
     const places = [
       { metadata: object.value.metadata, pointer: "/metadata" },
@@ -419,19 +423,19 @@ function ignoreAnnotations(bundle: Bundle): IgnoreAnnotation[] {
       const parsed = parseIgnoreAnnotation(raw);
       if (typeof parsed === "string") continue;
       const path = joinPointer(place.pointer, "annotations", IGNORE_ANNOTATION);
-      found.push({ object, path, patterns: parsed.patterns });
+      found.push({ object, namespace, path, patterns: parsed.patterns });
     }
   }
   return found;
 }
 
-function annotationKey({ object, path }: IgnoreAnnotation): string {
-  const { apiVersion, kind, namespace, name } = object.ref;
+function annotationKey({ object, namespace, path }: IgnoreAnnotation): string {
+  const { apiVersion, kind, name } = object.ref;
   return [apiVersion, kind, namespace, name, path].join("\u0000");
 }
 
-function describe(object: BundleObject): string {
-  const { kind, namespace, name } = object.ref;
+function describe({ object, namespace }: IgnoreAnnotation): string {
+  const { kind, name } = object.ref;
   return `${kind ?? "object"} ${namespace ? `${namespace}/` : ""}${name ?? ""}`;
 }
 

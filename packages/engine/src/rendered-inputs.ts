@@ -5,13 +5,13 @@ import {
   buildBundle,
   ConfigurationError,
   type InputProblem,
+  isClusterScoped,
   isConfigurationError,
   isRecord,
   type ParsedSource,
   parseSource,
 } from "@scout-deploy/core";
 import { displayPath, type LoadOptions, loadBundle } from "@scout-deploy/loader";
-import { isClusterScoped } from "@scout-deploy/rules";
 import { defaultKubernetesVersion } from "@scout-deploy/schema";
 import {
   type HelmOptions,

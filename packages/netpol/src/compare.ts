@@ -40,7 +40,7 @@ import {
   intendedFlows,
   type NetworkOptions,
 } from "./intended.js";
-import { NAMESPACE_NAME_LABEL, selectable, type Workload } from "./model.js";
+import { NAMESPACE_NAME_LABEL, type Policy, selectable, type Workload } from "./model.js";
 
 /** Cluster DNS (53/UDP and 53/TCP) is open to every pod (rules.md), so it is never an extra flow. */
 export const DNS_CONNS: ConnSet = union(connsOf("UDP", 53), connsOf("TCP", 53));
@@ -405,18 +405,18 @@ function extraTarget(connectivity: Connectivity, flow: Flow, extra: ConnSet): Fl
   const opens = (ref: RuleRef) =>
     !isEmpty(intersect(portsConns(ref.rule.ports, destination), extra));
   const rule = ingress.find(opens) ?? egress.find(opens) ?? ingress[0] ?? egress[0];
-  if (rule) return policyTarget(rule.policy.object, rule.rule.pointer);
+  if (rule) return policyTarget(rule.policy, rule.rule.pointer);
   // Neither side is isolated: the policy to add selects the destination (or the source, for external).
   const workload =
     flow.to.kind === "workload" ? flow.to.workload : (flow.from as { workload: Workload }).workload;
   return workloadTarget(workload);
 }
 
-function policyTarget(object: BundleObject, pointer: string): FlowTarget {
+function policyTarget(policy: Policy, pointer: string): FlowTarget {
   return {
-    object,
+    object: policy.object,
     pointer,
-    label: `NetworkPolicy ${object.ref.namespace ?? "default"}/${object.ref.name}`,
+    label: `NetworkPolicy ${policy.namespace}/${policy.object.ref.name}`,
   };
 }
 
@@ -529,7 +529,7 @@ function namespaceDnsRule(connectivity: Connectivity, workload: Workload): FlowT
     const rule = policy.egress.find(
       (r) => r.ports !== "all" && r.ports.length > 0 && r.ports.every((p) => p.port === 53),
     );
-    if (rule) return policyTarget(policy.object, rule.pointer);
+    if (rule) return policyTarget(policy, rule.pointer);
   }
   return undefined;
 }
@@ -606,7 +606,7 @@ function blockingTarget(
       : !isolates && isRecord(spec) && Array.isArray(spec.policyTypes)
         ? "/spec/policyTypes"
         : "/spec";
-  return policyTarget(own.object, pointer);
+  return policyTarget(own, pointer);
 }
 
 /**

@@ -2,6 +2,8 @@ import {
   type Bundle,
   type BundleObject,
   containersOf,
+  DEFAULT_NAMESPACE,
+  effectiveNamespace,
   isRecord,
   labelsOf,
   type PodTemplate,
@@ -92,10 +94,13 @@ export interface Model {
    */
   refused: Policy[];
   namespaceLabels: ReadonlyMap<string, Labels>;
+  /** Where an object of the model's bundle lands (a Service, an Ingress). */
+  namespaceOf(object: BundleObject): string;
 }
 
-export function namespaceOf(object: BundleObject): string {
-  return object.ref.namespace ?? "default";
+/** Where a namespaced object lands (see core's `effectiveNamespace`). */
+export function namespaceOf(bundle: Bundle, object: BundleObject): string {
+  return effectiveNamespace(bundle, object) ?? DEFAULT_NAMESPACE;
 }
 
 const built = new WeakMap<Bundle, Map<boolean, Model>>();
@@ -119,7 +124,7 @@ export function modelOf(bundle: Bundle, options: RefusalOptions = {}): Model {
 export function buildModel(bundle: Bundle, options: RefusalOptions = {}): Model {
   const workloads = bundle.objects.flatMap((object) => {
     const template = podTemplateOf(object);
-    return template ? [workloadOf(object, template)] : [];
+    return template ? [workloadOf(namespaceOf(bundle, object), object, template)] : [];
   });
   const all = bundle.objects.filter(
     (o) => o.value.kind === "NetworkPolicy" && isNetworkingApi(o.value.apiVersion),
@@ -127,8 +132,9 @@ export function buildModel(bundle: Bundle, options: RefusalOptions = {}): Model 
   const refusedObjects = new Set(all.filter((o) => policyRefusals(o.value, options).length > 0));
   return {
     workloads,
-    policies: all.filter((o) => !refusedObjects.has(o)).map(policyOf),
-    refused: [...refusedObjects].map(policyOf),
+    policies: all.filter((o) => !refusedObjects.has(o)).map((o) => policyOf(bundle, o)),
+    refused: [...refusedObjects].map((o) => policyOf(bundle, o)),
+    namespaceOf: (object) => namespaceOf(bundle, object),
     namespaceLabels: namespaceLabels(bundle, workloads),
   };
 }
@@ -137,8 +143,7 @@ function isNetworkingApi(apiVersion: string): boolean {
   return apiVersion.startsWith("networking.k8s.io/") || apiVersion.startsWith("extensions/");
 }
 
-function workloadOf(object: BundleObject, template: PodTemplate): Workload {
-  const namespace = namespaceOf(object);
+function workloadOf(namespace: string, object: BundleObject, template: PodTemplate): Workload {
   const name = object.ref.name ?? "(unnamed)";
   const kind = object.value.kind;
   const ports = containersOf(template)
@@ -173,7 +178,7 @@ function namespaceLabels(bundle: Bundle, workloads: readonly Workload[]): Map<st
   return result;
 }
 
-function policyOf(object: BundleObject): Policy {
+function policyOf(bundle: Bundle, object: BundleObject): Policy {
   const spec = isRecord(object.value.spec) ? object.value.spec : {};
   const ingress = rulesOf(spec.ingress, "ingress");
   const egress = rulesOf(spec.egress, "egress");
@@ -187,7 +192,7 @@ function policyOf(object: BundleObject): Policy {
     : Array.isArray(spec.egress) && spec.egress.length > 0;
   return {
     object,
-    namespace: namespaceOf(object),
+    namespace: namespaceOf(bundle, object),
     name: object.ref.name ?? "(unnamed)",
     selects: isRecord(spec.podSelector) ? compileSelector(spec.podSelector) : SELECT_ALL,
     selectsAll: !isRecord(spec.podSelector) || isEmptySelector(spec.podSelector),

@@ -70,17 +70,20 @@ export function serviceTargets(model: Model, service: BundleObject): readonly Wo
   const index = indexOf(model);
   let targets = index.targets.get(service);
   if (!targets) {
-    targets = selectedByService(index, service);
+    targets = selectedByService(index, service, model.namespaceOf(service));
     index.targets.set(service, targets);
   }
   return targets;
 }
 
-function selectedByService(index: WorkloadIndex, service: BundleObject): readonly Workload[] {
+function selectedByService(
+  index: WorkloadIndex,
+  service: BundleObject,
+  namespace: string,
+): readonly Workload[] {
   const spec = isRecord(service.value.spec) ? service.value.spec : {};
   if (!isRecord(spec.selector) || Object.keys(spec.selector).length === 0) return [];
   const select = compileSelector({ matchLabels: spec.selector });
-  const namespace = service.ref.namespace ?? "default";
   // Every label of the selector must match: the workloads that carry its rarest one are enough.
   let fewest: readonly Workload[] | undefined;
   for (const [key, value] of Object.entries(spec.selector)) {

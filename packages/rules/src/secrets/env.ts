@@ -1,4 +1,10 @@
-import { type Bundle, type ContainerRef, isRecord, joinPointer } from "@scout-deploy/core";
+import {
+  type Bundle,
+  type ContainerRef,
+  effectiveNamespace,
+  isRecord,
+  joinPointer,
+} from "@scout-deploy/core";
 import { effectiveSecretEntries, isSecret } from "@scout-deploy/secrets";
 
 /** Where one `env[]` entry of a container takes its value from. */
@@ -105,7 +111,7 @@ export function envFromSecretVariables(
     if (!ref || typeof ref.name !== "string") return [];
     const prefix = isRecord(entry) && typeof entry.prefix === "string" ? entry.prefix : "";
     const secret = bundle.objects.find(
-      (o) => isSecret(o) && o.ref.name === ref.name && (o.ref.namespace ?? "default") === namespace,
+      (o) => isSecret(o) && o.ref.name === ref.name && effectiveNamespace(bundle, o) === namespace,
     );
     if (!secret) return [{ secret: ref.name }];
     return [

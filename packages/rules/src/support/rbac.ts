@@ -8,7 +8,7 @@ import {
 } from "@scout-deploy/core";
 import { compileSelector } from "@scout-deploy/netpol";
 import { guideSettings } from "../settings.js";
-import { namespaceIn, sameNamespace, scoutNamespace } from "./namespace.js";
+import { effectiveNamespace, scoutNamespace } from "./namespace.js";
 import { componentWorkloads, serviceAccountNameOf } from "./workloads.js";
 
 export interface RoleRule {
@@ -82,13 +82,16 @@ export function bindingsOf(bundle: Bundle): Binding[] {
       name: typeof roleRef.name === "string" ? roleRef.name : "",
       pointer: "/roleRef",
     };
-    return [{ object, roleRef: ref, subjects: subjectsOf(object) }];
+    return [{ object, roleRef: ref, subjects: subjectsOf(bundle, object) }];
   });
 }
 
-function subjectsOf(object: BundleObject): Subject[] {
+function subjectsOf(bundle: Bundle, object: BundleObject): Subject[] {
   const subjects = Array.isArray(object.value.subjects) ? object.value.subjects : [];
-  const bindingNamespace = object.value.kind === "RoleBinding" ? object.ref.namespace : undefined;
+  // The authorizer gives a RoleBinding's service account without a namespace the binding's own
+  // (appliesToUser); a ClusterRoleBinding has none to give, whatever its metadata says.
+  const bindingNamespace =
+    object.value.kind === "RoleBinding" ? effectiveNamespace(bundle, object) : undefined;
   return subjects.flatMap((subject, index) => {
     if (
       !isRecord(subject) ||
@@ -105,7 +108,9 @@ function subjectsOf(object: BundleObject): Subject[] {
     const account = serviceAccountOfUser(subject.kind, subject.name);
     if (account) return [{ kind: "ServiceAccount", ...written, ...account, pointer }];
     const result: Subject = { kind: subject.kind, ...written, name: subject.name, pointer };
-    const namespace = typeof subject.namespace === "string" ? subject.namespace : bindingNamespace;
+    // An empty namespace is an unset one: the authorizer falls back when len(namespace) == 0.
+    const namedOne = typeof subject.namespace === "string" && subject.namespace !== "";
+    const namespace = namedOne ? (subject.namespace as string) : bindingNamespace;
     if (namespace) result.namespace = namespace;
     return [result];
   });
@@ -150,11 +155,11 @@ export function scoutServiceAccounts(bundle: Bundle, settings: Settings) {
   const namespace = scoutNamespace(bundle, settings);
   const used = componentWorkloads(bundle, settings).flatMap((w) => {
     const name = serviceAccountNameOf(w.template) ?? "default";
-    return [{ name, namespace: namespaceIn(w.object, namespace) }];
+    return [{ name, namespace: effectiveNamespace(bundle, w.object) }];
   });
   const labelled = bundle.objects
     .filter((o) => o.value.kind === "ServiceAccount" && componentOf(o, guideSettings(settings)))
-    .map((o) => ({ name: o.ref.name ?? "", namespace: namespaceIn(o, namespace) }));
+    .map((o) => ({ name: o.ref.name ?? "", namespace: effectiveNamespace(bundle, o) }));
   // By name, so that a bundle of many deployments is not every subject against every account.
   const known = new Map<string, Array<string | undefined>>();
   for (const k of [...used, ...labelled]) {
@@ -170,7 +175,7 @@ export function scoutServiceAccounts(bundle: Bundle, settings: Settings) {
     }
     if (subject.kind !== "ServiceAccount") return false;
     if (namespace && subject.namespace === namespace) return true;
-    return (known.get(subject.name) ?? []).some((ns) => sameNamespace(ns, subject.namespace));
+    return (known.get(subject.name) ?? []).some((ns) => ns === subject.namespace);
   };
 }
 

@@ -114,9 +114,24 @@ describe("policy/weakened", () => {
       object: { kind: "Pod", name: "p" },
     });
     expect(found[0]!.message).toBe(
-      "new scout-deploy.io/ignore annotation silences pod/not-privileged on Pod p",
+      "new scout-deploy.io/ignore annotation silences pod/not-privileged on Pod default/p",
     );
     expect(weakenings("policy: {}\n", "policy: {}\n", { base: head, head: base })).toEqual([]);
+  });
+
+  it("an annotation the base had is not new when the head spells out namespace: default", () => {
+    const pod = (namespace: string) =>
+      buildBundle([
+        parseSource(
+          "pod.yaml",
+          `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n${namespace}  annotations:\n    scout-deploy.io/ignore: "pod/run-as-user: legacy"\nspec:\n  containers: []\n`,
+        ),
+      ]);
+    const found = weakenings("policy: {}\n", "policy: {}\n", {
+      base: pod(""),
+      head: pod("  namespace: default\n"),
+    });
+    expect(found).toEqual([]);
   });
 
   it("names only the key a head adds when the base had no config file", () => {

@@ -14,7 +14,7 @@ export interface Discovered {
 
 /** One scrape job of a prometheus.yml, parsed. */
 interface Job {
-  /** The ConfigMap's namespace: where Prometheus, and so a bare host name, resolves. */
+  /** The ConfigMap's namespace (where it lands): where Prometheus, and so a bare host name, resolves. */
   namespace: string | undefined;
   staticTargets: Labels[];
   kubernetes: Array<{ role: string; namespaces?: string[] }>;
@@ -25,16 +25,14 @@ interface Job {
  * The scrape jobs of every Prometheus configuration a ConfigMap holds: each value that parses as
  * YAML into a mapping with `scrape_configs`. Parsed, not grepped: a commented-out job is no job.
  */
-export function scrapeJobs(configMap: BundleObject): Job[] {
+export function scrapeJobs(configMap: BundleObject, namespace: string | undefined): Job[] {
   const data = isRecord(configMap.value.data) ? configMap.value.data : {};
   return Object.entries(data).flatMap(([key, text]) => {
     if (typeof text !== "string" || !text.includes("scrape_configs")) return [];
     const config = parseEmbedded(`${configMap.ref.name ?? "configmap"}/${key}`, text);
     const jobs =
       isRecord(config) && Array.isArray(config.scrape_configs) ? config.scrape_configs : [];
-    return jobs
-      .filter(isRecord)
-      .map((job) => ({ ...jobOf(job), namespace: configMap.ref.namespace }));
+    return jobs.filter(isRecord).map((job) => ({ ...jobOf(job, namespace), namespace }));
   });
 }
 
@@ -45,7 +43,10 @@ export function parseEmbedded(path: string, text: string): unknown {
   return parsed.documents[0]?.value;
 }
 
-function jobOf(job: Record<string, unknown>): Omit<Job, "namespace"> {
+function jobOf(
+  job: Record<string, unknown>,
+  namespace: string | undefined,
+): Omit<Job, "namespace"> {
   const statics = Array.isArray(job.static_configs) ? job.static_configs : [];
   const staticTargets = statics.filter(isRecord).flatMap((group) => {
     const labels = isRecord(group.labels) ? stringValues(group.labels) : {};
@@ -54,14 +55,26 @@ function jobOf(job: Record<string, unknown>): Omit<Job, "namespace"> {
   });
   const sd = Array.isArray(job.kubernetes_sd_configs) ? job.kubernetes_sd_configs : [];
   const kubernetes = sd.filter(isRecord).map((c) => {
-    const names =
-      isRecord(c.namespaces) && Array.isArray(c.namespaces.names)
-        ? c.namespaces.names.map(String)
-        : undefined;
+    const names = watchedNamespaces(c.namespaces, namespace);
     return { role: String(c.role ?? ""), ...(names ? { namespaces: names } : {}) };
   });
   const relabel = Array.isArray(job.relabel_configs) ? job.relabel_configs : [];
   return { staticTargets, kubernetes, relabel };
+}
+
+/**
+ * The namespaces a kubernetes_sd_config watches, as Prometheus' getNamespaces decides: `names`,
+ * plus its own namespace (the ConfigMap's, as Prometheus mounts it) with `own_namespace: true`;
+ * every namespace (undefined) when that leaves none.
+ */
+function watchedNamespaces(
+  config: unknown,
+  ownNamespace: string | undefined,
+): string[] | undefined {
+  const names = isRecord(config) && Array.isArray(config.names) ? config.names.map(String) : [];
+  const own = isRecord(config) && config.own_namespace === true && ownNamespace;
+  if (own) names.push(own);
+  return names.length > 0 ? names : undefined;
 }
 
 function stringValues(record: Record<string, unknown>): Labels {

@@ -17,6 +17,40 @@ const backend = (annotations = "") => `
 new RuleTester({ describe, it }).run(metricsScraped, {
   valid: [
     {
+      name: "a kubernetes_sd_config with an empty namespaces.names watches every namespace",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: prometheus-config, namespace: monitoring}
+        data:
+          prometheus.yml: |
+            scrape_configs:
+              - job_name: pods
+                kubernetes_sd_configs: [{role: pod, namespaces: {names: []}}]
+      `,
+    },
+    {
+      name: "a ServiceMonitor whose namespaceSelector lists no name looks in its own namespace",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout, labels: {app: scout-backend}}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: http, port: 8000}]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: backend, namespace: scout}
+        spec:
+          namespaceSelector: {any: false, matchNames: []}
+          selector: {matchLabels: {app: scout-backend}}
+          endpoints: [{port: http}]
+      `,
+    },
+    {
       name: "scrape annotations on the pod template",
       yaml: backend(
         `\n              annotations: {prometheus.io/scrape: "true", prometheus.io/port: "8000"}`,
@@ -154,6 +188,59 @@ new RuleTester({ describe, it }).run(metricsScraped, {
     },
   ],
   invalid: [
+    {
+      name: "own_namespace with no names watches only Prometheus' own namespace",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: prometheus-config, namespace: monitoring}
+        data:
+          prometheus.yml: |
+            scrape_configs:
+              - job_name: pods
+                kubernetes_sd_configs: [{role: pod, namespaces: {own_namespace: true}}]
+      `,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+    },
+    {
+      name: "a scrape config and a ServiceMonitor without a namespace are in default: a bare host there is not the Scout backend",
+      settings: { namespace: "scout" },
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout, labels: {app: scout-backend}}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: http, port: 8000}]
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: prometheus-config}
+        data:
+          prometheus.yml: |
+            scrape_configs:
+              - job_name: scout-backend
+                static_configs:
+                  - targets: ["backend:8000"]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: backend}
+        spec:
+          selector: {matchLabels: {app: scout-backend}}
+          endpoints: [{port: http}]
+      `,
+      errors: [
+        {
+          messageId: "notScraped",
+          line: 6,
+          column: 5,
+          data: { name: "backend", instance: "scout", port: 8000 },
+        },
+      ],
+    },
     {
       name: "a central scrape config that names the staging backend only leaves production unscraped",
       yaml: `${backend().replace("namespace: scout", "namespace: staging")}

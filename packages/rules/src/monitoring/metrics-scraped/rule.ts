@@ -12,11 +12,9 @@ import {
 } from "@scout-deploy/core";
 import {
   componentWorkloads,
-  namespaceIn,
+  effectiveNamespace,
   numberedPort,
   resolvePort,
-  sameNamespace,
-  scoutNamespace,
 } from "../../support/index.js";
 import { discover, selectingServices, servicePortsOf } from "./discovery.js";
 import { addressPort, jobsScrape, scrapeJobs } from "./prometheus-config.js";
@@ -52,7 +50,6 @@ export const metricsScraped = defineRule({
     const { port } = context.options;
     const { bundle, settings } = context;
     const scrapers = scrapersOf(bundle);
-    const fallback = scoutNamespace(bundle, settings);
     for (const { object, template } of componentWorkloads(bundle, settings, "backend")) {
       const annotations = isRecord(template.metadata.annotations)
         ? template.metadata.annotations
@@ -72,9 +69,8 @@ export const metricsScraped = defineRule({
       }
       if (annotated) continue;
       const labels = labelsOf(template.metadata);
-      const namespace = namespaceIn(object, fallback);
-      if (scrapedElsewhere(scrapers, { object, template, labels, namespace, fallback }, port))
-        continue;
+      const namespace = effectiveNamespace(bundle, object);
+      if (scrapedElsewhere(scrapers, { object, template, labels, namespace }, port)) continue;
       context.report({
         messageId: "notScraped",
         data: { name, instance, port },
@@ -91,6 +87,8 @@ interface Scrapers {
   monitors: BundleObject[];
   /** The scrape jobs of every prometheus.yml held in a ConfigMap, parsed. */
   jobs: ReturnType<typeof scrapeJobs>;
+  /** Where an object lands. */
+  namespaceOf(object: BundleObject): string | undefined;
 }
 
 function scrapersOf(bundle: Bundle): Scrapers {
@@ -99,7 +97,10 @@ function scrapersOf(bundle: Bundle): Scrapers {
     monitors: bundle.objects.filter(
       (o) => o.value.kind === "ServiceMonitor" || o.value.kind === "PodMonitor",
     ),
-    jobs: bundle.objects.filter((o) => o.value.kind === "ConfigMap").flatMap(scrapeJobs),
+    jobs: bundle.objects
+      .filter((o) => o.value.kind === "ConfigMap")
+      .flatMap((o) => scrapeJobs(o, effectiveNamespace(bundle, o))),
+    namespaceOf: (o) => effectiveNamespace(bundle, o),
   };
 }
 
@@ -108,23 +109,25 @@ interface Backend {
   template: PodTemplate;
   labels: Record<string, string>;
   namespace: string | undefined;
-  fallback: string | undefined;
 }
 
 function scrapedElsewhere(scrapers: Scrapers, backend: Backend, port: number): boolean {
   const { labels: podLabels } = backend;
-  const services = selectingServices(scrapers.services, podLabels, (s) =>
-    sameNamespace(namespaceIn(s, backend.fallback), backend.namespace),
+  const services = selectingServices(
+    scrapers.services,
+    podLabels,
+    (s) => scrapers.namespaceOf(s) === backend.namespace,
   );
   const discovered = discover(backend.template, backend.namespace, services);
   const accepts = (address: string, jobNamespace: string | undefined) =>
-    staticTargetReaches(address, jobNamespace ?? backend.fallback, backend, services, port);
+    staticTargetReaches(address, jobNamespace, backend, services, port);
   if (jobsScrape(scrapers.jobs, discovered, port, accepts)) return true;
   if (services.some((s) => annotatedService(s, backend.template, port))) return true;
   for (const monitor of scrapers.monitors) {
+    const namespace = scrapers.namespaceOf(monitor);
     const spec = isRecord(monitor.value.spec) ? monitor.value.spec : {};
     const selector = isRecord(spec.selector) ? spec.selector.matchLabels : undefined;
-    if (!monitorWatches(monitor, spec, backend)) continue;
+    if (!monitorWatches(namespace, spec, backend)) continue;
     if (
       monitor.value.kind === "PodMonitor" &&
       selects(selector, podLabels) &&
@@ -149,16 +152,17 @@ function scrapedElsewhere(scrapers: Scrapers, backend: Backend, port: number): b
  * `namespaceSelector` says `any: true` or lists the namespace in `matchNames`.
  */
 function monitorWatches(
-  monitor: BundleObject,
+  monitorNamespace: string | undefined,
   spec: Record<string, unknown>,
   backend: Backend,
 ): boolean {
   const selector = isRecord(spec.namespaceSelector) ? spec.namespaceSelector : undefined;
   if (selector?.any === true) return true;
-  if (Array.isArray(selector?.matchNames)) {
-    return backend.namespace === undefined || selector.matchNames.includes(backend.namespace);
+  // An empty matchNames is no list: the operator falls back to the monitor's own namespace.
+  if (Array.isArray(selector?.matchNames) && selector.matchNames.length > 0) {
+    return backend.namespace !== undefined && selector.matchNames.includes(backend.namespace);
   }
-  return sameNamespace(namespaceIn(monitor, backend.fallback), backend.namespace);
+  return monitorNamespace === backend.namespace;
 }
 
 /**

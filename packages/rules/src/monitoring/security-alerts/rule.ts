@@ -7,7 +7,11 @@ import {
   isRecord,
   z,
 } from "@scout-deploy/core";
-import { type ComponentWorkload, componentWorkloads } from "../../support/index.js";
+import {
+  type ComponentWorkload,
+  componentWorkloads,
+  effectiveNamespace,
+} from "../../support/index.js";
 import { parseEmbedded } from "../metrics-scraped/prometheus-config.js";
 
 const options = z
@@ -54,8 +58,8 @@ export const securityAlerts = defineRule({
     );
     const shared = (namespace: string | undefined) =>
       namespace === undefined || !scoutNamespaces.has(namespace);
-    // Rules loaded by a shared Prometheus (a namespace of its own, or applied with -n) cover all.
-    if (alerts.some((o) => shared(o.ref.namespace))) return;
+    // Rules loaded by a shared Prometheus (a namespace of its own) cover all.
+    if (alerts.some((o) => shared(effectiveNamespace(bundle, o)))) return;
     const sharedPrometheus = components.find(
       (w) => w.component === "prometheus" && shared(instanceOf(w.object).namespace),
     );

@@ -1,4 +1,11 @@
-import { type BundleObject, defineRule, isRecord, joinPointer, z } from "@scout-deploy/core";
+import {
+  type BundleObject,
+  defineRule,
+  effectiveNamespace,
+  isRecord,
+  joinPointer,
+  z,
+} from "@scout-deploy/core";
 import { type Model, modelOf, refusalOptionsFor } from "@scout-deploy/netpol";
 import { isNginxService } from "../scope.js";
 
@@ -36,7 +43,7 @@ export const externalExposure = defineRule({
     const services = new Map<string, BundleObject>();
     for (const object of context.bundle.objects) {
       if (object.value.kind === "Service")
-        services.set(`${object.ref.namespace ?? "default"}/${object.ref.name}`, object);
+        services.set(`${effectiveNamespace(context.bundle, object)}/${object.ref.name}`, object);
     }
     const allowed = (service: BundleObject | undefined) =>
       context.options.externalAccess &&
@@ -46,7 +53,7 @@ export const externalExposure = defineRule({
       const kind = object.value.kind;
       if (kind === "Service") checkService(object, model, context.options.externalAccess, context);
       if (kind === "Ingress" || ROUTE_KINDS.has(kind)) {
-        const namespace = object.ref.namespace ?? "default";
+        const namespace = effectiveNamespace(context.bundle, object);
         for (const backend of backendsOf(object)) {
           const at = `${backend.namespace ?? namespace}/${backend.service}`;
           if (allowed(services.get(at))) continue;

@@ -5,6 +5,28 @@ import { noHostPath } from "./rule.js";
 new RuleTester({ describe, it }).run(noHostPath, {
   valid: [
     {
+      name: "a hostPath PersistentVolume reserved by a claimRef without a namespace binds no claim (the binder matches namespace and name)",
+      yaml: `
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: node-docker}
+        spec:
+          hostPath: {path: /var/run/docker.sock}
+          claimRef: {name: sock}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: sock, namespace: scout}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: scout}
+        spec:
+          containers: [{name: a}]
+          volumes: [{name: sock, persistentVolumeClaim: {claimName: sock}}]
+      `,
+    },
+    {
       name: "emptyDir volumes and container ports, hostPort 0",
       yaml: `
         apiVersion: v1

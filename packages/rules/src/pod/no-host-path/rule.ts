@@ -6,7 +6,7 @@ import {
   joinPointer,
   podTemplates,
 } from "@scout-deploy/core";
-import { namespaceIn, numberedPort, sameNamespace, scoutNamespace } from "../../support/index.js";
+import { effectiveNamespace, numberedPort } from "../../support/index.js";
 
 interface HostPathVolume {
   name: string;
@@ -42,19 +42,19 @@ function boundHostPath(
   volumes: readonly HostPathVolume[],
   claim: string,
   namespace: string | undefined,
-  fallback: string | undefined,
 ): HostPathVolume | undefined {
   const pvc = bundle.objects.find(
     (o) =>
       o.value.kind === "PersistentVolumeClaim" &&
       o.ref.name === claim &&
-      sameNamespace(namespaceIn(o, fallback), namespace),
+      effectiveNamespace(bundle, o) === namespace,
   );
   const spec = pvc && isRecord(pvc.value.spec) ? pvc.value.spec : {};
   return volumes.find(
     (v) =>
       (pvc !== undefined && v.name === spec.volumeName) ||
-      (v.claim?.name === claim && sameNamespace(v.claim.namespace, namespace)),
+      // The binder matches a claimRef by namespace and name, exactly (IsVolumeBoundToClaim).
+      (v.claim?.name === claim && v.claim.namespace === namespace),
   );
 }
 
@@ -76,7 +76,6 @@ export const noHostPath = defineRule({
   },
   check(context) {
     const hostPathPVs = hostPathVolumes(context.bundle);
-    const fallback = scoutNamespace(context.bundle, context.settings);
     for (const template of podTemplates(context.bundle)) {
       const volumes = Array.isArray(template.spec.volumes) ? template.spec.volumes : [];
       volumes.forEach((volume, index) => {
@@ -85,8 +84,8 @@ export const noHostPath = defineRule({
             ? volume.persistentVolumeClaim.claimName
             : undefined;
         if (typeof claim === "string" && hostPathPVs.length > 0) {
-          const namespace = namespaceIn(template.object, fallback);
-          const pv = boundHostPath(context.bundle, hostPathPVs, claim, namespace, fallback);
+          const namespace = effectiveNamespace(context.bundle, template.object);
+          const pv = boundHostPath(context.bundle, hostPathPVs, claim, namespace);
           if (pv) {
             context.report({
               messageId: "hostPathClaim",

@@ -83,6 +83,23 @@ new RuleTester({ describe, it }).run(serviceAccountToken, {
   ],
   invalid: [
     {
+      name: "a ServiceAccount without a namespace is created in default: it does not turn off the Scout namespace's default token",
+      settings: { namespace: "scout" },
+      yaml: `
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: default}
+        automountServiceAccountToken: false
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: scout}
+        spec:
+          containers: [{name: a}]
+      `,
+      errors: [{ messageId: "tokenMounted", line: 9, column: 1, data: { account: "default" } }],
+    },
+    {
       name: "no setting under the default account",
       yaml: `
         apiVersion: v1

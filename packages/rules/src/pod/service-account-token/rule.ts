@@ -9,12 +9,7 @@ import {
   podTemplates,
   type RuleContext,
 } from "@scout-deploy/core";
-import {
-  namespaceIn,
-  sameNamespace,
-  scoutNamespace,
-  serviceAccountNameOf,
-} from "../../support/index.js";
+import { effectiveNamespace, serviceAccountNameOf } from "../../support/index.js";
 
 export const serviceAccountToken = defineRule({
   id: "pod/service-account-token",
@@ -36,11 +31,10 @@ export const serviceAccountToken = defineRule({
   },
   check(context) {
     const disabling = tokenDisablingAccounts(context.bundle);
-    const fallback = scoutNamespace(context.bundle, context.settings);
-    const tokenSecrets = tokenSecretsOf(context.bundle, fallback);
+    const tokenSecrets = tokenSecretsOf(context.bundle);
     for (const template of podTemplates(context.bundle)) {
       const account = serviceAccountNameOf(template) ?? "default";
-      const namespace = namespaceIn(template.object, fallback);
+      const namespace = effectiveNamespace(context.bundle, template.object);
       reportTokenSecrets(
         context,
         template,
@@ -51,7 +45,7 @@ export const serviceAccountToken = defineRule({
       const setting = template.spec.automountServiceAccountToken;
       const automountOff =
         setting === false ||
-        (setting == null && accountDisablesToken(disabling, namespace, account));
+        (setting == null && accountDisablesToken(context.bundle, disabling, namespace, account));
       if (automountOff) {
         reportProjectedTokens(context, template, account);
         continue;
@@ -106,10 +100,7 @@ const OWNER_ANNOTATION = "kubernetes.io/service-account.name";
  * The Secrets of type service-account-token, by namespace then name, each with the account
  * whose long-lived token the token controller writes into it.
  */
-function tokenSecretsOf(
-  bundle: Bundle,
-  fallback: string | undefined,
-): Map<string, Map<string, string>> {
+function tokenSecretsOf(bundle: Bundle): Map<string, Map<string, string>> {
   const byNamespace = new Map<string, Map<string, string>>();
   for (const o of bundle.objects) {
     if (o.value.kind !== "Secret" || o.value.type !== TOKEN_SECRET || !o.ref.name) continue;
@@ -117,7 +108,7 @@ function tokenSecretsOf(
     const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
     const owner = annotations[OWNER_ANNOTATION];
     if (typeof owner !== "string") continue;
-    const namespace = namespaceIn(o, fallback) ?? "";
+    const namespace = effectiveNamespace(bundle, o) ?? "";
     const named = byNamespace.get(namespace) ?? new Map<string, string>();
     named.set(o.ref.name, owner);
     byNamespace.set(namespace, named);
@@ -205,11 +196,10 @@ function tokenDisablingAccounts(bundle: Bundle): Map<string, BundleObject[]> {
 
 /** The pod inherits the ServiceAccount's own automountServiceAccountToken when it sets none. */
 function accountDisablesToken(
+  bundle: Bundle,
   disabling: ReadonlyMap<string, BundleObject[]>,
   namespace: string | undefined,
   account: string,
 ): boolean {
-  return (disabling.get(account) ?? []).some((o) =>
-    sameNamespace(o.ref.namespace ?? namespace, namespace),
-  );
+  return (disabling.get(account) ?? []).some((o) => effectiveNamespace(bundle, o) === namespace);
 }

@@ -74,12 +74,12 @@ new RuleTester({ describe, it }).run(dedicatedServiceAccount, {
       ],
     },
     {
-      name: "a backend without a namespace lands in the Scout namespace: an account elsewhere is not its own",
+      name: "a backend without a namespace lands in default, not the Scout namespace: the Scout namespace's account is not its own",
       settings: { namespace: "scout" },
       yaml: `
         apiVersion: v1
         kind: ServiceAccount
-        metadata: {name: scout-backend, namespace: staging}
+        metadata: {name: scout-backend, namespace: scout}
         ---
         apiVersion: apps/v1
         kind: Deployment
@@ -96,7 +96,7 @@ new RuleTester({ describe, it }).run(dedicatedServiceAccount, {
           messageId: "undefinedAccount",
           line: 12,
           column: 7,
-          data: { component: "backend", account: "scout-backend", namespace: "scout" },
+          data: { component: "backend", account: "scout-backend", namespace: "default" },
         },
       ],
     },

@@ -1,5 +1,5 @@
 import {
-  type BundleObject,
+  type Bundle,
   componentOf,
   defineRule,
   joinPointer,
@@ -9,9 +9,7 @@ import {
 import { guideSettings } from "../../settings.js";
 import {
   componentWorkloads,
-  namespaceIn,
-  sameNamespace,
-  scoutNamespace,
+  effectiveNamespace,
   serviceAccountNameOf,
 } from "../../support/index.js";
 
@@ -42,8 +40,7 @@ export const dedicatedServiceAccount = defineRule({
   },
   check(context) {
     const { bundle } = context;
-    const fallback = scoutNamespace(bundle, context.settings);
-    const isDefined = serviceAccountIndex(bundle.objects, fallback);
+    const isDefined = serviceAccountIndex(bundle);
     const owners = new OwnerIndex();
     for (const component of context.options.components) {
       for (const { object, template } of componentWorkloads(bundle, context.settings, component)) {
@@ -59,7 +56,7 @@ export const dedicatedServiceAccount = defineRule({
           });
           continue;
         }
-        const namespace = namespaceIn(object, fallback);
+        const namespace = effectiveNamespace(bundle, object);
         owners.add({ component, account, namespace });
         if (isDefined(account, namespace)) continue;
         context.report({
@@ -75,7 +72,7 @@ export const dedicatedServiceAccount = defineRule({
     for (const template of podTemplates(bundle)) {
       const account = serviceAccountNameOf(template);
       if (!account || account === "default") continue;
-      const namespace = namespaceIn(template.object, fallback);
+      const namespace = effectiveNamespace(bundle, template.object);
       const component = componentOf(template.object, known);
       const owner = owners.otherThan(account, namespace, component);
       if (!owner) continue;
@@ -98,20 +95,18 @@ export const dedicatedServiceAccount = defineRule({
 
 /**
  * Whether a ServiceAccount of that name is defined in that namespace, by lookup (a bundle of many
- * deployments has as many backends as ServiceAccounts). An unset namespace on either side agrees
- * with any, as `sameNamespace` says.
+ * deployments has as many backends as ServiceAccounts): one pass, not one per workload.
  */
-/** ServiceAccounts by name, each with the namespace it lands in: one pass, not one per workload. */
-function serviceAccountIndex(objects: readonly BundleObject[], fallback: string | undefined) {
+function serviceAccountIndex(bundle: Bundle) {
   const namespacesOf = new Map<string, Array<string | undefined>>();
-  for (const o of objects) {
+  for (const o of bundle.objects) {
     if (o.value.kind !== "ServiceAccount" || !o.ref.name) continue;
     const namespaces = namespacesOf.get(o.ref.name) ?? [];
-    namespaces.push(namespaceIn(o, fallback));
+    namespaces.push(effectiveNamespace(bundle, o));
     namespacesOf.set(o.ref.name, namespaces);
   }
   return (name: string, namespace: string | undefined): boolean =>
-    (namespacesOf.get(name) ?? []).some((ns) => sameNamespace(ns, namespace));
+    (namespacesOf.get(name) ?? []).includes(namespace);
 }
 
 interface Owner {
@@ -140,16 +135,13 @@ class OwnerIndex {
     this.count++;
   }
 
-  /** The first owner of `account` in `namespace` (see `sameNamespace`) of another component. */
+  /** The first owner of `account` in `namespace` of another component. */
   otherThan(account: string, namespace: string | undefined, component: string | undefined) {
-    const namespaces = this.byAccount.get(account);
-    if (!namespaces) return undefined;
+    const components = this.byAccount.get(account)?.get(namespace ?? "");
+    if (!components) return undefined;
     let first: [Owner, number] | undefined;
-    for (const [key, components] of namespaces) {
-      if (!sameNamespace(key === "" ? undefined : key, namespace)) continue;
-      for (const [owned, entry] of components) {
-        if (owned !== component && (!first || entry[1] < first[1])) first = entry;
-      }
+    for (const [owned, entry] of components) {
+      if (owned !== component && (!first || entry[1] < first[1])) first = entry;
     }
     return first?.[0];
   }

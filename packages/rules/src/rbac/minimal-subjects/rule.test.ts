@@ -5,6 +5,17 @@ import { minimalSubjects } from "./rule.js";
 new RuleTester({ describe, it }).run(minimalSubjects, {
   valid: [
     {
+      name: "an empty subject namespace is an unset one: the account is the binding's own",
+      settings: { namespace: "scout" },
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: scout-backend, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: scout-backend}
+        subjects: [{kind: ServiceAccount, name: scout-backend, namespace: ""}]
+      `,
+    },
+    {
       name: "a RoleBinding of another namespace for its own account, and one in Scout's whose subject takes the binding's namespace",
       settings: { namespace: "scout" },
       yaml: `
@@ -55,6 +66,29 @@ new RuleTester({ describe, it }).run(minimalSubjects, {
     },
   ],
   invalid: [
+    {
+      name: "a ServiceAccount of a ClusterRoleBinding with an empty namespace is refused like one with none",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: reader}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+        subjects: [{kind: ServiceAccount, name: scout-backend, namespace: ""}]
+      `,
+      errors: [
+        {
+          messageId: "refusedSubject",
+          line: 5,
+          column: 12,
+          data: {
+            kind: "ClusterRoleBinding",
+            binding: "reader",
+            role: "view",
+            reason: "a ServiceAccount of a ClusterRoleBinding needs its namespace",
+          },
+        },
+      ],
+    },
     {
       name: "a RoleBinding in the Scout namespace that names a service account of another namespace",
       settings: { namespace: "scout" },

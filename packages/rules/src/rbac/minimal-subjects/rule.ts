@@ -1,5 +1,10 @@
 import { defineRule, joinPointer } from "@scout-deploy/core";
-import { bindingsOf, namespaceIn, type Subject, scoutNamespace } from "../../support/index.js";
+import {
+  bindingsOf,
+  effectiveNamespace,
+  type Subject,
+  scoutNamespace,
+} from "../../support/index.js";
 
 const BROAD_GROUPS = new Set([
   "system:authenticated",
@@ -70,7 +75,7 @@ export const minimalSubjects = defineRule({
       const inScout =
         scout !== undefined &&
         object.value.kind === "RoleBinding" &&
-        namespaceIn(object, scout) === scout;
+        effectiveNamespace(context.bundle, object) === scout;
       const base = {
         kind: object.value.kind,
         binding: object.ref.name ?? "(unnamed)",
@@ -88,7 +93,7 @@ export const minimalSubjects = defineRule({
           // A subject of no known kind names nobody: there is nothing more to judge in it.
           if (refused.field === "kind") continue;
         }
-        const namespace = subject.namespace ?? namespaceIn(object, scout) ?? "";
+        const namespace = subject.namespace ?? "";
         const data: Record<string, string> = {
           ...base,
           subject: subject.name,

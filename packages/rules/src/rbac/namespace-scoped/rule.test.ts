@@ -61,6 +61,44 @@ new RuleTester({ describe, it }).run(namespaceScoped, {
   ],
   invalid: [
     {
+      name: "a RoleBinding without a namespace is created in default, outside the Scout namespace",
+      settings: { namespace: "scout" },
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: stray}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: backend}
+        subjects: [{kind: ServiceAccount, name: scout-backend, namespace: scout}]
+      `,
+      errors: [
+        {
+          messageId: "outsideNamespace",
+          line: 3,
+          column: 1,
+          data: { binding: "stray", actual: "default", expected: "scout" },
+        },
+      ],
+    },
+    {
+      name: "a ClusterRoleBinding that names a namespace still grants cluster-wide (the API server clears it)",
+      settings: { namespace: "scout" },
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: reader, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+        subjects: [{kind: ServiceAccount, name: scout-backend, namespace: scout}]
+      `,
+      errors: [
+        {
+          messageId: "clusterBinding",
+          line: 5,
+          column: 12,
+          data: { binding: "reader", role: "view", account: "scout-backend" },
+        },
+      ],
+    },
+    {
       name: "a ClusterRoleBinding naming the backend's account, found through the workload",
       yaml: `${backend}
         ---

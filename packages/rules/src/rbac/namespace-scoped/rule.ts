@@ -1,5 +1,10 @@
 import { defineRule, joinPointer } from "@scout-deploy/core";
-import { bindingsOf, scoutNamespace, scoutServiceAccounts } from "../../support/index.js";
+import {
+  bindingsOf,
+  effectiveNamespace,
+  scoutNamespace,
+  scoutServiceAccounts,
+} from "../../support/index.js";
 
 export const namespaceScoped = defineRule({
   id: "rbac/namespace-scoped",
@@ -42,13 +47,14 @@ export const namespaceScoped = defineRule({
           pointer: cluster ? subject.pointer : joinPointer(roleRef.pointer, "kind"),
         });
       }
-      const actual = object.ref.namespace;
+      // Without a namespace it is created in default (kubectl without -n), outside Scout's too.
+      const actual = effectiveNamespace(context.bundle, object);
       if (!cluster && expected && actual !== undefined && actual !== expected) {
         context.report({
           messageId: "outsideNamespace",
           data: { binding: name, actual, expected },
           object,
-          pointer: "/metadata/namespace",
+          pointer: object.ref.namespace === undefined ? "/metadata" : "/metadata/namespace",
         });
       }
     }

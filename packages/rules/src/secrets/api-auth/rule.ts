@@ -5,6 +5,7 @@ import {
   componentOf,
   containersOf,
   defineRule,
+  effectiveNamespace,
   joinPointer,
   podTemplateOf,
   type RuleReport,
@@ -69,7 +70,7 @@ function checkBackend(
 ) {
   const template = podTemplateOf(object);
   if (!template) return;
-  const namespace = object.ref.namespace ?? "default";
+  const namespace = effectiveNamespace(bundle, object) ?? "";
   const containers = containersOf(template).filter((c) => c.list === "containers");
   let fromSecret = false;
   let other = false;

@@ -2,6 +2,7 @@ import {
   type Bundle,
   type BundleObject,
   type ContainerRef,
+  effectiveNamespace,
   isRecord,
   joinPointer,
 } from "@scout-deploy/core";
@@ -127,7 +128,7 @@ function secretConfiguresAuth(
     (o) =>
       o.value.kind === "Secret" &&
       o.ref.name === name &&
-      (o.ref.namespace === undefined || namespace === undefined || o.ref.namespace === namespace),
+      effectiveNamespace(bundle, o) === namespace,
   );
   if (!secret) return true;
   return secretEntries(secret).some(
@@ -138,7 +139,7 @@ function secretConfiguresAuth(
 /** redis-server is started with a config file from a Secret that requires a password. */
 function configFromSecret(container: ContainerRef, bundle: Bundle): PasswordSource | undefined {
   const mounts = secretMounts(container);
-  const namespace = container.template.object.ref.namespace;
+  const namespace = effectiveNamespace(bundle, container.template.object);
   for (const { word } of words(container)) {
     for (const path of word.split(/\s+/).filter((w) => w.startsWith("/"))) {
       const mount = mounts.find((m) => path.startsWith(`${m.path.replace(/\/$/, "")}/`));

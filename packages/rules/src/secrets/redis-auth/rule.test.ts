@@ -116,6 +116,26 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(redisAuth, {
   ],
   invalid: [
     {
+      name: "the redis.conf Secret of Redis' own namespace decides, not one of that name that lands in default",
+      yaml: `
+  apiVersion: v1
+  kind: Secret
+  metadata: {name: redis-conf}
+  stringData: {redis.conf: "requirepass some-generated-value"}
+  ---
+  apiVersion: v1
+  kind: Secret
+  metadata: {name: redis-conf, namespace: scout}
+  stringData: {redis.conf: "dir /tmp"}
+  ---${redis(`- name: conf
+  image: redis:7.2
+  args: [/etc/redis/redis.conf]
+  volumeMounts: [{name: conf, mountPath: /etc/redis}]`)
+    .replace("name: redis}", "name: redis, namespace: scout}")
+    .concat("        volumes: [{name: conf, secret: {secretName: redis-conf}}]\n")}`,
+      errors: [{ messageId: "noPassword", line: 19, column: 11, data: { container: "conf" } }],
+    },
+    {
       name: "Redis with no password (a warning by default)",
       yaml: `${redis("- name: redis\n  image: redis:7.2")}---${backend("[]")}`,
       errors: [

@@ -4,6 +4,7 @@ import {
   type ContainerRef,
   containersOf,
   defineRule,
+  effectiveNamespace,
   InstanceIndex,
   instanceOf,
   joinPointer,
@@ -161,7 +162,8 @@ function checkBackend(
       (r) => r.name === source.secret && (!source.key || !r.key || r.key === source.key),
     );
     // envFrom names each variable prefix + key: the Secret must give one the backend can read.
-    const imported = envFromSecretVariables(container, bundle, object.ref.namespace ?? "default");
+    const namespace = effectiveNamespace(bundle, object) ?? "";
+    const imported = envFromSecretVariables(container, bundle, namespace);
     const fromEnvFrom = imported.some(
       ({ secret, names }) =>
         secret === source.secret &&

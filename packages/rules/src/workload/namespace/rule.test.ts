@@ -5,6 +5,23 @@ import { namespace } from "./rule.js";
 new RuleTester({ describe, it }).run(namespace, {
   valid: [
     {
+      name: "cluster-wide policy kinds of Kyverno and Gatekeeper need no namespace, even without their CRD",
+      settings: { namespace: "scout" },
+      yaml: `
+        apiVersion: kyverno.io/v1
+        kind: ClusterPolicy
+        metadata: {name: require-labels}
+        ---
+        apiVersion: templates.gatekeeper.sh/v1
+        kind: ConstraintTemplate
+        metadata: {name: k8srequiredlabels}
+        ---
+        apiVersion: constraints.gatekeeper.sh/v1beta1
+        kind: K8sRequiredLabels
+        metadata: {name: must-have-owner}
+      `,
+    },
+    {
       name: "everything in the configured namespace; cluster-scoped kinds need none",
       settings: { namespace: "scout" },
       yaml: `

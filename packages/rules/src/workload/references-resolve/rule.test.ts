@@ -57,9 +57,12 @@ new RuleTester({ describe, it }).run(referencesResolve, {
       `,
     },
     {
-      name: "a pod without a namespace and no Scout namespace known: applied with -n, it may sit beside the Secret",
+      name: "a pod and a Secret both without a namespace land in the same one (default, or -n)",
       yaml: `
-        ${secret.trim().replaceAll("\n", "\n        ")}
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        data: {api-token: YWJj}
         ---
         apiVersion: v1
         kind: Pod
@@ -72,6 +75,28 @@ new RuleTester({ describe, it }).run(referencesResolve, {
     },
   ],
   invalid: [
+    {
+      name: "no Scout namespace known: a pod without a namespace lands in default, beside no Secret of scout",
+      yaml: `
+        ${secret.trim().replaceAll("\n", "\n        ")}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              envFrom: [{secretRef: {name: scout-secrets}}]
+      `,
+      errors: [
+        {
+          messageId: "elsewhere",
+          line: 12,
+          column: 30,
+          data: { kind: "Secret", name: "scout-secrets", namespace: "default", other: "scout" },
+        },
+      ],
+    },
     {
       name: "a missing Secret, a missing key, a missing volume item",
       yaml: `
@@ -113,8 +138,8 @@ new RuleTester({ describe, it }).run(referencesResolve, {
       ],
     },
     {
-      name: "a Secret of the same name in another namespace does not resolve (the pod lands in the Scout namespace)",
-      settings: { namespace: "prod" },
+      name: "a pod without a namespace lands in default, not the Scout namespace: the Scout namespace's Secret does not resolve",
+      settings: { namespace: "scout" },
       yaml: `
         ${secret.trim().replaceAll("\n", "\n        ")}
         ---
@@ -136,7 +161,7 @@ new RuleTester({ describe, it }).run(referencesResolve, {
           messageId: "elsewhere",
           line: 16,
           column: 15,
-          data: { kind: "Secret", name: "scout-secrets", namespace: "prod", other: "scout" },
+          data: { kind: "Secret", name: "scout-secrets", namespace: "default", other: "scout" },
         },
       ],
     },

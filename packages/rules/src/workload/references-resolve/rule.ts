@@ -8,7 +8,7 @@ import {
   type PodTemplate,
   podTemplates,
 } from "@scout-deploy/core";
-import { namespaceIn, sameNamespace, scoutNamespace } from "../../support/index.js";
+import { effectiveNamespace } from "../../support/index.js";
 
 type Kind = "Secret" | "ConfigMap";
 
@@ -211,15 +211,15 @@ export const referencesResolve = defineRule({
     },
   },
   check(context) {
-    const fallback = scoutNamespace(context.bundle, context.settings);
+    const { bundle } = context;
     const provided = ProvidedIndex.of(
-      context.bundle.objects.flatMap((object) => {
+      bundle.objects.flatMap((object) => {
         const found = providedBy(object);
-        return found ? [{ ...found, namespace: namespaceIn(object, fallback) }] : [];
+        return found ? [{ ...found, namespace: effectiveNamespace(bundle, object) }] : [];
       }),
     );
-    for (const template of podTemplates(context.bundle)) {
-      const namespace = namespaceIn(template.object, fallback);
+    for (const template of podTemplates(bundle)) {
+      const namespace = effectiveNamespace(bundle, template.object);
       for (const reference of referencesOf(template)) {
         if (reference.optional) continue;
         const data = {
@@ -228,9 +228,9 @@ export const referencesResolve = defineRule({
           namespace: namespace ?? "(unset)",
         };
         const named = provided.named(reference.kind, reference.name);
-        const matches = named.filter((p) => sameNamespace(p.namespace, namespace));
+        const matches = named.filter((p) => p.namespace === namespace);
         if (matches.length === 0) {
-          const other = named.find((p) => !sameNamespace(p.namespace, namespace));
+          const other = named.find((p) => p.namespace !== namespace);
           // With no object of this kind in the namespace, they are managed outside the input.
           if (!other && !provided.hasKindIn(reference.kind, namespace)) continue;
           context.report({
@@ -258,8 +258,8 @@ export const referencesResolve = defineRule({
 /** The Secrets and ConfigMaps of the input by kind and name: a reference looks up, never scans. */
 class ProvidedIndex {
   private readonly byName = new Map<string, Provided[]>();
-  /** Per kind, the namespaces that hold one, and whether one has no namespace (it is in every one). */
-  private readonly kinds = new Map<string, { namespaces: Set<string>; unset: boolean }>();
+  /** Per kind, the namespaces that hold one. */
+  private readonly kinds = new Map<string, Set<string | undefined>>();
 
   static of(provided: readonly Provided[]): ProvidedIndex {
     const index = new ProvidedIndex();
@@ -272,23 +272,17 @@ class ProvidedIndex {
     const named = this.byName.get(key);
     if (named) named.push(p);
     else this.byName.set(key, [p]);
-    let kind = this.kinds.get(p.kind);
-    if (!kind) {
-      kind = { namespaces: new Set(), unset: false };
-      this.kinds.set(p.kind, kind);
-    }
-    if (p.namespace === undefined) kind.unset = true;
-    else kind.namespaces.add(p.namespace);
+    const namespaces = this.kinds.get(p.kind) ?? new Set();
+    namespaces.add(p.namespace);
+    this.kinds.set(p.kind, namespaces);
   }
 
   named(kind: string, name: string): readonly Provided[] {
     return this.byName.get(`${kind}\u0000${name}`) ?? [];
   }
 
-  /** True when an object of this kind sits in the namespace (see `sameNamespace`). */
+  /** True when an object of this kind lands in the namespace. */
   hasKindIn(kind: string, namespace: string | undefined): boolean {
-    const found = this.kinds.get(kind);
-    if (!found) return false;
-    return namespace === undefined || found.unset || found.namespaces.has(namespace);
+    return this.kinds.get(kind)?.has(namespace) ?? false;
   }
 }

@@ -74,6 +74,34 @@ new RuleTester({ describe, it }).run(resources, {
   ],
   invalid: [
     {
+      name: "a LimitRange without a namespace is created in default: it fills in nothing for the Scout namespace",
+      settings: { namespace: "scout" },
+      yaml: `
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: defaults}
+        spec:
+          limits: [{type: Container, default: {cpu: 500m, memory: 256Mi}}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: scout}
+        spec:
+          containers: [{name: app}]
+      `,
+      errors: [
+        {
+          messageId: "missing",
+          line: 11,
+          column: 16,
+          data: {
+            container: "app",
+            missing: "requests.cpu, requests.memory, limits.cpu, limits.memory",
+          },
+        },
+      ],
+    },
+    {
       name: "no resources at all, and a CPU limit missing",
       yaml: `
         apiVersion: apps/v1

@@ -8,7 +8,7 @@ import {
   quantityValue,
   type RuleContext,
 } from "@scout-deploy/core";
-import { namespaceIn, scoutNamespace } from "../../support/index.js";
+import { effectiveNamespace } from "../../support/index.js";
 
 const GROUPS = ["requests", "limits"] as const;
 const RESOURCES = ["cpu", "memory"] as const;
@@ -47,12 +47,11 @@ export const resources = defineRule({
     },
   },
   check(context) {
-    const fallback = scoutNamespace(context.bundle, context.settings);
-    const defaults = limitRangeDefaults(context.bundle, fallback);
+    const defaults = limitRangeDefaults(context.bundle);
     for (const container of allContainers(context.bundle)) {
       // Ephemeral containers may not set resources.
       if (container.list === "ephemeralContainers") continue;
-      const namespace = namespaceIn(container.template.object, fallback) ?? "";
+      const namespace = effectiveNamespace(context.bundle, container.template.object) ?? "";
       checkContainer(context, container, defaults.get(namespace) ?? new Set());
     }
   },
@@ -63,15 +62,12 @@ export const resources = defineRule({
  * leaves them out: the LimitRanger admission plugin sets `default` as the limit and
  * `defaultRequest` (itself defaulted to `default`) as the request.
  */
-function limitRangeDefaults(
-  bundle: Bundle,
-  fallback: string | undefined,
-): Map<string, Set<string>> {
+function limitRangeDefaults(bundle: Bundle): Map<string, Set<string>> {
   const byNamespace = new Map<string, Set<string>>();
   for (const object of bundle.objects) {
     if (object.value.kind !== "LimitRange" || !isRecord(object.value.spec)) continue;
     const items = Array.isArray(object.value.spec.limits) ? object.value.spec.limits : [];
-    const namespace = namespaceIn(object, fallback) ?? "";
+    const namespace = effectiveNamespace(bundle, object) ?? "";
     const fields = byNamespace.get(namespace) ?? new Set<string>();
     for (const item of items) {
       if (!isRecord(item) || item.type !== "Container") continue;

@@ -1,0 +1,147 @@
+import type { BundleObject } from "./bundle.js";
+import type { ObjectRef } from "./model.js";
+import { isRecord } from "./pointer.js";
+
+/** Where an object lands when nothing names a namespace: kubectl's context default. */
+export const DEFAULT_NAMESPACE = "default";
+
+/**
+ * Kinds that live outside any namespace (the built-in ones of Kubernetes 1.33, and common
+ * cluster-wide add-on kinds: Kyverno, Gatekeeper, Argo Workflows, Calico, Cilium, CSI snapshots,
+ * cert-manager, External Secrets); every other kind is judged as namespaced.
+ */
+const CLUSTER_SCOPED = new Set([
+  "APIService",
+  "CiliumClusterwideNetworkPolicy",
+  "ClusterAdmissionReport",
+  "ClusterBackgroundScanReport",
+  "ClusterCleanupPolicy",
+  "ClusterEphemeralReport",
+  "ClusterPolicy",
+  "ClusterPolicyReport",
+  "ClusterWorkflowTemplate",
+  "ConstraintTemplate",
+  "GlobalNetworkPolicy",
+  "GlobalNetworkSet",
+  "VolumeSnapshotClass",
+  "VolumeSnapshotContent",
+  "CSIDriver",
+  "CSINode",
+  "CertificateSigningRequest",
+  "ClusterExternalSecret",
+  "ClusterIssuer",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "ClusterSecretStore",
+  "ClusterTrustBundle",
+  "ComponentStatus",
+  "CustomResourceDefinition",
+  "DeviceClass",
+  "FlowSchema",
+  "GatewayClass",
+  "IPAddress",
+  "IngressClass",
+  "MutatingAdmissionPolicy",
+  "MutatingAdmissionPolicyBinding",
+  "MutatingWebhookConfiguration",
+  "Namespace",
+  "Node",
+  "PersistentVolume",
+  "PodSecurityPolicy",
+  "PriorityClass",
+  "PriorityLevelConfiguration",
+  "ResourceSlice",
+  "RuntimeClass",
+  "SelfSubjectAccessReview",
+  "SelfSubjectReview",
+  "SelfSubjectRulesReview",
+  "ServiceCIDR",
+  "StorageClass",
+  "StorageVersion",
+  "StorageVersionMigration",
+  "SubjectAccessReview",
+  "TokenReview",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+  "ValidatingWebhookConfiguration",
+  "VolumeAttachment",
+  "VolumeAttributesClass",
+]);
+
+/** The objects applied together: a bundle, or the objects a bundle is being built from. */
+export interface AppliedObjects {
+  readonly objects: readonly BundleObject[];
+}
+
+/**
+ * Whether an object lives outside any namespace. A kind that a CustomResourceDefinition among
+ * the objects defines has the scope that CRD gives it (the API server serves it so); any other
+ * kind is judged by the built-in table.
+ */
+export function isClusterScoped(applied: AppliedObjects, object: BundleObject): boolean {
+  const scope = customScopes(applied.objects).get(groupKindOf(object.value));
+  if (scope !== undefined) return scope === "Cluster";
+  return CLUSTER_SCOPED.has(object.value.kind) || CLUSTER_SCOPED_GROUPS.has(groupOf(object.value));
+}
+
+/** Groups whose every kind is cluster-scoped: Gatekeeper's constraints (one kind per template) and mutators. */
+const CLUSTER_SCOPED_GROUPS = new Set(["constraints.gatekeeper.sh", "mutations.gatekeeper.sh"]);
+
+function groupOf(value: { apiVersion: string }): string {
+  const slash = value.apiVersion.indexOf("/");
+  return slash > 0 ? value.apiVersion.slice(0, slash) : "";
+}
+
+/**
+ * The namespace an object is created in, as the API server decides it: none for a cluster-scoped
+ * kind (it clears a `metadata.namespace` sent with one), else its own `metadata.namespace`, else
+ * the namespace of the request (`kubectl apply -n`, `helm install --namespace`), else `default`
+ * (the namespace of a kubeconfig context that sets none). Every rule, the network analysis and
+ * the report read an object's namespace through here, so one object is never in two places.
+ */
+export function effectiveNamespace(
+  applied: AppliedObjects,
+  object: BundleObject,
+  requestNamespace?: string,
+): string | undefined {
+  if (isClusterScoped(applied, object)) return undefined;
+  return object.ref.namespace ?? (requestNamespace || DEFAULT_NAMESPACE);
+}
+
+/**
+ * How a report names an object: its reference with the namespace it lands in (`default` for an
+ * unset one, none for a cluster-scoped kind), so that an object is told the same whether its
+ * namespace is spelt out or left to kubectl.
+ */
+export function placedRef(applied: AppliedObjects, object: BundleObject): ObjectRef {
+  const { apiVersion, kind, name } = object.ref;
+  const namespace = effectiveNamespace(applied, object);
+  return {
+    ...(apiVersion !== undefined ? { apiVersion } : {}),
+    ...(kind !== undefined ? { kind } : {}),
+    ...(namespace !== undefined ? { namespace } : {}),
+    ...(name !== undefined ? { name } : {}),
+  };
+}
+
+function groupKindOf(value: { apiVersion: string; kind: string }): string {
+  return `${groupOf(value)}/${value.kind}`;
+}
+
+const crdScopes = new WeakMap<readonly BundleObject[], Map<string, string>>();
+
+/** The scope of each kind the objects' CustomResourceDefinitions define, by "group/Kind". */
+function customScopes(objects: readonly BundleObject[]): Map<string, string> {
+  let byKind = crdScopes.get(objects);
+  if (byKind) return byKind;
+  byKind = new Map<string, string>();
+  for (const object of objects) {
+    if (object.value.kind !== "CustomResourceDefinition") continue;
+    const spec = isRecord(object.value.spec) ? object.value.spec : {};
+    const names = isRecord(spec.names) ? spec.names : {};
+    if (typeof spec.group !== "string" || typeof names.kind !== "string") continue;
+    if (typeof spec.scope === "string") byKind.set(`${spec.group}/${names.kind}`, spec.scope);
+  }
+  crdScopes.set(objects, byKind);
+  return byKind;
+}
