@@ -13,6 +13,7 @@ import {
 import { isCredentialName, nameSegments } from "@scout-deploy/secrets";
 import { guideSettings } from "../../settings.js";
 import {
+  type EnvVar,
   effectiveEnvVars,
   envFromSecretVariables,
   isReadableVariableName,
@@ -78,37 +79,37 @@ function checkBackend(
     for (const variable of effectiveEnvVars(container).filter((v) =>
       isApiTokenName(v.name, options),
     )) {
-      if (variable.source === "secret") {
+      const source = tokenSource(variable);
+      const data = { container: container.name, name: variable.name };
+      if (source === "secret") {
         fromSecret = true;
-        if (variable.optional) {
+        const secretRef = variable.expansion?.alias ?? variable;
+        if (secretRef.optional) {
           report({
             messageId: "optionalToken",
-            data: { container: container.name, name: variable.name },
+            data,
             object,
-            pointer: joinPointer(variable.pointer, "valueFrom", "secretKeyRef", "optional"),
+            pointer: joinPointer(secretRef.pointer, "valueFrom", "secretKeyRef", "optional"),
           });
         }
-      } else if (
-        variable.source === "value" &&
-        variable.value &&
-        !isVariableReference(variable.value)
-      ) {
+      } else if (source === "value") {
         other = true;
-        const data = { container: container.name, name: variable.name };
         report({
           messageId: "plainToken",
           data,
           object,
           pointer: joinPointer(variable.pointer, "value"),
         });
-      } else if (variable.source === "configMap") {
+      } else if (source === "configMap") {
         other = true;
-        const data = { container: container.name, name: variable.name };
         report({
           messageId: "configMapToken",
           data,
           object,
-          pointer: joinPointer(variable.pointer, "valueFrom"),
+          pointer: joinPointer(
+            variable.pointer,
+            variable.source === "value" ? "value" : "valueFrom",
+          ),
         });
       }
     }
@@ -122,6 +123,22 @@ function checkBackend(
       pointer: anchor,
     });
   }
+}
+
+/**
+ * Where the token the app reads comes from, after the kubelet's `$(VAR)` expansion: `$(RAW)` of
+ * an earlier secretKeyRef is that Secret, of an earlier literal (or of a variable defined later or
+ * nowhere, which stays the text `$(RAW)`) a plain value; a reference to envFrom or a service link
+ * is unknown.
+ */
+function tokenSource(variable: EnvVar): EnvVar["source"] | undefined {
+  const expansion = variable.expansion;
+  if (variable.source !== "value") return variable.source;
+  if (!variable.value || !expansion) return undefined;
+  if (expansion.alias) return expansion.alias.source;
+  if (expansion.fromSecret) return "secret";
+  if (isVariableReference(variable.value) && expansion.opaque) return undefined;
+  return "value";
 }
 
 /**

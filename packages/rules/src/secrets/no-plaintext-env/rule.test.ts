@@ -46,6 +46,8 @@ new RuleTester({ describe, it }).run(noPlaintextEnv, {
                       value: info
                     - name: AUTHOR
                       value: scout
+                    - name: REDIS_PASSWORD
+                      valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}
                     - name: REDIS_URL_PASSWORD
                       value: $(REDIS_PASSWORD)
                     - name: API_TOKEN_FILE
@@ -68,8 +70,134 @@ new RuleTester({ describe, it }).run(noPlaintextEnv, {
                 - {name: DATABASE_URL, value: "postgres://scout:$(DB_PASSWORD)@db/scout"}
       `,
     },
+    {
+      name: "$(VAR) the kubelet fills from a Secret: an earlier secretKeyRef under any name, or envFrom",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              env:
+                - name: RAW
+                  valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}
+                - {name: API_TOKEN, value: $(RAW)}
+                - {name: AUTH_HEADER_TOKEN, value: "Bearer $(RAW)"}
+            - name: worker
+              envFrom: [{secretRef: {name: worker-secrets}}]
+              env:
+                - {name: API_TOKEN, value: $(WORKER_TOKEN)}
+      `,
+    },
   ],
   invalid: [
+    {
+      name: "$(SEED) of an earlier literal is that literal: the credential is a plain value of the pod template",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              env:
+                - {name: SEED, value: hunter2-scout}
+                - {name: API_TOKEN, value: $(SEED)}
+                - {name: PW, value: hunter2}
+                - {name: CACHE, value: "redis://:$(PW)@redis:6379/0"}
+      `,
+      errors: [
+        {
+          messageId: "plainThrough",
+          line: 9,
+          column: 29,
+          data: {
+            container: "api",
+            name: "API_TOKEN",
+            through: "SEED",
+            fingerprint: fingerprint("hunter2-scout"),
+          },
+        },
+        {
+          messageId: "urlPassword",
+          line: 11,
+          column: 25,
+          data: {
+            container: "api",
+            name: "CACHE",
+            fingerprint: fingerprint("redis://:hunter2@redis:6379/0"),
+          },
+        },
+      ],
+    },
+    {
+      name: "a reference to a variable defined after it (or nowhere) stays the text $(VAR) in the container",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              env:
+                - {name: API_TOKEN, value: $(RAW_TOKEN)}
+                - name: RAW_TOKEN
+                  valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}
+                - {name: DB_PASSWORD, value: $(DB_PASS)}
+      `,
+      errors: [
+        {
+          messageId: "unexpanded",
+          line: 8,
+          column: 29,
+          data: {
+            container: "api",
+            name: "API_TOKEN",
+            reference: "RAW_TOKEN",
+            fingerprint: fingerprint("$(RAW_TOKEN)"),
+          },
+        },
+        {
+          messageId: "unexpanded",
+          line: 11,
+          column: 31,
+          data: {
+            container: "api",
+            name: "DB_PASSWORD",
+            reference: "DB_PASS",
+            fingerprint: fingerprint("$(DB_PASS)"),
+          },
+        },
+      ],
+    },
+    {
+      name: "a token written once and referenced by a credential is one finding, at the literal",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              env:
+                - {name: NOTIFY, value: ${slack}}
+                - {name: SLACK_TOKEN, value: $(NOTIFY)}
+      `,
+      errors: [
+        {
+          messageId: "tokenValue",
+          line: 8,
+          column: 26,
+          data: {
+            container: "api",
+            name: "NOTIFY",
+            format: "Slack token",
+            fingerprint: fingerprint(slack),
+          },
+        },
+      ],
+    },
     {
       name: "a token written on the command line sits in the pod template like an env value",
       yaml: `

@@ -8,7 +8,7 @@ import {
   isPlaceholder,
   looksHighEntropy,
 } from "@scout-deploy/secrets";
-import { envVars, isVariableReference } from "../env.js";
+import { type EnvVar, envVars, isVariableReference } from "../env.js";
 
 export const noPlaintextEnv = defineRule({
   id: "secrets/no-plaintext-env",
@@ -25,6 +25,10 @@ export const noPlaintextEnv = defineRule({
       tokenValue: 'container "{{container}}" sets "{{name}}" to a {{format}} ({{fingerprint}})',
       urlPassword:
         'container "{{container}}" sets "{{name}}" to a URL or connection string with a password ({{fingerprint}})',
+      plainThrough:
+        'container "{{container}}" sets the credential "{{name}}" as a plain value: the kubelet expands $({{through}}), a literal of the pod template, into it ({{fingerprint}})',
+      unexpanded:
+        'container "{{container}}" sets the credential "{{name}}" to the literal text $({{reference}}): the kubelet expands only variables defined before it, and {{reference}} is not ({{fingerprint}})',
       highEntropy:
         'container "{{container}}" sets "{{name}}" to a random-looking value ({{fingerprint}}), likely a credential',
       plainArg:
@@ -50,39 +54,87 @@ export const noPlaintextEnv = defineRule({
           pointer: joinPointer(container.pointer, arg.field, String(arg.index)),
         });
       }
+      const reported = new Set<string>();
       for (const variable of envVars(container)) {
-        const base = { container: container.name, name: variable.name };
-        const object = container.template.object;
-        if (variable.source === "value" && variable.value) {
-          if (isVariableReference(variable.value)) continue;
-          const data = { ...base, fingerprint: fingerprint(variable.value) };
-          const pointer = joinPointer(variable.pointer, "value");
-          const format = detectTokenFormat(variable.value);
-          const value = variable.value;
-          const messageId = format
-            ? "tokenValue"
-            : isCredentialSetting(variable.name, value)
-              ? "plainValue"
-              : hasUrlPassword(value)
-                ? "urlPassword"
-                : looksHighEntropy(value.trim()) && !isPlaceholder(value)
-                  ? "highEntropy"
-                  : undefined;
-          if (messageId) {
-            context.report({ messageId, data: { ...data, format: format ?? "" }, object, pointer });
-          }
-        } else if (variable.source === "configMap" && isCredentialName(variable.name)) {
-          context.report({
-            messageId: "fromConfigMap",
-            data: { ...base, configMap: variable.ref?.name ?? "" },
-            object,
-            pointer: joinPointer(variable.pointer, "valueFrom", "configMapKeyRef"),
-          });
-        }
+        const finding = envFinding(variable, reported);
+        if (!finding) continue;
+        reported.add(variable.name);
+        context.report({
+          ...finding,
+          data: { container: container.name, name: variable.name, ...finding.data },
+          object: container.template.object,
+        });
       }
     }
   },
 });
+
+type EnvMessage =
+  | "plainValue"
+  | "plainThrough"
+  | "unexpanded"
+  | "tokenValue"
+  | "urlPassword"
+  | "highEntropy"
+  | "fromConfigMap";
+
+interface EnvFinding {
+  messageId: EnvMessage;
+  data: Record<string, string>;
+  pointer: string;
+}
+
+/**
+ * What one `env` entry gives away. A literal is judged as the kubelet expands it: `$(SEED)` of an
+ * earlier literal is that literal (unless SEED's own finding already names it), a reference to a
+ * variable defined later or nowhere stays the text `$(VAR)`, a reference to a Secret is fine.
+ */
+function envFinding(variable: EnvVar, reported: ReadonlySet<string>): EnvFinding | undefined {
+  const valuePointer = joinPointer(variable.pointer, "value");
+  if (variable.source === "configMap") {
+    if (!isCredentialName(variable.name)) return undefined;
+    const configMap = variable.ref?.name ?? "";
+    const pointer = joinPointer(variable.pointer, "valueFrom", "configMapKeyRef");
+    return { messageId: "fromConfigMap", data: { configMap }, pointer };
+  }
+  const expansion = variable.expansion;
+  if (variable.source !== "value" || !variable.value || !expansion) return undefined;
+  if (expansion.alias) {
+    if (expansion.alias.source !== "configMap" || !isCredentialName(variable.name))
+      return undefined;
+    const configMap = expansion.alias.ref?.name ?? "";
+    return { messageId: "fromConfigMap", data: { configMap }, pointer: valuePointer };
+  }
+  if (expansion.through.some((name) => reported.has(name))) return undefined;
+  const value = expansion.text;
+  const format = detectTokenFormat(value);
+  // `format` stays in every literal's data: a finding's identity (baselines) is built from it.
+  const data = { fingerprint: fingerprint(value), format: format ?? "" };
+  const [unexpanded] = expansion.unexpanded;
+  if (isVariableReference(variable.value)) {
+    if (unexpanded !== undefined && isCredentialName(variable.name)) {
+      return {
+        messageId: "unexpanded",
+        data: { ...data, reference: unexpanded },
+        pointer: valuePointer,
+      };
+    }
+    if (expansion.through.length === 0) return undefined;
+  }
+  if (format) return { messageId: "tokenValue", data, pointer: valuePointer };
+  // A credential name over a value built around a Secret's ("Bearer $(RAW)") names the Secret's.
+  if (!expansion.fromSecret && isCredentialSetting(variable.name, value)) {
+    const [through] = expansion.through;
+    return through === undefined
+      ? { messageId: "plainValue", data, pointer: valuePointer }
+      : { messageId: "plainThrough", data: { ...data, through }, pointer: valuePointer };
+  }
+  if (hasUrlPassword(value)) return { messageId: "urlPassword", data, pointer: valuePointer };
+  if (looksHighEntropy(value.trim()) && !isPlaceholder(value)) {
+    return { messageId: "highEntropy", data, pointer: valuePointer };
+  }
+  return undefined;
+}
 
 interface ArgCredential {
   field: "command" | "args";
