@@ -90,8 +90,58 @@ new RuleTester({ describe, it }).run(noPlaintextEnv, {
                 - {name: API_TOKEN, value: $(WORKER_TOKEN)}
       `,
     },
+    {
+      name: "a credential read from a ConfigMap key that secrets/no-secret-in-configmap reports: one cause, one finding",
+      yaml: `
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: cfg}
+        data: {API_TOKEN: hunter2-scout}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              env:
+                - name: API_TOKEN
+                  valueFrom: {configMapKeyRef: {name: cfg, key: API_TOKEN}}
+                - name: SECRET_KEY
+                  valueFrom: {configMapKeyRef: {name: cfg, key: API_TOKEN}}
+                - {name: AUTH_TOKEN, value: $(SECRET_KEY)}
+      `,
+    },
   ],
   invalid: [
+    {
+      name: "a credential read from a ConfigMap key that holds no credential itself is still read from a ConfigMap",
+      yaml: `
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: cfg}
+        data: {REDIS_HOST: redis}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              env:
+                - name: API_TOKEN
+                  valueFrom: {configMapKeyRef: {name: cfg, key: REDIS_HOST}}
+                - {name: AUTH_TOKEN, value: $(API_TOKEN)}
+      `,
+      errors: [
+        {
+          messageId: "fromConfigMap",
+          line: 14,
+          column: 23,
+          data: { container: "api", name: "API_TOKEN", configMap: "cfg" },
+        },
+      ],
+    },
     {
       name: "$(SEED) of an earlier literal is that literal: the credential is a plain value of the pod template",
       yaml: `

@@ -1,4 +1,11 @@
-import { allContainers, defineRule, joinPointer } from "@scout-deploy/core";
+import {
+  allContainers,
+  type Bundle,
+  type BundleObject,
+  defineRule,
+  isRecord,
+  joinPointer,
+} from "@scout-deploy/core";
 import {
   detectTokenFormat,
   fingerprint,
@@ -8,7 +15,9 @@ import {
   isPlaceholder,
   looksHighEntropy,
 } from "@scout-deploy/secrets";
+import { namespaceIn, scoutNamespace } from "../../support/index.js";
 import { type EnvVar, envVars, isVariableReference } from "../env.js";
+import { configMapCredential } from "../no-secret-in-configmap/rule.js";
 
 export const noPlaintextEnv = defineRule({
   id: "secrets/no-plaintext-env",
@@ -39,6 +48,8 @@ export const noPlaintextEnv = defineRule({
     },
   },
   check(context) {
+    const fallback = scoutNamespace(context.bundle, context.settings);
+    const configMaps = configMapsOf(context.bundle, fallback);
     for (const container of allContainers(context.bundle)) {
       for (const arg of argCredentials(container.container)) {
         context.report({
@@ -55,8 +66,11 @@ export const noPlaintextEnv = defineRule({
         });
       }
       const reported = new Set<string>();
+      const namespace = namespaceIn(container.template.object, fallback);
+      const reportedInConfigMap = (ref: EnvVar["ref"]) =>
+        ref !== undefined && configMapHoldsCredential(configMaps, namespace, ref);
       for (const variable of envVars(container)) {
-        const finding = envFinding(variable, reported);
+        const finding = envFinding(variable, reported, reportedInConfigMap);
         if (!finding) continue;
         reported.add(variable.name);
         context.report({
@@ -89,10 +103,14 @@ interface EnvFinding {
  * earlier literal is that literal (unless SEED's own finding already names it), a reference to a
  * variable defined later or nowhere stays the text `$(VAR)`, a reference to a Secret is fine.
  */
-function envFinding(variable: EnvVar, reported: ReadonlySet<string>): EnvFinding | undefined {
+function envFinding(
+  variable: EnvVar,
+  reported: ReadonlySet<string>,
+  reportedInConfigMap: (ref: EnvVar["ref"]) => boolean,
+): EnvFinding | undefined {
   const valuePointer = joinPointer(variable.pointer, "value");
   if (variable.source === "configMap") {
-    if (!isCredentialName(variable.name)) return undefined;
+    if (!isCredentialName(variable.name) || reportedInConfigMap(variable.ref)) return undefined;
     const configMap = variable.ref?.name ?? "";
     const pointer = joinPointer(variable.pointer, "valueFrom", "configMapKeyRef");
     return { messageId: "fromConfigMap", data: { configMap }, pointer };
@@ -100,9 +118,10 @@ function envFinding(variable: EnvVar, reported: ReadonlySet<string>): EnvFinding
   const expansion = variable.expansion;
   if (variable.source !== "value" || !variable.value || !expansion) return undefined;
   if (expansion.alias) {
-    if (expansion.alias.source !== "configMap" || !isCredentialName(variable.name))
-      return undefined;
-    const configMap = expansion.alias.ref?.name ?? "";
+    const { name, source, ref } = expansion.alias;
+    if (source !== "configMap" || !isCredentialName(variable.name)) return undefined;
+    if (reported.has(name) || reportedInConfigMap(ref)) return undefined;
+    const configMap = ref?.name ?? "";
     return { messageId: "fromConfigMap", data: { configMap }, pointer: valuePointer };
   }
   if (expansion.through.some((name) => reported.has(name))) return undefined;
@@ -134,6 +153,31 @@ function envFinding(variable: EnvVar, reported: ReadonlySet<string>): EnvFinding
     return { messageId: "highEntropy", data, pointer: valuePointer };
   }
   return undefined;
+}
+
+/** The ConfigMaps of the input by namespace and name. */
+function configMapsOf(bundle: Bundle, fallback: string | undefined): Map<string, BundleObject> {
+  const byName = new Map<string, BundleObject>();
+  for (const object of bundle.objects) {
+    if (object.value.kind !== "ConfigMap" || !object.ref.name) continue;
+    byName.set(`${namespaceIn(object, fallback) ?? ""}/${object.ref.name}`, object);
+  }
+  return byName;
+}
+
+/**
+ * A credential read from a ConfigMap of the input whose key secrets/no-secret-in-configmap
+ * reports already: moving that value to a Secret fixes both places, one cause, one finding.
+ */
+function configMapHoldsCredential(
+  configMaps: ReadonlyMap<string, BundleObject>,
+  namespace: string | undefined,
+  ref: { name: string; key: string },
+): boolean {
+  const object = configMaps.get(`${namespace ?? ""}/${ref.name}`);
+  const data = isRecord(object?.value.data) ? object.value.data : {};
+  const text = data[ref.key];
+  return typeof text === "string" && configMapCredential(ref.key, text) !== undefined;
 }
 
 interface ArgCredential {
