@@ -95,6 +95,24 @@ function withExpansions(container: ContainerRef, variables: EnvVar[]): EnvVar[] 
   });
 }
 
+/**
+ * How the kubelet expands `command` and `args`: `$(VAR)` takes VAR's final value, whatever its
+ * place in `env` (the last entry of a name wins), or one from envFrom or a Service link.
+ */
+export function commandExpander(container: ContainerRef): (value: string) => Expansion {
+  const final = new Map(effectiveEnvVars(container).map((v) => [v.name, v]));
+  const hasEnvFrom =
+    Array.isArray(container.container.envFrom) && container.container.envFrom.length > 0;
+  const serviceLinks = container.template.spec.enableServiceLinks !== false;
+  return (value) =>
+    expand(value, (name) => {
+      const found = final.get(name);
+      if (found) return found;
+      if (hasEnvFrom || (serviceLinks && SERVICE_LINK.test(name))) return "elsewhere";
+      return undefined;
+    });
+}
+
 type Lookup = (name: string) => EnvVar | "elsewhere" | undefined;
 
 /** Kubernetes' `$(VAR)` expansion (third_party/forked/golang/expansion) over the variables so far. */

@@ -182,6 +182,37 @@ new RuleTester({ describe, it }).run(noPlaintextEnv, {
       ],
     },
     {
+      name: "the kubelet expands $(VAR) in args from the final env: a literal there is a literal on the command line",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              args: [--api-token=$(SEED), --notify, $(NOTIFY), --redis-password, $(RAW)]
+              env:
+                - {name: SEED, value: hunter2-scout}
+                - {name: NOTIFY, value: ${slack}}
+                - name: RAW
+                  valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}
+      `,
+      errors: [
+        {
+          messageId: "plainArg",
+          line: 7,
+          column: 14,
+          data: {
+            container: "api",
+            field: "args",
+            name: "api-token",
+            fingerprint: fingerprint("hunter2-scout"),
+          },
+        },
+        { messageId: "tokenValue", line: 10, column: 26 },
+      ],
+    },
+    {
       name: "a reference to a variable defined after it (or nowhere) stays the text $(VAR) in the container",
       yaml: `
         apiVersion: v1

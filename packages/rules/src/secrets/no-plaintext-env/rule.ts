@@ -2,6 +2,7 @@ import {
   allContainers,
   type Bundle,
   type BundleObject,
+  type ContainerRef,
   defineRule,
   isRecord,
   joinPointer,
@@ -16,7 +17,7 @@ import {
   looksHighEntropy,
 } from "@scout-deploy/secrets";
 import { namespaceIn, scoutNamespace } from "../../support/index.js";
-import { type EnvVar, envVars, isVariableReference } from "../env.js";
+import { commandExpander, type EnvVar, envVars, isVariableReference } from "../env.js";
 import { configMapCredential } from "../no-secret-in-configmap/rule.js";
 
 export const noPlaintextEnv = defineRule({
@@ -51,20 +52,6 @@ export const noPlaintextEnv = defineRule({
     const fallback = scoutNamespace(context.bundle, context.settings);
     const configMaps = configMapsOf(context.bundle, fallback);
     for (const container of allContainers(context.bundle)) {
-      for (const arg of argCredentials(container.container)) {
-        context.report({
-          messageId: arg.format ? "tokenArg" : "plainArg",
-          data: {
-            container: container.name,
-            name: arg.name,
-            field: arg.field,
-            format: arg.format ?? "",
-            fingerprint: fingerprint(arg.value),
-          },
-          object: container.template.object,
-          pointer: joinPointer(container.pointer, arg.field, String(arg.index)),
-        });
-      }
       const reported = new Set<string>();
       const namespace = namespaceIn(container.template.object, fallback);
       const reportedInConfigMap = (ref: EnvVar["ref"]) =>
@@ -77,6 +64,20 @@ export const noPlaintextEnv = defineRule({
           ...finding,
           data: { container: container.name, name: variable.name, ...finding.data },
           object: container.template.object,
+        });
+      }
+      for (const arg of argCredentials(container, reported)) {
+        context.report({
+          messageId: arg.format ? "tokenArg" : "plainArg",
+          data: {
+            container: container.name,
+            name: arg.name,
+            field: arg.field,
+            format: arg.format ?? "",
+            fingerprint: fingerprint(arg.value),
+          },
+          object: container.template.object,
+          pointer: joinPointer(container.pointer, arg.field, String(arg.index)),
         });
       }
     }
@@ -201,26 +202,38 @@ const JUDGED_ELSEWHERE = new Set(["requirepass"]);
  * argument in a well-known token format or a URL with a password. `$(VAR)` is the kubelet's
  * expansion of an env variable, not a literal.
  */
-function argCredentials(container: Record<string, unknown>): ArgCredential[] {
+function argCredentials(container: ContainerRef, reported: ReadonlySet<string>): ArgCredential[] {
+  const expandArg = commandExpander(container);
+  /** The literal the container gets, or undefined when it comes from a Secret or stays a reference. */
+  const literal = (raw: string): string | undefined => {
+    const expansion = expandArg(raw);
+    if (expansion.fromSecret || expansion.through.some((name) => reported.has(name))) {
+      return undefined;
+    }
+    if (isVariableReference(raw) && expansion.through.length === 0) return undefined;
+    return expansion.text;
+  };
   const found: ArgCredential[] = [];
   for (const field of ["command", "args"] as const) {
-    const list = Array.isArray(container[field]) ? (container[field] as unknown[]) : [];
+    const list = Array.isArray(container.container[field])
+      ? (container.container[field] as unknown[])
+      : [];
     list.forEach((arg, index) => {
       if (typeof arg !== "string") return;
       const flag = /^--?([A-Za-z][A-Za-z0-9_.-]*)(?:=([\s\S]*))?$/.exec(arg);
       if (flag) {
         const name = flag[1]!;
         const next = list[index + 1];
-        const [value, at] =
+        const [raw, at] =
           flag[2] !== undefined
             ? [flag[2], index]
             : typeof next === "string" && !next.startsWith("-")
               ? [next, index + 1]
               : [undefined, index];
+        const value = raw ? literal(raw) : undefined;
         if (
           value &&
           !JUDGED_ELSEWHERE.has(name.toLowerCase()) &&
-          !isVariableReference(value) &&
           !NOT_A_VALUE.test(value) &&
           isCredentialSetting(name, value)
         ) {
@@ -228,9 +241,11 @@ function argCredentials(container: Record<string, unknown>): ArgCredential[] {
           return;
         }
       }
+      const text = literal(arg);
+      if (text === undefined) return;
       const format =
-        detectTokenFormat(arg) ?? (hasUrlPassword(arg) ? "URL with a password" : undefined);
-      if (format) found.push({ field, index, name: format, value: arg, format });
+        detectTokenFormat(text) ?? (hasUrlPassword(text) ? "URL with a password" : undefined);
+      if (format) found.push({ field, index, name: format, value: text, format });
     });
   }
   return found;
