@@ -183,6 +183,26 @@ export function effectiveEnvVars(container: ContainerRef): EnvVar[] {
   return all.filter((variable) => last.get(variable.name) === variable);
 }
 
+/**
+ * The effective entries with each whole `$(VAR)` of an earlier Secret, ConfigMap or field
+ * reference read as that source: `{name: REDIS_PASSWORD, value: $(RAW)}` after RAW's
+ * secretKeyRef is the Secret's value.
+ */
+export function resolvedEnvVars(container: ContainerRef): EnvVar[] {
+  return effectiveEnvVars(container).map((variable) => {
+    const alias = variable.expansion?.alias;
+    if (!alias) return variable;
+    const { source, ref, optional } = alias;
+    return {
+      name: variable.name,
+      pointer: variable.pointer,
+      source,
+      ...(ref ? { ref } : {}),
+      ...(optional !== undefined ? { optional } : {}),
+    };
+  });
+}
+
 /** A Kubernetes `$(VAR)` reference: the value is another variable's, not a literal. */
 export function isVariableReference(value: string): boolean {
   return /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(value.trim());

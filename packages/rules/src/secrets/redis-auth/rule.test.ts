@@ -45,6 +45,16 @@ const redisAndBackend = (secret: string) =>
 new RuleTester({ describe, it, settings: guideSettingsSchema }).run(redisAuth, {
   valid: [
     {
+      name: "$(RAW) of an earlier secretKeyRef is that Secret's value, for Redis and for the backend",
+      yaml: `${redis(`- name: redis
+  args: ["--requirepass", "$(REDIS_PASSWORD)"]
+  env:
+    - {name: RAW, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}
+    - {name: REDIS_PASSWORD, value: $(RAW)}`)}---${backend(
+        `[{name: RAW, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}, {name: REDIS_PASSWORD, value: $(RAW)}]`,
+      )}`,
+    },
+    {
       name: "envFrom of a Secret whose key is REDIS_PASSWORD gives the backend that variable",
       yaml: `${redisWithSecret}---${backend("[]").replace(
         "env: []",

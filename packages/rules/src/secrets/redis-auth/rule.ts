@@ -14,10 +14,10 @@ import { nameSegments } from "@scout-deploy/secrets";
 import { guideSettings } from "../../settings.js";
 import { componentWorkloads } from "../../support/index.js";
 import {
-  effectiveEnvVars,
   envFromSecretVariables,
   isReadableVariableName,
   mountedSecretsOf,
+  resolvedEnvVars,
 } from "../env.js";
 import { type PasswordSource, requirementOf } from "./requirement.js";
 
@@ -37,7 +37,7 @@ function isRedisPassword(name: string): boolean {
 }
 
 function passwordVariables(container: ContainerRef, redisOnly: boolean) {
-  return effectiveEnvVars(container).filter((variable) => {
+  return resolvedEnvVars(container).filter((variable) => {
     const segments = nameSegments(variable.name);
     return (
       segments.some((s) => PASSWORD_SEGMENTS.has(s)) && (!redisOnly || segments.includes("redis"))
