@@ -66,12 +66,30 @@ function objectProblems(object: BundleObject): Problem[] {
     ...(template
       ? restartPolicyProblems(String(value.kind), template.spec, template.specPointer)
       : []),
+    ...(template
+      ? ephemeralContainerProblems(String(value.kind), template.spec, template.specPointer)
+      : []),
     ...(WORKLOADS_WITH_SELECTOR.has(String(value.kind)) ? workloadProblems(spec) : []),
     ...(value.kind === "Service" && value.apiVersion === "v1" ? serviceProblems(spec) : []),
     ...(value.apiVersion === "v1" && (value.kind === "Secret" || value.kind === "ConfigMap")
       ? dataProblems(value)
       : []),
   ];
+}
+
+/**
+ * Ephemeral containers exist only on running pods, added through the ephemeralcontainers
+ * subresource (kubectl debug): ValidatePodCreate refuses them on a new Pod ("cannot be set on
+ * create") and ValidatePodTemplateSpec in any template.
+ */
+function ephemeralContainerProblems(kind: string, podSpec: Json, at: string): Problem[] {
+  const list = podSpec.ephemeralContainers;
+  if (!Array.isArray(list) || list.length === 0) return [];
+  const reason =
+    kind === "Pod"
+      ? "ephemeral containers cannot be set on create: they are added to a running pod through its ephemeralcontainers subresource (kubectl debug)"
+      : "ephemeral containers are not allowed in a pod template";
+  return [[joinPointer(at, "ephemeralContainers"), reason]];
 }
 
 const ALWAYS_RESTARTING = new Set(["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"]);
