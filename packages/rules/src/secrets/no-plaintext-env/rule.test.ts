@@ -213,6 +213,52 @@ new RuleTester({ describe, it }).run(noPlaintextEnv, {
       ],
     },
     {
+      name: "probe and lifecycle exec commands sit in the pod template like args",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: redis
+              env:
+                - name: REDIS_PASSWORD
+                  valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}
+              livenessProbe:
+                exec: {command: [redis-cli, --pass, hunter2-scout, ping]}
+              readinessProbe:
+                exec: {command: [redis-cli, --pass, $(REDIS_PASSWORD), ping]}
+              lifecycle:
+                preStop:
+                  exec: {command: [notify, "${slack}"]}
+      `,
+      errors: [
+        {
+          messageId: "plainArg",
+          line: 11,
+          column: 45,
+          data: {
+            container: "redis",
+            field: "livenessProbe exec command",
+            name: "pass",
+            fingerprint: fingerprint("hunter2-scout"),
+          },
+        },
+        {
+          messageId: "tokenArg",
+          line: 16,
+          column: 36,
+          data: {
+            container: "redis",
+            field: "preStop exec command",
+            name: "Slack token",
+            format: "Slack token",
+            fingerprint: fingerprint(slack),
+          },
+        },
+      ],
+    },
+    {
       name: "a reference to a variable defined after it (or nowhere) stays the text $(VAR) in the container",
       yaml: `
         apiVersion: v1

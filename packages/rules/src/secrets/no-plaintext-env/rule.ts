@@ -17,7 +17,14 @@ import {
   looksHighEntropy,
 } from "@scout-deploy/secrets";
 import { namespaceIn, scoutNamespace } from "../../support/index.js";
-import { commandExpander, type EnvVar, envVars, isVariableReference } from "../env.js";
+import {
+  commandExpander,
+  type EnvVar,
+  type Expansion,
+  envVars,
+  expand,
+  isVariableReference,
+} from "../env.js";
 import { configMapCredential } from "../no-secret-in-configmap/rule.js";
 
 export const noPlaintextEnv = defineRule({
@@ -77,7 +84,7 @@ export const noPlaintextEnv = defineRule({
             fingerprint: fingerprint(arg.value),
           },
           object: container.template.object,
-          pointer: joinPointer(container.pointer, arg.field, String(arg.index)),
+          pointer: joinPointer(container.pointer, ...arg.path, arg.index),
         });
       }
     }
@@ -182,7 +189,8 @@ function configMapHoldsCredential(
 }
 
 interface ArgCredential {
-  field: "command" | "args";
+  field: string;
+  path: string[];
   index: number;
   /** The flag's name, or the format's. */
   name: string;
@@ -196,28 +204,80 @@ const NOT_A_VALUE = /^(?:true|false|\/.*)$/i;
 /** Redis' own flag: secrets/redis-auth judges where its password comes from. */
 const JUDGED_ELSEWHERE = new Set(["requirepass"]);
 
+/** An argv the container's pod template holds, and how the kubelet expands `$(VAR)` in it. */
+interface CommandList {
+  /** What the message calls it: "args", "livenessProbe exec command"… */
+  field: string;
+  path: string[];
+  list: unknown[];
+  expandArg: (value: string) => Expansion;
+}
+
+const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
+const HOOKS = ["postStart", "preStop"] as const;
+
 /**
- * Credentials written on the command line, which sits in the pod template as plainly as an env
+ * command and args (expanded from the final environment), probes' exec commands (expanded from
+ * the env entries with a literal value only, ExpandContainerCommandOnlyStatic) and lifecycle
+ * hooks' exec commands (not expanded).
+ */
+function commandLists(container: ContainerRef): CommandList[] {
+  const own = container.container;
+  const lists: CommandList[] = (["command", "args"] as const).map((field) => ({
+    field,
+    path: [field],
+    list: Array.isArray(own[field]) ? (own[field] as unknown[]) : [],
+    expandArg: commandExpander(container),
+  }));
+  const execOf = (handler: unknown) => {
+    const exec = isRecord(handler) && isRecord(handler.exec) ? handler.exec : undefined;
+    return exec && Array.isArray(exec.command) ? exec.command : undefined;
+  };
+  const statics = new Map(
+    envVars(container).flatMap((v) => (v.source === "value" && v.value ? [[v.name, v]] : [])),
+  );
+  const staticExpand = (value: string) =>
+    expand(value, (name) => {
+      const found = statics.get(name);
+      return found ? { ...found, expansion: undefined } : undefined;
+    });
+  for (const probe of PROBES) {
+    const list = execOf(own[probe]);
+    if (list) {
+      const path = [probe, "exec", "command"];
+      lists.push({ field: `${probe} exec command`, path, list, expandArg: staticExpand });
+    }
+  }
+  const lifecycle = isRecord(own.lifecycle) ? own.lifecycle : {};
+  for (const hook of HOOKS) {
+    const list = execOf(lifecycle[hook]);
+    if (list) {
+      const path = ["lifecycle", hook, "exec", "command"];
+      const unexpanded = (value: string) => expand(value, () => undefined);
+      lists.push({ field: `${hook} exec command`, path, list, expandArg: unexpanded });
+    }
+  }
+  return lists;
+}
+
+/**
+ * Credentials written on a command line, which sits in the pod template as plainly as an env
  * value: a credential-named flag with a literal value (`--api-token X`, `--api-token=X`), or an
  * argument in a well-known token format or a URL with a password. `$(VAR)` is the kubelet's
- * expansion of an env variable, not a literal.
+ * expansion of an env variable where it expands one, not a literal.
  */
 function argCredentials(container: ContainerRef, reported: ReadonlySet<string>): ArgCredential[] {
-  const expandArg = commandExpander(container);
-  /** The literal the container gets, or undefined when it comes from a Secret or stays a reference. */
-  const literal = (raw: string): string | undefined => {
-    const expansion = expandArg(raw);
-    if (expansion.fromSecret || expansion.through.some((name) => reported.has(name))) {
-      return undefined;
-    }
-    if (isVariableReference(raw) && expansion.through.length === 0) return undefined;
-    return expansion.text;
-  };
   const found: ArgCredential[] = [];
-  for (const field of ["command", "args"] as const) {
-    const list = Array.isArray(container.container[field])
-      ? (container.container[field] as unknown[])
-      : [];
+  for (const { field, path, list, expandArg } of commandLists(container)) {
+    /** The literal the container gets, or undefined when it comes from a Secret or stays a reference. */
+    const literal = (raw: string): string | undefined => {
+      const expansion = expandArg(raw);
+      if (expansion.fromSecret || expansion.through.some((name) => reported.has(name))) {
+        return undefined;
+      }
+      if (isVariableReference(raw) && expansion.through.length === 0) return undefined;
+      return expansion.text;
+    };
     list.forEach((arg, index) => {
       if (typeof arg !== "string") return;
       const flag = /^--?([A-Za-z][A-Za-z0-9_.-]*)(?:=([\s\S]*))?$/.exec(arg);
@@ -237,7 +297,7 @@ function argCredentials(container: ContainerRef, reported: ReadonlySet<string>):
           !NOT_A_VALUE.test(value) &&
           isCredentialSetting(name, value)
         ) {
-          found.push({ field, index: at, name, value });
+          found.push({ field, path, index: at, name, value });
           return;
         }
       }
@@ -245,7 +305,7 @@ function argCredentials(container: ContainerRef, reported: ReadonlySet<string>):
       if (text === undefined) return;
       const format =
         detectTokenFormat(text) ?? (hasUrlPassword(text) ? "URL with a password" : undefined);
-      if (format) found.push({ field, index, name: format, value: text, format });
+      if (format) found.push({ field, path, index, name: format, value: text, format });
     });
   }
   return found;
