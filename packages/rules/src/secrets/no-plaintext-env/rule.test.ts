@@ -259,6 +259,47 @@ new RuleTester({ describe, it }).run(noPlaintextEnv, {
       ],
     },
     {
+      name: "redis-cli -a takes the password: a literal one in a probe, as argv or in a shell line",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: redis
+              livenessProbe:
+                exec: {command: [redis-cli, -a, hunter2-scout, ping]}
+              readinessProbe:
+                exec: {command: [sh, -c, "redis-cli -h localhost -a 'hunter2-scout' ping"]}
+              startupProbe:
+                exec: {command: [sh, -c, 'redis-cli -a "$REDIS_PASSWORD" ping']}
+      `,
+      errors: [
+        {
+          messageId: "plainArg",
+          line: 8,
+          column: 41,
+          data: {
+            container: "redis",
+            field: "livenessProbe exec command",
+            name: "redis-cli -a",
+            fingerprint: fingerprint("hunter2-scout"),
+          },
+        },
+        {
+          messageId: "plainArg",
+          line: 10,
+          column: 34,
+          data: {
+            container: "redis",
+            field: "readinessProbe exec command",
+            name: "redis-cli -a",
+            fingerprint: fingerprint("hunter2-scout"),
+          },
+        },
+      ],
+    },
+    {
       name: "a reference to a variable defined after it (or nowhere) stays the text $(VAR) in the container",
       yaml: `
         apiVersion: v1

@@ -260,6 +260,38 @@ function commandLists(container: ContainerRef): CommandList[] {
   return lists;
 }
 
+/** `redis-cli ... -a <password>` (or `--pass`) inside a shell line; the value may be quoted. */
+const REDIS_CLI_IN_SHELL =
+  /\bredis-cli\b[^;&|\n]*?\s(?:-a|--pass)(?:\s+|=)("[^"]*"|'[^']*'|[^\s"';&|]+)/g;
+
+/**
+ * The literal passwords given to redis-cli, whose -a takes the password (the classic Redis probe
+ * `redis-cli -a hunter2 ping`): as argv (`[redis-cli, -a, pw]`) or inside a `sh -c` line. A shell
+ * or kubelet variable (`"$REDIS_PASSWORD"`, `$(REDIS_PASSWORD)`) is no literal.
+ */
+function redisCliPasswords(list: unknown[]): { index: number; value: string }[] {
+  const found: { index: number; value: string }[] = [];
+  const literal = (word: string) => {
+    const bare = word.replace(/^(["'])([\s\S]*)\1$/, "$2");
+    return bare !== "" && !bare.startsWith("$") ? bare : undefined;
+  };
+  const program = typeof list[0] === "string" ? list[0].split("/").at(-1) : undefined;
+  list.forEach((arg, index) => {
+    if (typeof arg !== "string") return;
+    const next = list[index + 1];
+    if (program === "redis-cli" && arg === "-a" && typeof next === "string") {
+      const value = literal(next);
+      if (value) found.push({ index: index + 1, value });
+      return;
+    }
+    for (const match of arg.matchAll(REDIS_CLI_IN_SHELL)) {
+      const value = literal(match[1]!);
+      if (value) found.push({ index, value });
+    }
+  });
+  return found;
+}
+
 /**
  * Credentials written on a command line, which sits in the pod template as plainly as an env
  * value: a credential-named flag with a literal value (`--api-token X`, `--api-token=X`), or an
@@ -268,6 +300,11 @@ function commandLists(container: ContainerRef): CommandList[] {
  */
 function argCredentials(container: ContainerRef, reported: ReadonlySet<string>): ArgCredential[] {
   const found: ArgCredential[] = [];
+  for (const { field, path, list } of commandLists(container)) {
+    for (const { index, value } of redisCliPasswords(list)) {
+      found.push({ field, path, index, name: "redis-cli -a", value });
+    }
+  }
   for (const { field, path, list, expandArg } of commandLists(container)) {
     /** The literal the container gets, or undefined when it comes from a Secret or stays a reference. */
     const literal = (raw: string): string | undefined => {
