@@ -95,6 +95,30 @@ new RuleTester({ describe, it }).run(apiAuth, {
   ],
   invalid: [
     {
+      name: "an env entry after envFrom replaces the Secret's token: an empty API_TOKEN leaves the API open",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        data: {API_TOKEN: YQ==}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              containers:
+                - name: api
+                  envFrom: [{secretRef: {name: scout-secrets}}]
+                  env: [{name: API_TOKEN, value: ""}]
+      `,
+      errors: [
+        { messageId: "noToken", line: 14, column: 11, data: { workload: "Deployment backend" } },
+      ],
+    },
+    {
       name: "$(VAR) of an earlier literal is that literal; of a variable defined after it, the text $(VAR)",
       yaml: `
         apiVersion: apps/v1

@@ -154,10 +154,15 @@ function tokenFromWholeSecret(
   options: Options,
 ): boolean {
   const imported = envFromSecretVariables(container, bundle, namespace);
+  // An env entry of the same name replaces what envFrom gave (the kubelet applies env last).
+  const overridden = new Set(effectiveEnvVars(container).map((v) => v.name));
   const gives = imported.some(({ names }) =>
     names === undefined
       ? !options.envNames
-      : names.some((name) => isReadableVariableName(name) && isApiTokenName(name, options)),
+      : names.some(
+          (name) =>
+            isReadableVariableName(name) && isApiTokenName(name, options) && !overridden.has(name),
+        ),
   );
   // Mounted as files: which file the app reads is its own configuration.
   return gives || (!options.envNames && mountedSecretsOf(container).length > 0);

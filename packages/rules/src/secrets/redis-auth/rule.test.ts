@@ -170,6 +170,19 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(redisAuth, {
       errors: [{ messageId: "backendMissing", line: 22, column: 13 }],
     },
     {
+      name: "an env entry replaces the password envFrom gave the backend",
+      yaml: `${redisWithSecret}---${backend('[{name: REDIS_PASSWORD, value: ""}]').replace(
+        "env: ",
+        "envFrom: [{secretRef: {name: scout-secrets}}]\n            env: ",
+      )}---
+  apiVersion: v1
+  kind: Secret
+  metadata: {name: scout-secrets}
+  data: {REDIS_PASSWORD: YQ==}
+`,
+      errors: [{ messageId: "backendMissing", line: 24, column: 13 }],
+    },
+    {
       name: "the backend's password from the Secret is overridden by a later entry of the same name",
       yaml: `${redisWithSecret}---${backend("[{name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}, {name: REDIS_PASSWORD, value: nope}]")}`,
       errors: [{ messageId: "backendMissing", line: 23, column: 13 }],

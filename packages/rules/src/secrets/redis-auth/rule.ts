@@ -162,10 +162,13 @@ function checkBackend(
     );
     // envFrom names each variable prefix + key: the Secret must give one the backend can read.
     const imported = envFromSecretVariables(container, bundle, object.ref.namespace ?? "default");
+    // An env entry of the same name replaces what envFrom gave (the kubelet applies env last).
+    const overridden = new Set(resolvedEnvVars(container).map((v) => v.name));
     const fromEnvFrom = imported.some(
       ({ secret, names }) =>
         secret === source.secret &&
-        (names === undefined || names.some((n) => isReadableVariableName(n) && isRedisPassword(n))),
+        (names === undefined ||
+          names.some((n) => isReadableVariableName(n) && isRedisPassword(n) && !overridden.has(n))),
     );
     if (same || fromEnvFrom || mountedSecretsOf(container).includes(source.secret)) return;
     found.push(...refs.map((r) => `${r.name}/${r.key}`));
