@@ -256,6 +256,17 @@ const mutations: Mutation[] = [
     expect: [["pod/no-host-namespaces", D("nginx"), "hostIPC"]],
   },
   {
+    name: "a liveness probe with a host",
+    edits: [
+      [
+        D("frontend"),
+        "httpGet: { path: /, port: http }, periodSeconds: 20",
+        "httpGet: { path: /, port: http, host: 169.254.169.254 }, periodSeconds: 20",
+      ],
+    ],
+    expect: [["pod/no-handler-host", D("frontend"), "host: 169.254.169.254"]],
+  },
+  {
     name: "hostPort on the backend",
     edits: [
       [D("backend"), "containerPort: 8000", "containerPort: 8000\n              hostPort: 8000"],

@@ -148,6 +148,13 @@ const mutations: Mutation[] = [
     at: "type: spc_t",
   },
   {
+    rule: "pod/no-handler-host",
+    object: "Deployment/frontend",
+    find: "httpGet: { path: /, port: http }, periodSeconds: 20",
+    replace: "httpGet: { path: /, port: http, host: 169.254.169.254 }, periodSeconds: 20",
+    at: "host: 169.254.169.254",
+  },
+  {
     rule: "pod/no-shared-process-namespace",
     object: "Deployment/frontend",
     find: "      automountServiceAccountToken: false\n",

@@ -10,6 +10,7 @@ import { noBroadPeers } from "./network/no-broad-peers/rule.js";
 import { portCoherence } from "./network/port-coherence/rule.js";
 import { apparmorProfile } from "./pod/apparmor-profile/rule.js";
 import { dropAllCapabilities } from "./pod/drop-all-capabilities/rule.js";
+import { noHandlerHost } from "./pod/no-handler-host/rule.js";
 import { noHostNamespaces } from "./pod/no-host-namespaces/rule.js";
 import { noHostPath } from "./pod/no-host-path/rule.js";
 import { noPrivilegeEscalation } from "./pod/no-privilege-escalation/rule.js";
@@ -61,6 +62,7 @@ const rules: readonly AnyRule[] = [
   portCoherence,
   apparmorProfile,
   dropAllCapabilities,
+  noHandlerHost,
   noHostNamespaces,
   noHostPath,
   noPrivilegeEscalation,

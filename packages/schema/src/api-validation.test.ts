@@ -222,6 +222,28 @@ spec:
     ]);
   });
 
+  it("refuses ephemeral containers in a Pod manifest and in a pod template", () => {
+    const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: scout}
+spec:
+  containers: [{name: api, image: scout/backend:1.0}]
+  ephemeralContainers: [{name: debug, image: busybox:1.36}]
+`;
+    expect(problems(pod)).toEqual([
+      "6:3 invalid spec.ephemeralContainers: ephemeral containers cannot be set on create: they are added to a running pod through its ephemeralcontainers subresource (kubectl debug) (the API server refuses the object)",
+    ]);
+    const template = deployment({
+      spec: "",
+    }).replace(
+      "      containers:",
+      "      ephemeralContainers: [{name: debug, image: busybox:1.36}]\n      containers:",
+    );
+    expect(problems(template)).toEqual([
+      "9:7 invalid spec.template.spec.ephemeralContainers: ephemeral containers are not allowed in a pod template (the API server refuses the object)",
+    ]);
+  });
+
   it("refuses a Job without restartPolicy OnFailure or Never, and a Deployment's pods restarting otherwise than Always", () => {
     const job = (policy: string) => `apiVersion: batch/v1
 kind: Job

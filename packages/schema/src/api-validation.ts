@@ -104,6 +104,9 @@ function objectProblems(object: BundleObject, target: Target): Problem[] {
       ? restartPolicyProblems(String(value.kind), template.spec, template.specPointer)
       : []),
     ...nonNegativeProblems(String(value.kind), spec),
+    ...(template
+      ? ephemeralContainerProblems(String(value.kind), template.spec, template.specPointer)
+      : []),
     ...(WORKLOADS_WITH_SELECTOR.has(String(value.kind)) ? workloadProblems(spec) : []),
     ...(value.kind === "Service" && value.apiVersion === "v1"
       ? [...serviceProblems(spec), ...serviceTypeProblems(spec, strictIpValidation(target.minor))]
@@ -197,6 +200,21 @@ function holdsNumberBeyondInt32(node: unknown): boolean {
   if (typeof node === "number") return node > INT32_MAX || node < -INT32_MAX - 1;
   if (Array.isArray(node)) return node.some(holdsNumberBeyondInt32);
   return isRecord(node) && Object.values(node).some(holdsNumberBeyondInt32);
+}
+
+/**
+ * Ephemeral containers exist only on running pods, added through the ephemeralcontainers
+ * subresource (kubectl debug): ValidatePodCreate refuses them on a new Pod ("cannot be set on
+ * create") and ValidatePodTemplateSpec in any template.
+ */
+function ephemeralContainerProblems(kind: string, podSpec: Json, at: string): Problem[] {
+  const list = podSpec.ephemeralContainers;
+  if (!Array.isArray(list) || list.length === 0) return [];
+  const reason =
+    kind === "Pod"
+      ? "ephemeral containers cannot be set on create: they are added to a running pod through its ephemeralcontainers subresource (kubectl debug)"
+      : "ephemeral containers are not allowed in a pod template";
+  return [[joinPointer(at, "ephemeralContainers"), reason]];
 }
 
 const ALWAYS_RESTARTING = new Set(["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"]);

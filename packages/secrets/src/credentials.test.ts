@@ -144,6 +144,21 @@ describe("hasUrlPassword", () => {
     expect(hasUrlPassword("postgres://scout:hunter2@db/scout?sslmode=require")).toBe(true);
     expect(hasUrlPassword("url = amqp://u:p%40ss@mq:5672/")).toBe(true);
   });
+  it("finds the password of a URL query, an ADO.NET/ODBC string and a libpq keyword string", () => {
+    expect(hasUrlPassword("postgres://db:5432/scout?user=scout&password=hunter2x")).toBe(true);
+    expect(hasUrlPassword("jdbc:mysql://db/scout?user=scout&password=hunter2x")).toBe(true);
+    expect(hasUrlPassword("Server=db;Database=scout;User Id=sa;Password=hunter2x;")).toBe(true);
+    expect(hasUrlPassword("host=db user=scout password=hunter2x dbname=scout")).toBe(true);
+  });
+  it("leaves those forms without a password, or with a reference in its place", () => {
+    expect(hasUrlPassword("postgres://db/scout?sslmode=require")).toBe(false);
+    expect(hasUrlPassword("jdbc:mysql://db/scout?user=scout&password=$(DB_PASSWORD)")).toBe(false);
+    expect(hasUrlPassword("Server=db;Database=scout;Integrated Security=true;")).toBe(false);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder the shell expands, as users write it
+    expect(hasUrlPassword("Server=db;Database=scout;Password=${DB_PASSWORD}")).toBe(false);
+    expect(hasUrlPassword("host=db user=scout dbname=scout")).toBe(false);
+    expect(hasUrlPassword("password=hunter2x")).toBe(false);
+  });
   it("leaves URLs without a password, or with a reference in its place", () => {
     expect(hasUrlPassword("redis://redis:6379/0")).toBe(false);
     expect(hasUrlPassword("postgres://scout@db/scout")).toBe(false);

@@ -160,11 +160,37 @@ const URL_WITH_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:([^\s/?#@]+)@[^\s
 const PASSWORD_REFERENCE =
   /^(?:\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]\w*|\{\{.*\}\}|%s|<[^>]*>|\*+|x+)$/i;
 
+/** A password in a URL's query: `postgres://db/scout?user=u&password=pw`, `jdbc:mysql://…&password=pw`. */
+const QUERY_PASSWORD =
+  /\b[a-z][a-z0-9+.-]*:\/\/[^\s?#]*\?(?:[^\s#]*&)?(?:password|passwd|pwd|pass)=([^&\s#]+)/i;
+/** ADO.NET / ODBC: `Server=db;Database=scout;User Id=sa;Password=pw;`. */
+const KEYED_PASSWORD = /(?:^|;)\s*(?:password|pwd)\s*=\s*("[^"]*"|'[^']*'|[^;\s][^;]*)/i;
+const KEYED_CONNECTION =
+  /(?:^|;)\s*(?:server|data source|host|database|initial catalog|uid|user id)\s*=/i;
+/** libpq keyword/value: `host=db user=scout password=pw dbname=scout`. */
+const LIBPQ_PASSWORD = /(?:^|\s)password=('[^']*'|\S+)/;
+const LIBPQ_CONNECTION = /(?:^|\s)(?:host|hostaddr|dbname)=\S/;
+
+/** The literal password a connection string carries, in any of the forms drivers read. */
+function connectionPassword(text: string): string | undefined {
+  const url = URL_WITH_PASSWORD.exec(text) ?? QUERY_PASSWORD.exec(text);
+  if (url) return url[1];
+  if (text.includes(";") && KEYED_CONNECTION.test(text)) {
+    const keyed = KEYED_PASSWORD.exec(text);
+    if (keyed) return keyed[1]!.trim().replace(/^(["'])(.*)\1$/, "$2");
+  }
+  if (LIBPQ_CONNECTION.test(text)) {
+    const libpq = LIBPQ_PASSWORD.exec(text);
+    if (libpq) return libpq[1]!.replace(/^'(.*)'$/, "$1");
+  }
+  return undefined;
+}
+
 /** True when the text holds a URL or connection string that carries a literal password. */
 export function hasUrlPassword(text: string): boolean {
-  const match = URL_WITH_PASSWORD.exec(text);
-  if (!match) return false;
-  let password = match[1]!;
+  const found = connectionPassword(text);
+  if (found === undefined) return false;
+  let password = found;
   try {
     password = decodeURIComponent(password);
   } catch {

@@ -19,9 +19,35 @@ export interface EnvVar {
   ref?: { name: string; key: string };
   /** For `secret` and `configMap`: `optional: true`, the pod starts without the value. */
   optional?: boolean;
+  /** For `value`: what the kubelet makes of its `$(VAR)` references. */
+  expansion?: Expansion;
+}
+
+/**
+ * A literal value as the kubelet expands it: `$(VAR)` takes the value of VAR when VAR is defined
+ * before it (an earlier `env` entry or `envFrom`; a service link), `$$` is `$`, and anything else,
+ * a reference to a variable defined later or nowhere included, stays as written.
+ */
+export interface Expansion {
+  /** The value the container gets, with references to non-literal variables kept as `$(VAR)`. */
+  text: string;
+  /** The whole value is one reference to an earlier variable that is not a literal: its source. */
+  alias?: EnvVar;
+  /** Earlier literal variables whose text was put in. */
+  through: string[];
+  /** References the kubelet leaves as written: nothing defines the variable before this entry. */
+  unexpanded: string[];
+  /** Some part comes from a Secret. */
+  fromSecret: boolean;
+  /** Some part comes from a source outside the pod template (a Secret, a ConfigMap, envFrom…). */
+  opaque: boolean;
 }
 
 export function envVars(container: ContainerRef): EnvVar[] {
+  return withExpansions(container, declaredEnvVars(container));
+}
+
+function declaredEnvVars(container: ContainerRef): EnvVar[] {
   const env = container.container.env;
   if (!Array.isArray(env)) return [];
   return env.flatMap((entry, index): EnvVar[] => {
@@ -47,6 +73,112 @@ export function envVars(container: ContainerRef): EnvVar[] {
   });
 }
 
+/** The variables the kubelet adds for the Services of the namespace (enableServiceLinks). */
+const SERVICE_LINK = /_(?:SERVICE_HOST|SERVICE_PORT|PORT)(?:_|$)/;
+
+/**
+ * Expands each literal value as the kubelet does, in the order of the list: a reference sees the
+ * entries before it (the last of a name wins) and whatever `envFrom` imports, never a later one.
+ */
+function withExpansions(container: ContainerRef, variables: EnvVar[]): EnvVar[] {
+  const hasEnvFrom =
+    Array.isArray(container.container.envFrom) && container.container.envFrom.length > 0;
+  const serviceLinks = container.template.spec.enableServiceLinks !== false;
+  const defined = new Map<string, EnvVar>();
+  return variables.map((variable) => {
+    let result = variable;
+    if (variable.source === "value" && variable.value) {
+      const expansion = expand(variable.value, (name) => {
+        const earlier = defined.get(name);
+        if (earlier) return earlier;
+        if (hasEnvFrom || (serviceLinks && SERVICE_LINK.test(name))) return "elsewhere";
+        return undefined;
+      });
+      result = { ...variable, expansion };
+    }
+    defined.set(variable.name, result);
+    return result;
+  });
+}
+
+/**
+ * How the kubelet expands `command` and `args`: `$(VAR)` takes VAR's final value, whatever its
+ * place in `env` (the last entry of a name wins), or one from envFrom or a Service link.
+ */
+export function commandExpander(container: ContainerRef): (value: string) => Expansion {
+  const final = new Map(effectiveEnvVars(container).map((v) => [v.name, v]));
+  const hasEnvFrom =
+    Array.isArray(container.container.envFrom) && container.container.envFrom.length > 0;
+  const serviceLinks = container.template.spec.enableServiceLinks !== false;
+  return (value) =>
+    expand(value, (name) => {
+      const found = final.get(name);
+      if (found) return found;
+      if (hasEnvFrom || (serviceLinks && SERVICE_LINK.test(name))) return "elsewhere";
+      return undefined;
+    });
+}
+
+type Lookup = (name: string) => EnvVar | "elsewhere" | undefined;
+
+/** Kubernetes' `$(VAR)` expansion (third_party/forked/golang/expansion) over the variables so far. */
+export function expand(value: string, lookup: Lookup): Expansion {
+  const expansion: Expansion = {
+    text: "",
+    through: [],
+    unexpanded: [],
+    fromSecret: false,
+    opaque: false,
+  };
+  const whole = /^\$\(([^)]*)\)$/.exec(value);
+  for (let at = 0; at < value.length; at++) {
+    if (value[at] !== "$" || at + 1 >= value.length) {
+      expansion.text += value[at];
+      continue;
+    }
+    const next = value[at + 1];
+    const close = next === "(" ? value.indexOf(")", at + 2) : -1;
+    if (next === "$") {
+      expansion.text += "$";
+      at += 1;
+    } else if (close < 0) {
+      expansion.text += "$";
+    } else {
+      const name = value.slice(at + 2, close);
+      put(expansion, name, lookup(name), whole !== null);
+      at = close;
+    }
+  }
+  return expansion;
+}
+
+function put(
+  expansion: Expansion,
+  name: string,
+  found: EnvVar | "elsewhere" | undefined,
+  whole: boolean,
+) {
+  if (found === undefined) {
+    expansion.unexpanded.push(name);
+    expansion.text += `$(${name})`;
+  } else if (found === "elsewhere") {
+    expansion.opaque = true;
+    expansion.text += `$(${name})`;
+  } else if (found.source === "value") {
+    const inner = found.expansion;
+    expansion.text += inner?.text ?? found.value ?? "";
+    expansion.through.push(name, ...(inner?.through ?? []));
+    expansion.fromSecret ||= inner?.fromSecret ?? false;
+    expansion.opaque ||= inner?.opaque ?? false;
+    if (whole && inner?.alias) expansion.alias = inner.alias;
+  } else {
+    expansion.opaque = true;
+    expansion.fromSecret ||= found.source === "secret";
+    expansion.text += `$(${name})`;
+    if (whole) expansion.alias = found;
+  }
+}
+
 /**
  * The entries the container really gets: when a name is listed twice the kubelet keeps the last
  * one (the API server only warns), so an earlier secretKeyRef is overridden by a later value.
@@ -55,6 +187,26 @@ export function effectiveEnvVars(container: ContainerRef): EnvVar[] {
   const all = envVars(container);
   const last = new Map(all.map((variable) => [variable.name, variable]));
   return all.filter((variable) => last.get(variable.name) === variable);
+}
+
+/**
+ * The effective entries with each whole `$(VAR)` of an earlier Secret, ConfigMap or field
+ * reference read as that source: `{name: REDIS_PASSWORD, value: $(RAW)}` after RAW's
+ * secretKeyRef is the Secret's value.
+ */
+export function resolvedEnvVars(container: ContainerRef): EnvVar[] {
+  return effectiveEnvVars(container).map((variable) => {
+    const alias = variable.expansion?.alias;
+    if (!alias) return variable;
+    const { source, ref, optional } = alias;
+    return {
+      name: variable.name,
+      pointer: variable.pointer,
+      source,
+      ...(ref ? { ref } : {}),
+      ...(optional !== undefined ? { optional } : {}),
+    };
+  });
 }
 
 /** A Kubernetes `$(VAR)` reference: the value is another variable's, not a literal. */

@@ -51,6 +51,22 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
   ],
   invalid: [
     {
+      name: "a pod with its own user namespace still runs as root inside: the guide asks for UID 1000 (Pod Security admission 1.35+ would admit it)",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          hostUsers: false
+          securityContext: {runAsUser: 0}
+          containers: [{name: app}]
+      `,
+      errors: [
+        { messageId: "notNonRoot", line: 6, column: 3, data: { container: "app" } },
+        { messageId: "rootUser", line: 6, column: 21, data: { container: "app" } },
+      ],
+    },
+    {
       name: "runAsNonRoot unset on a pod that has a securityContext, with two containers: at the pod's securityContext, one line for both",
       yaml: `
         apiVersion: apps/v1

@@ -5,7 +5,7 @@ import { safeSysctls } from "./rule.js";
 new RuleTester({ describe, it }).run(safeSysctls, {
   valid: [
     {
-      name: "safe sysctls, one written with slashes",
+      name: "safe sysctls, the two Kubernetes 1.37 added among them",
       yaml: `
         apiVersion: v1
         kind: Pod
@@ -14,7 +14,8 @@ new RuleTester({ describe, it }).run(safeSysctls, {
           securityContext:
             sysctls:
               - {name: net.ipv4.ip_unprivileged_port_start, value: "0"}
-              - {name: net/ipv4/tcp_syncookies, value: "1"}
+              - {name: net.ipv4.tcp_slow_start_after_idle, value: "0"}
+              - {name: net.ipv4.tcp_notsent_lowat, value: "16384"}
           containers: [{name: a}]
       `,
     },
@@ -33,6 +34,28 @@ new RuleTester({ describe, it }).run(safeSysctls, {
     },
   ],
   invalid: [
+    {
+      name: "a safe sysctl written with slashes: the kubelet accepts it, Pod Security admission refuses it",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext:
+            sysctls:
+              - {name: net/ipv4/tcp_syncookies, value: "1"}
+          containers: [{name: a}]
+      `,
+      errors: [
+        {
+          messageId: "slashForm",
+          severity: "warning",
+          line: 7,
+          column: 10,
+          data: { name: "net/ipv4/tcp_syncookies", canonical: "net.ipv4.tcp_syncookies" },
+        },
+      ],
+    },
     {
       name: "unsafe and nameless sysctls",
       yaml: `

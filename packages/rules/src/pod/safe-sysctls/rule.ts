@@ -1,6 +1,9 @@
 import { defineRule, isRecord, joinPointer, podTemplates, z } from "@scout-deploy/core";
 
-/** The sysctls the Pod Security Standards (baseline, Kubernetes 1.32) call safe: namespaced, isolated. */
+/**
+ * The sysctls the Pod Security Standards (baseline) call safe: namespaced, isolated. The set of
+ * Kubernetes 1.37 (sysctlsAllowedV1Dot37), the default target; 1.35 and 1.36 lack the last two.
+ */
 export const SAFE_SYSCTLS = [
   "kernel.shm_rmid_forced",
   "net.ipv4.ip_local_port_range",
@@ -14,6 +17,8 @@ export const SAFE_SYSCTLS = [
   "net.ipv4.tcp_rmem",
   "net.ipv4.tcp_syncookies",
   "net.ipv4.tcp_wmem",
+  "net.ipv4.tcp_notsent_lowat",
+  "net.ipv4.tcp_slow_start_after_idle",
 ] as const;
 
 const options = z
@@ -40,10 +45,14 @@ export const safeSysctls = defineRule({
     messages: {
       unsafe: 'the pod sets the unsafe sysctl "{{name}}", which is not isolated from the node',
       unnamed: "a sysctl of the pod has no name",
+      slashForm:
+        'the pod sets the sysctl "{{name}}" with "/" separators: the kubelet reads it as the safe {{canonical}}, but Pod Security admission compares names as written and refuses the pod (baseline and restricted)',
     },
   },
   check(context) {
     const allowed = new Set([...SAFE_SYSCTLS, ...context.options.allow].map(canonical));
+    // A name the config allows as written is the config's call (a namespace without admission).
+    const allowedAsWritten = new Set(context.options.allow);
     for (const template of podTemplates(context.bundle)) {
       const securityContext = template.spec.securityContext;
       const sysctls = isRecord(securityContext) ? securityContext.sysctls : undefined;
@@ -51,7 +60,17 @@ export const safeSysctls = defineRule({
       const base = joinPointer(template.specPointer, "securityContext", "sysctls");
       sysctls.forEach((sysctl, index) => {
         const name = isRecord(sysctl) ? sysctl.name : undefined;
-        if (typeof name === "string" && allowed.has(canonical(name))) return;
+        if (typeof name === "string" && allowed.has(canonical(name))) {
+          if (name === canonical(name) || allowedAsWritten.has(name)) return;
+          context.report({
+            messageId: "slashForm",
+            severity: "warning",
+            data: { name, canonical: canonical(name) },
+            object: template.object,
+            pointer: joinPointer(base, index, "name"),
+          });
+          return;
+        }
         const named = typeof name === "string" && name !== "";
         context.report({
           messageId: named ? "unsafe" : "unnamed",

@@ -114,6 +114,33 @@ new RuleTester({ describe, it }).run(seccompProfile, {
       ],
     },
     {
+      name: "a Localhost profile outside the kubelet's seccomp directory is refused: absolute, or climbing with ..",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext: {seccompProfile: {type: Localhost, localhostProfile: /etc/evil.json}}
+          containers:
+            - name: app
+              securityContext: {seccompProfile: {type: Localhost, localhostProfile: ../../evil.json}}
+      `,
+      errors: [
+        {
+          messageId: "refused",
+          line: 5,
+          column: 21,
+          data: { place: "the pod", reason: "localhostProfile must be a relative path" },
+        },
+        {
+          messageId: "refused",
+          line: 8,
+          column: 25,
+          data: { place: 'container "app"', reason: "localhostProfile must not contain '..'" },
+        },
+      ],
+    },
+    {
       name: "a container's Localhost without localhostProfile is refused; a localhostProfile beside RuntimeDefault too",
       yaml: `
         apiVersion: v1

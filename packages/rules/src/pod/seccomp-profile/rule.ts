@@ -98,7 +98,8 @@ function reportOverriddenPodUnconfined(context: RuleContext, template: PodTempla
 
 /**
  * Why the API server refuses a seccompProfile field (validateSeccompProfileField), if it does:
- * Localhost names a profile file on the node, so the file's path is required, and only there.
+ * Localhost names a profile file on the node, so the file's path is required, and only there,
+ * and it must stay below the kubelet's seccomp directory.
  */
 function refusal(profile: unknown): string | undefined {
   if (!isRecord(profile)) return undefined;
@@ -108,6 +109,14 @@ function refusal(profile: unknown): string | undefined {
   }
   if (profile.type !== "Localhost" && named) {
     return "localhostProfile can only be set when seccomp type is Localhost";
+  }
+  // validateLocalDescendingPath: the file lies below the kubelet's seccomp directory.
+  const path = profile.localhostProfile;
+  if (typeof path === "string" && path.startsWith("/")) {
+    return "localhostProfile must be a relative path";
+  }
+  if (typeof path === "string" && path.split("/").includes("..")) {
+    return "localhostProfile must not contain '..'";
   }
   return undefined;
 }

@@ -75,8 +75,84 @@ new RuleTester({ describe, it }).run(apiAuth, {
               containers: [{name: api, envFrom: [{prefix: API_, secretRef: {name: scout-secrets}}]}]
       `,
     },
+    {
+      name: "$(RAW) of an earlier secretKeyRef is the Secret's token, whatever RAW is called",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              containers:
+                - name: api
+                  env:
+                    - {name: RAW, valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}}
+                    - {name: API_TOKEN, value: $(RAW)}
+      `,
+    },
   ],
   invalid: [
+    {
+      name: "an env entry after envFrom replaces the Secret's token: an empty API_TOKEN leaves the API open",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        data: {API_TOKEN: YQ==}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              containers:
+                - name: api
+                  envFrom: [{secretRef: {name: scout-secrets}}]
+                  env: [{name: API_TOKEN, value: ""}]
+      `,
+      errors: [
+        { messageId: "noToken", line: 14, column: 11, data: { workload: "Deployment backend" } },
+      ],
+    },
+    {
+      name: "$(VAR) of an earlier literal is that literal; of a variable defined after it, the text $(VAR)",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              containers:
+                - name: api
+                  env:
+                    - {name: SEED, value: let-me-in}
+                    - {name: API_TOKEN, value: $(SEED)}
+                - name: sidecar
+                  env:
+                    - {name: API_TOKEN, value: $(RAW)}
+                    - {name: RAW, valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}}
+      `,
+      errors: [
+        {
+          messageId: "plainToken",
+          line: 12,
+          column: 33,
+          data: { container: "api", name: "API_TOKEN" },
+        },
+        {
+          messageId: "plainToken",
+          line: 15,
+          column: 33,
+          data: { container: "sidecar", name: "API_TOKEN" },
+        },
+      ],
+    },
     {
       name: "envFrom a Secret whose keys are api-token and redis-password: the app gets no API_TOKEN",
       yaml: `

@@ -14,6 +14,7 @@ import {
 import { isCredentialName, nameSegments } from "@scout-deploy/secrets";
 import { guideSettings } from "../../settings.js";
 import {
+  type EnvVar,
   effectiveEnvVars,
   envFromSecretVariables,
   isReadableVariableName,
@@ -79,37 +80,37 @@ function checkBackend(
     for (const variable of effectiveEnvVars(container).filter((v) =>
       isApiTokenName(v.name, options),
     )) {
-      if (variable.source === "secret") {
+      const source = tokenSource(variable);
+      const data = { container: container.name, name: variable.name };
+      if (source === "secret") {
         fromSecret = true;
-        if (variable.optional) {
+        const secretRef = variable.expansion?.alias ?? variable;
+        if (secretRef.optional) {
           report({
             messageId: "optionalToken",
-            data: { container: container.name, name: variable.name },
+            data,
             object,
-            pointer: joinPointer(variable.pointer, "valueFrom", "secretKeyRef", "optional"),
+            pointer: joinPointer(secretRef.pointer, "valueFrom", "secretKeyRef", "optional"),
           });
         }
-      } else if (
-        variable.source === "value" &&
-        variable.value &&
-        !isVariableReference(variable.value)
-      ) {
+      } else if (source === "value") {
         other = true;
-        const data = { container: container.name, name: variable.name };
         report({
           messageId: "plainToken",
           data,
           object,
           pointer: joinPointer(variable.pointer, "value"),
         });
-      } else if (variable.source === "configMap") {
+      } else if (source === "configMap") {
         other = true;
-        const data = { container: container.name, name: variable.name };
         report({
           messageId: "configMapToken",
           data,
           object,
-          pointer: joinPointer(variable.pointer, "valueFrom"),
+          pointer: joinPointer(
+            variable.pointer,
+            variable.source === "value" ? "value" : "valueFrom",
+          ),
         });
       }
     }
@@ -126,6 +127,22 @@ function checkBackend(
 }
 
 /**
+ * Where the token the app reads comes from, after the kubelet's `$(VAR)` expansion: `$(RAW)` of
+ * an earlier secretKeyRef is that Secret, of an earlier literal (or of a variable defined later or
+ * nowhere, which stays the text `$(RAW)`) a plain value; a reference to envFrom or a service link
+ * is unknown.
+ */
+function tokenSource(variable: EnvVar): EnvVar["source"] | undefined {
+  const expansion = variable.expansion;
+  if (variable.source !== "value") return variable.source;
+  if (!variable.value || !expansion) return undefined;
+  if (expansion.alias) return expansion.alias.source;
+  if (expansion.fromSecret) return "secret";
+  if (isVariableReference(variable.value) && expansion.opaque) return undefined;
+  return "value";
+}
+
+/**
  * True when a Secret the container reads whole hands it the API token. `envFrom` makes one
  * variable per key, named prefix + key: a Secret of the input whose keys make no API token
  * variable (`api-token` stays `api-token`, never `API_TOKEN`) gives the app none. A Secret
@@ -138,10 +155,15 @@ function tokenFromWholeSecret(
   options: Options,
 ): boolean {
   const imported = envFromSecretVariables(container, bundle, namespace);
+  // An env entry of the same name replaces what envFrom gave (the kubelet applies env last).
+  const overridden = new Set(effectiveEnvVars(container).map((v) => v.name));
   const gives = imported.some(({ names }) =>
     names === undefined
       ? !options.envNames
-      : names.some((name) => isReadableVariableName(name) && isApiTokenName(name, options)),
+      : names.some(
+          (name) =>
+            isReadableVariableName(name) && isApiTokenName(name, options) && !overridden.has(name),
+        ),
   );
   // Mounted as files: which file the app reads is its own configuration.
   return gives || (!options.envNames && mountedSecretsOf(container).length > 0);

@@ -46,6 +46,8 @@ new RuleTester({ describe, it }).run(noPlaintextEnv, {
                       value: info
                     - name: AUTHOR
                       value: scout
+                    - name: REDIS_PASSWORD
+                      valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}
                     - name: REDIS_URL_PASSWORD
                       value: $(REDIS_PASSWORD)
                     - name: API_TOKEN_FILE
@@ -68,8 +70,302 @@ new RuleTester({ describe, it }).run(noPlaintextEnv, {
                 - {name: DATABASE_URL, value: "postgres://scout:$(DB_PASSWORD)@db/scout"}
       `,
     },
+    {
+      name: "$(VAR) the kubelet fills from a Secret: an earlier secretKeyRef under any name, or envFrom",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              env:
+                - name: RAW
+                  valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}
+                - {name: API_TOKEN, value: $(RAW)}
+                - {name: AUTH_HEADER_TOKEN, value: "Bearer $(RAW)"}
+            - name: worker
+              envFrom: [{secretRef: {name: worker-secrets}}]
+              env:
+                - {name: API_TOKEN, value: $(WORKER_TOKEN)}
+      `,
+    },
+    {
+      name: "a credential read from a ConfigMap key that secrets/no-secret-in-configmap reports: one cause, one finding",
+      yaml: `
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: cfg}
+        data: {API_TOKEN: hunter2-scout}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              env:
+                - name: API_TOKEN
+                  valueFrom: {configMapKeyRef: {name: cfg, key: API_TOKEN}}
+                - name: SECRET_KEY
+                  valueFrom: {configMapKeyRef: {name: cfg, key: API_TOKEN}}
+                - {name: AUTH_TOKEN, value: $(SECRET_KEY)}
+      `,
+    },
   ],
   invalid: [
+    {
+      name: "a credential read from a ConfigMap key that holds no credential itself is still read from a ConfigMap",
+      yaml: `
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: cfg}
+        data: {REDIS_HOST: redis}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              env:
+                - name: API_TOKEN
+                  valueFrom: {configMapKeyRef: {name: cfg, key: REDIS_HOST}}
+                - {name: AUTH_TOKEN, value: $(API_TOKEN)}
+      `,
+      errors: [
+        {
+          messageId: "fromConfigMap",
+          line: 14,
+          column: 23,
+          data: { container: "api", name: "API_TOKEN", configMap: "cfg" },
+        },
+      ],
+    },
+    {
+      name: "$(SEED) of an earlier literal is that literal: the credential is a plain value of the pod template",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              env:
+                - {name: SEED, value: hunter2-scout}
+                - {name: API_TOKEN, value: $(SEED)}
+                - {name: PW, value: hunter2}
+                - {name: CACHE, value: "redis://:$(PW)@redis:6379/0"}
+      `,
+      errors: [
+        {
+          messageId: "plainThrough",
+          line: 9,
+          column: 29,
+          data: {
+            container: "api",
+            name: "API_TOKEN",
+            through: "SEED",
+            fingerprint: fingerprint("hunter2-scout"),
+          },
+        },
+        {
+          messageId: "urlPassword",
+          line: 11,
+          column: 25,
+          data: {
+            container: "api",
+            name: "CACHE",
+            fingerprint: fingerprint("redis://:hunter2@redis:6379/0"),
+          },
+        },
+      ],
+    },
+    {
+      name: "the kubelet expands $(VAR) in args from the final env: a literal there is a literal on the command line",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              args: [--api-token=$(SEED), --notify, $(NOTIFY), --redis-password, $(RAW)]
+              env:
+                - {name: SEED, value: hunter2-scout}
+                - {name: NOTIFY, value: ${slack}}
+                - name: RAW
+                  valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}
+      `,
+      errors: [
+        {
+          messageId: "plainArg",
+          line: 7,
+          column: 14,
+          data: {
+            container: "api",
+            field: "args",
+            name: "api-token",
+            fingerprint: fingerprint("hunter2-scout"),
+          },
+        },
+        { messageId: "tokenValue", line: 10, column: 26 },
+      ],
+    },
+    {
+      name: "probe and lifecycle exec commands sit in the pod template like args",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: redis
+              env:
+                - name: REDIS_PASSWORD
+                  valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}
+              livenessProbe:
+                exec: {command: [redis-cli, --pass, hunter2-scout, ping]}
+              readinessProbe:
+                exec: {command: [redis-cli, --pass, $(REDIS_PASSWORD), ping]}
+              lifecycle:
+                preStop:
+                  exec: {command: [notify, "${slack}"]}
+      `,
+      errors: [
+        {
+          messageId: "plainArg",
+          line: 11,
+          column: 45,
+          data: {
+            container: "redis",
+            field: "livenessProbe exec command",
+            name: "pass",
+            fingerprint: fingerprint("hunter2-scout"),
+          },
+        },
+        {
+          messageId: "tokenArg",
+          line: 16,
+          column: 36,
+          data: {
+            container: "redis",
+            field: "preStop exec command",
+            name: "Slack token",
+            format: "Slack token",
+            fingerprint: fingerprint(slack),
+          },
+        },
+      ],
+    },
+    {
+      name: "redis-cli -a takes the password: a literal one in a probe, as argv or in a shell line",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: redis
+              livenessProbe:
+                exec: {command: [redis-cli, -a, hunter2-scout, ping]}
+              readinessProbe:
+                exec: {command: [sh, -c, "redis-cli -h localhost -a 'hunter2-scout' ping"]}
+              startupProbe:
+                exec: {command: [sh, -c, 'redis-cli -a "$REDIS_PASSWORD" ping']}
+      `,
+      errors: [
+        {
+          messageId: "plainArg",
+          line: 8,
+          column: 41,
+          data: {
+            container: "redis",
+            field: "livenessProbe exec command",
+            name: "redis-cli -a",
+            fingerprint: fingerprint("hunter2-scout"),
+          },
+        },
+        {
+          messageId: "plainArg",
+          line: 10,
+          column: 34,
+          data: {
+            container: "redis",
+            field: "readinessProbe exec command",
+            name: "redis-cli -a",
+            fingerprint: fingerprint("hunter2-scout"),
+          },
+        },
+      ],
+    },
+    {
+      name: "a reference to a variable defined after it (or nowhere) stays the text $(VAR) in the container",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              env:
+                - {name: API_TOKEN, value: $(RAW_TOKEN)}
+                - name: RAW_TOKEN
+                  valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}
+                - {name: DB_PASSWORD, value: $(DB_PASS)}
+      `,
+      errors: [
+        {
+          messageId: "unexpanded",
+          line: 8,
+          column: 29,
+          data: {
+            container: "api",
+            name: "API_TOKEN",
+            reference: "RAW_TOKEN",
+            fingerprint: fingerprint("$(RAW_TOKEN)"),
+          },
+        },
+        {
+          messageId: "unexpanded",
+          line: 11,
+          column: 31,
+          data: {
+            container: "api",
+            name: "DB_PASSWORD",
+            reference: "DB_PASS",
+            fingerprint: fingerprint("$(DB_PASS)"),
+          },
+        },
+      ],
+    },
+    {
+      name: "a token written once and referenced by a credential is one finding, at the literal",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              env:
+                - {name: NOTIFY, value: ${slack}}
+                - {name: SLACK_TOKEN, value: $(NOTIFY)}
+      `,
+      errors: [
+        {
+          messageId: "tokenValue",
+          line: 8,
+          column: 26,
+          data: {
+            container: "api",
+            name: "NOTIFY",
+            format: "Slack token",
+            fingerprint: fingerprint(slack),
+          },
+        },
+      ],
+    },
     {
       name: "a token written on the command line sits in the pod template like an env value",
       yaml: `

@@ -1,4 +1,12 @@
-import { allContainers, defineRule, joinPointer } from "@scout-deploy/core";
+import {
+  allContainers,
+  type Bundle,
+  type BundleObject,
+  type ContainerRef,
+  defineRule,
+  isRecord,
+  joinPointer,
+} from "@scout-deploy/core";
 import {
   detectTokenFormat,
   fingerprint,
@@ -8,7 +16,16 @@ import {
   isPlaceholder,
   looksHighEntropy,
 } from "@scout-deploy/secrets";
-import { envVars, isVariableReference } from "../env.js";
+import { effectiveNamespace } from "../../support/index.js";
+import {
+  commandExpander,
+  type EnvVar,
+  type Expansion,
+  envVars,
+  expand,
+  isVariableReference,
+} from "../env.js";
+import { configMapCredential } from "../no-secret-in-configmap/rule.js";
 
 export const noPlaintextEnv = defineRule({
   id: "secrets/no-plaintext-env",
@@ -25,6 +42,10 @@ export const noPlaintextEnv = defineRule({
       tokenValue: 'container "{{container}}" sets "{{name}}" to a {{format}} ({{fingerprint}})',
       urlPassword:
         'container "{{container}}" sets "{{name}}" to a URL or connection string with a password ({{fingerprint}})',
+      plainThrough:
+        'container "{{container}}" sets the credential "{{name}}" as a plain value: the kubelet expands $({{through}}), a literal of the pod template, into it ({{fingerprint}})',
+      unexpanded:
+        'container "{{container}}" sets the credential "{{name}}" to the literal text $({{reference}}): the kubelet expands only variables defined before it, and {{reference}} is not ({{fingerprint}})',
       highEntropy:
         'container "{{container}}" sets "{{name}}" to a random-looking value ({{fingerprint}}), likely a credential',
       plainArg:
@@ -35,8 +56,23 @@ export const noPlaintextEnv = defineRule({
     },
   },
   check(context) {
+    const configMaps = configMapsOf(context.bundle);
     for (const container of allContainers(context.bundle)) {
-      for (const arg of argCredentials(container.container)) {
+      const reported = new Set<string>();
+      const namespace = effectiveNamespace(context.bundle, container.template.object);
+      const reportedInConfigMap = (ref: EnvVar["ref"]) =>
+        ref !== undefined && configMapHoldsCredential(configMaps, namespace, ref);
+      for (const variable of envVars(container)) {
+        const finding = envFinding(variable, reported, reportedInConfigMap);
+        if (!finding) continue;
+        reported.add(variable.name);
+        context.report({
+          ...finding,
+          data: { container: container.name, name: variable.name, ...finding.data },
+          object: container.template.object,
+        });
+      }
+      for (const arg of argCredentials(container, reported)) {
         context.report({
           messageId: arg.format ? "tokenArg" : "plainArg",
           data: {
@@ -47,45 +83,113 @@ export const noPlaintextEnv = defineRule({
             fingerprint: fingerprint(arg.value),
           },
           object: container.template.object,
-          pointer: joinPointer(container.pointer, arg.field, String(arg.index)),
+          pointer: joinPointer(container.pointer, ...arg.path, arg.index),
         });
-      }
-      for (const variable of envVars(container)) {
-        const base = { container: container.name, name: variable.name };
-        const object = container.template.object;
-        if (variable.source === "value" && variable.value) {
-          if (isVariableReference(variable.value)) continue;
-          const data = { ...base, fingerprint: fingerprint(variable.value) };
-          const pointer = joinPointer(variable.pointer, "value");
-          const format = detectTokenFormat(variable.value);
-          const value = variable.value;
-          const messageId = format
-            ? "tokenValue"
-            : isCredentialSetting(variable.name, value)
-              ? "plainValue"
-              : hasUrlPassword(value)
-                ? "urlPassword"
-                : looksHighEntropy(value.trim()) && !isPlaceholder(value)
-                  ? "highEntropy"
-                  : undefined;
-          if (messageId) {
-            context.report({ messageId, data: { ...data, format: format ?? "" }, object, pointer });
-          }
-        } else if (variable.source === "configMap" && isCredentialName(variable.name)) {
-          context.report({
-            messageId: "fromConfigMap",
-            data: { ...base, configMap: variable.ref?.name ?? "" },
-            object,
-            pointer: joinPointer(variable.pointer, "valueFrom", "configMapKeyRef"),
-          });
-        }
       }
     }
   },
 });
 
+type EnvMessage =
+  | "plainValue"
+  | "plainThrough"
+  | "unexpanded"
+  | "tokenValue"
+  | "urlPassword"
+  | "highEntropy"
+  | "fromConfigMap";
+
+interface EnvFinding {
+  messageId: EnvMessage;
+  data: Record<string, string>;
+  pointer: string;
+}
+
+/**
+ * What one `env` entry gives away. A literal is judged as the kubelet expands it: `$(SEED)` of an
+ * earlier literal is that literal (unless SEED's own finding already names it), a reference to a
+ * variable defined later or nowhere stays the text `$(VAR)`, a reference to a Secret is fine.
+ */
+function envFinding(
+  variable: EnvVar,
+  reported: ReadonlySet<string>,
+  reportedInConfigMap: (ref: EnvVar["ref"]) => boolean,
+): EnvFinding | undefined {
+  const valuePointer = joinPointer(variable.pointer, "value");
+  if (variable.source === "configMap") {
+    if (!isCredentialName(variable.name) || reportedInConfigMap(variable.ref)) return undefined;
+    const configMap = variable.ref?.name ?? "";
+    const pointer = joinPointer(variable.pointer, "valueFrom", "configMapKeyRef");
+    return { messageId: "fromConfigMap", data: { configMap }, pointer };
+  }
+  const expansion = variable.expansion;
+  if (variable.source !== "value" || !variable.value || !expansion) return undefined;
+  if (expansion.alias) {
+    const { name, source, ref } = expansion.alias;
+    if (source !== "configMap" || !isCredentialName(variable.name)) return undefined;
+    if (reported.has(name) || reportedInConfigMap(ref)) return undefined;
+    const configMap = ref?.name ?? "";
+    return { messageId: "fromConfigMap", data: { configMap }, pointer: valuePointer };
+  }
+  if (expansion.through.some((name) => reported.has(name))) return undefined;
+  const value = expansion.text;
+  const format = detectTokenFormat(value);
+  // `format` stays in every literal's data: a finding's identity (baselines) is built from it.
+  const data = { fingerprint: fingerprint(value), format: format ?? "" };
+  const [unexpanded] = expansion.unexpanded;
+  if (isVariableReference(variable.value)) {
+    if (unexpanded !== undefined && isCredentialName(variable.name)) {
+      return {
+        messageId: "unexpanded",
+        data: { ...data, reference: unexpanded },
+        pointer: valuePointer,
+      };
+    }
+    if (expansion.through.length === 0) return undefined;
+  }
+  if (format) return { messageId: "tokenValue", data, pointer: valuePointer };
+  // A credential name over a value built around a Secret's ("Bearer $(RAW)") names the Secret's.
+  if (!expansion.fromSecret && isCredentialSetting(variable.name, value)) {
+    const [through] = expansion.through;
+    return through === undefined
+      ? { messageId: "plainValue", data, pointer: valuePointer }
+      : { messageId: "plainThrough", data: { ...data, through }, pointer: valuePointer };
+  }
+  if (hasUrlPassword(value)) return { messageId: "urlPassword", data, pointer: valuePointer };
+  if (looksHighEntropy(value.trim()) && !isPlaceholder(value)) {
+    return { messageId: "highEntropy", data, pointer: valuePointer };
+  }
+  return undefined;
+}
+
+/** The ConfigMaps of the input by namespace and name. */
+function configMapsOf(bundle: Bundle): Map<string, BundleObject> {
+  const byName = new Map<string, BundleObject>();
+  for (const object of bundle.objects) {
+    if (object.value.kind !== "ConfigMap" || !object.ref.name) continue;
+    byName.set(`${effectiveNamespace(bundle, object) ?? ""}/${object.ref.name}`, object);
+  }
+  return byName;
+}
+
+/**
+ * A credential read from a ConfigMap of the input whose key secrets/no-secret-in-configmap
+ * reports already: moving that value to a Secret fixes both places, one cause, one finding.
+ */
+function configMapHoldsCredential(
+  configMaps: ReadonlyMap<string, BundleObject>,
+  namespace: string | undefined,
+  ref: { name: string; key: string },
+): boolean {
+  const object = configMaps.get(`${namespace ?? ""}/${ref.name}`);
+  const data = isRecord(object?.value.data) ? object.value.data : {};
+  const text = data[ref.key];
+  return typeof text === "string" && configMapCredential(ref.key, text) !== undefined;
+}
+
 interface ArgCredential {
-  field: "command" | "args";
+  field: string;
+  path: string[];
   index: number;
   /** The flag's name, or the format's. */
   name: string;
@@ -99,42 +203,145 @@ const NOT_A_VALUE = /^(?:true|false|\/.*)$/i;
 /** Redis' own flag: secrets/redis-auth judges where its password comes from. */
 const JUDGED_ELSEWHERE = new Set(["requirepass"]);
 
+/** An argv the container's pod template holds, and how the kubelet expands `$(VAR)` in it. */
+interface CommandList {
+  /** What the message calls it: "args", "livenessProbe exec command"… */
+  field: string;
+  path: string[];
+  list: unknown[];
+  expandArg: (value: string) => Expansion;
+}
+
+const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
+const HOOKS = ["postStart", "preStop"] as const;
+
 /**
- * Credentials written on the command line, which sits in the pod template as plainly as an env
+ * command and args (expanded from the final environment), probes' exec commands (expanded from
+ * the env entries with a literal value only, ExpandContainerCommandOnlyStatic) and lifecycle
+ * hooks' exec commands (not expanded).
+ */
+function commandLists(container: ContainerRef): CommandList[] {
+  const own = container.container;
+  const lists: CommandList[] = (["command", "args"] as const).map((field) => ({
+    field,
+    path: [field],
+    list: Array.isArray(own[field]) ? (own[field] as unknown[]) : [],
+    expandArg: commandExpander(container),
+  }));
+  const execOf = (handler: unknown) => {
+    const exec = isRecord(handler) && isRecord(handler.exec) ? handler.exec : undefined;
+    return exec && Array.isArray(exec.command) ? exec.command : undefined;
+  };
+  const statics = new Map(
+    envVars(container).flatMap((v) => (v.source === "value" && v.value ? [[v.name, v]] : [])),
+  );
+  const staticExpand = (value: string) =>
+    expand(value, (name) => {
+      const found = statics.get(name);
+      return found ? { ...found, expansion: undefined } : undefined;
+    });
+  for (const probe of PROBES) {
+    const list = execOf(own[probe]);
+    if (list) {
+      const path = [probe, "exec", "command"];
+      lists.push({ field: `${probe} exec command`, path, list, expandArg: staticExpand });
+    }
+  }
+  const lifecycle = isRecord(own.lifecycle) ? own.lifecycle : {};
+  for (const hook of HOOKS) {
+    const list = execOf(lifecycle[hook]);
+    if (list) {
+      const path = ["lifecycle", hook, "exec", "command"];
+      const unexpanded = (value: string) => expand(value, () => undefined);
+      lists.push({ field: `${hook} exec command`, path, list, expandArg: unexpanded });
+    }
+  }
+  return lists;
+}
+
+/** `redis-cli ... -a <password>` (or `--pass`) inside a shell line; the value may be quoted. */
+const REDIS_CLI_IN_SHELL =
+  /\bredis-cli\b[^;&|\n]*?\s(?:-a|--pass)(?:\s+|=)("[^"]*"|'[^']*'|[^\s"';&|]+)/g;
+
+/**
+ * The literal passwords given to redis-cli, whose -a takes the password (the classic Redis probe
+ * `redis-cli -a hunter2 ping`): as argv (`[redis-cli, -a, pw]`) or inside a `sh -c` line. A shell
+ * or kubelet variable (`"$REDIS_PASSWORD"`, `$(REDIS_PASSWORD)`) is no literal.
+ */
+function redisCliPasswords(list: unknown[]): { index: number; value: string }[] {
+  const found: { index: number; value: string }[] = [];
+  const literal = (word: string) => {
+    const bare = word.replace(/^(["'])([\s\S]*)\1$/, "$2");
+    return bare !== "" && !bare.startsWith("$") ? bare : undefined;
+  };
+  const program = typeof list[0] === "string" ? list[0].split("/").at(-1) : undefined;
+  list.forEach((arg, index) => {
+    if (typeof arg !== "string") return;
+    const next = list[index + 1];
+    if (program === "redis-cli" && arg === "-a" && typeof next === "string") {
+      const value = literal(next);
+      if (value) found.push({ index: index + 1, value });
+      return;
+    }
+    for (const match of arg.matchAll(REDIS_CLI_IN_SHELL)) {
+      const value = literal(match[1]!);
+      if (value) found.push({ index, value });
+    }
+  });
+  return found;
+}
+
+/**
+ * Credentials written on a command line, which sits in the pod template as plainly as an env
  * value: a credential-named flag with a literal value (`--api-token X`, `--api-token=X`), or an
  * argument in a well-known token format or a URL with a password. `$(VAR)` is the kubelet's
- * expansion of an env variable, not a literal.
+ * expansion of an env variable where it expands one, not a literal.
  */
-function argCredentials(container: Record<string, unknown>): ArgCredential[] {
+function argCredentials(container: ContainerRef, reported: ReadonlySet<string>): ArgCredential[] {
   const found: ArgCredential[] = [];
-  for (const field of ["command", "args"] as const) {
-    const list = Array.isArray(container[field]) ? (container[field] as unknown[]) : [];
+  for (const { field, path, list } of commandLists(container)) {
+    for (const { index, value } of redisCliPasswords(list)) {
+      found.push({ field, path, index, name: "redis-cli -a", value });
+    }
+  }
+  for (const { field, path, list, expandArg } of commandLists(container)) {
+    /** The literal the container gets, or undefined when it comes from a Secret or stays a reference. */
+    const literal = (raw: string): string | undefined => {
+      const expansion = expandArg(raw);
+      if (expansion.fromSecret || expansion.through.some((name) => reported.has(name))) {
+        return undefined;
+      }
+      if (isVariableReference(raw) && expansion.through.length === 0) return undefined;
+      return expansion.text;
+    };
     list.forEach((arg, index) => {
       if (typeof arg !== "string") return;
       const flag = /^--?([A-Za-z][A-Za-z0-9_.-]*)(?:=([\s\S]*))?$/.exec(arg);
       if (flag) {
         const name = flag[1]!;
         const next = list[index + 1];
-        const [value, at] =
+        const [raw, at] =
           flag[2] !== undefined
             ? [flag[2], index]
             : typeof next === "string" && !next.startsWith("-")
               ? [next, index + 1]
               : [undefined, index];
+        const value = raw ? literal(raw) : undefined;
         if (
           value &&
           !JUDGED_ELSEWHERE.has(name.toLowerCase()) &&
-          !isVariableReference(value) &&
           !NOT_A_VALUE.test(value) &&
           isCredentialSetting(name, value)
         ) {
-          found.push({ field, index: at, name, value });
+          found.push({ field, path, index: at, name, value });
           return;
         }
       }
+      const text = literal(arg);
+      if (text === undefined) return;
       const format =
-        detectTokenFormat(arg) ?? (hasUrlPassword(arg) ? "URL with a password" : undefined);
-      if (format) found.push({ field, index, name: format, value: arg, format });
+        detectTokenFormat(text) ?? (hasUrlPassword(text) ? "URL with a password" : undefined);
+      if (format) found.push({ field, path, index, name: format, value: text, format });
     });
   }
   return found;

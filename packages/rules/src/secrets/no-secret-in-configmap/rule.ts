@@ -91,6 +91,33 @@ function urlPasswordLine(text: string): number | undefined {
   return index < 0 ? undefined : index + 1;
 }
 
+type ConfigMapMessage =
+  | "tokenFormat"
+  | "credentialKey"
+  | "embeddedCredential"
+  | "highEntropy"
+  | "connectionString";
+
+/** What makes one ConfigMap value a credential, if anything: the finding this rule reports for it. */
+export function configMapCredential(
+  key: string,
+  text: string,
+): { messageId: ConfigMapMessage; data: Record<string, string | number> } | undefined {
+  const format = detectTokenFormat(text);
+  if (format) return { messageId: "tokenFormat", data: { format } };
+  if (!isReferenceOrEmpty(text) && isCredentialSetting(key, text)) {
+    return { messageId: "credentialKey", data: {} };
+  }
+  const urlLine = urlPasswordLine(text);
+  if (urlLine !== undefined) return { messageId: "connectionString", data: { line: urlLine } };
+  const embedded = embeddedCredential(text);
+  if (embedded) return { messageId: "embeddedCredential", data: embedded };
+  if (looksHighEntropy(text.trim()) && !isPlaceholder(text)) {
+    return { messageId: "highEntropy", data: {} };
+  }
+  return undefined;
+}
+
 export const noSecretInConfigmap = defineRule({
   id: "secrets/no-secret-in-configmap",
   meta: {
@@ -124,12 +151,7 @@ export const noSecretInConfigmap = defineRule({
             field === "data" ? raw : bytesAsText(decodeBase64(raw) ?? new Uint8Array([0xff]));
           if (text === undefined) continue;
           const report = (
-            messageId:
-              | "tokenFormat"
-              | "credentialKey"
-              | "embeddedCredential"
-              | "highEntropy"
-              | "connectionString",
+            messageId: ConfigMapMessage,
             data: Record<string, string | number> = {},
           ) =>
             context.report({
@@ -138,15 +160,8 @@ export const noSecretInConfigmap = defineRule({
               object,
               pointer: joinPointer("", field, key),
             });
-          const format = detectTokenFormat(text);
-          const embedded = embeddedCredential(text);
-          const urlLine = urlPasswordLine(text);
-          if (format) report("tokenFormat", { format });
-          else if (!isReferenceOrEmpty(text) && isCredentialSetting(key, text))
-            report("credentialKey");
-          else if (urlLine !== undefined) report("connectionString", { line: urlLine });
-          else if (embedded) report("embeddedCredential", embedded);
-          else if (looksHighEntropy(text.trim()) && !isPlaceholder(text)) report("highEntropy");
+          const found = configMapCredential(key, text);
+          if (found) report(found.messageId, found.data);
         }
       }
     }

@@ -7,7 +7,7 @@ import {
   joinPointer,
 } from "@scout-deploy/core";
 import { secretEntries } from "@scout-deploy/secrets";
-import { effectiveEnvVars } from "../env.js";
+import { resolvedEnvVars } from "../env.js";
 
 /** Where the password Redis requires comes from. */
 export interface PasswordSource {
@@ -71,7 +71,7 @@ function variableSource(
   container: ContainerRef,
   name: string,
 ): PasswordSource | "other" | undefined {
-  const variable = effectiveEnvVars(container).find((v) => v.name === name);
+  const variable = resolvedEnvVars(container).find((v) => v.name === name);
   if (variable?.source === "secret" && variable.ref) {
     return { secret: variable.ref.name, key: variable.ref.key };
   }
@@ -162,7 +162,7 @@ function imageReadsPassword(container: ContainerRef): PasswordSource | undefined
   for (const variable of known.variables) {
     const source = variableSource(container, variable);
     if (source && source !== "other") return source;
-    const file = effectiveEnvVars(container).find((v) => v.name === `${variable}_FILE`);
+    const file = resolvedEnvVars(container).find((v) => v.name === `${variable}_FILE`);
     const mount = file?.value
       ? secretMounts(container).find((m) => file.value!.startsWith(`${m.path.replace(/\/$/, "")}/`))
       : undefined;

@@ -45,6 +45,16 @@ const redisAndBackend = (secret: string) =>
 new RuleTester({ describe, it, settings: guideSettingsSchema }).run(redisAuth, {
   valid: [
     {
+      name: "$(RAW) of an earlier secretKeyRef is that Secret's value, for Redis and for the backend",
+      yaml: `${redis(`- name: redis
+  args: ["--requirepass", "$(REDIS_PASSWORD)"]
+  env:
+    - {name: RAW, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}
+    - {name: REDIS_PASSWORD, value: $(RAW)}`)}---${backend(
+        `[{name: RAW, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}, {name: REDIS_PASSWORD, value: $(RAW)}]`,
+      )}`,
+    },
+    {
       name: "envFrom of a Secret whose key is REDIS_PASSWORD gives the backend that variable",
       yaml: `${redisWithSecret}---${backend("[]").replace(
         "env: []",
@@ -178,6 +188,19 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(redisAuth, {
   data: {redis-password: YQ==}
 `,
       errors: [{ messageId: "backendMissing", line: 22, column: 13 }],
+    },
+    {
+      name: "an env entry replaces the password envFrom gave the backend",
+      yaml: `${redisWithSecret}---${backend('[{name: REDIS_PASSWORD, value: ""}]').replace(
+        "env: ",
+        "envFrom: [{secretRef: {name: scout-secrets}}]\n            env: ",
+      )}---
+  apiVersion: v1
+  kind: Secret
+  metadata: {name: scout-secrets}
+  data: {REDIS_PASSWORD: YQ==}
+`,
+      errors: [{ messageId: "backendMissing", line: 24, column: 13 }],
     },
     {
       name: "the backend's password from the Secret is overridden by a later entry of the same name",

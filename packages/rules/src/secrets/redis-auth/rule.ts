@@ -15,10 +15,10 @@ import { nameSegments } from "@scout-deploy/secrets";
 import { guideSettings } from "../../settings.js";
 import { componentWorkloads } from "../../support/index.js";
 import {
-  effectiveEnvVars,
   envFromSecretVariables,
   isReadableVariableName,
   mountedSecretsOf,
+  resolvedEnvVars,
 } from "../env.js";
 import { type PasswordSource, requirementOf } from "./requirement.js";
 
@@ -38,7 +38,7 @@ function isRedisPassword(name: string): boolean {
 }
 
 function passwordVariables(container: ContainerRef, redisOnly: boolean) {
-  return effectiveEnvVars(container).filter((variable) => {
+  return resolvedEnvVars(container).filter((variable) => {
     const segments = nameSegments(variable.name);
     return (
       segments.some((s) => PASSWORD_SEGMENTS.has(s)) && (!redisOnly || segments.includes("redis"))
@@ -164,10 +164,13 @@ function checkBackend(
     // envFrom names each variable prefix + key: the Secret must give one the backend can read.
     const namespace = effectiveNamespace(bundle, object) ?? "";
     const imported = envFromSecretVariables(container, bundle, namespace);
+    // An env entry of the same name replaces what envFrom gave (the kubelet applies env last).
+    const overridden = new Set(resolvedEnvVars(container).map((v) => v.name));
     const fromEnvFrom = imported.some(
       ({ secret, names }) =>
         secret === source.secret &&
-        (names === undefined || names.some((n) => isReadableVariableName(n) && isRedisPassword(n))),
+        (names === undefined ||
+          names.some((n) => isReadableVariableName(n) && isRedisPassword(n) && !overridden.has(n))),
     );
     if (same || fromEnvFrom || mountedSecretsOf(container).includes(source.secret)) return;
     found.push(...refs.map((r) => `${r.name}/${r.key}`));

@@ -4,9 +4,12 @@ import { imagePinned, parseImage } from "./rule.js";
 
 describe("parseImage", () => {
   it("tells a registry port from a tag", () => {
-    expect(parseImage("registry:5000/scout/api")).toEqual({});
-    expect(parseImage("registry:5000/scout/api:1.2")).toEqual({ tag: "1.2" });
-    expect(parseImage("api@sha256:abc")).toEqual({ digest: "sha256:abc" });
+    expect(parseImage("registry:5000/scout/api")).toEqual({ name: "registry:5000/scout/api" });
+    expect(parseImage("registry:5000/scout/api:1.2")).toEqual({
+      name: "registry:5000/scout/api",
+      tag: "1.2",
+    });
+    expect(parseImage("api@sha256:abc")).toEqual({ name: "api", digest: "sha256:abc" });
   });
 });
 
@@ -107,6 +110,58 @@ new RuleTester({ describe, it }).run(imagePinned, {
             image: `redis@sha256:${"0123456789ABCDEF".repeat(4)}`,
           },
         },
+      ],
+    },
+    {
+      name: "an upper-case repository path or spaces around the name: the kubelet refuses the reference",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - {name: a, image: "ghcr.io/Scout/api:1.4.2"}
+            - {name: b, image: " ghcr.io/scout/api:1.4.2"}
+            - {name: c, image: "Registry.Local:5000/scout/api:1.4.2"}
+            - {name: d, image: "scout/Api:1.4.2"}
+      `,
+      errors: [
+        {
+          messageId: "malformed",
+          line: 6,
+          column: 17,
+          data: { place: 'container "a"', part: "name", image: "ghcr.io/Scout/api:1.4.2" },
+        },
+        {
+          messageId: "malformed",
+          line: 7,
+          column: 17,
+          data: { place: 'container "b"', part: "name", image: " ghcr.io/scout/api:1.4.2" },
+        },
+        {
+          messageId: "malformed",
+          line: 9,
+          column: 17,
+          data: { place: 'container "d"', part: "name", image: "scout/Api:1.4.2" },
+        },
+      ],
+    },
+    {
+      name: "a container without an image: the API server refuses the object",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: d}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: app
+                - {name: side, image: ""}
+      `,
+      errors: [
+        { messageId: "noImage", line: 8, column: 11, data: { place: 'container "app"' } },
+        { messageId: "noImage", line: 9, column: 24, data: { place: 'container "side"' } },
       ],
     },
     {

@@ -30,14 +30,25 @@ export const imagePinned = defineRule({
       noTag: "{{place}} uses image {{image}} with no tag: it means :latest",
       latest: "{{place}} uses image {{image}}: :latest changes under you",
       noDigest: "{{place}} uses image {{image}} without a digest",
+      noImage:
+        "{{place}} names no image: the API server refuses the object (image: Required value)",
       malformed:
         "{{place}} uses image {{image}}, whose {{part}} is malformed: the kubelet refuses to pull it (InvalidImageName), so the pod never starts",
     },
   },
   check(context) {
     for (const use of imageUses(context.bundle)) {
-      const { tag, digest } = parseImage(use.image);
-      const part = malformedPart(tag, digest);
+      if (use.image === "") {
+        context.report({
+          messageId: "noImage",
+          data: { place: use.place },
+          object: use.template.object,
+          pointer: use.pointer,
+        });
+        continue;
+      }
+      const { name, tag, digest } = parseImage(use.image);
+      const part = malformedPart(name, tag, digest);
       let messageId: "noTag" | "latest" | "noDigest" | "malformed" | undefined;
       if (part) messageId = "malformed";
       else if (digest && !context.options.requireDigest) continue;
@@ -77,7 +88,17 @@ function imageUses(bundle: Bundle): ImageUse[] {
     const uses: ImageUse[] = [];
     for (const ref of containersOf(template)) {
       const image = ref.container.image;
-      if (typeof image !== "string" || !image) continue;
+      if (image === undefined || image === null || image === "") {
+        uses.push({
+          template,
+          place: `container "${ref.name}"`,
+          container: ref.name,
+          image: "",
+          pointer: image === undefined ? ref.pointer : joinPointer(ref.pointer, "image"),
+        });
+        continue;
+      }
+      if (typeof image !== "string") continue;
       uses.push({
         template,
         place: `container "${ref.name}"`,
@@ -109,8 +130,24 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[A-Za-z0-9=_-]{32,}$/;
 const SHA256 = /^sha256:[a-f0-9]{64}$/;
 
+const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
+const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+/**
+ * The repository name of the reference grammar (distribution/reference): an optional registry
+ * host, then lower-case path components. `ghcr.io/Scout/app` ("repository name must be
+ * lowercase") and a name with spaces around it are refused.
+ */
+const NAME = new RegExp(`^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+const NAME_MAX = 255;
+
 /** Which part of a reference the container runtime would refuse, if any. */
-function malformedPart(tag: string | undefined, digest: string | undefined): string | undefined {
+function malformedPart(
+  name: string,
+  tag: string | undefined,
+  digest: string | undefined,
+): string | undefined {
+  if (!NAME.test(name) || name.length > NAME_MAX) return "name";
   if (tag !== undefined && !TAG.test(tag)) return "tag";
   if (digest === undefined) return undefined;
   const valid = digest.startsWith("sha256:") ? SHA256.test(digest) : DIGEST.test(digest);
@@ -118,14 +155,16 @@ function malformedPart(tag: string | undefined, digest: string | undefined): str
 }
 
 /** Splits an image reference; a tag is a ":" after the last "/" (a ":" before it is a registry port). */
-export function parseImage(image: string): { tag?: string; digest?: string } {
+export function parseImage(image: string): { name: string; tag?: string; digest?: string } {
   const at = image.indexOf("@");
   const digest = at >= 0 ? image.slice(at + 1) : undefined;
-  const name = at >= 0 ? image.slice(0, at) : image;
-  const lastSlash = name.lastIndexOf("/");
-  const colon = name.indexOf(":", lastSlash + 1);
-  const result: { tag?: string; digest?: string } = {};
-  if (colon >= 0) result.tag = name.slice(colon + 1);
+  const named = at >= 0 ? image.slice(0, at) : image;
+  const lastSlash = named.lastIndexOf("/");
+  const colon = named.indexOf(":", lastSlash + 1);
+  const result: { name: string; tag?: string; digest?: string } = {
+    name: colon >= 0 ? named.slice(0, colon) : named,
+  };
+  if (colon >= 0) result.tag = named.slice(colon + 1);
   if (at >= 0) result.digest = digest;
   return result;
 }

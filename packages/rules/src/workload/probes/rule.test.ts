@@ -205,12 +205,6 @@ new RuleTester({ describe, it }).run(probes, {
           column: 36,
           data: { probe: "readinessProbe", actual: "metrics", expected: 8000 },
         },
-        {
-          messageId: "backendHost",
-          line: 15,
-          column: 51,
-          data: { probe: "readinessProbe", host: "status.example.com" },
-        },
       ],
     },
     {

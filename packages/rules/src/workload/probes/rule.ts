@@ -48,8 +48,6 @@ export const probes = defineRule({
       backendPort: "the backend's {{probe}} asks port {{actual}}, expected {{expected}}",
       notHttpGet:
         "the backend's {{probe}} uses {{kind}}, which does not show that the app answers: use httpGet {{expected}}",
-      backendHost:
-        "the backend's {{probe}} asks host {{host}}, not the pod: it probes another server",
       noHandler:
         'the {{probe}} of container "{{container}}" has no handler (exec, httpGet, tcpSocket or grpc): the API server refuses the object',
       manyHandlers:
@@ -89,13 +87,7 @@ export const probes = defineRule({
       const backendMain = isBackend ? mainContainer(template, backendPort) : undefined;
       for (const container of longRunningContainers(template)) {
         const report = (
-          messageId:
-            | "backendPath"
-            | "backendPort"
-            | "noLiveness"
-            | "noReadiness"
-            | "notHttpGet"
-            | "backendHost",
+          messageId: "backendPath" | "backendPort" | "noLiveness" | "noReadiness" | "notHttpGet",
           pointer: string,
           data: Record<string, string | number> = {},
         ) =>
@@ -134,12 +126,7 @@ export const probes = defineRule({
               { probe: field, actual: String(httpGet.path ?? "/"), expected: backendPath },
             );
           }
-          if (typeof httpGet.host === "string" && httpGet.host !== "") {
-            report("backendHost", joinPointer(pointer, "httpGet", "host"), {
-              probe: field,
-              host: httpGet.host,
-            });
-          }
+          // A host (any container's) is pod/no-handler-host's finding: one cause, one finding.
           if (isDigitsString(httpGet.port)) continue;
           const port = resolvePort(httpGet.port, container.container);
           if (port !== backendPort) {

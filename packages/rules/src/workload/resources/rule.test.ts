@@ -71,6 +71,24 @@ new RuleTester({ describe, it }).run(resources, {
           containers: [{name: app}]
       `,
     },
+    {
+      name: "pod-level limits bound every container of the pod: the kubelet caps the pod's cgroup",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: d}
+        spec:
+          template:
+            spec:
+              resources:
+                limits: {cpu: "1", memory: 512Mi}
+              initContainers: [{name: init}]
+              containers:
+                - name: app
+                - name: side
+                  resources: {limits: {memory: 128Mi}}
+      `,
+    },
   ],
   invalid: [
     {
@@ -98,6 +116,28 @@ new RuleTester({ describe, it }).run(resources, {
             container: "app",
             missing: "requests.cpu, requests.memory, limits.cpu, limits.memory",
           },
+        },
+      ],
+    },
+    {
+      name: "a pod-level bound covers only its own resource; a pod-level request alone bounds nothing",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          resources:
+            requests: {cpu: 500m}
+            limits: {memory: 512Mi}
+          containers:
+            - name: app
+      `,
+      errors: [
+        {
+          messageId: "missing",
+          line: 9,
+          column: 7,
+          data: { container: "app", missing: "limits.cpu" },
         },
       ],
     },

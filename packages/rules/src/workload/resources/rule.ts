@@ -52,10 +52,32 @@ export const resources = defineRule({
       // Ephemeral containers may not set resources.
       if (container.list === "ephemeralContainers") continue;
       const namespace = effectiveNamespace(context.bundle, container.template.object) ?? "";
-      checkContainer(context, container, defaults.get(namespace) ?? new Set());
+      const filled = new Set([
+        ...(defaults.get(namespace) ?? []),
+        ...podLevelBounds(container.template.spec.resources),
+      ]);
+      checkContainer(context, container, filled);
     }
   },
 });
+
+/**
+ * The fields ("limits.cpu"…) that pod-level `spec.resources` (PodLevelResources, on by default
+ * since Kubernetes 1.34) covers for every container: the kubelet bounds the pod's cgroup by the
+ * pod's limit, which holds a container without a limit of its own, and the scheduler places the
+ * pod by its pod-level request (defaulted to the pod-level limit).
+ */
+function podLevelBounds(resources: unknown): string[] {
+  if (!isRecord(resources)) return [];
+  const fields: string[] = [];
+  for (const name of RESOURCES) {
+    const bounded = (group: Group) =>
+      (quantityValue(resourceValue(resources, group, name)) ?? 0) > 0;
+    if (bounded("limits")) fields.push(`limits.${name}`, `requests.${name}`);
+    else if (bounded("requests")) fields.push(`requests.${name}`);
+  }
+  return fields;
+}
 
 /**
  * The fields ("limits.cpu"…) that a LimitRange of each namespace fills in for a container that
