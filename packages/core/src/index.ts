@@ -51,6 +51,7 @@ export {
 export {
   cidrProblem,
   ipProblem,
+  kubernetesMinor,
   type ParsedCidr,
   type ParsedIp,
   parseCidr,

@@ -16,8 +16,17 @@ const STRICT_SINCE = 36;
  * target, the newest bundled version, which is strict.
  */
 export function strictIpValidationFor(kubernetesVersion: string | undefined): boolean {
+  const minor = kubernetesMinor(kubernetesVersion);
+  return minor === undefined || strictIpValidation(minor);
+}
+
+/**
+ * The minor of a `--kubernetes-version` as given ("1.35", "v1.36.2"); undefined for none, which
+ * means the default target, the newest bundled version.
+ */
+export function kubernetesMinor(kubernetesVersion: string | undefined): number | undefined {
   const minor = /^v?1\.(\d+)/.exec(kubernetesVersion?.trim() ?? "");
-  return minor ? strictIpValidation(Number(minor[1])) : true;
+  return minor ? Number(minor[1]) : undefined;
 }
 
 export interface ParsedIp {

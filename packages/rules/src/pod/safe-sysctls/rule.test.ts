@@ -35,6 +35,29 @@ new RuleTester({ describe, it }).run(safeSysctls, {
   ],
   invalid: [
     {
+      name: "the two sysctls 1.37 made safe, on Kubernetes 1.36: Pod Security admission refuses the pod",
+      kubernetesVersion: "1.36",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext:
+            sysctls:
+              - {name: net.ipv4.tcp_slow_start_after_idle, value: "0"}
+              - {name: net.ipv4.tcp_keepalive_time, value: "600"}
+          containers: [{name: a}]
+      `,
+      errors: [
+        {
+          messageId: "unsafe",
+          line: 7,
+          column: 10,
+          data: { name: "net.ipv4.tcp_slow_start_after_idle" },
+        },
+      ],
+    },
+    {
       name: "a safe sysctl written with slashes: the kubelet accepts it, Pod Security admission refuses it",
       yaml: `
         apiVersion: v1

@@ -1,8 +1,16 @@
-import { defineRule, isRecord, joinPointer, podTemplates, z } from "@scout-deploy/core";
+import {
+  defineRule,
+  isRecord,
+  joinPointer,
+  kubernetesMinor,
+  podTemplates,
+  z,
+} from "@scout-deploy/core";
 
 /**
  * The sysctls the Pod Security Standards (baseline) call safe: namespaced, isolated. The set of
- * Kubernetes 1.37 (sysctlsAllowedV1Dot37), the default target; 1.35 and 1.36 lack the last two.
+ * Kubernetes 1.37 (sysctlsAllowedV1Dot37), the default target; before 1.37 the last two are not
+ * in it (SAFE_SINCE).
  */
 export const SAFE_SYSCTLS = [
   "kernel.shm_rmid_forced",
@@ -20,6 +28,18 @@ export const SAFE_SYSCTLS = [
   "net.ipv4.tcp_notsent_lowat",
   "net.ipv4.tcp_slow_start_after_idle",
 ] as const;
+
+/** The safe sysctls Pod Security admission added lately, with the minor version that added them. */
+const SAFE_SINCE: Readonly<Record<string, number>> = {
+  "net.ipv4.tcp_notsent_lowat": 37,
+  "net.ipv4.tcp_slow_start_after_idle": 37,
+};
+
+/** The safe set of the targeted Kubernetes version (the newest bundled when unset). */
+export function safeSysctlsFor(kubernetesVersion: string | undefined): string[] {
+  const minor = kubernetesMinor(kubernetesVersion);
+  return SAFE_SYSCTLS.filter((name) => minor === undefined || minor >= (SAFE_SINCE[name] ?? 0));
+}
 
 const options = z
   .object({
@@ -50,7 +70,8 @@ export const safeSysctls = defineRule({
     },
   },
   check(context) {
-    const allowed = new Set([...SAFE_SYSCTLS, ...context.options.allow].map(canonical));
+    const safe = safeSysctlsFor(context.kubernetesVersion);
+    const allowed = new Set([...safe, ...context.options.allow].map(canonical));
     // A name the config allows as written is the config's call (a namespace without admission).
     const allowedAsWritten = new Set(context.options.allow);
     for (const template of podTemplates(context.bundle)) {
