@@ -1,3 +1,4 @@
+import { clusterApiVersion } from "./identity.js";
 import type { ObjectRef, Position } from "./model.js";
 import { isRecord, joinPointer } from "./pointer.js";
 import type { ParsedSource, SourceDocument, SourceProblem } from "./source.js";
@@ -186,8 +187,10 @@ function duplicateObjects(objects: readonly BundleObject[]): InputProblem[] {
   for (const object of objects) {
     const { kind, namespace, name } = object.ref;
     if (!name) continue;
-    const group = (object.ref.apiVersion ?? "").split("/").slice(0, -1).join("/");
-    const key = [group, kind, namespace ?? "", name].join("\u0000");
+    // One object for the API server: any version of its group, or the group it moved from.
+    const key = [clusterApiVersion(object.ref.apiVersion, kind), kind, namespace ?? "", name].join(
+      "\u0000",
+    );
     const original = seen.get(key);
     if (!original) {
       seen.set(key, object);

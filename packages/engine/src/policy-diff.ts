@@ -3,6 +3,7 @@ import {
   type Bundle,
   type BundleObject,
   type ConfigSuppression,
+  clusterIdentity,
   escapeSegment,
   evaluate,
   type Finding,
@@ -426,8 +427,8 @@ function ignoreAnnotations(bundle: Bundle): IgnoreAnnotation[] {
 }
 
 function annotationKey({ object, path }: IgnoreAnnotation): string {
-  const { apiVersion, kind, namespace, name } = object.ref;
-  return [apiVersion, kind, namespace, name, path].join("\u0000");
+  // The object as the cluster knows it: a Deployment moved to apps/v1 keeps its annotation.
+  return [clusterIdentity(object.ref), path].join("\u0000");
 }
 
 function describe(object: BundleObject): string {
