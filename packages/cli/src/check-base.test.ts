@@ -122,6 +122,25 @@ describe("check --base REF", () => {
     expect(whole.code).toBe(1);
   });
 
+  it("lists the fixed finding in SARIF as absent, where the base had it", async () => {
+    commit({ "k8s/backend.yaml": backend(privileged) }, "base: privileged and root");
+    commit({ "k8s/backend.yaml": `# moved\n${backend(rootUser)}` }, "head: no longer privileged");
+    const run = await runCli(["check", "k8s", "--base", "HEAD~1", "--format", "sarif"], {
+      cwd: repo,
+    });
+    const results = JSON.parse(run.stdout).runs[0].results as {
+      ruleId: string;
+      baselineState: string;
+      locations: { physicalLocation: { region: { startLine: number } } }[];
+    }[];
+    const absent = results.filter((r) => r.baselineState === "absent");
+    expect(absent.map((r) => r.ruleId)).toEqual(["pod/not-privileged"]);
+    // The line the base had it on (privileged: true), not one the head moved.
+    expect(absent[0]!.locations[0]!.physicalLocation.region.startLine).toBe(21);
+    expect(results.filter((r) => r.baselineState !== "absent").length).toBeGreaterThan(0);
+    expect(results.every((r) => ["unchanged", "absent"].includes(r.baselineState))).toBe(true);
+  });
+
   it("gives the same answers from a saved --format json as --baseline", async () => {
     commit({ "k8s/backend.yaml": backend(rootUser) }, "base");
     const saved = await check("k8s");
