@@ -656,6 +656,19 @@ describe("check --base REF of a Helm chart and a Kustomize overlay", () => {
     ]);
   });
 
+  withTools("reads a --set-file file of the repository as the base had it", async () => {
+    commitExamples();
+    commit({ "flags/privileged.txt": "false" }, "base: not privileged");
+    commit({ "flags/privileged.txt": "true" }, "head: privileged, from the file");
+    const flags = ["--set-file", "securityContext.privileged=flags/privileged.txt"];
+    const { json } = await checkWithEnv(process.env, "chart", ...flags, "--base", "HEAD~1");
+    const fresh = json.findings.filter((f: JsonFinding) => f.baseline === "new");
+    // Where a --set value's finding lands: on the default it overrode in the chart's values.
+    expect(fresh.map((f: JsonFinding) => [f.ruleId, f.file])).toEqual([
+      ["pod/not-privileged", "chart/values.yaml"],
+    ]);
+  });
+
   withTools(
     "says the base chart did not render, naming the commit, and shows all as new",
     async () => {

@@ -307,6 +307,51 @@ describe("signoff and verify check what check checks", () => {
   );
 });
 
+describe("signoff and verify of a chart rendered with --set-file", () => {
+  it.skipIf(!hasHelm)(
+    "binds the bytes of each --set-file file, and verify names the file that changed",
+    async () => {
+      cpSync(join(repo, "examples/helm-chart"), join(dir, "chart"), { recursive: true });
+      write("settings/privileged.txt", "false");
+      write("settings/banner.txt", "welcome\n");
+      const flags = [
+        ...["--set-file", "securityContext.privileged=settings/privileged.txt"],
+        ...["--set-file", "banner=settings/banner.txt", "--set-string", "image.tag=1.0"],
+      ];
+      const signed = await run(
+        ...["signoff", "chart", "--key", "ci.key", "--fail-on", "never", ...flags],
+        ...["--out", "signoff.json"],
+      );
+      expect(signed.code, signed.stderr).toBe(0);
+      const envelope = JSON.parse(readFileSync(join(dir, "signoff.json"), "utf8"));
+      const statement = JSON.parse(Buffer.from(envelope.payload, "base64").toString());
+      expect(statement.subject.map((s: { name: string }) => s.name)).toEqual(
+        expect.arrayContaining(["settings/privileged.txt", "settings/banner.txt"]),
+      );
+      const verify = (...extra: string[]) =>
+        run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "chart", ...extra);
+      const same = await verify("--require-fail-on", "never", ...flags);
+      expect(same.stdout).toContain("verified: safe to apply");
+      expect(same.code).toBe(0);
+
+      // A value no template uses renders the same objects: the file's bytes still count.
+      write("settings/banner.txt", "welcome back\n");
+      const banner = await verify("--require-fail-on", "never", ...flags);
+      expect(banner.code).toBe(1);
+      expect(banner.stdout).toContain("FAIL changed file: settings/banner.txt");
+      expect(banner.stdout).not.toContain("changed file: <rendered>/chart/helm-template.yaml");
+      write("settings/banner.txt", "welcome\n");
+
+      write("settings/privileged.txt", "true");
+      const privileged = await verify("--require-fail-on", "never", ...flags);
+      expect(privileged.code).toBe(1);
+      expect(privileged.stdout).toContain("FAIL changed file: settings/privileged.txt");
+      expect(privileged.stdout).toContain("FAIL changed file: <rendered>/chart/helm-template.yaml");
+    },
+    60_000,
+  );
+});
+
 describe("verify and the rule packs of policy.plugins", () => {
   // A pack needs no import: loadRulePacks makes each plain rule object a rule.
   const pack = `import { message } from "./messages.mjs";

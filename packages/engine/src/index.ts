@@ -74,6 +74,7 @@ export {
 export {
   HELM_INSTALL_HINT,
   type HelmOptions,
+  helmSetFiles,
   KUSTOMIZE_INSTALL_HINT,
   systemToolRunner,
   type ToolResult,

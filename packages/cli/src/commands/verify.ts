@@ -7,7 +7,7 @@ import { oneOf, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";
 import { HELM_ARGS, helmOptions, help } from "./check.js";
-import { readFiles, refuseRecordAmongFiles } from "./signoff.js";
+import { readFiles, refuseRecordAmongFiles, signedFiles } from "./signoff.js";
 
 export const verifyCommand: Command = {
   name: "verify",
@@ -27,10 +27,12 @@ Options:
                               passing record may have been signed at; a pass signed at a more
                               lenient one (failOn never passes anything) is refused
   --config FILE               config file (default: scout-deploy.yaml, found by walking up)
-  --values FILE, --set KEY=VALUE, --release-name NAME, --namespace NS, --kube-version X.Y.Z
+  --values FILE, --set KEY=VALUE, --set-string KEY=VALUE, --set-json KEY=JSON,
+  --set-file KEY=PATH, --release-name NAME, --namespace NS, --kube-version X.Y.Z
                               how charts among the paths are rendered: give the flags the
                               deployment renders with; other values render other objects,
-                              and the rendered file is then named as changed
+                              and the rendered file is then named as changed (a --set-file
+                              file whose bytes changed is named too)
   -h, --help                  this help
 
 Exit codes: 0 verified, 1 not verified, 2 could not run.
@@ -51,20 +53,21 @@ Exit codes: 0 verified, 1 not verified, 2 could not run.
     if (positionals.includes("-")) {
       throw new ConfigurationError("checks files, not standard input: give paths");
     }
+    const helm = helmOptions(values);
     // The same file list the check saw: folders, globs and config resolve as they did at signoff.
     // Read, not judged: no rule pack's code runs before its digest is compared.
     const run = await loadCheckInputs({
       cwd: io.cwd,
       paths: positionals,
       ...(values.config ? { configPath: values.config } : {}),
-      helm: helmOptions(values),
+      helm,
       tools: systemToolRunner(io.env),
     });
     refuseRecordAmongFiles(io, "--signoff", values.signoff, run.bundle.files);
     const out = runVerify({
       record: readText(io, "--signoff", values.signoff),
       publicKeyPem: readText(io, "--key", values.key),
-      files: readFiles(io, run.bundle.files, run.rendered),
+      files: readFiles(io, signedFiles(run.bundle.files, helm, io.cwd), run.rendered),
       cwd: io.cwd,
       requireFailOn,
       config: run.config.path
