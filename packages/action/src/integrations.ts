@@ -69,7 +69,8 @@ export function signoffAttester(
       context: {
         tool: { ...TOOL },
         rulePacks: [{ ...GUIDE_PACK }],
-        kubernetesVersion: inputs.kubernetesVersion ?? null,
+        // The version the check used (the newest bundled when the input is empty).
+        kubernetesVersion: checked?.kubernetesVersion ?? inputs.kubernetesVersion ?? null,
         checkedAt: new Date().toISOString(),
         ...(run.gate ? { gate: run.gate } : {}),
         ...(checked ? await loadedConfig(checked.config) : configBytes(inputs, context)),

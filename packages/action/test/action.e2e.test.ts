@@ -659,8 +659,11 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
         "<rendered>/chart/helm-template.yaml",
         "banner.txt",
       ]);
-      // What `scout-deploy verify chart --set-file banner=banner.txt` compares at deploy time.
       const engine = await import("@scout-deploy/engine");
+      // No kubernetes-version input: the record names the version the check used, not null.
+      expect(payload.predicate.kubernetesVersion).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(payload.predicate.kubernetesVersion).toBe(engine.checkedKubernetesVersion(undefined));
+      // What `scout-deploy verify chart --set-file banner=banner.txt` compares at deploy time.
       const { runVerify } = await import("@scout-deploy/signoff");
       const helm = { setFile: ["banner=banner.txt"] };
       const now = await engine.runCheck({ cwd: workspace, paths: ["chart"], schema: "off", helm });

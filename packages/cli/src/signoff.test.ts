@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { systemToolRunner } from "@scout-deploy/engine";
+import { bundledKubernetesVersions } from "@scout-deploy/schema";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "./test-support/run.js";
 
@@ -302,6 +303,70 @@ describe("signoff and verify check what check checks", () => {
       expect(setAtDeploy.stdout).toContain(
         "FAIL changed file: <rendered>/chart/helm-template.yaml",
       );
+    },
+    60_000,
+  );
+});
+
+describe("signoff and verify: the Kubernetes version the check used", () => {
+  const newest = () => bundledKubernetesVersions().at(-1)!;
+  const statementOf = () => {
+    const envelope = JSON.parse(readFileSync(join(dir, "signoff.json"), "utf8"));
+    return JSON.parse(Buffer.from(envelope.payload, "base64").toString());
+  };
+
+  it("records the default version when --kubernetes-version is not given, and verify says it", async () => {
+    const signed = await run("signoff", "k8s", "--key", "ci.key", "--out", "signoff.json");
+    expect(signed.code, signed.stderr).toBe(0);
+    expect(statementOf().predicate.kubernetesVersion).toBe(newest());
+    const verified = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
+    expect(verified.code, verified.stdout).toBe(0);
+    expect(verified.stdout).toContain(
+      `ok   kubernetes: ${newest()}, the version the sign-off checked against (charts rendered for it)`,
+    );
+  });
+
+  it.skipIf(!hasHelm)(
+    "verify renders a chart for the version signed off, not for today's default",
+    async () => {
+      const oldest = bundledKubernetesVersions()[0]!;
+      expect(oldest).not.toBe(newest());
+      // A chart that gives newer clusters another Deployment, as charts gated on the version do.
+      write("chart/Chart.yaml", "apiVersion: v2\nname: chart\nversion: 0.1.0\n");
+      write(
+        "chart/templates/cm.yaml",
+        `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: scout
+data:
+  {{- if semverCompare ">=${newest()}-0" .Capabilities.KubeVersion.Version }}
+  mode: new
+  {{- else }}
+  mode: old
+  {{- end }}
+`,
+      );
+      const signed = await run(
+        ...["signoff", "chart", "--key", "ci.key", "--kubernetes-version", oldest],
+        ...["--out", "signoff.json"],
+      );
+      expect(signed.code, signed.stderr).toBe(0);
+      expect(statementOf().predicate.kubernetesVersion).toBe(oldest);
+      const verified = await run(
+        ...["verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "chart"],
+      );
+      expect(verified.stdout).toContain(`ok   kubernetes: ${oldest}, the version the sign-off`);
+      expect(verified.stdout).toContain("verified: safe to apply");
+      expect(verified.code).toBe(0);
+      // Rendered for today's default instead, the chart gives other objects: not the signed ones.
+      const forNewest = await run(
+        ...["verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "chart"],
+        ...["--kube-version", newest()],
+      );
+      expect(forNewest.code).toBe(1);
+      expect(forNewest.stdout).toContain("FAIL changed file: <rendered>/chart/helm-template.yaml");
     },
     60_000,
   );

@@ -11,6 +11,7 @@ export {
   type CheckInputs,
   type CheckOptions,
   type CheckRun,
+  checkedKubernetesVersion,
   loadCheckInputs,
   RENDERED_PREFIX,
   renderedPositions,

@@ -39,7 +39,9 @@ Options:
                               (a passphrase is read from ${PASSPHRASE_ENV})
   --config FILE               config file (default: scout-deploy.yaml, found by walking up)
   --fail-on LEVEL             ${FAIL_ON.join("|")} (default error, or policy.failOn)
-  --kubernetes-version X.Y.Z  the version schemas are checked against, recorded in the statement
+  --kubernetes-version X.Y.Z  the version schemas are checked against and charts rendered for
+                              (default: the newest bundled); recorded in the statement, and
+                              verify renders for the recorded one
   --values FILE, --set KEY=VALUE, --set-string KEY=VALUE, --set-json KEY=JSON,
   --set-file KEY=PATH, --release-name NAME, --namespace NS, --kube-version X.Y.Z
                               how charts among the paths are rendered, as in "check"; the
@@ -80,7 +82,8 @@ Exit codes: 0 record written and the check passed, 1 written but the check faile
       files: readFiles(io, signedFiles(run.bundle.files, helm, io.cwd), run.rendered),
       result: run.result,
       context: {
-        ...signoffContext(io, run.config.path, values["kubernetes-version"]),
+        // The version the check used, default or given: verify renders the charts for it.
+        ...signoffContext(io, run.config.path, run.kubernetesVersion),
         plugins: pluginDigests(run.config),
       },
       cwd: io.cwd,
@@ -153,12 +156,12 @@ function readKey(io: Io, path: string): { pem: string; passphrase?: string } {
 function signoffContext(
   io: Io,
   configPath: string | undefined,
-  kubernetesVersion?: string,
+  kubernetesVersion: string,
 ): SignoffContext {
   const context: SignoffContext = {
     tool: { ...TOOL },
     rulePacks: [{ ...GUIDE_PACK }],
-    kubernetesVersion: kubernetesVersion ?? null,
+    kubernetesVersion,
     checkedAt: new Date().toISOString(),
   };
   if (configPath) context.config = readFileSync(resolve(io.cwd, configPath));

@@ -1,8 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
-import { loadCheckInputs, pluginDigests, systemToolRunner } from "@scout-deploy/engine";
-import { runVerify } from "@scout-deploy/signoff";
+import {
+  checkedKubernetesVersion,
+  loadCheckInputs,
+  pluginDigests,
+  systemToolRunner,
+} from "@scout-deploy/engine";
+import { recordedKubernetesVersion, runVerify } from "@scout-deploy/signoff";
 import { oneOf, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";
@@ -18,7 +23,8 @@ Exit 0 only when the signature on the sign-off record holds for --key, the signe
 a pass taken at a threshold at least as strict as --require-fail-on, the files under PATH
 are exactly the signed ones (each changed, missing or extra file is named), and the config
 file means what it meant at sign-off (a changed scout: or policy: section is named; comments
-and layout do not count).
+and layout do not count). Charts are rendered for the Kubernetes version the record was
+checked against (the newest bundled for a record that names none), and the output says which.
 
 Options:
   --signoff FILE              the record written by "scout-deploy signoff"
@@ -56,16 +62,21 @@ Exit codes: 0 verified, 1 not verified, 2 could not run.
     const helm = helmOptions(values);
     // The same file list the check saw: folders, globs and config resolve as they did at signoff.
     // Read, not judged: no rule pack's code runs before its digest is compared.
+    const record = readText(io, "--signoff", values.signoff);
+    // Charts render for the version the sign-off checked against, so the same objects compare.
+    const recorded = recordedKubernetesVersion(record);
+    const kubernetesVersion = recorded ?? checkedKubernetesVersion(undefined);
     const run = await loadCheckInputs({
       cwd: io.cwd,
       paths: positionals,
+      kubernetesVersion,
       ...(values.config ? { configPath: values.config } : {}),
       helm,
       tools: systemToolRunner(io.env),
     });
     refuseRecordAmongFiles(io, "--signoff", values.signoff, run.bundle.files);
     const out = runVerify({
-      record: readText(io, "--signoff", values.signoff),
+      record,
       publicKeyPem: readText(io, "--key", values.key),
       files: readFiles(io, signedFiles(run.bundle.files, helm, io.cwd), run.rendered),
       cwd: io.cwd,
@@ -74,6 +85,7 @@ Exit codes: 0 verified, 1 not verified, 2 could not run.
         ? { name: run.config.shown ?? run.config.path, content: readFileSync(run.config.path) }
         : null,
       plugins: pluginDigests(run.config),
+      kubernetes: { used: kubernetesVersion, recorded },
     });
     io.stdout(out.text);
     return out.exitCode;
