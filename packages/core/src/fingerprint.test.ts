@@ -168,6 +168,10 @@ describe("a finding's object is named as the API server names it", () => {
     expect(at("networking.k8s.io/v1beta1", "/spec/backend/serviceName")).toBe(
       at("networking.k8s.io/v1", "/spec/defaultBackend/service/name"),
     );
+    // A custom resource's Ingress is not converted by the API server.
+    expect(at("example.com/v1beta1", `${rule}/serviceName`)).not.toBe(
+      at("example.com/v1beta1", `${rule}/service/name`),
+    );
     // A field v1 still has keeps its own name: no two fields merge.
     expect(at("networking.k8s.io/v1", `${rule}/serviceName`)).not.toBe(
       at("networking.k8s.io/v1", `${rule}/service/name`),

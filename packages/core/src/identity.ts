@@ -65,7 +65,8 @@ export function clusterPath(
   kind: string | undefined,
   path: string,
 ): string {
-  if (kind !== "Ingress" || !apiVersion?.endsWith("/v1beta1")) return path;
+  const older = ["extensions/v1beta1", "networking.k8s.io/v1beta1"];
+  if (kind !== "Ingress" || !older.includes(apiVersion ?? "")) return path;
   return path
     .replace(/\/backend\/serviceName(?=\/|$)/, "/backend/service/name")
     .replace(/^\/spec\/backend(?=\/|$)/, "/spec/defaultBackend");
