@@ -84,7 +84,10 @@ export function parseInputs(read: ReadInput, tempDir: string): Inputs {
   return inputs;
 }
 
-/** The helm-* inputs; `--set` pairs may hold commas (`a={x,y}`), so they go one per line. */
+/**
+ * The helm-* inputs; `--set` pairs may hold commas (`a={x,y}`), JSON always does, so the
+ * `--set*` inputs go one per line.
+ */
 function helmOptions(read: ReadInput): HelmOptions {
   const lines = (value: string) =>
     value
@@ -93,12 +96,18 @@ function helmOptions(read: ReadInput): HelmOptions {
       .filter((entry) => entry && !entry.startsWith("#"));
   const values = list(read("helm-values"));
   const set = lines(read("helm-set"));
+  const setString = lines(read("helm-set-string"));
+  const setJson = lines(read("helm-set-json"));
+  const setFile = lines(read("helm-set-file"));
   const apiVersions = list(read("helm-api-versions"));
   const namespace = read("helm-namespace").trim();
   const releaseName = read("helm-release-name").trim();
   return {
     ...(values.length ? { values } : {}),
     ...(set.length ? { set } : {}),
+    ...(setString.length ? { setString } : {}),
+    ...(setJson.length ? { setJson } : {}),
+    ...(setFile.length ? { setFile } : {}),
     ...(apiVersions.length ? { apiVersions } : {}),
     ...(namespace ? { namespace } : {}),
     ...(releaseName ? { releaseName } : {}),

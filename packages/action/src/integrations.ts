@@ -46,11 +46,20 @@ export function signoffAttester(
   return async (run, file) => {
     const signoff = await import("@scout-deploy/signoff");
     const checked = run.check?.run;
-    const { GUIDE_PACK, RENDERED_PREFIX } = await import("@scout-deploy/engine");
-    const files = checkedFiles(run.bundle.files, checked?.rendered, context.workspace, {
-      dir: run.renderedDir,
-      prefix: RENDERED_PREFIX,
-    });
+    const { GUIDE_PACK, RENDERED_PREFIX, helmSetFiles } = await import("@scout-deploy/engine");
+    // A value read from a --set-file file is deployed as the file is: the record binds its bytes.
+    const setFiles = helmSetFiles(inputs.helm ?? {}, context.workspace).filter(
+      (path) => !run.bundle.files.includes(path),
+    );
+    const files = checkedFiles(
+      [...run.bundle.files, ...new Set(setFiles)],
+      checked?.rendered,
+      context.workspace,
+      {
+        dir: run.renderedDir,
+        prefix: RENDERED_PREFIX,
+      },
+    );
     const passphrase = env[PASSPHRASE_ENV];
     const keyless = await keylessAttestor(inputs, env, loadAttest, signoff, deadline);
     const out = await signoff.runSignoff({
@@ -60,7 +69,8 @@ export function signoffAttester(
       context: {
         tool: { ...TOOL },
         rulePacks: [{ ...GUIDE_PACK }],
-        kubernetesVersion: inputs.kubernetesVersion ?? null,
+        // The version the check used (the newest bundled when the input is empty).
+        kubernetesVersion: checked?.kubernetesVersion ?? inputs.kubernetesVersion ?? null,
         checkedAt: new Date().toISOString(),
         ...(run.gate ? { gate: run.gate } : {}),
         ...(checked ? await loadedConfig(checked.config) : configBytes(inputs, context)),

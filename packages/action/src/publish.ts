@@ -57,6 +57,9 @@ export function writeReportFiles(
     formatSarifChunks(run.result, {
       tool,
       rules: run.rules,
+      // For github/codeql-action/upload-sarif: code scanning closes an alert whose result the
+      // upload lacks and ignores baselineState, so a fixed finding listed "absent" would stay open.
+      absent: false,
       ...(run.policy ? { policy: run.policy } : {}),
     }),
   );

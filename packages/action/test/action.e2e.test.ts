@@ -637,6 +637,56 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     60_000,
   );
 
+  it.skipIf(!helmInstalled())(
+    "signoff: attest binds the bytes of each helm-set-file file beside the chart's render",
+    async () => {
+      const keys = generateKeyPairSync("ed25519");
+      const pem = keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+      cpSync(join(repoRoot, "examples/helm-chart"), join(workspace, "chart"), { recursive: true });
+      writeFileSync(join(workspace, "banner.txt"), "welcome\n");
+      const result = await run(pullRequestPayload("opened"), {
+        manifests: "chart",
+        "helm-set-file": "banner=banner.txt",
+        signoff: "attest",
+        "signoff-key": pem,
+        comment: "false",
+        "fail-on": "never",
+      });
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      const record = readFileSync(result.outputs["signoff-file"]!, "utf8");
+      const payload = JSON.parse(Buffer.from(JSON.parse(record).payload, "base64").toString());
+      expect(payload.subject.map((s: { name: string }) => s.name)).toEqual([
+        "<rendered>/chart/helm-template.yaml",
+        "banner.txt",
+      ]);
+      const engine = await import("@scout-deploy/engine");
+      // No kubernetes-version input: the record names the version the check used, not null.
+      expect(payload.predicate.kubernetesVersion).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(payload.predicate.kubernetesVersion).toBe(engine.checkedKubernetesVersion(undefined));
+      // What `scout-deploy verify chart --set-file banner=banner.txt` compares at deploy time.
+      const { runVerify } = await import("@scout-deploy/signoff");
+      const helm = { setFile: ["banner=banner.txt"] };
+      const now = await engine.runCheck({ cwd: workspace, paths: ["chart"], schema: "off", helm });
+      const verify = () =>
+        runVerify({
+          record,
+          publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }).toString(),
+          files: [...now.bundle.files, ...engine.helmSetFiles(helm, workspace)].map((path) => ({
+            path,
+            content: Buffer.from(now.rendered?.[path] ?? readFileSync(join(workspace, path))),
+          })),
+          cwd: workspace,
+          requireFailOn: "never",
+        });
+      expect(verify().text).toContain("verified: safe to apply");
+      writeFileSync(join(workspace, "banner.txt"), "welcome back\n");
+      const changed = verify();
+      expect(changed.text).toContain("FAIL changed file: banner.txt");
+      expect(changed.report.ok).toBe(false);
+    },
+    60_000,
+  );
+
   it("signoff: attest of a rendered config names its files as verify --config does at deploy", async () => {
     const keys = generateKeyPairSync("ed25519");
     const pem = keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString();

@@ -171,10 +171,37 @@ describe.skipIf(!existsSync(BUNDLE))("the Action compares a pull request with it
     expect(result.outputs.passed).toBe("true");
     expect(Number(result.outputs.errors)).toBeGreaterThan(0);
     expect(github.comments[0]!.body).toContain("### Fixed (1)");
+    // The file for code scanning lists what is there: the fixed finding's alert closes by absence.
+    const sarif = JSON.parse(readFileSync(result.outputs["sarif-file"]!, "utf8"));
+    const states = sarif.runs[0].results.map((r: { baselineState: string }) => r.baselineState);
+    expect(states.length).toBeGreaterThan(0);
+    expect(new Set(states)).toEqual(new Set(["unchanged"]));
+    expect(sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).not.toContain(
+      "pod/not-privileged",
+    );
     expect(fileAnnotations(result.stdout)).toEqual([]);
     expect(github.statuses).toEqual([
       { sha: head, body: expect.objectContaining({ state: "success" }) },
     ]);
+  });
+
+  it("calls nothing new or fixed when a Deployment moves from extensions/v1beta1 to apps/v1", async () => {
+    const legacy = backend(privileged).replace(
+      "apiVersion: apps/v1",
+      "apiVersion: extensions/v1beta1",
+    );
+    expect(legacy).toContain("extensions/v1beta1");
+    const base = commit({ "k8s/backend.yaml": legacy }, "base");
+    const head = commit({ "k8s/backend.yaml": backend(privileged) }, "head: apps/v1");
+    shallowCheckout();
+    const result = await run(pullRequest(base, head));
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs["new-findings"]).toBe("0");
+    const body = github.comments[0]!.body;
+    expect(body).toContain("### New findings (0)");
+    expect(body).toContain("### Fixed (0)");
+    expect(body).toContain("pod/not-privileged");
+    expect(fileAnnotations(result.stdout)).toEqual([]);
   });
 
   it("reports a policy weakening in its own section, as an error", async () => {

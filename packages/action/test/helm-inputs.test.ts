@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { systemToolRunner } from "@scout-deploy/engine";
 import { describe, expect, it } from "vitest";
@@ -50,5 +50,29 @@ describe("the Action renders charts as the deploy does (real helm)", () => {
     expect(prod.filter((f) => f.ruleId === "pod/not-privileged")).toMatchObject([
       { file: `${chart}/values-insecure.yaml` },
     ]);
+  });
+
+  helmIt("takes helm-set-string, helm-set-json and helm-set-file, in helm's order", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "scout-set-file-"));
+    try {
+      writeFileSync(join(dir, "on.txt"), "true");
+      const file = relative(repo, join(dir, "on.txt"));
+      const key = "securityContext.privileged";
+      const privileged = (found: { ruleId: string; file: string }[]) =>
+        found.filter((f) => f.ruleId === "pod/not-privileged").map((f) => f.file);
+      // Where a helm-set value's finding lands: the default it overrode in values.yaml.
+      const bySet = privileged(await findingsOf({ "helm-set": `${key}=true` }));
+      expect(bySet).toEqual([`${chart}/values.yaml`]);
+      expect(privileged(await findingsOf({ "helm-set-string": `${key}=true` }))).toEqual(bySet);
+      expect(privileged(await findingsOf({ "helm-set-json": `${key}=true` }))).toEqual(bySet);
+      expect(privileged(await findingsOf({ "helm-set-file": `${key}=${file}` }))).toEqual(bySet);
+      // helm-set-file is merged last: it wins over helm-set-string, as helm install has it.
+      const both = { "helm-set-file": `${key}=${file}`, "helm-set-string": `${key}=false` };
+      expect(privileged(await findingsOf(both))).toEqual(bySet);
+      const stringWins = { "helm-set": `${key}=true`, "helm-set-string": `${key}=false` };
+      expect(privileged(await findingsOf(stringWins))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -122,6 +122,25 @@ describe("check --base REF", () => {
     expect(whole.code).toBe(1);
   });
 
+  it("lists the fixed finding in SARIF as absent, where the base had it", async () => {
+    commit({ "k8s/backend.yaml": backend(privileged) }, "base: privileged and root");
+    commit({ "k8s/backend.yaml": `# moved\n${backend(rootUser)}` }, "head: no longer privileged");
+    const run = await runCli(["check", "k8s", "--base", "HEAD~1", "--format", "sarif"], {
+      cwd: repo,
+    });
+    const results = JSON.parse(run.stdout).runs[0].results as {
+      ruleId: string;
+      baselineState: string;
+      locations: { physicalLocation: { region: { startLine: number } } }[];
+    }[];
+    const absent = results.filter((r) => r.baselineState === "absent");
+    expect(absent.map((r) => r.ruleId)).toEqual(["pod/not-privileged"]);
+    // The line the base had it on (privileged: true), not one the head moved.
+    expect(absent[0]!.locations[0]!.physicalLocation.region.startLine).toBe(21);
+    expect(results.filter((r) => r.baselineState !== "absent").length).toBeGreaterThan(0);
+    expect(results.every((r) => ["unchanged", "absent"].includes(r.baselineState))).toBe(true);
+  });
+
   it("gives the same answers from a saved --format json as --baseline", async () => {
     commit({ "k8s/backend.yaml": backend(rootUser) }, "base");
     const saved = await check("k8s");
@@ -330,6 +349,149 @@ describe("policy/weakened", () => {
   });
 });
 
+describe("check --base REF: an object whose apiVersion moved is the same object", () => {
+  const cronJob = (apiVersion: string) => `apiVersion: ${apiVersion}
+kind: CronJob
+metadata:
+  name: report
+  namespace: scout
+spec:
+  schedule: "0 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers:
+            - name: report
+              image: scout/report:1.0@sha256:${"b".repeat(64)}
+              securityContext:
+                runAsUser: 0
+`;
+  const budget = (apiVersion: string) => `apiVersion: ${apiVersion}
+kind: PodDisruptionBudget
+metadata:
+  name: backend
+  namespace: scout
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels: {app: backend}
+`;
+  const ingress = (apiVersion: string, backendRef: string) => `apiVersion: ${apiVersion}
+kind: Ingress
+metadata:
+  name: web
+  namespace: scout
+spec:
+  rules:
+    - host: scout.example.org
+      http:
+        paths:
+          - path: /
+${backendRef}
+`;
+  const oldBackend = `            backend:
+              serviceName: backend
+              servicePort: 80`;
+  const newBackend = `            pathType: Prefix
+            backend:
+              service: {name: backend, port: {number: 80}}`;
+  const autoscaler = (apiVersion: string) => `apiVersion: ${apiVersion}
+kind: HorizontalPodAutoscaler
+metadata:
+  name: backend
+  namespace: scout
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: backend}
+  minReplicas: 1
+  maxReplicas: 3
+`;
+  const policy = (apiVersion: string) => `apiVersion: ${apiVersion}
+kind: NetworkPolicy
+metadata:
+  name: backend
+  namespace: scout
+spec:
+  podSelector:
+    matchLabels: {app: backend}
+  policyTypes: [Ingress]
+  ingress:
+    - ports: [{port: 8000}]
+`;
+  const ignore = `\n      annotations:\n        scout-deploy.io/ignore: "pod/run-as-user: legacy image"`;
+  const legacy = {
+    "k8s/policy.yaml": policy("extensions/v1beta1"),
+    "k8s/backend.yaml": backend(privileged, ignore).replace("apps/v1", "extensions/v1beta1"),
+    "k8s/report.yaml": cronJob("batch/v1beta1"),
+    "k8s/budget.yaml": budget("policy/v1beta1"),
+    "k8s/ingress.yaml": ingress("extensions/v1beta1", oldBackend),
+    "k8s/autoscaler.yaml": autoscaler("autoscaling/v2beta2"),
+  };
+  const current = {
+    "k8s/policy.yaml": policy("networking.k8s.io/v1"),
+    "k8s/backend.yaml": backend(privileged, ignore),
+    "k8s/report.yaml": cronJob("batch/v1"),
+    "k8s/budget.yaml": budget("policy/v1"),
+    "k8s/ingress.yaml": ingress("networking.k8s.io/v1", newBackend),
+    "k8s/autoscaler.yaml": autoscaler("autoscaling/v2"),
+  };
+
+  it("keeps every finding of the moved objects unchanged; only the removed apiVersions are fixed", async () => {
+    commit(legacy, "base: the removed apiVersions");
+    commit(current, "head: the same objects in the served ones");
+    const { code, json } = await check("k8s", "--base", "HEAD~1", "--fail-on", "info");
+    const fresh = json.findings.filter((f: JsonFinding) => f.baseline === "new");
+    expect(fresh.map((f: JsonFinding) => `${f.ruleId} ${f.file}: ${f.message}`)).toEqual([]);
+    // The findings of the pods are still there, the same ones.
+    const kept = json.findings.map((f: JsonFinding) => `${f.ruleId} ${f.file}`);
+    expect(kept).toContain("pod/not-privileged k8s/backend.yaml");
+    expect(kept).toContain("pod/run-as-user k8s/report.yaml");
+    // What the base had and the head has not: the apiVersions no cluster serves any more.
+    const fixed = json.fixed.map((f: JsonFinding) => f.ruleId);
+    expect(fixed.length).toBeGreaterThan(0);
+    expect(new Set(fixed)).toEqual(new Set(["input/schema"]));
+    // The NetworkPolicy is the same one: no flow opens or closes.
+    expect(json.flows).toMatchObject({ opened: [], closed: [] });
+    expect(code).toBe(0);
+  });
+
+  it("calls new what the head adds to a moved object, and fixed what it removes", async () => {
+    commit(legacy, "base");
+    commit(
+      {
+        ...current,
+        "k8s/backend.yaml": backend(rootUser, ignore),
+        "k8s/report.yaml": cronJob("batch/v1").replace(
+          "runAsUser: 0",
+          "runAsUser: 0\n                privileged: true",
+        ),
+      },
+      "head: moved, one more problem and one less",
+    );
+    const { json } = await check("k8s", "--base", "HEAD~1");
+    const fresh = json.findings.filter((f: JsonFinding) => f.baseline === "new");
+    expect(fresh.map((f: JsonFinding) => `${f.ruleId} ${f.file}`)).toEqual([
+      "pod/not-privileged k8s/report.yaml",
+    ]);
+    expect(json.fixed.map((f: JsonFinding) => `${f.ruleId} ${f.file}`)).toContain(
+      "pod/not-privileged k8s/backend.yaml",
+    );
+  });
+
+  it("keeps two objects of one kind and name in different groups apart", async () => {
+    commit({ "k8s/backend.yaml": backend(privileged) }, "base");
+    const custom = backend(privileged).replace("apps/v1", "example.com/v1");
+    commit(
+      { "k8s/backend.yaml": `${backend(privileged)}---\n${custom}` },
+      "head: a CRD's Deployment",
+    );
+    const { json } = await check("k8s", "--base", "HEAD~1");
+    const fresh = json.findings.filter((f: JsonFinding) => f.baseline === "new");
+    expect(fresh.map((f: JsonFinding) => f.ruleId)).toContain("pod/not-privileged");
+  });
+});
+
 describe("flow diff", () => {
   it("shows the flow a head opens to redis in JSON, Markdown and the diagram", async () => {
     const { rendered } = await runCheck({ cwd: minimal, paths: [], schema: "off" });
@@ -491,6 +653,19 @@ describe("check --base REF of a Helm chart and a Kustomize overlay", () => {
     // The values file is read as the base had it: only the head's privileged: true is new.
     expect(fresh.map((f: JsonFinding) => [f.ruleId, f.file])).toEqual([
       ["pod/not-privileged", "chart/values-insecure.yaml"],
+    ]);
+  });
+
+  withTools("reads a --set-file file of the repository as the base had it", async () => {
+    commitExamples();
+    commit({ "flags/privileged.txt": "false" }, "base: not privileged");
+    commit({ "flags/privileged.txt": "true" }, "head: privileged, from the file");
+    const flags = ["--set-file", "securityContext.privileged=flags/privileged.txt"];
+    const { json } = await checkWithEnv(process.env, "chart", ...flags, "--base", "HEAD~1");
+    const fresh = json.findings.filter((f: JsonFinding) => f.baseline === "new");
+    // Where a --set value's finding lands: on the default it overrode in the chart's values.
+    expect(fresh.map((f: JsonFinding) => [f.ruleId, f.file])).toEqual([
+      ["pod/not-privileged", "chart/values.yaml"],
     ]);
   });
 

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { systemToolRunner } from "@scout-deploy/engine";
+import { bundledKubernetesVersions } from "@scout-deploy/schema";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "./test-support/run.js";
 
@@ -302,6 +303,115 @@ describe("signoff and verify check what check checks", () => {
       expect(setAtDeploy.stdout).toContain(
         "FAIL changed file: <rendered>/chart/helm-template.yaml",
       );
+    },
+    60_000,
+  );
+});
+
+describe("signoff and verify: the Kubernetes version the check used", () => {
+  const newest = () => bundledKubernetesVersions().at(-1)!;
+  const statementOf = () => {
+    const envelope = JSON.parse(readFileSync(join(dir, "signoff.json"), "utf8"));
+    return JSON.parse(Buffer.from(envelope.payload, "base64").toString());
+  };
+
+  it("records the default version when --kubernetes-version is not given, and verify says it", async () => {
+    const signed = await run("signoff", "k8s", "--key", "ci.key", "--out", "signoff.json");
+    expect(signed.code, signed.stderr).toBe(0);
+    expect(statementOf().predicate.kubernetesVersion).toBe(newest());
+    const verified = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "k8s");
+    expect(verified.code, verified.stdout).toBe(0);
+    expect(verified.stdout).toContain(
+      `ok   kubernetes: ${newest()}, the version the sign-off checked against (charts rendered for it)`,
+    );
+  });
+
+  it.skipIf(!hasHelm)(
+    "verify renders a chart for the version signed off, not for today's default",
+    async () => {
+      const oldest = bundledKubernetesVersions()[0]!;
+      expect(oldest).not.toBe(newest());
+      // A chart that gives newer clusters another Deployment, as charts gated on the version do.
+      write("chart/Chart.yaml", "apiVersion: v2\nname: chart\nversion: 0.1.0\n");
+      write(
+        "chart/templates/cm.yaml",
+        `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: scout
+data:
+  {{- if semverCompare ">=${newest()}-0" .Capabilities.KubeVersion.Version }}
+  mode: new
+  {{- else }}
+  mode: old
+  {{- end }}
+`,
+      );
+      const signed = await run(
+        ...["signoff", "chart", "--key", "ci.key", "--kubernetes-version", oldest],
+        ...["--out", "signoff.json"],
+      );
+      expect(signed.code, signed.stderr).toBe(0);
+      expect(statementOf().predicate.kubernetesVersion).toBe(oldest);
+      const verified = await run(
+        ...["verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "chart"],
+      );
+      expect(verified.stdout).toContain(`ok   kubernetes: ${oldest}, the version the sign-off`);
+      expect(verified.stdout).toContain("verified: safe to apply");
+      expect(verified.code).toBe(0);
+      // Rendered for today's default instead, the chart gives other objects: not the signed ones.
+      const forNewest = await run(
+        ...["verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "chart"],
+        ...["--kube-version", newest()],
+      );
+      expect(forNewest.code).toBe(1);
+      expect(forNewest.stdout).toContain("FAIL changed file: <rendered>/chart/helm-template.yaml");
+    },
+    60_000,
+  );
+});
+
+describe("signoff and verify of a chart rendered with --set-file", () => {
+  it.skipIf(!hasHelm)(
+    "binds the bytes of each --set-file file, and verify names the file that changed",
+    async () => {
+      cpSync(join(repo, "examples/helm-chart"), join(dir, "chart"), { recursive: true });
+      write("settings/privileged.txt", "false");
+      write("settings/banner.txt", "welcome\n");
+      const flags = [
+        ...["--set-file", "securityContext.privileged=settings/privileged.txt"],
+        ...["--set-file", "banner=settings/banner.txt", "--set-string", "image.tag=1.0"],
+      ];
+      const signed = await run(
+        ...["signoff", "chart", "--key", "ci.key", "--fail-on", "never", ...flags],
+        ...["--out", "signoff.json"],
+      );
+      expect(signed.code, signed.stderr).toBe(0);
+      const envelope = JSON.parse(readFileSync(join(dir, "signoff.json"), "utf8"));
+      const statement = JSON.parse(Buffer.from(envelope.payload, "base64").toString());
+      expect(statement.subject.map((s: { name: string }) => s.name)).toEqual(
+        expect.arrayContaining(["settings/privileged.txt", "settings/banner.txt"]),
+      );
+      const verify = (...extra: string[]) =>
+        run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "chart", ...extra);
+      const same = await verify("--require-fail-on", "never", ...flags);
+      expect(same.stdout).toContain("verified: safe to apply");
+      expect(same.code).toBe(0);
+
+      // A value no template uses renders the same objects: the file's bytes still count.
+      write("settings/banner.txt", "welcome back\n");
+      const banner = await verify("--require-fail-on", "never", ...flags);
+      expect(banner.code).toBe(1);
+      expect(banner.stdout).toContain("FAIL changed file: settings/banner.txt");
+      expect(banner.stdout).not.toContain("changed file: <rendered>/chart/helm-template.yaml");
+      write("settings/banner.txt", "welcome\n");
+
+      write("settings/privileged.txt", "true");
+      const privileged = await verify("--require-fail-on", "never", ...flags);
+      expect(privileged.code).toBe(1);
+      expect(privileged.stdout).toContain("FAIL changed file: settings/privileged.txt");
+      expect(privileged.stdout).toContain("FAIL changed file: <rendered>/chart/helm-template.yaml");
     },
     60_000,
   );

@@ -1,3 +1,4 @@
+import { clusterApiVersion } from "./identity.js";
 import type { ObjectRef, Position } from "./model.js";
 import { effectiveNamespace, placedRef } from "./namespaces.js";
 import { isRecord, joinPointer } from "./pointer.js";
@@ -187,10 +188,12 @@ function duplicateObjects(objects: readonly BundleObject[]): InputProblem[] {
   for (const object of objects) {
     const { kind, name } = object.ref;
     if (!name) continue;
-    const group = (object.ref.apiVersion ?? "").split("/").slice(0, -1).join("/");
-    // One object for the API server: where it lands, not how its namespace is spelt.
+    // One object for the API server: where it lands, not how its namespace is spelt; any version
+    // of its group, or the group it moved from.
     const namespace = effectiveNamespace({ objects }, object) ?? "";
-    const key = [group, kind, namespace, name].join("\u0000");
+    const key = [clusterApiVersion(object.ref.apiVersion, kind), kind, namespace, name].join(
+      "\u0000",
+    );
     const original = seen.get(key);
     if (!original) {
       seen.set(key, object);

@@ -9,6 +9,7 @@ import {
 import { ConfigurationError } from "./errors.js";
 import { fingerprintOf, messageKey, reportKey } from "./fingerprint.js";
 import { matchesRuleId } from "./glob.js";
+import { clusterIdentity } from "./identity.js";
 import { inputRules } from "./input-rules.js";
 import { instanceOf } from "./instance.js";
 import {
@@ -405,15 +406,12 @@ function identify(finding: Finding, key: string): void {
 }
 
 /**
- * Objects are named by apiVersion, kind, namespace and name; when a bundle holds one name
+ * Objects are named as the cluster names them (group, kind, namespace and name); when a bundle holds one name
  * twice (variants of one app, a copy in another folder), which copy is told by its file and
  * its document's index there (not its line, so inserted lines keep it).
  */
 function occurrences(bundle: Bundle): (object: BundleObject | undefined) => string {
-  const identity = (object: BundleObject) => {
-    const { apiVersion, kind, name } = object.ref;
-    return [apiVersion, kind, effectiveNamespace(bundle, object), name].join("\u0000");
-  };
+  const identity = (object: BundleObject) => clusterIdentity(placedRef(bundle, object));
   const counts = new Map<string, number>();
   for (const object of bundle.objects) {
     counts.set(identity(object), (counts.get(identity(object)) ?? 0) + 1);

@@ -109,3 +109,89 @@ describe("finding fingerprints", () => {
     expect(a).toBe(b);
   });
 });
+
+describe("a finding's object is named as the API server names it", () => {
+  const print = (apiVersion: string, kind: string, name = "web") =>
+    fingerprintOf({
+      ruleId: "pod/x",
+      object: { apiVersion, kind, namespace: "scout", name },
+      path: "/spec",
+      key: "k",
+    });
+
+  it.each([
+    ["batch/v1beta1", "batch/v1", "CronJob"],
+    ["policy/v1beta1", "policy/v1", "PodDisruptionBudget"],
+    ["extensions/v1beta1", "apps/v1", "Deployment"],
+    ["extensions/v1beta1", "apps/v1", "DaemonSet"],
+    ["apps/v1beta2", "apps/v1", "StatefulSet"],
+    ["extensions/v1beta1", "networking.k8s.io/v1", "Ingress"],
+    ["networking.k8s.io/v1beta1", "networking.k8s.io/v1", "Ingress"],
+    ["extensions/v1beta1", "networking.k8s.io/v1", "NetworkPolicy"],
+    ["autoscaling/v2beta2", "autoscaling/v2", "HorizontalPodAutoscaler"],
+    ["autoscaling/v1", "autoscaling/v2", "HorizontalPodAutoscaler"],
+    ["events.k8s.io/v1", "v1", "Event"],
+    ["argoproj.io/v1alpha1", "argoproj.io/v1", "Rollout"],
+  ])("%s and %s %s are one object", (before, after, kind) => {
+    expect(print(before, kind)).toBe(print(after, kind));
+  });
+
+  it("keeps the fingerprint of an object written in its group's preferred version", () => {
+    const today = createHash("sha256")
+      .update(["v1", "pod/x", "apps/v1", "Deployment", "scout", "web", "", "/spec", "k"].join("\0"))
+      .digest("hex");
+    expect(print("apps/v1", "Deployment")).toBe(today);
+  });
+
+  it.each([
+    ["apps/v1", "example.com/v1", "Deployment"],
+    ["apps/v1", "apps.kruise.io/v1alpha1", "DaemonSet"],
+    ["extensions/v1beta1", "apps/v1", "Ingress"],
+    ["networking.k8s.io/v1", "gateway.networking.k8s.io/v1", "Ingress"],
+    ["v1", "example.com/v1", "Service"],
+  ])("never merges %s and %s %s, two objects of different groups", (one, other, kind) => {
+    expect(print(one, kind)).not.toBe(print(other, kind));
+  });
+
+  it("names a field an older version called otherwise as the served version does", () => {
+    const at = (apiVersion: string, path: string) =>
+      fingerprintOf({
+        ruleId: "network/x",
+        object: { apiVersion, kind: "Ingress", namespace: "scout", name: "web" },
+        path,
+        key: "k",
+      });
+    const rule = "/spec/rules/0/http/paths/0/backend";
+    expect(at("extensions/v1beta1", `${rule}/serviceName`)).toBe(
+      at("networking.k8s.io/v1", `${rule}/service/name`),
+    );
+    expect(at("networking.k8s.io/v1beta1", "/spec/backend/serviceName")).toBe(
+      at("networking.k8s.io/v1", "/spec/defaultBackend/service/name"),
+    );
+    // A custom resource's Ingress is not converted by the API server.
+    expect(at("example.com/v1beta1", `${rule}/serviceName`)).not.toBe(
+      at("example.com/v1beta1", `${rule}/service/name`),
+    );
+    // A field v1 still has keeps its own name: no two fields merge.
+    expect(at("networking.k8s.io/v1", `${rule}/serviceName`)).not.toBe(
+      at("networking.k8s.io/v1", `${rule}/service/name`),
+    );
+  });
+
+  it("calls one object written in two versions of its group defined twice, not two groups", () => {
+    const deployment = (apiVersion: string) =>
+      `apiVersion: ${apiVersion}\nkind: Deployment\nmetadata: {name: web, namespace: scout}\n`;
+    const duplicates = (...apiVersions: string[]) =>
+      buildBundle([parseSource("a.yaml", apiVersions.map(deployment).join("---\n"))])
+        .problems.filter((p) => p.ruleId === "input/duplicate-object")
+        .map((p) => p.position.line);
+    expect(duplicates("extensions/v1beta1", "apps/v1")).toEqual([7]);
+    expect(duplicates("apps/v1beta2", "apps/v1")).toEqual([7]);
+    expect(duplicates("example.com/v1", "apps/v1")).toEqual([]);
+  });
+
+  it("tells apart kinds and names as before", () => {
+    expect(print("batch/v1beta1", "CronJob")).not.toBe(print("batch/v1", "Job"));
+    expect(print("batch/v1", "CronJob", "a")).not.toBe(print("batch/v1", "CronJob", "b"));
+  });
+});

@@ -1,3 +1,4 @@
+import { clusterApiVersion, clusterPath } from "./identity.js";
 import type { Finding, ObjectRef } from "./model.js";
 import type { MessageData } from "./rule.js";
 
@@ -36,18 +37,24 @@ export function messageKey(message: string): string {
   return message.replace(/(?::\d+)+\b/g, ":#").replace(/\b(lines?|columns?|col)\s+\d+/gi, "$1 #");
 }
 
-/** A stable hex id of a finding: SHA-256 of its identity, never of its line or column. */
+/**
+ * A stable hex id of a finding: SHA-256 of its identity, never of its line or column. The object
+ * is named as the cluster names it (`clusterApiVersion`): a CronJob moved from `batch/v1beta1` to
+ * `batch/v1` keeps its findings' fingerprints.
+ */
 export function fingerprintOf(identity: FindingIdentity): string {
   const object = identity.object;
   const parts = [
     "v1",
     identity.ruleId,
-    object?.apiVersion ?? "",
+    (object && clusterApiVersion(object.apiVersion, object.kind)) ?? "",
     object?.kind ?? "",
     object?.namespace ?? "",
     object?.name ?? "",
     object ? "" : (identity.file ?? ""),
-    identity.path ?? "",
+    object && identity.path !== undefined
+      ? clusterPath(object.apiVersion, object.kind, identity.path)
+      : (identity.path ?? ""),
     identity.key,
   ];
   return sha256Hex(parts.join("\u0000"));

@@ -25,7 +25,12 @@ import {
 } from "./check.js";
 import { CONFIG_FILE_NAME, type LoadedConfig, parseConfigText } from "./config-file.js";
 import { checkoutTree, type GitSnapshot, snapshotAt, type TreeFile } from "./git.js";
-import { KUSTOMIZATION_FILES, type RenderedInputKind, systemToolRunner } from "./render-tools.js";
+import {
+  helmSetFilePairs,
+  KUSTOMIZATION_FILES,
+  type RenderedInputKind,
+  systemToolRunner,
+} from "./render-tools.js";
 import { loadWithRenderedInputs, mergeBundles } from "./rendered-inputs.js";
 import { relocateRenderedFindings } from "./rendered-positions.js";
 import type { RenderedSource } from "./source-positions.js";
@@ -146,7 +151,18 @@ async function loadBasePaths(
       // Helm flags are refused when no path is a chart: the base may not have one yet.
       helm:
         kinds.includes("helm") || walked.includes("helm")
-          ? { ...helm, ...(helm.values ? { values: helm.values.map(inTree) } : {}) }
+          ? {
+              ...helm,
+              ...(helm.values ? { values: helm.values.map(inTree) } : {}),
+              // A --set-file file of the repository is read as the base had it, as values are.
+              ...(helm.setFile
+                ? {
+                    setFile: helmSetFilePairs(helm).map(
+                      ({ key, path }) => `${key}=${inTree(path).replaceAll(",", "\\,")}`,
+                    ),
+                  }
+                : {}),
+            }
           : {},
       ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
       tools: options.tools ?? systemToolRunner(),

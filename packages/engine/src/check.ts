@@ -24,6 +24,7 @@ import { parseScoutConfig, type RenderedSource, render } from "@scout-deploy/man
 import { loadRulePacks, securityGuideRules } from "@scout-deploy/rules";
 import {
   createEmbeddedValidator,
+  defaultKubernetesVersion,
   type SchemaValidator,
   schemaInputProblems,
   schemaRules,
@@ -92,6 +93,16 @@ export interface CheckRun {
   renderedDir?: string;
   /** sha256 over the checked files' paths and contents (see `bundleDigest`). */
   bundleDigest: string;
+  /**
+   * The Kubernetes version the run judged against: the schemas' and the one charts rendered for
+   * (`--kubernetes-version`, else the newest bundled). A sign-off records it, verify renders for it.
+   */
+  kubernetesVersion: string;
+}
+
+/** The version a check with this `--kubernetes-version` (or none) judges against. */
+export function checkedKubernetesVersion(requested: string | undefined): string {
+  return requested || defaultKubernetesVersion();
 }
 
 export const RENDERED_PREFIX = "<rendered>/";
@@ -137,6 +148,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     config,
     rules: [...inputRules, ...rules],
     bundleDigest: bundleDigest(bundle),
+    kubernetesVersion: checkedKubernetesVersion(options.kubernetesVersion),
     ...renderedTexts(rendered, sources),
     ...(renderedDir ? { renderedDir } : {}),
   };

@@ -11,6 +11,7 @@ export {
   type CheckInputs,
   type CheckOptions,
   type CheckRun,
+  checkedKubernetesVersion,
   loadCheckInputs,
   RENDERED_PREFIX,
   renderedPositions,
@@ -74,6 +75,7 @@ export {
 export {
   HELM_INSTALL_HINT,
   type HelmOptions,
+  helmSetFiles,
   KUSTOMIZE_INSTALL_HINT,
   systemToolRunner,
   type ToolResult,

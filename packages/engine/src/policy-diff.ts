@@ -3,6 +3,7 @@ import {
   type Bundle,
   type BundleObject,
   type ConfigSuppression,
+  clusterIdentity,
   effectiveNamespace,
   escapeSegment,
   evaluate,
@@ -430,8 +431,8 @@ function ignoreAnnotations(bundle: Bundle): IgnoreAnnotation[] {
 }
 
 function annotationKey({ object, namespace, path }: IgnoreAnnotation): string {
-  const { apiVersion, kind, name } = object.ref;
-  return [apiVersion, kind, namespace, name, path].join("\u0000");
+  // The object as the cluster knows it: a Deployment moved to apps/v1 keeps its annotation.
+  return [clusterIdentity({ ...object.ref, namespace }), path].join("\u0000");
 }
 
 function describe({ object, namespace }: IgnoreAnnotation): string {

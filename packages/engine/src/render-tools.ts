@@ -49,6 +49,12 @@ export interface HelmOptions {
   values?: readonly string[];
   /** `--set key=value`, in order. */
   set?: readonly string[];
+  /** `--set-string key=value`, in order: the value stays a string (`"true"`, `"0123"`). */
+  setString?: readonly string[];
+  /** `--set-json key=json`, in order. */
+  setJson?: readonly string[];
+  /** `--set-file key=path`, in order: the file's text is the value; the path is relative to cwd. */
+  setFile?: readonly string[];
   /** `--api-versions`: APIs the cluster serves beyond helm's built-in list (CRDs' groups). */
   apiVersions?: readonly string[];
   releaseName?: string;
@@ -97,8 +103,13 @@ export function renderHelm(
     chart,
     // helm install creates what crds/ holds (of any kind) before the templates: judge it too.
     "--include-crds",
+    // In the order helm merges them, whatever the order given: values files, then --set-json,
+    // --set, --set-string, --set-file (helm's pkg/cli/values MergeValues); a later one wins.
     ...valuesFiles.flatMap((file) => ["--values", file]),
+    ...(options.setJson ?? []).flatMap((pair) => ["--set-json", pair]),
     ...(options.set ?? []).flatMap((pair) => ["--set", pair]),
+    ...(options.setString ?? []).flatMap((pair) => ["--set-string", pair]),
+    ...helmSetFileArgs(options, cwd).flatMap((pair) => ["--set-file", pair]),
     ...(options.namespace ? ["--namespace", options.namespace] : []),
     ...(options.kubeVersion ? ["--kube-version", options.kubeVersion] : []),
     ...(options.apiVersions ?? []).flatMap((api) => ["--api-versions", api]),
@@ -233,6 +244,46 @@ function runOrExplain(
   const lines = result.stderr.split("\n").map((line) => line.trim());
   const reason = lines.filter(Boolean).join(" | ") || `exit status ${result.status}`;
   throw new ConfigurationError(`${label} failed: ${reason}`);
+}
+
+interface SetFile {
+  key: string;
+  /** As given: relative to the working folder, or absolute. */
+  path: string;
+}
+
+/**
+ * The `key=path` pairs of each `--set-file` (helm takes several in one, comma-separated, and
+ * `\,` for a comma in a path). A pair with no key or no path is the user's mistake.
+ */
+export function helmSetFilePairs(options: HelmOptions): SetFile[] {
+  return (options.setFile ?? []).flatMap((entry) =>
+    entry.split(/(?<!\\),/).map((pair) => {
+      const equals = pair.indexOf("=");
+      const key = pair.slice(0, equals);
+      const path = pair.slice(equals + 1).replaceAll("\\,", ",");
+      if (equals <= 0 || !path) {
+        throw new ConfigurationError(
+          `--set-file ${entry}: expected KEY=PATH (the file's text is the value)`,
+        );
+      }
+      return { key, path };
+    }),
+  );
+}
+
+/** The files `--set-file` reads, as shown (relative to cwd): what a sign-off binds beside the render. */
+export function helmSetFiles(options: HelmOptions, cwd: string): string[] {
+  return helmSetFilePairs(options).map(({ path }) => displayPath(resolve(cwd, path), cwd));
+}
+
+/** `--set-file` pairs with absolute paths, each file there: helm reads them in its own folder. */
+function helmSetFileArgs(options: HelmOptions, cwd: string): string[] {
+  return helmSetFilePairs(options).map(({ key, path }) => {
+    const file = resolve(cwd, path);
+    if (!isFile(file)) throw new ConfigurationError(`--set-file ${key}=${path}: file not found`);
+    return `${key}=${file.replaceAll(",", "\\,")}`;
+  });
 }
 
 /** The --values files, absolute; one that does not exist is the user's mistake. */

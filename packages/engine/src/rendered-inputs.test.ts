@@ -1,12 +1,13 @@
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Finding } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
 import { runCheck } from "./check.js";
 import {
   HELM_INSTALL_HINT,
+  type HelmOptions,
   KUSTOMIZE_INSTALL_HINT,
   systemToolRunner,
   type ToolRunner,
@@ -111,6 +112,102 @@ describe("check of a Helm chart (real helm template)", () => {
       file: `${chart}/values.yaml`,
       line: 15,
     });
+  });
+
+  helmIt(
+    "puts a value of --set-string, --set-json or --set-file where a --set one lands",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "scout-set-file-"));
+      writeFileSync(join(dir, "privileged.txt"), "true");
+      const where = async (helm: HelmOptions) => {
+        const { result } = await runCheck({ cwd: repo, paths: [chart], helm, tools });
+        const found = find(result.findings, "pod/not-privileged");
+        return `${found.file}:${found.line}`;
+      };
+      const bySet = await where({ set: ["securityContext.privileged=true"] });
+      expect(bySet).toBe(`${chart}/values.yaml:15`);
+      expect(await where({ setString: ["securityContext.privileged=true"] })).toBe(bySet);
+      expect(await where({ setJson: ["securityContext.privileged=true"] })).toBe(bySet);
+      const file = relative(repo, join(dir, "privileged.txt"));
+      expect(await where({ setFile: [`securityContext.privileged=${file}`] })).toBe(bySet);
+    },
+  );
+
+  helmIt(
+    "applies the value flags in helm's order, whatever the order given: --set-file last",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "scout-set-order-"));
+      writeFileSync(join(dir, "on.txt"), "true");
+      writeFileSync(join(dir, "off.txt"), "false");
+      const privileged = async (helm: HelmOptions) => {
+        const { result } = await runCheck({ cwd: repo, paths: [chart], helm, tools });
+        return result.findings.some((f) => f.ruleId === "pod/not-privileged");
+      };
+      const key = "securityContext.privileged";
+      // --set beats --set-json, --set-string beats --set, --set-file beats --set-string.
+      expect(await privileged({ set: [`${key}=false`], setJson: [`${key}=true`] })).toBe(false);
+      expect(await privileged({ set: [`${key}=true`], setJson: [`${key}=false`] })).toBe(true);
+      expect(await privileged({ setString: [`${key}=false`], set: [`${key}=true`] })).toBe(false);
+      const on = relative(repo, join(dir, "on.txt"));
+      const off = relative(repo, join(dir, "off.txt"));
+      expect(await privileged({ setFile: [`${key}=${on}`], setString: [`${key}=false`] })).toBe(
+        true,
+      );
+      expect(await privileged({ setFile: [`${key}=${off}`], setString: [`${key}=true`] })).toBe(
+        false,
+      );
+      // And --values files come first of all.
+      expect(await privileged({ values: [insecureValues], set: [`${key}=false`] })).toBe(false);
+    },
+    60_000,
+  );
+
+  it("passes helm the value flags in the order helm merges them, --set-file paths made absolute", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "scout-set-args-"));
+    mkdirSync(join(dir, "chart/templates"), { recursive: true });
+    writeFileSync(join(dir, "chart/Chart.yaml"), "apiVersion: v2\nname: chart\nversion: 0.1.0\n");
+    writeFileSync(join(dir, "v.yaml"), "a: 1\n");
+    writeFileSync(join(dir, "cert.pem"), "PEM\n");
+    const calls: string[][] = [];
+    const fake: ToolRunner = {
+      find: (name) => (name === "helm" ? "/usr/bin/helm" : undefined),
+      run: (_binary, args) => {
+        calls.push([...args]);
+        return { status: 0, stdout: "", stderr: "" };
+      },
+    };
+    await runCheck({
+      cwd: dir,
+      paths: ["chart"],
+      helm: {
+        setFile: ["tls.cert=cert.pem"],
+        setString: ["tag=0123"],
+        set: ["replicas=2"],
+        setJson: ["ports=[80,443]"],
+        values: ["v.yaml"],
+      },
+      tools: fake,
+      schema: "off",
+    });
+    const valueFlags = ["--values", "--set-json", "--set", "--set-string", "--set-file"];
+    expect(calls[0]!.filter((arg) => valueFlags.includes(arg))).toEqual(valueFlags);
+    expect(calls[0]).toContain(`tls.cert=${join(dir, "cert.pem")}`);
+  });
+
+  it("refuses a --set-file whose file is missing or that names no key, naming the flag", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "scout-set-missing-"));
+    mkdirSync(join(cwd, "chart"), { recursive: true });
+    writeFileSync(join(cwd, "chart/Chart.yaml"), "apiVersion: v2\nname: chart\nversion: 0.1.0\n");
+    const fake: ToolRunner = {
+      find: () => "/usr/bin/helm",
+      run: () => ({ status: 0, stdout: "", stderr: "" }),
+    };
+    const check = (setFile: string) =>
+      runCheck({ cwd, paths: ["chart"], helm: { setFile: [setFile] }, tools: fake, schema: "off" });
+    await expect(check("tls.cert=missing.pem")).rejects.toThrow(
+      "--set-file tls.cert=missing.pem: file not found",
+    );
+    await expect(check("missing.pem")).rejects.toThrow("--set-file missing.pem: expected KEY=PATH");
   });
 
   helmIt("puts a field hard-coded in a template on the template line", async () => {

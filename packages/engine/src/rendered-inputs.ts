@@ -279,6 +279,9 @@ function refuseUnusedHelmFlags(helm: HelmOptions, hasChart: boolean): void {
   const given = [
     helm.values?.length && "--values",
     helm.set?.length && "--set",
+    helm.setString?.length && "--set-string",
+    helm.setJson?.length && "--set-json",
+    helm.setFile?.length && "--set-file",
     helm.releaseName && "--release-name",
     helm.namespace && "--namespace",
     helm.kubeVersion && "--kube-version",

@@ -116,13 +116,51 @@ describe("formatSarif", () => {
     expect(other).not.toBe(before);
   });
 
+  /** A --base comparison: the head's findings marked, the base's broken file fixed since. */
+  const compared: Result = {
+    ...result,
+    findings: result.findings
+      .filter((f) => f.ruleId !== "input/parse-error")
+      .map((f) => ({ ...f, baseline: f.ruleId === "test/root-user" ? "new" : "unchanged" })),
+    fixed: result.findings.filter((f) => f.ruleId === "input/parse-error"),
+  };
+
+  it("lists the base's fixed findings as absent results, where the base had them", () => {
+    const sarif = JSON.parse(formatSarif(compared, { tool, rules })).runs[0];
+    const states = sarif.results.map((r: { ruleId: string; baselineState: string }) => [
+      r.ruleId,
+      r.baselineState,
+    ]);
+    expect(states).toContainEqual(["test/root-user", "new"]);
+    expect(states).toContainEqual(["input/parse-error", "absent"]);
+    // Every result of a comparison says its state (SARIF: present on all or none).
+    expect(sarif.results.every((r: { baselineState?: string }) => r.baselineState)).toBe(true);
+    const absent = sarif.results.find(
+      (r: { baselineState: string }) => r.baselineState === "absent",
+    );
+    expect(absent.locations[0].physicalLocation.artifactLocation.uri).toBe("k8s/broken.yaml");
+    expect(absent.partialFingerprints["scoutFinding/v1"]).toBe(fingerprint(compared.fixed![0]!));
+    for (const r of sarif.results) expect(sarif.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
+  });
+
+  it("leaves the fixed findings out of a file for code scanning, which closes alerts by absence", () => {
+    const sarif = JSON.parse(formatSarif(compared, { tool, rules, absent: false })).runs[0];
+    expect(sarif.results.map((r: { baselineState: string }) => r.baselineState)).not.toContain(
+      "absent",
+    );
+    expect(sarif.results).toHaveLength(compared.findings.length);
+  });
+
   const multitool = multitoolPath();
-  it.skipIf(!multitool)(
-    "passes Microsoft's SARIF validator with GitHub's ingestion rules",
-    () => {
+  it.skipIf(!multitool).each([
+    ["a plain log", () => result],
+    ["a comparison with absent results", () => compared],
+  ])(
+    "passes Microsoft's SARIF validator with GitHub's ingestion rules: %s",
+    (_name, logOf) => {
       const dir = mkdtempSync(join(tmpdir(), "scout-sarif-"));
       const file = join(dir, "scout.sarif");
-      writeFileSync(file, formatSarif(result, { tool, rules }));
+      writeFileSync(file, formatSarif(logOf(), { tool, rules }));
       const out = join(dir, "validation.sarif");
       let output = "";
       try {

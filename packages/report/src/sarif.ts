@@ -20,6 +20,13 @@ export interface SarifOptions {
    * (a rule pack's rule set to error is scanned as high, not as its default).
    */
   policy?: PolicyConfig;
+  /**
+   * The base's fixed findings (`result.fixed`), listed as results with `baselineState: "absent"`
+   * as SARIF 2.1.0 has it for a comparison with a baseline (default true). A file for GitHub
+   * code scanning leaves them out: it reads every result as present (it ignores
+   * `baselineState`) and closes an alert when its result is absent from the upload.
+   */
+  absent?: boolean;
 }
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
@@ -41,7 +48,8 @@ export function formatSarif(result: Result, options: SarifOptions): string {
 
 /** The same log in chunks, for results of any size (what the CLI and the Action write). */
 export function formatSarifChunks(result: Result, options: SarifOptions): Generator<string> {
-  const rules = sarifRules(result.findings, options.rules, options.policy);
+  const absent = options.absent === false ? [] : (result.fixed ?? []);
+  const rules = sarifRules([...result.findings, ...absent], options.rules, options.policy);
   const index = new Map(rules.map((rule, i) => [rule.id, i]));
   const log = (results: string) => ({
     $schema: SCHEMA,
@@ -62,8 +70,12 @@ export function formatSarifChunks(result: Result, options: SarifOptions): Genera
       },
     ],
   });
-  return streamJson(log, result.findings, (finding) =>
-    sarifResult(finding, index.get(finding.ruleId)!),
+  const listed: { finding: Finding; absent: boolean }[] = [
+    ...result.findings.map((finding) => ({ finding, absent: false })),
+    ...absent.map((finding) => ({ finding, absent: true })),
+  ];
+  return streamJson(log, listed, ({ finding, absent }) =>
+    sarifResult(finding, index.get(finding.ruleId)!, absent),
   );
 }
 
@@ -147,7 +159,8 @@ function ruleName(id: string): string {
     .join("");
 }
 
-function sarifResult(finding: Finding, ruleIndex: number) {
+/** A result; an absent one is a base finding the head no longer has, where the base had it. */
+function sarifResult(finding: Finding, ruleIndex: number, absent: boolean) {
   const object = finding.object ? ` (${describeObject(finding)})` : "";
   return {
     ruleId: finding.ruleId,
@@ -165,7 +178,11 @@ function sarifResult(finding: Finding, ruleIndex: number) {
       },
     ],
     partialFingerprints: { "scoutFinding/v1": fingerprint(finding) },
-    ...(finding.baseline ? { baselineState: finding.baseline } : {}),
+    ...(absent
+      ? { baselineState: "absent" }
+      : finding.baseline
+        ? { baselineState: finding.baseline }
+        : {}),
     properties: { severity: finding.severity, ...(finding.path ? { path: finding.path } : {}) },
   };
 }

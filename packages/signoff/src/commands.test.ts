@@ -11,6 +11,7 @@ import {
   goodFiles,
   p256Pair,
 } from "./test-support/fixtures.js";
+import { recordedKubernetesVersion } from "./verify.js";
 
 async function signWith(privatePem: string, files: SignedFile[] = goodFiles()) {
   return runSignoff({ files, result: check(files), context: context(), key: { pem: privatePem } });
@@ -225,5 +226,41 @@ describe("unsigned and keyless records", () => {
       keyless: actionsAttestor(attest, "t"),
     });
     expect(out.mode).toBe("key");
+  });
+});
+
+describe("the Kubernetes version verify reads the files for", () => {
+  const keys = ed25519Pair();
+  const signedAt = async (kubernetesVersion: string | null) =>
+    (
+      await runSignoff({
+        files: goodFiles(),
+        result: check(goodFiles()),
+        context: { ...context(), kubernetesVersion },
+        key: { pem: keys.privatePem },
+      })
+    ).record;
+
+  it("reads the version a record names, null for one that names none", async () => {
+    expect(recordedKubernetesVersion(await signedAt("1.31.0"))).toBe("1.31.0");
+    expect(recordedKubernetesVersion(await signedAt(null))).toBeNull();
+    expect(recordedKubernetesVersion("not json")).toBeUndefined();
+    expect(recordedKubernetesVersion(await signedAt("1.31; rm -rf /"))).toBeUndefined();
+  });
+
+  it("says which version it used: the record's, or the default for a record that names none", async () => {
+    const verify = async (recorded: string | null, used: string) =>
+      runVerify({
+        record: await signedAt(recorded),
+        publicKeyPem: keys.publicPem,
+        files: goodFiles(),
+        kubernetes: { used, recorded },
+      }).text;
+    expect(await verify("1.31.0", "1.31.0")).toContain(
+      "ok   kubernetes: 1.31.0, the version the sign-off checked against (charts rendered for it)",
+    );
+    expect(await verify(null, "1.37.0")).toContain(
+      "ok   kubernetes: 1.37.0, the newest bundled (charts rendered for it): the record names no version (signed before versions were recorded)",
+    );
   });
 });

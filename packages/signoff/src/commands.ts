@@ -102,6 +102,8 @@ export interface VerifyInput {
   config?: CurrentConfig;
   /** The rule packs of the config used now, by digest, compared with the signed ones; undefined: not compared. */
   plugins?: readonly RecordedPlugin[];
+  /** The Kubernetes version the files were read (charts rendered) for now, and the record's. */
+  kubernetes?: { used: string; recorded: string | null | undefined };
 }
 
 export interface VerifyOutput {
@@ -121,13 +123,27 @@ export function runVerify(input: VerifyInput): VerifyOutput {
     input.config,
     input.plugins,
   );
-  return { report, text: formatVerifyReport(report), exitCode: report.ok ? 0 : 1 };
+  const text = formatVerifyReport(report, input.kubernetes && kubernetesLine(input.kubernetes));
+  return { report, text, exitCode: report.ok ? 0 : 1 };
 }
 
-export function formatVerifyReport(report: VerifyReport): string {
+/** Which Kubernetes version verify read the files for: the record's, else the default. */
+function kubernetesLine({ used, recorded }: NonNullable<VerifyInput["kubernetes"]>): string {
+  if (recorded === used) {
+    return `ok   kubernetes: ${used}, the version the sign-off checked against (charts rendered for it)`;
+  }
+  const why =
+    recorded === null
+      ? "the record names no version (signed before versions were recorded)"
+      : "the record's version cannot be read";
+  return `ok   kubernetes: ${used}, the newest bundled (charts rendered for it): ${why}`;
+}
+
+export function formatVerifyReport(report: VerifyReport, kubernetes?: string): string {
   const lines: string[] = [];
   const mark = (ok: boolean) => (ok ? "ok  " : "FAIL");
   lines.push(`${mark(report.signature.status === "ok")} signature: ${report.signature.detail}`);
+  if (kubernetes) lines.push(kubernetes);
   for (const problem of report.statementProblems) lines.push(`FAIL statement: ${problem}`);
   lines.push(`${mark(report.verdict === "pass")} verdict: ${report.verdict}`);
   lines.push(`${mark(report.threshold.ok)} threshold: ${report.threshold.detail}`);

@@ -65,6 +65,7 @@ export {
 } from "./statement.js";
 export {
   type FileProblem,
+  recordedKubernetesVersion,
   type SignatureStatus,
   type VerifyReport,
   verifySignoff,

@@ -45,6 +45,28 @@ export interface VerifyReport {
   predicate?: SignoffPredicate;
 }
 
+/**
+ * The Kubernetes version a record says its check judged against, read before the signature is
+ * checked: verify renders the charts for it, so that it compares what the sign-off rendered (the
+ * signature check still decides). null when the record names none (signed before the version was
+ * recorded); undefined when the record cannot be read that far (verify says why).
+ */
+export function recordedKubernetesVersion(record: string): string | null | undefined {
+  try {
+    const { envelope } = parseRecord(record);
+    const statement = JSON.parse(payloadBytes(envelope).toString("utf8")) as {
+      predicate?: { kubernetesVersion?: unknown };
+    };
+    const version = statement.predicate?.kubernetesVersion;
+    if (version === null) return null;
+    return typeof version === "string" && /^v?\d+\.\d+(?:\.\d+)?$/.test(version)
+      ? version
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** From the most lenient threshold to the strictest: `info` fails on every finding. */
 const STRICTNESS: Record<FailOn, number> = { never: 0, error: 1, warning: 2, info: 3 };
 

@@ -51,6 +51,11 @@ Options:
                          kubeconform also takes URL templates and "default"
   --values FILE          Helm values file, repeatable (later ones win)
   --set KEY=VALUE        Helm value, repeatable
+  --set-string KEY=VALUE Helm value kept a string ("true", "0123"), repeatable
+  --set-json KEY=JSON    Helm value written in JSON, repeatable
+  --set-file KEY=PATH    Helm value read from a file (relative to the working folder),
+                         repeatable; helm applies --values, then --set-json, --set,
+                         --set-string and --set-file, in that order, whatever the order given
   --release-name NAME    Helm release name (default release-name)
   --namespace NS         Helm release namespace
   --kube-version X.Y.Z   Kubernetes version Helm renders for (.Capabilities; default:
@@ -155,6 +160,9 @@ function render(
 export const HELM_ARGS = {
   values: { type: "string", multiple: true },
   set: { type: "string", multiple: true },
+  "set-string": { type: "string", multiple: true },
+  "set-json": { type: "string", multiple: true },
+  "set-file": { type: "string", multiple: true },
   "release-name": { type: "string" },
   namespace: { type: "string" },
   "kube-version": { type: "string" },
@@ -164,6 +172,9 @@ export const HELM_ARGS = {
 export function helmOptions(values: {
   values?: string[];
   set?: string[];
+  "set-string"?: string[];
+  "set-json"?: string[];
+  "set-file"?: string[];
   "release-name"?: string;
   namespace?: string;
   "kube-version"?: string;
@@ -172,6 +183,9 @@ export function helmOptions(values: {
   return {
     ...(values.values ? { values: values.values } : {}),
     ...(values.set ? { set: values.set } : {}),
+    ...(values["set-string"] ? { setString: values["set-string"] } : {}),
+    ...(values["set-json"] ? { setJson: values["set-json"] } : {}),
+    ...(values["set-file"] ? { setFile: values["set-file"] } : {}),
     ...(values["release-name"] ? { releaseName: values["release-name"] } : {}),
     ...(values.namespace ? { namespace: values.namespace } : {}),
     ...(values["kube-version"] ? { kubeVersion: values["kube-version"] } : {}),

@@ -26,7 +26,8 @@ what it holds is not in the output.
 
 Options:
   --config FILE          config file (default: scout-deploy.yaml, found by walking up)
-  --values FILE, --set KEY=VALUE, --release-name NAME, --kube-version X.Y.Z,
+  --values FILE, --set KEY=VALUE, --set-string KEY=VALUE, --set-json KEY=JSON,
+  --set-file KEY=PATH, --release-name NAME, --kube-version X.Y.Z,
   --api-versions G/V     as for check
 `;
 

@@ -1,7 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
-import { GUIDE_PACK, pluginDigests, runCheck, systemToolRunner } from "@scout-deploy/engine";
+import {
+  GUIDE_PACK,
+  type HelmOptions,
+  helmSetFiles,
+  pluginDigests,
+  runCheck,
+  systemToolRunner,
+} from "@scout-deploy/engine";
 import {
   githubContextFromEnv,
   runSignoff,
@@ -32,10 +39,14 @@ Options:
                               (a passphrase is read from ${PASSPHRASE_ENV})
   --config FILE               config file (default: scout-deploy.yaml, found by walking up)
   --fail-on LEVEL             ${FAIL_ON.join("|")} (default error, or policy.failOn)
-  --kubernetes-version X.Y.Z  the version schemas are checked against, recorded in the statement
-  --values FILE, --set KEY=VALUE, --release-name NAME, --namespace NS, --kube-version X.Y.Z
+  --kubernetes-version X.Y.Z  the version schemas are checked against and charts rendered for
+                              (default: the newest bundled); recorded in the statement, and
+                              verify renders for the recorded one
+  --values FILE, --set KEY=VALUE, --set-string KEY=VALUE, --set-json KEY=JSON,
+  --set-file KEY=PATH, --release-name NAME, --namespace NS, --kube-version X.Y.Z
                               how charts among the paths are rendered, as in "check"; the
-                              record signs what they render, so verify needs the same flags
+                              record signs what they render (and each --set-file file's
+                              bytes), so verify needs the same flags
   -h, --help                  this help
 
 Exit codes: 0 record written and the check passed, 1 written but the check failed, 2 could not run.
@@ -55,6 +66,7 @@ Exit codes: 0 record written and the check passed, 1 written but the check faile
       throw new ConfigurationError("signs files, not standard input: give paths");
     }
     const failOn = oneOf<FailOn>("--fail-on", values["fail-on"], FAIL_ON);
+    const helm = helmOptions(values);
     const run = await runCheck({
       cwd: io.cwd,
       paths: positionals,
@@ -62,15 +74,16 @@ Exit codes: 0 record written and the check passed, 1 written but the check faile
       ...(failOn ? { failOn } : {}),
       // The record names the version: the schemas must have been checked against that one.
       ...(values["kubernetes-version"] ? { kubernetesVersion: values["kubernetes-version"] } : {}),
-      helm: helmOptions(values),
+      helm,
       tools: systemToolRunner(io.env),
     });
     refuseRecordAmongFiles(io, "--out", values.out, run.bundle.files);
     const out = await runSignoff({
-      files: readFiles(io, run.bundle.files, run.rendered),
+      files: readFiles(io, signedFiles(run.bundle.files, helm, io.cwd), run.rendered),
       result: run.result,
       context: {
-        ...signoffContext(io, run.config.path, values["kubernetes-version"]),
+        // The version the check used, default or given: verify renders the charts for it.
+        ...signoffContext(io, run.config.path, run.kubernetesVersion),
         plugins: pluginDigests(run.config),
       },
       cwd: io.cwd,
@@ -81,6 +94,15 @@ Exit codes: 0 record written and the check passed, 1 written but the check faile
     return out.exitCode;
   },
 };
+
+/**
+ * What a record binds: the files the check read (or rendered) and the files `--set-file` reads
+ * (a value taken from a file is deployed as the file is; verify names it when it changed).
+ */
+export function signedFiles(checked: readonly string[], helm: HelmOptions, cwd: string): string[] {
+  const setFiles = helmSetFiles(helm, cwd).filter((path) => !checked.includes(path));
+  return [...checked, ...new Set(setFiles)];
+}
 
 /** The exact bytes of each file the check read (or rendered), under the name it showed. */
 export function readFiles(
@@ -134,12 +156,12 @@ function readKey(io: Io, path: string): { pem: string; passphrase?: string } {
 function signoffContext(
   io: Io,
   configPath: string | undefined,
-  kubernetesVersion?: string,
+  kubernetesVersion: string,
 ): SignoffContext {
   const context: SignoffContext = {
     tool: { ...TOOL },
     rulePacks: [{ ...GUIDE_PACK }],
-    kubernetesVersion: kubernetesVersion ?? null,
+    kubernetesVersion,
     checkedAt: new Date().toISOString(),
   };
   if (configPath) context.config = readFileSync(resolve(io.cwd, configPath));

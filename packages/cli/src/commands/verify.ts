@@ -1,13 +1,18 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
-import { loadCheckInputs, pluginDigests, systemToolRunner } from "@scout-deploy/engine";
-import { runVerify } from "@scout-deploy/signoff";
+import {
+  checkedKubernetesVersion,
+  loadCheckInputs,
+  pluginDigests,
+  systemToolRunner,
+} from "@scout-deploy/engine";
+import { recordedKubernetesVersion, runVerify } from "@scout-deploy/signoff";
 import { oneOf, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";
 import { HELM_ARGS, helmOptions, help } from "./check.js";
-import { readFiles, refuseRecordAmongFiles } from "./signoff.js";
+import { readFiles, refuseRecordAmongFiles, signedFiles } from "./signoff.js";
 
 export const verifyCommand: Command = {
   name: "verify",
@@ -18,7 +23,8 @@ Exit 0 only when the signature on the sign-off record holds for --key, the signe
 a pass taken at a threshold at least as strict as --require-fail-on, the files under PATH
 are exactly the signed ones (each changed, missing or extra file is named), and the config
 file means what it meant at sign-off (a changed scout: or policy: section is named; comments
-and layout do not count).
+and layout do not count). Charts are rendered for the Kubernetes version the record was
+checked against (the newest bundled for a record that names none), and the output says which.
 
 Options:
   --signoff FILE              the record written by "scout-deploy signoff"
@@ -27,10 +33,12 @@ Options:
                               passing record may have been signed at; a pass signed at a more
                               lenient one (failOn never passes anything) is refused
   --config FILE               config file (default: scout-deploy.yaml, found by walking up)
-  --values FILE, --set KEY=VALUE, --release-name NAME, --namespace NS, --kube-version X.Y.Z
+  --values FILE, --set KEY=VALUE, --set-string KEY=VALUE, --set-json KEY=JSON,
+  --set-file KEY=PATH, --release-name NAME, --namespace NS, --kube-version X.Y.Z
                               how charts among the paths are rendered: give the flags the
                               deployment renders with; other values render other objects,
-                              and the rendered file is then named as changed
+                              and the rendered file is then named as changed (a --set-file
+                              file whose bytes changed is named too)
   -h, --help                  this help
 
 Exit codes: 0 verified, 1 not verified, 2 could not run.
@@ -51,26 +59,33 @@ Exit codes: 0 verified, 1 not verified, 2 could not run.
     if (positionals.includes("-")) {
       throw new ConfigurationError("checks files, not standard input: give paths");
     }
+    const helm = helmOptions(values);
     // The same file list the check saw: folders, globs and config resolve as they did at signoff.
     // Read, not judged: no rule pack's code runs before its digest is compared.
+    const record = readText(io, "--signoff", values.signoff);
+    // Charts render for the version the sign-off checked against, so the same objects compare.
+    const recorded = recordedKubernetesVersion(record);
+    const kubernetesVersion = recorded ?? checkedKubernetesVersion(undefined);
     const run = await loadCheckInputs({
       cwd: io.cwd,
       paths: positionals,
+      kubernetesVersion,
       ...(values.config ? { configPath: values.config } : {}),
-      helm: helmOptions(values),
+      helm,
       tools: systemToolRunner(io.env),
     });
     refuseRecordAmongFiles(io, "--signoff", values.signoff, run.bundle.files);
     const out = runVerify({
-      record: readText(io, "--signoff", values.signoff),
+      record,
       publicKeyPem: readText(io, "--key", values.key),
-      files: readFiles(io, run.bundle.files, run.rendered),
+      files: readFiles(io, signedFiles(run.bundle.files, helm, io.cwd), run.rendered),
       cwd: io.cwd,
       requireFailOn,
       config: run.config.path
         ? { name: run.config.shown ?? run.config.path, content: readFileSync(run.config.path) }
         : null,
       plugins: pluginDigests(run.config),
+      kubernetes: { used: kubernetesVersion, recorded },
     });
     io.stdout(out.text);
     return out.exitCode;
