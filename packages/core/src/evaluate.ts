@@ -411,10 +411,19 @@ function identify(finding: Finding, key: string): void {
  * its document's index there (not its line, so inserted lines keep it).
  */
 function occurrences(bundle: Bundle): (object: BundleObject | undefined) => string {
-  const identity = (object: BundleObject) => clusterIdentity(placedRef(bundle, object));
+  const identities = new Map<BundleObject, string>();
+  const identity = (object: BundleObject) => {
+    let known = identities.get(object);
+    if (known === undefined) {
+      known = clusterIdentity(placedRef(bundle, object));
+      identities.set(object, known);
+    }
+    return known;
+  };
   const counts = new Map<string, number>();
   for (const object of bundle.objects) {
-    counts.set(identity(object), (counts.get(identity(object)) ?? 0) + 1);
+    const key = identity(object);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return (object) =>
     object && (counts.get(identity(object)) ?? 0) > 1

@@ -79,7 +79,8 @@ export interface AppliedObjects {
  * kind is judged by the built-in table.
  */
 export function isClusterScoped(applied: AppliedObjects, object: BundleObject): boolean {
-  const scope = customScopes(applied.objects).get(groupKindOf(object.value));
+  const custom = customScopes(applied.objects);
+  const scope = custom.size > 0 ? custom.get(groupKindOf(object.value)) : undefined;
   if (scope !== undefined) return scope === "Cluster";
   return CLUSTER_SCOPED.has(object.value.kind) || CLUSTER_SCOPED_GROUPS.has(groupOf(object.value));
 }

@@ -44,8 +44,16 @@ export interface Expansion {
 }
 
 export function envVars(container: ContainerRef): EnvVar[] {
-  return withExpansions(container, declaredEnvVars(container));
+  // Several rules (and one rule several times) read the same container's variables.
+  let variables = envVarsOf.get(container);
+  if (!variables) {
+    variables = withExpansions(container, declaredEnvVars(container));
+    envVarsOf.set(container, variables);
+  }
+  return variables;
 }
+
+const envVarsOf = new WeakMap<ContainerRef, EnvVar[]>();
 
 function declaredEnvVars(container: ContainerRef): EnvVar[] {
   const env = container.container.env;
@@ -124,12 +132,14 @@ type Lookup = (name: string) => EnvVar | "elsewhere" | undefined;
 /** Kubernetes' `$(VAR)` expansion (third_party/forked/golang/expansion) over the variables so far. */
 export function expand(value: string, lookup: Lookup): Expansion {
   const expansion: Expansion = {
-    text: "",
+    text: value.includes("$") ? "" : value,
     through: [],
     unexpanded: [],
     fromSecret: false,
     opaque: false,
   };
+  // Most values hold no reference: nothing to expand.
+  if (!value.includes("$")) return expansion;
   const whole = /^\$\(([^)]*)\)$/.exec(value);
   for (let at = 0; at < value.length; at++) {
     if (value[at] !== "$" || at + 1 >= value.length) {

@@ -222,11 +222,14 @@ const HOOKS = ["postStart", "preStop"] as const;
  */
 function commandLists(container: ContainerRef): CommandList[] {
   const own = container.container;
+  // The container's final environment is built only when some list has an argument to expand.
+  let expander: ((value: string) => Expansion) | undefined;
+  const expandArg = (value: string) => (expander ??= commandExpander(container))(value);
   const lists: CommandList[] = (["command", "args"] as const).map((field) => ({
     field,
     path: [field],
     list: Array.isArray(own[field]) ? (own[field] as unknown[]) : [],
-    expandArg: commandExpander(container),
+    expandArg,
   }));
   const execOf = (handler: unknown) => {
     const exec = isRecord(handler) && isRecord(handler.exec) ? handler.exec : undefined;
@@ -299,12 +302,13 @@ function redisCliPasswords(list: unknown[]): { index: number; value: string }[] 
  */
 function argCredentials(container: ContainerRef, reported: ReadonlySet<string>): ArgCredential[] {
   const found: ArgCredential[] = [];
-  for (const { field, path, list } of commandLists(container)) {
+  const lists = commandLists(container);
+  for (const { field, path, list } of lists) {
     for (const { index, value } of redisCliPasswords(list)) {
       found.push({ field, path, index, name: "redis-cli -a", value });
     }
   }
-  for (const { field, path, list, expandArg } of commandLists(container)) {
+  for (const { field, path, list, expandArg } of lists) {
     /** The literal the container gets, or undefined when it comes from a Secret or stays a reference. */
     const literal = (raw: string): string | undefined => {
       const expansion = expandArg(raw);
