@@ -42,7 +42,7 @@ export async function run(environment: Environment): Promise<void> {
     const access = WriteAccess.for(context, inputs.token, log);
     const deadline = startDeadline(inputs.githubTimeout);
     const github = await stage("connecting to GitHub", () =>
-      connectGitHub(inputs, context, access, log, deadline.signal),
+      connectGitHub(inputs, context, access, log, deadline),
     );
     const sections =
       gate.mode === "diff" ? [...gate.sections] : pipeline.network ? [pipeline.network] : [];
@@ -151,11 +151,22 @@ const MAX_REQUEST_MS = 30_000;
  * The bound on everything the run asks of GitHub's API: when it runs out, every pending call
  * ends and the run goes on without it (a hung API never hangs the job).
  */
-function startDeadline(seconds: number): { signal: AbortSignal; stop(): void } {
+function startDeadline(seconds: number): Deadline {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), seconds * 1000);
   timer.unref();
-  return { signal: controller.signal, stop: () => clearTimeout(timer) };
+  return {
+    signal: controller.signal,
+    at: Date.now() + seconds * 1000,
+    stop: () => clearTimeout(timer),
+  };
+}
+
+interface Deadline {
+  signal: AbortSignal;
+  /** ms since the epoch */
+  at: number;
+  stop(): void;
 }
 
 async function connectGitHub(
@@ -163,7 +174,7 @@ async function connectGitHub(
   context: RunContext,
   access: WriteAccess,
   log: Logger,
-  signal: AbortSignal,
+  deadline: Deadline,
 ): Promise<GitHubPort | undefined> {
   const needed = (inputs.comment && context.pullRequest) || inputs.signoff === "status";
   if (!needed || !access.allowed) return undefined;
@@ -176,7 +187,8 @@ async function connectGitHub(
     log,
     userAgent: `${TOOL.name}/${TOOL.version}`,
     requestTimeoutMs: Math.min(MAX_REQUEST_MS, (inputs.githubTimeout * 1000) / 4),
-    signal,
+    signal: deadline.signal,
+    deadline: deadline.at,
   });
 }
 

@@ -67,3 +67,8 @@ export class WriteDeniedError extends Error {
 export class GitHubTimeoutError extends Error {
   override readonly name = "GitHubTimeoutError";
 }
+
+/** GitHub's rate limit stopped a request, and it would not lift within the run's time for GitHub. */
+export class RateLimitError extends Error {
+  override readonly name = "RateLimitError";
+}

@@ -241,6 +241,24 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(result.code).toBe(1);
   }, 60_000);
 
+  it("a spent rate limit and a lasting 502 are one line each, told as what they are; the verdict stands", async () => {
+    github.inject({ operation: CREATE, status: 403, rateLimit: "primary", resetIn: 3600 });
+    github.inject({ operation: STATUS, status: 502, times: 10 });
+    const started = Date.now();
+    const result = await run();
+    expect(Date.now() - started, result.stdout).toBeLessThan(40_000);
+    expect(result.code).toBe(1);
+    expect(result.summary).toContain("❌ **Failed**");
+    expect(result.stdout).toMatch(
+      /::warning::could not post the pull request comment: GitHub's rate limit for this token is spent until \d\d:\d\d UTC \(create the comment\)\n/,
+    );
+    expect(result.stdout).not.toMatch(/pull-requests: write/);
+    expect(result.stdout).toMatch(
+      /::warning::could not set the scout\/secure-deploy status: GitHub answered 502 Bad Gateway \(set the commit status\)\n/,
+    );
+    expect(result.stdout).not.toContain("<html");
+  }, 60_000);
+
   it("a comment GitHub refuses (403) never fails the run, nor stops the status", async () => {
     github.inject({ operation: CREATE, status: 403 });
     const result = await run(pullRequestPayload("opened"), { "fail-on": "never" });
