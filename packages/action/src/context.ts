@@ -26,6 +26,8 @@ export interface RunContext {
   serverUrl: string;
   apiUrl: string;
   runUrl?: string;
+  /** GITHUB_RUN_ID: a later event's run has a greater id. */
+  runId?: string;
   /** GITHUB_RUN_ATTEMPT: a re-run is a new attempt of the same run. */
   runAttempt?: string;
   workspace: string;
@@ -54,6 +56,7 @@ export function readContext(env: Env, cwd: string): RunContext {
   };
   if (env.GITHUB_RUN_ID) {
     context.runUrl = `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`;
+    context.runId = env.GITHUB_RUN_ID;
   }
   if (env.GITHUB_RUN_ATTEMPT) context.runAttempt = env.GITHUB_RUN_ATTEMPT;
   if (pullRequest) context.pullRequest = pullRequest;

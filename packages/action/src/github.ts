@@ -146,6 +146,15 @@ export function createGitHub(options: GitHubOptions): GitHubPort {
       );
       return toComment(data);
     },
+    async deleteComment(id) {
+      await call("delete a duplicate comment", () =>
+        octokit.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+          owner,
+          repo,
+          comment_id: id,
+        }),
+      );
+    },
     async listStatuses(sha) {
       const { data } = await call("read the commit's statuses", () =>
         octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/statuses", {

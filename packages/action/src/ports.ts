@@ -47,6 +47,7 @@ export interface GitHubPort {
   listComments(issueNumber: number): Promise<IssueComment[]>;
   createComment(issueNumber: number, body: string): Promise<IssueComment>;
   updateComment(commentId: number, body: string): Promise<IssueComment>;
+  deleteComment(commentId: number): Promise<void>;
   createStatus(status: CommitStatus): Promise<void>;
   /** The commit's statuses, newest first (GitHub's first page). */
   listStatuses(sha: string): Promise<Omit<CommitStatus, "sha" | "description">[]>;

@@ -163,6 +163,65 @@ describe("publish", () => {
     expect(github.comments[1]!.body).toContain("✅ **Passed**");
   });
 
+  it("a comment of ours deleted after it was listed (PATCH answers 404) is created again", async () => {
+    const { github, log, inputs, deps } = setup();
+    await publish(pipelineRun([finding(1)]), inputs, context, deps);
+    const listed = github.listComments;
+    github.listComments = async (issue) => {
+      const comments = await listed(issue);
+      github.comments.splice(0); // a maintainer deletes it now
+      return comments;
+    };
+    await publish(pipelineRun([]), inputs, context, deps);
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]!.body).toContain("✅ **Passed**");
+    expect(log.lines).toContain(
+      "info: the pull request comment 1 was deleted meanwhile; created 2",
+    );
+  });
+
+  it("two runs racing: the one that created a second comment moves its report into the first", async () => {
+    const { github, log, inputs, deps } = setup();
+    const create = github.createComment;
+    github.createComment = async (issue, body) => {
+      // The other run's comment lands first, between our list and our create.
+      github.createComment = create;
+      await create(issue, body.replace("❌ **Failed**", "the other run's report"));
+      return create(issue, body);
+    };
+    await publish(pipelineRun([finding(1)]), inputs, context, deps);
+    expect(github.comments.map((c) => c.id)).toEqual([1]);
+    expect(github.comments[0]!.body).toContain("❌ **Failed**");
+    expect(log.lines).toContain(
+      "info: another run created the pull request comment 1 at the same time; keeping that one",
+    );
+  });
+
+  it("duplicates of ours that a race left are deleted; the oldest is kept and updated", async () => {
+    const { github, log, inputs, deps } = setup();
+    await publish(pipelineRun([finding(1)]), inputs, context, deps);
+    github.comments.push({ ...github.comments[0]!, id: 2 });
+    github.comments.push({ id: 3, body: `${COMMENT_MARKER}\nnot ours`, author: "mallory" });
+    await publish(pipelineRun([]), inputs, context, deps);
+    expect(github.comments.map((c) => c.id)).toEqual([1, 3]);
+    expect(github.comments[0]!.body).toContain("✅ **Passed**");
+    expect(log.lines).toContain("info: deleted the pull request comment 2, a duplicate of ours");
+  });
+
+  it("a run finishing after a later run leaves the later run's report in the comment", async () => {
+    const { github, log, inputs, deps } = setup();
+    const later = { ...context, runId: "1002", runAttempt: "1" };
+    const earlier = { ...context, runId: "1001", runAttempt: "3" };
+    await publish(pipelineRun([]), inputs, later, deps);
+    await publish(pipelineRun([finding(1)]), inputs, earlier, deps);
+    expect(github.comments[0]!.body).toContain("✅ **Passed**");
+    expect(log.lines).toContain(
+      "info: the pull request comment 1 holds the report of a later run (1002, attempt 1); leaving it",
+    );
+    await publish(pipelineRun([finding(1)]), inputs, { ...later, runAttempt: "2" }, deps);
+    expect(github.comments[0]!.body).toContain("❌ **Failed**");
+  });
+
   it("input name titles the comment", async () => {
     const { github, inputs, deps } = setup({ name: "production" });
     await publish(pipelineRun([]), inputs, context, deps);

@@ -13,22 +13,10 @@ import type { RunContext } from "./context.js";
 import { type Inputs, resolveIn } from "./inputs.js";
 import type { WriteAccess } from "./permissions.js";
 import type { PipelineRun } from "./pipeline.js";
-import { type GitHubPort, type Logger, type Runner, WriteDeniedError } from "./ports.js";
+import type { GitHubPort, Logger, Runner } from "./ports.js";
+import { COMMENT_MARKER, checkLine, type RunStamp, runLine, upsertComment } from "./sticky.js";
 
-/** The hidden marker that identifies the Action's one sticky comment on a pull request. */
-export const COMMENT_MARKER = "<!-- scout/secure-deploy: sticky comment -->";
-const CHECK_LINE = "<!-- scout/secure-deploy: check ";
-
-/**
- * The hidden line that tells which check a comment reports: the name input, else what it
- * checks. Two jobs (or matrix legs) on one pull request keep a comment each instead of
- * overwriting one another's findings.
- */
-export function checkLine(inputs: Pick<Inputs, "name" | "config" | "manifests">): string {
-  const key = inputs.name ?? inputs.config ?? inputs.manifests.join(", ");
-  // An HTML comment cannot hold "--".
-  return `${CHECK_LINE}${encodeURIComponent(key).replaceAll("-", "%2D")} -->`;
-}
+export { COMMENT_MARKER, checkLine } from "./sticky.js";
 
 export interface ReportFiles {
   sarifFile: string;
@@ -113,14 +101,25 @@ export async function publish(
   await deps.runner.appendSummary(markdown());
   if (inputs.comment && context.pullRequest) {
     const check = checkLine(inputs);
+    const run = runStamp(context);
+    const header = [COMMENT_MARKER, check, ...(run ? [runLine(run)] : [])].join("\n");
     await upsertComment(
-      context.pullRequest.number,
-      markdown(`${COMMENT_MARKER}\n${check}`),
-      check,
-      inputs.commentAuthor,
+      {
+        issue: context.pullRequest.number,
+        body: markdown(header),
+        check,
+        commentAuthor: inputs.commentAuthor,
+        ...(run ? { run } : {}),
+      },
       deps,
     );
   }
+}
+
+function runStamp(context: RunContext): RunStamp | undefined {
+  const id = Number(context.runId);
+  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  return { id, attempt: Number(context.runAttempt) || 1 };
 }
 
 function fileLinks(context: RunContext): FileLinks | undefined {
@@ -128,51 +127,4 @@ function fileLinks(context: RunContext): FileLinks | undefined {
   if (!sha) return undefined;
   const { owner, repo } = context.repository;
   return { serverUrl: context.serverUrl, repository: `${owner}/${repo}`, sha };
-}
-
-/**
- * One comment per pull request and check, updated on every push. Ours is the first with the
- * marker and this check's line AND written by the identity the token posts as: anyone can paste
- * the marker into a comment of their own, and editing theirs would put our report under their
- * name (or be refused). A marked comment without a check line (written before there were
- * several) is taken over when no comment has ours.
- */
-async function upsertComment(
-  issue: number,
-  body: string,
-  check: string,
-  commentAuthor: string | undefined,
-  deps: PublishDeps,
-): Promise<void> {
-  if (!deps.github || !deps.access.allowed) return deps.access.skip("the pull request comment");
-  const github = deps.github;
-  try {
-    const self = commentAuthor
-      ? { login: commentAuthor, source: "input comment-author" }
-      : await github.identity();
-    deps.log.info(`Our pull request comment is the one by ${self.login} (${self.source})`);
-    const marked = (await github.listComments(issue)).filter(
-      (c) => c.author === self.login && c.body.includes(COMMENT_MARKER),
-    );
-    const existing =
-      marked.find((c) => c.body.includes(check)) ??
-      marked.find((c) => !c.body.includes(CHECK_LINE));
-    if (existing) {
-      await github.updateComment(existing.id, body);
-      deps.log.info(`updated the pull request comment ${existing.id}`);
-    } else {
-      const created = await github.createComment(issue, body);
-      deps.log.info(`created the pull request comment ${created.id}`);
-    }
-  } catch (error) {
-    // A comment is never a reason to fail the run, and its permission (pull-requests: write) is
-    // not the status's (statuses: write): a refused comment leaves the status to be tried.
-    if (error instanceof WriteDeniedError) {
-      deps.log.info(
-        `Skipping the pull request comment: GitHub refused it (HTTP ${error.status}); the job needs pull-requests: write. Other writes still go ahead.`,
-      );
-    } else {
-      deps.log.warning(`could not post the pull request comment: ${(error as Error).message}`);
-    }
-  }
 }

@@ -186,6 +186,27 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(github.statuses).toHaveLength(2);
   }, 60_000);
 
+  it("two runs racing on one pull request leave one comment, with the later run's report", async () => {
+    const race = (runId: string) =>
+      runAction({
+        workspace,
+        payload: pullRequestPayload("synchronize"),
+        apiUrl: github.url,
+        inputs: { ...inputs, "fail-on": "never" },
+        env: { GITHUB_RUN_ID: runId },
+      });
+    const [earlier, later] = await Promise.all([race("41"), race("43")]);
+    expect(earlier.code, earlier.stdout).toBe(0);
+    expect(later.code, later.stdout).toBe(0);
+    expect(github.comments, earlier.stdout + later.stdout).toHaveLength(1);
+    expect(github.comments[0]!.body).toContain("<!-- scout/secure-deploy: run 43.1 -->");
+    // A re-run of the earlier run's commit, finishing last, leaves the later report.
+    const rerun = await race("41");
+    expect(rerun.stdout).toContain("holds the report of a later run (43, attempt 1); leaving it");
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]!.body).toContain("run 43.1");
+  }, 90_000);
+
   it("two checks on one pull request: a comment each, and a pass never hides the other's failure", async () => {
     mkdirSync(join(workspace, "staging"));
     writeFileSync(join(workspace, "staging/backend.yaml"), secureBackend);

@@ -12,6 +12,7 @@ export const USED_OPERATIONS = [
   "POST /repos/{owner}/{repo}/statuses/{sha}",
   "GET /user",
   "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
+  "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}",
 ];
 /** GitHub's GraphQL endpoint: every query is checked against GitHub's schema. */
 export const GRAPHQL = "POST /graphql";
@@ -328,6 +329,15 @@ export class FakeGitHub {
         return author
           ? [200, { login: author, id: 1, type: "User" }, {}]
           : [401, { message: "Bad credentials" }, {}];
+      case USED_OPERATIONS[6]: {
+        const at = this.comments.findIndex((c) => c.id === Number(values[2]));
+        if (at < 0) return [404, { message: "Not Found" }, {}];
+        if (this.comments[at]!.author !== author) {
+          return [403, { message: "Resource not accessible by integration" }, {}];
+        }
+        this.comments.splice(at, 1);
+        return [204, "", {}];
+      }
       case USED_OPERATIONS[5]:
         // Newest first, as GitHub lists them.
         return [
