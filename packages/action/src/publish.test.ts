@@ -222,6 +222,44 @@ describe("publish", () => {
     expect(github.comments[0]!.body).toContain("❌ **Failed**");
   });
 
+  it("matrix legs over helm-values or the Kubernetes version keep a comment each; --set values stay out", async () => {
+    const leg = (values: Record<string, string>) =>
+      setup({ manifests: "chart", "helm-set": "db.password=hunter2", ...values }).inputs;
+    const {
+      github,
+      inputs: staging,
+      deps,
+    } = setup({
+      manifests: "chart",
+      "helm-values": "values-staging.yaml",
+      "helm-set": "db.password=hunter2",
+    });
+    const production = leg({ "helm-values": "values-production.yaml" });
+    const newer = leg({ "helm-values": "values-production.yaml", "kubernetes-version": "1.37.0" });
+    await publish(pipelineRun([finding(1)]), staging, context, deps);
+    await publish(pipelineRun([]), production, context, deps);
+    await publish(pipelineRun([finding(2)]), newer, context, deps);
+    await publish(pipelineRun([]), staging, context, deps);
+    expect(github.comments).toHaveLength(3);
+    expect(github.comments[0]!.body).toContain("✅ **Passed**");
+    expect(github.comments[1]!.body).toContain("✅ **Passed**");
+    expect(github.comments[2]!.body).toContain("❌ **Failed**");
+    expect(github.comments.map((c) => c.body).join("")).not.toContain("hunter2");
+  });
+
+  it("the comment an older version wrote for the same check (config only) is taken over", async () => {
+    const { github, inputs, deps } = setup({
+      config: "scout-deploy.yaml",
+      manifests: "",
+      "helm-values": "values-production.yaml",
+    });
+    const older = `${COMMENT_MARKER}\n<!-- scout/secure-deploy: check scout%2Ddeploy.yaml -->\nold`;
+    github.comments.push({ id: 5, body: older, author: "github-actions[bot]" });
+    await publish(pipelineRun([]), inputs, context, deps);
+    expect(github.comments.map((c) => c.id)).toEqual([5]);
+    expect(github.comments[0]!.body).toContain("✅ **Passed**");
+  });
+
   it("input name titles the comment", async () => {
     const { github, inputs, deps } = setup({ name: "production" });
     await publish(pipelineRun([]), inputs, context, deps);

@@ -14,7 +14,14 @@ import { type Inputs, resolveIn } from "./inputs.js";
 import type { WriteAccess } from "./permissions.js";
 import type { PipelineRun } from "./pipeline.js";
 import type { GitHubPort, Logger, Runner } from "./ports.js";
-import { COMMENT_MARKER, checkLine, type RunStamp, runLine, upsertComment } from "./sticky.js";
+import {
+  COMMENT_MARKER,
+  checkLine,
+  legacyCheckLine,
+  type RunStamp,
+  runLine,
+  upsertComment,
+} from "./sticky.js";
 
 export { COMMENT_MARKER, checkLine } from "./sticky.js";
 
@@ -101,6 +108,7 @@ export async function publish(
   await deps.runner.appendSummary(markdown());
   if (inputs.comment && context.pullRequest) {
     const check = checkLine(inputs);
+    const legacyCheck = legacyCheckLine(inputs);
     const run = runStamp(context);
     const header = [COMMENT_MARKER, check, ...(run ? [runLine(run)] : [])].join("\n");
     await upsertComment(
@@ -108,6 +116,7 @@ export async function publish(
         issue: context.pullRequest.number,
         body: markdown(header),
         check,
+        ...(legacyCheck !== check ? { legacyCheck } : {}),
         commentAuthor: inputs.commentAuthor,
         ...(run ? { run } : {}),
       },

@@ -9,11 +9,43 @@ const RUN_LINE = /<!-- scout\/secure-deploy: run (\d+)\.(\d+) -->/;
 
 /**
  * The hidden line that tells which check a comment reports: the name input, else what it
- * checks. Two jobs (or matrix legs) on one pull request keep a comment each instead of
- * overwriting one another's findings.
+ * checks and how (a matrix over environments often differs only in helm-values or the
+ * Kubernetes version). Two jobs (or matrix legs) on one pull request keep a comment each
+ * instead of overwriting one another's findings.
  */
-export function checkLine(inputs: Pick<Inputs, "name" | "config" | "manifests">): string {
-  const key = inputs.name ?? inputs.config ?? inputs.manifests.join(", ");
+export function checkLine(inputs: CheckInputs): string {
+  return lineOf(inputs.name ?? [legacyKey(inputs), ...variant(inputs)].join(" "));
+}
+
+/** The line older versions wrote (name, else config, else manifests): their comment is taken over. */
+export function legacyCheckLine(inputs: CheckInputs): string {
+  return lineOf(inputs.name ?? legacyKey(inputs));
+}
+
+type CheckInputs = Pick<Inputs, "name" | "config" | "manifests" | "helm" | "kubernetesVersion">;
+
+function legacyKey(inputs: CheckInputs): string {
+  return inputs.config ?? inputs.manifests.join(", ");
+}
+
+/** What else sets the check apart; of helm-set only the keys: its values may be secrets. */
+function variant(inputs: CheckInputs): string[] {
+  const helm = inputs.helm ?? {};
+  const parts: [string, string | undefined][] = [
+    [
+      "manifests",
+      inputs.config && inputs.manifests.length ? inputs.manifests.join(", ") : undefined,
+    ],
+    ["helm-values", helm.values?.join(", ")],
+    ["helm-set", helm.set?.map((pair) => pair.split("=")[0]).join(", ")],
+    ["helm-namespace", helm.namespace],
+    ["helm-release-name", helm.releaseName],
+    ["kubernetes-version", inputs.kubernetesVersion],
+  ];
+  return parts.filter(([, value]) => value).map(([input, value]) => `${input}=${value}`);
+}
+
+function lineOf(key: string): string {
   // An HTML comment cannot hold "--".
   return `${CHECK_LINE}${encodeURIComponent(key).replaceAll("-", "%2D")} -->`;
 }
@@ -42,6 +74,8 @@ export interface StickyComment {
   /** The whole body, header lines included. */
   body: string;
   check: string;
+  /** The check line of the same check in older versions, when it differs. */
+  legacyCheck?: string;
   run?: RunStamp;
   commentAuthor: string | undefined;
 }
@@ -67,7 +101,7 @@ export async function upsertComment(comment: StickyComment, deps: StickyDeps): P
       ? { login: comment.commentAuthor, source: "input comment-author" }
       : await github.identity();
     deps.log.info(`Our pull request comment is the one by ${self.login} (${self.source})`);
-    const ours = oursOf(await github.listComments(comment.issue), self.login, comment.check);
+    const ours = oursOf(await github.listComments(comment.issue), self.login, comment);
     const [existing, ...duplicates] = ours;
     if (!existing) return await createAndSettle(comment, self.login, deps, github);
     await removeDuplicates(duplicates, deps.log, github);
@@ -85,12 +119,21 @@ export async function upsertComment(comment: StickyComment, deps: StickyDeps): P
   }
 }
 
-/** Our comments for this check, oldest first (GitHub lists them so); else an unchecked old one. */
-function oursOf(comments: IssueComment[], login: string, check: string): IssueComment[] {
+/**
+ * Our comments for this check, oldest first (GitHub lists them so); else the one an older
+ * version wrote for it (its check line, or none at all).
+ */
+function oursOf(
+  comments: IssueComment[],
+  login: string,
+  { check, legacyCheck }: Pick<StickyComment, "check" | "legacyCheck">,
+): IssueComment[] {
   const marked = comments.filter((c) => c.author === login && c.body.includes(COMMENT_MARKER));
   const checked = marked.filter((c) => c.body.includes(check));
   if (checked.length) return checked;
-  const legacy = marked.find((c) => !c.body.includes(CHECK_LINE));
+  const legacy =
+    (legacyCheck && marked.find((c) => c.body.includes(legacyCheck))) ||
+    marked.find((c) => !c.body.includes(CHECK_LINE));
   return legacy ? [legacy] : [];
 }
 
@@ -107,7 +150,7 @@ async function createAndSettle(
 ): Promise<void> {
   const created = await github.createComment(comment.issue, comment.body);
   deps.log.info(`created the pull request comment ${created.id}`);
-  const [oldest] = oursOf(await github.listComments(comment.issue), login, comment.check);
+  const [oldest] = oursOf(await github.listComments(comment.issue), login, comment);
   if (!oldest || oldest.id === created.id) return;
   deps.log.info(
     `another run created the pull request comment ${oldest.id} at the same time; keeping that one`,
