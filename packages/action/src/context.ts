@@ -33,6 +33,8 @@ export interface RunContext {
   workspace: string;
   tempDir: string;
   pullRequest?: PullRequest;
+  /** A merge queue's group (`merge_group`): GITHUB_SHA is its head, tested on top of `baseSha`. */
+  mergeGroup?: { baseSha: string };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -60,6 +62,8 @@ export function readContext(env: Env, cwd: string): RunContext {
   }
   if (env.GITHUB_RUN_ATTEMPT) context.runAttempt = env.GITHUB_RUN_ATTEMPT;
   if (pullRequest) context.pullRequest = pullRequest;
+  const mergeGroup = mergeGroupOf(event);
+  if (mergeGroup) context.mergeGroup = mergeGroup;
   return context;
 }
 
@@ -91,6 +95,17 @@ function pullRequestOf(event: unknown): PullRequest | undefined {
     fromFork: headRepository !== baseRepository,
     ...(typeof base.sha === "string" ? { baseSha: base.sha } : {}),
   };
+}
+
+function mergeGroupOf(event: unknown): { baseSha: string } | undefined {
+  if (!isRecord(event) || !isRecord(event.merge_group)) return undefined;
+  const { base_sha } = event.merge_group;
+  return typeof base_sha === "string" && base_sha ? { baseSha: base_sha } : undefined;
+}
+
+/** The commit the checked change is compared with: a pull request's base, a merge group's. */
+export function comparisonBase(context: RunContext): string | undefined {
+  return context.pullRequest?.baseSha ?? context.mergeGroup?.baseSha;
 }
 
 function repoName(repo: unknown): string {
