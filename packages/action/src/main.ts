@@ -1,5 +1,6 @@
 import { failsAt, isConfigurationError, type Result, SEVERITIES } from "@scout-deploy/core";
 import { type Gate, gateOnBase } from "./base.js";
+import { checkoutRoot, fromCheckoutRoot } from "./checkout.js";
 import { isPullRequestTarget, type RunContext, readContext } from "./context.js";
 import { type Inputs, parseInputs } from "./inputs.js";
 import { signoffAttester } from "./integrations.js";
@@ -32,7 +33,7 @@ export async function run(environment: Environment): Promise<void> {
     const pipeline = await checkManifests(inputs, context, await loadEngine(), log);
     const gate = await gateOnBase(pipeline, inputs, context, log);
     if (gate.notice) announce(runner, log, gate.notice);
-    const gated = gate.run;
+    const gated = await fromRepositoryRoot(gate.run, context, log);
 
     const files = writeReportFiles(gated, inputs, context, TOOL);
     setReportOutputs(runner, gated, files);
@@ -103,6 +104,22 @@ function announce(runner: Runner, log: Logger, notice: string): void {
     line: 0,
     column: 0,
   });
+}
+
+/** Files named from the repository's root when actions/checkout put it in a subfolder. */
+async function fromRepositoryRoot(
+  run: PipelineRun,
+  context: RunContext,
+  log: Logger,
+): Promise<PipelineRun> {
+  const files = run.result.findings.map((finding) => finding.file);
+  if (files.length === 0) return run;
+  const root = checkoutRoot(context, files, await import("@scout-deploy/engine"));
+  if (!root) return run;
+  log.info(
+    `the repository is checked out in ${root}: annotations, links and SARIF name files from there`,
+  );
+  return { ...run, result: fromCheckoutRoot(run.result, context.workspace, root) };
 }
 
 async function workspaceCommit(context: RunContext): Promise<{ workspaceCommit?: string }> {

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import {
   cpSync,
@@ -533,6 +534,50 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(result.stdout).toMatch(
       /^::warning::pull_request_target: the workspace is no git checkout, not the pull request's head [0-9a-f]{40}, so no status is set on the head/m,
     );
+  }, 60_000);
+
+  it("a repository checked out in a subfolder (actions/checkout path:): annotations and links name files from its root", async () => {
+    const app = join(workspace, "app");
+    mkdirSync(join(app, "k8s"), { recursive: true });
+    writeFileSync(join(app, "k8s/backend.yaml"), backend);
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", ...args], {
+        cwd: app,
+        encoding: "utf8",
+      }).trim();
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-q", "-m", "app");
+    const checkedOut = git("rev-parse", "HEAD");
+    const result = await runAction({
+      workspace,
+      payload: pullRequestPayload("opened"),
+      apiUrl: github.url,
+      inputs: { ...inputs, manifests: "app/k8s", "fail-on": "never" },
+      // pull_request checks out GITHUB_SHA, the merge commit.
+      env: { GITHUB_SHA: checkedOut },
+    });
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain("::error title=pod/run-as-non-root,file=k8s/backend.yaml,");
+    expect(result.stdout).not.toContain("file=app/");
+    expect(result.summary).toMatch(
+      /\[k8s\/backend\.yaml:\d+\]\(https:\/\/github\.com\/[^)]*\/blob\/[0-9a-f]{40}\/k8s\/backend\.yaml#L/,
+    );
+    const sarif = JSON.parse(readFileSync(result.outputs["sarif-file"]!, "utf8"));
+    const uris = new Set(
+      sarif.runs[0].results.map(
+        (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+          r.locations[0]!.physicalLocation.artifactLocation.uri,
+      ),
+    );
+    expect([...uris]).toEqual(["k8s/backend.yaml"]);
+
+    // Another repository's checkout (its HEAD is not this run's commit) keeps workspace paths.
+    const other = await run(pullRequestPayload("opened"), {
+      manifests: "app/k8s",
+      "fail-on": "never",
+    });
+    expect(other.stdout).toContain("file=app/k8s/backend.yaml,");
   }, 60_000);
 
   it("outside a pull request (push): no comment, the status goes to the pushed commit", async () => {
