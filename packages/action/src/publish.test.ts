@@ -260,6 +260,43 @@ describe("publish", () => {
     expect(github.comments[0]!.body).toContain("✅ **Passed**");
   });
 
+  it("a report too long for a comment keeps its verdict and points at the job summary, which holds every finding", async () => {
+    const { github, runner, inputs, deps } = setup();
+    const many = Array.from({ length: 1_000 }, (_, i) => ({
+      ...finding(i + 1),
+      message: `container "api-${i}" runs as root: ${"x".repeat(60)}`,
+    }));
+    const withRun = { ...context, runUrl: "https://github.com/o/r/actions/runs/7" };
+    await publish(pipelineRun(many), inputs, withRun, deps);
+    const comment = github.comments[0]!.body;
+    expect(comment.length).toBeLessThanOrEqual(65_536);
+    expect(comment).toContain("❌ **Failed**: 1000 findings");
+    expect(comment).toMatch(
+      /more findings are not in this table .*; all 1000 are in \[the job summary of this run\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/7\)/,
+    );
+    const summary = runner.summary[0]!;
+    expect(summary.match(/^\| 🔴 error \|/gm)).toHaveLength(1_000);
+    expect(summary).not.toContain("not in this table");
+  });
+
+  it("a summary over GitHub's 1 MiB per step is cut with a line saying where the rest are", async () => {
+    const { github, runner, inputs, deps } = setup();
+    const many = Array.from({ length: 6_000 }, (_, i) => ({
+      ...finding(i + 1),
+      message: `container “api-${i}” runs as root — ${"é".repeat(200)}`,
+    }));
+    const withRun = { ...context, runUrl: "https://github.com/o/r/actions/runs/7" };
+    await publish(pipelineRun(many), inputs, withRun, deps);
+    const summary = runner.summary[0]!;
+    expect(Buffer.byteLength(summary, "utf8")).toBeLessThan(1024 * 1024);
+    expect(summary).toContain("❌ **Failed**: 6000 findings");
+    expect(summary).toMatch(
+      /more findings are not in this table .*all 6000 are in \[the findings file/,
+    );
+    expect(github.comments[0]!.body).toContain("all 6000 are in [the findings file");
+    expect(runner.failed).toEqual([]);
+  });
+
   it("input name titles the comment", async () => {
     const { github, inputs, deps } = setup({ name: "production" });
     await publish(pipelineRun([]), inputs, context, deps);

@@ -1,9 +1,10 @@
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import {
+  COMMENT_BUDGET,
   type FileLinks,
+  fitMarkdown,
   formatJsonChunks,
-  formatMarkdown,
   formatSarifChunks,
   type MarkdownSection,
   planAnnotations,
@@ -88,24 +89,18 @@ export async function publish(
     deps.log.info(line);
     sections.push({ title: "Annotations", body: line });
   }
-  const markdown = (header?: string) =>
-    formatMarkdown(run.result, {
+  const markdown = (maxLength: number, allFindings: string, header?: string) =>
+    fitMarkdown(run.result, {
       rules: run.rules,
       links: fileLinks(context),
-      ...(context.runUrl
-        ? {
-            allFindings: {
-              url: context.runUrl,
-              label:
-                "the findings file and the SARIF of this run (outputs findings-file, sarif-file)",
-            },
-          }
-        : {}),
+      ...(context.runUrl ? { allFindings: { url: context.runUrl, label: allFindings } } : {}),
       sections,
+      maxLength,
       ...(header ? { header } : {}),
       ...(inputs.name ? { title: `Scout Secure Deploy: ${inputs.name.replace(/[<>]/g, "")}` } : {}),
     });
-  await deps.runner.appendSummary(markdown());
+  const summary = markdown(SUMMARY_BUDGET, FILES_LABEL);
+  await deps.runner.appendSummary(summary.markdown);
   if (inputs.comment && context.pullRequest) {
     const check = checkLine(inputs);
     const legacyCheck = legacyCheckLine(inputs);
@@ -114,7 +109,9 @@ export async function publish(
     await upsertComment(
       {
         issue: context.pullRequest.number,
-        body: markdown(header),
+        // The summary holds what a comment has no room for: the comment points there.
+        body: markdown(COMMENT_BUDGET, summary.complete ? SUMMARY_LABEL : FILES_LABEL, header)
+          .markdown,
         check,
         ...(legacyCheck !== check ? { legacyCheck } : {}),
         commentAuthor: inputs.commentAuthor,
@@ -124,6 +121,15 @@ export async function publish(
     );
   }
 }
+
+/**
+ * GitHub takes at most 1 MiB of summary per step; a UTF-16 unit (what the budget counts) is at
+ * most 3 bytes of UTF-8, and the rest is room for the runner's own lines.
+ */
+const SUMMARY_BUDGET = Math.floor((1024 * 1024 - 8 * 1024) / 3);
+const FILES_LABEL =
+  "the findings file and the SARIF of this run (outputs findings-file, sarif-file)";
+const SUMMARY_LABEL = "the job summary of this run";
 
 function runStamp(context: RunContext): RunStamp | undefined {
   const id = Number(context.runId);
