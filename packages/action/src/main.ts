@@ -1,4 +1,5 @@
 import { failsAt, isConfigurationError, type Result, SEVERITIES } from "@scout-deploy/core";
+import type { Annotation, AnnotationLevel } from "@scout-deploy/report";
 import { type Gate, gateOnBase } from "./base.js";
 import { checkoutRoot, fromCheckoutRoot } from "./checkout.js";
 import { isPullRequestTarget, type RunContext, readContext } from "./context.js";
@@ -25,7 +26,7 @@ export interface Environment {
  * a diagram that cannot be drawn) is a warning and a failed step, never a lost report.
  */
 export async function run(environment: Environment): Promise<void> {
-  const { runner, log } = environment;
+  const { runner, log, used } = countingAnnotations(environment.runner, environment.log);
   try {
     const context = readContext(environment.env, environment.cwd);
     const inputs = parseInputs(runner.input, context.tempDir);
@@ -51,8 +52,16 @@ export async function run(environment: Environment): Promise<void> {
       const title = gate.mode === "diff" ? "The base, read in part" : "Full report";
       sections.unshift({ title, body: gate.notice });
     }
+    // The failure message is an error annotation of its own, made last: its slot is kept.
+    const annotationsUsed = { ...used, error: used.error + (gated.result.summary.passed ? 0 : 1) };
     await stage("publishing", () =>
-      publish(gated, inputs, context, { runner, log, github, access, tool: TOOL }, sections),
+      publish(
+        gated,
+        inputs,
+        context,
+        { runner, log, github, access, tool: TOOL, annotationsUsed },
+        sections,
+      ),
     );
 
     // The status is the pull request's gate (new findings in a diff); a signed record always
@@ -91,6 +100,31 @@ export async function run(environment: Environment): Promise<void> {
         : `scout-secure-deploy failed unexpectedly (please report it): ${withoutSnippet(error)}`,
     );
   }
+}
+
+/**
+ * The runner and logger, counting the annotations the step makes: GitHub shows the first 10 of
+ * each level per step, and a warning in the log is a warning annotation too.
+ */
+function countingAnnotations(runner: Runner, log: Logger) {
+  const used: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
+  return {
+    used,
+    runner: {
+      ...runner,
+      annotate(annotation: Annotation) {
+        used[annotation.level]++;
+        runner.annotate(annotation);
+      },
+    } satisfies Runner,
+    log: {
+      ...log,
+      warning(message: string) {
+        used.warning++;
+        log.warning(message);
+      },
+    } satisfies Logger,
+  };
 }
 
 /** One notice, in the log and as an annotation, when the report is not the comparison asked for. */

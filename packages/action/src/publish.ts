@@ -1,11 +1,13 @@
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import {
+  type AnnotationLevel,
   COMMENT_BUDGET,
   type FileLinks,
   fitMarkdown,
   formatJsonChunks,
   formatSarifChunks,
+  GITHUB_ANNOTATION_LIMITS,
   type MarkdownSection,
   planAnnotations,
   type ToolInfo,
@@ -37,6 +39,8 @@ export interface PublishDeps {
   github: GitHubPort | undefined;
   access: WriteAccess;
   tool: ToolInfo;
+  /** Annotations of each level the step made (or keeps) besides the findings'. */
+  annotationsUsed?: Partial<Record<AnnotationLevel, number>>;
 }
 
 /** SARIF and the findings JSON, written whatever the token may do. */
@@ -80,7 +84,11 @@ export async function publish(
   extraSections: readonly MarkdownSection[] = [],
 ): Promise<void> {
   // In a comparison with the base, only what the change adds is annotated.
-  const plan = planAnnotations(run.result.findings.filter((f) => f.baseline !== "unchanged"));
+  const plan = planAnnotations(
+    run.result.findings.filter((f) => f.baseline !== "unchanged"),
+    GITHUB_ANNOTATION_LIMITS,
+    deps.annotationsUsed,
+  );
   for (const annotation of plan.annotations) deps.runner.annotate(annotation);
   const sections = [...extraSections];
   if (plan.omitted > 0) {

@@ -581,6 +581,28 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(other.stdout).toContain("file=app/k8s/backend.yaml,");
   }, 60_000);
 
+  it("annotations stay within GitHub's 10 per level and step, counting the run's own notice and failure", async () => {
+    for (let i = 0; i < 5; i++) {
+      writeFileSync(join(workspace, `k8s/copy-${i}.yaml`), backend.replace("backend", `copy-${i}`));
+    }
+    const result = await run(pushPayload(), {}, "push");
+    expect(result.code).toBe(1);
+    const lines = result.stdout.split("\n");
+    const errors = lines.filter((l) => l.startsWith("::error"));
+    const notices = lines.filter((l) => l.startsWith("::notice"));
+    // The push has no base: one notice says so; the failure is an error annotation too.
+    expect(notices.filter((l) => !l.includes("file="))).toHaveLength(1);
+    expect(errors.at(-1)).toMatch(/^::error::Scout Secure Deploy: \d+ findings at or above/);
+    expect(errors).toHaveLength(10);
+    expect(notices.length).toBeLessThanOrEqual(10);
+    const annotated = errors.length - 1;
+    const total = Number(result.outputs.errors);
+    expect(total).toBeGreaterThan(10);
+    expect(result.summary).toContain(
+      `more findings were not annotated (GitHub shows 10 per level and step): ${total - annotated} error`,
+    );
+  }, 60_000);
+
   it("outside a pull request (push): no comment, the status goes to the pushed commit", async () => {
     const result = await runAction({
       workspace: repoRoot,
