@@ -585,7 +585,13 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     for (let i = 0; i < 5; i++) {
       writeFileSync(join(workspace, `k8s/copy-${i}.yaml`), backend.replace("backend", `copy-${i}`));
     }
-    const result = await run(pushPayload(), {}, "push");
+    const result = await runAction({
+      workspace,
+      payload: pushPayload(),
+      apiUrl: github.url,
+      inputs,
+      eventName: "push",
+    });
     expect(result.code).toBe(1);
     const lines = result.stdout.split("\n");
     const errors = lines.filter((l) => l.startsWith("::error"));
