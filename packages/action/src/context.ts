@@ -124,3 +124,24 @@ export function subjectSha(context: RunContext): string {
 export function isPullRequestTarget(context: RunContext): boolean {
   return context.eventName === "pull_request_target";
 }
+
+/**
+ * Why the workspace does not speak for the pull request's head, on `pull_request_target`: that
+ * event checks out the base branch (the safe pattern leaves it so), yet names the head; only a
+ * workspace known to hold the head commit (`git rev-parse HEAD`) speaks for it.
+ */
+export function headNotCheckedOut(
+  context: RunContext,
+  workspaceCommit: string | undefined,
+): string | undefined {
+  const head = context.pullRequest?.headSha;
+  if (!isPullRequestTarget(context) || !head || workspaceCommit === head) return undefined;
+  const holds = workspaceCommit ? `holds ${workspaceCommit}` : "is no git checkout";
+  return `pull_request_target: the workspace ${holds}, not the pull request's head ${head}`;
+}
+
+/** The commit the checked files are at, for links: on pull_request_target the workspace's. */
+export function checkedCommit(context: RunContext, workspaceCommit?: string): string {
+  if (isPullRequestTarget(context)) return workspaceCommit ?? context.sha;
+  return context.pullRequest?.headSha ?? context.sha;
+}

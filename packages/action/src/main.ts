@@ -54,12 +54,13 @@ export async function run(environment: Environment): Promise<void> {
     }
     // The failure message is an error annotation of its own, made last: its slot is kept.
     const annotationsUsed = { ...used, error: used.error + (gated.result.summary.passed ? 0 : 1) };
+    const checkedOut = isPullRequestTarget(context) ? await workspaceCommit(context) : {};
     await stage("publishing", () =>
       publish(
         gated,
         inputs,
         context,
-        { runner, log, github, access, tool: TOOL, annotationsUsed },
+        { runner, log, github, access, tool: TOOL, annotationsUsed, ...checkedOut },
         sections,
       ),
     );
@@ -67,7 +68,6 @@ export async function run(environment: Environment): Promise<void> {
     // The status is the pull request's gate (new findings in a diff); a signed record always
     // judges the whole head bundle and says whether the gate was a diff.
     const signed = inputs.signoff === "status" ? gated : { ...pipeline, gate: signoffGate(gate) };
-    const checkedOut = isPullRequestTarget(context) ? await workspaceCommit(context) : {};
     const signoff = await stage("signing off", () =>
       signOff(signed, inputs, context, {
         log,

@@ -12,7 +12,7 @@ import {
   planAnnotations,
   type ToolInfo,
 } from "@scout-deploy/report";
-import type { RunContext } from "./context.js";
+import { checkedCommit, headNotCheckedOut, type RunContext } from "./context.js";
 import { type Inputs, resolveIn } from "./inputs.js";
 import type { WriteAccess } from "./permissions.js";
 import type { PipelineRun } from "./pipeline.js";
@@ -39,6 +39,8 @@ export interface PublishDeps {
   github: GitHubPort | undefined;
   access: WriteAccess;
   tool: ToolInfo;
+  /** The commit the workspace holds (git HEAD), read on pull_request_target. */
+  workspaceCommit?: string;
   /** Annotations of each level the step made (or keeps) besides the findings'. */
   annotationsUsed?: Partial<Record<AnnotationLevel, number>>;
 }
@@ -100,7 +102,7 @@ export async function publish(
   const markdown = (maxLength: number, allFindings: string, header?: string) =>
     fitMarkdown(run.result, {
       rules: run.rules,
-      links: fileLinks(context),
+      links: fileLinks(context, deps.workspaceCommit),
       ...(context.runUrl ? { allFindings: { url: context.runUrl, label: allFindings } } : {}),
       sections,
       maxLength,
@@ -109,7 +111,12 @@ export async function publish(
     });
   const summary = markdown(SUMMARY_BUDGET, FILES_LABEL);
   await deps.runner.appendSummary(summary.markdown);
-  if (inputs.comment && context.pullRequest) {
+  const unchecked = headNotCheckedOut(context, deps.workspaceCommit);
+  if (inputs.comment && context.pullRequest && unchecked) {
+    deps.log.warning(
+      `${unchecked}, so no comment is posted on the pull request: it would report files the pull request may not have. Run the check on pull_request (see the README's safe fork pattern).`,
+    );
+  } else if (inputs.comment && context.pullRequest) {
     const check = checkLine(inputs);
     const legacyCheck = legacyCheckLine(inputs);
     const run = runStamp(context);
@@ -145,8 +152,8 @@ function runStamp(context: RunContext): RunStamp | undefined {
   return { id, attempt: Number(context.runAttempt) || 1 };
 }
 
-function fileLinks(context: RunContext): FileLinks | undefined {
-  const sha = context.pullRequest?.headSha ?? context.sha;
+function fileLinks(context: RunContext, workspaceCommit?: string): FileLinks | undefined {
+  const sha = checkedCommit(context, workspaceCommit);
   if (!sha) return undefined;
   const { owner, repo } = context.repository;
   return { serverUrl: context.serverUrl, repository: `${owner}/${repo}`, sha };

@@ -537,6 +537,39 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     );
   }, 60_000);
 
+  it("pull_request_target: no comment about files the pull request may not have; links go to the commit checked", async () => {
+    const result = await run(
+      pullRequestPayload("opened"),
+      { "fail-on": "never" },
+      "pull_request_target",
+    );
+    expect(result.code, result.stdout).toBe(0);
+    expect(github.comments).toEqual([]);
+    expect(github.writes).toEqual([]);
+    expect(result.stdout).toMatch(
+      /^::warning::pull_request_target: the workspace is no git checkout, not the pull request's head [0-9a-f]{40}, so no comment is posted on the pull request/m,
+    );
+    const head = pullRequestPayload("opened").pull_request.head.sha;
+    expect(result.summary).not.toContain(`/blob/${head}/`);
+    expect(result.summary).toContain(`/blob/${PUSHED_SHA}/k8s/backend.yaml#L`);
+
+    // A workspace that holds the head (the checkout asked for it) speaks for the pull request.
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", ...args], {
+        cwd: workspace,
+        encoding: "utf8",
+      }).trim();
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-q", "-m", "head");
+    const payload = pullRequestPayload("opened");
+    payload.pull_request.head.sha = git("rev-parse", "HEAD");
+    const checked = await run(payload, { "fail-on": "never" }, "pull_request_target");
+    expect(checked.code, checked.stdout).toBe(0);
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]!.body).toContain(`/blob/${payload.pull_request.head.sha}/`);
+  }, 60_000);
+
   it("a repository checked out in a subfolder (actions/checkout path:): annotations and links name files from its root", async () => {
     const app = join(workspace, "app");
     mkdirSync(join(app, "k8s"), { recursive: true });
