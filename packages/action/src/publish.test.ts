@@ -208,6 +208,23 @@ describe("publish", () => {
     expect(log.lines).toContain("info: deleted the pull request comment 2, a duplicate of ours");
   });
 
+  it("another tool posting as the same bot and quoting our comment is neither edited nor deleted", async () => {
+    const { github, inputs, deps } = setup();
+    await publish(pipelineRun([finding(1)]), inputs, context, deps);
+    const ours = github.comments[0]!.body;
+    const quoted = `Bot digest:\n> ${ours.split("\n").join("\n> ")}`;
+    const copied = `Bot digest:\n${ours}`;
+    github.comments.push(
+      { id: 2, body: quoted, author: "github-actions[bot]" },
+      { id: 3, body: copied, author: "github-actions[bot]" },
+    );
+    await publish(pipelineRun([]), inputs, context, deps);
+    expect(github.comments.map((c) => c.id)).toEqual([1, 2, 3]);
+    expect(github.comments[0]!.body).toContain("✅ **Passed**");
+    expect(github.comments[1]!.body).toBe(quoted);
+    expect(github.comments[2]!.body).toBe(copied);
+  });
+
   it("a run finishing after a later run leaves the later run's report in the comment", async () => {
     const { github, log, inputs, deps } = setup();
     const later = { ...context, runId: "1002", runAttempt: "1" };

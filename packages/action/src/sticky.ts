@@ -5,7 +5,7 @@ import { type GitHubPort, type IssueComment, type Logger, WriteDeniedError } fro
 /** The hidden marker that identifies the Action's one sticky comment on a pull request. */
 export const COMMENT_MARKER = "<!-- scout/secure-deploy: sticky comment -->";
 const CHECK_LINE = "<!-- scout/secure-deploy: check ";
-const RUN_LINE = /<!-- scout\/secure-deploy: run (\d+)\.(\d+) -->/;
+const RUN_LINE = /^<!-- scout\/secure-deploy: run (\d+)\.(\d+) -->$/;
 
 /**
  * The hidden line that tells which check a comment reports: the name input, else what it
@@ -61,7 +61,9 @@ export function runLine(run: RunStamp): string {
 }
 
 function stampOf(body: string): RunStamp | undefined {
-  const match = RUN_LINE.exec(body);
+  const match = headerOf(body)
+    .map((line) => RUN_LINE.exec(line))
+    .find(Boolean);
   return match ? { id: Number(match[1]), attempt: Number(match[2]) } : undefined;
 }
 
@@ -121,20 +123,31 @@ export async function upsertComment(comment: StickyComment, deps: StickyDeps): P
 
 /**
  * Our comments for this check, oldest first (GitHub lists them so); else the one an older
- * version wrote for it (its check line, or none at all).
+ * version wrote for it (its check line, or none at all). Ours open with the marker and hidden
+ * lines: another tool posting as the same bot that quotes our comment has them elsewhere, and
+ * is never edited, nor deleted as a duplicate.
  */
 function oursOf(
   comments: IssueComment[],
   login: string,
   { check, legacyCheck }: Pick<StickyComment, "check" | "legacyCheck">,
 ): IssueComment[] {
-  const marked = comments.filter((c) => c.author === login && c.body.includes(COMMENT_MARKER));
-  const checked = marked.filter((c) => c.body.includes(check));
-  if (checked.length) return checked;
+  const marked = comments
+    .filter((c) => c.author === login && c.body.startsWith(COMMENT_MARKER))
+    .map((c) => ({ comment: c, header: headerOf(c.body) }));
+  const checked = marked.filter((c) => c.header.includes(check));
+  if (checked.length) return checked.map((c) => c.comment);
   const legacy =
-    (legacyCheck && marked.find((c) => c.body.includes(legacyCheck))) ||
-    marked.find((c) => !c.body.includes(CHECK_LINE));
-  return legacy ? [legacy] : [];
+    (legacyCheck && marked.find((c) => c.header.includes(legacyCheck))) ||
+    marked.find((c) => !c.header.some((line) => line.startsWith(CHECK_LINE)));
+  return legacy ? [legacy.comment] : [];
+}
+
+/** The hidden lines a comment of ours opens with: the marker, the check, the run. */
+function headerOf(body: string): string[] {
+  const lines = body.split("\n");
+  const end = lines.findIndex((line) => !line.startsWith("<!-- scout/secure-deploy: "));
+  return lines.slice(0, end < 0 ? lines.length : end);
 }
 
 /**
