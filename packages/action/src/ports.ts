@@ -62,6 +62,12 @@ export class WriteDeniedError extends Error {
   ) {
     super(message);
   }
+
+  /** "HTTP 403: Unable to create comment because issue is locked.": GitHub's reason, one line. */
+  get answer(): string {
+    const reason = this.message.split(" - https://")[0]!.replace(/\s+/g, " ").trim();
+    return reason ? `HTTP ${this.status}: ${reason}` : `HTTP ${this.status}`;
+  }
 }
 
 /** GitHub did not answer in time: one request, or the whole publishing step. */

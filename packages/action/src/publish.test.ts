@@ -104,8 +104,20 @@ describe("publish", () => {
     expect(outcome).toEqual({ status: "failure" });
     expect(github.statuses).toHaveLength(1);
     expect(log.lines.filter((l) => l.includes("Skipping"))).toEqual([
-      "info: Skipping the pull request comment: GitHub refused it (HTTP 403); the job needs pull-requests: write. Other writes still go ahead.",
+      "info: Skipping the pull request comment: GitHub refused it (HTTP 403: Resource not accessible by integration); the job needs pull-requests: write, on a pull request that is not locked. Other writes still go ahead.",
     ]);
+  });
+
+  it("a refusal says GitHub's reason: a locked pull request is not a missing permission", async () => {
+    const { github, log, inputs, deps } = setup();
+    github.fail.createComment = new WriteDeniedError(
+      "Unable to create comment because issue is locked. - https://docs.github.com/rest/issues/comments#create-an-issue-comment",
+      403,
+    );
+    await publish(pipelineRun([finding(1)]), inputs, context, deps);
+    expect(log.lines).toContain(
+      "info: Skipping the pull request comment: GitHub refused it (HTTP 403: Unable to create comment because issue is locked.); the job needs pull-requests: write, on a pull request that is not locked. Other writes still go ahead.",
+    );
   });
 
   it("a comment with our marker by someone else is not ours: a new one is created", async () => {

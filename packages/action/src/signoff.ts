@@ -114,7 +114,7 @@ async function postStatus(
   } catch (error) {
     // A missing status blocks a branch protection that requires it: the run itself goes on.
     if (error instanceof WriteDeniedError) {
-      deps.access.deny(`GitHub refused the commit status (HTTP ${error.status})`);
+      deps.access.deny(`GitHub refused the commit status (${error.answer})`);
       deps.access.skip(`the ${name} commit status`);
     } else {
       deps.log.warning(`could not set the ${name} status: ${(error as Error).message}`);

@@ -113,7 +113,7 @@ export async function upsertComment(comment: StickyComment, deps: StickyDeps): P
     // not the status's (statuses: write): a refused comment leaves the status to be tried.
     if (error instanceof WriteDeniedError) {
       deps.log.info(
-        `Skipping the pull request comment: GitHub refused it (HTTP ${error.status}); the job needs pull-requests: write. Other writes still go ahead.`,
+        `Skipping the pull request comment: GitHub refused it (${error.answer}); the job needs pull-requests: write, on a pull request that is not locked. Other writes still go ahead.`,
       );
     } else {
       deps.log.warning(`could not post the pull request comment: ${(error as Error).message}`);
