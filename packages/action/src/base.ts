@@ -1,7 +1,7 @@
 import { relative, sep } from "node:path";
 import type { Finding, Result } from "@scout-deploy/core";
 import type { MarkdownSection } from "@scout-deploy/report";
-import { isPullRequestTarget, type RunContext } from "./context.js";
+import { comparisonBase, isPullRequestTarget, type RunContext } from "./context.js";
 import type { Inputs } from "./inputs.js";
 import type { PipelineRun } from "./pipeline.js";
 import type { Logger } from "./ports.js";
@@ -25,7 +25,7 @@ export interface Gate {
 }
 
 /**
- * On a pull request with `compare: base`, the base commit is read (fetched with the token when
+ * On a pull request or a merge group with `compare: base`, the base commit is read (fetched with the token when
  * the checkout lacks it), judged with the head's rules and policy in this job, and the gate is
  * decided on new findings. Otherwise, or when the base cannot be had, the whole run, with a
  * notice saying why.
@@ -43,10 +43,12 @@ export async function gateOnBase(
     ...(notice ? { notice } : {}),
   });
   if (inputs.compare === "none") return whole();
-  const baseSha = context.pullRequest?.baseSha;
-  if (!context.pullRequest || !baseSha) {
+  // A merge queue must gate as the pull request did: a group that adds no finding passes even
+  // where the base branch has some, or no pull request could ever leave the queue.
+  const baseSha = comparisonBase(context);
+  if (!baseSha) {
     return whole(
-      `Full report: a ${context.eventName || "run"} event has no pull request base to compare with; every finding counts.`,
+      `Full report: a ${context.eventName || "run"} event has no pull request or merge group base to compare with; every finding counts.`,
     );
   }
   if (isPullRequestTarget(context)) {

@@ -127,7 +127,7 @@ describe("the pull request comment of a 50-Deployment failing bundle", () => {
 
     const left = Number(/… (\d+) more findings are not in this table/.exec(body)?.[1]);
     expect(left).toBe(total - rows.length);
-    expect(body).toContain(`all ${total} are in [the findings file and the SARIF of this run`);
+    expect(body).toContain(`all ${total} are in [the job summary of this run]`);
     expect(body).toContain(`](${RUN_URL}).`);
     expect(body).toContain("**Nothing isolates these 50 workloads**");
     expect(body).not.toContain("```mermaid");

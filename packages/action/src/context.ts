@@ -26,11 +26,15 @@ export interface RunContext {
   serverUrl: string;
   apiUrl: string;
   runUrl?: string;
+  /** GITHUB_RUN_ID: a later event's run has a greater id. */
+  runId?: string;
   /** GITHUB_RUN_ATTEMPT: a re-run is a new attempt of the same run. */
   runAttempt?: string;
   workspace: string;
   tempDir: string;
   pullRequest?: PullRequest;
+  /** A merge queue's group (`merge_group`): GITHUB_SHA is its head, tested on top of `baseSha`. */
+  mergeGroup?: { baseSha: string };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -54,9 +58,12 @@ export function readContext(env: Env, cwd: string): RunContext {
   };
   if (env.GITHUB_RUN_ID) {
     context.runUrl = `${serverUrl}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`;
+    context.runId = env.GITHUB_RUN_ID;
   }
   if (env.GITHUB_RUN_ATTEMPT) context.runAttempt = env.GITHUB_RUN_ATTEMPT;
   if (pullRequest) context.pullRequest = pullRequest;
+  const mergeGroup = mergeGroupOf(event);
+  if (mergeGroup) context.mergeGroup = mergeGroup;
   return context;
 }
 
@@ -90,6 +97,17 @@ function pullRequestOf(event: unknown): PullRequest | undefined {
   };
 }
 
+function mergeGroupOf(event: unknown): { baseSha: string } | undefined {
+  if (!isRecord(event) || !isRecord(event.merge_group)) return undefined;
+  const { base_sha } = event.merge_group;
+  return typeof base_sha === "string" && base_sha ? { baseSha: base_sha } : undefined;
+}
+
+/** The commit the checked change is compared with: a pull request's base, a merge group's. */
+export function comparisonBase(context: RunContext): string | undefined {
+  return context.pullRequest?.baseSha ?? context.mergeGroup?.baseSha;
+}
+
 function repoName(repo: unknown): string {
   return isRecord(repo) && typeof repo.full_name === "string" ? repo.full_name : "";
 }
@@ -105,4 +123,25 @@ export function subjectSha(context: RunContext): string {
  */
 export function isPullRequestTarget(context: RunContext): boolean {
   return context.eventName === "pull_request_target";
+}
+
+/**
+ * Why the workspace does not speak for the pull request's head, on `pull_request_target`: that
+ * event checks out the base branch (the safe pattern leaves it so), yet names the head; only a
+ * workspace known to hold the head commit (`git rev-parse HEAD`) speaks for it.
+ */
+export function headNotCheckedOut(
+  context: RunContext,
+  workspaceCommit: string | undefined,
+): string | undefined {
+  const head = context.pullRequest?.headSha;
+  if (!isPullRequestTarget(context) || !head || workspaceCommit === head) return undefined;
+  const holds = workspaceCommit ? `holds ${workspaceCommit}` : "is no git checkout";
+  return `pull_request_target: the workspace ${holds}, not the pull request's head ${head}`;
+}
+
+/** The commit the checked files are at, for links: on pull_request_target the workspace's. */
+export function checkedCommit(context: RunContext, workspaceCommit?: string): string {
+  if (isPullRequestTarget(context)) return workspaceCommit ?? context.sha;
+  return context.pullRequest?.headSha ?? context.sha;
 }

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from "node:http";
 import { Octokit } from "@octokit/core";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
@@ -8,6 +9,7 @@ import {
   type Identity,
   type IssueComment,
   type Logger,
+  RateLimitError,
   WriteDeniedError,
 } from "./ports.js";
 
@@ -33,6 +35,8 @@ export interface GitHubOptions {
   requestTimeoutMs: number;
   /** Aborted when the publishing step runs out of time: every call then ends at once. */
   signal: AbortSignal;
+  /** When the run's time for GitHub is up (ms since the epoch): no wait for a rate limit beyond it. */
+  deadline: number;
 }
 
 type RawComment = { id: number | bigint; body?: string | null; user?: { login?: string } | null };
@@ -46,7 +50,8 @@ export function createGitHub(options: GitHubOptions): GitHubPort {
     userAgent: options.userAgent,
     request: { fetch: boundedFetch(signal, options.requestTimeoutMs) },
     log: { debug: () => {}, info: () => {}, warn: (m: string) => log.debug(m), error: () => {} },
-    retry: { retries: MAX_RETRIES },
+    // A 429 is a rate limit: the throttling plugin waits it out, or it is reported at once.
+    retry: { retries: MAX_RETRIES, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
     throttle: {
       onRateLimit: (after: number, request: { method: string; url: string }, _o, count) =>
         retryAfterLimit("rate limit", after, request, count),
@@ -60,12 +65,14 @@ export function createGitHub(options: GitHubOptions): GitHubPort {
     request: { method: string; url: string },
     count: number,
   ): boolean {
-    if (signal.aborted) return false;
+    if (signal.aborted || count >= MAX_RETRIES) return false;
+    // A limit that lifts after the run's time for GitHub is reported now, not waited for.
+    if (Date.now() + after * 1000 >= options.deadline) return false;
     log.info(`GitHub ${what} on ${request.method} ${request.url}; retrying in ${after}s`);
-    return count < MAX_RETRIES;
+    return true;
   }
   const call = <T>(what: string, request: () => Promise<T>) =>
-    bounded(signal, what, options.requestTimeoutMs, () => denyOnForbidden(request));
+    bounded(signal, what, options.requestTimeoutMs, () => classified(what, request));
   /**
    * GET /user; an installation token (GITHUB_TOKEN, a GitHub App's) is refused it with 403, and
    * GraphQL's viewer names its bot instead. Only when both fail is it assumed to be GITHUB_TOKEN.
@@ -138,6 +145,15 @@ export function createGitHub(options: GitHubOptions): GitHubPort {
         }),
       );
       return toComment(data);
+    },
+    async deleteComment(id) {
+      await call("delete a duplicate comment", () =>
+        octokit.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+          owner,
+          repo,
+          comment_id: id,
+        }),
+      );
     },
     async listStatuses(sha) {
       const { data } = await call("read the commit's statuses", () =>
@@ -228,15 +244,51 @@ async function bounded<T>(
   }
 }
 
-/** 403 and 404 on these calls mean the token may not do it (GitHub hides what it refuses). */
-async function denyOnForbidden<T>(call: () => Promise<T>): Promise<T> {
+type HttpError = Error & {
+  status?: number;
+  response?: { headers?: Record<string, string | undefined> };
+};
+
+/**
+ * GitHub's answers as the run reports them, each in one line. A 403 or 429 is a rate limit when
+ * x-ratelimit-remaining is 0 or the message says so (GitHub's documented signs), else 403 and 404
+ * mean the token may not do it (GitHub hides what it refuses); a 5xx body may be an HTML page.
+ */
+async function classified<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    const status = (error as { status?: number }).status;
+    const { status, response, name } = error as HttpError;
+    // Octokit gives an aborted fetch status 500: it is a timeout, told as one by bounded().
+    if (status === undefined || name === "AbortError") throw error;
+    const headers = response?.headers ?? {};
+    if ((status === 403 || status === 429) && isRateLimited(error as HttpError, headers)) {
+      throw new RateLimitError(rateLimitMessage(error as HttpError, headers, what));
+    }
     if (status === 403 || status === 404) {
       throw new WriteDeniedError((error as Error).message, status);
     }
+    if (status >= 500) {
+      throw new Error(`GitHub answered ${status} ${STATUS_CODES[status] ?? ""} (${what})`.trim());
+    }
     throw error;
   }
+}
+
+function isRateLimited(error: HttpError, headers: Record<string, string | undefined>): boolean {
+  return headers["x-ratelimit-remaining"] === "0" || /\brate limit\b/i.test(error.message);
+}
+
+function rateLimitMessage(
+  error: HttpError,
+  headers: Record<string, string | undefined>,
+  what: string,
+): string {
+  if (/\bsecondary rate limit\b/i.test(error.message)) {
+    const after = headers["retry-after"] ? `; retry after ${headers["retry-after"]}s` : "";
+    return `GitHub's secondary rate limit stopped the request${after} (${what})`;
+  }
+  const reset = Number(headers["x-ratelimit-reset"]);
+  const until = reset ? ` until ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC` : "";
+  return `GitHub's rate limit for this token is spent${until} (${what})`;
 }

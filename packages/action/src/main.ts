@@ -1,5 +1,7 @@
 import { failsAt, isConfigurationError, type Result, SEVERITIES } from "@scout-deploy/core";
+import type { Annotation, AnnotationLevel } from "@scout-deploy/report";
 import { type Gate, gateOnBase } from "./base.js";
+import { checkoutRoot, fromCheckoutRoot } from "./checkout.js";
 import { isPullRequestTarget, type RunContext, readContext } from "./context.js";
 import { type Inputs, parseInputs } from "./inputs.js";
 import { signoffAttester } from "./integrations.js";
@@ -24,7 +26,7 @@ export interface Environment {
  * a diagram that cannot be drawn) is a warning and a failed step, never a lost report.
  */
 export async function run(environment: Environment): Promise<void> {
-  const { runner, log } = environment;
+  const { runner, log, used } = countingAnnotations(environment.runner, environment.log);
   try {
     const context = readContext(environment.env, environment.cwd);
     const inputs = parseInputs(runner.input, context.tempDir);
@@ -32,7 +34,7 @@ export async function run(environment: Environment): Promise<void> {
     const pipeline = await checkManifests(inputs, context, await loadEngine(), log);
     const gate = await gateOnBase(pipeline, inputs, context, log);
     if (gate.notice) announce(runner, log, gate.notice);
-    const gated = gate.run;
+    const gated = await fromRepositoryRoot(gate.run, context, log);
 
     const files = writeReportFiles(gated, inputs, context, TOOL);
     setReportOutputs(runner, gated, files);
@@ -42,7 +44,7 @@ export async function run(environment: Environment): Promise<void> {
     const access = WriteAccess.for(context, inputs.token, log);
     const deadline = startDeadline(inputs.githubTimeout);
     const github = await stage("connecting to GitHub", () =>
-      connectGitHub(inputs, context, access, log, deadline.signal),
+      connectGitHub(inputs, context, access, log, deadline),
     );
     const sections =
       gate.mode === "diff" ? [...gate.sections] : pipeline.network ? [pipeline.network] : [];
@@ -50,14 +52,22 @@ export async function run(environment: Environment): Promise<void> {
       const title = gate.mode === "diff" ? "The base, read in part" : "Full report";
       sections.unshift({ title, body: gate.notice });
     }
+    // The failure message is an error annotation of its own, made last: its slot is kept.
+    const annotationsUsed = { ...used, error: used.error + (gated.result.summary.passed ? 0 : 1) };
+    const checkedOut = isPullRequestTarget(context) ? await workspaceCommit(context) : {};
     await stage("publishing", () =>
-      publish(gated, inputs, context, { runner, log, github, access, tool: TOOL }, sections),
+      publish(
+        gated,
+        inputs,
+        context,
+        { runner, log, github, access, tool: TOOL, annotationsUsed, ...checkedOut },
+        sections,
+      ),
     );
 
     // The status is the pull request's gate (new findings in a diff); a signed record always
     // judges the whole head bundle and says whether the gate was a diff.
     const signed = inputs.signoff === "status" ? gated : { ...pipeline, gate: signoffGate(gate) };
-    const checkedOut = isPullRequestTarget(context) ? await workspaceCommit(context) : {};
     const signoff = await stage("signing off", () =>
       signOff(signed, inputs, context, {
         log,
@@ -92,6 +102,31 @@ export async function run(environment: Environment): Promise<void> {
   }
 }
 
+/**
+ * The runner and logger, counting the annotations the step makes: GitHub shows the first 10 of
+ * each level per step, and a warning in the log is a warning annotation too.
+ */
+function countingAnnotations(runner: Runner, log: Logger) {
+  const used: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
+  return {
+    used,
+    runner: {
+      ...runner,
+      annotate(annotation: Annotation) {
+        used[annotation.level]++;
+        runner.annotate(annotation);
+      },
+    } satisfies Runner,
+    log: {
+      ...log,
+      warning(message: string) {
+        used.warning++;
+        log.warning(message);
+      },
+    } satisfies Logger,
+  };
+}
+
 /** One notice, in the log and as an annotation, when the report is not the comparison asked for. */
 function announce(runner: Runner, log: Logger, notice: string): void {
   log.info(notice);
@@ -103,6 +138,22 @@ function announce(runner: Runner, log: Logger, notice: string): void {
     line: 0,
     column: 0,
   });
+}
+
+/** Files named from the repository's root when actions/checkout put it in a subfolder. */
+async function fromRepositoryRoot(
+  run: PipelineRun,
+  context: RunContext,
+  log: Logger,
+): Promise<PipelineRun> {
+  const files = run.result.findings.map((finding) => finding.file);
+  if (files.length === 0) return run;
+  const root = checkoutRoot(context, files, await import("@scout-deploy/engine"));
+  if (!root) return run;
+  log.info(
+    `the repository is checked out in ${root}: annotations, links and SARIF name files from there`,
+  );
+  return { ...run, result: fromCheckoutRoot(run.result, context.workspace, root) };
 }
 
 async function workspaceCommit(context: RunContext): Promise<{ workspaceCommit?: string }> {
@@ -151,11 +202,22 @@ const MAX_REQUEST_MS = 30_000;
  * The bound on everything the run asks of GitHub's API: when it runs out, every pending call
  * ends and the run goes on without it (a hung API never hangs the job).
  */
-function startDeadline(seconds: number): { signal: AbortSignal; stop(): void } {
+function startDeadline(seconds: number): Deadline {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), seconds * 1000);
   timer.unref();
-  return { signal: controller.signal, stop: () => clearTimeout(timer) };
+  return {
+    signal: controller.signal,
+    at: Date.now() + seconds * 1000,
+    stop: () => clearTimeout(timer),
+  };
+}
+
+interface Deadline {
+  signal: AbortSignal;
+  /** ms since the epoch */
+  at: number;
+  stop(): void;
 }
 
 async function connectGitHub(
@@ -163,7 +225,7 @@ async function connectGitHub(
   context: RunContext,
   access: WriteAccess,
   log: Logger,
-  signal: AbortSignal,
+  deadline: Deadline,
 ): Promise<GitHubPort | undefined> {
   const needed = (inputs.comment && context.pullRequest) || inputs.signoff === "status";
   if (!needed || !access.allowed) return undefined;
@@ -176,7 +238,8 @@ async function connectGitHub(
     log,
     userAgent: `${TOOL.name}/${TOOL.version}`,
     requestTimeoutMs: Math.min(MAX_REQUEST_MS, (inputs.githubTimeout * 1000) / 4),
-    signal,
+    signal: deadline.signal,
+    deadline: deadline.at,
   });
 }
 

@@ -47,6 +47,7 @@ export interface GitHubPort {
   listComments(issueNumber: number): Promise<IssueComment[]>;
   createComment(issueNumber: number, body: string): Promise<IssueComment>;
   updateComment(commentId: number, body: string): Promise<IssueComment>;
+  deleteComment(commentId: number): Promise<void>;
   createStatus(status: CommitStatus): Promise<void>;
   /** The commit's statuses, newest first (GitHub's first page). */
   listStatuses(sha: string): Promise<Omit<CommitStatus, "sha" | "description">[]>;
@@ -61,9 +62,20 @@ export class WriteDeniedError extends Error {
   ) {
     super(message);
   }
+
+  /** "HTTP 403: Unable to create comment because issue is locked.": GitHub's reason, one line. */
+  get answer(): string {
+    const reason = this.message.split(" - https://")[0]!.replace(/\s+/g, " ").trim();
+    return reason ? `HTTP ${this.status}: ${reason}` : `HTTP ${this.status}`;
+  }
 }
 
 /** GitHub did not answer in time: one request, or the whole publishing step. */
 export class GitHubTimeoutError extends Error {
   override readonly name = "GitHubTimeoutError";
+}
+
+/** GitHub's rate limit stopped a request, and it would not lift within the run's time for GitHub. */
+export class RateLimitError extends Error {
+  override readonly name = "RateLimitError";
 }

@@ -104,8 +104,20 @@ describe("publish", () => {
     expect(outcome).toEqual({ status: "failure" });
     expect(github.statuses).toHaveLength(1);
     expect(log.lines.filter((l) => l.includes("Skipping"))).toEqual([
-      "info: Skipping the pull request comment: GitHub refused it (HTTP 403); the job needs pull-requests: write. Other writes still go ahead.",
+      "info: Skipping the pull request comment: GitHub refused it (HTTP 403: Resource not accessible by integration); the job needs pull-requests: write, on a pull request that is not locked. Other writes still go ahead.",
     ]);
+  });
+
+  it("a refusal says GitHub's reason: a locked pull request is not a missing permission", async () => {
+    const { github, log, inputs, deps } = setup();
+    github.fail.createComment = new WriteDeniedError(
+      "Unable to create comment because issue is locked. - https://docs.github.com/rest/issues/comments#create-an-issue-comment",
+      403,
+    );
+    await publish(pipelineRun([finding(1)]), inputs, context, deps);
+    expect(log.lines).toContain(
+      "info: Skipping the pull request comment: GitHub refused it (HTTP 403: Unable to create comment because issue is locked.); the job needs pull-requests: write, on a pull request that is not locked. Other writes still go ahead.",
+    );
   });
 
   it("a comment with our marker by someone else is not ours: a new one is created", async () => {
@@ -161,6 +173,157 @@ describe("publish", () => {
     expect(github.comments.map((c) => c.id)).toEqual([1, 2]);
     expect(github.comments[0]!.body).toContain("❌ **Failed**: 2 findings");
     expect(github.comments[1]!.body).toContain("✅ **Passed**");
+  });
+
+  it("a comment of ours deleted after it was listed (PATCH answers 404) is created again", async () => {
+    const { github, log, inputs, deps } = setup();
+    await publish(pipelineRun([finding(1)]), inputs, context, deps);
+    const listed = github.listComments;
+    github.listComments = async (issue) => {
+      const comments = await listed(issue);
+      github.comments.splice(0); // a maintainer deletes it now
+      return comments;
+    };
+    await publish(pipelineRun([]), inputs, context, deps);
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]!.body).toContain("✅ **Passed**");
+    expect(log.lines).toContain(
+      "info: the pull request comment 1 was deleted meanwhile; created 2",
+    );
+  });
+
+  it("two runs racing: the one that created a second comment moves its report into the first", async () => {
+    const { github, log, inputs, deps } = setup();
+    const create = github.createComment;
+    github.createComment = async (issue, body) => {
+      // The other run's comment lands first, between our list and our create.
+      github.createComment = create;
+      await create(issue, body.replace("❌ **Failed**", "the other run's report"));
+      return create(issue, body);
+    };
+    await publish(pipelineRun([finding(1)]), inputs, context, deps);
+    expect(github.comments.map((c) => c.id)).toEqual([1]);
+    expect(github.comments[0]!.body).toContain("❌ **Failed**");
+    expect(log.lines).toContain(
+      "info: another run created the pull request comment 1 at the same time; keeping that one",
+    );
+  });
+
+  it("duplicates of ours that a race left are deleted; the oldest is kept and updated", async () => {
+    const { github, log, inputs, deps } = setup();
+    await publish(pipelineRun([finding(1)]), inputs, context, deps);
+    github.comments.push({ ...github.comments[0]!, id: 2 });
+    github.comments.push({ id: 3, body: `${COMMENT_MARKER}\nnot ours`, author: "mallory" });
+    await publish(pipelineRun([]), inputs, context, deps);
+    expect(github.comments.map((c) => c.id)).toEqual([1, 3]);
+    expect(github.comments[0]!.body).toContain("✅ **Passed**");
+    expect(log.lines).toContain("info: deleted the pull request comment 2, a duplicate of ours");
+  });
+
+  it("another tool posting as the same bot and quoting our comment is neither edited nor deleted", async () => {
+    const { github, inputs, deps } = setup();
+    await publish(pipelineRun([finding(1)]), inputs, context, deps);
+    const ours = github.comments[0]!.body;
+    const quoted = `Bot digest:\n> ${ours.split("\n").join("\n> ")}`;
+    const copied = `Bot digest:\n${ours}`;
+    github.comments.push(
+      { id: 2, body: quoted, author: "github-actions[bot]" },
+      { id: 3, body: copied, author: "github-actions[bot]" },
+    );
+    await publish(pipelineRun([]), inputs, context, deps);
+    expect(github.comments.map((c) => c.id)).toEqual([1, 2, 3]);
+    expect(github.comments[0]!.body).toContain("✅ **Passed**");
+    expect(github.comments[1]!.body).toBe(quoted);
+    expect(github.comments[2]!.body).toBe(copied);
+  });
+
+  it("a run finishing after a later run leaves the later run's report in the comment", async () => {
+    const { github, log, inputs, deps } = setup();
+    const later = { ...context, runId: "1002", runAttempt: "1" };
+    const earlier = { ...context, runId: "1001", runAttempt: "3" };
+    await publish(pipelineRun([]), inputs, later, deps);
+    await publish(pipelineRun([finding(1)]), inputs, earlier, deps);
+    expect(github.comments[0]!.body).toContain("✅ **Passed**");
+    expect(log.lines).toContain(
+      "info: the pull request comment 1 holds the report of a later run (1002, attempt 1); leaving it",
+    );
+    await publish(pipelineRun([finding(1)]), inputs, { ...later, runAttempt: "2" }, deps);
+    expect(github.comments[0]!.body).toContain("❌ **Failed**");
+  });
+
+  it("matrix legs over helm-values or the Kubernetes version keep a comment each; --set values stay out", async () => {
+    const leg = (values: Record<string, string>) =>
+      setup({ manifests: "chart", "helm-set": "db.password=hunter2", ...values }).inputs;
+    const {
+      github,
+      inputs: staging,
+      deps,
+    } = setup({
+      manifests: "chart",
+      "helm-values": "values-staging.yaml",
+      "helm-set": "db.password=hunter2",
+    });
+    const production = leg({ "helm-values": "values-production.yaml" });
+    const newer = leg({ "helm-values": "values-production.yaml", "kubernetes-version": "1.37.0" });
+    await publish(pipelineRun([finding(1)]), staging, context, deps);
+    await publish(pipelineRun([]), production, context, deps);
+    await publish(pipelineRun([finding(2)]), newer, context, deps);
+    await publish(pipelineRun([]), staging, context, deps);
+    expect(github.comments).toHaveLength(3);
+    expect(github.comments[0]!.body).toContain("✅ **Passed**");
+    expect(github.comments[1]!.body).toContain("✅ **Passed**");
+    expect(github.comments[2]!.body).toContain("❌ **Failed**");
+    expect(github.comments.map((c) => c.body).join("")).not.toContain("hunter2");
+  });
+
+  it("the comment an older version wrote for the same check (config only) is taken over", async () => {
+    const { github, inputs, deps } = setup({
+      config: "scout-deploy.yaml",
+      manifests: "",
+      "helm-values": "values-production.yaml",
+    });
+    const older = `${COMMENT_MARKER}\n<!-- scout/secure-deploy: check scout%2Ddeploy.yaml -->\nold`;
+    github.comments.push({ id: 5, body: older, author: "github-actions[bot]" });
+    await publish(pipelineRun([]), inputs, context, deps);
+    expect(github.comments.map((c) => c.id)).toEqual([5]);
+    expect(github.comments[0]!.body).toContain("✅ **Passed**");
+  });
+
+  it("a report too long for a comment keeps its verdict and points at the job summary, which holds every finding", async () => {
+    const { github, runner, inputs, deps } = setup();
+    const many = Array.from({ length: 1_000 }, (_, i) => ({
+      ...finding(i + 1),
+      message: `container "api-${i}" runs as root: ${"x".repeat(60)}`,
+    }));
+    const withRun = { ...context, runUrl: "https://github.com/o/r/actions/runs/7" };
+    await publish(pipelineRun(many), inputs, withRun, deps);
+    const comment = github.comments[0]!.body;
+    expect(comment.length).toBeLessThanOrEqual(65_536);
+    expect(comment).toContain("❌ **Failed**: 1000 findings");
+    expect(comment).toMatch(
+      /more findings are not in this table .*; all 1000 are in \[the job summary of this run\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/7\)/,
+    );
+    const summary = runner.summary[0]!;
+    expect(summary.match(/^\| 🔴 error \|/gm)).toHaveLength(1_000);
+    expect(summary).not.toContain("not in this table");
+  });
+
+  it("a summary over GitHub's 1 MiB per step is cut with a line saying where the rest are", async () => {
+    const { github, runner, inputs, deps } = setup();
+    const many = Array.from({ length: 6_000 }, (_, i) => ({
+      ...finding(i + 1),
+      message: `container “api-${i}” runs as root — ${"é".repeat(200)}`,
+    }));
+    const withRun = { ...context, runUrl: "https://github.com/o/r/actions/runs/7" };
+    await publish(pipelineRun(many), inputs, withRun, deps);
+    const summary = runner.summary[0]!;
+    expect(Buffer.byteLength(summary, "utf8")).toBeLessThan(1024 * 1024);
+    expect(summary).toContain("❌ **Failed**: 6000 findings");
+    expect(summary).toMatch(
+      /more findings are not in this table .*all 6000 are in \[the findings file/,
+    );
+    expect(github.comments[0]!.body).toContain("all 6000 are in [the findings file");
+    expect(runner.failed).toEqual([]);
   });
 
   it("input name titles the comment", async () => {

@@ -1,34 +1,32 @@
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import {
+  type AnnotationLevel,
+  COMMENT_BUDGET,
   type FileLinks,
+  fitMarkdown,
   formatJsonChunks,
-  formatMarkdown,
   formatSarifChunks,
+  GITHUB_ANNOTATION_LIMITS,
   type MarkdownSection,
   planAnnotations,
   type ToolInfo,
 } from "@scout-deploy/report";
-import type { RunContext } from "./context.js";
+import { checkedCommit, headNotCheckedOut, type RunContext } from "./context.js";
 import { type Inputs, resolveIn } from "./inputs.js";
 import type { WriteAccess } from "./permissions.js";
 import type { PipelineRun } from "./pipeline.js";
-import { type GitHubPort, type Logger, type Runner, WriteDeniedError } from "./ports.js";
+import type { GitHubPort, Logger, Runner } from "./ports.js";
+import {
+  COMMENT_MARKER,
+  checkLine,
+  legacyCheckLine,
+  type RunStamp,
+  runLine,
+  upsertComment,
+} from "./sticky.js";
 
-/** The hidden marker that identifies the Action's one sticky comment on a pull request. */
-export const COMMENT_MARKER = "<!-- scout/secure-deploy: sticky comment -->";
-const CHECK_LINE = "<!-- scout/secure-deploy: check ";
-
-/**
- * The hidden line that tells which check a comment reports: the name input, else what it
- * checks. Two jobs (or matrix legs) on one pull request keep a comment each instead of
- * overwriting one another's findings.
- */
-export function checkLine(inputs: Pick<Inputs, "name" | "config" | "manifests">): string {
-  const key = inputs.name ?? inputs.config ?? inputs.manifests.join(", ");
-  // An HTML comment cannot hold "--".
-  return `${CHECK_LINE}${encodeURIComponent(key).replaceAll("-", "%2D")} -->`;
-}
+export { COMMENT_MARKER, checkLine } from "./sticky.js";
 
 export interface ReportFiles {
   sarifFile: string;
@@ -41,6 +39,10 @@ export interface PublishDeps {
   github: GitHubPort | undefined;
   access: WriteAccess;
   tool: ToolInfo;
+  /** The commit the workspace holds (git HEAD), read on pull_request_target. */
+  workspaceCommit?: string;
+  /** Annotations of each level the step made (or keeps) besides the findings'. */
+  annotationsUsed?: Partial<Record<AnnotationLevel, number>>;
 }
 
 /** SARIF and the findings JSON, written whatever the token may do. */
@@ -87,7 +89,11 @@ export async function publish(
   extraSections: readonly MarkdownSection[] = [],
 ): Promise<void> {
   // In a comparison with the base, only what the change adds is annotated.
-  const plan = planAnnotations(run.result.findings.filter((f) => f.baseline !== "unchanged"));
+  const plan = planAnnotations(
+    run.result.findings.filter((f) => f.baseline !== "unchanged"),
+    GITHUB_ANNOTATION_LIMITS,
+    deps.annotationsUsed,
+  );
   for (const annotation of plan.annotations) deps.runner.annotate(annotation);
   const sections = [...extraSections];
   if (plan.omitted > 0) {
@@ -96,86 +102,62 @@ export async function publish(
     deps.log.info(line);
     sections.push({ title: "Annotations", body: line });
   }
-  const markdown = (header?: string) =>
-    formatMarkdown(run.result, {
+  const markdown = (maxLength: number, allFindings: string, header?: string) =>
+    fitMarkdown(run.result, {
       rules: run.rules,
-      links: fileLinks(context),
-      ...(context.runUrl
-        ? {
-            allFindings: {
-              url: context.runUrl,
-              label:
-                "the findings file and the SARIF of this run (outputs findings-file, sarif-file)",
-            },
-          }
-        : {}),
+      links: fileLinks(context, deps.workspaceCommit),
+      ...(context.runUrl ? { allFindings: { url: context.runUrl, label: allFindings } } : {}),
       sections,
+      maxLength,
       ...(header ? { header } : {}),
       ...(inputs.name ? { title: `Scout Secure Deploy: ${inputs.name.replace(/[<>]/g, "")}` } : {}),
     });
-  await deps.runner.appendSummary(markdown());
-  if (inputs.comment && context.pullRequest) {
+  const summary = markdown(SUMMARY_BUDGET, FILES_LABEL);
+  await deps.runner.appendSummary(summary.markdown);
+  const unchecked = headNotCheckedOut(context, deps.workspaceCommit);
+  if (inputs.comment && context.pullRequest && unchecked) {
+    deps.log.warning(
+      `${unchecked}, so no comment is posted on the pull request: it would report files the pull request may not have. Run the check on pull_request (see the README's safe fork pattern).`,
+    );
+  } else if (inputs.comment && context.pullRequest) {
     const check = checkLine(inputs);
+    const legacyCheck = legacyCheckLine(inputs);
+    const run = runStamp(context);
+    const header = [COMMENT_MARKER, check, ...(run ? [runLine(run)] : [])].join("\n");
     await upsertComment(
-      context.pullRequest.number,
-      markdown(`${COMMENT_MARKER}\n${check}`),
-      check,
-      inputs.commentAuthor,
+      {
+        issue: context.pullRequest.number,
+        // The summary holds what a comment has no room for: the comment points there.
+        body: markdown(COMMENT_BUDGET, summary.complete ? SUMMARY_LABEL : FILES_LABEL, header)
+          .markdown,
+        check,
+        ...(legacyCheck !== check ? { legacyCheck } : {}),
+        commentAuthor: inputs.commentAuthor,
+        ...(run ? { run } : {}),
+      },
       deps,
     );
   }
 }
 
-function fileLinks(context: RunContext): FileLinks | undefined {
-  const sha = context.pullRequest?.headSha ?? context.sha;
+/**
+ * GitHub takes at most 1 MiB of summary per step; a UTF-16 unit (what the budget counts) is at
+ * most 3 bytes of UTF-8, and the rest is room for the runner's own lines.
+ */
+const SUMMARY_BUDGET = Math.floor((1024 * 1024 - 8 * 1024) / 3);
+const FILES_LABEL =
+  "the findings file and the SARIF of this run (outputs findings-file, sarif-file)";
+const SUMMARY_LABEL = "the job summary of this run";
+
+function runStamp(context: RunContext): RunStamp | undefined {
+  const id = Number(context.runId);
+  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  return { id, attempt: Number(context.runAttempt) || 1 };
+}
+
+function fileLinks(context: RunContext, workspaceCommit?: string): FileLinks | undefined {
+  const sha = checkedCommit(context, workspaceCommit);
   if (!sha) return undefined;
   const { owner, repo } = context.repository;
   return { serverUrl: context.serverUrl, repository: `${owner}/${repo}`, sha };
-}
-
-/**
- * One comment per pull request and check, updated on every push. Ours is the first with the
- * marker and this check's line AND written by the identity the token posts as: anyone can paste
- * the marker into a comment of their own, and editing theirs would put our report under their
- * name (or be refused). A marked comment without a check line (written before there were
- * several) is taken over when no comment has ours.
- */
-async function upsertComment(
-  issue: number,
-  body: string,
-  check: string,
-  commentAuthor: string | undefined,
-  deps: PublishDeps,
-): Promise<void> {
-  if (!deps.github || !deps.access.allowed) return deps.access.skip("the pull request comment");
-  const github = deps.github;
-  try {
-    const self = commentAuthor
-      ? { login: commentAuthor, source: "input comment-author" }
-      : await github.identity();
-    deps.log.info(`Our pull request comment is the one by ${self.login} (${self.source})`);
-    const marked = (await github.listComments(issue)).filter(
-      (c) => c.author === self.login && c.body.includes(COMMENT_MARKER),
-    );
-    const existing =
-      marked.find((c) => c.body.includes(check)) ??
-      marked.find((c) => !c.body.includes(CHECK_LINE));
-    if (existing) {
-      await github.updateComment(existing.id, body);
-      deps.log.info(`updated the pull request comment ${existing.id}`);
-    } else {
-      const created = await github.createComment(issue, body);
-      deps.log.info(`created the pull request comment ${created.id}`);
-    }
-  } catch (error) {
-    // A comment is never a reason to fail the run, and its permission (pull-requests: write) is
-    // not the status's (statuses: write): a refused comment leaves the status to be tried.
-    if (error instanceof WriteDeniedError) {
-      deps.log.info(
-        `Skipping the pull request comment: GitHub refused it (HTTP ${error.status}); the job needs pull-requests: write. Other writes still go ahead.`,
-      );
-    } else {
-      deps.log.warning(`could not post the pull request comment: ${(error as Error).message}`);
-    }
-  }
 }

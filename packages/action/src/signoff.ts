@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { ConfigurationError, type FailOn, failsAt, type Result } from "@scout-deploy/core";
-import { isPullRequestTarget, type RunContext, subjectSha } from "./context.js";
+import { headNotCheckedOut, type RunContext, subjectSha } from "./context.js";
 import { type Inputs, resolveIn } from "./inputs.js";
 import type { WriteAccess } from "./permissions.js";
 import type { PipelineRun } from "./pipeline.js";
@@ -114,7 +114,7 @@ async function postStatus(
   } catch (error) {
     // A missing status blocks a branch protection that requires it: the run itself goes on.
     if (error instanceof WriteDeniedError) {
-      deps.access.deny(`GitHub refused the commit status (HTTP ${error.status})`);
+      deps.access.deny(`GitHub refused the commit status (${error.answer})`);
       deps.access.skip(`the ${name} commit status`);
     } else {
       deps.log.warning(`could not set the ${name} status: ${(error as Error).message}`);
@@ -123,16 +123,11 @@ async function postStatus(
   }
 }
 
-/**
- * pull_request_target checks out the base branch (the safe pattern leaves it so), yet its
- * event names the pull request's head: a status set there would sign off files that were never
- * checked. Only a workspace known to hold the head commit speaks for it.
- */
 function headNotChecked(context: RunContext, workspaceCommit: string | undefined) {
-  const head = context.pullRequest?.headSha;
-  if (!isPullRequestTarget(context) || !head || workspaceCommit === head) return undefined;
-  const holds = workspaceCommit ? `holds ${workspaceCommit}` : "is no git checkout";
-  return `pull_request_target: the workspace ${holds}, not the pull request's head ${head}, so no status is set on the head: it would sign off files that were not checked. Run the check on pull_request (see the README's safe fork pattern).`;
+  const reason = headNotCheckedOut(context, workspaceCommit);
+  return reason
+    ? `${reason}, so no status is set on the head: it would sign off files that were not checked. Run the check on pull_request (see the README's safe fork pattern).`
+    : undefined;
 }
 
 /** The run's page for this attempt: a re-run is a new attempt, and may change the verdict. */

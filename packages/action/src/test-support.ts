@@ -1,5 +1,13 @@
 import type { Annotation } from "@scout-deploy/report";
-import type { CommitStatus, GitHubPort, Identity, IssueComment, Logger, Runner } from "./ports.js";
+import {
+  type CommitStatus,
+  type GitHubPort,
+  type Identity,
+  type IssueComment,
+  type Logger,
+  type Runner,
+  WriteDeniedError,
+} from "./ports.js";
 
 /** A logger that keeps its lines. */
 export function memoryLogger(): Logger & { lines: string[] } {
@@ -52,6 +60,7 @@ export function memoryGitHub(self = "github-actions[bot]"): GitHubPort & {
     statuses: [] as CommitStatus[],
     fail: {} as Partial<Record<keyof GitHubPort, Error>>,
   };
+  let lastId = 0;
   const check = (name: keyof GitHubPort) => {
     if (state.fail[name]) throw state.fail[name];
   };
@@ -67,15 +76,28 @@ export function memoryGitHub(self = "github-actions[bot]"): GitHubPort & {
     },
     async createComment(_issue, body) {
       check("createComment");
-      const comment = { id: state.comments.length + 1, body, author: self };
+      // GitHub never gives a deleted comment's id again.
+      const comment = {
+        id: Math.max(0, ...state.comments.map((c) => c.id), lastId) + 1,
+        body,
+        author: self,
+      };
+      lastId = comment.id;
       state.comments.push(comment);
       return comment;
     },
     async updateComment(id, body) {
       check("updateComment");
-      const comment = state.comments.find((c) => c.id === id)!;
+      const comment = state.comments.find((c) => c.id === id);
+      if (!comment) throw new WriteDeniedError("Not Found", 404);
       comment.body = body;
       return comment;
+    },
+    async deleteComment(id) {
+      check("deleteComment");
+      const at = state.comments.findIndex((c) => c.id === id);
+      if (at < 0) throw new WriteDeniedError("Not Found", 404);
+      state.comments.splice(at, 1);
     },
     async createStatus(status) {
       check("createStatus");

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import {
   cpSync,
@@ -186,6 +187,27 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(github.statuses).toHaveLength(2);
   }, 60_000);
 
+  it("two runs racing on one pull request leave one comment, with the later run's report", async () => {
+    const race = (runId: string) =>
+      runAction({
+        workspace,
+        payload: pullRequestPayload("synchronize"),
+        apiUrl: github.url,
+        inputs: { ...inputs, "fail-on": "never" },
+        env: { GITHUB_RUN_ID: runId },
+      });
+    const [earlier, later] = await Promise.all([race("41"), race("43")]);
+    expect(earlier.code, earlier.stdout).toBe(0);
+    expect(later.code, later.stdout).toBe(0);
+    expect(github.comments, earlier.stdout + later.stdout).toHaveLength(1);
+    expect(github.comments[0]!.body).toContain("<!-- scout/secure-deploy: run 43.1 -->");
+    // A re-run of the earlier run's commit, finishing last, leaves the later report.
+    const rerun = await race("41");
+    expect(rerun.stdout).toContain("holds the report of a later run (43, attempt 1); leaving it");
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]!.body).toContain("run 43.1");
+  }, 90_000);
+
   it("two checks on one pull request: a comment each, and a pass never hides the other's failure", async () => {
     mkdirSync(join(workspace, "staging"));
     writeFileSync(join(workspace, "staging/backend.yaml"), secureBackend);
@@ -233,12 +255,31 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(github.calls.filter((c) => c.operation === STATUS).map((c) => c.status)).toEqual([
       429, 201,
     ]);
+    // The second listing reads the comments again after creating ours (a racing run's?).
     expect(github.calls.filter((c) => c.operation === LIST).map((c) => c.status)).toEqual([
-      500, 200,
+      500, 200, 200,
     ]);
     expect(github.comments).toHaveLength(1);
     expect(github.statuses).toHaveLength(1);
     expect(result.code).toBe(1);
+  }, 60_000);
+
+  it("a spent rate limit and a lasting 502 are one line each, told as what they are; the verdict stands", async () => {
+    github.inject({ operation: CREATE, status: 403, rateLimit: "primary", resetIn: 3600 });
+    github.inject({ operation: STATUS, status: 502, times: 10 });
+    const started = Date.now();
+    const result = await run();
+    expect(Date.now() - started, result.stdout).toBeLessThan(40_000);
+    expect(result.code).toBe(1);
+    expect(result.summary).toContain("❌ **Failed**");
+    expect(result.stdout).toMatch(
+      /::warning::could not post the pull request comment: GitHub's rate limit for this token is spent until \d\d:\d\d UTC \(create the comment\)\n/,
+    );
+    expect(result.stdout).not.toMatch(/pull-requests: write/);
+    expect(result.stdout).toMatch(
+      /::warning::could not set the scout\/secure-deploy status: GitHub answered 502 Bad Gateway \(set the commit status\)\n/,
+    );
+    expect(result.stdout).not.toContain("<html");
   }, 60_000);
 
   it("a comment GitHub refuses (403) never fails the run, nor stops the status", async () => {
@@ -493,6 +534,111 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(github.statuses).toEqual([]);
     expect(result.stdout).toMatch(
       /^::warning::pull_request_target: the workspace is no git checkout, not the pull request's head [0-9a-f]{40}, so no status is set on the head/m,
+    );
+  }, 60_000);
+
+  it("pull_request_target: no comment about files the pull request may not have; links go to the commit checked", async () => {
+    const result = await run(
+      pullRequestPayload("opened"),
+      { "fail-on": "never" },
+      "pull_request_target",
+    );
+    expect(result.code, result.stdout).toBe(0);
+    expect(github.comments).toEqual([]);
+    expect(github.writes).toEqual([]);
+    expect(result.stdout).toMatch(
+      /^::warning::pull_request_target: the workspace is no git checkout, not the pull request's head [0-9a-f]{40}, so no comment is posted on the pull request/m,
+    );
+    const head = pullRequestPayload("opened").pull_request.head.sha;
+    expect(result.summary).not.toContain(`/blob/${head}/`);
+    expect(result.summary).toContain(`/blob/${PUSHED_SHA}/k8s/backend.yaml#L`);
+
+    // A workspace that holds the head (the checkout asked for it) speaks for the pull request.
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", ...args], {
+        cwd: workspace,
+        encoding: "utf8",
+      }).trim();
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-q", "-m", "head");
+    const payload = pullRequestPayload("opened");
+    payload.pull_request.head.sha = git("rev-parse", "HEAD");
+    const checked = await run(payload, { "fail-on": "never" }, "pull_request_target");
+    expect(checked.code, checked.stdout).toBe(0);
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]!.body).toContain(`/blob/${payload.pull_request.head.sha}/`);
+  }, 60_000);
+
+  it("a repository checked out in a subfolder (actions/checkout path:): annotations and links name files from its root", async () => {
+    const app = join(workspace, "app");
+    mkdirSync(join(app, "k8s"), { recursive: true });
+    writeFileSync(join(app, "k8s/backend.yaml"), backend);
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", ...args], {
+        cwd: app,
+        encoding: "utf8",
+      }).trim();
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-q", "-m", "app");
+    const checkedOut = git("rev-parse", "HEAD");
+    const result = await runAction({
+      workspace,
+      payload: pullRequestPayload("opened"),
+      apiUrl: github.url,
+      inputs: { ...inputs, manifests: "app/k8s", "fail-on": "never" },
+      // pull_request checks out GITHUB_SHA, the merge commit.
+      env: { GITHUB_SHA: checkedOut },
+    });
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain("::error title=pod/run-as-non-root,file=k8s/backend.yaml,");
+    expect(result.stdout).not.toContain("file=app/");
+    expect(result.summary).toMatch(
+      /\[k8s\/backend\.yaml:\d+\]\(https:\/\/github\.com\/[^)]*\/blob\/[0-9a-f]{40}\/k8s\/backend\.yaml#L/,
+    );
+    const sarif = JSON.parse(readFileSync(result.outputs["sarif-file"]!, "utf8"));
+    const uris = new Set(
+      sarif.runs[0].results.map(
+        (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+          r.locations[0]!.physicalLocation.artifactLocation.uri,
+      ),
+    );
+    expect([...uris]).toEqual(["k8s/backend.yaml"]);
+
+    // Another repository's checkout (its HEAD is not this run's commit) keeps workspace paths.
+    const other = await run(pullRequestPayload("opened"), {
+      manifests: "app/k8s",
+      "fail-on": "never",
+    });
+    expect(other.stdout).toContain("file=app/k8s/backend.yaml,");
+  }, 60_000);
+
+  it("annotations stay within GitHub's 10 per level and step, counting the run's own notice and failure", async () => {
+    for (let i = 0; i < 5; i++) {
+      writeFileSync(join(workspace, `k8s/copy-${i}.yaml`), backend.replace("backend", `copy-${i}`));
+    }
+    const result = await runAction({
+      workspace,
+      payload: pushPayload(),
+      apiUrl: github.url,
+      inputs,
+      eventName: "push",
+    });
+    expect(result.code).toBe(1);
+    const lines = result.stdout.split("\n");
+    const errors = lines.filter((l) => l.startsWith("::error"));
+    const notices = lines.filter((l) => l.startsWith("::notice"));
+    // The push has no base: one notice says so; the failure is an error annotation too.
+    expect(notices.filter((l) => !l.includes("file="))).toHaveLength(1);
+    expect(errors.at(-1)).toMatch(/^::error::Scout Secure Deploy: \d+ findings at or above/);
+    expect(errors).toHaveLength(10);
+    expect(notices.length).toBeLessThanOrEqual(10);
+    const annotated = errors.length - 1;
+    const total = Number(result.outputs.errors);
+    expect(total).toBeGreaterThan(10);
+    expect(result.summary).toContain(
+      `more findings were not annotated (GitHub shows 10 per level and step): ${total - annotated} error`,
     );
   }, 60_000);
 

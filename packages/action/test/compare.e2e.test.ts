@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -330,8 +331,59 @@ describe.skipIf(!existsSync(BUNDLE))("the Action compares a pull request with it
     const result = await run(pushPayload(), "push");
     const notices = runNotices(result.stdout);
     expect(notices).toEqual([
-      expect.stringMatching(/Full report: a push event has no pull request base/),
+      expect.stringMatching(/Full report: a push event has no pull request or merge group base/),
     ]);
     expect(result.code).toBe(1);
   });
+
+  it("merge queue (merge_group): gates on what the group adds to its base, as the pull request did", async () => {
+    const base = commit({ "k8s/backend.yaml": backend(privileged) }, "base: already privileged");
+    const group = commit(
+      { "k8s/backend.yaml": backend(privileged), "README.md": "docs\n" },
+      "merge group: adds no finding",
+    );
+    shallowCheckout();
+    const payload = mergeGroupPayload(base, group);
+    const passing = await runAction({
+      workspace,
+      payload,
+      apiUrl: github.url,
+      inputs,
+      eventName: "merge_group",
+      env: { GITHUB_SHA: group },
+    });
+    expect(passing.code, passing.stdout).toBe(0);
+    expect(passing.outputs["new-findings"]).toBe("0");
+    expect(github.statuses.map((s) => [s.sha, s.body.state])).toEqual([[group, "success"]]);
+    expect(github.comments).toEqual([]);
+
+    const adding = commit(
+      { "k8s/backend.yaml": backend(`${privileged}            allowPrivilegeEscalation: true\n`) },
+      "merge group: adds a finding",
+    );
+    shallowCheckout();
+    const failing = await runAction({
+      workspace,
+      payload: mergeGroupPayload(base, adding),
+      apiUrl: github.url,
+      inputs,
+      eventName: "merge_group",
+      env: { GITHUB_SHA: adding },
+    });
+    expect(failing.code).toBe(1);
+    expect(Number(failing.outputs["new-findings"])).toBeGreaterThan(0);
+    expect(github.statuses.at(-1)).toMatchObject({ sha: adding, body: { state: "failure" } });
+  });
 });
+
+/** A real merge_group.checks_requested payload, pointed at the fixture's commits. */
+function mergeGroupPayload(base: string, head: string) {
+  const require = createRequire(import.meta.url);
+  const examples = require("@octokit/webhooks-examples") as {
+    name: string;
+    examples: (Record<string, unknown> & { repository: { full_name: string } })[];
+  }[];
+  const payload = structuredClone(examples.find((e) => e.name === "merge_group")!.examples[0]!);
+  Object.assign(payload.merge_group as Record<string, unknown>, { base_sha: base, head_sha: head });
+  return payload;
+}

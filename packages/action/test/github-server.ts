@@ -12,6 +12,7 @@ export const USED_OPERATIONS = [
   "POST /repos/{owner}/{repo}/statuses/{sha}",
   "GET /user",
   "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
+  "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}",
 ];
 /** GitHub's GraphQL endpoint: every query is checked against GitHub's schema. */
 export const GRAPHQL = "POST /graphql";
@@ -28,9 +29,16 @@ export interface Call {
 export interface Fault {
   /** An operation key of USED_OPERATIONS, or GRAPHQL. */
   operation: string;
-  status: 403 | 404 | 429 | 500;
+  status: 403 | 404 | 429 | 500 | 502;
   /** How many matching requests get the fault before the normal answer (default 1). */
   times?: number;
+  /**
+   * A 403 or 429 of GitHub's rate limits: `primary` (x-ratelimit-remaining: 0, reset in
+   * `resetIn` seconds) or `secondary` ("You have exceeded a secondary rate limit", retry-after).
+   */
+  rateLimit?: "primary" | "secondary";
+  /** Seconds to the reset (primary) or the retry-after (secondary); default 1. */
+  resetIn?: number;
 }
 
 interface Comment {
@@ -58,7 +66,7 @@ export class FakeGitHub {
   readonly proxyConnects: string[] = [];
   readonly comments: Comment[] = [];
   readonly statuses: { sha: string; body: Record<string, unknown> }[] = [];
-  private faults: Required<Fault>[] = [];
+  private faults: (Fault & { times: number })[] = [];
   /** Operations whose requests are read and never answered. */
   private readonly hung = new Set<string>();
   /** Personal access tokens and the login each stands for. */
@@ -178,7 +186,7 @@ export class FakeGitHub {
       : (this.fault(check.operation!.key) ?? this.answer(check.operation!, url, body, token));
     call.status = status;
     res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-    res.end(JSON.stringify(payload));
+    res.end(typeof payload === "string" ? payload : JSON.stringify(payload));
   }
 
   private idToken(req: IncomingMessage, url: URL, res: ServerResponse): void {
@@ -248,6 +256,11 @@ export class FakeGitHub {
     const fault = this.faults.find((f) => f.operation === operation && f.times > 0);
     if (!fault) return undefined;
     fault.times--;
+    if (fault.rateLimit) return rateLimited(fault);
+    if (fault.status === 502) {
+      // GitHub's load balancer answers a bad gateway with a page, not JSON.
+      return [502, BAD_GATEWAY_PAGE, { "content-type": "text/html" }];
+    }
     if (fault.status === 429) {
       const reset = String(Math.floor(Date.now() / 1000) + 1);
       return [
@@ -256,7 +269,7 @@ export class FakeGitHub {
         { "retry-after": "1", "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset },
       ];
     }
-    const messages = {
+    const messages: Record<number, string> = {
       403: "Resource not accessible by integration",
       404: "Not Found",
       500: "Server Error",
@@ -316,6 +329,15 @@ export class FakeGitHub {
         return author
           ? [200, { login: author, id: 1, type: "User" }, {}]
           : [401, { message: "Bad credentials" }, {}];
+      case USED_OPERATIONS[6]: {
+        const at = this.comments.findIndex((c) => c.id === Number(values[2]));
+        if (at < 0) return [404, { message: "Not Found" }, {}];
+        if (this.comments[at]!.author !== author) {
+          return [403, { message: "Resource not accessible by integration" }, {}];
+        }
+        this.comments.splice(at, 1);
+        return [204, "", {}];
+      }
       case USED_OPERATIONS[5]:
         // Newest first, as GitHub lists them.
         return [
@@ -334,6 +356,39 @@ export class FakeGitHub {
 }
 
 const ID_TOKEN_PATH = "/_runner/idtoken";
+
+const BAD_GATEWAY_PAGE = `<!DOCTYPE html>
+<html>
+  <head><title>Unicorn! &middot; GitHub</title></head>
+  <body>
+    <p>We had issues producing the response to your request.</p>
+    <p>Sorry about that. Please try refreshing and contact us if the problem persists.</p>
+  </body>
+</html>
+`;
+
+/** GitHub's answers when a token's rate limit is spent (primary) or it went too fast (secondary). */
+function rateLimited(fault: Fault): [number, unknown, Record<string, string>] {
+  const seconds = fault.resetIn ?? 1;
+  const docs = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api";
+  if (fault.rateLimit === "secondary") {
+    return [
+      fault.status,
+      {
+        message:
+          "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+        documentation_url: docs,
+      },
+      { "retry-after": String(seconds) },
+    ];
+  }
+  const reset = String(Math.floor(Date.now() / 1000) + seconds);
+  return [
+    fault.status,
+    { message: "API rate limit exceeded for installation ID 1.", documentation_url: docs },
+    { "x-ratelimit-limit": "1000", "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset },
+  ];
+}
 
 function tokenOf(authorization: string): string {
   return authorization.replace(/^(token|bearer) /i, "");

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createGitHub } from "../src/github.js";
+import { RateLimitError, WriteDeniedError } from "../src/ports.js";
 import { memoryLogger } from "../src/test-support.js";
 import { ACTIONS_BOT, FakeGitHub, GRAPHQL, type Layout } from "./github-server.js";
 
@@ -11,20 +12,26 @@ afterEach(async () => {
   github = undefined;
 });
 
-async function connect(token: (server: FakeGitHub) => string, layout: Layout = "ghes") {
+async function connect(
+  token: (server: FakeGitHub) => string,
+  layout: Layout = "ghes",
+  githubSeconds = 60,
+) {
   github = await new FakeGitHub(layout).start();
   const step = new AbortController();
+  const log = memoryLogger();
   const port = createGitHub({
     token: token(github),
     baseUrl: github.url,
     owner: "o",
     repo: "r",
-    log: memoryLogger(),
+    log,
     userAgent: "scout-test",
     requestTimeoutMs: 1_000,
     signal: step.signal,
+    deadline: Date.now() + githubSeconds * 1000,
   });
-  return { port, server: github, step };
+  return { port, server: github, step, log };
 }
 
 const asked = (server: FakeGitHub) => server.calls.map((c) => `${c.method} ${c.path} ${c.status}`);
@@ -99,4 +106,61 @@ describe("identity(): who the token posts as", () => {
     await expect(port.identity()).rejects.toMatchObject({ status: 401 });
     expect(server.calls.filter((c) => c.operation === GRAPHQL)).toEqual([]);
   });
+});
+
+describe("rate limits and server errors, as GitHub answers them", () => {
+  const CREATE = "POST /repos/{owner}/{repo}/issues/{issue_number}/comments";
+  const statuses = (server: FakeGitHub) =>
+    server.calls.filter((c) => c.operation === CREATE).map((c) => c.status);
+
+  it("a spent rate limit (403, x-ratelimit-remaining: 0) that resets in time is waited out", async () => {
+    const { port, server, log } = await connect(() => "ghs_token");
+    server.inject({ operation: CREATE, status: 403, rateLimit: "primary", resetIn: 1 });
+    await port.createComment(1, "report");
+    expect(statuses(server)).toEqual([403, 201]);
+    expect(log.lines.join("\n")).toMatch(/rate limit on POST .*; retrying in \d+s/);
+  }, 20_000);
+
+  it("a rate limit that resets after the run's time for GitHub fails at once, as a rate limit and not a refusal", async () => {
+    const { port, server } = await connect(() => "ghs_token", "ghes", 20);
+    server.inject({ operation: CREATE, status: 403, rateLimit: "primary", resetIn: 3600 });
+    const started = Date.now();
+    const error = await port.createComment(1, "report").catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(error).not.toBeInstanceOf(WriteDeniedError);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as Error).message).toMatch(
+      /^GitHub's rate limit for this token is spent until \d\d:\d\d UTC \(create the comment\)$/,
+    );
+    expect(statuses(server)).toEqual([403]);
+  });
+
+  it("a 429 with x-ratelimit-remaining: 0 is the same rate limit", async () => {
+    const { port, server } = await connect(() => "ghs_token", "ghes", 20);
+    server.inject({ operation: CREATE, status: 429, rateLimit: "primary", resetIn: 3600 });
+    await expect(port.createComment(1, "report")).rejects.toBeInstanceOf(RateLimitError);
+    expect(statuses(server)).toEqual([429]);
+  });
+
+  it("a secondary rate limit (403, retry-after) is waited out, then one line if it persists", async () => {
+    const { port, server } = await connect(() => "ghs_token", "ghes", 20);
+    server.inject({ operation: CREATE, status: 403, rateLimit: "secondary", resetIn: 1 });
+    await port.createComment(1, "report");
+    expect(statuses(server)).toEqual([403, 201]);
+    server.inject({ operation: CREATE, status: 403, rateLimit: "secondary", resetIn: 600 });
+    const error = await port.createComment(1, "report").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as Error).message).toMatch(/secondary rate limit .*create the comment/);
+  }, 20_000);
+
+  it("a 502 is retried; one that persists is one line, without GitHub's HTML page", async () => {
+    const { port, server } = await connect(() => "ghs_token");
+    server.inject({ operation: CREATE, status: 502 });
+    await port.createComment(1, "report");
+    expect(statuses(server)).toEqual([502, 201]);
+    server.inject({ operation: CREATE, status: 502, times: 10 });
+    const error = (await port.createComment(1, "report").catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe("GitHub answered 502 Bad Gateway (create the comment)");
+    expect(statuses(server)).toEqual([502, 201, 502, 502, 502, 502]);
+  }, 30_000);
 });

@@ -31,7 +31,7 @@ describe("the OpenAPI check of the fake GitHub", () => {
       { text: "x" },
       "request body: / must have required property 'body'",
     ],
-    ["DELETE", "/repos/o/r/issues/comments/1", undefined, "is not an operation the Action may use"],
+    ["PUT", "/repos/o/r/issues/1/lock", undefined, "is not an operation the Action may use"],
   ])("refuses %s %s", (method, path, body, problem) => {
     expect(checkRequest(operations, method, url(path), body).problems.join("\n")).toContain(
       problem,

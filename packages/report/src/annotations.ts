@@ -37,20 +37,30 @@ const LEVEL: Record<Severity, AnnotationLevel> = {
   info: "notice",
 };
 
-/** The annotations to emit within the limits, the most severe first, and the count left out. */
+/**
+ * The annotations to emit within the limits, the most severe first, and the count left out.
+ * GitHub keeps the first ones of a step: `used` are those of each level the step has already
+ * made, or keeps for itself (the failure message is an error annotation).
+ */
 export function planAnnotations(
   findings: readonly Finding[],
   limits: AnnotationLimits = GITHUB_ANNOTATION_LIMITS,
+  used: Partial<Record<AnnotationLevel, number>> = {},
 ): AnnotationPlan {
   const ordered = [...findings].sort(
     (a, b) => severityRank(b.severity) - severityRank(a.severity) || compareFindings(a, b),
   );
-  const perLevel: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
+  const perLevel: Record<AnnotationLevel, number> = {
+    error: used.error ?? 0,
+    warning: used.warning ?? 0,
+    notice: used.notice ?? 0,
+  };
+  const room = limits.perJob - perLevel.error - perLevel.warning - perLevel.notice;
   const omittedBySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   const annotations: Annotation[] = [];
   for (const finding of ordered) {
     const level = LEVEL[finding.severity];
-    if (perLevel[level] >= limits.perLevel || annotations.length >= limits.perJob) {
+    if (perLevel[level] >= limits.perLevel || annotations.length >= room) {
       omittedBySeverity[finding.severity]++;
       continue;
     }

@@ -416,4 +416,13 @@ describe("planAnnotations", () => {
     expect(plan.annotations).toHaveLength(12);
     expect(plan.omitted).toBe(18);
   });
+
+  it("leaves the slots the step already used (GitHub keeps the first 10 of a level) and counts what they push out", () => {
+    const findings = Array.from({ length: 12 }, (_, i) =>
+      finding({ ruleId: "a/warn", severity: "warning", line: i + 1 }),
+    );
+    const plan = planAnnotations(findings, GITHUB_ANNOTATION_LIMITS, { warning: 2, error: 1 });
+    expect(plan.annotations).toHaveLength(8);
+    expect(plan.omittedBySeverity).toEqual({ error: 0, warning: 4, info: 0 });
+  });
 });

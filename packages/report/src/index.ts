@@ -12,6 +12,7 @@ export {
   type ChecklistSection,
   COMMENT_BUDGET,
   type FileLinks,
+  fitMarkdown,
   formatMarkdown,
   GITHUB_COMMENT_LIMIT,
   type MarkdownOptions,

@@ -71,18 +71,31 @@ const ICON: Record<Severity, string> = { error: "🔴", warning: "🟠", info: "
 
 /** The PR comment and job summary. */
 export function formatMarkdown(result: Result, options: MarkdownOptions = {}): string {
+  return fitMarkdown(result, options).markdown;
+}
+
+/**
+ * The markdown, and whether every finding has its row in it (else the table says how many are
+ * left out and where they are): a comment can then point at a summary that holds them all.
+ */
+export function fitMarkdown(
+  result: Result,
+  options: MarkdownOptions = {},
+): { markdown: string; complete: boolean } {
   const limit = options.maxLength ?? COMMENT_BUDGET;
+  const rows = Math.max(result.findings.length, result.fixed?.length ?? 0);
+  const done = (markdown: string, shown: number) => ({ markdown, complete: shown >= rows });
   // A row is never shorter than this: more rows than limit / MIN_ROW cannot fit, whatever the
   // findings, and a million rows would not fit in one string either.
-  let shown = Math.min(result.findings.length, Math.ceil(limit / MIN_ROW));
+  let shown = Math.min(rows, Math.ceil(limit / MIN_ROW));
   const whole = render(result, options, shown);
-  if (whole.length <= limit) return whole;
+  if (whole.length <= limit) return done(whole, shown);
   // The findings are the verdict's reasons: extra sections (a flow diagram) give way first.
   const fitted = { ...options, sections: fitSections(options, Math.floor(limit / 2)) };
   for (;;) {
     const body = render(result, fitted, shown);
-    if (body.length <= limit) return body;
-    if (shown === 0) return hardTruncate(body, limit);
+    if (body.length <= limit) return done(body, shown);
+    if (shown === 0) return { markdown: hardTruncate(body, limit), complete: false };
     // Shrink quickly, then settle on the most rows that fit.
     const over = body.length - limit;
     const perRow = Math.max(1, Math.floor(body.length / Math.max(1, shown + 10)));

@@ -1,0 +1,2 @@
+import { createRequire as __scoutCreateRequire } from "node:module"; const require = __scoutCreateRequire(import.meta.url);
+var r=class extends Error{constructor(e,o){super(e);this.status=o}status;name="WriteDeniedError";get answer(){let e=this.message.split(" - https://")[0].replace(/\s+/g," ").trim();return e?`HTTP ${this.status}: ${e}`:`HTTP ${this.status}`}},s=class extends Error{name="GitHubTimeoutError"},n=class extends Error{name="RateLimitError"};export{r as a,s as b,n as c};
