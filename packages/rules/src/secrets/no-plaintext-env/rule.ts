@@ -224,7 +224,10 @@ function commandLists(container: ContainerRef): CommandList[] {
   const own = container.container;
   // The container's final environment is built only when some list has an argument to expand.
   let expander: ((value: string) => Expansion) | undefined;
-  const expandArg = (value: string) => (expander ??= commandExpander(container))(value);
+  const expandArg = (value: string) => {
+    expander ??= commandExpander(container);
+    return expander(value);
+  };
   const lists: CommandList[] = (["command", "args"] as const).map((field) => ({
     field,
     path: [field],
