@@ -215,3 +215,72 @@ describe("documents as kubectl cuts them", () => {
     });
   });
 });
+
+/** Divergences the generative test (kubectl-fuzz.test.ts) found, each minimised to one case. */
+describe("what the generative test found", () => {
+  const configMap = (data: string) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\ndata:\n${data}`;
+
+  it("reads !!null as go-yaml does: null for a null spelling, a refusal for anything else", () => {
+    const { values } = read(configMap("  a: !!null ''\n  b: !!null null\n"));
+    expect(values[0]).toMatchObject({ data: { a: null, b: null } });
+    const refused = read(configMap("  a: !!null x\n"));
+    expect(refused.values).toEqual([]);
+    expect(refused.problems).toMatchObject([
+      { ruleId: "input/parse-error", line: 5, message: expect.stringMatching(/!!null/) },
+    ]);
+  });
+
+  it("decodes !!binary as Go's base64 does: line breaks skipped, a space or missing padding refused", () => {
+    const { values } = read(configMap("  a: !!binary |\n    aGVs\n    bG8=\n"));
+    expect(values[0]).toMatchObject({ data: { a: "hello" } });
+    for (const bad of ["aGVs bG8=", "aGVsbG8"]) {
+      const refused = read(configMap(`  a: !!binary ${bad}\n`));
+      expect(refused.values, bad).toEqual([]);
+      expect(refused.problems[0]).toMatchObject({ ruleId: "input/parse-error", line: 5 });
+    }
+  });
+
+  it("keeps a plain number beyond float64's range as text, as go-yaml does (1e400)", () => {
+    const { values, problems } = read(configMap("  a: 1e400\n  b: -1e400\n  c: 1e-400\n"));
+    expect(problems).toEqual([]);
+    expect(values[0]).toMatchObject({ data: { a: "1e400", b: "-1e400", c: 0 } });
+  });
+
+  it("refuses a JSON file with a number beyond float64's range, as kubectl does", () => {
+    const { values, problems } = read(
+      '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "m"}, "n": 1E400}\n',
+      "m.json",
+    );
+    expect(values).toEqual([]);
+    expect(problems).toMatchObject([{ ruleId: "input/parse-error", line: 1 }]);
+  });
+
+  it("writes a float key as Go does even where no other key needs the exact reader", () => {
+    const { values } = read(configMap("  1000000.0: x\n"));
+    expect(values[0]).toMatchObject({ data: { "1e+06": "x" } });
+  });
+
+  it("refuses what go-yaml's scanner refuses and the YAML 1.2 reader takes", () => {
+    const cases = [
+      ["anchor name with a dot", "  a: &a.b x\n"],
+      ["tag before a closing brace", "  a: {b: !!str}\n"],
+      ["tag before a comma", "  a: {b: !!str, c: 1}\n"],
+      ["tab after a dash", "  a:\n  - \tx\n"],
+      ["tab after an explicit key's colon", "  ? a\n  :\tx\n"],
+      ['YAML 1.2 escape "\\/"', '  a: "\\/"\n'],
+    ] as const;
+    for (const [name, data] of cases) {
+      const { values, problems } = read(configMap(data));
+      expect(values, name).toEqual([]);
+      expect(problems[0], name).toMatchObject({ ruleId: "input/parse-error" });
+      expect(problems[0]!.line, name).toBeGreaterThanOrEqual(5);
+    }
+  });
+
+  it("takes a tab where go-yaml takes one: after a simple key's colon, inside flow collections", () => {
+    const { values, problems } = read(configMap("  a:\tx\n  b: [\t1]\n"));
+    expect(problems).toEqual([]);
+    expect(values[0]).toMatchObject({ data: { a: "x", b: [1] } });
+  });
+});

@@ -11,6 +11,7 @@ import {
   type YAMLMap,
 } from "yaml";
 import { type GoScalar, jsonKeyOf, resolvePlain, resolveTagged } from "./scalar.js";
+import { goTokenProblem } from "./tokens.js";
 
 /**
  * The exact reading of one YAML document as kubectl does it (sigs.k8s.io/yaml over go-yaml
@@ -52,6 +53,10 @@ export function composeLikeGo(text: string): GoDocument {
       value: undefined,
       problems: [refused(`YAML syntax: ${describeCode(error.code)}`, error.pos[0])],
     };
+  }
+  const tokenProblem = goTokenProblem(text);
+  if (tokenProblem) {
+    return { value: undefined, problems: [refused(tokenProblem.message, tokenProblem.offset)] };
   }
   const composer = new GoComposer(document);
   try {

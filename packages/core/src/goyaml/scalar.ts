@@ -56,7 +56,9 @@ export function resolvePlain(text: string): GoScalar {
     const plain = text.replaceAll("_", "");
     const int = parseGoInt(plain);
     if (int !== undefined) return { kind: "int", value: int };
-    if (YAML_STYLE_FLOAT.test(plain)) return { kind: "float", value: Number(plain) };
+    // strconv.ParseFloat fails beyond float64's range (1e400): go-yaml keeps the text
+    const float = YAML_STYLE_FLOAT.test(plain) ? Number(plain) : Number.NaN;
+    if (Number.isFinite(float)) return { kind: "float", value: float };
   }
   return str(text);
 }
@@ -86,8 +88,8 @@ const TAG = "tag:yaml.org,2002:";
 
 /**
  * A scalar with an explicit tag (or a quoted one, which go-yaml reads as `!!str`). Tags go-yaml
- * cannot resolve (`!custom`, `!!null`, `!!timestamp` into a string) leave the text as it is.
- * Returns an error text where go-yaml refuses (`!!int foo`).
+ * cannot resolve (`!custom`, `!!timestamp` into a string) leave the text as it is.
+ * Returns an error text where go-yaml refuses (`!!int foo`, `!!null x`, `!!binary` not base64).
  */
 export function resolveTagged(tag: string, text: string): GoScalar | { error: string } {
   switch (tag) {
@@ -95,7 +97,12 @@ export function resolveTagged(tag: string, text: string): GoScalar | { error: st
     case "!":
       return str(text);
     case `${TAG}binary`:
-      return str(Buffer.from(text.replace(/\s+/g, ""), "base64").toString("utf8"));
+      return decodeBinary(text);
+    case `${TAG}null`: {
+      const resolved = resolvePlain(text);
+      if (resolved.kind === "null") return resolved;
+      return { error: `cannot decode !!${resolved.kind} \`${shorten(text)}\` as a !!null` };
+    }
     case `${TAG}bool`:
     case `${TAG}int`:
     case `${TAG}float`: {
@@ -109,6 +116,18 @@ export function resolveTagged(tag: string, text: string): GoScalar | { error: st
     default:
       return str(text);
   }
+}
+
+/**
+ * Go's base64.StdEncoding: padding required, line breaks skipped, any other character (a space)
+ * is an error.
+ */
+const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function decodeBinary(text: string): GoScalar | { error: string } {
+  const compact = text.replace(/[\r\n]/g, "");
+  if (!STD_BASE64.test(compact)) return { error: "!!binary value contains invalid base64 data" };
+  return str(Buffer.from(compact, "base64").toString("utf8"));
 }
 
 function shorten(text: string): string {

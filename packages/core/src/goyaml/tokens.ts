@@ -1,0 +1,67 @@
+import { Lexer } from "yaml";
+
+/**
+ * Token rules of go-yaml v2's scanner (a port of libyaml, YAML 1.1) that the `yaml` package,
+ * a YAML 1.2 reader, does not have. Each makes kubectl refuse the document:
+ * - an anchor or alias name holds only ASCII letters, digits, `_` and `-`;
+ * - a tag is followed by a space, a tab or a line break (not `,`, `]` or `}`);
+ * - in block context a tab cannot follow `-`, `?` or the `:` of an explicit key (go-yaml
+ *   allows a tab there only where a simple key cannot start);
+ * - `\/` is no escape in YAML 1.1's double-quoted scalars.
+ */
+export interface TokenProblem {
+  message: string;
+  offset: number;
+}
+
+/** The lexer's markers (document, flow end, scalar) stand for no text of the source. */
+const MARKERS = new Set(["\u0002", "\u0018", "\u001f"]);
+const ANCHOR_NAME = /^[A-Za-z0-9_-]+$/;
+
+export function goTokenProblem(text: string): TokenProblem | undefined {
+  const tokens = [...new Lexer().lex(text)];
+  let offset = 0;
+  let flowDepth = 0;
+  let lineStart = true;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (MARKERS.has(token)) continue;
+    const next = nextSourceToken(tokens, i + 1);
+    const problem = tokenProblem(token, next, flowDepth, lineStart);
+    if (problem) return { message: problem, offset };
+    if (token === "{" || token === "[") flowDepth++;
+    else if (token === "}" || token === "]") flowDepth = Math.max(0, flowDepth - 1);
+    if (token.endsWith("\n") || token.endsWith("\r")) lineStart = true;
+    else if (!/^[ \t]+$/.test(token)) lineStart = false;
+    offset += token.length;
+  }
+  return undefined;
+}
+
+function nextSourceToken(tokens: string[], from: number): string | undefined {
+  for (let i = from; i < tokens.length; i++) if (!MARKERS.has(tokens[i]!)) return tokens[i];
+  return undefined;
+}
+
+function tokenProblem(
+  token: string,
+  next: string | undefined,
+  flowDepth: number,
+  lineStart: boolean,
+): string | undefined {
+  const first = token[0];
+  if ((first === "&" || first === "*") && !ANCHOR_NAME.test(token.slice(1))) {
+    return `an ${first === "&" ? "anchor" : "alias"} name may hold only letters, digits, "_" and "-" (go-yaml: did not find expected alphabetic or numeric character)`;
+  }
+  if (first === "!" && next !== undefined && !/^[ \t\r\n]/.test(next)) {
+    return "a tag must be followed by a space or a line break (go-yaml: did not find expected whitespace or line break)";
+  }
+  const indicator = token === "-" || token === "?" || (token === ":" && lineStart);
+  if (flowDepth === 0 && indicator && /^ *\t/.test(next ?? "")) {
+    return `a tab after "${token}" (go-yaml: found character that cannot start any token)`;
+  }
+  if (first === '"' && /(^|[^\\])(\\\\)*\\\//.test(token)) {
+    return 'the escape "\\/" is YAML 1.2 only (go-yaml: found unknown escape character)';
+  }
+  return undefined;
+}
