@@ -278,6 +278,23 @@ describe("what the generative test found", () => {
     }
   });
 
+  it("refuses an implicit key whose ':' is more than 1024 characters from its start, as go-yaml does", () => {
+    const key = "k".repeat(1024);
+    for (const data of [
+      `  ${key}k: x\n`,
+      `  {${key}k: x}\n`,
+      `  "${key}": x\n`,
+      `  &a ${key}: x\n`,
+    ]) {
+      const { values, problems } = read(configMap(data));
+      expect(values, data.slice(-12)).toEqual([]);
+      expect(problems[0]).toMatchObject({ ruleId: "input/parse-error", line: 5 });
+    }
+    const fits = read(configMap(`  ${key}: x\n  ? ${key}k\n  : y\n  a: ${key}k\n`));
+    expect(fits.problems).toEqual([]);
+    expect(Object.keys((fits.values[0] as { data: object }).data)).toHaveLength(3);
+  });
+
   it("takes a tab where go-yaml takes one: after a simple key's colon, inside flow collections", () => {
     const { values, problems } = read(configMap("  a:\tx\n  b: [\t1]\n"));
     expect(problems).toEqual([]);

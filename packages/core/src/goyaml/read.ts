@@ -26,11 +26,11 @@ export interface ReadDocument {
 
 /**
  * Merge keys, anchors, aliases, tags and explicit keys: js-yaml reads them otherwise than
- * go-yaml (and its node listener leaves stray events on them, see locate.ts). Tabs and `\/`:
- * go-yaml refuses some that js-yaml takes (tokens.ts).
+ * go-yaml (and its node listener leaves stray events on them, see locate.ts). Tabs, `\/` and
+ * lines over 1024 characters: go-yaml refuses some that js-yaml takes (tokens.ts).
  */
 export function needsExactReading(text: string): boolean {
-  return /<<|(^|[\s[{,:-])[&!*]|(^|\s)\?(\s|$)|\t|\\\//m.test(text);
+  return /<<|(^|[\s[{,:-])[&!*]|(^|\s)\?(\s|$)|\t|\\\/|[^\n]{1025}/m.test(text);
 }
 
 export function readDocument(text: string, json?: { value: unknown }): ReadDocument {

@@ -7,7 +7,8 @@ import { Lexer } from "yaml";
  * - a tag is followed by a space, a tab or a line break (not `,`, `]` or `}`);
  * - in block context a tab cannot follow `-`, `?` or the `:` of an explicit key (go-yaml
  *   allows a tab there only where a simple key cannot start);
- * - `\/` is no escape in YAML 1.1's double-quoted scalars.
+ * - `\/` is no escape in YAML 1.1's double-quoted scalars;
+ * - an implicit key ends within 1024 characters of its start (its `:` at most 1024 after it).
  */
 export interface TokenProblem {
   message: string;
@@ -23,11 +24,12 @@ export function goTokenProblem(text: string): TokenProblem | undefined {
   let offset = 0;
   let flowDepth = 0;
   let lineStart = true;
+  const keys = new ImplicitKeys();
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (MARKERS.has(token)) continue;
     const next = nextSourceToken(tokens, i + 1);
-    const problem = tokenProblem(token, next, flowDepth, lineStart);
+    const problem = tokenProblem(token, next, flowDepth, lineStart) ?? keys.see(token, offset);
     if (problem) return { message: problem, offset };
     if (token === "{" || token === "[") flowDepth++;
     else if (token === "}" || token === "]") flowDepth = Math.max(0, flowDepth - 1);
@@ -36,6 +38,44 @@ export function goTokenProblem(text: string): TokenProblem | undefined {
     offset += token.length;
   }
   return undefined;
+}
+
+/**
+ * go-yaml keeps a possible simple key for 1024 characters: a `:` further from the key's first
+ * token (its anchor or tag included) finds no key, and the document is refused.
+ */
+class ImplicitKeys {
+  private start: number | undefined;
+  private explicit = false;
+
+  see(token: string, offset: number): string | undefined {
+    const first = token[0]!;
+    if (/^[ \t]+$/.test(token) || first === "#") return undefined;
+    if (token === ":") {
+      const start = this.explicit ? undefined : this.start;
+      this.reset();
+      if (start !== undefined && offset - start > 1024) {
+        return "an implicit key longer than 1024 characters (go-yaml: could not find expected ':')";
+      }
+      return undefined;
+    }
+    if (token.includes("\n") && !/^["']/.test(token)) {
+      this.reset();
+      return undefined;
+    }
+    if ("-?,[]{}|>".includes(first) && token.length === 1) {
+      this.reset();
+      this.explicit = token === "?";
+      return undefined;
+    }
+    this.start ??= offset;
+    return undefined;
+  }
+
+  private reset() {
+    this.start = undefined;
+    this.explicit = false;
+  }
 }
 
 function nextSourceToken(tokens: string[], from: number): string | undefined {
