@@ -33,7 +33,8 @@ export function kubectlChunks(text: string): Chunks {
 function yamlChunks(text: string): Chunks {
   const result: Chunks = { chunks: [], problems: [] };
   const separators: number[] = [];
-  for (const match of text.matchAll(/^---/gm)) separators.push(match.index);
+  // kubectl reads lines up to "\n": a "---" after a lone "\r" does not cut the file
+  for (const match of text.matchAll(/(?<=^|\n)---/g)) separators.push(match.index);
   const bounds = [0, ...separators, text.length];
   for (let i = 0; i + 1 < bounds.length; i++) {
     const start = bounds[i]!;
@@ -44,7 +45,7 @@ function yamlChunks(text: string): Chunks {
     if (isSeparator) {
       const line = lineAt(text, start);
       const rest = line.text.slice(3).trim();
-      if (rest === "" || rest.startsWith("#")) from = line.next;
+      if (rest === "" || rest.startsWith("#")) from = afterMarkerLine(text, start, line.next);
       else {
         result.problems.push({
           ruleId: "input/parse-error",
@@ -82,9 +83,39 @@ function lineAt(text: string, start: number): Line {
  * or it ends the text). Searched in the piece alone: over the whole text, a search for a marker
  * that is not there would run to the end of the file for every document.
  */
-function documentEndMarker(text: string, from: number, end: number): number | undefined {
-  const found = /^\.\.\.(?=[ \t\r]|$)/m.exec(text.slice(from, end));
-  return found ? from + found.index : undefined;
+function documentEndMarker(text: string, from: number, end: number): Marker | undefined {
+  const found = /^\.\.\.(?=[ \t\r]|$)|(?<=\r)---(?=[ \t\r]|$)/m.exec(text.slice(from, end));
+  if (!found) return undefined;
+  return { offset: from + found.index, kind: found[0] === "..." ? "end" : "start" };
+}
+
+interface Marker {
+  offset: number;
+  /** `...`, or `---` after a lone "\r", which go-yaml takes for the next document's start. */
+  kind: "end" | "start";
+}
+
+/**
+ * Where the document after a `---` line starts: the next line, or for go-yaml, which also
+ * breaks lines at a lone "\r", right after the first one.
+ */
+function afterMarkerLine(text: string, start: number, next: number): number {
+  const cr = text.indexOf("\r", start);
+  return cr !== -1 && cr + 1 < next && text[cr + 1] !== "\n" ? cr + 1 : next;
+}
+
+/** The first content after the marker's line, lines broken at "\n", "\r\n" or a lone "\r". */
+function contentAfterMarker(text: string, marker: number, end: number): number | undefined {
+  const lineBreak = /\r\n?|\n/g;
+  lineBreak.lastIndex = marker;
+  for (let found = lineBreak.exec(text); found && found.index < end; found = lineBreak.exec(text)) {
+    const at = found.index + found[0].length;
+    const next = text.slice(at, end).search(/\r|\n/);
+    const line = text.slice(at, next === -1 ? end : at + next);
+    if (!isBlankOrComment(line)) return at;
+    lineBreak.lastIndex = at;
+  }
+  return undefined;
 }
 
 function cutSegment(text: string, start: number, from: number, end: number, into: Chunks) {
@@ -139,20 +170,17 @@ function cutSegment(text: string, start: number, from: number, end: number, into
     into.chunks.push({ start, end });
     return;
   }
-  into.chunks.push({ start, end: documentEnd });
-  for (let at = lineAt(text, documentEnd).next; at < end; ) {
-    const line = lineAt(text, at);
-    if (!isBlankOrComment(line.text)) {
-      into.problems.push({
-        ruleId: "input/ignored-by-kubectl",
-        message:
-          'kubectl ignores everything after a "..." line up to the next "---": this content is never applied',
-        offset: at,
-      });
-      return;
-    }
-    at = line.next;
-  }
+  into.chunks.push({ start, end: documentEnd.offset });
+  const ignored = contentAfterMarker(text, documentEnd.offset, end);
+  if (ignored === undefined) return;
+  into.problems.push({
+    ruleId: "input/ignored-by-kubectl",
+    message:
+      documentEnd.kind === "end"
+        ? 'kubectl ignores everything after a "..." line up to the next "---": this content is never applied'
+        : 'kubectl cuts documents only at a "---" after a line feed: after a lone carriage return, go-yaml ends the document there and kubectl never applies what follows, up to the next "---" line',
+    offset: ignored,
+  });
 }
 
 /**

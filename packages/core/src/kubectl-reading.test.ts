@@ -295,6 +295,16 @@ describe("what the generative test found", () => {
     expect(Object.keys((fits.values[0] as { data: object }).data)).toHaveLength(3);
   });
 
+  it("cuts a file only at a '---' after a line feed: after a lone CR go-yaml ends the document", () => {
+    const cm = (name: string) => `apiVersion: v1\rkind: ConfigMap\rmetadata: {name: ${name}}\r`;
+    const { values, problems } = read(`${cm("a")}---\r${cm("b")}`);
+    expect(values.map((v) => (v as { metadata: { name: string } }).metadata.name)).toEqual(["a"]);
+    expect(problems).toMatchObject([{ ruleId: "input/ignored-by-kubectl" }]);
+    const started = read(`--- # first\r${cm("a")}`);
+    expect(started.problems).toEqual([]);
+    expect(started.values).toHaveLength(1);
+  });
+
   it("takes a tab where go-yaml takes one: after a simple key's colon, inside flow collections", () => {
     const { values, problems } = read(configMap("  a:\tx\n  b: [\t1]\n"));
     expect(problems).toEqual([]);
