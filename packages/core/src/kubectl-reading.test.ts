@@ -305,6 +305,58 @@ describe("what the generative test found", () => {
     expect(started.values).toHaveLength(1);
   });
 
+  it("reads a lone-CR file with anchors as go-yaml does, and gives its lines as go-yaml counts them", () => {
+    const text =
+      "apiVersion: v1\rkind: ConfigMap\rmetadata: {name: m}\rdata:\r  a: &v x\r  b: *v\r  c: !!null y\r";
+    const { problems } = read(text);
+    expect(problems).toMatchObject([{ ruleId: "input/parse-error", line: 7 }]);
+    const { values } = read(text.replace("  c: !!null y\r", ""));
+    expect(values[0]).toMatchObject({ data: { a: "x", b: "x" } });
+  });
+
+  it("refuses a null key only where kubectl converts it: not in a value a duplicate key replaced", () => {
+    const replaced = read(configMap("  10: {~: x}\n  0xA: y\n"));
+    expect(replaced.values[0]).toMatchObject({ data: { "10": true } });
+    expect(replaced.problems.map((p) => p.ruleId)).toEqual(["input/duplicate-key"]);
+    const merged = read(configMap("  a: &n {~: x}\n  a: 1\n  b: {<<: *n}\n"));
+    expect(merged.values).toEqual([]);
+    expect(merged.problems).toContainEqual(
+      expect.objectContaining({ ruleId: "input/parse-error", line: 5 }),
+    );
+  });
+
+  it("refuses a ',' right after a tag, which go-yaml reads into the tag", () => {
+    const { values, problems } = read(configMap("  a: [!!null, false, v]\n"));
+    expect(values).toEqual([]);
+    expect(problems[0]).toMatchObject({ ruleId: "input/parse-error", line: 5 });
+  });
+
+  it("refuses a document whose metadata kubectl cannot decode as ObjectMeta, but not such a list item", () => {
+    for (const metadata of [
+      "{name: m, labels: {a: 1}}",
+      "{name: m, annotations: {a: [x]}}",
+      "{name: m, generation: 1.5}",
+      '{name: m, creationTimestamp: "2020-01-01"}',
+      "{name: m, ownerReferences: [{name: 5}]}",
+      "5",
+    ]) {
+      const { values, problems } = read(`apiVersion: v1\nkind: ConfigMap\nmetadata: ${metadata}\n`);
+      expect(values, metadata).toEqual([]);
+      expect(problems, metadata).toMatchObject([
+        { ruleId: "input/parse-error", line: 3, message: expect.stringMatching(/ObjectMeta/) },
+      ]);
+    }
+    const fine = read(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m, labels: {a: ~}, generation: 1000.0, finalizers: [~]}\n",
+    );
+    expect(fine.problems).toEqual([]);
+    const item = read(
+      "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: m, labels: {a: 1}}\n",
+    );
+    expect(item.problems).toEqual([]);
+    expect(item.values).toHaveLength(1);
+  });
+
   it("takes a tab where go-yaml takes one: after a simple key's colon, inside flow collections", () => {
     const { values, problems } = read(configMap("  a:\tx\n  b: [\t1]\n"));
     expect(problems).toEqual([]);

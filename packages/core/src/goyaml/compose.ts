@@ -54,13 +54,15 @@ export function composeLikeGo(text: string): GoDocument {
       problems: [refused(`YAML syntax: ${describeCode(error.code)}`, error.pos[0])],
     };
   }
-  const tokenProblem = goTokenProblem(text);
+  const tokenProblem = goTokenProblem(withLineFeeds(text));
   if (tokenProblem) {
     return { value: undefined, problems: [refused(tokenProblem.message, tokenProblem.offset)] };
   }
   const composer = new GoComposer(document);
   try {
-    return { value: composer.value(document.contents), problems: composer.problems };
+    const value = composer.value(document.contents);
+    composer.refuseNullKeysIn(value);
+    return { value, problems: composer.problems };
   } catch (caught) {
     if (!(caught instanceof Refusal)) throw caught;
     return {
@@ -86,6 +88,8 @@ interface Entry {
   /** go-yaml's key before conversion: kind and value, so 1 and "1" differ. */
   identity: string;
   keyText: string;
+  /** Where a null key was written: sigs.k8s.io/yaml refuses it if the mapping is sent. */
+  nullKeyAt?: number;
   value: unknown;
 }
 
@@ -94,6 +98,7 @@ class GoComposer {
   private readonly inProgress = new Set<Node>();
   private readonly values = new Map<Node, unknown>();
   private readonly reported = new Set<number>();
+  private readonly nullKeys = new Map<object, number>();
 
   constructor(private readonly document: Document) {}
 
@@ -118,6 +123,24 @@ class GoComposer {
     } finally {
       this.inProgress.delete(node as Node);
     }
+  }
+
+  /**
+   * go-yaml reads a null key; sigs.k8s.io/yaml refuses it when it converts the value to JSON,
+   * which it does only for what survives: a mapping a later duplicate key replaced is never
+   * converted.
+   */
+  refuseNullKeysIn(value: unknown) {
+    if (this.nullKeys.size === 0) return;
+    const seen = new Set<object>();
+    const visit = (node: unknown) => {
+      if (typeof node !== "object" || node === null || seen.has(node)) return;
+      seen.add(node);
+      const nullKeyAt = this.nullKeys.get(node);
+      if (nullKeyAt !== undefined) throw new Refusal("a null map key", nullKeyAt);
+      for (const child of Object.values(node)) visit(child);
+    };
+    visit(value);
   }
 
   private collection(node: unknown): unknown {
@@ -155,12 +178,12 @@ class GoComposer {
       }
       const key = this.key(pair);
       const identity = `${key.kind}:${String(key.value)}`;
-      const keyText = jsonKeyOf(key);
-      if (keyText === undefined) throw new Refusal("a null map key", offsetOf(pair.key ?? pair));
+      const nullKeyAt = key.kind === "null" ? offsetOf(pair.key ?? pair) : undefined;
+      const keyText = jsonKeyOf(key) ?? "null";
       if (seen.has(identity) && !merged) this.duplicate(pair, keyText);
       seen.add(identity);
       entries.delete(identity);
-      entries.set(identity, { identity, keyText, value: this.value(pair.value) });
+      entries.set(identity, { identity, keyText, nullKeyAt, value: this.value(pair.value) });
     }
   }
 
@@ -206,6 +229,10 @@ class GoComposer {
     const object: Record<string, unknown> = {};
     const owner = new Map<string, Entry>();
     for (const entry of entries.values()) {
+      if (entry.nullKeyAt !== undefined) {
+        this.nullKeys.set(object, entry.nullKeyAt);
+        continue;
+      }
       const earlier = owner.get(entry.keyText);
       if (earlier) {
         this.problems.push({
@@ -273,12 +300,20 @@ function goScalarOf(node: Scalar): GoScalar | { error: string } {
 
 /** The AST kubectl's reading is composed from, for positions. */
 export function parseForGo(text: string): Document {
-  return parseDocument(text, {
+  return parseDocument(withLineFeeds(text), {
     schema: "failsafe",
     uniqueKeys: false,
     merge: false,
     prettyErrors: false,
   });
+}
+
+/**
+ * go-yaml breaks lines at a lone "\r" too; the `yaml` package does not. One character for
+ * another, so offsets stay those of the source.
+ */
+function withLineFeeds(text: string): string {
+  return text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
 }
 
 /** The scalar's text: the failsafe schema keeps it, except for tags the `yaml` package knows. */

@@ -4,7 +4,8 @@ import { Lexer } from "yaml";
  * Token rules of go-yaml v2's scanner (a port of libyaml, YAML 1.1) that the `yaml` package,
  * a YAML 1.2 reader, does not have. Each makes kubectl refuse the document:
  * - an anchor or alias name holds only ASCII letters, digits, `_` and `-`;
- * - a tag is followed by a space, a tab or a line break (not `,`, `]` or `}`);
+ * - a tag is followed by a space, a tab or a line break (not `]` or `}`; a `,` there is read
+ *   into the tag, and what kubectl then sends is not what the file shows: refused too);
  * - in block context a tab cannot follow `-`, `?` or the `:` of an explicit key (go-yaml
  *   allows a tab there only where a simple key cannot start);
  * - `\/` is no escape in YAML 1.1's double-quoted scalars;
@@ -92,6 +93,9 @@ function tokenProblem(
   const first = token[0];
   if ((first === "&" || first === "*") && !ANCHOR_NAME.test(token.slice(1))) {
     return `an ${first === "&" ? "anchor" : "alias"} name may hold only letters, digits, "_" and "-" (go-yaml: did not find expected alphabetic or numeric character)`;
+  }
+  if (first === "!" && next?.startsWith(",")) {
+    return `a "," right after a tag: go-yaml reads it into the tag (${token},) and the collection then reads otherwise than it is written`;
   }
   if (first === "!" && next !== undefined && !/^[ \t\r\n]/.test(next)) {
     return "a tag must be followed by a space or a line break (go-yaml: did not find expected whitespace or line break)";

@@ -44,6 +44,18 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       "to the cluster.",
     explains: (d) => d.kind === "object-extra" && d.kubectlRefused && d.ourErrorRules.length > 0,
   },
+  {
+    name: "comma-after-a-tag",
+    reason:
+      "go-yaml reads a ',' right after a tag ([!!str, x]) into the tag's name and then reads the " +
+      "flow collection otherwise than it is written ([!!null, false, v] is sent as " +
+      "{false: [false, v]}); we refuse the file, since what kubectl sends there is not " +
+      "what anybody reads.",
+    explains: (d) =>
+      d.kind === "error-on-accepted-file" &&
+      d.detail.includes("right after a tag") &&
+      d.ourErrorRules.every((id) => id === "input/parse-error" || id === "input/duplicate-key"),
+  },
 ];
 
 export function explain(difference: Difference): KnownDifference | undefined {
