@@ -67,6 +67,29 @@ interface Line {
   next: number;
 }
 
+/** A line as go-yaml breaks lines: at "\n", "\r\n" or a lone "\r". */
+function goLineAt(text: string, start: number, end: number): Line {
+  const found = text.slice(start, end).search(/\r|\n/);
+  if (found === -1) return { start, text: text.slice(start, end), next: end };
+  const lineEnd = start + found;
+  const next = text.startsWith("\r\n", lineEnd) ? lineEnd + 2 : lineEnd + 1;
+  return { start, text: text.slice(start, lineEnd), next };
+}
+
+/**
+ * A directive is refused because kubectl cuts the file at the `---` after it; where a lone
+ * "\r" keeps that `---` in the same piece, go-yaml reads directive and document together.
+ */
+function startsDocument(text: string, from: number, end: number): boolean {
+  for (let at = from; at < end; ) {
+    const line = goLineAt(text, at, end);
+    if (isMarker(line.text, "---")) return true;
+    if (!isBlankOrComment(line.text) && !line.text.startsWith("%")) return false;
+    at = line.next;
+  }
+  return false;
+}
+
 function lineAt(text: string, start: number): Line {
   const newline = text.indexOf("\n", start);
   const end = newline === -1 ? text.length : newline;
@@ -123,8 +146,10 @@ function cutSegment(text: string, start: number, from: number, end: number, into
   let content: number | undefined =
     from < end && from === start && text.startsWith("---", start) ? start : undefined;
   while (content === undefined && offset < end) {
-    const line = lineAt(text, offset);
-    if (isMarker(line.text, "...")) {
+    const line = goLineAt(text, offset, end);
+    if (isMarker(line.text, "---")) {
+      // only after a lone "\r" (kubectl cut the file at the others): go-yaml's document start
+    } else if (isMarker(line.text, "...")) {
       into.problems.push({
         ruleId: "input/parse-error",
         message:
@@ -132,12 +157,14 @@ function cutSegment(text: string, start: number, from: number, end: number, into
         offset,
       });
     } else if (line.text.startsWith("%")) {
-      into.problems.push({
-        ruleId: "input/parse-error",
-        message:
-          "kubectl refuses YAML directives (%YAML, %TAG): its reader drops the --- line after them (go-yaml: did not find expected <document start>)",
-        offset,
-      });
+      if (!startsDocument(text, line.next, end)) {
+        into.problems.push({
+          ruleId: "input/parse-error",
+          message:
+            "kubectl refuses YAML directives (%YAML, %TAG): its reader drops the --- line after them (go-yaml: did not find expected <document start>)",
+          offset,
+        });
+      }
     } else if (!isBlankOrComment(line.text)) {
       content = offset;
     }

@@ -357,6 +357,21 @@ describe("what the generative test found", () => {
     expect(item.values).toHaveLength(1);
   });
 
+  it("reads a lone-CR file that starts with a comment or a directive as go-yaml does", () => {
+    const cm = (name: string) => `apiVersion: v1\rkind: ConfigMap\rmetadata: {name: ${name}}\r`;
+    for (const head of ["# only a comment\r---\r", "%YAML 1.1\r---\r"]) {
+      const { values, problems } = read(`${head}${cm("a")}`);
+      expect(problems, head).toEqual([]);
+      expect(values, head).toHaveLength(1);
+    }
+  });
+
+  it("reports a duplicate key in a map merged inline, whose last value kubectl keeps", () => {
+    const { values, problems } = read(configMap("  <<: {true: a, y: b}\n"));
+    expect(values[0]).toMatchObject({ data: { true: "b" } });
+    expect(problems).toMatchObject([{ ruleId: "input/duplicate-key", line: 5 }]);
+  });
+
   it("takes a tab where go-yaml takes one: after a simple key's colon, inside flow collections", () => {
     const { values, problems } = read(configMap("  a:\tx\n  b: [\t1]\n"));
     expect(problems).toEqual([]);

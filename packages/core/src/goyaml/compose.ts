@@ -197,13 +197,14 @@ class GoComposer {
   }
 
   private merge(pair: Pair, entries: Map<string, Entry>) {
+    // an alias's map was composed where it was written, its duplicates reported there
     const source = isAlias(pair.value) ? this.target(pair.value) : pair.value;
-    if (isMap(source)) return this.apply(source, entries, true);
+    if (isMap(source)) return this.apply(source, entries, isAlias(pair.value));
     if (isSeq(source)) {
       for (const item of [...source.items].reverse()) {
         const map = isAlias(item) ? this.target(item) : item;
         if (!isMap(map)) throw new Refusal(MERGE_SHAPE, offsetOf(item ?? pair));
-        this.apply(map, entries, true);
+        this.apply(map, entries, isAlias(item));
       }
       return;
     }

@@ -16,7 +16,7 @@ export interface TokenProblem {
   offset: number;
 }
 
-/** The lexer's markers (document, flow end, scalar) stand for no text of the source. */
+/** The lexer's markers (document, flow end, scalar) and empty scalars stand for no text of the source. */
 const MARKERS = new Set(["\u0002", "\u0018", "\u001f"]);
 const ANCHOR_NAME = /^[A-Za-z0-9_-]+$/;
 
@@ -80,7 +80,10 @@ class ImplicitKeys {
 }
 
 function nextSourceToken(tokens: string[], from: number): string | undefined {
-  for (let i = from; i < tokens.length; i++) if (!MARKERS.has(tokens[i]!)) return tokens[i];
+  for (let i = from; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token !== "" && !MARKERS.has(token)) return token;
+  }
   return undefined;
 }
 
