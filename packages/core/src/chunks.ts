@@ -67,6 +67,21 @@ interface Line {
   next: number;
 }
 
+/**
+ * Two document starts with nothing between them (possible only after a lone "\r"): go-yaml
+ * reads the first, empty, document and kubectl sends nothing of this piece.
+ */
+function ignoreAfterEmptyDocument(text: string, marker: number, end: number, into: Chunks) {
+  const ignored = contentAfterMarker(text, marker, end);
+  if (ignored === undefined) return;
+  into.problems.push({
+    ruleId: "input/ignored-by-kubectl",
+    message:
+      'kubectl reads only the first document up to the next "---" after a line feed, and here it is empty (a "---" after a lone carriage return starts another): this content is never applied',
+    offset: ignored,
+  });
+}
+
 /** A line as go-yaml breaks lines: at "\n", "\r\n" or a lone "\r". */
 function goLineAt(text: string, start: number, end: number): Line {
   const found = text.slice(start, end).search(/\r|\n/);
@@ -145,10 +160,13 @@ function cutSegment(text: string, start: number, from: number, end: number, into
   let offset = from;
   let content: number | undefined =
     from < end && from === start && text.startsWith("---", start) ? start : undefined;
+  let started = from > start;
   while (content === undefined && offset < end) {
     const line = goLineAt(text, offset, end);
     if (isMarker(line.text, "---")) {
       // only after a lone "\r" (kubectl cut the file at the others): go-yaml's document start
+      if (started) return ignoreAfterEmptyDocument(text, offset, end, into);
+      started = true;
     } else if (isMarker(line.text, "...")) {
       into.problems.push({
         ruleId: "input/parse-error",
@@ -157,7 +175,14 @@ function cutSegment(text: string, start: number, from: number, end: number, into
         offset,
       });
     } else if (line.text.startsWith("%")) {
-      if (!startsDocument(text, line.next, end)) {
+      if (/^%YAML[ \t]/.test(line.text) && !/^%YAML[ \t]+1\.1(\s|#|$)/.test(line.text)) {
+        into.problems.push({
+          ruleId: "input/parse-error",
+          message:
+            "kubectl refuses a YAML version other than 1.1 (go-yaml: found incompatible YAML document)",
+          offset,
+        });
+      } else if (!startsDocument(text, line.next, end)) {
         into.problems.push({
           ruleId: "input/parse-error",
           message:

@@ -366,6 +366,27 @@ describe("what the generative test found", () => {
     }
   });
 
+  it("sends nothing of a lone-CR piece whose first document is empty, as go-yaml reads only that one", () => {
+    const { values, problems } = read(
+      "--- # start\r\r---\rapiVersion: v1\rkind: ConfigMap\rmetadata: {name: m}\r",
+    );
+    expect(values).toEqual([]);
+    expect(problems).toMatchObject([{ ruleId: "input/ignored-by-kubectl", line: 4 }]);
+  });
+
+  it("refuses %YAML 1.2, which go-yaml calls an incompatible document, in any file", () => {
+    for (const lineBreak of ["\n", "\r"]) {
+      const { problems } = read(
+        `%YAML 1.2${lineBreak}---${lineBreak}apiVersion: v1${lineBreak}kind: ConfigMap${lineBreak}metadata: {name: m}${lineBreak}`,
+      );
+      expect(problems[0], JSON.stringify(lineBreak)).toMatchObject({
+        ruleId: "input/parse-error",
+        line: 1,
+        message: expect.stringMatching(/1\.1/),
+      });
+    }
+  });
+
   it("reports a duplicate key in a map merged inline, whose last value kubectl keeps", () => {
     const { values, problems } = read(configMap("  <<: {true: a, y: b}\n"));
     expect(values[0]).toMatchObject({ data: { true: "b" } });

@@ -52,9 +52,8 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       "{false: [false, v]}); we refuse the file, since what kubectl sends there is not " +
       "what anybody reads.",
     explains: (d) =>
-      d.kind === "error-on-accepted-file" &&
-      d.detail.includes("right after a tag") &&
-      d.ourErrorRules.every((id) => id === "input/parse-error" || id === "input/duplicate-key"),
+      ((d.kind === "error-on-accepted-file" && !d.kubectlRefused) || d.kind === "object-missing") &&
+      d.ourErrorMessages.some((message) => message.includes("right after a tag")),
   },
 ];
 
