@@ -36,15 +36,21 @@ function yamlChunks(text: string): Chunks {
   // kubectl reads lines up to "\n": a "---" after a lone "\r" does not cut the file
   for (const match of text.matchAll(/(?<=^|\n)---/g)) separators.push(match.index);
   const bounds = [0, ...separators, text.length];
+  let kept = false;
+  let afterSeparator = -1;
   for (let i = 0; i + 1 < bounds.length; i++) {
     const start = bounds[i]!;
     const end = bounds[i + 1]!;
     if (start === end && i > 0) continue;
     const isSeparator = i > 0;
+    // kubectl's reader keeps a "---" line in the piece only when nothing came since the last
+    // piece (at the start, or right after a "---" that ended one); go-yaml then sees it
+    kept = isSeparator && (start === 0 || (!kept && afterSeparator === start));
     let from = start;
     if (isSeparator) {
       const line = lineAt(text, start);
       const rest = line.text.slice(3).trim();
+      afterSeparator = line.next;
       if (rest === "" || rest.startsWith("#")) from = afterMarkerLine(text, start, line.next);
       else {
         result.problems.push({
@@ -54,7 +60,7 @@ function yamlChunks(text: string): Chunks {
         });
       }
     }
-    cutSegment(text, start, from, end, result);
+    cutSegment(text, { start, from, end, started: kept }, result);
   }
   return result;
 }
@@ -68,8 +74,8 @@ interface Line {
 }
 
 /**
- * Two document starts with nothing between them (possible only after a lone "\r"): go-yaml
- * reads the first, empty, document and kubectl sends nothing of this piece.
+ * A document start and then another, or an end, with nothing between them: go-yaml reads the
+ * first, empty, document and kubectl sends nothing of this piece.
  */
 function ignoreAfterEmptyDocument(text: string, marker: number, end: number, into: Chunks) {
   const ignored = contentAfterMarker(text, marker, end);
@@ -77,7 +83,7 @@ function ignoreAfterEmptyDocument(text: string, marker: number, end: number, int
   into.problems.push({
     ruleId: "input/ignored-by-kubectl",
     message:
-      'kubectl reads only the first document up to the next "---" after a line feed, and here it is empty (a "---" after a lone carriage return starts another): this content is never applied',
+      'go-yaml reads only the first document of this piece, and it is empty (a "---" or "..." right after its start): kubectl never applies this content, up to the next "---" line',
     offset: ignored,
   });
 }
@@ -156,11 +162,21 @@ function contentAfterMarker(text: string, marker: number, end: number): number |
   return undefined;
 }
 
-function cutSegment(text: string, start: number, from: number, end: number, into: Chunks) {
+interface Segment {
+  start: number;
+  /** Where its content starts: after its "---" line. */
+  from: number;
+  end: number;
+  /** go-yaml sees a "---" before the content. */
+  started: boolean;
+}
+
+function cutSegment(text: string, segment: Segment, into: Chunks) {
+  const { start, from, end } = segment;
   let offset = from;
   let content: number | undefined =
     from < end && from === start && text.startsWith("---", start) ? start : undefined;
-  let started = from > start;
+  let started = segment.started;
   while (content === undefined && offset < end) {
     const line = goLineAt(text, offset, end);
     if (isMarker(line.text, "---")) {
@@ -168,6 +184,7 @@ function cutSegment(text: string, start: number, from: number, end: number, into
       if (started) return ignoreAfterEmptyDocument(text, offset, end, into);
       started = true;
     } else if (isMarker(line.text, "...")) {
+      if (started) return ignoreAfterEmptyDocument(text, offset, end, into);
       into.problems.push({
         ruleId: "input/parse-error",
         message:

@@ -91,7 +91,7 @@ describe("positions in generated YAML", () => {
       }
     }
     console.log(`kubectl fuzz, positions: ${checked} fields located on the key that set them`);
-    expect(checked).toBeGreaterThan(1000);
+    expect(checked).toBeGreaterThan(500);
     expect(misplaced.slice(0, 10).join("\n")).toBe("");
   });
 });

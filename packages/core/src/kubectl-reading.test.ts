@@ -387,6 +387,33 @@ describe("what the generative test found", () => {
     }
   });
 
+  it("writes an int64 key with all its digits, and refuses a key beyond int64 (a uint64 for go-yaml)", () => {
+    const { values } = read(configMap("  -9223372036854775808: a\n  9007199254740993: b\n"));
+    expect(Object.keys(values[0]?.data as object).sort()).toEqual([
+      "-9223372036854775808",
+      "9007199254740993",
+    ]);
+    const refused = read(configMap("  18446744073709551615: b\n"));
+    expect(refused.values).toEqual([]);
+    expect(refused.problems[0]).toMatchObject({ ruleId: "input/parse-error", line: 5 });
+  });
+
+  it("sees the '---' kubectl keeps in a piece: '---' then '...' is an empty document, not a refusal", () => {
+    const text = "---\n...\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\n";
+    expect(read(text).problems).toEqual([]);
+    expect(read(text).values).toHaveLength(1);
+    const hidden = read("---\n...\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\n");
+    expect(hidden.values).toEqual([]);
+    expect(hidden.problems).toMatchObject([{ ruleId: "input/ignored-by-kubectl", line: 3 }]);
+  });
+
+  it("takes an implicit key of 1023 characters after a tagged empty value", () => {
+    const key = "k".repeat(1023);
+    const { values, problems } = read(configMap(`  a: !!null\n  ${key}: x\n`));
+    expect(problems).toEqual([]);
+    expect(values[0]).toMatchObject({ data: { a: null, [key]: "x" } });
+  });
+
   it("reports a duplicate key in a map merged inline, whose last value kubectl keeps", () => {
     const { values, problems } = read(configMap("  <<: {true: a, y: b}\n"));
     expect(values[0]).toMatchObject({ data: { true: "b" } });

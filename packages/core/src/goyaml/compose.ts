@@ -47,7 +47,9 @@ class Refusal extends Error {
 
 export function composeLikeGo(text: string): GoDocument {
   const document = parseForGo(text);
-  const [error] = document.errors;
+  // go-yaml's own limit on implicit keys is tokens.ts's; the `yaml` package also counts a
+  // tag left on an empty value the line before
+  const [error] = document.errors.filter((e) => e.code !== "KEY_OVER_1024_CHARS");
   if (error) {
     return {
       value: undefined,
@@ -61,7 +63,7 @@ export function composeLikeGo(text: string): GoDocument {
   const composer = new GoComposer(document);
   try {
     const value = composer.value(document.contents);
-    composer.refuseNullKeysIn(value);
+    composer.refuseUnconvertibleKeysIn(value);
     return { value, problems: composer.problems };
   } catch (caught) {
     if (!(caught instanceof Refusal)) throw caught;
@@ -88,8 +90,8 @@ interface Entry {
   /** go-yaml's key before conversion: kind and value, so 1 and "1" differ. */
   identity: string;
   keyText: string;
-  /** Where a null key was written: sigs.k8s.io/yaml refuses it if the mapping is sent. */
-  nullKeyAt?: number;
+  /** A null or uint64 key, and where: sigs.k8s.io/yaml refuses it if the mapping is sent. */
+  unconvertible?: { offset: number; key: GoScalar };
   value: unknown;
 }
 
@@ -98,7 +100,7 @@ class GoComposer {
   private readonly inProgress = new Set<Node>();
   private readonly values = new Map<Node, unknown>();
   private readonly reported = new Set<number>();
-  private readonly nullKeys = new Map<object, number>();
+  private readonly unconvertibleKeys = new Map<object, { offset: number; key: GoScalar }>();
 
   constructor(private readonly document: Document) {}
 
@@ -126,18 +128,24 @@ class GoComposer {
   }
 
   /**
-   * go-yaml reads a null key; sigs.k8s.io/yaml refuses it when it converts the value to JSON,
+   * go-yaml reads a null (or uint64) key; sigs.k8s.io/yaml refuses it when it converts the value to JSON,
    * which it does only for what survives: a mapping a later duplicate key replaced is never
    * converted.
    */
-  refuseNullKeysIn(value: unknown) {
-    if (this.nullKeys.size === 0) return;
+  refuseUnconvertibleKeysIn(value: unknown) {
+    if (this.unconvertibleKeys.size === 0) return;
     const seen = new Set<object>();
     const visit = (node: unknown) => {
       if (typeof node !== "object" || node === null || seen.has(node)) return;
       seen.add(node);
-      const nullKeyAt = this.nullKeys.get(node);
-      if (nullKeyAt !== undefined) throw new Refusal("a null map key", nullKeyAt);
+      const found = this.unconvertibleKeys.get(node);
+      if (found?.key.kind === "null") throw new Refusal("a null map key", found.offset);
+      if (found) {
+        throw new Refusal(
+          `a map key beyond int64 (${found.key.kind === "int" ? found.key.decimal : ""}): go-yaml reads it as a uint64, which sigs.k8s.io/yaml cannot turn into a JSON key`,
+          found.offset,
+        );
+      }
       for (const child of Object.values(node)) visit(child);
     };
     visit(value);
@@ -178,12 +186,14 @@ class GoComposer {
       }
       const key = this.key(pair);
       const identity = `${key.kind}:${String(key.value)}`;
-      const nullKeyAt = key.kind === "null" ? offsetOf(pair.key ?? pair) : undefined;
-      const keyText = jsonKeyOf(key) ?? "null";
+      const converted = jsonKeyOf(key);
+      const unconvertible =
+        converted === undefined ? { offset: offsetOf(pair.key ?? pair), key } : undefined;
+      const keyText = converted ?? String(key.value);
       if (seen.has(identity) && !merged) this.duplicate(pair, keyText);
       seen.add(identity);
       entries.delete(identity);
-      entries.set(identity, { identity, keyText, nullKeyAt, value: this.value(pair.value) });
+      entries.set(identity, { identity, keyText, unconvertible, value: this.value(pair.value) });
     }
   }
 
@@ -230,8 +240,8 @@ class GoComposer {
     const object: Record<string, unknown> = {};
     const owner = new Map<string, Entry>();
     for (const entry of entries.values()) {
-      if (entry.nullKeyAt !== undefined) {
-        this.nullKeys.set(object, entry.nullKeyAt);
+      if (entry.unconvertible) {
+        this.unconvertibleKeys.set(object, entry.unconvertible);
         continue;
       }
       const earlier = owner.get(entry.keyText);
