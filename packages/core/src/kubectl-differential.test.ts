@@ -1,5 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { buildBundle } from "./bundle.js";
+import { jsonKeyOf, resolvePlain } from "./goyaml/scalar.js";
+import { getAtPointer, joinPointer } from "./pointer.js";
+import { parseSource } from "./source.js";
 import {
   compareFile,
   type Difference,
@@ -95,6 +99,68 @@ describe("reading YAML exactly as kubectl does", () => {
     for (const known of KNOWN_DIFFERENCES) expect(known.reason.length).toBeGreaterThan(40);
   });
 });
+
+describe("positions in generated YAML", () => {
+  it("places every field of a mapping on the key that set it: its own, an anchor's or a merge source's", () => {
+    const files = generateCorpus(createRandom(SEED), 600);
+    let checked = 0;
+    const misplaced: string[] = [];
+    for (const file of files.filter((f) => f.name.endsWith(".yaml"))) {
+      const bundle = buildBundle([parseSource(file.name, file.text)]);
+      if (bundle.problems.some((p) => p.ruleId === "input/duplicate-key")) continue;
+      for (const object of bundle.objects) {
+        const text = object.document.file.text;
+        for (const [pointer, key] of memberPointers(object.value, object.pointer)) {
+          // a list item's kind and apiVersion may come from the list, written nowhere
+          if (getAtPointer(object.document.value, pointer) === undefined) continue;
+          const { line, column } = object.document.locate(pointer);
+          const lineText = text.split(/\r\n|\r|\n/)[line - 1] ?? "";
+          const written = keyAt(lineText.slice(column - 1));
+          if (written === undefined) continue;
+          checked++;
+          if (written !== key)
+            misplaced.push(`${file.name} ${pointer} at ${line}:${column} is on key "${written}"`);
+        }
+      }
+    }
+    console.log(`generated positions: ${checked} fields located on the key that set them`);
+    expect(checked).toBeGreaterThan(500);
+    expect(misplaced.slice(0, 10).join("\n")).toBe("");
+  });
+});
+
+/** Every member of every mapping, as [pointer, key], up to a bound. */
+function memberPointers(
+  value: unknown,
+  base: string,
+  out: [string, string][] = [],
+): [string, string][] {
+  if (out.length > 400 || typeof value !== "object" || value === null) return out;
+  const entries = Array.isArray(value)
+    ? value.map((item, i) => [String(i), item] as const)
+    : Object.entries(value);
+  for (const [key, child] of entries) {
+    const pointer = joinPointer(base, key);
+    if (!Array.isArray(value)) out.push([pointer, key]);
+    memberPointers(child, pointer, out);
+  }
+  return out;
+}
+
+/**
+ * The JSON key written at the start of `text`, where it is a plain or simply quoted scalar
+ * followed by ':' (tagged, aliased and escaped keys are left out: undefined).
+ */
+function keyAt(text: string): string | undefined {
+  const explicit = text.startsWith("? ") ? text.slice(2) : text;
+  const match =
+    /^("[^"\\]*"|'(?:[^']|'')*'|[^\s"'!&*?{}[\],#][^\t:,{}[\]]*?)[ \t]*:(?:[ \t]|$)/.exec(explicit);
+  if (!match) return undefined;
+  const token = match[1]!;
+  if (token.startsWith('"')) return token.slice(1, -1);
+  if (token.startsWith("'")) return token.slice(1, -1).replaceAll("''", "'");
+  return jsonKeyOf(resolvePlain(token));
+}
 
 if (!oracle && process.env.CI !== "true") {
   console.warn(`kubectl differential test skipped: ${NO_ORACLE}`);

@@ -1,10 +1,25 @@
-import { COLLIDING_KEYS, type GeneratedFile } from "./generate.js";
 import type { Random } from "./random.js";
 
+/** Files in this class hold keys that collide after resolution: kubectl keeps either value. */
+export const COLLIDING_KEYS = "colliding-keys";
+
+/** A generated file (see generate.ts). */
+export interface GeneratedFile {
+  /** "f0007.yaml": lexical order is generation order (kubectl visits a folder in that order). */
+  name: string;
+  text: string;
+  /** YAML or JSON documents written to the file (a List counts once). */
+  documents: number;
+  /** The hard cases in the file, for the report of which classes differ. */
+  classes: string[];
+  /** The file holds one hard case and nothing else: a difference in it is that class's. */
+  pure: boolean;
+}
+
 /**
- * A structural fuzzer of YAML as kubectl reads it. Where generate.ts writes fixed hard cases
- * into fixed places, this one builds a random tree under a Kubernetes skeleton (Pod, Deployment,
- * ConfigMap, List) and writes every node with a random YAML feature: anchors and aliases,
+ * The structural files of generate.ts's corpus. Where generate.ts writes fixed hard cases
+ * into fixed places, these build a random tree under a Kubernetes skeleton (Pod, Deployment,
+ * ConfigMap, List) and write every node with a random YAML feature: anchors and aliases,
  * merge keys, tags, YAML 1.1 scalars, quoting and escapes, block scalars, flow collections,
  * explicit and non-string keys, comments, tabs; files get markers, directives, a BOM, CRLF or
  * lone CR line ends. Nothing here knows what kubectl makes of it: kubectl is the oracle.
@@ -159,8 +174,6 @@ const KEY_GROUPS: readonly (readonly string[])[] = [
   ["=", '"="'],
 ];
 const PLAIN_KEYS = ["name", "value", "image", "hostPID", "privileged", "runAsUser", "key"];
-
-export const FUZZ_COLLISIONS = COLLIDING_KEYS;
 
 /**
  * Features that make kubectl refuse the file. Each file gets at most one (most get none): with
@@ -693,18 +706,12 @@ class Writer {
   }
 }
 
-export interface FuzzOptions {
-  /** Nesting depth of the random bodies. */
-  depth: number;
-}
+/** Nesting depth of the random bodies. */
+const DEPTH = 3;
 
-/** One generated file: one to three documents, or a JSON stream, with file-level features. */
-export function fuzzFile(
-  r: Random,
-  tag: string,
-  options: FuzzOptions = { depth: 3 },
-): GeneratedFile {
-  if (r.chance(0.08)) return jsonFile(r, tag);
+/** One structural file: one to three documents, or a JSON stream, with file-level features. */
+export function treeFile(r: Random, tag: string): GeneratedFile {
+  if (r.chance(0.08)) return jsonStreamFile(r, tag);
   const builder = new Builder(r);
   const writer = new Writer(r, builder);
   const count = 1 + r.int(3);
@@ -723,9 +730,7 @@ export function fuzzFile(
     }
     const name = `${tag}-d${d}`;
     builder.newDocument();
-    const root = r.chance(0.15)
-      ? builder.list(name, options.depth)
-      : builder.object(name, options.depth);
+    const root = r.chance(0.15) ? builder.list(name, DEPTH) : builder.object(name, DEPTH);
     parts.push(...writer.blockMap(root, 0));
     if (r.chance(0.05)) {
       builder.classes.add("document-end-marker");
@@ -758,7 +763,7 @@ export function fuzzFile(
 }
 
 /** JSON: one value or several, duplicate keys, numbers kubectl reads by value. */
-function jsonFile(r: Random, tag: string): GeneratedFile {
+function jsonStreamFile(r: Random, tag: string): GeneratedFile {
   const classes = new Set(["json-file"]);
   const count = 1 + r.int(3);
   if (count > 1) classes.add("json-stream");
@@ -810,10 +815,4 @@ function jsonFile(r: Random, tag: string): GeneratedFile {
     text = `\uFEFF${text}`;
   }
   return { name: `${tag}.json`, text, documents: count, classes: [...classes], pure: false };
-}
-
-export function fuzzCorpus(r: Random, files: number, options?: FuzzOptions): GeneratedFile[] {
-  return Array.from({ length: files }, (_, i) =>
-    fuzzFile(r, `f${String(i).padStart(5, "0")}`, options),
-  );
 }
