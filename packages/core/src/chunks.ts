@@ -213,7 +213,7 @@ function cutSegment(text: string, segment: Segment, into: Chunks) {
     offset = line.next;
   }
   if (content === undefined) return;
-  const flowEnd = flowRootEnd(text, content, end);
+  const flowEnd = flowKeyAware(text, flowRootEnd(text, content, end));
   const trailing = flowEnd === undefined ? undefined : firstContent(text, flowEnd, end);
   if (flowEnd !== undefined && trailing !== undefined) {
     into.chunks.push({ start, end: flowEnd });
@@ -250,6 +250,12 @@ function cutSegment(text: string, segment: Segment, into: Chunks) {
         : 'kubectl cuts documents only at a "---" after a line feed: after a lone carriage return, go-yaml ends the document there and kubectl never applies what follows, up to the next "---" line',
     offset: ignored,
   });
+}
+
+/** `{a: 1}: x` is a block mapping whose first key is a flow collection, not a flow root. */
+function flowKeyAware(text: string, flowEnd: number | undefined): number | undefined {
+  if (flowEnd === undefined) return undefined;
+  return /^[ \t]*:(?=[ \t\r\n]|$)/.test(text.slice(flowEnd, flowEnd + 200)) ? undefined : flowEnd;
 }
 
 /**

@@ -414,6 +414,16 @@ describe("what the generative test found", () => {
     expect(values[0]).toMatchObject({ data: { a: null, [key]: "x" } });
   });
 
+  it("reads a document that starts with a flow collection used as a key as a block mapping", () => {
+    const { values, problems } = read(
+      "{a: 1}: x\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\n".replace(/^/, "---\n"),
+    );
+    expect(values).toEqual([]);
+    expect(problems).toMatchObject([
+      { ruleId: "input/parse-error", line: 2, message: expect.stringMatching(/map key/) },
+    ]);
+  });
+
   it("reports a duplicate key in a map merged inline, whose last value kubectl keeps", () => {
     const { values, problems } = read(configMap("  <<: {true: a, y: b}\n"));
     expect(values[0]).toMatchObject({ data: { true: "b" } });

@@ -32,6 +32,10 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     explains: (d) =>
       d.ourErrorRules.length > 0 &&
       ((d.kind === "object-differs" && atCollidingKey(d)) ||
+        // a colliding value kubectl cannot send (.inf) fails or not by Go's map order
+        (d.kind === "object-missing" &&
+          d.ourErrorMessages.some((m) => m.includes("both become")) &&
+          d.ourErrorMessages.some((m) => m.includes("cannot be sent as JSON"))) ||
         (d.classes.includes(COLLIDING_KEYS) &&
           ((d.kind === "object-differs" && d.detail.includes("/nodeSelector/")) ||
             (d.kind === "error-on-accepted-file" &&
