@@ -430,6 +430,19 @@ describe("what the generative test found", () => {
     expect(problems).toMatchObject([{ ruleId: "input/duplicate-key", line: 5 }]);
   });
 
+  it("refuses a tab in a line's indentation, a blank line of a tab included, as go-yaml does", () => {
+    for (const data of ["  a: 1\n\t# c\n", '  a: "x"\n\t# c\n', "  a: 1\n\t\n  b: 2\n"]) {
+      const { values, problems } = read(configMap(data));
+      expect(values, JSON.stringify(data)).toEqual([]);
+      expect(problems[0], JSON.stringify(data)).toMatchObject({
+        ruleId: "input/parse-error",
+        line: 6,
+      });
+    }
+    const continued = read(configMap("  a: 1\n    \t# c\n"));
+    expect(continued.problems).toEqual([]);
+  });
+
   it("takes a tab where go-yaml takes one: after a simple key's colon, inside flow collections", () => {
     const { values, problems } = read(configMap("  a:\tx\n  b: [\t1]\n"));
     expect(problems).toEqual([]);

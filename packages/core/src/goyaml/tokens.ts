@@ -9,7 +9,9 @@ import { Lexer } from "yaml";
  * - in block context a tab cannot follow `-`, `?` or the `:` of an explicit key (go-yaml
  *   allows a tab there only where a simple key cannot start);
  * - `\/` is no escape in YAML 1.1's double-quoted scalars;
- * - an implicit key ends within 1024 characters of its start (its `:` at most 1024 after it).
+ * - an implicit key ends within 1024 characters of its start (its `:` at most 1024 after it);
+ * - a tab in a line's leading blanks, in block context (a blank line of a tab included),
+ *   unless it continues a plain scalar deeper than the scalar's own line.
  */
 export interface TokenProblem {
   message: string;
@@ -26,11 +28,15 @@ export function goTokenProblem(text: string): TokenProblem | undefined {
   let flowDepth = 0;
   let lineStart = true;
   const keys = new ImplicitKeys();
+  const blanks = new LeadingBlanks();
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
-    if (MARKERS.has(token)) continue;
+    if (MARKERS.has(token) || token === "") continue;
     const next = nextSourceToken(tokens, i + 1);
-    const problem = tokenProblem(token, next, flowDepth, lineStart) ?? keys.see(token, offset);
+    const problem =
+      tokenProblem(token, next, flowDepth, lineStart) ??
+      keys.see(token, offset) ??
+      (flowDepth === 0 ? blanks.see(token, lineStart) : undefined);
     if (problem) return { message: problem, offset };
     if (token === "{" || token === "[") flowDepth++;
     else if (token === "}" || token === "]") flowDepth = Math.max(0, flowDepth - 1);
@@ -39,6 +45,45 @@ export function goTokenProblem(text: string): TokenProblem | undefined {
     offset += token.length;
   }
   return undefined;
+}
+
+/**
+ * go-yaml skips a tab before a token only where a simple key cannot start, which is never at a
+ * line's start in block context; only a plain scalar's continuation takes a tab there, past
+ * the scalar's indentation.
+ */
+class LeadingBlanks {
+  private leading = "";
+  private lineIndent = 0;
+  private plainIndent: number | undefined;
+
+  see(token: string, lineStart: boolean): string | undefined {
+    if (lineStart && /^[ \t]+$/.test(token)) {
+      this.leading += token;
+      return undefined;
+    }
+    const leading = lineStart ? this.leading : "";
+    const tab = leading.indexOf("\t");
+    const ends = token.endsWith("\n") || token.endsWith("\r");
+    if (tab !== -1 && (this.plainIndent === undefined || tab <= this.plainIndent)) {
+      return "a tab in a line's indentation (go-yaml: found a tab character that violates indentation)";
+    }
+    if (lineStart) {
+      this.leading = "";
+      if (!ends) this.lineIndent = leading.length;
+    }
+    if (ends) {
+      this.leading = "";
+      return undefined;
+    }
+    if (!token.startsWith("#")) this.plainIndent = isPlain(token) ? this.lineIndent : undefined;
+    return undefined;
+  }
+}
+
+function isPlain(token: string): boolean {
+  if (token.length === 1 && "-?:".includes(token)) return false;
+  return !/^[\s#&*!|>'"{}[\],]/.test(token);
 }
 
 /**

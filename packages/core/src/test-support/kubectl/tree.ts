@@ -676,7 +676,8 @@ class Writer {
     node.entries.forEach((entry, i) => {
       if (i > 0 && this.r.chance(0.05)) {
         this.classes.add("comments");
-        lines.push(`${" ".repeat(this.r.int(indent + 1))}# between`);
+        const tabbed = this.builder.risk("tab-after-indicator", 0.5);
+        lines.push(tabbed ? "\t# tab-indented" : `${" ".repeat(this.r.int(indent + 1))}# between`);
       }
       const { head, rest } = this.valueLines(entry.value, indent + 2, entry.explicit);
       if (entry.explicit) {
