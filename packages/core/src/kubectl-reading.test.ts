@@ -443,6 +443,12 @@ describe("what the generative test found", () => {
     expect(continued.problems).toEqual([]);
   });
 
+  it("reads go-yaml's escape \\' in double quotes, which YAML 1.2 readers refuse", () => {
+    const { values, problems } = read(configMap(`  a: "echo \\'hi\\' \\\\"\n  "k\\'": [x]\n`));
+    expect(problems).toEqual([]);
+    expect(values[0]).toMatchObject({ data: { a: "echo 'hi' \\", "k'": ["x"] } });
+  });
+
   it("takes a tab where go-yaml takes one: after a simple key's colon, inside flow collections", () => {
     const { values, problems } = read(configMap("  a:\tx\n  b: [\t1]\n"));
     expect(problems).toEqual([]);

@@ -49,7 +49,9 @@ export function composeLikeGo(text: string): GoDocument {
   const document = parseForGo(text);
   // go-yaml's own limit on implicit keys is tokens.ts's; the `yaml` package also counts a
   // tag left on an empty value the line before
-  const [error] = document.errors.filter((e) => e.code !== "KEY_OVER_1024_CHARS");
+  const [error] = document.errors.filter(
+    (e) => e.code !== "KEY_OVER_1024_CHARS" && !isSingleQuoteEscape(text, e),
+  );
   if (error) {
     return {
       value: undefined,
@@ -60,7 +62,7 @@ export function composeLikeGo(text: string): GoDocument {
   if (tokenProblem) {
     return { value: undefined, problems: [refused(tokenProblem.message, tokenProblem.offset)] };
   }
-  const composer = new GoComposer(document);
+  const composer = new GoComposer(document, text);
   try {
     const value = composer.value(document.contents);
     composer.refuseUnconvertibleKeysIn(value);
@@ -102,7 +104,10 @@ class GoComposer {
   private readonly reported = new Set<number>();
   private readonly unconvertibleKeys = new Map<object, { offset: number; key: GoScalar }>();
 
-  constructor(private readonly document: Document) {}
+  constructor(
+    private readonly document: Document,
+    private readonly text: string,
+  ) {}
 
   /** Collections are read once: aliases share the value, so an alias bomb stays small here. */
   value(node: unknown): unknown {
@@ -165,9 +170,21 @@ class GoComposer {
   }
 
   private scalar(node: Scalar): GoScalar {
-    const resolved = goScalarOf(node);
+    const resolved = goScalarOf(node, this.escapedText(node));
     if ("error" in resolved) throw new Refusal(resolved.error, offsetOf(node));
     return resolved;
+  }
+
+  /** A double-quoted scalar with go-yaml's `\'` escape, which the `yaml` package does not know. */
+  private escapedText(node: Scalar): string | undefined {
+    if (node.type !== "QUOTE_DOUBLE" || !node.range) return undefined;
+    const raw = this.text.slice(node.range[0], node.range[1]);
+    if (!/(^|[^\\])(\\\\)*\\'/.test(raw)) return undefined;
+    const decoded = decodeDoubleQuoted(raw);
+    if (decoded === undefined) {
+      throw new Refusal("a double-quoted scalar go-yaml cannot decode", node.range[0]);
+    }
+    return decoded;
   }
 
   private mapping(node: YAMLMap): Record<string, unknown> {
@@ -303,10 +320,60 @@ function keyTextOf(document: Document, key: unknown): string | undefined {
 }
 
 /** A scalar node as go-yaml resolves it: by its tag, else plain (YAML 1.1) or quoted (text). */
-function goScalarOf(node: Scalar): GoScalar | { error: string } {
-  const text = scalarText(node);
+function goScalarOf(node: Scalar, decoded?: string): GoScalar | { error: string } {
+  const text = decoded ?? scalarText(node);
   if (node.tag) return resolveTagged(node.tag, text);
   return node.type === "PLAIN" ? resolvePlain(text) : { kind: "str", value: text };
+}
+
+function isSingleQuoteEscape(text: string, error: { code: string; pos: [number, number] }) {
+  return error.code === "BAD_DQ_ESCAPE" && text.slice(error.pos[0], error.pos[0] + 2) === "\\'";
+}
+
+const ESCAPES: Record<string, string> = {
+  "0": "\0",
+  a: "\x07",
+  b: "\b",
+  t: "\t",
+  "\t": "\t",
+  n: "\n",
+  v: "\v",
+  f: "\f",
+  r: "\r",
+  e: "\x1b",
+  " ": " ",
+  '"': '"',
+  "'": "'",
+  "\\": "\\",
+  N: "\u0085",
+  _: "\u00a0",
+  L: "\u2028",
+  P: "\u2029",
+};
+const HEX_DIGITS: Record<string, number> = { x: 2, u: 4, U: 8 };
+
+/** A one-line double-quoted scalar (quotes included) decoded with go-yaml's escapes. */
+function decodeDoubleQuoted(raw: string): string | undefined {
+  if (/[\r\n]/.test(raw)) return undefined;
+  let out = "";
+  for (let i = 1; i < raw.length - 1; i++) {
+    if (raw[i] !== "\\") {
+      out += raw[i];
+      continue;
+    }
+    const escape = raw[++i] ?? "";
+    const digits = HEX_DIGITS[escape];
+    if (digits !== undefined) {
+      const hex = raw.slice(i + 1, i + 1 + digits);
+      const code =
+        /^[0-9a-fA-F]+$/.test(hex) && hex.length === digits ? Number.parseInt(hex, 16) : -1;
+      if (code < 0 || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) return undefined;
+      out += String.fromCodePoint(code);
+      i += digits;
+    } else if (escape in ESCAPES) out += ESCAPES[escape];
+    else return undefined;
+  }
+  return out;
 }
 
 /** The AST kubectl's reading is composed from, for positions. */

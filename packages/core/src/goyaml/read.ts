@@ -30,7 +30,7 @@ export interface ReadDocument {
  * lines over 1024 characters: go-yaml refuses some that js-yaml takes (tokens.ts).
  */
 export function needsExactReading(text: string): boolean {
-  return /<<|(^|[\s[{,:-])[&!*]|(^|\s)\?(\s|$)|\t|\\\/|[^\n]{1025}/m.test(text);
+  return /<<|(^|[\s[{,:-])[&!*]|(^|\s)\?(\s|$)|\t|\\[/']|[^\n]{1025}/m.test(text);
 }
 
 export function readDocument(text: string, json?: { value: unknown }): ReadDocument {

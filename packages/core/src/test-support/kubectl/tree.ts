@@ -117,6 +117,7 @@ const DOUBLE_QUOTED = [
   '"\\t\\"\\\\\\ "',
   '"tab\there"',
   '""',
+  '"it\\\'s"',
   '"#not a comment"',
 ];
 const SINGLE_QUOTED = ["'on'", "'it''s'", "'~'", "''", "'0x1F'", "'a \\n b'"];
