@@ -108,7 +108,7 @@ function wrong(path: string, value: unknown, wanted: string): MetaProblem {
   const field = path.slice(1).replaceAll("/", ".").replaceAll("~1", "/").replaceAll("~0", "~");
   return {
     path,
-    message: `kubectl refuses this file: ${field} is ${describe(value)}, and kubectl reads metadata as ObjectMeta, where it must be ${wanted}`,
+    message: `kubectl refuses this document: ${field} is ${describe(value)}, and kubectl reads metadata as ObjectMeta, where it must be ${wanted}`,
   };
 }
 
