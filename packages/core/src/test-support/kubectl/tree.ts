@@ -309,6 +309,12 @@ class Builder {
       this.mark("tag-scalar");
       text = this.risk("tag-undecodable") ? r.pick(TAGGED_BAD) : r.pick(TAGGED);
       if (inFlow && text.endsWith("!foo")) text = `${text} x`;
+    } else if (!inFlow && r.chance(0.1)) {
+      this.mark("plain-multiline");
+      text = r.pick(["folded\n  plain words", "two\n\n  paragraphs", "yes\n  no"]);
+    } else if (!inFlow && r.chance(0.05)) {
+      this.mark("null-empty");
+      text = "";
     } else {
       text = `v${r.int(100)}`;
     }
@@ -429,7 +435,15 @@ class Builder {
     const slots: LazyEntry[] = [...fixed];
     const place = (slot: LazyEntry) => slots.splice(r.int(slots.length + 1), 0, slot);
     for (const { key, explicit } of this.keys(r.int(5))) {
-      place({ key, explicit, make: () => this.value(depth, flow) });
+      const anchored = !explicit && /^\w+$/.test(key) && r.chance(0.03);
+      const anchor = anchored ? this.anchorName() : undefined;
+      if (anchor) this.mark("anchor-key");
+      const make = () => {
+        // the key's anchor is defined where the key is written, before its value
+        if (anchor) this.anchors.push({ name: anchor, kind: "scalar" });
+        return this.value(depth, flow);
+      };
+      place({ key: anchor ? `&${anchor} ${key}` : key, explicit, make });
     }
     if (r.chance(0.2)) place({ key: "<<", explicit: false, make: () => this.mergeValue(flow) });
     const entries = slots.map(({ key, explicit, make }) => ({ key, explicit, value: make() }));
@@ -628,8 +642,15 @@ class Writer {
       const gap = e.key.startsWith("*") ? " " : "";
       return `${key}${gap}: ${value}`;
     });
-    const body = `{${parts.join(", ")}${this.trailingComma(parts.length)}}`;
+    const body = `{${parts.join(this.flowSeparator())}${this.trailingComma(parts.length)}}`;
     return this.withProps(node.props, body);
+  }
+
+  /** Now and then a flow collection spans lines. */
+  private flowSeparator(): string {
+    if (!this.r.chance(0.1)) return ", ";
+    this.classes.add("flow-multiline");
+    return ",\n  ";
   }
 
   private flowSeq(node: SeqNode): string {
@@ -638,7 +659,7 @@ class Writer {
       this.classes.add("flow-implicit-key");
       parts.push(`k${this.r.int(9)}: ${this.r.pick(["v", "yes", "1"])}`);
     }
-    const body = `[${parts.join(", ")}${this.trailingComma(parts.length)}]`;
+    const body = `[${parts.join(this.flowSeparator())}${this.trailingComma(parts.length)}]`;
     return this.withProps(node.props, body);
   }
 
