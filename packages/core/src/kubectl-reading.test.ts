@@ -449,6 +449,17 @@ describe("what the generative test found", () => {
     expect(values[0]).toMatchObject({ data: { a: "echo 'hi' \\", "k'": ["x"] } });
   });
 
+  it("merges as go-yaml's isMerge decides: any '<<' tagged !!merge, never an alias to a sequence", () => {
+    const tagged = read(
+      `x: &m {a: 1}\n${configMap('  !!merge <<: *m\n  !!merge "<<": {b: 1}\n  !!str <<: 1\n')}`,
+    );
+    expect(tagged.problems).toEqual([]);
+    expect(tagged.values[0]).toMatchObject({ data: { a: 1, b: 1, "<<": 1 } });
+    const aliased = read(`x: &s [{privileged: true}]\n${configMap("  <<: *s\n")}`);
+    expect(aliased.values).toEqual([]);
+    expect(aliased.problems[0]).toMatchObject({ ruleId: "input/parse-error", line: 6 });
+  });
+
   it("takes a tab where go-yaml takes one: after a simple key's colon, inside flow collections", () => {
     const { values, problems } = read(configMap("  a:\tx\n  b: [\t1]\n"));
     expect(problems).toEqual([]);

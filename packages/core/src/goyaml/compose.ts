@@ -227,7 +227,8 @@ class GoComposer {
     // an alias's map was composed where it was written, its duplicates reported there
     const source = isAlias(pair.value) ? this.target(pair.value) : pair.value;
     if (isMap(source)) return this.apply(source, entries, isAlias(pair.value));
-    if (isSeq(source)) {
+    // go-yaml merges the maps of a sequence written there, not of an alias to one
+    if (isSeq(source) && !isAlias(pair.value)) {
       for (const item of [...source.items].reverse()) {
         const map = isAlias(item) ? this.target(item) : item;
         if (!isMap(map)) throw new Refusal(MERGE_SHAPE, offsetOf(item ?? pair));
@@ -401,9 +402,11 @@ function scalarText(node: Scalar): string {
   return node.value === null || node.value === undefined ? "" : String(node.value);
 }
 
+/** go-yaml's isMerge: `<<` plain and untagged, or any `<<` tagged !!merge (quoted too). */
 function isMergeKey(key: unknown): boolean {
-  if (!isScalar(key) || key.value !== "<<" || key.type !== "PLAIN") return false;
-  return !key.tag || key.tag === "tag:yaml.org,2002:merge";
+  if (!isScalar(key) || scalarText(key) !== "<<") return false;
+  if (key.tag === "tag:yaml.org,2002:merge") return true;
+  return !key.tag && key.type === "PLAIN";
 }
 
 function describeIdentity(entry: Entry): string {

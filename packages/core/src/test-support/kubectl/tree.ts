@@ -445,7 +445,10 @@ class Builder {
       };
       place({ key: anchor ? `&${anchor} ${key}` : key, explicit, make });
     }
-    if (r.chance(0.2)) place({ key: "<<", explicit: false, make: () => this.mergeValue(flow) });
+    if (r.chance(0.2)) {
+      const key = r.pick(["<<", "<<", "<<", "!!merge <<", '!!merge "<<"']);
+      place({ key, explicit: false, make: () => this.mergeValue(flow) });
+    }
     const entries = slots.map(({ key, explicit, make }) => ({ key, explicit, value: make() }));
     if (anchor) {
       this.open.pop();
