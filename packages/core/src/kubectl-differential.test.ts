@@ -8,7 +8,6 @@ import {
   compareFile,
   type Difference,
   firstDifference,
-  type KubectlFile,
   readOurs,
 } from "./test-support/kubectl/compare.js";
 import {

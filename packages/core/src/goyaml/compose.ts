@@ -362,8 +362,8 @@ function decodeDoubleQuoted(raw: string): string | undefined {
       out += raw[i];
       continue;
     }
-    const escape = raw[++i] ?? "";
-    const digits = HEX_DIGITS[escape];
+    const escaped = raw[++i] ?? "";
+    const digits = HEX_DIGITS[escaped];
     if (digits !== undefined) {
       const hex = raw.slice(i + 1, i + 1 + digits);
       const code =
@@ -371,7 +371,7 @@ function decodeDoubleQuoted(raw: string): string | undefined {
       if (code < 0 || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) return undefined;
       out += String.fromCodePoint(code);
       i += digits;
-    } else if (escape in ESCAPES) out += ESCAPES[escape];
+    } else if (escaped in ESCAPES) out += ESCAPES[escaped];
     else return undefined;
   }
   return out;
