@@ -71,8 +71,7 @@ spec:
 
   it("maps keys with / and ' back to their place", async () => {
     // data, not the document's own labels: kubectl refuses those before (core reads it so)
-    const yaml =
-      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  "it\'s/x": 1\n';
+    const yaml = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  "it\'s/x": 1\n';
     expect(positioned(await run(yaml))).toEqual([
       `k8s/app.yaml:6:3 error data["it's/x"]: expected string, got integer`,
     ]);
