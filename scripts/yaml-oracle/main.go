@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"sigs.k8s.io/yaml"
 )
@@ -40,10 +41,12 @@ func printFile(name string) error {
 	if err != nil {
 		return err
 	}
-	documents, err := splitDocuments(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))) // as kubectl, a BOM is not content
-	var itemErr error                                                                // kubectl reports a bad item after visiting the rest of the file
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // as kubectl, a BOM is not content
+	documents, err := splitDocuments(data)
+	isJSON := bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("{"))
+	var itemErr error // kubectl reports a bad item after visiting the rest of the file
 	for _, document := range documents {
-		bad, stop := printDocument(document)
+		bad, stop := printDocument(document, isJSON)
 		if stop != nil {
 			return stop
 		}
@@ -83,6 +86,8 @@ func splitDocuments(data []byte) ([][]byte, error) {
 			if buffer.Len() != 0 {
 				documents = append(documents, append([]byte(nil), buffer.Bytes()...))
 				buffer.Reset()
+			} else {
+				buffer.Write(line) // kept when nothing came before it: go-yaml sees it
 			}
 		} else {
 			buffer.Write(line)
@@ -99,10 +104,20 @@ func splitDocuments(data []byte) ([][]byte, error) {
 
 // printDocument returns an error that stops the file (YAML kubectl cannot convert to JSON), or
 // one about an object or item that kubectl reports after reading the rest of the file.
-func printDocument(document []byte) (itemErr error, stop error) {
-	text, err := yaml.YAMLToJSON(document)
-	if err != nil {
-		return nil, fmt.Errorf("error converting YAML to JSON: %v", err)
+func printDocument(document []byte, isJSON bool) (itemErr error, stop error) {
+	text := document
+	if isJSON {
+		// a JSON stream is read by encoding/json, into float64 numbers
+		var value interface{}
+		if err := json.Unmarshal(document, &value); err != nil {
+			return err, nil // kubectl names it and reads the rest of the stream
+		}
+	} else {
+		converted, err := yaml.YAMLToJSON(document)
+		if err != nil {
+			return nil, fmt.Errorf("error converting YAML to JSON: %v", err)
+		}
+		text = converted
 	}
 	if string(bytes.TrimSpace(text)) == "null" {
 		return nil, nil
@@ -111,6 +126,11 @@ func printDocument(document []byte) (itemErr error, stop error) {
 	decoder := json.NewDecoder(bytes.NewReader(text))
 	decoder.UseNumber()
 	if err := decoder.Decode(&object); err != nil {
+		return err, nil
+	}
+	// kubectl decodes each document's metadata into a typed ObjectMeta (metadataOnlyObject)
+	var typed metadataOnly
+	if err := json.Unmarshal(text, &typed); err != nil {
 		return err, nil
 	}
 	items, isList := object["items"].([]interface{})
@@ -134,6 +154,53 @@ func printDocument(document []byte) (itemErr error, stop error) {
 		}
 	}
 	return itemErr, nil
+}
+
+type metadataOnly struct {
+	Metadata *objectMeta `json:"metadata"`
+}
+
+// objectMeta has the JSON types of k8s.io/apimachinery's ObjectMeta.
+type objectMeta struct {
+	Name                       string                   `json:"name"`
+	GenerateName               string                   `json:"generateName"`
+	Namespace                  string                   `json:"namespace"`
+	SelfLink                   string                   `json:"selfLink"`
+	UID                        string                   `json:"uid"`
+	ResourceVersion            string                   `json:"resourceVersion"`
+	Generation                 int64                    `json:"generation"`
+	CreationTimestamp          *rfc3339                 `json:"creationTimestamp"`
+	DeletionTimestamp          *rfc3339                 `json:"deletionTimestamp"`
+	DeletionGracePeriodSeconds *int64                   `json:"deletionGracePeriodSeconds"`
+	Labels                     map[string]string        `json:"labels"`
+	Annotations                map[string]string        `json:"annotations"`
+	OwnerReferences            []ownerReference         `json:"ownerReferences"`
+	Finalizers                 []string                 `json:"finalizers"`
+	ManagedFields              []map[string]interface{} `json:"managedFields"`
+}
+
+type ownerReference struct {
+	APIVersion         string `json:"apiVersion"`
+	Kind               string `json:"kind"`
+	Name               string `json:"name"`
+	UID                string `json:"uid"`
+	Controller         *bool  `json:"controller"`
+	BlockOwnerDeletion *bool  `json:"blockOwnerDeletion"`
+}
+
+// rfc3339 parses as metav1.Time does.
+type rfc3339 struct{}
+
+func (t *rfc3339) UnmarshalJSON(data []byte) error {
+	if string(data) == "null" {
+		return nil
+	}
+	var text string
+	if err := json.Unmarshal(data, &text); err != nil {
+		return err
+	}
+	_, err := time.Parse(time.RFC3339, text)
+	return err
 }
 
 func printObject(object map[string]interface{}) error {

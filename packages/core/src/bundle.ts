@@ -1,6 +1,7 @@
 import { clusterApiVersion } from "./identity.js";
 import type { ObjectRef, Position } from "./model.js";
 import { effectiveNamespace, placedRef } from "./namespaces.js";
+import { objectMetaProblem } from "./object-meta.js";
 import { isRecord, joinPointer } from "./pointer.js";
 import type { ParsedSource, SourceDocument, SourceProblem } from "./source.js";
 
@@ -87,6 +88,16 @@ function collectObjects(
     return;
   }
   const object = value as KubeObject;
+  const metaProblem = pointer === "" ? objectMetaProblem(object.metadata) : undefined;
+  if (metaProblem) {
+    bundle.problems.push({
+      ruleId: "input/parse-error",
+      message: metaProblem.message,
+      position: document.locate(metaProblem.path),
+      path: metaProblem.path,
+    });
+    return;
+  }
   if ("items" in object) collectItems(document, object, pointer, bundle);
   else bundle.objects.push({ value: object, ref: refOf(object), document, pointer });
 }

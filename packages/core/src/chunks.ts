@@ -33,18 +33,25 @@ export function kubectlChunks(text: string): Chunks {
 function yamlChunks(text: string): Chunks {
   const result: Chunks = { chunks: [], problems: [] };
   const separators: number[] = [];
-  for (const match of text.matchAll(/^---/gm)) separators.push(match.index);
+  // kubectl reads lines up to "\n": a "---" after a lone "\r" does not cut the file
+  for (const match of text.matchAll(/(?<=^|\n)---/g)) separators.push(match.index);
   const bounds = [0, ...separators, text.length];
+  let kept = false;
+  let afterSeparator = -1;
   for (let i = 0; i + 1 < bounds.length; i++) {
     const start = bounds[i]!;
     const end = bounds[i + 1]!;
     if (start === end && i > 0) continue;
     const isSeparator = i > 0;
+    // kubectl's reader keeps a "---" line in the piece only when nothing came since the last
+    // piece (at the start, or right after a "---" that ended one); go-yaml then sees it
+    kept = isSeparator && (start === 0 || (!kept && afterSeparator === start));
     let from = start;
     if (isSeparator) {
       const line = lineAt(text, start);
       const rest = line.text.slice(3).trim();
-      if (rest === "" || rest.startsWith("#")) from = line.next;
+      afterSeparator = line.next;
+      if (rest === "" || rest.startsWith("#")) from = afterMarkerLine(text, start, line.next);
       else {
         result.problems.push({
           ruleId: "input/parse-error",
@@ -53,7 +60,7 @@ function yamlChunks(text: string): Chunks {
         });
       }
     }
-    cutSegment(text, start, from, end, result);
+    cutSegment(text, { start, from, end, started: kept }, result);
   }
   return result;
 }
@@ -64,6 +71,44 @@ interface Line {
   text: string;
   /** Where the next line starts. */
   next: number;
+}
+
+/**
+ * A document start and then another, or an end, with nothing between them: go-yaml reads the
+ * first, empty, document and kubectl sends nothing of this piece.
+ */
+function ignoreAfterEmptyDocument(text: string, marker: number, end: number, into: Chunks) {
+  const ignored = contentAfterMarker(text, marker, end);
+  if (ignored === undefined) return;
+  into.problems.push({
+    ruleId: "input/ignored-by-kubectl",
+    message:
+      'go-yaml reads only the first document of this piece, and it is empty (a "---" or "..." right after its start): kubectl never applies this content, up to the next "---" line',
+    offset: ignored,
+  });
+}
+
+/** A line as go-yaml breaks lines: at "\n", "\r\n" or a lone "\r". */
+function goLineAt(text: string, start: number, end: number): Line {
+  const found = text.slice(start, end).search(/\r|\n/);
+  if (found === -1) return { start, text: text.slice(start, end), next: end };
+  const lineEnd = start + found;
+  const next = text.startsWith("\r\n", lineEnd) ? lineEnd + 2 : lineEnd + 1;
+  return { start, text: text.slice(start, lineEnd), next };
+}
+
+/**
+ * A directive is refused because kubectl cuts the file at the `---` after it; where a lone
+ * "\r" keeps that `---` in the same piece, go-yaml reads directive and document together.
+ */
+function startsDocument(text: string, from: number, end: number): boolean {
+  for (let at = from; at < end; ) {
+    const line = goLineAt(text, at, end);
+    if (isMarker(line.text, "---")) return true;
+    if (!isBlankOrComment(line.text) && !line.text.startsWith("%")) return false;
+    at = line.next;
+  }
+  return false;
 }
 
 function lineAt(text: string, start: number): Line {
@@ -82,18 +127,64 @@ function lineAt(text: string, start: number): Line {
  * or it ends the text). Searched in the piece alone: over the whole text, a search for a marker
  * that is not there would run to the end of the file for every document.
  */
-function documentEndMarker(text: string, from: number, end: number): number | undefined {
-  const found = /^\.\.\.(?=[ \t\r]|$)/m.exec(text.slice(from, end));
-  return found ? from + found.index : undefined;
+function documentEndMarker(text: string, from: number, end: number): Marker | undefined {
+  const found = /^\.\.\.(?=[ \t\r]|$)|(?<=\r)---(?=[ \t\r]|$)/m.exec(text.slice(from, end));
+  if (!found) return undefined;
+  return { offset: from + found.index, kind: found[0] === "..." ? "end" : "start" };
 }
 
-function cutSegment(text: string, start: number, from: number, end: number, into: Chunks) {
+interface Marker {
+  offset: number;
+  /** `...`, or `---` after a lone "\r", which go-yaml takes for the next document's start. */
+  kind: "end" | "start";
+}
+
+/**
+ * Where the document after a `---` line starts: the next line, or for go-yaml, which also
+ * breaks lines at a lone "\r", right after the first one.
+ */
+function afterMarkerLine(text: string, start: number, next: number): number {
+  const cr = text.indexOf("\r", start);
+  return cr !== -1 && cr + 1 < next && text[cr + 1] !== "\n" ? cr + 1 : next;
+}
+
+/** The first content after the marker's line, lines broken at "\n", "\r\n" or a lone "\r". */
+function contentAfterMarker(text: string, marker: number, end: number): number | undefined {
+  const lineBreak = /\r\n?|\n/g;
+  lineBreak.lastIndex = marker;
+  for (let found = lineBreak.exec(text); found && found.index < end; found = lineBreak.exec(text)) {
+    const at = found.index + found[0].length;
+    const next = text.slice(at, end).search(/\r|\n/);
+    const line = text.slice(at, next === -1 ? end : at + next);
+    if (!isBlankOrComment(line)) return at;
+    lineBreak.lastIndex = at;
+  }
+  return undefined;
+}
+
+interface Segment {
+  start: number;
+  /** Where its content starts: after its "---" line. */
+  from: number;
+  end: number;
+  /** go-yaml sees a "---" before the content. */
+  started: boolean;
+}
+
+function cutSegment(text: string, segment: Segment, into: Chunks) {
+  const { start, from, end } = segment;
   let offset = from;
   let content: number | undefined =
     from < end && from === start && text.startsWith("---", start) ? start : undefined;
+  let started = segment.started;
   while (content === undefined && offset < end) {
-    const line = lineAt(text, offset);
-    if (isMarker(line.text, "...")) {
+    const line = goLineAt(text, offset, end);
+    if (isMarker(line.text, "---")) {
+      // only after a lone "\r" (kubectl cut the file at the others): go-yaml's document start
+      if (started) return ignoreAfterEmptyDocument(text, offset, end, into);
+      started = true;
+    } else if (isMarker(line.text, "...")) {
+      if (started) return ignoreAfterEmptyDocument(text, offset, end, into);
       into.problems.push({
         ruleId: "input/parse-error",
         message:
@@ -101,19 +192,28 @@ function cutSegment(text: string, start: number, from: number, end: number, into
         offset,
       });
     } else if (line.text.startsWith("%")) {
-      into.problems.push({
-        ruleId: "input/parse-error",
-        message:
-          "kubectl refuses YAML directives (%YAML, %TAG): its reader drops the --- line after them (go-yaml: did not find expected <document start>)",
-        offset,
-      });
+      if (/^%YAML[ \t]/.test(line.text) && !/^%YAML[ \t]+1\.1(\s|#|$)/.test(line.text)) {
+        into.problems.push({
+          ruleId: "input/parse-error",
+          message:
+            "kubectl refuses a YAML version other than 1.1 (go-yaml: found incompatible YAML document)",
+          offset,
+        });
+      } else if (!startsDocument(text, line.next, end)) {
+        into.problems.push({
+          ruleId: "input/parse-error",
+          message:
+            "kubectl refuses YAML directives (%YAML, %TAG): its reader drops the --- line after them (go-yaml: did not find expected <document start>)",
+          offset,
+        });
+      }
     } else if (!isBlankOrComment(line.text)) {
       content = offset;
     }
     offset = line.next;
   }
   if (content === undefined) return;
-  const flowEnd = flowRootEnd(text, content, end);
+  const flowEnd = flowKeyAware(text, flowRootEnd(text, content, end));
   const trailing = flowEnd === undefined ? undefined : firstContent(text, flowEnd, end);
   if (flowEnd !== undefined && trailing !== undefined) {
     into.chunks.push({ start, end: flowEnd });
@@ -139,20 +239,23 @@ function cutSegment(text: string, start: number, from: number, end: number, into
     into.chunks.push({ start, end });
     return;
   }
-  into.chunks.push({ start, end: documentEnd });
-  for (let at = lineAt(text, documentEnd).next; at < end; ) {
-    const line = lineAt(text, at);
-    if (!isBlankOrComment(line.text)) {
-      into.problems.push({
-        ruleId: "input/ignored-by-kubectl",
-        message:
-          'kubectl ignores everything after a "..." line up to the next "---": this content is never applied',
-        offset: at,
-      });
-      return;
-    }
-    at = line.next;
-  }
+  into.chunks.push({ start, end: documentEnd.offset });
+  const ignored = contentAfterMarker(text, documentEnd.offset, end);
+  if (ignored === undefined) return;
+  into.problems.push({
+    ruleId: "input/ignored-by-kubectl",
+    message:
+      documentEnd.kind === "end"
+        ? 'kubectl ignores everything after a "..." line up to the next "---": this content is never applied'
+        : 'kubectl cuts documents only at a "---" after a line feed: after a lone carriage return, go-yaml ends the document there and kubectl never applies what follows, up to the next "---" line',
+    offset: ignored,
+  });
+}
+
+/** `{a: 1}: x` is a block mapping whose first key is a flow collection, not a flow root. */
+function flowKeyAware(text: string, flowEnd: number | undefined): number | undefined {
+  if (flowEnd === undefined) return undefined;
+  return /^[ \t]*:(?=[ \t\r\n]|$)/.test(text.slice(flowEnd, flowEnd + 200)) ? undefined : flowEnd;
 }
 
 /**

@@ -215,3 +215,254 @@ describe("documents as kubectl cuts them", () => {
     });
   });
 });
+
+/** Divergences the generative test (kubectl-fuzz.test.ts) found, each minimised to one case. */
+describe("what the generative test found", () => {
+  const configMap = (data: string) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\ndata:\n${data}`;
+
+  it("reads !!null as go-yaml does: null for a null spelling, a refusal for anything else", () => {
+    const { values } = read(configMap("  a: !!null ''\n  b: !!null null\n"));
+    expect(values[0]).toMatchObject({ data: { a: null, b: null } });
+    const refused = read(configMap("  a: !!null x\n"));
+    expect(refused.values).toEqual([]);
+    expect(refused.problems).toMatchObject([
+      { ruleId: "input/parse-error", line: 5, message: expect.stringMatching(/!!null/) },
+    ]);
+  });
+
+  it("decodes !!binary as Go's base64 does: line breaks skipped, a space or missing padding refused", () => {
+    const { values } = read(configMap("  a: !!binary |\n    aGVs\n    bG8=\n"));
+    expect(values[0]).toMatchObject({ data: { a: "hello" } });
+    for (const bad of ["aGVs bG8=", "aGVsbG8"]) {
+      const refused = read(configMap(`  a: !!binary ${bad}\n`));
+      expect(refused.values, bad).toEqual([]);
+      expect(refused.problems[0]).toMatchObject({ ruleId: "input/parse-error", line: 5 });
+    }
+  });
+
+  it("keeps a plain number beyond float64's range as text, as go-yaml does (1e400)", () => {
+    const { values, problems } = read(configMap("  a: 1e400\n  b: -1e400\n  c: 1e-400\n"));
+    expect(problems).toEqual([]);
+    expect(values[0]).toMatchObject({ data: { a: "1e400", b: "-1e400", c: 0 } });
+  });
+
+  it("refuses a JSON file with a number beyond float64's range, as kubectl does", () => {
+    const { values, problems } = read(
+      '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "m"}, "n": 1E400}\n',
+      "m.json",
+    );
+    expect(values).toEqual([]);
+    expect(problems).toMatchObject([{ ruleId: "input/parse-error", line: 1 }]);
+  });
+
+  it("writes a float key as Go does even where no other key needs the exact reader", () => {
+    const { values } = read(configMap("  1000000.0: x\n"));
+    expect(values[0]).toMatchObject({ data: { "1e+06": "x" } });
+  });
+
+  it("refuses what go-yaml's scanner refuses and the YAML 1.2 reader takes", () => {
+    const cases = [
+      ["anchor name with a dot", "  a: &a.b x\n"],
+      ["tag before a closing brace", "  a: {b: !!str}\n"],
+      ["tag before a comma", "  a: {b: !!str, c: 1}\n"],
+      ["tab after a dash", "  a:\n  - \tx\n"],
+      ["tab after an explicit key's colon", "  ? a\n  :\tx\n"],
+      ['YAML 1.2 escape "\\/"', '  a: "\\/"\n'],
+    ] as const;
+    for (const [name, data] of cases) {
+      const { values, problems } = read(configMap(data));
+      expect(values, name).toEqual([]);
+      expect(problems[0], name).toMatchObject({ ruleId: "input/parse-error" });
+      expect(problems[0]!.line, name).toBeGreaterThanOrEqual(5);
+    }
+  });
+
+  it("refuses an implicit key whose ':' is more than 1024 characters from its start, as go-yaml does", () => {
+    const key = "k".repeat(1024);
+    for (const data of [
+      `  ${key}k: x\n`,
+      `  {${key}k: x}\n`,
+      `  "${key}": x\n`,
+      `  &a ${key}: x\n`,
+    ]) {
+      const { values, problems } = read(configMap(data));
+      expect(values, data.slice(-12)).toEqual([]);
+      expect(problems[0]).toMatchObject({ ruleId: "input/parse-error", line: 5 });
+    }
+    const fits = read(configMap(`  ${key}: x\n  ? ${key}k\n  : y\n  a: ${key}k\n`));
+    expect(fits.problems).toEqual([]);
+    expect(Object.keys(fits.values[0]?.data as object)).toHaveLength(3);
+  });
+
+  it("cuts a file only at a '---' after a line feed: after a lone CR go-yaml ends the document", () => {
+    const cm = (name: string) => `apiVersion: v1\rkind: ConfigMap\rmetadata: {name: ${name}}\r`;
+    const { values, problems } = read(`${cm("a")}---\r${cm("b")}`);
+    expect(values.map((v) => v.metadata?.name)).toEqual(["a"]);
+    expect(problems).toMatchObject([{ ruleId: "input/ignored-by-kubectl" }]);
+    const started = read(`--- # first\r${cm("a")}`);
+    expect(started.problems).toEqual([]);
+    expect(started.values).toHaveLength(1);
+  });
+
+  it("reads a lone-CR file with anchors as go-yaml does, and gives its lines as go-yaml counts them", () => {
+    const text =
+      "apiVersion: v1\rkind: ConfigMap\rmetadata: {name: m}\rdata:\r  a: &v x\r  b: *v\r  c: !!null y\r";
+    const { problems } = read(text);
+    expect(problems).toMatchObject([{ ruleId: "input/parse-error", line: 7 }]);
+    const { values } = read(text.replace("  c: !!null y\r", ""));
+    expect(values[0]).toMatchObject({ data: { a: "x", b: "x" } });
+  });
+
+  it("refuses a null key only where kubectl converts it: not in a value a duplicate key replaced", () => {
+    const replaced = read(configMap("  10: {~: x}\n  0xA: y\n"));
+    expect(replaced.values[0]).toMatchObject({ data: { "10": true } });
+    expect(replaced.problems.map((p) => p.ruleId)).toEqual(["input/duplicate-key"]);
+    const merged = read(configMap("  a: &n {~: x}\n  a: 1\n  b: {<<: *n}\n"));
+    expect(merged.values).toEqual([]);
+    expect(merged.problems).toContainEqual(
+      expect.objectContaining({ ruleId: "input/parse-error", line: 5 }),
+    );
+  });
+
+  it("refuses a ',' right after a tag, which go-yaml reads into the tag", () => {
+    const { values, problems } = read(configMap("  a: [!!null, false, v]\n"));
+    expect(values).toEqual([]);
+    expect(problems[0]).toMatchObject({ ruleId: "input/parse-error", line: 5 });
+  });
+
+  it("refuses a document whose metadata kubectl cannot decode as ObjectMeta, but not such a list item", () => {
+    for (const metadata of [
+      "{name: m, labels: {a: 1}}",
+      "{name: m, annotations: {a: [x]}}",
+      "{name: m, generation: 1.5}",
+      '{name: m, creationTimestamp: "2020-01-01"}',
+      "{name: m, ownerReferences: [{name: 5}]}",
+      "5",
+    ]) {
+      const { values, problems } = read(`apiVersion: v1\nkind: ConfigMap\nmetadata: ${metadata}\n`);
+      expect(values, metadata).toEqual([]);
+      expect(problems, metadata).toMatchObject([
+        { ruleId: "input/parse-error", line: 3, message: expect.stringMatching(/ObjectMeta/) },
+      ]);
+    }
+    const fine = read(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m, labels: {a: ~}, generation: 1000.0, finalizers: [~]}\n",
+    );
+    expect(fine.problems).toEqual([]);
+    const item = read(
+      "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: m, labels: {a: 1}}\n",
+    );
+    expect(item.problems).toEqual([]);
+    expect(item.values).toHaveLength(1);
+  });
+
+  it("reads a lone-CR file that starts with a comment or a directive as go-yaml does", () => {
+    const cm = (name: string) => `apiVersion: v1\rkind: ConfigMap\rmetadata: {name: ${name}}\r`;
+    for (const head of ["# only a comment\r---\r", "%YAML 1.1\r---\r"]) {
+      const { values, problems } = read(`${head}${cm("a")}`);
+      expect(problems, head).toEqual([]);
+      expect(values, head).toHaveLength(1);
+    }
+  });
+
+  it("sends nothing of a lone-CR piece whose first document is empty, as go-yaml reads only that one", () => {
+    const { values, problems } = read(
+      "--- # start\r\r---\rapiVersion: v1\rkind: ConfigMap\rmetadata: {name: m}\r",
+    );
+    expect(values).toEqual([]);
+    expect(problems).toMatchObject([{ ruleId: "input/ignored-by-kubectl", line: 4 }]);
+  });
+
+  it("refuses %YAML 1.2, which go-yaml calls an incompatible document, in any file", () => {
+    for (const lineBreak of ["\n", "\r"]) {
+      const { problems } = read(
+        `%YAML 1.2${lineBreak}---${lineBreak}apiVersion: v1${lineBreak}kind: ConfigMap${lineBreak}metadata: {name: m}${lineBreak}`,
+      );
+      expect(problems[0], JSON.stringify(lineBreak)).toMatchObject({
+        ruleId: "input/parse-error",
+        line: 1,
+        message: expect.stringMatching(/1\.1/),
+      });
+    }
+  });
+
+  it("writes an int64 key with all its digits, and refuses a key beyond int64 (a uint64 for go-yaml)", () => {
+    const { values } = read(configMap("  -9223372036854775808: a\n  9007199254740993: b\n"));
+    expect(Object.keys(values[0]?.data as object).sort()).toEqual([
+      "-9223372036854775808",
+      "9007199254740993",
+    ]);
+    const refused = read(configMap("  18446744073709551615: b\n"));
+    expect(refused.values).toEqual([]);
+    expect(refused.problems[0]).toMatchObject({ ruleId: "input/parse-error", line: 5 });
+  });
+
+  it("sees the '---' kubectl keeps in a piece: '---' then '...' is an empty document, not a refusal", () => {
+    const text = "---\n...\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\n";
+    expect(read(text).problems).toEqual([]);
+    expect(read(text).values).toHaveLength(1);
+    const hidden = read("---\n...\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\n");
+    expect(hidden.values).toEqual([]);
+    expect(hidden.problems).toMatchObject([{ ruleId: "input/ignored-by-kubectl", line: 3 }]);
+  });
+
+  it("takes an implicit key of 1023 characters after a tagged empty value", () => {
+    const key = "k".repeat(1023);
+    const { values, problems } = read(configMap(`  a: !!null\n  ${key}: x\n`));
+    expect(problems).toEqual([]);
+    expect(values[0]).toMatchObject({ data: { a: null, [key]: "x" } });
+  });
+
+  it("reads a document that starts with a flow collection used as a key as a block mapping", () => {
+    const { values, problems } = read(
+      "{a: 1}: x\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\n".replace(/^/, "---\n"),
+    );
+    expect(values).toEqual([]);
+    expect(problems).toMatchObject([
+      { ruleId: "input/parse-error", line: 2, message: expect.stringMatching(/map key/) },
+    ]);
+  });
+
+  it("reports a duplicate key in a map merged inline, whose last value kubectl keeps", () => {
+    const { values, problems } = read(configMap("  <<: {true: a, y: b}\n"));
+    expect(values[0]).toMatchObject({ data: { true: "b" } });
+    expect(problems).toMatchObject([{ ruleId: "input/duplicate-key", line: 5 }]);
+  });
+
+  it("refuses a tab in a line's indentation, a blank line of a tab included, as go-yaml does", () => {
+    for (const data of ["  a: 1\n\t# c\n", '  a: "x"\n\t# c\n', "  a: 1\n\t\n  b: 2\n"]) {
+      const { values, problems } = read(configMap(data));
+      expect(values, JSON.stringify(data)).toEqual([]);
+      expect(problems[0], JSON.stringify(data)).toMatchObject({
+        ruleId: "input/parse-error",
+        line: 6,
+      });
+    }
+    const continued = read(configMap("  a: 1\n    \t# c\n"));
+    expect(continued.problems).toEqual([]);
+  });
+
+  it("reads go-yaml's escape \\' in double quotes, which YAML 1.2 readers refuse", () => {
+    const { values, problems } = read(configMap(`  a: "echo \\'hi\\' \\\\"\n  "k\\'": [x]\n`));
+    expect(problems).toEqual([]);
+    expect(values[0]).toMatchObject({ data: { a: "echo 'hi' \\", "k'": ["x"] } });
+  });
+
+  it("merges as go-yaml's isMerge decides: any '<<' tagged !!merge, never an alias to a sequence", () => {
+    const tagged = read(
+      `x: &m {a: 1}\n${configMap('  !!merge <<: *m\n  !!merge "<<": {b: 1}\n  !!str <<: 1\n')}`,
+    );
+    expect(tagged.problems).toEqual([]);
+    expect(tagged.values[0]).toMatchObject({ data: { a: 1, b: 1, "<<": 1 } });
+    const aliased = read(`x: &s [{privileged: true}]\n${configMap("  <<: *s\n")}`);
+    expect(aliased.values).toEqual([]);
+    expect(aliased.problems[0]).toMatchObject({ ruleId: "input/parse-error", line: 6 });
+  });
+
+  it("takes a tab where go-yaml takes one: after a simple key's colon, inside flow collections", () => {
+    const { values, problems } = read(configMap("  a:\tx\n  b: [\t1]\n"));
+    expect(problems).toEqual([]);
+    expect(values[0]).toMatchObject({ data: { a: "x", b: [1] } });
+  });
+});

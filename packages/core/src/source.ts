@@ -71,7 +71,10 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxExpandedNodes: 1_000_000, 
 export function createSourceFile(path: string, rawText: string): SourceFile {
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   const lineStarts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  // a lone "\r" breaks a line too, for go-yaml (its line numbers) and for editors
+  for (const lineBreak of text.matchAll(/\r\n?|\n/g)) {
+    lineStarts.push(lineBreak.index + lineBreak[0].length);
+  }
   return {
     path,
     text,

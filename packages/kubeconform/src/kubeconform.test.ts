@@ -70,10 +70,10 @@ spec:
   });
 
   it("maps keys with / and ' back to their place", async () => {
-    const yaml =
-      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    "it\'s/x": 1\n';
+    // data, not the document's own labels: kubectl refuses those before (core reads it so)
+    const yaml = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  "it\'s/x": 1\n';
     expect(positioned(await run(yaml))).toEqual([
-      `k8s/app.yaml:6:5 error metadata.labels["it's/x"]: expected string, got integer`,
+      `k8s/app.yaml:6:3 error data["it's/x"]: expected string, got integer`,
     ]);
   });
 

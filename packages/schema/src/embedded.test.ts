@@ -105,13 +105,14 @@ data:
   });
 
   it("checks map values (labels must be strings) and list items", () => {
+    // the template's labels: a document's own metadata kubectl decodes itself (core refuses it)
     const yaml = deployment("          ports: [{containerPort: '8000'}]\n").replace(
-      "namespace: scout",
-      "namespace: scout\n  labels: {tier: 1}",
+      "labels: {app: backend}",
+      "labels: {app: backend, tier: 1}",
     );
     expect(positioned(validateBundle(bundleOf(yaml)))).toEqual([
-      "6:12 type metadata.labels.tier: expected string, got integer",
-      "17:20 type spec.template.spec.containers[0].ports[0].containerPort: expected integer, got string",
+      "11:30 type spec.template.metadata.labels.tier: expected string, got integer",
+      "16:20 type spec.template.spec.containers[0].ports[0].containerPort: expected integer, got string",
     ]);
   });
 

@@ -11,6 +11,7 @@ import {
   type YAMLMap,
 } from "yaml";
 import { type GoScalar, jsonKeyOf, resolvePlain, resolveTagged } from "./scalar.js";
+import { goTokenProblem } from "./tokens.js";
 
 /**
  * The exact reading of one YAML document as kubectl does it (sigs.k8s.io/yaml over go-yaml
@@ -46,16 +47,26 @@ class Refusal extends Error {
 
 export function composeLikeGo(text: string): GoDocument {
   const document = parseForGo(text);
-  const [error] = document.errors;
+  // go-yaml's own limit on implicit keys is tokens.ts's; the `yaml` package also counts a
+  // tag left on an empty value the line before
+  const [error] = document.errors.filter(
+    (e) => e.code !== "KEY_OVER_1024_CHARS" && !isSingleQuoteEscape(text, e),
+  );
   if (error) {
     return {
       value: undefined,
       problems: [refused(`YAML syntax: ${describeCode(error.code)}`, error.pos[0])],
     };
   }
-  const composer = new GoComposer(document);
+  const tokenProblem = goTokenProblem(withLineFeeds(text));
+  if (tokenProblem) {
+    return { value: undefined, problems: [refused(tokenProblem.message, tokenProblem.offset)] };
+  }
+  const composer = new GoComposer(document, text);
   try {
-    return { value: composer.value(document.contents), problems: composer.problems };
+    const value = composer.value(document.contents);
+    composer.refuseUnconvertibleKeysIn(value);
+    return { value, problems: composer.problems };
   } catch (caught) {
     if (!(caught instanceof Refusal)) throw caught;
     return {
@@ -81,6 +92,8 @@ interface Entry {
   /** go-yaml's key before conversion: kind and value, so 1 and "1" differ. */
   identity: string;
   keyText: string;
+  /** A null or uint64 key, and where: sigs.k8s.io/yaml refuses it if the mapping is sent. */
+  unconvertible?: { offset: number; key: GoScalar };
   value: unknown;
 }
 
@@ -89,8 +102,12 @@ class GoComposer {
   private readonly inProgress = new Set<Node>();
   private readonly values = new Map<Node, unknown>();
   private readonly reported = new Set<number>();
+  private readonly unconvertibleKeys = new Map<object, { offset: number; key: GoScalar }>();
 
-  constructor(private readonly document: Document) {}
+  constructor(
+    private readonly document: Document,
+    private readonly text: string,
+  ) {}
 
   /** Collections are read once: aliases share the value, so an alias bomb stays small here. */
   value(node: unknown): unknown {
@@ -115,6 +132,30 @@ class GoComposer {
     }
   }
 
+  /**
+   * go-yaml reads a null (or uint64) key; sigs.k8s.io/yaml refuses it when it converts the value to JSON,
+   * which it does only for what survives: a mapping a later duplicate key replaced is never
+   * converted.
+   */
+  refuseUnconvertibleKeysIn(value: unknown) {
+    if (this.unconvertibleKeys.size === 0) return;
+    const seen = new Set<object>();
+    const visit = (node: unknown) => {
+      if (typeof node !== "object" || node === null || seen.has(node)) return;
+      seen.add(node);
+      const found = this.unconvertibleKeys.get(node);
+      if (found?.key.kind === "null") throw new Refusal("a null map key", found.offset);
+      if (found) {
+        throw new Refusal(
+          `a map key beyond int64 (${found.key.kind === "int" ? found.key.decimal : ""}): go-yaml reads it as a uint64, which sigs.k8s.io/yaml cannot turn into a JSON key`,
+          found.offset,
+        );
+      }
+      for (const child of Object.values(node)) visit(child);
+    };
+    visit(value);
+  }
+
   private collection(node: unknown): unknown {
     if (isSeq(node)) return node.items.map((item) => this.value(item));
     if (isMap(node)) return this.mapping(node);
@@ -129,9 +170,21 @@ class GoComposer {
   }
 
   private scalar(node: Scalar): GoScalar {
-    const resolved = goScalarOf(node);
+    const resolved = goScalarOf(node, this.escapedText(node));
     if ("error" in resolved) throw new Refusal(resolved.error, offsetOf(node));
     return resolved;
+  }
+
+  /** A double-quoted scalar with go-yaml's `\'` escape, which the `yaml` package does not know. */
+  private escapedText(node: Scalar): string | undefined {
+    if (node.type !== "QUOTE_DOUBLE" || !node.range) return undefined;
+    const raw = this.text.slice(node.range[0], node.range[1]);
+    if (!/(^|[^\\])(\\\\)*\\'/.test(raw)) return undefined;
+    const decoded = decodeDoubleQuoted(raw);
+    if (decoded === undefined) {
+      throw new Refusal("a double-quoted scalar go-yaml cannot decode", node.range[0]);
+    }
+    return decoded;
   }
 
   private mapping(node: YAMLMap): Record<string, unknown> {
@@ -150,12 +203,14 @@ class GoComposer {
       }
       const key = this.key(pair);
       const identity = `${key.kind}:${String(key.value)}`;
-      const keyText = jsonKeyOf(key);
-      if (keyText === undefined) throw new Refusal("a null map key", offsetOf(pair.key ?? pair));
+      const converted = jsonKeyOf(key);
+      const unconvertible =
+        converted === undefined ? { offset: offsetOf(pair.key ?? pair), key } : undefined;
+      const keyText = converted ?? String(key.value);
       if (seen.has(identity) && !merged) this.duplicate(pair, keyText);
       seen.add(identity);
       entries.delete(identity);
-      entries.set(identity, { identity, keyText, value: this.value(pair.value) });
+      entries.set(identity, { identity, keyText, unconvertible, value: this.value(pair.value) });
     }
   }
 
@@ -169,13 +224,15 @@ class GoComposer {
   }
 
   private merge(pair: Pair, entries: Map<string, Entry>) {
+    // an alias's map was composed where it was written, its duplicates reported there
     const source = isAlias(pair.value) ? this.target(pair.value) : pair.value;
-    if (isMap(source)) return this.apply(source, entries, true);
-    if (isSeq(source)) {
+    if (isMap(source)) return this.apply(source, entries, isAlias(pair.value));
+    // go-yaml merges the maps of a sequence written there, not of an alias to one
+    if (isSeq(source) && !isAlias(pair.value)) {
       for (const item of [...source.items].reverse()) {
         const map = isAlias(item) ? this.target(item) : item;
         if (!isMap(map)) throw new Refusal(MERGE_SHAPE, offsetOf(item ?? pair));
-        this.apply(map, entries, true);
+        this.apply(map, entries, isAlias(item));
       }
       return;
     }
@@ -201,6 +258,10 @@ class GoComposer {
     const object: Record<string, unknown> = {};
     const owner = new Map<string, Entry>();
     for (const entry of entries.values()) {
+      if (entry.unconvertible) {
+        this.unconvertibleKeys.set(object, entry.unconvertible);
+        continue;
+      }
       const earlier = owner.get(entry.keyText);
       if (earlier) {
         this.problems.push({
@@ -260,20 +321,78 @@ function keyTextOf(document: Document, key: unknown): string | undefined {
 }
 
 /** A scalar node as go-yaml resolves it: by its tag, else plain (YAML 1.1) or quoted (text). */
-function goScalarOf(node: Scalar): GoScalar | { error: string } {
-  const text = scalarText(node);
+function goScalarOf(node: Scalar, decoded?: string): GoScalar | { error: string } {
+  const text = decoded ?? scalarText(node);
   if (node.tag) return resolveTagged(node.tag, text);
   return node.type === "PLAIN" ? resolvePlain(text) : { kind: "str", value: text };
 }
 
+function isSingleQuoteEscape(text: string, error: { code: string; pos: [number, number] }) {
+  return error.code === "BAD_DQ_ESCAPE" && text.slice(error.pos[0], error.pos[0] + 2) === "\\'";
+}
+
+const ESCAPES: Record<string, string> = {
+  "0": "\0",
+  a: "\x07",
+  b: "\b",
+  t: "\t",
+  "\t": "\t",
+  n: "\n",
+  v: "\v",
+  f: "\f",
+  r: "\r",
+  e: "\x1b",
+  " ": " ",
+  '"': '"',
+  "'": "'",
+  "\\": "\\",
+  N: "\u0085",
+  _: "\u00a0",
+  L: "\u2028",
+  P: "\u2029",
+};
+const HEX_DIGITS: Record<string, number> = { x: 2, u: 4, U: 8 };
+
+/** A one-line double-quoted scalar (quotes included) decoded with go-yaml's escapes. */
+function decodeDoubleQuoted(raw: string): string | undefined {
+  if (/[\r\n]/.test(raw)) return undefined;
+  let out = "";
+  for (let i = 1; i < raw.length - 1; i++) {
+    if (raw[i] !== "\\") {
+      out += raw[i];
+      continue;
+    }
+    const escaped = raw[++i] ?? "";
+    const digits = HEX_DIGITS[escaped];
+    if (digits !== undefined) {
+      const hex = raw.slice(i + 1, i + 1 + digits);
+      const code =
+        /^[0-9a-fA-F]+$/.test(hex) && hex.length === digits ? Number.parseInt(hex, 16) : -1;
+      if (code < 0 || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) return undefined;
+      out += String.fromCodePoint(code);
+      i += digits;
+    } else if (escaped in ESCAPES) out += ESCAPES[escaped];
+    else return undefined;
+  }
+  return out;
+}
+
 /** The AST kubectl's reading is composed from, for positions. */
 export function parseForGo(text: string): Document {
-  return parseDocument(text, {
+  return parseDocument(withLineFeeds(text), {
     schema: "failsafe",
     uniqueKeys: false,
     merge: false,
     prettyErrors: false,
   });
+}
+
+/**
+ * go-yaml breaks lines at a lone "\r" too; the `yaml` package does not. One character for
+ * another, so offsets stay those of the source.
+ */
+function withLineFeeds(text: string): string {
+  return text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
 }
 
 /** The scalar's text: the failsafe schema keeps it, except for tags the `yaml` package knows. */
@@ -283,9 +402,11 @@ function scalarText(node: Scalar): string {
   return node.value === null || node.value === undefined ? "" : String(node.value);
 }
 
+/** go-yaml's isMerge: `<<` plain and untagged, or any `<<` tagged !!merge (quoted too). */
 function isMergeKey(key: unknown): boolean {
-  if (!isScalar(key) || key.value !== "<<" || key.type !== "PLAIN") return false;
-  return !key.tag || key.tag === "tag:yaml.org,2002:merge";
+  if (!isScalar(key) || scalarText(key) !== "<<") return false;
+  if (key.tag === "tag:yaml.org,2002:merge") return true;
+  return !key.tag && key.type === "PLAIN";
 }
 
 function describeIdentity(entry: Entry): string {

@@ -26,10 +26,11 @@ export interface ReadDocument {
 
 /**
  * Merge keys, anchors, aliases, tags and explicit keys: js-yaml reads them otherwise than
- * go-yaml (and its node listener leaves stray events on them, see locate.ts).
+ * go-yaml (and its node listener leaves stray events on them, see locate.ts). Tabs, `\/` and
+ * lines over 1024 characters: go-yaml refuses some that js-yaml takes (tokens.ts).
  */
 export function needsExactReading(text: string): boolean {
-  return /<<|(^|[\s[{,:-])[&!*]|(^|\s)\?(\s|$)/m.test(text);
+  return /<<|(^|[\s[{,:-])[&!*]|(^|\s)\?(\s|$)|\t|\\[/']|[^\n]{1025}/m.test(text);
 }
 
 export function readDocument(text: string, json?: { value: unknown }): ReadDocument {
@@ -55,6 +56,12 @@ function readYaml(text: string): ReadDocument {
 
 /** JSON values are JSON.parse's; the YAML reading only finds duplicate keys, with positions. */
 function readJson(text: string, value: unknown): ReadDocument {
+  if (inspect(value).unsendable) {
+    return refusedAt(
+      0,
+      "kubectl refuses this file: a number beyond the range of a 64-bit float (json: cannot unmarshal number)",
+    );
+  }
   try {
     load(text, { schema: KUBE_SCHEMA });
   } catch (error) {
@@ -101,9 +108,11 @@ function isDuplicateKeyError(error: unknown): boolean {
 /**
  * Keys js-yaml turns into text otherwise than sigs.k8s.io/yaml: null and NaN/Inf keys, floats
  * (Go prints them as 32-bit), mappings and sequences as keys. A string key that merely looks
- * like one costs an exact reading, nothing more.
+ * like one costs an exact reading, nothing more; so does a key of digits, which js-yaml also
+ * writes for a float (`1000000.0:` is "1000000" there, "1e+06" for kubectl).
  */
-const MISREAD_KEY = /^(null|NaN|-?Infinity|\[object Object\]|)$|,|^[-+]?\.?\d[\d_]*[.eE]/;
+const MISREAD_KEY =
+  /^(null|NaN|-?Infinity|\[object Object\]|)$|,|^[-+]?\.?\d[\d_]*[.eE]|^[-+]?\d+$/;
 
 interface Inspection {
   misreadKey: boolean;

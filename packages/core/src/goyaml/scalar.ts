@@ -9,7 +9,8 @@
 export type GoScalar =
   | { kind: "null"; value: null }
   | { kind: "bool"; value: boolean }
-  | { kind: "int"; value: number }
+  /** `decimal`: the exact digits, where a JS number cannot hold them (beyond 2^53). */
+  | { kind: "int"; value: number; decimal?: string; uint64?: boolean }
   | { kind: "float"; value: number }
   | { kind: "str"; value: string };
 
@@ -54,9 +55,15 @@ export function resolvePlain(text: string): GoScalar {
   }
   if (hint === "D" || hint === "S") {
     const plain = text.replaceAll("_", "");
-    const int = parseGoInt(plain);
-    if (int !== undefined) return { kind: "int", value: int };
-    if (YAML_STYLE_FLOAT.test(plain)) return { kind: "float", value: Number(plain) };
+    const int = parseGoBigInt(plain);
+    if (int !== undefined) {
+      const value = Number(int);
+      if (Number.isSafeInteger(value)) return { kind: "int", value };
+      return { kind: "int", value, decimal: int.toString(), uint64: int > INT64_MAX };
+    }
+    // strconv.ParseFloat fails beyond float64's range (1e400): go-yaml keeps the text
+    const float = YAML_STYLE_FLOAT.test(plain) ? Number(plain) : Number.NaN;
+    if (Number.isFinite(float)) return { kind: "float", value: float };
   }
   return str(text);
 }
@@ -72,6 +79,11 @@ const GO_INT = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][
 
 /** strconv.ParseInt(s, 0, 64), then strconv.ParseUint(s, 0, 64), as go-yaml tries them. */
 export function parseGoInt(text: string): number | undefined {
+  const value = parseGoBigInt(text);
+  return value === undefined ? undefined : Number(value);
+}
+
+function parseGoBigInt(text: string): bigint | undefined {
   const match = GO_INT.exec(text);
   if (!match) return undefined;
   const [, sign, digits] = match as unknown as [string, string, string];
@@ -79,15 +91,15 @@ export function parseGoInt(text: string): number | undefined {
   const magnitude = BigInt(body.replace(/^0[xXoObB]/, (p) => p.toLowerCase()));
   const value = sign === "-" ? -magnitude : magnitude;
   const fits = sign === "" ? value <= UINT64_MAX : value >= INT64_MIN && value <= INT64_MAX;
-  return fits ? Number(value) : undefined;
+  return fits ? value : undefined;
 }
 
 const TAG = "tag:yaml.org,2002:";
 
 /**
  * A scalar with an explicit tag (or a quoted one, which go-yaml reads as `!!str`). Tags go-yaml
- * cannot resolve (`!custom`, `!!null`, `!!timestamp` into a string) leave the text as it is.
- * Returns an error text where go-yaml refuses (`!!int foo`).
+ * cannot resolve (`!custom`, `!!timestamp` into a string) leave the text as it is.
+ * Returns an error text where go-yaml refuses (`!!int foo`, `!!null x`, `!!binary` not base64).
  */
 export function resolveTagged(tag: string, text: string): GoScalar | { error: string } {
   switch (tag) {
@@ -95,7 +107,12 @@ export function resolveTagged(tag: string, text: string): GoScalar | { error: st
     case "!":
       return str(text);
     case `${TAG}binary`:
-      return str(Buffer.from(text.replace(/\s+/g, ""), "base64").toString("utf8"));
+      return decodeBinary(text);
+    case `${TAG}null`: {
+      const resolved = resolvePlain(text);
+      if (resolved.kind === "null") return resolved;
+      return { error: `cannot decode !!${resolved.kind} \`${shorten(text)}\` as a !!null` };
+    }
     case `${TAG}bool`:
     case `${TAG}int`:
     case `${TAG}float`: {
@@ -111,14 +128,26 @@ export function resolveTagged(tag: string, text: string): GoScalar | { error: st
   }
 }
 
+/**
+ * Go's base64.StdEncoding: padding required, line breaks skipped, any other character (a space)
+ * is an error.
+ */
+const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function decodeBinary(text: string): GoScalar | { error: string } {
+  const compact = text.replace(/[\r\n]/g, "");
+  if (!STD_BASE64.test(compact)) return { error: "!!binary value contains invalid base64 data" };
+  return str(Buffer.from(compact, "base64").toString("utf8"));
+}
+
 function shorten(text: string): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 /**
  * A map key as sigs.k8s.io/yaml writes it into JSON (convertToJSONableObject): ints in
- * decimal, floats as Go's FormatFloat(f, 'g', -1, 32), booleans as words. Null keys cannot be
- * converted: kubectl refuses the document.
+ * decimal, floats as Go's FormatFloat(f, 'g', -1, 32), booleans as words. Null keys and
+ * uint64 keys cannot be converted: kubectl refuses the document.
  */
 export function jsonKeyOf(key: GoScalar): string | undefined {
   switch (key.kind) {
@@ -127,7 +156,8 @@ export function jsonKeyOf(key: GoScalar): string | undefined {
     case "bool":
       return String(key.value);
     case "int":
-      return String(key.value);
+      // beyond int64, go-yaml gives a uint64, a key type sigs.k8s.io/yaml does not convert
+      return key.uint64 ? undefined : (key.decimal ?? String(key.value));
     case "float":
       return formatGoFloat32(key.value);
     default:

@@ -44,6 +44,8 @@ export interface Difference {
   kubectlRefused: boolean;
   /** The rule ids of our error-level input problems on the file. */
   ourErrorRules: readonly string[];
+  /** Their messages. */
+  ourErrorMessages: readonly string[];
   detail: string;
 }
 
@@ -96,6 +98,7 @@ export function compareFile(
       classes: file.classes,
       kubectlRefused,
       ourErrorRules,
+      ourErrorMessages: ours.errors.map((e) => e.message),
       detail,
     });
   if (ours.crash) {

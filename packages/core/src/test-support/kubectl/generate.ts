@@ -1,25 +1,15 @@
-import type { Random } from "./random.js";
-
 /**
  * Generates files of YAML (and JSON) documents that are plausible Kubernetes objects with one
  * hard case of YAML reading each, in the fields rules read (hostPID, privileged, runAsUser...).
  * Every object's metadata.name starts with its file's tag ("f0007-..."), so that kubectl's
  * output stream, which does not say where an object came from, can be matched to files.
+ * Some files are structural (tree.ts): random trees written with every YAML feature at once.
  */
-export interface GeneratedFile {
-  /** "f0007.yaml": lexical order is generation order (kubectl visits a folder in that order). */
-  name: string;
-  text: string;
-  /** YAML or JSON documents written to the file (a List counts once). */
-  documents: number;
-  /** The hard cases in the file, for the report of which classes differ. */
-  classes: string[];
-  /** The file holds one hard case and nothing else: a difference in it is that class's. */
-  pure: boolean;
-}
 
-/** Files in this class hold keys that collide after resolution: kubectl keeps either value. */
-export const COLLIDING_KEYS = "colliding-keys";
+import type { Random } from "./random.js";
+import { COLLIDING_KEYS, type GeneratedFile, treeFile } from "./tree.js";
+
+export { COLLIDING_KEYS, type GeneratedFile };
 
 const TRUES = ["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"];
 const FALSES = ["false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N"];
@@ -599,7 +589,14 @@ export function generateCorpus(r: Random, minDocuments: number): GeneratedFile[]
   while (documents < minDocuments) {
     const tag = `f${String(files.length).padStart(5, "0")}`;
     const kind = r.next();
-    const file = kind < 0.08 ? jsonFile(r, tag) : kind < 0.4 ? pureFile(r, tag) : yamlFile(r, tag);
+    const file =
+      kind < 0.08
+        ? jsonFile(r, tag)
+        : kind < 0.33
+          ? pureFile(r, tag)
+          : kind < 0.55
+            ? treeFile(r, tag)
+            : yamlFile(r, tag);
     files.push(file);
     documents += file.documents;
   }
