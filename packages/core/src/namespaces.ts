@@ -115,15 +115,28 @@ export function effectiveNamespace(
  * namespace is spelt out or left to kubectl.
  */
 export function placedRef(applied: AppliedObjects, object: BundleObject): ObjectRef {
-  const { apiVersion, kind, name } = object.ref;
-  const namespace = effectiveNamespace(applied, object);
-  return {
-    ...(apiVersion !== undefined ? { apiVersion } : {}),
-    ...(kind !== undefined ? { kind } : {}),
-    ...(namespace !== undefined ? { namespace } : {}),
-    ...(name !== undefined ? { name } : {}),
-  };
+  // Every finding names its object: one (frozen) reference per object and set of objects.
+  let placed = placedRefs.get(applied.objects);
+  if (!placed) {
+    placed = new WeakMap();
+    placedRefs.set(applied.objects, placed);
+  }
+  let ref = placed.get(object);
+  if (!ref) {
+    const { apiVersion, kind, name } = object.ref;
+    const namespace = effectiveNamespace(applied, object);
+    ref = Object.freeze({
+      ...(apiVersion !== undefined ? { apiVersion } : {}),
+      ...(kind !== undefined ? { kind } : {}),
+      ...(namespace !== undefined ? { namespace } : {}),
+      ...(name !== undefined ? { name } : {}),
+    });
+    placed.set(object, ref);
+  }
+  return ref;
 }
+
+const placedRefs = new WeakMap<readonly BundleObject[], WeakMap<BundleObject, ObjectRef>>();
 
 function groupKindOf(value: { apiVersion: string; kind: string }): string {
   return `${groupOf(value)}/${value.kind}`;

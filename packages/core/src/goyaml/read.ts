@@ -30,7 +30,19 @@ export interface ReadDocument {
  * lines over 1024 characters: go-yaml refuses some that js-yaml takes (tokens.ts).
  */
 export function needsExactReading(text: string): boolean {
-  return /<<|(^|[\s[{,:-])[&!*]|(^|\s)\?(\s|$)|\t|\\[/']|[^\n]{1025}/m.test(text);
+  return /<<|(^|[\s[{,:-])[&!*]|(^|\s)\?(\s|$)|\t|\\[/']/m.test(text) || hasLineOver(text, 1024);
+}
+
+/** One pass over the text: a `[^\n]{1025}` pattern would rescan every line from each character. */
+function hasLineOver(text: string, length: number): boolean {
+  if (text.length <= length) return false;
+  let start = 0;
+  for (;;) {
+    const end = text.indexOf("\n", start);
+    if ((end === -1 ? text.length : end) - start > length) return true;
+    if (end === -1) return false;
+    start = end + 1;
+  }
 }
 
 export function readDocument(text: string, json?: { value: unknown }): ReadDocument {
