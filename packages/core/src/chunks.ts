@@ -34,7 +34,10 @@ function yamlChunks(text: string): Chunks {
   const result: Chunks = { chunks: [], problems: [] };
   const separators: number[] = [];
   // kubectl reads lines up to "\n": a "---" after a lone "\r" does not cut the file
-  for (const match of text.matchAll(/(?<=^|\n)---/g)) separators.push(match.index);
+  if (text.startsWith("---")) separators.push(0);
+  for (let at = text.indexOf("\n---"); at !== -1; at = text.indexOf("\n---", at + 1)) {
+    separators.push(at + 1);
+  }
   const bounds = [0, ...separators, text.length];
   let kept = false;
   let afterSeparator = -1;
@@ -128,9 +131,18 @@ function lineAt(text: string, start: number): Line {
  * that is not there would run to the end of the file for every document.
  */
 function documentEndMarker(text: string, from: number, end: number): Marker | undefined {
+  // Nearly every document holds neither: no copy of it, no scan with a lookbehind.
+  if (!occursBefore(text, "...", from, end) && !occursBefore(text, "\r---", from, end)) {
+    return undefined;
+  }
   const found = /^\.\.\.(?=[ \t\r]|$)|(?<=\r)---(?=[ \t\r]|$)/m.exec(text.slice(from, end));
   if (!found) return undefined;
   return { offset: from + found.index, kind: found[0] === "..." ? "end" : "start" };
+}
+
+function occursBefore(text: string, search: string, from: number, end: number): boolean {
+  const at = text.indexOf(search, Math.max(from, 0));
+  return at !== -1 && at < end;
 }
 
 interface Marker {
