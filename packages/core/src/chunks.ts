@@ -131,18 +131,12 @@ function lineAt(text: string, start: number): Line {
  * that is not there would run to the end of the file for every document.
  */
 function documentEndMarker(text: string, from: number, end: number): Marker | undefined {
-  // Nearly every document holds neither: no copy of it, no scan with a lookbehind.
-  if (!occursBefore(text, "...", from, end) && !occursBefore(text, "\r---", from, end)) {
-    return undefined;
-  }
-  const found = /^\.\.\.(?=[ \t\r]|$)|(?<=\r)---(?=[ \t\r]|$)/m.exec(text.slice(from, end));
+  const part = text.slice(from, end);
+  // Nearly every document holds neither: no scan with a lookbehind.
+  if (!part.includes("...") && !part.includes("\r---")) return undefined;
+  const found = /^\.\.\.(?=[ \t\r]|$)|(?<=\r)---(?=[ \t\r]|$)/m.exec(part);
   if (!found) return undefined;
   return { offset: from + found.index, kind: found[0] === "..." ? "end" : "start" };
-}
-
-function occursBefore(text: string, search: string, from: number, end: number): boolean {
-  const at = text.indexOf(search, Math.max(from, 0));
-  return at !== -1 && at < end;
 }
 
 interface Marker {
@@ -156,7 +150,10 @@ interface Marker {
  * breaks lines at a lone "\r", right after the first one.
  */
 function afterMarkerLine(text: string, start: number, next: number): number {
-  const cr = text.indexOf("\r", start);
+  // Searched in the line alone: over the whole text, a file without "\r" would be read to its
+  // end once for every document.
+  const inLine = text.slice(start, next).indexOf("\r");
+  const cr = inLine === -1 ? -1 : start + inLine;
   return cr !== -1 && cr + 1 < next && text[cr + 1] !== "\n" ? cr + 1 : next;
 }
 

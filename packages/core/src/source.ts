@@ -70,11 +70,7 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxExpandedNodes: 1_000_000, 
 
 export function createSourceFile(path: string, rawText: string): SourceFile {
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
-  const lineStarts = [0];
-  // a lone "\r" breaks a line too, for go-yaml (its line numbers) and for editors
-  for (const lineBreak of text.matchAll(/\r\n?|\n/g)) {
-    lineStarts.push(lineBreak.index + lineBreak[0].length);
-  }
+  const lineStarts = lineStartsOf(text);
   return {
     path,
     text,
@@ -83,6 +79,21 @@ export function createSourceFile(path: string, rawText: string): SourceFile {
       return { file: path, line: line + 1, column: offset - (lineStarts[line] ?? 0) + 1 };
     },
   };
+}
+
+function lineStartsOf(text: string): number[] {
+  const lineStarts = [0];
+  if (!text.includes("\r")) {
+    for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) {
+      lineStarts.push(at + 1);
+    }
+    return lineStarts;
+  }
+  // a lone "\r" breaks a line too, for go-yaml (its line numbers) and for editors
+  for (const lineBreak of text.matchAll(/\r\n?|\n/g)) {
+    lineStarts.push(lineBreak.index + lineBreak[0].length);
+  }
+  return lineStarts;
 }
 
 function lastLineStartAtOrBefore(lineStarts: number[], offset: number): number {
