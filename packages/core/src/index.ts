@@ -132,6 +132,7 @@ export {
   compileSelector,
   isEmptySelector,
   type Labels,
+  labelPairProblems,
   labelSelectorProblems,
   SELECT_ALL,
   type Selector,

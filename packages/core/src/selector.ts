@@ -78,7 +78,7 @@ export function labelSelectorProblems(selector: unknown, at: string): [string, s
   if (!isRecord(selector)) return [];
   const labels = isRecord(selector.matchLabels) ? selector.matchLabels : {};
   const labelErrors = Object.entries(labels).flatMap(([key, value]): [string, string][] =>
-    matchLabelProblems(key, value, `${at}/matchLabels/${escapeSegment(key)}`),
+    labelPairProblems(key, value, `${at}/matchLabels/${escapeSegment(key)}`),
   );
   const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
   const expressionErrors = expressions.flatMap((expression, index): [string, string][] =>
@@ -87,7 +87,12 @@ export function labelSelectorProblems(selector: unknown, at: string): [string, s
   return [...labelErrors, ...expressionErrors];
 }
 
-function matchLabelProblems(key: string, value: unknown, pointer: string): [string, string][] {
+/** Why the API server refuses one label (key and value) at `pointer`, as [pointer, reason]. */
+export function labelPairProblems(
+  key: string,
+  value: unknown,
+  pointer: string,
+): [string, string][] {
   const refused = labelProblem(key, value);
   if (!refused) return [];
   const what =

@@ -5,7 +5,7 @@ import {
   dns1123SubdomainProblem,
   escapeSegment,
   isRecord,
-  labelProblem,
+  labelPairProblems,
   labelSelectorProblems,
   portNameProblem,
   strictIpValidationFor,
@@ -90,7 +90,7 @@ function metadataRefusals(metadata: Record<string, unknown>): SpecRefusal[] {
   if (namespaceProblem) problems.push(["/metadata/namespace", `its namespace ${namespaceProblem}`]);
   const labels = isRecord(metadata.labels) ? metadata.labels : {};
   for (const [key, value] of Object.entries(labels)) {
-    problems.push(...labelProblems(key, value, `/metadata/labels/${escapeSegment(key)}`));
+    problems.push(...labelPairProblems(key, value, `/metadata/labels/${escapeSegment(key)}`));
   }
   const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
   for (const key of Object.keys(annotations)) {
@@ -124,16 +124,6 @@ function specRefusals(spec: Record<string, unknown>): SpecRefusal[] {
     ([pointer, reason]): SpecRefusal => ({ kind: "spec", pointer, reason }),
   );
   return [...badTypes, ...selector];
-}
-
-function labelProblems(key: string, value: unknown, pointer: string): [string, string][] {
-  const refused = labelProblem(key, value);
-  if (!refused) return [];
-  const what =
-    refused.part === "key"
-      ? `the label key ${JSON.stringify(key)}`
-      : `the value of label ${JSON.stringify(key)}`;
-  return [[pointer, `${what} ${refused.problem}`]];
 }
 
 function ruleRefusals(spec: Record<string, unknown>, strictIp: boolean): PolicyRefusal[] {
