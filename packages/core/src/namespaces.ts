@@ -1,4 +1,3 @@
-import type { BundleObject } from "./bundle.js";
 import type { ObjectRef } from "./model.js";
 import { isRecord } from "./pointer.js";
 
@@ -68,9 +67,18 @@ const CLUSTER_SCOPED = new Set([
   "VolumeAttributesClass",
 ]);
 
+/**
+ * What placing an object reads of a bundle's object: its reference and kind (a CRD's spec too).
+ * Structural, so that the bundle can place its objects without a circle of imports.
+ */
+export interface PlacedObject {
+  value: { apiVersion: string; kind: string; spec?: unknown };
+  ref: ObjectRef;
+}
+
 /** The objects applied together: a bundle, or the objects a bundle is being built from. */
 export interface AppliedObjects {
-  readonly objects: readonly BundleObject[];
+  readonly objects: readonly PlacedObject[];
 }
 
 /**
@@ -78,7 +86,7 @@ export interface AppliedObjects {
  * the objects defines has the scope that CRD gives it (the API server serves it so); any other
  * kind is judged by the built-in table.
  */
-export function isClusterScoped(applied: AppliedObjects, object: BundleObject): boolean {
+export function isClusterScoped(applied: AppliedObjects, object: PlacedObject): boolean {
   const custom = customScopes(applied.objects);
   const scope = custom.size > 0 ? custom.get(groupKindOf(object.value)) : undefined;
   if (scope !== undefined) return scope === "Cluster";
@@ -102,7 +110,7 @@ function groupOf(value: { apiVersion: string }): string {
  */
 export function effectiveNamespace(
   applied: AppliedObjects,
-  object: BundleObject,
+  object: PlacedObject,
   requestNamespace?: string,
 ): string | undefined {
   if (isClusterScoped(applied, object)) return undefined;
@@ -114,7 +122,7 @@ export function effectiveNamespace(
  * unset one, none for a cluster-scoped kind), so that an object is told the same whether its
  * namespace is spelt out or left to kubectl.
  */
-export function placedRef(applied: AppliedObjects, object: BundleObject): ObjectRef {
+export function placedRef(applied: AppliedObjects, object: PlacedObject): ObjectRef {
   // Every finding names its object: one (frozen) reference per object and set of objects.
   let placed = placedRefs.get(applied.objects);
   if (!placed) {
@@ -136,16 +144,16 @@ export function placedRef(applied: AppliedObjects, object: BundleObject): Object
   return ref;
 }
 
-const placedRefs = new WeakMap<readonly BundleObject[], WeakMap<BundleObject, ObjectRef>>();
+const placedRefs = new WeakMap<readonly PlacedObject[], WeakMap<PlacedObject, ObjectRef>>();
 
 function groupKindOf(value: { apiVersion: string; kind: string }): string {
   return `${groupOf(value)}/${value.kind}`;
 }
 
-const crdScopes = new WeakMap<readonly BundleObject[], Map<string, string>>();
+const crdScopes = new WeakMap<readonly PlacedObject[], Map<string, string>>();
 
 /** The scope of each kind the objects' CustomResourceDefinitions define, by "group/Kind". */
-function customScopes(objects: readonly BundleObject[]): Map<string, string> {
+function customScopes(objects: readonly PlacedObject[]): Map<string, string> {
   let byKind = crdScopes.get(objects);
   if (byKind) return byKind;
   byKind = new Map<string, string>();
