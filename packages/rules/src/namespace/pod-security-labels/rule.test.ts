@@ -47,8 +47,60 @@ new RuleTester({ describe, it }).run(podSecurityLabels, {
             pod-security.kubernetes.io/warn-version: v1.0
       `,
     },
+    {
+      name: "several Namespaces and no config: a namespace without a Scout component is not judged",
+      yaml: `
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: scout
+          labels: {pod-security.kubernetes.io/enforce: restricted}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: tools}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend, namespace: scout}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {containers: [{name: app}]}
+      `,
+    },
   ],
   invalid: [
+    {
+      name: "a decoy Namespace beside the real one, no config: the namespace where Scout runs is still judged",
+      yaml: `
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: decoy
+          labels: {pod-security.kubernetes.io/enforce: restricted}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: scout}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend, namespace: scout}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {containers: [{name: app}]}
+      `,
+      errors: [
+        {
+          messageId: "missing",
+          line: 9,
+          column: 1,
+          data: { name: "scout", label: "pod-security.kubernetes.io/enforce", level: "restricted" },
+        },
+      ],
+    },
     {
       name: "no labels at all",
       yaml: `

@@ -1,5 +1,12 @@
-import { defineRule, isRecord, joinPointer, z } from "@scout-deploy/core";
-import { scoutNamespace } from "../../support/index.js";
+import {
+  type Bundle,
+  defineRule,
+  isRecord,
+  joinPointer,
+  type Settings,
+  z,
+} from "@scout-deploy/core";
+import { componentWorkloads, effectiveNamespace, scoutNamespace } from "../../support/index.js";
 
 const LABEL = "pod-security.kubernetes.io/enforce";
 const VERSION_LABEL = "pod-security.kubernetes.io/enforce-version";
@@ -15,6 +22,22 @@ const COMPLETE_SINCE: Readonly<Record<string, number>> = { baseline: 19, restric
 
 /** Pod Security admission's version syntax; anything else makes it refuse the Namespace. */
 const VERSION = /^v1\.(0|[1-9][0-9]*)$/;
+
+/**
+ * The Scout namespace when the config or a sole Namespace object names it; else every namespace
+ * where an identified Scout component runs (several deployments, or a decoy Namespace object beside
+ * the real one, must not leave the real one unjudged).
+ */
+function scoutNamespaces(bundle: Bundle, settings: Settings): Set<string> {
+  const named = scoutNamespace(bundle, settings);
+  if (named) return new Set([named]);
+  return new Set(
+    componentWorkloads(bundle, settings).flatMap(({ object }) => {
+      const namespace = effectiveNamespace(bundle, object);
+      return namespace ? [namespace] : [];
+    }),
+  );
+}
 
 function strength(level: string): number {
   return LEVELS.indexOf(level);
@@ -46,11 +69,11 @@ export const podSecurityLabels = defineRule({
     },
   },
   check(context) {
-    const name = scoutNamespace(context.bundle, context.settings);
-    if (!name) return;
+    const judged = scoutNamespaces(context.bundle, context.settings);
     const { level } = context.options;
     for (const object of context.bundle.objects) {
-      if (object.value.kind !== "Namespace" || object.ref.name !== name) continue;
+      const name = object.ref.name;
+      if (object.value.kind !== "Namespace" || !name || !judged.has(name)) continue;
       const metadata = isRecord(object.value.metadata) ? object.value.metadata : {};
       const labels = isRecord(metadata.labels) ? metadata.labels : undefined;
       const actual = labels?.[LABEL];
