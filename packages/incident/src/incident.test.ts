@@ -123,6 +123,24 @@ describe("incident isolate", () => {
   });
 });
 
+describe("incident isolate of objects that name no namespace", () => {
+  it("patches them where they run, not in the config's namespace, and says how to apply", () => {
+    const plain =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {metadata: {labels: {app: backend}}, spec: {containers: [{name: w}]}}}\n";
+    const result = incidentIsolate({
+      settings: { ...settings, namespace: "scout" },
+      inputs: [{ path: "a.yaml", text: plain }],
+    });
+    const docs = parseAllDocuments(result.output!.text).map((d) => d.toJS());
+    expect(
+      docs.map((d) => `${d.kind}/${d.metadata.namespace ?? "(unset)"}/${d.metadata.name}`),
+    ).toEqual(["Deployment/(unset)/web", "NetworkPolicy/(unset)/scout-incident-deny-all"]);
+    expect(result.messages.join("\n")).toContain(
+      "the -n (or kubectl context) they were applied with",
+    );
+  });
+});
+
 describe("incident commands over input they could not read", () => {
   const broken = {
     path: "k8s/broken.yaml",

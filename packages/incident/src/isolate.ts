@@ -48,7 +48,9 @@ export function isolationPatch(
   const notes: string[] = [];
   const namespaces = new Set<string | undefined>();
   for (const object of workloads) {
-    const ns = namespace ?? object.ref.namespace ?? settings.namespace;
+    // An object without a namespace runs where it was applied (-n, or the context's namespace),
+    // not necessarily the config's: its patch keeps none, so the same apply reaches it.
+    const ns = namespace ?? object.ref.namespace;
     namespaces.add(ns);
     const patch = workloadPatch(object, ns);
     if (patch) manifests.push(patch);
@@ -60,7 +62,9 @@ export function isolationPatch(
   if (workloads.length === 0) return { manifests, notes };
   for (const ns of [...namespaces].sort()) manifests.push(denyAllPolicy(ns));
   if (namespaces.has(undefined))
-    notes.push("some objects name no namespace: apply with -n <the Scout namespace>");
+    notes.push(
+      "some objects name no namespace: apply the patch with the -n (or kubectl context) they were applied with",
+    );
   for (const hpa of autoscalersOf(objects, workloads)) {
     notes.push(
       `${describeRef(hpa.ref)} would scale its target back up: delete it for the duration`,
