@@ -151,15 +151,19 @@ function generatedAt(map: HelmSourceMap, position: Position): boolean {
 
 /**
  * `helm template` and `helm install` print another `randAlphaNum 12` each time: a finding on it
- * names a value digest that changes at every run, and `--base` would call it new each time.
- * Its fingerprint leaves the digest out, so it stays one finding across renders.
+ * names a value digest (and measures, such as its bits) that change at every run, and `--base`
+ * would call it new each time. Its fingerprint leaves them out, so it stays one finding across
+ * renders.
  */
 function sameAcrossRenders(finding: Finding): string {
   return fingerprintOf({
     ruleId: finding.ruleId,
     ...(finding.object ? { object: finding.object } : { file: finding.file }),
     ...(finding.path !== undefined ? { path: finding.path } : {}),
-    key: messageKey(finding.message.replace(/sha256:[0-9a-f]+/g, "sha256:#")),
+    // The digest and the measures of the value (its bits, its entropy) change with it.
+    key: messageKey(
+      finding.message.replace(/sha256:[0-9a-f]+/g, "sha256:#").replace(/\d+(?:\.\d+)?/g, "#"),
+    ),
   });
 }
 
