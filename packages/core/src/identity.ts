@@ -48,11 +48,16 @@ const PREFERRED_VERSION: Readonly<Record<string, string>> = {
  */
 export function clusterApiVersion(apiVersion: string | undefined, kind: string | undefined) {
   if (!apiVersion) return apiVersion;
-  const slash = apiVersion.lastIndexOf("/");
-  const written = slash === -1 ? "" : apiVersion.slice(0, slash);
+  const written = apiGroupOf(apiVersion);
   const group = MOVED_TO[`${written}/${kind ?? ""}`] ?? written;
   const version = PREFERRED_VERSION[group] ?? "*";
   return group ? `${group}/${version}` : version;
+}
+
+/** The API group of an apiVersion: "apps" of "apps/v1", "" (the core group) of "v1". */
+export function apiGroupOf(apiVersion: string): string {
+  const slash = apiVersion.lastIndexOf("/");
+  return slash === -1 ? "" : apiVersion.slice(0, slash);
 }
 
 /**

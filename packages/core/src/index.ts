@@ -40,7 +40,7 @@ export {
   sha256Hex,
 } from "./fingerprint.js";
 export { matchesGlob, matchesRuleId } from "./glob.js";
-export { clusterApiVersion, clusterIdentity } from "./identity.js";
+export { apiGroupOf, clusterApiVersion, clusterIdentity } from "./identity.js";
 export { inputRules } from "./input-rules.js";
 export {
   INSTANCE_LABEL,

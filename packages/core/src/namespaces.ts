@@ -1,3 +1,4 @@
+import { apiGroupOf } from "./identity.js";
 import type { ObjectRef } from "./model.js";
 import { isRecord } from "./pointer.js";
 
@@ -90,16 +91,14 @@ export function isClusterScoped(applied: AppliedObjects, object: PlacedObject): 
   const custom = customScopes(applied.objects);
   const scope = custom.size > 0 ? custom.get(groupKindOf(object.value)) : undefined;
   if (scope !== undefined) return scope === "Cluster";
-  return CLUSTER_SCOPED.has(object.value.kind) || CLUSTER_SCOPED_GROUPS.has(groupOf(object.value));
+  return (
+    CLUSTER_SCOPED.has(object.value.kind) ||
+    CLUSTER_SCOPED_GROUPS.has(apiGroupOf(object.value.apiVersion))
+  );
 }
 
 /** Groups whose every kind is cluster-scoped: Gatekeeper's constraints (one kind per template) and mutators. */
 const CLUSTER_SCOPED_GROUPS = new Set(["constraints.gatekeeper.sh", "mutations.gatekeeper.sh"]);
-
-function groupOf(value: { apiVersion: string }): string {
-  const slash = value.apiVersion.indexOf("/");
-  return slash > 0 ? value.apiVersion.slice(0, slash) : "";
-}
 
 /**
  * The namespace an object is created in, as the API server decides it: none for a cluster-scoped
@@ -147,7 +146,7 @@ export function placedRef(applied: AppliedObjects, object: PlacedObject): Object
 const placedRefs = new WeakMap<readonly PlacedObject[], WeakMap<PlacedObject, ObjectRef>>();
 
 function groupKindOf(value: { apiVersion: string; kind: string }): string {
-  return `${groupOf(value)}/${value.kind}`;
+  return `${apiGroupOf(value.apiVersion)}/${value.kind}`;
 }
 
 const crdScopes = new WeakMap<readonly PlacedObject[], Map<string, string>>();

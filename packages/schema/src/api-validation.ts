@@ -1,5 +1,6 @@
 import {
   annotationKeyProblem,
+  apiGroupOf,
   type Bundle,
   type BundleObject,
   CONTAINER_LISTS,
@@ -408,13 +409,11 @@ function isBuiltInGroup(group: string): boolean {
   builtInGroups ??= new Set([
     "extensions",
     ...Object.values(schemaData().versions).flatMap((version) =>
-      Object.keys(version.kinds).map((key) => groupOf(key.split("/").slice(0, -1).join("/"))),
+      Object.keys(version.kinds).map((key) => apiGroupOf(key.slice(0, key.lastIndexOf("/")))),
     ),
   ]);
   return builtInGroups.has(group);
 }
-
-const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.split("/")[0]! : "");
 
 /**
  * A custom resource's name is a DNS-1123 subdomain whatever its CRD says (the apiextensions
@@ -423,7 +422,7 @@ const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.s
 function customResourceNameProblems(value: Json, metadata: Json): Problem[] {
   const name = metadata.name;
   if (typeof name !== "string" || name === "" || typeof value.apiVersion !== "string") return [];
-  if (isBuiltInGroup(groupOf(value.apiVersion))) return [];
+  if (isBuiltInGroup(apiGroupOf(value.apiVersion))) return [];
   const problem = dns1123SubdomainProblem(name);
   return problem ? [["/metadata/name", `the name of a custom resource ${problem}`]] : [];
 }

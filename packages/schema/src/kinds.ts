@@ -1,11 +1,6 @@
-import type { BundleObject } from "@scout-deploy/core";
+import { apiGroupOf, type BundleObject } from "@scout-deploy/core";
 import { schemaData } from "./data.js";
 import type { SchemaProblem } from "./port.js";
-
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.lastIndexOf("/");
-  return slash === -1 ? "" : apiVersion.slice(0, slash);
-}
 
 /** apiVersions of every bundled version in which `kind` of `group` exists. */
 function servedApiVersions(group: string, kind: string): string[] {
@@ -13,7 +8,7 @@ function servedApiVersions(group: string, kind: string): string[] {
   for (const version of Object.values(schemaData().versions)) {
     for (const key of Object.keys(version.kinds)) {
       const apiVersion = key.slice(0, key.lastIndexOf("/"));
-      if (key.endsWith(`/${kind}`) && groupOf(apiVersion) === group) found.add(apiVersion);
+      if (key.endsWith(`/${kind}`) && apiGroupOf(apiVersion) === group) found.add(apiVersion);
     }
   }
   return [...found].sort();
@@ -26,7 +21,9 @@ function servedApiVersions(group: string, kind: string): string[] {
 function isBuiltInGroup(group: string): boolean {
   if (group === "extensions") return true;
   return Object.values(schemaData().versions).some((version) =>
-    Object.keys(version.kinds).some((key) => groupOf(key.slice(0, key.lastIndexOf("/"))) === group),
+    Object.keys(version.kinds).some(
+      (key) => apiGroupOf(key.slice(0, key.lastIndexOf("/"))) === group,
+    ),
   );
 }
 
@@ -41,7 +38,7 @@ export function missingSchemaProblem(
 ): SchemaProblem {
   const apiVersion = object.value.apiVersion;
   const kind = object.value.kind;
-  const group = groupOf(apiVersion);
+  const group = apiGroupOf(apiVersion);
   const minor = kubernetesVersion.split(".").slice(0, 2).join(".");
   if (!isBuiltInGroup(group)) {
     return {
