@@ -1,6 +1,6 @@
-import { clusterApiVersion } from "./identity.js";
+import { clusterIdentity } from "./identity.js";
 import type { ObjectRef, Position } from "./model.js";
-import { effectiveNamespace, placedRef } from "./namespaces.js";
+import { placedRef } from "./namespaces.js";
 import { objectMetaProblem } from "./object-meta.js";
 import { isRecord, joinPointer } from "./pointer.js";
 import type { ParsedSource, SourceDocument, SourceProblem } from "./source.js";
@@ -197,14 +197,10 @@ function duplicateObjects(objects: readonly BundleObject[]): InputProblem[] {
   const namePosition = (object: BundleObject): Position =>
     object.document.locate(joinPointer(object.pointer, "metadata", "name"));
   for (const object of objects) {
-    const { kind, name } = object.ref;
-    if (!name) continue;
+    if (!object.ref.name) continue;
     // One object for the API server: where it lands, not how its namespace is spelt; any version
     // of its group, or the group it moved from.
-    const namespace = effectiveNamespace({ objects }, object) ?? "";
-    const key = [clusterApiVersion(object.ref.apiVersion, kind), kind, namespace, name].join(
-      "\u0000",
-    );
+    const key = clusterIdentity(placedRef({ objects }, object));
     const original = seen.get(key);
     if (!original) {
       seen.set(key, object);
