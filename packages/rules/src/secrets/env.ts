@@ -89,20 +89,12 @@ const SERVICE_LINK = /_(?:SERVICE_HOST|SERVICE_PORT|PORT)(?:_|$)/;
  * entries before it (the last of a name wins) and whatever `envFrom` imports, never a later one.
  */
 function withExpansions(container: ContainerRef, variables: EnvVar[]): EnvVar[] {
-  const hasEnvFrom =
-    Array.isArray(container.container.envFrom) && container.container.envFrom.length > 0;
-  const serviceLinks = container.template.spec.enableServiceLinks !== false;
   const defined = new Map<string, EnvVar>();
+  const lookup = lookupIn(container, defined);
   return variables.map((variable) => {
     let result = variable;
     if (variable.source === "value" && variable.value) {
-      const expansion = expand(variable.value, (name) => {
-        const earlier = defined.get(name);
-        if (earlier) return earlier;
-        if (hasEnvFrom || (serviceLinks && SERVICE_LINK.test(name))) return "elsewhere";
-        return undefined;
-      });
-      result = { ...variable, expansion };
+      result = { ...variable, expansion: expand(variable.value, lookup) };
     }
     defined.set(variable.name, result);
     return result;
@@ -114,20 +106,27 @@ function withExpansions(container: ContainerRef, variables: EnvVar[]): EnvVar[] 
  * place in `env` (the last entry of a name wins), or one from envFrom or a Service link.
  */
 export function commandExpander(container: ContainerRef): (value: string) => Expansion {
-  const final = new Map(effectiveEnvVars(container).map((v) => [v.name, v]));
-  const hasEnvFrom =
-    Array.isArray(container.container.envFrom) && container.container.envFrom.length > 0;
-  const serviceLinks = container.template.spec.enableServiceLinks !== false;
-  return (value) =>
-    expand(value, (name) => {
-      const found = final.get(name);
-      if (found) return found;
-      if (hasEnvFrom || (serviceLinks && SERVICE_LINK.test(name))) return "elsewhere";
-      return undefined;
-    });
+  const lookup = lookupIn(container, new Map(effectiveEnvVars(container).map((v) => [v.name, v])));
+  return (value) => expand(value, lookup);
 }
 
 type Lookup = (name: string) => EnvVar | "elsewhere" | undefined;
+
+/**
+ * A `$(VAR)` lookup over `known` (read when called: it may still grow), else "elsewhere" when
+ * envFrom or a Service link may define the name at run time.
+ */
+function lookupIn(container: ContainerRef, known: ReadonlyMap<string, EnvVar>): Lookup {
+  const hasEnvFrom =
+    Array.isArray(container.container.envFrom) && container.container.envFrom.length > 0;
+  const serviceLinks = container.template.spec.enableServiceLinks !== false;
+  return (name) => {
+    const found = known.get(name);
+    if (found) return found;
+    if (hasEnvFrom || (serviceLinks && SERVICE_LINK.test(name))) return "elsewhere";
+    return undefined;
+  };
+}
 
 /** Kubernetes' `$(VAR)` expansion (third_party/forked/golang/expansion) over the variables so far. */
 export function expand(value: string, lookup: Lookup): Expansion {
