@@ -5,6 +5,23 @@ import { apiAuth } from "./rule.js";
 new RuleTester({ describe, it }).run(apiAuth, {
   valid: [
     {
+      name: "SCOUT_PROTECTED_API true, an API password and the token from a Secret",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              containers:
+                - name: api
+                  env:
+                    - {name: SCOUT_PROTECTED_API, value: "true"}
+                    - {name: API_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: api-password}}}
+      `,
+    },
+    {
       name: "the backend reads its token with secretKeyRef",
       yaml: `
         apiVersion: apps/v1
@@ -94,6 +111,69 @@ new RuleTester({ describe, it }).run(apiAuth, {
     },
   ],
   invalid: [
+    {
+      name: "SCOUT_PROTECTED_API false and no token: one finding, the API has no token",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              containers:
+                - name: api
+                  env: [{name: SCOUT_PROTECTED_API, value: "false"}]
+      `,
+      errors: [
+        { messageId: "noToken", line: 9, column: 11, data: { workload: "Deployment backend" } },
+      ],
+    },
+    {
+      name: "another service's login password (SMTP_PASSWORD) is no API token",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              containers:
+                - name: api
+                  env:
+                    - {name: SMTP_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: smtp-password}}}
+                    - {name: DB_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: db-password}}}
+      `,
+      errors: [
+        { messageId: "noToken", line: 9, column: 11, data: { workload: "Deployment backend" } },
+      ],
+    },
+    {
+      name: "SCOUT_PROTECTED_API false turns the token check off, whatever token the pod holds",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              containers:
+                - name: api
+                  env:
+                    - {name: SCOUT_PROTECTED_API, value: "Off"}
+                    - {name: SCOUT_AUTH_TOKEN, valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}}
+      `,
+      errors: [
+        {
+          messageId: "protectionOff",
+          line: 11,
+          column: 43,
+          data: { container: "api", name: "SCOUT_PROTECTED_API", value: "Off" },
+        },
+      ],
+    },
     {
       name: "an env entry after envFrom replaces the Secret's token: an empty API_TOKEN leaves the API open",
       yaml: `

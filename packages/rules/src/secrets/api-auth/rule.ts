@@ -31,10 +31,25 @@ const options = z
 
 type Options = z.output<typeof options>;
 
+/** Login passwords of other services (`SMTP_PASSWORD`, `DB_PASSWORD`) are not an API token. */
+const PASSWORD_WORDS = new Set(["password", "passwords", "passwd", "pwd", "pass", "passphrase"]);
+const API_WORDS = new Set(["api", "auth", "token", "bearer", "jwt"]);
+
 function isApiTokenName(name: string, options: Options): boolean {
   if (options.envNames) return options.envNames.includes(name);
-  return isCredentialName(name) && !nameSegments(name).includes("redis");
+  if (!isCredentialName(name)) return false;
+  const segments = nameSegments(name);
+  if (segments.includes("redis")) return false;
+  const onlyPassword = segments.some((s) => PASSWORD_WORDS.has(s));
+  return !onlyPassword || segments.some((s) => API_WORDS.has(s));
 }
+
+/**
+ * Scout's own switch: `SCOUT_PROTECTED_API` false serves the API without checking any token,
+ * whatever token the pod is given. The app reads it as a pydantic boolean.
+ */
+const PROTECTION_SWITCH = "SCOUT_PROTECTED_API";
+const PYDANTIC_FALSE = new Set(["0", "off", "f", "false", "n", "no"]);
 
 export const apiAuth = defineRule({
   id: "secrets/api-auth",
@@ -53,6 +68,8 @@ export const apiAuth = defineRule({
         'the backend container "{{container}}" reads its API token "{{name}}" with optional: true: when the Secret or key is missing the API starts unprotected',
       configMapToken:
         'the backend container "{{container}}" reads its API token "{{name}}" from a ConfigMap, not a Secret',
+      protectionOff:
+        'the backend container "{{container}}" sets {{name}}={{value}}: Scout serves its API without checking a token',
     },
   },
   check(context) {
@@ -67,7 +84,9 @@ function checkBackend(
   object: BundleObject,
   bundle: Bundle,
   options: Options,
-  report: (r: RuleReport<"noToken" | "plainToken" | "configMapToken" | "optionalToken">) => void,
+  report: (
+    r: RuleReport<"noToken" | "plainToken" | "configMapToken" | "optionalToken" | "protectionOff">,
+  ) => void,
 ) {
   const template = podTemplateOf(object);
   if (!template) return;
@@ -115,7 +134,20 @@ function checkBackend(
       }
     }
   }
-  if (!fromSecret && !other) {
+  // Without a token the API is open already: one finding (noToken) says it.
+  if (fromSecret || other) {
+    for (const container of containers) {
+      const off = protectionSwitchedOff(container);
+      if (!off) continue;
+      const data = { container: container.name, name: off.name, value: off.value ?? "" };
+      report({
+        messageId: "protectionOff",
+        data,
+        object,
+        pointer: joinPointer(off.pointer, "value"),
+      });
+    }
+  } else {
     const anchor = containers[0]?.pointer ?? template.specPointer;
     report({
       messageId: "noToken",
@@ -124,6 +156,14 @@ function checkBackend(
       pointer: anchor,
     });
   }
+}
+
+/** The container's last `SCOUT_PROTECTED_API` entry, when it is a literal false. */
+function protectionSwitchedOff(container: ContainerRef): EnvVar | undefined {
+  const switched = effectiveEnvVars(container).find((v) => v.name === PROTECTION_SWITCH);
+  if (switched?.source !== "value") return undefined;
+  const text = switched.expansion?.text ?? switched.value ?? "";
+  return PYDANTIC_FALSE.has(text.trim().toLowerCase()) ? switched : undefined;
 }
 
 /**
