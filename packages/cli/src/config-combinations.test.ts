@@ -60,6 +60,7 @@ const WEAKENINGS: readonly { path: Path; value: Json; rules: readonly string[] }
     value: false,
     rules: ["monitoring/security-alerts"],
   },
+  { path: ["logging", "format"], value: "text", rules: ["monitoring/structured-logs"] },
   {
     path: ["components", "backend", "image"],
     value: "ghcr.io/scout-io/scout-backend:latest",

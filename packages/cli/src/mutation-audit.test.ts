@@ -848,6 +848,17 @@ const mutations: Mutation[] = [
     expect: [["monitoring/security-alerts", D("prometheus"), "name: prometheus"]],
   },
   {
+    name: "Prometheus logs logfmt",
+    edits: [
+      [
+        D("prometheus"),
+        '"--storage.tsdb.path=/tmp/prometheus"',
+        '"--storage.tsdb.path=/tmp/prometheus", "--log.format=logfmt"',
+      ],
+    ],
+    expect: [["monitoring/structured-logs", D("prometheus"), '"--log.format=logfmt"']],
+  },
+  {
     name: "enforce: baseline",
     edits: [["Namespace/scout", "enforce: restricted", "enforce: baseline"]],
     expect: [["namespace/pod-security-labels", "Namespace/scout", "enforce: baseline"]],
@@ -1410,6 +1421,7 @@ const configMutations: readonly [key: string, rules: readonly string[], note?: s
     "two controls of the guide (metrics scraped, an auth-failure alert) that one switch turns off",
   ],
   ["monitoring:\n    alerts: { enabled: false }", ["monitoring/security-alerts"]],
+  ["logging:\n    format: text", ["monitoring/structured-logs"]],
   [
     "components:\n    frontend:\n      image: ghcr.io/scout-io/scout-frontend:latest",
     ["workload/image-pinned"],

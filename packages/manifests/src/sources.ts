@@ -81,6 +81,7 @@ const RULE_KEYS: readonly (readonly [prefix: string, key: ConfigKey])[] = [
   ["pod/service-account-token", ["security", "automountServiceAccountToken"]],
   ["secrets/api-auth", ["auth", "apiToken"]],
   ["secrets/redis-auth", ["auth", "redis"]],
+  ["monitoring/structured-logs", ["logging", "format"]],
   ["monitoring/", ["monitoring", "mode"]],
 ];
 

@@ -274,6 +274,13 @@ const mutations: Mutation[] = [
     reportedOn: { object: "Deployment/prometheus", at: "name: prometheus" },
   },
   {
+    rule: "monitoring/structured-logs",
+    object: "Deployment/prometheus",
+    find: '"--storage.tsdb.path=/tmp/prometheus"',
+    replace: '"--storage.tsdb.path=/tmp/prometheus", "--log.format=logfmt"',
+    at: '"--log.format=logfmt"',
+  },
+  {
     rule: "namespace/pod-security-labels",
     object: "Namespace/scout",
     find: "pod-security.kubernetes.io/enforce: restricted",

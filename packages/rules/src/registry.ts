@@ -2,6 +2,7 @@ import { type AnyRule, definePack } from "@scout-deploy/core";
 import { docsUrl } from "./docs-url.js";
 import { metricsScraped } from "./monitoring/metrics-scraped/rule.js";
 import { securityAlerts } from "./monitoring/security-alerts/rule.js";
+import { structuredLogs } from "./monitoring/structured-logs/rule.js";
 import { podSecurityLabels } from "./namespace/pod-security-labels/rule.js";
 import { allowedFlows } from "./network/allowed-flows/rule.js";
 import { defaultDeny } from "./network/default-deny/rule.js";
@@ -54,6 +55,7 @@ import { startupProbe } from "./workload/startup-probe/rule.js";
 const rules: readonly AnyRule[] = [
   metricsScraped,
   securityAlerts,
+  structuredLogs,
   podSecurityLabels,
   allowedFlows,
   defaultDeny,

@@ -258,8 +258,7 @@ export const guideStatements: readonly GuideStatement[] = [
     section: "Logging",
     key: "Structured logging",
     text: "Structured logging: JSON format; Security events: Authentication and authorization logs; Error tracking: Failed requests and errors",
-    rules: [],
-    uncovered: "the application's behaviour, not visible in the manifests",
+    rules: ["monitoring/structured-logs"],
   },
   {
     section: "Incident Response",
