@@ -96,6 +96,7 @@ const SAFE_SECTIONS = {
     EXTERNAL_SECRET,
     SEALED_SECRET,
     { source: "generated", extraKeys: ["smtp-password"] },
+    { name: "creds", keys: { apiToken: "token", redisPassword: "redis" } },
   ),
   monitoring: fc.constantFrom<Json>(
     { mode: "prometheus" },
@@ -113,9 +114,11 @@ const SAFE_SECTIONS = {
   probes: fc.constantFrom<Json>({ startupDelaySeconds: 45, startupFailureThreshold: 60 }),
   logging: fc.constantFrom<Json>({ level: "debug" }, { level: "warning" }),
   labels: fc.constantFrom<Json>({ team: "search" }),
+  annotations: fc.constantFrom<Json>({ owner: "ops" }),
   components: fc.constantFrom<Json>(
     { backend: { replicas: 5 } },
     { redis: { replicas: 0 } },
+    { backend: { replicas: 0 }, frontend: { replicas: 0 } },
     { frontend: { digest: DIGEST }, backend: { digest: DIGEST } },
     { nginx: { replicas: 3, resources: { limits: { cpu: "1", memory: "1Gi" } } } },
   ),
