@@ -264,7 +264,7 @@ new RuleTester({ describe, it }).run(allowedFlows, {
             policy: "default/dns-all",
             rule: "spec.egress[0]",
             dns: "kube-system/k8s-app=kube-dns",
-            ports: "every port but TCP 53, UDP 53",
+            ports: "every port",
           },
         },
       ],

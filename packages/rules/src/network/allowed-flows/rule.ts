@@ -8,6 +8,7 @@ import {
   describeDns,
   describePorts,
   type FlowDifference,
+  isAll,
   isClusterDnsPeer,
   isEmpty,
   networkOptionsSchema,
@@ -38,7 +39,7 @@ export const allowedFlows = defineRule({
       missingFlows:
         "{{target}} blocks {{count}} that Scout needs ({{instance}}), so Scout would break: {{flows}}",
       dnsBeyond53:
-        "NetworkPolicy {{policy}}, {{rule}}, lets its pods reach the cluster's DNS ({{dns}}) on {{ports}} beyond 53/UDP and 53/TCP, which is all DNS needs; list only those ports",
+        "NetworkPolicy {{policy}}, {{rule}}, lets its pods reach the cluster's DNS ({{dns}}) on {{ports}}, where DNS needs only 53/UDP and 53/TCP; list only those ports",
     },
   },
   check(context) {
@@ -55,7 +56,7 @@ export const allowedFlows = defineRule({
           policy: beyond.policy,
           rule: ruleName(beyond.rulePointer),
           dns: describeDns(context.options.dns),
-          ports: describePorts(beyond.conns),
+          ports: beyond.ports,
         },
         object: beyond.object,
         pointer: beyond.pointer,
@@ -150,15 +151,18 @@ function dnsRulesBeyond53(connectivity: Connectivity, dns: DnsOptions) {
       const toDnsOnly = rule.peers.every((peer) =>
         isClusterDnsPeer(peer, policy.namespace, namespaceLabels, dns),
       );
-      const conns = subtract(portsConns(rule.ports, undefined), DNS_CONNS);
+      const opened = portsConns(rule.ports, undefined);
+      const conns = subtract(opened, DNS_CONNS);
       if (!toDnsOnly || isEmpty(conns)) return [];
+      // "every port but TCP 53, UDP 53" beside "where DNS needs only 53" says it twice.
+      const ports = isAll(opened) ? "every port" : describePorts(conns);
       return [
         {
           object: policy.object,
           policy: `${policy.namespace}/${policy.name}`,
           rulePointer: rule.pointer,
           pointer: rule.ports === "all" ? rule.pointer : `${rule.pointer}/ports`,
-          conns,
+          ports,
         },
       ];
     }),
