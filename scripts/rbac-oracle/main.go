@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -100,19 +101,31 @@ func bootstrapClusterRoles() []rbacv1.ClusterRole {
 	return append(bootstrappolicy.ClusterRoles(), bootstrappolicy.ControllerRoles()...)
 }
 
+// aggregatedBootstrap is the built-in ClusterRoles as a new cluster has them, aggregation done:
+// computed once, copied into each case.
+var aggregatedBootstrap = func() map[string]*rbacv1.ClusterRole {
+	roles := map[string]*rbacv1.ClusterRole{}
+	for _, role := range bootstrapClusterRoles() {
+		roles[role.Name] = role.DeepCopy()
+	}
+	aggregate(roles)
+	return roles
+}()
+
 type cluster struct {
 	roles               []*rbacv1.Role
 	clusterRoles        map[string]*rbacv1.ClusterRole
 	roleBindings        []*rbacv1.RoleBinding
 	clusterRoleBindings []*rbacv1.ClusterRoleBinding
+	addedClusterRoles   bool
 }
 
 func answer(c inputCase) outputCase {
 	out := outputCase{Refused: []refusal{}, Answers: []bool{}, RuleAnswers: []bool{}}
 	state := cluster{clusterRoles: map[string]*rbacv1.ClusterRole{}}
 	if c.Bootstrap {
-		for _, role := range bootstrapClusterRoles() {
-			state.clusterRoles[role.Name] = role.DeepCopy()
+		for name, role := range aggregatedBootstrap {
+			state.clusterRoles[name] = role.DeepCopy()
 		}
 	}
 	for index, raw := range c.Objects {
@@ -120,7 +133,9 @@ func answer(c inputCase) outputCase {
 			out.Refused = append(out.Refused, refusal{index, reason})
 		}
 	}
-	aggregate(state.clusterRoles)
+	if state.addedClusterRoles {
+		aggregate(state.clusterRoles)
+	}
 	authz := state.authorizer()
 	for _, q := range c.Questions {
 		decision, _, _ := authz.Authorize(context.Background(), attributes(q))
@@ -237,11 +252,12 @@ func (s *cluster) putClusterRole(role *rbacv1.ClusterRole) {
 		}
 	}
 	s.clusterRoles[role.Name] = role
+	s.addedClusterRoles = true
 }
 
 // aggregate does what the clusterrole-aggregation controller does until nothing changes: an
 // aggregated ClusterRole's rules become the union, in name order, of the rules of the other
-// ClusterRoles its selectors match; its own rules are replaced.
+// ClusterRoles its selectors match, without repeats; its own rules are replaced.
 func aggregate(roles map[string]*rbacv1.ClusterRole) {
 	names := make([]string, 0, len(roles))
 	for name := range roles {
@@ -255,7 +271,7 @@ func aggregate(roles map[string]*rbacv1.ClusterRole) {
 			if role.AggregationRule == nil {
 				continue
 			}
-			rules := []rbacv1.PolicyRule{}
+			rules, seen := []rbacv1.PolicyRule{}, map[string]bool{}
 			for i := range role.AggregationRule.ClusterRoleSelectors {
 				selector, err := metav1.LabelSelectorAsSelector(&role.AggregationRule.ClusterRoleSelectors[i])
 				if err != nil {
@@ -266,13 +282,14 @@ func aggregate(roles map[string]*rbacv1.ClusterRole) {
 						continue
 					}
 					for _, rule := range roles[other].Rules {
-						if !ruleExists(rules, rule) {
+						if key := ruleKey(rule); !seen[key] {
+							seen[key] = true
 							rules = append(rules, rule)
 						}
 					}
 				}
 			}
-			if !equalRules(role.Rules, rules) {
+			if !sameRules(role.Rules, rules) {
 				role.Rules = rules
 				changed = true
 			}
@@ -292,31 +309,34 @@ func (l labelSet) Lookup(key string) (string, bool) {
 	return v, ok
 }
 
+// ruleKey tells rules apart as the controller's deep equality does (nil and empty lists alike).
+func ruleKey(r rbacv1.PolicyRule) string {
+	return strings.Join([]string{
+		strings.Join(r.Verbs, "\x00"), strings.Join(r.APIGroups, "\x00"), strings.Join(r.Resources, "\x00"),
+		strings.Join(r.ResourceNames, "\x00"), strings.Join(r.NonResourceURLs, "\x00"),
+	}, "\x01")
+}
+
 func ruleExists(rules []rbacv1.PolicyRule, rule rbacv1.PolicyRule) bool {
+	key := ruleKey(rule)
 	for _, r := range rules {
-		if equalRule(r, rule) {
+		if ruleKey(r) == key {
 			return true
 		}
 	}
 	return false
 }
 
-func equalRules(a, b []rbacv1.PolicyRule) bool {
+func sameRules(a, b []rbacv1.PolicyRule) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := range a {
-		if !equalRule(a[i], b[i]) {
+		if ruleKey(a[i]) != ruleKey(b[i]) {
 			return false
 		}
 	}
 	return true
-}
-
-func equalRule(a, b rbacv1.PolicyRule) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return string(x) == string(y)
 }
 
 func (s *cluster) authorizer() *rbac.RBACAuthorizer {

@@ -224,6 +224,12 @@ const RISKY_BUILT_INS: ReadonlyArray<{
     grants: "list and watch on every resource, secrets included",
   })),
   {
+    // Present where the StorageVersionMigrator feature is on (the default at 1.37).
+    name: "system:controller:storage-version-migrator-controller",
+    labels: BOOTSTRAP,
+    grants: "list and patch on every resource, secrets included",
+  },
+  {
     name: "system:controller:clusterrole-aggregation-controller",
     labels: BOOTSTRAP,
     grants: "escalate on clusterroles",
