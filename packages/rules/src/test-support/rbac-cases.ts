@@ -135,7 +135,9 @@ export const BUILT_IN_REFS = ["cluster-admin", "admin", "edit", "view", "system:
 const role = fc
   .record({
     kind: fc.constantFrom("Role", "ClusterRole"),
-    name: fc.constantFrom(...ROLE_NAMES),
+    // A ClusterRole named like a built-in is reconciled with it unless autoupdate is "false".
+    name: fc.constantFrom(...ROLE_NAMES, "edit", "view"),
+    autoupdateOff: fc.boolean(),
     namespace: fc.constantFrom(SCOUT, SCOUT, "other"),
     resourceRules: fc.array(resourceRule, { maxLength: 3 }),
     urlRules: fc.array(urlRule, { maxLength: 1 }),
@@ -151,6 +153,9 @@ const role = fc
         name: r.name,
         ...(cluster ? {} : { namespace: r.namespace }),
         ...(cluster && r.labels.length > 0 ? { labels: Object.fromEntries(r.labels) } : {}),
+        ...(cluster && r.autoupdateOff
+          ? { annotations: { "rbac.authorization.kubernetes.io/autoupdate": "false" } }
+          : {}),
       },
       ...(cluster && r.aggregation
         ? { aggregationRule: { clusterRoleSelectors: r.aggregation } }
@@ -160,6 +165,11 @@ const role = fc
   });
 
 const subject = fc.oneof(
+  // Refused by the API server: a ServiceAccount has no API group, and kinds are case-sensitive.
+  fc.constantFrom(
+    { kind: "ServiceAccount", apiGroup: RBAC_GROUP, name: "scout-backend", namespace: SCOUT },
+    { kind: "user", apiGroup: RBAC_GROUP, name: "alice" },
+  ),
   fc.record(
     {
       kind: fc.constant("ServiceAccount"),

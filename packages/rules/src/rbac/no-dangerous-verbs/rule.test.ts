@@ -55,6 +55,23 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
       `,
     },
     {
+      name: "admin gets exec and secrets only through edit: an edit opted out of reconciliation takes them away",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata:
+          name: edit
+          annotations: {rbac.authorization.kubernetes.io/autoupdate: "false"}
+        rules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: ops-admin, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: admin}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+      `,
+    },
+    {
       name: "a grant only through a wildcard is rbac/no-wildcards' finding",
       yaml: `
         apiVersion: rbac.authorization.k8s.io/v1
@@ -437,6 +454,36 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
             name: "migrate",
             role: "system:controller:storage-version-migrator-controller",
             grants: "list and patch on every resource, secrets included",
+          },
+        },
+      ],
+    },
+    {
+      name: "reconciliation keeps the input's labels: an edit labelled aggregate-to-view lands in view",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata:
+          name: edit
+          labels: {rbac.authorization.k8s.io/aggregate-to-view: "true"}
+        rules: []
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: read, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+      `,
+      errors: [
+        {
+          messageId: "boundBuiltIn",
+          line: 11,
+          column: 67,
+          data: {
+            kind: "RoleBinding",
+            name: "read",
+            role: "view",
+            grants: "create on pods/exec and list on secrets",
           },
         },
       ],

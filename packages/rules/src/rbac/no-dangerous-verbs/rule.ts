@@ -127,7 +127,7 @@ export const noDangerousVerbs = defineRule({
     }
     for (const object of context.bundle.objects) {
       const base = { kind: object.value.kind, name: object.ref.name ?? "(unnamed)" };
-      for (const { pointer, role, grants } of aggregatedBuiltIns(object)) {
+      for (const { pointer, role, grants } of aggregatedBuiltIns(context.bundle, object)) {
         context.report({
           messageId: "aggregated",
           data: { ...base, role, grants },
