@@ -1,7 +1,9 @@
 // Command rbac-oracle answers RBAC questions with the Kubernetes code itself, at v1.37.2: the API
 // server's defaulting and validation of RBAC objects (k8s.io/kubernetes/pkg/apis/rbac), its
-// bootstrap ClusterRoles (plugin/pkg/auth/authorizer/rbac/bootstrappolicy), the aggregation the
-// clusterrole-aggregation controller performs, and the RBAC authorizer (plugin/pkg/auth/authorizer/rbac).
+// bootstrap ClusterRoles (plugin/pkg/auth/authorizer/rbac/bootstrappolicy) reconciled into the
+// input's ones as the API server does at start (k8s.io/component-helpers/auth/rbac/reconciliation),
+// the aggregation the clusterrole-aggregation controller performs, and the RBAC authorizer
+// (plugin/pkg/auth/authorizer/rbac).
 //
 // It reads one JSON document on stdin: {"cases": [{"objects": [...], "bootstrap": true,
 // "questions": [...], "rules": [...], "ruleQuestions": [...]}]} and writes one JSON document on
@@ -21,12 +23,14 @@ import (
 	"strings"
 
 	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apiserver/pkg/authentication/user"
 	"k8s.io/apiserver/pkg/authorization/authorizer"
 	rbaclisters "k8s.io/client-go/listers/rbac/v1"
 	"k8s.io/client-go/tools/cache"
+	"k8s.io/component-helpers/auth/rbac/reconciliation"
 	"k8s.io/kubernetes/pkg/api/legacyscheme"
 	rbacinternal "k8s.io/kubernetes/pkg/apis/rbac"
 	_ "k8s.io/kubernetes/pkg/apis/rbac/install"
@@ -123,17 +127,21 @@ type cluster struct {
 func answer(c inputCase) outputCase {
 	out := outputCase{Refused: []refusal{}, Answers: []bool{}, RuleAnswers: []bool{}}
 	state := cluster{clusterRoles: map[string]*rbacv1.ClusterRole{}}
-	if c.Bootstrap {
-		for name, role := range aggregatedBootstrap {
-			state.clusterRoles[name] = role.DeepCopy()
-		}
-	}
 	for index, raw := range c.Objects {
 		if reason := state.admit(raw); reason != "" {
 			out.Refused = append(out.Refused, refusal{index, reason})
 		}
 	}
-	if state.addedClusterRoles {
+	switch {
+	case c.Bootstrap && !state.addedClusterRoles:
+		// Nothing of the input's to reconcile or aggregate: the new cluster's roles as they are.
+		for name, role := range aggregatedBootstrap {
+			state.clusterRoles[name] = role.DeepCopy()
+		}
+	case c.Bootstrap:
+		reconcileBootstrap(state.clusterRoles)
+		aggregate(state.clusterRoles)
+	default:
 		aggregate(state.clusterRoles)
 	}
 	authz := state.authorizer()
@@ -229,30 +237,49 @@ func decode(raw json.RawMessage, into runtime.Object, internal runtime.Object, v
 	return ""
 }
 
-// putClusterRole stores a ClusterRole; over a built-in one the API server's reconciliation at its
-// start adds back every rule the built-in has, unless the role's autoupdate annotation is "false".
 func (s *cluster) putClusterRole(role *rbacv1.ClusterRole) {
-	existing, isBuiltIn := s.clusterRoles[role.Name]
-	if isBuiltIn && role.Annotations[rbacv1.AutoUpdateAnnotationKey] != "false" {
-		for _, rule := range existing.Rules {
-			if !ruleExists(role.Rules, rule) {
-				role.Rules = append(role.Rules, rule)
-			}
-		}
-		if role.AggregationRule == nil {
-			role.AggregationRule = existing.AggregationRule
-		}
-		if role.Labels == nil {
-			role.Labels = map[string]string{}
-		}
-		for k, v := range existing.Labels {
-			if _, ok := role.Labels[k]; !ok {
-				role.Labels[k] = v
-			}
-		}
-	}
 	s.clusterRoles[role.Name] = role
 	s.addedClusterRoles = true
+}
+
+// reconcileBootstrap does what the API server does at each start (ensureRBACPolicy): each
+// bootstrap ClusterRole is reconciled into the stored one with the component-helpers
+// reconciliation (missing rules, labels, annotations and selectors added back; a role annotated
+// autoupdate "false" left alone), or created where none is stored.
+func reconcileBootstrap(roles map[string]*rbacv1.ClusterRole) {
+	store := memoryClusterRoles(roles)
+	for _, role := range bootstrapClusterRoles() {
+		options := reconciliation.ReconcileRoleOptions{
+			Role:    reconciliation.ClusterRoleRuleOwner{ClusterRole: role.DeepCopy()},
+			Client:  store,
+			Confirm: true,
+		}
+		if _, err := options.Run(); err != nil {
+			fmt.Fprintf(os.Stderr, "rbac-oracle: reconciling %s: %v\n", role.Name, err)
+			os.Exit(1)
+		}
+	}
+}
+
+// memoryClusterRoles is the ClusterRole store the reconciliation reads and writes.
+type memoryClusterRoles map[string]*rbacv1.ClusterRole
+
+func (m memoryClusterRoles) Get(_, name string) (reconciliation.RuleOwner, error) {
+	role, ok := m[name]
+	if !ok {
+		return nil, apierrors.NewNotFound(rbacv1.Resource("clusterroles"), name)
+	}
+	return reconciliation.ClusterRoleRuleOwner{ClusterRole: role.DeepCopy()}, nil
+}
+
+func (m memoryClusterRoles) Create(in reconciliation.RuleOwner) (reconciliation.RuleOwner, error) {
+	role := in.GetObject().(*rbacv1.ClusterRole)
+	m[role.Name] = role
+	return in, nil
+}
+
+func (m memoryClusterRoles) Update(in reconciliation.RuleOwner) (reconciliation.RuleOwner, error) {
+	return m.Create(in)
 }
 
 // aggregate does what the clusterrole-aggregation controller does until nothing changes: an
