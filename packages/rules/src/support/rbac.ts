@@ -8,6 +8,7 @@ import {
 } from "@scout-deploy/core";
 import { compileSelector } from "@scout-deploy/netpol";
 import { guideSettings } from "../settings.js";
+import { NON_AGGREGATED_BUILT_INS } from "./built-in-roles.js";
 import { effectiveNamespace, scoutNamespace } from "./namespace.js";
 import { componentWorkloads, serviceAccountNameOf } from "./workloads.js";
 
@@ -255,7 +256,12 @@ export interface AggregatedBuiltIn {
   grants: string;
 }
 
-type RiskyBuiltIn = { name: string; labels: Record<string, string>; grants: string };
+type RiskyBuiltIn = {
+  name: string;
+  labels: Record<string, string>;
+  grants: string;
+  through?: readonly string[];
+};
 
 const AGGREGATE = "rbac.authorization.k8s.io/aggregate-to-";
 /** The built-in roles the aggregation controller fills: each takes the roles labelled for it. */
@@ -301,7 +307,7 @@ function riskyBuiltInsOf(bundle: Bundle): RiskyBuiltIn[] {
   });
   const risky: RiskyBuiltIn[] = RISKY_BUILT_INS.filter(
     (b) => !optedOut.has(b.name) && !(b.through ?? []).some((n) => optedOut.has(n)),
-  ).map((b) => ({ name: b.name, labels: labelsOf(b.name, b.labels), grants: b.grants }));
+  ).map((b) => ({ ...b, labels: labelsOf(b.name, b.labels) }));
   for (let grown = true; grown; ) {
     grown = false;
     for (const role of AGGREGATING_BUILT_INS) {
@@ -312,6 +318,7 @@ function riskyBuiltInsOf(bundle: Bundle): RiskyBuiltIn[] {
         name: role.name,
         labels: labelsOf(role.name, role.labels),
         grants: source.grants,
+        through: [source.name, ...(source.through ?? [])],
       });
       grown = true;
     }
@@ -323,9 +330,31 @@ function riskyBuiltInsOf(bundle: Bundle): RiskyBuiltIn[] {
 /** For each selector of a ClusterRole's aggregationRule, the first risky built-in role it matches. */
 export function aggregatedBuiltIns(bundle: Bundle, object: BundleObject): AggregatedBuiltIn[] {
   if (object.value.kind !== "ClusterRole" || !isRecord(object.value.aggregationRule)) return [];
+  // The API server's reconciliation removes it at start: the built-in aggregates nothing.
+  if (NON_AGGREGATED_BUILT_INS.has(object.ref.name ?? "") && !optsOutOfReconcile(object)) {
+    return [];
+  }
   const selectors = object.value.aggregationRule.clusterRoleSelectors;
   if (!Array.isArray(selectors)) return [];
-  const risky = riskyBuiltInsOf(bundle);
+  // The controller never aggregates a role into itself, and a reconciled built-in already has
+  // what it aggregates by default (its own selector is added back): only what a selector adds
+  // counts, not a role whose risk comes from this one.
+  const name = object.ref.name ?? "";
+  const all = riskyBuiltInsOf(bundle);
+  const owner = all.find((b) => b.name === name);
+  const own = optsOutOfReconcile(object)
+    ? undefined
+    : AGGREGATING_BUILT_INS.find((a) => a.name === name);
+  const pulled = own ? all.filter((b) => b.labels[own.selects] === "true") : [];
+  // Already every verb on every resource: no selector can add to that.
+  if (pulled.some((b) => b.name === "cluster-admin")) return [];
+  const risky = all.filter(
+    (b) =>
+      b.name !== name &&
+      !b.through?.includes(name) &&
+      !owner?.through?.includes(b.name) &&
+      !(own && b.labels[own.selects] === "true"),
+  );
   return selectors.flatMap((selector, index) => {
     if (!isRecord(selector)) return [];
     const matches = compileSelector(selector);

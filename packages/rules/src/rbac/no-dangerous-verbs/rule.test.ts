@@ -72,6 +72,24 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
       `,
     },
     {
+      name: "reconciliation removes the aggregationRule of a built-in that has none, and edit already aggregates its own",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: cluster-admin}
+        aggregationRule:
+          clusterRoleSelectors: [{matchLabels: {kubernetes.io/bootstrapping: rbac-defaults}}]
+        rules: []
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: edit}
+        aggregationRule:
+          clusterRoleSelectors: [{matchLabels: {rbac.authorization.k8s.io/aggregate-to-edit: "true"}}]
+        rules: []
+      `,
+    },
+    {
       name: "a grant only through a wildcard is rbac/no-wildcards' finding",
       yaml: `
         apiVersion: rbac.authorization.k8s.io/v1
