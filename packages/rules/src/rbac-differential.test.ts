@@ -28,7 +28,7 @@ import {
  * RBAC_DIFF_SEED and RBAC_DIFF_CASES rerun one corpus or make it larger.
  */
 const SEED = Number(process.env.RBAC_DIFF_SEED ?? 20_261_207);
-const CASES = Number(process.env.RBAC_DIFF_CASES ?? 300);
+const CASES = Number(process.env.RBAC_DIFF_CASES ?? 500);
 const oracle = findRbacOracle();
 const NO_ORACLE = `rbac-oracle is not installed (${INSTALL_HINT} builds it)`;
 const RBAC_RULES = securityGuideRules.filter((rule) => rule.id.startsWith("rbac/"));

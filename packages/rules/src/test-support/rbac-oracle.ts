@@ -46,12 +46,11 @@ export interface OracleOutput {
 
 export const INSTALL_HINT = "bash scripts/install-rbac-oracle.sh";
 
+/** RBAC_ORACLE names the binary; RBAC_ORACLE=none pretends it is not installed. */
 export function findRbacOracle(): string | undefined {
-  return (
-    process.env.RBAC_ORACLE ??
-    onPath("rbac-oracle") ??
-    executable(join(homedir(), "go", "bin", "rbac-oracle"))
-  );
+  const named = process.env.RBAC_ORACLE;
+  if (named) return named === "none" ? undefined : executable(named);
+  return onPath("rbac-oracle") ?? executable(join(homedir(), "go", "bin", "rbac-oracle"));
 }
 
 /** All cases in one run of the oracle. */
