@@ -8,6 +8,7 @@ import {
 } from "@scout-deploy/core";
 import { compileSelector } from "@scout-deploy/netpol";
 import { guideSettings } from "../settings.js";
+import { NON_AGGREGATED_BUILT_INS } from "./built-in-roles.js";
 import { effectiveNamespace, scoutNamespace } from "./namespace.js";
 import { componentWorkloads, serviceAccountNameOf } from "./workloads.js";
 
@@ -189,13 +190,25 @@ const RISKY_BUILT_INS: ReadonlyArray<{
   name: string;
   labels: Record<string, string>;
   grants: string;
+  /**
+   * The built-ins whose rules reach this one by aggregation (admin gets edit's, edit gets
+   * system:aggregate-to-edit's): one of them opted out of reconciliation keeps only the rules
+   * the input writes for it, judged where they are written, and the risk no longer flows here.
+   */
+  through?: readonly string[];
 }> = [
   { name: "cluster-admin", labels: BOOTSTRAP, grants: "every verb on every resource" },
-  { name: "admin", labels: BOOTSTRAP, grants: "create on pods/exec and list on secrets" },
+  {
+    name: "admin",
+    labels: BOOTSTRAP,
+    grants: "create on pods/exec and list on secrets",
+    through: ["edit", "system:aggregate-to-edit"],
+  },
   {
     name: "edit",
     labels: { ...BOOTSTRAP, "rbac.authorization.k8s.io/aggregate-to-admin": "true" },
     grants: "create on pods/exec and list on secrets",
+    through: ["system:aggregate-to-edit"],
   },
   {
     name: "system:aggregate-to-edit",
@@ -224,6 +237,12 @@ const RISKY_BUILT_INS: ReadonlyArray<{
     grants: "list and watch on every resource, secrets included",
   })),
   {
+    // Present where the StorageVersionMigrator feature is on (the default at 1.37).
+    name: "system:controller:storage-version-migrator-controller",
+    labels: BOOTSTRAP,
+    grants: "list and patch on every resource, secrets included",
+  },
+  {
     name: "system:controller:clusterrole-aggregation-controller",
     labels: BOOTSTRAP,
     grants: "escalate on clusterroles",
@@ -237,15 +256,109 @@ export interface AggregatedBuiltIn {
   grants: string;
 }
 
+type RiskyBuiltIn = {
+  name: string;
+  labels: Record<string, string>;
+  grants: string;
+  through?: readonly string[];
+};
+
+const AGGREGATE = "rbac.authorization.k8s.io/aggregate-to-";
+/** The built-in roles the aggregation controller fills: each takes the roles labelled for it. */
+const AGGREGATING_BUILT_INS = [
+  { name: "admin", labels: BOOTSTRAP, selects: `${AGGREGATE}admin` },
+  {
+    name: "edit",
+    labels: { ...BOOTSTRAP, [`${AGGREGATE}admin`]: "true" },
+    selects: `${AGGREGATE}edit`,
+  },
+  {
+    name: "view",
+    labels: { ...BOOTSTRAP, [`${AGGREGATE}edit`]: "true" },
+    selects: `${AGGREGATE}view`,
+  },
+];
+
+const riskyByBundle = new WeakMap<Bundle, RiskyBuiltIn[]>();
+
+/**
+ * The risky built-ins as this input leaves them. A built-in opted out of reconciliation keeps
+ * only what the input writes (judged where it is written), and the risk no longer flows through
+ * it. Otherwise reconciliation keeps the input's labels beside the built-in ones, so a relabelled
+ * `edit` can land in `view`: the aggregating built-ins are followed until nothing changes.
+ */
+function riskyBuiltInsOf(bundle: Bundle): RiskyBuiltIn[] {
+  const known = riskyByBundle.get(bundle);
+  if (known) return known;
+  const optedOut = new Set<string | undefined>();
+  const inputLabels = new Map<string | undefined, Record<string, string>>();
+  for (const o of bundle.objects) {
+    if (o.value.kind !== "ClusterRole") continue;
+    if (optsOutOfReconcile(o)) optedOut.add(o.ref.name);
+    const metadata = isRecord(o.value.metadata) ? o.value.metadata : {};
+    if (isRecord(metadata.labels)) {
+      const labels = Object.entries(metadata.labels).filter(([, v]) => typeof v === "string");
+      inputLabels.set(o.ref.name, Object.fromEntries(labels) as Record<string, string>);
+    }
+  }
+  const labelsOf = (name: string, builtIn: Record<string, string>) => ({
+    ...builtIn,
+    ...inputLabels.get(name),
+  });
+  const risky: RiskyBuiltIn[] = RISKY_BUILT_INS.filter(
+    (b) => !optedOut.has(b.name) && !(b.through ?? []).some((n) => optedOut.has(n)),
+  ).map((b) => ({ ...b, labels: labelsOf(b.name, b.labels) }));
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const role of AGGREGATING_BUILT_INS) {
+      if (optedOut.has(role.name) || risky.some((r) => r.name === role.name)) continue;
+      const source = risky.find((r) => r.labels[role.selects] === "true");
+      if (!source) continue;
+      risky.push({
+        name: role.name,
+        labels: labelsOf(role.name, role.labels),
+        grants: source.grants,
+        through: [source.name, ...(source.through ?? [])],
+      });
+      grown = true;
+    }
+  }
+  riskyByBundle.set(bundle, risky);
+  return risky;
+}
+
 /** For each selector of a ClusterRole's aggregationRule, the first risky built-in role it matches. */
-export function aggregatedBuiltIns(object: BundleObject): AggregatedBuiltIn[] {
+export function aggregatedBuiltIns(bundle: Bundle, object: BundleObject): AggregatedBuiltIn[] {
   if (object.value.kind !== "ClusterRole" || !isRecord(object.value.aggregationRule)) return [];
+  // The API server's reconciliation removes it at start: the built-in aggregates nothing.
+  if (NON_AGGREGATED_BUILT_INS.has(object.ref.name ?? "") && !optsOutOfReconcile(object)) {
+    return [];
+  }
   const selectors = object.value.aggregationRule.clusterRoleSelectors;
   if (!Array.isArray(selectors)) return [];
+  // The controller never aggregates a role into itself, and a reconciled built-in already has
+  // what it aggregates by default (its own selector is added back): only what a selector adds
+  // counts, not a role whose risk comes from this one.
+  const name = object.ref.name ?? "";
+  const all = riskyBuiltInsOf(bundle);
+  const owner = all.find((b) => b.name === name);
+  const own = optsOutOfReconcile(object)
+    ? undefined
+    : AGGREGATING_BUILT_INS.find((a) => a.name === name);
+  const pulled = own ? all.filter((b) => b.labels[own.selects] === "true") : [];
+  // Already every verb on every resource: no selector can add to that.
+  if (pulled.some((b) => b.name === "cluster-admin")) return [];
+  const risky = all.filter(
+    (b) =>
+      b.name !== name &&
+      !b.through?.includes(name) &&
+      !owner?.through?.includes(b.name) &&
+      !(own && b.labels[own.selects] === "true"),
+  );
   return selectors.flatMap((selector, index) => {
     if (!isRecord(selector)) return [];
     const matches = compileSelector(selector);
-    const role = RISKY_BUILT_INS.find((builtIn) => matches(builtIn.labels));
+    const role = risky.find((builtIn) => matches(builtIn.labels));
     if (!role) return [];
     const pointer = joinPointer("", "aggregationRule", "clusterRoleSelectors", index);
     return [{ pointer, role: role.name, grants: role.grants }];
@@ -262,12 +375,8 @@ export function boundRiskyBuiltIn(
   binding: Binding,
 ): { role: string; grants: string } | undefined {
   if (binding.roleRef.kind !== "ClusterRole") return undefined;
-  const builtIn = RISKY_BUILT_INS.find((b) => b.name === binding.roleRef.name);
-  if (!builtIn) return undefined;
-  const defined = bundle.objects.some(
-    (o) => o.value.kind === "ClusterRole" && o.ref.name === builtIn.name && optsOutOfReconcile(o),
-  );
-  return defined ? undefined : { role: builtIn.name, grants: builtIn.grants };
+  const builtIn = riskyBuiltInsOf(bundle).find((b) => b.name === binding.roleRef.name);
+  return builtIn ? { role: builtIn.name, grants: builtIn.grants } : undefined;
 }
 
 const AUTOUPDATE = "rbac.authorization.kubernetes.io/autoupdate";

@@ -24,6 +24,72 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
       `,
     },
     {
+      name: "escalate, bind and impersonate where the authorizer never checks them grant nothing",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: inert, namespace: scout}
+        rules:
+          - apiGroups: [""]
+            resources: [configmaps, roles]
+            verbs: [escalate, bind]
+          - apiGroups: [apps]
+            resources: [deployments, users]
+            verbs: [impersonate]
+          - apiGroups: [authentication.k8s.io]
+            resources: [userextras]
+            verbs: [impersonate]
+      `,
+    },
+    {
+      name: 'resourceNames [""] matches no exec, token or impersonation request: they always carry a name',
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: unnamed, namespace: scout}
+        rules:
+          - apiGroups: [""]
+            resources: [pods/exec, serviceaccounts/token, users]
+            resourceNames: [""]
+            verbs: [create, impersonate]
+      `,
+    },
+    {
+      name: "admin gets exec and secrets only through edit: an edit opted out of reconciliation takes them away",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata:
+          name: edit
+          annotations: {rbac.authorization.kubernetes.io/autoupdate: "false"}
+        rules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: ops-admin, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: admin}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+      `,
+    },
+    {
+      name: "reconciliation removes the aggregationRule of a built-in that has none, and edit already aggregates its own",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: cluster-admin}
+        aggregationRule:
+          clusterRoleSelectors: [{matchLabels: {kubernetes.io/bootstrapping: rbac-defaults}}]
+        rules: []
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: edit}
+        aggregationRule:
+          clusterRoleSelectors: [{matchLabels: {rbac.authorization.k8s.io/aggregate-to-edit: "true"}}]
+        rules: []
+      `,
+    },
+    {
       name: "a grant only through a wildcard is rbac/no-wildcards' finding",
       yaml: `
         apiVersion: rbac.authorization.k8s.io/v1
@@ -353,6 +419,88 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
             kind: "RoleBinding",
             name: "edit-own",
             role: "edit",
+            grants: "create on pods/exec and list on secrets",
+          },
+        },
+      ],
+    },
+    {
+      name: "impersonate reaches every key of user extras, escalate the roles of a star group",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: sudo}
+        rules:
+          - apiGroups: [authentication.k8s.io]
+            resources: ["*/scopes"]
+            verbs: [impersonate]
+          - apiGroups: ["*"]
+            resources: [clusterroles]
+            verbs: [escalate]
+      `,
+      errors: [
+        {
+          messageId: "escalating",
+          line: 7,
+          column: 13,
+          data: { kind: "ClusterRole", name: "sudo", verb: "impersonate" },
+        },
+        {
+          messageId: "escalating",
+          line: 10,
+          column: 13,
+          data: { kind: "ClusterRole", name: "sudo", verb: "escalate" },
+        },
+      ],
+    },
+    {
+      name: "the storage version migrator's built-in role lists and patches every resource",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: migrate, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:controller:storage-version-migrator-controller}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+      `,
+      errors: [
+        {
+          messageId: "boundBuiltIn",
+          line: 4,
+          column: 67,
+          data: {
+            kind: "RoleBinding",
+            name: "migrate",
+            role: "system:controller:storage-version-migrator-controller",
+            grants: "list and patch on every resource, secrets included",
+          },
+        },
+      ],
+    },
+    {
+      name: "reconciliation keeps the input's labels: an edit labelled aggregate-to-view lands in view",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata:
+          name: edit
+          labels: {rbac.authorization.k8s.io/aggregate-to-view: "true"}
+        rules: []
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: read, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+      `,
+      errors: [
+        {
+          messageId: "boundBuiltIn",
+          line: 11,
+          column: 67,
+          data: {
+            kind: "RoleBinding",
+            name: "read",
+            role: "view",
             grants: "create on pods/exec and list on secrets",
           },
         },

@@ -7,7 +7,31 @@ import {
   roleRulesOf,
 } from "../../support/index.js";
 
-const ESCALATING = new Set(["escalate", "bind", "impersonate"]);
+const RBAC_GROUP = "rbac.authorization.k8s.io";
+const AUTHENTICATION_GROUP = "authentication.k8s.io";
+const onRoles = [
+  { group: RBAC_GROUP, resource: "roles" },
+  { group: RBAC_GROUP, resource: "clusterroles" },
+];
+/**
+ * What each escalating verb acts on: the authorizer checks `escalate` and `bind` on roles and
+ * clusterroles of the RBAC group, `impersonate` on users, groups, service accounts, uids and user
+ * extras (`userextras/<key>`, any key). Elsewhere the verb is never requested and grants nothing.
+ */
+const ESCALATING = new Map<string, ReadonlyArray<{ group: string; resource: string }>>([
+  ["escalate", onRoles],
+  ["bind", onRoles],
+  [
+    "impersonate",
+    [
+      { group: "", resource: "users" },
+      { group: "", resource: "groups" },
+      { group: "", resource: "serviceaccounts" },
+      { group: AUTHENTICATION_GROUP, resource: "uids" },
+      { group: AUTHENTICATION_GROUP, resource: "userextras/" },
+    ],
+  ],
+]);
 /**
  * Core-group resources on which a verb is dangerous, and the verbs. A `*` is rbac/no-wildcards'
  * finding. Until Kubernetes 1.35 the API server authorizes exec and attach over WebSocket (what
@@ -33,11 +57,36 @@ function narrowedByName(resourceNames: RoleRule["resourceNames"]): boolean {
   return resourceNames.length > 0 && resourceNames.every((n) => n.value !== "");
 }
 
+/**
+ * Exec, attach, token, escalate, bind and impersonate requests always carry a name (the pod, the
+ * account, the role, the user): `resourceNames: [""]` matches none of them.
+ */
+function namesNothing(resourceNames: RoleRule["resourceNames"]): boolean {
+  return resourceNames.length > 0 && resourceNames.every((n) => n.value === "");
+}
+
 /** The RBAC authorizer's match: the exact name, or a star before the subresource (every resource's one). */
 function grants(ruleResource: string, resource: string): boolean {
   if (ruleResource === resource) return true;
   const slash = resource.indexOf("/");
   return slash > 0 && ruleResource === `*${resource.slice(slash)}`;
+}
+
+/**
+ * Whether the rule's own entries reach `resource` of `group` (a trailing "/" stands for any
+ * subresource): the escalating verb is the cause, so a `*` resource or group counts here.
+ */
+function reaches(rule: RoleRule, group: string, resource: string): boolean {
+  if (!rule.apiGroups.some((g) => g.value === group || g.value === "*")) return false;
+  if (!resource.endsWith("/")) {
+    return rule.resources.some((r) => r.value === "*" || grants(r.value, resource));
+  }
+  return rule.resources.some((r) => {
+    const slash = r.value.indexOf("/");
+    if (r.value === "*" || slash < 0 || slash === r.value.length - 1) return r.value === "*";
+    const owner = r.value.slice(0, slash);
+    return owner === "*" || `${owner}/` === resource;
+  });
 }
 
 /** The dangerous resources all live in the core group: a rule naming only other groups misses them. */
@@ -78,7 +127,7 @@ export const noDangerousVerbs = defineRule({
     }
     for (const object of context.bundle.objects) {
       const base = { kind: object.value.kind, name: object.ref.name ?? "(unnamed)" };
-      for (const { pointer, role, grants } of aggregatedBuiltIns(object)) {
+      for (const { pointer, role, grants } of aggregatedBuiltIns(context.bundle, object)) {
         context.report({
           messageId: "aggregated",
           data: { ...base, role, grants },
@@ -87,8 +136,13 @@ export const noDangerousVerbs = defineRule({
         });
       }
       for (const rule of roleRulesOf(object)) {
+        const forNamedRequests = !namesNothing(rule.resourceNames);
         for (const verb of rule.verbs) {
-          if (ESCALATING.has(verb.value)) {
+          const targets = ESCALATING.get(verb.value);
+          if (targets) {
+            if (!forNamedRequests || !targets.some((t) => reaches(rule, t.group, t.resource))) {
+              continue;
+            }
             context.report({
               messageId: "escalating",
               data: { ...base, verb: verb.value },
@@ -100,7 +154,7 @@ export const noDangerousVerbs = defineRule({
           if (!coversCoreGroup(rule.apiGroups)) continue;
           const named = narrowedByName(rule.resourceNames);
           const resources = DANGEROUS_ON.filter(
-            (d) => d.verbs.includes(verb.value) && !(d.readsAll && named),
+            (d) => d.verbs.includes(verb.value) && (d.readsAll ? !named : forNamedRequests),
           ).flatMap((d) =>
             d.resources.filter((target) => rule.resources.some((r) => grants(r.value, target))),
           );

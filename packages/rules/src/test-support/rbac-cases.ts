@@ -1,0 +1,239 @@
+import fc from "fast-check";
+import type { Request } from "./rbac-oracle.js";
+
+/**
+ * A seeded generator of RBAC objects that vary what the RBAC authorizer looks at, and the
+ * dangerous permissions the rbac/* rules care about, as authorizer requests.
+ */
+export const RBAC_GROUP = "rbac.authorization.k8s.io";
+export const SCOUT = "scout";
+
+export interface Danger {
+  verb: string;
+  /** What the finding names: the verb for the escalating ones, else the resource. */
+  names: string;
+  /** The requests any one of which the danger is. */
+  targets: Array<Omit<Request, "verb">>;
+  /** Reading every object: a request without a name (list, watch). */
+  unnamed?: boolean;
+}
+
+const onRoles = [
+  { apiGroup: RBAC_GROUP, resource: "roles" },
+  { apiGroup: RBAC_GROUP, resource: "clusterroles" },
+];
+
+export const DANGERS: readonly Danger[] = [
+  { verb: "escalate", names: "escalate", targets: onRoles },
+  { verb: "bind", names: "bind", targets: onRoles },
+  {
+    verb: "impersonate",
+    names: "impersonate",
+    targets: [
+      { apiGroup: "", resource: "users" },
+      { apiGroup: "", resource: "groups" },
+      { apiGroup: "", resource: "serviceaccounts" },
+      { apiGroup: "authentication.k8s.io", resource: "uids" },
+      { apiGroup: "authentication.k8s.io", resource: "userextras", subresource: "scopes" },
+    ],
+  },
+  ...["create", "get"].flatMap((verb) =>
+    ["exec", "attach"].map((sub) => ({
+      verb,
+      names: `pods/${sub}`,
+      targets: [{ apiGroup: "", resource: "pods", subresource: sub }],
+    })),
+  ),
+  {
+    verb: "create",
+    names: "serviceaccounts/token",
+    targets: [{ apiGroup: "", resource: "serviceaccounts", subresource: "token" }],
+  },
+  ...["list", "watch"].map((verb) => ({
+    verb,
+    names: "secrets",
+    targets: [{ apiGroup: "", resource: "secrets" }],
+    unnamed: true,
+  })),
+];
+
+const VERBS = [
+  "get",
+  "list",
+  "watch",
+  "create",
+  "update",
+  "patch",
+  "delete",
+  "*",
+  "GET",
+  "escalate",
+  "bind",
+  "impersonate",
+];
+const API_GROUPS = ["", "*", "apps", RBAC_GROUP, "authentication.k8s.io"];
+const RESOURCES = [
+  "*",
+  "secrets",
+  "pods",
+  "pods/exec",
+  "pods/attach",
+  "pods/*",
+  "*/exec",
+  "*/scale",
+  "serviceaccounts",
+  "serviceaccounts/token",
+  "SECRETS",
+  "roles",
+  "clusterroles",
+  "rolebindings",
+  "users",
+  "groups",
+  "configmaps",
+  "deployments",
+];
+const URLS = ["/healthz", "/metrics", "/api/*", "/*", "*", "/logs"];
+const NAMES = ["scout-secrets", "backend-0", ""];
+
+const unique = <T>(arb: fc.Arbitrary<T>, max: number) =>
+  fc.uniqueArray(arb, { minLength: 1, maxLength: max });
+
+const resourceRule = fc.record(
+  {
+    apiGroups: unique(fc.constantFrom(...API_GROUPS), 2),
+    resources: unique(fc.constantFrom(...RESOURCES), 3),
+    verbs: unique(fc.constantFrom(...VERBS), 3),
+    resourceNames: unique(fc.constantFrom(...NAMES), 2),
+  },
+  { requiredKeys: ["apiGroups", "resources", "verbs"] },
+);
+
+const urlRule = fc.record({
+  nonResourceURLs: unique(fc.constantFrom(...URLS), 2),
+  verbs: unique(fc.constantFrom("get", "post", "*", "GET"), 2),
+});
+
+const LABELS: ReadonlyArray<[string, string]> = [
+  ["rbac.authorization.k8s.io/aggregate-to-admin", "true"],
+  ["rbac.authorization.k8s.io/aggregate-to-edit", "true"],
+  ["rbac.authorization.k8s.io/aggregate-to-view", "true"],
+  ["kubernetes.io/bootstrapping", "rbac-defaults"],
+  ["scout.example/aggregate", "true"],
+];
+
+const selector = fc.oneof(
+  fc.constantFrom(...LABELS).map(([k, v]) => ({ matchLabels: { [k]: v } })),
+  fc.constant({}),
+  fc.constantFrom(...LABELS).map(([k]) => ({
+    matchExpressions: [{ key: k, operator: "DoesNotExist" }],
+  })),
+);
+
+export const ROLE_NAMES = ["scout-reader", "scout-ops", "scout-agg"];
+/** Built-in names the input's ClusterRoles take: the API server reconciles them at start. */
+export const OVERRIDDEN_BUILT_INS = ["edit", "view", "cluster-admin"];
+export const BUILT_IN_REFS = ["cluster-admin", "admin", "edit", "view", "system:node", "missing"];
+
+const role = fc
+  .record({
+    kind: fc.constantFrom("Role", "ClusterRole"),
+    // A ClusterRole named like a built-in is reconciled with it unless autoupdate is "false".
+    name: fc.constantFrom(...ROLE_NAMES, ...OVERRIDDEN_BUILT_INS),
+    autoupdateOff: fc.boolean(),
+    namespace: fc.constantFrom(SCOUT, SCOUT, "other"),
+    resourceRules: fc.array(resourceRule, { maxLength: 3 }),
+    urlRules: fc.array(urlRule, { maxLength: 1 }),
+    labels: fc.subarray([...LABELS], { maxLength: 1 }),
+    aggregation: fc.option(fc.array(selector, { minLength: 1, maxLength: 2 }), { freq: 4 }),
+  })
+  .map((r) => {
+    const cluster = r.kind === "ClusterRole";
+    return {
+      apiVersion: `${RBAC_GROUP}/v1`,
+      kind: r.kind,
+      metadata: {
+        name: r.name,
+        ...(cluster ? {} : { namespace: r.namespace }),
+        ...(cluster && r.labels.length > 0 ? { labels: Object.fromEntries(r.labels) } : {}),
+        ...(cluster && r.autoupdateOff
+          ? { annotations: { "rbac.authorization.kubernetes.io/autoupdate": "false" } }
+          : {}),
+      },
+      ...(cluster && r.aggregation
+        ? { aggregationRule: { clusterRoleSelectors: r.aggregation } }
+        : {}),
+      rules: [...r.resourceRules, ...(cluster ? r.urlRules : [])],
+    };
+  });
+
+const subject = fc.oneof(
+  // Refused by the API server: a ServiceAccount has no API group, and kinds are case-sensitive.
+  fc.constantFrom(
+    { kind: "ServiceAccount", apiGroup: RBAC_GROUP, name: "scout-backend", namespace: SCOUT },
+    { kind: "user", apiGroup: RBAC_GROUP, name: "alice" },
+  ),
+  fc.record(
+    {
+      kind: fc.constant("ServiceAccount"),
+      name: fc.constantFrom("scout-backend", "scout-worker", "default"),
+      namespace: fc.constantFrom(SCOUT, "other", ""),
+    },
+    { requiredKeys: ["kind", "name"] },
+  ),
+  fc.record({
+    kind: fc.constant("User"),
+    apiGroup: fc.constant(RBAC_GROUP),
+    name: fc.constantFrom(
+      "alice",
+      "system:serviceaccount:scout:scout-backend",
+      "system:serviceaccount:other:scout-backend",
+      "system:anonymous",
+    ),
+  }),
+  fc.record({
+    kind: fc.constant("Group"),
+    apiGroup: fc.constant(RBAC_GROUP),
+    name: fc.constantFrom(
+      "system:serviceaccounts",
+      "system:serviceaccounts:scout",
+      "system:serviceaccounts:other",
+      "system:authenticated",
+      "system:unauthenticated",
+      "scout-admins",
+    ),
+  }),
+);
+
+const binding = fc
+  .record({
+    kind: fc.constantFrom("RoleBinding", "ClusterRoleBinding"),
+    name: fc.constantFrom("scout-a", "scout-b"),
+    namespace: fc.constantFrom(SCOUT, SCOUT, "other"),
+    roleKind: fc.constantFrom("Role", "ClusterRole"),
+    roleName: fc.constantFrom(...ROLE_NAMES, ...BUILT_IN_REFS),
+    subjects: fc.array(subject, { minLength: 1, maxLength: 3 }),
+  })
+  .map((b) => {
+    const cluster = b.kind === "ClusterRoleBinding";
+    return {
+      apiVersion: `${RBAC_GROUP}/v1`,
+      kind: b.kind,
+      metadata: { name: b.name, ...(cluster ? {} : { namespace: b.namespace }) },
+      roleRef: {
+        apiGroup: RBAC_GROUP,
+        kind: cluster ? "ClusterRole" : b.roleKind,
+        name: b.roleName,
+      },
+      subjects: b.subjects,
+    };
+  });
+
+/** One generated bundle of RBAC objects (the Scout namespace and account come with it). */
+export const rbacCase = fc.record({
+  roles: fc.array(role, { minLength: 1, maxLength: 3 }),
+  bindings: fc.array(binding, { maxLength: 2 }),
+});
+
+type Generated<A> = A extends fc.Arbitrary<infer T> ? T : never;
+export type RbacCase = Generated<typeof rbacCase>;
+export type RbacObject = RbacCase["roles"][number] | RbacCase["bindings"][number];
