@@ -512,7 +512,10 @@ function generatorEntry(
     if (envFile === undefined) continue;
     files[envFile]!.split("\n").forEach((line, at) => {
       const key = /^\s*([^#=\s][^=]*)=/.exec(line)?.[1]?.trim();
-      if (key !== undefined) keys[key] ??= { file: envFile, line: at + 1, column: 1 };
+      if (key === undefined) return;
+      const number = at + 1;
+      const endColumn = line.trimEnd().length + 1;
+      keys[key] ??= { file: envFile, line: number, column: 1, endLine: number, endColumn };
     });
   }
   const changesBase = entry.behavior === "merge" || entry.behavior === "replace";

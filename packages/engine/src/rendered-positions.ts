@@ -4,6 +4,7 @@ import {
   fingerprintOfFinding,
   isRecord,
   type Locate,
+  placedAt,
   type Result,
   summarize,
 } from "@scout-deploy/core";
@@ -81,10 +82,7 @@ function relocate<F extends Finding>(finding: F, positions: RenderedPositions): 
   const decided = `scout.${wanted.join(".")}${sameKey(key, wanted) ? "" : " (not set: its default)"}`;
   return {
     finding: {
-      ...finding,
-      file: positions.configFile,
-      line: at.line,
-      column: at.column,
+      ...placedAt(finding, { ...at, file: positions.configFile }),
       rendered,
       message: `${finding.message} (rendered ${place}; decided by ${decided})`,
     },

@@ -8,6 +8,7 @@ import {
   messageKey,
   type Position,
   parseSource,
+  placedAt,
   type RenderedLocation,
   type SourceDocument,
   splitPointer,
@@ -133,7 +134,7 @@ export function relocateFindings<F extends Finding>(
       source.map.kind === "helm" && position && generatedAt(source.map, position)
         ? { fingerprint: sameAcrossRenders(finding) }
         : {};
-    return { ...finding, ...(position ?? {}), ...generated, rendered };
+    return { ...(position ? placedAt(finding, position) : finding), ...generated, rendered };
   });
 }
 
@@ -199,7 +200,7 @@ function helmPosition(
   const tokens = splitPointer(pointer);
   const lines = documentLines(template.text, heading.occurrence);
   const match = matchTemplate(lines, tokens);
-  const templatePosition = { file: template.file, line: match.line + 1, column: match.column };
+  const templatePosition = lineAt(template.file, lines, match.line, match.column);
   // The whole document, or a key the template does not spell (an include printed it): the
   // document's first line in the template, rather than the rendered text no one edits.
   if (match.line < 0) return documentStart(template.file, lines);
@@ -290,7 +291,14 @@ function documentStart(file: string, lines: readonly string[]): Position | undef
   const content = firstContentLine(lines);
   const line = content >= 0 ? content : lines.findIndex(printsText);
   if (line < 0) return undefined;
-  return { file, line: line + 1, column: indentOf(lines[line]!) + 1 };
+  return lineAt(file, lines, line, indentOf(lines[line]!) + 1);
+}
+
+/** A template line from `column` to its last printed character: what the user edits there. */
+function lineAt(file: string, lines: readonly string[], index: number, column: number): Position {
+  const text = lines[index] ?? "";
+  const end = Math.max(column, text.trimEnd().length + 1);
+  return { file, line: index + 1, column, endLine: index + 1, endColumn: end };
 }
 
 /** A line whose actions print (an include, a toYaml), not only a comment or control flow. */
@@ -846,10 +854,17 @@ function selects(selector: string | undefined, labels: unknown): boolean {
 /** A position in an inline patch's text, moved to where that text sits in its file. */
 function inFile(patch: PatchRef, position: Position): Position {
   if (!patch.inline) return position;
-  return {
+  const { line, column } = patch.inline;
+  const moved: Position = {
     file: patch.file,
-    line: patch.inline.line + position.line - 1,
-    column: patch.inline.column + position.column - 1,
+    line: line + position.line - 1,
+    column: column + position.column - 1,
+  };
+  if (position.endLine === undefined || position.endColumn === undefined) return moved;
+  return {
+    ...moved,
+    endLine: line + position.endLine - 1,
+    endColumn: column + position.endColumn - 1,
   };
 }
 
