@@ -32,8 +32,11 @@ export interface HelmSourceMap {
   subchartValues?: Record<string, { file: string; text: string }>;
 }
 
-/** A values file, and the keys above what a template's `.Values` names in it (subcharts). */
-interface ScopedValues {
+/**
+ * A values file, and the keys above what a template's `.Values` names in it (subcharts; the
+ * `helmCharts/0/valuesInline` of a kustomization).
+ */
+export interface ScopedValues {
   file: string;
   text: string;
   prefix: readonly string[];
@@ -48,11 +51,32 @@ export interface KustomizeOrigin {
    * A generated object (a helmCharts, secretGenerator or configMapGenerator entry): the
    * kustomization file, the entry's pointer, and where each data key was written.
    */
-  generator?: { file: string; pointer: string; keys?: Record<string, Position> };
+  generator?: {
+    file: string;
+    pointer: string;
+    keys?: Record<string, Position>;
+    /** A helmCharts generator's local charts: a value is traced to the values that set it. */
+    charts?: InflatedChart[];
+  };
   /** The `images:` entries of the kustomizations whose image transformer ran on it. */
   images?: ImageEntry[];
   /** The kustomization files whose `replacements:` ran on it (texts in `files`). */
   replacements?: string[];
+}
+
+/** A `helmCharts:` entry of a kustomization whose chart is a folder beside it. */
+export interface InflatedChart {
+  /** The entry's pointer in the kustomization. */
+  pointer: string;
+  releaseName?: string;
+  /** The chart's templates (shown path and text). */
+  templates: { file: string; text: string }[];
+  /**
+   * What helm reads, lowest precedence first: the chart's values.yaml, the entry's valuesFile
+   * and valuesInline (the kustomization's text, under the entry's `valuesInline` key), then
+   * its additionalValuesFiles.
+   */
+  values: ScopedValues[];
 }
 
 /** An `images:` entry: the image name it matches, what it sets, and its line. */
@@ -536,7 +560,60 @@ function kustomizePosition(
     if (removal !== undefined) return inFile(patch, target.locate(removal));
   }
   if (base && inBase) return base.locate(inBase.pointer);
-  return origin.generator && generatorPosition(map, origin.generator, pointer, parsed);
+  const charted =
+    origin.generator?.charts &&
+    inflatedPosition(origin.generator.charts, rendered, pointer, parsed);
+  return charted ?? (origin.generator && generatorPosition(map, origin.generator, pointer, parsed));
+}
+
+/**
+ * A field of an object a `helmCharts:` entry inflated, traced as a chart's field is: the
+ * template's key, then the values key it prints, in the last of the entry's values that sets
+ * it (valuesInline over valuesFile over the chart's values.yaml). Kustomize drops the
+ * `# Source:` comments, so the template is the one of the object's kind whose keys match the
+ * field best; nothing matched leaves the finding on the entry.
+ */
+function inflatedPosition(
+  charts: readonly InflatedChart[],
+  rendered: unknown,
+  pointer: string,
+  parsed: Parsed,
+): Position | undefined {
+  const tokens = splitPointer(pointer);
+  const name = nameOf(rendered);
+  const kind = isRecord(rendered) ? rendered.kind : undefined;
+  const named = charts.filter((chart) => chart.releaseName && name.includes(chart.releaseName));
+  let best:
+    | { chart: InflatedChart; file: string; lines: string[]; match: TemplateMatch }
+    | undefined;
+  for (const chart of named.length ? named : charts) {
+    for (const template of chart.templates) {
+      const occurrence = documentOfKind(template.text, kind);
+      if (occurrence < 0) continue;
+      const lines = documentLines(template.text, occurrence);
+      const match = matchTemplate(lines, tokens);
+      if (match.matched > (best?.match.matched ?? 0))
+        best = { chart, file: template.file, lines, match };
+    }
+  }
+  if (!best) return undefined;
+  const { chart, file, lines, match } = best;
+  const valuesPath = valuesReference(lines, match, tokens);
+  const printed = lineAt(file, lines, match.line, match.column);
+  return (valuesPath && valuesPosition(chart.values, valuesPath, parsed)) ?? printed;
+}
+
+/** Which document of a template (by `---`) says `kind: <kind>`; -1 when none does. */
+function documentOfKind(text: string, kind: unknown): number {
+  if (typeof kind !== "string") return -1;
+  const lines = text.split("\n");
+  const separators = lines.flatMap((line, index) => (/^---(\s|$)/.test(line) ? [index] : []));
+  const starts = separators[0] === firstContentLine(lines) ? separators : [-1, ...separators];
+  const at = lines.findIndex((line) =>
+    new RegExp(`^kind:\\s*["']?${kind}["']?\\s*(#.*)?$`).test(line),
+  );
+  if (at < 0) return -1;
+  return starts.filter((start) => start < at).length - 1;
 }
 
 /**

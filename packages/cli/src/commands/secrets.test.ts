@@ -148,6 +148,8 @@ data: {api-token: ${b64("a".repeat(44))}}
         message: string;
         line: number;
         column: number;
+        endLine: number;
+        endColumn: number;
       }[]
     ).filter((f) => f.ruleId.startsWith("secrets/"));
     expect(new Set(expected.map((f) => f.ruleId))).toEqual(
