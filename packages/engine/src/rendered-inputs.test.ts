@@ -93,11 +93,18 @@ describe("check of a Helm chart (real helm template)", () => {
       file: insecureValues,
       line: 7,
       column: 3,
+      // the values key and its value, "privileged: true"
+      endLine: 7,
+      endColumn: 19,
     });
     expect(find(result.findings, "pod/no-privilege-escalation")).toMatchObject({
       file: insecureValues,
       line: 6,
     });
+    // what the template writes itself: its line, from the key to the line's last character
+    const resources = find(result.findings, "workload/resources");
+    expect(resources).toMatchObject({ file: `${chart}/templates/deployment.yaml`, line: 24 });
+    expect(resources).toMatchObject({ column: 11, endLine: 24, endColumn: 20 });
   });
 
   helmIt("puts a value of the chart's values.yaml on its line there", async () => {
@@ -290,6 +297,9 @@ describe("check of a Kustomize overlay (real kubectl kustomize)", () => {
       file: "dev/kustomization.yaml",
       line: 15,
       column: 19,
+      // "privileged: true", moved with the inline patch into its kustomization
+      endLine: 15,
+      endColumn: 35,
     });
   });
 
