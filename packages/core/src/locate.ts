@@ -74,19 +74,24 @@ function frameTree(text: string): Frame | undefined {
 
 function frameSpan(text: string, root: Frame, pointer: string): Span {
   let frame = unwrap(text, root);
-  let found: Span = { start: contentStart(text, root.open), end: frameEnd(text, frame) };
+  let start = contentStart(text, root.open);
   // What stays marked when the next segment is absent: a member's key, an item, the document.
-  let belowAbsent = found.end;
+  // Ends are found only for the node the span ends on: a block's end is a walk down its last children.
+  const document = frame;
+  let belowAbsent = () => frameEnd(text, document);
   for (const segment of splitPointer(pointer)) {
     const next = frame.kind === "mapping" ? memberOf(text, frame, segment) : itemOf(frame, segment);
-    if (!next) return { start: found.start, end: belowAbsent };
-    const start = contentStart(text, next.at.open);
-    if (!next.value) return { start, end: trimEnd(text, start, next.at.end) };
-    frame = unwrap(text, next.value);
-    found = { start, end: frameEnd(text, frame) };
-    belowAbsent = next.at === next.value ? found.end : trimEnd(text, start, next.at.end);
+    if (!next) return { start, end: belowAbsent() };
+    const at = contentStart(text, next.at.open);
+    if (!next.value) return { start: at, end: trimEnd(text, at, next.at.end) };
+    const value = unwrap(text, next.value);
+    const key = next.at;
+    belowAbsent =
+      key === next.value ? () => frameEnd(text, value) : () => trimEnd(text, at, key.end);
+    frame = value;
+    start = at;
   }
-  return found;
+  return { start, end: frameEnd(text, frame) };
 }
 
 /**
@@ -176,28 +181,29 @@ function astLocator(text: string): OffsetLocator {
 
 function astSpan(text: string, document: Document, pointer: string): Span {
   let node: unknown = document.contents;
-  let found: Span = { start: rangeOf(node)?.[0] ?? 0, end: nodeEnd(text, node) };
-  let belowAbsent = found.end;
+  let start = rangeOf(node)?.[0] ?? 0;
+  const root = node;
+  let belowAbsent = () => nodeEnd(text, root);
   for (const segment of splitPointer(pointer)) {
     if (isAlias(node)) node = node.resolve(document);
     let at: unknown;
     if (isMap(node)) {
       const pair = winningPair(document, node, segment);
-      if (!pair) return { start: found.start, end: belowAbsent };
+      if (!pair) return { start, end: belowAbsent() };
       at = pair.key;
       node = pair.value;
     } else if (isSeq(node) && /^\d+$/.test(segment) && node.items[Number(segment)] !== undefined) {
       at = node.items[Number(segment)];
       node = at;
     } else {
-      return { start: found.start, end: belowAbsent };
+      return { start, end: belowAbsent() };
     }
-    const start = rangeOf(at)?.[0] ?? found.start;
+    start = rangeOf(at)?.[0] ?? start;
     if (isEmpty(node)) return { start, end: nodeEnd(text, at) };
-    found = { start, end: nodeEnd(text, node) };
-    belowAbsent = at === node ? found.end : nodeEnd(text, at);
+    const [key, value] = [at, node];
+    belowAbsent = key === value ? () => nodeEnd(text, value) : () => nodeEnd(text, key);
   }
-  return found;
+  return { start, end: nodeEnd(text, node) };
 }
 
 /** A member's value that is not written (`key:`): the member is its key. */
