@@ -75,7 +75,9 @@ function relocate<F extends Finding>(finding: F, positions: RenderedPositions): 
   const path = finding.path ?? "";
   const wanted = source ? decidingKey(source, path, finding.ruleId) : [];
   const key = presentKey(positions.scout, wanted, source?.section ?? []);
-  const at = positions.locate(["/scout", ...key.map(escapePart)].join("/"));
+  // A parent of the deciding key is marked by its key alone (locating the key falls back to it).
+  const located = isPrefix(key, wanted) ? wanted : key;
+  const at = positions.locate(["/scout", ...located.map(escapePart)].join("/"));
   const rendered = { file: positions.shownAs(name), line: finding.line, path };
   const object = finding.object ? `${finding.object.kind} ${finding.object.name}` : "document";
   const place = `${rendered.file}:${rendered.line} ${object}${path ? ` ${dotted(path)}` : ""}`;
@@ -113,6 +115,10 @@ function isSet(scout: unknown, key: ConfigKey): boolean {
 
 function sameKey(a: ConfigKey, b: ConfigKey): boolean {
   return a.length === b.length && a.every((part, i) => part === b[i]);
+}
+
+function isPrefix(prefix: ConfigKey, key: ConfigKey): boolean {
+  return prefix.length <= key.length && prefix.every((part, i) => part === key[i]);
 }
 
 function escapePart(part: string): string {

@@ -489,8 +489,9 @@ function valuesPosition(
     if (depth === path.length) return document.locate(joinPointer("", ...path));
     // A parent's values name the subchart before any key of it: that alone places nothing.
     const named = depth - file.prefix.length;
+    // Located at the whole path, the nearest key set is marked alone, not all the block below it.
     if (named > 0 && (!best || named > best.depth))
-      best = { position: document.locate(joinPointer("", ...path.slice(0, depth))), depth: named };
+      best = { position: document.locate(joinPointer("", ...path)), depth: named };
   }
   return best?.position;
 }
