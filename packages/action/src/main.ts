@@ -136,7 +136,7 @@ function announce(runner: Runner, log: Logger, notice: string): void {
     message: notice,
     file: "",
     line: 0,
-    column: 0,
+    endLine: 0,
   });
 }
 

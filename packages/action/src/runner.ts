@@ -22,7 +22,11 @@ export function actionsRunner(): Runner & { log: Logger } {
             title: annotation.title,
             file: annotation.file,
             startLine: annotation.line,
-            startColumn: annotation.column,
+            endLine: annotation.endLine,
+            // GitHub refuses columns on an annotation over several lines.
+            ...(annotation.column !== undefined
+              ? { startColumn: annotation.column, endColumn: annotation.endColumn }
+              : {}),
           }
         : { title: annotation.title };
       if (annotation.level === "error") core.error(annotation.message, properties);

@@ -159,10 +159,24 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
     expect(result.outputs["bundle-digest"]).toMatch(/^sha256:[0-9a-f]{64}$/);
     const sarif = JSON.parse(readFileSync(result.outputs["sarif-file"]!, "utf8"));
     expect(sarif.runs[0].results).toHaveLength(findings.summary.findings);
+    // Each result marks the finding's text: the same extent in SARIF and in the findings file.
+    const readOnly = (f: { ruleId: string }) => f.ruleId === "pod/read-only-root-filesystem";
+    const { line, column, endLine, endColumn } = findings.findings.find(readOnly);
+    expect(sarif.runs[0].results.find(readOnly).locations[0].physicalLocation.region).toEqual({
+      startLine: line,
+      startColumn: column,
+      endLine,
+      endColumn,
+    });
 
     expect(result.summary).toContain(`❌ **Failed**: ${findings.summary.findings} findings`);
     expect(result.stdout).toMatch(
-      /^::error title=pod\/read-only-root-filesystem,file=k8s\/backend\.yaml,line=15,col=13::/m,
+      // "readOnlyRootFilesystem: false": GitHub's end column is its last character
+      /^::error title=pod\/read-only-root-filesystem,file=k8s\/backend\.yaml,line=15,endLine=15,col=13,endColumn=41::/m,
+    );
+    // A container without probes is marked whole: its lines, and no columns (GitHub refuses them there).
+    expect(result.stdout).toMatch(
+      /^::error title=workload\/probes,file=k8s\/backend\.yaml,line=10,endLine=16::/m,
     );
     expect(result.stdout).toContain(
       `::error::Scout Secure Deploy: ${bySeverity.error} findings at or above fail-on error (${bySeverity.error} error)`,

@@ -86,6 +86,9 @@ describe("scout-deploy check", () => {
         file: "k8s/backend.yaml",
         line: 15,
         column: 13,
+        // "runAsUser: 0": the text the user edits, end column exclusive
+        endLine: 15,
+        endColumn: 25,
         path: "/spec/template/spec/containers/0/securityContext/runAsUser",
         remediation: expect.stringContaining("runAsNonRoot"),
         helpUri: expect.stringMatching(/pod\/run-as-non-root\/README\.md$/),

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -73,6 +73,54 @@ describe("check PATH of a chart or a kustomization", () => {
 const hasKustomize = ["kubectl", "kustomize"].some((name) => systemToolRunner().find(name));
 if (!hasKustomize && process.env.CI === "true")
   throw new Error("neither kubectl nor kustomize is installed: run scripts/setup.sh");
+
+describe("check of a kustomization whose helmCharts set values inline", () => {
+  it.skipIf(!hasHelm || !hasKustomize)(
+    "marks the valuesInline key that set the value, in text, JSON and SARIF",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "scout-cli-helmcharts-"));
+      cpSync(join(repo, "examples/helm-chart"), join(dir, "charts/scout"), { recursive: true });
+      writeFileSync(
+        join(dir, "kustomization.yaml"),
+        [
+          "namespace: scout",
+          "helmCharts:",
+          "  - name: scout",
+          "    releaseName: prod",
+          "    valuesInline:",
+          "      securityContext:",
+          "        privileged: true",
+          "",
+        ].join("\n"),
+      );
+      const options = { cwd: dir, env: process.env };
+      const text = await runCli(["check", "."], options);
+      expect(text.code).toBe(1);
+      expect(text.stdout).toMatch(
+        /^kustomization\.yaml\n(?: {2}.*\n)*? {2}7:9-7:25 +error +container "api" is privileged/m,
+      );
+      const json = JSON.parse((await runCli(["check", ".", "--format", "json"], options)).stdout);
+      const privileged = json.findings.find(
+        (f: { ruleId: string }) => f.ruleId === "pod/not-privileged",
+      );
+      expect(privileged).toMatchObject({
+        file: "kustomization.yaml",
+        line: 7,
+        column: 9,
+        endLine: 7,
+        endColumn: 25,
+      });
+      const sarif = JSON.parse((await runCli(["check", ".", "--format", "sarif"], options)).stdout);
+      const result = sarif.runs[0].results.find(
+        (r: { ruleId: string }) => r.ruleId === "pod/not-privileged",
+      );
+      expect(result.locations[0].physicalLocation).toEqual({
+        artifactLocation: { uri: "kustomization.yaml", uriBaseId: "%SRCROOT%" },
+        region: { startLine: 7, startColumn: 9, endLine: 7, endColumn: 25 },
+      });
+    },
+  );
+});
 
 describe("check of a folder that holds a chart", () => {
   it.skipIf(!hasHelm || !hasKustomize)(

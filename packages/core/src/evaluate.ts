@@ -349,10 +349,17 @@ function baseFinding(
     file: position.file,
     line: position.line,
     column: position.column,
+    ...extentOf(position),
     remediation: rule.meta.remediation,
   };
   if (rule.meta.docs) finding.helpUri = rule.meta.docs;
   return finding;
+}
+
+function extentOf(position: Position): Pick<Finding, "endLine" | "endColumn"> {
+  return position.endLine === undefined || position.endColumn === undefined
+    ? {}
+    : { endLine: position.endLine, endColumn: position.endColumn };
 }
 
 /**

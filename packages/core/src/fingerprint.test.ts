@@ -50,6 +50,18 @@ function run(files: Record<string, string>) {
 }
 
 describe("finding fingerprints", () => {
+  it("stay when only the extent of the finding's text changes", () => {
+    const narrow = run(pods(""));
+    // the same objects, each spec now written over more lines and columns
+    const wide = run({
+      "a.yaml":
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: one\nspec:\n  containers:   [\n  ]\n",
+      "b.yaml": pods("")["b.yaml"]!.replace("containers: []", "containers: [  ]"),
+    });
+    expect(wide.map((f) => f.endColumn)).not.toEqual(narrow.map((f) => f.endColumn));
+    expect(wide.map((f) => f.fingerprint)).toEqual(narrow.map((f) => f.fingerprint));
+  });
+
   it("hashes like SHA-256, with Node's hash and without it (a browser, an old Node)", () => {
     const texts = ["", "abc", "x".repeat(55), "x".repeat(56), "x".repeat(64 * 3 + 7)];
     for (const text of [...texts, "é€😀".repeat(40), "\u0000v1\u0000pod/x"]) {

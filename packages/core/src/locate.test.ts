@@ -46,7 +46,7 @@ function compareLocators(path: string, text: string): number {
     const fast = createOffsetLocator(doc);
     const exact = astOffsetLocator(doc);
     for (const pointer of pointersOf(value)) {
-      expect(fast(pointer), `${path} ${pointer}`).toBe(exact(pointer));
+      expect(fast(pointer), `${path} ${pointer}`).toEqual(exact(pointer));
       compared++;
     }
   }
@@ -90,4 +90,67 @@ describe.skipIf(!existsSync(realworld))("createOffsetLocator on the real-world c
     expect(compared).toBeGreaterThan(10_000);
     expect(fastDocuments).toBeGreaterThan(500);
   }, 120_000);
+});
+
+describe("the span a pointer marks", () => {
+  const text = [
+    "spec:",
+    "  containers:",
+    "    - name: app",
+    "      image: nginx:latest   # pinned later",
+    "      securityContext:",
+    "        privileged: true",
+    "      # trailing comment",
+    "",
+    "      ports: [{containerPort: 80}]",
+    "      args:",
+    "  script: |",
+    "    echo one",
+    "    echo two",
+    "",
+    "  sidecar: &s {name: b}",
+  ].join("\n");
+  const spanText = (locate: (p: string) => { start: number; end: number }, pointer: string) => {
+    const span = locate(pointer);
+    return text.slice(span.start, span.end);
+  };
+  const containers = "/spec/containers/0";
+  const cases: [string, string][] = [
+    [`${containers}/image`, "image: nginx:latest"],
+    [`${containers}/securityContext/privileged`, "privileged: true"],
+    [`${containers}/securityContext`, "securityContext:\n        privileged: true"],
+    [`${containers}/securityContext/runAsNonRoot`, "securityContext"],
+    [`${containers}/args`, "args"],
+    [`${containers}/args/0`, "args"],
+    [`${containers}/ports/0/containerPort`, "containerPort: 80"],
+    [`${containers}/ports`, "ports: [{containerPort: 80}]"],
+    ["/spec/script", "script: |\n    echo one\n    echo two"],
+    ["/spec/containers/7", "containers"],
+  ];
+  it.each(cases)("%s marks %j", (pointer, marked) => {
+    const fast = text.replace("&s ", "");
+    // the fast path reads the text without the anchor; the AST reads it with one
+    expect(usesFastPath(fast)).toBe(true);
+    expect(usesFastPath(text)).toBe(false);
+    const inFast = createOffsetLocator(fast)(pointer);
+    expect(fast.slice(inFast.start, inFast.end)).toBe(marked);
+    expect(spanText(createOffsetLocator(text), pointer)).toBe(marked);
+  });
+
+  it("a whole container item ends with its last field, before the comments after it", () => {
+    const marked = spanText(astOffsetLocator(text), containers);
+    expect(marked.startsWith("name: app")).toBe(true);
+    expect(marked.endsWith("args")).toBe(true);
+  });
+
+  it("a document's node positions carry the extent as line and exclusive column", () => {
+    const [document] = parseSource("a.yaml", "kind: Pod\nspec:\n  hostNetwork: true\n").documents;
+    expect(document!.locate("/spec/hostNetwork")).toEqual({
+      file: "a.yaml",
+      line: 3,
+      column: 3,
+      endLine: 3,
+      endColumn: 20,
+    });
+  });
 });

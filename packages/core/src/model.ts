@@ -16,11 +16,16 @@ export function failsAt(severity: Severity, failOn: FailOn): boolean {
   return failOn !== "never" && severityRank(severity) >= severityRank(failOn);
 }
 
-/** A place in a file the user wrote. `line` and `column` are 1-based. */
+/**
+ * A place in a file the user wrote. `line` and `column` are 1-based. The extent, when known,
+ * ends before `endLine`:`endColumn` (exclusive, as in SARIF): the text the user edits.
+ */
 export interface Position {
   file: string;
   line: number;
   column: number;
+  endLine?: number;
+  endColumn?: number;
 }
 
 export interface ObjectRef {
@@ -38,6 +43,12 @@ export interface Finding {
   file: string;
   line: number;
   column: number;
+  /**
+   * Where the text the finding is about ends (exclusive column): the offending value, or the
+   * key when the value is absent. Not part of the fingerprint, nor of the finding's identity.
+   */
+  endLine?: number;
+  endColumn?: number;
   /** JSON Pointer into the object (or the document when there is no object). */
   path?: string;
   remediation?: string;
@@ -111,6 +122,22 @@ export function compareFindings(a: Finding, b: Finding): number {
     compareStrings(a.ruleId, b.ruleId) ||
     compareStrings(a.message, b.message)
   );
+}
+
+/**
+ * The finding put at `position`: its file, start and, when the position has one, its extent
+ * (an extent the finding had elsewhere never stays behind).
+ */
+export function placedAt<F extends Finding>(finding: F, position: Position): F {
+  const { endLine: _line, endColumn: _column, ...rest } = finding;
+  return { ...(rest as F), ...position };
+}
+
+/** "file:12:7", or "file:12:7-12:19" when the position has an extent. */
+export function formatRange(position: Position): string {
+  const start = `${position.file}:${position.line}:${position.column}`;
+  if (position.endLine === undefined || position.endColumn === undefined) return start;
+  return `${start}-${position.endLine}:${position.endColumn}`;
 }
 
 export function compareStrings(a: string, b: string): number {

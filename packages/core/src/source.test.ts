@@ -23,6 +23,9 @@ describe("parseSource", () => {
       file: "a.yaml",
       line: 12,
       column: 13,
+      // "runAsUser: 0" ends before column 25
+      endLine: 12,
+      endColumn: 25,
     });
   });
 
@@ -34,10 +37,13 @@ describe("parseSource", () => {
   it("falls back to the nearest existing ancestor for an absent field", () => {
     const [doc] = parseSource("a.yaml", deployment).documents;
     const position = doc!.locate("/spec/template/spec/containers/0/securityContext/privileged");
-    expect(position).toMatchObject({ line: 11, column: 11 });
+    // the absent field's parent is marked by its key alone
+    expect(position).toMatchObject({ line: 11, column: 11, endLine: 11, endColumn: 26 });
     expect(doc!.locate("/spec/template/spec/containers/7/name")).toMatchObject({
       line: 8,
       column: 7,
+      endLine: 8,
+      endColumn: 17,
     });
   });
 

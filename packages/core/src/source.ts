@@ -244,7 +244,13 @@ function lazyLocator(
     let position = known.get(pointer);
     if (!position) {
       offsetOf ??= createOffsetLocator(text, exact);
-      position = file.positionAt(chunk.start + offsetOf(pointer));
+      const span = offsetOf(pointer);
+      const end = file.positionAt(chunk.start + span.end);
+      position = {
+        ...file.positionAt(chunk.start + span.start),
+        endLine: end.line,
+        endColumn: end.column,
+      };
       known.set(pointer, position);
     }
     return { ...position };

@@ -111,6 +111,9 @@ function toFinding(
     file: position.file,
     line: position.line,
     column: position.column,
+    ...(position.endLine !== undefined && position.endColumn !== undefined
+      ? { endLine: position.endLine, endColumn: position.endColumn }
+      : {}),
     path,
     remediation: rule.meta.remediation,
     ...(rule.meta.docs ? { helpUri: rule.meta.docs } : {}),

@@ -24,10 +24,12 @@ import { clusterGates } from "./cluster-gates.js";
 import type {
   HelmSourceMap,
   ImageEntry,
+  InflatedChart,
   KustomizeOrigin,
   KustomizeSourceMap,
   PatchRef,
   PatchTarget,
+  ScopedValues,
 } from "./source-positions.js";
 import { subchartsOf } from "./source-positions.js";
 
@@ -388,6 +390,16 @@ function kustomizeOrigins(annotated: string, scratch: string, root: string, cwd:
     }
     return pointer;
   };
+  // Each kustomization's charts are read once, for every object they inflate.
+  const charts = new Map<string, InflatedChart[]>();
+  const chartsOf = (absolute: string, file: string) => {
+    let found = charts.get(file);
+    if (found === undefined) {
+      found = inflatedCharts(absolute, file, files[file]!, read, files);
+      charts.set(file, found);
+    }
+    return found;
+  };
   const documents: KustomizeOrigin[] = parseSource("<kustomize>", annotated).documents.map(
     (document) => {
       const annotations = annotationsOf(document.value);
@@ -395,7 +407,7 @@ function kustomizeOrigins(annotated: string, scratch: string, root: string, cwd:
       const originPath = /^path:\s*(.+)$/m.exec(origin);
       const resource = originPath ? read(resolve(scratch, originPath[1]!.trim())) : undefined;
       const generator =
-        helmChartOf(origin, scratch, read, entryOf) ??
+        helmChartOf(origin, scratch, read, entryOf, chartsOf) ??
         dataGeneratorOf(origin, nameOfDocument(document.value), chain, scratch, read, files);
       const transformations = annotations["alpha.config.kubernetes.io/transformations"];
       const kustomizations = patchTransformersOf(transformations).map((kustomization) =>
@@ -422,18 +434,87 @@ function kustomizeOrigins(annotated: string, scratch: string, root: string, cwd:
 
 /**
  * Where an object that Kustomize's helmCharts inflated was asked for: the kustomization that
- * configured the generator, at its chart entry (`entryOf`).
+ * configured the generator, at its chart entry (`entryOf`), and the entries' local charts, so
+ * that a value lands on the values that set it.
  */
 function helmChartOf(
   origin: string,
   scratch: string,
   read: (absolute: string) => string | undefined,
   entryOf: (file: string) => string,
+  chartsOf: (absolute: string, file: string) => InflatedChart[],
 ): KustomizeOrigin["generator"] {
   if (!/kind:\s*HelmChartInflationGenerator/.test(origin)) return undefined;
   const configuredIn = /^configuredIn:\s*(.+)$/m.exec(origin)?.[1]?.trim();
-  const file = configuredIn ? read(resolve(scratch, configuredIn)) : undefined;
-  return file === undefined ? undefined : { file, pointer: entryOf(file) };
+  const absolute = configuredIn ? resolve(scratch, configuredIn) : undefined;
+  const file = absolute ? read(absolute) : undefined;
+  if (absolute === undefined || file === undefined) return undefined;
+  const charts = chartsOf(absolute, file);
+  return { file, pointer: entryOf(file), ...(charts.length ? { charts } : {}) };
+}
+
+/**
+ * The `helmCharts:` entries of a kustomization whose chart is a folder of it (`<chartHome>/
+ * <name>`): their templates and, in helm's order, the values each entry gives. Kustomize
+ * merges valuesInline over valuesFile (the chart's values.yaml when none), under it with
+ * `valuesMerge: merge`, instead of it with `replace`; additionalValuesFiles come last.
+ */
+function inflatedCharts(
+  kustomization: string,
+  file: string,
+  text: string,
+  read: (absolute: string) => string | undefined,
+  files: Record<string, string>,
+): InflatedChart[] {
+  const value = parseSource(file, text).documents[0]?.value;
+  if (!isRecord(value) || !Array.isArray(value.helmCharts)) return [];
+  const folder = dirname(kustomization);
+  const globals = isRecord(value.helmGlobals) ? value.helmGlobals : {};
+  const chartHome = typeof globals.chartHome === "string" ? globals.chartHome : "charts";
+  const shown = (path: unknown): ScopedValues[] => {
+    const name = typeof path === "string" ? read(resolve(folder, path)) : undefined;
+    return name === undefined ? [] : [{ file: name, text: files[name]!, prefix: [] }];
+  };
+  return value.helmCharts.flatMap((entry, index): InflatedChart[] => {
+    if (!isRecord(entry) || typeof entry.name !== "string") return [];
+    const chart = resolve(folder, chartHome, entry.name);
+    const templates = chartTemplates(chart, read, files);
+    if (!templates.length) return [];
+    const pointer = `/helmCharts/${index}`;
+    const inline: ScopedValues[] = isRecord(entry.valuesInline)
+      ? [{ file, text, prefix: ["helmCharts", String(index), "valuesInline"] }]
+      : [];
+    const given = entry.valuesMerge === "replace" ? [] : shown(entry.valuesFile);
+    const merged = entry.valuesMerge === "merge" ? [...inline, ...given] : [...given, ...inline];
+    const additional = Array.isArray(entry.additionalValuesFiles)
+      ? entry.additionalValuesFiles.flatMap(shown)
+      : [];
+    return [
+      {
+        pointer,
+        ...(typeof entry.releaseName === "string" ? { releaseName: entry.releaseName } : {}),
+        templates,
+        values: [...shown(join(chart, "values.yaml")), ...merged, ...additional],
+      },
+    ];
+  });
+}
+
+/** A chart folder's templates (not its helpers), read through `read` so they have shown names. */
+function chartTemplates(
+  chart: string,
+  read: (absolute: string) => string | undefined,
+  files: Record<string, string>,
+): { file: string; text: string }[] {
+  const folder = join(chart, "templates");
+  if (!isFolder(folder)) return [];
+  return readdirSync(folder)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()
+    .flatMap((name) => {
+      const file = read(join(folder, name));
+      return file === undefined ? [] : [{ file, text: files[file]! }];
+    });
 }
 
 const DATA_GENERATORS = {
@@ -512,7 +593,10 @@ function generatorEntry(
     if (envFile === undefined) continue;
     files[envFile]!.split("\n").forEach((line, at) => {
       const key = /^\s*([^#=\s][^=]*)=/.exec(line)?.[1]?.trim();
-      if (key !== undefined) keys[key] ??= { file: envFile, line: at + 1, column: 1 };
+      if (key === undefined) return;
+      const number = at + 1;
+      const endColumn = line.trimEnd().length + 1;
+      keys[key] ??= { file: envFile, line: number, column: 1, endLine: number, endColumn };
     });
   }
   const changesBase = entry.behavior === "merge" || entry.behavior === "replace";

@@ -93,11 +93,18 @@ describe("check of a Helm chart (real helm template)", () => {
       file: insecureValues,
       line: 7,
       column: 3,
+      // the values key and its value, "privileged: true"
+      endLine: 7,
+      endColumn: 19,
     });
     expect(find(result.findings, "pod/no-privilege-escalation")).toMatchObject({
       file: insecureValues,
       line: 6,
     });
+    // what the template writes itself: its line, from the key to the line's last character
+    const resources = find(result.findings, "workload/resources");
+    expect(resources).toMatchObject({ file: `${chart}/templates/deployment.yaml`, line: 24 });
+    expect(resources).toMatchObject({ column: 11, endLine: 24, endColumn: 20 });
   });
 
   helmIt("puts a value of the chart's values.yaml on its line there", async () => {
@@ -290,6 +297,9 @@ describe("check of a Kustomize overlay (real kubectl kustomize)", () => {
       file: "dev/kustomization.yaml",
       line: 15,
       column: 19,
+      // "privileged: true", moved with the inline patch into its kustomization
+      endLine: 15,
+      endColumn: 35,
     });
   });
 
@@ -427,13 +437,13 @@ describe("a kustomization whose helmCharts inflate a chart (real kubectl kustomi
     tools.find("helm") && tools.find("kubectl")
       ? it
       : withTool(tools.find("helm") ? "kubectl" : "helm");
-  /** The example chart under charts/, inflated with its insecure values. */
-  function inflating(): string {
+  /** The example chart under charts/, inflated with its insecure values and `more` of the entry. */
+  function inflating(more = ""): string {
     const dir = mkdtempSync(join(tmpdir(), "scout-helmcharts-"));
     cpSync(join(repo, chart), join(dir, "charts/scout"), { recursive: true });
     writeFileSync(
       join(dir, "kustomization.yaml"),
-      "namespace: scout\nhelmCharts:\n  - name: scout\n    releaseName: prod\n    valuesFile: charts/scout/values-insecure.yaml\n",
+      `namespace: scout\nhelmCharts:\n  - name: scout\n    releaseName: prod\n    valuesFile: charts/scout/values-insecure.yaml\n${more}`,
     );
     return dir;
   }
@@ -453,13 +463,59 @@ describe("a kustomization whose helmCharts inflate a chart (real kubectl kustomi
     expect(result.findings.map((f) => f.ruleId)).toContain("pod/not-privileged");
   });
 
-  bothIt("puts what the chart gives on the kustomization's chart entry", async () => {
-    const { result } = await runCheck({ cwd: inflating(), paths: ["."], tools });
+  bothIt(
+    "puts a value on the valuesFile line that set it, the text of that line marked",
+    async () => {
+      const { result } = await runCheck({ cwd: inflating(), paths: ["."], tools });
+      expect(find(result.findings, "pod/not-privileged")).toMatchObject({
+        file: "charts/scout/values-insecure.yaml",
+        line: 7,
+        column: 3,
+        endLine: 7,
+        endColumn: 19,
+      });
+      // runAsNonRoot: false comes in through the toYaml block the template inserts
+      expect(find(result.findings, "pod/run-as-non-root")).toMatchObject({
+        file: "charts/scout/values-insecure.yaml",
+        line: 3,
+      });
+    },
+  );
+
+  bothIt("puts a value valuesInline sets on its key there, over the valuesFile", async () => {
+    const dir = inflating(
+      "    valuesInline:\n      securityContext:\n        privileged: true # inline wins\n",
+    );
+    const { result } = await runCheck({ cwd: dir, paths: ["."], tools });
     expect(find(result.findings, "pod/not-privileged")).toMatchObject({
       file: "kustomization.yaml",
-      line: 3,
-      column: 5,
+      line: 8,
+      column: 9,
+      endLine: 8,
+      endColumn: 25,
     });
+    // what only the valuesFile sets stays on its line
+    expect(find(result.findings, "pod/no-privilege-escalation")).toMatchObject({
+      file: "charts/scout/values-insecure.yaml",
+      line: 6,
+    });
+  });
+
+  bothIt("with valuesMerge: merge the valuesFile wins over valuesInline", async () => {
+    const dir = inflating(
+      "    valuesMerge: merge\n    valuesInline:\n      securityContext:\n        privileged: true\n",
+    );
+    const { result } = await runCheck({ cwd: dir, paths: ["."], tools });
+    expect(find(result.findings, "pod/not-privileged")).toMatchObject({
+      file: "charts/scout/values-insecure.yaml",
+      line: 7,
+    });
+  });
+
+  bothIt("a whole object the template writes lands on the template, not on the entry", async () => {
+    const { result } = await runCheck({ cwd: inflating(), paths: ["."], tools });
+    const template = "charts/scout/templates/deployment.yaml";
+    expect(find(result.findings, "workload/resources")).toMatchObject({ file: template });
   });
 
   const kubectlIt = tools.find("kubectl") ? it : withTool("kubectl");

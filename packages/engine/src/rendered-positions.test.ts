@@ -87,7 +87,9 @@ describe("findings of rendered manifests sit on the config key that decided them
       const pinned = findings.find(
         (f) => f.ruleId === "workload/image-pinned" && f.message.includes(component),
       );
-      expect(pinned).toMatchObject({ file: "scout-deploy.yaml", line: lineOf(lines, "image:") });
+      const image = lineOf(lines, "image:");
+      expect(pinned).toMatchObject({ file: "scout-deploy.yaml", line: image, endLine: image });
+      expect(pinned!.endColumn).toBe(lines[image - 1]!.length + 1);
       expect(pinned?.rendered?.path).toBe("/spec/template/spec/containers/0/image");
 
       // revisionHistoryLimit is no key of the config: the component's section decides it.
@@ -97,7 +99,14 @@ describe("findings of rendered manifests sit on the config key that decided them
       expect(own?.message).toContain(`decided by scout.components.${component})`);
       // A component the config leaves out: its nearest set parent, `components:`.
       const other = defaults.find((f) => !f.message.startsWith(`scout-${component} `));
-      expect(other).toMatchObject({ line: lineOf(lines, "components:"), column: 3 });
+      // marked by the key alone, not the whole section below it that does not set this one
+      const components = lineOf(lines, "components:");
+      expect(other).toMatchObject({
+        line: components,
+        column: 3,
+        endLine: components,
+        endColumn: 13,
+      });
       expect(other?.message).toMatch(/decided by scout\.components\.\w+ \(not set: its default\)/);
     });
   }

@@ -4,6 +4,7 @@ import {
   fingerprintOfFinding,
   isRecord,
   type Locate,
+  placedAt,
   type Result,
   summarize,
 } from "@scout-deploy/core";
@@ -74,17 +75,16 @@ function relocate<F extends Finding>(finding: F, positions: RenderedPositions): 
   const path = finding.path ?? "";
   const wanted = source ? decidingKey(source, path, finding.ruleId) : [];
   const key = presentKey(positions.scout, wanted, source?.section ?? []);
-  const at = positions.locate(["/scout", ...key.map(escapePart)].join("/"));
+  // A parent of the deciding key is marked by its key alone (locating the key falls back to it).
+  const located = isPrefix(key, wanted) ? wanted : key;
+  const at = positions.locate(["/scout", ...located.map(escapePart)].join("/"));
   const rendered = { file: positions.shownAs(name), line: finding.line, path };
   const object = finding.object ? `${finding.object.kind} ${finding.object.name}` : "document";
   const place = `${rendered.file}:${rendered.line} ${object}${path ? ` ${dotted(path)}` : ""}`;
   const decided = `scout.${wanted.join(".")}${sameKey(key, wanted) ? "" : " (not set: its default)"}`;
   return {
     finding: {
-      ...finding,
-      file: positions.configFile,
-      line: at.line,
-      column: at.column,
+      ...placedAt(finding, { ...at, file: positions.configFile }),
       rendered,
       message: `${finding.message} (rendered ${place}; decided by ${decided})`,
     },
@@ -115,6 +115,10 @@ function isSet(scout: unknown, key: ConfigKey): boolean {
 
 function sameKey(a: ConfigKey, b: ConfigKey): boolean {
   return a.length === b.length && a.every((part, i) => part === b[i]);
+}
+
+function isPrefix(prefix: ConfigKey, key: ConfigKey): boolean {
+  return prefix.length <= key.length && prefix.every((part, i) => part === key[i]);
 }
 
 function escapePart(part: string): string {

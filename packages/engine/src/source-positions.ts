@@ -8,6 +8,7 @@ import {
   messageKey,
   type Position,
   parseSource,
+  placedAt,
   type RenderedLocation,
   type SourceDocument,
   splitPointer,
@@ -31,8 +32,11 @@ export interface HelmSourceMap {
   subchartValues?: Record<string, { file: string; text: string }>;
 }
 
-/** A values file, and the keys above what a template's `.Values` names in it (subcharts). */
-interface ScopedValues {
+/**
+ * A values file, and the keys above what a template's `.Values` names in it (subcharts; the
+ * `helmCharts/0/valuesInline` of a kustomization).
+ */
+export interface ScopedValues {
   file: string;
   text: string;
   prefix: readonly string[];
@@ -47,11 +51,32 @@ export interface KustomizeOrigin {
    * A generated object (a helmCharts, secretGenerator or configMapGenerator entry): the
    * kustomization file, the entry's pointer, and where each data key was written.
    */
-  generator?: { file: string; pointer: string; keys?: Record<string, Position> };
+  generator?: {
+    file: string;
+    pointer: string;
+    keys?: Record<string, Position>;
+    /** A helmCharts generator's local charts: a value is traced to the values that set it. */
+    charts?: InflatedChart[];
+  };
   /** The `images:` entries of the kustomizations whose image transformer ran on it. */
   images?: ImageEntry[];
   /** The kustomization files whose `replacements:` ran on it (texts in `files`). */
   replacements?: string[];
+}
+
+/** A `helmCharts:` entry of a kustomization whose chart is a folder beside it. */
+export interface InflatedChart {
+  /** The entry's pointer in the kustomization. */
+  pointer: string;
+  releaseName?: string;
+  /** The chart's templates (shown path and text). */
+  templates: { file: string; text: string }[];
+  /**
+   * What helm reads, lowest precedence first: the chart's values.yaml, the entry's valuesFile
+   * and valuesInline (the kustomization's text, under the entry's `valuesInline` key), then
+   * its additionalValuesFiles.
+   */
+  values: ScopedValues[];
 }
 
 /** An `images:` entry: the image name it matches, what it sets, and its line. */
@@ -133,7 +158,7 @@ export function relocateFindings<F extends Finding>(
       source.map.kind === "helm" && position && generatedAt(source.map, position)
         ? { fingerprint: sameAcrossRenders(finding) }
         : {};
-    return { ...finding, ...(position ?? {}), ...generated, rendered };
+    return { ...(position ? placedAt(finding, position) : finding), ...generated, rendered };
   });
 }
 
@@ -199,7 +224,7 @@ function helmPosition(
   const tokens = splitPointer(pointer);
   const lines = documentLines(template.text, heading.occurrence);
   const match = matchTemplate(lines, tokens);
-  const templatePosition = { file: template.file, line: match.line + 1, column: match.column };
+  const templatePosition = lineAt(template.file, lines, match.line, match.column);
   // The whole document, or a key the template does not spell (an include printed it): the
   // document's first line in the template, rather than the rendered text no one edits.
   if (match.line < 0) return documentStart(template.file, lines);
@@ -290,7 +315,14 @@ function documentStart(file: string, lines: readonly string[]): Position | undef
   const content = firstContentLine(lines);
   const line = content >= 0 ? content : lines.findIndex(printsText);
   if (line < 0) return undefined;
-  return { file, line: line + 1, column: indentOf(lines[line]!) + 1 };
+  return lineAt(file, lines, line, indentOf(lines[line]!) + 1);
+}
+
+/** A template line from `column` to its last printed character: what the user edits there. */
+function lineAt(file: string, lines: readonly string[], index: number, column: number): Position {
+  const text = lines[index] ?? "";
+  const end = Math.max(column, text.trimEnd().length + 1);
+  return { file, line: index + 1, column, endLine: index + 1, endColumn: end };
 }
 
 /** A line whose actions print (an include, a toYaml), not only a comment or control flow. */
@@ -457,8 +489,9 @@ function valuesPosition(
     if (depth === path.length) return document.locate(joinPointer("", ...path));
     // A parent's values name the subchart before any key of it: that alone places nothing.
     const named = depth - file.prefix.length;
+    // Located at the whole path, the nearest key set is marked alone, not all the block below it.
     if (named > 0 && (!best || named > best.depth))
-      best = { position: document.locate(joinPointer("", ...path.slice(0, depth))), depth: named };
+      best = { position: document.locate(joinPointer("", ...path)), depth: named };
   }
   return best?.position;
 }
@@ -528,7 +561,60 @@ function kustomizePosition(
     if (removal !== undefined) return inFile(patch, target.locate(removal));
   }
   if (base && inBase) return base.locate(inBase.pointer);
-  return origin.generator && generatorPosition(map, origin.generator, pointer, parsed);
+  const charted =
+    origin.generator?.charts &&
+    inflatedPosition(origin.generator.charts, rendered, pointer, parsed);
+  return charted ?? (origin.generator && generatorPosition(map, origin.generator, pointer, parsed));
+}
+
+/**
+ * A field of an object a `helmCharts:` entry inflated, traced as a chart's field is: the
+ * template's key, then the values key it prints, in the last of the entry's values that sets
+ * it (valuesInline over valuesFile over the chart's values.yaml). Kustomize drops the
+ * `# Source:` comments, so the template is the one of the object's kind whose keys match the
+ * field best; nothing matched leaves the finding on the entry.
+ */
+function inflatedPosition(
+  charts: readonly InflatedChart[],
+  rendered: unknown,
+  pointer: string,
+  parsed: Parsed,
+): Position | undefined {
+  const tokens = splitPointer(pointer);
+  const name = nameOf(rendered);
+  const kind = isRecord(rendered) ? rendered.kind : undefined;
+  const named = charts.filter((chart) => chart.releaseName && name.includes(chart.releaseName));
+  let best:
+    | { chart: InflatedChart; file: string; lines: string[]; match: TemplateMatch }
+    | undefined;
+  for (const chart of named.length ? named : charts) {
+    for (const template of chart.templates) {
+      const occurrence = documentOfKind(template.text, kind);
+      if (occurrence < 0) continue;
+      const lines = documentLines(template.text, occurrence);
+      const match = matchTemplate(lines, tokens);
+      if (match.matched > (best?.match.matched ?? 0))
+        best = { chart, file: template.file, lines, match };
+    }
+  }
+  if (!best) return undefined;
+  const { chart, file, lines, match } = best;
+  const valuesPath = valuesReference(lines, match, tokens);
+  const printed = lineAt(file, lines, match.line, match.column);
+  return (valuesPath && valuesPosition(chart.values, valuesPath, parsed)) ?? printed;
+}
+
+/** Which document of a template (by `---`) says `kind: <kind>`; -1 when none does. */
+function documentOfKind(text: string, kind: unknown): number {
+  if (typeof kind !== "string") return -1;
+  const lines = text.split("\n");
+  const separators = lines.flatMap((line, index) => (/^---(\s|$)/.test(line) ? [index] : []));
+  const starts = separators[0] === firstContentLine(lines) ? separators : [-1, ...separators];
+  const at = lines.findIndex((line) =>
+    new RegExp(`^kind:\\s*["']?${kind}["']?\\s*(#.*)?$`).test(line),
+  );
+  if (at < 0) return -1;
+  return starts.filter((start) => start < at).length - 1;
 }
 
 /**
@@ -846,10 +932,17 @@ function selects(selector: string | undefined, labels: unknown): boolean {
 /** A position in an inline patch's text, moved to where that text sits in its file. */
 function inFile(patch: PatchRef, position: Position): Position {
   if (!patch.inline) return position;
-  return {
+  const { line, column } = patch.inline;
+  const moved: Position = {
     file: patch.file,
-    line: patch.inline.line + position.line - 1,
-    column: patch.inline.column + position.column - 1,
+    line: line + position.line - 1,
+    column: column + position.column - 1,
+  };
+  if (position.endLine === undefined || position.endColumn === undefined) return moved;
+  return {
+    ...moved,
+    endLine: line + position.endLine - 1,
+    endColumn: column + position.endColumn - 1,
   };
 }
 

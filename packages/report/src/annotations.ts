@@ -8,7 +8,11 @@ export interface Annotation {
   message: string;
   file: string;
   line: number;
-  column: number;
+  endLine: number;
+  /** GitHub honours columns only on one line: a finding over several lines has none. */
+  column?: number;
+  /** Inclusive, as GitHub draws it: the finding's last character. */
+  endColumn?: number;
 }
 
 export interface AnnotationLimits {
@@ -77,7 +81,19 @@ function toAnnotation(finding: Finding, level: AnnotationLevel): Annotation {
     title: finding.ruleId,
     message: `${finding.message}${remediation}`,
     file: finding.file,
-    line: finding.line,
-    column: finding.column,
+    ...annotatedLines(finding),
   };
+}
+
+/**
+ * The lines and, on one line, the columns a finding marks. A finding's end column is exclusive
+ * (as in SARIF); GitHub's is the last character marked, and an empty extent marks its start.
+ */
+function annotatedLines(
+  finding: Finding,
+): Pick<Annotation, "line" | "endLine" | "column" | "endColumn"> {
+  const { line, column, endLine = line, endColumn } = finding;
+  if (endLine > line) return { line, endLine };
+  const last = endColumn === undefined ? column : Math.max(column, endColumn - 1);
+  return { line, endLine: line, column, endColumn: last };
 }

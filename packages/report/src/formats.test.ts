@@ -97,7 +97,8 @@ describe("formatSarif", () => {
     const root = run.results.find((r: { ruleId: string }) => r.ruleId === "test/root-user");
     expect(root.locations[0].physicalLocation).toEqual({
       artifactLocation: { uri: "k8s/pod.yaml", uriBaseId: "%SRCROOT%" },
-      region: { startLine: 8, startColumn: 9 },
+      // SARIF's endColumn is one past the last character of "runAsUser: 0"
+      region: { startLine: 8, startColumn: 9, endLine: 8, endColumn: 21 },
     });
     for (const r of run.results) expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
     expect(
@@ -212,6 +213,15 @@ describe("formatMarkdown", () => {
     expect(md).toContain("| Network policies | ➖ not checked |");
     expect(md).toContain("[k8s/pod.yaml:8](https://github.com/o/r/blob/abc123/k8s/pod.yaml#L8)");
     expect(md).toContain('container "app" runs as root: runAsUser is 0');
+  });
+
+  it("links a finding over several lines to all of them", () => {
+    const spread = finding({ ruleId: "a/b", line: 5, endLine: 7, endColumn: 3 });
+    const md = formatMarkdown(
+      { ...result, findings: [spread] },
+      { rules, links: { serverUrl: "https://github.com", repository: "o/r", sha: "s" } },
+    );
+    expect(md).toContain("[k8s/a.yaml:5-7](https://github.com/o/r/blob/s/k8s/a.yaml#L5-L7)");
   });
 
   it("marks each checklist section by the findings of its rules", () => {
@@ -381,6 +391,22 @@ describe("formatJunit", () => {
 });
 
 describe("planAnnotations", () => {
+  it("marks the finding's text: columns on one line, only the lines over several", () => {
+    const result = evaluated({ "k8s/pod.yaml": pod });
+    const plan = planAnnotations(result.findings);
+    const root = plan.annotations.find((a) => a.title === "test/root-user");
+    // "runAsUser: 0" is columns 9..20; GitHub's end column is the last one marked
+    expect(root).toMatchObject({ line: 8, endLine: 8, column: 9, endColumn: 20 });
+    const spread = planAnnotations([finding({ ruleId: "a/b", line: 5, endLine: 7, endColumn: 3 })]);
+    expect(spread.annotations[0]).toEqual(expect.objectContaining({ line: 5, endLine: 7 }));
+    expect(spread.annotations[0]).not.toHaveProperty("column");
+    expect(spread.annotations[0]).not.toHaveProperty("endColumn");
+    const empty = planAnnotations([
+      finding({ ruleId: "a/b", column: 4, endLine: 1, endColumn: 4 }),
+    ]);
+    expect(empty.annotations[0]).toMatchObject({ line: 1, endLine: 1, column: 4, endColumn: 4 });
+  });
+
   it("emits the most severe first within GitHub's per-step limits and counts the rest", () => {
     const findings = [
       ...Array.from({ length: 3 }, (_, i) =>

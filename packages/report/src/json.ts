@@ -57,6 +57,9 @@ function orderedFinding(finding: Finding) {
     file: finding.file,
     line: finding.line,
     column: finding.column,
+    ...(finding.endLine !== undefined && finding.endColumn !== undefined
+      ? { endLine: finding.endLine, endColumn: finding.endColumn }
+      : {}),
     ...(finding.path !== undefined ? { path: finding.path } : {}),
     ...(finding.rendered ? { rendered: finding.rendered } : {}),
     ...(finding.remediation ? { remediation: finding.remediation } : {}),

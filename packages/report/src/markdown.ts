@@ -282,15 +282,22 @@ function instanceTitle(instance: string, count: number): string {
 }
 
 function row(finding: Finding, links: FileLinks | undefined): string {
-  const place = `${finding.file}:${finding.line}`;
+  const lines = linesOf(finding);
+  const place = `${finding.file}:${lines.replace("L", "").replace("-L", "-")}`;
   const where =
     links && insideRepository(finding.file)
-      ? `[${cell(place)}](${links.serverUrl}/${links.repository}/blob/${links.sha}/${finding.file.split("/").map(urlSegment).join("/")}#L${finding.line})`
+      ? `[${cell(place)}](${links.serverUrl}/${links.repository}/blob/${links.sha}/${finding.file.split("/").map(urlSegment).join("/")}#${lines})`
       : codeSpan(place);
   const rule = finding.helpUri
     ? `[\`${finding.ruleId}\`](${finding.helpUri})`
     : `\`${finding.ruleId}\``;
   return `| ${ICON[finding.severity]} ${finding.severity} | ${rule} | ${where} | ${cell(finding.message)} |`;
+}
+
+/** "L12", or "L12-L14" for a finding over several lines: GitHub's link to them. */
+function linesOf(finding: Finding): string {
+  const { line, endLine } = finding;
+  return endLine !== undefined && endLine > line ? `L${line}-L${endLine}` : `L${line}`;
 }
 
 /** Rendered files and stdin live outside the repository: no link for them. */

@@ -40,6 +40,8 @@ describe("formatJson", () => {
       "file",
       "line",
       "column",
+      "endLine",
+      "endColumn",
       "path",
       "remediation",
       "fingerprint",
@@ -49,6 +51,9 @@ describe("formatJson", () => {
       file: "k8s/pod.yaml",
       line: 8,
       column: 9,
+      // "runAsUser: 0", end column exclusive
+      endLine: 8,
+      endColumn: 21,
       path: "/spec/containers/0/securityContext/runAsUser",
     });
   });
@@ -58,7 +63,7 @@ describe("formatText", () => {
   it("groups findings under their file with line:column and the rule id", () => {
     const text = formatText(result());
     expect(text).toContain(
-      'k8s/pod.yaml\n  8:9  error    container "app" runs as root: runAsUser is 0  test/root-user\n',
+      'k8s/pod.yaml\n  8:9-8:21  error    container "app" runs as root: runAsUser is 0  test/root-user\n',
     );
     expect(text).toContain("✖ 1 problem (1 error, 0 warnings, 0 info) in 1 file, 1 object");
   });
@@ -72,7 +77,7 @@ describe("formatText", () => {
     const bundle = buildBundle([parseSource("k8s/evil\n✔ no problems.yaml", injected)]);
     const text = formatText(evaluate(securityGuideRulesForTest, bundle));
     expect(text).toContain(
-      'k8s/evil\\n✔ no problems.yaml\n  8:9  error    container "app\\n::notice::scout-deploy passed\\r\\u001b[2K\\u202e" runs as root',
+      'k8s/evil\\n✔ no problems.yaml\n  8:9-8:21  error    container "app\\n::notice::scout-deploy passed\\r\\u001b[2K\\u202e" runs as root',
     );
     expect(text.split("\n").filter((line) => line.startsWith("::"))).toEqual([]);
     for (const raw of ["\r", "\u001b", "\u202e"]) expect(text).not.toContain(raw);
@@ -85,6 +90,8 @@ describe("formatText", () => {
       ruleId: "test/privileged",
       message: 'container "app" is privileged',
       line: 9,
+      endLine: 9,
+      endColumn: 25,
     };
     const compared = {
       ...result(),
@@ -92,11 +99,20 @@ describe("formatText", () => {
         { ...root!, baseline: "unchanged" as const },
         { ...privileged, baseline: "new" as const },
       ],
-      fixed: [{ ...root!, ruleId: "test/host-path", message: "mounts the node's /", line: 3 }],
+      fixed: [
+        {
+          ...root!,
+          ruleId: "test/host-path",
+          message: "mounts the node's /",
+          line: 3,
+          endLine: undefined,
+          endColumn: undefined,
+        },
+      ],
     };
     const text = formatText(compared);
     expect(text).toContain(
-      'k8s/pod.yaml\n  8:9  error         container "app" runs as root: runAsUser is 0  test/root-user\n  9:9  error    new  container "app" is privileged  test/privileged\n',
+      'k8s/pod.yaml\n  8:9-8:21  error         container "app" runs as root: runAsUser is 0  test/root-user\n  9:9-9:25  error    new  container "app" is privileged  test/privileged\n',
     );
     expect(text).toContain(
       "fixed since the base:\n  k8s/pod.yaml\n    3:9  error    mounts the node's /  test/host-path\n",

@@ -173,7 +173,7 @@ function sarifResult(finding: Finding, ruleIndex: number, absent: boolean) {
       {
         physicalLocation: {
           artifactLocation: { uri: encodeUri(finding.file), uriBaseId: "%SRCROOT%" },
-          region: { startLine: finding.line, startColumn: finding.column },
+          region: regionOf(finding),
         },
       },
     ],
@@ -185,6 +185,13 @@ function sarifResult(finding: Finding, ruleIndex: number, absent: boolean) {
         : {}),
     properties: { severity: finding.severity, ...(finding.path ? { path: finding.path } : {}) },
   };
+}
+
+/** SARIF 2.1.0 §3.30: 1-based lines and columns, `endColumn` one past the region's last character. */
+function regionOf(finding: Finding) {
+  const start = { startLine: finding.line, startColumn: finding.column };
+  if (finding.endLine === undefined || finding.endColumn === undefined) return start;
+  return { ...start, endLine: finding.endLine, endColumn: finding.endColumn };
 }
 
 function describeObject(finding: Finding): string {

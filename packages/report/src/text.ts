@@ -46,14 +46,25 @@ function fileLines(
   mark: (finding: Finding) => string,
   paint: Paint,
 ): string[] {
-  const width = Math.max(...findings.map((f) => `${f.line}:${f.column}`.length));
+  const width = Math.max(...findings.map((f) => placeOf(f).length));
   return [
     paint("bold", inertLine(file)),
     ...findings.map((finding) => {
-      const place = `${finding.line}:${finding.column}`.padEnd(width);
+      const place = placeOf(finding).padEnd(width);
       return `  ${paint("dim", place)}  ${paint(finding.severity, finding.severity.padEnd(7))}  ${mark(finding)}${inertText(finding.message)}  ${paint("dim", finding.ruleId)}`;
     }),
   ];
+}
+
+/** "12:7", or with the extent the finding marks, "12:7-12:19" (end column exclusive). */
+function placeOf(finding: Finding): string {
+  const start = `${finding.line}:${finding.column}`;
+  const { endLine, endColumn } = finding;
+  const after =
+    endLine !== undefined &&
+    endColumn !== undefined &&
+    (endLine > finding.line || (endLine === finding.line && endColumn > finding.column));
+  return after ? `${start}-${endLine}:${endColumn}` : start;
 }
 
 function groupByFile(findings: readonly Finding[]): Map<string, Finding[]> {

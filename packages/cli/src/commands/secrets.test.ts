@@ -128,7 +128,7 @@ data: {api-token: ${b64("a".repeat(44))}}
     const result = await run(["secrets", "check", "bad", "good"]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /bad\/secret\.yaml\n {2}4:8 {2}error {4}key "api-token" \(sha256:[0-9a-f]{12}\) is a placeholder, not a token {2}secrets\/strong-token/,
+      /bad\/secret\.yaml\n {2}4:8-4:31 {2}error {4}key "api-token" \(sha256:[0-9a-f]{12}\) is a placeholder, not a token {2}secrets\/strong-token/,
     );
     expectAbsent(result.stdout + result.stderr, ["changeme", ...valuesIn("good/secret.yaml")]);
   });
@@ -148,6 +148,8 @@ data: {api-token: ${b64("a".repeat(44))}}
         message: string;
         line: number;
         column: number;
+        endLine: number;
+        endColumn: number;
       }[]
     ).filter((f) => f.ruleId.startsWith("secrets/"));
     expect(new Set(expected.map((f) => f.ruleId))).toEqual(
@@ -158,9 +160,14 @@ data: {api-token: ${b64("a".repeat(44))}}
         "secrets/valid-base64",
       ]),
     );
-    const lines = secretsCheck.stdout.split("\n").filter((l) => /^ {2}\d+:\d+ /.test(l));
+    const lines = secretsCheck.stdout.split("\n").filter((l) => /^ {2}\d+:\d+[- ]/.test(l));
     expect(lines.map((l) => l.trim().split(/\s{2,}/))).toEqual(
-      expected.map((f) => [`${f.line}:${f.column}`, f.severity, f.message, f.ruleId]),
+      expected.map((f) => [
+        `${f.line}:${f.column}-${f.endLine}:${f.endColumn}`,
+        f.severity,
+        f.message,
+        f.ruleId,
+      ]),
     );
     expect(secretsCheck.code).toBe(check.code);
   });
