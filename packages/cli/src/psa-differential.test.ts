@@ -1,0 +1,183 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Finding } from "@scout-deploy/core";
+import { runCheck } from "@scout-deploy/engine";
+import { bundledKubernetesVersions } from "@scout-deploy/schema";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { WRAPPING_KINDS, wrap } from "./test-support/psa/kinds.js";
+import { RULES_FOR_CHECK, STRICTER_THAN_PSA } from "./test-support/psa/mapping.js";
+import { judgeAll, type OracleVerdict, psaOraclePath } from "./test-support/psa/oracle.js";
+import { type PodCase, podCaseArb } from "./test-support/psa/pods.js";
+
+/**
+ * Differential test of the pod rules against the real Pod Security admission checks
+ * (scripts/psa-oracle over k8s.io/pod-security-admission v0.37.2): generated pods, each wrapped
+ * in every kind that carries a pod template, are checked by our pipeline (runCheck, as the CLI
+ * does) at every Kubernetes version we bundle, and judged by PSA at the same version.
+ * - Whenever PSA rejects a pod at restricted or baseline for a check, a rule of ours mapped to
+ *   that check (RULES_FOR_CHECK) reports the object, whatever its kind.
+ * - Whenever we report a pod that the restricted profile admits, the finding is of a class the
+ *   guide asks for (STRICTER_THAN_PSA).
+ * PSA_DIFF_CASES sets the number of pods (200), PSA_DIFF_SEED the seed.
+ */
+
+const CASES = Number(process.env.PSA_DIFF_CASES ?? 200);
+const SEED = Number(process.env.PSA_DIFF_SEED ?? 20261207);
+const binary = psaOraclePath();
+const inCi = Boolean(process.env.CI);
+
+if (!binary && !inCi) {
+  console.warn(
+    "Pod Security admission differential test skipped: psa-oracle not found (run scripts/install-psa-oracle.sh or set PSA_ORACLE_PATH)",
+  );
+}
+
+const minor = (version: string) => version.split(".").slice(0, 2).join(".");
+const slug = (kind: string) => kind.replace(/[^A-Za-z]/g, "").toLowerCase();
+const objectName = (index: number, kind: string) => `p${index}-${slug(kind)}`;
+
+/** The ephemeral containers of a template: the API server refuses them at creation (input/schema). */
+const hasEphemeral = (pod: PodCase) => Array.isArray(pod.spec.ephemeralContainers);
+
+/** What PSA rejects and we do not report, for one object: "check (level): reason". */
+function missed(verdict: OracleVerdict, ours: readonly Finding[], pod: PodCase): string[] {
+  const out: string[] = [];
+  const refused = hasEphemeral(pod) && ours.some((f) => f.ruleId === "input/schema");
+  for (const level of ["restricted", "baseline"] as const) {
+    for (const [check, reason] of Object.entries(verdict[level])) {
+      const rules = RULES_FOR_CHECK[check];
+      if (!rules) {
+        out.push(`${check}: a PSA check the test does not map to a rule (${reason})`);
+        continue;
+      }
+      if (refused || ours.some((f) => rules.includes(f.ruleId))) continue;
+      out.push(`${check} (${level}): ${reason}; expected ${rules.join(" or ")}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Our pod findings on an object that the restricted profile admits, unless the guide asks for
+ * them; `classes` counts the explained ones by the reason that explains them.
+ */
+function unexplained(
+  verdict: OracleVerdict,
+  ours: readonly Finding[],
+  classes: Map<string, number>,
+): string[] {
+  if (Object.keys(verdict.restricted).length > 0) return [];
+  return ours
+    .filter((f) => f.ruleId.startsWith("pod/") && f.severity !== "info")
+    .filter((f) => {
+      const known = STRICTER_THAN_PSA.find((c) => c.rule === f.ruleId && c.message.test(f.message));
+      if (known) classes.set(known.why, (classes.get(known.why) ?? 0) + 1);
+      return !known;
+    })
+    .map((f) => `${f.ruleId} (${f.severity}) at ${f.path}: ${f.message}`);
+}
+
+describe.skipIf(!binary && !inCi)("differential test against Pod Security admission", () => {
+  const root = mkdtempSync(join(tmpdir(), "psa-diff-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("finds psa-oracle (in CI a missing binary is a failure)", () => {
+    expect(binary, "psa-oracle is not installed: run scripts/install-psa-oracle.sh").toBeDefined();
+  });
+
+  const versions = bundledKubernetesVersions().map(minor);
+  it(`agrees on ${CASES} generated pods x ${WRAPPING_KINDS.length} kinds x Kubernetes ${versions.join(", ")} (seed ${SEED})`, {
+    timeout: 600_000,
+  }, async () => {
+    const pods = fc.sample(podCaseArb(), { numRuns: CASES, seed: SEED });
+    const verdicts = await judgeAll(
+      binary!,
+      versions.flatMap((version) =>
+        pods.map((pod, i) => ({ id: `${i}@${version}`, version, ...pod })),
+      ),
+    );
+    const byId = new Map(verdicts.map((v) => [v.id, v]));
+    const problems: string[] = [];
+    const stats = { rejected: 0, admitted: 0, objects: 0 };
+    /** How often each PSA check rejected a pod-version, at either level. */
+    const checks = new Map<string, number>();
+    /** Findings on admitted pods, by the guide's reason for them. */
+    const classes = new Map<string, number>();
+    /** Pods whose verdict changes with the Kubernetes version. */
+    const versionSensitive = new Set<number>();
+    for (const version of versions) {
+      const file = join(root, `pods-${version}.yaml`);
+      const items = pods.flatMap((pod, i) =>
+        WRAPPING_KINDS.map((kind) => wrap(kind, objectName(i, kind), pod.meta, pod.spec)),
+      );
+      writeFileSync(file, JSON.stringify({ apiVersion: "v1", kind: "List", items }, null, 1));
+      const run = await runCheck({ cwd: root, paths: [file], kubernetesVersion: version });
+      const findings = new Map<string, Finding[]>();
+      for (const f of run.result.findings) {
+        const name = f.object?.name ?? "";
+        findings.set(name, [...(findings.get(name) ?? []), f]);
+      }
+      pods.forEach((pod, i) => {
+        const verdict = byId.get(`${i}@${version}`);
+        if (!verdict || verdict.error) {
+          problems.push(`pod ${i} at ${version}: the oracle did not judge it (${verdict?.error})`);
+          return;
+        }
+        const rejected = Object.keys(verdict.restricted).length > 0;
+        const first = byId.get(`${i}@${versions[0]}`);
+        if (
+          JSON.stringify(Object.keys(verdict.baseline).sort()) !==
+            JSON.stringify(Object.keys(first?.baseline ?? {}).sort()) ||
+          JSON.stringify(Object.keys(verdict.restricted).sort()) !==
+            JSON.stringify(Object.keys(first?.restricted ?? {}).sort())
+        ) {
+          versionSensitive.add(i);
+        }
+        if (rejected !== !verdict.allowed.restricted) {
+          problems.push(`pod ${i} at ${version}: per-check and whole verdicts disagree`);
+        }
+        if (rejected) stats.rejected++;
+        else stats.admitted++;
+        for (const check of new Set([
+          ...Object.keys(verdict.restricted),
+          ...Object.keys(verdict.baseline),
+        ])) {
+          checks.set(check, (checks.get(check) ?? 0) + 1);
+        }
+        for (const kind of WRAPPING_KINDS) {
+          stats.objects++;
+          const ours = findings.get(objectName(i, kind)) ?? [];
+          const wrong = [...missed(verdict, ours, pod), ...unexplained(verdict, ours, classes)];
+          if (wrong.length > 0) {
+            problems.push(
+              `${kind} ${objectName(i, kind)} at ${version}:\n    ${wrong.join("\n    ")}\n    pod: ${JSON.stringify(pod)}`,
+            );
+          }
+        }
+      });
+    }
+    const perCheck = [...checks].sort().map(([check, n]) => `${check} ${n}`);
+    console.log(
+      `psa differential: ${CASES} pods, ${stats.objects} objects over ${versions.length} versions; restricted rejects ${stats.rejected} pod-versions, admits ${stats.admitted}; rejections by check: ${perCheck.join(", ")}`,
+    );
+    for (const [why, n] of classes) console.log(`  stricter than PSA (${n} findings): ${why}`);
+    // Some pods must change verdict with the version (sysctls), or versions are not tested.
+    expect(versionSensitive.size, "pods whose PSA verdict depends on the version").toBeGreaterThan(
+      0,
+    );
+    // Every check PSA has must reject some generated pod, or its mapping is never tested.
+    expect(Object.keys(RULES_FOR_CHECK).filter((check) => !checks.has(check))).toEqual([]);
+    // The generator must give both verdicts often, or agreement proves little.
+    expect(stats.admitted, "pod-versions the restricted profile admits").toBeGreaterThan(
+      (CASES * versions.length) / 10,
+    );
+    expect(stats.rejected, "pod-versions the restricted profile rejects").toBeGreaterThan(
+      (CASES * versions.length) / 3,
+    );
+    if (process.env.PSA_DIFF_REPORT)
+      writeFileSync(process.env.PSA_DIFF_REPORT, problems.join("\n"));
+    expect(problems.slice(0, 5).join("\n"), `${problems.length} divergences`).toBe("");
+  });
+});
