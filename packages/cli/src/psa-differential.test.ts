@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Finding } from "@scout-deploy/core";
@@ -25,6 +25,7 @@ import { type PodCase, podCaseArb } from "./test-support/psa/pods.js";
 
 const CASES = Number(process.env.PSA_DIFF_CASES ?? 200);
 const SEED = Number(process.env.PSA_DIFF_SEED ?? 20261207);
+const PODS_PER_FILE = 50;
 const binary = psaOraclePath();
 const inCi = Boolean(process.env.CI);
 
@@ -108,14 +109,27 @@ describe.skipIf(!binary && !inCi)("differential test against Pod Security admiss
     /** Pods whose verdict changes with the Kubernetes version. */
     const versionSensitive = new Set<number>();
     for (const version of versions) {
-      const file = join(root, `pods-${version}.yaml`);
-      const items = pods.flatMap((pod, i) =>
-        WRAPPING_KINDS.map((kind) => wrap(kind, objectName(i, kind), pod.meta, pod.spec)),
-      );
-      writeFileSync(file, JSON.stringify({ apiVersion: "v1", kind: "List", items }, null, 1));
-      const run = await runCheck({ cwd: root, paths: [file], kubernetesVersion: version });
+      const dir = join(root, version);
+      mkdirSync(dir);
+      // Files of PODS_PER_FILE pods each, kept well under the loader's file size limit.
+      for (let start = 0; start < pods.length; start += PODS_PER_FILE) {
+        const items = pods
+          .slice(start, start + PODS_PER_FILE)
+          .flatMap((pod, j) =>
+            WRAPPING_KINDS.map((kind) =>
+              wrap(kind, objectName(start + j, kind), pod.meta, pod.spec),
+            ),
+          );
+        const list = { apiVersion: "v1", kind: "List", items };
+        writeFileSync(join(dir, `pods-${start}.json`), JSON.stringify(list, null, 1));
+      }
+      const run = await runCheck({ cwd: root, paths: [dir], kubernetesVersion: version });
       const findings = new Map<string, Finding[]>();
       for (const f of run.result.findings) {
+        if (!f.object)
+          problems.push(
+            `at ${version}: a finding on no object: ${f.ruleId} ${f.file}: ${f.message}`,
+          );
         const name = f.object?.name ?? "";
         findings.set(name, [...(findings.get(name) ?? []), f]);
       }

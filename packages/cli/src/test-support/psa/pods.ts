@@ -9,7 +9,7 @@ import fc from "fast-check";
 
 type Json = Record<string, unknown>;
 
-/** A field left out of the object (not null: the API server reads null as unset too, but PSA's Go types do). */
+/** A field left out of the object; null, which the API server and PSA's Go types read as unset too, is an alternative of its own. */
 export const ABSENT = Symbol("absent");
 type Value = unknown | typeof ABSENT;
 
@@ -97,6 +97,8 @@ const CAPABILITIES: Json[] = [
   { drop: ["ALL"], add: ["CHOWN"] },
   { drop: ["all"], add: ["NET_BIND_SERVICE"] },
   { add: ["NET_RAW"] },
+  { drop: ["ALL"], add: null },
+  { drop: null },
 ];
 const HANDLERS: Json[] = [
   { livenessProbe: { httpGet: { host: "10.0.0.1", path: "/docs", port: 8000 } } },
@@ -131,13 +133,14 @@ function record(fields: Record<string, fc.Arbitrary<Value>>): fc.Arbitrary<Json>
 
 function podSecurityContext(rate: number): fc.Arbitrary<Value> {
   const context = record({
-    runAsNonRoot: field(rate, true, [false, ABSENT]),
-    runAsUser: field(rate, 1000, [0, 1001, ABSENT]),
+    runAsNonRoot: field(rate, true, [false, ABSENT, null]),
+    runAsUser: field(rate, 1000, [0, 1001, ABSENT, null]),
     runAsGroup: field(rate, 1000, [ABSENT]),
     seccompProfile: field(rate, SECCOMP.runtimeDefault, [
       SECCOMP.localhost,
       SECCOMP.unconfined,
       ABSENT,
+      null,
     ]),
     seLinuxOptions: field(rate, ABSENT, SELINUX),
     appArmorProfile: field(rate, ABSENT, APPARMOR),
@@ -157,12 +160,12 @@ function podSecurityContext(rate: number): fc.Arbitrary<Value> {
 
 function containerSecurityContext(rate: number): fc.Arbitrary<Value> {
   const context = record({
-    runAsNonRoot: field(rate, ABSENT, [true, false]),
-    runAsUser: field(rate, ABSENT, [0, 1000, 1001]),
-    seccompProfile: field(rate, ABSENT, Object.values(SECCOMP)),
-    allowPrivilegeEscalation: field(rate, false, [true, ABSENT]),
-    capabilities: field(rate, { drop: ["ALL"] }, [...CAPABILITIES, ABSENT]),
-    privileged: field(rate, ABSENT, [true, false]),
+    runAsNonRoot: field(rate, ABSENT, [true, false, null]),
+    runAsUser: field(rate, ABSENT, [0, 1000, 1001, null]),
+    seccompProfile: field(rate, ABSENT, [...Object.values(SECCOMP), null]),
+    allowPrivilegeEscalation: field(rate, false, [true, ABSENT, null]),
+    capabilities: field(rate, { drop: ["ALL"] }, [...CAPABILITIES, ABSENT, null]),
+    privileged: field(rate, ABSENT, [true, false, null]),
     procMount: field(rate, ABSENT, ["Default", "Unmasked"]),
     readOnlyRootFilesystem: field(rate, true, [false, ABSENT]),
     seLinuxOptions: field(rate, ABSENT, SELINUX),
@@ -170,8 +173,8 @@ function containerSecurityContext(rate: number): fc.Arbitrary<Value> {
     windowsOptions: field(rate, ABSENT, WINDOWS),
   });
   return fc
-    .tuple(context, field(rate / 2, "set", ["absent"]))
-    .map(([value, whole]) => (whole === "absent" ? ABSENT : value));
+    .tuple(context, field(rate / 2, "set", ["absent", "empty"]))
+    .map(([value, whole]) => (whole === "absent" ? ABSENT : whole === "empty" ? {} : value));
 }
 
 type ContainerList = "containers" | "initContainers" | "ephemeralContainers";
