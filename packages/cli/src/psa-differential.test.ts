@@ -18,8 +18,8 @@ import { type PodCase, podCaseArb } from "./test-support/psa/pods.js";
  * does) at every Kubernetes version we bundle, and judged by PSA at the same version.
  * - Whenever PSA rejects a pod at restricted or baseline for a check, a rule of ours mapped to
  *   that check (RULES_FOR_CHECK) reports the object, whatever its kind.
- * - Whenever we report a pod that the restricted profile admits, the finding is of a class the
- *   guide asks for (STRICTER_THAN_PSA).
+ * - Whenever we report a pod for a rule that no PSA rejection of it explains (above all a pod the
+ *   restricted profile admits), the finding is of a class the guide asks for (STRICTER_THAN_PSA).
  * PSA_DIFF_CASES sets the number of pods (200), PSA_DIFF_SEED the seed.
  */
 
@@ -61,17 +61,20 @@ function missed(verdict: OracleVerdict, ours: readonly Finding[], pod: PodCase):
 }
 
 /**
- * Our pod findings on an object that the restricted profile admits, unless the guide asks for
- * them; `classes` counts the explained ones by the reason that explains them.
+ * Our pod findings that no PSA rejection of the object explains (no failing check, at either
+ * level, maps to the finding's rule), unless the guide asks for them; `classes` counts the
+ * explained ones by the reason that explains them. Merged findings are judged message by message.
  */
 function unexplained(
   verdict: OracleVerdict,
   ours: readonly Finding[],
   classes: Map<string, number>,
 ): string[] {
-  if (Object.keys(verdict.restricted).length > 0) return [];
+  const failing = [...Object.keys(verdict.restricted), ...Object.keys(verdict.baseline)];
+  const psaRules = new Set(failing.flatMap((check) => RULES_FOR_CHECK[check] ?? []));
   return ours
-    .filter((f) => f.ruleId.startsWith("pod/") && f.severity !== "info")
+    .filter((f) => f.ruleId.startsWith("pod/") && f.severity !== "info" && !psaRules.has(f.ruleId))
+    .flatMap((f) => f.message.split("; ").map((message) => ({ ...f, message })))
     .filter((f) => {
       const known = STRICTER_THAN_PSA.find((c) => c.rule === f.ruleId && c.message.test(f.message));
       if (known) classes.set(known.why, (classes.get(known.why) ?? 0) + 1);

@@ -32,6 +32,11 @@ export const WRAPPING_KINDS: readonly string[] = [
   "example.com/Worker",
 ];
 
+const WORKLOAD_ONLY_ANNOTATIONS = {
+  "container.apparmor.security.beta.kubernetes.io/c0": "unconfined",
+  "container.apparmor.security.beta.kubernetes.io/c1": "unconfined",
+};
+
 const RUN_TO_COMPLETION = new Set(["Job", "CronJob", "keda.sh/ScaledJob"]);
 
 /** The object of `kind` named `name` whose pods have this metadata and spec. */
@@ -41,11 +46,16 @@ export function wrap(kind: string, name: string, meta: Json, spec: Json): Json {
   const labels = { "app.kubernetes.io/name": name };
   const podSpec = { ...spec, restartPolicy: RUN_TO_COMPLETION.has(kind) ? "Never" : "Always" };
   const template = { metadata: { ...meta, labels }, spec: podSpec };
-  const head = { apiVersion, kind: kind.split("/").at(-1), metadata: { name, namespace: "scout" } };
+  // The workload's own annotations do not reach its pods: a rule that read them would be wrong.
+  const head = {
+    apiVersion,
+    kind: kind.split("/").at(-1),
+    metadata: { name, namespace: "scout", annotations: WORKLOAD_ONLY_ANNOTATIONS },
+  };
   const controller = { selector: { matchLabels: labels }, template };
   switch (kind) {
     case "Pod":
-      return { ...head, metadata: { ...head.metadata, ...meta, labels }, spec: podSpec };
+      return { ...head, metadata: { name, namespace: "scout", ...meta, labels }, spec: podSpec };
     case "PodTemplate":
       return { ...head, template };
     case "ReplicationController":

@@ -68,9 +68,4 @@ export const STRICTER_THAN_PSA: ReadonlyArray<{ rule: string; message: RegExp; w
     message: /runs as the Windows administrator/,
     why: 'guide: "Run containers as non-root"; the kubelet refuses ContainerAdministrator under runAsNonRoot (PSA does not look at runAsUserName)',
   },
-  {
-    rule: "pod/safe-sysctls",
-    message: /with "\/" separators/,
-    why: "a warning, not a rejection: PSA compares names as written and rejects the pod, the kubelet reads it as the safe name (the rule says so)",
-  },
 ];

@@ -31,6 +31,8 @@ const APPARMOR = [
 const SELINUX = [
   { type: "container_t" },
   { type: "container_init_t" },
+  { type: "container_kvm_t" },
+  { type: "container_engine_t" },
   { type: "spc_t" },
   { type: "" },
   { user: "system_u" },
