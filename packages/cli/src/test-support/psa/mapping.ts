@@ -31,7 +31,15 @@ export const RULES_FOR_CHECK: Readonly<Record<string, readonly string[]>> = {
  * message says), each with the guide's statement or the cluster behaviour that justifies it. A
  * class not listed here fails the test: it is a false positive until the guide explains it.
  */
-export const STRICTER_THAN_PSA: ReadonlyArray<{ rule: string; message: RegExp; why: string }> = [
+export interface StricterClass {
+  rule: string;
+  message: RegExp;
+  why: string;
+  /** Only on pods like these (default: any). */
+  when?: (spec: Record<string, unknown>) => boolean;
+}
+
+export const STRICTER_THAN_PSA: readonly StricterClass[] = [
   {
     rule: "pod/seccomp-profile",
     message: /the API server refuses \(seccompProfile cannot be set for a windows pod\)/,
@@ -47,6 +55,7 @@ export const STRICTER_THAN_PSA: ReadonlyArray<{ rule: string; message: RegExp; w
     message:
       /runs as root: runAsUser is 0|may run as root: runAsNonRoot is not true|the pod sets (runAsUser: 0|runAsNonRoot: false)/,
     why: 'rules.md: "effective runAsNonRoot: true for every container, and no effective runAsUser: 0"; guide: "All containers run as user ID 1000". PSA 1.35+ waives both in a pod with its own user namespace (hostUsers: false), where UID 0 maps to an unprivileged host UID; the process is still root inside the container',
+    when: (spec) => spec.hostUsers === false,
   },
   {
     rule: "pod/run-as-user",
