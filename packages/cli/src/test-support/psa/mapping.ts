@@ -35,11 +35,17 @@ export interface StricterClass {
   rule: string;
   message: RegExp;
   why: string;
-  /** Only on pods like these (default: any). */
-  when?: (spec: Record<string, unknown>) => boolean;
+  /** Only on pods like these, at such a Kubernetes minor version (default: any). */
+  when?: (spec: Record<string, unknown>, minor: number) => boolean;
 }
 
 export const STRICTER_THAN_PSA: readonly StricterClass[] = [
+  {
+    rule: "pod/no-handler-host",
+    message: /connects to host .*, not to the pod/,
+    why: 'a probe or hook host before Kubernetes 1.34: the kubelet connects from the node to any host named (node-local services, the cloud metadata address), which the baseline profile forbids from 1.34 on; the guide\'s "All Scout containers follow security best practices"',
+    when: (_spec, minor) => minor < 34,
+  },
   {
     rule: "pod/seccomp-profile",
     message: /the API server refuses \(seccompProfile cannot be set for a windows pod\)/,
