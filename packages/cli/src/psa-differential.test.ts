@@ -62,11 +62,31 @@ function missed(verdict: OracleVerdict, ours: readonly Finding[], pod: PodCase):
         out.push(`${check}: a PSA check the test does not map to a rule (${reason})`);
         continue;
       }
-      if (refused || ours.some((f) => rules.includes(f.ruleId))) continue;
-      out.push(`${check} (${level}): ${reason}; expected ${rules.join(" or ")}`);
+      if (refused) continue;
+      const mapped = ours.filter((f) => rules.includes(f.ruleId));
+      if (mapped.length === 0) {
+        out.push(`${check} (${level}): ${reason}; expected ${rules.join(" or ")}`);
+        continue;
+      }
+      // Each container PSA names must be named by one of our findings too: not only another one.
+      for (const name of containersNamed(reason)) {
+        if (mapped.some((f) => f.message.includes(`"${name}"`))) continue;
+        out.push(
+          `${check} (${level}): ${reason}; no ${rules.join(" or ")} finding names container "${name}"`,
+        );
+      }
     }
   }
   return out;
+}
+
+/** The containers a PSA reason names: `container "a"`, `containers "a", "b"`. */
+function containersNamed(reason: string): string[] {
+  const names: string[] = [];
+  for (const match of reason.matchAll(/containers? ((?:"[^"]+"(?:, | and )?)+)/g)) {
+    for (const quoted of match[1]!.matchAll(/"([^"]+)"/g)) names.push(quoted[1]!);
+  }
+  return [...new Set(names)];
 }
 
 /**
