@@ -41,6 +41,21 @@ export interface StricterClass {
 
 export const STRICTER_THAN_PSA: readonly StricterClass[] = [
   {
+    rule: "pod/writable-paths",
+    message: /can write to .*, which the config does not allow/,
+    why: 'guide: "Root filesystem is read-only (except /tmp)": a writable mount elsewhere is a writable path PSA does not look at',
+  },
+  {
+    rule: "pod/service-account-token",
+    message: /runs under the "default" service account and mounts its token/,
+    why: 'guide, RBAC: "Minimal permissions: Only necessary permissions granted" (rules.md pod/service-account-token); PSA does not look at tokens',
+  },
+  {
+    rule: "pod/no-shared-process-namespace",
+    message: /sets shareProcessNamespace: true/,
+    why: 'guide: "All Scout containers follow security best practices": a shared process namespace lets each container read the others\' environment (the Secrets the guide keeps out of ConfigMaps); PSA does not look at it',
+  },
+  {
     rule: "pod/no-handler-host",
     message: /connects to host .*, not to the pod/,
     why: 'a probe or hook host before Kubernetes 1.34: the kubelet connects from the node to any host named (node-local services, the cloud metadata address), which the baseline profile forbids from 1.34 on; the guide\'s "All Scout containers follow security best practices"',

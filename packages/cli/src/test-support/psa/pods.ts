@@ -187,12 +187,14 @@ function container(rate: number, name: string, list: ContainerList): fc.Arbitrar
       securityContext: containerSecurityContext(rate),
       hostPort: field(rate, ABSENT, [8080, 0]),
       handler: field(rate, ABSENT, HANDLERS),
+      // Beyond PSA, for the findings it does not explain: a writable path besides /tmp.
+      cache: field(rate, ABSENT, [{ name: "tmp", mountPath: "/var/cache", subPath: "cache" }]),
     })
-    .map(({ securityContext, hostPort, handler }) => {
+    .map(({ securityContext, hostPort, handler, cache }) => {
       const out: Json = {
         name,
         image: "registry.example/scout/app:1.0.0",
-        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(cache === ABSENT ? [] : [cache])],
       };
       // The API server allows neither ports nor probes on an ephemeral container.
       if (list !== "ephemeralContainers") {
@@ -251,14 +253,25 @@ export function podCaseArb(): fc.Arbitrary<PodCase> {
         hostUsers: field(rate, ABSENT, [false, true]),
         os: field(rate, ABSENT, [{ name: "windows" }, { name: "linux" }]),
         volume: field(rate * 2, ABSENT, VOLUMES),
+        // Beyond PSA: the token and the shared process namespace (guide rules PSA lacks).
+        automountServiceAccountToken: field(rate, false, [true, ABSENT]),
+        shareProcessNamespace: field(rate, ABSENT, [true, false]),
       });
     })
     .map((g) => {
       const spec: Json = {
-        automountServiceAccountToken: false,
         volumes: [{ name: "tmp", emptyDir: {} }, ...(g.volume === ABSENT ? [] : [g.volume])],
       };
-      for (const key of ["hostNetwork", "hostPID", "hostIPC", "hostUsers", "os"] as const) {
+      const optional = [
+        "automountServiceAccountToken",
+        "shareProcessNamespace",
+        "hostNetwork",
+        "hostPID",
+        "hostIPC",
+        "hostUsers",
+        "os",
+      ] as const;
+      for (const key of optional) {
         if (g[key] !== ABSENT) spec[key] = g[key];
       }
       if (g.securityContext !== ABSENT) spec.securityContext = g.securityContext;
