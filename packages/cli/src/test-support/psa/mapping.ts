@@ -63,8 +63,13 @@ export const STRICTER_THAN_PSA: readonly StricterClass[] = [
   },
   {
     rule: "pod/seccomp-profile",
-    message: /the API server refuses \(seccompProfile cannot be set for a windows pod\)/,
-    why: "the API server refuses a seccompProfile on a Windows pod (validateWindows): the object is never created, whatever PSA would say",
+    message: /sets a seccompProfile the API server refuses/,
+    why: "the API server refuses the seccompProfile (on a Windows pod: validateWindows; Localhost without localhostProfile): the object is never created, whatever PSA would say",
+  },
+  {
+    rule: "pod/apparmor-profile",
+    message: /sets an appArmorProfile the API server refuses/,
+    why: "the API server refuses the appArmorProfile (Localhost without localhostProfile): the object is never created, whatever PSA would say",
   },
   {
     rule: "pod/drop-all-capabilities",

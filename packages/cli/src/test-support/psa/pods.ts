@@ -22,11 +22,14 @@ const SECCOMP = {
   runtimeDefault: { type: "RuntimeDefault" },
   localhost: { type: "Localhost", localhostProfile: "profiles/scout.json" },
   unconfined: { type: "Unconfined" },
+  /** Refused by the API server (no localhostProfile); PSA alone would admit it. */
+  unnamed: { type: "Localhost" },
 };
 const APPARMOR = [
   { type: "RuntimeDefault" },
   { type: "Localhost", localhostProfile: "k8s-scout" },
   { type: "Unconfined" },
+  { type: "Localhost" },
 ];
 const SELINUX = [
   { type: "container_t" },
