@@ -113,7 +113,7 @@ const HANDLERS: Json[] = [
   { lifecycle: { preStop: { tcpSocket: { host: "10.0.0.2", port: 9000 } } } },
 ];
 
-/** The compliant value at rate 1 - rate, else one of the alternatives. */
+/** The compliant value, or at `rate` one of the alternatives. */
 function field(
   rate: number,
   compliant: Value,
@@ -127,7 +127,7 @@ function field(
     );
 }
 
-/** A record without its ABSENT fields, or ABSENT when `whole` decides so. */
+/** A record without its ABSENT fields. */
 function record(fields: Record<string, fc.Arbitrary<Value>>): fc.Arbitrary<Json> {
   return fc.record(fields).map((values) => {
     const out: Json = {};
