@@ -66,6 +66,52 @@ new RuleTester({ describe, it }).run(seccompProfile, {
   ],
   invalid: [
     {
+      name: "an annotation that contradicts the field of its place: the API server refuses the object (they must match, ignored as the annotation is)",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+          annotations:
+            seccomp.security.alpha.kubernetes.io/pod: unconfined
+            container.seccomp.security.alpha.kubernetes.io/app: localhost/a.json
+            container.seccomp.security.alpha.kubernetes.io/ok: runtime/default
+        spec:
+          securityContext:
+            seccompProfile: {type: RuntimeDefault}
+          containers:
+            - name: app
+              securityContext:
+                seccompProfile: {type: Localhost, localhostProfile: b.json}
+            - name: ok
+              securityContext:
+                seccompProfile: {type: RuntimeDefault}
+      `,
+      errors: [
+        {
+          messageId: "refused",
+          line: 11,
+          column: 5,
+          severity: "error",
+          data: {
+            place: "the pod",
+            reason: 'the seccomp annotation says "unconfined": annotation and field must match',
+          },
+        },
+        {
+          messageId: "refused",
+          line: 15,
+          column: 9,
+          severity: "error",
+          data: {
+            place: 'container "app"',
+            reason:
+              'the seccomp annotation says "localhost/a.json": annotation and field must match',
+          },
+        },
+      ],
+    },
+    {
       name: "seccompProfile unset on a pod that has a securityContext, with two containers: at the pod's securityContext, one line for both",
       yaml: `
         apiVersion: apps/v1

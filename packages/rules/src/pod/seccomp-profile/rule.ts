@@ -134,9 +134,38 @@ function refusal(profile: unknown): string | undefined {
 }
 
 /** A refused field is one finding where it is set; the object never exists, so nothing it would run passes. */
+/**
+ * Why the API server refuses a field beside the deprecated annotation of the same place, if it
+ * does (validateSeccompAnnotationsAndFieldsMatch): ignored as they are, both must still agree.
+ */
+function mismatch(profile: unknown, annotation: unknown): string | undefined {
+  if (!isRecord(profile) || typeof annotation !== "string") return undefined;
+  const agrees =
+    profile.type === "Unconfined"
+      ? annotation === "unconfined"
+      : profile.type === "RuntimeDefault"
+        ? annotation === "runtime/default" || annotation === "docker/default"
+        : profile.type === "Localhost"
+          ? annotation === `localhost/${String(profile.localhostProfile)}`
+          : true;
+  return agrees
+    ? undefined
+    : `the seccomp annotation says "${annotation}": annotation and field must match`;
+}
+
+/** The deprecated annotation for the place of a securityContext: the pod's, or the container's. */
+function annotationAt(template: PodTemplate, container: string | undefined): unknown {
+  const annotations = isRecord(template.metadata.annotations) ? template.metadata.annotations : {};
+  return annotations[
+    container === undefined ? POD_ANNOTATION : CONTAINER_ANNOTATION_PREFIX + container
+  ];
+}
+
 function reportRefusedProfiles(context: RuleContext, template: PodTemplate) {
   for (const at of securityContextsOf(template)) {
-    const reason = refusal(at.context.seccompProfile);
+    const reason =
+      refusal(at.context.seccompProfile) ??
+      mismatch(at.context.seccompProfile, annotationAt(template, at.container));
     if (reason === undefined) continue;
     context.report({
       messageId: "refused",
