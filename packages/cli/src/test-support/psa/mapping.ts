@@ -64,7 +64,7 @@ export const STRICTER_THAN_PSA: readonly StricterClass[] = [
   {
     rule: "pod/seccomp-profile",
     message: /sets a seccompProfile the API server refuses/,
-    why: "the API server refuses the seccompProfile (on a Windows pod: validateWindows; Localhost without localhostProfile): the object is never created, whatever PSA would say",
+    why: "the API server refuses the seccompProfile (on a Windows pod: validateWindows; Localhost without localhostProfile; contradicting the annotation of its place): the object is never created, whatever PSA would say",
   },
   {
     rule: "pod/apparmor-profile",
