@@ -5,7 +5,7 @@ import { dropAllCapabilities } from "./rule.js";
 new RuleTester({ describe, it }).run(dropAllCapabilities, {
   valid: [
     {
-      name: "a Windows pod (spec.os.name: windows) cannot set this Linux-only field: not judged",
+      name: "a Windows pod (spec.os.name: windows) needs no dropped capability: not judged when it sets none",
       yaml: `
         apiVersion: v1
         kind: Pod
@@ -38,6 +38,23 @@ new RuleTester({ describe, it }).run(dropAllCapabilities, {
     },
   ],
   invalid: [
+    {
+      name: "a Windows pod that adds a capability: refused by the API server and rejected by PSA baseline, whatever it drops",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: win}
+        spec:
+          template:
+            spec:
+              os: {name: windows}
+              containers:
+                - name: app
+                  securityContext:
+                    capabilities: {add: [NET_RAW]}
+      `,
+      errors: [{ messageId: "windows", line: 11, column: 13, data: { container: "app" } }],
+    },
     {
       name: "no capabilities at all",
       yaml: `

@@ -1,9 +1,11 @@
 import {
   allContainers,
+  type ContainerRef,
   defineRule,
   effectiveSecurityContext,
   isRecord,
   joinPointer,
+  type RuleContext,
 } from "@scout-deploy/core";
 import { isWindowsPod } from "../../support/index.js";
 
@@ -20,11 +22,16 @@ export const dropAllCapabilities = defineRule({
       wrongCase:
         'container "{{container}}" drops "{{spelling}}": the restricted Pod Security Standard accepts only the exact spelling "ALL" and rejects the pod',
       added: 'container "{{container}}" adds capability {{capability}}',
+      windows:
+        'container "{{container}}" sets capabilities on a Windows pod: the API server refuses them ("cannot be set for a windows pod"), and Pod Security admission (baseline) rejects an added capability whatever the OS',
     },
   },
   check(context) {
     for (const container of allContainers(context.bundle)) {
-      if (isWindowsPod(container.template)) continue;
+      if (isWindowsPod(container.template)) {
+        reportWindowsCapabilities(context, container);
+        continue;
+      }
       const effective = effectiveSecurityContext(container);
       const setting = effective.capabilities;
       const capabilities = isRecord(setting?.value) ? setting.value : {};
@@ -58,3 +65,19 @@ export const dropAllCapabilities = defineRule({
     }
   },
 });
+
+/**
+ * A Windows pod needs no dropped capabilities (Windows has none; the restricted profile skips the
+ * check there), but the field itself is refused on it, and an added one is what the baseline
+ * profile rejects on any pod: one finding where it is set.
+ */
+function reportWindowsCapabilities(context: RuleContext, container: ContainerRef) {
+  const setting = effectiveSecurityContext(container).capabilities;
+  if (setting === undefined) return;
+  context.report({
+    messageId: "windows",
+    data: { container: container.name },
+    object: container.template.object,
+    pointer: setting.pointer,
+  });
+}

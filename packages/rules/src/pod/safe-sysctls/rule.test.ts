@@ -35,6 +35,40 @@ new RuleTester({ describe, it }).run(safeSysctls, {
   ],
   invalid: [
     {
+      name: "on Kubernetes 1.31 tcp_rmem and tcp_wmem are not safe yet (1.32 made them so): PSA 1.31 rejects the pod",
+      kubernetesVersion: "1.31",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext:
+            sysctls:
+              - {name: net.ipv4.tcp_rmem, value: "4096 87380 6291456"}
+              - {name: net.ipv4.tcp_keepalive_time, value: "600"}
+          containers: [{name: a}]
+      `,
+      errors: [{ messageId: "unsafe", line: 7, column: 10, data: { name: "net.ipv4.tcp_rmem" } }],
+    },
+    {
+      name: "on Kubernetes 1.28 the keepalive sysctls are not safe yet (1.29), ip_local_reserved_ports is (1.27)",
+      kubernetesVersion: "1.28",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext:
+            sysctls:
+              - {name: net.ipv4.ip_local_reserved_ports, value: "30000"}
+              - {name: net.ipv4.tcp_fin_timeout, value: "30"}
+          containers: [{name: a}]
+      `,
+      errors: [
+        { messageId: "unsafe", line: 8, column: 10, data: { name: "net.ipv4.tcp_fin_timeout" } },
+      ],
+    },
+    {
       name: "the two sysctls 1.37 made safe, on Kubernetes 1.36: Pod Security admission refuses the pod",
       kubernetesVersion: "1.36",
       yaml: `

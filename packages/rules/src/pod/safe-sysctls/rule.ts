@@ -9,8 +9,8 @@ import {
 
 /**
  * The sysctls the Pod Security Standards (baseline) call safe: namespaced, isolated. The set of
- * Kubernetes 1.37 (sysctlsAllowedV1Dot37), the default target; before 1.37 the last two are not
- * in it (SAFE_SINCE).
+ * Kubernetes 1.37 (sysctlsAllowedV1Dot37), the default target; older versions have fewer
+ * (SAFE_SINCE).
  */
 export const SAFE_SYSCTLS = [
   "kernel.shm_rmid_forced",
@@ -29,8 +29,19 @@ export const SAFE_SYSCTLS = [
   "net.ipv4.tcp_slow_start_after_idle",
 ] as const;
 
-/** The safe sysctls Pod Security admission added lately, with the minor version that added them. */
+/**
+ * The safe sysctls Pod Security admission added after 1.0, with the minor version that added
+ * them (sysctlsAllowedV1Dot27, V1Dot29, V1Dot32, V1Dot37): a cluster of an older version refuses
+ * them, so `--kubernetes-version` (with `--schema off` or kubeconform, any version) decides.
+ */
 const SAFE_SINCE: Readonly<Record<string, number>> = {
+  "net.ipv4.ip_local_reserved_ports": 27,
+  "net.ipv4.tcp_keepalive_time": 29,
+  "net.ipv4.tcp_fin_timeout": 29,
+  "net.ipv4.tcp_keepalive_intvl": 29,
+  "net.ipv4.tcp_keepalive_probes": 29,
+  "net.ipv4.tcp_rmem": 32,
+  "net.ipv4.tcp_wmem": 32,
   "net.ipv4.tcp_notsent_lowat": 37,
   "net.ipv4.tcp_slow_start_after_idle": 37,
 };

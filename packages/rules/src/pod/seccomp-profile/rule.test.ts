@@ -48,7 +48,7 @@ new RuleTester({ describe, it }).run(seccompProfile, {
       `,
     },
     {
-      name: "the deprecated pod annotation runtime/default: the API server copies it into the unset pod field",
+      name: "a container annotation unconfined beside a pod-level RuntimeDefault: ignored since Kubernetes 1.27, the container runs RuntimeDefault (PSA admits it)",
       yaml: `
         apiVersion: apps/v1
         kind: Deployment
@@ -56,13 +56,61 @@ new RuleTester({ describe, it }).run(seccompProfile, {
         spec:
           template:
             metadata:
-              annotations: {seccomp.security.alpha.kubernetes.io/pod: runtime/default}
+              annotations: {container.seccomp.security.alpha.kubernetes.io/app: unconfined}
             spec:
-              containers: [{name: app}]
+              securityContext:
+                seccompProfile: {type: RuntimeDefault}
+              containers: [{name: app}, {name: side}]
       `,
     },
   ],
   invalid: [
+    {
+      name: "an annotation that contradicts the field of its place: the API server refuses the object (they must match, ignored as the annotation is)",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+          annotations:
+            seccomp.security.alpha.kubernetes.io/pod: unconfined
+            container.seccomp.security.alpha.kubernetes.io/app: localhost/a.json
+            container.seccomp.security.alpha.kubernetes.io/ok: runtime/default
+        spec:
+          securityContext:
+            seccompProfile: {type: RuntimeDefault}
+          containers:
+            - name: app
+              securityContext:
+                seccompProfile: {type: Localhost, localhostProfile: b.json}
+            - name: ok
+              securityContext:
+                seccompProfile: {type: RuntimeDefault}
+      `,
+      errors: [
+        {
+          messageId: "refused",
+          line: 11,
+          column: 5,
+          severity: "error",
+          data: {
+            place: "the pod",
+            reason: 'the seccomp annotation says "unconfined": annotation and field must match',
+          },
+        },
+        {
+          messageId: "refused",
+          line: 15,
+          column: 9,
+          severity: "error",
+          data: {
+            place: 'container "app"',
+            reason:
+              'the seccomp annotation says "localhost/a.json": annotation and field must match',
+          },
+        },
+      ],
+    },
     {
       name: "seccompProfile unset on a pod that has a securityContext, with two containers: at the pod's securityContext, one line for both",
       yaml: `
@@ -175,32 +223,7 @@ new RuleTester({ describe, it }).run(seccompProfile, {
       ],
     },
     {
-      name: "a container annotation unconfined beside a pod-level RuntimeDefault: the container's unset field gets Unconfined",
-      yaml: `
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: d}
-        spec:
-          template:
-            metadata:
-              annotations: {container.seccomp.security.alpha.kubernetes.io/app: unconfined}
-            spec:
-              securityContext:
-                seccompProfile: {type: RuntimeDefault}
-              containers: [{name: app}, {name: side}]
-      `,
-      errors: [
-        {
-          messageId: "notAllowed",
-          line: 7,
-          column: 21,
-          severity: "error",
-          data: { container: "app", type: "Unconfined" },
-        },
-      ],
-    },
-    {
-      name: "the pod annotation unconfined is an Unconfined profile, not a missing one; a container field wins over it",
+      name: "the pod annotation unconfined decides nothing since Kubernetes 1.27: the container without a field has no profile, and the finding names the ignored annotation",
       yaml: `
         apiVersion: v1
         kind: Pod
@@ -215,11 +238,71 @@ new RuleTester({ describe, it }).run(seccompProfile, {
       `,
       errors: [
         {
-          messageId: "notAllowed",
+          messageId: "annotationIgnored",
           line: 5,
           column: 17,
+          severity: "warning",
+          data: { container: "app", annotation: "seccomp.security.alpha.kubernetes.io/pod" },
+        },
+      ],
+    },
+    {
+      name: "the pod annotation runtime/default alone is no profile (PSA's restricted check rejects the pod: it reads only the fields)",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: d}
+        spec:
+          template:
+            metadata:
+              annotations: {container.seccomp.security.alpha.kubernetes.io/app: runtime/default}
+            spec:
+              containers: [{name: app}]
+      `,
+      errors: [
+        {
+          messageId: "annotationIgnored",
+          line: 7,
+          column: 21,
+          data: {
+            container: "app",
+            annotation: "container.seccomp.security.alpha.kubernetes.io/app",
+          },
+        },
+      ],
+    },
+    {
+      name: "a Windows pod's seccompProfile is refused by the API server, and its Unconfined is what the baseline profile rejects",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: win}
+        spec:
+          os: {name: windows}
+          securityContext:
+            seccompProfile: {type: Unconfined}
+          containers:
+            - name: app
+              securityContext:
+                seccompProfile: {type: RuntimeDefault}
+      `,
+      errors: [
+        {
+          messageId: "refused",
+          line: 7,
+          column: 5,
           severity: "error",
-          data: { container: "app", type: "Unconfined" },
+          data: { place: "the pod", reason: "seccompProfile cannot be set for a windows pod" },
+        },
+        {
+          messageId: "refused",
+          line: 11,
+          column: 9,
+          severity: "error",
+          data: {
+            place: 'container "app"',
+            reason: "seccompProfile cannot be set for a windows pod",
+          },
         },
       ],
     },

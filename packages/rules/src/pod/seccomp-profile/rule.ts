@@ -17,7 +17,7 @@ const UNCONFINED = "Unconfined";
 const POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
 const CONTAINER_ANNOTATION_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
 
-/** A seccomp profile type and the pointer of the field or annotation that set it. */
+/** A seccomp profile type and the pointer of the field that set it. */
 interface Profile {
   type: unknown;
   pointer: string;
@@ -27,24 +27,21 @@ function typeOf(profile: unknown): unknown {
   return isRecord(profile) ? profile.type : undefined;
 }
 
-/** The profile type a deprecated seccomp annotation value stands for, as the API server maps it. */
-function annotationType(value: unknown): string | undefined {
-  if (value === "runtime/default" || value === "docker/default") return "RuntimeDefault";
-  if (value === "unconfined") return UNCONFINED;
-  if (typeof value === "string" && value.startsWith("localhost/")) return "Localhost";
-  return undefined;
-}
-
 /**
- * The profile the deprecated annotation `key` of the pod template gives, if any. When a pod is
- * created (by hand or by a controller from its template) the API server copies each annotation
- * into the matching seccompProfile field that is unset, so the annotation still decides.
+ * The deprecated seccomp annotation the pod template sets for a container (its own, else the
+ * pod's), if any. Kubernetes 1.27 stopped copying these into the fields and the kubelet stopped
+ * reading them (kubernetes/kubernetes#114947): they decide nothing, and only explain a missing
+ * profile to whoever wrote one.
  */
-function annotationProfile(template: PodTemplate, key: string): Profile | undefined {
-  const annotations = isRecord(template.metadata.annotations) ? template.metadata.annotations : {};
-  const type = annotationType(annotations[key]);
-  if (type === undefined) return undefined;
-  return { type, pointer: joinPointer(template.metadataPointer, "annotations", key) };
+function ignoredAnnotation(ref: ContainerRef): { key: string; pointer: string } | undefined {
+  const annotations = isRecord(ref.template.metadata.annotations)
+    ? ref.template.metadata.annotations
+    : {};
+  const key = [CONTAINER_ANNOTATION_PREFIX + ref.name, POD_ANNOTATION].find(
+    (k) => annotations[k] !== undefined,
+  );
+  if (key === undefined) return undefined;
+  return { key, pointer: joinPointer(ref.template.metadataPointer, "annotations", key) };
 }
 
 /** A seccompProfile field: the finding goes on its type, or on the field when it has none. */
@@ -62,19 +59,34 @@ function podProfile(template: PodTemplate): Profile | undefined {
       joinPointer(template.specPointer, "securityContext"),
     );
   }
-  return annotationProfile(template, POD_ANNOTATION);
+  return undefined;
 }
 
-/** The container's own field, else its annotation, else the pod's field, else the pod's annotation. */
+/** The container's own field, else the pod's field. */
 function containerProfile(ref: ContainerRef): Profile | undefined {
   const own = ref.container.securityContext;
   if (isRecord(own) && own.seccompProfile != null) {
     return fieldProfile(own.seccompProfile, joinPointer(ref.pointer, "securityContext"));
   }
-  return (
-    annotationProfile(ref.template, CONTAINER_ANNOTATION_PREFIX + ref.name) ??
-    podProfile(ref.template)
-  );
+  return podProfile(ref.template);
+}
+
+/**
+ * A Windows pod has no seccomp: the API server refuses a seccompProfile on it (validateWindows:
+ * "cannot be set for a windows pod"), and the baseline profile rejects an Unconfined one whatever
+ * the OS. The restricted profile asks for none there, so a missing one is no finding.
+ */
+function reportWindowsProfiles(context: RuleContext, template: PodTemplate) {
+  for (const at of securityContextsOf(template)) {
+    if (at.context.seccompProfile == null) continue;
+    context.report({
+      messageId: "refused",
+      data: { place: placeOf(at), reason: "seccompProfile cannot be set for a windows pod" },
+      object: template.object,
+      pointer: joinPointer(at.pointer, "seccompProfile"),
+      severity: "error",
+    });
+  }
 }
 
 /**
@@ -122,9 +134,38 @@ function refusal(profile: unknown): string | undefined {
 }
 
 /** A refused field is one finding where it is set; the object never exists, so nothing it would run passes. */
+/**
+ * Why the API server refuses a field beside the deprecated annotation of the same place, if it
+ * does (validateSeccompAnnotationsAndFieldsMatch): ignored as they are, both must still agree.
+ */
+function mismatch(profile: unknown, annotation: unknown): string | undefined {
+  if (!isRecord(profile) || typeof annotation !== "string") return undefined;
+  const agrees =
+    profile.type === "Unconfined"
+      ? annotation === "unconfined"
+      : profile.type === "RuntimeDefault"
+        ? annotation === "runtime/default" || annotation === "docker/default"
+        : profile.type === "Localhost"
+          ? annotation === `localhost/${String(profile.localhostProfile)}`
+          : true;
+  return agrees
+    ? undefined
+    : `the seccomp annotation says "${annotation}": annotation and field must match`;
+}
+
+/** The deprecated annotation for the place of a securityContext: the pod's, or the container's. */
+function annotationAt(template: PodTemplate, container: string | undefined): unknown {
+  const annotations = isRecord(template.metadata.annotations) ? template.metadata.annotations : {};
+  return annotations[
+    container === undefined ? POD_ANNOTATION : CONTAINER_ANNOTATION_PREFIX + container
+  ];
+}
+
 function reportRefusedProfiles(context: RuleContext, template: PodTemplate) {
   for (const at of securityContextsOf(template)) {
-    const reason = refusal(at.context.seccompProfile);
+    const reason =
+      refusal(at.context.seccompProfile) ??
+      mismatch(at.context.seccompProfile, annotationAt(template, at.container));
     if (reason === undefined) continue;
     context.report({
       messageId: "refused",
@@ -147,6 +188,8 @@ export const seccompProfile = defineRule({
     messages: {
       unset:
         'container "{{container}}" has no seccomp profile: it runs Unconfined unless the kubelet defaults it',
+      annotationIgnored:
+        'container "{{container}}" has no seccomp profile: the annotation {{annotation}} has been ignored since Kubernetes 1.27 (set securityContext.seccompProfile); it runs Unconfined unless the kubelet defaults it',
       notAllowed:
         'container "{{container}}" uses seccomp profile "{{type}}"; use RuntimeDefault or Localhost',
       refused:
@@ -157,18 +200,30 @@ export const seccompProfile = defineRule({
   },
   check(context) {
     for (const template of podTemplates(context.bundle)) {
-      if (isWindowsPod(template)) continue;
+      if (isWindowsPod(template)) {
+        reportWindowsProfiles(context, template);
+        continue;
+      }
       reportRefusedProfiles(context, template);
       for (const container of containersOf(template)) {
         const profile = containerProfile(container);
         const type = profile?.type;
         if (typeof type === "string" && ALLOWED.has(type)) continue;
         const known = profile !== undefined && type !== undefined;
+        const annotation = profile === undefined ? ignoredAnnotation(container) : undefined;
         context.report({
-          messageId: known ? "notAllowed" : "unset",
-          data: { container: container.name, type: String(type) },
+          messageId: known ? "notAllowed" : annotation ? "annotationIgnored" : "unset",
+          data: {
+            container: container.name,
+            type: String(type),
+            // Only where it is named: the data is part of every other finding's fingerprint.
+            ...(annotation ? { annotation: annotation.key } : {}),
+          },
           object: template.object,
-          pointer: profile?.pointer ?? effectiveSecurityContext(container).inheritedAnchor,
+          pointer:
+            profile?.pointer ??
+            annotation?.pointer ??
+            effectiveSecurityContext(container).inheritedAnchor,
           ...(type === UNCONFINED ? { severity: "error" as const } : {}),
         });
       }

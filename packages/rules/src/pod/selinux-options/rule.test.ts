@@ -22,8 +22,42 @@ new RuleTester({ describe, it }).run(selinuxOptions, {
                 seLinuxOptions: {type: "", user: ""}
       `,
     },
+    {
+      name: "container_engine_t on Kubernetes 1.31 and later (the default target): allowed",
+      kubernetesVersion: "1.31",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext:
+            seLinuxOptions: {type: container_engine_t}
+          containers: [{name: a}]
+      `,
+    },
   ],
   invalid: [
+    {
+      name: "container_engine_t on Kubernetes 1.30: Pod Security admission allows it only from 1.31",
+      kubernetesVersion: "1.30",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext:
+            seLinuxOptions: {type: container_engine_t}
+          containers: [{name: a}]
+      `,
+      errors: [
+        {
+          messageId: "type",
+          line: 6,
+          column: 22,
+          data: { place: "the pod", value: "container_engine_t" },
+        },
+      ],
+    },
     {
       name: "a privileged type on the pod, a user and a role on a container",
       yaml: `
