@@ -4,7 +4,7 @@
 #                                  all the main job needs (Node only, never Go)
 #   bash scripts/setup.sh --tools  also the external tools that only the tests run for real
 #                                  (scripts/install-*.sh: kubeconform, netpol-analyzer, helm,
-#                                  actionlint, cosign, and the YAML oracle where kubectl is
+#                                  actionlint, cosign, the secret oracle, and the YAML oracle where kubectl is
 #                                  missing; these need Go and take minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
