@@ -1,6 +1,6 @@
 module scout-deploy/secret-oracle
 
-go 1.25.0
+go 1.26.0
 
 require (
 	k8s.io/api v0.37.2
