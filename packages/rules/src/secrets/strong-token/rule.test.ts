@@ -92,6 +92,33 @@ new RuleTester({ describe, it }).run(strongToken, {
   ],
   invalid: [
     {
+      name: "a key written with no value: the API server stores an empty token (null in data and in stringData)",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        data:
+          api-token:
+          redis-password: ${b64(token)}
+        stringData:
+          redis-password: null
+      `,
+      errors: [
+        {
+          messageId: "placeholder",
+          line: 5,
+          column: 3,
+          data: { key: "api-token", fingerprint: fingerprint("") },
+        },
+        {
+          messageId: "placeholder",
+          line: 8,
+          column: 3,
+          data: { key: "redis-password", fingerprint: fingerprint("") },
+        },
+      ],
+    },
+    {
       name: "random bytes that are no text are judged by their bytes: 16 are too few, a repeated pair has no entropy",
       yaml: `
         apiVersion: v1
