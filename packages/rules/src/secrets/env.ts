@@ -1,11 +1,13 @@
 import {
   type Bundle,
   type ContainerRef,
+  containersOf,
   effectiveNamespace,
   isRecord,
   joinPointer,
+  podTemplateOf,
 } from "@scout-deploy/core";
-import { effectiveSecretEntries, isSecret } from "@scout-deploy/secrets";
+import { effectiveSecretEntries, isCredentialName, isSecret } from "@scout-deploy/secrets";
 
 /** Where one `env[]` entry of a container takes its value from. */
 export interface EnvVar {
@@ -266,6 +268,17 @@ export function envFromSecretVariables(
   bundle: Bundle,
   namespace: string,
 ): Array<{ secret: string; names?: string[] }> {
+  return envFromSecretKeys(container, bundle, namespace).map(({ secret, names, prefix }) =>
+    names ? { secret, names: names.map((key) => `${prefix}${key}`) } : { secret },
+  );
+}
+
+/** Each `envFrom[].secretRef`: the Secret, its prefix and its keys when it is in the input. */
+function envFromSecretKeys(
+  container: ContainerRef,
+  bundle: Bundle,
+  namespace: string,
+): Array<{ secret: string; prefix: string; names?: string[] }> {
   const envFrom = Array.isArray(container.container.envFrom) ? container.container.envFrom : [];
   return envFrom.flatMap((entry) => {
     const ref = isRecord(entry) && isRecord(entry.secretRef) ? entry.secretRef : undefined;
@@ -274,9 +287,41 @@ export function envFromSecretVariables(
     const secret = bundle.objects.find(
       (o) => isSecret(o) && o.ref.name === ref.name && effectiveNamespace(bundle, o) === namespace,
     );
-    if (!secret) return [{ secret: ref.name }];
-    return [
-      { secret: ref.name, names: effectiveSecretEntries(secret).map((e) => `${prefix}${e.key}`) },
-    ];
+    if (!secret) return [{ secret: ref.name, prefix }];
+    return [{ secret: ref.name, prefix, names: effectiveSecretEntries(secret).map((e) => e.key) }];
   });
 }
+
+/**
+ * The Secret keys the bundle's containers read into credential-named variables, by
+ * `namespace/secret`: `{name: API_TOKEN, valueFrom: {secretKeyRef: {key: value}}}` makes the
+ * key `value` a token whatever its own name, and so does an envFrom prefix (`API_TOKEN_` + key).
+ */
+export function secretKeysReadAsCredentials(bundle: Bundle): ReadonlyMap<string, Set<string>> {
+  let found = readAsCredentials.get(bundle);
+  if (found) return found;
+  found = new Map();
+  const add = (namespace: string, secret: string, key: string) => {
+    const id = `${namespace}/${secret}`;
+    found!.set(id, (found!.get(id) ?? new Set()).add(key));
+  };
+  for (const object of bundle.objects) {
+    const template = podTemplateOf(object);
+    if (!template) continue;
+    const namespace = effectiveNamespace(bundle, object) ?? "";
+    for (const container of containersOf(template)) {
+      for (const variable of resolvedEnvVars(container)) {
+        if (variable.source === "secret" && variable.ref && isCredentialName(variable.name))
+          add(namespace, variable.ref.name, variable.ref.key);
+      }
+      for (const { secret, names, prefix } of envFromSecretKeys(container, bundle, namespace)) {
+        for (const key of names ?? [])
+          if (isCredentialName(prefix + key)) add(namespace, secret, key);
+      }
+    }
+  }
+  readAsCredentials.set(bundle, found);
+  return found;
+}
+
+const readAsCredentials = new WeakMap<Bundle, Map<string, Set<string>>>();
