@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { accessSync, constants, readFileSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,7 +25,8 @@ import { securityGuidePack, securityGuideRules } from "../registry.js";
  * URL-safe alphabet, null, stringData over data, odd keys; weak and strong values), the backend's
  * API token and Redis password wiring, and ConfigMaps holding tokens; scripts/secret-oracle (the
  * API server's decoder and validation, k8s.io v0.37.2) says what is stored or why it is refused.
- * SECRETS_DIFF_SEED and SECRETS_DIFF_CASES change the corpus.
+ * SECRETS_DIFF_SEED and SECRETS_DIFF_CASES change the corpus; SECRETS_DIFF_REPORT=FILE writes
+ * every disagreement, SECRETS_DIFF_DUMP=DIR the manifest of each (for `scout-deploy check`).
  */
 const SEED = Number(process.env.SECRETS_DIFF_SEED ?? 20_261_207);
 const CASES = Number(process.env.SECRETS_DIFF_CASES ?? 300);
@@ -178,8 +179,11 @@ interface StringDataEntry {
 /** How the backend gets its API token. */
 type Wiring =
   | { kind: "secretKeyRef"; key: string; optional: boolean }
+  /** RAW from secretKeyRef, API_TOKEN: $(RAW): the kubelet expands it to the Secret's value. */
+  | { kind: "alias"; key: string; optional: boolean }
   | { kind: "envFrom"; prefix: string }
-  | { kind: "volume" };
+  /** A secret volume, or a projected one; with items, only the key listed, as file `token`. */
+  | { kind: "volume"; projected: boolean; item?: string; optional: boolean };
 
 interface Case {
   data: DataEntry[];
@@ -188,6 +192,8 @@ interface Case {
   /** The key the backend's REDIS_PASSWORD reads (and Redis' own). */
   redisKey: string;
   configMap: { key: string; plain: Plain; binary: boolean } | undefined;
+  /** A field name in the wrong case (`Data`, `stringdata`): sigs.k8s.io/json is case-sensitive. */
+  fieldCase: boolean;
 }
 
 const dataEntryArb: fc.Arbitrary<DataEntry> = fc.record({
@@ -215,36 +221,60 @@ const caseArb: fc.Arbitrary<Case> = fc
       }),
       { maxLength: 2, selector: (e) => e.key },
     ),
-    wiringKind: fc.constantFrom("secretKeyRef", "secretKeyRef", "envFrom", "volume"),
+    wiringKind: fc.constantFrom("secretKeyRef", "secretKeyRef", "alias", "envFrom", "volume"),
+    projected: fc.boolean(),
+    withItem: fc.boolean(),
+    fieldCase: fc.oneof(
+      { weight: 20, arbitrary: fc.constant(false) },
+      { weight: 1, arbitrary: fc.constant(true) },
+    ),
     tokenKeyPick: fc.nat(),
     optional: fc.boolean(),
     prefix: fc.constantFrom("", "SCOUT_", "API_"),
     redisPick: fc.nat(),
     configMap: fc.option(
-      fc.record({
-        key: fc.constantFrom("API_TOKEN", "redis-password", "token", "a b"),
-        plain: plainArb.filter((p) => p.grade === "strong"),
-        binary: fc.boolean(),
-      }),
+      fc
+        .record({
+          key: fc.constantFrom("API_TOKEN", "redis-password", "token", "a b"),
+          plain: plainArb.filter((p) => p.grade === "strong"),
+          binary: fc.boolean(),
+        })
+        // ConfigMap data is a map of strings: bytes that are no text go to binaryData.
+        .map((entry) => ({ ...entry, binary: entry.binary || !isUtf8(entry.plain.bytes) })),
       { freq: 2 },
     ),
   })
-  .map(({ wiringKind, tokenKeyPick, optional, prefix, redisPick, ...rest }): Case => {
-    const keys = [...rest.data.map((e) => e.key), ...rest.stringData.map((e) => e.key), "missing"];
-    const tokenKey = keys[tokenKeyPick % keys.length]!;
-    const wiring: Wiring =
-      wiringKind === "secretKeyRef"
-        ? { kind: "secretKeyRef", key: tokenKey, optional }
-        : wiringKind === "envFrom"
-          ? { kind: "envFrom", prefix }
-          : { kind: "volume" };
-    return {
-      ...rest,
-      configMap: rest.configMap ?? undefined,
-      wiring,
-      redisKey: keys[redisPick % (keys.length - 1)]!,
-    };
-  });
+  .map(
+    ({
+      wiringKind,
+      tokenKeyPick,
+      optional,
+      prefix,
+      redisPick,
+      projected,
+      withItem,
+      ...rest
+    }): Case => {
+      const keys = [
+        ...rest.data.map((e) => e.key),
+        ...rest.stringData.map((e) => e.key),
+        "missing",
+      ];
+      const tokenKey = keys[tokenKeyPick % keys.length]!;
+      const wiring: Wiring =
+        wiringKind === "secretKeyRef" || wiringKind === "alias"
+          ? { kind: wiringKind, key: tokenKey, optional }
+          : wiringKind === "envFrom"
+            ? { kind: "envFrom", prefix }
+            : { kind: "volume", projected, optional, ...(withItem ? { item: tokenKey } : {}) };
+      return {
+        ...rest,
+        configMap: rest.configMap ?? undefined,
+        wiring,
+        redisKey: keys[redisPick % (keys.length - 1)]!,
+      };
+    },
+  );
 
 // ---------------------------------------------------------------------------------------------
 // The manifests: the compliant fixture with its Secret, the backend's token wiring and Redis'
@@ -256,10 +286,12 @@ function secretObject(c: Case): Record<string, unknown> {
     kind: "Secret",
     metadata: { name: "scout-secrets", namespace: "scout" },
     type: "Opaque",
-    data: Object.fromEntries(c.data.map((e) => [e.key, encode(e.plain.bytes, e.encoding, e.at)])),
+    [c.fieldCase && c.stringData.length === 0 ? "Data" : "data"]: Object.fromEntries(
+      c.data.map((e) => [e.key, encode(e.plain.bytes, e.encoding, e.at)]),
+    ),
   };
   if (c.stringData.length > 0) {
-    object.stringData = Object.fromEntries(
+    object[c.fieldCase ? "stringdata" : "stringData"] = Object.fromEntries(
       c.stringData.map((e) => [
         e.key,
         e.form === "null" ? null : e.form === "number" ? 6379 : e.plain.bytes.toString("utf8"),
@@ -307,12 +339,22 @@ function manifest(c: Case): string {
   let text = FIXTURE.replace(SECRET_DOCUMENT, `${documents.join("\n---\n")}\n---\n`);
   text = text.replace(BACKEND_TOKEN, backendToken(c.wiring));
   if (c.wiring.kind === "volume") {
-    text = text.replace(
-      "          volumeMounts:\n            - name: tmp\n              mountPath: /tmp\n      volumes:\n        - name: tmp\n",
-      "          volumeMounts:\n            - name: tmp\n              mountPath: /tmp\n            - name: token\n              mountPath: /var/run/scout\n              readOnly: true\n      volumes:\n        - name: token\n          secret: {secretName: scout-secrets}\n        - name: tmp\n",
-    );
+    // The backend's own volumes: the first list after its image.
+    const at = text.indexOf(BACKEND_VOLUMES, text.indexOf("image: ghcr.io/scout/backend:"));
+    text = `${text.slice(0, at)}          volumeMounts:\n            - name: tmp\n              mountPath: /tmp\n            - name: token\n              mountPath: /var/run/scout\n              readOnly: true\n      volumes:\n        - name: token\n${volumeSource(c.wiring)}        - name: tmp\n${text.slice(at + BACKEND_VOLUMES.length)}`;
   }
   return text.replaceAll("key: redis-password", `key: ${JSON.stringify(c.redisKey)}`);
+}
+
+const BACKEND_VOLUMES =
+  "          volumeMounts:\n            - name: tmp\n              mountPath: /tmp\n      volumes:\n        - name: tmp\n";
+
+function volumeSource(wiring: Wiring & { kind: "volume" }): string {
+  const items = wiring.item ? `, items: [{key: ${JSON.stringify(wiring.item)}, path: token}]` : "";
+  const optional = wiring.optional ? ", optional: true" : "";
+  return wiring.projected
+    ? `          projected: {sources: [{secret: {name: scout-secrets${items}${optional}}}]}\n`
+    : `          secret: {secretName: scout-secrets${items}${optional}}\n`;
 }
 
 function backendToken(wiring: Wiring): string {
@@ -321,8 +363,17 @@ function backendToken(wiring: Wiring): string {
       return BACKEND_TOKEN.replace("key: api-token", `key: ${JSON.stringify(wiring.key)}`).concat(
         wiring.optional ? "                  optional: true\n" : "",
       );
+    case "alias":
+      return `            - name: RAW\n${BACKEND_TOKEN.replace(
+        "key: api-token",
+        `key: ${JSON.stringify(wiring.key)}`,
+      )
+        .split("\n")
+        .slice(1)
+        .join(
+          "\n",
+        )}${wiring.optional ? "                  optional: true\n" : ""}            - name: API_TOKEN\n              value: $(RAW)\n`;
     case "envFrom":
-      return "";
     case "volume":
       return "";
   }
@@ -394,7 +445,8 @@ const emptyPlain: Plain = { bytes: Buffer.alloc(0), grade: "weak", label: '""' }
 
 /** The variables the kubelet makes for the backend from the Secret, per stored key. */
 function envNameOf(c: Case, key: string): string | undefined {
-  if (c.wiring.kind === "secretKeyRef" && c.wiring.key === key) return "API_TOKEN";
+  if ((c.wiring.kind === "secretKeyRef" || c.wiring.kind === "alias") && c.wiring.key === key)
+    return "API_TOKEN";
   if (c.wiring.kind === "envFrom") return c.wiring.prefix + key;
   if (c.redisKey === key) return "REDIS_PASSWORD";
   return undefined;
@@ -449,6 +501,10 @@ describe("secrets rules judge what the API server stores (differential with the 
         const secretAnswer = answers[next++]!;
         const configAnswer = c.configMap ? answers[next++]! : undefined;
         const problems = check(c, texts[index]!, secretAnswer, configAnswer, tally);
+        if (problems.length > 0 && process.env.SECRETS_DIFF_DUMP) {
+          mkdirSync(join(process.env.SECRETS_DIFF_DUMP, `case-${index}`), { recursive: true });
+          writeFileSync(join(process.env.SECRETS_DIFF_DUMP, `case-${index}`, FILE), texts[index]!);
+        }
         if (problems.length > 0)
           failures.push(
             `case ${index}: ${problems.join("\n  ")}\n${describeCase(c, texts[index]!)}`,
@@ -488,7 +544,7 @@ function check(
         f.severity === "error" &&
         f.file === FILE &&
         f.line > 0 &&
-        /^\/(data|stringData)/.test(f.path ?? ""),
+        /^\/(data|stringData|Data|stringdata)(\/|$)/.test(f.path ?? ""),
     );
     if (clear.length === 0)
       problems.push(`the API server refuses (${answer.refused}); we report no error on its data`);
@@ -584,10 +640,21 @@ function wiringProblems(c: Case, findings: Finding[], answer: OracleAnswer): str
     (f) => f.object?.kind === "Deployment" && f.object.name === "backend",
   );
   const storedKeys = Object.keys(answer.data ?? {});
-  if (c.wiring.kind === "secretKeyRef" && !storedKeys.includes(c.wiring.key)) {
-    const expected = c.wiring.optional ? "secrets/api-auth" : "workload/references-resolve";
+  const wiring = c.wiring;
+  if (
+    (wiring.kind === "secretKeyRef" || wiring.kind === "alias") &&
+    !storedKeys.includes(wiring.key)
+  ) {
+    const expected = wiring.optional ? "secrets/api-auth" : "workload/references-resolve";
     if (!onBackend.some((f) => f.ruleId === expected))
-      return [`API_TOKEN reads missing key ${c.wiring.key}: no ${expected} finding on the backend`];
+      return [`API_TOKEN reads missing key ${wiring.key}: no ${expected} finding on the backend`];
+  }
+  // A volume item naming a key the Secret lacks: the kubelet cannot mount it, the pod stays in
+  // ContainerCreating (unless optional).
+  if (wiring.kind === "volume" && wiring.item && !storedKeys.includes(wiring.item)) {
+    const found = onBackend.some((f) => f.ruleId === "workload/references-resolve");
+    if (!wiring.optional && !found)
+      return [`volume item ${wiring.item} is missing: no workload/references-resolve finding`];
   }
   if (c.wiring.kind === "envFrom") {
     const names = answer.envNames ?? {};
