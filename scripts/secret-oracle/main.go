@@ -5,11 +5,11 @@
 //
 // It decodes as the API server's JSON codec does (sigs.k8s.io/json: case-sensitive, strict
 // errors for unknown and duplicate fields, which kubectl's default --validate=strict turns into
-// a refusal; `data` values through encoding/json's []byte rules, base64.StdEncoding), writes
-// `stringData` over `data` key by key as the v1-to-internal conversion does, and validates key
-// names (IsConfigMapKey) and the 1 MiB total as ValidateSecret and ValidateConfigMap do. The
-// type-specific checks of ValidateSecret (kubernetes.io/tls, basic-auth, ...) live in
-// k8s.io/kubernetes and are left out.
+// a refusal; `data` values through encoding/json's []byte rules, base64.StdEncoding), converts
+// to the internal type with the API server's own conversion (k8s.io/kubernetes
+// pkg/apis/core/v1: `stringData` written over `data` key by key) and validates with its own
+// ValidateSecret / ValidateConfigMap (pkg/apis/core/validation: key names, the 1 MiB total, the
+// keys each Secret type requires, metadata).
 package main
 
 import (
@@ -18,10 +18,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"sort"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/kubernetes/pkg/apis/core"
+	internalv1 "k8s.io/kubernetes/pkg/apis/core/v1"
+	corevalidation "k8s.io/kubernetes/pkg/apis/core/validation"
 	kjson "sigs.k8s.io/json"
 )
 
@@ -106,22 +108,15 @@ func secret(raw []byte) answer {
 	if reason := decode(raw, &object); reason != "" {
 		return answer{Kind: "Secret", Refused: reason}
 	}
-	// Convert_v1_Secret_To_core_Secret: each stringData key is written over data.
-	data := map[string][]byte{}
-	for key, value := range object.Data {
-		data[key] = value
+	internalv1.SetObjectDefaults_Secret(&object) // type: Opaque when unset
+	var internal core.Secret
+	if err := internalv1.Convert_v1_Secret_To_core_Secret(&object, &internal, nil); err != nil {
+		return answer{Kind: "Secret", Refused: "convert: " + err.Error()}
 	}
-	for key, value := range object.StringData {
-		data[key] = []byte(value)
+	if errs := corevalidation.ValidateSecret(&internal); len(errs) > 0 {
+		return answer{Kind: "Secret", Refused: errs.ToAggregate().Error()}
 	}
-	if reason := validateKeys(data); reason != "" {
-		return answer{Kind: "Secret", Refused: reason}
-	}
-	secretType := string(object.Type)
-	if secretType == "" {
-		secretType = string(corev1.SecretTypeOpaque)
-	}
-	return answer{Kind: "Secret", Type: secretType, Data: hexOf(data)}
+	return answer{Kind: "Secret", Type: string(internal.Type), Data: hexOf(internal.Data)}
 }
 
 func configMap(raw []byte) answer {
@@ -129,45 +124,19 @@ func configMap(raw []byte) answer {
 	if reason := decode(raw, &object); reason != "" {
 		return answer{Kind: "ConfigMap", Refused: reason}
 	}
-	all := map[string][]byte{}
-	for key, value := range object.Data {
-		all[key] = []byte(value)
+	internalv1.SetObjectDefaults_ConfigMap(&object)
+	var internal core.ConfigMap
+	if err := internalv1.Convert_v1_ConfigMap_To_core_ConfigMap(&object, &internal, nil); err != nil {
+		return answer{Kind: "ConfigMap", Refused: "convert: " + err.Error()}
 	}
-	for key, value := range object.BinaryData {
-		if _, both := object.Data[key]; both {
-			return answer{Kind: "ConfigMap", Refused: fmt.Sprintf("binaryData[%s]: duplicate of a data key", key)}
-		}
-		all[key] = value
-	}
-	if reason := validateKeys(all); reason != "" {
-		return answer{Kind: "ConfigMap", Refused: reason}
+	if errs := corevalidation.ValidateConfigMap(&internal); len(errs) > 0 {
+		return answer{Kind: "ConfigMap", Refused: errs.ToAggregate().Error()}
 	}
 	data := map[string][]byte{}
-	for key, value := range object.Data {
+	for key, value := range internal.Data {
 		data[key] = []byte(value)
 	}
-	return answer{Kind: "ConfigMap", Data: hexOf(data), BinaryData: hexOf(object.BinaryData)}
-}
-
-// validateKeys: each key a valid ConfigMap key, the values together at most 1 MiB
-// (ValidateSecret uses MaxSecretSize, ValidateConfigMap the same number).
-func validateKeys(data map[string][]byte) string {
-	keys := make([]string, 0, len(data))
-	for key := range data {
-		keys = append(keys, key)
-	}
-	sort.Strings(keys)
-	total := 0
-	for _, key := range keys {
-		if errs := validation.IsConfigMapKey(key); len(errs) > 0 {
-			return fmt.Sprintf("invalid key %q: %s", key, errs[0])
-		}
-		total += len(data[key])
-	}
-	if total > corev1.MaxSecretSize {
-		return fmt.Sprintf("too long: %d bytes, at most %d", total, corev1.MaxSecretSize)
-	}
-	return ""
+	return answer{Kind: "ConfigMap", Data: hexOf(data), BinaryData: hexOf(internal.BinaryData)}
 }
 
 func hexOf(data map[string][]byte) map[string]string {
