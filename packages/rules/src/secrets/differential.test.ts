@@ -155,7 +155,7 @@ function encode(bytes: Buffer, encoding: Encoding, at: number): unknown {
 }
 
 const CREDENTIAL_KEYS = ["api-token", "redis-password", "API_TOKEN", "password", "token"];
-const OTHER_KEYS = ["value", "username", "config"];
+const OTHER_KEYS = ["value", "username", "config", "ssh-privatekey", "tls.crt", "tls.key"];
 const ODD_KEYS = ["a b", "..", ".hidden", "x/y", "key=1", "ключ", "k".repeat(254), "-_.9"];
 const keyArb = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...CREDENTIAL_KEYS) },
@@ -194,6 +194,10 @@ interface Case {
   configMap: { key: string; plain: Plain; binary: boolean } | undefined;
   /** A field name in the wrong case (`Data`, `stringdata`): sigs.k8s.io/json is case-sensitive. */
   fieldCase: boolean;
+  /** The Secret's type (none: Opaque by default), whose required keys ValidateSecret checks. */
+  type: string | undefined;
+  /** For a service-account-token Secret: the annotation naming its ServiceAccount. */
+  accountAnnotation: boolean;
 }
 
 const dataEntryArb: fc.Arbitrary<DataEntry> = fc.record({
@@ -224,6 +228,20 @@ const caseArb: fc.Arbitrary<Case> = fc
     wiringKind: fc.constantFrom("secretKeyRef", "secretKeyRef", "alias", "envFrom", "volume"),
     projected: fc.boolean(),
     withItem: fc.boolean(),
+    type: fc.oneof(
+      { weight: 12, arbitrary: fc.constant(undefined) },
+      {
+        weight: 4,
+        arbitrary: fc.constantFrom(
+          "Opaque",
+          "kubernetes.io/basic-auth",
+          "kubernetes.io/ssh-auth",
+          "kubernetes.io/tls",
+          "kubernetes.io/service-account-token",
+        ),
+      },
+    ),
+    accountAnnotation: fc.boolean(),
     fieldCase: fc.oneof(
       { weight: 20, arbitrary: fc.constant(false) },
       { weight: 1, arbitrary: fc.constant(true) },
@@ -284,8 +302,14 @@ function secretObject(c: Case): Record<string, unknown> {
   const object: Record<string, unknown> = {
     apiVersion: "v1",
     kind: "Secret",
-    metadata: { name: "scout-secrets", namespace: "scout" },
-    type: "Opaque",
+    metadata: {
+      name: "scout-secrets",
+      namespace: "scout",
+      ...(c.type === "kubernetes.io/service-account-token" && c.accountAnnotation
+        ? { annotations: { "kubernetes.io/service-account.name": "scout-backend" } }
+        : {}),
+    },
+    ...(c.type ? { type: c.type } : {}),
     [c.fieldCase && c.stringData.length === 0 ? "Data" : "data"]: Object.fromEntries(
       c.data.map((e) => [e.key, encode(e.plain.bytes, e.encoding, e.at)]),
     ),
@@ -452,6 +476,12 @@ function envNameOf(c: Case, key: string): string | undefined {
   return undefined;
 }
 
+const TYPE_OWN_KEYS: Record<string, string[]> = {
+  "kubernetes.io/service-account-token": ["token"],
+  "kubernetes.io/ssh-auth": ["ssh-privatekey"],
+  "kubernetes.io/tls": ["tls.crt", "tls.key"],
+};
+
 const CREDENTIAL_NAME = /(?:^|[-_.])(?:token|password)$/i;
 
 function describeCase(c: Case, text: string): string {
@@ -469,6 +499,7 @@ function describeCase(c: Case, text: string): string {
     values.push(
       `ConfigMap ${c.configMap.binary ? "binaryData" : "data"} ${c.configMap.key}: ${c.configMap.plain.label}`,
     );
+  if (c.type) values.push(`type ${c.type}${c.accountAnnotation ? " (annotated)" : ""}`);
   return `${values.join("; ")}; token wiring ${JSON.stringify(c.wiring)}; Redis key ${c.redisKey}\n${secret}`;
 }
 
@@ -544,11 +575,11 @@ function check(
         f.severity === "error" &&
         f.file === FILE &&
         f.line > 0 &&
-        /^\/(data|stringData|Data|stringdata)(\/|$)/.test(f.path ?? ""),
+        /^\/(data|stringData|Data|stringdata|type|metadata)(\/|$)/.test(f.path ?? ""),
     );
     if (clear.length === 0)
       problems.push(`the API server refuses (${answer.refused}); we report no error on its data`);
-    const badKey = /^invalid key "(.*)":/.exec(answer.refused)?.[1];
+    const badKey = /(?:^|\[| )data\[(.+?)\]: Invalid value/.exec(answer.refused)?.[1];
     const keyPointers =
       badKey === undefined
         ? []
@@ -596,7 +627,10 @@ function gradeProblems(
     const variable = envNameOf(c, key);
     const credential =
       CREDENTIAL_NAME.test(key) || variable === "API_TOKEN" || variable === "REDIS_PASSWORD";
-    if (!credential) continue;
+    // A key the Secret's type defines holds what the type says (a PEM key, the JWT the token
+    // controller writes), judged as such, not as a token.
+    const typeOwn = TYPE_OWN_KEYS[c.type ?? ""]?.includes(key) ?? false;
+    if (!credential || typeOwn) continue;
     const field = c.stringData.some((e) => e.key === key) ? "stringData" : "data";
     const pointer = joinPointer("", field, key);
     const strength = onSecret.filter(
