@@ -191,6 +191,8 @@ interface Case {
   wiring: Wiring;
   /** The key the backend's REDIS_PASSWORD reads (and Redis' own). */
   redisKey: string;
+  /** Redis reads its password with `optional: true`. */
+  redisOptional: boolean;
   configMap: { key: string; plain: Plain; binary: boolean } | undefined;
   /** A field name in the wrong case (`Data`, `stringdata`): sigs.k8s.io/json is case-sensitive. */
   fieldCase: boolean;
@@ -250,6 +252,10 @@ const caseArb: fc.Arbitrary<Case> = fc
     optional: fc.boolean(),
     prefix: fc.constantFrom("", "SCOUT_", "API_"),
     redisPick: fc.nat(),
+    redisOptional: fc.oneof(
+      { weight: 6, arbitrary: fc.constant(false) },
+      { weight: 1, arbitrary: fc.constant(true) },
+    ),
     configMap: fc.option(
       fc
         .record({
@@ -289,7 +295,7 @@ const caseArb: fc.Arbitrary<Case> = fc
         ...rest,
         configMap: rest.configMap ?? undefined,
         wiring,
-        redisKey: keys[redisPick % (keys.length - 1)]!,
+        redisKey: keys[redisPick % keys.length]!,
       };
     },
   );
@@ -366,6 +372,11 @@ function manifest(c: Case): string {
     // The backend's own volumes: the first list after its image.
     const at = text.indexOf(BACKEND_VOLUMES, text.indexOf("image: ghcr.io/scout/backend:"));
     text = `${text.slice(0, at)}          volumeMounts:\n            - name: tmp\n              mountPath: /tmp\n            - name: token\n              mountPath: /var/run/scout\n              readOnly: true\n      volumes:\n        - name: token\n${volumeSource(c.wiring)}        - name: tmp\n${text.slice(at + BACKEND_VOLUMES.length)}`;
+  }
+  if (c.redisOptional) {
+    // Redis' own reference: the backend's is followed by REDIS_HOST, Redis' by securityContext.
+    const redisRef = "key: redis-password\n          securityContext:";
+    text = text.replace(redisRef, redisRef.replace("\n", "\n                  optional: true\n"));
   }
   return text.replaceAll("key: redis-password", `key: ${JSON.stringify(c.redisKey)}`);
 }
@@ -500,7 +511,7 @@ function describeCase(c: Case, text: string): string {
       `ConfigMap ${c.configMap.binary ? "binaryData" : "data"} ${c.configMap.key}: ${c.configMap.plain.label}`,
     );
   if (c.type) values.push(`type ${c.type}${c.accountAnnotation ? " (annotated)" : ""}`);
-  return `${values.join("; ")}; token wiring ${JSON.stringify(c.wiring)}; Redis key ${c.redisKey}\n${secret}`;
+  return `${values.join("; ")}; token wiring ${JSON.stringify(c.wiring)}; Redis key ${c.redisKey}${c.redisOptional ? " (optional)" : ""}\n${secret}`;
 }
 
 const oracle = findOracle();
@@ -689,6 +700,15 @@ function wiringProblems(c: Case, findings: Finding[], answer: OracleAnswer): str
     const found = onBackend.some((f) => f.ruleId === "workload/references-resolve");
     if (!wiring.optional && !found)
       return [`volume item ${wiring.item} is missing: no workload/references-resolve finding`];
+  }
+  const onRedis = findings.filter(
+    (f) => f.object?.kind === "StatefulSet" && f.object.name === "redis",
+  );
+  if (c.redisOptional && !onRedis.some((f) => f.message.includes("optional: true")))
+    return ["Redis reads its password with optional: true: no finding on Redis"];
+  if (!c.redisOptional && !storedKeys.includes(c.redisKey)) {
+    if (!onRedis.some((f) => f.ruleId === "workload/references-resolve"))
+      return [`Redis reads missing key ${c.redisKey}: no workload/references-resolve finding`];
   }
   if (c.wiring.kind === "envFrom") {
     const names = answer.envNames ?? {};
