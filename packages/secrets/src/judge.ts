@@ -19,8 +19,11 @@ export interface CredentialValue extends SecretEntry {
  * PEM keys are left out: their strength is the key's, not the text's. A `data` value that
  * `stringData` overrides is left out too: the cluster never holds it.
  */
-export function credentialValues(object: BundleObject): CredentialValue[] {
-  return credentialEntries(object).flatMap((entry) => {
+export function credentialValues(
+  object: BundleObject,
+  readAsCredential?: ReadonlySet<string>,
+): CredentialValue[] {
+  return credentialEntries(object, readAsCredential).flatMap((entry) => {
     if (entry.text === undefined) return [];
     if (detectTokenFormat(entry.text) === "PEM private key") return [];
     return [{ ...entry, text: entry.text, fingerprint: fingerprint(entry.text) }];
