@@ -267,28 +267,36 @@ export function envFromSecretVariables(
   container: ContainerRef,
   bundle: Bundle,
   namespace: string,
-): Array<{ secret: string; names?: string[] }> {
-  return envFromSecretKeys(container, bundle, namespace).map(({ secret, names, prefix }) =>
-    names ? { secret, names: names.map((key) => `${prefix}${key}`) } : { secret },
+): Array<{ secret: string; names?: string[]; optional?: string }> {
+  return envFromSecretKeys(container, bundle, namespace).map(({ names, prefix, ...rest }) =>
+    names ? { ...rest, names: names.map((key) => `${prefix}${key}`) } : rest,
   );
 }
 
-/** Each `envFrom[].secretRef`: the Secret, its prefix and its keys when it is in the input. */
+/**
+ * Each `envFrom[].secretRef`: the Secret, its prefix, its keys when it is in the input, and the
+ * pointer of its `optional: true` (where the Secret is missing, the container starts without).
+ */
 function envFromSecretKeys(
   container: ContainerRef,
   bundle: Bundle,
   namespace: string,
-): Array<{ secret: string; prefix: string; names?: string[] }> {
+): Array<{ secret: string; prefix: string; names?: string[]; optional?: string }> {
   const envFrom = Array.isArray(container.container.envFrom) ? container.container.envFrom : [];
-  return envFrom.flatMap((entry) => {
+  return envFrom.flatMap((entry, index) => {
     const ref = isRecord(entry) && isRecord(entry.secretRef) ? entry.secretRef : undefined;
     if (!ref || typeof ref.name !== "string") return [];
     const prefix = isRecord(entry) && typeof entry.prefix === "string" ? entry.prefix : "";
+    const optional =
+      ref.optional === true
+        ? { optional: joinPointer(container.pointer, "envFrom", index, "secretRef", "optional") }
+        : {};
     const secret = bundle.objects.find(
       (o) => isSecret(o) && o.ref.name === ref.name && effectiveNamespace(bundle, o) === namespace,
     );
-    if (!secret) return [{ secret: ref.name, prefix }];
-    return [{ secret: ref.name, prefix, names: effectiveSecretEntries(secret).map((e) => e.key) }];
+    if (!secret) return [{ secret: ref.name, prefix, ...optional }];
+    const names = effectiveSecretEntries(secret).map((e) => e.key);
+    return [{ secret: ref.name, prefix, names, ...optional }];
   });
 }
 
