@@ -181,7 +181,7 @@ type Wiring =
   | { kind: "secretKeyRef"; key: string; optional: boolean }
   /** RAW from secretKeyRef, API_TOKEN: $(RAW): the kubelet expands it to the Secret's value. */
   | { kind: "alias"; key: string; optional: boolean }
-  | { kind: "envFrom"; prefix: string }
+  | { kind: "envFrom"; prefix: string; optional: boolean }
   /** A secret volume, or a projected one; with items, only the key listed, as file `token`. */
   | { kind: "volume"; projected: boolean; item?: string; optional: boolean };
 
@@ -289,7 +289,7 @@ const caseArb: fc.Arbitrary<Case> = fc
         wiringKind === "secretKeyRef" || wiringKind === "alias"
           ? { kind: wiringKind, key: tokenKey, optional }
           : wiringKind === "envFrom"
-            ? { kind: "envFrom", prefix }
+            ? { kind: "envFrom", prefix, optional }
             : { kind: "volume", projected, optional, ...(withItem ? { item: tokenKey } : {}) };
       return {
         ...rest,
@@ -419,7 +419,7 @@ function withEnvFrom(text: string, wiring: Wiring): string {
   // The backend container's env list is followed by its securityContext: envFrom goes before env.
   return text.replace(
     "          image: ghcr.io/scout/backend:1.4.2\n",
-    `          image: ghcr.io/scout/backend:1.4.2\n          envFrom:\n            - secretRef: {name: scout-secrets}\n${wiring.prefix ? `              prefix: ${wiring.prefix}\n` : ""}`,
+    `          image: ghcr.io/scout/backend:1.4.2\n          envFrom:\n            - secretRef: {name: scout-secrets${wiring.optional ? ", optional: true" : ""}}\n${wiring.prefix ? `              prefix: ${wiring.prefix}\n` : ""}`,
   );
 }
 
@@ -718,6 +718,9 @@ function wiringProblems(c: Case, findings: Finding[], answer: OracleAnswer): str
       (f) => f.ruleId === "secrets/api-auth" && /no API token/.test(f.message),
     );
     if (delivered && noToken) return [`envFrom gives API_TOKEN, we say: ${noToken.message}`];
+    const optional = onBackend.some((f) => f.message.includes("optional: true"));
+    if (delivered && wiring.optional && !optional)
+      return ["API_TOKEN only from an optional envFrom: no finding that it may be missing"];
   }
   return [];
 }
