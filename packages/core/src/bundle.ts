@@ -27,7 +27,8 @@ export interface InputProblem extends SourceProblem {
   /**
    * A rule of the pack that reports the same object and field says it already (an API-server
    * refusal such as non-base64 Secret data, which `secrets/valid-base64` owns): one cause, one
-   * finding. Reported when no rule does (the rule is off, or out of its scope).
+   * finding. Reported when no rule does (the rule is off, or out of its scope), or only with a
+   * lower severity (a warning never stands in for a refusal).
    */
   yieldsToRules?: boolean;
 }

@@ -19,6 +19,7 @@ import {
   type Result,
   type Severity,
   type SuppressedFinding,
+  severityRank,
   summarize,
 } from "./model.js";
 import { effectiveNamespace, placedRef } from "./namespaces.js";
@@ -141,15 +142,20 @@ export function evaluate(
   };
 }
 
-/** Removes the input problems that yield to a rule's finding on the same object and field. */
+/**
+ * Removes the input problems that yield to a rule's finding on the same object and field, of at
+ * least their severity: a refusal the rule reports as a warning would let the gate pass an object
+ * the API server refuses (a stringData key the API server refuses, only warned about as plain text).
+ */
 function dropWhatRulesSay(candidates: Candidate[]): void {
   if (!candidates.some((c) => c.yieldsToRules)) return;
   const fieldOf = (c: Candidate) => c.finding.path ?? "";
-  const saidByRules = new Map<BundleObject, Set<string>>();
+  const saidByRules = new Map<BundleObject, Map<string, number>>();
   for (const candidate of candidates) {
     if (!candidate.object || candidate.finding.ruleId.startsWith("input/")) continue;
-    const fields = saidByRules.get(candidate.object) ?? new Set<string>();
-    fields.add(fieldOf(candidate));
+    const fields = saidByRules.get(candidate.object) ?? new Map<string, number>();
+    const rank = severityRank(candidate.finding.severity);
+    fields.set(fieldOf(candidate), Math.max(rank, fields.get(fieldOf(candidate)) ?? 0));
     saidByRules.set(candidate.object, fields);
   }
   let kept = 0;
@@ -157,7 +163,8 @@ function dropWhatRulesSay(candidates: Candidate[]): void {
     const said =
       candidate.yieldsToRules &&
       candidate.object &&
-      saidByRules.get(candidate.object)?.has(fieldOf(candidate));
+      (saidByRules.get(candidate.object)?.get(fieldOf(candidate)) ?? 0) >=
+        severityRank(candidate.finding.severity);
     if (!said) candidates[kept++] = candidate;
   }
   candidates.length = kept;

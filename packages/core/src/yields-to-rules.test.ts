@@ -72,4 +72,12 @@ describe("an input problem that yields to the rules", () => {
   it("does not yield unless it says so", () => {
     expect(run(false)).toEqual(["5 input/schema", "5 test/valid-base64", "6 input/schema"]);
   });
+
+  it("does not yield to a warning: the gate would pass an object the API server refuses", () => {
+    expect(run(true, { rules: { "test/valid-base64": "warning" } })).toEqual([
+      "5 input/schema",
+      "5 test/valid-base64",
+      "6 input/schema",
+    ]);
+  });
 });

@@ -311,6 +311,18 @@ stringData:
       ),
     ]);
     expect(found.join("\n")).not.toContain("hunter2");
+    const typed = (type: string, body: string) =>
+      problems(`apiVersion: v1\nkind: Secret\nmetadata: {name: scout}\ntype: ${type}\n${body}`);
+    expect(typed("kubernetes.io/basic-auth", "data: {token: YQ==}\n")).toEqual([
+      expect.stringMatching(/needs the key username or the key password/),
+    ]);
+    expect(typed("kubernetes.io/basic-auth", 'stringData: {password: ""}\n')).toEqual([]);
+    expect(typed("kubernetes.io/ssh-auth", 'data: {ssh-privatekey: ""}\n')).toEqual([
+      expect.stringMatching(/needs a non-empty key ssh-privatekey/),
+    ]);
+    expect(typed("kubernetes.io/service-account-token", "data: {}\n")).toEqual([
+      expect.stringMatching(/needs the annotation kubernetes\.io\/service-account\.name/),
+    ]);
     const configMap = `apiVersion: v1
 kind: ConfigMap
 metadata: {name: scout}

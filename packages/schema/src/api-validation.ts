@@ -312,7 +312,6 @@ const REQUIRED_KEYS: Record<string, string[]> = {
   "kubernetes.io/tls": ["tls.crt", "tls.key"],
   "kubernetes.io/dockerconfigjson": [".dockerconfigjson"],
   "kubernetes.io/dockercfg": [".dockercfg"],
-  "kubernetes.io/ssh-auth": ["ssh-privatekey"],
 };
 
 /**
@@ -345,13 +344,49 @@ function dataProblems(value: Json): Problem[] {
     const what = isSecret ? "a Secret's data" : "a ConfigMap's data and binaryData";
     problems.push(["/data", `${what} may hold at most 1 MiB (1,048,576 bytes) in all`]);
   }
-  const required =
-    isSecret && typeof value.type === "string" ? REQUIRED_KEYS[value.type] : undefined;
-  for (const key of required ?? []) {
-    if (!keys.has(key))
-      problems.push(["/type", `a Secret of type ${String(value.type)} needs the key ${key}`]);
-  }
+  if (isSecret) problems.push(...secretTypeProblems(value, keys));
   return problems;
+}
+
+/**
+ * ValidateSecret's checks of a type: its keys are present (`kubernetes.io/basic-auth`: username
+ * or password, either may be empty; `kubernetes.io/ssh-auth`: a non-empty ssh-privatekey), and a
+ * service-account token names its ServiceAccount in an annotation.
+ */
+function secretTypeProblems(value: Json, keys: ReadonlySet<string>): Problem[] {
+  const type = typeof value.type === "string" ? value.type : undefined;
+  if (type === undefined) return [];
+  const needs = (what: string): Problem => ["/type", `a Secret of type ${type} needs ${what}`];
+  if (type === "kubernetes.io/basic-auth")
+    return keys.has("username") || keys.has("password")
+      ? []
+      : [needs("the key username or the key password")];
+  if (type === "kubernetes.io/ssh-auth")
+    return storedLength(value, "ssh-privatekey") > 0
+      ? []
+      : [needs("a non-empty key ssh-privatekey")];
+  if (type === "kubernetes.io/service-account-token") {
+    const metadata = isRecord(value.metadata) ? value.metadata : {};
+    const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+    const account = annotations[SERVICE_ACCOUNT_ANNOTATION];
+    return typeof account === "string" && account !== ""
+      ? []
+      : [needs(`the annotation ${SERVICE_ACCOUNT_ANNOTATION}`)];
+  }
+  return (REQUIRED_KEYS[type] ?? []).flatMap((key) =>
+    keys.has(key) ? [] : [needs(`the key ${key}`)],
+  );
+}
+
+const SERVICE_ACCOUNT_ANNOTATION = "kubernetes.io/service-account.name";
+
+/** The length of a Secret key's stored value (stringData written over data), 0 when absent. */
+function storedLength(value: Json, key: string): number {
+  const written = isRecord(value.stringData) ? value.stringData[key] : undefined;
+  if (typeof written === "string") return Buffer.byteLength(written, "utf8");
+  if (isRecord(value.stringData) && key in value.stringData) return 0;
+  const data = isRecord(value.data) ? value.data[key] : undefined;
+  return typeof data === "string" ? data.replace(/[\r\n=]/g, "").length : 0;
 }
 
 /** NetworkPolicy metadata and spec are netpol's policyRefusals, reported by the network rules. */

@@ -67,6 +67,7 @@ export {
   STRUCTURED_SECRET_TYPES,
   secretEntries,
   secretType,
+  storedBytes,
 } from "./secret-values.js";
 export {
   alphabetBits,

@@ -19,20 +19,31 @@ export interface CredentialValue extends SecretEntry {
  * PEM keys are left out: their strength is the key's, not the text's. A `data` value that
  * `stringData` overrides is left out too: the cluster never holds it.
  */
-export function credentialValues(object: BundleObject): CredentialValue[] {
-  return credentialEntries(object).flatMap((entry) => {
+export function credentialValues(
+  object: BundleObject,
+  readAsCredential?: ReadonlySet<string>,
+): CredentialValue[] {
+  return credentialEntries(object, readAsCredential).flatMap((entry) => {
     if (entry.text === undefined) return [];
     if (detectTokenFormat(entry.text) === "PEM private key") return [];
     return [{ ...entry, text: entry.text, fingerprint: fingerprint(entry.text) }];
   });
 }
 
-/** The credential-named entries of a Secret (see `credentialValues`), text or not. */
-function credentialEntries(object: BundleObject): SecretEntry[] {
+/**
+ * The credential-named entries of a Secret (see `credentialValues`), text or not, and the keys
+ * in `readAsCredential`: a container reads them into a credential-named variable
+ * (`API_TOKEN` from key `value`), whatever the key's own name.
+ */
+function credentialEntries(
+  object: BundleObject,
+  readAsCredential: ReadonlySet<string> = new Set(),
+): SecretEntry[] {
   if (!isSecret(object)) return [];
   const type = secretType(object);
   return effectiveSecretEntries(object).filter((entry) => {
     if (isTypeOwnKey(type, entry.key)) return false;
+    if (readAsCredential.has(entry.key)) return true;
     const name = entry.key.endsWith(PREVIOUS_SUFFIX)
       ? entry.key.slice(0, -PREVIOUS_SUFFIX.length)
       : entry.key;
@@ -47,11 +58,15 @@ export interface WeakValue {
 }
 
 /**
- * The credential values of a Secret that are not 32 random bytes' worth. A value that is not
- * UTF-8 text is judged by its bytes: the kubelet hands the app those bytes as they are.
+ * The credential values of a Secret that are not 32 random bytes' worth (`readAsCredential`: keys
+ * that containers read as credentials, see `credentialEntries`). A value that is not UTF-8 text is
+ * judged by its bytes: the kubelet hands the app those bytes as they are.
  */
-export function weakValues(object: BundleObject, options: StrengthOptions = {}): WeakValue[] {
-  return credentialEntries(object).flatMap((entry): WeakValue[] => {
+export function weakValues(
+  object: BundleObject,
+  options: StrengthOptions & { readAsCredential?: ReadonlySet<string> } = {},
+): WeakValue[] {
+  return credentialEntries(object, options.readAsCredential).flatMap((entry): WeakValue[] => {
     if (entry.text !== undefined) {
       if (detectTokenFormat(entry.text) === "PEM private key") return [];
       const strength = assessStrength(entry.text, options);

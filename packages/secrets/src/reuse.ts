@@ -64,11 +64,17 @@ export function environmentOf(object: BundleObject): string | undefined {
   return object.ref.namespace;
 }
 
-/** Credential values that appear in more than one Secret key, grouped by value. */
-export function findReuse(objects: readonly BundleObject[]): Reuse[] {
+/**
+ * Credential values that appear in more than one Secret key, grouped by value; `readAsCredential`
+ * gives an object's keys that containers read as credentials whatever their names.
+ */
+export function findReuse(
+  objects: readonly BundleObject[],
+  readAsCredential: (object: BundleObject) => ReadonlySet<string> | undefined = () => undefined,
+): Reuse[] {
   const groups = new Map<string, Placement[]>();
   for (const object of objects) {
-    for (const value of credentialValues(object)) {
+    for (const value of credentialValues(object, readAsCredential(object))) {
       if (value.text.length < 8) continue; // too short to be reused meaningfully; strong-token reports it
       const digest = createHash("sha256").update(value.text).digest("hex");
       const placements = groups.get(digest) ?? [];

@@ -10,7 +10,7 @@ export interface SecretEntry {
   pointer: string;
   /** The value as written (base64 for `data`). */
   raw: unknown;
-  /** The decoded bytes; undefined when the value is not a string or not valid base64. */
+  /** The bytes stored (see `storedBytes`); undefined for a value the API server refuses. */
   bytes?: Buffer;
   /** The decoded value as text; undefined for binary data. */
   text?: string;
@@ -44,12 +44,7 @@ export function secretEntries(object: BundleObject): SecretEntry[] {
     if (!isRecord(values)) continue;
     for (const [key, raw] of Object.entries(values)) {
       const entry: SecretEntry = { key, field, pointer: joinPointer("", field, key), raw };
-      const bytes =
-        typeof raw !== "string"
-          ? undefined
-          : field === "data"
-            ? decodeBase64(raw)
-            : Buffer.from(raw, "utf8");
+      const bytes = storedBytes(field, raw);
       if (bytes) {
         entry.bytes = bytes;
         const text = bytesAsText(bytes);
@@ -59,6 +54,17 @@ export function secretEntries(object: BundleObject): SecretEntry[] {
     }
   }
   return entries;
+}
+
+/**
+ * What the API server stores for one value: `data` decoded as encoding/json decodes a []byte
+ * (standard base64), `stringData` as UTF-8, and `null` (a key written with no value) as an empty
+ * value, which it accepts in both maps. Undefined for what it refuses.
+ */
+export function storedBytes(field: "data" | "stringData", raw: unknown): Buffer | undefined {
+  if (raw === null) return Buffer.alloc(0);
+  if (typeof raw !== "string") return undefined;
+  return field === "data" ? decodeBase64(raw) : Buffer.from(raw, "utf8");
 }
 
 /**

@@ -1,11 +1,13 @@
 import {
   type Bundle,
   type ContainerRef,
+  containersOf,
   effectiveNamespace,
   isRecord,
   joinPointer,
+  podTemplateOf,
 } from "@scout-deploy/core";
-import { effectiveSecretEntries, isSecret } from "@scout-deploy/secrets";
+import { effectiveSecretEntries, isCredentialName, isSecret } from "@scout-deploy/secrets";
 
 /** Where one `env[]` entry of a container takes its value from. */
 export interface EnvVar {
@@ -265,18 +267,69 @@ export function envFromSecretVariables(
   container: ContainerRef,
   bundle: Bundle,
   namespace: string,
-): Array<{ secret: string; names?: string[] }> {
+): Array<{ secret: string; names?: string[]; optional?: string }> {
+  return envFromSecretKeys(container, bundle, namespace).map(({ names, prefix, ...rest }) =>
+    names ? { ...rest, names: names.map((key) => `${prefix}${key}`) } : rest,
+  );
+}
+
+/**
+ * Each `envFrom[].secretRef`: the Secret, its prefix, its keys when it is in the input, and the
+ * pointer of its `optional: true` (where the Secret is missing, the container starts without).
+ */
+function envFromSecretKeys(
+  container: ContainerRef,
+  bundle: Bundle,
+  namespace: string,
+): Array<{ secret: string; prefix: string; names?: string[]; optional?: string }> {
   const envFrom = Array.isArray(container.container.envFrom) ? container.container.envFrom : [];
-  return envFrom.flatMap((entry) => {
+  return envFrom.flatMap((entry, index) => {
     const ref = isRecord(entry) && isRecord(entry.secretRef) ? entry.secretRef : undefined;
     if (!ref || typeof ref.name !== "string") return [];
     const prefix = isRecord(entry) && typeof entry.prefix === "string" ? entry.prefix : "";
+    const optional =
+      ref.optional === true
+        ? { optional: joinPointer(container.pointer, "envFrom", index, "secretRef", "optional") }
+        : {};
     const secret = bundle.objects.find(
       (o) => isSecret(o) && o.ref.name === ref.name && effectiveNamespace(bundle, o) === namespace,
     );
-    if (!secret) return [{ secret: ref.name }];
-    return [
-      { secret: ref.name, names: effectiveSecretEntries(secret).map((e) => `${prefix}${e.key}`) },
-    ];
+    if (!secret) return [{ secret: ref.name, prefix, ...optional }];
+    const names = effectiveSecretEntries(secret).map((e) => e.key);
+    return [{ secret: ref.name, prefix, names, ...optional }];
   });
 }
+
+/**
+ * The Secret keys the bundle's containers read into credential-named variables, by
+ * `namespace/secret`: `{name: API_TOKEN, valueFrom: {secretKeyRef: {key: value}}}` makes the
+ * key `value` a token whatever its own name, and so does an envFrom prefix (`API_TOKEN_` + key).
+ */
+export function secretKeysReadAsCredentials(bundle: Bundle): ReadonlyMap<string, Set<string>> {
+  let found = readAsCredentials.get(bundle);
+  if (found) return found;
+  found = new Map();
+  const add = (namespace: string, secret: string, key: string) => {
+    const id = `${namespace}/${secret}`;
+    found!.set(id, (found!.get(id) ?? new Set()).add(key));
+  };
+  for (const object of bundle.objects) {
+    const template = podTemplateOf(object);
+    if (!template) continue;
+    const namespace = effectiveNamespace(bundle, object) ?? "";
+    for (const container of containersOf(template)) {
+      for (const variable of resolvedEnvVars(container)) {
+        if (variable.source === "secret" && variable.ref && isCredentialName(variable.name))
+          add(namespace, variable.ref.name, variable.ref.key);
+      }
+      for (const { secret, names, prefix } of envFromSecretKeys(container, bundle, namespace)) {
+        for (const key of names ?? [])
+          if (isCredentialName(prefix + key)) add(namespace, secret, key);
+      }
+    }
+  }
+  readAsCredentials.set(bundle, found);
+  return found;
+}
+
+const readAsCredentials = new WeakMap<Bundle, Map<string, Set<string>>>();

@@ -201,12 +201,14 @@ new RuleTester({ describe, it }).run(portCoherence, {
           line: 11,
           column: 50,
           data: { owner: 'livenessProbe of container "api"', port: "HTTP" },
+          severity: "error",
         },
         {
           messageId: "badPortName",
           line: 16,
           column: 55,
           data: { owner: 'Service "backend"', port: "8000" },
+          severity: "error",
         },
         {
           messageId: "badPortName",
@@ -219,6 +221,7 @@ new RuleTester({ describe, it }).run(portCoherence, {
           line: 25,
           column: 22,
           data: { owner: 'NetworkPolicy "default/backend"', port: "53" },
+          severity: "error",
         },
       ],
     },

@@ -35,6 +35,12 @@ const PROBE_HANDLERS = ["httpGet", "tcpSocket", "grpc"] as const;
 const SCRAPE = "prometheus.io/scrape";
 const SCRAPE_PORT = "prometheus.io/port";
 
+/**
+ * A port the API server refuses is an error whatever the rule's warning: the object is never
+ * created, and input/schema's refusal, which this finding stands for, is one.
+ */
+const REFUSAL = "error" as const;
+
 export const portCoherence = defineRule({
   id: "network/port-coherence",
   meta: {
@@ -177,6 +183,7 @@ function reportRefusedPolicyPorts(context: Context, policy: Policy) {
     if (refusal.kind !== "port") continue;
     context.report({
       messageId: refusal.badName ? "badPortName" : "refusedPort",
+      severity: REFUSAL,
       data: { owner, port: String(refusal.port), reason: refusal.badName ? "" : refusal.reason },
       object: policy.object,
       pointer: refusal.pointer,
@@ -212,6 +219,7 @@ function checkService(
     if (isBadPortName(raw)) {
       context.report({
         messageId: "badPortName",
+        severity: REFUSAL,
         data: { owner: `Service "${service.ref.name ?? ""}"`, port: String(raw) },
         object: service,
         pointer: `/spec/ports/${index}/${field}`,
@@ -251,6 +259,7 @@ function checkProbes(context: Context, workload: Workload) {
         if (isBadPortName(port)) {
           context.report({
             messageId: "badPortName",
+            severity: REFUSAL,
             data: { owner: `${probe} of container "${container.name}"`, port: String(port) },
             object: workload.object,
             pointer: joinPointer(container.pointer, probe, handler, "port"),

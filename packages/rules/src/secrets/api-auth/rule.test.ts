@@ -362,5 +362,33 @@ new RuleTester({ describe, it }).run(apiAuth, {
         },
       ],
     },
+    {
+      name: "the token from an optional envFrom: where the Secret is missing the API starts unprotected",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        data: {API_TOKEN: bVJPTE5zRjJ1RllIV3R6UUVleFVjdkFWckV5MCtEeDR6NVRlNzFKTEtOWT0=}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app: backend}}
+            spec:
+              containers:
+                - name: api
+                  envFrom: [{secretRef: {name: scout-secrets, optional: true}}]
+      `,
+      errors: [
+        {
+          messageId: "optionalToken",
+          line: 15,
+          column: 55,
+          data: { container: "api", name: "API_TOKEN" },
+        },
+      ],
+    },
   ],
 });

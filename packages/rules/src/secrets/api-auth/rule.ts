@@ -95,7 +95,16 @@ function checkBackend(
   let fromSecret = false;
   let other = false;
   for (const container of containers) {
-    if (tokenFromWholeSecret(container, bundle, namespace, options)) fromSecret = true;
+    const whole = tokenFromWholeSecret(container, bundle, namespace, options);
+    if (whole) fromSecret = true;
+    if (whole && typeof whole === "object") {
+      report({
+        messageId: "optionalToken",
+        data: { container: container.name, name: whole.name },
+        object,
+        pointer: whole.optional,
+      });
+    }
     for (const variable of effectiveEnvVars(container).filter((v) =>
       isApiTokenName(v.name, options),
     )) {
@@ -193,18 +202,24 @@ function tokenFromWholeSecret(
   bundle: Bundle,
   namespace: string,
   options: Options,
-): boolean {
+): boolean | { name: string; optional: string } {
   const imported = envFromSecretVariables(container, bundle, namespace);
   // An env entry of the same name replaces what envFrom gave (the kubelet applies env last).
   const overridden = new Set(effectiveEnvVars(container).map((v) => v.name));
-  const gives = imported.some(({ names }) =>
+  const given = (names: string[] | undefined) =>
     names === undefined
       ? !options.envNames
       : names.some(
           (name) =>
             isReadableVariableName(name) && isApiTokenName(name, options) && !overridden.has(name),
-        ),
-  );
+        );
+  const giving = imported.filter(({ names }) => given(names));
+  // Optional: where the Secret is missing, the container starts without the token.
+  if (giving.length > 0 && giving.every((entry) => entry.optional !== undefined)) {
+    const { names, secret, optional } = giving[0]!;
+    const name = names?.find((n) => isApiTokenName(n, options)) ?? `envFrom ${secret}`;
+    return { name, optional: optional! };
+  }
   // Mounted as files: which file the app reads is its own configuration.
-  return gives || (!options.envNames && mountedSecretsOf(container).length > 0);
+  return giving.length > 0 || (!options.envNames && mountedSecretsOf(container).length > 0);
 }

@@ -51,8 +51,31 @@ new RuleTester({ describe, it }).run(distinctEnvironments, {
         { messageId: "shared", line: 19, column: 14 },
       ],
     },
+    {
+      name: "a key of any name that each environment's backend reads as its API token",
+      yaml: `${secret("scout-secrets", "scout", { value: token })}
+        ---${secret("scout-secrets", "scout-staging", { value: token })}
+        ---${backendReading("scout")}
+        ---${backendReading("scout-staging")}
+      `,
+      errors: [{ messageId: "shared", line: 9, column: 14 }],
+    },
   ],
 });
+
+function backendReading(namespace: string): string {
+  return `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend, namespace: ${namespace}}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: backend
+                  image: ghcr.io/scout/backend:1.4.2
+                  env: [{name: API_TOKEN, valueFrom: {secretKeyRef: {name: scout-secrets, key: value}}}]`;
+}
 
 describe("environments of overlays", () => {
   const yaml = (text: string) => text.replace(/^\n/, "").replace(/^ {8}/gm, "");

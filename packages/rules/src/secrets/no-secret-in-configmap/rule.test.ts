@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { RuleTester } from "@scout-deploy/core/testing";
+import { fingerprint } from "@scout-deploy/secrets";
 import { describe, it } from "vitest";
 import { noSecretInConfigmap } from "./rule.js";
 
@@ -7,6 +8,8 @@ import { noSecretInConfigmap } from "./rule.js";
 const githubToken = `ghp_${"A1b2C3d4E5".repeat(4)}`;
 const awsKey = `AKIA${"IOSFODNN7EXAMPLE"}`;
 const random = randomBytes(32).toString("base64url");
+// 0xff never occurs in UTF-8: these bytes are no text.
+const rawKey = Buffer.concat([Buffer.from([0xff]), randomBytes(31)]);
 
 new RuleTester({ describe, it }).run(noSecretInConfigmap, {
   valid: [
@@ -60,6 +63,25 @@ new RuleTester({ describe, it }).run(noSecretInConfigmap, {
     },
   ],
   invalid: [
+    {
+      name: "32 raw random bytes (no text) in binaryData under a credential name: the pod reads a raw key",
+      yaml: `
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: c}
+        binaryData:
+          api-token: ${rawKey.toString("base64")}
+          logo.png: ${rawKey.toString("base64")}
+      `,
+      errors: [
+        {
+          messageId: "credentialKey",
+          line: 5,
+          column: 3,
+          data: { key: "api-token", fingerprint: fingerprint(rawKey) },
+        },
+      ],
+    },
     {
       name: "a credential-named key, a GitHub token, an AWS key, a random value, a credential inside a file",
       yaml: `

@@ -5,6 +5,7 @@ import {
   detectTokenFormat,
   fingerprint,
   hasUrlPassword,
+  isCredentialName,
   isCredentialSetting,
   isPlaceholder,
   looksHighEntropy,
@@ -118,6 +119,16 @@ export function configMapCredential(
   return undefined;
 }
 
+/** A binaryData value that is no text: a credential when its key says so. */
+function binaryCredential(
+  key: string,
+  bytes: Uint8Array,
+): { messageId: ConfigMapMessage; data: Record<string, string | number> } | undefined {
+  return bytes.length > 0 && isCredentialName(key)
+    ? { messageId: "credentialKey", data: {} }
+    : undefined;
+}
+
 export const noSecretInConfigmap = defineRule({
   id: "secrets/no-secret-in-configmap",
   meta: {
@@ -147,20 +158,22 @@ export const noSecretInConfigmap = defineRule({
         if (!isRecord(values)) continue;
         for (const [key, raw] of Object.entries(values)) {
           if (typeof raw !== "string") continue;
-          const text =
-            field === "data" ? raw : bytesAsText(decodeBase64(raw) ?? new Uint8Array([0xff]));
-          if (text === undefined) continue;
+          const bytes = field === "data" ? Buffer.from(raw, "utf8") : decodeBase64(raw);
+          if (bytes === undefined) continue; // not base64: the API server refuses it (input/schema)
+          const text = field === "data" ? raw : bytesAsText(bytes);
           const report = (
             messageId: ConfigMapMessage,
             data: Record<string, string | number> = {},
           ) =>
             context.report({
               messageId,
-              data: { key, fingerprint: fingerprint(text), ...data },
+              data: { key, fingerprint: fingerprint(text ?? bytes), ...data },
               object,
               pointer: joinPointer("", field, key),
             });
-          const found = configMapCredential(key, text);
+          // Bytes that are no text (32 raw random bytes) under a credential name are a raw key.
+          const found =
+            text === undefined ? binaryCredential(key, bytes) : configMapCredential(key, text);
           if (found) report(found.messageId, found.data);
         }
       }

@@ -7,19 +7,25 @@ import {
   joinPointer,
 } from "@scout-deploy/core";
 import { secretEntries } from "@scout-deploy/secrets";
-import { resolvedEnvVars } from "../env.js";
+import { envVars, resolvedEnvVars } from "../env.js";
 
 /** Where the password Redis requires comes from. */
 export interface PasswordSource {
   secret: string;
   key?: string;
+  /**
+   * Read with `optional: true`: where the Secret or key is missing the variable is unset, and the
+   * kubelet leaves `$(VAR)` as written: the pointer of that `optional`.
+   */
+  optional?: string;
   /** The Redis workload that reads it. */
   redis?: BundleObject;
 }
 
 /** How a Redis container is (or is not) told to require a password. */
 export type Requirement =
-  | { kind: "secret"; source: PasswordSource }
+  /** `variable`: the `$(VAR)` given to --requirepass, when that is how. */
+  | { kind: "secret"; source: PasswordSource; variable?: string }
   | { kind: "literal"; where: string; pointer: string }
   | { kind: "notFromSecret"; variable: string; pointer: string }
   | { kind: "none" };
@@ -73,15 +79,35 @@ function variableSource(
 ): PasswordSource | "other" | undefined {
   const variable = resolvedEnvVars(container).find((v) => v.name === name);
   if (variable?.source === "secret" && variable.ref) {
-    return { secret: variable.ref.name, key: variable.ref.key };
+    const optional = variable.optional
+      ? { optional: optionalPointer(container, variable.ref) }
+      : {};
+    return { secret: variable.ref.name, key: variable.ref.key, ...optional };
   }
   if (variable) return "other";
   const envFrom = Array.isArray(container.container.envFrom) ? container.container.envFrom : [];
   for (const entry of envFrom) {
     const ref = isRecord(entry) && isRecord(entry.secretRef) ? entry.secretRef : undefined;
-    if (ref && typeof ref.name === "string") return { secret: ref.name };
+    if (ref && typeof ref.name === "string") {
+      const index = envFrom.indexOf(entry);
+      const optional =
+        ref.optional === true
+          ? { optional: joinPointer(container.pointer, "envFrom", index, "secretRef", "optional") }
+          : {};
+      return { secret: ref.name, ...optional };
+    }
   }
   return undefined;
+}
+
+/** The `optional` of the secretKeyRef entry that reads `ref` (through an alias, its own entry). */
+function optionalPointer(container: ContainerRef, ref: { name: string; key: string }): string {
+  const entry = envVars(container).find(
+    (v) => v.source === "secret" && v.ref?.name === ref.name && v.ref.key === ref.key && v.optional,
+  );
+  return entry
+    ? joinPointer(entry.pointer, "valueFrom", "secretKeyRef", "optional")
+    : container.pointer;
 }
 
 /** Secret volumes mounted into the container: mount path and Secret name. */
@@ -187,7 +213,7 @@ export function requirementOf(container: ContainerRef, bundle: Bundle): Requirem
           };
     }
     const source = variableSource(container, name);
-    if (source && source !== "other") return { kind: "secret", source };
+    if (source && source !== "other") return { kind: "secret", source, variable: name };
     return { kind: "notFromSecret", variable: name, pointer: argument.pointer };
   }
   const fromConfig = configFromSecret(container, bundle);

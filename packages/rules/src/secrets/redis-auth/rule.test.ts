@@ -126,6 +126,23 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(redisAuth, {
   ],
   invalid: [
     {
+      name: "optional: true on the password Redis requires: a missing key leaves --requirepass the text $(REDIS_PASSWORD)",
+      yaml: `${redis(`- name: redis
+  args: ["--requirepass", "$(REDIS_PASSWORD)"]
+  env:
+    - {name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password, optional: true}}}`)}---${backend(
+        `[{name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}]`,
+      )}`,
+      errors: [
+        {
+          messageId: "optionalPassword",
+          line: 12,
+          column: 109,
+          data: { container: "redis", name: "REDIS_PASSWORD" },
+        },
+      ],
+    },
+    {
       name: "the redis.conf Secret of Redis' own namespace decides, not one of that name that lands in default",
       yaml: `
   apiVersion: v1

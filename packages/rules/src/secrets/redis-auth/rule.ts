@@ -28,7 +28,8 @@ type RedisMessage =
   | "notFromSecret"
   | "literalPassword"
   | "backendMissing"
-  | "backendOtherSecret";
+  | "backendOtherSecret"
+  | "optionalPassword";
 
 const PASSWORD_SEGMENTS = new Set(["password", "passwd", "pass", "pwd", "auth", "requirepass"]);
 
@@ -63,6 +64,8 @@ export const redisAuth = defineRule({
         'Redis container "{{container}}" requires the password $({{name}}), which no Secret provides: it is a plain value or unset',
       literalPassword:
         'Redis container "{{container}}" sets its password in plain text in its {{where}}',
+      optionalPassword:
+        'Redis container "{{container}}" reads its password with optional: true: where the Secret or key is missing the variable is unset, and redis-server requires the text $({{name}}) as it is written (or nothing)',
       backendMissing:
         'the backend container "{{container}}" is not given the password of Redis {{redis}} (instance {{instance}}) from Secret "{{secret}}"',
       backendOtherSecret:
@@ -111,8 +114,19 @@ function checkRedis(
     });
     return undefined;
   }
-  for (const { requirement } of requirements) {
-    if (requirement.kind === "secret") return { ...requirement.source, redis: object };
+  for (const { container, requirement } of requirements) {
+    if (requirement.kind !== "secret") continue;
+    const { optional } = requirement.source;
+    // An image's entrypoint that finds the variable unset refuses to start: only $(VAR) is kept.
+    if (optional !== undefined && requirement.variable !== undefined) {
+      report({
+        messageId: "optionalPassword",
+        data: { container: container.name, name: requirement.variable },
+        object,
+        pointer: optional,
+      });
+    }
+    return { ...requirement.source, redis: object };
   }
   for (const { container, requirement } of requirements) {
     if (requirement.kind !== "notFromSecret") continue;

@@ -92,6 +92,95 @@ new RuleTester({ describe, it }).run(strongToken, {
   ],
   invalid: [
     {
+      name: "a key of any name that a container reads as its API token or Redis password is a credential",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets, namespace: scout}
+        data:
+          value: ${b64("changeme")}
+          greeting: ${b64("hello")}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: redis-auth, namespace: scout}
+        data:
+          v2: ${b64("admin")}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend, namespace: scout}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: backend
+                  image: ghcr.io/scout/backend:1.4.2
+                  env:
+                    - name: API_TOKEN
+                      valueFrom: {secretKeyRef: {name: scout-secrets, key: value}}
+                    - name: GREETING
+                      valueFrom: {secretKeyRef: {name: scout-secrets, key: greeting}}
+                  envFrom:
+                    - secretRef: {name: redis-auth}
+                      prefix: REDIS_PASSWORD_
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: elsewhere, namespace: other}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: app
+                  image: ghcr.io/scout/backend:1.4.2
+                  env:
+                    - name: API_TOKEN
+                      valueFrom: {secretKeyRef: {name: scout-secrets, key: greeting}}
+      `,
+      errors: [
+        {
+          messageId: "placeholder",
+          line: 5,
+          column: 3,
+          data: { key: "value", fingerprint: fingerprint("changeme") },
+        },
+        {
+          messageId: "placeholder",
+          line: 12,
+          column: 3,
+          data: { key: "v2", fingerprint: fingerprint("admin") },
+        },
+      ],
+    },
+    {
+      name: "a key written with no value: the API server stores an empty token (null in data and in stringData)",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        data:
+          api-token:
+          redis-password: ${b64(token)}
+        stringData:
+          redis-password: null
+      `,
+      errors: [
+        {
+          messageId: "placeholder",
+          line: 5,
+          column: 3,
+          data: { key: "api-token", fingerprint: fingerprint("") },
+        },
+        {
+          messageId: "placeholder",
+          line: 8,
+          column: 3,
+          data: { key: "redis-password", fingerprint: fingerprint("") },
+        },
+      ],
+    },
+    {
       name: "random bytes that are no text are judged by their bytes: 16 are too few, a repeated pair has no entropy",
       yaml: `
         apiVersion: v1

@@ -1,10 +1,11 @@
-import { defineRule, z } from "@scout-deploy/core";
+import { defineRule, effectiveNamespace, z } from "@scout-deploy/core";
 import {
   DEFAULT_MIN_BITS,
   typedKeyProblems,
   type Weakness,
   weakValues,
 } from "@scout-deploy/secrets";
+import { secretKeysReadAsCredentials } from "../env.js";
 
 const options = z
   .object({
@@ -43,8 +44,11 @@ export const strongToken = defineRule({
   },
   check(context) {
     const { minBits } = context.options;
+    const readAsCredentials = secretKeysReadAsCredentials(context.bundle);
     for (const object of context.bundle.objects) {
-      for (const { value, strength } of weakValues(object, { minBits })) {
+      const namespace = effectiveNamespace(context.bundle, object) ?? "";
+      const readAsCredential = readAsCredentials.get(`${namespace}/${object.ref.name ?? ""}`);
+      for (const { value, strength } of weakValues(object, { minBits, readAsCredential })) {
         context.report({
           messageId: MESSAGE_OF[strength.weaknesses[0]!],
           data: {

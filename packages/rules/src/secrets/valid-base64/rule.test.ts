@@ -20,6 +20,18 @@ new RuleTester({ describe, it }).run(validBase64, {
       `,
     },
     {
+      name: "a key with no value: the API server stores it empty, in data and in stringData",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        data:
+          api-token:
+        stringData:
+          redis-password: null
+      `,
+    },
+    {
       name: "a ConfigMap's data is not judged",
       yaml: `
         apiVersion: v1

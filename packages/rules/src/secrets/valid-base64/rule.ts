@@ -1,5 +1,5 @@
 import { defineRule, isRecord, joinPointer } from "@scout-deploy/core";
-import { isSecret, isValidBase64 } from "@scout-deploy/secrets";
+import { isSecret, storedBytes } from "@scout-deploy/secrets";
 
 export const validBase64 = defineRule({
   id: "secrets/valid-base64",
@@ -20,18 +20,19 @@ export const validBase64 = defineRule({
   check(context) {
     for (const object of context.bundle.objects) {
       if (!isSecret(object)) continue;
-      // stringData is a map of strings: kubectl cannot even decode a number or a boolean there.
+      // stringData is a map of strings: the API server cannot decode a number or a boolean there.
+      // A key with no value (null) it stores as an empty value: secrets/strong-token judges that.
       for (const [key, raw] of Object.entries(recordOf(object.value.stringData))) {
-        if (typeof raw === "string") continue;
+        if (storedBytes("stringData", raw)) continue;
         const pointer = joinPointer("", "stringData", key);
         context.report({ messageId: "stringDataNotString", data: { key }, object, pointer });
       }
       for (const [key, raw] of Object.entries(recordOf(object.value.data))) {
         const pointer = joinPointer("", "data", key);
+        if (storedBytes("data", raw)) continue;
         if (typeof raw !== "string")
           context.report({ messageId: "notString", data: { key }, object, pointer });
-        else if (!isValidBase64(raw))
-          context.report({ messageId: "invalid", data: { key }, object, pointer });
+        else context.report({ messageId: "invalid", data: { key }, object, pointer });
       }
     }
   },
