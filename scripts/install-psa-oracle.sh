@@ -5,12 +5,5 @@
 # same release), as $(go env GOPATH)/bin/psa-oracle. Idempotent; the test finds it there or at
 # $PSA_ORACLE_PATH.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-
-if ! command -v go >/dev/null 2>&1; then
-  echo "psa-oracle: Go is not installed; the Pod Security admission differential test will fail under CI=true"
-  exit 0
-fi
-binary="$(go env GOPATH)/bin/psa-oracle"
-(cd "$root/scripts/psa-oracle" && go build -o "$binary" .)
-echo "psa-oracle: $binary"
+source "$(dirname "$0")/go-oracle.sh"
+build_go_oracle psa-oracle psa-oracle "Pod Security admission differential test"

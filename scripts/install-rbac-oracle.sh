@@ -5,12 +5,5 @@
 # validation of RBAC objects) with every k8s.io module at v0.37.2, installed as
 # $(go env GOPATH)/bin/rbac-oracle. Idempotent; about four minutes on a cold module cache (two shared cores).
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-
-if ! command -v go >/dev/null 2>&1; then
-  echo "rbac-oracle: Go is not installed; the RBAC differential test will fail under CI=true"
-  exit 0
-fi
-binary="$(go env GOPATH)/bin/rbac-oracle"
-(cd "$root/scripts/rbac-oracle" && go build -o "$binary" .)
-echo "rbac-oracle: $binary"
+source "$(dirname "$0")/go-oracle.sh"
+build_go_oracle rbac-oracle rbac-oracle "RBAC differential test"

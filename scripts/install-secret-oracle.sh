@@ -8,12 +8,5 @@
 # once (minutes), a warm one builds in seconds. Without Go it says so; the test then fails under
 # CI=true.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-
-if ! command -v go >/dev/null 2>&1; then
-  echo "secret-oracle: Go is not installed; the secrets differential test will fail under CI=true"
-  exit 0
-fi
-binary="$(go env GOPATH)/bin/secret-oracle"
-(cd "$root/scripts/secret-oracle" && go build -o "$binary" .)
-echo "secret-oracle: $binary"
+source "$(dirname "$0")/go-oracle.sh"
+build_go_oracle secret-oracle secret-oracle "secrets differential test"

@@ -4,16 +4,9 @@
 # a small Go program over sigs.k8s.io/yaml v1.4.0 (the library kubectl uses), installed as
 # $(go env GOPATH)/bin/kube-yaml-oracle. Idempotent; does nothing when kubectl is on PATH.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-
 if command -v kubectl >/dev/null 2>&1; then
   echo "yaml-oracle: not needed, kubectl is at $(command -v kubectl)"
   exit 0
 fi
-if ! command -v go >/dev/null 2>&1; then
-  echo "yaml-oracle: neither kubectl nor Go is installed; the kubectl differential test will fail under CI=true"
-  exit 0
-fi
-binary="$(go env GOPATH)/bin/kube-yaml-oracle"
-(cd "$root/scripts/yaml-oracle" && go build -o "$binary" .)
-echo "yaml-oracle: $binary"
+source "$(dirname "$0")/go-oracle.sh"
+build_go_oracle yaml-oracle kube-yaml-oracle "kubectl differential test"

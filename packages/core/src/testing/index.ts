@@ -211,3 +211,4 @@ export {
   PLANTED_MANIFESTS,
   PLANTED_SECRETS,
 } from "./planted-secrets.js";
+export { findTool } from "./tools.js";

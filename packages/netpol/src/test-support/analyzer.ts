@@ -1,15 +1,12 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { promisify } from "node:util";
+import { findTool } from "@scout-deploy/core/testing";
 
 const run = promisify(execFile);
 
 /** netpol-analyzer's binary: $NETPOL_ANALYZER_PATH, else where scripts/install-netpol-analyzer.sh puts it. */
 export function analyzerPath(): string | undefined {
-  const candidates = [process.env.NETPOL_ANALYZER_PATH, join(homedir(), "go", "bin", "netpolicy")];
-  return candidates.find((p): p is string => Boolean(p) && existsSync(p!));
+  return findTool("netpolicy", "NETPOL_ANALYZER_PATH");
 }
 
 export interface AnalyzerLine {

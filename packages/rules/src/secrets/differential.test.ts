@@ -1,8 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   type BundleObject,
@@ -13,6 +12,7 @@ import {
   parsePolicy,
   parseSource,
 } from "@scout-deploy/core";
+import { findTool } from "@scout-deploy/core/testing";
 import { schemaInputProblems, schemaRules, validateBundle } from "@scout-deploy/schema";
 import { effectiveSecretEntries, isSecret } from "@scout-deploy/secrets";
 import fc from "fast-check";
@@ -37,20 +37,7 @@ const FIXTURE = readFileSync(join(here, "../fixtures/compliant/scout.yaml"), "ut
 const FILE = "scout.yaml";
 
 function findOracle(): string | undefined {
-  const candidates = [
-    process.env.SECRET_ORACLE,
-    ...(process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, "secret-oracle")),
-    join(homedir(), "go", "bin", "secret-oracle"),
-  ];
-  return candidates.find((path) => {
-    if (!path) return false;
-    try {
-      accessSync(path, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  return findTool("secret-oracle", "SECRET_ORACLE");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
+import { findTool } from "@scout-deploy/core/testing";
 
 /**
  * scripts/rbac-oracle: the Kubernetes v1.37.2 RBAC code (the authorizer, the bootstrap
@@ -48,9 +46,7 @@ export const INSTALL_HINT = "bash scripts/install-rbac-oracle.sh";
 
 /** RBAC_ORACLE names the binary; RBAC_ORACLE=none pretends it is not installed. */
 export function findRbacOracle(): string | undefined {
-  const named = process.env.RBAC_ORACLE;
-  if (named) return named === "none" ? undefined : executable(named);
-  return onPath("rbac-oracle") ?? executable(join(homedir(), "go", "bin", "rbac-oracle"));
+  return findTool("rbac-oracle", "RBAC_ORACLE");
 }
 
 /** All cases in one run of the oracle. */
@@ -64,21 +60,4 @@ export function askOracle(binary: string, cases: OracleCase[]): OracleOutput {
     throw new Error(`rbac-oracle failed (${result.status}): ${result.stderr || result.error}`);
   }
   return JSON.parse(result.stdout) as OracleOutput;
-}
-
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    const found = dir ? executable(join(dir, name)) : undefined;
-    if (found) return found;
-  }
-  return undefined;
-}
-
-function executable(path: string): string | undefined {
-  try {
-    accessSync(path, constants.X_OK);
-    return path;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,12 +1,9 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
+import { findTool } from "@scout-deploy/core/testing";
 
 /** psa-oracle's binary: $PSA_ORACLE_PATH, else where scripts/install-psa-oracle.sh puts it. */
 export function psaOraclePath(): string | undefined {
-  const candidates = [process.env.PSA_ORACLE_PATH, join(homedir(), "go", "bin", "psa-oracle")];
-  return candidates.find((p): p is string => Boolean(p) && existsSync(p!));
+  return findTool("psa-oracle", "PSA_ORACLE_PATH");
 }
 
 export interface OracleCase {

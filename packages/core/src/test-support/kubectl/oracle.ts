@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findTool } from "../../testing/tools.js";
 
 /**
  * What kubectl makes of a folder of manifests, offline: `kubectl annotate --local -f DIR probe=x
@@ -31,7 +32,7 @@ export function findOracle(): Oracle | undefined {
 
 export function findKubectl(): Oracle | undefined {
   const kubectl =
-    process.env.KUBECTL === "none" ? undefined : (process.env.KUBECTL ?? onPath("kubectl"));
+    process.env.KUBECTL === "none" ? undefined : (process.env.KUBECTL ?? findTool("kubectl"));
   if (!kubectl) return undefined;
   const args = (dir: string) => [
     "annotate",
@@ -51,10 +52,7 @@ export function findKubectl(): Oracle | undefined {
 
 /** scripts/yaml-oracle, built by scripts/install-yaml-oracle.sh where kubectl is missing. */
 export function findStandIn(): Oracle | undefined {
-  const binary =
-    process.env.KUBE_YAML_ORACLE ??
-    onPath("kube-yaml-oracle") ??
-    executable(join(homedir(), "go", "bin", "kube-yaml-oracle"));
+  const binary = findTool("kube-yaml-oracle", "KUBE_YAML_ORACLE");
   if (!binary) return undefined;
   return {
     name: `kube-yaml-oracle (${binary})`,
@@ -132,22 +130,5 @@ function kubectlVersion(binary: string): string {
     return JSON.parse(result.stdout).clientVersion.gitVersion as string;
   } catch {
     return "(version unknown)";
-  }
-}
-
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    const found = dir && executable(join(dir, name));
-    if (found) return found;
-  }
-  return undefined;
-}
-
-function executable(path: string): string | undefined {
-  try {
-    accessSync(path, constants.X_OK);
-    return path;
-  } catch {
-    return undefined;
   }
 }
