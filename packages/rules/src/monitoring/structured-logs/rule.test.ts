@@ -86,6 +86,31 @@ new RuleTester({ describe, it }).run(structuredLogs, {
   ],
   invalid: [
     {
+      name: "one ConfigMap that two nginx workloads mount: one finding on it",
+      yaml: `${NGINX_CONFIG("              access_log /dev/stdout combined;")}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: nginx-canary}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: nginx}}
+            spec:
+              containers:
+                - name: nginx
+                  volumeMounts: [{name: config, mountPath: /etc/nginx}]
+              volumes: [{name: config, projected: {sources: [{configMap: {name: nginx-config}}]}}]
+`,
+      errors: [
+        {
+          messageId: "nginxText",
+          line: 5,
+          column: 3,
+          data: { format: "combined", configMap: "nginx-config", key: "nginx.conf" },
+        },
+      ],
+    },
+    {
       name: "SCOUT_LOG_FORMAT=text on the backend; the last entry of a name is the one the container gets",
       yaml: `
         apiVersion: apps/v1

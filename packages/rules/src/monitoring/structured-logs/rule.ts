@@ -36,18 +36,25 @@ export const structuredLogs = defineRule({
     },
   },
   check(context) {
+    const report: Report = (r) => context.report(r);
+    // A ConfigMap that several nginx containers mount is judged once.
+    const nginxConfigs = new Set<BundleObject>();
     for (const { object, template, component } of componentWorkloads(
       context.bundle,
       context.settings,
     )) {
       for (const container of containersOf(template)) {
-        const report: Report = (r) => context.report(r);
         if (component === "backend" || component === "frontend")
           checkApp(container, object, report);
         if (component === "prometheus") checkPrometheus(container, object, report);
-        if (component === "nginx") checkNginx(container, context.bundle, report);
+        if (component === "nginx") {
+          for (const configMap of mountedConfigMaps(container, context.bundle)) {
+            nginxConfigs.add(configMap);
+          }
+        }
       }
     }
+    for (const configMap of nginxConfigs) checkNginx(configMap, report);
   },
 });
 
@@ -89,34 +96,28 @@ function checkPrometheus(container: ContainerRef, object: BundleObject, report: 
   });
 }
 
-/** Every `access_log` of a ConfigMap the nginx container mounts must name a JSON log_format. */
-function checkNginx(container: ContainerRef, bundle: Bundle, report: Report) {
-  const namespace = effectiveNamespace(bundle, container.template.object);
-  for (const configMap of mountedConfigMaps(container, bundle, namespace)) {
-    const data = configMap.value.data;
-    if (!isRecord(data)) continue;
-    const texts = Object.values(data).filter((v): v is string => typeof v === "string");
-    const jsonFormats = new Set(texts.flatMap(jsonLogFormats));
-    for (const [key, text] of Object.entries(data)) {
-      if (typeof text !== "string") continue;
-      for (const format of accessLogFormats(text)) {
-        if (jsonFormats.has(format)) continue;
-        report({
-          messageId: "nginxText",
-          data: { format, configMap: configMap.ref.name ?? "", key },
-          object: configMap,
-          pointer: joinPointer("/data", key),
-        });
-      }
+/** Every `access_log` of a ConfigMap nginx mounts must name a JSON log_format of that ConfigMap. */
+function checkNginx(configMap: BundleObject, report: Report) {
+  const data = configMap.value.data;
+  if (!isRecord(data)) return;
+  const texts = Object.values(data).filter((v): v is string => typeof v === "string");
+  const jsonFormats = new Set(texts.flatMap(jsonLogFormats));
+  for (const [key, text] of Object.entries(data)) {
+    if (typeof text !== "string") continue;
+    for (const format of accessLogFormats(text)) {
+      if (jsonFormats.has(format)) continue;
+      report({
+        messageId: "nginxText",
+        data: { format, configMap: configMap.ref.name ?? "", key },
+        object: configMap,
+        pointer: joinPointer("/data", key),
+      });
     }
   }
 }
 
-function mountedConfigMaps(
-  container: ContainerRef,
-  bundle: Bundle,
-  namespace: string | undefined,
-): BundleObject[] {
+function mountedConfigMaps(container: ContainerRef, bundle: Bundle): BundleObject[] {
+  const namespace = effectiveNamespace(bundle, container.template.object);
   const mounts = container.container.volumeMounts;
   const volumes = container.template.spec.volumes;
   if (!Array.isArray(mounts) || !Array.isArray(volumes)) return [];
