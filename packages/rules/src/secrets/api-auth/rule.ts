@@ -40,8 +40,8 @@ function isApiTokenName(name: string, options: Options): boolean {
   if (!isCredentialName(name)) return false;
   const segments = nameSegments(name);
   if (segments.includes("redis")) return false;
-  const onlyPassword = segments.some((s) => PASSWORD_WORDS.has(s));
-  return !onlyPassword || segments.some((s) => API_WORDS.has(s));
+  const namesPassword = segments.some((s) => PASSWORD_WORDS.has(s));
+  return !namesPassword || segments.some((s) => API_WORDS.has(s));
 }
 
 /**
