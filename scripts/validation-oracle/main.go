@@ -107,7 +107,11 @@ func judge(raw []byte) answer {
 		return ans
 	}
 	prepare(internal)
-	for _, e := range validate(internal) {
+	var errs field.ErrorList
+	if svc, ok := internal.(*core.Service); ok {
+		errs = allocate(svc)
+	}
+	for _, e := range append(errs, validate(internal)...) {
 		ans.Errors = append(ans.Errors, fieldError{Field: e.Field, Type: string(e.Type), Detail: e.Detail})
 	}
 	return ans
@@ -141,6 +145,46 @@ func prepare(obj runtime.Object) {
 			generateSelector(job)
 		}
 	}
+}
+
+// allocate is what the Service storage's BeginCreate does before validation
+// (pkg/registry/core/service/storage), on a single-stack IPv4 cluster with the default
+// service CIDR and node port range: a clusterIP, its family, node ports and a health check
+// port; a node port the user asks for outside the range is refused by the allocator.
+func allocate(svc *core.Service) field.ErrorList {
+	var errs field.ErrorList
+	if len(svc.Spec.ClusterIPs) == 0 && svc.Spec.ClusterIP != "" {
+		svc.Spec.ClusterIPs = []string{svc.Spec.ClusterIP}
+	}
+	if svc.Spec.Type == core.ServiceTypeExternalName {
+		return nil
+	}
+	if svc.Spec.ClusterIP == "" {
+		svc.Spec.ClusterIP = "10.96.0.100"
+		svc.Spec.ClusterIPs = []string{svc.Spec.ClusterIP}
+	}
+	if svc.Spec.IPFamilyPolicy == nil {
+		single := core.IPFamilyPolicySingleStack
+		svc.Spec.IPFamilyPolicy = &single
+	}
+	if len(svc.Spec.IPFamilies) == 0 {
+		svc.Spec.IPFamilies = []core.IPFamily{core.IPv4Protocol}
+	}
+	external := svc.Spec.Type == core.ServiceTypeNodePort || svc.Spec.Type == core.ServiceTypeLoadBalancer
+	for i := range svc.Spec.Ports {
+		port := &svc.Spec.Ports[i]
+		switch {
+		case !external:
+		case port.NodePort == 0:
+			port.NodePort = int32(30000 + i)
+		case port.NodePort < 30000 || port.NodePort > 32767:
+			errs = append(errs, field.Invalid(field.NewPath("spec", "ports").Index(i).Child("nodePort"), port.NodePort, "provided port is not in the valid range. The range of valid ports is 30000-32767"))
+		}
+	}
+	if svc.Spec.Type == core.ServiceTypeLoadBalancer && svc.Spec.ExternalTrafficPolicy == core.ServiceExternalTrafficPolicyLocal && svc.Spec.HealthCheckNodePort == 0 {
+		svc.Spec.HealthCheckNodePort = 32000
+	}
+	return errs
 }
 
 // generateSelector is pkg/registry/batch/job's (unexported there).

@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Finding } from "@scout-deploy/core";
+import { runCheck } from "@scout-deploy/engine";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { type ObjectCase, objectCaseArb } from "./test-support/validation/objects.js";
+import {
+  type ApiServerVerdict,
+  accepted,
+  judgeObjects,
+  validationOraclePath,
+} from "./test-support/validation/oracle.js";
+
+/**
+ * Differential test of our API-server pass (packages/schema/src/api-validation.ts, with the
+ * embedded OpenAPI schemas) against the API server's own create validation (scripts/validation-oracle
+ * over k8s.io/kubernetes v1.37.2). A seeded generator writes objects near the edge of validity
+ * (Windows pods with Linux-only fields, ports, env names, volumes and mounts, resources, probes,
+ * restartPolicy per kind, selectors, Services, NetworkPolicies), each is checked by runCheck at
+ * --kubernetes-version 1.37.0 and judged by the oracle:
+ * - an object the API server refuses gets an error of ours naming it (an input/* finding, or the
+ *   network rule that reports a refused NetworkPolicy): a false pass signs off a deploy that
+ *   cannot happen;
+ * - an object it accepts gets no input/* error: a false refusal cries wolf.
+ * APIVAL_DIFF_CASES (400) and APIVAL_DIFF_SEED change the corpus; APIVAL_DIFF_REPORT=FILE writes
+ * every divergence with its object.
+ */
+const CASES = Number(process.env.APIVAL_DIFF_CASES ?? 400);
+const SEED = Number(process.env.APIVAL_DIFF_SEED ?? 20_261_207);
+const PER_FILE = 50;
+const INSTALL = "bash scripts/install-validation-oracle.sh";
+const binary = validationOraclePath();
+const inCi = process.env.CI === "true";
+
+if (!binary && !inCi) {
+  console.warn(
+    `API-server validation differential test skipped: validation-oracle not found (run ${INSTALL} or set VALIDATION_ORACLE)`,
+  );
+}
+
+const objectName = (index: number, kind: string) => `o${index}-${kind.toLowerCase()}`;
+
+/** Our errors that refuse the object: input/* ones, and the refusal of a NetworkPolicy. */
+function refusals(findings: readonly Finding[]): Finding[] {
+  return findings.filter(
+    (f) =>
+      f.severity === "error" &&
+      (f.ruleId.startsWith("input/") ||
+        (f.object?.kind === "NetworkPolicy" && /API server refuses/.test(f.message))),
+  );
+}
+
+function describeVerdict(verdict: ApiServerVerdict): string {
+  if (verdict.refused) return verdict.refused;
+  return (verdict.errors ?? []).map((e) => `${e.field} (${e.type}): ${e.detail ?? ""}`).join("; ");
+}
+
+describe.skipIf(!binary && !inCi)("differential test against the API server's validation", () => {
+  const root = mkdtempSync(join(tmpdir(), "apival-diff-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("finds validation-oracle (under CI=true a missing binary is a failure)", () => {
+    expect(binary, `validation-oracle is not installed: run ${INSTALL}`).toBeDefined();
+  });
+
+  it(`agrees on ${CASES} generated objects (seed ${SEED})`, { timeout: 120_000 }, async () => {
+    const cases: ObjectCase[] = fc.sample(objectCaseArb, { numRuns: CASES, seed: SEED });
+    const objects = cases.map((c, i) => c.build(objectName(i, c.kind)));
+    const verdicts = await judgeObjects(binary!, objects);
+    for (let start = 0; start < objects.length; start += PER_FILE) {
+      const items = objects.slice(start, start + PER_FILE);
+      writeFileSync(
+        join(root, `objects-${start}.json`),
+        JSON.stringify({ apiVersion: "v1", kind: "List", items }, null, 1),
+      );
+    }
+    const run = await runCheck({ cwd: root, paths: [root], kubernetesVersion: "1.37.0" });
+    const ours = new Map<string, Finding[]>();
+    for (const f of refusals(run.result.findings)) {
+      const name = f.object?.name ?? "";
+      ours.set(name, [...(ours.get(name) ?? []), f]);
+    }
+    const problems: string[] = [];
+    const stats = { accepted: 0, refused: 0 };
+    const byField = new Map<string, number>();
+    objects.forEach((object, i) => {
+      const verdict = verdicts[i]!;
+      const name = objectName(i, cases[i]!.kind);
+      const mine = ours.get(name) ?? [];
+      if (accepted(verdict)) {
+        stats.accepted++;
+        if (mine.length > 0)
+          problems.push(
+            `false refusal of ${cases[i]!.kind} ${name}: ${mine.map((f) => `${f.ruleId}: ${f.message}`).join("; ")}\n    ${JSON.stringify(object)}`,
+          );
+        return;
+      }
+      stats.refused++;
+      for (const e of verdict.errors ?? []) {
+        const field = e.field.replace(/\[\d+\]/g, "[]");
+        byField.set(field, (byField.get(field) ?? 0) + 1);
+      }
+      if (mine.length === 0)
+        problems.push(
+          `false pass of ${cases[i]!.kind} ${name}: the API server says ${describeVerdict(verdict)}\n    ${JSON.stringify(object)}`,
+        );
+    });
+    console.log(
+      `API-server validation differential: ${CASES} objects, the API server accepts ${stats.accepted} and refuses ${stats.refused}; ${problems.length} divergences`,
+    );
+    if (process.env.APIVAL_DIFF_REPORT)
+      writeFileSync(process.env.APIVAL_DIFF_REPORT, problems.join("\n"));
+    // Both verdicts must be common, or agreement proves little.
+    expect(stats.accepted, "objects the API server accepts").toBeGreaterThan(CASES / 10);
+    expect(stats.refused, "objects the API server refuses").toBeGreaterThan(CASES / 4);
+    expect(problems.slice(0, 5).join("\n"), `${problems.length} divergences`).toBe("");
+  });
+});

@@ -1,0 +1,294 @@
+import fc from "fast-check";
+
+type Json = Record<string, unknown>;
+
+/** One generated object: its kind and its JSON, named by the test. */
+export interface ObjectCase {
+  kind: string;
+  build: (name: string) => Json;
+}
+
+/**
+ * Fields drawn one by one, each present one time in `oneIn`: most objects carry few edges, so
+ * that both verdicts are common and a divergence names its cause.
+ */
+function someOf(fields: Record<string, fc.Arbitrary<unknown>>, oneIn = 6): fc.Arbitrary<Json> {
+  const entries = Object.entries(fields).map(([key, arb]) =>
+    fc
+      .oneof({ weight: oneIn - 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb })
+      .map((value) => [key, value] as const),
+  );
+  return fc
+    .tuple(...entries)
+    .map((pairs) => Object.fromEntries(pairs.filter(([, value]) => value !== undefined)));
+}
+
+/** A valid value four times in five, else one just past the edge. */
+function edge<T>(valid: readonly T[], invalid: readonly T[]): fc.Arbitrary<T> {
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...valid) },
+    { weight: 1, arbitrary: fc.constantFrom(...invalid) },
+  );
+}
+
+const PROFILE = { type: "RuntimeDefault" };
+
+/** Pod-level security fields, Linux-only ones (refused on a Windows pod) among them. */
+const podSecurityArb = someOf({
+  runAsUser: fc.constantFrom(1000, 0),
+  runAsGroup: fc.constant(1000),
+  runAsNonRoot: fc.boolean(),
+  fsGroup: fc.constant(2000),
+  fsGroupChangePolicy: fc.constant("OnRootMismatch"),
+  supplementalGroups: fc.constantFrom([1000], []),
+  seccompProfile: fc.constant(PROFILE),
+  appArmorProfile: fc.constant(PROFILE),
+  seLinuxOptions: fc.constant({ level: "s0:c123,c456" }),
+  sysctls: fc.constantFrom([{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }], []),
+  windowsOptions: fc.constant({ runAsUserName: "ContainerUser" }),
+});
+
+const containerSecurityArb = someOf({
+  runAsUser: fc.constant(1000),
+  runAsGroup: fc.constant(1000),
+  runAsNonRoot: fc.boolean(),
+  readOnlyRootFilesystem: fc.boolean(),
+  allowPrivilegeEscalation: fc.boolean(),
+  privileged: fc.constant(false),
+  capabilities: fc.constant({ drop: ["ALL"] }),
+  procMount: fc.constant("Default"),
+  seccompProfile: fc.constant(PROFILE),
+  appArmorProfile: fc.constant(PROFILE),
+  seLinuxOptions: fc.constant({ level: "s0:c123,c456" }),
+  windowsOptions: fc.constant({ runAsUserName: "ContainerUser" }),
+});
+
+const portArb = fc
+  .tuple(
+    fc.record({ containerPort: edge([8080, 9090, 1, 65535], [0, 65536]) }),
+    someOf(
+      {
+        name: edge(["http", "metrics", "a"], ["HTTP", "port-name-too-long", "8080", "web-"]),
+        protocol: edge(["TCP", "UDP", "SCTP"], ["tcp", "ICMP"]),
+      },
+      2,
+    ),
+  )
+  .map(([port, rest]) => ({ ...port, ...rest }));
+
+const ENV_NAMES = ["API_URL", "api.url", "1ST", "with space"];
+const envArb = fc.record({
+  name: edge(ENV_NAMES, ["A=B", "", "ünï"]),
+  value: fc.constant("v"),
+});
+
+const VOLUME_NAMES = ["data", "cache", "Data", "v".repeat(64)];
+const MOUNT_PATHS = ["/data", "/cache", "/data", "relative/path"];
+const mountArb = fc.record({
+  name: fc.constantFrom(...VOLUME_NAMES),
+  mountPath: fc.constantFrom(...MOUNT_PATHS),
+});
+
+const RESOURCES = [
+  { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
+  { limits: { memory: "1Gi" } },
+  { requests: { cpu: "0.5" } },
+  { requests: { memory: "1G" }, limits: { memory: "1Gi" } },
+  { requests: { cpu: "500m" }, limits: { cpu: "100m" } },
+  { requests: { memory: "1Gi" }, limits: { memory: "1G" } },
+  { requests: { cpu: "-1" } },
+  { requests: { memory: "1GB" } },
+  { limits: { "example.com/gpu": "1" }, requests: { "example.com/gpu": "2" } },
+];
+
+const PROBES = [
+  { httpGet: { path: "/healthz", port: 8080 } },
+  { tcpSocket: { port: "http" } },
+  { grpc: { port: 9000 } },
+  { exec: { command: ["true"] }, failureThreshold: 0 },
+  { exec: { command: ["true"] }, successThreshold: 2 },
+  { exec: { command: ["true"] }, periodSeconds: 0 },
+  {},
+  { httpGet: { port: 8080 }, tcpSocket: { port: 8080 } },
+  { httpGet: { port: 0 } },
+  { tcpSocket: { port: "Port_Name" } },
+];
+
+const containerArb = (name: string) =>
+  fc
+    .record({
+      securityContext: containerSecurityArb,
+      more: someOf(
+        {
+          ports: fc.array(portArb, { minLength: 1, maxLength: 3 }),
+          env: fc.array(envArb, { minLength: 1, maxLength: 2 }),
+          volumeMounts: fc.array(mountArb, { minLength: 1, maxLength: 2 }),
+          resources: edge(RESOURCES.slice(0, 4), RESOURCES.slice(4)),
+          livenessProbe: edge(PROBES.slice(0, 3), PROBES.slice(3)),
+          readinessProbe: edge(PROBES.slice(0, 3), PROBES.slice(3)),
+        },
+        3,
+      ),
+    })
+    .map(({ securityContext, more }) => ({
+      ...(Object.keys(securityContext).length > 0 ? { securityContext } : {}),
+      ...more,
+    }))
+    .map((fields) => ({ name, image: "registry.example.com/scout/api:1.0.0", ...fields }));
+
+/** A pod spec near the edge: each part valid or just past it. */
+export const podSpecArb: fc.Arbitrary<Json> = fc
+  .record({
+    os: fc.oneof(
+      { weight: 5, arbitrary: fc.constant({ name: "windows" }) },
+      { weight: 3, arbitrary: fc.constant(undefined) },
+      { weight: 2, arbitrary: fc.constant({ name: "linux" }) },
+      { weight: 1, arbitrary: fc.constant({ name: "Windows" }) },
+    ),
+    securityContext: podSecurityArb,
+    more: someOf({
+      hostUsers: fc.constant(false),
+      hostPID: fc.constant(true),
+      shareProcessNamespace: fc.boolean(),
+      restartPolicy: fc.constantFrom("Always", "OnFailure", "Never"),
+    }),
+    volumes: fc.uniqueArray(fc.constantFrom(...VOLUME_NAMES), { maxLength: 2 }),
+    containers: fc.tuple(containerArb("app"), fc.option(containerArb("sidecar"), { freq: 4, nil: undefined })),
+  })
+  .map(({ os, securityContext, more, containers, volumes }) => ({
+    ...(os ? { os } : {}),
+    ...(Object.keys(securityContext).length > 0 ? { securityContext } : {}),
+    ...more,
+    ...(volumes.length > 0 ? { volumes: volumes.map((name) => ({ name, emptyDir: {} })) } : {}),
+    containers: containers.filter((c) => c !== undefined),
+  }));
+
+const WORKLOADS: Record<string, string> = {
+  Pod: "v1",
+  Deployment: "apps/v1",
+  StatefulSet: "apps/v1",
+  DaemonSet: "apps/v1",
+  Job: "batch/v1",
+  CronJob: "batch/v1",
+};
+
+const RUN_TO_COMPLETION = new Set(["Job", "CronJob"]);
+
+function workload(kind: string, name: string, spec: Json, selectorMatches: boolean): Json {
+  const labels = { app: name };
+  const meta = { apiVersion: WORKLOADS[kind], kind, metadata: { name, namespace: "scout" } };
+  if (kind === "Pod") return { ...meta, metadata: { ...meta.metadata, labels }, spec };
+  // A Job's pods need restartPolicy OnFailure or Never: written unless the generator drew one.
+  const podSpec = RUN_TO_COMPLETION.has(kind) ? { restartPolicy: "OnFailure", ...spec } : spec;
+  const template = { metadata: { labels }, spec: podSpec };
+  const selector = { matchLabels: selectorMatches ? labels : { app: "other" } };
+  switch (kind) {
+    case "Job":
+      return { ...meta, spec: { template } };
+    case "CronJob":
+      return { ...meta, spec: { schedule: "*/5 * * * *", jobTemplate: { spec: { template } } } };
+    case "StatefulSet":
+      return { ...meta, spec: { serviceName: name, selector, template } };
+    default:
+      return { ...meta, spec: { selector, template } };
+  }
+}
+
+export const workloadCaseArb: fc.Arbitrary<ObjectCase> = fc
+  .tuple(
+    fc.constantFrom(...Object.keys(WORKLOADS)),
+    podSpecArb,
+    // The selector matches the template's labels nine times in ten.
+    fc.integer({ min: 0, max: 9 }),
+  )
+  .map(([kind, spec, dice]) => ({
+    kind,
+    build: (name: string) => workload(kind, name, spec, dice > 0),
+  }));
+
+const servicePortArb = fc
+  .tuple(
+    fc.record({ port: edge([80, 443, 8080], [0, 65536]) }),
+    someOf(
+      {
+        targetPort: edge([8080, "http"], ["HTTP", 0, "port-name-too-long"]),
+        name: edge(["http", "https"], ["HTTP"]),
+        protocol: edge(["TCP", "UDP"], ["ICMP"]),
+        nodePort: edge([30080, 32767], [80]),
+      },
+      3,
+    ),
+  )
+  .map(([port, rest]) => ({ ...port, ...rest }));
+
+export const serviceCaseArb: fc.Arbitrary<ObjectCase> = fc
+  .record({
+    type: fc.constantFrom(undefined, "ClusterIP", "NodePort", "LoadBalancer", "ExternalName"),
+    ports: fc.array(servicePortArb, { maxLength: 2 }),
+    more: someOf(
+      {
+        clusterIP: edge(["None", "10.96.0.10", ""], ["10.96.0.010", "bad"]),
+        sessionAffinity: edge(["ClientIP", "None"], ["Sticky"]),
+        externalTrafficPolicy: edge(["Local", "Cluster"], ["Nowhere"]),
+        externalName: edge(["db.example.com"], ["Not_A_Name"]),
+      },
+      4,
+    ),
+  })
+  .map(({ type, ports, more }) => ({
+    kind: "Service",
+    build: (name: string) => ({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name, namespace: "scout" },
+      spec: {
+        ...(type ? { type } : {}),
+        selector: { app: name },
+        ...(ports.length > 0 ? { ports: ports.map((p, i) => ({ ...p, name: `p${i}` })) } : {}),
+        ...(type === "ExternalName" && !more.externalName ? { externalName: "db.example.com" } : {}),
+        ...more,
+      },
+    }),
+  }));
+
+const policyPortArb = someOf(
+  {
+    port: edge([80, "http", 8080], [0, "HTTP", 65536]),
+    endPort: edge([9090], [70]),
+    protocol: edge(["TCP", "UDP", "SCTP"], ["ICMP"]),
+  },
+  2,
+);
+
+const ipBlockArb = fc
+  .tuple(
+    edge(["10.0.0.0/8", "::/0", "192.168.0.0/16"], ["10.0.0.1/8", "10.0.0.0/33", "not-a-cidr"]),
+    fc.array(edge(["10.1.0.0/16"], ["192.168.0.0/16", "10.0.0.0/8"]), { maxLength: 1 }),
+  )
+  .map(([cidr, except]) => ({ cidr, ...(except.length > 0 ? { except } : {}) }));
+
+export const networkPolicyCaseArb: fc.Arbitrary<ObjectCase> = fc
+  .record({
+    ports: fc.array(policyPortArb, { maxLength: 2 }),
+    from: fc.array(ipBlockArb.map((ipBlock) => ({ ipBlock })), { maxLength: 2 }),
+  })
+  .map(({ ports, from }) => ({
+    kind: "NetworkPolicy",
+    build: (name: string) => ({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name, namespace: "scout" },
+      spec: {
+        podSelector: { matchLabels: { app: "api" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ ...(ports.length > 0 ? { ports } : {}), ...(from.length > 0 ? { from } : {}) }],
+      },
+    }),
+  }));
+
+/** Pods first (Windows ones above all), then Services and NetworkPolicies. */
+export const objectCaseArb: fc.Arbitrary<ObjectCase> = fc.oneof(
+  { weight: 6, arbitrary: workloadCaseArb },
+  { weight: 2, arbitrary: serviceCaseArb },
+  { weight: 1, arbitrary: networkPolicyCaseArb },
+);
