@@ -715,3 +715,101 @@ spec:
     ]);
   });
 });
+
+/** A Pod of `spec` lines (indented as the spec's fields), for the OS-specific checks. */
+const pod = (spec: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: scout}
+spec:
+${spec}  containers:
+    - name: api
+      image: scout/backend:1.0
+`;
+
+// Found by the API-server validation differential (packages/cli/src/api-validation-differential.test.ts).
+describe("what the API server refuses by the pod's OS and host namespaces", () => {
+  it("refuses Linux-only fields on a Windows pod, each on its field", () => {
+    const yaml = pod(`  os: {name: windows}
+  hostUsers: false
+  shareProcessNamespace: false
+  securityContext: {runAsUser: 1000, fsGroup: 2000, supplementalGroups: [], sysctls: [], seccompProfile: {type: RuntimeDefault}}
+`);
+    expect(problems(yaml)).toEqual([
+      "6:3 invalid spec.hostUsers: hostUsers cannot be set for a windows pod (spec.os.name is windows) (the API server refuses the object)",
+      "8:38 invalid spec.securityContext.fsGroup: fsGroup cannot be set for a windows pod (spec.os.name is windows) (the API server refuses the object)",
+      "8:21 invalid spec.securityContext.runAsUser: runAsUser cannot be set for a windows pod (spec.os.name is windows) (the API server refuses the object)",
+      "8:90 invalid spec.securityContext.seccompProfile: seccompProfile cannot be set for a windows pod (spec.os.name is windows) (the API server refuses the object)",
+      "8:53 invalid spec.securityContext.supplementalGroups: supplementalGroups cannot be set for a windows pod (spec.os.name is windows) (the API server refuses the object)",
+      "7:3 invalid spec.shareProcessNamespace: shareProcessNamespace cannot be set for a windows pod (spec.os.name is windows) (the API server refuses the object)",
+    ]);
+  });
+
+  it("refuses a Windows pod's container with readOnlyRootFilesystem or allowPrivilegeEscalation, in a Deployment too", () => {
+    const yaml = deployment({
+      spec: "",
+      extra:
+        "          securityContext: {readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true}\n",
+    }).replace(
+      "    spec:\n      containers:",
+      "    spec:\n      os: {name: windows}\n      containers:",
+    );
+    expect(problems(yaml)).toEqual([
+      expect.stringContaining(
+        "containers[0].securityContext.allowPrivilegeEscalation: allowPrivilegeEscalation cannot be set for a windows pod",
+      ),
+      expect.stringContaining(
+        "containers[0].securityContext.readOnlyRootFilesystem: readOnlyRootFilesystem cannot be set for a windows pod",
+      ),
+    ]);
+  });
+
+  it("passes a Windows pod with only Windows fields, and the same fields set to null", () => {
+    expect(
+      problems(
+        pod(`  os: {name: windows}
+  securityContext: {runAsNonRoot: true, runAsUser: null, windowsOptions: {runAsUserName: ContainerUser}}
+`),
+      ),
+    ).toEqual([]);
+  });
+
+  it("refuses windowsOptions on a Linux pod and an os.name that is neither", () => {
+    expect(
+      problems(
+        pod("  os: {name: linux}\n  securityContext: {windowsOptions: {runAsUserName: x}}\n"),
+      ),
+    ).toEqual([
+      expect.stringContaining(
+        "spec.securityContext.windowsOptions: windowsOptions cannot be set for a linux pod",
+      ),
+    ]);
+    expect(problems(pod("  os: {name: Windows}\n  securityContext: {runAsUser: 1}\n"))).toEqual([
+      expect.stringContaining("spec.os: os.name is linux or windows"),
+    ]);
+  });
+
+  it("refuses shareProcessNamespace with hostPID, and hostPID or hostIPC with hostUsers false", () => {
+    expect(problems(pod("  hostPID: true\n  shareProcessNamespace: true\n"))).toEqual([
+      expect.stringContaining(
+        "spec.shareProcessNamespace: shareProcessNamespace and hostPID cannot both be enabled",
+      ),
+    ]);
+    expect(problems(pod("  hostUsers: false\n  hostIPC: true\n"))).toEqual([
+      expect.stringContaining("spec.hostIPC: hostIPC is forbidden when hostUsers is false"),
+    ]);
+  });
+
+  it("refuses a liveness or startup probe's successThreshold other than 1, not a readiness probe's", () => {
+    const probe = (kind: string) =>
+      deployment({
+        extra: `          ${kind}: {tcpSocket: {port: 8000}, successThreshold: 2}\n`,
+      });
+    expect(problems(probe("livenessProbe"))).toEqual([
+      expect.stringContaining(
+        "livenessProbe.successThreshold: a livenessProbe's successThreshold must be 1",
+      ),
+    ]);
+    expect(problems(probe("startupProbe"))).toHaveLength(1);
+    expect(problems(probe("readinessProbe"))).toEqual([]);
+  });
+});

@@ -523,6 +523,8 @@ function podSpecProblems(spec: Json, at: string, target: Target, claims: string[
   const volumes = new Set([...volumeNames(spec.volumes), ...claims]);
   return [
     ...podAddressProblems(spec, at, strictIpValidation(target.minor)),
+    ...osProblems(spec, at),
+    ...hostNamespaceProblems(spec, at),
     ...idProblems(spec.securityContext, joinPointer(at, "securityContext")),
     ...volumeProblems(spec.volumes, joinPointer(at, "volumes")),
     ...CONTAINER_LISTS.flatMap((list) => {
@@ -546,6 +548,120 @@ function podSpecProblems(spec: Json, at: string, target: Target, claims: string[
       });
     }),
   ];
+}
+
+const POD_OS = ["linux", "windows"];
+
+/** Set for the API server: present and not null (an empty list is set, JSON null is not). */
+const isSet = (value: unknown) => value !== undefined && value !== null;
+
+/** The pod-level fields validateWindows forbids on a Windows pod: Linux-only, set at all. */
+const LINUX_POD_SECURITY = [
+  "appArmorProfile",
+  "seLinuxOptions",
+  "seccompProfile",
+  "fsGroup",
+  "fsGroupChangePolicy",
+  "runAsUser",
+  "runAsGroup",
+  "supplementalGroups",
+  "supplementalGroupsPolicy",
+  "seLinuxChangePolicy",
+];
+
+/** The container fields validateWindows forbids on a Windows pod. */
+const LINUX_CONTAINER_SECURITY = [
+  "appArmorProfile",
+  "seLinuxOptions",
+  "seccompProfile",
+  "capabilities",
+  "readOnlyRootFilesystem",
+  "privileged",
+  "allowPrivilegeEscalation",
+  "procMount",
+  "runAsUser",
+  "runAsGroup",
+];
+
+/**
+ * validateOS: `os.name` is linux or windows; then validateWindows (no Linux-only field: the
+ * kubelet of a Windows node could not honour it) or validateLinux (no windowsOptions).
+ */
+function osProblems(spec: Json, at: string): Problem[] {
+  if (!isRecord(spec.os)) return [];
+  const name = spec.os.name;
+  const osAt = joinPointer(at, "os");
+  if (typeof name !== "string" || name === "")
+    return [[joinPointer(osAt, "name"), "os.name is required: linux or windows"]];
+  if (!POD_OS.includes(name)) return [[osAt, "os.name is linux or windows"]];
+  return name === "windows" ? windowsProblems(spec, at) : linuxProblems(spec, at);
+}
+
+function windowsProblems(spec: Json, at: string): Problem[] {
+  const forbidden = (pointer: string, field: string): Problem => [
+    pointer,
+    `${field} cannot be set for a windows pod (spec.os.name is windows)`,
+  ];
+  const problems: Problem[] = [];
+  const context = isRecord(spec.securityContext) ? spec.securityContext : {};
+  const contextAt = joinPointer(at, "securityContext");
+  for (const field of LINUX_POD_SECURITY)
+    if (isSet(context[field])) problems.push(forbidden(joinPointer(contextAt, field), field));
+  if (Array.isArray(context.sysctls) && context.sysctls.length > 0)
+    problems.push(forbidden(joinPointer(contextAt, "sysctls"), "sysctls"));
+  if (isSet(spec.hostUsers)) problems.push(forbidden(joinPointer(at, "hostUsers"), "hostUsers"));
+  for (const field of ["hostPID", "hostIPC"])
+    if (spec[field] === true) problems.push(forbidden(joinPointer(at, field), field));
+  if (isSet(spec.shareProcessNamespace))
+    problems.push(forbidden(joinPointer(at, "shareProcessNamespace"), "shareProcessNamespace"));
+  forEachContainer(spec, at, (container, pointer) => {
+    if (!isRecord(container.securityContext)) return;
+    const securityAt = joinPointer(pointer, "securityContext");
+    for (const field of LINUX_CONTAINER_SECURITY)
+      if (isSet(container.securityContext[field]))
+        problems.push(forbidden(joinPointer(securityAt, field), field));
+  });
+  return problems;
+}
+
+function linuxProblems(spec: Json, at: string): Problem[] {
+  const reason = "windowsOptions cannot be set for a linux pod (spec.os.name is linux)";
+  const problems: Problem[] = [];
+  if (isRecord(spec.securityContext) && isSet(spec.securityContext.windowsOptions))
+    problems.push([joinPointer(at, "securityContext", "windowsOptions"), reason]);
+  forEachContainer(spec, at, (container, pointer) => {
+    if (isRecord(container.securityContext) && isSet(container.securityContext.windowsOptions))
+      problems.push([joinPointer(pointer, "securityContext", "windowsOptions"), reason]);
+  });
+  return problems;
+}
+
+function forEachContainer(spec: Json, at: string, visit: (container: Json, at: string) => void) {
+  for (const list of CONTAINER_LISTS) {
+    const containers = Array.isArray(spec[list]) ? spec[list] : [];
+    containers.forEach((container: unknown, index: number) => {
+      if (isRecord(container)) visit(container, joinPointer(at, list, String(index)));
+    });
+  }
+}
+
+/**
+ * validateShareProcessNamespace and validateHostUsers: one process namespace cannot be both the
+ * pod's and the host's, and a pod in its own user namespace (hostUsers: false) shares no host
+ * PID or IPC namespace.
+ */
+function hostNamespaceProblems(spec: Json, at: string): Problem[] {
+  const problems: Problem[] = [];
+  if (spec.hostPID === true && spec.shareProcessNamespace === true)
+    problems.push([
+      joinPointer(at, "shareProcessNamespace"),
+      "shareProcessNamespace and hostPID cannot both be enabled",
+    ]);
+  if (spec.hostUsers === false)
+    for (const field of ["hostPID", "hostIPC"])
+      if (spec[field] === true)
+        problems.push([joinPointer(at, field), `${field} is forbidden when hostUsers is false`]);
+  return problems;
 }
 
 /**
@@ -727,7 +843,10 @@ function probeProblems(container: Json, at: string): Problem[] {
   return PROBE_FIELDS.flatMap((probe): Problem[] => {
     const body = container[probe];
     if (!isRecord(body)) return [];
-    const counts = probeCountProblems(body, joinPointer(at, probe));
+    const counts = [
+      ...probeCountProblems(body, joinPointer(at, probe)),
+      ...successThresholdProblems(probe, body, joinPointer(at, probe)),
+    ];
     const count = probeHandlersOf(body).length;
     if (count === 1) return counts;
     return [
@@ -740,6 +859,14 @@ function probeProblems(container: Json, at: string): Problem[] {
       ...counts,
     ];
   });
+}
+
+/** validateLivenessProbe, validateStartupProbe: one success is enough, so successThreshold is 1. */
+function successThresholdProblems(probe: string, body: Json, at: string): Problem[] {
+  if (probe === "readinessProbe") return [];
+  const threshold = body.successThreshold;
+  if (typeof threshold !== "number" || threshold === 1 || threshold <= 0) return [];
+  return [[joinPointer(at, "successThreshold"), `a ${probe}'s successThreshold must be 1`]];
 }
 
 const ID_FIELDS = ["runAsUser", "runAsGroup", "fsGroup"] as const;

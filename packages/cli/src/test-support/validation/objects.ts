@@ -15,7 +15,10 @@ export interface ObjectCase {
 function someOf(fields: Record<string, fc.Arbitrary<unknown>>, oneIn = 6): fc.Arbitrary<Json> {
   const entries = Object.entries(fields).map(([key, arb]) =>
     fc
-      .oneof({ weight: oneIn - 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb })
+      .oneof(
+        { weight: oneIn - 1, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: arb },
+      )
       .map((value) => [key, value] as const),
   );
   return fc
@@ -153,7 +156,10 @@ export const podSpecArb: fc.Arbitrary<Json> = fc
       restartPolicy: fc.constantFrom("Always", "OnFailure", "Never"),
     }),
     volumes: fc.uniqueArray(fc.constantFrom(...VOLUME_NAMES), { maxLength: 2 }),
-    containers: fc.tuple(containerArb("app"), fc.option(containerArb("sidecar"), { freq: 4, nil: undefined })),
+    containers: fc.tuple(
+      containerArb("app"),
+      fc.option(containerArb("sidecar"), { freq: 4, nil: undefined }),
+    ),
   })
   .map(({ os, securityContext, more, containers, volumes }) => ({
     ...(os ? { os } : {}),
@@ -245,7 +251,9 @@ export const serviceCaseArb: fc.Arbitrary<ObjectCase> = fc
         ...(type ? { type } : {}),
         selector: { app: name },
         ...(ports.length > 0 ? { ports: ports.map((p, i) => ({ ...p, name: `p${i}` })) } : {}),
-        ...(type === "ExternalName" && !more.externalName ? { externalName: "db.example.com" } : {}),
+        ...(type === "ExternalName" && !more.externalName
+          ? { externalName: "db.example.com" }
+          : {}),
         ...more,
       },
     }),
@@ -270,7 +278,10 @@ const ipBlockArb = fc
 export const networkPolicyCaseArb: fc.Arbitrary<ObjectCase> = fc
   .record({
     ports: fc.array(policyPortArb, { maxLength: 2 }),
-    from: fc.array(ipBlockArb.map((ipBlock) => ({ ipBlock })), { maxLength: 2 }),
+    from: fc.array(
+      ipBlockArb.map((ipBlock) => ({ ipBlock })),
+      { maxLength: 2 },
+    ),
   })
   .map(({ ports, from }) => ({
     kind: "NetworkPolicy",
