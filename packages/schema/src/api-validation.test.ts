@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { apiServerProblems } from "./api-validation.js";
 import { validateBundle } from "./embedded.js";
+import { schemaInputProblems } from "./rule.js";
 import { bundleOf, positioned } from "./test-support/bundle.js";
 
 /** A Deployment whose container `api` carries `extra` (indented as its fields) and whose spec carries `spec`. */
@@ -794,8 +795,8 @@ describe("what the API server refuses by the pod's OS and host namespaces", () =
         "spec.shareProcessNamespace: shareProcessNamespace and hostPID cannot both be enabled",
       ),
     ]);
-    expect(problems(pod("  hostUsers: false\n  hostIPC: true\n"))).toEqual([
-      expect.stringContaining("spec.hostIPC: hostIPC is forbidden when hostUsers is false"),
+    expect(problems(pod("  hostUsers: false\n  hostIPC: true\n  hostPID: true\n"))).toEqual([
+      expect.stringContaining("spec.hostUsers: hostUsers: false forbids hostPID and hostIPC"),
     ]);
   });
 
@@ -811,5 +812,38 @@ describe("what the API server refuses by the pod's OS and host namespaces", () =
     ]);
     expect(problems(probe("startupProbe"))).toHaveLength(1);
     expect(problems(probe("readinessProbe"))).toEqual([]);
+  });
+
+  it("refuses a probe's httpGet or tcpSocket port outside 1 to 65535 or no port name, a grpc port outside the range", () => {
+    const probe = (handler: string) =>
+      deployment({ extra: `          livenessProbe: {${handler}}\n` });
+    expect(problems(probe("httpGet: {port: 0}"))).toEqual([
+      expect.stringContaining("livenessProbe.httpGet.port: a httpGet port is 1 to 65535"),
+    ]);
+    expect(problems(probe("tcpSocket: {port: Port_Name}"))).toEqual([
+      expect.stringContaining(
+        "livenessProbe.tcpSocket.port: the tcpSocket port is no number and the port name",
+      ),
+    ]);
+    expect(problems(probe("grpc: {port: 70000}"))).toEqual([
+      expect.stringContaining("livenessProbe.grpc.port: a grpc port is 1 to 65535"),
+    ]);
+    expect(problems(probe("tcpSocket: {port: http}"))).toEqual([]);
+  });
+});
+
+describe("a refusal with a cause of its own", () => {
+  it("does not yield to a rule on the same field: a Windows pod's runAsUser 0 is refused, not only 'runs as root'", () => {
+    const yaml = pod("  os: {name: windows}\n  securityContext: {runAsUser: 0}\n  hostPID: true\n");
+    const inputs = schemaInputProblems(apiServerProblems(bundleOf(yaml)));
+    expect(inputs.map((p) => [p.path, p.yieldsToRules])).toEqual([
+      ["/spec/securityContext/runAsUser", undefined],
+      ["/spec/hostPID", undefined],
+    ]);
+    // Every other refusal still yields to a rule's finding on its field: one cause, one finding.
+    const linux = pod("  hostPID: true\n  shareProcessNamespace: true\n");
+    expect(
+      schemaInputProblems(apiServerProblems(bundleOf(linux))).map((p) => [p.path, p.yieldsToRules]),
+    ).toEqual([["/spec/shareProcessNamespace", true]]);
   });
 });

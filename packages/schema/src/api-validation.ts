@@ -52,20 +52,24 @@ export function apiServerProblems(bundle: Bundle, options: ValidateOptions = {})
   const target = targetOf(options.kubernetesVersion);
   return bundle.objects.flatMap((object) =>
     objectProblems(object, target).map(
-      ([pointer, reason, podsOnly]): SchemaProblem => ({
+      ([pointer, reason, podsOnly, ownCause]): SchemaProblem => ({
         ruleId: "input/schema",
         code: "invalid",
         severity: "error",
         object,
         pointer,
+        ...(ownCause ? { ownCause } : {}),
         message: `${dottedPath(pointer)}: ${reason} (${podsOnly ? "the API server accepts the StatefulSet but refuses every pod it makes" : "the API server refuses the object"})`,
       }),
     ),
   );
 }
 
-/** A reason, and whether only the pods are refused (a StatefulSet's pod spec is checked when its pods are made). */
-type Problem = [pointer: string, reason: string, podsOnly?: boolean];
+/**
+ * A reason, whether only the pods are refused (a StatefulSet's pod spec is checked when its pods
+ * are made), and whether the refusal has a cause of its own that no rule of the pack reports.
+ */
+type Problem = [pointer: string, reason: string, podsOnly?: boolean, ownCause?: boolean];
 type Json = Record<string, unknown>;
 
 /** What the judged version decides: its minor, and its bundled schemas (the newest for others). */
@@ -96,7 +100,7 @@ function objectProblems(object: BundleObject, target: Target): Problem[] {
           ...metadataProblems(template.metadata, template.metadataPointer),
           ...(value.kind === "StatefulSet"
             ? podSpecProblems(template.spec, template.specPointer, target, claimNames(spec)).map(
-                ([pointer, reason]): Problem => [pointer, reason, true],
+                ([pointer, reason, , ownCause]): Problem => [pointer, reason, true, ownCause],
               )
             : podSpecProblems(template.spec, template.specPointer, target)),
         ]
@@ -598,9 +602,13 @@ function osProblems(spec: Json, at: string): Problem[] {
 }
 
 function windowsProblems(spec: Json, at: string): Problem[] {
+  // Its own cause: pod/run-as-non-root reports `runAsUser: 0` on the same field, and its fix
+  // (a non-zero user) is refused all the same.
   const forbidden = (pointer: string, field: string): Problem => [
     pointer,
     `${field} cannot be set for a windows pod (spec.os.name is windows)`,
+    false,
+    true,
   ];
   const problems: Problem[] = [];
   const context = isRecord(spec.securityContext) ? spec.securityContext : {};
@@ -657,10 +665,14 @@ function hostNamespaceProblems(spec: Json, at: string): Problem[] {
       joinPointer(at, "shareProcessNamespace"),
       "shareProcessNamespace and hostPID cannot both be enabled",
     ]);
-  if (spec.hostUsers === false)
-    for (const field of ["hostPID", "hostIPC"])
-      if (spec[field] === true)
-        problems.push([joinPointer(at, field), `${field} is forbidden when hostUsers is false`]);
+  // On hostUsers, not on hostPID as the API server puts it: pod/no-host-namespaces reports
+  // hostPID itself, and would hide a refusal there.
+  const shared = ["hostPID", "hostIPC"].filter((field) => spec[field] === true);
+  if (spec.hostUsers === false && shared.length > 0)
+    problems.push([
+      joinPointer(at, "hostUsers"),
+      `hostUsers: false forbids ${shared.join(" and ")} (the pod's own user namespace cannot share the node's)`,
+    ]);
   return problems;
 }
 
@@ -846,6 +858,7 @@ function probeProblems(container: Json, at: string): Problem[] {
     const counts = [
       ...probeCountProblems(body, joinPointer(at, probe)),
       ...successThresholdProblems(probe, body, joinPointer(at, probe)),
+      ...probePortProblems(body, joinPointer(at, probe)),
     ];
     const count = probeHandlersOf(body).length;
     if (count === 1) return counts;
@@ -859,6 +872,28 @@ function probeProblems(container: Json, at: string): Problem[] {
       ...counts,
     ];
   });
+}
+
+/**
+ * validateHTTPGetAction, validateTCPSocketAction (ValidatePortNumOrName) and validateGRPCAction:
+ * a handler's port is 1 to 65535, or for httpGet and tcpSocket a port name.
+ */
+function probePortProblems(probe: Json, at: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const handler of ["httpGet", "tcpSocket", "grpc"]) {
+    const action = probe[handler];
+    if (!isRecord(action)) continue;
+    const port = action.port;
+    const pointer = joinPointer(at, handler, "port");
+    if (typeof port === "number" && !isPort(port))
+      problems.push([pointer, `a ${handler} port is 1 to 65535`]);
+    if (typeof port === "string" && handler !== "grpc") {
+      const problem = portNameProblem(port);
+      if (problem)
+        problems.push([pointer, `the ${handler} port is no number and the port name ${problem}`]);
+    }
+  }
+  return problems;
 }
 
 /** validateLivenessProbe, validateStartupProbe: one success is enough, so successThreshold is 1. */
