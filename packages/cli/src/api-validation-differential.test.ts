@@ -113,6 +113,8 @@ describe.skipIf(!binary && !inCi)("differential test against the API server's va
     console.log(
       `API-server validation differential: ${CASES} objects, the API server accepts ${stats.accepted} and refuses ${stats.refused}; ${problems.length} divergences`,
     );
+    const common = [...byField].sort((a, b) => b[1] - a[1]).slice(0, 12);
+    console.log(`  most refused fields: ${common.map(([f, n]) => `${f} ${n}`).join(", ")}`);
     if (process.env.APIVAL_DIFF_REPORT)
       writeFileSync(process.env.APIVAL_DIFF_REPORT, problems.join("\n"));
     // Both verdicts must be common, or agreement proves little.

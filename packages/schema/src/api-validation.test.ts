@@ -847,3 +847,24 @@ describe("a refusal with a cause of its own", () => {
     ).toEqual([["/spec/shareProcessNamespace", true]]);
   });
 });
+
+describe("init containers", () => {
+  it("refuses probes and lifecycle hooks on an init container that is no sidecar, accepts them on a sidecar", () => {
+    const withInit = (extra: string) =>
+      pod(`  initContainers:
+    - name: migrate
+      image: scout/backend:1.0
+${extra}      readinessProbe: {tcpSocket: {port: 8000}}
+      lifecycle: {preStop: {sleep: {seconds: 1}}}
+`);
+    expect(problems(withInit(""))).toEqual([
+      expect.stringContaining(
+        "spec.initContainers[0].lifecycle: lifecycle may not be set for an init container without restartPolicy Always",
+      ),
+      expect.stringContaining(
+        "spec.initContainers[0].readinessProbe: readinessProbe may not be set",
+      ),
+    ]);
+    expect(problems(withInit("      restartPolicy: Always\n"))).toEqual([]);
+  });
+});

@@ -528,6 +528,7 @@ function podSpecProblems(spec: Json, at: string, target: Target, claims: string[
   return [
     ...podAddressProblems(spec, at, strictIpValidation(target.minor)),
     ...osProblems(spec, at),
+    ...initContainerProblems(spec.initContainers, joinPointer(at, "initContainers")),
     ...hostNamespaceProblems(spec, at),
     ...idProblems(spec.securityContext, joinPointer(at, "securityContext")),
     ...volumeProblems(spec.volumes, joinPointer(at, "volumes")),
@@ -552,6 +553,26 @@ function podSpecProblems(spec: Json, at: string, target: Target, claims: string[
       });
     }),
   ];
+}
+
+/** What only a sidecar (an init container with restartPolicy Always) may have: it keeps running. */
+const SIDECAR_ONLY = ["lifecycle", "livenessProbe", "readinessProbe", "startupProbe"];
+
+/**
+ * validateInitContainers: an init container that is no sidecar runs to completion before the
+ * app starts, so it has no probes and no lifecycle hooks.
+ */
+function initContainerProblems(containers: unknown, at: string): Problem[] {
+  if (!Array.isArray(containers)) return [];
+  return containers.flatMap((container, index): Problem[] => {
+    if (!isRecord(container) || container.restartPolicy === "Always") return [];
+    return SIDECAR_ONLY.filter((field) => isSet(container[field])).map(
+      (field): Problem => [
+        joinPointer(at, String(index), field),
+        `${field} may not be set for an init container without restartPolicy Always (only a sidecar keeps running)`,
+      ],
+    );
+  });
 }
 
 const POD_OS = ["linux", "windows"];

@@ -26,6 +26,14 @@ function someOf(fields: Record<string, fc.Arbitrary<unknown>>, oneIn = 6): fc.Ar
     .map((pairs) => Object.fromEntries(pairs.filter(([, value]) => value !== undefined)));
 }
 
+/** The value one time in `oneIn`, else undefined. */
+function sometimes<T>(arb: fc.Arbitrary<T>, oneIn: number): fc.Arbitrary<T | undefined> {
+  return fc.oneof(
+    { weight: oneIn - 1, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: arb },
+  );
+}
+
 /** A valid value four times in five, else one just past the edge. */
 function edge<T>(valid: readonly T[], invalid: readonly T[]): fc.Arbitrary<T> {
   return fc.oneof(
@@ -85,11 +93,11 @@ const envArb = fc.record({
   value: fc.constant("v"),
 });
 
-const VOLUME_NAMES = ["data", "cache", "Data", "v".repeat(64)];
-const MOUNT_PATHS = ["/data", "/cache", "/data", "relative/path"];
+/** The pod always has volumes data and cache, and sometimes a third, maybe of a bad name. */
+const EXTRA_VOLUMES = ["logs", "Data", "v".repeat(64), "data"];
 const mountArb = fc.record({
-  name: fc.constantFrom(...VOLUME_NAMES),
-  mountPath: fc.constantFrom(...MOUNT_PATHS),
+  name: edge(["data", "cache"], ["missing"]),
+  mountPath: edge(["/data", "/cache", "/var/cache"], ["relative/path"]),
 });
 
 const RESOURCES = [
@@ -117,9 +125,10 @@ const PROBES = [
   { tcpSocket: { port: "Port_Name" } },
 ];
 
-const containerArb = (name: string) =>
+const containerArb = (nameArb: fc.Arbitrary<string>) =>
   fc
     .record({
+      name: nameArb,
       securityContext: containerSecurityArb,
       more: someOf(
         {
@@ -133,11 +142,12 @@ const containerArb = (name: string) =>
         3,
       ),
     })
-    .map(({ securityContext, more }) => ({
+    .map(({ name, securityContext, more }) => ({
+      name,
+      image: "registry.example.com/scout/api:1.0.0",
       ...(Object.keys(securityContext).length > 0 ? { securityContext } : {}),
       ...more,
-    }))
-    .map((fields) => ({ name, image: "registry.example.com/scout/api:1.0.0", ...fields }));
+    }));
 
 /** A pod spec near the edge: each part valid or just past it. */
 export const podSpecArb: fc.Arbitrary<Json> = fc
@@ -155,17 +165,28 @@ export const podSpecArb: fc.Arbitrary<Json> = fc
       shareProcessNamespace: fc.boolean(),
       restartPolicy: fc.constantFrom("Always", "OnFailure", "Never"),
     }),
-    volumes: fc.uniqueArray(fc.constantFrom(...VOLUME_NAMES), { maxLength: 2 }),
+    extraVolume: sometimes(fc.constantFrom(...EXTRA_VOLUMES), 5),
     containers: fc.tuple(
-      containerArb("app"),
-      fc.option(containerArb("sidecar"), { freq: 4, nil: undefined }),
+      containerArb(fc.constant("app")),
+      sometimes(containerArb(edge(["sidecar"], ["app", "Side_Car"])), 4),
+    ),
+    // A native sidecar (restartPolicy Always) is an init container; no other policy is.
+    init: sometimes(
+      fc
+        .tuple(containerArb(fc.constant("init")), edge([undefined, "Always"], ["OnFailure"]))
+        .map(([c, restartPolicy]) => ({ ...c, ...(restartPolicy ? { restartPolicy } : {}) })),
+      5,
     ),
   })
-  .map(({ os, securityContext, more, containers, volumes }) => ({
+  .map(({ os, securityContext, more, containers, extraVolume, init }) => ({
     ...(os ? { os } : {}),
     ...(Object.keys(securityContext).length > 0 ? { securityContext } : {}),
     ...more,
-    ...(volumes.length > 0 ? { volumes: volumes.map((name) => ({ name, emptyDir: {} })) } : {}),
+    volumes: ["data", "cache", ...(extraVolume ? [extraVolume] : [])].map((name) => ({
+      name,
+      emptyDir: {},
+    })),
+    ...(init ? { initContainers: [init] } : {}),
     containers: containers.filter((c) => c !== undefined),
   }));
 
