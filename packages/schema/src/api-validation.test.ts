@@ -868,3 +868,26 @@ ${extra}      readinessProbe: {tcpSocket: {port: 8000}}
     expect(problems(withInit("      restartPolicy: Always\n"))).toEqual([]);
   });
 });
+
+describe("Service node ports", () => {
+  it("refuses a repeated nodePort and protocol on an ExternalName Service too, accepts one", () => {
+    const service = (ports: string) => `apiVersion: v1
+kind: Service
+metadata: {name: db, namespace: scout}
+spec:
+  type: ExternalName
+  externalName: db.example.com
+  ports: ${ports}
+`;
+    expect(
+      problems(
+        service("[{name: a, port: 443, nodePort: 32767}, {name: b, port: 8080, nodePort: 32767}]"),
+      ),
+    ).toEqual([
+      expect.stringContaining(
+        "spec.ports[1].nodePort: another port of the Service has the same nodePort and protocol",
+      ),
+    ]);
+    expect(problems(service("[{name: a, port: 443, nodePort: 32767}]"))).toEqual([]);
+  });
+});

@@ -1214,15 +1214,16 @@ function nodePortProblems(ports: unknown[], type: string): Problem[] {
   return ports.flatMap((port, index): Problem[] => {
     if (!isRecord(port) || typeof port.nodePort !== "number" || port.nodePort === 0) return [];
     const at = `/spec/ports/${index}/nodePort`;
-    if (type === "ClusterIP") return [[at, "a nodePort may not be set on a ClusterIP Service"]];
-    if (!EXTERNAL_TYPES.has(type)) return [];
-    const [low, high] = NODE_PORTS;
-    if (port.nodePort < low || port.nodePort > high)
-      return [[at, `a nodePort is ${low} to ${high} (the API server's default range)`]];
+    // ValidateService refuses a repeated nodePort and protocol whatever the type (an
+    // ExternalName Service's nodePorts are never allocated, but still compared).
     const key = `${port.nodePort}/${String(port.protocol ?? "TCP")}`;
-    if (seen.has(key))
-      return [[at, "another port of the Service has the same nodePort and protocol"]];
+    const repeated = seen.has(key);
     seen.add(key);
+    if (type === "ClusterIP") return [[at, "a nodePort may not be set on a ClusterIP Service"]];
+    const [low, high] = NODE_PORTS;
+    if (EXTERNAL_TYPES.has(type) && (port.nodePort < low || port.nodePort > high))
+      return [[at, `a nodePort is ${low} to ${high} (the API server's default range)`]];
+    if (repeated) return [[at, "another port of the Service has the same nodePort and protocol"]];
     return [];
   });
 }

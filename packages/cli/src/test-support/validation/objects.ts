@@ -81,6 +81,7 @@ const portArb = fc
       {
         name: edge(["http", "metrics", "a"], ["HTTP", "port-name-too-long", "8080", "web-"]),
         protocol: edge(["TCP", "UDP", "SCTP"], ["tcp", "ICMP"]),
+        hostPort: edge([8080, 0], [70000]),
       },
       2,
     ),
@@ -201,14 +202,21 @@ const WORKLOADS: Record<string, string> = {
 
 const RUN_TO_COMPLETION = new Set(["Job", "CronJob"]);
 
-function workload(kind: string, name: string, spec: Json, selectorMatches: boolean): Json {
-  const labels = { app: name };
+interface Shape {
+  spec: Json;
+  /** A second template label, maybe no valid label value. */
+  tier: string | undefined;
+  selectorMatches: boolean;
+}
+
+function workload(kind: string, name: string, { spec, tier, selectorMatches }: Shape): Json {
+  const labels = { app: name, ...(tier !== undefined ? { tier } : {}) };
   const meta = { apiVersion: WORKLOADS[kind], kind, metadata: { name, namespace: "scout" } };
   if (kind === "Pod") return { ...meta, metadata: { ...meta.metadata, labels }, spec };
   // A Job's pods need restartPolicy OnFailure or Never: written unless the generator drew one.
   const podSpec = RUN_TO_COMPLETION.has(kind) ? { restartPolicy: "OnFailure", ...spec } : spec;
   const template = { metadata: { labels }, spec: podSpec };
-  const selector = { matchLabels: selectorMatches ? labels : { app: "other" } };
+  const selector = { matchLabels: selectorMatches ? { app: name } : { app: "other" } };
   switch (kind) {
     case "Job":
       return { ...meta, spec: { template } };
@@ -225,12 +233,13 @@ export const workloadCaseArb: fc.Arbitrary<ObjectCase> = fc
   .tuple(
     fc.constantFrom(...Object.keys(WORKLOADS)),
     podSpecArb,
+    sometimes(edge(["api", "", "a.b_c-9"], ["-api", "x".repeat(64), "a b"]), 4),
     // The selector matches the template's labels nine times in ten.
     fc.integer({ min: 0, max: 9 }),
   )
-  .map(([kind, spec, dice]) => ({
+  .map(([kind, spec, tier, dice]) => ({
     kind,
-    build: (name: string) => workload(kind, name, spec, dice > 0),
+    build: (name: string) => workload(kind, name, { spec, tier, selectorMatches: dice > 0 }),
   }));
 
 const servicePortArb = fc
@@ -271,7 +280,7 @@ export const serviceCaseArb: fc.Arbitrary<ObjectCase> = fc
       spec: {
         ...(type ? { type } : {}),
         selector: { app: name },
-        ...(ports.length > 0 ? { ports: ports.map((p, i) => ({ ...p, name: `p${i}` })) } : {}),
+        ...(ports.length > 0 ? { ports: ports.map((p, i) => ({ name: `p${i}`, ...p })) } : {}),
         ...(type === "ExternalName" && !more.externalName
           ? { externalName: "db.example.com" }
           : {}),
