@@ -26,10 +26,10 @@ import {
  *   A rule's error on the very field the API server refuses stands for the refusal, as in the
  *   check itself (one cause, one finding);
  * - an object it accepts gets no input/* error: a false refusal cries wolf.
- * APIVAL_DIFF_CASES (400) and APIVAL_DIFF_SEED change the corpus; APIVAL_DIFF_REPORT=FILE writes
+ * APIVAL_DIFF_CASES (2000) and APIVAL_DIFF_SEED change the corpus; APIVAL_DIFF_REPORT=FILE writes
  * every divergence with its object.
  */
-const CASES = Number(process.env.APIVAL_DIFF_CASES ?? 400);
+const CASES = Number(process.env.APIVAL_DIFF_CASES ?? 2000);
 const SEED = Number(process.env.APIVAL_DIFF_SEED ?? 20_261_207);
 const PER_FILE = 50;
 const INSTALL = "bash scripts/install-validation-oracle.sh";

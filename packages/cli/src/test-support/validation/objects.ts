@@ -142,8 +142,18 @@ const containerArb = (nameArb: fc.Arbitrary<string>) =>
         },
         3,
       ),
+      // What the embedded schema refuses: a bad enum, an unknown field, a number as a string.
+      schema: someOf(
+        {
+          imagePullPolicy: edge(["Always", "IfNotPresent"], ["Sometimes"]),
+          imagePullPolcy: fc.constant("Always"),
+          stdin: fc.constant("true"),
+        },
+        12,
+      ),
     })
-    .map(({ name, securityContext, more }) => ({
+    .map(({ name, securityContext, more, schema }) => ({
+      ...schema,
       name,
       image: "registry.example.com/scout/api:1.0.0",
       ...(Object.keys(securityContext).length > 0 ? { securityContext } : {}),
