@@ -891,3 +891,31 @@ spec:
     expect(problems(service("[{name: a, port: 443, nodePort: 32767}]"))).toEqual([]);
   });
 });
+
+describe("resources that cannot be overcommitted", () => {
+  const withResources = (resources: string) =>
+    deployment({ extra: `          resources: ${resources}\n` });
+  it("refuses an extended resource or hugepages requested without an equal limit, hugepages without cpu or memory", () => {
+    expect(
+      problems(withResources("{requests: {example.com/gpu: 1}, limits: {example.com/gpu: 2}}")),
+    ).toEqual([
+      expect.stringContaining(
+        `resources.requests["example.com/gpu"]: a example.com/gpu request needs a limit equal to it`,
+      ),
+    ]);
+    expect(problems(withResources("{requests: {hugepages-2Mi: 4Mi}}"))).toEqual([
+      expect.stringContaining("resources: hugepages require a cpu or memory request or limit"),
+      expect.stringContaining(
+        "resources.requests.hugepages-2Mi: a hugepages-2Mi request needs a limit",
+      ),
+    ]);
+  });
+  it("accepts an extended resource or hugepages limited only (defaulting copies the limit), and native overcommit", () => {
+    expect(
+      problems(withResources("{limits: {example.com/gpu: 1, hugepages-2Mi: 4Mi, memory: 1Gi}}")),
+    ).toEqual([]);
+    expect(
+      problems(withResources("{requests: {cpu: 100m, kubernetes.io/x: 1}, limits: {cpu: 1}}")),
+    ).toEqual([]);
+  });
+});

@@ -1065,10 +1065,37 @@ function resourceProblems(resources: unknown, at: string): Problem[] {
   }
   for (const [name, request] of Object.entries(parsed.requests ?? {})) {
     const limit = parsed.limits?.[name];
-    if (limit !== undefined && request > limit)
-      problems.push([joinPointer(at, "requests", name), `the ${name} request is above its limit`]);
+    const pointer = joinPointer(at, "requests", name);
+    if (!overcommitAllowed(name) && limit !== request)
+      problems.push([
+        pointer,
+        `a ${name} request needs a limit equal to it (${name} cannot be overcommitted)`,
+      ]);
+    else if (limit !== undefined && request > limit)
+      problems.push([pointer, `the ${name} request is above its limit`]);
   }
-  return problems;
+  return [...problems, ...hugePageProblems(resources, at)];
+}
+
+const isHugePages = (name: string) => name.startsWith("hugepages-");
+
+/**
+ * helper.IsOvercommitAllowed: a native resource (no domain, or kubernetes.io/) but hugepages.
+ * Extended resources and hugepages are requested exactly as limited; a limit alone is copied
+ * into the request by defaulting, so only a request can miss its limit.
+ */
+function overcommitAllowed(name: string): boolean {
+  const native = !name.includes("/") || name.includes("kubernetes.io/");
+  return native && !isHugePages(name);
+}
+
+/** validateResourceRequirements: hugepages only beside a cpu or memory request or limit. */
+function hugePageProblems(resources: Json, at: string): Problem[] {
+  const names = ["limits", "requests"].flatMap((group) =>
+    isRecord(resources[group]) ? Object.keys(resources[group]) : [],
+  );
+  if (!names.some(isHugePages) || names.some((n) => n === "cpu" || n === "memory")) return [];
+  return [[at, "hugepages require a cpu or memory request or limit beside them"]];
 }
 
 const WORKLOADS_WITH_SELECTOR = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"]);
