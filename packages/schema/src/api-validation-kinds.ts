@@ -168,3 +168,80 @@ export function dns1035LabelProblem(value: string): string | undefined {
   if (problem) return problem;
   return /^[a-z]/.test(value) ? undefined : "does not start with a letter (a DNS-1035 label)";
 }
+
+/** Enumerations the API server's validation checks although the OpenAPI schema does not. */
+const SPEC_ENUMS: Record<string, [field: string, allowed: string[]][]> = {
+  "apps/StatefulSet": [["podManagementPolicy", ["OrderedReady", "Parallel"]]],
+  "batch/Job": [["completionMode", ["NonIndexed", "Indexed"]]],
+  "batch/CronJob": [["concurrencyPolicy", ["Allow", "Forbid", "Replace"]]],
+};
+
+const RETENTION = ["Retain", "Delete"];
+
+/**
+ * The workload specs' own rules (apps and batch validation): enumerations, a rollingUpdate
+ * only beside the RollingUpdate strategy, a StatefulSet's serviceName a DNS-1123 label and its
+ * claim retention Retain or Delete, a DaemonSet that may neither surge nor drop a pod.
+ */
+export function workloadSpecProblems(kind: string, spec: Json): KindProblem[] {
+  const problems: KindProblem[] = [];
+  for (const [field, allowed] of SPEC_ENUMS[kind] ?? []) {
+    const value = spec[field];
+    if (typeof value === "string" && !allowed.includes(value))
+      problems.push([`/spec/${field}`, `${field} is one of ${allowed.join(", ")}`]);
+  }
+  if (kind === "apps/Deployment")
+    problems.push(...strategyProblems(spec.strategy, "/spec/strategy", "RollingUpdate"));
+  if (kind === "apps/StatefulSet") {
+    problems.push(
+      ...strategyProblems(spec.updateStrategy, "/spec/updateStrategy", "RollingUpdate"),
+    );
+    if (typeof spec.serviceName === "string" && spec.serviceName !== "") {
+      const problem = dns1123LabelProblem(spec.serviceName);
+      if (problem) problems.push(["/spec/serviceName", `the serviceName ${problem}`]);
+    }
+    const retention = isRecord(spec.persistentVolumeClaimRetentionPolicy)
+      ? spec.persistentVolumeClaimRetentionPolicy
+      : {};
+    for (const field of ["whenDeleted", "whenScaled"]) {
+      const value = retention[field];
+      if (typeof value === "string" && !RETENTION.includes(value))
+        problems.push([
+          `/spec/persistentVolumeClaimRetentionPolicy/${field}`,
+          `${field} is Retain or Delete`,
+        ]);
+    }
+  }
+  if (kind === "apps/DaemonSet") problems.push(...daemonSetUpdateProblems(spec.updateStrategy));
+  return problems;
+}
+
+/** A rollingUpdate is refused beside any strategy type but RollingUpdate (the default). */
+function strategyProblems(strategy: unknown, at: string, rolling: string): KindProblem[] {
+  if (!isRecord(strategy) || strategy.rollingUpdate == null) return [];
+  const type = strategy.type ?? rolling;
+  if (type === rolling) return [];
+  return [
+    [
+      joinPointer(at, "rollingUpdate"),
+      `a rollingUpdate may be set only when the type is ${rolling}`,
+    ],
+  ];
+}
+
+const isZero = (value: unknown) => value === 0 || value === "0%" || value === "0";
+
+/** ValidateRollingUpdateDaemonSet: maxUnavailable 0 needs a maxSurge above 0 (it defaults to 0). */
+function daemonSetUpdateProblems(strategy: unknown): KindProblem[] {
+  if (!isRecord(strategy) || !isRecord(strategy.rollingUpdate)) return [];
+  if (strategy.type !== undefined && strategy.type !== "RollingUpdate") return [];
+  const update = strategy.rollingUpdate;
+  const surge = update.maxSurge ?? 0;
+  if (!isZero(update.maxUnavailable) || !isZero(surge)) return [];
+  return [
+    [
+      "/spec/updateStrategy/rollingUpdate/maxUnavailable",
+      "maxUnavailable cannot be 0 when maxSurge is 0: the update could never replace a pod",
+    ],
+  ];
+}

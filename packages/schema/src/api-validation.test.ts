@@ -919,3 +919,78 @@ describe("resources that cannot be overcommitted", () => {
     ).toEqual([]);
   });
 });
+
+describe("workload specs' own rules", () => {
+  const object = (kind: string, apiVersion: string, spec: string) => `apiVersion: ${apiVersion}
+kind: ${kind}
+metadata: {name: web, namespace: scout}
+spec:
+${spec}  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      restartPolicy: ${kind === "Job" ? "Never" : "Always"}
+      containers: [{name: api, image: scout/backend:1.0}]
+`;
+  it("refuses enumerations the schema leaves open, a rollingUpdate beside Recreate or OnDelete, a bad serviceName", () => {
+    expect(
+      problems(
+        object(
+          "StatefulSet",
+          "apps/v1",
+          "  podManagementPolicy: Random\n  serviceName: Web_Svc\n  persistentVolumeClaimRetentionPolicy: {whenDeleted: Keep}\n  updateStrategy: {type: OnDelete, rollingUpdate: {partition: 1}}\n",
+        ),
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(
+          "spec.podManagementPolicy: podManagementPolicy is one of OrderedReady, Parallel",
+        ),
+        expect.stringContaining("spec.serviceName: the serviceName"),
+        expect.stringContaining(
+          "spec.persistentVolumeClaimRetentionPolicy.whenDeleted: whenDeleted is Retain or Delete",
+        ),
+        expect.stringContaining(
+          "spec.updateStrategy.rollingUpdate: a rollingUpdate may be set only when the type is RollingUpdate",
+        ),
+      ]),
+    );
+    expect(
+      problems(
+        object(
+          "Deployment",
+          "apps/v1",
+          "  strategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}\n",
+        ),
+      ),
+    ).toEqual([
+      expect.stringContaining(
+        "spec.strategy.rollingUpdate: a rollingUpdate may be set only when the type is RollingUpdate",
+      ),
+    ]);
+    expect(
+      problems(object("Deployment", "apps/v1", "  strategy: {rollingUpdate: {maxSurge: 1}}\n")),
+    ).toEqual([]);
+  });
+  it("refuses a DaemonSet update that may neither surge nor drop a pod, a Job's unknown completionMode", () => {
+    expect(
+      problems(
+        object("DaemonSet", "apps/v1", "  updateStrategy: {rollingUpdate: {maxUnavailable: 0}}\n"),
+      ),
+    ).toEqual([expect.stringContaining("maxUnavailable cannot be 0 when maxSurge is 0")]);
+    expect(
+      problems(
+        object(
+          "DaemonSet",
+          "apps/v1",
+          "  updateStrategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}\n",
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      problems(object("Job", "batch/v1", "  completionMode: Sometimes\n  manualSelector: true\n")),
+    ).toEqual([
+      expect.stringContaining("spec.completionMode: completionMode is one of NonIndexed, Indexed"),
+    ]);
+  });
+});

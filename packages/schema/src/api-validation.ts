@@ -29,6 +29,7 @@ import {
   disruptionBudgetProblems,
   dns1035LabelProblem,
   ingressProblems,
+  workloadSpecProblems,
 } from "./api-validation-kinds.js";
 import { schemaSetFor } from "./bundled.js";
 import {
@@ -261,7 +262,7 @@ function kindSpecProblems(value: Json, spec: Json): Problem[] {
         ...labelSelectorProblems(spec.selector, "/spec/selector"),
       ];
     default:
-      return [];
+      return workloadSpecProblems(kind, spec);
   }
 }
 

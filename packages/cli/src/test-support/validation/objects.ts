@@ -217,14 +217,81 @@ const WORKLOADS: Record<string, string> = {
 
 const RUN_TO_COMPLETION = new Set(["Job", "CronJob"]);
 
+/** Each kind's own spec fields, near their edges. */
+const KIND_FIELDS: Record<string, fc.Arbitrary<Json>> = {
+  Deployment: someOf({
+    strategy: edge(
+      [
+        { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        { type: "Recreate" },
+        { rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } },
+      ],
+      [
+        { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } },
+        { type: "Recreate", rollingUpdate: { maxSurge: 1 } },
+        { rollingUpdate: { maxUnavailable: "110%" } },
+        { rollingUpdate: { maxSurge: "x" } },
+      ],
+    ),
+    progressDeadlineSeconds: edge([600, 30], [0]),
+    minReadySeconds: edge([0, 10], [-1, 900]),
+    replicas: edge([0, 3], [-1]),
+  }),
+  StatefulSet: someOf({
+    podManagementPolicy: edge(["Parallel", "OrderedReady"], ["Random"]),
+    updateStrategy: edge(
+      [{ type: "RollingUpdate", rollingUpdate: { partition: 1 } }, { type: "OnDelete" }],
+      [
+        { type: "OnDelete", rollingUpdate: { partition: 1 } },
+        { rollingUpdate: { maxUnavailable: 0 } },
+      ],
+    ),
+    serviceName: edge(["web"], ["Web_Svc"]),
+    persistentVolumeClaimRetentionPolicy: edge(
+      [{ whenDeleted: "Delete" }],
+      [{ whenDeleted: "Keep" }],
+    ),
+  }),
+  DaemonSet: someOf({
+    updateStrategy: edge(
+      [{ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } }, { type: "OnDelete" }],
+      [{ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 0 } }],
+    ),
+  }),
+  Job: someOf({
+    completions: edge([1, 5], [-1]),
+    parallelism: edge([1, 2], [-1]),
+    completionMode: edge(["NonIndexed", "Indexed"], ["Sometimes"]),
+    backoffLimit: edge([6, 0], [-1]),
+    activeDeadlineSeconds: edge([600], [0]),
+    ttlSecondsAfterFinished: edge([100, 0], [-5]),
+  }),
+  CronJob: someOf({
+    schedule: edge(
+      ["0 * * * *", "@hourly", "*/5 * * * *"],
+      ["61 * * * *", "every hour", "TZ=UTC 0 * * * *"],
+    ),
+    timeZone: edge(["Europe/Berlin", "UTC"], ["Mars/Olympus", " UTC"]),
+    concurrencyPolicy: edge(["Forbid", "Replace"], ["Sometimes"]),
+    startingDeadlineSeconds: edge([100], [-1]),
+    successfulJobsHistoryLimit: edge([3], [-1]),
+  }),
+  Pod: fc.constant({}),
+};
+
 interface Shape {
+  kind: Json;
   spec: Json;
   /** A second template label, maybe no valid label value. */
   tier: string | undefined;
   selectorMatches: boolean;
 }
 
-function workload(kind: string, name: string, { spec, tier, selectorMatches }: Shape): Json {
+function workload(
+  kind: string,
+  name: string,
+  { kind: own, spec, tier, selectorMatches }: Shape,
+): Json {
   const labels = { app: name, ...(tier !== undefined ? { tier } : {}) };
   const meta = { apiVersion: WORKLOADS[kind], kind, metadata: { name, namespace: "scout" } };
   if (kind === "Pod") return { ...meta, metadata: { ...meta.metadata, labels }, spec };
@@ -234,27 +301,35 @@ function workload(kind: string, name: string, { spec, tier, selectorMatches }: S
   const selector = { matchLabels: selectorMatches ? { app: name } : { app: "other" } };
   switch (kind) {
     case "Job":
-      return { ...meta, spec: { template } };
+      return { ...meta, spec: { template, ...own } };
     case "CronJob":
-      return { ...meta, spec: { schedule: "*/5 * * * *", jobTemplate: { spec: { template } } } };
+      return {
+        ...meta,
+        spec: { schedule: "*/5 * * * *", jobTemplate: { spec: { template } }, ...own },
+      };
     case "StatefulSet":
-      return { ...meta, spec: { serviceName: name, selector, template } };
+      return { ...meta, spec: { serviceName: name, selector, template, ...own } };
     default:
-      return { ...meta, spec: { selector, template } };
+      return { ...meta, spec: { selector, template, ...own } };
   }
 }
 
 export const workloadCaseArb: fc.Arbitrary<ObjectCase> = fc
-  .tuple(
-    fc.constantFrom(...Object.keys(WORKLOADS)),
-    podSpecArb,
-    sometimes(edge(["api", "", "a.b_c-9"], ["-api", "x".repeat(64), "a b"]), 4),
-    // The selector matches the template's labels nine times in ten.
-    fc.integer({ min: 0, max: 9 }),
+  .constantFrom(...Object.keys(WORKLOADS))
+  .chain((kind) =>
+    fc.tuple(
+      fc.constant(kind),
+      KIND_FIELDS[kind] ?? fc.constant({}),
+      podSpecArb,
+      sometimes(edge(["api", "", "a.b_c-9"], ["-api", "x".repeat(64), "a b"]), 4),
+      // The selector matches the template's labels nine times in ten.
+      fc.integer({ min: 0, max: 9 }),
+    ),
   )
-  .map(([kind, spec, tier, dice]) => ({
+  .map(([kind, own, spec, tier, dice]) => ({
     kind,
-    build: (name: string) => workload(kind, name, { spec, tier, selectorMatches: dice > 0 }),
+    build: (name: string) =>
+      workload(kind, name, { kind: own, spec, tier, selectorMatches: dice > 0 }),
   }));
 
 const servicePortArb = fc
