@@ -994,3 +994,57 @@ ${spec}  selector: {matchLabels: {app: web}}
     ]);
   });
 });
+
+describe("rollouts and schedules", () => {
+  it("refuses a Deployment's maxUnavailable above 100%, a surge that is no count or percentage, both 0", () => {
+    const rollout = (update: string) =>
+      deployment({ spec: `  strategy: {rollingUpdate: ${update}}\n` });
+    expect(problems(rollout("{maxUnavailable: 110%}"))).toEqual([
+      expect.stringContaining("maxUnavailable: maxUnavailable may not be above 100%"),
+    ]);
+    expect(problems(rollout("{maxSurge: x}"))).toEqual([
+      expect.stringContaining("maxSurge: maxSurge is a count or a percentage like 25%"),
+    ]);
+    expect(problems(rollout("{maxSurge: 0, maxUnavailable: 0%}"))).toEqual([
+      expect.stringContaining("maxUnavailable: maxUnavailable may not be 0 when maxSurge is 0"),
+    ]);
+    expect(problems(rollout("{maxSurge: 0}"))).toEqual([]);
+  });
+  it("refuses a CronJob schedule the cron parser refuses or with TZ in it, and a timeZone that is no zone name", () => {
+    const cron = (fields: string) => `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: backup, namespace: scout}
+spec:
+${fields}  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: backup, image: scout/backup:1.0}]
+`;
+    for (const [schedule, reason] of [
+      ["61 * * * *", "the minute field is outside 0 to 59"],
+      ["every hour", "a schedule has exactly 5 fields"],
+      ["TZ=UTC 0 * * * *", "a schedule may not hold TZ"],
+      ["0 0 * * 7", "the day of week field is outside 0 to 6"],
+      ["*/0 * * * *", "the minute field's step is no positive number"],
+      ["@fortnightly", "the schedule is no known @ descriptor"],
+    ])
+      expect(problems(cron(`  schedule: "${schedule}"\n`)), schedule).toEqual([
+        expect.stringContaining(`spec.schedule: ${reason}`),
+      ]);
+    for (const schedule of [
+      "*/5 * * * *",
+      "@hourly",
+      "0 9 * JAN-MAR mon-fri",
+      "0,30 8-18/2 1 * ?",
+      "@every 1h30m",
+    ])
+      expect(problems(cron(`  schedule: "${schedule}"\n`)), schedule).toEqual([]);
+    expect(problems(cron('  schedule: "@daily"\n  timeZone: " UTC"\n'))).toEqual([
+      expect.stringContaining("spec.timeZone: timeZone is no time zone name"),
+    ]);
+    for (const zone of ["America/New_York", "Etc/GMT+5"])
+      expect(problems(cron(`  schedule: "@daily"\n  timeZone: ${zone}\n`)), zone).toEqual([]);
+  });
+});

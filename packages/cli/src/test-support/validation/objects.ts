@@ -35,10 +35,10 @@ function sometimes<T>(arb: fc.Arbitrary<T>, oneIn: number): fc.Arbitrary<T | und
 }
 
 /** A valid value four times in five, else one just past the edge. */
-function edge<T>(valid: readonly T[], invalid: readonly T[]): fc.Arbitrary<T> {
+function edge<T, U = T>(valid: readonly T[], invalid: readonly U[]): fc.Arbitrary<T | U> {
   return fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom(...valid) },
-    { weight: 1, arbitrary: fc.constantFrom(...invalid) },
+    { weight: 4, arbitrary: fc.constantFrom<T | U>(...valid) },
+    { weight: 1, arbitrary: fc.constantFrom<T | U>(...invalid) },
   );
 }
 
@@ -271,7 +271,7 @@ const KIND_FIELDS: Record<string, fc.Arbitrary<Json>> = {
       ["0 * * * *", "@hourly", "*/5 * * * *"],
       ["61 * * * *", "every hour", "TZ=UTC 0 * * * *"],
     ),
-    timeZone: edge(["Europe/Berlin", "UTC"], ["Mars/Olympus", " UTC"]),
+    timeZone: edge(["Europe/Berlin", "UTC", "Etc/GMT+5"], ["Mars/Olympus", " UTC"]),
     concurrencyPolicy: edge(["Forbid", "Replace"], ["Sometimes"]),
     startingDeadlineSeconds: edge([100], [-1]),
     successfulJobsHistoryLimit: edge([3], [-1]),
