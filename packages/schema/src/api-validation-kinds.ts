@@ -205,6 +205,7 @@ export function workloadSpecProblems(kind: string, spec: Json): KindProblem[] {
   if (kind === "apps/StatefulSet") {
     problems.push(
       ...strategyProblems(spec.updateStrategy, "/spec/updateStrategy", "RollingUpdate"),
+      ...statefulSetUpdateProblems(spec.updateStrategy),
     );
     if (typeof spec.serviceName === "string" && spec.serviceName !== "") {
       const problem = dns1123LabelProblem(spec.serviceName);
@@ -385,4 +386,15 @@ export function timeZoneProblem(zone: string): string | undefined {
     return "timeZone is no time zone name (1 to 14 letters, digits, '.', '-', '_', '+' between slashes)";
   if (zone.toLowerCase() === "local") return "timeZone must name an explicit zone, not Local";
   return undefined;
+}
+
+/** ValidateStatefulSetUpdateStrategy: a maxUnavailable, when set, a count or percentage above 0. */
+function statefulSetUpdateProblems(strategy: unknown): KindProblem[] {
+  if (!isRecord(strategy) || !isRecord(strategy.rollingUpdate)) return [];
+  const value = strategy.rollingUpdate.maxUnavailable;
+  const at = "/spec/updateStrategy/rollingUpdate/maxUnavailable";
+  const problem = intOrPercentProblem(value, "maxUnavailable");
+  if (problem) return [[at, problem]];
+  if (value != null && countOrPercent(value) === 0) return [[at, "maxUnavailable cannot be 0"]];
+  return [];
 }

@@ -1048,3 +1048,25 @@ ${fields}  jobTemplate:
       expect(problems(cron(`  schedule: "@daily"\n  timeZone: ${zone}\n`)), zone).toEqual([]);
   });
 });
+
+describe("a StatefulSet's rolling update", () => {
+  it("refuses maxUnavailable 0, accepts 1 and 50%", () => {
+    const set = (value: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: scout}
+spec:
+  serviceName: db
+  updateStrategy: {rollingUpdate: {maxUnavailable: ${value}}}
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: scout/db:1.0}]
+`;
+    expect(problems(set("0"))).toEqual([
+      expect.stringContaining("rollingUpdate.maxUnavailable: maxUnavailable cannot be 0"),
+    ]);
+    expect(problems(set("1"))).toEqual([]);
+    expect(problems(set("50%"))).toEqual([]);
+  });
+});
