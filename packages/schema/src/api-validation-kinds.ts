@@ -223,6 +223,11 @@ export function workloadSpecProblems(kind: string, spec: Json): KindProblem[] {
         ]);
     }
   }
+  // validateJobSpec: each index of an Indexed Job is one completion, so their count is needed
+  // (defaulting sets completions and parallelism to 1 only when both are unset).
+  const completionsUnset = spec.completions == null && spec.parallelism != null;
+  if (kind === "batch/Job" && spec.completionMode === "Indexed" && completionsUnset)
+    problems.push(["/spec/completionMode", "an Indexed Job needs completions (how many indexes)"]);
   if (kind === "apps/DaemonSet") problems.push(...daemonSetUpdateProblems(spec.updateStrategy));
   return problems;
 }

@@ -1070,3 +1070,23 @@ spec:
     expect(problems(set("50%"))).toEqual([]);
   });
 });
+
+describe("an Indexed Job", () => {
+  it("refuses completionMode Indexed with parallelism but no completions, accepts it with them or with neither", () => {
+    const job = (spec: string) => `apiVersion: batch/v1
+kind: Job
+metadata: {name: shard, namespace: scout}
+spec:
+${spec}  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: shard, image: scout/shard:1.0}]
+`;
+    expect(problems(job("  completionMode: Indexed\n  parallelism: 2\n"))).toEqual([
+      expect.stringContaining("spec.completionMode: an Indexed Job needs completions"),
+    ]);
+    expect(problems(job("  completionMode: Indexed\n  completions: 3\n"))).toEqual([]);
+    // Found by the differential as a false refusal: with neither count, both default to 1.
+    expect(problems(job("  completionMode: Indexed\n"))).toEqual([]);
+  });
+});
