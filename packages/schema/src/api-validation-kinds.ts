@@ -168,3 +168,238 @@ export function dns1035LabelProblem(value: string): string | undefined {
   if (problem) return problem;
   return /^[a-z]/.test(value) ? undefined : "does not start with a letter (a DNS-1035 label)";
 }
+
+/** Enumerations the API server's validation checks although the OpenAPI schema does not. */
+const SPEC_ENUMS: Record<string, [field: string, allowed: string[]][]> = {
+  "apps/StatefulSet": [["podManagementPolicy", ["OrderedReady", "Parallel"]]],
+  "batch/Job": [["completionMode", ["NonIndexed", "Indexed"]]],
+  "batch/CronJob": [["concurrencyPolicy", ["Allow", "Forbid", "Replace"]]],
+};
+
+const RETENTION = ["Retain", "Delete"];
+
+/**
+ * The workload specs' own rules (apps and batch validation): enumerations, a rollingUpdate
+ * only beside the RollingUpdate strategy, a StatefulSet's serviceName a DNS-1123 label and its
+ * claim retention Retain or Delete, a DaemonSet that may neither surge nor drop a pod.
+ */
+export function workloadSpecProblems(kind: string, spec: Json): KindProblem[] {
+  const problems: KindProblem[] = [];
+  for (const [field, allowed] of SPEC_ENUMS[kind] ?? []) {
+    const value = spec[field];
+    if (typeof value === "string" && !allowed.includes(value))
+      problems.push([`/spec/${field}`, `${field} is one of ${allowed.join(", ")}`]);
+  }
+  if (kind === "apps/Deployment")
+    problems.push(
+      ...strategyProblems(spec.strategy, "/spec/strategy", "RollingUpdate"),
+      ...rollingUpdateDeploymentProblems(spec.strategy),
+    );
+  if (kind === "batch/CronJob") {
+    const schedule =
+      typeof spec.schedule === "string" ? cronScheduleProblem(spec.schedule) : undefined;
+    if (schedule) problems.push(["/spec/schedule", schedule]);
+    const zone = typeof spec.timeZone === "string" ? timeZoneProblem(spec.timeZone) : undefined;
+    if (zone) problems.push(["/spec/timeZone", zone]);
+  }
+  if (kind === "apps/StatefulSet") {
+    problems.push(
+      ...strategyProblems(spec.updateStrategy, "/spec/updateStrategy", "RollingUpdate"),
+      ...statefulSetUpdateProblems(spec.updateStrategy),
+    );
+    if (typeof spec.serviceName === "string" && spec.serviceName !== "") {
+      const problem = dns1123LabelProblem(spec.serviceName);
+      if (problem) problems.push(["/spec/serviceName", `the serviceName ${problem}`]);
+    }
+    const retention = isRecord(spec.persistentVolumeClaimRetentionPolicy)
+      ? spec.persistentVolumeClaimRetentionPolicy
+      : {};
+    for (const field of ["whenDeleted", "whenScaled"]) {
+      const value = retention[field];
+      if (typeof value === "string" && !RETENTION.includes(value))
+        problems.push([
+          `/spec/persistentVolumeClaimRetentionPolicy/${field}`,
+          `${field} is Retain or Delete`,
+        ]);
+    }
+  }
+  // validateJobSpec: each index of an Indexed Job is one completion, so their count is needed
+  // (defaulting sets completions and parallelism to 1 only when both are unset).
+  const completionsUnset = spec.completions == null && spec.parallelism != null;
+  if (kind === "batch/Job" && spec.completionMode === "Indexed" && completionsUnset)
+    problems.push(["/spec/completionMode", "an Indexed Job needs completions (how many indexes)"]);
+  if (kind === "apps/DaemonSet") problems.push(...daemonSetUpdateProblems(spec.updateStrategy));
+  return problems;
+}
+
+/** A rollingUpdate is refused beside any strategy type but RollingUpdate (the default). */
+function strategyProblems(strategy: unknown, at: string, rolling: string): KindProblem[] {
+  if (!isRecord(strategy) || strategy.rollingUpdate == null) return [];
+  const type = strategy.type ?? rolling;
+  if (type === rolling) return [];
+  return [
+    [
+      joinPointer(at, "rollingUpdate"),
+      `a rollingUpdate may be set only when the type is ${rolling}`,
+    ],
+  ];
+}
+
+const isZero = (value: unknown) => value === 0 || value === "0%" || value === "0";
+
+/** ValidateRollingUpdateDaemonSet: maxUnavailable 0 needs a maxSurge above 0 (it defaults to 0). */
+function daemonSetUpdateProblems(strategy: unknown): KindProblem[] {
+  if (!isRecord(strategy) || !isRecord(strategy.rollingUpdate)) return [];
+  if (strategy.type !== undefined && strategy.type !== "RollingUpdate") return [];
+  const update = strategy.rollingUpdate;
+  const surge = update.maxSurge ?? 0;
+  if (!isZero(update.maxUnavailable) || !isZero(surge)) return [];
+  return [
+    [
+      "/spec/updateStrategy/rollingUpdate/maxUnavailable",
+      "maxUnavailable cannot be 0 when maxSurge is 0: the update could never replace a pod",
+    ],
+  ];
+}
+
+const PERCENT = /^[0-9]+%$/;
+
+/** ValidatePositiveIntOrPercent: a count not negative, or a percentage like 25%. */
+function intOrPercentProblem(value: unknown, field: string): string | undefined {
+  if (value == null) return undefined;
+  if (typeof value === "number") return value < 0 ? `${field} may not be negative` : undefined;
+  if (typeof value === "string" && !PERCENT.test(value))
+    return `${field} is a count or a percentage like 25%`;
+  return undefined;
+}
+
+const countOrPercent = (value: unknown) =>
+  typeof value === "string" && PERCENT.test(value) ? Number(value.slice(0, -1)) : value;
+
+/**
+ * ValidateRollingUpdateDeployment: maxSurge and maxUnavailable counts or percentages, not both
+ * 0 (the rollout could never replace a pod), maxUnavailable at most 100%.
+ */
+export function rollingUpdateDeploymentProblems(strategy: unknown): KindProblem[] {
+  if (!isRecord(strategy) || !isRecord(strategy.rollingUpdate)) return [];
+  if (strategy.type !== undefined && strategy.type !== "RollingUpdate") return [];
+  const update = strategy.rollingUpdate;
+  const at = "/spec/strategy/rollingUpdate";
+  const problems: KindProblem[] = [];
+  for (const field of ["maxUnavailable", "maxSurge"]) {
+    const problem = intOrPercentProblem(update[field], field);
+    if (problem) problems.push([`${at}/${field}`, problem]);
+  }
+  // Defaulting gives 25% to an unset one.
+  const unavailable = countOrPercent(update.maxUnavailable ?? "25%");
+  const surge = countOrPercent(update.maxSurge ?? "25%");
+  if (unavailable === 0 && surge === 0)
+    problems.push([`${at}/maxUnavailable`, "maxUnavailable may not be 0 when maxSurge is 0"]);
+  else if (
+    typeof unavailable === "number" &&
+    typeof update.maxUnavailable === "string" &&
+    unavailable > 100
+  )
+    problems.push([`${at}/maxUnavailable`, "maxUnavailable may not be above 100%"]);
+  return problems;
+}
+
+const CRON_DESCRIPTORS = new Set([
+  "@yearly",
+  "@annually",
+  "@monthly",
+  "@weekly",
+  "@daily",
+  "@midnight",
+  "@hourly",
+]);
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+/** The five fields of the standard cron parser (robfig/cron v3 ParseStandard): range and names. */
+const CRON_FIELDS: [string, number, number, string[]][] = [
+  ["minute", 0, 59, []],
+  ["hour", 0, 23, []],
+  ["day of month", 1, 31, []],
+  ["month", 1, 12, MONTHS],
+  ["day of week", 0, 6, DAYS],
+];
+
+function cronNumber(text: string, names: string[], offset: number): number | undefined {
+  const named = names.indexOf(text.toLowerCase());
+  if (named >= 0) return named + offset;
+  return /^[0-9]+$/.test(text) ? Number(text) : undefined;
+}
+
+/** One field of a schedule: a list of `*`, `?`, `a`, `a-b`, each with an optional `/step`. */
+function cronFieldProblem(
+  text: string,
+  [name, low, high, names]: (typeof CRON_FIELDS)[number],
+): string | undefined {
+  const offset = name === "month" ? 1 : 0;
+  for (const part of text.split(",")) {
+    const [range = "", step, extra] = part.split("/");
+    if (extra !== undefined) return `the ${name} field has two steps`;
+    if (step !== undefined && !(/^[0-9]+$/.test(step) && Number(step) > 0))
+      return `the ${name} field's step is no positive number`;
+    if (range === "*" || range === "?") continue;
+    const [from = "", to, more] = range.split("-");
+    if (more !== undefined) return `the ${name} field has a range of three parts`;
+    const start = cronNumber(from, names, offset);
+    const end = to === undefined ? start : cronNumber(to, names, offset);
+    if (start === undefined || end === undefined) return `the ${name} field is no number or name`;
+    if (start < low || end > high) return `the ${name} field is outside ${low} to ${high}`;
+    if (start > end) return `the ${name} field's range begins after it ends`;
+  }
+  return undefined;
+}
+
+/**
+ * validateScheduleFormat: the standard cron parser's five fields or a descriptor, and no
+ * TZ= or CRON_TZ= in the schedule (the timeZone field says it).
+ */
+export function cronScheduleProblem(schedule: string): string | undefined {
+  if (schedule.includes("TZ"))
+    return "a schedule may not hold TZ or CRON_TZ: use the timeZone field";
+  const text = schedule.trim();
+  if (text.startsWith("@")) {
+    if (CRON_DESCRIPTORS.has(text)) return undefined;
+    if (/^@every\s+\S+$/.test(text)) return undefined;
+    return "the schedule is no known @ descriptor";
+  }
+  const fields = text.split(/\s+/).filter((f) => f !== "");
+  if (fields.length !== 5)
+    return "a schedule has exactly 5 fields (minute hour day-of-month month day-of-week)";
+  for (const [index, field] of fields.entries()) {
+    const problem = cronFieldProblem(field, CRON_FIELDS[index]!);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** validTimeZoneCharacters: digits and + kept for legacy names (Etc/GMT+5), 14 at most. */
+const TIME_ZONE_PART = /^[A-Za-z.\-_0-9+]{1,14}$/;
+
+/** validateTimeZone, its name rules (whether the zone exists needs the cluster's tz database). */
+export function timeZoneProblem(zone: string): string | undefined {
+  if (zone === "") return "timeZone is unset or a zone name";
+  const bad = zone
+    .split("/")
+    .some(
+      (part) => part === "." || part === ".." || part.startsWith("-") || !TIME_ZONE_PART.test(part),
+    );
+  if (bad)
+    return "timeZone is no time zone name (1 to 14 letters, digits, '.', '-', '_', '+' between slashes)";
+  if (zone.toLowerCase() === "local") return "timeZone must name an explicit zone, not Local";
+  return undefined;
+}
+
+/** ValidateStatefulSetUpdateStrategy: a maxUnavailable, when set, a count or percentage above 0. */
+function statefulSetUpdateProblems(strategy: unknown): KindProblem[] {
+  if (!isRecord(strategy) || !isRecord(strategy.rollingUpdate)) return [];
+  const value = strategy.rollingUpdate.maxUnavailable;
+  const at = "/spec/updateStrategy/rollingUpdate/maxUnavailable";
+  const problem = intOrPercentProblem(value, "maxUnavailable");
+  if (problem) return [[at, problem]];
+  if (value != null && countOrPercent(value) === 0) return [[at, "maxUnavailable cannot be 0"]];
+  return [];
+}

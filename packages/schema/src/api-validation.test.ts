@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { apiServerProblems } from "./api-validation.js";
 import { validateBundle } from "./embedded.js";
+import { schemaInputProblems } from "./rule.js";
 import { bundleOf, positioned } from "./test-support/bundle.js";
 
 /** A Deployment whose container `api` carries `extra` (indented as its fields) and whose spec carries `spec`. */
@@ -713,5 +714,379 @@ spec:
         /env\[1\]\.name: the variable name has characters other than letters, digits, '-', '\.' and '_' or starts with a digit, which Kubernetes before 1\.32 refuses/,
       ),
     ]);
+  });
+});
+
+/** A Pod of `spec` lines (indented as the spec's fields), for the OS-specific checks. */
+const pod = (spec: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: scout}
+spec:
+${spec}  containers:
+    - name: api
+      image: scout/backend:1.0
+`;
+
+// Found by the API-server validation differential (packages/cli/src/api-validation-differential.test.ts).
+describe("what the API server refuses by the pod's OS and host namespaces", () => {
+  it("refuses Linux-only fields on a Windows pod, each on its field", () => {
+    const yaml = pod(`  os: {name: windows}
+  hostUsers: false
+  shareProcessNamespace: false
+  securityContext: {runAsUser: 1000, fsGroup: 2000, supplementalGroups: [], sysctls: [], seccompProfile: {type: RuntimeDefault}}
+`);
+    expect(problems(yaml)).toEqual([
+      "6:3 invalid spec.hostUsers: hostUsers cannot be set for a windows pod (spec.os.name is windows) (the API server refuses the object)",
+      "8:38 invalid spec.securityContext.fsGroup: fsGroup cannot be set for a windows pod (spec.os.name is windows) (the API server refuses the object)",
+      "8:21 invalid spec.securityContext.runAsUser: runAsUser cannot be set for a windows pod (spec.os.name is windows) (the API server refuses the object)",
+      "8:90 invalid spec.securityContext.seccompProfile: seccompProfile cannot be set for a windows pod (spec.os.name is windows) (the API server refuses the object)",
+      "8:53 invalid spec.securityContext.supplementalGroups: supplementalGroups cannot be set for a windows pod (spec.os.name is windows) (the API server refuses the object)",
+      "7:3 invalid spec.shareProcessNamespace: shareProcessNamespace cannot be set for a windows pod (spec.os.name is windows) (the API server refuses the object)",
+    ]);
+  });
+
+  it("refuses a Windows pod's container with readOnlyRootFilesystem or allowPrivilegeEscalation, in a Deployment too", () => {
+    const yaml = deployment({
+      spec: "",
+      extra:
+        "          securityContext: {readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true}\n",
+    }).replace(
+      "    spec:\n      containers:",
+      "    spec:\n      os: {name: windows}\n      containers:",
+    );
+    expect(problems(yaml)).toEqual([
+      expect.stringContaining(
+        "containers[0].securityContext.allowPrivilegeEscalation: allowPrivilegeEscalation cannot be set for a windows pod",
+      ),
+      expect.stringContaining(
+        "containers[0].securityContext.readOnlyRootFilesystem: readOnlyRootFilesystem cannot be set for a windows pod",
+      ),
+    ]);
+  });
+
+  it("passes a Windows pod with only Windows fields, and the same fields set to null", () => {
+    expect(
+      problems(
+        pod(`  os: {name: windows}
+  securityContext: {runAsNonRoot: true, runAsUser: null, windowsOptions: {runAsUserName: ContainerUser}}
+`),
+      ),
+    ).toEqual([]);
+  });
+
+  it("refuses windowsOptions on a Linux pod and an os.name that is neither", () => {
+    expect(
+      problems(
+        pod("  os: {name: linux}\n  securityContext: {windowsOptions: {runAsUserName: x}}\n"),
+      ),
+    ).toEqual([
+      expect.stringContaining(
+        "spec.securityContext.windowsOptions: windowsOptions cannot be set for a linux pod",
+      ),
+    ]);
+    expect(problems(pod("  os: {name: Windows}\n  securityContext: {runAsUser: 1}\n"))).toEqual([
+      expect.stringContaining("spec.os: os.name is linux or windows"),
+    ]);
+  });
+
+  it("refuses shareProcessNamespace with hostPID, and hostPID or hostIPC with hostUsers false", () => {
+    expect(problems(pod("  hostPID: true\n  shareProcessNamespace: true\n"))).toEqual([
+      expect.stringContaining(
+        "spec.shareProcessNamespace: shareProcessNamespace and hostPID cannot both be enabled",
+      ),
+    ]);
+    expect(problems(pod("  hostUsers: false\n  hostIPC: true\n  hostPID: true\n"))).toEqual([
+      expect.stringContaining("spec.hostUsers: hostUsers: false forbids hostPID and hostIPC"),
+    ]);
+  });
+
+  it("refuses a liveness or startup probe's successThreshold other than 1, not a readiness probe's", () => {
+    const probe = (kind: string) =>
+      deployment({
+        extra: `          ${kind}: {tcpSocket: {port: 8000}, successThreshold: 2}\n`,
+      });
+    expect(problems(probe("livenessProbe"))).toEqual([
+      expect.stringContaining(
+        "livenessProbe.successThreshold: a livenessProbe's successThreshold must be 1",
+      ),
+    ]);
+    expect(problems(probe("startupProbe"))).toHaveLength(1);
+    expect(problems(probe("readinessProbe"))).toEqual([]);
+  });
+
+  it("refuses a probe's httpGet or tcpSocket port outside 1 to 65535 or no port name, a grpc port outside the range", () => {
+    const probe = (handler: string) =>
+      deployment({ extra: `          livenessProbe: {${handler}}\n` });
+    expect(problems(probe("httpGet: {port: 0}"))).toEqual([
+      expect.stringContaining("livenessProbe.httpGet.port: a httpGet port is 1 to 65535"),
+    ]);
+    expect(problems(probe("tcpSocket: {port: Port_Name}"))).toEqual([
+      expect.stringContaining(
+        "livenessProbe.tcpSocket.port: the tcpSocket port is no number and the port name",
+      ),
+    ]);
+    expect(problems(probe("grpc: {port: 70000}"))).toEqual([
+      expect.stringContaining("livenessProbe.grpc.port: a grpc port is 1 to 65535"),
+    ]);
+    expect(problems(probe("tcpSocket: {port: http}"))).toEqual([]);
+  });
+});
+
+describe("a refusal with a cause of its own", () => {
+  it("does not yield to a rule on the same field: a Windows pod's runAsUser 0 is refused, not only 'runs as root'", () => {
+    const yaml = pod("  os: {name: windows}\n  securityContext: {runAsUser: 0}\n  hostPID: true\n");
+    const inputs = schemaInputProblems(apiServerProblems(bundleOf(yaml)));
+    expect(inputs.map((p) => [p.path, p.yieldsToRules])).toEqual([
+      ["/spec/securityContext/runAsUser", undefined],
+      ["/spec/hostPID", undefined],
+    ]);
+    // Every other refusal still yields to a rule's finding on its field: one cause, one finding.
+    const linux = pod("  hostPID: true\n  shareProcessNamespace: true\n");
+    expect(
+      schemaInputProblems(apiServerProblems(bundleOf(linux))).map((p) => [p.path, p.yieldsToRules]),
+    ).toEqual([["/spec/shareProcessNamespace", true]]);
+  });
+});
+
+describe("init containers", () => {
+  it("refuses probes and lifecycle hooks on an init container that is no sidecar, accepts them on a sidecar", () => {
+    const withInit = (extra: string) =>
+      pod(`  initContainers:
+    - name: migrate
+      image: scout/backend:1.0
+${extra}      readinessProbe: {tcpSocket: {port: 8000}}
+      lifecycle: {preStop: {sleep: {seconds: 1}}}
+`);
+    expect(problems(withInit(""))).toEqual([
+      expect.stringContaining(
+        "spec.initContainers[0].lifecycle: lifecycle may not be set for an init container without restartPolicy Always",
+      ),
+      expect.stringContaining(
+        "spec.initContainers[0].readinessProbe: readinessProbe may not be set",
+      ),
+    ]);
+    expect(problems(withInit("      restartPolicy: Always\n"))).toEqual([]);
+  });
+});
+
+describe("Service node ports", () => {
+  it("refuses a repeated nodePort and protocol on an ExternalName Service too, accepts one", () => {
+    const service = (ports: string) => `apiVersion: v1
+kind: Service
+metadata: {name: db, namespace: scout}
+spec:
+  type: ExternalName
+  externalName: db.example.com
+  ports: ${ports}
+`;
+    expect(
+      problems(
+        service("[{name: a, port: 443, nodePort: 32767}, {name: b, port: 8080, nodePort: 32767}]"),
+      ),
+    ).toEqual([
+      expect.stringContaining(
+        "spec.ports[1].nodePort: another port of the Service has the same nodePort and protocol",
+      ),
+    ]);
+    expect(problems(service("[{name: a, port: 443, nodePort: 32767}]"))).toEqual([]);
+  });
+});
+
+describe("resources that cannot be overcommitted", () => {
+  const withResources = (resources: string) =>
+    deployment({ extra: `          resources: ${resources}\n` });
+  it("refuses an extended resource or hugepages requested without an equal limit, hugepages without cpu or memory", () => {
+    expect(
+      problems(withResources("{requests: {example.com/gpu: 1}, limits: {example.com/gpu: 2}}")),
+    ).toEqual([
+      expect.stringContaining(
+        `resources.requests["example.com/gpu"]: a example.com/gpu request needs a limit equal to it`,
+      ),
+    ]);
+    expect(problems(withResources("{requests: {hugepages-2Mi: 4Mi}}"))).toEqual([
+      expect.stringContaining("resources: hugepages require a cpu or memory request or limit"),
+      expect.stringContaining(
+        "resources.requests.hugepages-2Mi: a hugepages-2Mi request needs a limit",
+      ),
+    ]);
+  });
+  it("accepts an extended resource or hugepages limited only (defaulting copies the limit), and native overcommit", () => {
+    expect(
+      problems(withResources("{limits: {example.com/gpu: 1, hugepages-2Mi: 4Mi, memory: 1Gi}}")),
+    ).toEqual([]);
+    expect(
+      problems(withResources("{requests: {cpu: 100m, kubernetes.io/x: 1}, limits: {cpu: 1}}")),
+    ).toEqual([]);
+  });
+});
+
+describe("workload specs' own rules", () => {
+  const object = (kind: string, apiVersion: string, spec: string) => `apiVersion: ${apiVersion}
+kind: ${kind}
+metadata: {name: web, namespace: scout}
+spec:
+${spec}  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      restartPolicy: ${kind === "Job" ? "Never" : "Always"}
+      containers: [{name: api, image: scout/backend:1.0}]
+`;
+  it("refuses enumerations the schema leaves open, a rollingUpdate beside Recreate or OnDelete, a bad serviceName", () => {
+    expect(
+      problems(
+        object(
+          "StatefulSet",
+          "apps/v1",
+          "  podManagementPolicy: Random\n  serviceName: Web_Svc\n  persistentVolumeClaimRetentionPolicy: {whenDeleted: Keep}\n  updateStrategy: {type: OnDelete, rollingUpdate: {partition: 1}}\n",
+        ),
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(
+          "spec.podManagementPolicy: podManagementPolicy is one of OrderedReady, Parallel",
+        ),
+        expect.stringContaining("spec.serviceName: the serviceName"),
+        expect.stringContaining(
+          "spec.persistentVolumeClaimRetentionPolicy.whenDeleted: whenDeleted is Retain or Delete",
+        ),
+        expect.stringContaining(
+          "spec.updateStrategy.rollingUpdate: a rollingUpdate may be set only when the type is RollingUpdate",
+        ),
+      ]),
+    );
+    expect(
+      problems(
+        object(
+          "Deployment",
+          "apps/v1",
+          "  strategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}\n",
+        ),
+      ),
+    ).toEqual([
+      expect.stringContaining(
+        "spec.strategy.rollingUpdate: a rollingUpdate may be set only when the type is RollingUpdate",
+      ),
+    ]);
+    expect(
+      problems(object("Deployment", "apps/v1", "  strategy: {rollingUpdate: {maxSurge: 1}}\n")),
+    ).toEqual([]);
+  });
+  it("refuses a DaemonSet update that may neither surge nor drop a pod, a Job's unknown completionMode", () => {
+    expect(
+      problems(
+        object("DaemonSet", "apps/v1", "  updateStrategy: {rollingUpdate: {maxUnavailable: 0}}\n"),
+      ),
+    ).toEqual([expect.stringContaining("maxUnavailable cannot be 0 when maxSurge is 0")]);
+    expect(
+      problems(
+        object(
+          "DaemonSet",
+          "apps/v1",
+          "  updateStrategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}\n",
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      problems(object("Job", "batch/v1", "  completionMode: Sometimes\n  manualSelector: true\n")),
+    ).toEqual([
+      expect.stringContaining("spec.completionMode: completionMode is one of NonIndexed, Indexed"),
+    ]);
+  });
+});
+
+describe("rollouts and schedules", () => {
+  it("refuses a Deployment's maxUnavailable above 100%, a surge that is no count or percentage, both 0", () => {
+    const rollout = (update: string) =>
+      deployment({ spec: `  strategy: {rollingUpdate: ${update}}\n` });
+    expect(problems(rollout("{maxUnavailable: 110%}"))).toEqual([
+      expect.stringContaining("maxUnavailable: maxUnavailable may not be above 100%"),
+    ]);
+    expect(problems(rollout("{maxSurge: x}"))).toEqual([
+      expect.stringContaining("maxSurge: maxSurge is a count or a percentage like 25%"),
+    ]);
+    expect(problems(rollout("{maxSurge: 0, maxUnavailable: 0%}"))).toEqual([
+      expect.stringContaining("maxUnavailable: maxUnavailable may not be 0 when maxSurge is 0"),
+    ]);
+    expect(problems(rollout("{maxSurge: 0}"))).toEqual([]);
+  });
+  it("refuses a CronJob schedule the cron parser refuses or with TZ in it, and a timeZone that is no zone name", () => {
+    const cron = (fields: string) => `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: backup, namespace: scout}
+spec:
+${fields}  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: backup, image: scout/backup:1.0}]
+`;
+    for (const [schedule, reason] of [
+      ["61 * * * *", "the minute field is outside 0 to 59"],
+      ["every hour", "a schedule has exactly 5 fields"],
+      ["TZ=UTC 0 * * * *", "a schedule may not hold TZ"],
+      ["0 0 * * 7", "the day of week field is outside 0 to 6"],
+      ["*/0 * * * *", "the minute field's step is no positive number"],
+      ["@fortnightly", "the schedule is no known @ descriptor"],
+    ])
+      expect(problems(cron(`  schedule: "${schedule}"\n`)), schedule).toEqual([
+        expect.stringContaining(`spec.schedule: ${reason}`),
+      ]);
+    for (const schedule of [
+      "*/5 * * * *",
+      "@hourly",
+      "0 9 * JAN-MAR mon-fri",
+      "0,30 8-18/2 1 * ?",
+      "@every 1h30m",
+    ])
+      expect(problems(cron(`  schedule: "${schedule}"\n`)), schedule).toEqual([]);
+    expect(problems(cron('  schedule: "@daily"\n  timeZone: " UTC"\n'))).toEqual([
+      expect.stringContaining("spec.timeZone: timeZone is no time zone name"),
+    ]);
+    for (const zone of ["America/New_York", "Etc/GMT+5"])
+      expect(problems(cron(`  schedule: "@daily"\n  timeZone: ${zone}\n`)), zone).toEqual([]);
+  });
+});
+
+describe("a StatefulSet's rolling update", () => {
+  it("refuses maxUnavailable 0, accepts 1 and 50%", () => {
+    const set = (value: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: scout}
+spec:
+  serviceName: db
+  updateStrategy: {rollingUpdate: {maxUnavailable: ${value}}}
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: scout/db:1.0}]
+`;
+    expect(problems(set("0"))).toEqual([
+      expect.stringContaining("rollingUpdate.maxUnavailable: maxUnavailable cannot be 0"),
+    ]);
+    expect(problems(set("1"))).toEqual([]);
+    expect(problems(set("50%"))).toEqual([]);
+  });
+});
+
+describe("an Indexed Job", () => {
+  it("refuses completionMode Indexed with parallelism but no completions, accepts it with them or with neither", () => {
+    const job = (spec: string) => `apiVersion: batch/v1
+kind: Job
+metadata: {name: shard, namespace: scout}
+spec:
+${spec}  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: shard, image: scout/shard:1.0}]
+`;
+    expect(problems(job("  completionMode: Indexed\n  parallelism: 2\n"))).toEqual([
+      expect.stringContaining("spec.completionMode: an Indexed Job needs completions"),
+    ]);
+    expect(problems(job("  completionMode: Indexed\n  completions: 3\n"))).toEqual([]);
+    // Found by the differential as a false refusal: with neither count, both default to 1.
+    expect(problems(job("  completionMode: Indexed\n"))).toEqual([]);
   });
 });

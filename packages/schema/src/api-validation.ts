@@ -29,6 +29,7 @@ import {
   disruptionBudgetProblems,
   dns1035LabelProblem,
   ingressProblems,
+  workloadSpecProblems,
 } from "./api-validation-kinds.js";
 import { schemaSetFor } from "./bundled.js";
 import {
@@ -52,20 +53,24 @@ export function apiServerProblems(bundle: Bundle, options: ValidateOptions = {})
   const target = targetOf(options.kubernetesVersion);
   return bundle.objects.flatMap((object) =>
     objectProblems(object, target).map(
-      ([pointer, reason, podsOnly]): SchemaProblem => ({
+      ([pointer, reason, podsOnly, ownCause]): SchemaProblem => ({
         ruleId: "input/schema",
         code: "invalid",
         severity: "error",
         object,
         pointer,
+        ...(ownCause ? { ownCause } : {}),
         message: `${dottedPath(pointer)}: ${reason} (${podsOnly ? "the API server accepts the StatefulSet but refuses every pod it makes" : "the API server refuses the object"})`,
       }),
     ),
   );
 }
 
-/** A reason, and whether only the pods are refused (a StatefulSet's pod spec is checked when its pods are made). */
-type Problem = [pointer: string, reason: string, podsOnly?: boolean];
+/**
+ * A reason, whether only the pods are refused (a StatefulSet's pod spec is checked when its pods
+ * are made), and whether the refusal has a cause of its own that no rule of the pack reports.
+ */
+type Problem = [pointer: string, reason: string, podsOnly?: boolean, ownCause?: boolean];
 type Json = Record<string, unknown>;
 
 /** What the judged version decides: its minor, and its bundled schemas (the newest for others). */
@@ -96,7 +101,7 @@ function objectProblems(object: BundleObject, target: Target): Problem[] {
           ...metadataProblems(template.metadata, template.metadataPointer),
           ...(value.kind === "StatefulSet"
             ? podSpecProblems(template.spec, template.specPointer, target, claimNames(spec)).map(
-                ([pointer, reason]): Problem => [pointer, reason, true],
+                ([pointer, reason, , ownCause]): Problem => [pointer, reason, true, ownCause],
               )
             : podSpecProblems(template.spec, template.specPointer, target)),
         ]
@@ -257,7 +262,7 @@ function kindSpecProblems(value: Json, spec: Json): Problem[] {
         ...labelSelectorProblems(spec.selector, "/spec/selector"),
       ];
     default:
-      return [];
+      return workloadSpecProblems(kind, spec);
   }
 }
 
@@ -523,6 +528,9 @@ function podSpecProblems(spec: Json, at: string, target: Target, claims: string[
   const volumes = new Set([...volumeNames(spec.volumes), ...claims]);
   return [
     ...podAddressProblems(spec, at, strictIpValidation(target.minor)),
+    ...osProblems(spec, at),
+    ...initContainerProblems(spec.initContainers, joinPointer(at, "initContainers")),
+    ...hostNamespaceProblems(spec, at),
     ...idProblems(spec.securityContext, joinPointer(at, "securityContext")),
     ...volumeProblems(spec.volumes, joinPointer(at, "volumes")),
     ...CONTAINER_LISTS.flatMap((list) => {
@@ -546,6 +554,148 @@ function podSpecProblems(spec: Json, at: string, target: Target, claims: string[
       });
     }),
   ];
+}
+
+/** What only a sidecar (an init container with restartPolicy Always) may have: it keeps running. */
+const SIDECAR_ONLY = ["lifecycle", "livenessProbe", "readinessProbe", "startupProbe"];
+
+/**
+ * validateInitContainers: an init container that is no sidecar runs to completion before the
+ * app starts, so it has no probes and no lifecycle hooks.
+ */
+function initContainerProblems(containers: unknown, at: string): Problem[] {
+  if (!Array.isArray(containers)) return [];
+  return containers.flatMap((container, index): Problem[] => {
+    if (!isRecord(container) || container.restartPolicy === "Always") return [];
+    return SIDECAR_ONLY.filter((field) => isSet(container[field])).map(
+      (field): Problem => [
+        joinPointer(at, String(index), field),
+        `${field} may not be set for an init container without restartPolicy Always (only a sidecar keeps running)`,
+      ],
+    );
+  });
+}
+
+const POD_OS = ["linux", "windows"];
+
+/** Set for the API server: present and not null (an empty list is set, JSON null is not). */
+const isSet = (value: unknown) => value !== undefined && value !== null;
+
+/** The pod-level fields validateWindows forbids on a Windows pod: Linux-only, set at all. */
+const LINUX_POD_SECURITY = [
+  "appArmorProfile",
+  "seLinuxOptions",
+  "seccompProfile",
+  "fsGroup",
+  "fsGroupChangePolicy",
+  "runAsUser",
+  "runAsGroup",
+  "supplementalGroups",
+  "supplementalGroupsPolicy",
+  "seLinuxChangePolicy",
+];
+
+/** The container fields validateWindows forbids on a Windows pod. */
+const LINUX_CONTAINER_SECURITY = [
+  "appArmorProfile",
+  "seLinuxOptions",
+  "seccompProfile",
+  "capabilities",
+  "readOnlyRootFilesystem",
+  "privileged",
+  "allowPrivilegeEscalation",
+  "procMount",
+  "runAsUser",
+  "runAsGroup",
+];
+
+/**
+ * validateOS: `os.name` is linux or windows; then validateWindows (no Linux-only field: the
+ * kubelet of a Windows node could not honour it) or validateLinux (no windowsOptions).
+ */
+function osProblems(spec: Json, at: string): Problem[] {
+  if (!isRecord(spec.os)) return [];
+  const name = spec.os.name;
+  const osAt = joinPointer(at, "os");
+  if (typeof name !== "string" || name === "")
+    return [[joinPointer(osAt, "name"), "os.name is required: linux or windows"]];
+  if (!POD_OS.includes(name)) return [[osAt, "os.name is linux or windows"]];
+  return name === "windows" ? windowsProblems(spec, at) : linuxProblems(spec, at);
+}
+
+function windowsProblems(spec: Json, at: string): Problem[] {
+  // Its own cause: pod/run-as-non-root reports `runAsUser: 0` on the same field, and its fix
+  // (a non-zero user) is refused all the same.
+  const forbidden = (pointer: string, field: string): Problem => [
+    pointer,
+    `${field} cannot be set for a windows pod (spec.os.name is windows)`,
+    false,
+    true,
+  ];
+  const problems: Problem[] = [];
+  const context = isRecord(spec.securityContext) ? spec.securityContext : {};
+  const contextAt = joinPointer(at, "securityContext");
+  for (const field of LINUX_POD_SECURITY)
+    if (isSet(context[field])) problems.push(forbidden(joinPointer(contextAt, field), field));
+  if (Array.isArray(context.sysctls) && context.sysctls.length > 0)
+    problems.push(forbidden(joinPointer(contextAt, "sysctls"), "sysctls"));
+  if (isSet(spec.hostUsers)) problems.push(forbidden(joinPointer(at, "hostUsers"), "hostUsers"));
+  for (const field of ["hostPID", "hostIPC"])
+    if (spec[field] === true) problems.push(forbidden(joinPointer(at, field), field));
+  if (isSet(spec.shareProcessNamespace))
+    problems.push(forbidden(joinPointer(at, "shareProcessNamespace"), "shareProcessNamespace"));
+  forEachContainer(spec, at, (container, pointer) => {
+    if (!isRecord(container.securityContext)) return;
+    const securityAt = joinPointer(pointer, "securityContext");
+    for (const field of LINUX_CONTAINER_SECURITY)
+      if (isSet(container.securityContext[field]))
+        problems.push(forbidden(joinPointer(securityAt, field), field));
+  });
+  return problems;
+}
+
+function linuxProblems(spec: Json, at: string): Problem[] {
+  const reason = "windowsOptions cannot be set for a linux pod (spec.os.name is linux)";
+  const problems: Problem[] = [];
+  if (isRecord(spec.securityContext) && isSet(spec.securityContext.windowsOptions))
+    problems.push([joinPointer(at, "securityContext", "windowsOptions"), reason]);
+  forEachContainer(spec, at, (container, pointer) => {
+    if (isRecord(container.securityContext) && isSet(container.securityContext.windowsOptions))
+      problems.push([joinPointer(pointer, "securityContext", "windowsOptions"), reason]);
+  });
+  return problems;
+}
+
+function forEachContainer(spec: Json, at: string, visit: (container: Json, at: string) => void) {
+  for (const list of CONTAINER_LISTS) {
+    const containers = Array.isArray(spec[list]) ? spec[list] : [];
+    containers.forEach((container: unknown, index: number) => {
+      if (isRecord(container)) visit(container, joinPointer(at, list, String(index)));
+    });
+  }
+}
+
+/**
+ * validateShareProcessNamespace and validateHostUsers: one process namespace cannot be both the
+ * pod's and the host's, and a pod in its own user namespace (hostUsers: false) shares no host
+ * PID or IPC namespace.
+ */
+function hostNamespaceProblems(spec: Json, at: string): Problem[] {
+  const problems: Problem[] = [];
+  if (spec.hostPID === true && spec.shareProcessNamespace === true)
+    problems.push([
+      joinPointer(at, "shareProcessNamespace"),
+      "shareProcessNamespace and hostPID cannot both be enabled",
+    ]);
+  // On hostUsers, not on hostPID as the API server puts it: pod/no-host-namespaces reports
+  // hostPID itself, and would hide a refusal there.
+  const shared = ["hostPID", "hostIPC"].filter((field) => spec[field] === true);
+  if (spec.hostUsers === false && shared.length > 0)
+    problems.push([
+      joinPointer(at, "hostUsers"),
+      `hostUsers: false forbids ${shared.join(" and ")} (the pod's own user namespace cannot share the node's)`,
+    ]);
+  return problems;
 }
 
 /**
@@ -727,7 +877,11 @@ function probeProblems(container: Json, at: string): Problem[] {
   return PROBE_FIELDS.flatMap((probe): Problem[] => {
     const body = container[probe];
     if (!isRecord(body)) return [];
-    const counts = probeCountProblems(body, joinPointer(at, probe));
+    const counts = [
+      ...probeCountProblems(body, joinPointer(at, probe)),
+      ...successThresholdProblems(probe, body, joinPointer(at, probe)),
+      ...probePortProblems(body, joinPointer(at, probe)),
+    ];
     const count = probeHandlersOf(body).length;
     if (count === 1) return counts;
     return [
@@ -740,6 +894,36 @@ function probeProblems(container: Json, at: string): Problem[] {
       ...counts,
     ];
   });
+}
+
+/**
+ * validateHTTPGetAction, validateTCPSocketAction (ValidatePortNumOrName) and validateGRPCAction:
+ * a handler's port is 1 to 65535, or for httpGet and tcpSocket a port name.
+ */
+function probePortProblems(probe: Json, at: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const handler of ["httpGet", "tcpSocket", "grpc"]) {
+    const action = probe[handler];
+    if (!isRecord(action)) continue;
+    const port = action.port;
+    const pointer = joinPointer(at, handler, "port");
+    if (typeof port === "number" && !isPort(port))
+      problems.push([pointer, `a ${handler} port is 1 to 65535`]);
+    if (typeof port === "string" && handler !== "grpc") {
+      const problem = portNameProblem(port);
+      if (problem)
+        problems.push([pointer, `the ${handler} port is no number and the port name ${problem}`]);
+    }
+  }
+  return problems;
+}
+
+/** validateLivenessProbe, validateStartupProbe: one success is enough, so successThreshold is 1. */
+function successThresholdProblems(probe: string, body: Json, at: string): Problem[] {
+  if (probe === "readinessProbe") return [];
+  const threshold = body.successThreshold;
+  if (typeof threshold !== "number" || threshold === 1 || threshold <= 0) return [];
+  return [[joinPointer(at, "successThreshold"), `a ${probe}'s successThreshold must be 1`]];
 }
 
 const ID_FIELDS = ["runAsUser", "runAsGroup", "fsGroup"] as const;
@@ -882,10 +1066,37 @@ function resourceProblems(resources: unknown, at: string): Problem[] {
   }
   for (const [name, request] of Object.entries(parsed.requests ?? {})) {
     const limit = parsed.limits?.[name];
-    if (limit !== undefined && request > limit)
-      problems.push([joinPointer(at, "requests", name), `the ${name} request is above its limit`]);
+    const pointer = joinPointer(at, "requests", name);
+    if (!overcommitAllowed(name) && limit !== request)
+      problems.push([
+        pointer,
+        `a ${name} request needs a limit equal to it (${name} cannot be overcommitted)`,
+      ]);
+    else if (limit !== undefined && request > limit)
+      problems.push([pointer, `the ${name} request is above its limit`]);
   }
-  return problems;
+  return [...problems, ...hugePageProblems(resources, at)];
+}
+
+const isHugePages = (name: string) => name.startsWith("hugepages-");
+
+/**
+ * helper.IsOvercommitAllowed: a native resource (no domain, or kubernetes.io/) but hugepages.
+ * Extended resources and hugepages are requested exactly as limited; a limit alone is copied
+ * into the request by defaulting, so only a request can miss its limit.
+ */
+function overcommitAllowed(name: string): boolean {
+  const native = !name.includes("/") || name.includes("kubernetes.io/");
+  return native && !isHugePages(name);
+}
+
+/** validateResourceRequirements: hugepages only beside a cpu or memory request or limit. */
+function hugePageProblems(resources: Json, at: string): Problem[] {
+  const names = ["limits", "requests"].flatMap((group) =>
+    isRecord(resources[group]) ? Object.keys(resources[group]) : [],
+  );
+  if (!names.some(isHugePages) || names.some((n) => n === "cpu" || n === "memory")) return [];
+  return [[at, "hugepages require a cpu or memory request or limit beside them"]];
 }
 
 const WORKLOADS_WITH_SELECTOR = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"]);
@@ -1031,15 +1242,16 @@ function nodePortProblems(ports: unknown[], type: string): Problem[] {
   return ports.flatMap((port, index): Problem[] => {
     if (!isRecord(port) || typeof port.nodePort !== "number" || port.nodePort === 0) return [];
     const at = `/spec/ports/${index}/nodePort`;
-    if (type === "ClusterIP") return [[at, "a nodePort may not be set on a ClusterIP Service"]];
-    if (!EXTERNAL_TYPES.has(type)) return [];
-    const [low, high] = NODE_PORTS;
-    if (port.nodePort < low || port.nodePort > high)
-      return [[at, `a nodePort is ${low} to ${high} (the API server's default range)`]];
+    // ValidateService refuses a repeated nodePort and protocol whatever the type (an
+    // ExternalName Service's nodePorts are never allocated, but still compared).
     const key = `${port.nodePort}/${String(port.protocol ?? "TCP")}`;
-    if (seen.has(key))
-      return [[at, "another port of the Service has the same nodePort and protocol"]];
+    const repeated = seen.has(key);
     seen.add(key);
+    if (type === "ClusterIP") return [[at, "a nodePort may not be set on a ClusterIP Service"]];
+    const [low, high] = NODE_PORTS;
+    if (EXTERNAL_TYPES.has(type) && (port.nodePort < low || port.nodePort > high))
+      return [[at, `a nodePort is ${low} to ${high} (the API server's default range)`]];
+    if (repeated) return [[at, "another port of the Service has the same nodePort and protocol"]];
     return [];
   });
 }

@@ -27,6 +27,11 @@ export interface SchemaProblem {
   /** Names the offending field (or, for a missing field, where it should be). */
   pointer: string;
   severity: Severity;
+  /**
+   * An API-server refusal (`invalid`) with a cause of its own (a Windows pod's Linux-only
+   * field): shown even where a rule of the pack reports the same field for another reason.
+   */
+  ownCause?: boolean;
 }
 
 export interface ValidateOptions {

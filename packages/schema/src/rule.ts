@@ -57,7 +57,7 @@ export function schemaInputProblems(problems: readonly SchemaProblem[]): InputPr
     path: problem.pointer,
     object: problem.object,
     // What the API server refuses beyond the schema is often a rule's own check too.
-    ...(problem.code === "invalid" ? { yieldsToRules: true } : {}),
+    ...(problem.code === "invalid" && !problem.ownCause ? { yieldsToRules: true } : {}),
   }));
 }
 

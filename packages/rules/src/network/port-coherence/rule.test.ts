@@ -226,6 +226,28 @@ new RuleTester({ describe, it }).run(portCoherence, {
       ],
     },
     {
+      // Found by the API-server validation differential: the API server refuses the policy
+      // whether or not the bundle holds the pods it selects.
+      name: "a refused port of a policy that selects no workload of the bundle",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress:
+            - ports: [{endPort: 70, protocol: UDP}]
+      `,
+      errors: [
+        {
+          messageId: "refusedPort",
+          line: 7,
+          column: 16,
+          data: refused("an endPort needs a port to start the range"),
+        },
+      ],
+    },
+    {
       name: "port ranges and numbers the API server refuses: one finding each, not judged against the container ports",
       yaml: `
         apiVersion: apps/v1

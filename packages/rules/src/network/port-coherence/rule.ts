@@ -83,12 +83,9 @@ export const portCoherence = defineRule({
       if (object.value.kind === "Service") checkService(context, connectivity, object, identified);
     }
     for (const workload of identified) checkProbes(context, workload);
-    // A refused policy is never created: the refusal is its one finding.
-    for (const policy of connectivity.model.refused) {
-      if (selectedBy(connectivity.model, policy).some((w) => identified.has(w))) {
-        reportRefusedPolicyPorts(context, policy);
-      }
-    }
+    // A refused policy is never created: the refusal is its one finding, whatever it selects
+    // (a policy applied without its workloads fails `kubectl apply` all the same).
+    for (const policy of connectivity.model.refused) reportRefusedPolicyPorts(context, policy);
     for (const policy of connectivity.model.policies) {
       const targets = selectedBy(connectivity.model, policy).filter((w) => identified.has(w));
       if (targets.length === 0) continue;
