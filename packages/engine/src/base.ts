@@ -217,15 +217,23 @@ function namedAsInHead(
     added.map((name) => ({ name, text: head.get(name)! })),
   );
   for (const [from, to] of pairs) renamed.set(to, from);
-  return sources.map((source) => {
-    const to = pairs.get(source.file.path);
-    return to === undefined ? source : parseSource(to, source.file.text);
-  });
+  if (!pairs.size) return sources;
+  // In the head's order too: which copy of an object written twice comes second (and carries
+  // input/duplicate-object) follows the order of the files.
+  return sources
+    .map((source) => {
+      const to = pairs.get(source.file.path);
+      return to === undefined ? source : parseSource(to, source.file.text);
+    })
+    .sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
 }
 
 type NamedText = { name: string; text: string };
 
-/** Base name -> head name: identical texts first, then the most similar above half. */
+/**
+ * Base name -> head name: identical texts first, then the same name in another format, then
+ * the most similar above half.
+ */
 function renamePairs(gone: NamedText[], added: NamedText[]): Map<string, string> {
   const pairs = new Map<string, string>();
   const taken = new Set<string>();
@@ -235,6 +243,13 @@ function renamePairs(gone: NamedText[], added: NamedText[]): Map<string, string>
   };
   for (const from of gone) {
     const same = added.find((to) => !taken.has(to.name) && to.text === from.text);
+    if (same) pair(from, same);
+  }
+  // A file rewritten in another format (a.yaml to a.json) shares no lines: its name tells.
+  const stem = (name: string) => name.replace(/\.(ya?ml|json)$/, "");
+  for (const from of gone) {
+    if (pairs.has(from.name)) continue;
+    const same = added.find((to) => !taken.has(to.name) && stem(to.name) === stem(from.name));
     if (same) pair(from, same);
   }
   const candidates = gone
