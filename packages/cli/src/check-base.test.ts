@@ -11,6 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseSource } from "@scout-deploy/core";
 import { runCheck, systemToolRunner } from "@scout-deploy/engine";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "./test-support/run.js";
@@ -216,6 +217,21 @@ describe("check --base REF: a renamed file keeps its findings", () => {
     const { json } = await check("k8s", "--base", "HEAD~1");
     expect(json.summary).toMatchObject({ new: 0, fixed: 0 });
     expect(json.summary.unchanged).toBeGreaterThan(10);
+  });
+
+  it("calls nothing new or fixed when that file is rewritten as JSON", async () => {
+    commit(
+      {
+        "k8s/staging/backend.yaml": backend(privileged),
+        "k8s/prod/backend.yaml": backend(privileged),
+      },
+      "base",
+    );
+    const object = parseSource("b.yaml", backend(privileged)).documents[0]!.value;
+    git("rm", "-q", "k8s/prod/backend.yaml");
+    commit({ "k8s/prod/backend.json": JSON.stringify(object, null, 2) }, "head: as JSON");
+    const { json } = await check("k8s", "--base", "HEAD~1");
+    expect(json.summary).toMatchObject({ new: 0, fixed: 0 });
   });
 
   it("still tells the renamed copy's new and fixed findings, fixed where the base had them", async () => {
