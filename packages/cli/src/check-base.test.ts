@@ -11,6 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseSource } from "@scout-deploy/core";
 import { runCheck, systemToolRunner } from "@scout-deploy/engine";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "./test-support/run.js";
@@ -194,6 +195,64 @@ describe("check --base REF", () => {
     const bad = await runCli(["check", "k8s", "--baseline", "bad.json"], { cwd: repo });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bad\.json: findings\[0\]: "ruleId" must be a string/);
+  });
+});
+
+describe("check --base REF: a renamed file keeps its findings", () => {
+  // The same backend in two folders: its findings are told apart by their file, so a rename of
+  // one showed every finding of it as new and again as fixed.
+  it("calls nothing new or fixed when a file holding an object written twice is renamed", async () => {
+    commit(
+      {
+        "k8s/staging/backend.yaml": backend(privileged),
+        "k8s/prod/backend.yaml": backend(privileged),
+      },
+      "base",
+    );
+    git("mv", "k8s/prod/backend.yaml", "k8s/prod/api.yaml");
+    commit(
+      { "k8s/prod/api.yaml": `# renamed\n${backend(privileged)}` },
+      "head: renamed, a comment",
+    );
+    const { json } = await check("k8s", "--base", "HEAD~1");
+    expect(json.summary).toMatchObject({ new: 0, fixed: 0 });
+    expect(json.summary.unchanged).toBeGreaterThan(10);
+  });
+
+  it("calls nothing new or fixed when that file is rewritten as JSON", async () => {
+    commit(
+      {
+        "k8s/staging/backend.yaml": backend(privileged),
+        "k8s/prod/backend.yaml": backend(privileged),
+      },
+      "base",
+    );
+    const object = parseSource("b.yaml", backend(privileged)).documents[0]!.value;
+    git("rm", "-q", "k8s/prod/backend.yaml");
+    commit({ "k8s/prod/backend.json": JSON.stringify(object, null, 2) }, "head: as JSON");
+    const { json } = await check("k8s", "--base", "HEAD~1");
+    expect(json.summary).toMatchObject({ new: 0, fixed: 0 });
+  });
+
+  it("still tells the renamed copy's new and fixed findings, fixed where the base had them", async () => {
+    commit(
+      { "k8s/staging/backend.yaml": backend(rootUser), "k8s/prod/backend.yaml": backend(rootUser) },
+      "base",
+    );
+    git("mv", "k8s/prod/backend.yaml", "k8s/prod/api.yaml");
+    commit(
+      { "k8s/prod/api.yaml": backend(privileged.replace("runAsUser: 0", "runAsUser: 1000")) },
+      "head",
+    );
+    const { json } = await check("k8s", "--base", "HEAD~1");
+    const fresh = json.findings.filter((f: JsonFinding) => f.baseline === "new");
+    expect(fresh.map((f: JsonFinding) => `${f.ruleId} ${f.file}`)).toEqual([
+      "pod/not-privileged k8s/prod/api.yaml",
+    ]);
+    expect(json.fixed.map((f: JsonFinding) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual([
+      "pod/run-as-non-root k8s/prod/backend.yaml:18",
+      "pod/run-as-user k8s/prod/backend.yaml:18",
+    ]);
   });
 });
 

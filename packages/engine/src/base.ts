@@ -70,7 +70,11 @@ export async function runBaseCheck(
   const fromConfig = render
     ? renderedSources(config, rendering.renderedPrefix ?? RENDERED_PREFIX)
     : [];
-  const loaded = await loadBasePaths(snapshot, options, fromConfig);
+  const renamed = new Map<string, string>();
+  const headTexts = headFileTexts(head.bundle);
+  const loaded = await loadBasePaths(snapshot, options, fromConfig, (sources) =>
+    namedAsInHead(sources, headTexts, renamed),
+  );
   const failed = "failed" in loaded;
   const bundle = failed ? buildBundle([]) : loaded.bundle;
   const problems = await validateSchemas(bundle, options);
@@ -83,7 +87,9 @@ export async function runBaseCheck(
     ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
-  const onSources = failed ? evaluated : onRenderedSources(evaluated, loaded.sources);
+  const onSources = failed
+    ? evaluated
+    : onRenderedSources(underBaseNames(evaluated, renamed), loaded.sources);
   // The head's findings of the config's render sit on the config keys that decided them; the
   // base's go there too, or each would differ from the head's by its message and show as new.
   const positions =
@@ -116,6 +122,7 @@ async function loadBasePaths(
   snapshot: GitSnapshot,
   options: CheckOptions,
   fromConfig: readonly ParsedSource[],
+  naming: (sources: ParsedSource[]) => ParsedSource[],
 ): Promise<BasePaths> {
   const inTreeFiles = new Set(snapshot.files.map((file) => file.path));
   const kinds = options.paths.map((path) =>
@@ -127,7 +134,7 @@ async function loadBasePaths(
   // The config's render is read with the plain files, as the head reads the folder it went to.
   const plainBundle = (paths: readonly string[], passOver?: (inRepo: string) => boolean) =>
     buildBundle([
-      ...(paths.length ? baseSources(snapshot, { ...options, paths }, passOver) : []),
+      ...(paths.length ? naming(baseSources(snapshot, { ...options, paths }, passOver)) : []),
       ...fromConfig,
     ]);
   if (!kinds.some(Boolean) && !walked.length)
@@ -182,6 +189,109 @@ async function loadBasePaths(
   } finally {
     tree.remove();
   }
+}
+
+/** The head's files by the name it shows them under. */
+function headFileTexts(bundle: Bundle): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const document of bundle.documents) texts.set(document.file.path, document.file.text);
+  return texts;
+}
+
+/**
+ * The base's files, a file the change renamed read under its head name: a finding's identity
+ * may hold its file (an object written twice, a file that does not parse), and a rename is no
+ * news of the change. `renamed` learns head name -> base name, to show base findings where the
+ * base had them. A rename is what git would call one: the same text, or most lines kept.
+ */
+function namedAsInHead(
+  sources: ParsedSource[],
+  head: ReadonlyMap<string, string>,
+  renamed: Map<string, string>,
+): ParsedSource[] {
+  const baseNames = new Set(sources.map((s) => s.file.path));
+  const gone = sources.filter((s) => !head.has(s.file.path));
+  const added = [...head.keys()].filter((name) => !baseNames.has(name));
+  const pairs = renamePairs(
+    gone.map((s) => ({ name: s.file.path, text: s.file.text })),
+    added.map((name) => ({ name, text: head.get(name)! })),
+  );
+  for (const [from, to] of pairs) renamed.set(to, from);
+  if (!pairs.size) return sources;
+  // In the head's order too: which copy of an object written twice comes second (and carries
+  // input/duplicate-object) follows the order of the files.
+  return sources
+    .map((source) => {
+      const to = pairs.get(source.file.path);
+      return to === undefined ? source : parseSource(to, source.file.text);
+    })
+    .sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
+}
+
+type NamedText = { name: string; text: string };
+
+/**
+ * Base name -> head name: identical texts first, then the same name in another format, then
+ * the most similar above half.
+ */
+function renamePairs(gone: NamedText[], added: NamedText[]): Map<string, string> {
+  const pairs = new Map<string, string>();
+  const taken = new Set<string>();
+  const pair = (from: NamedText, to: NamedText) => {
+    pairs.set(from.name, to.name);
+    taken.add(to.name);
+  };
+  for (const from of gone) {
+    const same = added.find((to) => !taken.has(to.name) && to.text === from.text);
+    if (same) pair(from, same);
+  }
+  // A file rewritten in another format (a.yaml to a.json) shares no lines: its name tells.
+  const stem = (name: string) => name.replace(/\.(ya?ml|json)$/, "");
+  for (const from of gone) {
+    if (pairs.has(from.name)) continue;
+    const same = added.find((to) => !taken.has(to.name) && stem(to.name) === stem(from.name));
+    if (same) pair(from, same);
+  }
+  const candidates = gone
+    .filter((from) => !pairs.has(from.name))
+    .flatMap((from) => added.map((to) => ({ from, to, score: similarity(from.text, to.text) })))
+    .filter((c) => c.score > 0.5)
+    .sort((a, b) => b.score - a.score);
+  for (const { from, to } of candidates)
+    if (!pairs.has(from.name) && !taken.has(to.name)) pair(from, to);
+  return pairs;
+}
+
+/** The share of lines kept, as git's rename detection measures it (roughly). */
+function similarity(a: string, b: string): number {
+  const lines = (text: string) => text.split("\n").filter((line) => line.trim());
+  const [left, right] = [lines(a), lines(b)];
+  if (!left.length || !right.length) return 0;
+  const counts = new Map<string, number>();
+  for (const line of left) counts.set(line, (counts.get(line) ?? 0) + 1);
+  let kept = 0;
+  for (const line of right) {
+    const n = counts.get(line) ?? 0;
+    if (n > 0) {
+      kept++;
+      counts.set(line, n - 1);
+    }
+  }
+  return kept / Math.max(left.length, right.length);
+}
+
+/** The base's findings shown in the files the base had them in. */
+function underBaseNames(result: Result, renamed: ReadonlyMap<string, string>): Result {
+  if (!renamed.size) return result;
+  const shown = <F extends { file: string }>(finding: F): F => {
+    const from = renamed.get(finding.file);
+    return from === undefined ? finding : { ...finding, file: from };
+  };
+  return {
+    ...result,
+    findings: result.findings.map(shown),
+    suppressed: result.suppressed.map(shown),
+  };
 }
 
 /** What `renderedInputKind` would say of the folder at the commit. */

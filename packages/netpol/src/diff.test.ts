@@ -25,6 +25,10 @@ spec:
 
 /** backend, nginx and redis (and `more`); redis takes ingress from `peers` on TCP 6379. */
 function bundle(peers: string, more = "") {
+  return buildBundle([source(peers, more)]);
+}
+
+function source(peers: string, more = "") {
   const policy = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: redis, namespace: scout}
@@ -36,13 +40,38 @@ spec:
       ports: [{protocol: TCP, port: 6379}]
 `;
   const text = `${workload("backend")}${workload("nginx")}${workload("redis")}${more}${policy}`;
-  return buildBundle([parseSource("all.yaml", text)]);
+  return parseSource("all.yaml", text);
 }
 
 const backendOnly = "{podSelector: {matchLabels: {app: backend}}}";
 const backendAndNginx = `${backendOnly}, {podSelector: {matchLabels: {app: nginx}}}`;
 
 describe("diffFlows", () => {
+  it("opens and closes nothing when a workload is written twice and nothing changes", () => {
+    // A variant of redis kept in a second file: the same name twice. The flows of an
+    // egress-isolated source went to the last copy only, so the first seemed to lose them:
+    // "closes backend → redis".
+    const egress = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: egress, namespace: scout}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress: [{to: [{podSelector: {matchLabels: {app: redis}}}], ports: [{protocol: TCP, port: 6379}]}]
+---
+`;
+    const twice = (peers = backendOnly) =>
+      buildBundle([source(peers, egress), parseSource("variant/redis.yaml", workload("redis"))]);
+    const diff = diffFlows(twice(), twice(), settings);
+    expect(flowDiffText(diff)).toBe("");
+    const opened = diffFlows(twice(), twice(backendAndNginx), settings);
+    expect(opened.closed).toEqual([]);
+    expect(opened.opened.flatMap((c) => c.ends)).toEqual([
+      "scout/nginx[Deployment] → scout/redis[Deployment]",
+      "scout/nginx[Deployment] → scout/redis[Deployment]",
+    ]);
+  });
+
   it("lists the flows the head opens, and the reverse as closed", () => {
     const diff = diffFlows(bundle(backendOnly), bundle(backendAndNginx), settings);
     expect(diff.opened.map(({ from, to, connections }) => ({ from, to, connections }))).toEqual([

@@ -52,18 +52,15 @@ type Recorder = (ends: { base?: Ends; head?: Ends }, before: ConnSet, after: Con
 class PodSide {
   readonly workloads: readonly Workload[];
   private readonly pods: PodFlows | undefined;
-  private readonly index = new Map<string, number>();
+  /** By the workload itself: one name may be written twice (variants kept in two folders). */
+  private readonly index = new Map<Workload, number>();
   /** The reach of the last egress-isolated source asked: pairs are asked source by source. */
   private reach: { source: number; conns: Map<number, ConnSet> } | undefined;
 
   constructor(private readonly connectivity: Connectivity) {
     this.workloads = connectivity.model.workloads;
     this.pods = podFlowsOfConnectivity(connectivity);
-    for (const [i, w] of this.workloads.entries()) this.index.set(w.id, i);
-  }
-
-  indexOf(workload: Workload): number | undefined {
-    return this.index.get(workload.id);
+    for (const [i, w] of this.workloads.entries()) this.index.set(w, i);
   }
 
   /** Both ends unisolated: every connection, whatever the rest of the bundle says. */
@@ -94,7 +91,7 @@ class PodSide {
   }
 
   private endIndex(end: Endpoint): number {
-    return end.kind === "workload" ? (this.index.get(end.workload.id) ?? -1) : -1;
+    return end.kind === "workload" ? (this.index.get(end.workload) ?? -1) : -1;
   }
 
   private sides(a: number, b: number): ConnSet {
@@ -113,7 +110,7 @@ function podChanges(
 ) {
   const base = new PodSide(baseConnectivity);
   const head = new PodSide(headConnectivity);
-  const inBase = head.workloads.map((w) => base.indexOf(w));
+  const inBase = matched(head.workloads, base.workloads);
   const workload = (w: Workload): Endpoint => ({ kind: "workload", workload: w });
   for (let a = 0; a < head.workloads.length; a++) {
     for (let b = 0; b < head.workloads.length; b++) {
@@ -131,7 +128,7 @@ function podChanges(
     }
   }
   // A workload the head removes closes what it had.
-  const inHead = base.workloads.map((w) => head.indexOf(w));
+  const inHead = matched(base.workloads, head.workloads);
   for (let a = 0; a < base.workloads.length; a++) {
     for (let b = 0; b < base.workloads.length; b++) {
       if (a === b || (inHead[a] !== undefined && inHead[b] !== undefined)) continue;
@@ -148,11 +145,15 @@ function podChanges(
 function externalChanges(base: Connectivity, head: Connectivity, record: Recorder) {
   const inbound = atoms([base.ingressRanges, head.ingressRanges]);
   const outbound = atoms([base.egressRanges, head.egressRanges]);
-  const baseById = new Map(base.model.workloads.map((w) => [w.id, w]));
-  const headIds = new Set(head.model.workloads.map((w) => w.id));
+  const [baseWorkloads, headWorkloads] = [base.model.workloads, head.model.workloads];
+  const inBase = matched(headWorkloads, baseWorkloads);
+  const inHead = matched(baseWorkloads, headWorkloads);
   const ends: { head?: Workload; base?: Workload }[] = [
-    ...head.model.workloads.map((w) => ({ head: w, base: baseById.get(w.id) })),
-    ...base.model.workloads.filter((w) => !headIds.has(w.id)).map((w) => ({ base: w })),
+    ...headWorkloads.map((w, i) => {
+      const b = inBase[i];
+      return b === undefined ? { head: w } : { head: w, base: baseWorkloads[b]! };
+    }),
+    ...baseWorkloads.filter((_, i) => inHead[i] === undefined).map((w) => ({ base: w })),
   ];
   for (const end of ends) {
     const into = (c: Connectivity, w: Workload | undefined, range: IpInterval) =>
@@ -186,6 +187,23 @@ function externalChanges(base: Connectivity, head: Connectivity, record: Recorde
         ),
     );
   }
+}
+
+/**
+ * For each workload of one side, the index of the same workload on the other: the same
+ * namespace, name and kind, and, for a name written more than once, the same occurrence of it.
+ */
+function matched(side: readonly Workload[], other: readonly Workload[]): (number | undefined)[] {
+  const occurrences = (workloads: readonly Workload[]) => {
+    const seen = new Map<string, number>();
+    return workloads.map((w) => {
+      const n = seen.get(w.id) ?? 0;
+      seen.set(w.id, n + 1);
+      return `${w.id}\u0000${n}`;
+    });
+  };
+  const otherIndex = new Map(occurrences(other).map((key, i) => [key, i]));
+  return occurrences(side).map((key) => otherIndex.get(key));
 }
 
 /** Adjacent ranges with the same connections on both sides are one change, not many. */
