@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
 import { findTool } from "@scout-deploy/core/testing";
+import { askJsonLines } from "../json-lines.js";
 
 /** validation-oracle's binary: $VALIDATION_ORACLE, else where scripts/install-validation-oracle.sh puts it. */
 export function validationOraclePath(): string | undefined {
@@ -20,22 +20,6 @@ export function judgeObjects(
   binary: string,
   objects: readonly unknown[],
 ): Promise<ApiServerVerdict[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, [], { stdio: ["pipe", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) {
-        reject(new Error(`validation-oracle exited ${code}: ${Buffer.concat(err).toString()}`));
-        return;
-      }
-      const lines = Buffer.concat(out).toString().trim().split("\n");
-      resolve(lines.map((line) => JSON.parse(line) as ApiServerVerdict));
-    });
-    const requests = objects.map((object) => JSON.stringify({ object: JSON.stringify(object) }));
-    child.stdin.end(`${requests.join("\n")}\n`);
-  });
+  const requests = objects.map((object) => ({ object: JSON.stringify(object) }));
+  return askJsonLines<ApiServerVerdict>(binary, requests);
 }
