@@ -201,6 +201,19 @@ export function effectiveEnvVars(container: ContainerRef): EnvVar[] {
 }
 
 /**
+ * The text a container gets in variable `name` when its last entry is a literal `value`, as the
+ * kubelet expands it (a setting such as a log format or a switch); undefined otherwise.
+ */
+export function literalSetting(
+  container: ContainerRef,
+  name: string,
+): { variable: EnvVar; text: string } | undefined {
+  const variable = effectiveEnvVars(container).find((v) => v.name === name);
+  if (variable?.source !== "value") return undefined;
+  return { variable, text: (variable.expansion?.text ?? variable.value ?? "").trim() };
+}
+
+/**
  * The effective entries with each whole `$(VAR)` of an earlier Secret, ConfigMap or field
  * reference read as that source: `{name: REDIS_PASSWORD, value: $(RAW)}` after RAW's
  * secretKeyRef is the Secret's value.

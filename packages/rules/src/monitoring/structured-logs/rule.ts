@@ -9,7 +9,7 @@ import {
   joinPointer,
   type RuleReport,
 } from "@scout-deploy/core";
-import { effectiveEnvVars } from "../../secrets/env.js";
+import { literalSetting } from "../../secrets/env.js";
 import { componentWorkloads } from "../../support/index.js";
 
 type Report = (r: RuleReport<"appText" | "prometheusText" | "nginxText">) => void;
@@ -59,15 +59,13 @@ export const structuredLogs = defineRule({
 });
 
 function checkApp(container: ContainerRef, object: BundleObject, report: Report) {
-  const setting = effectiveEnvVars(container).find((v) => v.name === SCOUT_LOG_FORMAT);
-  if (setting?.source !== "value") return;
-  const format = (setting.expansion?.text ?? setting.value ?? "").trim();
-  if (format.toLowerCase() === "json") return;
+  const setting = literalSetting(container, SCOUT_LOG_FORMAT);
+  if (!setting || setting.text.toLowerCase() === "json") return;
   report({
     messageId: "appText",
-    data: { container: container.name, format: format || '""' },
+    data: { container: container.name, format: setting.text || '""' },
     object,
-    pointer: joinPointer(setting.pointer, "value"),
+    pointer: joinPointer(setting.variable.pointer, "value"),
   });
 }
 

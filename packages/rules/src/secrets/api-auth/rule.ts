@@ -19,6 +19,7 @@ import {
   envFromSecretVariables,
   isReadableVariableName,
   isVariableReference,
+  literalSetting,
   mountedSecretsOf,
 } from "../env.js";
 
@@ -169,10 +170,10 @@ function checkBackend(
 
 /** The container's last `SCOUT_PROTECTED_API` entry, when it is a literal false. */
 function protectionSwitchedOff(container: ContainerRef): EnvVar | undefined {
-  const switched = effectiveEnvVars(container).find((v) => v.name === PROTECTION_SWITCH);
-  if (switched?.source !== "value") return undefined;
-  const text = switched.expansion?.text ?? switched.value ?? "";
-  return PYDANTIC_FALSE.has(text.trim().toLowerCase()) ? switched : undefined;
+  const switched = literalSetting(container, PROTECTION_SWITCH);
+  return switched && PYDANTIC_FALSE.has(switched.text.toLowerCase())
+    ? switched.variable
+    : undefined;
 }
 
 /**
