@@ -234,6 +234,32 @@ describe("check --base REF: a renamed file keeps its findings", () => {
     expect(json.summary).toMatchObject({ new: 0, fixed: 0 });
   });
 
+  // Which copy is which was told by its document's index and its place in a List: putting a
+  // ConfigMap before it, or wrapping its file in a List, showed its findings as new and fixed.
+  it("calls nothing new or fixed when a copy's file is reordered or wrapped in a List", async () => {
+    const configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: scout\n";
+    commit(
+      {
+        "k8s/staging/backend.yaml": backend(privileged),
+        "k8s/prod/backend.yaml": `${backend(privileged)}---\n${configMap}`,
+      },
+      "base",
+    );
+    commit(
+      { "k8s/prod/backend.yaml": `${configMap}---\n${backend(privileged)}` },
+      "head: reordered",
+    );
+    const reordered = (await check("k8s", "--base", "HEAD~1")).json;
+    expect(reordered.summary).toMatchObject({ new: 0, fixed: 0 });
+    expect(reordered.summary.unchanged).toBeGreaterThan(10);
+    const items = parseSource("b.yaml", `${backend(privileged)}---\n${configMap}`).documents;
+    const list = { apiVersion: "v1", kind: "List", items: items.map((d) => d.value) };
+    commit({ "k8s/prod/backend.yaml": JSON.stringify(list, null, 2) }, "head: a List");
+    const wrapped = (await check("k8s", "--base", "HEAD~2")).json;
+    expect(wrapped.summary).toMatchObject({ new: 0, fixed: 0 });
+    expect(wrapped.summary.unchanged).toBe(reordered.summary.unchanged);
+  });
+
   it("still tells the renamed copy's new and fixed findings, fixed where the base had them", async () => {
     commit(
       { "k8s/staging/backend.yaml": backend(rootUser), "k8s/prod/backend.yaml": backend(rootUser) },

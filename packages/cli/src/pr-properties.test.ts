@@ -191,23 +191,31 @@ const refactorArb: fc.Arbitrary<Refactor> = fc.oneof(
 
 let renames = 0;
 
+const objectName = (o: Obj) => `${o.kind}/${(o.metadata as Obj).name}`;
+
 /**
  * Whether the file holds an object written twice: which copy it is, is told by its file and its
- * document's index and pointer there (core's evaluate.ts), so moving it to another file, another
- * place in its file or into a List's items changes its identity: left to a decision on core's
- * identity; only whole-file renames keep it (engine's base.ts).
+ * order among the copies in that file (core's evaluate.ts), so moving it to another file
+ * changes its identity; only whole-file renames keep it (engine's base.ts).
  */
 function holdsCopy(repo: Repo, file: Layout): boolean {
-  const name = (o: Obj) => `${o.kind}/${(o.metadata as Obj).name}`;
-  const names = repo.objects.map(name);
+  const names = repo.objects.map(objectName);
   return file.objects.some((i) => names.filter((n) => n === names[i]).length > 1);
+}
+
+/** Whether the file holds two copies of one object: reordering it swaps which is which. */
+function holdsTwoCopies(repo: Repo, file: Layout): boolean {
+  const names = file.objects.map((i) => objectName(repo.objects[i]!));
+  return new Set(names).size < names.length;
 }
 
 function applyRefactor(repo: Repo, r: Refactor): Repo {
   const files = repo.files.filter((f) => f.objects.length).map((f) => ({ ...f }));
   const at = (n: number) => n % files.length;
-  const moves = ["split", "merge", "reorder-documents", "format"].includes(r.kind);
-  if (moves && "file" in r && holdsCopy(repo, files[at(r.file)]!)) return { ...repo, files };
+  const moves = r.kind === "split" || r.kind === "merge";
+  if (moves && holdsCopy(repo, files[at(r.file)]!)) return { ...repo, files };
+  const reorders = r.kind === "reorder-documents" || r.kind === "format";
+  if (reorders && holdsTwoCopies(repo, files[at(r.file)]!)) return { ...repo, files };
   if (r.kind === "merge" && holdsCopy(repo, files[at(r.into)]!)) return { ...repo, files };
   switch (r.kind) {
     case "rename": {

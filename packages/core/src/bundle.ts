@@ -213,7 +213,8 @@ function duplicateObjects(objects: readonly BundleObject[]): InputProblem[] {
       ruleId: "input/duplicate-object",
       message: `${describeRef(placedRef({ objects }, object))} is defined twice; the other one is at ${first.file}:${first.line}`,
       position,
-      path: joinPointer(object.pointer, "metadata", "name"),
+      path: "/metadata/name",
+      object,
     });
   }
   return problems;

@@ -420,27 +420,26 @@ function identify(finding: Finding, key: string): void {
 }
 
 /**
- * Objects are named as the cluster names them (group, kind, namespace and name); when a bundle holds one name
- * twice (variants of one app, a copy in another folder), which copy is told by its file and
- * its document's index there (not its line, so inserted lines keep it).
+ * Objects are named as the cluster names them (group, kind, namespace and name); when a bundle
+ * holds one name twice (variants of one app, a copy in another folder), which copy is told by
+ * its file and its order among the copies in that file: not its line, its document's index or
+ * its place in a List, so that inserted lines, reordered documents and a file wrapped in a List
+ * keep it.
  */
 function occurrences(bundle: Bundle): (object: BundleObject | undefined) => string {
-  const identities = new Map<BundleObject, string>();
-  const identity = (object: BundleObject) => {
-    let known = identities.get(object);
-    if (known === undefined) {
-      known = clusterIdentity(placedRef(bundle, object));
-      identities.set(object, known);
-    }
-    return known;
-  };
+  const identities = bundle.objects.map((object) => clusterIdentity(placedRef(bundle, object)));
   const counts = new Map<string, number>();
-  for (const object of bundle.objects) {
-    const key = identity(object);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return (object) =>
-    object && (counts.get(identity(object)) ?? 0) > 1
-      ? `\u0002${object.document.file.path}#${object.document.index}${object.pointer}`
-      : "";
+  for (const identity of identities) counts.set(identity, (counts.get(identity) ?? 0) + 1);
+  const copies = new Map<BundleObject, string>();
+  const seenInFile = new Map<string, number>();
+  bundle.objects.forEach((object, i) => {
+    const identity = identities[i]!;
+    if (counts.get(identity)! < 2) return;
+    const file = object.document.file.path;
+    const inFile = `${file}\u0000${identity}`;
+    const nth = seenInFile.get(inFile) ?? 0;
+    seenInFile.set(inFile, nth + 1);
+    copies.set(object, `\u0002${file}#${nth}`);
+  });
+  return (object) => (object && copies.get(object)) ?? "";
 }
