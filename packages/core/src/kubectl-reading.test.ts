@@ -278,6 +278,18 @@ describe("what the generative test found", () => {
     }
   });
 
+  // go-yaml ends an alias name at the first character that is not a letter, digit, "_" or "-",
+  // so "*a:" is alias "a" and a key; the YAML 1.2 reader takes "a:" as the name and fails.
+  it("refuses an alias key written '*a:' with a message that says how to write it", () => {
+    const { values, problems } = read(configMap("  x: &a app\n  *a: value\n"));
+    expect(values).toEqual([]);
+    expect(problems[0]).toMatchObject({ ruleId: "input/parse-error", line: 6 });
+    expect(problems[0]!.message).toContain('write "*a :"');
+    const spaced = read(configMap("  x: &a app\n  *a : value\n"));
+    expect(spaced.problems).toEqual([]);
+    expect(spaced.values[0]).toMatchObject({ data: { x: "app", app: "value" } });
+  });
+
   it("refuses an implicit key whose ':' is more than 1024 characters from its start, as go-yaml does", () => {
     const key = "k".repeat(1024);
     for (const data of [

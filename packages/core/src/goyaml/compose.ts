@@ -52,13 +52,14 @@ export function composeLikeGo(text: string): GoDocument {
   const [error] = document.errors.filter(
     (e) => e.code !== "KEY_OVER_1024_CHARS" && !isSingleQuoteEscape(text, e),
   );
-  if (error) {
+  const tokenProblem = goTokenProblem(withLineFeeds(text));
+  // go-yaml scans in order: a token it refuses before the error says why it stops there
+  if (error && !(tokenProblem && tokenProblem.offset <= error.pos[0])) {
     return {
       value: undefined,
       problems: [refused(`YAML syntax: ${describeCode(error.code)}`, error.pos[0])],
     };
   }
-  const tokenProblem = goTokenProblem(withLineFeeds(text));
   if (tokenProblem) {
     return { value: undefined, problems: [refused(tokenProblem.message, tokenProblem.offset)] };
   }

@@ -139,6 +139,10 @@ function tokenProblem(
   lineStart: boolean,
 ): string | undefined {
   const first = token[0];
+  const aliasKey = /^\*([A-Za-z0-9_-]+):$/.exec(token);
+  if (aliasKey && (next === undefined || /^[ \t\r\n]/.test(next))) {
+    return `"${token}" is, for kubectl (go-yaml), alias "${aliasKey[1]}" used as a key, and for this reader an alias named "${aliasKey[1]}:": write "*${aliasKey[1]} :", which both read as the key`;
+  }
   if ((first === "&" || first === "*") && !ANCHOR_NAME.test(token.slice(1))) {
     return `an ${first === "&" ? "anchor" : "alias"} name may hold only letters, digits, "_" and "-" (go-yaml: did not find expected alphabetic or numeric character)`;
   }
