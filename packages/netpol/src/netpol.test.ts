@@ -79,6 +79,43 @@ spec:
   });
 });
 
+describe("named ports", () => {
+  const egressTo = (port: string) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: client-egress, namespace: scout}
+spec:
+  podSelector: {matchLabels: {app: client}}
+  policyTypes: [Egress]
+  egress: [{ports: [{port: ${port}}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: scout, labels: {app: client}}
+spec: {containers: [{name: c, image: x}]}
+---
+`;
+  const lineTo = (yaml: string, name: string) =>
+    formatMatrix(analyze(bundleOf(yaml)))
+      .split("\n")
+      .find((l) => l.startsWith(`scout/client[Pod] => scout/${name}[Pod]`));
+
+  // The API server checks port names unique per container only, and the dataplane
+  // (kube-network-policies, like Calico) admits every container port of that name.
+  it("resolve to every container of the destination that declares the name", () => {
+    const server = `apiVersion: v1
+kind: Pod
+metadata: {name: server, namespace: scout}
+spec:
+  containers:
+    - {name: app, image: x, ports: [{name: http, containerPort: 80}]}
+    - {name: proxy, image: x, ports: [{name: http, containerPort: 8000}]}
+`;
+    expect(lineTo(`${egressTo("http")}${server}`, "server")).toBe(
+      "scout/client[Pod] => scout/server[Pod] : TCP 80,8000",
+    );
+  });
+});
+
 describe("selectors", () => {
   it("match labels and the four expression operators", () => {
     const select = compileSelector({
