@@ -310,7 +310,9 @@ function portConns(spec: PortSpec, dst: Workload | undefined): ConnSet {
     const end = spec.endPort ?? spec.port;
     return end >= spec.port ? connsOf(spec.protocol, spec.port, end) : NO_CONNS;
   }
-  if (!dst) return NO_CONNS;
+  // A hostNetwork pod's address is its node's: the dataplane finds no pod there to look the
+  // name up in.
+  if (!dst || dst.hostNetwork) return NO_CONNS;
   // Every container port of that name and protocol: the API server checks names unique per
   // container only, and the dataplane admits each container's port.
   let result = NO_CONNS;

@@ -114,6 +114,22 @@ spec:
       "scout/client[Pod] => scout/server[Pod] : TCP 80,8000",
     );
   });
+
+  // A hostNetwork pod's address is its node's: the dataplane finds no pod there to look the
+  // name up in, so a named port never reaches it (a numbered one does).
+  it("never resolve on a pod that runs on the node's network", () => {
+    const nodeAgent = `apiVersion: v1
+kind: Pod
+metadata: {name: agent, namespace: scout}
+spec:
+  hostNetwork: true
+  containers: [{name: app, image: x, ports: [{name: http, containerPort: 8080}]}]
+`;
+    expect(lineTo(`${egressTo("http")}${nodeAgent}`, "agent")).toBeUndefined();
+    expect(lineTo(`${egressTo("8080")}${nodeAgent}`, "agent")).toBe(
+      "scout/client[Pod] => scout/agent[Pod] : TCP 8080",
+    );
+  });
 });
 
 describe("selectors", () => {
