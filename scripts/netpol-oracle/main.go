@@ -10,10 +10,11 @@
 // It reads one case a line on stdin,
 //
 //	{"id": "s1", "namespaces": [Namespace], "pods": [Pod], "policies": [NetworkPolicy],
-//	 "queries": [{"src": "10.244.0.1", "dst": "203.0.113.9", "port": 80, "protocol": "TCP"}]}
+//	 "queries": [{"src": "10.244.0.1", "dst": "203.0.113.9", "protocol": "TCP", "ports": [80, 443]}]}
 //
-// and answers one line each, {"id": "s1", "allowed": [true, ...]}, one verdict per query in
-// order, or {"id": "s1", "error": "..."} for a case that does not decode (unknown fields are
+// and answers one line each, {"id": "s1", "allowed": ["10", ...]}: per query in order, one
+// character per port, 1 for a connection the dataplane lets through, 0 for one it drops; or
+// {"id": "s1", "error": "..."} for a case that does not decode (unknown fields are
 // errors: a generator mistake is never silently dropped). Pods carry their IPs in
 // status.podIPs (a hostNetwork pod: its node's IP); queries name addresses, as packets do.
 //
@@ -81,8 +82,8 @@ func verdict(c *networkpolicy.Controller, src, dst net.IP, protocol corev1.Proto
 type query struct {
 	Src      string          `json:"src"`
 	Dst      string          `json:"dst"`
-	Port     int             `json:"port"`
 	Protocol corev1.Protocol `json:"protocol"`
+	Ports    []int           `json:"ports"`
 }
 
 type oracleCase struct {
@@ -94,9 +95,9 @@ type oracleCase struct {
 }
 
 type answer struct {
-	ID      string `json:"id"`
-	Error   string `json:"error,omitempty"`
-	Allowed []bool `json:"allowed"`
+	ID      string   `json:"id"`
+	Error   string   `json:"error,omitempty"`
+	Allowed []string `json:"allowed"`
 }
 
 // dataplane is one controller whose listers each case refills.
@@ -173,13 +174,20 @@ func (d *dataplane) judge(raw json.RawMessage) answer {
 	if err := d.load(c); err != nil {
 		return answer{ID: c.ID, Error: err.Error()}
 	}
-	allowed := make([]bool, len(c.Queries))
+	allowed := make([]string, len(c.Queries))
 	for i, q := range c.Queries {
 		src, dst := net.ParseIP(q.Src), net.ParseIP(q.Dst)
 		if src == nil || dst == nil {
 			return answer{ID: c.ID, Error: fmt.Sprintf("query %d: %q or %q is no IP address", i, q.Src, q.Dst)}
 		}
-		allowed[i] = verdict(d.controller, src, dst, q.Protocol, q.Port)
+		verdicts := make([]byte, len(q.Ports))
+		for j, port := range q.Ports {
+			verdicts[j] = '0'
+			if verdict(d.controller, src, dst, q.Protocol, port) {
+				verdicts[j] = '1'
+			}
+		}
+		allowed[i] = string(verdicts)
 	}
 	return answer{ID: c.ID, Allowed: allowed}
 }

@@ -25,7 +25,7 @@ const CIDRS = [
 ];
 const NUMBERED_PORTS = [53, 80, 443, 8080, 9090];
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 function labelsArb<K extends string>(
   pool: Readonly<Record<K, readonly string[]>>,
@@ -100,13 +100,18 @@ const namedPort = fc
   .record({ protocol, name: fc.constantFrom("http", "dns", "metrics", "web", "assoc", "none") })
   .map(({ protocol: p, name }) => (p ? { protocol: p, port: name } : { port: name }));
 
-/** Egress to addresses cannot use named ports (the analyzer rejects them), so they go only with pod peers. */
-function ruleArb(direction: "ingress" | "egress"): fc.Arbitrary<Json> {
+/**
+ * Egress to addresses cannot use named ports for netpol-analyzer (it rejects them), so by default
+ * they go only with pod peers; `namedToAddresses` lifts that for the dataplane oracle.
+ */
+function ruleArb(direction: "ingress" | "egress", namedToAddresses = false): fc.Arbitrary<Json> {
   const peerKey = direction === "ingress" ? "from" : "to";
   const podOnly = fc.array(podPeer, { minLength: 1, maxLength: 2 });
   const mixed = fc.array(fc.oneof(podPeer, ipPeer), { minLength: 1, maxLength: 2 });
   const anyPorts = fc.array(fc.oneof(numberedPort, namedPort), { minLength: 1, maxLength: 2 });
-  const numbered = fc.array(numberedPort, { minLength: 1, maxLength: 2 });
+  const numbered = namedToAddresses
+    ? anyPorts
+    : fc.array(numberedPort, { minLength: 1, maxLength: 2 });
   const withPorts = (peers: fc.Arbitrary<unknown[] | undefined>, ports: fc.Arbitrary<Json[]>) =>
     fc
       .record({ peers, ports: fc.option(ports, { nil: undefined }) })
@@ -155,10 +160,62 @@ export const scenarioArb = fc.record({
   policies: fc.array(policyArb, { minLength: 1, maxLength: 5 }),
 });
 
+/** Ports of a second container: names the first container's pool also uses, other numbers. */
+const SIDECAR_PORTS = [
+  { name: "http", containerPort: 8000, protocol: "TCP" },
+  { name: "dns", containerPort: 5353, protocol: "UDP" },
+  { name: "metrics", containerPort: 9091, protocol: "UDP" },
+  { name: "assoc", containerPort: 8082, protocol: "SCTP" },
+];
+
+/**
+ * What a dataplane gets wrong beyond the analyzer's scenarios: hostNetwork pods, a port name
+ * declared by two containers of a pod, named ports in egress rules that reach addresses,
+ * `policyTypes: []`, explicit `from: []`/`to: []`.
+ */
+const dataplaneWorkloadArb = fc.record({
+  namespace: fc.constantFrom(...HOMES),
+  labels: labelsArb(LABEL_VALUES),
+  ports: fc.subarray(CONTAINER_PORTS, { maxLength: 2 }),
+  sidecarPorts: fc.subarray(SIDECAR_PORTS, { maxLength: 2 }),
+  hostNetwork: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+});
+
+const dataplanePolicyArb = fc
+  .record({
+    namespace: fc.constantFrom(...HOMES),
+    podSelector,
+    policyTypes: fc.constantFrom(undefined, [], ["Ingress"], ["Egress"], ["Ingress", "Egress"]),
+    ingress: fc.option(fc.array(ruleArb("ingress", true), { maxLength: 2 }), { nil: undefined }),
+    egress: fc.option(fc.array(ruleArb("egress", true), { maxLength: 2 }), { nil: undefined }),
+  })
+  .map((p) => {
+    const spec: Json = { podSelector: p.podSelector };
+    if (p.policyTypes) spec.policyTypes = p.policyTypes;
+    if (p.ingress) spec.ingress = p.ingress;
+    if (p.egress) spec.egress = p.egress;
+    return { namespace: p.namespace, spec };
+  });
+
+export const dataplaneScenarioArb = fc.record({
+  namespaces: fc.tuple(...NAMESPACES.map(() => namespaceArb)),
+  workloads: fc.array(dataplaneWorkloadArb, { minLength: 2, maxLength: 6 }),
+  policies: fc.array(dataplanePolicyArb, { minLength: 1, maxLength: 5 }),
+});
+
 export type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
+export type DataplaneScenario =
+  typeof dataplaneScenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** The scenario as a stream of JSON documents (valid YAML), the same text for both analyzers. */
-export function scenarioYaml(scenario: Scenario): string {
+export function scenarioYaml(scenario: Scenario | DataplaneScenario): string {
+  return scenarioDocuments(scenario)
+    .map((d) => `---\n${JSON.stringify(d, null, 1)}\n`)
+    .join("");
+}
+
+/** The scenario's Namespace, Deployment and NetworkPolicy objects. */
+export function scenarioDocuments(scenario: Scenario | DataplaneScenario): Json[] {
   const documents: Json[] = [];
   scenario.namespaces.forEach((ns, i) => {
     if (!ns.declared) return;
@@ -168,17 +225,26 @@ export function scenarioYaml(scenario: Scenario): string {
       metadata: { name: NAMESPACES[i], labels: ns.labels },
     });
   });
-  scenario.workloads.forEach((w, i) => {
+  const workloads: Array<
+    Scenario["workloads"][number] &
+      Partial<Pick<DataplaneScenario["workloads"][number], "sidecarPorts" | "hostNetwork">>
+  > = scenario.workloads;
+  workloads.forEach((w, i) => {
     const labels = { ...w.labels, "workload-id": `w${i}` };
     const container: Json = { name: "main", image: "example/app:1.0" };
     if (w.ports.length) container.ports = w.ports;
+    const containers = [container];
+    if (w.sidecarPorts?.length)
+      containers.push({ name: "sidecar", image: "example/sidecar:1.0", ports: w.sidecarPorts });
+    const podSpec: Json = { containers };
+    if (w.hostNetwork) podSpec.hostNetwork = true;
     documents.push({
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name: `w${i}`, namespace: w.namespace },
       spec: {
         selector: { matchLabels: { "workload-id": `w${i}` } },
-        template: { metadata: { labels }, spec: { containers: [container] } },
+        template: { metadata: { labels }, spec: podSpec },
       },
     });
   });
@@ -190,5 +256,5 @@ export function scenarioYaml(scenario: Scenario): string {
       spec: p.spec,
     });
   });
-  return documents.map((d) => `---\n${JSON.stringify(d, null, 1)}\n`).join("");
+  return documents;
 }
