@@ -81,6 +81,11 @@ const podPeer = fc.oneof(
     .map(([p, n]) => ({ podSelector: p, namespaceSelector: n })),
 );
 const ipPeer = fc.constantFrom(...CIDRS).map((b) => ({ ipBlock: { ...b } }));
+/** Peers with a null selector: the API server decodes it as an unset one. */
+const nullPeer = fc.oneof(
+  namespaceSelector.map((s) => ({ podSelector: null, namespaceSelector: s })),
+  podSelector.map((s) => ({ podSelector: s, namespaceSelector: null })),
+);
 
 const protocol = fc.option(fc.constantFrom("TCP", "UDP", "SCTP"), { nil: undefined });
 const numberedPort = fc
@@ -102,16 +107,16 @@ const namedPort = fc
 
 /**
  * Egress to addresses cannot use named ports for netpol-analyzer (it rejects them), so by default
- * they go only with pod peers; `namedToAddresses` lifts that for the dataplane oracle.
+ * they go only with pod peers; `dataplane` lifts that for the dataplane oracle, and adds peers
+ * with a null selector.
  */
-function ruleArb(direction: "ingress" | "egress", namedToAddresses = false): fc.Arbitrary<Json> {
+function ruleArb(direction: "ingress" | "egress", dataplane = false): fc.Arbitrary<Json> {
   const peerKey = direction === "ingress" ? "from" : "to";
-  const podOnly = fc.array(podPeer, { minLength: 1, maxLength: 2 });
-  const mixed = fc.array(fc.oneof(podPeer, ipPeer), { minLength: 1, maxLength: 2 });
+  const peer = dataplane ? fc.oneof(podPeer, nullPeer) : podPeer;
+  const podOnly = fc.array(peer, { minLength: 1, maxLength: 2 });
+  const mixed = fc.array(fc.oneof(peer, ipPeer), { minLength: 1, maxLength: 2 });
   const anyPorts = fc.array(fc.oneof(numberedPort, namedPort), { minLength: 1, maxLength: 2 });
-  const numbered = namedToAddresses
-    ? anyPorts
-    : fc.array(numberedPort, { minLength: 1, maxLength: 2 });
+  const numbered = dataplane ? anyPorts : fc.array(numberedPort, { minLength: 1, maxLength: 2 });
   const withPorts = (peers: fc.Arbitrary<unknown[] | undefined>, ports: fc.Arbitrary<Json[]>) =>
     fc
       .record({ peers, ports: fc.option(ports, { nil: undefined }) })
@@ -184,21 +189,32 @@ const dataplaneWorkloadArb = fc.record({
 const dataplanePolicyArb = fc
   .record({
     namespace: fc.constantFrom(...HOMES),
-    podSelector,
+    podSelector: fc.option(podSelector, { nil: undefined, freq: 6 }),
     policyTypes: fc.constantFrom(undefined, [], ["Ingress"], ["Egress"], ["Ingress", "Egress"]),
     ingress: fc.option(fc.array(ruleArb("ingress", true), { maxLength: 2 }), { nil: undefined }),
     egress: fc.option(fc.array(ruleArb("egress", true), { maxLength: 2 }), { nil: undefined }),
   })
   .map((p) => {
-    const spec: Json = { podSelector: p.podSelector };
+    // An absent podSelector is an empty one: the field is a struct, not a pointer.
+    const spec: Json = p.podSelector ? { podSelector: p.podSelector } : {};
     if (p.policyTypes) spec.policyTypes = p.policyTypes;
     if (p.ingress) spec.ingress = p.ingress;
     if (p.egress) spec.egress = p.egress;
     return { namespace: p.namespace, spec };
   });
 
+/** A Namespace may claim another's name label; the API server sets it to its own name. */
+const dataplaneNamespaceArb = fc.record({
+  labels: fc
+    .tuple(labelsArb(NS_LABELS), fc.boolean())
+    .map(([labels, spoof]) =>
+      spoof ? { ...labels, "kubernetes.io/metadata.name": "ns-c" } : labels,
+    ),
+  declared: fc.boolean(),
+});
+
 export const dataplaneScenarioArb = fc.record({
-  namespaces: fc.tuple(...NAMESPACES.map(() => namespaceArb)),
+  namespaces: fc.tuple(...NAMESPACES.map(() => dataplaneNamespaceArb)),
   workloads: fc.array(dataplaneWorkloadArb, { minLength: 2, maxLength: 6 }),
   policies: fc.array(dataplanePolicyArb, { minLength: 1, maxLength: 5 }),
 });
