@@ -11,7 +11,7 @@ import {
   NO_CONNS,
   PROTOCOLS,
 } from "./conns.js";
-import { formatIp, type IpInterval, parseCidr } from "./ip.js";
+import { formatIp, IPV4_SPACE, IPV6_SPACE, type IpInterval, parseCidr } from "./ip.js";
 import {
   askDataplane,
   type DataplaneCase,
@@ -50,17 +50,22 @@ if (!binary && !inCi) {
   );
 }
 
-/** Where the cases' cluster puts pods and (hostNetwork pods') nodes: no generated ipBlock but 0.0.0.0/0 covers them. */
-const POD_RANGE = "100.64.0.0/10";
-const NODE_RANGE = "198.18.0.0/15";
-const clusterRanges = [POD_RANGE, NODE_RANGE].map((r) => parseCidr(r)!);
+/**
+ * Where the cases' dual-stack cluster puts pods and (hostNetwork pods') nodes: of the generated
+ * ipBlocks, only 0.0.0.0/0, ::/0 and fd00::/8 cover them.
+ */
+const CLUSTER_RANGES = ["100.64.0.0/10", "198.18.0.0/15", "fd10:244::/64", "fd18::/64"];
+const clusterRanges = CLUSTER_RANGES.map((r) => parseCidr(r)!);
 /** Outside addresses asked besides the ipBlocks' edges. */
-const FIXED_EXTERNAL = ["8.8.8.8", "203.0.113.7"];
+const FIXED_EXTERNAL = ["8.8.8.8", "203.0.113.7", "2001:4860:4860::8888", "2001:db8:1::7"];
 
 interface Pod {
   id: string;
-  ip: string;
+  ipv4: string;
+  ipv6: string;
 }
+
+const isIpv6 = (address: string) => address.includes(":");
 
 /** A workload's one pod: its address and the Pod the API server would hold. */
 function podOf(deployment: Json, index: number): { pod: Pod; object: Json } {
@@ -68,14 +73,16 @@ function podOf(deployment: Json, index: number): { pod: Pod; object: Json } {
   const template = spec.template as Json;
   const podSpec = template.spec as Json;
   const metadata = deployment.metadata as Json;
-  const ip = podSpec.hostNetwork ? `198.18.0.${index + 1}` : `100.64.0.${index + 1}`;
+  const [ipv4, ipv6] = podSpec.hostNetwork
+    ? [`198.18.0.${index + 1}`, `fd18::${index + 1}`]
+    : [`100.64.0.${index + 1}`, `fd10:244::${index + 1}`];
   const namespace = metadata.namespace as string;
   return {
-    pod: { id: `${namespace}/${metadata.name}[Deployment]`, ip },
+    pod: { id: `${namespace}/${metadata.name}[Deployment]`, ipv4, ipv6 },
     object: {
       metadata: { ...(template.metadata as Json), name: metadata.name, namespace },
       spec: podSpec,
-      status: { podIPs: [{ ip }] },
+      status: { podIPs: [{ ip: ipv4 }, { ip: ipv6 }] },
     },
   };
 }
@@ -94,7 +101,7 @@ function externalOnly(policy: Json): Json {
         const block = peer.ipBlock as { cidr: string; except?: string[] } | undefined;
         const range = block && parseCidr(block.cidr);
         if (!block || !range) continue;
-        const covered = [POD_RANGE, NODE_RANGE].filter((r) => within(parseCidr(r)!, range));
+        const covered = CLUSTER_RANGES.filter((r) => within(parseCidr(r)!, range));
         if (covered.length) block.except = [...(block.except ?? []), ...covered];
       }
     }
@@ -128,8 +135,9 @@ function externalAddresses(documents: readonly Json[]): string[] {
     for (const cidr of cidrs) {
       const range = parseCidr(cidr as string);
       if (!range) continue;
+      const [lo, hi] = range[0] < IPV6_SPACE[0] ? IPV4_SPACE : IPV6_SPACE;
       for (const p of [range[0] - 1n, range[0], range[1], range[1] + 1n])
-        if (p >= 0n && p < 1n << 32n) points.add(p);
+        if (lo <= p && p <= hi) points.add(p);
     }
     return value;
   });
@@ -164,6 +172,11 @@ function compareCase(id: string, scenario: DataplaneScenario): Comparison {
       labels.push(`${label} ${protocol}`);
     }
   };
+  // Our flows cut IPv6 into ranges only when a policy of that direction names it (README).
+  const namesIpv6 = {
+    ingress: connectivity.ingressRanges.some((r) => r[1] >= IPV6_SPACE[0]),
+    egress: connectivity.egressRanges.some((r) => r[1] >= IPV6_SPACE[0]),
+  };
   // What port-coherence reads (sides) must be what flows and allowed-flows read.
   const inconsistent: string[] = [];
   const endpoints = new Map(
@@ -179,21 +192,15 @@ function compareCase(id: string, scenario: DataplaneScenario): Comparison {
         inconsistent.push(
           `${a.pod.id} => ${b.pod.id}: flows ${formatConns(conns)}, sides ${formatConns(bySides)}`,
         );
-      ask(a.pod.ip, b.pod.ip, conns, `${a.pod.id} => ${b.pod.id}`);
+      ask(a.pod.ipv4, b.pod.ipv4, conns, `${a.pod.id} => ${b.pod.id}`);
+      ask(a.pod.ipv6, b.pod.ipv6, conns, `${a.pod.id} => ${b.pod.id} (IPv6)`);
     }
     for (const address of external) {
-      ask(
-        address,
-        a.pod.ip,
-        ourConns.external(a.pod.id, address, true),
-        `${address} => ${a.pod.id}`,
-      );
-      ask(
-        a.pod.ip,
-        address,
-        ourConns.external(a.pod.id, address, false),
-        `${a.pod.id} => ${address}`,
-      );
+      const own = isIpv6(address) ? a.pod.ipv6 : a.pod.ipv4;
+      if (!isIpv6(address) || namesIpv6.ingress)
+        ask(address, own, ourConns.external(a.pod.id, address, true), `${address} => ${a.pod.id}`);
+      if (!isIpv6(address) || namesIpv6.egress)
+        ask(own, address, ourConns.external(a.pod.id, address, false), `${a.pod.id} => ${address}`);
     }
   }
   return {
@@ -226,7 +233,7 @@ function flowIndex(connectivity: Connectivity) {
   return {
     pair: (a: string, b: string) => pairs.get(`${a} => ${b}`) ?? NO_CONNS,
     external(workload: string, address: string, inbound: boolean): ConnSet {
-      const point = parseCidr(`${address}/32`)![0];
+      const point = parseCidr(`${address}/${isIpv6(address) ? 128 : 32}`)![0];
       const ranges = external.get(`${workload} ${inbound ? "in" : "out"}`) ?? [];
       return ranges.find((r) => r.range[0] <= point && point <= r.range[1])?.conns ?? NO_CONNS;
     },

@@ -81,6 +81,14 @@ const podPeer = fc.oneof(
     .map(([p, n]) => ({ podSelector: p, namespaceSelector: n })),
 );
 const ipPeer = fc.constantFrom(...CIDRS).map((b) => ({ ipBlock: { ...b } }));
+/** IPv6 blocks, for dual-stack pods (the dataplane oracle's scenarios only). */
+const CIDRS_V6 = [
+  { cidr: "::/0" },
+  { cidr: "::/0", except: ["fd00::/8"] },
+  { cidr: "2001:db8::/32", except: ["2001:db8:1::/48"] },
+  { cidr: "fd00::/8" },
+];
+const ipPeerDual = fc.constantFrom(...CIDRS, ...CIDRS_V6).map((b) => ({ ipBlock: { ...b } }));
 /** Peers with a null selector: the API server decodes it as an unset one. */
 const nullPeer = fc.oneof(
   namespaceSelector.map((s) => ({ podSelector: null, namespaceSelector: s })),
@@ -108,13 +116,16 @@ const namedPort = fc
 /**
  * Egress to addresses cannot use named ports for netpol-analyzer (it rejects them), so by default
  * they go only with pod peers; `dataplane` lifts that for the dataplane oracle, and adds peers
- * with a null selector.
+ * with a null selector and IPv6 blocks.
  */
 function ruleArb(direction: "ingress" | "egress", dataplane = false): fc.Arbitrary<Json> {
   const peerKey = direction === "ingress" ? "from" : "to";
   const peer = dataplane ? fc.oneof(podPeer, nullPeer) : podPeer;
   const podOnly = fc.array(peer, { minLength: 1, maxLength: 2 });
-  const mixed = fc.array(fc.oneof(peer, ipPeer), { minLength: 1, maxLength: 2 });
+  const mixed = fc.array(fc.oneof(peer, dataplane ? ipPeerDual : ipPeer), {
+    minLength: 1,
+    maxLength: 2,
+  });
   const anyPorts = fc.array(fc.oneof(numberedPort, namedPort), { minLength: 1, maxLength: 2 });
   const numbered = dataplane ? anyPorts : fc.array(numberedPort, { minLength: 1, maxLength: 2 });
   const withPorts = (peers: fc.Arbitrary<unknown[] | undefined>, ports: fc.Arbitrary<Json[]>) =>
