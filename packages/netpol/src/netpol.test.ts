@@ -115,6 +115,24 @@ spec:
     );
   });
 
+  // Kubernetes 1.32 resolves a Service's named targetPort on native sidecars (init containers
+  // with restartPolicy: Always, kubernetes#127976), and Calico and kube-ovn a policy's named port:
+  // they serve for the pod's whole life. A plain init container has exited before the pod serves.
+  it("resolve on a native sidecar, not on a plain init container", () => {
+    const server = (restartPolicy: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: server, namespace: scout}
+spec:
+  initContainers:
+    - {name: proxy, image: x, ${restartPolicy}ports: [{name: http, containerPort: 8443}]}
+  containers: [{name: app, image: x}]
+`;
+    expect(lineTo(`${egressTo("http")}${server("restartPolicy: Always, ")}`, "server")).toBe(
+      "scout/client[Pod] => scout/server[Pod] : TCP 8443",
+    );
+    expect(lineTo(`${egressTo("http")}${server("")}`, "server")).toBeUndefined();
+  });
+
   // A hostNetwork pod's address is its node's: the dataplane finds no pod there to look the
   // name up in, so a named port never reaches it (a numbered one does).
   it("never resolve on a pod that runs on the node's network", () => {
