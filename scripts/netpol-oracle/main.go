@@ -280,7 +280,7 @@ func (d *dataplane) selfTest() error {
 	if err := d.load(c); err != nil {
 		return err
 	}
-	a, b := net.ParseIP("10.244.0.1"), net.ParseIP("10.244.0.2")
+	a, b, outside := net.ParseIP("10.244.0.1"), net.ParseIP("10.244.0.2"), net.ParseIP("203.0.113.1")
 	checks := []struct {
 		src, dst net.IP
 		protocol corev1.Protocol
@@ -291,6 +291,8 @@ func (d *dataplane) selfTest() error {
 		{b, a, corev1.ProtocolTCP, 81, false},
 		{b, a, corev1.ProtocolUDP, 80, false},
 		{a, b, corev1.ProtocolUDP, 53, true},
+		{outside, a, corev1.ProtocolTCP, 80, true},
+		{outside, a, corev1.ProtocolTCP, 443, false},
 	}
 	for _, check := range checks {
 		if got := verdict(d.controller, check.src, check.dst, check.protocol, check.port); got != check.want {
