@@ -32,11 +32,11 @@ import {
  * and every workload with the outside, on every protocol and at every port where either side's
  * answer may change, our flows must allow exactly what the dataplane lets through.
  *
- * The one deliberate difference (packages/netpol/README.md, "ipBlock and the cluster's own
- * addresses"): the dataplane applies an ipBlock to pod and node addresses too, our model to
- * addresses outside the cluster only. The cases make our reading explicit in the dataplane's
- * terms: the pod and node ranges are excepted from every ipBlock that covers them, and no
- * external address is taken inside them.
+ * The deliberate differences are in packages/netpol/README.md; the one the generator meets
+ * ("ipBlock and the cluster's own addresses"): the dataplane applies an ipBlock to pod and node
+ * addresses too, our model to addresses outside the cluster only. The cases make our reading
+ * explicit in the dataplane's terms: the pod and node ranges are excepted from every ipBlock
+ * that covers them, and no external address is taken inside them.
  */
 
 const SCENARIOS = Number(process.env.NETPOL_DATAPLANE_SCENARIOS ?? 300);
