@@ -39,7 +39,7 @@ import {
  * that covers them, and no external address is taken inside them.
  */
 
-const SCENARIOS = Number(process.env.NETPOL_DATAPLANE_SCENARIOS ?? 300);
+const SCENARIOS = Number(process.env.NETPOL_DATAPLANE_SCENARIOS ?? 600);
 const SEED = Number(process.env.NETPOL_DATAPLANE_SEED ?? 20261207);
 const binary = dataplanePath();
 const inCi = Boolean(process.env.CI);
