@@ -4,8 +4,9 @@
 #                                  all the main job needs (Node only, never Go)
 #   bash scripts/setup.sh --tools  also the external tools that only the tests run for real
 #                                  (scripts/install-*.sh: kubeconform, netpol-analyzer, helm,
-#                                  actionlint, cosign, the RBAC, Pod Security admission and
-#                                  secret oracles, and the YAML oracle where kubectl is missing;
+#                                  actionlint, cosign, the RBAC, Pod Security admission,
+#                                  secret and NetworkPolicy dataplane oracles, and the YAML
+#                                  oracle where kubectl is missing;
 #                                  these need Go and take minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."

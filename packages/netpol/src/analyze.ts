@@ -20,7 +20,6 @@ import {
   selectable,
   type Workload,
 } from "./model.js";
-import { findPort } from "./ports.js";
 import type { RefusalOptions } from "./validate.js";
 
 /** One end of a flow: a workload of the bundle, or a range of addresses outside the cluster. */
@@ -311,8 +310,17 @@ function portConns(spec: PortSpec, dst: Workload | undefined): ConnSet {
     const end = spec.endPort ?? spec.port;
     return end >= spec.port ? connsOf(spec.protocol, spec.port, end) : NO_CONNS;
   }
-  const match = dst && findPort(dst.ports, spec.port, spec.protocol);
-  return match ? connsOf(spec.protocol, match.port) : NO_CONNS;
+  // A hostNetwork pod's address is its node's: the dataplane finds no pod there to look the
+  // name up in.
+  if (!dst || dst.hostNetwork) return NO_CONNS;
+  // Every container port of that name and protocol: the API server checks names unique per
+  // container only, and the dataplane admits each container's port.
+  let result = NO_CONNS;
+  for (const p of dst.ports) {
+    if (p.name === spec.port && p.protocol === spec.protocol)
+      result = union(result, connsOf(spec.protocol, p.port));
+  }
+  return result;
 }
 
 interface Isolation {

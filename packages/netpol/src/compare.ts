@@ -69,6 +69,11 @@ export interface FlowDifference {
   instance?: string;
   /** For a missing flow: the rule to add to the target, e.g. "egress rule {to: [...], ports: [...]}". */
   fix?: string;
+  /**
+   * For a missing flow: the blocked side's peer runs on the node's network, whose address no
+   * podSelector matches; the target is its `hostNetwork` field and no rule would help.
+   */
+  onHostNetwork?: boolean;
 }
 
 /** The connectivity between components (and external), flow by flow. */
@@ -428,6 +433,14 @@ function workloadTarget(workload: Workload, why = "none isolates it"): FlowTarge
   };
 }
 
+function hostNetworkTarget(workload: Workload): FlowTarget {
+  return {
+    object: workload.object,
+    pointer: `${workload.template.specPointer}/hostNetwork`,
+    label: `${workload.kind} ${workload.namespace}/${workload.name} (hostNetwork: true)`,
+  };
+}
+
 /** Each intended flow between the workloads of one instance that a policy blocks, per side. */
 function missingFlows(
   connectivity: Connectivity,
@@ -552,6 +565,20 @@ function blockedSides(
       const workload = workloadOf(end.endpoint);
       const peer = workloadOf(direction === "egress" ? to.endpoint : from.endpoint);
       const conns = connsOf(flow.protocol, flow.port);
+      // The peer's address is its node's: a podSelector rule, present or added, never admits it.
+      if (peer.hostNetwork) {
+        return {
+          kind: "missing",
+          from: flow.from,
+          to: flow.to,
+          source: endpointName(from.endpoint),
+          destination: endpointName(to.endpoint),
+          conns,
+          target: hostNetworkTarget(peer),
+          onHostNetwork: true,
+          ...noteOf(from, to),
+        };
+      }
       const target = blockingTarget(connectivity, workload, direction);
       const isolates =
         target.object === workload.object ||
@@ -691,7 +718,11 @@ export function describeDifference(d: FlowDifference): string {
         ? "is needed to resolve Service names but not allowed"
         : "is intended but not allowed";
   const instance = d.instance ? ` (${d.instance})` : "";
-  const change = d.fix ? `add to ${d.target.label}: ${d.fix}` : `change: ${d.target.label}`;
+  const change = d.onHostNetwork
+    ? `run ${d.target.label} on the pod network: no podSelector matches the node's address`
+    : d.fix
+      ? `add to ${d.target.label}: ${d.fix}`
+      : `change: ${d.target.label}`;
   return `${d.source} -> ${d.destination} on ${describePorts(d.conns)} ${verb}${instance}; ${change}`;
 }
 

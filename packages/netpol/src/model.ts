@@ -1,6 +1,7 @@
 import {
   type Bundle,
   type BundleObject,
+  type ContainerRef,
   containersOf,
   DEFAULT_NAMESPACE,
   effectiveNamespace,
@@ -147,7 +148,7 @@ function workloadOf(namespace: string, object: BundleObject, template: PodTempla
   const name = object.ref.name ?? "(unnamed)";
   const kind = object.value.kind;
   const ports = containersOf(template)
-    .filter((c) => c.list === "containers")
+    .filter(servesTraffic)
     .flatMap((c) => containerPortsOf(c.container));
   return {
     id: `${namespace}/${name}[${kind}]`,
@@ -160,6 +161,18 @@ function workloadOf(namespace: string, object: BundleObject, template: PodTempla
     template,
     hostNetwork: template.spec.hostNetwork === true,
   };
+}
+
+/**
+ * The containers whose ports a named port resolves on: the app containers and native sidecars
+ * (init containers with `restartPolicy: Always`), which serve for the pod's whole life, as
+ * Kubernetes resolves a Service's named targetPort since 1.32 and Calico a policy's.
+ */
+function servesTraffic(c: ContainerRef): boolean {
+  return (
+    c.list === "containers" ||
+    (c.list === "initContainers" && c.container.restartPolicy === "Always")
+  );
 }
 
 /** Namespace objects' labels, plus the automatic name label; namespaces without an object get only that. */

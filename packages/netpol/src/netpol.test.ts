@@ -79,6 +79,77 @@ spec:
   });
 });
 
+describe("named ports", () => {
+  const egressTo = (port: string) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: client-egress, namespace: scout}
+spec:
+  podSelector: {matchLabels: {app: client}}
+  policyTypes: [Egress]
+  egress: [{ports: [{port: ${port}}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: scout, labels: {app: client}}
+spec: {containers: [{name: c, image: x}]}
+---
+`;
+  const lineTo = (yaml: string, name: string) =>
+    formatMatrix(analyze(bundleOf(yaml)))
+      .split("\n")
+      .find((l) => l.startsWith(`scout/client[Pod] => scout/${name}[Pod]`));
+
+  // The API server checks port names unique per container only, and the dataplane
+  // (kube-network-policies, like Calico) admits every container port of that name.
+  it("resolve to every container of the destination that declares the name", () => {
+    const server = `apiVersion: v1
+kind: Pod
+metadata: {name: server, namespace: scout}
+spec:
+  containers:
+    - {name: app, image: x, ports: [{name: http, containerPort: 80}]}
+    - {name: proxy, image: x, ports: [{name: http, containerPort: 8000}]}
+`;
+    expect(lineTo(`${egressTo("http")}${server}`, "server")).toBe(
+      "scout/client[Pod] => scout/server[Pod] : TCP 80,8000",
+    );
+  });
+
+  // Kubernetes 1.32 resolves a Service's named targetPort on native sidecars (init containers
+  // with restartPolicy: Always, kubernetes#127976), and Calico and kube-ovn a policy's named port:
+  // they serve for the pod's whole life. A plain init container has exited before the pod serves.
+  it("resolve on a native sidecar, not on a plain init container", () => {
+    const server = (restartPolicy: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: server, namespace: scout}
+spec:
+  initContainers:
+    - {name: proxy, image: x, ${restartPolicy}ports: [{name: http, containerPort: 8443}]}
+  containers: [{name: app, image: x}]
+`;
+    expect(lineTo(`${egressTo("http")}${server("restartPolicy: Always, ")}`, "server")).toBe(
+      "scout/client[Pod] => scout/server[Pod] : TCP 8443",
+    );
+    expect(lineTo(`${egressTo("http")}${server("")}`, "server")).toBeUndefined();
+  });
+
+  // A hostNetwork pod's address is its node's: the dataplane finds no pod there to look the
+  // name up in, so a named port never reaches it (a numbered one does).
+  it("never resolve on a pod that runs on the node's network", () => {
+    const nodeAgent = `apiVersion: v1
+kind: Pod
+metadata: {name: agent, namespace: scout}
+spec:
+  hostNetwork: true
+  containers: [{name: app, image: x, ports: [{name: http, containerPort: 8080}]}]
+`;
+    expect(lineTo(`${egressTo("http")}${nodeAgent}`, "agent")).toBeUndefined();
+    expect(lineTo(`${egressTo("8080")}${nodeAgent}`, "agent")).toBe(
+      "scout/client[Pod] => scout/agent[Pod] : TCP 8080",
+    );
+  });
+});
+
 describe("selectors", () => {
   it("match labels and the four expression operators", () => {
     const select = compileSelector({

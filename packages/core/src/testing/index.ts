@@ -205,6 +205,7 @@ export function dedent(text: string): string {
   const common = indents.length ? Math.min(...indents) : 0;
   return lines.map((l) => l.slice(common)).join("\n");
 }
+export { askJsonLines } from "./json-lines.js";
 export {
   findPlantedSecrets,
   PLANTED_BROKEN_MANIFESTS,

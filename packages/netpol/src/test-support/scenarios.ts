@@ -25,7 +25,7 @@ const CIDRS = [
 ];
 const NUMBERED_PORTS = [53, 80, 443, 8080, 9090];
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 function labelsArb<K extends string>(
   pool: Readonly<Record<K, readonly string[]>>,
@@ -81,6 +81,19 @@ const podPeer = fc.oneof(
     .map(([p, n]) => ({ podSelector: p, namespaceSelector: n })),
 );
 const ipPeer = fc.constantFrom(...CIDRS).map((b) => ({ ipBlock: { ...b } }));
+/** IPv6 blocks, for dual-stack pods (the dataplane oracle's scenarios only). */
+const CIDRS_V6 = [
+  { cidr: "::/0" },
+  { cidr: "::/0", except: ["fd00::/8"] },
+  { cidr: "2001:db8::/32", except: ["2001:db8:1::/48"] },
+  { cidr: "fd00::/8" },
+];
+const ipPeerDual = fc.constantFrom(...CIDRS, ...CIDRS_V6).map((b) => ({ ipBlock: { ...b } }));
+/** Peers with a null selector: the API server decodes it as an unset one. */
+const nullPeer = fc.oneof(
+  namespaceSelector.map((s) => ({ podSelector: null, namespaceSelector: s })),
+  podSelector.map((s) => ({ podSelector: s, namespaceSelector: null })),
+);
 
 const protocol = fc.option(fc.constantFrom("TCP", "UDP", "SCTP"), { nil: undefined });
 const numberedPort = fc
@@ -100,13 +113,21 @@ const namedPort = fc
   .record({ protocol, name: fc.constantFrom("http", "dns", "metrics", "web", "assoc", "none") })
   .map(({ protocol: p, name }) => (p ? { protocol: p, port: name } : { port: name }));
 
-/** Egress to addresses cannot use named ports (the analyzer rejects them), so they go only with pod peers. */
-function ruleArb(direction: "ingress" | "egress"): fc.Arbitrary<Json> {
+/**
+ * Egress to addresses cannot use named ports for netpol-analyzer (it rejects them), so by default
+ * they go only with pod peers; `dataplane` lifts that for the dataplane oracle, and adds peers
+ * with a null selector and IPv6 blocks.
+ */
+function ruleArb(direction: "ingress" | "egress", dataplane = false): fc.Arbitrary<Json> {
   const peerKey = direction === "ingress" ? "from" : "to";
-  const podOnly = fc.array(podPeer, { minLength: 1, maxLength: 2 });
-  const mixed = fc.array(fc.oneof(podPeer, ipPeer), { minLength: 1, maxLength: 2 });
+  const peer = dataplane ? fc.oneof(podPeer, nullPeer) : podPeer;
+  const podOnly = fc.array(peer, { minLength: 1, maxLength: 2 });
+  const mixed = fc.array(fc.oneof(peer, dataplane ? ipPeerDual : ipPeer), {
+    minLength: 1,
+    maxLength: 2,
+  });
   const anyPorts = fc.array(fc.oneof(numberedPort, namedPort), { minLength: 1, maxLength: 2 });
-  const numbered = fc.array(numberedPort, { minLength: 1, maxLength: 2 });
+  const numbered = dataplane ? anyPorts : fc.array(numberedPort, { minLength: 1, maxLength: 2 });
   const withPorts = (peers: fc.Arbitrary<unknown[] | undefined>, ports: fc.Arbitrary<Json[]>) =>
     fc
       .record({ peers, ports: fc.option(ports, { nil: undefined }) })
@@ -155,10 +176,73 @@ export const scenarioArb = fc.record({
   policies: fc.array(policyArb, { minLength: 1, maxLength: 5 }),
 });
 
+/** Ports of a second container: names the first container's pool also uses, other numbers. */
+const SIDECAR_PORTS = [
+  { name: "http", containerPort: 8000, protocol: "TCP" },
+  { name: "dns", containerPort: 5353, protocol: "UDP" },
+  { name: "metrics", containerPort: 9091, protocol: "UDP" },
+  { name: "assoc", containerPort: 8082, protocol: "SCTP" },
+];
+
+/**
+ * What a dataplane gets wrong beyond the analyzer's scenarios: hostNetwork pods, a port name
+ * declared by two containers of a pod, named ports in egress rules that reach addresses,
+ * `policyTypes: []`, explicit `from: []`/`to: []`.
+ */
+const dataplaneWorkloadArb = fc.record({
+  namespace: fc.constantFrom(...HOMES),
+  labels: labelsArb(LABEL_VALUES),
+  ports: fc.subarray(CONTAINER_PORTS, { maxLength: 2 }),
+  sidecarPorts: fc.subarray(SIDECAR_PORTS, { maxLength: 2 }),
+  hostNetwork: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+});
+
+const dataplanePolicyArb = fc
+  .record({
+    namespace: fc.constantFrom(...HOMES),
+    podSelector: fc.option(podSelector, { nil: undefined, freq: 6 }),
+    policyTypes: fc.constantFrom(undefined, [], ["Ingress"], ["Egress"], ["Ingress", "Egress"]),
+    ingress: fc.option(fc.array(ruleArb("ingress", true), { maxLength: 2 }), { nil: undefined }),
+    egress: fc.option(fc.array(ruleArb("egress", true), { maxLength: 2 }), { nil: undefined }),
+  })
+  .map((p) => {
+    // An absent podSelector is an empty one: the field is a struct, not a pointer.
+    const spec: Json = p.podSelector ? { podSelector: p.podSelector } : {};
+    if (p.policyTypes) spec.policyTypes = p.policyTypes;
+    if (p.ingress) spec.ingress = p.ingress;
+    if (p.egress) spec.egress = p.egress;
+    return { namespace: p.namespace, spec };
+  });
+
+/** A Namespace may claim another's name label; the API server sets it to its own name. */
+const dataplaneNamespaceArb = fc.record({
+  labels: fc
+    .tuple(labelsArb(NS_LABELS), fc.boolean())
+    .map(([labels, spoof]) =>
+      spoof ? { ...labels, "kubernetes.io/metadata.name": "ns-c" } : labels,
+    ),
+  declared: fc.boolean(),
+});
+
+export const dataplaneScenarioArb = fc.record({
+  namespaces: fc.tuple(...NAMESPACES.map(() => dataplaneNamespaceArb)),
+  workloads: fc.array(dataplaneWorkloadArb, { minLength: 2, maxLength: 6 }),
+  policies: fc.array(dataplanePolicyArb, { minLength: 1, maxLength: 5 }),
+});
+
 export type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
+export type DataplaneScenario =
+  typeof dataplaneScenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** The scenario as a stream of JSON documents (valid YAML), the same text for both analyzers. */
-export function scenarioYaml(scenario: Scenario): string {
+export function scenarioYaml(scenario: Scenario | DataplaneScenario): string {
+  return scenarioDocuments(scenario)
+    .map((d) => `---\n${JSON.stringify(d, null, 1)}\n`)
+    .join("");
+}
+
+/** The scenario's Namespace, Deployment and NetworkPolicy objects. */
+export function scenarioDocuments(scenario: Scenario | DataplaneScenario): Json[] {
   const documents: Json[] = [];
   scenario.namespaces.forEach((ns, i) => {
     if (!ns.declared) return;
@@ -168,17 +252,26 @@ export function scenarioYaml(scenario: Scenario): string {
       metadata: { name: NAMESPACES[i], labels: ns.labels },
     });
   });
-  scenario.workloads.forEach((w, i) => {
+  const workloads: Array<
+    Scenario["workloads"][number] &
+      Partial<Pick<DataplaneScenario["workloads"][number], "sidecarPorts" | "hostNetwork">>
+  > = scenario.workloads;
+  workloads.forEach((w, i) => {
     const labels = { ...w.labels, "workload-id": `w${i}` };
     const container: Json = { name: "main", image: "example/app:1.0" };
     if (w.ports.length) container.ports = w.ports;
+    const containers = [container];
+    if (w.sidecarPorts?.length)
+      containers.push({ name: "sidecar", image: "example/sidecar:1.0", ports: w.sidecarPorts });
+    const podSpec: Json = { containers };
+    if (w.hostNetwork) podSpec.hostNetwork = true;
     documents.push({
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name: `w${i}`, namespace: w.namespace },
       spec: {
         selector: { matchLabels: { "workload-id": `w${i}` } },
-        template: { metadata: { labels }, spec: { containers: [container] } },
+        template: { metadata: { labels }, spec: podSpec },
       },
     });
   });
@@ -190,5 +283,5 @@ export function scenarioYaml(scenario: Scenario): string {
       spec: p.spec,
     });
   });
-  return documents.map((d) => `---\n${JSON.stringify(d, null, 1)}\n`).join("");
+  return documents;
 }

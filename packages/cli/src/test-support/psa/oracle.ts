@@ -1,5 +1,4 @@
-import { findTool } from "@scout-deploy/core/testing";
-import { askJsonLines } from "../json-lines.js";
+import { askJsonLines, findTool } from "@scout-deploy/core/testing";
 
 /** psa-oracle's binary: $PSA_ORACLE_PATH, else where scripts/install-psa-oracle.sh puts it. */
 export function psaOraclePath(): string | undefined {

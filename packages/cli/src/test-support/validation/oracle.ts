@@ -1,5 +1,4 @@
-import { findTool } from "@scout-deploy/core/testing";
-import { askJsonLines } from "../json-lines.js";
+import { askJsonLines, findTool } from "@scout-deploy/core/testing";
 
 /** validation-oracle's binary: $VALIDATION_ORACLE, else where scripts/install-validation-oracle.sh puts it. */
 export function validationOraclePath(): string | undefined {

@@ -322,6 +322,26 @@ new RuleTester({ describe, it }).run(allowedFlows, {
       ],
     },
     {
+      // The frontend's egress rule to the backend is there: the backend's address is its node's.
+      name: "a backend on the node's network: the flows to it are blocked, one finding at hostNetwork and no rule to add",
+      yaml: `${PODS.replace("spec: {containers: [{name: api,", "spec: {hostNetwork: true, containers: [{name: api,")}${POLICIES}`,
+      errors: [
+        {
+          messageId: "missingOnHostNetwork",
+          line: 9,
+          column: 8,
+          data: {
+            target: "Pod default/backend (hostNetwork: true)",
+            count: "a flow",
+            instance: "instance default",
+            flows: "default/frontend -> default/backend (frontend -> backend) on TCP 8000",
+          },
+        },
+        // The frontend's DNS rule has no `to`: it reaches every address, the node's included.
+        { messageId: "extraFlows", line: 32, column: 7 },
+      ],
+    },
+    {
       name: "a shared Prometheus that the backend does not admit: the guide's flow is missing",
       yaml: MONITORING,
       errors: [

@@ -38,6 +38,8 @@ export const allowedFlows = defineRule({
         "{{target}}, {{rule}}, meant for DNS, does not reach {{destination}} on {{ports}} ({{instance}}): {{sources}} cannot resolve the Services they connect to, so their connections will fail; make it this {{fix}}",
       missingFlows:
         "{{target}} blocks {{count}} that Scout needs ({{instance}}), so Scout would break: {{flows}}",
+      missingOnHostNetwork:
+        "{{target}} runs on the node's network, whose address no podSelector matches, so the policies block {{count}} that Scout needs ({{instance}}) and Scout would break: {{flows}}; run it on the pod network (remove hostNetwork)",
       dnsBeyond53:
         "NetworkPolicy {{policy}}, {{rule}}, lets its pods reach the cluster's DNS ({{dns}}) on {{ports}}, where DNS needs only 53/UDP and 53/TCP; list only those ports",
     },
@@ -105,9 +107,16 @@ export const allowedFlows = defineRule({
         rule: ruleName(first.target.pointer),
         count: flowCount(group.length),
         instance: instancesOf(group),
-        flows: group.map(first.kind === "extra" ? describeExtra : describeMissing).join("; "),
+        flows: group.map(first.kind === "extra" ? describeFlow : describeMissing).join("; "),
       };
       if (first.kind === "extra") context.report({ messageId: "extraFlows", data, ...target });
+      else if (first.onHostNetwork)
+        context.report({
+          messageId: "missingOnHostNetwork",
+          data: { ...data, flows: group.map(describeFlow).join("; ") },
+          severity: "warning",
+          ...target,
+        });
       else context.report({ messageId: "missingFlows", data, severity: "warning", ...target });
     }
   },
@@ -186,10 +195,10 @@ function instancesOf(group: readonly FlowDifference[]): string {
   return [...new Set(group.map((d) => d.instance ?? "no instance"))].join("; ");
 }
 
-function describeExtra(d: FlowDifference): string {
-  return `${d.source} -> ${d.destination} (${d.from} -> ${d.to}) on ${describePorts(d.conns)}`;
+function describeMissing(d: FlowDifference): string {
+  return `${describeFlow(d)}: add this ${d.fix ?? "rule"}`;
 }
 
-function describeMissing(d: FlowDifference): string {
-  return `${d.source} -> ${d.destination} (${d.from} -> ${d.to}) on ${describePorts(d.conns)}: add this ${d.fix ?? "rule"}`;
+function describeFlow(d: FlowDifference): string {
+  return `${d.source} -> ${d.destination} (${d.from} -> ${d.to}) on ${describePorts(d.conns)}`;
 }
