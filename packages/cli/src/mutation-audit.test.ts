@@ -543,7 +543,11 @@ const mutations: Mutation[] = [
         "verbs: [get, list]",
       ],
     ],
-    expect: [["rbac/no-dangerous-verbs", "Role/scout-backend", "list"]],
+    expect: [
+      ["rbac/no-dangerous-verbs", "Role/scout-backend", "list"],
+      // get without resourceNames: every Secret whose name is known (a warning beyond rules.md)
+      ["rbac/no-dangerous-verbs", "Role/scout-backend", "verbs: [get, list]"],
+    ],
   },
   {
     name: "list on the one Secret named in resourceNames",

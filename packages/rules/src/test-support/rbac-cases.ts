@@ -16,12 +16,35 @@ export interface Danger {
   targets: Array<Omit<Request, "verb">>;
   /** Reading every object: a request without a name (list, watch). */
   unnamed?: boolean;
+  /** Reading any object by a name the rule does not list (get). */
+  anyName?: boolean;
+  /** The names the danger is asked for, whatever the rule lists (signers). */
+  requestNames?: readonly string[];
+  /** A cluster-scoped resource: a Role's binding never grants it. */
+  clusterScoped?: boolean;
 }
 
 const onRoles = [
   { apiGroup: RBAC_GROUP, resource: "roles" },
   { apiGroup: RBAC_GROUP, resource: "clusterroles" },
 ];
+
+const core = (resource: string) => ({ apiGroup: "", resource });
+const CONTROLLERS = [
+  ...["deployments", "replicasets", "statefulsets", "daemonsets"].map((resource) => ({
+    apiGroup: "apps",
+    resource,
+  })),
+  ...["jobs", "cronjobs"].map((resource) => ({ apiGroup: "batch", resource })),
+];
+const ADMISSION = [
+  "validatingwebhookconfigurations",
+  "mutatingwebhookconfigurations",
+  "validatingadmissionpolicies",
+  "validatingadmissionpolicybindings",
+  "mutatingadmissionpolicies",
+  "mutatingadmissionpolicybindings",
+].map((resource) => ({ apiGroup: "admissionregistration.k8s.io", resource }));
 
 export const DANGERS: readonly Danger[] = [
   { verb: "escalate", names: "escalate", targets: onRoles },
@@ -55,6 +78,67 @@ export const DANGERS: readonly Danger[] = [
     targets: [{ apiGroup: "", resource: "secrets" }],
     unnamed: true,
   })),
+  // Beyond rules.md: warnings, named by the escalation path (ESCALATION_PATHS of the rule).
+  { verb: "get", names: "secrets", targets: [core("secrets")], anyName: true },
+  {
+    verb: "create",
+    names: "createPods",
+    targets: [core("pods"), core("replicationcontrollers"), ...CONTROLLERS],
+    unnamed: true,
+  },
+  ...["update", "patch"].map((verb) => ({
+    verb,
+    names: "podTemplates",
+    targets: [core("replicationcontrollers"), ...CONTROLLERS],
+  })),
+  ...["get", "create"].map((verb) => ({
+    verb,
+    names: "nodeProxy",
+    targets: [{ ...core("nodes"), subresource: "proxy" }],
+    clusterScoped: true,
+  })),
+  ...["get", "create"].map((verb) => ({
+    verb,
+    names: "portForward",
+    targets: [{ ...core("pods"), subresource: "portforward" }],
+  })),
+  ...["update", "patch"].map((verb) => ({
+    verb,
+    names: "ephemeral",
+    targets: [{ ...core("pods"), subresource: "ephemeralcontainers" }],
+  })),
+  {
+    verb: "approve",
+    names: "signers",
+    targets: [{ apiGroup: "certificates.k8s.io", resource: "signers" }],
+    // The API server asks for the signer's name, then for its domain with "/*".
+    requestNames: [
+      "kubernetes.io/kube-apiserver-client",
+      "kubernetes.io/kube-apiserver-client-kubelet",
+      "kubernetes.io/kubelet-serving",
+      "kubernetes.io/*",
+    ],
+    clusterScoped: true,
+  },
+  ...["create", "update", "patch", "delete"].map((verb) => ({
+    verb,
+    names: "admission",
+    targets: ADMISSION,
+    unnamed: verb === "create",
+    clusterScoped: true,
+  })),
+  ...["update", "patch"].map((verb) => ({
+    verb,
+    names: "namespaces",
+    targets: [core("namespaces")],
+  })),
+  {
+    verb: "create",
+    names: "persistentVolumes",
+    targets: [core("persistentvolumes")],
+    unnamed: true,
+    clusterScoped: true,
+  },
 ];
 
 const VERBS = [
@@ -70,8 +154,18 @@ const VERBS = [
   "escalate",
   "bind",
   "impersonate",
+  "approve",
 ];
-const API_GROUPS = ["", "*", "apps", RBAC_GROUP, "authentication.k8s.io"];
+const API_GROUPS = [
+  "",
+  "*",
+  "apps",
+  RBAC_GROUP,
+  "authentication.k8s.io",
+  "batch",
+  "certificates.k8s.io",
+  "admissionregistration.k8s.io",
+];
 const RESOURCES = [
   "*",
   "secrets",
@@ -91,9 +185,22 @@ const RESOURCES = [
   "groups",
   "configmaps",
   "deployments",
+  "jobs",
+  "replicationcontrollers",
+  "nodes/proxy",
+  "*/proxy",
+  "pods/portforward",
+  "pods/ephemeralcontainers",
+  "signers",
+  "certificatesigningrequests/approval",
+  "validatingwebhookconfigurations",
+  "mutatingadmissionpolicies",
+  "namespaces",
+  "namespaces/status",
+  "persistentvolumes",
 ];
 const URLS = ["/healthz", "/metrics", "/api/*", "/*", "*", "/logs"];
-const NAMES = ["scout-secrets", "backend-0", ""];
+const NAMES = ["scout-secrets", "backend-0", "", SCOUT, "kubernetes.io/kube-apiserver-client"];
 
 const unique = <T>(arb: fc.Arbitrary<T>, max: number) =>
   fc.uniqueArray(arb, { minLength: 1, maxLength: max });
