@@ -104,15 +104,14 @@ function dangerRequests(
         danger.anyName ? "zz-unlisted" : (resourceNames.find((n) => n !== "") ?? "any"),
       ]);
   // Every key of user extras can be impersonated: ask for each subresource the rule names too.
-  const extras =
-    danger.verb === "impersonate"
-      ? resources.flatMap((r) => {
-          const sub = r.split("/")[1];
-          return sub
-            ? [{ apiGroup: "authentication.k8s.io", resource: "userextras", subresource: sub }]
-            : [];
-        })
-      : [];
+  const extras = danger.targets.some((t) => t.resource === "userextras")
+    ? resources.flatMap((r) => {
+        const sub = r.split("/")[1];
+        return sub
+          ? [{ apiGroup: "authentication.k8s.io", resource: "userextras", subresource: sub }]
+          : [];
+      })
+    : [];
   return [...danger.targets, ...extras].flatMap((t) =>
     names.map((name) => ({ verb: danger.verb, ...t, name })),
   );
@@ -266,9 +265,9 @@ describe("rbac/* rules against the Kubernetes v1.37.2 RBAC authorizer", () => {
             owned.add(id);
             // A Role's rules apply in its namespace alone: where that matters, ask the authorizer
             // through a RoleBinding of it (the rule alone) rather than the rule's match.
-            const askBound = (rule: Record<string, unknown>, requests: Request[], key: string) => {
+            const askBound: Ask = (rule, requests, key, clusterScoped) => {
               const at = oracleCases.length;
-              oracleCases.push(boundRuleCase(object, rule, requests));
+              oracleCases.push(boundRuleCase(object, rule, requests, clusterScoped ?? false));
               subjectChecks.push({ key, at });
             };
             object.rules.forEach((rule, i) => {
@@ -398,32 +397,39 @@ function askRuleQuestions(rule: RuleShape, index: number, id: string, ask: Ask, 
   if (!rule.resources) return;
   (rule.verbs ?? []).forEach((verb, j) => {
     if (verb === "*") return; // rbac/no-wildcards' alone
-    const seen = new Set<string>();
+    // Several dangers may share a key (escalate on roles and on clusterroles): any one is the finding.
     for (const danger of DANGERS.filter((d) => d.verb === verb)) {
       const escalating = danger.names === verb;
       // A grant only through a "*" resource is rbac/no-wildcards' finding; a named escalating verb is the cause itself.
       const resources = escalating ? rule.resources! : rule.resources!.filter((r) => r !== "*");
       const key = `rbac/no-dangerous-verbs|${id}|/rules/${index}/verbs/${j}|${danger.names}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const requests = dangerRequests(danger, rule.resourceNames ?? [], resources);
       const scoped = danger.clusterScoped || danger.names === "namespaces";
-      (scoped ? askScoped : ask)(
-        { ...rule, verbs: [verb], resources },
-        dangerRequests(danger, rule.resourceNames ?? [], resources),
-        key,
-      );
+      const asked = { ...rule, verbs: [verb], resources };
+      if (scoped) askScoped(asked, requests, key, danger.clusterScoped ?? false);
+      else ask(asked, requests, key);
     }
   });
 }
 
-type Ask = (rule: Record<string, unknown>, requests: Request[], key: string) => void;
+type Ask = (
+  rule: Record<string, unknown>,
+  requests: Request[],
+  key: string,
+  clusterScoped?: boolean,
+) => void;
 
 /**
  * A Role of one rule bound to `user probe` in its namespace, asked the requests as the API server
  * makes them: a cluster-scoped resource with no namespace, a Namespace with its own name as the
  * namespace (RequestInfo), here the Role's, for the Role can reach no other.
  */
-function boundRuleCase(role: RbacObject, rule: Record<string, unknown>, requests: Request[]) {
+function boundRuleCase(
+  role: RbacObject,
+  rule: Record<string, unknown>,
+  requests: Request[],
+  clusterScoped: boolean,
+) {
   const namespace = (role.metadata as { namespace?: string }).namespace ?? SCOUT;
   const binding = {
     apiVersion: `${RBAC_GROUP}/v1`,
@@ -434,7 +440,9 @@ function boundRuleCase(role: RbacObject, rule: Record<string, unknown>, requests
   };
   const questions = requests.map((r) => ({
     ...r,
-    ...(r.resource === "namespaces" ? { namespace, name: namespace } : { namespace: "" }),
+    ...(r.resource === "namespaces"
+      ? { namespace, name: namespace }
+      : { namespace: clusterScoped ? "" : namespace }),
     user: "probe",
     groups: [],
   }));

@@ -250,6 +250,8 @@ const RISKY_BUILT_INS: ReadonlyArray<{
     name: "system:controller:clusterrole-aggregation-controller",
     labels: BOOTSTRAP,
     grants: "escalate on clusterroles",
+    // Escalating a ClusterRole is asked with no namespace: a RoleBinding grants nothing of it.
+    clusterScoped: true,
   }, // Beyond rules.md (warnings): a Pod created in the namespace runs as any of its accounts…
   ...[
     ["system:controller:daemon-set-controller", "create on pods"],

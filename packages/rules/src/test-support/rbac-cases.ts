@@ -47,7 +47,10 @@ const ADMISSION = [
 ].map((resource) => ({ apiGroup: "admissionregistration.k8s.io", resource }));
 
 export const DANGERS: readonly Danger[] = [
-  { verb: "escalate", names: "escalate", targets: onRoles },
+  // Escalating a ClusterRole and impersonating a user, group, uid or extra are asked with no
+  // namespace; binding is asked in the RoleBinding's namespace, a service account in its own.
+  { verb: "escalate", names: "escalate", targets: [onRoles[0]!] },
+  { verb: "escalate", names: "escalate", targets: [onRoles[1]!], clusterScoped: true },
   { verb: "bind", names: "bind", targets: onRoles },
   {
     verb: "impersonate",
@@ -55,10 +58,15 @@ export const DANGERS: readonly Danger[] = [
     targets: [
       { apiGroup: "", resource: "users" },
       { apiGroup: "", resource: "groups" },
-      { apiGroup: "", resource: "serviceaccounts" },
       { apiGroup: "authentication.k8s.io", resource: "uids" },
       { apiGroup: "authentication.k8s.io", resource: "userextras", subresource: "scopes" },
     ],
+    clusterScoped: true,
+  },
+  {
+    verb: "impersonate",
+    names: "impersonate",
+    targets: [{ apiGroup: "", resource: "serviceaccounts" }],
   },
   ...["create", "get"].flatMap((verb) =>
     ["exec", "attach"].map((sub) => ({

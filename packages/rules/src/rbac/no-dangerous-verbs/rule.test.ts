@@ -192,7 +192,7 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
       `,
     },
     {
-      name: "another domain's signer, a Namespace's status, reading workloads, secrets of another group",
+      name: "another domain's signer, a Namespace's status, reading workloads, secrets of another group; RoleBindings of built-ins that act on cluster-scoped resources alone",
       yaml: `
         apiVersion: rbac.authorization.k8s.io/v1
         kind: ClusterRole
@@ -217,6 +217,12 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
         metadata: {name: kubelet, namespace: scout}
         roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:kubelet-api-admin}
         subjects: [{kind: ServiceAccount, name: scout-backend}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: aggregator, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:controller:clusterrole-aggregation-controller}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
       `,
     },
     {
@@ -235,6 +241,21 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
         aggregationRule:
           clusterRoleSelectors: [{matchLabels: {rbac.authorization.k8s.io/aggregate-to-view: "true"}}]
         rules: []
+      `,
+    },
+    {
+      name: "a Role never grants impersonating users, groups, uids or extras, nor escalating ClusterRoles: asked with no namespace",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: inert-here, namespace: scout}
+        rules:
+          - apiGroups: ["", authentication.k8s.io]
+            resources: [users, groups, uids, userextras/scopes]
+            verbs: [impersonate]
+          - apiGroups: [rbac.authorization.k8s.io]
+            resources: [clusterroles]
+            verbs: [escalate]
       `,
     },
   ],
@@ -728,6 +749,35 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
             role: "system:controller:replicaset-controller",
             grants: "create on pods",
           },
+        },
+      ],
+    },
+    {
+      name: "a Role impersonates the accounts of its namespace and binds any ClusterRole there",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: sudo, namespace: scout}
+        rules:
+          - apiGroups: [""]
+            resources: [users, serviceaccounts]
+            verbs: [impersonate]
+          - apiGroups: [rbac.authorization.k8s.io]
+            resources: [clusterroles]
+            verbs: [bind, escalate]
+      `,
+      errors: [
+        {
+          messageId: "escalating",
+          line: 7,
+          column: 13,
+          data: { kind: "Role", name: "sudo", verb: "impersonate" },
+        },
+        {
+          messageId: "escalating",
+          line: 10,
+          column: 13,
+          data: { kind: "Role", name: "sudo", verb: "bind" },
         },
       ],
     },

@@ -9,26 +9,40 @@ import {
 
 const RBAC_GROUP = "rbac.authorization.k8s.io";
 const AUTHENTICATION_GROUP = "authentication.k8s.io";
-const onRoles = [
-  { group: RBAC_GROUP, resource: "roles" },
-  { group: RBAC_GROUP, resource: "clusterroles" },
-];
 /**
  * What each escalating verb acts on: the authorizer checks `escalate` and `bind` on roles and
  * clusterroles of the RBAC group, `impersonate` on users, groups, service accounts, uids and user
  * extras (`userextras/<key>`, any key). Elsewhere the verb is never requested and grants nothing.
+ * `clusterScoped`: asked with no namespace (escalating a ClusterRole, impersonating a user, group,
+ * uid or extra), which no Role's rules match; binding a ClusterRole is asked in the RoleBinding's
+ * namespace and impersonating a service account in the account's.
  */
-const ESCALATING = new Map<string, ReadonlyArray<{ group: string; resource: string }>>([
-  ["escalate", onRoles],
-  ["bind", onRoles],
+const ESCALATING = new Map<
+  string,
+  ReadonlyArray<{ group: string; resource: string; clusterScoped?: boolean }>
+>([
+  [
+    "escalate",
+    [
+      { group: RBAC_GROUP, resource: "roles" },
+      { group: RBAC_GROUP, resource: "clusterroles", clusterScoped: true },
+    ],
+  ],
+  [
+    "bind",
+    [
+      { group: RBAC_GROUP, resource: "roles" },
+      { group: RBAC_GROUP, resource: "clusterroles" },
+    ],
+  ],
   [
     "impersonate",
     [
-      { group: "", resource: "users" },
-      { group: "", resource: "groups" },
+      { group: "", resource: "users", clusterScoped: true },
+      { group: "", resource: "groups", clusterScoped: true },
       { group: "", resource: "serviceaccounts" },
-      { group: AUTHENTICATION_GROUP, resource: "uids" },
-      { group: AUTHENTICATION_GROUP, resource: "userextras/" },
+      { group: AUTHENTICATION_GROUP, resource: "uids", clusterScoped: true },
+      { group: AUTHENTICATION_GROUP, resource: "userextras/", clusterScoped: true },
     ],
   ],
 ]);
@@ -307,7 +321,9 @@ export const noDangerousVerbs = defineRule({
           if (targets) {
             if (
               !namesReach("named", rule, undefined) ||
-              !targets.some((t) => reaches(rule, t.group, t.resource))
+              !targets.some(
+                (t) => !(role.namespaced && t.clusterScoped) && reaches(rule, t.group, t.resource),
+              )
             ) {
               continue;
             }
