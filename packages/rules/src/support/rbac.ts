@@ -268,6 +268,10 @@ const RISKY_BUILT_INS: ReadonlyArray<{
     ["system:persistent-volume-provisioner", "create on persistentvolumes"],
     ["system:kubelet-api-admin", "get and create on nodes/proxy"],
     ["system:controller:certificate-controller", "approve on signers"],
+    [
+      "system:certificates.k8s.io:certificatesigningrequests:nodeclient",
+      "create on certificatesigningrequests/nodeclient",
+    ],
     ...["kube-apiserver-client", "kube-apiserver-client-kubelet", "kubelet-serving"].map(
       (signer) => [
         `system:certificates.k8s.io:${signer}-approver`,

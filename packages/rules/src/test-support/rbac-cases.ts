@@ -128,6 +128,19 @@ export const DANGERS: readonly Danger[] = [
     ],
     clusterScoped: true,
   },
+  {
+    verb: "create",
+    names: "nodeClient",
+    targets: [
+      {
+        apiGroup: "certificates.k8s.io",
+        resource: "certificatesigningrequests",
+        subresource: "nodeclient",
+      },
+    ],
+    unnamed: true,
+    clusterScoped: true,
+  },
   ...["create", "update", "patch", "delete"].map((verb) => ({
     verb,
     names: "admission",
@@ -201,6 +214,8 @@ const RESOURCES = [
   "pods/ephemeralcontainers",
   "signers",
   "certificatesigningrequests/approval",
+  "certificatesigningrequests/nodeclient",
+  "*/nodeclient",
   "validatingwebhookconfigurations",
   "mutatingadmissionpolicies",
   "namespaces",

@@ -183,7 +183,12 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
             resourceNames: [scout-backend]
             verbs: [create]
           - apiGroups: ["", certificates.k8s.io, admissionregistration.k8s.io]
-            resources: [nodes/proxy, persistentvolumes, signers, validatingwebhookconfigurations]
+            resources:
+              - nodes/proxy
+              - persistentvolumes
+              - signers
+              - validatingwebhookconfigurations
+              - certificatesigningrequests/nodeclient
             verbs: [get, create, approve, update]
           - apiGroups: [""]
             resources: [namespaces]
@@ -778,6 +783,42 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
           line: 10,
           column: 13,
           data: { kind: "Role", name: "sudo", verb: "bind" },
+        },
+      ],
+    },
+    {
+      name: "the controller manager approves a node client certificate for whoever may create nodeclient requests",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: deployer}
+        rules:
+          - apiGroups: [certificates.k8s.io]
+            resources: [certificatesigningrequests, "*/nodeclient"]
+            verbs: [create]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: bootstrap}
+        roleRef:
+          apiGroup: rbac.authorization.k8s.io
+          kind: ClusterRole
+          name: system:certificates.k8s.io:certificatesigningrequests:nodeclient
+        subjects: [{kind: ServiceAccount, name: ops, namespace: ops}]
+      `,
+      errors: [
+        warned(deployer, "create", "certificatesigningrequests/nodeclient", "nodeClient", "7:13"),
+        {
+          messageId: "boundBuiltIn",
+          line: 15,
+          column: 3,
+          severity: "warning",
+          data: {
+            kind: "ClusterRoleBinding",
+            name: "bootstrap",
+            role: "system:certificates.k8s.io:certificatesigningrequests:nodeclient",
+            grants: "create on certificatesigningrequests/nodeclient",
+          },
         },
       ],
     },

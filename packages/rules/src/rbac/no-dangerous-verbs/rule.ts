@@ -84,7 +84,7 @@ const ADMISSION = inGroup(
   "mutatingadmissionpolicybindings",
 );
 /** The signers whose certificates kube-controller-manager issues; `kubernetes.io/*` is asked too. */
-export const CLUSTER_SIGNERS = [
+const CLUSTER_SIGNERS = [
   "kubernetes.io/kube-apiserver-client",
   "kubernetes.io/kube-apiserver-client-kubelet",
   "kubernetes.io/kubelet-serving",
@@ -93,8 +93,7 @@ export const CLUSTER_SIGNERS = [
 
 /** The escalation paths beyond rules.md, each in one sentence (the differential keys on them). */
 export const ESCALATION_PATHS = {
-  secrets:
-    "it reads every Secret of the namespace whose name it knows, and Pod specs and events tell the names",
+  secrets: "it reads any Secret whose name it knows, and Pod specs and events tell the names",
   createPods:
     "a Pod it creates, directly or through a controller, can run as any ServiceAccount of the namespace and mount any of its Secrets",
   podTemplates:
@@ -105,6 +104,8 @@ export const ESCALATION_PATHS = {
     "it adds a container of any image to a running Pod, with the Pod's ServiceAccount and volumes",
   signers:
     "with update on certificatesigningrequests/approval it approves certificates the cluster issues for any user or node",
+  nodeClient:
+    "kube-controller-manager approves its requests for a client certificate of any node name, so it can act as a node",
   admission:
     "admission webhooks and policies see, rewrite or stop checking every object written to the cluster",
   namespaces:
@@ -161,6 +162,14 @@ const DANGERS: readonly Danger[] = [
     names: { only: CLUSTER_SIGNERS },
     clusterScoped: true,
     path: ESCALATION_PATHS.signers,
+  },
+  {
+    // The csrapproving controller asks it with no name and no namespace (a SubjectAccessReview).
+    targets: inGroup("certificates.k8s.io", "certificatesigningrequests/nodeclient"),
+    verbs: ["create"],
+    names: "unnamed",
+    clusterScoped: true,
+    path: ESCALATION_PATHS.nodeClient,
   },
   {
     targets: ADMISSION,
@@ -274,7 +283,7 @@ export const noDangerousVerbs = defineRule({
   meta: {
     severity: "error",
     description:
-      "No role grants escalate, bind or impersonate, create or get on pods/exec or pods/attach, create on serviceaccounts/token, or list/watch on secrets; warns of the other escalation paths Kubernetes documents (get on every Secret, creating Pods or rewriting Pod templates, nodes/proxy, port-forward, ephemeral containers, certificate approval, admission control, namespace labels, PersistentVolumes).",
+      "No role grants escalate, bind or impersonate, create or get on pods/exec or pods/attach, create on serviceaccounts/token, or list/watch on secrets; warns of the other escalation paths Kubernetes documents (get on every Secret, creating Pods or rewriting Pod templates, nodes/proxy, port-forward, ephemeral containers, certificate approval and node client certificates, admission control, namespace labels, PersistentVolumes).",
     remediation:
       "Remove the verb; read one named Secret with get and resourceNames instead of listing them all.",
     guide: "RBAC: Minimal permissions: Only necessary permissions granted",
