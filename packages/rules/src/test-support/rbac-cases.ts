@@ -30,6 +30,7 @@ const onRoles = [
 ];
 
 const core = (resource: string) => ({ apiGroup: "", resource });
+const AUTHN = "authentication.k8s.io";
 const CONTROLLERS = [
   ...["deployments", "replicasets", "statefulsets", "daemonsets"].map((resource) => ({
     apiGroup: "apps",
@@ -67,6 +68,35 @@ export const DANGERS: readonly Danger[] = [
     verb: "impersonate",
     names: "impersonate",
     targets: [{ apiGroup: "", resource: "serviceaccounts" }],
+  },
+  // Constrained impersonation (on by default since 1.36): impersonate:<mode> on the identity.
+  {
+    verb: "impersonate:user-info",
+    names: "impersonate:user-info",
+    targets: [
+      ...["users", "groups", "uids"].map((resource) => ({ apiGroup: AUTHN, resource })),
+      { apiGroup: AUTHN, resource: "userextras", subresource: "scopes" },
+    ],
+    clusterScoped: true,
+  },
+  {
+    verb: "impersonate:serviceaccount",
+    names: "impersonate:serviceaccount",
+    targets: [{ apiGroup: AUTHN, resource: "serviceaccounts" }],
+  },
+  {
+    verb: "impersonate:arbitrary-node",
+    names: "impersonate:arbitrary-node",
+    targets: [{ apiGroup: AUTHN, resource: "nodes" }],
+    clusterScoped: true,
+  },
+  {
+    verb: "impersonate:associated-node",
+    names: "impersonate:associated-node",
+    targets: [{ apiGroup: AUTHN, resource: "nodes" }],
+    // Whichever node the account's Pod runs on: the API server asks for the name "*".
+    requestNames: ["*"],
+    clusterScoped: true,
   },
   ...["create", "get"].flatMap((verb) =>
     ["exec", "attach"].map((sub) => ({
@@ -176,6 +206,10 @@ const VERBS = [
   "bind",
   "impersonate",
   "approve",
+  "impersonate:user-info",
+  "impersonate:serviceaccount",
+  "impersonate:associated-node",
+  "impersonate-on:user-info:list",
 ];
 const API_GROUPS = [
   "",
@@ -221,9 +255,10 @@ const RESOURCES = [
   "namespaces",
   "namespaces/status",
   "persistentvolumes",
+  "nodes",
 ];
 const URLS = ["/healthz", "/metrics", "/api/*", "/*", "*", "/logs"];
-const NAMES = ["scout-secrets", "backend-0", "", SCOUT, "kubernetes.io/kube-apiserver-client"];
+const NAMES = ["scout-secrets", "backend-0", "", SCOUT, "kubernetes.io/kube-apiserver-client", "*"];
 
 const unique = <T>(arb: fc.Arbitrary<T>, max: number) =>
   fc.uniqueArray(arb, { minLength: 1, maxLength: max });

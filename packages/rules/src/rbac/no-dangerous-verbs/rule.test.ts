@@ -263,6 +263,34 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
             verbs: [escalate]
       `,
     },
+    {
+      name: "constrained impersonation grants nothing where the API server does not ask it",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: narrow, namespace: scout}
+        rules:
+          - apiGroups: [authentication.k8s.io]
+            resources: [users, groups, nodes]
+            verbs: [impersonate:user-info, impersonate:arbitrary-node]
+          - apiGroups: [""]
+            resources: [serviceaccounts]
+            verbs: [impersonate:serviceaccount]
+          - apiGroups: [""]
+            resources: [secrets]
+            resourceNames: [scout-secrets]
+            verbs: [impersonate-on:user-info:get]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: one-node}
+        rules:
+          - apiGroups: [authentication.k8s.io]
+            resources: [nodes]
+            resourceNames: [node-1]
+            verbs: [impersonate:associated-node]
+      `,
+    },
   ],
   invalid: [
     {
@@ -819,6 +847,47 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
             role: "system:certificates.k8s.io:certificatesigningrequests:nodeclient",
             grants: "create on certificatesigningrequests/nodeclient",
           },
+        },
+      ],
+    },
+    {
+      name: "constrained impersonation (on by default since 1.36) is impersonation",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: sudo}
+        rules:
+          - apiGroups: [authentication.k8s.io]
+            resources: [users, nodes]
+            resourceNames: [alice, "*"]
+            verbs: [impersonate:user-info, impersonate:associated-node]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: as-account, namespace: scout}
+        rules:
+          - apiGroups: [authentication.k8s.io]
+            resources: [serviceaccounts]
+            verbs: [impersonate:serviceaccount]
+      `,
+      errors: [
+        {
+          messageId: "escalating",
+          line: 8,
+          column: 13,
+          data: { kind: "ClusterRole", name: "sudo", verb: "impersonate:user-info" },
+        },
+        {
+          messageId: "escalating",
+          line: 8,
+          column: 36,
+          data: { kind: "ClusterRole", name: "sudo", verb: "impersonate:associated-node" },
+        },
+        {
+          messageId: "escalating",
+          line: 16,
+          column: 13,
+          data: { kind: "Role", name: "as-account", verb: "impersonate:serviceaccount" },
         },
       ],
     },

@@ -9,6 +9,22 @@ import {
 
 const RBAC_GROUP = "rbac.authorization.k8s.io";
 const AUTHENTICATION_GROUP = "authentication.k8s.io";
+interface Target {
+  group: string;
+  resource: string;
+  clusterScoped?: boolean;
+  /** The one name the API server asks for, whatever the request. */
+  askedName?: string;
+}
+
+const authn = (resource: string, more: Partial<Target> = {}): Target => ({
+  group: AUTHENTICATION_GROUP,
+  resource,
+  clusterScoped: true,
+  ...more,
+});
+const USER_INFO = [authn("users"), authn("groups"), authn("uids"), authn("userextras/")];
+
 /**
  * What each escalating verb acts on: the authorizer checks `escalate` and `bind` on roles and
  * clusterroles of the RBAC group, `impersonate` on users, groups, service accounts, uids and user
@@ -16,11 +32,14 @@ const AUTHENTICATION_GROUP = "authentication.k8s.io";
  * `clusterScoped`: asked with no namespace (escalating a ClusterRole, impersonating a user, group,
  * uid or extra), which no Role's rules match; binding a ClusterRole is asked in the RoleBinding's
  * namespace and impersonating a service account in the account's.
+ *
+ * Constrained impersonation (beta, on by default since Kubernetes 1.36) asks `impersonate:<mode>`
+ * on the identity, in `authentication.k8s.io`, beside `impersonate-on:<mode>:<verb>` on the
+ * request itself (inert without the first): `user-info` on users, groups, uids and extras,
+ * `serviceaccount` on serviceaccounts (in the account's namespace), `arbitrary-node` on nodes,
+ * and `associated-node` on nodes with the name `*` (the node its Pod runs on, whichever).
  */
-const ESCALATING = new Map<
-  string,
-  ReadonlyArray<{ group: string; resource: string; clusterScoped?: boolean }>
->([
+const ESCALATING = new Map<string, readonly Target[]>([
   [
     "escalate",
     [
@@ -45,6 +64,10 @@ const ESCALATING = new Map<
       { group: AUTHENTICATION_GROUP, resource: "userextras/", clusterScoped: true },
     ],
   ],
+  ["impersonate:user-info", USER_INFO],
+  ["impersonate:serviceaccount", [authn("serviceaccounts", { clusterScoped: false })]],
+  ["impersonate:arbitrary-node", [authn("nodes")]],
+  ["impersonate:associated-node", [authn("nodes", { askedName: "*" })]],
 ]);
 /**
  * How a rule's `resourceNames` narrow a danger. The authorizer matches them against the request's
@@ -329,9 +352,11 @@ export const noDangerousVerbs = defineRule({
           const targets = ESCALATING.get(verb.value);
           if (targets) {
             if (
-              !namesReach("named", rule, undefined) ||
               !targets.some(
-                (t) => !(role.namespaced && t.clusterScoped) && reaches(rule, t.group, t.resource),
+                (t) =>
+                  !(role.namespaced && t.clusterScoped) &&
+                  namesReach(t.askedName ? { only: [t.askedName] } : "named", rule, undefined) &&
+                  reaches(rule, t.group, t.resource),
               )
             ) {
               continue;
