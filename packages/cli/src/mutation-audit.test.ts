@@ -542,7 +542,11 @@ const mutations: Mutation[] = [
         "verbs: [get, list]",
       ],
     ],
-    expect: [["rbac/no-dangerous-verbs", "Role/scout-backend", "list"]],
+    expect: [
+      ["rbac/no-dangerous-verbs", "Role/scout-backend", "list"],
+      // get without resourceNames: every Secret whose name is known (a warning beyond rules.md)
+      ["rbac/no-dangerous-verbs", "Role/scout-backend", "verbs: [get, list]"],
+    ],
   },
   {
     name: "list on the one Secret named in resourceNames",
@@ -568,7 +572,18 @@ const mutations: Mutation[] = [
     expect: [["rbac/no-dangerous-verbs", "Role/scout-backend", "escalate"]],
   },
   {
-    name: "impersonate users",
+    name: "impersonate the service accounts of the namespace",
+    edits: [
+      [
+        "Role/scout-backend",
+        "resourceNames: [scout-config]\n    verbs: [get]",
+        'resourceNames: [scout-config]\n    verbs: [get]\n  - apiGroups: [""]\n    resources: [serviceaccounts]\n    verbs: [impersonate]',
+      ],
+    ],
+    expect: [["rbac/no-dangerous-verbs", "Role/scout-backend", "impersonate"]],
+  },
+  {
+    name: "impersonate users in a Role",
     edits: [
       [
         "Role/scout-backend",
@@ -576,7 +591,8 @@ const mutations: Mutation[] = [
         'resourceNames: [scout-config]\n    verbs: [get]\n  - apiGroups: [""]\n    resources: [users]\n    verbs: [impersonate]',
       ],
     ],
-    expect: [["rbac/no-dangerous-verbs", "Role/scout-backend", "impersonate"]],
+    expect: [],
+    note: "the API server asks to impersonate a user with no namespace, which no Role's rules match",
   },
   {
     name: "create on pods/exec",

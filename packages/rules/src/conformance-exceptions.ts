@@ -47,6 +47,36 @@ export const conformanceExceptions: readonly ConformanceException[] = [
       "impersonate on roles of rbac.authorization.k8s.io: the authorizer asks for impersonate only on users, groups, serviceaccounts, uids and userextras, so this rule grants nothing (rbac-oracle, Kubernetes v1.37.2)",
   },
   {
+    rule: "rbac/no-dangerous-verbs",
+    case: "polaris/rolePodExecAttach/success.allow_unrelated_perms.yaml#Role/test",
+    reason:
+      "create on pods: a Pod created in the namespace runs as any of its ServiceAccounts and mounts any of its Secrets (Kubernetes RBAC good practices, workload creation; kube-linter access-to-create-pods): a warning beyond rules.md, where this peer checks exec and attach only",
+  },
+  {
+    rule: "rbac/no-dangerous-verbs",
+    case: "polaris/clusterrolePodExecAttach/success.allow_unrelated_perms.yaml#ClusterRole/test",
+    reason:
+      "create on pods: a Pod created in the namespace runs as any of its ServiceAccounts and mounts any of its Secrets (Kubernetes RBAC good practices, workload creation; kube-linter access-to-create-pods): a warning beyond rules.md, where this peer checks exec and attach only",
+  },
+  {
+    rule: "rbac/no-dangerous-verbs",
+    case: "kube-linter/access-to-secrets/access-to-secrets.yml#Role/role1",
+    reason:
+      "get on secrets without resourceNames reads every Secret whose name is known, and Pod specs tell the names: a warning beyond rules.md, as the peer fires",
+  },
+  {
+    rule: "rbac/no-dangerous-verbs",
+    case: "kyverno/restrict-secret-role-verbs/cr-bad.yaml#ClusterRole/badcr01",
+    reason:
+      "get on secrets without resourceNames reads every Secret whose name is known, and Pod specs tell the names: a warning beyond rules.md, as the peer fires",
+  },
+  {
+    rule: "rbac/no-dangerous-verbs",
+    case: "kyverno/restrict-secret-role-verbs/role-bad.yaml#Role/badcr01",
+    reason:
+      "get on secrets without resourceNames reads every Secret whose name is known, and Pod specs tell the names: a warning beyond rules.md, as the peer fires",
+  },
+  {
     rule: "workload/resources",
     case: "polaris/cpuLimitsMissing/success.yaml#Pod/nginx",
     reason:

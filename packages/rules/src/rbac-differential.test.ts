@@ -1,6 +1,7 @@
 import { buildBundle, evaluate, type Finding, parsePolicy, parseSource } from "@scout-deploy/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { ESCALATION_PATHS } from "./rbac/no-dangerous-verbs/rule.js";
 import { securityGuidePack, securityGuideRules } from "./registry.js";
 import { NON_AGGREGATED_BUILT_INS } from "./support/built-in-roles.js";
 import {
@@ -63,6 +64,10 @@ function detailOf(ruleId: string, message: string): string {
   if (ruleId !== "rbac/no-dangerous-verbs") return "";
   if (message.includes(" aggregates the built-in ")) return "aggregated";
   if (message.includes(" binds the built-in ")) return "built-in";
+  const path = Object.entries(ESCALATION_PATHS).find(([, sentence]) =>
+    message.endsWith(`: ${sentence}`),
+  );
+  if (path) return path[0];
   const match = /grants "([^"]+)"(?: on (\S+))?/.exec(message);
   return match?.[2] ?? match?.[1] ?? message;
 }
@@ -93,17 +98,20 @@ function dangerRequests(
   resourceNames: readonly string[],
   resources: readonly string[] = [],
 ): Request[] {
-  const names = danger.unnamed ? [""] : [resourceNames.find((n) => n !== "") ?? "any"];
+  const names = danger.unnamed
+    ? [""]
+    : (danger.requestNames ?? [
+        danger.anyName ? "zz-unlisted" : (resourceNames.find((n) => n !== "") ?? "any"),
+      ]);
   // Every key of user extras can be impersonated: ask for each subresource the rule names too.
-  const extras =
-    danger.verb === "impersonate"
-      ? resources.flatMap((r) => {
-          const sub = r.split("/")[1];
-          return sub
-            ? [{ apiGroup: "authentication.k8s.io", resource: "userextras", subresource: sub }]
-            : [];
-        })
-      : [];
+  const extras = danger.targets.some((t) => t.resource === "userextras")
+    ? resources.flatMap((r) => {
+        const sub = r.split("/")[1];
+        return sub
+          ? [{ apiGroup: "authentication.k8s.io", resource: "userextras", subresource: sub }]
+          : [];
+      })
+    : [];
   return [...danger.targets, ...extras].flatMap((t) =>
     names.map((name) => ({ verb: danger.verb, ...t, name })),
   );
@@ -162,23 +170,30 @@ describe("rbac/* rules against the Kubernetes v1.37.2 RBAC authorizer", () => {
     () => {
       const first = askOracle(oracle!, []);
       const names = first.bootstrapRoles.map((r) => r.name);
-      const risky = riskyBuiltIns(names);
-      const bindings = names.map((name, i) => ({
-        apiVersion: `${RBAC_GROUP}/v1`,
-        kind: "RoleBinding",
-        metadata: { name: `b${i}`, namespace: SCOUT },
-        roleRef: { apiGroup: RBAC_GROUP, kind: "ClusterRole", name },
-        subjects: [{ kind: "ServiceAccount", name: "scout-backend", namespace: SCOUT }],
-      }));
-      const reported = ourFindings(bindings)
-        .filter((f) => keysOf(f).some((k) => k.endsWith("|built-in")))
-        .map((f) => names[Number(f.object?.name?.slice(1))]);
-      console.log(
-        `rbac differential: ${risky.length} of ${names.length} built-in ClusterRoles grant a danger`,
-      );
       const plain = first.bootstrapRoles.filter((r) => !r.aggregated).map((r) => r.name);
       expect(new Set(NON_AGGREGATED_BUILT_INS)).toEqual(new Set(plain));
-      expect(new Set(reported)).toEqual(new Set(risky));
+      // A RoleBinding grants nothing on cluster-scoped resources: some built-ins are risky only
+      // through a ClusterRoleBinding.
+      for (const kind of ["RoleBinding", "ClusterRoleBinding"]) {
+        const risky = riskyBuiltIns(names, kind);
+        const bindings = names.map((name, i) => ({
+          apiVersion: `${RBAC_GROUP}/v1`,
+          kind,
+          metadata: { name: `b${i}`, ...(kind === "RoleBinding" ? { namespace: SCOUT } : {}) },
+          roleRef: { apiGroup: RBAC_GROUP, kind: "ClusterRole", name },
+          subjects: [{ kind: "ServiceAccount", name: "scout-backend", namespace: SCOUT }],
+        }));
+        const reported = ourFindings(bindings)
+          .filter((f) => keysOf(f).some((k) => k.endsWith("|built-in")))
+          .map((f) => names[Number(f.object?.name?.slice(1))]);
+        console.log(
+          `rbac differential: ${risky.length} of ${names.length} built-in ClusterRoles grant a danger through a ${kind}`,
+        );
+        expect({ kind, reported: [...new Set(reported)].sort() }).toEqual({
+          kind,
+          reported: [...risky].sort(),
+        });
+      }
     },
   );
 
@@ -248,8 +263,21 @@ describe("rbac/* rules against the Kubernetes v1.37.2 RBAC authorizer", () => {
           const id = objectId(object);
           if ("rules" in object) {
             owned.add(id);
+            // A Role's rules apply in its namespace alone: where that matters, ask the authorizer
+            // through a RoleBinding of it (the rule alone) rather than the rule's match.
+            const askBound: Ask = (rule, requests, key, clusterScoped) => {
+              const at = oracleCases.length;
+              oracleCases.push(boundRuleCase(object, rule, requests, clusterScoped ?? false));
+              subjectChecks.push({ key, at });
+            };
             object.rules.forEach((rule, i) => {
-              askRuleQuestions(rule as RuleShape, i, id, ask);
+              askRuleQuestions(
+                rule as RuleShape,
+                i,
+                id,
+                ask,
+                object.kind === "Role" ? askBound : ask,
+              );
             });
             const selectors =
               (object as { aggregationRule?: { clusterRoleSelectors: unknown[] } }).aggregationRule
@@ -359,12 +387,7 @@ function builtInOverrides(objects: RbacObject[]): Record<string, unknown>[] {
     .map((r) => ({ ...r, rules: [], aggregationRule: undefined }));
 }
 
-function askRuleQuestions(
-  rule: RuleShape,
-  index: number,
-  id: string,
-  ask: (rule: Record<string, unknown>, requests: Request[], key: string) => void,
-) {
+function askRuleQuestions(rule: RuleShape, index: number, id: string, ask: Ask, askScoped: Ask) {
   for (const field of ["verbs", "apiGroups", "resources", "nonResourceURLs"] as const) {
     (rule[field] ?? []).forEach((value, j) => {
       const probe = wildcardProbes(field, value);
@@ -374,48 +397,96 @@ function askRuleQuestions(
   if (!rule.resources) return;
   (rule.verbs ?? []).forEach((verb, j) => {
     if (verb === "*") return; // rbac/no-wildcards' alone
-    const seen = new Set<string>();
+    // Several dangers may share a key (escalate on roles and on clusterroles): any one is the finding.
     for (const danger of DANGERS.filter((d) => d.verb === verb)) {
       const escalating = danger.names === verb;
       // A grant only through a "*" resource is rbac/no-wildcards' finding; a named escalating verb is the cause itself.
       const resources = escalating ? rule.resources! : rule.resources!.filter((r) => r !== "*");
       const key = `rbac/no-dangerous-verbs|${id}|/rules/${index}/verbs/${j}|${danger.names}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      ask(
-        { ...rule, verbs: [verb], resources },
-        dangerRequests(danger, rule.resourceNames ?? [], resources),
-        key,
-      );
+      const requests = dangerRequests(danger, rule.resourceNames ?? [], resources);
+      const scoped = danger.clusterScoped || danger.names === "namespaces";
+      const asked = { ...rule, verbs: [verb], resources };
+      if (scoped) askScoped(asked, requests, key, danger.clusterScoped ?? false);
+      else ask(asked, requests, key);
     }
   });
 }
 
-/** A case where `user probe` holds only the named role, asked every danger in the Scout namespace and cluster-wide. */
-function grantCase(objects: Record<string, unknown>[], role: string, kind: string): OracleCase {
+type Ask = (
+  rule: Record<string, unknown>,
+  requests: Request[],
+  key: string,
+  clusterScoped?: boolean,
+) => void;
+
+/**
+ * A Role of one rule bound to `user probe` in its namespace, asked the requests as the API server
+ * makes them: a cluster-scoped resource with no namespace, a Namespace with its own name as the
+ * namespace (RequestInfo), here the Role's, for the Role can reach no other.
+ */
+function boundRuleCase(
+  role: RbacObject,
+  rule: Record<string, unknown>,
+  requests: Request[],
+  clusterScoped: boolean,
+) {
+  const namespace = (role.metadata as { namespace?: string }).namespace ?? SCOUT;
   const binding = {
     apiVersion: `${RBAC_GROUP}/v1`,
-    kind: "ClusterRoleBinding",
-    metadata: { name: "probe" },
+    kind: "RoleBinding",
+    metadata: { name: "probe", namespace },
+    roleRef: { apiGroup: RBAC_GROUP, kind: "Role", name: role.metadata.name },
+    subjects: [{ kind: "User", apiGroup: RBAC_GROUP, name: "probe" }],
+  };
+  const questions = requests.map((r) => ({
+    ...r,
+    ...(r.resource === "namespaces"
+      ? { namespace, name: namespace }
+      : { namespace: clusterScoped ? "" : namespace }),
+    user: "probe",
+    groups: [],
+  }));
+  return { objects: [{ ...role, rules: [rule] }, binding], questions };
+}
+
+/**
+ * A case where `user probe` holds only the named role, through a ClusterRoleBinding or a
+ * RoleBinding in the Scout namespace, asked every danger in the Scout namespace and cluster-wide
+ * (a request on a Namespace has its own name as its namespace).
+ */
+function grantCase(
+  objects: Record<string, unknown>[],
+  role: string,
+  kind: string,
+  bindingKind = "ClusterRoleBinding",
+): OracleCase {
+  const binding = {
+    apiVersion: `${RBAC_GROUP}/v1`,
+    kind: bindingKind,
+    metadata: { name: "probe", ...(bindingKind === "RoleBinding" ? { namespace: SCOUT } : {}) },
     roleRef: { apiGroup: RBAC_GROUP, kind, name: role },
     subjects: [{ kind: "User", apiGroup: RBAC_GROUP, name: "probe" }],
   };
-  const questions = DANGERS.flatMap((d) => dangerRequests(d, [])).flatMap((r) => [
-    { ...r, user: "probe", groups: [], namespace: SCOUT },
-    { ...r, user: "probe", groups: [], namespace: "" },
-  ]);
+  // The API server asks about a cluster-scoped resource with no namespace.
+  const questions = DANGERS.flatMap((d) =>
+    dangerRequests(d, []).map((r) => ({ r, namespaces: d.clusterScoped ? [""] : [SCOUT, ""] })),
+  ).flatMap(({ r, namespaces }) =>
+    namespaces.map((namespace) => ({
+      ...r,
+      ...(r.resource === "namespaces" ? { namespace: SCOUT, name: SCOUT } : { namespace }),
+      user: "probe",
+      groups: [],
+    })),
+  );
   return { objects: [...objects, binding], bootstrap: true, questions };
 }
 
-let riskyCache: string[] | undefined;
-function riskyBuiltIns(names: string[]): string[] {
-  if (riskyCache) return riskyCache;
+function riskyBuiltIns(names: string[], bindingKind: string): string[] {
   const output = askOracle(
     oracle!,
-    names.map((name) => grantCase([], name, "ClusterRole")),
+    names.map((name) => grantCase([], name, "ClusterRole", bindingKind)),
   );
-  riskyCache = names.filter((_, i) => output.cases[i]!.answers.some(Boolean));
-  return riskyCache;
+  return names.filter((_, i) => output.cases[i]!.answers.some(Boolean));
 }
 
 function bindingChecks(
@@ -435,7 +506,7 @@ function bindingChecks(
     // (those are judged where they are written), as the API server reconciles it.
     const overrides = builtInOverrides(roles);
     const at = oracleCases.length;
-    oracleCases.push(grantCase(overrides, binding.roleRef.name, "ClusterRole"));
+    oracleCases.push(grantCase(overrides, binding.roleRef.name, "ClusterRole", binding.kind));
     checks.push({ key: `rbac/no-dangerous-verbs|${id}|/roleRef/name|built-in`, at });
   }
   binding.subjects.forEach((subject, s) => {

@@ -196,6 +196,10 @@ const RISKY_BUILT_INS: ReadonlyArray<{
    * the input writes for it, judged where they are written, and the risk no longer flows here.
    */
   through?: readonly string[];
+  /** Its risk is beyond rules.md (rbac/no-dangerous-verbs' warnings). */
+  warning?: boolean;
+  /** Its risk is on cluster-scoped resources only, which a RoleBinding never grants. */
+  clusterScoped?: boolean;
 }> = [
   { name: "cluster-admin", labels: BOOTSTRAP, grants: "every verb on every resource" },
   {
@@ -246,7 +250,41 @@ const RISKY_BUILT_INS: ReadonlyArray<{
     name: "system:controller:clusterrole-aggregation-controller",
     labels: BOOTSTRAP,
     grants: "escalate on clusterroles",
-  },
+    // Escalating a ClusterRole is asked with no namespace: a RoleBinding grants nothing of it.
+    clusterScoped: true,
+  }, // Beyond rules.md (warnings): a Pod created in the namespace runs as any of its accounts…
+  ...[
+    ["system:controller:daemon-set-controller", "create on pods"],
+    ["system:controller:job-controller", "create on pods"],
+    ["system:controller:replicaset-controller", "create on pods"],
+    ["system:controller:replication-controller", "create on pods"],
+    ["system:controller:statefulset-controller", "create on pods"],
+    ["system:controller:persistent-volume-binder", "create on pods and persistentvolumes"],
+    ["system:controller:cronjob-controller", "create on jobs"],
+    ["system:controller:deployment-controller", "create on replicasets"],
+  ].map(([name, grants]) => ({ name: name!, labels: BOOTSTRAP, grants: grants!, warning: true })),
+  // …and these act on cluster-scoped resources alone: bound by a RoleBinding they grant nothing.
+  ...[
+    ["system:persistent-volume-provisioner", "create on persistentvolumes"],
+    ["system:kubelet-api-admin", "get and create on nodes/proxy"],
+    ["system:controller:certificate-controller", "approve on signers"],
+    [
+      "system:certificates.k8s.io:certificatesigningrequests:nodeclient",
+      "create on certificatesigningrequests/nodeclient",
+    ],
+    ...["kube-apiserver-client", "kube-apiserver-client-kubelet", "kubelet-serving"].map(
+      (signer) => [
+        `system:certificates.k8s.io:${signer}-approver`,
+        `approve on signers kubernetes.io/${signer}`,
+      ],
+    ),
+  ].map(([name, grants]) => ({
+    name: name!,
+    labels: BOOTSTRAP,
+    grants: grants!,
+    warning: true,
+    clusterScoped: true,
+  })),
 ];
 
 export interface AggregatedBuiltIn {
@@ -254,14 +292,15 @@ export interface AggregatedBuiltIn {
   pointer: string;
   role: string;
   grants: string;
+  /** Beyond rules.md: reported as a warning. */
+  warning?: boolean;
 }
 
-type RiskyBuiltIn = {
-  name: string;
-  labels: Record<string, string>;
-  grants: string;
-  through?: readonly string[];
-};
+/** Errors first: a selector or role that brings several risks is reported at the worst. */
+const worstFirst = (a: { warning?: boolean }, b: { warning?: boolean }) =>
+  Number(a.warning ?? false) - Number(b.warning ?? false);
+
+type RiskyBuiltIn = (typeof RISKY_BUILT_INS)[number];
 
 const AGGREGATE = "rbac.authorization.k8s.io/aggregate-to-";
 /** The built-in roles the aggregation controller fills: each takes the roles labelled for it. */
@@ -312,12 +351,14 @@ function riskyBuiltInsOf(bundle: Bundle): RiskyBuiltIn[] {
     grown = false;
     for (const role of AGGREGATING_BUILT_INS) {
       if (optedOut.has(role.name) || risky.some((r) => r.name === role.name)) continue;
-      const source = risky.find((r) => r.labels[role.selects] === "true");
+      const source = risky.filter((r) => r.labels[role.selects] === "true").sort(worstFirst)[0];
       if (!source) continue;
       risky.push({
         name: role.name,
         labels: labelsOf(role.name, role.labels),
         grants: source.grants,
+        ...(source.warning ? { warning: true } : {}),
+        ...(source.clusterScoped ? { clusterScoped: true } : {}),
         through: [source.name, ...(source.through ?? [])],
       });
       grown = true;
@@ -346,22 +387,26 @@ export function aggregatedBuiltIns(bundle: Bundle, object: BundleObject): Aggreg
     ? undefined
     : AGGREGATING_BUILT_INS.find((a) => a.name === name);
   const pulled = own ? all.filter((b) => b.labels[own.selects] === "true") : [];
+  // What those bring through their own aggregation counts too: an edit pulls view, and a view
+  // that pulls cluster-admin brings it into edit already.
+  const brought = new Set(pulled.flatMap((b) => [b.name, ...(b.through ?? [])]));
   // Already every verb on every resource: no selector can add to that.
-  if (pulled.some((b) => b.name === "cluster-admin")) return [];
+  if (brought.has("cluster-admin")) return [];
   const risky = all.filter(
     (b) =>
       b.name !== name &&
       !b.through?.includes(name) &&
       !owner?.through?.includes(b.name) &&
-      !(own && b.labels[own.selects] === "true"),
+      !brought.has(b.name),
   );
   return selectors.flatMap((selector, index) => {
     if (!isRecord(selector)) return [];
     const matches = compileSelector(selector);
-    const role = risky.find((builtIn) => matches(builtIn.labels));
+    const role = risky.filter((builtIn) => matches(builtIn.labels)).sort(worstFirst)[0];
     if (!role) return [];
     const pointer = joinPointer("", "aggregationRule", "clusterRoleSelectors", index);
-    return [{ pointer, role: role.name, grants: role.grants }];
+    const warning = role.warning ? { warning: true } : {};
+    return [{ pointer, role: role.name, grants: role.grants, ...warning }];
   });
 }
 
@@ -373,10 +418,17 @@ export function aggregatedBuiltIns(bundle: Bundle, object: BundleObject): Aggreg
 export function boundRiskyBuiltIn(
   bundle: Bundle,
   binding: Binding,
-): { role: string; grants: string } | undefined {
+): { role: string; grants: string; warning?: boolean } | undefined {
   if (binding.roleRef.kind !== "ClusterRole") return undefined;
-  const builtIn = riskyBuiltInsOf(bundle).find((b) => b.name === binding.roleRef.name);
-  return builtIn ? { role: builtIn.name, grants: builtIn.grants } : undefined;
+  const builtIn = riskyBuiltInsOf(bundle)
+    .filter((b) => b.name === binding.roleRef.name)
+    .sort(worstFirst)[0];
+  // A RoleBinding grants in its namespace only: nothing on a cluster-scoped resource.
+  if (!builtIn || (builtIn.clusterScoped && binding.object.value.kind === "RoleBinding")) {
+    return undefined;
+  }
+  const warning = builtIn.warning ? { warning: true } : {};
+  return { role: builtIn.name, grants: builtIn.grants, ...warning };
 }
 
 const AUTOUPDATE = "rbac.authorization.kubernetes.io/autoupdate";

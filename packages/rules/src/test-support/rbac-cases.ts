@@ -16,6 +16,12 @@ export interface Danger {
   targets: Array<Omit<Request, "verb">>;
   /** Reading every object: a request without a name (list, watch). */
   unnamed?: boolean;
+  /** Reading any object by a name the rule does not list (get). */
+  anyName?: boolean;
+  /** The names the danger is asked for, whatever the rule lists (signers). */
+  requestNames?: readonly string[];
+  /** A cluster-scoped resource: a Role's binding never grants it. */
+  clusterScoped?: boolean;
 }
 
 const onRoles = [
@@ -23,8 +29,29 @@ const onRoles = [
   { apiGroup: RBAC_GROUP, resource: "clusterroles" },
 ];
 
+const core = (resource: string) => ({ apiGroup: "", resource });
+const AUTHN = "authentication.k8s.io";
+const CONTROLLERS = [
+  ...["deployments", "replicasets", "statefulsets", "daemonsets"].map((resource) => ({
+    apiGroup: "apps",
+    resource,
+  })),
+  ...["jobs", "cronjobs"].map((resource) => ({ apiGroup: "batch", resource })),
+];
+const ADMISSION = [
+  "validatingwebhookconfigurations",
+  "mutatingwebhookconfigurations",
+  "validatingadmissionpolicies",
+  "validatingadmissionpolicybindings",
+  "mutatingadmissionpolicies",
+  "mutatingadmissionpolicybindings",
+].map((resource) => ({ apiGroup: "admissionregistration.k8s.io", resource }));
+
 export const DANGERS: readonly Danger[] = [
-  { verb: "escalate", names: "escalate", targets: onRoles },
+  // Escalating a ClusterRole and impersonating a user, group, uid or extra are asked with no
+  // namespace; binding is asked in the RoleBinding's namespace, a service account in its own.
+  { verb: "escalate", names: "escalate", targets: [onRoles[0]!] },
+  { verb: "escalate", names: "escalate", targets: [onRoles[1]!], clusterScoped: true },
   { verb: "bind", names: "bind", targets: onRoles },
   {
     verb: "impersonate",
@@ -32,10 +59,44 @@ export const DANGERS: readonly Danger[] = [
     targets: [
       { apiGroup: "", resource: "users" },
       { apiGroup: "", resource: "groups" },
-      { apiGroup: "", resource: "serviceaccounts" },
       { apiGroup: "authentication.k8s.io", resource: "uids" },
       { apiGroup: "authentication.k8s.io", resource: "userextras", subresource: "scopes" },
     ],
+    clusterScoped: true,
+  },
+  {
+    verb: "impersonate",
+    names: "impersonate",
+    targets: [{ apiGroup: "", resource: "serviceaccounts" }],
+  },
+  // Constrained impersonation (on by default since 1.36): impersonate:<mode> on the identity.
+  {
+    verb: "impersonate:user-info",
+    names: "impersonate:user-info",
+    targets: [
+      ...["users", "groups", "uids"].map((resource) => ({ apiGroup: AUTHN, resource })),
+      { apiGroup: AUTHN, resource: "userextras", subresource: "scopes" },
+    ],
+    clusterScoped: true,
+  },
+  {
+    verb: "impersonate:serviceaccount",
+    names: "impersonate:serviceaccount",
+    targets: [{ apiGroup: AUTHN, resource: "serviceaccounts" }],
+  },
+  {
+    verb: "impersonate:arbitrary-node",
+    names: "impersonate:arbitrary-node",
+    targets: [{ apiGroup: AUTHN, resource: "nodes" }],
+    clusterScoped: true,
+  },
+  {
+    verb: "impersonate:associated-node",
+    names: "impersonate:associated-node",
+    targets: [{ apiGroup: AUTHN, resource: "nodes" }],
+    // Whichever node the account's Pod runs on: the API server asks for the name "*".
+    requestNames: ["*"],
+    clusterScoped: true,
   },
   ...["create", "get"].flatMap((verb) =>
     ["exec", "attach"].map((sub) => ({
@@ -55,6 +116,80 @@ export const DANGERS: readonly Danger[] = [
     targets: [{ apiGroup: "", resource: "secrets" }],
     unnamed: true,
   })),
+  // Beyond rules.md: warnings, named by the escalation path (ESCALATION_PATHS of the rule).
+  { verb: "get", names: "secrets", targets: [core("secrets")], anyName: true },
+  {
+    verb: "create",
+    names: "createPods",
+    targets: [core("pods"), core("replicationcontrollers"), ...CONTROLLERS],
+    unnamed: true,
+  },
+  ...["update", "patch"].map((verb) => ({
+    verb,
+    names: "podTemplates",
+    targets: [core("replicationcontrollers"), ...CONTROLLERS],
+  })),
+  ...["get", "create"].map((verb) => ({
+    verb,
+    names: "nodeProxy",
+    targets: [{ ...core("nodes"), subresource: "proxy" }],
+    clusterScoped: true,
+  })),
+  ...["get", "create"].map((verb) => ({
+    verb,
+    names: "portForward",
+    targets: [{ ...core("pods"), subresource: "portforward" }],
+  })),
+  ...["update", "patch"].map((verb) => ({
+    verb,
+    names: "ephemeral",
+    targets: [{ ...core("pods"), subresource: "ephemeralcontainers" }],
+  })),
+  {
+    verb: "approve",
+    names: "signers",
+    targets: [{ apiGroup: "certificates.k8s.io", resource: "signers" }],
+    // The API server asks for the signer's name, then for its domain with "/*".
+    requestNames: [
+      "kubernetes.io/kube-apiserver-client",
+      "kubernetes.io/kube-apiserver-client-kubelet",
+      "kubernetes.io/kubelet-serving",
+      "kubernetes.io/*",
+    ],
+    clusterScoped: true,
+  },
+  {
+    verb: "create",
+    names: "nodeClient",
+    targets: [
+      {
+        apiGroup: "certificates.k8s.io",
+        resource: "certificatesigningrequests",
+        subresource: "nodeclient",
+      },
+    ],
+    unnamed: true,
+    clusterScoped: true,
+  },
+  ...["create", "update", "patch", "delete"].map((verb) => ({
+    verb,
+    names: "admission",
+    targets: ADMISSION,
+    unnamed: verb === "create",
+    clusterScoped: true,
+  })),
+  ...["update", "patch"].map((verb) => ({
+    verb,
+    names: "namespaces",
+    targets: [core("namespaces")],
+  })),
+  {
+    verb: "create",
+    names: "persistentVolumes",
+    targets: [core("persistentvolumes")],
+    unnamed: true,
+    clusterScoped: true,
+  },
 ];
 
 const VERBS = [
@@ -70,8 +205,22 @@ const VERBS = [
   "escalate",
   "bind",
   "impersonate",
+  "approve",
+  "impersonate:user-info",
+  "impersonate:serviceaccount",
+  "impersonate:associated-node",
+  "impersonate-on:user-info:list",
 ];
-const API_GROUPS = ["", "*", "apps", RBAC_GROUP, "authentication.k8s.io"];
+const API_GROUPS = [
+  "",
+  "*",
+  "apps",
+  RBAC_GROUP,
+  "authentication.k8s.io",
+  "batch",
+  "certificates.k8s.io",
+  "admissionregistration.k8s.io",
+];
 const RESOURCES = [
   "*",
   "secrets",
@@ -91,9 +240,25 @@ const RESOURCES = [
   "groups",
   "configmaps",
   "deployments",
+  "jobs",
+  "replicationcontrollers",
+  "nodes/proxy",
+  "*/proxy",
+  "pods/portforward",
+  "pods/ephemeralcontainers",
+  "signers",
+  "certificatesigningrequests/approval",
+  "certificatesigningrequests/nodeclient",
+  "*/nodeclient",
+  "validatingwebhookconfigurations",
+  "mutatingadmissionpolicies",
+  "namespaces",
+  "namespaces/status",
+  "persistentvolumes",
+  "nodes",
 ];
 const URLS = ["/healthz", "/metrics", "/api/*", "/*", "*", "/logs"];
-const NAMES = ["scout-secrets", "backend-0", ""];
+const NAMES = ["scout-secrets", "backend-0", "", SCOUT, "kubernetes.io/kube-apiserver-client", "*"];
 
 const unique = <T>(arb: fc.Arbitrary<T>, max: number) =>
   fc.uniqueArray(arb, { minLength: 1, maxLength: max });

@@ -1,6 +1,23 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
-import { noDangerousVerbs } from "./rule.js";
+import { ESCALATION_PATHS, noDangerousVerbs } from "./rule.js";
+
+/** A warning of an escalation path beyond rules.md, at "line:column" of the verb. */
+const warned = (
+  [kind, name]: [string, string],
+  verb: string,
+  resources: string,
+  path: keyof typeof ESCALATION_PATHS,
+  at: string,
+) => ({
+  messageId: "escalationPath",
+  line: Number(at.split(":")[0]),
+  column: Number(at.split(":")[1]),
+  severity: "warning" as const,
+  data: { kind, name, verb, resources, path: ESCALATION_PATHS[path] },
+});
+const deployer: [string, string] = ["ClusterRole", "deployer"];
+const ops: [string, string] = ["Role", "ops"];
 
 new RuleTester({ describe, it }).run(noDangerousVerbs, {
   valid: [
@@ -150,6 +167,130 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
             verbs: [get, list, watch]
       `,
     },
+    {
+      name: "names narrow get to one Secret and leave create nothing; a Role never reaches cluster-scoped resources",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: backend, namespace: scout}
+        rules:
+          - apiGroups: [""]
+            resources: [secrets]
+            resourceNames: [scout-secrets]
+            verbs: [get]
+          - apiGroups: ["", apps]
+            resources: [pods, deployments]
+            resourceNames: [scout-backend]
+            verbs: [create]
+          - apiGroups: ["", certificates.k8s.io, admissionregistration.k8s.io]
+            resources:
+              - nodes/proxy
+              - persistentvolumes
+              - signers
+              - validatingwebhookconfigurations
+              - certificatesigningrequests/nodeclient
+            verbs: [get, create, approve, update]
+          - apiGroups: [""]
+            resources: [namespaces]
+            resourceNames: [other]
+            verbs: [patch]
+      `,
+    },
+    {
+      name: "another domain's signer, a Namespace's status, reading workloads, secrets of another group; RoleBindings of built-ins that act on cluster-scoped resources alone",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: reader}
+        rules:
+          - apiGroups: [certificates.k8s.io]
+            resources: [signers]
+            resourceNames: [example.com/scout]
+            verbs: [approve]
+          - apiGroups: ["", apps, batch]
+            resources: [deployments, jobs, pods/log]
+            verbs: [get, list, watch]
+          - apiGroups: [""]
+            resources: [namespaces/status, pods/status]
+            verbs: [patch]
+          - apiGroups: [external-secrets.io]
+            resources: [secrets]
+            verbs: [get]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: kubelet, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:kubelet-api-admin}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: aggregator, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:controller:clusterrole-aggregation-controller}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+      `,
+    },
+    {
+      name: "edit pulls view, which pulls a cluster-admin labelled for it: edit's own selector for view adds nothing",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata:
+          name: cluster-admin
+          labels: {rbac.authorization.k8s.io/aggregate-to-view: "true"}
+        rules: []
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: edit}
+        aggregationRule:
+          clusterRoleSelectors: [{matchLabels: {rbac.authorization.k8s.io/aggregate-to-view: "true"}}]
+        rules: []
+      `,
+    },
+    {
+      name: "a Role never grants impersonating users, groups, uids or extras, nor escalating ClusterRoles: asked with no namespace",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: inert-here, namespace: scout}
+        rules:
+          - apiGroups: ["", authentication.k8s.io]
+            resources: [users, groups, uids, userextras/scopes]
+            verbs: [impersonate]
+          - apiGroups: [rbac.authorization.k8s.io]
+            resources: [clusterroles]
+            verbs: [escalate]
+      `,
+    },
+    {
+      name: "constrained impersonation grants nothing where the API server does not ask it",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: narrow, namespace: scout}
+        rules:
+          - apiGroups: [authentication.k8s.io]
+            resources: [users, groups, nodes]
+            verbs: [impersonate:user-info, impersonate:arbitrary-node]
+          - apiGroups: [""]
+            resources: [serviceaccounts]
+            verbs: [impersonate:serviceaccount]
+          - apiGroups: [""]
+            resources: [secrets]
+            resourceNames: [scout-secrets]
+            verbs: [impersonate-on:user-info:get]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: one-node}
+        rules:
+          - apiGroups: [authentication.k8s.io]
+            resources: [nodes]
+            resourceNames: [node-1]
+            verbs: [impersonate:associated-node]
+      `,
+    },
   ],
   invalid: [
     {
@@ -222,6 +363,19 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
             name: "risky",
             verb: "create",
             resource: "serviceaccounts/token",
+          },
+        },
+        {
+          messageId: "escalationPath",
+          line: 13,
+          column: 13,
+          severity: "warning",
+          data: {
+            kind: "ClusterRole",
+            name: "risky",
+            verb: "get",
+            resources: "secrets",
+            path: ESCALATION_PATHS.secrets,
           },
         },
         {
@@ -503,6 +657,237 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
             role: "view",
             grants: "create on pods/exec and list on secrets",
           },
+        },
+      ],
+    },
+    {
+      name: "the escalation paths Kubernetes documents beyond the catalogue are warnings, one per verb",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: deployer}
+        rules:
+          - apiGroups: ["", apps, batch]
+            resources: [secrets, pods, deployments, jobs]
+            verbs: [get, create, patch]
+          - apiGroups: [""]
+            resources: [nodes/proxy, pods/portforward, pods/ephemeralcontainers]
+            verbs: [get, patch]
+          - apiGroups: [certificates.k8s.io]
+            resources: [signers]
+            resourceNames: [example.com/scout, kubernetes.io/kube-apiserver-client]
+            verbs: [approve]
+          - apiGroups: [admissionregistration.k8s.io]
+            resources: [mutatingwebhookconfigurations]
+            verbs: [delete]
+          - apiGroups: [""]
+            resources: [namespaces, persistentvolumes]
+            verbs: [update, create]
+      `,
+      errors: [
+        warned(deployer, "get", "secrets", "secrets", "7:13"),
+        warned(deployer, "create", "pods, deployments and jobs", "createPods", "7:18"),
+        warned(deployer, "patch", "deployments and jobs", "podTemplates", "7:26"),
+        warned(deployer, "get", "nodes/proxy", "nodeProxy", "10:13"),
+        warned(deployer, "get", "pods/portforward", "portForward", "10:13"),
+        warned(deployer, "patch", "pods/ephemeralcontainers", "ephemeral", "10:18"),
+        warned(deployer, "approve", "signers", "signers", "14:13"),
+        warned(deployer, "delete", "mutatingwebhookconfigurations", "admission", "17:13"),
+        warned(deployer, "update", "namespaces", "namespaces", "20:13"),
+        warned(deployer, "create", "persistentvolumes", "persistentVolumes", "20:21"),
+      ],
+    },
+    {
+      name: "a Role relabels its own Namespace; an empty name matches the unnamed create",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: ops, namespace: scout}
+        rules:
+          - apiGroups: [""]
+            resources: [namespaces]
+            resourceNames: [scout]
+            verbs: [patch]
+          - apiGroups: [batch]
+            resources: [cronjobs]
+            resourceNames: [""]
+            verbs: [create]
+      `,
+      errors: [
+        warned(ops, "patch", "namespaces", "namespaces", "8:13"),
+        warned(ops, "create", "cronjobs", "createPods", "12:13"),
+      ],
+    },
+    {
+      name: "built-in roles that create Pods or reach the kubelet; a selector pulling a relabelled one",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: kubelet}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:kubelet-api-admin}
+        subjects: [{kind: ServiceAccount, name: ops, namespace: ops}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: jobs, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:controller:job-controller}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata:
+          name: system:controller:replicaset-controller
+          labels: {scout.example/aggregate: "true"}
+        rules: []
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: scout-agg}
+        aggregationRule:
+          clusterRoleSelectors: [{matchLabels: {scout.example/aggregate: "true"}}]
+        rules: []
+      `,
+      errors: [
+        {
+          messageId: "boundBuiltIn",
+          line: 4,
+          column: 67,
+          severity: "warning",
+          data: {
+            kind: "ClusterRoleBinding",
+            name: "kubelet",
+            role: "system:kubelet-api-admin",
+            grants: "get and create on nodes/proxy",
+          },
+        },
+        {
+          messageId: "boundBuiltIn",
+          line: 10,
+          column: 67,
+          severity: "warning",
+          data: {
+            kind: "RoleBinding",
+            name: "jobs",
+            role: "system:controller:job-controller",
+            grants: "create on pods",
+          },
+        },
+        {
+          messageId: "aggregated",
+          line: 24,
+          column: 26,
+          severity: "warning",
+          data: {
+            name: "scout-agg",
+            role: "system:controller:replicaset-controller",
+            grants: "create on pods",
+          },
+        },
+      ],
+    },
+    {
+      name: "a Role impersonates the accounts of its namespace and binds any ClusterRole there",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: sudo, namespace: scout}
+        rules:
+          - apiGroups: [""]
+            resources: [users, serviceaccounts]
+            verbs: [impersonate]
+          - apiGroups: [rbac.authorization.k8s.io]
+            resources: [clusterroles]
+            verbs: [bind, escalate]
+      `,
+      errors: [
+        {
+          messageId: "escalating",
+          line: 7,
+          column: 13,
+          data: { kind: "Role", name: "sudo", verb: "impersonate" },
+        },
+        {
+          messageId: "escalating",
+          line: 10,
+          column: 13,
+          data: { kind: "Role", name: "sudo", verb: "bind" },
+        },
+      ],
+    },
+    {
+      name: "the controller manager approves a node client certificate for whoever may create nodeclient requests",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: deployer}
+        rules:
+          - apiGroups: [certificates.k8s.io]
+            resources: [certificatesigningrequests, "*/nodeclient"]
+            verbs: [create]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: bootstrap}
+        roleRef:
+          apiGroup: rbac.authorization.k8s.io
+          kind: ClusterRole
+          name: system:certificates.k8s.io:certificatesigningrequests:nodeclient
+        subjects: [{kind: ServiceAccount, name: ops, namespace: ops}]
+      `,
+      errors: [
+        warned(deployer, "create", "certificatesigningrequests/nodeclient", "nodeClient", "7:13"),
+        {
+          messageId: "boundBuiltIn",
+          line: 15,
+          column: 3,
+          severity: "warning",
+          data: {
+            kind: "ClusterRoleBinding",
+            name: "bootstrap",
+            role: "system:certificates.k8s.io:certificatesigningrequests:nodeclient",
+            grants: "create on certificatesigningrequests/nodeclient",
+          },
+        },
+      ],
+    },
+    {
+      name: "constrained impersonation (on by default since 1.36) is impersonation",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: sudo}
+        rules:
+          - apiGroups: [authentication.k8s.io]
+            resources: [users, nodes]
+            resourceNames: [alice, "*"]
+            verbs: [impersonate:user-info, impersonate:associated-node]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: as-account, namespace: scout}
+        rules:
+          - apiGroups: [authentication.k8s.io]
+            resources: [serviceaccounts]
+            verbs: [impersonate:serviceaccount]
+      `,
+      errors: [
+        {
+          messageId: "escalating",
+          line: 8,
+          column: 13,
+          data: { kind: "ClusterRole", name: "sudo", verb: "impersonate:user-info" },
+        },
+        {
+          messageId: "escalating",
+          line: 8,
+          column: 36,
+          data: { kind: "ClusterRole", name: "sudo", verb: "impersonate:associated-node" },
+        },
+        {
+          messageId: "escalating",
+          line: 16,
+          column: 13,
+          data: { kind: "Role", name: "as-account", verb: "impersonate:serviceaccount" },
         },
       ],
     },

@@ -1,4 +1,4 @@
-import { defineRule, joinPointer } from "@scout-deploy/core";
+import { type BundleObject, defineRule, joinPointer } from "@scout-deploy/core";
 import {
   aggregatedBuiltIns,
   bindingsOf,
@@ -9,60 +9,234 @@ import {
 
 const RBAC_GROUP = "rbac.authorization.k8s.io";
 const AUTHENTICATION_GROUP = "authentication.k8s.io";
-const onRoles = [
-  { group: RBAC_GROUP, resource: "roles" },
-  { group: RBAC_GROUP, resource: "clusterroles" },
-];
+interface Target {
+  group: string;
+  resource: string;
+  clusterScoped?: boolean;
+  /** The one name the API server asks for, whatever the request. */
+  askedName?: string;
+}
+
+const authn = (resource: string, more: Partial<Target> = {}): Target => ({
+  group: AUTHENTICATION_GROUP,
+  resource,
+  clusterScoped: true,
+  ...more,
+});
+const USER_INFO = [authn("users"), authn("groups"), authn("uids"), authn("userextras/")];
+
 /**
  * What each escalating verb acts on: the authorizer checks `escalate` and `bind` on roles and
  * clusterroles of the RBAC group, `impersonate` on users, groups, service accounts, uids and user
  * extras (`userextras/<key>`, any key). Elsewhere the verb is never requested and grants nothing.
+ * `clusterScoped`: asked with no namespace (escalating a ClusterRole, impersonating a user, group,
+ * uid or extra), which no Role's rules match; binding a ClusterRole is asked in the RoleBinding's
+ * namespace and impersonating a service account in the account's.
+ *
+ * Constrained impersonation (beta, on by default since Kubernetes 1.36) asks `impersonate:<mode>`
+ * on the identity, in `authentication.k8s.io`, beside `impersonate-on:<mode>:<verb>` on the
+ * request itself (inert without the first): `user-info` on users, groups, uids and extras,
+ * `serviceaccount` on serviceaccounts (in the account's namespace), `arbitrary-node` on nodes,
+ * and `associated-node` on nodes with the name `*` (the node its Pod runs on, whichever).
  */
-const ESCALATING = new Map<string, ReadonlyArray<{ group: string; resource: string }>>([
-  ["escalate", onRoles],
-  ["bind", onRoles],
+const ESCALATING = new Map<string, readonly Target[]>([
+  [
+    "escalate",
+    [
+      { group: RBAC_GROUP, resource: "roles" },
+      { group: RBAC_GROUP, resource: "clusterroles", clusterScoped: true },
+    ],
+  ],
+  [
+    "bind",
+    [
+      { group: RBAC_GROUP, resource: "roles" },
+      { group: RBAC_GROUP, resource: "clusterroles" },
+    ],
+  ],
   [
     "impersonate",
     [
-      { group: "", resource: "users" },
-      { group: "", resource: "groups" },
+      { group: "", resource: "users", clusterScoped: true },
+      { group: "", resource: "groups", clusterScoped: true },
       { group: "", resource: "serviceaccounts" },
-      { group: AUTHENTICATION_GROUP, resource: "uids" },
-      { group: AUTHENTICATION_GROUP, resource: "userextras/" },
+      { group: AUTHENTICATION_GROUP, resource: "uids", clusterScoped: true },
+      { group: AUTHENTICATION_GROUP, resource: "userextras/", clusterScoped: true },
     ],
   ],
+  ["impersonate:user-info", USER_INFO],
+  ["impersonate:serviceaccount", [authn("serviceaccounts", { clusterScoped: false })]],
+  ["impersonate:arbitrary-node", [authn("nodes")]],
+  ["impersonate:associated-node", [authn("nodes", { askedName: "*" })]],
 ]);
 /**
- * Core-group resources on which a verb is dangerous, and the verbs. A `*` is rbac/no-wildcards'
- * finding. Until Kubernetes 1.35 the API server authorizes exec and attach over WebSocket (what
- * kubectl uses since 1.31) as `get` on the subresource, so `get` opens a shell as `create` does.
- * `readsAll`: the danger is reading every object, which `resourceNames` takes away (see below).
+ * How a rule's `resourceNames` narrow a danger. The authorizer matches them against the request's
+ * name: `unnamed` requests (list, watch, create) carry none, so any list of names without `""`
+ * takes the danger away; `named` ones (exec, token, patch) always carry one, so names narrow them
+ * to some objects, still the danger, and only `[""]` matches none; `anyName` is reading any
+ * object by its name (get), which a list of names narrows to those; `namespace` is a request on a
+ * Namespace, whose name is the request's namespace too (a Role reaches only its own).
  */
-const DANGEROUS_ON: ReadonlyArray<{
-  resources: readonly string[];
-  verbs: readonly string[];
-  readsAll?: boolean;
-}> = [
-  { resources: ["pods/exec", "pods/attach"], verbs: ["create", "get"] },
-  { resources: ["serviceaccounts/token"], verbs: ["create"] },
-  { resources: ["secrets"], verbs: ["list", "watch"], readsAll: true },
-];
+type Names = "unnamed" | "named" | "anyName" | "namespace" | { only: readonly string[] };
 
-/**
- * The authorizer matches `resourceNames` against the request's name: a list or watch carries one
- * only with `fieldSelector=metadata.name=<name>`, so a named rule lists or watches those objects
- * alone. An empty name in the list matches the unnamed request, that is every object.
- */
-function narrowedByName(resourceNames: RoleRule["resourceNames"]): boolean {
-  return resourceNames.length > 0 && resourceNames.every((n) => n.value !== "");
+interface Danger {
+  targets: ReadonlyArray<{ group: string; resource: string }>;
+  verbs: readonly string[];
+  names: Names;
+  /** Cluster-scoped: the authorizer asks about it with no namespace, which no Role's rules match. */
+  clusterScoped?: boolean;
+  /** Beyond rules.md: reported as a warning that names the path to escalation. */
+  path?: string;
 }
 
+const core = (...resources: string[]) => resources.map((resource) => ({ group: "", resource }));
+const inGroup = (group: string, ...resources: string[]) =>
+  resources.map((resource) => ({ group, resource }));
+const CONTROLLERS = [
+  ...core("replicationcontrollers"),
+  ...inGroup("apps", "deployments", "replicasets", "statefulsets", "daemonsets"),
+  ...inGroup("batch", "jobs", "cronjobs"),
+];
+const ADMISSION = inGroup(
+  "admissionregistration.k8s.io",
+  "validatingwebhookconfigurations",
+  "mutatingwebhookconfigurations",
+  "validatingadmissionpolicies",
+  "validatingadmissionpolicybindings",
+  "mutatingadmissionpolicies",
+  "mutatingadmissionpolicybindings",
+);
+/** The signers whose certificates kube-controller-manager issues; `kubernetes.io/*` is asked too. */
+const CLUSTER_SIGNERS = [
+  "kubernetes.io/kube-apiserver-client",
+  "kubernetes.io/kube-apiserver-client-kubelet",
+  "kubernetes.io/kubelet-serving",
+  "kubernetes.io/*",
+];
+
+/** The escalation paths beyond rules.md, each in one sentence (the differential keys on them). */
+export const ESCALATION_PATHS = {
+  secrets: "it reads any Secret whose name it knows, and Pod specs and events tell the names",
+  createPods:
+    "a Pod it creates, directly or through a controller, can run as any ServiceAccount of the namespace and mount any of its Secrets",
+  podTemplates:
+    "it can rewrite a controller's Pod template to run as any ServiceAccount of the namespace and mount any of its Secrets",
+  nodeProxy: "the kubelet API behind it runs commands in every Pod of the node",
+  portForward: "it reaches any port of the Pod from outside, past its NetworkPolicies",
+  ephemeral:
+    "it adds a container of any image to a running Pod, with the Pod's ServiceAccount and volumes",
+  signers:
+    "with update on certificatesigningrequests/approval it approves certificates the cluster issues for any user or node",
+  nodeClient:
+    "kube-controller-manager approves its requests for a client certificate of any node name, so it can act as a node",
+  admission:
+    "admission webhooks and policies see, rewrite or stop checking every object written to the cluster",
+  namespaces:
+    "namespace labels decide the Pod Security level enforced and which NetworkPolicy namespaceSelectors admit its Pods",
+  persistentVolumes:
+    "a hostPath PersistentVolume, bound by a claim, mounts any directory of a node into a Pod",
+} as const;
+
 /**
- * Exec, attach, token, escalate, bind and impersonate requests always carry a name (the pod, the
- * account, the role, the user): `resourceNames: [""]` matches none of them.
+ * Resources on which a verb is dangerous, and the verbs. A `*` is rbac/no-wildcards' finding.
+ * Until Kubernetes 1.35 the API server authorizes exec, attach and port-forward over WebSocket
+ * (what kubectl uses since 1.31) as `get` on the subresource, so `get` opens them as `create`
+ * does; the kubelet authorizes a WebSocket exec through nodes/proxy as `get` in every version.
  */
-function namesNothing(resourceNames: RoleRule["resourceNames"]): boolean {
-  return resourceNames.length > 0 && resourceNames.every((n) => n.value === "");
+const DANGERS: readonly Danger[] = [
+  { targets: core("pods/exec", "pods/attach"), verbs: ["create", "get"], names: "named" },
+  { targets: core("serviceaccounts/token"), verbs: ["create"], names: "named" },
+  { targets: core("secrets"), verbs: ["list", "watch"], names: "unnamed" },
+  { targets: core("secrets"), verbs: ["get"], names: "anyName", path: ESCALATION_PATHS.secrets },
+  {
+    targets: [...core("pods"), ...CONTROLLERS],
+    verbs: ["create"],
+    names: "unnamed",
+    path: ESCALATION_PATHS.createPods,
+  },
+  {
+    targets: CONTROLLERS,
+    verbs: ["update", "patch"],
+    names: "named",
+    path: ESCALATION_PATHS.podTemplates,
+  },
+  {
+    targets: core("nodes/proxy"),
+    verbs: ["get", "create"],
+    names: "named",
+    clusterScoped: true,
+    path: ESCALATION_PATHS.nodeProxy,
+  },
+  {
+    targets: core("pods/portforward"),
+    verbs: ["get", "create"],
+    names: "named",
+    path: ESCALATION_PATHS.portForward,
+  },
+  {
+    targets: core("pods/ephemeralcontainers"),
+    verbs: ["update", "patch"],
+    names: "named",
+    path: ESCALATION_PATHS.ephemeral,
+  },
+  {
+    targets: inGroup("certificates.k8s.io", "signers"),
+    verbs: ["approve"],
+    names: { only: CLUSTER_SIGNERS },
+    clusterScoped: true,
+    path: ESCALATION_PATHS.signers,
+  },
+  {
+    // The csrapproving controller asks it with no name and no namespace (a SubjectAccessReview).
+    targets: inGroup("certificates.k8s.io", "certificatesigningrequests/nodeclient"),
+    verbs: ["create"],
+    names: "unnamed",
+    clusterScoped: true,
+    path: ESCALATION_PATHS.nodeClient,
+  },
+  {
+    targets: ADMISSION,
+    verbs: ["create"],
+    names: "unnamed",
+    clusterScoped: true,
+    path: ESCALATION_PATHS.admission,
+  },
+  {
+    targets: ADMISSION,
+    verbs: ["update", "patch", "delete"],
+    names: "named",
+    clusterScoped: true,
+    path: ESCALATION_PATHS.admission,
+  },
+  {
+    targets: core("namespaces"),
+    verbs: ["update", "patch"],
+    names: "namespace",
+    path: ESCALATION_PATHS.namespaces,
+  },
+  {
+    targets: core("persistentvolumes"),
+    verbs: ["create"],
+    names: "unnamed",
+    clusterScoped: true,
+    path: ESCALATION_PATHS.persistentVolumes,
+  },
+];
+
+/** Whether the rule's `resourceNames` leave the danger's requests matched (see `Names`). */
+function namesReach(names: Names, rule: RoleRule, roleNamespace: string | undefined): boolean {
+  const listed = rule.resourceNames.map((n) => n.value);
+  if (listed.length === 0) return true;
+  if (names === "unnamed") return listed.includes("");
+  if (names === "anyName") return false;
+  if (names === "named") return listed.some((n) => n !== "");
+  if (names === "namespace") {
+    // A Role reaches only the Namespace it sits in; one of unknown namespace may sit in any.
+    return roleNamespace === undefined
+      ? listed.some((n) => n !== "")
+      : listed.includes(roleNamespace);
+  }
+  return listed.some((n) => names.only.includes(n));
 }
 
 /** The RBAC authorizer's match: the exact name, or a star before the subresource (every resource's one). */
@@ -89,9 +263,42 @@ function reaches(rule: RoleRule, group: string, resource: string): boolean {
   });
 }
 
-/** The dangerous resources all live in the core group: a rule naming only other groups misses them. */
-function coversCoreGroup(apiGroups: RoleRule["apiGroups"]): boolean {
-  return apiGroups.length === 0 || apiGroups.some((g) => g.value === "" || g.value === "*");
+/** A rule without apiGroups is refused by the API server; it is judged as if it named every group. */
+function coversGroup(apiGroups: RoleRule["apiGroups"], group: string): boolean {
+  return apiGroups.length === 0 || apiGroups.some((g) => g.value === group || g.value === "*");
+}
+
+interface RulesScope {
+  /** A Role's rules apply in its namespace only: never to a cluster-scoped resource. */
+  namespaced: boolean;
+  /** The Role's namespace when the input names it. */
+  namespace?: string;
+}
+
+function rulesScope(object: BundleObject): RulesScope {
+  if (object.value.kind !== "Role") return { namespaced: false };
+  const namespace = object.ref.namespace;
+  return namespace ? { namespaced: true, namespace } : { namespaced: true };
+}
+
+/** The dangers a rule grants through one explicit verb, with the resources that grant each. */
+function dangersOf(rule: RoleRule, verb: string, scope: RulesScope) {
+  return DANGERS.flatMap((danger) => {
+    if (!danger.verbs.includes(verb) || (scope.namespaced && danger.clusterScoped)) return [];
+    if (!namesReach(danger.names, rule, scope.namespace)) return [];
+    const resources = danger.targets
+      .filter((t) => coversGroup(rule.apiGroups, t.group))
+      .map((t) => t.resource)
+      .filter((target) => rule.resources.some((r) => grants(r.value, target)));
+    return resources.length > 0 ? [{ danger, resources: [...new Set(resources)] }] : [];
+  });
+}
+
+/** "pods", "pods and jobs", "pods, jobs and cronjobs". */
+function listed(items: readonly string[]): string {
+  return items.length < 2
+    ? (items[0] ?? "")
+    : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
 
 export const noDangerousVerbs = defineRule({
@@ -99,7 +306,7 @@ export const noDangerousVerbs = defineRule({
   meta: {
     severity: "error",
     description:
-      "No role grants escalate, bind or impersonate, create or get on pods/exec or pods/attach, create on serviceaccounts/token, or list/watch on secrets.",
+      "No role grants escalate, bind or impersonate, create or get on pods/exec or pods/attach, create on serviceaccounts/token, or list/watch on secrets; warns of the other escalation paths Kubernetes documents (get on every Secret, creating Pods or rewriting Pod templates, nodes/proxy, port-forward, ephemeral containers, certificate approval and node client certificates, admission control, namespace labels, PersistentVolumes).",
     remediation:
       "Remove the verb; read one named Secret with get and resourceNames instead of listing them all.",
     guide: "RBAC: Minimal permissions: Only necessary permissions granted",
@@ -109,6 +316,7 @@ export const noDangerousVerbs = defineRule({
       onResource: '{{kind}} {{name}} grants "{{verb}}" on {{resource}}',
       aggregated:
         "ClusterRole {{name}} aggregates the built-in ClusterRole {{role}}, which grants {{grants}}",
+      escalationPath: '{{kind}} {{name}} grants "{{verb}}" on {{resources}}: {{path}}',
       boundBuiltIn:
         "{{kind}} {{name}} binds the built-in ClusterRole {{role}}, which grants {{grants}}",
     },
@@ -118,29 +326,39 @@ export const noDangerousVerbs = defineRule({
       const builtIn = boundRiskyBuiltIn(context.bundle, binding);
       if (!builtIn) continue;
       const { object } = binding;
+      const { role, grants, warning } = builtIn;
       context.report({
         messageId: "boundBuiltIn",
-        data: { kind: object.value.kind, name: object.ref.name ?? "(unnamed)", ...builtIn },
+        data: { kind: object.value.kind, name: object.ref.name ?? "(unnamed)", role, grants },
         object,
         pointer: joinPointer(binding.roleRef.pointer, "name"),
+        ...(warning ? { severity: "warning" as const } : {}),
       });
     }
     for (const object of context.bundle.objects) {
       const base = { kind: object.value.kind, name: object.ref.name ?? "(unnamed)" };
-      for (const { pointer, role, grants } of aggregatedBuiltIns(context.bundle, object)) {
+      for (const { pointer, role, grants, warning } of aggregatedBuiltIns(context.bundle, object)) {
         context.report({
           messageId: "aggregated",
           data: { ...base, role, grants },
           object,
           pointer,
+          ...(warning ? { severity: "warning" as const } : {}),
         });
       }
+      const role = rulesScope(object);
       for (const rule of roleRulesOf(object)) {
-        const forNamedRequests = !namesNothing(rule.resourceNames);
         for (const verb of rule.verbs) {
           const targets = ESCALATING.get(verb.value);
           if (targets) {
-            if (!forNamedRequests || !targets.some((t) => reaches(rule, t.group, t.resource))) {
+            if (
+              !targets.some(
+                (t) =>
+                  !(role.namespaced && t.clusterScoped) &&
+                  namesReach(t.askedName ? { only: [t.askedName] } : "named", rule, undefined) &&
+                  reaches(rule, t.group, t.resource),
+              )
+            ) {
               continue;
             }
             context.report({
@@ -151,20 +369,30 @@ export const noDangerousVerbs = defineRule({
             });
             continue;
           }
-          if (!coversCoreGroup(rule.apiGroups)) continue;
-          const named = narrowedByName(rule.resourceNames);
-          const resources = DANGEROUS_ON.filter(
-            (d) => d.verbs.includes(verb.value) && (d.readsAll ? !named : forNamedRequests),
-          ).flatMap((d) =>
-            d.resources.filter((target) => rule.resources.some((r) => grants(r.value, target))),
-          );
-          for (const resource of resources) {
-            context.report({
-              messageId: "onResource",
-              data: { ...base, verb: verb.value, resource },
-              object,
-              pointer: verb.pointer,
-            });
+          for (const { danger, resources } of dangersOf(rule, verb.value, role)) {
+            if (danger.path) {
+              context.report({
+                messageId: "escalationPath",
+                data: {
+                  ...base,
+                  verb: verb.value,
+                  resources: listed(resources),
+                  path: danger.path,
+                },
+                object,
+                pointer: verb.pointer,
+                severity: "warning",
+              });
+              continue;
+            }
+            for (const resource of resources) {
+              context.report({
+                messageId: "onResource",
+                data: { ...base, verb: verb.value, resource },
+                object,
+                pointer: verb.pointer,
+              });
+            }
           }
         }
       }
