@@ -238,7 +238,8 @@ function nsFlag(workload: BundleObject): string {
 /** `file:line` of the first read, the place a user opens to see why the workload is named. */
 export function consumerPosition(consumer: SecretConsumer): Position {
   const read = consumer.reads[0]!;
-  return consumer.workload.document.locate(joinPointer(consumer.workload.pointer, read.pointer));
+  // Both are pointers: the read's is inside the workload, the workload's inside its document.
+  return consumer.workload.document.locate(`${consumer.workload.pointer}${read.pointer}`);
 }
 
 /** One line of a note about a consumer: where, who, how it reads, what becomes of its pods. */

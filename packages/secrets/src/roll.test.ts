@@ -53,8 +53,12 @@ describe("secrets rotate rolls the workloads that read the Secret at start", () 
       m.includes("rolled when the output is applied"),
     );
     expect(rolled).toBeGreaterThan(0);
+    // The line named is the env entry that reads the token.
+    const line = compliant.text.split("\n").indexOf("            - name: API_TOKEN") + 1;
     expect(result.messages[rolled + 1]).toMatch(
-      /^ {2}k8s\/scout\.yaml:\d+: Deployment scout\/backend reads scout-secrets through env: /,
+      new RegExp(
+        `^ {2}k8s/scout\\.yaml:${line}: Deployment scout/backend reads scout-secrets through env: `,
+      ),
     );
   });
 
