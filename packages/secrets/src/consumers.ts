@@ -25,7 +25,7 @@ export interface SecretRead {
   container: ContainerRef;
   secret: string;
   via: SecretReadVia;
-  /** The keys read; "all" for envFrom and volumes that list no `items`. */
+  /** The keys read; "all" for envFrom and volumes that list no `items`; none for a subPath no key lies under. */
   keys: readonly string[] | "all";
   /** Pointer, inside the workload, of the entry that reads it (env entry, envFrom entry, mount). */
   pointer: string;
@@ -81,7 +81,6 @@ function mountReads(container: ContainerRef): SecretRead[] {
           { container, secret, via: "volume", keys: paths ? [...paths.keys()] : "all", pointer },
         ];
       const keys = subPath ? keysUnder(subPath, paths) : "all";
-      if (keys !== "all" && keys.length === 0) return [];
       return [{ container, secret, via: "subPath", keys, pointer }];
     });
   });
