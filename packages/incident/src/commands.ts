@@ -151,16 +151,18 @@ function afterIsolation(consumer: SecretConsumer, isolated: boolean): string {
     return "a bare Pod holds the old values until deleted (isolate cannot scale it): delete it";
   if (isolated && !isolationTakesDown(consumer.workload))
     return `isolate cannot take a ${kind} down: it holds the old values until you delete it`;
+  const target = `${kind.toLowerCase()}/${consumer.workload.ref.name ?? ""}`;
+  const ns = consumer.workload.ref.namespace ? ` -n ${consumer.workload.ref.namespace}` : "";
+  const restart = `kubectl rollout restart ${target}${ns}`;
   if (!isolated) {
-    const target = `${kind.toLowerCase()}/${consumer.workload.ref.name ?? ""}`;
-    const ns = consumer.workload.ref.namespace ? ` -n ${consumer.workload.ref.namespace}` : "";
     return consumer.fate === "roll"
-      ? `not isolated: restart it after applying (kubectl rollout restart ${target}${ns})`
+      ? `not isolated: restart it after applying (${restart})`
       : `not isolated: ${consumer.why}`;
   }
   if (kind === "CronJob")
     return "suspended by incident isolate: Jobs it starts after resuming read the new values, but Jobs it had already started keep running with the old ones: delete them";
-  return "taken down by incident isolate: no restart needed, its pods start with the new values when it is brought back";
+  const otherwise = consumer.fate === "roll" ? `; if it was not isolated, ${restart}` : "";
+  return `taken down by incident isolate: no restart needed, its pods start with the new values when it is brought back${otherwise}`;
 }
 
 /** A Secret whose invalid `data` values are dropped (they are replaced anyway) so it can be rotated. */

@@ -308,6 +308,10 @@ spec: {template: {metadata: {labels: {app: backend}}, spec: ${readsToken}}}
       /k8s\/all\.yaml:\d+: CronJob scout\/report reads it through env: suspended by incident isolate: .*already started keep running with the old ones/,
     );
     expect(notes).toMatch(/k8s\/all\.yaml:\d+: Pod scout\/debug reads it through env: a bare Pod/);
+    // Run without isolate first, the same note says what to do.
+    expect(notes).toContain(
+      "if it was not isolated, kubectl rollout restart deployment/backend -n scout",
+    );
     // The Secret of namespace scout is not what a pod of namespace other reads.
     expect(notes).not.toContain("other/elsewhere");
   });
