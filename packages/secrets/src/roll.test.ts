@@ -202,6 +202,25 @@ describe("secrets rotate: how each consumer is treated", () => {
     expect(templateAnnotation(output, "DaemonSet/d")).toMatch(/^sha256:/);
   });
 
+  it("rolls a workload that is an item of the same List as the Secret", () => {
+    const text = `apiVersion: v1
+kind: List
+items:
+  - ${secret.trimEnd().split("\n").join("\n    ")}
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: web, namespace: shop}
+    spec: {selector: {matchLabels: {app: x}}, template: {metadata: {labels: {app: x}}, spec: ${fromEnv}}}
+`;
+    const output = rotate({ path: "list.yaml", text }).output!.text;
+    const [list] = parseAllDocuments(output).map((d) => d.toJS() as Json);
+    const [rotated, web] = list!.items;
+    expect(rotated.data.token).not.toBe(
+      Buffer.from("old-token-value-that-is-long-enough").toString("base64"),
+    );
+    expect(web.spec.template.metadata.annotations[SECRETS_DIGEST_ANNOTATION]).toMatch(/^sha256:/);
+  });
+
   it("says so when a StatefulSet's OnDelete strategy keeps its pods until deleted", () => {
     const text = secret + workload("StatefulSet", fromEnv, "updateStrategy: {type: OnDelete}, ");
     const result = rotate({ path: "app.yaml", text });
