@@ -340,7 +340,7 @@ function rollConsumers(
 ): Set<SecretConsumer> {
   const rolled = new Set<SecretConsumer>();
   for (const consumer of consumers) {
-    if (consumer.fate !== "roll") continue;
+    if (consumer.fate !== "roll" && consumer.fate !== "held") continue;
     const beside = secretsBeside(bundle, consumer.workload);
     const dataOf = (name: string) =>
       name === metadataName(target.value) ? dataStrings(rotated) : storedData(beside.get(name));
@@ -365,11 +365,11 @@ function consumerMessages(
   };
   group(
     `  rolled when the output is applied (${SECRETS_DIGEST_ANNOTATION} in the pod template):`,
-    consumers.filter((c) => rolled.has(c)),
+    consumers.filter((c) => c.fate === "roll" && rolled.has(c)),
   );
   group(
     "  NOT restarted by applying the output: these pods keep the old values until recreated",
-    consumers.filter((c) => c.fate !== "refreshed" && !rolled.has(c)),
+    consumers.filter((c) => c.fate !== "refreshed" && !(c.fate === "roll" && rolled.has(c))),
   );
   group(
     "  read through mounted files, no restart needed:",

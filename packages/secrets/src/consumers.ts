@@ -135,10 +135,11 @@ export const SECRETS_DIGEST_ANNOTATION = "scout-deploy.io/secrets-digest";
 /**
  * What happens to a consumer's pods when the Secret changes and nothing else does:
  * - `roll`: a Deployment, StatefulSet or DaemonSet reading at start; a changed template rolls it;
+ * - `held`: one of those whose changed template waits (updateStrategy OnDelete, a paused rollout);
  * - `refreshed`: it reads only through whole volumes, which the kubelet refreshes in place;
  * - `stale`: its running pods keep the old values and no template change replaces them.
  */
-export type ConsumerFate = "roll" | "refreshed" | "stale";
+export type ConsumerFate = "roll" | "held" | "refreshed" | "stale";
 
 export interface SecretConsumer {
   workload: BundleObject;
@@ -196,12 +197,12 @@ function fateOf(
     const strategy = isRecord(spec.updateStrategy) ? spec.updateStrategy.type : undefined;
     if (strategy === "OnDelete")
       return {
-        fate: "roll",
+        fate: "held",
         why: `updateStrategy OnDelete: its template changes but its pods are replaced only when deleted (kubectl delete pod of ${target})`,
       };
     if (spec.paused === true)
       return {
-        fate: "roll",
+        fate: "held",
         why: `paused: it rolls when resumed (kubectl rollout resume ${target})`,
       };
     return { fate: "roll", why: "its pod template changes, so applying the output rolls its pods" };

@@ -225,7 +225,8 @@ items:
     const text = secret + workload("StatefulSet", fromEnv, "updateStrategy: {type: OnDelete}, ");
     const result = rotate({ path: "app.yaml", text });
     expect(templateAnnotation(result.output!.text, "StatefulSet/statefulset")).toMatch(/^sha256:/);
-    expect(result.messages.join("\n")).toContain("OnDelete");
+    const stale = result.messages.findIndex((m) => m.includes("NOT restarted"));
+    expect(result.messages[stale + 1]).toMatch(/StatefulSet shop\/statefulset .*OnDelete/);
   });
 
   it("warns when a dropped -previous key is still named by a workload", () => {
