@@ -8,15 +8,23 @@ import {
 import {
   type Clock,
   type CommandResult,
+  consumerPosition,
   credentialValues,
   encodeBase64,
   type Inputs,
   isValidBase64,
   type Manifest,
   rotateSecret,
+  type SecretConsumer,
+  secretConsumers,
   toYaml,
 } from "@scout-deploy/secrets";
-import { type IsolationSettings, isolationPatch } from "./isolate.js";
+import {
+  type IsolationSettings,
+  isolationPatch,
+  isolationTakesDown,
+  scoutWorkloads,
+} from "./isolate.js";
 
 const NEEDS_OUT = "--out FILE or --out - is required: secret values are written only where you ask";
 
@@ -60,6 +68,12 @@ function bundleOf(options: Inputs): Bundle {
 
 export interface RotateAllOptions extends Clock, Inputs {
   out?: string;
+  /**
+   * Which workloads `incident isolate` took down: the same settings it ran with. Their pods
+   * start with the new values when they come back; the others are named, to restart.
+   * @default every workload of the input, as isolate does when no component label matches
+   */
+  settings?: IsolationSettings;
 }
 
 /** Incident response: new values for every credential of every Secret, old values dropped at once. */
@@ -88,6 +102,7 @@ function rotateAll(bundle: Bundle, options: RotateAllOptions): CommandResult {
     manifests.push(rotation.manifest);
     secretValues.push(...rotation.newValues);
     messages.push(`rotated ${describeRef(object.ref)}: ${keys.join(", ")}`);
+    messages.push(...readerNotes(bundle, object, keys, options.settings));
   }
   if (manifests.length === 0) {
     return {
@@ -97,7 +112,7 @@ function rotateAll(bundle: Bundle, options: RotateAllOptions): CommandResult {
     };
   }
   messages.push(
-    "apply the new Secrets, restart the workloads that read them, and change any external system that holds the old values",
+    "apply the new Secrets (kubectl apply -f), handle the readers named above, and change any external system that holds the old values; workloads outside the given paths that read these Secrets through env, envFrom or subPath keep the old values until restarted",
   );
   return {
     output: { target: options.out!, text: toYaml(manifests) },
@@ -105,6 +120,49 @@ function rotateAll(bundle: Bundle, options: RotateAllOptions): CommandResult {
     exitCode: 0,
     secretValues,
   };
+}
+
+/**
+ * What becomes of each reader of the rotated keys. The breach response isolates first: a
+ * workload `incident isolate` scaled to 0 (or suspended, or left without a node) has no pod
+ * holding the old values, and its pods start with the new ones when it comes back, so nothing
+ * here rolls it. The rest are named, with what to do.
+ */
+function readerNotes(
+  bundle: Bundle,
+  secret: BundleObject,
+  keys: readonly string[],
+  settings: IsolationSettings = { componentLabels: [], components: [] },
+): string[] {
+  const consumers = secretConsumers(bundle, secret, keys);
+  const isolated = new Set(scoutWorkloads(bundle.objects, settings));
+  return consumers.map((consumer) => {
+    const { file, line } = consumerPosition(consumer);
+    const via = [...new Set(consumer.reads.map((read) => read.via))].join(", ");
+    const what = afterIsolation(consumer, isolated.has(consumer.workload));
+    return `  ${file}:${line}: ${describeRef(consumer.workload.ref)} reads it through ${via}: ${what}`;
+  });
+}
+
+function afterIsolation(consumer: SecretConsumer, isolated: boolean): string {
+  const { kind } = consumer.workload.value;
+  if (consumer.fate === "refreshed") return consumer.why;
+  if (kind === "Pod")
+    return "a bare Pod holds the old values until deleted (isolate cannot scale it): delete it";
+  if (isolated && !isolationTakesDown(consumer.workload))
+    return `isolate cannot take a ${kind} down: it holds the old values until you delete it`;
+  const target = `${kind.toLowerCase()}/${consumer.workload.ref.name ?? ""}`;
+  const ns = consumer.workload.ref.namespace ? ` -n ${consumer.workload.ref.namespace}` : "";
+  const restart = `kubectl rollout restart ${target}${ns}`;
+  if (!isolated) {
+    return consumer.fate === "roll"
+      ? `not isolated: restart it after applying (${restart})`
+      : `not isolated: ${consumer.why}`;
+  }
+  if (kind === "CronJob")
+    return "suspended by incident isolate: Jobs it starts after resuming read the new values, but Jobs it had already started keep running with the old ones: delete them";
+  const otherwise = consumer.fate === "roll" ? `; if it was not isolated, ${restart}` : "";
+  return `taken down by incident isolate: no restart needed, its pods start with the new values when it is brought back${otherwise}`;
 }
 
 /** A Secret whose invalid `data` values are dropped (they are replaced anyway) so it can be rotated. */

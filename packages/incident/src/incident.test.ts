@@ -246,3 +246,73 @@ stringData: {WEBHOOK_SECRET: plain}
     expect(docs[1].stringData).toBeUndefined();
   });
 });
+
+describe("incident rotate-all after incident isolate", () => {
+  const secret = `apiVersion: v1
+kind: Secret
+metadata: {name: scout-secrets, namespace: scout}
+data: {api-token: ${encodeBase64("old-token")}}
+`;
+  const readsToken =
+    "{containers: [{name: c, env: [{name: API_TOKEN, valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}}]}]}";
+  const readers = `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: backend, namespace: scout}
+spec: {template: {metadata: {labels: {app: backend}}, spec: ${readsToken}}}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report, namespace: scout}
+spec: {schedule: "* * * * *", jobTemplate: {spec: {template: {metadata: {labels: {app: backend}}, spec: ${readsToken}}}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: unrelated, namespace: scout}
+spec: {template: {spec: {containers: [{name: x, envFrom: [{secretRef: {name: scout-secrets}}]}]}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: debug, namespace: scout, labels: {app: backend}}
+spec: ${readsToken}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: elsewhere, namespace: other, labels: {app: backend}}
+spec: {template: {metadata: {labels: {app: backend}}, spec: ${readsToken}}}
+`;
+  const rotated = () =>
+    incidentRotateAll({
+      inputs: [{ path: "k8s/all.yaml", text: secret + readers }],
+      out: "-",
+      settings,
+      random: countingRandom(),
+    });
+
+  it("rolls nothing: its output holds the new Secrets only", () => {
+    const result = rotated();
+    expect(result.exitCode).toBe(0);
+    const kinds = parseAllDocuments(result.output!.text).map((d) => d.toJS().kind);
+    expect(kinds).toEqual(["Secret"]);
+  });
+
+  it("says which readers isolate took down and names, with file:line, those still holding the old token", () => {
+    const notes = rotated().messages.join("\n");
+    expect(notes).toMatch(
+      /k8s\/all\.yaml:\d+: Deployment scout\/backend reads it through env: taken down by incident isolate: no restart needed/,
+    );
+    expect(notes).toMatch(
+      /k8s\/all\.yaml:\d+: Deployment scout\/unrelated reads it through envFrom: not isolated: restart it after applying \(kubectl rollout restart deployment\/unrelated -n scout\)/,
+    );
+    expect(notes).toMatch(
+      /k8s\/all\.yaml:\d+: CronJob scout\/report reads it through env: suspended by incident isolate: .*already started keep running with the old ones/,
+    );
+    expect(notes).toMatch(/k8s\/all\.yaml:\d+: Pod scout\/debug reads it through env: a bare Pod/);
+    // Run without isolate first, the same note says what to do.
+    expect(notes).toContain(
+      "if it was not isolated, kubectl rollout restart deployment/backend -n scout",
+    );
+    // The Secret of namespace scout is not what a pod of namespace other reads.
+    expect(notes).not.toContain("other/elsewhere");
+  });
+});

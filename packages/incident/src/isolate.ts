@@ -95,6 +95,11 @@ export function scoutWorkloads(
   return scout.length > 0 ? scout : workloads;
 }
 
+/** Whether `incident isolate` can take the workload down (scale, suspend, unschedule) or only name it. */
+export function isolationTakesDown(object: BundleObject): boolean {
+  return workloadPatch(object, undefined) !== undefined;
+}
+
 function workloadPatch(object: BundleObject, namespace: string | undefined): Manifest | undefined {
   const { kind, apiVersion } = object.value;
   const metadata = { name: object.ref.name, ...(namespace ? { namespace } : {}) };

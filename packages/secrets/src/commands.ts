@@ -1,6 +1,32 @@
-import { type Bundle, typedNameProblem } from "@scout-deploy/core";
-import { type Document, LineCounter, parseAllDocuments, stringify } from "yaml";
-import { bytesAsText, decodeBase64 } from "./base64.js";
+import {
+  type Bundle,
+  type BundleObject,
+  buildBundle,
+  isRecord,
+  parseSource,
+  podTemplateOf,
+  splitPointer,
+  typedNameProblem,
+} from "@scout-deploy/core";
+import {
+  type Document,
+  isMap,
+  isNode,
+  isScalar,
+  LineCounter,
+  parseAllDocuments,
+  stringify,
+  type YAMLMap,
+} from "yaml";
+import { bytesAsText, decodeBase64, encodeBase64 } from "./base64.js";
+import {
+  consumerNote,
+  SECRETS_DIGEST_ANNOTATION,
+  type SecretConsumer,
+  secretConsumers,
+  secretsBeside,
+  secretsDigest,
+} from "./consumers.js";
 import { fingerprint } from "./fingerprint.js";
 import {
   type CredentialKeyNames,
@@ -160,6 +186,12 @@ export interface RotateCommandOptions extends Clock {
   overlapDays?: number;
   /** Drop `-previous` values whose window has ended instead of rotating. */
   dropPrevious?: boolean;
+  /**
+   * Write `scout-deploy.io/secrets-digest` into the pod template of the file's Deployments,
+   * StatefulSets and DaemonSets that read a rotated key at start, so that applying rolls them.
+   * @default true
+   */
+  roll?: boolean;
 }
 
 export function secretsRotate(options: RotateCommandOptions): CommandResult {
@@ -185,7 +217,10 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
         : "no previous value has expired yet";
       return {
         output: { target: options.out, text: serialize(documents) },
-        messages: [`Secret ${metadataName(target.value)}: ${what}`],
+        messages: [
+          `Secret ${metadataName(target.value)}: ${what}`,
+          ...droppedReaders(options.input, target, dropped),
+        ],
         exitCode: 0,
         secretValues: [],
         heldValues: heldValues(documents),
@@ -198,12 +233,18 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
       overlapDays: options.overlapDays,
     });
     replace(target, rotation.manifest);
+    const consumers = readersOf(options.input, target, rotation.rotatedKeys);
+    const rolled =
+      options.roll === false
+        ? new Set<SecretConsumer>()
+        : rollConsumers(documents, consumers, target, rotation.manifest);
     return {
       output: { target: options.out, text: serialize(documents) },
       messages: [
         `rotated Secret ${metadataName(target.value)} at ${now.toISOString()}`,
         ...rotation.rotatedKeys.map((key, i) => `  ${key}: ${fingerprint(rotation.newValues[i]!)}`),
         overlapMessage(rotation.rotatedKeys, rotation.previousExpiresAt),
+        ...consumerMessages(options.input.path, consumers, rolled, metadataName(target.value)),
       ],
       exitCode: 0,
       secretValues: rotation.newValues,
@@ -257,11 +298,230 @@ function replace(slot: SecretSlot, manifest: Manifest): void {
   document.replacement = { ...list, items };
 }
 
-/** How long clients holding an old value keep working: the overlap window, or none. */
+/**
+ * Where the old values are: in the Secret under `-previous` for the window, which nothing of
+ * Scout reads, so they keep no client working; they are a copy to roll back to.
+ */
 function overlapMessage(keys: readonly string[], expires: Date | undefined): string {
-  if (!expires) return "  no overlap: the old values are gone; every client needs the new ones now";
+  if (!expires) return "  no overlap: the old values are gone from the Secret";
   const previous = keys.map((key) => `${key}-previous`).join(", ");
-  return `  the old values stay under ${previous} until ${expires.toISOString()}; then run rotate --drop-previous`;
+  return `  the old values stay in the Secret under ${previous} until ${expires.toISOString()} (a copy to roll back to: Scout's pods read only ${keys.join(", ")}); then run rotate --drop-previous`;
+}
+
+/** The target Secret as the bundle of the input file sees it, with that bundle. */
+function bundledTarget(input: InputFile, target: SecretSlot) {
+  const bundle = buildBundle([parseSource(input.path, input.text)]);
+  const metadata = isRecord(target.value.metadata) ? target.value.metadata : {};
+  const secret = bundle.objects.find(
+    (o) =>
+      o.value.kind === "Secret" &&
+      o.ref.name === metadata.name &&
+      o.ref.namespace === (typeof metadata.namespace === "string" ? metadata.namespace : undefined),
+  );
+  return { bundle, secret };
+}
+
+/** The workloads of the input file that read any of `keys` of the target Secret. */
+function readersOf(input: InputFile, target: SecretSlot, keys: readonly string[]) {
+  const { bundle, secret } = bundledTarget(input, target);
+  if (!secret) return { bundle, consumers: [] as SecretConsumer[] };
+  return { bundle, consumers: secretConsumers(bundle, secret, keys) };
+}
+
+/**
+ * Writes the digest of the Secret data each rollable consumer reads at start into its pod
+ * template, in the file's own document (its other lines as written). Returns those rolled.
+ */
+function rollConsumers(
+  documents: readonly ParsedDocument[],
+  { bundle, consumers }: ReturnType<typeof readersOf>,
+  target: SecretSlot,
+  rotated: Manifest,
+): Set<SecretConsumer> {
+  const rolled = new Set<SecretConsumer>();
+  for (const consumer of consumers) {
+    if (consumer.fate !== "roll" && consumer.fate !== "held") continue;
+    const beside = secretsBeside(bundle, consumer.workload);
+    const dataOf = (name: string) =>
+      name === metadataName(target.value) ? dataStrings(rotated) : storedData(beside.get(name));
+    const digest = secretsDigest(consumer.workload, dataOf);
+    const template = podTemplateOf(consumer.workload)!;
+    const path = [...splitPointer(template.metadataPointer), "annotations"];
+    if (annotate(documents, consumer.workload, path, digest)) rolled.add(consumer);
+  }
+  return rolled;
+}
+
+/** Notes on every reader: rolled, refreshed in place, or left with the old values (and why). */
+function consumerMessages(
+  path: string,
+  { consumers }: ReturnType<typeof readersOf>,
+  rolled: ReadonlySet<SecretConsumer>,
+  secret: string,
+): string[] {
+  const lines: string[] = [];
+  const group = (title: string, members: SecretConsumer[]) => {
+    if (members.length > 0) lines.push(title, ...members.map((c) => consumerNote(c, secret)));
+  };
+  group(
+    `  rolled when the output is applied (${SECRETS_DIGEST_ANNOTATION} in the pod template):`,
+    consumers.filter((c) => c.fate === "roll" && rolled.has(c)),
+  );
+  group(
+    "  NOT restarted by applying the output: these pods keep the old values until recreated",
+    consumers.filter((c) => c.fate !== "refreshed" && !(c.fate === "roll" && rolled.has(c))),
+  );
+  group(
+    "  read through mounted files, no restart needed:",
+    consumers.filter((c) => c.fate === "refreshed"),
+  );
+  lines.push(
+    `  only ${path} was searched: a workload elsewhere that reads ${secret} through env, envFrom or subPath keeps the old values until restarted (kubectl rollout restart deployment/NAME)`,
+  );
+  return lines;
+}
+
+/** Readers that name a dropped `-previous` key: their new pods cannot start without it. */
+function droppedReaders(input: InputFile, target: SecretSlot, dropped: readonly string[]) {
+  if (dropped.length === 0) return [];
+  const { consumers } = readersOf(input, target, dropped);
+  return consumers
+    .filter((c) => c.reads.some((read) => read.keys !== "all"))
+    .map(
+      (c) =>
+        `${consumerNote(c, metadataName(target.value)).trimStart()}; it names a dropped key: its new pods fail to start (CreateContainerConfigError) unless the reference is optional`,
+    );
+}
+
+/** `data` with `stringData` folded in, base64 as the API server stores it. */
+function storedData(secret: BundleObject | undefined): Record<string, string> | undefined {
+  if (!secret) return undefined;
+  const data = dataStrings(secret.value);
+  const plain = isRecord(secret.value.stringData) ? secret.value.stringData : {};
+  for (const [key, value] of Object.entries(plain)) data[key] = encodeBase64(String(value));
+  return data;
+}
+
+function dataStrings(secret: Manifest): Record<string, string> {
+  const data = isRecord(secret.data) ? secret.data : {};
+  return Object.fromEntries(
+    Object.entries(data).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
+}
+
+/**
+ * Sets `annotations[SECRETS_DIGEST_ANNOTATION]` at `path` of the workload's document (or List
+ * item), creating what is missing and keeping the rest of the document as written.
+ */
+function annotate(
+  documents: readonly ParsedDocument[],
+  workload: BundleObject,
+  path: readonly string[],
+  digest: string,
+): boolean {
+  const slot = workloadSlot(documents, workload);
+  if (!slot) return false;
+  const full = [...(slot.item === undefined ? [] : ["items", slot.item]), ...path];
+  const { document } = slot;
+  if (document.replacement) {
+    setNested(document.replacement, full, digest);
+    return true;
+  }
+  // Edited as text where the template's metadata is a block map (the rest of the document stays
+  // byte for byte); reprinted from its nodes otherwise.
+  const edit = textEdit(document, full, digest);
+  if (edit) document.edits.push(edit);
+  else document.touched = true;
+  for (let depth = 1; depth <= full.length; depth++) {
+    const node = document.document.getIn(full.slice(0, depth), true);
+    if (!isMap(node)) {
+      document.document.setIn(full.slice(0, depth), nested(full.slice(depth), digest));
+      return true;
+    }
+  }
+  document.document.setIn([...full, SECRETS_DIGEST_ANNOTATION], digest);
+  return true;
+}
+
+/** A change of a document's text: `text` in place of `[at, end)`, offsets in the document's source. */
+interface TextEdit {
+  at: number;
+  end: number;
+  text: string;
+}
+
+/** The digest's line put into the block map of annotations (or a new one under metadata). */
+function textEdit(
+  document: ParsedDocument,
+  annotationsPath: readonly (string | number)[],
+  digest: string,
+): TextEdit | undefined {
+  const line = `${SECRETS_DIGEST_ANNOTATION}: ${digest}`;
+  const annotations = document.document.getIn(annotationsPath, true);
+  if (isMap(annotations) && !annotations.flow) {
+    const existing = annotations.get(SECRETS_DIGEST_ANNOTATION, true);
+    if (isScalar(existing) && existing.range) {
+      const [at, end] = existing.range.map((offset) => offset - document.start);
+      return { at: at!, end: end!, text: digest };
+    }
+    return beforeFirstKey(document, annotations, [line]);
+  }
+  if (annotations !== undefined) return undefined;
+  const metadata = document.document.getIn(annotationsPath.slice(0, -1), true);
+  if (isMap(metadata) && !metadata.flow)
+    return beforeFirstKey(document, metadata, ["annotations:", `  ${line}`]);
+  return undefined;
+}
+
+/** `lines` inserted before the first key of a block map, at that key's indentation. */
+function beforeFirstKey(
+  document: ParsedDocument,
+  map: YAMLMap,
+  lines: readonly string[],
+): TextEdit | undefined {
+  const key = map.items[0]?.key;
+  if (!isNode(key) || !key.range) return undefined;
+  const at = key.range[0] - document.start;
+  const lineStart = document.text.lastIndexOf("\n", at - 1) + 1;
+  const indent = document.text.slice(lineStart, at);
+  if (!/^ *$/.test(indent)) return undefined;
+  return { at: lineStart, end: lineStart, text: lines.map((l) => `${indent}${l}\n`).join("") };
+}
+
+function nested(path: readonly (string | number)[], digest: string): Record<string, unknown> {
+  let value: Record<string, unknown> = { [SECRETS_DIGEST_ANNOTATION]: digest };
+  for (const key of [...path].reverse()) value = { [key]: value };
+  return value;
+}
+
+function setNested(root: Manifest, path: readonly (string | number)[], digest: string): void {
+  let node: Record<string, unknown> | unknown[] = root;
+  for (const key of path) {
+    const next: unknown = (node as Record<string, unknown>)[key];
+    if (typeof next !== "object" || next === null) (node as Record<string, unknown>)[key] = {};
+    node = (node as Record<string, unknown>)[key] as Record<string, unknown>;
+  }
+  (node as Record<string, unknown>)[SECRETS_DIGEST_ANNOTATION] = digest;
+}
+
+/** The document (or List item) that holds the workload: same kind, name and namespace. */
+function workloadSlot(documents: readonly ParsedDocument[], workload: BundleObject) {
+  const same = (value: Manifest) => {
+    const metadata = isRecord(value.metadata) ? value.metadata : {};
+    return (
+      value.kind === workload.ref.kind &&
+      metadata.name === workload.ref.name &&
+      (metadata.namespace ?? undefined) === workload.ref.namespace
+    );
+  };
+  for (const document of documents) {
+    const value = document.replacement ?? document.value;
+    if (!value) continue;
+    if (same(value)) return { document, item: undefined };
+    const item = listItems(value).findIndex(same);
+    if (item >= 0) return { document, item };
+  }
+  return undefined;
 }
 
 /** `file:line: ` of a node of the target Secret, or `file: ` when the node has no position. */
@@ -311,6 +571,12 @@ interface ParsedDocument {
   text: string;
   value: Manifest | undefined;
   replacement?: Manifest;
+  /** Offset of its source (`text`) in the file. */
+  start: number;
+  /** Changes to its source, applied when written. */
+  edits: TextEdit[];
+  /** A change its source could not take as text: written from its nodes, comments kept. */
+  touched?: boolean;
 }
 
 function parseDocuments(input: InputFile): ParsedDocument[] | string {
@@ -325,7 +591,9 @@ function parseDocuments(input: InputFile): ParsedDocument[] | string {
     parsed.push({
       document,
       lines,
-      text: document.toString({ lineWidth: 0 }),
+      text: sourceOf(input.text, documents, parsed.length),
+      start: parsed.length === 0 ? 0 : document.range[0],
+      edits: [],
       value:
         typeof value === "object" && value !== null && !Array.isArray(value)
           ? (value as Manifest)
@@ -335,10 +603,44 @@ function parseDocuments(input: InputFile): ParsedDocument[] | string {
   return parsed;
 }
 
+/**
+ * The exact source of document `index`, from its `---` (the file's start for the first) to the
+ * next one's: the documents' sources put together are the file, byte for byte.
+ */
+function sourceOf(text: string, documents: readonly Document.Parsed[], index: number): string {
+  const start = index === 0 ? 0 : documents[index]!.range[0];
+  const end = documents[index + 1]?.range[0] ?? text.length;
+  return text.slice(start, end);
+}
+
+/** The file again: untouched documents as written, changed ones printed anew. */
 function serialize(documents: readonly ParsedDocument[]): string {
   return documents
-    .map((d) => (d.replacement ? stringify(d.replacement, { lineWidth: 0 }) : d.text))
-    .join("---\n");
+    .map((d, index) => {
+      if (d.replacement) {
+        const marker = index > 0 || d.text.startsWith("---") ? "---\n" : "";
+        return `${separated(documents, index)}${marker}${stringify(d.replacement, { lineWidth: 0 })}`;
+      }
+      if (d.touched)
+        return `${separated(documents, index)}${d.document.toString({ lineWidth: 0 })}`;
+      return withEdits(d.text, d.edits);
+    })
+    .join("");
+}
+
+function withEdits(text: string, edits: readonly TextEdit[]): string {
+  let edited = text;
+  for (const { at, end, text: put } of [...edits].sort((a, b) => b.at - a.at))
+    edited = edited.slice(0, at) + put + edited.slice(end);
+  return edited;
+}
+
+/** A line break when the document before ends without one (its last line had none). */
+function separated(documents: readonly ParsedDocument[], index: number): string {
+  const before = documents[index - 1];
+  return before && !before.replacement && !before.touched && !before.text.endsWith("\n")
+    ? "\n"
+    : "";
 }
 
 function metadataName(value: Manifest | undefined): string {

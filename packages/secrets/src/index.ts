@@ -11,6 +11,19 @@ export {
   secretsRotate,
 } from "./commands.js";
 export {
+  type ConsumerFate,
+  consumerNote,
+  consumerPosition,
+  SECRETS_DIGEST_ANNOTATION,
+  type SecretConsumer,
+  type SecretRead,
+  type SecretReadVia,
+  secretConsumers,
+  secretReadsOf,
+  secretsBeside,
+  secretsDigest,
+} from "./consumers.js";
+export {
   detectTokenFormat,
   hasUrlPassword,
   isCredentialName,

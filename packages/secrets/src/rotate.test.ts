@@ -112,6 +112,8 @@ describe("secrets rotate", () => {
     });
     expect(result.exitCode).toBe(0);
     expect(result.output!.text).toContain("# keep me");
+    expect(result.output!.text.startsWith(input.slice(0, input.indexOf("---\n") + 4))).toBe(true);
+    expect(result.output!.text).not.toMatch(/---\n---/);
     const docs = parseAllDocuments(result.output!.text).map((d) => d.toJS());
     expect(docs.map((d) => d.kind)).toEqual(["ConfigMap", "Secret"]);
     expect(Object.keys(docs[1].data)).toEqual([
@@ -184,11 +186,12 @@ describe("secrets rotate", () => {
       keys: ["api-token"],
       overlapDays: 3,
     });
-    expect(kept.messages.at(-1)).toBe(
-      "  the old values stay under api-token-previous until 2026-06-04T12:00:00.000Z; then run rotate --drop-previous",
+    // Nothing of Scout reads -previous: the note must not promise that old tokens keep working.
+    expect(kept.messages).toContain(
+      "  the old values stay in the Secret under api-token-previous until 2026-06-04T12:00:00.000Z (a copy to roll back to: Scout's pods read only api-token); then run rotate --drop-previous",
     );
     const gone = secretsRotate({ input, out: "-", now: later, overlapDays: 0 });
-    expect(gone.messages.at(-1)).toContain("no overlap");
+    expect(gone.messages.some((m) => m.includes("no overlap"))).toBe(true);
   });
 });
 
@@ -208,5 +211,24 @@ describe("the recorded rotation time", () => {
       random: countingRandom(),
     });
     expect(ageOf(rotated.output!.text)).toBe(0);
+  });
+});
+
+describe("secrets rotate keeps the other documents byte for byte", () => {
+  it("leaves every document it does not change exactly as written, markers and flow style included", () => {
+    const { text } = generated();
+    const other = (name: string) =>
+      `apiVersion: v1\nkind: ConfigMap   # padded\nmetadata: { name: ${name} }\ndata: {a: [x,  y]}\n`;
+    const input = `# head\n${other("one")}---\n${text}---\n# before two\n${other("two")}...\n---\n${other("three")}`;
+    const output = secretsRotate({
+      input: { path: "k8s/all.yaml", text: input },
+      out: "-",
+      now: later,
+      random: countingRandom(),
+    }).output!.text;
+    const secretStart = input.indexOf("---\n") + 4;
+    const secretEnd = input.indexOf("---\n# before two");
+    expect(output.startsWith(input.slice(0, secretStart))).toBe(true);
+    expect(output.endsWith(input.slice(secretEnd))).toBe(true);
   });
 });

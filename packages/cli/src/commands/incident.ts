@@ -18,6 +18,11 @@ The Security Guide's breach response, step 1 and 2.
 
   rotate-all PATH... --out FILE|-
       New values for every credential of every Secret in PATHs; old values are not kept.
+      The output holds the new Secrets only: what isolate took down (scaled to 0, suspended,
+      unscheduled) starts with the new values when it comes back, so nothing is rolled.
+      stderr names, with file:line, every reader of a rotated key that still holds the old
+      values: workloads isolate did not take down (with the kubectl rollout restart to run),
+      bare Pods, Jobs a suspended CronJob had already started.
 
 PATHs are read as check reads them: charts and kustomizations rendered, with the Helm options
 below (--namespace is also the Helm release namespace). Scout's components are the config's.
@@ -71,8 +76,8 @@ async function rotateAll(argv: readonly string[], io: Io): Promise<number> {
     ...HELM_ARGS,
   });
   if (values.help) return help(io, HELP);
-  const { bundle } = await load("incident rotate-all", positionals, values, io);
-  return finish(incidentRotateAll({ bundle, out: values.out }), io);
+  const { bundle, settings } = await load("incident rotate-all", positionals, values, io);
+  return finish(incidentRotateAll({ bundle, settings, out: values.out }), io);
 }
 
 /** The objects `check` would judge for these paths, and the config's idea of Scout's components. */

@@ -100,6 +100,40 @@ describe("scout-deploy secrets and incident", () => {
     expect(statSync(join(dir, "s.yaml")).mode & 0o777).toBe(0o600);
   });
 
+  it("rotate rolls the Deployment of FILE that reads the token from env, unless --no-roll", async () => {
+    const app = `apiVersion: v1
+kind: Secret
+metadata: {name: scout-secrets, namespace: scout}
+data: {api-token: ${b64("a".repeat(44))}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: backend, namespace: scout}
+spec:
+  selector: {matchLabels: {app: backend}}
+  template:
+    metadata:
+      labels: {app: backend}
+    spec:
+      containers:
+        - name: api
+          env:
+            - name: API_TOKEN
+              valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}
+`;
+    writeFileSync(join(dir, "app.yaml"), app);
+    const rolled = await run(["secrets", "rotate", "app.yaml", "--out", "out.yaml"]);
+    expect(rolled.code).toBe(0);
+    const [, deployment] = parseAllDocuments(readFileSync(join(dir, "out.yaml"), "utf8"));
+    const annotations = deployment!.toJS().spec.template.metadata.annotations;
+    expect(annotations["scout-deploy.io/secrets-digest"]).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(rolled.stderr).toMatch(/app\.yaml:18: Deployment scout\/backend reads scout-secrets/);
+    const kept = await run(["secrets", "rotate", "app.yaml", "--out", "kept.yaml", "--no-roll"]);
+    expect(kept.code).toBe(0);
+    expect(readFileSync(join(dir, "kept.yaml"), "utf8")).not.toContain("secrets-digest");
+    expect(kept.stderr).toContain("NOT restarted by applying the output");
+  });
+
   it("rotate escapes a Secret name from the manifest: no raw escape sequence, no line starting a workflow command", async () => {
     const secret = `apiVersion: v1
 kind: Secret

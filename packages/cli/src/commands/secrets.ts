@@ -32,8 +32,20 @@ const HELP = `Usage: scout-deploy secrets <generate|rotate|check> [options]
       ClusterSecretStore unless --store-kind SecretStore).
 
   rotate FILE --out FILE|- [--key KEY]... [--overlap-days N] [--drop-previous] [--name NAME]
-      New values for the chosen keys (default: all); each old value stays under <key>-previous
-      for N days (default 7; 0 drops it). --drop-previous removes expired previous values.
+         [--no-roll]
+      New values for the chosen keys (default: all). A running container keeps the values it
+      read at start (env, envFrom, subPath mounts) until its pod is recreated, so the
+      Deployments, StatefulSets and DaemonSets of FILE that read a rotated key that way get
+      the annotation scout-deploy.io/secrets-digest (a SHA-256 of the data they read, never a
+      value) in their pod template: applying the output rolls them (--no-roll: not). The
+      other documents of FILE are written as they were. stderr names, with file:line, every
+      reader nothing restarts (Jobs, CronJobs' running Jobs, bare Pods, OnDelete or paused
+      workloads) and the ones that read through a mounted volume (refreshed in place). Only
+      FILE is searched: restart readers elsewhere yourself. Each old value stays in the Secret
+      under <key>-previous for N days (default 7; 0 drops it), a copy to roll back to: Scout's
+      manifests never read it, so no client keeps working with an old token once the pods
+      are new. --drop-previous removes expired previous values (and names a workload that
+      still reads one: its new pods would not start).
 
   check PATH... [--config FILE] [--min-bits N] [--max-age-days N]
       "check" with the secrets/* rules only (valid base64, stringData, strong tokens, rotation
@@ -124,6 +136,7 @@ function rotate(argv: readonly string[], io: Io): number {
     "overlap-days": { type: "string" },
     "drop-previous": { type: "boolean" },
     name: { type: "string" },
+    "no-roll": { type: "boolean" },
   });
   if (values.help) return help(io, HELP);
   if (positionals.length !== 1)
@@ -136,6 +149,7 @@ function rotate(argv: readonly string[], io: Io): number {
       keys: values.key,
       name: values.name,
       dropPrevious: values["drop-previous"],
+      roll: !values["no-roll"],
       ...(values["overlap-days"] !== undefined
         ? { overlapDays: wholeNumber("--overlap-days", values["overlap-days"]) }
         : {}),

@@ -7,7 +7,12 @@ import {
   joinPointer,
   podTemplateOf,
 } from "@scout-deploy/core";
-import { effectiveSecretEntries, isCredentialName, isSecret } from "@scout-deploy/secrets";
+import {
+  effectiveSecretEntries,
+  isCredentialName,
+  isSecret,
+  secretReadsOf,
+} from "@scout-deploy/secrets";
 
 /** Where one `env[]` entry of a container takes its value from. */
 export interface EnvVar {
@@ -240,31 +245,10 @@ export function isVariableReference(value: string): boolean {
 
 /** Secrets mounted into a container as files: secret and projected secret volumes. */
 export function mountedSecretsOf(container: ContainerRef): string[] {
-  const names: string[] = [];
-  const mounts = Array.isArray(container.container.volumeMounts)
-    ? container.container.volumeMounts
-    : [];
-  const mounted = new Set(
-    mounts.flatMap((m) => (isRecord(m) && typeof m.name === "string" ? [m.name] : [])),
+  const mounted = secretReadsOf(container).filter(
+    (read) => read.via === "volume" || read.via === "subPath",
   );
-  const volumes = Array.isArray(container.template.spec.volumes)
-    ? container.template.spec.volumes
-    : [];
-  for (const volume of volumes) {
-    if (!isRecord(volume) || !mounted.has(String(volume.name))) continue;
-    if (isRecord(volume.secret) && typeof volume.secret.secretName === "string")
-      names.push(volume.secret.secretName);
-    const sources =
-      isRecord(volume.projected) && Array.isArray(volume.projected.sources)
-        ? volume.projected.sources
-        : [];
-    for (const source of sources) {
-      if (isRecord(source) && isRecord(source.secret) && typeof source.secret.name === "string") {
-        names.push(source.secret.name);
-      }
-    }
-  }
-  return names;
+  return [...new Set(mounted.map((read) => read.secret))];
 }
 
 /** The form of a variable name an application reads (`API_TOKEN`); `api-token` is none. */
