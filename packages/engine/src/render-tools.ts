@@ -405,14 +405,25 @@ function kustomizeOrigins(annotated: string, scratch: string, root: string, cwd:
       const annotations = annotationsOf(document.value);
       const origin = annotations["config.kubernetes.io/origin"] ?? "";
       const originPath = /^path:\s*(.+)$/m.exec(origin);
-      const resource = originPath ? read(resolve(scratch, originPath[1]!.trim())) : undefined;
+      // A JSON 6902 patch that sets /metadata/annotations drops the annotations of the build
+      // before it: Kustomize then names that patch's transformer as the origin, and only the
+      // transformers after it. The resource is then the one of the kustomizations' files that
+      // describes the object, and every kustomization's patches are candidates.
+      const lost = !originPath && /kind:\s*Patch\w*Transformer\b/.test(origin);
+      const resource = originPath
+        ? read(resolve(scratch, originPath[1]!.trim()))
+        : lost
+          ? resourceFileOf(chain, document.value, read, files)
+          : undefined;
       const generator =
         helmChartOf(origin, scratch, read, entryOf, chartsOf) ??
         dataGeneratorOf(origin, nameOfDocument(document.value), chain, scratch, read, files);
       const transformations = annotations["alpha.config.kubernetes.io/transformations"];
-      const kustomizations = patchTransformersOf(transformations).map((kustomization) =>
-        resolve(scratch, kustomization),
-      );
+      const kustomizations = lost
+        ? [...chain].reverse()
+        : patchTransformersOf(transformations).map((kustomization) =>
+            resolve(scratch, kustomization),
+          );
       const patches = [...new Set(kustomizations)].flatMap((kustomization) =>
         patchesOf(kustomization, read),
       );
@@ -625,6 +636,41 @@ function kustomizationChain(root: string): string[] {
   };
   visit(root);
   return chain;
+}
+
+/**
+ * The resource file (of a `resources` or `bases` entry of the kustomizations read) with a
+ * document of the object's kind whose name the rendered name holds, the longest such name.
+ */
+function resourceFileOf(
+  chain: readonly string[],
+  rendered: unknown,
+  read: (absolute: string) => string | undefined,
+  files: Record<string, string>,
+): string | undefined {
+  const kind = isRecord(rendered) ? rendered.kind : undefined;
+  const renderedName = nameOfDocument(rendered);
+  let best: { file: string; length: number } | undefined;
+  for (const kustomization of chain) {
+    const value = parseSource(kustomization, readFileSync(kustomization, "utf8")).documents[0]
+      ?.value;
+    if (!isRecord(value)) continue;
+    for (const field of ["resources", "bases"]) {
+      const list = value[field];
+      for (const entry of Array.isArray(list) ? list : []) {
+        const path = typeof entry === "string" ? resolve(dirname(kustomization), entry) : "";
+        const file = isFile(path) ? read(path) : undefined;
+        if (file === undefined) continue;
+        for (const document of parseSource(file, files[file]!).documents) {
+          const name = nameOfDocument(document.value);
+          const sameKind = isRecord(document.value) && document.value.kind === kind;
+          if (sameKind && name && renderedName.includes(name) && name.length > (best?.length ?? -1))
+            best = { file, length: name.length };
+        }
+      }
+    }
+  }
+  return best?.file;
 }
 
 /** The index of the entry whose `name` the rendered name holds, the longest such name first. */

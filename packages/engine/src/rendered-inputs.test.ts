@@ -361,6 +361,52 @@ describe("check of a Kustomize overlay (real kubectl kustomize)", () => {
     },
   );
 
+  kustomizeIt(
+    "keeps a base field on the base when a JSON 6902 patch replaced the object's annotations",
+    async () => {
+      // `add /metadata/annotations` drops the origin annotations of the second build as well:
+      // the finding stayed on the rendered text, a file no one edits.
+      const dir = mkdtempSync(join(tmpdir(), "scout-annotations-"));
+      mkdirSync(join(dir, "base"));
+      mkdirSync(join(dir, "dev"));
+      copyFileSync(
+        join(repo, "examples/kustomize/base/deployment.yaml"),
+        join(dir, "base/deployment.yaml"),
+      );
+      writeFileSync(join(dir, "base/kustomization.yaml"), "resources:\n  - deployment.yaml\n");
+      writeFileSync(
+        join(dir, "dev/kustomization.yaml"),
+        [
+          "resources:",
+          "  - ../base",
+          "namePrefix: dev-",
+          "patches:",
+          "  - target: {kind: Deployment}",
+          "    patch: |-",
+          "      - op: add",
+          "        path: /metadata/annotations",
+          "        value: {team: scout}",
+          "  - target: {kind: Deployment, name: backend}",
+          "    patch: |-",
+          "      - op: add",
+          "        path: /spec/template/spec/containers/0/securityContext/privileged",
+          "        value: true",
+          "",
+        ].join("\n"),
+      );
+      const { result } = await runCheck({ cwd: dir, paths: ["dev"], tools });
+      expect(result.findings.filter((f) => f.file.startsWith("<rendered>/"))).toEqual([]);
+      expect(find(result.findings, "workload/startup-probe")).toMatchObject({
+        file: "base/deployment.yaml",
+        line: 28,
+      });
+      expect(find(result.findings, "pod/not-privileged")).toMatchObject({
+        file: "dev/kustomization.yaml",
+        line: 14,
+      });
+    },
+  );
+
   kustomizeIt("reads two overlays as two environments", async () => {
     const { result } = await runCheck({
       cwd: repo,

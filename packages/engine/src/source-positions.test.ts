@@ -371,3 +371,162 @@ spec:
     ).toMatchObject({ file: "base/web.yaml", line: 10 });
   });
 });
+
+describe("relocateFindings: Kustomize patch targets as Kustomize selects them", () => {
+  const labelled = built.replace(
+    "  name: prod-web\n",
+    "  name: prod-web-v2\n  labels:\n    tier: web\n",
+  );
+  const withTarget = (target: PatchTarget): RenderedSource => ({
+    file: kustomize.file,
+    text: labelled,
+    map: {
+      kind: "kustomize",
+      documents: [
+        { resource: "base/web.yaml", patches: [{ file: "overlays/prod/ops.yaml", target }] },
+      ],
+      files: {
+        "base/web.yaml": base,
+        "overlays/prod/ops.yaml": `- op: replace
+  path: /spec/template/spec/containers/1/securityContext/runAsUser
+  value: 0
+`,
+      },
+    },
+  });
+  const relocate = (target: PatchTarget) =>
+    relocateFindings(
+      [finding(kustomize.file, 16, "/spec/template/spec/containers/1/securityContext/runAsUser")],
+      [withTarget(target)],
+    )[0]!;
+
+  it("matches the name the resource file gives, under the overlays' prefix and suffix", () => {
+    expect(relocate({ kind: "Deployment", name: "web" })).toMatchObject({
+      file: "overlays/prod/ops.yaml",
+      line: 3,
+    });
+    expect(relocate({ kind: "Deployment", name: "prod-web" })).toMatchObject({
+      file: "overlays/prod/ops.yaml",
+    });
+    expect(relocate({ kind: "Deployment", name: "api" })).toMatchObject({ file: "base/web.yaml" });
+  });
+
+  it("reads a set-based label selector, commas inside its parentheses", () => {
+    expect(relocate({ kind: "Deployment", labelSelector: "tier in (api,web)" })).toMatchObject({
+      file: "overlays/prod/ops.yaml",
+    });
+    expect(relocate({ kind: "Deployment", labelSelector: "tier in (api,db)" })).toMatchObject({
+      file: "base/web.yaml",
+    });
+    expect(relocate({ kind: "Deployment", labelSelector: "tier notin (web)" })).toMatchObject({
+      file: "base/web.yaml",
+    });
+    expect(relocate({ kind: "Deployment", labelSelector: "tier,!canary" })).toMatchObject({
+      file: "overlays/prod/ops.yaml",
+    });
+  });
+});
+
+describe("relocateFindings: a finding on a mapping whose value a patch changed", () => {
+  const policy = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-redis
+spec:
+  podSelector: {}
+  ingress:
+    - from:
+        - podSelector: {}
+      ports:
+        - protocol: TCP
+          port: 6379
+`;
+  const builtPolicy = policy.replace("port: 6379", "port: 6380");
+  const message = "blocks a flow that Scout needs: backend -> redis on TCP 6379";
+  const onIngress = (patchText: string, target?: PatchTarget) =>
+    relocateFindings(
+      [{ ...finding("<rendered>/o/kustomize-build.yaml", 8, "/spec/ingress/0"), message }],
+      [
+        {
+          file: "<rendered>/o/kustomize-build.yaml",
+          text: builtPolicy,
+          map: {
+            kind: "kustomize",
+            documents: [
+              {
+                resource: "base/np.yaml",
+                patches: [{ file: "o/patch.yaml", ...(target ? { target } : {}) }],
+              },
+            ],
+            files: { "base/np.yaml": policy, "o/patch.yaml": patchText },
+          },
+        },
+      ],
+    )[0]!;
+
+  it("puts it on the changed value a strategic merge patch wrote below it", () => {
+    const patchText = policy.replace("port: 6379", "port: 6380");
+    expect(onIngress(patchText)).toMatchObject({ file: "o/patch.yaml", line: 12 });
+  });
+
+  it("puts it on a JSON 6902 operation that replaced a value below it", () => {
+    const operations = "- op: replace\n  path: /spec/ingress/0/ports/0/port\n  value: 6380\n";
+    expect(onIngress(operations, { kind: "NetworkPolicy" })).toMatchObject({
+      file: "o/patch.yaml",
+      line: 3,
+    });
+  });
+
+  it("leaves it on the base when what the patch wrote below is the base's value", () => {
+    const operations = "- op: replace\n  path: /spec/ingress/0/ports/0/protocol\n  value: TCP\n";
+    expect(onIngress(operations, { kind: "NetworkPolicy" })).toMatchObject({
+      file: "base/np.yaml",
+      line: 8,
+    });
+  });
+});
+
+describe("relocateFindings: a JSON 6902 add to the end of a list", () => {
+  const role = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: backend
+rules:
+  - apiGroups: [""]
+    resources: [configmaps]
+    verbs: [get]
+`;
+  const builtRole = `${role}  - apiGroups: [""]
+    resources: [secrets]
+    verbs: [list]
+`;
+  const operations = `- op: add
+  path: /rules/-
+  value:
+    apiGroups: [""]
+    resources: [secrets]
+    verbs: [list]
+`;
+  it("puts the appended item's field on the operation's value", () => {
+    const [relocated] = relocateFindings(
+      [finding("<rendered>/o/kustomize-build.yaml", 11, "/rules/1/verbs")],
+      [
+        {
+          file: "<rendered>/o/kustomize-build.yaml",
+          text: builtRole,
+          map: {
+            kind: "kustomize",
+            documents: [
+              {
+                resource: "base/role.yaml",
+                patches: [{ file: "o/ops.yaml", target: { kind: "Role" } }],
+              },
+            ],
+            files: { "base/role.yaml": role, "o/ops.yaml": operations },
+          },
+        },
+      ],
+    );
+    expect(relocated).toMatchObject({ file: "o/ops.yaml", line: 6 });
+  });
+});

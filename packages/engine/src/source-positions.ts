@@ -525,23 +525,24 @@ function kustomizePosition(
   const image = imageEntryAt(origin, rendered, pointer);
   if (image) return image.position;
   const steps = namedSteps(rendered, splitPointer(pointer));
-  const replaced = replacementSource(map, origin, rendered, steps, parsed);
-  if (replaced) return replaced;
   const base =
     origin.resource !== undefined
       ? matchingDocument(origin.resource, map.files[origin.resource], rendered, parsed)
       : undefined;
+  const replaced = replacementSource(map, origin, rendered, base?.value, steps, parsed);
+  if (replaced) return replaced;
   const inBase = base && resolveSteps(base.value, steps);
   for (const patch of [...origin.patches].reverse()) {
     const text = patch.inline?.text ?? map.files[patch.file];
     const key = patch.inline ? `${patch.file}:${patch.inline.line}` : patch.file;
     if (text === undefined) continue;
-    if (patch.target && !targets(patch.target, rendered)) continue;
+    if (patch.target && !targets(patch.target, rendered, base?.value)) continue;
     const operations = parsed.documents(key, text)[0];
     if (Array.isArray(operations?.value)) {
       const at =
-        operationAt(operations.value, pointer) ??
-        removalOperation(operations.value, base?.value, finding.message, splitPointer(pointer));
+        operationAt(operations.value, pointer, rendered) ??
+        removalOperation(operations.value, base?.value, finding.message, splitPointer(pointer)) ??
+        operationBelow(operations.value, base?.value, pointer, finding.message);
       if (at !== undefined) return inFile(patch, operations.locate(at));
       continue;
     }
@@ -559,6 +560,12 @@ function kustomizePosition(
     if (setsValue) return inFile(patch, target.locate(resolved.pointer));
     const removal = removalIn(target.value, base?.value, finding.message, steps);
     if (removal !== undefined) return inFile(patch, target.locate(removal));
+    const baseValue = inBase?.depth === steps.length ? inBase.value : undefined;
+    const below =
+      resolved.depth === steps.length && isContainer(resolved.value)
+        ? changedLeaf(resolved.value, baseValue, finding.message)
+        : undefined;
+    if (below !== undefined) return inFile(patch, target.locate(resolved.pointer + below));
   }
   if (base && inBase) return base.locate(inBase.pointer);
   const charted =
@@ -730,6 +737,7 @@ function replacementSource(
   map: KustomizeSourceMap,
   origin: KustomizeOrigin,
   rendered: unknown,
+  original: unknown,
   steps: readonly Step[],
   parsed: Parsed,
 ): Position | undefined {
@@ -740,7 +748,7 @@ function replacementSource(
     if (!kustomization || !Array.isArray(entries)) continue;
     for (const [index, entry] of entries.entries()) {
       if (!isRecord(entry) || !isRecord(entry.source) || !Array.isArray(entry.targets)) continue;
-      if (!entry.targets.some((target) => replaces(target, rendered, finding))) continue;
+      if (!entry.targets.some((target) => replaces(target, rendered, original, finding))) continue;
       return (
         sourceField(map, entry.source, parsed) ??
         kustomization.locate(`/replacements/${index}/source`)
@@ -751,13 +759,19 @@ function replacementSource(
 }
 
 /** Whether a replacement target selects the object and writes the finding's field or above. */
-function replaces(target: unknown, rendered: unknown, finding: readonly string[]): boolean {
+function replaces(
+  target: unknown,
+  rendered: unknown,
+  original: unknown,
+  finding: readonly string[],
+): boolean {
   if (!isRecord(target) || !isRecord(target.select) || !Array.isArray(target.fieldPaths))
     return false;
-  if (!targets(patchTarget(target.select), rendered)) return false;
+  if (!targets(patchTarget(target.select), rendered, original)) return false;
   const rejected = Array.isArray(target.reject) ? target.reject : [];
-  if (rejected.some((reject) => isRecord(reject) && targets(patchTarget(reject), rendered)))
-    return false;
+  const rejects = (reject: unknown) =>
+    isRecord(reject) && targets(patchTarget(reject), rendered, original);
+  if (rejected.some(rejects)) return false;
   return target.fieldPaths.some(
     (fieldPath) =>
       typeof fieldPath === "string" &&
@@ -865,11 +879,15 @@ function imageParts(image: string): { name: string; tag?: string; digest?: strin
  * `pointer`: the value of the last `add`/`replace`/`copy`/`move` at it or above it, or a `remove`
  * of the field itself (a finding about a field that is missing).
  */
-function operationAt(operations: readonly unknown[], pointer: string): string | undefined {
+function operationAt(
+  operations: readonly unknown[],
+  pointer: string,
+  rendered: unknown,
+): string | undefined {
   for (let index = operations.length - 1; index >= 0; index--) {
     const operation = operations[index];
     if (!isRecord(operation) || typeof operation.path !== "string") continue;
-    const path = operation.path;
+    const path = appendedAt(operations, index, rendered) ?? operation.path;
     if (operation.op === "remove") {
       if (path === pointer) return `/${index}`;
       continue;
@@ -883,28 +901,152 @@ function operationAt(operations: readonly unknown[], pointer: string): string | 
   return undefined;
 }
 
-/** Whether a patch's `target:` selects the rendered object, as Kustomize's selector does. */
-function targets(target: PatchTarget, rendered: unknown): boolean {
+/**
+ * Where an `add` to `list/-` put its value: the list's end, before what the later appends to
+ * the same list of the patch put after it (in the rendered object, as Kustomize applied it).
+ */
+function appendedAt(
+  operations: readonly unknown[],
+  index: number,
+  rendered: unknown,
+): string | undefined {
+  const operation = operations[index];
+  if (!isRecord(operation) || operation.op !== "add" || typeof operation.path !== "string") return;
+  if (!operation.path.endsWith("/-")) return undefined;
+  const list = operation.path.slice(0, -2);
+  const items = getAtPointer(rendered, list);
+  if (!Array.isArray(items)) return undefined;
+  const later = operations
+    .slice(index + 1)
+    .filter((other) => isRecord(other) && other.op === "add" && other.path === operation.path);
+  return `${list}/${items.length - 1 - later.length}`;
+}
+
+/**
+ * A rule that judges a whole mapping (a NetworkPolicy's ingress rule that no longer admits a
+ * flow) reports on it, but the user edited a value in it (its port): an operation that changed
+ * a value below the finding's place (not to the base's value) that the message speaks of.
+ */
+function operationBelow(
+  operations: readonly unknown[],
+  base: unknown,
+  pointer: string,
+  message: string,
+): string | undefined {
+  for (let index = operations.length - 1; index >= 0; index--) {
+    const operation = operations[index];
+    if (!isRecord(operation) || typeof operation.path !== "string") continue;
+    if (operation.op !== "add" && operation.op !== "replace") continue;
+    if (!operation.path.startsWith(`${pointer}/`)) continue;
+    const key = splitPointer(operation.path).at(-1) ?? "";
+    const old = getAtPointer(base, operation.path);
+    const changed = changedLeaf(operation.value, old, message, "", [key]);
+    if (changed !== undefined) return `/${index}/value${changed}`;
+  }
+  return undefined;
+}
+
+/**
+ * The pointer, below `patch`, of a value it sets that differs from the base's and that the
+ * message names: its key (a whole word of six letters or more), its value or the base's.
+ */
+function changedLeaf(
+  patch: unknown,
+  base: unknown,
+  message: string,
+  at = "",
+  keys: readonly string[] = [],
+): string | undefined {
+  if (Array.isArray(patch)) {
+    for (const [index, item] of patch.entries()) {
+      const name = isRecord(item) ? item.name : undefined;
+      const byName = (candidate: unknown) => isRecord(candidate) && candidate.name === name;
+      const matched = Array.isArray(base)
+        ? name !== undefined
+          ? base.find(byName)
+          : base[index]
+        : undefined;
+      const found = changedLeaf(item, matched, message, joinPointer(at, index), keys);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (isRecord(patch)) {
+    for (const [key, value] of Object.entries(patch)) {
+      if (key.startsWith("$")) continue;
+      const below = isRecord(base) ? base[key] : undefined;
+      const found = changedLeaf(value, below, message, joinPointer(at, key), [...keys, key]);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (patch === base || isContainer(base)) return undefined;
+  const named =
+    keys.some((key) => namedIn(message, key)) ||
+    [patch, base].some((value) => mentions(message, value));
+  return named ? at : undefined;
+}
+
+/** Whether the message shows the scalar as a whole word (a port, a verb, an image tag). */
+function mentions(message: string, value: unknown): boolean {
+  if (typeof value !== "string" && typeof value !== "number") return false;
+  const text = String(value);
+  if (text.length < 2) return false;
+  const quoted = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(?:^|[^\\w.-])${quoted}(?:$|[^\\w.-])`).test(message);
+}
+
+/**
+ * Whether a patch's `target:` selects the rendered object, as Kustomize's selector does. Its
+ * name is matched against the object's name as it was when the patch ran, the original name
+ * (`original`, the resource file's) or the current one (Kustomize's `Select` tries both): the
+ * rendered name wears the prefixes and suffixes of the overlays above, any of them unknown here,
+ * so every name between the original and the rendered one is tried.
+ */
+function targets(target: PatchTarget, rendered: unknown, original?: unknown): boolean {
   if (!isRecord(rendered)) return false;
   const metadata = isRecord(rendered.metadata) ? rendered.metadata : {};
   const [group, version] = groupVersionOf(rendered.apiVersion);
-  const anchored = (pattern: string | undefined, value: unknown) => {
+  const anchored = (pattern: string | undefined, values: readonly string[]) => {
     if (pattern === undefined || pattern === "") return true;
     try {
-      return new RegExp(`^(?:${pattern})$`).test(typeof value === "string" ? value : "");
+      const expression = new RegExp(`^(?:${pattern})$`);
+      return values.some((value) => expression.test(value));
     } catch {
-      return pattern === value;
+      return values.includes(pattern);
     }
   };
+  const originalMetadata =
+    isRecord(original) && isRecord(original.metadata) ? original.metadata : {};
+  const namespaces = [metadata.namespace, originalMetadata.namespace].map((value) =>
+    typeof value === "string" ? value : "",
+  );
   return (
     (target.kind === undefined || target.kind === rendered.kind) &&
     (target.group === undefined || target.group === group) &&
     (target.version === undefined || target.version === version) &&
-    anchored(target.name, metadata.name) &&
-    anchored(target.namespace, metadata.namespace) &&
+    anchored(target.name, namesBetween(nameOf(rendered), nameOf(original))) &&
+    anchored(target.namespace, namespaces) &&
     selects(target.labelSelector, metadata.labels) &&
     selects(target.annotationSelector, metadata.annotations)
   );
+}
+
+/**
+ * The names an object may have had on its way from `original` to `rendered`: the rendered name
+ * with some of the prefixes and suffixes around the original one taken off. Without the
+ * original, the rendered name alone.
+ */
+function namesBetween(rendered: string, original: string): string[] {
+  const at = original ? rendered.indexOf(original) : -1;
+  if (at < 0) return [rendered];
+  const names: string[] = [];
+  for (let start = 0; start <= at; start++) {
+    for (let end = at + original.length; end <= rendered.length; end++) {
+      names.push(rendered.slice(start, end));
+    }
+  }
+  return names;
 }
 
 function groupVersionOf(apiVersion: unknown): [string, string] {
@@ -913,20 +1055,46 @@ function groupVersionOf(apiVersion: unknown): [string, string] {
   return slash < 0 ? ["", apiVersion] : [apiVersion.slice(0, slash), apiVersion.slice(slash + 1)];
 }
 
-/** Equality-based selectors (`a=b,c!=d,e`); a set-based one is taken as matching. */
+/**
+ * A label selector as the API machinery reads it: requirements joined by commas (not those
+ * inside a set's parentheses), each `k=v`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`
+ * or `!k`. `!=` and `notin` match an object without the label.
+ */
 function selects(selector: string | undefined, labels: unknown): boolean {
   if (!selector) return true;
   const values = isRecord(labels) ? labels : {};
-  return selector.split(",").every((term) => {
-    const requirement = term.trim();
-    if (/\s(in|notin)\s/.test(requirement)) return true;
+  const has = (key: string) => Object.hasOwn(values, key);
+  return requirementsOf(selector).every((requirement) => {
+    const set = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(requirement);
+    if (set) {
+      const members = set[3]!.split(",").map((member) => member.trim());
+      const inSet = has(set[1]!) && members.includes(String(values[set[1]!]));
+      return set[2] === "in" ? inSet : !inSet;
+    }
     const unequal = /^([^!=]+)!=(.*)$/.exec(requirement);
     if (unequal) return values[unequal[1]!.trim()] !== unequal[2]!.trim();
     const equal = /^([^!=]+)==?(.*)$/.exec(requirement);
-    if (equal) return values[equal[1]!.trim()] === equal[2]!.trim();
-    if (requirement.startsWith("!")) return !(requirement.slice(1) in values);
-    return requirement === "" || requirement in values;
+    if (equal) return has(equal[1]!.trim()) && values[equal[1]!.trim()] === equal[2]!.trim();
+    if (requirement.startsWith("!")) return !has(requirement.slice(1).trim());
+    return requirement === "" || has(requirement);
   });
+}
+
+/** `a in (x,y),b` -> ["a in (x,y)", "b"]: the commas of a set stay in it. */
+function requirementsOf(selector: string): string[] {
+  const requirements: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const character of selector) {
+    if (character === "(") depth++;
+    if (character === ")") depth--;
+    if (character === "," && depth === 0) {
+      requirements.push(current.trim());
+      current = "";
+    } else current += character;
+  }
+  requirements.push(current.trim());
+  return requirements;
 }
 
 /** A position in an inline patch's text, moved to where that text sits in its file. */

@@ -1,0 +1,163 @@
+/**
+ * "Every finding lands on the line the user edits", for Kustomize roots and Helm charts,
+ * against generated trees of the compliant Scout fixture rendered by the real tools: a compliant
+ * tree gives no warning or error; one control weakened at one generated place (a base file, a
+ * strategic merge or JSON 6902 patch in any of its forms, an `images:` entry, a generator's
+ * literal, a replacement's source, a values key or a template's literal) gives that control's
+ * finding once per object it reaches, on the file and line where the weakening was written; and
+ * the rule/object pairs are those of checking the tool's output as a plain file.
+ *
+ * SCOUT_RENDER_RUNS (default 30) and SCOUT_RENDER_SEED (default fixed) widen the search.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { findTool } from "@scout-deploy/core/testing";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  type KustomizeSpec,
+  kustomizeSpecArb,
+  type Tree,
+  writeKustomizeTree,
+} from "./test-support/render-trees/kustomize.js";
+import { runCli } from "./test-support/run.js";
+
+const RUNS = Number(process.env.SCOUT_RENDER_RUNS ?? 30);
+const SEED = Number(process.env.SCOUT_RENDER_SEED ?? 20261207);
+
+const kubectl = findTool("kubectl", "KUBECTL_PATH");
+const inCi = process.env.CI === "true";
+if (!kubectl && !inCi)
+  console.warn(
+    "Kustomize placement property test skipped: kubectl not found (run scripts/setup.sh; kubectl: https://kubernetes.io/docs/tasks/tools/)",
+  );
+
+interface Finding {
+  ruleId: string;
+  severity: string;
+  message: string;
+  file: string;
+  line: number;
+  object?: { kind: string; namespace?: string; name: string };
+  rendered?: { file: string; line: number; path?: string };
+}
+
+const scratch = mkdtempSync(join(tmpdir(), "scout-render-positions-"));
+afterAll(() => {
+  if (!process.env.SCOUT_RENDER_SURVEY) rmSync(scratch, { recursive: true, force: true });
+});
+let cases = 0;
+
+function writeTree(tree: Tree): string {
+  const dir = join(scratch, `case-${cases++}`);
+  for (const [file, text] of Object.entries(tree.files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  }
+  return dir;
+}
+
+async function check(cwd: string, path: string): Promise<Finding[]> {
+  const run = await runCli(["check", path, "--format", "json"], { cwd, env: process.env });
+  if (run.code === 2) throw new Error(`check ${path} exited 2: ${run.stderr}`);
+  return JSON.parse(run.stdout).findings;
+}
+
+/** The tool's output checked as a plain file: what the cluster gets, with no relocation. */
+async function checkFlat(dir: string, root: string): Promise<Finding[]> {
+  const text = execFileSync(kubectl!, ["kustomize", root], { cwd: dir, encoding: "utf8" });
+  mkdirSync(join(dir, "flat"), { recursive: true });
+  writeFileSync(join(dir, "flat/rendered.yaml"), text);
+  return check(dir, "flat/rendered.yaml");
+}
+
+const objectKey = (finding: Finding) =>
+  finding.object
+    ? `${finding.object.kind}/${finding.object.namespace ?? ""}/${finding.object.name}`
+    : "(file)";
+const pairs = (findings: readonly Finding[]) =>
+  findings.map((finding) => `${finding.ruleId} ${objectKey(finding)}`).sort();
+const shown = (findings: readonly Finding[]) =>
+  findings.map((f) => `${f.ruleId} ${objectKey(f)} at ${f.file}:${f.line}: ${f.message}`);
+const gating = (findings: readonly Finding[]) => findings.filter((f) => f.severity !== "info");
+
+function describeTree(tree: Tree, spec: KustomizeSpec): string {
+  const texts = Object.entries(tree.files)
+    .filter(([file]) => !file.startsWith("base/part-"))
+    .map(([file, text]) => `--- ${file}\n${text}`)
+    .join("");
+  return `spec: ${JSON.stringify(spec.weakening)}\nroot: ${tree.root}\n${texts}`;
+}
+
+/**
+ * SCOUT_RENDER_SURVEY=1: every failing case is printed in one line and the run goes on, to see
+ * every kind of divergence at once rather than the first one.
+ */
+function surveyed(
+  property: (spec: KustomizeSpec) => Promise<void>,
+): (spec: KustomizeSpec) => Promise<void> {
+  if (!process.env.SCOUT_RENDER_SURVEY) return property;
+  return async (spec) => {
+    try {
+      await property(spec);
+      console.log(`AGREES ${JSON.stringify(spec.weakening)}`);
+    } catch (error) {
+      const findings = /findings:\n([\s\S]*?)(?:\nexpected|$)/.exec(String(error))?.[1] ?? "";
+      console.log(
+        `DIVERGENCE case-${cases - 1} ${JSON.stringify(spec.weakening)} ${JSON.stringify(spec.overlays.map((o) => [o.namePrefix, o.nameSuffix]))}\n  ${findings.split("\n").slice(0, 4).join("\n  ")}\n  ${String(error).split("\n").at(-1)}`,
+      );
+    }
+  };
+}
+
+describe.skipIf(!kubectl && !inCi)("Kustomize: every finding on the line the user edits", () => {
+  it("finds kubectl (in CI a missing one is a failure)", () => {
+    expect(kubectl, "kubectl is not installed: run scripts/setup.sh").toBeDefined();
+  });
+
+  it("a compliant tree gives no warning or error, as its rendered output does", async () => {
+    await fc.assert(
+      fc.asyncProperty(kustomizeSpecArb({ weakened: false }), async (spec) => {
+        const tree = writeKustomizeTree(spec);
+        const dir = writeTree(tree);
+        const findings = await check(dir, tree.root);
+        expect(shown(gating(findings)), describeTree(tree, spec)).toEqual([]);
+        expect(pairs(findings)).toEqual(pairs(await checkFlat(dir, tree.root)));
+      }),
+      { numRuns: Math.ceil(RUNS / 3), seed: SEED, endOnFailure: true },
+    );
+  }, 300_000);
+
+  it("a weakened control's finding lands once per object on the line that weakened it", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        kustomizeSpecArb({ weakened: true }),
+        surveyed(async (spec) => {
+          const tree = writeKustomizeTree(spec);
+          const dir = writeTree(tree);
+          const findings = await check(dir, tree.root);
+          const flat = await checkFlat(dir, tree.root);
+          const context = `${describeTree(tree, spec)}\nfindings:\n${shown(findings).join("\n")}`;
+          expect(pairs(findings), context).toEqual(pairs(flat));
+          const gated = gating(findings);
+          expect(gated.length, context).toBeGreaterThan(0);
+          for (const finding of gated) {
+            const at = tree.expected.some(
+              (place) => finding.file === place.file && finding.line === place.line,
+            );
+            expect(at, `${context}\nexpected at ${JSON.stringify(tree.expected)}`).toBe(true);
+          }
+          if (tree.affected > 0) {
+            const objects = new Set(gated.map(objectKey));
+            expect(objects.size, context).toBe(tree.affected);
+          }
+          const perRuleObject = pairs(gated);
+          expect(new Set(perRuleObject).size, context).toBe(perRuleObject.length);
+        }),
+      ),
+      { numRuns: RUNS, seed: SEED, endOnFailure: true },
+    );
+  }, 300_000);
+});
