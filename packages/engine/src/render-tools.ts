@@ -427,9 +427,14 @@ function kustomizeOrigins(annotated: string, scratch: string, root: string, cwd:
       const patches = [...new Set(kustomizations)].flatMap((kustomization) =>
         patchesOf(kustomization, read),
       );
-      const images = imageEntriesOf(transformations, scratch, read, files);
-      const replacements = transformersOf(transformations, "ReplacementTransformer")
-        .map((kustomization) => read(resolve(scratch, kustomization)))
+      const ran = (kind: string) =>
+        lost
+          ? [...chain].reverse()
+          : transformersOf(transformations, kind).map((path) => resolve(scratch, path));
+      const images = imageEntriesOf(ran("ImageTagTransformer"), read, files);
+      const replacements = ran("ReplacementTransformer")
+        .filter((kustomization) => !lost || hasField(kustomization, "replacements"))
+        .map((kustomization) => read(kustomization))
         .filter((file): file is string => file !== undefined);
       return {
         ...(resource ? { resource } : {}),
@@ -597,6 +602,17 @@ function generatorEntry(
     });
   };
   listed("literals", (item) => /^([^=]+)=/.exec(item)?.[1]?.trim());
+  // A key read from a file is edited in that file: its text, not the line that names it.
+  for (const item of Array.isArray(entry.files) ? entry.files : []) {
+    if (typeof item !== "string") continue;
+    const named = /^([^=]+)=(.*)$/.exec(item);
+    const path = (named?.[2] ?? item).trim();
+    const key = named?.[1]?.trim() ?? path.split("/").at(-1)!;
+    const source = isFile(resolve(dirname(kustomization), path))
+      ? read(resolve(dirname(kustomization), path))
+      : undefined;
+    if (source !== undefined) keys[key] ??= wholeText(source, files[source]!);
+  }
   listed("files", (item) => /^([^=]+)=/.exec(item)?.[1]?.trim() ?? item.split("/").at(-1));
   for (const env of Array.isArray(entry.envs) ? entry.envs : []) {
     if (typeof env !== "string") continue;
@@ -612,6 +628,20 @@ function generatorEntry(
   }
   const changesBase = entry.behavior === "merge" || entry.behavior === "replace";
   return { file, pointer, keys, changesBase };
+}
+
+/** A file's text from its first line to the end of its last non-blank one. */
+function wholeText(file: string, text: string): Position {
+  const lines = text.split("\n");
+  let last = lines.length - 1;
+  while (last > 0 && lines[last]!.trim() === "") last--;
+  return {
+    file,
+    line: 1,
+    column: 1,
+    endLine: last + 1,
+    endColumn: lines[last]!.trimEnd().length + 1,
+  };
 }
 
 /**
@@ -687,15 +717,20 @@ function bestNamed(entries: readonly unknown[], renderedName: string): number {
   return best;
 }
 
+/** Whether a kustomization file sets a field (`replacements`). */
+function hasField(kustomization: string, field: string): boolean {
+  const value = parseSource(kustomization, readFileSync(kustomization, "utf8")).documents[0]?.value;
+  return isRecord(value) && value[field] !== undefined;
+}
+
 /** The `images:` entries of the kustomizations whose image transformer ran on the object. */
 function imageEntriesOf(
-  transformations: string | undefined,
-  scratch: string,
+  kustomizations: readonly string[],
   read: (absolute: string) => string | undefined,
   files: Record<string, string>,
 ): ImageEntry[] {
-  return transformersOf(transformations, "ImageTagTransformer").flatMap((kustomization) => {
-    const file = read(resolve(scratch, kustomization));
+  return kustomizations.flatMap((kustomization) => {
+    const file = read(kustomization);
     if (file === undefined) return [];
     const document = parseSource(file, files[file]!).documents[0];
     const images = isRecord(document?.value) ? document.value.images : undefined;
@@ -798,11 +833,14 @@ function patchesOf(
       return [{ file, inline: { text: patch.patch, ...start }, ...(target ? { target } : {}) }];
     });
   const strategic = Array.isArray(value.patchesStrategicMerge) ? value.patchesStrategicMerge : [];
-  return [
-    ...listed("patches"),
-    ...strategic.flatMap((path) => fromFile(path)),
-    ...listed("patchesJson6902"),
-  ];
+  // An item of patchesStrategicMerge is a file, or the patch itself written as a block.
+  const strategicPatch = (patch: unknown, index: number): PatchRef[] => {
+    if (typeof patch !== "string" || !patch.includes("\n")) return fromFile(patch);
+    const at = document!.locate(`/patchesStrategicMerge/${index}`).line;
+    const start = blockStart(text, at) ?? blockStart(text, at - 1);
+    return start ? [{ file, inline: { text: patch, ...start } }] : [];
+  };
+  return [...listed("patches"), ...strategic.flatMap(strategicPatch), ...listed("patchesJson6902")];
 }
 
 const TARGET_FIELDS = [
@@ -827,7 +865,7 @@ function patchTarget(value: unknown): PatchTarget | undefined {
 /** Where a block scalar's text starts: the line after its `|` or `>`, at its indentation. */
 function blockStart(text: string, indicatorLine: number): { line: number; column: number } | null {
   const lines = text.split("\n");
-  if (!/:\s*[|>][-+0-9]*\s*(#.*)?$/.test(lines[indicatorLine - 1] ?? "")) return null;
+  if (!/(?::|^\s*-)\s*[|>][-+0-9]*\s*(#.*)?$/.test(lines[indicatorLine - 1] ?? "")) return null;
   const first = lines.findIndex((line, index) => index >= indicatorLine && line.trim() !== "");
   if (first < 0) return null;
   return { line: first + 1, column: lines[first]!.length - lines[first]!.trimStart().length + 1 };
