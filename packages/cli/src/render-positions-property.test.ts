@@ -16,6 +16,7 @@ import { dirname, join } from "node:path";
 import { findTool } from "@scout-deploy/core/testing";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { fixtureDocuments } from "./test-support/render-trees/fixture.js";
 import {
   type KustomizeSpec,
   kustomizeSpecArb,
@@ -24,6 +25,7 @@ import {
 } from "./test-support/render-trees/kustomize.js";
 import { runCli } from "./test-support/run.js";
 
+const documentCount = fixtureDocuments().length;
 const RUNS = Number(process.env.SCOUT_RENDER_RUNS ?? 30);
 const SEED = Number(process.env.SCOUT_RENDER_SEED ?? 20261207);
 
@@ -158,6 +160,24 @@ describe.skipIf(!kubectl && !inCi)("Kustomize: every finding on the line the use
         }),
       ),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
+    );
+  }, 300_000);
+
+  it("refactors (files split, merged, reordered; a base value restated in a patch) keep every rule/object pair", async () => {
+    const refactor = fc.record({
+      grouping: fc.array(fc.nat(5), { minLength: documentCount, maxLength: documentCount }),
+      order: fc.shuffledSubarray([0, 1, 2, 3, 4, 5], { minLength: 6, maxLength: 6 }),
+      restatedInPatch: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(kustomizeSpecArb({ weakened: true }), refactor, async (spec, change) => {
+        const before = writeKustomizeTree(spec);
+        const after = writeKustomizeTree({ ...spec, ...change });
+        const findings = await check(writeTree(before), before.root);
+        const refactored = await check(writeTree(after), after.root);
+        expect(pairs(refactored), describeTree(after, spec)).toEqual(pairs(findings));
+      }),
+      { numRuns: Math.ceil(RUNS / 3), seed: SEED, endOnFailure: true },
     );
   }, 300_000);
 });
