@@ -17,6 +17,7 @@ import { findTool } from "@scout-deploy/core/testing";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { fixtureDocuments } from "./test-support/render-trees/fixture.js";
+import { type Chart, helmSpecArb, writeHelmChart } from "./test-support/render-trees/helm.js";
 import {
   type KustomizeSpec,
   kustomizeSpecArb,
@@ -61,8 +62,11 @@ function writeTree(tree: Tree): string {
   return dir;
 }
 
-async function check(cwd: string, path: string): Promise<Finding[]> {
-  const run = await runCli(["check", path, "--format", "json"], { cwd, env: process.env });
+async function check(cwd: string, path: string, flags: string[] = []): Promise<Finding[]> {
+  const run = await runCli(["check", path, ...flags, "--format", "json"], {
+    cwd,
+    env: process.env,
+  });
   if (run.code === 2) throw new Error(`check ${path} exited 2: ${run.stderr}`);
   return JSON.parse(run.stdout).findings;
 }
@@ -97,9 +101,9 @@ function describeTree(tree: Tree, spec: KustomizeSpec): string {
  * SCOUT_RENDER_SURVEY=1: every failing case is printed in one line and the run goes on, to see
  * every kind of divergence at once rather than the first one.
  */
-function surveyed(
-  property: (spec: KustomizeSpec) => Promise<void>,
-): (spec: KustomizeSpec) => Promise<void> {
+function surveyed<
+  S extends { weakening?: unknown; overlays?: { namePrefix?: string; nameSuffix?: string }[] },
+>(property: (spec: S) => Promise<void>): (spec: S) => Promise<void> {
   if (!process.env.SCOUT_RENDER_SURVEY) return property;
   return async (spec) => {
     try {
@@ -108,7 +112,7 @@ function surveyed(
     } catch (error) {
       const findings = /findings:\n([\s\S]*?)(?:\nexpected|$)/.exec(String(error))?.[1] ?? "";
       console.log(
-        `DIVERGENCE case-${cases - 1} ${JSON.stringify(spec.weakening)} ${JSON.stringify(spec.overlays.map((o) => [o.namePrefix, o.nameSuffix]))}\n  ${findings.split("\n").slice(0, 4).join("\n  ")}\n  ${String(error).split("\n").at(-1)}`,
+        `DIVERGENCE case-${cases - 1} ${JSON.stringify(spec.weakening)} ${JSON.stringify(spec.overlays?.map((o) => [o.namePrefix, o.nameSuffix]))}\n  ${findings.split("\n").slice(0, 4).join("\n  ")}\n  ${String(error).split("\n").at(-1)}`,
       );
     }
   };
@@ -178,6 +182,74 @@ describe.skipIf(!kubectl && !inCi)("Kustomize: every finding on the line the use
         expect(pairs(refactored), describeTree(after, spec)).toEqual(pairs(findings));
       }),
       { numRuns: Math.ceil(RUNS / 3), seed: SEED, endOnFailure: true },
+    );
+  }, 300_000);
+});
+
+const helm = findTool("helm", "HELM_PATH");
+if (!helm && !inCi)
+  console.warn(
+    "Helm placement property test skipped: helm not found (run scripts/install-helm.sh or set HELM_PATH)",
+  );
+
+describe.skipIf(!helm && !inCi)("Helm: every finding on the values key or template line", () => {
+  it("finds helm (in CI a missing one is a failure)", () => {
+    expect(helm, "helm is not installed: run scripts/install-helm.sh").toBeDefined();
+  });
+
+  async function checkChart(chart: Chart) {
+    const dir = writeTree({ files: chart.files, root: "chart", expected: [], affected: 0 });
+    const findings = await check(dir, "chart", chart.flags);
+    const text = execFileSync(helm!, ["template", "release-name", "chart", ...chart.flags], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    writeFileSync(join(dir, "rendered.yaml"), text);
+    const flat = await check(dir, "rendered.yaml");
+    const context = `${JSON.stringify(chart.flags)}\n${Object.entries(chart.files)
+      .filter(([file]) => !file.endsWith("others.yaml"))
+      .map(([file, text]) => `--- ${file}\n${text}`)
+      .join("")}\nfindings:\n${shown(findings).join("\n")}`;
+    expect(pairs(findings), context).toEqual(pairs(flat));
+    return { findings, context };
+  }
+
+  it("a compliant chart gives no warning or error", async () => {
+    await fc.assert(
+      fc.asyncProperty(helmSpecArb({ weakened: false }), async (spec) => {
+        const { findings, context } = await checkChart(writeHelmChart(spec));
+        expect(shown(gating(findings)), context).toEqual([]);
+      }),
+      { numRuns: Math.ceil(RUNS / 6), seed: SEED, endOnFailure: true },
+    );
+  }, 300_000);
+
+  it("a weakened value lands on the values key that decided it, or the template's literal", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        helmSpecArb({ weakened: true }),
+        surveyed(async (spec) => {
+          const chart = writeHelmChart(spec);
+          const { findings, context } = await checkChart(chart);
+          // A pod on the node's network is out of reach of the policies' pod selectors: the
+          // flows to it that Scout needs break, reported on the policies that meant them.
+          const consequence = (f: Finding) =>
+            spec.weakening?.kind === "host-network" &&
+            f.ruleId === "network/allowed-flows" &&
+            f.object?.kind === "NetworkPolicy";
+          const gated = gating(findings).filter((f) => !consequence(f));
+          const where = `${context}\nexpected at ${JSON.stringify(chart.expected)}`;
+          expect(gated.length, where).toBeGreaterThan(0);
+          for (const finding of gated) {
+            const at = chart.expected.some(
+              (place) => finding.file === place.file && finding.line === place.line,
+            );
+            expect(at, where).toBe(true);
+          }
+          expect(new Set(gated.map(objectKey)).size, where).toBe(chart.affected);
+        }),
+      ),
+      { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
   }, 300_000);
 });

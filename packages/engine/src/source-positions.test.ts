@@ -530,3 +530,125 @@ rules:
     expect(relocated).toMatchObject({ file: "o/ops.yaml", line: 6 });
   });
 });
+
+describe("relocateFindings: Helm values given by --set, and items of a range", () => {
+  const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: "nginx:{{ .Values.tag }}"
+          securityContext:
+            {{- toYaml .Values.security | nindent 12 }}
+`;
+  const renderedDeployment = `---
+# Source: demo/templates/deployment.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: "nginx:latest"
+          securityContext:
+            privileged: true
+`;
+  const values = 'tag: "1.27"\nsecurity:\n  privileged: false\n';
+  const chart = (setPaths: string[][]): RenderedSource => ({
+    file: "<rendered>/demo/helm-template.yaml",
+    text: renderedDeployment,
+    map: {
+      kind: "helm",
+      chartName: "demo",
+      chartFolder: "demo",
+      templates: {
+        "demo/templates/deployment.yaml": {
+          file: "demo/templates/deployment.yaml",
+          text: deployment,
+        },
+      },
+      values: [{ file: "demo/values.yaml", text: values }],
+      setPaths,
+    },
+  });
+  const at = (setPaths: string[][], line: number, path: string) => {
+    const [found] = relocateFindings(
+      [finding("<rendered>/demo/helm-template.yaml", line, path)],
+      [chart(setPaths)],
+    );
+    return `${found!.file}:${found!.line}`;
+  };
+
+  it("puts a value --set gave on the template line that prints it, not on the key it overrode", () => {
+    const image = "/spec/template/spec/containers/0/image";
+    const privileged = "/spec/template/spec/containers/0/securityContext/privileged";
+    expect(at([], 12, image)).toBe("demo/values.yaml:1");
+    expect(at([["tag"]], 12, image)).toBe("demo/templates/deployment.yaml:10");
+    expect(at([["security", "privileged"]], 14, privileged)).toBe(
+      "demo/templates/deployment.yaml:12",
+    );
+    expect(at([["security"]], 14, privileged)).toBe("demo/templates/deployment.yaml:12");
+    expect(at([["replicas"]], 14, privileged)).toBe("demo/values.yaml:3");
+  });
+
+  it("puts a field printed from a range item on that item's key in the values file", () => {
+    const services = `{{- range .Values.services }}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .name }}
+spec:
+  type: {{ .type }}
+{{- end }}
+`;
+    const renderedServices = `---
+# Source: demo/templates/services.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: ClusterIP
+---
+# Source: demo/templates/services.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  type: LoadBalancer
+`;
+    const listed =
+      "services:\n  - name: web\n    type: ClusterIP\n  - name: api\n    type: LoadBalancer\n";
+    const [found] = relocateFindings(
+      [finding("<rendered>/demo/helm-template.yaml", 15, "/spec/type")],
+      [
+        {
+          file: "<rendered>/demo/helm-template.yaml",
+          text: renderedServices,
+          map: {
+            kind: "helm",
+            chartName: "demo",
+            chartFolder: "demo",
+            templates: {
+              "demo/templates/services.yaml": {
+                file: "demo/templates/services.yaml",
+                text: services,
+              },
+            },
+            values: [{ file: "demo/values.yaml", text: listed }],
+          },
+        },
+      ],
+    );
+    expect(found).toMatchObject({ file: "demo/values.yaml", line: 5 });
+  });
+});

@@ -30,6 +30,11 @@ export interface HelmSourceMap {
    * "db/cache"): a subchart template's `.Values.x` is the parent's `db.x` over these.
    */
   subchartValues?: Record<string, { file: string; text: string }>;
+  /**
+   * The values paths given on the command line (`--set`, `--set-string`, `--set-json`,
+   * `--set-file`): they win over every values file, and no file holds them.
+   */
+  setPaths?: string[][];
 }
 
 /**
@@ -228,10 +233,56 @@ function helmPosition(
   // The whole document, or a key the template does not spell (an include printed it): the
   // document's first line in the template, rather than the rendered text no one edits.
   if (match.line < 0) return documentStart(template.file, lines);
-  const valuesPath = valuesReference(lines, match, tokens);
+  const valuesPath =
+    valuesReference(lines, match, tokens) ??
+    rangeItemReference(template.text, match, heading.occurrence);
   if (!valuesPath) return templatePosition;
-  const files = valuesInScope(map, subchartsOf(heading.name));
+  // A value given by --set is in no file: the values file's key shows what it overrode. The
+  // template line that prints it is what the user can open.
+  const chain = subchartsOf(heading.name);
+  if (setOnCommandLine(map.setPaths ?? [], [...chain, ...valuesPath])) {
+    const inserting = match.matched < tokens.length ? insertedAt(lines, match) : undefined;
+    if (inserting === undefined) return templatePosition;
+    return lineAt(template.file, lines, inserting, indentOf(lines[inserting]!) + 1);
+  }
+  const files = valuesInScope(map, chain);
   return valuesPosition(files, valuesPath, parsed) ?? templatePosition;
+}
+
+/** Whether a --set path is the values path, above it or below it (it decided the value). */
+function setOnCommandLine(setPaths: readonly string[][], valuesPath: readonly string[]): boolean {
+  return setPaths.some((path) => {
+    const shorter = Math.min(path.length, valuesPath.length);
+    return path.slice(0, shorter).every((key, index) => key === valuesPath[index]);
+  });
+}
+
+/**
+ * `{{ .x }}` on the matched line inside `{{- range .Values.list }}` whose body opens a document
+ * (`---`): each item printed one document, so the document's place among those the range
+ * printed is the item's index, and the value is `list.<index>.x`.
+ */
+function rangeItemReference(
+  text: string,
+  match: TemplateMatch,
+  occurrence: number,
+): string[] | undefined {
+  const lines = text.split("\n");
+  const printed = match.line < 0 ? undefined : lines[match.line];
+  const field =
+    printed && /\{\{-?\s*\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)\s*-?\}\}/.exec(printed)?.[1];
+  if (!field) return undefined;
+  const separators = lines.flatMap((line, index) => (/^---(\s|$)/.test(line) ? [index] : []));
+  const starts = separators[0] === firstContentLine(lines) ? separators : [-1, ...separators];
+  for (let index = match.line - 1; index >= 0; index--) {
+    const range = /\{\{-?\s*range\s+\.Values((?:\.[A-Za-z0-9_]+)+)\s*-?\}\}/.exec(lines[index]!);
+    if (!range) continue;
+    const opens = separators.some((at) => at > index && at < match.line);
+    if (!opens) return undefined;
+    const before = starts.filter((at) => at < index).length;
+    return [...range[1]!.slice(1).split("."), String(occurrence - before), ...field.split(".")];
+  }
+  return undefined;
 }
 
 /**
@@ -455,12 +506,17 @@ function valuesReference(
     const onLine = lastReference(lines[match.line]!);
     return onLine ? onLine.slice(1).split(".") : undefined;
   }
-  const keyIndent = match.indent;
+  const at = insertedAt(lines, match);
+  const inserted = at === undefined ? undefined : reference(lines[at]!);
+  return inserted ? [...inserted.slice(1).split("."), ...tokens.slice(match.matched)] : undefined;
+}
+
+/** The line below the matched key whose action inserts a `.Values` block under it. */
+function insertedAt(lines: readonly string[], match: TemplateMatch): number | undefined {
   for (let index = match.line + 1; index < lines.length; index++) {
     const line = lines[index]!;
-    if (!isActionOnly(line) && indentOf(line) <= keyIndent) break;
-    const inserted = isActionOnly(line) ? reference(line) : undefined;
-    if (inserted) return [...inserted.slice(1).split("."), ...tokens.slice(match.matched)];
+    if (!isActionOnly(line) && indentOf(line) <= match.indent) break;
+    if (isActionOnly(line) && /\.Values\./.test(line)) return index;
   }
   return undefined;
 }
