@@ -16,6 +16,7 @@ import {
   type InputProblem,
   isConfigurationError,
   isRecord,
+  joinPointer,
   type Position,
   parseSource,
 } from "@scout-deploy/core";
@@ -30,6 +31,7 @@ import type {
   PatchRef,
   PatchTarget,
   ScopedValues,
+  SelectorLabel,
 } from "./source-positions.js";
 import { subchartsOf } from "./source-positions.js";
 
@@ -457,6 +459,7 @@ function kustomizeOrigins(annotated: string, scratch: string, root: string, cwd:
           ? [...chain].reverse()
           : transformersOf(transformations, kind).map((path) => resolve(scratch, path));
       const images = imageEntriesOf(ran("ImageTagTransformer"), read, files);
+      const selectorLabels = selectorLabelsOf(ran("LabelTransformer"), read, files);
       const replacements = ran("ReplacementTransformer")
         .filter((kustomization) => !lost || hasField(kustomization, "replacements"))
         .map((kustomization) => read(kustomization))
@@ -467,6 +470,7 @@ function kustomizeOrigins(annotated: string, scratch: string, root: string, cwd:
         patches,
         ...(images.length ? { images } : {}),
         ...(replacements.length ? { replacements } : {}),
+        ...(selectorLabels.length ? { selectorLabels } : {}),
       };
     },
   );
@@ -740,6 +744,35 @@ function bestNamed(entries: readonly unknown[], renderedName: string): number {
     }
   });
   return best;
+}
+
+/**
+ * The labels the kustomizations write into selectors too: `commonLabels`, and the `pairs` of a
+ * `labels` entry with `includeSelectors: true`.
+ */
+function selectorLabelsOf(
+  kustomizations: readonly string[],
+  read: (absolute: string) => string | undefined,
+  files: Record<string, string>,
+): SelectorLabel[] {
+  return kustomizations.flatMap((kustomization) => {
+    const file = read(kustomization);
+    const document = file === undefined ? undefined : parseSource(file, files[file]!).documents[0];
+    if (!document || !isRecord(document.value)) return [];
+    const { commonLabels, labels } = document.value;
+    const found: SelectorLabel[] = isRecord(commonLabels)
+      ? Object.keys(commonLabels).map((key) => ({
+          key,
+          position: document.locate(joinPointer("/commonLabels", key)),
+        }))
+      : [];
+    for (const [index, entry] of (Array.isArray(labels) ? labels : []).entries()) {
+      if (!isRecord(entry) || entry.includeSelectors !== true || !isRecord(entry.pairs)) continue;
+      for (const key of Object.keys(entry.pairs))
+        found.push({ key, position: document.locate(joinPointer(`/labels/${index}/pairs`, key)) });
+    }
+    return found;
+  });
 }
 
 /** Whether a kustomization file sets a field (`replacements`). */

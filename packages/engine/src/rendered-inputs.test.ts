@@ -543,6 +543,32 @@ describe("check of a Kustomize overlay (real kubectl kustomize)", () => {
     },
   );
 
+  kustomizeIt(
+    "puts a DNS flow that commonLabels cut on the label, not on the base's policy",
+    async () => {
+      // commonLabels go into every NetworkPolicy peer's podSelector: cluster DNS in kube-system
+      // carries no such label, so the egress rule selects nothing. The finding was on the base's
+      // egress rule, a correct line the change does not touch.
+      const dir = mkdtempSync(join(tmpdir(), "scout-common-labels-"));
+      mkdirSync(join(dir, "base"));
+      mkdirSync(join(dir, "dev"));
+      copyFileSync(
+        join(repo, "packages/rules/src/fixtures/compliant/scout.yaml"),
+        join(dir, "base/scout.yaml"),
+      );
+      writeFileSync(join(dir, "base/kustomization.yaml"), "resources:\n  - scout.yaml\n");
+      writeFileSync(
+        join(dir, "dev/kustomization.yaml"),
+        "resources:\n  - ../base\ncommonLabels:\n  team: scout\n",
+      );
+      const { result } = await runCheck({ cwd: dir, paths: ["dev"], tools });
+      const cut = result.findings.filter((f) => /cluster DNS/.test(f.message));
+      expect(cut.map((f) => `${f.file}:${f.line}:${f.column}`)).toEqual([
+        "dev/kustomization.yaml:4:3",
+      ]);
+    },
+  );
+
   kustomizeIt("reads two overlays as two environments", async () => {
     const { result } = await runCheck({
       cwd: repo,

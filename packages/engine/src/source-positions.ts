@@ -67,6 +67,17 @@ export interface KustomizeOrigin {
   images?: ImageEntry[];
   /** The kustomization files whose `replacements:` ran on it (texts in `files`). */
   replacements?: string[];
+  /**
+   * Labels a kustomization also wrote into selectors (`commonLabels`, `labels` with
+   * `includeSelectors: true`), with the line of each.
+   */
+  selectorLabels?: SelectorLabel[];
+}
+
+/** A label a Kustomize label transformer writes into selectors too. */
+export interface SelectorLabel {
+  key: string;
+  position: Position;
 }
 
 /** A `helmCharts:` entry of a kustomization whose chart is a folder beside it. */
@@ -585,6 +596,8 @@ function kustomizePosition(
     origin.resource !== undefined
       ? matchingDocument(origin.resource, map.files[origin.resource], rendered, parsed)
       : undefined;
+  const label = selectorLabelAt(origin, rendered, base?.value, pointer);
+  if (label) return label.position;
   const replaced = replacementSource(map, origin, rendered, base?.value, steps, parsed);
   if (replaced) return replaced;
   const inBase = base && resolveSteps(base.value, steps);
@@ -783,6 +796,44 @@ function keysBelow(value: unknown): string[] {
 function namedIn(message: string, key: string): boolean {
   if (key.length < 6 || !/^[A-Za-z][A-Za-z0-9]*$/.test(key)) return false;
   return new RegExp(`\\b${key}\\b`).test(message);
+}
+
+/**
+ * `commonLabels` (and `labels` with `includeSelectors`) are written into a NetworkPolicy's peer
+ * pod selectors too, where they select pods Kustomize did not label (cluster DNS in
+ * kube-system): the flow a finding below an ingress or egress rule says is gone was cut by
+ * the label, not by the policy the base wrote. The label's line is what the user edits.
+ */
+function selectorLabelAt(
+  origin: KustomizeOrigin,
+  rendered: unknown,
+  base: unknown,
+  pointer: string,
+): SelectorLabel | undefined {
+  if (!origin.selectorLabels?.length || !isRecord(rendered) || rendered.kind !== "NetworkPolicy")
+    return undefined;
+  if (!/^\/spec\/(?:ingress|egress)(?:\/|$)/.test(pointer)) return undefined;
+  for (const [at, labels] of peerSelectorsBelow(getAtPointer(rendered, pointer), pointer)) {
+    const written = getAtPointer(base, at);
+    for (const label of [...origin.selectorLabels].reverse()) {
+      const added = Object.hasOwn(labels, label.key);
+      if (added && !(isRecord(written) && Object.hasOwn(written, label.key))) return label;
+    }
+  }
+  return undefined;
+}
+
+/** The `podSelector.matchLabels` of the peers at or below a place of a policy, by pointer. */
+function peerSelectorsBelow(value: unknown, at: string): [string, Record<string, unknown>][] {
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => peerSelectorsBelow(item, joinPointer(at, index)));
+  if (!isRecord(value)) return [];
+  return Object.entries(value).flatMap(([key, child]): [string, Record<string, unknown>][] => {
+    const here = joinPointer(at, key);
+    if (key === "podSelector" && isRecord(child) && isRecord(child.matchLabels))
+      return [[joinPointer(here, "matchLabels"), child.matchLabels]];
+    return peerSelectorsBelow(child, here);
+  });
 }
 
 /**

@@ -35,7 +35,9 @@ export type Weakening =
   | { kind: "secret-literal"; key: "redis-password" | "api-token" }
   | { kind: "role-verb"; form: "sm" | "json"; layer: Layer }
   | { kind: "netpol-port"; form: "sm" | "json"; layer: Layer }
-  | { kind: "replacement-source" };
+  | { kind: "replacement-source" }
+  /** commonLabels go into selectors too: the DNS peer (kube-system) no longer matches. */
+  | { kind: "common-labels"; layer: 0 | 1 };
 
 export interface KustomizeSpec {
   /** Which file of the base each object goes to (an index), and the order of `resources:`. */
@@ -166,6 +168,10 @@ function weakeningArb(
       layer,
     }),
     fc.constant({ kind: "replacement-source" as const }),
+    fc.record({
+      kind: fc.constant("common-labels" as const),
+      layer: fc.constantFrom<0 | 1>(...([0, 1] as const).slice(0, overlays)),
+    }),
   );
 }
 
@@ -392,6 +398,9 @@ export function writeKustomizeTree(spec: KustomizeSpec): Tree {
       ...(overlay.namePrefix ? [`namePrefix: ${overlay.namePrefix}`] : []),
       ...(overlay.nameSuffix ? [`nameSuffix: ${overlay.nameSuffix}`] : []),
       ...(overlay.namespace ? ["namespace: scout"] : []),
+      ...(weak?.kind === "common-labels" && weak.layer === index
+        ? ["commonLabels:", `  scout.example/team: platform${WEAK}`]
+        : []),
       ...(overlay.labels
         ? [
             "labels:",
@@ -726,6 +735,7 @@ function weaken(weak: Weakening, layerOf: (layer: Layer) => Layering): number {
       return 1;
     }
     case "secret-literal":
+    case "common-labels":
       return 1;
     case "role-verb":
       if (weak.form === "sm")
