@@ -143,7 +143,6 @@ export function renderHelm(
         text: readFileSync(join(chart, "Chart.yaml"), "utf8"),
       },
       templates: templatesOf(text, chart, cwd),
-      setPaths: setPaths(options),
       subchartValues: subchartValuesOf(text, chart, cwd),
       // Later files win in Helm, so the relocation looks them up last first.
       values: values.map((file) => ({
@@ -249,30 +248,6 @@ function runOrExplain(
   const lines = result.stderr.split("\n").map((line) => line.trim());
   const reason = lines.filter(Boolean).join(" | ") || `exit status ${result.status}`;
   throw new ConfigurationError(`${label} failed: ${reason}`);
-}
-
-/**
- * The values paths of --set, --set-string, --set-json and --set-file (`a.b[0].c=x,d=y` ->
- * ["a","b","0","c"], ["d"]), as helm's strvals reads keys: dots, list indexes in brackets, a
- * comma between pairs (`\\,` inside a value).
- */
-function setPaths(options: HelmOptions): string[][] {
-  const pairs = [
-    ...(options.set ?? []),
-    ...(options.setString ?? []),
-    ...(options.setJson ?? []),
-    ...(options.setFile ?? []),
-  ].flatMap((entry) => entry.split(/(?<!\\),/));
-  return pairs.flatMap((pair) => {
-    const key = pair.split("=")[0]?.trim();
-    if (!key) return [];
-    return [
-      key
-        .split(/(?<!\\)\.|\[|\]/)
-        .filter(Boolean)
-        .map((part) => part.replace(/\\\./g, ".")),
-    ];
-  });
 }
 
 interface SetFile {

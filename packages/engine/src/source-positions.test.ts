@@ -531,73 +531,7 @@ rules:
   });
 });
 
-describe("relocateFindings: Helm values given by --set, and items of a range", () => {
-  const deployment = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  template:
-    spec:
-      containers:
-        - name: app
-          image: "nginx:{{ .Values.tag }}"
-          securityContext:
-            {{- toYaml .Values.security | nindent 12 }}
-`;
-  const renderedDeployment = `---
-# Source: demo/templates/deployment.yaml
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  template:
-    spec:
-      containers:
-        - name: app
-          image: "nginx:latest"
-          securityContext:
-            privileged: true
-`;
-  const values = 'tag: "1.27"\nsecurity:\n  privileged: false\n';
-  const chart = (setPaths: string[][]): RenderedSource => ({
-    file: "<rendered>/demo/helm-template.yaml",
-    text: renderedDeployment,
-    map: {
-      kind: "helm",
-      chartName: "demo",
-      chartFolder: "demo",
-      templates: {
-        "demo/templates/deployment.yaml": {
-          file: "demo/templates/deployment.yaml",
-          text: deployment,
-        },
-      },
-      values: [{ file: "demo/values.yaml", text: values }],
-      setPaths,
-    },
-  });
-  const at = (setPaths: string[][], line: number, path: string) => {
-    const [found] = relocateFindings(
-      [finding("<rendered>/demo/helm-template.yaml", line, path)],
-      [chart(setPaths)],
-    );
-    return `${found!.file}:${found!.line}`;
-  };
-
-  it("puts a value --set gave on the template line that prints it, not on the key it overrode", () => {
-    const image = "/spec/template/spec/containers/0/image";
-    const privileged = "/spec/template/spec/containers/0/securityContext/privileged";
-    expect(at([], 12, image)).toBe("demo/values.yaml:1");
-    expect(at([["tag"]], 12, image)).toBe("demo/templates/deployment.yaml:10");
-    expect(at([["security", "privileged"]], 14, privileged)).toBe(
-      "demo/templates/deployment.yaml:12",
-    );
-    expect(at([["security"]], 14, privileged)).toBe("demo/templates/deployment.yaml:12");
-    expect(at([["replicas"]], 14, privileged)).toBe("demo/values.yaml:3");
-  });
-
+describe("relocateFindings: Helm items of a range", () => {
   it("puts a field printed from a range item on that item's key in the values file", () => {
     const services = `{{- range .Values.services }}
 ---
@@ -650,5 +584,65 @@ spec:
       ],
     );
     expect(found).toMatchObject({ file: "demo/values.yaml", line: 5 });
+  });
+});
+
+describe("relocateFindings: Helm `with` blocks", () => {
+  const template = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  {{- with .Values.pod }}
+  hostNetwork: {{ .hostNetwork }}
+  {{- end }}
+  containers:
+    - name: app
+      image: nginx
+      {{- with .Values.security }}
+      securityContext:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+`;
+  const rendered = `---
+# Source: demo/templates/pod.yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  hostNetwork: true
+  containers:
+    - name: app
+      image: nginx
+      securityContext:
+        privileged: true
+`;
+  const values = "pod:\n  hostNetwork: true\nsecurity:\n  privileged: true\n";
+  const at = (line: number, path: string) => {
+    const [found] = relocateFindings(
+      [finding("<rendered>/demo/helm-template.yaml", line, path)],
+      [
+        {
+          file: "<rendered>/demo/helm-template.yaml",
+          text: rendered,
+          map: {
+            kind: "helm",
+            chartName: "demo",
+            chartFolder: "demo",
+            templates: {
+              "demo/templates/pod.yaml": { file: "demo/templates/pod.yaml", text: template },
+            },
+            values: [{ file: "demo/values.yaml", text: values }],
+          },
+        },
+      ],
+    );
+    return `${found!.file}:${found!.line}`;
+  };
+
+  it("reads the dot inside `with .Values.x` as x: a block by toYaml ., a field by {{ .y }}", () => {
+    expect(at(13, "/spec/containers/0/securityContext/privileged")).toBe("demo/values.yaml:4");
+    expect(at(8, "/spec/hostNetwork")).toBe("demo/values.yaml:2");
   });
 });

@@ -30,11 +30,6 @@ export interface HelmSourceMap {
    * "db/cache"): a subchart template's `.Values.x` is the parent's `db.x` over these.
    */
   subchartValues?: Record<string, { file: string; text: string }>;
-  /**
-   * The values paths given on the command line (`--set`, `--set-string`, `--set-json`,
-   * `--set-file`): they win over every values file, and no file holds them.
-   */
-  setPaths?: string[][];
 }
 
 /**
@@ -248,24 +243,8 @@ function helmPosition(
     valuesReference(lines, match, tokens) ??
     rangeItemReference(template.text, match, heading.occurrence);
   if (!valuesPath) return templatePosition;
-  // A value given by --set is in no file: the values file's key shows what it overrode. The
-  // template line that prints it is what the user can open.
-  const chain = subchartsOf(heading.name);
-  if (setOnCommandLine(map.setPaths ?? [], [...chain, ...valuesPath])) {
-    const inserting = match.matched < tokens.length ? insertedAt(lines, match) : undefined;
-    if (inserting === undefined) return templatePosition;
-    return lineAt(template.file, lines, inserting, indentOf(lines[inserting]!) + 1);
-  }
-  const files = valuesInScope(map, chain);
+  const files = valuesInScope(map, subchartsOf(heading.name));
   return valuesPosition(files, valuesPath, parsed) ?? templatePosition;
-}
-
-/** Whether a --set path is the values path, above it or below it (it decided the value). */
-function setOnCommandLine(setPaths: readonly string[][], valuesPath: readonly string[]): boolean {
-  return setPaths.some((path) => {
-    const shorter = Math.min(path.length, valuesPath.length);
-    return path.slice(0, shorter).every((key, index) => key === valuesPath[index]);
-  });
 }
 
 /**
@@ -512,14 +491,54 @@ function valuesReference(
   tokens: readonly string[],
 ): string[] | undefined {
   if (match.line < 0) return undefined;
-  const reference = (line: string) => /\.Values((?:\.[A-Za-z0-9_]+)+)/.exec(line)?.[1];
   if (match.matched === tokens.length) {
     const onLine = lastReference(lines[match.line]!);
-    return onLine ? onLine.slice(1).split(".") : undefined;
+    return onLine ? onLine.slice(1).split(".") : dotReference(lines, match.line, false);
   }
   const at = insertedAt(lines, match);
-  const inserted = at === undefined ? undefined : reference(lines[at]!);
-  return inserted ? [...inserted.slice(1).split("."), ...tokens.slice(match.matched)] : undefined;
+  const inserted = at === undefined ? undefined : printedValues(lines, at);
+  return inserted ? [...inserted, ...tokens.slice(match.matched)] : undefined;
+}
+
+/** The values path an inserting action prints: `.Values.a.b`, or `.`/`.x` inside a `with`. */
+function printedValues(lines: readonly string[], at: number): string[] | undefined {
+  const named = /\.Values((?:\.[A-Za-z0-9_]+)+)/.exec(lines[at]!)?.[1];
+  return named ? named.slice(1).split(".") : dotReference(lines, at, true);
+}
+
+/**
+ * `{{ .x }}` (or, for a block, `toYaml .`) on a line inside `{{- with .Values.a }}`: the dot is
+ * `.Values.a` there, so the value is `a.x` (`a`). A `range` in between makes the dot an item:
+ * nothing is said then (see rangeItemReference).
+ */
+function dotReference(lines: readonly string[], at: number, whole: boolean): string[] | undefined {
+  const line = lines[at]!;
+  const field = /\{\{-?[^}]*?(?<![\w$)\]])\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)/.exec(
+    line,
+  )?.[1];
+  const bare = whole && /\{\{-?[^}]*?\s\.(?:\s|\}|\|)/.test(line);
+  if ((field === undefined || field.startsWith("Values")) && !bare) return undefined;
+  const scope = withScope(lines, at);
+  if (!scope) return undefined;
+  return field !== undefined && !bare ? [...scope, ...field.split(".")] : scope;
+}
+
+/** The `.Values` path of the `with` whose block holds the line, if the dot is that. */
+function withScope(lines: readonly string[], at: number): string[] | undefined {
+  let depth = 0;
+  for (let index = at - 1; index >= 0; index--) {
+    for (const action of [
+      ...lines[index]!.matchAll(/\{\{-?\s*(end|if|with|range|define|block)\b([^}]*)\}\}/g),
+    ].reverse()) {
+      if (action[1] === "end") depth++;
+      else if (depth > 0) depth--;
+      else if (action[1] === "with") {
+        const path = /^\s*\.Values((?:\.[A-Za-z0-9_]+)+)\s*-?$/.exec(action[2]!)?.[1];
+        return path ? path.slice(1).split(".") : undefined;
+      } else if (action[1] !== "if") return undefined;
+    }
+  }
+  return undefined;
 }
 
 /** The line below the matched key whose action inserts a `.Values` block under it. */
@@ -527,7 +546,8 @@ function insertedAt(lines: readonly string[], match: TemplateMatch): number | un
   for (let index = match.line + 1; index < lines.length; index++) {
     const line = lines[index]!;
     if (!isActionOnly(line) && indentOf(line) <= match.indent) break;
-    if (isActionOnly(line) && /\.Values\./.test(line)) return index;
+    if (isActionOnly(line) && (/\.Values\./.test(line) || dotReference(lines, index, true)))
+      return index;
   }
   return undefined;
 }

@@ -13,7 +13,7 @@ import { type FixtureDocument, fixtureDocuments, marked, WEAK } from "./fixture.
 
 const WORKLOADS = ["frontend", "backend", "nginx", "prometheus", "redis"] as const;
 type Workload = (typeof WORKLOADS)[number];
-type Style = "literal" | "fields" | "default" | "block";
+type Style = "literal" | "fields" | "default" | "block" | "with";
 type Source = "values" | "file" | "set";
 
 export type HelmWeakening =
@@ -49,7 +49,7 @@ export function helmSpecArb(options: { weakened: boolean }): fc.Arbitrary<HelmSp
   const count = WORKLOADS.length;
   return fc
     .record({
-      styles: fc.array(fc.constantFrom<Style>("literal", "fields", "default", "block"), {
+      styles: fc.array(fc.constantFrom<Style>("literal", "fields", "default", "block", "with"), {
         minLength: count,
         maxLength: count,
       }),
@@ -67,7 +67,7 @@ export function helmSpecArb(options: { weakened: boolean }): fc.Arbitrary<HelmSp
         ...(styled("fields") || styled("default")
           ? [fc.record({ kind: fc.constant("security-field" as const), source })]
           : []),
-        ...(styled("block")
+        ...(styled("block") || styled("with")
           ? [fc.record({ kind: fc.constant("security-block" as const), source })]
           : []),
         ...(imaged.length
@@ -163,6 +163,14 @@ function workloadTemplate(document: FixtureDocument & { name: Workload }, spec: 
           `${inner}  drop: [ALL]`,
           "",
         ].join("\n");
+      case "with":
+        return [
+          `${indent}{{- with .Values.containerSecurityContext }}`,
+          `${indent}securityContext:`,
+          `${inner}{{- toYaml . | nindent ${inner.length} }}`,
+          `${indent}{{- end }}`,
+          "",
+        ].join("\n");
       case "block":
         return `${indent}securityContext:\n${inner.slice(2)}  {{- toYaml .Values.containerSecurityContext | nindent ${inner.length} }}\n`;
     }
@@ -240,11 +248,14 @@ function weakValue(weak: HelmWeakening): { path: string[]; value: string } | und
 function valuesText(spec: HelmSpec): string {
   const weak = spec.weakening;
   const at =
-    weak && weak.kind !== "template-literal" && weak.source === "values"
+    weak && weak.kind !== "template-literal" && weak.source !== "file"
       ? weakValue(weak)
       : undefined;
+  // --set is in no file: its finding is on the default it overrode, where the key is defined
+  // (the engine's README), so that key is marked with its own value.
+  const set = weak && "source" in weak && weak.source === "set";
   const mark = (path: string[], value: string) =>
-    at && at.path.join(".") === path.join(".") ? `${at.value}${WEAK}` : value;
+    at && at.path.join(".") === path.join(".") ? `${set ? value : at.value}${WEAK}` : value;
   const lines = [
     "# Values of the generated Scout chart.",
     "security:",
@@ -332,25 +343,16 @@ export function writeHelmChart(spec: HelmSpec): Chart {
   };
 }
 
-/**
- * Template lines that may carry the weakening too: the line that prints a value given by --set
- * (no file holds it), and the literal `hostNetwork: true` an `if` on the values key prints.
- */
+/** The literal `hostNetwork: true` that an `if` on the values key prints may carry it too. */
 function templatePlaces(files: Record<string, string>, spec: HelmSpec) {
-  const weak = spec.weakening;
-  if (!weak || weak.kind === "template-literal") return [];
-  const reference =
-    weak.kind === "security-block"
-      ? ".Values.containerSecurityContext"
-      : `.Values.${weakValue(weak)!.path.join(".")}`;
-  const printed = (line: string) =>
-    weak.kind === "host-network" ? /^\s*hostNetwork: true$/.test(line) : line.includes(reference);
-  if (weak.source !== "set" && weak.kind !== "host-network") return [];
+  if (spec.weakening?.kind !== "host-network") return [];
   return Object.entries(files).flatMap(([file, text]) =>
     file.includes("/templates/")
       ? text
           .split("\n")
-          .flatMap((line, index) => (printed(line) ? [{ file, line: index + 1 }] : []))
+          .flatMap((line, index) =>
+            /^\s*hostNetwork: true$/.test(line) ? [{ file, line: index + 1 }] : [],
+          )
       : [],
   );
 }
@@ -364,7 +366,7 @@ function affectedBy(spec: HelmSpec): number {
     case "security-field":
       return styled("fields", "default");
     case "security-block":
-      return styled("block");
+      return styled("block", "with");
     default:
       return 1;
   }
