@@ -861,17 +861,21 @@ function patchesOf(
     (Array.isArray(value[field]) ? value[field] : []).flatMap((patch, index): PatchRef[] => {
       const target = patchTarget(patch?.target);
       if (typeof patch?.patch !== "string") return fromFile(patch?.path, target);
-      const start = blockStart(text, document!.locate(`/${field}/${index}/patch`).line);
-      if (!start) return [];
-      return [{ file, inline: { text: patch.patch, ...start }, ...(target ? { target } : {}) }];
+      const located = document!.locate(`/${field}/${index}/patch`);
+      const start = blockStart(text, located.line);
+      const inline = start
+        ? { text: patch.patch, ...start }
+        : { text: patch.patch, line: located.line, column: located.column, whole: located };
+      return [{ file, inline, ...(target ? { target } : {}) }];
     });
   const strategic = Array.isArray(value.patchesStrategicMerge) ? value.patchesStrategicMerge : [];
   // An item of patchesStrategicMerge is a file, or the patch itself written as a block.
   const strategicPatch = (patch: unknown, index: number): PatchRef[] => {
     if (typeof patch !== "string" || !patch.includes("\n")) return fromFile(patch);
-    const at = document!.locate(`/patchesStrategicMerge/${index}`).line;
-    const start = blockStart(text, at) ?? blockStart(text, at - 1);
-    return start ? [{ file, inline: { text: patch, ...start } }] : [];
+    const located = document!.locate(`/patchesStrategicMerge/${index}`);
+    const start = blockStart(text, located.line) ?? blockStart(text, located.line - 1);
+    const whole = { line: located.line, column: located.column, whole: located };
+    return [{ file, inline: { text: patch, ...(start ?? whole) } }];
   };
   return [...listed("patches"), ...strategic.flatMap(strategicPatch), ...listed("patchesJson6902")];
 }

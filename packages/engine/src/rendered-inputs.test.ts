@@ -569,6 +569,44 @@ describe("check of a Kustomize overlay (real kubectl kustomize)", () => {
     },
   );
 
+  kustomizeIt(
+    "puts what a patch written as a quoted string sets on that string's line",
+    async () => {
+      // Its lines are not the file's: the whole string is the place. It was on the base, whose
+      // line says allowPrivilegeEscalation: false.
+      const dir = mkdtempSync(join(tmpdir(), "scout-quoted-"));
+      mkdirSync(join(dir, "base"));
+      mkdirSync(join(dir, "dev"));
+      copyFileSync(
+        join(repo, "examples/kustomize/base/deployment.yaml"),
+        join(dir, "base/deployment.yaml"),
+      );
+      writeFileSync(join(dir, "base/kustomization.yaml"), "resources:\n  - deployment.yaml\n");
+      const escalation =
+        "/spec/template/spec/containers/0/securityContext/allowPrivilegeEscalation";
+      writeFileSync(
+        join(dir, "dev/kustomization.yaml"),
+        [
+          "resources:",
+          "  - ../base",
+          "patches:",
+          "  - target: {kind: Deployment, name: backend}",
+          `    patch: '[{"op": "replace", "path": "${escalation}", "value": true}]'`,
+          "  - target: {kind: Deployment, name: backend}",
+          '    patch: "- op: add\\n  path: /spec/template/spec/hostNetwork\\n  value: true"',
+          "",
+        ].join("\n"),
+      );
+      const { result } = await runCheck({ cwd: dir, paths: ["dev"], tools });
+      const at = (ruleId: string) => {
+        const finding = find(result.findings, ruleId);
+        return `${finding.file}:${finding.line}`;
+      };
+      expect(at("pod/no-privilege-escalation")).toBe("dev/kustomization.yaml:5");
+      expect(at("pod/no-host-namespaces")).toBe("dev/kustomization.yaml:7");
+    },
+  );
+
   kustomizeIt("reads two overlays as two environments", async () => {
     const { result } = await runCheck({
       cwd: repo,

@@ -105,7 +105,11 @@ export interface ImageEntry {
  */
 export interface PatchRef {
   file: string;
-  inline?: { text: string; line: number; column: number };
+  /**
+   * `whole`: the patch is a quoted or flow string (`patch: '[{"op": ...}]'`), whose lines are
+   * not the file's: anything found in it is put on the whole string.
+   */
+  inline?: { text: string; line: number; column: number; whole?: Position };
   /** The kustomization's `target:` of the patch: the objects it applies to. */
   target?: PatchTarget;
 }
@@ -1227,6 +1231,7 @@ function requirementsOf(selector: string): string[] {
 /** A position in an inline patch's text, moved to where that text sits in its file. */
 function inFile(patch: PatchRef, position: Position): Position {
   if (!patch.inline) return position;
+  if (patch.inline.whole) return patch.inline.whole;
   const { line, column } = patch.inline;
   const moved: Position = {
     file: patch.file,

@@ -1,3 +1,4 @@
+import { parseSource } from "@scout-deploy/core";
 import fc from "fast-check";
 import { type FixtureDocument, fixtureDocuments, marked, WEAK } from "./fixture.js";
 
@@ -15,7 +16,8 @@ const DEPLOYMENTS: readonly Workload[] = ["frontend", "backend", "nginx", "prome
 /** Where a patch is written: an overlay (0 the first over the base) or the component. */
 export type Layer = 0 | 1 | "component";
 export type SmForm = "file" | "file-target" | "inline" | "legacy-file" | "legacy-inline";
-export type JsonForm = "inline" | "file" | "legacy";
+/** `inline-json`: the operations as one quoted JSON line, `patch: '[{"op": ...}]'`. */
+export type JsonForm = "inline" | "inline-json" | "file" | "legacy";
 export type ContainerField = "allowPrivilegeEscalation" | "readOnlyRootFilesystem";
 
 export type Weakening =
@@ -93,7 +95,7 @@ const smForm = fc.constantFrom<SmForm>(
   "legacy-file",
   "legacy-inline",
 );
-const jsonForm = fc.constantFrom<JsonForm>("inline", "file", "legacy");
+const jsonForm = fc.constantFrom<JsonForm>("inline", "inline-json", "file", "legacy");
 const workload = fc.constantFrom<Workload>(...WORKLOADS);
 const deployment = fc.constantFrom<Workload>(...DEPLOYMENTS);
 const field = fc.constantFrom<ContainerField>("allowPrivilegeEscalation", "readOnlyRootFilesystem");
@@ -591,6 +593,17 @@ function jsonPatch(
         ...operations.map((line) => `      ${line}`),
       );
       return;
+    case "inline-json": {
+      const weak = operations.some((line) => line.includes(WEAK));
+      const yaml = operations.map((line) => line.split(WEAK).join("")).join("\n");
+      const json = JSON.stringify(parseSource("operations.yaml", yaml).documents[0]!.value);
+      layer.patches.push(
+        "  - target:",
+        ...targetLines("    ").slice(1),
+        `    patch: '${json}'${weak ? WEAK : ""}`,
+      );
+      return;
+    }
     case "file":
       layer.files[file] = `${operations.join("\n")}\n`;
       layer.patches.push(`  - path: ${file}`, ...targetLines("    "));
