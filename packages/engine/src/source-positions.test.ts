@@ -358,6 +358,36 @@ spec:
     );
   });
 
+  it('reads a key the message names in words: seccompProfile as "seccomp profile"', () => {
+    const withProfile = twoContainers.replace(
+      "readOnlyRootFilesystem: true\n        - name: app",
+      "readOnlyRootFilesystem: true\n            seccompProfile: {type: RuntimeDefault}\n        - name: app",
+    );
+    const nullsProfile = nullsSidecar.replace(
+      "readOnlyRootFilesystem: null",
+      "seccompProfile: null",
+    );
+    const [found] = relocateFindings(
+      [
+        {
+          ...finding(source.file, 10, "/spec/template/spec/containers/0/securityContext"),
+          message: 'container "sidecar" has no seccomp profile: it runs Unconfined',
+        },
+      ],
+      [
+        {
+          ...source,
+          map: {
+            kind: "kustomize",
+            documents: [{ resource: "base/web.yaml", patches: [{ file: "o/patch.yaml" }] }],
+            files: { "base/web.yaml": withProfile, "o/patch.yaml": nullsProfile },
+          },
+        },
+      ],
+    );
+    expect(found).toMatchObject({ file: "o/patch.yaml", line: 11 });
+  });
+
   it("leaves another container's finding on the base, where its field went missing", () => {
     // The base's app container has the field: the rendered one lacks it for another reason.
     expect(relocate(12, "/spec/template/spec/containers/1/securityContext", missing)).toMatchObject(

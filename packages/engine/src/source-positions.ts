@@ -817,9 +817,17 @@ function keysBelow(value: unknown): string[] {
   return Object.entries(value).flatMap(([key, child]) => [key, ...keysBelow(child)]);
 }
 
+/**
+ * Whether the message names the key: as it is spelt, or in words (`seccompProfile` is "seccomp
+ * profile" in "has no seccomp profile").
+ */
 function namedIn(message: string, key: string): boolean {
   if (key.length < 6 || !/^[A-Za-z][A-Za-z0-9]*$/.test(key)) return false;
-  return new RegExp(`\\b${key}\\b`).test(message);
+  const words = key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return (
+    new RegExp(`\\b${key}\\b`).test(message) ||
+    (words.includes(" ") && new RegExp(`\\b${words}\\b`, "i").test(message))
+  );
 }
 
 /**
