@@ -676,3 +676,61 @@ spec:
     expect(at(8, "/spec/hostNetwork")).toBe("demo/values.yaml:2");
   });
 });
+
+describe("relocateFindings: a mapping a strategic merge patch deleted", () => {
+  it("puts the finding that names the deleted key on its $patch: delete", () => {
+    const base = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        seccompProfile:
+          type: RuntimeDefault
+`;
+    const patch = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      securityContext:
+        seccompProfile:
+          $patch: delete
+`;
+    const built = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      securityContext:
+        runAsNonRoot: true
+`;
+    const [found] = relocateFindings(
+      [
+        {
+          ...finding("<rendered>/o/kustomize-build.yaml", 8, "/spec/template/spec/securityContext"),
+          message: 'container "app" has no seccomp profile: it runs Unconfined',
+        },
+      ],
+      [
+        {
+          file: "<rendered>/o/kustomize-build.yaml",
+          text: built,
+          map: {
+            kind: "kustomize",
+            documents: [{ resource: "base/web.yaml", patches: [{ file: "o/patch.yaml" }] }],
+            files: { "base/web.yaml": base, "o/patch.yaml": patch },
+          },
+        },
+      ],
+    );
+    expect(found).toMatchObject({ file: "o/patch.yaml", line: 10 });
+  });
+});

@@ -770,8 +770,11 @@ function strategicRemovals(
   return Object.entries(patch).flatMap(([key, value]): Removal[] => {
     const below = isRecord(base) ? base[key] : undefined;
     const here = { at: joinPointer(where.at, key), path: [...where.path, key] };
-    if (key === "$patch" && (value === "delete" || value === "replace") && base !== undefined)
-      return [{ ...here, owner: where.path.slice(0, -1), keys: keysBelow(base) }];
+    if (key === "$patch" && (value === "delete" || value === "replace") && base !== undefined) {
+      // `delete` removes the mapping itself (its key is gone too); `replace`, what is not restated.
+      const own = value === "delete" ? where.path.slice(-1) : [];
+      return [{ ...here, owner: where.path.slice(0, -1), keys: [...own, ...keysBelow(base)] }];
+    }
     if (value === null && below !== undefined)
       return [{ ...here, owner: where.path, keys: [key, ...keysBelow(below)] }];
     return strategicRemovals(value, below, here);

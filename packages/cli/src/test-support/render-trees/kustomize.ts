@@ -38,6 +38,13 @@ export type Weakening =
   | { kind: "role-verb"; form: "sm" | "json"; layer: Layer }
   | { kind: "netpol-port"; form: "sm" | "json"; layer: Layer }
   | { kind: "replacement-source" }
+  /** A patch removes a control the base sets: a null, a `$patch: delete`, a JSON `remove`. */
+  | {
+      kind: "removal";
+      workload: Workload;
+      form: "sm-null" | "sm-delete" | "json-remove";
+      layer: Layer;
+    }
   /** commonLabels go into selectors too: the DNS peer (kube-system) no longer matches. */
   | { kind: "common-labels"; layer: 0 | 1 };
 
@@ -170,6 +177,12 @@ function weakeningArb(
       layer,
     }),
     fc.constant({ kind: "replacement-source" as const }),
+    fc.record({
+      kind: fc.constant("removal" as const),
+      workload,
+      form: fc.constantFrom("sm-null" as const, "sm-delete" as const, "json-remove" as const),
+      layer,
+    }),
     fc.record({
       kind: fc.constant("common-labels" as const),
       layer: fc.constantFrom<0 | 1>(...([0, 1] as const).slice(0, overlays)),
@@ -750,6 +763,33 @@ function weaken(weak: Weakening, layerOf: (layer: Layer) => Layering): number {
     case "secret-literal":
     case "common-labels":
       return 1;
+    case "removal": {
+      const header = ["spec:", "  template:", "    spec:", "      securityContext:"];
+      if (weak.form === "sm-null")
+        smPatch(
+          layerOf(weak.layer),
+          "weak",
+          "file",
+          weak.workload,
+          [],
+          [...header, `        seccompProfile: null${WEAK}`],
+        );
+      else if (weak.form === "sm-delete")
+        smPatch(
+          layerOf(weak.layer),
+          "weak",
+          "file",
+          weak.workload,
+          [],
+          [...header, "        seccompProfile:", `          $patch: delete${WEAK}`],
+        );
+      else
+        jsonPatch(layerOf(weak.layer), "weak", "file", jsonTarget(weak.workload), [
+          `- op: remove${WEAK}`,
+          "  path: /spec/template/spec/securityContext/seccompProfile",
+        ]);
+      return 1;
+    }
     case "role-verb":
       if (weak.form === "sm")
         smDocument(
