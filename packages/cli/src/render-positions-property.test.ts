@@ -27,6 +27,7 @@ import {
 import { runCli } from "./test-support/run.js";
 
 const documentCount = fixtureDocuments().length;
+const WORKLOAD_INDEX = { frontend: 0, backend: 1, nginx: 2, prometheus: 3, redis: 4 } as const;
 const RUNS = Number(process.env.SCOUT_RENDER_RUNS ?? 30);
 const SEED = Number(process.env.SCOUT_RENDER_SEED ?? 20261207);
 
@@ -250,6 +251,36 @@ describe.skipIf(!helm && !inCi)("Helm: every finding on the values key or templa
         }),
       ),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
+    );
+  }, 300_000);
+
+  it("refactors (literals moved into values, a restating values file, a range for literal Services) keep every rule/object pair", async () => {
+    const refactor = fc.record({
+      imageFromValues: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
+      servicesByRange: fc.boolean(),
+      hostNetworkIf: fc.boolean(),
+      extraValuesFile: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(helmSpecArb({ weakened: true }), refactor, async (spec, change) => {
+        const weak = spec.weakening;
+        // What the weakening is written in stays; the rest is written another way.
+        const kept = {
+          imageFromValues: change.imageFromValues.map((fromValues, index) =>
+            weak?.kind === "image-tag" && index === WORKLOAD_INDEX[weak.workload]
+              ? true
+              : fromValues,
+          ),
+          servicesByRange: weak?.kind === "service-type" ? true : change.servicesByRange,
+          hostNetworkIf: weak?.kind === "host-network" ? true : change.hostNetworkIf,
+          extraValuesFile:
+            weak && "source" in weak && weak.source === "file" ? true : change.extraValuesFile,
+        };
+        const before = await checkChart(writeHelmChart(spec));
+        const after = await checkChart(writeHelmChart({ ...spec, ...kept }));
+        expect(pairs(after.findings), after.context).toEqual(pairs(before.findings));
+      }),
+      { numRuns: Math.ceil(RUNS / 3), seed: SEED, endOnFailure: true },
     );
   }, 300_000);
 });
