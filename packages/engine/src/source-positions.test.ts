@@ -734,3 +734,69 @@ spec:
     expect(found).toMatchObject({ file: "o/patch.yaml", line: 10 });
   });
 });
+
+describe("relocateFindings: Helm list items printed by a range", () => {
+  const template = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: app
+      image: nginx
+      env:
+        - name: MODE
+          value: prod
+        {{- range .Values.env }}
+        - name: {{ .name }}
+          value: {{ .value | quote }}
+        {{- end }}
+`;
+  const rendered = `---
+# Source: demo/templates/pod.yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: app
+      image: nginx
+      env:
+        - name: MODE
+          value: prod
+        - name: DB_HOST
+          value: "db"
+        - name: DB_PASSWORD
+          value: "hunter2"
+`;
+  const values =
+    "env:\n  - name: DB_HOST\n    value: db\n  - name: DB_PASSWORD\n    value: hunter2\n";
+  const at = (line: number, path: string) => {
+    const [found] = relocateFindings(
+      [finding("<rendered>/demo/helm-template.yaml", line, path)],
+      [
+        {
+          file: "<rendered>/demo/helm-template.yaml",
+          text: rendered,
+          map: {
+            kind: "helm",
+            chartName: "demo",
+            chartFolder: "demo",
+            templates: {
+              "demo/templates/pod.yaml": { file: "demo/templates/pod.yaml", text: template },
+            },
+            values: [{ file: "demo/values.yaml", text: values }],
+          },
+        },
+      ],
+    );
+    return `${found!.file}:${found!.line}`;
+  };
+
+  it("puts an item's field on that item of the values list, after the literal items", () => {
+    expect(at(16, "/spec/containers/0/env/2/value")).toBe("demo/values.yaml:5");
+    expect(at(14, "/spec/containers/0/env/1/value")).toBe("demo/values.yaml:3");
+    expect(at(12, "/spec/containers/0/env/0/value")).toBe("demo/templates/pod.yaml:11");
+  });
+});

@@ -245,6 +245,7 @@ function helmPosition(
   if (match.line < 0) return documentStart(template.file, lines);
   const valuesPath =
     valuesReference(lines, match, tokens) ??
+    listItemReference(lines, match, tokens) ??
     rangeItemReference(template.text, match, heading.occurrence);
   if (!valuesPath) return templatePosition;
   const files = valuesInScope(map, subchartsOf(heading.name));
@@ -256,6 +257,64 @@ function helmPosition(
  * (`---`): each item printed one document, so the document's place among those the range
  * printed is the item's index, and the value is `list.<index>.x`.
  */
+/**
+ * `{{ .x }}` on the matched line inside `{{- range .Values.list }}` that prints the items of a
+ * YAML list (`env:` then the range): the item is the rendered list's, after the items written
+ * literally before the range, so the value is `list.<index>.x`.
+ */
+function listItemReference(
+  lines: readonly string[],
+  match: TemplateMatch,
+  tokens: readonly string[],
+): string[] | undefined {
+  if (match.line < 0 || match.matched !== tokens.length) return undefined;
+  const field = /\{\{-?\s*\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*(?:\|[^}]*)?-?\}\}/.exec(
+    lines[match.line]!,
+  )?.[1];
+  if (field === undefined || field.startsWith("Values")) return undefined;
+  const range = enclosingRange(lines, match.line);
+  if (!range) return undefined;
+  const first = lines.findIndex((line, index) => index > range.line && !isActionOnly(line));
+  if (first < 0 || !/^\s*- /.test(lines[first]!)) return undefined;
+  const itemIndent = indentOf(lines[first]!);
+  let key = range.line - 1;
+  while (key >= 0 && (isActionOnly(lines[key]!) || indentOf(lines[key]!) >= itemIndent)) key--;
+  if (key < 0) return undefined;
+  const literal = lines
+    .slice(key + 1, range.line)
+    .filter((line) => indentOf(line) === itemIndent && /^\s*- /.test(line)).length;
+  // The token after the one whose key is the list's line is the item's index.
+  for (let depth = 1; depth < tokens.length; depth++) {
+    if (matchTemplate(lines, tokens.slice(0, depth)).line !== key) continue;
+    const index = Number(tokens[depth]);
+    if (!Number.isInteger(index) || index < literal) return undefined;
+    return [...range.path, String(index - literal), ...field.split(".")];
+  }
+  return undefined;
+}
+
+/** The `range .Values.x` whose block holds the line (no `with` or other range between). */
+function enclosingRange(
+  lines: readonly string[],
+  at: number,
+): { line: number; path: string[] } | undefined {
+  let depth = 0;
+  for (let index = at - 1; index >= 0; index--) {
+    const actions = [
+      ...lines[index]!.matchAll(/\{\{-?\s*(end|if|with|range|define|block)\b([^}]*)\}\}/g),
+    ];
+    for (const action of actions.reverse()) {
+      if (action[1] === "end") depth++;
+      else if (depth > 0) depth--;
+      else if (action[1] === "range") {
+        const path = /^\s*\.Values((?:\.[A-Za-z0-9_]+)+)\s*-?$/.exec(action[2]!)?.[1];
+        return path ? { line: index, path: path.slice(1).split(".") } : undefined;
+      } else if (action[1] !== "if") return undefined;
+    }
+  }
+  return undefined;
+}
+
 function rangeItemReference(
   text: string,
   match: TemplateMatch,
@@ -501,7 +560,18 @@ function valuesReference(
   }
   const at = insertedAt(lines, match);
   const inserted = at === undefined ? undefined : printedValues(lines, at);
-  return inserted ? [...inserted, ...tokens.slice(match.matched)] : undefined;
+  if (!inserted) return undefined;
+  const rest = tokens.slice(match.matched);
+  // A range prints the list's items after those written literally above it.
+  if (/\{\{-?\s*range\b/.test(lines[at!]!) && /^\d+$/.test(rest[0] ?? "")) {
+    const items = lines.slice(match.line + 1, at).filter((line) => /^\s*- /.test(line));
+    const indent = Math.min(...items.map(indentOf));
+    const literal = items.filter((line) => indentOf(line) === indent).length;
+    const index = Number(rest[0]) - literal;
+    if (index < 0) return undefined;
+    return [...inserted, String(index), ...rest.slice(1)];
+  }
+  return [...inserted, ...rest];
 }
 
 /** The values path an inserting action prints: `.Values.a.b`, or `.`/`.x` inside a `with`. */
