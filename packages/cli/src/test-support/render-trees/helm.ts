@@ -22,13 +22,17 @@ export type HelmWeakening =
   | { kind: "image-tag"; workload: Workload; source: Source }
   | { kind: "template-literal"; workload: Workload }
   | { kind: "service-type"; source: Source }
-  | { kind: "host-network"; source: Source };
+  | { kind: "host-network"; source: Source }
+  /** A credential in plain text among the env items a range prints. */
+  | { kind: "plaintext-env"; source: "values" | "file" };
 
 export interface HelmSpec {
   styles: Style[];
   imageFromValues: boolean[];
   servicesByRange: boolean;
   hostNetworkIf: boolean;
+  /** The backend's env items after the literal ones come from a range over `.Values.extraEnv`. */
+  envByRange: boolean;
   /** A --values file is given even when no weakening is in it. */
   extraValuesFile: boolean;
   weakening?: HelmWeakening;
@@ -56,6 +60,7 @@ export function helmSpecArb(options: { weakened: boolean }): fc.Arbitrary<HelmSp
       imageFromValues: fc.array(fc.boolean(), { minLength: count, maxLength: count }),
       servicesByRange: fc.boolean(),
       hostNetworkIf: fc.boolean(),
+      envByRange: fc.boolean(),
       extraValuesFile: fc.boolean(),
     })
     .chain((spec) => {
@@ -98,6 +103,14 @@ export function helmSpecArb(options: { weakened: boolean }): fc.Arbitrary<HelmSp
           : []),
         ...(spec.hostNetworkIf
           ? [fc.record({ kind: fc.constant("host-network" as const), source })]
+          : []),
+        ...(spec.envByRange
+          ? [
+              fc.record({
+                kind: fc.constant("plaintext-env" as const),
+                source: fc.constantFrom("values" as const, "file" as const),
+              }),
+            ]
           : []),
       ];
       if (!choices.length) return fc.constant(spec as HelmSpec);
@@ -181,6 +194,12 @@ function workloadTemplate(document: FixtureDocument & { name: Workload }, spec: 
       /^(\s+)image: \S+$/m,
       `$1image: "{{ .Values.images.${document.name}.repository }}:{{ .Values.images.${document.name}.tag }}"`,
     );
+  if (spec.envByRange && document.name === "backend")
+    text = text.replace(
+      /^( +)- name: REDIS_HOST\n( +)value: redis\n/m,
+      (items, dash: string, value: string) =>
+        `${items}${dash}{{- range .Values.extraEnv }}\n${dash}- name: {{ .name }}\n${value}value: {{ .value | quote }}\n${dash}{{- end }}\n`,
+    );
   if (spec.hostNetworkIf && document.name === "backend")
     text = text.replace(
       /^( +)automountServiceAccountToken: false\n|^( +)serviceAccountName: (\S+)\n/m,
@@ -241,8 +260,21 @@ function weakValue(weak: HelmWeakening): { path: string[]; value: string } | und
     case "host-network":
       return { path: ["hostNetwork"], value: "true" };
     case "template-literal":
+    case "plaintext-env":
       return undefined;
   }
+}
+
+/** The extraEnv list of a values file, with the credential when the weakening is there. */
+function extraEnv(spec: HelmSpec, where: "values" | "file"): string[] {
+  const weak = spec.weakening;
+  const credential = weak?.kind === "plaintext-env" && weak.source === where;
+  return [
+    "extraEnv:",
+    "  - name: LOG_LEVEL",
+    "    value: info",
+    ...(credential ? ["  - name: DB_PASSWORD", `    value: s3cr3t-in-plain-text${WEAK}`] : []),
+  ];
 }
 
 function valuesText(spec: HelmSpec): string {
@@ -274,6 +306,7 @@ function valuesText(spec: HelmSpec): string {
       `    tag: ${mark(["images", name, "tag"], `"${IMAGES[name][1]}"`)}`,
     ]),
     `hostNetwork: ${mark(["hostNetwork"], "false")}`,
+    ...extraEnv(spec, "values"),
     "services:",
     ...SERVICES.flatMap((service, index) => [
       `  - name: ${service.name}`,
@@ -292,6 +325,8 @@ function overrideText(spec: HelmSpec): string {
     weak && weak.kind !== "template-literal" && weak.source === "file"
       ? weakValue(weak)
       : undefined;
+  if (weak?.kind === "plaintext-env" && weak.source === "file")
+    return `# prod\n${extraEnv(spec, "file").join("\n")}\n`;
   if (!at)
     return "# prod: the chart's own value, restated\nsecurity:\n  readOnlyRootFilesystem: true\n";
   if (at.path[0] === "services")
