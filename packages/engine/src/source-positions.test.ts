@@ -800,3 +800,107 @@ spec:
     expect(at(12, "/spec/containers/0/env/0/value")).toBe("demo/templates/pod.yaml:11");
   });
 });
+
+describe("relocateFindings: Kustomize images entries of two kustomizations", () => {
+  it("puts a tag on the inner entry that set it, under an outer entry that renamed the image", () => {
+    const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: scout/backend:1.0
+`;
+    const built = deployment.replace("scout/backend:1.0", "ghcr.io/scout/backend:latest");
+    const position = (file: string, line: number) => ({ file, line, column: 5 });
+    const [found] = relocateFindings(
+      [
+        finding(
+          "<rendered>/dev/kustomize-build.yaml",
+          10,
+          "/spec/template/spec/containers/0/image",
+        ),
+      ],
+      [
+        {
+          file: "<rendered>/dev/kustomize-build.yaml",
+          text: built,
+          map: {
+            kind: "kustomize",
+            documents: [
+              {
+                resource: "base/web.yaml",
+                patches: [],
+                images: [
+                  { name: "scout/backend", newTag: "latest", position: position("base/k.yaml", 5) },
+                  {
+                    name: "scout/backend",
+                    newName: "ghcr.io/scout/backend",
+                    position: position("dev/k.yaml", 5),
+                  },
+                ],
+              },
+            ],
+            files: { "base/web.yaml": deployment },
+          },
+        },
+      ],
+    );
+    expect(found).toMatchObject({ file: "base/k.yaml", line: 5 });
+  });
+
+  it("leaves a tag the resource wrote on the resource, under an entry that only renamed it", () => {
+    const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: scout/backend:latest
+`;
+    const built = deployment.replace("scout/backend", "mirror.example/scout/backend");
+    const [found] = relocateFindings(
+      [
+        {
+          ...finding(
+            "<rendered>/dev/kustomize-build.yaml",
+            10,
+            "/spec/template/spec/containers/0/image",
+          ),
+          message:
+            'container "app" uses image mirror.example/scout/backend:latest: :latest changes under you',
+        },
+      ],
+      [
+        {
+          file: "<rendered>/dev/kustomize-build.yaml",
+          text: built,
+          map: {
+            kind: "kustomize",
+            documents: [
+              {
+                resource: "base/web.yaml",
+                patches: [],
+                images: [
+                  {
+                    name: "scout/backend",
+                    newName: "mirror.example/scout/backend",
+                    position: { file: "dev/k.yaml", line: 5, column: 5 },
+                  },
+                ],
+              },
+            ],
+            files: { "base/web.yaml": deployment },
+          },
+        },
+      ],
+    );
+    expect(found).toMatchObject({ file: "base/web.yaml", line: 10 });
+  });
+});

@@ -683,7 +683,7 @@ function kustomizePosition(
   const pointer = finding.path ?? "";
   const origin = map.documents[index];
   if (!origin) return undefined;
-  const image = imageEntryAt(origin, rendered, pointer);
+  const image = imageEntryAt(origin, rendered, pointer, finding.message);
   if (image) return image.position;
   const steps = namedSteps(rendered, splitPointer(pointer));
   const base =
@@ -1049,26 +1049,37 @@ function generatorPosition(
  * The `images:` entry that made a container's image what it is: one whose rewrite (newName,
  * newTag, digest) the rendered image shows, the outermost kustomization's first. Kustomize runs
  * the image transformer after the patches of its kustomization, so the entry decided the value.
+ * An inner entry matched the name the image had before an outer `newName`; of the entries, the
+ * one that set the tag or digest decided what the image is pinned to (the rule that judges
+ * images judges that), else the one that set the name.
  */
 function imageEntryAt(
   origin: KustomizeOrigin,
   rendered: unknown,
   pointer: string,
+  message: string,
 ): ImageEntry | undefined {
   if (!origin.images?.length) return undefined;
   if (!/\/(?:containers|initContainers|ephemeralContainers)\/\d+\/image$/.test(pointer)) return;
   const image = getAtPointer(rendered, pointer);
   if (typeof image !== "string") return undefined;
   const { name, tag, digest } = imageParts(image);
-  return [...origin.images]
-    .reverse()
-    .find(
-      (entry) =>
-        (entry.newName ?? entry.name) === name &&
-        (entry.newName !== undefined || entry.newTag !== undefined || entry.digest !== undefined) &&
-        (entry.newTag === undefined || entry.newTag === tag) &&
-        (entry.digest === undefined || entry.digest === digest),
-    );
+  const names = new Set([name]);
+  const applied: ImageEntry[] = [];
+  for (const entry of [...origin.images].reverse()) {
+    if (!names.has(entry.newName ?? entry.name)) continue;
+    const rewrites =
+      entry.newName !== undefined || entry.newTag !== undefined || entry.digest !== undefined;
+    const shown =
+      (entry.newTag === undefined || entry.newTag === tag) &&
+      (entry.digest === undefined || entry.digest === digest);
+    if (rewrites && shown) applied.push(entry);
+    if (entry.newName !== undefined) names.add(entry.name);
+  }
+  const pinning = applied.find((entry) => entry.newTag !== undefined || entry.digest !== undefined);
+  // A tag or digest no entry set is the resource's: a finding about it stays there.
+  if (!pinning && /\b(?:tag|latest|digest)\b/i.test(message)) return undefined;
+  return pinning ?? applied[0];
 }
 
 /** "repo/name:tag@sha256:..." -> its parts; a port in the registry host is not a tag. */

@@ -64,6 +64,8 @@ export interface KustomizeSpec {
     labels: boolean;
     replicas: boolean;
     neutralImages: boolean;
+    /** An `images:` entry that moves every image to a mirror (newName only). */
+    mirror: boolean;
     neutralPatches: NeutralPatch[];
   }[];
   component?: { neutralPatch: boolean; layer: 0 | 1 };
@@ -205,6 +207,7 @@ const overlayArb = fc.record({
   labels: fc.boolean(),
   replicas: fc.boolean(),
   neutralImages: fc.boolean(),
+  mirror: fc.boolean(),
   neutralPatches: fc.array(neutralPatch, { maxLength: 2 }),
 });
 
@@ -370,11 +373,17 @@ export function writeKustomizeTree(spec: KustomizeSpec): Tree {
   const componentLayer = spec.component ? emptyLayering() : undefined;
   const layerOf = (layer: Layer): Layering =>
     layer === "component" ? componentLayer! : layers[Math.min(layer, layers.length - 1)]!;
+  const mirrors: number[] = [];
   spec.overlays.forEach((overlay, index) => {
     overlay.neutralPatches.forEach((patch, n) => {
       neutral(patch, layers[index]!, `n${n}`);
     });
     const imageWeakened = weak?.kind === "image" ? weak.workload : undefined;
+    // The outermost overlay moves every image to a mirror (newName only): the entries below it
+    // name the images as they were.
+    const outermost = index === spec.overlays.length - 1;
+    const sameLayer = weak?.kind === "image" && weak.layer === index;
+    if (overlay.mirror && outermost && !sameLayer) mirrors.push(index);
     if (overlay.neutralImages && imageWeakened !== "redis" && imageWeakened !== "frontend")
       layers[index]!.images.push(
         `  - name: ${IMAGES.redis.name}`,
@@ -393,6 +402,11 @@ export function writeKustomizeTree(spec: KustomizeSpec): Tree {
     );
   let affected = 1;
   if (weak) affected = weaken(weak, layerOf);
+  for (const index of mirrors)
+    for (const workload of WORKLOADS) {
+      const { name } = IMAGES[workload];
+      layers[index]!.images.push(`  - name: ${name}`, `    newName: mirror.example/${name}`);
+    }
   if (spec.restatedInPatch && weak?.kind === "base-container") {
     const outer = layers[layers.length - 1]!;
     smPatch(outer, "restate", "file", weak.workload, [
