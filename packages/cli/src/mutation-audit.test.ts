@@ -244,7 +244,8 @@ const mutations: Mutation[] = [
     edits: [podField("frontend", "hostNetwork: true")],
     expect: [
       ["pod/no-host-namespaces", D("frontend"), "hostNetwork"],
-      ["network/default-deny", D("frontend"), TEMPLATE_METADATA],
+      // On the line that causes it (rules: network/default-deny), not the pod's labels.
+      ["network/default-deny", D("frontend"), "hostNetwork"],
       ["network/allowed-flows", NP("allow-backend"), "  ingress:"],
       ["network/allowed-flows", NP("allow-nginx"), "  egress:"],
     ],
