@@ -244,7 +244,8 @@ const mutations: Mutation[] = [
     edits: [podField("frontend", "hostNetwork: true")],
     expect: [
       ["pod/no-host-namespaces", D("frontend"), "hostNetwork"],
-      ["network/default-deny", D("frontend"), TEMPLATE_METADATA],
+      // On the line that causes it (rules: network/default-deny), not the pod's labels.
+      ["network/default-deny", D("frontend"), "hostNetwork"],
       ["network/allowed-flows", D("frontend"), "hostNetwork"],
     ],
     note: "A pod on the node's network is out of the policies' reach both ways: nothing isolates it (default-deny), and the podSelector peers that let frontend reach the backend and nginx reach frontend no longer match its traffic, which comes from the node's address: Scout breaks, one finding at hostNetwork that names both blocked flows (the rules that name frontend are there; no rule to add would help).",

@@ -16,6 +16,7 @@ import {
   type InputProblem,
   isConfigurationError,
   isRecord,
+  joinPointer,
   type Position,
   parseSource,
 } from "@scout-deploy/core";
@@ -30,6 +31,7 @@ import type {
   PatchRef,
   PatchTarget,
   ScopedValues,
+  SelectorLabel,
 } from "./source-positions.js";
 import { subchartsOf } from "./source-positions.js";
 
@@ -405,20 +407,37 @@ function kustomizeOrigins(annotated: string, scratch: string, root: string, cwd:
       const annotations = annotationsOf(document.value);
       const origin = annotations["config.kubernetes.io/origin"] ?? "";
       const originPath = /^path:\s*(.+)$/m.exec(origin);
-      const resource = originPath ? read(resolve(scratch, originPath[1]!.trim())) : undefined;
+      // A JSON 6902 patch that sets /metadata/annotations drops the annotations of the build
+      // before it: Kustomize then names that patch's transformer as the origin, and only the
+      // transformers after it. The resource is then the one of the kustomizations' files that
+      // describes the object, and every kustomization's patches are candidates.
+      const lost = !originPath && /kind:\s*Patch\w*Transformer\b/.test(origin);
+      const resource = originPath
+        ? read(resolve(scratch, originPath[1]!.trim()))
+        : lost
+          ? resourceFileOf(chain, document.value, read, files)
+          : undefined;
       const generator =
         helmChartOf(origin, scratch, read, entryOf, chartsOf) ??
         dataGeneratorOf(origin, nameOfDocument(document.value), chain, scratch, read, files);
       const transformations = annotations["alpha.config.kubernetes.io/transformations"];
-      const kustomizations = patchTransformersOf(transformations).map((kustomization) =>
-        resolve(scratch, kustomization),
-      );
+      const kustomizations = lost
+        ? [...chain].reverse()
+        : patchTransformersOf(transformations).map((kustomization) =>
+            resolve(scratch, kustomization),
+          );
       const patches = [...new Set(kustomizations)].flatMap((kustomization) =>
         patchesOf(kustomization, read),
       );
-      const images = imageEntriesOf(transformations, scratch, read, files);
-      const replacements = transformersOf(transformations, "ReplacementTransformer")
-        .map((kustomization) => read(resolve(scratch, kustomization)))
+      const ran = (kind: string) =>
+        lost
+          ? [...chain].reverse()
+          : transformersOf(transformations, kind).map((path) => resolve(scratch, path));
+      const images = imageEntriesOf(ran("ImageTagTransformer"), read, files);
+      const selectorLabels = selectorLabelsOf(ran("LabelTransformer"), read, files);
+      const replacements = ran("ReplacementTransformer")
+        .filter((kustomization) => !lost || hasField(kustomization, "replacements"))
+        .map((kustomization) => read(kustomization))
         .filter((file): file is string => file !== undefined);
       return {
         ...(resource ? { resource } : {}),
@@ -426,6 +445,7 @@ function kustomizeOrigins(annotated: string, scratch: string, root: string, cwd:
         patches,
         ...(images.length ? { images } : {}),
         ...(replacements.length ? { replacements } : {}),
+        ...(selectorLabels.length ? { selectorLabels } : {}),
       };
     },
   );
@@ -586,6 +606,17 @@ function generatorEntry(
     });
   };
   listed("literals", (item) => /^([^=]+)=/.exec(item)?.[1]?.trim());
+  // A key read from a file is edited in that file: its text, not the line that names it.
+  for (const item of Array.isArray(entry.files) ? entry.files : []) {
+    if (typeof item !== "string") continue;
+    const named = /^([^=]+)=(.*)$/.exec(item);
+    const path = (named?.[2] ?? item).trim();
+    const key = named?.[1]?.trim() ?? path.split("/").at(-1)!;
+    const source = isFile(resolve(dirname(kustomization), path))
+      ? read(resolve(dirname(kustomization), path))
+      : undefined;
+    if (source !== undefined) keys[key] ??= wholeText(source, files[source]!);
+  }
   listed("files", (item) => /^([^=]+)=/.exec(item)?.[1]?.trim() ?? item.split("/").at(-1));
   for (const env of Array.isArray(entry.envs) ? entry.envs : []) {
     if (typeof env !== "string") continue;
@@ -601,6 +632,20 @@ function generatorEntry(
   }
   const changesBase = entry.behavior === "merge" || entry.behavior === "replace";
   return { file, pointer, keys, changesBase };
+}
+
+/** A file's text from its first line to the end of its last non-blank one. */
+function wholeText(file: string, text: string): Position {
+  const lines = text.split("\n");
+  let last = lines.length - 1;
+  while (last > 0 && lines[last]!.trim() === "") last--;
+  return {
+    file,
+    line: 1,
+    column: 1,
+    endLine: last + 1,
+    endColumn: lines[last]!.trimEnd().length + 1,
+  };
 }
 
 /**
@@ -627,6 +672,41 @@ function kustomizationChain(root: string): string[] {
   return chain;
 }
 
+/**
+ * The resource file (of a `resources` or `bases` entry of the kustomizations read) with a
+ * document of the object's kind whose name the rendered name holds, the longest such name.
+ */
+function resourceFileOf(
+  chain: readonly string[],
+  rendered: unknown,
+  read: (absolute: string) => string | undefined,
+  files: Record<string, string>,
+): string | undefined {
+  const kind = isRecord(rendered) ? rendered.kind : undefined;
+  const renderedName = nameOfDocument(rendered);
+  let best: { file: string; length: number } | undefined;
+  for (const kustomization of chain) {
+    const value = parseSource(kustomization, readFileSync(kustomization, "utf8")).documents[0]
+      ?.value;
+    if (!isRecord(value)) continue;
+    for (const field of ["resources", "bases"]) {
+      const list = value[field];
+      for (const entry of Array.isArray(list) ? list : []) {
+        const path = typeof entry === "string" ? resolve(dirname(kustomization), entry) : "";
+        const file = isFile(path) ? read(path) : undefined;
+        if (file === undefined) continue;
+        for (const document of parseSource(file, files[file]!).documents) {
+          const name = nameOfDocument(document.value);
+          const sameKind = isRecord(document.value) && document.value.kind === kind;
+          if (sameKind && name && renderedName.includes(name) && name.length > (best?.length ?? -1))
+            best = { file, length: name.length };
+        }
+      }
+    }
+  }
+  return best?.file;
+}
+
 /** The index of the entry whose `name` the rendered name holds, the longest such name first. */
 function bestNamed(entries: readonly unknown[], renderedName: string): number {
   let best = -1;
@@ -641,15 +721,49 @@ function bestNamed(entries: readonly unknown[], renderedName: string): number {
   return best;
 }
 
+/**
+ * The labels the kustomizations write into selectors too: `commonLabels`, and the `pairs` of a
+ * `labels` entry with `includeSelectors: true`.
+ */
+function selectorLabelsOf(
+  kustomizations: readonly string[],
+  read: (absolute: string) => string | undefined,
+  files: Record<string, string>,
+): SelectorLabel[] {
+  return kustomizations.flatMap((kustomization) => {
+    const file = read(kustomization);
+    const document = file === undefined ? undefined : parseSource(file, files[file]!).documents[0];
+    if (!document || !isRecord(document.value)) return [];
+    const { commonLabels, labels } = document.value;
+    const found: SelectorLabel[] = isRecord(commonLabels)
+      ? Object.keys(commonLabels).map((key) => ({
+          key,
+          position: document.locate(joinPointer("/commonLabels", key)),
+        }))
+      : [];
+    for (const [index, entry] of (Array.isArray(labels) ? labels : []).entries()) {
+      if (!isRecord(entry) || entry.includeSelectors !== true || !isRecord(entry.pairs)) continue;
+      for (const key of Object.keys(entry.pairs))
+        found.push({ key, position: document.locate(joinPointer(`/labels/${index}/pairs`, key)) });
+    }
+    return found;
+  });
+}
+
+/** Whether a kustomization file sets a field (`replacements`). */
+function hasField(kustomization: string, field: string): boolean {
+  const value = parseSource(kustomization, readFileSync(kustomization, "utf8")).documents[0]?.value;
+  return isRecord(value) && value[field] !== undefined;
+}
+
 /** The `images:` entries of the kustomizations whose image transformer ran on the object. */
 function imageEntriesOf(
-  transformations: string | undefined,
-  scratch: string,
+  kustomizations: readonly string[],
   read: (absolute: string) => string | undefined,
   files: Record<string, string>,
 ): ImageEntry[] {
-  return transformersOf(transformations, "ImageTagTransformer").flatMap((kustomization) => {
-    const file = read(resolve(scratch, kustomization));
+  return kustomizations.flatMap((kustomization) => {
+    const file = read(kustomization);
     if (file === undefined) return [];
     const document = parseSource(file, files[file]!).documents[0];
     const images = isRecord(document?.value) ? document.value.images : undefined;
@@ -747,16 +861,23 @@ function patchesOf(
     (Array.isArray(value[field]) ? value[field] : []).flatMap((patch, index): PatchRef[] => {
       const target = patchTarget(patch?.target);
       if (typeof patch?.patch !== "string") return fromFile(patch?.path, target);
-      const start = blockStart(text, document!.locate(`/${field}/${index}/patch`).line);
-      if (!start) return [];
-      return [{ file, inline: { text: patch.patch, ...start }, ...(target ? { target } : {}) }];
+      const located = document!.locate(`/${field}/${index}/patch`);
+      const start = blockStart(text, located.line);
+      const inline = start
+        ? { text: patch.patch, ...start }
+        : { text: patch.patch, line: located.line, column: located.column, whole: located };
+      return [{ file, inline, ...(target ? { target } : {}) }];
     });
   const strategic = Array.isArray(value.patchesStrategicMerge) ? value.patchesStrategicMerge : [];
-  return [
-    ...listed("patches"),
-    ...strategic.flatMap((path) => fromFile(path)),
-    ...listed("patchesJson6902"),
-  ];
+  // An item of patchesStrategicMerge is a file, or the patch itself written as a block.
+  const strategicPatch = (patch: unknown, index: number): PatchRef[] => {
+    if (typeof patch !== "string" || !patch.includes("\n")) return fromFile(patch);
+    const located = document!.locate(`/patchesStrategicMerge/${index}`);
+    const start = blockStart(text, located.line) ?? blockStart(text, located.line - 1);
+    const whole = { line: located.line, column: located.column, whole: located };
+    return [{ file, inline: { text: patch, ...(start ?? whole) } }];
+  };
+  return [...listed("patches"), ...strategic.flatMap(strategicPatch), ...listed("patchesJson6902")];
 }
 
 const TARGET_FIELDS = [
@@ -781,7 +902,7 @@ function patchTarget(value: unknown): PatchTarget | undefined {
 /** Where a block scalar's text starts: the line after its `|` or `>`, at its indentation. */
 function blockStart(text: string, indicatorLine: number): { line: number; column: number } | null {
   const lines = text.split("\n");
-  if (!/:\s*[|>][-+0-9]*\s*(#.*)?$/.test(lines[indicatorLine - 1] ?? "")) return null;
+  if (!/(?::|^\s*-)\s*[|>][-+0-9]*\s*(#.*)?$/.test(lines[indicatorLine - 1] ?? "")) return null;
   const first = lines.findIndex((line, index) => index >= indicatorLine && line.trim() !== "");
   if (first < 0) return null;
   return { line: first + 1, column: lines[first]!.length - lines[first]!.trimStart().length + 1 };

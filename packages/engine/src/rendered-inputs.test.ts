@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -358,6 +358,252 @@ describe("check of a Kustomize overlay (real kubectl kustomize)", () => {
       expect(at("pod/not-privileged")).toBe("dev/kustomization.yaml:8:9");
       expect(at("pod/no-host-namespaces")).toBe("dev/host-network.yaml:7:7");
       expect(at("pod/run-as-user")).toBe("dev/run-as-root.json:1:77");
+    },
+  );
+
+  kustomizeIt(
+    "keeps a base field on the base when a JSON 6902 patch replaced the object's annotations",
+    async () => {
+      // `add /metadata/annotations` drops the origin annotations of the second build as well:
+      // the finding stayed on the rendered text, a file no one edits.
+      const dir = mkdtempSync(join(tmpdir(), "scout-annotations-"));
+      mkdirSync(join(dir, "base"));
+      mkdirSync(join(dir, "dev"));
+      copyFileSync(
+        join(repo, "examples/kustomize/base/deployment.yaml"),
+        join(dir, "base/deployment.yaml"),
+      );
+      writeFileSync(join(dir, "base/kustomization.yaml"), "resources:\n  - deployment.yaml\n");
+      writeFileSync(
+        join(dir, "dev/kustomization.yaml"),
+        [
+          "resources:",
+          "  - ../base",
+          "namePrefix: dev-",
+          "patches:",
+          "  - target: {kind: Deployment}",
+          "    patch: |-",
+          "      - op: add",
+          "        path: /metadata/annotations",
+          "        value: {team: scout}",
+          "  - target: {kind: Deployment, name: backend}",
+          "    patch: |-",
+          "      - op: add",
+          "        path: /spec/template/spec/containers/0/securityContext/privileged",
+          "        value: true",
+          "",
+        ].join("\n"),
+      );
+      const { result } = await runCheck({ cwd: dir, paths: ["dev"], tools });
+      expect(result.findings.filter((f) => f.file.startsWith("<rendered>/"))).toEqual([]);
+      expect(find(result.findings, "workload/startup-probe")).toMatchObject({
+        file: "base/deployment.yaml",
+        line: 28,
+      });
+      expect(find(result.findings, "pod/not-privileged")).toMatchObject({
+        file: "dev/kustomization.yaml",
+        line: 14,
+      });
+    },
+  );
+
+  kustomizeIt(
+    "puts a value read from a file on that file, and a patch written in patchesStrategicMerge on its line",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "scout-generated-"));
+      mkdirSync(join(dir, "base"));
+      mkdirSync(join(dir, "dev"));
+      copyFileSync(
+        join(repo, "examples/kustomize/base/deployment.yaml"),
+        join(dir, "base/deployment.yaml"),
+      );
+      writeFileSync(join(dir, "base/api-token"), "changeme\n");
+      writeFileSync(
+        join(dir, "base/kustomization.yaml"),
+        [
+          "resources:",
+          "  - deployment.yaml",
+          "secretGenerator:",
+          "  - name: scout-secrets",
+          "    files:",
+          "      - api-token",
+          "",
+        ].join("\n"),
+      );
+      writeFileSync(
+        join(dir, "dev/kustomization.yaml"),
+        [
+          "resources:",
+          "  - ../base",
+          "patchesStrategicMerge:",
+          "  - |-",
+          "    apiVersion: apps/v1",
+          "    kind: Deployment",
+          "    metadata:",
+          "      name: backend",
+          "    spec:",
+          "      template:",
+          "        spec:",
+          "          containers:",
+          "            - name: api",
+          "              securityContext:",
+          "                privileged: true",
+          "",
+        ].join("\n"),
+      );
+      const { result } = await runCheck({ cwd: dir, paths: ["dev"], tools });
+      // Before: the token on the `files:` item (a line the change does not touch), the
+      // privileged container on the base's securityContext.
+      expect(find(result.findings, "secrets/strong-token")).toMatchObject({
+        file: "base/api-token",
+        line: 1,
+      });
+      expect(find(result.findings, "pod/not-privileged")).toMatchObject({
+        file: "dev/kustomization.yaml",
+        line: 15,
+      });
+    },
+  );
+
+  kustomizeIt(
+    "keeps an images entry and a replacement source when a JSON 6902 patch replaced the annotations",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "scout-lost-"));
+      mkdirSync(join(dir, "base"));
+      mkdirSync(join(dir, "dev"));
+      mkdirSync(join(dir, "prod"));
+      const deployment = readFileSync(
+        join(repo, "examples/kustomize/base/deployment.yaml"),
+        "utf8",
+      );
+      writeFileSync(join(dir, "base/deployment.yaml"), deployment);
+      writeFileSync(
+        join(dir, "base/worker.yaml"),
+        deployment
+          .replace("name: backend", "name: worker")
+          .replace("runAsUser: 1000", "runAsUser: 1001"),
+      );
+      writeFileSync(
+        join(dir, "base/kustomization.yaml"),
+        [
+          "resources:",
+          "  - deployment.yaml",
+          "  - worker.yaml",
+          "replacements:",
+          "  - source: {kind: Deployment, name: backend, fieldPath: spec.template.spec.securityContext.runAsUser}",
+          "    targets:",
+          "      - select: {kind: Deployment, name: worker}",
+          "        fieldPaths: [spec.template.spec.securityContext.runAsUser]",
+          "",
+        ].join("\n"),
+      );
+      writeFileSync(
+        join(dir, "dev/kustomization.yaml"),
+        [
+          "resources:",
+          "  - ../base",
+          "images:",
+          "  - name: scout/backend",
+          "    newTag: latest",
+          "",
+        ].join("\n"),
+      );
+      writeFileSync(
+        join(dir, "prod/kustomization.yaml"),
+        [
+          "resources:",
+          "  - ../dev",
+          "patches:",
+          "  - target: {kind: Deployment}",
+          "    patch: |-",
+          "      - op: add",
+          "        path: /metadata/annotations",
+          "        value: {team: scout}",
+          "",
+        ].join("\n"),
+      );
+      const { result } = await runCheck({ cwd: dir, paths: ["prod"], tools });
+      const images = result.findings.filter((f) => f.ruleId === "workload/image-pinned");
+      expect(images.map((f) => `${f.file}:${f.line}`)).toEqual([
+        "dev/kustomization.yaml:5",
+        "dev/kustomization.yaml:5",
+      ]);
+      // The worker's UID is the backend's, copied by the replacement: wrong for the guide (1001
+      // would be), and decided at the source.
+      writeFileSync(
+        join(dir, "base/deployment.yaml"),
+        deployment.replace("runAsUser: 1000", "runAsUser: 0"),
+      );
+      const again = await runCheck({ cwd: dir, paths: ["prod"], tools });
+      const root = again.result.findings.filter((f) => f.ruleId === "pod/run-as-user");
+      expect(root.map((f) => `${f.object?.name} ${f.file}:${f.line}`).sort()).toEqual([
+        "backend base/deployment.yaml:24",
+        "worker base/deployment.yaml:24",
+      ]);
+    },
+  );
+
+  kustomizeIt(
+    "puts a DNS flow that commonLabels cut on the label, not on the base's policy",
+    async () => {
+      // commonLabels go into every NetworkPolicy peer's podSelector: cluster DNS in kube-system
+      // carries no such label, so the egress rule selects nothing. The finding was on the base's
+      // egress rule, a correct line the change does not touch.
+      const dir = mkdtempSync(join(tmpdir(), "scout-common-labels-"));
+      mkdirSync(join(dir, "base"));
+      mkdirSync(join(dir, "dev"));
+      copyFileSync(
+        join(repo, "packages/rules/src/fixtures/compliant/scout.yaml"),
+        join(dir, "base/scout.yaml"),
+      );
+      writeFileSync(join(dir, "base/kustomization.yaml"), "resources:\n  - scout.yaml\n");
+      writeFileSync(
+        join(dir, "dev/kustomization.yaml"),
+        "resources:\n  - ../base\ncommonLabels:\n  team: scout\n",
+      );
+      const { result } = await runCheck({ cwd: dir, paths: ["dev"], tools });
+      const cut = result.findings.filter((f) => /cluster DNS/.test(f.message));
+      expect(cut.map((f) => `${f.file}:${f.line}:${f.column}`)).toEqual([
+        "dev/kustomization.yaml:4:3",
+      ]);
+    },
+  );
+
+  kustomizeIt(
+    "puts what a patch written as a quoted string sets on that string's line",
+    async () => {
+      // Its lines are not the file's: the whole string is the place. It was on the base, whose
+      // line says allowPrivilegeEscalation: false.
+      const dir = mkdtempSync(join(tmpdir(), "scout-quoted-"));
+      mkdirSync(join(dir, "base"));
+      mkdirSync(join(dir, "dev"));
+      copyFileSync(
+        join(repo, "examples/kustomize/base/deployment.yaml"),
+        join(dir, "base/deployment.yaml"),
+      );
+      writeFileSync(join(dir, "base/kustomization.yaml"), "resources:\n  - deployment.yaml\n");
+      const escalation =
+        "/spec/template/spec/containers/0/securityContext/allowPrivilegeEscalation";
+      writeFileSync(
+        join(dir, "dev/kustomization.yaml"),
+        [
+          "resources:",
+          "  - ../base",
+          "patches:",
+          "  - target: {kind: Deployment, name: backend}",
+          `    patch: '[{"op": "replace", "path": "${escalation}", "value": true}]'`,
+          "  - target: {kind: Deployment, name: backend}",
+          '    patch: "- op: add\\n  path: /spec/template/spec/hostNetwork\\n  value: true"',
+          "",
+        ].join("\n"),
+      );
+      const { result } = await runCheck({ cwd: dir, paths: ["dev"], tools });
+      const at = (ruleId: string) => {
+        const finding = find(result.findings, ruleId);
+        return `${finding.file}:${finding.line}`;
+      };
+      expect(at("pod/no-privilege-escalation")).toBe("dev/kustomization.yaml:5");
+      expect(at("pod/no-host-namespaces")).toBe("dev/kustomization.yaml:7");
     },
   );
 

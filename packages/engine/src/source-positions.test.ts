@@ -358,6 +358,36 @@ spec:
     );
   });
 
+  it('reads a key the message names in words: seccompProfile as "seccomp profile"', () => {
+    const withProfile = twoContainers.replace(
+      "readOnlyRootFilesystem: true\n        - name: app",
+      "readOnlyRootFilesystem: true\n            seccompProfile: {type: RuntimeDefault}\n        - name: app",
+    );
+    const nullsProfile = nullsSidecar.replace(
+      "readOnlyRootFilesystem: null",
+      "seccompProfile: null",
+    );
+    const [found] = relocateFindings(
+      [
+        {
+          ...finding(source.file, 10, "/spec/template/spec/containers/0/securityContext"),
+          message: 'container "sidecar" has no seccomp profile: it runs Unconfined',
+        },
+      ],
+      [
+        {
+          ...source,
+          map: {
+            kind: "kustomize",
+            documents: [{ resource: "base/web.yaml", patches: [{ file: "o/patch.yaml" }] }],
+            files: { "base/web.yaml": withProfile, "o/patch.yaml": nullsProfile },
+          },
+        },
+      ],
+    );
+    expect(found).toMatchObject({ file: "o/patch.yaml", line: 11 });
+  });
+
   it("leaves another container's finding on the base, where its field went missing", () => {
     // The base's app container has the field: the rendered one lacks it for another reason.
     expect(relocate(12, "/spec/template/spec/containers/1/securityContext", missing)).toMatchObject(
@@ -369,5 +399,508 @@ spec:
     expect(
       relocate(10, "/spec/template/spec/containers/0/securityContext", "runAsNonRoot is not true"),
     ).toMatchObject({ file: "base/web.yaml", line: 10 });
+  });
+});
+
+describe("relocateFindings: Kustomize patch targets as Kustomize selects them", () => {
+  const labelled = built.replace(
+    "  name: prod-web\n",
+    "  name: prod-web-v2\n  labels:\n    tier: web\n",
+  );
+  const withTarget = (target: PatchTarget): RenderedSource => ({
+    file: kustomize.file,
+    text: labelled,
+    map: {
+      kind: "kustomize",
+      documents: [
+        { resource: "base/web.yaml", patches: [{ file: "overlays/prod/ops.yaml", target }] },
+      ],
+      files: {
+        "base/web.yaml": base,
+        "overlays/prod/ops.yaml": `- op: replace
+  path: /spec/template/spec/containers/1/securityContext/runAsUser
+  value: 0
+`,
+      },
+    },
+  });
+  const relocate = (target: PatchTarget) =>
+    relocateFindings(
+      [finding(kustomize.file, 16, "/spec/template/spec/containers/1/securityContext/runAsUser")],
+      [withTarget(target)],
+    )[0]!;
+
+  it("matches the name the resource file gives, under the overlays' prefix and suffix", () => {
+    expect(relocate({ kind: "Deployment", name: "web" })).toMatchObject({
+      file: "overlays/prod/ops.yaml",
+      line: 3,
+    });
+    expect(relocate({ kind: "Deployment", name: "prod-web" })).toMatchObject({
+      file: "overlays/prod/ops.yaml",
+    });
+    expect(relocate({ kind: "Deployment", name: "api" })).toMatchObject({ file: "base/web.yaml" });
+  });
+
+  it("reads a set-based label selector, commas inside its parentheses", () => {
+    expect(relocate({ kind: "Deployment", labelSelector: "tier in (api,web)" })).toMatchObject({
+      file: "overlays/prod/ops.yaml",
+    });
+    expect(relocate({ kind: "Deployment", labelSelector: "tier in (api,db)" })).toMatchObject({
+      file: "base/web.yaml",
+    });
+    expect(relocate({ kind: "Deployment", labelSelector: "tier notin (web)" })).toMatchObject({
+      file: "base/web.yaml",
+    });
+    expect(relocate({ kind: "Deployment", labelSelector: "tier,!canary" })).toMatchObject({
+      file: "overlays/prod/ops.yaml",
+    });
+  });
+});
+
+describe("relocateFindings: a finding on a mapping whose value a patch changed", () => {
+  const policy = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-redis
+spec:
+  podSelector: {}
+  ingress:
+    - from:
+        - podSelector: {}
+      ports:
+        - protocol: TCP
+          port: 6379
+`;
+  const builtPolicy = policy.replace("port: 6379", "port: 6380");
+  const message = "blocks a flow that Scout needs: backend -> redis on TCP 6379";
+  const onIngress = (patchText: string, target?: PatchTarget) =>
+    relocateFindings(
+      [{ ...finding("<rendered>/o/kustomize-build.yaml", 8, "/spec/ingress/0"), message }],
+      [
+        {
+          file: "<rendered>/o/kustomize-build.yaml",
+          text: builtPolicy,
+          map: {
+            kind: "kustomize",
+            documents: [
+              {
+                resource: "base/np.yaml",
+                patches: [{ file: "o/patch.yaml", ...(target ? { target } : {}) }],
+              },
+            ],
+            files: { "base/np.yaml": policy, "o/patch.yaml": patchText },
+          },
+        },
+      ],
+    )[0]!;
+
+  it("puts it on the changed value a strategic merge patch wrote below it", () => {
+    const patchText = policy.replace("port: 6379", "port: 6380");
+    expect(onIngress(patchText)).toMatchObject({ file: "o/patch.yaml", line: 12 });
+  });
+
+  it("puts it on a JSON 6902 operation that replaced a value below it", () => {
+    const operations = "- op: replace\n  path: /spec/ingress/0/ports/0/port\n  value: 6380\n";
+    expect(onIngress(operations, { kind: "NetworkPolicy" })).toMatchObject({
+      file: "o/patch.yaml",
+      line: 3,
+    });
+  });
+
+  it("leaves it on the base when what the patch wrote below is the base's value", () => {
+    const operations = "- op: replace\n  path: /spec/ingress/0/ports/0/protocol\n  value: TCP\n";
+    expect(onIngress(operations, { kind: "NetworkPolicy" })).toMatchObject({
+      file: "base/np.yaml",
+      line: 8,
+    });
+  });
+});
+
+describe("relocateFindings: a JSON 6902 add to the end of a list", () => {
+  const role = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: backend
+rules:
+  - apiGroups: [""]
+    resources: [configmaps]
+    verbs: [get]
+`;
+  const builtRole = `${role}  - apiGroups: [""]
+    resources: [secrets]
+    verbs: [list]
+`;
+  const operations = `- op: add
+  path: /rules/-
+  value:
+    apiGroups: [""]
+    resources: [secrets]
+    verbs: [list]
+`;
+  it("puts the appended item's field on the operation's value", () => {
+    const [relocated] = relocateFindings(
+      [finding("<rendered>/o/kustomize-build.yaml", 11, "/rules/1/verbs")],
+      [
+        {
+          file: "<rendered>/o/kustomize-build.yaml",
+          text: builtRole,
+          map: {
+            kind: "kustomize",
+            documents: [
+              {
+                resource: "base/role.yaml",
+                patches: [{ file: "o/ops.yaml", target: { kind: "Role" } }],
+              },
+            ],
+            files: { "base/role.yaml": role, "o/ops.yaml": operations },
+          },
+        },
+      ],
+    );
+    expect(relocated).toMatchObject({ file: "o/ops.yaml", line: 6 });
+  });
+});
+
+describe("relocateFindings: Helm items of a range", () => {
+  it("puts a field printed from a range item on that item's key in the values file", () => {
+    const services = `{{- range .Values.services }}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .name }}
+spec:
+  type: {{ .type }}
+{{- end }}
+`;
+    const renderedServices = `---
+# Source: demo/templates/services.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: ClusterIP
+---
+# Source: demo/templates/services.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  type: LoadBalancer
+`;
+    const listed =
+      "services:\n  - name: web\n    type: ClusterIP\n  - name: api\n    type: LoadBalancer\n";
+    const [found] = relocateFindings(
+      [finding("<rendered>/demo/helm-template.yaml", 15, "/spec/type")],
+      [
+        {
+          file: "<rendered>/demo/helm-template.yaml",
+          text: renderedServices,
+          map: {
+            kind: "helm",
+            chartName: "demo",
+            chartFolder: "demo",
+            templates: {
+              "demo/templates/services.yaml": {
+                file: "demo/templates/services.yaml",
+                text: services,
+              },
+            },
+            values: [{ file: "demo/values.yaml", text: listed }],
+          },
+        },
+      ],
+    );
+    expect(found).toMatchObject({ file: "demo/values.yaml", line: 5 });
+  });
+});
+
+describe("relocateFindings: Helm `with` blocks", () => {
+  const template = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  {{- with .Values.pod }}
+  hostNetwork: {{ .hostNetwork }}
+  {{- end }}
+  containers:
+    - name: app
+      image: nginx
+      {{- with .Values.security }}
+      securityContext:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+`;
+  const rendered = `---
+# Source: demo/templates/pod.yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  hostNetwork: true
+  containers:
+    - name: app
+      image: nginx
+      securityContext:
+        privileged: true
+`;
+  const values = "pod:\n  hostNetwork: true\nsecurity:\n  privileged: true\n";
+  const at = (line: number, path: string) => {
+    const [found] = relocateFindings(
+      [finding("<rendered>/demo/helm-template.yaml", line, path)],
+      [
+        {
+          file: "<rendered>/demo/helm-template.yaml",
+          text: rendered,
+          map: {
+            kind: "helm",
+            chartName: "demo",
+            chartFolder: "demo",
+            templates: {
+              "demo/templates/pod.yaml": { file: "demo/templates/pod.yaml", text: template },
+            },
+            values: [{ file: "demo/values.yaml", text: values }],
+          },
+        },
+      ],
+    );
+    return `${found!.file}:${found!.line}`;
+  };
+
+  it("reads the dot inside `with .Values.x` as x: a block by toYaml ., a field by {{ .y }}", () => {
+    expect(at(13, "/spec/containers/0/securityContext/privileged")).toBe("demo/values.yaml:4");
+    expect(at(8, "/spec/hostNetwork")).toBe("demo/values.yaml:2");
+  });
+});
+
+describe("relocateFindings: a mapping a strategic merge patch deleted", () => {
+  it("puts the finding that names the deleted key on its $patch: delete", () => {
+    const base = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        seccompProfile:
+          type: RuntimeDefault
+`;
+    const patch = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      securityContext:
+        seccompProfile:
+          $patch: delete
+`;
+    const built = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      securityContext:
+        runAsNonRoot: true
+`;
+    const [found] = relocateFindings(
+      [
+        {
+          ...finding("<rendered>/o/kustomize-build.yaml", 8, "/spec/template/spec/securityContext"),
+          message: 'container "app" has no seccomp profile: it runs Unconfined',
+        },
+      ],
+      [
+        {
+          file: "<rendered>/o/kustomize-build.yaml",
+          text: built,
+          map: {
+            kind: "kustomize",
+            documents: [{ resource: "base/web.yaml", patches: [{ file: "o/patch.yaml" }] }],
+            files: { "base/web.yaml": base, "o/patch.yaml": patch },
+          },
+        },
+      ],
+    );
+    expect(found).toMatchObject({ file: "o/patch.yaml", line: 10 });
+  });
+});
+
+describe("relocateFindings: Helm list items printed by a range", () => {
+  const template = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: app
+      image: nginx
+      env:
+        - name: MODE
+          value: prod
+        {{- range .Values.env }}
+        - name: {{ .name }}
+          value: {{ .value | quote }}
+        {{- end }}
+`;
+  const rendered = `---
+# Source: demo/templates/pod.yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: app
+      image: nginx
+      env:
+        - name: MODE
+          value: prod
+        - name: DB_HOST
+          value: "db"
+        - name: DB_PASSWORD
+          value: "hunter2"
+`;
+  const values =
+    "env:\n  - name: DB_HOST\n    value: db\n  - name: DB_PASSWORD\n    value: hunter2\n";
+  const at = (line: number, path: string) => {
+    const [found] = relocateFindings(
+      [finding("<rendered>/demo/helm-template.yaml", line, path)],
+      [
+        {
+          file: "<rendered>/demo/helm-template.yaml",
+          text: rendered,
+          map: {
+            kind: "helm",
+            chartName: "demo",
+            chartFolder: "demo",
+            templates: {
+              "demo/templates/pod.yaml": { file: "demo/templates/pod.yaml", text: template },
+            },
+            values: [{ file: "demo/values.yaml", text: values }],
+          },
+        },
+      ],
+    );
+    return `${found!.file}:${found!.line}`;
+  };
+
+  it("puts an item's field on that item of the values list, after the literal items", () => {
+    expect(at(16, "/spec/containers/0/env/2/value")).toBe("demo/values.yaml:5");
+    expect(at(14, "/spec/containers/0/env/1/value")).toBe("demo/values.yaml:3");
+    expect(at(12, "/spec/containers/0/env/0/value")).toBe("demo/templates/pod.yaml:11");
+  });
+});
+
+describe("relocateFindings: Kustomize images entries of two kustomizations", () => {
+  it("puts a tag on the inner entry that set it, under an outer entry that renamed the image", () => {
+    const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: scout/backend:1.0
+`;
+    const built = deployment.replace("scout/backend:1.0", "ghcr.io/scout/backend:latest");
+    const position = (file: string, line: number) => ({ file, line, column: 5 });
+    const [found] = relocateFindings(
+      [
+        finding(
+          "<rendered>/dev/kustomize-build.yaml",
+          10,
+          "/spec/template/spec/containers/0/image",
+        ),
+      ],
+      [
+        {
+          file: "<rendered>/dev/kustomize-build.yaml",
+          text: built,
+          map: {
+            kind: "kustomize",
+            documents: [
+              {
+                resource: "base/web.yaml",
+                patches: [],
+                images: [
+                  { name: "scout/backend", newTag: "latest", position: position("base/k.yaml", 5) },
+                  {
+                    name: "scout/backend",
+                    newName: "ghcr.io/scout/backend",
+                    position: position("dev/k.yaml", 5),
+                  },
+                ],
+              },
+            ],
+            files: { "base/web.yaml": deployment },
+          },
+        },
+      ],
+    );
+    expect(found).toMatchObject({ file: "base/k.yaml", line: 5 });
+  });
+
+  it("leaves a tag the resource wrote on the resource, under an entry that only renamed it", () => {
+    const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: scout/backend:latest
+`;
+    const built = deployment.replace("scout/backend", "mirror.example/scout/backend");
+    const [found] = relocateFindings(
+      [
+        {
+          ...finding(
+            "<rendered>/dev/kustomize-build.yaml",
+            10,
+            "/spec/template/spec/containers/0/image",
+          ),
+          message:
+            'container "app" uses image mirror.example/scout/backend:latest: :latest changes under you',
+        },
+      ],
+      [
+        {
+          file: "<rendered>/dev/kustomize-build.yaml",
+          text: built,
+          map: {
+            kind: "kustomize",
+            documents: [
+              {
+                resource: "base/web.yaml",
+                patches: [],
+                images: [
+                  {
+                    name: "scout/backend",
+                    newName: "mirror.example/scout/backend",
+                    position: { file: "dev/k.yaml", line: 5, column: 5 },
+                  },
+                ],
+              },
+            ],
+            files: { "base/web.yaml": deployment },
+          },
+        },
+      ],
+    );
+    expect(found).toMatchObject({ file: "base/web.yaml", line: 10 });
   });
 });

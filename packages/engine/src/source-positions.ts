@@ -62,6 +62,17 @@ export interface KustomizeOrigin {
   images?: ImageEntry[];
   /** The kustomization files whose `replacements:` ran on it (texts in `files`). */
   replacements?: string[];
+  /**
+   * Labels a kustomization also wrote into selectors (`commonLabels`, `labels` with
+   * `includeSelectors: true`), with the line of each.
+   */
+  selectorLabels?: SelectorLabel[];
+}
+
+/** A label a Kustomize label transformer writes into selectors too. */
+export interface SelectorLabel {
+  key: string;
+  position: Position;
 }
 
 /** A `helmCharts:` entry of a kustomization whose chart is a folder beside it. */
@@ -94,7 +105,11 @@ export interface ImageEntry {
  */
 export interface PatchRef {
   file: string;
-  inline?: { text: string; line: number; column: number };
+  /**
+   * `whole`: the patch is a quoted or flow string (`patch: '[{"op": ...}]'`), whose lines are
+   * not the file's: anything found in it is put on the whole string.
+   */
+  inline?: { text: string; line: number; column: number; whole?: Position };
   /** The kustomization's `target:` of the patch: the objects it applies to. */
   target?: PatchTarget;
 }
@@ -228,10 +243,99 @@ function helmPosition(
   // The whole document, or a key the template does not spell (an include printed it): the
   // document's first line in the template, rather than the rendered text no one edits.
   if (match.line < 0) return documentStart(template.file, lines);
-  const valuesPath = valuesReference(lines, match, tokens);
+  const valuesPath =
+    valuesReference(lines, match, tokens) ??
+    listItemReference(lines, match, tokens) ??
+    rangeItemReference(template.text, match, heading.occurrence);
   if (!valuesPath) return templatePosition;
   const files = valuesInScope(map, subchartsOf(heading.name));
   return valuesPosition(files, valuesPath, parsed) ?? templatePosition;
+}
+
+/**
+ * `{{ .x }}` on the matched line inside `{{- range .Values.list }}` whose body opens a document
+ * (`---`): each item printed one document, so the document's place among those the range
+ * printed is the item's index, and the value is `list.<index>.x`.
+ */
+/**
+ * `{{ .x }}` on the matched line inside `{{- range .Values.list }}` that prints the items of a
+ * YAML list (`env:` then the range): the item is the rendered list's, after the items written
+ * literally before the range, so the value is `list.<index>.x`.
+ */
+function listItemReference(
+  lines: readonly string[],
+  match: TemplateMatch,
+  tokens: readonly string[],
+): string[] | undefined {
+  if (match.line < 0 || match.matched !== tokens.length) return undefined;
+  const field = /\{\{-?\s*\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*(?:\|[^}]*)?-?\}\}/.exec(
+    lines[match.line]!,
+  )?.[1];
+  if (field === undefined || field.startsWith("Values")) return undefined;
+  const range = enclosingRange(lines, match.line);
+  if (!range) return undefined;
+  const first = lines.findIndex((line, index) => index > range.line && !isActionOnly(line));
+  if (first < 0 || !/^\s*- /.test(lines[first]!)) return undefined;
+  const itemIndent = indentOf(lines[first]!);
+  let key = range.line - 1;
+  while (key >= 0 && (isActionOnly(lines[key]!) || indentOf(lines[key]!) >= itemIndent)) key--;
+  if (key < 0) return undefined;
+  const literal = lines
+    .slice(key + 1, range.line)
+    .filter((line) => indentOf(line) === itemIndent && /^\s*- /.test(line)).length;
+  // The token after the one whose key is the list's line is the item's index.
+  for (let depth = 1; depth < tokens.length; depth++) {
+    if (matchTemplate(lines, tokens.slice(0, depth)).line !== key) continue;
+    const index = Number(tokens[depth]);
+    if (!Number.isInteger(index) || index < literal) return undefined;
+    return [...range.path, String(index - literal), ...field.split(".")];
+  }
+  return undefined;
+}
+
+/** The `range .Values.x` whose block holds the line (no `with` or other range between). */
+function enclosingRange(
+  lines: readonly string[],
+  at: number,
+): { line: number; path: string[] } | undefined {
+  let depth = 0;
+  for (let index = at - 1; index >= 0; index--) {
+    const actions = [
+      ...lines[index]!.matchAll(/\{\{-?\s*(end|if|with|range|define|block)\b([^}]*)\}\}/g),
+    ];
+    for (const action of actions.reverse()) {
+      if (action[1] === "end") depth++;
+      else if (depth > 0) depth--;
+      else if (action[1] === "range") {
+        const path = /^\s*\.Values((?:\.[A-Za-z0-9_]+)+)\s*-?$/.exec(action[2]!)?.[1];
+        return path ? { line: index, path: path.slice(1).split(".") } : undefined;
+      } else if (action[1] !== "if") return undefined;
+    }
+  }
+  return undefined;
+}
+
+function rangeItemReference(
+  text: string,
+  match: TemplateMatch,
+  occurrence: number,
+): string[] | undefined {
+  const lines = text.split("\n");
+  const printed = match.line < 0 ? undefined : lines[match.line];
+  const field =
+    printed && /\{\{-?\s*\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)\s*-?\}\}/.exec(printed)?.[1];
+  if (!field) return undefined;
+  const separators = lines.flatMap((line, index) => (/^---(\s|$)/.test(line) ? [index] : []));
+  const starts = separators[0] === firstContentLine(lines) ? separators : [-1, ...separators];
+  for (let index = match.line - 1; index >= 0; index--) {
+    const range = /\{\{-?\s*range\s+\.Values((?:\.[A-Za-z0-9_]+)+)\s*-?\}\}/.exec(lines[index]!);
+    if (!range) continue;
+    const opens = separators.some((at) => at > index && at < match.line);
+    if (!opens) return undefined;
+    const before = starts.filter((at) => at < index).length;
+    return [...range[1]!.slice(1).split("."), String(occurrence - before), ...field.split(".")];
+  }
+  return undefined;
 }
 
 /**
@@ -450,17 +554,74 @@ function valuesReference(
   tokens: readonly string[],
 ): string[] | undefined {
   if (match.line < 0) return undefined;
-  const reference = (line: string) => /\.Values((?:\.[A-Za-z0-9_]+)+)/.exec(line)?.[1];
   if (match.matched === tokens.length) {
     const onLine = lastReference(lines[match.line]!);
-    return onLine ? onLine.slice(1).split(".") : undefined;
+    return onLine ? onLine.slice(1).split(".") : dotReference(lines, match.line, false);
   }
-  const keyIndent = match.indent;
+  const at = insertedAt(lines, match);
+  const inserted = at === undefined ? undefined : printedValues(lines, at);
+  if (!inserted) return undefined;
+  const rest = tokens.slice(match.matched);
+  // A range prints the list's items after those written literally above it.
+  if (/\{\{-?\s*range\b/.test(lines[at!]!) && /^\d+$/.test(rest[0] ?? "")) {
+    const items = lines.slice(match.line + 1, at).filter((line) => /^\s*- /.test(line));
+    const indent = Math.min(...items.map(indentOf));
+    const literal = items.filter((line) => indentOf(line) === indent).length;
+    const index = Number(rest[0]) - literal;
+    if (index < 0) return undefined;
+    return [...inserted, String(index), ...rest.slice(1)];
+  }
+  return [...inserted, ...rest];
+}
+
+/** The values path an inserting action prints: `.Values.a.b`, or `.`/`.x` inside a `with`. */
+function printedValues(lines: readonly string[], at: number): string[] | undefined {
+  const named = /\.Values((?:\.[A-Za-z0-9_]+)+)/.exec(lines[at]!)?.[1];
+  return named ? named.slice(1).split(".") : dotReference(lines, at, true);
+}
+
+/**
+ * `{{ .x }}` (or, for a block, `toYaml .`) on a line inside `{{- with .Values.a }}`: the dot is
+ * `.Values.a` there, so the value is `a.x` (`a`). A `range` in between makes the dot an item:
+ * nothing is said then (see rangeItemReference).
+ */
+function dotReference(lines: readonly string[], at: number, whole: boolean): string[] | undefined {
+  const line = lines[at]!;
+  const field = /\{\{-?[^}]*?(?<![\w$)\]])\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)/.exec(
+    line,
+  )?.[1];
+  const bare = whole && /\{\{-?[^}]*?\s\.(?:\s|\}|\|)/.test(line);
+  if ((field === undefined || field.startsWith("Values")) && !bare) return undefined;
+  const scope = withScope(lines, at);
+  if (!scope) return undefined;
+  return field !== undefined && !bare ? [...scope, ...field.split(".")] : scope;
+}
+
+/** The `.Values` path of the `with` whose block holds the line, if the dot is that. */
+function withScope(lines: readonly string[], at: number): string[] | undefined {
+  let depth = 0;
+  for (let index = at - 1; index >= 0; index--) {
+    for (const action of [
+      ...lines[index]!.matchAll(/\{\{-?\s*(end|if|with|range|define|block)\b([^}]*)\}\}/g),
+    ].reverse()) {
+      if (action[1] === "end") depth++;
+      else if (depth > 0) depth--;
+      else if (action[1] === "with") {
+        const path = /^\s*\.Values((?:\.[A-Za-z0-9_]+)+)\s*-?$/.exec(action[2]!)?.[1];
+        return path ? path.slice(1).split(".") : undefined;
+      } else if (action[1] !== "if") return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The line below the matched key whose action inserts a `.Values` block under it. */
+function insertedAt(lines: readonly string[], match: TemplateMatch): number | undefined {
   for (let index = match.line + 1; index < lines.length; index++) {
     const line = lines[index]!;
-    if (!isActionOnly(line) && indentOf(line) <= keyIndent) break;
-    const inserted = isActionOnly(line) ? reference(line) : undefined;
-    if (inserted) return [...inserted.slice(1).split("."), ...tokens.slice(match.matched)];
+    if (!isActionOnly(line) && indentOf(line) <= match.indent) break;
+    if (isActionOnly(line) && (/\.Values\./.test(line) || dotReference(lines, index, true)))
+      return index;
   }
   return undefined;
 }
@@ -522,26 +683,29 @@ function kustomizePosition(
   const pointer = finding.path ?? "";
   const origin = map.documents[index];
   if (!origin) return undefined;
-  const image = imageEntryAt(origin, rendered, pointer);
+  const image = imageEntryAt(origin, rendered, pointer, finding.message);
   if (image) return image.position;
   const steps = namedSteps(rendered, splitPointer(pointer));
-  const replaced = replacementSource(map, origin, rendered, steps, parsed);
-  if (replaced) return replaced;
   const base =
     origin.resource !== undefined
       ? matchingDocument(origin.resource, map.files[origin.resource], rendered, parsed)
       : undefined;
+  const label = selectorLabelAt(origin, rendered, base?.value, pointer);
+  if (label) return label.position;
+  const replaced = replacementSource(map, origin, rendered, base?.value, steps, parsed);
+  if (replaced) return replaced;
   const inBase = base && resolveSteps(base.value, steps);
   for (const patch of [...origin.patches].reverse()) {
     const text = patch.inline?.text ?? map.files[patch.file];
     const key = patch.inline ? `${patch.file}:${patch.inline.line}` : patch.file;
     if (text === undefined) continue;
-    if (patch.target && !targets(patch.target, rendered)) continue;
+    if (patch.target && !targets(patch.target, rendered, base?.value)) continue;
     const operations = parsed.documents(key, text)[0];
     if (Array.isArray(operations?.value)) {
       const at =
-        operationAt(operations.value, pointer) ??
-        removalOperation(operations.value, base?.value, finding.message, splitPointer(pointer));
+        operationAt(operations.value, pointer, rendered) ??
+        removalOperation(operations.value, base?.value, finding.message, splitPointer(pointer)) ??
+        operationBelow(operations.value, base?.value, pointer, finding.message);
       if (at !== undefined) return inFile(patch, operations.locate(at));
       continue;
     }
@@ -559,6 +723,12 @@ function kustomizePosition(
     if (setsValue) return inFile(patch, target.locate(resolved.pointer));
     const removal = removalIn(target.value, base?.value, finding.message, steps);
     if (removal !== undefined) return inFile(patch, target.locate(removal));
+    const baseValue = inBase?.depth === steps.length ? inBase.value : undefined;
+    const below =
+      resolved.depth === steps.length && isContainer(resolved.value)
+        ? changedLeaf(resolved.value, baseValue, finding.message)
+        : undefined;
+    if (below !== undefined) return inFile(patch, target.locate(resolved.pointer + below));
   }
   if (base && inBase) return base.locate(inBase.pointer);
   const charted =
@@ -670,8 +840,11 @@ function strategicRemovals(
   return Object.entries(patch).flatMap(([key, value]): Removal[] => {
     const below = isRecord(base) ? base[key] : undefined;
     const here = { at: joinPointer(where.at, key), path: [...where.path, key] };
-    if (key === "$patch" && (value === "delete" || value === "replace") && base !== undefined)
-      return [{ ...here, owner: where.path.slice(0, -1), keys: keysBelow(base) }];
+    if (key === "$patch" && (value === "delete" || value === "replace") && base !== undefined) {
+      // `delete` removes the mapping itself (its key is gone too); `replace`, what is not restated.
+      const own = value === "delete" ? where.path.slice(-1) : [];
+      return [{ ...here, owner: where.path.slice(0, -1), keys: [...own, ...keysBelow(base)] }];
+    }
     if (value === null && below !== undefined)
       return [{ ...here, owner: where.path, keys: [key, ...keysBelow(below)] }];
     return strategicRemovals(value, below, here);
@@ -717,9 +890,55 @@ function keysBelow(value: unknown): string[] {
   return Object.entries(value).flatMap(([key, child]) => [key, ...keysBelow(child)]);
 }
 
+/**
+ * Whether the message names the key: as it is spelt, or in words (`seccompProfile` is "seccomp
+ * profile" in "has no seccomp profile").
+ */
 function namedIn(message: string, key: string): boolean {
   if (key.length < 6 || !/^[A-Za-z][A-Za-z0-9]*$/.test(key)) return false;
-  return new RegExp(`\\b${key}\\b`).test(message);
+  const words = key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return (
+    new RegExp(`\\b${key}\\b`).test(message) ||
+    (words.includes(" ") && new RegExp(`\\b${words}\\b`, "i").test(message))
+  );
+}
+
+/**
+ * `commonLabels` (and `labels` with `includeSelectors`) are written into a NetworkPolicy's peer
+ * pod selectors too, where they select pods Kustomize did not label (cluster DNS in
+ * kube-system): the flow a finding below an ingress or egress rule says is gone was cut by
+ * the label, not by the policy the base wrote. The label's line is what the user edits.
+ */
+function selectorLabelAt(
+  origin: KustomizeOrigin,
+  rendered: unknown,
+  base: unknown,
+  pointer: string,
+): SelectorLabel | undefined {
+  if (!origin.selectorLabels?.length || !isRecord(rendered) || rendered.kind !== "NetworkPolicy")
+    return undefined;
+  if (!/^\/spec\/(?:ingress|egress)(?:\/|$)/.test(pointer)) return undefined;
+  for (const [at, labels] of peerSelectorsBelow(getAtPointer(rendered, pointer), pointer)) {
+    const written = getAtPointer(base, at);
+    for (const label of [...origin.selectorLabels].reverse()) {
+      const added = Object.hasOwn(labels, label.key);
+      if (added && !(isRecord(written) && Object.hasOwn(written, label.key))) return label;
+    }
+  }
+  return undefined;
+}
+
+/** The `podSelector.matchLabels` of the peers at or below a place of a policy, by pointer. */
+function peerSelectorsBelow(value: unknown, at: string): [string, Record<string, unknown>][] {
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => peerSelectorsBelow(item, joinPointer(at, index)));
+  if (!isRecord(value)) return [];
+  return Object.entries(value).flatMap(([key, child]): [string, Record<string, unknown>][] => {
+    const here = joinPointer(at, key);
+    if (key === "podSelector" && isRecord(child) && isRecord(child.matchLabels))
+      return [[joinPointer(here, "matchLabels"), child.matchLabels]];
+    return peerSelectorsBelow(child, here);
+  });
 }
 
 /**
@@ -730,6 +949,7 @@ function replacementSource(
   map: KustomizeSourceMap,
   origin: KustomizeOrigin,
   rendered: unknown,
+  original: unknown,
   steps: readonly Step[],
   parsed: Parsed,
 ): Position | undefined {
@@ -740,7 +960,7 @@ function replacementSource(
     if (!kustomization || !Array.isArray(entries)) continue;
     for (const [index, entry] of entries.entries()) {
       if (!isRecord(entry) || !isRecord(entry.source) || !Array.isArray(entry.targets)) continue;
-      if (!entry.targets.some((target) => replaces(target, rendered, finding))) continue;
+      if (!entry.targets.some((target) => replaces(target, rendered, original, finding))) continue;
       return (
         sourceField(map, entry.source, parsed) ??
         kustomization.locate(`/replacements/${index}/source`)
@@ -751,13 +971,19 @@ function replacementSource(
 }
 
 /** Whether a replacement target selects the object and writes the finding's field or above. */
-function replaces(target: unknown, rendered: unknown, finding: readonly string[]): boolean {
+function replaces(
+  target: unknown,
+  rendered: unknown,
+  original: unknown,
+  finding: readonly string[],
+): boolean {
   if (!isRecord(target) || !isRecord(target.select) || !Array.isArray(target.fieldPaths))
     return false;
-  if (!targets(patchTarget(target.select), rendered)) return false;
+  if (!targets(patchTarget(target.select), rendered, original)) return false;
   const rejected = Array.isArray(target.reject) ? target.reject : [];
-  if (rejected.some((reject) => isRecord(reject) && targets(patchTarget(reject), rendered)))
-    return false;
+  const rejects = (reject: unknown) =>
+    isRecord(reject) && targets(patchTarget(reject), rendered, original);
+  if (rejected.some(rejects)) return false;
   return target.fieldPaths.some(
     (fieldPath) =>
       typeof fieldPath === "string" &&
@@ -823,26 +1049,37 @@ function generatorPosition(
  * The `images:` entry that made a container's image what it is: one whose rewrite (newName,
  * newTag, digest) the rendered image shows, the outermost kustomization's first. Kustomize runs
  * the image transformer after the patches of its kustomization, so the entry decided the value.
+ * An inner entry matched the name the image had before an outer `newName`; of the entries, the
+ * one that set the tag or digest decided what the image is pinned to (the rule that judges
+ * images judges that), else the one that set the name.
  */
 function imageEntryAt(
   origin: KustomizeOrigin,
   rendered: unknown,
   pointer: string,
+  message: string,
 ): ImageEntry | undefined {
   if (!origin.images?.length) return undefined;
   if (!/\/(?:containers|initContainers|ephemeralContainers)\/\d+\/image$/.test(pointer)) return;
   const image = getAtPointer(rendered, pointer);
   if (typeof image !== "string") return undefined;
   const { name, tag, digest } = imageParts(image);
-  return [...origin.images]
-    .reverse()
-    .find(
-      (entry) =>
-        (entry.newName ?? entry.name) === name &&
-        (entry.newName !== undefined || entry.newTag !== undefined || entry.digest !== undefined) &&
-        (entry.newTag === undefined || entry.newTag === tag) &&
-        (entry.digest === undefined || entry.digest === digest),
-    );
+  const names = new Set([name]);
+  const applied: ImageEntry[] = [];
+  for (const entry of [...origin.images].reverse()) {
+    if (!names.has(entry.newName ?? entry.name)) continue;
+    const rewrites =
+      entry.newName !== undefined || entry.newTag !== undefined || entry.digest !== undefined;
+    const shown =
+      (entry.newTag === undefined || entry.newTag === tag) &&
+      (entry.digest === undefined || entry.digest === digest);
+    if (rewrites && shown) applied.push(entry);
+    if (entry.newName !== undefined) names.add(entry.name);
+  }
+  const pinning = applied.find((entry) => entry.newTag !== undefined || entry.digest !== undefined);
+  // A tag or digest no entry set is the resource's: a finding about it stays there.
+  if (!pinning && /\b(?:tag|latest|digest)\b/i.test(message)) return undefined;
+  return pinning ?? applied[0];
 }
 
 /** "repo/name:tag@sha256:..." -> its parts; a port in the registry host is not a tag. */
@@ -865,11 +1102,15 @@ function imageParts(image: string): { name: string; tag?: string; digest?: strin
  * `pointer`: the value of the last `add`/`replace`/`copy`/`move` at it or above it, or a `remove`
  * of the field itself (a finding about a field that is missing).
  */
-function operationAt(operations: readonly unknown[], pointer: string): string | undefined {
+function operationAt(
+  operations: readonly unknown[],
+  pointer: string,
+  rendered: unknown,
+): string | undefined {
   for (let index = operations.length - 1; index >= 0; index--) {
     const operation = operations[index];
     if (!isRecord(operation) || typeof operation.path !== "string") continue;
-    const path = operation.path;
+    const path = appendedAt(operations, index, rendered) ?? operation.path;
     if (operation.op === "remove") {
       if (path === pointer) return `/${index}`;
       continue;
@@ -883,28 +1124,152 @@ function operationAt(operations: readonly unknown[], pointer: string): string | 
   return undefined;
 }
 
-/** Whether a patch's `target:` selects the rendered object, as Kustomize's selector does. */
-function targets(target: PatchTarget, rendered: unknown): boolean {
+/**
+ * Where an `add` to `list/-` put its value: the list's end, before what the later appends to
+ * the same list of the patch put after it (in the rendered object, as Kustomize applied it).
+ */
+function appendedAt(
+  operations: readonly unknown[],
+  index: number,
+  rendered: unknown,
+): string | undefined {
+  const operation = operations[index];
+  if (!isRecord(operation) || operation.op !== "add" || typeof operation.path !== "string") return;
+  if (!operation.path.endsWith("/-")) return undefined;
+  const list = operation.path.slice(0, -2);
+  const items = getAtPointer(rendered, list);
+  if (!Array.isArray(items)) return undefined;
+  const later = operations
+    .slice(index + 1)
+    .filter((other) => isRecord(other) && other.op === "add" && other.path === operation.path);
+  return `${list}/${items.length - 1 - later.length}`;
+}
+
+/**
+ * A rule that judges a whole mapping (a NetworkPolicy's ingress rule that no longer admits a
+ * flow) reports on it, but the user edited a value in it (its port): an operation that changed
+ * a value below the finding's place (not to the base's value) that the message speaks of.
+ */
+function operationBelow(
+  operations: readonly unknown[],
+  base: unknown,
+  pointer: string,
+  message: string,
+): string | undefined {
+  for (let index = operations.length - 1; index >= 0; index--) {
+    const operation = operations[index];
+    if (!isRecord(operation) || typeof operation.path !== "string") continue;
+    if (operation.op !== "add" && operation.op !== "replace") continue;
+    if (!operation.path.startsWith(`${pointer}/`)) continue;
+    const key = splitPointer(operation.path).at(-1) ?? "";
+    const old = getAtPointer(base, operation.path);
+    const changed = changedLeaf(operation.value, old, message, "", [key]);
+    if (changed !== undefined) return `/${index}/value${changed}`;
+  }
+  return undefined;
+}
+
+/**
+ * The pointer, below `patch`, of a value it sets that differs from the base's and that the
+ * message names: its key (a whole word of six letters or more), its value or the base's.
+ */
+function changedLeaf(
+  patch: unknown,
+  base: unknown,
+  message: string,
+  at = "",
+  keys: readonly string[] = [],
+): string | undefined {
+  if (Array.isArray(patch)) {
+    for (const [index, item] of patch.entries()) {
+      const name = isRecord(item) ? item.name : undefined;
+      const byName = (candidate: unknown) => isRecord(candidate) && candidate.name === name;
+      const matched = Array.isArray(base)
+        ? name !== undefined
+          ? base.find(byName)
+          : base[index]
+        : undefined;
+      const found = changedLeaf(item, matched, message, joinPointer(at, index), keys);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (isRecord(patch)) {
+    for (const [key, value] of Object.entries(patch)) {
+      if (key.startsWith("$")) continue;
+      const below = isRecord(base) ? base[key] : undefined;
+      const found = changedLeaf(value, below, message, joinPointer(at, key), [...keys, key]);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (patch === base || isContainer(base)) return undefined;
+  const named =
+    keys.some((key) => namedIn(message, key)) ||
+    [patch, base].some((value) => mentions(message, value));
+  return named ? at : undefined;
+}
+
+/** Whether the message shows the scalar as a whole word (a port, a verb, an image tag). */
+function mentions(message: string, value: unknown): boolean {
+  if (typeof value !== "string" && typeof value !== "number") return false;
+  const text = String(value);
+  if (text.length < 2) return false;
+  const quoted = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(?:^|[^\\w.-])${quoted}(?:$|[^\\w.-])`).test(message);
+}
+
+/**
+ * Whether a patch's `target:` selects the rendered object, as Kustomize's selector does. Its
+ * name is matched against the object's name as it was when the patch ran, the original name
+ * (`original`, the resource file's) or the current one (Kustomize's `Select` tries both): the
+ * rendered name wears the prefixes and suffixes of the overlays above, any of them unknown here,
+ * so every name between the original and the rendered one is tried.
+ */
+function targets(target: PatchTarget, rendered: unknown, original?: unknown): boolean {
   if (!isRecord(rendered)) return false;
   const metadata = isRecord(rendered.metadata) ? rendered.metadata : {};
   const [group, version] = groupVersionOf(rendered.apiVersion);
-  const anchored = (pattern: string | undefined, value: unknown) => {
+  const anchored = (pattern: string | undefined, values: readonly string[]) => {
     if (pattern === undefined || pattern === "") return true;
     try {
-      return new RegExp(`^(?:${pattern})$`).test(typeof value === "string" ? value : "");
+      const expression = new RegExp(`^(?:${pattern})$`);
+      return values.some((value) => expression.test(value));
     } catch {
-      return pattern === value;
+      return values.includes(pattern);
     }
   };
+  const originalMetadata =
+    isRecord(original) && isRecord(original.metadata) ? original.metadata : {};
+  const namespaces = [metadata.namespace, originalMetadata.namespace].map((value) =>
+    typeof value === "string" ? value : "",
+  );
   return (
     (target.kind === undefined || target.kind === rendered.kind) &&
     (target.group === undefined || target.group === group) &&
     (target.version === undefined || target.version === version) &&
-    anchored(target.name, metadata.name) &&
-    anchored(target.namespace, metadata.namespace) &&
+    anchored(target.name, namesBetween(nameOf(rendered), nameOf(original))) &&
+    anchored(target.namespace, namespaces) &&
     selects(target.labelSelector, metadata.labels) &&
     selects(target.annotationSelector, metadata.annotations)
   );
+}
+
+/**
+ * The names an object may have had on its way from `original` to `rendered`: the rendered name
+ * with some of the prefixes and suffixes around the original one taken off. Without the
+ * original, the rendered name alone.
+ */
+function namesBetween(rendered: string, original: string): string[] {
+  const at = original ? rendered.indexOf(original) : -1;
+  if (at < 0) return [rendered];
+  const names: string[] = [];
+  for (let start = 0; start <= at; start++) {
+    for (let end = at + original.length; end <= rendered.length; end++) {
+      names.push(rendered.slice(start, end));
+    }
+  }
+  return names;
 }
 
 function groupVersionOf(apiVersion: unknown): [string, string] {
@@ -913,25 +1278,52 @@ function groupVersionOf(apiVersion: unknown): [string, string] {
   return slash < 0 ? ["", apiVersion] : [apiVersion.slice(0, slash), apiVersion.slice(slash + 1)];
 }
 
-/** Equality-based selectors (`a=b,c!=d,e`); a set-based one is taken as matching. */
+/**
+ * A label selector as the API machinery reads it: requirements joined by commas (not those
+ * inside a set's parentheses), each `k=v`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`
+ * or `!k`. `!=` and `notin` match an object without the label.
+ */
 function selects(selector: string | undefined, labels: unknown): boolean {
   if (!selector) return true;
   const values = isRecord(labels) ? labels : {};
-  return selector.split(",").every((term) => {
-    const requirement = term.trim();
-    if (/\s(in|notin)\s/.test(requirement)) return true;
+  const has = (key: string) => Object.hasOwn(values, key);
+  return requirementsOf(selector).every((requirement) => {
+    const set = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(requirement);
+    if (set) {
+      const members = set[3]!.split(",").map((member) => member.trim());
+      const inSet = has(set[1]!) && members.includes(String(values[set[1]!]));
+      return set[2] === "in" ? inSet : !inSet;
+    }
     const unequal = /^([^!=]+)!=(.*)$/.exec(requirement);
     if (unequal) return values[unequal[1]!.trim()] !== unequal[2]!.trim();
     const equal = /^([^!=]+)==?(.*)$/.exec(requirement);
-    if (equal) return values[equal[1]!.trim()] === equal[2]!.trim();
-    if (requirement.startsWith("!")) return !(requirement.slice(1) in values);
-    return requirement === "" || requirement in values;
+    if (equal) return has(equal[1]!.trim()) && values[equal[1]!.trim()] === equal[2]!.trim();
+    if (requirement.startsWith("!")) return !has(requirement.slice(1).trim());
+    return requirement === "" || has(requirement);
   });
+}
+
+/** `a in (x,y),b` -> ["a in (x,y)", "b"]: the commas of a set stay in it. */
+function requirementsOf(selector: string): string[] {
+  const requirements: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const character of selector) {
+    if (character === "(") depth++;
+    if (character === ")") depth--;
+    if (character === "," && depth === 0) {
+      requirements.push(current.trim());
+      current = "";
+    } else current += character;
+  }
+  requirements.push(current.trim());
+  return requirements;
 }
 
 /** A position in an inline patch's text, moved to where that text sits in its file. */
 function inFile(patch: PatchRef, position: Position): Position {
   if (!patch.inline) return position;
+  if (patch.inline.whole) return patch.inline.whole;
   const { line, column } = patch.inline;
   const moved: Position = {
     file: patch.file,

@@ -69,8 +69,9 @@ new RuleTester({ describe, it }).run(defaultDeny, {
       errors: [
         {
           messageId: "onHostNetwork",
-          line: 3,
-          column: 1,
+          // On hostNetwork, the line that puts the pod on the node's network.
+          line: 4,
+          column: 8,
           data: {
             kind: "Pod",
             name: "agent",

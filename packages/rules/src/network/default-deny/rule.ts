@@ -63,12 +63,17 @@ export const defaultDeny = defineRule({
         open: OPEN[open.length === 2 || !only ? "both" : only],
       };
       const selecting = policiesIgnoring(connectivity.model.policies, workload, open);
+      // On the node's network the cause is `hostNetwork: true`, the line the user changes;
+      // otherwise the pod labels no policy selects.
       context.report({
         ...(selecting.length
-          ? { messageId: "onHostNetwork", data: { ...data, policies: selecting.join(", ") } }
-          : { messageId: "notIsolated", data }),
+          ? {
+              messageId: "onHostNetwork",
+              data: { ...data, policies: selecting.join(", ") },
+              pointer: `${workload.template.specPointer}/hostNetwork`,
+            }
+          : { messageId: "notIsolated", data, pointer: workload.template.metadataPointer }),
         object: workload.object,
-        pointer: workload.template.metadataPointer,
       });
     }
   },

@@ -1,0 +1,408 @@
+import fc from "fast-check";
+import { type FixtureDocument, fixtureDocuments, marked, WEAK } from "./fixture.js";
+
+/**
+ * Generated Helm charts of the compliant Scout fixture: each workload's container
+ * securityContext written literally, field by field from `.Values.security` (bare or through
+ * `default`), or as a block (`toYaml .Values.containerSecurityContext | nindent`); its image
+ * literal or from `.Values.images.<name>`; the Services printed by a `range` over
+ * `.Values.services`; a `hostNetwork` behind an `if`. At most one control is weakened, in
+ * values.yaml, in a --values file, by --set, or in a template's literal text; `expected` says
+ * where.
+ */
+
+const WORKLOADS = ["frontend", "backend", "nginx", "prometheus", "redis"] as const;
+type Workload = (typeof WORKLOADS)[number];
+type Style = "literal" | "fields" | "default" | "block" | "with";
+type Source = "values" | "file" | "set";
+
+export type HelmWeakening =
+  | { kind: "security-field"; source: Source }
+  | { kind: "security-block"; source: Source }
+  | { kind: "image-tag"; workload: Workload; source: Source }
+  | { kind: "template-literal"; workload: Workload }
+  | { kind: "service-type"; source: Source }
+  | { kind: "host-network"; source: Source }
+  /** A credential in plain text among the env items a range prints. */
+  | { kind: "plaintext-env"; source: "values" | "file" };
+
+export interface HelmSpec {
+  styles: Style[];
+  imageFromValues: boolean[];
+  servicesByRange: boolean;
+  hostNetworkIf: boolean;
+  /** The backend's env items after the literal ones come from a range over `.Values.extraEnv`. */
+  envByRange: boolean;
+  /** A --values file is given even when no weakening is in it. */
+  extraValuesFile: boolean;
+  weakening?: HelmWeakening;
+}
+
+export interface Chart {
+  files: Record<string, string>;
+  /** CLI flags after the chart's path (--values, --set). */
+  flags: string[];
+  /** Places the weakening may be reported on (more than one where the guide allows either). */
+  expected: { file: string; line: number }[];
+  affected: number;
+}
+
+const source = fc.constantFrom<Source>("values", "file", "set");
+
+export function helmSpecArb(options: { weakened: boolean }): fc.Arbitrary<HelmSpec> {
+  const count = WORKLOADS.length;
+  return fc
+    .record({
+      styles: fc.array(fc.constantFrom<Style>("literal", "fields", "default", "block", "with"), {
+        minLength: count,
+        maxLength: count,
+      }),
+      imageFromValues: fc.array(fc.boolean(), { minLength: count, maxLength: count }),
+      servicesByRange: fc.boolean(),
+      hostNetworkIf: fc.boolean(),
+      envByRange: fc.boolean(),
+      extraValuesFile: fc.boolean(),
+    })
+    .chain((spec) => {
+      if (!options.weakened) return fc.constant(spec as HelmSpec);
+      const styled = (style: Style) => spec.styles.some((s) => s === style);
+      const literal = WORKLOADS.filter((_, index) => spec.styles[index] === "literal");
+      const imaged = WORKLOADS.filter((_, index) => spec.imageFromValues[index]);
+      const choices: fc.Arbitrary<HelmWeakening>[] = [
+        ...(styled("fields") || styled("default")
+          ? [fc.record({ kind: fc.constant("security-field" as const), source })]
+          : []),
+        ...(styled("block") || styled("with")
+          ? [fc.record({ kind: fc.constant("security-block" as const), source })]
+          : []),
+        ...(imaged.length
+          ? [
+              fc.record({
+                kind: fc.constant("image-tag" as const),
+                workload: fc.constantFrom(...imaged),
+                source,
+              }),
+            ]
+          : []),
+        ...(literal.length
+          ? [
+              fc.record({
+                kind: fc.constant("template-literal" as const),
+                workload: fc.constantFrom(...literal),
+              }),
+            ]
+          : []),
+        // --set services[1].type=... would replace the whole list, as helm merges lists.
+        ...(spec.servicesByRange
+          ? [
+              fc.record({
+                kind: fc.constant("service-type" as const),
+                source: fc.constantFrom<Source>("values", "file"),
+              }),
+            ]
+          : []),
+        ...(spec.hostNetworkIf
+          ? [fc.record({ kind: fc.constant("host-network" as const), source })]
+          : []),
+        ...(spec.envByRange
+          ? [
+              fc.record({
+                kind: fc.constant("plaintext-env" as const),
+                source: fc.constantFrom("values" as const, "file" as const),
+              }),
+            ]
+          : []),
+      ];
+      if (!choices.length) return fc.constant(spec as HelmSpec);
+      return fc.oneof(...choices).map((weakening) => ({ ...spec, weakening }));
+    });
+}
+
+const CONTAINER_SECURITY = [
+  "allowPrivilegeEscalation: false",
+  "privileged: false",
+  "readOnlyRootFilesystem: true",
+  "capabilities:",
+  "  drop: [ALL]",
+];
+
+function isWorkload(document: FixtureDocument): document is FixtureDocument & { name: Workload } {
+  return (
+    (document.kind === "Deployment" || document.kind === "StatefulSet") &&
+    (WORKLOADS as readonly string[]).includes(document.name)
+  );
+}
+
+/** The workload's template: its container securityContext and image as the spec says. */
+function workloadTemplate(document: FixtureDocument & { name: Workload }, spec: HelmSpec): string {
+  const index = WORKLOADS.indexOf(document.name);
+  const style = spec.styles[index]!;
+  const weak = spec.weakening;
+  let text = document.text;
+  const block = /^( +)securityContext:\n(?:\1 {2}.*\n)+/m;
+  const container = [...text.matchAll(new RegExp(block, "gm"))].at(-1)!;
+  const indent = container[1]!;
+  const inner = `${indent}  `;
+  const replacement = (() => {
+    switch (style) {
+      case "literal": {
+        const lines = CONTAINER_SECURITY.map((line) =>
+          weak?.kind === "template-literal" &&
+          weak.workload === document.name &&
+          line.startsWith("allowPrivilegeEscalation")
+            ? `allowPrivilegeEscalation: true${WEAK}`
+            : line,
+        );
+        return `${indent}securityContext:\n${lines.map((l) => `${inner}${l}`).join("\n")}\n`;
+      }
+      case "fields":
+        return [
+          `${indent}securityContext:`,
+          `${inner}allowPrivilegeEscalation: {{ .Values.security.allowPrivilegeEscalation }}`,
+          `${inner}privileged: false`,
+          `${inner}readOnlyRootFilesystem: {{ .Values.security.readOnlyRootFilesystem }}`,
+          `${inner}capabilities:`,
+          `${inner}  drop: [ALL]`,
+          "",
+        ].join("\n");
+      case "default":
+        // `default` takes false for unset: only a true can be given this way.
+        return [
+          `${indent}securityContext:`,
+          `${inner}allowPrivilegeEscalation: {{ .Values.security.allowPrivilegeEscalation | default false }}`,
+          `${inner}privileged: false`,
+          `${inner}readOnlyRootFilesystem: true`,
+          `${inner}capabilities:`,
+          `${inner}  drop: [ALL]`,
+          "",
+        ].join("\n");
+      case "with":
+        return [
+          `${indent}{{- with .Values.containerSecurityContext }}`,
+          `${indent}securityContext:`,
+          `${inner}{{- toYaml . | nindent ${inner.length} }}`,
+          `${indent}{{- end }}`,
+          "",
+        ].join("\n");
+      case "block":
+        return `${indent}securityContext:\n${inner.slice(2)}  {{- toYaml .Values.containerSecurityContext | nindent ${inner.length} }}\n`;
+    }
+  })();
+  text = `${text.slice(0, container.index)}${replacement}${text.slice(container.index! + container[0].length)}`;
+  if (spec.imageFromValues[index])
+    text = text.replace(
+      /^(\s+)image: \S+$/m,
+      `$1image: "{{ .Values.images.${document.name}.repository }}:{{ .Values.images.${document.name}.tag }}"`,
+    );
+  if (spec.envByRange && document.name === "backend")
+    text = text.replace(
+      /^( +)- name: REDIS_HOST\n( +)value: redis\n/m,
+      (items, dash: string, value: string) =>
+        `${items}${dash}{{- range .Values.extraEnv }}\n${dash}- name: {{ .name }}\n${value}value: {{ .value | quote }}\n${dash}{{- end }}\n`,
+    );
+  if (spec.hostNetworkIf && document.name === "backend")
+    text = text.replace(
+      /^( +)automountServiceAccountToken: false\n|^( +)serviceAccountName: (\S+)\n/m,
+      (line, a, b) =>
+        `${line}${a ?? b}{{- if .Values.hostNetwork }}\n${a ?? b}hostNetwork: true\n${a ?? b}{{- end }}\n`,
+    );
+  return text;
+}
+
+const IMAGES: Record<Workload, [string, string]> = {
+  frontend: ["ghcr.io/scout/frontend", "1.4.2"],
+  backend: ["ghcr.io/scout/backend", "1.4.2"],
+  nginx: ["docker.io/nginxinc/nginx-unprivileged", "1.27.1"],
+  prometheus: ["quay.io/prometheus/prometheus", "v2.53.1"],
+  redis: ["docker.io/library/redis", "7.2.5"],
+};
+
+const SERVICES: { name: string; port: number; target: string; type: string }[] = [
+  { name: "frontend", port: 3000, target: "http", type: "ClusterIP" },
+  { name: "backend", port: 8000, target: "http", type: "ClusterIP" },
+  { name: "redis", port: 6379, target: "redis", type: "ClusterIP" },
+  { name: "prometheus", port: 9090, target: "web", type: "ClusterIP" },
+  { name: "nginx", port: 80, target: "http", type: "LoadBalancer" },
+];
+
+const SERVICES_TEMPLATE = `{{- range .Values.services }}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .name }}
+  namespace: scout
+  labels:
+    app.kubernetes.io/component: {{ .name }}
+spec:
+  type: {{ .type }}
+  selector:
+    app.kubernetes.io/component: {{ .name }}
+  ports:
+    - name: {{ .target }}
+      port: {{ .port }}
+      targetPort: {{ .target }}
+      protocol: TCP
+{{- end }}
+`;
+
+/** The value a weakening gives, and the values path it gives it at. */
+function weakValue(weak: HelmWeakening): { path: string[]; value: string } | undefined {
+  switch (weak.kind) {
+    case "security-field":
+      return { path: ["security", "allowPrivilegeEscalation"], value: "true" };
+    case "security-block":
+      return { path: ["containerSecurityContext", "allowPrivilegeEscalation"], value: "true" };
+    case "image-tag":
+      return { path: ["images", weak.workload, "tag"], value: "latest" };
+    case "service-type":
+      return { path: ["services", "1", "type"], value: "LoadBalancer" };
+    case "host-network":
+      return { path: ["hostNetwork"], value: "true" };
+    case "template-literal":
+    case "plaintext-env":
+      return undefined;
+  }
+}
+
+/** The extraEnv list of a values file, with the credential when the weakening is there. */
+function extraEnv(spec: HelmSpec, where: "values" | "file"): string[] {
+  const weak = spec.weakening;
+  const credential = weak?.kind === "plaintext-env" && weak.source === where;
+  return [
+    "extraEnv:",
+    "  - name: LOG_LEVEL",
+    "    value: info",
+    ...(credential ? ["  - name: DB_PASSWORD", `    value: s3cr3t-in-plain-text${WEAK}`] : []),
+  ];
+}
+
+function valuesText(spec: HelmSpec): string {
+  const weak = spec.weakening;
+  const at =
+    weak && weak.kind !== "template-literal" && weak.source !== "file"
+      ? weakValue(weak)
+      : undefined;
+  // --set is in no file: its finding is on the default it overrode, where the key is defined
+  // (the engine's README), so that key is marked with its own value.
+  const set = weak && "source" in weak && weak.source === "set";
+  const mark = (path: string[], value: string) =>
+    at && at.path.join(".") === path.join(".") ? `${set ? value : at.value}${WEAK}` : value;
+  const lines = [
+    "# Values of the generated Scout chart.",
+    "security:",
+    `  allowPrivilegeEscalation: ${mark(["security", "allowPrivilegeEscalation"], "false")}`,
+    "  readOnlyRootFilesystem: true",
+    "containerSecurityContext:",
+    `  allowPrivilegeEscalation: ${mark(["containerSecurityContext", "allowPrivilegeEscalation"], "false")}`,
+    "  privileged: false",
+    "  readOnlyRootFilesystem: true",
+    "  capabilities:",
+    "    drop: [ALL]",
+    "images:",
+    ...WORKLOADS.flatMap((name) => [
+      `  ${name}:`,
+      `    repository: ${IMAGES[name][0]}`,
+      `    tag: ${mark(["images", name, "tag"], `"${IMAGES[name][1]}"`)}`,
+    ]),
+    `hostNetwork: ${mark(["hostNetwork"], "false")}`,
+    ...extraEnv(spec, "values"),
+    "services:",
+    ...SERVICES.flatMap((service, index) => [
+      `  - name: ${service.name}`,
+      `    port: ${service.port}`,
+      `    target: ${service.target}`,
+      `    type: ${mark(["services", String(index), "type"], service.type)}`,
+    ]),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+/** A --values file that sets the weakened key (or, for services, the whole list). */
+function overrideText(spec: HelmSpec): string {
+  const weak = spec.weakening;
+  const at =
+    weak && weak.kind !== "template-literal" && weak.source === "file"
+      ? weakValue(weak)
+      : undefined;
+  if (weak?.kind === "plaintext-env" && weak.source === "file")
+    return `# prod\n${extraEnv(spec, "file").join("\n")}\n`;
+  if (!at)
+    return "# prod: the chart's own value, restated\nsecurity:\n  readOnlyRootFilesystem: true\n";
+  if (at.path[0] === "services")
+    return `services:\n${SERVICES.map((service, index) =>
+      [
+        `  - name: ${service.name}`,
+        `    port: ${service.port}`,
+        `    target: ${service.target}`,
+        `    type: ${index === 1 ? `${at.value}${WEAK}` : service.type}`,
+      ].join("\n"),
+    ).join("\n")}\n`;
+  const lines = at.path.map((key, depth) =>
+    depth === at.path.length - 1
+      ? `${"  ".repeat(depth)}${key}: ${at.value}${WEAK}`
+      : `${"  ".repeat(depth)}${key}:`,
+  );
+  return `# prod\n${lines.join("\n")}\n`;
+}
+
+export function writeHelmChart(spec: HelmSpec): Chart {
+  const files: Record<string, string> = {
+    "chart/Chart.yaml": "apiVersion: v2\nname: scout\nversion: 0.1.0\n",
+    "chart/values.yaml": valuesText(spec),
+  };
+  const others: string[] = [];
+  for (const document of fixtureDocuments()) {
+    if (isWorkload(document)) {
+      files[`chart/templates/${document.kind.toLowerCase()}-${document.name}.yaml`] =
+        workloadTemplate(document, spec);
+    } else if (!(document.kind === "Service" && spec.servicesByRange)) others.push(document.text);
+  }
+  files["chart/templates/others.yaml"] = others.map((text) => `---\n${text}`).join("");
+  if (spec.servicesByRange) files["chart/templates/services.yaml"] = SERVICES_TEMPLATE;
+  const weak = spec.weakening;
+  const flags: string[] = [];
+  if (spec.extraValuesFile || (weak && "source" in weak && weak.source === "file")) {
+    files["values-prod.yaml"] = overrideText(spec);
+    flags.push("--values", "values-prod.yaml");
+  }
+  const set =
+    weak && weak.kind !== "template-literal" && weak.source === "set" ? weakValue(weak) : undefined;
+  if (set) flags.push("--set", `${set.path.join(".").replace(/\.(\d+)\./, "[$1].")}=${set.value}`);
+  const { texts, places } = marked(files);
+  return {
+    files: texts,
+    flags,
+    expected: [...places, ...templatePlaces(texts, spec)],
+    affected: affectedBy(spec),
+  };
+}
+
+/** The literal `hostNetwork: true` that an `if` on the values key prints may carry it too. */
+function templatePlaces(files: Record<string, string>, spec: HelmSpec) {
+  if (spec.weakening?.kind !== "host-network") return [];
+  return Object.entries(files).flatMap(([file, text]) =>
+    file.includes("/templates/")
+      ? text
+          .split("\n")
+          .flatMap((line, index) =>
+            /^\s*hostNetwork: true$/.test(line) ? [{ file, line: index + 1 }] : [],
+          )
+      : [],
+  );
+}
+
+function affectedBy(spec: HelmSpec): number {
+  const weak = spec.weakening;
+  if (!weak) return 0;
+  const styled = (...styles: Style[]) =>
+    spec.styles.filter((style) => styles.includes(style)).length;
+  switch (weak.kind) {
+    case "security-field":
+      return styled("fields", "default");
+    case "security-block":
+      return styled("block", "with");
+    default:
+      return 1;
+  }
+}
