@@ -820,7 +820,12 @@ function weaken(weak: Weakening, layerOf: (layer: Layer) => Layering): number {
             "    verbs: [get]",
             '  - apiGroups: [""]',
             "    resources: [secrets]",
-            `    verbs: [get, list]${WEAK}`,
+            "    resourceNames: [scout-secrets]",
+            "    verbs: [get]",
+            // One control: list on every Secret (the named get stays, as in the JSON form).
+            '  - apiGroups: [""]',
+            "    resources: [secrets]",
+            `    verbs: [list]${WEAK}`,
           ],
           { kind: "Role", name: "scout-backend" },
         );
