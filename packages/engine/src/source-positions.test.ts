@@ -904,3 +904,43 @@ spec:
     expect(found).toMatchObject({ file: "base/web.yaml", line: 10 });
   });
 });
+
+describe("relocateFindings: a strategic merge patch that rewrites an unnamed list item", () => {
+  const role = (secretsRule: string) => `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: scout-backend
+rules:
+  - apiGroups: [""]
+    resources: [configmaps]
+    verbs: [get]
+  - apiGroups: [""]
+    resources: [secrets]
+${secretsRule}`;
+  const named = "    resourceNames: [scout-secrets]\n    verbs: [get]\n";
+  const onVerb = (patchText: string) =>
+    relocateFindings(
+      [finding("<rendered>/o/kustomize-build.yaml", 12, "/rules/1/verbs/0")],
+      [
+        {
+          file: "<rendered>/o/kustomize-build.yaml",
+          text: role("    verbs: [get]\n"),
+          map: {
+            kind: "kustomize",
+            documents: [{ resource: "base/role.yaml", patches: [{ file: "o/patch.yaml" }] }],
+            files: { "base/role.yaml": role(named), "o/patch.yaml": patchText },
+          },
+        },
+      ],
+    )[0]!;
+
+  // A Role's rules have no merge key: the patch's list replaces the base's whole, so the `get`
+  // it restates, without the base's resourceNames, is what the patch wrote.
+  it("puts a finding on an item the patch changed on the patch, though its value is the base's", () => {
+    expect(onVerb(role("    verbs: [get]\n"))).toMatchObject({ file: "o/patch.yaml", line: 11 });
+  });
+
+  it("leaves it on the base when the patch restates the item unchanged", () => {
+    expect(onVerb(role(named))).toMatchObject({ file: "base/role.yaml", line: 12 });
+  });
+});

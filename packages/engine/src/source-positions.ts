@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import {
   type Finding,
   fingerprintOf,
@@ -729,6 +730,8 @@ function kustomizePosition(
         ? changedLeaf(resolved.value, baseValue, finding.message)
         : undefined;
     if (below !== undefined) return inFile(patch, target.locate(resolved.pointer + below));
+    if (resolved.depth === steps.length && rewritesItem(target.value, base?.value, steps))
+      return inFile(patch, target.locate(resolved.pointer));
   }
   if (base && inBase) return base.locate(inBase.pointer);
   const charted =
@@ -1359,6 +1362,33 @@ function namedSteps(value: unknown, tokens: readonly string[]): Step[] {
     }
   }
   return steps;
+}
+
+/**
+ * Whether the patch writes, in a list whose items have no name (matched by place: a strategic
+ * merge replaces such a list whole, as a Role's `rules`), an item on the finding's path that
+ * differs from the base's: the finding's field is the patch's though it restates the base's
+ * value (a `get` kept while the patch dropped the item's `resourceNames`).
+ */
+function rewritesItem(patch: unknown, base: unknown, steps: readonly Step[]): boolean {
+  let [inPatch, inBase] = [patch, base];
+  for (const step of steps) {
+    if (typeof step === "number") {
+      if (!Array.isArray(inPatch) || !Array.isArray(inBase)) return false;
+      if (!isDeepStrictEqual(inPatch[step], inBase[step])) return inBase[step] !== undefined;
+    }
+    [inPatch, inBase] = [child(inPatch, step), child(inBase, step)];
+  }
+  return false;
+}
+
+function child(value: unknown, step: Step): unknown {
+  if (Array.isArray(value)) {
+    return typeof step === "object"
+      ? value.find((item) => isRecord(item) && item.name === step.name)
+      : value[Number(step)];
+  }
+  return isRecord(value) && typeof step === "string" ? value[step] : undefined;
 }
 
 function resolveSteps(
