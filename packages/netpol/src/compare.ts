@@ -564,16 +564,18 @@ function blockedSides(
     .map(([direction, , end]): FlowDifference => {
       const workload = workloadOf(end.endpoint);
       const peer = workloadOf(direction === "egress" ? to.endpoint : from.endpoint);
-      const conns = connsOf(flow.protocol, flow.port);
+      const missing = {
+        kind: "missing" as const,
+        from: flow.from,
+        to: flow.to,
+        source: endpointName(from.endpoint),
+        destination: endpointName(to.endpoint),
+        conns: connsOf(flow.protocol, flow.port),
+      };
       // The peer's address is its node's: a podSelector rule, present or added, never admits it.
       if (peer.hostNetwork) {
         return {
-          kind: "missing",
-          from: flow.from,
-          to: flow.to,
-          source: endpointName(from.endpoint),
-          destination: endpointName(to.endpoint),
-          conns,
+          ...missing,
           target: hostNetworkTarget(peer),
           onHostNetwork: true,
           ...noteOf(from, to),
@@ -585,14 +587,9 @@ function blockedSides(
         connectivity.isolatedFor(workload, direction).some((p) => p.object === target.object);
       const type = direction === "egress" ? "Egress" : "Ingress";
       return {
-        kind: "missing",
-        from: flow.from,
-        to: flow.to,
-        source: endpointName(from.endpoint),
-        destination: endpointName(to.endpoint),
-        conns,
+        ...missing,
         target,
-        fix: `${ruleToAdd(direction, peer, workload.namespace, conns, settings)}${isolates ? "" : ` and ${type} in its policyTypes`}`,
+        fix: `${ruleToAdd(direction, peer, workload.namespace, missing.conns, settings)}${isolates ? "" : ` and ${type} in its policyTypes`}`,
         ...noteOf(from, to),
       };
     });
