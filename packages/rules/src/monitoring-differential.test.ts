@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { buildBundle, evaluate, type Finding, parsePolicy, parseSource } from "@scout-deploy/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { metricsScraped } from "./monitoring/metrics-scraped/rule.js";
+import { metricsScraped } from "./monitoring/metrics-scraped/rule.js";
 import { securityAlerts } from "./monitoring/security-alerts/rule.js";
 import { securityGuidePack } from "./registry.js";
 import {
@@ -249,6 +249,130 @@ async function alertVerdicts(binary: string, layouts: readonly Layout[]) {
 const outsideAbsent = (a: Answer) =>
   (a.selects ?? []).filter((n) => !(a.onlyAbsent ?? []).includes(n));
 
+// ---------------------------------------------------------------------------------------------
+// Scraping
+
+const JOBS: Record<string, string> = {
+  podAnnotations: `
+  - job_name: pods
+    kubernetes_sd_configs: [{role: pod}]
+    relabel_configs:
+      - {source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_scrape], action: keep, regex: "true"}
+      - {source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_path], action: replace, target_label: __metrics_path__, regex: (.+)}
+      - {source_labels: [__address__, __meta_kubernetes_pod_annotation_prometheus_io_port], action: replace, regex: '([^:]+)(?::\\d+)?;(\\d+)', replacement: $1:$2, target_label: __address__}`,
+  podPortName: `
+  - job_name: pod-ports
+    kubernetes_sd_configs: [{role: pod, namespaces: {names: [scout]}}]
+    relabel_configs:
+      - {source_labels: [__meta_kubernetes_pod_label_app_kubernetes_io_component, __meta_kubernetes_pod_container_port_name], action: keep, regex: backend;http}`,
+  podOtherNamespace: `
+  - job_name: pods-elsewhere
+    kubernetes_sd_configs: [{role: pod, namespaces: {names: [monitoring]}}]`,
+  podDropHttp: `
+  - job_name: pods-not-http
+    kubernetes_sd_configs: [{role: pod, namespaces: {own_namespace: true}}]
+    relabel_configs:
+      - {source_labels: [__meta_kubernetes_pod_container_port_name], action: drop, regex: http}`,
+  endpointsAnnotations: `
+  - job_name: service-endpoints
+    kubernetes_sd_configs: [{role: endpoints}]
+    relabel_configs:
+      - {source_labels: [__meta_kubernetes_service_annotation_prometheus_io_scrape], action: keep, regex: "true"}
+      - {source_labels: [__address__, __meta_kubernetes_service_annotation_prometheus_io_port], action: replace, regex: '([^:]+)(?::\\d+)?;(\\d+)', replacement: $1:$2, target_label: __address__}`,
+  endpointsByName: `
+  - job_name: backend-endpoints
+    kubernetes_sd_configs: [{role: endpoints, namespaces: {names: [scout]}}]
+    relabel_configs:
+      - {source_labels: [__meta_kubernetes_service_name, __meta_kubernetes_endpoint_port_name], action: keep, regex: backend;http}`,
+  serviceRole: `
+  - job_name: services
+    kubernetes_sd_configs: [{role: service}]
+    relabel_configs:
+      - {source_labels: [__meta_kubernetes_service_name], action: keep, regex: backend}`,
+  staticService: `
+  - job_name: static
+    static_configs: [{targets: ["backend.scout.svc:8000"]}]`,
+  staticShort: `
+  - job_name: static-short
+    static_configs: [{targets: ["backend:8000"]}]`,
+  staticOtherNamespace: `
+  - job_name: static-other
+    static_configs: [{targets: ["backend.other.svc:8000"]}]`,
+  staticNoService: `
+  - job_name: static-unknown
+    static_configs: [{targets: ["backend-metrics.scout.svc:8000"]}]`,
+  staticWrongPort: `
+  - job_name: static-port
+    static_configs: [{targets: ["backend.scout.svc:9000"]}]`,
+  staticStatsPath: `
+  - job_name: static-stats
+    metrics_path: /stats
+    static_configs: [{targets: ["backend.scout.svc:8000"]}]`,
+};
+
+const annotationArb = (values: string[]) =>
+  fc.constantFrom<string | undefined>(undefined, ...values);
+const scrapeArb = fc.record({
+  podScrape: annotationArb(["true", "false"]),
+  podPort: annotationArb(["8000", "9000"]),
+  podPath: annotationArb(["/metrics", "/stats"]),
+  serviceScrape: annotationArb(["true"]),
+  servicePort: annotationArb(["8000", "9000"]),
+  extraPort: fc.boolean(),
+  jobs: fc.uniqueArray(fc.constantFrom(...Object.keys(JOBS)), { maxLength: 2 }),
+  loaded: fc.constantFrom(true, true, true, false),
+});
+type Scrape = typeof scrapeArb extends fc.Arbitrary<infer T> ? T : never;
+
+function annotate(metadata: Json, values: Record<string, string | undefined>) {
+  const annotations: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values))
+    if (v !== undefined) annotations[`prometheus.io/${k}`] = v;
+  if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
+  else delete metadata.annotations;
+}
+
+function scrapeSetup(setup: Scrape) {
+  const objects = fixtureObjects();
+  const backend = find(objects, "Deployment", "backend");
+  const template = backend.spec.template;
+  annotate(template.metadata, {
+    scrape: setup.podScrape,
+    port: setup.podPort,
+    path: setup.podPath,
+  });
+  if (setup.extraPort)
+    template.spec.containers[0].ports.push({ name: "admin", containerPort: 9000, protocol: "TCP" });
+  const service = find(objects, "Service", "backend");
+  annotate(service.metadata, { scrape: setup.serviceScrape, port: setup.servicePort });
+  const config = `scrape_configs:${setup.jobs.map((j) => JOBS[j]).join("")}\n`;
+  const loadedConfig = find(objects, "ConfigMap", "prometheus-config");
+  if (setup.loaded) loadedConfig.data["prometheus.yml"] = config;
+  else {
+    loadedConfig.data["prometheus.yml"] = "scrape_configs: []\n";
+    objects.push({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "prometheus-extra", namespace: "scout" },
+      data: { "prometheus.yml": config },
+    });
+  }
+  const pod = {
+    metadata: { ...template.metadata, name: "backend-0", namespace: "scout" },
+    spec: template.spec,
+  };
+  const services = objects.filter((o) => o.kind === "Service");
+  return { objects, config: setup.loaded ? config : "scrape_configs: []\n", pod, services };
+}
+
+/** A static or service-role address that reaches the backend's :8000: the Service backend of scout, port 8000 (→ http). */
+function reachesBackend(target: { address: string; pod?: string }): boolean {
+  if (target.pod) return target.pod === "backend-0" && target.address.endsWith(":8000");
+  const [host = "", port] = target.address.split(":");
+  const [name, namespace = "scout"] = host.split(".");
+  return name === "backend" && namespace === "scout" && port === "8000";
+}
+
 describe.skipIf(!oracle && !process.env.CI)("monitoring rules against Prometheus' own code", () => {
   it(`security-alerts reports exactly when Prometheus evaluates no alert on ${METRIC}`, async () => {
     if (!oracle) throw new Error(NO_ORACLE);
@@ -263,6 +387,38 @@ describe.skipIf(!oracle && !process.env.CI)("monitoring rules against Prometheus
       );
     });
     expect(divergences.slice(0, 8).join("\n\n"), `${divergences.length} of ${layouts.length}`).toBe(
+      "",
+    );
+  }, 60_000);
+
+  it("metrics-scraped reports exactly when Prometheus scrapes no target on the backend's :8000/metrics", async () => {
+    if (!oracle) throw new Error(NO_ORACLE);
+    const setups = fc.sample(scrapeArb, { seed: SEED, numRuns: CASES });
+    const built = setups.map(scrapeSetup);
+    const answers = await ask(
+      oracle,
+      built.map((b, i) => ({
+        id: `s${i}`,
+        q: "scrape" as const,
+        config: b.config,
+        namespace: "scout",
+        pods: [b.pod],
+        services: b.services,
+      })),
+    );
+    const divergences: string[] = [];
+    answers.forEach((answer, i) => {
+      if (!answer.ok) throw new Error(`prom-oracle: ${answer.error}`);
+      const scraping = (answer.targets ?? []).filter(
+        (t) => reachesBackend(t) && t.metricsPath === "/metrics",
+      );
+      const ours = findingsOf(built[i]!.objects, metricsScraped);
+      if ((ours.length === 0) === scraping.length > 0) return;
+      divergences.push(
+        `${i}: Prometheus ${scraping.length > 0 ? `scrapes ${scraping.map((t) => `${t.job}: ${t.address}${t.metricsPath}`).join(", ")}` : `scrapes no :8000/metrics of the backend (targets: ${(answer.targets ?? []).map((t) => `${t.job}: ${t.address}${t.metricsPath}`).join(", ") || "none"})`}; we report ${ours.length} (${ours.map((f) => f.message).join(" | ")})\n${JSON.stringify(setups[i])}`,
+      );
+    });
+    expect(divergences.slice(0, 8).join("\n\n"), `${divergences.length} of ${setups.length}`).toBe(
       "",
     );
   }, 60_000);

@@ -7,8 +7,9 @@ import {
   isRecord,
   joinPointer,
   type PodTemplate,
+  type Settings,
 } from "@scout-deploy/core";
-import type { ComponentWorkload } from "../support/index.js";
+import { type ComponentWorkload, componentWorkloads } from "../support/index.js";
 import { parseEmbedded } from "./metrics-scraped/prometheus-config.js";
 
 /**
@@ -179,6 +180,19 @@ function configMapProjections(
   }
   return undefined;
 }
+
+/**
+ * What the Prometheus workloads of the input load; `complete` when there is one and the input
+ * tells what each loads (then nothing else of the input configures them).
+ */
+export function prometheusLoads(bundle: Bundle, settings: Settings) {
+  const loads = componentWorkloads(bundle, settings, "prometheus").flatMap(
+    (w) => prometheusLoad(bundle, w) ?? [],
+  );
+  return { loads, complete: loads.length > 0 && loads.every((l) => l.known) };
+}
+
+export type PrometheusLoads = ReturnType<typeof prometheusLoads>;
 
 /** What one Prometheus workload loads. */
 export function prometheusLoad(

@@ -16,7 +16,7 @@ import {
   effectiveNamespace,
 } from "../../support/index.js";
 import { parseEmbedded } from "../metrics-scraped/prometheus-config.js";
-import { type PrometheusLoad, prometheusLoad } from "../prometheus-load.js";
+import { type PrometheusLoad, type PrometheusLoads, prometheusLoads } from "../prometheus-load.js";
 import { type Selector, selectsMetric } from "./promql.js";
 import { type LoadedRule, type RuleGroups, ruleGroupsOf } from "./rule-file.js";
 
@@ -52,7 +52,7 @@ export const securityAlerts = defineRule({
     const { metric } = context.options;
     const { bundle, settings } = context;
     const sources = ruleSources(bundle);
-    const loads = loadsOf(bundle, settings);
+    const loads = prometheusLoads(bundle, settings);
     const alerts = [...watchingAlerts(evaluated(sources, loads), metric)].map((s) => s.object);
     const byInstance = InstanceIndex.of(alerts, instanceOf);
     const components = componentWorkloads(bundle, settings).filter(
@@ -231,14 +231,6 @@ function ruleSources(bundle: Bundle): RuleSource[] {
   });
 }
 
-/** What the Prometheus workloads of the input load, and whether together they tell all. */
-function loadsOf(bundle: Bundle, settings: Settings) {
-  const loads = componentWorkloads(bundle, settings, "prometheus").flatMap(
-    (w) => prometheusLoad(bundle, w) ?? [],
-  );
-  return { loads, complete: loads.length > 0 && loads.every((l) => l.known) };
-}
-
 const sameFile = (a: { configMap: BundleObject; key: string }, source: RuleSource) =>
   a.configMap === source.object && a.key === source.key;
 
@@ -257,7 +249,7 @@ function evaluated(sources: readonly RuleSource[], loads: Loads): RuleSource[] {
   });
 }
 
-type Loads = ReturnType<typeof loadsOf>;
+type Loads = PrometheusLoads;
 
 /** Why Prometheus refuses to start: its configuration, or a rule file it loads that rulefmt refuses. */
 function refusalOf(load: PrometheusLoad, sources: readonly RuleSource[]) {
