@@ -66,6 +66,19 @@ const WATCHING = [
   `rate({"${M}"}[5m]) > 1`,
   `sum without (instance) (increase(${M}[1h])) > 100 # burst`,
   `rate(${M}[5m]) > 1 and on (job) up == 1`,
+  `SUM BY (pod) (RATE_PLACEHOLDER) > 1`.replace("RATE_PLACEHOLDER", `rate(${M}[5m])`),
+  `sum(rate(${M}[5m])) by (pod) > 1`,
+  `rate({__name__=~"${M}|scout_api_requests_total"}[5m]) > 1`,
+  `rate({__name__!~"scout_api.*", job="scout"}[5m]) > 1`,
+  `rate({job="scout"}[5m]) > 1`,
+  `increase(${M}[1h] @ end()) > 10`,
+  `-rate(${M}[5m]) < -1`,
+  `topk(3, rate(${M}[5m])) > bool 1`,
+  `count_values("value", ${M}) > 0`,
+  `rate(${M}{reason=~"bad.*|expired"}[5m]) > 1`,
+  `rate(${M}{reason="it's \\"quoted\\""}[5m]) > 1`,
+  `rate(${M}[5m:]) > 1`,
+  `rate({__name__="${M}",}[5m]) > 1`,
 ];
 const NOT_WATCHING = [
   `absent(${M})`,
@@ -77,6 +90,11 @@ const NOT_WATCHING = [
   `rate({__name__=~"scout_api.*"}[5m]) > 1`,
   `rate(scout_auth_failures[5m]) > 1`,
   `sum by (${M}) (up) == 0`,
+  `up{job=\`${M}\`} == 0`,
+  `rate({__name__=~"scout_auth"}[5m]) > 1`,
+  `vector(1) > 0`,
+  `histogram_quantile(0.9, rate(${M}_bucket[5m])) > 1`,
+  `absent(${M}{job="scout"}) or vector(0) > 1`,
 ];
 const INVALID = [
   `rate(${M}[5m] > 1`,
@@ -85,6 +103,11 @@ const INVALID = [
   `rate(${M}[5m]) >`,
   `rate({__name__=~"scout_auth(.*"}[5m]) > 1`,
   `limitk(1, rate(${M}[5m])) > 1`,
+  `rate(${M}[5m]) > > 1`,
+  `sum by (pod) rate(${M}[5m]) > 1`,
+  `Rate(${M}[5m]) > 1`,
+  `rate({}[5m]) > 1`,
+  `rate({job=""}[5m]) > 1`,
 ];
 const RECORD = "scout:auth_failures:rate5m";
 
@@ -101,6 +124,9 @@ const ruleArb = fc.record({
     "none",
     "none",
     "none",
+    "keep_firing_for: 10m",
+    "for: 1h30m",
+    "labels: {severity: page}",
     "for: 5m",
     "for: 5",
     "expression: x",

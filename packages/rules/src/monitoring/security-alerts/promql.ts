@@ -91,6 +91,15 @@ export function parsePromQL(expr: string): Parsed {
     const token = tokens[i]!;
     const next = tokens[i + 1];
     if (token.kind === "punct") {
+      const previous = tokens[i - 1];
+      if (
+        OPERATORS.has(token.text) &&
+        token.text !== "-" &&
+        token.text !== "+" &&
+        previous?.kind === "punct" &&
+        (OPERATORS.has(previous.text) || previous.text === "(" || previous.text === ",")
+      )
+        return { error: `unexpected "${token.text}" after "${previous.text}"` };
       if (token.text === "(") depth++;
       if (token.text === ")") {
         const call = calls[calls.length - 1];
@@ -120,19 +129,29 @@ export function parsePromQL(expr: string): Parsed {
       continue;
     }
     if (token.kind !== "ident") continue;
-    const name = token.text;
-    if (LABEL_LISTS.has(name) && next?.text === "(") {
+    // Keywords and aggregations are case-insensitive (`SUM BY (pod)`); function names are not.
+    const keyword = token.text.toLowerCase();
+    const name = AGGREGATIONS.has(keyword) ? keyword : token.text;
+    if (LABEL_LISTS.has(keyword) && next?.text === "(") {
       i = closingIndex(tokens, i + 1);
       continue;
     }
-    // `sum by (job) (...)`: the aggregation's clause comes first.
-    if (AGGREGATIONS.has(name) && (next?.text === "by" || next?.text === "without")) continue;
+    // `sum by (job) (...)`: the aggregation's clause comes first, then its parenthesised argument.
+    const clause = next?.text.toLowerCase();
+    if (AGGREGATIONS.has(name) && (clause === "by" || clause === "without")) {
+      const end = closingIndex(tokens, i + 2);
+      if (tokens[end + 1]?.text !== "(")
+        return {
+          error: `unexpected identifier after the ${clause} clause of ${name} (its argument needs parentheses)`,
+        };
+      continue;
+    }
     if (next?.text === "(" && next.kind === "punct") {
       if (!FUNCTIONS.has(name)) return { error: `unknown function with name "${name}"` };
       calls.push({ name, depth: depth + 1, ranged: false });
       continue;
     }
-    if (KEYWORDS.has(name.toLowerCase())) continue;
+    if (KEYWORDS.has(keyword)) continue;
     const names: NameMatcher[] = [{ op: "=", value: name }];
     if (next?.text === "{") {
       const end = closingIndex(tokens, i + 1);

@@ -102,8 +102,9 @@ function checkRule(rule: unknown): LoadedRule | string {
   if (record) {
     if (isRecord(rule.annotations) && Object.keys(rule.annotations).length > 0)
       return "invalid field 'annotations' in recording rule";
-    if (rule.for !== undefined && !/^0+[a-z]*$/.test(String(rule.for)))
-      return "invalid field 'for' in recording rule";
+    for (const key of ["for", "keep_firing_for"])
+      if (rule[key] !== undefined && !/^0+[a-z]*$/.test(String(rule[key])))
+        return `invalid field '${key}' in recording rule`;
     if (/[{}]/.test(record)) return `braces present in the recording rule name: ${record}`;
   }
   for (const map of [rule.labels, rule.annotations]) {

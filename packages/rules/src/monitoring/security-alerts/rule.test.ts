@@ -81,6 +81,13 @@ new RuleTester({ describe, it }).run(securityAlerts, {
       yaml: loading("[security.rules.yml]", `'rate({__name__=~"scout_auth.*"}[5m]) > 1'`),
     },
     {
+      name: "aggregations and keywords are case-insensitive in PromQL",
+      yaml: loading(
+        "[security.rules.yml]",
+        "SUM BY (pod) (rate(scout_auth_failures_total[5m])) > 1",
+      ),
+    },
+    {
       name: "a relative rule_files entry is read from the configuration's folder",
       yaml: loading("[security.rules.yml]", ALERT),
     },
@@ -207,6 +214,35 @@ new RuleTester({ describe, it }).run(securityAlerts, {
     {
       name: "a range function without a range does not parse either",
       yaml: loading("[security.rules.yml]", "rate(scout_auth_failures_total) > 1"),
+      errors: [{ messageId: "refused", line: 33, column: 3 }],
+    },
+    {
+      name: "an aggregation's argument after its by clause needs parentheses",
+      yaml: loading("[security.rules.yml]", "sum by (pod) rate(scout_auth_failures_total[5m]) > 1"),
+      errors: [{ messageId: "refused", line: 33, column: 3 }],
+    },
+    {
+      name: "keep_firing_for on a recording rule: rulefmt refuses the group, so the alert on its series does not exist",
+      yaml: `${prometheus}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: PrometheusRule
+        metadata: {name: scout-security, namespace: scout}
+        spec:
+          groups:
+            - name: scout-security
+              rules:
+                - record: scout:auth_failures:rate5m
+                  expr: rate(scout_auth_failures_total[5m])
+                  keep_firing_for: 10m
+                - alert: ScoutAuthFailures
+                  expr: scout:auth_failures:rate5m > 1
+      `,
+      errors: [{ messageId: "noAlert", line: 4, column: 3 }],
+    },
+    {
+      name: "two binary operators in a row do not parse",
+      yaml: loading("[security.rules.yml]", "rate(scout_auth_failures_total[5m]) > > 1"),
       errors: [{ messageId: "refused", line: 33, column: 3 }],
     },
     {
