@@ -278,6 +278,10 @@ const outsideAbsent = (a: Answer) =>
 // ---------------------------------------------------------------------------------------------
 // Scraping
 
+/**
+ * Scrape jobs around the backend. No `hashmod`: it hashes the pod's address, which only the
+ * cluster knows (the rule keeps such a target; the oracle would judge a stand-in address).
+ */
 const JOBS: Record<string, string> = {
   podAnnotations: `
   - job_name: pods
@@ -330,6 +334,58 @@ const JOBS: Record<string, string> = {
   staticWrongPort: `
   - job_name: static-port
     static_configs: [{targets: ["backend.scout.svc:9000"]}]`,
+  podPortNumber: `
+  - job_name: pod-port-number
+    kubernetes_sd_configs: [{role: pod}]
+    relabel_configs:
+      - {source_labels: [__meta_kubernetes_pod_container_port_number], action: keep, regex: "8000"}`,
+  podAnnotationPresent: `
+  - job_name: pods-present
+    kubernetes_sd_configs: [{role: pod}]
+    relabel_configs:
+      - {source_labels: [__meta_kubernetes_pod_annotationpresent_prometheus_io_scrape], action: keep, regex: "true"}
+      - {source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_scrape], action: drop, regex: "false|no"}`,
+  podLabelmap: `
+  - job_name: pods-labelmap
+    kubernetes_sd_configs: [{role: pod}]
+    relabel_configs:
+      - {action: labelmap, regex: __meta_kubernetes_pod_label_app_kubernetes_io_(.+), replacement: k8s_$1}
+      - {source_labels: [k8s_component], action: keep, regex: backend}
+      - {source_labels: [__meta_kubernetes_pod_container_port_name], action: keep, regex: http|metrics}`,
+  podLowercase: `
+  - job_name: pods-lowercase
+    kubernetes_sd_configs: [{role: pod}]
+    relabel_configs:
+      - {source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_scrape], action: lowercase, target_label: __tmp_scrape}
+      - {source_labels: [__tmp_scrape], action: keep, regex: "true"}`,
+  podKeepequal: `
+  - job_name: pods-keepequal
+    kubernetes_sd_configs: [{role: pod}]
+    relabel_configs:
+      - {source_labels: [__meta_kubernetes_pod_container_port_number], action: keepequal, target_label: __meta_kubernetes_pod_annotation_prometheus_io_port}`,
+  podDropNamespace: `
+  - job_name: pods-not-scout
+    kubernetes_sd_configs: [{role: pod}]
+    relabel_configs:
+      - {source_labels: [__meta_kubernetes_namespace], action: drop, regex: scout}`,
+  endpointsAnyPort: `
+  - job_name: endpoints-admin
+    kubernetes_sd_configs: [{role: endpoints}]
+    relabel_configs:
+      - {source_labels: [__meta_kubernetes_service_name], action: keep, regex: backend}
+      - {source_labels: [__meta_kubernetes_pod_container_port_name], action: keep, regex: admin}
+      - {source_labels: [__address__], regex: '(.+):\\d+', replacement: $1:8000, target_label: __address__}`,
+  staticRewritten: `
+  - job_name: static-rewritten
+    static_configs: [{targets: ["placeholder:1"]}]
+    relabel_configs:
+      - {target_label: __address__, replacement: backend.scout.svc:8000}`,
+  servicePortName: `
+  - job_name: services-http
+    kubernetes_sd_configs: [{role: service, namespaces: {names: [scout]}}]
+    relabel_configs:
+      - {source_labels: [__meta_kubernetes_service_port_name], action: keep, regex: http}
+      - {source_labels: [__meta_kubernetes_service_name], action: keep, regex: backend}`,
   staticStatsPath: `
   - job_name: static-stats
     metrics_path: /stats
@@ -339,13 +395,13 @@ const JOBS: Record<string, string> = {
 const annotationArb = (values: string[]) =>
   fc.constantFrom<string | undefined>(undefined, ...values);
 const scrapeArb = fc.record({
-  podScrape: annotationArb(["true", "false"]),
+  podScrape: annotationArb(["true", "false", "TRUE"]),
   podPort: annotationArb(["8000", "9000"]),
   podPath: annotationArb(["/metrics", "/stats"]),
   serviceScrape: annotationArb(["true"]),
   servicePort: annotationArb(["8000", "9000"]),
   extraPort: fc.boolean(),
-  jobs: fc.uniqueArray(fc.constantFrom(...Object.keys(JOBS)), { maxLength: 2 }),
+  jobs: fc.uniqueArray(fc.constantFrom(...Object.keys(JOBS)), { maxLength: 3 }),
   loaded: fc.constantFrom(true, true, true, false),
 });
 type Scrape = typeof scrapeArb extends fc.Arbitrary<infer T> ? T : never;

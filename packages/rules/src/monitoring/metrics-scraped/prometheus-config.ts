@@ -154,6 +154,15 @@ export function relabel(labels: Labels, configs: readonly unknown[]): Labels | u
       if (result === "") delete current[config.target_label];
       else current[config.target_label] = result;
     }
+    if (action === "lowercase" || action === "uppercase") {
+      if (typeof config.target_label === "string")
+        current[config.target_label] =
+          action === "lowercase" ? value.toLowerCase() : value.toUpperCase();
+    }
+    const target =
+      typeof config.target_label === "string" ? (current[config.target_label] ?? "") : "";
+    if (action === "keepequal" && value !== target) return undefined;
+    if (action === "dropequal" && value === target) return undefined;
     if (action === "labeldrop") current = filterNames(current, (n) => !regex.test(n));
     if (action === "labelkeep") current = filterNames(current, (n) => regex.test(n));
     if (action === "labelmap") {

@@ -74,6 +74,30 @@ new RuleTester({ describe, it }).run(metricsScraped, {
       yaml: `${backend()}\n        ---\n${prometheusReading(headlessDnsJob(8000))}`,
     },
     {
+      name: "an endpoints job also finds the pod's container ports no Service port lands on",
+      yaml: `${backend()}\n        ---\n${prometheusReading(`
+              - job_name: endpoints
+                kubernetes_sd_configs: [{role: endpoints}]
+                relabel_configs:
+                  - {source_labels: [__meta_kubernetes_service_name, __meta_kubernetes_endpoint_port_name], action: keep, regex: "backend-metrics;"}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend-metrics, namespace: scout}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: other, port: 80, targetPort: 9999}]`)}`,
+    },
+    {
+      name: "a lowercase action before the keep: TRUE is true",
+      yaml: `${backend(`\n              annotations: {prometheus.io/scrape: "TRUE"}`)}\n        ---\n${prometheusReading(`
+              - job_name: pods
+                kubernetes_sd_configs: [{role: pod}]
+                relabel_configs:
+                  - {source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_scrape], action: lowercase, target_label: __tmp_scrape}
+                  - {source_labels: [__tmp_scrape], action: keep, regex: "true"}`)}`,
+    },
+    {
       name: "the Prometheus of the input loads a job that honours the pod's scrape annotations",
       yaml: `${backend(ANNOTATED)}\n        ---\n${prometheusReading(ANNOTATIONS_JOB)}`,
     },
@@ -253,6 +277,15 @@ new RuleTester({ describe, it }).run(metricsScraped, {
     },
   ],
   invalid: [
+    {
+      name: "keepequal: the container port must equal the annotated one (9000)",
+      yaml: `${backend(`\n              annotations: {prometheus.io/port: "9000"}`)}\n        ---\n${prometheusReading(`
+              - job_name: pods
+                kubernetes_sd_configs: [{role: pod}]
+                relabel_configs:
+                  - {source_labels: [__meta_kubernetes_pod_container_port_number], action: keepequal, target_label: __meta_kubernetes_pod_annotation_prometheus_io_port}`)}`,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+    },
     {
       name: "a dns_sd A query of a headless Service on its Service port 80: the pods do not listen there",
       yaml: `${backend()}\n        ---\n${prometheusReading(headlessDnsJob(80))}`,
