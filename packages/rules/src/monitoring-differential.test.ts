@@ -25,7 +25,7 @@ import {
  * make it larger.
  */
 const SEED = Number(process.env.MONITORING_DIFF_SEED ?? 20_261_207);
-const CASES = Number(process.env.MONITORING_DIFF_CASES ?? 300);
+const CASES = Number(process.env.MONITORING_DIFF_CASES ?? 600);
 const oracle = findPromOracle();
 const NO_ORACLE = `prom-oracle is not installed (${INSTALL_HINT} builds it)`;
 const METRIC = "scout_auth_failures_total";
@@ -147,10 +147,20 @@ const layoutArb = fc.record({
     ["/etc/prometheus/rules/*"],
     ["/etc/prometheus/rules/*.yml"],
     ["rules/*.y*ml"],
+    ["/etc/prometheus/rules/*/*.yml"],
+    ["/etc/prometheus/rules/alerts/*.yml", "/etc/prometheus/security.rules.yml"],
     [],
   ),
-  mount: fc.constantFrom("projected", "separate", "subPath", "none"),
-  args: fc.constantFrom("equals", "spaced", "absent", "otherFlags"),
+  mount: fc.constantFrom("projected", "separate", "subPath", "none", "items"),
+  args: fc.constantFrom(
+    "equals",
+    "spaced",
+    "absent",
+    "otherFlags",
+    "command",
+    "relativeInWorkingDir",
+    "relative",
+  ),
 });
 type Layout = typeof layoutArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -191,12 +201,22 @@ function alertSetup(layout: Layout) {
     spaced: "/etc/prometheus/prometheus.yml",
     absent: "/etc/prometheus/prometheus.yml",
     otherFlags: "/prometheus/prometheus.yml",
+    command: "/etc/prometheus/prometheus.yml",
+    relativeInWorkingDir: "/etc/prometheus/prometheus.yml",
+    relative: "/prometheus/prometheus.yml",
   }[layout.args];
   if (layout.args === "equals") container.args = ["--config.file=/etc/prometheus/prometheus.yml"];
   if (layout.args === "spaced")
     container.args = ["--config.file", "/etc/prometheus/prometheus.yml"];
   if (layout.args === "absent") delete container.args;
   if (layout.args === "otherFlags") container.args = ["--storage.tsdb.path=/tmp/prometheus"];
+  if (layout.args === "command") {
+    delete container.args;
+    container.command = ["/bin/prometheus", "--config.file=/etc/prometheus/prometheus.yml"];
+  }
+  if (layout.args === "relativeInWorkingDir" || layout.args === "relative")
+    container.args = ["--config.file=prometheus.yml"];
+  if (layout.args === "relativeInWorkingDir") container.workingDir = "/etc/prometheus";
   const files: Record<string, string> = {};
   const volume = (dir: string, data: Record<string, string>) => {
     for (const [k, v] of Object.entries(data)) {
@@ -226,6 +246,15 @@ function alertSetup(layout: Layout) {
       mounts.push({ name: "rules", mountPath: `/etc/prometheus/rules/${key}`, subPath: key });
       files[`/etc/prometheus/rules/${key}`] = rulesMap.data[key];
     }
+  }
+  if (layout.mount === "items") {
+    const key = Object.keys(rulesMap.data)[0];
+    spec.volumes.push({
+      name: "rules",
+      configMap: { name: "prometheus-rules", items: key ? [{ key, path: `alerts/${key}` }] : [] },
+    });
+    mounts.push({ name: "rules", mountPath: "/etc/prometheus/rules" });
+    if (key) volume("/etc/prometheus/rules", { [`alerts/${key}`]: rulesMap.data[key] });
   }
   void configMount;
   // Without a configuration of ours at configPath Prometheus reads the image's own (no rule_files) or fails.

@@ -86,6 +86,7 @@ export const securityAlerts = defineRule({
       const cause = why(sharedPrometheus);
       context.report({
         messageId: cause ? cause.messageId : onShared.length === 1 ? "noAlert" : "noAlertShared",
+        ...(cause?.severity ? { severity: cause.severity } : {}),
         data: { metric, instance: onShared[0]![0].name, ...instanceList(onShared), ...cause?.data },
         object: cause?.object ?? sharedPrometheus.object,
         pointer: cause?.pointer ?? "/metadata/name",
@@ -96,6 +97,7 @@ export const securityAlerts = defineRule({
       const cause = why(target);
       context.report({
         messageId: cause?.messageId ?? "noAlert",
+        ...(cause?.severity ? { severity: cause.severity } : {}),
         data: { metric, instance: instance.name, ...cause?.data },
         object: cause?.object ?? target.object,
         pointer: cause?.pointer ?? "/metadata/name",
@@ -106,6 +108,8 @@ export const securityAlerts = defineRule({
 
 interface Cause {
   messageId: "refused" | "notLoaded" | "invalidRuleFile";
+  /** A Prometheus that does not start watches nothing at all: more than a missing alert. */
+  severity?: "warning";
   data: Record<string, string>;
   object: BundleObject;
   pointer: string;
@@ -127,6 +131,7 @@ function whyMissing(
   if (refusal)
     return {
       messageId: "refused",
+      severity: "warning",
       data: { reason: refusal.reason },
       object: refusal.object,
       pointer: refusal.pointer,
