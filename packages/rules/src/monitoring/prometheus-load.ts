@@ -121,8 +121,10 @@ function mountedFiles(bundle: Bundle, ref: ContainerRef): Mounted {
     if (!volume) return;
     const mountPointer = joinPointer(ref.pointer, "volumeMounts", index);
     const projections = configMapProjections(volume);
+    // Any other volume (an emptyDir a sidecar or init container writes, a Secret, a claim) holds
+    // what the input does not show.
     if (projections === undefined) {
-      if (!isRecord(volume.emptyDir)) opaque.push(mountPath);
+      opaque.push(mountPath);
       return;
     }
     const entries: { path: string; configMap: BundleObject; key: string; text: string }[] = [];

@@ -81,6 +81,19 @@ new RuleTester({ describe, it }).run(securityAlerts, {
       yaml: loading("[security.rules.yml]", `'rate({__name__=~"scout_auth.*"}[5m]) > 1'`),
     },
     {
+      name: "the configuration on an emptyDir a sidecar writes: the input does not tell what Prometheus loads",
+      yaml: `${loading("[/etc/prometheus/rules/*.yml]", ALERT)
+        .replace(
+          "args: [--config.file=/etc/prometheus/prometheus.yml]",
+          "args: [--config.file=/etc/config-out/prometheus.yml]",
+        )
+        .replace(
+          "volumeMounts:",
+          "volumeMounts:\n                    - {name: out, mountPath: /etc/config-out}",
+        )
+        .replace("volumes:", "volumes:\n                - {name: out, emptyDir: {}}")}`,
+    },
+    {
       name: "aggregations and keywords are case-insensitive in PromQL",
       yaml: loading(
         "[security.rules.yml]",
