@@ -240,6 +240,19 @@ export function prometheusLoad(
     isRecord(parsed) && Array.isArray(parsed.rule_files) ? parsed.rule_files.map(String) : [];
   const ruleFiles: MountedFile[] = [];
   for (const pattern of patterns) {
+    // config.Load: a `*` only in the last path element (patRulePath), else the whole file is refused.
+    if (!/^[^*]*(\*[^/]*)?$/.test(pattern)) {
+      return {
+        ...unknown,
+        known: true,
+        configPath,
+        config,
+        refusal: {
+          reason: `invalid rule file path "${pattern}" (a * only in its last element)`,
+          ...at,
+        },
+      };
+    }
     const absolute = pattern.startsWith("/") ? pattern : joinPath(dirname(configPath), pattern);
     for (const [path, file] of [...mounted.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (!globMatch(absolute, path)) continue;

@@ -274,6 +274,11 @@ new RuleTester({ describe, it }).run(securityAlerts, {
       errors: [{ messageId: "refused", line: 26, column: 3 }],
     },
     {
+      name: "a * in a folder of a rule_files entry: config.Load refuses the configuration",
+      yaml: loading("['/etc/prometheus/*/security.rules.yml']", ALERT),
+      errors: [{ messageId: "refused", line: 26, column: 3 }],
+    },
+    {
       name: "/etc/prometheus/* reaches the ConfigMap volume's ..data folder: Prometheus does not start",
       yaml: loading("['/etc/prometheus/*']", ALERT),
       errors: [{ messageId: "refused", line: 26, column: 3 }],
