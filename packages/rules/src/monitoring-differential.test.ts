@@ -158,6 +158,16 @@ const layoutArb = fc.record({
     [],
   ),
   mount: fc.constantFrom("projected", "separate", "subPath", "none", "items"),
+  configMistake: fc.constantFrom(
+    "none",
+    "none",
+    "none",
+    "none",
+    "none",
+    "none",
+    "typo",
+    "duplicateJob",
+  ),
   args: fc.constantFrom(
     "equals",
     "spaced",
@@ -196,7 +206,10 @@ function alertSetup(layout: Layout) {
   const rulesMap = find(objects, "ConfigMap", "prometheus-rules");
   const prometheus = find(objects, "Deployment", "prometheus");
   const container = prometheus.spec.template.spec.containers[0];
-  const configText = `rule_files: ${JSON.stringify(layout.ruleFiles)}\nscrape_configs:\n  - job_name: scout-backend\n    static_configs:\n      - targets: ["backend.scout.svc:8000"]\n`;
+  const job = `  - job_name: scout-backend\n    static_configs:\n      - targets: ["backend.scout.svc:8000"]\n`;
+  const key = layout.configMistake === "typo" ? "scrape_config" : "scrape_configs";
+  const again = layout.configMistake === "duplicateJob" ? job : "";
+  const configText = `rule_files: ${JSON.stringify(layout.ruleFiles)}\n${key}:\n${job}${again}`;
   config.data = { "prometheus.yml": configText };
   const groups = groupsText(layout);
   if (layout.source === "configmap") rulesMap.data = { [layout.key]: groups };

@@ -236,6 +236,9 @@ export function prometheusLoad(
       config,
       refusal: { reason: `${configPath} is not a mapping`, ...at },
     };
+  const invalid = configProblem(parsed);
+  if (invalid)
+    return { ...unknown, known: true, configPath, config, refusal: { reason: invalid, ...at } };
   const patterns =
     isRecord(parsed) && Array.isArray(parsed.rule_files) ? parsed.rule_files.map(String) : [];
   const ruleFiles: MountedFile[] = [];
@@ -269,6 +272,36 @@ export function prometheusLoad(
     }
   }
   return { ...unknown, known: true, configPath, config, ruleFiles };
+}
+
+const CONFIG_FIELDS = new Set([
+  "global",
+  "runtime",
+  "alerting",
+  "rule_files",
+  "scrape_config_files",
+  "scrape_configs",
+  "storage",
+  "tracing",
+  "remote_write",
+  "remote_read",
+  "otlp",
+]);
+
+/** What config.Load refuses at the top of a configuration: an unknown field (it reads strictly), a job without a name or named twice. */
+function configProblem(config: unknown): string | undefined {
+  if (!isRecord(config)) return undefined;
+  const unknownField = Object.keys(config).find((k) => !CONFIG_FIELDS.has(k));
+  if (unknownField) return `field ${unknownField} not found in type config.plain`;
+  const jobs = Array.isArray(config.scrape_configs) ? config.scrape_configs : [];
+  const names = new Set<string>();
+  for (const job of jobs) {
+    const name = isRecord(job) && typeof job.job_name === "string" ? job.job_name : "";
+    if (name === "") return "job_name is empty";
+    if (names.has(name)) return `found multiple scrape configs with job name "${name}"`;
+    names.add(name);
+  }
+  return undefined;
 }
 
 /** Go's path.Match: `*` and `?` never match `/`, `[...]` classes, `\` escapes. */

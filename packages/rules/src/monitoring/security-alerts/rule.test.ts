@@ -274,6 +274,11 @@ new RuleTester({ describe, it }).run(securityAlerts, {
       errors: [{ messageId: "refused", line: 26, column: 3 }],
     },
     {
+      name: "a misspelt top-level field (scrape_config): config.Load reads strictly and refuses the configuration",
+      yaml: loading("[security.rules.yml]\n            scrape_config: []", ALERT),
+      errors: [{ messageId: "refused", line: 26, column: 3 }],
+    },
+    {
       name: "a * in a folder of a rule_files entry: config.Load refuses the configuration",
       yaml: loading("['/etc/prometheus/*/security.rules.yml']", ALERT),
       errors: [{ messageId: "refused", line: 26, column: 3 }],
