@@ -113,7 +113,15 @@ export function parsePromQL(expr: string): Parsed {
       if (token.text === "[") {
         // A range or subquery: durations, never selectors.
         const call = calls[calls.length - 1];
-        if (call && call.depth === depth) call.ranged = true;
+        // The innermost call takes it, through parentheses too (`increase((x[5m:1m]))`).
+        if (call && call.depth <= depth) {
+          call.ranged = true;
+          // Only the range functions take a range vector (`sum(x[5m])` is an error).
+          if (!RANGE_FUNCTIONS.has(call.name))
+            return {
+              error: `expected type instant vector in call to "${call.name}", got range vector`,
+            };
+        }
         i = closingIndex(tokens, i);
       }
       if (token.text === "{") {
@@ -146,6 +154,8 @@ export function parsePromQL(expr: string): Parsed {
         };
       continue;
     }
+    // `> bool (x)`, `and (x)`: an operator keyword before a parenthesised operand.
+    if (KEYWORDS.has(keyword)) continue;
     if (next?.text === "(" && next.kind === "punct") {
       if (!FUNCTIONS.has(name)) return { error: `unknown function with name "${name}"` };
       calls.push({ name, depth: depth + 1, ranged: false });

@@ -101,6 +101,10 @@ new RuleTester({ describe, it }).run(securityAlerts, {
       ),
     },
     {
+      name: "bool before a parenthesised operand is a keyword, not a function",
+      yaml: loading("[security.rules.yml]", "rate(scout_auth_failures_total[5m]) > bool (1)"),
+    },
+    {
       name: "a relative rule_files entry is read from the configuration's folder",
       yaml: loading("[security.rules.yml]", ALERT),
     },
@@ -252,6 +256,11 @@ new RuleTester({ describe, it }).run(securityAlerts, {
                   expr: scout:auth_failures:rate5m > 1
       `,
       errors: [{ messageId: "noAlert", line: 4, column: 3 }],
+    },
+    {
+      name: "sum() over a range vector does not parse (only range functions take one)",
+      yaml: loading("[security.rules.yml]", "sum(scout_auth_failures_total[5m]) > 1"),
+      errors: [{ messageId: "refused", line: 33, column: 3 }],
     },
     {
       name: "two binary operators in a row do not parse",
