@@ -5,7 +5,7 @@
 #   bash scripts/setup.sh --tools  also the external tools that only the tests run for real
 #                                  (scripts/install-*.sh: kubeconform, netpol-analyzer, helm,
 #                                  actionlint, cosign, the RBAC, Pod Security admission,
-#                                  secret and NetworkPolicy dataplane oracles, and the YAML
+#                                  secret, NetworkPolicy dataplane and Prometheus oracles, and the YAML
 #                                  oracle where kubectl is missing;
 #                                  these need Go and take minutes)
 set -euo pipefail

@@ -95,6 +95,8 @@ describe("several compliant Scout deployments in one input", () => {
       inNamespace("shared", compliant, instance)
         .replace(/\bscout-(backend|secrets|config)\b/g, `${instance}-scout-$1`)
         .replace(/\bprometheus-(config|rules)\b/g, `${instance}-prometheus-$1`)
+        // Its Prometheus scrapes its own backend's Service: the static target follows the rename.
+        .replace("backend.shared.svc", `${instance}-backend.shared.svc`)
         .replace(
           new RegExp(`^( {2}name): (?!shared$|${instance}-)(.+)$`, "gm"),
           `$1: ${instance}-$2`,

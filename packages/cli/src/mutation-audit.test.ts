@@ -839,10 +839,9 @@ const mutations: Mutation[] = [
   {
     name: "the backend annotated for scraping on 9000",
     edits: [[D("backend"), 'prometheus.io/port: "8000"', 'prometheus.io/port: "9000"']],
-    expect: [
-      ["monitoring/metrics-scraped", D("backend"), "prometheus.io/port"],
-      ["network/port-coherence", D("backend"), "prometheus.io/port"],
-    ],
+    // The fixture's Prometheus loads only its static job (backend.scout.svc:8000): it never reads
+    // the annotations, so the backend is still scraped; the annotation is still wrong.
+    expect: [["network/port-coherence", D("backend"), "prometheus.io/port"]],
   },
   {
     name: "nothing scrapes the backend",
@@ -1071,7 +1070,11 @@ const mutations: Mutation[] = [
   {
     name: "the backend's Service targets 8080",
     edits: [["Service/backend", "targetPort: http", "targetPort: 8080"]],
-    expect: [["network/port-coherence", "Service/backend", "targetPort: 8080"]],
+    expect: [
+      ["network/port-coherence", "Service/backend", "targetPort: 8080"],
+      // Prometheus' static target backend.scout.svc:8000 now lands on 8080, not the metrics port.
+      ["monitoring/metrics-scraped", D("backend"), "metadata:\n      labels:"],
+    ],
   },
   {
     name: 'the backend\'s Service targets "8000" (a string)',
@@ -1122,6 +1125,8 @@ const mutations: Mutation[] = [
       ["workload/probes", D("backend"), "readinessProbe:"],
       ["network/port-coherence", D("backend"), "readinessProbe:"],
       ["network/port-coherence", "Service/backend", "targetPort: http"],
+      // The Service's targetPort http names no port now: its static target reaches nothing.
+      ["monitoring/metrics-scraped", D("backend"), "metadata:\n      labels:"],
     ],
     note: "left: one rename breaks four references (three probes and the Service), each reported where it names the port; which side is wrong is the user's call",
   },

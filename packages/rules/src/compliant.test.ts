@@ -261,10 +261,12 @@ const mutations: Mutation[] = [
     at: "kind: Group",
   },
   {
+    // The fixture's Prometheus loads only its static job: the pod's annotations do nothing by themselves.
     rule: "monitoring/metrics-scraped",
-    object: "Deployment/backend",
-    find: 'prometheus.io/port: "8000"',
-    replace: 'prometheus.io/port: "9000"',
+    object: "ConfigMap/prometheus-config",
+    find: '"backend.scout.svc:8000"',
+    replace: '"backend.scout.svc:9000"',
+    reportedOn: { object: "Deployment/backend", at: "metadata:\n      labels:" },
   },
   {
     rule: "monitoring/security-alerts",

@@ -113,7 +113,7 @@ export function discover(
     __meta_kubernetes_pod_name: template.object.ref.name ?? "",
     ...metaOf("__meta_kubernetes_pod", template.metadata),
   };
-  const pod = containersOf(template)
+  const pod: Labels[] = containersOf(template)
     .filter((c) => c.list !== "ephemeralContainers")
     .flatMap((ref) => {
       const base = { ...common, __meta_kubernetes_pod_container_name: ref.name };
@@ -135,13 +135,31 @@ export function discover(
       __meta_kubernetes_service_name: svc.ref.name ?? "",
       ...metaOf("__meta_kubernetes_service", svc.value.metadata),
     };
-    for (const port of servicePortsOf(svc, template)) {
+    const ports = servicePortsOf(svc, template);
+    // Each endpoint port with the container port it lands on; then, as discovery/kubernetes adds
+    // them, every other container port of the pod, with the Service's labels but no endpoint port.
+    const podPorts = pod.filter((p) => p.__meta_kubernetes_pod_container_port_number !== undefined);
+    const onContainer = (n: number | undefined) =>
+      podPorts.find((p) => p.__meta_kubernetes_pod_container_port_number === String(n)) ?? common;
+    for (const port of ports) {
+      if (port.target === undefined) continue; // a named targetPort the pod lacks: no endpoint
       endpoints.push({
-        ...common,
+        ...onContainer(port.target),
         ...serviceLabels,
-        __address__: `${POD_IP}:${port.target ?? ""}`,
+        __address__: `${POD_IP}:${port.target}`,
         __meta_kubernetes_endpoint_port_name: port.name ?? "",
       });
+    }
+    if (ports.some((p) => p.target !== undefined)) {
+      for (const other of podPorts) {
+        if (
+          ports.some((p) => String(p.target) === other.__meta_kubernetes_pod_container_port_number)
+        )
+          continue;
+        endpoints.push({ ...other, ...serviceLabels });
+      }
+    }
+    for (const port of ports) {
       service.push({
         ...serviceLabels,
         __address__: `${svc.ref.name}.${namespace ?? "default"}.svc:${port.port ?? ""}`,

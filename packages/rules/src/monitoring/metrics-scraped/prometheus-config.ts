@@ -19,15 +19,34 @@ interface Job {
   staticTargets: Labels[];
   kubernetes: Array<{ role: string; namespaces?: string[] }>;
   relabel: unknown[];
+  /** `metrics_path`, where a relabelled target is asked unless `__metrics_path__` changes it. */
+  metricsPath: string;
+  /** A service discovery the rule does not model (file_sd, consul, ...): it may find anything. */
+  opaque: boolean;
 }
+
+/** Service discoveries whose targets the rule works out; any other makes a job opaque. */
+const MODELLED = new Set([
+  "job_name",
+  "static_configs",
+  "kubernetes_sd_configs",
+  "dns_sd_configs",
+  "relabel_configs",
+  "metric_relabel_configs",
+]);
 
 /**
  * The scrape jobs of every Prometheus configuration a ConfigMap holds: each value that parses as
  * YAML into a mapping with `scrape_configs`. Parsed, not grepped: a commented-out job is no job.
  */
-export function scrapeJobs(configMap: BundleObject, namespace: string | undefined): Job[] {
+export function scrapeJobs(
+  configMap: BundleObject,
+  namespace: string | undefined,
+  onlyKey?: string,
+): Job[] {
   const data = isRecord(configMap.value.data) ? configMap.value.data : {};
   return Object.entries(data).flatMap(([key, text]) => {
+    if (onlyKey !== undefined && key !== onlyKey) return [];
     if (typeof text !== "string" || !text.includes("scrape_configs")) return [];
     const config = parseEmbedded(`${configMap.ref.name ?? "configmap"}/${key}`, text);
     const jobs =
@@ -59,7 +78,32 @@ function jobOf(
     return { role: String(c.role ?? ""), ...(names ? { namespaces: names } : {}) };
   });
   const relabel = Array.isArray(job.relabel_configs) ? job.relabel_configs : [];
-  return { staticTargets, kubernetes, relabel };
+  const metricsPath = typeof job.metrics_path === "string" ? job.metrics_path : "/metrics";
+  const opaque = Object.keys(job).some((k) => k.endsWith("_sd_configs") && !MODELLED.has(k));
+  return {
+    staticTargets: [...staticTargets, ...dnsTargets(job.dns_sd_configs)],
+    kubernetes,
+    relabel,
+    metricsPath,
+    opaque,
+  };
+}
+
+/**
+ * dns_sd_configs as targets named by host: an A/AAAA query asks each name on `port`; an SRV one
+ * (the default) `_port._proto.host` on the port the record names (`srv:` marks it for the
+ * caller, which knows the Service).
+ */
+function dnsTargets(configs: unknown): Labels[] {
+  const list = Array.isArray(configs) ? configs.filter(isRecord) : [];
+  return list.flatMap((c) => {
+    const names = Array.isArray(c.names) ? c.names.map(String) : [];
+    const type = String(c.type ?? "SRV").toUpperCase();
+    return names.map((name) => ({
+      __address__:
+        type === "SRV" ? `srv:${name}` : `${name}:${c.port === undefined ? "" : String(c.port)}`,
+    }));
+  });
 }
 
 /**
@@ -110,6 +154,15 @@ export function relabel(labels: Labels, configs: readonly unknown[]): Labels | u
       if (result === "") delete current[config.target_label];
       else current[config.target_label] = result;
     }
+    if (action === "lowercase" || action === "uppercase") {
+      if (typeof config.target_label === "string")
+        current[config.target_label] =
+          action === "lowercase" ? value.toLowerCase() : value.toUpperCase();
+    }
+    const target =
+      typeof config.target_label === "string" ? (current[config.target_label] ?? "") : "";
+    if (action === "keepequal" && value !== target) return undefined;
+    if (action === "dropequal" && value === target) return undefined;
     if (action === "labeldrop") current = filterNames(current, (n) => !regex.test(n));
     if (action === "labelkeep") current = filterNames(current, (n) => regex.test(n));
     if (action === "labelmap") {
@@ -156,11 +209,17 @@ export function jobsScrape(
   discovered: Discovered,
   port: number,
   accepts: (address: string, jobNamespace: string | undefined) => boolean,
+  path = "/metrics",
 ): boolean {
   return jobs.some((job) => {
+    if (job.opaque) return true;
+    // Prometheus sets __metrics_path__ from metrics_path before relabelling.
+    const relabelled = (target: Labels) =>
+      relabel({ __metrics_path__: job.metricsPath, ...target }, job.relabel);
+    const onPath = (kept: Labels) => (kept.__metrics_path__ ?? "") === path;
     const fromStatic = job.staticTargets.some((target) => {
-      const kept = relabel(target, job.relabel);
-      return kept !== undefined && accepts(kept.__address__ ?? "", job.namespace);
+      const kept = relabelled(target);
+      return kept !== undefined && onPath(kept) && accepts(kept.__address__ ?? "", job.namespace);
     });
     if (fromStatic) return true;
     return job.kubernetes.some((sd) => {
@@ -175,8 +234,8 @@ export function jobsScrape(
               ? discovered.service
               : [];
       return candidates.some((target) => {
-        const kept = relabel(target, job.relabel);
-        return kept !== undefined && reaches(kept, target, port);
+        const kept = relabelled(target);
+        return kept !== undefined && onPath(kept) && reaches(kept, target, port);
       });
     });
   });

@@ -14,8 +14,97 @@ const backend = (annotations = "") => `
               containers: [{name: api, ports: [{name: http, containerPort: 8000}]}]
 `;
 
+/** A Prometheus of the official image that reads /etc/prometheus/prometheus.yml from the ConfigMap prometheus-config. */
+const prometheusReading = (scrapeConfigs: string, configMap = "prometheus-config") => `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: prometheus, namespace: scout}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: prometheus}}
+            spec:
+              containers:
+                - name: prometheus
+                  image: prom/prometheus:v3.5.0
+                  volumeMounts: [{name: config, mountPath: /etc/prometheus}]
+              volumes: [{name: config, configMap: {name: prometheus-config}}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: http, port: 8000, targetPort: http}]
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: ${configMap}, namespace: scout}
+        data:
+          prometheus.yml: |
+            scrape_configs:${scrapeConfigs}
+`;
+
+const ANNOTATED = `\n              annotations: {prometheus.io/scrape: "true", prometheus.io/port: "8000"}`;
+const ANNOTATIONS_JOB = `
+              - job_name: pods
+                kubernetes_sd_configs: [{role: pod}]
+                relabel_configs:
+                  - {source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_scrape], action: keep, regex: "true"}
+                  - {source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_path], target_label: __metrics_path__, regex: (.+)}
+                  - {source_labels: [__address__, __meta_kubernetes_pod_annotation_prometheus_io_port], regex: '([^:]+)(?::\\d+)?;(\\d+)', replacement: $1:$2, target_label: __address__}`;
+const headlessDnsJob = (port: number) => `
+              - job_name: dns
+                dns_sd_configs: [{names: [backend-metrics.scout.svc], type: A, port: ${port}}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend-metrics, namespace: scout}
+        spec:
+          clusterIP: None
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: http, port: 80, targetPort: 8000}]`;
+const staticJob = (target: string, path = "") => `
+              - job_name: static${path ? `\n                metrics_path: ${path}` : ""}
+                static_configs: [{targets: ["${target}"]}]`;
+
 new RuleTester({ describe, it }).run(metricsScraped, {
   valid: [
+    {
+      name: "a dns_sd A query of a headless Service: its name resolves to the pods, asked on 8000",
+      yaml: `${backend()}\n        ---\n${prometheusReading(headlessDnsJob(8000))}`,
+    },
+    {
+      name: "an endpoints job also finds the pod's container ports no Service port lands on",
+      yaml: `${backend()}\n        ---\n${prometheusReading(`
+              - job_name: endpoints
+                kubernetes_sd_configs: [{role: endpoints}]
+                relabel_configs:
+                  - {source_labels: [__meta_kubernetes_service_name, __meta_kubernetes_endpoint_port_name], action: keep, regex: "backend-metrics;"}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend-metrics, namespace: scout}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: other, port: 80, targetPort: 9999}]`)}`,
+    },
+    {
+      name: "a lowercase action before the keep: TRUE is true",
+      yaml: `${backend(`\n              annotations: {prometheus.io/scrape: "TRUE"}`)}\n        ---\n${prometheusReading(`
+              - job_name: pods
+                kubernetes_sd_configs: [{role: pod}]
+                relabel_configs:
+                  - {source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_scrape], action: lowercase, target_label: __tmp_scrape}
+                  - {source_labels: [__tmp_scrape], action: keep, regex: "true"}`)}`,
+    },
+    {
+      name: "the Prometheus of the input loads a job that honours the pod's scrape annotations",
+      yaml: `${backend(ANNOTATED)}\n        ---\n${prometheusReading(ANNOTATIONS_JOB)}`,
+    },
+    {
+      name: "annotated for 9000, but the loaded configuration scrapes backend.scout.svc:8000 (nothing reads the annotations)",
+      yaml: `${backend(`\n              annotations: {prometheus.io/scrape: "true", prometheus.io/port: "9000"}`)}\n        ---\n${prometheusReading(staticJob("backend.scout.svc:8000"))}`,
+    },
     {
       name: "a kubernetes_sd_config with an empty namespaces.names watches every namespace",
       yaml: `${backend()}
@@ -188,6 +277,45 @@ new RuleTester({ describe, it }).run(metricsScraped, {
     },
   ],
   invalid: [
+    {
+      name: "keepequal: the container port must equal the annotated one (9000)",
+      yaml: `${backend(`\n              annotations: {prometheus.io/port: "9000"}`)}\n        ---\n${prometheusReading(`
+              - job_name: pods
+                kubernetes_sd_configs: [{role: pod}]
+                relabel_configs:
+                  - {source_labels: [__meta_kubernetes_pod_container_port_number], action: keepequal, target_label: __meta_kubernetes_pod_annotation_prometheus_io_port}`)}`,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+    },
+    {
+      name: "a dns_sd A query of a headless Service on its Service port 80: the pods do not listen there",
+      yaml: `${backend()}\n        ---\n${prometheusReading(headlessDnsJob(80))}`,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+    },
+    {
+      name: "annotated, but the Prometheus of the input loads no job that reads annotations",
+      yaml: `${backend(ANNOTATED)}\n        ---\n${prometheusReading(staticJob("frontend.scout.svc:3000"))}`,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+    },
+    {
+      name: "a scrape job in a ConfigMap that the Prometheus of the input does not mount",
+      yaml: `${backend()}\n        ---\n${prometheusReading(" []")}\n        ---\n${prometheusReading(staticJob("backend.scout.svc:8000"), "prometheus-extra").split("---").pop()}`,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+    },
+    {
+      name: "a static job on :8000 asks /stats (metrics_path), not /metrics",
+      yaml: `${backend()}\n        ---\n${prometheusReading(staticJob("backend.scout.svc:8000", "/stats"))}`,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+    },
+    {
+      name: "the annotations job takes __metrics_path__ from prometheus.io/path: /stats",
+      yaml: `${backend(`\n              annotations: {prometheus.io/scrape: "true", prometheus.io/port: "8000", prometheus.io/path: /stats}`)}\n        ---\n${prometheusReading(ANNOTATIONS_JOB)}`,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+    },
+    {
+      name: "a host that only says backend is no Service of the input (which has one selecting the backend)",
+      yaml: `${backend()}\n        ---\n${prometheusReading(staticJob("backend-metrics.scout.svc:8000"))}`,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+    },
     {
       name: "own_namespace with no names watches only Prometheus' own namespace",
       yaml: `${backend()}

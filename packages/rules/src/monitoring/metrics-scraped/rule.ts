@@ -16,6 +16,7 @@ import {
   numberedPort,
   resolvePort,
 } from "../../support/index.js";
+import { type PrometheusLoads, prometheusLoads } from "../prometheus-load.js";
 import { discover, selectingServices, servicePortsOf } from "./discovery.js";
 import { addressPort, jobsScrape, scrapeJobs } from "./prometheus-config.js";
 
@@ -49,7 +50,8 @@ export const metricsScraped = defineRule({
   check(context) {
     const { port } = context.options;
     const { bundle, settings } = context;
-    const scrapers = scrapersOf(bundle);
+    const loads = prometheusLoads(bundle, settings);
+    const scrapers = scrapersOf(bundle, loads);
     for (const { object, template } of componentWorkloads(bundle, settings, "backend")) {
       const annotations = isRecord(template.metadata.annotations)
         ? template.metadata.annotations
@@ -58,6 +60,11 @@ export const metricsScraped = defineRule({
       const name = object.ref.name ?? "(unnamed)";
       const instance = instanceOf(object).name;
       const annotatedPort = numberedPort(annotations[PORT]);
+      const labels = labelsOf(template.metadata);
+      const namespace = effectiveNamespace(bundle, object);
+      const backend = { object, template, labels, namespace };
+      // The input's Prometheus reads only its own configuration: annotations are what its jobs make of them.
+      if (loads.complete && scrapedElsewhere(scrapers, backend, port)) continue;
       if (annotated && annotatedPort !== undefined && annotatedPort !== port) {
         context.report({
           messageId: "wrongPort",
@@ -67,10 +74,7 @@ export const metricsScraped = defineRule({
         });
         continue;
       }
-      if (annotated) continue;
-      const labels = labelsOf(template.metadata);
-      const namespace = effectiveNamespace(bundle, object);
-      if (scrapedElsewhere(scrapers, { object, template, labels, namespace }, port)) continue;
+      if (!loads.complete && (annotated || scrapedElsewhere(scrapers, backend, port))) continue;
       context.report({
         messageId: "notScraped",
         data: { name, instance, port },
@@ -89,18 +93,36 @@ interface Scrapers {
   jobs: ReturnType<typeof scrapeJobs>;
   /** Where an object lands. */
   namespaceOf(object: BundleObject): string | undefined;
+  /** Whether the Prometheus of the input reads only the configuration it loads (annotations do nothing by themselves). */
+  complete: boolean;
 }
 
-function scrapersOf(bundle: Bundle): Scrapers {
+/**
+ * The scrape jobs: of the configuration each Prometheus of the input loads (--config.file in its
+ * ConfigMap mounts) when the input tells; else of every prometheus.yml a ConfigMap holds.
+ */
+function scrapersOf(bundle: Bundle, loads: PrometheusLoads): Scrapers {
+  const jobs = loads.complete
+    ? loads.loads.flatMap((l) =>
+        l.config
+          ? scrapeJobs(
+              l.config.configMap,
+              effectiveNamespace(bundle, l.config.configMap),
+              l.config.key,
+            )
+          : [],
+      )
+    : bundle.objects
+        .filter((o) => o.value.kind === "ConfigMap")
+        .flatMap((o) => scrapeJobs(o, effectiveNamespace(bundle, o)));
   return {
     services: bundle.objects.filter((o) => o.value.kind === "Service"),
     monitors: bundle.objects.filter(
       (o) => o.value.kind === "ServiceMonitor" || o.value.kind === "PodMonitor",
     ),
-    jobs: bundle.objects
-      .filter((o) => o.value.kind === "ConfigMap")
-      .flatMap((o) => scrapeJobs(o, effectiveNamespace(bundle, o))),
+    jobs,
     namespaceOf: (o) => effectiveNamespace(bundle, o),
+    complete: loads.complete,
   };
 }
 
@@ -122,7 +144,8 @@ function scrapedElsewhere(scrapers: Scrapers, backend: Backend, port: number): b
   const accepts = (address: string, jobNamespace: string | undefined) =>
     staticTargetReaches(address, jobNamespace, backend, services, port);
   if (jobsScrape(scrapers.jobs, discovered, port, accepts)) return true;
-  if (services.some((s) => annotatedService(s, backend.template, port))) return true;
+  if (!scrapers.complete && services.some((s) => annotatedService(s, backend.template, port)))
+    return true;
   for (const monitor of scrapers.monitors) {
     const namespace = scrapers.namespaceOf(monitor);
     const spec = isRecord(monitor.value.spec) ? monitor.value.spec : {};
@@ -177,17 +200,27 @@ function staticTargetReaches(
   services: readonly BundleObject[],
   port: number,
 ): boolean {
-  const targetPort = addressPort(address);
-  const [host = "", named] = address.replace(/:\d+$/, "").split(".");
+  const srv = address.startsWith("srv:") ? /^srv:_([^.]+)\._[^.]+\.(.*)$/.exec(address) : null;
+  const hostPart = srv ? srv[2]! : address.replace(/:\d+$/, "");
+  const targetPort = srv ? undefined : addressPort(address);
+  const [host = "", named] = hostPart.split(".");
   // A bare host resolves in Prometheus' own namespace (the ConfigMap's), like any DNS name.
   const namespace = named && named !== "svc" ? named : prometheusNamespace;
   if (namespace && backend.namespace && namespace !== backend.namespace) return false;
   const service = services.find((s) => s.ref.name === host);
   if (service) {
-    return servicePortsOf(service, backend.template).some(
-      (p) => p.port === targetPort && p.target === port,
-    );
+    // A headless Service's name resolves to the pods' addresses: the port is the pod's.
+    const headless = isRecord(service.value.spec) && service.value.spec.clusterIP === "None";
+    const ports = servicePortsOf(service, backend.template);
+    if (srv) {
+      const named = ports.find((p) => p.name === srv[1]);
+      return named?.target === port;
+    }
+    if (headless) return targetPort === port && ports.some((p) => p.target === port);
+    return ports.some((p) => p.port === targetPort && p.target === port);
   }
+  // No Service of the input by that name: a name that says backend, unless Services of the input select it.
+  if (services.length > 0 || srv) return false;
   return targetPort === port && (host === backend.object.ref.name || host.includes("backend"));
 }
 

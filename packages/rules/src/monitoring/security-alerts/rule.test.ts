@@ -31,8 +31,87 @@ const backend = `
               containers: [{name: backend}]
 `;
 
+/** A Prometheus of the official image reading /etc/prometheus/prometheus.yml from ConfigMaps. */
+const loading = (ruleFiles: string, rules: string, mounts = "projected") => `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: prometheus, namespace: scout}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: prometheus}}
+            spec:
+              containers:
+                - name: prometheus
+                  image: prom/prometheus:v3.5.0
+                  args: [--config.file=/etc/prometheus/prometheus.yml]
+                  volumeMounts:
+                    - {name: config, mountPath: /etc/prometheus}${mounts === "separate" ? "\n                    - {name: rules, mountPath: /etc/prometheus/rules}" : ""}
+              volumes:
+                - name: config
+                  projected:
+                    sources:
+                      - configMap: {name: prometheus-config}${mounts === "projected" ? "\n                      - configMap: {name: prometheus-rules}" : ""}
+                - {name: rules, configMap: {name: prometheus-rules}}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: prometheus-config, namespace: scout}
+        data:
+          prometheus.yml: |
+            rule_files: ${ruleFiles}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: prometheus-rules, namespace: scout}
+        data:
+          security.rules.yml: |
+            groups:
+              - name: security
+                rules:
+                  - alert: AuthFailures
+                    expr: ${rules}
+`;
+
+const ALERT = "rate(scout_auth_failures_total[5m]) > 1";
+
 new RuleTester({ describe, it }).run(securityAlerts, {
   valid: [
+    {
+      name: "a regex matcher on __name__ selects the metric, as Prometheus matches it (anchored)",
+      yaml: loading("[security.rules.yml]", `'rate({__name__=~"scout_auth.*"}[5m]) > 1'`),
+    },
+    {
+      name: "the configuration on an emptyDir a sidecar writes: the input does not tell what Prometheus loads",
+      yaml: `${loading("[/etc/prometheus/rules/*.yml]", ALERT)
+        .replace(
+          "args: [--config.file=/etc/prometheus/prometheus.yml]",
+          "args: [--config.file=/etc/config-out/prometheus.yml]",
+        )
+        .replace(
+          "volumeMounts:",
+          "volumeMounts:\n                    - {name: out, mountPath: /etc/config-out}",
+        )
+        .replace("volumes:", "volumes:\n                - {name: out, emptyDir: {}}")}`,
+    },
+    {
+      name: "aggregations and keywords are case-insensitive in PromQL",
+      yaml: loading(
+        "[security.rules.yml]",
+        "SUM BY (pod) (rate(scout_auth_failures_total[5m])) > 1",
+      ),
+    },
+    {
+      name: "bool before a parenthesised operand is a keyword, not a function",
+      yaml: loading("[security.rules.yml]", "rate(scout_auth_failures_total[5m]) > bool (1)"),
+    },
+    {
+      name: "a relative rule_files entry is read from the configuration's folder",
+      yaml: loading("[security.rules.yml]", ALERT),
+    },
+    {
+      name: "rule files in a volume of their own, reached by a glob",
+      yaml: loading("[/etc/prometheus/rules/*.yml]", ALERT, "separate"),
+    },
     {
       name: "a PrometheusRule alerting on authentication failures",
       yaml: `${prometheus}
@@ -131,6 +210,93 @@ new RuleTester({ describe, it }).run(securityAlerts, {
     },
   ],
   invalid: [
+    {
+      name: "the metric's name only in a label value, a string or a comment of the expression",
+      yaml: loading(
+        "[security.rules.yml]",
+        `'rate(scout_api_requests_total{reason="scout_auth_failures_total"}[5m]) > 1 # scout_auth_failures_total'`,
+      ),
+      errors: [{ messageId: "noAlert", line: 3, column: 12 }],
+    },
+    {
+      name: "absent() fires when the series is missing, never on a burst of failures",
+      yaml: loading("[security.rules.yml]", "absent(scout_auth_failures_total)"),
+      errors: [{ messageId: "noAlert", line: 3, column: 12 }],
+    },
+    {
+      name: "an expression Prometheus cannot parse: it refuses the rule file, and so to start",
+      yaml: loading("[security.rules.yml]", "rate(scout_auth_failures_total[5m] > 1"),
+      errors: [{ messageId: "refused", line: 33, column: 3 }],
+    },
+    {
+      name: "a range function without a range does not parse either",
+      yaml: loading("[security.rules.yml]", "rate(scout_auth_failures_total) > 1"),
+      errors: [{ messageId: "refused", line: 33, column: 3 }],
+    },
+    {
+      name: "an aggregation's argument after its by clause needs parentheses",
+      yaml: loading("[security.rules.yml]", "sum by (pod) rate(scout_auth_failures_total[5m]) > 1"),
+      errors: [{ messageId: "refused", line: 33, column: 3 }],
+    },
+    {
+      name: "keep_firing_for on a recording rule: rulefmt refuses the group, so the alert on its series does not exist",
+      yaml: `${prometheus}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: PrometheusRule
+        metadata: {name: scout-security, namespace: scout}
+        spec:
+          groups:
+            - name: scout-security
+              rules:
+                - record: scout:auth_failures:rate5m
+                  expr: rate(scout_auth_failures_total[5m])
+                  keep_firing_for: 10m
+                - alert: ScoutAuthFailures
+                  expr: scout:auth_failures:rate5m > 1
+      `,
+      errors: [{ messageId: "noAlert", line: 4, column: 3 }],
+    },
+    {
+      name: "sum() over a range vector does not parse (only range functions take one)",
+      yaml: loading("[security.rules.yml]", "sum(scout_auth_failures_total[5m]) > 1"),
+      errors: [{ messageId: "refused", line: 33, column: 3 }],
+    },
+    {
+      name: "two binary operators in a row do not parse",
+      yaml: loading("[security.rules.yml]", "rate(scout_auth_failures_total[5m]) > > 1"),
+      errors: [{ messageId: "refused", line: 33, column: 3 }],
+    },
+    {
+      name: "the rule file is mounted, but no rule_files entry reaches it",
+      yaml: loading("[/etc/prometheus/rules/*.yml]", ALERT),
+      errors: [{ messageId: "notLoaded", line: 26, column: 3 }],
+    },
+    {
+      name: "the rule file's ConfigMap is not mounted in the Prometheus container",
+      yaml: loading("[/etc/prometheus/security.rules.yml]", ALERT, "none"),
+      errors: [{ messageId: "notLoaded", line: 12, column: 11 }],
+    },
+    {
+      name: "*.yml reaches prometheus.yml itself, which rulefmt refuses: Prometheus does not start",
+      yaml: loading("['/etc/prometheus/*.yml']", ALERT),
+      errors: [{ messageId: "refused", line: 26, column: 3 }],
+    },
+    {
+      name: "a misspelt top-level field (scrape_config): config.Load reads strictly and refuses the configuration",
+      yaml: loading("[security.rules.yml]\n            scrape_config: []", ALERT),
+      errors: [{ messageId: "refused", line: 26, column: 3 }],
+    },
+    {
+      name: "a * in a folder of a rule_files entry: config.Load refuses the configuration",
+      yaml: loading("['/etc/prometheus/*/security.rules.yml']", ALERT),
+      errors: [{ messageId: "refused", line: 26, column: 3 }],
+    },
+    {
+      name: "/etc/prometheus/* reaches the ConfigMap volume's ..data folder: Prometheus does not start",
+      yaml: loading("['/etc/prometheus/*']", ALERT),
+      errors: [{ messageId: "refused", line: 26, column: 3 }],
+    },
     {
       name: "a shared Prometheus without the alert, two instances: one finding on it naming both",
       yaml: `${backend}

@@ -1,10 +1,13 @@
 import {
+  type Bundle,
   type BundleObject,
   defineRule,
   type Instance,
   InstanceIndex,
   instanceOf,
   isRecord,
+  joinPointer,
+  type Settings,
   z,
 } from "@scout-deploy/core";
 import {
@@ -13,6 +16,9 @@ import {
   effectiveNamespace,
 } from "../../support/index.js";
 import { parseEmbedded } from "../metrics-scraped/prometheus-config.js";
+import { type PrometheusLoad, type PrometheusLoads, prometheusLoads } from "../prometheus-load.js";
+import { type Selector, selectsMetric } from "./promql.js";
+import { type LoadedRule, type RuleGroups, ruleGroupsOf } from "./rule-file.js";
 
 const options = z
   .object({
@@ -31,6 +37,11 @@ export const securityAlerts = defineRule({
     guide: "Monitor and Audit: Set up alerting for security events",
     options,
     messages: {
+      refused:
+        "Prometheus refuses to start: {{reason}}; no rule it holds is evaluated, so nothing alerts on {{metric}}",
+      notLoaded: "the alert on {{metric}} in {{file}} is never evaluated: {{reason}}",
+      invalidRuleFile:
+        "Prometheus refuses the rule file {{file}} ({{reason}}), so its alert on {{metric}} does not exist",
       noAlert:
         "no alerting rule watches {{metric}} for instance {{instance}}: authentication failures go unnoticed",
       noAlertShared:
@@ -40,11 +51,9 @@ export const securityAlerts = defineRule({
   check(context) {
     const { metric } = context.options;
     const { bundle, settings } = context;
-    const rules = new Map(bundle.objects.map((o) => [o, rulesOf(o)]));
-    const watched = watchedNames([...rules.values()].flat(), metric);
-    const alerts = bundle.objects.filter((o) =>
-      rules.get(o)!.some((r) => r.alert && watched.some((n) => n.test(r.expr))),
-    );
+    const sources = ruleSources(bundle);
+    const loads = prometheusLoads(bundle, settings);
+    const alerts = [...watchingAlerts(evaluated(sources, loads), metric)].map((s) => s.object);
     const byInstance = InstanceIndex.of(alerts, instanceOf);
     const components = componentWorkloads(bundle, settings).filter(
       (w) => w.component === "prometheus" || w.component === "backend",
@@ -70,27 +79,104 @@ export const securityAlerts = defineRule({
     const uncovered = [...targetsByInstance(deployed, sharedPrometheus)].filter(
       ([instance]) => byInstance.with(instance).length === 0,
     );
+    const why = (target: ComponentWorkload) => whyMissing(target, sources, loads, metric);
     const onShared = uncovered.filter(([, target]) => target === sharedPrometheus);
     // One rule file on the shared Prometheus covers them all: one finding there, naming them.
     if (onShared.length > 0 && sharedPrometheus) {
+      const cause = why(sharedPrometheus);
       context.report({
-        messageId: onShared.length === 1 ? "noAlert" : "noAlertShared",
-        data: { metric, instance: onShared[0]![0].name, ...instanceList(onShared) },
-        object: sharedPrometheus.object,
-        pointer: "/metadata/name",
+        messageId: cause ? cause.messageId : onShared.length === 1 ? "noAlert" : "noAlertShared",
+        ...(cause?.severity ? { severity: cause.severity } : {}),
+        data: { metric, instance: onShared[0]![0].name, ...instanceList(onShared), ...cause?.data },
+        object: cause?.object ?? sharedPrometheus.object,
+        pointer: cause?.pointer ?? "/metadata/name",
       });
     }
     for (const [instance, target] of uncovered) {
       if (target === sharedPrometheus) continue;
+      const cause = why(target);
       context.report({
-        messageId: "noAlert",
-        data: { metric, instance: instance.name },
-        object: target.object,
-        pointer: "/metadata/name",
+        messageId: cause?.messageId ?? "noAlert",
+        ...(cause?.severity ? { severity: cause.severity } : {}),
+        data: { metric, instance: instance.name, ...cause?.data },
+        object: cause?.object ?? target.object,
+        pointer: cause?.pointer ?? "/metadata/name",
       });
     }
   },
 });
+
+interface Cause {
+  messageId: "refused" | "notLoaded" | "invalidRuleFile";
+  /** A Prometheus that does not start watches nothing at all: more than a missing alert. */
+  severity?: "warning";
+  data: Record<string, string>;
+  object: BundleObject;
+  pointer: string;
+}
+
+/**
+ * Why the alert the user wrote is not evaluated, at the line to edit: Prometheus refuses to start
+ * (its configuration, a rule file); the rule file holding the alert is not mounted in the
+ * Prometheus container, or mounted where no `rule_files` entry reaches; the file is invalid.
+ */
+function whyMissing(
+  target: ComponentWorkload,
+  sources: readonly RuleSource[],
+  loads: Loads,
+  metric: string,
+): Cause | undefined {
+  const load = loads.loads.find((l) => l.workload.object === target.object);
+  const refusal = load && refusalOf(load, sources);
+  if (refusal)
+    return {
+      messageId: "refused",
+      severity: "warning",
+      data: { reason: refusal.reason },
+      object: refusal.object,
+      pointer: refusal.pointer,
+    };
+  // The alert the user wrote, even where rulefmt refuses its file.
+  const written = [...watchingAlerts(sources, metric)].filter((s) => s.key !== undefined);
+  const invalid = written.find((s) => s.parsed.error);
+  if (invalid)
+    return {
+      messageId: "invalidRuleFile",
+      data: { file: `${invalid.object.ref.name}/${invalid.key}`, reason: invalid.parsed.error! },
+      object: invalid.object,
+      pointer: joinPointer("/data", invalid.key!),
+    };
+  if (!load?.known || written.length === 0) return undefined;
+  const source = written[0]!;
+  const file = `${source.object.ref.name}/${source.key}`;
+  const mounted = load.mounted.find((f) => sameFile(f, source));
+  if (!load.config)
+    return {
+      messageId: "notLoaded",
+      data: {
+        file,
+        reason: `Prometheus reads ${load.configPath}, which no ConfigMap of the input provides`,
+      },
+      object: target.object,
+      pointer: load.container.pointer,
+    };
+  if (!mounted)
+    return {
+      messageId: "notLoaded",
+      data: {
+        file,
+        reason: `ConfigMap ${source.object.ref.name} is not mounted in the Prometheus container`,
+      },
+      object: target.object,
+      pointer: joinPointer(load.container.pointer, "volumeMounts"),
+    };
+  return {
+    messageId: "notLoaded",
+    data: { file, reason: `no rule_files entry of ${load.configPath} reaches ${mounted.path}` },
+    object: load.config.configMap,
+    pointer: joinPointer("/data", load.config.key),
+  };
+}
 
 const LISTED_INSTANCES = 5;
 
@@ -126,75 +212,94 @@ function targetsByInstance(
   );
 }
 
-interface PromRule {
-  alert: boolean;
-  record?: string;
-  expr: string;
+interface RuleSource {
+  object: BundleObject;
+  /** The data key of a rule file held in a ConfigMap; undefined for a PrometheusRule. */
+  key?: string;
+  parsed: RuleGroups;
 }
 
-/** The rules of a PrometheusRule, or of a rule file held in a ConfigMap (parsed: comments do not count). */
-function rulesOf(object: BundleObject): PromRule[] {
-  if (object.value.kind === "PrometheusRule") {
-    const spec = isRecord(object.value.spec) ? object.value.spec : {};
-    return groupRules(spec.groups);
-  }
-  if (object.value.kind === "ConfigMap" && isRecord(object.value.data)) {
-    return Object.entries(object.value.data).flatMap(([key, text]) =>
-      typeof text === "string" && text.includes("expr")
-        ? groupRules(ruleFileGroups(`${object.ref.name ?? "configmap"}/${key}`, text))
-        : [],
+/** The rules of a PrometheusRule, and every rule file a ConfigMap holds (parsed: comments do not count). */
+function ruleSources(bundle: Bundle): RuleSource[] {
+  return bundle.objects.flatMap((object): RuleSource[] => {
+    if (object.value.kind === "PrometheusRule") {
+      const spec = isRecord(object.value.spec) ? object.value.spec : {};
+      return [{ object, parsed: ruleGroupsOf({ groups: spec.groups }, { operator: true }) }];
+    }
+    if (object.value.kind !== "ConfigMap" || !isRecord(object.value.data)) return [];
+    return Object.entries(object.value.data).flatMap(([key, text]): RuleSource[] => {
+      if (typeof text !== "string" || !text.includes("groups")) return [];
+      const file = parseEmbedded(`${object.ref.name ?? "configmap"}/${key}`, text);
+      if (!isRecord(file) || !("groups" in file)) return [];
+      return [{ object, key, parsed: ruleGroupsOf(file) }];
+    });
+  });
+}
+
+const sameFile = (a: { configMap: BundleObject; key: string }, source: RuleSource) =>
+  a.configMap === source.object && a.key === source.key;
+
+/**
+ * The rule sources Prometheus evaluates: every valid PrometheusRule; a valid rule file of a
+ * ConfigMap when a Prometheus of the input loads it (and does not refuse to start), or when the
+ * input does not tell what its Prometheus loads.
+ */
+function evaluated(sources: readonly RuleSource[], loads: Loads): RuleSource[] {
+  return sources.filter((source) => {
+    if (source.parsed.error) return false;
+    if (source.key === undefined || !loads.complete) return true;
+    return loads.loads.some(
+      (l) => !refusalOf(l, sources) && l.ruleFiles.some((f) => sameFile(f, source)),
     );
+  });
+}
+
+type Loads = PrometheusLoads;
+
+/** Why Prometheus refuses to start: its configuration, or a rule file it loads that rulefmt refuses. */
+function refusalOf(load: PrometheusLoad, sources: readonly RuleSource[]) {
+  if (load.refusal) return load.refusal;
+  for (const file of load.ruleFiles) {
+    const source = sources.find((s) => sameFile(file, s));
+    const parsed = source ? source.parsed : ruleGroupsOf(parseEmbedded(file.path, file.text));
+    if (parsed.error)
+      return {
+        reason: `the rule file ${file.path} is invalid (${parsed.error})`,
+        object: file.configMap,
+        pointer: joinPointer("/data", file.key),
+      };
   }
-  return [];
+  return undefined;
 }
 
-/** The `groups` of a Prometheus rule file held in a ConfigMap. */
-function ruleFileGroups(path: string, text: string): unknown {
-  const file = parseEmbedded(path, text);
-  return isRecord(file) ? file.groups : undefined;
-}
-
-function groupRules(groups: unknown): PromRule[] {
-  if (!Array.isArray(groups)) return [];
-  return groups.flatMap((group) =>
-    isRecord(group) && Array.isArray(group.rules)
-      ? group.rules.flatMap((rule): PromRule[] =>
-          isRecord(rule) && typeof rule.expr === "string"
-            ? [
-                {
-                  alert: typeof rule.alert === "string",
-                  ...(typeof rule.record === "string" ? { record: rule.record } : {}),
-                  expr: rule.expr,
-                },
-              ]
-            : [],
-        )
-      : [],
-  );
-}
-
-/** A metric name in an expression, as a whole name (not `<metric>_bucket`). */
-function nameIn(metric: string): RegExp {
-  return new RegExp(`(?<![\\w:])${metric.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w:])`);
+/** Rules that alert on the metric, or on a series recorded from it (outside absent()). */
+function watchingAlerts(sources: readonly RuleSource[], metric: string): Set<RuleSource> {
+  const rules = sources.flatMap((s) => s.parsed.rules);
+  const names = watchedNames(rules, metric);
+  const watches = (rule: LoadedRule) =>
+    rule.selectors.some((sel) => !sel.inAbsent && names.some((n) => selectsMetric(sel, n)));
+  return new Set(sources.filter((s) => s.parsed.rules.some((r) => r.alert && watches(r))));
 }
 
 /**
  * The metric and every series recorded from it, directly or through other recording rules:
- * Prometheus writes a recorded series for every rule file it loads, so an alert on
+ * Prometheus writes a recorded series for every rule it evaluates, so an alert on
  * `scout:auth_failures:rate5m` watches the failures too.
  */
-function watchedNames(rules: readonly PromRule[], metric: string): RegExp[] {
+function watchedNames(rules: readonly LoadedRule[], metric: string): string[] {
   const names = new Set([metric]);
   let grew = true;
   while (grew) {
     grew = false;
     for (const rule of rules) {
       if (!rule.record || names.has(rule.record)) continue;
-      if ([...names].some((n) => nameIn(n).test(rule.expr))) {
+      const from = (sel: Selector) =>
+        !sel.inAbsent && [...names].some((n) => selectsMetric(sel, n));
+      if (rule.selectors.some(from)) {
         names.add(rule.record);
         grew = true;
       }
     }
   }
-  return [...names].map(nameIn);
+  return [...names];
 }
