@@ -9,7 +9,7 @@ import {
   type PodTemplate,
   type Settings,
 } from "@scout-deploy/core";
-import { type ComponentWorkload, componentWorkloads } from "../support/index.js";
+import { type ComponentWorkload, componentWorkloads, configMapsNamed } from "../support/index.js";
 import { parseEmbedded } from "./metrics-scraped/prometheus-config.js";
 
 /**
@@ -129,12 +129,10 @@ function mountedFiles(bundle: Bundle, ref: ContainerRef): Mounted {
     }
     const entries: { path: string; configMap: BundleObject; key: string; text: string }[] = [];
     for (const projection of projections) {
-      const configMap = bundle.objects.find(
-        (o) =>
-          o.value.kind === "ConfigMap" &&
-          o.ref.name === projection.name &&
-          effectiveNamespace(bundle, o) === namespace,
-      );
+      const configMap =
+        typeof projection.name === "string"
+          ? configMapsNamed(bundle, namespace, projection.name)[0]
+          : undefined;
       if (!configMap) {
         opaque.push(mountPath);
         continue;

@@ -7,7 +7,6 @@ import {
   instanceOf,
   isRecord,
   joinPointer,
-  type Settings,
   z,
 } from "@scout-deploy/core";
 import {

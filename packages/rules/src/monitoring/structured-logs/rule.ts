@@ -10,7 +10,7 @@ import {
   type RuleReport,
 } from "@scout-deploy/core";
 import { literalSetting } from "../../secrets/env.js";
-import { componentWorkloads } from "../../support/index.js";
+import { componentWorkloads, configMapsNamed } from "../../support/index.js";
 
 type Report = (r: RuleReport<"appText" | "prometheusText" | "nginxText">) => void;
 
@@ -133,12 +133,7 @@ function mountedConfigMaps(container: ContainerRef, bundle: Bundle): BundleObjec
       }
     }
   }
-  return bundle.objects.filter(
-    (o) =>
-      o.ref.kind === "ConfigMap" &&
-      names.has(o.ref.name ?? "") &&
-      effectiveNamespace(bundle, o) === namespace,
-  );
+  return [...names].flatMap((name) => configMapsNamed(bundle, namespace, name));
 }
 
 /** nginx directives of a config text: [name, ...arguments], quotes kept, comments left out. */

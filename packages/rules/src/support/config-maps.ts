@@ -1,0 +1,28 @@
+import type { Bundle, BundleObject } from "@scout-deploy/core";
+import { effectiveNamespace } from "@scout-deploy/core";
+
+const byPlace = new WeakMap<Bundle, Map<string, BundleObject[]>>();
+
+/**
+ * The ConfigMaps a pod of `namespace` reaches by `name`, in the bundle's order (an object written
+ * twice gives two). Indexed once per bundle: rules ask for every Prometheus and nginx of it.
+ */
+export function configMapsNamed(
+  bundle: Bundle,
+  namespace: string | undefined,
+  name: string,
+): readonly BundleObject[] {
+  let index = byPlace.get(bundle);
+  if (!index) {
+    index = new Map();
+    for (const object of bundle.objects) {
+      if (object.value.kind !== "ConfigMap" || object.ref.name === undefined) continue;
+      const key = placeKey(effectiveNamespace(bundle, object), object.ref.name);
+      index.set(key, [...(index.get(key) ?? []), object]);
+    }
+    byPlace.set(bundle, index);
+  }
+  return index.get(placeKey(namespace, name)) ?? [];
+}
+
+const placeKey = (namespace: string | undefined, name: string) => `${namespace ?? ""}\u0000${name}`;
