@@ -185,14 +185,24 @@ function configMapProjections(
  * What the Prometheus workloads of the input load; `complete` when there is one and the input
  * tells what each loads (then nothing else of the input configures them).
  */
-export function prometheusLoads(bundle: Bundle, settings: Settings) {
+export function prometheusLoads(bundle: Bundle, settings: Settings): PrometheusLoads {
+  // metrics-scraped and security-alerts both ask, with the run's one settings object.
+  const known = loadsByBundle.get(bundle);
+  if (known?.settings === settings) return known.loads;
   const loads = componentWorkloads(bundle, settings, "prometheus").flatMap(
     (w) => prometheusLoad(bundle, w) ?? [],
   );
-  return { loads, complete: loads.length > 0 && loads.every((l) => l.known) };
+  const result = { loads, complete: loads.length > 0 && loads.every((l) => l.known) };
+  loadsByBundle.set(bundle, { settings, loads: result });
+  return result;
 }
 
-export type PrometheusLoads = ReturnType<typeof prometheusLoads>;
+export interface PrometheusLoads {
+  loads: PrometheusLoad[];
+  complete: boolean;
+}
+
+const loadsByBundle = new WeakMap<Bundle, { settings: Settings; loads: PrometheusLoads }>();
 
 /** What one Prometheus workload loads. */
 export function prometheusLoad(
