@@ -9,7 +9,12 @@ import {
   type PodTemplate,
   type Settings,
 } from "@scout-deploy/core";
-import { type ComponentWorkload, componentWorkloads, configMapsNamed } from "../support/index.js";
+import {
+  type ComponentWorkload,
+  componentWorkloads,
+  configMapProjections,
+  configMapsNamed,
+} from "../support/index.js";
 import { parseEmbedded } from "./metrics-scraped/prometheus-config.js";
 
 /**
@@ -167,18 +172,6 @@ function addFolders(files: Map<string, MountedFile | "dir">, path: string) {
   for (let dir = dirname(path); dir !== "/"; dir = dirname(dir)) {
     if (!files.has(dir)) files.set(dir, "dir");
   }
-}
-
-function configMapProjections(
-  volume: Record<string, unknown>,
-): Record<string, unknown>[] | undefined {
-  if (isRecord(volume.configMap)) return [volume.configMap];
-  if (isRecord(volume.projected) && Array.isArray(volume.projected.sources)) {
-    return volume.projected.sources.flatMap((s) =>
-      isRecord(s) && isRecord(s.configMap) ? [s.configMap] : [],
-    );
-  }
-  return undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Bundle, BundleObject } from "@scout-deploy/core";
-import { effectiveNamespace } from "@scout-deploy/core";
+import { effectiveNamespace, isRecord } from "@scout-deploy/core";
 
 const byPlace = new WeakMap<Bundle, Map<string, BundleObject[]>>();
 
@@ -26,3 +26,19 @@ export function configMapsNamed(
 }
 
 const placeKey = (namespace: string | undefined, name: string) => `${namespace ?? ""}\u0000${name}`;
+
+/**
+ * The ConfigMap sources of a volume (`configMap`, or the `configMap`s a `projected` volume
+ * lists); undefined for a volume of any other kind.
+ */
+export function configMapProjections(
+  volume: Record<string, unknown>,
+): Record<string, unknown>[] | undefined {
+  if (isRecord(volume.configMap)) return [volume.configMap];
+  if (isRecord(volume.projected) && Array.isArray(volume.projected.sources)) {
+    return volume.projected.sources.flatMap((s) =>
+      isRecord(s) && isRecord(s.configMap) ? [s.configMap] : [],
+    );
+  }
+  return undefined;
+}

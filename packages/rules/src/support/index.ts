@@ -1,5 +1,5 @@
 /** Helpers shared by the Security Guide rules: namespaces, service accounts, RBAC, probes. */
-export { configMapsNamed } from "./config-maps.js";
+export { configMapProjections, configMapsNamed } from "./config-maps.js";
 export { effectiveNamespace, isClusterScoped, scoutNamespace } from "./namespace.js";
 export { mainContainer, numberedPort, resolvePort } from "./ports.js";
 export {

@@ -10,7 +10,7 @@ import {
   type RuleReport,
 } from "@scout-deploy/core";
 import { literalSetting } from "../../secrets/env.js";
-import { componentWorkloads, configMapsNamed } from "../../support/index.js";
+import { componentWorkloads, configMapProjections, configMapsNamed } from "../../support/index.js";
 
 type Report = (r: RuleReport<"appText" | "prometheusText" | "nginxText">) => void;
 
@@ -123,14 +123,8 @@ function mountedConfigMaps(container: ContainerRef, bundle: Bundle): BundleObjec
   const names = new Set<string>();
   for (const volume of volumes.filter(isRecord)) {
     if (!mounted.has(volume.name)) continue;
-    if (isRecord(volume.configMap) && typeof volume.configMap.name === "string") {
-      names.add(volume.configMap.name);
-    }
-    const sources = isRecord(volume.projected) ? volume.projected.sources : undefined;
-    for (const source of Array.isArray(sources) ? sources.filter(isRecord) : []) {
-      if (isRecord(source.configMap) && typeof source.configMap.name === "string") {
-        names.add(source.configMap.name);
-      }
+    for (const projection of configMapProjections(volume) ?? []) {
+      if (typeof projection.name === "string") names.add(projection.name);
     }
   }
   return [...names].flatMap((name) => configMapsNamed(bundle, namespace, name));
