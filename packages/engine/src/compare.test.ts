@@ -106,4 +106,29 @@ describe("compareResults", () => {
     const { fingerprint: _b, ...now } = { ...finding("y"), path: "/spec", message: "on line 9" };
     expect(compareResults([old], head([now])).summary).toMatchObject({ unchanged: 1, fixed: 0 });
   });
+
+  it("keeps a base finding whose fingerprint an earlier version computed differently", () => {
+    const on = (fingerprint: string, name: string): Finding => ({
+      ...finding(fingerprint),
+      message: `container "api" of ${name} runs as root`,
+      object: { apiVersion: "apps/v1", kind: "Deployment", namespace: "scout", name },
+      path: "/spec/template/spec/containers/0",
+    });
+    const result = compareResults(
+      [on("old-1", "api"), on("old-2", "api"), on("old-3", "web")],
+      head([on("new-1", "api"), on("new-2", "api"), on("new-3", "worker")]),
+    );
+    expect(result.findings.map((f) => [f.fingerprint, f.baseline])).toEqual([
+      ["new-1", "unchanged"],
+      ["new-2", "unchanged"],
+      ["new-3", "new"],
+    ]);
+    expect(result.fixed.map((f) => f.fingerprint)).toEqual(["old-3"]);
+  });
+
+  it("does not call a finding with another message the base's under a changed fingerprint", () => {
+    const old = { ...finding("old"), message: "runs as root", path: "/spec" };
+    const now = { ...finding("new"), message: "runs privileged", path: "/spec" };
+    expect(compareResults([old], head([now])).summary).toMatchObject({ new: 1, fixed: 1 });
+  });
 });

@@ -71,15 +71,16 @@ export function compareResults(
   const findings = head.findings.map(
     (finding): MarkedFinding => ({ ...finding, baseline: take(finding) ? "unchanged" : "new" }),
   );
-  for (const finding of head.suppressed) take(finding);
+  const missed = head.suppressed.filter((finding) => !take(finding));
   // A base finding is fixed when the head has none of what it stood for.
-  const fixed: Finding[] = [];
+  const unmatched: Finding[] = [];
   for (const finding of base) {
     const prints = baseMerges ? printsOf(finding) : [fingerprintOfFinding(finding)];
     if (!prints.every((print) => (remaining.get(print) ?? 0) > 0)) continue;
     for (const print of prints) remaining.set(print, (remaining.get(print) ?? 0) - 1);
-    fixed.push(finding);
+    unmatched.push(finding);
   }
+  const fixed = matchAcrossFingerprintChanges(unmatched, findings, missed);
   const fresh = findings.filter((f) => f.baseline === "new");
   return {
     findings,
@@ -91,6 +92,38 @@ export function compareResults(
       passed: !fresh.some((f) => failsAt(f.severity, failOn)),
     },
   };
+}
+
+/**
+ * A base saved by an earlier version can name a finding by a fingerprint this version computes
+ * differently (the identity of an object written twice changed once): a head finding the
+ * fingerprints left new is still the base's when its rule, object, path and message (numbers
+ * of places left out) are the same as those of a base finding nothing else matched. Returns
+ * the base findings left: the fixed. Merged findings name several places: they are not matched.
+ */
+function matchAcrossFingerprintChanges(
+  unmatched: readonly Finding[],
+  findings: MarkedFinding[],
+  suppressed: readonly Finding[],
+): Finding[] {
+  const looseKey = ({ fingerprint: _, ...finding }: Finding) => fingerprintOfFinding(finding);
+  const left = new Map<string, Finding[]>();
+  for (const finding of unmatched) {
+    if (finding.merged) continue;
+    const key = looseKey(finding);
+    left.set(key, [...(left.get(key) ?? []), finding]);
+  }
+  const claim = (finding: Finding): boolean => {
+    if (finding.merged) return false;
+    const candidates = left.get(looseKey(finding));
+    return candidates !== undefined && candidates.shift() !== undefined;
+  };
+  for (const finding of findings) {
+    if (finding.baseline === "new" && claim(finding)) finding.baseline = "unchanged";
+  }
+  for (const finding of suppressed) claim(finding);
+  const stillLeft = new Set([...left.values()].flat());
+  return unmatched.filter((finding) => finding.merged || stillLeft.has(finding));
 }
 
 /** Each base fingerprint's message parts (evaluate joins one field's messages with "; "). */
