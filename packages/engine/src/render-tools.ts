@@ -22,6 +22,7 @@ import {
 } from "@scout-deploy/core";
 import { displayPath } from "@scout-deploy/loader";
 import { clusterGates } from "./cluster-gates.js";
+import { helmOverrides } from "./helm-overrides.js";
 import type {
   HelmSourceMap,
   ImageEntry,
@@ -144,6 +145,7 @@ export function renderHelm(
       },
       templates: templatesOf(text, chart, cwd),
       subchartValues: subchartValuesOf(text, chart, cwd),
+      overrides: helmOverrides(options, (path) => displayPath(resolve(cwd, path), cwd)),
       // Later files win in Helm, so the relocation looks them up last first.
       values: values.map((file) => ({
         file: displayPath(file, cwd),

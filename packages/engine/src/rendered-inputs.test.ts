@@ -114,29 +114,43 @@ describe("check of a Helm chart (real helm template)", () => {
       helm: { set: ["securityContext.privileged=true"] },
       tools,
     });
-    // --set is no file: the finding is on the default it overrode, where the key is defined.
-    expect(find(result.findings, "pod/not-privileged")).toMatchObject({
-      file: `${chart}/values.yaml`,
-      line: 15,
-    });
+    // --set is no file: the finding is on the default it overrode, where the key is defined,
+    // and names the flag, since that line shows the value the flag replaced.
+    const privileged = find(result.findings, "pod/not-privileged");
+    expect(privileged).toMatchObject({ file: `${chart}/values.yaml`, line: 15 });
+    expect(privileged.message).toMatch(/\(set by --set securityContext\.privileged=true\)$/);
+    const others = result.findings.filter((f) => f !== privileged);
+    expect(others.map((f) => f.ruleId)).toContain("workload/resources");
+    expect(others.filter((f) => f.message.includes("set by"))).toEqual([]);
   });
 
   helmIt(
-    "puts a value of --set-string, --set-json or --set-file where a --set one lands",
+    "puts a value of --set-string or --set-json where a --set one lands, of --set-file on its file",
     async () => {
       const dir = mkdtempSync(join(tmpdir(), "scout-set-file-"));
       writeFileSync(join(dir, "privileged.txt"), "true");
       const where = async (helm: HelmOptions) => {
         const { result } = await runCheck({ cwd: repo, paths: [chart], helm, tools });
         const found = find(result.findings, "pod/not-privileged");
-        return `${found.file}:${found.line}`;
+        return `${found.file}:${found.line} ${found.message.match(/\(set by (.*)\)$/)?.[1]}`;
       };
-      const bySet = await where({ set: ["securityContext.privileged=true"] });
-      expect(bySet).toBe(`${chart}/values.yaml:15`);
-      expect(await where({ setString: ["securityContext.privileged=true"] })).toBe(bySet);
-      expect(await where({ setJson: ["securityContext.privileged=true"] })).toBe(bySet);
+      const bySet = await where({ set: ["replicaCount=2,securityContext.privileged=true"] });
+      expect(bySet).toBe(`${chart}/values.yaml:15 --set securityContext.privileged=true`);
+      expect(await where({ setString: ["securityContext.privileged=true"] })).toBe(
+        `${chart}/values.yaml:15 --set-string securityContext.privileged=true`,
+      );
+      expect(
+        await where({
+          setJson: ['securityContext={"privileged":true,"allowPrivilegeEscalation":false}'],
+        }),
+      ).toBe(
+        `${chart}/values.yaml:15 --set-json securityContext={"privileged":true,"allowPrivilegeEscalation":false}`,
+      );
+      // --set-file's value is a file's text: the finding is on that file, which the user edits.
       const file = relative(repo, join(dir, "privileged.txt"));
-      expect(await where({ setFile: [`securityContext.privileged=${file}`] })).toBe(bySet);
+      expect(await where({ setFile: [`securityContext.privileged=${file}`] })).toBe(
+        `${file}:1 --set-file securityContext.privileged=${file}`,
+      );
     },
   );
 

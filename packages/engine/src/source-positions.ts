@@ -14,6 +14,7 @@ import {
   type SourceDocument,
   splitPointer,
 } from "@scout-deploy/core";
+import { type HelmOverride, overrideOf } from "./helm-overrides.js";
 
 /** Where a Helm chart's rendered documents came from. */
 export interface HelmSourceMap {
@@ -31,6 +32,8 @@ export interface HelmSourceMap {
    * "db/cache"): a subchart template's `.Values.x` is the parent's `db.x` over these.
    */
   subchartValues?: Record<string, { file: string; text: string }>;
+  /** The value flags (`--set`, ...), in the order helm merges them. */
+  overrides?: readonly HelmOverride[];
 }
 
 /**
@@ -160,9 +163,13 @@ export function relocateFindings<F extends Finding>(
     const index = documentIndexAt(documents, finding.line);
     const document = documents[index];
     const pointer = finding.path ?? "";
+    const helm =
+      document && source.map.kind === "helm"
+        ? helmPosition(source, source.map, finding.line, pointer, texts)
+        : undefined;
     const position = document
       ? source.map.kind === "helm"
-        ? helmPosition(source, source.map, finding.line, pointer, texts)
+        ? helm?.position
         : kustomizePosition(source.map, document.value, index, finding, texts)
       : undefined;
     const rendered: RenderedLocation = {
@@ -174,7 +181,13 @@ export function relocateFindings<F extends Finding>(
       source.map.kind === "helm" && position && generatedAt(source.map, position)
         ? { fingerprint: sameAcrossRenders(finding) }
         : {};
-    return { ...(position ? placedAt(finding, position) : finding), ...generated, rendered };
+    const setBy = helm?.setBy ? { message: `${finding.message} (set by ${helm.setBy})` } : {};
+    return {
+      ...(position ? placedAt(finding, position) : finding),
+      ...setBy,
+      ...generated,
+      rendered,
+    };
   });
 }
 
@@ -227,30 +240,43 @@ class Parsed {
 
 // ---- Helm ----
 
+/** Where a finding on a chart's output goes, and the value flag that decided it, if one did. */
+interface HelmPlacement {
+  position?: Position | undefined;
+  /** `--set a.b=true`: the values file's line shows the value it overrode. */
+  setBy?: string;
+}
+
 function helmPosition(
   source: RenderedSource,
   map: HelmSourceMap,
   line: number,
   pointer: string,
   parsed: Parsed,
-): Position | undefined {
+): HelmPlacement {
   const heading = templateHeadingAt(source.text, line);
   const template = heading && map.templates[heading.name];
-  if (!template) return heading && packagedSubchartEntry(map, heading.name, parsed);
+  if (!template) return { position: heading && packagedSubchartEntry(map, heading.name, parsed) };
   const tokens = splitPointer(pointer);
   const lines = documentLines(template.text, heading.occurrence);
   const match = matchTemplate(lines, tokens);
   const templatePosition = lineAt(template.file, lines, match.line, match.column);
   // The whole document, or a key the template does not spell (an include printed it): the
   // document's first line in the template, rather than the rendered text no one edits.
-  if (match.line < 0) return documentStart(template.file, lines);
+  if (match.line < 0) return { position: documentStart(template.file, lines) };
   const valuesPath =
     valuesReference(lines, match, tokens) ??
     listItemReference(lines, match, tokens) ??
     rangeItemReference(template.text, match, heading.occurrence);
-  if (!valuesPath) return templatePosition;
-  const files = valuesInScope(map, subchartsOf(heading.name));
-  return valuesPosition(files, valuesPath, parsed) ?? templatePosition;
+  if (!valuesPath) return { position: templatePosition };
+  const chain = subchartsOf(heading.name);
+  const override = overrideOf(map.overrides, [...chain, ...valuesPath]);
+  // A --set-file value is a file's text: that file is what the user edits.
+  if (override?.file)
+    return { position: { file: override.file, line: 1, column: 1 }, setBy: override.flag };
+  const position =
+    valuesPosition(valuesInScope(map, chain), valuesPath, parsed) ?? templatePosition;
+  return { position, ...(override ? { setBy: override.flag } : {}) };
 }
 
 /**
