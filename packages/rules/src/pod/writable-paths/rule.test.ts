@@ -88,6 +88,30 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(writablePath
   ],
   invalid: [
     {
+      name: "an emptyDir at /tmp/../etc: the runtime mounts it over /etc, not under /tmp",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          volumes: [{name: tmp, emptyDir: {}}, {name: etc, emptyDir: {}}]
+          containers:
+            - name: app
+              securityContext: {readOnlyRootFilesystem: true}
+              volumeMounts:
+                - {name: tmp, mountPath: //tmp/}
+                - {name: etc, mountPath: /tmp/../etc}
+      `,
+      errors: [
+        {
+          messageId: "writableMount",
+          line: 11,
+          column: 23,
+          data: { container: "app", path: "/etc (written /tmp/../etc)", volume: "etc" },
+        },
+      ],
+    },
+    {
       name: "/tmp from a hostPath volume that two containers mount: one place to fix, the volume",
       yaml: `
         apiVersion: v1

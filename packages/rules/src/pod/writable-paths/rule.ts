@@ -9,6 +9,7 @@ import {
   z,
 } from "@scout-deploy/core";
 import { guideSettings } from "../../settings.js";
+import { containerPath } from "../../support/container-paths.js";
 
 /** Volume types the kubelet always mounts read-only. */
 const READ_ONLY_TYPES = ["configMap", "secret", "downwardAPI", "projected", "image"];
@@ -72,7 +73,7 @@ export const writablePaths = defineRule({
       for (const mount of mountsOf(container)) {
         // A mount of a volume the pod lacks is refused, read-only or not: say that, not "writable".
         if (!mount.defined && mount.path !== TMP) {
-          report("undefinedVolume", mount.pointer, { path: mount.path, volume: mount.volume });
+          report("undefinedVolume", mount.pointer, { path: mount.shown, volume: mount.volume });
           continue;
         }
         if (mount.readOnly || READ_ONLY_TYPES.includes(mount.type)) continue;
@@ -83,8 +84,8 @@ export const writablePaths = defineRule({
             report("tmpNotEmptyDir", mount.sourcePointer ?? mount.pointer, { type: mount.type });
           continue;
         }
-        if ([TMP, ...allowed].some((path) => isUnder(mount.path, path))) continue;
-        report("writableMount", mount.pointer, { path: mount.path, volume: mount.volume });
+        if ([TMP, ...allowed].some((path) => isUnder(mount.path, containerPath(path)))) continue;
+        report("writableMount", mount.pointer, { path: mount.shown, volume: mount.volume });
       }
       if (!tmpMounted) {
         const pointer = Array.isArray(container.container.volumeMounts)
@@ -97,7 +98,10 @@ export const writablePaths = defineRule({
 });
 
 interface Mount {
+  /** Where it lands in the container. */
   path: string;
+  /** That, and the text written when it reads otherwise. */
+  shown: string;
   volume: string;
   type: string;
   readOnly: boolean;
@@ -145,7 +149,8 @@ function mountsOf(container: ContainerRef): Mount[] {
     const source = isRecord(volume) ? volume[type] : undefined;
     return [
       {
-        path: mount.mountPath.replace(/\/+$/, "") || "/",
+        path: containerPath(mount.mountPath),
+        shown: shownPath(mount.mountPath),
         volume: String(mount.name),
         type,
         readOnly: mount.readOnly === true || (isRecord(source) && source.readOnly === true),
@@ -159,6 +164,13 @@ function mountsOf(container: ContainerRef): Mount[] {
       },
     ];
   });
+}
+
+/** The path the mount lands on, and the one written when it reads otherwise ("/tmp/../etc"). */
+function shownPath(mountPath: string): string {
+  const landed = containerPath(mountPath);
+  const written = mountPath.replace(/\/+$/, "") || "/";
+  return written === landed ? landed : `${landed} (written ${mountPath})`;
 }
 
 function isUnder(path: string, allowed: string): boolean {
