@@ -192,6 +192,11 @@ export interface RotateCommandOptions extends Clock {
    * @default true
    */
   roll?: boolean;
+  /**
+   * Other manifests searched for readers (`--consumers`). They are not written: each reader
+   * there that a restart would refresh is named with the annotation that rolls it.
+   */
+  elsewhere?: readonly InputFile[];
 }
 
 export function secretsRotate(options: RotateCommandOptions): CommandResult {
@@ -219,7 +224,7 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
         output: { target: options.out, text: serialize(documents) },
         messages: [
           `Secret ${metadataName(target.value)}: ${what}`,
-          ...droppedReaders(options.input, target, dropped),
+          ...droppedReaders(searched(options), target, dropped),
         ],
         exitCode: 0,
         secretValues: [],
@@ -233,18 +238,19 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
       overlapDays: options.overlapDays,
     });
     replace(target, rotation.manifest);
-    const consumers = readersOf(options.input, target, rotation.rotatedKeys);
-    const rolled =
+    const consumers = readersOf(searched(options), target, rotation.rotatedKeys);
+    const digests =
       options.roll === false
-        ? new Set<SecretConsumer>()
-        : rollConsumers(documents, consumers, target, rotation.manifest);
+        ? new Map<SecretConsumer, string>()
+        : consumerDigests(consumers, target, rotation.manifest);
+    const rolled = rollConsumers(documents, digests, options.input.path);
     return {
       output: { target: options.out, text: serialize(documents) },
       messages: [
         `rotated Secret ${metadataName(target.value)} at ${now.toISOString()}`,
         ...rotation.rotatedKeys.map((key, i) => `  ${key}: ${fingerprint(rotation.newValues[i]!)}`),
         overlapMessage(rotation.rotatedKeys, rotation.previousExpiresAt),
-        ...consumerMessages(options.input.path, consumers, rolled, metadataName(target.value)),
+        ...consumerMessages(searched(options), consumers.consumers, rolled, digests, target),
       ],
       exitCode: 0,
       secretValues: rotation.newValues,
@@ -308,12 +314,26 @@ function overlapMessage(keys: readonly string[], expires: Date | undefined): str
   return `  the old values stay in the Secret under ${previous} until ${expires.toISOString()} (a copy to roll back to: Scout's pods read only ${keys.join(", ")}); then run rotate --drop-previous`;
 }
 
-/** The target Secret as the bundle of the input file sees it, with that bundle. */
-function bundledTarget(input: InputFile, target: SecretSlot) {
-  const bundle = buildBundle([parseSource(input.path, input.text)]);
+/** The file holding the Secret, then the other files searched for its readers. */
+interface Searched {
+  input: InputFile;
+  elsewhere: readonly InputFile[];
+}
+
+function searched(options: RotateCommandOptions): Searched {
+  const elsewhere = (options.elsewhere ?? []).filter((file) => file.path !== options.input.path);
+  return { input: options.input, elsewhere };
+}
+
+/** The target Secret as the bundle of the searched files sees it, with that bundle. */
+function bundledTarget({ input, elsewhere }: Searched, target: SecretSlot) {
+  const bundle = buildBundle(
+    [input, ...elsewhere].map((file) => parseSource(file.path, file.text)),
+  );
   const metadata = isRecord(target.value.metadata) ? target.value.metadata : {};
   const secret = bundle.objects.find(
     (o) =>
+      o.document.file.path === input.path &&
       o.value.kind === "Secret" &&
       o.ref.name === metadata.name &&
       o.ref.namespace === (typeof metadata.namespace === "string" ? metadata.namespace : undefined),
@@ -321,30 +341,42 @@ function bundledTarget(input: InputFile, target: SecretSlot) {
   return { bundle, secret };
 }
 
-/** The workloads of the input file that read any of `keys` of the target Secret. */
-function readersOf(input: InputFile, target: SecretSlot, keys: readonly string[]) {
-  const { bundle, secret } = bundledTarget(input, target);
+/** The workloads of the searched files that read any of `keys` of the target Secret. */
+function readersOf(files: Searched, target: SecretSlot, keys: readonly string[]) {
+  const { bundle, secret } = bundledTarget(files, target);
   if (!secret) return { bundle, consumers: [] as SecretConsumer[] };
   return { bundle, consumers: secretConsumers(bundle, secret, keys) };
 }
 
-/**
- * Writes the digest of the Secret data each rollable consumer reads at start into its pod
- * template, in the file's own document (its other lines as written). Returns those rolled.
- */
-function rollConsumers(
-  documents: readonly ParsedDocument[],
+/** The digest of the Secret data each rollable consumer reads at start, after the rotation. */
+function consumerDigests(
   { bundle, consumers }: ReturnType<typeof readersOf>,
   target: SecretSlot,
   rotated: Manifest,
-): Set<SecretConsumer> {
-  const rolled = new Set<SecretConsumer>();
+): Map<SecretConsumer, string> {
+  const digests = new Map<SecretConsumer, string>();
   for (const consumer of consumers) {
     if (consumer.fate !== "roll" && consumer.fate !== "held") continue;
     const beside = secretsBeside(bundle, consumer.workload);
     const dataOf = (name: string) =>
       name === metadataName(target.value) ? dataStrings(rotated) : storedData(beside.get(name));
-    const digest = secretsDigest(consumer.workload, dataOf);
+    digests.set(consumer, secretsDigest(consumer.workload, dataOf));
+  }
+  return digests;
+}
+
+/**
+ * Writes each digest into the consumer's pod template, in the output file's own document (its
+ * other lines as written). Readers of other files are not written. Returns those rolled.
+ */
+function rollConsumers(
+  documents: readonly ParsedDocument[],
+  digests: ReadonlyMap<SecretConsumer, string>,
+  file: string,
+): Set<SecretConsumer> {
+  const rolled = new Set<SecretConsumer>();
+  for (const [consumer, digest] of digests) {
+    if (consumer.workload.document.file.path !== file) continue;
     const template = podTemplateOf(consumer.workload)!;
     const path = [...splitPointer(template.metadataPointer), "annotations"];
     if (annotate(documents, consumer.workload, path, digest)) rolled.add(consumer);
@@ -352,39 +384,63 @@ function rollConsumers(
   return rolled;
 }
 
-/** Notes on every reader: rolled, refreshed in place, or left with the old values (and why). */
+/**
+ * Notes on every reader: rolled, to roll in its own file (`--consumers`), refreshed in place, or
+ * left with the old values (and why).
+ */
 function consumerMessages(
-  path: string,
-  { consumers }: ReturnType<typeof readersOf>,
+  files: Searched,
+  consumers: readonly SecretConsumer[],
   rolled: ReadonlySet<SecretConsumer>,
-  secret: string,
+  digests: ReadonlyMap<SecretConsumer, string>,
+  target: SecretSlot,
 ): string[] {
+  const secret = metadataName(target.value);
   const lines: string[] = [];
-  const group = (title: string, members: SecretConsumer[]) => {
-    if (members.length > 0) lines.push(title, ...members.map((c) => consumerNote(c, secret)));
+  const group = (
+    title: string,
+    members: SecretConsumer[],
+    note = (c: SecretConsumer) => [consumerNote(c, secret)],
+  ) => {
+    if (members.length > 0) lines.push(title, ...members.flatMap(note));
   };
+  const rollable = (c: SecretConsumer) => c.fate === "roll" && digests.has(c);
+  const elsewhere = (c: SecretConsumer) => c.workload.document.file.path !== files.input.path;
   group(
     `  rolled when the output is applied (${SECRETS_DIGEST_ANNOTATION} in the pod template):`,
-    consumers.filter((c) => c.fate === "roll" && rolled.has(c)),
+    consumers.filter((c) => rollable(c) && rolled.has(c)),
+  );
+  group(
+    `  in another file, which rotate does not write: set ${SECRETS_DIGEST_ANNOTATION} in its pod template's annotations to the value shown, or restart it once the Secret is applied`,
+    consumers.filter((c) => rollable(c) && elsewhere(c)),
+    (c) => [
+      consumerNote(c, secret, "a new pod template rolls its pods"),
+      `      ${SECRETS_DIGEST_ANNOTATION}: "${digests.get(c)}"`,
+    ],
   );
   group(
     "  NOT restarted by applying the output: these pods keep the old values until recreated",
-    consumers.filter((c) => c.fate !== "refreshed" && !(c.fate === "roll" && rolled.has(c))),
+    consumers.filter(
+      (c) => c.fate !== "refreshed" && !(rollable(c) && (rolled.has(c) || elsewhere(c))),
+    ),
   );
   group(
     "  read through mounted files, no restart needed:",
     consumers.filter((c) => c.fate === "refreshed"),
   );
+  const others = files.elsewhere.length;
   lines.push(
-    `  only ${path} was searched: a workload elsewhere that reads ${secret} through env, envFrom or subPath keeps the old values until restarted (kubectl rollout restart deployment/NAME)`,
+    others > 0
+      ? `  searched ${files.input.path} and ${others} other file${others === 1 ? "" : "s"} (--consumers) for readers of ${secret}`
+      : `  only ${files.input.path} was searched: a workload elsewhere that reads ${secret} through env, envFrom or subPath keeps the old values until restarted (kubectl rollout restart deployment/NAME); --consumers PATH searches more`,
   );
   return lines;
 }
 
 /** Readers that name a dropped `-previous` key: their new pods cannot start without it. */
-function droppedReaders(input: InputFile, target: SecretSlot, dropped: readonly string[]) {
+function droppedReaders(files: Searched, target: SecretSlot, dropped: readonly string[]) {
   if (dropped.length === 0) return [];
-  const { consumers } = readersOf(input, target, dropped);
+  const { consumers } = readersOf(files, target, dropped);
   return consumers
     .filter((c) => c.reads.some((read) => read.keys !== "all"))
     .map(

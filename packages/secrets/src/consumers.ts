@@ -243,10 +243,10 @@ export function consumerPosition(consumer: SecretConsumer): Position {
 }
 
 /** One line of a note about a consumer: where, who, how it reads, what becomes of its pods. */
-export function consumerNote(consumer: SecretConsumer, secret: string): string {
+export function consumerNote(consumer: SecretConsumer, secret: string, why = consumer.why): string {
   const { file, line } = consumerPosition(consumer);
   const vias = [...new Set(consumer.reads.map((read) => read.via))].join(", ");
-  return `  ${file}:${line}: ${describeRef(consumer.workload.ref)} reads ${secret} through ${vias}: ${consumer.why}`;
+  return `  ${file}:${line}: ${describeRef(consumer.workload.ref)} reads ${secret} through ${vias}: ${why}`;
 }
 
 /**

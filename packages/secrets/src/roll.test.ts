@@ -260,6 +260,62 @@ items:
   });
 });
 
+describe("secrets rotate --consumers: readers in other files", () => {
+  const parts = compliant.text.split("\n---\n");
+  const secretText = parts.find((part) => /^kind: Secret$/m.test(part))!;
+  const appsText = parts.filter((part) => part !== secretText).join("\n---\n");
+  const split = (seed: string, roll?: boolean) =>
+    secretsRotate({
+      input: { path: "k8s/secret.yaml", text: secretText },
+      elsewhere: [{ path: "k8s/apps.yaml", text: appsText }],
+      out: "-",
+      now,
+      random: countingRandom(seed),
+      keys: ["api-token"],
+      ...(roll === undefined ? {} : { roll }),
+    });
+
+  it("names each reader of another file with the annotation that rolls it, the one rotate would write", () => {
+    const result = split("split");
+    const notes = result.messages.join("\n");
+    const together = rotate(compliant, ["api-token"], "split").output!.text;
+    const digest = templateAnnotation(together, "Deployment/backend")!;
+    const line = appsText.split("\n").indexOf("            - name: API_TOKEN") + 1;
+    expect(notes).toContain(
+      `  k8s/apps.yaml:${line}: Deployment scout/backend reads scout-secrets through env: `,
+    );
+    expect(notes).toContain(`      ${SECRETS_DIGEST_ANNOTATION}: "${digest}"`);
+    expect(notes).toMatch(/in another file, which rotate does not write/);
+    expect(notes).toContain("searched k8s/secret.yaml and 1 other file (--consumers)");
+    expect(notes).not.toContain("NOT restarted");
+    // Only the Secret's file is written.
+    expect([...documentsOf(result.output!.text).keys()]).toEqual(["Secret/scout-secrets"]);
+  });
+
+  it("lists them as not restarted with roll: false, and says when only FILE was searched", () => {
+    expect(split("x", false).messages.join("\n")).toMatch(
+      /NOT restarted[^\n]*\n {2}k8s\/apps\.yaml:\d+: Deployment scout\/backend/,
+    );
+    const alone = rotate({ path: "k8s/secret.yaml", text: secretText }, ["api-token"]);
+    expect(alone.messages.at(-1)).toMatch(/only k8s\/secret\.yaml was searched.*--consumers PATH/);
+  });
+
+  it("warns of a reader in another file that names a dropped -previous key", () => {
+    const first = rotate({ path: "k8s/secret.yaml", text: secretText }, ["api-token"]).output!.text;
+    const reader = appsText.replace("key: api-token", "key: api-token-previous");
+    const result = secretsRotate({
+      input: { path: "k8s/secret.yaml", text: first },
+      elsewhere: [{ path: "k8s/apps.yaml", text: reader }],
+      out: "-",
+      now: new Date("2027-01-01T00:00:00Z"),
+      dropPrevious: true,
+    });
+    expect(result.messages.join("\n")).toMatch(
+      /k8s\/apps\.yaml:\d+: Deployment scout\/backend .*dropped key: its new pods fail to start/,
+    );
+  });
+});
+
 const kubectl = findTool("kubectl");
 
 describe.skipIf(!kubectl)("kubectl reads the rolled output as the API server would get it", () => {

@@ -52,6 +52,28 @@ function expectAbsent(text: string, values: readonly string[]) {
   }
 }
 
+/** A Secret and a Deployment that reads its api-token from env. */
+const readerApp = `apiVersion: v1
+kind: Secret
+metadata: {name: scout-secrets, namespace: scout}
+data: {api-token: ${b64("a".repeat(44))}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: backend, namespace: scout}
+spec:
+  selector: {matchLabels: {app: backend}}
+  template:
+    metadata:
+      labels: {app: backend}
+    spec:
+      containers:
+        - name: api
+          env:
+            - name: API_TOKEN
+              valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}
+`;
+
 describe("scout-deploy secrets and incident", () => {
   it("generate writes a 0600 file, prints fingerprints only, and every value decodes to 32 bytes", async () => {
     const result = await run([
@@ -101,27 +123,7 @@ describe("scout-deploy secrets and incident", () => {
   });
 
   it("rotate rolls the Deployment of FILE that reads the token from env, unless --no-roll", async () => {
-    const app = `apiVersion: v1
-kind: Secret
-metadata: {name: scout-secrets, namespace: scout}
-data: {api-token: ${b64("a".repeat(44))}}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: backend, namespace: scout}
-spec:
-  selector: {matchLabels: {app: backend}}
-  template:
-    metadata:
-      labels: {app: backend}
-    spec:
-      containers:
-        - name: api
-          env:
-            - name: API_TOKEN
-              valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}
-`;
-    writeFileSync(join(dir, "app.yaml"), app);
+    writeFileSync(join(dir, "app.yaml"), readerApp);
     const rolled = await run(["secrets", "rotate", "app.yaml", "--out", "out.yaml"]);
     expect(rolled.code).toBe(0);
     const [, deployment] = parseAllDocuments(readFileSync(join(dir, "out.yaml"), "utf8"));
@@ -132,6 +134,24 @@ spec:
     expect(kept.code).toBe(0);
     expect(readFileSync(join(dir, "kept.yaml"), "utf8")).not.toContain("secrets-digest");
     expect(kept.stderr).toContain("NOT restarted by applying the output");
+  });
+
+  it("rotate --consumers names the readers of a folder, FILE among them, without writing them", async () => {
+    const [secret, deployment] = readerApp.split("---\n");
+    mkdirSync(join(dir, "k8s/apps"), { recursive: true });
+    writeFileSync(join(dir, "k8s/secret.yaml"), secret!);
+    writeFileSync(join(dir, "k8s/apps/backend.yaml"), deployment!);
+    const args = ["secrets", "rotate", "k8s/secret.yaml", "--out", "k8s/secret.yaml"];
+    const result = await run([...args, "--consumers", "k8s"]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(
+      /k8s\/apps\/backend\.yaml:\d+: Deployment scout\/backend reads scout-secrets through env: a new pod template rolls its pods\n {6}scout-deploy\.io\/secrets-digest: "sha256:[0-9a-f]{64}"/,
+    );
+    expect(result.stderr).toContain("searched k8s/secret.yaml and 1 other file (--consumers)");
+    expect(readFileSync(join(dir, "k8s/apps/backend.yaml"), "utf8")).toBe(deployment);
+    const missing = await run([...args, "--consumers", "nowhere"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("nowhere");
   });
 
   it("rotate escapes a Secret name from the manifest: no raw escape sequence, no line starting a workflow command", async () => {

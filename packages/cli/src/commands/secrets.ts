@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigurationError } from "@scout-deploy/core";
 import { loadConfig, runCheck, type ScoutConfig, scoutConfig } from "@scout-deploy/engine";
+import { decodeText, displayPath, resolveInputs } from "@scout-deploy/loader";
 import { formatText } from "@scout-deploy/report";
 import {
   type CommandResult,
@@ -32,7 +33,7 @@ const HELP = `Usage: scout-deploy secrets <generate|rotate|check> [options]
       ClusterSecretStore unless --store-kind SecretStore).
 
   rotate FILE --out FILE|- [--key KEY]... [--overlap-days N] [--drop-previous] [--name NAME]
-         [--no-roll]
+         [--no-roll] [--consumers PATH]...
       New values for the chosen keys (default: all). A running container keeps the values it
       read at start (env, envFrom, subPath mounts) until its pod is recreated, so the
       Deployments, StatefulSets and DaemonSets of FILE that read a rotated key that way get
@@ -40,12 +41,14 @@ const HELP = `Usage: scout-deploy secrets <generate|rotate|check> [options]
       value) in their pod template: applying the output rolls them (--no-roll: not). The
       other documents of FILE are written as they were. stderr names, with file:line, every
       reader nothing restarts (Jobs, CronJobs' running Jobs, bare Pods, OnDelete or paused
-      workloads) and the ones that read through a mounted volume (refreshed in place). Only
-      FILE is searched: restart readers elsewhere yourself. Each old value stays in the Secret
-      under <key>-previous for N days (default 7; 0 drops it), a copy to roll back to: Scout's
-      manifests never read it, so no client keeps working with an old token once the pods
-      are new. --drop-previous removes expired previous values (and names a workload that
-      still reads one: its new pods would not start).
+      workloads) and the ones that read through a mounted volume (refreshed in place).
+      --consumers PATH (files, folders, globs) searches more manifests for readers: they are
+      not written, and each one a new digest would roll is named with file:line and the
+      annotation to set in its pod template. Without it only FILE is searched. Each old
+      value stays in the Secret under <key>-previous for N days (default 7; 0 drops it), a
+      copy to roll back to: Scout's manifests never read it, so no client keeps working with
+      an old token once the pods are new. --drop-previous removes expired previous values
+      (and names a workload that still reads one: its new pods would not start).
 
   check PATH... [--config FILE] [--min-bits N] [--max-age-days N]
       "check" with the secrets/* rules only (valid base64, stringData, strong tokens, rotation
@@ -69,7 +72,7 @@ export const secretsCommand: Command = {
     const [sub, ...rest] = argv;
     if (sub === undefined || sub === "--help" || sub === "-h") return help(io, this.help);
     if (sub === "generate") return generate(rest, io);
-    if (sub === "rotate") return rotate(rest, io);
+    if (sub === "rotate") return await rotate(rest, io);
     if (sub === "check") return check(rest, io);
     throw unknownSubcommand("secrets", sub, ["generate", "rotate", "check"]);
   },
@@ -129,7 +132,7 @@ export function generateOptionsOf(scout: ScoutConfig): GenerateOptions {
   };
 }
 
-function rotate(argv: readonly string[], io: Io): number {
+async function rotate(argv: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs("secrets rotate", argv, {
     out: { type: "string" },
     key: { type: "string", multiple: true },
@@ -137,6 +140,7 @@ function rotate(argv: readonly string[], io: Io): number {
     "drop-previous": { type: "boolean" },
     name: { type: "string" },
     "no-roll": { type: "boolean" },
+    consumers: { type: "string", multiple: true },
   });
   if (values.help) return help(io, HELP);
   if (positionals.length !== 1)
@@ -150,6 +154,7 @@ function rotate(argv: readonly string[], io: Io): number {
       name: values.name,
       dropPrevious: values["drop-previous"],
       roll: !values["no-roll"],
+      elsewhere: await consumerFiles(io, values.consumers ?? [], path),
       ...(values["overlap-days"] !== undefined
         ? { overlapDays: wholeNumber("--overlap-days", values["overlap-days"]) }
         : {}),
@@ -203,6 +208,25 @@ export function finish(result: CommandResult, io: Io): number {
     stderr: io.stderr,
     ...(inActions ? { mask: (value: string) => io.stderr(`::add-mask::${value}\n`) } : {}),
     writeFile: (path, text) => writeSecretFile(resolve(io.cwd, path), text),
+  });
+}
+
+/** The files of --consumers PATHs (files, folders, globs), FILE itself left out, as shown. */
+async function consumerFiles(io: Io, paths: readonly string[], file: string) {
+  if (paths.length === 0) return [];
+  const inputs = await resolveInputs(paths, io.cwd);
+  const own = resolve(io.cwd, file);
+  return inputs.flatMap((input) => {
+    if (input.kind !== "file" || input.absolute === own) return [];
+    const path = displayPath(input.absolute, io.cwd);
+    try {
+      return [{ path, text: decodeText(readFileSync(input.absolute)) }];
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new ConfigurationError(
+        `--consumers: cannot read ${path}: ${READ_FAILURES[code ?? ""] ?? code ?? String(error)}`,
+      );
+    }
   });
 }
 
