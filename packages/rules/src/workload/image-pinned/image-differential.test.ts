@@ -1,6 +1,7 @@
 import { askJsonLines, findTool, type ReportedError, runRule } from "@scout-deploy/core/testing";
 import { describe, expect, it } from "vitest";
-import { imagePinned, parseImage } from "./rule.js";
+import { parseImage } from "../../support/image-reference.js";
+import { imagePinned } from "./rule.js";
 
 /**
  * workload/image-pinned must judge an image string as the cluster does. A seeded generator writes

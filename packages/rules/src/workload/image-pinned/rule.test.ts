@@ -1,6 +1,7 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, expect, it } from "vitest";
-import { imagePinned, parseImage } from "./rule.js";
+import { parseImage } from "../../support/image-reference.js";
+import { imagePinned } from "./rule.js";
 
 describe("parseImage", () => {
   it("tells a registry port from a tag", () => {
