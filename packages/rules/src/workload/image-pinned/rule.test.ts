@@ -191,7 +191,7 @@ new RuleTester({ describe, it }).run(imagePinned, {
           column: 21,
           data: {
             place: 'container "a"',
-            image: "redis:7.2.5 ",
+            image: '"redis:7.2.5 "',
             refused: "the API server accepts the template but refuses every Pod made from it",
           },
         },
@@ -203,7 +203,7 @@ new RuleTester({ describe, it }).run(imagePinned, {
           column: 17,
           data: {
             place: 'container "a"',
-            image: "\u0085redis:7.2.5",
+            image: '"\\u{85}redis:7.2.5"',
             refused: "the API server refuses the Pod",
           },
         },

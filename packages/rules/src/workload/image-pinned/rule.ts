@@ -44,7 +44,7 @@ export const imagePinned = defineRule({
       const report = (messageId: MessageId, data: Record<string, string> = {}) =>
         context.report({
           messageId,
-          data: { place: use.place, image: use.image, ...data },
+          data: { place: use.place, image: shown(use.image), ...data },
           // A container's finding keeps the identity it had when the data named the container, so
           // that baselines and suppressions by fingerprint still match it (evaluate prefixes the
           // message id to a key).
@@ -62,6 +62,20 @@ export const imagePinned = defineRule({
     }
   },
 });
+
+/** The image as the message shows it: quoted, with escapes, when it has spaces or invisible characters. */
+function shown(image: string): string {
+  if (/^[\x21-\x7e]*$/.test(image)) return image;
+  const escaped = [...image].map((char) => {
+    const code = char.codePointAt(0)!;
+    if (char === '"' || char === "\\") return `\\${char}`;
+    if (code >= 0x20 && code < 0x7f) return char;
+    if (char === "\t") return "\\t";
+    if (char === "\n") return "\\n";
+    return `\\u{${code.toString(16)}}`;
+  });
+  return `"${escaped.join("")}"`;
+}
 
 /** The identity a container's finding had when the data named only these, kept for baselines. */
 function keyOf(use: ImageUse & { container: string }, messageId: MessageId): string {
