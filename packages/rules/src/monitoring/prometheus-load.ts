@@ -4,6 +4,7 @@ import {
   type ContainerRef,
   containersOf,
   effectiveNamespace,
+  imageRepository,
   isRecord,
   joinPointer,
   type PodTemplate,
@@ -14,7 +15,6 @@ import {
   componentWorkloads,
   configMapProjections,
   configMapsNamed,
-  imageRepository,
 } from "../support/index.js";
 import { parseEmbedded } from "./metrics-scraped/prometheus-config.js";
 

@@ -1,6 +1,5 @@
 /** Helpers shared by the Security Guide rules: namespaces, service accounts, RBAC, probes. */
 export { configMapProjections, configMapsNamed } from "./config-maps.js";
-export { imageRepository, malformedPart, parseImage, SPACE_AROUND } from "./image-reference.js";
 export { effectiveNamespace, isClusterScoped, scoutNamespace } from "./namespace.js";
 export { mainContainer, numberedPort, resolvePort } from "./ports.js";
 export {

@@ -2,7 +2,6 @@ import { buildBundle, parseSource, settingsSchema } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
 import {
   bindingsOf,
-  imageRepository,
   mainContainer,
   resolvePort,
   scoutNamespace,
@@ -72,21 +71,5 @@ describe("ports", () => {
     expect(resolvePort("http", main!.container)).toBe(8000);
     expect(resolvePort("8000", main!.container)).toBe(8000);
     expect(resolvePort("metrics", main!.container)).toBeUndefined();
-  });
-});
-
-describe("imageRepository", () => {
-  it("names the repository the kubelet pulls, as distribution/reference normalizes it", () => {
-    expect(imageRepository("redis:7.2.5")).toBe("docker.io/library/redis");
-    expect(imageRepository("index.docker.io/prom/prometheus:v3.5.0")).toBe(
-      "docker.io/prom/prometheus",
-    );
-    expect(imageRepository("docker.io/redis")).toBe("docker.io/library/redis");
-    expect(imageRepository("localhost/app")).toBe("localhost/app");
-    expect(imageRepository("host:5000/app:1.2")).toBe("host:5000/app");
-    expect(imageRepository(`Registry.Local/app@sha256:${"0".repeat(64)}`)).toBe(
-      "Registry.Local/app",
-    );
-    expect(imageRepository("ghcr.io/Scout/app:1.2")).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
+import { parseImage } from "@scout-deploy/core";
 import { askJsonLines, findTool, type ReportedError, runRule } from "@scout-deploy/core/testing";
 import { describe, expect, it } from "vitest";
-import { parseImage } from "../../support/image-reference.js";
 import { imagePinned } from "./rule.js";
 
 /**

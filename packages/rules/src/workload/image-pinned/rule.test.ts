@@ -1,18 +1,6 @@
 import { RuleTester } from "@scout-deploy/core/testing";
-import { describe, expect, it } from "vitest";
-import { parseImage } from "../../support/image-reference.js";
+import { describe, it } from "vitest";
 import { imagePinned } from "./rule.js";
-
-describe("parseImage", () => {
-  it("tells a registry port from a tag", () => {
-    expect(parseImage("registry:5000/scout/api")).toEqual({ name: "registry:5000/scout/api" });
-    expect(parseImage("registry:5000/scout/api:1.2")).toEqual({
-      name: "registry:5000/scout/api",
-      tag: "1.2",
-    });
-    expect(parseImage("api@sha256:abc")).toEqual({ name: "api", digest: "sha256:abc" });
-  });
-});
 
 new RuleTester({ describe, it }).run(imagePinned, {
   valid: [

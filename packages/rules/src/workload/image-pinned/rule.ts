@@ -4,12 +4,14 @@ import {
   defineRule,
   isRecord,
   joinPointer,
+  malformedPart,
   type PodTemplate,
+  parseImage,
   podTemplates,
   reportKey,
+  SPACE_AROUND,
   z,
 } from "@scout-deploy/core";
-import { malformedPart, parseImage, SPACE_AROUND } from "../../support/index.js";
 
 const options = z
   .object({
