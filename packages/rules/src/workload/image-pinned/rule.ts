@@ -96,7 +96,7 @@ function verdict(use: ImageUse, requireDigest: boolean): MessageId | undefined {
   if (use.container !== undefined && SPACE_AROUND.test(use.image)) return "spaces";
   if (malformedPart(use.image)) return "malformed";
   const { tag, digest } = parseImage(use.image);
-  // A digest wins over a tag: the runtime pulls the digest.
+  // A digest wins over a tag: containerd pulls by the digest (reference.ParseDockerRef drops the tag).
   if (digest) return undefined;
   if (tag === undefined) return "noTag";
   if (tag === "latest") return "latest";
