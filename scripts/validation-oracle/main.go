@@ -11,6 +11,10 @@
 // GetValidationOptionsFromPodSpecAndMeta gives a new Pod (ResourceIsPod), apps and batch
 // validation with GetValidationOptionsFromPodTemplate, ValidateServiceCreate,
 // ValidateNetworkPolicy. Not covered: declarative validation and admission.
+//
+// A request {"image": "<reference>"} instead asks what the cluster makes of an image string
+// (image.go): whether the kubelet parses it, its normalized name, tag and digest, the defaulted
+// pull policy, and the API server's validation of a Pod and a Deployment using it.
 package main
 
 import (
@@ -41,7 +45,8 @@ import (
 )
 
 type request struct {
-	Object string `json:"object"`
+	Object string  `json:"object"`
+	Image  *string `json:"image"`
 }
 
 type fieldError struct {
@@ -64,9 +69,11 @@ func main() {
 	defer out.Flush()
 	for in.Scan() {
 		var req request
-		var ans answer
+		var ans any
 		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
-			ans.Refused = "bad request: " + err.Error()
+			ans = answer{Refused: "bad request: " + err.Error()}
+		} else if req.Image != nil {
+			ans = judgeImage(*req.Image)
 		} else {
 			ans = judge([]byte(req.Object))
 		}

@@ -41,6 +41,12 @@ export {
 } from "./fingerprint.js";
 export { matchesGlob, matchesRuleId } from "./glob.js";
 export { apiGroupOf, clusterApiVersion, clusterIdentity } from "./identity.js";
+export {
+  imageRepository,
+  malformedPart,
+  parseImage,
+  SPACE_AROUND,
+} from "./image-reference.js";
 export { inputRules } from "./input-rules.js";
 export {
   INSTANCE_LABEL,

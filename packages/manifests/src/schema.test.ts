@@ -172,6 +172,14 @@ describe("parseScoutConfig", () => {
     expect(errorOf("scout:\n  components:\n    backend:\n      image: scout-backend\n")).toContain(
       'scout.components.backend.image: expected "repository:tag"',
     );
+    expect(
+      errorOf("scout:\n  components:\n    backend:\n      image: ghcr.io/Scout/api:1.2\n"),
+    ).toBe(
+      "scout-deploy.yaml:4:7: scout.components.backend.image: the kubelet cannot parse this image: its name is malformed (InvalidImageName), so the pod would never start",
+    );
+    expect(
+      errorOf(`scout:\n  components:\n    backend:\n      image: api:${"x".repeat(129)}\n`),
+    ).toContain("its tag is malformed");
     expect(errorOf("scout:\n  components:\n    redis:\n      digest: sha256:abc\n")).toContain(
       'scout.components.redis.digest: expected "sha256:" and 64 hex digits',
     );

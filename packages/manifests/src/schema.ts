@@ -1,5 +1,6 @@
 import {
   type Locate,
+  malformedPart,
   parseWithSchema,
   policySchemaOf,
   quantityValue,
@@ -105,6 +106,14 @@ function componentSchema(defaults: ComponentDefaults) {
           /^[^\s@]+:[^\s@:/]+$/,
           'expected "repository:tag" (the digest goes in "digest"; ":latest" is allowed but reported)',
         )
+        .superRefine((image, context) => {
+          const part = malformedPart(image);
+          if (part)
+            context.addIssue({
+              code: "custom",
+              message: `the kubelet cannot parse this image: its ${part} is malformed (InvalidImageName), so the pod would never start`,
+            });
+        })
         .default(defaults.image)
         .describe(
           `The image as repository:tag; ":latest" is reported by check. @default "${defaults.image}"`,

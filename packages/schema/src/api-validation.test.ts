@@ -202,6 +202,17 @@ spec: {podSelector: {}, policyTypes: [Ingress]}
     ]);
   });
 
+  it("refuses an image volume's pull policy outside Always, IfNotPresent and Never (its schema has no enum)", () => {
+    const yaml = `${deployment()}      volumes:
+        - {name: models, image: {reference: ghcr.io/scout/models:1.0, pullPolicy: Sometimes}}
+        - {name: data, image: {reference: ghcr.io/scout/data:1.0, pullPolicy: ""}}
+        - {name: more, image: {reference: ghcr.io/scout/more:1.0, pullPolicy: Never}}
+`;
+    expect(problems(yaml)).toEqual([
+      "13:71 invalid spec.template.spec.volumes[0].image.pullPolicy: the pull policy is not one of Always, IfNotPresent, Never (the API server refuses the object)",
+    ]);
+  });
+
   it("judges a StatefulSet's pods with its volumeClaimTemplates as volumes, and says the pods are refused", () => {
     const statefulSet = (claim: string) => `apiVersion: apps/v1
 kind: StatefulSet

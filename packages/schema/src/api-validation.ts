@@ -954,19 +954,41 @@ function volumeNames(volumes: unknown): Set<string> {
   );
 }
 
-/** validateVolumes: each name a DNS-1123 label, unique in the pod. */
+/** validateVolumes: each name a DNS-1123 label, unique in the pod; an image volume's pull policy. */
 function volumeProblems(volumes: unknown, at: string): Problem[] {
   if (!Array.isArray(volumes)) return [];
   const names = new Set<string>();
   return volumes.flatMap((volume, index): Problem[] => {
-    if (!isRecord(volume) || typeof volume.name !== "string") return [];
-    const pointer = joinPointer(at, String(index), "name");
-    const problem = dns1123LabelProblem(volume.name);
-    if (problem) return [[pointer, `the volume name ${problem}`]];
-    if (names.has(volume.name)) return [[pointer, "another volume of the pod has the same name"]];
-    names.add(volume.name);
-    return [];
+    if (!isRecord(volume)) return [];
+    return [
+      ...volumeNameProblems(volume, joinPointer(at, String(index), "name"), names),
+      ...imageVolumeProblems(volume.image, joinPointer(at, String(index), "image")),
+    ];
   });
+}
+
+function volumeNameProblems(volume: Json, pointer: string, names: Set<string>): Problem[] {
+  if (typeof volume.name !== "string") return [];
+  const problem = dns1123LabelProblem(volume.name);
+  if (problem) return [[pointer, `the volume name ${problem}`]];
+  if (names.has(volume.name)) return [[pointer, "another volume of the pod has the same name"]];
+  names.add(volume.name);
+  return [];
+}
+
+const PULL_POLICIES = ["Always", "IfNotPresent", "Never"];
+
+/**
+ * validateImageVolumeSource: the pull policy is one of three (an empty one is defaulted first).
+ * Its schema has no enum, unlike a container's imagePullPolicy. A missing reference is
+ * workload/image-pinned's.
+ */
+function imageVolumeProblems(source: unknown, at: string): Problem[] {
+  const policy = isRecord(source) ? source.pullPolicy : undefined;
+  if (typeof policy !== "string" || policy === "" || PULL_POLICIES.includes(policy)) return [];
+  return [
+    [joinPointer(at, "pullPolicy"), `the pull policy is not one of ${PULL_POLICIES.join(", ")}`],
+  ];
 }
 
 /** validateVolumeMounts: each mount names a volume of the pod; mountPaths unique in the container. */

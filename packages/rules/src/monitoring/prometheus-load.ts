@@ -4,6 +4,7 @@ import {
   type ContainerRef,
   containersOf,
   effectiveNamespace,
+  imageRepository,
   isRecord,
   joinPointer,
   type PodTemplate,
@@ -50,15 +51,20 @@ export interface MountedFile {
   mountPointer: string;
 }
 
-/** prom/prometheus, quay.io/prometheus/prometheus, docker.io/prom/prometheus, with a tag or digest. */
-const OFFICIAL_IMAGE = /^(?:(?:docker\.io|quay\.io)\/)?prom(?:etheus)?\/prometheus(?:[:@]|$)/;
+/**
+ * prom/prometheus and quay.io/prometheus/prometheus, with a tag or digest, by the name the
+ * kubelet pulls: index.docker.io/prom/prometheus is docker.io/prom/prometheus too.
+ */
+const OFFICIAL_REPOSITORY = /^(?:docker\.io|quay\.io)\/prom(?:etheus)?\/prometheus$/;
+const isOfficialImage = (image: unknown) =>
+  OFFICIAL_REPOSITORY.test(imageRepository(String(image ?? "")) ?? "");
 
 /** The container of a Prometheus workload that runs Prometheus. */
 export function prometheusContainer(template: PodTemplate): ContainerRef | undefined {
   const apps = containersOf(template).filter((c) => c.list === "containers");
   const image = (c: ContainerRef) => String(c.container.image ?? "");
   return (
-    apps.find((c) => OFFICIAL_IMAGE.test(image(c))) ??
+    apps.find((c) => isOfficialImage(c.container.image)) ??
     apps.find((c) => /prometheus(?![\w-]*(?:operator|reloader|exporter|adapter))/.test(image(c))) ??
     apps.find((c) => c.name === "prometheus") ??
     apps[0]
@@ -73,7 +79,7 @@ export function configPathOf(container: Record<string, unknown>): string | undef
   const at = flags.findIndex((f) => /^--?config\.file(=|$)/.test(f));
   const workingDir =
     typeof container.workingDir === "string" ? container.workingDir : "/prometheus";
-  const official = OFFICIAL_IMAGE.test(String(container.image ?? ""));
+  const official = isOfficialImage(container.image);
   if (at >= 0) {
     const flag = flags[at]!;
     const value = flag.includes("=") ? flag.slice(flag.indexOf("=") + 1) : (flags[at + 1] ?? "");

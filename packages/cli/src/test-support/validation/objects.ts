@@ -182,6 +182,11 @@ export const podSpecArb: fc.Arbitrary<Json> = fc
       restartPolicy: fc.constantFrom("Always", "OnFailure", "Never"),
     }),
     extraVolume: sometimes(fc.constantFrom(...EXTRA_VOLUMES), 5),
+    // An image volume's pull policy has no enum in the schema; the API server checks it.
+    imagePullPolicy: sometimes(
+      edge(["Always", "IfNotPresent", "Never", ""], ["Sometimes", "always"]),
+      4,
+    ),
     containers: fc.tuple(
       containerArb(fc.constant("app")),
       sometimes(containerArb(edge(["sidecar"], ["app", "Side_Car"])), 4),
@@ -194,14 +199,24 @@ export const podSpecArb: fc.Arbitrary<Json> = fc
       5,
     ),
   })
-  .map(({ os, securityContext, more, containers, extraVolume, init }) => ({
+  .map(({ os, securityContext, more, containers, extraVolume, imagePullPolicy, init }) => ({
     ...(os ? { os } : {}),
     ...(Object.keys(securityContext).length > 0 ? { securityContext } : {}),
     ...more,
-    volumes: ["data", "cache", ...(extraVolume ? [extraVolume] : [])].map((name) => ({
-      name,
-      emptyDir: {},
-    })),
+    volumes: [
+      ...["data", "cache", ...(extraVolume ? [extraVolume] : [])].map((name) => ({
+        name,
+        emptyDir: {},
+      })),
+      ...(imagePullPolicy === undefined
+        ? []
+        : [
+            {
+              name: "models",
+              image: { reference: "ghcr.io/scout/models:1.0", pullPolicy: imagePullPolicy },
+            },
+          ]),
+    ],
     ...(init ? { initContainers: [init] } : {}),
     containers: containers.filter((c) => c !== undefined),
   }));

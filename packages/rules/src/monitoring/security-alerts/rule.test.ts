@@ -359,6 +359,14 @@ new RuleTester({ describe, it }).run(securityAlerts, {
       ],
     },
     {
+      name: "index.docker.io/prom/prometheus is the official image (the kubelet pulls docker.io/prom/prometheus): it reads /etc/prometheus/prometheus.yml",
+      yaml: loading("[/etc/prometheus/rules/*.yml]", ALERT).replace(
+        "image: prom/prometheus:v3.5.0\n                  args: [--config.file=/etc/prometheus/prometheus.yml]",
+        "image: index.docker.io/prom/prometheus:v3.5.0",
+      ),
+      errors: [{ messageId: "notLoaded", line: 25, column: 3 }],
+    },
+    {
       name: "Prometheus without the alert; a recording rule does not count",
       yaml: `${prometheus}
         ---

@@ -1,17 +1,6 @@
 import { RuleTester } from "@scout-deploy/core/testing";
-import { describe, expect, it } from "vitest";
-import { imagePinned, parseImage } from "./rule.js";
-
-describe("parseImage", () => {
-  it("tells a registry port from a tag", () => {
-    expect(parseImage("registry:5000/scout/api")).toEqual({ name: "registry:5000/scout/api" });
-    expect(parseImage("registry:5000/scout/api:1.2")).toEqual({
-      name: "registry:5000/scout/api",
-      tag: "1.2",
-    });
-    expect(parseImage("api@sha256:abc")).toEqual({ name: "api", digest: "sha256:abc" });
-  });
-});
+import { describe, it } from "vitest";
+import { imagePinned } from "./rule.js";
 
 new RuleTester({ describe, it }).run(imagePinned, {
   valid: [
@@ -113,7 +102,105 @@ new RuleTester({ describe, it }).run(imagePinned, {
       ],
     },
     {
-      name: "an upper-case repository path or spaces around the name: the kubelet refuses the reference",
+      name: "a digest of an algorithm the kubelet does not know, or of the wrong length for its own",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - {name: a, image: "redis@md5:0123456789abcdef0123456789abcdef"}
+            - {name: b, image: "redis@sha512:${"0".repeat(64)}"}
+            - {name: c, image: "redis@sha384:${"0".repeat(96)}"}
+            - {name: d, image: "redis@sha512:${"0".repeat(128)}"}
+      `,
+      errors: [
+        { messageId: "malformed", line: 6, column: 17 },
+        { messageId: "malformed", line: 7, column: 17 },
+      ],
+    },
+    {
+      name: "a repository path over 255 characters, Docker Hub's library/ counted, the registry host not",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - {name: a, image: "${"x".repeat(248)}:1.2"}
+            - {name: b, image: "${"x".repeat(247)}:1.2"}
+            - {name: c, image: "ghcr.io/${"x".repeat(255)}:1.2"}
+            - {name: d, image: "ghcr.io/${"x".repeat(256)}:1.2"}
+      `,
+      errors: [
+        { messageId: "malformed", line: 6, column: 17 },
+        { messageId: "malformed", line: 9, column: 17 },
+      ],
+    },
+    {
+      name: "a bare 64-hex string reads as an image ID; with a tag it is a name",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - {name: a, image: "${"0123456789abcdef".repeat(4)}"}
+            - {name: b, image: "${"0123456789abcdef".repeat(4)}:1.2"}
+      `,
+      errors: [{ messageId: "malformed", line: 6, column: 17 }],
+    },
+    {
+      name: "spaces around a container's image: the API server refuses the Pod, or every Pod of a template",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: d}
+        spec:
+          template:
+            spec:
+              containers:
+                - {name: a, image: "redis:7.2.5 "}
+              volumes:
+                - {name: v, image: {reference: " ghcr.io/scout/models:1.0"}}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - {name: a, image: "\u0085redis:7.2.5"}
+            - {name: b, image: "\ufeffredis:7.2.5"}
+      `,
+      errors: [
+        {
+          messageId: "spaces",
+          line: 8,
+          column: 21,
+          data: {
+            place: 'container "a"',
+            image: '"redis:7.2.5 "',
+            refused: "the API server accepts the template but refuses every Pod made from it",
+          },
+        },
+        // The API server does not look at an image volume's reference: the kubelet refuses it.
+        { messageId: "malformed", line: 10, column: 29 },
+        {
+          messageId: "spaces",
+          line: 17,
+          column: 17,
+          data: {
+            place: 'container "a"',
+            image: '"\\u{85}redis:7.2.5"',
+            refused: "the API server refuses the Pod",
+          },
+        },
+        // Go's TrimSpace keeps U+FEFF: the API server accepts it, the kubelet cannot parse it.
+        { messageId: "malformed", line: 18, column: 17 },
+      ],
+    },
+    {
+      name: "an upper-case repository path: the kubelet refuses the reference",
       yaml: `
         apiVersion: v1
         kind: Pod
@@ -121,7 +208,7 @@ new RuleTester({ describe, it }).run(imagePinned, {
         spec:
           containers:
             - {name: a, image: "ghcr.io/Scout/api:1.4.2"}
-            - {name: b, image: " ghcr.io/scout/api:1.4.2"}
+            - {name: b, image: "docker.io/Library/redis:7.2.5"}
             - {name: c, image: "Registry.Local:5000/scout/api:1.4.2"}
             - {name: d, image: "scout/Api:1.4.2"}
       `,
@@ -136,7 +223,7 @@ new RuleTester({ describe, it }).run(imagePinned, {
           messageId: "malformed",
           line: 7,
           column: 17,
-          data: { place: 'container "b"', part: "name", image: " ghcr.io/scout/api:1.4.2" },
+          data: { place: 'container "b"', part: "name", image: "docker.io/Library/redis:7.2.5" },
         },
         {
           messageId: "malformed",
@@ -160,8 +247,18 @@ new RuleTester({ describe, it }).run(imagePinned, {
                 - {name: side, image: ""}
       `,
       errors: [
-        { messageId: "noImage", line: 8, column: 11, data: { place: 'container "app"' } },
-        { messageId: "noImage", line: 9, column: 24, data: { place: 'container "side"' } },
+        {
+          messageId: "noImage",
+          line: 8,
+          column: 11,
+          data: { place: 'container "app"', field: "image" },
+        },
+        {
+          messageId: "noImage",
+          line: 9,
+          column: 24,
+          data: { place: 'container "side"', field: "image" },
+        },
       ],
     },
     {
@@ -183,6 +280,64 @@ new RuleTester({ describe, it }).run(imagePinned, {
           column: 15,
           data: { place: 'volume "models"', image: "ghcr.io/scout/models" },
         },
+      ],
+    },
+    {
+      name: "an image volume without a reference: the API server refuses the object",
+      yaml: `
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: c}
+        spec:
+          schedule: "@daily"
+          jobTemplate:
+            spec:
+              template:
+                spec:
+                  containers: [{name: a, image: "redis:7.2.5"}]
+                  volumes:
+                    - {name: models, image: {reference: ""}}
+                    - {name: data, image: {pullPolicy: Always}}
+      `,
+      errors: [
+        {
+          messageId: "noImage",
+          line: 12,
+          column: 38,
+          data: { place: 'volume "models"', field: "image.reference" },
+        },
+        {
+          messageId: "noImage",
+          line: 13,
+          column: 28,
+          data: { place: 'volume "data"', field: "image.reference" },
+        },
+      ],
+    },
+    {
+      name: "init, sidecar and ephemeral containers are judged alike, each on its image line",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          initContainers:
+            - name: init
+              image: localhost:5000/scout/migrate
+            - name: sidecar
+              restartPolicy: Always
+              image: ghcr.io/scout/proxy:latest
+          containers:
+            - name: app
+              image: "[::1]:5000/scout/api:1.2"
+          ephemeralContainers:
+            - name: debug
+              image: busybox
+      `,
+      errors: [
+        { messageId: "noTag", line: 7, column: 7 },
+        { messageId: "latest", line: 10, column: 7 },
+        { messageId: "noTag", line: 16, column: 7 },
       ],
     },
   ],

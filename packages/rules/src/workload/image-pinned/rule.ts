@@ -4,9 +4,12 @@ import {
   defineRule,
   isRecord,
   joinPointer,
+  malformedPart,
   type PodTemplate,
+  parseImage,
   podTemplates,
   reportKey,
+  SPACE_AROUND,
   z,
 } from "@scout-deploy/core";
 
@@ -31,46 +34,81 @@ export const imagePinned = defineRule({
       latest: "{{place}} uses image {{image}}: :latest changes under you",
       noDigest: "{{place}} uses image {{image}} without a digest",
       noImage:
-        "{{place}} names no image: the API server refuses the object (image: Required value)",
+        "{{place}} names no image: the API server refuses the object ({{field}}: Required value)",
+      spaces:
+        "{{place}} uses image {{image}} with spaces around it: {{refused}} (image: must not have leading or trailing whitespace)",
       malformed:
         "{{place}} uses image {{image}}, whose {{part}} is malformed: the kubelet refuses to pull it (InvalidImageName), so the pod never starts",
     },
   },
   check(context) {
     for (const use of imageUses(context.bundle)) {
-      if (use.image === "") {
+      const report = (messageId: MessageId, data: Record<string, string> = {}) =>
         context.report({
-          messageId: "noImage",
-          data: { place: use.place },
+          messageId,
+          data: { place: use.place, image: shown(use.image), ...data },
+          // A container's finding keeps the identity it had when the data named the container, so
+          // that baselines and suppressions by fingerprint still match it (evaluate prefixes the
+          // message id to a key).
+          ...(use.container !== undefined
+            ? { key: keyOf({ ...use, container: use.container }, messageId) }
+            : {}),
           object: use.template.object,
           pointer: use.pointer,
         });
-        continue;
-      }
-      const { name, tag, digest } = parseImage(use.image);
-      const part = malformedPart(name, tag, digest);
-      let messageId: "noTag" | "latest" | "noDigest" | "malformed" | undefined;
-      if (part) messageId = "malformed";
-      else if (digest && !context.options.requireDigest) continue;
-      else if (!digest && tag === undefined) messageId = "noTag";
-      else if (!digest && tag === "latest") messageId = "latest";
-      else if (!digest && context.options.requireDigest) messageId = "noDigest";
-      if (!messageId) continue;
-      context.report({
-        messageId,
-        data: { place: use.place, image: use.image, ...(part ? { part } : {}) },
-        // A container's finding keeps the identity it had when the data named the container, so
-        // that baselines and suppressions by fingerprint still match it (evaluate prefixes the
-        // message id to a key).
-        ...(use.container !== undefined
-          ? { key: reportKey("", { container: use.container, image: use.image }).slice(1) }
-          : {}),
-        object: use.template.object,
-        pointer: use.pointer,
-      });
+      const messageId = verdict(use, context.options.requireDigest);
+      if (messageId === "noImage") report("noImage", { field: use.field });
+      else if (messageId === "spaces") report("spaces", { refused: refusedPods(use.template) });
+      else if (messageId === "malformed") report("malformed", { part: malformedPart(use.image)! });
+      else if (messageId) report(messageId);
     }
   },
 });
+
+/** The image as the message shows it: quoted, with escapes, when it has spaces or invisible characters. */
+function shown(image: string): string {
+  if (/^[\x21-\x7e]*$/.test(image)) return image;
+  const escaped = [...image].map((char) => {
+    const code = char.codePointAt(0)!;
+    if (char === '"' || char === "\\") return `\\${char}`;
+    if (code >= 0x20 && code < 0x7f) return char;
+    if (char === "\t") return "\\t";
+    if (char === "\n") return "\\n";
+    return `\\u{${code.toString(16)}}`;
+  });
+  return `"${escaped.join("")}"`;
+}
+
+/** The identity a container's finding had when the data named only these, kept for baselines. */
+function keyOf(use: ImageUse & { container: string }, messageId: MessageId): string {
+  const data: Record<string, string> =
+    messageId === "noImage" ? { place: use.place } : { container: use.container, image: use.image };
+  return reportKey("", data).slice(1);
+}
+
+type MessageId = "noImage" | "spaces" | "malformed" | "noTag" | "latest" | "noDigest";
+
+/** What the cluster does with one image, worst first; undefined when it is pinned. */
+function verdict(use: ImageUse, requireDigest: boolean): MessageId | undefined {
+  if (use.image === "") return "noImage";
+  // The API server refuses a container image with spaces around it (not a volume's reference,
+  // which reaches the kubelet and fails to parse there).
+  if (use.container !== undefined && SPACE_AROUND.test(use.image)) return "spaces";
+  if (malformedPart(use.image)) return "malformed";
+  const { tag, digest } = parseImage(use.image);
+  // A digest wins over a tag: containerd pulls by the digest (reference.ParseDockerRef drops the tag).
+  if (digest) return undefined;
+  if (tag === undefined) return "noTag";
+  if (tag === "latest") return "latest";
+  return requireDigest ? "noDigest" : undefined;
+}
+
+/** Who refuses a Pod with a spaced image: the API server on create, for a template each Pod the controller makes. */
+function refusedPods(template: PodTemplate): string {
+  return template.object.value.kind === "Pod"
+    ? "the API server refuses the Pod"
+    : "the API server accepts the template but refuses every Pod made from it";
+}
 
 interface ImageUse {
   template: PodTemplate;
@@ -78,7 +116,9 @@ interface ImageUse {
   place: string;
   /** The container's name, for an image of a container. */
   container?: string;
+  /** The field that holds the image, "" when none does. */
   image: string;
+  field: "image" | "image.reference";
   pointer: string;
 }
 
@@ -94,6 +134,7 @@ function imageUses(bundle: Bundle): ImageUse[] {
           place: `container "${ref.name}"`,
           container: ref.name,
           image: "",
+          field: "image",
           pointer: image === undefined ? ref.pointer : joinPointer(ref.pointer, "image"),
         });
         continue;
@@ -104,67 +145,24 @@ function imageUses(bundle: Bundle): ImageUse[] {
         place: `container "${ref.name}"`,
         container: ref.name,
         image,
+        field: "image",
         pointer: joinPointer(ref.pointer, "image"),
       });
     }
     const volumes = Array.isArray(template.spec.volumes) ? template.spec.volumes : [];
     volumes.forEach((volume, v) => {
-      const source = isRecord(volume) && isRecord(volume.image) ? volume.image : undefined;
-      const image = source?.reference;
-      if (typeof image !== "string" || !image) return;
-      const name = isRecord(volume) && typeof volume.name === "string" ? volume.name : `#${v}`;
+      if (!isRecord(volume) || !isRecord(volume.image)) return;
+      const image = volume.image.reference;
+      if (image !== undefined && image !== null && typeof image !== "string") return;
+      const source = joinPointer(template.specPointer, "volumes", v, "image");
       uses.push({
         template,
-        place: `volume "${name}"`,
-        image,
-        pointer: joinPointer(template.specPointer, "volumes", v, "image", "reference"),
+        place: `volume "${typeof volume.name === "string" ? volume.name : `#${v}`}"`,
+        image: image ?? "",
+        field: "image.reference",
+        pointer: image === undefined ? source : joinPointer(source, "reference"),
       });
     });
     return uses;
   });
-}
-
-/** The OCI reference grammar: a tag is a word of up to 128 characters. */
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-/** A digest is algorithm:hex; sha256 (what registries use) is exactly 64 lower-case hex digits. */
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[A-Za-z0-9=_-]{32,}$/;
-const SHA256 = /^sha256:[a-f0-9]{64}$/;
-
-const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
-const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-/**
- * The repository name of the reference grammar (distribution/reference): an optional registry
- * host, then lower-case path components. `ghcr.io/Scout/app` ("repository name must be
- * lowercase") and a name with spaces around it are refused.
- */
-const NAME = new RegExp(`^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
-const NAME_MAX = 255;
-
-/** Which part of a reference the container runtime would refuse, if any. */
-function malformedPart(
-  name: string,
-  tag: string | undefined,
-  digest: string | undefined,
-): string | undefined {
-  if (!NAME.test(name) || name.length > NAME_MAX) return "name";
-  if (tag !== undefined && !TAG.test(tag)) return "tag";
-  if (digest === undefined) return undefined;
-  const valid = digest.startsWith("sha256:") ? SHA256.test(digest) : DIGEST.test(digest);
-  return valid ? undefined : "digest";
-}
-
-/** Splits an image reference; a tag is a ":" after the last "/" (a ":" before it is a registry port). */
-export function parseImage(image: string): { name: string; tag?: string; digest?: string } {
-  const at = image.indexOf("@");
-  const digest = at >= 0 ? image.slice(at + 1) : undefined;
-  const named = at >= 0 ? image.slice(0, at) : image;
-  const lastSlash = named.lastIndexOf("/");
-  const colon = named.indexOf(":", lastSlash + 1);
-  const result: { name: string; tag?: string; digest?: string } = {
-    name: colon >= 0 ? named.slice(0, colon) : named,
-  };
-  if (colon >= 0) result.tag = named.slice(colon + 1);
-  if (at >= 0) result.digest = digest;
-  return result;
 }
