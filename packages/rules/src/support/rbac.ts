@@ -264,6 +264,9 @@ const RISKY_BUILT_INS: ReadonlyArray<{
     ["system:controller:deployment-controller", "create on replicasets"],
     // A patch's response is the whole Secret.
     ["system:controller:legacy-service-account-token-cleaner", "patch on every Secret"],
+    ["system:controller:endpoint-controller", "create and update on endpoints"],
+    ["system:controller:endpointslice-controller", "create and update on endpointslices"],
+    ["system:controller:endpointslicemirroring-controller", "create and update on endpointslices"],
   ].map(([name, grants]) => ({ name: name!, labels: BOOTSTRAP, grants: grants!, warning: true })),
   // …and these act on cluster-scoped resources alone: bound by a RoleBinding they grant nothing.
   ...[

@@ -139,6 +139,13 @@ export const DANGERS: readonly Danger[] = [
       { ...core("services"), subresource: "proxy" },
     ],
   })),
+  // Endpoints it writes route a Service's traffic (CVE-2021-25740).
+  ...["create", "update", "patch"].map((verb) => ({
+    verb,
+    names: "endpoints",
+    targets: [core("endpoints"), { apiGroup: "discovery.k8s.io", resource: "endpointslices" }],
+    unnamed: verb === "create",
+  })),
   ...["update", "patch"].map((verb) => ({
     verb,
     names: "nodes",
@@ -248,6 +255,7 @@ const API_GROUPS = [
   "batch",
   "certificates.k8s.io",
   "admissionregistration.k8s.io",
+  "discovery.k8s.io",
 ];
 const RESOURCES = [
   "*",
@@ -288,6 +296,8 @@ const RESOURCES = [
   "services/proxy",
   "services",
   "nodes/status",
+  "endpoints",
+  "endpointslices",
 ];
 const URLS = ["/healthz", "/metrics", "/api/*", "/*", "*", "/logs"];
 const NAMES = ["scout-secrets", "backend-0", "", SCOUT, "kubernetes.io/kube-apiserver-client", "*"];

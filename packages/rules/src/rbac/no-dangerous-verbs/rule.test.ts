@@ -976,6 +976,47 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
       ],
     },
     {
+      name: "writing Endpoints or EndpointSlices routes a Service's traffic; names narrow create alone",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: ops, namespace: scout}
+        rules:
+          - apiGroups: ["", discovery.k8s.io]
+            resources: [endpoints, endpointslices]
+            resourceNames: [redis]
+            verbs: [create, patch]
+          - apiGroups: [discovery.k8s.io]
+            resources: [endpointslices]
+            verbs: [create, get, list]
+          - apiGroups: [""]
+            resources: [endpointslices]
+            verbs: [update]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: slices, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:controller:endpointslice-controller}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+      `,
+      errors: [
+        warned(ops, "patch", "endpoints and endpointslices", "endpoints", "8:21"),
+        warned(ops, "create", "endpointslices", "endpoints", "11:13"),
+        {
+          messageId: "boundBuiltIn",
+          line: 19,
+          column: 67,
+          severity: "warning",
+          data: {
+            kind: "RoleBinding",
+            name: "slices",
+            role: "system:controller:endpointslice-controller",
+            grants: "create and update on endpointslices",
+          },
+        },
+      ],
+    },
+    {
       name: "before 1.35 get on pods/portforward reaches the Pod's ports over WebSocket",
       kubernetesVersion: "1.34.0",
       yaml: `

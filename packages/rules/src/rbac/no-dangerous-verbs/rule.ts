@@ -147,6 +147,8 @@ export const ESCALATION_PATHS = {
     "the API server returns every Secret it deletes, and with dryRun=All deletes none: it reads them all",
   proxy:
     "the API server relays its HTTP requests to any port of the namespace's Pods (services/proxy: a Service's Pods), from the control plane's address",
+  endpoints:
+    "the endpoints it writes send a Service's traffic to any address it chooses, another namespace's Pods included (CVE-2021-25740)",
   nodes:
     "a node's taints and labels decide which Pods run there: a NoExecute taint evicts them, a label draws those that select it",
 } as const;
@@ -210,6 +212,20 @@ const DANGERS: readonly Danger[] = [
     verbs: ["get", "create", "update", "patch", "delete"],
     names: "named",
     path: ESCALATION_PATHS.proxy,
+  },
+  {
+    // kube-proxy routes a Service to every EndpointSlice labelled with its name, and the
+    // mirroring controller copies a selectorless Service's Endpoints into one.
+    targets: [...core("endpoints"), ...inGroup("discovery.k8s.io", "endpointslices")],
+    verbs: ["create"],
+    names: "unnamed",
+    path: ESCALATION_PATHS.endpoints,
+  },
+  {
+    targets: [...core("endpoints"), ...inGroup("discovery.k8s.io", "endpointslices")],
+    verbs: ["update", "patch"],
+    names: "named",
+    path: ESCALATION_PATHS.endpoints,
   },
   {
     targets: core("nodes"),
