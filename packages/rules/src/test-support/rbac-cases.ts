@@ -117,8 +117,8 @@ export const DANGERS: readonly Danger[] = [
     unnamed: true,
   })),
   // Beyond rules.md: warnings, named by the escalation path (ESCALATION_PATHS of the rule).
-  // A patch's response is the whole object: an empty patch reads the Secret.
-  ...["get", "patch"].map((verb) => ({
+  // A patch's response is the whole object, an orphaning delete's too: both read the Secret.
+  ...["get", "patch", "delete"].map((verb) => ({
     verb,
     names: "secrets",
     targets: [core("secrets")],

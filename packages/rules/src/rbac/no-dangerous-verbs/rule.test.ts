@@ -1017,6 +1017,23 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
       ],
     },
     {
+      name: "delete on secrets reads them: an orphaning delete, dry run or not, returns the whole Secret",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: ops, namespace: scout}
+        rules:
+          - apiGroups: [""]
+            resources: [secrets, events]
+            verbs: [delete]
+          - apiGroups: [""]
+            resources: [secrets]
+            resourceNames: [scout-secrets]
+            verbs: [delete]
+      `,
+      errors: [warned(ops, "delete", "secrets", "secrets", "7:13")],
+    },
+    {
       name: "before 1.35 get on pods/portforward reaches the Pod's ports over WebSocket",
       kubernetesVersion: "1.34.0",
       yaml: `

@@ -175,10 +175,11 @@ const DANGERS: readonly Danger[] = [
   },
   { targets: core("serviceaccounts/token"), verbs: ["create"], names: "named" },
   { targets: core("secrets"), verbs: ["list", "watch"], names: "unnamed" },
-  // A patch's response is the whole object: an empty patch reads the Secret as get does.
+  // A patch's response is the whole object: an empty patch reads the Secret as get does; so is
+  // a delete's when it orphans (the finalizer it adds defers the deletion), dryRun=All or not.
   {
     targets: core("secrets"),
-    verbs: ["get", "patch"],
+    verbs: ["get", "patch", "delete"],
     names: "anyName",
     path: ESCALATION_PATHS.secrets,
   },
