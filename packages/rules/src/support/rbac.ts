@@ -262,11 +262,18 @@ const RISKY_BUILT_INS: ReadonlyArray<{
     ["system:controller:persistent-volume-binder", "create on pods and persistentvolumes"],
     ["system:controller:cronjob-controller", "create on jobs"],
     ["system:controller:deployment-controller", "create on replicasets"],
+    // A patch's response is the whole Secret.
+    ["system:controller:legacy-service-account-token-cleaner", "patch on every Secret"],
+    ["system:controller:endpoint-controller", "create and update on endpoints"],
+    ["system:controller:endpointslice-controller", "create and update on endpointslices"],
+    ["system:controller:endpointslicemirroring-controller", "create and update on endpointslices"],
   ].map(([name, grants]) => ({ name: name!, labels: BOOTSTRAP, grants: grants!, warning: true })),
   // …and these act on cluster-scoped resources alone: bound by a RoleBinding they grant nothing.
   ...[
     ["system:persistent-volume-provisioner", "create on persistentvolumes"],
     ["system:kubelet-api-admin", "get and create on nodes/proxy"],
+    ["system:controller:node-controller", "update and patch on nodes"],
+    ["system:controller:ttl-controller", "update and patch on nodes"],
     ["system:controller:certificate-controller", "approve on signers"],
     [
       "system:certificates.k8s.io:certificatesigningrequests:nodeclient",

@@ -98,13 +98,13 @@ export const DANGERS: readonly Danger[] = [
     requestNames: ["*"],
     clusterScoped: true,
   },
-  ...["create", "get"].flatMap((verb) =>
-    ["exec", "attach"].map((sub) => ({
-      verb,
-      names: `pods/${sub}`,
-      targets: [{ apiGroup: "", resource: "pods", subresource: sub }],
-    })),
-  ),
+  // Since 1.35 (AuthorizePodWebsocketUpgradeCreatePermission, on by default at 1.37) the API server
+  // asks create on exec, attach and port-forward whatever the transport: get alone opens none.
+  ...["exec", "attach"].map((sub) => ({
+    verb: "create",
+    names: `pods/${sub}`,
+    targets: [{ apiGroup: "", resource: "pods", subresource: sub }],
+  })),
   {
     verb: "create",
     names: "serviceaccounts/token",
@@ -117,7 +117,41 @@ export const DANGERS: readonly Danger[] = [
     unnamed: true,
   })),
   // Beyond rules.md: warnings, named by the escalation path (ESCALATION_PATHS of the rule).
-  { verb: "get", names: "secrets", targets: [core("secrets")], anyName: true },
+  // A patch's response is the whole object, an orphaning delete's too: both read the Secret.
+  ...["get", "patch", "delete"].map((verb) => ({
+    verb,
+    names: "secrets",
+    targets: [core("secrets")],
+    anyName: true,
+  })),
+  { verb: "update", names: "secretWrites", targets: [core("secrets")] },
+  // The token controller fills a service-account-token Secret created for any account.
+  { verb: "create", names: "tokenSecrets", targets: [core("secrets")], unnamed: true },
+  // The API server returns what a deletecollection deleted (nothing, with dryRun=All).
+  { verb: "deletecollection", names: "deleteSecrets", targets: [core("secrets")], unnamed: true },
+  ...["update", "patch"].map((verb) => ({ verb, names: "podImage", targets: [core("pods")] })),
+  // A proxied request is authorized by its HTTP method: GET get, POST create, PUT update…
+  ...["get", "create", "update", "patch", "delete"].map((verb) => ({
+    verb,
+    names: "proxy",
+    targets: [
+      { ...core("pods"), subresource: "proxy" },
+      { ...core("services"), subresource: "proxy" },
+    ],
+  })),
+  // Endpoints it writes route a Service's traffic (CVE-2021-25740).
+  ...["create", "update", "patch"].map((verb) => ({
+    verb,
+    names: "endpoints",
+    targets: [core("endpoints"), { apiGroup: "discovery.k8s.io", resource: "endpointslices" }],
+    unnamed: verb === "create",
+  })),
+  ...["update", "patch"].map((verb) => ({
+    verb,
+    names: "nodes",
+    targets: [core("nodes")],
+    clusterScoped: true,
+  })),
   {
     verb: "create",
     names: "createPods",
@@ -135,11 +169,11 @@ export const DANGERS: readonly Danger[] = [
     targets: [{ ...core("nodes"), subresource: "proxy" }],
     clusterScoped: true,
   })),
-  ...["get", "create"].map((verb) => ({
-    verb,
+  {
+    verb: "create",
     names: "portForward",
     targets: [{ ...core("pods"), subresource: "portforward" }],
-  })),
+  },
   ...["update", "patch"].map((verb) => ({
     verb,
     names: "ephemeral",
@@ -210,6 +244,7 @@ const VERBS = [
   "impersonate:serviceaccount",
   "impersonate:associated-node",
   "impersonate-on:user-info:list",
+  "deletecollection",
 ];
 const API_GROUPS = [
   "",
@@ -220,6 +255,7 @@ const API_GROUPS = [
   "batch",
   "certificates.k8s.io",
   "admissionregistration.k8s.io",
+  "discovery.k8s.io",
 ];
 const RESOURCES = [
   "*",
@@ -256,6 +292,12 @@ const RESOURCES = [
   "namespaces/status",
   "persistentvolumes",
   "nodes",
+  "pods/proxy",
+  "services/proxy",
+  "services",
+  "nodes/status",
+  "endpoints",
+  "endpointslices",
 ];
 const URLS = ["/healthz", "/metrics", "/api/*", "/*", "*", "/logs"];
 const NAMES = ["scout-secrets", "backend-0", "", SCOUT, "kubernetes.io/kube-apiserver-client", "*"];

@@ -22,6 +22,53 @@ const ops: [string, string] = ["Role", "ops"];
 new RuleTester({ describe, it }).run(noDangerousVerbs, {
   valid: [
     {
+      name: "from 1.35 the API server asks create on exec, attach and port-forward: get alone opens none",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: shell, namespace: scout}
+        rules:
+          - apiGroups: [""]
+            resources: [pods/exec, pods/attach, pods/portforward]
+            verbs: [get]
+      `,
+    },
+    {
+      name: "the 1.35 gate is on by default at 1.35 itself",
+      kubernetesVersion: "1.35.0",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: shell, namespace: scout}
+        rules:
+          - apiGroups: [""]
+            resources: [pods/exec, pods/portforward]
+            verbs: [get]
+      `,
+    },
+    {
+      name: "names narrow a Secret's patch as get's; a Role never reaches nodes; create on secrets named carries no name",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: backend, namespace: scout}
+        rules:
+          - apiGroups: [""]
+            resources: [secrets]
+            resourceNames: [scout-secrets]
+            verbs: [get, patch, create, deletecollection]
+          - apiGroups: [""]
+            resources: [nodes, pods/status, services, events]
+            verbs: [update, patch, delete, deletecollection]
+          - apiGroups: [""]
+            resources: [serviceaccounts, configmaps]
+            verbs: [create, list, watch]
+          - apiGroups: [authentication.k8s.io, authorization.k8s.io]
+            resources: [tokenreviews, subjectaccessreviews]
+            verbs: [create]
+      `,
+    },
+    {
       name: "get on one named secret, list on pods/exec, secrets of another API group",
       yaml: `
         apiVersion: rbac.authorization.k8s.io/v1
@@ -393,7 +440,8 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
       ],
     },
     {
-      name: "get on pods/exec and pods/attach opens a shell over WebSocket; */exec matches pods/exec",
+      name: "before 1.35 get on pods/exec and pods/attach opens a shell over WebSocket; */exec matches pods/exec",
+      kubernetesVersion: "1.34.3",
       yaml: `
         apiVersion: rbac.authorization.k8s.io/v1
         kind: Role
@@ -686,10 +734,12 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
       `,
       errors: [
         warned(deployer, "get", "secrets", "secrets", "7:13"),
+        warned(deployer, "create", "secrets", "tokenSecrets", "7:18"),
         warned(deployer, "create", "pods, deployments and jobs", "createPods", "7:18"),
+        warned(deployer, "patch", "secrets", "secrets", "7:26"),
+        warned(deployer, "patch", "pods", "podImage", "7:26"),
         warned(deployer, "patch", "deployments and jobs", "podTemplates", "7:26"),
         warned(deployer, "get", "nodes/proxy", "nodeProxy", "10:13"),
-        warned(deployer, "get", "pods/portforward", "portForward", "10:13"),
         warned(deployer, "patch", "pods/ephemeralcontainers", "ephemeral", "10:18"),
         warned(deployer, "approve", "signers", "signers", "14:13"),
         warned(deployer, "delete", "mutatingwebhookconfigurations", "admission", "17:13"),
@@ -888,6 +938,160 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
           line: 16,
           column: 13,
           data: { kind: "Role", name: "as-account", verb: "impersonate:serviceaccount" },
+        },
+      ],
+    },
+    {
+      name: "rewriting Pods and Secrets, reading them all through deletecollection, the API server proxy, node taints",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: deployer}
+        rules:
+          - apiGroups: [""]
+            resources: [pods, secrets]
+            resourceNames: [backend-0, scout-secrets]
+            verbs: [update, deletecollection]
+          - apiGroups: [""]
+            resources: [secrets]
+            resourceNames: [""]
+            verbs: [deletecollection]
+          - apiGroups: [""]
+            resources: [pods/proxy, services/proxy, nodes]
+            verbs: [get, create, delete, patch]
+          - apiGroups: [""]
+            resources: [pods/portforward]
+            verbs: [create]
+      `,
+      errors: [
+        warned(deployer, "update", "secrets", "secretWrites", "8:13"),
+        warned(deployer, "update", "pods", "podImage", "8:13"),
+        warned(deployer, "deletecollection", "secrets", "deleteSecrets", "12:13"),
+        warned(deployer, "get", "pods/proxy and services/proxy", "proxy", "15:13"),
+        warned(deployer, "create", "pods/proxy and services/proxy", "proxy", "15:18"),
+        warned(deployer, "delete", "pods/proxy and services/proxy", "proxy", "15:26"),
+        warned(deployer, "patch", "pods/proxy and services/proxy", "proxy", "15:34"),
+        warned(deployer, "patch", "nodes", "nodes", "15:34"),
+        warned(deployer, "create", "pods/portforward", "portForward", "18:13"),
+      ],
+    },
+    {
+      name: "writing Endpoints or EndpointSlices routes a Service's traffic; names narrow create alone",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: ops, namespace: scout}
+        rules:
+          - apiGroups: ["", discovery.k8s.io]
+            resources: [endpoints, endpointslices]
+            resourceNames: [redis]
+            verbs: [create, patch]
+          - apiGroups: [discovery.k8s.io]
+            resources: [endpointslices]
+            verbs: [create, get, list]
+          - apiGroups: [""]
+            resources: [endpointslices]
+            verbs: [update]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: slices, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:controller:endpointslice-controller}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+      `,
+      errors: [
+        warned(ops, "patch", "endpoints and endpointslices", "endpoints", "8:21"),
+        warned(ops, "create", "endpointslices", "endpoints", "11:13"),
+        {
+          messageId: "boundBuiltIn",
+          line: 19,
+          column: 67,
+          severity: "warning",
+          data: {
+            kind: "RoleBinding",
+            name: "slices",
+            role: "system:controller:endpointslice-controller",
+            grants: "create and update on endpointslices",
+          },
+        },
+      ],
+    },
+    {
+      name: "delete on secrets reads them: an orphaning delete, dry run or not, returns the whole Secret",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: ops, namespace: scout}
+        rules:
+          - apiGroups: [""]
+            resources: [secrets, events]
+            verbs: [delete]
+          - apiGroups: [""]
+            resources: [secrets]
+            resourceNames: [scout-secrets]
+            verbs: [delete]
+      `,
+      errors: [warned(ops, "delete", "secrets", "secrets", "7:13")],
+    },
+    {
+      name: "before 1.35 get on pods/portforward reaches the Pod's ports over WebSocket",
+      kubernetesVersion: "1.34.0",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: ops, namespace: scout}
+        rules:
+          - apiGroups: [""]
+            resources: [pods/portforward]
+            verbs: [get]
+      `,
+      errors: [warned(ops, "get", "pods/portforward", "portForward", "7:13")],
+    },
+    {
+      name: "built-in roles that patch Secrets or nodes: the token cleaner in a namespace, the TTL controller cluster-wide",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: cleaner, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:controller:legacy-service-account-token-cleaner}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: ttl}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:controller:ttl-controller}
+        subjects: [{kind: ServiceAccount, name: ops, namespace: ops}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: ttl-here, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:controller:ttl-controller}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+      `,
+      errors: [
+        {
+          messageId: "boundBuiltIn",
+          line: 4,
+          column: 67,
+          severity: "warning",
+          data: {
+            kind: "RoleBinding",
+            name: "cleaner",
+            role: "system:controller:legacy-service-account-token-cleaner",
+            grants: "patch on every Secret",
+          },
+        },
+        {
+          messageId: "boundBuiltIn",
+          line: 10,
+          column: 67,
+          severity: "warning",
+          data: {
+            kind: "ClusterRoleBinding",
+            name: "ttl",
+            role: "system:controller:ttl-controller",
+            grants: "update and patch on nodes",
+          },
         },
       ],
     },

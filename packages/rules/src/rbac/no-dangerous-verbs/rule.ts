@@ -1,4 +1,4 @@
-import { type BundleObject, defineRule, joinPointer } from "@scout-deploy/core";
+import { type BundleObject, defineRule, joinPointer, kubernetesMinor } from "@scout-deploy/core";
 import {
   aggregatedBuiltIns,
   bindingsOf,
@@ -87,6 +87,8 @@ interface Danger {
   clusterScoped?: boolean;
   /** Beyond rules.md: reported as a warning that names the path to escalation. */
   path?: string;
+  /** A danger only before this Kubernetes minor version (unset: the newest, which it is not). */
+  before?: number;
 }
 
 const core = (...resources: string[]) => resources.map((resource) => ({ group: "", resource }));
@@ -135,19 +137,104 @@ export const ESCALATION_PATHS = {
     "namespace labels decide the Pod Security level enforced and which NetworkPolicy namespaceSelectors admit its Pods",
   persistentVolumes:
     "a hostPath PersistentVolume, bound by a claim, mounts any directory of a node into a Pod",
+  podImage:
+    "it can change a running Pod's image, and the new code runs with the Pod's ServiceAccount token and mounted Secrets",
+  tokenSecrets:
+    "a Secret of type kubernetes.io/service-account-token it creates, annotated with any ServiceAccount's name, gets from the token controller a token of that account that never expires",
+  secretWrites:
+    "it rewrites any Secret whose name it knows, so the Pods that load it take credentials it chose",
+  deleteSecrets:
+    "the API server returns every Secret it deletes, and with dryRun=All deletes none: it reads them all",
+  proxy:
+    "the API server relays its HTTP requests to any port of the namespace's Pods (services/proxy: a Service's Pods), from the control plane's address",
+  endpoints:
+    "the endpoints it writes send a Service's traffic to any address it chooses, another namespace's Pods included (CVE-2021-25740)",
+  nodes:
+    "a node's taints and labels decide which Pods run there: a NoExecute taint evicts them, a label draws those that select it",
 } as const;
 
 /**
- * Resources on which a verb is dangerous, and the verbs. A `*` is rbac/no-wildcards' finding.
  * Until Kubernetes 1.35 the API server authorizes exec, attach and port-forward over WebSocket
- * (what kubectl uses since 1.31) as `get` on the subresource, so `get` opens them as `create`
- * does; the kubelet authorizes a WebSocket exec through nodes/proxy as `get` in every version.
+ * (what kubectl uses since 1.31) as `get` on the subresource alone, so `get` opens them as
+ * `create` does; from 1.35 the AuthorizePodWebsocketUpgradeCreatePermission gate (beta, on by
+ * default, still so at 1.37) asks `create` as well, and `create` alone opens them over SPDY.
+ */
+const WEBSOCKET_CREATE = 35;
+
+/**
+ * Resources on which a verb is dangerous, and the verbs. A `*` is rbac/no-wildcards' finding.
+ * The kubelet authorizes a WebSocket exec through nodes/proxy as `get` in every version.
  */
 const DANGERS: readonly Danger[] = [
-  { targets: core("pods/exec", "pods/attach"), verbs: ["create", "get"], names: "named" },
+  { targets: core("pods/exec", "pods/attach"), verbs: ["create"], names: "named" },
+  {
+    targets: core("pods/exec", "pods/attach"),
+    verbs: ["get"],
+    names: "named",
+    before: WEBSOCKET_CREATE,
+  },
   { targets: core("serviceaccounts/token"), verbs: ["create"], names: "named" },
   { targets: core("secrets"), verbs: ["list", "watch"], names: "unnamed" },
-  { targets: core("secrets"), verbs: ["get"], names: "anyName", path: ESCALATION_PATHS.secrets },
+  // A patch's response is the whole object: an empty patch reads the Secret as get does; so is
+  // a delete's when it orphans (the finalizer it adds defers the deletion), dryRun=All or not.
+  {
+    targets: core("secrets"),
+    verbs: ["get", "patch", "delete"],
+    names: "anyName",
+    path: ESCALATION_PATHS.secrets,
+  },
+  {
+    targets: core("secrets"),
+    verbs: ["update"],
+    names: "named",
+    path: ESCALATION_PATHS.secretWrites,
+  },
+  {
+    targets: core("secrets"),
+    verbs: ["create"],
+    names: "unnamed",
+    path: ESCALATION_PATHS.tokenSecrets,
+  },
+  {
+    targets: core("secrets"),
+    verbs: ["deletecollection"],
+    names: "unnamed",
+    path: ESCALATION_PATHS.deleteSecrets,
+  },
+  {
+    targets: core("pods"),
+    verbs: ["update", "patch"],
+    names: "named",
+    path: ESCALATION_PATHS.podImage,
+  },
+  {
+    // The API server authorizes a proxied request by its HTTP method, as for any other request.
+    targets: core("pods/proxy", "services/proxy"),
+    verbs: ["get", "create", "update", "patch", "delete"],
+    names: "named",
+    path: ESCALATION_PATHS.proxy,
+  },
+  {
+    // kube-proxy routes a Service to every EndpointSlice labelled with its name, and the
+    // mirroring controller copies a selectorless Service's Endpoints into one.
+    targets: [...core("endpoints"), ...inGroup("discovery.k8s.io", "endpointslices")],
+    verbs: ["create"],
+    names: "unnamed",
+    path: ESCALATION_PATHS.endpoints,
+  },
+  {
+    targets: [...core("endpoints"), ...inGroup("discovery.k8s.io", "endpointslices")],
+    verbs: ["update", "patch"],
+    names: "named",
+    path: ESCALATION_PATHS.endpoints,
+  },
+  {
+    targets: core("nodes"),
+    verbs: ["update", "patch"],
+    names: "named",
+    clusterScoped: true,
+    path: ESCALATION_PATHS.nodes,
+  },
   {
     targets: [...core("pods"), ...CONTROLLERS],
     verbs: ["create"],
@@ -169,9 +256,16 @@ const DANGERS: readonly Danger[] = [
   },
   {
     targets: core("pods/portforward"),
-    verbs: ["get", "create"],
+    verbs: ["create"],
     names: "named",
     path: ESCALATION_PATHS.portForward,
+  },
+  {
+    targets: core("pods/portforward"),
+    verbs: ["get"],
+    names: "named",
+    path: ESCALATION_PATHS.portForward,
+    before: WEBSOCKET_CREATE,
   },
   {
     targets: core("pods/ephemeralcontainers"),
@@ -273,18 +367,25 @@ interface RulesScope {
   namespaced: boolean;
   /** The Role's namespace when the input names it. */
   namespace?: string;
+  /** The targeted Kubernetes minor version; undefined is the newest. */
+  minor: number | undefined;
 }
 
-function rulesScope(object: BundleObject): RulesScope {
-  if (object.value.kind !== "Role") return { namespaced: false };
+function rulesScope(object: BundleObject, minor: number | undefined): RulesScope {
+  if (object.value.kind !== "Role") return { namespaced: false, minor };
   const namespace = object.ref.namespace;
-  return namespace ? { namespaced: true, namespace } : { namespaced: true };
+  return namespace ? { namespaced: true, namespace, minor } : { namespaced: true, minor };
 }
+
+/** Whether the danger exists in the targeted version. */
+const inVersion = (danger: Danger, minor: number | undefined) =>
+  danger.before === undefined || (minor !== undefined && minor < danger.before);
 
 /** The dangers a rule grants through one explicit verb, with the resources that grant each. */
 function dangersOf(rule: RoleRule, verb: string, scope: RulesScope) {
   return DANGERS.flatMap((danger) => {
     if (!danger.verbs.includes(verb) || (scope.namespaced && danger.clusterScoped)) return [];
+    if (!inVersion(danger, scope.minor)) return [];
     if (!namesReach(danger.names, rule, scope.namespace)) return [];
     const resources = danger.targets
       .filter((t) => coversGroup(rule.apiGroups, t.group))
@@ -306,7 +407,7 @@ export const noDangerousVerbs = defineRule({
   meta: {
     severity: "error",
     description:
-      "No role grants escalate, bind or impersonate, create or get on pods/exec or pods/attach, create on serviceaccounts/token, or list/watch on secrets; warns of the other escalation paths Kubernetes documents (get on every Secret, creating Pods or rewriting Pod templates, nodes/proxy, port-forward, ephemeral containers, certificate approval and node client certificates, admission control, namespace labels, PersistentVolumes).",
+      "No role grants escalate, bind or impersonate, create on pods/exec or pods/attach (get too before Kubernetes 1.35), create on serviceaccounts/token, or list/watch on secrets; warns of the other escalation paths Kubernetes documents or the API server opens (get or patch on every Secret, rewriting Secrets, service-account-token Secrets, deletecollection on Secrets, creating Pods or rewriting Pods and Pod templates, the API server proxy, nodes/proxy, port-forward, ephemeral containers, node taints and labels, certificate approval and node client certificates, admission control, namespace labels, PersistentVolumes).",
     remediation:
       "Remove the verb; read one named Secret with get and resourceNames instead of listing them all.",
     guide: "RBAC: Minimal permissions: Only necessary permissions granted",
@@ -346,7 +447,7 @@ export const noDangerousVerbs = defineRule({
           ...(warning ? { severity: "warning" as const } : {}),
         });
       }
-      const role = rulesScope(object);
+      const role = rulesScope(object, kubernetesMinor(context.kubernetesVersion));
       for (const rule of roleRulesOf(object)) {
         for (const verb of rule.verbs) {
           const targets = ESCALATING.get(verb.value);
