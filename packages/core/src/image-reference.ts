@@ -47,14 +47,7 @@ export function malformedPart(image: string): "name" | "tag" | "digest" | undefi
  * lower-case and at most 255 characters, `library/` included.
  */
 function nameParses(name: string): boolean {
-  const slash = name.indexOf("/");
-  const first = name.slice(0, slash);
-  const hasHost =
-    slash >= 0 && (first === "localhost" || /[.:]/.test(first) || first.toLowerCase() !== first);
-  let host = hasHost ? first : "docker.io";
-  let path = hasHost ? name.slice(slash + 1) : name;
-  if (host === "index.docker.io") host = "docker.io";
-  if (host === "docker.io" && !path.includes("/")) path = `library/${path}`;
+  const { host, path } = splitHost(name);
   const match = NAME.exec(`${host}/${path}`);
   // Parse takes the host only when it matches the host grammar; else the whole is the path.
   return match !== null && (match[1] ? match[2]! : match[0]).length <= PATH_MAX;
