@@ -62,6 +62,74 @@ new RuleTester({ describe, it }).run(externalExposure, {
       ),
     },
     {
+      name: "externalIPs on a headless and on an ExternalName Service: kube-proxy skips both",
+      yaml: `
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis}
+        spec: {clusterIP: None, selector: {app: redis}, externalIPs: [203.0.113.7], ports: [{port: 6379}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: cache}
+        spec: {type: ExternalName, externalName: cache.example.com, externalIPs: [203.0.113.8]}
+      `,
+    },
+    {
+      name: "a named targetPort the backend declares only for UDP, or only in an init container, does not reach it",
+      yaml: `${NGINX.replace("spec: {containers: [{name: nginx}]}", "spec: {containers: [{name: nginx, ports: [{name: http, containerPort: 80}]}]}")}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend, tier: web}}
+            spec:
+              initContainers: [{name: migrate, ports: [{name: http, containerPort: 8000}]}]
+              containers: [{name: backend, ports: [{name: http, containerPort: 8000, protocol: UDP}]}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web}
+        spec: {type: LoadBalancer, selector: {tier: web}, ports: [{port: 80, targetPort: http}]}
+      `.replace(
+        "app.kubernetes.io/component: nginx}}",
+        "app.kubernetes.io/component: nginx, tier: web}}",
+      ),
+    },
+    {
+      name: "an ExternalName Service and one with an empty selector send to no pod: their labels judge them",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {containers: [{name: backend}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge, labels: {app.kubernetes.io/component: nginx}}
+        spec: {type: LoadBalancer, selector: {}, ports: [{port: 80}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: web}
+        spec:
+          defaultBackend: {service: {name: upstream, port: {number: 80}}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: upstream, labels: {app.kubernetes.io/component: nginx}}
+        spec:
+          type: ExternalName
+          externalName: nginx.edge.example.com
+          selector: {app.kubernetes.io/component: backend}
+      `,
+    },
+    {
       name: "an HTTPRoute in the gateway's namespace sending to nginx's Service in scout",
       yaml: NGINX.replaceAll(
         "metadata: {name: nginx}",
@@ -169,12 +237,91 @@ new RuleTester({ describe, it }).run(externalExposure, {
       `,
       errors: [
         {
-          messageId: "exposedService",
+          messageId: "selectsBeyondNginx",
           line: 26,
-          column: 8,
-          data: { name: "web", type: "LoadBalancer" },
+          column: 28,
+          data: { name: "web", workloads: "Deployment backend" },
         },
       ],
+    },
+    {
+      name: "a LoadBalancer labelled nginx selecting a StatefulSet's pod by the pod-name label its controller adds exposes redis",
+      yaml: `${NGINX}
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: redis}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: redis}}
+            spec: {containers: [{name: redis}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, labels: {app.kubernetes.io/component: nginx}}
+        spec:
+          type: LoadBalancer
+          selector: {statefulset.kubernetes.io/pod-name: redis-0}
+          ports: [{port: 6379}]
+      `,
+      errors: [
+        {
+          messageId: "selectsBeyondNginx",
+          line: 28,
+          column: 3,
+          data: { name: "web", workloads: "StatefulSet redis" },
+        },
+      ],
+    },
+    {
+      name: "a named targetPort that only the backend's native sidecar declares sends nginx's outside traffic to the backend",
+      yaml: `${NGINX}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend, tier: web}}
+            spec:
+              initContainers: [{name: proxy, restartPolicy: Always, ports: [{name: http, containerPort: 8080}]}]
+              containers: [{name: backend}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: nginx-public}
+        spec: {type: NodePort, selector: {tier: web}, ports: [{port: 80, targetPort: http}]}
+      `,
+      errors: [
+        {
+          messageId: "exposedService",
+          line: 28,
+          column: 8,
+          data: { name: "nginx-public", type: "NodePort" },
+        },
+      ],
+    },
+    {
+      name: "externalIPs on a ClusterIP Service of redis expose redis on those addresses",
+      yaml: `
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: redis}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: redis}}
+            spec: {containers: [{name: redis}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis}
+        spec:
+          type: ClusterIP
+          selector: {app.kubernetes.io/component: redis}
+          externalIPs: [203.0.113.7]
+          ports: [{port: 6379}]
+      `,
+      errors: [{ messageId: "externalIPs", line: 15, column: 3, data: { name: "redis" } }],
     },
     {
       name: "with external access off, even nginx's LoadBalancer is reported",

@@ -4,10 +4,12 @@ import {
   effectiveNamespace,
   isRecord,
   joinPointer,
+  labelsOf,
+  type Settings,
   z,
 } from "@scout-deploy/core";
 import { type Model, modelOf, refusalOptionsFor } from "@scout-deploy/netpol";
-import { isNginxService } from "../scope.js";
+import { isNginxService, nonNginxEndpoints, serviceEndpoints } from "../scope.js";
 
 const options = z
   .object({
@@ -34,6 +36,8 @@ export const externalExposure = defineRule({
       exposedNginx:
         'Service "{{name}}" of type {{type}} exposes nginx, but external access is turned off',
       externalIPs: 'Service "{{name}}" has externalIPs and is not nginx\'s',
+      selectsBeyondNginx:
+        'Service "{{name}}" is nginx\'s and exposed outside the cluster, but its selector also sends to {{workloads}}',
       routedService:
         '{{kind}} "{{name}}" routes outside traffic to Service "{{service}}", which is not nginx\'s',
     },
@@ -73,33 +77,62 @@ export const externalExposure = defineRule({
       externalAccess: boolean,
       ctx: typeof context,
     ) {
-      const spec = isRecord(service.value.spec) ? service.value.spec : {};
-      const type = typeof spec.type === "string" ? spec.type : "ClusterIP";
-      const nginx = isNginxService(m, service, ctx.settings);
+      const exposure = exposureOf(service);
+      if (!exposure) return;
       const name = service.ref.name ?? "";
-      if (type === "LoadBalancer" || type === "NodePort") {
-        if (nginx && externalAccess) return;
+      const type = exposure.type ?? "";
+      if (isNginxService(m, service, ctx.settings)) {
+        if (externalAccess) return;
         ctx.report({
-          messageId: nginx ? "exposedNginx" : "exposedService",
+          messageId: exposure.type ? "exposedNginx" : "externalIPs",
           data: { name, type },
           object: service,
-          pointer: "/spec/type",
+          pointer: exposure.pointer,
         });
-      } else if (
-        Array.isArray(spec.externalIPs) &&
-        spec.externalIPs.length > 0 &&
-        !(nginx && externalAccess)
-      ) {
-        ctx.report({
-          messageId: "externalIPs",
-          data: { name },
-          object: service,
-          pointer: "/spec/externalIPs",
-        });
+        return;
       }
+      // Meant as nginx's (its label, or nginx among its pods): what lets others in is its selector.
+      const others = nonNginxEndpoints(m, service, ctx.settings);
+      if (others.length > 0 && meantForNginx(m, service, ctx.settings)) {
+        ctx.report({
+          messageId: "selectsBeyondNginx",
+          data: { name, workloads: others.map((w) => `${w.kind} ${w.name}`).join(", ") },
+          object: service,
+          pointer: "/spec/selector",
+        });
+        return;
+      }
+      ctx.report({
+        messageId: exposure.type ? "exposedService" : "externalIPs",
+        data: { name, type },
+        object: service,
+        pointer: exposure.pointer,
+      });
     }
   },
 });
+
+/**
+ * How a Service is reachable from outside the cluster, as kube-proxy programs it: its type
+ * (NodePort, LoadBalancer), else `externalIPs`, which kube-proxy honours on a Service of any
+ * type that has a cluster IP (it skips headless and ExternalName Services altogether).
+ */
+function exposureOf(service: BundleObject): { type?: string; pointer: string } | undefined {
+  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  const type = typeof spec.type === "string" ? spec.type : "ClusterIP";
+  if (type === "LoadBalancer" || type === "NodePort") return { type, pointer: "/spec/type" };
+  const hasClusterIP = type !== "ExternalName" && spec.clusterIP !== "None";
+  if (hasClusterIP && Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0)
+    return { pointer: "/spec/externalIPs" };
+  return undefined;
+}
+
+function meantForNginx(model: Model, service: BundleObject, settings: Settings): boolean {
+  const labels = labelsOf(service.value.metadata);
+  if (settings.componentLabels.some((key) => labels[key] === "nginx")) return true;
+  const others = new Set(nonNginxEndpoints(model, service, settings));
+  return serviceEndpoints(model, service).some((w) => !others.has(w));
+}
 
 interface Backend {
   service: string;
