@@ -200,7 +200,7 @@ func storedPod(pod corev1.Pod, index int) (*corev1.Pod, error) {
 	if len(pod.Status.PodIPs) == 0 {
 		ip := fmt.Sprintf("10.244.%d.%d", index/250, index%250+1)
 		if pod.Spec.HostNetwork {
-			ip = "192.0.2.1"
+			ip = fmt.Sprintf("192.0.%d.%d", 2+index/250, index%250+1)
 		}
 		pod.Status.PodIPs = []corev1.PodIP{{IP: ip}}
 	}
