@@ -130,6 +130,17 @@ new RuleTester({ describe, it }).run(externalExposure, {
       `,
     },
     {
+      name: "a mesh HTTPRoute (GAMMA: its parent is the frontend's Service) steers in-cluster traffic to the backend, nothing from outside",
+      yaml: `
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: frontend-to-backend}
+        spec:
+          parentRefs: [{group: "", kind: Service, name: backend, port: 8000}]
+          rules: [{backendRefs: [{name: backend-v2, port: 8000}]}]
+      `,
+    },
+    {
       name: "an HTTPRoute in the gateway's namespace sending to nginx's Service in scout",
       yaml: NGINX.replaceAll(
         "metadata: {name: nginx}",
@@ -322,6 +333,38 @@ new RuleTester({ describe, it }).run(externalExposure, {
           ports: [{port: 6379}]
       `,
       errors: [{ messageId: "externalIPs", line: 15, column: 3, data: { name: "redis" } }],
+    },
+    {
+      name: "an HTTPRoute attached to a Gateway and to a Service is reachable from outside through the Gateway",
+      yaml: `
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: api}
+        spec:
+          parentRefs: [{name: public}, {group: "", kind: Service, name: backend}]
+          rules: [{backendRefs: [{name: backend, port: 8000}]}]
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 6,
+          column: 27,
+          data: { kind: "HTTPRoute", name: "api", service: "backend" },
+        },
+      ],
+    },
+    {
+      name: "with external access off, externalIPs on nginx's ClusterIP Service are reported as exposing nginx",
+      options: { externalAccess: false },
+      yaml: NGINX.replace("type: LoadBalancer,", "externalIPs: [203.0.113.7],"),
+      errors: [
+        {
+          messageId: "exposedNginx",
+          line: 12,
+          column: 8,
+          data: { name: "nginx", type: "ClusterIP with externalIPs" },
+        },
+      ],
     },
     {
       name: "with external access off, even nginx's LoadBalancer is reported",

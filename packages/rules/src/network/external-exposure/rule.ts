@@ -37,7 +37,7 @@ export const externalExposure = defineRule({
         'Service "{{name}}" of type {{type}} exposes nginx, but external access is turned off',
       externalIPs: 'Service "{{name}}" has externalIPs and is not nginx\'s',
       selectsBeyondNginx:
-        'Service "{{name}}" is nginx\'s and exposed outside the cluster, but its selector also sends to {{workloads}}',
+        'Service "{{name}}" is nginx\'s and exposed outside the cluster, but its selector sends to {{workloads}} too, which are not nginx',
       routedService:
         '{{kind}} "{{name}}" routes outside traffic to Service "{{service}}", which is not nginx\'s',
     },
@@ -56,7 +56,7 @@ export const externalExposure = defineRule({
     for (const object of context.bundle.objects) {
       const kind = object.value.kind;
       if (kind === "Service") checkService(object, model, context.options.externalAccess, context);
-      if (kind === "Ingress" || ROUTE_KINDS.has(kind)) {
+      if (kind === "Ingress" || (ROUTE_KINDS.has(kind) && !isMeshRoute(object))) {
         const namespace = effectiveNamespace(context.bundle, object);
         for (const backend of backendsOf(object)) {
           const at = `${backend.namespace ?? namespace}/${backend.service}`;
@@ -84,8 +84,8 @@ export const externalExposure = defineRule({
       if (isNginxService(m, service, ctx.settings)) {
         if (externalAccess) return;
         ctx.report({
-          messageId: exposure.type ? "exposedNginx" : "externalIPs",
-          data: { name, type },
+          messageId: "exposedNginx",
+          data: { name, type: exposure.type ?? "ClusterIP with externalIPs" },
           object: service,
           pointer: exposure.pointer,
         });
@@ -132,6 +132,22 @@ function meantForNginx(model: Model, service: BundleObject, settings: Settings):
   if (settings.componentLabels.some((key) => labels[key] === "nginx")) return true;
   const others = new Set(nonNginxEndpoints(model, service, settings));
   return serviceEndpoints(model, service).some((w) => !others.has(w));
+}
+
+/**
+ * A route whose parents are all Services (Gateway API's mesh routing, GAMMA) steers traffic
+ * inside the cluster, between the clients of those Services and its backends: no gateway
+ * takes it from outside.
+ */
+function isMeshRoute(route: BundleObject): boolean {
+  const spec = isRecord(route.value.spec) ? route.value.spec : {};
+  const parents = Array.isArray(spec.parentRefs) ? spec.parentRefs : [];
+  return (
+    parents.length > 0 &&
+    parents.every(
+      (p) => isRecord(p) && p.kind === "Service" && (p.group === undefined || p.group === ""),
+    )
+  );
 }
 
 interface Backend {
