@@ -10,7 +10,7 @@ import { servicePortEndpoints } from "./network/scope.js";
  * external-exposure, port-coherence and, through the same rules, metrics-scraped) against the
  * EndpointSlice controller of k8s.io/kubernetes v1.37.2 (scripts/netpol-oracle's "endpoints"
  * request: the controller's syncService after the API server's defaulting and protobuf round
- * trip). Seeded scenarios of workloads (Deployment, StatefulSet, Job, DaemonSet, bare Pod) in
+ * trip). Seeded scenarios of workloads (Deployment, StatefulSet, Job, Indexed Job, DaemonSet, bare Pod) in
  * two namespaces, with app containers, native sidecars and plain init containers declaring named
  * ports over TCP and UDP, and Services of every type with selectors (absent, empty, template
  * labels, the labels controllers add) and ports (targetPort absent, 0, "", a number, a name,
@@ -158,8 +158,14 @@ const selectorEntryArb = (workloads: WorkloadSpec[]) =>
     {
       weight: 1,
       arbitrary: fc
-        .integer({ min: 0, max: 2 })
-        .map((k) => ["apps.kubernetes.io/pod-index", String(k)] as const),
+        .tuple(
+          fc.constantFrom(
+            "apps.kubernetes.io/pod-index",
+            "batch.kubernetes.io/job-completion-index",
+          ),
+          fc.integer({ min: 0, max: 2 }),
+        )
+        .map(([key, k]) => [key, String(k)] as const),
     },
   );
 
@@ -266,7 +272,10 @@ function workloadJson(w: WorkloadSpec): Json {
         apiVersion: "batch/v1",
         kind: "Job",
         metadata,
-        spec: { template: { ...template, spec: { ...template.spec, restartPolicy: "Never" } } },
+        spec: {
+          ...(indexed(w) ? { completionMode: "Indexed", completions: w.replicas } : {}),
+          template: { ...template, spec: { ...template.spec, restartPolicy: "Never" } },
+        },
       };
     case "StatefulSet":
       return {
@@ -328,15 +337,21 @@ function podsOf(w: WorkloadSpec): Json[] {
   switch (w.kind) {
     case "Pod":
       return [pod(w.name, {})];
-    case "Job":
-      return [
-        pod(`${w.name}-x7k2p`, {
-          "job-name": w.name,
-          "batch.kubernetes.io/job-name": w.name,
-          "controller-uid": "0b6f3c7e-1a2b-4c5d-8e9f-000000000001",
-          "batch.kubernetes.io/controller-uid": "0b6f3c7e-1a2b-4c5d-8e9f-000000000001",
+    case "Job": {
+      const labels = {
+        "job-name": w.name,
+        "batch.kubernetes.io/job-name": w.name,
+        "controller-uid": "0b6f3c7e-1a2b-4c5d-8e9f-000000000001",
+        "batch.kubernetes.io/controller-uid": "0b6f3c7e-1a2b-4c5d-8e9f-000000000001",
+      };
+      if (!indexed(w)) return [pod(`${w.name}-x7k2p`, labels)];
+      return Array.from({ length: w.replicas }, (_, i) =>
+        pod(`${w.name}-${i}-x7k2p`, {
+          ...labels,
+          "batch.kubernetes.io/job-completion-index": String(i),
         }),
-      ];
+      );
+    }
     case "StatefulSet": {
       const start = w.ordinalStart ?? 0;
       return Array.from({ length: w.replicas }, (_, i) => {
@@ -360,6 +375,11 @@ function podsOf(w: WorkloadSpec): Json[] {
         }),
       ];
   }
+}
+
+/** A Job with replicas > 0 is an Indexed Job of that many completions (one pod per index). */
+function indexed(w: WorkloadSpec): boolean {
+  return w.kind === "Job" && w.replicas > 0 && w.replicas % 2 === 1;
 }
 
 /** Workloads with no pod now (scaled to 0): our model counts them, the controller cannot. */

@@ -11,7 +11,8 @@ const cache = new WeakMap<Workload, Labels[]>();
  * ones their controller adds that a manifest can name. A StatefulSet gives each pod
  * `statefulset.kubernetes.io/pod-name: <name>-<ordinal>` and `apps.kubernetes.io/pod-index`; a
  * Job's pods (the API server adds them to its template) carry `job-name` and
- * `batch.kubernetes.io/job-name` unless it sets `manualSelector`. Hashes and uids
+ * `batch.kubernetes.io/job-name` unless it sets `manualSelector`, and an Indexed Job's pods
+ * `batch.kubernetes.io/job-completion-index`. Hashes and uids
  * (pod-template-hash, controller-uid) cannot be known before the cluster makes them.
  */
 export function podLabelSets(workload: Workload): readonly Labels[] {
@@ -33,15 +34,22 @@ function labelSetsOf(workload: Workload): Labels[] {
       "apps.kubernetes.io/pod-index": String(ordinal),
     }));
   }
-  if (workload.kind === "Job" && apiVersion === "batch/v1" && spec.manualSelector !== true) {
-    return [
-      // The API server adds each label the template does not set itself.
-      {
-        "job-name": workload.name,
-        "batch.kubernetes.io/job-name": workload.name,
-        ...workload.labels,
-      },
-    ];
+  if (workload.kind === "Job" && apiVersion === "batch/v1") {
+    // The API server adds each job-name label the template does not set itself.
+    const labels =
+      spec.manualSelector === true
+        ? workload.labels
+        : {
+            "job-name": workload.name,
+            "batch.kubernetes.io/job-name": workload.name,
+            ...workload.labels,
+          };
+    if (spec.completionMode !== "Indexed") return [labels];
+    // An Indexed Job's controller labels each pod with its completion index.
+    return countOf(spec.completions).map((index) => ({
+      ...labels,
+      "batch.kubernetes.io/job-completion-index": String(index),
+    }));
   }
   return [workload.labels];
 }
@@ -55,7 +63,11 @@ function ordinalsOf(spec: Record<string, unknown>): number[] {
     isRecord(spec.ordinals) && Number.isInteger(spec.ordinals.start)
       ? (spec.ordinals.start as number)
       : 0;
-  const replicas = Number.isInteger(spec.replicas) ? (spec.replicas as number) : 1;
-  const count = Math.min(Math.max(replicas, 1), MAX_ORDINALS);
-  return Array.from({ length: count }, (_, i) => start + i);
+  return countOf(spec.replicas).map((i) => start + i);
+}
+
+/** 0 to count - 1 (1 when unset; at least 1: a workload scaled to 0 comes back when scaled up). */
+function countOf(value: unknown): number[] {
+  const count = Number.isInteger(value) ? (value as number) : 1;
+  return Array.from({ length: Math.min(Math.max(count, 1), MAX_ORDINALS) }, (_, i) => i);
 }

@@ -285,6 +285,35 @@ new RuleTester({ describe, it }).run(externalExposure, {
       ],
     },
     {
+      name: "a NodePort labelled nginx selecting a Job's pods by the job-name label the API server adds exposes the Job",
+      yaml: `${NGINX}
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: migrate}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {restartPolicy: Never, containers: [{name: migrate}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: debug, labels: {app.kubernetes.io/component: nginx}}
+        spec:
+          type: NodePort
+          selector: {batch.kubernetes.io/job-name: migrate}
+          ports: [{port: 8000}]
+      `,
+      errors: [
+        {
+          messageId: "selectsBeyondNginx",
+          line: 28,
+          column: 3,
+          data: { name: "debug", workloads: "Job migrate" },
+        },
+      ],
+    },
+    {
       name: "a named targetPort that only the backend's native sidecar declares sends nginx's outside traffic to the backend",
       yaml: `${NGINX}
         ---
