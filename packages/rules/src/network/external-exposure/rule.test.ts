@@ -141,6 +141,22 @@ new RuleTester({ describe, it }).run(externalExposure, {
       `,
     },
     {
+      name: "an Ingress to an ExternalName Service that names nginx's Service (short form, completed by the DNS search path)",
+      yaml: `${NGINX.replaceAll("metadata: {name: nginx}", "metadata: {name: nginx, namespace: scout}")}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge, namespace: scout}
+        spec: {type: ExternalName, externalName: nginx.scout}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: web, namespace: scout}
+        spec:
+          defaultBackend: {service: {name: edge, port: {number: 80}}}
+      `,
+    },
+    {
       name: "an HTTPRoute in the gateway's namespace sending to nginx's Service in scout",
       yaml: NGINX.replaceAll(
         "metadata: {name: nginx}",
@@ -310,6 +326,42 @@ new RuleTester({ describe, it }).run(externalExposure, {
           line: 28,
           column: 3,
           data: { name: "debug", workloads: "Job migrate" },
+        },
+      ],
+    },
+    {
+      name: "an Ingress to an ExternalName Service labelled nginx that names the backend's Service: the proxy sends to the backend",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend, namespace: scout}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {containers: [{name: backend}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout}
+        spec: {selector: {app.kubernetes.io/component: backend}, ports: [{port: 8000}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge, namespace: scout, labels: {app.kubernetes.io/component: nginx}}
+        spec: {type: ExternalName, externalName: backend.scout.svc.cluster.local}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: web, namespace: scout}
+        spec:
+          defaultBackend: {service: {name: edge, port: {number: 8000}}}
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 23,
+          column: 30,
+          data: { kind: "Ingress", name: "web", service: "edge" },
         },
       ],
     },

@@ -49,10 +49,13 @@ export const externalExposure = defineRule({
       if (object.value.kind === "Service")
         services.set(`${effectiveNamespace(context.bundle, object)}/${object.ref.name}`, object);
     }
-    const allowed = (service: BundleObject | undefined) =>
-      context.options.externalAccess &&
-      service !== undefined &&
-      isNginxService(model, service, context.settings);
+    const allowed = (service: BundleObject | undefined): boolean => {
+      if (!context.options.externalAccess || service === undefined) return false;
+      // The proxy resolves an ExternalName and sends to what the name is: a Service of the
+      // cluster, when it names one (one hop: an ExternalName's target is never followed again).
+      const target = inClusterTarget(service);
+      return isNginxService(model, (target && services.get(target)) ?? service, context.settings);
+    };
     for (const object of context.bundle.objects) {
       const kind = object.value.kind;
       if (kind === "Service") checkService(object, model, context.options.externalAccess, context);
@@ -148,6 +151,19 @@ function isMeshRoute(route: BundleObject): boolean {
       (p) => isRecord(p) && p.kind === "Service" && (p.group === undefined || p.group === ""),
     )
   );
+}
+
+/**
+ * The Service ("namespace/name") an ExternalName Service names inside the cluster:
+ * `<name>.<namespace>.svc[.<cluster domain>]`, or `<name>.<namespace>`, which the proxy's DNS
+ * search path (`svc.<cluster domain>`) completes.
+ */
+function inClusterTarget(service: BundleObject): string | undefined {
+  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  if (spec.type !== "ExternalName" || typeof spec.externalName !== "string") return undefined;
+  const name = spec.externalName.toLowerCase().replace(/\.$/, "");
+  const match = /^([a-z0-9-]+)\.([a-z0-9-]+)(?:\.svc(?:\..+)?)?$/.exec(name);
+  return match ? `${match[2]}/${match[1]}` : undefined;
 }
 
 interface Backend {
