@@ -54,7 +54,8 @@ export const externalExposure = defineRule({
       // The proxy resolves an ExternalName and sends to what the name is: a Service of the
       // cluster, when it names one (one hop: an ExternalName's target is never followed again).
       const target = inClusterTarget(service);
-      return isNginxService(model, (target && services.get(target)) ?? service, context.settings);
+      const judged = (target !== undefined ? services.get(target) : undefined) ?? service;
+      return isNginxService(model, judged, context.settings);
     };
     for (const object of context.bundle.objects) {
       const kind = object.value.kind;
