@@ -448,6 +448,35 @@ new RuleTester({ describe, it }).run(externalExposure, {
       ],
     },
     {
+      name: "with external access off, a LoadBalancer meant for nginx that also selects the backend is reported on its type: any exposure is the cause",
+      options: { externalAccess: false },
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {containers: [{name: backend}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, labels: {app.kubernetes.io/component: nginx}}
+        spec:
+          type: LoadBalancer
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{port: 80}]
+      `,
+      errors: [
+        {
+          messageId: "exposedService",
+          line: 13,
+          column: 3,
+          data: { name: "web", type: "LoadBalancer" },
+        },
+      ],
+    },
+    {
       name: "with external access off, even nginx's LoadBalancer is reported",
       options: { externalAccess: false },
       yaml: NGINX,

@@ -95,9 +95,10 @@ export const externalExposure = defineRule({
         });
         return;
       }
-      // Meant as nginx's (its label, or nginx among its pods): what lets others in is its selector.
+      // Meant as nginx's (its label, or nginx among its pods): what lets others in is its
+      // selector. With external access off, its exposure itself is the cause.
       const others = nonNginxEndpoints(m, service, ctx.settings);
-      if (others.length > 0 && meantForNginx(m, service, ctx.settings)) {
+      if (externalAccess && others.length > 0 && meantForNginx(m, service, ctx.settings)) {
         ctx.report({
           messageId: "selectsBeyondNginx",
           data: { name, workloads: others.map((w) => `${w.kind} ${w.name}`).join(", ") },
