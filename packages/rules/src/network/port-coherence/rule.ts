@@ -231,7 +231,12 @@ function checkService(
       if (resolves(workload.ports, port, protocol)) continue;
       context.report({
         messageId: "serviceTarget",
-        data: { service: service.ref.name ?? "", port, workload: label(workload) },
+        data: {
+          service: service.ref.name ?? "",
+          // A port declared for TCP only does not serve a UDP Service port: say which is missing.
+          port: protocol === "TCP" ? port : `${port}/${protocol}`,
+          workload: label(workload),
+        },
         object: service,
         pointer: `/spec/ports/${index}/${field}`,
       });
