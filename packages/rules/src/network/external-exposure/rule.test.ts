@@ -157,6 +157,37 @@ new RuleTester({ describe, it }).run(externalExposure, {
       `,
     },
     {
+      name: "slices the controllers manage, Endpoints of a Service with a selector (overwritten), and a slice of a ClusterIP Service are no exposure",
+      yaml: `${NGINX}
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: nginx-abcde
+          labels: {kubernetes.io/service-name: nginx, endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io}
+        addressType: IPv4
+        endpoints: [{addresses: [10.244.1.7]}]
+        ---
+        apiVersion: v1
+        kind: Endpoints
+        metadata: {name: nginx}
+        subsets: [{addresses: [{ip: 10.244.1.7}], ports: [{port: 8000}]}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: db}
+        spec: {ports: [{port: 5432}]}
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: db-1
+          labels: {kubernetes.io/service-name: db}
+        addressType: IPv4
+        endpoints: [{addresses: [192.0.2.10]}]
+      `,
+    },
+    {
       name: "an HTTPRoute in the gateway's namespace sending to nginx's Service in scout",
       yaml: NGINX.replaceAll(
         "metadata: {name: nginx}",
@@ -444,6 +475,44 @@ new RuleTester({ describe, it }).run(externalExposure, {
           line: 12,
           column: 8,
           data: { name: "nginx", type: "ClusterIP with externalIPs" },
+        },
+      ],
+    },
+    {
+      name: "an EndpointSlice written by hand for nginx's LoadBalancer, and Endpoints for a selectorless one: kube-proxy sends outside traffic to their addresses too",
+      yaml: `${NGINX}
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: nginx-extra
+          labels: {kubernetes.io/service-name: nginx}
+        addressType: IPv4
+        endpoints: [{addresses: [10.244.1.7]}]
+        ports: [{port: 8000}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge, labels: {app.kubernetes.io/component: nginx}}
+        spec: {type: NodePort, ports: [{port: 80}]}
+        ---
+        apiVersion: v1
+        kind: Endpoints
+        metadata: {name: edge}
+        subsets: [{addresses: [{ip: 10.244.1.7}], ports: [{port: 8000}]}]
+      `,
+      errors: [
+        {
+          messageId: "handWrittenEndpoints",
+          line: 19,
+          column: 12,
+          data: { kind: "EndpointSlice", name: "nginx-extra", service: "nginx" },
+        },
+        {
+          messageId: "handWrittenEndpoints",
+          line: 31,
+          column: 12,
+          data: { kind: "Endpoints", name: "edge", service: "edge" },
         },
       ],
     },

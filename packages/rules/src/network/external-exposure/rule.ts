@@ -38,6 +38,8 @@ export const externalExposure = defineRule({
       externalIPs: 'Service "{{name}}" has externalIPs and is not nginx\'s',
       selectsBeyondNginx:
         'Service "{{name}}" is nginx\'s and exposed outside the cluster, but its selector sends to {{workloads}} too, which are not nginx',
+      handWrittenEndpoints:
+        '{{kind}} "{{name}}" writes by hand endpoints of Service "{{service}}", which is exposed outside the cluster as nginx\'s: nothing says they are nginx pods',
       routedService:
         '{{kind}} "{{name}}" routes outside traffic to Service "{{service}}", which is not nginx\'s',
     },
@@ -55,11 +57,20 @@ export const externalExposure = defineRule({
       // cluster, when it names one (one hop: an ExternalName's target is never followed again).
       const target = inClusterTarget(service);
       const judged = (target !== undefined ? services.get(target) : undefined) ?? service;
-      return isNginxService(model, judged, context.settings);
+      if (!isNginxService(model, judged, context.settings)) return false;
+      passedAsNginx.add(judged);
+      return true;
     };
+    // The Services exposed outside the cluster as nginx's, which pass: endpoints written by
+    // hand for them are checked below.
+    const passedAsNginx = new Set<BundleObject>();
     for (const object of context.bundle.objects) {
       const kind = object.value.kind;
-      if (kind === "Service") checkService(object, model, context.options.externalAccess, context);
+      if (
+        kind === "Service" &&
+        checkService(object, model, context.options.externalAccess, context)
+      )
+        passedAsNginx.add(object);
       if (kind === "Ingress" || (ROUTE_KINDS.has(kind) && !isMeshRoute(object))) {
         const namespace = effectiveNamespace(context.bundle, object);
         for (const backend of backendsOf(object)) {
@@ -75,25 +86,46 @@ export const externalExposure = defineRule({
       }
     }
 
+    for (const object of context.bundle.objects) {
+      const kind = object.value.kind;
+      if (kind !== "EndpointSlice" && kind !== "Endpoints") continue;
+      const owner = handWrittenFor(object);
+      if (!owner) continue;
+      const service = services.get(
+        `${effectiveNamespace(context.bundle, object)}/${owner.service}`,
+      );
+      if (!service || !passedAsNginx.has(service)) continue;
+      // An Endpoints object only feeds a Service without a selector (the endpoints controller
+      // overwrites the others' and the mirroring skips them).
+      if (kind === "Endpoints" && hasSelector(service)) continue;
+      context.report({
+        messageId: "handWrittenEndpoints",
+        data: { kind, name: object.ref.name ?? "", service: owner.service },
+        object,
+        pointer: owner.pointer,
+      });
+    }
+
+    /** Reports a Service's exposure; true when it is exposed and passes as nginx's. */
     function checkService(
       service: BundleObject,
       m: Model,
       externalAccess: boolean,
       ctx: typeof context,
-    ) {
+    ): boolean {
       const exposure = exposureOf(service);
-      if (!exposure) return;
+      if (!exposure) return false;
       const name = service.ref.name ?? "";
       const type = exposure.type ?? "";
       if (isNginxService(m, service, ctx.settings)) {
-        if (externalAccess) return;
+        if (externalAccess) return true;
         ctx.report({
           messageId: "exposedNginx",
           data: { name, type: exposure.type ?? "ClusterIP with externalIPs" },
           object: service,
           pointer: exposure.pointer,
         });
-        return;
+        return false;
       }
       // Meant as nginx's (its label, or nginx among its pods): what lets others in is its
       // selector. With external access off, its exposure itself is the cause.
@@ -105,7 +137,7 @@ export const externalExposure = defineRule({
           object: service,
           pointer: "/spec/selector",
         });
-        return;
+        return false;
       }
       ctx.report({
         messageId: exposure.type ? "exposedService" : "externalIPs",
@@ -113,6 +145,7 @@ export const externalExposure = defineRule({
         object: service,
         pointer: exposure.pointer,
       });
+      return false;
     }
   },
 });
@@ -166,6 +199,34 @@ function inClusterTarget(service: BundleObject): string | undefined {
   const name = spec.externalName.toLowerCase().replace(/\.$/, "");
   const match = /^([a-z0-9-]+)\.([a-z0-9-]+)(?:\.svc(?:\..+)?)?$/.exec(name);
   return match ? `${match[2]}/${match[1]}` : undefined;
+}
+
+const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
+const CONTROLLERS = new Set([
+  "endpointslice-controller.k8s.io",
+  "endpointslicemirroring-controller.k8s.io",
+]);
+
+/**
+ * The Service whose endpoints an object of the input writes by hand, with where it names it: an
+ * EndpointSlice by its `kubernetes.io/service-name` label (kube-proxy joins every slice with
+ * that label, whoever wrote it), an Endpoints object by its name. Slices a controller manages
+ * are its output, not input.
+ */
+function handWrittenFor(object: BundleObject): { service: string; pointer: string } | undefined {
+  const labels = labelsOf(object.value.metadata);
+  if (object.value.kind === "Endpoints")
+    return object.ref.name ? { service: object.ref.name, pointer: "/metadata/name" } : undefined;
+  const service = labels[SERVICE_NAME_LABEL];
+  if (typeof service !== "string" || CONTROLLERS.has(String(labels[MANAGED_BY_LABEL])))
+    return undefined;
+  return { service, pointer: joinPointer("/metadata/labels", SERVICE_NAME_LABEL) };
+}
+
+function hasSelector(service: BundleObject): boolean {
+  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  return isRecord(spec.selector) && Object.keys(spec.selector).length > 0;
 }
 
 interface Backend {
