@@ -7,6 +7,9 @@
 // unexported, so this program links to it by name (go:linkname) with a copy of its packet
 // struct; a self-test at start-up (selfTest) refuses to answer if that copy no longer fits.
 //
+// It also answers a second kind of line, {"id": ..., "endpoints": {...}}: the endpoints a
+// Service really has (endpoints.go).
+//
 // It reads one case a line on stdin,
 //
 //	{"id": "s1", "namespaces": [Namespace], "pods": [Pod], "policies": [NetworkPolicy],
@@ -155,9 +158,37 @@ func main() {
 			fmt.Fprintln(os.Stderr, "netpol-oracle: bad JSON on stdin:", err)
 			os.Exit(2)
 		}
-		_ = encoder.Encode(plane.judge(raw))
+		if isEndpointsRequest(raw) {
+			_ = encoder.Encode(plane.endpoints(raw))
+		} else {
+			_ = encoder.Encode(plane.judge(raw))
+		}
 		_ = out.Flush()
 	}
+}
+
+// isEndpointsRequest: a line with an "endpoints" member asks the second question (endpoints.go).
+func isEndpointsRequest(raw json.RawMessage) bool {
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(raw, &probe) != nil {
+		return false
+	}
+	_, ok := probe["endpoints"]
+	return ok
+}
+
+func (d *dataplane) endpoints(raw json.RawMessage) endpointsAnswer {
+	var req endpointsRequest
+	strict := json.NewDecoder(bytes.NewReader(raw))
+	strict.DisallowUnknownFields()
+	if err := strict.Decode(&req); err != nil {
+		var id struct {
+			ID string `json:"id"`
+		}
+		_ = json.Unmarshal(raw, &id)
+		return endpointsAnswer{ID: id.ID, Error: err.Error()}
+	}
+	return answerEndpoints(req)
 }
 
 func (d *dataplane) judge(raw json.RawMessage) answer {

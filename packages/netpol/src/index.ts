@@ -95,6 +95,7 @@ export {
   type PolicyRule,
   type PortSpec,
   peerOf,
+  servingPorts,
   type Workload,
 } from "./model.js";
 export {

@@ -147,9 +147,7 @@ function isNetworkingApi(apiVersion: string): boolean {
 function workloadOf(namespace: string, object: BundleObject, template: PodTemplate): Workload {
   const name = object.ref.name ?? "(unnamed)";
   const kind = object.value.kind;
-  const ports = containersOf(template)
-    .filter(servesTraffic)
-    .flatMap((c) => containerPortsOf(c.container));
+  const ports = servingPorts(template);
   return {
     id: `${namespace}/${name}[${kind}]`,
     namespace,
@@ -161,6 +159,18 @@ function workloadOf(namespace: string, object: BundleObject, template: PodTempla
     template,
     hostNetwork: template.spec.hostNetwork === true,
   };
+}
+
+/**
+ * The ports a named port resolves on, in the order Kubernetes looks (FindPort): the app
+ * containers', then the native sidecars'; a name both declare is the app container's.
+ */
+export function servingPorts(template: PodTemplate): ContainerPort[] {
+  const serving = containersOf(template).filter(servesTraffic);
+  return [
+    ...serving.filter((c) => c.list === "containers"),
+    ...serving.filter((c) => c.list !== "containers"),
+  ].flatMap((c) => containerPortsOf(c.container));
 }
 
 /**

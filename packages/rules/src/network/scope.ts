@@ -6,15 +6,16 @@ import {
   type Settings,
 } from "@scout-deploy/core";
 import {
-  compileSelector,
   findPort,
   type Model,
   numberedPort,
   type Policy,
+  type Protocol,
   protocolOf,
   type Workload,
 } from "@scout-deploy/netpol";
 import { guideSettings } from "../settings.js";
+import { podLabelSets } from "./pod-labels.js";
 
 interface WorkloadIndex {
   byNamespace: Map<string, Workload[]>;
@@ -33,8 +34,12 @@ function indexOf(model: Model): WorkloadIndex {
     index = { byNamespace: new Map(), byLabel: new Map(), targets: new WeakMap() };
     for (const w of model.workloads) {
       push(index.byNamespace, w.namespace, w);
-      for (const [key, value] of Object.entries(w.labels))
-        push(index.byLabel, `${w.namespace}\u0000${key}\u0000${value}`, w);
+      const keys = new Set(
+        podLabelSets(w).flatMap((labels) =>
+          Object.entries(labels).map(([key, value]) => `${w.namespace}\u0000${key}\u0000${value}`),
+        ),
+      );
+      for (const key of keys) push(index.byLabel, key, w);
     }
     indexes.set(model, index);
   }
@@ -76,41 +81,92 @@ export function serviceTargets(model: Model, service: BundleObject): readonly Wo
   return targets;
 }
 
+/**
+ * The selector the EndpointSlice controller reads: none for an ExternalName Service, and none
+ * for an absent or empty one (`selector: {}` comes back nil from the API server's storage): such
+ * a Service gets no endpoints from the controller. A value that is no string never matches (the
+ * API server refuses the object).
+ */
+function endpointSelector(service: BundleObject): [string, string][] | undefined {
+  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  if (spec.type === "ExternalName" || !isRecord(spec.selector)) return undefined;
+  const entries = Object.entries(spec.selector);
+  if (entries.length === 0 || !entries.every(([, v]) => typeof v === "string")) return undefined;
+  return entries as [string, string][];
+}
+
 function selectedByService(
   index: WorkloadIndex,
   service: BundleObject,
   namespace: string,
 ): readonly Workload[] {
-  const spec = isRecord(service.value.spec) ? service.value.spec : {};
-  if (!isRecord(spec.selector) || Object.keys(spec.selector).length === 0) return [];
-  const select = compileSelector({ matchLabels: spec.selector });
+  const selector = endpointSelector(service);
+  if (!selector) return [];
   // Every label of the selector must match: the workloads that carry its rarest one are enough.
-  let fewest: readonly Workload[] | undefined;
-  for (const [key, value] of Object.entries(spec.selector)) {
-    const carrying = index.byLabel.get(`${namespace}\u0000${key}\u0000${String(value)}`) ?? [];
-    if (!fewest || carrying.length < fewest.length) fewest = carrying;
-  }
-  return (fewest ?? index.byNamespace.get(namespace) ?? []).filter((w) => select(w.labels));
+  let fewest: readonly Workload[] = [];
+  selector.forEach(([key, value], i) => {
+    const carrying = index.byLabel.get(`${namespace}\u0000${key}\u0000${value}`) ?? [];
+    if (i === 0 || carrying.length < fewest.length) fewest = carrying;
+  });
+  return fewest.filter((w) =>
+    podLabelSets(w).some((labels) => selector.every(([k, v]) => labels[k] === v)),
+  );
+}
+
+/** One port of a Service and the workloads whose pods receive it, at which pod port. */
+export interface ServicePortEndpoints {
+  /** Its index in `spec.ports`. */
+  index: number;
+  protocol: Protocol;
+  /** The targetPort after the API server's defaulting (absent, 0 or "": the port). */
+  target: unknown;
+  endpoints: { workload: Workload; port: number }[];
 }
 
 /**
- * The workloads a Service really sends to: those its selector picks that can serve one of its
- * ports. A numeric targetPort reaches every selected pod (container ports are informational); a
- * named one only pods that declare that name, as the EndpointSlice controller resolves it.
+ * Where each port of a Service sends, as the EndpointSlice controller computes it (FindPort): a
+ * numeric targetPort reaches every selected pod at that number (container ports are
+ * informational); a named one only pods that declare that name with the Service port's
+ * protocol, app containers first, then native sidecars, at the declared number.
+ */
+export function servicePortEndpoints(model: Model, service: BundleObject): ServicePortEndpoints[] {
+  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  const ports = Array.isArray(spec.ports) ? spec.ports : [];
+  const targets = serviceTargets(model, service);
+  return ports.flatMap((entry, index): ServicePortEndpoints[] => {
+    if (!isRecord(entry)) return [];
+    const protocol = protocolOf(entry.protocol);
+    const target = targetPortOf(entry);
+    const number = numberedPort(target);
+    const endpoints = targets.flatMap((workload) => {
+      const port = number ?? findPort(workload.ports, target, protocol)?.port;
+      return port === undefined ? [] : [{ workload, port }];
+    });
+    return [{ index, protocol, target, endpoints }];
+  });
+}
+
+/** A Service port's targetPort as the API server defaults it: absent, 0 or "" mean the port. */
+export function targetPortOf(entry: Record<string, unknown>): unknown {
+  const target = entry.targetPort;
+  return target === undefined || target === null || target === 0 || target === ""
+    ? entry.port
+    : target;
+}
+
+/**
+ * The workloads a Service really sends to: those whose pods are endpoints of one of its ports.
+ * A Service without ports (headless) lists every selected pod: DNS answers with their addresses
+ * and clients reach them on any port.
  */
 export function serviceEndpoints(model: Model, service: BundleObject): readonly Workload[] {
   const spec = isRecord(service.value.spec) ? service.value.spec : {};
-  const ports = Array.isArray(spec.ports) ? spec.ports.filter(isRecord) : [];
-  const serves = (workload: Workload) =>
-    ports.length === 0 ||
-    ports.some((entry) => {
-      const target = entry.targetPort ?? entry.port;
-      return (
-        numberedPort(target) !== undefined ||
-        findPort(workload.ports, target, protocolOf(entry.protocol)) !== undefined
-      );
-    });
-  return serviceTargets(model, service).filter(serves);
+  const ports = Array.isArray(spec.ports) ? spec.ports : [];
+  if (ports.length === 0) return serviceTargets(model, service);
+  const reached = new Set(
+    servicePortEndpoints(model, service).flatMap((p) => p.endpoints.map((e) => e.workload)),
+  );
+  return serviceTargets(model, service).filter((w) => reached.has(w));
 }
 
 /** The workloads a Service sends to that are not nginx by their component label. */

@@ -1,5 +1,7 @@
 import { type BundleObject, containersOf, isRecord, type PodTemplate } from "@scout-deploy/core";
-import { numberedPort, resolvePort } from "../../support/index.js";
+import { findPort, protocolOf, servingPorts } from "@scout-deploy/netpol";
+import { targetPortOf } from "../../network/scope.js";
+import { numberedPort } from "../../support/index.js";
 import { type Discovered, type Labels, metaName } from "./prometheus-config.js";
 
 /** A stand-in pod IP: discovery gives real ones, the rules only read the port. */
@@ -42,8 +44,10 @@ export function selectingServices(
     );
 }
 
+/** An ExternalName Service gets no endpoints, whatever its selector. */
 function selectorOf(service: BundleObject): [string, unknown][] {
   const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  if (spec.type === "ExternalName") return [];
   return Object.entries(isRecord(spec.selector) ? spec.selector : {});
 }
 
@@ -87,13 +91,13 @@ export function servicePortsOf(service: BundleObject, template?: PodTemplate): S
   const spec = isRecord(service.value.spec) ? service.value.spec : {};
   const ports = Array.isArray(spec.ports) ? spec.ports.filter(isRecord) : [];
   return ports.map((p) => {
-    const targetPort = p.targetPort ?? p.port;
-    let target = numberedPort(targetPort);
-    if (target === undefined && template) {
-      for (const ref of containersOf(template)) {
-        target ??= resolvePort(targetPort, ref.container);
-      }
-    }
+    // As the EndpointSlice controller resolves it: a named targetPort by name and protocol.
+    const targetPort = targetPortOf(p);
+    const target =
+      numberedPort(targetPort) ??
+      (template
+        ? findPort(servingPorts(template), targetPort, protocolOf(p.protocol))?.port
+        : undefined);
     return {
       name: typeof p.name === "string" ? p.name : undefined,
       port: numberedPort(p.port),

@@ -278,6 +278,48 @@ new RuleTester({ describe, it }).run(metricsScraped, {
   ],
   invalid: [
     {
+      name: "a ServiceMonitor on a TCP Service port whose named targetPort the pod declares only for UDP: no endpoint on that port",
+      yaml: `${backend().replace("{name: http, containerPort: 8000}", "{name: http, containerPort: 8000, protocol: UDP}")}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/component: backend}}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: web, port: 80, targetPort: http}]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: backend, namespace: scout}
+        spec:
+          selector: {matchLabels: {app.kubernetes.io/component: backend}}
+          endpoints: [{port: web}]
+      `,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+    },
+    {
+      name: "a ServiceMonitor on an ExternalName Service with the backend's selector: it has no endpoints",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/component: backend}}
+        spec:
+          type: ExternalName
+          externalName: backend.example.com
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: web, port: 80, targetPort: 8000}]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: backend, namespace: scout}
+        spec:
+          selector: {matchLabels: {app.kubernetes.io/component: backend}}
+          endpoints: [{port: web}]
+      `,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+    },
+    {
       name: "keepequal: the container port must equal the annotated one (9000)",
       yaml: `${backend(`\n              annotations: {prometheus.io/port: "9000"}`)}\n        ---\n${prometheusReading(`
               - job_name: pods

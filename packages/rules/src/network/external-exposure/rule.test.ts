@@ -62,6 +62,132 @@ new RuleTester({ describe, it }).run(externalExposure, {
       ),
     },
     {
+      name: "externalIPs on a headless and on an ExternalName Service: kube-proxy skips both",
+      yaml: `
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis}
+        spec: {clusterIP: None, selector: {app: redis}, externalIPs: [203.0.113.7], ports: [{port: 6379}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: cache}
+        spec: {type: ExternalName, externalName: cache.example.com, externalIPs: [203.0.113.8]}
+      `,
+    },
+    {
+      name: "a named targetPort the backend declares only for UDP, or only in an init container, does not reach it",
+      yaml: `${NGINX.replace("spec: {containers: [{name: nginx}]}", "spec: {containers: [{name: nginx, ports: [{name: http, containerPort: 80}]}]}")}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend, tier: web}}
+            spec:
+              initContainers: [{name: migrate, ports: [{name: http, containerPort: 8000}]}]
+              containers: [{name: backend, ports: [{name: http, containerPort: 8000, protocol: UDP}]}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web}
+        spec: {type: LoadBalancer, selector: {tier: web}, ports: [{port: 80, targetPort: http}]}
+      `.replace(
+        "app.kubernetes.io/component: nginx}}",
+        "app.kubernetes.io/component: nginx, tier: web}}",
+      ),
+    },
+    {
+      name: "an ExternalName Service and one with an empty selector send to no pod: their labels judge them",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {containers: [{name: backend}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge, labels: {app.kubernetes.io/component: nginx}}
+        spec: {type: LoadBalancer, selector: {}, ports: [{port: 80}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: web}
+        spec:
+          defaultBackend: {service: {name: upstream, port: {number: 80}}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: upstream, labels: {app.kubernetes.io/component: nginx}}
+        spec:
+          type: ExternalName
+          externalName: nginx.edge.example.com
+          selector: {app.kubernetes.io/component: backend}
+      `,
+    },
+    {
+      name: "a mesh HTTPRoute (GAMMA: its parent is the frontend's Service) steers in-cluster traffic to the backend, nothing from outside",
+      yaml: `
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: frontend-to-backend}
+        spec:
+          parentRefs: [{group: "", kind: Service, name: backend, port: 8000}]
+          rules: [{backendRefs: [{name: backend-v2, port: 8000}]}]
+      `,
+    },
+    {
+      name: "an Ingress to an ExternalName Service that names nginx's Service (short form, completed by the DNS search path)",
+      yaml: `${NGINX.replaceAll("metadata: {name: nginx}", "metadata: {name: nginx, namespace: scout}")}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge, namespace: scout}
+        spec: {type: ExternalName, externalName: nginx.scout}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: web, namespace: scout}
+        spec:
+          defaultBackend: {service: {name: edge, port: {number: 80}}}
+      `,
+    },
+    {
+      name: "slices the controllers manage, Endpoints of a Service with a selector (overwritten), and a slice of a ClusterIP Service are no exposure",
+      yaml: `${NGINX}
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: nginx-abcde
+          labels: {kubernetes.io/service-name: nginx, endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io}
+        addressType: IPv4
+        endpoints: [{addresses: [10.244.1.7]}]
+        ---
+        apiVersion: v1
+        kind: Endpoints
+        metadata: {name: nginx}
+        subsets: [{addresses: [{ip: 10.244.1.7}], ports: [{port: 8000}]}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: db}
+        spec: {ports: [{port: 5432}]}
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: db-1
+          labels: {kubernetes.io/service-name: db}
+        addressType: IPv4
+        endpoints: [{addresses: [192.0.2.10]}]
+      `,
+    },
+    {
       name: "an HTTPRoute in the gateway's namespace sending to nginx's Service in scout",
       yaml: NGINX.replaceAll(
         "metadata: {name: nginx}",
@@ -169,9 +295,252 @@ new RuleTester({ describe, it }).run(externalExposure, {
       `,
       errors: [
         {
-          messageId: "exposedService",
+          messageId: "selectsBeyondNginx",
           line: 26,
+          column: 28,
+          data: { name: "web", workloads: "Deployment backend" },
+        },
+      ],
+    },
+    {
+      name: "a LoadBalancer labelled nginx selecting a StatefulSet's pod by the pod-name label its controller adds exposes redis",
+      yaml: `${NGINX}
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: redis}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: redis}}
+            spec: {containers: [{name: redis}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, labels: {app.kubernetes.io/component: nginx}}
+        spec:
+          type: LoadBalancer
+          selector: {statefulset.kubernetes.io/pod-name: redis-0}
+          ports: [{port: 6379}]
+      `,
+      errors: [
+        {
+          messageId: "selectsBeyondNginx",
+          line: 28,
+          column: 3,
+          data: { name: "web", workloads: "StatefulSet redis" },
+        },
+      ],
+    },
+    {
+      name: "a NodePort labelled nginx selecting a Job's pods by the job-name label the API server adds exposes the Job",
+      yaml: `${NGINX}
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: migrate}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {restartPolicy: Never, containers: [{name: migrate}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: debug, labels: {app.kubernetes.io/component: nginx}}
+        spec:
+          type: NodePort
+          selector: {batch.kubernetes.io/job-name: migrate}
+          ports: [{port: 8000}]
+      `,
+      errors: [
+        {
+          messageId: "selectsBeyondNginx",
+          line: 28,
+          column: 3,
+          data: { name: "debug", workloads: "Job migrate" },
+        },
+      ],
+    },
+    {
+      name: "an Ingress to an ExternalName Service labelled nginx that names the backend's Service: the proxy sends to the backend",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend, namespace: scout}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {containers: [{name: backend}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout}
+        spec: {selector: {app.kubernetes.io/component: backend}, ports: [{port: 8000}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge, namespace: scout, labels: {app.kubernetes.io/component: nginx}}
+        spec: {type: ExternalName, externalName: backend.scout.svc.cluster.local}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: web, namespace: scout}
+        spec:
+          defaultBackend: {service: {name: edge, port: {number: 8000}}}
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 23,
+          column: 30,
+          data: { kind: "Ingress", name: "web", service: "edge" },
+        },
+      ],
+    },
+    {
+      name: "a named targetPort that only the backend's native sidecar declares sends nginx's outside traffic to the backend",
+      yaml: `${NGINX}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend, tier: web}}
+            spec:
+              initContainers: [{name: proxy, restartPolicy: Always, ports: [{name: http, containerPort: 8080}]}]
+              containers: [{name: backend}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: nginx-public}
+        spec: {type: NodePort, selector: {tier: web}, ports: [{port: 80, targetPort: http}]}
+      `,
+      errors: [
+        {
+          messageId: "exposedService",
+          line: 28,
           column: 8,
+          data: { name: "nginx-public", type: "NodePort" },
+        },
+      ],
+    },
+    {
+      name: "externalIPs on a ClusterIP Service of redis expose redis on those addresses",
+      yaml: `
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: redis}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: redis}}
+            spec: {containers: [{name: redis}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis}
+        spec:
+          type: ClusterIP
+          selector: {app.kubernetes.io/component: redis}
+          externalIPs: [203.0.113.7]
+          ports: [{port: 6379}]
+      `,
+      errors: [{ messageId: "externalIPs", line: 15, column: 3, data: { name: "redis" } }],
+    },
+    {
+      name: "an HTTPRoute attached to a Gateway and to a Service is reachable from outside through the Gateway",
+      yaml: `
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: api}
+        spec:
+          parentRefs: [{name: public}, {group: "", kind: Service, name: backend}]
+          rules: [{backendRefs: [{name: backend, port: 8000}]}]
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 6,
+          column: 27,
+          data: { kind: "HTTPRoute", name: "api", service: "backend" },
+        },
+      ],
+    },
+    {
+      name: "with external access off, externalIPs on nginx's ClusterIP Service are reported as exposing nginx",
+      options: { externalAccess: false },
+      yaml: NGINX.replace("type: LoadBalancer,", "externalIPs: [203.0.113.7],"),
+      errors: [
+        {
+          messageId: "exposedNginx",
+          line: 12,
+          column: 8,
+          data: { name: "nginx", type: "ClusterIP with externalIPs" },
+        },
+      ],
+    },
+    {
+      name: "an EndpointSlice written by hand for nginx's LoadBalancer, and Endpoints for a selectorless one: kube-proxy sends outside traffic to their addresses too",
+      yaml: `${NGINX}
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: nginx-extra
+          labels: {kubernetes.io/service-name: nginx}
+        addressType: IPv4
+        endpoints: [{addresses: [10.244.1.7]}]
+        ports: [{port: 8000}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge, labels: {app.kubernetes.io/component: nginx}}
+        spec: {type: NodePort, ports: [{port: 80}]}
+        ---
+        apiVersion: v1
+        kind: Endpoints
+        metadata: {name: edge}
+        subsets: [{addresses: [{ip: 10.244.1.7}], ports: [{port: 8000}]}]
+      `,
+      errors: [
+        {
+          messageId: "handWrittenEndpoints",
+          line: 19,
+          column: 12,
+          data: { kind: "EndpointSlice", name: "nginx-extra", service: "nginx" },
+        },
+        {
+          messageId: "handWrittenEndpoints",
+          line: 31,
+          column: 12,
+          data: { kind: "Endpoints", name: "edge", service: "edge" },
+        },
+      ],
+    },
+    {
+      name: "with external access off, a LoadBalancer meant for nginx that also selects the backend is reported on its type: any exposure is the cause",
+      options: { externalAccess: false },
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {containers: [{name: backend}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, labels: {app.kubernetes.io/component: nginx}}
+        spec:
+          type: LoadBalancer
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{port: 80}]
+      `,
+      errors: [
+        {
+          messageId: "exposedService",
+          line: 13,
+          column: 3,
           data: { name: "web", type: "LoadBalancer" },
         },
       ],

@@ -4,10 +4,12 @@ import {
   effectiveNamespace,
   isRecord,
   joinPointer,
+  labelsOf,
+  type Settings,
   z,
 } from "@scout-deploy/core";
 import { type Model, modelOf, refusalOptionsFor } from "@scout-deploy/netpol";
-import { isNginxService } from "../scope.js";
+import { isNginxService, nonNginxEndpoints, serviceEndpoints } from "../scope.js";
 
 const options = z
   .object({
@@ -34,6 +36,10 @@ export const externalExposure = defineRule({
       exposedNginx:
         'Service "{{name}}" of type {{type}} exposes nginx, but external access is turned off',
       externalIPs: 'Service "{{name}}" has externalIPs and is not nginx\'s',
+      selectsBeyondNginx:
+        'Service "{{name}}" is nginx\'s and exposed outside the cluster, but its selector sends to {{workloads}} too, which are not nginx',
+      handWrittenEndpoints:
+        '{{kind}} "{{name}}" writes by hand endpoints of Service "{{service}}", which is exposed outside the cluster as nginx\'s: nothing says they are nginx pods',
       routedService:
         '{{kind}} "{{name}}" routes outside traffic to Service "{{service}}", which is not nginx\'s',
     },
@@ -45,14 +51,27 @@ export const externalExposure = defineRule({
       if (object.value.kind === "Service")
         services.set(`${effectiveNamespace(context.bundle, object)}/${object.ref.name}`, object);
     }
-    const allowed = (service: BundleObject | undefined) =>
-      context.options.externalAccess &&
-      service !== undefined &&
-      isNginxService(model, service, context.settings);
+    const allowed = (service: BundleObject | undefined): boolean => {
+      if (!context.options.externalAccess || service === undefined) return false;
+      // The proxy resolves an ExternalName and sends to what the name is: a Service of the
+      // cluster, when it names one (one hop: an ExternalName's target is never followed again).
+      const target = inClusterTarget(service);
+      const judged = (target !== undefined ? services.get(target) : undefined) ?? service;
+      if (!isNginxService(model, judged, context.settings)) return false;
+      passedAsNginx.add(judged);
+      return true;
+    };
+    // The Services exposed outside the cluster as nginx's, which pass: endpoints written by
+    // hand for them are checked below.
+    const passedAsNginx = new Set<BundleObject>();
     for (const object of context.bundle.objects) {
       const kind = object.value.kind;
-      if (kind === "Service") checkService(object, model, context.options.externalAccess, context);
-      if (kind === "Ingress" || ROUTE_KINDS.has(kind)) {
+      if (
+        kind === "Service" &&
+        checkService(object, model, context.options.externalAccess, context)
+      )
+        passedAsNginx.add(object);
+      if (kind === "Ingress" || (ROUTE_KINDS.has(kind) && !isMeshRoute(object))) {
         const namespace = effectiveNamespace(context.bundle, object);
         for (const backend of backendsOf(object)) {
           const at = `${backend.namespace ?? namespace}/${backend.service}`;
@@ -67,39 +86,148 @@ export const externalExposure = defineRule({
       }
     }
 
+    for (const object of context.bundle.objects) {
+      const kind = object.value.kind;
+      if (kind !== "EndpointSlice" && kind !== "Endpoints") continue;
+      const owner = handWrittenFor(object);
+      if (!owner) continue;
+      const service = services.get(
+        `${effectiveNamespace(context.bundle, object)}/${owner.service}`,
+      );
+      if (!service || !passedAsNginx.has(service)) continue;
+      // An Endpoints object only feeds a Service without a selector (the endpoints controller
+      // overwrites the others' and the mirroring skips them).
+      if (kind === "Endpoints" && hasSelector(service)) continue;
+      context.report({
+        messageId: "handWrittenEndpoints",
+        data: { kind, name: object.ref.name ?? "", service: owner.service },
+        object,
+        pointer: owner.pointer,
+      });
+    }
+
+    /** Reports a Service's exposure; true when it is exposed and passes as nginx's. */
     function checkService(
       service: BundleObject,
       m: Model,
       externalAccess: boolean,
       ctx: typeof context,
-    ) {
-      const spec = isRecord(service.value.spec) ? service.value.spec : {};
-      const type = typeof spec.type === "string" ? spec.type : "ClusterIP";
-      const nginx = isNginxService(m, service, ctx.settings);
+    ): boolean {
+      const exposure = exposureOf(service);
+      if (!exposure) return false;
       const name = service.ref.name ?? "";
-      if (type === "LoadBalancer" || type === "NodePort") {
-        if (nginx && externalAccess) return;
+      const type = exposure.type ?? "";
+      if (isNginxService(m, service, ctx.settings)) {
+        if (externalAccess) return true;
         ctx.report({
-          messageId: nginx ? "exposedNginx" : "exposedService",
-          data: { name, type },
+          messageId: "exposedNginx",
+          data: { name, type: exposure.type ?? "ClusterIP with externalIPs" },
           object: service,
-          pointer: "/spec/type",
+          pointer: exposure.pointer,
         });
-      } else if (
-        Array.isArray(spec.externalIPs) &&
-        spec.externalIPs.length > 0 &&
-        !(nginx && externalAccess)
-      ) {
-        ctx.report({
-          messageId: "externalIPs",
-          data: { name },
-          object: service,
-          pointer: "/spec/externalIPs",
-        });
+        return false;
       }
+      // Meant as nginx's (its label, or nginx among its pods): what lets others in is its
+      // selector. With external access off, its exposure itself is the cause.
+      const others = nonNginxEndpoints(m, service, ctx.settings);
+      if (externalAccess && others.length > 0 && meantForNginx(m, service, ctx.settings)) {
+        ctx.report({
+          messageId: "selectsBeyondNginx",
+          data: { name, workloads: others.map((w) => `${w.kind} ${w.name}`).join(", ") },
+          object: service,
+          pointer: "/spec/selector",
+        });
+        return false;
+      }
+      ctx.report({
+        messageId: exposure.type ? "exposedService" : "externalIPs",
+        data: { name, type },
+        object: service,
+        pointer: exposure.pointer,
+      });
+      return false;
     }
   },
 });
+
+/**
+ * How a Service is reachable from outside the cluster, as kube-proxy programs it: its type
+ * (NodePort, LoadBalancer), else `externalIPs`, which kube-proxy honours on a Service of any
+ * type that has a cluster IP (it skips headless and ExternalName Services altogether).
+ */
+function exposureOf(service: BundleObject): { type?: string; pointer: string } | undefined {
+  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  const type = typeof spec.type === "string" ? spec.type : "ClusterIP";
+  if (type === "LoadBalancer" || type === "NodePort") return { type, pointer: "/spec/type" };
+  const hasClusterIP = type !== "ExternalName" && spec.clusterIP !== "None";
+  if (hasClusterIP && Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0)
+    return { pointer: "/spec/externalIPs" };
+  return undefined;
+}
+
+function meantForNginx(model: Model, service: BundleObject, settings: Settings): boolean {
+  const labels = labelsOf(service.value.metadata);
+  if (settings.componentLabels.some((key) => labels[key] === "nginx")) return true;
+  const others = new Set(nonNginxEndpoints(model, service, settings));
+  return serviceEndpoints(model, service).some((w) => !others.has(w));
+}
+
+/**
+ * A route whose parents are all Services (Gateway API's mesh routing, GAMMA) steers traffic
+ * inside the cluster, between the clients of those Services and its backends: no gateway
+ * takes it from outside.
+ */
+function isMeshRoute(route: BundleObject): boolean {
+  const spec = isRecord(route.value.spec) ? route.value.spec : {};
+  const parents = Array.isArray(spec.parentRefs) ? spec.parentRefs : [];
+  return (
+    parents.length > 0 &&
+    parents.every(
+      (p) => isRecord(p) && p.kind === "Service" && (p.group === undefined || p.group === ""),
+    )
+  );
+}
+
+/**
+ * The Service ("namespace/name") an ExternalName Service names inside the cluster:
+ * `<name>.<namespace>.svc[.<cluster domain>]`, or `<name>.<namespace>`, which the proxy's DNS
+ * search path (`svc.<cluster domain>`) completes.
+ */
+function inClusterTarget(service: BundleObject): string | undefined {
+  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  if (spec.type !== "ExternalName" || typeof spec.externalName !== "string") return undefined;
+  const name = spec.externalName.toLowerCase().replace(/\.$/, "");
+  const match = /^([a-z0-9-]+)\.([a-z0-9-]+)(?:\.svc(?:\..+)?)?$/.exec(name);
+  return match ? `${match[2]}/${match[1]}` : undefined;
+}
+
+const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
+const CONTROLLERS = new Set([
+  "endpointslice-controller.k8s.io",
+  "endpointslicemirroring-controller.k8s.io",
+]);
+
+/**
+ * The Service whose endpoints an object of the input writes by hand, with where it names it: an
+ * EndpointSlice by its `kubernetes.io/service-name` label (kube-proxy joins every slice with
+ * that label, whoever wrote it), an Endpoints object by its name. Slices a controller manages
+ * are its output, not input.
+ */
+function handWrittenFor(object: BundleObject): { service: string; pointer: string } | undefined {
+  const labels = labelsOf(object.value.metadata);
+  if (object.value.kind === "Endpoints")
+    return object.ref.name ? { service: object.ref.name, pointer: "/metadata/name" } : undefined;
+  const service = labels[SERVICE_NAME_LABEL];
+  if (typeof service !== "string" || CONTROLLERS.has(String(labels[MANAGED_BY_LABEL])))
+    return undefined;
+  return { service, pointer: joinPointer("/metadata/labels", SERVICE_NAME_LABEL) };
+}
+
+function hasSelector(service: BundleObject): boolean {
+  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  return isRecord(spec.selector) && Object.keys(spec.selector).length > 0;
+}
 
 interface Backend {
   service: string;

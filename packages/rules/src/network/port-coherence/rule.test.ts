@@ -96,6 +96,34 @@ new RuleTester({ describe, it }).run(portCoherence, {
       `,
     },
     {
+      name: 'a targetPort of 0 or "" is the port (the API server\'s defaulting): 8000, which the backend declares; an ExternalName Service sends to no pod',
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {containers: [{name: api, ports: [{name: http, containerPort: 8000}]}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: a, port: 8000, targetPort: 0}, {name: b, port: 8000, targetPort: ""}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend-elsewhere}
+        spec:
+          type: ExternalName
+          externalName: backend.example.com
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{port: 9999}]
+      `,
+    },
+    {
       name: "workloads that are no Scout component are not judged",
       yaml: `
         apiVersion: v1
@@ -106,6 +134,33 @@ new RuleTester({ describe, it }).run(portCoherence, {
     },
   ],
   invalid: [
+    {
+      name: "a UDP Service port whose named targetPort the backend declares for TCP only: it has no UDP port of that name",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {containers: [{name: api, ports: [{name: http, containerPort: 8000}]}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{port: 8000, targetPort: http, protocol: UDP}]
+      `,
+      errors: [
+        {
+          messageId: "serviceTarget",
+          line: 14,
+          column: 24,
+          data: { service: "backend", port: "http/UDP", workload: "Deployment default/backend" },
+        },
+      ],
+    },
     {
       name: "a port range opens ports the backend does not declare (only allow necessary ports)",
       yaml: `

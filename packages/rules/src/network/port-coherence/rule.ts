@@ -28,7 +28,7 @@ import {
   type Workload,
 } from "@scout-deploy/netpol";
 import { guideSettings } from "../../settings.js";
-import { selectedBy, serviceTargets } from "../scope.js";
+import { selectedBy, serviceTargets, targetPortOf } from "../scope.js";
 
 const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
 const PROBE_HANDLERS = ["httpGet", "tcpSocket", "grpc"] as const;
@@ -212,7 +212,8 @@ function checkService(
   spec.ports.forEach((entry, index) => {
     if (!isRecord(entry)) return;
     const field = entry.targetPort !== undefined ? "targetPort" : "port";
-    const raw = entry[field];
+    // The API server defaults an absent, 0 or "" targetPort to the port.
+    const raw = targetPortOf(entry);
     if (isBadPortName(raw)) {
       context.report({
         messageId: "badPortName",
@@ -230,7 +231,12 @@ function checkService(
       if (resolves(workload.ports, port, protocol)) continue;
       context.report({
         messageId: "serviceTarget",
-        data: { service: service.ref.name ?? "", port, workload: label(workload) },
+        data: {
+          service: service.ref.name ?? "",
+          // A port declared for TCP only does not serve a UDP Service port: say which is missing.
+          port: protocol === "TCP" ? port : `${port}/${protocol}`,
+          workload: label(workload),
+        },
         object: service,
         pointer: `/spec/ports/${index}/${field}`,
       });
