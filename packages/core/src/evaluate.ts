@@ -46,6 +46,8 @@ interface Candidate {
   key: string;
   /** See InputProblem.yieldsToRules. */
   yieldsToRules?: boolean;
+  /** See RuleReport.yieldsTo. */
+  yieldsTo?: readonly string[];
 }
 
 interface ActiveRule {
@@ -108,6 +110,7 @@ export function evaluate(
     );
   }
   dropWhatRulesSay(candidates);
+  dropWhatOwnersSay(candidates);
   const known = (pattern: string) => all.some((r) => matchesRuleId(r.id, pattern));
   const suppressor = createSuppressor(bundle, config, known, options.now ?? new Date());
   for (const problem of suppressor.problems) {
@@ -166,6 +169,28 @@ function dropWhatRulesSay(candidates: Candidate[]): void {
       (saidByRules.get(candidate.object)?.get(fieldOf(candidate)) ?? 0) >=
         severityRank(candidate.finding.severity);
     if (!said) candidates[kept++] = candidate;
+  }
+  candidates.length = kept;
+}
+
+/** Reports whose cause another rule reported on the same object and field (RuleReport.yieldsTo). */
+function dropWhatOwnersSay(candidates: Candidate[]): void {
+  if (!candidates.some((c) => c.yieldsTo)) return;
+  const said = new Map<BundleObject, Set<string>>();
+  const place = (ruleId: string, path: string | undefined) => `${ruleId}\u0000${path ?? ""}`;
+  for (const { object, finding } of candidates) {
+    if (!object) continue;
+    const places = said.get(object) ?? new Set<string>();
+    places.add(place(finding.ruleId, finding.path));
+    said.set(object, places);
+  }
+  let kept = 0;
+  for (const candidate of candidates) {
+    const { object, finding, yieldsTo } = candidate;
+    const owned =
+      object &&
+      yieldsTo?.some((owner) => said.get(object)?.has(place(owner, finding.path)) === true);
+    if (!owned) candidates[kept++] = candidate;
   }
   candidates.length = kept;
 }
@@ -309,6 +334,7 @@ function runRule(
       finding,
       object: r.object,
       key: r.key === undefined ? key : `${r.messageId}\u0001${r.key}`,
+      ...(r.yieldsTo ? { yieldsTo: r.yieldsTo } : {}),
     });
   };
   try {

@@ -36,6 +36,12 @@ export interface RuleReport<MessageId extends string = string> {
   key?: string;
   /** This finding's severity when it differs from the rule's default; a user's setting wins. */
   severity?: Severity;
+  /**
+   * Rules that own this finding's cause (`hostNetwork: true` is pod/no-host-namespaces'): when
+   * one of them reports the same object and field, this report is dropped, one cause being one
+   * finding; when they are off or say nothing there, it stands.
+   */
+  yieldsTo?: readonly string[];
 }
 
 export interface RuleContext<Options = Record<string, unknown>, MessageId extends string = string> {

@@ -191,3 +191,10 @@ export function isNginxService(model: Model, service: BundleObject, settings: Se
   const labels = labelsOf(service.value.metadata);
   return settings.componentLabels.some((key) => labels[key] === "nginx");
 }
+
+/**
+ * `hostNetwork: true` is pod/no-host-namespaces' finding, whose message says no NetworkPolicy
+ * applies to such a pod: a network rule's finding on that line yields to it (one cause, one
+ * finding), and stands when that rule is off.
+ */
+export const HOST_NETWORK_OWNERS: readonly string[] = ["pod/no-host-namespaces"];

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildBundle, evaluate, type Finding, parsePolicy, parseSource } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
+import { noHostNamespaces } from "../pod/no-host-namespaces/rule.js";
 import { allowedFlows } from "./allowed-flows/rule.js";
 import { defaultDeny } from "./default-deny/rule.js";
 import { externalExposure } from "./external-exposure/rule.js";
@@ -72,6 +73,24 @@ describe("the compliant Scout network fixture", () => {
   it("a lone Deployment without policies gives exactly one network finding", () => {
     const deployment = FIXTURE.split(/^---\n/m).find((d) => d.includes("kind: Deployment"))!;
     expect(check(deployment)).toHaveLength(1);
+  });
+
+  it("hostNetwork on Redis is one finding, pod/no-host-namespaces', which says no policy applies", () => {
+    const yaml = mutate(
+      "      containers:\n        - name: redis",
+      "      hostNetwork: true\n      containers:\n        - name: redis",
+    );
+    const bundle = buildBundle([parseSource("scout-network.yaml", yaml)]);
+    const all = (policy: unknown = {}) =>
+      summary(evaluate([...NETWORK_RULES, noHostNamespaces], bundle, parsePolicy(policy)).findings);
+    expect(all()).toEqual([
+      "pod/no-host-namespaces error Deployment/redis /spec/template/spec/hostNetwork",
+    ]);
+    // With that rule off, the network rules say what it means for them, on the same line.
+    expect(all({ rules: { "pod/no-host-namespaces": "off" } })).toEqual([
+      "network/allowed-flows warning Deployment/redis /spec/template/spec/hostNetwork",
+      "network/default-deny error Deployment/redis /spec/template/spec/hostNetwork",
+    ]);
   });
 
   it("namespaceSelector: {} in Redis's ingress is a broad peer on that policy", () => {

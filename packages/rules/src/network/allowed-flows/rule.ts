@@ -17,6 +17,7 @@ import {
   subtract,
 } from "@scout-deploy/netpol";
 import { guideSettings } from "../../settings.js";
+import { HOST_NETWORK_OWNERS } from "../scope.js";
 
 export const allowedFlows = defineRule({
   id: "network/allowed-flows",
@@ -115,6 +116,7 @@ export const allowedFlows = defineRule({
           messageId: "missingOnHostNetwork",
           data: { ...data, flows: group.map(describeFlow).join("; ") },
           severity: "warning",
+          yieldsTo: HOST_NETWORK_OWNERS,
           ...target,
         });
       else context.report({ messageId: "missingFlows", data, severity: "warning", ...target });

@@ -7,6 +7,7 @@ import {
   type SpecRefusal,
   type Workload,
 } from "@scout-deploy/netpol";
+import { HOST_NETWORK_OWNERS } from "../scope.js";
 
 type Direction = "ingress" | "egress";
 
@@ -71,6 +72,7 @@ export const defaultDeny = defineRule({
               messageId: "onHostNetwork",
               data: { ...data, policies: selecting.join(", ") },
               pointer: `${workload.template.specPointer}/hostNetwork`,
+              yieldsTo: HOST_NETWORK_OWNERS,
             }
           : { messageId: "notIsolated", data, pointer: workload.template.metadataPointer }),
         object: workload.object,
