@@ -748,9 +748,9 @@ describe("check --base REF of a Helm chart and a Kustomize overlay", () => {
     const flags = ["--set-file", "securityContext.privileged=flags/privileged.txt"];
     const { json } = await checkWithEnv(process.env, "chart", ...flags, "--base", "HEAD~1");
     const fresh = json.findings.filter((f: JsonFinding) => f.baseline === "new");
-    // Where a --set value's finding lands: on the default it overrode in the chart's values.
-    expect(fresh.map((f: JsonFinding) => [f.ruleId, f.file])).toEqual([
-      ["pod/not-privileged", "chart/values.yaml"],
+    // A --set-file value's finding lands on that file: the one this change edited.
+    expect(fresh.map((f: JsonFinding) => [f.ruleId, f.file, f.line])).toEqual([
+      ["pod/not-privileged", "flags/privileged.txt", 1],
     ]);
   });
 

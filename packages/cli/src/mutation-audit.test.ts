@@ -243,12 +243,11 @@ const mutations: Mutation[] = [
     name: "hostNetwork: true",
     edits: [podField("frontend", "hostNetwork: true")],
     expect: [
+      // One cause, one finding: network/default-deny (not isolated) and network/allowed-flows
+      // (the flows to and from it blocked) yield to it on that line, and say it when it is off.
       ["pod/no-host-namespaces", D("frontend"), "hostNetwork"],
-      // On the line that causes it (rules: network/default-deny), not the pod's labels.
-      ["network/default-deny", D("frontend"), "hostNetwork"],
-      ["network/allowed-flows", D("frontend"), "hostNetwork"],
     ],
-    note: "A pod on the node's network is out of the policies' reach both ways: nothing isolates it (default-deny), and the podSelector peers that let frontend reach the backend and nginx reach frontend no longer match its traffic, which comes from the node's address: Scout breaks, one finding at hostNetwork that names both blocked flows (the rules that name frontend are there; no rule to add would help).",
+    note: "A pod on the node's network is out of the policies' reach both ways: nothing isolates it, and the podSelector peers that let frontend reach the backend and nginx reach frontend no longer match its traffic, which comes from the node's address. pod/no-host-namespaces owns the cause and its message says no NetworkPolicy applies; the network rules' findings on the same line yield to it.",
   },
   {
     name: "hostIPC: true",
