@@ -15,7 +15,8 @@ export const RULES_FOR_CHECK: Readonly<Record<string, readonly string[]>> = {
   privileged: ["pod/not-privileged"],
   procMount: ["pod/proc-mount"],
   procMount_restricted: ["pod/proc-mount"],
-  restrictedVolumes: ["pod/restricted-volume-types"],
+  // A hostPath volume is pod/no-host-path's finding, to which restricted-volume-types yields.
+  restrictedVolumes: ["pod/restricted-volume-types", "pod/no-host-path"],
   runAsNonRoot: ["pod/run-as-non-root"],
   // runAsUser: 0 is root: pod/run-as-non-root's rootUser (pod/run-as-user wants 1000 anyway).
   runAsUser: ["pod/run-as-non-root"],

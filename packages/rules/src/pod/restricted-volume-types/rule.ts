@@ -51,6 +51,8 @@ export const restrictedVolumeTypes = defineRule({
             data: { volume: String(volume.name ?? `#${index}`), type },
             object: template.object,
             pointer: joinPointer(template.specPointer, "volumes", index, type),
+            // A hostPath is pod/no-host-path's error on this same key: one cause, one finding.
+            ...(type === "hostPath" ? { yieldsTo: ["pod/no-host-path"] } : {}),
           });
         }
       });

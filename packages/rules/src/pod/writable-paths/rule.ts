@@ -13,6 +13,11 @@ import { containerPath } from "../../support/container-paths.js";
 
 /** Volume types the kubelet always mounts read-only. */
 const READ_ONLY_TYPES = ["configMap", "secret", "downwardAPI", "projected", "image"];
+/**
+ * A /tmp of a forbidden type (hostPath, nfs) is those rules' finding on the same volume key: the
+ * one edit, making it an emptyDir, fixes both, so this rule's finding there yields to theirs.
+ */
+const VOLUME_TYPE_OWNERS = ["pod/no-host-path", "pod/restricted-volume-types"];
 /** The guide's one writable path: a mount under it stays inside it. */
 const TMP = "/tmp";
 
@@ -62,12 +67,14 @@ export const writablePaths = defineRule({
           | "undefinedVolume",
         pointer: string,
         data: Record<string, string> = {},
+        yieldsTo?: readonly string[],
       ) =>
         context.report({
           messageId,
           data: { container: container.name, ...data },
           object: container.template.object,
           pointer,
+          ...(yieldsTo ? { yieldsTo } : {}),
         });
       let tmpMounted = false;
       for (const mount of mountsOf(container)) {
@@ -81,7 +88,12 @@ export const writablePaths = defineRule({
           tmpMounted = true;
           if (!mount.defined) report("tmpUndefined", mount.pointer, { volume: mount.volume });
           else if (mount.type !== "emptyDir")
-            report("tmpNotEmptyDir", mount.sourcePointer ?? mount.pointer, { type: mount.type });
+            report(
+              "tmpNotEmptyDir",
+              mount.sourcePointer ?? mount.pointer,
+              { type: mount.type },
+              VOLUME_TYPE_OWNERS,
+            );
           continue;
         }
         if ([TMP, ...allowed].some((path) => isUnder(mount.path, containerPath(path)))) continue;
