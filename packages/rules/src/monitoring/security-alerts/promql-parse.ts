@@ -652,6 +652,7 @@ const DURATION_UNITS: ReadonlyArray<[string, number]> = [
 export function durationSeconds(text: string): number | undefined {
   const match =
     /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(text);
+  if (text === "0") return 0;
   if (!match || text === "") return undefined;
   return DURATION_UNITS.reduce(
     (sum, [, seconds], i) => sum + Number(match[i + 1] ?? 0) * seconds,

@@ -77,6 +77,20 @@ const ALERT = "rate(scout_auth_failures_total[5m]) > 1";
 new RuleTester({ describe, it }).run(securityAlerts, {
   valid: [
     {
+      name: "(?i) in a regex matcher is Go's RE2 syntax: it ignores case",
+      yaml: loading(
+        "[security.rules.yml]",
+        `'rate({__name__=~"(?i)SCOUT_AUTH_FAILURES_TOTAL"}[5m]) > 1'`,
+      ),
+    },
+    {
+      name: "a template with pipes, conditions and declared variables parses",
+      yaml: loading(
+        "[security.rules.yml]",
+        `${ALERT}\n                    annotations: {summary: '{{ if gt $value 1.0 }}{{ $value | humanize }} on {{ $labels.pod }}{{ end }}'}`,
+      ),
+    },
+    {
       name: "a regex matcher on __name__ selects the metric, as Prometheus matches it (anchored)",
       yaml: loading("[security.rules.yml]", `'rate({__name__=~"scout_auth.*"}[5m]) > 1'`),
     },
@@ -226,17 +240,17 @@ new RuleTester({ describe, it }).run(securityAlerts, {
     {
       name: "an expression Prometheus cannot parse: it refuses the rule file, and so to start",
       yaml: loading("[security.rules.yml]", "rate(scout_auth_failures_total[5m] > 1"),
-      errors: [{ messageId: "refused", line: 33, column: 3 }],
+      errors: [{ messageId: "refused", line: 38, column: 57 }],
     },
     {
       name: "a range function without a range does not parse either",
       yaml: loading("[security.rules.yml]", "rate(scout_auth_failures_total) > 1"),
-      errors: [{ messageId: "refused", line: 33, column: 3 }],
+      errors: [{ messageId: "refused", line: 38, column: 24 }],
     },
     {
       name: "an aggregation's argument after its by clause needs parentheses",
       yaml: loading("[security.rules.yml]", "sum by (pod) rate(scout_auth_failures_total[5m]) > 1"),
-      errors: [{ messageId: "refused", line: 33, column: 3 }],
+      errors: [{ messageId: "refused", line: 38, column: 32 }],
     },
     {
       name: "keep_firing_for on a recording rule: rulefmt refuses the group, so the alert on its series does not exist",
@@ -260,12 +274,57 @@ new RuleTester({ describe, it }).run(securityAlerts, {
     {
       name: "sum() over a range vector does not parse (only range functions take one)",
       yaml: loading("[security.rules.yml]", "sum(scout_auth_failures_total[5m]) > 1"),
-      errors: [{ messageId: "refused", line: 33, column: 3 }],
+      errors: [{ messageId: "refused", line: 38, column: 23 }],
     },
     {
       name: "two binary operators in a row do not parse",
       yaml: loading("[security.rules.yml]", "rate(scout_auth_failures_total[5m]) > > 1"),
-      errors: [{ messageId: "refused", line: 33, column: 3 }],
+      errors: [{ messageId: "refused", line: 38, column: 57 }],
+    },
+    {
+      name: "scalar() of two arguments type-checks false: Prometheus refuses the file, the finding at the call",
+      yaml: loading("[security.rules.yml]", "scalar(scout_auth_failures_total, up) > 1"),
+      errors: [{ messageId: "refused", line: 38, column: 19 }],
+    },
+    {
+      name: "offset after an aggregation: the finding at the aggregation",
+      yaml: loading(
+        "[security.rules.yml]",
+        "sum(rate(scout_auth_failures_total[5m])) offset 1h > 1",
+      ),
+      errors: [{ messageId: "refused", line: 38, column: 19 }],
+    },
+    {
+      name: "a template Go does not parse (an unknown function): rulefmt refuses the file",
+      yaml: loading(
+        "[security.rules.yml]",
+        `${ALERT}\n                    annotations: {summary: '{{ humanise $value }}'}`,
+      ),
+      errors: [{ messageId: "refused", line: 39, column: 27 }],
+    },
+    {
+      name: "a for duration with its units out of order does not parse",
+      yaml: loading("[security.rules.yml]", `${ALERT}\n                    for: 1m1h`),
+      errors: [{ messageId: "refused", line: 39, column: 13 }],
+    },
+    {
+      name: "a PrometheusRule whose alert Prometheus refuses: the finding at the offending token of its expression",
+      yaml: `${prometheus}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: PrometheusRule
+        metadata: {name: scout-security, namespace: scout}
+        spec:
+          groups:
+            - name: scout-security
+              rules:
+                - alert: ScoutAuthFailures
+                  expr: |
+                    sum(
+                      rate(scout_auth_failures_total)
+                    ) > 1
+      `,
+      errors: [{ messageId: "invalidRuleFile", line: 23, column: 20 }],
     },
     {
       name: "the rule file is mounted, but no rule_files entry reaches it",
@@ -280,7 +339,7 @@ new RuleTester({ describe, it }).run(securityAlerts, {
     {
       name: "*.yml reaches prometheus.yml itself, which rulefmt refuses: Prometheus does not start",
       yaml: loading("['/etc/prometheus/*.yml']", ALERT),
-      errors: [{ messageId: "refused", line: 26, column: 3 }],
+      errors: [{ messageId: "refused", line: 27, column: 5 }],
     },
     {
       name: "a misspelt top-level field (scrape_config): config.Load reads strictly and refuses the configuration",

@@ -17,7 +17,7 @@ import {
 import { parseEmbedded } from "../metrics-scraped/prometheus-config.js";
 import { type PrometheusLoad, type PrometheusLoads, prometheusLoads } from "../prometheus-load.js";
 import { type Selector, selectsMetric } from "./promql.js";
-import { type LoadedRule, type RuleGroups, ruleGroupsOf } from "./rule-file.js";
+import { type LoadedRule, positionInRuleFile, type RuleGroups, ruleGroupsOf } from "./rule-file.js";
 
 const options = z
   .object({
@@ -89,6 +89,7 @@ export const securityAlerts = defineRule({
         data: { metric, instance: onShared[0]![0].name, ...instanceList(onShared), ...cause?.data },
         object: cause?.object ?? sharedPrometheus.object,
         pointer: cause?.pointer ?? "/metadata/name",
+        ...(cause?.within ? { within: cause.within } : {}),
       });
     }
     for (const [instance, target] of uncovered) {
@@ -100,18 +101,24 @@ export const securityAlerts = defineRule({
         data: { metric, instance: instance.name, ...cause?.data },
         object: cause?.object ?? target.object,
         pointer: cause?.pointer ?? "/metadata/name",
+        ...(cause?.within ? { within: cause.within } : {}),
       });
     }
   },
 });
 
-interface Cause {
+interface Cause extends Site {
   messageId: "refused" | "notLoaded" | "invalidRuleFile";
   /** A Prometheus that does not start watches nothing at all: more than a missing alert. */
   severity?: "warning";
   data: Record<string, string>;
+}
+
+/** Where a finding goes: a field, and a line and column inside its string (a rule file, an expression). */
+interface Site {
   object: BundleObject;
   pointer: string;
+  within?: { line: number; column: number };
 }
 
 /**
@@ -132,19 +139,17 @@ function whyMissing(
       messageId: "refused",
       severity: "warning",
       data: { reason: refusal.reason },
-      object: refusal.object,
-      pointer: refusal.pointer,
+      ...refusal.site,
     };
-  // The alert the user wrote, even where rulefmt refuses its file.
-  const written = [...watchingAlerts(sources, metric)].filter((s) => s.key !== undefined);
-  const invalid = written.find((s) => s.parsed.error);
+  // The alert the user wrote, even where rulefmt refuses its file (or the alert itself).
+  const invalid = writtenAlerts(sources, metric).find((s) => s.parsed.error);
   if (invalid)
     return {
       messageId: "invalidRuleFile",
-      data: { file: `${invalid.object.ref.name}/${invalid.key}`, reason: invalid.parsed.error! },
-      object: invalid.object,
-      pointer: joinPointer("/data", invalid.key!),
+      data: { file: fileName(invalid), reason: invalid.parsed.error! },
+      ...siteOf(invalid),
     };
+  const written = [...watchingAlerts(sources, metric)].filter((s) => s.key !== undefined);
   if (!load?.known || written.length === 0) return undefined;
   const source = written[0]!;
   const file = `${source.object.ref.name}/${source.key}`;
@@ -215,7 +220,38 @@ interface RuleSource {
   object: BundleObject;
   /** The data key of a rule file held in a ConfigMap; undefined for a PrometheusRule. */
   key?: string;
+  /** The rule file's text, for a ConfigMap. */
+  text?: string;
   parsed: RuleGroups;
+}
+
+function fileName(source: RuleSource): string {
+  return source.key === undefined
+    ? `PrometheusRule ${source.object.ref.name}`
+    : `${source.object.ref.name}/${source.key}`;
+}
+
+/**
+ * Where a source's first problem is: in a PrometheusRule, its field (and the token of an
+ * expression); in a ConfigMap, its key, at the line and column inside the rule file.
+ */
+function siteOf(source: RuleSource): Site {
+  const at = source.parsed.errorAt;
+  if (source.key === undefined)
+    return {
+      object: source.object,
+      pointer: at ? `/spec${at.pointer}` : "/spec",
+      ...(at?.within ? { within: at.within } : {}),
+    };
+  const within =
+    at && source.text !== undefined
+      ? positionInRuleFile(fileName(source), source.text, at)
+      : undefined;
+  return {
+    object: source.object,
+    pointer: joinPointer("/data", source.key),
+    ...(within ? { within } : {}),
+  };
 }
 
 /** The rules of a PrometheusRule, and every rule file a ConfigMap holds (parsed: comments do not count). */
@@ -230,7 +266,7 @@ function ruleSources(bundle: Bundle): RuleSource[] {
       if (typeof text !== "string" || !text.includes("groups")) return [];
       const file = parseEmbedded(`${object.ref.name ?? "configmap"}/${key}`, text);
       if (!isRecord(file) || !("groups" in file)) return [];
-      return [{ object, key, parsed: ruleGroupsOf(file) }];
+      return [{ object, key, text, parsed: ruleGroupsOf(file) }];
     });
   });
 }
@@ -257,18 +293,32 @@ type Loads = PrometheusLoads;
 
 /** Why Prometheus refuses to start: its configuration, or a rule file it loads that rulefmt refuses. */
 function refusalOf(load: PrometheusLoad, sources: readonly RuleSource[]) {
-  if (load.refusal) return load.refusal;
+  if (load.refusal) {
+    const { reason, object, pointer } = load.refusal;
+    return { reason, site: { object, pointer } };
+  }
   for (const file of load.ruleFiles) {
-    const source = sources.find((s) => sameFile(file, s));
-    const parsed = source ? source.parsed : ruleGroupsOf(parseEmbedded(file.path, file.text));
-    if (parsed.error)
+    const source = sources.find((s) => sameFile(file, s)) ?? {
+      object: file.configMap,
+      key: file.key,
+      text: file.text,
+      parsed: ruleGroupsOf(parseEmbedded(file.path, file.text)),
+    };
+    if (source.parsed.error)
       return {
-        reason: `the rule file ${file.path} is invalid (${parsed.error})`,
-        object: file.configMap,
-        pointer: joinPointer("/data", file.key),
+        reason: `the rule file ${file.path} is invalid (${source.parsed.error})`,
+        site: siteOf(source),
       };
   }
   return undefined;
+}
+
+/** Sources with an alert on the metric: one that watches it, or one rulefmt refuses that names it. */
+function writtenAlerts(sources: readonly RuleSource[], metric: string): RuleSource[] {
+  const watching = watchingAlerts(sources, metric);
+  return sources.filter(
+    (s) => watching.has(s) || (s.parsed.refusedAlerts ?? []).some((expr) => expr.includes(metric)),
+  );
 }
 
 /** Rules that alert on the metric, or on a series recorded from it (outside absent()). */
