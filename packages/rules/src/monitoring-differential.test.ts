@@ -80,6 +80,8 @@ const WATCHING = [
   `rate(${M}{reason="it's \\"quoted\\""}[5m]) > 1`,
   `rate(${M}[5m:]) > 1`,
   `rate({__name__="${M}",}[5m]) > 1`,
+  `rate({__name__=~"(?i)SCOUT_AUTH_FAILURES_TOTAL"}[5m]) > 1`,
+  `sum by ("pod") (rate(${M}[5m])) > 1 unless on () vector(0) > bool 1`,
 ];
 const NOT_WATCHING = [
   `absent(${M})`,
@@ -109,6 +111,13 @@ const INVALID = [
   `Rate(${M}[5m]) > 1`,
   `rate({}[5m]) > 1`,
   `rate({job=""}[5m]) > 1`,
+  `scalar(${M}, up) > 1`,
+  `sum(rate(${M}[5m])) offset 1h > 1`,
+  `rate(${M}[5m]) + bool 1`,
+  `rate(${M}[5m]) > 1 and 1`,
+  `topk("3", rate(${M}[5m])) > 1`,
+  `mad_over_time(${M}[5m]) > 1`,
+  `rate(${M}{job=~"a(?=b)"}[5m]) > 1`,
 ];
 const RECORD = "scout:auth_failures:rate5m";
 
@@ -124,26 +133,49 @@ const ruleArb = fc.record({
     { arbitrary: fc.constantFrom(...WATCHING), weight: 3 },
     { arbitrary: exprArb, weight: 2 },
   ),
-  extra: fc.constantFrom(
-    "none",
-    "none",
-    "none",
-    "none",
-    "none",
-    "none",
-    "keep_firing_for: 10m",
-    "for: 1h30m",
-    "labels: {severity: page}",
-    "for: 5m",
-    "for: 5",
-    "expression: x",
-    "annotations: {summary: '{{ $value'}",
+  extra: fc.oneof(
+    { arbitrary: fc.constant("none"), weight: 4 },
+    {
+      arbitrary: fc.constantFrom(
+        "keep_firing_for: 10m",
+        "for: 1h30m",
+        "labels: {severity: page}",
+        "for: 5m",
+        "for: 5",
+        "expression: x",
+        "annotations: {summary: '{{ $value'}",
+        "for: 1m1h",
+        "for: 0h0m",
+        "keep_firing_for: 0s",
+        "labels: {__name__: x}",
+        "annotations: {summary: '{{ humanise $value }}'}",
+        "annotations: {summary: '{{ $value | humanize }} on {{ $labels.pod }}'}",
+        "annotations: {summary: '{{ if gt $value 1.0 }}high'}",
+        "labels: {severity: '{{ $label.job }}'}",
+        "annotations: {'': x}",
+      ),
+      weight: 1,
+    },
   ),
 });
 const layoutArb = fc.record({
   source: fc.constantFrom("configmap", "configmap", "configmap", "prometheusrule"),
   rules: fc.array(ruleArb, { minLength: 1, maxLength: 3 }),
   duplicateGroup: fc.constantFrom(false, false, false, false, false, false, false, false, true),
+  groupExtra: fc.oneof(
+    { arbitrary: fc.constant("none"), weight: 6 },
+    {
+      arbitrary: fc.constantFrom(
+        "interval: 1m",
+        "interval: 1m1h",
+        "limit: 5",
+        "query_offset: 1m",
+        "labels: {team: security}",
+        "labels: {__name__: x}",
+      ),
+      weight: 1,
+    },
+  ),
   key: fc.constantFrom("security.rules.yml", "security.yaml"),
   ruleFiles: fc.constantFrom(
     ["/etc/prometheus/security.rules.yml"],
@@ -197,7 +229,8 @@ function ruleText(rule: Layout["rules"][number], i: number) {
 function groupsText(layout: Layout): string {
   const rules = layout.rules.map(ruleText).join("\n").replace(/\n/g, "\n      ");
   const second = layout.duplicateGroup ? "\n  - name: scout\n    rules: []" : "";
-  return `groups:\n  - name: scout\n    rules:\n      ${rules}${second}\n`;
+  const extra = layout.groupExtra === "none" ? "" : `\n    ${layout.groupExtra}`;
+  return `groups:\n  - name: scout${extra}\n    rules:\n      ${rules}${second}\n`;
 }
 
 /** The fixture with the layout applied, and the files the kubelet puts in the Prometheus container. */

@@ -225,7 +225,7 @@ class Parser {
     const value = goNumber(token.text);
     if (value === undefined)
       this.error(
-        `error parsing number: strconv.ParseFloat: parsing ${JSON.stringify(token.text)}: invalid syntax`,
+        `error parsing number: strconv.ParseFloat: parsing ${JSON.stringify(token.text)}: ${/^[\d._]+(?:e[+-]?\d+)?$/i.test(token.text) ? "value out of range" : "invalid syntax"}`,
         token.pos,
       );
     return value ?? 0;
@@ -508,7 +508,7 @@ class Parser {
       this.unexpected(value, "@", "timestamp");
     const seconds = (sign?.type === "-" ? -1 : 1) * this.numberLiteralValue(value);
     if (!Number.isFinite(seconds) || Math.abs(seconds) >= 2 ** 63)
-      this.error(`timestamp out of bounds for @ modifier: ${seconds.toFixed(6)}`, expr.start);
+      this.error(`timestamp out of bounds for @ modifier: ${goFloat(seconds)}`, expr.start);
     this.modify(expr, "at");
   }
 
@@ -623,6 +623,13 @@ function describe(token: Token): string {
   if (PUNCTUATION_TYPES.has(type) || CALLABLE_KEYWORDS.has(type)) return JSON.stringify(text);
   if (Object.values(KEYWORDS).includes(type)) return `<${text}>`;
   return JSON.stringify(text);
+}
+
+/** Go's %f of a float: six decimals, and +Inf, -Inf, NaN spelled as Go spells them. */
+function goFloat(value: number): string {
+  if (Number.isNaN(value)) return "NaN";
+  if (!Number.isFinite(value)) return value > 0 ? "+Inf" : "-Inf";
+  return value.toFixed(6);
 }
 
 /** strconv.ParseInt(s, 0, 64), else ParseFloat: hexadecimal, octal, underscores, Inf and NaN. */

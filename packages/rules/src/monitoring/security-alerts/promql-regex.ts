@@ -40,7 +40,7 @@ export function goRegexError(pattern: string): string | undefined {
   } catch (error) {
     if (error instanceof RegexError) return error.message;
     return error instanceof Error
-      ? error.message.replace(/^Invalid regular expression: /, "")
+      ? error.message.replace(/^Invalid regular expression: \/.*\/\w*: /s, "")
       : String(error);
   }
 }

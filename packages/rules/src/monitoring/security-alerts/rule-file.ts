@@ -146,7 +146,8 @@ function groupProblems(
   if (typeof labels === "string") here(labels, "labels");
   else
     for (const key of Object.keys(labels))
-      if (!validLabelName(key)) here(`invalid label name: ${key}`, "labels", key);
+      if (!validLabelName(key) || key === "__name__")
+        here(`invalid label name: ${key}`, "labels", key);
   return problems;
 }
 
