@@ -661,8 +661,10 @@ export function durationSeconds(text: string): number | undefined {
     /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(text);
   if (text === "0") return 0;
   if (!match || text === "") return undefined;
-  return DURATION_UNITS.reduce(
-    (sum, [, seconds], i) => sum + Number(match[i + 1] ?? 0) * seconds,
+  const seconds = DURATION_UNITS.reduce(
+    (sum, [, unit], k) => sum + Number(match[k + 1] ?? 0) * unit,
     0,
   );
+  // model.Duration counts milliseconds in an int64.
+  return seconds * 1000 > 2 ** 63 - 1 ? undefined : seconds;
 }

@@ -22,6 +22,8 @@ export interface ProblemAt {
   pointer: string;
   /** Inside the field's string: the offending token of an expression. */
   within?: TextPosition;
+  /** In the file's text itself, where it does not read as YAML. */
+  position?: TextPosition;
 }
 
 /** The rules that parse, and the first reason Prometheus refuses the file (then none of them exists). */
@@ -79,7 +81,7 @@ export function ruleGroupsOf(file: unknown, { operator = false } = {}): RuleGrou
       problems.push({ message: "a group is not a mapping", pointer: at });
       continue;
     }
-    const name = typeof group.name === "string" ? group.name : "";
+    const name = scalarText(group.name);
     problems.push(...groupProblems(group, at, names, operator));
     names.add(name);
     const list = Array.isArray(group.rules) ? group.rules : [];
@@ -125,7 +127,7 @@ function groupProblems(
         pointer: joinPointer(at, field),
       },
     ];
-  const name = typeof group.name === "string" ? group.name : "";
+  const name = scalarText(group.name);
   const problems: Problem[] = [];
   const here = (message: string, ...path: string[]) =>
     problems.push({ message, pointer: joinPointer(at, ...path) });
@@ -136,7 +138,7 @@ function groupProblems(
       durationSeconds(String(group[key])) === undefined
     )
       here(`not a valid duration string: ${JSON.stringify(String(group[key]))}`, key);
-  if (group.limit !== undefined && group.limit !== null && !Number.isInteger(group.limit))
+  if (group.limit !== undefined && group.limit !== null && typeof group.limit !== "number")
     here(`cannot unmarshal ${JSON.stringify(String(group.limit))} into int`, "limit");
   if (group.rules !== undefined && group.rules !== null && !Array.isArray(group.rules))
     here("`rules` is not a list", "rules");
@@ -238,8 +240,33 @@ function validLabelName(name: string): boolean {
   return name !== "";
 }
 
+/** A YAML scalar decoded into a Go string: its text (`name: 1` is "1"). */
+function scalarText(value: unknown): string {
+  return typeof value === "object" || value === undefined ? "" : String(value);
+}
+
 function nameOf(value: unknown): string {
   return value === undefined || value === null ? "" : String(value);
+}
+
+/**
+ * A rule file's text as rulefmt reads it (yaml.v3, then its checks): YAML that does not parse,
+ * or a key given twice in a mapping, refuses the file too; a second document is ignored.
+ */
+export function ruleFileOf(path: string, text: string): RuleGroups {
+  const parsed = parseSource(path, text);
+  const problem =
+    parsed.problems.find((p) => p.ruleId === "input/parse-error") ??
+    parsed.problems.find((p) => p.ruleId === "input/duplicate-key");
+  if (problem) {
+    const { line, column } = problem.position;
+    return {
+      rules: [],
+      error: `yaml: ${problem.message}`,
+      errorAt: { pointer: "", position: { line, column } },
+    };
+  }
+  return ruleGroupsOf(parsed.documents[0]?.value);
 }
 
 /** Where in a rule file's text a problem lies (1-based line and column), as far as the text tells. */
@@ -248,6 +275,7 @@ export function positionInRuleFile(
   text: string,
   at: ProblemAt,
 ): TextPosition | undefined {
+  if (at.position) return at.position;
   const document = parseSource(path, text).documents[0];
   if (!document) return undefined;
   const { line, column, endLine } = document.locate(at.pointer);

@@ -327,6 +327,16 @@ new RuleTester({ describe, it }).run(securityAlerts, {
       errors: [{ messageId: "invalidRuleFile", line: 23, column: 20 }],
     },
     {
+      name: "a key given twice in a rule: yaml.v3 refuses the rule file, so Prometheus does not start",
+      yaml: loading("[security.rules.yml]", `${ALERT}\n                    expr: up`),
+      errors: [{ messageId: "refused", line: 39, column: 13 }],
+    },
+    {
+      name: "a rule file that is not YAML: Prometheus refuses it and does not start",
+      yaml: loading("[security.rules.yml]", `"${ALERT}`),
+      errors: [{ messageId: "refused", line: 33, column: 3 }],
+    },
+    {
       name: "the rule file is mounted, but no rule_files entry reaches it",
       yaml: loading("[/etc/prometheus/rules/*.yml]", ALERT),
       errors: [{ messageId: "notLoaded", line: 26, column: 3 }],

@@ -17,7 +17,13 @@ import {
 import { parseEmbedded } from "../metrics-scraped/prometheus-config.js";
 import { type PrometheusLoad, type PrometheusLoads, prometheusLoads } from "../prometheus-load.js";
 import { type Selector, selectsMetric } from "./promql.js";
-import { type LoadedRule, positionInRuleFile, type RuleGroups, ruleGroupsOf } from "./rule-file.js";
+import {
+  type LoadedRule,
+  positionInRuleFile,
+  type RuleGroups,
+  ruleFileOf,
+  ruleGroupsOf,
+} from "./rule-file.js";
 
 const options = z
   .object({
@@ -264,9 +270,10 @@ function ruleSources(bundle: Bundle): RuleSource[] {
     if (object.value.kind !== "ConfigMap" || !isRecord(object.value.data)) return [];
     return Object.entries(object.value.data).flatMap(([key, text]): RuleSource[] => {
       if (typeof text !== "string" || !text.includes("groups")) return [];
-      const file = parseEmbedded(`${object.ref.name ?? "configmap"}/${key}`, text);
+      const path = `${object.ref.name ?? "configmap"}/${key}`;
+      const file = parseEmbedded(path, text);
       if (!isRecord(file) || !("groups" in file)) return [];
-      return [{ object, key, text, parsed: ruleGroupsOf(file) }];
+      return [{ object, key, text, parsed: ruleFileOf(path, text) }];
     });
   });
 }
@@ -302,7 +309,7 @@ function refusalOf(load: PrometheusLoad, sources: readonly RuleSource[]) {
       object: file.configMap,
       key: file.key,
       text: file.text,
-      parsed: ruleGroupsOf(parseEmbedded(file.path, file.text)),
+      parsed: ruleFileOf(file.path, file.text),
     };
     if (source.parsed.error)
       return {
