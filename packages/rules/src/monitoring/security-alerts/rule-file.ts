@@ -255,9 +255,12 @@ function nameOf(value: unknown): string {
  */
 export function ruleFileOf(path: string, text: string): RuleGroups {
   const parsed = parseSource(path, text);
+  // rulefmt decodes the first document only: a key twice in another one is never read.
+  const second = parsed.documents[1];
+  const end = second ? parsed.file.positionAt(second.start).line : Number.POSITIVE_INFINITY;
   const problem =
     parsed.problems.find((p) => p.ruleId === "input/parse-error") ??
-    parsed.problems.find((p) => p.ruleId === "input/duplicate-key");
+    parsed.problems.find((p) => p.ruleId === "input/duplicate-key" && p.position.line < end);
   if (problem) {
     const { line, column } = problem.position;
     return {
