@@ -34,9 +34,17 @@ describe("positionInString", () => {
     });
   });
 
-  it("gives up on a quoted value, whose text is not the value's", () => {
+  it("finds a quoted value without escapes after its key, in a flow mapping too", () => {
+    const at = (text: string, column: number, value: string) =>
+      positionInString(text, { line: 1, column }, value, { line: 1, column: 6 });
+    expect(at('  quoted: "rate(x)"', 3, "rate(x)")).toEqual({ line: 1, column: 17 });
+    expect(at("  - {alert: A, expr: 'rate(x)'}", 16, "rate(x)")).toEqual({ line: 1, column: 28 });
+  });
+
+  it("gives up on a quoted value with escapes, whose text is not the value's", () => {
+    const escaped = '  expr: "up{a=\\"b\\"}"';
     expect(
-      positionInString(manifest, { line: 8, column: 3 }, "rate(x)", { line: 1, column: 1 }),
+      positionInString(escaped, { line: 1, column: 3 }, 'up{a="b"}', { line: 1, column: 1 }),
     ).toBeUndefined();
   });
 

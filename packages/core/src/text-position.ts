@@ -22,6 +22,9 @@ export function positionInString(
   if (within.line < 1 || within.line > valueLines.length) return undefined;
   const keyLine = field.line - 1;
   const last = Math.min(lines.length, field.endLine ?? lines.length) - 1;
+  const column =
+    valueLines.length === 1 ? onKeyLine(lines[keyLine] ?? "", field.column, value) : undefined;
+  if (column !== undefined) return { line: field.line, column: column + within.column };
   let cursor = keyLine;
   let found: TextPosition | undefined;
   for (const wanted of valueLines.slice(0, within.line)) {
@@ -31,6 +34,23 @@ export function positionInString(
     cursor = at + 1;
   }
   return found;
+}
+
+/**
+ * Where a one-line value starts (the column before it) when written after its key (`expr: rate(x)`, `expr: "rate(x)"`, in a flow
+ * mapping too): plain, or quoted without escapes, whose characters are the value's own.
+ */
+function onKeyLine(line: string, keyColumn: number, value: string): number | undefined {
+  const written = [value, `"${value}"`, `'${value}'`].filter(
+    (form, i) => i === 0 || !(value.includes(form[0]!) || (i === 1 && value.includes("\\"))),
+  );
+  for (const form of written) {
+    const at = line.indexOf(`: ${form}`, keyColumn - 1);
+    if (at < 0 || value === "") continue;
+    // The column before the value's first character.
+    return at + 2 + (form === value ? 0 : 1);
+  }
+  return undefined;
 }
 
 /** The first line from `from` that is the wanted text after indentation (or after the key, on its line). */

@@ -287,6 +287,11 @@ new RuleTester({ describe, it }).run(securityAlerts, {
       errors: [{ messageId: "refused", line: 38, column: 19 }],
     },
     {
+      name: "a quoted expression: the finding at the offending token inside the quotes",
+      yaml: loading("[security.rules.yml]", `"rate(scout_auth_failures_total) > 1"`),
+      errors: [{ messageId: "refused", line: 38, column: 25 }],
+    },
+    {
       name: "offset after an aggregation: the finding at the aggregation",
       yaml: loading(
         "[security.rules.yml]",
