@@ -83,6 +83,12 @@ const WATCHING = [
   `rate({__name__=~"(?i)SCOUT_AUTH_FAILURES_TOTAL"}[5m]) > 1`,
   `sum by ("pod") (rate(${M}[5m])) > 1 unless on () vector(0) > bool 1`,
 ];
+/** Alerts only a Prometheus with --enable-feature=promql-experimental-functions (and fill modifiers) reads. */
+const EXPERIMENTAL = [
+  `mad_over_time(${M}[5m]) > 1`,
+  `limitk(3, rate(${M}[5m])) > 1`,
+  `rate(${M}[5m]) + on (job) fill (0) up > 1`,
+];
 const NOT_WATCHING = [
   `absent(${M})`,
   `absent_over_time(${M}[10m])`,
@@ -120,11 +126,15 @@ const INVALID = [
   `rate(${M}{job=~"a(?=b)"}[5m]) > 1`,
 ];
 const RECORD = "scout:auth_failures:rate5m";
+/** Prometheus' --enable-feature values that change what its PromQL parser accepts. */
+const FEATURES = ["promql-experimental-functions", "promql-binop-fill-modifiers"];
+const ENABLED = { experimentalFunctions: true, fillModifiers: true };
 
 const exprArb = fc.oneof(
   fc.constantFrom(...WATCHING),
   fc.constantFrom(...NOT_WATCHING),
   fc.constantFrom(...INVALID),
+  fc.constantFrom(...EXPERIMENTAL),
   fc.constant(`${RECORD} > 1`),
 );
 const ruleArb = fc.record({
@@ -210,6 +220,8 @@ const layoutArb = fc.record({
     "relativeInWorkingDir",
     "relative",
   ),
+  /** --enable-feature flags of the Prometheus container that change its PromQL parser. */
+  features: fc.constantFrom<string[]>([], [], [], FEATURES, ["promql-experimental-functions"]),
 });
 /** Setups whose files Prometheus does load, so that the expressions and rule files decide. */
 const loadingLayoutArb = layoutArb.chain((layout) =>
@@ -277,6 +289,12 @@ function alertSetup(layout: Layout) {
   if (layout.args === "relativeInWorkingDir" || layout.args === "relative")
     container.args = ["--config.file=prometheus.yml"];
   if (layout.args === "relativeInWorkingDir") container.workingDir = "/etc/prometheus";
+  // Flags only where the container has some already (adding args would change the configuration's path).
+  const flagged = container.args || container.command ? layout.features : [];
+  for (const feature of flagged) {
+    if (container.args) container.args.push(`--enable-feature=${feature}`);
+    else container.command.push("--enable-feature", feature);
+  }
   const files: Record<string, string> = {};
   const volume = (dir: string, data: Record<string, string>) => {
     for (const [k, v] of Object.entries(data)) {
@@ -318,7 +336,9 @@ function alertSetup(layout: Layout) {
   }
   void configMount;
   // Without a configuration of ours at configPath Prometheus reads the image's own (no rule_files) or fails.
-  return { objects, configPath, files, groups };
+  // A Prometheus without our configuration never reads the flags' rule files; a PrometheusRule is read without them.
+  const features = layout.source === "prometheusrule" ? [] : flagged;
+  return { objects, configPath, files, groups, features };
 }
 
 /** What Prometheus evaluates: the rules it loads, then which of them alert on the metric. */
@@ -332,13 +352,25 @@ async function alertVerdicts(binary: string, layouts: readonly Layout[]) {
           config: "/p.yml",
           files: { "/p.yml": "rule_files: [r.yml]", "/r.yml": s.groups },
         }
-      : { id: `l${i}`, q: "load", config: s.configPath, files: s.files },
+      : {
+          id: `l${i}`,
+          q: "load",
+          config: s.configPath,
+          files: s.files,
+          features: s.features,
+        },
   );
   const loaded = await ask(binary, loadQuestions);
   const exprQuestions: Question[] = [];
   loaded.forEach((answer, i) => {
     for (const [j, rule] of (answer.rules ?? []).entries()) {
-      exprQuestions.push({ id: `${i}/${j}`, q: "promql", expr: rule.expr, metrics: [M, RECORD] });
+      exprQuestions.push({
+        id: `${i}/${j}`,
+        q: "promql",
+        expr: rule.expr,
+        metrics: [M, RECORD],
+        features: setups[i]!.features,
+      });
     }
   });
   const exprs = new Map((await ask(binary, exprQuestions)).map((a) => [a.id, a]));
@@ -597,9 +629,12 @@ const FUNCTIONS = [
   "mad_over_time",
   "holt_winters",
   "Rate",
+  "info",
 ];
 const AGGREGATIONS = ["sum", "topk", "count_values", "quantile", "limitk", "bottomk", "group"];
 const OPERATORS = [
+  "+ on (job) fill (0)",
+  "* fill_left (1) fill_right (2)",
   ">",
   "+",
   "and",
@@ -653,16 +688,24 @@ describe.skipIf(!oracle && !process.env.CI)("monitoring rules against Prometheus
   it("we accept exactly the expressions Prometheus accepts, refuse the others with its error, and see the selectors it sees", async () => {
     if (!oracle) throw new Error(NO_ORACLE);
     const exprs = fc.sample(randomExpr, { seed: SEED, numRuns: CASES * 3 });
+    // Every third expression for a Prometheus run with the parser's experimental features on.
+    const featured = (i: number) => i % 3 === 2;
     const answers = await ask(
       oracle,
-      exprs.map((expr, i) => ({ id: `${i}`, q: "promql" as const, expr, metrics: [M] })),
+      exprs.map((expr, i) => ({
+        id: `${i}`,
+        q: "promql" as const,
+        expr,
+        metrics: [M],
+        ...(featured(i) ? { features: FEATURES } : {}),
+      })),
     );
     const refused = answers.filter((a) => !a.ok).length;
     // Both answers common, or agreeing would say little about one of them.
     expect(refused).toBeGreaterThan(exprs.length / 10);
     expect(exprs.length - refused).toBeGreaterThan(exprs.length / 10);
     const divergences = answers.flatMap((answer, i) => {
-      const ours = parsePromQL(exprs[i]!);
+      const ours = parsePromQL(exprs[i]!, featured(i) ? ENABLED : {});
       if ("error" in ours) {
         if (answer.ok) return [`we refuse ${exprs[i]} (${ours.error}); Prometheus accepts it`];
         // The same first error, worded and placed as Prometheus words and places it.

@@ -26,6 +26,8 @@ export interface VectorSelector extends Span, Modifiers {
   /** The metric name written before the braces. */
   name?: string;
   matchers: LabelMatcher[];
+  /** info()'s data-label selector, which may match every series. */
+  bypassEmptyMatcherCheck?: boolean;
 }
 
 export interface FunctionDef {
@@ -58,6 +60,8 @@ export interface Matching {
   /** The labels of `group_left (...)` / `group_right (...)`. */
   include: string[];
   card: "one-to-one" | "many-to-one" | "one-to-many";
+  /** `fill(...)`, `fill_left(...)` or `fill_right(...)` given. */
+  fill: boolean;
 }
 
 export const COMPARISONS = new Set(["==", "!=", "<", "<=", ">", ">="]);

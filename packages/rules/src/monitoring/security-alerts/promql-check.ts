@@ -99,8 +99,12 @@ function checkBinary(e: Extract<Expr, { kind: "binary" }>, report: Report) {
   if (lt !== "vector" || rt !== "vector") {
     if (e.labels.length > 0)
       report("vector matching only allowed between instant vectors", e.start);
-  } else if (set && e.card !== "one-to-one")
-    report(`no grouping allowed for ${JSON.stringify(e.op)} operation`, e.start);
+    if (e.fill) report("filling in missing series only allowed between instant vectors", e.start);
+  } else if (set) {
+    if (e.card !== "one-to-one")
+      report(`no grouping allowed for ${JSON.stringify(e.op)} operation`, e.start);
+    if (e.fill) report("filling in missing series not allowed for set operators", e.start);
+  }
   if ((lt === "scalar" || rt === "scalar") && set)
     report(`set operator ${JSON.stringify(e.op)} not allowed in binary scalar expression`, e.start);
 }
@@ -123,6 +127,7 @@ function checkCall(e: Extract<Expr, { kind: "call" }>, report: Report) {
         e.start,
       );
   }
+  if (e.name === "info" && e.args.length > 1) checkInfoSelector(e.args[1]!, e.start, report);
   for (const [i, arg] of e.args.entries()) {
     if (i >= fn.args.length && fn.variadic === 0) break;
     const want = fn.args[Math.min(i, fn.args.length - 1)]!;
@@ -133,6 +138,20 @@ function checkCall(e: Extract<Expr, { kind: "call" }>, report: Report) {
         arg.start,
       );
   }
+}
+
+/** info()'s second argument selects data labels: label matchers only, which may all match "". */
+function checkInfoSelector(arg: Expr, callStart: number, report: Report) {
+  const type = typeOf(arg);
+  if (type !== "vector")
+    report(
+      `expected type instant vector in call to function "info", got ${documented(type)}`,
+      callStart,
+    );
+  if (arg.kind !== "vector") report("expected label selectors only", arg.start);
+  else if (arg.name !== undefined)
+    report("expected label selectors only, got vector selector instead", arg.start);
+  else arg.bypassEmptyMatcherCheck = true;
 }
 
 function checkSelector(e: VectorSelector, report: Report) {
@@ -146,7 +165,7 @@ function checkSelector(e: VectorSelector, report: Report) {
     return;
   }
   // A selector must say something: one matcher that the empty value fails.
-  if (!e.matchers.some((m) => !matcherAccepts(m, "")))
+  if (!e.bypassEmptyMatcherCheck && !e.matchers.some((m) => !matcherAccepts(m, "")))
     report("vector selector must contain at least one non-empty matcher", e.start);
 }
 

@@ -13,6 +13,14 @@ import { goRegexError } from "./promql-regex.js";
  * does not take ends the parse.
  */
 
+/** What Prometheus' --enable-feature flags change in its parser. */
+export interface PromQLOptions {
+  /** promql-experimental-functions: mad_over_time(), limitk(), sort_by_label(), info(), ... */
+  experimentalFunctions?: boolean;
+  /** promql-binop-fill-modifiers: `fill(0)`, `fill_left(0)`, `fill_right(0)` after an operator. */
+  fillModifiers?: boolean;
+}
+
 export interface ParseError {
   message: string;
   pos: number;
@@ -77,8 +85,11 @@ const MAX_DURATION_SECONDS = 2 ** 63 / 1e9;
 export type Parsed = { expr: Expr; errors: ParseError[] };
 
 /** The expression's tree and the errors yacc's actions record; a syntax error stops the parse. */
-export function parse(input: string): { expr?: Expr; errors: ParseError[] } {
-  const parser = new Parser(tokenize(input));
+export function parse(
+  input: string,
+  options: PromQLOptions = {},
+): { expr?: Expr; errors: ParseError[] } {
+  const parser = new Parser(tokenize(input), options);
   try {
     return { expr: parser.top(), errors: parser.errors };
   } catch (error) {
@@ -114,7 +125,10 @@ class Parser {
   readonly errors: ParseError[] = [];
   private i = 0;
 
-  constructor(private readonly tokens: Token[]) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly options: PromQLOptions,
+  ) {}
 
   top(): Expr {
     if (this.peek().type === "EOF") this.stop("no expression found in input", 0);
@@ -169,7 +183,7 @@ class Parser {
       this.next();
       const matching = this.binaryModifiers();
       const rhs = this.expr(op.type === "^" ? precedence : precedence + 1);
-      if (matching.fill)
+      if (matching.fill && !this.options.fillModifiers)
         this.error("binop fill modifiers are experimental and not enabled", left.start);
       left = {
         kind: "binary",
@@ -179,6 +193,7 @@ class Parser {
         rhs,
         start: left.start,
         ...matching.matching,
+        fill: matching.fill,
       };
     }
   }
@@ -296,7 +311,7 @@ class Parser {
     const args = this.callBody();
     const fn = functionNamed(name.text);
     if (!fn) this.error(`unknown function with name ${JSON.stringify(name.text)}`, name.pos);
-    else if (fn.experimental)
+    else if (fn.experimental && !this.options.experimentalFunctions)
       this.error(`function ${JSON.stringify(name.text)} is not enabled`, name.pos);
     return { kind: "call", name: name.text, ...(fn ? { fn } : {}), args, start: name.pos };
   }
@@ -332,7 +347,10 @@ class Parser {
       return node;
     }
     const withParameter = WITH_PARAMETER.has(op.type);
-    if (op.type === "LIMITK" || op.type === "LIMIT_RATIO") {
+    if (
+      (op.type === "LIMITK" || op.type === "LIMIT_RATIO") &&
+      !this.options.experimentalFunctions
+    ) {
       this.error(
         `${name}() is experimental and must be enabled with --enable-feature=promql-experimental-functions`,
         op.pos,
@@ -385,8 +403,8 @@ class Parser {
   // ------------------------------------------------------------------------------------------
   // Binary operators
 
-  private binaryModifiers(): { matching: Matching; fill: boolean } {
-    const matching: Matching = {
+  private binaryModifiers(): { matching: Omit<Matching, "fill">; fill: boolean } {
+    const matching: Omit<Matching, "fill"> = {
       bool: this.accept("BOOL") !== undefined,
       on: false,
       labels: [],

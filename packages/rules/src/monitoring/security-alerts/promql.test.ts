@@ -105,6 +105,22 @@ describe("parsePromQL", () => {
     expect(parsePromQL(expr)).not.toHaveProperty("error");
   });
 
+  it("accepts experimental functions and fill modifiers when Prometheus' feature flags enable them", () => {
+    const enabled = { experimentalFunctions: true, fillModifiers: true };
+    for (const expr of [
+      "mad_over_time(up[5m])",
+      "limitk(1, up)",
+      "up + on (job) fill (0) up",
+      'info(up, {k8s_cluster=~".*"})',
+    ]) {
+      expect(parsePromQL(expr, enabled)).not.toHaveProperty("error");
+      expect(parsePromQL(expr)).toHaveProperty("error");
+    }
+    expect(parsePromQL("1 + fill (0) up", enabled)).toMatchObject({
+      error: "1:1: parse error: filling in missing series only allowed between instant vectors",
+    });
+  });
+
   it("places the error at the line and column of the offending token", () => {
     expect(parsePromQL("sum(\n  rate(up)\n)")).toMatchObject({ position: { line: 2, column: 8 } });
   });

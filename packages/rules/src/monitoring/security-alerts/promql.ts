@@ -1,6 +1,8 @@
 import { walk } from "./promql-ast.js";
 import { checkTypes, matcherAccepts } from "./promql-check.js";
-import { type ParseError, parse } from "./promql-parse.js";
+import { type ParseError, type PromQLOptions, parse } from "./promql-parse.js";
+
+export type { PromQLOptions };
 
 /**
  * A PromQL expression read as Prometheus 3 (promql/parser, v0.316.0) reads it: lexed, parsed and
@@ -34,8 +36,8 @@ export type Parsed =
   | { error: string; position: ExprPosition; problem: string };
 
 /** The selectors of a PromQL expression, or why Prometheus would not parse it. */
-export function parsePromQL(expr: string): Parsed {
-  const { expr: tree, errors } = parse(expr);
+export function parsePromQL(expr: string, options: PromQLOptions = {}): Parsed {
+  const { expr: tree, errors } = parse(expr, options);
   // Prometheus type-checks only an expression without syntax errors.
   const problems = errors.length > 0 || !tree ? errors : checkTypes(tree);
   if (problems.length > 0 || !tree) return refusal(expr, problems[0]!);

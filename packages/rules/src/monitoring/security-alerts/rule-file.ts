@@ -7,7 +7,7 @@ import {
   type TextPosition,
 } from "@scout-deploy/core";
 import { goTemplateError } from "./go-template.js";
-import { parsePromQL, type Selector } from "./promql.js";
+import { type PromQLOptions, parsePromQL, type Selector } from "./promql.js";
 import { durationSeconds } from "./promql-parse.js";
 
 /** One rule Prometheus evaluates: its alert or record name, and what its expression selects. */
@@ -59,7 +59,10 @@ const RULE_FIELDS = new Set([
  * alert that text/template does not parse. Any error makes Prometheus refuse the file, so none
  * of its rules exists.
  */
-export function ruleGroupsOf(file: unknown, { operator = false } = {}): RuleGroups {
+export function ruleGroupsOf(
+  file: unknown,
+  { operator = false, promql = {} }: { operator?: boolean; promql?: PromQLOptions } = {},
+): RuleGroups {
   if (file === undefined || file === null) return { rules: [] };
   if (!isRecord(file))
     return refused([{ message: "a rule file is a mapping with `groups`", pointer: "" }]);
@@ -86,7 +89,7 @@ export function ruleGroupsOf(file: unknown, { operator = false } = {}): RuleGrou
     names.add(name);
     const list = Array.isArray(group.rules) ? group.rules : [];
     for (const [index, rule] of list.entries()) {
-      const checked = checkRule(rule, joinPointer(at, "rules", index));
+      const checked = checkRule(rule, joinPointer(at, "rules", index), promql);
       if (!("problem" in checked)) {
         rules.push(checked);
         continue;
@@ -156,6 +159,7 @@ function groupProblems(
 function checkRule(
   rule: unknown,
   at: string,
+  promql: PromQLOptions,
 ): LoadedRule | { problem: ProblemAt & { message: string } } {
   const problem = (message: string, field?: string | string[], within?: TextPosition) => ({
     problem: {
@@ -185,7 +189,7 @@ function checkRule(
   if (!alert && !record) return problem("one of 'record' or 'alert' must be set");
   const expr = nameOf(rule.expr);
   if (expr === "") return problem("field 'expr' must be set in rule", "expr");
-  const parsed = parsePromQL(expr);
+  const parsed = parsePromQL(expr, promql);
   if ("error" in parsed)
     return problem(`could not parse expression: ${parsed.error}`, "expr", parsed.position);
   if (record) {
@@ -253,7 +257,7 @@ function nameOf(value: unknown): string {
  * A rule file's text as rulefmt reads it (yaml.v3, then its checks): YAML that does not parse,
  * or a key given twice in a mapping, refuses the file too; a second document is ignored.
  */
-export function ruleFileOf(path: string, text: string): RuleGroups {
+export function ruleFileOf(path: string, text: string, promql: PromQLOptions = {}): RuleGroups {
   const parsed = parseSource(path, text);
   // rulefmt decodes the first document only: a key twice in another one is never read.
   const second = parsed.documents[1];
@@ -269,7 +273,7 @@ export function ruleFileOf(path: string, text: string): RuleGroups {
       errorAt: { pointer: "", position: { line, column } },
     };
   }
-  return ruleGroupsOf(parsed.documents[0]?.value);
+  return ruleGroupsOf(parsed.documents[0]?.value, { promql });
 }
 
 /** Where in a rule file's text a problem lies (1-based line and column), as far as the text tells. */

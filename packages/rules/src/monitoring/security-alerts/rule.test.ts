@@ -84,6 +84,16 @@ new RuleTester({ describe, it }).run(securityAlerts, {
       ),
     },
     {
+      name: "an experimental function, read by a Prometheus started with --enable-feature=promql-experimental-functions",
+      yaml: loading(
+        "[security.rules.yml]",
+        "mad_over_time(scout_auth_failures_total[5m]) > 1",
+      ).replace(
+        "args: [--config.file=/etc/prometheus/prometheus.yml]",
+        "args: [--config.file=/etc/prometheus/prometheus.yml, '--enable-feature=exemplar-storage,promql-experimental-functions']",
+      ),
+    },
+    {
       name: "a template with pipes, conditions and declared variables parses",
       yaml: loading(
         "[security.rules.yml]",
@@ -340,6 +350,11 @@ new RuleTester({ describe, it }).run(securityAlerts, {
       name: "a rule file that is not YAML: Prometheus refuses it and does not start",
       yaml: loading("[security.rules.yml]", `"${ALERT}`),
       errors: [{ messageId: "refused", line: 33, column: 3 }],
+    },
+    {
+      name: "an experimental function without the feature flag: Prometheus refuses the file",
+      yaml: loading("[security.rules.yml]", "mad_over_time(scout_auth_failures_total[5m]) > 1"),
+      errors: [{ messageId: "refused", line: 38, column: 19 }],
     },
     {
       name: "the rule file is mounted, but no rule_files entry reaches it",

@@ -16,7 +16,7 @@ import {
 } from "../../support/index.js";
 import { parseEmbedded } from "../metrics-scraped/prometheus-config.js";
 import { type PrometheusLoad, type PrometheusLoads, prometheusLoads } from "../prometheus-load.js";
-import { type Selector, selectsMetric } from "./promql.js";
+import { type PromQLOptions, type Selector, selectsMetric } from "./promql.js";
 import {
   type LoadedRule,
   positionInRuleFile,
@@ -134,11 +134,13 @@ interface Site {
  */
 function whyMissing(
   target: ComponentWorkload,
-  sources: readonly RuleSource[],
+  allSources: readonly RuleSource[],
   loads: Loads,
   metric: string,
 ): Cause | undefined {
   const load = loads.loads.find((l) => l.workload.object === target.object);
+  // The files as this Prometheus reads them (its --enable-feature flags).
+  const sources = load ? allSources.map((s) => readBy(s, load)) : allSources;
   const refusal = load && refusalOf(load, sources);
   if (refusal)
     return {
@@ -287,13 +289,29 @@ const sameFile = (a: { configMap: BundleObject; key: string }, source: RuleSourc
  * input does not tell what its Prometheus loads.
  */
 function evaluated(sources: readonly RuleSource[], loads: Loads): RuleSource[] {
-  return sources.filter((source) => {
-    if (source.parsed.error) return false;
-    if (source.key === undefined || !loads.complete) return true;
-    return loads.loads.some(
-      (l) => !refusalOf(l, sources) && l.ruleFiles.some((f) => sameFile(f, source)),
-    );
+  return sources.flatMap((source) => {
+    if (source.key === undefined || !loads.complete) return source.parsed.error ? [] : [source];
+    // As each Prometheus that loads the file reads it (its --enable-feature flags).
+    const read = loads.loads
+      .filter((l) => l.ruleFiles.some((f) => sameFile(f, source)) && !refusalOf(l, sources))
+      .map((l) => readBy(source, l));
+    return read.filter((s) => !s.parsed.error).slice(0, 1);
   });
+}
+
+/** A rule file as a Prometheus reads it: PromQL with the features its flags enable. */
+function readBy(source: RuleSource, load: PrometheusLoad): RuleSource {
+  const promql = promqlOptions(load.features);
+  if (source.text === undefined || (!promql.experimentalFunctions && !promql.fillModifiers))
+    return source;
+  return { ...source, parsed: ruleFileOf(fileName(source), source.text, promql) };
+}
+
+function promqlOptions(features: readonly string[]): PromQLOptions {
+  return {
+    experimentalFunctions: features.includes("promql-experimental-functions"),
+    fillModifiers: features.includes("promql-binop-fill-modifiers"),
+  };
 }
 
 type Loads = PrometheusLoads;
@@ -305,12 +323,15 @@ function refusalOf(load: PrometheusLoad, sources: readonly RuleSource[]) {
     return { reason, site: { object, pointer } };
   }
   for (const file of load.ruleFiles) {
-    const source = sources.find((s) => sameFile(file, s)) ?? {
-      object: file.configMap,
-      key: file.key,
-      text: file.text,
-      parsed: ruleFileOf(file.path, file.text),
-    };
+    const found = sources.find((s) => sameFile(file, s));
+    const source = found
+      ? readBy(found, load)
+      : {
+          object: file.configMap,
+          key: file.key,
+          text: file.text,
+          parsed: ruleFileOf(file.path, file.text, promqlOptions(load.features)),
+        };
     if (source.parsed.error)
       return {
         reason: `the rule file ${file.path} is invalid (${source.parsed.error})`,
