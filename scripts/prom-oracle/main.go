@@ -9,7 +9,7 @@
 //	matchers match (a `__name__` matcher, = != =~ !~, or none: a selector without one selects
 //	every series). "onlyAbsent" names the metrics selected only inside absent()/absent_over_time().
 //	"features" (also on "load") are --enable-feature values the parser honours:
-//	promql-experimental-functions, promql-binop-fill-modifiers.
+//	promql-experimental-functions, promql-binop-fill-modifiers, promql-unquoted-utf8-names.
 //
 //	{"id": "b", "q": "load", "config": "/etc/prometheus/prometheus.yml", "files": {path: text}}
 //	  -> {"id": "b", "ok": true, "ruleFiles": [...], "rules": [{"alert": "A", "expr": "..."}]}
@@ -109,6 +109,8 @@ func parserFor(features []string) parser.Parser {
 			opts.EnableExperimentalFunctions = true
 		case "promql-binop-fill-modifiers":
 			opts.EnableBinopFillModifiers = true
+		case "promql-unquoted-utf8-names":
+			opts.EnableUnquotedUTF8Names = true
 		}
 	}
 	return parser.NewParser(opts)

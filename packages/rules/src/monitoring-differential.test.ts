@@ -127,8 +127,12 @@ const INVALID = [
 ];
 const RECORD = "scout:auth_failures:rate5m";
 /** Prometheus' --enable-feature values that change what its PromQL parser accepts. */
-const FEATURES = ["promql-experimental-functions", "promql-binop-fill-modifiers"];
-const ENABLED = { experimentalFunctions: true, fillModifiers: true };
+const FEATURES = [
+  "promql-experimental-functions",
+  "promql-binop-fill-modifiers",
+  "promql-unquoted-utf8-names",
+];
+const ENABLED = { experimentalFunctions: true, fillModifiers: true, utf8Names: true };
 
 const exprArb = fc.oneof(
   fc.constantFrom(...WATCHING),
@@ -607,6 +611,9 @@ const LEAVES = [
   `${M}[0s]`,
   `${M}[5m:]`,
   "time()",
+  "http.requests",
+  `up{http.method="GET"}`,
+  "café",
 ];
 const FUNCTIONS = [
   "rate",
@@ -674,7 +681,14 @@ const randomExpr: fc.Arbitrary<string> = fc.letrec((tie) => ({
       .map(([a, op, b]) => `${a} ${op} ${b}`),
     fc
       .tuple(
-        fc.constantFrom("sum by (pod)", "max without (x)", 'count by ("")', "sum by (a, a)"),
+        fc.constantFrom(
+          "sum by (pod)",
+          "max without (x)",
+          'count by ("")',
+          "sum by (a, a)",
+          "sum by (a.b)",
+          "sum by (a:b)",
+        ),
         tie("e"),
       )
       .map(([a, b]) => `${a} (${b})`),

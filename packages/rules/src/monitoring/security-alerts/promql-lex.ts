@@ -82,8 +82,8 @@ const isAlphaNumeric = (c: string | undefined) => isAlpha(c) || isDigit(c);
  * text the message) where lex.go errs: Prometheus lexes as it parses, so the errors the parser
  * records before that point come first.
  */
-export function tokenize(input: string): Token[] {
-  const lexer = new Lexer(input);
+export function tokenize(input: string, utf8Names = false): Token[] {
+  const lexer = new Lexer(input, utf8Names);
   try {
     return lexer.run();
   } catch (error) {
@@ -104,7 +104,19 @@ class Lexer {
   private durationState = false;
   private readonly tokens: Token[] = [];
 
-  constructor(private readonly input: string) {}
+  constructor(
+    private readonly input: string,
+    /** promql-unquoted-utf8-names: Unicode letters, and dots after the first character, in names. */
+    private readonly utf8Names: boolean,
+  ) {}
+
+  private isNameStart(c: string | undefined): boolean {
+    return isAlpha(c) || (this.utf8Names && c !== undefined && c >= "\u0080" && /\p{L}/u.test(c));
+  }
+
+  private isNameContinue(c: string | undefined): boolean {
+    return this.isNameStart(c) || isDigit(c) || (this.utf8Names && c === ".");
+  }
 
   scanned(): readonly Token[] {
     return this.tokens;
@@ -198,7 +210,7 @@ class Lexer {
       return this.numberOrDuration();
     }
     if (r === '"' || r === "'" || r === "`") return this.string(r);
-    if (isAlpha(r) || r === ":") return this.name(r);
+    if (this.isNameStart(r) || r === ":") return this.name(r);
     if (r === "(") {
       this.parenDepth++;
       return this.emit("(");
@@ -253,9 +265,12 @@ class Lexer {
   }
 
   private keywordOrIdentifier() {
-    while (isAlphaNumeric(this.peek()) || this.peek() === ":") this.pos++;
+    while (this.isNameContinue(this.peek()) || this.peek() === ":") this.pos++;
     const word = this.input.slice(this.start, this.pos);
-    const keyword = KEYWORDS[word.toLowerCase()];
+    // A Unicode letter that lowercases to ASCII (the Kelvin sign) keeps a name a name.
+    const keyword = [...word].every((c) => c.charCodeAt(0) < 0x80)
+      ? KEYWORDS[word.toLowerCase()]
+      : undefined;
     // fill, fill_left and fill_right are keywords only before a parenthesis.
     if (keyword && (!keyword.startsWith("FILL") || this.followedByParen())) this.emit(keyword);
     else this.emit(word.includes(":") ? "METRIC_IDENTIFIER" : "IDENTIFIER");
@@ -273,8 +288,8 @@ class Lexer {
     const r = this.next();
     if (r === undefined) this.fail("unexpected end of input inside braces");
     if (isSpace(r)) return this.skipSpaces();
-    if (isAlpha(r)) {
-      while (isAlphaNumeric(this.peek())) this.pos++;
+    if (this.isNameStart(r)) {
+      while (this.isNameContinue(this.peek())) this.pos++;
       return this.emit("IDENTIFIER");
     }
     if (r === ",") return this.emit(",");

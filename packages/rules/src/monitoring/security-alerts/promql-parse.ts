@@ -19,6 +19,8 @@ export interface PromQLOptions {
   experimentalFunctions?: boolean;
   /** promql-binop-fill-modifiers: `fill(0)`, `fill_left(0)`, `fill_right(0)` after an operator. */
   fillModifiers?: boolean;
+  /** promql-unquoted-utf8-names: `http.requests{http.method="GET"}`, `café` without quotes. */
+  utf8Names?: boolean;
 }
 
 export interface ParseError {
@@ -89,7 +91,7 @@ export function parse(
   input: string,
   options: PromQLOptions = {},
 ): { expr?: Expr; errors: ParseError[] } {
-  const parser = new Parser(tokenize(input), options);
+  const parser = new Parser(tokenize(input, options.utf8Names), options);
   try {
     return { expr: parser.top(), errors: parser.errors };
   } catch (error) {
@@ -124,6 +126,7 @@ export function unquote(quoted: string): string {
 class Parser {
   readonly errors: ParseError[] = [];
   private i = 0;
+  private lexErrorSeen = false;
 
   constructor(
     private readonly tokens: Token[],
@@ -138,7 +141,13 @@ class Parser {
   }
 
   private peek(ahead = 0): Token {
-    return this.tokens[Math.min(this.i + ahead, this.tokens.length - 1)]!;
+    const token = this.tokens[Math.min(this.i + ahead, this.tokens.length - 1)]!;
+    // Prometheus records a lexer error when it reads that token, before the nodes it closes.
+    if (token.type === "ERROR" && !this.lexErrorSeen) {
+      this.lexErrorSeen = true;
+      this.error(token.text, token.pos);
+    }
+    return token;
   }
 
   private next(): Token {
@@ -168,7 +177,7 @@ class Parser {
 
   private unexpected(token: Token, context?: string, expected?: string): never {
     // The lexer stops where it errs: its message is the error there.
-    if (token.type === "ERROR") this.stop(token.text, token.pos);
+    if (token.type === "ERROR") throw new SyntaxStop(token.text);
     const where = context ? ` in ${context}` : "";
     const want = expected ? `, expected ${expected}` : "";
     this.stop(`unexpected ${describe(token)}${where}${want}`, token.pos);
@@ -390,9 +399,12 @@ class Parser {
         label.type === "IDENTIFIER" ||
         label.type === "METRIC_IDENTIFIER" ||
         LABEL_KEYWORDS.has(label.type)
-      )
+      ) {
+        // With unquoted UTF-8 names, a label that would need quotes (`a:b`) must have them.
+        if (this.options.utf8Names && !/^[\p{L}_][\p{L}\d_.]*$/u.test(label.text))
+          this.error(`invalid label name for grouping: ${JSON.stringify(label.text)}`, label.pos);
         labels.push(label.text);
-      else this.unexpected(label, "grouping opts", "label");
+      } else this.unexpected(label, "grouping opts", "label");
       const separator = this.next();
       if (separator.type === ")") return labels;
       if (separator.type !== ",") this.unexpected(separator, "grouping opts", '"," or ")"');

@@ -116,8 +116,22 @@ describe("parsePromQL", () => {
       expect(parsePromQL(expr, enabled)).not.toHaveProperty("error");
       expect(parsePromQL(expr)).toHaveProperty("error");
     }
+    const utf8 = parsePromQL('sum by (http.method) (rate(http.requests{café="x"}[5m]))', {
+      utf8Names: true,
+    });
+    expect(utf8).not.toHaveProperty("error");
+    expect(parsePromQL("sum by (a:b) (up)", { utf8Names: true })).toMatchObject({
+      error: `1:9: parse error: invalid label name for grouping: "a:b"`,
+    });
     expect(parsePromQL("1 + fill (0) up", enabled)).toMatchObject({
       error: "1:1: parse error: filling in missing series only allowed between instant vectors",
+    });
+  });
+
+  it("counts the column of its message in bytes, as Prometheus does, and the finding's in characters", () => {
+    expect(parsePromQL('{a="é"} + rate(up)')).toMatchObject({
+      error: `1:17: parse error: expected type range vector in call to function "rate", got instant vector`,
+      position: { line: 1, column: 16 },
     });
   });
 

@@ -54,13 +54,18 @@ export function parsePromQL(expr: string, options: PromQLOptions = {}): Parsed {
   return { selectors };
 }
 
-/** Prometheus' own wording: `line:column: parse error: problem`. */
+/**
+ * Prometheus' own wording, `line:column: parse error: problem`, its column counted in bytes as
+ * Prometheus counts it; the position for the finding counts characters.
+ */
 function refusal(expr: string, error: ParseError): Parsed {
   const before = expr.slice(0, error.pos);
+  const lineStart = before.lastIndexOf("\n") + 1;
   const line = before.split("\n").length;
-  const column = error.pos - (before.lastIndexOf("\n") + 1) + 1;
+  const column = error.pos - lineStart + 1;
+  const byteColumn = new TextEncoder().encode(before.slice(lineStart)).length + 1;
   return {
-    error: `${line}:${column}: parse error: ${error.message}`,
+    error: `${line}:${byteColumn}: parse error: ${error.message}`,
     position: { line, column },
     problem: error.message,
   };

@@ -302,8 +302,7 @@ function evaluated(sources: readonly RuleSource[], loads: Loads): RuleSource[] {
 /** A rule file as a Prometheus reads it: PromQL with the features its flags enable. */
 function readBy(source: RuleSource, load: PrometheusLoad): RuleSource {
   const promql = promqlOptions(load.features);
-  if (source.text === undefined || (!promql.experimentalFunctions && !promql.fillModifiers))
-    return source;
+  if (source.text === undefined || !Object.values(promql).some(Boolean)) return source;
   return { ...source, parsed: ruleFileOf(fileName(source), source.text, promql) };
 }
 
@@ -311,6 +310,7 @@ function promqlOptions(features: readonly string[]): PromQLOptions {
   return {
     experimentalFunctions: features.includes("promql-experimental-functions"),
     fillModifiers: features.includes("promql-binop-fill-modifiers"),
+    utf8Names: features.includes("promql-unquoted-utf8-names"),
   };
 }
 
