@@ -74,8 +74,38 @@ const loading = (ruleFiles: string, rules: string, mounts = "projected") => `
 
 const ALERT = "rate(scout_auth_failures_total[5m]) > 1";
 
+/** A Prometheus resource of the Prometheus Operator, and a PrometheusRule alerting on the metric. */
+const operated = (prometheusSpec: string, ruleMetadata: string) => `${backend}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: Prometheus
+        metadata: {name: k8s, namespace: monitoring}
+        spec: ${prometheusSpec}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: PrometheusRule
+        metadata: ${ruleMetadata}
+        spec:
+          groups:
+            - name: scout-security
+              rules:
+                - alert: ScoutAuthFailures
+                  expr: rate(scout_auth_failures_total[5m]) > 1
+`;
+
 new RuleTester({ describe, it }).run(securityAlerts, {
   valid: [
+    {
+      name: "a PrometheusRule the Prometheus resource selects: its labels, any namespace ({})",
+      yaml: operated(
+        "{ruleSelector: {matchLabels: {release: monitoring}}, ruleNamespaceSelector: {}}",
+        "{name: scout-security, namespace: scout, labels: {release: monitoring}}",
+      ),
+    },
+    {
+      name: "a PrometheusRule in the Prometheus resource's own namespace, which an unset namespace selector takes",
+      yaml: operated("{ruleSelector: {}}", "{name: scout-security, namespace: monitoring}"),
+    },
     {
       name: "(?i) in a regex matcher is Go's RE2 syntax: it ignores case",
       yaml: loading(
@@ -355,6 +385,24 @@ new RuleTester({ describe, it }).run(securityAlerts, {
       name: "an experimental function without the feature flag: Prometheus refuses the file",
       yaml: loading("[security.rules.yml]", "mad_over_time(scout_auth_failures_total[5m]) > 1"),
       errors: [{ messageId: "refused", line: 38, column: 19 }],
+    },
+    {
+      name: "a PrometheusRule without the label the Prometheus resource's ruleSelector asks: the operator never loads it",
+      yaml: operated(
+        "{ruleSelector: {matchLabels: {release: monitoring}}, ruleNamespaceSelector: {}}",
+        "{name: scout-security, namespace: scout, labels: {app: scout}}",
+      ),
+      errors: [{ messageId: "notLoaded", line: 20, column: 52 }],
+    },
+    {
+      name: "a Prometheus resource without ruleSelector selects no PrometheusRule at all",
+      yaml: operated("{ruleNamespaceSelector: {}}", "{name: scout-security, namespace: scout}"),
+      errors: [{ messageId: "notLoaded", line: 20, column: 1 }],
+    },
+    {
+      name: "a PrometheusRule outside the Prometheus resource's namespace, with no ruleNamespaceSelector",
+      yaml: operated("{ruleSelector: {}}", "{name: scout-security, namespace: scout}"),
+      errors: [{ messageId: "notLoaded", line: 20, column: 1 }],
     },
     {
       name: "the rule file is mounted, but no rule_files entry reaches it",

@@ -16,6 +16,7 @@ import {
 } from "../../support/index.js";
 import { parseEmbedded } from "../metrics-scraped/prometheus-config.js";
 import { type PrometheusLoad, type PrometheusLoads, prometheusLoads } from "../prometheus-load.js";
+import { operatorSelection } from "./operator-selection.js";
 import { type PromQLOptions, type Selector, selectsMetric } from "./promql.js";
 import {
   type LoadedRule,
@@ -157,7 +158,16 @@ function whyMissing(
       data: { file: fileName(invalid), reason: invalid.parsed.error! },
       ...siteOf(invalid),
     };
-  const written = [...watchingAlerts(sources, metric)].filter((s) => s.key !== undefined);
+  const watching = [...watchingAlerts(sources, metric)];
+  const unselected = watching.find((s) => s.unselected);
+  if (unselected)
+    return {
+      messageId: "notLoaded",
+      data: { file: fileName(unselected), reason: unselected.unselected! },
+      object: unselected.object,
+      pointer: "/metadata/labels",
+    };
+  const written = watching.filter((s) => s.key !== undefined);
   if (!load?.known || written.length === 0) return undefined;
   const source = written[0]!;
   const file = `${source.object.ref.name}/${source.key}`;
@@ -230,6 +240,8 @@ interface RuleSource {
   key?: string;
   /** The rule file's text, for a ConfigMap. */
   text?: string;
+  /** Why no Prometheus resource of the input selects this PrometheusRule. */
+  unselected?: string;
   parsed: RuleGroups;
 }
 
@@ -264,10 +276,13 @@ function siteOf(source: RuleSource): Site {
 
 /** The rules of a PrometheusRule, and every rule file a ConfigMap holds (parsed: comments do not count). */
 function ruleSources(bundle: Bundle): RuleSource[] {
+  const unselected = operatorSelection(bundle);
   return bundle.objects.flatMap((object): RuleSource[] => {
     if (object.value.kind === "PrometheusRule") {
       const spec = isRecord(object.value.spec) ? object.value.spec : {};
-      return [{ object, parsed: ruleGroupsOf({ groups: spec.groups }, { operator: true }) }];
+      const parsed = ruleGroupsOf({ groups: spec.groups }, { operator: true });
+      const why = unselected?.(object);
+      return [{ object, parsed, ...(why ? { unselected: why } : {}) }];
     }
     if (object.value.kind !== "ConfigMap" || !isRecord(object.value.data)) return [];
     return Object.entries(object.value.data).flatMap(([key, text]): RuleSource[] => {
@@ -290,6 +305,7 @@ const sameFile = (a: { configMap: BundleObject; key: string }, source: RuleSourc
  */
 function evaluated(sources: readonly RuleSource[], loads: Loads): RuleSource[] {
   return sources.flatMap((source) => {
+    if (source.unselected) return [];
     if (source.key === undefined || !loads.complete) return source.parsed.error ? [] : [source];
     // As each Prometheus that loads the file reads it (its --enable-feature flags).
     const read = loads.loads
