@@ -17,9 +17,10 @@ import {
 export function operatorSelection(
   bundle: Bundle,
 ): ((rule: BundleObject) => string | undefined) | undefined {
+  // A ThanosRuler selects PrometheusRules the same way, and evaluates their alerts too.
   const prometheuses = bundle.objects.filter(
     (o) =>
-      o.value.kind === "Prometheus" &&
+      (o.value.kind === "Prometheus" || o.value.kind === "ThanosRuler") &&
       String(o.value.apiVersion ?? "").startsWith("monitoring.coreos.com/"),
   );
   if (prometheuses.length === 0) return undefined;
@@ -36,7 +37,7 @@ function whyNotSelected(
   rule: BundleObject,
 ): string | undefined {
   const spec = isRecord(prometheus.value.spec) ? prometheus.value.spec : {};
-  const name = `the Prometheus ${prometheus.ref.name}`;
+  const name = `the ${prometheus.value.kind} ${prometheus.ref.name}`;
   const metadata = isRecord(rule.value.metadata) ? rule.value.metadata : {};
   if (!isRecord(spec.ruleSelector))
     return `${name} has no spec.ruleSelector, so it selects no PrometheusRule`;

@@ -103,6 +103,16 @@ new RuleTester({ describe, it }).run(securityAlerts, {
       ),
     },
     {
+      name: "a PrometheusRule a ThanosRuler selects is evaluated there, though the Prometheus does not select it",
+      yaml: `${operated("{ruleSelector: {matchLabels: {release: monitoring}}}", "{name: scout-security, namespace: monitoring}")}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ThanosRuler
+        metadata: {name: thanos, namespace: monitoring}
+        spec: {ruleSelector: {}}
+      `,
+    },
+    {
       name: "a PrometheusRule in the Prometheus resource's own namespace, which an unset namespace selector takes",
       yaml: operated("{ruleSelector: {}}", "{name: scout-security, namespace: monitoring}"),
     },
