@@ -4,7 +4,7 @@
 // stdin and prints one JSON answer a line, in order:
 //
 //	{"id": "a", "q": "promql", "expr": "rate(x[5m]) > 1", "metrics": ["x"], "features": [...]}
-//	  -> {"id": "a", "ok": true, "selects": ["x"], "onlyAbsent": []}
+//	  -> {"id": "a", "ok": true, "selects": ["x"], "onlyAbsent": [], "type": "vector"}
 //	promql/parser ParseExpr; every VectorSelector (Inspect) and which of `metrics` all of its
 //	matchers match (a `__name__` matcher, = != =~ !~, or none: a selector without one selects
 //	every series). "onlyAbsent" names the metrics selected only inside absent()/absent_over_time().
@@ -90,10 +90,12 @@ type target struct {
 }
 
 type answer struct {
-	ID         string   `json:"id"`
-	OK         bool     `json:"ok"`
-	Error      string   `json:"error,omitempty"`
-	Selects    []string `json:"selects,omitempty"`
+	ID      string   `json:"id"`
+	OK      bool     `json:"ok"`
+	Error   string   `json:"error,omitempty"`
+	Selects []string `json:"selects,omitempty"`
+	// Type is the expression's value type: vector, scalar, matrix or string.
+	Type       string   `json:"type,omitempty"`
 	OnlyAbsent []string `json:"onlyAbsent,omitempty"`
 	RuleFiles  []string `json:"ruleFiles,omitempty"`
 	Rules      []rule   `json:"rules,omitempty"`
@@ -173,7 +175,7 @@ func judgeExpr(expr string, metrics []string, promql parser.Parser) answer {
 		}
 		return nil
 	})
-	a := answer{OK: true}
+	a := answer{OK: true, Type: string(parsed.Type())}
 	for _, metric := range metrics {
 		if selected[metric] {
 			a.Selects = append(a.Selects, metric)

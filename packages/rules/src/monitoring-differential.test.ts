@@ -83,6 +83,8 @@ const WATCHING = [
   `rate({__name__=~"(?i)SCOUT_AUTH_FAILURES_TOTAL"}[5m]) > 1`,
   `sum by ("pod") (rate(${M}[5m])) > 1 unless on () vector(0) > bool 1`,
 ];
+/** Expressions Prometheus loads but fails at every evaluation: their result is no instant vector. */
+const FAILING = [`rate(${M}[5m])[10m:1m]`, `${M}[5m]`, `"${M}"`];
 /** Alerts only a Prometheus with --enable-feature=promql-experimental-functions (and fill modifiers) reads. */
 const EXPERIMENTAL = [
   `mad_over_time(${M}[5m]) > 1`,
@@ -139,6 +141,7 @@ const exprArb = fc.oneof(
   fc.constantFrom(...NOT_WATCHING),
   fc.constantFrom(...INVALID),
   fc.constantFrom(...EXPERIMENTAL),
+  fc.constantFrom(...FAILING),
   fc.constant(`${RECORD} > 1`),
 );
 const ruleArb = fc.record({
@@ -379,10 +382,12 @@ async function alertVerdicts(binary: string, layouts: readonly Layout[]) {
   });
   const exprs = new Map((await ask(binary, exprQuestions)).map((a) => [a.id, a]));
   return loaded.map((answer, i) => {
-    const rules = (answer.rules ?? []).map((rule, j) => ({
-      ...rule,
-      sel: outsideAbsent(exprs.get(`${i}/${j}`)!),
-    }));
+    const rules = (answer.rules ?? []).map((rule, j) => {
+      const expr = exprs.get(`${i}/${j}`)!;
+      // rules.EngineQueryFunc fails a rule whose result is a range vector or a string, every time.
+      const evaluates = expr.type === "vector" || expr.type === "scalar";
+      return { ...rule, sel: evaluates ? outsideAbsent(expr) : [] };
+    });
     const watched = new Set([M]);
     for (let grew = true; grew; ) {
       grew = false;

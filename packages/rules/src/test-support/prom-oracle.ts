@@ -45,6 +45,8 @@ export interface Answer {
   error?: string;
   selects?: string[];
   onlyAbsent?: string[];
+  /** The expression's value type: vector, scalar, matrix or string. */
+  type?: string;
   ruleFiles?: string[];
   rules?: Array<{ alert?: string; record?: string; expr: string }>;
   targets?: Target[];

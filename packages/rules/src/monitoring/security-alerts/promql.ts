@@ -1,4 +1,4 @@
-import { walk } from "./promql-ast.js";
+import { typeOf, type ValueType, walk } from "./promql-ast.js";
 import { checkTypes, matcherAccepts } from "./promql-check.js";
 import { type ParseError, type PromQLOptions, parse } from "./promql-parse.js";
 
@@ -32,7 +32,11 @@ export interface ExprPosition {
 }
 
 export type Parsed =
-  | { selectors: Selector[] }
+  | {
+      selectors: Selector[];
+      /** What the expression evaluates to: a rule of a range vector or a string fails at every evaluation. */
+      type: ValueType;
+    }
   | { error: string; position: ExprPosition; problem: string };
 
 /** The selectors of a PromQL expression, or why Prometheus would not parse it. */
@@ -51,7 +55,7 @@ export function parsePromQL(expr: string, options: PromQLOptions = {}): Parsed {
       inAbsent: calls.some((name) => name.startsWith("absent")),
     });
   }
-  return { selectors };
+  return { selectors, type: typeOf(tree) };
 }
 
 /**

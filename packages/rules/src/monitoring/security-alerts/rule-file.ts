@@ -8,6 +8,7 @@ import {
 } from "@scout-deploy/core";
 import { goTemplateError } from "./go-template.js";
 import { type PromQLOptions, parsePromQL, type Selector } from "./promql.js";
+import { documented } from "./promql-ast.js";
 import { durationSeconds } from "./promql-parse.js";
 
 /** One rule Prometheus evaluates: its alert or record name, and what its expression selects. */
@@ -15,6 +16,10 @@ export interface LoadedRule {
   alert?: string;
   record?: string;
   selectors: Selector[];
+  /** The rule's pointer in its file (`/groups/0/rules/1`). */
+  at: string;
+  /** Why the rule fails at every evaluation, though the file loads: it never fires, records nothing. */
+  failure?: string;
 }
 
 /** Where a rule file goes wrong: a JSON Pointer into it, and a position inside that string field. */
@@ -219,10 +224,17 @@ function checkRule(
         if (error) return problem(`${kind} ${JSON.stringify(key)}: ${error}`, [`${kind}s`, key]);
       }
   }
+  // rules.EngineQueryFunc takes an instant vector or a scalar, and errs on anything else.
+  const failure =
+    parsed.type === "matrix" || parsed.type === "string"
+      ? `its expression gives a ${documented(parsed.type)}, and Prometheus fails a rule whose result is not an instant vector or a scalar at every evaluation`
+      : undefined;
   return {
     ...(alert ? { alert } : {}),
     ...(record ? { record } : {}),
     selectors: parsed.selectors,
+    at,
+    ...(failure ? { failure } : {}),
   };
 }
 

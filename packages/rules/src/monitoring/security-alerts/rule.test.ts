@@ -415,6 +415,11 @@ new RuleTester({ describe, it }).run(securityAlerts, {
       errors: [{ messageId: "notLoaded", line: 20, column: 1 }],
     },
     {
+      name: "an alert whose expression gives a range vector loads, but Prometheus fails it at every evaluation",
+      yaml: loading("[security.rules.yml]", "rate(scout_auth_failures_total[5m])[10m:1m]"),
+      errors: [{ messageId: "neverFires", line: 38, column: 13 }],
+    },
+    {
       name: "the rule file is mounted, but no rule_files entry reaches it",
       yaml: loading("[/etc/prometheus/rules/*.yml]", ALERT),
       errors: [{ messageId: "notLoaded", line: 26, column: 3 }],

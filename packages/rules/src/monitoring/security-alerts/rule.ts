@@ -46,6 +46,7 @@ export const securityAlerts = defineRule({
       refused:
         "Prometheus refuses to start: {{reason}}; no rule it holds is evaluated, so nothing alerts on {{metric}}",
       notLoaded: "the alert on {{metric}} in {{file}} is never evaluated: {{reason}}",
+      neverFires: "the alert {{alert}} on {{metric}} in {{file}} never fires: {{reason}}",
       invalidRuleFile:
         "Prometheus refuses the rule file {{file}} ({{reason}}), so its alert on {{metric}} does not exist",
       noAlert:
@@ -115,7 +116,7 @@ export const securityAlerts = defineRule({
 });
 
 interface Cause extends Site {
-  messageId: "refused" | "notLoaded" | "invalidRuleFile";
+  messageId: "refused" | "notLoaded" | "invalidRuleFile" | "neverFires";
   /** A Prometheus that does not start watches nothing at all: more than a missing alert. */
   severity?: "warning";
   data: Record<string, string>;
@@ -157,6 +158,20 @@ function whyMissing(
       messageId: "invalidRuleFile",
       data: { file: fileName(invalid), reason: invalid.parsed.error! },
       ...siteOf(invalid),
+    };
+  const failing = failingAlert(evaluated(sources, loads), metric);
+  if (failing)
+    return {
+      messageId: "neverFires",
+      data: {
+        alert: failing.rule.alert!,
+        file: fileName(failing.source),
+        reason: failing.rule.failure!,
+      },
+      ...siteOf({
+        ...failing.source,
+        parsed: { ...failing.source.parsed, errorAt: { pointer: `${failing.rule.at}/expr` } },
+      }),
     };
   const watching = [...watchingAlerts(sources, metric)];
   const unselected = watching.find((s) => s.unselected);
@@ -367,11 +382,29 @@ function writtenAlerts(sources: readonly RuleSource[], metric: string): RuleSour
 
 /** Rules that alert on the metric, or on a series recorded from it (outside absent()). */
 function watchingAlerts(sources: readonly RuleSource[], metric: string): Set<RuleSource> {
-  const rules = sources.flatMap((s) => s.parsed.rules);
-  const names = watchedNames(rules, metric);
-  const watches = (rule: LoadedRule) =>
+  const watches = watcher(sources, metric);
+  return new Set(
+    sources.filter((s) => s.parsed.rules.some((r) => r.alert && !r.failure && watches(r))),
+  );
+}
+
+/** Whether a rule's expression selects the metric or a series recorded from it (outside absent()). */
+function watcher(sources: readonly RuleSource[], metric: string) {
+  const names = watchedNames(
+    sources.flatMap((s) => s.parsed.rules),
+    metric,
+  );
+  return (rule: LoadedRule) =>
     rule.selectors.some((sel) => !sel.inAbsent && names.some((n) => selectsMetric(sel, n)));
-  return new Set(sources.filter((s) => s.parsed.rules.some((r) => r.alert && watches(r))));
+}
+
+/** An alert on the metric in a file Prometheus loads, which fails at every evaluation. */
+function failingAlert(sources: readonly RuleSource[], metric: string) {
+  const watches = watcher(sources, metric);
+  for (const source of sources)
+    for (const rule of source.parsed.rules)
+      if (rule.alert && rule.failure && watches(rule)) return { source, rule };
+  return undefined;
 }
 
 /**
@@ -385,7 +418,8 @@ function watchedNames(rules: readonly LoadedRule[], metric: string): string[] {
   while (grew) {
     grew = false;
     for (const rule of rules) {
-      if (!rule.record || names.has(rule.record)) continue;
+      // A recording rule that fails at every evaluation writes no series.
+      if (!rule.record || rule.failure || names.has(rule.record)) continue;
       const from = (sel: Selector) =>
         !sel.inAbsent && [...names].some((n) => selectsMetric(sel, n));
       if (rule.selectors.some(from)) {
