@@ -3,11 +3,13 @@
 // (packages/rules/src/monitoring-differential.test.ts). It reads one JSON question a line on
 // stdin and prints one JSON answer a line, in order:
 //
-//	{"id": "a", "q": "promql", "expr": "rate(x[5m]) > 1", "metrics": ["x"]}
-//	  -> {"id": "a", "ok": true, "selects": ["x"], "onlyAbsent": []}
+//	{"id": "a", "q": "promql", "expr": "rate(x[5m]) > 1", "metrics": ["x"], "features": [...]}
+//	  -> {"id": "a", "ok": true, "selects": ["x"], "onlyAbsent": [], "type": "vector"}
 //	promql/parser ParseExpr; every VectorSelector (Inspect) and which of `metrics` all of its
 //	matchers match (a `__name__` matcher, = != =~ !~, or none: a selector without one selects
 //	every series). "onlyAbsent" names the metrics selected only inside absent()/absent_over_time().
+//	"features" (also on "load") are --enable-feature values the parser honours:
+//	promql-experimental-functions, promql-binop-fill-modifiers, promql-unquoted-utf8-names.
 //
 //	{"id": "b", "q": "load", "config": "/etc/prometheus/prometheus.yml", "files": {path: text}}
 //	  -> {"id": "b", "ok": true, "ruleFiles": [...], "rules": [{"alert": "A", "expr": "..."}]}
@@ -68,6 +70,8 @@ type question struct {
 	Namespace string            `json:"namespace"`
 	Pods      []apiv1.Pod       `json:"pods"`
 	Services  []apiv1.Service   `json:"services"`
+	// Features are Prometheus' --enable-feature values that change its PromQL parser.
+	Features []string `json:"features"`
 }
 
 type rule struct {
@@ -86,17 +90,33 @@ type target struct {
 }
 
 type answer struct {
-	ID         string   `json:"id"`
-	OK         bool     `json:"ok"`
-	Error      string   `json:"error,omitempty"`
-	Selects    []string `json:"selects,omitempty"`
+	ID      string   `json:"id"`
+	OK      bool     `json:"ok"`
+	Error   string   `json:"error,omitempty"`
+	Selects []string `json:"selects,omitempty"`
+	// Type is the expression's value type: vector, scalar, matrix or string.
+	Type       string   `json:"type,omitempty"`
 	OnlyAbsent []string `json:"onlyAbsent,omitempty"`
 	RuleFiles  []string `json:"ruleFiles,omitempty"`
 	Rules      []rule   `json:"rules,omitempty"`
 	Targets    []target `json:"targets,omitempty"`
 }
 
-var promql = parser.NewParser(parser.Options{})
+// parserFor is the PromQL parser of a Prometheus started with these --enable-feature values.
+func parserFor(features []string) parser.Parser {
+	opts := parser.Options{}
+	for _, f := range features {
+		switch f {
+		case "promql-experimental-functions":
+			opts.EnableExperimentalFunctions = true
+		case "promql-binop-fill-modifiers":
+			opts.EnableBinopFillModifiers = true
+		case "promql-unquoted-utf8-names":
+			opts.EnableUnquotedUTF8Names = true
+		}
+	}
+	return parser.NewParser(opts)
+}
 
 func main() {
 	decoder := json.NewDecoder(bufio.NewReader(os.Stdin))
@@ -114,9 +134,9 @@ func main() {
 		var a answer
 		switch q.Q {
 		case "promql":
-			a = judgeExpr(q.Expr, q.Metrics)
+			a = judgeExpr(q.Expr, q.Metrics, parserFor(q.Features))
 		case "load":
-			a = load(q.Config, q.Files)
+			a = load(q.Config, q.Files, parserFor(q.Features))
 		case "scrape":
 			a = scrapeTargets(q)
 		default:
@@ -127,7 +147,7 @@ func main() {
 	}
 }
 
-func judgeExpr(expr string, metrics []string) answer {
+func judgeExpr(expr string, metrics []string, promql parser.Parser) answer {
 	parsed, err := promql.ParseExpr(expr)
 	if err != nil {
 		return answer{Error: err.Error()}
@@ -155,7 +175,7 @@ func judgeExpr(expr string, metrics []string) answer {
 		}
 		return nil
 	})
-	a := answer{OK: true}
+	a := answer{OK: true, Type: string(parsed.Type())}
 	for _, metric := range metrics {
 		if selected[metric] {
 			a.Selects = append(a.Selects, metric)
@@ -179,7 +199,7 @@ func selectsName(matchers []*labels.Matcher, name string) bool {
 
 // load mirrors config.LoadFile (Load, then SetDirectory to the file's folder) and the rule
 // manager's loading: filepath.Glob of each rule_files pattern, rulefmt.ParseFile of each match.
-func load(configPath string, files map[string]string) answer {
+func load(configPath string, files map[string]string, promql parser.Parser) answer {
 	text, found := files[configPath]
 	if !found {
 		return answer{Error: fmt.Sprintf("open %s: no such file or directory", configPath)}

@@ -23,10 +23,11 @@ import {
   summarize,
 } from "./model.js";
 import { effectiveNamespace, placedRef } from "./namespaces.js";
-import { escapeSegment } from "./pointer.js";
+import { escapeSegment, getAtPointer } from "./pointer.js";
 import { type AnyRule, formatMessage, type RuleReport } from "./rule.js";
 import { didYouMean } from "./suggest.js";
 import { createSuppressor } from "./suppressions.js";
+import { positionInString } from "./text-position.js";
 
 export interface EvaluateOptions {
   /** The clock for suppression expiry. */
@@ -321,7 +322,7 @@ function runRule(
 ) {
   const report = (r: RuleReport) => {
     const pointer = r.pointer ?? "";
-    const position = r.object.document.locate(r.object.pointer + pointer);
+    const position = positionOf(r, pointer);
     const message = formatMessage(entry.rule, r.messageId, r.data);
     const severity = entry.overridden ? entry.severity : (r.severity ?? entry.severity);
     const finding = baseFinding({ ...entry, severity }, message, position, {
@@ -365,6 +366,16 @@ function instanceField(bundle: Bundle, object: BundleObject): Pick<Finding, "ins
   return effectiveNamespace(bundle, object) === undefined
     ? {}
     : { instance: instanceOf(object).name };
+}
+
+/** The field's position, or the position inside its string value the report names. */
+export function positionOf(r: RuleReport, pointer = r.pointer ?? ""): Position {
+  const field = r.object.document.locate(r.object.pointer + pointer);
+  if (!r.within) return field;
+  const value = getAtPointer(r.object.value, pointer);
+  if (typeof value !== "string") return field;
+  const inside = positionInString(r.object.document.file.text, field, value, r.within);
+  return inside ? { file: field.file, ...inside } : field;
 }
 
 function baseFinding(

@@ -161,3 +161,4 @@ export {
 } from "./source.js";
 export { closestMatch, didYouMean } from "./suggest.js";
 export { IGNORE_ANNOTATION, parseIgnoreAnnotation } from "./suppressions.js";
+export { positionInString, type TextPosition } from "./text-position.js";

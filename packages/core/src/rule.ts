@@ -34,6 +34,12 @@ export interface RuleReport<MessageId extends string = string> {
    * a line number. Default: the message id and the data.
    */
   key?: string;
+  /**
+   * A position inside the string at `pointer` (1-based line and column in that string): a line
+   * of a file a ConfigMap holds, a token of an expression. The finding goes there when the
+   * manifest holds the string's lines as they are (a block scalar), else on the field.
+   */
+  within?: { line: number; column: number };
   /** This finding's severity when it differs from the rule's default; a user's setting wins. */
   severity?: Severity;
   /**

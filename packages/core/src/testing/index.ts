@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { buildBundle } from "../bundle.js";
 import { parsePolicy, type SettingsSchema } from "../config.js";
-import { evaluate } from "../evaluate.js";
+import { evaluate, positionOf } from "../evaluate.js";
 import type { Severity } from "../model.js";
 import type { AnyRule, MessageData, Rule, RuleReport } from "../rule.js";
 import { defineRule, formatMessage } from "../rule.js";
@@ -167,7 +167,7 @@ function recordMessageIds(rule: AnyRule) {
       rule.check({
         ...context,
         report(r: RuleReport) {
-          const position = r.object.document.locate(r.object.pointer + (r.pointer ?? ""));
+          const position = positionOf(r);
           const message = formatMessage(rule, r.messageId, r.data);
           const place = where(position.line, position.column);
           const here = reports.get(place) ?? [];

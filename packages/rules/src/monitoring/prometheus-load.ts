@@ -40,6 +40,8 @@ export interface PrometheusLoad {
   ruleFiles: MountedFile[];
   /** Every file ConfigMap volumes put in the container. */
   mounted: MountedFile[];
+  /** The --enable-feature values the container passes (they change what PromQL accepts). */
+  features: string[];
 }
 
 export interface MountedFile {
@@ -89,6 +91,20 @@ export function configPathOf(container: Record<string, unknown>): string | undef
   // `command` replaces the image's entrypoint and drops its CMD; `args` replace the CMD.
   if (command.length === 0 && container.args === undefined) return "/etc/prometheus/prometheus.yml";
   return joinPath(workingDir, "prometheus.yml");
+}
+
+/** `--enable-feature=a,b`, `--enable-feature a`, as often as given (kingpin's repeated flag). */
+export function enabledFeatures(container: Record<string, unknown>): string[] {
+  const flags = [...stringList(container.command), ...stringList(container.args)];
+  return flags.flatMap((flag, i) => {
+    const match = /^--?enable-feature(?:=(.*))?$/.exec(flag);
+    if (!match) return [];
+    const value = match[1] ?? flags[i + 1] ?? "";
+    return value
+      .split(",")
+      .map((f) => f.trim())
+      .filter((f) => f !== "");
+  });
 }
 
 function stringList(value: unknown): string[] {
@@ -213,7 +229,8 @@ export function prometheusLoad(
   const configPath = configPathOf(container.container);
   const mounted = mountedFiles(bundle, container);
   const files = [...mounted.files.values()].filter((f): f is MountedFile => f !== "dir");
-  const unknown = { workload, container, known: false, ruleFiles: [], mounted: files };
+  const features = enabledFeatures(container.container);
+  const unknown = { workload, container, known: false, ruleFiles: [], mounted: files, features };
   if (!configPath) return unknown;
   const config = mounted.files.get(configPath);
   if (config === undefined) {

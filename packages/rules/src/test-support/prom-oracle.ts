@@ -12,8 +12,15 @@ export function findPromOracle(): string | undefined {
 }
 
 export type Question =
-  | { id: string; q: "promql"; expr: string; metrics: string[] }
-  | { id: string; q: "load"; config: string; files: Record<string, string> }
+  | { id: string; q: "promql"; expr: string; metrics: string[]; features?: string[] }
+  | {
+      id: string;
+      q: "load";
+      config: string;
+      files: Record<string, string>;
+      /** Prometheus' --enable-feature values its PromQL parser honours. */
+      features?: string[];
+    }
   | {
       id: string;
       q: "scrape";
@@ -38,6 +45,8 @@ export interface Answer {
   error?: string;
   selects?: string[];
   onlyAbsent?: string[];
+  /** The expression's value type: vector, scalar, matrix or string. */
+  type?: string;
   ruleFiles?: string[];
   rules?: Array<{ alert?: string; record?: string; expr: string }>;
   targets?: Target[];

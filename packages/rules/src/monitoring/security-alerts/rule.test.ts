@@ -74,8 +74,72 @@ const loading = (ruleFiles: string, rules: string, mounts = "projected") => `
 
 const ALERT = "rate(scout_auth_failures_total[5m]) > 1";
 
+/** A Prometheus resource of the Prometheus Operator, and a PrometheusRule alerting on the metric. */
+const operated = (prometheusSpec: string, ruleMetadata: string) => `${backend}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: Prometheus
+        metadata: {name: k8s, namespace: monitoring}
+        spec: ${prometheusSpec}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: PrometheusRule
+        metadata: ${ruleMetadata}
+        spec:
+          groups:
+            - name: scout-security
+              rules:
+                - alert: ScoutAuthFailures
+                  expr: rate(scout_auth_failures_total[5m]) > 1
+`;
+
 new RuleTester({ describe, it }).run(securityAlerts, {
   valid: [
+    {
+      name: "a PrometheusRule the Prometheus resource selects: its labels, any namespace ({})",
+      yaml: operated(
+        "{ruleSelector: {matchLabels: {release: monitoring}}, ruleNamespaceSelector: {}}",
+        "{name: scout-security, namespace: scout, labels: {release: monitoring}}",
+      ),
+    },
+    {
+      name: "a PrometheusRule a ThanosRuler selects is evaluated there, though the Prometheus does not select it",
+      yaml: `${operated("{ruleSelector: {matchLabels: {release: monitoring}}}", "{name: scout-security, namespace: monitoring}")}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ThanosRuler
+        metadata: {name: thanos, namespace: monitoring}
+        spec: {ruleSelector: {}}
+      `,
+    },
+    {
+      name: "a PrometheusRule in the Prometheus resource's own namespace, which an unset namespace selector takes",
+      yaml: operated("{ruleSelector: {}}", "{name: scout-security, namespace: monitoring}"),
+    },
+    {
+      name: "(?i) in a regex matcher is Go's RE2 syntax: it ignores case",
+      yaml: loading(
+        "[security.rules.yml]",
+        `'rate({__name__=~"(?i)SCOUT_AUTH_FAILURES_TOTAL"}[5m]) > 1'`,
+      ),
+    },
+    {
+      name: "an experimental function, read by a Prometheus started with --enable-feature=promql-experimental-functions",
+      yaml: loading(
+        "[security.rules.yml]",
+        "mad_over_time(scout_auth_failures_total[5m]) > 1",
+      ).replace(
+        "args: [--config.file=/etc/prometheus/prometheus.yml]",
+        "args: [--config.file=/etc/prometheus/prometheus.yml, '--enable-feature=exemplar-storage,promql-experimental-functions']",
+      ),
+    },
+    {
+      name: "a template with pipes, conditions and declared variables parses",
+      yaml: loading(
+        "[security.rules.yml]",
+        `${ALERT}\n                    annotations: {summary: '{{ if gt $value 1.0 }}{{ $value | humanize }} on {{ $labels.pod }}{{ end }}'}`,
+      ),
+    },
     {
       name: "a regex matcher on __name__ selects the metric, as Prometheus matches it (anchored)",
       yaml: loading("[security.rules.yml]", `'rate({__name__=~"scout_auth.*"}[5m]) > 1'`),
@@ -226,17 +290,17 @@ new RuleTester({ describe, it }).run(securityAlerts, {
     {
       name: "an expression Prometheus cannot parse: it refuses the rule file, and so to start",
       yaml: loading("[security.rules.yml]", "rate(scout_auth_failures_total[5m] > 1"),
-      errors: [{ messageId: "refused", line: 33, column: 3 }],
+      errors: [{ messageId: "refused", line: 38, column: 57 }],
     },
     {
       name: "a range function without a range does not parse either",
       yaml: loading("[security.rules.yml]", "rate(scout_auth_failures_total) > 1"),
-      errors: [{ messageId: "refused", line: 33, column: 3 }],
+      errors: [{ messageId: "refused", line: 38, column: 24 }],
     },
     {
       name: "an aggregation's argument after its by clause needs parentheses",
       yaml: loading("[security.rules.yml]", "sum by (pod) rate(scout_auth_failures_total[5m]) > 1"),
-      errors: [{ messageId: "refused", line: 33, column: 3 }],
+      errors: [{ messageId: "refused", line: 38, column: 32 }],
     },
     {
       name: "keep_firing_for on a recording rule: rulefmt refuses the group, so the alert on its series does not exist",
@@ -260,12 +324,100 @@ new RuleTester({ describe, it }).run(securityAlerts, {
     {
       name: "sum() over a range vector does not parse (only range functions take one)",
       yaml: loading("[security.rules.yml]", "sum(scout_auth_failures_total[5m]) > 1"),
-      errors: [{ messageId: "refused", line: 33, column: 3 }],
+      errors: [{ messageId: "refused", line: 38, column: 23 }],
     },
     {
       name: "two binary operators in a row do not parse",
       yaml: loading("[security.rules.yml]", "rate(scout_auth_failures_total[5m]) > > 1"),
+      errors: [{ messageId: "refused", line: 38, column: 57 }],
+    },
+    {
+      name: "scalar() of two arguments type-checks false: Prometheus refuses the file, the finding at the call",
+      yaml: loading("[security.rules.yml]", "scalar(scout_auth_failures_total, up) > 1"),
+      errors: [{ messageId: "refused", line: 38, column: 19 }],
+    },
+    {
+      name: "a quoted expression: the finding at the offending token inside the quotes",
+      yaml: loading("[security.rules.yml]", `"rate(scout_auth_failures_total) > 1"`),
+      errors: [{ messageId: "refused", line: 38, column: 25 }],
+    },
+    {
+      name: "offset after an aggregation: the finding at the aggregation",
+      yaml: loading(
+        "[security.rules.yml]",
+        "sum(rate(scout_auth_failures_total[5m])) offset 1h > 1",
+      ),
+      errors: [{ messageId: "refused", line: 38, column: 19 }],
+    },
+    {
+      name: "a template Go does not parse (an unknown function): rulefmt refuses the file",
+      yaml: loading(
+        "[security.rules.yml]",
+        `${ALERT}\n                    annotations: {summary: '{{ humanise $value }}'}`,
+      ),
+      errors: [{ messageId: "refused", line: 39, column: 27 }],
+    },
+    {
+      name: "a for duration with its units out of order does not parse",
+      yaml: loading("[security.rules.yml]", `${ALERT}\n                    for: 1m1h`),
+      errors: [{ messageId: "refused", line: 39, column: 13 }],
+    },
+    {
+      name: "a PrometheusRule whose alert Prometheus refuses: the finding at the offending token of its expression",
+      yaml: `${prometheus}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: PrometheusRule
+        metadata: {name: scout-security, namespace: scout}
+        spec:
+          groups:
+            - name: scout-security
+              rules:
+                - alert: ScoutAuthFailures
+                  expr: |
+                    sum(
+                      rate(scout_auth_failures_total)
+                    ) > 1
+      `,
+      errors: [{ messageId: "invalidRuleFile", line: 23, column: 20 }],
+    },
+    {
+      name: "a key given twice in a rule: yaml.v3 refuses the rule file, so Prometheus does not start",
+      yaml: loading("[security.rules.yml]", `${ALERT}\n                    expr: up`),
+      errors: [{ messageId: "refused", line: 39, column: 13 }],
+    },
+    {
+      name: "a rule file that is not YAML: Prometheus refuses it and does not start",
+      yaml: loading("[security.rules.yml]", `"${ALERT}`),
       errors: [{ messageId: "refused", line: 33, column: 3 }],
+    },
+    {
+      name: "an experimental function without the feature flag: Prometheus refuses the file",
+      yaml: loading("[security.rules.yml]", "mad_over_time(scout_auth_failures_total[5m]) > 1"),
+      errors: [{ messageId: "refused", line: 38, column: 19 }],
+    },
+    {
+      name: "a PrometheusRule without the label the Prometheus resource's ruleSelector asks: the operator never loads it",
+      yaml: operated(
+        "{ruleSelector: {matchLabels: {release: monitoring}}, ruleNamespaceSelector: {}}",
+        "{name: scout-security, namespace: scout, labels: {app: scout}}",
+      ),
+      errors: [{ messageId: "notLoaded", line: 20, column: 52 }],
+    },
+    {
+      name: "a Prometheus resource without ruleSelector selects no PrometheusRule at all",
+      yaml: operated("{ruleNamespaceSelector: {}}", "{name: scout-security, namespace: scout}"),
+      errors: [{ messageId: "notLoaded", line: 20, column: 1 }],
+    },
+    {
+      name: "a PrometheusRule outside the Prometheus resource's namespace, with no ruleNamespaceSelector",
+      yaml: operated("{ruleSelector: {}}", "{name: scout-security, namespace: scout}"),
+      errors: [{ messageId: "notLoaded", line: 20, column: 1 }],
+    },
+    {
+      name: "an alert whose expression gives a range vector loads, but Prometheus fails it at every evaluation",
+      yaml: loading("[security.rules.yml]", "rate(scout_auth_failures_total[5m])[10m:1m]"),
+      errors: [{ messageId: "neverFires", line: 38, column: 13 }],
     },
     {
       name: "the rule file is mounted, but no rule_files entry reaches it",
@@ -280,7 +432,7 @@ new RuleTester({ describe, it }).run(securityAlerts, {
     {
       name: "*.yml reaches prometheus.yml itself, which rulefmt refuses: Prometheus does not start",
       yaml: loading("['/etc/prometheus/*.yml']", ALERT),
-      errors: [{ messageId: "refused", line: 26, column: 3 }],
+      errors: [{ messageId: "refused", line: 27, column: 5 }],
     },
     {
       name: "a misspelt top-level field (scrape_config): config.Load reads strictly and refuses the configuration",

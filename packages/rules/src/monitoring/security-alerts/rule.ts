@@ -16,8 +16,15 @@ import {
 } from "../../support/index.js";
 import { parseEmbedded } from "../metrics-scraped/prometheus-config.js";
 import { type PrometheusLoad, type PrometheusLoads, prometheusLoads } from "../prometheus-load.js";
-import { type Selector, selectsMetric } from "./promql.js";
-import { type LoadedRule, type RuleGroups, ruleGroupsOf } from "./rule-file.js";
+import { operatorSelection } from "./operator-selection.js";
+import { type PromQLOptions, type Selector, selectsMetric } from "./promql.js";
+import {
+  type LoadedRule,
+  positionInRuleFile,
+  type RuleGroups,
+  ruleFileOf,
+  ruleGroupsOf,
+} from "./rule-file.js";
 
 const options = z
   .object({
@@ -39,6 +46,7 @@ export const securityAlerts = defineRule({
       refused:
         "Prometheus refuses to start: {{reason}}; no rule it holds is evaluated, so nothing alerts on {{metric}}",
       notLoaded: "the alert on {{metric}} in {{file}} is never evaluated: {{reason}}",
+      neverFires: "the alert {{alert}} on {{metric}} in {{file}} never fires: {{reason}}",
       invalidRuleFile:
         "Prometheus refuses the rule file {{file}} ({{reason}}), so its alert on {{metric}} does not exist",
       noAlert:
@@ -89,6 +97,7 @@ export const securityAlerts = defineRule({
         data: { metric, instance: onShared[0]![0].name, ...instanceList(onShared), ...cause?.data },
         object: cause?.object ?? sharedPrometheus.object,
         pointer: cause?.pointer ?? "/metadata/name",
+        ...(cause?.within ? { within: cause.within } : {}),
       });
     }
     for (const [instance, target] of uncovered) {
@@ -100,18 +109,24 @@ export const securityAlerts = defineRule({
         data: { metric, instance: instance.name, ...cause?.data },
         object: cause?.object ?? target.object,
         pointer: cause?.pointer ?? "/metadata/name",
+        ...(cause?.within ? { within: cause.within } : {}),
       });
     }
   },
 });
 
-interface Cause {
-  messageId: "refused" | "notLoaded" | "invalidRuleFile";
+interface Cause extends Site {
+  messageId: "refused" | "notLoaded" | "invalidRuleFile" | "neverFires";
   /** A Prometheus that does not start watches nothing at all: more than a missing alert. */
   severity?: "warning";
   data: Record<string, string>;
+}
+
+/** Where a finding goes: a field, and a line and column inside its string (a rule file, an expression). */
+interface Site {
   object: BundleObject;
   pointer: string;
+  within?: { line: number; column: number };
 }
 
 /**
@@ -121,30 +136,53 @@ interface Cause {
  */
 function whyMissing(
   target: ComponentWorkload,
-  sources: readonly RuleSource[],
+  allSources: readonly RuleSource[],
   loads: Loads,
   metric: string,
 ): Cause | undefined {
   const load = loads.loads.find((l) => l.workload.object === target.object);
+  // The files as this Prometheus reads them (its --enable-feature flags).
+  const sources = load ? allSources.map((s) => readBy(s, load)) : allSources;
   const refusal = load && refusalOf(load, sources);
   if (refusal)
     return {
       messageId: "refused",
       severity: "warning",
       data: { reason: refusal.reason },
-      object: refusal.object,
-      pointer: refusal.pointer,
+      ...refusal.site,
     };
-  // The alert the user wrote, even where rulefmt refuses its file.
-  const written = [...watchingAlerts(sources, metric)].filter((s) => s.key !== undefined);
-  const invalid = written.find((s) => s.parsed.error);
+  // The alert the user wrote, even where rulefmt refuses its file (or the alert itself).
+  const invalid = writtenAlerts(sources, metric).find((s) => s.parsed.error);
   if (invalid)
     return {
       messageId: "invalidRuleFile",
-      data: { file: `${invalid.object.ref.name}/${invalid.key}`, reason: invalid.parsed.error! },
-      object: invalid.object,
-      pointer: joinPointer("/data", invalid.key!),
+      data: { file: fileName(invalid), reason: invalid.parsed.error! },
+      ...siteOf(invalid),
     };
+  const failing = failingAlert(evaluated(sources, loads), metric);
+  if (failing)
+    return {
+      messageId: "neverFires",
+      data: {
+        alert: failing.rule.alert!,
+        file: fileName(failing.source),
+        reason: failing.rule.failure!,
+      },
+      ...siteOf({
+        ...failing.source,
+        parsed: { ...failing.source.parsed, errorAt: { pointer: `${failing.rule.at}/expr` } },
+      }),
+    };
+  const watching = [...watchingAlerts(sources, metric)];
+  const unselected = watching.find((s) => s.unselected);
+  if (unselected)
+    return {
+      messageId: "notLoaded",
+      data: { file: fileName(unselected), reason: unselected.unselected! },
+      object: unselected.object,
+      pointer: "/metadata/labels",
+    };
+  const written = watching.filter((s) => s.key !== undefined);
   if (!load?.known || written.length === 0) return undefined;
   const source = written[0]!;
   const file = `${source.object.ref.name}/${source.key}`;
@@ -215,22 +253,59 @@ interface RuleSource {
   object: BundleObject;
   /** The data key of a rule file held in a ConfigMap; undefined for a PrometheusRule. */
   key?: string;
+  /** The rule file's text, for a ConfigMap. */
+  text?: string;
+  /** Why no Prometheus resource of the input selects this PrometheusRule. */
+  unselected?: string;
   parsed: RuleGroups;
+}
+
+function fileName(source: RuleSource): string {
+  return source.key === undefined
+    ? `PrometheusRule ${source.object.ref.name}`
+    : `${source.object.ref.name}/${source.key}`;
+}
+
+/**
+ * Where a source's first problem is: in a PrometheusRule, its field (and the token of an
+ * expression); in a ConfigMap, its key, at the line and column inside the rule file.
+ */
+function siteOf(source: RuleSource): Site {
+  const at = source.parsed.errorAt;
+  if (source.key === undefined)
+    return {
+      object: source.object,
+      pointer: at ? `/spec${at.pointer}` : "/spec",
+      ...(at?.within ? { within: at.within } : {}),
+    };
+  const within =
+    at && source.text !== undefined
+      ? positionInRuleFile(fileName(source), source.text, at)
+      : undefined;
+  return {
+    object: source.object,
+    pointer: joinPointer("/data", source.key),
+    ...(within ? { within } : {}),
+  };
 }
 
 /** The rules of a PrometheusRule, and every rule file a ConfigMap holds (parsed: comments do not count). */
 function ruleSources(bundle: Bundle): RuleSource[] {
+  const unselected = operatorSelection(bundle);
   return bundle.objects.flatMap((object): RuleSource[] => {
     if (object.value.kind === "PrometheusRule") {
       const spec = isRecord(object.value.spec) ? object.value.spec : {};
-      return [{ object, parsed: ruleGroupsOf({ groups: spec.groups }, { operator: true }) }];
+      const parsed = ruleGroupsOf({ groups: spec.groups }, { operator: true });
+      const why = unselected?.(object);
+      return [{ object, parsed, ...(why ? { unselected: why } : {}) }];
     }
     if (object.value.kind !== "ConfigMap" || !isRecord(object.value.data)) return [];
     return Object.entries(object.value.data).flatMap(([key, text]): RuleSource[] => {
       if (typeof text !== "string" || !text.includes("groups")) return [];
-      const file = parseEmbedded(`${object.ref.name ?? "configmap"}/${key}`, text);
+      const path = `${object.ref.name ?? "configmap"}/${key}`;
+      const file = parseEmbedded(path, text);
       if (!isRecord(file) || !("groups" in file)) return [];
-      return [{ object, key, parsed: ruleGroupsOf(file) }];
+      return [{ object, key, text, parsed: ruleFileOf(path, text) }];
     });
   });
 }
@@ -244,40 +319,92 @@ const sameFile = (a: { configMap: BundleObject; key: string }, source: RuleSourc
  * input does not tell what its Prometheus loads.
  */
 function evaluated(sources: readonly RuleSource[], loads: Loads): RuleSource[] {
-  return sources.filter((source) => {
-    if (source.parsed.error) return false;
-    if (source.key === undefined || !loads.complete) return true;
-    return loads.loads.some(
-      (l) => !refusalOf(l, sources) && l.ruleFiles.some((f) => sameFile(f, source)),
-    );
+  return sources.flatMap((source) => {
+    if (source.unselected) return [];
+    if (source.key === undefined || !loads.complete) return source.parsed.error ? [] : [source];
+    // As each Prometheus that loads the file reads it (its --enable-feature flags).
+    const read = loads.loads
+      .filter((l) => l.ruleFiles.some((f) => sameFile(f, source)) && !refusalOf(l, sources))
+      .map((l) => readBy(source, l));
+    return read.filter((s) => !s.parsed.error).slice(0, 1);
   });
+}
+
+/** A rule file as a Prometheus reads it: PromQL with the features its flags enable. */
+function readBy(source: RuleSource, load: PrometheusLoad): RuleSource {
+  const promql = promqlOptions(load.features);
+  if (source.text === undefined || !Object.values(promql).some(Boolean)) return source;
+  return { ...source, parsed: ruleFileOf(fileName(source), source.text, promql) };
+}
+
+function promqlOptions(features: readonly string[]): PromQLOptions {
+  return {
+    experimentalFunctions: features.includes("promql-experimental-functions"),
+    fillModifiers: features.includes("promql-binop-fill-modifiers"),
+    utf8Names: features.includes("promql-unquoted-utf8-names"),
+  };
 }
 
 type Loads = PrometheusLoads;
 
 /** Why Prometheus refuses to start: its configuration, or a rule file it loads that rulefmt refuses. */
 function refusalOf(load: PrometheusLoad, sources: readonly RuleSource[]) {
-  if (load.refusal) return load.refusal;
+  if (load.refusal) {
+    const { reason, object, pointer } = load.refusal;
+    return { reason, site: { object, pointer } };
+  }
   for (const file of load.ruleFiles) {
-    const source = sources.find((s) => sameFile(file, s));
-    const parsed = source ? source.parsed : ruleGroupsOf(parseEmbedded(file.path, file.text));
-    if (parsed.error)
+    const found = sources.find((s) => sameFile(file, s));
+    const source = found
+      ? readBy(found, load)
+      : {
+          object: file.configMap,
+          key: file.key,
+          text: file.text,
+          parsed: ruleFileOf(file.path, file.text, promqlOptions(load.features)),
+        };
+    if (source.parsed.error)
       return {
-        reason: `the rule file ${file.path} is invalid (${parsed.error})`,
-        object: file.configMap,
-        pointer: joinPointer("/data", file.key),
+        reason: `the rule file ${file.path} is invalid (${source.parsed.error})`,
+        site: siteOf(source),
       };
   }
   return undefined;
 }
 
+/** Sources with an alert on the metric: one that watches it, or one rulefmt refuses that names it. */
+function writtenAlerts(sources: readonly RuleSource[], metric: string): RuleSource[] {
+  const watching = watchingAlerts(sources, metric);
+  return sources.filter(
+    (s) => watching.has(s) || (s.parsed.refusedAlerts ?? []).some((expr) => expr.includes(metric)),
+  );
+}
+
 /** Rules that alert on the metric, or on a series recorded from it (outside absent()). */
 function watchingAlerts(sources: readonly RuleSource[], metric: string): Set<RuleSource> {
-  const rules = sources.flatMap((s) => s.parsed.rules);
-  const names = watchedNames(rules, metric);
-  const watches = (rule: LoadedRule) =>
+  const watches = watcher(sources, metric);
+  return new Set(
+    sources.filter((s) => s.parsed.rules.some((r) => r.alert && !r.failure && watches(r))),
+  );
+}
+
+/** Whether a rule's expression selects the metric or a series recorded from it (outside absent()). */
+function watcher(sources: readonly RuleSource[], metric: string) {
+  const names = watchedNames(
+    sources.flatMap((s) => s.parsed.rules),
+    metric,
+  );
+  return (rule: LoadedRule) =>
     rule.selectors.some((sel) => !sel.inAbsent && names.some((n) => selectsMetric(sel, n)));
-  return new Set(sources.filter((s) => s.parsed.rules.some((r) => r.alert && watches(r))));
+}
+
+/** An alert on the metric in a file Prometheus loads, which fails at every evaluation. */
+function failingAlert(sources: readonly RuleSource[], metric: string) {
+  const watches = watcher(sources, metric);
+  for (const source of sources)
+    for (const rule of source.parsed.rules)
+      if (rule.alert && rule.failure && watches(rule)) return { source, rule };
+  return undefined;
 }
 
 /**
@@ -291,7 +418,8 @@ function watchedNames(rules: readonly LoadedRule[], metric: string): string[] {
   while (grew) {
     grew = false;
     for (const rule of rules) {
-      if (!rule.record || names.has(rule.record)) continue;
+      // A recording rule that fails at every evaluation writes no series.
+      if (!rule.record || rule.failure || names.has(rule.record)) continue;
       const from = (sel: Selector) =>
         !sel.inAbsent && [...names].some((n) => selectsMetric(sel, n));
       if (rule.selectors.some(from)) {

@@ -1,0 +1,122 @@
+import type { FunctionDef, ValueType } from "./promql-ast.js";
+
+/**
+ * PromQL's functions as promql/parser/functions.go (v0.316.0) types them, written
+ * `arguments>result[/variadic][!]`: v instant vector, m range vector, s scalar, S string; `/n`
+ * up to n more of the last argument's type (-1: any number); `!` experimental, refused unless
+ * Prometheus runs with --enable-feature=promql-experimental-functions.
+ */
+const SIGNATURES: Readonly<Record<string, string>> = {
+  abs: "v>v",
+  absent: "v>v",
+  absent_over_time: "m>v",
+  acos: "v>v",
+  acosh: "v>v",
+  asin: "v>v",
+  asinh: "v>v",
+  atan: "v>v",
+  atanh: "v>v",
+  avg_over_time: "m>v",
+  ceil: "v>v",
+  changes: "m>v",
+  clamp: "vss>v",
+  clamp_max: "vs>v",
+  clamp_min: "vs>v",
+  cos: "v>v",
+  cosh: "v>v",
+  count_over_time: "m>v",
+  days_in_month: "v>v/1",
+  day_of_month: "v>v/1",
+  day_of_week: "v>v/1",
+  day_of_year: "v>v/1",
+  deg: "v>v",
+  end: ">s!",
+  delta: "m>v",
+  deriv: "m>v",
+  exp: "v>v",
+  first_over_time: "m>v",
+  floor: "v>v",
+  histogram_avg: "v>v",
+  histogram_count: "v>v",
+  histogram_sum: "v>v",
+  histogram_stddev: "v>v",
+  histogram_stdvar: "v>v",
+  histogram_fraction: "ssv>v",
+  histogram_quantile: "sv>v",
+  histogram_quantiles: "vSss>v/9!",
+  double_exponential_smoothing: "mss>v!",
+  hour: "v>v/1",
+  idelta: "m>v",
+  increase: "m>v",
+  info: "vv>v/1!",
+  integral: "ms>v/1!",
+  irate: "m>v",
+  label_replace: "vSSSS>v",
+  label_join: "vSSS>v/-1",
+  max_of: "ss>s!",
+  last_over_time: "m>v",
+  min_of: "ss>s!",
+  ln: "v>v",
+  log10: "v>v",
+  log2: "v>v",
+  mad_over_time: "m>v!",
+  max_over_time: "m>v",
+  min_over_time: "m>v",
+  ts_of_first_over_time: "m>v!",
+  ts_of_max_over_time: "m>v!",
+  ts_of_min_over_time: "m>v!",
+  ts_of_last_over_time: "m>v!",
+  minute: "v>v/1",
+  month: "v>v/1",
+  pi: ">s",
+  predict_linear: "ms>v",
+  present_over_time: "m>v",
+  quantile_over_time: "sm>v",
+  rad: "v>v",
+  range: ">s!",
+  rate: "m>v",
+  resets: "m>v",
+  round: "vs>v/1",
+  scalar: "v>s",
+  sgn: "v>v",
+  sin: "v>v",
+  sinh: "v>v",
+  sort: "v>v",
+  sort_desc: "v>v",
+  sort_by_label: "vS>v/-1!",
+  sort_by_label_desc: "vS>v/-1!",
+  sqrt: "v>v",
+  start: ">s!",
+  start_timestamp: "v>v!",
+  step: ">s!",
+  stddev_over_time: "m>v",
+  stdvar_over_time: "m>v",
+  sum_over_time: "m>v",
+  tan: "v>v",
+  tanh: "v>v",
+  time: ">s",
+  timestamp: "v>v",
+  vector: "s>v",
+  year: "v>v/1",
+};
+
+const TYPES: Readonly<Record<string, ValueType>> = {
+  v: "vector",
+  m: "matrix",
+  s: "scalar",
+  S: "string",
+};
+
+/** The function of that name (case-sensitive, as Prometheus looks it up), if PromQL has one. */
+export function functionNamed(name: string): FunctionDef | undefined {
+  if (!Object.hasOwn(SIGNATURES, name)) return undefined;
+  const signature = SIGNATURES[name]!;
+  const [, args = "", returns = "v", variadic, experimental] =
+    /^(\w*)>(\w)(?:\/(-?\d+))?(!)?$/.exec(signature) ?? [];
+  return {
+    args: [...args].map((c) => TYPES[c]!),
+    returns: TYPES[returns]!,
+    variadic: Number(variadic ?? 0),
+    experimental: experimental === "!",
+  };
+}
