@@ -15,6 +15,7 @@ import {
   componentWorkloads,
   configMapProjections,
   configMapsNamed,
+  containerPath,
 } from "../support/index.js";
 import { parseEmbedded } from "./metrics-scraped/prometheus-config.js";
 
@@ -112,13 +113,7 @@ function stringList(value: unknown): string[] {
 }
 
 function joinPath(dir: string, file: string): string {
-  const parts: string[] = [];
-  for (const part of `${dir}/${file}`.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") parts.pop();
-    else parts.push(part);
-  }
-  return `/${parts.join("/")}`;
+  return containerPath(`${dir}/${file}`);
 }
 
 function dirname(path: string): string {

@@ -9,7 +9,7 @@ import {
   z,
 } from "@scout-deploy/core";
 import { guideSettings } from "../../settings.js";
-import { containerPath } from "../../support/container-paths.js";
+import { containerPath } from "../../support/index.js";
 
 /** Volume types the kubelet always mounts read-only. */
 const READ_ONLY_TYPES = ["configMap", "secret", "downwardAPI", "projected", "image"];
