@@ -23,6 +23,14 @@ describe("helmOverrides", () => {
     ]);
   });
 
+  it("names a --set-file file outside the working folder in the flag only", () => {
+    const outside = helmOverrides(
+      { setFile: ["a=../x.txt", "b=/tmp/y.txt", "c=in/z.txt"] },
+      (p) => p,
+    );
+    expect(outside.map((o) => o.file)).toEqual([undefined, undefined, "in/z.txt"]);
+  });
+
   it("reads an escaped dot as part of a key", () => {
     const [override] = helmOverrides({ set: ["podAnnotations.prometheus\\.io/port=8000"] }, shown);
     expect(override?.path).toEqual(["podAnnotations", "prometheus.io/port"]);

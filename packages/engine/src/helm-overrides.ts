@@ -8,7 +8,10 @@ export interface HelmOverride {
   path: readonly string[];
   /** As written: `--set securityContext.privileged=true`. */
   flag: string;
-  /** For `--set-file`: the file whose text is the value, as shown (relative to cwd). */
+  /**
+   * For `--set-file` of a file in the working folder: that file, as shown (relative to cwd). A
+   * file outside it is none the repository's reviewer can open or annotate.
+   */
   file?: string;
 }
 
@@ -18,6 +21,9 @@ export interface HelmValueFlags {
   setJson?: readonly string[];
   setFile?: readonly string[];
 }
+
+/** A shown path outside the working folder: above it, absolute, or on another drive. */
+const OUTSIDE = /^(?:\.\.(?:[/\\]|$)|[/\\]|[A-Za-z]:)/;
 
 /** Each pair of the value flags, in the order helm merges them (a later one wins). */
 export function helmOverrides(
@@ -29,11 +35,12 @@ export function helmOverrides(
       const equals = pair.indexOf("=");
       if (equals <= 0) return [];
       const file = name === "--set-file" ? pair.slice(equals + 1).replaceAll("\\,", ",") : "";
+      const shown = file ? shownFile(file) : "";
       return [
         {
           path: keyPath(pair.slice(0, equals)),
           flag: `${name} ${pair}`,
-          ...(file ? { file: shownFile(file) } : {}),
+          ...(shown && !OUTSIDE.test(shown) ? { file: shown } : {}),
         },
       ];
     });
