@@ -692,6 +692,166 @@ describe("a chart with a subchart (real helm template)", () => {
   });
 });
 
+describe("a chart that prints through named templates (real helm template)", () => {
+  const helmIt = withTool("helm");
+  const helpers = [
+    '{{- define "app.labels" -}}',
+    "app: web",
+    "{{- end }}",
+    '{{- define "app.podSecurity" -}}',
+    "{{- toYaml .Values.podSecurityContext }}",
+    "{{- end }}",
+    '{{- define "app.containerSecurity" -}}',
+    "allowPrivilegeEscalation: {{ .vals.allowPrivilegeEscalation }}",
+    "privileged: false",
+    "readOnlyRootFilesystem: {{ .ctx.Values.readOnly }}",
+    "capabilities:",
+    "  drop: [ALL]",
+    "{{- end }}",
+    '{{- define "app.image" -}}',
+    "{{ .Values.image.repository }}:{{ .Values.image.tag }}",
+    "{{- end }}",
+    '{{- define "app.sidecar" -}}',
+    "- name: sidecar",
+    '  image: {{ include "app.image" . }}',
+    "  securityContext:",
+    '    {{- include "app.containerSecurity" (dict "ctx" . "vals" .Values.sidecar) | nindent 4 }}',
+    "{{- end }}",
+    "",
+  ].join("\n");
+  const deployment = [
+    "apiVersion: apps/v1",
+    "kind: Deployment",
+    "metadata:",
+    "  name: web",
+    "  labels:",
+    '    {{- include "app.labels" . | nindent 4 }}',
+    "spec:",
+    "  selector: {matchLabels: {app: web}}",
+    "  template:",
+    "    metadata: {labels: {app: web}}",
+    "    spec:",
+    "      securityContext:",
+    '        {{- include "app.podSecurity" . | nindent 8 }}',
+    "      containers:",
+    "        - name: web",
+    '          image: {{ include "app.image" . }}',
+    "          securityContext:",
+    '            {{- include "app.containerSecurity" (dict "ctx" . "vals" .Values.web) | nindent 12 }}',
+    '        {{- include "app.sidecar" . | nindent 8 }}',
+    "",
+  ].join("\n");
+  const values = [
+    "image:",
+    "  repository: docker.io/library/nginx",
+    '  tag: "1.27"',
+    "readOnly: true",
+    "podSecurityContext:",
+    "  runAsNonRoot: true",
+    "web:",
+    "  allowPrivilegeEscalation: false",
+    "sidecar:",
+    "  allowPrivilegeEscalation: false",
+    "",
+  ].join("\n");
+  function chartWith(files: Record<string, string>): string {
+    const dir = mkdtempSync(join(tmpdir(), "scout-defines-"));
+    const all: Record<string, string> = {
+      "app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+      "app/values.yaml": values,
+      "app/templates/_helpers.tpl": helpers,
+      "app/templates/deployment.yaml": deployment,
+      ...files,
+    };
+    for (const [path, text] of Object.entries(all)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    return dir;
+  }
+  const placed = (findings: readonly Finding[], ruleId: string, name = "") =>
+    findings
+      .filter((f) => f.ruleId === ruleId && f.message.includes(name))
+      .map((f) => `${f.file}:${f.line}`)
+      .sort();
+
+  helmIt("puts a key a define's toYaml of .Values printed on that values key", async () => {
+    const dir = chartWith({ "values-prod.yaml": "podSecurityContext:\n  runAsNonRoot: false\n" });
+    const { result } = await runCheck({
+      cwd: dir,
+      paths: ["app"],
+      helm: { values: ["values-prod.yaml"] },
+      tools,
+    });
+    expect(placed(result.findings, "pod/run-as-non-root")).toEqual(["values-prod.yaml:2"]);
+  });
+
+  helmIt(
+    "follows dict arguments into the define: .vals.x is the values key the caller passed",
+    async () => {
+      const dir = chartWith({
+        "app/values.yaml": values.replace(
+          "web:\n  allowPrivilegeEscalation: false",
+          "web:\n  allowPrivilegeEscalation: true",
+        ),
+      });
+      const { result } = await runCheck({ cwd: dir, paths: ["app"], tools });
+      // values.yaml line 8: web.allowPrivilegeEscalation, not the sidecar's key nor line 1
+      expect(placed(result.findings, "pod/no-privilege-escalation")).toEqual(["app/values.yaml:8"]);
+    },
+  );
+
+  helmIt(
+    "follows a nested include (a container printed by a define) to its values key, --set named",
+    async () => {
+      const dir = chartWith({});
+      const { result } = await runCheck({
+        cwd: dir,
+        paths: ["app"],
+        helm: { set: ["sidecar.allowPrivilegeEscalation=true"] },
+        tools,
+      });
+      const found = result.findings.filter((f) => f.ruleId === "pod/no-privilege-escalation");
+      expect(found.map((f) => `${f.file}:${f.line}`)).toEqual(["app/values.yaml:10"]);
+      expect(found[0]!.message).toMatch(/\(set by --set sidecar\.allowPrivilegeEscalation=true\)$/);
+    },
+  );
+
+  helmIt("puts a key the define spells itself on its line in _helpers.tpl", async () => {
+    const dir = chartWith({
+      "app/templates/_helpers.tpl": helpers.replace("privileged: false", "privileged: true"),
+    });
+    const { result } = await runCheck({ cwd: dir, paths: ["app"], tools });
+    // both containers print the define: each finding on the line that wrote it
+    expect(placed(result.findings, "pod/not-privileged")).toEqual([
+      "app/templates/_helpers.tpl:9",
+      "app/templates/_helpers.tpl:9",
+    ]);
+  });
+
+  helmIt("follows a scalar include (an image) to the values key it prints last", async () => {
+    const dir = chartWith({ "app/values.yaml": values.replace('tag: "1.27"', "tag: latest") });
+    const { result } = await runCheck({ cwd: dir, paths: ["app"], tools });
+    const lines = placed(result.findings, "workload/image-pinned");
+    expect(lines.length).toBeGreaterThan(0);
+    expect(new Set(lines)).toEqual(new Set(["app/values.yaml:3"]));
+  });
+
+  helmIt("puts a key the define does not trace on the include's line, not line 1", async () => {
+    const dir = chartWith({
+      "app/templates/_helpers.tpl": helpers.replace(
+        "{{- toYaml .Values.podSecurityContext }}",
+        '{{- toYaml (index .Values "podSecurityContext") }}',
+      ),
+      "app/values.yaml": values.replace("runAsNonRoot: true", "runAsNonRoot: false"),
+    });
+    const { result } = await runCheck({ cwd: dir, paths: ["app"], tools });
+    expect(placed(result.findings, "pod/run-as-non-root")).toEqual([
+      "app/templates/deployment.yaml:13",
+    ]);
+  });
+});
+
 describe("a kustomization whose helmCharts inflate a chart (real kubectl kustomize and helm)", () => {
   const bothIt =
     tools.find("helm") && tools.find("kubectl")

@@ -14,6 +14,15 @@ import {
   type SourceDocument,
   splitPointer,
 } from "@scout-deploy/core";
+import {
+  type Binding,
+  bindingOf,
+  boundLines,
+  type Define,
+  definesOf,
+  includeCall,
+  ROOT,
+} from "./helm-defines.js";
 import { type HelmOverride, overrideOf } from "./helm-overrides.js";
 
 /** Where a Helm chart's rendered documents came from. */
@@ -23,6 +32,11 @@ export interface HelmSourceMap {
   chartFolder: string;
   /** By the name `# Source:` gives ("scout/templates/deployment.yaml"): file shown and text. */
   templates: Record<string, { file: string; text: string }>;
+  /**
+   * The chart's and its subcharts' template files that hold `define`s (`_helpers.tpl`): a key an
+   * `include` prints is traced into them.
+   */
+  defineFiles?: { file: string; text: string }[];
   /** The chart's values.yaml then each --values file, in Helm's order (later ones win). */
   values: { file: string; text: string }[];
   /** The chart's Chart.yaml: a packaged subchart's objects land on its `dependencies` entry. */
@@ -232,6 +246,11 @@ function documentIndexAt(documents: readonly SourceDocument[], line: number): nu
 /** Parsed YAML files of a source map, each parsed once. */
 class Parsed {
   private readonly cache = new Map<string, SourceDocument[]>();
+  private readonly defineCache = new Map<HelmSourceMap, Map<string, Define>>();
+  defines(map: HelmSourceMap): Map<string, Define> {
+    if (!this.defineCache.has(map)) this.defineCache.set(map, definesOf(map.defineFiles ?? []));
+    return this.defineCache.get(map)!;
+  }
   documents(file: string, text: string): SourceDocument[] {
     if (!this.cache.has(file)) this.cache.set(file, parseSource(file, text).documents);
     return this.cache.get(file)!;
@@ -261,22 +280,186 @@ function helmPosition(
   const lines = documentLines(template.text, heading.occurrence);
   const match = matchTemplate(lines, tokens);
   const templatePosition = lineAt(template.file, lines, match.line, match.column);
-  // The whole document, or a key the template does not spell (an include printed it): the
-  // document's first line in the template, rather than the rendered text no one edits.
+  const chain = subchartsOf(heading.name);
+  // A key the template does not spell, printed by an include: traced into its define.
+  const printedByInclude =
+    match.matched < tokens.length ||
+    (match.line >= 0 &&
+      includeCall(lines[match.line]!) !== undefined &&
+      !lastReference(lines[match.line]!));
+  const included = printedByInclude
+    ? throughInclude(view(template.file, lines, ROOT), match, tokens, parsed.defines(map), 0)
+    : undefined;
+  if (included?.valuesPath)
+    return valuesPlacement(map, chain, included.valuesPath, included.position, parsed);
+  if (included?.position) return { position: included.position };
+  // The whole document, or a key no line spells: the document's first line in the template,
+  // rather than the rendered text no one edits.
   if (match.line < 0) return { position: documentStart(template.file, lines) };
   const valuesPath =
     valuesReference(lines, match, tokens) ??
     listItemReference(lines, match, tokens) ??
     rangeItemReference(template.text, match, heading.occurrence);
   if (!valuesPath) return { position: templatePosition };
-  const chain = subchartsOf(heading.name);
+  return valuesPlacement(map, chain, valuesPath, templatePosition, parsed);
+}
+
+/** A value's values key (a --set flag named), else `fallback`: the template line printing it. */
+function valuesPlacement(
+  map: HelmSourceMap,
+  chain: readonly string[],
+  valuesPath: readonly string[],
+  fallback: Position | undefined,
+  parsed: Parsed,
+): HelmPlacement {
   const override = overrideOf(map.overrides, [...chain, ...valuesPath]);
   // A --set-file value is a file's text: that file is what the user edits.
   if (override?.file)
     return { position: { file: override.file, line: 1, column: 1 }, setBy: override.flag };
-  const position =
-    valuesPosition(valuesInScope(map, chain), valuesPath, parsed) ?? templatePosition;
+  const position = valuesPosition(valuesInScope(map, chain), valuesPath, parsed) ?? fallback;
   return { position, ...(override ? { setBy: override.flag } : {}) };
+}
+
+/** Template or define lines, with what the dot is on each and what `$` is. */
+interface View {
+  file: string;
+  lines: string[];
+  dots: (Binding | undefined)[];
+  dollar: Binding | undefined;
+}
+
+function view(file: string, lines: readonly string[], dot: Binding | undefined): View {
+  const bound = boundLines(lines, dot);
+  return { file, lines: bound.lines, dots: bound.dots, dollar: dot };
+}
+
+/** Where a path printed by an include was written, and the values key it prints, if one. */
+interface Trace {
+  position?: Position | undefined;
+  valuesPath?: string[] | undefined;
+}
+
+/** Includes nested deeper than this are not followed (a define that includes itself). */
+const INCLUDE_DEPTH = 8;
+
+/**
+ * The path's keys below the match, printed by an `include`/`template` under the matched key (or
+ * anywhere in a document that spells none of them): followed into the define, then to the
+ * values key it prints; else the include's line, never the document's start.
+ */
+function throughInclude(
+  from: View,
+  match: TemplateMatch,
+  tokens: readonly string[],
+  defines: ReadonlyMap<string, Define>,
+  depth: number,
+): Trace | undefined {
+  const calls = includesBelow(from.lines, match);
+  for (const at of calls) {
+    const call = includeCall(from.lines[at]!)!;
+    const define = defines.get(call.name);
+    if (!define || depth >= INCLUDE_DEPTH) continue;
+    const rest = itemsAfterLiterals(from.lines, match, at, tokens.slice(match.matched));
+    if (!rest) continue;
+    const dot = bindingOf(call.argument, from.dots[at], from.dollar);
+    const inner = traceDefine(view(define.file, define.lines, dot), rest, defines, depth + 1);
+    if (inner.position || inner.valuesPath)
+      return { position: inner.position ?? callPosition(from, at), valuesPath: inner.valuesPath };
+  }
+  const first = calls[0];
+  return first === undefined ? undefined : { position: callPosition(from, first) };
+}
+
+function callPosition(from: View, at: number): Position {
+  return lineAt(from.file, from.lines, at, indentOf(from.lines[at]!) + 1);
+}
+
+/** The lines under the matched key (or of the whole document) that include a define. */
+function includesBelow(lines: readonly string[], match: TemplateMatch): number[] {
+  const found: number[] = [];
+  if (match.line >= 0 && includeCall(lines[match.line]!)) found.push(match.line);
+  for (let index = match.line + 1; index < lines.length; index++) {
+    const line = lines[index]!;
+    if (match.line >= 0 && !isActionOnly(line) && indentOf(line) <= match.indent) break;
+    if (isActionOnly(line) && includeCall(line)) found.push(index);
+  }
+  return found;
+}
+
+/**
+ * The path below an include that prints list items: the item's index in the define's output is
+ * its index in the rendered list less the items written literally before the include.
+ */
+function itemsAfterLiterals(
+  lines: readonly string[],
+  match: TemplateMatch,
+  at: number,
+  rest: readonly string[],
+): string[] | undefined {
+  if (!/^\d+$/.test(rest[0] ?? "") || match.line < 0) return [...rest];
+  const items = lines.slice(match.line + 1, at).filter((line) => /^\s*- /.test(line));
+  if (!items.length) return [...rest];
+  const indent = Math.min(...items.map(indentOf));
+  const index = Number(rest[0]) - items.filter((line) => indentOf(line) === indent).length;
+  return index < 0 ? undefined : [String(index), ...rest.slice(1)];
+}
+
+/**
+ * A path followed down a define's body: the key's line when the define spells it, with the
+ * values key that line prints; a deeper include followed; a block the define inserts
+ * (`toYaml .Values.x`, or of its dot) gives the values key below it.
+ */
+function traceDefine(
+  body: View,
+  tokens: readonly string[],
+  defines: ReadonlyMap<string, Define>,
+  depth: number,
+): Trace {
+  const { lines } = body;
+  if (!tokens.length) return { valuesPath: printedScalar(body, defines, depth) };
+  const match = matchTemplate(lines, tokens);
+  const position = match.line >= 0 ? lineAt(body.file, lines, match.line, match.column) : undefined;
+  if (match.matched === tokens.length) {
+    const valuesPath =
+      valuesReference(lines, match, tokens) ??
+      listItemReference(lines, match, tokens) ??
+      (includeCall(lines[match.line]!)
+        ? throughInclude(body, match, tokens, defines, depth)?.valuesPath
+        : undefined);
+    return { position, valuesPath };
+  }
+  const deeper = throughInclude(body, match, tokens, defines, depth);
+  if (deeper) return deeper;
+  const valuesPath =
+    match.line >= 0 ? valuesReference(lines, match, tokens) : insertedBlock(lines, tokens);
+  return { position, valuesPath };
+}
+
+/** A block a define's body inserts at its top (`toYaml .Values.x`), with the path below it. */
+function insertedBlock(lines: readonly string[], tokens: readonly string[]): string[] | undefined {
+  const at = lines.findIndex((line) => isActionOnly(line) && /\btoYaml\b/.test(line));
+  const inserted = at < 0 ? undefined : /\.Values((?:\.[A-Za-z0-9_]+)+)/.exec(lines[at]!)?.[1];
+  return inserted ? [...inserted.slice(1).split("."), ...tokens] : undefined;
+}
+
+/** The values key a define printing one scalar (`{{ .Values.image.tag }}`) prints last. */
+function printedScalar(
+  body: View,
+  defines: ReadonlyMap<string, Define>,
+  depth: number,
+): string[] | undefined {
+  for (let index = body.lines.length - 1; index >= 0; index--) {
+    const line = body.lines[index]!;
+    if (!printsText(line)) continue;
+    const reference = lastReference(line);
+    if (reference) return reference.slice(1).split(".");
+    const call = includeCall(line);
+    const define = call && depth < INCLUDE_DEPTH ? defines.get(call.name) : undefined;
+    if (!call || !define) continue;
+    const dot = bindingOf(call.argument, body.dots[index], body.dollar);
+    return printedScalar(view(define.file, define.lines, dot), defines, depth + 1);
+  }
+  return undefined;
 }
 
 /**
