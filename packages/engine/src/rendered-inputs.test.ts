@@ -837,6 +837,52 @@ describe("a chart that prints through named templates (real helm template)", () 
     expect(new Set(lines)).toEqual(new Set(["app/values.yaml:3"]));
   });
 
+  helmIt(
+    "puts an inner range's item (sidecars.<i>.env.<j>) printed by a define on its values key",
+    async () => {
+      const sidecars = [
+        '{{- define "app.sidecars" -}}',
+        "{{- range .Values.sidecars }}",
+        "- name: {{ .name }}",
+        "  image: docker.io/library/busybox:1.36",
+        "  env:",
+        "    - name: MODE",
+        "      value: prod",
+        "    {{- range .env }}",
+        "    - name: {{ .name }}",
+        "      value: {{ .value | quote }}",
+        "    {{- end }}",
+        "{{- end }}",
+        "{{- end }}",
+        "",
+      ].join("\n");
+      const dir = chartWith({
+        "app/templates/_sidecars.tpl": sidecars,
+        "app/templates/deployment.yaml": deployment.replace(
+          '        {{- include "app.sidecar" . | nindent 8 }}',
+          '        {{- include "app.sidecars" . | nindent 8 }}',
+        ),
+        "app/values.yaml": [
+          values,
+          "sidecars:",
+          "  - name: log",
+          "    env:",
+          "      - {name: LEVEL, value: info}",
+          "  - name: sync",
+          "    env:",
+          "      - name: REGION",
+          "        value: eu",
+          "      - name: DB_PASSWORD",
+          "        value: s3cr3t-in-plain-text",
+          "",
+        ].join("\n"),
+      });
+      const { result } = await runCheck({ cwd: dir, paths: ["app"], tools });
+      // values.yaml: line 11 + 10, the sync sidecar's second env item's value
+      expect(placed(result.findings, "secrets/no-plaintext-env")).toEqual(["app/values.yaml:21"]);
+    },
+  );
+
   helmIt("puts a key the define does not trace on the include's line, not line 1", async () => {
     const dir = chartWith({
       "app/templates/_helpers.tpl": helpers.replace(

@@ -801,6 +801,101 @@ spec:
   });
 });
 
+describe("relocateFindings: Helm list items printed by a range inside a range", () => {
+  const template = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: app
+      image: nginx
+    {{- range .Values.sidecars }}
+    - name: {{ .name }}
+      image: busybox
+      env:
+        - name: MODE
+          value: prod
+        {{- range .env }}
+        - name: {{ .name }}
+          value: {{ .value | quote }}
+        {{- end }}
+    {{- end }}
+`;
+  const rendered = `---
+# Source: demo/templates/pod.yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: app
+      image: nginx
+    - name: a
+      image: busybox
+      env:
+        - name: MODE
+          value: prod
+        - name: A1
+          value: "1"
+    - name: b
+      image: busybox
+      env:
+        - name: MODE
+          value: prod
+        - name: B1
+          value: "1"
+        - name: B2
+          value: "2"
+`;
+  const values = [
+    "sidecars:",
+    "  - name: a",
+    "    env:",
+    "      - {name: A1, value: '1'}",
+    "  - name: b",
+    "    env:",
+    "      - name: B1",
+    "        value: '1'",
+    "      - name: B2",
+    "        value: '2'",
+    "",
+  ].join("\n");
+  const at = (line: number, path: string) => {
+    const [found] = relocateFindings(
+      [finding("<rendered>/demo/helm-template.yaml", line, path)],
+      [
+        {
+          file: "<rendered>/demo/helm-template.yaml",
+          text: rendered,
+          map: {
+            kind: "helm",
+            chartName: "demo",
+            chartFolder: "demo",
+            templates: {
+              "demo/templates/pod.yaml": { file: "demo/templates/pod.yaml", text: template },
+            },
+            values: [{ file: "demo/values.yaml", text: values }],
+          },
+        },
+      ],
+    );
+    return `${found!.file}:${found!.line}`;
+  };
+
+  it("puts a field of an inner range's item on list.<i>.sub.<j> in the values file", () => {
+    expect(at(27, "/spec/containers/2/env/2/value")).toBe("demo/values.yaml:10");
+    expect(at(25, "/spec/containers/2/env/1/value")).toBe("demo/values.yaml:8");
+    expect(at(17, "/spec/containers/1/env/1/value")).toBe("demo/values.yaml:4");
+  });
+
+  it("puts what a range's item writes literally on the template's line, whichever item", () => {
+    expect(at(23, "/spec/containers/2/env/0/value")).toBe("demo/templates/pod.yaml:14");
+    expect(at(20, "/spec/containers/2/image")).toBe("demo/templates/pod.yaml:11");
+  });
+});
+
 describe("relocateFindings: Kustomize images entries of two kustomizations", () => {
   it("puts a tag on the inner entry that set it, under an outer entry that renamed the image", () => {
     const deployment = `apiVersion: apps/v1

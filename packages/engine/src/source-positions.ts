@@ -482,32 +482,65 @@ function listItemReference(
     lines[match.line]!,
   )?.[1];
   if (field === undefined || field.startsWith("Values")) return undefined;
-  const range = enclosingRange(lines, match.line);
-  if (!range) return undefined;
+  const item = rangeItemPath(lines, match.line, tokens, 0);
+  return item && [...item, ...field.split(".")];
+}
+
+/**
+ * The values path of the item the dot is at a line inside `{{- range X }}` that prints a YAML
+ * list's items: `X` is `.Values.list`, or a field of an outer range's item (`range .sub` in
+ * `range .Values.list`: `list.<i>.sub`); the index is the item's in the rendered list (read from
+ * the finding's path) less the items written literally before the range.
+ */
+function rangeItemPath(
+  lines: readonly string[],
+  at: number,
+  tokens: readonly string[],
+  depth: number,
+): string[] | undefined {
+  const range = enclosingRange(lines, at);
+  if (!range || depth > INCLUDE_DEPTH) return undefined;
+  const list =
+    range.path ??
+    (range.field
+      ? rangeItemPath(lines, range.line, tokens, depth + 1)?.concat(range.field)
+      : undefined);
+  if (!list) return undefined;
   const first = lines.findIndex((line, index) => index > range.line && !isActionOnly(line));
   if (first < 0 || !/^\s*- /.test(lines[first]!)) return undefined;
   const itemIndent = indentOf(lines[first]!);
   let key = range.line - 1;
   while (key >= 0 && (isActionOnly(lines[key]!) || indentOf(lines[key]!) >= itemIndent)) key--;
-  if (key < 0) return undefined;
   const literal = lines
     .slice(key + 1, range.line)
     .filter((line) => indentOf(line) === itemIndent && /^\s*- /.test(line)).length;
-  // The token after the one whose key is the list's line is the item's index.
+  // No key above: a define's output is the list's items, the path's first token their index.
+  const indexToken = key < 0 ? 0 : indexTokenOf(lines, tokens, key);
+  const index = indexToken === undefined ? Number.NaN : Number(tokens[indexToken]);
+  if (!Number.isInteger(index) || index < literal) return undefined;
+  return [...list, String(index - literal)];
+}
+
+/** Which token of the path is an item's index in the list whose key is on line `key`. */
+function indexTokenOf(
+  lines: readonly string[],
+  tokens: readonly string[],
+  key: number,
+): number | undefined {
   for (let depth = 1; depth < tokens.length; depth++) {
-    if (matchTemplate(lines, tokens.slice(0, depth)).line !== key) continue;
-    const index = Number(tokens[depth]);
-    if (!Number.isInteger(index) || index < literal) return undefined;
-    return [...range.path, String(index - literal), ...field.split(".")];
+    if (matchTemplate(lines, tokens.slice(0, depth)).line === key) return depth;
   }
   return undefined;
 }
 
-/** The `range .Values.x` whose block holds the line (no `with` or other range between). */
+/**
+ * The `range` whose block holds the line (no `with` between): over `.Values.x` (`path`) or over
+ * a field of the dot (`field`, an outer range's item).
+ */
 function enclosingRange(
   lines: readonly string[],
   at: number,
-): { line: number; path: string[] } | undefined {
+): { line: number; path?: string[]; field?: string[] } | undefined {
   let depth = 0;
   for (let index = at - 1; index >= 0; index--) {
     const actions = [
@@ -517,8 +550,13 @@ function enclosingRange(
       if (action[1] === "end") depth++;
       else if (depth > 0) depth--;
       else if (action[1] === "range") {
-        const path = /^\s*\.Values((?:\.[A-Za-z0-9_]+)+)\s*-?$/.exec(action[2]!)?.[1];
-        return path ? { line: index, path: path.slice(1).split(".") } : undefined;
+        const expression = /^\s*(\$?)\.((?:Values\.)?[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)\s*-?$/.exec(
+          action[2]!,
+        );
+        if (!expression) return undefined;
+        const [first, ...rest] = expression[2]!.split(".");
+        if (first === "Values") return { line: index, path: rest };
+        return expression[1] ? undefined : { line: index, field: [first!, ...rest] };
       } else if (action[1] !== "if") return undefined;
     }
   }
@@ -734,9 +772,16 @@ function findListItem(
 ): Found | null {
   let itemIndent = -1;
   let count = -1;
+  const blocks: string[] = [];
   for (let index = from; index < lines.length; index++) {
     const line = lines[index]!;
-    if (isActionOnly(line)) continue;
+    if (isActionOnly(line)) {
+      for (const action of line.matchAll(/\{\{-?\s*(end|if|with|range|define|block)\b/g)) {
+        if (action[1] === "end") blocks.pop();
+        else blocks.push(action[1]!);
+      }
+      continue;
+    }
     const indent = indentOf(line);
     const isItem = line.trimStart().startsWith("- ") || line.trim() === "-";
     // A block sequence may sit at its key's own indentation ("containers:\n- name: x").
@@ -744,7 +789,8 @@ function findListItem(
     if (!isItem || (itemIndent >= 0 && indent !== itemIndent)) continue;
     itemIndent = indent;
     count++;
-    if (count === wanted) {
+    // An item a range prints stands for each item the range printed from there on.
+    if (count === wanted || (wanted > count && blocks.includes("range"))) {
       // The item's first key is on the dash's line: search for the next token from there.
       const column = indent + line.trimStart().match(/^-\s*/)![0].length + 1;
       return { line: index, column, indent: indent + 1, continueAt: index };
