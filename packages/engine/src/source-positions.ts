@@ -323,14 +323,16 @@ function valuesPlacement(
 /** Template or define lines, with what the dot is on each and what `$` is. */
 interface View {
   file: string;
+  /** With each values reference written `.Values.a.b`; an include's argument is read in `written`. */
   lines: string[];
+  written: readonly string[];
   dots: (Binding | undefined)[];
   dollar: Binding | undefined;
 }
 
 function view(file: string, lines: readonly string[], dot: Binding | undefined): View {
   const bound = boundLines(lines, dot);
-  return { file, lines: bound.lines, dots: bound.dots, dollar: dot };
+  return { file, lines: bound.lines, written: lines, dots: bound.dots, dollar: dot };
 }
 
 /** Where a path printed by an include was written, and the values key it prints, if one. */
@@ -356,7 +358,7 @@ function throughInclude(
 ): Trace | undefined {
   const calls = includesBelow(from.lines, match);
   for (const at of calls) {
-    const call = includeCall(from.lines[at]!)!;
+    const call = includeCall(from.written[at]!)!;
     const define = defines.get(call.name);
     if (!define || depth >= INCLUDE_DEPTH) continue;
     const rest = itemsAfterLiterals(from.lines, match, at, tokens.slice(match.matched));
@@ -453,7 +455,7 @@ function printedScalar(
     if (!printsText(line)) continue;
     const reference = lastReference(line);
     if (reference) return reference.slice(1).split(".");
-    const call = includeCall(line);
+    const call = includeCall(body.written[index]!);
     const define = call && depth < INCLUDE_DEPTH ? defines.get(call.name) : undefined;
     if (!call || !define) continue;
     const dot = bindingOf(call.argument, body.dots[index], body.dollar);
@@ -863,7 +865,7 @@ function withScope(lines: readonly string[], at: number): string[] | undefined {
       if (action[1] === "end") depth++;
       else if (depth > 0) depth--;
       else if (action[1] === "with") {
-        const path = /^\s*\.Values((?:\.[A-Za-z0-9_]+)+)\s*-?$/.exec(action[2]!)?.[1];
+        const path = /^\s*\$?\.Values((?:\.[A-Za-z0-9_]+)+)\s*-?$/.exec(action[2]!)?.[1];
         return path ? path.slice(1).split(".") : undefined;
       } else if (action[1] !== "if") return undefined;
     }

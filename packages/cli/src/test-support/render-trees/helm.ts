@@ -59,7 +59,9 @@ export type HelmWeakening =
   | { kind: "service-type"; source: Source }
   | { kind: "host-network"; source: Source }
   /** A credential in plain text among the env items a range prints. */
-  | { kind: "plaintext-env"; source: "values" | "file" };
+  | { kind: "plaintext-env"; source: "values" | "file" }
+  /** The same among the env items of an inner range (`range .extraEnv` in a range of containers). */
+  | { kind: "plaintext-nested-env"; source: "values" | "file" };
 
 export interface HelmSpec {
   styles: Style[];
@@ -68,6 +70,11 @@ export interface HelmSpec {
   hostNetworkIf: boolean;
   /** The backend's env items after the literal ones come from a range over `.Values.extraEnv`. */
   envByRange: boolean;
+  /**
+   * The backend's container is printed by `range .Values.backendContainers`, its extra env items
+   * by an inner `range .extraEnv` (not with envByRange: one range per list).
+   */
+  containerByRange: boolean;
   /** A --values file is given even when no weakening is in it. */
   extraValuesFile: boolean;
   weakening?: HelmWeakening;
@@ -96,6 +103,7 @@ export function helmSpecArb(options: { weakened: boolean }): fc.Arbitrary<HelmSp
       servicesByRange: fc.boolean(),
       hostNetworkIf: fc.boolean(),
       envByRange: fc.boolean(),
+      containerByRange: fc.boolean(),
       extraValuesFile: fc.boolean(),
     })
     .chain((spec) => {
@@ -142,6 +150,14 @@ export function helmSpecArb(options: { weakened: boolean }): fc.Arbitrary<HelmSp
         ...(spec.hostNetworkIf
           ? [fc.record({ kind: fc.constant("host-network" as const), source })]
           : []),
+        ...(nestedRanges(spec)
+          ? [
+              fc.record({
+                kind: fc.constant("plaintext-nested-env" as const),
+                source: fc.constantFrom("values" as const, "file" as const),
+              }),
+            ]
+          : []),
         ...(spec.envByRange
           ? [
               fc.record({
@@ -154,6 +170,33 @@ export function helmSpecArb(options: { weakened: boolean }): fc.Arbitrary<HelmSp
       if (!choices.length) return fc.constant(spec as HelmSpec);
       return fc.oneof(...choices).map((weakening) => ({ ...spec, weakening }));
     });
+}
+
+function nestedRanges(spec: Pick<HelmSpec, "containerByRange" | "envByRange">): boolean {
+  return spec.containerByRange && !spec.envByRange;
+}
+
+/**
+ * The backend's container printed by a range over `.Values.backendContainers` (one item: its
+ * name and extra env), the extra env items by a range inside it; `.Values` is `$.Values` there.
+ */
+function containerByRange(text: string): string {
+  const block = /^( +)containers:\n((?:\1 {2}.*\n)+)/m.exec(text)!;
+  const [whole, indent] = block;
+  const item = `${indent}  `;
+  const body = block[2]!
+    .replace(/(?<!\$)\.Values\./g, "$.Values.")
+    .replace(/("scout\.[\w-]+" |"ctx" )\.(?=[\s)])/g, "$1$")
+    .replace(
+      `${item}- name: backend\n`,
+      `${item}{{- range .Values.backendContainers }}\n${item}- name: {{ .name }}\n`,
+    )
+    .replace(
+      /^( +)- name: REDIS_HOST\n( +)value: redis\n/m,
+      (items, dash: string, value: string) =>
+        `${items}${dash}{{- range .extraEnv }}\n${dash}- name: {{ .name }}\n${value}value: {{ .value | quote }}\n${dash}{{- end }}\n`,
+    );
+  return text.replace(whole, `${indent}containers:\n${body}${item}{{- end }}\n`);
 }
 
 const CONTAINER_SECURITY = [
@@ -238,6 +281,7 @@ function workloadTemplate(document: FixtureDocument & { name: Workload }, spec: 
       /^(\s+)image: \S+$/m,
       `$1image: "{{ .Values.images.${document.name}.repository }}:{{ .Values.images.${document.name}.tag }}"`,
     );
+  if (nestedRanges(spec) && document.name === "backend") text = containerByRange(text);
   if (spec.envByRange && document.name === "backend")
     text = text.replace(
       /^( +)- name: REDIS_HOST\n( +)value: redis\n/m,
@@ -342,6 +386,7 @@ function weakValue(weak: HelmWeakening): { path: string[]; value: string } | und
     case "template-literal":
     case "helper-literal":
     case "plaintext-env":
+    case "plaintext-nested-env":
       return undefined;
   }
 }
@@ -355,6 +400,22 @@ function extraEnv(spec: HelmSpec, where: "values" | "file"): string[] {
     "  - name: LOG_LEVEL",
     "    value: info",
     ...(credential ? ["  - name: DB_PASSWORD", `    value: s3cr3t-in-plain-text${WEAK}`] : []),
+  ];
+}
+
+/** The backendContainers list, with the credential in its extra env when the weakening is there. */
+function backendContainers(spec: HelmSpec, where: "values" | "file"): string[] {
+  const weak = spec.weakening;
+  const credential = weak?.kind === "plaintext-nested-env" && weak.source === where;
+  return [
+    "backendContainers:",
+    "  - name: backend",
+    "    extraEnv:",
+    "      - name: LOG_FORMAT",
+    "        value: json",
+    ...(credential
+      ? ["      - name: DB_PASSWORD", `        value: s3cr3t-in-plain-text${WEAK}`]
+      : []),
   ];
 }
 
@@ -385,6 +446,7 @@ function valuesText(spec: HelmSpec): string {
     ]),
     `hostNetwork: ${mark(["hostNetwork"], "false")}`,
     ...extraEnv(spec, "values"),
+    ...backendContainers(spec, "values"),
     "services:",
     ...SERVICES.flatMap((service, index) => [
       `  - name: ${service.name}`,
@@ -400,6 +462,8 @@ function valuesText(spec: HelmSpec): string {
 function overrideText(spec: HelmSpec): string {
   const weak = spec.weakening;
   const at = weak && "source" in weak && weak.source === "file" ? weakValue(weak) : undefined;
+  if (weak?.kind === "plaintext-nested-env" && weak.source === "file")
+    return `# prod\n${backendContainers(spec, "file").join("\n")}\n`;
   if (weak?.kind === "plaintext-env" && weak.source === "file")
     return `# prod\n${extraEnv(spec, "file").join("\n")}\n`;
   if (!at)
