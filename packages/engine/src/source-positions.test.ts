@@ -890,6 +890,33 @@ spec:
     expect(at(17, "/spec/containers/1/env/1/value")).toBe("demo/values.yaml:4");
   });
 
+  it("keeps the items of a range inside a range printed into one list on the template's line", () => {
+    const flattened = template.replace(
+      "    {{- range .Values.sidecars }}\n    - name: {{ .name }}\n",
+      "    {{- range .Values.sidecars }}\n    {{- range .env }}\n    - name: {{ .name }}\n    {{- end }}\n",
+    );
+    expect(flattened).not.toBe(template);
+    const [found] = relocateFindings(
+      [finding("<rendered>/demo/helm-template.yaml", 12, "/spec/containers/2/name")],
+      [
+        {
+          file: "<rendered>/demo/helm-template.yaml",
+          text: rendered,
+          map: {
+            kind: "helm",
+            chartName: "demo",
+            chartFolder: "demo",
+            templates: {
+              "demo/templates/pod.yaml": { file: "demo/templates/pod.yaml", text: flattened },
+            },
+            values: [{ file: "demo/values.yaml", text: values }],
+          },
+        },
+      ],
+    );
+    expect(`${found!.file}:${found!.line}`).toBe("demo/templates/pod.yaml:11");
+  });
+
   it("puts what a range's item writes literally on the template's line, whichever item", () => {
     expect(at(23, "/spec/containers/2/env/0/value")).toBe("demo/templates/pod.yaml:14");
     expect(at(20, "/spec/containers/2/image")).toBe("demo/templates/pod.yaml:11");

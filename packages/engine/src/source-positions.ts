@@ -510,6 +510,9 @@ function rangeItemPath(
   if (!list) return undefined;
   const first = lines.findIndex((line, index) => index > range.line && !isActionOnly(line));
   if (first < 0 || !/^\s*- /.test(lines[first]!)) return undefined;
+  // The items are an inner range's, flattened into one list: which item is whose is not known.
+  if (lines.slice(range.line + 1, first).some((line) => /\{\{-?\s*range\b/.test(line)))
+    return undefined;
   const itemIndent = indentOf(lines[first]!);
   let key = range.line - 1;
   while (key >= 0 && (isActionOnly(lines[key]!) || indentOf(lines[key]!) >= itemIndent)) key--;
