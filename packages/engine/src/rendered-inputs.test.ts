@@ -883,6 +883,39 @@ describe("a chart that prints through named templates (real helm template)", () 
     },
   );
 
+  helmIt(
+    "follows an include into a library chart's define, to the parent's values key",
+    async () => {
+      const dir = chartWith({
+        "app/Chart.yaml": [
+          "apiVersion: v2",
+          "name: app",
+          "version: 0.1.0",
+          "dependencies:",
+          "  - name: common",
+          "    version: 0.1.0",
+          "",
+        ].join("\n"),
+        "app/charts/common/Chart.yaml":
+          "apiVersion: v2\nname: common\nversion: 0.1.0\ntype: library\n",
+        "app/charts/common/templates/_security.tpl": [
+          '{{- define "common.podSecurity" -}}',
+          "runAsNonRoot: {{ .Values.podSecurityContext.runAsNonRoot }}",
+          "{{- end }}",
+          "",
+        ].join("\n"),
+        "app/templates/deployment.yaml": deployment.replace(
+          '"app.podSecurity"',
+          '"common.podSecurity"',
+        ),
+        "app/values.yaml": values.replace("runAsNonRoot: true", "runAsNonRoot: false"),
+      });
+      const { result } = await runCheck({ cwd: dir, paths: ["app"], tools });
+      // the define's key line spells the key; its value is the parent's values.yaml line 6
+      expect(placed(result.findings, "pod/run-as-non-root")).toEqual(["app/values.yaml:6"]);
+    },
+  );
+
   helmIt("puts a key the define does not trace on the include's line, not line 1", async () => {
     const dir = chartWith({
       "app/templates/_helpers.tpl": helpers.replace(
