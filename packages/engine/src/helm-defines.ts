@@ -73,19 +73,31 @@ function firstOperand(text: string): string {
   return trimmed;
 }
 
-/** What an argument names with the dot and `$` as given: `.`, `.Values.a`, `(dict "k" .x ...)`. */
-export function bindingOf(argument: string, dot: Binding | undefined, dollar: Binding | undefined) {
+/** What `.`, `$` and each `$variable` are where a line is. */
+export interface Scope {
+  dot: Binding | undefined;
+  dollar: Binding | undefined;
+  variables: ReadonlyMap<string, Binding | undefined>;
+}
+
+/** A define's scope when its argument is `dot`. */
+export function scopeOf(dot: Binding | undefined): Scope {
+  return { dot, dollar: dot, variables: new Map() };
+}
+
+/** What an argument names in the scope: `.`, `.Values.a`, `$x.y`, `(dict "k" .x ...)`. */
+export function bindingOf(argument: string, scope: Scope): Binding | undefined {
   const dict = /^\(\s*dict\s+(.*)\)$/s.exec(argument.trim());
   if (dict) {
     const words = operands(dict[1]!);
     const entries: Record<string, Binding | undefined> = {};
     for (let index = 0; index + 1 < words.length; index += 2) {
       const key = /^"([^"]+)"$/.exec(words[index]!)?.[1];
-      if (key !== undefined) entries[key] = bindingOf(words[index + 1]!, dot, dollar);
+      if (key !== undefined) entries[key] = bindingOf(words[index + 1]!, scope);
     }
-    return { kind: "dict", entries } as Binding;
+    return { kind: "dict", entries };
   }
-  return referenceOf(argument.trim(), dot, dollar);
+  return referenceOf(argument.trim(), scope);
 }
 
 /** The words of a call's arguments, a parenthesized one kept whole. */
@@ -102,16 +114,12 @@ function operands(text: string): string[] {
   return words;
 }
 
-/** `.`, `$`, `.a.b`, `$.a.b` against the dot and `$`. */
-function referenceOf(
-  reference: string,
-  dot: Binding | undefined,
-  dollar: Binding | undefined,
-): Binding | undefined {
-  const parts = /^(\$?)((?:\.[A-Za-z_]\w*)*)(\.?)$/.exec(reference);
-  if (!parts || (parts[1] === "" && parts[2] === "" && parts[3] === "")) return undefined;
-  let current = parts[1] ? dollar : dot;
-  for (const field of parts[2]!.split(".").slice(1)) current = fieldOf(current, field);
+/** `.`, `$`, `.a.b`, `$.a.b`, `$name.a` in the scope. */
+function referenceOf(reference: string, scope: Scope): Binding | undefined {
+  const parts = /^(\$([A-Za-z_]\w*)?)?((?:\.[A-Za-z_]\w*)*)(\.?)$/.exec(reference);
+  if (!parts || (!parts[1] && parts[3] === "" && parts[4] === "")) return undefined;
+  let current = parts[2] ? scope.variables.get(parts[2]) : parts[1] ? scope.dollar : scope.dot;
+  for (const field of parts[3]!.split(".").slice(1)) current = fieldOf(current, field);
   return current;
 }
 
@@ -124,39 +132,59 @@ function fieldOf(binding: Binding | undefined, field: string): Binding | undefin
 
 /**
  * The lines with each reference that names a values key written as `.Values.a.b` (what the
- * template tracing reads), and the dot at each line: a `with` rebinds it, a `range` makes it an
- * item no reference names (only `$` ones are rewritten there).
+ * template tracing reads), and the scope at each line: a `with` rebinds the dot, a `range` makes
+ * it an item no reference names, `$x := .Values.a` names `a`.
  */
 export function boundLines(
   lines: readonly string[],
-  dot: Binding | undefined,
-): { lines: string[]; dots: (Binding | undefined)[] } {
+  outer: Scope,
+): { lines: string[]; scopes: Scope[] } {
   const stack: (Binding | undefined)[] = [];
-  const dots: (Binding | undefined)[] = [];
+  const scopes: Scope[] = [];
+  let variables = new Map(outer.variables);
+  const scope = (): Scope => ({
+    dot: stack.length ? stack.at(-1) : outer.dot,
+    dollar: outer.dollar,
+    variables,
+  });
   const rewritten = lines.map((line) => {
-    dots.push(stack.length ? stack.at(-1) : dot);
+    scopes.push(scope());
     return line.replace(ACTION, (action, body: string) => {
-      const current = stack.length ? stack.at(-1) : dot;
-      const text = action.replace(body, rewrite(body, current, dot));
+      const current = scope();
+      const text = action.replace(body, rewrite(body, current));
       const block = /^(if|with|range|define|block)\b\s*(.*)$/.exec(body);
-      if (block?.[1] === "with") stack.push(bindingOf(firstOperand(block[2]!), current, dot));
+      const assignment = /^\$([A-Za-z_]\w*)\s*:?=\s*(.+)$/.exec(body);
+      if (block?.[1] === "with") stack.push(bindingOf(firstOperand(block[2]!), current));
       else if (block?.[1] === "range") stack.push(undefined);
-      else if (block) stack.push(current);
+      else if (block) stack.push(current.dot);
       else if (/^end\b/.test(body)) stack.pop();
+      else if (assignment) {
+        const value = bindingOf(firstOperand(assignment[2]!), current);
+        // `$x = omit $x "a"` (bitnami's adapting of a securityContext) is still `$x`'s value.
+        const reassigned = !/^\$\w+\s*:=/.test(body) && variables.get(assignment[1]!);
+        variables = new Map(variables);
+        variables.set(assignment[1]!, value ?? (reassigned || undefined));
+      }
       return text;
     });
   });
-  return { lines: rewritten, dots };
+  return { lines: rewritten, scopes };
 }
 
-function rewrite(body: string, dot: Binding | undefined, dollar: Binding | undefined): string {
-  return body.replace(
-    /(?<![\w)\]"])(\$(?:\.[A-Za-z_]\w*)*|\.(?:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)?)(?![\w"])/g,
-    (reference: string) => {
-      const bound = referenceOf(reference, dot, dollar);
-      return bound?.kind === "values" && bound.path.length
-        ? `.Values.${bound.path.join(".")}`
-        : reference;
-    },
+function rewrite(body: string, scope: Scope): string {
+  const assigned = /^\$[A-Za-z_]\w*\s*:?=/.exec(body)?.[0] ?? "";
+  return (
+    assigned +
+    body
+      .slice(assigned.length)
+      .replace(
+        /(?<![\w)\]"])(\$(?:[A-Za-z_]\w*)?(?:\.[A-Za-z_]\w*)*|\.(?:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)?)(?![\w"])/g,
+        (reference: string) => {
+          const bound = referenceOf(reference, scope);
+          return bound?.kind === "values" && bound.path.length
+            ? `.Values.${bound.path.join(".")}`
+            : reference;
+        },
+      )
   );
 }

@@ -916,6 +916,35 @@ describe("a chart that prints through named templates (real helm template)", () 
     },
   );
 
+  helmIt(
+    "follows bitnami's renderSecurityContext (a dict, a $variable, omit | toYaml) to the values key",
+    async () => {
+      const render = [
+        '{{- define "common.renderSecurityContext" -}}',
+        "{{- $adapted := .secContext -}}",
+        "{{- if (((.context.Values.global).compatibility).openshift) -}}",
+        '{{- $adapted = omit $adapted "runAsUser" -}}',
+        "{{- end -}}",
+        '{{- omit $adapted "enabled" | toYaml -}}',
+        "{{- end -}}",
+        "",
+      ].join("\n");
+      const dir = chartWith({
+        "app/templates/_compat.tpl": render,
+        "app/templates/deployment.yaml": deployment.replace(
+          '          securityContext:\n            {{- include "app.containerSecurity" (dict "ctx" . "vals" .Values.web) | nindent 12 }}',
+          '          {{- if .Values.web.enabled }}\n          securityContext: {{- include "common.renderSecurityContext" (dict "secContext" .Values.web "context" $) | nindent 12 }}\n          {{- end }}',
+        ),
+        "app/values.yaml": values.replace(
+          "web:\n  allowPrivilegeEscalation: false",
+          "web:\n  enabled: true\n  allowPrivilegeEscalation: true",
+        ),
+      });
+      const { result } = await runCheck({ cwd: dir, paths: ["app"], tools });
+      expect(placed(result.findings, "pod/no-privilege-escalation")).toEqual(["app/values.yaml:9"]);
+    },
+  );
+
   helmIt("puts a key the define does not trace on the include's line, not line 1", async () => {
     const dir = chartWith({
       "app/templates/_helpers.tpl": helpers.replace(

@@ -22,6 +22,8 @@ import {
   definesOf,
   includeCall,
   ROOT,
+  type Scope,
+  scopeOf,
 } from "./helm-defines.js";
 import { type HelmOverride, overrideOf } from "./helm-overrides.js";
 
@@ -326,13 +328,12 @@ interface View {
   /** With each values reference written `.Values.a.b`; an include's argument is read in `written`. */
   lines: string[];
   written: readonly string[];
-  dots: (Binding | undefined)[];
-  dollar: Binding | undefined;
+  scopes: Scope[];
 }
 
 function view(file: string, lines: readonly string[], dot: Binding | undefined): View {
-  const bound = boundLines(lines, dot);
-  return { file, lines: bound.lines, written: lines, dots: bound.dots, dollar: dot };
+  const bound = boundLines(lines, scopeOf(dot));
+  return { file, lines: bound.lines, written: lines, scopes: bound.scopes };
 }
 
 /** Where a path printed by an include was written, and the values key it prints, if one. */
@@ -363,7 +364,7 @@ function throughInclude(
     if (!define || depth >= INCLUDE_DEPTH) continue;
     const rest = itemsAfterLiterals(from.lines, match, at, tokens.slice(match.matched));
     if (!rest) continue;
-    const dot = bindingOf(call.argument, from.dots[at], from.dollar);
+    const dot = bindingOf(call.argument, from.scopes[at]!);
     const inner = traceDefine(view(define.file, define.lines, dot), rest, defines, depth + 1);
     if (inner.position || inner.valuesPath)
       return { position: inner.position ?? callPosition(from, at), valuesPath: inner.valuesPath };
@@ -383,9 +384,16 @@ function includesBelow(lines: readonly string[], match: TemplateMatch): number[]
   for (let index = match.line + 1; index < lines.length; index++) {
     const line = lines[index]!;
     if (match.line >= 0 && !isActionOnly(line) && indentOf(line) <= match.indent) break;
-    if (isActionOnly(line) && includeCall(line)) found.push(index);
+    if (isActionOnly(line) && includeCall(line) && printedIndent(line) > match.indent)
+      found.push(index);
   }
   return found;
+}
+
+/** Where an action-only line's output starts: its `nindent`/`indent` width, else the line's. */
+function printedIndent(line: string): number {
+  const width = /\|\s*n?indent\s+(\d+)/.exec(line)?.[1];
+  return width === undefined ? indentOf(line) : Number(width);
 }
 
 /**
@@ -458,7 +466,7 @@ function printedScalar(
     const call = includeCall(body.written[index]!);
     const define = call && depth < INCLUDE_DEPTH ? defines.get(call.name) : undefined;
     if (!call || !define) continue;
-    const dot = bindingOf(call.argument, body.dots[index], body.dollar);
+    const dot = bindingOf(call.argument, body.scopes[index]!);
     return printedScalar(view(define.file, define.lines, dot), defines, depth + 1);
   }
   return undefined;
