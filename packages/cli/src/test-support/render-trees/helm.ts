@@ -8,7 +8,8 @@ import { type FixtureDocument, fixtureDocuments, marked, WEAK } from "./fixture.
  * literal or from `.Values.images.<name>`; the Services printed by a `range` over
  * `.Values.services`; a `hostNetwork` behind an `if`. Or the securityContext is printed by a
  * define of `_helpers.tpl` (`include`-styles): `toYaml .Values.containerSecurityContext`, keys
- * spelled with `.Values.security`, a `dict` argument (`.sc.x`, `.ctx.Values.x`), or a define
+ * spelled with `.Values.security`, a `dict` argument (`.sc.x`, `.ctx.Values.x`), bitnami's
+ * `$adapted := .secContext` then `omit $adapted "enabled" | toYaml`, or a define
  * that includes another. At most one control is weakened, in values.yaml, in a --values file,
  * by --set, in a template's literal text or in a define's; `expected` says where.
  */
@@ -24,7 +25,8 @@ type Style =
   | "include-block"
   | "include-fields"
   | "include-dict"
-  | "include-nested";
+  | "include-nested"
+  | "include-bitnami";
 const STYLES: readonly Style[] = [
   "literal",
   "fields",
@@ -35,6 +37,7 @@ const STYLES: readonly Style[] = [
   "include-fields",
   "include-dict",
   "include-nested",
+  "include-bitnami",
 ];
 /** The styles whose value is `.Values.security.allowPrivilegeEscalation`, or the block's. */
 const FIELD_STYLES: readonly Style[] = ["fields", "default", "include-fields"];
@@ -44,6 +47,7 @@ const BLOCK_STYLES: readonly Style[] = [
   "include-block",
   "include-dict",
   "include-nested",
+  "include-bitnami",
 ];
 /** The defines that write `privileged: false` themselves, by the style that includes them. */
 type HelperDefine = "include-fields" | "include-dict";
@@ -271,6 +275,8 @@ function workloadTemplate(document: FixtureDocument & { name: Workload }, spec: 
       case "include-fields":
       case "include-nested":
         return `${indent}securityContext:\n${inner}{{- include "scout.${style}" . | nindent ${inner.length} }}\n`;
+      case "include-bitnami":
+        return `${indent}securityContext: {{- include "scout.include-bitnami" (dict "secContext" .Values.containerSecurityContext "context" $) | nindent ${inner.length} }}\n`;
       case "include-dict":
         return `${indent}securityContext:\n${inner}{{- include "scout.include-dict" (dict "ctx" . "sc" .Values.containerSecurityContext) | nindent ${inner.length} }}\n`;
     }
@@ -324,6 +330,15 @@ function helpersText(spec: HelmSpec): string {
     "readOnlyRootFilesystem: {{ .ctx.Values.security.readOnlyRootFilesystem }}",
     "capabilities:",
     "  {{- toYaml .sc.capabilities | nindent 2 }}",
+    "{{- end }}",
+    "",
+    "{{/* As bitnami's common.compatibility.renderSecurityContext does. */}}",
+    '{{- define "scout.include-bitnami" -}}',
+    "{{- $adapted := .secContext -}}",
+    "{{- if (((.context.Values.global).compatibility).openshift) -}}",
+    '{{- $adapted = omit $adapted "runAsUser" -}}',
+    "{{- end -}}",
+    '{{- omit $adapted "enabled" | toYaml -}}',
     "{{- end }}",
     "",
     '{{- define "scout.include-nested" -}}',
