@@ -347,16 +347,18 @@ function templatesOf(text: string, chart: string, cwd: string): HelmSourceMap["t
 
 /**
  * The chart's and its unpacked subcharts' template files that hold a `define` (`_helpers.tpl`,
- * a library chart's): what an `include` prints is written there.
+ * a library chart's): what an `include` prints is written there. Deepest paths first, as Helm
+ * parses them, so that a define of the same name in the chart wins over a subchart's.
  */
 function defineFilesOf(chart: string, cwd: string): { file: string; text: string }[] {
   const charts = [chart, ...filesBelow(join(chart, "charts")).flatMap(chartFolderOf)];
-  return [...new Set(charts)].flatMap((folder) =>
-    filesBelow(join(folder, "templates")).flatMap((path) => {
+  return [...new Set(charts)]
+    .flatMap((folder) => filesBelow(join(folder, "templates")))
+    .sort((a, b) => b.split(sep).length - a.split(sep).length)
+    .flatMap((path) => {
       const text = readFileSync(path, "utf8");
       return /\{\{-?\s*define\s/.test(text) ? [{ file: displayPath(path, cwd), text }] : [];
-    }),
-  );
+    });
 }
 
 function chartFolderOf(path: string): string[] {

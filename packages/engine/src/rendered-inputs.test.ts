@@ -916,6 +916,23 @@ describe("a chart that prints through named templates (real helm template)", () 
     },
   );
 
+  helmIt("takes the chart's define over a subchart's of the same name, as helm does", async () => {
+    const dir = chartWith({
+      "app/charts/common/Chart.yaml":
+        "apiVersion: v2\nname: common\nversion: 0.1.0\ntype: library\n",
+      "app/charts/common/templates/_helpers.tpl": helpers.replace(
+        "privileged: false",
+        "privileged: false # the library's",
+      ),
+      "app/templates/_helpers.tpl": helpers.replace("privileged: false", "privileged: true"),
+    });
+    const { result } = await runCheck({ cwd: dir, paths: ["app"], tools });
+    expect(placed(result.findings, "pod/not-privileged")).toEqual([
+      "app/templates/_helpers.tpl:9",
+      "app/templates/_helpers.tpl:9",
+    ]);
+  });
+
   helmIt(
     "follows bitnami's renderSecurityContext (a dict, a $variable, omit | toYaml) to the values key",
     async () => {
