@@ -962,6 +962,38 @@ describe("a chart that prints through named templates (real helm template)", () 
     },
   );
 
+  helmIt(
+    "follows bitnami's tplvalues.render of a values block to the values key below it",
+    async () => {
+      const render = [
+        '{{- define "common.tplvalues.render" -}}',
+        '{{- $value := typeIs "string" .value | ternary .value (.value | toYaml) }}',
+        '{{- if contains "{{" (toJson .value) }}',
+        "  {{- tpl $value .context }}",
+        "{{- else }}",
+        "    {{- $value }}",
+        "{{- end }}",
+        "{{- end -}}",
+        "",
+      ].join("\n");
+      const dir = chartWith({
+        "app/templates/_tplvalues.tpl": render,
+        "app/templates/deployment.yaml": deployment.replace(
+          '{{- include "app.podSecurity" . | nindent 8 }}',
+          '{{- include "common.tplvalues.render" (dict "value" .Values.podSecurityContext "context" $) | nindent 8 }}',
+        ),
+        "values-prod.yaml": "podSecurityContext:\n  runAsNonRoot: false\n",
+      });
+      const { result } = await runCheck({
+        cwd: dir,
+        paths: ["app"],
+        helm: { values: ["values-prod.yaml"] },
+        tools,
+      });
+      expect(placed(result.findings, "pod/run-as-non-root")).toEqual(["values-prod.yaml:2"]);
+    },
+  );
+
   helmIt("puts a key the define does not trace on the include's line, not line 1", async () => {
     const dir = chartWith({
       "app/templates/_helpers.tpl": helpers.replace(
