@@ -890,6 +890,33 @@ spec:
     expect(at(17, "/spec/containers/1/env/1/value")).toBe("demo/values.yaml:4");
   });
 
+  it("reads ranges that name their items (range $i, $car := ...; $car.env; $e.value)", () => {
+    const named = template
+      .replace("{{- range .Values.sidecars }}", "{{- range $i, $car := .Values.sidecars }}")
+      .replace("{{- range .env }}", "{{- range $e := $car.env }}")
+      .replace("value: {{ .value | quote }}", "value: {{ $e.value | quote }}");
+    expect(named).not.toBe(template);
+    const [found] = relocateFindings(
+      [finding("<rendered>/demo/helm-template.yaml", 12, "/spec/containers/2/env/2/value")],
+      [
+        {
+          file: "<rendered>/demo/helm-template.yaml",
+          text: rendered,
+          map: {
+            kind: "helm",
+            chartName: "demo",
+            chartFolder: "demo",
+            templates: {
+              "demo/templates/pod.yaml": { file: "demo/templates/pod.yaml", text: named },
+            },
+            values: [{ file: "demo/values.yaml", text: values }],
+          },
+        },
+      ],
+    );
+    expect(`${found!.file}:${found!.line}`).toBe("demo/values.yaml:10");
+  });
+
   it("keeps the items of a range inside a range printed into one list on the template's line", () => {
     const flattened = template.replace(
       "    {{- range .Values.sidecars }}\n    - name: {{ .name }}\n",

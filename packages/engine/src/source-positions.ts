@@ -488,10 +488,14 @@ function listItemReference(
   tokens: readonly string[],
 ): string[] | undefined {
   if (match.line < 0 || match.matched !== tokens.length) return undefined;
-  const field = /\{\{-?\s*\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*(?:\|[^}]*)?-?\}\}/.exec(
-    lines[match.line]!,
-  )?.[1];
-  if (field === undefined || field.startsWith("Values")) return undefined;
+  const printed =
+    /\{\{-?\s*(?:\$([A-Za-z_]\w*))?\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*(?:\|[^}]*)?-?\}\}/.exec(
+      lines[match.line]!,
+    );
+  const field = printed?.[2];
+  if (field === undefined || (!printed![1] && field.startsWith("Values"))) return undefined;
+  // `{{ $item.x }}` is the item of `range $i, $item := ...` only.
+  if (printed![1] && enclosingRange(lines, match.line)?.item !== printed![1]) return undefined;
   const item = rangeItemPath(lines, match.line, tokens, 0);
   return item && [...item, ...field.split(".")];
 }
@@ -553,7 +557,7 @@ function indexTokenOf(
 function enclosingRange(
   lines: readonly string[],
   at: number,
-): { line: number; path?: string[]; field?: string[] } | undefined {
+): { line: number; path?: string[]; field?: string[]; item?: string } | undefined {
   let depth = 0;
   for (let index = at - 1; index >= 0; index--) {
     const actions = [
@@ -563,13 +567,21 @@ function enclosingRange(
       if (action[1] === "end") depth++;
       else if (depth > 0) depth--;
       else if (action[1] === "range") {
-        const expression = /^\s*(\$?)\.((?:Values\.)?[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)\s*-?$/.exec(
-          action[2]!,
-        );
+        // `range $i, $item := X` (or `$item := X`): the item is named too.
+        const named = /^\s*(?:\$\w+\s*,\s*)?\$(\w+)\s*:=/.exec(action[2]!);
+        const expression =
+          /^\s*(\$\w*)?\.((?:Values\.)?[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)\s*-?$/.exec(
+            action[2]!.slice(named?.[0].length ?? 0),
+          );
         if (!expression) return undefined;
+        const item = named ? { item: named[1]! } : {};
         const [first, ...rest] = expression[2]!.split(".");
-        if (first === "Values") return { line: index, path: rest };
-        return expression[1] ? undefined : { line: index, field: [first!, ...rest] };
+        if (first === "Values" && (expression[1] ?? "$") === "$")
+          return { line: index, path: rest, ...item };
+        // `.sub` of the dot, or `$outer.sub` of an outer range's item.
+        return expression[1] === "$"
+          ? undefined
+          : { line: index, field: [first!, ...rest], ...item };
       } else if (action[1] !== "if") return undefined;
     }
   }
