@@ -309,10 +309,11 @@ describe("findings of a chart whose template does not spell the key (real helm)"
     "chart/templates/notes.yaml": "# rendered, not an object\n\nnote: {{ .Release.Name }}\n",
   });
 
-  helmIt("puts them on the template, never on the rendered text", async () => {
+  helmIt("puts them on the define that spells the key, never on the rendered text", async () => {
     const { result } = await runCheck({ cwd: dir, paths: ["chart"], tools });
+    // `privileged: true` of the define the include printed (the define's line 1 opens it)
     expect(only(result.findings, "pod/not-privileged")).toMatchObject([
-      { file: "chart/templates/pod.yaml", line: 3, column: 1 },
+      { file: "chart/templates/_pod.tpl", line: 12, column: 9 },
     ]);
     expect(only(result.findings, "input/not-kubernetes")).toMatchObject([
       { file: "chart/templates/notes.yaml", line: 3 },

@@ -144,6 +144,7 @@ export function renderHelm(
         text: readFileSync(join(chart, "Chart.yaml"), "utf8"),
       },
       templates: templatesOf(text, chart, cwd),
+      defineFiles: defineFilesOf(chart, cwd),
       subchartValues: subchartValuesOf(text, chart, cwd),
       overrides: helmOverrides(options, (path) => displayPath(resolve(cwd, path), cwd)),
       // Later files win in Helm, so the relocation looks them up last first.
@@ -342,6 +343,26 @@ function templatesOf(text: string, chart: string, cwd: string): HelmSourceMap["t
     templates[source] = { file: displayPath(path, cwd), text: readFileSync(path, "utf8") };
   }
   return templates;
+}
+
+/**
+ * The chart's and its unpacked subcharts' template files that hold a `define` (`_helpers.tpl`,
+ * a library chart's): what an `include` prints is written there. Deepest paths first, as Helm
+ * parses them, so that a define of the same name in the chart wins over a subchart's.
+ */
+function defineFilesOf(chart: string, cwd: string): { file: string; text: string }[] {
+  const charts = [chart, ...filesBelow(join(chart, "charts")).flatMap(chartFolderOf)];
+  return [...new Set(charts)]
+    .flatMap((folder) => filesBelow(join(folder, "templates")))
+    .sort((a, b) => b.split(sep).length - a.split(sep).length)
+    .flatMap((path) => {
+      const text = readFileSync(path, "utf8");
+      return /\{\{-?\s*define\s/.test(text) ? [{ file: displayPath(path, cwd), text }] : [];
+    });
+}
+
+function chartFolderOf(path: string): string[] {
+  return path.endsWith(`${sep}Chart.yaml`) ? [dirname(path)] : [];
 }
 
 /** The own values.yaml of each subchart a `# Source:` names, by its chain ("db/cache"). */

@@ -693,6 +693,323 @@ describe("a chart with a subchart (real helm template)", () => {
   });
 });
 
+describe("a chart that prints through named templates (real helm template)", () => {
+  const helmIt = withTool("helm");
+  const helpers = [
+    '{{- define "app.labels" -}}',
+    "app: web",
+    "{{- end }}",
+    '{{- define "app.podSecurity" -}}',
+    "{{- toYaml .Values.podSecurityContext }}",
+    "{{- end }}",
+    '{{- define "app.containerSecurity" -}}',
+    "allowPrivilegeEscalation: {{ .vals.allowPrivilegeEscalation }}",
+    "privileged: false",
+    "readOnlyRootFilesystem: {{ .ctx.Values.readOnly }}",
+    "capabilities:",
+    "  drop: [ALL]",
+    "{{- end }}",
+    '{{- define "app.image" -}}',
+    "{{ .Values.image.repository }}:{{ .Values.image.tag }}",
+    "{{- end }}",
+    '{{- define "app.sidecar" -}}',
+    "- name: sidecar",
+    '  image: {{ include "app.image" . }}',
+    "  securityContext:",
+    '    {{- include "app.containerSecurity" (dict "ctx" . "vals" .Values.sidecar) | nindent 4 }}',
+    "{{- end }}",
+    "",
+  ].join("\n");
+  const deployment = [
+    "apiVersion: apps/v1",
+    "kind: Deployment",
+    "metadata:",
+    "  name: web",
+    "  labels:",
+    '    {{- include "app.labels" . | nindent 4 }}',
+    "spec:",
+    "  selector: {matchLabels: {app: web}}",
+    "  template:",
+    "    metadata: {labels: {app: web}}",
+    "    spec:",
+    "      securityContext:",
+    '        {{- include "app.podSecurity" . | nindent 8 }}',
+    "      containers:",
+    "        - name: web",
+    '          image: {{ include "app.image" . }}',
+    "          securityContext:",
+    '            {{- include "app.containerSecurity" (dict "ctx" . "vals" .Values.web) | nindent 12 }}',
+    '        {{- include "app.sidecar" . | nindent 8 }}',
+    "",
+  ].join("\n");
+  const values = [
+    "image:",
+    "  repository: docker.io/library/nginx",
+    '  tag: "1.27"',
+    "readOnly: true",
+    "podSecurityContext:",
+    "  runAsNonRoot: true",
+    "web:",
+    "  allowPrivilegeEscalation: false",
+    "sidecar:",
+    "  allowPrivilegeEscalation: false",
+    "",
+  ].join("\n");
+  function chartWith(files: Record<string, string>): string {
+    const dir = mkdtempSync(join(tmpdir(), "scout-defines-"));
+    const all: Record<string, string> = {
+      "app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+      "app/values.yaml": values,
+      "app/templates/_helpers.tpl": helpers,
+      "app/templates/deployment.yaml": deployment,
+      ...files,
+    };
+    for (const [path, text] of Object.entries(all)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    return dir;
+  }
+  const placed = (findings: readonly Finding[], ruleId: string, name = "") =>
+    findings
+      .filter((f) => f.ruleId === ruleId && f.message.includes(name))
+      .map((f) => `${f.file}:${f.line}`)
+      .sort();
+
+  helmIt("puts a key a define's toYaml of .Values printed on that values key", async () => {
+    const dir = chartWith({ "values-prod.yaml": "podSecurityContext:\n  runAsNonRoot: false\n" });
+    const { result } = await runCheck({
+      cwd: dir,
+      paths: ["app"],
+      helm: { values: ["values-prod.yaml"] },
+      tools,
+    });
+    expect(placed(result.findings, "pod/run-as-non-root")).toEqual(["values-prod.yaml:2"]);
+  });
+
+  helmIt(
+    "follows dict arguments into the define: .vals.x is the values key the caller passed",
+    async () => {
+      const dir = chartWith({
+        "app/values.yaml": values.replace(
+          "web:\n  allowPrivilegeEscalation: false",
+          "web:\n  allowPrivilegeEscalation: true",
+        ),
+      });
+      const { result } = await runCheck({ cwd: dir, paths: ["app"], tools });
+      // values.yaml line 8: web.allowPrivilegeEscalation, not the sidecar's key nor line 1
+      expect(placed(result.findings, "pod/no-privilege-escalation")).toEqual(["app/values.yaml:8"]);
+    },
+  );
+
+  helmIt(
+    "follows a nested include (a container printed by a define) to its values key, --set named",
+    async () => {
+      const dir = chartWith({});
+      const { result } = await runCheck({
+        cwd: dir,
+        paths: ["app"],
+        helm: { set: ["sidecar.allowPrivilegeEscalation=true"] },
+        tools,
+      });
+      const found = result.findings.filter((f) => f.ruleId === "pod/no-privilege-escalation");
+      expect(found.map((f) => `${f.file}:${f.line}`)).toEqual(["app/values.yaml:10"]);
+      expect(found[0]!.message).toMatch(/\(set by --set sidecar\.allowPrivilegeEscalation=true\)$/);
+    },
+  );
+
+  helmIt("puts a key the define spells itself on its line in _helpers.tpl", async () => {
+    const dir = chartWith({
+      "app/templates/_helpers.tpl": helpers.replace("privileged: false", "privileged: true"),
+    });
+    const { result } = await runCheck({ cwd: dir, paths: ["app"], tools });
+    // both containers print the define: each finding on the line that wrote it
+    expect(placed(result.findings, "pod/not-privileged")).toEqual([
+      "app/templates/_helpers.tpl:9",
+      "app/templates/_helpers.tpl:9",
+    ]);
+  });
+
+  helmIt("follows a scalar include (an image) to the values key it prints last", async () => {
+    const dir = chartWith({ "app/values.yaml": values.replace('tag: "1.27"', "tag: latest") });
+    const { result } = await runCheck({ cwd: dir, paths: ["app"], tools });
+    const lines = placed(result.findings, "workload/image-pinned");
+    expect(lines.length).toBeGreaterThan(0);
+    expect(new Set(lines)).toEqual(new Set(["app/values.yaml:3"]));
+  });
+
+  helmIt(
+    "puts an inner range's item (sidecars.<i>.env.<j>) printed by a define on its values key",
+    async () => {
+      const sidecars = [
+        '{{- define "app.sidecars" -}}',
+        "{{- range .Values.sidecars }}",
+        "- name: {{ .name }}",
+        "  image: docker.io/library/busybox:1.36",
+        "  env:",
+        "    - name: MODE",
+        "      value: prod",
+        "    {{- range .env }}",
+        "    - name: {{ .name }}",
+        "      value: {{ .value | quote }}",
+        "    {{- end }}",
+        "{{- end }}",
+        "{{- end }}",
+        "",
+      ].join("\n");
+      const dir = chartWith({
+        "app/templates/_sidecars.tpl": sidecars,
+        "app/templates/deployment.yaml": deployment.replace(
+          '        {{- include "app.sidecar" . | nindent 8 }}',
+          '        {{- include "app.sidecars" . | nindent 8 }}',
+        ),
+        "app/values.yaml": [
+          values,
+          "sidecars:",
+          "  - name: log",
+          "    env:",
+          "      - {name: LEVEL, value: info}",
+          "  - name: sync",
+          "    env:",
+          "      - name: REGION",
+          "        value: eu",
+          "      - name: DB_PASSWORD",
+          "        value: s3cr3t-in-plain-text",
+          "",
+        ].join("\n"),
+      });
+      const { result } = await runCheck({ cwd: dir, paths: ["app"], tools });
+      // values.yaml: line 11 + 10, the sync sidecar's second env item's value
+      expect(placed(result.findings, "secrets/no-plaintext-env")).toEqual(["app/values.yaml:21"]);
+    },
+  );
+
+  helmIt(
+    "follows an include into a library chart's define, to the parent's values key",
+    async () => {
+      const dir = chartWith({
+        "app/Chart.yaml": [
+          "apiVersion: v2",
+          "name: app",
+          "version: 0.1.0",
+          "dependencies:",
+          "  - name: common",
+          "    version: 0.1.0",
+          "",
+        ].join("\n"),
+        "app/charts/common/Chart.yaml":
+          "apiVersion: v2\nname: common\nversion: 0.1.0\ntype: library\n",
+        "app/charts/common/templates/_security.tpl": [
+          '{{- define "common.podSecurity" -}}',
+          "runAsNonRoot: {{ .Values.podSecurityContext.runAsNonRoot }}",
+          "{{- end }}",
+          "",
+        ].join("\n"),
+        "app/templates/deployment.yaml": deployment.replace(
+          '"app.podSecurity"',
+          '"common.podSecurity"',
+        ),
+        "app/values.yaml": values.replace("runAsNonRoot: true", "runAsNonRoot: false"),
+      });
+      const { result } = await runCheck({ cwd: dir, paths: ["app"], tools });
+      // the define's key line spells the key; its value is the parent's values.yaml line 6
+      expect(placed(result.findings, "pod/run-as-non-root")).toEqual(["app/values.yaml:6"]);
+    },
+  );
+
+  helmIt("takes the chart's define over a subchart's of the same name, as helm does", async () => {
+    const dir = chartWith({
+      "app/charts/common/Chart.yaml":
+        "apiVersion: v2\nname: common\nversion: 0.1.0\ntype: library\n",
+      "app/charts/common/templates/_helpers.tpl": helpers.replace(
+        "privileged: false",
+        "privileged: false # the library's",
+      ),
+      "app/templates/_helpers.tpl": helpers.replace("privileged: false", "privileged: true"),
+    });
+    const { result } = await runCheck({ cwd: dir, paths: ["app"], tools });
+    expect(placed(result.findings, "pod/not-privileged")).toEqual([
+      "app/templates/_helpers.tpl:9",
+      "app/templates/_helpers.tpl:9",
+    ]);
+  });
+
+  helmIt(
+    "follows bitnami's renderSecurityContext (a dict, a $variable, omit | toYaml) to the values key",
+    async () => {
+      const render = [
+        '{{- define "common.renderSecurityContext" -}}',
+        "{{- $adapted := .secContext -}}",
+        "{{- if (((.context.Values.global).compatibility).openshift) -}}",
+        '{{- $adapted = omit $adapted "runAsUser" -}}',
+        "{{- end -}}",
+        '{{- omit $adapted "enabled" | toYaml -}}',
+        "{{- end -}}",
+        "",
+      ].join("\n");
+      const dir = chartWith({
+        "app/templates/_compat.tpl": render,
+        "app/templates/deployment.yaml": deployment.replace(
+          '          securityContext:\n            {{- include "app.containerSecurity" (dict "ctx" . "vals" .Values.web) | nindent 12 }}',
+          '          {{- if .Values.web.enabled }}\n          securityContext: {{- include "common.renderSecurityContext" (dict "secContext" .Values.web "context" $) | nindent 12 }}\n          {{- end }}',
+        ),
+        "app/values.yaml": values.replace(
+          "web:\n  allowPrivilegeEscalation: false",
+          "web:\n  enabled: true\n  allowPrivilegeEscalation: true",
+        ),
+      });
+      const { result } = await runCheck({ cwd: dir, paths: ["app"], tools });
+      expect(placed(result.findings, "pod/no-privilege-escalation")).toEqual(["app/values.yaml:9"]);
+    },
+  );
+
+  helmIt(
+    "follows bitnami's tplvalues.render of a values block to the values key below it",
+    async () => {
+      const render = [
+        '{{- define "common.tplvalues.render" -}}',
+        '{{- $value := typeIs "string" .value | ternary .value (.value | toYaml) }}',
+        '{{- if contains "{{" (toJson .value) }}',
+        "  {{- tpl $value .context }}",
+        "{{- else }}",
+        "    {{- $value }}",
+        "{{- end }}",
+        "{{- end -}}",
+        "",
+      ].join("\n");
+      const dir = chartWith({
+        "app/templates/_tplvalues.tpl": render,
+        "app/templates/deployment.yaml": deployment.replace(
+          '{{- include "app.podSecurity" . | nindent 8 }}',
+          '{{- include "common.tplvalues.render" (dict "value" .Values.podSecurityContext "context" $) | nindent 8 }}',
+        ),
+        "values-prod.yaml": "podSecurityContext:\n  runAsNonRoot: false\n",
+      });
+      const { result } = await runCheck({
+        cwd: dir,
+        paths: ["app"],
+        helm: { values: ["values-prod.yaml"] },
+        tools,
+      });
+      expect(placed(result.findings, "pod/run-as-non-root")).toEqual(["values-prod.yaml:2"]);
+    },
+  );
+
+  helmIt("puts a key the define does not trace on the include's line, not line 1", async () => {
+    const dir = chartWith({
+      "app/templates/_helpers.tpl": helpers.replace(
+        "{{- toYaml .Values.podSecurityContext }}",
+        '{{- toYaml (index .Values "podSecurityContext") }}',
+      ),
+      "app/values.yaml": values.replace("runAsNonRoot: true", "runAsNonRoot: false"),
+    });
+    const { result } = await runCheck({ cwd: dir, paths: ["app"], tools });
+    expect(placed(result.findings, "pod/run-as-non-root")).toEqual([
+      "app/templates/deployment.yaml:13",
+    ]);
+  });
+});
+
 describe("a kustomization whose helmCharts inflate a chart (real kubectl kustomize and helm)", () => {
   const bothIt =
     tools.find("helm") && tools.find("kubectl")

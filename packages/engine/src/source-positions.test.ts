@@ -801,6 +801,155 @@ spec:
   });
 });
 
+describe("relocateFindings: Helm list items printed by a range inside a range", () => {
+  const template = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: app
+      image: nginx
+    {{- range .Values.sidecars }}
+    - name: {{ .name }}
+      image: busybox
+      env:
+        - name: MODE
+          value: prod
+        {{- range .env }}
+        - name: {{ .name }}
+          value: {{ .value | quote }}
+        {{- end }}
+    {{- end }}
+`;
+  const rendered = `---
+# Source: demo/templates/pod.yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: app
+      image: nginx
+    - name: a
+      image: busybox
+      env:
+        - name: MODE
+          value: prod
+        - name: A1
+          value: "1"
+    - name: b
+      image: busybox
+      env:
+        - name: MODE
+          value: prod
+        - name: B1
+          value: "1"
+        - name: B2
+          value: "2"
+`;
+  const values = [
+    "sidecars:",
+    "  - name: a",
+    "    env:",
+    "      - {name: A1, value: '1'}",
+    "  - name: b",
+    "    env:",
+    "      - name: B1",
+    "        value: '1'",
+    "      - name: B2",
+    "        value: '2'",
+    "",
+  ].join("\n");
+  const at = (line: number, path: string) => {
+    const [found] = relocateFindings(
+      [finding("<rendered>/demo/helm-template.yaml", line, path)],
+      [
+        {
+          file: "<rendered>/demo/helm-template.yaml",
+          text: rendered,
+          map: {
+            kind: "helm",
+            chartName: "demo",
+            chartFolder: "demo",
+            templates: {
+              "demo/templates/pod.yaml": { file: "demo/templates/pod.yaml", text: template },
+            },
+            values: [{ file: "demo/values.yaml", text: values }],
+          },
+        },
+      ],
+    );
+    return `${found!.file}:${found!.line}`;
+  };
+
+  it("puts a field of an inner range's item on list.<i>.sub.<j> in the values file", () => {
+    expect(at(27, "/spec/containers/2/env/2/value")).toBe("demo/values.yaml:10");
+    expect(at(25, "/spec/containers/2/env/1/value")).toBe("demo/values.yaml:8");
+    expect(at(17, "/spec/containers/1/env/1/value")).toBe("demo/values.yaml:4");
+  });
+
+  it("reads ranges that name their items (range $i, $car := ...; $car.env; $e.value)", () => {
+    const named = template
+      .replace("{{- range .Values.sidecars }}", "{{- range $i, $car := .Values.sidecars }}")
+      .replace("{{- range .env }}", "{{- range $e := $car.env }}")
+      .replace("value: {{ .value | quote }}", "value: {{ $e.value | quote }}");
+    expect(named).not.toBe(template);
+    const [found] = relocateFindings(
+      [finding("<rendered>/demo/helm-template.yaml", 12, "/spec/containers/2/env/2/value")],
+      [
+        {
+          file: "<rendered>/demo/helm-template.yaml",
+          text: rendered,
+          map: {
+            kind: "helm",
+            chartName: "demo",
+            chartFolder: "demo",
+            templates: {
+              "demo/templates/pod.yaml": { file: "demo/templates/pod.yaml", text: named },
+            },
+            values: [{ file: "demo/values.yaml", text: values }],
+          },
+        },
+      ],
+    );
+    expect(`${found!.file}:${found!.line}`).toBe("demo/values.yaml:10");
+  });
+
+  it("keeps the items of a range inside a range printed into one list on the template's line", () => {
+    const flattened = template.replace(
+      "    {{- range .Values.sidecars }}\n    - name: {{ .name }}\n",
+      "    {{- range .Values.sidecars }}\n    {{- range .env }}\n    - name: {{ .name }}\n    {{- end }}\n",
+    );
+    expect(flattened).not.toBe(template);
+    const [found] = relocateFindings(
+      [finding("<rendered>/demo/helm-template.yaml", 12, "/spec/containers/2/name")],
+      [
+        {
+          file: "<rendered>/demo/helm-template.yaml",
+          text: rendered,
+          map: {
+            kind: "helm",
+            chartName: "demo",
+            chartFolder: "demo",
+            templates: {
+              "demo/templates/pod.yaml": { file: "demo/templates/pod.yaml", text: flattened },
+            },
+            values: [{ file: "demo/values.yaml", text: values }],
+          },
+        },
+      ],
+    );
+    expect(`${found!.file}:${found!.line}`).toBe("demo/templates/pod.yaml:11");
+  });
+
+  it("puts what a range's item writes literally on the template's line, whichever item", () => {
+    expect(at(23, "/spec/containers/2/env/0/value")).toBe("demo/templates/pod.yaml:14");
+    expect(at(20, "/spec/containers/2/image")).toBe("demo/templates/pod.yaml:11");
+  });
+});
+
 describe("relocateFindings: Kustomize images entries of two kustomizations", () => {
   it("puts a tag on the inner entry that set it, under an outer entry that renamed the image", () => {
     const deployment = `apiVersion: apps/v1

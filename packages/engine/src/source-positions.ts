@@ -14,6 +14,17 @@ import {
   type SourceDocument,
   splitPointer,
 } from "@scout-deploy/core";
+import {
+  type Binding,
+  bindingOf,
+  boundLines,
+  type Define,
+  definesOf,
+  includeCall,
+  ROOT,
+  type Scope,
+  scopeOf,
+} from "./helm-defines.js";
 import { type HelmOverride, overrideOf } from "./helm-overrides.js";
 
 /** Where a Helm chart's rendered documents came from. */
@@ -23,6 +34,11 @@ export interface HelmSourceMap {
   chartFolder: string;
   /** By the name `# Source:` gives ("scout/templates/deployment.yaml"): file shown and text. */
   templates: Record<string, { file: string; text: string }>;
+  /**
+   * The chart's and its subcharts' template files that hold `define`s (`_helpers.tpl`): a key an
+   * `include` prints is traced into them.
+   */
+  defineFiles?: { file: string; text: string }[];
   /** The chart's values.yaml then each --values file, in Helm's order (later ones win). */
   values: { file: string; text: string }[];
   /** The chart's Chart.yaml: a packaged subchart's objects land on its `dependencies` entry. */
@@ -232,6 +248,11 @@ function documentIndexAt(documents: readonly SourceDocument[], line: number): nu
 /** Parsed YAML files of a source map, each parsed once. */
 class Parsed {
   private readonly cache = new Map<string, SourceDocument[]>();
+  private readonly defineCache = new Map<HelmSourceMap, Map<string, Define>>();
+  defines(map: HelmSourceMap): Map<string, Define> {
+    if (!this.defineCache.has(map)) this.defineCache.set(map, definesOf(map.defineFiles ?? []));
+    return this.defineCache.get(map)!;
+  }
   documents(file: string, text: string): SourceDocument[] {
     if (!this.cache.has(file)) this.cache.set(file, parseSource(file, text).documents);
     return this.cache.get(file)!;
@@ -261,22 +282,194 @@ function helmPosition(
   const lines = documentLines(template.text, heading.occurrence);
   const match = matchTemplate(lines, tokens);
   const templatePosition = lineAt(template.file, lines, match.line, match.column);
-  // The whole document, or a key the template does not spell (an include printed it): the
-  // document's first line in the template, rather than the rendered text no one edits.
+  const chain = subchartsOf(heading.name);
+  // A key the template does not spell, printed by an include: traced into its define.
+  const printedByInclude =
+    match.matched < tokens.length ||
+    (match.line >= 0 &&
+      includeCall(lines[match.line]!) !== undefined &&
+      !lastReference(lines[match.line]!));
+  const included = printedByInclude
+    ? throughInclude(view(template.file, lines, ROOT), match, tokens, parsed.defines(map), 0)
+    : undefined;
+  if (included?.valuesPath)
+    return valuesPlacement(map, chain, included.valuesPath, included.position, parsed);
+  if (included?.position) return { position: included.position };
+  // The whole document, or a key no line spells: the document's first line in the template,
+  // rather than the rendered text no one edits.
   if (match.line < 0) return { position: documentStart(template.file, lines) };
   const valuesPath =
     valuesReference(lines, match, tokens) ??
     listItemReference(lines, match, tokens) ??
     rangeItemReference(template.text, match, heading.occurrence);
   if (!valuesPath) return { position: templatePosition };
-  const chain = subchartsOf(heading.name);
+  return valuesPlacement(map, chain, valuesPath, templatePosition, parsed);
+}
+
+/** A value's values key (a --set flag named), else `fallback`: the template line printing it. */
+function valuesPlacement(
+  map: HelmSourceMap,
+  chain: readonly string[],
+  valuesPath: readonly string[],
+  fallback: Position | undefined,
+  parsed: Parsed,
+): HelmPlacement {
   const override = overrideOf(map.overrides, [...chain, ...valuesPath]);
   // A --set-file value is a file's text: that file is what the user edits.
   if (override?.file)
     return { position: { file: override.file, line: 1, column: 1 }, setBy: override.flag };
-  const position =
-    valuesPosition(valuesInScope(map, chain), valuesPath, parsed) ?? templatePosition;
+  const position = valuesPosition(valuesInScope(map, chain), valuesPath, parsed) ?? fallback;
   return { position, ...(override ? { setBy: override.flag } : {}) };
+}
+
+/** Template or define lines, with what the dot is on each and what `$` is. */
+interface View {
+  file: string;
+  /** With each values reference written `.Values.a.b`; an include's argument is read in `written`. */
+  lines: string[];
+  written: readonly string[];
+  scopes: Scope[];
+}
+
+function view(file: string, lines: readonly string[], dot: Binding | undefined): View {
+  const bound = boundLines(lines, scopeOf(dot));
+  return { file, lines: bound.lines, written: lines, scopes: bound.scopes };
+}
+
+/** Where a path printed by an include was written, and the values key it prints, if one. */
+interface Trace {
+  position?: Position | undefined;
+  valuesPath?: string[] | undefined;
+}
+
+/** Includes nested deeper than this are not followed (a define that includes itself). */
+const INCLUDE_DEPTH = 8;
+
+/**
+ * The path's keys below the match, printed by an `include`/`template` under the matched key (or
+ * anywhere in a document that spells none of them): followed into the define, then to the
+ * values key it prints; else the include's line, never the document's start.
+ */
+function throughInclude(
+  from: View,
+  match: TemplateMatch,
+  tokens: readonly string[],
+  defines: ReadonlyMap<string, Define>,
+  depth: number,
+): Trace | undefined {
+  const calls = includesBelow(from.lines, match);
+  for (const at of calls) {
+    const call = includeCall(from.written[at]!)!;
+    const define = defines.get(call.name);
+    if (!define || depth >= INCLUDE_DEPTH) continue;
+    const rest = itemsAfterLiterals(from.lines, match, at, tokens.slice(match.matched));
+    if (!rest) continue;
+    const dot = bindingOf(call.argument, from.scopes[at]!);
+    const inner = traceDefine(view(define.file, define.lines, dot), rest, defines, depth + 1);
+    if (inner.position || inner.valuesPath)
+      return { position: inner.position ?? callPosition(from, at), valuesPath: inner.valuesPath };
+  }
+  const first = calls[0];
+  return first === undefined ? undefined : { position: callPosition(from, first) };
+}
+
+function callPosition(from: View, at: number): Position {
+  return lineAt(from.file, from.lines, at, indentOf(from.lines[at]!) + 1);
+}
+
+/** The lines under the matched key (or of the whole document) that include a define. */
+function includesBelow(lines: readonly string[], match: TemplateMatch): number[] {
+  const found: number[] = [];
+  if (match.line >= 0 && includeCall(lines[match.line]!)) found.push(match.line);
+  for (let index = match.line + 1; index < lines.length; index++) {
+    const line = lines[index]!;
+    if (match.line >= 0 && !isActionOnly(line) && indentOf(line) <= match.indent) break;
+    if (isActionOnly(line) && includeCall(line) && printedIndent(line) > match.indent)
+      found.push(index);
+  }
+  return found;
+}
+
+/** Where an action-only line's output starts: its `nindent`/`indent` width, else the line's. */
+function printedIndent(line: string): number {
+  const width = /\|\s*n?indent\s+(\d+)/.exec(line)?.[1];
+  return width === undefined ? indentOf(line) : Number(width);
+}
+
+/**
+ * The path below an include that prints list items: the item's index in the define's output is
+ * its index in the rendered list less the items written literally before the include.
+ */
+function itemsAfterLiterals(
+  lines: readonly string[],
+  match: TemplateMatch,
+  at: number,
+  rest: readonly string[],
+): string[] | undefined {
+  if (!/^\d+$/.test(rest[0] ?? "") || match.line < 0) return [...rest];
+  const items = lines.slice(match.line + 1, at).filter((line) => /^\s*- /.test(line));
+  if (!items.length) return [...rest];
+  const indent = Math.min(...items.map(indentOf));
+  const index = Number(rest[0]) - items.filter((line) => indentOf(line) === indent).length;
+  return index < 0 ? undefined : [String(index), ...rest.slice(1)];
+}
+
+/**
+ * A path followed down a define's body: the key's line when the define spells it, with the
+ * values key that line prints; a deeper include followed; a block the define inserts
+ * (`toYaml .Values.x`, or of its dot) gives the values key below it.
+ */
+function traceDefine(
+  body: View,
+  tokens: readonly string[],
+  defines: ReadonlyMap<string, Define>,
+  depth: number,
+): Trace {
+  const { lines } = body;
+  if (!tokens.length) return { valuesPath: printedScalar(body, defines, depth) };
+  const match = matchTemplate(lines, tokens);
+  const position = match.line >= 0 ? lineAt(body.file, lines, match.line, match.column) : undefined;
+  if (match.matched === tokens.length) {
+    const valuesPath =
+      valuesReference(lines, match, tokens) ??
+      listItemReference(lines, match, tokens) ??
+      (includeCall(lines[match.line]!)
+        ? throughInclude(body, match, tokens, defines, depth)?.valuesPath
+        : undefined);
+    return { position, valuesPath };
+  }
+  const deeper = throughInclude(body, match, tokens, defines, depth);
+  if (deeper) return deeper;
+  const valuesPath =
+    match.line >= 0 ? valuesReference(lines, match, tokens) : insertedBlock(lines, tokens);
+  return { position, valuesPath };
+}
+
+/** A block a define's body inserts at its top (`toYaml .Values.x`), with the path below it. */
+function insertedBlock(lines: readonly string[], tokens: readonly string[]): string[] | undefined {
+  const at = lines.findIndex((line) => isActionOnly(line) && /\btoYaml\b/.test(line));
+  const inserted = at < 0 ? undefined : /\.Values((?:\.[A-Za-z0-9_]+)+)/.exec(lines[at]!)?.[1];
+  return inserted ? [...inserted.slice(1).split("."), ...tokens] : undefined;
+}
+
+/** The values key a define printing one scalar (`{{ .Values.image.tag }}`) prints last. */
+function printedScalar(
+  body: View,
+  defines: ReadonlyMap<string, Define>,
+  depth: number,
+): string[] | undefined {
+  for (let index = body.lines.length - 1; index >= 0; index--) {
+    const line = body.lines[index]!;
+    if (!printsText(line)) continue;
+    const reference = lastReference(line);
+    if (reference) return reference.slice(1).split(".");
+    const call = includeCall(body.written[index]!);
+    const define = call && depth < INCLUDE_DEPTH ? defines.get(call.name) : undefined;
+    if (!call || !define) continue;
+    const dot = bindingOf(call.argument, body.scopes[index]!);
+    return printedScalar(view(define.file, define.lines, dot), defines, depth + 1);
+  }
+  return undefined;
 }
 
 /**
@@ -295,36 +488,76 @@ function listItemReference(
   tokens: readonly string[],
 ): string[] | undefined {
   if (match.line < 0 || match.matched !== tokens.length) return undefined;
-  const field = /\{\{-?\s*\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*(?:\|[^}]*)?-?\}\}/.exec(
-    lines[match.line]!,
-  )?.[1];
-  if (field === undefined || field.startsWith("Values")) return undefined;
-  const range = enclosingRange(lines, match.line);
-  if (!range) return undefined;
+  const printed =
+    /\{\{-?\s*(?:\$([A-Za-z_]\w*))?\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*(?:\|[^}]*)?-?\}\}/.exec(
+      lines[match.line]!,
+    );
+  const field = printed?.[2];
+  if (field === undefined || (!printed![1] && field.startsWith("Values"))) return undefined;
+  // `{{ $item.x }}` is the item of `range $i, $item := ...` only.
+  if (printed![1] && enclosingRange(lines, match.line)?.item !== printed![1]) return undefined;
+  const item = rangeItemPath(lines, match.line, tokens, 0);
+  return item && [...item, ...field.split(".")];
+}
+
+/**
+ * The values path of the item the dot is at a line inside `{{- range X }}` that prints a YAML
+ * list's items: `X` is `.Values.list`, or a field of an outer range's item (`range .sub` in
+ * `range .Values.list`: `list.<i>.sub`); the index is the item's in the rendered list (read from
+ * the finding's path) less the items written literally before the range.
+ */
+function rangeItemPath(
+  lines: readonly string[],
+  at: number,
+  tokens: readonly string[],
+  depth: number,
+): string[] | undefined {
+  const range = enclosingRange(lines, at);
+  if (!range || depth > INCLUDE_DEPTH) return undefined;
+  const list =
+    range.path ??
+    (range.field
+      ? rangeItemPath(lines, range.line, tokens, depth + 1)?.concat(range.field)
+      : undefined);
+  if (!list) return undefined;
   const first = lines.findIndex((line, index) => index > range.line && !isActionOnly(line));
   if (first < 0 || !/^\s*- /.test(lines[first]!)) return undefined;
+  // The items are an inner range's, flattened into one list: which item is whose is not known.
+  if (lines.slice(range.line + 1, first).some((line) => /\{\{-?\s*range\b/.test(line)))
+    return undefined;
   const itemIndent = indentOf(lines[first]!);
   let key = range.line - 1;
   while (key >= 0 && (isActionOnly(lines[key]!) || indentOf(lines[key]!) >= itemIndent)) key--;
-  if (key < 0) return undefined;
   const literal = lines
     .slice(key + 1, range.line)
     .filter((line) => indentOf(line) === itemIndent && /^\s*- /.test(line)).length;
-  // The token after the one whose key is the list's line is the item's index.
+  // No key above: a define's output is the list's items, the path's first token their index.
+  const indexToken = key < 0 ? 0 : indexTokenOf(lines, tokens, key);
+  const index = indexToken === undefined ? Number.NaN : Number(tokens[indexToken]);
+  if (!Number.isInteger(index) || index < literal) return undefined;
+  return [...list, String(index - literal)];
+}
+
+/** Which token of the path is an item's index in the list whose key is on line `key`. */
+function indexTokenOf(
+  lines: readonly string[],
+  tokens: readonly string[],
+  key: number,
+): number | undefined {
   for (let depth = 1; depth < tokens.length; depth++) {
-    if (matchTemplate(lines, tokens.slice(0, depth)).line !== key) continue;
-    const index = Number(tokens[depth]);
-    if (!Number.isInteger(index) || index < literal) return undefined;
-    return [...range.path, String(index - literal), ...field.split(".")];
+    if (matchTemplate(lines, tokens.slice(0, depth)).line === key) return depth;
   }
   return undefined;
 }
 
-/** The `range .Values.x` whose block holds the line (no `with` or other range between). */
+/**
+ * The `range` whose block holds the line (no `with` between): over `.Values.x` (`path`) or over
+ * a field of the dot (`field`, an outer range's item).
+ */
 function enclosingRange(
   lines: readonly string[],
   at: number,
-): { line: number; path: string[] } | undefined {
+): { line: number; path?: string[]; field?: string[]; item?: string } | undefined {
   let depth = 0;
   for (let index = at - 1; index >= 0; index--) {
     const actions = [
@@ -334,8 +567,21 @@ function enclosingRange(
       if (action[1] === "end") depth++;
       else if (depth > 0) depth--;
       else if (action[1] === "range") {
-        const path = /^\s*\.Values((?:\.[A-Za-z0-9_]+)+)\s*-?$/.exec(action[2]!)?.[1];
-        return path ? { line: index, path: path.slice(1).split(".") } : undefined;
+        // `range $i, $item := X` (or `$item := X`): the item is named too.
+        const named = /^\s*(?:\$\w+\s*,\s*)?\$(\w+)\s*:=/.exec(action[2]!);
+        const expression =
+          /^\s*(\$\w*)?\.((?:Values\.)?[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)\s*-?$/.exec(
+            action[2]!.slice(named?.[0].length ?? 0),
+          );
+        if (!expression) return undefined;
+        const item = named ? { item: named[1]! } : {};
+        const [first, ...rest] = expression[2]!.split(".");
+        if (first === "Values" && (expression[1] ?? "$") === "$")
+          return { line: index, path: rest, ...item };
+        // `.sub` of the dot, or `$outer.sub` of an outer range's item.
+        return expression[1] === "$"
+          ? undefined
+          : { line: index, field: [first!, ...rest], ...item };
       } else if (action[1] !== "if") return undefined;
     }
   }
@@ -551,9 +797,16 @@ function findListItem(
 ): Found | null {
   let itemIndent = -1;
   let count = -1;
+  const blocks: string[] = [];
   for (let index = from; index < lines.length; index++) {
     const line = lines[index]!;
-    if (isActionOnly(line)) continue;
+    if (isActionOnly(line)) {
+      for (const action of line.matchAll(/\{\{-?\s*(end|if|with|range|define|block)\b/g)) {
+        if (action[1] === "end") blocks.pop();
+        else blocks.push(action[1]!);
+      }
+      continue;
+    }
     const indent = indentOf(line);
     const isItem = line.trimStart().startsWith("- ") || line.trim() === "-";
     // A block sequence may sit at its key's own indentation ("containers:\n- name: x").
@@ -561,7 +814,8 @@ function findListItem(
     if (!isItem || (itemIndent >= 0 && indent !== itemIndent)) continue;
     itemIndent = indent;
     count++;
-    if (count === wanted) {
+    // An item a range prints stands for each item the range printed from there on.
+    if (count === wanted || (wanted > count && blocks.includes("range"))) {
       // The item's first key is on the dash's line: search for the next token from there.
       const column = indent + line.trimStart().match(/^-\s*/)![0].length + 1;
       return { line: index, column, indent: indent + 1, continueAt: index };
@@ -634,7 +888,7 @@ function withScope(lines: readonly string[], at: number): string[] | undefined {
       if (action[1] === "end") depth++;
       else if (depth > 0) depth--;
       else if (action[1] === "with") {
-        const path = /^\s*\.Values((?:\.[A-Za-z0-9_]+)+)\s*-?$/.exec(action[2]!)?.[1];
+        const path = /^\s*\$?\.Values((?:\.[A-Za-z0-9_]+)+)\s*-?$/.exec(action[2]!)?.[1];
         return path ? path.slice(1).split(".") : undefined;
       } else if (action[1] !== "if") return undefined;
     }

@@ -6,14 +6,51 @@ import { type FixtureDocument, fixtureDocuments, marked, WEAK } from "./fixture.
  * securityContext written literally, field by field from `.Values.security` (bare or through
  * `default`), or as a block (`toYaml .Values.containerSecurityContext | nindent`); its image
  * literal or from `.Values.images.<name>`; the Services printed by a `range` over
- * `.Values.services`; a `hostNetwork` behind an `if`. At most one control is weakened, in
- * values.yaml, in a --values file, by --set, or in a template's literal text; `expected` says
- * where.
+ * `.Values.services`; a `hostNetwork` behind an `if`. Or the securityContext is printed by a
+ * define of `_helpers.tpl` (`include`-styles): `toYaml .Values.containerSecurityContext`, keys
+ * spelled with `.Values.security`, a `dict` argument (`.sc.x`, `.ctx.Values.x`), bitnami's
+ * `$adapted := .secContext` then `omit $adapted "enabled" | toYaml`, or a define
+ * that includes another. At most one control is weakened, in values.yaml, in a --values file,
+ * by --set, in a template's literal text or in a define's; `expected` says where.
  */
 
 const WORKLOADS = ["frontend", "backend", "nginx", "prometheus", "redis"] as const;
 type Workload = (typeof WORKLOADS)[number];
-type Style = "literal" | "fields" | "default" | "block" | "with";
+type Style =
+  | "literal"
+  | "fields"
+  | "default"
+  | "block"
+  | "with"
+  | "include-block"
+  | "include-fields"
+  | "include-dict"
+  | "include-nested"
+  | "include-bitnami";
+const STYLES: readonly Style[] = [
+  "literal",
+  "fields",
+  "default",
+  "block",
+  "with",
+  "include-block",
+  "include-fields",
+  "include-dict",
+  "include-nested",
+  "include-bitnami",
+];
+/** The styles whose value is `.Values.security.allowPrivilegeEscalation`, or the block's. */
+const FIELD_STYLES: readonly Style[] = ["fields", "default", "include-fields"];
+const BLOCK_STYLES: readonly Style[] = [
+  "block",
+  "with",
+  "include-block",
+  "include-dict",
+  "include-nested",
+  "include-bitnami",
+];
+/** The defines that write `privileged: false` themselves, by the style that includes them. */
+type HelperDefine = "include-fields" | "include-dict";
 type Source = "values" | "file" | "set";
 
 export type HelmWeakening =
@@ -21,10 +58,14 @@ export type HelmWeakening =
   | { kind: "security-block"; source: Source }
   | { kind: "image-tag"; workload: Workload; source: Source }
   | { kind: "template-literal"; workload: Workload }
+  /** `privileged: true` written in a define of _helpers.tpl: every workload including it. */
+  | { kind: "helper-literal"; define: HelperDefine }
   | { kind: "service-type"; source: Source }
   | { kind: "host-network"; source: Source }
   /** A credential in plain text among the env items a range prints. */
-  | { kind: "plaintext-env"; source: "values" | "file" };
+  | { kind: "plaintext-env"; source: "values" | "file" }
+  /** The same among the env items of an inner range (`range .extraEnv` in a range of containers). */
+  | { kind: "plaintext-nested-env"; source: "values" | "file" };
 
 export interface HelmSpec {
   styles: Style[];
@@ -33,6 +74,11 @@ export interface HelmSpec {
   hostNetworkIf: boolean;
   /** The backend's env items after the literal ones come from a range over `.Values.extraEnv`. */
   envByRange: boolean;
+  /**
+   * The backend's container is printed by `range .Values.backendContainers`, its extra env items
+   * by an inner `range .extraEnv` (not with envByRange: one range per list).
+   */
+  containerByRange: boolean;
   /** A --values file is given even when no weakening is in it. */
   extraValuesFile: boolean;
   weakening?: HelmWeakening;
@@ -53,7 +99,7 @@ export function helmSpecArb(options: { weakened: boolean }): fc.Arbitrary<HelmSp
   const count = WORKLOADS.length;
   return fc
     .record({
-      styles: fc.array(fc.constantFrom<Style>("literal", "fields", "default", "block", "with"), {
+      styles: fc.array(fc.constantFrom<Style>(...STYLES), {
         minLength: count,
         maxLength: count,
       }),
@@ -61,6 +107,7 @@ export function helmSpecArb(options: { weakened: boolean }): fc.Arbitrary<HelmSp
       servicesByRange: fc.boolean(),
       hostNetworkIf: fc.boolean(),
       envByRange: fc.boolean(),
+      containerByRange: fc.boolean(),
       extraValuesFile: fc.boolean(),
     })
     .chain((spec) => {
@@ -69,12 +116,15 @@ export function helmSpecArb(options: { weakened: boolean }): fc.Arbitrary<HelmSp
       const literal = WORKLOADS.filter((_, index) => spec.styles[index] === "literal");
       const imaged = WORKLOADS.filter((_, index) => spec.imageFromValues[index]);
       const choices: fc.Arbitrary<HelmWeakening>[] = [
-        ...(styled("fields") || styled("default")
+        ...(FIELD_STYLES.some(styled)
           ? [fc.record({ kind: fc.constant("security-field" as const), source })]
           : []),
-        ...(styled("block") || styled("with")
+        ...(BLOCK_STYLES.some(styled)
           ? [fc.record({ kind: fc.constant("security-block" as const), source })]
           : []),
+        ...(["include-fields", "include-dict"] as const)
+          .filter(styled)
+          .map((define) => fc.constant<HelmWeakening>({ kind: "helper-literal", define })),
         ...(imaged.length
           ? [
               fc.record({
@@ -104,6 +154,14 @@ export function helmSpecArb(options: { weakened: boolean }): fc.Arbitrary<HelmSp
         ...(spec.hostNetworkIf
           ? [fc.record({ kind: fc.constant("host-network" as const), source })]
           : []),
+        ...(nestedRanges(spec)
+          ? [
+              fc.record({
+                kind: fc.constant("plaintext-nested-env" as const),
+                source: fc.constantFrom("values" as const, "file" as const),
+              }),
+            ]
+          : []),
         ...(spec.envByRange
           ? [
               fc.record({
@@ -116,6 +174,33 @@ export function helmSpecArb(options: { weakened: boolean }): fc.Arbitrary<HelmSp
       if (!choices.length) return fc.constant(spec as HelmSpec);
       return fc.oneof(...choices).map((weakening) => ({ ...spec, weakening }));
     });
+}
+
+function nestedRanges(spec: Pick<HelmSpec, "containerByRange" | "envByRange">): boolean {
+  return spec.containerByRange && !spec.envByRange;
+}
+
+/**
+ * The backend's container printed by a range over `.Values.backendContainers` (one item: its
+ * name and extra env), the extra env items by a range inside it; `.Values` is `$.Values` there.
+ */
+function containerByRange(text: string): string {
+  const block = /^( +)containers:\n((?:\1 {2}.*\n)+)/m.exec(text)!;
+  const [whole, indent] = block;
+  const item = `${indent}  `;
+  const body = block[2]!
+    .replace(/(?<!\$)\.Values\./g, "$.Values.")
+    .replace(/("scout\.[\w-]+" |"ctx" )\.(?=[\s)])/g, "$1$")
+    .replace(
+      `${item}- name: backend\n`,
+      `${item}{{- range .Values.backendContainers }}\n${item}- name: {{ .name }}\n`,
+    )
+    .replace(
+      /^( +)- name: REDIS_HOST\n( +)value: redis\n/m,
+      (items, dash: string, value: string) =>
+        `${items}${dash}{{- range .extraEnv }}\n${dash}- name: {{ .name }}\n${value}value: {{ .value | quote }}\n${dash}{{- end }}\n`,
+    );
+  return text.replace(whole, `${indent}containers:\n${body}${item}{{- end }}\n`);
 }
 
 const CONTAINER_SECURITY = [
@@ -186,6 +271,14 @@ function workloadTemplate(document: FixtureDocument & { name: Workload }, spec: 
         ].join("\n");
       case "block":
         return `${indent}securityContext:\n${inner.slice(2)}  {{- toYaml .Values.containerSecurityContext | nindent ${inner.length} }}\n`;
+      case "include-block":
+      case "include-fields":
+      case "include-nested":
+        return `${indent}securityContext:\n${inner}{{- include "scout.${style}" . | nindent ${inner.length} }}\n`;
+      case "include-bitnami":
+        return `${indent}securityContext: {{- include "scout.include-bitnami" (dict "secContext" .Values.containerSecurityContext "context" $) | nindent ${inner.length} }}\n`;
+      case "include-dict":
+        return `${indent}securityContext:\n${inner}{{- include "scout.include-dict" (dict "ctx" . "sc" .Values.containerSecurityContext) | nindent ${inner.length} }}\n`;
     }
   })();
   text = `${text.slice(0, container.index)}${replacement}${text.slice(container.index! + container[0].length)}`;
@@ -194,6 +287,7 @@ function workloadTemplate(document: FixtureDocument & { name: Workload }, spec: 
       /^(\s+)image: \S+$/m,
       `$1image: "{{ .Values.images.${document.name}.repository }}:{{ .Values.images.${document.name}.tag }}"`,
     );
+  if (nestedRanges(spec) && document.name === "backend") text = containerByRange(text);
   if (spec.envByRange && document.name === "backend")
     text = text.replace(
       /^( +)- name: REDIS_HOST\n( +)value: redis\n/m,
@@ -207,6 +301,51 @@ function workloadTemplate(document: FixtureDocument & { name: Workload }, spec: 
         `${line}${a ?? b}{{- if .Values.hostNetwork }}\n${a ?? b}hostNetwork: true\n${a ?? b}{{- end }}\n`,
     );
   return text;
+}
+
+/** The defines the `include` styles print, `privileged: true` in one if the spec says so. */
+function helpersText(spec: HelmSpec): string {
+  const weak = spec.weakening;
+  const privileged = (define: HelperDefine) =>
+    weak?.kind === "helper-literal" && weak.define === define
+      ? `privileged: true${WEAK}`
+      : "privileged: false";
+  return [
+    "{{/* What the workloads' securityContexts print. */}}",
+    '{{- define "scout.include-block" -}}',
+    "{{- toYaml .Values.containerSecurityContext }}",
+    "{{- end }}",
+    "",
+    '{{- define "scout.include-fields" -}}',
+    "allowPrivilegeEscalation: {{ .Values.security.allowPrivilegeEscalation }}",
+    privileged("include-fields"),
+    "readOnlyRootFilesystem: {{ .Values.security.readOnlyRootFilesystem }}",
+    "capabilities:",
+    "  drop: [ALL]",
+    "{{- end }}",
+    "",
+    '{{- define "scout.include-dict" -}}',
+    "allowPrivilegeEscalation: {{ .sc.allowPrivilegeEscalation }}",
+    privileged("include-dict"),
+    "readOnlyRootFilesystem: {{ .ctx.Values.security.readOnlyRootFilesystem }}",
+    "capabilities:",
+    "  {{- toYaml .sc.capabilities | nindent 2 }}",
+    "{{- end }}",
+    "",
+    "{{/* As bitnami's common.compatibility.renderSecurityContext does. */}}",
+    '{{- define "scout.include-bitnami" -}}',
+    "{{- $adapted := .secContext -}}",
+    "{{- if (((.context.Values.global).compatibility).openshift) -}}",
+    '{{- $adapted = omit $adapted "runAsUser" -}}',
+    "{{- end -}}",
+    '{{- omit $adapted "enabled" | toYaml -}}',
+    "{{- end }}",
+    "",
+    '{{- define "scout.include-nested" -}}',
+    '{{- include "scout.include-block" . }}',
+    "{{- end }}",
+    "",
+  ].join("\n");
 }
 
 const IMAGES: Record<Workload, [string, string]> = {
@@ -260,7 +399,9 @@ function weakValue(weak: HelmWeakening): { path: string[]; value: string } | und
     case "host-network":
       return { path: ["hostNetwork"], value: "true" };
     case "template-literal":
+    case "helper-literal":
     case "plaintext-env":
+    case "plaintext-nested-env":
       return undefined;
   }
 }
@@ -277,12 +418,25 @@ function extraEnv(spec: HelmSpec, where: "values" | "file"): string[] {
   ];
 }
 
+/** The backendContainers list, with the credential in its extra env when the weakening is there. */
+function backendContainers(spec: HelmSpec, where: "values" | "file"): string[] {
+  const weak = spec.weakening;
+  const credential = weak?.kind === "plaintext-nested-env" && weak.source === where;
+  return [
+    "backendContainers:",
+    "  - name: backend",
+    "    extraEnv:",
+    "      - name: LOG_FORMAT",
+    "        value: json",
+    ...(credential
+      ? ["      - name: DB_PASSWORD", `        value: s3cr3t-in-plain-text${WEAK}`]
+      : []),
+  ];
+}
+
 function valuesText(spec: HelmSpec): string {
   const weak = spec.weakening;
-  const at =
-    weak && weak.kind !== "template-literal" && weak.source !== "file"
-      ? weakValue(weak)
-      : undefined;
+  const at = weak && "source" in weak && weak.source !== "file" ? weakValue(weak) : undefined;
   // --set is in no file: its finding is on the default it overrode, where the key is defined
   // (the engine's README), so that key is marked with its own value.
   const set = weak && "source" in weak && weak.source === "set";
@@ -307,6 +461,7 @@ function valuesText(spec: HelmSpec): string {
     ]),
     `hostNetwork: ${mark(["hostNetwork"], "false")}`,
     ...extraEnv(spec, "values"),
+    ...backendContainers(spec, "values"),
     "services:",
     ...SERVICES.flatMap((service, index) => [
       `  - name: ${service.name}`,
@@ -321,10 +476,9 @@ function valuesText(spec: HelmSpec): string {
 /** A --values file that sets the weakened key (or, for services, the whole list). */
 function overrideText(spec: HelmSpec): string {
   const weak = spec.weakening;
-  const at =
-    weak && weak.kind !== "template-literal" && weak.source === "file"
-      ? weakValue(weak)
-      : undefined;
+  const at = weak && "source" in weak && weak.source === "file" ? weakValue(weak) : undefined;
+  if (weak?.kind === "plaintext-nested-env" && weak.source === "file")
+    return `# prod\n${backendContainers(spec, "file").join("\n")}\n`;
   if (weak?.kind === "plaintext-env" && weak.source === "file")
     return `# prod\n${extraEnv(spec, "file").join("\n")}\n`;
   if (!at)
@@ -350,6 +504,7 @@ export function writeHelmChart(spec: HelmSpec): Chart {
   const files: Record<string, string> = {
     "chart/Chart.yaml": "apiVersion: v2\nname: scout\nversion: 0.1.0\n",
     "chart/values.yaml": valuesText(spec),
+    "chart/templates/_helpers.tpl": helpersText(spec),
   };
   const others: string[] = [];
   for (const document of fixtureDocuments()) {
@@ -366,8 +521,7 @@ export function writeHelmChart(spec: HelmSpec): Chart {
     files["values-prod.yaml"] = overrideText(spec);
     flags.push("--values", "values-prod.yaml");
   }
-  const set =
-    weak && weak.kind !== "template-literal" && weak.source === "set" ? weakValue(weak) : undefined;
+  const set = weak && "source" in weak && weak.source === "set" ? weakValue(weak) : undefined;
   if (set) flags.push("--set", `${set.path.join(".").replace(/\.(\d+)\./, "[$1].")}=${set.value}`);
   const { texts, places } = marked(files);
   return {
@@ -399,9 +553,11 @@ function affectedBy(spec: HelmSpec): number {
     spec.styles.filter((style) => styles.includes(style)).length;
   switch (weak.kind) {
     case "security-field":
-      return styled("fields", "default");
+      return styled(...FIELD_STYLES);
     case "security-block":
-      return styled("block", "with");
+      return styled(...BLOCK_STYLES);
+    case "helper-literal":
+      return styled(weak.define);
     default:
       return 1;
   }
