@@ -15,8 +15,8 @@ import {
   effectiveNamespace,
 } from "../../support/index.js";
 import { parseEmbedded } from "../metrics-scraped/prometheus-config.js";
+import { operatorSelection } from "../operator-selection.js";
 import { type PrometheusLoad, type PrometheusLoads, prometheusLoads } from "../prometheus-load.js";
-import { operatorSelection } from "./operator-selection.js";
 import { type PromQLOptions, type Selector, selectsMetric } from "./promql.js";
 import {
   type LoadedRule,
