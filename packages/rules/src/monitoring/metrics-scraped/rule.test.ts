@@ -44,6 +44,33 @@ const prometheusReading = (scrapeConfigs: string, configMap = "prometheus-config
             scrape_configs:${scrapeConfigs}
 `;
 
+/** The backend's Service, a ServiceMonitor on it, and a Prometheus of the operator selecting monitors by `selector`. */
+const operatorSetup = (
+  monitorLabels: string,
+  selector = "{matchLabels: {release: kps}}",
+) => `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/component: backend}}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: http, port: 80, targetPort: 8000}]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: backend, namespace: scout${monitorLabels}}
+        spec:
+          selector: {matchLabels: {app.kubernetes.io/component: backend}}
+          endpoints: [{port: http}]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: Prometheus
+        metadata: {name: kps, namespace: scout}
+        spec:
+          serviceMonitorSelector: ${selector}
+`;
+
 const ANNOTATED = `\n              annotations: {prometheus.io/scrape: "true", prometheus.io/port: "8000"}`;
 const ANNOTATIONS_JOB = `
               - job_name: pods
@@ -144,6 +171,10 @@ new RuleTester({ describe, it }).run(metricsScraped, {
       yaml: backend(
         `\n              annotations: {prometheus.io/scrape: "true", prometheus.io/port: "8000"}`,
       ),
+    },
+    {
+      name: "a ServiceMonitor the operator's Prometheus selects by its release label",
+      yaml: operatorSetup(", labels: {release: kps}"),
     },
     {
       name: "a ServiceMonitor selecting the backend's Service on the port that reaches 8000",
@@ -277,6 +308,42 @@ new RuleTester({ describe, it }).run(metricsScraped, {
     },
   ],
   invalid: [
+    {
+      name: "a ServiceMonitor without the label the operator's Prometheus selects: on its labels",
+      yaml: operatorSetup(", labels: {app: scout}"),
+      errors: [
+        {
+          messageId: "monitorNotSelected",
+          line: 21,
+          column: 45,
+          data: {
+            monitor: "ServiceMonitor backend",
+            name: "backend",
+            instance: "scout",
+            port: 8000,
+            why: "the Prometheus kps selects ServiceMonitors labelled release=kps (spec.serviceMonitorSelector)",
+          },
+        },
+      ],
+    },
+    {
+      name: "a Prometheus of the operator with no serviceMonitorSelector reads no ServiceMonitor",
+      yaml: operatorSetup("", "null"),
+      errors: [
+        {
+          messageId: "monitorNotSelected",
+          line: 21,
+          column: 1,
+          data: {
+            monitor: "ServiceMonitor backend",
+            name: "backend",
+            instance: "scout",
+            port: 8000,
+            why: "the Prometheus kps has no spec.serviceMonitorSelector, so it selects no ServiceMonitors",
+          },
+        },
+      ],
+    },
     {
       name: "a ServiceMonitor on a TCP Service port whose named targetPort the pod declares only for UDP: no endpoint on that port",
       yaml: `${backend().replace("{name: http, containerPort: 8000}", "{name: http, containerPort: 8000, protocol: UDP}")}

@@ -16,6 +16,7 @@ import {
   numberedPort,
   resolvePort,
 } from "../../support/index.js";
+import { operatorSelection, POD_MONITORS, SERVICE_MONITORS } from "../operator-selection.js";
 import { type PrometheusLoads, prometheusLoads } from "../prometheus-load.js";
 import { discover, selectingServices, servicePortsOf } from "./discovery.js";
 import { addressPort, jobsScrape, scrapeJobs } from "./prometheus-config.js";
@@ -45,6 +46,8 @@ export const metricsScraped = defineRule({
         "nothing makes Prometheus scrape the backend {{name}} of instance {{instance}} on port {{port}}",
       wrongPort:
         "the backend {{name}} of instance {{instance}} is annotated for scraping on port {{actual}}, but its metrics are on {{port}}",
+      monitorNotSelected:
+        "{{monitor}} would make Prometheus scrape the backend {{name}} of instance {{instance}} on port {{port}}, but no Prometheus reads it: {{why}}",
     },
   },
   check(context) {
@@ -75,6 +78,26 @@ export const metricsScraped = defineRule({
         continue;
       }
       if (!loads.complete && (annotated || scrapedElsewhere(scrapers, backend, port))) continue;
+      // A monitor that would scrape it is where the fix goes when no Prometheus selects it.
+      const ignored = scrapers.unselected.find(({ monitor }) =>
+        scrapedElsewhere({ ...scrapers, jobs: [], monitors: [monitor] }, backend, port),
+      );
+      if (ignored) {
+        const labelled = isRecord(ignored.monitor.value.metadata?.labels);
+        context.report({
+          messageId: "monitorNotSelected",
+          data: {
+            monitor: `${ignored.monitor.value.kind} ${ignored.monitor.ref.name}`,
+            name,
+            instance,
+            port,
+            why: ignored.why,
+          },
+          object: ignored.monitor,
+          pointer: labelled ? "/metadata/labels" : "/metadata",
+        });
+        continue;
+      }
       context.report({
         messageId: "notScraped",
         data: { name, instance, port },
@@ -88,7 +111,10 @@ export const metricsScraped = defineRule({
 /** What can make Prometheus scrape a workload, gathered once per bundle (not once per backend). */
 interface Scrapers {
   services: BundleObject[];
+  /** The ServiceMonitors and PodMonitors some Prometheus of the input selects (all, without one). */
   monitors: BundleObject[];
+  /** Those no Prometheus of the input selects, and why. */
+  unselected: { monitor: BundleObject; why: string }[];
   /** The scrape jobs of every prometheus.yml held in a ConfigMap, parsed. */
   jobs: ReturnType<typeof scrapeJobs>;
   /** Where an object lands. */
@@ -115,11 +141,23 @@ function scrapersOf(bundle: Bundle, loads: PrometheusLoads): Scrapers {
     : bundle.objects
         .filter((o) => o.value.kind === "ConfigMap")
         .flatMap((o) => scrapeJobs(o, effectiveNamespace(bundle, o)));
+  const monitors: BundleObject[] = [];
+  const unselected: Scrapers["unselected"] = [];
+  const selection = {
+    ServiceMonitor: operatorSelection(bundle, SERVICE_MONITORS),
+    PodMonitor: operatorSelection(bundle, POD_MONITORS),
+  };
+  for (const monitor of bundle.objects) {
+    const kind = monitor.value.kind;
+    if (kind !== "ServiceMonitor" && kind !== "PodMonitor") continue;
+    const why = selection[kind]?.(monitor);
+    if (why === undefined) monitors.push(monitor);
+    else unselected.push({ monitor, why });
+  }
   return {
     services: bundle.objects.filter((o) => o.value.kind === "Service"),
-    monitors: bundle.objects.filter(
-      (o) => o.value.kind === "ServiceMonitor" || o.value.kind === "PodMonitor",
-    ),
+    monitors,
+    unselected,
     jobs,
     namespaceOf: (o) => effectiveNamespace(bundle, o),
     complete: loads.complete,
