@@ -25,12 +25,8 @@ import {
 } from "./check.js";
 import { CONFIG_FILE_NAME, type LoadedConfig, parseConfigText } from "./config-file.js";
 import { checkoutTree, type GitSnapshot, snapshotAt, type TreeFile } from "./git.js";
-import {
-  helmSetFilePairs,
-  KUSTOMIZATION_FILES,
-  type RenderedInputKind,
-  systemToolRunner,
-} from "./render-tools.js";
+import { helmSetFilePairs } from "./helm-overrides.js";
+import { KUSTOMIZATION_FILES, type RenderedInputKind, systemToolRunner } from "./render-tools.js";
 import { loadWithRenderedInputs, mergeBundles } from "./rendered-inputs.js";
 import { relocateRenderedFindings } from "./rendered-positions.js";
 import type { RenderedSource } from "./source-positions.js";

@@ -1,3 +1,5 @@
+import { ConfigurationError } from "@scout-deploy/core";
+
 /**
  * A value flag of `helm template` (`--set`, `--set-string`, `--set-json`, `--set-file`): the
  * values path it sets and how the user wrote it. A finding on a value a flag decided names the
@@ -22,6 +24,32 @@ export interface HelmValueFlags {
   setFile?: readonly string[];
 }
 
+interface SetFile {
+  key: string;
+  /** As given: relative to the working folder, or absolute. */
+  path: string;
+}
+
+/**
+ * The `key=path` pairs of each `--set-file` (helm takes several in one, comma-separated, and
+ * `\,` for a comma in a path). A pair with no key or no path is the user's mistake.
+ */
+export function helmSetFilePairs(options: Pick<HelmValueFlags, "setFile">): SetFile[] {
+  return (options.setFile ?? []).flatMap((entry) =>
+    entry.split(/(?<!\\),/).map((pair) => {
+      const equals = pair.indexOf("=");
+      const key = pair.slice(0, equals);
+      const path = pair.slice(equals + 1).replaceAll("\\,", ",");
+      if (equals <= 0 || !path) {
+        throw new ConfigurationError(
+          `--set-file ${entry}: expected KEY=PATH (the file's text is the value)`,
+        );
+      }
+      return { key, path };
+    }),
+  );
+}
+
 /** A shown path outside the working folder: above it, absolute, or on another drive. */
 const OUTSIDE = /^(?:\.\.(?:[/\\]|$)|[/\\]|[A-Za-z]:)/;
 
@@ -34,21 +62,21 @@ export function helmOverrides(
     (entries ?? []).flatMap(splitPairs).flatMap((pair) => {
       const equals = pair.indexOf("=");
       if (equals <= 0) return [];
-      const file = name === "--set-file" ? pair.slice(equals + 1).replaceAll("\\,", ",") : "";
-      const shown = file ? shownFile(file) : "";
-      return [
-        {
-          path: keyPath(pair.slice(0, equals)),
-          flag: `${name} ${pair}`,
-          ...(shown && !OUTSIDE.test(shown) ? { file: shown } : {}),
-        },
-      ];
+      return [{ path: keyPath(pair.slice(0, equals)), flag: `${name} ${pair}` }];
     });
+  const files = helmSetFilePairs(flags).map(({ key, path }) => {
+    const shown = shownFile(path);
+    return {
+      path: keyPath(key),
+      flag: `--set-file ${key}=${path.replaceAll(",", "\\,")}`,
+      ...(OUTSIDE.test(shown) ? {} : { file: shown }),
+    };
+  });
   return [
     ...of("--set-json", flags.setJson),
     ...of("--set", flags.set),
     ...of("--set-string", flags.setString),
-    ...of("--set-file", flags.setFile),
+    ...files,
   ];
 }
 

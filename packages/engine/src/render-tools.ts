@@ -22,7 +22,7 @@ import {
 } from "@scout-deploy/core";
 import { displayPath } from "@scout-deploy/loader";
 import { clusterGates } from "./cluster-gates.js";
-import { helmOverrides } from "./helm-overrides.js";
+import { helmOverrides, helmSetFilePairs } from "./helm-overrides.js";
 import type {
   HelmSourceMap,
   ImageEntry,
@@ -251,32 +251,6 @@ function runOrExplain(
   const lines = result.stderr.split("\n").map((line) => line.trim());
   const reason = lines.filter(Boolean).join(" | ") || `exit status ${result.status}`;
   throw new ConfigurationError(`${label} failed: ${reason}`);
-}
-
-interface SetFile {
-  key: string;
-  /** As given: relative to the working folder, or absolute. */
-  path: string;
-}
-
-/**
- * The `key=path` pairs of each `--set-file` (helm takes several in one, comma-separated, and
- * `\,` for a comma in a path). A pair with no key or no path is the user's mistake.
- */
-export function helmSetFilePairs(options: HelmOptions): SetFile[] {
-  return (options.setFile ?? []).flatMap((entry) =>
-    entry.split(/(?<!\\),/).map((pair) => {
-      const equals = pair.indexOf("=");
-      const key = pair.slice(0, equals);
-      const path = pair.slice(equals + 1).replaceAll("\\,", ",");
-      if (equals <= 0 || !path) {
-        throw new ConfigurationError(
-          `--set-file ${entry}: expected KEY=PATH (the file's text is the value)`,
-        );
-      }
-      return { key, path };
-    }),
-  );
 }
 
 /** The files `--set-file` reads, as shown (relative to cwd): what a sign-off binds beside the render. */

@@ -473,11 +473,6 @@ function printedScalar(
 }
 
 /**
- * `{{ .x }}` on the matched line inside `{{- range .Values.list }}` whose body opens a document
- * (`---`): each item printed one document, so the document's place among those the range
- * printed is the item's index, and the value is `list.<index>.x`.
- */
-/**
  * `{{ .x }}` on the matched line inside `{{- range .Values.list }}` that prints the items of a
  * YAML list (`env:` then the range): the item is the rendered list's, after the items written
  * literally before the range, so the value is `list.<index>.x`.
@@ -588,6 +583,11 @@ function enclosingRange(
   return undefined;
 }
 
+/**
+ * `{{ .x }}` on the matched line inside `{{- range .Values.list }}` whose body opens a document
+ * (`---`): each item printed one document, so the document's place among those the range
+ * printed is the item's index, and the value is `list.<index>.x`.
+ */
 function rangeItemReference(
   text: string,
   match: TemplateMatch,
