@@ -204,6 +204,7 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
   const now = options.now ?? new Date();
   const documents = parseDocuments(options.input);
   if (typeof documents === "string") return usage(`secrets rotate: ${documents}`);
+  const files = searched(options);
   const secrets = secretSlots(documents);
   const target =
     secrets.find((slot) => metadataName(slot.value) === (options.name ?? SCOUT_SECRET_NAME)) ??
@@ -224,7 +225,7 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
         output: { target: options.out, text: serialize(documents) },
         messages: [
           `Secret ${metadataName(target.value)}: ${what}`,
-          ...droppedReaders(searched(options), target, dropped),
+          ...droppedReaders(files, target, dropped),
         ],
         exitCode: 0,
         secretValues: [],
@@ -238,7 +239,7 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
       overlapDays: options.overlapDays,
     });
     replace(target, rotation.manifest);
-    const consumers = readersOf(searched(options), target, rotation.rotatedKeys);
+    const consumers = readersOf(files, target, rotation.rotatedKeys);
     const digests =
       options.roll === false
         ? new Map<SecretConsumer, string>()
@@ -250,7 +251,7 @@ export function secretsRotate(options: RotateCommandOptions): CommandResult {
         `rotated Secret ${metadataName(target.value)} at ${now.toISOString()}`,
         ...rotation.rotatedKeys.map((key, i) => `  ${key}: ${fingerprint(rotation.newValues[i]!)}`),
         overlapMessage(rotation.rotatedKeys, rotation.previousExpiresAt),
-        ...consumerMessages(searched(options), consumers.consumers, rolled, digests, target),
+        ...consumerMessages(files, consumers.consumers, rolled, digests, target),
       ],
       exitCode: 0,
       secretValues: rotation.newValues,
