@@ -110,8 +110,7 @@ export function evaluate(
       options.kubernetesVersion,
     );
   }
-  dropWhatRulesSay(candidates);
-  dropWhatOwnersSay(candidates);
+  dropWhatOthersSay(candidates);
   const known = (pattern: string) => all.some((r) => matchesRuleId(r.id, pattern));
   const suppressor = createSuppressor(bundle, config, known, options.now ?? new Date());
   for (const problem of suppressor.problems) {
@@ -147,51 +146,39 @@ export function evaluate(
 }
 
 /**
- * Removes the input problems that yield to a rule's finding on the same object and field, of at
- * least their severity: a refusal the rule reports as a warning would let the gate pass an object
- * the API server refuses (a stringData key the API server refuses, only warned about as plain text).
+ * One cause, one finding: drops what another finding on the same object and field already says.
+ * An input problem that yields to the rules goes when a rule reports there at least as severely
+ * (a refusal the rule reports only as a warning would let the gate pass an object the API server
+ * refuses); a rule's report goes when a rule it yields to (RuleReport.yieldsTo) reports there.
  */
-function dropWhatRulesSay(candidates: Candidate[]): void {
-  if (!candidates.some((c) => c.yieldsToRules)) return;
-  const fieldOf = (c: Candidate) => c.finding.path ?? "";
-  const saidByRules = new Map<BundleObject, Map<string, number>>();
+function dropWhatOthersSay(candidates: Candidate[]): void {
+  if (!candidates.some((c) => c.yieldsToRules || c.yieldsTo)) return;
+  const fields = new Map<BundleObject, Map<string, { rank: number; rules: Set<string> }>>();
+  const fieldOf = ({ object, finding }: Candidate) => {
+    if (!object) return undefined;
+    const byPath = fields.get(object) ?? new Map<string, { rank: number; rules: Set<string> }>();
+    fields.set(object, byPath);
+    const path = finding.path ?? "";
+    const field = byPath.get(path) ?? { rank: 0, rules: new Set<string>() };
+    byPath.set(path, field);
+    return field;
+  };
   for (const candidate of candidates) {
-    if (!candidate.object || candidate.finding.ruleId.startsWith("input/")) continue;
-    const fields = saidByRules.get(candidate.object) ?? new Map<string, number>();
-    const rank = severityRank(candidate.finding.severity);
-    fields.set(fieldOf(candidate), Math.max(rank, fields.get(fieldOf(candidate)) ?? 0));
-    saidByRules.set(candidate.object, fields);
+    const field = fieldOf(candidate);
+    if (!field) continue;
+    const { ruleId, severity } = candidate.finding;
+    field.rules.add(ruleId);
+    if (!ruleId.startsWith("input/")) field.rank = Math.max(field.rank, severityRank(severity));
   }
   let kept = 0;
   for (const candidate of candidates) {
+    const field = fieldOf(candidate);
     const said =
-      candidate.yieldsToRules &&
-      candidate.object &&
-      (saidByRules.get(candidate.object)?.get(fieldOf(candidate)) ?? 0) >=
-        severityRank(candidate.finding.severity);
+      field !== undefined &&
+      ((candidate.yieldsToRules === true &&
+        field.rank >= severityRank(candidate.finding.severity)) ||
+        candidate.yieldsTo?.some((owner) => field.rules.has(owner)) === true);
     if (!said) candidates[kept++] = candidate;
-  }
-  candidates.length = kept;
-}
-
-/** Reports whose cause another rule reported on the same object and field (RuleReport.yieldsTo). */
-function dropWhatOwnersSay(candidates: Candidate[]): void {
-  if (!candidates.some((c) => c.yieldsTo)) return;
-  const said = new Map<BundleObject, Set<string>>();
-  const place = (ruleId: string, path: string | undefined) => `${ruleId}\u0000${path ?? ""}`;
-  for (const { object, finding } of candidates) {
-    if (!object) continue;
-    const places = said.get(object) ?? new Set<string>();
-    places.add(place(finding.ruleId, finding.path));
-    said.set(object, places);
-  }
-  let kept = 0;
-  for (const candidate of candidates) {
-    const { object, finding, yieldsTo } = candidate;
-    const owned =
-      object &&
-      yieldsTo?.some((owner) => said.get(object)?.has(place(owner, finding.path)) === true);
-    if (!owned) candidates[kept++] = candidate;
   }
   candidates.length = kept;
 }
