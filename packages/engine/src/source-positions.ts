@@ -8,6 +8,7 @@ import {
   joinPointer,
   messageKey,
   type Position,
+  parseImage,
   parseSource,
   placedAt,
   type RenderedLocation,
@@ -1346,7 +1347,7 @@ function imageEntryAt(
   if (!/\/(?:containers|initContainers|ephemeralContainers)\/\d+\/image$/.test(pointer)) return;
   const image = getAtPointer(rendered, pointer);
   if (typeof image !== "string") return undefined;
-  const { name, tag, digest } = imageParts(image);
+  const { name, tag, digest } = parseImage(image);
   const names = new Set([name]);
   const applied: ImageEntry[] = [];
   for (const entry of [...origin.images].reverse()) {
@@ -1363,21 +1364,6 @@ function imageEntryAt(
   // A tag or digest no entry set is the resource's: a finding about it stays there.
   if (!pinning && /\b(?:tag|latest|digest)\b/i.test(message)) return undefined;
   return pinning ?? applied[0];
-}
-
-/** "repo/name:tag@sha256:..." -> its parts; a port in the registry host is not a tag. */
-function imageParts(image: string): { name: string; tag?: string; digest?: string } {
-  const at = image.indexOf("@");
-  const digest = at < 0 ? undefined : image.slice(at + 1);
-  const named = at < 0 ? image : image.slice(0, at);
-  const colon = named.lastIndexOf(":");
-  if (colon < 0 || colon < named.lastIndexOf("/"))
-    return { name: named, ...(digest ? { digest } : {}) };
-  return {
-    name: named.slice(0, colon),
-    tag: named.slice(colon + 1),
-    ...(digest ? { digest } : {}),
-  };
 }
 
 /**

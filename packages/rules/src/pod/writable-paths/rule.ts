@@ -152,6 +152,7 @@ function mountsOf(container: ContainerRef): Mount[] {
     : [];
   return mounts.flatMap((mount, index) => {
     if (!isRecord(mount) || typeof mount.mountPath !== "string") return [];
+    const landed = containerPath(mount.mountPath);
     const volume = volumes.find((v) => isRecord(v) && v.name === mount.name);
     const podIndex = isRecord(volume) ? podVolumes.indexOf(volume) : -1;
     const type = isRecord(volume)
@@ -161,8 +162,8 @@ function mountsOf(container: ContainerRef): Mount[] {
     const source = isRecord(volume) ? volume[type] : undefined;
     return [
       {
-        path: containerPath(mount.mountPath),
-        shown: shownPath(mount.mountPath),
+        path: landed,
+        shown: shownPath(mount.mountPath, landed),
         volume: String(mount.name),
         type,
         readOnly: mount.readOnly === true || (isRecord(source) && source.readOnly === true),
@@ -179,8 +180,7 @@ function mountsOf(container: ContainerRef): Mount[] {
 }
 
 /** The path the mount lands on, and the one written when it reads otherwise ("/tmp/../etc"). */
-function shownPath(mountPath: string): string {
-  const landed = containerPath(mountPath);
+function shownPath(mountPath: string, landed: string): string {
   const written = mountPath.replace(/\/+$/, "") || "/";
   return written === landed ? landed : `${landed} (written ${mountPath})`;
 }
