@@ -1,4 +1,5 @@
 import { type BundleObject, isRecord, parseSource } from "@scout-deploy/core";
+import { compile } from "../go-regex.js";
 
 /** A scrape target before relabelling: its labels, `__address__` included. */
 export type Labels = Record<string, string>;
@@ -176,10 +177,11 @@ export function relabel(labels: Labels, configs: readonly unknown[]): Labels | u
   return current;
 }
 
+/** A relabel rule's regex as Prometheus compiles it (relabel.NewRegexp: Go's syntax, `^(?s:...)$`). */
 function anchored(regex: unknown): RegExp {
   const source = typeof regex === "string" ? regex : regex === undefined ? "(.*)" : String(regex);
   try {
-    return new RegExp(`^(?:${source})$`);
+    return compile(source);
   } catch {
     return /^(?!)$/;
   }

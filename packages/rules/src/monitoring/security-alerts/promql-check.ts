@@ -1,3 +1,4 @@
+import { matchesAnchored } from "../go-regex.js";
 import {
   COMPARISONS,
   documented,
@@ -8,7 +9,6 @@ import {
   type VectorSelector,
 } from "./promql-ast.js";
 import type { ParseError } from "./promql-parse.js";
-import { matchesAnchored } from "./promql-regex.js";
 
 /**
  * promql/parser's checkAST (Prometheus v0.316.0): the type and arity checks Prometheus makes on

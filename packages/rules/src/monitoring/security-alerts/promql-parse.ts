@@ -1,7 +1,7 @@
+import { goRegexError } from "../go-regex.js";
 import type { Expr, LabelMatcher, Matching, Modifiers, VectorSelector } from "./promql-ast.js";
 import { functionNamed } from "./promql-functions.js";
 import { KEYWORDS, type Token, tokenize } from "./promql-lex.js";
-import { goRegexError } from "./promql-regex.js";
 
 /**
  * PromQL's grammar as promql/parser/generated_parser.y (Prometheus v0.316.0) reads it, by

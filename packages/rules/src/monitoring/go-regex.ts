@@ -56,7 +56,11 @@ export function matchesAnchored(pattern: string, value: string): boolean {
 
 const cache = new Map<string, RegExp>();
 
-function compile(pattern: string): RegExp {
+/**
+ * The pattern as Prometheus compiles a label matcher's or a relabel rule's regex: Go's syntax,
+ * anchored at both ends, `.` matching a newline too. Throws when Go refuses it.
+ */
+export function compile(pattern: string): RegExp {
   const known = cache.get(pattern);
   if (known) return known;
   const { source, ignoreCase } = translate(pattern);
