@@ -26,7 +26,7 @@ import { effectiveNamespace, placedRef } from "./namespaces.js";
 import { escapeSegment, getAtPointer } from "./pointer.js";
 import { type AnyRule, formatMessage, type RuleReport } from "./rule.js";
 import { didYouMean } from "./suggest.js";
-import { createSuppressor } from "./suppressions.js";
+import { createSuppressor, type Suppression } from "./suppressions.js";
 import { positionInString } from "./text-position.js";
 
 export interface EvaluateOptions {
@@ -110,9 +110,15 @@ export function evaluate(
       options.kubernetesVersion,
     );
   }
-  dropWhatOthersSay(candidates);
   const known = (pattern: string) => all.some((r) => matchesRuleId(r.id, pattern));
   const suppressor = createSuppressor(bundle, config, known, options.now ?? new Date());
+  const suppressionOf = new Map<Candidate, Suppression>();
+  for (const candidate of candidates) {
+    if (candidate.finding.ruleId.startsWith("suppression/")) continue;
+    const suppression = suppressor.suppressionFor(candidate.finding, candidate.object);
+    if (suppression) suppressionOf.set(candidate, suppression);
+  }
+  dropWhatOthersSay(candidates, (candidate) => !suppressionOf.has(candidate));
   for (const problem of suppressor.problems) {
     const extra: Partial<Finding> = problem.path ? { path: problem.path } : {};
     if (problem.object) extra.object = placedRef(bundle, problem.object);
@@ -122,10 +128,9 @@ export function evaluate(
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   identifyAll(candidates, bundle);
-  for (const { finding, object } of candidates) {
-    const suppression = finding.ruleId.startsWith("suppression/")
-      ? undefined
-      : suppressor.suppressionFor(finding, object);
+  for (const candidate of candidates) {
+    const { finding } = candidate;
+    const suppression = suppressionOf.get(candidate);
     if (suppression) suppressed.push({ ...finding, suppression });
     else findings.push(finding);
   }
@@ -150,8 +155,14 @@ export function evaluate(
  * An input problem that yields to the rules goes when a rule reports there at least as severely
  * (a refusal the rule reports only as a warning would let the gate pass an object the API server
  * refuses); a rule's report goes when a rule it yields to (RuleReport.yieldsTo) reports there.
+ * Only findings that `speaks` count: a suppressed finding waives its own rule, not the others
+ * that yield to it (suppressing pod/no-host-namespaces for an agent that needs the node's network
+ * must not also hide that no NetworkPolicy applies to it, nor that the API server refuses it).
  */
-function dropWhatOthersSay(candidates: Candidate[]): void {
+function dropWhatOthersSay(
+  candidates: Candidate[],
+  speaks: (candidate: Candidate) => boolean,
+): void {
   if (!candidates.some((c) => c.yieldsToRules || c.yieldsTo)) return;
   const fields = new Map<BundleObject, Map<string, { rank: number; rules: Set<string> }>>();
   const fieldOf = ({ object, finding }: Candidate) => {
@@ -164,7 +175,7 @@ function dropWhatOthersSay(candidates: Candidate[]): void {
     return field;
   };
   for (const candidate of candidates) {
-    const field = fieldOf(candidate);
+    const field = speaks(candidate) ? fieldOf(candidate) : undefined;
     if (!field) continue;
     const { ruleId, severity } = candidate.finding;
     field.rules.add(ruleId);

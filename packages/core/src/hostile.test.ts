@@ -42,5 +42,6 @@ describe("hostile input", () => {
     expect(parsed.documents).toEqual([]);
     expect(parsed.problems).toHaveLength(1);
     expect(parsed.problems[0]!.ruleId).toBe("input/parse-error");
-  });
+    // What is asserted is survival, not speed: on a loaded machine this takes seconds.
+  }, 60_000);
 });

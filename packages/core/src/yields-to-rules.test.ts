@@ -80,4 +80,9 @@ describe("an input problem that yields to the rules", () => {
       "6 input/schema",
     ]);
   });
+
+  it("does not yield to a suppressed finding: waiving the rule does not make the API server accept it", () => {
+    const policy = { suppressions: [{ rules: ["test/valid-base64"], reason: "test data" }] };
+    expect(run(true, policy)).toEqual(["5 input/schema", "6 input/schema"]);
+  });
 });

@@ -66,3 +66,32 @@ describe("a report that yields to the rule owning its cause", () => {
     expect(run({ rules: { "test/host": "off" } })).toEqual(["5 test/network", "6 test/network"]);
   });
 });
+
+describe("a suppressed owner", () => {
+  const suppressedPod = pod.replace(
+    "metadata: {name: p}",
+    'metadata:\n  name: p\n  annotations:\n    scout-deploy.io/ignore: "test/host: the agent needs the node network"',
+  );
+  const bundle = buildBundle([parseSource("pod.yaml", suppressedPod)]);
+
+  it("waives its own rule only: the report that yielded to it stands", () => {
+    const result = evaluate([hostRule, networkRule], bundle, parsePolicy({}));
+    expect(result.findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual([
+      "8 test/network",
+      "9 test/network",
+    ]);
+    expect(result.suppressed.map((f) => `${f.line} ${f.ruleId}`)).toEqual(["8 test/host"]);
+  });
+
+  it("from the config too", () => {
+    const result = evaluate(
+      [hostRule, networkRule],
+      buildBundle([parseSource("pod.yaml", pod)]),
+      parsePolicy({ suppressions: [{ rules: ["test/host"], reason: "the agent needs it" }] }),
+    );
+    expect(result.findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual([
+      "5 test/network",
+      "6 test/network",
+    ]);
+  });
+});
