@@ -251,7 +251,7 @@ const dataplaneWorkloadArb = fc.record({
   /** How its pods are made: by a controller, which adds labels of its own, or bare. */
   kind: fc.constantFrom("Deployment", "StatefulSet", "Job", "IndexedJob", "Pod"),
   /** A StatefulSet's replicas, an Indexed Job's completions. */
-  replicas: fc.integer({ min: 1, max: 3 }),
+  replicas: fc.integer({ min: 1, max: 2 }),
   /** A Job that selects its pods itself: the API server adds no job-name labels. */
   manualSelector: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
 });
