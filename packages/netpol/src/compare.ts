@@ -626,40 +626,92 @@ function blockedSides(
     ["egress", sides.egress, from],
     ["ingress", sides.ingress, to],
   ] as const;
-  return ends
-    .filter(([, conns]) => !contains(conns, flow.protocol, flow.port))
-    .map(([direction, , end]): FlowDifference => {
-      const workload = workloadOf(end.endpoint);
-      const peer = workloadOf(direction === "egress" ? to.endpoint : from.endpoint);
-      const missing = {
-        kind: "missing" as const,
+  return [
+    ...ends
+      .filter(([, conns]) => !contains(conns, flow.protocol, flow.port))
+      .map(([direction, , end]) =>
+        blockedSide(connectivity, flow, from, to, settings, direction, end),
+      ),
+    ...doubtfulSides(connectivity, flow, from, to),
+  ];
+}
+
+/**
+ * The sides that admit an intended flow only through a selector that compares a label only the
+ * cluster knows: Scout works only if the value happens to match (and stops at the next
+ * rollout), so the flow is as good as missing, reported on that requirement of the selector.
+ */
+function doubtfulSides(
+  connectivity: Connectivity,
+  flow: IntendedFlow,
+  from: Identified,
+  to: Identified,
+): FlowDifference[] {
+  if (!connectivity.model.namesUnknownLabels) return [];
+  const conns = connsOf(flow.protocol, flow.port);
+  const pair: Flow = { from: from.endpoint, to: to.endpoint, conns };
+  const admitting = connectivity.admittingRules(from.endpoint, to.endpoint);
+  const destination = workloadOf(to.endpoint);
+  return (["egress", "ingress"] as const).flatMap((direction): FlowDifference[] => {
+    const refs = admitting[direction].filter((ref) =>
+      contains(portsConns(ref.rule.ports, destination), flow.protocol, flow.port),
+    );
+    const doubts = refs.map((ref) => admissionDoubt(connectivity, ref, pair));
+    if (refs.length === 0 || doubts.some((doubt) => doubt === undefined)) return [];
+    return [
+      {
+        kind: "missing",
         from: flow.from,
         to: flow.to,
         source: endpointName(from.endpoint),
         destination: endpointName(to.endpoint),
-        conns: connsOf(flow.protocol, flow.port),
-      };
-      // The peer's address is its node's: a podSelector rule, present or added, never admits it.
-      if (peer.hostNetwork) {
-        return {
-          ...missing,
-          target: hostNetworkTarget(peer),
-          onHostNetwork: true,
-          ...noteOf(from, to),
-        };
-      }
-      const target = blockingTarget(connectivity, workload, direction);
-      const isolates =
-        target.object === workload.object ||
-        connectivity.isolatedFor(workload, direction).some((p) => p.object === target.object);
-      const type = direction === "egress" ? "Egress" : "Ingress";
-      return {
-        ...missing,
-        target,
-        fix: `${ruleToAdd(direction, peer, workload.namespace, missing.conns, settings)}${isolates ? "" : ` and ${type} in its policyTypes`}`,
+        conns,
+        target: doubtfulTarget(refs[0]!, doubts[0]!),
         ...noteOf(from, to),
-      };
-    });
+      },
+    ];
+  });
+}
+
+function blockedSide(
+  connectivity: Connectivity,
+  flow: IntendedFlow,
+  from: Identified,
+  to: Identified,
+  settings: ComponentSettings,
+  direction: "egress" | "ingress",
+  end: Identified,
+): FlowDifference {
+  const workload = workloadOf(end.endpoint);
+  const peer = workloadOf(direction === "egress" ? to.endpoint : from.endpoint);
+  const missing = {
+    kind: "missing" as const,
+    from: flow.from,
+    to: flow.to,
+    source: endpointName(from.endpoint),
+    destination: endpointName(to.endpoint),
+    conns: connsOf(flow.protocol, flow.port),
+  };
+  // The peer's address is its node's: a podSelector rule, present or added, never admits it.
+  if (peer.hostNetwork) {
+    return {
+      ...missing,
+      target: hostNetworkTarget(peer),
+      onHostNetwork: true,
+      ...noteOf(from, to),
+    };
+  }
+  const target = blockingTarget(connectivity, workload, direction);
+  const isolates =
+    target.object === workload.object ||
+    connectivity.isolatedFor(workload, direction).some((p) => p.object === target.object);
+  const type = direction === "egress" ? "Egress" : "Ingress";
+  return {
+    ...missing,
+    target,
+    fix: `${ruleToAdd(direction, peer, workload.namespace, missing.conns, settings)}${isolates ? "" : ` and ${type} in its policyTypes`}`,
+    ...noteOf(from, to),
+  };
 }
 
 function workloadOf(endpoint: Endpoint): Workload {

@@ -17,6 +17,7 @@ import {
   type PodLabels,
   podGroups,
   podLabelSets,
+  UNKNOWN_LABEL_REASONS,
   unknownLabelsOf,
 } from "./pods.js";
 import { type ContainerPort, containerPortsOf, protocolOf } from "./ports.js";
@@ -128,6 +129,11 @@ export interface Model {
    */
   refused: Policy[];
   namespaceLabels: ReadonlyMap<string, Labels>;
+  /**
+   * Whether some policy's selector names a label whose value only the cluster knows
+   * (`UNKNOWN_LABEL_REASONS`): without one, every match is certain.
+   */
+  namesUnknownLabels: boolean;
   /** Where an object of the model's bundle lands (a Service, an Ingress). */
   namespaceOf(object: BundleObject): string;
 }
@@ -171,6 +177,7 @@ export function buildModel(bundle: Bundle, options: RefusalOptions = {}): Model 
     refused: [...refusedObjects].map((o) => policyOf(bundle, o)),
     namespaceOf: (object) => namespaceOf(bundle, object),
     namespaceLabels: namespaceLabels(bundle, workloads),
+    namesUnknownLabels: Object.keys(UNKNOWN_LABEL_REASONS).some((key) => named.has(key)),
   };
 }
 

@@ -300,6 +300,30 @@ new RuleTester({ describe, it }).run(allowedFlows, {
       errors: [{ messageId: "extraFlows", line: 38, column: 7 }],
     },
     {
+      name: "the intended flow admitted only by a peer on controller-revision-hash cannot be counted on: a warning on that label",
+      yaml: STATEFUL.replace(
+        "FROM",
+        "app: frontend, controller-revision-hash: frontend-6d4f8c9b7",
+      ).replace("EXTRA", "app: none"),
+      errors: [
+        {
+          messageId: "mayMissFlows",
+          line: 36,
+          column: 58,
+          data: {
+            target: "NetworkPolicy default/backend",
+            rule: "spec.ingress[0]",
+            count: "a flow",
+            instance: "instance default",
+            key: "controller-revision-hash",
+            reason:
+              "the controller sets it to the name of the current revision, a new one at every rollout",
+            flows: "default/frontend -> default/backend (frontend -> backend) on TCP 8000",
+          },
+        },
+      ],
+    },
+    {
       name: "a peer on controller-revision-hash may admit a StatefulSet's pods: an extra flow we cannot rule out, on that label",
       yaml: STATEFUL.replace("FROM", "app: frontend").replace(
         "EXTRA",

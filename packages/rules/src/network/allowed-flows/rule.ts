@@ -35,6 +35,8 @@ export const allowedFlows = defineRule({
         "{{target}}, {{rule}}, admits {{count}} that the intended table does not have ({{instance}}): {{flows}}; narrow it to the intended peers and ports",
       mayAdmitFlows:
         "{{target}}, {{rule}}, may admit {{count}} that the intended table does not have ({{instance}}): {{flows}}; it compares the label {{key}}, whose value no manifest can know ({{reason}}), so the flows cannot be ruled out; select the pods by labels of their template",
+      mayMissFlows:
+        "{{target}}, {{rule}}, admits {{count}} that Scout needs ({{instance}}) only if the label {{key}} matches, whose value no manifest can know ({{reason}}), so Scout may break: {{flows}}; select the pods by labels of their template",
       noDns:
         "{{source}} connects to {{to}} by Service name but may not reach {{destination}} on {{ports}} ({{instance}}): its connections will fail; add to {{target}} this {{fix}}",
       noDnsRule:
@@ -112,14 +114,20 @@ export const allowedFlows = defineRule({
         instance: instancesOf(group),
         flows: group.map(first.kind === "extra" ? describeFlow : describeMissing).join("; "),
       };
-      const uncertain = first.kind === "extra" ? first.target.uncertain : undefined;
-      if (uncertain)
-        context.report({
-          messageId: "mayAdmitFlows",
-          data: { ...data, rule: ruleName(ruleOf(first.target.pointer)), ...uncertain },
-          ...target,
-        });
-      else if (first.kind === "extra") context.report({ messageId: "extraFlows", data, ...target });
+      const { uncertain } = first.target;
+      if (uncertain) {
+        const doubtful = { ...data, rule: ruleName(ruleOf(first.target.pointer)), ...uncertain };
+        if (first.kind === "extra")
+          context.report({ messageId: "mayAdmitFlows", data: doubtful, ...target });
+        else
+          context.report({
+            messageId: "mayMissFlows",
+            data: { ...doubtful, flows: group.map(describeFlow).join("; ") },
+            severity: "warning",
+            ...target,
+          });
+      } else if (first.kind === "extra")
+        context.report({ messageId: "extraFlows", data, ...target });
       else if (first.onHostNetwork)
         context.report({
           messageId: "missingOnHostNetwork",
