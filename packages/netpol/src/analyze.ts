@@ -143,8 +143,9 @@ export function analyzeModel(model: Model): Connectivity {
       }
     }
   }
-  const ingressSources = ingressPolicies.map((list) => [...list]);
-  const egressSources = egressPolicies.map((list) => [...list]);
+  const copy = (lists: Policy[][]) => (uncertain.length ? lists.map((list) => [...list]) : lists);
+  const ingressSources = copy(ingressPolicies);
+  const egressSources = copy(egressPolicies);
   // A policy that may select a pod (its selector compares a label only the cluster sets) cannot
   // be counted on to isolate it, but what it allows may reach it: its rules count wherever
   // other policies isolate the pod.

@@ -205,7 +205,7 @@ function workloadsOf(
   return groups.map((group: PodLabels[]) => {
     const pods = split ? group.flatMap((p) => (p.pod ? [p.pod] : [])) : undefined;
     return {
-      id: `${namespace}/${name}[${kind}]${pods ? `/${pods.join(",")}` : ""}`,
+      id: `${namespace}/${name}[${kind}]${pods ? `/${podsId(pods)}` : ""}`,
       namespace,
       name,
       kind,
@@ -219,6 +219,11 @@ function workloadsOf(
       hostNetwork: template.spec.hostNetwork === true,
     };
   });
+}
+
+/** "redis-0,redis-2,redis-3", or the first three and a count: groups of pods are disjoint, so ids stay unique. */
+function podsId(pods: readonly string[]): string {
+  return pods.length > 3 ? `${pods.slice(0, 3).join(",")},+${pods.length - 3}` : pods.join(",");
 }
 
 /** The label keys (and values) that the pod selectors of the policies name. */
