@@ -70,9 +70,10 @@ export const defaultDeny = defineRule({
         open: OPEN[open.length === 2 || !only ? "both" : only],
       };
       const selecting = policiesIgnoring(connectivity.model.policies, workload, open);
-      const doubtful = selecting.length
-        ? undefined
-        : uncertainSelection(connectivity.model.policies, workload, open);
+      const doubtful =
+        selecting.length || !connectivity.model.namesUnknownLabels
+          ? undefined
+          : uncertainSelection(connectivity.model.policies, workload, open);
       // A selector that may or may not select the pods is the line to change.
       if (doubtful) {
         context.report({
