@@ -496,7 +496,7 @@ function workloadTarget(workload: Workload, why = "none isolates it"): FlowTarge
   return {
     object: workload.object,
     pointer: workload.template.metadataPointer,
-    label: `a new NetworkPolicy for ${workload.kind} ${workload.namespace}/${workload.name} (${why})`,
+    label: `a new NetworkPolicy for ${workload.kind} ${workload.namespace}/${workloadName(workload)} (${why})`,
   };
 }
 
