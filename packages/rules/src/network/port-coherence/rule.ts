@@ -83,8 +83,8 @@ export const portCoherence = defineRule({
     for (const object of context.bundle.objects) {
       if (object.value.kind === "Service") checkService(context, connectivity, object, identified);
     }
-    const byObject = onePerObject([...identified]);
-    for (const workload of byObject) checkProbes(context, workload);
+    const byObject = groupByObject(identified);
+    for (const [workload] of byObject) checkProbes(context, workload!);
     // A refused policy is never created: the refusal is its one finding, whatever it selects
     // (a policy applied without its workloads fails `kubectl apply` all the same).
     for (const policy of connectivity.model.refused) reportRefusedPolicyPorts(context, policy);
@@ -122,9 +122,8 @@ export const portCoherence = defineRule({
       ),
       (w) => instanceOf(w.object),
     );
-    for (const workload of byObject) {
-      const groups = [...identified].filter((w) => w.object === workload.object);
-      checkScrape(context, connectivity, groups, prometheus.with(instanceOf(workload.object)));
+    for (const groups of byObject) {
+      checkScrape(context, connectivity, groups, prometheus.with(instanceOf(groups[0]!.object)));
     }
   },
 });
@@ -189,6 +188,17 @@ function reportRefusedPolicyPorts(context: Context, policy: Policy) {
       pointer: refusal.pointer,
     });
   }
+}
+
+/** The workloads of each object, in order: an object whose pods selectors tell apart is several. */
+function groupByObject(workloads: Iterable<Workload>): Workload[][] {
+  const groups = new Map<BundleObject, Workload[]>();
+  for (const w of workloads) {
+    const group = groups.get(w.object);
+    if (group) group.push(w);
+    else groups.set(w.object, [w]);
+  }
+  return [...groups.values()];
 }
 
 function resolves(ports: readonly ContainerPort[], port: unknown, protocol?: Protocol): boolean {
