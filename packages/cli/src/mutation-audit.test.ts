@@ -899,6 +899,49 @@ const mutations: Mutation[] = [
     note: "backend -> redis is blocked; the finding is on Redis, naming the policy it needs",
   },
   {
+    name: "the Redis policy selects its one pod by the pod-name label the StatefulSet controller sets",
+    edits: [
+      [
+        NP("allow-redis"),
+        "      app.kubernetes.io/component: redis\n  policyTypes",
+        "      statefulset.kubernetes.io/pod-name: redis-0\n  policyTypes",
+      ],
+    ],
+    expect: [],
+    note: "the cluster gives redis-0 that label: the policy still admits the backend, nothing is missing",
+  },
+  {
+    name: "Redis' policy also selects by controller-revision-hash, which only the cluster knows",
+    edits: [
+      [
+        NP("allow-redis"),
+        "      app.kubernetes.io/component: redis\n  policyTypes",
+        "      app.kubernetes.io/component: redis\n      controller-revision-hash: redis-6d4f8c9b7\n  policyTypes",
+      ],
+    ],
+    expect: [
+      ["network/allowed-flows", NP("allow-redis"), "controller-revision-hash: redis-6d4f8c9b7"],
+    ],
+    note: "the policy may not select Redis, which the default deny isolates: backend -> redis cannot be counted on (mayMissFlows, on that label)",
+  },
+  {
+    name: "frontend -> Redis opened by a Redis peer on the frontend's pod-template-hash",
+    edits: [
+      [
+        NP("allow-redis"),
+        "              app.kubernetes.io/component: backend",
+        "              app.kubernetes.io/component: backend\n        - podSelector:\n            matchLabels:\n              app.kubernetes.io/component: frontend\n              pod-template-hash: 5d8f7c9b6",
+      ],
+      [
+        NP("allow-frontend"),
+        "  egress:\n",
+        "  egress:\n    - to:\n        - podSelector:\n            matchLabels:\n              app.kubernetes.io/component: redis\n",
+      ],
+    ],
+    expect: [["network/allowed-flows", NP("allow-redis"), "pod-template-hash: 5d8f7c9b6"]],
+    note: "a flow we cannot rule out is reported (mayAdmitFlows) on the label that makes it uncertain",
+  },
+  {
     name: "Redis' ingress peer widened to every pod of the namespace",
     edits: [
       [

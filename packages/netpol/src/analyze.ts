@@ -17,6 +17,7 @@ import {
   type Policy,
   type PolicyRule,
   type PortSpec,
+  policySelects,
   selectable,
   type Workload,
 } from "./model.js";
@@ -63,9 +64,14 @@ export function endpointId(endpoint: Endpoint): string {
   return endpoint.kind === "workload" ? endpoint.workload.id : formatInterval(endpoint.range);
 }
 
+/** A rule's peers admit a workload's pods surely, or only if labels only the cluster sets allow. */
+const SURE = 1;
+const UNCERTAIN = 2;
+
 interface CompiledRule {
   ref: RuleRef;
   everyone: boolean;
+  /** Per workload: 0, SURE or UNCERTAIN (an uncertain match admits: it cannot be ruled out). */
   pods: Uint8Array;
   /** The indexes of `pods` that are set, for sparse iteration. */
   podList: number[];
@@ -114,33 +120,58 @@ export function analyzeModel(model: Model): Connectivity {
     if (members) members.push(i);
     else byNamespace.set(w.namespace, [i]);
   });
+  const uncertain: { policy: Policy; members: number[]; rules: PolicyRules }[] = [];
   for (const policy of policies) {
-    const selected = (byNamespace.get(policy.namespace) ?? []).filter(
-      (i) => selectable(workloads[i]!) && policy.selects(workloads[i]!.labels),
-    );
-    if (selected.length === 0) continue;
-    const compile = (rule: PolicyRule) => compileRule(model, byNamespace, policy, rule);
-    if (policy.isolatesIngress) {
-      const rules = policy.ingress.map(compile);
-      for (const rule of rules) ingressIps.push(rule.ips);
-      for (const i of selected) {
+    const selected: number[] = [];
+    const maybe: number[] = [];
+    for (const i of byNamespace.get(policy.namespace) ?? []) {
+      const match = policySelects(policy, workloads[i]!);
+      if (match === true) selected.push(i);
+      else if (match !== false) maybe.push(i);
+    }
+    if (selected.length === 0 && maybe.length === 0) continue;
+    const rules = policyRules(model, byNamespace, policy, ingressIps, egressIps);
+    if (maybe.length) uncertain.push({ policy, members: maybe, rules });
+    for (const i of selected) {
+      if (policy.isolatesIngress) {
         ingressPolicies[i]!.push(policy);
-        ingressOf[i]!.push(...rules);
+        ingressOf[i]!.push(...rules.ingress());
+      }
+      if (policy.isolatesEgress) {
+        egressPolicies[i]!.push(policy);
+        egressOf[i]!.push(...rules.egress());
       }
     }
-    if (policy.isolatesEgress) {
-      const rules = policy.egress.map(compile);
-      for (const rule of rules) egressIps.push(rule.ips);
-      for (const i of selected) {
-        egressPolicies[i]!.push(policy);
-        egressOf[i]!.push(...rules);
+  }
+  const copy = (lists: Policy[][]) => (uncertain.length ? lists.map((list) => [...list]) : lists);
+  const ingressSources = copy(ingressPolicies);
+  const egressSources = copy(egressPolicies);
+  // A policy that may select a pod (its selector compares a label only the cluster sets) cannot
+  // be counted on to isolate it, but what it allows may reach it: its rules count wherever
+  // other policies isolate the pod.
+  for (const { policy, members, rules } of uncertain) {
+    for (const i of members) {
+      if (policy.isolatesIngress && ingressPolicies[i]!.length) {
+        ingressSources[i]!.push(policy);
+        ingressOf[i]!.push(...rules.ingress());
+      }
+      if (policy.isolatesEgress && egressPolicies[i]!.length) {
+        egressSources[i]!.push(policy);
+        egressOf[i]!.push(...rules.egress());
       }
     }
   }
   const ingressRanges = atoms(ingressIps);
   const egressRanges = atoms(egressIps);
   const endpoints = workloads.map((workload): Endpoint => ({ kind: "workload", workload }));
-  const isolated = { ingressOf, egressOf, ingressPolicies, egressPolicies };
+  const isolated = {
+    ingressOf,
+    egressOf,
+    ingressPolicies,
+    egressPolicies,
+    ingressSources,
+    egressSources,
+  };
   let pods: PodFlows | undefined;
   const podFlows = () => {
     pods ??= podFlowsBy(workloads, endpoints, isolated);
@@ -164,7 +195,7 @@ export function analyzeModel(model: Model): Connectivity {
   const matcher = (peer: Endpoint) => (r: CompiledRule) =>
     r.everyone ||
     (peer.kind === "workload"
-      ? r.pods[index.get(peer.workload)!] === 1
+      ? r.pods[index.get(peer.workload)!] !== 0
       : containsInterval(r.ips, peer.range));
 
   const connectivity: Connectivity = {
@@ -264,10 +295,11 @@ function compileRule(
           peer.namespaces === "own" || peer.namespaces(namespaceLabels.get(namespace) ?? {});
         if (!inNamespace) continue;
         for (const i of members) {
-          if (pods[i] === 0 && selectable(workloads[i]!) && peer.pods(workloads[i]!.labels)) {
-            pods[i] = 1;
-            podList.push(i);
-          }
+          if (pods[i] === SURE || !selectable(workloads[i]!)) continue;
+          const match = peer.podSelector(workloads[i]!);
+          if (match === false) continue;
+          if (pods[i] === 0) podList.push(i);
+          pods[i] = match === true ? SURE : UNCERTAIN;
         }
       }
     }
@@ -326,8 +358,44 @@ function portConns(spec: PortSpec, dst: Workload | undefined): ConnSet {
 interface Isolation {
   ingressOf: CompiledRule[][];
   egressOf: CompiledRule[][];
+  /** The policies that isolate each workload. */
   ingressPolicies: Policy[][];
   egressPolicies: Policy[][];
+  /** The policies whose rules are in `ingressOf`/`egressOf`: the isolating ones, then those that may select it. */
+  ingressSources: Policy[][];
+  egressSources: Policy[][];
+}
+
+/** A policy's compiled rules per direction, compiled once when first asked. */
+interface PolicyRules {
+  ingress(): CompiledRule[];
+  egress(): CompiledRule[];
+}
+
+function policyRules(
+  model: Model,
+  byNamespace: ReadonlyMap<string, number[]>,
+  policy: Policy,
+  ingressIps: IpSet[],
+  egressIps: IpSet[],
+): PolicyRules {
+  let ingress: CompiledRule[] | undefined;
+  let egress: CompiledRule[] | undefined;
+  const compile = (rules: PolicyRule[], ips: IpSet[]) => {
+    const compiled = rules.map((rule) => compileRule(model, byNamespace, policy, rule));
+    for (const rule of compiled) ips.push(rule.ips);
+    return compiled;
+  };
+  return {
+    ingress: () => {
+      ingress ??= compile(policy.ingress, ingressIps);
+      return ingress;
+    },
+    egress: () => {
+      egress ??= compile(policy.egress, egressIps);
+      return egress;
+    },
+  };
 }
 
 /**
@@ -423,14 +491,14 @@ function podFlowsBy(
   // Ingress rules resolve named ports against the destination itself; egress rules against each peer.
   const ingress = workloads.map((w, b) =>
     iso.ingressPolicies[b]!.length
-      ? cached(ingressCache, groupKey(iso.ingressPolicies[b]!, ids, w), () =>
+      ? cached(ingressCache, groupKey(iso.ingressSources[b]!, ids, w), () =>
           reachOf(iso.ingressOf[b]!, () => w, w),
         )
       : undefined,
   );
   function* from(a: number): Generator<Flow> {
     const egress = iso.egressPolicies[a]!.length
-      ? cached(egressCache, groupKey(iso.egressPolicies[a]!, ids), () =>
+      ? cached(egressCache, groupKey(iso.egressSources[a]!, ids), () =>
           reachOf(iso.egressOf[a]!, (b) => workloads[b], undefined),
         )
       : undefined;
@@ -465,7 +533,7 @@ function egressTo(reach: Reach, rules: readonly CompiledRule[], b: number, dst: 
 
 function policyIds(iso: Isolation): Map<Policy, number> {
   const ids = new Map<Policy, number>();
-  for (const list of [...iso.ingressPolicies, ...iso.egressPolicies]) {
+  for (const list of [...iso.ingressSources, ...iso.egressSources]) {
     for (const policy of list) if (!ids.has(policy)) ids.set(policy, ids.size);
   }
   return ids;
@@ -489,7 +557,7 @@ function* externalFlows(
   const destinations = egressRanges.map((r): Endpoint => ({ kind: "external", range: r }));
   for (const [i, w] of workloads.entries()) {
     const inbound = iso.ingressPolicies[i]!.length
-      ? cached(inCache, groupKey(iso.ingressPolicies[i]!, ids, w), () =>
+      ? cached(inCache, groupKey(iso.ingressSources[i]!, ids, w), () =>
           perRange(iso.ingressOf[i]!, ingressRanges, w),
         )
       : undefined;
@@ -498,7 +566,7 @@ function* externalFlows(
       if (!isEmpty(conns)) yield { from: source, to: endpoints[i]!, conns };
     }
     const outbound = iso.egressPolicies[i]!.length
-      ? cached(outCache, groupKey(iso.egressPolicies[i]!, ids), () =>
+      ? cached(outCache, groupKey(iso.egressSources[i]!, ids), () =>
           perRange(iso.egressOf[i]!, egressRanges, undefined),
         )
       : undefined;

@@ -40,7 +40,15 @@ import {
   intendedFlows,
   type NetworkOptions,
 } from "./intended.js";
-import { NAMESPACE_NAME_LABEL, type Policy, selectable, type Workload } from "./model.js";
+import {
+  NAMESPACE_NAME_LABEL,
+  type Policy,
+  peerSelects,
+  policySelects,
+  type Workload,
+  workloadName,
+} from "./model.js";
+import { UNKNOWN_LABEL_REASONS } from "./pods.js";
 
 /** Cluster DNS (53/UDP and 53/TCP) is open to every pod (rules.md), so it is never an extra flow. */
 export const DNS_CONNS: ConnSet = union(connsOf("UDP", 53), connsOf("TCP", 53));
@@ -51,6 +59,11 @@ export interface FlowTarget {
   pointer: string;
   /** "NetworkPolicy scout/backend-ingress", or "a new NetworkPolicy for <workload>" when none isolates it. */
   label: string;
+  /**
+   * The policy rule admits the flow only if a label the cluster sets allows: the selector
+   * requirement (the target's pointer) compares `key`, whose value no manifest can know.
+   */
+  uncertain?: { key: string; reason: string };
 }
 
 export interface FlowDifference {
@@ -395,7 +408,7 @@ function endpointKey(endpoint: Endpoint): string {
 
 export function endpointName(endpoint: Endpoint): string {
   return endpoint.kind === "workload"
-    ? `${endpoint.workload.namespace}/${endpoint.workload.name}`
+    ? `${endpoint.workload.namespace}/${workloadName(endpoint.workload)}`
     : EXTERNAL;
 }
 
@@ -409,12 +422,66 @@ function extraTarget(connectivity: Connectivity, flow: Flow, extra: ConnSet): Fl
   const destination = flow.to.kind === "workload" ? flow.to.workload : undefined;
   const opens = (ref: RuleRef) =>
     !isEmpty(intersect(portsConns(ref.rule.ports, destination), extra));
-  const rule = ingress.find(opens) ?? egress.find(opens) ?? ingress[0] ?? egress[0];
+  const doubt = (ref: RuleRef) => admissionDoubt(connectivity, ref, flow);
+  // A side whose every rule that opens the extra ports is in doubt makes the whole flow one we
+  // cannot rule out.
+  for (const side of [ingress, egress]) {
+    const opening = side.filter(opens);
+    if (opening.length === 0 || opening.some((ref) => !doubt(ref))) continue;
+    return doubtfulTarget(opening[0]!, doubt(opening[0]!)!);
+  }
+  const certain = (ref: RuleRef) => opens(ref) && !doubt(ref);
+  const rule =
+    ingress.find(certain) ??
+    egress.find(certain) ??
+    ingress.find(opens) ??
+    egress.find(opens) ??
+    ingress[0] ??
+    egress[0];
   if (rule) return policyTarget(rule.policy, rule.rule.pointer);
   // Neither side is isolated: the policy to add selects the destination (or the source, for external).
   const workload =
     flow.to.kind === "workload" ? flow.to.workload : (flow.from as { workload: Workload }).workload;
   return workloadTarget(workload);
+}
+
+/**
+ * Why a rule admits a flow only perhaps: its policy's podSelector, or every peer of it that
+ * names the other end, compares a label whose value only the cluster sets (the first such
+ * requirement, as a pointer into the policy).
+ */
+function admissionDoubt(
+  connectivity: Connectivity,
+  ref: RuleRef,
+  flow: Flow,
+): { pointer: string; key: string } | undefined {
+  const ingress = ref.rule.direction === "ingress";
+  const [own, other] = ingress ? [flow.to, flow.from] : [flow.from, flow.to];
+  if (own.kind === "workload") {
+    const selection = policySelects(ref.policy, own.workload);
+    if (typeof selection === "object")
+      return { pointer: `/spec/podSelector${selection.pointer}`, key: selection.key };
+  }
+  if (other.kind !== "workload" || ref.rule.peers === "all") return undefined;
+  let doubt: { pointer: string; key: string } | undefined;
+  for (const peer of ref.rule.peers) {
+    if (peer.kind !== "pods") continue;
+    const match = peerSelects(peer, ref.policy, other.workload, connectivity.model.namespaceLabels);
+    if (match === true) return undefined;
+    if (typeof match === "object")
+      doubt ??= { pointer: `${peer.pointer}/podSelector${match.pointer}`, key: match.key };
+  }
+  return doubt;
+}
+
+function doubtfulTarget(ref: RuleRef, doubt: { pointer: string; key: string }): FlowTarget {
+  return {
+    ...policyTarget(ref.policy, doubt.pointer),
+    uncertain: {
+      key: doubt.key,
+      reason: UNKNOWN_LABEL_REASONS[doubt.key] ?? "only the cluster sets its value",
+    },
+  };
 }
 
 function policyTarget(policy: Policy, pointer: string): FlowTarget {
@@ -429,7 +496,7 @@ function workloadTarget(workload: Workload, why = "none isolates it"): FlowTarge
   return {
     object: workload.object,
     pointer: workload.template.metadataPointer,
-    label: `a new NetworkPolicy for ${workload.kind} ${workload.namespace}/${workload.name} (${why})`,
+    label: `a new NetworkPolicy for ${workload.kind} ${workload.namespace}/${workloadName(workload)} (${why})`,
   };
 }
 
@@ -559,40 +626,92 @@ function blockedSides(
     ["egress", sides.egress, from],
     ["ingress", sides.ingress, to],
   ] as const;
-  return ends
-    .filter(([, conns]) => !contains(conns, flow.protocol, flow.port))
-    .map(([direction, , end]): FlowDifference => {
-      const workload = workloadOf(end.endpoint);
-      const peer = workloadOf(direction === "egress" ? to.endpoint : from.endpoint);
-      const missing = {
-        kind: "missing" as const,
+  return [
+    ...ends
+      .filter(([, conns]) => !contains(conns, flow.protocol, flow.port))
+      .map(([direction, , end]) =>
+        blockedSide(connectivity, flow, from, to, settings, direction, end),
+      ),
+    ...doubtfulSides(connectivity, flow, from, to),
+  ];
+}
+
+/**
+ * The sides that admit an intended flow only through a selector that compares a label only the
+ * cluster knows: Scout works only if the value happens to match (and stops at the next
+ * rollout), so the flow is as good as missing, reported on that requirement of the selector.
+ */
+function doubtfulSides(
+  connectivity: Connectivity,
+  flow: IntendedFlow,
+  from: Identified,
+  to: Identified,
+): FlowDifference[] {
+  if (!connectivity.model.namesUnknownLabels) return [];
+  const conns = connsOf(flow.protocol, flow.port);
+  const pair: Flow = { from: from.endpoint, to: to.endpoint, conns };
+  const admitting = connectivity.admittingRules(from.endpoint, to.endpoint);
+  const destination = workloadOf(to.endpoint);
+  return (["egress", "ingress"] as const).flatMap((direction): FlowDifference[] => {
+    const refs = admitting[direction].filter((ref) =>
+      contains(portsConns(ref.rule.ports, destination), flow.protocol, flow.port),
+    );
+    const doubts = refs.map((ref) => admissionDoubt(connectivity, ref, pair));
+    if (refs.length === 0 || doubts.some((doubt) => doubt === undefined)) return [];
+    return [
+      {
+        kind: "missing",
         from: flow.from,
         to: flow.to,
         source: endpointName(from.endpoint),
         destination: endpointName(to.endpoint),
-        conns: connsOf(flow.protocol, flow.port),
-      };
-      // The peer's address is its node's: a podSelector rule, present or added, never admits it.
-      if (peer.hostNetwork) {
-        return {
-          ...missing,
-          target: hostNetworkTarget(peer),
-          onHostNetwork: true,
-          ...noteOf(from, to),
-        };
-      }
-      const target = blockingTarget(connectivity, workload, direction);
-      const isolates =
-        target.object === workload.object ||
-        connectivity.isolatedFor(workload, direction).some((p) => p.object === target.object);
-      const type = direction === "egress" ? "Egress" : "Ingress";
-      return {
-        ...missing,
-        target,
-        fix: `${ruleToAdd(direction, peer, workload.namespace, missing.conns, settings)}${isolates ? "" : ` and ${type} in its policyTypes`}`,
+        conns,
+        target: doubtfulTarget(refs[0]!, doubts[0]!),
         ...noteOf(from, to),
-      };
-    });
+      },
+    ];
+  });
+}
+
+function blockedSide(
+  connectivity: Connectivity,
+  flow: IntendedFlow,
+  from: Identified,
+  to: Identified,
+  settings: ComponentSettings,
+  direction: "egress" | "ingress",
+  end: Identified,
+): FlowDifference {
+  const workload = workloadOf(end.endpoint);
+  const peer = workloadOf(direction === "egress" ? to.endpoint : from.endpoint);
+  const missing = {
+    kind: "missing" as const,
+    from: flow.from,
+    to: flow.to,
+    source: endpointName(from.endpoint),
+    destination: endpointName(to.endpoint),
+    conns: connsOf(flow.protocol, flow.port),
+  };
+  // The peer's address is its node's: a podSelector rule, present or added, never admits it.
+  if (peer.hostNetwork) {
+    return {
+      ...missing,
+      target: hostNetworkTarget(peer),
+      onHostNetwork: true,
+      ...noteOf(from, to),
+    };
+  }
+  const target = blockingTarget(connectivity, workload, direction);
+  const isolates =
+    target.object === workload.object ||
+    connectivity.isolatedFor(workload, direction).some((p) => p.object === target.object);
+  const type = direction === "egress" ? "Egress" : "Ingress";
+  return {
+    ...missing,
+    target,
+    fix: `${ruleToAdd(direction, peer, workload.namespace, missing.conns, settings)}${isolates ? "" : ` and ${type} in its policyTypes`}`,
+    ...noteOf(from, to),
+  };
 }
 
 function workloadOf(endpoint: Endpoint): Workload {
@@ -614,13 +733,7 @@ function blockingTarget(
   const own =
     isolating.find((p) => p[direction].length > 0) ??
     isolating[0] ??
-    connectivity.model.policies.find(
-      (p) =>
-        !p.selectsAll &&
-        p.namespace === workload.namespace &&
-        selectable(workload) &&
-        p.selects(workload.labels),
-    );
+    connectivity.model.policies.find((p) => !p.selectsAll && policySelects(p, workload) === true);
   if (!own) return workloadTarget(workload, "only namespace-wide policies isolate it");
   const isolates = direction === "egress" ? own.isolatesEgress : own.isolatesIngress;
   const spec = own.object.value.spec;

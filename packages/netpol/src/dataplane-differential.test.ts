@@ -12,6 +12,7 @@ import {
   PROTOCOLS,
 } from "./conns.js";
 import { formatIp, IPV4_SPACE, IPV6_SPACE, type IpInterval, parseCidr } from "./ip.js";
+import type { Workload } from "./model.js";
 import {
   askDataplane,
   type DataplaneCase,
@@ -60,31 +61,98 @@ const clusterRanges = CLUSTER_RANGES.map((r) => parseCidr(r)!);
 const FIXED_EXTERNAL = ["8.8.8.8", "203.0.113.7", "2001:4860:4860::8888", "2001:db8:1::7"];
 
 interface Pod {
-  id: string;
+  /** Its name, after the workload it belongs to: "ns-a/w1[StatefulSet] w1-0". */
+  label: string;
   ipv4: string;
   ipv6: string;
+  /** The id of our workload that stands for it. */
+  workload: string;
 }
 
 const isIpv6 = (address: string) => address.includes(":");
 
-/** A workload's one pod: its address and the Pod the API server would hold. */
-function podOf(deployment: Json, index: number): { pod: Pod; object: Json } {
-  const spec = deployment.spec as Json;
-  const template = spec.template as Json;
-  const podSpec = template.spec as Json;
-  const metadata = deployment.metadata as Json;
-  const [ipv4, ipv6] = podSpec.hostNetwork
-    ? [`198.18.0.${index + 1}`, `fd18::${index + 1}`]
-    : [`100.64.0.${index + 1}`, `fd10:244::${index + 1}`];
+/** Stand-ins for the values only the cluster knows: no selector of the scenarios names them. */
+const TEMPLATE_HASH = "5d8c7b9f6";
+const UID = "0b6f3c7e-1a2b-4c5d-8e9f-000000000001";
+
+/**
+ * The pods a workload's controller makes, as the API server holds them: the template's labels
+ * plus the controller's (a StatefulSet's pod name, index and revision, a Job's job-name and
+ * controller uid unless it selects its pods itself, an Indexed Job's completion index, a
+ * Deployment's pod-template-hash), and `ours`, what our model calls the pod when it tells it from the others.
+ */
+function controllerPods(document: Json): { name: string; labels: Json; ours?: string }[] {
+  const metadata = document.metadata as Json;
+  const name = metadata.name as string;
+  const spec = document.spec as Json;
+  if (document.kind === "Pod") return [{ name, labels: metadata.labels as Json }];
+  const labels = ((spec.template as Json).metadata as Json).labels as Json;
+  switch (document.kind) {
+    case "StatefulSet":
+      return Array.from({ length: spec.replicas as number }, (_, i) => ({
+        name: `${name}-${i}`,
+        labels: {
+          ...labels,
+          "statefulset.kubernetes.io/pod-name": `${name}-${i}`,
+          "apps.kubernetes.io/pod-index": String(i),
+          "controller-revision-hash": `${name}-${TEMPLATE_HASH}`,
+        },
+        ours: `${name}-${i}`,
+      }));
+    case "Job": {
+      const added = spec.manualSelector
+        ? {}
+        : {
+            "job-name": name,
+            "batch.kubernetes.io/job-name": name,
+            "controller-uid": UID,
+            "batch.kubernetes.io/controller-uid": UID,
+          };
+      if (spec.completionMode !== "Indexed")
+        return [{ name: `${name}-x7k2p`, labels: { ...labels, ...added } }];
+      return Array.from({ length: spec.completions as number }, (_, i) => ({
+        name: `${name}-${i}-x7k2p`,
+        labels: { ...labels, ...added, "batch.kubernetes.io/job-completion-index": String(i) },
+        ours: `index ${i}`,
+      }));
+    }
+    default:
+      return [
+        {
+          name: `${name}-${TEMPLATE_HASH}-q4m2z`,
+          labels: { ...labels, "pod-template-hash": TEMPLATE_HASH },
+        },
+      ];
+  }
+}
+
+/** A workload's pods: their addresses, the Pods the API server would hold, and our workload for each. */
+function podsOf(
+  document: Json,
+  workloads: readonly Workload[],
+  next: () => number,
+): { pod: Pod; object: Json }[] {
+  const spec = document.spec as Json;
+  const podSpec = (document.kind === "Pod" ? spec : (spec.template as Json).spec) as Json;
+  const metadata = document.metadata as Json;
   const namespace = metadata.namespace as string;
-  return {
-    pod: { id: `${namespace}/${metadata.name}[Deployment]`, ipv4, ipv6 },
-    object: {
-      metadata: { ...(template.metadata as Json), name: metadata.name, namespace },
-      spec: podSpec,
-      status: { podIPs: [{ ip: ipv4 }, { ip: ipv6 }] },
-    },
-  };
+  const candidates = workloads.filter((w) => w.namespace === namespace && w.name === metadata.name);
+  return controllerPods(document).map(({ name, labels, ours }) => {
+    const index = next();
+    const [ipv4, ipv6] = podSpec.hostNetwork
+      ? [`198.18.${index >> 8}.${(index & 255) + 1}`, `fd18::${index + 1}`]
+      : [`100.64.${index >> 8}.${(index & 255) + 1}`, `fd10:244::${index + 1}`];
+    const workload = candidates.find((w) => !w.pods || (ours && w.pods.includes(ours)));
+    if (!workload) throw new Error(`no workload of ours stands for pod ${namespace}/${name}`);
+    return {
+      pod: { label: `${workload.id} ${name}`, ipv4, ipv6, workload: workload.id },
+      object: {
+        metadata: { name, namespace, labels },
+        spec: podSpec,
+        status: { podIPs: [{ ip: ipv4 }, { ip: ipv6 }] },
+      },
+    };
+  });
 }
 
 /** Each ipBlock that covers a cluster range, with that range excepted (see the file's comment). */
@@ -157,8 +225,10 @@ interface Comparison {
 function compareCase(id: string, scenario: DataplaneScenario): Comparison {
   const documents = scenarioDocuments(scenario);
   const connectivity = analyze(buildBundle([parseSource("scenario.yaml", scenarioYaml(scenario))]));
-  const deployments = documents.filter((d) => d.kind === "Deployment");
-  const pods = deployments.map((d, i) => podOf(d, i));
+  let count = 0;
+  const pods = documents
+    .filter((d) => d.kind !== "Namespace" && d.kind !== "NetworkPolicy")
+    .flatMap((d) => podsOf(d, connectivity.model.workloads, () => count++));
   const ports = portsToAsk(documents);
   const external = externalAddresses(documents);
   const ourConns = flowIndex(connectivity);
@@ -182,25 +252,31 @@ function compareCase(id: string, scenario: DataplaneScenario): Comparison {
   const endpoints = new Map(
     connectivity.model.workloads.map((w) => [w.id, { kind: "workload" as const, workload: w }]),
   );
-  for (const a of pods) {
-    for (const b of pods) {
-      if (a === b) continue;
-      const conns = ourConns.pair(a.pod.id, b.pod.id);
-      const sides = connectivity.sides(endpoints.get(a.pod.id)!, endpoints.get(b.pod.id)!);
+  for (const { pod: a } of pods) {
+    for (const { pod: b } of pods) {
+      // Our flows leave out a workload's traffic to itself: pods it does not tell apart.
+      if (a.workload === b.workload) continue;
+      const conns = ourConns.pair(a.workload, b.workload);
+      const sides = connectivity.sides(endpoints.get(a.workload)!, endpoints.get(b.workload)!);
       const bySides = intersect(sides.egress, sides.ingress);
       if (!equals(conns, bySides))
         inconsistent.push(
-          `${a.pod.id} => ${b.pod.id}: flows ${formatConns(conns)}, sides ${formatConns(bySides)}`,
+          `${a.label} => ${b.label}: flows ${formatConns(conns)}, sides ${formatConns(bySides)}`,
         );
-      ask(a.pod.ipv4, b.pod.ipv4, conns, `${a.pod.id} => ${b.pod.id}`);
-      ask(a.pod.ipv6, b.pod.ipv6, conns, `${a.pod.id} => ${b.pod.id} (IPv6)`);
+      ask(a.ipv4, b.ipv4, conns, `${a.label} => ${b.label}`);
+      ask(a.ipv6, b.ipv6, conns, `${a.label} => ${b.label} (IPv6)`);
     }
     for (const address of external) {
-      const own = isIpv6(address) ? a.pod.ipv6 : a.pod.ipv4;
+      const own = isIpv6(address) ? a.ipv6 : a.ipv4;
       if (!isIpv6(address) || namesIpv6.ingress)
-        ask(address, own, ourConns.external(a.pod.id, address, true), `${address} => ${a.pod.id}`);
+        ask(address, own, ourConns.external(a.workload, address, true), `${address} => ${a.label}`);
       if (!isIpv6(address) || namesIpv6.egress)
-        ask(own, address, ourConns.external(a.pod.id, address, false), `${a.pod.id} => ${address}`);
+        ask(
+          own,
+          address,
+          ourConns.external(a.workload, address, false),
+          `${a.label} => ${address}`,
+        );
     }
   }
   return {

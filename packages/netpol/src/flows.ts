@@ -2,6 +2,7 @@ import { type Bundle, type ComponentSettings, inertMarkdown } from "@scout-deplo
 import { analyze, type Connectivity } from "./analyze.js";
 import { compareWithIntended, type FlowComparison } from "./compare.js";
 import { DEFAULT_NETWORK_OPTIONS, type NetworkOptions } from "./intended.js";
+import { workloadName } from "./model.js";
 import { flowsMarkdown, flowsMermaid, formatMatrix } from "./render.js";
 
 export interface FlowsReport {
@@ -80,7 +81,7 @@ function inWords(report: FlowsReport): string {
   }
   const names = open
     .slice(0, MAX_NAMED)
-    .map((w) => `\`${inertMarkdown(`${w.namespace}/${w.name}`).replace(/`/g, "'")}\``);
+    .map((w) => `\`${inertMarkdown(`${w.namespace}/${workloadName(w)}`).replace(/`/g, "'")}\``);
   const more = open.length > MAX_NAMED ? ` and ${open.length - MAX_NAMED} more` : "";
   const these = open.length === 1 ? "this workload" : `these ${open.length} workloads`;
   return `**Nothing isolates ${these}**: ${names.join(", ")}${more}: any pod and any outside address may reach them, and they may reach anything. ${flowsText}`;

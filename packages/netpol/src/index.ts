@@ -95,9 +95,19 @@ export {
   type PolicyRule,
   type PortSpec,
   peerOf,
+  policySelects,
   servingPorts,
   type Workload,
+  workloadName,
 } from "./model.js";
+export {
+  PER_POD_LABELS,
+  type PodLabels,
+  podLabelSets,
+  UNKNOWN_LABEL_REASONS,
+  UNKNOWN_LABEL_VALUE,
+  unknownLabelsOf,
+} from "./pods.js";
 export {
   containerPortsOf,
   findPort,
@@ -105,7 +115,18 @@ export {
   protocolOf,
 } from "./ports.js";
 export { flowsMarkdown, flowsMermaid, formatMatrix } from "./render.js";
-export { compileSelector, isEmptySelector, type Labels, type Selector } from "./selector.js";
+export {
+  compilePodSelector,
+  compileSelector,
+  isEmptySelector,
+  type Labels,
+  mayMatch,
+  type PodMatch,
+  type PodSelector,
+  type PodSide,
+  type Selector,
+  type Uncertain,
+} from "./selector.js";
 export {
   isBadPortName,
   type PeerRefusal,

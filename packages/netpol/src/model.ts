@@ -12,12 +12,22 @@ import {
 } from "@scout-deploy/core";
 import type { Protocol } from "./conns.js";
 import { type IpSet, ipBlockSet } from "./ip.js";
+import {
+  addSelectorNames,
+  type PodLabels,
+  podGroups,
+  podLabelSets,
+  UNKNOWN_LABEL_REASONS,
+  unknownLabelsOf,
+} from "./pods.js";
 import { type ContainerPort, containerPortsOf, protocolOf } from "./ports.js";
 import {
+  compilePodSelector,
   compileSelector,
   isEmptySelector,
   type Labels,
-  SELECT_ALL,
+  type PodMatch,
+  type PodSelector,
   type Selector,
 } from "./selector.js";
 import { policyRefusals, type RefusalOptions } from "./validate.js";
@@ -33,7 +43,21 @@ export interface Workload {
   namespace: string;
   name: string;
   kind: string;
+  /**
+   * The labels its pods carry: the template's and those their controller adds (see
+   * `podLabelSets`), a value only the cluster knows as `UNKNOWN_LABEL_VALUE`. Of the first pod
+   * it stands for: the others differ only in labels no selector of the bundle tells apart.
+   */
   labels: Labels;
+  /** The labels of each pod it stands for (a StatefulSet's ordinals, an Indexed Job's indexes). */
+  podLabels: readonly Labels[];
+  /** The labels its pods carry whose values only the cluster knows (pod-template-hash, ...). */
+  unknownLabels: readonly string[];
+  /**
+   * The pods of the object it stands for, when the bundle's selectors tell the object's pods
+   * apart ("redis-0", "index 2"): the object is then several workloads, one per group of pods.
+   */
+  pods?: readonly string[];
   ports: ContainerPort[];
   object: BundleObject;
   template: PodTemplate;
@@ -58,7 +82,16 @@ export interface PortSpec {
 }
 
 export type Peer =
-  | { kind: "pods"; namespaces: Selector | "own"; pods: Selector }
+  | {
+      kind: "pods";
+      namespaces: Selector | "own";
+      /** The pod selector over labels alone (DNS pods, whose labels are the config's). */
+      pods: Selector;
+      /** The pod selector over a workload's pods, three-valued (see `compilePodSelector`). */
+      podSelector: PodSelector;
+      /** JSON Pointer of the peer inside the policy, e.g. /spec/ingress/0/from/1. */
+      pointer: string;
+    }
   | { kind: "ip"; set: IpSet };
 
 export interface PolicyRule {
@@ -76,7 +109,8 @@ export interface Policy {
   object: BundleObject;
   namespace: string;
   name: string;
-  selects: Selector;
+  /** Whether its podSelector selects a workload's pods (see `policySelects`). */
+  podSelector: PodSelector;
   /** True when the podSelector is empty: the policy covers the whole namespace. */
   selectsAll: boolean;
   isolatesIngress: boolean;
@@ -95,6 +129,11 @@ export interface Model {
    */
   refused: Policy[];
   namespaceLabels: ReadonlyMap<string, Labels>;
+  /**
+   * Whether some policy's selector names a label whose value only the cluster knows
+   * (`UNKNOWN_LABEL_REASONS`): without one, every match is certain.
+   */
+  namesUnknownLabels: boolean;
   /** Where an object of the model's bundle lands (a Service, an Ingress). */
   namespaceOf(object: BundleObject): string;
 }
@@ -123,13 +162,14 @@ export function modelOf(bundle: Bundle, options: RefusalOptions = {}): Model {
 }
 
 export function buildModel(bundle: Bundle, options: RefusalOptions = {}): Model {
-  const workloads = bundle.objects.flatMap((object) => {
-    const template = podTemplateOf(object);
-    return template ? [workloadOf(namespaceOf(bundle, object), object, template)] : [];
-  });
   const all = bundle.objects.filter(
     (o) => o.value.kind === "NetworkPolicy" && isNetworkingApi(o.value.apiVersion),
   );
+  const named = podSelectorNames(all);
+  const workloads = bundle.objects.flatMap((object) => {
+    const template = podTemplateOf(object);
+    return template ? workloadsOf(namespaceOf(bundle, object), object, template, named) : [];
+  });
   const refusedObjects = new Set(all.filter((o) => policyRefusals(o.value, options).length > 0));
   return {
     workloads,
@@ -137,6 +177,7 @@ export function buildModel(bundle: Bundle, options: RefusalOptions = {}): Model 
     refused: [...refusedObjects].map((o) => policyOf(bundle, o)),
     namespaceOf: (object) => namespaceOf(bundle, object),
     namespaceLabels: namespaceLabels(bundle, workloads),
+    namesUnknownLabels: Object.keys(UNKNOWN_LABEL_REASONS).some((key) => named.has(key)),
   };
 }
 
@@ -144,21 +185,85 @@ function isNetworkingApi(apiVersion: string): boolean {
   return apiVersion.startsWith("networking.k8s.io/") || apiVersion.startsWith("extensions/");
 }
 
-function workloadOf(namespace: string, object: BundleObject, template: PodTemplate): Workload {
+/**
+ * The workloads of one object: one, or one per group of pods that the bundle's selectors tell
+ * apart (a policy that names `statefulset.kubernetes.io/pod-name: redis-0` splits redis-0 from the
+ * other pods of the StatefulSet).
+ */
+function workloadsOf(
+  namespace: string,
+  object: BundleObject,
+  template: PodTemplate,
+  named: ReadonlyMap<string, ReadonlySet<string>>,
+): Workload[] {
   const name = object.ref.name ?? "(unnamed)";
   const kind = object.value.kind;
   const ports = servingPorts(template);
-  return {
-    id: `${namespace}/${name}[${kind}]`,
-    namespace,
-    name,
-    kind,
-    labels: labelsOf(template.metadata),
-    ports,
-    object,
-    template,
-    hostNetwork: template.spec.hostNetwork === true,
-  };
+  const unknownLabels = unknownLabelsOf(object, template);
+  const groups = podGroups(podLabelSets(object, template), named);
+  const split = groups.length > 1;
+  return groups.map((group: PodLabels[]) => {
+    const pods = split ? group.flatMap((p) => (p.pod ? [p.pod] : [])) : undefined;
+    return {
+      id: `${namespace}/${name}[${kind}]${pods ? `/${podsId(pods)}` : ""}`,
+      namespace,
+      name,
+      kind,
+      labels: group[0]!.labels,
+      podLabels: group.map((p) => p.labels),
+      unknownLabels,
+      ...(pods ? { pods } : {}),
+      ports,
+      object,
+      template,
+      hostNetwork: template.spec.hostNetwork === true,
+    };
+  });
+}
+
+/** "redis-0,redis-2,redis-3", or the first three and a count: groups of pods are disjoint, so ids stay unique. */
+function podsId(pods: readonly string[]): string {
+  return pods.length > 3 ? `${pods.slice(0, 3).join(",")},+${pods.length - 3}` : pods.join(",");
+}
+
+/** The label keys (and values) that the pod selectors of the policies name. */
+function podSelectorNames(policies: readonly BundleObject[]): Map<string, Set<string>> {
+  const named = new Map<string, Set<string>>();
+  for (const policy of policies) {
+    const spec = isRecord(policy.value.spec) ? policy.value.spec : {};
+    addSelectorNames(spec.podSelector, named);
+    for (const [rules, key] of [
+      [spec.ingress, "from"],
+      [spec.egress, "to"],
+    ] as const) {
+      if (!Array.isArray(rules)) continue;
+      for (const rule of rules) {
+        const peers = isRecord(rule) && Array.isArray(rule[key]) ? rule[key] : [];
+        for (const peer of peers) if (isRecord(peer)) addSelectorNames(peer.podSelector, named);
+      }
+    }
+  }
+  return named;
+}
+
+/**
+ * Whether a policy selects a workload's pods: its namespace, its podSelector, and pods on the
+ * pod network (hostNetwork pods are matched by no selector).
+ */
+export function policySelects(policy: Policy, workload: Workload): PodMatch {
+  if (policy.namespace !== workload.namespace || !selectable(workload)) return false;
+  return policy.podSelector(workload);
+}
+
+/** The workload's name, with the pods it stands for when it is one group of its object's pods. */
+export function workloadName(workload: Workload): string {
+  const { pods } = workload;
+  if (!pods) return workload.name;
+  const shown =
+    pods.length > 3
+      ? `${pods.slice(0, 3).join(", ")} and ${pods.length - 3} more`
+      : pods.join(", ");
+  return `${workload.name} (${pods.length === 1 ? "pod" : "pods"} ${shown})`;
 }
 
 /**
@@ -217,7 +322,7 @@ function policyOf(bundle: Bundle, object: BundleObject): Policy {
     object,
     namespace: namespaceOf(bundle, object),
     name: object.ref.name ?? "(unnamed)",
-    selects: isRecord(spec.podSelector) ? compileSelector(spec.podSelector) : SELECT_ALL,
+    podSelector: compilePodSelector(spec.podSelector),
     selectsAll: !isRecord(spec.podSelector) || isEmptySelector(spec.podSelector),
     isolatesIngress,
     isolatesEgress,
@@ -236,14 +341,17 @@ function rulesOf(value: unknown, direction: "ingress" | "egress"): PolicyRule[] 
     return {
       direction,
       index,
-      peers: Array.isArray(peers) && peers.length > 0 ? peers.flatMap(peerOf) : "all",
+      peers:
+        Array.isArray(peers) && peers.length > 0
+          ? peers.flatMap((peer, i) => peerOf(peer, `/spec/${direction}/${index}/${peerKey}/${i}`))
+          : "all",
       ports: Array.isArray(ports) && ports.length > 0 ? ports.flatMap(portSpecOf) : "all",
       pointer: `/spec/${direction}/${index}`,
     };
   });
 }
 
-export function peerOf(value: unknown): Peer[] {
+export function peerOf(value: unknown, pointer = ""): Peer[] {
   if (!isRecord(value)) return [];
   if (isRecord(value.ipBlock)) {
     const { cidr, except } = value.ipBlock;
@@ -264,6 +372,8 @@ export function peerOf(value: unknown): Peer[] {
       namespaces:
         value.namespaceSelector == null ? "own" : compileSelector(value.namespaceSelector),
       pods: compileSelector(value.podSelector),
+      podSelector: compilePodSelector(value.podSelector),
+      pointer,
     },
   ];
 }
@@ -277,4 +387,19 @@ function portSpecOf(value: unknown): PortSpec[] {
   }
   if (typeof value.endPort === "number") spec.endPort = value.endPort;
   return [spec];
+}
+
+/** Whether a pod peer of a policy's rule stands for a workload's pods: its namespaces, its podSelector. */
+export function peerSelects(
+  peer: Peer,
+  policy: Policy,
+  workload: Workload,
+  namespaceLabels: ReadonlyMap<string, Labels>,
+): PodMatch {
+  if (peer.kind !== "pods" || !selectable(workload)) return false;
+  const inNamespace =
+    peer.namespaces === "own"
+      ? workload.namespace === policy.namespace
+      : peer.namespaces(namespaceLabels.get(workload.namespace) ?? {});
+  return inNamespace && peer.podSelector(workload);
 }

@@ -73,13 +73,66 @@ const namespaceSelector = fc.oneof(
     .map((n) => ({ matchLabels: { "kubernetes.io/metadata.name": n } })),
 );
 
-const podPeer = fc.oneof(
-  podSelector.map((s) => ({ podSelector: s })),
-  namespaceSelector.map((s) => ({ namespaceSelector: s })),
-  fc
-    .tuple(podSelector, namespaceSelector)
-    .map(([p, n]) => ({ podSelector: p, namespaceSelector: n })),
-);
+function podPeerOf(pods: fc.Arbitrary<Json>): fc.Arbitrary<Json> {
+  return fc.oneof(
+    pods.map((s) => ({ podSelector: s })),
+    namespaceSelector.map((s) => ({ namespaceSelector: s })),
+    fc.tuple(pods, namespaceSelector).map(([p, n]) => ({ podSelector: p, namespaceSelector: n })),
+  );
+}
+const podPeer = podPeerOf(podSelector);
+
+/**
+ * The labels controllers add to pods (dataplane scenarios only: netpol-analyzer gives a
+ * workload's pods its template's labels). Values a selector can name: a StatefulSet's pod names
+ * and indexes, a Job's name, an Indexed Job's completion indexes; keys whose values only the
+ * cluster knows are asked for presence only, where the answer is certain.
+ */
+const CONTROLLER_LABELS: Record<string, readonly string[]> = {
+  "statefulset.kubernetes.io/pod-name": ["w0-0", "w0-1", "w1-0", "w1-2", "w2-1", "w3-0"],
+  "apps.kubernetes.io/pod-index": ["0", "1", "2"],
+  "job-name": ["w0", "w1", "w2", "w3"],
+  "batch.kubernetes.io/job-name": ["w0", "w1", "w2", "w3"],
+  "batch.kubernetes.io/job-completion-index": ["0", "1", "2"],
+};
+const UNKNOWN_KEYS = [
+  "pod-template-hash",
+  "controller-revision-hash",
+  "pod-template-generation",
+  "controller-uid",
+  "batch.kubernetes.io/controller-uid",
+];
+const controllerRequirement: fc.Arbitrary<{ matchLabels?: Json; expression?: Json }> = fc
+  .constantFrom(...Object.keys(CONTROLLER_LABELS))
+  .chain((key) =>
+    fc.oneof(
+      fc.constantFrom(...CONTROLLER_LABELS[key]!).map((v) => ({ matchLabels: { [key]: v } })),
+      fc
+        .tuple(
+          fc.constantFrom("In", "NotIn"),
+          fc.subarray([...CONTROLLER_LABELS[key]!], { minLength: 1, maxLength: 2 }),
+        )
+        .map(([operator, values]) => ({ expression: { key, operator, values } })),
+      fc
+        .tuple(fc.constantFrom(key, ...UNKNOWN_KEYS), fc.constantFrom("Exists", "DoesNotExist"))
+        .map(([k, operator]) => ({ expression: { key: k, operator } })),
+    ),
+  );
+/** A template-label selector, sometimes with a requirement on a label a controller adds. */
+const dataplanePodSelector: fc.Arbitrary<Json> = fc
+  .tuple(podSelector, fc.option(controllerRequirement, { nil: undefined, freq: 2 }))
+  .map(([selector, extra]) => {
+    if (!extra) return selector;
+    const result: Json = { ...selector };
+    if (extra.matchLabels)
+      result.matchLabels = { ...((selector.matchLabels as Json) ?? {}), ...extra.matchLabels };
+    if (extra.expression)
+      result.matchExpressions = [
+        ...((selector.matchExpressions as Json[]) ?? []),
+        extra.expression,
+      ];
+    return result;
+  });
 const ipPeer = fc.constantFrom(...CIDRS).map((b) => ({ ipBlock: { ...b } }));
 /** IPv6 blocks, for dual-stack pods (the dataplane oracle's scenarios only). */
 const CIDRS_V6 = [
@@ -92,7 +145,7 @@ const ipPeerDual = fc.constantFrom(...CIDRS, ...CIDRS_V6).map((b) => ({ ipBlock:
 /** Peers with a null selector: the API server decodes it as an unset one. */
 const nullPeer = fc.oneof(
   namespaceSelector.map((s) => ({ podSelector: null, namespaceSelector: s })),
-  podSelector.map((s) => ({ podSelector: s, namespaceSelector: null })),
+  dataplanePodSelector.map((s) => ({ podSelector: s, namespaceSelector: null })),
 );
 
 const protocol = fc.option(fc.constantFrom("TCP", "UDP", "SCTP"), { nil: undefined });
@@ -120,7 +173,7 @@ const namedPort = fc
  */
 function ruleArb(direction: "ingress" | "egress", dataplane = false): fc.Arbitrary<Json> {
   const peerKey = direction === "ingress" ? "from" : "to";
-  const peer = dataplane ? fc.oneof(podPeer, nullPeer) : podPeer;
+  const peer = dataplane ? fc.oneof(podPeerOf(dataplanePodSelector), nullPeer) : podPeer;
   const podOnly = fc.array(peer, { minLength: 1, maxLength: 2 });
   const mixed = fc.array(fc.oneof(peer, dataplane ? ipPeerDual : ipPeer), {
     minLength: 1,
@@ -195,12 +248,20 @@ const dataplaneWorkloadArb = fc.record({
   ports: fc.subarray(CONTAINER_PORTS, { maxLength: 2 }),
   sidecarPorts: fc.subarray(SIDECAR_PORTS, { maxLength: 2 }),
   hostNetwork: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+  /** How its pods are made: by a controller, which adds labels of its own, or bare. */
+  kind: fc.constantFrom("Deployment", "StatefulSet", "Job", "IndexedJob", "Pod"),
+  /** A StatefulSet's replicas, an Indexed Job's completions. */
+  replicas: fc.integer({ min: 1, max: 2 }),
+  /** A Job that selects its pods itself: the API server adds no job-name labels. */
+  manualSelector: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
 });
+
+export type WorkloadKind = "Deployment" | "StatefulSet" | "Job" | "IndexedJob" | "Pod";
 
 const dataplanePolicyArb = fc
   .record({
     namespace: fc.constantFrom(...HOMES),
-    podSelector: fc.option(podSelector, { nil: undefined, freq: 6 }),
+    podSelector: fc.option(dataplanePodSelector, { nil: undefined, freq: 6 }),
     policyTypes: fc.constantFrom(undefined, [], ["Ingress"], ["Egress"], ["Ingress", "Egress"]),
     ingress: fc.option(fc.array(ruleArb("ingress", true), { maxLength: 2 }), { nil: undefined }),
     egress: fc.option(fc.array(ruleArb("egress", true), { maxLength: 2 }), { nil: undefined }),
@@ -253,8 +314,7 @@ export function scenarioDocuments(scenario: Scenario | DataplaneScenario): Json[
     });
   });
   const workloads: Array<
-    Scenario["workloads"][number] &
-      Partial<Pick<DataplaneScenario["workloads"][number], "sidecarPorts" | "hostNetwork">>
+    Scenario["workloads"][number] & Partial<DataplaneScenario["workloads"][number]>
   > = scenario.workloads;
   workloads.forEach((w, i) => {
     const labels = { ...w.labels, "workload-id": `w${i}` };
@@ -265,15 +325,7 @@ export function scenarioDocuments(scenario: Scenario | DataplaneScenario): Json[
       containers.push({ name: "sidecar", image: "example/sidecar:1.0", ports: w.sidecarPorts });
     const podSpec: Json = { containers };
     if (w.hostNetwork) podSpec.hostNetwork = true;
-    documents.push({
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name: `w${i}`, namespace: w.namespace },
-      spec: {
-        selector: { matchLabels: { "workload-id": `w${i}` } },
-        template: { metadata: { labels }, spec: podSpec },
-      },
-    });
+    documents.push(workloadDocument(`w${i}`, w, labels, podSpec));
   });
   scenario.policies.forEach((p, i) => {
     documents.push({
@@ -284,4 +336,38 @@ export function scenarioDocuments(scenario: Scenario | DataplaneScenario): Json[
     });
   });
   return documents;
+}
+
+/** The object that makes a workload's pods: a controller of its kind (Deployment by default), or a bare Pod. */
+function workloadDocument(
+  name: string,
+  w: Partial<DataplaneScenario["workloads"][number]> & { namespace: string },
+  labels: Record<string, string>,
+  podSpec: Json,
+): Json {
+  const metadata = { name, namespace: w.namespace };
+  const selector = { matchLabels: { "workload-id": name } };
+  const template = { metadata: { labels }, spec: podSpec };
+  const jobTemplate = { metadata: { labels }, spec: { ...podSpec, restartPolicy: "Never" } };
+  switch (w.kind ?? "Deployment") {
+    case "Pod":
+      return { apiVersion: "v1", kind: "Pod", metadata: { ...metadata, labels }, spec: podSpec };
+    case "StatefulSet":
+      return {
+        apiVersion: "apps/v1",
+        kind: "StatefulSet",
+        metadata,
+        spec: { serviceName: name, replicas: w.replicas ?? 1, selector, template },
+      };
+    case "Job":
+    case "IndexedJob": {
+      const spec: Json = { template: jobTemplate };
+      if (w.manualSelector) Object.assign(spec, { manualSelector: true, selector });
+      if (w.kind === "IndexedJob")
+        Object.assign(spec, { completionMode: "Indexed", completions: w.replicas ?? 1 });
+      return { apiVersion: "batch/v1", kind: "Job", metadata, spec };
+    }
+    default:
+      return { apiVersion: "apps/v1", kind: "Deployment", metadata, spec: { selector, template } };
+  }
 }

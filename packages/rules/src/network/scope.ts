@@ -15,7 +15,6 @@ import {
   type Workload,
 } from "@scout-deploy/netpol";
 import { guideSettings } from "../settings.js";
-import { podLabelSets } from "./pod-labels.js";
 
 interface WorkloadIndex {
   byNamespace: Map<string, Workload[]>;
@@ -35,7 +34,7 @@ function indexOf(model: Model): WorkloadIndex {
     for (const w of model.workloads) {
       push(index.byNamespace, w.namespace, w);
       const keys = new Set(
-        podLabelSets(w).flatMap((labels) =>
+        w.podLabels.flatMap((labels) =>
           Object.entries(labels).map(([key, value]) => `${w.namespace}\u0000${key}\u0000${value}`),
         ),
       );
@@ -56,9 +55,9 @@ function workloadsIn(model: Model, namespace: string): readonly Workload[] {
   return indexOf(model).byNamespace.get(namespace) ?? [];
 }
 
-/** The workloads a policy selects: its namespace, its podSelector. */
+/** The workloads a policy surely selects: its namespace, its podSelector, the labels their pods carry. */
 export function selectedBy(model: Model, policy: Policy): Workload[] {
-  return workloadsIn(model, policy.namespace).filter((w) => policy.selects(w.labels));
+  return workloadsIn(model, policy.namespace).filter((w) => policy.podSelector(w) === true);
 }
 
 /** True when the policy selects at least one workload and every one is nginx by its component label. */
@@ -109,7 +108,7 @@ function selectedByService(
     if (i === 0 || carrying.length < fewest.length) fewest = carrying;
   });
   return fewest.filter((w) =>
-    podLabelSets(w).some((labels) => selector.every(([k, v]) => labels[k] === v)),
+    w.podLabels.some((labels) => selector.every(([k, v]) => labels[k] === v)),
   );
 }
 
@@ -190,6 +189,15 @@ export function isNginxService(model: Model, service: BundleObject, settings: Se
   if (endpoints.length > 0) return nonNginxEndpoints(model, service, settings).length === 0;
   const labels = labelsOf(service.value.metadata);
   return settings.componentLabels.some((key) => labels[key] === "nginx");
+}
+
+/**
+ * The first workload of each object: an object whose pods selectors tell apart is several
+ * workloads, and a finding about the object itself (its ports, its probes) is made once.
+ */
+export function onePerObject(workloads: readonly Workload[]): Workload[] {
+  const seen = new Set<BundleObject>();
+  return workloads.filter((w) => !seen.has(w.object) && seen.add(w.object) !== undefined);
 }
 
 /**

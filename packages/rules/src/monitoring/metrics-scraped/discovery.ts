@@ -25,7 +25,7 @@ function metaOf(prefix: string, metadata: unknown): Labels {
 /** Services of the pod's namespace whose selector selects the pod's labels. */
 export function selectingServices(
   services: readonly BundleObject[],
-  podLabels: Record<string, string>,
+  podLabels: Readonly<Record<string, string>>,
   inNamespace: (service: BundleObject) => boolean,
 ): BundleObject[] {
   const index = serviceIndexOf(services);
@@ -106,16 +106,21 @@ export function servicePortsOf(service: BundleObject, template?: PodTemplate): S
   });
 }
 
-/** What Prometheus' kubernetes_sd would find for a pod template, per role. */
+/**
+ * What Prometheus' kubernetes_sd would find for a pod of the template, per role: `podLabels`,
+ * the labels the pod carries (its controller's included), else the template's.
+ */
 export function discover(
   template: PodTemplate,
   namespace: string | undefined,
   services: readonly BundleObject[],
+  podLabels?: Readonly<Record<string, string>>,
 ): Discovered {
+  const metadata = podLabels ? { ...template.metadata, labels: podLabels } : template.metadata;
   const common: Labels = {
     ...(namespace ? { __meta_kubernetes_namespace: namespace } : {}),
     __meta_kubernetes_pod_name: template.object.ref.name ?? "",
-    ...metaOf("__meta_kubernetes_pod", template.metadata),
+    ...metaOf("__meta_kubernetes_pod", metadata),
   };
   const pod: Labels[] = containersOf(template)
     .filter((c) => c.list !== "ephemeralContainers")

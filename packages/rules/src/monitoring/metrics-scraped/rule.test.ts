@@ -306,8 +306,33 @@ new RuleTester({ describe, it }).run(metricsScraped, {
           endpoints: [{port: http}]
       `,
     },
+    {
+      name: "a PodMonitor selecting the backend StatefulSet's one pod by the pod-name label its controller sets",
+      yaml: `${backend().replace("kind: Deployment", "kind: StatefulSet")}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: PodMonitor
+        metadata: {name: backend, namespace: scout}
+        spec:
+          selector: {matchLabels: {statefulset.kubernetes.io/pod-name: backend-0}}
+          podMetricsEndpoints: [{port: http}]
+      `,
+    },
   ],
   invalid: [
+    {
+      name: "a PodMonitor selecting one pod of a backend StatefulSet of two leaves the other unscraped",
+      yaml: `${backend().replace("kind: Deployment", "kind: StatefulSet").replace("spec:\n", "spec:\n          replicas: 2\n")}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: PodMonitor
+        metadata: {name: backend, namespace: scout}
+        spec:
+          selector: {matchLabels: {statefulset.kubernetes.io/pod-name: backend-0}}
+          podMetricsEndpoints: [{port: http}]
+      `,
+      errors: [{ messageId: "notScraped", line: 7, column: 5 }],
+    },
     {
       name: "a ServiceMonitor without the label the operator's Prometheus selects: on its labels",
       yaml: operatorSetup(", labels: {app: scout}"),

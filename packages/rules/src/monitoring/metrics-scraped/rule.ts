@@ -10,6 +10,7 @@ import {
   type PodTemplate,
   z,
 } from "@scout-deploy/core";
+import { podLabelSets } from "@scout-deploy/netpol";
 import {
   componentWorkloads,
   effectiveNamespace,
@@ -63,11 +64,15 @@ export const metricsScraped = defineRule({
       const name = object.ref.name ?? "(unnamed)";
       const instance = instanceOf(object).name;
       const annotatedPort = numberedPort(annotations[PORT]);
-      const labels = labelsOf(template.metadata);
       const namespace = effectiveNamespace(bundle, object);
-      const backend = { object, template, labels, namespace };
+      // Selectors and discovery see the pods' labels, their controller's included: each kind of
+      // pod (a StatefulSet's ordinals) must be scraped.
+      const pods = podLabelSets(object, template).map(
+        ({ labels }): Backend => ({ object, template, labels, namespace }),
+      );
+      const scraped = (from: Scrapers) => pods.every((pod) => scrapedElsewhere(from, pod, port));
       // The input's Prometheus reads only its own configuration: annotations are what its jobs make of them.
-      if (loads.complete && scrapedElsewhere(scrapers, backend, port)) continue;
+      if (loads.complete && scraped(scrapers)) continue;
       if (annotated && annotatedPort !== undefined && annotatedPort !== port) {
         context.report({
           messageId: "wrongPort",
@@ -77,10 +82,10 @@ export const metricsScraped = defineRule({
         });
         continue;
       }
-      if (!loads.complete && (annotated || scrapedElsewhere(scrapers, backend, port))) continue;
+      if (!loads.complete && (annotated || scraped(scrapers))) continue;
       // A monitor that would scrape it is where the fix goes when no Prometheus selects it.
       const ignored = scrapers.unselected.find(({ monitor }) =>
-        scrapedElsewhere({ ...scrapers, jobs: [], monitors: [monitor] }, backend, port),
+        scraped({ ...scrapers, jobs: [], monitors: [monitor] }),
       );
       if (ignored) {
         const labelled = isRecord(ignored.monitor.value.metadata?.labels);
@@ -164,10 +169,11 @@ function scrapersOf(bundle: Bundle, loads: PrometheusLoads): Scrapers {
   };
 }
 
+/** One kind of the backend's pods: the labels it carries (see netpol's `podLabelSets`). */
 interface Backend {
   object: BundleObject;
   template: PodTemplate;
-  labels: Record<string, string>;
+  labels: Readonly<Record<string, string>>;
   namespace: string | undefined;
 }
 
@@ -178,7 +184,7 @@ function scrapedElsewhere(scrapers: Scrapers, backend: Backend, port: number): b
     podLabels,
     (s) => scrapers.namespaceOf(s) === backend.namespace,
   );
-  const discovered = discover(backend.template, backend.namespace, services);
+  const discovered = discover(backend.template, backend.namespace, services, podLabels);
   const accepts = (address: string, jobNamespace: string | undefined) =>
     staticTargetReaches(address, jobNamespace, backend, services, port);
   if (jobsScrape(scrapers.jobs, discovered, port, accepts)) return true;
@@ -279,7 +285,7 @@ function podMonitorReaches(
   });
 }
 
-function selects(selector: unknown, labels: Record<string, string>): boolean {
+function selects(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
   if (!isRecord(selector) || Object.keys(selector).length === 0) return false;
   return Object.entries(selector).every(([key, value]) => labels[key] === value);
 }

@@ -55,6 +55,49 @@ const POLICIES = `
             - ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
 `;
 
+/** The frontend as a StatefulSet (its one pod is frontend-0) and the backend; FROM reaches the backend on 8000, EXTRA on 9000. */
+const STATEFUL = `
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: frontend}
+        spec:
+          selector: {matchLabels: {app: frontend}}
+          template:
+            metadata: {labels: {app: frontend}}
+            spec: {containers: [{name: web, ports: [{containerPort: 3000}]}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: backend, labels: {app: backend}}
+        spec: {containers: [{name: api, ports: [{containerPort: 8000}]}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: deny}
+        spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: frontend}
+        spec:
+          podSelector: {matchLabels: {app: frontend}}
+          egress:
+            - to: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 8000}, {port: 9000}]
+            - ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress:
+            - from: [{podSelector: {matchLabels: {FROM}}}]
+              ports: [{port: 8000}]
+            - from: [{podSelector: {matchLabels: {EXTRA}}}]
+              ports: [{port: 9000}]
+`;
+
 const inNamespace = (yaml: string, namespace: string) =>
   yaml.replaceAll("metadata: {name:", `metadata: {namespace: ${namespace}, name:`);
 
@@ -239,8 +282,55 @@ new RuleTester({ describe, it }).run(allowedFlows, {
               ports: [{port: 53, protocol: UDP}]
       `,
     },
+    {
+      name: "a peer naming the frontend's StatefulSet pod by the pod-name label its controller sets admits the intended flow",
+      yaml: STATEFUL.replace("FROM", "statefulset.kubernetes.io/pod-name: frontend-0").replace(
+        "EXTRA",
+        "app: none",
+      ),
+    },
   ],
   invalid: [
+    {
+      name: "a peer naming a StatefulSet's pod by the pod-name label its controller sets opens a flow",
+      yaml: STATEFUL.replace("FROM", "app: frontend").replace(
+        "EXTRA",
+        "statefulset.kubernetes.io/pod-name: frontend-0",
+      ),
+      errors: [{ messageId: "extraFlows", line: 38, column: 7 }],
+    },
+    {
+      name: "the intended flow admitted only by a peer on controller-revision-hash cannot be counted on: a warning on that label",
+      yaml: STATEFUL.replace(
+        "FROM",
+        "app: frontend, controller-revision-hash: frontend-6d4f8c9b7",
+      ).replace("EXTRA", "app: none"),
+      errors: [
+        {
+          messageId: "mayMissFlows",
+          line: 36,
+          column: 58,
+          data: {
+            target: "NetworkPolicy default/backend",
+            rule: "spec.ingress[0]",
+            count: "a flow",
+            instance: "instance default",
+            key: "controller-revision-hash",
+            reason:
+              "the controller sets it to the name of the current revision, a new one at every rollout",
+            flows: "default/frontend -> default/backend (frontend -> backend) on TCP 8000",
+          },
+        },
+      ],
+    },
+    {
+      name: "a peer on controller-revision-hash may admit a StatefulSet's pods: an extra flow we cannot rule out, on that label",
+      yaml: STATEFUL.replace("FROM", "app: frontend").replace(
+        "EXTRA",
+        "app: frontend, controller-revision-hash: frontend-6d4f8c9b7",
+      ),
+      errors: [{ messageId: "mayAdmitFlows", line: 38, column: 58 }],
+    },
     {
       name: "an egress rule to the cluster's DNS pods without ports, or with more than 53: nothing else is DNS",
       yaml: `${PODS}${POLICIES}${DNS_POLICY.replace("PORTS", "ports: [{port: 53, protocol: UDP}, {port: 53, endPort: 9153, protocol: TCP}]")}${DNS_POLICY.replace("name: dns", "name: dns-all").replace("PORTS", "")}`,

@@ -33,6 +33,10 @@ export const allowedFlows = defineRule({
     messages: {
       extraFlows:
         "{{target}}, {{rule}}, admits {{count}} that the intended table does not have ({{instance}}): {{flows}}; narrow it to the intended peers and ports",
+      mayAdmitFlows:
+        "{{target}}, {{rule}}, may admit {{count}} that the intended table does not have ({{instance}}): {{flows}}; it compares the label {{key}}, whose value no manifest can know ({{reason}}), so the flows cannot be ruled out; select the pods by labels of their template",
+      mayMissFlows:
+        "{{target}}, {{rule}}, admits {{count}} that Scout needs ({{instance}}) only if the label {{key}} matches, whose value no manifest can know ({{reason}}), so Scout may break: {{flows}}; select the pods by labels of their template",
       noDns:
         "{{source}} connects to {{to}} by Service name but may not reach {{destination}} on {{ports}} ({{instance}}): its connections will fail; add to {{target}} this {{fix}}",
       noDnsRule:
@@ -110,7 +114,20 @@ export const allowedFlows = defineRule({
         instance: instancesOf(group),
         flows: group.map(first.kind === "extra" ? describeFlow : describeMissing).join("; "),
       };
-      if (first.kind === "extra") context.report({ messageId: "extraFlows", data, ...target });
+      const { uncertain } = first.target;
+      if (uncertain) {
+        const doubtful = { ...data, rule: ruleName(ruleOf(first.target.pointer)), ...uncertain };
+        if (first.kind === "extra")
+          context.report({ messageId: "mayAdmitFlows", data: doubtful, ...target });
+        else
+          context.report({
+            messageId: "mayMissFlows",
+            data: { ...doubtful, flows: group.map(describeFlow).join("; ") },
+            severity: "warning",
+            ...target,
+          });
+      } else if (first.kind === "extra")
+        context.report({ messageId: "extraFlows", data, ...target });
       else if (first.onHostNetwork)
         context.report({
           messageId: "missingOnHostNetwork",
@@ -178,6 +195,11 @@ function dnsRulesBeyond53(connectivity: Connectivity, dns: DnsOptions) {
       ];
     }),
   );
+}
+
+/** The policy rule (or the podSelector) a selector requirement belongs to: "/spec/ingress/0/from/1/..." -> "/spec/ingress/0". */
+function ruleOf(pointer: string): string {
+  return /^\/spec\/(?:ingress|egress)\/\d+/.exec(pointer)?.[0] ?? "/spec/podSelector";
 }
 
 /** "/spec/ingress/0" -> "spec.ingress[0]"; "/spec" -> "spec". */

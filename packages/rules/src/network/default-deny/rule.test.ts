@@ -51,8 +51,181 @@ new RuleTester({ describe, it }).run(defaultDeny, {
           egress: [{ports: [{port: 53, protocol: UDP}]}]
       `,
     },
+    {
+      name: "a policy selecting a StatefulSet's pod by the name its controller gives it isolates that pod",
+      yaml: `
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: redis, namespace: scout}
+        spec:
+          selector: {matchLabels: {app: redis}}
+          template:
+            metadata: {labels: {app: redis}}
+            spec: {containers: [{name: redis}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: redis, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {statefulset.kubernetes.io/pod-name: redis-0}}
+          policyTypes: [Ingress, Egress]
+      `,
+    },
+    {
+      name: "a policy selecting a Job's pods by the job-name label the API server adds isolates them",
+      yaml: `
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: migrate, namespace: scout}
+        spec:
+          template:
+            spec: {restartPolicy: Never, containers: [{name: migrate}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: migrate, namespace: scout}
+        spec:
+          podSelector: {matchExpressions: [{key: batch.kubernetes.io/job-name, operator: In, values: [migrate]}]}
+          policyTypes: [Ingress, Egress]
+      `,
+    },
+    {
+      name: "Exists on a label the controller sets is certain: every pod of a Deployment carries pod-template-hash",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: api, namespace: scout}
+        spec:
+          selector: {matchLabels: {app: api}}
+          template:
+            metadata: {labels: {app: api}}
+            spec: {containers: [{name: api}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: deployments, namespace: scout}
+        spec:
+          podSelector: {matchExpressions: [{key: pod-template-hash, operator: Exists}]}
+          policyTypes: [Ingress, Egress]
+      `,
+    },
   ],
   invalid: [
+    {
+      name: "a policy naming one pod of a StatefulSet leaves the others open, and says which",
+      yaml: `
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: redis, namespace: scout}
+        spec:
+          replicas: 3
+          selector: {matchLabels: {app: redis}}
+          template:
+            metadata: {labels: {app: redis}}
+            spec: {containers: [{name: redis}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: redis, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {statefulset.kubernetes.io/pod-name: redis-0}}
+          policyTypes: [Ingress, Egress]
+      `,
+      errors: [
+        {
+          messageId: "notIsolated",
+          line: 8,
+          column: 5,
+          data: {
+            kind: "StatefulSet",
+            name: "redis (pods redis-1, redis-2)",
+            instance: "instance scout",
+            directions: "ingress and egress",
+            types: "Ingress or Egress",
+            open: "any pod of the cluster and any outside address may connect to it on every port, and it may connect to any of them on every port",
+          },
+        },
+      ],
+    },
+    {
+      name: "a podSelector on pod-template-hash cannot be counted on: reported on that label, not on the workload",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: api, namespace: scout}
+        spec:
+          selector: {matchLabels: {app: api}}
+          template:
+            metadata: {labels: {app: api}}
+            spec: {containers: [{name: api}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: api, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: api, pod-template-hash: 5d8f7c9b6}}
+          policyTypes: [Ingress, Egress]
+      `,
+      errors: [
+        {
+          messageId: "uncertainSelector",
+          line: 14,
+          column: 41,
+          data: {
+            kind: "Deployment",
+            name: "api",
+            policy: "scout/api",
+            key: "pod-template-hash",
+            reason:
+              "the Deployment controller sets it to a hash of the pod template, a new one at every rollout",
+            instance: "instance scout",
+            directions: "ingress and egress",
+            types: "Ingress or Egress",
+            open: "any pod of the cluster and any outside address may connect to it on every port, and it may connect to any of them on every port",
+          },
+        },
+      ],
+    },
+    {
+      name: "a CronJob's pods carry a job-name only the cluster knows: a policy on it cannot isolate them",
+      yaml: `
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: report, namespace: scout}
+        spec:
+          schedule: "0 * * * *"
+          jobTemplate:
+            spec:
+              template:
+                spec: {restartPolicy: Never, containers: [{name: report}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: report, namespace: scout}
+        spec:
+          podSelector: {matchExpressions: [{key: job-name, operator: In, values: [report]}]}
+          policyTypes: [Ingress, Egress]
+      `,
+      errors: [
+        {
+          messageId: "uncertainSelector",
+          line: 15,
+          column: 36,
+          data: {
+            kind: "CronJob",
+            name: "report",
+            policy: "scout/report",
+            key: "job-name",
+            reason:
+              "the CronJob controller names each Job after its scheduled time, so each run's pods carry another name",
+            instance: "instance scout",
+            directions: "ingress and egress",
+            types: "Ingress or Egress",
+            open: "any pod of the cluster and any outside address may connect to it on every port, and it may connect to any of them on every port",
+          },
+        },
+      ],
+    },
     {
       name: "a hostNetwork pod that a default deny selects is still open: policies do not apply on the node's network",
       yaml: `

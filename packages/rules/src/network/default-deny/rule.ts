@@ -3,9 +3,13 @@ import {
   analyze,
   type Policy,
   policyRefusals,
+  policySelects,
   refusalOptionsFor,
   type SpecRefusal,
+  UNKNOWN_LABEL_REASONS,
+  type Uncertain,
   type Workload,
+  workloadName,
 } from "@scout-deploy/netpol";
 import { HOST_NETWORK_OWNERS } from "../scope.js";
 
@@ -32,6 +36,8 @@ export const defaultDeny = defineRule({
         "NetworkPolicy {{policy}}: {{reason}}, so the API server refuses the whole policy: it isolates nothing and allows nothing",
       notIsolated:
         '{{kind}} "{{name}}" ({{instance}}) is not isolated for {{directions}}: no NetworkPolicy with policyType {{types}} selects its pods, so {{open}}',
+      uncertainSelector:
+        '{{kind}} "{{name}}" ({{instance}}) may not be isolated for {{directions}}: no NetworkPolicy with policyType {{types}} surely selects its pods; NetworkPolicy {{policy}} may, but its podSelector compares the label {{key}}, whose value no manifest can know ({{reason}}), so it cannot be counted on and {{open}}; select the pods by labels of their template',
       onHostNetwork:
         '{{kind}} "{{name}}" ({{instance}}) is not isolated for {{directions}}: NetworkPolicy {{policies}} selects its pods, but they run on the node\'s network (hostNetwork: true), where policies do not apply, so {{open}}',
     },
@@ -57,13 +63,32 @@ export const defaultDeny = defineRule({
       const [only] = open;
       const data = {
         kind: workload.kind,
-        name: workload.name,
+        name: workloadName(workload),
         instance: `instance ${instanceOf(workload.object).name}`,
         directions: open.join(" and "),
         types: open.map((d) => (d === "ingress" ? "Ingress" : "Egress")).join(" or "),
         open: OPEN[open.length === 2 || !only ? "both" : only],
       };
       const selecting = policiesIgnoring(connectivity.model.policies, workload, open);
+      const doubtful =
+        selecting.length || !connectivity.model.namesUnknownLabels
+          ? undefined
+          : uncertainSelection(connectivity.model.policies, workload, open);
+      // A selector that may or may not select the pods is the line to change.
+      if (doubtful) {
+        context.report({
+          messageId: "uncertainSelector",
+          data: {
+            ...data,
+            policy: `${doubtful.policy.namespace}/${doubtful.policy.name}`,
+            key: doubtful.match.key,
+            reason: UNKNOWN_LABEL_REASONS[doubtful.match.key] ?? "only the cluster sets it",
+          },
+          object: doubtful.policy.object,
+          pointer: `/spec/podSelector${doubtful.match.pointer}`,
+        });
+        continue;
+      }
       // On the node's network the cause is `hostNetwork: true`, the line the user changes;
       // otherwise the pod labels no policy selects.
       context.report({
@@ -92,9 +117,31 @@ function policiesIgnoring(
 ): string[] {
   if (!workload.hostNetwork) return [];
   return policies
-    .filter((p) => p.namespace === workload.namespace && p.selects(workload.labels))
-    .filter((p) => open.some((d) => (d === "ingress" ? p.isolatesIngress : p.isolatesEgress)))
+    .filter((p) => p.namespace === workload.namespace && p.podSelector(workload) === true)
+    .filter((p) => isolatesAny(p, open))
     .map((p) => `${p.namespace}/${p.name}`);
+}
+
+/**
+ * The first policy that may select the workload's pods for an open direction, only if a label
+ * the cluster sets allows (its podSelector compares pod-template-hash, say): the one that would
+ * isolate them, if it can.
+ */
+function uncertainSelection(
+  policies: readonly Policy[],
+  workload: Workload,
+  open: readonly Direction[],
+): { policy: Policy; match: Uncertain } | undefined {
+  for (const policy of policies) {
+    if (!isolatesAny(policy, open)) continue;
+    const match = policySelects(policy, workload);
+    if (typeof match === "object") return { policy, match };
+  }
+  return undefined;
+}
+
+function isolatesAny(policy: Policy, directions: readonly Direction[]): boolean {
+  return directions.some((d) => (d === "ingress" ? policy.isolatesIngress : policy.isolatesEgress));
 }
 
 /** The refusals of the policy as a whole (netpol's shared validation); peers and ports are other rules'. */

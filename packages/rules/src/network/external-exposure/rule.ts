@@ -9,7 +9,7 @@ import {
   z,
 } from "@scout-deploy/core";
 import { type Model, modelOf, refusalOptionsFor } from "@scout-deploy/netpol";
-import { isNginxService, nonNginxEndpoints, serviceEndpoints } from "../scope.js";
+import { isNginxService, nonNginxEndpoints, onePerObject, serviceEndpoints } from "../scope.js";
 
 const options = z
   .object({
@@ -133,7 +133,12 @@ export const externalExposure = defineRule({
       if (externalAccess && others.length > 0 && meantForNginx(m, service, ctx.settings)) {
         ctx.report({
           messageId: "selectsBeyondNginx",
-          data: { name, workloads: others.map((w) => `${w.kind} ${w.name}`).join(", ") },
+          data: {
+            name,
+            workloads: onePerObject(others)
+              .map((w) => `${w.kind} ${w.name}`)
+              .join(", "),
+          },
           object: service,
           pointer: "/spec/selector",
         });

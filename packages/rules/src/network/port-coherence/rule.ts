@@ -26,9 +26,10 @@ import {
   protocolOf,
   refusalOptionsFor,
   type Workload,
+  workloadName,
 } from "@scout-deploy/netpol";
 import { guideSettings } from "../../settings.js";
-import { selectedBy, serviceTargets, targetPortOf } from "../scope.js";
+import { onePerObject, selectedBy, serviceTargets, targetPortOf } from "../scope.js";
 
 const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
 const PROBE_HANDLERS = ["httpGet", "tcpSocket", "grpc"] as const;
@@ -82,7 +83,8 @@ export const portCoherence = defineRule({
     for (const object of context.bundle.objects) {
       if (object.value.kind === "Service") checkService(context, connectivity, object, identified);
     }
-    for (const workload of identified) checkProbes(context, workload);
+    const byObject = groupByObject(identified);
+    for (const [workload] of byObject) checkProbes(context, workload!);
     // A refused policy is never created: the refusal is its one finding, whatever it selects
     // (a policy applied without its workloads fails `kubectl apply` all the same).
     for (const policy of connectivity.model.refused) reportRefusedPolicyPorts(context, policy);
@@ -120,8 +122,8 @@ export const portCoherence = defineRule({
       ),
       (w) => instanceOf(w.object),
     );
-    for (const workload of identified) {
-      checkScrape(context, connectivity, workload, prometheus.with(instanceOf(workload.object)));
+    for (const groups of byObject) {
+      checkScrape(context, connectivity, groups, prometheus.with(instanceOf(groups[0]!.object)));
     }
   },
 });
@@ -188,6 +190,17 @@ function reportRefusedPolicyPorts(context: Context, policy: Policy) {
   }
 }
 
+/** The workloads of each object, in order: an object whose pods selectors tell apart is several. */
+function groupByObject(workloads: Iterable<Workload>): Workload[][] {
+  const groups = new Map<BundleObject, Workload[]>();
+  for (const w of workloads) {
+    const group = groups.get(w.object);
+    if (group) group.push(w);
+    else groups.set(w.object, [w]);
+  }
+  return [...groups.values()];
+}
+
 function resolves(ports: readonly ContainerPort[], port: unknown, protocol?: Protocol): boolean {
   return findPort(ports, port, protocol) !== undefined;
 }
@@ -197,7 +210,7 @@ function names(workloads: readonly Workload[]): string {
 }
 
 function label(workload: Workload): string {
-  return `${workload.kind} ${workload.namespace}/${workload.name}`;
+  return `${workload.kind} ${workload.namespace}/${workloadName(workload)}`;
 }
 
 function checkService(
@@ -227,7 +240,7 @@ function checkService(
     const port = numberedPort(raw) ?? raw;
     if (typeof port !== "number" && typeof port !== "string") return;
     const protocol = protocolOf(entry.protocol);
-    for (const workload of targets) {
+    for (const workload of onePerObject(targets)) {
       if (resolves(workload.ports, port, protocol)) continue;
       context.report({
         messageId: "serviceTarget",
@@ -284,12 +297,14 @@ function checkProbes(context: Context, workload: Workload) {
   }
 }
 
+/** `groups`: the workloads of one object (its pods, when selectors tell them apart). */
 function checkScrape(
   context: Context,
   connectivity: Connectivity,
-  workload: Workload,
+  groups: readonly Workload[],
   prometheus: readonly Workload[],
 ) {
+  const workload = groups[0]!;
   const annotations = isRecord(workload.template.metadata.annotations)
     ? workload.template.metadata.annotations
     : {};
@@ -313,15 +328,23 @@ function checkScrape(
   );
   if (intended) return;
   for (const scraper of prometheus) {
-    if (scraper === workload) continue;
-    const sides = connectivity.sides(
-      { kind: "workload", workload: scraper },
-      { kind: "workload", workload },
-    );
-    if (contains(sides.egress, "TCP", port) && contains(sides.ingress, "TCP", port)) continue;
+    const blocked = groups.filter((target) => {
+      if (scraper === target) return false;
+      const sides = connectivity.sides(
+        { kind: "workload", workload: scraper },
+        { kind: "workload", workload: target },
+      );
+      return !contains(sides.egress, "TCP", port) || !contains(sides.ingress, "TCP", port);
+    });
+    if (blocked.length === 0) continue;
     context.report({
       messageId: "scrapeBlocked",
-      data: { ...data, prometheus: label(scraper), instance: instanceOf(workload.object).name },
+      data: {
+        ...data,
+        workload: names(blocked),
+        prometheus: label(scraper),
+        instance: instanceOf(workload.object).name,
+      },
       object: workload.object,
       pointer,
     });
