@@ -262,6 +262,22 @@ const mutations: Mutation[] = [
     expect: [["pod/no-host-path", D("backend"), "hostPort"]],
   },
   {
+    name: "an ephemeral volume of a class whose only volume is a local PersistentVolume of the node's /",
+    edits: [
+      [
+        REDIS,
+        "      volumes:\n",
+        "      volumes:\n        - name: data\n          ephemeral:\n            volumeClaimTemplate:\n              spec: { storageClassName: node, accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } }\n",
+      ],
+      [
+        "append",
+        "",
+        "apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: node-root\nspec:\n  storageClassName: node\n  capacity: { storage: 10Gi }\n  accessModes: [ReadWriteOnce]\n  local: { path: / }\n  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n        - matchExpressions: [{ key: kubernetes.io/hostname, operator: Exists }]\n",
+      ],
+    ],
+    expect: [["pod/no-host-path", REDIS, "          ephemeral:"]],
+  },
+  {
     name: "automountServiceAccountToken: true under the default account",
     edits: [
       [D("frontend"), "automountServiceAccountToken: false", "automountServiceAccountToken: true"],
