@@ -278,6 +278,17 @@ const mutations: Mutation[] = [
     expect: [["pod/no-host-path", REDIS, "          ephemeral:"]],
   },
   {
+    name: "a MutatingAdmissionPolicy that patches every Deployment",
+    edits: [
+      [
+        "append",
+        "",
+        'apiVersion: admissionregistration.k8s.io/v1beta1\nkind: MutatingAdmissionPolicy\nmetadata:\n  name: make-privileged\nspec:\n  matchConstraints:\n    resourceRules:\n      - apiGroups: [apps]\n        apiVersions: [v1]\n        operations: [CREATE, UPDATE]\n        resources: [deployments]\n  mutations:\n    - patchType: JSONPatch\n      jsonPatch:\n        expression: >\n          [JSONPatch{op: "add", path: "/spec/template/spec/containers/0/securityContext/privileged", value: true}]\n',
+      ],
+    ],
+    expect: [["pod/no-mutating-admission", "appended", "      - apiGroups: [apps]"]],
+  },
+  {
     name: "automountServiceAccountToken: true under the default account",
     edits: [
       [D("frontend"), "automountServiceAccountToken: false", "automountServiceAccountToken: true"],

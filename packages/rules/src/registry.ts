@@ -14,6 +14,7 @@ import { dropAllCapabilities } from "./pod/drop-all-capabilities/rule.js";
 import { noHandlerHost } from "./pod/no-handler-host/rule.js";
 import { noHostNamespaces } from "./pod/no-host-namespaces/rule.js";
 import { noHostPath } from "./pod/no-host-path/rule.js";
+import { noMutatingAdmission } from "./pod/no-mutating-admission/rule.js";
 import { noPrivilegeEscalation } from "./pod/no-privilege-escalation/rule.js";
 import { noSharedProcessNamespace } from "./pod/no-shared-process-namespace/rule.js";
 import { notPrivileged } from "./pod/not-privileged/rule.js";
@@ -67,6 +68,7 @@ const rules: readonly AnyRule[] = [
   noHandlerHost,
   noHostNamespaces,
   noHostPath,
+  noMutatingAdmission,
   noPrivilegeEscalation,
   noSharedProcessNamespace,
   notPrivileged,
