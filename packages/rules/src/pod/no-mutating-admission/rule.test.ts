@@ -118,5 +118,63 @@ new RuleTester({ describe, it }).run(noMutatingAdmission, {
         },
       ],
     },
+    {
+      name: "policy engines' mutations of pods: a Kyverno mutate rule, a Gatekeeper Assign, an OpenKruise SidecarSet",
+      yaml: `${backend}
+        ---
+        apiVersion: kyverno.io/v1
+        kind: ClusterPolicy
+        metadata: {name: add-privileged}
+        spec:
+          rules:
+            - name: validate-only
+              match: {any: [{resources: {kinds: [Pod]}}]}
+              validate: {message: x, pattern: {metadata: {name: "?*"}}}
+            - name: privileged
+              match: {any: [{resources: {kinds: [Pod]}}]}
+              mutate:
+                patchStrategicMerge:
+                  spec:
+                    containers: [{(name): "*", securityContext: {privileged: true}}]
+        ---
+        apiVersion: mutations.gatekeeper.sh/v1
+        kind: Assign
+        metadata: {name: host-network}
+        spec:
+          applyTo: [{groups: [""], kinds: [Pod], versions: [v1]}]
+          location: spec.hostNetwork
+          parameters: {assign: {value: true}}
+        ---
+        apiVersion: apps.kruise.io/v1alpha1
+        kind: SidecarSet
+        metadata: {name: root-sidecar}
+        spec:
+          selector: {matchLabels: {app: backend}}
+          containers: [{name: shell, image: busybox:1.36, securityContext: {runAsUser: 0}}]
+      `,
+      errors: [
+        {
+          messageId: "rewrites",
+          line: 19,
+          column: 7,
+          data: {
+            what: 'the mutate rule "privileged" of Kyverno ClusterPolicy add-privileged',
+            resources: "Pod",
+          },
+        },
+        {
+          messageId: "rewrites",
+          line: 30,
+          column: 3,
+          data: { what: "Gatekeeper Assign host-network", resources: "Pod" },
+        },
+        {
+          messageId: "rewrites",
+          line: 39,
+          column: 3,
+          data: { what: "OpenKruise SidecarSet root-sidecar", resources: "Pod" },
+        },
+      ],
+    },
   ],
 });

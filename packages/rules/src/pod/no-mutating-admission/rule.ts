@@ -91,6 +91,89 @@ interface Mutator {
   objectSelector: unknown;
 }
 
+/** A mutation of a policy engine's own kind (Kyverno, Gatekeeper, OpenKruise), matched by kind. */
+interface KindMutator {
+  what: string;
+  kinds: string[];
+  pointer: string;
+}
+
+/** The kinds whose objects are pods or carry their template, as the policy engines name them. */
+const POD_KINDS = new Set([
+  "Pod",
+  "PodTemplate",
+  "ReplicationController",
+  "Deployment",
+  "ReplicaSet",
+  "StatefulSet",
+  "DaemonSet",
+  "Job",
+  "CronJob",
+]);
+
+/** A kind as Kyverno and Gatekeeper write it: `Pod`, `v1/Pod`, `apps/v1/Deployment`, `*`. */
+const isPodKind = (kind: string) => kind === "*" || POD_KINDS.has(kind.split("/").at(-1) ?? "");
+
+function kindsOf(match: unknown): string[] {
+  if (!isRecord(match)) return [];
+  const resources = isRecord(match.resources) ? match.resources : {};
+  const filters = [
+    ...(Array.isArray(match.any) ? match.any : []),
+    ...(Array.isArray(match.all) ? match.all : []),
+  ];
+  return [
+    ...strings(resources.kinds),
+    ...filters.flatMap((filter) =>
+      isRecord(filter) && isRecord(filter.resources) ? strings(filter.resources.kinds) : [],
+    ),
+  ];
+}
+
+/**
+ * Kyverno's mutate rules (kinds matched, Pod rules auto-generated for its controllers too),
+ * Gatekeeper's mutators (`applyTo` kinds; AssignMetadata writes every object's labels and
+ * annotations, the AppArmor ones among them) and OpenKruise's SidecarSet (containers injected
+ * into the pods it selects). Their own selectors are not evaluated.
+ */
+function kindMutatorsOf(object: BundleObject): KindMutator[] {
+  const { value, ref } = object;
+  const group = value.apiVersion.split("/")[0];
+  const spec = isRecord(value.spec) ? value.spec : {};
+  const name = ref.name ?? "";
+  if (group === "kyverno.io" && (value.kind === "ClusterPolicy" || value.kind === "Policy")) {
+    const rules = Array.isArray(spec.rules) ? spec.rules : [];
+    return rules.flatMap((rule, index) =>
+      isRecord(rule) && rule.mutate != null
+        ? [
+            {
+              what: `the mutate rule "${String(rule.name ?? `#${index}`)}" of Kyverno ${value.kind} ${name}`,
+              kinds: kindsOf(rule.match),
+              pointer: joinPointer("/spec/rules", index),
+            },
+          ]
+        : [],
+    );
+  }
+  if (group === "mutations.gatekeeper.sh") {
+    if (value.kind === "AssignMetadata")
+      return [{ what: `Gatekeeper AssignMetadata ${name}`, kinds: ["*"], pointer: "/spec" }];
+    const applyTo = Array.isArray(spec.applyTo) ? spec.applyTo : [];
+    return [
+      {
+        what: `Gatekeeper ${value.kind} ${name}`,
+        kinds: applyTo.flatMap((entry) => (isRecord(entry) ? strings(entry.kinds) : [])),
+        pointer: "/spec/applyTo",
+      },
+    ];
+  }
+  if (group === "apps.kruise.io" && value.kind === "SidecarSet") {
+    const injected = ["containers", "initContainers"].find((key) => Array.isArray(spec[key]));
+    const pointer = injected ? joinPointer("/spec", injected) : "/spec";
+    return [{ what: `OpenKruise SidecarSet ${name}`, kinds: ["Pod"], pointer }];
+  }
+  return [];
+}
+
 /** The webhooks of a MutatingWebhookConfiguration, or the match of a MutatingAdmissionPolicy. */
 function mutatorsOf(object: BundleObject): Mutator[] {
   const { value } = object;
@@ -132,7 +215,7 @@ export const noMutatingAdmission = defineRule({
   meta: {
     severity: "error",
     description:
-      "No mutating admission webhook or policy of the input rewrites pods or their templates: the pods the cluster runs are the ones checked.",
+      "No mutating admission webhook or policy of the input (nor a Kyverno, Gatekeeper or OpenKruise mutation) rewrites pods or their templates: the pods the cluster runs are the ones checked.",
     remediation:
       "Remove the MutatingWebhookConfiguration or MutatingAdmissionPolicy from the deployment, or narrow its rules and selectors so that they do not reach Scout's pods and workloads; set what it would set in the manifests themselves.",
     guide: "Pod Security Standards: All Scout containers follow security best practices",
@@ -155,6 +238,16 @@ export const noMutatingAdmission = defineRule({
           data: { what: mutator.what, resources: resources.join(", ") },
           object,
           pointer: joinPointer(mutator.rulesPointer, index),
+        });
+      }
+      for (const mutator of kindMutatorsOf(object)) {
+        const kinds = mutator.kinds.filter(isPodKind);
+        if (kinds.length === 0 || podTemplates(bundle).length === 0) continue;
+        context.report({
+          messageId: "rewrites",
+          data: { what: mutator.what, resources: kinds.join(", ") },
+          object,
+          pointer: mutator.pointer,
         });
       }
     }
