@@ -278,6 +278,21 @@ const mutations: Mutation[] = [
     expect: [["pod/no-host-path", REDIS, "          ephemeral:"]],
   },
   {
+    name: "a CiliumNetworkPolicy that lets the world reach Redis",
+    edits: [
+      [
+        "append",
+        "",
+        "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: world-to-redis\n  namespace: scout\nspec:\n  endpointSelector:\n    matchLabels:\n      app.kubernetes.io/component: redis\n  ingress:\n    - fromEntities: [world]\n",
+      ],
+    ],
+    expect: [
+      ["network/unmodeled-policies", "appended", "  ingress:"],
+      ["input/no-schema", "appended", "kind: CiliumNetworkPolicy"],
+    ],
+    note: "the policy's allow is unmodeled-policies' error; no-schema is the info that the kind is not schema-checked",
+  },
+  {
     name: "a MutatingAdmissionPolicy that patches every Deployment",
     edits: [
       [

@@ -9,6 +9,7 @@ import { defaultDeny } from "./network/default-deny/rule.js";
 import { externalExposure } from "./network/external-exposure/rule.js";
 import { noBroadPeers } from "./network/no-broad-peers/rule.js";
 import { portCoherence } from "./network/port-coherence/rule.js";
+import { unmodeledPolicies } from "./network/unmodeled-policies/rule.js";
 import { apparmorProfile } from "./pod/apparmor-profile/rule.js";
 import { dropAllCapabilities } from "./pod/drop-all-capabilities/rule.js";
 import { noHandlerHost } from "./pod/no-handler-host/rule.js";
@@ -63,6 +64,7 @@ const rules: readonly AnyRule[] = [
   externalExposure,
   noBroadPeers,
   portCoherence,
+  unmodeledPolicies,
   apparmorProfile,
   dropAllCapabilities,
   noHandlerHost,
