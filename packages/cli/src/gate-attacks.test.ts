@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -219,5 +219,28 @@ describe("encodings kubectl decodes", () => {
     expect(privileged).toMatchObject({ file: "k8s/pod.yaml", line: 11 });
     expect(ruleIdsOf(report, "k8s/pod.yaml")).not.toContain("input/parse-error");
     expect(code).toBe(1);
+  });
+});
+
+describe("a link in the pull request", () => {
+  it("does not pass or sign off a manifest linked from outside the checkout, which the diff does not show", async () => {
+    mkdirSync(join(dir, "repo/.git"), { recursive: true });
+    write("repo/k8s/namespace.yaml", namespace);
+    write("outside/pod.yaml", privilegedPod.replace("privileged: true", "privileged: false"));
+    symlinkSync("../../outside/pod.yaml", join(dir, "repo/k8s/pod.yaml"));
+    const result = await runCli(["check", "k8s", "--format", "json"], { cwd: join(dir, "repo") });
+    const report = JSON.parse(result.stdout);
+    expect(report.findings.filter((f: { file: string }) => f.file === "k8s/pod.yaml")).toEqual([
+      expect.objectContaining({ ruleId: "input/unreadable", severity: "error", line: 1 }),
+    ]);
+    expect(result.code).toBe(1);
+
+    const pair = generateKeyPairSync("ed25519");
+    write("ci.key", pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+    const signed = await runCli(
+      ["signoff", "k8s", "--key", join(dir, "ci.key"), "--out", join(dir, "signoff.json")],
+      { cwd: join(dir, "repo") },
+    );
+    expect(signed.code).toBe(1);
   });
 });

@@ -262,6 +262,48 @@ const mutations: Mutation[] = [
     expect: [["pod/no-host-path", D("backend"), "hostPort"]],
   },
   {
+    name: "an ephemeral volume of a class whose only volume is a local PersistentVolume of the node's /",
+    edits: [
+      [
+        REDIS,
+        "      volumes:\n",
+        "      volumes:\n        - name: data\n          ephemeral:\n            volumeClaimTemplate:\n              spec: { storageClassName: node, accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } }\n",
+      ],
+      [
+        "append",
+        "",
+        "apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: node-root\nspec:\n  storageClassName: node\n  capacity: { storage: 10Gi }\n  accessModes: [ReadWriteOnce]\n  local: { path: / }\n  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n        - matchExpressions: [{ key: kubernetes.io/hostname, operator: Exists }]\n",
+      ],
+    ],
+    expect: [["pod/no-host-path", REDIS, "          ephemeral:"]],
+  },
+  {
+    name: "a CiliumNetworkPolicy that lets the world reach Redis",
+    edits: [
+      [
+        "append",
+        "",
+        "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: world-to-redis\n  namespace: scout\nspec:\n  endpointSelector:\n    matchLabels:\n      app.kubernetes.io/component: redis\n  ingress:\n    - fromEntities: [world]\n",
+      ],
+    ],
+    expect: [
+      ["network/unmodeled-policies", "appended", "  ingress:"],
+      ["input/no-schema", "appended", "kind: CiliumNetworkPolicy"],
+    ],
+    note: "the policy's allow is unmodeled-policies' error; no-schema is the info that the kind is not schema-checked",
+  },
+  {
+    name: "a MutatingAdmissionPolicy that patches every Deployment",
+    edits: [
+      [
+        "append",
+        "",
+        'apiVersion: admissionregistration.k8s.io/v1beta1\nkind: MutatingAdmissionPolicy\nmetadata:\n  name: make-privileged\nspec:\n  matchConstraints:\n    resourceRules:\n      - apiGroups: [apps]\n        apiVersions: [v1]\n        operations: [CREATE, UPDATE]\n        resources: [deployments]\n  mutations:\n    - patchType: JSONPatch\n      jsonPatch:\n        expression: >\n          [JSONPatch{op: "add", path: "/spec/template/spec/containers/0/securityContext/privileged", value: true}]\n',
+      ],
+    ],
+    expect: [["pod/no-mutating-admission", "appended", "      - apiGroups: [apps]"]],
+  },
+  {
     name: "automountServiceAccountToken: true under the default account",
     edits: [
       [D("frontend"), "automountServiceAccountToken: false", "automountServiceAccountToken: true"],

@@ -76,8 +76,9 @@ export const inputRules: readonly Rule[] = [
   builtIn("input/unreadable", {
     severity: "error",
     description:
-      "A path is not a regular file (a device, FIFO or socket, or a link to one) or could not be read, so it was not checked.",
-    remediation: "Check the path; give regular files only.",
+      "A path is not a regular file (a device, FIFO or socket, or a link to one), is a link that leads outside its checkout (what kubectl applies from it depends on the machine), or could not be read, so it was not checked.",
+    remediation:
+      "Check the path; give regular files only, and copy a file from outside the checkout into it instead of linking to it.",
     messages: { problem: "{{message}}" },
   }),
   builtIn("suppression/expired", {

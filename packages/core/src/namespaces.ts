@@ -12,6 +12,10 @@ export const DEFAULT_NAMESPACE = "default";
  */
 const CLUSTER_SCOPED = new Set([
   "APIService",
+  "AdminNetworkPolicy",
+  "BaselineAdminNetworkPolicy",
+  "ClusterNetworkPolicy",
+  "SidecarSet",
   "CiliumClusterwideNetworkPolicy",
   "ClusterAdmissionReport",
   "ClusterBackgroundScanReport",

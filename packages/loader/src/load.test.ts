@@ -180,6 +180,32 @@ describe("loadBundle", () => {
     }
   });
 
+  it("refuses a link that leads outside the checkout, reads one that stays inside", async () => {
+    const checkout = join(root, "checkout");
+    mkdirSync(join(checkout, ".git"), { recursive: true });
+    mkdirSync(join(checkout, "k8s"));
+    mkdirSync(join(checkout, "base"));
+    writeFileSync(join(root, "elsewhere.yaml"), ns("elsewhere"));
+    writeFileSync(join(checkout, "base/inside.yaml"), ns("inside"));
+    symlinkSync(join(root, "elsewhere.yaml"), join(checkout, "k8s/absolute.yaml"));
+    symlinkSync("../../elsewhere.yaml", join(checkout, "k8s/relative.yaml"));
+    symlinkSync("../base/inside.yaml", join(checkout, "k8s/inside.yaml"));
+    for (const path of ["k8s", "k8s/*.yaml"]) {
+      const bundle = await loadBundle([path], { cwd: checkout });
+      expect(
+        bundle.objects.map((o) => o.ref.name),
+        path,
+      ).toEqual(["inside"]);
+      expect(bundle.problems.map((p) => [p.ruleId, p.position.file, p.position.line])).toEqual([
+        ["input/unreadable", "k8s/absolute.yaml", 1],
+        ["input/unreadable", "k8s/relative.yaml", 1],
+      ]);
+      expect(bundle.problems[0]!.message).toMatch(
+        /^a link to .*elsewhere\.yaml, outside the checkout .*checkout: kubectl applies whatever that path holds where it runs/,
+      );
+    }
+  });
+
   it("refuses a link to /dev/zero and a FIFO with a finding, reading nothing", async () => {
     mkdirSync(join(root, "special"));
     symlinkSync("/dev/zero", join(root, "special/zero.yaml"));

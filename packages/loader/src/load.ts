@@ -1,14 +1,17 @@
 import {
   closeSync,
   constants,
+  existsSync,
   fstatSync,
+  lstatSync,
   openSync,
   readdirSync,
   readSync,
+  realpathSync,
   type Stats,
   statSync,
 } from "node:fs";
-import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import {
   type Bundle,
   buildBundle,
@@ -64,7 +67,9 @@ export async function loadBundle(paths: readonly string[], options: LoadOptions)
       continue;
     }
     const shown = displayPath(input.absolute, options.cwd);
-    sources.push(parseRead(shown, readBounded(input.absolute, maxFileSize), maxFileSize, limits));
+    const read = readBounded(input.absolute, maxFileSize);
+    const outside = "text" in read ? linkOutside(input.absolute, options.cwd) : undefined;
+    sources.push(parseRead(shown, outside ? { unreadable: outside } : read, maxFileSize, limits));
   }
   return buildBundle(
     sources,
@@ -100,6 +105,34 @@ export function readBounded(path: string, maxBytes: number): Read {
     return { unreadable: `could not be read${code ? ` (${code})` : ""}: not checked` };
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Why a file is not read when it is a link that leads outside its checkout (the git work tree
+ * that holds the link, else the working folder), if it is: kubectl follows the link, so what it
+ * applies from there is whatever that path holds on the machine that applies it, which the
+ * pull request neither shows nor pins, and a pass on it would vouch for a file nobody reviewed.
+ */
+export function linkOutside(path: string, cwd: string): string | undefined {
+  try {
+    if (!lstatSync(path).isSymbolicLink()) return undefined;
+    const target = realpathSync(path);
+    const root = realpathSync(checkoutOf(dirname(path)) ?? cwd);
+    const rel = relative(root, target);
+    if (rel !== "" && !rel.startsWith("..") && !isAbsolute(rel)) return undefined;
+    return `a link to ${target}, outside the checkout ${root}: kubectl applies whatever that path holds where it runs, which the change neither shows nor pins; not read`;
+  } catch {
+    // A dangling link or one that cannot be resolved: the read says why.
+    return undefined;
+  }
+}
+
+/** The git work tree holding `folder` (the nearest folder with a .git entry), if any. */
+function checkoutOf(folder: string): string | undefined {
+  for (let dir = resolve(folder); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, ".git"))) return dir;
+    if (dirname(dir) === dir) return undefined;
   }
 }
 

@@ -261,6 +261,15 @@ const mutations: Mutation[] = [
     at: "kind: Group",
   },
   {
+    // An admission policy appended after the last document: it rewrites every Deployment.
+    rule: "pod/no-mutating-admission",
+    object: "NetworkPolicy/allow-prometheus",
+    find: "port: 8000",
+    replace:
+      'port: 8000\n---\napiVersion: admissionregistration.k8s.io/v1beta1\nkind: MutatingAdmissionPolicy\nmetadata:\n  name: make-privileged\nspec:\n  matchConstraints:\n    resourceRules:\n      - apiGroups: [apps]\n        apiVersions: [v1]\n        operations: [CREATE]\n        resources: [deployments]\n  mutations:\n    - patchType: JSONPatch\n      jsonPatch:\n        expression: \'[JSONPatch{op: "add", path: "/spec/template/spec/hostPID", value: true}]\'',
+    reportedOn: { object: "MutatingAdmissionPolicy/make-privileged", at: "apiGroups: [apps]" },
+  },
+  {
     // The fixture's Prometheus loads only its static job: the pod's annotations do nothing by themselves.
     rule: "monitoring/metrics-scraped",
     object: "ConfigMap/prometheus-config",

@@ -9,11 +9,13 @@ import { defaultDeny } from "./network/default-deny/rule.js";
 import { externalExposure } from "./network/external-exposure/rule.js";
 import { noBroadPeers } from "./network/no-broad-peers/rule.js";
 import { portCoherence } from "./network/port-coherence/rule.js";
+import { unmodeledPolicies } from "./network/unmodeled-policies/rule.js";
 import { apparmorProfile } from "./pod/apparmor-profile/rule.js";
 import { dropAllCapabilities } from "./pod/drop-all-capabilities/rule.js";
 import { noHandlerHost } from "./pod/no-handler-host/rule.js";
 import { noHostNamespaces } from "./pod/no-host-namespaces/rule.js";
 import { noHostPath } from "./pod/no-host-path/rule.js";
+import { noMutatingAdmission } from "./pod/no-mutating-admission/rule.js";
 import { noPrivilegeEscalation } from "./pod/no-privilege-escalation/rule.js";
 import { noSharedProcessNamespace } from "./pod/no-shared-process-namespace/rule.js";
 import { notPrivileged } from "./pod/not-privileged/rule.js";
@@ -62,11 +64,13 @@ const rules: readonly AnyRule[] = [
   externalExposure,
   noBroadPeers,
   portCoherence,
+  unmodeledPolicies,
   apparmorProfile,
   dropAllCapabilities,
   noHandlerHost,
   noHostNamespaces,
   noHostPath,
+  noMutatingAdmission,
   noPrivilegeEscalation,
   noSharedProcessNamespace,
   notPrivileged,

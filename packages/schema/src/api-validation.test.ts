@@ -202,6 +202,37 @@ spec: {podSelector: {}, policyTypes: [Ingress]}
     ]);
   });
 
+  it("refuses a subPath that leaves its volume, Bidirectional propagation in an unprivileged container, a block device of no claim", () => {
+    const yaml = `${deployment({
+      extra: `          volumeMounts:
+            - {name: tmp, mountPath: /tmp, subPath: ../../etc}
+            - {name: tmp, mountPath: /cache, subPathExpr: /$(POD_NAME)}
+            - {name: tmp, mountPath: /data, subPath: a, subPathExpr: b}
+            - {name: tmp, mountPath: /shared, mountPropagation: Bidirectional}
+            - {name: tmp, mountPath: /ok, subPath: x/..y/z, mountPropagation: HostToContainer}
+          volumeDevices:
+            - {name: raw, devicePath: /dev/xvda}
+            - {name: disk, devicePath: /dev/../sda}
+`,
+    })}      volumes: [{name: tmp, emptyDir: {}}, {name: raw, emptyDir: {}}, {name: disk, persistentVolumeClaim: {claimName: disk}}]
+`;
+    expect(problems(yaml)).toEqual([
+      "19:16 invalid spec.template.spec.containers[0].volumeDevices[0].name: can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode (the API server refuses the object)",
+      "20:28 invalid spec.template.spec.containers[0].volumeDevices[1].devicePath: the devicePath can not contain backsteps ('..') (the API server refuses the object)",
+      "13:44 invalid spec.template.spec.containers[0].volumeMounts[0].subPath: the subPath must not contain '..' (the API server refuses the object)",
+      "14:46 invalid spec.template.spec.containers[0].volumeMounts[1].subPathExpr: the subPathExpr must be a relative path (the API server refuses the object)",
+      "15:57 invalid spec.template.spec.containers[0].volumeMounts[2].subPathExpr: subPathExpr and subPath are mutually exclusive (the API server refuses the object)",
+      "16:47 invalid spec.template.spec.containers[0].volumeMounts[3].mountPropagation: Bidirectional mount propagation is available only to privileged containers (the API server refuses the object)",
+    ]);
+    const privileged = `${deployment({
+      extra: `          securityContext: {privileged: true}
+          volumeMounts: [{name: tmp, mountPath: /shared, mountPropagation: Bidirectional}]
+`,
+    })}      volumes: [{name: tmp, emptyDir: {}}]
+`;
+    expect(problems(privileged)).toEqual([]);
+  });
+
   it("refuses an image volume's pull policy outside Always, IfNotPresent and Never (its schema has no enum)", () => {
     const yaml = `${deployment()}      volumes:
         - {name: models, image: {reference: ghcr.io/scout/models:1.0, pullPolicy: Sometimes}}

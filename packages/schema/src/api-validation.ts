@@ -525,7 +525,7 @@ function claimNames(spec: Json): string[] {
 
 function podSpecProblems(spec: Json, at: string, target: Target, claims: string[] = []): Problem[] {
   const seen = new Set<string>();
-  const volumes = new Set([...volumeNames(spec.volumes), ...claims]);
+  const volumes = volumeSources(spec.volumes, claims);
   return [
     ...podAddressProblems(spec, at, strictIpValidation(target.minor)),
     ...osProblems(spec, at),
@@ -545,7 +545,8 @@ function podSpecProblems(spec: Json, at: string, target: Target, claims: string[
             ? hostNetworkPortProblems(container.ports, joinPointer(pointer, "ports"))
             : []),
           ...resourceProblems(container.resources, joinPointer(pointer, "resources")),
-          ...mountProblems(container.volumeMounts, joinPointer(pointer, "volumeMounts"), volumes),
+          ...mountProblems(container, pointer, volumes),
+          ...deviceProblems(container, pointer, volumes, spec.hostUsers === false),
           ...probeProblems(container, pointer),
           ...envProblems(container.env, joinPointer(pointer, "env"), target.minor),
           ...envFromProblems(container.envFrom, joinPointer(pointer, "envFrom"), target.minor),
@@ -947,11 +948,17 @@ function idProblems(context: unknown, at: string): Problem[] {
   return problems;
 }
 
-function volumeNames(volumes: unknown): Set<string> {
-  if (!Array.isArray(volumes)) return new Set();
-  return new Set(
-    volumes.flatMap((v) => (isRecord(v) && typeof v.name === "string" ? [v.name] : [])),
-  );
+/**
+ * Each volume of the pod by name, and whether it is a claim (an ephemeral volume's, and the
+ * StatefulSet's claim templates, are claims too): a volumeDevice may name only a claim.
+ */
+function volumeSources(volumes: unknown, claims: readonly string[]): Map<string, boolean> {
+  const sources = new Map<string, boolean>(claims.map((name) => [name, true]));
+  for (const v of Array.isArray(volumes) ? volumes : []) {
+    if (isRecord(v) && typeof v.name === "string" && !sources.has(v.name))
+      sources.set(v.name, v.persistentVolumeClaim != null || v.ephemeral != null);
+  }
+  return sources;
 }
 
 /** validateVolumes: each name a DNS-1123 label, unique in the pod; an image volume's pull policy. */
@@ -991,26 +998,128 @@ function imageVolumeProblems(source: unknown, at: string): Problem[] {
   ];
 }
 
-/** validateVolumeMounts: each mount names a volume of the pod; mountPaths unique in the container. */
-function mountProblems(mounts: unknown, at: string, volumes: Set<string>): Problem[] {
-  if (!Array.isArray(mounts)) return [];
+/**
+ * validateVolumeMounts: each mount names a volume of the pod; mountPaths unique in the container
+ * and apart from its volumeDevices; a subPath (or subPathExpr, not both) stays below the volume
+ * (validateLocalDescendingPath); Bidirectional propagation only in a privileged container.
+ */
+function mountProblems(container: Json, at: string, volumes: Map<string, boolean>): Problem[] {
+  const mounts = Array.isArray(container.volumeMounts) ? container.volumeMounts : [];
+  const devices = Array.isArray(container.volumeDevices)
+    ? container.volumeDevices.filter(isRecord)
+    : [];
   const paths = new Set<string>();
   return mounts.flatMap((mount, index): Problem[] => {
     if (!isRecord(mount)) return [];
-    const pointer = joinPointer(at, String(index));
+    const pointer = joinPointer(at, "volumeMounts", String(index));
     const problems: Problem[] = [];
     if (typeof mount.name === "string" && !volumes.has(mount.name))
       problems.push([joinPointer(pointer, "name"), "the mount names no volume of the pod"]);
+    if (typeof mount.name === "string" && devices.some((d) => d.name === mount.name))
+      problems.push([
+        joinPointer(pointer, "name"),
+        "the volume is a volumeDevice of the container too",
+      ]);
     if (typeof mount.mountPath === "string") {
       if (paths.has(mount.mountPath))
         problems.push([
           joinPointer(pointer, "mountPath"),
           "another mount of the container has the same mountPath",
         ]);
+      if (devices.some((d) => d.devicePath === mount.mountPath))
+        problems.push([
+          joinPointer(pointer, "mountPath"),
+          "a volumeDevice of the container has the same path",
+        ]);
       paths.add(mount.mountPath);
+    }
+    for (const field of ["subPath", "subPathExpr"] as const) {
+      const problem = descendingPathProblem(mount[field]);
+      if (problem) problems.push([joinPointer(pointer, field), `the ${field} ${problem}`]);
+    }
+    if (isNonEmpty(mount.subPath) && isNonEmpty(mount.subPathExpr))
+      problems.push([
+        joinPointer(pointer, "subPathExpr"),
+        "subPathExpr and subPath are mutually exclusive",
+      ]);
+    const privileged =
+      isRecord(container.securityContext) && container.securityContext.privileged === true;
+    if (mount.mountPropagation === "Bidirectional" && !privileged)
+      problems.push([
+        joinPointer(pointer, "mountPropagation"),
+        "Bidirectional mount propagation is available only to privileged containers",
+      ]);
+    return problems;
+  });
+}
+
+/**
+ * validateVolumeDevices: a raw block device comes from a claim's volume only, by a unique name and
+ * a unique devicePath without '..'; a pod in its own user namespace (hostUsers: false) has none.
+ */
+function deviceProblems(
+  container: Json,
+  at: string,
+  volumes: Map<string, boolean>,
+  ownUserNamespace: boolean,
+): Problem[] {
+  const devices = Array.isArray(container.volumeDevices) ? container.volumeDevices : [];
+  if (ownUserNamespace && devices.length > 0)
+    return [
+      [joinPointer(at, "volumeDevices"), "volumeDevices are forbidden when hostUsers is false"],
+    ];
+  const names = new Set<unknown>();
+  const paths = new Set<unknown>();
+  return devices.flatMap((device, index): Problem[] => {
+    if (!isRecord(device)) return [];
+    const pointer = joinPointer(at, "volumeDevices", String(index));
+    const problems: Problem[] = [];
+    if (typeof device.name === "string") {
+      const isClaim = volumes.get(device.name);
+      if (isClaim === undefined)
+        problems.push([joinPointer(pointer, "name"), "the device names no volume of the pod"]);
+      else if (!isClaim)
+        problems.push([
+          joinPointer(pointer, "name"),
+          "can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode",
+        ]);
+      if (names.has(device.name))
+        problems.push([
+          joinPointer(pointer, "name"),
+          "another volumeDevice of the container has the same name",
+        ]);
+      names.add(device.name);
+    }
+    if (typeof device.devicePath === "string") {
+      if (paths.has(device.devicePath))
+        problems.push([
+          joinPointer(pointer, "devicePath"),
+          "another volumeDevice of the container has the same devicePath",
+        ]);
+      if (hasBackstep(device.devicePath))
+        problems.push([
+          joinPointer(pointer, "devicePath"),
+          "the devicePath can not contain backsteps ('..')",
+        ]);
+      else paths.add(device.devicePath);
     }
     return problems;
   });
+}
+
+const isNonEmpty = (value: unknown) => typeof value === "string" && value !== "";
+
+/** validatePathNoBacksteps: no path element is "..". */
+function hasBackstep(path: string): boolean {
+  return path.split("/").includes("..");
+}
+
+/** validateLocalDescendingPath, for a non-empty path: relative, and no "..". */
+function descendingPathProblem(path: unknown): string | undefined {
+  if (typeof path !== "string" || path === "") return undefined;
+  if (path.startsWith("/")) return "must be a relative path";
+  if (hasBackstep(path)) return "must not contain '..'";
+  return undefined;
 }
 
 /** validateContainers: a DNS-1123 label, unique across init, app and ephemeral containers. */

@@ -2,6 +2,13 @@
 export { configMapProjections, configMapsNamed } from "./config-maps.js";
 export { containerPath } from "./container-paths.js";
 export { effectiveNamespace, isClusterScoped, scoutNamespace } from "./namespace.js";
+export {
+  boundNodePath,
+  type NodePathVolume,
+  nodePathVolumes,
+  type PodClaim,
+  podClaims,
+} from "./persistent-volumes.js";
 export { mainContainer, numberedPort, resolvePort } from "./ports.js";
 export {
   aggregatedBuiltIns,

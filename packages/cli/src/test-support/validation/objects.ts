@@ -94,11 +94,24 @@ const envArb = fc.record({
   value: fc.constant("v"),
 });
 
-/** The pod always has volumes data and cache, and sometimes a third, maybe of a bad name. */
+/** The pod always has volumes data and cache (and the claim disk), and sometimes a third, maybe of a bad name. */
 const EXTRA_VOLUMES = ["logs", "Data", "v".repeat(64), "data"];
-const mountArb = fc.record({
-  name: edge(["data", "cache"], ["missing"]),
-  mountPath: edge(["/data", "/cache", "/var/cache"], ["relative/path"]),
+const mountArb = fc
+  .record({
+    name: edge(["data", "cache"], ["missing"]),
+    mountPath: edge(["/data", "/cache", "/var/cache"], ["relative/path"]),
+    // A subPath below the volume, or one that leaves it; propagation that needs privileged.
+    more: someOf({
+      subPath: edge(["logs", "a/b", "x/..y"], ["../etc", "/abs", "a/../.."]),
+      subPathExpr: edge(["$(POD_NAME)"], ["/$(POD_NAME)", "../$(POD_NAME)"]),
+      mountPropagation: edge(["None", "HostToContainer"], ["Bidirectional"]),
+    }),
+  })
+  .map(({ more, ...mount }) => ({ ...mount, ...more }));
+/** A raw block device: of the pod's claim, else of an emptyDir or no volume; a path with "..". */
+const deviceArb = fc.record({
+  name: edge(["disk"], ["data", "missing"]),
+  devicePath: edge(["/dev/xvdb", "/dev/block/a"], ["/dev/../sda", "/data"]),
 });
 
 const RESOURCES = [
@@ -141,6 +154,7 @@ const containerArb = (nameArb: fc.Arbitrary<string>) =>
           ports: fc.array(portArb, { minLength: 1, maxLength: 3 }),
           env: fc.array(envArb, { minLength: 1, maxLength: 2 }),
           volumeMounts: fc.array(mountArb, { minLength: 1, maxLength: 2 }),
+          volumeDevices: fc.array(deviceArb, { minLength: 1, maxLength: 2 }),
           resources: fc.constantFrom(...RESOURCES),
           livenessProbe: edge(PROBES.slice(0, 3), PROBES.slice(3)),
           readinessProbe: edge(PROBES.slice(0, 3), PROBES.slice(3)),
@@ -208,6 +222,7 @@ export const podSpecArb: fc.Arbitrary<Json> = fc
         name,
         emptyDir: {},
       })),
+      { name: "disk", persistentVolumeClaim: { claimName: "disk" } },
       ...(imagePullPolicy === undefined
         ? []
         : [

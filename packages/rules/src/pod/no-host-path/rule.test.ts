@@ -27,6 +27,80 @@ new RuleTester({ describe, it }).run(noHostPath, {
       `,
     },
     {
+      name: "a node-path PersistentVolume that no claim can take: another class, fewer access modes, too small, reserved for another claim, or the default class",
+      yaml: `
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata:
+          name: standard
+          annotations: {storageclass.kubernetes.io/is-default-class: "true"}
+        provisioner: example.com/disk
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: node-root}
+        spec:
+          capacity: {storage: 1Gi}
+          accessModes: [ReadWriteOnce]
+          storageClassName: manual
+          local: {path: /}
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: reserved}
+        spec:
+          capacity: {storage: 1Gi}
+          accessModes: [ReadWriteOnce]
+          hostPath: {path: /}
+          claimRef: {namespace: scout, name: other}
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: classless}
+        spec:
+          capacity: {storage: 1Gi}
+          accessModes: [ReadWriteOnce]
+          hostPath: {path: /}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: fast, namespace: scout}
+        spec: {storageClassName: fast, accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: shared, namespace: scout}
+        spec: {storageClassName: manual, accessModes: [ReadWriteMany], resources: {requests: {storage: 1Gi}}}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: big, namespace: scout}
+        spec: {storageClassName: manual, accessModes: [ReadWriteOnce], resources: {requests: {storage: 10Gi}}}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: block, namespace: scout}
+        spec: {storageClassName: manual, volumeMode: Block, accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: defaulted, namespace: scout}
+        spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: scout}
+        spec:
+          containers: [{name: a}]
+          volumes:
+            - {name: fast, persistentVolumeClaim: {claimName: fast}}
+            - {name: shared, persistentVolumeClaim: {claimName: shared}}
+            - {name: big, persistentVolumeClaim: {claimName: big}}
+            - {name: block, persistentVolumeClaim: {claimName: block}}
+            - {name: defaulted, persistentVolumeClaim: {claimName: defaulted}}
+      `,
+    },
+    {
       name: "emptyDir volumes and container ports, hostPort 0",
       yaml: `
         apiVersion: v1
@@ -123,6 +197,89 @@ new RuleTester({ describe, it }).run(noHostPath, {
           line: 35,
           column: 20,
           data: { volume: "sock", path: "/var/run/docker.sock", pv: "node-docker" },
+        },
+      ],
+    },
+    {
+      name: "claims the binder gives a node-path PersistentVolume of their class: a claim object, an ephemeral volume, a StatefulSet's claim template",
+      yaml: `
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: node-root}
+        spec:
+          capacity: {storage: 5Gi}
+          accessModes: [ReadWriteOnce, ReadOnlyMany]
+          storageClassName: manual
+          local: {path: /}
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: node-etc, labels: {disk: etc}}
+        spec:
+          capacity: {storage: 1Gi}
+          accessModes: [ReadWriteOnce]
+          hostPath: {path: /etc}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: data, namespace: scout}
+        spec:
+          storageClassName: manual
+          accessModes: [ReadWriteOnce]
+          resources: {requests: {storage: 1Gi}}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: config, namespace: scout}
+        spec:
+          selector: {matchLabels: {disk: etc}}
+          accessModes: [ReadWriteOnce]
+          resources: {requests: {storage: 512Mi}}
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: redis, namespace: scout}
+        spec:
+          template:
+            spec:
+              containers: [{name: a}]
+              volumes:
+                - name: data
+                  persistentVolumeClaim: {claimName: data}
+                - name: config
+                  persistentVolumeClaim: {claimName: config}
+                - name: scratch
+                  ephemeral:
+                    volumeClaimTemplate:
+                      spec: {storageClassName: manual, accessModes: [ReadOnlyMany], resources: {requests: {storage: 1Gi}}}
+          volumeClaimTemplates:
+            - metadata: {name: state}
+              spec: {storageClassName: manual, accessModes: [ReadWriteOnce], resources: {requests: {storage: 2Gi}}}
+      `,
+      errors: [
+        {
+          messageId: "localClaim",
+          line: 43,
+          column: 11,
+          data: { volume: "data", path: "/", pv: "node-root" },
+        },
+        {
+          messageId: "hostPathClaim",
+          line: 45,
+          column: 11,
+          data: { volume: "config", path: "/etc", pv: "node-etc" },
+        },
+        {
+          messageId: "localClaim",
+          line: 47,
+          column: 11,
+          data: { volume: "scratch", path: "/", pv: "node-root" },
+        },
+        {
+          messageId: "localClaim",
+          line: 51,
+          column: 7,
+          data: { volume: "state", path: "/", pv: "node-root" },
         },
       ],
     },

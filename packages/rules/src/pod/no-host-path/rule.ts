@@ -1,62 +1,5 @@
-import {
-  allContainers,
-  type Bundle,
-  defineRule,
-  isRecord,
-  joinPointer,
-  podTemplates,
-} from "@scout-deploy/core";
-import { effectiveNamespace, numberedPort } from "../../support/index.js";
-
-interface HostPathVolume {
-  name: string;
-  path: string;
-  claim?: { namespace?: string; name?: string };
-}
-
-/** The PersistentVolumes of the input that are hostPath volumes (cluster-scoped: by name). */
-function hostPathVolumes(bundle: Bundle): HostPathVolume[] {
-  return bundle.objects.flatMap((o) => {
-    const spec = o.value.spec;
-    if (o.value.kind !== "PersistentVolume" || !isRecord(spec) || !isRecord(spec.hostPath)) {
-      return [];
-    }
-    const claimRef = isRecord(spec.claimRef) ? spec.claimRef : {};
-    const text = (v: unknown) => (typeof v === "string" ? v : undefined);
-    return [
-      {
-        name: o.ref.name ?? "",
-        path: String(spec.hostPath.path ?? "(unset)"),
-        claim: { namespace: text(claimRef.namespace), name: text(claimRef.name) },
-      },
-    ];
-  });
-}
-
-/**
- * The hostPath PersistentVolume a claim binds to: the one its spec.volumeName names, or the one
- * whose claimRef names the claim (the binder honours both pre-bindings).
- */
-function boundHostPath(
-  bundle: Bundle,
-  volumes: readonly HostPathVolume[],
-  claim: string,
-  namespace: string | undefined,
-): HostPathVolume | undefined {
-  const pvc = bundle.objects.find(
-    (o) =>
-      o.value.kind === "PersistentVolumeClaim" &&
-      o.ref.name === claim &&
-      effectiveNamespace(bundle, o) === namespace,
-  );
-  const spec = pvc && isRecord(pvc.value.spec) ? pvc.value.spec : {};
-  return volumes.find(
-    (v) =>
-      (pvc !== undefined && v.name === spec.volumeName) ||
-      // The binder matches a claimRef by namespace and name, exactly (IsVolumeBoundToClaim).
-      (v.claim?.name === claim && v.claim.namespace === namespace),
-  );
-}
+import { allContainers, defineRule, isRecord, joinPointer, podTemplates } from "@scout-deploy/core";
+import { boundNodePath, nodePathVolumes, numberedPort, podClaims } from "../../support/index.js";
 
 export const noHostPath = defineRule({
   id: "pod/no-host-path",
@@ -71,30 +14,26 @@ export const noHostPath = defineRule({
       hostPath: 'volume "{{volume}}" mounts the node\'s path {{path}}',
       hostPathClaim:
         'volume "{{volume}}" mounts the node\'s path {{path}} through the hostPath PersistentVolume {{pv}}',
+      localClaim:
+        'volume "{{volume}}" mounts the node\'s path {{path}} through the local PersistentVolume {{pv}}',
       hostPort: 'container "{{container}}" binds the node\'s port {{port}}',
     },
   },
   check(context) {
-    const hostPathPVs = hostPathVolumes(context.bundle);
+    const nodePaths = nodePathVolumes(context.bundle);
     for (const template of podTemplates(context.bundle)) {
+      for (const claim of nodePaths.length > 0 ? podClaims(context.bundle, template) : []) {
+        const pv = boundNodePath(context.bundle, nodePaths, claim);
+        if (!pv) continue;
+        context.report({
+          messageId: pv.source === "local" ? "localClaim" : "hostPathClaim",
+          data: { volume: claim.volume, path: pv.path, pv: pv.name },
+          object: template.object,
+          pointer: claim.pointer,
+        });
+      }
       const volumes = Array.isArray(template.spec.volumes) ? template.spec.volumes : [];
       volumes.forEach((volume, index) => {
-        const claim =
-          isRecord(volume) && isRecord(volume.persistentVolumeClaim)
-            ? volume.persistentVolumeClaim.claimName
-            : undefined;
-        if (typeof claim === "string" && hostPathPVs.length > 0) {
-          const namespace = effectiveNamespace(context.bundle, template.object);
-          const pv = boundHostPath(context.bundle, hostPathPVs, claim, namespace);
-          if (pv) {
-            context.report({
-              messageId: "hostPathClaim",
-              data: { volume: String(volume.name ?? `#${index}`), path: pv.path, pv: pv.name },
-              object: template.object,
-              pointer: joinPointer(template.specPointer, "volumes", index, "persistentVolumeClaim"),
-            });
-          }
-        }
         if (!isRecord(volume) || volume.hostPath === undefined) return;
         const hostPath = isRecord(volume.hostPath) ? volume.hostPath.path : undefined;
         context.report({

@@ -5,18 +5,6 @@ import { readOnlyRootFilesystem } from "./rule.js";
 new RuleTester({ describe, it }).run(readOnlyRootFilesystem, {
   valid: [
     {
-      name: "a Windows pod (spec.os.name: windows) cannot set this Linux-only field: not judged",
-      yaml: `
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: win}
-        spec:
-          os: {name: windows}
-          securityContext: {windowsOptions: {runAsUserName: ContainerUser}}
-          containers: [{name: app, image: "mcr.microsoft.com/windows/nanoserver:ltsc2022"}]
-      `,
-    },
-    {
       yaml: `
         apiVersion: apps/v1
         kind: Deployment
@@ -64,6 +52,27 @@ new RuleTester({ describe, it }).run(readOnlyRootFilesystem, {
               securityContext: {readOnlyRootFilesystem: true}
       `,
       errors: [{ messageId: "writableRoot", line: 7, column: 7, data: { container: "init" } }],
+    },
+    {
+      name: "a Windows pod cannot make a root filesystem read-only: one finding at its os.name, naming the containers",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: win}
+        spec:
+          os: {name: windows}
+          securityContext: {runAsNonRoot: true, windowsOptions: {runAsUserName: ContainerUser}}
+          initContainers: [{name: init, image: "mcr.microsoft.com/windows/nanoserver:ltsc2022"}]
+          containers: [{name: app, image: "mcr.microsoft.com/windows/nanoserver:ltsc2022"}]
+      `,
+      errors: [
+        {
+          messageId: "windowsPod",
+          line: 5,
+          column: 8,
+          data: { containers: '"init", "app"' },
+        },
+      ],
     },
   ],
 });

@@ -1,4 +1,11 @@
-import { allContainers, defineRule, effectiveSecurityContext } from "@scout-deploy/core";
+import {
+  allContainers,
+  containersOf,
+  defineRule,
+  effectiveSecurityContext,
+  joinPointer,
+  podTemplates,
+} from "@scout-deploy/core";
 import { isWindowsPod } from "../../support/index.js";
 
 export const readOnlyRootFilesystem = defineRule({
@@ -12,11 +19,27 @@ export const readOnlyRootFilesystem = defineRule({
     messages: {
       writableRoot:
         'container "{{container}}" has a writable root filesystem: readOnlyRootFilesystem is not true',
+      windowsPod:
+        "the pod runs on Windows (spec.os.name: windows), where every container has a writable root filesystem ({{containers}}), readOnlyRootFilesystem being a Linux-only field: the guide's read-only root needs a Linux pod",
     },
   },
   check(context) {
+    for (const template of podTemplates(context.bundle)) {
+      if (!isWindowsPod(template)) continue;
+      // A container that sets the field anyway is refused by the API server (input/schema says so).
+      const writable = containersOf(template).filter(
+        (ref) => effectiveSecurityContext(ref).readOnlyRootFilesystem === undefined,
+      );
+      if (writable.length === 0) continue;
+      context.report({
+        messageId: "windowsPod",
+        data: { containers: writable.map((ref) => `"${ref.name}"`).join(", ") },
+        object: template.object,
+        pointer: joinPointer(template.specPointer, "os", "name"),
+      });
+    }
     for (const container of allContainers(context.bundle)) {
-      // The API server forbids the field on a Windows pod: a finding could never be fixed.
+      // One finding per Windows pod, above: the fix is the pod's OS, not a container's field.
       if (isWindowsPod(container.template)) continue;
       const effective = effectiveSecurityContext(container);
       if (effective.readOnlyRootFilesystem?.value === true) continue;

@@ -12,6 +12,30 @@ data: {api-token: YWJj}
 new RuleTester({ describe, it }).run(referencesResolve, {
   valid: [
     {
+      name: "the keys the token controller fills into a service-account-token Secret",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: backend-token
+          namespace: scout
+          annotations: {kubernetes.io/service-account.name: scout-backend}
+        type: kubernetes.io/service-account-token
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: scout}
+        spec:
+          containers:
+            - name: a
+              env:
+                - name: TOKEN
+                  valueFrom: {secretKeyRef: {name: backend-token, key: token}}
+                - name: CA
+                  valueFrom: {secretKeyRef: {name: backend-token, key: ca.crt}}
+      `,
+    },
+    {
       name: "references to defined objects and keys; optional ones; a SealedSecret and an ExternalSecret count",
       yaml: `
         ${secret.trim().replaceAll("\n", "\n        ")}

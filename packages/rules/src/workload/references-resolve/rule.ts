@@ -31,6 +31,9 @@ interface Reference {
   keyPointer?: string;
 }
 
+const SERVICE_ACCOUNT_TOKEN = "kubernetes.io/service-account-token";
+const TOKEN_KEYS = ["token", "ca.crt", "namespace"];
+
 const keysOf = (...maps: unknown[]) =>
   new Set(maps.flatMap((m) => (isRecord(m) ? Object.keys(m) : [])));
 const text = (value: unknown) => (typeof value === "string" ? value : undefined);
@@ -41,8 +44,12 @@ function providedBy(object: Bundle["objects"][number]): Omit<Provided, "namespac
   const spec = isRecord(value.spec) ? value.spec : {};
   const name = object.ref.name ?? "";
   switch (value.kind) {
-    case "Secret":
-      return { kind: "Secret", name, keys: keysOf(value.data, value.stringData) };
+    case "Secret": {
+      const keys = keysOf(value.data, value.stringData);
+      // The token controller fills a service-account-token Secret with these keys.
+      if (value.type === SERVICE_ACCOUNT_TOKEN) for (const key of TOKEN_KEYS) keys.add(key);
+      return { kind: "Secret", name, keys };
+    }
     case "ConfigMap":
       return { kind: "ConfigMap", name, keys: keysOf(value.data, value.binaryData) };
     case "SealedSecret": {

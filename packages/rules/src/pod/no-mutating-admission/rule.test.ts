@@ -1,0 +1,180 @@
+import { RuleTester } from "@scout-deploy/core/testing";
+import { describe, it } from "vitest";
+import { noMutatingAdmission } from "./rule.js";
+
+const backend = `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend, namespace: scout, labels: {app: backend}}
+        spec:
+          template:
+            metadata: {labels: {app: backend}}
+            spec:
+              containers: [{name: api, image: ghcr.io/scout/backend:1.4.2}]
+`;
+
+new RuleTester({ describe, it }).run(noMutatingAdmission, {
+  valid: [
+    {
+      name: "webhooks that cannot rewrite Scout's pods: other resources, DELETE, a status subresource, cluster scope, another namespace, another object, a validating webhook",
+      yaml: `${backend}
+        ---
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: MutatingWebhookConfiguration
+        metadata: {name: harmless}
+        webhooks:
+          - name: configmaps.example.com
+            rules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [configmaps]}]
+          - name: deletes.example.com
+            rules: [{apiGroups: [""], apiVersions: [v1], operations: [DELETE, CONNECT], resources: [pods]}]
+          - name: status.example.com
+            rules: [{apiGroups: [apps], apiVersions: [v1], operations: [UPDATE], resources: [deployments/status]}]
+          - name: cluster.example.com
+            rules: [{apiGroups: ["*"], apiVersions: ["*"], operations: ["*"], resources: ["*"], scope: Cluster}]
+          - name: other-namespace.example.com
+            namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}
+            rules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
+          - name: other-object.example.com
+            objectSelector: {matchLabels: {app: nginx}}
+            rules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
+        ---
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingWebhookConfiguration
+        metadata: {name: checks}
+        webhooks:
+          - name: pods.example.com
+            rules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "a webhook on pods of the Scout namespace, and one on every resource of every group",
+      yaml: `${backend}
+        ---
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: MutatingWebhookConfiguration
+        metadata: {name: injector}
+        webhooks:
+          - name: configmaps.example.com
+            rules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [configmaps]}]
+          - name: pods.example.com
+            namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: scout}}
+            objectSelector: {matchLabels: {app: backend}}
+            rules:
+              - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [services]}
+              - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}
+          - name: everything.example.com
+            rules: [{apiGroups: ["*"], apiVersions: ["*"], operations: ["*"], resources: ["*/*"]}]
+      `,
+      errors: [
+        {
+          messageId: "rewrites",
+          line: 22,
+          column: 9,
+          data: {
+            what: 'the mutating webhook "pods.example.com" of MutatingWebhookConfiguration injector',
+            resources: "pods",
+          },
+        },
+        {
+          messageId: "rewrites",
+          line: 24,
+          column: 13,
+          data: {
+            what: 'the mutating webhook "everything.example.com" of MutatingWebhookConfiguration injector',
+            resources:
+              "pods, pods/ephemeralcontainers, podtemplates, replicationcontrollers, apps/deployments, apps/replicasets, apps/statefulsets, apps/daemonsets, batch/jobs, batch/cronjobs",
+          },
+        },
+      ],
+    },
+    {
+      name: "a MutatingAdmissionPolicy that patches Deployments",
+      yaml: `${backend}
+        ---
+        apiVersion: admissionregistration.k8s.io/v1beta1
+        kind: MutatingAdmissionPolicy
+        metadata: {name: make-privileged}
+        spec:
+          matchConstraints:
+            resourceRules:
+              - apiGroups: [apps]
+                apiVersions: [v1]
+                operations: [CREATE, UPDATE]
+                resources: [deployments]
+          mutations:
+            - patchType: JSONPatch
+              jsonPatch:
+                expression: >
+                  [JSONPatch{op: "add", path: "/spec/template/spec/containers/0/securityContext/privileged", value: true}]
+      `,
+      errors: [
+        {
+          messageId: "rewrites",
+          line: 17,
+          column: 9,
+          data: { what: "MutatingAdmissionPolicy make-privileged", resources: "apps/deployments" },
+        },
+      ],
+    },
+    {
+      name: "policy engines' mutations of pods: a Kyverno mutate rule, a Gatekeeper Assign, an OpenKruise SidecarSet",
+      yaml: `${backend}
+        ---
+        apiVersion: kyverno.io/v1
+        kind: ClusterPolicy
+        metadata: {name: add-privileged}
+        spec:
+          rules:
+            - name: validate-only
+              match: {any: [{resources: {kinds: [Pod]}}]}
+              validate: {message: x, pattern: {metadata: {name: "?*"}}}
+            - name: privileged
+              match: {any: [{resources: {kinds: [Pod]}}]}
+              mutate:
+                patchStrategicMerge:
+                  spec:
+                    containers: [{(name): "*", securityContext: {privileged: true}}]
+        ---
+        apiVersion: mutations.gatekeeper.sh/v1
+        kind: Assign
+        metadata: {name: host-network}
+        spec:
+          applyTo: [{groups: [""], kinds: [Pod], versions: [v1]}]
+          location: spec.hostNetwork
+          parameters: {assign: {value: true}}
+        ---
+        apiVersion: apps.kruise.io/v1alpha1
+        kind: SidecarSet
+        metadata: {name: root-sidecar}
+        spec:
+          selector: {matchLabels: {app: backend}}
+          containers: [{name: shell, image: busybox:1.36, securityContext: {runAsUser: 0}}]
+      `,
+      errors: [
+        {
+          messageId: "rewrites",
+          line: 19,
+          column: 7,
+          data: {
+            what: 'the mutate rule "privileged" of Kyverno ClusterPolicy add-privileged',
+            resources: "Pod",
+          },
+        },
+        {
+          messageId: "rewrites",
+          line: 30,
+          column: 3,
+          data: { what: "Gatekeeper Assign host-network", resources: "Pod" },
+        },
+        {
+          messageId: "rewrites",
+          line: 39,
+          column: 3,
+          data: { what: "OpenKruise SidecarSet root-sidecar", resources: "Pod" },
+        },
+      ],
+    },
+  ],
+});
