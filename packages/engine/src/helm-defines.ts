@@ -133,11 +133,13 @@ function fieldOf(binding: Binding | undefined, field: string): Binding | undefin
 /**
  * The lines with each reference that names a values key written as `.Values.a.b` (what the
  * template tracing reads), and the scope at each line: a `with` rebinds the dot, a `range` makes
- * it an item no reference names, `$x := .Values.a` names `a`.
+ * it an item no reference names (unless `items` names the item of the range on that line, and
+ * so its `$item` too), `$x := .Values.a` names `a`.
  */
 export function boundLines(
   lines: readonly string[],
   outer: Scope,
+  items: ReadonlyMap<number, Binding> = new Map(),
 ): { lines: string[]; scopes: Scope[] } {
   const stack: (Binding | undefined)[] = [];
   const scopes: Scope[] = [];
@@ -147,7 +149,7 @@ export function boundLines(
     dollar: outer.dollar,
     variables,
   });
-  const rewritten = lines.map((line) => {
+  const rewritten = lines.map((line, index) => {
     scopes.push(scope());
     return line.replace(ACTION, (action, body: string) => {
       const current = scope();
@@ -155,8 +157,16 @@ export function boundLines(
       const block = /^(if|with|range|define|block)\b\s*(.*)$/.exec(body);
       const assignment = /^\$([A-Za-z_]\w*)\s*:?=\s*(.+)$/.exec(body);
       if (block?.[1] === "with") stack.push(bindingOf(firstOperand(block[2]!), current));
-      else if (block?.[1] === "range") stack.push(undefined);
-      else if (block) stack.push(current.dot);
+      else if (block?.[1] === "range") {
+        // The item is known where the document a range printed is (see helm-documents).
+        const item = items.get(index);
+        stack.push(item);
+        const named = /^\s*(?:\$\w+\s*,\s*)?\$(\w+)\s*:=/.exec(block[2]!);
+        if (named) {
+          variables = new Map(variables);
+          variables.set(named[1]!, item);
+        }
+      } else if (block) stack.push(current.dot);
       else if (/^end\b/.test(body)) stack.pop();
       else if (assignment) {
         const value = bindingOf(firstOperand(assignment[2]!), current);

@@ -1010,6 +1010,155 @@ describe("a chart that prints through named templates (real helm template)", () 
   });
 });
 
+describe("a chart whose ranges, branches and value functions decide what it prints (real helm template)", () => {
+  const helmIt = withTool("helm");
+  const pod = (name: string, container: string[]) => [
+    "apiVersion: apps/v1",
+    "kind: Deployment",
+    "metadata:",
+    `  name: ${name}`,
+    "spec:",
+    `  selector: {matchLabels: {app: ${name}}}`,
+    "  template:",
+    `    metadata: {labels: {app: ${name}}}`,
+    "    spec:",
+    "      containers:",
+    "        - name: main",
+    "          image: nginx:1.27",
+    ...container,
+  ];
+  const files: Record<string, string> = {
+    "c/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: latest\n",
+    "c/values.yaml": [
+      "workers:",
+      "  - name: alpha",
+      "    securityContext: {allowPrivilegeEscalation: false}",
+      "  - name: beta",
+      "    securityContext: {allowPrivilegeEscalation: false}",
+      "  - name: gamma",
+      "    securityContext:",
+      "      allowPrivilegeEscalation: true",
+      "components:",
+      "  zeta:",
+      "    privileged: false",
+      "  eta:",
+      "    privileged: true",
+      "strict: false",
+      "podSecurity:",
+      '  hostNetwork: ""',
+      "fallbackHostNetwork: true",
+      "useHostPid: true",
+      "image:",
+      '  tag: ""',
+      "",
+    ].join("\n"),
+    // A ConfigMap first, then a Deployment and a Service per worker: helm prints the Services
+    // before the Deployments, and the ConfigMap before both (releaseutil's kind order).
+    "c/templates/workers.yaml": [
+      "apiVersion: v1",
+      "kind: ConfigMap",
+      "metadata: {name: shared}",
+      "data: {a: b}",
+      "{{- range .Values.workers }}",
+      "---",
+      ...pod("{{ .name }}", [
+        "          securityContext:",
+        "            {{- toYaml .securityContext | nindent 12 }}",
+      ]),
+      "---",
+      "apiVersion: v1",
+      "kind: Service",
+      "metadata: {name: '{{ .name }}'}",
+      "spec: {selector: {app: '{{ .name }}'}, ports: [{port: 80}]}",
+      "{{- end }}",
+      "",
+    ].join("\n"),
+    "c/templates/components.yaml": [
+      "{{- range $name, $cfg := .Values.components }}",
+      "---",
+      ...pod("{{ $name }}", [
+        "          securityContext:",
+        "            privileged: {{ $cfg.privileged }}",
+      ]),
+      "{{- end }}",
+      "",
+    ].join("\n"),
+    "c/templates/branches.yaml": [
+      ...pod("branchy", [
+        "          securityContext:",
+        "            {{- if .Values.strict }}",
+        "            readOnlyRootFilesystem: true",
+        "            {{- else }}",
+        "            readOnlyRootFilesystem: false",
+        "            {{- end }}",
+      ]),
+      "",
+    ].join("\n"),
+    "c/templates/functions.yaml": pod("functions", [])
+      .join("\n")
+      .replace(
+        "    spec:\n",
+        [
+          "    spec:",
+          "      hostNetwork: {{ coalesce .Values.podSecurity.hostNetwork .Values.fallbackHostNetwork }}",
+          "      hostPID: {{ ternary true false .Values.useHostPid }}",
+          "",
+        ].join("\n"),
+      )
+      .replace(
+        "image: nginx:1.27",
+        'image: "nginx:{{ .Values.image.tag | default .Chart.AppVersion }}"',
+      ),
+  };
+  function chart(): string {
+    const dir = mkdtempSync(join(tmpdir(), "scout-branches-"));
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    return dir;
+  }
+  const at = (findings: readonly Finding[], ruleId: string, name: string) =>
+    findings
+      .filter((f) => f.ruleId === ruleId && f.object?.name === name)
+      .map((f) => `${f.file}:${f.line}:${f.column}`);
+
+  helmIt("puts a field of a document a range printed on its own item's values key", async () => {
+    const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
+    // gamma, the third worker, though its Deployment is the fifth document of the template.
+    expect(at(result.findings, "pod/no-privilege-escalation", "gamma")).toEqual([
+      "c/values.yaml:8:7",
+    ]);
+    expect(at(result.findings, "pod/no-privilege-escalation", "alpha")).toEqual([]);
+  });
+
+  helmIt("reads a range over a map in Go's sorted key order, $cfg its item", async () => {
+    const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
+    expect(at(result.findings, "pod/not-privileged", "eta")).toEqual(["c/values.yaml:13:5"]);
+    expect(at(result.findings, "pod/not-privileged", "zeta")).toEqual([]);
+  });
+
+  helmIt("puts a key on the branch its values took, not the first that spells it", async () => {
+    const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
+    expect(at(result.findings, "pod/read-only-root-filesystem", "branchy")).toEqual([
+      "c/templates/branches.yaml:17:13",
+    ]);
+  });
+
+  helmIt("follows coalesce, ternary and default to the argument that was printed", async () => {
+    const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
+    expect(at(result.findings, "pod/no-host-namespaces", "functions").sort()).toEqual([
+      // coalesce: the first is empty, the fallback printed; ternary: its condition's key.
+      "c/values.yaml:17:1",
+      "c/values.yaml:18:1",
+    ]);
+    // The tag is empty: `default .Chart.AppVersion` printed Chart.yaml's, on the template line.
+    expect(at(result.findings, "workload/image-pinned", "functions")).toEqual([
+      "c/templates/functions.yaml:14:11",
+    ]);
+  });
+});
+
 describe("a kustomization whose helmCharts inflate a chart (real kubectl kustomize and helm)", () => {
   const bothIt =
     tools.find("helm") && tools.find("kubectl")

@@ -26,7 +26,10 @@ import {
   type Scope,
   scopeOf,
 } from "./helm-defines.js";
+import { templateDocument } from "./helm-documents.js";
+import { printedKey, takenBranches } from "./helm-expressions.js";
 import { type HelmOverride, overrideOf } from "./helm-overrides.js";
+import { mergedValues } from "./helm-values.js";
 
 /** Where a Helm chart's rendered documents came from. */
 export interface HelmSourceMap {
@@ -246,6 +249,13 @@ function documentIndexAt(documents: readonly SourceDocument[], line: number): nu
   return found;
 }
 
+/** A document of a chart's rendered text, by the template `# Source:` names. */
+interface RenderedDocument {
+  name: string;
+  kind: string | undefined;
+  lines: { includes(line: number): boolean };
+}
+
 /** Parsed YAML files of a source map, each parsed once. */
 class Parsed {
   private readonly cache = new Map<string, SourceDocument[]>();
@@ -253,6 +263,48 @@ class Parsed {
   defines(map: HelmSourceMap): Map<string, Define> {
     if (!this.defineCache.has(map)) this.defineCache.set(map, definesOf(map.defineFiles ?? []));
     return this.defineCache.get(map)!;
+  }
+  private readonly valuesCache = new Map<HelmSourceMap, Map<string, Record<string, unknown>>>();
+  /** The values a template of the subchart `chain` sees, merged as Helm merges them. */
+  values(map: HelmSourceMap, chain: readonly string[]): Record<string, unknown> {
+    const byChain = this.valuesCache.get(map) ?? new Map<string, Record<string, unknown>>();
+    this.valuesCache.set(map, byChain);
+    const key = chain.join("/");
+    if (!byChain.has(key)) {
+      const layers = valuesInScope(map, chain).map((file) => ({
+        value: this.documents(file.file, file.text)[0]?.value,
+        prefix: file.prefix,
+      }));
+      const overrides = (map.overrides ?? []).flatMap((override) =>
+        chain.every((name, at) => override.path[at] === name)
+          ? [{ ...override, path: override.path.slice(chain.length) }]
+          : [],
+      );
+      byChain.set(key, mergedValues(layers, overrides));
+    }
+    return byChain.get(key)!;
+  }
+  private readonly headingCache = new Map<string, RenderedDocument[]>();
+  /** Each rendered document of a chart: its template's name, kind and lines (1-based). */
+  headings(source: RenderedSource): RenderedDocument[] {
+    if (!this.headingCache.has(source.file)) {
+      const documents = this.documents(source.file, source.text);
+      const count = source.text.split("\n").length;
+      const starts = documents.map((document) => document.file.positionAt(document.start).line);
+      this.headingCache.set(
+        source.file,
+        documents.map((document, index) => {
+          const last = (starts[index + 1] ?? count + 1) - 1;
+          const kind = isRecord(document.value) ? document.value.kind : undefined;
+          return {
+            name: templateHeadingAt(source.text, last)?.name ?? "",
+            kind: typeof kind === "string" ? kind : undefined,
+            lines: { includes: (line: number) => line >= starts[index]! && line <= last },
+          };
+        }),
+      );
+    }
+    return this.headingCache.get(source.file)!;
   }
   documents(file: string, text: string): SourceDocument[] {
     if (!this.cache.has(file)) this.cache.set(file, parseSource(file, text).documents);
@@ -280,31 +332,95 @@ function helmPosition(
   const template = heading && map.templates[heading.name];
   if (!template) return { position: heading && packagedSubchartEntry(map, heading.name, parsed) };
   const tokens = splitPointer(pointer);
-  const lines = documentLines(template.text, heading.occurrence);
+  const chain = subchartsOf(heading.name);
+  const values = parsed.values(map, chain);
+  const body = templateView(source, template, heading, line, values, parsed);
+  const lines = body.written;
   const match = matchTemplate(lines, tokens);
   const templatePosition = lineAt(template.file, lines, match.line, match.column);
-  const chain = subchartsOf(heading.name);
   // A key the template does not spell, printed by an include: traced into its define.
   const printedByInclude =
     match.matched < tokens.length ||
     (match.line >= 0 &&
       includeCall(lines[match.line]!) !== undefined &&
-      !lastReference(lines[match.line]!));
+      !lastReference(body.lines[match.line]!));
   const included = printedByInclude
-    ? throughInclude(view(template.file, lines, ROOT), match, tokens, parsed.defines(map), 0)
+    ? throughInclude(body, match, tokens, parsed.defines(map), 0)
     : undefined;
   if (included?.valuesPath)
     return valuesPlacement(map, chain, included.valuesPath, included.position, parsed);
   if (included?.position) return { position: included.position };
-  // The whole document, or a key no line spells: the document's first line in the template,
-  // rather than the rendered text no one edits.
-  if (match.line < 0) return { position: documentStart(template.file, lines) };
+  if (match.line < 0) return wholeDocument(map, chain, body, tokens, parsed);
   const valuesPath =
-    valuesReference(lines, match, tokens) ??
-    listItemReference(lines, match, tokens) ??
-    rangeItemReference(template.text, match, heading.occurrence);
+    valuesReference(body.lines, match, tokens, values) ??
+    listItemReference(body.lines, match, tokens);
   if (!valuesPath) return { position: templatePosition };
   return valuesPlacement(map, chain, valuesPath, templatePosition, parsed);
+}
+
+/**
+ * The template document that printed the rendered one at `line`, the branches its values did
+ * not take blanked, with the item of the range that printed it bound: its `.x` and `$item.x`
+ * are `.Values.list.<i>.x`.
+ */
+function templateView(
+  source: RenderedSource,
+  template: { file: string; text: string },
+  heading: { name: string; occurrence: number },
+  line: number,
+  values: unknown,
+  parsed: Parsed,
+): View & { item?: readonly string[] } {
+  const documents = parsed.headings(source);
+  const own = documents.filter((document) => document.name === heading.name);
+  const index = own.findIndex((document) => document.lines.includes(line));
+  const place = (index >= 0
+    ? templateDocument(
+        template.text,
+        own.map((document) => document.kind),
+        index,
+        values,
+      )
+    : undefined) ?? {
+    lines: documentLines(template.text, heading.occurrence),
+    items: new Map(),
+  };
+  const bound = boundLines(place.lines, scopeOf(ROOT), place.items);
+  const taken = takenBranches(bound.lines, values);
+  const written = place.lines.map((text, at) => (taken.lines[at] === "" ? "" : text));
+  const [item] = place.items.values();
+  return {
+    file: template.file,
+    lines: taken.lines,
+    written,
+    scopes: bound.scopes,
+    ...(item?.kind === "values" ? { item: item.path } : {}),
+  };
+}
+
+/**
+ * A finding on the whole document lands on the values item a range printed it for; one on a
+ * key no line spells, on the action that printed the document's text (`{{- toYaml .Values.x }}`,
+ * `tpl`); else on the document's first line in the template, never the rendered text no one
+ * edits.
+ */
+function wholeDocument(
+  map: HelmSourceMap,
+  chain: readonly string[],
+  body: View & { item?: readonly string[] },
+  tokens: readonly string[],
+  parsed: Parsed,
+): HelmPlacement {
+  const start = documentStart(body.file, body.written);
+  if (!tokens.length)
+    return body.item ? valuesPlacement(map, chain, body.item, start, parsed) : { position: start };
+  const printing = body.written.findIndex((text) => isActionOnly(text) && printsText(text));
+  if (printing < 0) return { position: start };
+  const position = lineAt(body.file, body.written, printing, indentOf(body.written[printing]!) + 1);
+  const inserted = printedValues(body.lines, printing);
+  return inserted
+    ? valuesPlacement(map, chain, [...inserted, ...tokens], position, parsed)
+    : { position };
 }
 
 /** A value's values key (a --set flag named), else `fallback`: the template line printing it. */
@@ -585,34 +701,6 @@ function enclosingRange(
 }
 
 /**
- * `{{ .x }}` on the matched line inside `{{- range .Values.list }}` whose body opens a document
- * (`---`): each item printed one document, so the document's place among those the range
- * printed is the item's index, and the value is `list.<index>.x`.
- */
-function rangeItemReference(
-  text: string,
-  match: TemplateMatch,
-  occurrence: number,
-): string[] | undefined {
-  const lines = text.split("\n");
-  const printed = match.line < 0 ? undefined : lines[match.line];
-  const field =
-    printed && /\{\{-?\s*\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)\s*-?\}\}/.exec(printed)?.[1];
-  if (!field) return undefined;
-  const separators = lines.flatMap((line, index) => (/^---(\s|$)/.test(line) ? [index] : []));
-  const starts = separators[0] === firstContentLine(lines) ? separators : [-1, ...separators];
-  for (let index = match.line - 1; index >= 0; index--) {
-    const range = /\{\{-?\s*range\s+\.Values((?:\.[A-Za-z0-9_]+)+)\s*-?\}\}/.exec(lines[index]!);
-    if (!range) continue;
-    const opens = separators.some((at) => at > index && at < match.line);
-    if (!opens) return undefined;
-    const before = starts.filter((at) => at < index).length;
-    return [...range[1]!.slice(1).split("."), String(occurrence - before), ...field.split(".")];
-  }
-  return undefined;
-}
-
-/**
  * A template helm read from a subchart archive (`charts/db-1.0.0.tgz`) has no file to open: its
  * objects land on the chart's `dependencies` entry for that subchart (by name or alias), where
  * its version is chosen and beside which its values are set.
@@ -834,9 +922,14 @@ function valuesReference(
   lines: readonly string[],
   match: TemplateMatch,
   tokens: readonly string[],
+  values?: unknown,
 ): string[] | undefined {
   if (match.line < 0) return undefined;
   if (match.matched === tokens.length) {
+    // `default`, `coalesce`, `ternary`: the argument the values chose; a literal chosen is the
+    // template line's.
+    const chosen = values === undefined ? undefined : printedKey(lines[match.line]!, values);
+    if (chosen !== undefined) return chosen ?? undefined;
     const onLine = lastReference(lines[match.line]!);
     return onLine ? onLine.slice(1).split(".") : dotReference(lines, match.line, false);
   }
@@ -865,7 +958,7 @@ function printedValues(lines: readonly string[], at: number): string[] | undefin
 /**
  * `{{ .x }}` (or, for a block, `toYaml .`) on a line inside `{{- with .Values.a }}`: the dot is
  * `.Values.a` there, so the value is `a.x` (`a`). A `range` in between makes the dot an item:
- * nothing is said then (see rangeItemReference).
+ * nothing is said then, unless the document's range item is known (see helm-documents).
  */
 function dotReference(lines: readonly string[], at: number, whole: boolean): string[] | undefined {
   const line = lines[at]!;
