@@ -802,6 +802,13 @@ function printsText(line: string): boolean {
     .every((action) => control.test(action));
 }
 
+/** A line of `if`, `else`, `with` and `end` actions: control flow, no output. */
+function isCondition(line: string): boolean {
+  return [...line.matchAll(/\{\{-?\s*(.*?)\s*-?\}\}/g)].every((action) =>
+    /^(?:if|else|with|end)\b/.test(action[1]!),
+  );
+}
+
 function firstContentLine(lines: readonly string[]): number {
   return lines.findIndex((line) => !isActionOnly(line));
 }
@@ -995,7 +1002,12 @@ function insertedAt(lines: readonly string[], match: TemplateMatch): number | un
   for (let index = match.line + 1; index < lines.length; index++) {
     const line = lines[index]!;
     if (!isActionOnly(line) && indentOf(line) <= match.indent) break;
-    if (isActionOnly(line) && (/\.Values\./.test(line) || dotReference(lines, index, true)))
+    // An `if`/`with` line names values it prints nothing of.
+    if (
+      isActionOnly(line) &&
+      !isCondition(line) &&
+      (/\.Values\./.test(line) || dotReference(lines, index, true))
+    )
       return index;
   }
   return undefined;

@@ -10,8 +10,13 @@ import { type FixtureDocument, fixtureDocuments, marked, WEAK } from "./fixture.
  * define of `_helpers.tpl` (`include`-styles): `toYaml .Values.containerSecurityContext`, keys
  * spelled with `.Values.security`, a `dict` argument (`.sc.x`, `.ctx.Values.x`), bitnami's
  * `$adapted := .secContext` then `omit $adapted "enabled" | toYaml`, or a define
- * that includes another. At most one control is weakened, in values.yaml, in a --values file,
- * by --set, in a template's literal text or in a define's; `expected` says where.
+ * that includes another; or the block is printed in the `else` of an `if` whose (not taken)
+ * branch spells the same keys. The Services' range may be over a map (`range $name, $svc :=
+ * .Values.serviceMap`, visited in sorted key order) and share its template with a literal
+ * NetworkPolicy before or after it (helm prints the NetworkPolicy first either way: its kind
+ * sort). An image tag may be `coalesce .Values.images.<name>.tag .Values.defaultTag`. At most
+ * one control is weakened, in values.yaml, in a --values file, by --set, in a template's
+ * literal text or in a define's; `expected` says where.
  */
 
 const WORKLOADS = ["frontend", "backend", "nginx", "prometheus", "redis"] as const;
@@ -26,7 +31,8 @@ type Style =
   | "include-fields"
   | "include-dict"
   | "include-nested"
-  | "include-bitnami";
+  | "include-bitnami"
+  | "branch";
 const STYLES: readonly Style[] = [
   "literal",
   "fields",
@@ -38,6 +44,7 @@ const STYLES: readonly Style[] = [
   "include-dict",
   "include-nested",
   "include-bitnami",
+  "branch",
 ];
 /** The styles whose value is `.Values.security.allowPrivilegeEscalation`, or the block's. */
 const FIELD_STYLES: readonly Style[] = ["fields", "default", "include-fields"];
@@ -48,6 +55,7 @@ const BLOCK_STYLES: readonly Style[] = [
   "include-dict",
   "include-nested",
   "include-bitnami",
+  "branch",
 ];
 /** The defines that write `privileged: false` themselves, by the style that includes them. */
 type HelperDefine = "include-fields" | "include-dict";
@@ -71,6 +79,12 @@ export interface HelmSpec {
   styles: Style[];
   imageFromValues: boolean[];
   servicesByRange: boolean;
+  /** The range over the Services is over a map, `.Values.serviceMap`, keyed by name. */
+  servicesByMap: boolean;
+  /** A literal NetworkPolicy shares the Services' template, before or after their range. */
+  servicesBeside: "none" | "before" | "after";
+  /** Images from values pick their tag by `coalesce .Values.images.<name>.tag .Values.defaultTag`. */
+  imageCoalesce: boolean;
   hostNetworkIf: boolean;
   /** The backend's env items after the literal ones come from a range over `.Values.extraEnv`. */
   envByRange: boolean;
@@ -105,6 +119,9 @@ export function helmSpecArb(options: { weakened: boolean }): fc.Arbitrary<HelmSp
       }),
       imageFromValues: fc.array(fc.boolean(), { minLength: count, maxLength: count }),
       servicesByRange: fc.boolean(),
+      servicesByMap: fc.boolean(),
+      servicesBeside: fc.constantFrom<HelmSpec["servicesBeside"]>("none", "before", "after"),
+      imageCoalesce: fc.boolean(),
       hostNetworkIf: fc.boolean(),
       envByRange: fc.boolean(),
       containerByRange: fc.boolean(),
@@ -271,6 +288,18 @@ function workloadTemplate(document: FixtureDocument & { name: Workload }, spec: 
         ].join("\n");
       case "block":
         return `${indent}securityContext:\n${inner.slice(2)}  {{- toYaml .Values.containerSecurityContext | nindent ${inner.length} }}\n`;
+      case "branch":
+        // The branch not taken spells the keys too, with the values a legacy runtime needed.
+        return [
+          `${indent}securityContext:`,
+          `${inner}{{- if .Values.legacyRuntime }}`,
+          `${inner}allowPrivilegeEscalation: true`,
+          `${inner}readOnlyRootFilesystem: false`,
+          `${inner}{{- else }}`,
+          `${inner}{{- toYaml .Values.containerSecurityContext | nindent ${inner.length} }}`,
+          `${inner}{{- end }}`,
+          "",
+        ].join("\n");
       case "include-block":
       case "include-fields":
       case "include-nested":
@@ -282,10 +311,13 @@ function workloadTemplate(document: FixtureDocument & { name: Workload }, spec: 
     }
   })();
   text = `${text.slice(0, container.index)}${replacement}${text.slice(container.index! + container[0].length)}`;
+  const tag = spec.imageCoalesce
+    ? `coalesce .Values.images.${document.name}.tag .Values.defaultTag`
+    : `.Values.images.${document.name}.tag`;
   if (spec.imageFromValues[index])
     text = text.replace(
       /^(\s+)image: \S+$/m,
-      `$1image: "{{ .Values.images.${document.name}.repository }}:{{ .Values.images.${document.name}.tag }}"`,
+      `$1image: "{{ .Values.images.${document.name}.repository }}:{{ ${tag} }}"`,
     );
   if (nestedRanges(spec) && document.name === "backend") text = containerByRange(text);
   if (spec.envByRange && document.name === "backend")
@@ -385,8 +417,27 @@ spec:
 {{- end }}
 `;
 
+/** The same Services printed by a range over a map: `$name` its key, `$svc` its item. */
+const SERVICES_MAP_TEMPLATE = SERVICES_TEMPLATE.replace(
+  "{{- range .Values.services }}",
+  "{{- range $name, $svc := .Values.serviceMap }}",
+)
+  .replaceAll("{{ .name }}", "{{ $name }}")
+  .replace(/\{\{ \.(type|target|port) \}\}/g, "{{ $svc.$1 }}");
+
+/** The Services' template: the range, with a literal document before or after it. */
+function servicesTemplate(spec: HelmSpec, beside: string | undefined): string {
+  const range = spec.servicesByMap ? SERVICES_MAP_TEMPLATE : SERVICES_TEMPLATE;
+  if (!beside || spec.servicesBeside === "none") return range;
+  const literal = `---\n${beside}`;
+  return spec.servicesBeside === "before" ? `${literal}${range}` : `${range}${literal}`;
+}
+
 /** The value a weakening gives, and the values path it gives it at. */
-function weakValue(weak: HelmWeakening): { path: string[]; value: string } | undefined {
+function weakValue(
+  weak: HelmWeakening,
+  servicesByMap = false,
+): { path: string[]; value: string } | undefined {
   switch (weak.kind) {
     case "security-field":
       return { path: ["security", "allowPrivilegeEscalation"], value: "true" };
@@ -395,7 +446,9 @@ function weakValue(weak: HelmWeakening): { path: string[]; value: string } | und
     case "image-tag":
       return { path: ["images", weak.workload, "tag"], value: "latest" };
     case "service-type":
-      return { path: ["services", "1", "type"], value: "LoadBalancer" };
+      return servicesByMap
+        ? { path: ["serviceMap", "backend", "type"], value: "LoadBalancer" }
+        : { path: ["services", "1", "type"], value: "LoadBalancer" };
     case "host-network":
       return { path: ["hostNetwork"], value: "true" };
     case "template-literal":
@@ -436,7 +489,10 @@ function backendContainers(spec: HelmSpec, where: "values" | "file"): string[] {
 
 function valuesText(spec: HelmSpec): string {
   const weak = spec.weakening;
-  const at = weak && "source" in weak && weak.source !== "file" ? weakValue(weak) : undefined;
+  const at =
+    weak && "source" in weak && weak.source !== "file"
+      ? weakValue(weak, spec.servicesByMap)
+      : undefined;
   // --set is in no file: its finding is on the default it overrode, where the key is defined
   // (the engine's README), so that key is marked with its own value.
   const set = weak && "source" in weak && weak.source === "set";
@@ -460,6 +516,8 @@ function valuesText(spec: HelmSpec): string {
       `    tag: ${mark(["images", name, "tag"], `"${IMAGES[name][1]}"`)}`,
     ]),
     `hostNetwork: ${mark(["hostNetwork"], "false")}`,
+    "legacyRuntime: false",
+    'defaultTag: "1.0.0"',
     ...extraEnv(spec, "values"),
     ...backendContainers(spec, "values"),
     "services:",
@@ -469,6 +527,14 @@ function valuesText(spec: HelmSpec): string {
       `    target: ${service.target}`,
       `    type: ${mark(["services", String(index), "type"], service.type)}`,
     ]),
+    // In the fixture's order, not the sorted order the range visits.
+    "serviceMap:",
+    ...SERVICES.flatMap((service) => [
+      `  ${service.name}:`,
+      `    port: ${service.port}`,
+      `    target: ${service.target}`,
+      `    type: ${mark(["serviceMap", service.name, "type"], service.type)}`,
+    ]),
   ];
   return `${lines.join("\n")}\n`;
 }
@@ -476,13 +542,18 @@ function valuesText(spec: HelmSpec): string {
 /** A --values file that sets the weakened key (or, for services, the whole list). */
 function overrideText(spec: HelmSpec): string {
   const weak = spec.weakening;
-  const at = weak && "source" in weak && weak.source === "file" ? weakValue(weak) : undefined;
+  const at =
+    weak && "source" in weak && weak.source === "file"
+      ? weakValue(weak, spec.servicesByMap)
+      : undefined;
   if (weak?.kind === "plaintext-nested-env" && weak.source === "file")
     return `# prod\n${backendContainers(spec, "file").join("\n")}\n`;
   if (weak?.kind === "plaintext-env" && weak.source === "file")
     return `# prod\n${extraEnv(spec, "file").join("\n")}\n`;
   if (!at)
     return "# prod: the chart's own value, restated\nsecurity:\n  readOnlyRootFilesystem: true\n";
+  if (at.path[0] === "serviceMap")
+    return `# prod\nserviceMap:\n  backend:\n    type: ${at.value}${WEAK}\n`;
   if (at.path[0] === "services")
     return `services:\n${SERVICES.map((service, index) =>
       [
@@ -507,21 +578,33 @@ export function writeHelmChart(spec: HelmSpec): Chart {
     "chart/templates/_helpers.tpl": helpersText(spec),
   };
   const others: string[] = [];
+  let beside: string | undefined;
   for (const document of fixtureDocuments()) {
     if (isWorkload(document)) {
       files[`chart/templates/${document.kind.toLowerCase()}-${document.name}.yaml`] =
         workloadTemplate(document, spec);
-    } else if (!(document.kind === "Service" && spec.servicesByRange)) others.push(document.text);
+    } else if (document.kind === "Service" && spec.servicesByRange) continue;
+    else if (
+      spec.servicesByRange &&
+      spec.servicesBeside !== "none" &&
+      !beside &&
+      document.kind === "NetworkPolicy"
+    )
+      beside = document.text;
+    else others.push(document.text);
   }
   files["chart/templates/others.yaml"] = others.map((text) => `---\n${text}`).join("");
-  if (spec.servicesByRange) files["chart/templates/services.yaml"] = SERVICES_TEMPLATE;
+  if (spec.servicesByRange) files["chart/templates/services.yaml"] = servicesTemplate(spec, beside);
   const weak = spec.weakening;
   const flags: string[] = [];
   if (spec.extraValuesFile || (weak && "source" in weak && weak.source === "file")) {
     files["values-prod.yaml"] = overrideText(spec);
     flags.push("--values", "values-prod.yaml");
   }
-  const set = weak && "source" in weak && weak.source === "set" ? weakValue(weak) : undefined;
+  const set =
+    weak && "source" in weak && weak.source === "set"
+      ? weakValue(weak, spec.servicesByMap)
+      : undefined;
   if (set) flags.push("--set", `${set.path.join(".").replace(/\.(\d+)\./, "[$1].")}=${set.value}`);
   const { texts, places } = marked(files);
   return {
