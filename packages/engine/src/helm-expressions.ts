@@ -269,7 +269,8 @@ export function takenBranches(lines: readonly string[], values: unknown): Taken 
         stack[stack.length - 1] = {
           skip: branch.done || condition === false,
           taken: !branch.done && !branch.open && condition === true,
-          done: branch.done || (condition === true && !branch.open),
+          // Taken or not, a branch that holds ends the chain: no later one prints.
+          done: branch.done || condition === true,
           open: branch.open || condition === undefined,
         };
       } else if (/^end\b/.test(body)) stack.pop();

@@ -1050,6 +1050,12 @@ describe("a chart whose ranges, branches and value functions decide what it prin
       "useHostPid: true",
       "image:",
       '  tag: ""',
+      "extraEnv: |",
+      "  - name: API_TOKEN",
+      '    value: "{{ .Values.token }}"',
+      "  - name: DB_PASSWORD",
+      "    value: hunter2-in-plain-text",
+      "token: ghp_abcdefghijklmnopqrstuvwxyz0123456789",
       "",
     ].join("\n"),
     // A ConfigMap first, then a Deployment and a Service per worker: helm prints the Services
@@ -1107,7 +1113,11 @@ describe("a chart whose ranges, branches and value functions decide what it prin
       )
       .replace(
         "image: nginx:1.27",
-        'image: "nginx:{{ .Values.image.tag | default .Chart.AppVersion }}"',
+        [
+          'image: "nginx:{{ .Values.image.tag | default .Chart.AppVersion }}"',
+          "          env:",
+          "            {{- tpl .Values.extraEnv . | nindent 12 }}",
+        ].join("\n"),
       ),
   };
   function chart(): string {
@@ -1156,6 +1166,21 @@ describe("a chart whose ranges, branches and value functions decide what it prin
     expect(at(result.findings, "workload/image-pinned", "functions")).toEqual([
       "c/templates/functions.yaml:14:11",
     ]);
+  });
+
+  helmIt("follows a values key's template text that tpl printed, down to its line", async () => {
+    const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
+    const env = result.findings
+      .filter((f) => f.ruleId === "secrets/no-plaintext-env")
+      .map((f) => `${f.file}:${f.line}:${f.column} ${f.rendered?.path}`)
+      .sort();
+    expect(env).toEqual(
+      [
+        // The token the text prints is .Values.token; the password is the text's own.
+        "c/values.yaml:26:1 /spec/template/spec/containers/0/env/0/value",
+        "c/values.yaml:25:5 /spec/template/spec/containers/0/env/1/value",
+      ].sort(),
+    );
   });
 });
 

@@ -29,7 +29,7 @@ import {
 import { templateDocument } from "./helm-documents.js";
 import { printedKey, takenBranches } from "./helm-expressions.js";
 import { type HelmOverride, overrideOf } from "./helm-overrides.js";
-import { mergedValues } from "./helm-values.js";
+import { mergedValues, valueAt } from "./helm-values.js";
 
 /** Where a Helm chart's rendered documents came from. */
 export interface HelmSourceMap {
@@ -284,6 +284,15 @@ class Parsed {
     }
     return byChain.get(key)!;
   }
+  private readonly views = new Map<string, View & { item?: readonly string[] }>();
+  /** A rendered document's template view, worked out once for all its findings. */
+  once(
+    key: string,
+    make: () => View & { item?: readonly string[] },
+  ): View & { item?: readonly string[] } {
+    if (!this.views.has(key)) this.views.set(key, make());
+    return this.views.get(key)!;
+  }
   private readonly headingCache = new Map<string, RenderedDocument[]>();
   /** Each rendered document of a chart: its template's name, kind and lines (1-based). */
   headings(source: RenderedSource): RenderedDocument[] {
@@ -364,6 +373,19 @@ function helmPosition(
  * are `.Values.list.<i>.x`.
  */
 function templateView(
+  source: RenderedSource,
+  template: { file: string; text: string },
+  heading: { name: string; occurrence: number },
+  line: number,
+  values: unknown,
+  parsed: Parsed,
+): View & { item?: readonly string[] } {
+  return parsed.once(`${source.file}\0${heading.name}\0${heading.occurrence}`, () =>
+    documentView(source, template, heading, line, values, parsed),
+  );
+}
+
+function documentView(
   source: RenderedSource,
   template: { file: string; text: string },
   heading: { name: string; occurrence: number },
@@ -1027,6 +1049,7 @@ function valuesPosition(
   files: readonly ScopedValues[],
   valuesPath: readonly string[],
   parsed: Parsed,
+  depthOfText = 0,
 ): Position | undefined {
   let best: { position: Position; depth: number } | undefined;
   for (const file of [...files].reverse()) {
@@ -1035,6 +1058,19 @@ function valuesPosition(
     const path = [...file.prefix, ...valuesPath];
     const depth = existingDepth(document.value, path);
     if (depth === path.length) return document.locate(joinPointer("", ...path));
+    const inText =
+      depth > file.prefix.length &&
+      typeof valueAt(document.value, path.slice(0, depth)) === "string" &&
+      depthOfText < INCLUDE_DEPTH
+        ? withinText(
+            file,
+            document.locate(joinPointer("", ...path.slice(0, depth))),
+            path.slice(depth),
+          )
+        : undefined;
+    if (inText?.valuesPath)
+      return valuesPosition(files, inText.valuesPath, parsed, depthOfText + 1) ?? inText.position;
+    if (inText?.position) return inText.position;
     // A parent's values name the subchart before any key of it: that alone places nothing.
     const named = depth - file.prefix.length;
     // Located at the whole path, the nearest key set is marked alone, not all the block below it.
@@ -1042,6 +1078,32 @@ function valuesPosition(
       best = { position: document.locate(joinPointer("", ...path)), depth: named };
   }
   return best?.position;
+}
+
+/**
+ * A values key whose text a template printed as YAML (`tpl .Values.extraEnv .`, `toYaml` of a
+ * string, bitnami's `common.tplvalues.render`): the path below it is followed down the block's
+ * lines as down a template: the key's line in the values file, and the values key that line
+ * prints (`value: "{{ .Values.token }}"`), when one.
+ */
+function withinText(
+  file: ScopedValues,
+  key: Position,
+  rest: readonly string[],
+): { position?: Position; valuesPath?: string[] } | undefined {
+  const lines = file.text.split("\n");
+  const keyLine = lines[key.line - 1] ?? "";
+  if (!/:\s*[|>][-+]?\d*\s*(?:#.*)?$/.test(keyLine)) return undefined;
+  const keyIndent = indentOf(keyLine);
+  let end = key.line;
+  while (end < lines.length && (lines[end]!.trim() === "" || indentOf(lines[end]!) > keyIndent))
+    end++;
+  const block = lines.map((line, index) => (index >= key.line && index < end ? line : ""));
+  const match = matchTemplate(block, rest);
+  if (match.line < 0) return undefined;
+  const position = lineAt(file.file, block, match.line, match.column);
+  const printed = match.matched === rest.length ? lastReference(block[match.line]!) : undefined;
+  return { position, ...(printed ? { valuesPath: printed.slice(1).split(".") } : {}) };
 }
 
 function existingDepth(value: unknown, path: readonly string[]): number {

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { templateDocument } from "./helm-documents.js";
+
+const template = [
+  "apiVersion: apps/v1",
+  "kind: Deployment",
+  "metadata: {name: first}",
+  "{{- range .Values.workers }}",
+  "---",
+  "apiVersion: v1",
+  "kind: Service",
+  "metadata: {name: {{ .name }}}",
+  "---",
+  "apiVersion: apps/v1",
+  "kind: Deployment",
+  "metadata: {name: {{ .name }}}",
+  "{{- end }}",
+].join("\n");
+const values = { workers: [{ name: "a" }, { name: "b" }] };
+
+describe("templateDocument", () => {
+  it("counts documents of one kind in the template's order, helm's kind sort aside", () => {
+    // helm printed the Services first: Service a, Service b, Deployment first, a, b.
+    const kinds = ["Service", "Service", "Deployment", "Deployment", "Deployment"];
+    const place = templateDocument(template, kinds, 4, values)!;
+    expect(place.lines.indexOf("kind: Deployment")).toBe(10);
+    expect([...place.items.entries()]).toEqual([[3, { kind: "values", path: ["workers", "1"] }]]);
+    const literal = templateDocument(template, kinds, 2, values)!;
+    expect(literal.lines.indexOf("kind: Deployment")).toBe(1);
+    expect(literal.items.size).toBe(0);
+  });
+
+  it("names no item when an if inside the range may print none for an item", () => {
+    const guarded = template
+      .replace("{{- range .Values.workers }}", "{{- range .Values.workers }}\n{{- if .enabled }}")
+      .replace("{{- end }}", "{{- end }}\n{{- end }}");
+    const kinds = ["Service", "Deployment", "Deployment"];
+    const place = templateDocument(guarded, kinds, 0, values);
+    expect(place?.items.size ?? 0).toBe(0);
+  });
+
+  it("says nothing when the values cannot account for the documents rendered", () => {
+    const kinds = ["Deployment", "Deployment"];
+    // Two workers would print three Deployments with the literal one.
+    expect(templateDocument(template, kinds, 1, values)).toBeUndefined();
+  });
+});
