@@ -1168,6 +1168,32 @@ describe("a chart whose ranges, branches and value functions decide what it prin
     ]);
   });
 
+  helmIt(
+    "puts a field missing from the helm create scaffold's securityContext on its values key",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "scout-scaffold-"));
+      tools.run(tools.find("helm")!, ["create", "web"], dir);
+      writeFileSync(
+        join(dir, "prod.yaml"),
+        "securityContext:\n  allowPrivilegeEscalation: true\nimage:\n  tag: latest\n",
+      );
+      const { result } = await runCheck({
+        cwd: dir,
+        paths: ["web"],
+        helm: { values: ["prod.yaml"] },
+        tools,
+      });
+      const deployment = (ruleId: string) =>
+        result.findings
+          .filter((f) => f.ruleId === ruleId && f.object?.kind === "Deployment")
+          .map((f) => `${f.file}:${f.line}:${f.column}`);
+      // `{{- with .Values.securityContext }}` printed prod.yaml's block: runAsNonRoot goes there.
+      expect(deployment("pod/run-as-non-root")).toEqual(["prod.yaml:1:1"]);
+      expect(deployment("pod/no-privilege-escalation")).toEqual(["prod.yaml:2:3"]);
+      expect(deployment("workload/image-pinned")).toEqual(["prod.yaml:4:3"]);
+    },
+  );
+
   helmIt("follows a values key's template text that tpl printed, down to its line", async () => {
     const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
     const env = result.findings

@@ -960,7 +960,9 @@ function valuesReference(
     const chosen = values === undefined ? undefined : printedKey(lines[match.line]!, values);
     if (chosen !== undefined) return chosen ?? undefined;
     const onLine = lastReference(lines[match.line]!);
-    return onLine ? onLine.slice(1).split(".") : dotReference(lines, match.line, false);
+    return onLine
+      ? onLine.slice(1).split(".")
+      : (dotReference(lines, match.line, false) ?? soleBlock(lines, match));
   }
   const at = insertedAt(lines, match);
   const inserted = at === undefined ? undefined : printedValues(lines, at);
@@ -1017,6 +1019,23 @@ function withScope(lines: readonly string[], at: number): string[] | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * A key whose whole content is one block of values (`securityContext:` then `{{- toYaml . |
+ * nindent 12 }}` in `with .Values.securityContext`, the `helm create` scaffold): a finding on
+ * the mapping (a field missing from it) is the values key's, where the field is added.
+ */
+function soleBlock(lines: readonly string[], match: TemplateMatch): string[] | undefined {
+  const at = insertedAt(lines, match);
+  if (at === undefined || /\{\{-?\s*range\b/.test(lines[at]!)) return undefined;
+  for (let index = match.line + 1; index < lines.length; index++) {
+    const line = lines[index]!;
+    if (isActionOnly(line)) continue;
+    if (indentOf(line) <= match.indent) break;
+    return undefined;
+  }
+  return printedValues(lines, at);
 }
 
 /** The line below the matched key whose action inserts a `.Values` block under it. */
