@@ -30,13 +30,26 @@ describe("templateDocument", () => {
     expect(literal.items.size).toBe(0);
   });
 
-  it("names no item when an if inside the range may print none for an item", () => {
-    const guarded = template
-      .replace("{{- range .Values.workers }}", "{{- range .Values.workers }}\n{{- if .enabled }}")
-      .replace("{{- end }}", "{{- end }}\n{{- end }}");
+  it("counts the items an if inside the range printed a document for", () => {
+    const guarded = (condition: string) =>
+      template
+        .replace(
+          "{{- range .Values.workers }}",
+          `{{- range .Values.workers }}\n{{- if ${condition} }}`,
+        )
+        .replace("{{- end }}", "{{- end }}\n{{- end }}");
+    const enabled = {
+      workers: [
+        { name: "a", enabled: false },
+        { name: "b", enabled: true },
+      ],
+    };
     const kinds = ["Service", "Deployment", "Deployment"];
-    const place = templateDocument(guarded, kinds, 0, values);
-    expect(place?.items.size ?? 0).toBe(0);
+    const place = templateDocument(guarded(".enabled"), kinds, 2, enabled)!;
+    expect([...place.items.values()]).toEqual([{ kind: "values", path: ["workers", "1"] }]);
+    // What the values do not decide names no item.
+    const unknown = templateDocument(guarded("$.Release.IsInstall"), kinds, 2, enabled);
+    expect(unknown?.items.size ?? 0).toBe(0);
   });
 
   it("says nothing when the values cannot account for the documents rendered", () => {

@@ -51,7 +51,7 @@ export function templateDocument(
   const written = text.split("\n");
   const taken = takenBranches(boundLines(written, scopeOf(ROOT)).lines, values);
   const kind = kinds[index];
-  const candidates = slotsOf(taken, values).filter(
+  const candidates = slotsOf(written, taken, values).filter(
     (slot) => kind === undefined || slot.kind === undefined || slot.kind === kind,
   );
   const ofKind = kinds.filter((other) => kind === undefined || other === kind).length;
@@ -91,7 +91,7 @@ function countsOf(slots: readonly Slot[], rendered: number): number[] | undefine
 }
 
 /** The template's document parts that print something, with what the values say of each. */
-function slotsOf(taken: Taken, values: unknown): Slot[] {
+function slotsOf(written: readonly string[], taken: Taken, values: unknown): Slot[] {
   const { lines } = taken;
   const separators = lines.flatMap((line, index) => (/^---(\s|$)/.test(line) ? [index] : []));
   const bounds = [-1, ...separators, lines.length];
@@ -107,21 +107,33 @@ function slotsOf(taken: Taken, values: unknown): Slot[] {
       .slice(start, end)
       .map((line) => /^kind:\s*["']?([A-Za-z][A-Za-z0-9]*)["']?\s*(?:#.*)?$/.exec(line)?.[1])
       .find((found) => found !== undefined);
-    const counting = taken.sure[content] ? counted(blocksAt(lines, content), values) : {};
-    slots.push({ start, end, kind, count: undefined, ...counting });
+    const blocks = blocksAt(lines, content);
+    const counting = counted(blocks, values, (range, item) => {
+      // The document is printed for this item when every branch around it is, item bound.
+      if (range === undefined) return taken.sure[content] === true;
+      const bound = boundLines(written, scopeOf(ROOT), new Map([[range, item!]]));
+      const itemTaken = takenBranches(bound.lines, values);
+      return itemTaken.lines[content] === "" ? false : itemTaken.sure[content] || undefined;
+    });
+    slots.push({ start, end, kind, ...counting });
   }
   return slots;
 }
 
 /**
- * How many documents a part printed for sure printed: one, or one per item of the range around
- * it (whose items are then known).
+ * How many documents a part printed: one when its branches are taken for sure, or one for each
+ * item of the range around it whose branches are (an `if .enabled` inside the range), the items
+ * that printed one then known.
  */
-function counted(blocks: readonly Block[], values: unknown): Pick<Slot, "count" | "range"> {
+function counted(
+  blocks: readonly Block[],
+  values: unknown,
+  printed: (range?: number, item?: Binding) => boolean | undefined,
+): Pick<Slot, "count" | "range"> {
   const ranges = blocks.filter((block) => block.kind === "range");
   if (blocks.some((block) => block.kind === "define" || block.kind === "block"))
     return { count: undefined };
-  if (!ranges.length) return { count: 1 };
+  if (!ranges.length) return { count: printed() ? 1 : undefined };
   if (ranges.length > 1) return { count: undefined };
   const range = ranges[0]!;
   const expression = range.body.replace(/^(?:\$\w+\s*,\s*)?\$\w+\s*:=\s*/, "");
@@ -129,13 +141,11 @@ function counted(blocks: readonly Block[], values: unknown): Pick<Slot, "count" 
   const path = ranged?.path;
   const keys = path ? rangeKeys(ranged.value) : undefined;
   if (!keys || !path) return { count: undefined };
-  return {
-    count: keys.length,
-    range: {
-      line: range.line,
-      items: keys.map((key): Binding => ({ kind: "values", path: [...path, key] })),
-    },
-  };
+  const items = keys.map((key): Binding => ({ kind: "values", path: [...path, key] }));
+  const printing = items.map((item) => printed(range.line, item));
+  if (printing.includes(undefined)) return { count: undefined };
+  const kept = items.filter((_, index) => printing[index]);
+  return { count: kept.length, range: { line: range.line, items: kept } };
 }
 
 /** The blocks open at a line: `if`, `with`, `range`, `define`, each with its line and text. */

@@ -1043,6 +1043,7 @@ describe("a chart whose ranges, branches and value functions decide what it prin
       "    privileged: false",
       "  eta:",
       "    privileged: true",
+      "  alpha: {privileged: true, disabled: true}",
       "strict: false",
       "podSecurity:",
       '  hostNetwork: ""',
@@ -1081,11 +1082,13 @@ describe("a chart whose ranges, branches and value functions decide what it prin
     ].join("\n"),
     "c/templates/components.yaml": [
       "{{- range $name, $cfg := .Values.components }}",
+      "{{- if not $cfg.disabled }}",
       "---",
       ...pod("{{ $name }}", [
         "          securityContext:",
         "            privileged: {{ $cfg.privileged }}",
       ]),
+      "{{- end }}",
       "{{- end }}",
       "",
     ].join("\n"),
@@ -1144,7 +1147,9 @@ describe("a chart whose ranges, branches and value functions decide what it prin
 
   helmIt("reads a range over a map in Go's sorted key order, $cfg its item", async () => {
     const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
+    // alpha, first in key order, printed nothing: eta's is the first document.
     expect(at(result.findings, "pod/not-privileged", "eta")).toEqual(["c/values.yaml:13:5"]);
+    expect(at(result.findings, "pod/not-privileged", "alpha")).toEqual([]);
     expect(at(result.findings, "pod/not-privileged", "zeta")).toEqual([]);
   });
 
@@ -1159,8 +1164,8 @@ describe("a chart whose ranges, branches and value functions decide what it prin
     const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
     expect(at(result.findings, "pod/no-host-namespaces", "functions").sort()).toEqual([
       // coalesce: the first is empty, the fallback printed; ternary: its condition's key.
-      "c/values.yaml:17:1",
       "c/values.yaml:18:1",
+      "c/values.yaml:19:1",
     ]);
     // The tag is empty: `default .Chart.AppVersion` printed Chart.yaml's, on the template line.
     expect(at(result.findings, "workload/image-pinned", "functions")).toEqual([
@@ -1203,8 +1208,8 @@ describe("a chart whose ranges, branches and value functions decide what it prin
     expect(env).toEqual(
       [
         // The token the text prints is .Values.token; the password is the text's own.
-        "c/values.yaml:26:1 /spec/template/spec/containers/0/env/0/value",
-        "c/values.yaml:25:5 /spec/template/spec/containers/0/env/1/value",
+        "c/values.yaml:27:1 /spec/template/spec/containers/0/env/0/value",
+        "c/values.yaml:26:5 /spec/template/spec/containers/0/env/1/value",
       ].sort(),
     );
   });

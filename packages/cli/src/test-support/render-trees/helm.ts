@@ -12,7 +12,8 @@ import { type FixtureDocument, fixtureDocuments, marked, WEAK } from "./fixture.
  * `$adapted := .secContext` then `omit $adapted "enabled" | toYaml`, or a define
  * that includes another; or the block is printed in the `else` of an `if` whose (not taken)
  * branch spells the same keys. The Services' range may be over a map (`range $name, $svc :=
- * .Values.serviceMap`, visited in sorted key order) and share its template with a literal
+ * .Values.serviceMap`, visited in sorted key order, one of them disabled by an `if` inside the
+ * range) and share its template with a literal
  * NetworkPolicy before or after it (helm prints the NetworkPolicy first either way: its kind
  * sort). An image tag may be `coalesce .Values.images.<name>.tag .Values.defaultTag`. At most
  * one control is weakened, in values.yaml, in a --values file, by --set, in a template's
@@ -420,8 +421,9 @@ spec:
 /** The same Services printed by a range over a map: `$name` its key, `$svc` its item. */
 const SERVICES_MAP_TEMPLATE = SERVICES_TEMPLATE.replace(
   "{{- range .Values.services }}",
-  "{{- range $name, $svc := .Values.serviceMap }}",
+  "{{- range $name, $svc := .Values.serviceMap }}\n{{- if not $svc.disabled }}",
 )
+  .replace("{{- end }}", "{{- end }}\n{{- end }}")
   .replaceAll("{{ .name }}", "{{ $name }}")
   .replace(/\{\{ \.(type|target|port) \}\}/g, "{{ $svc.$1 }}");
 
@@ -527,8 +529,10 @@ function valuesText(spec: HelmSpec): string {
       `    target: ${service.target}`,
       `    type: ${mark(["services", String(index), "type"], service.type)}`,
     ]),
-    // In the fixture's order, not the sorted order the range visits.
+    // In the fixture's order, not the sorted order the range visits; the first in that order
+    // is disabled: it prints no Service.
     "serviceMap:",
+    "  admin: {port: 9000, target: http, type: LoadBalancer, disabled: true}",
     ...SERVICES.flatMap((service) => [
       `  ${service.name}:`,
       `    port: ${service.port}`,
