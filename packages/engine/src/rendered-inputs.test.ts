@@ -1199,6 +1199,44 @@ describe("a chart whose ranges, branches and value functions decide what it prin
     },
   );
 
+  helmIt("follows the branch a define's values took, the define's if/else included", async () => {
+    const dir = chart();
+    writeFileSync(
+      join(dir, "c/templates/_helpers.tpl"),
+      [
+        '{{- define "c.securityContext" -}}',
+        "{{- if .Values.legacyRuntime }}",
+        "allowPrivilegeEscalation: true",
+        "{{- else }}",
+        "{{- toYaml .Values.containerSecurityContext }}",
+        "{{- end }}",
+        "{{- end }}",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(dir, "c/templates/included.yaml"),
+      pod("included", [
+        "          securityContext:",
+        '            {{- include "c.securityContext" . | nindent 12 }}',
+        "",
+      ]).join("\n"),
+    );
+    writeFileSync(
+      join(dir, "prod.yaml"),
+      "legacyRuntime: false\ncontainerSecurityContext:\n  allowPrivilegeEscalation: true\n",
+    );
+    const { result } = await runCheck({
+      cwd: dir,
+      paths: ["c"],
+      helm: { values: ["prod.yaml"] },
+      tools,
+    });
+    expect(at(result.findings, "pod/no-privilege-escalation", "included")).toEqual([
+      "prod.yaml:3:3",
+    ]);
+  });
+
   helmIt("follows a values key's template text that tpl printed, down to its line", async () => {
     const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
     const env = result.findings

@@ -416,6 +416,7 @@ function documentView(
     lines: taken.lines,
     written,
     scopes: bound.scopes,
+    values,
     ...(item?.kind === "values" ? { item: item.path } : {}),
   };
 }
@@ -468,11 +469,23 @@ interface View {
   lines: string[];
   written: readonly string[];
   scopes: Scope[];
+  /** The merged values its branches were decided with (a define's are the template's). */
+  values?: unknown;
 }
 
-function view(file: string, lines: readonly string[], dot: Binding | undefined): View {
+/** A define's body as the caller's dot binds it, the branches its values did not take blanked. */
+function view(
+  file: string,
+  lines: readonly string[],
+  dot: Binding | undefined,
+  values?: unknown,
+): View {
   const bound = boundLines(lines, scopeOf(dot));
-  return { file, lines: bound.lines, written: lines, scopes: bound.scopes };
+  if (values === undefined)
+    return { file, lines: bound.lines, written: lines, scopes: bound.scopes };
+  const taken = takenBranches(bound.lines, values).lines;
+  const written = lines.map((text, at) => (taken[at] === "" ? "" : text));
+  return { file, lines: taken, written, scopes: bound.scopes, values };
 }
 
 /** Where a path printed by an include was written, and the values key it prints, if one. */
@@ -504,7 +517,12 @@ function throughInclude(
     const rest = itemsAfterLiterals(from.lines, match, at, tokens.slice(match.matched));
     if (!rest) continue;
     const dot = bindingOf(call.argument, from.scopes[at]!);
-    const inner = traceDefine(view(define.file, define.lines, dot), rest, defines, depth + 1);
+    const inner = traceDefine(
+      view(define.file, define.lines, dot, from.values),
+      rest,
+      defines,
+      depth + 1,
+    );
     if (inner.position || inner.valuesPath)
       return { position: inner.position ?? callPosition(from, at), valuesPath: inner.valuesPath };
   }
@@ -570,7 +588,7 @@ function traceDefine(
   const position = match.line >= 0 ? lineAt(body.file, lines, match.line, match.column) : undefined;
   if (match.matched === tokens.length) {
     const valuesPath =
-      valuesReference(lines, match, tokens) ??
+      valuesReference(lines, match, tokens, body.values) ??
       listItemReference(lines, match, tokens) ??
       (includeCall(lines[match.line]!)
         ? throughInclude(body, match, tokens, defines, depth)?.valuesPath
@@ -580,7 +598,9 @@ function traceDefine(
   const deeper = throughInclude(body, match, tokens, defines, depth);
   if (deeper) return deeper;
   const valuesPath =
-    match.line >= 0 ? valuesReference(lines, match, tokens) : insertedBlock(lines, tokens);
+    match.line >= 0
+      ? valuesReference(lines, match, tokens, body.values)
+      : insertedBlock(lines, tokens);
   return { position, valuesPath };
 }
 
@@ -606,7 +626,7 @@ function printedScalar(
     const define = call && depth < INCLUDE_DEPTH ? defines.get(call.name) : undefined;
     if (!call || !define) continue;
     const dot = bindingOf(call.argument, body.scopes[index]!);
-    return printedScalar(view(define.file, define.lines, dot), defines, depth + 1);
+    return printedScalar(view(define.file, define.lines, dot, body.values), defines, depth + 1);
   }
   return undefined;
 }
