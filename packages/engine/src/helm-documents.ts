@@ -99,8 +99,14 @@ function slotsOf(written: readonly string[], taken: Taken, values: unknown): Slo
   for (let at = 0; at + 1 < bounds.length; at++) {
     const start = bounds[at]! + 1;
     const end = bounds[at + 1]!;
+    // A document may be all one action (`{{ toYaml . }}` of bitnami's extraDeploy items).
     const content = lines.findIndex(
-      (line, index) => index >= start && index < end && !isActionOnly(line),
+      (line, index) =>
+        index >= start &&
+        index < end &&
+        line.trim() !== "" &&
+        !/^\s*#/.test(line) &&
+        !isControl(line),
     );
     if (content < 0) continue;
     const kind = lines
@@ -159,10 +165,6 @@ function blocksAt(lines: readonly string[], at: number): Block[] {
     }
   }
   return blocks;
-}
-
-function isActionOnly(line: string): boolean {
-  return /^\s*\{\{.*\}\}\s*$/.test(line) || /^\s*(#.*)?$/.test(line);
 }
 
 /** A line of `if`/`range`/`end`/`$x :=` actions only: it prints nothing. */

@@ -1237,6 +1237,65 @@ describe("a chart whose ranges, branches and value functions decide what it prin
     ]);
   });
 
+  helmIt("puts bitnami's extraDeploy objects' findings on their own items in values", async () => {
+    const dir = chart();
+    writeFileSync(
+      join(dir, "c/templates/_tplvalues.tpl"),
+      [
+        "{{/* bitnami common's common.tplvalues.render */}}",
+        '{{- define "common.tplvalues.render" -}}',
+        '{{- $value := typeIs "string" .value | ternary .value (.value | toYaml) }}',
+        '{{- if contains "{{" (toJson .value) }}',
+        "  {{- if .scope }}",
+        '      {{- tpl (cat "{{- with $.RelativeScope -}}" $value "{{- end }}") (merge (dict "RelativeScope" .scope) .context) }}',
+        "  {{- else }}",
+        "    {{- tpl $value .context }}",
+        "  {{- end }}",
+        "{{- else }}",
+        "    {{- $value }}",
+        "{{- end }}",
+        "{{- end -}}",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(dir, "c/templates/extra-list.yaml"),
+      [
+        "{{- range .Values.extraDeploy }}",
+        "---",
+        '{{ include "common.tplvalues.render" (dict "value" . "context" $) }}',
+        "{{- end }}",
+        "",
+      ].join("\n"),
+    );
+    const extra = (name: string, spec: string[]) => [
+      "  - apiVersion: v1",
+      "    kind: Pod",
+      `    metadata: {name: ${name}}`,
+      "    spec:",
+      ...spec,
+      "      containers: [{name: a, image: 'nginx:1.27'}]",
+    ];
+    writeFileSync(
+      join(dir, "prod.yaml"),
+      [
+        "extraDeploy:",
+        ...extra("one", []),
+        ...extra("two", ["      hostNetwork: true"]),
+        ...extra("three", ["      hostPID: true"]),
+        "",
+      ].join("\n"),
+    );
+    const { result } = await runCheck({
+      cwd: dir,
+      paths: ["c"],
+      helm: { values: ["prod.yaml"] },
+      tools,
+    });
+    expect(at(result.findings, "pod/no-host-namespaces", "two")).toEqual(["prod.yaml:11:7"]);
+    expect(at(result.findings, "pod/no-host-namespaces", "three")).toEqual(["prod.yaml:17:7"]);
+  });
+
   helmIt("follows a values key's template text that tpl printed, down to its line", async () => {
     const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
     const env = result.findings
