@@ -22,7 +22,17 @@ export type Binding =
 
 export const ROOT: Binding = { kind: "root" };
 
-const ACTION = /\{\{-?\s*(.*?)\s*-?\}\}/g;
+/** A template action; its text in group 1. */
+export const ACTION = /\{\{-?\s*(.*?)\s*-?\}\}/g;
+/** An action's text that prints nothing: a comment, control flow, a variable's assignment. */
+export const CONTROL = /^(?:\/\*|if\b|else\b|end\b|range\b|with\b|define\b|\$\w+\s*:?=)/;
+
+/** A line of actions that print nothing (`{{- if .x }}`, `{{- end }}`, `{{- $a := 1 }}`). */
+export function isControlLine(line: string): boolean {
+  if (!/^\s*\{\{.*\}\}\s*$/.test(line)) return false;
+  return [...line.matchAll(ACTION)].every((action) => CONTROL.test(action[1]!));
+}
+
 const BLOCK = /^(if|with|range|define|block)\b/;
 
 /** Every define of the files, by name; a later file's define of the same name wins, as in Helm. */

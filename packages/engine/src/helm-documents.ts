@@ -1,4 +1,4 @@
-import { type Binding, boundLines, ROOT, scopeOf } from "./helm-defines.js";
+import { ACTION, type Binding, boundLines, isControlLine, ROOT, scopeOf } from "./helm-defines.js";
 import { evaluate, type Taken, takenBranches } from "./helm-expressions.js";
 import { rangeKeys } from "./helm-values.js";
 
@@ -36,8 +36,6 @@ interface Block {
   body: string;
 }
 
-const ACTION = /\{\{-?\s*(.*?)\s*-?\}\}/g;
-
 /**
  * The template document that printed the `index`-th of `kinds` (the kinds of the documents of
  * this template, in the rendered order); undefined when the values do not decide it.
@@ -64,7 +62,7 @@ export function templateDocument(
     if (nth < before + count) {
       // Other documents' control lines stay: the range around this one is read from them.
       const only = written.map((line, lineIndex) =>
-        (lineIndex >= slot.start && lineIndex < slot.end) || isControl(line) ? line : "",
+        (lineIndex >= slot.start && lineIndex < slot.end) || isControlLine(line) ? line : "",
       );
       // Each item printed one: the n-th document is the n-th item's.
       const item = slot.range && slot.count === count ? slot.range.items[nth - before] : undefined;
@@ -106,7 +104,7 @@ function slotsOf(written: readonly string[], taken: Taken, values: unknown): Slo
         index < end &&
         line.trim() !== "" &&
         !/^\s*#/.test(line) &&
-        !isControl(line),
+        !isControlLine(line),
     );
     if (content < 0) continue;
     const kind = lines
@@ -165,12 +163,4 @@ function blocksAt(lines: readonly string[], at: number): Block[] {
     }
   }
   return blocks;
-}
-
-/** A line of `if`/`range`/`end`/`$x :=` actions only: it prints nothing. */
-function isControl(line: string): boolean {
-  if (!/^\s*\{\{.*\}\}\s*$/.test(line)) return false;
-  return [...line.matchAll(ACTION)].every((action) =>
-    /^(?:\/\*|if\b|else\b|end\b|range\b|with\b|\$\w+\s*:?=)/.test(action[1]!),
-  );
 }

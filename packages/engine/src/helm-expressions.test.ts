@@ -51,33 +51,26 @@ describe("printedKey", () => {
 });
 
 describe("takenBranches", () => {
+  const chain = (first: string) => [
+    `{{- if ${first} }}`,
+    "a: 1",
+    "{{- else if .Values.on }}",
+    "a: 2",
+    "{{- else }}",
+    "a: 3",
+    "{{- end }}",
+  ];
+  const printed = (lines: readonly string[]) => lines.filter((line) => line.startsWith("a:"));
+
   it("blanks the branches the values did not take, keeping the chain's structure", () => {
-    const lines = [
-      "{{- if .Values.off }}",
-      "a: 1",
-      "{{- else if .Values.on }}",
-      "a: 2",
-      "{{- else }}",
-      "a: 3",
-      "{{- end }}",
-    ];
-    const taken = takenBranches(lines, values);
-    expect(taken.lines.filter((line) => line.startsWith("a:"))).toEqual(["a: 2"]);
+    const taken = takenBranches(chain(".Values.off"), values);
+    expect(printed(taken.lines)).toEqual(["a: 2"]);
     expect(taken.sure[3]).toBe(true);
   });
 
-  it("keeps every branch from one whose condition is not known on", () => {
-    const lines = [
-      "{{- if .Release.IsInstall }}",
-      "a: 1",
-      "{{- else if .Values.on }}",
-      "a: 2",
-      "{{- else }}",
-      "a: 3",
-      "{{- end }}",
-    ];
-    const taken = takenBranches(lines, values);
-    expect(taken.lines.filter((line) => line.startsWith("a:"))).toEqual(["a: 1", "a: 2"]);
+  it("keeps the branches a condition not known leaves open; one that holds ends the chain", () => {
+    const taken = takenBranches(chain(".Release.IsInstall"), values);
+    expect(printed(taken.lines)).toEqual(["a: 1", "a: 2"]);
     expect(taken.sure[3]).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { ACTION, CONTROL } from "./helm-defines.js";
 import { truthy, valueAt } from "./helm-values.js";
 
 /**
@@ -205,18 +206,14 @@ function chose(argument: Evaluated | undefined): Evaluated {
  * chosen (the template line printed it); undefined: not known.
  */
 export function printedKey(line: string, values: unknown): string[] | null | undefined {
-  const actions = [...line.matchAll(/\{\{-?\s*(.*?)\s*-?\}\}/g)].map((match) => match[1]!);
-  const printing = actions.filter(
-    (body) => !/^(?:\/\*|if\b|else\b|end\b|range\b|with\b|\$\w+\s*:?=)/.test(body),
-  );
+  const actions = [...line.matchAll(ACTION)].map((match) => match[1]!);
+  const printing = actions.filter((body) => !CONTROL.test(body));
   const last = printing.at(-1);
   const result = last === undefined ? undefined : evaluate(last, values);
   if (!result) return undefined;
   if (result.path) return result.path;
   return result.decided ? null : undefined;
 }
-
-const ACTION = /\{\{-?\s*(.*?)\s*-?\}\}/g;
 
 interface Branch {
   /** This branch's lines are not printed. */

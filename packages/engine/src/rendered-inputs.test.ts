@@ -1135,6 +1135,12 @@ describe("a chart whose ranges, branches and value functions decide what it prin
     findings
       .filter((f) => f.ruleId === ruleId && f.object?.name === name)
       .map((f) => `${f.file}:${f.line}:${f.column}`);
+  /** The findings of the chart in `dir` with `prod.yaml` (this text) as a --values file. */
+  async function withProd(dir: string, path: string, prod: string) {
+    writeFileSync(join(dir, "prod.yaml"), prod);
+    const options = { cwd: dir, paths: [path], helm: { values: ["prod.yaml"] }, tools };
+    return (await runCheck(options)).result.findings;
+  }
 
   helmIt("puts a field of a document a range printed on its own item's values key", async () => {
     const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
@@ -1178,18 +1184,13 @@ describe("a chart whose ranges, branches and value functions decide what it prin
     async () => {
       const dir = mkdtempSync(join(tmpdir(), "scout-scaffold-"));
       tools.run(tools.find("helm")!, ["create", "web"], dir);
-      writeFileSync(
-        join(dir, "prod.yaml"),
+      const findings = await withProd(
+        dir,
+        "web",
         "securityContext:\n  allowPrivilegeEscalation: true\nimage:\n  tag: latest\n",
       );
-      const { result } = await runCheck({
-        cwd: dir,
-        paths: ["web"],
-        helm: { values: ["prod.yaml"] },
-        tools,
-      });
       const deployment = (ruleId: string) =>
-        result.findings
+        findings
           .filter((f) => f.ruleId === ruleId && f.object?.kind === "Deployment")
           .map((f) => `${f.file}:${f.line}:${f.column}`);
       // `{{- with .Values.securityContext }}` printed prod.yaml's block: runAsNonRoot goes there.
@@ -1222,19 +1223,12 @@ describe("a chart whose ranges, branches and value functions decide what it prin
         "",
       ]).join("\n"),
     );
-    writeFileSync(
-      join(dir, "prod.yaml"),
+    const findings = await withProd(
+      dir,
+      "c",
       "legacyRuntime: false\ncontainerSecurityContext:\n  allowPrivilegeEscalation: true\n",
     );
-    const { result } = await runCheck({
-      cwd: dir,
-      paths: ["c"],
-      helm: { values: ["prod.yaml"] },
-      tools,
-    });
-    expect(at(result.findings, "pod/no-privilege-escalation", "included")).toEqual([
-      "prod.yaml:3:3",
-    ]);
+    expect(at(findings, "pod/no-privilege-escalation", "included")).toEqual(["prod.yaml:3:3"]);
   });
 
   helmIt("puts bitnami's extraDeploy objects' findings on their own items in values", async () => {
@@ -1276,8 +1270,9 @@ describe("a chart whose ranges, branches and value functions decide what it prin
       ...spec,
       "      containers: [{name: a, image: 'nginx:1.27'}]",
     ];
-    writeFileSync(
-      join(dir, "prod.yaml"),
+    const findings = await withProd(
+      dir,
+      "c",
       [
         "extraDeploy:",
         ...extra("one", []),
@@ -1286,14 +1281,8 @@ describe("a chart whose ranges, branches and value functions decide what it prin
         "",
       ].join("\n"),
     );
-    const { result } = await runCheck({
-      cwd: dir,
-      paths: ["c"],
-      helm: { values: ["prod.yaml"] },
-      tools,
-    });
-    expect(at(result.findings, "pod/no-host-namespaces", "two")).toEqual(["prod.yaml:11:7"]);
-    expect(at(result.findings, "pod/no-host-namespaces", "three")).toEqual(["prod.yaml:17:7"]);
+    expect(at(findings, "pod/no-host-namespaces", "two")).toEqual(["prod.yaml:11:7"]);
+    expect(at(findings, "pod/no-host-namespaces", "three")).toEqual(["prod.yaml:17:7"]);
   });
 
   helmIt("follows a values key's template text that tpl printed, down to its line", async () => {

@@ -16,12 +16,14 @@ import {
   splitPointer,
 } from "@scout-deploy/core";
 import {
+  ACTION,
   type Binding,
   bindingOf,
   boundLines,
   type Define,
   definesOf,
   includeCall,
+  isControlLine,
   ROOT,
   type Scope,
   scopeOf,
@@ -380,45 +382,27 @@ function templateView(
   values: unknown,
   parsed: Parsed,
 ): View & { item?: readonly string[] } {
-  return parsed.once(`${source.file}\0${heading.name}\0${heading.occurrence}`, () =>
-    documentView(source, template, heading, line, values, parsed),
-  );
-}
-
-function documentView(
-  source: RenderedSource,
-  template: { file: string; text: string },
-  heading: { name: string; occurrence: number },
-  line: number,
-  values: unknown,
-  parsed: Parsed,
-): View & { item?: readonly string[] } {
-  const documents = parsed.headings(source);
-  const own = documents.filter((document) => document.name === heading.name);
-  const index = own.findIndex((document) => document.lines.includes(line));
-  const place = (index >= 0
-    ? templateDocument(
-        template.text,
-        own.map((document) => document.kind),
-        index,
-        values,
-      )
-    : undefined) ?? {
-    lines: documentLines(template.text, heading.occurrence),
-    items: new Map(),
-  };
-  const bound = boundLines(place.lines, scopeOf(ROOT), place.items);
-  const taken = takenBranches(bound.lines, values);
-  const written = place.lines.map((text, at) => (taken.lines[at] === "" ? "" : text));
-  const [item] = place.items.values();
-  return {
-    file: template.file,
-    lines: taken.lines,
-    written,
-    scopes: bound.scopes,
-    values,
-    ...(item?.kind === "values" ? { item: item.path } : {}),
-  };
+  return parsed.once(`${source.file}\0${heading.name}\0${heading.occurrence}`, () => {
+    const documents = parsed.headings(source);
+    const own = documents.filter((document) => document.name === heading.name);
+    const index = own.findIndex((document) => document.lines.includes(line));
+    const place = (index >= 0
+      ? templateDocument(
+          template.text,
+          own.map((document) => document.kind),
+          index,
+          values,
+        )
+      : undefined) ?? {
+      lines: documentLines(template.text, heading.occurrence),
+      items: new Map(),
+    };
+    const [item] = place.items.values();
+    return {
+      ...view(template.file, place.lines, ROOT, values, place.items),
+      ...(item?.kind === "values" ? { item: item.path } : {}),
+    };
+  });
 }
 
 /**
@@ -479,8 +463,9 @@ function view(
   lines: readonly string[],
   dot: Binding | undefined,
   values?: unknown,
+  items?: ReadonlyMap<number, Binding>,
 ): View {
-  const bound = boundLines(lines, scopeOf(dot));
+  const bound = boundLines(lines, scopeOf(dot), items);
   if (values === undefined)
     return { file, lines: bound.lines, written: lines, scopes: bound.scopes };
   const taken = takenBranches(bound.lines, values).lines;
@@ -835,20 +820,12 @@ function lineAt(file: string, lines: readonly string[], index: number, column: n
 
 /** A line whose actions print (an include, a toYaml), not only a comment or control flow. */
 function printsText(line: string): boolean {
-  if (line.trim() === "") return false;
-  const control = /^\{\{-?\s*(\/\*|if\b|else\b|end\b|range\b|with\b|define\b|\$\w+\s*:?=)/;
-  return !line
-    .trim()
-    .split(/(?<=\}\})\s*/)
-    .filter(Boolean)
-    .every((action) => control.test(action));
+  return line.trim() !== "" && !isControlLine(line);
 }
 
 /** A line of `if`, `else`, `with` and `end` actions: control flow, no output. */
 function isCondition(line: string): boolean {
-  return [...line.matchAll(/\{\{-?\s*(.*?)\s*-?\}\}/g)].every((action) =>
-    /^(?:if|else|with|end)\b/.test(action[1]!),
-  );
+  return [...line.matchAll(ACTION)].every((action) => /^(?:if|else|with|end)\b/.test(action[1]!));
 }
 
 function firstContentLine(lines: readonly string[]): number {
