@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergedValues, rangeKeys, truthy, valueAt } from "./helm-values.js";
+import { mergedValues, rangeKeys, truthy, valueAt, withGlobals } from "./helm-values.js";
 
 describe("mergedValues", () => {
   it("merges mappings key by key, replaces lists, and deletes a key set to null", () => {
@@ -16,6 +16,14 @@ describe("mergedValues", () => {
       { value: { db: { tag: "2" } }, prefix: ["db"] },
     ]);
     expect(merged).toEqual({ tag: "2" });
+  });
+
+  it("lays a parent's globals over a subchart's own", () => {
+    const parent = { global: { openshift: true, registry: "a" } };
+    expect(withGlobals({ global: { registry: "b", own: 1 }, x: 1 }, parent)).toEqual({
+      global: { openshift: true, registry: "a", own: 1 },
+      x: 1,
+    });
   });
 
   it("types --set as helm's strvals does, --set-string as text, --set-json as JSON", () => {

@@ -33,6 +33,20 @@ export function mergedValues(
   return merged;
 }
 
+/**
+ * A subchart's values with its parent's `global` laid over its own (Helm copies the parent's
+ * globals into each subchart, the parent's winning).
+ */
+export function withGlobals(
+  values: Record<string, unknown>,
+  parent: Record<string, unknown>,
+): Record<string, unknown> {
+  const global = parent.global;
+  if (!isRecord(global)) return values;
+  const own = isRecord(values.global) ? values.global : {};
+  return { ...values, global: mergeInto(own, global) };
+}
+
 function mergeInto(base: Record<string, unknown>, layer: Record<string, unknown>) {
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(layer)) {

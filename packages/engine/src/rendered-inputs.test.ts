@@ -1285,6 +1285,35 @@ describe("a chart whose ranges, branches and value functions decide what it prin
     expect(at(findings, "pod/no-host-namespaces", "three")).toEqual(["prod.yaml:17:7"]);
   });
 
+  helmIt(
+    "reads a subchart's branch with the parent's globals, as helm passes them down",
+    async () => {
+      const dir = chart();
+      mkdirSync(join(dir, "c/charts/db/templates"), { recursive: true });
+      writeFileSync(
+        join(dir, "c/charts/db/Chart.yaml"),
+        "apiVersion: v2\nname: db\nversion: 0.1.0\n",
+      );
+      writeFileSync(join(dir, "c/charts/db/values.yaml"), "global:\n  legacy: false\n");
+      writeFileSync(
+        join(dir, "c/charts/db/templates/db.yaml"),
+        pod("db", [
+          "          securityContext:",
+          "            {{- if .Values.global.legacy }}",
+          "            privileged: true",
+          "            {{- else }}",
+          "            privileged: false",
+          "            {{- end }}",
+          "",
+        ]).join("\n"),
+      );
+      const findings = await withProd(dir, "c", "global:\n  legacy: true\n");
+      expect(at(findings, "pod/not-privileged", "db")).toEqual([
+        "c/charts/db/templates/db.yaml:15:13",
+      ]);
+    },
+  );
+
   helmIt("follows a values key's template text that tpl printed, down to its line", async () => {
     const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
     const env = result.findings

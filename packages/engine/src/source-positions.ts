@@ -31,7 +31,7 @@ import {
 import { templateDocument } from "./helm-documents.js";
 import { printedKey, takenBranches } from "./helm-expressions.js";
 import { type HelmOverride, overrideOf } from "./helm-overrides.js";
-import { mergedValues, valueAt } from "./helm-values.js";
+import { mergedValues, valueAt, withGlobals } from "./helm-values.js";
 
 /** Where a Helm chart's rendered documents came from. */
 export interface HelmSourceMap {
@@ -282,7 +282,11 @@ class Parsed {
           ? [{ ...override, path: override.path.slice(chain.length) }]
           : [],
       );
-      byChain.set(key, mergedValues(layers, overrides));
+      const merged = mergedValues(layers, overrides);
+      byChain.set(
+        key,
+        chain.length ? withGlobals(merged, this.values(map, chain.slice(0, -1))) : merged,
+      );
     }
     return byChain.get(key)!;
   }
