@@ -39,7 +39,7 @@ const BLOCK = /^(if|with|range|define|block)\b/;
 export function definesOf(files: readonly { file: string; text: string }[]): Map<string, Define> {
   const found = new Map<string, Define>();
   for (const { file, text } of files) {
-    const lines = text.split("\n");
+    const lines = withoutComments(text).split("\n");
     let open: { name: string; line: number } | undefined;
     let depth = 0;
     lines.forEach((line, index) => {
@@ -62,9 +62,14 @@ export function definesOf(files: readonly { file: string; text: string }[]): Map
   return found;
 }
 
-/** `include "name" ARG` (or `template "name" ARG`) in a line: the define's name and its argument. */
+/**
+ * `include "name" ARG` (or `template "name" ARG`) printed by a line: the define's name and its
+ * argument.
+ */
 export function includeCall(line: string): { name: string; argument: string } | undefined {
   for (const action of line.matchAll(ACTION)) {
+    // An include in an `if` condition or a `$x :=` prints nothing where it is.
+    if (CONTROL.test(action[1]!)) continue;
     const call = /(?:^|[\s(])(?:include|template)\s+"([^"]+)"\s*(.*)$/.exec(action[1]!);
     if (call) return { name: call[1]!, argument: firstOperand(call[2]!) };
   }
@@ -206,5 +211,15 @@ function rewrite(body: string, scope: Scope): string {
             : reference;
         },
       )
+  );
+}
+
+/**
+ * The text with each template comment (from `{{/*` to the `*` and `/}}` that close it) blanked,
+ * its lines kept: a license header over several lines is no document's content.
+ */
+export function withoutComments(text: string): string {
+  return text.replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g, (comment) =>
+    "\n".repeat(comment.split("\n").length - 1),
   );
 }

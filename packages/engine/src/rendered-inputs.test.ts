@@ -1255,6 +1255,10 @@ describe("a chart whose ranges, branches and value functions decide what it prin
     writeFileSync(
       join(dir, "c/templates/extra-list.yaml"),
       [
+        "{{- /*",
+        "Copyright: a license header, as bitnami's templates open.",
+        "*/}}",
+        "",
         "{{- range .Values.extraDeploy }}",
         "---",
         '{{ include "common.tplvalues.render" (dict "value" . "context" $) }}',
@@ -1311,6 +1315,73 @@ describe("a chart whose ranges, branches and value functions decide what it prin
       expect(at(findings, "pod/not-privileged", "db")).toEqual([
         "c/charts/db/templates/db.yaml:15:13",
       ]);
+    },
+  );
+
+  helmIt(
+    "reads bitnami-style helpers: an include in an if prints nothing, printf of variables the branches set, a license comment",
+    async () => {
+      const dir = chart();
+      writeFileSync(
+        join(dir, "c/templates/_images.tpl"),
+        [
+          "{{/* The image of an imageRoot, its digest over its tag. */}}",
+          '{{- define "c.image" -}}',
+          "{{- $end := .root.tag | toString -}}",
+          '{{- $join := ":" -}}',
+          "{{- if .root.digest }}",
+          '  {{- $join = "@" -}}',
+          "  {{- $end = .root.digest | toString -}}",
+          "{{- end -}}",
+          '{{- printf "%s%s%s" .root.repository $join $end -}}',
+          "{{- end -}}",
+          '{{- define "c.isOpenshift" -}}{{- end -}}',
+          '{{- define "c.securityContext" -}}',
+          "{{- $context := .sc -}}",
+          '{{- if and .global.openshift (include "c.isOpenshift" .) -}}',
+          '  {{- $context = omit $context "runAsUser" -}}',
+          "{{- end -}}",
+          '{{- omit $context "enabled" | toYaml -}}',
+          "{{- end -}}",
+          "",
+        ].join("\n"),
+      );
+      writeFileSync(
+        join(dir, "c/templates/bitnamish.yaml"),
+        [
+          "{{- /*",
+          "A license header over several lines.",
+          "*/}}",
+          "",
+          ...pod("bitnamish", [
+            '          securityContext: {{- include "c.securityContext" (dict "sc" .Values.sc "global" .Values.global) | nindent 12 }}',
+          ]).map((line) =>
+            line.startsWith("          image:")
+              ? '          image: {{ include "c.image" (dict "root" .Values.image "global" .Values.global) }}'
+              : line,
+          ),
+          "",
+        ].join("\n"),
+      );
+      const findings = await withProd(
+        dir,
+        "c",
+        [
+          "global: {openshift: false}",
+          "image:",
+          "  repository: nginx",
+          "  tag: latest",
+          '  digest: ""',
+          "sc:",
+          "  enabled: true",
+          "  privileged: true",
+          "",
+        ].join("\n"),
+      );
+      // The tag, not global (the include's last argument) nor the digest (a branch not taken).
+      expect(at(findings, "workload/image-pinned", "bitnamish")).toEqual(["prod.yaml:4:3"]);
+      // The define's omit | toYaml of .sc, not the include inside the if's condition.
+      expect(at(findings, "pod/not-privileged", "bitnamish")).toEqual(["prod.yaml:8:3"]);
     },
   );
 

@@ -20,6 +20,7 @@ import {
   type Binding,
   bindingOf,
   boundLines,
+  CONTROL,
   type Define,
   definesOf,
   includeCall,
@@ -27,6 +28,7 @@ import {
   ROOT,
   type Scope,
   scopeOf,
+  withoutComments,
 } from "./helm-defines.js";
 import { templateDocument } from "./helm-documents.js";
 import { printedKey, takenBranches } from "./helm-expressions.js";
@@ -344,8 +346,9 @@ function helmPosition(
   parsed: Parsed,
 ): HelmPlacement {
   const heading = templateHeadingAt(source.text, line);
-  const template = heading && map.templates[heading.name];
-  if (!template) return { position: heading && packagedSubchartEntry(map, heading.name, parsed) };
+  const found = heading && map.templates[heading.name];
+  if (!found) return { position: heading && packagedSubchartEntry(map, heading.name, parsed) };
+  const template = { file: found.file, text: withoutComments(found.text) };
   const tokens = splitPointer(pointer);
   const chain = subchartsOf(heading.name);
   const values = parsed.values(map, chain);
@@ -355,10 +358,7 @@ function helmPosition(
   const templatePosition = lineAt(template.file, lines, match.line, match.column);
   // A key the template does not spell, printed by an include: traced into its define.
   const printedByInclude =
-    match.matched < tokens.length ||
-    (match.line >= 0 &&
-      includeCall(lines[match.line]!) !== undefined &&
-      !lastReference(body.lines[match.line]!));
+    match.matched < tokens.length || (match.line >= 0 && printsInclude(lines[match.line]!));
   const included = printedByInclude
     ? throughInclude(body, match, tokens, parsed.defines(map), 0)
     : undefined;
@@ -474,7 +474,9 @@ function view(
     return { file, lines: bound.lines, written: lines, scopes: bound.scopes };
   const taken = takenBranches(bound.lines, values).lines;
   const written = lines.map((text, at) => (taken[at] === "" ? "" : text));
-  return { file, lines: taken, written, scopes: bound.scopes, values };
+  // Bound again without the branches not taken: a `$x = ...` there assigns nothing.
+  const kept = boundLines(written, scopeOf(dot), items);
+  return { file, lines: kept.lines, written, scopes: kept.scopes, values };
 }
 
 /** Where a path printed by an include was written, and the values key it prints, if one. */
@@ -609,15 +611,30 @@ function printedScalar(
   for (let index = body.lines.length - 1; index >= 0; index--) {
     const line = body.lines[index]!;
     if (!printsText(line)) continue;
-    const reference = lastReference(line);
-    if (reference) return reference.slice(1).split(".");
-    const call = includeCall(body.written[index]!);
-    const define = call && depth < INCLUDE_DEPTH ? defines.get(call.name) : undefined;
-    if (!call || !define) continue;
+    const call = printsInclude(body.written[index]!)
+      ? includeCall(body.written[index]!)
+      : undefined;
+    if (!call) {
+      const reference = lastReference(line);
+      if (reference) return reference.slice(1).split(".");
+      continue;
+    }
+    const define = depth < INCLUDE_DEPTH ? defines.get(call.name) : undefined;
+    if (!define) continue;
     const dot = bindingOf(call.argument, body.scopes[index]!);
     return printedScalar(view(define.file, define.lines, dot, body.values), defines, depth + 1);
   }
   return undefined;
+}
+
+/**
+ * Whether a line's last printing action is an include (`image: {{ include "x.image" . }}`): what
+ * it prints is the define's, whatever `.Values` its arguments name (`(dict "global"
+ * .Values.global)`).
+ */
+function printsInclude(line: string): boolean {
+  const last = [...line.matchAll(ACTION)].filter((action) => !CONTROL.test(action[1]!)).at(-1);
+  return last !== undefined && includeCall(last[0]) !== undefined;
 }
 
 /**
