@@ -15,7 +15,8 @@ import { type FixtureDocument, fixtureDocuments, marked, WEAK } from "./fixture.
  * .Values.serviceMap`, visited in sorted key order, one of them disabled by an `if` inside the
  * range) and share its template with a literal
  * NetworkPolicy before or after it (helm prints the NetworkPolicy first either way: its kind
- * sort). An image tag may be `coalesce .Values.images.<name>.tag .Values.defaultTag`. At most
+ * sort). An image tag may be `coalesce .Values.images.<name>.tag .Values.defaultTag`, or the
+ * image a define's `printf` of variables, its digest branch not taken. At most
  * one control is weakened, in values.yaml, in a --values file, by --set, in a template's
  * literal text or in a define's; `expected` says where.
  */
@@ -84,8 +85,12 @@ export interface HelmSpec {
   servicesByMap: boolean;
   /** A literal NetworkPolicy shares the Services' template, before or after their range. */
   servicesBeside: "none" | "before" | "after";
-  /** Images from values pick their tag by `coalesce .Values.images.<name>.tag .Values.defaultTag`. */
-  imageCoalesce: boolean;
+  /**
+   * How images from values print their tag: `{{ .Values.images.<name>.tag }}`, `coalesce` of it
+   * and `.Values.defaultTag`, or a define that joins repository and tag (or digest, when set) by
+   * `printf` of variables, as bitnami's common.images.image does.
+   */
+  imageBy: "fields" | "coalesce" | "define";
   hostNetworkIf: boolean;
   /** The backend's env items after the literal ones come from a range over `.Values.extraEnv`. */
   envByRange: boolean;
@@ -122,7 +127,7 @@ export function helmSpecArb(options: { weakened: boolean }): fc.Arbitrary<HelmSp
       servicesByRange: fc.boolean(),
       servicesByMap: fc.boolean(),
       servicesBeside: fc.constantFrom<HelmSpec["servicesBeside"]>("none", "before", "after"),
-      imageCoalesce: fc.boolean(),
+      imageBy: fc.constantFrom<HelmSpec["imageBy"]>("fields", "coalesce", "define"),
       hostNetworkIf: fc.boolean(),
       envByRange: fc.boolean(),
       containerByRange: fc.boolean(),
@@ -312,13 +317,15 @@ function workloadTemplate(document: FixtureDocument & { name: Workload }, spec: 
     }
   })();
   text = `${text.slice(0, container.index)}${replacement}${text.slice(container.index! + container[0].length)}`;
-  const tag = spec.imageCoalesce
-    ? `coalesce .Values.images.${document.name}.tag .Values.defaultTag`
-    : `.Values.images.${document.name}.tag`;
+  const image = `.Values.images.${document.name}`;
+  const tag =
+    spec.imageBy === "coalesce" ? `coalesce ${image}.tag .Values.defaultTag` : `${image}.tag`;
   if (spec.imageFromValues[index])
     text = text.replace(
       /^(\s+)image: \S+$/m,
-      `$1image: "{{ .Values.images.${document.name}.repository }}:{{ ${tag} }}"`,
+      spec.imageBy === "define"
+        ? `$1image: {{ include "scout.image" (dict "root" ${image} "global" .Values.global) }}`
+        : `$1image: "{{ ${image}.repository }}:{{ ${tag} }}"`,
     );
   if (nestedRanges(spec) && document.name === "backend") text = containerByRange(text);
   if (spec.envByRange && document.name === "backend")
@@ -368,10 +375,22 @@ function helpersText(spec: HelmSpec): string {
     "{{/* As bitnami's common.compatibility.renderSecurityContext does. */}}",
     '{{- define "scout.include-bitnami" -}}',
     "{{- $adapted := .secContext -}}",
-    "{{- if (((.context.Values.global).compatibility).openshift) -}}",
+    '{{- if and (((.context.Values.global).compatibility).openshift) (include "scout.is-openshift" .context) -}}',
     '{{- $adapted = omit $adapted "runAsUser" -}}',
     "{{- end -}}",
     '{{- omit $adapted "enabled" | toYaml -}}',
+    "{{- end }}",
+    '{{- define "scout.is-openshift" -}}{{- end }}',
+    "",
+    "{{/* An image by its repository and tag, or digest when set, as bitnami's images do. */}}",
+    '{{- define "scout.image" -}}',
+    "{{- $end := .root.tag | toString -}}",
+    '{{- $join := ":" -}}',
+    "{{- if .root.digest }}",
+    '{{- $join = "@" -}}',
+    "{{- $end = .root.digest | toString -}}",
+    "{{- end -}}",
+    '{{- printf "%s%s%s" .root.repository $join $end -}}',
     "{{- end }}",
     "",
     '{{- define "scout.include-nested" -}}',
@@ -516,6 +535,7 @@ function valuesText(spec: HelmSpec): string {
       `  ${name}:`,
       `    repository: ${IMAGES[name][0]}`,
       `    tag: ${mark(["images", name, "tag"], `"${IMAGES[name][1]}"`)}`,
+      '    digest: ""',
     ]),
     `hostNetwork: ${mark(["hostNetwork"], "false")}`,
     "legacyRuntime: false",
