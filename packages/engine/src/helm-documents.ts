@@ -44,12 +44,11 @@ export function templateDocument(
   text: string,
   kinds: readonly (string | undefined)[],
   index: number,
-  values: unknown,
+  values: Record<string, unknown>,
 ): DocumentPlace | undefined {
   const written = text.split("\n");
-  const taken = takenBranches(boundLines(written, scopeOf(ROOT)).lines, values);
   const kind = kinds[index];
-  const candidates = slotsOf(written, taken, values).filter(
+  const candidates = slotsOnce(text, written, values).filter(
     (slot) => kind === undefined || slot.kind === undefined || slot.kind === kind,
   );
   const ofKind = kinds.filter((other) => kind === undefined || other === kind).length;
@@ -86,6 +85,19 @@ function countsOf(slots: readonly Slot[], rendered: number): number[] | undefine
   const ranges = slots.flatMap((slot) => (slot.range ? [slot.range.line] : []));
   if (new Set(ranges).size !== ranges.length) return undefined;
   return slots.map((slot) => slot.count ?? rendered - known);
+}
+
+/** Each template's parts, by the merged values they were counted with: worked out once. */
+const SLOTS = new WeakMap<object, Map<string, Slot[]>>();
+
+function slotsOnce(text: string, written: readonly string[], values: object): Slot[] {
+  const byText = SLOTS.get(values) ?? new Map<string, Slot[]>();
+  SLOTS.set(values, byText);
+  if (!byText.has(text)) {
+    const taken = takenBranches(boundLines(written, scopeOf(ROOT)).lines, values);
+    byText.set(text, slotsOf(written, taken, values));
+  }
+  return byText.get(text)!;
 }
 
 /** The template's document parts that print something, with what the values say of each. */

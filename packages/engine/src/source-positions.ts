@@ -303,8 +303,16 @@ class Parsed {
   }
   private readonly headingCache = new Map<string, RenderedDocument[]>();
   /** Each rendered document of a chart: its template's name, kind and lines (1-based). */
+  private readonly headingLineCache = new Map<string, Heading[]>();
+  /** The `# Source:` comments of a chart's rendered text, read once. */
+  headingLines(source: RenderedSource): Heading[] {
+    if (!this.headingLineCache.has(source.file))
+      this.headingLineCache.set(source.file, headingsOf(source.text));
+    return this.headingLineCache.get(source.file)!;
+  }
   headings(source: RenderedSource): RenderedDocument[] {
     if (!this.headingCache.has(source.file)) {
+      const headings = this.headingLines(source);
       const documents = this.documents(source.file, source.text);
       const count = source.text.split("\n").length;
       const starts = documents.map((document) => document.file.positionAt(document.start).line);
@@ -314,7 +322,7 @@ class Parsed {
           const last = (starts[index + 1] ?? count + 1) - 1;
           const kind = isRecord(document.value) ? document.value.kind : undefined;
           return {
-            name: templateHeadingAt(source.text, last)?.name ?? "",
+            name: templateHeadingAt(headings, last)?.name ?? "",
             kind: typeof kind === "string" ? kind : undefined,
             lines: { includes: (line: number) => line >= starts[index]! && line <= last },
           };
@@ -345,7 +353,7 @@ function helmPosition(
   pointer: string,
   parsed: Parsed,
 ): HelmPlacement {
-  const heading = templateHeadingAt(source.text, line);
+  const heading = templateHeadingAt(parsed.headingLines(source), line);
   const found = heading && map.templates[heading.name];
   if (!found) return { position: heading && packagedSubchartEntry(map, heading.name, parsed) };
   const template = { file: found.file, text: withoutComments(found.text) };
@@ -383,7 +391,7 @@ function templateView(
   template: { file: string; text: string },
   heading: { name: string; occurrence: number },
   line: number,
-  values: unknown,
+  values: Record<string, unknown>,
   parsed: Parsed,
 ): View & { item?: readonly string[] } {
   return parsed.once(`${source.file}\0${heading.name}\0${heading.occurrence}`, () => {
@@ -798,17 +806,28 @@ function valuesInScope(map: HelmSourceMap, chain: readonly string[]): ScopedValu
  * documents of the same template came before it (Helm repeats the comment for each).
  */
 function templateHeadingAt(
-  text: string,
+  headings: readonly Heading[],
   line: number,
 ): { name: string; occurrence: number } | undefined {
-  const headings = text
-    .split("\n")
-    .slice(0, line)
-    .map((candidate) => /^# Source: (\S+)\s*$/.exec(candidate)?.[1])
-    .filter((name): name is string => name !== undefined);
-  const name = headings.at(-1);
-  if (name === undefined) return undefined;
-  return { name, occurrence: headings.filter((heading) => heading === name).length - 1 };
+  let at = -1;
+  for (let index = 0; index < headings.length && headings[index]!.line <= line; index++) at = index;
+  const heading = headings[at];
+  if (!heading) return undefined;
+  const occurrence = headings.slice(0, at).filter((other) => other.name === heading.name).length;
+  return { name: heading.name, occurrence };
+}
+
+/** A `# Source:` comment of a chart's rendered text: its line (1-based) and template name. */
+interface Heading {
+  line: number;
+  name: string;
+}
+
+function headingsOf(text: string): Heading[] {
+  return text.split("\n").flatMap((candidate, index) => {
+    const name = /^# Source: (\S+)\s*$/.exec(candidate)?.[1];
+    return name === undefined ? [] : [{ line: index + 1, name }];
+  });
 }
 
 /**
