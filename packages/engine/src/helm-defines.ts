@@ -156,32 +156,44 @@ export function boundLines(
   outer: Scope,
   items: ReadonlyMap<number, Binding> = new Map(),
 ): { lines: string[]; scopes: Scope[] } {
-  const stack: (Binding | undefined)[] = [];
+  // Each open block: its kind, the dot inside it, and the dot around it (an `else` of a `with`
+  // or a `range` is back to that).
+  const stack: { kind: string; dot: Binding | undefined; around: Binding | undefined }[] = [];
   const scopes: Scope[] = [];
   let variables = new Map(outer.variables);
   const scope = (): Scope => ({
-    dot: stack.length ? stack.at(-1) : outer.dot,
+    dot: stack.length ? stack.at(-1)!.dot : outer.dot,
     dollar: outer.dollar,
     variables,
   });
   const rewritten = lines.map((line, index) => {
     scopes.push(scope());
     return line.replace(ACTION, (action, body: string) => {
+      const otherwise = /^else\b\s*(with\b)?\s*(.*)$/.exec(body);
+      const top = stack.at(-1);
+      if (otherwise && top && (top.kind === "with" || top.kind === "range")) {
+        const around = { ...scope(), dot: top.around };
+        const dot = otherwise[1] ? bindingOf(firstOperand(otherwise[2]!), around) : top.around;
+        stack[stack.length - 1] = { kind: "with", dot, around: top.around };
+        return action.replace(body, rewrite(body, around));
+      }
       const current = scope();
       const text = action.replace(body, rewrite(body, current));
       const block = /^(if|with|range|define|block)\b\s*(.*)$/.exec(body);
       const assignment = /^\$([A-Za-z_]\w*)\s*:?=\s*(.+)$/.exec(body);
-      if (block?.[1] === "with") stack.push(bindingOf(firstOperand(block[2]!), current));
+      const open = (kind: string, dot: Binding | undefined) =>
+        stack.push({ kind, dot, around: current.dot });
+      if (block?.[1] === "with") open("with", bindingOf(firstOperand(block[2]!), current));
       else if (block?.[1] === "range") {
         // The item is known where the document a range printed is (see helm-documents).
         const item = items.get(index);
-        stack.push(item);
+        open("range", item);
         const named = /^\s*(?:\$\w+\s*,\s*)?\$(\w+)\s*:=/.exec(block[2]!);
         if (named) {
           variables = new Map(variables);
           variables.set(named[1]!, item);
         }
-      } else if (block) stack.push(current.dot);
+      } else if (block) open(block[1]!, current.dot);
       else if (/^end\b/.test(body)) stack.pop();
       else if (assignment) {
         const value = bindingOf(firstOperand(assignment[2]!), current);
