@@ -1385,6 +1385,45 @@ describe("a chart whose ranges, branches and value functions decide what it prin
     },
   );
 
+  helmIt(
+    "finds an env item an include printed by its name, whatever branches not known did to the count",
+    async () => {
+      const dir = chart();
+      writeFileSync(
+        join(dir, "c/templates/_render.tpl"),
+        '{{- define "c.render" -}}\n{{- toYaml .value }}\n{{- end -}}\n',
+      );
+      writeFileSync(
+        join(dir, "c/templates/env.yaml"),
+        pod("envy", [
+          "          env:",
+          "            {{- if .Release.IsUpgrade }}",
+          "            - name: UPGRADING",
+          '              value: "yes"',
+          "            {{- end }}",
+          "            - name: MODE",
+          "              value: strict",
+          '            {{- include "c.render" (dict "value" .Values.extraEnvVars "context" $) | nindent 12 }}',
+          "",
+        ]).join("\n"),
+      );
+      const findings = await withProd(
+        dir,
+        "c",
+        [
+          "extraEnvVars:",
+          "  - name: LOG_LEVEL",
+          "    value: info",
+          "  - name: DB_PASSWORD",
+          "    value: hunter2-in-plain-text",
+          "",
+        ].join("\n"),
+      );
+      // helm template printed no UPGRADING (not an upgrade): DB_PASSWORD is env[2], extraEnvVars[1].
+      expect(at(findings, "secrets/no-plaintext-env", "envy")).toEqual(["prod.yaml:5:5"]);
+    },
+  );
+
   helmIt("follows a values key's template text that tpl printed, down to its line", async () => {
     const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
     const env = result.findings

@@ -189,7 +189,7 @@ export function relocateFindings<F extends Finding>(
     const pointer = finding.path ?? "";
     const helm =
       document && source.map.kind === "helm"
-        ? helmPosition(source, source.map, finding.line, pointer, texts)
+        ? helmPosition(source, source.map, finding.line, pointer, texts, document.value)
         : undefined;
     const position = document
       ? source.map.kind === "helm"
@@ -352,6 +352,7 @@ function helmPosition(
   line: number,
   pointer: string,
   parsed: Parsed,
+  rendered?: unknown,
 ): HelmPlacement {
   const heading = templateHeadingAt(parsed.headingLines(source), line);
   const found = heading && map.templates[heading.name];
@@ -362,23 +363,86 @@ function helmPosition(
   const values = parsed.values(map, chain);
   const body = templateView(source, template, heading, line, values, parsed);
   const lines = body.written;
-  const match = matchTemplate(lines, tokens);
+  const names = itemNames(rendered, tokens);
+  const match = matchTemplate(lines, tokens, names);
   const templatePosition = lineAt(template.file, lines, match.line, match.column);
+  const leaf = getAtPointer(rendered, pointer);
+  const placed = (valuesPath: readonly string[], fallback: Position | undefined) =>
+    valuesPlacement(map, chain, byName(values, valuesPath, tokens, names, leaf), fallback, parsed);
   // A key the template does not spell, printed by an include: traced into its define.
   const printedByInclude =
     match.matched < tokens.length || (match.line >= 0 && printsInclude(lines[match.line]!));
+  const named = names[match.matched] !== undefined;
   const included = printedByInclude
-    ? throughInclude(body, match, tokens, parsed.defines(map), 0)
+    ? throughInclude(body, match, tokens, parsed.defines(map), 0, named)
     : undefined;
-  if (included?.valuesPath)
-    return valuesPlacement(map, chain, included.valuesPath, included.position, parsed);
+  if (included?.valuesPath) return placed(included.valuesPath, included.position);
   if (included?.position) return { position: included.position };
   if (match.line < 0) return wholeDocument(map, chain, body, tokens, parsed);
   const valuesPath =
     valuesReference(body.lines, match, tokens, values) ??
     listItemReference(body.lines, match, tokens);
   if (!valuesPath) return { position: templatePosition };
-  return valuesPlacement(map, chain, valuesPath, templatePosition, parsed);
+  return placed(valuesPath, templatePosition);
+}
+
+/** Lists whose items Kubernetes tells apart by `name` (their strategic merge key). */
+const NAMED_LISTS = new Set([
+  "containers",
+  "initContainers",
+  "ephemeralContainers",
+  "env",
+  "volumes",
+]);
+
+/** The `name` of each item of a named list (containers, env) the path goes through, by token. */
+function itemNames(rendered: unknown, tokens: readonly string[]): (string | undefined)[] {
+  let current = rendered;
+  return tokens.map((token, at) => {
+    const list = Array.isArray(current);
+    current = list
+      ? (current as unknown[])[Number(token)]
+      : isRecord(current)
+        ? current[token]
+        : undefined;
+    const named = list && NAMED_LISTS.has(tokens[at - 1] ?? "") && isRecord(current);
+    const name = named ? (current as Record<string, unknown>).name : undefined;
+    return typeof name === "string" ? name : undefined;
+  });
+}
+
+/**
+ * A values path whose list indexes were counted in the template (items after the literal ones,
+ * some in branches not known) made sure by name: where the rendered item has a `name`, the
+ * values list's item of that name, as the path's end aligns with the rendered path's, when
+ * that item holds the rendered value.
+ */
+function byName(
+  values: unknown,
+  valuesPath: readonly string[],
+  tokens: readonly string[],
+  names: readonly (string | undefined)[],
+  leaf: unknown,
+): string[] {
+  const path = [...valuesPath];
+  for (let back = 1; back <= Math.min(path.length, tokens.length); back++) {
+    const at = path.length - back;
+    const token = tokens.length - back;
+    const numeric = /^-?\d+$/.test(path[at]!);
+    if (numeric !== /^\d+$/.test(tokens[token]!)) break;
+    const name = names[token];
+    const list = valueAt(values, path.slice(0, at));
+    if (!numeric || name === undefined || !Array.isArray(list)) continue;
+    const named = list.findIndex((item) => isRecord(item) && item.name === name);
+    const candidate = [...path.slice(0, at), String(named), ...path.slice(at + 1)];
+    if (named >= 0 && isScalar(leaf) && String(valueAt(values, candidate)) === String(leaf))
+      path[at] = String(named);
+  }
+  return path;
+}
+
+function isScalar(value: unknown): boolean {
+  return value !== null && value !== undefined && typeof value !== "object";
 }
 
 /**
@@ -507,13 +571,14 @@ function throughInclude(
   tokens: readonly string[],
   defines: ReadonlyMap<string, Define>,
   depth: number,
+  named = false,
 ): Trace | undefined {
   const calls = includesBelow(from.lines, match);
   for (const at of calls) {
     const call = includeCall(from.written[at]!)!;
     const define = defines.get(call.name);
     if (!define || depth >= INCLUDE_DEPTH) continue;
-    const rest = itemsAfterLiterals(from.lines, match, at, tokens.slice(match.matched));
+    const rest = itemsAfterLiterals(from.lines, match, at, tokens.slice(match.matched), named);
     if (!rest) continue;
     const dot = bindingOf(call.argument, from.scopes[at]!);
     const inner = traceDefine(
@@ -561,13 +626,18 @@ function itemsAfterLiterals(
   match: TemplateMatch,
   at: number,
   rest: readonly string[],
+  named = false,
 ): string[] | undefined {
   if (!/^\d+$/.test(rest[0] ?? "") || match.line < 0) return [...rest];
   const items = lines.slice(match.line + 1, at).filter((line) => /^\s*- /.test(line));
   if (!items.length) return [...rest];
   const indent = Math.min(...items.map(indentOf));
   const index = Number(rest[0]) - items.filter((line) => indentOf(line) === indent).length;
-  return index < 0 ? undefined : [String(index), ...rest.slice(1)];
+  // Literal items in branches not known spoil the count: a named item is found by its name
+  // (byName) in the values list, else it stays on the list (-1 is no item); an unnamed one is
+  // not guessed.
+  if (index < 0 && !named) return undefined;
+  return [String(Math.max(index, -1)), ...rest.slice(1)];
 }
 
 /**
@@ -886,13 +956,17 @@ interface TemplateMatch {
  * Follows the path's keys down the template's YAML by indentation, skipping lines that are only
  * template actions ({{- if }}, {{- end }}): what Helm printed for a key is under that key.
  */
-function matchTemplate(lines: readonly string[], tokens: readonly string[]): TemplateMatch {
+function matchTemplate(
+  lines: readonly string[],
+  tokens: readonly string[],
+  names: readonly (string | undefined)[] = [],
+): TemplateMatch {
   let match: TemplateMatch = { line: -1, column: 1, indent: -1, matched: 0 };
   let cursor = 0;
   let parentIndent = -1;
-  for (const token of tokens) {
+  for (const [at, token] of tokens.entries()) {
     const found = /^\d+$/.test(token)
-      ? findListItem(lines, cursor, parentIndent, Number(token))
+      ? findListItem(lines, cursor, parentIndent, Number(token), names[at])
       : findKey(lines, cursor, parentIndent, token);
     if (!found) break;
     match = {
@@ -949,6 +1023,43 @@ function findListItem(
   from: number,
   parentIndent: number,
   wanted: number,
+  name?: string,
+): Found | null {
+  const counted = countedListItem(lines, from, parentIndent, wanted);
+  if (name === undefined) return counted;
+  // The rendered item's name written literally: that item, whatever a branch not known did to
+  // the count; another literal name at the counted place: an item printed by a range or an
+  // include, not that one.
+  const literal = literalItems(lines, from, parentIndent);
+  const named = literal.filter((item) => item.name === name);
+  if (named.length === 1) return named[0]!.found;
+  const at = literal.find((item) => item.found.line === counted?.line);
+  return at?.name !== undefined && at.name !== name ? null : counted;
+}
+
+/** The list's items written `- name: x`, with the literal name of each. */
+function literalItems(
+  lines: readonly string[],
+  from: number,
+  parentIndent: number,
+): { name?: string; found: Found }[] {
+  const items: { name?: string; found: Found }[] = [];
+  for (let wanted = 0; ; wanted++) {
+    const found = countedListItem(lines, from, parentIndent, wanted, false);
+    if (!found) return items;
+    const name = /^\s*-\s+name:\s*["']?([^"'{}\s#]+)["']?\s*(?:#.*)?$/.exec(
+      lines[found.line]!,
+    )?.[1];
+    items.push({ ...(name !== undefined ? { name } : {}), found });
+  }
+}
+
+function countedListItem(
+  lines: readonly string[],
+  from: number,
+  parentIndent: number,
+  wanted: number,
+  ranged = true,
 ): Found | null {
   let itemIndent = -1;
   let count = -1;
@@ -970,7 +1081,7 @@ function findListItem(
     itemIndent = indent;
     count++;
     // An item a range prints stands for each item the range printed from there on.
-    if (count === wanted || (wanted > count && blocks.includes("range"))) {
+    if (count === wanted || (ranged && wanted > count && blocks.includes("range"))) {
       // The item's first key is on the dash's line: search for the next token from there.
       const column = indent + line.trimStart().match(/^-\s*/)![0].length + 1;
       return { line: index, column, indent: indent + 1, continueAt: index };
