@@ -399,15 +399,13 @@ const NAMED_LISTS = new Set([
 function itemNames(rendered: unknown, tokens: readonly string[]): (string | undefined)[] {
   let current = rendered;
   return tokens.map((token, at) => {
-    const list = Array.isArray(current);
-    current = list
-      ? (current as unknown[])[Number(token)]
-      : isRecord(current)
-        ? current[token]
-        : undefined;
+    const list = Array.isArray(current) ? (current as unknown[]) : undefined;
+    current = list ? list[Number(token)] : isRecord(current) ? current[token] : undefined;
     const named = list && NAMED_LISTS.has(tokens[at - 1] ?? "") && isRecord(current);
     const name = named ? (current as Record<string, unknown>).name : undefined;
-    return typeof name === "string" ? name : undefined;
+    // Two env items of one name (the later wins in Kubernetes): the name tells them not apart.
+    const once = list?.filter((item) => isRecord(item) && item.name === name).length === 1;
+    return typeof name === "string" && once ? name : undefined;
   });
 }
 
