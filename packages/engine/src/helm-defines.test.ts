@@ -91,3 +91,32 @@ describe("bindingOf and boundLines", () => {
     expect(lines[8]).toBe("- {{ .name }}");
   });
 });
+
+describe("boundLines: else of with and range", () => {
+  it("reads an else of a with (and else with) with the dot around the with", () => {
+    const { lines } = boundLines(
+      [
+        "{{- with .Values.custom }}",
+        "a: {{ .x }}",
+        "{{- else with .Values.preset }}",
+        "a: {{ .x }}",
+        "{{- else }}",
+        "a: {{ .Values.fallback.x }}",
+        "{{- end }}",
+      ],
+      scopeOf(ROOT),
+    );
+    expect(lines[1]).toBe("a: {{ .Values.custom.x }}");
+    expect(lines[3]).toBe("a: {{ .Values.preset.x }}");
+    expect(lines[5]).toBe("a: {{ .Values.fallback.x }}");
+  });
+
+  it("binds a range's named item where the item is known", () => {
+    const { lines } = boundLines(
+      ["{{- range $name, $cfg := .Values.components }}", "x: {{ $cfg.x }} {{ .y }}", "{{- end }}"],
+      scopeOf(ROOT),
+      new Map([[0, { kind: "values", path: ["components", "api"] } as const]]),
+    );
+    expect(lines[1]).toBe("x: {{ .Values.components.api.x }} {{ .Values.components.api.y }}");
+  });
+});

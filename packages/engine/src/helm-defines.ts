@@ -22,14 +22,24 @@ export type Binding =
 
 export const ROOT: Binding = { kind: "root" };
 
-const ACTION = /\{\{-?\s*(.*?)\s*-?\}\}/g;
+/** A template action; its text in group 1. */
+export const ACTION = /\{\{-?\s*(.*?)\s*-?\}\}/g;
+/** An action's text that prints nothing: a comment, control flow, a variable's assignment. */
+export const CONTROL = /^(?:\/\*|if\b|else\b|end\b|range\b|with\b|define\b|\$\w+\s*:?=)/;
+
+/** A line of actions that print nothing (`{{- if .x }}`, `{{- end }}`, `{{- $a := 1 }}`). */
+export function isControlLine(line: string): boolean {
+  if (!/^\s*\{\{.*\}\}\s*$/.test(line)) return false;
+  return [...line.matchAll(ACTION)].every((action) => CONTROL.test(action[1]!));
+}
+
 const BLOCK = /^(if|with|range|define|block)\b/;
 
 /** Every define of the files, by name; a later file's define of the same name wins, as in Helm. */
 export function definesOf(files: readonly { file: string; text: string }[]): Map<string, Define> {
   const found = new Map<string, Define>();
   for (const { file, text } of files) {
-    const lines = text.split("\n");
+    const lines = withoutComments(text).split("\n");
     let open: { name: string; line: number } | undefined;
     let depth = 0;
     lines.forEach((line, index) => {
@@ -52,9 +62,14 @@ export function definesOf(files: readonly { file: string; text: string }[]): Map
   return found;
 }
 
-/** `include "name" ARG` (or `template "name" ARG`) in a line: the define's name and its argument. */
+/**
+ * `include "name" ARG` (or `template "name" ARG`) printed by a line: the define's name and its
+ * argument.
+ */
 export function includeCall(line: string): { name: string; argument: string } | undefined {
   for (const action of line.matchAll(ACTION)) {
+    // An include in an `if` condition or a `$x :=` prints nothing where it is.
+    if (CONTROL.test(action[1]!)) continue;
     const call = /(?:^|[\s(])(?:include|template)\s+"([^"]+)"\s*(.*)$/.exec(action[1]!);
     if (call) return { name: call[1]!, argument: firstOperand(call[2]!) };
   }
@@ -133,30 +148,52 @@ function fieldOf(binding: Binding | undefined, field: string): Binding | undefin
 /**
  * The lines with each reference that names a values key written as `.Values.a.b` (what the
  * template tracing reads), and the scope at each line: a `with` rebinds the dot, a `range` makes
- * it an item no reference names, `$x := .Values.a` names `a`.
+ * it an item no reference names (unless `items` names the item of the range on that line, and
+ * so its `$item` too), `$x := .Values.a` names `a`.
  */
 export function boundLines(
   lines: readonly string[],
   outer: Scope,
+  items: ReadonlyMap<number, Binding> = new Map(),
 ): { lines: string[]; scopes: Scope[] } {
-  const stack: (Binding | undefined)[] = [];
+  // Each open block: its kind, the dot inside it, and the dot around it (an `else` of a `with`
+  // or a `range` is back to that).
+  const stack: { kind: string; dot: Binding | undefined; around: Binding | undefined }[] = [];
   const scopes: Scope[] = [];
   let variables = new Map(outer.variables);
   const scope = (): Scope => ({
-    dot: stack.length ? stack.at(-1) : outer.dot,
+    dot: stack.length ? stack.at(-1)!.dot : outer.dot,
     dollar: outer.dollar,
     variables,
   });
-  const rewritten = lines.map((line) => {
+  const rewritten = lines.map((line, index) => {
     scopes.push(scope());
     return line.replace(ACTION, (action, body: string) => {
+      const otherwise = /^else\b\s*(with\b)?\s*(.*)$/.exec(body);
+      const top = stack.at(-1);
+      if (otherwise && top && (top.kind === "with" || top.kind === "range")) {
+        const around = { ...scope(), dot: top.around };
+        const dot = otherwise[1] ? bindingOf(firstOperand(otherwise[2]!), around) : top.around;
+        stack[stack.length - 1] = { kind: "with", dot, around: top.around };
+        return action.replace(body, rewrite(body, around));
+      }
       const current = scope();
       const text = action.replace(body, rewrite(body, current));
       const block = /^(if|with|range|define|block)\b\s*(.*)$/.exec(body);
       const assignment = /^\$([A-Za-z_]\w*)\s*:?=\s*(.+)$/.exec(body);
-      if (block?.[1] === "with") stack.push(bindingOf(firstOperand(block[2]!), current));
-      else if (block?.[1] === "range") stack.push(undefined);
-      else if (block) stack.push(current.dot);
+      const open = (kind: string, dot: Binding | undefined) =>
+        stack.push({ kind, dot, around: current.dot });
+      if (block?.[1] === "with") open("with", bindingOf(firstOperand(block[2]!), current));
+      else if (block?.[1] === "range") {
+        // The item is known where the document a range printed is (see helm-documents).
+        const item = items.get(index);
+        open("range", item);
+        const named = /^\s*(?:\$\w+\s*,\s*)?\$(\w+)\s*:=/.exec(block[2]!);
+        if (named) {
+          variables = new Map(variables);
+          variables.set(named[1]!, item);
+        }
+      } else if (block) open(block[1]!, current.dot);
       else if (/^end\b/.test(body)) stack.pop();
       else if (assignment) {
         const value = bindingOf(firstOperand(assignment[2]!), current);
@@ -186,5 +223,15 @@ function rewrite(body: string, scope: Scope): string {
             : reference;
         },
       )
+  );
+}
+
+/**
+ * The text with each template comment (from `{{/*` to the `*` and `/}}` that close it) blanked,
+ * its lines kept: a license header over several lines is no document's content.
+ */
+export function withoutComments(text: string): string {
+  return text.replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g, (comment) =>
+    "\n".repeat(comment.split("\n").length - 1),
   );
 }

@@ -1010,6 +1010,436 @@ describe("a chart that prints through named templates (real helm template)", () 
   });
 });
 
+describe("a chart whose ranges, branches and value functions decide what it prints (real helm template)", () => {
+  const helmIt = withTool("helm");
+  const pod = (name: string, container: string[]) => [
+    "apiVersion: apps/v1",
+    "kind: Deployment",
+    "metadata:",
+    `  name: ${name}`,
+    "spec:",
+    `  selector: {matchLabels: {app: ${name}}}`,
+    "  template:",
+    `    metadata: {labels: {app: ${name}}}`,
+    "    spec:",
+    "      containers:",
+    "        - name: main",
+    "          image: nginx:1.27",
+    ...container,
+  ];
+  const files: Record<string, string> = {
+    "c/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: latest\n",
+    "c/values.yaml": [
+      "workers:",
+      "  - name: alpha",
+      "    securityContext: {allowPrivilegeEscalation: false}",
+      "  - name: beta",
+      "    securityContext: {allowPrivilegeEscalation: false}",
+      "  - name: gamma",
+      "    securityContext:",
+      "      allowPrivilegeEscalation: true",
+      "components:",
+      "  zeta:",
+      "    privileged: false",
+      "  eta:",
+      "    privileged: true",
+      "  alpha: {privileged: true, disabled: true}",
+      "strict: false",
+      "podSecurity:",
+      '  hostNetwork: ""',
+      "fallbackHostNetwork: true",
+      "useHostPid: true",
+      "image:",
+      '  tag: ""',
+      "extraEnv: |",
+      "  - name: API_TOKEN",
+      '    value: "{{ .Values.token }}"',
+      "  - name: DB_PASSWORD",
+      "    value: hunter2-in-plain-text",
+      "token: ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+      "",
+    ].join("\n"),
+    // A ConfigMap first, then a Deployment and a Service per worker: helm prints the Services
+    // before the Deployments, and the ConfigMap before both (releaseutil's kind order).
+    "c/templates/workers.yaml": [
+      "apiVersion: v1",
+      "kind: ConfigMap",
+      "metadata: {name: shared}",
+      "data: {a: b}",
+      "{{- range .Values.workers }}",
+      "---",
+      ...pod("{{ .name }}", [
+        "          securityContext:",
+        "            {{- toYaml .securityContext | nindent 12 }}",
+      ]),
+      "---",
+      "apiVersion: v1",
+      "kind: Service",
+      "metadata: {name: '{{ .name }}'}",
+      "spec: {selector: {app: '{{ .name }}'}, ports: [{port: 80}]}",
+      "{{- end }}",
+      "",
+    ].join("\n"),
+    "c/templates/components.yaml": [
+      "{{- range $name, $cfg := .Values.components }}",
+      "{{- if not $cfg.disabled }}",
+      "---",
+      ...pod("{{ $name }}", [
+        "          securityContext:",
+        "            privileged: {{ $cfg.privileged }}",
+      ]),
+      "{{- end }}",
+      "{{- end }}",
+      "",
+    ].join("\n"),
+    "c/templates/branches.yaml": [
+      ...pod("branchy", [
+        "          securityContext:",
+        "            {{- if .Values.strict }}",
+        "            readOnlyRootFilesystem: true",
+        "            {{- else }}",
+        "            readOnlyRootFilesystem: false",
+        "            {{- end }}",
+      ]),
+      "",
+    ].join("\n"),
+    "c/templates/functions.yaml": pod("functions", [])
+      .join("\n")
+      .replace(
+        "    spec:\n",
+        [
+          "    spec:",
+          "      hostNetwork: {{ coalesce .Values.podSecurity.hostNetwork .Values.fallbackHostNetwork }}",
+          "      hostPID: {{ ternary true false .Values.useHostPid }}",
+          "",
+        ].join("\n"),
+      )
+      .replace(
+        "image: nginx:1.27",
+        [
+          'image: "nginx:{{ .Values.image.tag | default .Chart.AppVersion }}"',
+          "          env:",
+          "            {{- tpl .Values.extraEnv . | nindent 12 }}",
+        ].join("\n"),
+      ),
+  };
+  function chart(): string {
+    const dir = mkdtempSync(join(tmpdir(), "scout-branches-"));
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    return dir;
+  }
+  const at = (findings: readonly Finding[], ruleId: string, name: string) =>
+    findings
+      .filter((f) => f.ruleId === ruleId && f.object?.name === name)
+      .map((f) => `${f.file}:${f.line}:${f.column}`);
+  /** The findings of the chart in `dir` with `prod.yaml` (this text) as a --values file. */
+  async function withProd(dir: string, path: string, prod: string) {
+    writeFileSync(join(dir, "prod.yaml"), prod);
+    const options = { cwd: dir, paths: [path], helm: { values: ["prod.yaml"] }, tools };
+    return (await runCheck(options)).result.findings;
+  }
+
+  helmIt("puts a field of a document a range printed on its own item's values key", async () => {
+    const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
+    // gamma, the third worker, though its Deployment is the fifth document of the template.
+    expect(at(result.findings, "pod/no-privilege-escalation", "gamma")).toEqual([
+      "c/values.yaml:8:7",
+    ]);
+    expect(at(result.findings, "pod/no-privilege-escalation", "alpha")).toEqual([]);
+  });
+
+  helmIt("reads a range over a map in Go's sorted key order, $cfg its item", async () => {
+    const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
+    // alpha, first in key order, printed nothing: eta's is the first document.
+    expect(at(result.findings, "pod/not-privileged", "eta")).toEqual(["c/values.yaml:13:5"]);
+    expect(at(result.findings, "pod/not-privileged", "alpha")).toEqual([]);
+    expect(at(result.findings, "pod/not-privileged", "zeta")).toEqual([]);
+  });
+
+  helmIt("puts a key on the branch its values took, not the first that spells it", async () => {
+    const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
+    expect(at(result.findings, "pod/read-only-root-filesystem", "branchy")).toEqual([
+      "c/templates/branches.yaml:17:13",
+    ]);
+  });
+
+  helmIt("follows coalesce, ternary and default to the argument that was printed", async () => {
+    const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
+    expect(at(result.findings, "pod/no-host-namespaces", "functions").sort()).toEqual([
+      // coalesce: the first is empty, the fallback printed; ternary: its condition's key.
+      "c/values.yaml:18:1",
+      "c/values.yaml:19:1",
+    ]);
+    // The tag is empty: `default .Chart.AppVersion` printed Chart.yaml's, on the template line.
+    expect(at(result.findings, "workload/image-pinned", "functions")).toEqual([
+      "c/templates/functions.yaml:14:11",
+    ]);
+  });
+
+  helmIt(
+    "puts a field missing from the helm create scaffold's securityContext on its values key",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "scout-scaffold-"));
+      tools.run(tools.find("helm")!, ["create", "web"], dir);
+      const findings = await withProd(
+        dir,
+        "web",
+        "securityContext:\n  allowPrivilegeEscalation: true\nimage:\n  tag: latest\n",
+      );
+      const deployment = (ruleId: string) =>
+        findings
+          .filter((f) => f.ruleId === ruleId && f.object?.kind === "Deployment")
+          .map((f) => `${f.file}:${f.line}:${f.column}`);
+      // `{{- with .Values.securityContext }}` printed prod.yaml's block: runAsNonRoot goes there.
+      expect(deployment("pod/run-as-non-root")).toEqual(["prod.yaml:1:1"]);
+      expect(deployment("pod/no-privilege-escalation")).toEqual(["prod.yaml:2:3"]);
+      expect(deployment("workload/image-pinned")).toEqual(["prod.yaml:4:3"]);
+    },
+  );
+
+  helmIt("follows the branch a define's values took, the define's if/else included", async () => {
+    const dir = chart();
+    writeFileSync(
+      join(dir, "c/templates/_helpers.tpl"),
+      [
+        '{{- define "c.securityContext" -}}',
+        "{{- if .Values.legacyRuntime }}",
+        "allowPrivilegeEscalation: true",
+        "{{- else }}",
+        "{{- toYaml .Values.containerSecurityContext }}",
+        "{{- end }}",
+        "{{- end }}",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(dir, "c/templates/included.yaml"),
+      pod("included", [
+        "          securityContext:",
+        '            {{- include "c.securityContext" . | nindent 12 }}',
+        "",
+      ]).join("\n"),
+    );
+    const findings = await withProd(
+      dir,
+      "c",
+      "legacyRuntime: false\ncontainerSecurityContext:\n  allowPrivilegeEscalation: true\n",
+    );
+    expect(at(findings, "pod/no-privilege-escalation", "included")).toEqual(["prod.yaml:3:3"]);
+  });
+
+  helmIt("puts bitnami's extraDeploy objects' findings on their own items in values", async () => {
+    const dir = chart();
+    writeFileSync(
+      join(dir, "c/templates/_tplvalues.tpl"),
+      [
+        "{{/* bitnami common's common.tplvalues.render */}}",
+        '{{- define "common.tplvalues.render" -}}',
+        '{{- $value := typeIs "string" .value | ternary .value (.value | toYaml) }}',
+        '{{- if contains "{{" (toJson .value) }}',
+        "  {{- if .scope }}",
+        '      {{- tpl (cat "{{- with $.RelativeScope -}}" $value "{{- end }}") (merge (dict "RelativeScope" .scope) .context) }}',
+        "  {{- else }}",
+        "    {{- tpl $value .context }}",
+        "  {{- end }}",
+        "{{- else }}",
+        "    {{- $value }}",
+        "{{- end }}",
+        "{{- end -}}",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(dir, "c/templates/extra-list.yaml"),
+      [
+        "{{- /*",
+        "Copyright: a license header, as bitnami's templates open.",
+        "*/}}",
+        "",
+        "{{- range .Values.extraDeploy }}",
+        "---",
+        '{{ include "common.tplvalues.render" (dict "value" . "context" $) }}',
+        "{{- end }}",
+        "",
+      ].join("\n"),
+    );
+    const extra = (name: string, spec: string[]) => [
+      "  - apiVersion: v1",
+      "    kind: Pod",
+      `    metadata: {name: ${name}}`,
+      "    spec:",
+      ...spec,
+      "      containers: [{name: a, image: 'nginx:1.27'}]",
+    ];
+    const findings = await withProd(
+      dir,
+      "c",
+      [
+        "extraDeploy:",
+        ...extra("one", []),
+        ...extra("two", ["      hostNetwork: true"]),
+        ...extra("three", ["      hostPID: true"]),
+        "",
+      ].join("\n"),
+    );
+    expect(at(findings, "pod/no-host-namespaces", "two")).toEqual(["prod.yaml:11:7"]);
+    expect(at(findings, "pod/no-host-namespaces", "three")).toEqual(["prod.yaml:17:7"]);
+  });
+
+  helmIt(
+    "reads a subchart's branch with the parent's globals, as helm passes them down",
+    async () => {
+      const dir = chart();
+      mkdirSync(join(dir, "c/charts/db/templates"), { recursive: true });
+      writeFileSync(
+        join(dir, "c/charts/db/Chart.yaml"),
+        "apiVersion: v2\nname: db\nversion: 0.1.0\n",
+      );
+      writeFileSync(join(dir, "c/charts/db/values.yaml"), "global:\n  legacy: false\n");
+      writeFileSync(
+        join(dir, "c/charts/db/templates/db.yaml"),
+        pod("db", [
+          "          securityContext:",
+          "            {{- if .Values.global.legacy }}",
+          "            privileged: true",
+          "            {{- else }}",
+          "            privileged: false",
+          "            {{- end }}",
+          "",
+        ]).join("\n"),
+      );
+      const findings = await withProd(dir, "c", "global:\n  legacy: true\n");
+      expect(at(findings, "pod/not-privileged", "db")).toEqual([
+        "c/charts/db/templates/db.yaml:15:13",
+      ]);
+    },
+  );
+
+  helmIt(
+    "reads bitnami-style helpers: an include in an if prints nothing, printf of variables the branches set, a license comment",
+    async () => {
+      const dir = chart();
+      writeFileSync(
+        join(dir, "c/templates/_images.tpl"),
+        [
+          "{{/* The image of an imageRoot, its digest over its tag. */}}",
+          '{{- define "c.image" -}}',
+          "{{- $end := .root.tag | toString -}}",
+          '{{- $join := ":" -}}',
+          "{{- if .root.digest }}",
+          '  {{- $join = "@" -}}',
+          "  {{- $end = .root.digest | toString -}}",
+          "{{- end -}}",
+          '{{- printf "%s%s%s" .root.repository $join $end -}}',
+          "{{- end -}}",
+          '{{- define "c.isOpenshift" -}}{{- end -}}',
+          '{{- define "c.securityContext" -}}',
+          "{{- $context := .sc -}}",
+          '{{- if and .global.openshift (include "c.isOpenshift" .) -}}',
+          '  {{- $context = omit $context "runAsUser" -}}',
+          "{{- end -}}",
+          '{{- omit $context "enabled" | toYaml -}}',
+          "{{- end -}}",
+          "",
+        ].join("\n"),
+      );
+      writeFileSync(
+        join(dir, "c/templates/bitnamish.yaml"),
+        [
+          "{{- /*",
+          "A license header over several lines.",
+          "*/}}",
+          "",
+          ...pod("bitnamish", [
+            '          securityContext: {{- include "c.securityContext" (dict "sc" .Values.sc "global" .Values.global) | nindent 12 }}',
+          ]).map((line) =>
+            line.startsWith("          image:")
+              ? '          image: {{ include "c.image" (dict "root" .Values.image "global" .Values.global) }}'
+              : line,
+          ),
+          "",
+        ].join("\n"),
+      );
+      const findings = await withProd(
+        dir,
+        "c",
+        [
+          "global: {openshift: false}",
+          "image:",
+          "  repository: nginx",
+          "  tag: latest",
+          '  digest: ""',
+          "sc:",
+          "  enabled: true",
+          "  privileged: true",
+          "",
+        ].join("\n"),
+      );
+      // The tag, not global (the include's last argument) nor the digest (a branch not taken).
+      expect(at(findings, "workload/image-pinned", "bitnamish")).toEqual(["prod.yaml:4:3"]);
+      // The define's omit | toYaml of .sc, not the include inside the if's condition.
+      expect(at(findings, "pod/not-privileged", "bitnamish")).toEqual(["prod.yaml:8:3"]);
+    },
+  );
+
+  helmIt(
+    "finds an env item an include printed by its name, whatever branches not known did to the count",
+    async () => {
+      const dir = chart();
+      writeFileSync(
+        join(dir, "c/templates/_render.tpl"),
+        '{{- define "c.render" -}}\n{{- toYaml .value }}\n{{- end -}}\n',
+      );
+      writeFileSync(
+        join(dir, "c/templates/env.yaml"),
+        pod("envy", [
+          "          env:",
+          "            {{- if .Release.IsUpgrade }}",
+          "            - name: UPGRADING",
+          '              value: "yes"',
+          "            {{- end }}",
+          "            - name: MODE",
+          "              value: strict",
+          '            {{- include "c.render" (dict "value" .Values.extraEnvVars "context" $) | nindent 12 }}',
+          "",
+        ]).join("\n"),
+      );
+      const findings = await withProd(
+        dir,
+        "c",
+        [
+          "extraEnvVars:",
+          "  - name: LOG_LEVEL",
+          "    value: info",
+          "  - name: DB_PASSWORD",
+          "    value: hunter2-in-plain-text",
+          "",
+        ].join("\n"),
+      );
+      // helm template printed no UPGRADING (not an upgrade): DB_PASSWORD is env[2], extraEnvVars[1].
+      expect(at(findings, "secrets/no-plaintext-env", "envy")).toEqual(["prod.yaml:5:5"]);
+    },
+  );
+
+  helmIt("follows a values key's template text that tpl printed, down to its line", async () => {
+    const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
+    const env = result.findings
+      .filter((f) => f.ruleId === "secrets/no-plaintext-env")
+      .map((f) => `${f.file}:${f.line}:${f.column} ${f.rendered?.path}`)
+      .sort();
+    expect(env).toEqual(
+      [
+        // The token the text prints is .Values.token; the password is the text's own.
+        "c/values.yaml:27:1 /spec/template/spec/containers/0/env/0/value",
+        "c/values.yaml:26:5 /spec/template/spec/containers/0/env/1/value",
+      ].sort(),
+    );
+  });
+});
+
 describe("a kustomization whose helmCharts inflate a chart (real kubectl kustomize and helm)", () => {
   const bothIt =
     tools.find("helm") && tools.find("kubectl")

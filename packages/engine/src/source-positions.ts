@@ -16,17 +16,24 @@ import {
   splitPointer,
 } from "@scout-deploy/core";
 import {
+  ACTION,
   type Binding,
   bindingOf,
   boundLines,
+  CONTROL,
   type Define,
   definesOf,
   includeCall,
+  isControlLine,
   ROOT,
   type Scope,
   scopeOf,
+  withoutComments,
 } from "./helm-defines.js";
+import { templateDocument } from "./helm-documents.js";
+import { printedKey, takenBranches } from "./helm-expressions.js";
 import { type HelmOverride, overrideOf } from "./helm-overrides.js";
+import { mergedValues, valueAt, withGlobals } from "./helm-values.js";
 
 /** Where a Helm chart's rendered documents came from. */
 export interface HelmSourceMap {
@@ -182,7 +189,7 @@ export function relocateFindings<F extends Finding>(
     const pointer = finding.path ?? "";
     const helm =
       document && source.map.kind === "helm"
-        ? helmPosition(source, source.map, finding.line, pointer, texts)
+        ? helmPosition(source, source.map, finding.line, pointer, texts, document.value)
         : undefined;
     const position = document
       ? source.map.kind === "helm"
@@ -246,6 +253,13 @@ function documentIndexAt(documents: readonly SourceDocument[], line: number): nu
   return found;
 }
 
+/** A document of a chart's rendered text, by the template `# Source:` names. */
+interface RenderedDocument {
+  name: string;
+  kind: string | undefined;
+  lines: { includes(line: number): boolean };
+}
+
 /** Parsed YAML files of a source map, each parsed once. */
 class Parsed {
   private readonly cache = new Map<string, SourceDocument[]>();
@@ -253,6 +267,69 @@ class Parsed {
   defines(map: HelmSourceMap): Map<string, Define> {
     if (!this.defineCache.has(map)) this.defineCache.set(map, definesOf(map.defineFiles ?? []));
     return this.defineCache.get(map)!;
+  }
+  private readonly valuesCache = new Map<HelmSourceMap, Map<string, Record<string, unknown>>>();
+  /** The values a template of the subchart `chain` sees, merged as Helm merges them. */
+  values(map: HelmSourceMap, chain: readonly string[]): Record<string, unknown> {
+    const byChain = this.valuesCache.get(map) ?? new Map<string, Record<string, unknown>>();
+    this.valuesCache.set(map, byChain);
+    const key = chain.join("/");
+    if (!byChain.has(key)) {
+      const layers = valuesInScope(map, chain).map((file) => ({
+        value: this.documents(file.file, file.text)[0]?.value,
+        prefix: file.prefix,
+      }));
+      const overrides = (map.overrides ?? []).flatMap((override) =>
+        chain.every((name, at) => override.path[at] === name)
+          ? [{ ...override, path: override.path.slice(chain.length) }]
+          : [],
+      );
+      const merged = mergedValues(layers, overrides);
+      byChain.set(
+        key,
+        chain.length ? withGlobals(merged, this.values(map, chain.slice(0, -1))) : merged,
+      );
+    }
+    return byChain.get(key)!;
+  }
+  private readonly views = new Map<string, View & { item?: readonly string[] }>();
+  /** A rendered document's template view, worked out once for all its findings. */
+  once(
+    key: string,
+    make: () => View & { item?: readonly string[] },
+  ): View & { item?: readonly string[] } {
+    if (!this.views.has(key)) this.views.set(key, make());
+    return this.views.get(key)!;
+  }
+  private readonly headingCache = new Map<string, RenderedDocument[]>();
+  /** Each rendered document of a chart: its template's name, kind and lines (1-based). */
+  private readonly headingLineCache = new Map<string, Heading[]>();
+  /** The `# Source:` comments of a chart's rendered text, read once. */
+  headingLines(source: RenderedSource): Heading[] {
+    if (!this.headingLineCache.has(source.file))
+      this.headingLineCache.set(source.file, headingsOf(source.text));
+    return this.headingLineCache.get(source.file)!;
+  }
+  headings(source: RenderedSource): RenderedDocument[] {
+    if (!this.headingCache.has(source.file)) {
+      const headings = this.headingLines(source);
+      const documents = this.documents(source.file, source.text);
+      const count = source.text.split("\n").length;
+      const starts = documents.map((document) => document.file.positionAt(document.start).line);
+      this.headingCache.set(
+        source.file,
+        documents.map((document, index) => {
+          const last = (starts[index + 1] ?? count + 1) - 1;
+          const kind = isRecord(document.value) ? document.value.kind : undefined;
+          return {
+            name: templateHeadingAt(headings, last)?.name ?? "",
+            kind: typeof kind === "string" ? kind : undefined,
+            lines: { includes: (line: number) => line >= starts[index]! && line <= last },
+          };
+        }),
+      );
+    }
+    return this.headingCache.get(source.file)!;
   }
   documents(file: string, text: string): SourceDocument[] {
     if (!this.cache.has(file)) this.cache.set(file, parseSource(file, text).documents);
@@ -275,36 +352,156 @@ function helmPosition(
   line: number,
   pointer: string,
   parsed: Parsed,
+  rendered?: unknown,
 ): HelmPlacement {
-  const heading = templateHeadingAt(source.text, line);
-  const template = heading && map.templates[heading.name];
-  if (!template) return { position: heading && packagedSubchartEntry(map, heading.name, parsed) };
+  const heading = templateHeadingAt(parsed.headingLines(source), line);
+  const found = heading && map.templates[heading.name];
+  if (!found) return { position: heading && packagedSubchartEntry(map, heading.name, parsed) };
+  const template = { file: found.file, text: withoutComments(found.text) };
   const tokens = splitPointer(pointer);
-  const lines = documentLines(template.text, heading.occurrence);
-  const match = matchTemplate(lines, tokens);
-  const templatePosition = lineAt(template.file, lines, match.line, match.column);
   const chain = subchartsOf(heading.name);
+  const values = parsed.values(map, chain);
+  const body = templateView(source, template, heading, line, values, parsed);
+  const lines = body.written;
+  const names = itemNames(rendered, tokens);
+  const match = matchTemplate(lines, tokens, names);
+  const templatePosition = lineAt(template.file, lines, match.line, match.column);
+  const leaf = getAtPointer(rendered, pointer);
+  const placed = (valuesPath: readonly string[], fallback: Position | undefined) =>
+    valuesPlacement(map, chain, byName(values, valuesPath, tokens, names, leaf), fallback, parsed);
   // A key the template does not spell, printed by an include: traced into its define.
   const printedByInclude =
-    match.matched < tokens.length ||
-    (match.line >= 0 &&
-      includeCall(lines[match.line]!) !== undefined &&
-      !lastReference(lines[match.line]!));
+    match.matched < tokens.length || (match.line >= 0 && printsInclude(lines[match.line]!));
+  const named = names[match.matched] !== undefined;
   const included = printedByInclude
-    ? throughInclude(view(template.file, lines, ROOT), match, tokens, parsed.defines(map), 0)
+    ? throughInclude(body, match, tokens, parsed.defines(map), 0, named)
     : undefined;
-  if (included?.valuesPath)
-    return valuesPlacement(map, chain, included.valuesPath, included.position, parsed);
+  if (included?.valuesPath) return placed(included.valuesPath, included.position);
   if (included?.position) return { position: included.position };
-  // The whole document, or a key no line spells: the document's first line in the template,
-  // rather than the rendered text no one edits.
-  if (match.line < 0) return { position: documentStart(template.file, lines) };
+  if (match.line < 0) return wholeDocument(map, chain, body, tokens, parsed);
   const valuesPath =
-    valuesReference(lines, match, tokens) ??
-    listItemReference(lines, match, tokens) ??
-    rangeItemReference(template.text, match, heading.occurrence);
+    valuesReference(body.lines, match, tokens, values) ??
+    listItemReference(body.lines, match, tokens);
   if (!valuesPath) return { position: templatePosition };
-  return valuesPlacement(map, chain, valuesPath, templatePosition, parsed);
+  return placed(valuesPath, templatePosition);
+}
+
+/** Lists whose items Kubernetes tells apart by `name` (their strategic merge key). */
+const NAMED_LISTS = new Set([
+  "containers",
+  "initContainers",
+  "ephemeralContainers",
+  "env",
+  "volumes",
+]);
+
+/** The `name` of each item of a named list (containers, env) the path goes through, by token. */
+function itemNames(rendered: unknown, tokens: readonly string[]): (string | undefined)[] {
+  let current = rendered;
+  return tokens.map((token, at) => {
+    const list = Array.isArray(current) ? (current as unknown[]) : undefined;
+    current = list ? list[Number(token)] : isRecord(current) ? current[token] : undefined;
+    const named = list && NAMED_LISTS.has(tokens[at - 1] ?? "") && isRecord(current);
+    const name = named ? (current as Record<string, unknown>).name : undefined;
+    // Two env items of one name (the later wins in Kubernetes): the name tells them not apart.
+    const once = list?.filter((item) => isRecord(item) && item.name === name).length === 1;
+    return typeof name === "string" && once ? name : undefined;
+  });
+}
+
+/**
+ * A values path whose list indexes were counted in the template (items after the literal ones,
+ * some in branches not known) made sure by name: where the rendered item has a `name`, the
+ * values list's item of that name, as the path's end aligns with the rendered path's, when
+ * that item holds the rendered value.
+ */
+function byName(
+  values: unknown,
+  valuesPath: readonly string[],
+  tokens: readonly string[],
+  names: readonly (string | undefined)[],
+  leaf: unknown,
+): string[] {
+  const path = [...valuesPath];
+  for (let back = 1; back <= Math.min(path.length, tokens.length); back++) {
+    const at = path.length - back;
+    const token = tokens.length - back;
+    const numeric = /^-?\d+$/.test(path[at]!);
+    if (numeric !== /^\d+$/.test(tokens[token]!)) break;
+    const name = names[token];
+    const list = valueAt(values, path.slice(0, at));
+    if (!numeric || name === undefined || !Array.isArray(list)) continue;
+    const named = list.findIndex((item) => isRecord(item) && item.name === name);
+    const candidate = [...path.slice(0, at), String(named), ...path.slice(at + 1)];
+    if (named >= 0 && isScalar(leaf) && String(valueAt(values, candidate)) === String(leaf))
+      path[at] = String(named);
+  }
+  return path;
+}
+
+function isScalar(value: unknown): boolean {
+  return value !== null && value !== undefined && typeof value !== "object";
+}
+
+/**
+ * The template document that printed the rendered one at `line`, the branches its values did
+ * not take blanked, with the item of the range that printed it bound: its `.x` and `$item.x`
+ * are `.Values.list.<i>.x`.
+ */
+function templateView(
+  source: RenderedSource,
+  template: { file: string; text: string },
+  heading: { name: string; occurrence: number },
+  line: number,
+  values: Record<string, unknown>,
+  parsed: Parsed,
+): View & { item?: readonly string[] } {
+  return parsed.once(`${source.file}\0${heading.name}\0${heading.occurrence}`, () => {
+    const documents = parsed.headings(source);
+    const own = documents.filter((document) => document.name === heading.name);
+    const index = own.findIndex((document) => document.lines.includes(line));
+    const place = (index >= 0
+      ? templateDocument(
+          template.text,
+          own.map((document) => document.kind),
+          index,
+          values,
+        )
+      : undefined) ?? {
+      lines: documentLines(template.text, heading.occurrence),
+      items: new Map(),
+    };
+    const [item] = place.items.values();
+    return {
+      ...view(template.file, place.lines, ROOT, values, place.items),
+      ...(item?.kind === "values" ? { item: item.path } : {}),
+    };
+  });
+}
+
+/**
+ * A finding on the whole document lands on the values item a range printed it for; one on a
+ * key no line spells, on the action that printed the document's text (`{{- toYaml .Values.x }}`,
+ * `tpl`); else on the document's first line in the template, never the rendered text no one
+ * edits.
+ */
+function wholeDocument(
+  map: HelmSourceMap,
+  chain: readonly string[],
+  body: View & { item?: readonly string[] },
+  tokens: readonly string[],
+  parsed: Parsed,
+): HelmPlacement {
+  const start = documentStart(body.file, body.written);
+  if (!tokens.length)
+    return body.item ? valuesPlacement(map, chain, body.item, start, parsed) : { position: start };
+  const printing = body.written.findIndex((text) => isActionOnly(text) && printsText(text));
+  if (printing < 0) return { position: start };
+  const position = lineAt(body.file, body.written, printing, indentOf(body.written[printing]!) + 1);
+  const inserted = printedValues(body.lines, printing);
+  return inserted
+    ? valuesPlacement(map, chain, [...inserted, ...tokens], position, parsed)
+    : { position };
 }
 
 /** A value's values key (a --set flag named), else `fallback`: the template line printing it. */
@@ -330,11 +527,26 @@ interface View {
   lines: string[];
   written: readonly string[];
   scopes: Scope[];
+  /** The merged values its branches were decided with (a define's are the template's). */
+  values?: unknown;
 }
 
-function view(file: string, lines: readonly string[], dot: Binding | undefined): View {
-  const bound = boundLines(lines, scopeOf(dot));
-  return { file, lines: bound.lines, written: lines, scopes: bound.scopes };
+/** A define's body as the caller's dot binds it, the branches its values did not take blanked. */
+function view(
+  file: string,
+  lines: readonly string[],
+  dot: Binding | undefined,
+  values?: unknown,
+  items?: ReadonlyMap<number, Binding>,
+): View {
+  const bound = boundLines(lines, scopeOf(dot), items);
+  if (values === undefined)
+    return { file, lines: bound.lines, written: lines, scopes: bound.scopes };
+  const taken = takenBranches(bound.lines, values).lines;
+  const written = lines.map((text, at) => (taken[at] === "" ? "" : text));
+  // Bound again without the branches not taken: a `$x = ...` there assigns nothing.
+  const kept = boundLines(written, scopeOf(dot), items);
+  return { file, lines: kept.lines, written, scopes: kept.scopes, values };
 }
 
 /** Where a path printed by an include was written, and the values key it prints, if one. */
@@ -357,16 +569,22 @@ function throughInclude(
   tokens: readonly string[],
   defines: ReadonlyMap<string, Define>,
   depth: number,
+  named = false,
 ): Trace | undefined {
   const calls = includesBelow(from.lines, match);
   for (const at of calls) {
     const call = includeCall(from.written[at]!)!;
     const define = defines.get(call.name);
     if (!define || depth >= INCLUDE_DEPTH) continue;
-    const rest = itemsAfterLiterals(from.lines, match, at, tokens.slice(match.matched));
+    const rest = itemsAfterLiterals(from.lines, match, at, tokens.slice(match.matched), named);
     if (!rest) continue;
     const dot = bindingOf(call.argument, from.scopes[at]!);
-    const inner = traceDefine(view(define.file, define.lines, dot), rest, defines, depth + 1);
+    const inner = traceDefine(
+      view(define.file, define.lines, dot, from.values),
+      rest,
+      defines,
+      depth + 1,
+    );
     if (inner.position || inner.valuesPath)
       return { position: inner.position ?? callPosition(from, at), valuesPath: inner.valuesPath };
   }
@@ -406,13 +624,18 @@ function itemsAfterLiterals(
   match: TemplateMatch,
   at: number,
   rest: readonly string[],
+  named = false,
 ): string[] | undefined {
   if (!/^\d+$/.test(rest[0] ?? "") || match.line < 0) return [...rest];
   const items = lines.slice(match.line + 1, at).filter((line) => /^\s*- /.test(line));
   if (!items.length) return [...rest];
   const indent = Math.min(...items.map(indentOf));
   const index = Number(rest[0]) - items.filter((line) => indentOf(line) === indent).length;
-  return index < 0 ? undefined : [String(index), ...rest.slice(1)];
+  // Literal items in branches not known spoil the count: a named item is found by its name
+  // (byName) in the values list, else it stays on the list (-1 is no item); an unnamed one is
+  // not guessed.
+  if (index < 0 && !named) return undefined;
+  return [String(Math.max(index, -1)), ...rest.slice(1)];
 }
 
 /**
@@ -432,7 +655,7 @@ function traceDefine(
   const position = match.line >= 0 ? lineAt(body.file, lines, match.line, match.column) : undefined;
   if (match.matched === tokens.length) {
     const valuesPath =
-      valuesReference(lines, match, tokens) ??
+      valuesReference(lines, match, tokens, body.values) ??
       listItemReference(lines, match, tokens) ??
       (includeCall(lines[match.line]!)
         ? throughInclude(body, match, tokens, defines, depth)?.valuesPath
@@ -442,7 +665,9 @@ function traceDefine(
   const deeper = throughInclude(body, match, tokens, defines, depth);
   if (deeper) return deeper;
   const valuesPath =
-    match.line >= 0 ? valuesReference(lines, match, tokens) : insertedBlock(lines, tokens);
+    match.line >= 0
+      ? valuesReference(lines, match, tokens, body.values)
+      : insertedBlock(lines, tokens);
   return { position, valuesPath };
 }
 
@@ -462,15 +687,30 @@ function printedScalar(
   for (let index = body.lines.length - 1; index >= 0; index--) {
     const line = body.lines[index]!;
     if (!printsText(line)) continue;
-    const reference = lastReference(line);
-    if (reference) return reference.slice(1).split(".");
-    const call = includeCall(body.written[index]!);
-    const define = call && depth < INCLUDE_DEPTH ? defines.get(call.name) : undefined;
-    if (!call || !define) continue;
+    const call = printsInclude(body.written[index]!)
+      ? includeCall(body.written[index]!)
+      : undefined;
+    if (!call) {
+      const reference = lastReference(line);
+      if (reference) return reference.slice(1).split(".");
+      continue;
+    }
+    const define = depth < INCLUDE_DEPTH ? defines.get(call.name) : undefined;
+    if (!define) continue;
     const dot = bindingOf(call.argument, body.scopes[index]!);
-    return printedScalar(view(define.file, define.lines, dot), defines, depth + 1);
+    return printedScalar(view(define.file, define.lines, dot, body.values), defines, depth + 1);
   }
   return undefined;
+}
+
+/**
+ * Whether a line's last printing action is an include (`image: {{ include "x.image" . }}`): what
+ * it prints is the define's, whatever `.Values` its arguments name (`(dict "global"
+ * .Values.global)`).
+ */
+function printsInclude(line: string): boolean {
+  const last = [...line.matchAll(ACTION)].filter((action) => !CONTROL.test(action[1]!)).at(-1);
+  return last !== undefined && includeCall(last[0]) !== undefined;
 }
 
 /**
@@ -585,34 +825,6 @@ function enclosingRange(
 }
 
 /**
- * `{{ .x }}` on the matched line inside `{{- range .Values.list }}` whose body opens a document
- * (`---`): each item printed one document, so the document's place among those the range
- * printed is the item's index, and the value is `list.<index>.x`.
- */
-function rangeItemReference(
-  text: string,
-  match: TemplateMatch,
-  occurrence: number,
-): string[] | undefined {
-  const lines = text.split("\n");
-  const printed = match.line < 0 ? undefined : lines[match.line];
-  const field =
-    printed && /\{\{-?\s*\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)\s*-?\}\}/.exec(printed)?.[1];
-  if (!field) return undefined;
-  const separators = lines.flatMap((line, index) => (/^---(\s|$)/.test(line) ? [index] : []));
-  const starts = separators[0] === firstContentLine(lines) ? separators : [-1, ...separators];
-  for (let index = match.line - 1; index >= 0; index--) {
-    const range = /\{\{-?\s*range\s+\.Values((?:\.[A-Za-z0-9_]+)+)\s*-?\}\}/.exec(lines[index]!);
-    if (!range) continue;
-    const opens = separators.some((at) => at > index && at < match.line);
-    if (!opens) return undefined;
-    const before = starts.filter((at) => at < index).length;
-    return [...range[1]!.slice(1).split("."), String(occurrence - before), ...field.split(".")];
-  }
-  return undefined;
-}
-
-/**
  * A template helm read from a subchart archive (`charts/db-1.0.0.tgz`) has no file to open: its
  * objects land on the chart's `dependencies` entry for that subchart (by name or alias), where
  * its version is chosen and beside which its values are set.
@@ -662,17 +874,28 @@ function valuesInScope(map: HelmSourceMap, chain: readonly string[]): ScopedValu
  * documents of the same template came before it (Helm repeats the comment for each).
  */
 function templateHeadingAt(
-  text: string,
+  headings: readonly Heading[],
   line: number,
 ): { name: string; occurrence: number } | undefined {
-  const headings = text
-    .split("\n")
-    .slice(0, line)
-    .map((candidate) => /^# Source: (\S+)\s*$/.exec(candidate)?.[1])
-    .filter((name): name is string => name !== undefined);
-  const name = headings.at(-1);
-  if (name === undefined) return undefined;
-  return { name, occurrence: headings.filter((heading) => heading === name).length - 1 };
+  let at = -1;
+  for (let index = 0; index < headings.length && headings[index]!.line <= line; index++) at = index;
+  const heading = headings[at];
+  if (!heading) return undefined;
+  const occurrence = headings.slice(0, at).filter((other) => other.name === heading.name).length;
+  return { name: heading.name, occurrence };
+}
+
+/** A `# Source:` comment of a chart's rendered text: its line (1-based) and template name. */
+interface Heading {
+  line: number;
+  name: string;
+}
+
+function headingsOf(text: string): Heading[] {
+  return text.split("\n").flatMap((candidate, index) => {
+    const name = /^# Source: (\S+)\s*$/.exec(candidate)?.[1];
+    return name === undefined ? [] : [{ line: index + 1, name }];
+  });
 }
 
 /**
@@ -705,13 +928,12 @@ function lineAt(file: string, lines: readonly string[], index: number, column: n
 
 /** A line whose actions print (an include, a toYaml), not only a comment or control flow. */
 function printsText(line: string): boolean {
-  if (line.trim() === "") return false;
-  const control = /^\{\{-?\s*(\/\*|if\b|else\b|end\b|range\b|with\b|define\b|\$\w+\s*:?=)/;
-  return !line
-    .trim()
-    .split(/(?<=\}\})\s*/)
-    .filter(Boolean)
-    .every((action) => control.test(action));
+  return line.trim() !== "" && !isControlLine(line);
+}
+
+/** A line of `if`, `else`, `with` and `end` actions: control flow, no output. */
+function isCondition(line: string): boolean {
+  return [...line.matchAll(ACTION)].every((action) => /^(?:if|else|with|end)\b/.test(action[1]!));
 }
 
 function firstContentLine(lines: readonly string[]): number {
@@ -732,13 +954,17 @@ interface TemplateMatch {
  * Follows the path's keys down the template's YAML by indentation, skipping lines that are only
  * template actions ({{- if }}, {{- end }}): what Helm printed for a key is under that key.
  */
-function matchTemplate(lines: readonly string[], tokens: readonly string[]): TemplateMatch {
+function matchTemplate(
+  lines: readonly string[],
+  tokens: readonly string[],
+  names: readonly (string | undefined)[] = [],
+): TemplateMatch {
   let match: TemplateMatch = { line: -1, column: 1, indent: -1, matched: 0 };
   let cursor = 0;
   let parentIndent = -1;
-  for (const token of tokens) {
+  for (const [at, token] of tokens.entries()) {
     const found = /^\d+$/.test(token)
-      ? findListItem(lines, cursor, parentIndent, Number(token))
+      ? findListItem(lines, cursor, parentIndent, Number(token), names[at])
       : findKey(lines, cursor, parentIndent, token);
     if (!found) break;
     match = {
@@ -795,6 +1021,43 @@ function findListItem(
   from: number,
   parentIndent: number,
   wanted: number,
+  name?: string,
+): Found | null {
+  const counted = countedListItem(lines, from, parentIndent, wanted);
+  if (name === undefined) return counted;
+  // The rendered item's name written literally: that item, whatever a branch not known did to
+  // the count; another literal name at the counted place: an item printed by a range or an
+  // include, not that one.
+  const literal = literalItems(lines, from, parentIndent);
+  const named = literal.filter((item) => item.name === name);
+  if (named.length === 1) return named[0]!.found;
+  const at = literal.find((item) => item.found.line === counted?.line);
+  return at?.name !== undefined && at.name !== name ? null : counted;
+}
+
+/** The list's items written `- name: x`, with the literal name of each. */
+function literalItems(
+  lines: readonly string[],
+  from: number,
+  parentIndent: number,
+): { name?: string; found: Found }[] {
+  const items: { name?: string; found: Found }[] = [];
+  for (let wanted = 0; ; wanted++) {
+    const found = countedListItem(lines, from, parentIndent, wanted, false);
+    if (!found) return items;
+    const name = /^\s*-\s+name:\s*["']?([^"'{}\s#]+)["']?\s*(?:#.*)?$/.exec(
+      lines[found.line]!,
+    )?.[1];
+    items.push({ ...(name !== undefined ? { name } : {}), found });
+  }
+}
+
+function countedListItem(
+  lines: readonly string[],
+  from: number,
+  parentIndent: number,
+  wanted: number,
+  ranged = true,
 ): Found | null {
   let itemIndent = -1;
   let count = -1;
@@ -816,7 +1079,7 @@ function findListItem(
     itemIndent = indent;
     count++;
     // An item a range prints stands for each item the range printed from there on.
-    if (count === wanted || (wanted > count && blocks.includes("range"))) {
+    if (count === wanted || (ranged && wanted > count && blocks.includes("range"))) {
       // The item's first key is on the dash's line: search for the next token from there.
       const column = indent + line.trimStart().match(/^-\s*/)![0].length + 1;
       return { line: index, column, indent: indent + 1, continueAt: index };
@@ -834,11 +1097,18 @@ function valuesReference(
   lines: readonly string[],
   match: TemplateMatch,
   tokens: readonly string[],
+  values?: unknown,
 ): string[] | undefined {
   if (match.line < 0) return undefined;
   if (match.matched === tokens.length) {
+    // `default`, `coalesce`, `ternary`: the argument the values chose; a literal chosen is the
+    // template line's.
+    const chosen = values === undefined ? undefined : printedKey(lines[match.line]!, values);
+    if (chosen !== undefined) return chosen ?? undefined;
     const onLine = lastReference(lines[match.line]!);
-    return onLine ? onLine.slice(1).split(".") : dotReference(lines, match.line, false);
+    return onLine
+      ? onLine.slice(1).split(".")
+      : (dotReference(lines, match.line, false) ?? soleBlock(lines, match));
   }
   const at = insertedAt(lines, match);
   const inserted = at === undefined ? undefined : printedValues(lines, at);
@@ -865,7 +1135,7 @@ function printedValues(lines: readonly string[], at: number): string[] | undefin
 /**
  * `{{ .x }}` (or, for a block, `toYaml .`) on a line inside `{{- with .Values.a }}`: the dot is
  * `.Values.a` there, so the value is `a.x` (`a`). A `range` in between makes the dot an item:
- * nothing is said then (see rangeItemReference).
+ * nothing is said then, unless the document's range item is known (see helm-documents).
  */
 function dotReference(lines: readonly string[], at: number, whole: boolean): string[] | undefined {
   const line = lines[at]!;
@@ -897,12 +1167,34 @@ function withScope(lines: readonly string[], at: number): string[] | undefined {
   return undefined;
 }
 
+/**
+ * A key whose whole content is one block of values (`securityContext:` then `{{- toYaml . |
+ * nindent 12 }}` in `with .Values.securityContext`, the `helm create` scaffold): a finding on
+ * the mapping (a field missing from it) is the values key's, where the field is added.
+ */
+function soleBlock(lines: readonly string[], match: TemplateMatch): string[] | undefined {
+  const at = insertedAt(lines, match);
+  if (at === undefined || /\{\{-?\s*range\b/.test(lines[at]!)) return undefined;
+  for (let index = match.line + 1; index < lines.length; index++) {
+    const line = lines[index]!;
+    if (isActionOnly(line)) continue;
+    if (indentOf(line) <= match.indent) break;
+    return undefined;
+  }
+  return printedValues(lines, at);
+}
+
 /** The line below the matched key whose action inserts a `.Values` block under it. */
 function insertedAt(lines: readonly string[], match: TemplateMatch): number | undefined {
   for (let index = match.line + 1; index < lines.length; index++) {
     const line = lines[index]!;
     if (!isActionOnly(line) && indentOf(line) <= match.indent) break;
-    if (isActionOnly(line) && (/\.Values\./.test(line) || dotReference(lines, index, true)))
+    // An `if`/`with` line names values it prints nothing of.
+    if (
+      isActionOnly(line) &&
+      !isCondition(line) &&
+      (/\.Values\./.test(line) || dotReference(lines, index, true))
+    )
       return index;
   }
   return undefined;
@@ -922,6 +1214,7 @@ function valuesPosition(
   files: readonly ScopedValues[],
   valuesPath: readonly string[],
   parsed: Parsed,
+  depthOfText = 0,
 ): Position | undefined {
   let best: { position: Position; depth: number } | undefined;
   for (const file of [...files].reverse()) {
@@ -930,6 +1223,19 @@ function valuesPosition(
     const path = [...file.prefix, ...valuesPath];
     const depth = existingDepth(document.value, path);
     if (depth === path.length) return document.locate(joinPointer("", ...path));
+    const inText =
+      depth > file.prefix.length &&
+      typeof valueAt(document.value, path.slice(0, depth)) === "string" &&
+      depthOfText < INCLUDE_DEPTH
+        ? withinText(
+            file,
+            document.locate(joinPointer("", ...path.slice(0, depth))),
+            path.slice(depth),
+          )
+        : undefined;
+    if (inText?.valuesPath)
+      return valuesPosition(files, inText.valuesPath, parsed, depthOfText + 1) ?? inText.position;
+    if (inText?.position) return inText.position;
     // A parent's values name the subchart before any key of it: that alone places nothing.
     const named = depth - file.prefix.length;
     // Located at the whole path, the nearest key set is marked alone, not all the block below it.
@@ -937,6 +1243,32 @@ function valuesPosition(
       best = { position: document.locate(joinPointer("", ...path)), depth: named };
   }
   return best?.position;
+}
+
+/**
+ * A values key whose text a template printed as YAML (`tpl .Values.extraEnv .`, `toYaml` of a
+ * string, bitnami's `common.tplvalues.render`): the path below it is followed down the block's
+ * lines as down a template: the key's line in the values file, and the values key that line
+ * prints (`value: "{{ .Values.token }}"`), when one.
+ */
+function withinText(
+  file: ScopedValues,
+  key: Position,
+  rest: readonly string[],
+): { position?: Position; valuesPath?: string[] } | undefined {
+  const lines = file.text.split("\n");
+  const keyLine = lines[key.line - 1] ?? "";
+  if (!/:\s*[|>][-+]?\d*\s*(?:#.*)?$/.test(keyLine)) return undefined;
+  const keyIndent = indentOf(keyLine);
+  let end = key.line;
+  while (end < lines.length && (lines[end]!.trim() === "" || indentOf(lines[end]!) > keyIndent))
+    end++;
+  const block = lines.map((line, index) => (index >= key.line && index < end ? line : ""));
+  const match = matchTemplate(block, rest);
+  if (match.line < 0) return undefined;
+  const position = lineAt(file.file, block, match.line, match.column);
+  const printed = match.matched === rest.length ? lastReference(block[match.line]!) : undefined;
+  return { position, ...(printed ? { valuesPath: printed.slice(1).split(".") } : {}) };
 }
 
 function existingDepth(value: unknown, path: readonly string[]): number {

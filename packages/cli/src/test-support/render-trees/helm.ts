@@ -10,8 +10,15 @@ import { type FixtureDocument, fixtureDocuments, marked, WEAK } from "./fixture.
  * define of `_helpers.tpl` (`include`-styles): `toYaml .Values.containerSecurityContext`, keys
  * spelled with `.Values.security`, a `dict` argument (`.sc.x`, `.ctx.Values.x`), bitnami's
  * `$adapted := .secContext` then `omit $adapted "enabled" | toYaml`, or a define
- * that includes another. At most one control is weakened, in values.yaml, in a --values file,
- * by --set, in a template's literal text or in a define's; `expected` says where.
+ * that includes another; or the block is printed in the `else` of an `if` whose (not taken)
+ * branch spells the same keys. The Services' range may be over a map (`range $name, $svc :=
+ * .Values.serviceMap`, visited in sorted key order, one of them disabled by an `if` inside the
+ * range) and share its template with a literal
+ * NetworkPolicy before or after it (helm prints the NetworkPolicy first either way: its kind
+ * sort). An image tag may be `coalesce .Values.images.<name>.tag .Values.defaultTag`, or the
+ * image a define's `printf` of variables, its digest branch not taken. At most
+ * one control is weakened, in values.yaml, in a --values file, by --set, in a template's
+ * literal text or in a define's; `expected` says where.
  */
 
 const WORKLOADS = ["frontend", "backend", "nginx", "prometheus", "redis"] as const;
@@ -26,7 +33,8 @@ type Style =
   | "include-fields"
   | "include-dict"
   | "include-nested"
-  | "include-bitnami";
+  | "include-bitnami"
+  | "branch";
 const STYLES: readonly Style[] = [
   "literal",
   "fields",
@@ -38,6 +46,7 @@ const STYLES: readonly Style[] = [
   "include-dict",
   "include-nested",
   "include-bitnami",
+  "branch",
 ];
 /** The styles whose value is `.Values.security.allowPrivilegeEscalation`, or the block's. */
 const FIELD_STYLES: readonly Style[] = ["fields", "default", "include-fields"];
@@ -48,6 +57,7 @@ const BLOCK_STYLES: readonly Style[] = [
   "include-dict",
   "include-nested",
   "include-bitnami",
+  "branch",
 ];
 /** The defines that write `privileged: false` themselves, by the style that includes them. */
 type HelperDefine = "include-fields" | "include-dict";
@@ -71,6 +81,16 @@ export interface HelmSpec {
   styles: Style[];
   imageFromValues: boolean[];
   servicesByRange: boolean;
+  /** The range over the Services is over a map, `.Values.serviceMap`, keyed by name. */
+  servicesByMap: boolean;
+  /** A literal NetworkPolicy shares the Services' template, before or after their range. */
+  servicesBeside: "none" | "before" | "after";
+  /**
+   * How images from values print their tag: `{{ .Values.images.<name>.tag }}`, `coalesce` of it
+   * and `.Values.defaultTag`, or a define that joins repository and tag (or digest, when set) by
+   * `printf` of variables, as bitnami's common.images.image does.
+   */
+  imageBy: "fields" | "coalesce" | "define";
   hostNetworkIf: boolean;
   /** The backend's env items after the literal ones come from a range over `.Values.extraEnv`. */
   envByRange: boolean;
@@ -105,6 +125,9 @@ export function helmSpecArb(options: { weakened: boolean }): fc.Arbitrary<HelmSp
       }),
       imageFromValues: fc.array(fc.boolean(), { minLength: count, maxLength: count }),
       servicesByRange: fc.boolean(),
+      servicesByMap: fc.boolean(),
+      servicesBeside: fc.constantFrom<HelmSpec["servicesBeside"]>("none", "before", "after"),
+      imageBy: fc.constantFrom<HelmSpec["imageBy"]>("fields", "coalesce", "define"),
       hostNetworkIf: fc.boolean(),
       envByRange: fc.boolean(),
       containerByRange: fc.boolean(),
@@ -271,6 +294,18 @@ function workloadTemplate(document: FixtureDocument & { name: Workload }, spec: 
         ].join("\n");
       case "block":
         return `${indent}securityContext:\n${inner.slice(2)}  {{- toYaml .Values.containerSecurityContext | nindent ${inner.length} }}\n`;
+      case "branch":
+        // The branch not taken spells the keys too, with the values a legacy runtime needed.
+        return [
+          `${indent}securityContext:`,
+          `${inner}{{- if .Values.legacyRuntime }}`,
+          `${inner}allowPrivilegeEscalation: true`,
+          `${inner}readOnlyRootFilesystem: false`,
+          `${inner}{{- else }}`,
+          `${inner}{{- toYaml .Values.containerSecurityContext | nindent ${inner.length} }}`,
+          `${inner}{{- end }}`,
+          "",
+        ].join("\n");
       case "include-block":
       case "include-fields":
       case "include-nested":
@@ -282,10 +317,15 @@ function workloadTemplate(document: FixtureDocument & { name: Workload }, spec: 
     }
   })();
   text = `${text.slice(0, container.index)}${replacement}${text.slice(container.index! + container[0].length)}`;
+  const image = `.Values.images.${document.name}`;
+  const tag =
+    spec.imageBy === "coalesce" ? `coalesce ${image}.tag .Values.defaultTag` : `${image}.tag`;
   if (spec.imageFromValues[index])
     text = text.replace(
       /^(\s+)image: \S+$/m,
-      `$1image: "{{ .Values.images.${document.name}.repository }}:{{ .Values.images.${document.name}.tag }}"`,
+      spec.imageBy === "define"
+        ? `$1image: {{ include "scout.image" (dict "root" ${image} "global" .Values.global) }}`
+        : `$1image: "{{ ${image}.repository }}:{{ ${tag} }}"`,
     );
   if (nestedRanges(spec) && document.name === "backend") text = containerByRange(text);
   if (spec.envByRange && document.name === "backend")
@@ -335,10 +375,22 @@ function helpersText(spec: HelmSpec): string {
     "{{/* As bitnami's common.compatibility.renderSecurityContext does. */}}",
     '{{- define "scout.include-bitnami" -}}',
     "{{- $adapted := .secContext -}}",
-    "{{- if (((.context.Values.global).compatibility).openshift) -}}",
+    '{{- if and (((.context.Values.global).compatibility).openshift) (include "scout.is-openshift" .context) -}}',
     '{{- $adapted = omit $adapted "runAsUser" -}}',
     "{{- end -}}",
     '{{- omit $adapted "enabled" | toYaml -}}',
+    "{{- end }}",
+    '{{- define "scout.is-openshift" -}}{{- end }}',
+    "",
+    "{{/* An image by its repository and tag, or digest when set, as bitnami's images do. */}}",
+    '{{- define "scout.image" -}}',
+    "{{- $end := .root.tag | toString -}}",
+    '{{- $join := ":" -}}',
+    "{{- if .root.digest }}",
+    '{{- $join = "@" -}}',
+    "{{- $end = .root.digest | toString -}}",
+    "{{- end -}}",
+    '{{- printf "%s%s%s" .root.repository $join $end -}}',
     "{{- end }}",
     "",
     '{{- define "scout.include-nested" -}}',
@@ -385,8 +437,28 @@ spec:
 {{- end }}
 `;
 
+/** The same Services printed by a range over a map: `$name` its key, `$svc` its item. */
+const SERVICES_MAP_TEMPLATE = SERVICES_TEMPLATE.replace(
+  "{{- range .Values.services }}",
+  "{{- range $name, $svc := .Values.serviceMap }}\n{{- if not $svc.disabled }}",
+)
+  .replace("{{- end }}", "{{- end }}\n{{- end }}")
+  .replaceAll("{{ .name }}", "{{ $name }}")
+  .replace(/\{\{ \.(type|target|port) \}\}/g, "{{ $svc.$1 }}");
+
+/** The Services' template: the range, with a literal document before or after it. */
+function servicesTemplate(spec: HelmSpec, beside: string | undefined): string {
+  const range = spec.servicesByMap ? SERVICES_MAP_TEMPLATE : SERVICES_TEMPLATE;
+  if (!beside || spec.servicesBeside === "none") return range;
+  const literal = `---\n${beside}`;
+  return spec.servicesBeside === "before" ? `${literal}${range}` : `${range}${literal}`;
+}
+
 /** The value a weakening gives, and the values path it gives it at. */
-function weakValue(weak: HelmWeakening): { path: string[]; value: string } | undefined {
+function weakValue(
+  weak: HelmWeakening,
+  servicesByMap = false,
+): { path: string[]; value: string } | undefined {
   switch (weak.kind) {
     case "security-field":
       return { path: ["security", "allowPrivilegeEscalation"], value: "true" };
@@ -395,7 +467,9 @@ function weakValue(weak: HelmWeakening): { path: string[]; value: string } | und
     case "image-tag":
       return { path: ["images", weak.workload, "tag"], value: "latest" };
     case "service-type":
-      return { path: ["services", "1", "type"], value: "LoadBalancer" };
+      return servicesByMap
+        ? { path: ["serviceMap", "backend", "type"], value: "LoadBalancer" }
+        : { path: ["services", "1", "type"], value: "LoadBalancer" };
     case "host-network":
       return { path: ["hostNetwork"], value: "true" };
     case "template-literal":
@@ -436,7 +510,10 @@ function backendContainers(spec: HelmSpec, where: "values" | "file"): string[] {
 
 function valuesText(spec: HelmSpec): string {
   const weak = spec.weakening;
-  const at = weak && "source" in weak && weak.source !== "file" ? weakValue(weak) : undefined;
+  const at =
+    weak && "source" in weak && weak.source !== "file"
+      ? weakValue(weak, spec.servicesByMap)
+      : undefined;
   // --set is in no file: its finding is on the default it overrode, where the key is defined
   // (the engine's README), so that key is marked with its own value.
   const set = weak && "source" in weak && weak.source === "set";
@@ -458,8 +535,11 @@ function valuesText(spec: HelmSpec): string {
       `  ${name}:`,
       `    repository: ${IMAGES[name][0]}`,
       `    tag: ${mark(["images", name, "tag"], `"${IMAGES[name][1]}"`)}`,
+      '    digest: ""',
     ]),
     `hostNetwork: ${mark(["hostNetwork"], "false")}`,
+    "legacyRuntime: false",
+    'defaultTag: "1.0.0"',
     ...extraEnv(spec, "values"),
     ...backendContainers(spec, "values"),
     "services:",
@@ -469,6 +549,16 @@ function valuesText(spec: HelmSpec): string {
       `    target: ${service.target}`,
       `    type: ${mark(["services", String(index), "type"], service.type)}`,
     ]),
+    // In the fixture's order, not the sorted order the range visits; the first in that order
+    // is disabled: it prints no Service.
+    "serviceMap:",
+    "  admin: {port: 9000, target: http, type: LoadBalancer, disabled: true}",
+    ...SERVICES.flatMap((service) => [
+      `  ${service.name}:`,
+      `    port: ${service.port}`,
+      `    target: ${service.target}`,
+      `    type: ${mark(["serviceMap", service.name, "type"], service.type)}`,
+    ]),
   ];
   return `${lines.join("\n")}\n`;
 }
@@ -476,13 +566,18 @@ function valuesText(spec: HelmSpec): string {
 /** A --values file that sets the weakened key (or, for services, the whole list). */
 function overrideText(spec: HelmSpec): string {
   const weak = spec.weakening;
-  const at = weak && "source" in weak && weak.source === "file" ? weakValue(weak) : undefined;
+  const at =
+    weak && "source" in weak && weak.source === "file"
+      ? weakValue(weak, spec.servicesByMap)
+      : undefined;
   if (weak?.kind === "plaintext-nested-env" && weak.source === "file")
     return `# prod\n${backendContainers(spec, "file").join("\n")}\n`;
   if (weak?.kind === "plaintext-env" && weak.source === "file")
     return `# prod\n${extraEnv(spec, "file").join("\n")}\n`;
   if (!at)
     return "# prod: the chart's own value, restated\nsecurity:\n  readOnlyRootFilesystem: true\n";
+  if (at.path[0] === "serviceMap")
+    return `# prod\nserviceMap:\n  backend:\n    type: ${at.value}${WEAK}\n`;
   if (at.path[0] === "services")
     return `services:\n${SERVICES.map((service, index) =>
       [
@@ -507,21 +602,33 @@ export function writeHelmChart(spec: HelmSpec): Chart {
     "chart/templates/_helpers.tpl": helpersText(spec),
   };
   const others: string[] = [];
+  let beside: string | undefined;
   for (const document of fixtureDocuments()) {
     if (isWorkload(document)) {
       files[`chart/templates/${document.kind.toLowerCase()}-${document.name}.yaml`] =
         workloadTemplate(document, spec);
-    } else if (!(document.kind === "Service" && spec.servicesByRange)) others.push(document.text);
+    } else if (document.kind === "Service" && spec.servicesByRange) continue;
+    else if (
+      spec.servicesByRange &&
+      spec.servicesBeside !== "none" &&
+      !beside &&
+      document.kind === "NetworkPolicy"
+    )
+      beside = document.text;
+    else others.push(document.text);
   }
   files["chart/templates/others.yaml"] = others.map((text) => `---\n${text}`).join("");
-  if (spec.servicesByRange) files["chart/templates/services.yaml"] = SERVICES_TEMPLATE;
+  if (spec.servicesByRange) files["chart/templates/services.yaml"] = servicesTemplate(spec, beside);
   const weak = spec.weakening;
   const flags: string[] = [];
   if (spec.extraValuesFile || (weak && "source" in weak && weak.source === "file")) {
     files["values-prod.yaml"] = overrideText(spec);
     flags.push("--values", "values-prod.yaml");
   }
-  const set = weak && "source" in weak && weak.source === "set" ? weakValue(weak) : undefined;
+  const set =
+    weak && "source" in weak && weak.source === "set"
+      ? weakValue(weak, spec.servicesByMap)
+      : undefined;
   if (set) flags.push("--set", `${set.path.join(".").replace(/\.(\d+)\./, "[$1].")}=${set.value}`);
   const { texts, places } = marked(files);
   return {

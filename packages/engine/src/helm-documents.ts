@@ -1,0 +1,178 @@
+import { ACTION, type Binding, boundLines, isControlLine, ROOT, scopeOf } from "./helm-defines.js";
+import { evaluate, type Taken, takenBranches } from "./helm-expressions.js";
+import { rangeKeys } from "./helm-values.js";
+
+/**
+ * Which document of a template a rendered document is, and which item of a `range` printed it.
+ * Helm splits each template's output at `---`, drops the empty documents (a branch not taken)
+ * and sorts the chart's documents by kind, keeping the template's order among those of one
+ * kind (releaseutil.SortManifests): so the n-th rendered Deployment of a template is the n-th
+ * the template printed, counted through its documents with the merged values (a `range`
+ * printed one per item, an `if` one or none).
+ */
+
+/** The template document a rendered one came from. */
+export interface DocumentPlace {
+  /** The template's lines with only that document's left non-blank. */
+  lines: string[];
+  /** The item of the range that printed it, by the range's line. */
+  items: Map<number, Binding>;
+}
+
+/** A `---`-separated part of a template that prints a document, and how many it printed. */
+interface Slot {
+  start: number;
+  end: number;
+  kind: string | undefined;
+  /** How many documents it printed; undefined when not known. */
+  count: number | undefined;
+  /** The range that prints one document per item: its line and each item's binding. */
+  range?: { line: number; items: Binding[] };
+}
+
+interface Block {
+  kind: string;
+  line: number;
+  body: string;
+}
+
+/**
+ * The template document that printed the `index`-th of `kinds` (the kinds of the documents of
+ * this template, in the rendered order); undefined when the values do not decide it.
+ */
+export function templateDocument(
+  text: string,
+  kinds: readonly (string | undefined)[],
+  index: number,
+  values: Record<string, unknown>,
+): DocumentPlace | undefined {
+  const written = text.split("\n");
+  const kind = kinds[index];
+  const candidates = slotsOnce(text, written, values).filter(
+    (slot) => kind === undefined || slot.kind === undefined || slot.kind === kind,
+  );
+  const ofKind = kinds.filter((other) => kind === undefined || other === kind).length;
+  const nth = kinds.slice(0, index).filter((other) => kind === undefined || other === kind).length;
+  const counts = countsOf(candidates, ofKind);
+  if (!counts) return undefined;
+  let before = 0;
+  for (const [at, slot] of candidates.entries()) {
+    const count = counts[at]!;
+    if (nth < before + count) {
+      // Other documents' control lines stay: the range around this one is read from them.
+      const only = written.map((line, lineIndex) =>
+        (lineIndex >= slot.start && lineIndex < slot.end) || isControlLine(line) ? line : "",
+      );
+      // Each item printed one: the n-th document is the n-th item's.
+      const item = slot.range && slot.count === count ? slot.range.items[nth - before] : undefined;
+      return { lines: only, items: new Map(item ? [[slot.range!.line, item]] : []) };
+    }
+    before += count;
+  }
+  return undefined;
+}
+
+/**
+ * How many documents of the kind each candidate printed: as counted, one unknown count being
+ * what the others leave; undefined when they cannot add up to what was rendered.
+ */
+function countsOf(slots: readonly Slot[], rendered: number): number[] | undefined {
+  if (slots.length === 1) return [rendered];
+  const unknown = slots.filter((slot) => slot.count === undefined).length;
+  const known = slots.reduce((sum, slot) => sum + (slot.count ?? 0), 0);
+  if (unknown > 1 || known > rendered || (unknown === 0 && known !== rendered)) return undefined;
+  // Two documents of one kind printed by each item of one range alternate: not counted here.
+  const ranges = slots.flatMap((slot) => (slot.range ? [slot.range.line] : []));
+  if (new Set(ranges).size !== ranges.length) return undefined;
+  return slots.map((slot) => slot.count ?? rendered - known);
+}
+
+/** Each template's parts, by the merged values they were counted with: worked out once. */
+const SLOTS = new WeakMap<object, Map<string, Slot[]>>();
+
+function slotsOnce(text: string, written: readonly string[], values: object): Slot[] {
+  const byText = SLOTS.get(values) ?? new Map<string, Slot[]>();
+  SLOTS.set(values, byText);
+  if (!byText.has(text)) {
+    const taken = takenBranches(boundLines(written, scopeOf(ROOT)).lines, values);
+    byText.set(text, slotsOf(written, taken, values));
+  }
+  return byText.get(text)!;
+}
+
+/** The template's document parts that print something, with what the values say of each. */
+function slotsOf(written: readonly string[], taken: Taken, values: unknown): Slot[] {
+  const { lines } = taken;
+  const separators = lines.flatMap((line, index) => (/^---(\s|$)/.test(line) ? [index] : []));
+  const bounds = [-1, ...separators, lines.length];
+  const slots: Slot[] = [];
+  for (let at = 0; at + 1 < bounds.length; at++) {
+    const start = bounds[at]! + 1;
+    const end = bounds[at + 1]!;
+    // A document may be all one action (`{{ toYaml . }}` of bitnami's extraDeploy items).
+    const content = lines.findIndex(
+      (line, index) =>
+        index >= start &&
+        index < end &&
+        line.trim() !== "" &&
+        !/^\s*#/.test(line) &&
+        !isControlLine(line),
+    );
+    if (content < 0) continue;
+    const kind = lines
+      .slice(start, end)
+      .map((line) => /^kind:\s*["']?([A-Za-z][A-Za-z0-9]*)["']?\s*(?:#.*)?$/.exec(line)?.[1])
+      .find((found) => found !== undefined);
+    const blocks = blocksAt(lines, content);
+    const counting = counted(blocks, values, (range, item) => {
+      // The document is printed for this item when every branch around it is, item bound.
+      if (range === undefined) return taken.sure[content] === true;
+      const bound = boundLines(written, scopeOf(ROOT), new Map([[range, item!]]));
+      const itemTaken = takenBranches(bound.lines, values);
+      return itemTaken.lines[content] === "" ? false : itemTaken.sure[content] || undefined;
+    });
+    slots.push({ start, end, kind, ...counting });
+  }
+  return slots;
+}
+
+/**
+ * How many documents a part printed: one when its branches are taken for sure, or one for each
+ * item of the range around it whose branches are (an `if .enabled` inside the range), the items
+ * that printed one then known.
+ */
+function counted(
+  blocks: readonly Block[],
+  values: unknown,
+  printed: (range?: number, item?: Binding) => boolean | undefined,
+): Pick<Slot, "count" | "range"> {
+  const ranges = blocks.filter((block) => block.kind === "range");
+  if (blocks.some((block) => block.kind === "define" || block.kind === "block"))
+    return { count: undefined };
+  if (!ranges.length) return { count: printed() ? 1 : undefined };
+  if (ranges.length > 1) return { count: undefined };
+  const range = ranges[0]!;
+  const expression = range.body.replace(/^(?:\$\w+\s*,\s*)?\$\w+\s*:=\s*/, "");
+  const ranged = evaluate(expression, values);
+  const path = ranged?.path;
+  const keys = path ? rangeKeys(ranged.value) : undefined;
+  if (!keys || !path) return { count: undefined };
+  const items = keys.map((key): Binding => ({ kind: "values", path: [...path, key] }));
+  const printing = items.map((item) => printed(range.line, item));
+  if (printing.includes(undefined)) return { count: undefined };
+  const kept = items.filter((_, index) => printing[index]);
+  return { count: kept.length, range: { line: range.line, items: kept } };
+}
+
+/** The blocks open at a line: `if`, `with`, `range`, `define`, each with its line and text. */
+function blocksAt(lines: readonly string[], at: number): Block[] {
+  const blocks: Block[] = [];
+  for (let index = 0; index < at; index++) {
+    for (const action of lines[index]!.matchAll(ACTION)) {
+      const block = /^(if|with|range|define|block)\b\s*(.*)$/s.exec(action[1]!);
+      if (block) blocks.push({ kind: block[1]!, line: index, body: block[2]! });
+      else if (/^end\b/.test(action[1]!)) blocks.pop();
+    }
+  }
+  return blocks;
+}
