@@ -196,6 +196,44 @@ new RuleTester({ describe, it }).run(metricsScraped, {
       `,
     },
     {
+      name: "a ServiceMonitor selecting the backend's Service by matchExpressions (In)",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/component: backend}}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: http, port: 80, targetPort: 8000}]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: backend, namespace: scout}
+        spec:
+          selector: {matchExpressions: [{key: app.kubernetes.io/component, operator: In, values: [api, backend]}]}
+          endpoints: [{port: http}]
+      `,
+    },
+    {
+      name: "a ServiceMonitor with an empty selector: the operator keeps every Service of its namespace",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/component: backend}}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: http, port: 80, targetPort: 8000}]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: backend, namespace: scout}
+        spec:
+          selector: {}
+          endpoints: [{port: http}]
+      `,
+    },
+    {
       name: "a ServiceMonitor on a Service port whose named targetPort resolves to 8000 on the pod",
       yaml: `${backend()}
         ---
@@ -386,6 +424,26 @@ new RuleTester({ describe, it }).run(metricsScraped, {
         spec:
           selector: {matchLabels: {app.kubernetes.io/component: backend}}
           endpoints: [{port: web}]
+      `,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+    },
+    {
+      name: "a ServiceMonitor whose matchExpressions leave the backend's Service out (NotIn)",
+      yaml: `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/component: backend}}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: http, port: 80, targetPort: 8000}]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: backend, namespace: scout}
+        spec:
+          selector: {matchExpressions: [{key: app.kubernetes.io/component, operator: NotIn, values: [backend]}]}
+          endpoints: [{port: http}]
       `,
       errors: [{ messageId: "notScraped", line: 6, column: 5 }],
     },

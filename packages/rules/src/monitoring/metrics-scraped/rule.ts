@@ -1,6 +1,7 @@
 import {
   type Bundle,
   type BundleObject,
+  compileSelector,
   containersOf,
   defineRule,
   instanceOf,
@@ -193,20 +194,20 @@ function scrapedElsewhere(scrapers: Scrapers, backend: Backend, port: number): b
   for (const monitor of scrapers.monitors) {
     const namespace = scrapers.namespaceOf(monitor);
     const spec = isRecord(monitor.value.spec) ? monitor.value.spec : {};
-    const selector = isRecord(spec.selector) ? spec.selector.matchLabels : undefined;
+    // The operator turns the selector into relabelling: a keep per matchLabels entry and per
+    // In/Exists expression, a drop per NotIn/DoesNotExist; an empty one keeps every target.
+    const selects = compileSelector(spec.selector);
     if (!monitorWatches(namespace, spec, backend)) continue;
     if (
       monitor.value.kind === "PodMonitor" &&
-      selects(selector, podLabels) &&
+      selects(podLabels) &&
       podMonitorReaches(spec, backend.template, port)
     )
       return true;
     if (
       monitor.value.kind === "ServiceMonitor" &&
       services.some(
-        (s) =>
-          selects(selector, labelsOf(s.value.metadata)) &&
-          servesPort(s, spec, backend.template, port),
+        (s) => selects(labelsOf(s.value.metadata)) && servesPort(s, spec, backend.template, port),
       )
     )
       return true;
@@ -283,11 +284,6 @@ function podMonitorReaches(
       (ref) => endpoint.port !== undefined && resolvePort(endpoint.port, ref.container) === port,
     );
   });
-}
-
-function selects(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
-  if (!isRecord(selector) || Object.keys(selector).length === 0) return false;
-  return Object.entries(selector).every(([key, value]) => labels[key] === value);
 }
 
 /**
