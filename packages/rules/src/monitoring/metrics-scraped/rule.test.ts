@@ -71,6 +71,24 @@ const operatorSetup = (
           serviceMonitorSelector: ${selector}
 `;
 
+/** The backend, its Service (port 80 to 8000) and a ServiceMonitor with `selector` on port http. */
+const serviceMonitorOnBackend = (selector: string) => `${backend()}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/component: backend}}
+        spec:
+          selector: {app.kubernetes.io/component: backend}
+          ports: [{name: http, port: 80, targetPort: 8000}]
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: backend, namespace: scout}
+        spec:
+          selector: ${selector}
+          endpoints: [{port: http}]
+      `;
+
 const ANNOTATED = `\n              annotations: {prometheus.io/scrape: "true", prometheus.io/port: "8000"}`;
 const ANNOTATIONS_JOB = `
               - job_name: pods
@@ -178,60 +196,17 @@ new RuleTester({ describe, it }).run(metricsScraped, {
     },
     {
       name: "a ServiceMonitor selecting the backend's Service on the port that reaches 8000",
-      yaml: `${backend()}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/component: backend}}
-        spec:
-          selector: {app.kubernetes.io/component: backend}
-          ports: [{name: http, port: 80, targetPort: 8000}]
-        ---
-        apiVersion: monitoring.coreos.com/v1
-        kind: ServiceMonitor
-        metadata: {name: backend, namespace: scout}
-        spec:
-          selector: {matchLabels: {app.kubernetes.io/component: backend}}
-          endpoints: [{port: http}]
-      `,
+      yaml: serviceMonitorOnBackend("{matchLabels: {app.kubernetes.io/component: backend}}"),
     },
     {
       name: "a ServiceMonitor selecting the backend's Service by matchExpressions (In)",
-      yaml: `${backend()}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/component: backend}}
-        spec:
-          selector: {app.kubernetes.io/component: backend}
-          ports: [{name: http, port: 80, targetPort: 8000}]
-        ---
-        apiVersion: monitoring.coreos.com/v1
-        kind: ServiceMonitor
-        metadata: {name: backend, namespace: scout}
-        spec:
-          selector: {matchExpressions: [{key: app.kubernetes.io/component, operator: In, values: [api, backend]}]}
-          endpoints: [{port: http}]
-      `,
+      yaml: serviceMonitorOnBackend(
+        "{matchExpressions: [{key: app.kubernetes.io/component, operator: In, values: [api, backend]}]}",
+      ),
     },
     {
       name: "a ServiceMonitor with an empty selector: the operator keeps every Service of its namespace",
-      yaml: `${backend()}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/component: backend}}
-        spec:
-          selector: {app.kubernetes.io/component: backend}
-          ports: [{name: http, port: 80, targetPort: 8000}]
-        ---
-        apiVersion: monitoring.coreos.com/v1
-        kind: ServiceMonitor
-        metadata: {name: backend, namespace: scout}
-        spec:
-          selector: {}
-          endpoints: [{port: http}]
-      `,
+      yaml: serviceMonitorOnBackend("{}"),
     },
     {
       name: "a ServiceMonitor on a Service port whose named targetPort resolves to 8000 on the pod",
@@ -429,22 +404,9 @@ new RuleTester({ describe, it }).run(metricsScraped, {
     },
     {
       name: "a ServiceMonitor whose matchExpressions leave the backend's Service out (NotIn)",
-      yaml: `${backend()}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: backend, namespace: scout, labels: {app.kubernetes.io/component: backend}}
-        spec:
-          selector: {app.kubernetes.io/component: backend}
-          ports: [{name: http, port: 80, targetPort: 8000}]
-        ---
-        apiVersion: monitoring.coreos.com/v1
-        kind: ServiceMonitor
-        metadata: {name: backend, namespace: scout}
-        spec:
-          selector: {matchExpressions: [{key: app.kubernetes.io/component, operator: NotIn, values: [backend]}]}
-          endpoints: [{port: http}]
-      `,
+      yaml: serviceMonitorOnBackend(
+        "{matchExpressions: [{key: app.kubernetes.io/component, operator: NotIn, values: [backend]}]}",
+      ),
       errors: [{ messageId: "notScraped", line: 6, column: 5 }],
     },
     {
