@@ -9,9 +9,9 @@ import {
   labelsOf,
   podTemplates,
 } from "@scout-deploy/core";
+import { NAMESPACE_NAME_LABEL } from "@scout-deploy/netpol";
 
 const ADMISSION_GROUP = "admissionregistration.k8s.io";
-const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 /** Operations that write an object, which a mutation can rewrite (DELETE and CONNECT cannot). */
 const WRITES = new Set(["CREATE", "UPDATE", "*"]);
 
