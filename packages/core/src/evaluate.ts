@@ -112,9 +112,9 @@ export function evaluate(
   }
   const known = (pattern: string) => all.some((r) => matchesRuleId(r.id, pattern));
   const suppressor = createSuppressor(bundle, config, known, options.now ?? new Date());
+  // Before the suppressor's own problems (suppression/*) are emitted: those are never suppressed.
   const suppressionOf = new Map<Candidate, Suppression>();
   for (const candidate of candidates) {
-    if (candidate.finding.ruleId.startsWith("suppression/")) continue;
     const suppression = suppressor.suppressionFor(candidate.finding, candidate.object);
     if (suppression) suppressionOf.set(candidate, suppression);
   }
