@@ -259,6 +259,33 @@ spec: {containers: [{name: c}]}
     ]);
   });
 
+  it("leads with a headline and folds the list when a change opens many flows", () => {
+    const workloads = `${workload("backend")}${workload("nginx")}${workload("redis")}`;
+    const denyAll = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-all, namespace: scout}
+spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+`;
+    const many = diffFlows(
+      buildBundle([parseSource("all.yaml", `${workloads}${denyAll}`)]),
+      buildBundle([parseSource("all.yaml", workloads)]),
+      settings,
+    );
+    expect(many.opened.length).toBeGreaterThan(6);
+    const body = flowDiffSection(many).body;
+    expect(body.split("\n")[0]).toBe(
+      `This pull request **opens ${many.opened.length} flows** and closes none, between backend, external, nginx, redis.`,
+    );
+    const [open, folded] = body.split("<details>");
+    expect(open).toContain("```mermaid");
+    expect(open).not.toContain("- This pull request **opens**");
+    expect(folded).toContain(flowDiffMarkdown(many));
+
+    const few = diffFlows(bundle(backendOnly), bundle(backendAndNginx), settings);
+    expect(flowDiffSection(few).body.startsWith(flowDiffMarkdown(few))).toBe(true);
+    expect(flowDiffSection(few).body).not.toContain("<details>");
+  });
+
   it("says so when nothing changes", () => {
     const diff = diffFlows(bundle(backendOnly), bundle(backendOnly), settings);
     expect(diff).toMatchObject({ opened: [], closed: [] });

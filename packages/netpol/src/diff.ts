@@ -273,11 +273,27 @@ export function flowDiffSection(diff: FlowDiff): {
   body: string;
   collapsed: boolean;
 } {
-  const changed = diff.opened.length + diff.closed.length > 0;
-  const diagram = changed ? `\n\n\`\`\`mermaid\n${flowDiffMermaid(diff).trim()}\n\`\`\`` : "";
-  return {
-    title: "Network changes",
-    body: `${flowDiffMarkdown(diff)}${diagram}`,
-    collapsed: false,
-  };
+  const changes = diff.opened.length + diff.closed.length;
+  if (changes === 0)
+    return { title: "Network changes", body: flowDiffMarkdown(diff), collapsed: false };
+  const diagram = `\`\`\`mermaid\n${flowDiffMermaid(diff).trim()}\n\`\`\``;
+  const body =
+    changes <= LISTED_OPEN
+      ? `${flowDiffMarkdown(diff)}\n${diagram}`
+      : `${flowDiffHeadline(diff)}\n\n${diagram}\n\n<details><summary>The ${changes} changed flows, with their ends and the policies behind them</summary>\n\n${flowDiffMarkdown(diff)}\n</details>`;
+  return { title: "Network changes", body, collapsed: false };
+}
+
+/** Changed flows listed line by line in the open; more go in a collapsed list under a headline. */
+const LISTED_OPEN = 6;
+
+/**
+ * "This pull request **opens 20 flows** and closes none, between backend, external, …": the
+ * size of the change in one line, when the flows themselves are too many to read first.
+ */
+function flowDiffHeadline(diff: FlowDiff): string {
+  const count = (n: number) => (n === 0 ? "none" : `${n} flow${n === 1 ? "" : "s"}`);
+  const opens = diff.opened.length ? `**opens ${count(diff.opened.length)}**` : "opens none";
+  const ends = [...new Set([...diff.opened, ...diff.closed].flatMap((c) => [c.from, c.to]))].sort();
+  return `This pull request ${opens} and closes ${count(diff.closed.length)}, between ${ends.map(inertMarkdown).join(", ")}.`;
 }

@@ -126,6 +126,22 @@ describe("formatSarif", () => {
     fixed: result.findings.filter((f) => f.ruleId === "input/parse-error"),
   };
 
+  it("counts a weakened policy apart from the new findings in a comparison's verdict", () => {
+    const findings: Finding[] = [
+      finding({ ruleId: "pod/run-as-non-root", baseline: "new" }),
+      finding({ ruleId: "policy/weakened", message: "suppression added", baseline: "new" }),
+      finding({ ruleId: "pod/seccomp-profile", severity: "warning", baseline: "unchanged" }),
+    ];
+    const base = resultOf(findings);
+    const md = formatMarkdown({
+      ...base,
+      summary: { ...base.summary, new: 2, unchanged: 1, fixed: 0 },
+    });
+    expect(md).toContain("❌ **Failed**: 1 new finding, 1 policy change, 0 fixed, 1 unchanged");
+    expect(md).toContain("### New findings (1)");
+    expect(md).toContain("### Policy changes (1)");
+  });
+
   it("lists the base's fixed findings as absent results, where the base had them", () => {
     const sarif = JSON.parse(formatSarif(compared, { tool, rules })).runs[0];
     const states = sarif.results.map((r: { ruleId: string; baselineState: string }) => [

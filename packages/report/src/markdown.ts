@@ -158,7 +158,13 @@ function comparisonVerdict(result: Result): string {
   const mark = summary.passed ? "✅ **Passed**" : "❌ **Failed**";
   const threshold = result.failOn === "never" ? "never fails" : `fails on ${result.failOn}`;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  return `${mark}: ${plural(summary.new ?? 0, "new finding")}, ${summary.fixed ?? 0} fixed, ${summary.unchanged ?? 0} unchanged, against the base; the gate decides on new findings only (${threshold}).`;
+  // policy/weakened counts among the new findings, but its table is "Policy changes": say both.
+  const policy = result.findings.filter(
+    (f) => f.baseline === "new" && f.ruleId === POLICY_WEAKENED,
+  ).length;
+  const fresh = plural((summary.new ?? 0) - policy, "new finding");
+  const changes = policy ? `, ${plural(policy, "policy change")}` : "";
+  return `${mark}: ${fresh}${changes}, ${summary.fixed ?? 0} fixed, ${summary.unchanged ?? 0} unchanged, against the base; the gate decides on new findings only (${threshold}).`;
 }
 
 function findingsTable(
