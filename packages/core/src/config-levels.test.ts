@@ -76,6 +76,31 @@ describe("an unknown key of the policy", () => {
   });
 });
 
+describe("a required key missing", () => {
+  it("names the misspelt key that took its place, not zod's 'expected array, received undefined'", () => {
+    expect(
+      refusedPolicy({ suppressions: [{ rule: ["pod/run-as-user"], reason: "demo" }] }),
+    ).toMatch(
+      /policy\.suppressions\.0\.rule: unknown key "rule" \(did you mean "rules"\?\) \(allowed: rules, objects, files, reason, expires\)$/,
+    );
+  });
+
+  it("says which key is missing when nothing took its place", () => {
+    expect(refusedPolicy({ suppressions: [{ reason: "demo" }] })).toMatch(
+      /policy\.suppressions\.0\.rules: missing \(expected array\)$/,
+    );
+  });
+});
+
+function refusedPolicy(policy: unknown): string {
+  try {
+    parsePolicy(policy, at);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return "accepted";
+}
+
 describe("a value not among those allowed", () => {
   it("is shown with the allowed ones and a did-you-mean, not zod's 'Invalid option'", () => {
     expect(() => parsePolicy({ failOn: "warnin" }, at)).toThrow(

@@ -226,7 +226,7 @@ export function parseWithSchema<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
+  const issue = causeOf(result.error.issues);
   const keys = unrecognizedKeys(issue);
   const path = [...issue.path.map(String), ...keys.slice(0, 1)];
   const pointer = pointerBase + path.map((p) => `/${escapeSegment(p)}`).join("");
@@ -234,8 +234,29 @@ export function parseWithSchema<S extends z.ZodType>(
   const where = locate ? `${formatPosition(locate(pointer))}: ` : "";
   const message = keys.length
     ? `unknown key "${keys[0]}"${allowedKeysHint(schema, issue.path, keys[0]!)}`
-    : (notOneOf(issue, value) ?? issue.message);
+    : (notOneOf(issue, value) ?? missing(issue, value) ?? issue.message);
   throw new ConfigurationError(`${where}${dotted || "config"}: ${message}`);
+}
+
+/**
+ * The issue to report: a key missing beside an unknown one (`rule:` for `rules:`) is the typo's
+ * doing, so the unknown key, with its did-you-mean, is what the user should read first.
+ */
+function causeOf(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue {
+  const first = issues[0]!;
+  if (first.code !== "invalid_type") return first;
+  const parent = first.path.slice(0, -1).map(String).join("\u0000");
+  const typo = issues.find(
+    (i) => i.code === "unrecognized_keys" && i.path.map(String).join("\u0000") === parent,
+  );
+  return typo ?? first;
+}
+
+/** `missing (expected array)` for a required key absent, not zod's "received undefined". */
+function missing(issue: z.core.$ZodIssue, value: unknown): string | undefined {
+  if (issue.code !== "invalid_type") return undefined;
+  const got = getAtPointer(value, issue.path.map((p) => `/${escapeSegment(String(p))}`).join(""));
+  return got === undefined ? `missing (expected ${issue.expected})` : undefined;
 }
 
 /** `expected one of error, warning, info, never, not "warnin" (did you mean "warning"?)`. */
