@@ -24,6 +24,7 @@ import {
   validateSchemas,
 } from "./check.js";
 import { CONFIG_FILE_NAME, type LoadedConfig, parseConfigText } from "./config-file.js";
+import { configsAmongInputs } from "./config-inputs.js";
 import { checkoutTree, type GitSnapshot, snapshotAt, type TreeFile } from "./git.js";
 import { helmSetFilePairs } from "./helm-overrides.js";
 import { KUSTOMIZATION_FILES, type RenderedInputKind, systemToolRunner } from "./render-tools.js";
@@ -62,7 +63,7 @@ export async function runBaseCheck(
 ): Promise<BaseRun> {
   const snapshot = snapshotAt(options.cwd, ref);
   const { config, problem } = baseConfig(head, snapshot, options.cwd);
-  const render = rendering.render ?? options.paths.length === 0;
+  const render = rendering.render ?? (options.paths.length === 0 || head.configFromPaths === true);
   const fromConfig = render
     ? renderedSources(config, rendering.renderedPrefix ?? RENDERED_PREFIX)
     : [];
@@ -72,7 +73,9 @@ export async function runBaseCheck(
     namedAsInHead(sources, headTexts, renamed),
   );
   const failed = "failed" in loaded;
-  const bundle = failed ? buildBundle([]) : loaded.bundle;
+  const bundle = failed
+    ? buildBundle([])
+    : configsAmongInputs(loaded.bundle, config ?? head.config).bundle;
   const problems = await validateSchemas(bundle, options);
   // The folders the head's walk passed over (.git, node_modules) are not in any commit's tree:
   // the base's walk would have passed over them alike, so they are no news of the change.

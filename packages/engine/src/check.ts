@@ -30,10 +30,11 @@ import {
   schemaRules,
 } from "@scout-deploy/schema";
 import { BUILT_IN_PACKS, CONFIG_FILE_NAME, type LoadedConfig, loadConfig } from "./config-file.js";
+import { configsAmongInputs } from "./config-inputs.js";
 import { bundleDigest } from "./digest.js";
 import { renderScout, writeRendered } from "./render.js";
 import type { HelmOptions, ToolRunner } from "./render-tools.js";
-import { loadPaths } from "./rendered-inputs.js";
+import { loadPaths, mergeBundles } from "./rendered-inputs.js";
 import { type RenderedPositions, relocateRenderedFindings } from "./rendered-positions.js";
 import { policyWeakened } from "./rules/policy-weakened/rule.js";
 import type { SchemaEngine } from "./schema-engines.js";
@@ -91,6 +92,8 @@ export interface CheckRun {
   rules: readonly AnyRule[];
   /** The folder `renderInto` filled, when the config had a `scout:` section. */
   renderedDir?: string;
+  /** The paths held the run's own config, whose `scout:` section was rendered in memory. */
+  configFromPaths?: true;
   /** sha256 over the checked files' paths and contents (see `bundleDigest`). */
   bundleDigest: string;
   /**
@@ -112,7 +115,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const config = loadConfig(options.cwd, options.configPath);
   if (options.failOn) config.policy = { ...config.policy, failOn: options.failOn };
   if (options.ruleSettings) config.policy = withRuleSettings(config.policy, options.ruleSettings);
-  const { renderedDir, rendered, bundle, sources } = await readInputs(config, options);
+  const { renderedDir, rendered, bundle, sources, configFromPaths } = await readInputs(
+    config,
+    options,
+  );
   const schemaProblems = await validateSchemas(bundle, options);
   const packs = await loadPacks(config);
   if (packs.length > 0) config.policy = withPackSettings(config, packs);
@@ -151,6 +157,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     kubernetesVersion: checkedKubernetesVersion(options.kubernetesVersion),
     ...renderedTexts(rendered, sources),
     ...(renderedDir ? { renderedDir } : {}),
+    ...(configFromPaths ? { configFromPaths } : {}),
   };
 }
 
@@ -173,20 +180,34 @@ export async function loadCheckInputs(options: CheckOptions): Promise<CheckInput
   };
 }
 
-/** Renders the config (into a folder, or in memory without paths) and loads the paths. */
+/**
+ * Renders the config (into a folder, or in memory without paths, or when the paths hold the
+ * config itself) and loads the paths.
+ */
 async function readInputs(config: LoadedConfig, options: CheckOptions) {
   const renderedDir = renderIntoFolder(config, options);
   const paths = renderedDir ? [...options.paths, renderedDir] : options.paths;
-  const rendered = paths.length === 0 ? renderInMemory(config) : undefined;
-  const loaded = rendered
-    ? {
-        bundle: buildBundle(
-          Object.entries(rendered.files).map(([path, text]) => parseSource(path, text)),
-        ),
-        sources: [],
-      }
-    : await loadPaths(paths, options);
-  return { renderedDir, rendered, ...loaded };
+  if (paths.length === 0) {
+    const rendered = renderInMemory(config);
+    return { renderedDir, rendered, bundle: bundleOf(rendered.files), sources: [] };
+  }
+  const loaded = await loadPaths(paths, options);
+  const among = configsAmongInputs(loaded.bundle, config);
+  if (!among.rendersOwn || renderedDir) {
+    return { renderedDir, bundle: among.bundle, sources: loaded.sources };
+  }
+  const rendered = renderInMemory(config);
+  return {
+    renderedDir,
+    rendered,
+    bundle: mergeBundles(among.bundle, bundleOf(rendered.files)),
+    sources: loaded.sources,
+    configFromPaths: true as const,
+  };
+}
+
+function bundleOf(files: Record<string, string>): Bundle {
+  return buildBundle(Object.entries(files).map(([path, text]) => parseSource(path, text)));
 }
 
 /** Each text rendered in memory (the config's, a chart's, a kustomization's) by its name. */
@@ -194,9 +215,9 @@ function renderedTexts(
   rendered: { files: Record<string, string> } | undefined,
   sources: readonly RenderedInputSource[],
 ): { rendered?: Record<string, string> } {
-  if (rendered) return { rendered: rendered.files };
-  if (!sources.length) return {};
-  return { rendered: Object.fromEntries(sources.map((source) => [source.file, source.text])) };
+  if (!rendered && !sources.length) return {};
+  const charts = Object.fromEntries(sources.map((source) => [source.file, source.text]));
+  return { rendered: { ...rendered?.files, ...charts } };
 }
 
 /** Findings of rendered charts and overlays moved to the template, values, base or patch. */

@@ -37,6 +37,8 @@ A folder with Chart.yaml is rendered with \`helm template\`, one with kustomizat
 base resource or patch that produced the value, the rendered place kept in the JSON.
 A folder walked (\`check .\`) renders the charts and the top kustomizations it holds the same
 way instead of reading their files; one that cannot be rendered is an input/not-rendered error.
+The run's config among the paths has its scout: section rendered, as with no PATH; another
+Scout config there is an input/not-rendered error (check it with --config).
 
 Options:
   --config FILE          config file (default: scout-deploy.yaml, found by walking up)
