@@ -52,6 +52,28 @@ describe("templateDocument", () => {
     expect(unknown?.items.size ?? 0).toBe(0);
   });
 
+  it("names the item of every range of a range in a range, inner items counted per outer one", () => {
+    const nested = [
+      "{{- range $g := .Values.groups }}",
+      "{{- range $m := $g.members }}",
+      "---",
+      "apiVersion: v1",
+      "kind: Pod",
+      "metadata: {name: '{{ $g.name }}-{{ $m.name }}'}",
+      "{{- end }}",
+      "{{- end }}",
+    ].join("\n");
+    const groups = { groups: [{ members: [{}, {}] }, { members: [{}] }] };
+    const place = templateDocument(nested, ["Pod", "Pod", "Pod"], 2, groups)!;
+    expect([...place.items.entries()]).toEqual([
+      [0, { kind: "values", path: ["groups", "1"] }],
+      [1, { kind: "values", path: ["groups", "1", "members", "0"] }],
+    ]);
+    // Three pods rendered where the values make four: no item is named.
+    const more = { groups: [{ members: [{}, {}] }, { members: [{}, {}] }] };
+    expect(templateDocument(nested, ["Pod", "Pod", "Pod"], 2, more)?.items.size).toBe(0);
+  });
+
   it("says nothing when the values cannot account for the documents rendered", () => {
     const kinds = ["Deployment", "Deployment"];
     // Two workers would print three Deployments with the literal one.

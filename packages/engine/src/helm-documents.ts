@@ -26,8 +26,11 @@ interface Slot {
   kind: string | undefined;
   /** How many documents it printed; undefined when not known. */
   count: number | undefined;
-  /** The range that prints one document per item: its line and each item's binding. */
-  range?: { line: number; items: Binding[] };
+  /**
+   * The ranges that print one document per item (nested ones too): their lines, and for each
+   * document printed the item of every range, by the range's line.
+   */
+  range?: { lines: number[]; items: Map<number, Binding>[] };
 }
 
 interface Block {
@@ -64,8 +67,8 @@ export function templateDocument(
         (lineIndex >= slot.start && lineIndex < slot.end) || isControlLine(line) ? line : "",
       );
       // Each item printed one: the n-th document is the n-th item's.
-      const item = slot.range && slot.count === count ? slot.range.items[nth - before] : undefined;
-      return { lines: only, items: new Map(item ? [[slot.range!.line, item]] : []) };
+      const items = slot.range && slot.count === count ? slot.range.items[nth - before] : undefined;
+      return { lines: only, items: items ?? new Map() };
     }
     before += count;
   }
@@ -82,7 +85,7 @@ function countsOf(slots: readonly Slot[], rendered: number): number[] | undefine
   const known = slots.reduce((sum, slot) => sum + (slot.count ?? 0), 0);
   if (unknown > 1 || known > rendered || (unknown === 0 && known !== rendered)) return undefined;
   // Two documents of one kind printed by each item of one range alternate: not counted here.
-  const ranges = slots.flatMap((slot) => (slot.range ? [slot.range.line] : []));
+  const ranges = slots.flatMap((slot) => (slot.range ? [slot.range.lines.join(",")] : []));
   if (new Set(ranges).size !== ranges.length) return undefined;
   return slots.map((slot) => slot.count ?? rendered - known);
 }
@@ -124,11 +127,10 @@ function slotsOf(written: readonly string[], taken: Taken, values: unknown): Slo
       .map((line) => /^kind:\s*["']?([A-Za-z][A-Za-z0-9]*)["']?\s*(?:#.*)?$/.exec(line)?.[1])
       .find((found) => found !== undefined);
     const blocks = blocksAt(lines, content);
-    const counting = counted(blocks, values, (range, item) => {
-      // The document is printed for this item when every branch around it is, item bound.
-      if (range === undefined) return taken.sure[content] === true;
-      const bound = boundLines(written, scopeOf(ROOT), new Map([[range, item!]]));
-      const itemTaken = takenBranches(bound.lines, values);
+    const counting = counted(blocks, written, content, values, (items) => {
+      // The document is printed for these items when every branch around it is, items bound.
+      if (items.size === 0) return taken.sure[content] === true;
+      const itemTaken = takenBranches(boundLines(written, scopeOf(ROOT), items).lines, values);
       return itemTaken.lines[content] === "" ? false : itemTaken.sure[content] || undefined;
     });
     slots.push({ start, end, kind, ...counting });
@@ -138,30 +140,58 @@ function slotsOf(written: readonly string[], taken: Taken, values: unknown): Slo
 
 /**
  * How many documents a part printed: one when its branches are taken for sure, or one for each
- * item of the range around it whose branches are (an `if .enabled` inside the range), the items
- * that printed one then known.
+ * item of the ranges around it (nested ones: each item of the inner range for each of the
+ * outer's) whose branches are (an `if .enabled` inside the range), the items that printed one
+ * then known.
  */
 function counted(
   blocks: readonly Block[],
+  written: readonly string[],
+  content: number,
   values: unknown,
-  printed: (range?: number, item?: Binding) => boolean | undefined,
+  printed: (items: ReadonlyMap<number, Binding>) => boolean | undefined,
 ): Pick<Slot, "count" | "range"> {
-  const ranges = blocks.filter((block) => block.kind === "range");
   if (blocks.some((block) => block.kind === "define" || block.kind === "block"))
     return { count: undefined };
-  if (!ranges.length) return { count: printed() ? 1 : undefined };
-  if (ranges.length > 1) return { count: undefined };
-  const range = ranges[0]!;
-  const expression = range.body.replace(/^(?:\$\w+\s*,\s*)?\$\w+\s*:=\s*/, "");
-  const ranged = evaluate(expression, values);
-  const path = ranged?.path;
-  const keys = path ? rangeKeys(ranged.value) : undefined;
-  if (!keys || !path) return { count: undefined };
-  const items = keys.map((key): Binding => ({ kind: "values", path: [...path, key] }));
-  const printing = items.map((item) => printed(range.line, item));
+  const ranges = blocks.filter((block) => block.kind === "range").map((block) => block.line);
+  if (!ranges.length) return { count: printed(new Map()) ? 1 : undefined };
+  const combinations = rangeItems(ranges, written, content, values);
+  if (!combinations) return { count: undefined };
+  const printing = combinations.map(printed);
   if (printing.includes(undefined)) return { count: undefined };
-  const kept = items.filter((_, index) => printing[index]);
-  return { count: kept.length, range: { line: range.line, items: kept } };
+  const kept = combinations.filter((_, index) => printing[index]);
+  return { count: kept.length, range: { lines: ranges, items: kept } };
+}
+
+/**
+ * Every combination of items of the nested ranges (by their lines, outermost first) in the order
+ * helm prints them; an inner range's values are read with the outer items bound
+ * (`range $w := $g.workers`). Undefined when the values do not say what a range walks.
+ */
+function rangeItems(
+  ranges: readonly number[],
+  written: readonly string[],
+  content: number,
+  values: unknown,
+): Map<number, Binding>[] | undefined {
+  let combinations: Map<number, Binding>[] = [new Map()];
+  for (const line of ranges) {
+    const next: Map<number, Binding>[] = [];
+    for (const outer of combinations) {
+      const bound = boundLines(written, scopeOf(ROOT), outer).lines;
+      const range = blocksAt(bound, content).find((block) => block.line === line);
+      const expression = range?.body.replace(/^(?:\$\w+\s*,\s*)?\$\w+\s*:=\s*/, "");
+      const ranged = expression === undefined ? undefined : evaluate(expression, values);
+      const path = ranged?.path;
+      const keys = path ? rangeKeys(ranged.value) : undefined;
+      if (!keys || !path) return undefined;
+      for (const key of keys) {
+        next.push(new Map([...outer, [line, { kind: "values", path: [...path, key] }]]));
+      }
+    }
+    combinations = next;
+  }
+  return combinations;
 }
 
 /** The blocks open at a line: `if`, `with`, `range`, `define`, each with its line and text. */

@@ -1057,6 +1057,30 @@ describe("a chart whose ranges, branches and value functions decide what it prin
       "  - name: DB_PASSWORD",
       "    value: hunter2-in-plain-text",
       "token: ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+      "groups:",
+      "  - name: g1",
+      "    members:",
+      "      - {name: m1, privileged: false}",
+      "      - {name: m2, privileged: true, skip: true}",
+      "  - name: g2",
+      "    members:",
+      "      - name: m3",
+      "        privileged: true",
+      "",
+    ].join("\n"),
+    // A range in a range printing one document per inner item, an `if` leaving one out.
+    "c/templates/groups.yaml": [
+      "{{- range $g := .Values.groups }}",
+      "{{- range $m := $g.members }}",
+      "{{- if not $m.skip }}",
+      "---",
+      ...pod("{{ $g.name }}-{{ $m.name }}", [
+        "          securityContext:",
+        "            privileged: {{ $m.privileged }}",
+      ]),
+      "{{- end }}",
+      "{{- end }}",
+      "{{- end }}",
       "",
     ].join("\n"),
     // A ConfigMap first, then a Deployment and a Service per worker: helm prints the Services
@@ -1158,6 +1182,16 @@ describe("a chart whose ranges, branches and value functions decide what it prin
     expect(at(result.findings, "pod/not-privileged", "alpha")).toEqual([]);
     expect(at(result.findings, "pod/not-privileged", "zeta")).toEqual([]);
   });
+
+  helmIt(
+    "puts a field of a document a range inside a range printed on its inner item",
+    async () => {
+      const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
+      // g2's m3, though the skipped m2 stands between it and g1's m1.
+      expect(at(result.findings, "pod/not-privileged", "g2-m3")).toEqual(["c/values.yaml:36:9"]);
+      expect(at(result.findings, "pod/not-privileged", "g1-m1")).toEqual([]);
+    },
+  );
 
   helmIt("puts a key on the branch its values took, not the first that spells it", async () => {
     const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });

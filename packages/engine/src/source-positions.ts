@@ -471,7 +471,8 @@ function templateView(
       lines: documentLines(template.text, heading.occurrence),
       items: new Map(),
     };
-    const [item] = place.items.values();
+    // The innermost range's item printed the document.
+    const item = [...place.items.values()].at(-1);
     return {
       ...view(template.file, place.lines, ROOT, values, place.items),
       ...(item?.kind === "values" ? { item: item.path } : {}),
