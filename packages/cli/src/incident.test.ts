@@ -63,6 +63,24 @@ describe("incident isolate PATH", () => {
     ]);
   });
 
+  it("isolates the deployment the config's scout: section describes, with no PATH or with .", async () => {
+    const root = folder({ "scout-deploy.yaml": "scout:\n  namespace: shop\n" });
+    for (const paths of [[], ["."]]) {
+      const run = await runCli(["incident", "isolate", ...paths], { cwd: root, env: process.env });
+      expect(run.code).toBe(0);
+      expect(isolated(run.stdout)).toEqual(
+        expect.arrayContaining([
+          "Deployment/scout-backend",
+          "Deployment/scout-redis",
+          "NetworkPolicy/scout-incident-deny-all",
+        ]),
+      );
+    }
+    const none = await runCli(["incident", "isolate"], { cwd: folder({}), env: process.env });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/give PATHs .*, or a config with a scout: section/);
+  });
+
   it("names a file it could not read and exits 1, printing what it could isolate", async () => {
     const root = folder({
       "k8s/api.yaml": deployment("backend", "{app: backend}"),

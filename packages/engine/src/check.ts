@@ -80,6 +80,8 @@ export interface CheckOptions {
   helm?: HelmOptions;
   /** Runs helm, kubectl, kustomize (default: the binaries on PATH). */
   tools?: ToolRunner;
+  /** `--namespace` means something to the command itself too (incident isolate): never refused. */
+  namespaceOfItsOwn?: boolean;
 }
 
 export interface CheckRun {

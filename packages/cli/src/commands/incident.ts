@@ -1,5 +1,5 @@
 import { ConfigurationError, typedNameProblem } from "@scout-deploy/core";
-import { guideSettings, loadConfig, loadPaths } from "@scout-deploy/engine";
+import { guideSettings, loadCheckInputs, loadConfig } from "@scout-deploy/engine";
 import { incidentIsolate, incidentRotateAll } from "@scout-deploy/incident";
 import { parseCommandArgs, unknownSubcommand } from "../args.js";
 import type { Command } from "../command.js";
@@ -7,16 +7,16 @@ import type { Io } from "../io.js";
 import { HELM_ARGS, helmOptions, help } from "./check.js";
 import { finish } from "./secrets.js";
 
-const HELP = `Usage: scout-deploy incident <isolate|rotate-all> PATH... [options]
+const HELP = `Usage: scout-deploy incident <isolate|rotate-all> [PATH...] [options]
 
 The Security Guide's breach response, step 1 and 2.
 
-  isolate PATH... [--namespace NS]
+  isolate [PATH...] [--namespace NS]
       Prints partial objects that scale every Scout workload to 0 (Jobs and CronJobs suspended,
       DaemonSets given an unsatisfiable nodeSelector) and a deny-all NetworkPolicy. Apply with
       kubectl apply --server-side --field-manager=scout-incident --force-conflicts -f -
 
-  rotate-all PATH... --out FILE|-
+  rotate-all [PATH...] --out FILE|-
       New values for every credential of every Secret in PATHs; old values are not kept.
       The output holds the new Secrets only: what isolate took down (scaled to 0, suspended,
       unscheduled) starts with the new values when it comes back, so nothing is rolled.
@@ -25,7 +25,8 @@ The Security Guide's breach response, step 1 and 2.
       bare Pods, Jobs a suspended CronJob had already started.
 
 PATHs are read as check reads them: charts and kustomizations rendered, with the Helm options
-below (--namespace is also the Helm release namespace). Scout's components are the config's.
+below (--namespace is also the Helm release namespace); with no PATH, or PATHs that hold the
+config, the config's scout: section is rendered. Scout's components are the config's.
 A file that cannot be read or a chart that cannot be rendered is named and the exit code is 1:
 what it holds is not in the output.
 
@@ -80,7 +81,10 @@ async function rotateAll(argv: readonly string[], io: Io): Promise<number> {
   return finish(incidentRotateAll({ bundle, settings, out: values.out }), io);
 }
 
-/** The objects `check` would judge for these paths, and the config's idea of Scout's components. */
+/**
+ * The objects `check` would judge for these paths (the config's scout: section rendered when no
+ * path is given or the paths hold the config), and the config's idea of Scout's components.
+ */
 async function load(
   command: string,
   paths: readonly string[],
@@ -88,14 +92,18 @@ async function load(
   io: Io,
   namespaceOfItsOwn = false,
 ) {
-  if (paths.length === 0)
-    throw new ConfigurationError(`${command}: give PATHs (files, folders, globs or -)`);
-  const config = loadConfig(io.cwd, values.config);
-  const { bundle } = await loadPaths(paths, {
+  if (paths.length === 0 && loadConfig(io.cwd, values.config).scout === undefined) {
+    throw new ConfigurationError(
+      `${command}: give PATHs (files, folders, globs or -), or a config with a scout: section`,
+    );
+  }
+  const { config, bundle } = await loadCheckInputs({
     cwd: io.cwd,
+    paths,
+    ...(values.config ? { configPath: values.config } : {}),
     helm: helmOptions(values),
     readStdin: io.readStdin,
-    namespaceOfItsOwn,
+    ...(namespaceOfItsOwn ? { namespaceOfItsOwn } : {}),
   });
   return { bundle, settings: guideSettings(config.policy.settings) };
 }
