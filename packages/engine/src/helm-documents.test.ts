@@ -74,6 +74,37 @@ describe("templateDocument", () => {
     expect(templateDocument(nested, ["Pod", "Pod", "Pod"], 2, more)?.items.size).toBe(0);
   });
 
+  it("takes the parts of one range in turns, item by item, when each prints the same kind", () => {
+    const twice = [
+      "{{- range .Values.apps }}",
+      "---",
+      "apiVersion: apps/v1",
+      "kind: Deployment",
+      "metadata: {name: '{{ .name }}'}",
+      "{{- if .canary }}",
+      "---",
+      "apiVersion: apps/v1",
+      "kind: Deployment",
+      "metadata: {name: '{{ .name }}-canary'}",
+      "{{- end }}",
+      "{{- end }}",
+    ].join("\n");
+    const apps = { apps: [{ canary: true }, { canary: false }, { canary: true }] };
+    // a, a-canary, b, c, c-canary
+    const kinds = Array(5).fill("Deployment");
+    const where = (index: number) => {
+      const place = templateDocument(twice, kinds, index, apps)!;
+      return `${place.lines.findIndex((l) => l.startsWith("metadata"))} ${[...place.items.values()].map((b) => (b.kind === "values" ? b.path.join(".") : "")).join()}`;
+    };
+    expect([0, 1, 2, 3, 4].map(where)).toEqual([
+      "4 apps.0",
+      "9 apps.0",
+      "4 apps.1",
+      "4 apps.2",
+      "9 apps.2",
+    ]);
+  });
+
   it("says nothing when the values cannot account for the documents rendered", () => {
     const kinds = ["Deployment", "Deployment"];
     // Two workers would print three Deployments with the literal one.

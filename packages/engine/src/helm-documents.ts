@@ -30,7 +30,13 @@ interface Slot {
    * The ranges that print one document per item (nested ones too): their lines, and for each
    * document printed the item of every range, by the range's line.
    */
-  range?: { lines: number[]; items: Map<number, Binding>[] };
+  range?: {
+    lines: number[];
+    items: Map<number, Binding>[];
+    /** Every combination of items of the ranges, and whether this part printed for each. */
+    all: Map<number, Binding>[];
+    printed: boolean[];
+  };
 }
 
 interface Block {
@@ -56,23 +62,70 @@ export function templateDocument(
   );
   const ofKind = kinds.filter((other) => kind === undefined || other === kind).length;
   const nth = kinds.slice(0, index).filter((other) => kind === undefined || other === kind).length;
+  // Other documents' control lines stay: the range around this one is read from them.
+  const place = (slot: Slot, items: Map<number, Binding> | undefined): DocumentPlace => ({
+    lines: written.map((line, lineIndex) =>
+      (lineIndex >= slot.start && lineIndex < slot.end) || isControlLine(line) ? line : "",
+    ),
+    items: items ?? new Map(),
+  });
+  const printed = printOrder(candidates);
+  if (printed?.length === ofKind) return place(printed[nth]!.slot, printed[nth]!.items);
   const counts = countsOf(candidates, ofKind);
   if (!counts) return undefined;
   let before = 0;
   for (const [at, slot] of candidates.entries()) {
     const count = counts[at]!;
     if (nth < before + count) {
-      // Other documents' control lines stay: the range around this one is read from them.
-      const only = written.map((line, lineIndex) =>
-        (lineIndex >= slot.start && lineIndex < slot.end) || isControlLine(line) ? line : "",
-      );
       // Each item printed one: the n-th document is the n-th item's.
       const items = slot.range && slot.count === count ? slot.range.items[nth - before] : undefined;
-      return { lines: only, items: items ?? new Map() };
+      return place(slot, items);
     }
     before += count;
   }
   return undefined;
+}
+
+/**
+ * The documents the candidates printed, in helm's order, when every count is known: the parts
+ * inside one range take turns, item by item (a Deployment and its canary Deployment per item
+ * print a1, a1-canary, a2, a2-canary). Undefined when a count is not known, or when parts sit
+ * in ranges that only partly overlap.
+ */
+function printOrder(
+  candidates: readonly Slot[],
+): { slot: Slot; items?: Map<number, Binding> }[] | undefined {
+  const printed: { slot: Slot; items?: Map<number, Binding> }[] = [];
+  const rangeOf = (slot: Slot) => slot.range?.lines.join(",");
+  for (let at = 0; at < candidates.length; ) {
+    const slot = candidates[at]!;
+    if (slot.count === undefined) return undefined;
+    const key = rangeOf(slot);
+    if (key === undefined) {
+      if (slot.count === 1) printed.push({ slot });
+      at++;
+      continue;
+    }
+    let end = at;
+    while (end < candidates.length && rangeOf(candidates[end]!) === key) end++;
+    const group = candidates.slice(at, end);
+    if (
+      candidates.some((other) => other.range && !group.includes(other) && sharesRange(other, slot))
+    )
+      return undefined;
+    if (group.some((member) => member.count === undefined)) return undefined;
+    const combinations = slot.range!.all;
+    for (const [k, items] of combinations.entries()) {
+      for (const member of group)
+        if (member.range!.printed[k]) printed.push({ slot: member, items });
+    }
+    at = end;
+  }
+  return printed;
+}
+
+function sharesRange(one: Slot, other: Slot): boolean {
+  return one.range!.lines.some((line) => other.range!.lines.includes(line));
 }
 
 /**
@@ -160,7 +213,10 @@ function counted(
   const printing = combinations.map(printed);
   if (printing.includes(undefined)) return { count: undefined };
   const kept = combinations.filter((_, index) => printing[index]);
-  return { count: kept.length, range: { lines: ranges, items: kept } };
+  return {
+    count: kept.length,
+    range: { lines: ranges, items: kept, all: combinations, printed: printing.map(Boolean) },
+  };
 }
 
 /**

@@ -1066,6 +1066,29 @@ describe("a chart whose ranges, branches and value functions decide what it prin
       "    members:",
       "      - name: m3",
       "        privileged: true",
+      "apps:",
+      "  - name: ca",
+      "    canary: {privileged: false}",
+      "  - name: cb",
+      "  - name: cc",
+      "    canary:",
+      "      privileged: true",
+      "",
+    ].join("\n"),
+    // Two Deployments per item of one range, the second when the item has a canary: helm
+    // prints ca, ca-canary, cb, cc, cc-canary.
+    "c/templates/canaries.yaml": [
+      "{{- range .Values.apps }}",
+      "---",
+      ...pod("{{ .name }}", []),
+      "{{- if .canary }}",
+      "---",
+      ...pod("{{ .name }}-canary", [
+        "          securityContext:",
+        "            privileged: {{ .canary.privileged }}",
+      ]),
+      "{{- end }}",
+      "{{- end }}",
       "",
     ].join("\n"),
     // A range in a range printing one document per inner item, an `if` leaving one out.
@@ -1190,6 +1213,17 @@ describe("a chart whose ranges, branches and value functions decide what it prin
       // g2's m3, though the skipped m2 stands between it and g1's m1.
       expect(at(result.findings, "pod/not-privileged", "g2-m3")).toEqual(["c/values.yaml:36:9"]);
       expect(at(result.findings, "pod/not-privileged", "g1-m1")).toEqual([]);
+    },
+  );
+
+  helmIt(
+    "puts a field of the second document of one kind a range item printed on that item",
+    async () => {
+      const { result } = await runCheck({ cwd: chart(), paths: ["c"], tools });
+      expect(at(result.findings, "pod/not-privileged", "cc-canary")).toEqual([
+        "c/values.yaml:43:7",
+      ]);
+      expect(at(result.findings, "pod/not-privileged", "ca-canary")).toEqual([]);
     },
   );
 
