@@ -6,6 +6,7 @@ import {
   isRecord,
   joinPointer,
   type PodTemplate,
+  specPointerOf,
   z,
 } from "@scout-deploy/core";
 import { guideSettings } from "../../settings.js";
@@ -171,7 +172,7 @@ function mountsOf(container: ContainerRef): Mount[] {
         pointer: joinPointer(container.pointer, "volumeMounts", index, "mountPath"),
         ...(podIndex >= 0
           ? {
-              sourcePointer: joinPointer(container.template.specPointer, "volumes", podIndex, type),
+              sourcePointer: specPointerOf(container.template, "volumes", podIndex, type),
             }
           : {}),
       },

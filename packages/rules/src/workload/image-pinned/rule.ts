@@ -10,6 +10,7 @@ import {
   podTemplates,
   reportKey,
   SPACE_AROUND,
+  specPointerOf,
   z,
 } from "@scout-deploy/core";
 
@@ -154,7 +155,7 @@ function imageUses(bundle: Bundle): ImageUse[] {
       if (!isRecord(volume) || !isRecord(volume.image)) return;
       const image = volume.image.reference;
       if (image !== undefined && image !== null && typeof image !== "string") return;
-      const source = joinPointer(template.specPointer, "volumes", v, "image");
+      const source = specPointerOf(template, "volumes", v, "image");
       uses.push({
         template,
         place: `volume "${typeof volume.name === "string" ? volume.name : `#${v}`}"`,

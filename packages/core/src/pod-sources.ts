@@ -1,0 +1,487 @@
+import { isRecord, joinPointer } from "./pointer.js";
+
+type Json = Record<string, unknown>;
+
+/**
+ * A pod a controller makes from a custom resource, as the controller assembles it: `spec` and
+ * `metadata` are the pod's, `origins` says where in the object each of their fields was written
+ * (a pointer inside the pod, "/spec/securityContext", to a pointer inside the object). A field
+ * with no origin of its own belongs under the nearest ancestor that has one.
+ */
+export interface PodSource {
+  specPointer: string;
+  metadataPointer: string;
+  spec: Json;
+  metadata: Json;
+  /** Which of the object's pods this is, when it makes several: "Worker", a template's name. */
+  role?: string;
+  origins?: ReadonlyMap<string, string>;
+  /** Pods of a batch run (a workflow step, a training job): they end, so they need no probes. */
+  runsToCompletion?: boolean;
+  /**
+   * Containers an operator merges over containers of its own (the Prometheus Operator's
+   * `spec.containers`, an unknown custom resource's): judged on what they set, not on what they
+   * leave out, since the operator may set it.
+   */
+  partial?: boolean;
+}
+
+const record = (value: unknown): Json => (isRecord(value) ? value : {});
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** One of the pod templates (PodTemplateSpecs) of a custom resource that holds several. */
+function templateSource(
+  path: Array<string | number>,
+  value: unknown,
+  batch: boolean,
+  role: unknown,
+): PodSource[] {
+  if (!isRecord(value)) return [];
+  const base = joinPointer("", ...path);
+  return [
+    {
+      specPointer: joinPointer(base, "spec"),
+      metadataPointer: joinPointer(base, "metadata"),
+      spec: record(value.spec),
+      metadata: record(value.metadata),
+      role: String(role),
+      ...(batch ? { runsToCompletion: true } : {}),
+    },
+  ];
+}
+
+/** Kubeflow's training jobs keep one PodTemplateSpec per replica type under `spec.<x>ReplicaSpecs`. */
+const KUBEFLOW_REPLICA_SPECS: Readonly<Record<string, string>> = {
+  PyTorchJob: "pytorchReplicaSpecs",
+  TFJob: "tfReplicaSpecs",
+  MPIJob: "mpiReplicaSpecs",
+  XGBoostJob: "xgbReplicaSpecs",
+  PaddleJob: "paddleReplicaSpecs",
+  JAXJob: "jaxReplicaSpecs",
+  MXJob: "mxReplicaSpecs",
+};
+
+function kubeflowSources(value: Json): PodSource[] {
+  const field = KUBEFLOW_REPLICA_SPECS[String(value.kind)];
+  if (!field) return [];
+  const replicas = record(record(value.spec)[field]);
+  return Object.entries(replicas).flatMap(([role, replica]) =>
+    templateSource(["spec", field, role, "template"], record(replica).template, true, role),
+  );
+}
+
+/** A RayCluster's spec, inside a RayCluster, a RayJob or a RayService. */
+function rayClusterSources(path: string[], cluster: unknown, batch: boolean): PodSource[] {
+  const spec = record(cluster);
+  const head = record(spec.headGroupSpec).template;
+  return [
+    ...templateSource([...path, "headGroupSpec", "template"], head, batch, "head"),
+    ...list(spec.workerGroupSpecs).flatMap((group, index) =>
+      templateSource(
+        [...path, "workerGroupSpecs", index, "template"],
+        record(group).template,
+        batch,
+        record(group).groupName ?? `workers ${index}`,
+      ),
+    ),
+  ];
+}
+
+function raySources(value: Json): PodSource[] {
+  const spec = record(value.spec);
+  const submitter = ["spec", "submitterPodTemplate"];
+  switch (value.kind) {
+    case "RayCluster":
+      return rayClusterSources(["spec"], spec, false);
+    case "RayJob":
+      return [
+        ...rayClusterSources(["spec", "rayClusterSpec"], spec.rayClusterSpec, true),
+        ...templateSource(submitter, spec.submitterPodTemplate, true, "submitter"),
+      ];
+    case "RayService":
+      return rayClusterSources(["spec", "rayClusterConfig"], spec.rayClusterConfig, false);
+    default:
+      return [];
+  }
+}
+
+function jobSetSources(value: Json): PodSource[] {
+  if (value.kind !== "JobSet") return [];
+  return list(record(value.spec).replicatedJobs).flatMap((job, index) =>
+    templateSource(
+      ["spec", "replicatedJobs", index, "template", "spec", "template"],
+      record(record(record(job).template).spec).template,
+      true,
+      record(job).name ?? `job ${index}`,
+    ),
+  );
+}
+
+function leaderWorkerSetSources(value: Json): PodSource[] {
+  if (value.kind !== "LeaderWorkerSet") return [];
+  const template = record(record(value.spec).leaderWorkerTemplate);
+  return ["leaderTemplate", "workerTemplate"].flatMap((role) =>
+    templateSource(["spec", "leaderWorkerTemplate", role], template[role], false, role),
+  );
+}
+
+function volcanoSources(value: Json): PodSource[] {
+  if (value.kind !== "Job") return [];
+  return list(record(value.spec).tasks).flatMap((task, index) =>
+    templateSource(
+      ["spec", "tasks", index, "template"],
+      record(task).template,
+      true,
+      record(task).name ?? `task ${index}`,
+    ),
+  );
+}
+
+/** Builds a pod from pieces and remembers where each piece was written. */
+class PodBuilder {
+  readonly spec: Json = {};
+  readonly metadata: Json = {};
+  readonly origins = new Map<string, string>();
+
+  constructor(specAnchor: string, metadataAnchor: string) {
+    this.origins.set("/spec", specAnchor);
+    this.origins.set("/metadata", metadataAnchor);
+  }
+
+  /** Sets a pod field from the first of the places that sets it (template before workflow). */
+  field(name: string, ...candidates: Array<{ value: unknown; pointer: string }>): void {
+    const found = candidates.find((c) => c.value != null);
+    const first = candidates[0];
+    if (first) this.origins.set(joinPointer("/spec", name), (found ?? first).pointer);
+    if (found) this.spec[name] = found.value;
+  }
+
+  /** Appends items of a list (containers, volumes) from one place in the object. */
+  append(name: string, items: Array<{ value: unknown; pointer: string }>): void {
+    const current = list(this.spec[name]);
+    if (!this.origins.has(joinPointer("/spec", name)) && items[0]) {
+      this.origins.set(joinPointer("/spec", name), items[0].pointer.replace(/\/[^/]*$/, ""));
+    }
+    for (const item of items) {
+      this.origins.set(joinPointer("/spec", name, current.length), item.pointer);
+      current.push(item.value);
+    }
+    this.spec[name] = current;
+  }
+
+  /** Adds labels and annotations, later places overriding earlier ones as the controller copies them. */
+  meta(metadata: unknown, pointer: string): void {
+    for (const key of ["labels", "annotations"]) {
+      const entries = record(record(metadata)[key]);
+      if (Object.keys(entries).length === 0) continue;
+      this.metadata[key] = { ...record(this.metadata[key]), ...entries };
+      this.origins.set(joinPointer("/metadata", key), joinPointer(pointer, key));
+      for (const name of Object.keys(entries)) {
+        this.origins.set(joinPointer("/metadata", key, name), joinPointer(pointer, key, name));
+      }
+    }
+  }
+
+  build(specPointer: string, metadataPointer: string, role: string): PodSource {
+    this.spec.restartPolicy ??= "Never";
+    return {
+      specPointer,
+      metadataPointer,
+      role,
+      spec: this.spec,
+      metadata: this.metadata,
+      origins: this.origins,
+      runsToCompletion: true,
+    };
+  }
+}
+
+const at = (value: unknown, pointer: string) => ({ value, pointer });
+const items = (value: unknown, pointer: string) =>
+  list(value).map((item, index) => at(item, joinPointer(pointer, index)));
+
+/**
+ * Argo Workflows: every template with a `container`, a `script` or a `containerSet` becomes one
+ * pod. As the controller builds it (workflow/controller/workflowpod.go, `createWorkflowPod` and
+ * `addSchedulingConstraints`): the template's `securityContext`, `serviceAccountName` and
+ * `automountServiceAccountToken` replace the workflow's (no field-wise merge), `hostNetwork` is
+ * the workflow's alone, the pod's volumes are the template's plus the workflow's that its
+ * containers mount, and its labels are `podMetadata`'s overridden by the template's `metadata`.
+ */
+function argoSources(value: Json): PodSource[] {
+  const kinds = ["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"];
+  if (!kinds.includes(String(value.kind))) return [];
+  const base = value.kind === "CronWorkflow" ? "/spec/workflowSpec" : "/spec";
+  const workflow = record(
+    value.kind === "CronWorkflow" ? record(value.spec).workflowSpec : value.spec,
+  );
+  return list(workflow.templates).flatMap((template, index) =>
+    argoTemplatePod(workflow, base, record(template), joinPointer(base, "templates", index)),
+  );
+}
+
+function argoTemplatePod(workflow: Json, base: string, template: Json, at0: string): PodSource[] {
+  const mains = argoMainContainers(template, at0);
+  if (mains.length === 0) return [];
+  const pod = new PodBuilder(at0, joinPointer(at0, "metadata"));
+  pod.append("initContainers", items(template.initContainers, joinPointer(at0, "initContainers")));
+  pod.append("containers", [...mains, ...items(template.sidecars, joinPointer(at0, "sidecars"))]);
+  const own = (field: string) => at(template[field], joinPointer(at0, field));
+  const workflows = (field: string) => at(workflow[field], joinPointer(base, field));
+  pod.field("securityContext", own("securityContext"), workflows("securityContext"));
+  pod.field("serviceAccountName", own("serviceAccountName"), workflows("serviceAccountName"));
+  pod.field(
+    "automountServiceAccountToken",
+    own("automountServiceAccountToken"),
+    workflows("automountServiceAccountToken"),
+  );
+  pod.field("hostNetwork", workflows("hostNetwork"));
+  pod.append("volumes", items(template.volumes, joinPointer(at0, "volumes")));
+  const mounted = mountedVolumeNames(pod.spec);
+  pod.append(
+    "volumes",
+    items(workflow.volumes, joinPointer(base, "volumes")).filter(
+      (v) =>
+        !volumeNames(template.volumes).has(String(record(v.value).name)) &&
+        mounted.has(String(record(v.value).name)),
+    ),
+  );
+  pod.meta(workflow.podMetadata, joinPointer(base, "podMetadata"));
+  pod.meta(template.metadata, joinPointer(at0, "metadata"));
+  return [pod.build(at0, joinPointer(at0, "metadata"), String(template.name ?? at0))];
+}
+
+/** The template's main containers; the controller names a `container` or `script` "main". */
+function argoMainContainers(template: Json, at0: string) {
+  for (const field of ["container", "script"]) {
+    const main = template[field];
+    if (isRecord(main)) return [at({ ...main, name: "main" }, joinPointer(at0, field))];
+  }
+  const set = record(template.containerSet);
+  return items(set.containers, joinPointer(at0, "containerSet", "containers"));
+}
+
+function volumeNames(volumes: unknown): Set<string> {
+  return new Set(list(volumes).map((v) => String(record(v).name)));
+}
+
+function mountedVolumeNames(spec: Json): Set<string> {
+  const names = new Set<string>();
+  for (const field of ["initContainers", "containers"]) {
+    for (const container of list(spec[field])) {
+      for (const mount of list(record(container).volumeMounts))
+        names.add(String(record(mount).name));
+    }
+  }
+  return names;
+}
+
+/**
+ * Tekton: every TaskSpec (a Task's, a TaskRun's `taskSpec`, a Pipeline's or PipelineRun's
+ * embedded `taskSpec`) becomes one pod whose containers are its steps and sidecars. Each step is
+ * merged over `stepTemplate` by a strategic merge patch (pkg/apis/pipeline/v1/merge.go,
+ * `MergeStepsWithStepTemplate`): the step's fields win, maps merge field by field. The pod-level
+ * fields come from the run's `podTemplate`; its volumes are added to the task's.
+ */
+function tektonSources(value: Json): PodSource[] {
+  const spec = record(value.spec);
+  switch (value.kind) {
+    case "Task":
+    case "ClusterTask":
+      return tektonTaskPod(spec, "/spec", undefined, "task", value.metadata);
+    case "TaskRun":
+      return tektonTaskPod(
+        record(spec.taskSpec),
+        "/spec/taskSpec",
+        at(spec.podTemplate, "/spec/podTemplate"),
+        "task",
+        value.metadata,
+      );
+    case "Pipeline":
+      return tektonPipelinePods(spec, "/spec", () => undefined, value.metadata);
+    case "PipelineRun":
+      return tektonPipelinePods(
+        record(spec.pipelineSpec),
+        "/spec/pipelineSpec",
+        (task) => pipelineRunPodTemplate(spec, task),
+        value.metadata,
+      );
+    default:
+      return [];
+  }
+}
+
+/** The podTemplate a PipelineRun gives one of its tasks: `taskRunSpecs[]` first, else the run's. */
+function pipelineRunPodTemplate(spec: Json, task: string) {
+  const specs = list(spec.taskRunSpecs);
+  const index = specs.findIndex((s) => record(s).pipelineTaskName === task);
+  const own = record(specs[index]);
+  if (index >= 0 && isRecord(own.podTemplate) && Object.keys(own.podTemplate).length > 0) {
+    return at(own.podTemplate, `/spec/taskRunSpecs/${index}/podTemplate`);
+  }
+  const runTemplate = record(spec.taskRunTemplate);
+  if (isRecord(runTemplate.podTemplate)) {
+    return at(runTemplate.podTemplate, "/spec/taskRunTemplate/podTemplate");
+  }
+  return isRecord(spec.podTemplate) ? at(spec.podTemplate, "/spec/podTemplate") : undefined;
+}
+
+function tektonPipelinePods(
+  pipeline: Json,
+  base: string,
+  podTemplateFor: (task: string) => { value: unknown; pointer: string } | undefined,
+  metadata: unknown,
+): PodSource[] {
+  return ["tasks", "finally"].flatMap((field) =>
+    list(pipeline[field]).flatMap((task, index) => {
+      const taskSpec = record(task).taskSpec;
+      if (!isRecord(taskSpec)) return [];
+      const pointer = joinPointer(base, field, index, "taskSpec");
+      const name = String(record(task).name ?? pointer);
+      return tektonTaskPod(
+        taskSpec,
+        pointer,
+        podTemplateFor(name),
+        name,
+        metadata,
+        taskSpec.metadata,
+      );
+    }),
+  );
+}
+
+const TEKTON_POD_FIELDS = [
+  "securityContext",
+  "hostNetwork",
+  "automountServiceAccountToken",
+  "runtimeClassName",
+] as const;
+
+function tektonTaskPod(
+  task: Json,
+  base: string,
+  podTemplate: { value: unknown; pointer: string } | undefined,
+  role: string,
+  ...metadata: unknown[]
+): PodSource[] {
+  const steps = list(task.steps);
+  if (steps.length === 0) return [];
+  const pod = new PodBuilder(base, base);
+  const template = isRecord(task.stepTemplate) ? task.stepTemplate : undefined;
+  const stepPointer = joinPointer(base, "steps");
+  const merged = steps.map((step, index) =>
+    tektonContainer(
+      pod,
+      index,
+      record(step),
+      joinPointer(stepPointer, index),
+      template,
+      joinPointer(base, "stepTemplate"),
+    ),
+  );
+  pod.append("containers", merged);
+  const sidecars = items(task.sidecars, joinPointer(base, "sidecars")).map((s, i) =>
+    tektonContainer(pod, merged.length + i, record(s.value), s.pointer, undefined, ""),
+  );
+  pod.append("containers", sidecars);
+  pod.append("volumes", items(task.volumes, joinPointer(base, "volumes")));
+  if (podTemplate && isRecord(podTemplate.value)) {
+    const values = podTemplate.value;
+    for (const field of TEKTON_POD_FIELDS) {
+      pod.field(field, at(values[field], joinPointer(podTemplate.pointer, field)));
+    }
+    pod.append("volumes", items(values.volumes, joinPointer(podTemplate.pointer, "volumes")));
+  }
+  for (const [index, meta] of metadata.entries()) {
+    pod.meta(meta, index === 0 ? "/metadata" : joinPointer(base, "metadata"));
+  }
+  return [pod.build(base, "/metadata", role)];
+}
+
+/**
+ * One step (or sidecar) as the container it becomes: merged over the step template, its
+ * `computeResources` read as the container's `resources` (the v1 name of the same field).
+ */
+function tektonContainer(
+  pod: PodBuilder,
+  index: number,
+  step: Json,
+  pointer: string,
+  template: Json | undefined,
+  templatePointer: string,
+) {
+  const prefix = joinPointer("/spec", "containers", index);
+  const container = template
+    ? mergeRecords(template, step, prefix, templatePointer, pod.origins)
+    : { ...step };
+  if (container.computeResources !== undefined) {
+    const from =
+      pod.origins.get(joinPointer(prefix, "computeResources")) ??
+      joinPointer(pointer, "computeResources");
+    container.resources = container.computeResources;
+    pod.origins.set(joinPointer(prefix, "resources"), from);
+    delete container.computeResources;
+  }
+  return at(container, pointer);
+}
+
+/** Lists a strategic merge patch merges item by item, by this key, instead of replacing them. */
+const MERGE_KEYS: Readonly<Record<string, string>> = {
+  env: "name",
+  volumeMounts: "mountPath",
+  ports: "containerPort",
+};
+
+/**
+ * `patch` merged over `base` as a strategic merge patch does for a Container: maps merge, the
+ * lists above merge by key, other lists and scalars are replaced. What `base` alone contributes
+ * is recorded as coming from `basePointer`.
+ */
+function mergeRecords(
+  base: Json,
+  patch: Json,
+  prefix: string,
+  basePointer: string,
+  origins: Map<string, string>,
+): Json {
+  const merged: Json = { ...patch };
+  for (const [key, value] of Object.entries(base)) {
+    const here = joinPointer(prefix, key);
+    const from = joinPointer(basePointer, key);
+    const own = patch[key];
+    if (own === undefined) {
+      merged[key] = value;
+      origins.set(here, from);
+    } else if (isRecord(own) && isRecord(value)) {
+      merged[key] = mergeRecords(value, own, here, from, origins);
+    } else if (Array.isArray(own) && Array.isArray(value) && MERGE_KEYS[key]) {
+      const mergeKey = MERGE_KEYS[key];
+      const keys = new Set(own.map((item) => record(item)[mergeKey]));
+      const inherited = value.filter((item) => !keys.has(record(item)[mergeKey]));
+      inherited.forEach((item, i) => {
+        origins.set(joinPointer(here, own.length + i), joinPointer(from, value.indexOf(item)));
+      });
+      merged[key] = [...own, ...inherited];
+    }
+  }
+  return merged;
+}
+
+type SourceReader = (value: Json) => PodSource[];
+
+/** Custom resources whose controllers make pods from more than one place, by API group. */
+const CUSTOM_POD_SOURCES: Readonly<Record<string, SourceReader>> = {
+  "kubeflow.org": kubeflowSources,
+  "ray.io": raySources,
+  "jobset.x-k8s.io": jobSetSources,
+  "leaderworkerset.x-k8s.io": leaderWorkerSetSources,
+  "batch.volcano.sh": volcanoSources,
+  "argoproj.io": argoSources,
+  "tekton.dev": tektonSources,
+};
+
+/** The pods a custom resource of a known group makes, or undefined for a group we do not know. */
+export function customPodSources(value: Json, group: string): PodSource[] | undefined {
+  const reader = CUSTOM_POD_SOURCES[group];
+  return reader ? reader(value) : undefined;
+}
