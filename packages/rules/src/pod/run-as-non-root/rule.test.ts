@@ -225,5 +225,53 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
         },
       ],
     },
+    {
+      name: "Argo: a template's securityContext replaces the workflow's whole (no field-wise merge): the template's runAsUser 0 wins, and the workflow's runAsNonRoot no longer holds",
+      yaml: `
+        apiVersion: argoproj.io/v1alpha1
+        kind: Workflow
+        metadata: {name: wf}
+        spec:
+          securityContext: {runAsNonRoot: true, runAsUser: 1000}
+          templates:
+            - name: safe
+              container: {image: alpine:3.19}
+            - name: root
+              securityContext: {runAsUser: 0}
+              container: {image: alpine:3.19}
+      `,
+      errors: [
+        { messageId: "notNonRoot", line: 10, column: 7, data: { container: "main" } },
+        { messageId: "rootUser", line: 10, column: 25, data: { container: "main" } },
+      ],
+    },
+    {
+      name: "Argo: the workflow's securityContext holds for a template without one (reported on the workflow's line); Tekton: the podTemplate's, and a stepTemplate's runAsUser 0",
+      yaml: `
+        apiVersion: argoproj.io/v1alpha1
+        kind: Workflow
+        metadata: {name: wf}
+        spec:
+          securityContext: {runAsNonRoot: true, runAsUser: 0}
+          templates:
+            - name: a
+              container: {image: alpine:3.19}
+        ---
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata: {name: run}
+        spec:
+          podTemplate:
+            securityContext: {runAsNonRoot: true}
+          taskSpec:
+            stepTemplate:
+              securityContext: {runAsUser: 0}
+            steps: [{name: s, image: alpine:3.19}]
+      `,
+      errors: [
+        { messageId: "rootUser", line: 5, column: 41, data: { container: "main" } },
+        { messageId: "rootUser", line: 18, column: 25, data: { container: "s" } },
+      ],
+    },
   ],
 });

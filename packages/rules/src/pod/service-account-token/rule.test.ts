@@ -192,5 +192,22 @@ new RuleTester({ describe, it }).run(serviceAccountToken, {
         },
       ],
     },
+    {
+      name: "Argo: the template's automountServiceAccountToken replaces the workflow's; a workflow's false covers a template that says nothing",
+      yaml: `
+        apiVersion: argoproj.io/v1alpha1
+        kind: Workflow
+        metadata: {name: wf}
+        spec:
+          automountServiceAccountToken: false
+          templates:
+            - name: quiet
+              container: {image: alpine:3.19}
+            - name: loud
+              automountServiceAccountToken: true
+              container: {image: alpine:3.19}
+      `,
+      errors: [{ messageId: "tokenMounted", line: 10, column: 7 }],
+    },
   ],
 });
