@@ -1,3 +1,4 @@
+import { readDocument } from "./goyaml/read.js";
 import { isRecord, joinPointer } from "./pointer.js";
 
 type Json = Record<string, unknown>;
@@ -182,6 +183,31 @@ class PodBuilder {
     }
   }
 
+  /**
+   * Applies a pod spec patch written at `pointer` as a strategic merge patch: containers and
+   * volumes merge by name, maps field by field; what the patch sets is recorded as its own.
+   */
+  patch(patch: Json, pointer: string): void {
+    Object.assign(this.spec, overlay(this.spec, patch, "/spec", pointer, this.origins));
+  }
+
+  /**
+   * Points what was taken from `at` but written elsewhere (`moved`: a path under `at` to where it
+   * was written, say a template default) at the place it was written.
+   */
+  relocate(at: string, moved: ReadonlyMap<string, string>): void {
+    for (const [path, pointer] of [...this.origins]) {
+      for (const [relative, written] of moved) {
+        const full = at + relative;
+        if (full === pointer || pointer.startsWith(`${full}/`)) {
+          this.origins.set(path, written + pointer.slice(full.length));
+        } else if (full.startsWith(`${pointer}/`)) {
+          this.origins.set(path + full.slice(pointer.length), written);
+        }
+      }
+    }
+  }
+
   build(specPointer: string, metadataPointer: string, role: string): PodSource {
     this.spec.restartPolicy ??= "Never";
     return {
@@ -220,7 +246,39 @@ function argoSources(value: Json): PodSource[] {
   );
 }
 
-function argoTemplatePod(workflow: Json, base: string, template: Json, at0: string): PodSource[] {
+/** The template types: `templateDefaults` of one type apply only to templates of that type. */
+const ARGO_TEMPLATE_TYPES = [
+  "container",
+  "containerSet",
+  "script",
+  "resource",
+  "dag",
+  "steps",
+  "suspend",
+  "data",
+  "http",
+  "plugin",
+];
+
+/**
+ * The template merged over the workflow's `templateDefaults` as the controller does
+ * (operator.go, `mergedTemplateDefaultsInto`: a strategic merge patch of the template over the
+ * defaults, less the defaults of another template type), and where each default came from.
+ */
+function withTemplateDefaults(workflow: Json, base: string, template: Json) {
+  const origins = new Map<string, string>();
+  if (!isRecord(workflow.templateDefaults)) return { template, origins };
+  const defaults = Object.fromEntries(
+    Object.entries(workflow.templateDefaults).filter(
+      ([key]) => !ARGO_TEMPLATE_TYPES.includes(key) || key in template,
+    ),
+  );
+  const pointer = joinPointer(base, "templateDefaults");
+  return { template: mergeRecords(defaults, template, "", pointer, origins), origins };
+}
+
+function argoTemplatePod(workflow: Json, base: string, written: Json, at0: string): PodSource[] {
+  const { template, origins: defaulted } = withTemplateDefaults(workflow, base, written);
   const mains = argoMainContainers(template, at0);
   if (mains.length === 0) return [];
   const pod = new PodBuilder(at0, joinPointer(at0, "metadata"));
@@ -246,8 +304,17 @@ function argoTemplatePod(workflow: Json, base: string, template: Json, at0: stri
         mounted.has(String(record(v.value).name)),
     ),
   );
+  // The workflow's podSpecPatch, then the template's (workflowpod.go, processPodSpecPatch).
+  for (const [patch, pointer] of [
+    [workflow.podSpecPatch, joinPointer(base, "podSpecPatch")],
+    [template.podSpecPatch, joinPointer(at0, "podSpecPatch")],
+  ] as const) {
+    const parsed = parsePatch(patch);
+    if (parsed) pod.patch(parsed, pointer);
+  }
   pod.meta(workflow.podMetadata, joinPointer(base, "podMetadata"));
   pod.meta(template.metadata, joinPointer(at0, "metadata"));
+  pod.relocate(at0, defaulted);
   return [pod.build(at0, joinPointer(at0, "metadata"), String(template.name ?? at0))];
 }
 
@@ -427,6 +494,11 @@ function tektonContainer(
 
 /** Lists a strategic merge patch merges item by item, by this key, instead of replacing them. */
 const MERGE_KEYS: Readonly<Record<string, string>> = {
+  containers: "name",
+  initContainers: "name",
+  sidecars: "name",
+  ephemeralContainers: "name",
+  volumes: "name",
   env: "name",
   volumeMounts: "mountPath",
   ports: "containerPort",
@@ -465,6 +537,56 @@ function mergeRecords(
     }
   }
   return merged;
+}
+
+/**
+ * `patch` laid over `target` as a strategic merge patch, without touching either: what `patch`
+ * sets is recorded as written at `pointer` (a patch is one string: its fields have no line of
+ * their own), and what it replaces loses the origins it had.
+ */
+function overlay(
+  target: Json,
+  patch: Json,
+  prefix: string,
+  pointer: string,
+  origins: Map<string, string>,
+): Json {
+  const merged: Json = { ...target };
+  for (const [key, value] of Object.entries(patch)) {
+    const here = joinPointer(prefix, key);
+    const current = target[key];
+    const mergeKey = MERGE_KEYS[key];
+    if (isRecord(value) && isRecord(current)) {
+      merged[key] = overlay(current, value, here, pointer, origins);
+    } else if (Array.isArray(value) && Array.isArray(current) && mergeKey) {
+      const items = [...current];
+      for (const item of value) {
+        const index = items.findIndex((c) => record(c)[mergeKey] === record(item)[mergeKey]);
+        const at = index >= 0 ? index : items.length;
+        const old = record(items[at]);
+        items[at] =
+          index >= 0 && isRecord(item)
+            ? overlay(old, item, joinPointer(here, at), pointer, origins)
+            : item;
+        if (index < 0) origins.set(joinPointer(here, at), pointer);
+      }
+      merged[key] = items;
+    } else {
+      for (const known of [...origins.keys()]) {
+        if (known.startsWith(`${here}/`)) origins.delete(known);
+      }
+      origins.set(here, pointer);
+      merged[key] = value;
+    }
+  }
+  return merged;
+}
+
+/** A pod spec patch as the controller reads it: YAML (1.1, as sigs.k8s.io/yaml) or JSON. */
+function parsePatch(text: unknown): Json | undefined {
+  if (typeof text !== "string") return undefined;
+  const { value } = readDocument(text);
+  return isRecord(value) ? value : undefined;
 }
 
 type SourceReader = (value: Json) => PodSource[];

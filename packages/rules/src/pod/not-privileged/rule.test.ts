@@ -301,5 +301,46 @@ new RuleTester({ describe, it }).run(notPrivileged, {
         { messageId: "privileged", line: 63, column: 53, data: { container: "ps" } },
       ],
     },
+    {
+      name: "Argo: a podSpecPatch (workflow's, then template's, YAML or JSON) merges into the pod by container name; templateDefaults' container applies to container templates only",
+      yaml: `
+        apiVersion: argoproj.io/v1alpha1
+        kind: Workflow
+        metadata: {name: wf}
+        spec:
+          templateDefaults:
+            container:
+              securityContext: {privileged: true}
+          templates:
+            - name: defaulted
+              container:
+                image: alpine:3.19
+                securityContext: {readOnlyRootFilesystem: true}
+            - name: script-not-defaulted
+              script: {image: alpine:3.19, source: "true"}
+        ---
+        apiVersion: argoproj.io/v1alpha1
+        kind: WorkflowTemplate
+        metadata: {name: patched}
+        spec:
+          podSpecPatch: |
+            containers:
+              - name: main
+                securityContext:
+                  privileged: yes
+          templates:
+            - name: a
+              container:
+                image: alpine:3.19
+                securityContext: {privileged: false}
+            - name: b
+              podSpecPatch: '{"containers":[{"name":"main","securityContext":{"privileged":false}}]}'
+              container: {image: alpine:3.19}
+      `,
+      errors: [
+        { messageId: "privileged", line: 7, column: 25, data: { container: "main" } },
+        { messageId: "privileged", line: 20, column: 3, data: { container: "main" } },
+      ],
+    },
   ],
 });
