@@ -431,6 +431,43 @@ spec:
     expect(code).toBe(1);
   });
 
+  it("fails a privileged container in a custom resource it does not know, and passes a Prometheus Operator patch that weakens nothing", async () => {
+    write(
+      "k8s/operators.yaml",
+      `apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata:
+  name: k8s
+  namespace: scout
+spec:
+  containers:
+    - name: prometheus
+      env: [{name: GOMAXPROCS, value: "2"}]
+`,
+    );
+    const quiet = await json("check", "k8s");
+    expect(errorsOf(quiet.report)).toEqual([]);
+    expect(quiet.code).toBe(0);
+    write(
+      "k8s/runner.yaml",
+      `apiVersion: ci.example.com/v1
+kind: RunnerPool
+metadata:
+  name: runners
+  namespace: scout
+spec:
+  runner:
+    containers:
+      - name: run
+        image: example/runner:1.0
+        securityContext: {privileged: true}
+`,
+    );
+    const { code, report } = await json("check", "k8s");
+    expect(errorsOf(report)).toEqual(["11 pod/not-privileged"]);
+    expect(code).toBe(1);
+  });
+
   it.each([
     [
       "a RayCluster worker group",

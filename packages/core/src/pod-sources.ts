@@ -527,15 +527,41 @@ function mergeRecords(
     } else if (isRecord(own) && isRecord(value)) {
       merged[key] = mergeRecords(value, own, here, from, origins);
     } else if (Array.isArray(own) && Array.isArray(value) && MERGE_KEYS[key]) {
-      const mergeKey = MERGE_KEYS[key];
-      const keys = new Set(own.map((item) => record(item)[mergeKey]));
-      const inherited = value.filter((item) => !keys.has(record(item)[mergeKey]));
-      inherited.forEach((item, i) => {
-        origins.set(joinPointer(here, own.length + i), joinPointer(from, value.indexOf(item)));
-      });
-      merged[key] = [...own, ...inherited];
+      merged[key] = mergeLists(value, own, MERGE_KEYS[key], here, from, origins);
     }
   }
+  return merged;
+}
+
+/**
+ * A list merged by key: an item of both is the patch's merged over the base's, field by field
+ * (an env var that names no value keeps the template's); the base's other items follow.
+ */
+function mergeLists(
+  base: unknown[],
+  patch: unknown[],
+  mergeKey: string,
+  here: string,
+  from: string,
+  origins: Map<string, string>,
+): unknown[] {
+  const merged = patch.map((item, index) => {
+    const twin = base.findIndex((b) => record(b)[mergeKey] === record(item)[mergeKey]);
+    if (twin < 0 || !isRecord(item) || !isRecord(base[twin])) return item;
+    return mergeRecords(
+      base[twin],
+      item,
+      joinPointer(here, index),
+      joinPointer(from, twin),
+      origins,
+    );
+  });
+  const keys = new Set(patch.map((item) => record(item)[mergeKey]));
+  base.forEach((item, index) => {
+    if (keys.has(record(item)[mergeKey])) return;
+    origins.set(joinPointer(here, merged.length), joinPointer(from, index));
+    merged.push(item);
+  });
   return merged;
 }
 
@@ -602,8 +628,73 @@ const CUSTOM_POD_SOURCES: Readonly<Record<string, SourceReader>> = {
   "tekton.dev": tektonSources,
 };
 
-/** The pods a custom resource of a known group makes, or undefined for a group we do not know. */
+/**
+ * The Prometheus Operator's kinds: `spec.containers` and `spec.initContainers` are strategic
+ * merge patches over the containers the operator makes (by name, no image needed), and the pod
+ * fields beside them (securityContext, volumes, hostNetwork) are the pod's.
+ */
+const OPERATOR_PATCHED_PODS = new Set([
+  "monitoring.coreos.com/Prometheus",
+  "monitoring.coreos.com/PrometheusAgent",
+  "monitoring.coreos.com/Alertmanager",
+  "monitoring.coreos.com/ThanosRuler",
+]);
+
+/** The pods a custom resource makes: undefined for a kind of a built-in API group. */
 export function customPodSources(value: Json, group: string): PodSource[] | undefined {
   const reader = CUSTOM_POD_SOURCES[group];
-  return reader ? reader(value) : undefined;
+  if (reader) return reader(value);
+  if (OPERATOR_PATCHED_PODS.has(`${group}/${String(value.kind)}`)) {
+    return isRecord(value.spec) ? [partialSource(value.spec, "/spec")] : [];
+  }
+  if (isBuiltInGroup(group)) return undefined;
+  return containerHolders(value.spec, "/spec", 0).map(({ holder, pointer }) =>
+    partialSource(holder, pointer),
+  );
+}
+
+/** Kubernetes' own groups: `apps`, `batch`, `networking.k8s.io`... (not the SIGs' `x-k8s.io` CRDs). */
+function isBuiltInGroup(group: string): boolean {
+  if (!group.includes(".")) return true;
+  return group.endsWith(".k8s.io") && !group.endsWith(".x-k8s.io");
+}
+
+function partialSource(spec: Json, pointer: string): PodSource {
+  const parent = pointer.endsWith("/spec") ? pointer.slice(0, -"/spec".length) : pointer;
+  const metadata = joinPointer(parent, "metadata");
+  return {
+    specPointer: pointer,
+    metadataPointer: metadata,
+    spec,
+    metadata: {},
+    partial: true,
+    role: pointer,
+  };
+}
+
+const MAX_DEPTH = 8;
+
+/**
+ * The places in an unknown custom resource that hold a list named `containers` or
+ * `initContainers` of objects with an `image`: what an operator most likely turns into pods.
+ */
+function containerHolders(
+  value: unknown,
+  pointer: string,
+  depth: number,
+): Array<{ holder: Json; pointer: string }> {
+  if (depth > MAX_DEPTH) return [];
+  if (Array.isArray(value)) {
+    return value.flatMap((item, index) =>
+      containerHolders(item, joinPointer(pointer, index), depth + 1),
+    );
+  }
+  if (!isRecord(value)) return [];
+  const holdsContainers = ["containers", "initContainers"].some((key) =>
+    list(value[key]).some((item) => isRecord(item) && typeof item.image === "string"),
+  );
+  if (holdsContainers) return [{ holder: value, pointer }];
+  return Object.entries(value).flatMap(([key, child]) =>
+    containerHolders(child, joinPointer(pointer, key), depth + 1),
+  );
 }

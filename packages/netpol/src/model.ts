@@ -167,7 +167,8 @@ export function buildModel(bundle: Bundle, options: RefusalOptions = {}): Model 
   );
   const named = podSelectorNames(all);
   const workloads = bundle.objects.flatMap((object) => {
-    const templates = podTemplatesOf(object);
+    // Containers an operator merges into pods of its own: their labels are the operator's.
+    const templates = podTemplatesOf(object).filter((template) => !template.partial);
     return templates.flatMap((template) =>
       workloadsOf(namespaceOf(bundle, object), object, template, named, templates.length > 1),
     );

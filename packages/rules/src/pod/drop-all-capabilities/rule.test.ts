@@ -5,6 +5,25 @@ import { dropAllCapabilities } from "./rule.js";
 new RuleTester({ describe, it }).run(dropAllCapabilities, {
   valid: [
     {
+      name: "a Prometheus Operator patch and an unknown custom resource's containers are judged on what they set, not on what they leave out",
+      yaml: `
+        apiVersion: monitoring.coreos.com/v1
+        kind: Prometheus
+        metadata: {name: k8s}
+        spec:
+          containers:
+            - name: prometheus
+              env: [{name: GOMAXPROCS, value: "2"}]
+        ---
+        apiVersion: example.com/v1
+        kind: Runner
+        metadata: {name: r}
+        spec:
+          workers:
+            - containers: [{name: run, image: example/runner:1.0}]
+      `,
+    },
+    {
       name: "a Windows pod (spec.os.name: windows) needs no dropped capability: not judged when it sets none",
       yaml: `
         apiVersion: v1
@@ -113,6 +132,28 @@ new RuleTester({ describe, it }).run(dropAllCapabilities, {
                         - NET_RAW
       `,
       errors: [{ messageId: "notDropped", line: 11, column: 15 }],
+    },
+    {
+      name: "an unknown custom resource's container that adds a capability: reported; that it drops none is the operator's to say",
+      yaml: `
+        apiVersion: example.com/v1
+        kind: Runner
+        metadata: {name: r}
+        spec:
+          containers:
+            - name: run
+              image: example/runner:1.0
+              securityContext:
+                capabilities: {add: [SYS_ADMIN]}
+      `,
+      errors: [
+        {
+          messageId: "added",
+          line: 9,
+          column: 30,
+          data: { container: "run", capability: "SYS_ADMIN" },
+        },
+      ],
     },
   ],
 });

@@ -342,5 +342,32 @@ new RuleTester({ describe, it }).run(notPrivileged, {
         { messageId: "privileged", line: 20, column: 3, data: { container: "main" } },
       ],
     },
+    {
+      name: "a Prometheus Operator container patch that sets privileged makes the operator's container privileged; an unknown custom resource's container list is judged too",
+      yaml: `
+        apiVersion: monitoring.coreos.com/v1
+        kind: Alertmanager
+        metadata: {name: main}
+        spec:
+          containers:
+            - name: alertmanager
+              securityContext: {privileged: true}
+        ---
+        apiVersion: example.com/v1
+        kind: Runner
+        metadata: {name: r}
+        spec:
+          pool:
+            workers:
+              - containers:
+                  - name: run
+                    image: example/runner:1.0
+                    securityContext: {privileged: true}
+      `,
+      errors: [
+        { messageId: "privileged", line: 7, column: 25, data: { container: "alertmanager" } },
+        { messageId: "privileged", line: 18, column: 31, data: { container: "run" } },
+      ],
+    },
   ],
 });

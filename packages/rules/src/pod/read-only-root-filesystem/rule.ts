@@ -43,6 +43,7 @@ export const readOnlyRootFilesystem = defineRule({
       if (isWindowsPod(container.template)) continue;
       const effective = effectiveSecurityContext(container);
       if (effective.readOnlyRootFilesystem?.value === true) continue;
+      if (effective.readOnlyRootFilesystem === undefined && container.template.partial) continue;
       context.report({
         messageId: "writableRoot",
         data: { container: container.name },

@@ -5,6 +5,25 @@ import { runAsNonRoot } from "./rule.js";
 new RuleTester({ describe, it }).run(runAsNonRoot, {
   valid: [
     {
+      name: "a Prometheus Operator patch and an unknown custom resource's containers are judged on what they set, not on what they leave out",
+      yaml: `
+        apiVersion: monitoring.coreos.com/v1
+        kind: Prometheus
+        metadata: {name: k8s}
+        spec:
+          containers:
+            - name: prometheus
+              env: [{name: GOMAXPROCS, value: "2"}]
+        ---
+        apiVersion: example.com/v1
+        kind: Runner
+        metadata: {name: r}
+        spec:
+          workers:
+            - containers: [{name: run, image: example/runner:1.0}]
+      `,
+    },
+    {
       name: "a container's runAsNonRoot: null is unset: the pod's value holds (the API server drops the null)",
       yaml: `
         apiVersion: v1
@@ -271,6 +290,30 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
       errors: [
         { messageId: "rootUser", line: 5, column: 41, data: { container: "main" } },
         { messageId: "rootUser", line: 18, column: 25, data: { container: "s" } },
+      ],
+    },
+    {
+      name: "a patch or an unknown custom resource's container that sets runAsUser 0 or runAsNonRoot false runs as root",
+      yaml: `
+        apiVersion: monitoring.coreos.com/v1
+        kind: Prometheus
+        metadata: {name: k8s}
+        spec:
+          securityContext: {runAsUser: 0}
+          containers: [{name: prometheus}]
+        ---
+        apiVersion: example.com/v1
+        kind: Runner
+        metadata: {name: r}
+        spec:
+          containers:
+            - name: run
+              image: example/runner:1.0
+              securityContext: {runAsNonRoot: false}
+      `,
+      errors: [
+        { messageId: "rootUser", line: 5, column: 21, data: { container: "prometheus" } },
+        { messageId: "notNonRoot", line: 15, column: 25, data: { container: "run" } },
       ],
     },
   ],

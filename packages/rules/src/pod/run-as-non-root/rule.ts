@@ -89,7 +89,8 @@ export const runAsNonRoot = defineRule({
     for (const container of allContainers(context.bundle)) {
       const effective = effectiveSecurityContext(container);
       const data = { container: container.name };
-      if (effective.runAsNonRoot?.value !== true) {
+      const said = effective.runAsNonRoot !== undefined || !container.template.partial;
+      if (said && effective.runAsNonRoot?.value !== true) {
         context.report({
           messageId: "notNonRoot",
           data,

@@ -208,6 +208,7 @@ export const seccompProfile = defineRule({
         const profile = containerProfile(container);
         const type = profile?.type;
         if (typeof type === "string" && ALLOWED.has(type)) continue;
+        if (profile === undefined && template.partial) continue;
         const known = profile !== undefined && type !== undefined;
         const annotation = profile === undefined ? ignoredAnnotation(container) : undefined;
         context.report({

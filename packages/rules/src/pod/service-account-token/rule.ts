@@ -44,6 +44,7 @@ export const serviceAccountToken = defineRule({
       );
       if (account !== "default") continue;
       const setting = template.spec.automountServiceAccountToken;
+      if (setting == null && template.partial) continue;
       const automountOff =
         setting === false ||
         (setting == null && accountDisablesToken(context.bundle, disabling, namespace, account));

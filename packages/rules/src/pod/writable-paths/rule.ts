@@ -59,6 +59,8 @@ export const writablePaths = defineRule({
     for (const container of allContainers(context.bundle)) {
       const effective = effectiveSecurityContext(container);
       if (effective.readOnlyRootFilesystem?.value !== true) continue;
+      // Its volumes and mounts are merged with the operator's, which this check cannot see.
+      if (container.template.partial) continue;
       const report = (
         messageId:
           | "noTmp"

@@ -129,6 +129,8 @@ function imageUses(bundle: Bundle): ImageUse[] {
     const uses: ImageUse[] = [];
     for (const ref of containersOf(template)) {
       const image = ref.container.image;
+      // A patch over an operator's container keeps the operator's image.
+      if (image == null && template.partial) continue;
       if (image === undefined || image === null || image === "") {
         uses.push({
           template,
