@@ -1,29 +1,12 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
 import { guideSettingsSchema } from "../../settings.js";
+import { containersThatSayNothing } from "../../test-support/operator-patches.js";
 import { runAsUser } from "./rule.js";
 
 new RuleTester({ describe, it, settings: guideSettingsSchema }).run(runAsUser, {
   valid: [
-    {
-      name: "a Prometheus Operator patch and an unknown custom resource's containers are judged on what they set, not on what they leave out",
-      yaml: `
-        apiVersion: monitoring.coreos.com/v1
-        kind: Prometheus
-        metadata: {name: k8s}
-        spec:
-          containers:
-            - name: prometheus
-              env: [{name: GOMAXPROCS, value: "2"}]
-        ---
-        apiVersion: example.com/v1
-        kind: Runner
-        metadata: {name: r}
-        spec:
-          workers:
-            - containers: [{name: run, image: example/runner:1.0}]
-      `,
-    },
+    containersThatSayNothing,
     {
       name: "a Windows pod (spec.os.name: windows) cannot set this Linux-only field: not judged",
       yaml: `

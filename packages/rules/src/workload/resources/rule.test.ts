@@ -1,28 +1,11 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
+import { containersThatSayNothing } from "../../test-support/operator-patches.js";
 import { resources } from "./rule.js";
 
 new RuleTester({ describe, it }).run(resources, {
   valid: [
-    {
-      name: "a Prometheus Operator patch and an unknown custom resource's containers are judged on what they set, not on what they leave out",
-      yaml: `
-        apiVersion: monitoring.coreos.com/v1
-        kind: Prometheus
-        metadata: {name: k8s}
-        spec:
-          containers:
-            - name: prometheus
-              env: [{name: GOMAXPROCS, value: "2"}]
-        ---
-        apiVersion: example.com/v1
-        kind: Runner
-        metadata: {name: r}
-        spec:
-          workers:
-            - containers: [{name: run, image: example/runner:1.0}]
-      `,
-    },
+    containersThatSayNothing,
     {
       name: "requests and limits on init and app containers; ephemeral containers cannot have any",
       yaml: `
