@@ -16,6 +16,8 @@ export interface PodSource {
   metadata: Json;
   /** Which of the object's pods this is, when it makes several: "Worker", a template's name. */
   role?: string;
+  /** Labels the controller puts on the pod whatever its template says, where their value is known. */
+  controllerLabels?: Readonly<Record<string, string>>;
   origins?: ReadonlyMap<string, string>;
   /** Pods of a batch run (a workflow step, a training job): they end, so they need no probes. */
   runsToCompletion?: boolean;
@@ -241,8 +243,10 @@ function argoSources(value: Json): PodSource[] {
   const workflow = record(
     value.kind === "CronWorkflow" ? record(value.spec).workflowSpec : value.spec,
   );
+  // Only a Workflow's pods carry a name the manifest knows; a CronWorkflow's runs are new ones.
+  const name = value.kind === "Workflow" ? record(value.metadata).name : undefined;
   return list(workflow.templates).flatMap((template, index) =>
-    argoTemplatePod(workflow, base, record(template), joinPointer(base, "templates", index)),
+    argoTemplatePod(workflow, base, record(template), joinPointer(base, "templates", index), name),
   );
 }
 
@@ -277,7 +281,20 @@ function withTemplateDefaults(workflow: Json, base: string, template: Json) {
   return { template: mergeRecords(defaults, template, "", pointer, origins), origins };
 }
 
-function argoTemplatePod(workflow: Json, base: string, written: Json, at0: string): PodSource[] {
+/** The labels Argo's controller sets on every pod of a workflow (workflowpod.go, createWorkflowPod). */
+function argoLabels(workflow: unknown): Record<string, string> {
+  const labels: Record<string, string> = { "workflows.argoproj.io/completed": "false" };
+  if (typeof workflow === "string") labels["workflows.argoproj.io/workflow"] = workflow;
+  return labels;
+}
+
+function argoTemplatePod(
+  workflow: Json,
+  base: string,
+  written: Json,
+  at0: string,
+  name: unknown,
+): PodSource[] {
   const { template, origins: defaulted } = withTemplateDefaults(workflow, base, written);
   const mains = argoMainContainers(template, at0);
   if (mains.length === 0) return [];
@@ -315,7 +332,8 @@ function argoTemplatePod(workflow: Json, base: string, written: Json, at0: strin
   pod.meta(workflow.podMetadata, joinPointer(base, "podMetadata"));
   pod.meta(template.metadata, joinPointer(at0, "metadata"));
   pod.relocate(at0, defaulted);
-  return [pod.build(at0, joinPointer(at0, "metadata"), String(template.name ?? at0))];
+  const built = pod.build(at0, joinPointer(at0, "metadata"), String(template.name ?? at0));
+  return [{ ...built, controllerLabels: argoLabels(name) }];
 }
 
 /** The template's main containers; the controller names a `container` or `script` "main". */
@@ -351,6 +369,27 @@ function mountedVolumeNames(spec: Json): Set<string> {
  * fields come from the run's `podTemplate`; its volumes are added to the task's.
  */
 function tektonSources(value: Json): PodSource[] {
+  const name = record(value.metadata).name;
+  return tektonPods(value).map((pod) => ({
+    ...pod,
+    controllerLabels: tektonLabels(String(value.kind), name, pod.role),
+  }));
+}
+
+/**
+ * The labels Tekton's controller sets on a run's pods over the run's own (pkg/pod/pod.go,
+ * makeLabels; a PipelineRun's TaskRuns carry its name and the pipeline task's).
+ */
+function tektonLabels(kind: string, name: unknown, task: unknown): Record<string, string> {
+  if (typeof name !== "string") return {};
+  const managed = { "app.kubernetes.io/managed-by": "tekton-pipelines" };
+  if (kind === "TaskRun") return { ...managed, "tekton.dev/taskRun": name };
+  if (kind === "PipelineRun")
+    return { ...managed, "tekton.dev/pipelineRun": name, "tekton.dev/pipelineTask": String(task) };
+  return {};
+}
+
+function tektonPods(value: Json): PodSource[] {
   const spec = record(value.spec);
   switch (value.kind) {
     case "Task":
