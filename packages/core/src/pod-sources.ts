@@ -237,17 +237,69 @@ const items = (value: unknown, pointer: string) =>
  * containers mount, and its labels are `podMetadata`'s overridden by the template's `metadata`.
  */
 function argoSources(value: Json): PodSource[] {
-  const kinds = ["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"];
-  if (!kinds.includes(String(value.kind))) return [];
   const base = value.kind === "CronWorkflow" ? "/spec/workflowSpec" : "/spec";
   const workflow = record(
     value.kind === "CronWorkflow" ? record(value.spec).workflowSpec : value.spec,
   );
   // Only a Workflow's pods carry a name the manifest knows; a CronWorkflow's runs are new ones.
   const name = value.kind === "Workflow" ? record(value.metadata).name : undefined;
-  return list(workflow.templates).flatMap((template, index) =>
-    argoTemplatePod(workflow, base, record(template), joinPointer(base, "templates", index), name),
+  const templates = list(workflow.templates).flatMap((template, index) =>
+    withInlineTemplates(record(template), joinPointer(base, "templates", index), 0),
   );
+  if (templates.length === 0 && isRecord(workflow.workflowTemplateRef)) {
+    return [argoReferringPod(workflow, base, name)];
+  }
+  return templates.flatMap(({ template, pointer }) =>
+    argoTemplatePod(workflow, base, template, pointer, name),
+  );
+}
+
+/** A template and the templates its steps and DAG tasks define `inline`, which run as pods too. */
+function withInlineTemplates(
+  template: Json,
+  pointer: string,
+  depth: number,
+): Array<{ template: Json; pointer: string }> {
+  if (depth > MAX_DEPTH) return [];
+  const inline = [
+    ...list(template.steps).flatMap((group, g) =>
+      list(group).map((step, s) =>
+        at(record(step).inline, joinPointer(pointer, "steps", g, s, "inline")),
+      ),
+    ),
+    ...list(record(template.dag).tasks).map((task, t) =>
+      at(record(task).inline, joinPointer(pointer, "dag", "tasks", t, "inline")),
+    ),
+  ].filter((found) => isRecord(found.value));
+  return [
+    { template, pointer },
+    ...inline.flatMap((found) =>
+      withInlineTemplates(record(found.value), found.pointer, depth + 1),
+    ),
+  ];
+}
+
+/**
+ * A Workflow that runs a WorkflowTemplate (`workflowTemplateRef`) lays its own spec over the
+ * template's: whatever the template's containers, its hostNetwork, securityContext, volumes,
+ * token and podSpecPatch reach every pod. Judged on what it sets.
+ */
+function argoReferringPod(workflow: Json, base: string, name: unknown): PodSource {
+  const pod = new PodBuilder(base, joinPointer(base, "podMetadata"));
+  for (const field of [
+    "securityContext",
+    "hostNetwork",
+    "automountServiceAccountToken",
+    "serviceAccountName",
+  ]) {
+    pod.field(field, at(workflow[field], joinPointer(base, field)));
+  }
+  pod.append("volumes", items(workflow.volumes, joinPointer(base, "volumes")));
+  const patch = parsePatch(workflow.podSpecPatch);
+  if (patch) pod.patch(patch, joinPointer(base, "podSpecPatch"));
+  pod.meta(workflow.podMetadata, joinPointer(base, "podMetadata"));
+  const built = pod.build(base, joinPointer(base, "podMetadata"), "workflowTemplateRef");
+  return { ...built, partial: true, controllerLabels: argoLabels(name) };
 }
 
 /** The template types: `templateDefaults` of one type apply only to templates of that type. */
@@ -656,15 +708,47 @@ function parsePatch(text: unknown): Json | undefined {
 
 type SourceReader = (value: Json) => PodSource[];
 
-/** Custom resources whose controllers make pods from more than one place, by API group. */
+/**
+ * A Tekton StepAction is the container of every step that refers to it: judged on what it sets
+ * (the step and its stepTemplate may add the rest).
+ */
+function stepActionSources(value: Json): PodSource[] {
+  if (!isRecord(value.spec)) return [];
+  return [
+    {
+      specPointer: "/spec",
+      metadataPointer: "/metadata",
+      spec: { containers: [{ name: "step", ...value.spec }] },
+      metadata: {},
+      origins: new Map([["/spec/containers/0", "/spec"]]),
+      partial: true,
+      runsToCompletion: true,
+      role: "step",
+    },
+  ];
+}
+
+/** Custom resources whose controllers make pods from more than one place, by group and kind. */
 const CUSTOM_POD_SOURCES: Readonly<Record<string, SourceReader>> = {
-  "kubeflow.org": kubeflowSources,
-  "ray.io": raySources,
-  "jobset.x-k8s.io": jobSetSources,
-  "leaderworkerset.x-k8s.io": leaderWorkerSetSources,
-  "batch.volcano.sh": volcanoSources,
-  "argoproj.io": argoSources,
-  "tekton.dev": tektonSources,
+  ...Object.fromEntries(
+    Object.keys(KUBEFLOW_REPLICA_SPECS).map((kind) => [`kubeflow.org/${kind}`, kubeflowSources]),
+  ),
+  "ray.io/RayCluster": raySources,
+  "ray.io/RayJob": raySources,
+  "ray.io/RayService": raySources,
+  "jobset.x-k8s.io/JobSet": jobSetSources,
+  "leaderworkerset.x-k8s.io/LeaderWorkerSet": leaderWorkerSetSources,
+  "batch.volcano.sh/Job": volcanoSources,
+  "argoproj.io/Workflow": argoSources,
+  "argoproj.io/WorkflowTemplate": argoSources,
+  "argoproj.io/ClusterWorkflowTemplate": argoSources,
+  "argoproj.io/CronWorkflow": argoSources,
+  "tekton.dev/Task": tektonSources,
+  "tekton.dev/ClusterTask": tektonSources,
+  "tekton.dev/TaskRun": tektonSources,
+  "tekton.dev/Pipeline": tektonSources,
+  "tekton.dev/PipelineRun": tektonSources,
+  "tekton.dev/StepAction": stepActionSources,
 };
 
 /**
@@ -681,7 +765,7 @@ const OPERATOR_PATCHED_PODS = new Set([
 
 /** The pods a custom resource makes: undefined for a kind of a built-in API group. */
 export function customPodSources(value: Json, group: string): PodSource[] | undefined {
-  const reader = CUSTOM_POD_SOURCES[group];
+  const reader = CUSTOM_POD_SOURCES[`${group}/${String(value.kind)}`];
   if (reader) return reader(value);
   if (OPERATOR_PATCHED_PODS.has(`${group}/${String(value.kind)}`)) {
     return isRecord(value.spec) ? [partialSource(value.spec, "/spec")] : [];

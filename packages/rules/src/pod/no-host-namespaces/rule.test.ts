@@ -143,5 +143,17 @@ new RuleTester({ describe, it }).run(noHostNamespaces, {
         { messageId: "hostNamespace", line: 42, column: 11 },
       ],
     },
+    {
+      name: "Argo: a Workflow that runs a WorkflowTemplate on the node's network (its spec reaches every pod of the template)",
+      yaml: `
+        apiVersion: argoproj.io/v1alpha1
+        kind: Workflow
+        metadata: {name: ref}
+        spec:
+          workflowTemplateRef: {name: shared}
+          hostNetwork: true
+      `,
+      errors: [{ messageId: "hostNamespace", line: 6, column: 3 }],
+    },
   ],
 });

@@ -369,5 +369,62 @@ new RuleTester({ describe, it }).run(notPrivileged, {
         { messageId: "privileged", line: 18, column: 31, data: { container: "run" } },
       ],
     },
+    {
+      name: "Argo: an inline template of a step or a DAG task runs as a pod; a Workflow that runs a WorkflowTemplate lays its podSpecPatch over it; a Tekton StepAction is a step's container; a Kubeflow kind without replica specs is searched for containers",
+      yaml: `
+        apiVersion: argoproj.io/v1alpha1
+        kind: Workflow
+        metadata: {name: wf}
+        spec:
+          templates:
+            - name: main
+              steps:
+                - - name: hidden
+                    inline:
+                      container:
+                        image: alpine:3.19
+                        securityContext: {privileged: true}
+            - name: graph
+              dag:
+                tasks:
+                  - name: t
+                    inline:
+                      script: {image: alpine:3.19, source: "true", securityContext: {privileged: true}}
+        ---
+        apiVersion: argoproj.io/v1alpha1
+        kind: Workflow
+        metadata: {name: ref}
+        spec:
+          workflowTemplateRef: {name: shared}
+          podSpecPatch: '{"containers":[{"name":"main","securityContext":{"privileged":true}}]}'
+        ---
+        apiVersion: tekton.dev/v1beta1
+        kind: StepAction
+        metadata: {name: act}
+        spec:
+          image: alpine:3.19
+          securityContext: {privileged: true}
+        ---
+        apiVersion: kubeflow.org/v1beta1
+        kind: Experiment
+        metadata: {name: katib}
+        spec:
+          trialTemplate:
+            trialSpec:
+              apiVersion: batch/v1
+              kind: Job
+              spec:
+                template:
+                  spec:
+                    containers: [{name: train, image: train:1.0, securityContext: {privileged: true}}]
+      `,
+      errors: [
+        { messageId: "privileged", line: 12, column: 35, data: { container: "main" } },
+        { messageId: "privileged", line: 18, column: 78, data: { container: "main" } },
+        { messageId: "privileged", line: 25, column: 3, data: { container: "main" } },
+        { messageId: "privileged", line: 32, column: 21, data: { container: "step" } },
+        { messageId: "privileged", line: 45, column: 76, data: { container: "train" } },
+      ],
+    },
   ],
 });
