@@ -447,26 +447,65 @@ function tektonPods(value: Json): PodSource[] {
     case "Task":
     case "ClusterTask":
       return tektonTaskPod(spec, "/spec", undefined, "task", value.metadata);
-    case "TaskRun":
-      return tektonTaskPod(
+    case "TaskRun": {
+      const podTemplate = at(spec.podTemplate, "/spec/podTemplate");
+      const pods = tektonTaskPod(
         record(spec.taskSpec),
         "/spec/taskSpec",
-        at(spec.podTemplate, "/spec/podTemplate"),
+        podTemplate,
         "task",
         value.metadata,
       );
+      // A TaskRun of a referenced Task still gives that Task's pod its podTemplate.
+      return pods.length > 0 ? pods : tektonPodTemplatePods([podTemplate], "task");
+    }
     case "Pipeline":
       return tektonPipelinePods(spec, "/spec", () => undefined, value.metadata);
     case "PipelineRun":
-      return tektonPipelinePods(
-        record(spec.pipelineSpec),
-        "/spec/pipelineSpec",
-        (task) => pipelineRunPodTemplate(spec, task),
-        value.metadata,
-      );
+      return [
+        ...tektonPipelinePods(
+          record(spec.pipelineSpec),
+          "/spec/pipelineSpec",
+          (task) => pipelineRunPodTemplate(spec, task),
+          value.metadata,
+        ),
+        // The podTemplates reach the pods of referenced pipelines and tasks too.
+        ...tektonPodTemplatePods(
+          [
+            at(record(spec.taskRunTemplate).podTemplate, "/spec/taskRunTemplate/podTemplate"),
+            at(spec.podTemplate, "/spec/podTemplate"),
+            ...list(spec.taskRunSpecs).map((s, i) =>
+              at(record(s).podTemplate, `/spec/taskRunSpecs/${i}/podTemplate`),
+            ),
+          ],
+          "podTemplate",
+        ),
+      ];
     default:
       return [];
   }
+}
+
+/**
+ * What a run's podTemplate sets, as a pod of containers we do not see (a referenced Task's):
+ * judged on what it sets (hostNetwork, securityContext, a hostPath volume).
+ */
+function tektonPodTemplatePods(
+  podTemplates: Array<{ value: unknown; pointer: string }>,
+  role: string,
+): PodSource[] {
+  return podTemplates.flatMap((podTemplate) => {
+    if (!isRecord(podTemplate.value)) return [];
+    const pod = new PodBuilder(podTemplate.pointer, "/metadata");
+    for (const field of TEKTON_POD_FIELDS) {
+      pod.field(field, at(podTemplate.value[field], joinPointer(podTemplate.pointer, field)));
+    }
+    pod.append(
+      "volumes",
+      items(podTemplate.value.volumes, joinPointer(podTemplate.pointer, "volumes")),
+    );
+    return [{ ...pod.build(podTemplate.pointer, "/metadata", role), partial: true }];
+  });
 }
 
 /** The podTemplate a PipelineRun gives one of its tasks: `taskRunSpecs[]` first, else the run's. */

@@ -155,5 +155,28 @@ new RuleTester({ describe, it }).run(noHostNamespaces, {
       `,
       errors: [{ messageId: "hostNamespace", line: 6, column: 3 }],
     },
+    {
+      name: "Tekton: a TaskRun of a referenced Task and a PipelineRun of a referenced Pipeline give their pods the podTemplate's host network",
+      yaml: `
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata: {name: run}
+        spec:
+          taskRef: {name: build}
+          podTemplate: {hostNetwork: true}
+        ---
+        apiVersion: tekton.dev/v1
+        kind: PipelineRun
+        metadata: {name: prun}
+        spec:
+          pipelineRef: {name: release}
+          taskRunTemplate:
+            podTemplate: {hostNetwork: true}
+      `,
+      errors: [
+        { messageId: "hostNamespace", line: 6, column: 17 },
+        { messageId: "hostNamespace", line: 14, column: 19 },
+      ],
+    },
   ],
 });
