@@ -377,7 +377,7 @@ spec:
     [
       "a PyTorchJob worker's privileged container",
       compliantPyTorchJob.replace(
-        /(Worker:[^]*)capabilities: \{drop: \[ALL\]\}/,
+        /(Worker:[\s\S]*)capabilities: \{drop: \[ALL\]\}/,
         "$1capabilities: {drop: [ALL]}\n                privileged: true",
       ),
       ["49 pod/not-privileged"],

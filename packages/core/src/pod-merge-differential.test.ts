@@ -162,7 +162,7 @@ function tektonCase(r: Random, id: string): MergeCase {
     metadata: { name: "t" },
     spec: { stepTemplate: tekton(template), steps: [tekton(step)] },
   };
-  const ours = (podsOf(task)[0]?.spec.containers as unknown[])[0];
+  const ours = (podsOf(task)[0]?.spec.containers as unknown[] | undefined)?.[0];
   return { id, kind: "Container", base: template, patches: [step], ours };
 }
 
