@@ -244,3 +244,257 @@ describe("a link in the pull request", () => {
     expect(signed.code).toBe(1);
   });
 });
+
+describe("pods a custom resource's controller makes outside spec.template", () => {
+  const compliantPod = `
+          automountServiceAccountToken: false
+          securityContext:
+            runAsNonRoot: true
+            runAsUser: 1000
+            seccompProfile: {type: RuntimeDefault}
+          volumes: [{name: tmp, emptyDir: {}}]
+          containers:
+            - name: app
+              image: ghcr.io/scout/train:1.2.3
+              resources:
+                requests: {cpu: "1", memory: 1Gi}
+                limits: {cpu: "1", memory: 1Gi}
+              volumeMounts: [{name: tmp, mountPath: /tmp}]
+              securityContext:
+                allowPrivilegeEscalation: false
+                readOnlyRootFilesystem: true
+                capabilities: {drop: [ALL]}`;
+  const compliantWorkflow = `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  name: nightly
+  namespace: scout
+spec:
+  entrypoint: report
+  automountServiceAccountToken: false
+  securityContext:
+    runAsNonRoot: true
+    runAsUser: 1000
+    seccompProfile: {type: RuntimeDefault}
+  volumes: [{name: tmp, emptyDir: {}}]
+  templates:
+    - name: report
+      container:
+        image: ghcr.io/scout/report:1.2.3
+        resources:
+          requests: {cpu: 100m, memory: 128Mi}
+          limits: {cpu: 500m, memory: 256Mi}
+        volumeMounts: [{name: tmp, mountPath: /tmp}]
+        securityContext:
+          allowPrivilegeEscalation: false
+          readOnlyRootFilesystem: true
+          capabilities: {drop: [ALL]}
+`;
+  const compliantPyTorchJob = `apiVersion: kubeflow.org/v1
+kind: PyTorchJob
+metadata:
+  name: train
+  namespace: scout
+spec:
+  pytorchReplicaSpecs:
+    Master:
+      template:
+        spec:${compliantPod}
+    Worker:
+      replicas: 2
+      template:
+        spec:${compliantPod}
+`;
+  const isolated = `${namespace}  labels:
+    pod-security.kubernetes.io/enforce: restricted
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny
+  namespace: scout
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+`;
+
+  beforeEach(() => write("k8s/namespace.yaml", isolated));
+
+  const errorsOf = (report: { findings: { ruleId: string; severity: string; line: number }[] }) =>
+    report.findings
+      .filter((f) => f.severity === "error")
+      .map((f) => `${f.line} ${f.ruleId}`)
+      .sort();
+
+  it("passes a compliant Argo Workflow and a compliant PyTorchJob", async () => {
+    write("k8s/jobs.yaml", `${compliantWorkflow}---\n${compliantPyTorchJob}`);
+    const { code, report } = await json("check", "k8s");
+    expect(errorsOf(report)).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  it.each([
+    [
+      "an Argo template's privileged container",
+      compliantWorkflow.replace(
+        "capabilities: {drop: [ALL]}",
+        "capabilities: {drop: [ALL]}\n          privileged: true",
+      ),
+      ["26 pod/not-privileged"],
+    ],
+    [
+      "an Argo template whose securityContext (replacing the workflow's) runs as root",
+      compliantWorkflow.replace(
+        "    - name: report\n",
+        "    - name: report\n      securityContext: {runAsUser: 0}\n",
+      ),
+      ["16 pod/run-as-non-root", "16 pod/run-as-non-root", "16 pod/run-as-user"],
+    ],
+    [
+      "an Argo workflow volume from the node's filesystem, mounted by a template",
+      compliantWorkflow.replace(
+        "volumes: [{name: tmp, emptyDir: {}}]",
+        "volumes: [{name: tmp, hostPath: {path: /}}]",
+      ),
+      ["13 pod/no-host-path"],
+    ],
+    [
+      "an Argo workflow on the node's network",
+      compliantWorkflow.replace(
+        "  entrypoint: report\n",
+        "  entrypoint: report\n  hostNetwork: true\n",
+      ),
+      ["8 pod/no-host-namespaces"],
+    ],
+    [
+      "an Argo sidecar and init container run privileged",
+      compliantWorkflow.replace(
+        "    - name: report\n",
+        "    - name: report\n      initContainers: [{name: init, image: alpine:3.19, securityContext: {privileged: true}}]\n      sidecars: [{name: dind, image: docker:27-dind, securityContext: {privileged: true}}]\n",
+      ),
+      expect.arrayContaining(["16 pod/not-privileged", "17 pod/not-privileged"]),
+    ],
+    [
+      "a PyTorchJob worker's privileged container",
+      compliantPyTorchJob.replace(
+        /(Worker:[\s\S]*)capabilities: \{drop: \[ALL\]\}/,
+        "$1capabilities: {drop: [ALL]}\n                privileged: true",
+      ),
+      ["49 pod/not-privileged"],
+    ],
+    [
+      "a PyTorchJob master on the node's network",
+      compliantPyTorchJob.replace(
+        "          automountServiceAccountToken: false",
+        "          hostNetwork: true\n          automountServiceAccountToken: false",
+      ),
+      ["11 pod/no-host-namespaces"],
+    ],
+  ])("fails %s", async (_, manifest, expected) => {
+    write("k8s/jobs.yaml", manifest as string);
+    const { code, report } = await json("check", "k8s");
+    expect(errorsOf(report)).toEqual(expected);
+    expect(code).toBe(1);
+  });
+
+  it("fails a Tekton TaskRun whose stepTemplate is privileged, on the stepTemplate's line, and its podTemplate's host network and path", async () => {
+    write(
+      "k8s/build.yaml",
+      `apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata:
+  name: build
+  namespace: scout
+spec:
+  podTemplate:
+    hostNetwork: true
+    volumes: [{name: sock, hostPath: {path: /var/run/docker.sock}}]
+  taskSpec:
+    stepTemplate:
+      securityContext:
+        privileged: true
+    steps:
+      - name: build
+        image: docker:27
+      - name: push
+        image: docker:27
+`,
+    );
+    const { code, report } = await json("check", "k8s");
+    const at = (rule: string) =>
+      report.findings
+        .filter((f: { ruleId: string }) => f.ruleId === rule)
+        .map((f: { line: number }) => f.line);
+    expect(at("pod/not-privileged")).toEqual([13]);
+    expect(at("pod/no-host-namespaces")).toEqual([8]);
+    expect(at("pod/no-host-path")).toEqual([9]);
+    expect(code).toBe(1);
+  });
+
+  it("fails a privileged container in a custom resource it does not know, and passes a Prometheus Operator patch that weakens nothing", async () => {
+    write(
+      "k8s/operators.yaml",
+      `apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata:
+  name: k8s
+  namespace: scout
+spec:
+  containers:
+    - name: prometheus
+      env: [{name: GOMAXPROCS, value: "2"}]
+`,
+    );
+    const quiet = await json("check", "k8s");
+    expect(errorsOf(quiet.report)).toEqual([]);
+    expect(quiet.code).toBe(0);
+    write(
+      "k8s/runner.yaml",
+      `apiVersion: ci.example.com/v1
+kind: RunnerPool
+metadata:
+  name: runners
+  namespace: scout
+spec:
+  runner:
+    containers:
+      - name: run
+        image: example/runner:1.0
+        securityContext: {privileged: true}
+`,
+    );
+    const { code, report } = await json("check", "k8s");
+    expect(errorsOf(report)).toEqual(["11 pod/not-privileged"]);
+    expect(code).toBe(1);
+  });
+
+  it.each([
+    [
+      "a RayCluster worker group",
+      "apiVersion: ray.io/v1\nkind: RayCluster\nmetadata: {name: r, namespace: scout}\nspec:\n  headGroupSpec:\n    template:\n      spec:\n        containers: [{name: head, image: rayproject/ray:2.9.0}]\n  workerGroupSpecs:\n    - groupName: gpu\n      template:\n        spec:\n          containers: [{name: w, image: rayproject/ray:2.9.0, securityContext: {privileged: true}}]\n",
+      13,
+    ],
+    [
+      "a JobSet's replicated job",
+      "apiVersion: jobset.x-k8s.io/v1alpha2\nkind: JobSet\nmetadata: {name: j, namespace: scout}\nspec:\n  replicatedJobs:\n    - name: w\n      template:\n        spec:\n          template:\n            spec:\n              containers: [{name: w, image: busybox:1.36, securityContext: {privileged: true}}]\n",
+      11,
+    ],
+    [
+      "a LeaderWorkerSet's worker template",
+      "apiVersion: leaderworkerset.x-k8s.io/v1\nkind: LeaderWorkerSet\nmetadata: {name: l, namespace: scout}\nspec:\n  leaderWorkerTemplate:\n    workerTemplate:\n      spec:\n        containers: [{name: w, image: busybox:1.36, securityContext: {privileged: true}}]\n",
+      8,
+    ],
+    [
+      "a Volcano Job's task",
+      "apiVersion: batch.volcano.sh/v1alpha1\nkind: Job\nmetadata: {name: v, namespace: scout}\nspec:\n  tasks:\n    - name: ps\n      template:\n        spec:\n          containers: [{name: ps, image: busybox:1.36, securityContext: {privileged: true}}]\n",
+      9,
+    ],
+  ])("fails %s's privileged container", async (_, manifest, line) => {
+    write("k8s/job.yaml", manifest);
+    const { code, report } = await json("check", "k8s");
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({ ruleId: "pod/not-privileged", file: "k8s/job.yaml", line }),
+    );
+    expect(code).toBe(1);
+  });
+});

@@ -73,17 +73,21 @@ export {
   type ContainerRef,
   CUSTOM_POD_TEMPLATE_KINDS,
   componentOf,
+  containerPointerOf,
   containersOf,
   type EffectiveSecurityContext,
   effectiveSecurityContext,
   labelsOf,
+  metadataPointerOf,
   POD_TEMPLATE_KINDS,
   type PodTemplate,
   PROBE_FIELDS,
   podTemplateOf,
   podTemplates,
+  podTemplatesOf,
   probeHandlersOf,
   type Setting,
+  specPointerOf,
 } from "./k8s.js";
 export { inertLine, inertMarkdown, inertText } from "./markdown.js";
 export {

@@ -1,5 +1,6 @@
 import type { Bundle, BundleObject } from "./bundle.js";
 import type { ComponentSettings } from "./config.js";
+import { customPodSources, type PodSource } from "./pod-sources.js";
 import { isRecord, joinPointer } from "./pointer.js";
 
 /** Where each workload kind keeps its pod template, as a path from the object's root. */
@@ -64,13 +65,8 @@ export type ContainerList = (typeof CONTAINER_LISTS)[number];
 
 type Json = Record<string, unknown>;
 
-export interface PodTemplate {
+export interface PodTemplate extends PodSource {
   object: BundleObject;
-  /** Pointer (inside the object) of the pod spec and of the template's metadata. */
-  specPointer: string;
-  metadataPointer: string;
-  spec: Json;
-  metadata: Json;
 }
 
 export interface ContainerRef {
@@ -92,6 +88,7 @@ const templates = new WeakMap<
 >();
 const containers = new WeakMap<PodTemplate, ContainerRef[]>();
 
+/** The object's PodTemplateSpec where its kind keeps its one template (`spec.template`, ...). */
 export function podTemplateOf(object: BundleObject): PodTemplate | undefined {
   const known = templates.get(object);
   if (known && known.value === object.value) return known.template;
@@ -116,12 +113,70 @@ function readPodTemplate(object: BundleObject): PodTemplate | undefined {
   };
 }
 
+const allTemplates = new WeakMap<BundleObject, { value: unknown; templates: PodTemplate[] }>();
+
+/**
+ * Every pod the object's controller makes: its one pod template, or each of the several a custom
+ * resource holds (a training job's replicas, a Ray cluster's groups) or assembles from pieces
+ * (an Argo template, a Tekton task).
+ */
+export function podTemplatesOf(object: BundleObject): PodTemplate[] {
+  const known = allTemplates.get(object);
+  if (known && known.value === object.value) return known.templates;
+  const one = podTemplateOf(object);
+  const found = one ? [one] : customPodSourcesOf(object).map((source) => ({ object, ...source }));
+  allTemplates.set(object, { value: object.value, templates: found });
+  return found;
+}
+
+function customPodSourcesOf(object: BundleObject): PodSource[] {
+  const apiVersion = String(object.value.apiVersion);
+  const slash = apiVersion.indexOf("/");
+  if (slash <= 0) return [];
+  return customPodSources(object.value, apiVersion.slice(0, slash)) ?? [];
+}
+
+/**
+ * The pointer, inside the object, of a field of the pod's spec: where the user writes it. For a
+ * pod a controller assembles, the place it was taken from (the nearest ancestor that was).
+ */
+export function specPointerOf(template: PodTemplate, ...path: Array<string | number>): string {
+  return placeOf(template, "spec", template.specPointer, path);
+}
+
+/** The pointer, inside the object, of a field of the pod's metadata (labels, annotations). */
+export function metadataPointerOf(template: PodTemplate, ...path: Array<string | number>): string {
+  return placeOf(template, "metadata", template.metadataPointer, path);
+}
+
+/** The pointer, inside the object, of a field of a container (merged from a step template, say). */
+export function containerPointerOf(ref: ContainerRef, ...path: Array<string | number>): string {
+  if (!ref.template.origins) return joinPointer(ref.pointer, ...path);
+  return specPointerOf(ref.template, ref.list, ref.index, ...path);
+}
+
+function placeOf(
+  template: PodTemplate,
+  root: "spec" | "metadata",
+  pointer: string,
+  path: Array<string | number>,
+): string {
+  const { origins } = template;
+  if (!origins) return joinPointer(pointer, ...path);
+  for (let depth = path.length; depth >= 0; depth--) {
+    const origin = origins.get(joinPointer(`/${root}`, ...path.slice(0, depth)));
+    if (origin !== undefined) return joinPointer(origin, ...path.slice(depth));
+  }
+  return joinPointer(pointer, ...path);
+}
+
 const bundleTemplates = new WeakMap<Bundle, { objects: unknown; templates: PodTemplate[] }>();
 
+/** Every pod of every object in the bundle, in bundle order. */
 export function podTemplates(bundle: Bundle): PodTemplate[] {
   const known = bundleTemplates.get(bundle);
   if (known && known.objects === bundle.objects) return known.templates;
-  const templates = bundle.objects.flatMap((object) => podTemplateOf(object) ?? []);
+  const templates = bundle.objects.flatMap(podTemplatesOf);
   bundleTemplates.set(bundle, { objects: bundle.objects, templates });
   return templates;
 }
@@ -146,7 +201,7 @@ function readContainers(template: PodTemplate): ContainerRef[] {
               template,
               list,
               index,
-              pointer: joinPointer(template.specPointer, list, index),
+              pointer: specPointerOf(template, list, index),
               container,
               name: typeof container.name === "string" ? container.name : `#${index}`,
             },
@@ -198,8 +253,8 @@ const CONTAINER_ONLY = [
 export function effectiveSecurityContext(ref: ContainerRef): EffectiveSecurityContext {
   const podContext = ref.template.spec.securityContext;
   const containerContext = ref.container.securityContext;
-  const podPointer = joinPointer(ref.template.specPointer, "securityContext");
-  const containerPointer = joinPointer(ref.pointer, "securityContext");
+  const podPointer = specPointerOf(ref.template, "securityContext");
+  const containerPointer = containerPointerOf(ref, "securityContext");
   const anchor = isRecord(containerContext) ? containerPointer : ref.pointer;
   const result: EffectiveSecurityContext = {
     anchor,
@@ -213,10 +268,13 @@ export function effectiveSecurityContext(ref: ContainerRef): EffectiveSecurityCo
     if (isRecord(containerContext) && containerContext[field] != null) {
       result[field] = {
         value: containerContext[field],
-        pointer: joinPointer(containerPointer, field),
+        pointer: containerPointerOf(ref, "securityContext", field),
       };
     } else if (fromPod && isRecord(podContext) && podContext[field] != null) {
-      result[field] = { value: podContext[field], pointer: joinPointer(podPointer, field) };
+      result[field] = {
+        value: podContext[field],
+        pointer: specPointerOf(ref.template, "securityContext", field),
+      };
     }
   };
   for (const field of INHERITED) take(field, true);
@@ -259,6 +317,8 @@ const components = new WeakMap<
 
 function readComponent(object: BundleObject, settings: ComponentSettings): string | undefined {
   const template = podTemplateOf(object);
+  // A workflow, a pipeline or a training job makes pods of many kinds: none is a Scout component.
+  if (!template && podTemplatesOf(object).length > 0) return undefined;
   const candidates = [labelsOf(template?.metadata), labelsOf(object.value.metadata)];
   for (const labels of candidates) {
     for (const key of settings.componentLabels) {

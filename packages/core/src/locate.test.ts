@@ -54,7 +54,7 @@ function compareLocators(path: string, text: string): number {
 }
 
 describe("createOffsetLocator", () => {
-  it("agrees with the full AST on block, flow, quoted, JSON, comments and empty values", () => {
+  it("agrees with the full AST on block, flow, quoted, JSON, comments, empty values and nested block sequences", () => {
     const text = [
       "# comment",
       "apiVersion: v1",
@@ -73,6 +73,14 @@ describe("createOffsetLocator", () => {
       "    -",
       "      deep: 1",
       '  json: {"a": [1, {"b": 2}]}',
+      // A sequence whose one item is a sequence (Argo's steps): no wrapper to unwrap.
+      "  steps:",
+      "    - - name: x",
+      "        inline:",
+      "          c: 1",
+      "  parallel:",
+      "    -",
+      "      - name: y",
       "",
     ].join("\n");
     fastDocuments = 0;

@@ -122,13 +122,21 @@ function isBlank(char: string): boolean {
 
 /**
  * In block context js-yaml first tries a block mapping and reads a flow collection as its
- * would-be first key; with no ':' after it, that node is the value itself, wrapped once.
+ * would-be first key; with no ':' after it, that node is the value itself, wrapped once. The
+ * wrapper starts where the node does: a block sequence that is the one item of another
+ * (Argo's `steps: [- - name: ...]`) starts after the outer dash, and is no wrapper.
  */
 function unwrap(text: string, frame: Frame): Frame {
   let current = frame;
   for (;;) {
     const only = current.children.length === 1 ? current.children[0]! : undefined;
-    if (!only || only.kind !== current.kind || only.end !== current.end || isKey(text, only))
+    if (
+      !only ||
+      only.kind !== current.kind ||
+      only.end !== current.end ||
+      isKey(text, only) ||
+      contentStart(text, only.open) !== contentStart(text, current.open)
+    )
       return current;
     current = only;
   }

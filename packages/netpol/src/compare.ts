@@ -8,6 +8,7 @@ import {
   instanceOf,
   isRecord,
   sameInstance,
+  specPointerOf,
 } from "@scout-deploy/core";
 import {
   type Connectivity,
@@ -503,7 +504,7 @@ function workloadTarget(workload: Workload, why = "none isolates it"): FlowTarge
 function hostNetworkTarget(workload: Workload): FlowTarget {
   return {
     object: workload.object,
-    pointer: `${workload.template.specPointer}/hostNetwork`,
+    pointer: specPointerOf(workload.template, "hostNetwork"),
     label: `${workload.kind} ${workload.namespace}/${workload.name} (hostNetwork: true)`,
   };
 }

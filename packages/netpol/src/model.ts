@@ -8,7 +8,7 @@ import {
   isRecord,
   labelsOf,
   type PodTemplate,
-  podTemplateOf,
+  podTemplatesOf,
 } from "@scout-deploy/core";
 import type { Protocol } from "./conns.js";
 import { type IpSet, ipBlockSet } from "./ip.js";
@@ -167,8 +167,11 @@ export function buildModel(bundle: Bundle, options: RefusalOptions = {}): Model 
   );
   const named = podSelectorNames(all);
   const workloads = bundle.objects.flatMap((object) => {
-    const template = podTemplateOf(object);
-    return template ? workloadsOf(namespaceOf(bundle, object), object, template, named) : [];
+    // Containers an operator merges into pods of its own: their labels are the operator's.
+    const templates = podTemplatesOf(object).filter((template) => !template.partial);
+    return templates.flatMap((template) =>
+      workloadsOf(namespaceOf(bundle, object), object, template, named, templates.length > 1),
+    );
   });
   const refusedObjects = new Set(all.filter((o) => policyRefusals(o.value, options).length > 0));
   return {
@@ -195,8 +198,11 @@ function workloadsOf(
   object: BundleObject,
   template: PodTemplate,
   named: ReadonlyMap<string, ReadonlySet<string>>,
+  oneOfSeveral: boolean,
 ): Workload[] {
-  const name = object.ref.name ?? "(unnamed)";
+  // An object with several kinds of pods (a training job's replicas, a workflow's steps) is
+  // one workload per kind of pod, told apart by its role ("Worker", the template's name).
+  const name = `${object.ref.name ?? "(unnamed)"}${oneOfSeveral ? `/${template.role}` : ""}`;
   const kind = object.value.kind;
   const ports = servingPorts(template);
   const unknownLabels = unknownLabelsOf(object, template);

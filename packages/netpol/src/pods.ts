@@ -96,7 +96,7 @@ export function podLabelSets(object: BundleObject, template: PodTemplate): PodLa
       pod: `index ${index}`,
     }));
   }
-  return [{ labels: { ...own, ...unknown } }];
+  return [{ labels: { ...own, ...unknown, ...template.controllerLabels } }];
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   effectiveNamespace,
   isRecord,
   joinPointer,
-  podTemplateOf,
+  podTemplates,
 } from "@scout-deploy/core";
 import {
   effectiveSecretEntries,
@@ -310,9 +310,8 @@ export function secretKeysReadAsCredentials(bundle: Bundle): ReadonlyMap<string,
     const id = `${namespace}/${secret}`;
     found!.set(id, (found!.get(id) ?? new Set()).add(key));
   };
-  for (const object of bundle.objects) {
-    const template = podTemplateOf(object);
-    if (!template) continue;
+  for (const template of podTemplates(bundle)) {
+    const object = template.object;
     const namespace = effectiveNamespace(bundle, object) ?? "";
     for (const container of containersOf(template)) {
       for (const variable of resolvedEnvVars(container)) {

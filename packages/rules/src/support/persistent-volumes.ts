@@ -6,6 +6,7 @@ import {
   joinPointer,
   type PodTemplate,
   quantityValue,
+  specPointerOf,
   stringLabels,
 } from "@scout-deploy/core";
 
@@ -75,7 +76,7 @@ export function podClaims(bundle: Bundle, template: PodTemplate): PodClaim[] {
   volumes.forEach((volume, index) => {
     if (!isRecord(volume)) return;
     const name = String(volume.name ?? `#${index}`);
-    const at = joinPointer(template.specPointer, "volumes", index);
+    const at = specPointerOf(template, "volumes", index);
     const claimName = isRecord(volume.persistentVolumeClaim)
       ? volume.persistentVolumeClaim.claimName
       : undefined;

@@ -1,4 +1,10 @@
-import { containersOf, isRecord, joinPointer, type PodTemplate } from "@scout-deploy/core";
+import {
+  containersOf,
+  isRecord,
+  joinPointer,
+  type PodTemplate,
+  specPointerOf,
+} from "@scout-deploy/core";
 
 /** One securityContext of a pod template: the pod's own, or one container's. */
 export interface SecurityContextAt {
@@ -20,7 +26,7 @@ export function securityContextsOf(template: PodTemplate): SecurityContextAt[] {
     result.push({
       template,
       context: template.spec.securityContext,
-      pointer: joinPointer(template.specPointer, "securityContext"),
+      pointer: specPointerOf(template, "securityContext"),
     });
   }
   for (const ref of containersOf(template)) {

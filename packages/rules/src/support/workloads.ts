@@ -61,7 +61,7 @@ const ALWAYS_RESTARTED = new Set([
 /** Jobs, CronJobs, KEDA ScaledJobs and pods that do not restart run to completion: they need no probes. */
 export function isLongRunning(template: PodTemplate): boolean {
   const kind = template.object.value.kind;
-  if (RUN_TO_COMPLETION.has(kind)) return false;
+  if (template.runsToCompletion || RUN_TO_COMPLETION.has(kind)) return false;
   // A Deployment's "Never" is refused by the API server, not a way out of the probes.
   if (ALWAYS_RESTARTED.has(kind)) return true;
   const restart = template.spec.restartPolicy;

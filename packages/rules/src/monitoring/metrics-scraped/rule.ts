@@ -6,8 +6,8 @@ import {
   defineRule,
   instanceOf,
   isRecord,
-  joinPointer,
   labelsOf,
+  metadataPointerOf,
   type PodTemplate,
   z,
 } from "@scout-deploy/core";
@@ -79,7 +79,7 @@ export const metricsScraped = defineRule({
           messageId: "wrongPort",
           data: { name, instance, actual: String(annotations[PORT]), port },
           object,
-          pointer: joinPointer(template.metadataPointer, "annotations", PORT),
+          pointer: metadataPointerOf(template, "annotations", PORT),
         });
         continue;
       }

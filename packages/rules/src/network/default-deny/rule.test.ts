@@ -5,6 +5,42 @@ import { defaultDeny } from "./rule.js";
 new RuleTester({ describe, it }).run(defaultDeny, {
   valid: [
     {
+      name: "an Argo Workflow's and a TaskRun's pods carry the labels their controllers set (workflow name; taskRun name, managed-by): a policy that selects by them isolates them",
+      yaml: `
+        apiVersion: argoproj.io/v1alpha1
+        kind: Workflow
+        metadata: {name: nightly, namespace: scout}
+        spec:
+          templates:
+            - name: run
+              container: {image: alpine:3.19}
+        ---
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata: {name: build, namespace: scout}
+        spec:
+          taskSpec:
+            steps: [{name: s, image: alpine:3.19}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: batch, namespace: scout}
+        spec:
+          podSelector:
+            matchExpressions:
+              - {key: workflows.argoproj.io/workflow, operator: In, values: [nightly]}
+          policyTypes: [Ingress, Egress]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: tekton, namespace: scout}
+        spec:
+          podSelector:
+            matchLabels: {app.kubernetes.io/managed-by: tekton-pipelines, tekton.dev/taskRun: build}
+          policyTypes: [Ingress, Egress]
+      `,
+    },
+    {
       name: "a default deny for both directions isolates every pod of the namespace",
       yaml: `
         apiVersion: v1
@@ -416,6 +452,34 @@ new RuleTester({ describe, it }).run(defaultDeny, {
           },
         },
       ],
+    },
+    {
+      name: "each kind of pod of a training job is its own workload, reported at its template",
+      yaml: `
+        apiVersion: kubeflow.org/v1
+        kind: PyTorchJob
+        metadata: {name: train, namespace: scout}
+        spec:
+          pytorchReplicaSpecs:
+            Master:
+              template:
+                metadata: {labels: {role: master}}
+                spec:
+                  containers: [{name: pytorch, image: pytorch:2.1}]
+            Worker:
+              template:
+                metadata: {labels: {role: worker}}
+                spec:
+                  containers: [{name: pytorch, image: pytorch:2.1}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: master, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {role: master}}
+          policyTypes: [Ingress, Egress]
+      `,
+      errors: [{ messageId: "notIsolated", line: 13, column: 9 }],
     },
   ],
 });

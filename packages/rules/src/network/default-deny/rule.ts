@@ -1,4 +1,4 @@
-import { defineRule, instanceOf } from "@scout-deploy/core";
+import { defineRule, instanceOf, specPointerOf } from "@scout-deploy/core";
 import {
   analyze,
   type Policy,
@@ -96,7 +96,7 @@ export const defaultDeny = defineRule({
           ? {
               messageId: "onHostNetwork",
               data: { ...data, policies: selecting.join(", ") },
-              pointer: `${workload.template.specPointer}/hostNetwork`,
+              pointer: specPointerOf(workload.template, "hostNetwork"),
               yieldsTo: HOST_NETWORK_OWNERS,
             }
           : { messageId: "notIsolated", data, pointer: workload.template.metadataPointer }),

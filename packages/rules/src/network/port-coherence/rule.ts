@@ -3,11 +3,11 @@ import {
   componentOf,
   containersOf,
   defineRule,
-  escapeSegment,
   InstanceIndex,
   instanceOf,
   isRecord,
   joinPointer,
+  metadataPointerOf,
   type RuleContext,
 } from "@scout-deploy/core";
 import {
@@ -310,7 +310,7 @@ function checkScrape(
     : {};
   if (String(annotations[SCRAPE]) !== "true" || annotations[SCRAPE_PORT] === undefined) return;
   const port = numberedPort(annotations[SCRAPE_PORT]);
-  const pointer = `${workload.template.metadataPointer}/annotations/${escapeSegment(SCRAPE_PORT)}`;
+  const pointer = metadataPointerOf(workload.template, "annotations", SCRAPE_PORT);
   const data = { workload: label(workload), port: String(annotations[SCRAPE_PORT]) };
   if (port === undefined) {
     // Not a port at all: one finding on it, not a missing container port and a blocked flow.

@@ -1,4 +1,10 @@
-import { defineRule, isRecord, joinPointer, podTemplates } from "@scout-deploy/core";
+import {
+  defineRule,
+  isRecord,
+  joinPointer,
+  metadataPointerOf,
+  podTemplates,
+} from "@scout-deploy/core";
 import { placeOf, securityContextsOf } from "../../support/index.js";
 
 const ALLOWED_TYPES = new Set(["RuntimeDefault", "Localhost"]);
@@ -84,7 +90,7 @@ export const apparmorProfile = defineRule({
           messageId: "annotation",
           data: { container: key.slice(ANNOTATION_PREFIX.length), value: String(value) },
           object: template.object,
-          pointer: joinPointer(template.metadataPointer, "annotations", key),
+          pointer: metadataPointerOf(template, "annotations", key),
         });
       }
     }

@@ -1,9 +1,11 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
+import { containersThatSayNothing } from "../../test-support/operator-patches.js";
 import { dropAllCapabilities } from "./rule.js";
 
 new RuleTester({ describe, it }).run(dropAllCapabilities, {
   valid: [
+    containersThatSayNothing,
     {
       name: "a Windows pod (spec.os.name: windows) needs no dropped capability: not judged when it sets none",
       yaml: `
@@ -113,6 +115,28 @@ new RuleTester({ describe, it }).run(dropAllCapabilities, {
                         - NET_RAW
       `,
       errors: [{ messageId: "notDropped", line: 11, column: 15 }],
+    },
+    {
+      name: "an unknown custom resource's container that adds a capability: reported; that it drops none is the operator's to say",
+      yaml: `
+        apiVersion: example.com/v1
+        kind: Runner
+        metadata: {name: r}
+        spec:
+          containers:
+            - name: run
+              image: example/runner:1.0
+              securityContext:
+                capabilities: {add: [SYS_ADMIN]}
+      `,
+      errors: [
+        {
+          messageId: "added",
+          line: 9,
+          column: 30,
+          data: { container: "run", capability: "SYS_ADMIN" },
+        },
+      ],
     },
   ],
 });

@@ -54,7 +54,7 @@ export const dropAllCapabilities = defineRule({
           report("wrongCase", joinPointer(base, "drop", misspelt), {
             spelling: String(drop[misspelt]),
           });
-        } else {
+        } else if (capabilities.drop !== undefined || !container.template.partial) {
           report("notDropped", capabilities.drop !== undefined ? joinPointer(base, "drop") : base);
         }
       }

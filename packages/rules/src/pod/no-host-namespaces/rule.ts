@@ -1,4 +1,11 @@
-import { defineRule, isRecord, joinPointer, podTemplates, reportKey } from "@scout-deploy/core";
+import {
+  defineRule,
+  isRecord,
+  joinPointer,
+  podTemplates,
+  reportKey,
+  specPointerOf,
+} from "@scout-deploy/core";
 import { placeOf, securityContextsOf } from "../../support/index.js";
 
 /** What sharing each of the node's namespaces gives the pod. */
@@ -35,7 +42,7 @@ export const noHostNamespaces = defineRule({
           // The identity it had before the message said what the field gives (baselines match it).
           key: reportKey("", { field }).slice(1),
           object: template.object,
-          pointer: joinPointer(template.specPointer, field),
+          pointer: specPointerOf(template, field),
         });
       }
       for (const at of securityContextsOf(template)) {

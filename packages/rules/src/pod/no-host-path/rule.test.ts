@@ -283,5 +283,51 @@ new RuleTester({ describe, it }).run(noHostPath, {
         },
       ],
     },
+    {
+      name: "Argo: a workflow volume is in the pods of the templates that mount it, a template's own volume in its pod; Tekton: a task's and a podTemplate's volumes",
+      yaml: `
+        apiVersion: argoproj.io/v1alpha1
+        kind: Workflow
+        metadata: {name: wf}
+        spec:
+          volumes:
+            - name: root
+              hostPath: {path: /}
+            - name: unused
+              hostPath: {path: /etc}
+          templates:
+            - name: mounts
+              container:
+                image: alpine:3.19
+                volumeMounts: [{name: root, mountPath: /host}]
+            - name: own
+              volumes:
+                - name: sock
+                  hostPath: {path: /var/run/docker.sock}
+              container:
+                image: alpine:3.19
+                volumeMounts: [{name: sock, mountPath: /var/run/docker.sock}]
+        ---
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata: {name: run}
+        spec:
+          podTemplate:
+            volumes:
+              - name: cache
+                hostPath: {path: /var/cache}
+          taskSpec:
+            volumes:
+              - name: sock
+                hostPath: {path: /var/run/docker.sock}
+            steps: [{name: s, image: alpine:3.19}]
+      `,
+      errors: [
+        { messageId: "hostPath", line: 7, column: 7 },
+        { messageId: "hostPath", line: 18, column: 11 },
+        { messageId: "hostPath", line: 30, column: 9 },
+        { messageId: "hostPath", line: 34, column: 9 },
+      ],
+    },
   ],
 });

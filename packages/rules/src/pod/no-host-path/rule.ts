@@ -1,4 +1,11 @@
-import { allContainers, defineRule, isRecord, joinPointer, podTemplates } from "@scout-deploy/core";
+import {
+  allContainers,
+  defineRule,
+  isRecord,
+  joinPointer,
+  podTemplates,
+  specPointerOf,
+} from "@scout-deploy/core";
 import { boundNodePath, nodePathVolumes, numberedPort, podClaims } from "../../support/index.js";
 
 export const noHostPath = defineRule({
@@ -40,7 +47,7 @@ export const noHostPath = defineRule({
           messageId: "hostPath",
           data: { volume: String(volume.name ?? `#${index}`), path: String(hostPath ?? "(unset)") },
           object: template.object,
-          pointer: joinPointer(template.specPointer, "volumes", index, "hostPath"),
+          pointer: specPointerOf(template, "volumes", index, "hostPath"),
         });
       });
     }

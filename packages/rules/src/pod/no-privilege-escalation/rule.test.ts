@@ -1,9 +1,11 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
+import { containersThatSayNothing } from "../../test-support/operator-patches.js";
 import { noPrivilegeEscalation } from "./rule.js";
 
 new RuleTester({ describe, it }).run(noPrivilegeEscalation, {
   valid: [
+    containersThatSayNothing,
     {
       name: "a Windows pod (spec.os.name: windows) cannot set this Linux-only field: not judged",
       yaml: `

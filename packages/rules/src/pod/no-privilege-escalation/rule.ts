@@ -21,6 +21,8 @@ export const noPrivilegeEscalation = defineRule({
       const effective = effectiveSecurityContext(container);
       const setting = effective.allowPrivilegeEscalation;
       if (setting?.value === false) continue;
+      // A patch over an operator's container is judged on what it sets, not on what it leaves out.
+      if (setting === undefined && container.template.partial) continue;
       context.report({
         messageId: setting?.value === true ? "enabled" : "notDisabled",
         data: { container: container.name },

@@ -1,4 +1,4 @@
-import { defineRule, joinPointer, podTemplates } from "@scout-deploy/core";
+import { defineRule, podTemplates, specPointerOf } from "@scout-deploy/core";
 
 export const noSharedProcessNamespace = defineRule({
   id: "pod/no-shared-process-namespace",
@@ -19,7 +19,7 @@ export const noSharedProcessNamespace = defineRule({
       context.report({
         messageId: "shared",
         object: template.object,
-        pointer: joinPointer(template.specPointer, "shareProcessNamespace"),
+        pointer: specPointerOf(template, "shareProcessNamespace"),
       });
     }
   },

@@ -1,9 +1,11 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
+import { containersThatSayNothing } from "../../test-support/operator-patches.js";
 import { readOnlyRootFilesystem } from "./rule.js";
 
 new RuleTester({ describe, it }).run(readOnlyRootFilesystem, {
   valid: [
+    containersThatSayNothing,
     {
       yaml: `
         apiVersion: apps/v1

@@ -3,8 +3,8 @@ import {
   containersOf,
   defineRule,
   effectiveSecurityContext,
-  joinPointer,
   podTemplates,
+  specPointerOf,
 } from "@scout-deploy/core";
 import { isWindowsPod } from "../../support/index.js";
 
@@ -35,7 +35,7 @@ export const readOnlyRootFilesystem = defineRule({
         messageId: "windowsPod",
         data: { containers: writable.map((ref) => `"${ref.name}"`).join(", ") },
         object: template.object,
-        pointer: joinPointer(template.specPointer, "os", "name"),
+        pointer: specPointerOf(template, "os", "name"),
       });
     }
     for (const container of allContainers(context.bundle)) {
@@ -43,6 +43,7 @@ export const readOnlyRootFilesystem = defineRule({
       if (isWindowsPod(container.template)) continue;
       const effective = effectiveSecurityContext(container);
       if (effective.readOnlyRootFilesystem?.value === true) continue;
+      if (effective.readOnlyRootFilesystem === undefined && container.template.partial) continue;
       context.report({
         messageId: "writableRoot",
         data: { container: container.name },

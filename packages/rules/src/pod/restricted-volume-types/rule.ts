@@ -1,4 +1,4 @@
-import { defineRule, isRecord, joinPointer, podTemplates, z } from "@scout-deploy/core";
+import { defineRule, isRecord, podTemplates, specPointerOf, z } from "@scout-deploy/core";
 
 /**
  * The volume types of the Pod Security Standards' restricted profile; Pod Security admission
@@ -50,7 +50,7 @@ export const restrictedVolumeTypes = defineRule({
             messageId: "notAllowed",
             data: { volume: String(volume.name ?? `#${index}`), type },
             object: template.object,
-            pointer: joinPointer(template.specPointer, "volumes", index, type),
+            pointer: specPointerOf(template, "volumes", index, type),
             // A hostPath is pod/no-host-path's error on this same key: one cause, one finding.
             ...(type === "hostPath" ? { yieldsTo: ["pod/no-host-path"] } : {}),
           });

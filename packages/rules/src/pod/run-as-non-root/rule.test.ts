@@ -1,9 +1,11 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
+import { containersThatSayNothing } from "../../test-support/operator-patches.js";
 import { runAsNonRoot } from "./rule.js";
 
 new RuleTester({ describe, it }).run(runAsNonRoot, {
   valid: [
+    containersThatSayNothing,
     {
       name: "a container's runAsNonRoot: null is unset: the pod's value holds (the API server drops the null)",
       yaml: `
@@ -223,6 +225,78 @@ new RuleTester({ describe, it }).run(runAsNonRoot, {
           column: 42,
           data: { container: "own", user: "containeradministrator" },
         },
+      ],
+    },
+    {
+      name: "Argo: a template's securityContext replaces the workflow's whole (no field-wise merge): the template's runAsUser 0 wins, and the workflow's runAsNonRoot no longer holds",
+      yaml: `
+        apiVersion: argoproj.io/v1alpha1
+        kind: Workflow
+        metadata: {name: wf}
+        spec:
+          securityContext: {runAsNonRoot: true, runAsUser: 1000}
+          templates:
+            - name: safe
+              container: {image: alpine:3.19}
+            - name: root
+              securityContext: {runAsUser: 0}
+              container: {image: alpine:3.19}
+      `,
+      errors: [
+        { messageId: "notNonRoot", line: 10, column: 7, data: { container: "main" } },
+        { messageId: "rootUser", line: 10, column: 25, data: { container: "main" } },
+      ],
+    },
+    {
+      name: "Argo: the workflow's securityContext holds for a template without one (reported on the workflow's line); Tekton: the podTemplate's, and a stepTemplate's runAsUser 0",
+      yaml: `
+        apiVersion: argoproj.io/v1alpha1
+        kind: Workflow
+        metadata: {name: wf}
+        spec:
+          securityContext: {runAsNonRoot: true, runAsUser: 0}
+          templates:
+            - name: a
+              container: {image: alpine:3.19}
+        ---
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata: {name: run}
+        spec:
+          podTemplate:
+            securityContext: {runAsNonRoot: true}
+          taskSpec:
+            stepTemplate:
+              securityContext: {runAsUser: 0}
+            steps: [{name: s, image: alpine:3.19}]
+      `,
+      errors: [
+        { messageId: "rootUser", line: 5, column: 41, data: { container: "main" } },
+        { messageId: "rootUser", line: 18, column: 25, data: { container: "s" } },
+      ],
+    },
+    {
+      name: "a patch or an unknown custom resource's container that sets runAsUser 0 or runAsNonRoot false runs as root",
+      yaml: `
+        apiVersion: monitoring.coreos.com/v1
+        kind: Prometheus
+        metadata: {name: k8s}
+        spec:
+          securityContext: {runAsUser: 0}
+          containers: [{name: prometheus}]
+        ---
+        apiVersion: example.com/v1
+        kind: Runner
+        metadata: {name: r}
+        spec:
+          containers:
+            - name: run
+              image: example/runner:1.0
+              securityContext: {runAsNonRoot: false}
+      `,
+      errors: [
+        { messageId: "rootUser", line: 5, column: 21, data: { container: "prometheus" } },
+        { messageId: "notNonRoot", line: 15, column: 25, data: { container: "run" } },
       ],
     },
   ],

@@ -9,6 +9,7 @@ import {
   type PodTemplate,
   podTemplates,
   type RuleContext,
+  specPointerOf,
 } from "@scout-deploy/core";
 
 /**
@@ -24,7 +25,7 @@ function reportOverriddenPodRoot(context: RuleContext, template: PodTemplate) {
       const own = ref.container.securityContext;
       return isRecord(own) && own[field] != null;
     });
-  const pointer = (field: string) => joinPointer(template.specPointer, "securityContext", field);
+  const pointer = (field: string) => specPointerOf(template, "securityContext", field);
   if (podContext.runAsNonRoot === false && overridden("runAsNonRoot")) {
     context.report({
       messageId: "podNotNonRoot",
@@ -53,7 +54,7 @@ function windowsUserName(ref: ContainerRef): { value: string; pointer: string } 
     },
     {
       context: ref.template.spec.securityContext,
-      pointer: joinPointer(ref.template.specPointer, "securityContext"),
+      pointer: specPointerOf(ref.template, "securityContext"),
     },
   ];
   for (const { context, pointer } of places) {
@@ -88,7 +89,8 @@ export const runAsNonRoot = defineRule({
     for (const container of allContainers(context.bundle)) {
       const effective = effectiveSecurityContext(container);
       const data = { container: container.name };
-      if (effective.runAsNonRoot?.value !== true) {
+      const said = effective.runAsNonRoot !== undefined || !container.template.partial;
+      if (said && effective.runAsNonRoot?.value !== true) {
         context.report({
           messageId: "notNonRoot",
           data,

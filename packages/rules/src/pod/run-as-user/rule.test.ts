@@ -1,10 +1,12 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
 import { guideSettingsSchema } from "../../settings.js";
+import { containersThatSayNothing } from "../../test-support/operator-patches.js";
 import { runAsUser } from "./rule.js";
 
 new RuleTester({ describe, it, settings: guideSettingsSchema }).run(runAsUser, {
   valid: [
+    containersThatSayNothing,
     {
       name: "a Windows pod (spec.os.name: windows) cannot set this Linux-only field: not judged",
       yaml: `

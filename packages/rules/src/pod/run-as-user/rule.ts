@@ -25,6 +25,7 @@ export const runAsUser = defineRule({
       const effective = effectiveSecurityContext(container);
       const setting = effective.runAsUser;
       if (setting?.value === expected) continue;
+      if (setting === undefined && container.template.partial) continue;
       context.report({
         messageId: setting ? "wrongUid" : "unset",
         data: { container: container.name, expected, actual: String(setting?.value) },

@@ -4,6 +4,7 @@ import {
   joinPointer,
   kubernetesMinor,
   podTemplates,
+  specPointerOf,
   z,
 } from "@scout-deploy/core";
 
@@ -89,7 +90,7 @@ export const safeSysctls = defineRule({
       const securityContext = template.spec.securityContext;
       const sysctls = isRecord(securityContext) ? securityContext.sysctls : undefined;
       if (!Array.isArray(sysctls)) continue;
-      const base = joinPointer(template.specPointer, "securityContext", "sysctls");
+      const base = specPointerOf(template, "securityContext", "sysctls");
       sysctls.forEach((sysctl, index) => {
         const name = isRecord(sysctl) ? sysctl.name : undefined;
         if (typeof name === "string" && allowed.has(canonical(name))) {

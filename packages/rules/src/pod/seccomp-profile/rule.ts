@@ -5,9 +5,11 @@ import {
   effectiveSecurityContext,
   isRecord,
   joinPointer,
+  metadataPointerOf,
   type PodTemplate,
   podTemplates,
   type RuleContext,
+  specPointerOf,
 } from "@scout-deploy/core";
 import { isWindowsPod, placeOf, securityContextsOf } from "../../support/index.js";
 
@@ -41,7 +43,7 @@ function ignoredAnnotation(ref: ContainerRef): { key: string; pointer: string } 
     (k) => annotations[k] !== undefined,
   );
   if (key === undefined) return undefined;
-  return { key, pointer: joinPointer(ref.template.metadataPointer, "annotations", key) };
+  return { key, pointer: metadataPointerOf(ref.template, "annotations", key) };
 }
 
 /** A seccompProfile field: the finding goes on its type, or on the field when it has none. */
@@ -54,10 +56,7 @@ function fieldProfile(field: unknown, contextPointer: string): Profile {
 function podProfile(template: PodTemplate): Profile | undefined {
   const podContext = template.spec.securityContext;
   if (isRecord(podContext) && podContext.seccompProfile != null) {
-    return fieldProfile(
-      podContext.seccompProfile,
-      joinPointer(template.specPointer, "securityContext"),
-    );
+    return fieldProfile(podContext.seccompProfile, specPointerOf(template, "securityContext"));
   }
   return undefined;
 }
@@ -209,6 +208,7 @@ export const seccompProfile = defineRule({
         const profile = containerProfile(container);
         const type = profile?.type;
         if (typeof type === "string" && ALLOWED.has(type)) continue;
+        if (profile === undefined && template.partial) continue;
         const known = profile !== undefined && type !== undefined;
         const annotation = profile === undefined ? ignoredAnnotation(container) : undefined;
         context.report({

@@ -1,9 +1,11 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
+import { containersThatSayNothing } from "../../test-support/operator-patches.js";
 import { serviceAccountToken } from "./rule.js";
 
 new RuleTester({ describe, it }).run(serviceAccountToken, {
   valid: [
+    containersThatSayNothing,
     {
       name: "a null automountServiceAccountToken is unset: the ServiceAccount's false holds",
       yaml: `
@@ -191,6 +193,23 @@ new RuleTester({ describe, it }).run(serviceAccountToken, {
           data: { account: "scout-backend", secret: "admin-token", owner: "scout-admin" },
         },
       ],
+    },
+    {
+      name: "Argo: the template's automountServiceAccountToken replaces the workflow's; a workflow's false covers a template that says nothing",
+      yaml: `
+        apiVersion: argoproj.io/v1alpha1
+        kind: Workflow
+        metadata: {name: wf}
+        spec:
+          automountServiceAccountToken: false
+          templates:
+            - name: quiet
+              container: {image: alpine:3.19}
+            - name: loud
+              automountServiceAccountToken: true
+              container: {image: alpine:3.19}
+      `,
+      errors: [{ messageId: "tokenMounted", line: 10, column: 7 }],
     },
   ],
 });

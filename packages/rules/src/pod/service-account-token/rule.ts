@@ -8,6 +8,7 @@ import {
   type PodTemplate,
   podTemplates,
   type RuleContext,
+  specPointerOf,
 } from "@scout-deploy/core";
 import { effectiveNamespace, serviceAccountNameOf } from "../../support/index.js";
 
@@ -43,6 +44,7 @@ export const serviceAccountToken = defineRule({
       );
       if (account !== "default") continue;
       const setting = template.spec.automountServiceAccountToken;
+      if (setting == null && template.partial) continue;
       const automountOff =
         setting === false ||
         (setting == null && accountDisablesToken(context.bundle, disabling, namespace, account));
@@ -57,7 +59,7 @@ export const serviceAccountToken = defineRule({
         pointer:
           setting == null
             ? template.specPointer
-            : joinPointer(template.specPointer, "automountServiceAccountToken"),
+            : specPointerOf(template, "automountServiceAccountToken"),
       });
     }
   },
@@ -122,7 +124,7 @@ function secretReadsOf(template: PodTemplate): { name: unknown; pointer: string 
   const volumes = Array.isArray(template.spec.volumes) ? template.spec.volumes : [];
   volumes.forEach((volume, v) => {
     if (!isRecord(volume)) return;
-    const base = joinPointer(template.specPointer, "volumes", v);
+    const base = specPointerOf(template, "volumes", v);
     if (isRecord(volume.secret)) {
       reads.push({
         name: volume.secret.secretName,

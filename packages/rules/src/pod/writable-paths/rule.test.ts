@@ -1,10 +1,12 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
 import { guideSettingsSchema } from "../../settings.js";
+import { containersThatSayNothing } from "../../test-support/operator-patches.js";
 import { writablePaths } from "./rule.js";
 
 new RuleTester({ describe, it, settings: guideSettingsSchema }).run(writablePaths, {
   valid: [
+    containersThatSayNothing,
     {
       name: "read-only sources (a claim or CSI volume with readOnly, an image) and a mount under /tmp",
       yaml: `

@@ -6,6 +6,7 @@ import {
   isRecord,
   joinPointer,
   type PodTemplate,
+  specPointerOf,
   z,
 } from "@scout-deploy/core";
 import { guideSettings } from "../../settings.js";
@@ -58,6 +59,8 @@ export const writablePaths = defineRule({
     for (const container of allContainers(context.bundle)) {
       const effective = effectiveSecurityContext(container);
       if (effective.readOnlyRootFilesystem?.value !== true) continue;
+      // Its volumes and mounts are merged with the operator's, which this check cannot see.
+      if (container.template.partial) continue;
       const report = (
         messageId:
           | "noTmp"
@@ -171,7 +174,7 @@ function mountsOf(container: ContainerRef): Mount[] {
         pointer: joinPointer(container.pointer, "volumeMounts", index, "mountPath"),
         ...(podIndex >= 0
           ? {
-              sourcePointer: joinPointer(container.template.specPointer, "volumes", podIndex, type),
+              sourcePointer: specPointerOf(container.template, "volumes", podIndex, type),
             }
           : {}),
       },

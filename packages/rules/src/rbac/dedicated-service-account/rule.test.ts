@@ -160,5 +160,34 @@ new RuleTester({ describe, it }).run(dedicatedServiceAccount, {
         },
       ],
     },
+    {
+      name: "an Argo Workflow labelled as the backend is no Scout component: under the backend's service account it shares the backend's token",
+      yaml: `
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: scout-backend, namespace: scout}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend, namespace: scout}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              serviceAccountName: scout-backend
+              containers: [{name: api, image: ghcr.io/scout/backend:1.0}]
+        ---
+        apiVersion: argoproj.io/v1alpha1
+        kind: Workflow
+        metadata: {name: migrate, namespace: scout, labels: {app.kubernetes.io/component: backend}}
+        spec:
+          serviceAccountName: scout-backend
+          podMetadata: {labels: {app.kubernetes.io/component: backend}}
+          templates:
+            - name: run
+              container: {image: ghcr.io/scout/backend:1.0}
+      `,
+      errors: [{ messageId: "sharedAccount", line: 19, column: 3 }],
+    },
   ],
 });

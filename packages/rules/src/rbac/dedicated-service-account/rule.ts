@@ -2,8 +2,8 @@ import {
   type Bundle,
   componentOf,
   defineRule,
-  joinPointer,
   podTemplates,
+  specPointerOf,
   z,
 } from "@scout-deploy/core";
 import { guideSettings } from "../../settings.js";
@@ -52,7 +52,7 @@ export const dedicatedServiceAccount = defineRule({
             messageId: "defaultAccount",
             data: { component },
             object,
-            pointer: account ? joinPointer(template.specPointer, field) : template.specPointer,
+            pointer: account ? specPointerOf(template, field) : template.specPointer,
           });
           continue;
         }
@@ -63,7 +63,7 @@ export const dedicatedServiceAccount = defineRule({
           messageId: "undefinedAccount",
           data: { component, account, namespace: namespace ?? "(unset)" },
           object,
-          pointer: joinPointer(template.specPointer, field),
+          pointer: specPointerOf(template, field),
         });
       }
     }
@@ -87,7 +87,7 @@ export const dedicatedServiceAccount = defineRule({
           account,
         },
         object: template.object,
-        pointer: joinPointer(template.specPointer, field),
+        pointer: specPointerOf(template, field),
       });
     }
   },

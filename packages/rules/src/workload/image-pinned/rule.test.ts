@@ -1,9 +1,11 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
+import { containersThatSayNothing } from "../../test-support/operator-patches.js";
 import { imagePinned } from "./rule.js";
 
 new RuleTester({ describe, it }).run(imagePinned, {
   valid: [
+    containersThatSayNothing,
     {
       name: "a version tag and a digest",
       yaml: `

@@ -10,6 +10,7 @@ import {
   podTemplates,
   reportKey,
   SPACE_AROUND,
+  specPointerOf,
   z,
 } from "@scout-deploy/core";
 
@@ -128,6 +129,8 @@ function imageUses(bundle: Bundle): ImageUse[] {
     const uses: ImageUse[] = [];
     for (const ref of containersOf(template)) {
       const image = ref.container.image;
+      // A patch over an operator's container keeps the operator's image.
+      if (image == null && template.partial) continue;
       if (image === undefined || image === null || image === "") {
         uses.push({
           template,
@@ -154,7 +157,7 @@ function imageUses(bundle: Bundle): ImageUse[] {
       if (!isRecord(volume) || !isRecord(volume.image)) return;
       const image = volume.image.reference;
       if (image !== undefined && image !== null && typeof image !== "string") return;
-      const source = joinPointer(template.specPointer, "volumes", v, "image");
+      const source = specPointerOf(template, "volumes", v, "image");
       uses.push({
         template,
         place: `volume "${typeof volume.name === "string" ? volume.name : `#${v}`}"`,

@@ -1,9 +1,11 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
+import { containersThatSayNothing } from "../../test-support/operator-patches.js";
 import { probes } from "./rule.js";
 
 new RuleTester({ describe, it }).run(probes, {
   valid: [
+    containersThatSayNothing,
     {
       name: "the backend probes /docs on 8000 (by name), an init container needs none",
       yaml: `

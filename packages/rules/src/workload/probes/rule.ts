@@ -82,7 +82,8 @@ export const probes = defineRule({
       }
     }
     for (const template of podTemplates(context.bundle)) {
-      if (!isLongRunning(template)) continue;
+      // The operator a patch is merged into sets the probes it leaves out.
+      if (!isLongRunning(template) || template.partial) continue;
       const isBackend = componentOf(template.object, guideSettings(context.settings)) === "backend";
       const backendMain = isBackend ? mainContainer(template, backendPort) : undefined;
       for (const container of longRunningContainers(template)) {

@@ -7,6 +7,7 @@ import {
   joinPointer,
   type PodTemplate,
   podTemplates,
+  specPointerOf,
 } from "@scout-deploy/core";
 import { effectiveNamespace } from "../../support/index.js";
 
@@ -151,7 +152,7 @@ function referencesOfVolumes(template: PodTemplate): Reference[] {
   const volumes = Array.isArray(template.spec.volumes) ? template.spec.volumes : [];
   return volumes.flatMap((volume, index) => {
     if (!isRecord(volume)) return [];
-    const base = joinPointer(template.specPointer, "volumes", index);
+    const base = specPointerOf(template, "volumes", index);
     const result: Reference[] = [];
     if (isRecord(volume.secret)) {
       result.push(

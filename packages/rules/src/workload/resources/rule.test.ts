@@ -1,9 +1,11 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
+import { containersThatSayNothing } from "../../test-support/operator-patches.js";
 import { resources } from "./rule.js";
 
 new RuleTester({ describe, it }).run(resources, {
   valid: [
+    containersThatSayNothing,
     {
       name: "requests and limits on init and app containers; ephemeral containers cannot have any",
       yaml: `

@@ -157,7 +157,8 @@ function checkContainer(
     }
   }
   const unfilled = missing.filter((field) => !defaulted.has(field));
-  if (unfilled.length === 0) return;
+  // A patch over an operator's container keeps the operator's resources unless it sets them.
+  if (unfilled.length === 0 || container.template.partial) return;
   report("missing", missingPointer(container.pointer, resources, unfilled), {
     missing: sortMissing(unfilled).join(", "),
   });
