@@ -103,7 +103,9 @@ export {
 export {
   PER_POD_LABELS,
   type PodLabels,
+  type PodName,
   podLabelSets,
+  podNameOf,
   UNKNOWN_LABEL_REASONS,
   UNKNOWN_LABEL_VALUE,
   unknownLabelsOf,
