@@ -5,6 +5,8 @@
  * knows leaves a comparison of it open ("maybe"). An expression outside this grammar is not
  * parsed (undefined): the caller takes it as "may select".
  */
+import { TokenCursor, tokenize } from "../../support/tokens.js";
+
 export type Tri = boolean | "maybe";
 
 export interface LabelSide {
@@ -16,18 +18,6 @@ export interface LabelSide {
 type Expr = (side: LabelSide) => Tri;
 
 const TOKEN = /\s*(?:('[^']*'|"[^"]*")|(==|!=|&&|\|\||[!(){},])|([A-Za-z0-9_./-]+(?:\s+with)?))/y;
-
-function tokenize(source: string): string[] | undefined {
-  const tokens: string[] = [];
-  TOKEN.lastIndex = 0;
-  while (!/^\s*$/.test(source.slice(TOKEN.lastIndex))) {
-    const start = TOKEN.lastIndex;
-    const match = TOKEN.exec(source);
-    if (!match || TOKEN.lastIndex === start) return undefined;
-    tokens.push((match[1] ?? match[2] ?? match[3]!).replace(/\s+/g, " "));
-  }
-  return tokens;
-}
 
 export const not = (value: Tri): Tri => (value === "maybe" ? value : !value);
 
@@ -61,16 +51,11 @@ const isString = (token: string | undefined) => token !== undefined && /^['"]/.t
 /** The compiled selector; `""` (an absent selector) is `all()`. */
 export function compileCalicoSelector(source: string): Expr | undefined {
   if (source.trim() === "") return () => true;
-  const tokens = tokenize(source);
+  const tokens = tokenize(source, TOKEN)?.map((token) => token.replace(/\s+/g, " "));
   if (!tokens) return undefined;
-  let at = 0;
-  const peek = () => tokens[at];
-  const take = (want?: string) => {
-    const token = tokens[at];
-    if (token === undefined || (want !== undefined && token !== want)) throw new Error("syntax");
-    at++;
-    return token;
-  };
+  const cursor = new TokenCursor(tokens);
+  const peek = () => cursor.peek();
+  const take = (want?: string) => cursor.take(want);
   const set = (): string[] => {
     take("{");
     const values: string[] = [];
@@ -159,7 +144,7 @@ export function compileCalicoSelector(source: string): Expr | undefined {
   };
   try {
     const expr = disjunction();
-    return at === tokens.length ? expr : undefined;
+    return cursor.done ? expr : undefined;
   } catch {
     return undefined;
   }

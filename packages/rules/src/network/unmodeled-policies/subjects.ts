@@ -6,6 +6,7 @@ import {
   UNKNOWN_LABEL_VALUE,
   type Workload,
 } from "@scout-deploy/netpol";
+import { serviceAccountNameOf } from "../../support/index.js";
 import { and, compileCalicoSelector, type LabelSide, or, type Tri } from "./calico-selector.js";
 
 /**
@@ -127,9 +128,7 @@ function ciliumSide(model: Model, workload: Workload, keys: readonly string[]) {
 }
 
 function serviceAccountOf(workload: Workload): string {
-  const spec = workload.template.spec;
-  const name = spec.serviceAccountName ?? spec.serviceAccount;
-  return typeof name === "string" && name !== "" ? name : "default";
+  return serviceAccountNameOf(workload.template) ?? "default";
 }
 
 /** The keys a LabelSelector names, undefined when it is malformed. */

@@ -39,23 +39,25 @@ export interface Admitted {
 }
 
 /** The objects a controller of each kind creates between the workload and its pods. */
-const MADE: Record<string, readonly (readonly [group: string, kind: string])[]> = {
-  Deployment: [["apps", "ReplicaSet"]],
-  CronJob: [["batch", "Job"]],
+const MADE: Record<string, readonly string[]> = {
+  Deployment: ["ReplicaSet"],
+  CronJob: ["Job"],
 };
 
-/** The resource admission names for a kind of the core, apps and batch groups. */
-const RESOURCES: Record<string, readonly [group: string, resource: string]> = {
-  Pod: ["", "pods"],
-  PodTemplate: ["", "podtemplates"],
-  ReplicationController: ["", "replicationcontrollers"],
-  Deployment: ["apps", "deployments"],
-  ReplicaSet: ["apps", "replicasets"],
-  StatefulSet: ["apps", "statefulsets"],
-  DaemonSet: ["apps", "daemonsets"],
-  Job: ["batch", "jobs"],
-  CronJob: ["batch", "cronjobs"],
+/** The resource admission names (`group/resource`) for a kind of the core, apps and batch groups. */
+export const ADMITTED_RESOURCES: Readonly<Record<string, string>> = {
+  Pod: "pods",
+  PodTemplate: "podtemplates",
+  ReplicationController: "replicationcontrollers",
+  Deployment: "apps/deployments",
+  ReplicaSet: "apps/replicasets",
+  StatefulSet: "apps/statefulsets",
+  DaemonSet: "apps/daemonsets",
+  Job: "batch/jobs",
+  CronJob: "batch/cronjobs",
 };
+
+const groupOf = (resource: string) => (resource.includes("/") ? resource.split("/")[0]! : "");
 
 /** Every object admitted for the input's workloads. */
 export function admittedObjects(bundle: Bundle): Admitted[] {
@@ -67,14 +69,14 @@ function admittedFor(bundle: Bundle, template: PodTemplate): Admitted[] {
   const namespace = effectiveNamespace(bundle, object) ?? "default";
   const kind = object.value.kind;
   const out: Admitted[] = [];
-  const own = RESOURCES[kind];
+  const own = ADMITTED_RESOURCES[kind];
   // A workload of another API (Argo Rollouts, OpenKruise) still makes pods, which are admitted.
   if (own && object.value.kind !== "Pod") {
     out.push({
       workload: object,
-      resource: resourceName(own),
+      resource: own,
       kind,
-      group: own[0],
+      group: groupOf(own),
       namespace,
       name: object.ref.name,
       labels: labelsOf(object.value.metadata),
@@ -82,13 +84,14 @@ function admittedFor(bundle: Bundle, template: PodTemplate): Admitted[] {
       value: object.value,
     });
   }
-  for (const [group, made] of MADE[kind] ?? []) {
+  for (const made of MADE[kind] ?? []) {
     const labels = madeLabels(object, template, made);
+    const resource = ADMITTED_RESOURCES[made]!;
     out.push({
       workload: object,
-      resource: resourceName(RESOURCES[made]!),
+      resource,
       kind: made,
-      group,
+      group: groupOf(resource),
       namespace,
       name: undefined,
       labels,
@@ -113,10 +116,6 @@ function admittedFor(bundle: Bundle, template: PodTemplate): Admitted[] {
     });
   }
   return out;
-}
-
-function resourceName([group, resource]: readonly [string, string]): string {
-  return group ? `${group}/${resource}` : resource;
 }
 
 /**

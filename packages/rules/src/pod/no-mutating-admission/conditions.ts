@@ -1,4 +1,5 @@
 import { isRecord } from "@scout-deploy/core";
+import { TokenCursor, tokenize } from "../../support/tokens.js";
 
 /**
  * A small subset of CEL, enough to decide the match conditions admission configurations usually
@@ -35,33 +36,15 @@ type Node =
 const TOKEN =
   /\s*(?:('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|(\d+)|([A-Za-z_][A-Za-z0-9_]*)|(==|!=|&&|\|\||[!.()[\],]))/y;
 
-function tokenize(source: string): string[] | undefined {
-  const tokens: string[] = [];
-  TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < source.length) {
-    if (/^\s*$/.test(source.slice(TOKEN.lastIndex))) break;
-    const start = TOKEN.lastIndex;
-    const match = TOKEN.exec(source);
-    if (!match || TOKEN.lastIndex === start) return undefined;
-    tokens.push(match[1] ?? match[2] ?? match[3] ?? match[4]!);
-  }
-  return tokens;
-}
-
 const STRING_METHODS = new Set(["startsWith", "endsWith", "contains"]);
 
 /** The parsed expression, or undefined when it leaves the subset. */
 export function parseCondition(source: string): Node | undefined {
-  const tokens = tokenize(source);
+  const tokens = tokenize(source, TOKEN);
   if (!tokens) return undefined;
-  let at = 0;
-  const peek = () => tokens[at];
-  const take = (want?: string) => {
-    const token = tokens[at];
-    if (token === undefined || (want !== undefined && token !== want)) throw new Error("syntax");
-    at++;
-    return token;
-  };
+  const cursor = new TokenCursor(tokens);
+  const peek = () => cursor.peek();
+  const take = (want?: string) => cursor.take(want);
   const binary = (next: () => Node, ops: readonly string[]): (() => Node) => {
     return () => {
       let left = next();
@@ -130,7 +113,7 @@ export function parseCondition(source: string): Node | undefined {
   const or: () => Node = binary(and, ["||"]);
   try {
     const node = or();
-    return at === tokens.length ? node : undefined;
+    return cursor.done ? node : undefined;
   } catch {
     return undefined;
   }

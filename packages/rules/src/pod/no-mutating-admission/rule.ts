@@ -13,23 +13,22 @@ import {
   UNKNOWN_LABEL_REASONS,
   UNKNOWN_LABEL_VALUE,
 } from "@scout-deploy/netpol";
-import { type Admitted, admittedObjects, namespaceKnown, namespaceLabels } from "./admitted.js";
+import {
+  ADMITTED_RESOURCES,
+  type Admitted,
+  admittedObjects,
+  namespaceKnown,
+  namespaceLabels,
+} from "./admitted.js";
 import { complete, ERROR, evaluateCondition, parseCondition, UNKNOWN } from "./conditions.js";
 
 const ADMISSION_GROUP = "admissionregistration.k8s.io";
 
 /** The resources whose objects are pods or carry the template the pods are made from. */
-const POD_RESOURCES: ReadonlyArray<readonly [group: string, resource: string]> = [
-  ["", "pods"],
-  ["", "pods/ephemeralcontainers"],
-  ["", "podtemplates"],
-  ["", "replicationcontrollers"],
-  ["apps", "deployments"],
-  ["apps", "replicasets"],
-  ["apps", "statefulsets"],
-  ["apps", "daemonsets"],
-  ["batch", "jobs"],
-  ["batch", "cronjobs"],
+const POD_RESOURCES: readonly string[] = [
+  "pods",
+  "pods/ephemeralcontainers",
+  ...Object.values(ADMITTED_RESOURCES).filter((resource) => resource !== "pods"),
 ];
 
 const strings = (value: unknown): string[] =>
@@ -70,9 +69,7 @@ function ruleCovers(rule: unknown, resource: string, operations: ReadonlySet<str
 
 /** The pod resources an admission rule writes, as `group/resource`. */
 function podResourcesOf(rule: unknown): string[] {
-  return POD_RESOURCES.map(([group, resource]) =>
-    group ? `${group}/${resource}` : resource,
-  ).filter((resource) => ruleCovers(rule, resource, WRITE_OPERATIONS));
+  return POD_RESOURCES.filter((resource) => ruleCovers(rule, resource, WRITE_OPERATIONS));
 }
 
 /** Operations that write an object, which a mutation can rewrite (DELETE and CONNECT cannot). */
