@@ -171,8 +171,17 @@ export interface ServicePortEndpoints {
  * informational); a named one only pods that declare that name with the Service port's
  * protocol, app containers first, then native sidecars, at the declared number.
  */
-export function servicePortEndpoints(model: Model, service: BundleObject): ServicePortEndpoints[] {
-  return portEndpoints(service, serviceTargets(model, service));
+export function servicePortEndpoints(
+  model: Model,
+  service: BundleObject,
+  /** "uncertain": the workloads it may send to only if a label the cluster sets allows. */
+  which: "sure" | "uncertain" = "sure",
+): ServicePortEndpoints[] {
+  const targets =
+    which === "sure"
+      ? serviceTargets(model, service)
+      : serviceUncertainTargets(model, service).map((t) => t.workload);
+  return portEndpoints(service, targets);
 }
 
 function portEndpoints(
