@@ -16,7 +16,7 @@ const backend = `
 new RuleTester({ describe, it }).run(noMutatingAdmission, {
   valid: [
     {
-      name: "webhooks that cannot rewrite Scout's pods: other resources, DELETE, a status subresource, cluster scope, another namespace, another object, a version not served, match conditions false for Scout, an excluded resource, a validating webhook",
+      name: "webhooks that cannot rewrite Scout's pods: other resources, DELETE, a status subresource, cluster scope, another namespace, another object, a version not served, match conditions false for Scout, an excluded resource, a namespace label the Namespace lacks, a validating webhook",
       yaml: `${backend}
         ---
         apiVersion: admissionregistration.k8s.io/v1
@@ -53,6 +53,9 @@ new RuleTester({ describe, it }).run(noMutatingAdmission, {
             rules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
             matchConditions:
               - {name: tier, expression: "object.metadata.labels.tier == 'web'"}
+          - name: namespace.sidecar-injector.istio.io
+            namespaceSelector: {matchLabels: {istio-injection: enabled}}
+            rules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
         ---
         apiVersion: admissionregistration.k8s.io/v1beta1
         kind: MutatingAdmissionPolicy
@@ -68,6 +71,10 @@ new RuleTester({ describe, it }).run(noMutatingAdmission, {
         kind: MutatingAdmissionPolicyBinding
         metadata: {name: all-but-workloads}
         spec: {policyName: all-but-workloads}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: scout, labels: {pod-security.kubernetes.io/enforce: restricted}}
         ---
         apiVersion: admissionregistration.k8s.io/v1
         kind: ValidatingWebhookConfiguration
@@ -229,6 +236,31 @@ new RuleTester({ describe, it }).run(noMutatingAdmission, {
             what: 'the mutating webhook "by-size.example.com" of MutatingWebhookConfiguration injector',
             resources: "apps/deployments",
             why: 'its match condition "big", whose CEL this rule does not evaluate',
+          },
+        },
+      ],
+    },
+    {
+      name: "a sidecar injector selecting namespaces by istio-injection: the input holds no Namespace scout, so it may",
+      yaml: `${backend}
+        ---
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: MutatingWebhookConfiguration
+        metadata: {name: istio-sidecar-injector}
+        webhooks:
+          - name: namespace.sidecar-injector.istio.io
+            namespaceSelector: {matchLabels: {istio-injection: enabled}}
+            rules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
+      `,
+      errors: [
+        {
+          messageId: "mayRewrite",
+          line: 16,
+          column: 5,
+          data: {
+            what: 'the mutating webhook "namespace.sidecar-injector.istio.io" of MutatingWebhookConfiguration istio-sidecar-injector',
+            resources: "pods",
+            why: "the labels of namespace scout, whose Namespace object the input does not hold: its namespaceSelector reads istio-injection",
           },
         },
       ],

@@ -85,6 +85,7 @@ interface Matching {
   rulesPointer: string;
   excludeRules?: unknown;
   namespaceSelector: unknown;
+  namespaceSelectorPointer: string;
   objectSelector: unknown;
   objectSelectorPointer: string;
   matchConditions?: unknown;
@@ -114,17 +115,57 @@ function decide(bundle: Bundle, matching: Matching, admitted: Admitted): Decisio
   if (operations.size === 0) return false;
   const excludes = Array.isArray(matching.excludeRules) ? matching.excludeRules : [];
   if (excludes.some((rule) => ruleCovers(rule, admitted.resource, ALL_OPERATIONS))) return false;
-  if (!compileSelector(matching.namespaceSelector)(namespaceLabels(bundle, admitted.namespace)))
-    return false;
+  const inNamespace = decideNamespace(bundle, matching, admitted.namespace);
+  if (inNamespace === false) return false;
   const selected = compilePodSelector(matching.objectSelector)(admitted);
   if (selected === false) return false;
   const conditions = decideConditions(bundle, matching, admitted, operations);
   if (conditions === false) return false;
+  if (typeof inNamespace === "object") return inNamespace;
   if (typeof conditions === "object") return conditions;
   if (selected === true) return true;
   return {
     why: `the label ${selected.key} of its objectSelector, whose value no manifest can know (${UNKNOWN_LABEL_REASONS[selected.key] ?? "only the cluster sets it"})`,
     pointer: `${matching.objectSelectorPointer}${selected.pointer}`,
+  };
+}
+
+/**
+ * The namespaceSelector against the namespace's labels: known whole when the input holds the
+ * Namespace object; otherwise only its `kubernetes.io/metadata.name` is, and a selector on any
+ * other label (`istio-injection: enabled`) may hold in the cluster.
+ */
+function decideNamespace(bundle: Bundle, matching: Matching, namespace: string): Decision {
+  const labels = namespaceLabels(bundle, namespace);
+  const selector = matching.namespaceSelector;
+  if (namespaceKnown(bundle, namespace)) return compileSelector(selector)(labels);
+  const other = requirementKeys(selector).find((key) => key !== NAMESPACE_NAME_LABEL);
+  if (!compileSelector(onlyKey(selector, NAMESPACE_NAME_LABEL))(labels)) return false;
+  if (other === undefined) return true;
+  return {
+    why: `the labels of namespace ${namespace}, whose Namespace object the input does not hold: its namespaceSelector reads ${other}`,
+    pointer: matching.namespaceSelectorPointer,
+  };
+}
+
+/** The label keys a LabelSelector's requirements name. */
+function requirementKeys(selector: unknown): string[] {
+  if (!isRecord(selector)) return [];
+  const keys = isRecord(selector.matchLabels) ? Object.keys(selector.matchLabels) : [];
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+  for (const expression of expressions)
+    if (isRecord(expression) && typeof expression.key === "string") keys.push(expression.key);
+  return keys;
+}
+
+/** The requirements of a LabelSelector on one key. */
+function onlyKey(selector: unknown, key: string): Record<string, unknown> {
+  if (!isRecord(selector)) return {};
+  const labels = isRecord(selector.matchLabels) ? selector.matchLabels : {};
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+  return {
+    matchLabels: Object.hasOwn(labels, key) ? { [key]: labels[key] } : {},
+    matchExpressions: expressions.filter((e) => isRecord(e) && e.key === key),
   };
 }
 
@@ -325,6 +366,7 @@ function mutatorsOf(object: BundleObject): Mutator[] {
           rules: webhook.rules,
           rulesPointer: joinPointer(at, "rules"),
           namespaceSelector: webhook.namespaceSelector,
+          namespaceSelectorPointer: joinPointer(at, "namespaceSelector"),
           objectSelector: webhook.objectSelector,
           objectSelectorPointer: joinPointer(at, "objectSelector"),
           matchConditions: webhook.matchConditions,
@@ -356,6 +398,7 @@ function policyMatching(match: Record<string, unknown>, pointer: string): Matchi
     rulesPointer: joinPointer(pointer, "resourceRules"),
     excludeRules: match.excludeResourceRules,
     namespaceSelector: match.namespaceSelector,
+    namespaceSelectorPointer: joinPointer(pointer, "namespaceSelector"),
     objectSelector: match.objectSelector,
     objectSelectorPointer: joinPointer(pointer, "objectSelector"),
   };
