@@ -189,6 +189,15 @@ function antreaPeer(model: Model, namespace: string | undefined) {
   };
 }
 
+/** The API groups of the policies this rule reads. */
+const UNMODELED_GROUPS = new Set([
+  "policy.networking.k8s.io",
+  "cilium.io",
+  "crd.projectcalico.org",
+  "projectcalico.org",
+  "crd.antrea.io",
+]);
+
 const ALLOW = new Set(["Allow"]);
 const ACCEPT = new Set(["Accept"]);
 
@@ -302,8 +311,11 @@ export const unmodeledPolicies = defineRule({
   },
   check(context) {
     if (podTemplates(context.bundle).length === 0) return;
-    const model = modelOf(context.bundle, refusalOptionsFor(context.kubernetesVersion));
+    let built: Model | undefined;
     for (const object of context.bundle.objects) {
+      if (!UNMODELED_GROUPS.has(object.value.apiVersion.split("/")[0]!)) continue;
+      built ??= modelOf(context.bundle, refusalOptionsFor(context.kubernetesVersion));
+      const model = built;
       const allows = unmodeledAllows(model, object);
       if (allows.length === 0) continue;
       const verdicts = allows.map((allow) => concerns(model, allow));

@@ -477,10 +477,12 @@ export const noMutatingAdmission = defineRule({
   },
   check(context) {
     const { bundle } = context;
-    const admitted = admittedObjects(bundle);
+    // What admission sees of the workloads, worked out once and only for a bundle with a mutator.
+    let seen: Admitted[] | undefined;
+    const admitted = () => (seen ??= admittedObjects(bundle));
     for (const object of bundle.objects) {
       for (const mutator of mutatorsOf(object)) {
-        const decision = decideAll(bundle, admitted, [mutator]);
+        const decision = decideAll(bundle, admitted(), [mutator]);
         if (decision === false) continue;
         const rules = Array.isArray(mutator.rules) ? mutator.rules : [];
         const index = rules.findIndex((rule) => podResourcesOf(rule).length > 0);
@@ -502,7 +504,7 @@ export const noMutatingAdmission = defineRule({
             continue;
           }
           const bound = bindings.map((binding) =>
-            decideAll(bundle, admitted, binding ? [mutator, binding] : [mutator]),
+            decideAll(bundle, admitted(), binding ? [mutator, binding] : [mutator]),
           );
           const sure = bound.includes(true);
           const open = bound.find((d): d is Exclude<Decision, boolean> => typeof d === "object");
