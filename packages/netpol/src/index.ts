@@ -98,6 +98,7 @@ export {
   policySelects,
   servingPorts,
   type Workload,
+  withoutPodGroups,
   workloadName,
 } from "./model.js";
 export {

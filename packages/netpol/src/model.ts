@@ -296,6 +296,15 @@ export function workloadName(workload: Workload): string {
 }
 
 /**
+ * A text with the pod groups `workloadName` names left out (`redis (pods redis-1, redis-2)` is
+ * `redis`): what a finding about one group of an object's pods says about the object, for
+ * comparing a run whose selectors split the object with one whose selectors do not.
+ */
+export function withoutPodGroups(text: string): string {
+  return text.replace(/ \(pods? [^()]*\)/g, "");
+}
+
+/**
  * The ports a named port resolves on, in the order Kubernetes looks (FindPort): the app
  * containers', then the native sidecars'; a name both declare is the app container's.
  */

@@ -3,6 +3,8 @@ import {
   componentOf,
   isRecord,
   labelsOf,
+  type MessageData,
+  reportKey,
   type Settings,
 } from "@scout-deploy/core";
 import {
@@ -300,3 +302,19 @@ export function onePerObject(workloads: readonly Workload[]): Workload[] {
  * finding), and stands when that rule is off.
  */
 export const HOST_NETWORK_OWNERS: readonly string[] = ["pod/no-host-namespaces"];
+
+/**
+ * The identity of a finding about one group of an object's pods (`redis (pods redis-1,
+ * redis-2)`): the one it has about the whole object, so that it keeps its fingerprint when a
+ * selector starts telling the object's pods apart (a pull request naming redis-0 does not make
+ * the other pods' old finding new). Nothing for an object that is not split.
+ */
+export function groupIdentity(
+  messageId: string,
+  data: MessageData,
+  workload: Workload,
+): { key?: string } {
+  if (!workload.pods) return {};
+  const whole = reportKey(messageId, { ...data, name: workload.name });
+  return { key: whole.slice(messageId.length + 1) };
+}
