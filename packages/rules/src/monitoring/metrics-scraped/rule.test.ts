@@ -359,6 +359,31 @@ new RuleTester({ describe, it }).run(metricsScraped, {
   ],
   invalid: [
     {
+      name: "a PodMonitor selecting the backend by its pod-template-hash may scrape it or not",
+      yaml: `${backend()}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: PodMonitor
+        metadata: {name: backend, namespace: scout}
+        spec:
+          selector: {matchLabels: {app.kubernetes.io/component: backend, pod-template-hash: 5d8f7c9b64}}
+          podMetricsEndpoints: [{port: http}]
+      `,
+      errors: [
+        {
+          messageId: "mayNotBeScraped",
+          line: 6,
+          column: 5,
+          data: {
+            name: "backend",
+            instance: "scout",
+            port: 8000,
+            why: "whether PodMonitor backend selects its pods: its selector compares the label pod-template-hash, whose value no manifest can know (the Deployment controller sets it to a hash of the pod template, a new one at every rollout)",
+          },
+        },
+      ],
+    },
+    {
       name: "a relabel rule keeping the pod named backend: no pod of the Deployment is called that",
       yaml: `${backend()}\n        ---\n${prometheusReading(podNameJob("backend"))}`,
       errors: [{ messageId: "notScraped", line: 6, column: 5 }],

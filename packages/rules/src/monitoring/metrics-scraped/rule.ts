@@ -11,7 +11,15 @@ import {
   type PodTemplate,
   z,
 } from "@scout-deploy/core";
-import { type PodName, podLabelSets, podNameOf, UNKNOWN_LABEL_REASONS } from "@scout-deploy/netpol";
+import {
+  compilePodSelector,
+  type PodMatch,
+  type PodName,
+  podLabelSets,
+  podNameOf,
+  UNKNOWN_LABEL_REASONS,
+  UNKNOWN_LABEL_VALUE,
+} from "@scout-deploy/netpol";
 import {
   componentWorkloads,
   effectiveNamespace,
@@ -236,10 +244,32 @@ function scrapedVerdict(scrapers: Scrapers, backend: Backend, port: number): Ver
     const widened = [...sure, service];
     if (names.some((name) => scrapedElsewhere(scrapers, backend, port, widened, name)))
       return {
-        why: `whether Service "${service.ref.name ?? ""}" selects its pods: its selector compares the label ${key}, whose value no manifest can know (${UNKNOWN_LABEL_REASONS[key] ?? "only the cluster sets it"})`,
+        why: `whether Service "${service.ref.name ?? ""}" selects its pods: its selector compares the label ${key}, whose value no manifest can know (${reasonFor(key)})`,
+      };
+  }
+  for (const monitor of scrapers.monitors) {
+    if (monitor.value.kind !== "PodMonitor") continue;
+    const spec = isRecord(monitor.value.spec) ? monitor.value.spec : {};
+    const match = podMonitorMatch(spec.selector, backend.labels);
+    if (typeof match !== "object") continue;
+    const only = { ...scrapers, jobs: [], monitors: [monitor] };
+    if (names.some((name) => scrapedElsewhere(only, backend, port, sure, name, true)))
+      return {
+        why: `whether PodMonitor ${monitor.ref.name ?? ""} selects its pods: its selector compares the label ${match.key}, whose value no manifest can know (${reasonFor(match.key)})`,
       };
   }
   return false;
+}
+
+const reasonFor = (key: string) => UNKNOWN_LABEL_REASONS[key] ?? "only the cluster sets it";
+
+/**
+ * A PodMonitor's selector over the pod's labels, three-valued: one comparing a label whose
+ * value only the cluster knows (held as `UNKNOWN_LABEL_VALUE`) may select the pod or not.
+ */
+function podMonitorMatch(selector: unknown, labels: Readonly<Record<string, string>>): PodMatch {
+  const unknownLabels = Object.keys(labels).filter((key) => labels[key] === UNKNOWN_LABEL_VALUE);
+  return compilePodSelector(selector ?? {})({ labels, unknownLabels });
 }
 
 const hintsOf = new WeakMap<Scrapers, string[]>();
@@ -288,6 +318,8 @@ function scrapedElsewhere(
   port: number,
   services: readonly BundleObject[],
   podName: string,
+  /** Count a PodMonitor whose selector may select the pod (a label only the cluster knows). */
+  hopeful = false,
 ): boolean {
   const { labels: podLabels } = backend;
   const discovered = discover(backend.template, backend.namespace, services, podLabels, podName);
@@ -303,9 +335,10 @@ function scrapedElsewhere(
     // In/Exists expression, a drop per NotIn/DoesNotExist; an empty one keeps every target.
     const selects = compileSelector(spec.selector);
     if (!monitorWatches(namespace, spec, backend)) continue;
+    const podMatch =
+      monitor.value.kind === "PodMonitor" && podMonitorMatch(spec.selector, podLabels);
     if (
-      monitor.value.kind === "PodMonitor" &&
-      selects(podLabels) &&
+      (podMatch === true || (hopeful && typeof podMatch === "object")) &&
       podMonitorReaches(spec, backend.template, port)
     )
       return true;
