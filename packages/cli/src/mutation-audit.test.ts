@@ -293,8 +293,13 @@ const mutations: Mutation[] = [
     note: "the policy's allow is unmodeled-policies' error; no-schema is the info that the kind is not schema-checked",
   },
   {
-    name: "a MutatingAdmissionPolicy that patches every Deployment",
+    name: "a MutatingAdmissionPolicy, bound, that patches every Deployment",
     edits: [
+      [
+        "append",
+        "",
+        "apiVersion: admissionregistration.k8s.io/v1beta1\nkind: MutatingAdmissionPolicyBinding\nmetadata:\n  name: make-privileged\nspec:\n  policyName: make-privileged\n",
+      ],
       [
         "append",
         "",

@@ -127,3 +127,57 @@ describe("the base of a folder that holds a chart and plain manifests", () => {
     },
   );
 });
+
+describe("a change whose selector starts telling a StatefulSet's pods apart", () => {
+  const manifests = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis, namespace: scout}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app.kubernetes.io/component: redis}}
+  template:
+    metadata: {labels: {app.kubernetes.io/component: redis}}
+    spec:
+      containers: [{name: redis, image: redis:7.2.5, ports: [{containerPort: 6379}]}]
+`;
+  const isolateRedis0 = `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: redis-0, namespace: scout}
+spec:
+  podSelector: {matchLabels: {statefulset.kubernetes.io/pod-name: redis-0}}
+  policyTypes: [Ingress, Egress]
+`;
+
+  it("shows the pods still open as the finding the base had, not as a new group's", async () => {
+    commit({ "k8s/redis.yaml": manifests }, "base");
+    commit({ "k8s/redis.yaml": manifests + isolateRedis0 }, "head");
+    const options: CheckOptions = { cwd: repo, paths: ["k8s"], tools };
+    const head = await runCheck(options);
+    const open = head.result.findings.filter((f) => f.ruleId === "network/default-deny");
+    expect(open.map((f) => f.message)).toEqual([
+      expect.stringContaining('StatefulSet "redis (pods redis-1, redis-2)"'),
+    ]);
+    const compared = await compareWithBase(head, { ref: "HEAD~1" }, options);
+    const news = compared.result.findings.filter(
+      (f) => f.baseline === "new" && f.ruleId.startsWith("network/"),
+    );
+    expect(news.map((f) => f.message)).toEqual([]);
+  });
+
+  it("a group that gets worse is still new", async () => {
+    const egressOnly = isolateRedis0.replace("[Ingress, Egress]", "[Egress]");
+    commit({ "k8s/redis.yaml": manifests + isolateRedis0 }, "base");
+    commit({ "k8s/redis.yaml": manifests + egressOnly }, "head");
+    const options: CheckOptions = { cwd: repo, paths: ["k8s"], tools };
+    const compared = await compareWithBase(await runCheck(options), { ref: "HEAD~1" }, options);
+    const news = compared.result.findings.filter(
+      (f) => f.baseline === "new" && f.ruleId === "network/default-deny",
+    );
+    expect(news.map((f) => f.message)).toEqual([
+      expect.stringContaining(
+        'StatefulSet "redis (pod redis-0)" (instance scout) is not isolated for ingress',
+      ),
+    ]);
+  });
+});

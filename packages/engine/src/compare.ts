@@ -6,6 +6,7 @@ import {
   messageKey,
   type Result,
 } from "@scout-deploy/core";
+import { withoutPodGroups } from "@scout-deploy/netpol";
 
 export type BaselineStatus = "new" | "unchanged";
 
@@ -138,9 +139,13 @@ function messagesByPrint(base: readonly Finding[]): Map<string, Set<string>> {
   return said;
 }
 
-/** The parts as the fingerprint reads a message: line and column numbers left out. */
+/**
+ * The parts as the fingerprint reads a message: line and column numbers left out, and the pod
+ * groups of an object (`redis (pods redis-1, redis-2)`), which a selector of one side alone may
+ * make: what is said about the object's pods stays said.
+ */
 function messageParts(message: string): string[] {
-  return message.split("; ").map(messageKey);
+  return message.split("; ").map((part) => messageKey(withoutPodGroups(part)));
 }
 
 function countBy(values: readonly string[]): Map<string, number> {

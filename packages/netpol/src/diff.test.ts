@@ -292,3 +292,58 @@ spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
     expect(flowDiffMarkdown(diff)).toBe("This pull request changes no network flow.\n");
   });
 });
+
+describe("diffFlows when a selector starts telling a StatefulSet's pods apart", () => {
+  const cache = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: cache, namespace: scout}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: cache}}
+  template:
+    metadata: {labels: {app: cache}}
+    spec:
+      containers: [{name: main, image: x, ports: [{containerPort: 6379}]}]
+---
+`;
+  const isolating = (podName: string) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: isolate-one, namespace: scout}
+spec:
+  podSelector: {matchLabels: {statefulset.kubernetes.io/pod-name: ${podName}}}
+  policyTypes: [Ingress]
+  ingress: [{from: [{podSelector: {matchLabels: {app: backend}}}], ports: [{protocol: TCP, port: 6379}]}]
+---
+`;
+  const withCache = (more = "") => buildBundle([source(backendOnly, `${cache}${more}`)]);
+  const changes = (list: readonly { from: string; to: string; connections: string }[]) =>
+    list.map((c) => `${c.from} → ${c.to}: ${c.connections}`).sort();
+
+  it("isolating cache-0 only closes what reached cache-0: the other pods and cache-0's egress are unchanged", () => {
+    const diff = diffFlows(withCache(), withCache(isolating("cache-0")), settings);
+    expect(changes(diff.opened)).toEqual([]);
+    expect(changes(diff.closed)).toEqual([
+      "backend → scout/cache[StatefulSet]/cache-0: TCP 1-6378,6380-65535,UDP 1-65535,SCTP 1-65535",
+      "external → scout/cache[StatefulSet]/cache-0: All Connections",
+      "nginx → scout/cache[StatefulSet]/cache-0: All Connections",
+      "redis → scout/cache[StatefulSet]/cache-0: All Connections",
+      "scout/cache[StatefulSet]/cache-1,cache-2 → scout/cache[StatefulSet]/cache-0: All Connections",
+    ]);
+  });
+
+  it("the same policy moved from cache-0 to cache-1: cache-0 opens, cache-1 closes, cache-2 is untouched", () => {
+    const diff = diffFlows(
+      withCache(isolating("cache-0")),
+      withCache(isolating("cache-1")),
+      settings,
+    );
+    expect(
+      changes(diff.opened).every((c) => c.includes("→ scout/cache[StatefulSet]/cache-0:")),
+    ).toBe(true);
+    expect(
+      changes(diff.closed).every((c) => c.includes("→ scout/cache[StatefulSet]/cache-1:")),
+    ).toBe(true);
+    expect(diff.opened.length).toBeGreaterThan(0);
+    expect(diff.closed.length).toBe(diff.opened.length);
+  });
+});

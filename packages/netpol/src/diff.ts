@@ -7,13 +7,15 @@ import {
   inertMarkdown,
   inertText,
 } from "@scout-deploy/core";
-import { analyze, type Connectivity, type Endpoint } from "./analyze.js";
+import { analyze, analyzeModel, type Connectivity, type Endpoint } from "./analyze.js";
 import type { FlowComparison } from "./compare.js";
 import { type ConnSet, describePorts, formatConns, NO_CONNS, union } from "./conns.js";
 import { diffEndpoints, type EndpointChange } from "./endpoint-diff.js";
 import { flows } from "./flows.js";
 import { DEFAULT_NETWORK_OPTIONS, EXTERNAL, type NetworkOptions } from "./intended.js";
 import { formatInterval } from "./ip.js";
+import { buildModel, selectorNamesOf } from "./model.js";
+import { PER_POD_LABELS } from "./pods.js";
 import { flowsMermaid } from "./render.js";
 
 /** Connections between two components that one side allows and the other does not. */
@@ -60,15 +62,33 @@ export function diffFlows(
   options: NetworkOptions = DEFAULT_NETWORK_OPTIONS,
 ): FlowDiff {
   const after = flows(head, settings, options);
-  const ends = diffEndpoints(analyze(base), after.connectivity);
+  const [before, now] = onTheSameGroups(base, head);
+  const ends = diffEndpoints(before, now);
   const named = (e: Endpoint) =>
     e.kind === "external" ? EXTERNAL : (componentOf(e.workload.object, settings) ?? e.workload.id);
-  const admitted = (c: EndpointChange) => admittedAt(after.connectivity, c.from, c.to);
+  const admitted = (c: EndpointChange) => admittedAt(now, c.from, c.to);
   return {
     opened: byComponents(ends.opened, named, admitted),
     closed: byComponents(ends.closed, named, () => []),
     head: after.comparison,
   };
+}
+
+/**
+ * Both sides' connectivity with their workloads cut into the same groups of pods: a selector
+ * that names `cache-0` on one side splits the StatefulSet there, and comparing that with the
+ * whole set on the other would show the new groups' every flow as opened and the old one's as
+ * closed. Each side is split by the values both sides' selectors name; with none, as it is.
+ */
+function onTheSameGroups(base: Bundle, head: Bundle): [Connectivity, Connectivity] {
+  const [baseNames, headNames] = [selectorNamesOf(base), selectorNamesOf(head)];
+  const splits = (names: ReadonlyMap<string, ReadonlySet<string>>) =>
+    PER_POD_LABELS.some((key) => names.has(key));
+  if (!splits(baseNames) && !splits(headNames)) return [analyze(base), analyze(head)];
+  return [
+    analyzeModel(buildModel(base, { splitOn: headNames })),
+    analyzeModel(buildModel(head, { splitOn: baseNames })),
+  ];
 }
 
 /** One change per pair of components and connections, its ends listed (and counted). */

@@ -98,12 +98,15 @@ export {
   policySelects,
   servingPorts,
   type Workload,
+  withoutPodGroups,
   workloadName,
 } from "./model.js";
 export {
   PER_POD_LABELS,
   type PodLabels,
+  type PodName,
   podLabelSets,
+  podNameOf,
   UNKNOWN_LABEL_REASONS,
   UNKNOWN_LABEL_VALUE,
   unknownLabelsOf,

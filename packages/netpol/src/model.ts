@@ -161,11 +161,18 @@ export function modelOf(bundle: Bundle, options: RefusalOptions = {}): Model {
   return model;
 }
 
-export function buildModel(bundle: Bundle, options: RefusalOptions = {}): Model {
-  const all = bundle.objects.filter(
-    (o) => o.value.kind === "NetworkPolicy" && isNetworkingApi(o.value.apiVersion),
-  );
-  const named = podSelectorNames(all);
+export interface ModelOptions extends RefusalOptions {
+  /**
+   * Per-pod label values to tell pods apart by besides those the bundle's own selectors name:
+   * the other side's, when two bundles are compared on the same groups of pods.
+   */
+  splitOn?: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export function buildModel(bundle: Bundle, options: ModelOptions = {}): Model {
+  const all = networkPolicies(bundle);
+  const own = podSelectorNames(all);
+  const named = options.splitOn ? unionNames(own, options.splitOn) : own;
   const workloads = bundle.objects.flatMap((object) => {
     // Containers an operator merges into pods of its own: their labels are the operator's.
     const templates = podTemplatesOf(object).filter((template) => !template.partial);
@@ -180,8 +187,30 @@ export function buildModel(bundle: Bundle, options: RefusalOptions = {}): Model 
     refused: [...refusedObjects].map((o) => policyOf(bundle, o)),
     namespaceOf: (object) => namespaceOf(bundle, object),
     namespaceLabels: namespaceLabels(bundle, workloads),
-    namesUnknownLabels: Object.keys(UNKNOWN_LABEL_REASONS).some((key) => named.has(key)),
+    namesUnknownLabels: Object.keys(UNKNOWN_LABEL_REASONS).some((key) => own.has(key)),
   };
+}
+
+function networkPolicies(bundle: Bundle): BundleObject[] {
+  return bundle.objects.filter(
+    (o) => o.value.kind === "NetworkPolicy" && isNetworkingApi(o.value.apiVersion),
+  );
+}
+
+/** The label keys and values the bundle's NetworkPolicy pod selectors name (see `podGroups`). */
+export function selectorNamesOf(bundle: Bundle): Map<string, Set<string>> {
+  return podSelectorNames(networkPolicies(bundle));
+}
+
+function unionNames(
+  a: ReadonlyMap<string, ReadonlySet<string>>,
+  b: ReadonlyMap<string, ReadonlySet<string>>,
+): Map<string, Set<string>> {
+  const union = new Map<string, Set<string>>();
+  for (const side of [a, b])
+    for (const [key, values] of side)
+      union.set(key, new Set([...(union.get(key) ?? []), ...values]));
+  return union;
 }
 
 function isNetworkingApi(apiVersion: string): boolean {
@@ -270,6 +299,15 @@ export function workloadName(workload: Workload): string {
       ? `${pods.slice(0, 3).join(", ")} and ${pods.length - 3} more`
       : pods.join(", ");
   return `${workload.name} (${pods.length === 1 ? "pod" : "pods"} ${shown})`;
+}
+
+/**
+ * A text with the pod groups `workloadName` names left out (`redis (pods redis-1, redis-2)` is
+ * `redis`): what a finding about one group of an object's pods says about the object, for
+ * comparing a run whose selectors split the object with one whose selectors do not.
+ */
+export function withoutPodGroups(text: string): string {
+  return text.replace(/ \(pods? [^()]*\)/g, "");
 }
 
 /**

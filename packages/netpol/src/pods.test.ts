@@ -1,7 +1,8 @@
-import { buildBundle, parseSource } from "@scout-deploy/core";
+import { buildBundle, parseSource, podTemplateOf } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
 import { analyze, endpointId, type Flow } from "./analyze.js";
 import { formatConns } from "./conns.js";
+import { podLabelSets, podNameOf } from "./pods.js";
 
 const lines = (flows: Flow[]) =>
   flows.map((f) => `${endpointId(f.from)} => ${endpointId(f.to)} : ${formatConns(f.conns)}`);
@@ -131,5 +132,46 @@ spec:
         ),
       ),
     ).toEqual(["scout/web[Deployment] => scout/api[Deployment] : TCP 8000"]);
+  });
+});
+
+describe("the names the controllers give pods", () => {
+  const namesOf = (yaml: string, hints: string[] = []) => {
+    const bundle = buildBundle([parseSource("test.yaml", yaml)]);
+    const object = bundle.objects[0]!;
+    const template = podTemplateOf(object)!;
+    return podLabelSets(object, template).map((set) => podNameOf(object, set, hints));
+  };
+
+  it("a StatefulSet's are known, <name>-<ordinal>; a bare Pod's is its own", () => {
+    expect(
+      namesOf(`
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis}
+spec: {replicas: 2, ordinals: {start: 3}, template: {spec: {containers: [{name: r}]}}}
+`),
+    ).toEqual([{ known: "redis-3" }, { known: "redis-4" }]);
+    expect(
+      namesOf(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: debug}\nspec: {containers: [{name: d}]}",
+      ),
+    ).toEqual([{ known: "debug" }]);
+  });
+
+  it("a Deployment's are sampled in its controller's shape, with every character at every generated place", () => {
+    const [name] = namesOf(
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: backend}\nspec: {template: {spec: {containers: [{name: b}]}}}",
+      ["5d8f", "backend"],
+    );
+    if (!name || !("samples" in name)) throw new Error("a Deployment's pod name is not known");
+    for (const sample of name.samples)
+      expect(sample).toMatch(/^backend-[456789bcdf]{1,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    for (const position of [0, 1, 2, 3, 4]) {
+      const seen = new Set(name.samples.map((s) => s.split("-")[2]![position]));
+      expect(seen.size).toBe(27);
+    }
+    // A fragment a question names is tried in the hash.
+    expect(name.samples.some((s) => s.startsWith("backend-5d8f"))).toBe(true);
   });
 });

@@ -150,6 +150,111 @@ function countOf(value: unknown): number[] {
 }
 
 /**
+ * A pod's name: known (a bare Pod's, a StatefulSet's `<name>-<ordinal>`), or chosen by the cluster
+ * (`backend-5d8f9c7b64-x7k2p`): then `samples` are names of the shape the controller makes,
+ * varied so that every character the cluster may put at each generated position appears in
+ * one, and `shape` says it in words. A question over the name that all samples answer alike is
+ * answered; one they split is open.
+ */
+export type PodName = { known: string } | { samples: readonly string[]; shape: string };
+
+/** `rand.String`'s alphabet (k8s.io/apimachinery/pkg/util/rand): generated name suffixes. */
+const SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+/**
+ * The characters of a pod-template-hash: `rand.SafeEncodeString` of a uint32's decimal digits
+ * maps each digit's byte onto the alphabet above (`'0'` → `4` ... `'9'` → `f`), 1 to 10 of them.
+ */
+const HASH_ALPHABET = "456789bcdf";
+const HASH_LENGTHS = [10, 9, 8, 1];
+/** CronJob names each Job `<name>-<scheduled time in minutes since the epoch>`. */
+const MINUTES = ["29412345", "29999999", "30000000", "28000000"];
+
+export function podNameOf(
+  object: BundleObject,
+  set: PodLabels,
+  hints: readonly string[] = [],
+): PodName {
+  const { kind, apiVersion } = object.value;
+  const name = object.ref.name ?? "";
+  if (kind === "Pod" && apiVersion === "v1") return { known: name };
+  if (kind === "StatefulSet" && apiVersion === "apps/v1" && set.pod) return { known: set.pod };
+  const index = set.labels[COMPLETION_INDEX];
+  const suffixes = [...hinted(hints, SUFFIX_ALPHABET, 5)];
+  const samples = (shape: string, parts: (i: number, suffix?: string) => string) => ({
+    shape,
+    samples: [
+      ...Array.from({ length: SUFFIX_ALPHABET.length }, (_, i) => parts(i)),
+      ...suffixes.map((suffix, i) => parts(i, suffix)),
+    ],
+  });
+  if (kind === "Deployment" && apiVersion === "apps/v1") {
+    const shaped = samples(`${name}-<pod-template-hash>-<5 random characters>`, (i, suffix) =>
+      [name, hashSample(i), suffix ?? suffixSample(i)].join("-"),
+    );
+    const hashes = [...hinted(hints, HASH_ALPHABET, 10)];
+    return {
+      ...shaped,
+      samples: [
+        ...shaped.samples,
+        ...hashes.map((hash, i) => [name, hash, suffixSample(i)].join("-")),
+      ],
+    };
+  }
+  if (kind === "Job" && apiVersion === "batch/v1")
+    return samples(
+      `${name}-${index !== undefined ? `${index}-` : ""}<5 random characters>`,
+      (i, suffix) =>
+        [name, ...(index !== undefined ? [index] : []), suffix ?? suffixSample(i)].join("-"),
+    );
+  if (kind === "CronJob" && apiVersion === "batch/v1")
+    return samples(`${name}-<scheduled minute>-<5 random characters>`, (i, suffix) =>
+      [name, MINUTES[i % MINUTES.length], suffix ?? suffixSample(i)].join("-"),
+    );
+  if (POD_NAME_PREFIXED.has(kind))
+    return samples(
+      `${name}-<5 random characters>`,
+      (i, suffix) => `${name}-${suffix ?? suffixSample(i)}`,
+    );
+  // A workload of another API: its controller names pods as it likes.
+  return samples("a name its controller chooses", (i, suffix) =>
+    i % 2 ? `${name}-${suffix ?? suffixSample(i)}` : `${suffixSample(i)}${hashSample(i)}`,
+  );
+}
+
+/**
+ * Generated parts built around the literal fragments a question names (a regex's `5d8f`): a
+ * fragment made of the part's characters, at its start and at its end, filled to `length`.
+ * Sampling alone would miss a name the question singles out.
+ */
+function* hinted(hints: readonly string[], alphabet: string, length: number): Generator<string> {
+  for (const hint of hints) {
+    if (hint.length === 0 || hint.length > length || ![...hint].every((c) => alphabet.includes(c)))
+      continue;
+    const fill = alphabet[0]!.repeat(length - hint.length);
+    yield `${hint}${fill}`;
+    yield `${fill}${hint}`;
+    if (alphabet === HASH_ALPHABET) yield hint;
+  }
+}
+
+/** Kinds whose controller names each pod `<name>-<5 random characters>`. */
+const POD_NAME_PREFIXED = new Set(["ReplicaSet", "DaemonSet", "ReplicationController"]);
+
+function suffixSample(i: number): string {
+  return Array.from(
+    { length: 5 },
+    (_, j) => SUFFIX_ALPHABET[(i + 7 * j) % SUFFIX_ALPHABET.length],
+  ).join("");
+}
+
+function hashSample(i: number): string {
+  const length = HASH_LENGTHS[i % HASH_LENGTHS.length]!;
+  return Array.from({ length }, (_, j) => HASH_ALPHABET[(i + 3 * j) % HASH_ALPHABET.length]).join(
+    "",
+  );
+}
+
+/**
  * The pods of a workload that the bundle's selectors tell apart, grouped: pods whose per-pod
  * labels (`PER_POD_LABELS`) hold values no selector names are alike to every selector, so a
  * StatefulSet stays one group unless a selector names one of its pods.

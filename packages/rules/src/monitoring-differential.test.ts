@@ -516,6 +516,24 @@ const JOBS: Record<string, string> = {
     relabel_configs:
       - {source_labels: [__meta_kubernetes_service_port_name], action: keep, regex: http}
       - {source_labels: [__meta_kubernetes_service_name], action: keep, regex: backend}`,
+  podNamePrefix: `
+  - job_name: pods-named-backend
+    kubernetes_sd_configs: [{role: pod}]
+    relabel_configs:
+      - {source_labels: [__meta_kubernetes_pod_name], action: keep, regex: "backend-[a-z0-9]+-[a-z0-9]{5}"}
+      - {source_labels: [__meta_kubernetes_pod_container_port_number], action: keep, regex: "8000"}`,
+  podNameObject: `
+  - job_name: pods-named-as-the-deployment
+    kubernetes_sd_configs: [{role: pod}]
+    relabel_configs:
+      - {source_labels: [__meta_kubernetes_pod_name], action: keep, regex: backend}
+      - {source_labels: [__meta_kubernetes_pod_container_port_number], action: keep, regex: "8000"}`,
+  podNameDropped: `
+  - job_name: pods-but-backend
+    kubernetes_sd_configs: [{role: pod}]
+    relabel_configs:
+      - {source_labels: [__meta_kubernetes_pod_name], action: drop, regex: "backend-.*"}
+      - {source_labels: [__meta_kubernetes_pod_container_port_number], action: keep, regex: "8000"}`,
   staticStatsPath: `
   - job_name: static-stats
     metrics_path: /stats
@@ -544,6 +562,9 @@ function annotate(metadata: Json, values: Record<string, string | undefined>) {
   else delete metadata.annotations;
 }
 
+/** A name of the shape the Deployment controller gives the backend's pods. */
+const BACKEND_POD = "backend-5d8f7c9b64-x7k2p";
+
 function scrapeSetup(setup: Scrape) {
   const objects = fixtureObjects();
   const backend = find(objects, "Deployment", "backend");
@@ -570,7 +591,13 @@ function scrapeSetup(setup: Scrape) {
     });
   }
   const pod = {
-    metadata: { ...template.metadata, name: "backend-0", namespace: "scout" },
+    metadata: {
+      ...template.metadata,
+      // Named and labelled as the Deployment controller makes its pods.
+      name: BACKEND_POD,
+      namespace: "scout",
+      labels: { ...template.metadata.labels, "pod-template-hash": "5d8f7c9b64" },
+    },
     spec: template.spec,
   };
   const services = objects.filter((o) => o.kind === "Service");
@@ -579,7 +606,7 @@ function scrapeSetup(setup: Scrape) {
 
 /** A static or service-role address that reaches the backend's :8000: the Service backend of scout, port 8000 (→ http). */
 function reachesBackend(target: { address: string; pod?: string }): boolean {
-  if (target.pod) return target.pod === "backend-0" && target.address.endsWith(":8000");
+  if (target.pod) return target.pod === BACKEND_POD && target.address.endsWith(":8000");
   const [host = "", port] = target.address.split(":");
   const [name, namespace = "scout"] = host.split(".");
   return name === "backend" && namespace === "scout" && port === "8000";

@@ -3,15 +3,20 @@ import {
   componentOf,
   isRecord,
   labelsOf,
+  type MessageData,
+  reportKey,
   type Settings,
 } from "@scout-deploy/core";
 import {
+  compilePodSelector,
   findPort,
   type Model,
   numberedPort,
   type Policy,
   type Protocol,
   protocolOf,
+  UNKNOWN_LABEL_REASONS,
+  type Uncertain,
   type Workload,
 } from "@scout-deploy/netpol";
 import { guideSettings } from "../settings.js";
@@ -20,8 +25,8 @@ interface WorkloadIndex {
   byNamespace: Map<string, Workload[]>;
   /** Per namespace and label (`namespace\0key\0value`), the workloads that carry it, in order. */
   byLabel: Map<string, Workload[]>;
-  /** What each Service selects, computed once for the rules that ask. */
-  targets: WeakMap<BundleObject, readonly Workload[]>;
+  /** What each Service selects or may select, computed once for the rules that ask. */
+  targets: WeakMap<BundleObject, readonly ServiceTarget[]>;
 }
 
 const indexes = new WeakMap<Model, WorkloadIndex>();
@@ -69,8 +74,18 @@ export function selectsOnlyNginx(model: Model, policy: Policy, settings: Setting
   );
 }
 
-/** The workloads a Service's selector picks in its namespace (none without a selector). */
-export function serviceTargets(model: Model, service: BundleObject): readonly Workload[] {
+/**
+ * A workload a Service's selector picks: surely, or only if a label whose value only the cluster
+ * knows (`pod-template-hash`, `controller-revision-hash`, ...) holds the value the selector
+ * names. `uncertain.pointer` names that entry of the Service, `/spec/selector/<key>`.
+ */
+export interface ServiceTarget {
+  workload: Workload;
+  uncertain?: Uncertain;
+}
+
+/** Every workload a Service's selector may pick in its namespace, sure ones and uncertain ones. */
+function serviceMatches(model: Model, service: BundleObject): readonly ServiceTarget[] {
   const index = indexOf(model);
   let targets = index.targets.get(service);
   if (!targets) {
@@ -78,6 +93,24 @@ export function serviceTargets(model: Model, service: BundleObject): readonly Wo
     index.targets.set(service, targets);
   }
   return targets;
+}
+
+/** The workloads a Service's selector surely picks in its namespace (none without a selector). */
+export function serviceTargets(model: Model, service: BundleObject): readonly Workload[] {
+  return serviceMatches(model, service).flatMap((t) => (t.uncertain ? [] : [t.workload]));
+}
+
+/**
+ * The workloads a Service's selector may pick, only if a label whose value only the cluster
+ * knows allows: counted where the Service could expose them, never claimed as its endpoints.
+ */
+export function serviceUncertainTargets(
+  model: Model,
+  service: BundleObject,
+): readonly Required<ServiceTarget>[] {
+  return serviceMatches(model, service).filter(
+    (t): t is Required<ServiceTarget> => t.uncertain !== undefined,
+  );
 }
 
 /**
@@ -98,18 +131,30 @@ function selectedByService(
   index: WorkloadIndex,
   service: BundleObject,
   namespace: string,
-): readonly Workload[] {
+): readonly ServiceTarget[] {
   const selector = endpointSelector(service);
   if (!selector) return [];
   // Every label of the selector must match: the workloads that carry its rarest one are enough.
-  let fewest: readonly Workload[] = [];
-  selector.forEach(([key, value], i) => {
+  // A label only the cluster knows carries no value a manifest names: it narrows nothing here.
+  const known = selector.filter(([key]) => !Object.hasOwn(UNKNOWN_LABEL_REASONS, key));
+  let fewest: readonly Workload[] = index.byNamespace.get(namespace) ?? [];
+  for (const [key, value] of known) {
     const carrying = index.byLabel.get(`${namespace}\u0000${key}\u0000${value}`) ?? [];
-    if (i === 0 || carrying.length < fewest.length) fewest = carrying;
+    if (carrying.length < fewest.length) fewest = carrying;
+  }
+  // The Service's selector is a matchLabels selector: the pods' model answers it three-valued.
+  const selects = compilePodSelector({ matchLabels: Object.fromEntries(selector) });
+  return fewest.flatMap((workload): ServiceTarget[] => {
+    let uncertain: Uncertain | undefined;
+    for (const labels of workload.podLabels) {
+      const match = selects({ labels, unknownLabels: workload.unknownLabels });
+      if (match === true) return [{ workload }];
+      if (match !== false) uncertain ??= match;
+    }
+    if (!uncertain) return [];
+    const pointer = uncertain.pointer.replace(/^\/matchLabels/, "/spec/selector");
+    return [{ workload, uncertain: { key: uncertain.key, pointer } }];
   });
-  return fewest.filter((w) =>
-    w.podLabels.some((labels) => selector.every(([k, v]) => labels[k] === v)),
-  );
 }
 
 /** One port of a Service and the workloads whose pods receive it, at which pod port. */
@@ -128,10 +173,25 @@ export interface ServicePortEndpoints {
  * informational); a named one only pods that declare that name with the Service port's
  * protocol, app containers first, then native sidecars, at the declared number.
  */
-export function servicePortEndpoints(model: Model, service: BundleObject): ServicePortEndpoints[] {
+export function servicePortEndpoints(
+  model: Model,
+  service: BundleObject,
+  /** "uncertain": the workloads it may send to only if a label the cluster sets allows. */
+  which: "sure" | "uncertain" = "sure",
+): ServicePortEndpoints[] {
+  const targets =
+    which === "sure"
+      ? serviceTargets(model, service)
+      : serviceUncertainTargets(model, service).map((t) => t.workload);
+  return portEndpoints(service, targets);
+}
+
+function portEndpoints(
+  service: BundleObject,
+  targets: readonly Workload[],
+): ServicePortEndpoints[] {
   const spec = isRecord(service.value.spec) ? service.value.spec : {};
   const ports = Array.isArray(spec.ports) ? spec.ports : [];
-  const targets = serviceTargets(model, service);
   return ports.flatMap((entry, index): ServicePortEndpoints[] => {
     if (!isRecord(entry)) return [];
     const protocol = protocolOf(entry.protocol);
@@ -159,13 +219,33 @@ export function targetPortOf(entry: Record<string, unknown>): unknown {
  * and clients reach them on any port.
  */
 export function serviceEndpoints(model: Model, service: BundleObject): readonly Workload[] {
+  return reachedThroughPorts(service, serviceTargets(model, service));
+}
+
+/** The workloads a Service may send to, only if a label whose value only the cluster knows allows. */
+export function serviceUncertainEndpoints(
+  model: Model,
+  service: BundleObject,
+): readonly Required<ServiceTarget>[] {
+  const uncertain = serviceUncertainTargets(model, service);
+  const reached = new Set(
+    reachedThroughPorts(
+      service,
+      uncertain.map((t) => t.workload),
+    ),
+  );
+  return uncertain.filter((t) => reached.has(t.workload));
+}
+
+/** Those of the targets that are endpoints of a port of the Service (all of them without ports). */
+function reachedThroughPorts(service: BundleObject, targets: readonly Workload[]): Workload[] {
   const spec = isRecord(service.value.spec) ? service.value.spec : {};
   const ports = Array.isArray(spec.ports) ? spec.ports : [];
-  if (ports.length === 0) return serviceTargets(model, service);
+  if (ports.length === 0) return [...targets];
   const reached = new Set(
-    servicePortEndpoints(model, service).flatMap((p) => p.endpoints.map((e) => e.workload)),
+    portEndpoints(service, targets).flatMap((p) => p.endpoints.map((e) => e.workload)),
   );
-  return serviceTargets(model, service).filter((w) => reached.has(w));
+  return targets.filter((w) => reached.has(w));
 }
 
 /** The workloads a Service sends to that are not nginx by their component label. */
@@ -179,14 +259,30 @@ export function nonNginxEndpoints(
   );
 }
 
+/** The workloads a Service may send to, only if a label the cluster sets allows, that are not nginx. */
+export function uncertainNonNginxEndpoints(
+  model: Model,
+  service: BundleObject,
+  settings: Settings,
+): readonly Required<ServiceTarget>[] {
+  return serviceUncertainEndpoints(model, service).filter(
+    (t) => componentOf(t.workload.object, guideSettings(settings)) !== "nginx",
+  );
+}
+
 /**
- * A Service is nginx's when it sends only to nginx pods. Traffic follows the selector, not the
- * Service's own labels: the component label counts only for a Service that selects no workload
- * of the bundle (no selector, or pods deployed elsewhere).
+ * A Service is nginx's when it sends only to nginx pods, those it may send to included (a
+ * selector on nginx's own pod-template-hash selects nginx or nothing). Traffic follows the
+ * selector, not the Service's own labels: the component label counts only for a Service that
+ * may select no workload of the bundle (no selector, or pods deployed elsewhere).
  */
 export function isNginxService(model: Model, service: BundleObject, settings: Settings): boolean {
-  const endpoints = serviceEndpoints(model, service);
-  if (endpoints.length > 0) return nonNginxEndpoints(model, service, settings).length === 0;
+  const endpoints = [
+    ...serviceEndpoints(model, service),
+    ...serviceUncertainEndpoints(model, service).map((t) => t.workload),
+  ];
+  if (endpoints.length > 0)
+    return endpoints.every((w) => componentOf(w.object, guideSettings(settings)) === "nginx");
   const labels = labelsOf(service.value.metadata);
   return settings.componentLabels.some((key) => labels[key] === "nginx");
 }
@@ -206,3 +302,19 @@ export function onePerObject(workloads: readonly Workload[]): Workload[] {
  * finding), and stands when that rule is off.
  */
 export const HOST_NETWORK_OWNERS: readonly string[] = ["pod/no-host-namespaces"];
+
+/**
+ * The identity of a finding about one group of an object's pods (`redis (pods redis-1,
+ * redis-2)`): the one it has about the whole object, so that it keeps its fingerprint when a
+ * selector starts telling the object's pods apart (a pull request naming redis-0 does not make
+ * the other pods' old finding new). Nothing for an object that is not split.
+ */
+export function groupIdentity(
+  messageId: string,
+  data: MessageData,
+  workload: Workload,
+): { key?: string } {
+  if (!workload.pods) return {};
+  const whole = reportKey(messageId, { ...data, name: workload.name });
+  return { key: whole.slice(messageId.length + 1) };
+}

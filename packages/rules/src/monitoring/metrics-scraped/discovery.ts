@@ -1,5 +1,11 @@
 import { type BundleObject, containersOf, isRecord, type PodTemplate } from "@scout-deploy/core";
-import { findPort, protocolOf, servingPorts } from "@scout-deploy/netpol";
+import {
+  findPort,
+  protocolOf,
+  servingPorts,
+  UNKNOWN_LABEL_REASONS,
+  UNKNOWN_LABEL_VALUE,
+} from "@scout-deploy/netpol";
 import { targetPortOf } from "../../network/scope.js";
 import { numberedPort } from "../../support/index.js";
 import { type Discovered, type Labels, metaName } from "./prometheus-config.js";
@@ -22,26 +28,37 @@ function metaOf(prefix: string, metadata: unknown): Labels {
   return labels;
 }
 
-/** Services of the pod's namespace whose selector selects the pod's labels. */
+/**
+ * Services of the pod's namespace whose selector selects the pod's labels: `sure`, and
+ * `uncertain` with the label that decides, when the selector compares a label whose value only
+ * the cluster knows (`pod-template-hash`), which the pod carries as `UNKNOWN_LABEL_VALUE`.
+ */
 export function selectingServices(
   services: readonly BundleObject[],
   podLabels: Readonly<Record<string, string>>,
   inNamespace: (service: BundleObject) => boolean,
-): BundleObject[] {
+): { sure: BundleObject[]; uncertain: { service: BundleObject; key: string }[] } {
   const index = serviceIndexOf(services);
   // A Service is filed under one label of its selector: the pod carries it, or it cannot match.
-  const candidates: number[] = [];
+  const candidates: number[] = [...(index.get(ANY) ?? [])];
   for (const [key, value] of Object.entries(podLabels)) {
     const filed = index.get(`${key}\u0000${value}`);
     if (filed) candidates.push(...filed);
   }
-  return candidates
-    .sort((a, b) => a - b)
-    .map((i) => services[i]!)
-    .filter(
-      (service) =>
-        inNamespace(service) && selectorOf(service).every(([k, v]) => podLabels[k] === v),
-    );
+  const sure: BundleObject[] = [];
+  const uncertain: { service: BundleObject; key: string }[] = [];
+  for (const i of candidates.sort((a, b) => a - b)) {
+    const service = services[i]!;
+    if (!inNamespace(service)) continue;
+    const entries = selectorOf(service);
+    if (entries.length === 0) continue;
+    const open = entries.filter(([k]) => podLabels[k] === UNKNOWN_LABEL_VALUE);
+    if (!entries.every(([k, v]) => podLabels[k] === v || podLabels[k] === UNKNOWN_LABEL_VALUE))
+      continue;
+    if (open.length === 0) sure.push(service);
+    else uncertain.push({ service, key: open[0]![0] });
+  }
+  return { sure, uncertain };
 }
 
 /** An ExternalName Service gets no endpoints, whatever its selector. */
@@ -51,11 +68,15 @@ function selectorOf(service: BundleObject): [string, unknown][] {
   return Object.entries(isRecord(spec.selector) ? spec.selector : {});
 }
 
+/** Where Services whose selector names only labels the cluster sets are filed: every pod may match them. */
+const ANY = "\u0000any";
+
 const serviceIndexes = new WeakMap<readonly BundleObject[], Map<string, number[]>>();
 
 /**
  * The Services with a selector, each filed under the rarest label of its selector
- * (`key\0value`), built once per list: a pod then meets only the Services it may match.
+ * (`key\0value`) that a manifest can name, built once per list: a pod then meets only the
+ * Services it may match.
  */
 function serviceIndexOf(services: readonly BundleObject[]): Map<string, number[]> {
   const index = serviceIndexes.get(services);
@@ -63,15 +84,19 @@ function serviceIndexOf(services: readonly BundleObject[]): Map<string, number[]
   const selectors = services.map((service) => {
     const entries = selectorOf(service);
     return entries.every(([, v]) => typeof v === "string")
-      ? entries.map(([k, v]) => `${k}\u0000${v as string}`)
-      : []; // a non-string value never equals a label: the Service selects nothing
+      ? entries
+          .filter(([k]) => !Object.hasOwn(UNKNOWN_LABEL_REASONS, k))
+          .map(([k, v]) => `${k}\u0000${v as string}`)
+      : undefined; // a non-string value never equals a label: the Service selects nothing
   });
   const uses = new Map<string, number>();
-  for (const keys of selectors) for (const key of keys) uses.set(key, (uses.get(key) ?? 0) + 1);
+  for (const keys of selectors)
+    for (const key of keys ?? []) uses.set(key, (uses.get(key) ?? 0) + 1);
   const filed = new Map<string, number[]>();
   selectors.forEach((keys, i) => {
-    if (keys.length === 0) return;
-    const rarest = keys.reduce((a, b) => (uses.get(b)! < uses.get(a)! ? b : a));
+    if (keys === undefined || selectorOf(services[i]!).length === 0) return;
+    const rarest =
+      keys.length === 0 ? ANY : keys.reduce((a, b) => (uses.get(b)! < uses.get(a)! ? b : a));
     const list = filed.get(rarest);
     if (list) list.push(i);
     else filed.set(rarest, [i]);
@@ -108,18 +133,20 @@ export function servicePortsOf(service: BundleObject, template?: PodTemplate): S
 
 /**
  * What Prometheus' kubernetes_sd would find for a pod of the template, per role: `podLabels`,
- * the labels the pod carries (its controller's included), else the template's.
+ * the labels the pod carries (its controller's included), else the template's; `podName`, the
+ * pod's name (netpol's `podNameOf`: one sample when the cluster chooses it).
  */
 export function discover(
   template: PodTemplate,
   namespace: string | undefined,
   services: readonly BundleObject[],
   podLabels?: Readonly<Record<string, string>>,
+  podName: string = template.object.ref.name ?? "",
 ): Discovered {
   const metadata = podLabels ? { ...template.metadata, labels: podLabels } : template.metadata;
   const common: Labels = {
     ...(namespace ? { __meta_kubernetes_namespace: namespace } : {}),
-    __meta_kubernetes_pod_name: template.object.ref.name ?? "",
+    __meta_kubernetes_pod_name: podName,
     ...metaOf("__meta_kubernetes_pod", metadata),
   };
   const pod: Labels[] = containersOf(template)

@@ -14,6 +14,23 @@ const backend = (annotations = "") => `
               containers: [{name: api, ports: [{name: http, containerPort: 8000}]}]
 `;
 
+/** A pod-role job keeping the targets whose pod name matches `regex` on port 8000. */
+const podNameJob = (regex: string) => `
+              - job_name: by-pod-name
+                kubernetes_sd_configs: [{role: pod}]
+                relabel_configs:
+                  - {source_labels: [__meta_kubernetes_pod_name], action: keep, regex: "${regex}"}
+                  - {source_labels: [__meta_kubernetes_pod_container_port_number], action: keep, regex: "8000"}`;
+
+/** The backend as a StatefulSet of `replicas` pods. */
+const backendStatefulSet = (replicas: number) =>
+  backend()
+    .replace("kind: Deployment", "kind: StatefulSet")
+    .replace(
+      "spec:\n          template:",
+      `spec:\n          replicas: ${replicas}\n          template:`,
+    );
+
 /** A Prometheus of the official image that reads /etc/prometheus/prometheus.yml from the ConfigMap prometheus-config. */
 const prometheusReading = (scrapeConfigs: string, configMap = "prometheus-config") => `
         apiVersion: apps/v1
@@ -117,6 +134,14 @@ new RuleTester({ describe, it }).run(metricsScraped, {
     {
       name: "a dns_sd A query of a headless Service: its name resolves to the pods, asked on 8000",
       yaml: `${backend()}\n        ---\n${prometheusReading(headlessDnsJob(8000))}`,
+    },
+    {
+      name: "a relabel rule keeping a StatefulSet's pods by name reads redis-0 style names, not the object's",
+      yaml: `${backendStatefulSet(2)}\n        ---\n${prometheusReading(podNameJob("backend-0|backend-1"))}`,
+    },
+    {
+      name: "a Deployment's pods are named backend-<hash>-<suffix>: backend-.* keeps every one of them",
+      yaml: `${backend()}\n        ---\n${prometheusReading(podNameJob("backend-.+-[a-z0-9]{5}"))}`,
     },
     {
       name: "an endpoints job also finds the pod's container ports no Service port lands on",
@@ -333,6 +358,80 @@ new RuleTester({ describe, it }).run(metricsScraped, {
     },
   ],
   invalid: [
+    {
+      name: "a PodMonitor selecting the backend by its pod-template-hash may scrape it or not",
+      yaml: `${backend()}
+        ---
+        apiVersion: monitoring.coreos.com/v1
+        kind: PodMonitor
+        metadata: {name: backend, namespace: scout}
+        spec:
+          selector: {matchLabels: {app.kubernetes.io/component: backend, pod-template-hash: 5d8f7c9b64}}
+          podMetricsEndpoints: [{port: http}]
+      `,
+      errors: [
+        {
+          messageId: "mayNotBeScraped",
+          line: 6,
+          column: 5,
+          data: {
+            name: "backend",
+            instance: "scout",
+            port: 8000,
+            why: "whether PodMonitor backend selects its pods: its selector compares the label pod-template-hash, whose value no manifest can know (the Deployment controller sets it to a hash of the pod template, a new one at every rollout)",
+          },
+        },
+      ],
+    },
+    {
+      name: "a relabel rule keeping the pod named backend: no pod of the Deployment is called that",
+      yaml: `${backend()}\n        ---\n${prometheusReading(podNameJob("backend"))}`,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+    },
+    {
+      name: "a relabel rule keeping only backend-0 leaves the StatefulSet's second pod unscraped",
+      yaml: `${backendStatefulSet(2)}\n        ---\n${prometheusReading(podNameJob("backend-0"))}`,
+      errors: [{ messageId: "notScraped", line: 7, column: 5 }],
+    },
+    {
+      name: "a relabel rule on one pod-template-hash: whether it keeps the pods depends on the name the cluster chooses",
+      yaml: `${backend()}\n        ---\n${prometheusReading(podNameJob("backend-5d8f.*"))}`,
+      errors: [
+        {
+          messageId: "mayNotBeScraped",
+          line: 6,
+          column: 5,
+          data: {
+            name: "backend",
+            instance: "scout",
+            port: 8000,
+            why: "the pod's name, which the cluster chooses (backend-<pod-template-hash>-<5 random characters>), as a relabel rule on __meta_kubernetes_pod_name reads it",
+          },
+        },
+      ],
+    },
+    {
+      name: "a ServiceMonitor on a Service whose selector pins the pod-template-hash may scrape the backend or not",
+      yaml: serviceMonitorOnBackend(
+        "{matchLabels: {app.kubernetes.io/component: backend}}",
+      ).replace(
+        "          selector: {app.kubernetes.io/component: backend}\n          ports: [{name: http, port: 80",
+        "          selector: {app.kubernetes.io/component: backend, pod-template-hash: 5d8f7c9b64}\n          ports: [{name: http, port: 80",
+      ),
+      errors: [
+        {
+          messageId: "mayNotBeScraped",
+          line: 6,
+          column: 5,
+          data: {
+            name: "backend",
+            instance: "scout",
+            port: 8000,
+            why: 'whether Service "backend" selects its pods: its selector compares the label pod-template-hash, whose value no manifest can know (the Deployment controller sets it to a hash of the pod template, a new one at every rollout)',
+          },
+        },
+      ],
+    },
     {
       name: "a PodMonitor selecting one pod of a backend StatefulSet of two leaves the other unscraped",
       yaml: `${backend().replace("kind: Deployment", "kind: StatefulSet").replace("spec:\n", "spec:\n          replicas: 2\n")}

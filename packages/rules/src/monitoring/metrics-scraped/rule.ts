@@ -11,7 +11,15 @@ import {
   type PodTemplate,
   z,
 } from "@scout-deploy/core";
-import { podLabelSets } from "@scout-deploy/netpol";
+import {
+  compilePodSelector,
+  type PodMatch,
+  type PodName,
+  podLabelSets,
+  podNameOf,
+  UNKNOWN_LABEL_REASONS,
+  UNKNOWN_LABEL_VALUE,
+} from "@scout-deploy/netpol";
 import {
   componentWorkloads,
   effectiveNamespace,
@@ -48,6 +56,8 @@ export const metricsScraped = defineRule({
         "nothing makes Prometheus scrape the backend {{name}} of instance {{instance}} on port {{port}}",
       wrongPort:
         "the backend {{name}} of instance {{instance}} is annotated for scraping on port {{actual}}, but its metrics are on {{port}}",
+      mayNotBeScraped:
+        "whether Prometheus scrapes the backend {{name}} of instance {{instance}} on port {{port}} depends on {{why}}, so it may not be scraped",
       monitorNotSelected:
         "{{monitor}} would make Prometheus scrape the backend {{name}} of instance {{instance}} on port {{port}}, but no Prometheus reads it: {{why}}",
     },
@@ -69,11 +79,20 @@ export const metricsScraped = defineRule({
       // Selectors and discovery see the pods' labels, their controller's included: each kind of
       // pod (a StatefulSet's ordinals) must be scraped.
       const pods = podLabelSets(object, template).map(
-        ({ labels }): Backend => ({ object, template, labels, namespace }),
+        (set): Backend => ({
+          object,
+          template,
+          labels: set.labels,
+          namespace,
+          name: podNameOf(object, set, nameHints(scrapers)),
+        }),
       );
-      const scraped = (from: Scrapers) => pods.every((pod) => scrapedElsewhere(from, pod, port));
+      const verdict = (from: Scrapers) =>
+        allPods(pods.map((pod) => scrapedVerdict(from, pod, port)));
+      const scraped = (from: Scrapers) => verdict(from) === true;
+      const found = verdict(scrapers);
       // The input's Prometheus reads only its own configuration: annotations are what its jobs make of them.
-      if (loads.complete && scraped(scrapers)) continue;
+      if (loads.complete && found === true) continue;
       if (annotated && annotatedPort !== undefined && annotatedPort !== port) {
         context.report({
           messageId: "wrongPort",
@@ -83,7 +102,16 @@ export const metricsScraped = defineRule({
         });
         continue;
       }
-      if (!loads.complete && (annotated || scraped(scrapers))) continue;
+      if (!loads.complete && (annotated || found === true)) continue;
+      if (typeof found === "object") {
+        context.report({
+          messageId: "mayNotBeScraped",
+          data: { name, instance, port, why: found.why },
+          object,
+          pointer: template.metadataPointer,
+        });
+        continue;
+      }
       // A monitor that would scrape it is where the fix goes when no Prometheus selects it.
       const ignored = scrapers.unselected.find(({ monitor }) =>
         scraped({ ...scrapers, jobs: [], monitors: [monitor] }),
@@ -170,22 +198,131 @@ function scrapersOf(bundle: Bundle, loads: PrometheusLoads): Scrapers {
   };
 }
 
-/** One kind of the backend's pods: the labels it carries (see netpol's `podLabelSets`). */
+/** One kind of the backend's pods: the labels it carries and its name (see netpol's `podLabelSets`, `podNameOf`). */
 interface Backend {
   object: BundleObject;
   template: PodTemplate;
   labels: Readonly<Record<string, string>>;
   namespace: string | undefined;
+  name: PodName;
 }
 
-function scrapedElsewhere(scrapers: Scrapers, backend: Backend, port: number): boolean {
-  const { labels: podLabels } = backend;
-  const services = selectingServices(
+/** Scraped, not scraped, or depending on what only the cluster knows (and which). */
+type Verdict = boolean | { why: string };
+
+/** Every kind of pod must be scraped: one that surely is not decides, then one that may not. */
+function allPods(verdicts: readonly Verdict[]): Verdict {
+  if (verdicts.includes(false)) return false;
+  return verdicts.find((v) => typeof v === "object") ?? true;
+}
+
+/**
+ * Whether Prometheus scrapes one kind of the backend's pods, three-valued: a pod name the cluster
+ * chooses is tried in samples of its shape when a relabel rule may read it (all agree, or the
+ * answer is open); a Service that may select the pods (its selector compares a label only the
+ * cluster knows) may make it scraped, never surely.
+ */
+function scrapedVerdict(scrapers: Scrapers, backend: Backend, port: number): Verdict {
+  const { sure, uncertain } = selectingServices(
     scrapers.services,
-    podLabels,
+    backend.labels,
     (s) => scrapers.namespaceOf(s) === backend.namespace,
   );
-  const discovered = discover(backend.template, backend.namespace, services, podLabels);
+  const names =
+    "known" in backend.name
+      ? [backend.name.known]
+      : readsPodName(scrapers)
+        ? backend.name.samples
+        : backend.name.samples.slice(0, 1);
+  const answers = names.map((name) => scrapedElsewhere(scrapers, backend, port, sure, name));
+  if (answers.every(Boolean)) return true;
+  if (answers.some(Boolean) && "shape" in backend.name)
+    return {
+      why: `the pod's name, which the cluster chooses (${backend.name.shape}), as a relabel rule on __meta_kubernetes_pod_name reads it`,
+    };
+  for (const { service, key } of uncertain) {
+    const widened = [...sure, service];
+    if (names.some((name) => scrapedElsewhere(scrapers, backend, port, widened, name)))
+      return {
+        why: `whether Service "${service.ref.name ?? ""}" selects its pods: its selector compares the label ${key}, whose value no manifest can know (${reasonFor(key)})`,
+      };
+  }
+  for (const monitor of scrapers.monitors) {
+    if (monitor.value.kind !== "PodMonitor") continue;
+    const spec = isRecord(monitor.value.spec) ? monitor.value.spec : {};
+    const match = podMonitorMatch(spec.selector, backend.labels);
+    if (typeof match !== "object") continue;
+    const only = { ...scrapers, jobs: [], monitors: [monitor] };
+    if (names.some((name) => scrapedElsewhere(only, backend, port, sure, name, true)))
+      return {
+        why: `whether PodMonitor ${monitor.ref.name ?? ""} selects its pods: its selector compares the label ${match.key}, whose value no manifest can know (${reasonFor(match.key)})`,
+      };
+  }
+  return false;
+}
+
+const reasonFor = (key: string) => UNKNOWN_LABEL_REASONS[key] ?? "only the cluster sets it";
+
+/**
+ * A PodMonitor's selector over the pod's labels, three-valued: one comparing a label whose
+ * value only the cluster knows (held as `UNKNOWN_LABEL_VALUE`) may select the pod or not.
+ */
+function podMonitorMatch(selector: unknown, labels: Readonly<Record<string, string>>): PodMatch {
+  const unknownLabels = Object.keys(labels).filter((key) => labels[key] === UNKNOWN_LABEL_VALUE);
+  return compilePodSelector(selector ?? {})({ labels, unknownLabels });
+}
+
+const hintsOf = new WeakMap<Scrapers, string[]>();
+
+/**
+ * The literal fragments of the relabel regexes (`5d8f` of `backend-5d8f.*`): samples of a
+ * generated pod name are built around them, so that a rule singling out one name is seen to.
+ */
+function nameHints(scrapers: Scrapers): string[] {
+  let hints = hintsOf.get(scrapers);
+  if (!hints) {
+    const regexes = scrapers.jobs.flatMap((job) =>
+      job.relabel.flatMap((config) =>
+        isRecord(config) && typeof config.regex === "string" ? [config.regex] : [],
+      ),
+    );
+    hints = [...new Set(regexes.flatMap((regex) => regex.split(/[^a-z0-9]+/)))].filter(Boolean);
+    hintsOf.set(scrapers, hints);
+  }
+  return hints;
+}
+
+const readingPodName = new WeakMap<Scrapers, boolean>();
+
+/** Whether a relabel rule of a job may read the pod's name (by name, or through a labelmap copy). */
+function readsPodName(scrapers: Scrapers): boolean {
+  let reads = readingPodName.get(scrapers);
+  if (reads === undefined) {
+    reads = scrapers.jobs.some((job) =>
+      job.relabel.some(
+        (config) =>
+          isRecord(config) &&
+          (String(config.action ?? "").toLowerCase() === "labelmap" ||
+            (Array.isArray(config.source_labels) &&
+              config.source_labels.includes("__meta_kubernetes_pod_name"))),
+      ),
+    );
+    readingPodName.set(scrapers, reads);
+  }
+  return reads;
+}
+
+function scrapedElsewhere(
+  scrapers: Scrapers,
+  backend: Backend,
+  port: number,
+  services: readonly BundleObject[],
+  podName: string,
+  /** Count a PodMonitor whose selector may select the pod (a label only the cluster knows). */
+  hopeful = false,
+): boolean {
+  const { labels: podLabels } = backend;
+  const discovered = discover(backend.template, backend.namespace, services, podLabels, podName);
   const accepts = (address: string, jobNamespace: string | undefined) =>
     staticTargetReaches(address, jobNamespace, backend, services, port);
   if (jobsScrape(scrapers.jobs, discovered, port, accepts)) return true;
@@ -198,9 +335,10 @@ function scrapedElsewhere(scrapers: Scrapers, backend: Backend, port: number): b
     // In/Exists expression, a drop per NotIn/DoesNotExist; an empty one keeps every target.
     const selects = compileSelector(spec.selector);
     if (!monitorWatches(namespace, spec, backend)) continue;
+    const podMatch =
+      monitor.value.kind === "PodMonitor" && podMonitorMatch(spec.selector, podLabels);
     if (
-      monitor.value.kind === "PodMonitor" &&
-      selects(podLabels) &&
+      (podMatch === true || (hopeful && typeof podMatch === "object")) &&
       podMonitorReaches(spec, backend.template, port)
     )
       return true;

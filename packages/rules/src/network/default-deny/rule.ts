@@ -11,7 +11,7 @@ import {
   type Workload,
   workloadName,
 } from "@scout-deploy/netpol";
-import { HOST_NETWORK_OWNERS } from "../scope.js";
+import { groupIdentity, HOST_NETWORK_OWNERS } from "../scope.js";
 
 type Direction = "ingress" | "egress";
 
@@ -76,14 +76,16 @@ export const defaultDeny = defineRule({
           : uncertainSelection(connectivity.model.policies, workload, open);
       // A selector that may or may not select the pods is the line to change.
       if (doubtful) {
+        const uncertain = {
+          ...data,
+          policy: `${doubtful.policy.namespace}/${doubtful.policy.name}`,
+          key: doubtful.match.key,
+          reason: UNKNOWN_LABEL_REASONS[doubtful.match.key] ?? "only the cluster sets it",
+        };
         context.report({
           messageId: "uncertainSelector",
-          data: {
-            ...data,
-            policy: `${doubtful.policy.namespace}/${doubtful.policy.name}`,
-            key: doubtful.match.key,
-            reason: UNKNOWN_LABEL_REASONS[doubtful.match.key] ?? "only the cluster sets it",
-          },
+          data: uncertain,
+          ...groupIdentity("uncertainSelector", uncertain, workload),
           object: doubtful.policy.object,
           pointer: `/spec/podSelector${doubtful.match.pointer}`,
         });
@@ -91,15 +93,22 @@ export const defaultDeny = defineRule({
       }
       // On the node's network the cause is `hostNetwork: true`, the line the user changes;
       // otherwise the pod labels no policy selects.
+      const onNode = { ...data, policies: selecting.join(", ") };
       context.report({
         ...(selecting.length
           ? {
               messageId: "onHostNetwork",
-              data: { ...data, policies: selecting.join(", ") },
+              data: onNode,
+              ...groupIdentity("onHostNetwork", onNode, workload),
               pointer: specPointerOf(workload.template, "hostNetwork"),
               yieldsTo: HOST_NETWORK_OWNERS,
             }
-          : { messageId: "notIsolated", data, pointer: workload.template.metadataPointer }),
+          : {
+              messageId: "notIsolated",
+              data,
+              ...groupIdentity("notIsolated", data, workload),
+              pointer: workload.template.metadataPointer,
+            }),
         object: workload.object,
       });
     }

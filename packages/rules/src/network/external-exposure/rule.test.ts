@@ -17,6 +17,9 @@ const NGINX = `
         spec: {type: LoadBalancer, selector: {app.kubernetes.io/component: nginx}, ports: [{port: 80}]}
 `;
 
+const DEPLOYMENT_HASH =
+  "the Deployment controller sets it to a hash of the pod template, a new one at every rollout";
+
 new RuleTester({ describe, it }).run(externalExposure, {
   valid: [
     {
@@ -199,6 +202,13 @@ new RuleTester({ describe, it }).run(externalExposure, {
         metadata: {name: web, namespace: gateway}
         spec: {rules: [{backendRefs: [{name: nginx, namespace: scout, port: 80}]}]}
       `),
+    },
+    {
+      name: "nginx's LoadBalancer pinned to nginx's own pod-template-hash may select nginx or nothing: no exposure of others",
+      yaml: NGINX.replace(
+        "selector: {app.kubernetes.io/component: nginx}",
+        "selector: {app.kubernetes.io/component: nginx, pod-template-hash: 5d8f7c9b6}",
+      ),
     },
   ],
   invalid: [
@@ -542,6 +552,114 @@ new RuleTester({ describe, it }).run(externalExposure, {
           line: 13,
           column: 3,
           data: { name: "web", type: "LoadBalancer" },
+        },
+      ],
+    },
+    {
+      name: "a LoadBalancer labelled nginx whose selector pins the backend's pod-template-hash may expose the backend",
+      yaml: `${NGINX}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {containers: [{name: backend}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, labels: {app.kubernetes.io/component: nginx}}
+        spec:
+          type: LoadBalancer
+          selector: {app.kubernetes.io/component: backend, pod-template-hash: 5d8f7c9b6}
+          ports: [{port: 80}]
+      `,
+      errors: [
+        {
+          messageId: "mayExposeService",
+          line: 28,
+          column: 52,
+          data: {
+            name: "web",
+            type: "LoadBalancer",
+            workloads: "Deployment backend",
+            key: "pod-template-hash",
+            reason: DEPLOYMENT_HASH,
+          },
+        },
+      ],
+    },
+    {
+      name: "an unlabelled LoadBalancer that may select only the backend, through a StatefulSet's revision hash",
+      yaml: `
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {containers: [{name: backend}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: api}
+        spec:
+          type: NodePort
+          selector: {app.kubernetes.io/component: backend, controller-revision-hash: backend-6d4f8c9b7}
+          ports: [{port: 8000}]
+      `,
+      errors: [
+        {
+          messageId: "mayExposeService",
+          line: 14,
+          column: 52,
+          data: {
+            name: "api",
+            type: "NodePort",
+            workloads: "StatefulSet backend",
+            key: "controller-revision-hash",
+            reason:
+              "the controller sets it to the name of the current revision, a new one at every rollout",
+          },
+        },
+      ],
+    },
+    {
+      name: "an Ingress to a ClusterIP Service labelled nginx that may select the backend by its hash",
+      yaml: `${NGINX}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {containers: [{name: backend}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, labels: {app.kubernetes.io/component: nginx}}
+        spec: {selector: {app.kubernetes.io/component: backend, pod-template-hash: 5d8f7c9b6}, ports: [{port: 80}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: web}
+        spec: {defaultBackend: {service: {name: web, port: {number: 80}}}}
+      `,
+      errors: [
+        {
+          messageId: "mayRouteService",
+          line: 31,
+          column: 35,
+          data: {
+            kind: "Ingress",
+            name: "web",
+            service: "web",
+            workloads: "Deployment backend",
+            key: "pod-template-hash",
+            reason: DEPLOYMENT_HASH,
+          },
         },
       ],
     },

@@ -8,8 +8,21 @@ import {
   type Settings,
   z,
 } from "@scout-deploy/core";
-import { type Model, modelOf, refusalOptionsFor } from "@scout-deploy/netpol";
-import { isNginxService, nonNginxEndpoints, onePerObject, serviceEndpoints } from "../scope.js";
+import {
+  type Model,
+  modelOf,
+  refusalOptionsFor,
+  UNKNOWN_LABEL_REASONS,
+  type Workload,
+} from "@scout-deploy/netpol";
+import {
+  isNginxService,
+  nonNginxEndpoints,
+  onePerObject,
+  type ServiceTarget,
+  serviceEndpoints,
+  uncertainNonNginxEndpoints,
+} from "../scope.js";
 
 const options = z
   .object({
@@ -42,6 +55,10 @@ export const externalExposure = defineRule({
         '{{kind}} "{{name}}" writes by hand endpoints of Service "{{service}}", which is exposed outside the cluster as nginx\'s: nothing says they are nginx pods',
       routedService:
         '{{kind}} "{{name}}" routes outside traffic to Service "{{service}}", which is not nginx\'s',
+      mayExposeService:
+        'Service "{{name}}" of type {{type}} may expose pods that are not nginx ({{workloads}}) outside the cluster: its selector compares the label {{key}}, whose value no manifest can know ({{reason}}), so it may select their pods; select nginx\'s pods by labels of their template',
+      mayRouteService:
+        '{{kind}} "{{name}}" routes outside traffic to Service "{{service}}", which may send it to {{workloads}}, not nginx: its selector compares the label {{key}}, whose value no manifest can know ({{reason}}); select nginx\'s pods by labels of their template',
     },
   },
   check(context) {
@@ -51,13 +68,19 @@ export const externalExposure = defineRule({
       if (object.value.kind === "Service")
         services.set(`${effectiveNamespace(context.bundle, object)}/${object.ref.name}`, object);
     }
-    const allowed = (service: BundleObject | undefined): boolean => {
+    /** Whether a route may send outside traffic to the Service: yes, no, or no only if a hash allows. */
+    const allowed = (
+      service: BundleObject | undefined,
+    ): boolean | { uncertain: readonly Required<ServiceTarget>[] } => {
       if (!context.options.externalAccess || service === undefined) return false;
       // The proxy resolves an ExternalName and sends to what the name is: a Service of the
       // cluster, when it names one (one hop: an ExternalName's target is never followed again).
       const target = inClusterTarget(service);
       const judged = (target !== undefined ? services.get(target) : undefined) ?? service;
-      if (!isNginxService(model, judged, context.settings)) return false;
+      if (!isNginxService(model, judged, context.settings)) {
+        const uncertain = onlyUncertainOthers(model, judged, context.settings);
+        return uncertain ? { uncertain } : false;
+      }
       passedAsNginx.add(judged);
       return true;
     };
@@ -75,7 +98,22 @@ export const externalExposure = defineRule({
         const namespace = effectiveNamespace(context.bundle, object);
         for (const backend of backendsOf(object)) {
           const at = `${backend.namespace ?? namespace}/${backend.service}`;
-          if (allowed(services.get(at))) continue;
+          const verdict = allowed(services.get(at));
+          if (verdict === true) continue;
+          if (verdict !== false) {
+            context.report({
+              messageId: "mayRouteService",
+              data: {
+                kind,
+                name: object.ref.name ?? "",
+                service: backend.service,
+                ...uncertainData(verdict.uncertain),
+              },
+              object,
+              pointer: backend.pointer,
+            });
+            continue;
+          }
           context.report({
             messageId: "routedService",
             data: { kind, name: object.ref.name ?? "", service: backend.service },
@@ -127,6 +165,21 @@ export const externalExposure = defineRule({
         });
         return false;
       }
+      // Others only if a label the cluster sets allows: that label of the selector is the cause.
+      const uncertain = onlyUncertainOthers(m, service, ctx.settings);
+      if (uncertain) {
+        ctx.report({
+          messageId: "mayExposeService",
+          data: {
+            name,
+            type: exposure.type ?? "ClusterIP with externalIPs",
+            ...uncertainData(uncertain),
+          },
+          object: service,
+          pointer: uncertain[0]!.uncertain.pointer,
+        });
+        return false;
+      }
       // Meant as nginx's (its label, or nginx among its pods): what lets others in is its
       // selector. With external access off, its exposure itself is the cause.
       const others = nonNginxEndpoints(m, service, ctx.settings);
@@ -154,6 +207,31 @@ export const externalExposure = defineRule({
     }
   },
 });
+
+/**
+ * The workloads other than nginx a Service may send to, when it surely sends to none: then only
+ * a label whose value only the cluster knows decides (undefined otherwise).
+ */
+function onlyUncertainOthers(
+  model: Model,
+  service: BundleObject,
+  settings: Settings,
+): readonly Required<ServiceTarget>[] | undefined {
+  if (nonNginxEndpoints(model, service, settings).length > 0) return undefined;
+  const uncertain = uncertainNonNginxEndpoints(model, service, settings);
+  return uncertain.length > 0 ? uncertain : undefined;
+}
+
+/** The message data of an uncertain selection: which workloads, and the label that decides. */
+function uncertainData(targets: readonly Required<ServiceTarget>[]) {
+  const { key } = targets[0]!.uncertain;
+  const workloads: Workload[] = onePerObject(targets.map((t) => t.workload));
+  return {
+    workloads: workloads.map((w) => `${w.kind} ${w.name}`).join(", "),
+    key,
+    reason: UNKNOWN_LABEL_REASONS[key] ?? "only the cluster sets it",
+  };
+}
 
 /**
  * How a Service is reachable from outside the cluster, as kube-proxy programs it: its type

@@ -40,6 +40,25 @@ new RuleTester({ describe, it }).run(portCoherence, {
       ),
     },
     {
+      name: "a Service that may select the backend only through its pod-template-hash: no claim that it sends to a port the backend lacks",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {containers: [{name: api, ports: [{name: http, containerPort: 8000}]}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend}
+        spec:
+          selector: {app.kubernetes.io/component: backend, pod-template-hash: 5d8f7c9b64}
+          ports: [{port: 80, targetPort: 9000}]
+      `,
+    },
+    {
       name: "a port range whose every port the backend declares",
       yaml: `
         apiVersion: apps/v1

@@ -49,6 +49,63 @@ new RuleTester({ describe, it }).run(unmodeledPolicies, {
       `,
     },
     {
+      name: "allow policies whose subjects and peers are no pod of the input: another namespace, nodes, a staged policy, outside addresses",
+      yaml: `${redis}
+        ---
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: node-exporter, namespace: monitoring}
+        spec:
+          endpointSelector: {matchLabels: {app: node-exporter}}
+          ingress: [{fromEntities: [world]}]
+        ---
+        apiVersion: cilium.io/v2
+        kind: CiliumClusterwideNetworkPolicy
+        metadata: {name: host-ssh}
+        spec:
+          nodeSelector: {}
+          ingress: [{fromCIDR: [10.0.0.0/8]}]
+        ---
+        apiVersion: crd.projectcalico.org/v1
+        kind: NetworkPolicy
+        metadata: {name: other-app, namespace: scout}
+        spec:
+          selector: app.kubernetes.io/component == 'nginx' || (has(tier) && tier != 'cache')
+          ingress: [{action: Allow, source: {selector: "app.kubernetes.io/component in {'nginx', 'frontend'}"}}]
+        ---
+        apiVersion: crd.projectcalico.org/v1
+        kind: GlobalNetworkPolicy
+        metadata: {name: dns}
+        spec:
+          namespaceSelector: projectcalico.org/name == 'kube-system'
+          selector: k8s-app == 'kube-dns'
+          ingress: [{action: Allow, source: {nets: [10.0.0.0/8]}}]
+        ---
+        apiVersion: crd.projectcalico.org/v1
+        kind: StagedNetworkPolicy
+        metadata: {name: trial, namespace: scout}
+        spec:
+          selector: all()
+          ingress: [{action: Allow}]
+        ---
+        apiVersion: crd.antrea.io/v1beta1
+        kind: ClusterNetworkPolicy
+        metadata: {name: monitoring}
+        spec:
+          priority: 5
+          appliedTo: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}}]
+          ingress: [{action: Allow, from: [{ipBlock: {cidr: 10.0.0.0/8}}]}]
+        ---
+        apiVersion: policy.networking.k8s.io/v1alpha1
+        kind: AdminNetworkPolicy
+        metadata: {name: tenants}
+        spec:
+          priority: 20
+          subject: {namespaces: {matchLabels: {tenant: blue}}}
+          ingress: [{name: blue, action: Allow, from: [{namespaces: {matchLabels: {tenant: blue}}}]}]
+      `,
+    },
+    {
       name: "no workload in the input: nothing to reach",
       yaml: `
         apiVersion: cilium.io/v2
@@ -61,6 +118,131 @@ new RuleTester({ describe, it }).run(unmodeledPolicies, {
     },
   ],
   invalid: [
+    {
+      name: "selectors read as each CNI reads them: a Cilium source prefix, a peer naming the Scout namespace, a Calico set, an Antrea appliedTo",
+      yaml: `${redis}
+        ---
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: redis-world, namespace: scout}
+        spec:
+          endpointSelector: {matchLabels: {k8s:app.kubernetes.io/component: redis}}
+          ingress: [{fromEntities: [world]}]
+        ---
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: scrape-scout, namespace: monitoring}
+        spec:
+          endpointSelector: {matchLabels: {app: prometheus}}
+          egress: [{toEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: scout}}]}]
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: NetworkPolicy
+        metadata: {name: cache, namespace: scout}
+        spec:
+          selector: app.kubernetes.io/component in {'redis', 'cache'}
+          ingress: [{action: Allow}]
+        ---
+        apiVersion: crd.antrea.io/v1beta1
+        kind: NetworkPolicy
+        metadata: {name: redis, namespace: scout}
+        spec:
+          priority: 5
+          appliedTo: [{podSelector: {matchLabels: {app.kubernetes.io/component: redis}}}]
+          ingress: [{action: Allow, from: [{namespaceSelector: {}}]}]
+      `,
+      errors: [
+        {
+          messageId: "allows",
+          line: 16,
+          column: 3,
+          data: {
+            kind: "CiliumNetworkPolicy",
+            name: "redis-world",
+            rule: "its ingress rules",
+            why: ADDED,
+          },
+        },
+        {
+          messageId: "allows",
+          line: 23,
+          column: 3,
+          data: {
+            kind: "CiliumNetworkPolicy",
+            name: "scrape-scout",
+            rule: "its egress rules",
+            why: ADDED,
+          },
+        },
+        {
+          messageId: "allows",
+          line: 30,
+          column: 14,
+          data: { kind: "NetworkPolicy", name: "cache", rule: "ingress rule 0", why: ADDED },
+        },
+        {
+          messageId: "allows",
+          line: 38,
+          column: 14,
+          data: { kind: "NetworkPolicy", name: "redis", rule: "ingress rule 0", why: ADDED },
+        },
+      ],
+    },
+    {
+      name: "selectors that may select a pod of the input: a label only the cluster knows, a selector not parsed, a peer by service account",
+      yaml: `${redis}
+        ---
+        apiVersion: policy.networking.k8s.io/v1alpha1
+        kind: AdminNetworkPolicy
+        metadata: {name: one-revision}
+        spec:
+          priority: 10
+          subject:
+            pods:
+              namespaceSelector: {}
+              podSelector: {matchLabels: {controller-revision-hash: redis-6d4f8c9b7}}
+          ingress: [{name: all, action: Allow, from: [{namespaces: {}}]}]
+        ---
+        apiVersion: crd.projectcalico.org/v1
+        kind: GlobalNetworkPolicy
+        metadata: {name: odd}
+        spec:
+          selector: app == 'x' && (tier == 'y'
+          ingress: [{action: Allow, source: {nets: [10.0.0.0/8]}}]
+        ---
+        apiVersion: crd.projectcalico.org/v1
+        kind: NetworkPolicy
+        metadata: {name: by-account, namespace: monitoring}
+        spec:
+          selector: app == 'prometheus'
+          egress: [{action: Allow, destination: {serviceAccounts: {names: [scout-redis]}}}]
+      `,
+      errors: [
+        {
+          messageId: "mayAllow",
+          line: 20,
+          column: 25,
+          data: {
+            kind: "AdminNetworkPolicy",
+            name: "one-revision",
+            rule: "ingress rule 0",
+            why: FINAL,
+          },
+        },
+        {
+          messageId: "mayAllow",
+          line: 27,
+          column: 14,
+          data: { kind: "GlobalNetworkPolicy", name: "odd", rule: "ingress rule 0", why: ADDED },
+        },
+        {
+          messageId: "mayAllow",
+          line: 34,
+          column: 13,
+          data: { kind: "NetworkPolicy", name: "by-account", rule: "egress rule 0", why: ADDED },
+        },
+      ],
+    },
     {
       name: "an AdminNetworkPolicy's Allow, a Cilium ingress rule, a Calico GlobalNetworkPolicy's Allow",
       yaml: `${redis}
