@@ -100,6 +100,19 @@ const hasKubectl = (() => {
   }
 })();
 
+const hasHelm = (() => {
+  for (const helm of ["helm", join(process.env.HOME ?? "", "go/bin/helm")]) {
+    try {
+      execFileSync(helm, ["version"], { stdio: "ignore" });
+      return true;
+    } catch {}
+  }
+  return false;
+})();
+if (!hasHelm && process.env.CI === "true")
+  throw new Error("helm is not installed: run scripts/setup.sh");
+const helmIt = hasHelm ? it : it.skip;
+
 describe("folders rendered instead of read", () => {
   it("checks a pod beside a Chart.yaml, which Helm never renders and kubectl apply -R applies", async () => {
     write("k8s/app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 0.1.0\n");
@@ -108,6 +121,45 @@ describe("folders rendered instead of read", () => {
     expect(ruleIdsOf(report, "k8s/app/pod.yaml")).toContain("pod/not-privileged");
     expect(code).toBe(1);
   });
+
+  helmIt(
+    "checks the plain pods of a chart that helm leaves out and kubectl apply -R applies (needs helm)",
+    async () => {
+      write(
+        "k8s/app/Chart.yaml",
+        "apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - {name: sub, version: 0.1.0, condition: sub.enabled}\n",
+      );
+      write("k8s/app/values.yaml", "sub:\n  enabled: false\n");
+      write("k8s/app/charts/sub/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.1.0\n");
+      write("k8s/lib/Chart.yaml", "apiVersion: v2\nname: lib\ntype: library\nversion: 0.1.0\n");
+      write("k8s/app/.helmignore", "templates/ignored.yaml\n");
+      // helm renders this one: judged once, from the render.
+      write("k8s/app/templates/rendered.yaml", privilegedPod.replace("evil", "rendered"));
+      const hidden = [
+        "k8s/app/templates/_partial.yaml",
+        "k8s/app/templates/ignored.yaml",
+        "k8s/app/charts/sub/templates/pod.yaml",
+        "k8s/lib/templates/pod.yaml",
+      ];
+      hidden.forEach((file, index) => {
+        write(file, privilegedPod.replace("evil", `evil${index}`));
+      });
+      // A define is template text kubectl refuses to read: not a manifest, not reported.
+      write(
+        "k8s/app/templates/_helpers.yaml",
+        '{{- define "x" }}\napiVersion: v1\nkind: Pod\n{{- end }}\n',
+      );
+      const { code, report } = await json("check", "k8s");
+      for (const file of hidden) expect(ruleIdsOf(report, file)).toContain("pod/not-privileged");
+      expect(ruleIdsOf(report, "k8s/app/templates/_helpers.yaml")).toEqual([]);
+      const rendered = report.findings.filter(
+        (f: { ruleId: string; object: { name: string } }) =>
+          f.ruleId === "pod/not-privileged" && f.object.name === "rendered",
+      );
+      expect(rendered).toHaveLength(1);
+      expect(code).toBe(1);
+    },
+  );
 
   it("checks a pod in a Kustomize folder that no kustomization names", async () => {
     write("k8s/app/kustomization.yaml", "resources: []\n");

@@ -109,7 +109,9 @@ export async function loadWithRenderedInputs(
   ]);
   const loaded = [...plain, ...namedPaths];
   if (!loaded.length) return { bundle: rendered, sources };
-  return { bundle: mergeBundles(await options.load(loaded, walked.passOver), rendered), sources };
+  const helmRendered = renderedTemplates(sources, options.cwd);
+  const passOver = (absolute: string) => walked.passOver(absolute, helmRendered);
+  return { bundle: mergeBundles(await options.load(loaded, passOver), rendered), sources };
 }
 
 /** How `loadPaths` reads: the working folder, Helm flags, the tools, and the loader's limits. */
@@ -168,6 +170,17 @@ function placeInNamespace(
     if (isRecord(metadata)) metadata.namespace = namespace;
     else object.value.metadata = { namespace };
   }
+}
+
+/** The template files (absolute) whose output the charts' renders hold. */
+function renderedTemplates(sources: readonly RenderedSource[], cwd: string): Set<string> {
+  return new Set(
+    sources.flatMap((source) =>
+      source.map.kind === "helm"
+        ? Object.values(source.map.templates).map((template) => resolve(cwd, template.file))
+        : [],
+    ),
+  );
 }
 
 /** The charts and kustomizations a walk found, but those also named as paths (rendered once). */
