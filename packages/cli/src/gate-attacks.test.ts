@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "./test-support/run.js";
 
@@ -158,6 +159,88 @@ describe("folders rendered instead of read", () => {
       );
       expect(rendered).toHaveLength(1);
       expect(code).toBe(1);
+    },
+  );
+
+  helmIt(
+    "judges the branch helm upgrade or a cluster serving an API takes, which helm template does not print (needs helm)",
+    async () => {
+      write("k8s/app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 0.1.0\n");
+      const gated = (name: string, condition: string) =>
+        privilegedPod
+          .replace("evil", name)
+          .replace(
+            "privileged: true",
+            `privileged: {{ if ${condition} }}true{{ else }}false{{ end }}`,
+          );
+      write("k8s/app/templates/upgrade.yaml", gated("on-upgrade", ".Release.IsUpgrade"));
+      write(
+        "k8s/app/templates/operator.yaml",
+        gated("with-operator", '.Capabilities.APIVersions.Has "monitoring.coreos.com/v1"'),
+      );
+      // A branch that changes nothing the rules judge adds no finding.
+      write(
+        "k8s/app/templates/benign.yaml",
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: scout\ndata:\n  upgraded: "{{ .Release.IsUpgrade }}"\n',
+      );
+      const { code, report } = await json("check", "k8s");
+      const privileged = report.findings
+        .filter((f: { ruleId: string }) => f.ruleId === "pod/not-privileged")
+        .map((f: { file: string; line: number; message: string }) => [f.file, f.line, f.message]);
+      expect(privileged).toEqual([
+        [
+          "k8s/app/templates/operator.yaml",
+          11,
+          expect.stringMatching(
+            /^in the render for a cluster that serves monitoring\.coreos\.com\/v1: /,
+          ),
+        ],
+        [
+          "k8s/app/templates/upgrade.yaml",
+          11,
+          expect.stringMatching(/^in the render for helm upgrade: /),
+        ],
+      ]);
+      expect(ruleIdsOf(report, "k8s/app/templates/benign.yaml")).toEqual([
+        "input/cluster-dependent",
+      ]);
+      expect(code).toBe(1);
+    },
+  );
+
+  helmIt(
+    "binds the render helm upgrade takes in a sign-off: verify names an edit of that branch alone (needs helm)",
+    async () => {
+      const compliant = readFileSync(
+        join(
+          dirname(fileURLToPath(import.meta.url)),
+          "../../rules/src/fixtures/compliant/scout.yaml",
+        ),
+        "utf8",
+      );
+      write("k8s/app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 0.1.0\n");
+      write("k8s/app/templates/scout.yaml", compliant);
+      const branch = (value: string) =>
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mode\n  namespace: scout\ndata:\n  MODE: "{{ if .Release.IsUpgrade }}${value}{{ else }}install{{ end }}"\n`;
+      write("k8s/app/templates/mode.yaml", branch("upgrade"));
+      const pair = generateKeyPairSync("ed25519");
+      write("ci.key", pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+      write("ci.pub.pem", pair.publicKey.export({ type: "spki", format: "pem" }).toString());
+      const signed = await run("signoff", "k8s", "--key", "ci.key", "--out", "signoff.json");
+      expect(signed.code).toBe(0);
+      write("k8s/app/templates/mode.yaml", branch("changed-after-sign-off"));
+      const verified = await run(
+        "verify",
+        "--signoff",
+        "signoff.json",
+        "--key",
+        "ci.pub.pem",
+        "k8s",
+      );
+      expect(verified.stdout).toContain(
+        "changed file: <rendered>/k8s/app/helm-template.upgrade.yaml",
+      );
+      expect(verified.code).toBe(1);
     },
   );
 

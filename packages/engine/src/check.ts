@@ -31,9 +31,10 @@ import {
 } from "@scout-deploy/schema";
 import { BUILT_IN_PACKS, CONFIG_FILE_NAME, type LoadedConfig, loadConfig } from "./config-file.js";
 import { bundleDigest } from "./digest.js";
+import { withOtherClusters } from "./other-clusters.js";
 import { renderScout, writeRendered } from "./render.js";
 import type { HelmOptions, ToolRunner } from "./render-tools.js";
-import { loadPaths } from "./rendered-inputs.js";
+import { type LoadedPaths, loadPaths } from "./rendered-inputs.js";
 import { type RenderedPositions, relocateRenderedFindings } from "./rendered-positions.js";
 import { policyWeakened } from "./rules/policy-weakened/rule.js";
 import type { SchemaEngine } from "./schema-engines.js";
@@ -112,7 +113,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const config = loadConfig(options.cwd, options.configPath);
   if (options.failOn) config.policy = { ...config.policy, failOn: options.failOn };
   if (options.ruleSettings) config.policy = withRuleSettings(config.policy, options.ruleSettings);
-  const { renderedDir, rendered, bundle, sources } = await readInputs(config, options);
+  const { renderedDir, rendered, bundle, sources, otherClusters } = await readInputs(
+    config,
+    options,
+  );
   const schemaProblems = await validateSchemas(bundle, options);
   const packs = await loadPacks(config);
   if (packs.length > 0) config.policy = withPackSettings(config, packs);
@@ -128,13 +132,16 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     options.areas,
   );
   const policy = options.areas ? settingsOfRules(config.policy, rules) : config.policy;
-  const evaluated = evaluate(rules, bundle, policy, {
-    problems: schemaProblems,
-    ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
-    ...(options.now ? { now: options.now } : {}),
-    ...(config.locate ? { locate: config.locate } : {}),
-  });
-  const onSources = onRenderedSources(evaluated, sources);
+  const judge = (judged: Bundle) =>
+    evaluate(rules, judged, policy, {
+      problems: schemaProblems,
+      ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      ...(config.locate ? { locate: config.locate } : {}),
+    });
+  const onSources = withOtherClusters(judge(bundle), otherClusters ?? [], judge, (result) =>
+    onRenderedSources(result, sources),
+  );
   // Findings of manifests rendered from the config land on the config key that decided them.
   const positions = rendered
     ? renderedPositions(config, rendered.sources)
@@ -178,7 +185,7 @@ async function readInputs(config: LoadedConfig, options: CheckOptions) {
   const renderedDir = renderIntoFolder(config, options);
   const paths = renderedDir ? [...options.paths, renderedDir] : options.paths;
   const rendered = paths.length === 0 ? renderInMemory(config) : undefined;
-  const loaded = rendered
+  const loaded: LoadedPaths = rendered
     ? {
         bundle: buildBundle(
           Object.entries(rendered.files).map(([path, text]) => parseSource(path, text)),

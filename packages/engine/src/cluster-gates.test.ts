@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clusterGates } from "./cluster-gates.js";
+import { clusterGates, describeCluster, otherClusters } from "./cluster-gates.js";
 
 const at = (text: string, apiVersions?: string[]) =>
   clusterGates("t.yaml", text, apiVersions).map(
@@ -25,5 +25,33 @@ describe("clusterGates", () => {
   it("reads past template comments and words that only look like lookup", () => {
     const text = '{{/* lookup "v1" "Secret" and .Release.IsUpgrade */}}\nlookupTable: "x"\n';
     expect(at(text)).toEqual([]);
+  });
+});
+
+describe("otherClusters", () => {
+  it("renders helm upgrade, a cluster serving every API asked about, and both", () => {
+    const templates = [
+      '{{ if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}',
+      '{{ if .Release.IsInstall }}{{ end }}{{ if .Capabilities.APIVersions.Has "cilium.io/v2" }}',
+    ];
+    const worlds = otherClusters(templates, ["cilium.io/v2"]);
+    expect(worlds).toEqual([
+      { upgrade: true },
+      { apiVersions: ["monitoring.coreos.com/v1"] },
+      { upgrade: true, apiVersions: ["monitoring.coreos.com/v1"] },
+    ]);
+    expect(worlds.map(describeCluster)).toEqual([
+      "helm upgrade",
+      "a cluster that serves monitoring.coreos.com/v1",
+      "helm upgrade on a cluster that serves monitoring.coreos.com/v1",
+    ]);
+  });
+
+  it("renders nothing else for lookup, comments or APIs the render was given", () => {
+    const templates = [
+      '{{/* .Release.IsUpgrade */}}{{ lookup "v1" "Secret" "ns" "x" }}',
+      '{{ if .Capabilities.APIVersions.Has "cilium.io/v2" }}',
+    ];
+    expect(otherClusters(templates, ["cilium.io/v2"])).toEqual([]);
   });
 });
