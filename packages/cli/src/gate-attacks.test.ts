@@ -163,7 +163,7 @@ describe("folders rendered instead of read", () => {
   );
 
   helmIt(
-    "judges the branch helm upgrade or a cluster serving an API takes, which helm template does not print (needs helm)",
+    "judges the branch helm upgrade, a cluster serving an API or a lookup that finds takes, which helm template does not print (needs helm)",
     async () => {
       write("k8s/app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 0.1.0\n");
       const gated = (name: string, condition: string) =>
@@ -178,6 +178,10 @@ describe("folders rendered instead of read", () => {
         "k8s/app/templates/operator.yaml",
         gated("with-operator", '.Capabilities.APIVersions.Has "monitoring.coreos.com/v1"'),
       );
+      write(
+        "k8s/app/templates/found.yaml",
+        gated("when-found", '(lookup "v1" "Namespace" "" "scout")'),
+      );
       // A branch that changes nothing the rules judge adds no finding.
       write(
         "k8s/app/templates/benign.yaml",
@@ -188,6 +192,13 @@ describe("folders rendered instead of read", () => {
         .filter((f: { ruleId: string }) => f.ruleId === "pod/not-privileged")
         .map((f: { file: string; line: number; message: string }) => [f.file, f.line, f.message]);
       expect(privileged).toEqual([
+        [
+          "k8s/app/templates/found.yaml",
+          11,
+          expect.stringMatching(
+            /^in the render for a cluster where lookup finds the objects it asks for: /,
+          ),
+        ],
         [
           "k8s/app/templates/operator.yaml",
           11,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clusterGates, describeCluster, otherClusters } from "./cluster-gates.js";
+import { clusterGates, describeCluster, foundByLookup, otherClusters } from "./cluster-gates.js";
 
 const at = (text: string, apiVersions?: string[]) =>
   clusterGates("t.yaml", text, apiVersions).map(
@@ -47,11 +47,19 @@ describe("otherClusters", () => {
     ]);
   });
 
-  it("renders nothing else for lookup, comments or APIs the render was given", () => {
+  it("renders nothing else for comments or APIs the render was given", () => {
     const templates = [
-      '{{/* .Release.IsUpgrade */}}{{ lookup "v1" "Secret" "ns" "x" }}',
+      '{{/* .Release.IsUpgrade lookup "v1" "Secret" "ns" "x" */}}',
       '{{ if .Capabilities.APIVersions.Has "cilium.io/v2" }}',
     ];
     expect(otherClusters(templates, ["cilium.io/v2"])).toEqual([]);
+  });
+
+  it("renders a cluster where lookup finds its object: a map that is not empty", () => {
+    const template = '{{ if (lookup "v1" "Namespace" "" "scout") }}{{ $lookupTable := 1 }}';
+    expect(otherClusters([template])).toEqual([{ lookupFinds: true }]);
+    expect(foundByLookup(template)).toBe(
+      '{{ if (dict "v1" "Namespace" "" "scout") }}{{ $lookupTable := 1 }}',
+    );
   });
 });

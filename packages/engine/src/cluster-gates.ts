@@ -3,8 +3,8 @@ import type { InputProblem } from "@scout-deploy/core";
 /**
  * Template code whose answer `helm template` makes up while `helm install` asks the cluster:
  * the render shows one branch, the cluster may get another. Each use is a note on its line;
- * the branches a flag of helm template can take (`--is-upgrade`, `--api-versions`) are
- * rendered and judged too (`otherClusters`), lookup's cannot be.
+ * the other branches are rendered and judged too (`otherClusters`): helm upgrade and served
+ * APIs by helm's flags, a lookup that finds its object by a copy of the chart.
  */
 interface Gate {
   pattern: RegExp;
@@ -20,7 +20,7 @@ const API_GATE: Gate = {
 const LOOKUP_GATE: Gate = {
   pattern: /(?<=^|[\s({|])lookup\s+"/g,
   message: () =>
-    "the template calls lookup: helm template answers it with nothing, helm install with the cluster's live objects, so what was checked is the render for an empty cluster",
+    "the template calls lookup: helm template answers it with nothing, helm install with the cluster's live objects; the render where lookup finds what it asks for is checked too where helm can print it (its findings say so), but what the found objects hold stays the cluster's",
 };
 
 const RELEASE_GATE: Gate = {
@@ -37,12 +37,14 @@ export interface ClusterAnswers {
   upgrade?: boolean;
   /** `--api-versions`: APIs the cluster serves beyond the render's list. */
   apiVersions?: readonly string[];
+  /** Every lookup finds something (`foundByLookup`): its branches for objects that exist. */
+  lookupFinds?: boolean;
 }
 
 /**
  * The clusters whose answers change a branch the templates take, beside the one rendered: helm
  * upgrade, a cluster that serves every API the templates ask about and the render was not given,
- * and both. `lookup` is not among them: no flag of helm template answers it.
+ * both, and one where lookup finds what it asks for.
  */
 export function otherClusters(
   templates: readonly string[],
@@ -56,11 +58,22 @@ export function otherClusters(
   if (upgrade) worlds.push({ upgrade: true });
   if (served.length) worlds.push({ apiVersions: served });
   if (upgrade && served.length) worlds.push({ upgrade: true, apiVersions: served });
+  if (new RegExp(LOOKUP_GATE.pattern.source).test(code)) worlds.push({ lookupFinds: true });
   return worlds;
+}
+
+/**
+ * The template text with each `lookup "v1" "Kind" ns name` made `dict "v1" "Kind" ns name`: a
+ * map that is not empty, as a found object is, where helm template's lookup gives an empty one.
+ * A template that then reads fields of the object may fail; that render is left out.
+ */
+export function foundByLookup(template: string): string {
+  return template.replace(LOOKUP_GATE.pattern, (call) => call.replace(/^lookup/, "dict"));
 }
 
 /** How a finding names the cluster whose render it was found in. */
 export function describeCluster(answers: ClusterAnswers): string {
+  if (answers.lookupFinds) return "a cluster where lookup finds the objects it asks for";
   const serves = answers.apiVersions?.length
     ? `a cluster that serves ${answers.apiVersions.join(", ")}`
     : "";

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import {
+  cpSync,
   existsSync,
   mkdtempSync,
   readdirSync,
@@ -9,7 +10,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { delimiter, dirname, join, relative, resolve, sep } from "node:path";
+import { basename, delimiter, dirname, join, relative, resolve, sep } from "node:path";
 import {
   ConfigurationError,
   getAtPointer,
@@ -21,7 +22,12 @@ import {
   parseSource,
 } from "@scout-deploy/core";
 import { displayPath } from "@scout-deploy/loader";
-import { type ClusterAnswers, clusterGates, otherClusters } from "./cluster-gates.js";
+import {
+  type ClusterAnswers,
+  clusterGates,
+  foundByLookup,
+  otherClusters,
+} from "./cluster-gates.js";
 import { helmOverrides, helmSetFilePairs } from "./helm-overrides.js";
 import type {
   HelmSourceMap,
@@ -142,7 +148,15 @@ export function renderHelm(
     templates.map((template) => template.text),
     options.apiVersions,
   ).flatMap((cluster) => {
-    const other = tools.run(helm, [...args, ...clusterArgs(cluster)], cwd);
+    const other = cluster.lookupFinds
+      ? renderWithLookupFinding(chart, templates, (copy) =>
+          tools.run(
+            helm,
+            args.map((arg) => (arg === chart ? copy : arg)),
+            cwd,
+          ),
+        )
+      : tools.run(helm, [...args, ...clusterArgs(cluster)], cwd);
     // A render helm refuses for that cluster (a chart that requires values on upgrade)
     // deploys nothing there.
     return other.status === 0 && other.stdout !== text ? [{ cluster, text: other.stdout }] : [];
@@ -198,6 +212,25 @@ export function renderKustomize(root: string, cwd: string, tools: ToolRunner): R
       text,
       sourceMap: { kind: "kustomize", ...kustomizeOrigins(annotated, scratch, root, cwd) },
     };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** helm's render of a copy of the chart whose lookups find what they ask for. */
+function renderWithLookupFinding(
+  chart: string,
+  templates: readonly { file: string; text: string }[],
+  render: (copy: string) => ToolResult,
+): ToolResult {
+  const scratch = mkdtempSync(join(tmpdir(), "scout-lookup-"));
+  try {
+    const copy = join(scratch, basename(chart) || "chart");
+    cpSync(chart, copy, { recursive: true });
+    for (const template of templates) {
+      writeFileSync(join(copy, relative(chart, template.file)), foundByLookup(template.text));
+    }
+    return render(copy);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -258,7 +258,11 @@ function render(root: RenderRoot, options: RenderedInputsOptions): RenderedSourc
 }
 
 function clusterSlug(cluster: ClusterAnswers): string {
-  return [cluster.upgrade && "upgrade", cluster.apiVersions?.length && "served-apis"]
+  return [
+    cluster.upgrade && "upgrade",
+    cluster.apiVersions?.length && "served-apis",
+    cluster.lookupFinds && "lookup-finds",
+  ]
     .filter(Boolean)
     .join("-");
 }
