@@ -154,7 +154,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     bundle,
     config,
     rules: [...inputRules, ...rules],
-    bundleDigest: bundleDigest(bundle),
+    bundleDigest: bundleDigest(bundle, renderedTexts(rendered, sources).rendered),
     kubernetesVersion: checkedKubernetesVersion(options.kubernetesVersion),
     ...renderedTexts(rendered, sources),
     ...(renderedDir ? { renderedDir } : {}),

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Finding } from "@scout-deploy/core";
@@ -298,6 +298,21 @@ describe("a chart that asks the cluster (real helm)", () => {
       },
     ]);
   });
+
+  helmIt(
+    "digests the render of the other cluster too: an edit of that branch alone shows",
+    async () => {
+      const before = (await check()).bundleDigest;
+      const template = join(dir, "chart/templates/pod.yaml");
+      const text = readFileSync(template, "utf8");
+      try {
+        writeFileSync(template, text.replace("privileged: true", "privileged: true\n# edited"));
+        expect((await check()).bundleDigest).not.toBe(before);
+      } finally {
+        writeFileSync(template, text);
+      }
+    },
+  );
 
   helmIt("renders the branch of a cluster serving what --api-versions names", async () => {
     const { result } = await check(["monitoring.coreos.com/v1"]);
