@@ -16,6 +16,15 @@ describe("clusterGates", () => {
     expect(at(text)).toEqual(["1:8", "2:11", "3:8"]);
   });
 
+  it("reports a lookup whose arguments are variables or fields", () => {
+    const text =
+      '{{ $s := lookup $api "Secret" .Release.Namespace $name }}\n{{ (lookup (print "v" "1") "Pod" "" "") }}';
+    expect(at(text)).toEqual(["1:10", "2:5"]);
+    expect(foundByLookup(text)).toBe(
+      '{{ $s := dict $api "Secret" .Release.Namespace $name }}\n{{ (dict (print "v" "1") "Pod" "" "") }}',
+    );
+  });
+
   it("leaves out an API the render was told the cluster serves", () => {
     expect(at('{{ if .Capabilities.APIVersions.Has "cilium.io/v2" }}', ["cilium.io/v2"])).toEqual(
       [],

@@ -18,7 +18,7 @@ const API_GATE: Gate = {
 };
 
 const LOOKUP_GATE: Gate = {
-  pattern: /(?<=^|[\s({|])lookup\s+"/g,
+  pattern: /(?<=^|[\s({|])lookup\s+(?=["$.(])/g,
   message: () =>
     "the template calls lookup: helm template answers it with nothing, helm install with the cluster's live objects; the render where lookup finds what it asks for is checked too where helm can print it (its findings say so), but what the found objects hold stays the cluster's",
 };
