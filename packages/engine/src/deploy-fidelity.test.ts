@@ -573,7 +573,7 @@ describe("what kubectl apply -R -f reads of a folder of charts (real kubectl and
   const bothIt = tools.find("kubectl") ? withTool("helm") : withTool("kubectl");
   const pod = (name: string) =>
     `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: scout\nspec:\n  containers:\n  - {name: c, image: "nginx:1.0"}\n`;
-  /** Every place in a chart a plain manifest can sit, and what makes helm render it or not. */
+  /** Every place in a chart a plain manifest can sit, and what makes helm print it or not. */
   const chart = (name: string): Record<string, string> => ({
     [`${name}/Chart.yaml`]: `apiVersion: v2\nname: ${name}\nversion: 0.1.0\ndependencies:\n  - {name: kept, version: 0.1.0}\n  - {name: dropped, version: 0.1.0, condition: dropped.enabled}\n`,
     [`${name}/values.yaml`]: "dropped:\n  enabled: false\n",
@@ -585,6 +585,10 @@ describe("what kubectl apply -R -f reads of a folder of charts (real kubectl and
     [`${name}/templates/_helpers.yaml`]:
       '{{- define "x" }}\napiVersion: v1\nkind: Pod\n{{- end }}\n',
     [`${name}/templates/templated.yaml`]: pod(`${name}-{{ .Release.Name }}`),
+    // helm prints nothing but a comment of this one; kubectl reads the Pod.
+    [`${name}/templates/commented.yaml`]: `# {{ if false }}\n${pod(`${name}-commented`)}# {{ end }}\n`,
+    // helm prints this one as it is written: judged once.
+    [`${name}/templates/noted.yaml`]: `# {{ .Chart.Name }}\n${pod(`${name}-noted`)}`,
     [`${name}/crds/crd.yaml`]: pod(`${name}-crd`),
     [`${name}/files/pod.yaml`]: pod(`${name}-file`),
     [`${name}/charts/kept/Chart.yaml`]: "apiVersion: v2\nname: kept\nversion: 0.1.0\n",
@@ -604,7 +608,7 @@ describe("what kubectl apply -R -f reads of a folder of charts (real kubectl and
     );
     // Chart.yaml, values.yaml and template text are refused; the rest is read.
     const read = kubectl.stdout.split("\n").filter((line) => line.startsWith("pod/"));
-    expect(read).toHaveLength(20);
+    expect(read).toHaveLength(24);
     const { bundle } = await runCheck({ cwd: dir, paths: ["."], tools });
     const judged = bundle.objects.map((object) => `pod/${object.ref.name}`);
     // A template kubectl reads as text ("app-{{ .Release.Name }}") is helm's: its render is

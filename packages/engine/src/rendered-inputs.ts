@@ -30,7 +30,12 @@ import {
   type ToolRunner,
 } from "./render-tools.js";
 import type { RenderedSource } from "./source-positions.js";
-import { findWalkedRenders, type WalkedRenders } from "./walked-renders.js";
+import {
+  findWalkedRenders,
+  objectsKubectlReads,
+  type RenderedTemplates,
+  type WalkedRenders,
+} from "./walked-renders.js";
 
 export const RENDERED_INPUT_PREFIX = "<rendered>/";
 
@@ -213,15 +218,20 @@ function placeInNamespace(
   }
 }
 
-/** The template files (absolute) whose output the charts' renders hold. */
-function renderedTemplates(sources: readonly RenderedSource[], cwd: string): Set<string> {
-  return new Set(
-    sources.flatMap((source) =>
-      source.map.kind === "helm"
-        ? Object.values(source.map.templates).map((template) => resolve(cwd, template.file))
-        : [],
-    ),
-  );
+/** The template files (absolute) the charts' renders printed, with the objects each printed. */
+function renderedTemplates(sources: readonly RenderedSource[], cwd: string): RenderedTemplates {
+  const printed = new Map<string, string[]>();
+  for (const source of sources) {
+    if (source.map.kind !== "helm") continue;
+    for (const chunk of source.text.split(/^---[ \t]*$/m)) {
+      const name = /^# Source: (\S+)$/m.exec(chunk)?.[1];
+      const template = name ? source.map.templates[name] : undefined;
+      if (!template) continue;
+      const file = resolve(cwd, template.file);
+      printed.set(file, [...(printed.get(file) ?? []), ...objectsKubectlReads(file, chunk)]);
+    }
+  }
+  return printed;
 }
 
 /** The charts and kustomizations a walk found, but those also named as paths (rendered once). */

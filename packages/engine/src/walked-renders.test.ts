@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findWalkedRenders } from "./walked-renders.js";
+import { findWalkedRenders, objectsKubectlReads } from "./walked-renders.js";
 
 /** A folder with the given files (path -> text), absolute. */
 function tree(files: Record<string, string>): string {
@@ -18,7 +18,13 @@ function tree(files: Record<string, string>): string {
 function walkOf(root: string, rendered: readonly string[] = []) {
   const found = findWalkedRenders([root]);
   const rel = (path: string) => relative(root, path) || ".";
-  const renderedFiles = new Set(rendered.map((path) => join(root, path)));
+  // helm printed these files as they are written.
+  const renderedFiles = new Map(
+    rendered.map((path) => {
+      const file = join(root, path);
+      return [file, objectsKubectlReads(file, readFileSync(file, "utf8"))];
+    }),
+  );
   return {
     charts: found.charts.map(rel),
     libraries: found.libraries.map(rel),

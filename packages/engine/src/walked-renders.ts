@@ -7,6 +7,9 @@ import { isFile, isFolder, KUSTOMIZATION_FILES, kustomizationFile } from "./rend
 /** The folders a walk does not enter, as the loader's walk (packages/loader). */
 const SKIPPED_FOLDERS = new Set([".git", "node_modules"]);
 
+/** The template files helm rendered (absolute), each with the objects it printed (as JSON). */
+export type RenderedTemplates = ReadonlyMap<string, readonly string[]>;
+
 /** What walking folders finds to render, and what the plain reading must then pass over. */
 export interface WalkedRenders {
   /** Chart roots (absolute), sorted: each is rendered as a chart named as a path is. */
@@ -29,7 +32,7 @@ export interface WalkedRenders {
    * folder that no kustomization names, and a chart's file helm leaves out (a `_` partial, one
    * its .helmignore names, a disabled subchart's, a library chart's, one outside templates/).
    */
-  passOver: (absolute: string, rendered: ReadonlySet<string>) => boolean;
+  passOver: (absolute: string, rendered: RenderedTemplates) => boolean;
 }
 
 interface Found {
@@ -84,27 +87,45 @@ function leftToHelm(
   charts: readonly string[],
   inflated: ReadonlySet<string>,
   absolute: string,
-  rendered: ReadonlySet<string>,
+  rendered: RenderedTemplates,
 ): boolean {
   const chart = charts.find((root) => absolute.startsWith(`${root}${sep}`));
   if (!chart) return false;
   if (inflated.has(chart) && INFLATED_PARTS.has(relative(chart, absolute).split(sep)[0]!))
     return true;
   if (isFolder(absolute)) return false;
-  return rendered.has(absolute) || !readsAsObject(absolute);
+  const text = readText(absolute);
+  const objects = objectsKubectlReads(absolute, text);
+  if (!objects.length) return true;
+  const printed = rendered.get(absolute);
+  if (!printed) return false;
+  // Template text is helm's: its render is judged. A file of literal objects is judged as helm
+  // printed it unless kubectl reads others from it (template actions hidden in comments).
+  return (
+    TEMPLATE_ACTION.test(withoutYamlComments(text)) || objects.every((o) => printed.includes(o))
+  );
 }
 
-/** Whether kubectl reads an object from the file: some document of it has apiVersion and kind. */
-function readsAsObject(file: string): boolean {
-  const text = readText(file);
-  if (!holdsObject(text)) return false;
-  return parseSource(file, text).documents.some(
-    ({ value }) =>
-      isRecord(value) &&
-      typeof value.apiVersion === "string" &&
-      value.apiVersion !== "" &&
-      typeof value.kind === "string" &&
-      value.kind !== "",
+const TEMPLATE_ACTION = /\{\{/;
+
+function withoutYamlComments(text: string): string {
+  return text.replace(/^\s*#.*$/gm, "");
+}
+
+/**
+ * The objects kubectl reads from a text (as JSON): its documents with apiVersion and kind.
+ * Exported for the renders' side, so that both are read alike.
+ */
+export function objectsKubectlReads(file: string, text: string): string[] {
+  if (!holdsObject(text)) return [];
+  return parseSource(file, text).documents.flatMap(({ value }) =>
+    isRecord(value) &&
+    typeof value.apiVersion === "string" &&
+    value.apiVersion !== "" &&
+    typeof value.kind === "string" &&
+    value.kind !== ""
+      ? [JSON.stringify(value)]
+      : [],
   );
 }
 
