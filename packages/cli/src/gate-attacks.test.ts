@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "./test-support/run.js";
 
@@ -100,6 +101,19 @@ const hasKubectl = (() => {
   }
 })();
 
+const hasHelm = (() => {
+  for (const helm of ["helm", join(process.env.HOME ?? "", "go/bin/helm")]) {
+    try {
+      execFileSync(helm, ["version"], { stdio: "ignore" });
+      return true;
+    } catch {}
+  }
+  return false;
+})();
+if (!hasHelm && process.env.CI === "true")
+  throw new Error("helm is not installed: run scripts/setup.sh");
+const helmIt = hasHelm ? it : it.skip;
+
 describe("folders rendered instead of read", () => {
   it("checks a pod beside a Chart.yaml, which Helm never renders and kubectl apply -R applies", async () => {
     write("k8s/app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 0.1.0\n");
@@ -108,6 +122,138 @@ describe("folders rendered instead of read", () => {
     expect(ruleIdsOf(report, "k8s/app/pod.yaml")).toContain("pod/not-privileged");
     expect(code).toBe(1);
   });
+
+  helmIt(
+    "checks the plain pods of a chart that helm leaves out and kubectl apply -R applies (needs helm)",
+    async () => {
+      write(
+        "k8s/app/Chart.yaml",
+        "apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - {name: sub, version: 0.1.0, condition: sub.enabled}\n",
+      );
+      write("k8s/app/values.yaml", "sub:\n  enabled: false\n");
+      write("k8s/app/charts/sub/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.1.0\n");
+      write("k8s/lib/Chart.yaml", "apiVersion: v2\nname: lib\ntype: library\nversion: 0.1.0\n");
+      write("k8s/app/.helmignore", "templates/ignored.yaml\n");
+      // helm renders this one: judged once, from the render.
+      write("k8s/app/templates/rendered.yaml", privilegedPod.replace("evil", "rendered"));
+      const hidden = [
+        "k8s/app/templates/_partial.yaml",
+        "k8s/app/templates/ignored.yaml",
+        "k8s/app/charts/sub/templates/pod.yaml",
+        "k8s/lib/templates/pod.yaml",
+      ];
+      hidden.forEach((file, index) => {
+        write(file, privilegedPod.replace("evil", `evil${index}`));
+      });
+      // A define is template text kubectl refuses to read: not a manifest, not reported.
+      write(
+        "k8s/app/templates/_helpers.yaml",
+        '{{- define "x" }}\napiVersion: v1\nkind: Pod\n{{- end }}\n',
+      );
+      const { code, report } = await json("check", "k8s");
+      for (const file of hidden) expect(ruleIdsOf(report, file)).toContain("pod/not-privileged");
+      expect(ruleIdsOf(report, "k8s/app/templates/_helpers.yaml")).toEqual([]);
+      const rendered = report.findings.filter(
+        (f: { ruleId: string; object: { name: string } }) =>
+          f.ruleId === "pod/not-privileged" && f.object.name === "rendered",
+      );
+      expect(rendered).toHaveLength(1);
+      expect(code).toBe(1);
+    },
+  );
+
+  helmIt(
+    "judges the branch helm upgrade, a cluster serving an API or a lookup that finds takes, which helm template does not print (needs helm)",
+    async () => {
+      write("k8s/app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 0.1.0\n");
+      const gated = (name: string, condition: string) =>
+        privilegedPod
+          .replace("evil", name)
+          .replace(
+            "privileged: true",
+            `privileged: {{ if ${condition} }}true{{ else }}false{{ end }}`,
+          );
+      write("k8s/app/templates/upgrade.yaml", gated("on-upgrade", ".Release.IsUpgrade"));
+      write(
+        "k8s/app/templates/operator.yaml",
+        gated("with-operator", '.Capabilities.APIVersions.Has "monitoring.coreos.com/v1"'),
+      );
+      write(
+        "k8s/app/templates/found.yaml",
+        gated("when-found", '(lookup "v1" "Namespace" "" "scout")'),
+      );
+      // A branch that changes nothing the rules judge adds no finding.
+      write(
+        "k8s/app/templates/benign.yaml",
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: scout\ndata:\n  upgraded: "{{ .Release.IsUpgrade }}"\n',
+      );
+      const { code, report } = await json("check", "k8s");
+      const privileged = report.findings
+        .filter((f: { ruleId: string }) => f.ruleId === "pod/not-privileged")
+        .map((f: { file: string; line: number; message: string }) => [f.file, f.line, f.message]);
+      expect(privileged).toEqual([
+        [
+          "k8s/app/templates/found.yaml",
+          11,
+          expect.stringMatching(
+            /^in the render for a cluster where lookup finds the objects it asks for: /,
+          ),
+        ],
+        [
+          "k8s/app/templates/operator.yaml",
+          11,
+          expect.stringMatching(
+            /^in the render for a cluster that serves monitoring\.coreos\.com\/v1: /,
+          ),
+        ],
+        [
+          "k8s/app/templates/upgrade.yaml",
+          11,
+          expect.stringMatching(/^in the render for helm upgrade: /),
+        ],
+      ]);
+      expect(ruleIdsOf(report, "k8s/app/templates/benign.yaml")).toEqual([
+        "input/cluster-dependent",
+      ]);
+      expect(code).toBe(1);
+    },
+  );
+
+  helmIt(
+    "binds the render helm upgrade takes in a sign-off: verify names an edit of that branch alone (needs helm)",
+    async () => {
+      const compliant = readFileSync(
+        join(
+          dirname(fileURLToPath(import.meta.url)),
+          "../../rules/src/fixtures/compliant/scout.yaml",
+        ),
+        "utf8",
+      );
+      write("k8s/app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 0.1.0\n");
+      write("k8s/app/templates/scout.yaml", compliant);
+      const branch = (value: string) =>
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mode\n  namespace: scout\ndata:\n  MODE: "{{ if .Release.IsUpgrade }}${value}{{ else }}install{{ end }}"\n`;
+      write("k8s/app/templates/mode.yaml", branch("upgrade"));
+      const pair = generateKeyPairSync("ed25519");
+      write("ci.key", pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+      write("ci.pub.pem", pair.publicKey.export({ type: "spki", format: "pem" }).toString());
+      const signed = await run("signoff", "k8s", "--key", "ci.key", "--out", "signoff.json");
+      expect(signed.code).toBe(0);
+      write("k8s/app/templates/mode.yaml", branch("changed-after-sign-off"));
+      const verified = await run(
+        "verify",
+        "--signoff",
+        "signoff.json",
+        "--key",
+        "ci.pub.pem",
+        "k8s",
+      );
+      expect(verified.stdout).toContain(
+        "changed file: <rendered>/k8s/app/helm-template.upgrade.yaml",
+      );
+      expect(verified.code).toBe(1);
+    },
+  );
 
   it("checks a pod in a Kustomize folder that no kustomization names", async () => {
     write("k8s/app/kustomization.yaml", "resources: []\n");

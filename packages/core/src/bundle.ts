@@ -79,6 +79,10 @@ function collectObjects(
   bundle: BundleUnderConstruction,
 ) {
   const missing = missingKubernetesFields(value);
+  if (missing && pointer === "" && Array.isArray(value) && value.some(looksLikeObject)) {
+    bundle.problems.push(refusedSequence(document, value));
+    return;
+  }
   if (missing) {
     bundle.problems.push({
       ruleId: "input/not-kubernetes",
@@ -150,6 +154,27 @@ function collectItems(
     if (missing) refuse(at, `kubectl refuses ${where}: ${missing}`);
     else collectObjects(document, typed, at, bundle);
   });
+}
+
+/**
+ * kubectl refuses a document that is a YAML sequence (or a JSON array): it decodes each document
+ * into one object. Objects written as its entries are never sent, and the file fails the apply:
+ * an error, where a list of other things stays a note that the file holds no manifest.
+ */
+function refusedSequence(document: SourceDocument, entries: readonly unknown[]): InputProblem {
+  const objects = entries.filter(looksLikeObject).length;
+  const those =
+    objects === 1 ? "the object in it is never" : `none of the ${objects} objects in it is`;
+  return {
+    ruleId: "input/parse-error",
+    message: `kubectl refuses ${describeDocument(document, "")}: it is a list, not a mapping, so ${those} sent; write each object as a document of its own after a --- line, or as an item of a kind: List`,
+    position: document.locate(""),
+    path: "",
+  };
+}
+
+function looksLikeObject(value: unknown): boolean {
+  return isRecord(value) && ("apiVersion" in value || "kind" in value);
 }
 
 function inheritListType(list: KubeObject, item: unknown): unknown {

@@ -15,7 +15,7 @@ export const inputRules: readonly Rule[] = [
     // time, and GitHub shows only ten warnings per step.
     severity: "info",
     description:
-      "A Helm template asks the cluster (.Capabilities.APIVersions.Has, lookup) or branches on .Release.IsInstall/IsUpgrade: helm template makes the answer up, helm install gets the cluster's, so the cluster may get a branch that was not checked.",
+      "A Helm template asks the cluster (.Capabilities.APIVersions.Has, lookup) or branches on .Release.IsInstall/IsUpgrade: helm template makes the answer up, helm install gets the cluster's. The renders for helm upgrade, for a cluster serving the APIs asked about and for one where lookup finds what it asks for are checked too (their findings say so); what the found objects hold is not known.",
     remediation:
       "Render the branch the cluster takes (--api-versions for the APIs it serves), or keep security settings out of such branches.",
     messages: { problem: "{{message}}" },

@@ -182,6 +182,38 @@ items:
   });
 });
 
+describe("documents kubectl cannot decode into an object", () => {
+  it("refuses a document that is a list of objects, whose objects kubectl never sends", () => {
+    const text = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: a}
+---
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: hidden}
+  spec: {hostPID: true}
+`;
+    const { bundle, problems } = read(text);
+    expect(bundle.objects.map((o) => o.ref.name)).toEqual(["a"]);
+    expect(problems).toEqual([
+      {
+        ruleId: "input/parse-error",
+        line: 5,
+        message:
+          "kubectl refuses document 2: it is a list, not a mapping, so the object in it is never sent; write each object as a document of its own after a --- line, or as an item of a kind: List",
+      },
+    ]);
+    const json = read('[{"apiVersion": "v1", "kind": "Pod"}, {"kind": "Service"}]', "a.json");
+    expect(json.problems).toMatchObject([{ ruleId: "input/parse-error", line: 1 }]);
+    expect(json.problems[0]!.message).toContain("none of the 2 objects in it is sent");
+  });
+
+  it("notes a list of other things as no manifest (a playbook, a list of hosts)", () => {
+    const { problems } = read("- hosts: all\n  tasks: []\n");
+    expect(problems).toMatchObject([{ ruleId: "input/not-kubernetes", line: 1 }]);
+  });
+});
+
 describe("documents as kubectl cuts them", () => {
   it("ignores what follows a ... line, and says so", () => {
     const text = `${pod("  hostPID: false\n")}...\napiVersion: v1\nkind: Pod\nmetadata: {name: ghost}\n`;

@@ -27,10 +27,10 @@ import { CONFIG_FILE_NAME, type LoadedConfig, parseConfigText } from "./config-f
 import { configsAmongInputs } from "./config-inputs.js";
 import { checkoutTree, type GitSnapshot, snapshotAt, type TreeFile } from "./git.js";
 import { helmSetFilePairs } from "./helm-overrides.js";
+import { withOtherClusters } from "./other-clusters.js";
 import { KUSTOMIZATION_FILES, type RenderedInputKind, systemToolRunner } from "./render-tools.js";
-import { loadWithRenderedInputs, mergeBundles } from "./rendered-inputs.js";
+import { type LoadedPaths, loadWithRenderedInputs, mergeBundles } from "./rendered-inputs.js";
 import { relocateRenderedFindings } from "./rendered-positions.js";
-import type { RenderedSource } from "./source-positions.js";
 
 export interface BaseRun {
   /** The commit the base was read at. */
@@ -81,14 +81,18 @@ export async function runBaseCheck(
   // the base's walk would have passed over them alike, so they are no news of the change.
   const passedOver = head.bundle.problems.filter((p) => p.ruleId === "input/skipped");
   const rules = head.rules.filter((rule) => !inputRules.includes(rule));
-  const evaluated = evaluate(rules, bundle, head.config.policy, {
-    problems: [...problems, ...passedOver],
-    ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
-    ...(options.now ? { now: options.now } : {}),
-  });
+  const judge = (judged: Bundle) =>
+    evaluate(rules, judged, head.config.policy, {
+      problems: [...problems, ...passedOver],
+      ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
+  // The base is judged as the head is: with the branches other clusters take.
   const onSources = failed
-    ? evaluated
-    : onRenderedSources(underBaseNames(evaluated, renamed), loaded.sources);
+    ? judge(bundle)
+    : withOtherClusters(judge(bundle), loaded.otherClusters ?? [], judge, (result) =>
+        onRenderedSources(underBaseNames(result, renamed), loaded.sources),
+      );
   // The head's findings of the config's render sit on the config keys that decided them; the
   // base's go there too, or each would differ from the head's by its message and show as new.
   const positions =
@@ -108,7 +112,7 @@ function renderProblem(ref: string, commit: string, reason: string): string {
   return `the base ${base} cannot be rendered, so every finding is shown as new: ${reason}`;
 }
 
-type BasePaths = { bundle: Bundle; sources: RenderedSource[] } | { failed: string };
+type BasePaths = LoadedPaths | { failed: string };
 
 /**
  * The paths at the base, read as the head's are: a chart or a kustomization among them is

@@ -32,9 +32,10 @@ import {
 import { BUILT_IN_PACKS, CONFIG_FILE_NAME, type LoadedConfig, loadConfig } from "./config-file.js";
 import { configsAmongInputs } from "./config-inputs.js";
 import { bundleDigest } from "./digest.js";
+import { withOtherClusters } from "./other-clusters.js";
 import { renderScout, writeRendered } from "./render.js";
 import type { HelmOptions, ToolRunner } from "./render-tools.js";
-import { loadPaths, mergeBundles } from "./rendered-inputs.js";
+import { type LoadedPaths, loadPaths, mergeBundles } from "./rendered-inputs.js";
 import { type RenderedPositions, relocateRenderedFindings } from "./rendered-positions.js";
 import { policyWeakened } from "./rules/policy-weakened/rule.js";
 import type { SchemaEngine } from "./schema-engines.js";
@@ -117,10 +118,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const config = loadConfig(options.cwd, options.configPath);
   if (options.failOn) config.policy = { ...config.policy, failOn: options.failOn };
   if (options.ruleSettings) config.policy = withRuleSettings(config.policy, options.ruleSettings);
-  const { renderedDir, rendered, bundle, sources, configFromPaths } = await readInputs(
-    config,
-    options,
-  );
+  const { renderedDir, rendered, bundle, sources, configFromPaths, otherClusters } =
+    await readInputs(config, options);
   const schemaProblems = await validateSchemas(bundle, options);
   const packs = await loadPacks(config);
   if (packs.length > 0) config.policy = withPackSettings(config, packs);
@@ -136,13 +135,16 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     options.areas,
   );
   const policy = options.areas ? settingsOfRules(config.policy, rules) : config.policy;
-  const evaluated = evaluate(rules, bundle, policy, {
-    problems: schemaProblems,
-    ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
-    ...(options.now ? { now: options.now } : {}),
-    ...(config.locate ? { locate: config.locate } : {}),
-  });
-  const onSources = onRenderedSources(evaluated, sources);
+  const judge = (judged: Bundle) =>
+    evaluate(rules, judged, policy, {
+      problems: schemaProblems,
+      ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      ...(config.locate ? { locate: config.locate } : {}),
+    });
+  const onSources = withOtherClusters(judge(bundle), otherClusters ?? [], judge, (result) =>
+    onRenderedSources(result, sources),
+  );
   // Findings of manifests rendered from the config land on the config key that decided them.
   const positions = rendered
     ? renderedPositions(config, rendered.sources)
@@ -155,7 +157,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     bundle,
     config,
     rules: [...inputRules, ...rules],
-    bundleDigest: bundleDigest(bundle),
+    bundleDigest: bundleDigest(bundle, renderedTexts(rendered, sources).rendered),
     kubernetesVersion: checkedKubernetesVersion(options.kubernetesVersion),
     ...renderedTexts(rendered, sources),
     ...(renderedDir ? { renderedDir } : {}),
@@ -182,28 +184,33 @@ export async function loadCheckInputs(options: CheckOptions): Promise<CheckInput
   };
 }
 
+interface InputsRead extends LoadedPaths {
+  renderedDir: string | undefined;
+  /** The config's `scout:` section rendered in memory. */
+  rendered?: ReturnType<typeof renderInMemory>;
+  configFromPaths?: true;
+}
+
 /**
  * Renders the config (into a folder, or in memory without paths, or when the paths hold the
  * config itself) and loads the paths.
  */
-async function readInputs(config: LoadedConfig, options: CheckOptions) {
+async function readInputs(config: LoadedConfig, options: CheckOptions): Promise<InputsRead> {
   const renderedDir = renderIntoFolder(config, options);
   const paths = renderedDir ? [...options.paths, renderedDir] : options.paths;
   if (paths.length === 0) {
     const rendered = renderInMemory(config);
     return { renderedDir, rendered, bundle: bundleOf(rendered.files), sources: [] };
   }
-  const loaded = await loadPaths(paths, options);
+  const loaded: LoadedPaths = await loadPaths(paths, options);
   const among = configsAmongInputs(loaded.bundle, config);
-  if (!among.rendersOwn || renderedDir) {
-    return { renderedDir, bundle: among.bundle, sources: loaded.sources };
-  }
+  const read = { ...loaded, renderedDir, bundle: among.bundle };
+  if (!among.rendersOwn || renderedDir) return read;
   const rendered = renderInMemory(config);
   return {
-    renderedDir,
+    ...read,
     rendered,
     bundle: mergeBundles(among.bundle, bundleOf(rendered.files)),
-    sources: loaded.sources,
     configFromPaths: true as const,
   };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Finding } from "@scout-deploy/core";
@@ -288,8 +288,31 @@ describe("a chart that asks the cluster (real helm)", () => {
       },
       { file: "chart/templates/secret.yaml", line: 1, message: expect.stringContaining("lookup") },
     ]);
-    expect(only(result.findings, "pod/not-privileged")).toEqual([]);
+    // The branch of a cluster that serves the API is judged too, its finding saying so.
+    expect(only(result.findings, "pod/not-privileged")).toMatchObject([
+      {
+        file: "chart/templates/pod.yaml",
+        message: expect.stringMatching(
+          /^in the render for a cluster that serves monitoring\.coreos\.com\/v1: /,
+        ),
+      },
+    ]);
   });
+
+  helmIt(
+    "digests the render of the other cluster too: an edit of that branch alone shows",
+    async () => {
+      const before = (await check()).bundleDigest;
+      const template = join(dir, "chart/templates/pod.yaml");
+      const text = readFileSync(template, "utf8");
+      try {
+        writeFileSync(template, text.replace("privileged: true", "privileged: true\n# edited"));
+        expect((await check()).bundleDigest).not.toBe(before);
+      } finally {
+        writeFileSync(template, text);
+      }
+    },
+  );
 
   helmIt("renders the branch of a cluster serving what --api-versions names", async () => {
     const { result } = await check(["monitoring.coreos.com/v1"]);
@@ -543,5 +566,55 @@ describe("a value the chart generates at each render (real helm)", () => {
     // Two renders, two values (their digests differ), one finding.
     expect(first[0]!.message).not.toBe(second[0]!.message);
     expect(first[0]!.fingerprint).toBe(second[0]!.fingerprint);
+  });
+});
+
+describe("what kubectl apply -R -f reads of a folder of charts (real kubectl and helm)", () => {
+  const bothIt = tools.find("kubectl") ? withTool("helm") : withTool("kubectl");
+  const pod = (name: string) =>
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: scout\nspec:\n  containers:\n  - {name: c, image: "nginx:1.0"}\n`;
+  /** Every place in a chart a plain manifest can sit, and what makes helm print it or not. */
+  const chart = (name: string): Record<string, string> => ({
+    [`${name}/Chart.yaml`]: `apiVersion: v2\nname: ${name}\nversion: 0.1.0\ndependencies:\n  - {name: kept, version: 0.1.0}\n  - {name: dropped, version: 0.1.0, condition: dropped.enabled}\n`,
+    [`${name}/values.yaml`]: "dropped:\n  enabled: false\n",
+    [`${name}/.helmignore`]: "templates/ignored.yaml\n",
+    [`${name}/templates/rendered.yaml`]: pod(`${name}-rendered`),
+    [`${name}/templates/_partial.yaml`]: pod(`${name}-partial`),
+    [`${name}/templates/ignored.yaml`]: pod(`${name}-ignored`),
+    [`${name}/templates/deep/rendered.yaml`]: pod(`${name}-deep`),
+    [`${name}/templates/_helpers.yaml`]:
+      '{{- define "x" }}\napiVersion: v1\nkind: Pod\n{{- end }}\n',
+    [`${name}/templates/templated.yaml`]: pod(`${name}-{{ .Release.Name }}`),
+    // helm prints nothing but a comment of this one; kubectl reads the Pod.
+    [`${name}/templates/commented.yaml`]: `# {{ if false }}\n${pod(`${name}-commented`)}# {{ end }}\n`,
+    // helm prints this one as it is written: judged once.
+    [`${name}/templates/noted.yaml`]: `# {{ .Chart.Name }}\n${pod(`${name}-noted`)}`,
+    [`${name}/crds/crd.yaml`]: pod(`${name}-crd`),
+    [`${name}/files/pod.yaml`]: pod(`${name}-file`),
+    [`${name}/charts/kept/Chart.yaml`]: "apiVersion: v2\nname: kept\nversion: 0.1.0\n",
+    [`${name}/charts/kept/templates/pod.yaml`]: pod(`${name}-sub-on`),
+    [`${name}/charts/dropped/Chart.yaml`]: "apiVersion: v2\nname: dropped\nversion: 0.1.0\n",
+    [`${name}/charts/dropped/templates/pod.yaml`]: pod(`${name}-sub-off`),
+    [`${name}-lib/Chart.yaml`]: `apiVersion: v2\nname: ${name}-lib\ntype: library\nversion: 0.1.0\n`,
+    [`${name}-lib/templates/pod.yaml`]: pod(`${name}-lib`),
+  });
+
+  bothIt("judges every object kubectl reads there, each once", async () => {
+    const dir = folder({ ...chart("app"), ...chart("web") });
+    const kubectl = tools.run(
+      tools.find("kubectl")!,
+      ["annotate", "--local", "-R", "-f", dir, "x=y", "-o", "name"],
+      dir,
+    );
+    // Chart.yaml, values.yaml and template text are refused; the rest is read.
+    const read = kubectl.stdout.split("\n").filter((line) => line.startsWith("pod/"));
+    expect(read).toHaveLength(24);
+    const { bundle } = await runCheck({ cwd: dir, paths: ["."], tools });
+    const judged = bundle.objects.map((object) => `pod/${object.ref.name}`);
+    // A template kubectl reads as text ("app-{{ .Release.Name }}") is helm's: its render is
+    // judged, and the API server refuses the name kubectl would send.
+    const missed = read.filter((name) => !judged.includes(name) && !name.includes("{{"));
+    expect(missed).toEqual([]);
+    expect(judged.filter((name, index) => judged.indexOf(name) !== index)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import {
+  cpSync,
   existsSync,
   mkdtempSync,
   readdirSync,
@@ -9,7 +10,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { delimiter, dirname, join, relative, resolve, sep } from "node:path";
+import { basename, delimiter, dirname, join, relative, resolve, sep } from "node:path";
 import {
   ConfigurationError,
   getAtPointer,
@@ -21,7 +22,12 @@ import {
   parseSource,
 } from "@scout-deploy/core";
 import { displayPath } from "@scout-deploy/loader";
-import { clusterGates } from "./cluster-gates.js";
+import {
+  type ClusterAnswers,
+  clusterGates,
+  foundByLookup,
+  otherClusters,
+} from "./cluster-gates.js";
 import { helmOverrides, helmSetFilePairs } from "./helm-overrides.js";
 import type {
   HelmSourceMap,
@@ -73,6 +79,11 @@ export interface RenderedInput {
   kind: RenderedInputKind;
   /** The text checked, exactly as the tool printed it. */
   text: string;
+  /**
+   * helm's renders for the clusters whose answers change a branch the templates take (helm
+   * upgrade, APIs the cluster serves: cluster-gates.ts), those that print another text.
+   */
+  otherClusters?: { cluster: ClusterAnswers; text: string }[];
   /** What the render could not know of the cluster (cluster-gates.ts), on template lines. */
   problems?: InputProblem[];
   sourceMap: HelmSourceMap | KustomizeSourceMap;
@@ -129,11 +140,34 @@ export function renderHelm(
     () =>
       values.map((file) => ({ file: displayPath(file, cwd), text: readFileSync(file, "utf8") })),
   );
+  const templates = renderedTemplateFiles(text, chart).map((file) => ({
+    file,
+    text: readFileSync(file, "utf8"),
+  }));
+  const others = otherClusters(
+    templates.map((template) => template.text),
+    options.apiVersions,
+  ).flatMap((cluster) => {
+    const other = cluster.lookupFinds
+      ? renderWithLookupFinding(chart, templates, (copy) =>
+          tools.run(
+            helm,
+            args.map((arg) => (arg === chart ? copy : arg)),
+            cwd,
+          ),
+        )
+      : tools.run(helm, [...args, ...clusterArgs(cluster)], cwd);
+    // A render helm refuses for that cluster (a chart that requires values on upgrade)
+    // deploys nothing there.
+    return other.status === 0 && other.stdout !== text ? [{ cluster, text: other.stdout }] : [];
+  });
+  const everyText = [text, ...others.map((other) => other.text)].join("\n");
   return {
     kind: "helm",
     text,
-    problems: renderedTemplateFiles(text, chart).flatMap((file) =>
-      clusterGates(displayPath(file, cwd), readFileSync(file, "utf8"), options.apiVersions),
+    ...(others.length ? { otherClusters: others } : {}),
+    problems: templates.flatMap((template) =>
+      clusterGates(displayPath(template.file, cwd), template.text, options.apiVersions),
     ),
     sourceMap: {
       kind: "helm",
@@ -143,9 +177,10 @@ export function renderHelm(
         file: displayPath(join(chart, "Chart.yaml"), cwd),
         text: readFileSync(join(chart, "Chart.yaml"), "utf8"),
       },
-      templates: templatesOf(text, chart, cwd),
+      // A template another cluster's render prints (and this one does not) is placed too.
+      templates: templatesOf(everyText, chart, cwd),
       defineFiles: defineFilesOf(chart, cwd),
-      subchartValues: subchartValuesOf(text, chart, cwd),
+      subchartValues: subchartValuesOf(everyText, chart, cwd),
       overrides: helmOverrides(options, (path) => displayPath(resolve(cwd, path), cwd)),
       // Later files win in Helm, so the relocation looks them up last first.
       values: values.map((file) => ({
@@ -180,6 +215,32 @@ export function renderKustomize(root: string, cwd: string, tools: ToolRunner): R
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** helm's render of a copy of the chart whose lookups find what they ask for. */
+function renderWithLookupFinding(
+  chart: string,
+  templates: readonly { file: string; text: string }[],
+  render: (copy: string) => ToolResult,
+): ToolResult {
+  const scratch = mkdtempSync(join(tmpdir(), "scout-lookup-"));
+  try {
+    const copy = join(scratch, basename(chart) || "chart");
+    cpSync(chart, copy, { recursive: true });
+    for (const template of templates) {
+      writeFileSync(join(copy, relative(chart, template.file)), foundByLookup(template.text));
+    }
+    return render(copy);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function clusterArgs(cluster: ClusterAnswers): string[] {
+  return [
+    ...(cluster.upgrade ? ["--is-upgrade"] : []),
+    ...(cluster.apiVersions ?? []).flatMap((api) => ["--api-versions", api]),
+  ];
 }
 
 /**

@@ -13,6 +13,8 @@ import {
 } from "@scout-deploy/core";
 import { displayPath, type LoadOptions, loadBundle } from "@scout-deploy/loader";
 import { defaultKubernetesVersion } from "@scout-deploy/schema";
+import { type ClusterAnswers, describeCluster } from "./cluster-gates.js";
+import type { OtherClusterBundle } from "./other-clusters.js";
 import {
   type HelmOptions,
   helmValuesFiles,
@@ -28,7 +30,12 @@ import {
   type ToolRunner,
 } from "./render-tools.js";
 import type { RenderedSource } from "./source-positions.js";
-import { findWalkedRenders, type WalkedRenders } from "./walked-renders.js";
+import {
+  findWalkedRenders,
+  objectsKubectlReads,
+  type RenderedTemplates,
+  type WalkedRenders,
+} from "./walked-renders.js";
 
 export const RENDERED_INPUT_PREFIX = "<rendered>/";
 
@@ -67,7 +74,7 @@ interface RenderRoot {
 export async function loadWithRenderedInputs(
   paths: readonly string[],
   options: RenderedInputsOptions,
-): Promise<{ bundle: Bundle; sources: RenderedSource[] }> {
+): Promise<LoadedPaths> {
   const kinds = paths.map((path) =>
     path === "-" ? undefined : renderedInputKind(resolve(options.cwd, path)),
   );
@@ -89,27 +96,71 @@ export async function loadWithRenderedInputs(
   refuseUnusedHelmFlags(options.namespaceOfItsOwn ? others : options.helm, hasChart);
   // A --values file that does not exist is the user's mistake, not one chart's problem.
   if (hasChart) helmValuesFiles(options.helm, options.cwd);
-  const sources = named.map((root) => render(root, options));
+  const sources = named.flatMap((root) => render(root, options));
   const problems: InputProblem[] = walked.libraries.map((library) =>
     libraryProblem(library, options.cwd),
   );
   for (const root of found) {
     const rendered = renderOrProblem(root, options);
     if ("problem" in rendered) problems.push(rendered.problem);
-    else sources.push(rendered);
+    else sources.push(...rendered);
   }
-  const parsed = sources.map((source) => parseSource(source.file, source.text));
-  if (options.helm.namespace) {
-    const charts = sources.filter((source) => source.map.kind === "helm");
-    placeInNamespace(parsed, new Set(charts.map((source) => source.file)), options.helm.namespace);
-  }
-  const rendered = buildBundle(parsed, [
-    ...sources.flatMap((source) => source.problems ?? []),
-    ...problems,
-  ]);
+  const checked = sources.filter((source) => !source.otherCluster);
+  const bundleOf = (texts: readonly RenderedSource[]) =>
+    buildBundle(parsedRenders(texts, options.helm.namespace), [
+      ...checked.flatMap((source) => source.problems ?? []),
+      ...problems,
+    ]);
+  // Other clusters' renders are checked texts too: a sign-off binds them, so that an edit of
+  // a branch only helm upgrade takes is named as a changed file.
+  const checkedBundle = bundleOf(checked);
+  const otherTexts = sources.filter((source) => source.otherCluster).map((source) => source.file);
+  const rendered = { ...checkedBundle, files: [...checkedBundle.files, ...otherTexts] };
+  const otherClusters = sources.flatMap((source) => {
+    const other = source.otherCluster;
+    if (!other) return [];
+    const texts = checked.map((text) => (text.file === other.instead ? source : text));
+    return [{ bundle: bundleOf(texts), cluster: other.cluster }];
+  });
   const loaded = [...plain, ...namedPaths];
-  if (!loaded.length) return { bundle: rendered, sources };
-  return { bundle: mergeBundles(await options.load(loaded, walked.passOver), rendered), sources };
+  const helmRendered = renderedTemplates(sources, options.cwd);
+  const passOver = (absolute: string) => walked.passOver(absolute, helmRendered);
+  const plainBundle = loaded.length ? await options.load(loaded, passOver) : undefined;
+  const withPlain = (bundle: Bundle) => (plainBundle ? mergeBundles(plainBundle, bundle) : bundle);
+  return {
+    bundle: withPlain(rendered),
+    sources,
+    ...(otherClusters.length
+      ? {
+          otherClusters: otherClusters.map((other) => ({
+            ...other,
+            bundle: withPlain(other.bundle),
+          })),
+        }
+      : {}),
+  };
+}
+
+/** What paths read: the bundle checked, the rendered texts, and other clusters' bundles. */
+export interface LoadedPaths {
+  bundle: Bundle;
+  /** Every rendered text: the ones checked, and those of other clusters (`otherCluster`). */
+  sources: RenderedSource[];
+  /** The bundle as each other cluster's render makes it (helm upgrade, APIs it serves). */
+  otherClusters?: OtherClusterBundle[];
+}
+
+/** The rendered texts read as kubectl reads files; a chart's objects in its --namespace. */
+function parsedRenders(
+  sources: readonly RenderedSource[],
+  namespace: string | undefined,
+): ParsedSource[] {
+  const parsed = sources.map((source) => parseSource(source.file, source.text));
+  if (namespace) {
+    const charts = sources.filter((source) => source.map.kind === "helm");
+    placeInNamespace(parsed, new Set(charts.map((source) => source.file)), namespace);
+  }
+  return parsed;
 }
 
 /** How `loadPaths` reads: the working folder, Helm flags, the tools, and the loader's limits. */
@@ -128,10 +179,7 @@ export interface PathsOptions extends Pick<LoadOptions, "cwd" | "readStdin" | "m
  * the working folder as kubectl reads files. Every command that judges or acts on what a path
  * deploys reads it through here.
  */
-export function loadPaths(
-  paths: readonly string[],
-  options: PathsOptions,
-): Promise<{ bundle: Bundle; sources: RenderedSource[] }> {
+export function loadPaths(paths: readonly string[], options: PathsOptions): Promise<LoadedPaths> {
   const { cwd, readStdin, maxFileSize } = options;
   return loadWithRenderedInputs(paths, {
     cwd,
@@ -170,6 +218,22 @@ function placeInNamespace(
   }
 }
 
+/** The template files (absolute) the charts' renders printed, with the objects each printed. */
+function renderedTemplates(sources: readonly RenderedSource[], cwd: string): RenderedTemplates {
+  const printed = new Map<string, string[]>();
+  for (const source of sources) {
+    if (source.map.kind !== "helm") continue;
+    for (const chunk of source.text.split(/^---[ \t]*$/m)) {
+      const name = /^# Source: (\S+)$/m.exec(chunk)?.[1];
+      const template = name ? source.map.templates[name] : undefined;
+      if (!template) continue;
+      const file = resolve(cwd, template.file);
+      printed.set(file, [...(printed.get(file) ?? []), ...objectsKubectlReads(file, chunk)]);
+    }
+  }
+  return printed;
+}
+
 /** The charts and kustomizations a walk found, but those also named as paths (rendered once). */
 function rootsFound(walked: WalkedRenders, named: readonly RenderRoot[]): RenderRoot[] {
   const namedFolders = new Set(named.map((root) => root.folder));
@@ -187,12 +251,30 @@ function walkedFolders(paths: readonly string[], cwd: string): string[] {
     .filter(isFolder);
 }
 
-function render(root: RenderRoot, options: RenderedInputsOptions): RenderedSource {
+/** The render checked, then the renders of other clusters that print another text. */
+function render(root: RenderRoot, options: RenderedInputsOptions): RenderedSource[] {
   const input =
     root.kind === "helm"
       ? renderHelm(root.folder, helmForCluster(options), options.cwd, options.tools)
       : renderKustomize(root.folder, options.cwd, options.tools);
-  return renderedSource(input, displayPath(root.folder, options.cwd));
+  const checked = renderedSource(input, displayPath(root.folder, options.cwd));
+  const others = (input.otherClusters ?? []).map(({ cluster, text }) => ({
+    file: checked.file.replace(/\.yaml$/, `.${clusterSlug(cluster)}.yaml`),
+    text,
+    map: checked.map,
+    otherCluster: { instead: checked.file, cluster: describeCluster(cluster) },
+  }));
+  return [checked, ...others];
+}
+
+function clusterSlug(cluster: ClusterAnswers): string {
+  return [
+    cluster.upgrade && "upgrade",
+    cluster.apiVersions?.length && "served-apis",
+    cluster.lookupFinds && "lookup-finds",
+  ]
+    .filter(Boolean)
+    .join("-");
 }
 
 /**
@@ -211,7 +293,7 @@ function helmForCluster(options: RenderedInputsOptions): HelmOptions {
 function renderOrProblem(
   root: RenderRoot,
   options: RenderedInputsOptions,
-): RenderedSource | { problem: InputProblem } {
+): RenderedSource[] | { problem: InputProblem } {
   try {
     return render(root, options);
   } catch (error) {

@@ -167,6 +167,11 @@ export interface RenderedSource {
   /** Input problems of the render, already on the files the user edits. */
   problems?: InputProblem[];
   map: HelmSourceMap | KustomizeSourceMap;
+  /**
+   * The render of another cluster's answers (helm upgrade, APIs it serves), judged in place of
+   * the text named `instead` (rendered-inputs.ts); `cluster` names it in findings.
+   */
+  otherCluster?: { instead: string; cluster: string };
 }
 
 export type RelocatedFinding<F extends Finding> = F & { rendered?: RenderedLocation };

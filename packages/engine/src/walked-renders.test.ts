@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findWalkedRenders } from "./walked-renders.js";
+import { findWalkedRenders, objectsKubectlReads } from "./walked-renders.js";
 
 /** A folder with the given files (path -> text), absolute. */
 function tree(files: Record<string, string>): string {
@@ -14,13 +14,22 @@ function tree(files: Record<string, string>): string {
   return root;
 }
 
-function walkOf(root: string) {
+/** `rendered`: the template files helm's output names as `# Source:`. */
+function walkOf(root: string, rendered: readonly string[] = []) {
   const found = findWalkedRenders([root]);
   const rel = (path: string) => relative(root, path) || ".";
+  // helm printed these files as they are written.
+  const renderedFiles = new Map(
+    rendered.map((path) => {
+      const file = join(root, path);
+      return [file, objectsKubectlReads(file, readFileSync(file, "utf8"))];
+    }),
+  );
   return {
     charts: found.charts.map(rel),
+    libraries: found.libraries.map(rel),
     kustomizations: found.kustomizations.map(rel),
-    passedOver: (path: string) => found.passOver(join(root, path)),
+    passedOver: (path: string) => found.passOver(join(root, path), renderedFiles),
   };
 }
 
@@ -33,24 +42,52 @@ describe("charts and kustomizations found walking a folder", () => {
       // Helm's own, though a value names an apiVersion and a kind.
       "charts/app/values.yaml": "ingress:\n  apiVersion: networking.k8s.io/v1\n  kind: Ingress\n",
       "charts/app/templates/deployment.yaml": "{{ .Values.x }}\n",
+      "charts/app/templates/_helpers.yaml":
+        '{{- define "x" }}\napiVersion: v1\nkind: Pod\n{{- end }}\n',
       "charts/app/charts/sub/Chart.yaml": "name: sub\n",
       "charts/app/crds/crd.yaml":
         "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n",
       "k8s/deployment.yaml": deployment,
     });
-    const walk = walkOf(root);
+    const walk = walkOf(root, ["charts/app/crds/crd.yaml"]);
     expect(walk.charts).toEqual(["charts/app"]);
     for (const path of [
       "charts/app/Chart.yaml",
       "charts/app/values.yaml",
-      "charts/app/templates",
-      "charts/app/charts",
-      "charts/app/crds",
+      "charts/app/templates/deployment.yaml",
+      "charts/app/templates/_helpers.yaml",
+      "charts/app/charts/sub/Chart.yaml",
+      "charts/app/crds/crd.yaml",
     ]) {
       expect(walk.passedOver(path), path).toBe(true);
     }
     expect(walk.passedOver("charts")).toBe(false);
     expect(walk.passedOver("k8s/deployment.yaml")).toBe(false);
+  });
+
+  it("reads the objects of a chart that helm does not render, as kubectl apply -R does", () => {
+    const pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n";
+    const root = tree({
+      "app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+      "app/templates/pod.yaml": pod,
+      "app/templates/_partial.yaml": pod,
+      "app/charts/off/templates/pod.yaml": pod,
+      "app/values.yaml": pod,
+      "lib/Chart.yaml": "apiVersion: v2\nname: lib\ntype: library\nversion: 0.1.0\n",
+      "lib/templates/pod.yaml": pod,
+    });
+    const walk = walkOf(root, ["app/templates/pod.yaml"]);
+    expect(walk.libraries).toEqual(["lib"]);
+    expect(walk.passedOver("app/templates/pod.yaml")).toBe(true);
+    for (const path of [
+      "app/templates",
+      "app/templates/_partial.yaml",
+      "app/charts/off/templates/pod.yaml",
+      "app/values.yaml",
+      "lib/templates/pod.yaml",
+    ]) {
+      expect(walk.passedOver(path), path).toBe(false);
+    }
   });
 
   it("reads the manifests of a chart folder that Helm never renders, as kubectl apply -R does", () => {

@@ -7,6 +7,9 @@ import { isFile, isFolder, KUSTOMIZATION_FILES, kustomizationFile } from "./rend
 /** The folders a walk does not enter, as the loader's walk (packages/loader). */
 const SKIPPED_FOLDERS = new Set([".git", "node_modules"]);
 
+/** The template files helm rendered (absolute), each with the objects it printed (as JSON). */
+export type RenderedTemplates = ReadonlyMap<string, readonly string[]>;
+
 /** What walking folders finds to render, and what the plain reading must then pass over. */
 export interface WalkedRenders {
   /** Chart roots (absolute), sorted: each is rendered as a chart named as a path is. */
@@ -22,11 +25,14 @@ export interface WalkedRenders {
    */
   kustomizations: string[];
   /**
-   * True for what is rendered instead of read: chart roots, kustomization files and the paths
-   * they name. A file of a Kustomize folder that no kustomization names is read as a plain
-   * manifest: Kustomize leaves it out, but `kubectl apply -R -f` applies it.
+   * True for what is rendered instead of read: the files helm rendered (`rendered`: the
+   * templates its output names as `# Source:`), what helm reads of a chart, kustomization files
+   * and the paths they name. A file that no tool renders but that kubectl reads as an object is
+   * read as a plain manifest, since `kubectl apply -R -f` applies it: a file of a Kustomize
+   * folder that no kustomization names, and a chart's file helm leaves out (a `_` partial, one
+   * its .helmignore names, a disabled subchart's, a library chart's, one outside templates/).
    */
-  passOver: (absolute: string) => boolean;
+  passOver: (absolute: string, rendered: RenderedTemplates) => boolean;
 }
 
 interface Found {
@@ -57,8 +63,8 @@ export function findWalkedRenders(folders: readonly string[]): WalkedRenders {
     charts,
     libraries,
     kustomizations,
-    passOver: (absolute) =>
-      renderedByChart(chartRoots, absolute) ||
+    passOver: (absolute, rendered) =>
+      leftToHelm(chartRoots, inflated, absolute, rendered) ||
       referencedFiles.has(absolute) ||
       (kustomizeFolders.has(dirname(absolute)) && KUSTOMIZATION_FILES.includes(basename(absolute))),
   };
@@ -69,29 +75,62 @@ function isLibraryChart(chart: string): boolean {
   return isRecord(value) && value.type === "library";
 }
 
-/** What Helm renders or reads of a chart: templates, subcharts, CRDs, Chart.yaml, values. */
-const CHART_PARTS = new Set(["templates", "charts", "crds"]);
-const CHART_FILES = new Set([
-  "Chart.yaml",
-  "Chart.lock",
-  "values.yaml",
-  "values.schema.json",
-  "requirements.yaml",
-]);
-
 /**
- * Whether a path inside a chart is Helm's to render. A file of the chart that Helm never renders
- * (outside templates/, charts/ and crds/) but that holds a Kubernetes object is not: `kubectl
- * apply -R -f` applies it, so a Chart.yaml added beside plain manifests cannot hide them.
+ * Whether a path inside a chart is left to Helm: a file helm rendered, or one that kubectl
+ * would not read as an object (template text it refuses, Chart.yaml, values.yaml). A file holding a
+ * Kubernetes object that helm did not render is not: `kubectl apply -R -f` applies it, so a
+ * Chart.yaml beside plain manifests, a `_` partial, a .helmignore entry or a subchart disabled
+ * by its condition cannot hide them. The charts a kustomization's helmCharts inflate render
+ * there, unseen by `# Source:`: their templates, subcharts and CRDs stay Helm's.
  */
-function renderedByChart(charts: readonly string[], absolute: string): boolean {
+function leftToHelm(
+  charts: readonly string[],
+  inflated: ReadonlySet<string>,
+  absolute: string,
+  rendered: RenderedTemplates,
+): boolean {
   const chart = charts.find((root) => absolute.startsWith(`${root}${sep}`));
   if (!chart) return false;
-  const [first] = relative(chart, absolute).split(sep);
-  if (CHART_PARTS.has(first!)) return true;
+  if (inflated.has(chart) && INFLATED_PARTS.has(relative(chart, absolute).split(sep)[0]!))
+    return true;
   if (isFolder(absolute)) return false;
-  return CHART_FILES.has(basename(absolute)) || !holdsObject(readText(absolute));
+  const text = readText(absolute);
+  const objects = objectsKubectlReads(absolute, text);
+  if (!objects.length) return true;
+  const printed = rendered.get(absolute);
+  if (!printed) return false;
+  // Template text is helm's: its render is judged. A file of literal objects is judged as helm
+  // printed it unless kubectl reads others from it (template actions hidden in comments).
+  return (
+    TEMPLATE_ACTION.test(withoutYamlComments(text)) || objects.every((o) => printed.includes(o))
+  );
 }
+
+const TEMPLATE_ACTION = /\{\{/;
+
+function withoutYamlComments(text: string): string {
+  return text.replace(/^\s*#.*$/gm, "");
+}
+
+/**
+ * The objects kubectl reads from a text (as JSON): its documents with apiVersion and kind.
+ * Exported for the renders' side, so that both are read alike.
+ */
+export function objectsKubectlReads(file: string, text: string): string[] {
+  if (!holdsObject(text)) return [];
+  return parseSource(file, text).documents.flatMap(({ value }) =>
+    isRecord(value) &&
+    typeof value.apiVersion === "string" &&
+    value.apiVersion !== "" &&
+    typeof value.kind === "string" &&
+    value.kind !== ""
+      ? [JSON.stringify(value)]
+      : [],
+  );
+}
+
+/** What kubectl kustomize --enable-helm renders of an inflated chart. */
+const INFLATED_PARTS = new Set(["templates", "charts", "crds"]);
 
 function walk(dir: string, found: Found): void {
   if (isFile(join(dir, "Chart.yaml"))) {

@@ -316,6 +316,12 @@ const documentMakers: DocumentMaker[] = [
   },
   (r, name, classes) => itemsDocument(r, name, classes),
   (r, name, classes) => {
+    // kubectl decodes a document into one object: a list of objects is refused whole.
+    classes.push("top-level-sequence");
+    const [first, ...rest] = documentMakers[0]!(r, name, classes);
+    return [`- ${first}`, ...indent(rest, 2)];
+  },
+  (r, name, classes) => {
     classes.push("flow-document");
     return [
       `{apiVersion: v1, kind: Pod, metadata: {name: ${name}}, spec: {hostPID: ${r.pick(["true", "false"])},`,

@@ -61,6 +61,39 @@ new RuleTester({ describe, it }).run(namespaceScoped, {
   ],
   invalid: [
     {
+      name: "with no one Scout namespace, a RoleBinding in another namespace than its Scout account's grants rights there",
+      yaml: `${backend}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: scout}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: evil}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: there, namespace: evil}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}
+        subjects: [{kind: ServiceAccount, name: scout-backend, namespace: scout}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: here, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}
+        subjects: [{kind: ServiceAccount, name: scout-backend}]
+      `,
+      errors: [
+        {
+          messageId: "outsideNamespace",
+          line: 22,
+          column: 25,
+          data: { binding: "there", actual: "evil", expected: "scout" },
+        },
+      ],
+    },
+    {
       name: "a RoleBinding without a namespace is created in default, outside the Scout namespace",
       settings: { namespace: "scout" },
       yaml: `

@@ -49,10 +49,15 @@ export const namespaceScoped = defineRule({
       }
       // Without a namespace it is created in default (kubectl without -n), outside Scout's too.
       const actual = effectiveNamespace(context.bundle, object);
-      if (!cluster && expected && actual !== undefined && actual !== expected) {
+      // With no one Scout namespace known, a Scout account's own namespace is Scout's: a
+      // RoleBinding elsewhere grants it rights in another namespace.
+      const home =
+        expected ??
+        binding.subjects.find((s) => s.kind === "ServiceAccount" && isScout(s))?.namespace;
+      if (!cluster && home && actual !== undefined && actual !== home) {
         context.report({
           messageId: "outsideNamespace",
-          data: { binding: name, actual, expected },
+          data: { binding: name, actual, expected: home },
           object,
           pointer: object.ref.namespace === undefined ? "/metadata" : "/metadata/namespace",
         });
