@@ -18,6 +18,11 @@ export interface PodSource {
   role?: string;
   /** Labels the controller puts on the pod whatever its template says, where their value is known. */
   controllerLabels?: Readonly<Record<string, string>>;
+  /**
+   * Labels the controller puts on the pod with values only the cluster knows (a generated
+   * cluster name, an index, a hash): a selector comparing them may or may not match.
+   */
+  controllerLabelKeys?: readonly string[];
   origins?: ReadonlyMap<string, string>;
   /** Pods of a batch run (a workflow step, a training job): they end, so they need no probes. */
   runsToCompletion?: boolean;
@@ -768,16 +773,100 @@ function stepActionSources(value: Json): PodSource[] {
 }
 
 /** Custom resources whose controllers make pods from more than one place, by group and kind. */
+/**
+ * The labels each of these controllers sets on its pods (Kubeflow's common constants, KubeRay's,
+ * JobSet's, LeaderWorkerSet's, Volcano's; JobSet and Volcano pods are a Job's or carry a
+ * StatefulSet's too), taken as values the cluster decides: a NetworkPolicy selecting by them may
+ * or may not select these pods, never "selects nothing".
+ */
+const CONTROLLER_LABEL_KEYS = {
+  kubeflow: [
+    "training.kubeflow.org/job-name",
+    "training.kubeflow.org/replica-type",
+    "training.kubeflow.org/replica-index",
+    "training.kubeflow.org/operator-name",
+    "training.kubeflow.org/job-role",
+  ],
+  ray: [
+    "ray.io/cluster",
+    "ray.io/node-type",
+    "ray.io/group",
+    "ray.io/identifier",
+    "ray.io/is-ray-node",
+  ],
+  jobSet: [
+    "jobset.sigs.k8s.io/jobset-name",
+    "jobset.sigs.k8s.io/replicatedjob-name",
+    "jobset.sigs.k8s.io/replicatedjob-replicas",
+    "jobset.sigs.k8s.io/job-index",
+    "jobset.sigs.k8s.io/job-global-index",
+    "jobset.sigs.k8s.io/job-key",
+    "jobset.sigs.k8s.io/restart-attempt",
+    "job-name",
+    "batch.kubernetes.io/job-name",
+    "controller-uid",
+    "batch.kubernetes.io/controller-uid",
+    "batch.kubernetes.io/job-completion-index",
+  ],
+  leaderWorkerSet: [
+    "leaderworkerset.sigs.k8s.io/name",
+    "leaderworkerset.sigs.k8s.io/group-index",
+    "leaderworkerset.sigs.k8s.io/worker-index",
+    "leaderworkerset.sigs.k8s.io/group-key",
+    "leaderworkerset.sigs.k8s.io/template-revision-hash",
+    "statefulset.kubernetes.io/pod-name",
+    "apps.kubernetes.io/pod-index",
+    "controller-revision-hash",
+  ],
+  volcano: [
+    "volcano.sh/job-name",
+    "volcano.sh/job-namespace",
+    "volcano.sh/queue-name",
+    "volcano.sh/task-spec",
+    "volcano.sh/task-index",
+    "volcano.sh/job-version",
+  ],
+} as const;
+
+const CONTROLLER_NAMES: Readonly<Record<keyof typeof CONTROLLER_LABEL_KEYS, string>> = {
+  kubeflow: "Kubeflow training operator",
+  ray: "KubeRay operator",
+  jobSet: "JobSet controller",
+  leaderWorkerSet: "LeaderWorkerSet controller",
+  volcano: "Volcano controller",
+};
+
+/** Why only the cluster knows each of these labels' values, for findings on a selector. */
+export const CONTROLLER_LABEL_REASONS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(CONTROLLER_LABEL_KEYS).flatMap(([controller, keys]) =>
+    keys.map((key) => [
+      key,
+      `the ${CONTROLLER_NAMES[controller as keyof typeof CONTROLLER_LABEL_KEYS]} sets it on its pods, to a name, an index or a hash the cluster decides`,
+    ]),
+  ),
+);
+
+/** A reader whose pods all carry these controller labels of unknown value. */
+function labelled(reader: SourceReader, keys: readonly string[]): SourceReader {
+  return (value) => reader(value).map((source) => ({ ...source, controllerLabelKeys: keys }));
+}
+
 const CUSTOM_POD_SOURCES: Readonly<Record<string, SourceReader>> = {
   ...Object.fromEntries(
-    Object.keys(KUBEFLOW_REPLICA_SPECS).map((kind) => [`kubeflow.org/${kind}`, kubeflowSources]),
+    Object.keys(KUBEFLOW_REPLICA_SPECS).map((kind) => [
+      `kubeflow.org/${kind}`,
+      labelled(kubeflowSources, CONTROLLER_LABEL_KEYS.kubeflow),
+    ]),
   ),
-  "ray.io/RayCluster": raySources,
-  "ray.io/RayJob": raySources,
-  "ray.io/RayService": raySources,
-  "jobset.x-k8s.io/JobSet": jobSetSources,
-  "leaderworkerset.x-k8s.io/LeaderWorkerSet": leaderWorkerSetSources,
-  "batch.volcano.sh/Job": volcanoSources,
+  "ray.io/RayCluster": labelled(raySources, CONTROLLER_LABEL_KEYS.ray),
+  "ray.io/RayJob": labelled(raySources, CONTROLLER_LABEL_KEYS.ray),
+  "ray.io/RayService": labelled(raySources, CONTROLLER_LABEL_KEYS.ray),
+  "jobset.x-k8s.io/JobSet": labelled(jobSetSources, CONTROLLER_LABEL_KEYS.jobSet),
+  "leaderworkerset.x-k8s.io/LeaderWorkerSet": labelled(
+    leaderWorkerSetSources,
+    CONTROLLER_LABEL_KEYS.leaderWorkerSet,
+  ),
+  "batch.volcano.sh/Job": labelled(volcanoSources, CONTROLLER_LABEL_KEYS.volcano),
   "argoproj.io/Workflow": argoSources,
   "argoproj.io/WorkflowTemplate": argoSources,
   "argoproj.io/ClusterWorkflowTemplate": argoSources,

@@ -1,5 +1,6 @@
 import {
   type BundleObject,
+  CONTROLLER_LABEL_REASONS,
   isRecord,
   type Labels,
   labelsOf,
@@ -28,6 +29,7 @@ export const PER_POD_LABELS: readonly string[] = [POD_NAME, POD_INDEX, COMPLETIO
 
 /** Why the cluster alone knows a label's value, for findings on a selector that compares it. */
 export const UNKNOWN_LABEL_REASONS: Readonly<Record<string, string>> = {
+  ...CONTROLLER_LABEL_REASONS,
   "pod-template-hash":
     "the Deployment controller sets it to a hash of the pod template, a new one at every rollout",
   "controller-revision-hash":
@@ -108,6 +110,7 @@ export function podLabelSets(object: BundleObject, template: PodTemplate): PodLa
  */
 export function unknownLabelsOf(object: BundleObject, template: PodTemplate): string[] {
   const { kind, apiVersion } = object.value;
+  if (template.controllerLabelKeys) return [...template.controllerLabelKeys];
   if (kind === "Deployment" && apiVersion === "apps/v1") return ["pod-template-hash"];
   if (kind === "StatefulSet" && apiVersion === "apps/v1") return ["controller-revision-hash"];
   if (kind === "DaemonSet" && apiVersion === "apps/v1")

@@ -223,6 +223,45 @@ new RuleTester({ describe, it }).run(defaultDeny, {
       ],
     },
     {
+      name: "a RayCluster's pods carry ray.io labels only its operator sets: a policy on them may or may not isolate them",
+      yaml: `
+        apiVersion: ray.io/v1
+        kind: RayCluster
+        metadata: {name: ray, namespace: scout}
+        spec:
+          headGroupSpec:
+            template:
+              spec:
+                containers: [{name: head, image: rayproject/ray:2.41.0}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: ray, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {ray.io/node-type: head}}
+          policyTypes: [Ingress, Egress]
+      `,
+      errors: [
+        {
+          messageId: "uncertainSelector",
+          line: 14,
+          column: 31,
+          data: {
+            kind: "RayCluster",
+            name: "ray",
+            policy: "scout/ray",
+            key: "ray.io/node-type",
+            reason:
+              "the KubeRay operator sets it on its pods, to a name, an index or a hash the cluster decides",
+            instance: "instance scout",
+            directions: "ingress and egress",
+            types: "Ingress or Egress",
+            open: "any pod of the cluster and any outside address may connect to it on every port, and it may connect to any of them on every port",
+          },
+        },
+      ],
+    },
+    {
       name: "a CronJob's pods carry a job-name only the cluster knows: a policy on it cannot isolate them",
       yaml: `
         apiVersion: batch/v1
