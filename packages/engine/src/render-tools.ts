@@ -373,7 +373,7 @@ function templatesOf(text: string, chart: string, cwd: string): HelmSourceMap["t
   for (const match of text.matchAll(/^# Source: (\S+)$/gm)) {
     const source = match[1]!;
     // "scout/templates/a.yaml": the chart's name, then the path inside it ("charts/x/..." too).
-    const path = join(chart, source.split("/").slice(1).join("/"));
+    const path = sourceFile(chart, source);
     if (source in templates || !existsSync(path)) continue;
     templates[source] = { file: displayPath(path, cwd), text: readFileSync(path, "utf8") };
   }
@@ -411,16 +411,41 @@ function subchartValuesOf(
     const chain = subchartsOf(match[1]!);
     for (let depth = 1; depth <= chain.length; depth++) {
       const key = chain.slice(0, depth).join("/");
-      const file = join(
-        chart,
-        ...chain.slice(0, depth).flatMap((name) => ["charts", name]),
-        "values.yaml",
-      );
+      const folder = chain.slice(0, depth).reduce(subchartFolder, chart);
+      const file = join(folder, "values.yaml");
       if (key in found || !isFile(file)) continue;
       found[key] = { file: displayPath(file, cwd), text: readFileSync(file, "utf8") };
     }
   }
   return found;
+}
+
+/**
+ * The file a `# Source:` line names ("p/charts/db/templates/a.yaml"), in the chart folder: helm
+ * names a subchart by its Chart.yaml's name, which its folder under `charts/` need not have.
+ */
+function sourceFile(chart: string, source: string): string {
+  const segments = source.split("/").slice(1);
+  let folder = chart;
+  while (segments[0] === "charts" && segments.length > 2) {
+    folder = subchartFolder(folder, segments[1]!);
+    segments.splice(0, 2);
+  }
+  return join(folder, ...segments);
+}
+
+/** The folder under `parent/charts` of the subchart whose Chart.yaml is named `name`. */
+function subchartFolder(parent: string, name: string): string {
+  const same = join(parent, "charts", name);
+  const named = (folder: string) =>
+    isFile(join(folder, "Chart.yaml")) && chartNameOf(folder) === name;
+  if (named(same)) return same;
+  const charts = join(parent, "charts");
+  if (!isFolder(charts)) return same;
+  const folders = readdirSync(charts)
+    .sort()
+    .map((entry) => join(charts, entry));
+  return folders.find(named) ?? same;
 }
 
 function chartNameOf(chart: string): string {

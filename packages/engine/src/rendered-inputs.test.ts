@@ -656,14 +656,15 @@ describe("a chart with a subchart (real helm template)", () => {
     "            privileged: {{ .Values.privileged }}",
     "",
   ].join("\n");
-  function chartWith(parentValues: string, subValues: string): string {
+  /** The chart `app` with the subchart `db` in `charts/<folder>`. */
+  function chartWith(parentValues: string, subValues: string, folder = "db"): string {
     const dir = mkdtempSync(join(tmpdir(), "scout-subchart-"));
     const files: Record<string, string> = {
       "app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
       "app/values.yaml": parentValues,
-      "app/charts/db/Chart.yaml": "apiVersion: v2\nname: db\nversion: 0.1.0\n",
-      "app/charts/db/values.yaml": subValues,
-      "app/charts/db/templates/deployment.yaml": template,
+      [`app/charts/${folder}/Chart.yaml`]: "apiVersion: v2\nname: db\nversion: 0.1.0\n",
+      [`app/charts/${folder}/values.yaml`]: subValues,
+      [`app/charts/${folder}/templates/deployment.yaml`]: template,
     };
     for (const [path, text] of Object.entries(files)) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -691,6 +692,18 @@ describe("a chart with a subchart (real helm template)", () => {
       column: 1,
     });
   });
+
+  helmIt(
+    "finds a subchart whose folder is not its name, and judges its template once",
+    async () => {
+      // helm's `# Source:` says app/charts/db/..., the name in the subchart's Chart.yaml.
+      const dir = chartWith("db:\n  other: 1\n", "# the default\nprivileged: true\n", "database");
+      const { result } = await runCheck({ cwd: dir, paths: ["."], tools });
+      expect(result.findings.filter((f) => f.ruleId === "pod/not-privileged")).toEqual([
+        expect.objectContaining({ file: "app/charts/database/values.yaml", line: 2, column: 1 }),
+      ]);
+    },
+  );
 });
 
 describe("a chart that prints through named templates (real helm template)", () => {
