@@ -136,7 +136,7 @@ function renderComparison(result: Result, options: MarkdownOptions, shown: numbe
   const parts = [
     ...(options.header ? [options.header] : []),
     `## ${options.title ?? "Scout Secure Deploy"}`,
-    comparisonVerdict(result),
+    comparisonVerdict(result, policy.length),
     table(fresh, "New findings", "This change adds no finding."),
     // Fixed findings name the base's lines: no link into the head.
     table(fixed, "Fixed", "This change fixes no finding of the base.", undefined),
@@ -153,17 +153,14 @@ function renderComparison(result: Result, options: MarkdownOptions, shown: numbe
 
 const POLICY_WEAKENED = "policy/weakened";
 
-function comparisonVerdict(result: Result): string {
+function comparisonVerdict(result: Result, policyChanges: number): string {
   const { summary } = result;
   const mark = summary.passed ? "✅ **Passed**" : "❌ **Failed**";
   const threshold = result.failOn === "never" ? "never fails" : `fails on ${result.failOn}`;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   // policy/weakened counts among the new findings, but its table is "Policy changes": say both.
-  const policy = result.findings.filter(
-    (f) => f.baseline === "new" && f.ruleId === POLICY_WEAKENED,
-  ).length;
-  const fresh = plural((summary.new ?? 0) - policy, "new finding");
-  const changes = policy ? `, ${plural(policy, "policy change")}` : "";
+  const fresh = plural((summary.new ?? 0) - policyChanges, "new finding");
+  const changes = policyChanges ? `, ${plural(policyChanges, "policy change")}` : "";
   return `${mark}: ${fresh}${changes}, ${summary.fixed ?? 0} fixed, ${summary.unchanged ?? 0} unchanged, against the base; the gate decides on new findings only (${threshold}).`;
 }
 
