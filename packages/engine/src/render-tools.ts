@@ -347,13 +347,9 @@ function renderedTemplateFiles(text: string, chart: string): string[] {
   for (const match of text.matchAll(/^# Source: (\S+)$/gm)) {
     chains.add(subchartsOf(match[1]!).join("/"));
   }
-  return [...chains].flatMap((chain) => {
-    const root = join(
-      chart,
-      ...(chain ? chain.split("/").flatMap((name) => ["charts", name]) : []),
-    );
-    return filesBelow(join(root, "templates"));
-  });
+  return [...chains].flatMap((chain) =>
+    filesBelow(join(chainFolder(chart, chain ? chain.split("/") : []), "templates")),
+  );
 }
 
 function filesBelow(folder: string): string[] {
@@ -411,8 +407,7 @@ function subchartValuesOf(
     const chain = subchartsOf(match[1]!);
     for (let depth = 1; depth <= chain.length; depth++) {
       const key = chain.slice(0, depth).join("/");
-      const folder = chain.slice(0, depth).reduce(subchartFolder, chart);
-      const file = join(folder, "values.yaml");
+      const file = join(chainFolder(chart, chain.slice(0, depth)), "values.yaml");
       if (key in found || !isFile(file)) continue;
       found[key] = { file: displayPath(file, cwd), text: readFileSync(file, "utf8") };
     }
@@ -425,13 +420,14 @@ function subchartValuesOf(
  * names a subchart by its Chart.yaml's name, which its folder under `charts/` need not have.
  */
 function sourceFile(chart: string, source: string): string {
-  const segments = source.split("/").slice(1);
-  let folder = chart;
-  while (segments[0] === "charts" && segments.length > 2) {
-    folder = subchartFolder(folder, segments[1]!);
-    segments.splice(0, 2);
-  }
-  return join(folder, ...segments);
+  const chain = subchartsOf(source);
+  const inside = source.split("/").slice(1 + 2 * chain.length);
+  return join(chainFolder(chart, chain), ...inside);
+}
+
+/** The folder of the subchart a chain of names reaches (["db", "cache"]); the chart's for none. */
+function chainFolder(chart: string, chain: readonly string[]): string {
+  return chain.reduce(subchartFolder, chart);
 }
 
 /** The folder under `parent/charts` of the subchart whose Chart.yaml is named `name`. */
