@@ -33,13 +33,11 @@ export function configsAmongInputs(bundle: Bundle, config: LoadedConfig): Config
 
 /** The only document of its file, a mapping of `scout:` and `policy:` without apiVersion or kind. */
 function configDocuments(bundle: Bundle): SourceDocument[] {
-  const perFile = new Map<string, SourceDocument[]>();
-  for (const document of bundle.documents) {
-    const path = document.file.path;
-    perFile.set(path, [...(perFile.get(path) ?? []), document]);
-  }
-  return [...perFile.values()].flatMap((documents) =>
-    documents.length === 1 && isConfigShaped(documents[0]!.value) ? documents : [],
+  const perFile = new Map<string, number>();
+  for (const { file } of bundle.documents)
+    perFile.set(file.path, (perFile.get(file.path) ?? 0) + 1);
+  return bundle.documents.filter(
+    (document) => perFile.get(document.file.path) === 1 && isConfigShaped(document.value),
   );
 }
 
