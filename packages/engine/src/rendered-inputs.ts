@@ -228,7 +228,9 @@ function renderedTemplates(sources: readonly RenderedSource[], cwd: string): Ren
       const template = name ? source.map.templates[name] : undefined;
       if (!template) continue;
       const file = resolve(cwd, template.file);
-      printed.set(file, [...(printed.get(file) ?? []), ...objectsKubectlReads(file, chunk)]);
+      const objects = printed.get(file) ?? [];
+      objects.push(...objectsKubectlReads(file, chunk));
+      printed.set(file, objects);
     }
   }
   return printed;
