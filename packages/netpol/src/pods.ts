@@ -40,9 +40,9 @@ export const UNKNOWN_LABEL_REASONS: Readonly<Record<string, string>> = {
   "batch.kubernetes.io/controller-uid":
     "the API server sets it to the Job's uid, new for every Job",
   "job-name":
-    "the CronJob controller names each Job after its scheduled time, so each run's pods carry another name",
+    "the CronJob or JobSet controller names each Job it creates (after the scheduled time, or after the JobSet and an index), so each run's pods carry another name",
   "batch.kubernetes.io/job-name":
-    "the CronJob controller names each Job after its scheduled time, so each run's pods carry another name",
+    "the CronJob or JobSet controller names each Job it creates (after the scheduled time, or after the JobSet and an index), so each run's pods carry another name",
 };
 
 /** The labels of one of a workload's pods, and what it is called when pods differ. */

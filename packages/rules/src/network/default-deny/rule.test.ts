@@ -292,7 +292,7 @@ new RuleTester({ describe, it }).run(defaultDeny, {
             policy: "scout/report",
             key: "job-name",
             reason:
-              "the CronJob controller names each Job after its scheduled time, so each run's pods carry another name",
+              "the CronJob or JobSet controller names each Job it creates (after the scheduled time, or after the JobSet and an index), so each run's pods carry another name",
             instance: "instance scout",
             directions: "ingress and egress",
             types: "Ingress or Egress",
