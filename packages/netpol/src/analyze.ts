@@ -236,6 +236,7 @@ export function analyzeModel(model: Model): Connectivity {
     egressOpen: (i) => podFlows().egressOpen(i),
     ingressOpen: (i) => podFlows().ingressOpen(i),
     openFlow: (a, b) => podFlows().openFlow(a, b),
+    sides: (a, b) => podFlows().sides(a, b),
   });
   externalFlowsOf.set(connectivity, eachExternalFlow);
   return connectivity;
@@ -470,6 +471,12 @@ export interface PodFlows {
   ingressOpen(i: number): boolean;
   /** The flow from an egress-open source `a` to `b` (a ≠ b), or undefined when none is allowed. */
   openFlow(a: number, b: number): Flow | undefined;
+  /**
+   * What each side alone allows from `a` to `b`: `a`'s egress rules and `b`'s ingress rules
+   * (every connection on a side nothing isolates). A flow is both; a side that allows more than
+   * the flow is held back only by the other.
+   */
+  sides(a: number, b: number): { egress: ConnSet; ingress: ConnSet };
 }
 
 const podFlowsOf = new WeakMap<Connectivity, PodFlows>();
@@ -496,12 +503,15 @@ function podFlowsBy(
         )
       : undefined,
   );
-  function* from(a: number): Generator<Flow> {
-    const egress = iso.egressPolicies[a]!.length
+  const egressOf = (a: number) =>
+    iso.egressPolicies[a]!.length
       ? cached(egressCache, groupKey(iso.egressSources[a]!, ids), () =>
           reachOf(iso.egressOf[a]!, (b) => workloads[b], undefined),
         )
       : undefined;
+  let lastSource: { a: number; egress: Reach | undefined } | undefined;
+  function* from(a: number): Generator<Flow> {
+    const egress = egressOf(a);
     const toEveryone = iso.egressOf[a]!.some((r) => r.everyone);
     const candidates = egress && !toEveryone ? egress.peers.keys() : range(n);
     for (const b of candidates) {
@@ -520,6 +530,15 @@ function podFlowsBy(
     openFlow(a, b) {
       const conns = ingress[b] ? reachTo(ingress[b]!, a) : ALL_CONNS;
       return isEmpty(conns) ? undefined : { from: endpoints[a]!, to: endpoints[b]!, conns };
+    },
+    sides(a, b) {
+      // Asked pair by pair, source by source: the source's reach is looked up once.
+      if (lastSource?.a !== a) lastSource = { a, egress: egressOf(a) };
+      const { egress } = lastSource;
+      return {
+        egress: egress ? egressTo(egress, iso.egressOf[a]!, b, workloads[b]!) : ALL_CONNS,
+        ingress: ingress[b] ? reachTo(ingress[b]!, a) : ALL_CONNS,
+      };
     },
   };
 }

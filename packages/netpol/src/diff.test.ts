@@ -288,8 +288,89 @@ spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
 
   it("says so when nothing changes", () => {
     const diff = diffFlows(bundle(backendOnly), bundle(backendOnly), settings);
-    expect(diff).toMatchObject({ opened: [], closed: [] });
+    expect(diff).toMatchObject({ opened: [], closed: [], widened: [] });
     expect(flowDiffMarkdown(diff)).toBe("This pull request changes no network flow.\n");
+  });
+});
+
+describe("diffFlows on a policy side that widens while the other side holds", () => {
+  // nginx may send only to backend: whatever redis's ingress admits, nginx does not reach it.
+  const nginxEgress = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: nginx-egress, namespace: scout}
+spec:
+  podSelector: {matchLabels: {app: nginx}}
+  policyTypes: [Egress]
+  egress: [{to: [{podSelector: {matchLabels: {app: backend}}}], ports: [{protocol: TCP, port: 6379}]}]
+---
+`;
+  const held = (peers: string) => bundle(peers, nginxEgress);
+
+  it("tells that redis's ingress now admits nginx though no flow opens", () => {
+    const diff = diffFlows(held(backendOnly), held(backendAndNginx), settings);
+    expect(diff.opened).toEqual([]);
+    expect(diff.closed).toEqual([]);
+    expect(diff.widened).toEqual([
+      {
+        side: "ingress",
+        of: "redis",
+        peers: ["nginx"],
+        connections: "TCP 6379",
+        conns: diff.widened[0]?.conns,
+        ends: ["scout/nginx[Deployment] → scout/redis[Deployment]"],
+        endCount: 1,
+        via: ["NetworkPolicy scout/redis (all.yaml:46)"],
+      },
+    ]);
+    expect(flowDiffMarkdown(diff)).toBe(
+      "This pull request changes no network flow.\n\n- This pull request **widens the ingress of redis**: it now admits nginx on TCP 6379 (`scout/nginx[Deployment] → scout/redis[Deployment]`); through NetworkPolicy scout/redis \\(all.yaml:46\\). No flow opens: the egress of nginx still stops it.\n",
+    );
+    expect(flowDiffText(diff)).toBe(
+      "widens the ingress of redis: it now admits nginx on TCP 6379 (scout/nginx[Deployment] → scout/redis[Deployment]); through NetworkPolicy scout/redis (all.yaml:46); no flow opens: the egress of nginx still stops it\n",
+    );
+    expect(flowDiffSection(diff).body).toBe(flowDiffMarkdown(diff));
+    // Narrowing it again is no widening, and no flow closes either.
+    expect(diffFlows(held(backendAndNginx), held(backendOnly), settings)).toMatchObject({
+      opened: [],
+      closed: [],
+      widened: [],
+    });
+  });
+
+  it("tells an egress that now reaches a pod whose ingress still refuses it", () => {
+    const widerEgress = nginxEgress.replace("{app: backend}", "{app: redis}");
+    const diff = diffFlows(
+      held("{podSelector: {matchLabels: {app: backend}}}"),
+      bundle(backendOnly, widerEgress),
+      settings,
+    );
+    expect(diff.opened).toEqual([]);
+    expect(
+      diff.widened.map(({ side, of, peers, connections }) => ({ side, of, peers, connections })),
+    ).toEqual([{ side: "egress", of: "nginx", peers: ["redis"], connections: "TCP 6379" }]);
+    expect(flowDiffText(diff)).toContain(
+      "widens the egress of nginx: it now reaches redis on TCP 6379",
+    );
+    expect(flowDiffText(diff)).toContain("no flow opens: the ingress of redis still stops it");
+  });
+
+  it("tells a side that no policy isolates any more, while the other still holds", () => {
+    const workloads = `${workload("backend")}${workload("nginx")}${workload("redis")}`;
+    const withoutRedisPolicy = buildBundle([parseSource("all.yaml", `${workloads}${nginxEgress}`)]);
+    const diff = diffFlows(held(backendOnly), withoutRedisPolicy, settings);
+    const nginxToRedis = diff.widened.find((c) => c.of === "redis" && c.peers.includes("nginx"));
+    expect(nginxToRedis?.via).toEqual([
+      "nothing isolates scout/redis[Deployment] for ingress (all.yaml:27)",
+    ]);
+    // What the opened ingress lets through from backend, which nothing isolates, is an opened flow.
+    expect(diff.opened.map(({ from, to }) => `${from} → ${to}`)).toContain("backend → redis");
+    expect(diff.widened.some((c) => c.peers.includes("backend"))).toBe(false);
+  });
+
+  it("widens nothing when the change opens the flow itself", () => {
+    const diff = diffFlows(bundle(backendOnly), bundle(backendAndNginx), settings);
+    expect(diff.opened).toHaveLength(1);
+    expect(diff.widened).toEqual([]);
   });
 });
 

@@ -10,11 +10,11 @@ import {
 import { analyze, analyzeModel, type Connectivity, type Endpoint } from "./analyze.js";
 import type { FlowComparison } from "./compare.js";
 import { type ConnSet, describePorts, formatConns, NO_CONNS, union } from "./conns.js";
-import { diffEndpoints, type EndpointChange } from "./endpoint-diff.js";
+import { diffEndpoints, type EndpointChange, type SideChange } from "./endpoint-diff.js";
 import { flows } from "./flows.js";
 import { DEFAULT_NETWORK_OPTIONS, EXTERNAL, type NetworkOptions } from "./intended.js";
 import { formatInterval } from "./ip.js";
-import { buildModel, selectorNamesOf } from "./model.js";
+import { buildModel, type Policy, selectorNamesOf } from "./model.js";
 import { PER_POD_LABELS } from "./pods.js";
 import { flowsMermaid } from "./render.js";
 
@@ -41,11 +41,35 @@ export interface FlowChange {
   via: string[];
 }
 
+/**
+ * A NetworkPolicy side that lets through more than in the base, between workloads of both,
+ * while the other ends' policies still stop it: no flow opens, but one policy less stands in
+ * the way ("the ingress of redis now admits frontend").
+ */
+export interface WidenedSide {
+  /** The destination's ingress, or the source's egress. */
+  side: "ingress" | "egress";
+  /** Whose side: the component (or the workload, "ns/name[Kind]") it isolates. */
+  of: string;
+  /** The other ends it now lets through (sources for ingress, destinations for egress). */
+  peers: string[];
+  /** "TCP 6379". */
+  connections: string;
+  conns: ConnSet;
+  /** The pairs of ends, as for a flow change: the first MAX_LISTED_ENDS, and how many in all. */
+  ends: string[];
+  endCount: number;
+  /** The rules on that side that now admit them, or "nothing isolates ..." when it is open. */
+  via: string[];
+}
+
 export interface FlowDiff {
   /** Allowed by the head, not by the base. */
   opened: FlowChange[];
   /** Allowed by the base, not by the head. */
   closed: FlowChange[];
+  /** Allowed by one side more than in the base, the other side still stopping it. */
+  widened: WidenedSide[];
   /** The head's comparison with the intended flows, for the diagram. */
   head: FlowComparison;
 }
@@ -70,8 +94,63 @@ export function diffFlows(
   return {
     opened: byComponents(ends.opened, named, admitted),
     closed: byComponents(ends.closed, named, () => []),
+    widened: bySides(ends.widened, named, (c) => sideAdmittedAt(now, c)),
     head: after.comparison,
   };
+}
+
+/** One widened side per owner, side and connections, the peers it now admits listed. */
+function bySides(
+  changes: readonly SideChange[],
+  named: (end: Endpoint) => string,
+  placesOf: (change: SideChange) => string[],
+): WidenedSide[] {
+  const grouped = new Map<string, WidenedSide>();
+  for (const change of changes) {
+    const [owner, peer] =
+      change.side === "ingress" ? [change.to, change.from] : [change.from, change.to];
+    const [of, connections] = [named(owner), formatConns(change.conns)];
+    const key = `${change.side}\u0000${of}\u0000${connections}`;
+    let listed = grouped.get(key);
+    if (!listed) {
+      listed = {
+        side: change.side,
+        of,
+        peers: [],
+        connections,
+        conns: change.conns,
+        ends: [],
+        endCount: 0,
+        via: [],
+      };
+      grouped.set(key, listed);
+    }
+    const peerName = named(peer);
+    if (!listed.peers.includes(peerName)) listed.peers.push(peerName);
+    listed.endCount++;
+    if (listed.ends.length === MAX_LISTED_ENDS) continue;
+    listed.ends.push(`${endName(change.from)} → ${endName(change.to)}`);
+    for (const place of placesOf(change)) if (!listed.via.includes(place)) listed.via.push(place);
+  }
+  return [...grouped.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, side]) => ({ ...side, peers: side.peers.sort() }));
+}
+
+/** The rules of the widened side that admit the pair, or that nothing isolates it any more. */
+function sideAdmittedAt(connectivity: Connectivity, change: SideChange): string[] {
+  const rules = connectivity.admittingRules(change.from, change.to)[change.side];
+  if (rules.length > 0) return rules.map(({ policy, rule }) => policyAt(policy, rule.pointer));
+  const owner = change.side === "ingress" ? change.to : change.from;
+  if (owner.kind !== "workload") return [];
+  const { workload } = owner;
+  return [
+    `nothing isolates ${workload.id} for ${change.side} (${at(workload.object, workload.template.metadataPointer)})`,
+  ];
+}
+
+function policyAt(policy: Policy, pointer: string): string {
+  return `NetworkPolicy ${policy.namespace}/${policy.name} (${at(policy.object, pointer)})`;
 }
 
 /**
@@ -120,10 +199,7 @@ function byComponents(
 /** Where the head lets a flow through: the rules that admit it, else the ends nothing isolates. */
 function admittedAt(connectivity: Connectivity, from: Endpoint, to: Endpoint): string[] {
   const { ingress, egress } = connectivity.admittingRules(firstAddress(from), firstAddress(to));
-  const places = [...egress, ...ingress].map(
-    ({ policy, rule }) =>
-      `NetworkPolicy ${policy.namespace}/${policy.name} (${at(policy.object, rule.pointer)})`,
-  );
+  const places = [...egress, ...ingress].map(({ policy, rule }) => policyAt(policy, rule.pointer));
   // A rule on one side is where to look; the ends that nothing isolates only when there is none.
   if (places.length > 0) return places;
   const open = [
@@ -170,7 +246,33 @@ export function flowDiffJson(diff: FlowDiff) {
     endCount,
     via,
   });
-  return { opened: diff.opened.map(plain), closed: diff.closed.map(plain) };
+  return {
+    opened: diff.opened.map(plain),
+    closed: diff.closed.map(plain),
+    widened: diff.widened.map(({ side, of, peers, connections, ends, endCount, via }) => ({
+      side,
+      of,
+      peers,
+      connections,
+      ends,
+      endCount,
+      via,
+    })),
+  };
+}
+
+/**
+ * "the ingress of redis now admits frontend, nginx on TCP 6379", and what still stops it: "the
+ * egress of frontend, nginx", each name passed through `shown`.
+ */
+function widenedWords(change: WidenedSide, shown: (name: string) => string) {
+  const peers = change.peers.map(shown).join(", ");
+  const [verb, other] = change.side === "ingress" ? ["admits", "egress"] : ["reaches", "ingress"];
+  return {
+    what: `the ${change.side} of ${shown(change.of)}`,
+    how: `now ${verb} ${peers} on ${describePorts(change.conns)}`,
+    holding: `the ${other} of ${peers}`,
+  };
 }
 
 /** Ends named in a line before "and N more". */
@@ -183,21 +285,29 @@ const MAX_ENDS = 3;
 export function flowDiffText(diff: FlowDiff): string {
   const line = (verb: string, c: FlowChange) =>
     `${inertLine(`${verb} ${c.from} → ${c.to} on ${describePorts(c.conns)} (${endsOf(c, (end) => end)})${through(c, (place) => place)}`)}\n`;
+  const widened = (c: WidenedSide) => {
+    const { what, how, holding } = widenedWords(c, (name) => name);
+    return `${inertLine(`widens ${what}: it ${how} (${endsOf(c, (end) => end)})${through(c, (place) => place)}; no flow opens: ${holding} still stops it`)}\n`;
+  };
   return [
     ...diff.opened.map((c) => line("opens", c)),
     ...diff.closed.map((c) => line("closes", c)),
+    ...diff.widened.map(widened),
   ].join("");
 }
 
 /** "; through NetworkPolicy scout/allow-nginx (k8s/scout.yaml:620)", for an opened flow. */
-function through(change: FlowChange, shown: (place: string) => string): string {
+function through(change: Pick<FlowChange, "via">, shown: (place: string) => string): string {
   if (change.via.length === 0) return "";
   const named = change.via.slice(0, MAX_ENDS).map(shown).join(", ");
   const more = change.via.length > MAX_ENDS ? ` and ${change.via.length - MAX_ENDS} more` : "";
   return `; through ${named}${more}`;
 }
 
-function endsOf(change: FlowChange, shown: (end: string) => string): string {
+function endsOf(
+  change: Pick<FlowChange, "ends" | "endCount">,
+  shown: (end: string) => string,
+): string {
   const named = change.ends.slice(0, MAX_ENDS).map(shown).join(", ");
   const more = change.endCount > MAX_ENDS ? ` and ${change.endCount - MAX_ENDS} more` : "";
   return `${named}${more}`;
@@ -214,7 +324,12 @@ export function flowDiffMarkdown(diff: FlowDiff, subject = "This pull request"):
     ...diff.opened.map((c) => line("**opens**", c)),
     ...diff.closed.map((c) => line("closes", c)),
   ];
-  return lines.length ? `${lines.join("\n")}\n` : `${subject} changes no network flow.\n`;
+  const widened = diff.widened.map((c) => {
+    const { what, how, holding } = widenedWords(c, inertMarkdown);
+    return `- ${subject} **widens ${what}**: it ${how} (${endsOf(c, codeSpan)})${through(c, inertMarkdown)}. No flow opens: ${holding} still stops it.`;
+  });
+  const flowLines = lines.length ? lines : [`${subject} changes no network flow.`];
+  return `${[...flowLines, ...(widened.length ? ["", ...widened] : [])].join("\n")}\n`;
 }
 
 /**
@@ -315,5 +430,9 @@ function flowDiffHeadline(diff: FlowDiff): string {
   const count = (n: number) => (n === 0 ? "none" : `${n} flow${n === 1 ? "" : "s"}`);
   const opens = diff.opened.length ? `**opens ${count(diff.opened.length)}**` : "opens none";
   const ends = [...new Set([...diff.opened, ...diff.closed].flatMap((c) => [c.from, c.to]))].sort();
-  return `This pull request ${opens} and closes ${count(diff.closed.length)}, between ${ends.map(inertMarkdown).join(", ")}.`;
+  const sides = diff.widened.length;
+  const widened = sides
+    ? ` It also **widens ${sides} policy side${sides === 1 ? "" : "s"}** that the other ends still hold.`
+    : "";
+  return `This pull request ${opens} and closes ${count(diff.closed.length)}, between ${ends.map(inertMarkdown).join(", ")}.${widened}`;
 }

@@ -15,9 +15,20 @@ export interface EndpointChange {
   conns: ConnSet;
 }
 
+/**
+ * Connections one side of a pair newly allows while the other side still stops them: the
+ * destination's ingress now admits the source, or the source's egress now reaches the
+ * destination, and no flow opens only because the other end's policies hold.
+ */
+export interface SideChange extends EndpointChange {
+  side: "ingress" | "egress";
+}
+
 export interface EndpointDiff {
   opened: EndpointChange[];
   closed: EndpointChange[];
+  /** Between workloads of both sides only: a new workload's policies are new, not widened. */
+  widened: SideChange[];
 }
 
 /**
@@ -27,7 +38,7 @@ export interface EndpointDiff {
  * the same flow elsewhere.
  */
 export function diffEndpoints(base: Connectivity, head: Connectivity): EndpointDiff {
-  const diff: EndpointDiff = { opened: [], closed: [] };
+  const diff: EndpointDiff = { opened: [], closed: [], widened: [] };
   // What is opened is told with the head's ends, what is closed with the base's: a workload
   // relabelled into another component closed the flows of the component it was.
   const record: Recorder = (ends, before, after) => {
@@ -36,7 +47,7 @@ export function diffEndpoints(base: Connectivity, head: Connectivity): EndpointD
     const closed = subtract(before, after);
     if (!isEmpty(closed)) diff.closed.push({ ...(ends.base ?? ends.head!), conns: closed });
   };
-  podChanges(base, head, record);
+  podChanges(base, head, record, (change) => diff.widened.push(change));
   externalChanges(base, head, record);
   return diff;
 }
@@ -69,7 +80,7 @@ class PodSide {
   }
 
   conns(a: number, b: number): ConnSet {
-    if (!this.pods) return this.sides(a, b);
+    if (!this.pods) return this.bothSides(a, b);
     if (this.pods.egressOpen(a)) return this.pods.openFlow(a, b)?.conns ?? NO_CONNS;
     if (this.reach?.source !== a) {
       const conns = new Map([...this.pods.from(a)].map((f) => [this.endIndex(f.to), f.conns]));
@@ -94,11 +105,17 @@ class PodSide {
     return end.kind === "workload" ? (this.index.get(end.workload) ?? -1) : -1;
   }
 
-  private sides(a: number, b: number): ConnSet {
-    const { egress, ingress } = this.connectivity.sides(
+  /** What `a`'s egress and `b`'s ingress each allow on their own. */
+  sides(a: number, b: number): { egress: ConnSet; ingress: ConnSet } {
+    if (this.pods) return this.pods.sides(a, b);
+    return this.connectivity.sides(
       { kind: "workload", workload: this.workloads[a]! },
       { kind: "workload", workload: this.workloads[b]! },
     );
+  }
+
+  private bothSides(a: number, b: number): ConnSet {
+    const { egress, ingress } = this.sides(a, b);
     return intersect(egress, ingress);
   }
 }
@@ -107,6 +124,7 @@ function podChanges(
   baseConnectivity: Connectivity,
   headConnectivity: Connectivity,
   record: Recorder,
+  widened: (change: SideChange) => void,
 ) {
   const base = new PodSide(baseConnectivity);
   const head = new PodSide(headConnectivity);
@@ -124,7 +142,16 @@ function podChanges(
           ? { base: { from: workload(base.workloads[ba]!), to: workload(base.workloads[bb]!) } }
           : {}),
       };
-      record(ends, both ? base.conns(ba, bb) : NO_CONNS, head.conns(a, b));
+      const after = head.conns(a, b);
+      record(ends, both ? base.conns(ba, bb) : NO_CONNS, after);
+      if (both && !head.open(a, b)) {
+        const [before, now] = [base.sides(ba, bb), head.sides(a, b)];
+        for (const side of ["egress", "ingress"] as const) {
+          // What the side newly allows, less what now flows (that is an opened flow).
+          const conns = subtract(subtract(now[side], before[side]), after);
+          if (!isEmpty(conns)) widened({ ...ends.head, conns, side });
+        }
+      }
     }
   }
   // A workload the head removes closes what it had.
