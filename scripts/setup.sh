@@ -22,6 +22,46 @@ for arg in "$@"; do
   esac
 done
 
+# Runs installers one after another into a log, each timed; stops at the first that fails.
+install_lane() {
+  local log="$1" installer start
+  shift
+  for installer in "$@"; do
+    start=$(date +%s)
+    echo "setup: $installer" >>"$log"
+    if ! bash "$installer" >>"$log" 2>&1; then
+      echo "setup: $installer FAILED" >>"$log"
+      return 1
+    fi
+    echo "setup: $installer done in $(($(date +%s) - start)) s" >>"$log"
+  done
+}
+
+# The Go builds are most of a cold setup (cosign, helm, the oracles over k8s.io/kubernetes and
+# Prometheus: half an hour on two cores). Two lanes run beside the Node setup, so that one
+# lane's downloads and links overlap the other's compiles. The oracles over k8s.io v0.37.2
+# share those modules, so they take one lane in turn and build each shared package once; the
+# Prometheus oracle (its own k8s.io versions) goes with the other tools.
+# kubeconform waits for the Node build: it writes its schema folder with packages/kubeconform.
+lanes=()
+if [ "$tools" = true ]; then
+  logs="$(mktemp -d)"
+  oracles=()
+  others=()
+  for installer in scripts/install-*.sh; do
+    case "$installer" in
+      */install-kubeconform.sh) ;;
+      */install-prom-oracle.sh) others+=("$installer") ;;
+      *-oracle.sh) oracles+=("$installer") ;;
+      *) others+=("$installer") ;;
+    esac
+  done
+  install_lane "$logs/tools.log" "${others[@]}" &
+  lanes+=("$!:$logs/tools.log")
+  install_lane "$logs/oracles.log" "${oracles[@]}" &
+  lanes+=("$!:$logs/oracles.log")
+fi
+
 PNPM_VERSION=10.34.9
 if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
   npm install --global "pnpm@$PNPM_VERSION"
@@ -30,9 +70,16 @@ pnpm install --frozen-lockfile
 pnpm turbo run build --filter=scout-deploy...
 
 if [ "$tools" = true ]; then
-  for installer in scripts/install-*.sh; do
-    [ -e "$installer" ] || continue
-    echo "setup: $installer"
-    bash "$installer"
+  echo "setup: scripts/install-kubeconform.sh"
+  bash scripts/install-kubeconform.sh
+  failed=0
+  for lane in "${lanes[@]}"; do
+    wait "${lane%%:*}" || failed=1
+    cat "${lane#*:}"
   done
+  rm -rf "$logs"
+  if [ "$failed" -ne 0 ]; then
+    echo "setup: an installer failed (its output is above)" >&2
+    exit 1
+  fi
 fi
