@@ -140,6 +140,38 @@ describe("the compliant Scout network fixture", () => {
     ).toEqual(expect.arrayContaining(["error"]));
   });
 
+  it("a port added beside nginx's external port is one finding, on the line that added it", () => {
+    const yaml = mutate(
+      "      ports: [{port: 80, protocol: TCP}]\n---",
+      "      ports:\n        - {port: 80, protocol: TCP}\n        - {port: 443, protocol: TCP}\n---",
+    );
+    const findings = check(yaml);
+    // allowed-flows' extra flow; no-broad-peers and port-coherence say nothing more of that port.
+    expect(summary(findings)).toEqual([
+      "network/allowed-flows error NetworkPolicy/nginx-ingress /spec/ingress/0/ports/1/port",
+    ]);
+    expect(findings[0]).toMatchObject({ line: 284, column: 12 });
+    expect(findings[0]!.message).toContain("external -> nginx) on TCP 443");
+    // With allowed-flows off, each of the others still says it.
+    const alone = check(yaml, { rules: { "network/allowed-flows": "off" } });
+    expect(summary(alone)).toEqual([
+      "network/no-broad-peers error NetworkPolicy/nginx-ingress /spec/ingress/0/ports/1/port",
+      "network/port-coherence warning NetworkPolicy/nginx-ingress /spec/ingress/0/ports/1/port",
+    ]);
+  });
+
+  it("a wrong peer on an intended port stays on the rule: the port is not the cause", () => {
+    // Outside addresses let into the backend on its own port 8000, and on 9000 beside it.
+    const yaml = mutate(
+      "        - podSelector: {matchLabels: {app.kubernetes.io/component: prometheus}}\n      ports: [{port: 8000, protocol: TCP}]",
+      "        - podSelector: {matchLabels: {app.kubernetes.io/component: prometheus}}\n        - ipBlock: {cidr: 203.0.113.0/24}\n      ports: [{port: 8000, protocol: TCP}, {port: 9000, protocol: TCP}]",
+    );
+    const paths = check(yaml)
+      .filter((f) => f.ruleId === "network/allowed-flows")
+      .map((f) => f.path);
+    expect(paths).toEqual(["/spec/ingress/0"]);
+  });
+
   it("turning external access off makes nginx's LoadBalancer and its 0.0.0.0/0 ingress findings", () => {
     const findings = check(FIXTURE, {
       rules: {

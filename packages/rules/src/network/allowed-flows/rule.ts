@@ -3,18 +3,24 @@ import {
   analyze,
   type Connectivity,
   compareWithIntended,
+  connsOf,
   DNS_CONNS,
   type DnsOptions,
   describeDns,
   describePorts,
   type FlowDifference,
+  intendedFlows,
+  intersect,
   isAll,
   isClusterDnsPeer,
   isEmpty,
+  type NetworkOptions,
+  NO_CONNS,
   networkOptionsSchema,
   portsConns,
   refusalOptionsFor,
   subtract,
+  union,
 } from "@scout-deploy/netpol";
 import { guideSettings } from "../../settings.js";
 import { HOST_NETWORK_OWNERS } from "../scope.js";
@@ -126,9 +132,10 @@ export const allowedFlows = defineRule({
             severity: "warning",
             ...target,
           });
-      } else if (first.kind === "extra")
-        context.report({ messageId: "extraFlows", data, ...target });
-      else if (first.onHostNetwork)
+      } else if (first.kind === "extra") {
+        const pointer = extraPortPointer(connectivity, group, context.options) ?? target.pointer;
+        context.report({ messageId: "extraFlows", data, object: target.object, pointer });
+      } else if (first.onHostNetwork)
         context.report({
           messageId: "missingOnHostNetwork",
           data: { ...data, flows: group.map(describeFlow).join("; ") },
@@ -140,6 +147,50 @@ export const allowedFlows = defineRule({
     }
   },
 });
+
+/**
+ * The one port of an ingress rule that opens all of its extra flows, when one does: a port no
+ * intended flow into the destination uses, listed beside the intended ones (443 beside nginx's
+ * external 80). The finding lands on that port's line, the one the user added; when the peers are
+ * the cause (an intended port admitting a wrong source), it stays on the rule.
+ */
+function extraPortPointer(
+  connectivity: Connectivity,
+  group: readonly FlowDifference[],
+  options: NetworkOptions,
+): string | undefined {
+  const { target } = group[0]!;
+  const rule = connectivity.model.policies
+    .find((policy) => policy.object === target.object)
+    ?.ingress.find((r) => r.pointer === target.pointer);
+  const destinations = new Set(group.map((d) => d.to));
+  if (!rule || rule.ports === "all" || destinations.size !== 1) return undefined;
+  const [destination] = destinations;
+  const intended = intendedFlows(options)
+    .filter((flow) => flow.to === destination)
+    .reduce((all, flow) => union(all, connsOf(flow.protocol, flow.port)), NO_CONNS);
+  const extra = group.reduce((all, d) => union(all, d.conns), NO_CONNS);
+  const causes: number[] = [];
+  let besideIntended = false;
+  for (const [index, spec] of rule.ports.entries()) {
+    // A named port resolves per pod: which one opened what is not this rule's to tell.
+    if (typeof spec.port === "string") return undefined;
+    const conns = portsConns([spec], undefined);
+    const intendedToo = !isEmpty(intersect(conns, intended));
+    if (isEmpty(intersect(conns, extra))) {
+      besideIntended ||= intendedToo;
+      continue;
+    }
+    if (intendedToo) return undefined;
+    causes.push(index);
+  }
+  const [cause] = causes;
+  // Without an intended port beside it, the whole rule is the cause.
+  if (!besideIntended || causes.length !== 1 || cause === undefined) return undefined;
+  if (!isEmpty(subtract(extra, portsConns([rule.ports[cause]!], undefined)))) return undefined;
+  const port = rule.ports[cause]!.port === undefined ? "" : "/port";
+  return `${rule.pointer}/ports/${cause}${port}`;
+}
 
 /**
  * One finding per cause: the extra flows one policy rule admits, the intended flows one policy

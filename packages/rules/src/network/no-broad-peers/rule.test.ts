@@ -475,5 +475,43 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
       `,
       errors: [{ messageId: "anyAddress", line: 11, column: 32 }],
     },
+    {
+      name: "nginx's external access with a port beside the external one: that port's line, which allowed-flows also reports",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: nginx, labels: {app: nginx}}
+        spec: {containers: [{name: nginx}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: nginx}
+        spec:
+          podSelector: {matchLabels: {app: nginx}}
+          ingress:
+            - from: [{ipBlock: {cidr: 0.0.0.0/0}}]
+              ports: [{port: 80}, {port: 443}]
+            - from: [{ipBlock: {cidr: 0.0.0.0/0}}]
+      `,
+      errors: [
+        {
+          messageId: "beyondExternalPort",
+          line: 13,
+          column: 28,
+          data: { index: 0, policy: "default/nginx", ports: "TCP 443", externalPort: "80" },
+        },
+        {
+          messageId: "beyondExternalPort",
+          line: 14,
+          column: 7,
+          data: {
+            index: 1,
+            policy: "default/nginx",
+            ports: "every port but TCP 80",
+            externalPort: "80",
+          },
+        },
+      ],
+    },
   ],
 });

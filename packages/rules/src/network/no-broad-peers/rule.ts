@@ -7,6 +7,7 @@ import {
   DNS_CONNS,
   type DnsOptions,
   describeDns,
+  describePorts,
   dnsOptionsSchema,
   type IpSet,
   ipBlockSet,
@@ -69,6 +70,8 @@ export const noBroadPeers = defineRule({
         "{{direction}} rule {{index}} of NetworkPolicy {{policy}}: {{reason}}, so the API server refuses the whole policy and what it allows or isolates never exists",
       dnsOutside:
         "egress rule {{index}} of NetworkPolicy {{policy}} sends DNS to {{cidr}}, outside the cluster: Scout's pods should ask the cluster's DNS ({{dns}}) only",
+      beyondExternalPort:
+        "ingress rule {{index}} of NetworkPolicy {{policy}}, nginx's external access, admits its peers on {{ports}} beside the external port {{externalPort}}: every address it admits reaches those ports too",
     },
   },
   check(context) {
@@ -111,10 +114,27 @@ export const noBroadPeers = defineRule({
       });
       const judged: PolicyRule[] = [];
       for (const rule of [...policy.ingress, ...policy.egress]) {
-        const nginxAccess =
-          nginxOnly &&
-          rule.direction === "ingress" &&
-          isOnlyPort(rule, context.options.externalPort, selectedBy(connectivity.model, policy)[0]);
+        const nginx = selectedBy(connectivity.model, policy)[0];
+        const nginxRule = nginxOnly && rule.direction === "ingress";
+        const nginxAccess = nginxRule && isOnlyPort(rule, context.options.externalPort, nginx);
+        const beyond = nginxRule
+          ? portsBeyond(rule, context.options.externalPort, nginx)
+          : undefined;
+        if (beyond) {
+          // nginx's external access, its peers intended: the ports beside the external one are
+          // flows the table lacks, network/allowed-flows' finding on the same port line.
+          context.report({
+            messageId: "beyondExternalPort",
+            data: data(rule, {
+              ports: beyond.ports,
+              externalPort: String(context.options.externalPort),
+            }),
+            object: policy.object,
+            pointer: beyond.pointer,
+            yieldsTo: ["network/allowed-flows"],
+          });
+          continue;
+        }
         const clusterDns =
           isDnsOnly(rule) &&
           rule.peers !== "all" &&
@@ -292,6 +312,31 @@ function isDnsOnly(rule: PolicyRule): boolean {
   if (rule.direction !== "egress" || rule.ports === "all") return false;
   if (!rule.ports.every((p) => typeof p.port === "number")) return false;
   return isEmpty(subtract(portsConns(rule.ports, undefined), DNS_CONNS));
+}
+
+/**
+ * For a rule that opens the external port and more: the other ports, and where they are written
+ * (the one port entry that holds them all, else the rule's ports).
+ */
+function portsBeyond(
+  rule: PolicyRule,
+  port: number,
+  nginx: Workload | undefined,
+): { ports: string; pointer: string } | undefined {
+  const external = { TCP: [port, port], UDP: [], SCTP: [] };
+  const conns = portsConns(rule.ports, nginx);
+  const beyond = subtract(conns, external);
+  if (!contains(conns, "TCP", port) || isEmpty(beyond)) return undefined;
+  if (rule.ports === "all") return { ports: describePorts(beyond), pointer: rule.pointer };
+  const entries = [...rule.ports.entries()].filter(
+    ([, spec]) => !isEmpty(subtract(portsConns([spec], nginx), external)),
+  );
+  const [only] = entries;
+  const pointer =
+    entries.length === 1 && only
+      ? `${rule.pointer}/ports/${only[0]}${only[1].port === undefined ? "" : "/port"}`
+      : `${rule.pointer}/ports`;
+  return { ports: describePorts(beyond), pointer };
 }
 
 function isOnlyPort(rule: PolicyRule, port: number, nginx: Workload | undefined): boolean {

@@ -112,6 +112,8 @@ export const portCoherence = defineRule({
             },
             object: policy.object,
             pointer: `${rule.pointer}/ports/${index}/port`,
+            // A port no intended flow uses is network/allowed-flows' extra flow on this line.
+            yieldsTo: ["network/allowed-flows"],
           });
         });
       }
