@@ -1,0 +1,396 @@
+/**
+ * Rewrites of a deployment's objects after which the cluster does the same thing: consistent
+ * renames, objects that do not touch Scout, defaults the API server would fill in spelled out
+ * (or left out), named ports for the numbers they resolve to, label selectors as expressions,
+ * NetworkPolicies split into two with the same union or merged. Each returns the new objects and
+ * the names it changed (new -> old), so findings compare on the old names (a split or merged
+ * policy has no old name: its findings compare by rule and count).
+ */
+import { tokenPattern } from "./verdict.js";
+import {
+  isObj,
+  meta,
+  nameOf,
+  namespaceOf,
+  podLabelsOf,
+  podSpecOf,
+} from "./deployments.js";
+import type { Json, Obj } from "../yaml-text.js";
+
+export interface Rewritten {
+  objects: Obj[];
+  renames: Map<string, string>;
+  /** `policy.settings` the check needs after the rewrite (the renamed component label). */
+  settings?: Obj;
+}
+
+const same = (objects: Obj[]): Rewritten => ({ objects, renames: new Map() });
+
+/**
+ * Every string value (not keys) with the whole token `from` replaced by `to`; with `names`, not
+ * inside labels and selectors, whose values name components, not objects.
+ */
+function replaceToken(value: Json, from: string, to: string, names = false): Json {
+  if (typeof value === "string") return value.replace(tokenPattern(from), to);
+  if (Array.isArray(value)) return value.map((v) => replaceToken(v, from, to, names));
+  if (isObj(value))
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        names && LABELLING.includes(k) ? v : replaceToken(v, from, to, names),
+      ]),
+    );
+  return value;
+}
+
+const LABELLING = ["labels", "selector", "podSelector", "namespaceSelector"];
+
+/** Every key equal to `from` renamed `to` (label keys, selector keys), order kept. */
+function renameKey(value: Json, from: string, to: string): Json {
+  if (Array.isArray(value)) return value.map((v) => renameKey(v, from, to));
+  if (!isObj(value)) return value === from ? to : value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k === from ? to : k, renameKey(v, from, to)]),
+  );
+}
+
+/** Scout's namespace renamed everywhere: objects, references, host names in config text. */
+export function renameNamespace(objects: Obj[], to: string): Rewritten {
+  const from = namespaceOf(objects.find((o) => namespaceOf(o))!)!;
+  return {
+    objects: objects.map((o) => replaceToken(o, from, to) as Obj),
+    renames: new Map([[to, from]]),
+  };
+}
+
+/** Every object of this name renamed, with every reference to it (env, config text, RBAC). */
+export function renameObjects(objects: Obj[], from: string, to: string): Rewritten {
+  return {
+    objects: objects.map((o) => replaceToken(o, from, to, true) as Obj),
+    renames: new Map([[to, from]]),
+  };
+}
+
+export const COMPONENT_LABEL = "app.kubernetes.io/component";
+
+/**
+ * The component label renamed in every label and selector, and named in `componentLabels`;
+ * Prometheus relabelling names it as `__meta_kubernetes_pod_label_<key>`.
+ */
+export function renameComponentLabel(objects: Obj[], to: string): Rewritten {
+  const meta = (key: string) => `__meta_kubernetes_pod_label_${key.replace(/[^\w]/g, "_")}`;
+  const renamed = objects.map((o) => {
+    const keys = renameKey(o, COMPONENT_LABEL, to);
+    return replaceToken(keys, meta(COMPONENT_LABEL), meta(to)) as Obj;
+  });
+  return { objects: renamed, renames: new Map(), settings: { componentLabels: [to] } };
+}
+
+// ---- objects that do not touch Scout ----------------------------------------------------------
+
+const CRD: Obj = {
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  metadata: { name: "widgets.example.com" },
+  spec: {
+    group: "example.com",
+    names: { kind: "Widget", plural: "widgets", singular: "widget", listKind: "WidgetList" },
+    scope: "Namespaced",
+    versions: [
+      {
+        name: "v1",
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+      },
+    ],
+  },
+};
+
+function plainConfigMap(namespace: string): Obj {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "scout-ui-settings", namespace },
+    data: { LOG_LEVEL: "info", THEME: "dark", TOKEN_TTL_SECONDS: "3600", "feature-flags": "a,b" },
+  };
+}
+
+/** A CRD and a ConfigMap without credentials beside Scout. */
+export function addInertObjects(objects: Obj[]): Rewritten {
+  const namespace = namespaceOf(objects.find((o) => namespaceOf(o))!)!;
+  return same([...objects, structuredClone(CRD), plainConfigMap(namespace)]);
+}
+
+/**
+ * Scout's own objects again in `namespace`: a second compliant Scout (or another app, when
+ * `relabel` renames its `app.kubernetes.io/name`), isolated by its own policies.
+ */
+export function secondCopy(objects: Obj[], namespace: string, relabel?: string): Obj[] {
+  const from = namespaceOf(objects.find((o) => namespaceOf(o))!)!;
+  const inNamespace = objects.filter(
+    (o) => namespaceOf(o) === from || (o.kind === "Namespace" && nameOf(o) === from),
+  );
+  const copy = inNamespace.map((o) => {
+    const moved = replaceToken(structuredClone(o), from, namespace) as Obj;
+    if (o.kind === "Namespace") meta(moved).name = namespace;
+    return relabel ? (replaceToken(moved, "scout", relabel) as Obj) : moved;
+  });
+  return copy;
+}
+
+// ---- defaults spelled out or left out ---------------------------------------------------------
+
+function eachPort(o: Obj, visit: (port: Obj, where: "container" | "service" | "policy") => void) {
+  for (const c of containersOfPod(o)) for (const p of (c.ports as Obj[] | undefined) ?? []) visit(p, "container");
+  if (o.kind === "Service") for (const p of ((o.spec as Obj).ports as Obj[]) ?? []) visit(p, "service");
+  if (o.kind === "NetworkPolicy") {
+    const spec = o.spec as Obj;
+    for (const rule of [...((spec.ingress as Obj[]) ?? []), ...((spec.egress as Obj[]) ?? [])])
+      for (const p of (rule.ports as Obj[] | undefined) ?? []) visit(p, "policy");
+  }
+}
+
+function containersOfPod(o: Obj): Obj[] {
+  const spec = podSpecOf(o);
+  if (!spec) return [];
+  return [...((spec.initContainers as Obj[]) ?? []), ...((spec.containers as Obj[]) ?? [])];
+}
+
+const imageDefaultPolicy = (image: string) =>
+  /:latest$|^[^:@]*$|^[^@]*\/[^:@]*$/.test(image.replace(/@sha256:.*/, ":pinned"))
+    ? "Always"
+    : "IfNotPresent";
+
+/** `add`: spell each default the API server fills in; else remove each one spelled out. */
+export function spellDefaults(objects: Obj[], add: boolean): Rewritten {
+  const out = objects.map((o) => structuredClone(o));
+  for (const o of out) {
+    eachPort(o, (port) => {
+      if (add) port.protocol ??= "TCP";
+      else if (port.protocol === "TCP") delete port.protocol;
+    });
+    if (o.kind === "Service") {
+      const spec = o.spec as Obj;
+      if (add) spec.type ??= "ClusterIP";
+      else if (spec.type === "ClusterIP") delete spec.type;
+    }
+    if (o.kind === "NetworkPolicy") {
+      const spec = o.spec as Obj;
+      const types = ["Ingress", ...(((spec.egress as Obj[]) ?? []).length ? ["Egress"] : [])];
+      if (add) spec.policyTypes ??= types;
+      else if (JSON.stringify(spec.policyTypes) === JSON.stringify(types)) delete spec.policyTypes;
+    }
+    for (const c of containersOfPod(o)) {
+      const policy = imageDefaultPolicy(String(c.image));
+      if (add) c.imagePullPolicy ??= policy;
+      else if (c.imagePullPolicy === policy) delete c.imagePullPolicy;
+      respellQuantities(c.resources as Obj | undefined);
+    }
+  }
+  return same(out);
+}
+
+const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 };
+
+/** `500m` as 0.5, `1` as the number 1, `256Mi` as bytes: the same quantity. */
+function respellQuantities(resources: Obj | undefined) {
+  for (const group of Object.values(resources ?? {})) {
+    if (!isObj(group)) continue;
+    for (const [name, q] of Object.entries(group)) {
+      const text = String(q);
+      const milli = /^(\d+)m$/.exec(text);
+      const binary = /^(\d+)(Ki|Mi|Gi)$/.exec(text);
+      if (milli && Number(milli[1]) % 100 === 0) group[name] = Number(milli[1]) / 1000;
+      else if (binary) group[name] = Number(binary[1]) * BINARY[binary[2]!]!;
+      else if (/^\d+$/.test(text)) group[name] = Number(text);
+    }
+  }
+}
+
+// ---- named ports ------------------------------------------------------------------------------
+
+/** The named container ports of the pods a label map selects. */
+function namedPortsOf(objects: Obj[], selector: Obj | undefined): Map<number, string> | undefined {
+  if (!selector || Object.keys(selector).length === 0) return undefined;
+  const pods = objects.filter(
+    (o) =>
+      podSpecOf(o) &&
+      Object.entries(selector).every(([k, v]) => podLabelsOf(o)[k] === v) &&
+      namespaceOf(o) !== undefined,
+  );
+  if (pods.length !== 1) return undefined;
+  const ports = new Map<number, string>();
+  for (const c of containersOfPod(pods[0]!))
+    for (const p of (c.ports as Obj[] | undefined) ?? [])
+      if (typeof p.name === "string") ports.set(Number(p.containerPort), p.name);
+  return ports;
+}
+
+const matchLabelsOf = (selector: Json | undefined) =>
+  isObj(selector) && !selector.matchExpressions ? (selector.matchLabels as Obj | undefined) : undefined;
+
+/**
+ * Numbers written as the container port names they resolve to: a policy's ingress port against
+ * the pods it selects, an egress port against the one workload its peer selects, a Service's
+ * targetPort against its pods, a probe's port against its own container.
+ */
+export function namePorts(objects: Obj[]): Rewritten {
+  const out = objects.map((o) => structuredClone(o));
+  const rename = (port: Obj, key: string, names: Map<number, string> | undefined) => {
+    const name = names?.get(Number(port[key]));
+    if (name && typeof port[key] === "number") port[key] = name;
+  };
+  for (const o of out) {
+    if (o.kind === "NetworkPolicy") {
+      const spec = o.spec as Obj;
+      const own = namedPortsOf(out, matchLabelsOf(spec.podSelector));
+      for (const rule of (spec.ingress as Obj[]) ?? [])
+        for (const p of (rule.ports as Obj[]) ?? []) rename(p, "port", own);
+      for (const rule of (spec.egress as Obj[]) ?? []) {
+        const peers = (rule.to as Obj[] | undefined) ?? [];
+        const target =
+          peers.length === 1 && !peers[0]!.namespaceSelector
+            ? namedPortsOf(out, matchLabelsOf(peers[0]!.podSelector))
+            : undefined;
+        for (const p of (rule.ports as Obj[]) ?? []) rename(p, "port", target);
+      }
+    }
+    if (o.kind === "Service") {
+      const spec = o.spec as Obj;
+      const pods = namedPortsOf(out, spec.selector as Obj | undefined);
+      for (const p of (spec.ports as Obj[]) ?? []) rename(p, "targetPort", pods);
+    }
+    for (const c of containersOfPod(o)) {
+      const own = new Map<number, string>();
+      for (const p of (c.ports as Obj[] | undefined) ?? [])
+        if (typeof p.name === "string") own.set(Number(p.containerPort), p.name);
+      for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) {
+        const action = c[probe] as Obj | undefined;
+        const http = (action?.httpGet ?? action?.tcpSocket) as Obj | undefined;
+        if (http) rename(http, "port", own);
+      }
+    }
+  }
+  return same(out);
+}
+
+// ---- selectors and policies -------------------------------------------------------------------
+
+/** `matchLabels` as `matchExpressions` `In [value]` (every key, or the first only). */
+function asExpressions(selector: Obj, all: boolean): Obj {
+  const labels = selector.matchLabels as Obj | undefined;
+  if (!labels || Object.keys(labels).length === 0) return selector;
+  const keys = all ? Object.keys(labels) : Object.keys(labels).slice(0, 1);
+  const rest = Object.fromEntries(Object.entries(labels).filter(([k]) => !keys.includes(k)));
+  const expressions = keys.map((key) => ({ key, operator: "In", values: [labels[key]!] }));
+  const out: Obj = { ...selector, matchExpressions: [...((selector.matchExpressions as Obj[]) ?? []), ...expressions] };
+  if (Object.keys(rest).length) out.matchLabels = rest;
+  else delete out.matchLabels;
+  return out;
+}
+
+/** Every pod and namespace selector of the policies (and workloads' own selectors) as expressions. */
+export function selectorsAsExpressions(objects: Obj[], all: boolean): Rewritten {
+  const rewrite = (node: Json): Json => {
+    if (Array.isArray(node)) return node.map(rewrite);
+    if (!isObj(node)) return node;
+    const out: Obj = {};
+    for (const [k, v] of Object.entries(node))
+      out[k] =
+        (k === "podSelector" || k === "namespaceSelector") && isObj(v)
+          ? asExpressions(v, all)
+          : rewrite(v);
+    return out;
+  };
+  const out = objects.map((o) => {
+    if (o.kind === "NetworkPolicy") return rewrite(o) as Obj;
+    if (podSpecOf(o) && o.kind !== "Job") {
+      const copy = structuredClone(o);
+      (copy.spec as Obj).selector = asExpressions((copy.spec as Obj).selector as Obj, all);
+      return copy;
+    }
+    return o;
+  });
+  return same(out);
+}
+
+/**
+ * A policy with more than one rule, peer or port in one direction, split into two policies that
+ * select the same pods for the same directions and allow together what it allowed.
+ */
+export function splitPolicy(objects: Obj[], which: number): Rewritten {
+  const policies = objects.filter((o) => o.kind === "NetworkPolicy" && splittable(o));
+  if (policies.length === 0) return same(objects);
+  const policy = policies[which % policies.length]!;
+  const [first, second] = splitRules(policy);
+  const name = nameOf(policy);
+  meta(second).name = `${name}-part2`;
+  return same(objects.flatMap((o) => (o === policy ? [first, second] : [o])));
+}
+
+function splittable(policy: Obj): boolean {
+  const spec = policy.spec as Obj;
+  return ["ingress", "egress"].some((dir) => {
+    const rules = (spec[dir] as Obj[] | undefined) ?? [];
+    return rules.length > 1 || rules.some((r) => peersOf(r).length > 1 || ((r.ports as Obj[]) ?? []).length > 1);
+  });
+}
+
+const peersOf = (rule: Obj) => ((rule.from ?? rule.to) as Obj[] | undefined) ?? [];
+
+function splitRules(policy: Obj): [Obj, Obj] {
+  const [first, second] = [structuredClone(policy), structuredClone(policy)];
+  for (const dir of ["ingress", "egress"]) {
+    const rules = ((policy.spec as Obj)[dir] as Obj[] | undefined) ?? [];
+    if (rules.length === 0) continue;
+    const [a, b] = halves(rules);
+    (first.spec as Obj)[dir] = a;
+    (second.spec as Obj)[dir] = b;
+  }
+  return [first, second];
+}
+
+/** Two lists of rules whose union is the rules: by rule, else by peer, else by port. */
+function halves(rules: Obj[]): [Obj[], Obj[]] {
+  if (rules.length > 1) return [rules.slice(0, 1), rules.slice(1)];
+  const rule = rules[0]!;
+  const peerKey = rule.from ? "from" : "to";
+  const peers = peersOf(rule);
+  if (peers.length > 1)
+    return [[{ ...rule, [peerKey]: peers.slice(0, 1) }], [{ ...rule, [peerKey]: peers.slice(1) }]];
+  const ports = (rule.ports as Obj[]) ?? [];
+  if (ports.length > 1)
+    return [[{ ...rule, ports: ports.slice(0, 1) }], [{ ...rule, ports: ports.slice(1) }]];
+  return [rules, rules];
+}
+
+/** Two policies that select the same pods merged into one: directions and rules united. */
+export function mergePolicies(objects: Obj[]): Rewritten {
+  const policies = objects.filter((o) => o.kind === "NetworkPolicy");
+  for (const [i, a] of policies.entries())
+    for (const b of policies.slice(i + 1)) {
+      if (JSON.stringify((a.spec as Obj).podSelector) !== JSON.stringify((b.spec as Obj).podSelector)) continue;
+      if (namespaceOf(a) !== namespaceOf(b) || !typesCoverRules(a) || !typesCoverRules(b)) continue;
+      const merged = structuredClone(a);
+      const [sa, sb, sm] = [a.spec as Obj, b.spec as Obj, merged.spec as Obj];
+      sm.policyTypes = [...new Set([...((sa.policyTypes as string[]) ?? []), ...((sb.policyTypes as string[]) ?? [])])];
+      for (const dir of ["ingress", "egress"]) {
+        const rules = [...((sa[dir] as Obj[]) ?? []), ...((sb[dir] as Obj[]) ?? [])];
+        if (rules.length) sm[dir] = rules;
+      }
+      const out = objects.filter((o) => o !== b).map((o) => (o === a ? merged : o));
+      return same(out);
+    }
+  return same(objects);
+}
+
+/** Explicit `policyTypes` naming each direction the policy has rules for. */
+function typesCoverRules(policy: Obj): boolean {
+  const spec = policy.spec as Obj;
+  const types = spec.policyTypes as string[] | undefined;
+  if (!types) return false;
+  return (["ingress", "egress"] as const).every(
+    (dir) => !((spec[dir] as Obj[]) ?? []).length || types.includes(dir === "ingress" ? "Ingress" : "Egress"),
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * One `check --format json` of a repository (in process, as the other CLI properties run it),
+ * and its findings as comparable keys: rule, severity, object, field and message, with the
+ * names a transformation renamed mapped back and places in messages left out.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { runCli } from "../run.js";
+
+export interface JsonFinding {
+  ruleId: string;
+  severity: string;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  path?: string;
+  object?: { kind: string; namespace?: string; name: string };
+}
+
+export interface Verdict {
+  findings: JsonFinding[];
+  /** The files as written, to read a finding's line. */
+  files: Record<string, string>;
+}
+
+const scratch = mkdtempSync(join(tmpdir(), "scout-metamorph-"));
+let cases = 0;
+
+export function removeScratch(): void {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+/** `check k8s --config scout-deploy.yaml --format json` over these files (relative to k8s/). */
+export async function check(files: Record<string, string>, policy = ""): Promise<Verdict> {
+  const dir = join(scratch, `case-${cases++}`);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, "k8s", path)), { recursive: true });
+    writeFileSync(join(dir, "k8s", path), text);
+  }
+  writeFileSync(join(dir, "scout-deploy.yaml"), policy || "policy: {}\n");
+  const run = await runCli(
+    ["check", "k8s", "--config", "scout-deploy.yaml", "--format", "json", "--fail-on", "never"],
+    { cwd: dir },
+  );
+  rmSync(dir, { recursive: true, force: true });
+  if (run.code !== 0) throw new Error(`check exited ${run.code}: ${run.stderr}`);
+  const prefixed = Object.fromEntries(Object.entries(files).map(([p, t]) => [`k8s/${p}`, t]));
+  return { findings: JSON.parse(run.stdout).findings, files: prefixed };
+}
+
+/** Names a transformation changed, new -> old, to compare findings on the old names. */
+export type Renames = ReadonlyMap<string, string>;
+
+const PLACE = /\S+\.(ya?ml|json):\d+(:\d+)?/g;
+
+function renamedBack(text: string, renames: Renames): string {
+  let out = text;
+  for (const [to, from] of renames) out = out.replace(tokenPattern(to), from);
+  return out;
+}
+
+/** `name` as a whole token: not part of a longer name (`scout-backend` in `scout-backend-x`). */
+export function tokenPattern(name: string): RegExp {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  return new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`, "g");
+}
+
+/** What a finding says about which object, independent of where it is written. */
+export function findingKey(f: JsonFinding, renames: Renames = new Map()): string {
+  const o = f.object;
+  const back = (s: string | undefined) => (s === undefined ? "" : renamedBack(s, renames));
+  const object = o ? `${o.kind}/${back(o.namespace)}/${back(o.name)}` : "-";
+  const message = back(f.message.replace(PLACE, "<place>"));
+  return `${f.ruleId} ${f.severity} ${object} ${f.path ?? ""} :: ${message}`;
+}
+
+export const keysOf = (v: Verdict, renames?: Renames) =>
+  v.findings.map((f) => findingKey(f, renames)).sort();
+
+/** Keys in `a` and not in `b`, counted (a multiset difference). */
+export function minus(a: readonly string[], b: readonly string[]): string[] {
+  const left = new Map<string, number>();
+  for (const k of b) left.set(k, (left.get(k) ?? 0) + 1);
+  return a.filter((k) => {
+    const n = left.get(k) ?? 0;
+    if (n > 0) left.set(k, n - 1);
+    return n === 0;
+  });
+}
+
+/** The key a finding's path ends in (`runAsUser`), when it ends in a key, not an index. */
+function lastKey(f: JsonFinding): string | undefined {
+  const key = f.path?.split("/").at(-1)?.replace(/~1/g, "/").replace(/~0/g, "~");
+  return key && !/^\d+$/.test(key) ? key : undefined;
+}
+
+/**
+ * Whether the line a finding points at holds the key of its field (or, in YAML with anchors,
+ * the alias or merge key that brought the field): undefined when the path ends in no key.
+ */
+export function onItsKey(v: Verdict, f: JsonFinding): boolean | undefined {
+  const key = lastKey(f);
+  if (!key) return undefined;
+  const line = v.files[f.file]?.split("\n")[f.line - 1] ?? "";
+  return line.includes(key) || /[*&]a\d|<</.test(line);
+}
+
+/**
+ * Positions follow the text: each finding that sits on its field's key in `before` sits on it in
+ * `after` too. Returns the findings of `after` that do not.
+ */
+export function misplaced(before: Verdict, after: Verdict, renames?: Renames): string[] {
+  const placed = new Set(
+    before.findings.filter((f) => onItsKey(before, f)).map((f) => findingKey(f)),
+  );
+  return after.findings
+    .filter((f) => placed.has(findingKey(f, renames)) && !onItsKey(after, f))
+    .map((f) => `${f.ruleId} ${f.path} at ${f.file}:${f.line}:${f.column}`);
+}
