@@ -1,41 +1,56 @@
 /**
  * Same cluster, same verdict: Scout deployments rendered by the project's own templates from
- * generated configs (and the hand-written compliant fixture) are rewritten in ways after which
- * `kubectl apply -R -f` sends the same objects, or the cluster does the same thing, and `check`'s
- * JSON findings must stay the same: same rules, severities, objects, fields and messages (names
- * a rewrite renamed compared on their old names), positions on the same keys of the new text.
- * Then one security-relevant change on top of any such rewrite must add exactly its findings.
+ * generated configs (namespaces, replicas, Redis auth, external access, monitoring, one relaxed
+ * control or none) and the hand-written compliant fixture are rewritten in ways after which
+ * `kubectl apply -R -f` sends the same objects, or the cluster does the same thing. `check`'s JSON
+ * findings must stay the same: same rules, severities, objects, fields and messages (names a
+ * rewrite renamed compared on their old names), each on the same key of the new text. One
+ * security-relevant change on top of any such rewrite must add exactly its findings.
  *
- * SCOUT_METAMORPH_RUNS (default 12 per property) and SCOUT_METAMORPH_SEED widen the search.
+ * Each property runs SCOUT_METAMORPH_RUNS cases (default 12; the chains and the changes more),
+ * seed SCOUT_METAMORPH_SEED; every case is one in-process `check` per side.
  */
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Base, baseArb, baseObjects } from "./test-support/metamorph/deployments.js";
-import { componentNames, weakenings } from "./test-support/metamorph/weakenings.js";
+import {
+  type Base,
+  baseArb,
+  baseObjects,
+  compliantOf,
+} from "./test-support/metamorph/deployments.js";
 import { layoutArb, plainLayout, writeLayout } from "./test-support/metamorph/layout.js";
 import {
   addInertObjects,
+  addSecondCopy,
+  chained,
   mergePolicies,
   namePorts,
+  peersJoined,
+  peersWithOwnNamespace,
+  portsAsRanges,
   type Rewritten,
   renameComponentLabel,
   renameNamespace,
   renameObjects,
+  roleRulesSplit,
+  securityContextsMoved,
   selectorsAsExpressions,
   spellDefaults,
   splitPolicy,
+  targetPortsDefaulted,
 } from "./test-support/metamorph/rewrites.js";
 import {
+  type Comparison,
   check,
   findingKey,
   type JsonFinding,
   keysOf,
-  misplaced,
   minus,
+  misplaced,
   removeScratch,
-  type Renames,
   type Verdict,
 } from "./test-support/metamorph/verdict.js";
+import { componentNames, weakenings } from "./test-support/metamorph/weakenings.js";
 import type { Obj } from "./test-support/yaml-text.js";
 
 const RUNS = Number(process.env.SCOUT_METAMORPH_RUNS ?? 12);
@@ -46,31 +61,46 @@ afterAll(removeScratch);
 
 const plain = (objects: readonly Obj[]) => writeLayout(objects, plainLayout(objects.length));
 const policyFile = (settings?: Obj) =>
-  settings ? `policy:\n  settings: ${JSON.stringify(settings)}\n` : "";
+  settings && Object.keys(settings).length
+    ? `policy:\n  settings: ${JSON.stringify(settings)}\n`
+    : "";
 
 function shown(v: Verdict): string {
   return v.findings
-    .map((f: JsonFinding) => `  ${f.ruleId} ${f.object?.kind}/${f.object?.name} ${f.file}:${f.line} ${f.path}: ${f.message}`)
+    .map(
+      (f: JsonFinding) =>
+        `  ${f.ruleId} ${f.object?.kind}/${f.object?.name} ${f.file}:${f.line} ${f.path}: ${f.message}`,
+    )
     .join("\n");
 }
 
-/** The rewritten deployment's findings are the base's, on the base's names. */
-async function sameVerdict(base: Base, rewrite: (objects: Obj[]) => Rewritten) {
-  const objects = baseObjects(base);
-  const before = await check(plain(objects));
-  const after = rewrite(objects);
-  const verdict = await check(plain(after.objects), policyFile(after.settings));
-  const context = `base ${JSON.stringify(base)}\nbefore:\n${shown(before)}\nafter:\n${shown(verdict)}`;
-  expect(keysOf(verdict, after.renames), context).toEqual(keysOf(before));
-  expect(misplaced(before, verdict, after.renames), context).toEqual([]);
-  return { before, after: verdict };
+const comparisonOf = (r: Rewritten, paths = true): Comparison => ({
+  renames: r.renames,
+  paths,
+  ...(r.coarseKinds?.length ? { coarseKinds: r.coarseKinds } : {}),
+});
+
+/** The rewritten deployment's findings are the base's, on the base's names and keys. */
+async function sameVerdict(base: Base, rewritten: Rewritten, note: string, paths = true) {
+  const before = await check(plain(baseObjects(base)));
+  const after = await check(plain(rewritten.objects), policyFile(rewritten.settings));
+  const how = comparisonOf(rewritten, paths);
+  const context = `${note}\nbase ${JSON.stringify(base)}\nbefore:\n${shown(before)}\nafter:\n${shown(after)}`;
+  const { renames: _, ...unrenamed } = how;
+  expect(keysOf(after, how), context).toEqual(keysOf(before, unrenamed));
+  expect(misplaced(before, after, how), context).toEqual([]);
 }
+
+// ---- what kubectl reads the same ---------------------------------------------------------------
 
 describe("same cluster, same verdict: rewrites kubectl reads as the same objects", () => {
   const layoutProperty = (formats: boolean, styles: boolean, lists: boolean) =>
     fc.asyncProperty(
       baseArb.chain((base) =>
-        fc.tuple(fc.constant(base), layoutArb(baseObjects(base).length, { formats, styles, lists })),
+        fc.tuple(
+          fc.constant(base),
+          layoutArb(baseObjects(base).length, { formats, styles, lists }),
+        ),
       ),
       async ([base, layout]) => {
         const objects = baseObjects(base);
@@ -95,64 +125,145 @@ describe("same cluster, same verdict: rewrites kubectl reads as the same objects
   }, 120_000);
 });
 
-describe("same cluster, same verdict: rewrites after which the cluster does the same", () => {
-  const property = (rewrite: (objects: Obj[], pick: number) => Rewritten) =>
-    fc.asyncProperty(baseArb, fc.nat(100), (base, pick) =>
-      sameVerdict(base, (objects) => rewrite(objects, pick)).then(() => undefined),
-    );
+// ---- what the cluster does the same ------------------------------------------------------------
 
-  it("Scout's namespace renamed everywhere", async () => {
-    await fc.assert(property((objects) => renameNamespace(objects, "ns-q7")), options);
-  }, 120_000);
-
-  it("the component label renamed in every label and selector, and in componentLabels", async () => {
-    await fc.assert(property((objects) => renameComponentLabel(objects, "example.com/tier")), options);
-  }, 120_000);
-
-  it("objects renamed with their references (Services, ServiceAccounts, Secrets, ConfigMaps)", async () => {
-    await fc.assert(
-      property((objects, pick) => {
-        const names = [...new Set(objects.filter((o) => o.kind !== "Namespace").map((o) => String((o.metadata as Obj).name)))];
-        const name = names[pick % names.length]!;
-        return renameObjects(objects, name, `renamed-x${pick}`);
-      }),
-      options,
-    );
-  }, 120_000);
-
-  it("a CRD and a ConfigMap without credentials added", async () => {
-    await fc.assert(property((objects) => addInertObjects(objects)), options);
-  }, 120_000);
-
-  it("defaults the API server fills in spelled out, or left out; quantities respelled", async () => {
-    await fc.assert(property((objects, pick) => spellDefaults(objects, pick % 2 === 0)), options);
-  }, 120_000);
-
-  it("ports named where they resolve to the same number", async () => {
-    await fc.assert(property((objects) => namePorts(objects)), options);
-  }, 120_000);
-
-  it("label selectors written as matchExpressions In [x]", async () => {
-    await fc.assert(property((objects, pick) => selectorsAsExpressions(objects, pick % 2 === 0)), options);
-  }, 120_000);
-});
-
-/** Findings on NetworkPolicies by rule and count only: a split or merged policy has no old name. */
-function coarse(keys: string[]): string[] {
-  return keys.map((k) => (/ NetworkPolicy\//.test(k) ? k.split(" ").slice(0, 3).join(" ") : k));
+interface Rewrite {
+  name: string;
+  rewrite: (objects: Obj[], pick: number) => Rewritten;
+  /** The rewrite moves fields, so findings keep their object but not their path. */
+  movesFields?: boolean;
 }
 
-describe("same cluster, same verdict: NetworkPolicies restructured", () => {
-  it("one policy split into two with the same union, or two merged into one", async () => {
+const namesOf = (objects: Obj[]) => [
+  ...new Set(
+    objects
+      .filter((o) => o.kind !== "Namespace" && o.kind !== "CustomResourceDefinition")
+      .map((o) => String((o.metadata as Obj).name)),
+  ),
+];
+
+const REWRITES: Rewrite[] = [
+  { name: "Scout's namespace renamed everywhere", rewrite: (o) => renameNamespace(o, "ns-q7") },
+  {
+    name: "the component label renamed in every label and selector, and in componentLabels",
+    rewrite: (o) => renameComponentLabel(o, "example.com/tier"),
+  },
+  {
+    name: "objects renamed with their references (Services, ServiceAccounts, Secrets, ConfigMaps)",
+    rewrite: (o, pick) => {
+      const names = namesOf(o);
+      return renameObjects(o, names[pick % names.length]!, `renamed-x${pick}`);
+    },
+  },
+  { name: "a CRD and a ConfigMap without credentials added", rewrite: addInertObjects },
+  {
+    name: "defaults the API server fills in spelled out, or left out; quantities respelled",
+    rewrite: (o, pick) => spellDefaults(o, pick % 2 === 0),
+  },
+  { name: "ports named where they resolve to the same number", rewrite: namePorts },
+  {
+    name: "a policy port written as the range port..endPort of that one port",
+    rewrite: portsAsRanges,
+  },
+  { name: "a Service targetPort left out where it equals port", rewrite: targetPortsDefaulted },
+  {
+    name: "label selectors written as matchExpressions In [x]",
+    rewrite: (o, pick) => selectorsAsExpressions(o, pick % 2 === 0),
+  },
+  {
+    name: "a pod peer of the policy's namespace also selected by kubernetes.io/metadata.name",
+    rewrite: peersWithOwnNamespace,
+  },
+  { name: "pod peers that differ in one label joined as In [a, b]", rewrite: peersJoined },
+  {
+    name: "one NetworkPolicy split into two with the same union, or two merged into one",
+    rewrite: (o, pick) => (pick % 3 === 0 ? mergePolicies(o) : splitPolicy(o, pick)),
+  },
+  { name: "a Role's rules split into one rule per verb", rewrite: roleRulesSplit },
+  {
+    name: "run-as and seccomp settings moved between the pod and every container",
+    rewrite: (o, pick) => securityContextsMoved(o, pick % 2 === 0),
+    movesFields: true,
+  },
+];
+
+describe("same cluster, same verdict: rewrites after which the cluster does the same", () => {
+  for (const { name, rewrite, movesFields } of REWRITES) {
+    it(name, async () => {
+      await fc.assert(
+        fc.asyncProperty(baseArb, fc.nat(100), (base, pick) =>
+          sameVerdict(base, rewrite(baseObjects(base), pick), name, !movesFields),
+        ),
+        options,
+      );
+    }, 120_000);
+  }
+
+  it("several of them one after the other, then any layout", async () => {
     await fc.assert(
-      fc.asyncProperty(baseArb, fc.nat(100), fc.boolean(), async (base, pick, split) => {
+      fc.asyncProperty(
+        baseArb,
+        fc.array(fc.tuple(fc.nat(REWRITES.length - 1), fc.nat(100)), {
+          minLength: 2,
+          maxLength: 5,
+        }),
+        fc.nat(10_000),
+        async (base, steps, layoutSeed) => {
+          const chain = steps.map(
+            ([r, pick]) =>
+              (o: Obj[]) =>
+                REWRITES[r]!.rewrite(o, pick),
+          );
+          const rewritten = chained(baseObjects(base), chain);
+          const moves = steps.some(([r]) => REWRITES[r]!.movesFields);
+          const names = steps.map(([r, pick]) => `${REWRITES[r]!.name} (${pick})`).join(" > ");
+          const layout = anyLayout(rewritten.objects, layoutSeed);
+          const before = await check(plain(baseObjects(base)));
+          const after = await check(
+            writeLayout(rewritten.objects, layout),
+            policyFile(rewritten.settings),
+          );
+          const how = comparisonOf(rewritten, !moves);
+          const context = `${names}\nbase ${JSON.stringify(base)}\nbefore:\n${shown(before)}\nafter:\n${shown(after)}`;
+          const { renames: _, ...unrenamed } = how;
+          expect(keysOf(after, how), context).toEqual(keysOf(before, unrenamed));
+        },
+      ),
+      { ...options, numRuns: RUNS * 3 },
+    );
+  }, 300_000);
+});
+
+function anyLayout(objects: readonly Obj[], seed: number) {
+  const arb = layoutArb(objects.length, { formats: true, styles: true, lists: true });
+  return fc.sample(arb, { seed, numRuns: 1 })[0]!;
+}
+
+describe("objects that do not touch Scout", () => {
+  it("a second compliant Scout in a second namespace, or another app there, with its own isolation", async () => {
+    await fc.assert(
+      fc.asyncProperty(baseArb, fc.boolean(), fc.boolean(), async (base, otherApp, named) => {
         const objects = baseObjects(base);
-        const before = await check(plain(objects));
-        const after = split ? splitPolicy(objects, pick) : mergePolicies(objects);
-        const verdict = await check(plain(after.objects));
-        expect(coarse(keysOf(verdict)), `${JSON.stringify(base)}\n${shown(before)}\n---\n${shown(verdict)}`).toEqual(
-          coarse(keysOf(before)),
+        const namespace = String(
+          (objects.find((o) => o.kind === "Namespace")!.metadata as Obj).name,
         );
+        const settings = named ? policyFile({ namespace }) : "";
+        const before = await check(plain(objects), settings);
+        const copy = baseObjects(compliantOf(base));
+        const after = addSecondCopy(objects, copy, "elsewhere", otherApp ? "shop" : undefined);
+        const verdict = await check(plain(after.objects), settings);
+        const context = `base ${JSON.stringify(base)} otherApp ${otherApp} named ${named}\nbefore:\n${shown(before)}\nafter:\n${shown(verdict)}`;
+        const added = minus(keysOf(verdict), keysOf(before));
+        // With Scout's namespace named, the catalogue's workload/namespace reports each object
+        // that sits elsewhere (and rbac/namespace-scoped a RoleBinding there, its own line);
+        // nothing else may change.
+        const elsewhere =
+          /^workload\/namespace \S+ [^/]+\/elsewhere\/|^rbac\/namespace-scoped \S+ RoleBinding\/elsewhere\//;
+        expect(
+          added.filter((k) => !(named && elsewhere.test(k))),
+          context,
+        ).toEqual([]);
+        expect(minus(keysOf(before), keysOf(verdict)), context).toEqual([]);
       }),
       options,
     );
@@ -161,23 +272,12 @@ describe("same cluster, same verdict: NetworkPolicies restructured", () => {
 
 // ---- one change that matters, on top of any rewrite ---------------------------------------------
 
-const REWRITES: { name: string; rewrite: (objects: Obj[]) => Rewritten }[] = [
-  { name: "none", rewrite: (objects) => ({ objects, renames: new Map() }) },
-  { name: "namespace renamed", rewrite: (objects) => renameNamespace(objects, "ns-q7") },
-  { name: "component label renamed", rewrite: (objects) => renameComponentLabel(objects, "example.com/tier") },
-  { name: "inert objects added", rewrite: addInertObjects },
-  { name: "defaults spelled", rewrite: (objects) => spellDefaults(objects, true) },
-  { name: "defaults left out", rewrite: (objects) => spellDefaults(objects, false) },
-  { name: "ports named", rewrite: namePorts },
-  { name: "selectors as expressions", rewrite: (objects) => selectorsAsExpressions(objects, true) },
-];
-
 /** `rule Kind/name` of each finding, names renamed back. */
-const causes = (v: Verdict, renames: Renames) =>
+const causes = (v: Verdict, how: Comparison) =>
   v.findings.map((f) => {
-    const [rule, , object] = findingKey(f, renames).split(" ");
+    const [rule, , object] = findingKey(f, how.renames).split(" ");
     const [kind, , name] = object!.split("/");
-    return `${rule} ${kind}/${name}`;
+    return `${rule} ${kind}/${how.coarseKinds?.includes(kind!) ? "*" : name}`;
   });
 
 describe("one change that matters adds exactly its findings, whatever else is rewritten", () => {
@@ -188,34 +288,42 @@ describe("one change that matters adds exactly its findings, whatever else is re
         baseArb,
         fc.nat(weakenings.length - 1),
         fc.constantFrom(...componentNames),
-        fc.nat(REWRITES.length - 1),
+        fc.array(fc.tuple(fc.nat(REWRITES.length - 1), fc.nat(100)), { maxLength: 3 }),
         fc.nat(10_000),
-        async (base, w, component, r, layoutSeed) => {
-          const objects = baseObjects(base);
+        async (base, w, component, steps, layoutSeed) => {
           const weakened = baseObjects(base);
           const expected = weakenings[w]!.apply(weakened, component);
           if (!expected) return;
           applied++;
-          const { rewrite, name } = REWRITES[r]!;
-          const [before, after] = [rewrite(objects), rewrite(weakened)];
-          const layout = (o: Obj[]) =>
-            fc.sample(layoutArb(o.length, { formats: true, styles: true, lists: true }), {
-              seed: layoutSeed,
-              numRuns: 1,
-            })[0]!;
+          const chain = steps.map(
+            ([r, pick]) =>
+              (o: Obj[]) =>
+                REWRITES[r]!.rewrite(o, pick),
+          );
+          const [before, after] = [chained(baseObjects(base), chain), chained(weakened, chain)];
           const settings = policyFile(before.settings);
           const [vb, va] = [
             await check(plain(before.objects), settings),
-            await check(writeLayout(after.objects, layout(after.objects)), settings),
+            await check(writeLayout(after.objects, anyLayout(after.objects, layoutSeed)), settings),
           ];
-          const context = `${weakenings[w]!.name} on ${component}, rewrite ${name}, base ${JSON.stringify(base)}\nbefore:\n${shown(vb)}\nafter:\n${shown(va)}`;
-          const [cb, ca] = [causes(vb, before.renames), causes(va, after.renames)];
-          const alreadyThere = expected.filter((e) => cb.includes(e));
-          expect(minus(ca, cb).sort(), context).toEqual(minus(expected, alreadyThere).sort());
+          const names = steps.map(([r, pick]) => `${REWRITES[r]!.name} (${pick})`).join(" > ");
+          const context = `${weakenings[w]!.name} on ${component}, rewrites ${names}, base ${JSON.stringify(base)}\nbefore:\n${shown(vb)}\nafter:\n${shown(va)}`;
+          const [cb, ca] = [causes(vb, comparisonOf(before)), causes(va, comparisonOf(after))];
+          const coarse = (e: string) => {
+            const [rule, ref] = e.split(" ") as [string, string];
+            const [kind] = ref.split("/");
+            return after.coarseKinds?.includes(kind!) ? `${rule} ${kind}/*` : e;
+          };
+          const wanted = expected.map(coarse);
+          // A rule that already speaks on that object may speak once more (a second field to
+          // change) or not (the effective value did not change).
+          const alreadyThere = wanted.filter((e) => cb.includes(e));
+          const added = minus(ca, cb).filter((k) => !alreadyThere.includes(k));
+          expect(added.sort(), context).toEqual(minus(wanted, alreadyThere).sort());
           expect(minus(cb, ca), context).toEqual([]);
         },
       ),
-      { ...options, numRuns: RUNS * 4 },
+      { ...options, numRuns: RUNS * 5 },
     );
     expect(applied).toBeGreaterThan(RUNS);
   }, 300_000);

@@ -43,8 +43,7 @@ function isLeafCollection(value: Json): boolean {
 }
 
 export function flowText(value: Json, quoteAll: boolean, spell = scalar): string {
-  if (Array.isArray(value))
-    return `[${value.map((v) => flowText(v, quoteAll, spell)).join(", ")}]`;
+  if (Array.isArray(value)) return `[${value.map((v) => flowText(v, quoteAll, spell)).join(", ")}]`;
   if (value !== null && typeof value === "object")
     return `{${Object.entries(value)
       .map(([k, v]) => `${scalar(k, quoteAll)}: ${flowText(v, quoteAll, spell)}`)
@@ -68,11 +67,15 @@ const INTEGER: ((n: number) => string)[] = [
 
 function yaml11Speller(seed: number): (value: Json, quoteAll: boolean) => string {
   let n = seed;
-  const pick = <T>(list: readonly T[]) => list[(n = (n * 1103515245 + 12345) % 2 ** 31) % list.length]!;
+  const pick = <T>(list: readonly T[]) => {
+    n = (n * 1103515245 + 12345) % 2 ** 31;
+    return list[n % list.length]!;
+  };
   return (value, quoteAll) => {
     if (value === true) return pick(TRUE);
     if (value === false) return pick(FALSE);
-    if (typeof value === "number" && Number.isInteger(value) && value > 0) return pick(INTEGER)(value);
+    if (typeof value === "number" && Number.isInteger(value) && value > 0)
+      return pick(INTEGER)(value);
     return scalar(value, quoteAll);
   };
 }
@@ -154,7 +157,8 @@ function yamlLines(value: Json, indent: string, w: Writer): string[] {
     const tag = anchor ? ` ${anchor}` : "";
     if (inline(v)) return out.push(`${head}${tag} ${flowText(v, quoteAll, w.spell)}`);
     const inner = yamlLines(v, `${indent}  `, w);
-    if (firstOnHead && !anchor) return out.push(`${head} ${inner[0]!.trimStart()}`, ...inner.slice(1));
+    if (firstOnHead && !anchor)
+      return out.push(`${head} ${inner[0]!.trimStart()}`, ...inner.slice(1));
     return out.push(`${head}${tag}`, ...inner);
   };
   if (Array.isArray(value)) {

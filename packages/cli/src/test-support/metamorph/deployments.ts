@@ -7,8 +7,8 @@ import { readFileSync } from "node:fs";
 import { parseSource } from "@scout-deploy/core";
 import { parseConfigText, renderScout } from "@scout-deploy/engine";
 import fc from "fast-check";
-import type { Json, Obj } from "../yaml-text.js";
 import { fixturePath } from "../render-trees/fixture.js";
+import type { Json, Obj } from "../yaml-text.js";
 
 export interface ScoutVariant {
   namespace: string;
@@ -88,7 +88,11 @@ function generatedSecret(namespace: string): Obj {
   return {
     apiVersion: "v1",
     kind: "Secret",
-    metadata: { name: "scout-secrets", namespace, labels: { "app.kubernetes.io/part-of": "scout" } },
+    metadata: {
+      name: "scout-secrets",
+      namespace,
+      labels: { "app.kubernetes.io/part-of": "scout" },
+    },
     type: "Opaque",
     data: { "api-token": b64(API_TOKEN), "redis-password": b64(REDIS_PASSWORD) },
   };
@@ -116,6 +120,14 @@ export const baseArb: fc.Arbitrary<Base> = fc.oneof(
   { weight: 4, arbitrary: variantArb.map((variant) => ({ kind: "rendered" as const, variant })) },
   { weight: 1, arbitrary: fc.constant({ kind: "fixture" as const }) },
 );
+
+/** The same base with every control on: what a second, compliant Scout would render. */
+export function compliantOf(base: Base): Base {
+  if (base.kind === "fixture") return base;
+  const { relaxed: _, ...variant } = base.variant;
+  const on = { apiToken: true, redisAuth: true, monitoring: "prometheus" as const };
+  return { kind: "rendered", variant: { ...variant, ...on } };
+}
 
 const rendered = new Map<string, Obj[]>();
 

@@ -5,13 +5,7 @@
  * `kubectl apply -R -f` sends.
  */
 import fc from "fast-check";
-import {
-  type KeyOrder,
-  type Obj,
-  ordered,
-  type YamlStyle,
-  yamlDocument,
-} from "../yaml-text.js";
+import { type KeyOrder, type Obj, ordered, type YamlStyle, yamlDocument } from "../yaml-text.js";
 
 /** `apiVersion kind` of the document that wraps a file's objects as `items`. */
 export const LIST_KINDS = [
@@ -123,9 +117,7 @@ function fileText(layout: FileLayout, objects: Obj[]): string {
     return `${JSON.stringify(value, null, layout.style.flow ? 0 : 2)}\n`;
   }
   const documents = layout.format === "list" ? [listOf(layout, values)] : values;
-  const body = documents
-    .map((d) => `${yamlDocument(d, layout.style).join("\n")}\n`)
-    .join("---\n");
+  const body = documents.map((d) => `${yamlDocument(d, layout.style).join("\n")}\n`).join("---\n");
   return `${layout.comment ? "# part of Scout\n\n" : ""}${layout.leadingSeparator ? "---\n" : ""}${body}`;
 }
 

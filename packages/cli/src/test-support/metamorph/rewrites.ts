@@ -6,22 +6,21 @@
  * the names it changed (new -> old), so findings compare on the old names (a split or merged
  * policy has no old name: its findings compare by rule and count).
  */
-import { tokenPattern } from "./verdict.js";
-import {
-  isObj,
-  meta,
-  nameOf,
-  namespaceOf,
-  podLabelsOf,
-  podSpecOf,
-} from "./deployments.js";
+
 import type { Json, Obj } from "../yaml-text.js";
+import { isObj, meta, nameOf, namespaceOf, podLabelsOf, podSpecOf } from "./deployments.js";
+import { tokenPattern } from "./verdict.js";
 
 export interface Rewritten {
   objects: Obj[];
   renames: Map<string, string>;
   /** `policy.settings` the check needs after the rewrite (the renamed component label). */
   settings?: Obj;
+  /**
+   * Kinds whose objects the rewrite restructured (a policy split, a Role's rules split): their
+   * findings compare by rule, object kind and count, as the old objects or paths are gone.
+   */
+  coarseKinds?: string[];
 }
 
 const same = (objects: Obj[]): Rewritten => ({ objects, renames: new Map() });
@@ -101,7 +100,9 @@ const CRD: Obj = {
         name: "v1",
         served: true,
         storage: true,
-        schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+        schema: {
+          openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+        },
       },
     ],
   },
@@ -118,6 +119,7 @@ function plainConfigMap(namespace: string): Obj {
 
 /** A CRD and a ConfigMap without credentials beside Scout. */
 export function addInertObjects(objects: Obj[]): Rewritten {
+  if (objects.some((o) => o.kind === "CustomResourceDefinition")) return same(objects);
   const namespace = namespaceOf(objects.find((o) => namespaceOf(o))!)!;
   return same([...objects, structuredClone(CRD), plainConfigMap(namespace)]);
 }
@@ -126,7 +128,7 @@ export function addInertObjects(objects: Obj[]): Rewritten {
  * Scout's own objects again in `namespace`: a second compliant Scout (or another app, when
  * `relabel` renames its `app.kubernetes.io/name`), isolated by its own policies.
  */
-export function secondCopy(objects: Obj[], namespace: string, relabel?: string): Obj[] {
+function secondCopy(objects: Obj[], namespace: string): Obj[] {
   const from = namespaceOf(objects.find((o) => namespaceOf(o))!)!;
   const inNamespace = objects.filter(
     (o) => namespaceOf(o) === from || (o.kind === "Namespace" && nameOf(o) === from),
@@ -134,7 +136,7 @@ export function secondCopy(objects: Obj[], namespace: string, relabel?: string):
   const copy = inNamespace.map((o) => {
     const moved = replaceToken(structuredClone(o), from, namespace) as Obj;
     if (o.kind === "Namespace") meta(moved).name = namespace;
-    return relabel ? (replaceToken(moved, "scout", relabel) as Obj) : moved;
+    return moved;
   });
   return copy;
 }
@@ -142,8 +144,10 @@ export function secondCopy(objects: Obj[], namespace: string, relabel?: string):
 // ---- defaults spelled out or left out ---------------------------------------------------------
 
 function eachPort(o: Obj, visit: (port: Obj, where: "container" | "service" | "policy") => void) {
-  for (const c of containersOfPod(o)) for (const p of (c.ports as Obj[] | undefined) ?? []) visit(p, "container");
-  if (o.kind === "Service") for (const p of ((o.spec as Obj).ports as Obj[]) ?? []) visit(p, "service");
+  for (const c of containersOfPod(o))
+    for (const p of (c.ports as Obj[] | undefined) ?? []) visit(p, "container");
+  if (o.kind === "Service")
+    for (const p of ((o.spec as Obj).ports as Obj[]) ?? []) visit(p, "service");
   if (o.kind === "NetworkPolicy") {
     const spec = o.spec as Obj;
     for (const rule of [...((spec.ingress as Obj[]) ?? []), ...((spec.egress as Obj[]) ?? [])])
@@ -175,6 +179,8 @@ export function spellDefaults(objects: Obj[], add: boolean): Rewritten {
       if (add) spec.type ??= "ClusterIP";
       else if (spec.type === "ClusterIP") delete spec.type;
     }
+    const pod = podSpecOf(o);
+    if (pod) for (const field of FALSE_BY_DEFAULT) spell(pod, field, false, add);
     if (o.kind === "NetworkPolicy") {
       const spec = o.spec as Obj;
       const types = ["Ingress", ...(((spec.egress as Obj[]) ?? []).length ? ["Egress"] : [])];
@@ -186,9 +192,18 @@ export function spellDefaults(objects: Obj[], add: boolean): Rewritten {
       if (add) c.imagePullPolicy ??= policy;
       else if (c.imagePullPolicy === policy) delete c.imagePullPolicy;
       respellQuantities(c.resources as Obj | undefined);
+      if (isObj(c.securityContext)) spell(c.securityContext, "privileged", false, add);
     }
   }
   return same(out);
+}
+
+/** Pod fields whose default is false: `hostNetwork: false` is what leaving it out means. */
+const FALSE_BY_DEFAULT = ["hostNetwork", "hostPID", "hostIPC", "shareProcessNamespace"];
+
+function spell(holder: Obj, field: string, value: Json, add: boolean) {
+  if (add) holder[field] ??= value;
+  else if (holder[field] === value) delete holder[field];
 }
 
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 };
@@ -228,7 +243,9 @@ function namedPortsOf(objects: Obj[], selector: Obj | undefined): Map<number, st
 }
 
 const matchLabelsOf = (selector: Json | undefined) =>
-  isObj(selector) && !selector.matchExpressions ? (selector.matchLabels as Obj | undefined) : undefined;
+  isObj(selector) && !selector.matchExpressions
+    ? (selector.matchLabels as Obj | undefined)
+    : undefined;
 
 /**
  * Numbers written as the container port names they resolve to: a policy's ingress port against
@@ -239,7 +256,8 @@ export function namePorts(objects: Obj[]): Rewritten {
   const out = objects.map((o) => structuredClone(o));
   const rename = (port: Obj, key: string, names: Map<number, string> | undefined) => {
     const name = names?.get(Number(port[key]));
-    if (name && typeof port[key] === "number") port[key] = name;
+    // A range needs numbers: the API server refuses a named port with an endPort.
+    if (name && typeof port[key] === "number" && port.endPort === undefined) port[key] = name;
   };
   for (const o of out) {
     if (o.kind === "NetworkPolicy") {
@@ -284,7 +302,10 @@ function asExpressions(selector: Obj, all: boolean): Obj {
   const keys = all ? Object.keys(labels) : Object.keys(labels).slice(0, 1);
   const rest = Object.fromEntries(Object.entries(labels).filter(([k]) => !keys.includes(k)));
   const expressions = keys.map((key) => ({ key, operator: "In", values: [labels[key]!] }));
-  const out: Obj = { ...selector, matchExpressions: [...((selector.matchExpressions as Obj[]) ?? []), ...expressions] };
+  const out: Obj = {
+    ...selector,
+    matchExpressions: [...((selector.matchExpressions as Obj[]) ?? []), ...expressions],
+  };
   if (Object.keys(rest).length) out.matchLabels = rest;
   else delete out.matchLabels;
   return out;
@@ -324,16 +345,19 @@ export function splitPolicy(objects: Obj[], which: number): Rewritten {
   if (policies.length === 0) return same(objects);
   const policy = policies[which % policies.length]!;
   const [first, second] = splitRules(policy);
-  const name = nameOf(policy);
-  meta(second).name = `${name}-part2`;
-  return same(objects.flatMap((o) => (o === policy ? [first, second] : [o])));
+  meta(second).name = `${nameOf(policy)}-part2`;
+  const out = objects.flatMap((o) => (o === policy ? [first, second] : [o]));
+  return { ...same(out), coarseKinds: ["NetworkPolicy"] };
 }
 
 function splittable(policy: Obj): boolean {
   const spec = policy.spec as Obj;
   return ["ingress", "egress"].some((dir) => {
     const rules = (spec[dir] as Obj[] | undefined) ?? [];
-    return rules.length > 1 || rules.some((r) => peersOf(r).length > 1 || ((r.ports as Obj[]) ?? []).length > 1);
+    return (
+      rules.length > 1 ||
+      rules.some((r) => peersOf(r).length > 1 || ((r.ports as Obj[]) ?? []).length > 1)
+    );
   });
 }
 
@@ -370,17 +394,25 @@ export function mergePolicies(objects: Obj[]): Rewritten {
   const policies = objects.filter((o) => o.kind === "NetworkPolicy");
   for (const [i, a] of policies.entries())
     for (const b of policies.slice(i + 1)) {
-      if (JSON.stringify((a.spec as Obj).podSelector) !== JSON.stringify((b.spec as Obj).podSelector)) continue;
+      if (
+        JSON.stringify((a.spec as Obj).podSelector) !== JSON.stringify((b.spec as Obj).podSelector)
+      )
+        continue;
       if (namespaceOf(a) !== namespaceOf(b) || !typesCoverRules(a) || !typesCoverRules(b)) continue;
       const merged = structuredClone(a);
       const [sa, sb, sm] = [a.spec as Obj, b.spec as Obj, merged.spec as Obj];
-      sm.policyTypes = [...new Set([...((sa.policyTypes as string[]) ?? []), ...((sb.policyTypes as string[]) ?? [])])];
+      sm.policyTypes = [
+        ...new Set([
+          ...((sa.policyTypes as string[]) ?? []),
+          ...((sb.policyTypes as string[]) ?? []),
+        ]),
+      ];
       for (const dir of ["ingress", "egress"]) {
         const rules = [...((sa[dir] as Obj[]) ?? []), ...((sb[dir] as Obj[]) ?? [])];
         if (rules.length) sm[dir] = rules;
       }
       const out = objects.filter((o) => o !== b).map((o) => (o === a ? merged : o));
-      return same(out);
+      return { ...same(out), coarseKinds: ["NetworkPolicy"] };
     }
   return same(objects);
 }
@@ -391,6 +423,212 @@ function typesCoverRules(policy: Obj): boolean {
   const types = spec.policyTypes as string[] | undefined;
   if (!types) return false;
   return (["ingress", "egress"] as const).every(
-    (dir) => !((spec[dir] as Obj[]) ?? []).length || types.includes(dir === "ingress" ? "Ingress" : "Egress"),
+    (dir) =>
+      !((spec[dir] as Obj[]) ?? []).length ||
+      types.includes(dir === "ingress" ? "Ingress" : "Egress"),
   );
+}
+
+// ---- peers, ports and security contexts written another way ------------------------------------
+
+/**
+ * A pod peer of the policy's own namespace also named by `namespaceSelector` on
+ * `kubernetes.io/metadata.name` (the label the API server sets on every namespace): the same pods.
+ */
+export function peersWithOwnNamespace(objects: Obj[]): Rewritten {
+  const out = objects.map((o) => {
+    if (o.kind !== "NetworkPolicy") return o;
+    const copy = structuredClone(o);
+    const spec = copy.spec as Obj;
+    for (const rule of [...((spec.ingress as Obj[]) ?? []), ...((spec.egress as Obj[]) ?? [])])
+      for (const peer of ((rule.from ?? rule.to) as Obj[] | undefined) ?? [])
+        if (peer.podSelector && !peer.namespaceSelector)
+          peer.namespaceSelector = {
+            matchLabels: { "kubernetes.io/metadata.name": namespaceOf(o)! },
+          };
+    return copy;
+  });
+  return same(out);
+}
+
+/** A numbered policy port as the range `port`..`endPort` of that one port. */
+export function portsAsRanges(objects: Obj[]): Rewritten {
+  const out = objects.map((o) => {
+    if (o.kind !== "NetworkPolicy") return o;
+    const copy = structuredClone(o);
+    const spec = copy.spec as Obj;
+    for (const rule of [...((spec.ingress as Obj[]) ?? []), ...((spec.egress as Obj[]) ?? [])])
+      for (const p of (rule.ports as Obj[] | undefined) ?? [])
+        if (typeof p.port === "number") p.endPort = p.port;
+    return copy;
+  });
+  return same(out);
+}
+
+/** A Service port's `targetPort` left out where it equals `port` (the API server's default). */
+export function targetPortsDefaulted(objects: Obj[]): Rewritten {
+  const out = objects.map((o) => {
+    if (o.kind !== "Service") return o;
+    const copy = structuredClone(o);
+    for (const p of ((copy.spec as Obj).ports as Obj[]) ?? [])
+      if (p.targetPort === p.port) delete p.targetPort;
+    return copy;
+  });
+  return same(out);
+}
+
+const POD_LEVEL = ["runAsNonRoot", "runAsUser", "runAsGroup", "seccompProfile"];
+
+/**
+ * The pod's run-as and seccomp settings written on every container instead (`down`), or a
+ * setting every container shares written once on the pod: the effective values stay.
+ */
+export function securityContextsMoved(objects: Obj[], down: boolean): Rewritten {
+  const out = objects.map((o) => {
+    const spec = podSpecOf(o);
+    if (!spec) return o;
+    const copy = structuredClone(o);
+    const pod = podSpecOf(copy)!;
+    const containers = [
+      ...((pod.initContainers as Obj[]) ?? []),
+      ...((pod.containers as Obj[]) ?? []),
+    ];
+    const podContext = (pod.securityContext ?? {}) as Obj;
+    for (const field of POD_LEVEL) {
+      if (down && field in podContext) {
+        for (const c of containers) {
+          const own = (c.securityContext ?? {}) as Obj;
+          own[field] ??= structuredClone(podContext[field]!);
+          c.securityContext = own;
+        }
+        delete podContext[field];
+      }
+      const values = containers.map((c) =>
+        JSON.stringify(((c.securityContext ?? {}) as Obj)[field]),
+      );
+      if (
+        !down &&
+        values[0] !== undefined &&
+        values.every((v) => v === values[0] && v !== undefined)
+      ) {
+        podContext[field] = JSON.parse(values[0]!);
+        for (const c of containers) delete (c.securityContext as Obj)[field];
+      }
+    }
+    pod.securityContext = podContext;
+    return copy;
+  });
+  return same(out);
+}
+
+/** One rewrite after the other: names renamed last are renamed back first. */
+export function chained(objects: Obj[], rewrites: ((objects: Obj[]) => Rewritten)[]): Rewritten {
+  let result: Rewritten = same(objects);
+  for (const rewrite of rewrites) {
+    const next = rewrite(result.objects);
+    result = {
+      objects: next.objects,
+      renames: new Map([...next.renames, ...result.renames]),
+      settings: { ...result.settings, ...next.settings },
+      coarseKinds: [...(result.coarseKinds ?? []), ...(next.coarseKinds ?? [])],
+    };
+  }
+  return result;
+}
+
+/**
+ * Scout's objects again in `namespace`, with its own Namespace, policies and credentials: a
+ * second Scout, or (with `app`) another application: no Scout component label on its pods, its
+ * Services inside the cluster, isolated by a default-deny policy of its own.
+ */
+export function addSecondCopy(
+  objects: Obj[],
+  source: Obj[],
+  namespace: string,
+  app?: string,
+): Rewritten {
+  const copy = secondCopy(source, namespace).map(withOwnCredentials);
+  if (!app) return same([...objects, ...copy]);
+  const other = copy
+    .filter((o) => !["NetworkPolicy", "Ingress"].includes(String(o.kind)))
+    .map((o) => renameKey(o, COMPONENT_LABEL, `${app}.example.com/part`) as Obj);
+  for (const service of other.filter((o) => o.kind === "Service"))
+    delete (service.spec as Obj).type;
+  const isolation: Obj = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: `${app}-default-deny`, namespace },
+    spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+  };
+  return same([...objects, ...other, isolation]);
+}
+
+/** A Secret's values made its own: one environment's tokens are never another's. */
+function withOwnCredentials(o: Obj): Obj {
+  if (o.kind !== "Secret" || !isObj(o.data)) return o;
+  const data = Object.fromEntries(
+    Object.entries(o.data).map(([k, v]) => [
+      k,
+      Buffer.from(
+        `${Buffer.from(String(v), "base64").toString("utf8").split("").reverse().join("")}`,
+      ).toString("base64"),
+    ]),
+  );
+  return { ...o, data };
+}
+
+/**
+ * Pod peers of one rule that differ in one label only, as one peer whose expression lists the
+ * values: `{c: a}, {c: b}` as `c In [a, b]`.
+ */
+export function peersJoined(objects: Obj[]): Rewritten {
+  const out = objects.map((o) => {
+    if (o.kind !== "NetworkPolicy") return o;
+    const copy = structuredClone(o);
+    const spec = copy.spec as Obj;
+    for (const rule of [...((spec.ingress as Obj[]) ?? []), ...((spec.egress as Obj[]) ?? [])]) {
+      const key = rule.from ? "from" : "to";
+      const joined = joinPeers((rule[key] as Obj[] | undefined) ?? []);
+      if (joined) rule[key] = [joined];
+    }
+    return copy;
+  });
+  return { ...same(out), coarseKinds: ["NetworkPolicy"] };
+}
+
+function joinPeers(peers: Obj[]): Obj | undefined {
+  const labels = peers.map((p) =>
+    Object.keys(p).length === 1 && isObj(p.podSelector) && Object.keys(p.podSelector).length === 1
+      ? (p.podSelector.matchLabels as Obj | undefined)
+      : undefined,
+  );
+  if (peers.length < 2 || labels.some((l) => !l)) return undefined;
+  const keys = Object.keys(labels[0]!);
+  const varying = keys.filter((k) => labels.some((l) => l![k] !== labels[0]![k]));
+  const sameKeys = labels.every((l) => Object.keys(l!).sort().join() === [...keys].sort().join());
+  if (!sameKeys || varying.length !== 1) return undefined;
+  const [key] = varying as [string];
+  const fixed = Object.fromEntries(keys.filter((k) => k !== key).map((k) => [k, labels[0]![k]!]));
+  const values = [...new Set(labels.map((l) => l![key]!))];
+  return {
+    podSelector: {
+      ...(Object.keys(fixed).length ? { matchLabels: fixed } : {}),
+      matchExpressions: [{ key, operator: "In", values }],
+    },
+  };
+}
+
+/** Each Role and ClusterRole rule with several verbs as one rule per verb: RBAC adds them up. */
+export function roleRulesSplit(objects: Obj[]): Rewritten {
+  const out = objects.map((o) => {
+    if (o.kind !== "Role" && o.kind !== "ClusterRole") return o;
+    const rules = (o.rules as Obj[] | undefined) ?? [];
+    const split = rules.flatMap((rule) =>
+      Array.isArray(rule.verbs) && rule.verbs.length > 1
+        ? rule.verbs.map((verb) => ({ ...structuredClone(rule), verbs: [verb] }))
+        : [rule],
+    );
+    return { ...o, rules: split };
+  });
+  return { ...same(out), coarseKinds: ["Role", "ClusterRole"] };
 }

@@ -68,16 +68,33 @@ export function tokenPattern(name: string): RegExp {
 }
 
 /** What a finding says about which object, independent of where it is written. */
-export function findingKey(f: JsonFinding, renames: Renames = new Map()): string {
+export function findingKey(f: JsonFinding, renames: Renames = new Map(), paths = true): string {
   const o = f.object;
   const back = (s: string | undefined) => (s === undefined ? "" : renamedBack(s, renames));
   const object = o ? `${o.kind}/${back(o.namespace)}/${back(o.name)}` : "-";
   const message = back(f.message.replace(PLACE, "<place>"));
-  return `${f.ruleId} ${f.severity} ${object} ${f.path ?? ""} :: ${message}`;
+  return `${f.ruleId} ${f.severity} ${object} ${paths ? (f.path ?? "") : ""} :: ${message}`;
 }
 
-export const keysOf = (v: Verdict, renames?: Renames) =>
-  v.findings.map((f) => findingKey(f, renames)).sort();
+/** How findings compare after a rewrite. */
+export interface Comparison {
+  renames?: Renames;
+  /** False when a rewrite moves fields (pod to container): the path is no longer the same. */
+  paths?: boolean;
+  /** Kinds whose findings compare by rule, kind and count only (objects split or merged). */
+  coarseKinds?: readonly string[];
+}
+
+/** The findings' keys, sorted. */
+export function keysOf(v: Verdict, how: Comparison = {}): string[] {
+  return v.findings
+    .map((f) =>
+      how.coarseKinds?.includes(f.object?.kind ?? "")
+        ? `${f.ruleId} ${f.severity} ${f.object!.kind}`
+        : findingKey(f, how.renames, how.paths ?? true),
+    )
+    .sort();
+}
 
 /** Keys in `a` and not in `b`, counted (a multiset difference). */
 export function minus(a: readonly string[], b: readonly string[]): string[] {
@@ -111,11 +128,12 @@ export function onItsKey(v: Verdict, f: JsonFinding): boolean | undefined {
  * Positions follow the text: each finding that sits on its field's key in `before` sits on it in
  * `after` too. Returns the findings of `after` that do not.
  */
-export function misplaced(before: Verdict, after: Verdict, renames?: Renames): string[] {
+export function misplaced(before: Verdict, after: Verdict, how: Comparison = {}): string[] {
+  const paths = how.paths ?? true;
   const placed = new Set(
-    before.findings.filter((f) => onItsKey(before, f)).map((f) => findingKey(f)),
+    before.findings.filter((f) => onItsKey(before, f)).map((f) => findingKey(f, undefined, paths)),
   );
   return after.findings
-    .filter((f) => placed.has(findingKey(f, renames)) && !onItsKey(after, f))
+    .filter((f) => placed.has(findingKey(f, how.renames, paths)) && !onItsKey(after, f))
     .map((f) => `${f.ruleId} ${f.path} at ${f.file}:${f.line}:${f.column}`);
 }

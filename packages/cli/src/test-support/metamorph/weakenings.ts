@@ -63,7 +63,9 @@ export const weakenings: Weakening[] = [
   containerField("runAsUser", 2000, ["pod/run-as-user"]),
   containerField("readOnlyRootFilesystem", false, ["pod/read-only-root-filesystem"]),
   containerField("allowPrivilegeEscalation", true, ["pod/no-privilege-escalation"]),
-  containerField("capabilities", { drop: ["ALL"], add: ["NET_ADMIN"] }, ["pod/drop-all-capabilities"]),
+  containerField("capabilities", { drop: ["ALL"], add: ["NET_ADMIN"] }, [
+    "pod/drop-all-capabilities",
+  ]),
   containerField("capabilities", { drop: ["all"] }, ["pod/drop-all-capabilities"]),
   containerField("seccompProfile", { type: "Unconfined" }, ["pod/seccomp-profile"]),
   podField("hostPID", true, ["pod/no-host-namespaces"]),
@@ -83,20 +85,21 @@ export const weakenings: Weakening[] = [
     apply: (objects, component) => {
       const workload = workloadOf(objects, component);
       const spec = workload && podSpecOf(workload);
-      if (!workload || !spec || (spec.serviceAccountName ?? "default") !== "default") return undefined;
+      if (!workload || !spec || (spec.serviceAccountName ?? "default") !== "default")
+        return undefined;
       spec.automountServiceAccountToken = true;
       return [`pod/service-account-token ${ref(workload)}`];
     },
   },
   {
-    name: "a flow added to one policy: frontend may reach the component",
+    // Between two isolated pods one policy edit opens nothing (the other side still blocks it):
+    // addresses outside the cluster are the one peer a single rule lets in.
+    name: "a flow added to one policy: addresses outside the cluster may reach the component",
     apply: (objects, component) => {
       const policy = policyOf(objects, component);
       const rules = (policy?.spec as Obj | undefined)?.ingress as Obj[] | undefined;
-      if (!policy || !rules?.length || !["redis", "prometheus"].includes(component)) return undefined;
-      rules.push({
-        from: [{ podSelector: { matchLabels: { "app.kubernetes.io/component": "frontend" } } }],
-      });
+      if (!policy || !rules?.length || component === "nginx") return undefined;
+      rules.push({ from: [{ ipBlock: { cidr: "203.0.113.0/24" } }] });
       return [`network/allowed-flows ${ref(policy)}`];
     },
   },
@@ -105,7 +108,10 @@ export const weakenings: Weakening[] = [
     apply: (objects, component) => {
       const policy = policyOf(objects, component);
       const rule = ((policy?.spec as Obj | undefined)?.ingress as Obj[] | undefined)?.[0];
-      if (!policy || !(rule?.ports as Obj[] | undefined)?.length) return undefined;
+      // nginx's rule from outside: an extra port there is also a broad peer beyond the external
+      // access (no-broad-peers), as the mutation audit's ipBlock rows note.
+      if (!policy || !(rule?.ports as Obj[] | undefined)?.length || component === "nginx")
+        return undefined;
       (rule!.ports as Obj[]).push({ protocol: "TCP", port: 9999 });
       // Nothing listens there: no flow opens, and the port disagrees with the pods' ports.
       return [`network/port-coherence ${ref(policy)}`];
@@ -118,7 +124,8 @@ export const weakenings: Weakening[] = [
       const service = objects.find(
         (o) =>
           o.kind === "Service" &&
-          ((o.spec as Obj).selector as Obj | undefined)?.["app.kubernetes.io/component"] === component &&
+          ((o.spec as Obj).selector as Obj | undefined)?.["app.kubernetes.io/component"] ===
+            component &&
           (o.spec as Obj).clusterIP !== "None",
       );
       if (!service) return undefined;
@@ -146,7 +153,9 @@ export const weakenings: Weakening[] = [
   {
     name: "the API token weakened to changeme",
     apply: (objects) => {
-      const secret = objects.find((o) => o.kind === "Secret" && (o.data as Obj | undefined)?.["api-token"]);
+      const secret = objects.find(
+        (o) => o.kind === "Secret" && (o.data as Obj | undefined)?.["api-token"],
+      );
       if (!secret) return undefined;
       (secret.data as Obj)["api-token"] = Buffer.from("changeme").toString("base64");
       return [`secrets/strong-token ${ref(secret)}`];
