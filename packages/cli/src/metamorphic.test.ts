@@ -20,6 +20,12 @@ import {
 } from "./test-support/metamorph/deployments.js";
 import { layoutArb, plainLayout, writeLayout } from "./test-support/metamorph/layout.js";
 import {
+  connections,
+  dataplaneOracle,
+  refusedObjects,
+  validationOracle,
+} from "./test-support/metamorph/oracles.js";
+import {
   addInertObjects,
   addSecondCopy,
   chained,
@@ -38,6 +44,7 @@ import {
   spellDefaults,
   splitPolicy,
   targetPortsDefaulted,
+  workloadKindSwapped,
 } from "./test-support/metamorph/rewrites.js";
 import {
   type Comparison,
@@ -78,6 +85,7 @@ const comparisonOf = (r: Rewritten, paths = true): Comparison => ({
   renames: r.renames,
   paths,
   ...(r.coarseKinds?.length ? { coarseKinds: r.coarseKinds } : {}),
+  ...(r.workloadKinds ? { workloadKinds: true } : {}),
 });
 
 /** The rewritten deployment's findings are the base's, on the base's names and keys. */
@@ -149,6 +157,10 @@ const REWRITES: Rewrite[] = [
     rewrite: (o) => renameComponentLabel(o, "example.com/tier"),
   },
   {
+    name: "the component label renamed to app, the default componentLabels' last fallback",
+    rewrite: (o) => ({ ...renameComponentLabel(o, "app"), settings: {} }),
+  },
+  {
     name: "objects renamed with their references (Services, ServiceAccounts, Secrets, ConfigMaps)",
     rewrite: (o, pick) => {
       const names = namesOf(o);
@@ -180,6 +192,10 @@ const REWRITES: Rewrite[] = [
     rewrite: (o, pick) => (pick % 3 === 0 ? mergePolicies(o) : splitPolicy(o, pick)),
   },
   { name: "a Role's rules split into one rule per verb", rewrite: roleRulesSplit },
+  {
+    name: "one Deployment's pods made by a StatefulSet, DaemonSet or ReplicaSet, or written as a Pod",
+    rewrite: workloadKindSwapped,
+  },
   {
     name: "run-as and seccomp settings moved between the pod and every container",
     rewrite: (o, pick) => securityContextsMoved(o, pick % 2 === 0),
@@ -233,6 +249,52 @@ describe("same cluster, same verdict: rewrites after which the cluster does the 
     );
   }, 300_000);
 });
+
+const [validation, dataplane] = [validationOracle(), dataplaneOracle()];
+const inCi = process.env.CI === "true";
+if (!(validation && dataplane) && !inCi)
+  console.warn(
+    "metamorphic rewrites' soundness skipped: validation-oracle or netpol-oracle not found (bash scripts/install-validation-oracle.sh; bash scripts/install-netpol-oracle.sh)",
+  );
+
+describe.skipIf(!(validation && dataplane) && !inCi)(
+  "the rewrites are sound: real Kubernetes code sees no difference",
+  () => {
+    it("finds the oracles (in CI a missing one is a failure)", () => {
+      expect(validation, "validation-oracle is not installed").toBeDefined();
+      expect(dataplane, "netpol-oracle is not installed").toBeDefined();
+    });
+
+    it("the API server accepts every object it accepted, and the dataplane lets through exactly the same connections", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          baseArb,
+          fc.array(fc.tuple(fc.nat(REWRITES.length - 1), fc.nat(100)), {
+            minLength: 1,
+            maxLength: 3,
+          }),
+          async (base, steps) => {
+            const objects = baseObjects(base);
+            const chain = steps.map(
+              ([r, pick]) =>
+                (o: Obj[]) =>
+                  REWRITES[r]!.rewrite(o, pick),
+            );
+            const rewritten = chained(objects, chain);
+            const names = steps.map(([r, pick]) => `${REWRITES[r]!.name} (${pick})`).join(" > ");
+            const sets = [objects, rewritten.objects];
+            const [refusedBefore, refusedAfter] = await refusedObjects(validation!, sets);
+            expect(refusedAfter, names).toEqual(refusedBefore);
+            const verdicts = (lines: string[]) => lines.map((l) => l.split(": ")[1]);
+            const [before, after] = await connections(dataplane!, sets);
+            expect(verdicts(after!), `${names}\n${after!.join("\n")}`).toEqual(verdicts(before!));
+          },
+        ),
+        { ...options, numRuns: RUNS * 2 },
+      );
+    }, 300_000);
+  },
+);
 
 function anyLayout(objects: readonly Obj[], seed: number) {
   const arb = layoutArb(objects.length, { formats: true, styles: true, lists: true });

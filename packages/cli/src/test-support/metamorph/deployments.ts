@@ -149,12 +149,13 @@ export const namespaceOf = (o: Obj) => meta(o).namespace as string | undefined;
 const POD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet"];
 
 export function podSpecOf(o: Obj): Obj | undefined {
+  if (o.kind === "Pod") return o.spec as Obj;
   if (!POD_KINDS.includes(String(o.kind))) return undefined;
   return ((o.spec as Obj).template as Obj).spec as Obj;
 }
 
 export function podLabelsOf(o: Obj): Obj {
-  return meta((o.spec as Obj).template as Obj).labels as Obj;
+  return (o.kind === "Pod" ? meta(o).labels : meta((o.spec as Obj).template as Obj).labels) as Obj;
 }
 
 /** The workload whose pods carry this component label. */

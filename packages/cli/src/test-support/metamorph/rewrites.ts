@@ -21,6 +21,8 @@ export interface Rewritten {
    * findings compare by rule, object kind and count, as the old objects or paths are gone.
    */
   coarseKinds?: string[];
+  /** A workload's kind changed: findings compare with every workload kind as one. */
+  workloadKinds?: boolean;
 }
 
 const same = (objects: Obj[]): Rewritten => ({ objects, renames: new Map() });
@@ -30,7 +32,8 @@ const same = (objects: Obj[]): Rewritten => ({ objects, renames: new Map() });
  * inside labels and selectors, whose values name components, not objects.
  */
 function replaceToken(value: Json, from: string, to: string, names = false): Json {
-  if (typeof value === "string") return value.replace(tokenPattern(from), to);
+  if (typeof value === "string")
+    return value.replace(names ? hostPattern(from) : tokenPattern(from), to);
   if (Array.isArray(value)) return value.map((v) => replaceToken(v, from, to, names));
   if (isObj(value))
     return Object.fromEntries(
@@ -43,6 +46,16 @@ function replaceToken(value: Json, from: string, to: string, names = false): Jso
 }
 
 const LABELLING = ["labels", "selector", "podSelector", "namespaceSelector"];
+
+/**
+ * An object's name where a reference to it is written: the whole value, or a host name in text
+ * (`name:8000`, `name.ns.svc`); not a path segment (`/etc/prometheus/prometheus.yml`), which
+ * names a file.
+ */
+function hostPattern(name: string): RegExp {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  return new RegExp(`(?<![\\w/.-])${escaped}(?![\\w/-])`, "g");
+}
 
 /** Every key equal to `from` renamed `to` (label keys, selector keys), order kept. */
 function renameKey(value: Json, from: string, to: string): Json {
@@ -77,6 +90,8 @@ export const COMPONENT_LABEL = "app.kubernetes.io/component";
  * Prometheus relabelling names it as `__meta_kubernetes_pod_label_<key>`.
  */
 export function renameComponentLabel(objects: Obj[], to: string): Rewritten {
+  // Renamed once already (a chain): the settings name the label it has now.
+  if (!JSON.stringify(objects).includes(`"${COMPONENT_LABEL}"`)) return same(objects);
   const meta = (key: string) => `__meta_kubernetes_pod_label_${key.replace(/[^\w]/g, "_")}`;
   const renamed = objects.map((o) => {
     const keys = renameKey(o, COMPONENT_LABEL, to);
@@ -326,7 +341,7 @@ export function selectorsAsExpressions(objects: Obj[], all: boolean): Rewritten 
   };
   const out = objects.map((o) => {
     if (o.kind === "NetworkPolicy") return rewrite(o) as Obj;
-    if (podSpecOf(o) && o.kind !== "Job") {
+    if (podSpecOf(o) && o.kind !== "Job" && o.kind !== "Pod") {
       const copy = structuredClone(o);
       (copy.spec as Obj).selector = asExpressions((copy.spec as Obj).selector as Obj, all);
       return copy;
@@ -531,6 +546,7 @@ export function chained(objects: Obj[], rewrites: ((objects: Obj[]) => Rewritten
       renames: new Map([...next.renames, ...result.renames]),
       settings: { ...result.settings, ...next.settings },
       coarseKinds: [...(result.coarseKinds ?? []), ...(next.coarseKinds ?? [])],
+      ...(result.workloadKinds || next.workloadKinds ? { workloadKinds: true } : {}),
     };
   }
   return result;
@@ -549,8 +565,13 @@ export function addSecondCopy(
 ): Rewritten {
   const copy = secondCopy(source, namespace).map(withOwnCredentials);
   if (!app) return same([...objects, ...copy]);
+  // No monitoring of Scout's scout_* metrics: no Prometheus, no rules, no monitors.
+  const scoutOnly = (o: Obj) =>
+    ["NetworkPolicy", "Ingress", "ServiceMonitor", "PrometheusRule"].includes(String(o.kind)) ||
+    JSON.stringify(o.data ?? {}).includes("scout_") ||
+    (meta(o).labels as Obj | undefined)?.[COMPONENT_LABEL] === "prometheus";
   const other = copy
-    .filter((o) => !["NetworkPolicy", "Ingress"].includes(String(o.kind)))
+    .filter((o) => !scoutOnly(o))
     .map((o) => renameKey(o, COMPONENT_LABEL, `${app}.example.com/part`) as Obj);
   for (const service of other.filter((o) => o.kind === "Service"))
     delete (service.spec as Obj).type;
@@ -631,4 +652,49 @@ export function roleRulesSplit(objects: Obj[]): Rewritten {
     return { ...o, rules: split };
   });
   return { ...same(out), coarseKinds: ["Role", "ClusterRole"] };
+}
+
+export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod"];
+
+/**
+ * One Deployment's pods made by another controller (a StatefulSet, DaemonSet or ReplicaSet), or
+ * written as a bare Pod: the same pods, labels and containers. Findings compare with the
+ * workload kinds made one and without paths (`/spec/template/spec` is `/spec` in a Pod).
+ */
+export function workloadKindSwapped(objects: Obj[], pick: number): Rewritten {
+  const deployments = objects.filter((o) => o.kind === "Deployment");
+  if (deployments.length === 0) return same(objects);
+  const chosen = deployments[pick % deployments.length]!;
+  const kind = WORKLOAD_KINDS[1 + (pick % (WORKLOAD_KINDS.length - 1))]!;
+  const swapped = asKind(chosen, kind, objects);
+  return { ...same(objects.map((o) => (o === chosen ? swapped : o))), workloadKinds: true };
+}
+
+function asKind(deployment: Obj, kind: string, objects: Obj[]): Obj {
+  const spec = deployment.spec as Obj;
+  const template = spec.template as Obj;
+  if (kind === "Pod") {
+    const { name, namespace } = meta(deployment);
+    return {
+      apiVersion: "v1",
+      kind,
+      metadata: { ...meta(template), name: name!, namespace: namespace! },
+      spec: structuredClone(template.spec!),
+    };
+  }
+  const { replicas, revisionHistoryLimit, strategy, ...rest } = spec;
+  const own: Obj = { ...rest };
+  if (kind !== "DaemonSet" && replicas !== undefined) own.replicas = replicas;
+  if (kind !== "ReplicaSet" && revisionHistoryLimit !== undefined)
+    own.revisionHistoryLimit = revisionHistoryLimit;
+  if (kind === "StatefulSet") {
+    const service = objects.find(
+      (o) =>
+        o.kind === "Service" &&
+        JSON.stringify((o.spec as Obj).selector) ===
+          JSON.stringify((spec.selector as Obj).matchLabels),
+    );
+    own.serviceName = service ? nameOf(service) : nameOf(deployment);
+  }
+  return { ...structuredClone(deployment), kind, spec: structuredClone(own) };
 }

@@ -83,16 +83,21 @@ export interface Comparison {
   paths?: boolean;
   /** Kinds whose findings compare by rule, kind and count only (objects split or merged). */
   coarseKinds?: readonly string[];
+  /** Deployment, StatefulSet, DaemonSet, ReplicaSet and Pod compare as one kind. */
+  workloadKinds?: boolean;
 }
+
+const WORKLOAD_KIND = /\b(Deployment|StatefulSet|DaemonSet|ReplicaSet|Pod)\b/g;
 
 /** The findings' keys, sorted. */
 export function keysOf(v: Verdict, how: Comparison = {}): string[] {
   return v.findings
-    .map((f) =>
-      how.coarseKinds?.includes(f.object?.kind ?? "")
+    .map((f) => {
+      const key = how.coarseKinds?.includes(f.object?.kind ?? "")
         ? `${f.ruleId} ${f.severity} ${f.object!.kind}`
-        : findingKey(f, how.renames, how.paths ?? true),
-    )
+        : findingKey(f, how.renames, (how.paths ?? true) && !how.workloadKinds);
+      return how.workloadKinds ? key.replace(WORKLOAD_KIND, "Workload") : key;
+    })
     .sort();
 }
 

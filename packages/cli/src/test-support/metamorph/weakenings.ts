@@ -49,6 +49,35 @@ function podField(field: string, value: unknown, rules: string[]): Weakening {
   };
 }
 
+/** A field of the pod's securityContext, where every container inherits it. */
+function podSecurityField(field: string, value: unknown, rules: string[]): Weakening {
+  return {
+    name: `pod securityContext ${field}: ${JSON.stringify(value)}`,
+    apply: (objects, component) => {
+      const workload = workloadOf(objects, component);
+      const spec = workload && podSpecOf(workload);
+      if (!workload || !spec || (spec.containers as Obj[]).length !== 1) return undefined;
+      const own = firstContainer(workload).securityContext as Obj | undefined;
+      // A container's own value overrides the pod's: the change would not reach it.
+      if (own && field in own) return undefined;
+      spec.securityContext = { ...(spec.securityContext as Obj), [field]: value as Obj };
+      return rules.map((rule) => `${rule} ${ref(workload)}`);
+    },
+  };
+}
+
+/** A container field (image, resources, probes) changed: the hygiene rule that must say so. */
+function containerEdit(name: string, edit: (c: Obj) => boolean, rules: string[]): Weakening {
+  return {
+    name,
+    apply: (objects, component) => {
+      const workload = workloadOf(objects, component);
+      if (!workload || !edit(firstContainer(workload))) return undefined;
+      return rules.map((rule) => `${rule} ${ref(workload)}`);
+    },
+  };
+}
+
 function policyOf(objects: Obj[], component: string): Obj | undefined {
   return objects.find((o) => {
     if (o.kind !== "NetworkPolicy") return false;
@@ -57,7 +86,38 @@ function policyOf(objects: Obj[], component: string): Obj | undefined {
   });
 }
 
+const hygiene: Weakening[] = [
+  containerEdit(
+    "an image on :latest",
+    (c) => {
+      c.image = `${String(c.image).replace(/[:@].*$/, "")}:latest`;
+      return true;
+    },
+    ["workload/image-pinned"],
+  ),
+  containerEdit(
+    "limits removed",
+    (c) => {
+      const resources = c.resources as Obj | undefined;
+      if (!resources?.limits) return false;
+      delete resources.limits;
+      return true;
+    },
+    ["workload/resources"],
+  ),
+  containerEdit(
+    "the liveness probe removed",
+    (c) => {
+      if (!c.livenessProbe) return false;
+      delete c.livenessProbe;
+      return true;
+    },
+    ["workload/probes"],
+  ),
+];
+
 export const weakenings: Weakening[] = [
+  ...hygiene,
   containerField("runAsNonRoot", false, ["pod/run-as-non-root"]),
   containerField("runAsUser", 0, ["pod/run-as-non-root", "pod/run-as-user"]),
   containerField("runAsUser", 2000, ["pod/run-as-user"]),
@@ -68,13 +128,22 @@ export const weakenings: Weakening[] = [
   ]),
   containerField("capabilities", { drop: ["all"] }, ["pod/drop-all-capabilities"]),
   containerField("seccompProfile", { type: "Unconfined" }, ["pod/seccomp-profile"]),
+  containerField("procMount", "Unmasked", ["pod/proc-mount"]),
+  containerField("privileged", true, ["pod/not-privileged"]),
+  podSecurityField("runAsNonRoot", false, ["pod/run-as-non-root"]),
+  podSecurityField("runAsUser", 1001, ["pod/run-as-user"]),
+  podSecurityField("seccompProfile", { type: "Unconfined" }, ["pod/seccomp-profile"]),
+  podSecurityField("appArmorProfile", { type: "Unconfined" }, ["pod/apparmor-profile"]),
+  podSecurityField("seLinuxOptions", { type: "spc_t" }, ["pod/selinux-options"]),
+  podSecurityField("sysctls", [{ name: "kernel.msgmax", value: "65536" }], ["pod/safe-sysctls"]),
+  podField("shareProcessNamespace", true, ["pod/no-shared-process-namespace"]),
   podField("hostPID", true, ["pod/no-host-namespaces"]),
   podField("hostIPC", true, ["pod/no-host-namespaces"]),
   {
     name: "a hostPort on one container port",
     apply: (objects, component) => {
       const workload = workloadOf(objects, component);
-      const port = (firstContainer(workload ?? {}).ports as Obj[] | undefined)?.[0];
+      const port = workload && (firstContainer(workload).ports as Obj[] | undefined)?.[0];
       if (!workload || !port) return undefined;
       port.hostPort = port.containerPort!;
       return [`pod/no-host-path ${ref(workload)}`];
