@@ -41,6 +41,7 @@ import {
   roleRulesSplit,
   securityContextsMoved,
   selectorsAsExpressions,
+  serverDefaults,
   spellDefaults,
   splitPolicy,
   targetPortsDefaulted,
@@ -56,6 +57,7 @@ import {
   misplaced,
   removeScratch,
   type Verdict,
+  WORKLOAD_KIND,
 } from "./test-support/metamorph/verdict.js";
 import { componentNames, weakenings } from "./test-support/metamorph/weakenings.js";
 import type { Obj } from "./test-support/yaml-text.js";
@@ -171,6 +173,10 @@ const REWRITES: Rewrite[] = [
   {
     name: "defaults the API server fills in spelled out, or left out; quantities respelled",
     rewrite: (o, pick) => spellDefaults(o, pick % 2 === 0),
+  },
+  {
+    name: "the rest of the API server's defaults spelled out, as kubectl get -o yaml shows them",
+    rewrite: serverDefaults,
   },
   { name: "ports named where they resolve to the same number", rewrite: namePorts },
   {
@@ -339,8 +345,16 @@ const causes = (v: Verdict, how: Comparison) =>
   v.findings.map((f) => {
     const [rule, , object] = findingKey(f, how.renames).split(" ");
     const [kind, , name] = object!.split("/");
-    return `${rule} ${kind}/${how.coarseKinds?.includes(kind!) ? "*" : name}`;
+    return cause(`${rule} ${kind}/${name}`, how);
   });
+
+/** `rule Kind/name` as the comparison sees it: a restructured kind by kind, workloads as one. */
+function cause(expected: string, how: Comparison): string {
+  const [rule, ref] = expected.split(" ") as [string, string];
+  const [kind] = ref.split("/");
+  const coarse = how.coarseKinds?.includes(kind!) ? `${rule} ${kind}/*` : expected;
+  return how.workloadKinds ? coarse.replace(WORKLOAD_KIND, "Workload") : coarse;
+}
 
 describe("one change that matters adds exactly its findings, whatever else is rewritten", () => {
   it("one security field, flow, port, hostPort, token, ClusterRoleBinding or exposed Service", async () => {
@@ -371,12 +385,7 @@ describe("one change that matters adds exactly its findings, whatever else is re
           const names = steps.map(([r, pick]) => `${REWRITES[r]!.name} (${pick})`).join(" > ");
           const context = `${weakenings[w]!.name} on ${component}, rewrites ${names}, base ${JSON.stringify(base)}\nbefore:\n${shown(vb)}\nafter:\n${shown(va)}`;
           const [cb, ca] = [causes(vb, comparisonOf(before)), causes(va, comparisonOf(after))];
-          const coarse = (e: string) => {
-            const [rule, ref] = e.split(" ") as [string, string];
-            const [kind] = ref.split("/");
-            return after.coarseKinds?.includes(kind!) ? `${rule} ${kind}/*` : e;
-          };
-          const wanted = expected.map(coarse);
+          const wanted = expected.map((e) => cause(e, comparisonOf(after)));
           // A rule that already speaks on that object may speak once more (a second field to
           // change) or not (the effective value did not change).
           const alreadyThere = wanted.filter((e) => cb.includes(e));

@@ -238,6 +238,57 @@ function respellQuantities(resources: Obj | undefined) {
   }
 }
 
+/**
+ * Everything else the API server's defaulting writes, as `kubectl get -o yaml` shows it: the
+ * rollout strategy, the pod's restart and DNS policies, probe timings, file modes (as the YAML
+ * 1.1 octal `0644`), a Service's affinity and traffic policies, a secretKeyRef's `optional: false`.
+ */
+export function serverDefaults(objects: Obj[]): Rewritten {
+  const out = objects.map((o) => structuredClone(o));
+  for (const o of out) {
+    const spec = o.spec as Obj | undefined;
+    if (o.kind === "Deployment") {
+      spec!.strategy ??= {
+        type: "RollingUpdate",
+        rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" },
+      };
+      spec!.progressDeadlineSeconds ??= 600;
+    }
+    if (o.kind === "Service" && spec!.clusterIP !== "None") {
+      spec!.sessionAffinity ??= "None";
+      spec!.internalTrafficPolicy ??= "Cluster";
+    }
+    const pod = podSpecOf(o);
+    if (!pod) continue;
+    pod.restartPolicy ??= o.kind === "Job" ? "OnFailure" : "Always";
+    pod.dnsPolicy ??= "ClusterFirst";
+    pod.schedulerName ??= "default-scheduler";
+    pod.terminationGracePeriodSeconds ??= 30;
+    for (const volume of (pod.volumes as Obj[] | undefined) ?? []) {
+      const source = (volume.configMap ?? volume.secret) as Obj | undefined;
+      if (source) source.defaultMode ??= 0o644;
+    }
+    for (const c of containersOfPod(o)) {
+      c.terminationMessagePath ??= "/dev/termination-log";
+      c.terminationMessagePolicy ??= "File";
+      for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) {
+        const p = c[probe] as Obj | undefined;
+        if (!p) continue;
+        p.timeoutSeconds ??= 1;
+        p.periodSeconds ??= 10;
+        p.successThreshold ??= 1;
+        p.failureThreshold ??= 3;
+        if (isObj(p.httpGet)) p.httpGet.scheme ??= "HTTP";
+      }
+      for (const env of (c.env as Obj[] | undefined) ?? []) {
+        const ref = (env.valueFrom as Obj | undefined)?.secretKeyRef as Obj | undefined;
+        if (ref) ref.optional ??= false;
+      }
+    }
+  }
+  return same(out);
+}
+
 // ---- named ports ------------------------------------------------------------------------------
 
 /** The named container ports of the pods a label map selects. */
@@ -682,7 +733,9 @@ function asKind(deployment: Obj, kind: string, objects: Obj[]): Obj {
       spec: structuredClone(template.spec!),
     };
   }
-  const { replicas, revisionHistoryLimit, strategy, ...rest } = spec;
+  // Fields only a Deployment has go: the API server refuses them on another kind.
+  const { replicas, revisionHistoryLimit, strategy, progressDeadlineSeconds, paused, ...rest } =
+    spec;
   const own: Obj = { ...rest };
   if (kind !== "DaemonSet" && replicas !== undefined) own.replicas = replicas;
   if (kind !== "ReplicaSet" && revisionHistoryLimit !== undefined)

@@ -87,7 +87,7 @@ export interface Comparison {
   workloadKinds?: boolean;
 }
 
-const WORKLOAD_KIND = /\b(Deployment|StatefulSet|DaemonSet|ReplicaSet|Pod)\b/g;
+export const WORKLOAD_KIND = /\b(Deployment|StatefulSet|DaemonSet|ReplicaSet|Pod)\b/g;
 
 /** The findings' keys, sorted. */
 export function keysOf(v: Verdict, how: Comparison = {}): string[] {
