@@ -18,7 +18,12 @@ import {
   baseObjects,
   compliantOf,
 } from "./test-support/metamorph/deployments.js";
-import { layoutArb, plainLayout, writeLayout } from "./test-support/metamorph/layout.js";
+import {
+  type Layout,
+  layoutArb,
+  plainLayout,
+  writeLayout,
+} from "./test-support/metamorph/layout.js";
 import {
   connections,
   dataplaneOracle,
@@ -66,6 +71,36 @@ const RUNS = Number(process.env.SCOUT_METAMORPH_RUNS ?? 12);
 const SEED = Number(process.env.SCOUT_METAMORPH_SEED ?? 20261207);
 const options = { numRuns: RUNS, seed: SEED, endOnFailure: true };
 
+/**
+ * SCOUT_METAMORPH_SURVEY=1: a failing case is counted and printed in one line, and the run goes
+ * on, to count the mismatches a change causes (a fix undone, a bug planted) instead of stopping
+ * at the first.
+ */
+const SURVEY = process.env.SCOUT_METAMORPH_SURVEY === "1";
+let mismatches = 0;
+afterAll(() => {
+  if (SURVEY) console.log(`metamorphic survey: ${mismatches} mismatching cases`);
+});
+
+function surveyed<A extends unknown[]>(
+  name: string,
+  property: (...args: A) => Promise<unknown>,
+): (...args: A) => Promise<void> {
+  return async (...args) => {
+    try {
+      await property(...args);
+    } catch (error) {
+      if (!SURVEY) throw error;
+      mismatches++;
+      const first =
+        String(error)
+          .split("\n")
+          .find((l) => /^\s*[+-] /.test(l)) ?? String(error).slice(0, 200);
+      console.log(`MISMATCH ${name}: ${first.trim().slice(0, 240)}`);
+    }
+  };
+}
+
 afterAll(removeScratch);
 
 const plain = (objects: readonly Obj[]) => writeLayout(objects, plainLayout(objects.length));
@@ -112,14 +147,14 @@ describe("same cluster, same verdict: rewrites kubectl reads as the same objects
           layoutArb(baseObjects(base).length, { formats, styles, lists }),
         ),
       ),
-      async ([base, layout]) => {
+      surveyed("layout", async ([base, layout]: [Base, Layout]) => {
         const objects = baseObjects(base);
         const before = await check(plain(objects));
         const after = await check(writeLayout(objects, layout));
         const context = `base ${JSON.stringify(base)} layout ${JSON.stringify(layout)}\nbefore:\n${shown(before)}\nafter:\n${shown(after)}`;
         expect(keysOf(after), context).toEqual(keysOf(before));
         expect(misplaced(before, after), context).toEqual([]);
-      },
+      }),
     );
 
   it("objects, files and keys reordered; split into many files or joined into one; hidden files and folders; files kubectl does not read", async () => {
@@ -213,8 +248,12 @@ describe("same cluster, same verdict: rewrites after which the cluster does the 
   for (const { name, rewrite, movesFields } of REWRITES) {
     it(name, async () => {
       await fc.assert(
-        fc.asyncProperty(baseArb, fc.nat(100), (base, pick) =>
-          sameVerdict(base, rewrite(baseObjects(base), pick), name, !movesFields),
+        fc.asyncProperty(
+          baseArb,
+          fc.nat(100),
+          surveyed(name, (base: Base, pick: number) =>
+            sameVerdict(base, rewrite(baseObjects(base), pick), name, !movesFields),
+          ),
         ),
         options,
       );
@@ -230,7 +269,7 @@ describe("same cluster, same verdict: rewrites after which the cluster does the 
           maxLength: 5,
         }),
         fc.nat(10_000),
-        async (base, steps, layoutSeed) => {
+        surveyed("chain", async (base: Base, steps: [number, number][], layoutSeed: number) => {
           const chain = steps.map(
             ([r, pick]) =>
               (o: Obj[]) =>
@@ -249,7 +288,7 @@ describe("same cluster, same verdict: rewrites after which the cluster does the 
           const context = `${names}\nbase ${JSON.stringify(base)}\nbefore:\n${shown(before)}\nafter:\n${shown(after)}`;
           const { renames: _, ...unrenamed } = how;
           expect(keysOf(after, how), context).toEqual(keysOf(before, unrenamed));
-        },
+        }),
       ),
       { ...options, numRuns: RUNS * 3 },
     );
@@ -310,29 +349,34 @@ function anyLayout(objects: readonly Obj[], seed: number) {
 describe("objects that do not touch Scout", () => {
   it("a second compliant Scout in a second namespace, or another app there, with its own isolation", async () => {
     await fc.assert(
-      fc.asyncProperty(baseArb, fc.boolean(), fc.boolean(), async (base, otherApp, named) => {
-        const objects = baseObjects(base);
-        const namespace = String(
-          (objects.find((o) => o.kind === "Namespace")!.metadata as Obj).name,
-        );
-        const settings = named ? policyFile({ namespace }) : "";
-        const before = await check(plain(objects), settings);
-        const copy = baseObjects(compliantOf(base));
-        const after = addSecondCopy(objects, copy, "elsewhere", otherApp ? "shop" : undefined);
-        const verdict = await check(plain(after.objects), settings);
-        const context = `base ${JSON.stringify(base)} otherApp ${otherApp} named ${named}\nbefore:\n${shown(before)}\nafter:\n${shown(verdict)}`;
-        const added = minus(keysOf(verdict), keysOf(before));
-        // With Scout's namespace named, the catalogue's workload/namespace reports each object
-        // that sits elsewhere (and rbac/namespace-scoped a RoleBinding there, its own line);
-        // nothing else may change.
-        const elsewhere =
-          /^workload\/namespace \S+ [^/]+\/elsewhere\/|^rbac\/namespace-scoped \S+ RoleBinding\/elsewhere\//;
-        expect(
-          added.filter((k) => !(named && elsewhere.test(k))),
-          context,
-        ).toEqual([]);
-        expect(minus(keysOf(before), keysOf(verdict)), context).toEqual([]);
-      }),
+      fc.asyncProperty(
+        baseArb,
+        fc.boolean(),
+        fc.boolean(),
+        surveyed("second copy", async (base: Base, otherApp: boolean, named: boolean) => {
+          const objects = baseObjects(base);
+          const namespace = String(
+            (objects.find((o) => o.kind === "Namespace")!.metadata as Obj).name,
+          );
+          const settings = named ? policyFile({ namespace }) : "";
+          const before = await check(plain(objects), settings);
+          const copy = baseObjects(compliantOf(base));
+          const after = addSecondCopy(objects, copy, "elsewhere", otherApp ? "shop" : undefined);
+          const verdict = await check(plain(after.objects), settings);
+          const context = `base ${JSON.stringify(base)} otherApp ${otherApp} named ${named}\nbefore:\n${shown(before)}\nafter:\n${shown(verdict)}`;
+          const added = minus(keysOf(verdict), keysOf(before));
+          // With Scout's namespace named, the catalogue's workload/namespace reports each object
+          // that sits elsewhere (and rbac/namespace-scoped a RoleBinding there, its own line);
+          // nothing else may change.
+          const elsewhere =
+            /^workload\/namespace \S+ [^/]+\/elsewhere\/|^rbac\/namespace-scoped \S+ RoleBinding\/elsewhere\//;
+          expect(
+            added.filter((k) => !(named && elsewhere.test(k))),
+            context,
+          ).toEqual([]);
+          expect(minus(keysOf(before), keysOf(verdict)), context).toEqual([]);
+        }),
+      ),
       options,
     );
   }, 120_000);
@@ -366,33 +410,45 @@ describe("one change that matters adds exactly its findings, whatever else is re
         fc.constantFrom(...componentNames),
         fc.array(fc.tuple(fc.nat(REWRITES.length - 1), fc.nat(100)), { maxLength: 3 }),
         fc.nat(10_000),
-        async (base, w, component, steps, layoutSeed) => {
-          const weakened = baseObjects(base);
-          const expected = weakenings[w]!.apply(weakened, component);
-          if (!expected) return;
-          applied++;
-          const chain = steps.map(
-            ([r, pick]) =>
-              (o: Obj[]) =>
-                REWRITES[r]!.rewrite(o, pick),
-          );
-          const [before, after] = [chained(baseObjects(base), chain), chained(weakened, chain)];
-          const settings = policyFile(before.settings);
-          const [vb, va] = [
-            await check(plain(before.objects), settings),
-            await check(writeLayout(after.objects, anyLayout(after.objects, layoutSeed)), settings),
-          ];
-          const names = steps.map(([r, pick]) => `${REWRITES[r]!.name} (${pick})`).join(" > ");
-          const context = `${weakenings[w]!.name} on ${component}, rewrites ${names}, base ${JSON.stringify(base)}\nbefore:\n${shown(vb)}\nafter:\n${shown(va)}`;
-          const [cb, ca] = [causes(vb, comparisonOf(before)), causes(va, comparisonOf(after))];
-          const wanted = expected.map((e) => cause(e, comparisonOf(after)));
-          // A rule that already speaks on that object may speak once more (a second field to
-          // change) or not (the effective value did not change).
-          const alreadyThere = wanted.filter((e) => cb.includes(e));
-          const added = minus(ca, cb).filter((k) => !alreadyThere.includes(k));
-          expect(added.sort(), context).toEqual(minus(wanted, alreadyThere).sort());
-          expect(minus(cb, ca), context).toEqual([]);
-        },
+        surveyed(
+          "weakening",
+          async (
+            base: Base,
+            w: number,
+            component: string,
+            steps: [number, number][],
+            layoutSeed: number,
+          ) => {
+            const weakened = baseObjects(base);
+            const expected = weakenings[w]!.apply(weakened, component);
+            if (!expected) return;
+            applied++;
+            const chain = steps.map(
+              ([r, pick]) =>
+                (o: Obj[]) =>
+                  REWRITES[r]!.rewrite(o, pick),
+            );
+            const [before, after] = [chained(baseObjects(base), chain), chained(weakened, chain)];
+            const settings = policyFile(before.settings);
+            const [vb, va] = [
+              await check(plain(before.objects), settings),
+              await check(
+                writeLayout(after.objects, anyLayout(after.objects, layoutSeed)),
+                settings,
+              ),
+            ];
+            const names = steps.map(([r, pick]) => `${REWRITES[r]!.name} (${pick})`).join(" > ");
+            const context = `${weakenings[w]!.name} on ${component}, rewrites ${names}, base ${JSON.stringify(base)}\nbefore:\n${shown(vb)}\nafter:\n${shown(va)}`;
+            const [cb, ca] = [causes(vb, comparisonOf(before)), causes(va, comparisonOf(after))];
+            const wanted = expected.map((e) => cause(e, comparisonOf(after)));
+            // A rule that already speaks on that object may speak once more (a second field to
+            // change) or not (the effective value did not change).
+            const alreadyThere = wanted.filter((e) => cb.includes(e));
+            const added = minus(ca, cb).filter((k) => !alreadyThere.includes(k));
+            expect(added.sort(), context).toEqual(minus(wanted, alreadyThere).sort());
+            expect(minus(cb, ca), context).toEqual([]);
+          },
+        ),
       ),
       { ...options, numRuns: RUNS * 5 },
     );
