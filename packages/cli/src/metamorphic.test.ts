@@ -7,9 +7,10 @@
  * rewrite renamed compared on their old names), each on the same key of the new text. One
  * security-relevant change on top of any such rewrite must add exactly its findings.
  *
- * Each property runs SCOUT_METAMORPH_RUNS cases (default 12; the chains and the changes more),
+ * Each property runs SCOUT_METAMORPH_RUNS cases (default 10; the chains and the changes more),
  * seed SCOUT_METAMORPH_SEED; every case is one in-process `check` per side.
  */
+import { findTool } from "@scout-deploy/core/testing";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import {
@@ -19,6 +20,7 @@ import {
   compliantOf,
 } from "./test-support/metamorph/deployments.js";
 import {
+  kustomizeLayout,
   type Layout,
   layoutArb,
   plainLayout,
@@ -67,7 +69,7 @@ import {
 import { componentNames, weakenings } from "./test-support/metamorph/weakenings.js";
 import type { Obj } from "./test-support/yaml-text.js";
 
-const RUNS = Number(process.env.SCOUT_METAMORPH_RUNS ?? 12);
+const RUNS = Number(process.env.SCOUT_METAMORPH_RUNS ?? 10);
 const SEED = Number(process.env.SCOUT_METAMORPH_SEED ?? 20261207);
 const options = { numRuns: RUNS, seed: SEED, endOnFailure: true };
 
@@ -345,6 +347,32 @@ function anyLayout(objects: readonly Obj[], seed: number) {
   const arb = layoutArb(objects.length, { formats: true, styles: true, lists: true });
   return fc.sample(arb, { seed, numRuns: 1 })[0]!;
 }
+
+const kubectl = findTool("kubectl", "KUBECTL_PATH");
+if (!kubectl && !inCi)
+  console.warn("metamorphic Kustomize property skipped: kubectl not found (run scripts/setup.sh)");
+
+describe.skipIf(!kubectl && !inCi)("same cluster, same verdict: a Kustomize overlay", () => {
+  it("a base without namespaces and an overlay that sets Scout's namespace give the objects' findings", async () => {
+    expect(kubectl, "kubectl is not installed").toBeDefined();
+    await fc.assert(
+      fc.asyncProperty(
+        baseArb,
+        surveyed("kustomize", async (base: Base) => {
+          const objects = baseObjects(base);
+          const namespace = String(
+            (objects.find((o) => o.kind === "Namespace")!.metadata as Obj).name,
+          );
+          const before = await check(plain(objects));
+          const after = await check(kustomizeLayout(objects, namespace), "", "k8s/overlay");
+          const context = `base ${JSON.stringify(base)}\nbefore:\n${shown(before)}\nafter:\n${shown(after)}`;
+          expect(keysOf(after), context).toEqual(keysOf(before));
+        }),
+      ),
+      { ...options, numRuns: Math.ceil(RUNS / 2) },
+    );
+  }, 120_000);
+});
 
 describe("objects that do not touch Scout", () => {
   it("a second compliant Scout in a second namespace, or another app there, with its own isolation", async () => {

@@ -136,3 +136,27 @@ export function writeLayout(objects: readonly Obj[], layout: Layout): Record<str
   }
   return files;
 }
+
+/**
+ * The objects as a Kustomize base without namespaces and an overlay that sets Scout's namespace
+ * (`namespace:`): what `kubectl apply -k overlay` sends is the objects as they were.
+ */
+export function kustomizeLayout(
+  objects: readonly Obj[],
+  namespace: string,
+): Record<string, string> {
+  const files: Record<string, string> = {};
+  const names = objects.map(
+    (o, i) => `base/${String(i).padStart(2, "0")}-${String(o.kind).toLowerCase()}.yaml`,
+  );
+  objects.forEach((o, i) => {
+    const metadata = { ...(o.metadata as Obj) };
+    if (metadata.namespace === namespace) delete metadata.namespace;
+    files[names[i]!] =
+      `${yamlDocument({ ...o, metadata }, { flow: false, quoteAll: false }).join("\n")}\n`;
+  });
+  files["base/kustomization.yaml"] =
+    `resources:\n${names.map((n) => `  - ${n.slice(5)}\n`).join("")}`;
+  files["overlay/kustomization.yaml"] = `namespace: ${namespace}\nresources:\n  - ../base\n`;
+  return files;
+}

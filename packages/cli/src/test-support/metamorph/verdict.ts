@@ -33,7 +33,11 @@ export function removeScratch(): void {
 }
 
 /** `check k8s --config scout-deploy.yaml --format json` over these files (relative to k8s/). */
-export async function check(files: Record<string, string>, policy = ""): Promise<Verdict> {
+export async function check(
+  files: Record<string, string>,
+  policy = "",
+  path = "k8s",
+): Promise<Verdict> {
   const dir = join(scratch, `case-${cases++}`);
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, "k8s", path)), { recursive: true });
@@ -41,8 +45,8 @@ export async function check(files: Record<string, string>, policy = ""): Promise
   }
   writeFileSync(join(dir, "scout-deploy.yaml"), policy || "policy: {}\n");
   const run = await runCli(
-    ["check", "k8s", "--config", "scout-deploy.yaml", "--format", "json", "--fail-on", "never"],
-    { cwd: dir },
+    ["check", path, "--config", "scout-deploy.yaml", "--format", "json", "--fail-on", "never"],
+    { cwd: dir, env: process.env },
   );
   rmSync(dir, { recursive: true, force: true });
   if (run.code !== 0) throw new Error(`check exited ${run.code}: ${run.stderr}`);
