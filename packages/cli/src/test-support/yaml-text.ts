@@ -61,6 +61,7 @@ const FALSE = ["no", "No", "off", "OFF", "False", "FALSE", "n"];
 const INTEGER: ((n: number) => string)[] = [
   (n) => `0x${n.toString(16)}`,
   (n) => `0o${n.toString(8)}`,
+  (n) => `0${n.toString(8)}`,
   (n) => `+${n}`,
   (n) => String(n).replace(/\B(?=(\d{3})+$)/, "_"),
 ];

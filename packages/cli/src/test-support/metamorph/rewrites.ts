@@ -240,8 +240,10 @@ function respellQuantities(resources: Obj | undefined) {
 
 /**
  * Everything else the API server's defaulting writes, as `kubectl get -o yaml` shows it: the
- * rollout strategy, the pod's restart and DNS policies, probe timings, file modes (as the YAML
- * 1.1 octal `0644`), a Service's affinity and traffic policies, a secretKeyRef's `optional: false`.
+ * rollout strategy, the pod's restart and DNS policies, probe timings, file modes (420, which the
+ * YAML 1.1 spellings write `0644` or `0o644`), a Service's affinity and traffic policies, a secretKeyRef's `optional: false`,
+ * a Namespace's `kubernetes.io/metadata.name` label, a Secret's `type: Opaque`, a ServiceAccount
+ * subject's empty `apiGroup`.
  */
 export function serverDefaults(objects: Obj[]): Rewritten {
   const out = objects.map((o) => structuredClone(o));
@@ -257,7 +259,15 @@ export function serverDefaults(objects: Obj[]): Rewritten {
     if (o.kind === "Service" && spec!.clusterIP !== "None") {
       spec!.sessionAffinity ??= "None";
       spec!.internalTrafficPolicy ??= "Cluster";
+      if (spec!.type === "LoadBalancer" || spec!.type === "NodePort")
+        spec!.externalTrafficPolicy ??= "Cluster";
     }
+    if (o.kind === "Namespace")
+      meta(o).labels = { ...(meta(o).labels as Obj), "kubernetes.io/metadata.name": nameOf(o) };
+    if (o.kind === "Secret") o.type ??= "Opaque";
+    if (o.kind === "RoleBinding" || o.kind === "ClusterRoleBinding")
+      for (const subject of (o.subjects as Obj[] | undefined) ?? [])
+        if (subject.kind === "ServiceAccount") subject.apiGroup ??= "";
     const pod = podSpecOf(o);
     if (!pod) continue;
     pod.restartPolicy ??= o.kind === "Job" ? "OnFailure" : "Always";
