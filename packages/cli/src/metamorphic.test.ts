@@ -36,6 +36,7 @@ import {
   addInertObjects,
   addSecondCopy,
   chained,
+  envFromSecret,
   mergePolicies,
   namePorts,
   peersJoined,
@@ -216,6 +217,10 @@ const REWRITES: Rewrite[] = [
     rewrite: serverDefaults,
   },
   { name: "ports named where they resolve to the same number", rewrite: namePorts },
+  {
+    name: "the backend's secretKeyRef variables read with one envFrom of their Secret",
+    rewrite: envFromSecret,
+  },
   {
     name: "a policy port written as the range port..endPort of that one port",
     rewrite: portsAsRanges,
@@ -481,5 +486,44 @@ describe("one change that matters adds exactly its findings, whatever else is re
       { ...options, numRuns: RUNS * 5 },
     );
     expect(applied).toBeGreaterThan(RUNS);
+  }, 300_000);
+
+  it("two changes on two components add what each adds alone", async () => {
+    let applied = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        baseArb,
+        fc.tuple(fc.nat(weakenings.length - 1), fc.nat(weakenings.length - 1)),
+        fc.uniqueArray(fc.constantFrom(...componentNames), { minLength: 2, maxLength: 2 }),
+        surveyed(
+          "two changes",
+          async (base: Base, [w1, w2]: [number, number], [c1, c2]: string[]) => {
+            const [one, two, both] = [baseObjects(base), baseObjects(base), baseObjects(base)];
+            const first = weakenings[w1]!.apply(one, c1!);
+            const second = weakenings[w2]!.apply(two, c2!);
+            if (!first || !second) return;
+            weakenings[w1]!.apply(both, c1!);
+            weakenings[w2]!.apply(both, c2!);
+            // Two changes to one object (a ClusterRoleBinding each, one Secret) are not independent.
+            if (new Set([...first, ...second]).size < first.length + second.length) return;
+            applied++;
+            const none = {};
+            const [v0, v1, v2, v12] = [
+              await check(plain(baseObjects(base))),
+              await check(plain(one)),
+              await check(plain(two)),
+              await check(plain(both)),
+            ];
+            const [k0, k1, k2, k12] = [v0, v1, v2, v12].map((v) => causes(v, none));
+            const context = `${weakenings[w1]!.name} on ${c1} and ${weakenings[w2]!.name} on ${c2}, base ${JSON.stringify(base)}\nboth:\n${shown(v12)}`;
+            const alone = [...minus(k1!, k0!), ...minus(k2!, k0!)].sort();
+            expect(minus(k12!, k0!).sort(), context).toEqual(alone);
+            expect(minus(k0!, k12!), context).toEqual([]);
+          },
+        ),
+      ),
+      { ...options, numRuns: RUNS * 3 },
+    );
+    expect(applied).toBeGreaterThan(RUNS / 2);
   }, 300_000);
 });

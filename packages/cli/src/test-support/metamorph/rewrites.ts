@@ -761,3 +761,41 @@ function asKind(deployment: Obj, kind: string, objects: Obj[]): Obj {
   }
   return { ...structuredClone(deployment), kind, spec: structuredClone(own) };
 }
+
+/**
+ * The backend's variables read one by one with `secretKeyRef` from one Secret, read instead with
+ * one `envFrom` of that Secret, its keys renamed to the variables' names (and every other
+ * `secretKeyRef` to them renamed too): the container gets the same variables with the same values.
+ */
+export function envFromSecret(objects: Obj[]): Rewritten {
+  const out = objects.map((o) => structuredClone(o));
+  const backend = out.find((o) => podSpecOf(o) && podLabelsOf(o)[COMPONENT_LABEL] === "backend");
+  const container = backend && (podSpecOf(backend)!.containers as Obj[])[0];
+  const env = (container?.env as Obj[] | undefined) ?? [];
+  const refs = env.flatMap((e) => {
+    const ref = (e.valueFrom as Obj | undefined)?.secretKeyRef as Obj | undefined;
+    return ref ? [{ env: e, secret: String(ref.name), key: String(ref.key) }] : [];
+  });
+  const secret = out.find(
+    (o) => o.kind === "Secret" && refs.length && nameOf(o) === refs[0]!.secret,
+  );
+  const data = secret?.data as Obj | undefined;
+  const oneSecret = refs.every((r) => r.secret === refs[0]?.secret);
+  const onlyThose = data && Object.keys(data).every((k) => refs.some((r) => r.key === k));
+  if (!container || !secret || !data || !oneSecret || !onlyThose) return same(objects);
+  const renamed = new Map(refs.map((r) => [r.key, String(r.env.name)]));
+  secret.data = Object.fromEntries(Object.entries(data).map(([k, v]) => [renamed.get(k)!, v]));
+  for (const o of out)
+    for (const c of containersOfPod(o))
+      for (const e of (c.env as Obj[] | undefined) ?? []) {
+        const ref = (e.valueFrom as Obj | undefined)?.secretKeyRef as Obj | undefined;
+        if (ref?.name === nameOf(secret) && renamed.has(String(ref.key)))
+          ref.key = renamed.get(String(ref.key))!;
+      }
+  container.env = env.filter((e) => !refs.some((r) => r.env === e));
+  container.envFrom = [
+    ...((container.envFrom as Obj[]) ?? []),
+    { secretRef: { name: nameOf(secret) } },
+  ];
+  return same(out);
+}

@@ -137,6 +137,9 @@ export const weakenings: Weakening[] = [
   podSecurityField("seLinuxOptions", { type: "spc_t" }, ["pod/selinux-options"]),
   podSecurityField("sysctls", [{ name: "kernel.msgmax", value: "65536" }], ["pod/safe-sysctls"]),
   podField("shareProcessNamespace", true, ["pod/no-shared-process-namespace"]),
+  // The flows to and from a pod on the node's network break too: the network rules' findings
+  // yield to this one on its line (one cause, one finding).
+  podField("hostNetwork", true, ["pod/no-host-namespaces"]),
   podField("hostPID", true, ["pod/no-host-namespaces"]),
   podField("hostIPC", true, ["pod/no-host-namespaces"]),
   {
