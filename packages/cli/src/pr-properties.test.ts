@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { parseSource } from "@scout-deploy/core";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { minus } from "./test-support/multiset.js";
 import { runCli } from "./test-support/run.js";
 import { type KeyOrder, type Obj, ordered, yamlDocument } from "./test-support/yaml-text.js";
 
@@ -411,16 +412,6 @@ async function flowPairs(cwd: string): Promise<Map<string, string>> {
   return pairs;
 }
 
-function multisetMinus(a: string[], b: string[]): string[] {
-  const left = new Map<string, number>();
-  for (const k of b) left.set(k, (left.get(k) ?? 0) + 1);
-  return a.filter((k) => {
-    const n = left.get(k) ?? 0;
-    if (n > 0) left.set(k, n - 1);
-    return n === 0;
-  });
-}
-
 interface Pr {
   /** A finding the base carries, or none. */
   preexisting?: number;
@@ -631,8 +622,8 @@ describe("what a pull request changes, for random pull requests on the compliant
         const o = await runPr(sides);
         const headKeys = o.headAlone.map(about);
         const baseKeys = o.baseAlone.map(about);
-        const expectedNew = multisetMinus(headKeys, baseKeys).sort();
-        const expectedFixed = multisetMinus(baseKeys, headKeys).sort();
+        const expectedNew = minus(headKeys, baseKeys).sort();
+        const expectedFixed = minus(baseKeys, headKeys).sort();
         const refactorOnly =
           pr.change.kind === "none" || (pr.change.kind === "fix" && pr.preexisting === undefined);
 

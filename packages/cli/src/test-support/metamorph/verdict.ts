@@ -8,6 +8,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { runCli } from "../run.js";
 
+export { minus } from "../multiset.js";
+
 export interface JsonFinding {
   ruleId: string;
   severity: string;
@@ -103,17 +105,6 @@ export function keysOf(v: Verdict, how: Comparison = {}): string[] {
       return how.workloadKinds ? key.replace(WORKLOAD_KIND, "Workload") : key;
     })
     .sort();
-}
-
-/** Keys in `a` and not in `b`, counted (a multiset difference). */
-export function minus(a: readonly string[], b: readonly string[]): string[] {
-  const left = new Map<string, number>();
-  for (const k of b) left.set(k, (left.get(k) ?? 0) + 1);
-  return a.filter((k) => {
-    const n = left.get(k) ?? 0;
-    if (n > 0) left.set(k, n - 1);
-    return n === 0;
-  });
 }
 
 /** The key a finding's path ends in (`runAsUser`), when it ends in a key, not an index. */
