@@ -20,6 +20,7 @@ import {
   compliantOf,
 } from "./test-support/metamorph/deployments.js";
 import {
+  helmLayout,
   kustomizeLayout,
   type Layout,
   layoutArb,
@@ -353,31 +354,40 @@ function anyLayout(objects: readonly Obj[], seed: number) {
   return fc.sample(arb, { seed, numRuns: 1 })[0]!;
 }
 
-const kubectl = findTool("kubectl", "KUBECTL_PATH");
-if (!kubectl && !inCi)
-  console.warn("metamorphic Kustomize property skipped: kubectl not found (run scripts/setup.sh)");
+const [kubectl, helmTool] = [findTool("kubectl", "KUBECTL_PATH"), findTool("helm", "HELM_PATH")];
+if (!(kubectl && helmTool) && !inCi)
+  console.warn(
+    "metamorphic Kustomize and Helm property skipped: kubectl or helm not found (run scripts/setup.sh; bash scripts/install-helm.sh)",
+  );
 
-describe.skipIf(!kubectl && !inCi)("same cluster, same verdict: a Kustomize overlay", () => {
-  it("a base without namespaces and an overlay that sets Scout's namespace give the objects' findings", async () => {
-    expect(kubectl, "kubectl is not installed").toBeDefined();
-    await fc.assert(
-      fc.asyncProperty(
-        baseArb,
-        surveyed("kustomize", async (base: Base) => {
-          const objects = baseObjects(base);
-          const namespace = String(
-            (objects.find((o) => o.kind === "Namespace")!.metadata as Obj).name,
-          );
-          const before = await check(plain(objects));
-          const after = await check(kustomizeLayout(objects, namespace), "", "k8s/overlay");
-          const context = `base ${JSON.stringify(base)}\nbefore:\n${shown(before)}\nafter:\n${shown(after)}`;
-          expect(keysOf(after), context).toEqual(keysOf(before));
-        }),
-      ),
-      { ...options, numRuns: Math.ceil(RUNS / 2) },
-    );
-  }, 120_000);
-});
+describe.skipIf(!(kubectl && helmTool) && !inCi)(
+  "same cluster, same verdict: Kustomize and Helm",
+  () => {
+    it("a Kustomize overlay that sets Scout's namespace on a base without, or a Helm chart that templates it, give the objects' findings", async () => {
+      expect(kubectl, "kubectl is not installed").toBeDefined();
+      expect(helmTool, "helm is not installed").toBeDefined();
+      await fc.assert(
+        fc.asyncProperty(
+          baseArb,
+          fc.boolean(),
+          surveyed("kustomize or helm", async (base: Base, helm: boolean) => {
+            const objects = baseObjects(base);
+            const namespace = String(
+              (objects.find((o) => o.kind === "Namespace")!.metadata as Obj).name,
+            );
+            const before = await check(plain(objects));
+            const after = helm
+              ? await check(helmLayout(objects, namespace), "", "k8s/chart")
+              : await check(kustomizeLayout(objects, namespace), "", "k8s/overlay");
+            const context = `${helm ? "helm" : "kustomize"} base ${JSON.stringify(base)}\nbefore:\n${shown(before)}\nafter:\n${shown(after)}`;
+            expect(keysOf(after), context).toEqual(keysOf(before));
+          }),
+        ),
+        options,
+      );
+    }, 120_000);
+  },
+);
 
 describe("objects that do not touch Scout", () => {
   it("a second compliant Scout in a second namespace, or another app there, with its own isolation", async () => {

@@ -137,6 +137,18 @@ export function writeLayout(objects: readonly Obj[], layout: Layout): Record<str
   return files;
 }
 
+/** Each object as block YAML, its namespace left out when it is `namespace`. */
+function withoutNamespace(objects: readonly Obj[], namespace: string, dir: string) {
+  return objects.map((o, i) => {
+    const metadata = { ...(o.metadata as Obj) };
+    const inScout = metadata.namespace === namespace;
+    if (inScout) delete metadata.namespace;
+    const lines = yamlDocument({ ...o, metadata }, { flow: false, quoteAll: false });
+    const name = `${dir}/${String(i).padStart(2, "0")}-${String(o.kind).toLowerCase()}.yaml`;
+    return { name, lines, inScout };
+  });
+}
+
 /**
  * The objects as a Kustomize base without namespaces and an overlay that sets Scout's namespace
  * (`namespace:`): what `kubectl apply -k overlay` sends is the objects as they were.
@@ -146,17 +158,28 @@ export function kustomizeLayout(
   namespace: string,
 ): Record<string, string> {
   const files: Record<string, string> = {};
-  const names = objects.map(
-    (o, i) => `base/${String(i).padStart(2, "0")}-${String(o.kind).toLowerCase()}.yaml`,
-  );
-  objects.forEach((o, i) => {
-    const metadata = { ...(o.metadata as Obj) };
-    if (metadata.namespace === namespace) delete metadata.namespace;
-    files[names[i]!] =
-      `${yamlDocument({ ...o, metadata }, { flow: false, quoteAll: false }).join("\n")}\n`;
-  });
+  const written = withoutNamespace(objects, namespace, "base");
+  for (const { name, lines } of written) files[name] = `${lines.join("\n")}\n`;
   files["base/kustomization.yaml"] =
-    `resources:\n${names.map((n) => `  - ${n.slice(5)}\n`).join("")}`;
+    `resources:\n${written.map(({ name }) => `  - ${name.slice(5)}\n`).join("")}`;
   files["overlay/kustomization.yaml"] = `namespace: ${namespace}\nresources:\n  - ../base\n`;
+  return files;
+}
+
+/**
+ * The objects as a Helm chart whose templates are the objects with Scout's namespace from
+ * `.Values.namespace`: `helm template` prints the objects as they were.
+ */
+export function helmLayout(objects: readonly Obj[], namespace: string): Record<string, string> {
+  const files: Record<string, string> = {
+    "chart/Chart.yaml": "apiVersion: v2\nname: scout\nversion: 0.1.0\n",
+    "chart/values.yaml": `namespace: ${namespace}\n`,
+  };
+  for (const { name, lines, inScout } of withoutNamespace(objects, namespace, "chart/templates")) {
+    const text = `${lines.join("\n")}\n`.replace(/{{/g, '{{ "{{" }}');
+    files[name] = inScout
+      ? text.replace(/^metadata:\n/m, "metadata:\n  namespace: {{ .Values.namespace }}\n")
+      : text;
+  }
   return files;
 }
