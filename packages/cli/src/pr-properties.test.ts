@@ -15,7 +15,9 @@ import { fileURLToPath } from "node:url";
 import { parseSource } from "@scout-deploy/core";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { minus } from "./test-support/multiset.js";
 import { runCli } from "./test-support/run.js";
+import { type KeyOrder, type Obj, ordered, yamlDocument } from "./test-support/yaml-text.js";
 
 const fixturePath = resolve(
   dirname(fileURLToPath(import.meta.url)),
@@ -23,9 +25,6 @@ const fixturePath = resolve(
 );
 const RUNS = Number(process.env.SCOUT_PR_RUNS ?? 30);
 const SEED = Number(process.env.SCOUT_PR_SEED ?? 20261207);
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Obj = { [key: string]: Json };
 
 const compliant: Obj[] = parseSource("scout.yaml", readFileSync(fixturePath, "utf8"))
   .documents.map((d) => d.value as Obj)
@@ -46,7 +45,7 @@ interface Layout {
 
 interface Repo {
   objects: Obj[];
-  keyOrder: ("as-is" | "sorted" | "reversed")[];
+  keyOrder: KeyOrder[];
   files: Layout[];
 }
 
@@ -66,65 +65,6 @@ function initialRepo(objects: Obj[]): Repo {
   };
 }
 
-function ordered(value: Json, order: Repo["keyOrder"][number]): Json {
-  if (Array.isArray(value)) return value.map((v) => ordered(v, order));
-  if (value === null || typeof value !== "object") return value;
-  const keys = Object.keys(value);
-  if (order === "sorted") keys.sort();
-  if (order === "reversed") keys.reverse();
-  return Object.fromEntries(keys.map((k) => [k, ordered(value[k]!, order)]));
-}
-
-const PLAIN = /^[A-Za-z][\w./-]*$/;
-const RESERVED = /^(true|false|null|yes|no|on|off|y|n|~)$/i;
-
-function scalar(value: Json, quoteAll: boolean): string {
-  if (typeof value !== "string") return JSON.stringify(value);
-  return !quoteAll && PLAIN.test(value) && !RESERVED.test(value) ? value : JSON.stringify(value);
-}
-
-/** Flow style for collections of scalars only (`[a, b]`, `{k: v}`), block style otherwise. */
-function isLeafCollection(value: Json): boolean {
-  if (value === null || typeof value !== "object") return false;
-  const children = Array.isArray(value) ? value : Object.values(value);
-  return children.every((c) => c === null || typeof c !== "object");
-}
-
-function flowText(value: Json, quoteAll: boolean): string {
-  if (Array.isArray(value)) return `[${value.map((v) => flowText(v, quoteAll)).join(", ")}]`;
-  if (value !== null && typeof value === "object")
-    return `{${Object.entries(value)
-      .map(([k, v]) => `${scalar(k, quoteAll)}: ${flowText(v, quoteAll)}`)
-      .join(", ")}}`;
-  return scalar(value, quoteAll);
-}
-
-function yamlLines(value: Json, indent: string, style: { flow: boolean; quoteAll: boolean }) {
-  const out: string[] = [];
-  const inline = (v: Json) =>
-    v === null || typeof v !== "object" || (style.flow && isLeafCollection(v)) || isEmpty(v);
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      if (inline(item)) out.push(`${indent}- ${flowText(item, style.quoteAll)}`);
-      else {
-        const inner = yamlLines(item, `${indent}  `, style);
-        out.push(`${indent}- ${inner[0]!.trimStart()}`, ...inner.slice(1));
-      }
-    }
-    return out;
-  }
-  for (const [key, v] of Object.entries(value as Obj)) {
-    const k = scalar(key, style.quoteAll);
-    if (inline(v)) out.push(`${indent}${k}: ${flowText(v, style.quoteAll)}`);
-    else out.push(`${indent}${k}:`, ...yamlLines(v, `${indent}  `, style));
-  }
-  return out;
-}
-
-function isEmpty(v: Json): boolean {
-  return typeof v === "object" && v !== null && Object.keys(v).length === 0;
-}
-
 function fileText(repo: Repo, file: Layout): string {
   const objects = file.objects.map((i) => ordered(repo.objects[i]!, repo.keyOrder[i]!) as Obj);
   const list = (): Obj => ({ apiVersion: "v1", kind: "List", items: objects });
@@ -133,7 +73,7 @@ function fileText(repo: Repo, file: Layout): string {
     return `${JSON.stringify(value, null, file.flow ? 0 : 2)}\n`;
   }
   const documents = file.format === "list" ? [list()] : objects;
-  const body = documents.map((d) => `${yamlLines(d, "", file).join("\n")}\n`).join("---\n");
+  const body = documents.map((d) => `${yamlDocument(d, file).join("\n")}\n`).join("---\n");
   return `${file.comment ? "# part of Scout\n\n" : ""}${file.leadingSeparator ? "---\n" : ""}${body}`;
 }
 
@@ -472,16 +412,6 @@ async function flowPairs(cwd: string): Promise<Map<string, string>> {
   return pairs;
 }
 
-function multisetMinus(a: string[], b: string[]): string[] {
-  const left = new Map<string, number>();
-  for (const k of b) left.set(k, (left.get(k) ?? 0) + 1);
-  return a.filter((k) => {
-    const n = left.get(k) ?? 0;
-    if (n > 0) left.set(k, n - 1);
-    return n === 0;
-  });
-}
-
 interface Pr {
   /** A finding the base carries, or none. */
   preexisting?: number;
@@ -692,8 +622,8 @@ describe("what a pull request changes, for random pull requests on the compliant
         const o = await runPr(sides);
         const headKeys = o.headAlone.map(about);
         const baseKeys = o.baseAlone.map(about);
-        const expectedNew = multisetMinus(headKeys, baseKeys).sort();
-        const expectedFixed = multisetMinus(baseKeys, headKeys).sort();
+        const expectedNew = minus(headKeys, baseKeys).sort();
+        const expectedFixed = minus(baseKeys, headKeys).sort();
         const refactorOnly =
           pr.change.kind === "none" || (pr.change.kind === "fix" && pr.preexisting === undefined);
 
