@@ -147,6 +147,21 @@ const MONITORING = `
 new RuleTester({ describe, it }).run(allowedFlows, {
   valid: [
     {
+      name: "an egress rule to the cluster's DNS on every port, in a policy whose policyTypes leave egress out: the cluster ignores it",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: dns}
+        spec:
+          podSelector: {}
+          policyTypes: [Ingress]
+          egress:
+            - to:
+                - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+                  podSelector: {matchLabels: {k8s-app: kube-dns}}
+      `,
+    },
+    {
       name: "an egress rule to the cluster's DNS pods on 53/UDP and 53/TCP (or a named port, given the doubt)",
       yaml: `${PODS}${POLICIES}${DNS_POLICY.replace("PORTS", "ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}, {port: dns-tcp, protocol: TCP}]")}`,
     },

@@ -1,6 +1,7 @@
 import { defineRule } from "@scout-deploy/core";
 import {
   analyze,
+  appliedRules,
   type Connectivity,
   compareWithIntended,
   DNS_CONNS,
@@ -174,7 +175,7 @@ function groupByCause(differences: readonly FlowDifference[]): FlowDifference[][
 function dnsRulesBeyond53(connectivity: Connectivity, dns: DnsOptions) {
   const { namespaceLabels } = connectivity.model;
   return connectivity.model.policies.flatMap((policy) =>
-    policy.egress.flatMap((rule) => {
+    appliedRules(policy, "egress").flatMap((rule) => {
       if (rule.peers === "all" || rule.peers.length === 0) return [];
       const toDnsOnly = rule.peers.every((peer) =>
         isClusterDnsPeer(peer, policy.namespace, namespaceLabels, dns),

@@ -1,6 +1,7 @@
 import { defineRule, isRecord, z } from "@scout-deploy/core";
 import {
   analyze,
+  appliedRules,
   compileSelector,
   contains,
   DEFAULT_DNS_OPTIONS,
@@ -110,7 +111,7 @@ export const noBroadPeers = defineRule({
         ...extra,
       });
       const judged: PolicyRule[] = [];
-      for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const rule of appliedRules(policy)) {
         const nginxAccess =
           nginxOnly &&
           rule.direction === "ingress" &&
