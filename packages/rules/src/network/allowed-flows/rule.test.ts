@@ -147,6 +147,26 @@ const MONITORING = `
 new RuleTester({ describe, it }).run(allowedFlows, {
   valid: [
     {
+      name: "an egress rule to the cluster's DNS on every port, for pods that are no Scout component: with no identified component the rule is silent",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web, labels: {app: web}}
+        spec: {containers: [{name: web, ports: [{containerPort: 80}]}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: dns}
+        spec:
+          podSelector: {}
+          policyTypes: [Egress]
+          egress:
+            - to:
+                - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+                  podSelector: {matchLabels: {k8s-app: kube-dns}}
+      `,
+    },
+    {
       name: "an egress rule to the cluster's DNS on every port, in a policy whose policyTypes leave egress out: the cluster ignores it",
       yaml: `
         apiVersion: networking.k8s.io/v1
