@@ -444,6 +444,37 @@ rules:
     ]);
   });
 
+  it("refuses a binding's roleRef of another API group or kind, or with no name or a name with a slash", () => {
+    const yaml = `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: a, namespace: scout}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Roles, name: r}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: scout}
+roleRef: {apiGroup: rbac, kind: Role, name: ""}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: c}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: a/b}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: d, namespace: scout}
+roleRef: {kind: ClusterRole, name: view}
+`;
+    // rbac-oracle refuses a, b and c, and accepts d (its apiGroup is defaulted).
+    expect(problems(yaml)).toEqual([
+      "4:48 invalid roleRef.kind: a RoleBinding refers to a Role or a ClusterRole (the API server refuses the object)",
+      "9:11 invalid roleRef.apiGroup: the role's API group is rbac.authorization.k8s.io (the API server refuses the object)",
+      "9:39 invalid roleRef.name: names no role (the API server refuses the object)",
+      "14:48 invalid roleRef.kind: a ClusterRoleBinding refers to a ClusterRole (the API server refuses the object)",
+      "14:60 invalid roleRef.name: may not contain '/' or '%' (the API server refuses the object)",
+    ]);
+  });
+
   it("refuses, on the node's network, a hostPort other than its containerPort", () => {
     const onHost = (ports: string) =>
       deployment({ extra: `          ports: [${ports}]\n` }).replace(

@@ -119,6 +119,7 @@ function objectProblems(object: BundleObject, target: Target): Problem[] {
       : []),
     ...kindSpecProblems(value, spec),
     ...policyRuleProblems(value),
+    ...roleRefProblems(value),
     ...(value.apiVersion === "v1" && (value.kind === "Secret" || value.kind === "ConfigMap")
       ? dataProblems(value)
       : []),
@@ -273,7 +274,7 @@ function kindSpecProblems(value: Json, spec: Json): Problem[] {
  * for it, so the grant the manifest shows never exists. No rule of the pack reports these.
  */
 function policyRuleProblems(value: Json): Problem[] {
-  if (String(value.apiVersion).split("/")[0] !== "rbac.authorization.k8s.io") return [];
+  if (String(value.apiVersion).split("/")[0] !== RBAC_GROUP) return [];
   if (value.kind !== "Role" && value.kind !== "ClusterRole") return [];
   const namespaced = value.kind === "Role";
   const rules = Array.isArray(value.rules) ? value.rules : [];
@@ -314,6 +315,42 @@ function policyRuleProblems(value: Json): Problem[] {
       problems.push(problem("resources", "a resource rule must name at least one resource"));
     return problems;
   });
+}
+
+const RBAC_GROUP = "rbac.authorization.k8s.io";
+
+/**
+ * ValidateRoleBinding and ValidateClusterRoleBinding over `roleRef` (an omitted apiGroup is
+ * defaulted to RBAC's): the schema has no enum for its kind, and a ClusterRoleBinding cannot
+ * name a Role. The binding is never created, so it grants nothing; no rule reports this.
+ */
+function roleRefProblems(value: Json): Problem[] {
+  if (String(value.apiVersion).split("/")[0] !== RBAC_GROUP) return [];
+  const kinds =
+    value.kind === "RoleBinding"
+      ? ["Role", "ClusterRole"]
+      : value.kind === "ClusterRoleBinding"
+        ? ["ClusterRole"]
+        : undefined;
+  if (!kinds || !isRecord(value.roleRef)) return [];
+  const { apiGroup, kind, name } = value.roleRef;
+  const problem = (field: string, reason: string): Problem => [
+    `/roleRef/${field}`,
+    reason,
+    false,
+    true,
+  ];
+  const problems: Problem[] = [];
+  if (typeof apiGroup === "string" && apiGroup !== "" && apiGroup !== RBAC_GROUP)
+    problems.push(problem("apiGroup", `the role's API group is ${RBAC_GROUP}`));
+  if (typeof kind === "string" && !kinds.includes(kind))
+    problems.push(problem("kind", `a ${String(value.kind)} refers to a ${kinds.join(" or a ")}`));
+  if (name === "") problems.push(problem("name", "names no role"));
+  else if (typeof name === "string") {
+    const reason = pathSegmentProblem(name);
+    if (reason) problems.push(problem("name", reason));
+  }
+  return problems;
 }
 
 /** IsConfigMapKey: at most 253 characters of [-._a-zA-Z0-9], not "." or "..", not starting with "..". */
