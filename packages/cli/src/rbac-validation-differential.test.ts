@@ -74,9 +74,20 @@ const roleRefArb = fc.record(
   { requiredKeys: ["kind", "name"] },
 );
 
+const subjectArb = fc.record(
+  {
+    kind: fc.constantFrom("ServiceAccount", "ServiceAccount", "User", "Group", "serviceaccount"),
+    name: fc.constantFrom("scout-backend", "default", "system:authenticated", ""),
+    namespace: fc.constantFrom(undefined, "scout", ""),
+    apiGroup: fc.constantFrom(undefined, "", "rbac.authorization.k8s.io", "v1"),
+  },
+  { requiredKeys: ["kind", "name"] },
+);
+
 const bindingArb = fc.record({
   kind: fc.constantFrom("RoleBinding", "ClusterRoleBinding"),
   roleRef: roleRefArb,
+  subjects: fc.array(subjectArb, { maxLength: 2 }),
 });
 
 const objectArb = fc.oneof(roleArb, bindingArb);
@@ -94,7 +105,7 @@ function build(spec: Json, index: number): Json {
   if (Array.isArray(spec.rules)) object.rules = spec.rules.map((r) => defined(r as Json));
   if (spec.roleRef) {
     object.roleRef = defined(spec.roleRef as Json);
-    object.subjects = [{ kind: "ServiceAccount", name: "scout-backend", namespace: "scout" }];
+    object.subjects = (spec.subjects as Json[]).map(defined);
   }
   return object;
 }
