@@ -60,6 +60,28 @@ describe("scout-deploy check --schema", () => {
     ).toEqual(expected);
   });
 
+  it("an invalid object is still judged by its kind (rules.md): the schema findings hide no policy finding", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "scout-cli-schema-"));
+    writeFileSync(join(dir, "backend.yaml"), manifest);
+    const out: string[] = [];
+    const io: Io = {
+      cwd: dir,
+      env: {},
+      stdout: (t) => out.push(t),
+      stderr: () => {},
+      readStdin: async () => "",
+      color: false,
+    };
+    expect(await main(["check", "backend.yaml", "--format", "json"], io)).toBe(1);
+    const rules = new Set(
+      (JSON.parse(out.join("")).findings as { ruleId: string; object?: { name?: string } }[])
+        .filter((f) => f.object?.name === "backend")
+        .map((f) => f.ruleId),
+    );
+    for (const id of ["input/schema", "pod/run-as-non-root", "pod/read-only-root-filesystem"])
+      expect(rules).toContain(id);
+  });
+
   it("off checks no schema", async () => {
     expect((await check({}, "--schema", "off")).schema).toEqual([]);
   });

@@ -42,6 +42,7 @@ import {
   type NetworkOptions,
 } from "./intended.js";
 import {
+  appliedRules,
   NAMESPACE_NAME_LABEL,
   type Policy,
   peerSelects,
@@ -607,7 +608,7 @@ function noDns(
 function namespaceDnsRule(connectivity: Connectivity, workload: Workload): FlowTarget | undefined {
   for (const policy of connectivity.model.policies) {
     if (!policy.selectsAll || policy.namespace !== workload.namespace) continue;
-    const rule = policy.egress.find(
+    const rule = appliedRules(policy, "egress").find(
       (r) => r.ports !== "all" && r.ports.length > 0 && r.ports.every((p) => p.port === 53),
     );
     if (rule) return policyTarget(policy, rule.pointer);

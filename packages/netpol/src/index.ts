@@ -84,6 +84,7 @@ export {
   subtractSet,
 } from "./ip.js";
 export {
+  appliedRules,
   buildModel,
   type ContainerPort,
   type Model,

@@ -119,6 +119,20 @@ export interface Policy {
   egress: PolicyRule[];
 }
 
+/**
+ * The rules of a policy that the cluster applies: those of the directions its policyTypes
+ * (explicit or defaulted) name. An `egress` list beside `policyTypes: [Ingress]` is accepted by
+ * the API server and then ignored: it admits nothing.
+ */
+export function appliedRules(
+  policy: Policy,
+  direction?: "ingress" | "egress",
+): readonly PolicyRule[] {
+  const ingress = direction !== "egress" && policy.isolatesIngress ? policy.ingress : [];
+  const egress = direction !== "ingress" && policy.isolatesEgress ? policy.egress : [];
+  return ingress.length === 0 ? egress : egress.length === 0 ? ingress : [...ingress, ...egress];
+}
+
 export interface Model {
   workloads: Workload[];
   /** The policies the API server accepts: only these isolate pods and admit flows. */

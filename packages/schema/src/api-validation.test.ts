@@ -405,6 +405,76 @@ stringData: {b: "${plain}"}
     ]);
   });
 
+  it("refuses a role rule without API groups or resources, with no verbs, or with non-resource URLs in a Role or beside resources", () => {
+    const yaml = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: r, namespace: scout}
+rules:
+  - resources: [configmaps]
+    verbs: [get]
+  - apiGroups: [""]
+    verbs: [get]
+  - nonResourceURLs: [/healthz]
+    verbs: [get]
+  - apiGroups: [""]
+    resources: [secrets]
+    verbs: []
+  - apiGroups: [""]
+    resources: [pods]
+    verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: c}
+rules:
+  - nonResourceURLs: [/healthz]
+    verbs: [get]
+  - nonResourceURLs: [/metrics]
+    resources: [pods]
+    verbs: [get]
+`;
+    // rbac-oracle (ValidateRole / ValidateClusterRole, v1.37.2) refuses the Role for rules 0 to 3
+    // and the ClusterRole for its rule 1, and accepts the rest.
+    expect(problems(yaml)).toEqual([
+      '5:5 invalid rules[0].apiGroups: a resource rule must name at least one API group ("" is the core group) (the API server refuses the object)',
+      "7:5 invalid rules[1].resources: a resource rule must name at least one resource (the API server refuses the object)",
+      "9:5 invalid rules[2].nonResourceURLs: a Role's rules cannot apply to non-resource URLs (the API server refuses the object)",
+      "13:5 invalid rules[3].verbs: verbs must contain at least one value (the API server refuses the object)",
+      "24:5 invalid rules[1].nonResourceURLs: a rule cannot apply to both resources and non-resource URLs (the API server refuses the object)",
+    ]);
+  });
+
+  it("refuses a binding's roleRef of another API group or kind, or with no name or a name with a slash", () => {
+    const yaml = `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: a, namespace: scout}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Roles, name: r}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: scout}
+roleRef: {apiGroup: rbac, kind: Role, name: ""}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: c}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: a/b}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: d, namespace: scout}
+roleRef: {kind: ClusterRole, name: view}
+`;
+    // rbac-oracle refuses a, b and c, and accepts d (its apiGroup is defaulted).
+    expect(problems(yaml)).toEqual([
+      "4:48 invalid roleRef.kind: a RoleBinding refers to a Role or a ClusterRole (the API server refuses the object)",
+      "9:11 invalid roleRef.apiGroup: the role's API group is rbac.authorization.k8s.io (the API server refuses the object)",
+      "9:39 invalid roleRef.name: names no role (the API server refuses the object)",
+      "14:48 invalid roleRef.kind: a ClusterRoleBinding refers to a ClusterRole (the API server refuses the object)",
+      "14:60 invalid roleRef.name: may not contain '/' or '%' (the API server refuses the object)",
+    ]);
+  });
+
   it("refuses, on the node's network, a hostPort other than its containerPort", () => {
     const onHost = (ports: string) =>
       deployment({ extra: `          ports: [${ports}]\n` }).replace(

@@ -118,6 +118,8 @@ function objectProblems(object: BundleObject, target: Target): Problem[] {
       ? [...serviceProblems(spec), ...serviceTypeProblems(spec, strictIpValidation(target.minor))]
       : []),
     ...kindSpecProblems(value, spec),
+    ...policyRuleProblems(value),
+    ...roleRefProblems(value),
     ...(value.apiVersion === "v1" && (value.kind === "Secret" || value.kind === "ConfigMap")
       ? dataProblems(value)
       : []),
@@ -264,6 +266,91 @@ function kindSpecProblems(value: Json, spec: Json): Problem[] {
     default:
       return workloadSpecProblems(kind, spec);
   }
+}
+
+/**
+ * ValidatePolicyRule (pkg/apis/rbac/validation) over a Role's or ClusterRole's rules: the OpenAPI
+ * schema lets an empty or missing apiGroups through, yet the API server refuses the whole role
+ * for it, so the grant the manifest shows never exists. No rule of the pack reports these.
+ */
+function policyRuleProblems(value: Json): Problem[] {
+  if (String(value.apiVersion).split("/")[0] !== RBAC_GROUP) return [];
+  if (value.kind !== "Role" && value.kind !== "ClusterRole") return [];
+  const namespaced = value.kind === "Role";
+  const rules = Array.isArray(value.rules) ? value.rules : [];
+  return rules.flatMap((rule, index): Problem[] => {
+    if (!isRecord(rule)) return [];
+    const at = `/rules/${index}`;
+    const count = (key: string) => (Array.isArray(rule[key]) ? rule[key].length : 0);
+    const problem = (field: string, reason: string): Problem => [
+      `${at}/${field}`,
+      reason,
+      false,
+      true,
+    ];
+    // A missing verbs is the schema's "missing required field"; an empty list passes it.
+    const problems =
+      Array.isArray(rule.verbs) && rule.verbs.length === 0
+        ? [problem("verbs", "verbs must contain at least one value")]
+        : [];
+    if (count("nonResourceURLs") > 0) {
+      if (namespaced)
+        problems.push(
+          problem("nonResourceURLs", "a Role's rules cannot apply to non-resource URLs"),
+        );
+      if (count("apiGroups") + count("resources") + count("resourceNames") > 0)
+        problems.push(
+          problem("nonResourceURLs", "a rule cannot apply to both resources and non-resource URLs"),
+        );
+      return problems;
+    }
+    if (count("apiGroups") === 0)
+      problems.push(
+        problem(
+          "apiGroups",
+          'a resource rule must name at least one API group ("" is the core group)',
+        ),
+      );
+    if (count("resources") === 0)
+      problems.push(problem("resources", "a resource rule must name at least one resource"));
+    return problems;
+  });
+}
+
+const RBAC_GROUP = "rbac.authorization.k8s.io";
+
+/**
+ * ValidateRoleBinding and ValidateClusterRoleBinding over `roleRef` (an omitted apiGroup is
+ * defaulted to RBAC's): the schema has no enum for its kind, and a ClusterRoleBinding cannot
+ * name a Role. The binding is never created, so it grants nothing; no rule reports this.
+ */
+function roleRefProblems(value: Json): Problem[] {
+  if (String(value.apiVersion).split("/")[0] !== RBAC_GROUP) return [];
+  const kinds =
+    value.kind === "RoleBinding"
+      ? ["Role", "ClusterRole"]
+      : value.kind === "ClusterRoleBinding"
+        ? ["ClusterRole"]
+        : undefined;
+  if (!kinds || !isRecord(value.roleRef)) return [];
+  const { apiGroup, kind, name } = value.roleRef;
+  const problem = (field: string, reason: string): Problem => [
+    `/roleRef/${field}`,
+    reason,
+    false,
+    true,
+  ];
+  const problems: Problem[] = [];
+  if (typeof apiGroup === "string" && apiGroup !== "" && apiGroup !== RBAC_GROUP)
+    problems.push(problem("apiGroup", `the role's API group is ${RBAC_GROUP}`));
+  if (typeof kind === "string" && !kinds.includes(kind))
+    problems.push(problem("kind", `a ${String(value.kind)} refers to a ${kinds.join(" or a ")}`));
+  if (name === "") problems.push(problem("name", "names no role"));
+  else if (typeof name === "string") {
+    const reason = pathSegmentProblem(name);
+    if (reason) problems.push(problem("name", reason));
+  }
+  return problems;
 }
 
 /** IsConfigMapKey: at most 253 characters of [-._a-zA-Z0-9], not "." or "..", not starting with "..". */

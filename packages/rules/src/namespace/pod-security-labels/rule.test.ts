@@ -72,6 +72,47 @@ new RuleTester({ describe, it }).run(podSecurityLabels, {
   ],
   invalid: [
     {
+      name: "an audit or warn label Pod Security admission cannot parse makes it refuse the Namespace too: an error",
+      yaml: `
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: scout
+          labels:
+            pod-security.kubernetes.io/enforce: restricted
+            pod-security.kubernetes.io/warn: Restricted
+            pod-security.kubernetes.io/audit-version: "1.30"
+            pod-security.kubernetes.io/warn-version: latest
+            pod-security.kubernetes.io/audit: baseline
+      `,
+      errors: [
+        {
+          messageId: "invalid",
+          severity: "error",
+          line: 7,
+          column: 5,
+          data: {
+            name: "scout",
+            label: "pod-security.kubernetes.io/warn",
+            actual: "Restricted",
+            expected: "privileged, baseline, restricted",
+          },
+        },
+        {
+          messageId: "invalid",
+          severity: "error",
+          line: 8,
+          column: 5,
+          data: {
+            name: "scout",
+            label: "pod-security.kubernetes.io/audit-version",
+            actual: "1.30",
+            expected: '"latest" or v1.<minor>',
+          },
+        },
+      ],
+    },
+    {
       name: "a decoy Namespace beside the real one, no config: the namespace where Scout runs is still judged",
       yaml: `
         apiVersion: v1
@@ -156,6 +197,7 @@ new RuleTester({ describe, it }).run(podSecurityLabels, {
       errors: [
         {
           messageId: "invalid",
+          severity: "error",
           line: 6,
           column: 5,
           data: {
@@ -167,6 +209,7 @@ new RuleTester({ describe, it }).run(podSecurityLabels, {
         },
         {
           messageId: "invalid",
+          severity: "error",
           line: 7,
           column: 5,
           data: {

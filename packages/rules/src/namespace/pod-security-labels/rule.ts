@@ -10,6 +10,11 @@ import { componentWorkloads, effectiveNamespace, scoutNamespace } from "../../su
 
 const LABEL = "pod-security.kubernetes.io/enforce";
 const VERSION_LABEL = "pod-security.kubernetes.io/enforce-version";
+/**
+ * The audit and warn modes enforce nothing, but Pod Security admission parses their labels as it
+ * parses enforce's, and refuses to create a Namespace whose label it cannot parse.
+ */
+const OTHER_MODES = ["audit", "warn"] as const;
 
 /** The Pod Security levels, weakest first; restricted also enforces everything baseline does. */
 const LEVELS = ["privileged", "baseline", "restricted"];
@@ -37,6 +42,10 @@ function scoutNamespaces(bundle: Bundle, settings: Settings): Set<string> {
       return namespace ? [namespace] : [];
     }),
   );
+}
+
+function isVersion(version: unknown): boolean {
+  return version === "latest" || (typeof version === "string" && VERSION.test(version));
 }
 
 function strength(level: string): number {
@@ -87,6 +96,8 @@ export const podSecurityLabels = defineRule({
           data: { name, label: LABEL, level, actual: String(actual), ...data },
           object,
           pointer,
+          // Pod Security admission refuses to create the Namespace: a refusal is never a warning.
+          ...(messageId === "invalid" ? { severity: "error" as const } : {}),
         });
       const levelHolds = typeof actual === "string" && strength(actual) >= strength(level);
       if (actual === undefined) {
@@ -97,6 +108,23 @@ export const podSecurityLabels = defineRule({
         });
       } else if (!levelHolds) {
         report("weaker", joinPointer("/metadata/labels", LABEL));
+      }
+      for (const mode of OTHER_MODES) {
+        const label = `pod-security.kubernetes.io/${mode}`;
+        const value = labels?.[label];
+        if (value !== undefined && (typeof value !== "string" || strength(value) < 0))
+          report("invalid", joinPointer("/metadata/labels", label), {
+            label,
+            actual: String(value),
+            expected: LEVELS.join(", "),
+          });
+        const modeVersion = labels?.[`${label}-version`];
+        if (modeVersion !== undefined && !isVersion(modeVersion))
+          report("invalid", joinPointer("/metadata/labels", `${label}-version`), {
+            label: `${label}-version`,
+            actual: String(modeVersion),
+            expected: '"latest" or v1.<minor>',
+          });
       }
       const version = labels?.[VERSION_LABEL];
       if (version === undefined || version === "latest") continue;

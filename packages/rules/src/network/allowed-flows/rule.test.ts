@@ -147,6 +147,41 @@ const MONITORING = `
 new RuleTester({ describe, it }).run(allowedFlows, {
   valid: [
     {
+      name: "an egress rule to the cluster's DNS on every port, for pods that are no Scout component: with no identified component the rule is silent",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web, labels: {app: web}}
+        spec: {containers: [{name: web, ports: [{containerPort: 80}]}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: dns}
+        spec:
+          podSelector: {}
+          policyTypes: [Egress]
+          egress:
+            - to:
+                - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+                  podSelector: {matchLabels: {k8s-app: kube-dns}}
+      `,
+    },
+    {
+      name: "an egress rule to the cluster's DNS on every port, in a policy whose policyTypes leave egress out: the cluster ignores it",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: dns}
+        spec:
+          podSelector: {}
+          policyTypes: [Ingress]
+          egress:
+            - to:
+                - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+                  podSelector: {matchLabels: {k8s-app: kube-dns}}
+      `,
+    },
+    {
       name: "an egress rule to the cluster's DNS pods on 53/UDP and 53/TCP (or a named port, given the doubt)",
       yaml: `${PODS}${POLICIES}${DNS_POLICY.replace("PORTS", "ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}, {port: dns-tcp, protocol: TCP}]")}`,
     },
@@ -543,6 +578,104 @@ new RuleTester({ describe, it }).run(allowedFlows, {
               "between instances default/a and default/b; between instances default/b and default/a",
             flows:
               "default/frontend-a -> default/backend-b (frontend -> backend) on TCP 8000; default/frontend-b -> default/backend-a (frontend -> backend) on TCP 8000",
+          },
+        },
+      ],
+    },
+    {
+      name: "two missing flows and an extra one on one policy: each flow is reported, the missing ones in one finding on the field to change",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: backend, labels: {app: backend}}
+        spec: {containers: [{name: api, ports: [{containerPort: 8000}]}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: nginx, labels: {app: nginx}}
+        spec: {containers: [{name: web, ports: [{containerPort: 80}]}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: prometheus, labels: {app: prometheus}}
+        spec: {containers: [{name: prom, ports: [{containerPort: 9090}]}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          policyTypes: [Ingress]
+          ingress: [{from: [{podSelector: {matchLabels: {app: nginx}}}], ports: [{port: 9000}]}]
+      `,
+      errors: [
+        {
+          messageId: "missingFlows",
+          line: 22,
+          column: 3,
+          data: {
+            target: "NetworkPolicy default/backend",
+            count: "2 flows",
+            instance: "instance default",
+            flows:
+              "default/nginx -> default/backend (nginx -> backend) on TCP 8000: add this ingress rule {from: [{podSelector: {matchLabels: {app: nginx}}}], ports: [{protocol: TCP, port: 8000}]}; default/prometheus -> default/backend (prometheus -> backend) on TCP 8000: add this ingress rule {from: [{podSelector: {matchLabels: {app: prometheus}}}], ports: [{protocol: TCP, port: 8000}]}",
+          },
+        },
+        {
+          messageId: "extraFlows",
+          line: 22,
+          column: 13,
+          data: {
+            target: "NetworkPolicy default/backend",
+            rule: "spec.ingress[0]",
+            count: "a flow",
+            instance: "instance default",
+            flows: "default/nginx -> default/backend (nginx -> backend) on TCP 9000",
+          },
+        },
+      ],
+    },
+    {
+      name: "a missing flow that both its sides block is reported on each, with the rule each side needs",
+      yaml: `${PODS}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          policyTypes: [Ingress]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: frontend}
+        spec:
+          podSelector: {matchLabels: {app: frontend}}
+          egress: [{ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]}]
+      `,
+      errors: [
+        {
+          messageId: "missingFlows",
+          line: 20,
+          column: 1,
+          data: {
+            target: "NetworkPolicy default/backend",
+            count: "a flow",
+            instance: "instance default",
+            flows:
+              "default/frontend -> default/backend (frontend -> backend) on TCP 8000: add this ingress rule {from: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{protocol: TCP, port: 8000}]}",
+          },
+        },
+        {
+          messageId: "missingFlows",
+          line: 29,
+          column: 3,
+          data: {
+            target: "NetworkPolicy default/frontend",
+            count: "a flow",
+            instance: "instance default",
+            flows:
+              "default/frontend -> default/backend (frontend -> backend) on TCP 8000: add this egress rule {to: [{podSelector: {matchLabels: {app: backend}}}], ports: [{protocol: TCP, port: 8000}]}",
           },
         },
       ],

@@ -1,6 +1,7 @@
-import { defineRule } from "@scout-deploy/core";
+import { type ComponentSettings, componentOf, defineRule } from "@scout-deploy/core";
 import {
   analyze,
+  appliedRules,
   type Connectivity,
   compareWithIntended,
   connsOf,
@@ -17,6 +18,8 @@ import {
   type NetworkOptions,
   NO_CONNS,
   networkOptionsSchema,
+  type Policy,
+  policySelects,
   portsConns,
   refusalOptionsFor,
   subtract,
@@ -57,12 +60,9 @@ export const allowedFlows = defineRule({
   },
   check(context) {
     const connectivity = analyze(context.bundle, refusalOptionsFor(context.kubernetesVersion));
-    const comparison = compareWithIntended(
-      connectivity,
-      guideSettings(context.settings),
-      context.options,
-    );
-    for (const beyond of dnsRulesBeyond53(connectivity, context.options.dns)) {
+    const settings = guideSettings(context.settings);
+    const comparison = compareWithIntended(connectivity, settings, context.options);
+    for (const beyond of dnsRulesBeyond53(connectivity, context.options.dns, settings)) {
       context.report({
         messageId: "dnsBeyond53",
         data: {
@@ -222,17 +222,27 @@ function groupByCause(differences: readonly FlowDifference[]): FlowDifference[][
  * component is involved, so neither the flow table nor no-broad-peers would see it. A named
  * port cannot be resolved against DNS pods the input does not hold: it is given the doubt.
  */
-function dnsRulesBeyond53(connectivity: Connectivity, dns: DnsOptions) {
-  const { namespaceLabels } = connectivity.model;
+function dnsRulesBeyond53(
+  connectivity: Connectivity,
+  dns: DnsOptions,
+  settings: ComponentSettings,
+) {
+  const { namespaceLabels, workloads } = connectivity.model;
+  // rules.md: the rule judges flows of identified components only, and is silent without one.
+  // Asked only of the rare policy with such a rule: every policy against every workload is n².
+  const selectsComponent = (policy: Policy) =>
+    workloads.some(
+      (w) => policySelects(policy, w) !== false && componentOf(w.object, settings) !== undefined,
+    );
   return connectivity.model.policies.flatMap((policy) =>
-    policy.egress.flatMap((rule) => {
+    appliedRules(policy, "egress").flatMap((rule) => {
       if (rule.peers === "all" || rule.peers.length === 0) return [];
       const toDnsOnly = rule.peers.every((peer) =>
         isClusterDnsPeer(peer, policy.namespace, namespaceLabels, dns),
       );
       const opened = portsConns(rule.ports, undefined);
       const conns = subtract(opened, DNS_CONNS);
-      if (!toDnsOnly || isEmpty(conns)) return [];
+      if (!toDnsOnly || isEmpty(conns) || !selectsComponent(policy)) return [];
       // "every port but TCP 53, UDP 53" beside "where DNS needs only 53" says it twice.
       const ports = isAll(opened) ? "every port" : describePorts(conns);
       return [

@@ -7,6 +7,31 @@ const refusedAt = { direction: "ingress", index: 0, policy: "scout/backend" };
 new RuleTester({ describe, it }).run(noBroadPeers, {
   valid: [
     {
+      name: "a broad rule of a direction the policy does not apply to (policyTypes) admits nothing: the cluster ignores it",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          policyTypes: [Ingress]
+          ingress:
+            - from: [{podSelector: {matchLabels: {app: frontend}}}]
+          egress:
+            - to: [{ipBlock: {cidr: 0.0.0.0/0}}]
+            - {}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: redis, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: redis}}
+          policyTypes: [Egress]
+          ingress:
+            - from: [{namespaceSelector: {}}]
+      `,
+    },
+    {
       name: "a cidr with host bits on Kubernetes 1.35, which creates the policy and reads it as 10.20.0.0/16",
       kubernetesVersion: "1.35",
       yaml: `
@@ -110,6 +135,21 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
     },
   ],
   invalid: [
+    {
+      name: "the same broad rule once its direction is in policyTypes (here defaulted: Ingress, and Egress since egress rules are given)",
+      yaml: `
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress:
+            - from: [{podSelector: {matchLabels: {app: frontend}}}]
+          egress:
+            - to: [{ipBlock: {cidr: 0.0.0.0/0}}]
+      `,
+      errors: [{ messageId: "anyAddress", line: 9, column: 23 }],
+    },
     {
       name: "a peer selector the API server refuses: an operator it does not know, Exists with values",
       yaml: `

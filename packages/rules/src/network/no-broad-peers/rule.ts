@@ -1,6 +1,7 @@
 import { defineRule, isRecord, z } from "@scout-deploy/core";
 import {
   analyze,
+  appliedRules,
   compileSelector,
   contains,
   DEFAULT_DNS_OPTIONS,
@@ -113,7 +114,7 @@ export const noBroadPeers = defineRule({
         ...extra,
       });
       const judged: PolicyRule[] = [];
-      for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const rule of appliedRules(policy)) {
         const nginx = selectedBy(connectivity.model, policy)[0];
         const nginxRule = nginxOnly && rule.direction === "ingress";
         const nginxAccess = nginxRule && isOnlyPort(rule, context.options.externalPort, nginx);

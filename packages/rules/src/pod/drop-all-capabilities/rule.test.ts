@@ -41,6 +41,33 @@ new RuleTester({ describe, it }).run(dropAllCapabilities, {
   ],
   invalid: [
     {
+      name: "every container is judged: initContainers and ephemeralContainers as well as containers",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          initContainers:
+            - name: init
+              securityContext: {capabilities: {drop: [NET_RAW]}}
+          containers:
+            - name: app
+              securityContext: {capabilities: {drop: [ALL]}}
+          ephemeralContainers:
+            - name: debug
+              securityContext: {capabilities: {drop: [ALL], add: [SYS_PTRACE]}}
+      `,
+      errors: [
+        { messageId: "notDropped", line: 7, column: 40, data: { container: "init" } },
+        {
+          messageId: "added",
+          line: 13,
+          column: 59,
+          data: { container: "debug", capability: "SYS_PTRACE" },
+        },
+      ],
+    },
+    {
       name: "a Windows pod that adds a capability: refused by the API server and rejected by PSA baseline, whatever it drops",
       yaml: `
         apiVersion: apps/v1

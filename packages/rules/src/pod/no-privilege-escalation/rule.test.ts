@@ -49,6 +49,28 @@ new RuleTester({ describe, it }).run(noPrivilegeEscalation, {
   ],
   invalid: [
     {
+      name: "every container is judged: initContainers and ephemeralContainers as well as containers",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          initContainers:
+            - name: init
+              securityContext: {allowPrivilegeEscalation: true}
+          containers:
+            - name: app
+              securityContext: {allowPrivilegeEscalation: false}
+          ephemeralContainers:
+            - name: debug
+              securityContext: {privileged: false}
+      `,
+      errors: [
+        { messageId: "enabled", line: 7, column: 25, data: { container: "init" } },
+        { messageId: "notDisabled", line: 13, column: 7, data: { container: "debug" } },
+      ],
+    },
+    {
       name: "unset: reported where the field belongs",
       yaml: `
         apiVersion: apps/v1

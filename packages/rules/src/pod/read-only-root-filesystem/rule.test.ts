@@ -24,6 +24,28 @@ new RuleTester({ describe, it }).run(readOnlyRootFilesystem, {
   ],
   invalid: [
     {
+      name: "every container is judged: initContainers and ephemeralContainers as well as containers",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          initContainers:
+            - name: init
+              securityContext: {readOnlyRootFilesystem: false}
+          containers:
+            - name: app
+              securityContext: {readOnlyRootFilesystem: true}
+          ephemeralContainers:
+            - name: debug
+              securityContext: {privileged: false}
+      `,
+      errors: [
+        { messageId: "writableRoot", line: 7, column: 25, data: { container: "init" } },
+        { messageId: "writableRoot", line: 13, column: 7, data: { container: "debug" } },
+      ],
+    },
+    {
       name: "the field set to false is reported at the field",
       yaml: `
         apiVersion: apps/v1

@@ -62,6 +62,25 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(runAsUser, {
   ],
   invalid: [
     {
+      name: 'a quoted runAsUser is the string "1000", which the API server refuses: not user 1000',
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          securityContext: {runAsUser: "1000"}
+          containers: [{name: app}]
+      `,
+      errors: [
+        {
+          messageId: "wrongUid",
+          line: 5,
+          column: 21,
+          data: { container: "app", expected: 1000, actual: '"1000"' },
+        },
+      ],
+    },
+    {
       name: "runAsUser unset on a pod that has a securityContext, with two containers: at the pod's securityContext, one line for both",
       yaml: `
         apiVersion: apps/v1

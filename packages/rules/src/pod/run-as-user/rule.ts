@@ -2,6 +2,11 @@ import { allContainers, defineRule, effectiveSecurityContext } from "@scout-depl
 import { guideSettings } from "../../settings.js";
 import { isWindowsPod } from "../../support/index.js";
 
+/** A UID as written: a quoted "1000" is a string the API server refuses, not user 1000. */
+function shown(value: unknown): string {
+  return typeof value === "number" ? String(value) : JSON.stringify(value);
+}
+
 export const runAsUser = defineRule({
   id: "pod/run-as-user",
   meta: {
@@ -28,7 +33,7 @@ export const runAsUser = defineRule({
       if (setting === undefined && container.template.partial) continue;
       context.report({
         messageId: setting ? "wrongUid" : "unset",
-        data: { container: container.name, expected, actual: String(setting?.value) },
+        data: { container: container.name, expected, actual: shown(setting?.value) },
         object: container.template.object,
         pointer: setting?.pointer ?? effective.inheritedAnchor,
       });

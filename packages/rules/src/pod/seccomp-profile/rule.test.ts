@@ -68,6 +68,33 @@ new RuleTester({ describe, it }).run(seccompProfile, {
   ],
   invalid: [
     {
+      name: "every container is judged: initContainers and ephemeralContainers as well as containers",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          initContainers:
+            - name: init
+              securityContext: {seccompProfile: {type: Unconfined}}
+          containers:
+            - name: app
+              securityContext: {seccompProfile: {type: RuntimeDefault}}
+          ephemeralContainers:
+            - name: debug
+              securityContext: {privileged: false}
+      `,
+      errors: [
+        {
+          messageId: "notAllowed",
+          line: 7,
+          column: 42,
+          data: { container: "init", type: "Unconfined" },
+        },
+        { messageId: "unset", line: 13, column: 7, data: { container: "debug" } },
+      ],
+    },
+    {
       name: "an annotation that contradicts the field of its place: the API server refuses the object (they must match, ignored as the annotation is)",
       yaml: `
         apiVersion: v1

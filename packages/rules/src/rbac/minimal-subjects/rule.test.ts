@@ -67,6 +67,33 @@ new RuleTester({ describe, it }).run(minimalSubjects, {
   ],
   invalid: [
     {
+      name: "a subject without a name, or a ServiceAccount whose name is no DNS subdomain, makes the API server refuse the binding",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: rb, namespace: scout}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}
+        subjects:
+          - {kind: ServiceAccount, name: ""}
+          - {kind: ServiceAccount, name: Scout_Backend}
+          - {kind: User, name: "", apiGroup: rbac.authorization.k8s.io}
+          - {kind: User, name: "Alice Smith", apiGroup: rbac.authorization.k8s.io}
+      `,
+      errors: [
+        {
+          messageId: "refusedSubject",
+          line: 6,
+          column: 28,
+          data: { kind: "RoleBinding", binding: "rb", role: "r", reason: "a subject needs a name" },
+        },
+        { messageId: "refusedSubject", line: 7, column: 28 },
+        { messageId: "notServiceAccount", line: 8, column: 5 },
+        { messageId: "refusedSubject", line: 8, column: 18 },
+        // A user's name may be anything: reported as no service account, not as refused.
+        { messageId: "notServiceAccount", line: 9, column: 5 },
+      ],
+    },
+    {
       name: "a ServiceAccount of a ClusterRoleBinding with an empty namespace is refused like one with none",
       yaml: `
         apiVersion: rbac.authorization.k8s.io/v1

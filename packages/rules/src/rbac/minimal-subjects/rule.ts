@@ -1,4 +1,4 @@
-import { defineRule, joinPointer } from "@scout-deploy/core";
+import { defineRule, dns1123SubdomainProblem, joinPointer } from "@scout-deploy/core";
 import {
   bindingsOf,
   effectiveNamespace,
@@ -28,6 +28,9 @@ function refusal(
   cluster: boolean,
 ): { reason: string; field?: string } | undefined {
   const { declaredKind: kind, apiGroup } = subject;
+  if (subject.name === "") return { reason: "a subject needs a name", field: "name" };
+  const accountName = kind === "ServiceAccount" ? dns1123SubdomainProblem(subject.name) : undefined;
+  if (accountName) return { reason: `a ServiceAccount's name ${accountName}`, field: "name" };
   if (kind !== "ServiceAccount" && kind !== "User" && kind !== "Group") {
     return { reason: `kind "${kind}" is none of ServiceAccount, User, Group`, field: "kind" };
   }

@@ -29,6 +29,20 @@ new RuleTester({ describe, it }).run(noPlaintextEnv, {
       `,
     },
     {
+      name: "an empty credential, written or expanded from an empty literal, gives nothing away",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: backend}
+        spec:
+          containers:
+            - name: api
+              env:
+                - {name: REDIS_PASSWORD, value: ""}
+                - {name: DB_PASSWORD, value: "$(REDIS_PASSWORD)"}
+      `,
+    },
+    {
       name: "credentials from secretKeyRef, other variables as values, $(VAR) references",
       yaml: `
         apiVersion: apps/v1

@@ -133,6 +133,8 @@ function envFinding(
   }
   if (expansion.through.some((name) => reported.has(name))) return undefined;
   const value = expansion.text;
+  // What an empty literal expands to is as empty as the literal, which gives nothing away either.
+  if (value === "") return undefined;
   const format = detectTokenFormat(value);
   // `format` stays in every literal's data: a finding's identity (baselines) is built from it.
   const data = { fingerprint: fingerprint(value), format: format ?? "" };

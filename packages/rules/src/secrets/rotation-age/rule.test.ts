@@ -28,6 +28,11 @@ new RuleTester({ describe, it }).run(rotationAge, {
       yaml: secret('      scout-deploy.io/rotated-at: "2026-10-22T00:00:00Z"'),
     },
     {
+      name: "89 days under the default maximum of 90",
+      options: { now },
+      yaml: secret('      scout-deploy.io/rotated-at: "2026-08-04T00:00:00Z"'),
+    },
+    {
       name: "RFC 3339 allows a lower-case t and z",
       options: { now },
       yaml: secret('      scout-deploy.io/rotated-at: "2026-10-02t00:00:00z"'),
@@ -53,6 +58,32 @@ new RuleTester({ describe, it }).run(rotationAge, {
           line: 6,
           column: 5,
           data: { age: 304, annotation: "scout-deploy.io/rotated-at", maxAgeDays: 90 },
+        },
+      ],
+    },
+    {
+      name: "older than the maximum age by an hour: older than the maximum",
+      options: { now, maxAgeDays: 10 },
+      yaml: secret('      scout-deploy.io/rotated-at: "2026-10-21T23:00:00Z"'),
+      errors: [
+        {
+          messageId: "tooOld",
+          line: 6,
+          column: 5,
+          data: { age: 10.1, annotation: "scout-deploy.io/rotated-at", maxAgeDays: 10 },
+        },
+      ],
+    },
+    {
+      name: "91 days under the default maximum of 90",
+      options: { now },
+      yaml: secret('      scout-deploy.io/rotated-at: "2026-08-02T00:00:00Z"'),
+      errors: [
+        {
+          messageId: "tooOld",
+          line: 6,
+          column: 5,
+          data: { age: 91, annotation: "scout-deploy.io/rotated-at", maxAgeDays: 90 },
         },
       ],
     },

@@ -10,6 +10,17 @@ const options = z
   })
   .strict();
 
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * The age a finding shows: whole days, or to a tenth of a day (rounded up) within the day after
+ * the maximum, where whole days would read "90 days ago, more than 90".
+ */
+function daysOld(time: number, now: Date, maxAgeDays: number): number {
+  const age = ageInDays(time, now);
+  return age > maxAgeDays ? age : Math.ceil(((now.getTime() - time) / DAY) * 10) / 10;
+}
+
 export const rotationAge = defineRule({
   id: "secrets/rotation-age",
   meta: {
@@ -55,10 +66,10 @@ export const rotationAge = defineRule({
           object,
           pointer,
         });
-      } else if (age > maxAgeDays) {
+      } else if (now.getTime() - recorded.time > maxAgeDays * DAY) {
         context.report({
           messageId: "tooOld",
-          data: { age, annotation, maxAgeDays },
+          data: { age: daysOld(recorded.time, now, maxAgeDays), annotation, maxAgeDays },
           object,
           pointer,
         });

@@ -177,6 +177,7 @@ new RuleTester({ describe, it }).run(imagePinned, {
       errors: [
         {
           messageId: "spaces",
+          severity: "warning",
           line: 8,
           column: 21,
           data: {
@@ -189,6 +190,7 @@ new RuleTester({ describe, it }).run(imagePinned, {
         { messageId: "malformed", line: 10, column: 29 },
         {
           messageId: "spaces",
+          severity: "error",
           line: 17,
           column: 17,
           data: {
@@ -251,12 +253,14 @@ new RuleTester({ describe, it }).run(imagePinned, {
       errors: [
         {
           messageId: "noImage",
+          severity: "error",
           line: 8,
           column: 11,
           data: { place: 'container "app"', field: "image" },
         },
         {
           messageId: "noImage",
+          severity: "error",
           line: 9,
           column: 24,
           data: { place: 'container "side"', field: "image" },
@@ -304,12 +308,14 @@ new RuleTester({ describe, it }).run(imagePinned, {
       errors: [
         {
           messageId: "noImage",
+          severity: "error",
           line: 12,
           column: 38,
           data: { place: 'volume "models"', field: "image.reference" },
         },
         {
           messageId: "noImage",
+          severity: "error",
           line: 13,
           column: 28,
           data: { place: 'volume "data"', field: "image.reference" },

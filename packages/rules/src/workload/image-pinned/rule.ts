@@ -5,6 +5,7 @@ import {
   isRecord,
   joinPointer,
   malformedPart,
+  POD_TEMPLATE_KINDS,
   type PodTemplate,
   parseImage,
   podTemplates,
@@ -44,8 +45,11 @@ export const imagePinned = defineRule({
   },
   check(context) {
     for (const use of imageUses(context.bundle)) {
-      const report = (messageId: MessageId, data: Record<string, string> = {}) =>
+      const report = (messageId: MessageId, data: Record<string, string> = {}, refused = false) =>
         context.report({
+          // What the API server refuses is never a warning: the gate would pass an object that
+          // is never created (its validation does not reach input/schema's embedded checks).
+          ...(refused ? { severity: "error" as const } : {}),
           messageId,
           data: { place: use.place, image: shown(use.image), ...data },
           // A container's finding keeps the identity it had when the data named the container, so
@@ -58,8 +62,13 @@ export const imagePinned = defineRule({
           pointer: use.pointer,
         });
       const messageId = verdict(use, context.options.requireDigest);
-      if (messageId === "noImage") report("noImage", { field: use.field });
-      else if (messageId === "spaces") report("spaces", { refused: refusedPods(use.template) });
+      if (messageId === "noImage") report("noImage", { field: use.field }, refusedByApiServer(use));
+      else if (messageId === "spaces")
+        report(
+          "spaces",
+          { refused: refusedPods(use.template) },
+          use.template.object.value.kind === "Pod" && refusedByApiServer(use),
+        );
       else if (messageId === "malformed") report("malformed", { part: malformedPart(use.image)! });
       else if (messageId) report(messageId);
     }
@@ -102,6 +111,14 @@ function verdict(use: ImageUse, requireDigest: boolean): MessageId | undefined {
   if (tag === undefined) return "noTag";
   if (tag === "latest") return "latest";
   return requireDigest ? "noDigest" : undefined;
+}
+
+/** The built-in kinds whose pod templates the API server validates (a custom resource's it does not). */
+const BUILT_IN_WORKLOAD_API = new Set(["v1", "apps/v1", "batch/v1"]);
+
+function refusedByApiServer(use: ImageUse): boolean {
+  const { apiVersion, kind } = use.template.object.value;
+  return BUILT_IN_WORKLOAD_API.has(apiVersion) && POD_TEMPLATE_KINDS.includes(kind);
 }
 
 /** Who refuses a Pod with a spaced image: the API server on create, for a template each Pod the controller makes. */
