@@ -115,6 +115,71 @@ new RuleTester({ describe, it }).run(noPlaintextEnv, {
   ],
   invalid: [
     {
+      name: "a credential in a probe's or hook's HTTP headers sits in the pod template as an env value does",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              livenessProbe:
+                httpGet:
+                  path: /docs
+                  port: 8000
+                  httpHeaders:
+                    - {name: Accept, value: application/json}
+                    - {name: Cookie, value: shop_session-id=x-readiness-probe}
+                    - {name: Authorization, value: "Bearer hunter2-scout"}
+              readinessProbe:
+                httpGet:
+                  path: /docs
+                  port: 8000
+                  httpHeaders: [{name: X-Trace, value: "mROLNsF2uFYHWtzQEexUcvAVrEy0Dx4z5Te71JLKNY"}]
+              lifecycle:
+                preStop:
+                  httpGet:
+                    path: /drain
+                    port: 8000
+                    httpHeaders: [{name: X-Api-Key, value: hunter2}, {name: X-Api-Key-Format, value: ""}]
+      `,
+      errors: [
+        {
+          messageId: "plainHeader",
+          line: 14,
+          column: 37,
+          data: {
+            container: "api",
+            name: "Authorization",
+            field: "livenessProbe",
+            fingerprint: fingerprint("Bearer hunter2-scout"),
+          },
+        },
+        {
+          messageId: "plainHeader",
+          line: 19,
+          column: 41,
+          data: {
+            container: "api",
+            name: "X-Trace",
+            field: "readinessProbe",
+            fingerprint: fingerprint("mROLNsF2uFYHWtzQEexUcvAVrEy0Dx4z5Te71JLKNY"),
+          },
+        },
+        {
+          messageId: "plainHeader",
+          line: 25,
+          column: 45,
+          data: {
+            container: "api",
+            name: "X-Api-Key",
+            field: "preStop hook",
+            fingerprint: fingerprint("hunter2"),
+          },
+        },
+      ],
+    },
+    {
       name: "a credential read from a ConfigMap key that holds no credential itself is still read from a ConfigMap",
       yaml: `
         apiVersion: v1

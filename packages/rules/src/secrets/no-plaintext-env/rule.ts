@@ -53,6 +53,8 @@ export const noPlaintextEnv = defineRule({
       tokenArg: 'container "{{container}}" passes a {{format}} in its {{field}} ({{fingerprint}})',
       fromConfigMap:
         'container "{{container}}" reads the credential "{{name}}" from ConfigMap "{{configMap}}", not a Secret',
+      plainHeader:
+        'container "{{container}}" sends the credential header "{{name}}" as a plain value in its {{field}} ({{fingerprint}}): the kubelet reads headers only as written, so the value sits in the pod template',
     },
   },
   check(context) {
@@ -70,6 +72,19 @@ export const noPlaintextEnv = defineRule({
           ...finding,
           data: { container: container.name, name: variable.name, ...finding.data },
           object: container.template.object,
+        });
+      }
+      for (const header of headerCredentials(container)) {
+        context.report({
+          messageId: "plainHeader",
+          data: {
+            container: container.name,
+            name: header.name,
+            field: header.field,
+            fingerprint: fingerprint(header.value),
+          },
+          object: container.template.object,
+          pointer: joinPointer(container.pointer, ...header.path),
         });
       }
       for (const arg of argCredentials(container, reported)) {
@@ -263,6 +278,46 @@ function commandLists(container: ContainerRef): CommandList[] {
     }
   }
   return lists;
+}
+
+/**
+ * Headers whose value is a credential by HTTP's own definition, whatever isCredentialName says.
+ * A Cookie is judged by its value only: probes send fixed markers (`shop_session-id=x-probe`).
+ */
+const CREDENTIAL_HEADERS = new Set(["authorization", "proxy-authorization"]);
+
+/**
+ * Credentials in the HTTP headers of probes and lifecycle hooks (`httpGet.httpHeaders`): a
+ * credential header (`Authorization`, `X-Api-Key`) with a literal value, or a value in a token
+ * format or random-looking. The kubelet sends them as written: no `$(VAR)` expansion, no Secret
+ * reference, so the only remedy is an endpoint that needs none (the backend's `/docs`).
+ */
+function headerCredentials(container: ContainerRef) {
+  const own = container.container;
+  const lifecycle = isRecord(own.lifecycle) ? own.lifecycle : {};
+  const handlers = [
+    ...PROBES.map((probe) => ({ field: probe, path: [probe], handler: own[probe] })),
+    ...HOOKS.map((hook) => ({
+      field: `${hook} hook`,
+      path: ["lifecycle", hook],
+      handler: lifecycle[hook],
+    })),
+  ];
+  return handlers.flatMap(({ field, path, handler }) => {
+    const httpGet = isRecord(handler) && isRecord(handler.httpGet) ? handler.httpGet : undefined;
+    const headers = Array.isArray(httpGet?.httpHeaders) ? httpGet.httpHeaders : [];
+    return headers.flatMap((header: unknown, index: number) => {
+      if (!isRecord(header) || typeof header.name !== "string") return [];
+      const value = typeof header.value === "string" ? header.value.trim() : "";
+      if (value === "") return [];
+      const named =
+        CREDENTIAL_HEADERS.has(header.name.toLowerCase()) ||
+        isCredentialSetting(header.name, value);
+      if (!named && !detectTokenFormat(value) && !looksHighEntropy(value)) return [];
+      const at = [...path, "httpGet", "httpHeaders", String(index), "value"];
+      return [{ field, name: header.name, value, path: at }];
+    });
+  });
 }
 
 /** `redis-cli ... -a <password>` (or `--pass`) inside a shell line; the value may be quoted. */
