@@ -403,8 +403,50 @@ function argCredentials(container: ContainerRef, reported: ReadonlySet<string>):
       if (text === undefined) return;
       const format =
         detectTokenFormat(text) ?? (hasUrlPassword(text) ? "URL with a password" : undefined);
-      if (format) found.push({ field, path, index, name: format, value: text, format });
+      if (format) {
+        found.push({ field, path, index, name: format, value: text, format });
+        return;
+      }
+      const inLine = shellLineCredential(text);
+      if (inLine) found.push({ field, path, index, ...inLine });
     });
   }
   return found;
+}
+
+/** `NAME=value`, `export NAME=value`, `--name=value` inside a shell line. */
+const ASSIGNMENT = /^(?:--?)?([A-Za-z_][A-Za-z0-9_.-]*)=(.+)$/;
+/** The Authorization schemes whose next word is the credential itself. */
+const AUTH_SCHEMES = new Set(["bearer", "basic", "token"]);
+
+/**
+ * A credential written inside a shell line (`sh -c "API_TOKEN=... ./serve"`, `curl -H
+ * "Authorization: Bearer ..."`, `--api-token ...`): what the whole argument's checks cannot see.
+ * A shell variable (`$API_TOKEN`, `"${TOKEN}"`) is no literal.
+ */
+function shellLineCredential(text: string): { name: string; value: string } | undefined {
+  if (!/\s/.test(text.trim())) return undefined;
+  const words = text
+    .split(/\s+/)
+    .map((word) => word.replace(/^["'(]+|["';)&|]+$/g, ""))
+    .filter(Boolean);
+  const isLiteral = (value: string | undefined): value is string =>
+    value !== undefined && value !== "" && !value.startsWith("$") && !NOT_A_VALUE.test(value);
+  for (const [i, word] of words.entries()) {
+    const next = words[i + 1];
+    if (AUTH_SCHEMES.has(word.toLowerCase()) && /authorization:$/i.test(words[i - 1] ?? "")) {
+      if (isLiteral(next)) return { name: "Authorization", value: next };
+      continue;
+    }
+    const assigned = ASSIGNMENT.exec(word);
+    const flag = /^--?([A-Za-z][A-Za-z0-9_.-]*)$/.exec(word);
+    const [name, value] = assigned
+      ? [assigned[1]!, assigned[2]!]
+      : flag && next && !next.startsWith("-")
+        ? [flag[1]!, next]
+        : [undefined, undefined];
+    if (name === undefined || JUDGED_ELSEWHERE.has(name.toLowerCase())) continue;
+    if (isLiteral(value) && isCredentialSetting(name, value)) return { name, value };
+  }
+  return undefined;
 }
