@@ -644,3 +644,50 @@ spec:
     expect(code).toBe(1);
   });
 });
+
+describe("grants that give a catalogue danger by another road", () => {
+  it.each([
+    [
+      "update on pods/ephemeralcontainers (kubectl debug: any image in a running Pod)",
+      "Role",
+      '[""]',
+      "pods/ephemeralcontainers",
+      "update",
+    ],
+    ["patch on pods (a new image for a running container)", "Role", '[""]', "pods", "patch"],
+    ["get on nodes/proxy (the kubelet's exec)", "ClusterRole", '[""]', "nodes/proxy", "get"],
+    ["get on every Secret (names are no secret)", "Role", '[""]', "secrets", "get"],
+    [
+      "deletecollection on Secrets (the response lists them)",
+      "Role",
+      '[""]',
+      "secrets",
+      "deletecollection",
+    ],
+  ])("fails a role granting %s", async (_, kind, groups, resource, verb) => {
+    const namespaced = kind === "Role" ? "\n  namespace: scout" : "";
+    write(
+      "k8s/role.yaml",
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: ${kind}
+metadata:
+  name: ops${namespaced}
+rules:
+  - apiGroups: ${groups}
+    resources: [${resource}]
+    verbs: [${verb}]
+`,
+    );
+    const { code, report } = await json("check", "k8s");
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({
+        ruleId: "rbac/no-dangerous-verbs",
+        severity: "error",
+        file: "k8s/role.yaml",
+        line: kind === "Role" ? 9 : 8,
+        column: 13,
+      }),
+    );
+    expect(code).toBe(1);
+  });
+});

@@ -22,6 +22,32 @@ describe("assessStrength", () => {
     }
   });
 
+  it("judges a readable text encoded once more (base64 or hex) by the text", () => {
+    const phrase = "scout-api-token-production-2026-12-07-do-not-share";
+    const base64 = Buffer.from(phrase).toString("base64");
+    expect(assessStrength(base64)).toMatchObject({
+      strong: false,
+      encoding: "base64",
+      weaknesses: ["encoded-text", "low-entropy"],
+    });
+    const hex = Buffer.from("scout-api-token-production-2026-12-07-do").toString("hex");
+    expect(assessStrength(hex)).toMatchObject({ encoding: "hex" });
+    expect(weaknessesOf(hex)[0]).toBe("encoded-text");
+    expect(weaknessesOf(Buffer.from("changeme-changeme-changeme").toString("base64"))).toContain(
+      "placeholder",
+    );
+  });
+
+  it("passes random tokens encoded once more: the text they encode is itself strong", () => {
+    for (let i = 0; i < 50; i++) {
+      const hex = randomBytes(32).toString("hex");
+      const base64 = randomBytes(32).toString("base64");
+      expect(weaknessesOf(Buffer.from(hex).toString("base64"))).toEqual([]);
+      expect(weaknessesOf(Buffer.from(base64).toString("base64"))).toEqual([]);
+      expect(weaknessesOf(Buffer.from(base64).toString("hex"))).toEqual([]);
+    }
+  });
+
   it("fails changeme and its cousins as placeholders", () => {
     for (const value of [
       "changeme",

@@ -1,5 +1,13 @@
+import { decodeBase64 } from "./base64.js";
+
 /** Why a value is not a strong token, most serious first. */
-export type Weakness = "placeholder" | "short" | "low-entropy" | "repetitive" | "sequential";
+export type Weakness =
+  | "placeholder"
+  | "short"
+  | "low-entropy"
+  | "repetitive"
+  | "sequential"
+  | "encoded-text";
 
 export interface StrengthOptions {
   /** Bits a value must be able to carry: 32 random bytes' worth. @default 256 */
@@ -13,6 +21,8 @@ export interface Strength {
   estimatedBits: number;
   /** Shannon entropy of the value's characters, in bits per character. */
   shannonBitsPerChar: number;
+  /** With the weakness "encoded-text": how the readable text is encoded (the figures are the text's). */
+  encoding?: "hex" | "base64";
 }
 
 export const DEFAULT_MIN_BITS = 256;
@@ -65,7 +75,39 @@ const PLACEHOLDER_MARKERS = [
   "replaceme",
 ];
 
+/**
+ * A value is judged as the characters it is made of, except a readable text encoded once more
+ * (`echo -n scout-prod-token | base64`, or hex): its characters look random, but a guesser
+ * decodes and tries texts. Such a value is as strong as the text, no weaker and no stronger;
+ * random bytes encoded (`openssl rand -base64 32`, `-hex 32`) never decode to a readable text.
+ */
 export function assessStrength(value: string, options: StrengthOptions = {}): Strength {
+  const text = encodedText(value);
+  if (text === undefined) return assessCharacters(value, options);
+  const inner = assessStrength(text.text, options);
+  // A strong text stays as strong encoded, though the encoding's characters repeat more.
+  if (inner.strong) return inner;
+  return { ...inner, weaknesses: ["encoded-text", ...inner.weaknesses], encoding: text.encoding };
+}
+
+/** Base64 or hex long enough to be mistaken for a token. */
+const MIN_ENCODED_LENGTH = 16;
+
+/** The readable text that a hex or base64 value encodes, if it encodes one. */
+export function encodedText(
+  value: string,
+): { encoding: "hex" | "base64"; text: string } | undefined {
+  const trimmed = value.trim();
+  if (trimmed.length < MIN_ENCODED_LENGTH) return undefined;
+  const isHex = /^(?:[0-9a-f]{2})+$/i.test(trimmed);
+  const bytes = isHex ? Buffer.from(trimmed, "hex") : decodeBase64(trimmed);
+  if (!bytes?.every((b) => (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a)) {
+    return undefined;
+  }
+  return { encoding: isHex ? "hex" : "base64", text: bytes.toString("latin1") };
+}
+
+function assessCharacters(value: string, options: StrengthOptions): Strength {
   const minBits = options.minBits ?? DEFAULT_MIN_BITS;
   const estimatedBits = estimateBits(value);
   const shannon = shannonEntropy(value);

@@ -252,6 +252,19 @@ const RISKY_BUILT_INS: ReadonlyArray<{
     grants: "escalate on clusterroles",
     // Escalating a ClusterRole is asked with no namespace: a RoleBinding grants nothing of it.
     clusterScoped: true,
+  },
+  {
+    // A patch's response is the whole Secret: patching every Secret reads them all, as listing does.
+    name: "system:controller:legacy-service-account-token-cleaner",
+    labels: BOOTSTRAP,
+    grants: "patch on every Secret",
+  },
+  {
+    // The kubelet API behind nodes/proxy runs commands in every Pod of the node, as exec does.
+    name: "system:kubelet-api-admin",
+    labels: BOOTSTRAP,
+    grants: "get and create on nodes/proxy",
+    clusterScoped: true,
   }, // Beyond rules.md (warnings): a Pod created in the namespace runs as any of its accounts…
   ...[
     ["system:controller:daemon-set-controller", "create on pods"],
@@ -262,8 +275,6 @@ const RISKY_BUILT_INS: ReadonlyArray<{
     ["system:controller:persistent-volume-binder", "create on pods and persistentvolumes"],
     ["system:controller:cronjob-controller", "create on jobs"],
     ["system:controller:deployment-controller", "create on replicasets"],
-    // A patch's response is the whole Secret.
-    ["system:controller:legacy-service-account-token-cleaner", "patch on every Secret"],
     ["system:controller:endpoint-controller", "create and update on endpoints"],
     ["system:controller:endpointslice-controller", "create and update on endpointslices"],
     ["system:controller:endpointslicemirroring-controller", "create and update on endpointslices"],
@@ -271,7 +282,6 @@ const RISKY_BUILT_INS: ReadonlyArray<{
   // …and these act on cluster-scoped resources alone: bound by a RoleBinding they grant nothing.
   ...[
     ["system:persistent-volume-provisioner", "create on persistentvolumes"],
-    ["system:kubelet-api-admin", "get and create on nodes/proxy"],
     ["system:controller:node-controller", "update and patch on nodes"],
     ["system:controller:ttl-controller", "update and patch on nodes"],
     ["system:controller:certificate-controller", "approve on signers"],

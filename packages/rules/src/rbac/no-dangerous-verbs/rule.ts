@@ -87,6 +87,12 @@ interface Danger {
   clusterScoped?: boolean;
   /** Beyond rules.md: reported as a warning that names the path to escalation. */
   path?: string;
+  /**
+   * The catalogue grant whose power this path gives by another road, alone: reported as an
+   * error, as that grant is (running code inside existing Pods is exec; reading any Secret by
+   * its name, or all at once, is listing them).
+   */
+  sameAs?: string;
   /** A danger only before this Kubernetes minor version (unset: the newest, which it is not). */
   before?: number;
 }
@@ -161,6 +167,10 @@ export const ESCALATION_PATHS = {
  */
 const WEBSOCKET_CREATE = 35;
 
+/** The catalogue's grants whose power some paths give by another road. */
+const EXEC = "create on pods/exec";
+const LIST_SECRETS = "list on secrets";
+
 /**
  * Resources on which a verb is dangerous, and the verbs. A `*` is rbac/no-wildcards' finding.
  * The kubelet authorizes a WebSocket exec through nodes/proxy as `get` in every version.
@@ -182,6 +192,7 @@ const DANGERS: readonly Danger[] = [
     verbs: ["get", "patch", "delete"],
     names: "anyName",
     path: ESCALATION_PATHS.secrets,
+    sameAs: LIST_SECRETS,
   },
   {
     targets: core("secrets"),
@@ -200,12 +211,14 @@ const DANGERS: readonly Danger[] = [
     verbs: ["deletecollection"],
     names: "unnamed",
     path: ESCALATION_PATHS.deleteSecrets,
+    sameAs: LIST_SECRETS,
   },
   {
     targets: core("pods"),
     verbs: ["update", "patch"],
     names: "named",
     path: ESCALATION_PATHS.podImage,
+    sameAs: EXEC,
   },
   {
     // The API server authorizes a proxied request by its HTTP method, as for any other request.
@@ -253,6 +266,7 @@ const DANGERS: readonly Danger[] = [
     names: "named",
     clusterScoped: true,
     path: ESCALATION_PATHS.nodeProxy,
+    sameAs: EXEC,
   },
   {
     targets: core("pods/portforward"),
@@ -272,6 +286,7 @@ const DANGERS: readonly Danger[] = [
     verbs: ["update", "patch"],
     names: "named",
     path: ESCALATION_PATHS.ephemeral,
+    sameAs: EXEC,
   },
   {
     targets: inGroup("certificates.k8s.io", "signers"),
@@ -407,7 +422,7 @@ export const noDangerousVerbs = defineRule({
   meta: {
     severity: "error",
     description:
-      "No role grants escalate, bind or impersonate, create on pods/exec or pods/attach (get too before Kubernetes 1.35), create on serviceaccounts/token, or list/watch on secrets; warns of the other escalation paths Kubernetes documents or the API server opens (get or patch on every Secret, rewriting Secrets, service-account-token Secrets, deletecollection on Secrets, creating Pods or rewriting Pods and Pod templates, the API server proxy, nodes/proxy, port-forward, ephemeral containers, node taints and labels, certificate approval and node client certificates, admission control, namespace labels, PersistentVolumes).",
+      "No role grants escalate, bind or impersonate, create on pods/exec or pods/attach (get too before Kubernetes 1.35), create on serviceaccounts/token, or list/watch on secrets, nor what one of these gives alone by another road (get or create on nodes/proxy, update or patch on pods or pods/ephemeralcontainers: code in a running Pod; get, patch, delete or deletecollection on every Secret: reading them all); warns of the other escalation paths Kubernetes documents or the API server opens (rewriting Secrets, service-account-token Secrets, creating Pods or rewriting Pod templates, the API server proxy, port-forward, node taints and labels, certificate approval and node client certificates, admission control, namespace labels, PersistentVolumes).",
     remediation:
       "Remove the verb; read one named Secret with get and resourceNames instead of listing them all.",
     guide: "RBAC: Minimal permissions: Only necessary permissions granted",
@@ -418,6 +433,8 @@ export const noDangerousVerbs = defineRule({
       aggregated:
         "ClusterRole {{name}} aggregates the built-in ClusterRole {{role}}, which grants {{grants}}",
       escalationPath: '{{kind}} {{name}} grants "{{verb}}" on {{resources}}: {{path}}',
+      anotherRoad:
+        '{{kind}} {{name}} grants "{{verb}}" on {{resources}}, as much as {{sameAs}}: {{path}}',
       boundBuiltIn:
         "{{kind}} {{name}} binds the built-in ClusterRole {{role}}, which grants {{grants}}",
     },
@@ -472,18 +489,23 @@ export const noDangerousVerbs = defineRule({
           }
           for (const { danger, resources } of dangersOf(rule, verb.value, role)) {
             if (danger.path) {
-              context.report({
-                messageId: "escalationPath",
-                data: {
-                  ...base,
-                  verb: verb.value,
-                  resources: listed(resources),
-                  path: danger.path,
-                },
-                object,
-                pointer: verb.pointer,
-                severity: "warning",
-              });
+              const data = { ...base, verb: verb.value, resources: listed(resources) };
+              context.report(
+                danger.sameAs
+                  ? {
+                      messageId: "anotherRoad",
+                      data: { ...data, sameAs: danger.sameAs, path: danger.path },
+                      object,
+                      pointer: verb.pointer,
+                    }
+                  : {
+                      messageId: "escalationPath",
+                      data: { ...data, path: danger.path },
+                      object,
+                      pointer: verb.pointer,
+                      severity: "warning",
+                    },
+              );
               continue;
             }
             for (const resource of resources) {

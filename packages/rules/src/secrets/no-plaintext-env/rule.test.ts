@@ -129,6 +129,126 @@ new RuleTester({ describe, it }).run(noPlaintextEnv, {
   ],
   invalid: [
     {
+      name: "a credential inside a shell line: an assignment, a flag, an Authorization header",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              command: [sh, -c, "API_TOKEN=hunter2-scout exec /app/serve --port 8000"]
+              args: ["exec /app/serve --redis-password s3cret-pw --log-level info"]
+              lifecycle:
+                postStart:
+                  exec:
+                    command: [sh, -c, 'curl -H "Authorization: Bearer hunter2-scout" localhost:8000/warm']
+                preStop:
+                  exec:
+                    command: [sh, -c, 'curl -H "Authorization: Bearer $TOKEN" localhost:8000/drain; TOKEN_TTL=3600 API_KEY_FILE=/etc/key ./stop']
+      `,
+      errors: [
+        {
+          messageId: "plainArg",
+          line: 7,
+          column: 25,
+          data: {
+            container: "api",
+            name: "API_TOKEN",
+            field: "command",
+            fingerprint: fingerprint("hunter2-scout"),
+          },
+        },
+        {
+          messageId: "plainArg",
+          line: 8,
+          column: 14,
+          data: {
+            container: "api",
+            name: "redis-password",
+            field: "args",
+            fingerprint: fingerprint("s3cret-pw"),
+          },
+        },
+        {
+          messageId: "plainArg",
+          line: 12,
+          column: 31,
+          data: {
+            container: "api",
+            name: "Authorization",
+            field: "postStart exec command",
+            fingerprint: fingerprint("hunter2-scout"),
+          },
+        },
+      ],
+    },
+    {
+      name: "a credential in a probe's or hook's HTTP headers sits in the pod template as an env value does",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: api
+              livenessProbe:
+                httpGet:
+                  path: /docs
+                  port: 8000
+                  httpHeaders:
+                    - {name: Accept, value: application/json}
+                    - {name: Cookie, value: shop_session-id=x-readiness-probe}
+                    - {name: Authorization, value: "Bearer hunter2-scout"}
+              readinessProbe:
+                httpGet:
+                  path: /docs
+                  port: 8000
+                  httpHeaders: [{name: X-Trace, value: "mROLNsF2uFYHWtzQEexUcvAVrEy0Dx4z5Te71JLKNY"}]
+              lifecycle:
+                preStop:
+                  httpGet:
+                    path: /drain
+                    port: 8000
+                    httpHeaders: [{name: X-Api-Key, value: hunter2}, {name: X-Api-Key-Format, value: ""}]
+      `,
+      errors: [
+        {
+          messageId: "plainHeader",
+          line: 14,
+          column: 37,
+          data: {
+            container: "api",
+            name: "Authorization",
+            field: "livenessProbe",
+            fingerprint: fingerprint("Bearer hunter2-scout"),
+          },
+        },
+        {
+          messageId: "plainHeader",
+          line: 19,
+          column: 41,
+          data: {
+            container: "api",
+            name: "X-Trace",
+            field: "readinessProbe",
+            fingerprint: fingerprint("mROLNsF2uFYHWtzQEexUcvAVrEy0Dx4z5Te71JLKNY"),
+          },
+        },
+        {
+          messageId: "plainHeader",
+          line: 25,
+          column: 45,
+          data: {
+            container: "api",
+            name: "X-Api-Key",
+            field: "preStop hook",
+            fingerprint: fingerprint("hunter2"),
+          },
+        },
+      ],
+    },
+    {
       name: "a credential read from a ConfigMap key that holds no credential itself is still read from a ConfigMap",
       yaml: `
         apiVersion: v1

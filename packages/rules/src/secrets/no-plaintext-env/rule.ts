@@ -53,6 +53,8 @@ export const noPlaintextEnv = defineRule({
       tokenArg: 'container "{{container}}" passes a {{format}} in its {{field}} ({{fingerprint}})',
       fromConfigMap:
         'container "{{container}}" reads the credential "{{name}}" from ConfigMap "{{configMap}}", not a Secret',
+      plainHeader:
+        'container "{{container}}" sends the credential header "{{name}}" as a plain value in its {{field}} ({{fingerprint}}): the kubelet reads headers only as written, so the value sits in the pod template',
     },
   },
   check(context) {
@@ -70,6 +72,19 @@ export const noPlaintextEnv = defineRule({
           ...finding,
           data: { container: container.name, name: variable.name, ...finding.data },
           object: container.template.object,
+        });
+      }
+      for (const header of headerCredentials(container)) {
+        context.report({
+          messageId: "plainHeader",
+          data: {
+            container: container.name,
+            name: header.name,
+            field: header.field,
+            fingerprint: fingerprint(header.value),
+          },
+          object: container.template.object,
+          pointer: joinPointer(container.pointer, ...header.path),
         });
       }
       for (const arg of argCredentials(container, reported)) {
@@ -267,6 +282,46 @@ function commandLists(container: ContainerRef): CommandList[] {
   return lists;
 }
 
+/**
+ * Headers whose value is a credential by HTTP's own definition, whatever isCredentialName says.
+ * A Cookie is judged by its value only: probes send fixed markers (`shop_session-id=x-probe`).
+ */
+const CREDENTIAL_HEADERS = new Set(["authorization", "proxy-authorization"]);
+
+/**
+ * Credentials in the HTTP headers of probes and lifecycle hooks (`httpGet.httpHeaders`): a
+ * credential header (`Authorization`, `X-Api-Key`) with a literal value, or a value in a token
+ * format or random-looking. The kubelet sends them as written: no `$(VAR)` expansion, no Secret
+ * reference, so the only remedy is an endpoint that needs none (the backend's `/docs`).
+ */
+function headerCredentials(container: ContainerRef) {
+  const own = container.container;
+  const lifecycle = isRecord(own.lifecycle) ? own.lifecycle : {};
+  const handlers = [
+    ...PROBES.map((probe) => ({ field: probe, path: [probe], handler: own[probe] })),
+    ...HOOKS.map((hook) => ({
+      field: `${hook} hook`,
+      path: ["lifecycle", hook],
+      handler: lifecycle[hook],
+    })),
+  ];
+  return handlers.flatMap(({ field, path, handler }) => {
+    const httpGet = isRecord(handler) && isRecord(handler.httpGet) ? handler.httpGet : undefined;
+    const headers = Array.isArray(httpGet?.httpHeaders) ? httpGet.httpHeaders : [];
+    return headers.flatMap((header: unknown, index: number) => {
+      if (!isRecord(header) || typeof header.name !== "string") return [];
+      const value = typeof header.value === "string" ? header.value.trim() : "";
+      if (value === "") return [];
+      const named =
+        CREDENTIAL_HEADERS.has(header.name.toLowerCase()) ||
+        isCredentialSetting(header.name, value);
+      if (!named && !detectTokenFormat(value) && !looksHighEntropy(value)) return [];
+      const at = [...path, "httpGet", "httpHeaders", String(index), "value"];
+      return [{ field, name: header.name, value, path: at }];
+    });
+  });
+}
+
 /** `redis-cli ... -a <password>` (or `--pass`) inside a shell line; the value may be quoted. */
 const REDIS_CLI_IN_SHELL =
   /\bredis-cli\b[^;&|\n]*?\s(?:-a|--pass)(?:\s+|=)("[^"]*"|'[^']*'|[^\s"';&|]+)/g;
@@ -350,8 +405,50 @@ function argCredentials(container: ContainerRef, reported: ReadonlySet<string>):
       if (text === undefined) return;
       const format =
         detectTokenFormat(text) ?? (hasUrlPassword(text) ? "URL with a password" : undefined);
-      if (format) found.push({ field, path, index, name: format, value: text, format });
+      if (format) {
+        found.push({ field, path, index, name: format, value: text, format });
+        return;
+      }
+      const inLine = shellLineCredential(text);
+      if (inLine) found.push({ field, path, index, ...inLine });
     });
   }
   return found;
+}
+
+/** `NAME=value`, `export NAME=value`, `--name=value` inside a shell line. */
+const ASSIGNMENT = /^(?:--?)?([A-Za-z_][A-Za-z0-9_.-]*)=(.+)$/;
+/** The Authorization schemes whose next word is the credential itself. */
+const AUTH_SCHEMES = new Set(["bearer", "basic", "token"]);
+
+/**
+ * A credential written inside a shell line (`sh -c "API_TOKEN=... ./serve"`, `curl -H
+ * "Authorization: Bearer ..."`, `--api-token ...`): what the whole argument's checks cannot see.
+ * A shell variable (`$API_TOKEN`, `"${TOKEN}"`) is no literal.
+ */
+function shellLineCredential(text: string): { name: string; value: string } | undefined {
+  if (!/\s/.test(text.trim())) return undefined;
+  const words = text
+    .split(/\s+/)
+    .map((word) => word.replace(/^["'(]+|["';)&|]+$/g, ""))
+    .filter(Boolean);
+  const isLiteral = (value: string | undefined): value is string =>
+    value !== undefined && value !== "" && !value.startsWith("$") && !NOT_A_VALUE.test(value);
+  for (const [i, word] of words.entries()) {
+    const next = words[i + 1];
+    if (AUTH_SCHEMES.has(word.toLowerCase()) && /authorization:$/i.test(words[i - 1] ?? "")) {
+      if (isLiteral(next)) return { name: "Authorization", value: next };
+      continue;
+    }
+    const assigned = ASSIGNMENT.exec(word);
+    const flag = /^--?([A-Za-z][A-Za-z0-9_.-]*)$/.exec(word);
+    const [name, value] = assigned
+      ? [assigned[1]!, assigned[2]!]
+      : flag && next && !next.startsWith("-")
+        ? [flag[1]!, next]
+        : [undefined, undefined];
+    if (name === undefined || JUDGED_ELSEWHERE.has(name.toLowerCase())) continue;
+    if (isLiteral(value) && isCredentialSetting(name, value)) return { name, value };
+  }
+  return undefined;
 }

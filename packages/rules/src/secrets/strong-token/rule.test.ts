@@ -29,6 +29,7 @@ new RuleTester({ describe, it }).run(strongToken, {
         data:
           api-token: ${b64(token)}
           api-token-previous: ${b64(hexToken)}
+          api-token-encoded: ${b64(b64(hexToken))}
         stringData:
           redis-password: "${token}"
       `,
@@ -91,6 +92,44 @@ new RuleTester({ describe, it }).run(strongToken, {
     },
   ],
   invalid: [
+    {
+      name: "a readable text encoded once more as base64 or hex is as weak as the text",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        data:
+          api-token: ${b64(b64("scout-api-token-production-2026-12-07-do-not-share"))}
+        stringData:
+          redis-password: ${Buffer.from("scout-redis-production-2026-12-07-do").toString("hex")}
+      `,
+      errors: [
+        {
+          messageId: "encodedText",
+          line: 5,
+          column: 3,
+          data: {
+            key: "api-token",
+            encoding: "base64",
+            why: "low in entropy (4.01 bits per character)",
+            fingerprint: fingerprint(b64("scout-api-token-production-2026-12-07-do-not-share")),
+          },
+        },
+        {
+          messageId: "encodedText",
+          line: 7,
+          column: 3,
+          data: {
+            key: "redis-password",
+            encoding: "hex",
+            why: "too short (about 216 bits, 256 wanted)",
+            fingerprint: fingerprint(
+              Buffer.from("scout-redis-production-2026-12-07-do").toString("hex"),
+            ),
+          },
+        },
+      ],
+    },
     {
       name: "a key of any name that a container reads as its API token or Redis password is a credential",
       yaml: `

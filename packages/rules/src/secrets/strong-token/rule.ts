@@ -14,12 +14,26 @@ const options = z
   })
   .strict();
 
-const MESSAGE_OF: Record<Weakness, "placeholder" | "short" | "lowEntropy" | "pattern"> = {
+const MESSAGE_OF: Record<
+  Weakness,
+  "placeholder" | "short" | "lowEntropy" | "pattern" | "encodedText"
+> = {
   placeholder: "placeholder",
   short: "short",
   "low-entropy": "lowEntropy",
   repetitive: "pattern",
   sequential: "pattern",
+  "encoded-text": "encodedText",
+};
+
+/** What the decoded text of an `encodedText` value is, in the words of the other messages. */
+const WHY: Record<Weakness, (m: { bits: number; minBits: number; entropy: string }) => string> = {
+  placeholder: () => "a placeholder",
+  short: (m) => `too short (about ${m.bits} bits, ${m.minBits} wanted)`,
+  "low-entropy": (m) => `low in entropy (${m.entropy} bits per character)`,
+  repetitive: () => "a repeated or sequential pattern",
+  sequential: () => "a repeated or sequential pattern",
+  "encoded-text": () => "encoded once more",
 };
 
 export const strongToken = defineRule({
@@ -38,6 +52,8 @@ export const strongToken = defineRule({
         'key "{{key}}" ({{fingerprint}}) is too short: about {{bits}} bits, {{minBits}} wanted',
       lowEntropy: 'key "{{key}}" ({{fingerprint}}) has low entropy: {{entropy}} bits per character',
       pattern: 'key "{{key}}" ({{fingerprint}}) is a repeated or sequential pattern',
+      encodedText:
+        'key "{{key}}" ({{fingerprint}}) decodes from {{encoding}} to a text that is {{why}}: a guesser decodes it too',
       typedMalformed: 'key "{{key}}" of a {{type}} Secret is not {{expected}}',
       typedPlaceholder: 'key "{{key}}" of a {{type}} Secret holds a placeholder registry password',
     },
@@ -49,15 +65,20 @@ export const strongToken = defineRule({
       const namespace = effectiveNamespace(context.bundle, object) ?? "";
       const readAsCredential = readAsCredentials.get(`${namespace}/${object.ref.name ?? ""}`);
       for (const { value, strength } of weakValues(object, { minBits, readAsCredential })) {
+        const [first, second] = strength.weaknesses;
+        const measures = {
+          bits: strength.estimatedBits,
+          minBits,
+          entropy: strength.shannonBitsPerChar.toFixed(2),
+        };
+        // The data of other findings stays as it was: it makes their identity (baselines).
+        const encoded: Record<string, string> =
+          strength.encoding && second
+            ? { encoding: strength.encoding, why: WHY[second](measures) }
+            : {};
         context.report({
-          messageId: MESSAGE_OF[strength.weaknesses[0]!],
-          data: {
-            key: value.key,
-            fingerprint: value.fingerprint,
-            bits: strength.estimatedBits,
-            minBits,
-            entropy: strength.shannonBitsPerChar.toFixed(2),
-          },
+          messageId: MESSAGE_OF[first!],
+          data: { key: value.key, fingerprint: value.fingerprint, ...measures, ...encoded },
           object,
           pointer: value.pointer,
         });
