@@ -28,6 +28,8 @@ import {
  * grants, and every finding, or missing finding, of ours is compared with it.
  * RBAC_DIFF_SEED and RBAC_DIFF_CASES rerun one corpus or make it larger.
  */
+/** The authorizer's version: the rules judge the same cluster (get on pods/exec opens nothing there). */
+const ORACLE_VERSION = "1.37.2";
 const SEED = Number(process.env.RBAC_DIFF_SEED ?? 20_261_207);
 const CASES = Number(process.env.RBAC_DIFF_CASES ?? 500);
 const oracle = findRbacOracle();
@@ -47,7 +49,7 @@ function ourFindings(objects: readonly unknown[]): Finding[] {
   const text = [HEADER, ...objects.map((o) => JSON.stringify(o))].join("\n---\n");
   const bundle = buildBundle([parseSource("rbac.yaml", text)]);
   const policy = parsePolicy({}, undefined, { packs: [securityGuidePack] });
-  return evaluate(RBAC_RULES, bundle, policy).findings;
+  return evaluate(RBAC_RULES, bundle, policy, { kubernetesVersion: ORACLE_VERSION }).findings;
 }
 
 const idOf = (o: { kind?: string; name?: string; namespace?: string }) =>

@@ -40,6 +40,7 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
   valid: [
     {
       name: "from 1.35 the API server asks create on exec, attach and port-forward: get alone opens none",
+      kubernetesVersion: "1.37.0",
       yaml: `
         apiVersion: rbac.authorization.k8s.io/v1
         kind: Role
@@ -445,6 +446,26 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
       ],
     },
     {
+      name: "with no Kubernetes version given, get on pods/exec counts: the Role may meet a cluster older than 1.35",
+      yaml: `
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: shell}
+        rules:
+          - apiGroups: [""]
+            resources: [pods/exec]
+            verbs: [get]
+      `,
+      errors: [
+        {
+          messageId: "onResource",
+          line: 7,
+          column: 13,
+          data: { kind: "Role", name: "shell", verb: "get", resource: "pods/exec" },
+        },
+      ],
+    },
+    {
       name: "before 1.35 get on pods/exec and pods/attach opens a shell over WebSocket; */exec matches pods/exec",
       kubernetesVersion: "1.34.3",
       yaml: `
@@ -715,6 +736,7 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
     },
     {
       name: "the escalation paths Kubernetes documents beyond the catalogue, one per verb: warnings, errors where one alone is exec or reads every Secret",
+      kubernetesVersion: "1.37.0",
       yaml: `
         apiVersion: rbac.authorization.k8s.io/v1
         kind: ClusterRole
