@@ -39,9 +39,10 @@ install_lane() {
 
 # The Go builds are most of a cold setup (cosign, helm, the oracles over k8s.io/kubernetes and
 # Prometheus: half an hour on two cores). Two lanes run beside the Node setup, so that one
-# lane's downloads and links overlap the other's compiles. The oracles over k8s.io v0.37.2
-# share those modules, so they take one lane in turn and build each shared package once; the
-# Prometheus oracle (its own k8s.io versions) goes with the other tools.
+# lane's downloads and links overlap the other's compiles. The oracles share their k8s.io
+# modules, so they take one lane in turn and build each shared package once; cosign, helm and
+# the other tools take the other (a cold run with load 9-15: 29 and 30 minutes of work each
+# when both run, cosign alone 18 of them).
 # kubeconform waits for the Node build: it writes its schema folder with packages/kubeconform.
 lanes=()
 if [ "$tools" = true ]; then
@@ -51,7 +52,6 @@ if [ "$tools" = true ]; then
   for installer in scripts/install-*.sh; do
     case "$installer" in
       */install-kubeconform.sh) ;;
-      */install-prom-oracle.sh) others+=("$installer") ;;
       *-oracle.sh) oracles+=("$installer") ;;
       *) others+=("$installer") ;;
     esac
