@@ -111,30 +111,49 @@ function bySides(
       change.side === "ingress" ? [change.to, change.from] : [change.from, change.to];
     const [of, connections] = [named(owner), formatConns(change.conns)];
     const key = `${change.side}\u0000${of}\u0000${connections}`;
-    let listed = grouped.get(key);
-    if (!listed) {
-      listed = {
-        side: change.side,
-        of,
-        peers: [],
-        connections,
-        conns: change.conns,
-        ends: [],
-        endCount: 0,
-        via: [],
-      };
-      grouped.set(key, listed);
-    }
+    const listed = groupOf(grouped, key, () => ({
+      side: change.side,
+      of,
+      peers: [],
+      connections,
+      conns: change.conns,
+      ...NO_ENDS(),
+    }));
     const peerName = named(peer);
     if (!listed.peers.includes(peerName)) listed.peers.push(peerName);
-    listed.endCount++;
-    if (listed.ends.length === MAX_LISTED_ENDS) continue;
-    listed.ends.push(`${endName(change.from)} → ${endName(change.to)}`);
-    for (const place of placesOf(change)) if (!listed.via.includes(place)) listed.via.push(place);
+    addEnds(listed, change, () => placesOf(change));
   }
+  return byKey(grouped).map((side) => ({ ...side, peers: side.peers.sort() }));
+}
+
+/** The ends and places of a group of changes, none yet. */
+const NO_ENDS = () => ({ ends: [] as string[], endCount: 0, via: [] as string[] });
+
+function groupOf<G>(grouped: Map<string, G>, key: string, create: () => G): G {
+  let group = grouped.get(key);
+  if (!group) {
+    group = create();
+    grouped.set(key, group);
+  }
+  return group;
+}
+
+/** Counts a change's ends in its group, listing the first MAX_LISTED_ENDS with their places. */
+function addEnds(
+  listed: { ends: string[]; endCount: number; via: string[] },
+  change: EndpointChange,
+  placesOf: () => string[],
+) {
+  listed.endCount++;
+  if (listed.ends.length === MAX_LISTED_ENDS) return;
+  listed.ends.push(`${endName(change.from)} → ${endName(change.to)}`);
+  for (const place of placesOf()) if (!listed.via.includes(place)) listed.via.push(place);
+}
+
+function byKey<G>(grouped: ReadonlyMap<string, G>): G[] {
   return [...grouped.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, side]) => ({ ...side, peers: side.peers.sort() }));
+    .map(([, group]) => group);
 }
 
 /** The rules of the widened side that admit the pair, or that nothing isolates it any more. */
@@ -181,19 +200,16 @@ function byComponents(
     const [from, to] = [named(change.from), named(change.to)];
     const connections = formatConns(change.conns);
     const key = `${from}\u0000${to}\u0000${connections}`;
-    let listed = grouped.get(key);
-    if (!listed) {
-      listed = { from, to, connections, conns: change.conns, ends: [], endCount: 0, via: [] };
-      grouped.set(key, listed);
-    }
-    listed.endCount++;
-    if (listed.ends.length === MAX_LISTED_ENDS) continue;
-    listed.ends.push(`${endName(change.from)} → ${endName(change.to)}`);
-    for (const place of placesOf(change)) if (!listed.via.includes(place)) listed.via.push(place);
+    const listed = groupOf(grouped, key, () => ({
+      from,
+      to,
+      connections,
+      conns: change.conns,
+      ...NO_ENDS(),
+    }));
+    addEnds(listed, change, () => placesOf(change));
   }
-  return [...grouped.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, change]) => change);
+  return byKey(grouped);
 }
 
 /** Where the head lets a flow through: the rules that admit it, else the ends nothing isolates. */
