@@ -446,26 +446,6 @@ new RuleTester({ describe, it }).run(noDangerousVerbs, {
       ],
     },
     {
-      name: "with no Kubernetes version given, get on pods/exec counts: the Role may meet a cluster older than 1.35",
-      yaml: `
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: Role
-        metadata: {name: shell}
-        rules:
-          - apiGroups: [""]
-            resources: [pods/exec]
-            verbs: [get]
-      `,
-      errors: [
-        {
-          messageId: "onResource",
-          line: 7,
-          column: 13,
-          data: { kind: "Role", name: "shell", verb: "get", resource: "pods/exec" },
-        },
-      ],
-    },
-    {
       name: "before 1.35 get on pods/exec and pods/attach opens a shell over WebSocket; */exec matches pods/exec",
       kubernetesVersion: "1.34.3",
       yaml: `
