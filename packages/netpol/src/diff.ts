@@ -14,7 +14,7 @@ import { diffEndpoints, type EndpointChange, type SideChange } from "./endpoint-
 import { flows } from "./flows.js";
 import { DEFAULT_NETWORK_OPTIONS, EXTERNAL, type NetworkOptions } from "./intended.js";
 import { formatInterval } from "./ip.js";
-import { buildModel, type Policy, selectorNamesOf } from "./model.js";
+import { buildModel, type Policy, selectorNamesOf, type Workload } from "./model.js";
 import { PER_POD_LABELS } from "./pods.js";
 import { flowsMermaid } from "./render.js";
 
@@ -162,10 +162,12 @@ function sideAdmittedAt(connectivity: Connectivity, change: SideChange): string[
   if (rules.length > 0) return rules.map(({ policy, rule }) => policyAt(policy, rule.pointer));
   const owner = change.side === "ingress" ? change.to : change.from;
   if (owner.kind !== "workload") return [];
-  const { workload } = owner;
-  return [
-    `nothing isolates ${workload.id} for ${change.side} (${at(workload.object, workload.template.metadataPointer)})`,
-  ];
+  return [nothingIsolates(owner.workload, change.side)];
+}
+
+/** "nothing isolates scout/redis[Deployment] for ingress (k8s/redis.yaml:7)". */
+function nothingIsolates(workload: Workload, direction: "ingress" | "egress"): string {
+  return `nothing isolates ${workload.id} for ${direction} (${at(workload.object, workload.template.metadataPointer)})`;
 }
 
 function policyAt(policy: Policy, pointer: string): string {
@@ -225,9 +227,7 @@ function admittedAt(connectivity: Connectivity, from: Endpoint, to: Endpoint): s
   for (const { end, direction } of open) {
     if (end.kind !== "workload" || connectivity.isolatedFor(end.workload, direction).length)
       continue;
-    const { workload } = end;
-    const place = at(workload.object, workload.template.metadataPointer);
-    places.push(`nothing isolates ${workload.id} for ${direction} (${place})`);
+    places.push(nothingIsolates(end.workload, direction));
   }
   return places;
 }

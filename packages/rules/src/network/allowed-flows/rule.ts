@@ -26,7 +26,7 @@ import {
   union,
 } from "@scout-deploy/netpol";
 import { guideSettings } from "../../settings.js";
-import { HOST_NETWORK_OWNERS } from "../scope.js";
+import { HOST_NETWORK_OWNERS, portEntryPointer } from "../scope.js";
 
 export const allowedFlows = defineRule({
   id: "network/allowed-flows",
@@ -188,8 +188,7 @@ function extraPortPointer(
   // Without an intended port beside it, the whole rule is the cause.
   if (!besideIntended || causes.length !== 1 || cause === undefined) return undefined;
   if (!isEmpty(subtract(extra, portsConns([rule.ports[cause]!], undefined)))) return undefined;
-  const port = rule.ports[cause]!.port === undefined ? "" : "/port";
-  return `${rule.pointer}/ports/${cause}${port}`;
+  return portEntryPointer(rule, cause);
 }
 
 /**

@@ -29,7 +29,7 @@ import {
   subtract,
   type Workload,
 } from "@scout-deploy/netpol";
-import { selectedBy, selectsOnlyNginx } from "../scope.js";
+import { portEntryPointer, selectedBy, selectsOnlyNginx } from "../scope.js";
 
 const options = z
   .object({
@@ -114,13 +114,14 @@ export const noBroadPeers = defineRule({
         ...extra,
       });
       const judged: PolicyRule[] = [];
+      const nginx = nginxOnly ? selectedBy(connectivity.model, policy)[0] : undefined;
       for (const rule of appliedRules(policy)) {
-        const nginx = selectedBy(connectivity.model, policy)[0];
-        const nginxRule = nginxOnly && rule.direction === "ingress";
-        const nginxAccess = nginxRule && isOnlyPort(rule, context.options.externalPort, nginx);
-        const beyond = nginxRule
-          ? portsBeyond(rule, context.options.externalPort, nginx)
-          : undefined;
+        const external =
+          nginxOnly && rule.direction === "ingress"
+            ? externalPortUse(rule, context.options.externalPort, nginx)
+            : undefined;
+        const nginxAccess = external === "only";
+        const beyond = external === "only" ? undefined : external;
         if (beyond) {
           // nginx's external access, its peers intended: the ports beside the external one are
           // flows the table lacks, network/allowed-flows' finding on the same port line.
@@ -316,35 +317,26 @@ function isDnsOnly(rule: PolicyRule): boolean {
 }
 
 /**
- * For a rule that opens the external port and more: the other ports, and where they are written
- * (the one port entry that holds them all, else the rule's ports).
+ * How a rule of nginx's own policy opens the external port: only it (`"only"`, the external
+ * access), it and more (the other ports, and where they are written: the one port entry that
+ * holds them all, else the rule's ports), or not at all (undefined).
  */
-function portsBeyond(
+function externalPortUse(
   rule: PolicyRule,
   port: number,
   nginx: Workload | undefined,
-): { ports: string; pointer: string } | undefined {
+): "only" | { ports: string; pointer: string } | undefined {
   const external = { TCP: [port, port], UDP: [], SCTP: [] };
   const conns = portsConns(rule.ports, nginx);
+  if (!contains(conns, "TCP", port)) return undefined;
   const beyond = subtract(conns, external);
-  if (!contains(conns, "TCP", port) || isEmpty(beyond)) return undefined;
+  if (isEmpty(beyond)) return "only";
   if (rule.ports === "all") return { ports: describePorts(beyond), pointer: rule.pointer };
   const entries = [...rule.ports.entries()].filter(
     ([, spec]) => !isEmpty(subtract(portsConns([spec], nginx), external)),
   );
   const [only] = entries;
   const pointer =
-    entries.length === 1 && only
-      ? `${rule.pointer}/ports/${only[0]}${only[1].port === undefined ? "" : "/port"}`
-      : `${rule.pointer}/ports`;
+    entries.length === 1 && only ? portEntryPointer(rule, only[0]) : `${rule.pointer}/ports`;
   return { ports: describePorts(beyond), pointer };
-}
-
-function isOnlyPort(rule: PolicyRule, port: number, nginx: Workload | undefined): boolean {
-  if (rule.ports === "all") return false;
-  const conns = portsConns(rule.ports, nginx);
-  return (
-    contains(conns, "TCP", port) &&
-    isEmpty(subtract(conns, { TCP: [port, port], UDP: [], SCTP: [] }))
-  );
 }

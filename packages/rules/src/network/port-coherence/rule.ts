@@ -29,7 +29,13 @@ import {
   workloadName,
 } from "@scout-deploy/netpol";
 import { guideSettings } from "../../settings.js";
-import { onePerObject, selectedBy, serviceTargets, targetPortOf } from "../scope.js";
+import {
+  onePerObject,
+  portEntryPointer,
+  selectedBy,
+  serviceTargets,
+  targetPortOf,
+} from "../scope.js";
 
 const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
 const PROBE_HANDLERS = ["httpGet", "tcpSocket", "grpc"] as const;
@@ -111,7 +117,7 @@ export const portCoherence = defineRule({
               workload: names(targets),
             },
             object: policy.object,
-            pointer: `${rule.pointer}/ports/${index}/port`,
+            pointer: portEntryPointer(rule, index),
             // A port no intended flow uses is network/allowed-flows' extra flow on this line.
             yieldsTo: ["network/allowed-flows"],
           });
