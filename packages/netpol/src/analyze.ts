@@ -237,6 +237,7 @@ export function analyzeModel(model: Model): Connectivity {
     ingressOpen: (i) => podFlows().ingressOpen(i),
     openFlow: (a, b) => podFlows().openFlow(a, b),
     sides: (a, b) => podFlows().sides(a, b),
+    sideTargets: (a) => podFlows().sideTargets(a),
   });
   externalFlowsOf.set(connectivity, eachExternalFlow);
   return connectivity;
@@ -477,6 +478,12 @@ export interface PodFlows {
    * the flow is held back only by the other.
    */
   sides(a: number, b: number): { egress: ConnSet; ingress: ConnSet };
+  /**
+   * Every `b` for which `sides(a, b)` may allow something, or undefined when that is every
+   * workload (`a`'s egress is open or has a rule without peers). A pair outside it allows
+   * nothing either way, so a walk over pairs can skip it.
+   */
+  sideTargets(a: number): ReadonlySet<number> | undefined;
 }
 
 const podFlowsOf = new WeakMap<Connectivity, PodFlows>();
@@ -510,6 +517,7 @@ function podFlowsBy(
         )
       : undefined;
   let lastSource: { a: number; egress: Reach | undefined } | undefined;
+  let admitters: Admitters | undefined;
   function* from(a: number): Generator<Flow> {
     const egress = egressOf(a);
     const toEveryone = iso.egressOf[a]!.some((r) => r.everyone);
@@ -540,7 +548,40 @@ function podFlowsBy(
         ingress: ingress[b] ? reachTo(ingress[b]!, a) : ALL_CONNS,
       };
     },
+    sideTargets(a) {
+      const egress = egressOf(a);
+      if (!egress || iso.egressOf[a]!.some((r) => r.everyone)) return undefined;
+      admitters ??= admittersOf(ingress);
+      return new Set([
+        ...egress.peers.keys(),
+        ...(admitters.bySource.get(a) ?? []),
+        ...admitters.ofEveryone,
+      ]);
+    },
   };
+}
+
+/** Destinations by the sources their ingress names, and those that admit every source. */
+interface Admitters {
+  bySource: Map<number, number[]>;
+  ofEveryone: number[];
+}
+
+function admittersOf(ingress: readonly (Reach | undefined)[]): Admitters {
+  const bySource = new Map<number, number[]>();
+  const ofEveryone: number[] = [];
+  for (const [b, reach] of ingress.entries()) {
+    if (!reach || !isEmpty(reach.everyone)) {
+      ofEveryone.push(b);
+      continue;
+    }
+    for (const source of reach.peers.keys()) {
+      const destinations = bySource.get(source);
+      if (destinations) destinations.push(b);
+      else bySource.set(source, [b]);
+    }
+  }
+  return { bySource, ofEveryone };
 }
 
 /** Egress to one pod: rules without peers resolve named ports against that pod. */

@@ -105,6 +105,11 @@ class PodSide {
     return end.kind === "workload" ? (this.index.get(end.workload) ?? -1) : -1;
   }
 
+  /** Every `b` that `a`'s egress or `b`'s ingress lets `a` reach, or undefined for all. */
+  targets(a: number): ReadonlySet<number> | undefined {
+    return this.pods?.sideTargets(a);
+  }
+
   /** What `a`'s egress and `b`'s ingress each allow on their own. */
   sides(a: number, b: number): { egress: ConnSet; ingress: ConnSet } {
     if (this.pods) return this.pods.sides(a, b);
@@ -129,11 +134,13 @@ function podChanges(
   const base = new PodSide(baseConnectivity);
   const head = new PodSide(headConnectivity);
   const inBase = matched(head.workloads, base.workloads);
+  const inHead = matched(base.workloads, head.workloads);
   const workload = (w: Workload): Endpoint => ({ kind: "workload", workload: w });
   for (let a = 0; a < head.workloads.length; a++) {
-    for (let b = 0; b < head.workloads.length; b++) {
+    const ba = inBase[a];
+    for (const b of pairTargets(head, base, a, ba, inHead)) {
       if (a === b) continue;
-      const [ba, bb] = [inBase[a], inBase[b]];
+      const bb = inBase[b];
       const both = ba !== undefined && bb !== undefined;
       if (both && head.open(a, b) && base.open(ba, bb)) continue;
       const ends = {
@@ -155,14 +162,38 @@ function podChanges(
     }
   }
   // A workload the head removes closes what it had.
-  const inHead = matched(base.workloads, head.workloads);
+  const removed = base.workloads.flatMap((_, i) => (inHead[i] === undefined ? [i] : []));
+  const everyBase = base.workloads.map((_, i) => i);
   for (let a = 0; a < base.workloads.length; a++) {
-    for (let b = 0; b < base.workloads.length; b++) {
-      if (a === b || (inHead[a] !== undefined && inHead[b] !== undefined)) continue;
+    for (const b of inHead[a] === undefined ? everyBase : removed) {
+      if (a === b) continue;
       const ends = { from: workload(base.workloads[a]!), to: workload(base.workloads[b]!) };
       record({ base: ends }, base.conns(a, b), NO_CONNS);
     }
   }
+}
+
+/**
+ * The head's destinations worth comparing for source `a` (`ba` in the base), in order: those
+ * that either side's policies let `a` reach or be admitted by. Any other pair allows nothing
+ * on either side, before or after, so it has nothing to tell.
+ */
+function pairTargets(
+  head: PodSide,
+  base: PodSide,
+  a: number,
+  ba: number | undefined,
+  inHead: readonly (number | undefined)[],
+): Iterable<number> {
+  const now = head.targets(a);
+  const before = ba === undefined ? new Set<number>() : base.targets(ba);
+  if (!now || !before) return head.workloads.keys();
+  const targets = new Set(now);
+  for (const bb of before) {
+    const b = inHead[bb];
+    if (b !== undefined) targets.add(b);
+  }
+  return [...targets].sort((x, y) => x - y);
 }
 
 /**
