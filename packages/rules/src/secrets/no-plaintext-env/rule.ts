@@ -380,17 +380,10 @@ function argCredentials(container: ContainerRef, reported: ReadonlySet<string>):
     };
     list.forEach((arg, index) => {
       if (typeof arg !== "string") return;
-      const flag = /^--?([A-Za-z][A-Za-z0-9_.-]*)(?:=([\s\S]*))?$/.exec(arg);
+      const flag = flagSetting(list, index);
       if (flag) {
-        const name = flag[1]!;
-        const next = list[index + 1];
-        const [raw, at] =
-          flag[2] !== undefined
-            ? [flag[2], index]
-            : typeof next === "string" && !next.startsWith("-")
-              ? [next, index + 1]
-              : [undefined, index];
-        const value = raw ? literal(raw) : undefined;
+        const { name, at } = flag;
+        const value = flag.value ? literal(flag.value) : undefined;
         if (
           value &&
           !JUDGED_ELSEWHERE.has(name.toLowerCase()) &&
@@ -416,8 +409,27 @@ function argCredentials(container: ContainerRef, reported: ReadonlySet<string>):
   return found;
 }
 
-/** `NAME=value`, `export NAME=value`, `--name=value` inside a shell line. */
-const ASSIGNMENT = /^(?:--?)?([A-Za-z_][A-Za-z0-9_.-]*)=(.+)$/;
+/**
+ * A flag and its value at `words[index]`: `--name=value`, or `--name value` (the next word,
+ * unless it is a flag itself); `at` is the index of the value's word.
+ */
+function flagSetting(
+  words: readonly unknown[],
+  index: number,
+): { name: string; value: string | undefined; at: number } | undefined {
+  const word = words[index];
+  const flag =
+    typeof word === "string" ? /^--?([A-Za-z][A-Za-z0-9_.-]*)(?:=([\s\S]*))?$/.exec(word) : null;
+  if (!flag) return undefined;
+  if (flag[2] !== undefined) return { name: flag[1]!, value: flag[2], at: index };
+  const next = words[index + 1];
+  return typeof next === "string" && !next.startsWith("-")
+    ? { name: flag[1]!, value: next, at: index + 1 }
+    : { name: flag[1]!, value: undefined, at: index };
+}
+
+/** `NAME=value` or `export NAME=value` inside a shell line. */
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_.-]*)=(.+)$/;
 /** The Authorization schemes whose next word is the credential itself. */
 const AUTH_SCHEMES = new Set(["bearer", "basic", "token"]);
 
@@ -441,12 +453,9 @@ function shellLineCredential(text: string): { name: string; value: string } | un
       continue;
     }
     const assigned = ASSIGNMENT.exec(word);
-    const flag = /^--?([A-Za-z][A-Za-z0-9_.-]*)$/.exec(word);
-    const [name, value] = assigned
-      ? [assigned[1]!, assigned[2]!]
-      : flag && next && !next.startsWith("-")
-        ? [flag[1]!, next]
-        : [undefined, undefined];
+    const { name, value } = assigned
+      ? { name: assigned[1]!, value: assigned[2]! }
+      : (flagSetting(words, i) ?? { name: undefined, value: undefined });
     if (name === undefined || JUDGED_ELSEWHERE.has(name.toLowerCase())) continue;
     if (isLiteral(value) && isCredentialSetting(name, value)) return { name, value };
   }
