@@ -72,6 +72,10 @@ function declaredEnvVars(container: ContainerRef): EnvVar[] {
     if (typeof entry.value === "string" || typeof entry.value === "number") {
       return [{ ...base, source: "value" as const, value: String(entry.value) }];
     }
+    // Neither a value nor a valueFrom: the kubelet sets the variable to the empty string.
+    if (entry.value == null && entry.valueFrom == null) {
+      return [{ ...base, source: "value" as const, value: "" }];
+    }
     const from = isRecord(entry.valueFrom) ? entry.valueFrom : {};
     for (const [field, source] of [
       ["secretKeyRef", "secret"],

@@ -195,7 +195,12 @@ new RuleTester({ describe, it }).run(apiAuth, {
                   env: [{name: API_TOKEN, value: ""}]
       `,
       errors: [
-        { messageId: "noToken", line: 14, column: 11, data: { workload: "Deployment backend" } },
+        {
+          messageId: "emptyToken",
+          line: 16,
+          column: 35,
+          data: { container: "api", name: "API_TOKEN" },
+        },
       ],
     },
     {
@@ -315,7 +320,26 @@ new RuleTester({ describe, it }).run(apiAuth, {
                     - {name: API_TOKEN, valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}}
                     - {name: API_TOKEN, value: ""}
       `,
-      errors: [{ messageId: "noToken", line: 9, column: 11 }],
+      errors: [{ messageId: "emptyToken", line: 12, column: 33 }],
+    },
+    {
+      name: "an entry with no value sets the token to the empty string, on that entry",
+      yaml: `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec:
+              containers:
+                - name: api
+                  env:
+                    - name: API_TOKEN
+                      valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}
+                    - name: API_TOKEN
+      `,
+      errors: [{ messageId: "emptyToken", line: 13, column: 15 }],
     },
     {
       name: "with envNames, only those variables count",

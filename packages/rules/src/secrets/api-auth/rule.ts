@@ -65,6 +65,8 @@ export const apiAuth = defineRule({
       noToken: "the backend ({{workload}}) gets no API token from a Secret: its API is unprotected",
       plainToken:
         'the backend container "{{container}}" sets its API token "{{name}}" as a plain value, not from a Secret',
+      emptyToken:
+        'the backend container "{{container}}" sets its API token "{{name}}" to an empty value, which replaces any token a Secret gives it: its API is unprotected; take it from a Secret',
       optionalToken:
         'the backend container "{{container}}" reads its API token "{{name}}" with optional: true: when the Secret or key is missing the API starts unprotected',
       configMapToken:
@@ -86,7 +88,9 @@ function checkBackend(
   bundle: Bundle,
   options: Options,
   report: (
-    r: RuleReport<"noToken" | "plainToken" | "configMapToken" | "optionalToken" | "protectionOff">,
+    r: RuleReport<
+      "noToken" | "plainToken" | "emptyToken" | "configMapToken" | "optionalToken" | "protectionOff"
+    >,
   ) => void,
 ) {
   const template = podTemplateOf(object);
@@ -122,6 +126,10 @@ function checkBackend(
             pointer: joinPointer(secretRef.pointer, "valueFrom", "secretKeyRef", "optional"),
           });
         }
+      } else if (source === "empty") {
+        other = true;
+        const pointer = joinPointer(variable.pointer, "value");
+        report({ messageId: "emptyToken", data, object, pointer });
       } else if (source === "value") {
         other = true;
         report({
@@ -180,12 +188,13 @@ function protectionSwitchedOff(container: ContainerRef): EnvVar | undefined {
  * Where the token the app reads comes from, after the kubelet's `$(VAR)` expansion: `$(RAW)` of
  * an earlier secretKeyRef is that Secret, of an earlier literal (or of a variable defined later or
  * nowhere, which stays the text `$(RAW)`) a plain value; a reference to envFrom or a service link
- * is unknown.
+ * is unknown. An empty literal (or no value at all) sets the variable to "".
  */
-function tokenSource(variable: EnvVar): EnvVar["source"] | undefined {
+function tokenSource(variable: EnvVar): EnvVar["source"] | "empty" | undefined {
   const expansion = variable.expansion;
   if (variable.source !== "value") return variable.source;
-  if (!variable.value || !expansion) return undefined;
+  if (!variable.value) return "empty";
+  if (!expansion) return undefined;
   if (expansion.alias) return expansion.alias.source;
   if (expansion.fromSecret) return "secret";
   if (isVariableReference(variable.value) && expansion.opaque) return undefined;
