@@ -92,7 +92,7 @@ describe("what a guesser tries before random characters", () => {
   });
 
   it("needs a saving far above what random text shows by chance", () => {
-    // 44 random base64 characters: under 20 bits saved in 100,000 (see random-tokens.test.ts).
+    // Random tokens: at most 21.3 bits saved in 150,000 (see random-tokens.test.ts).
     expect(MIN_GUESSABLE_SAVING).toBeGreaterThanOrEqual(40);
     for (let i = 0; i < 500; i++)
       expect(guessableReading(randomBytes(32).toString("base64"))).toBeUndefined();

@@ -48,8 +48,12 @@ const KIND_BITS = Math.log2(6);
  * also costs where it starts (log2 of the length): a guesser does not know, and the cost keeps
  * the short words that random text holds by chance from counting.
  */
-export function estimateGuessable(value: string, charBits: number): Guessable {
-  const patterns = findPatterns(value, charBits);
+export function estimateGuessable(
+  value: string,
+  charBits: number,
+  units: Map<string, Guessable> = new Map(),
+): Guessable {
+  const patterns = findPatterns(value, charBits, units);
   const where = Math.log2(Math.max(2, value.length)) + KIND_BITS;
   const best: { bits: number; pattern?: Pattern }[] = [{ bits: 0 }];
   for (let end = 1; end <= value.length; end++) {
@@ -94,7 +98,8 @@ interface Tally {
 /** The patterns of a reading, a repeat's unit counted as often as it is written. */
 function tally(reading: Guessable, times: number, into: Tally): Tally {
   for (const pattern of reading.patterns) {
-    if (pattern.kind === "repeat") tally(pattern.unit!, times * pattern.times!, into);
+    if (pattern.kind === "repeat" && pattern.unit!.patterns.length > 0)
+      tally(pattern.unit!, times * pattern.times!, into);
     else into.kinds.set(pattern.kind, (into.kinds.get(pattern.kind) ?? 0) + times);
     if (pattern.l33t) into.l33t = true;
   }
@@ -108,6 +113,7 @@ const PATTERN_NAMES: readonly [PatternKind, string][] = [
   ["keyboard", "keyboard walk"],
   ["sequence", "sequence"],
   ["year", "year"],
+  ["repeat", "repeated run"],
 ];
 
 function listed(parts: string[]): string {
@@ -124,11 +130,14 @@ export function describeReading(reading: Guessable): string {
   const repeat = reading.patterns.find(
     (p) => p.kind === "repeat" && 2 * (p.end - p.start) >= length,
   );
-  if (repeat && repeat.unit!.patterns.length > 0) {
+  if (repeat) {
     const rest = { ...reading, patterns: reading.patterns.filter((p) => p !== repeat) };
     const others =
       rest.patterns.length + rest.randomChars > 0 ? `, and ${describeReading(rest)}` : "";
-    return `${describeReading(repeat.unit!)}, repeated ${repeat.times} times${others}`;
+    const unit = repeat.unit!;
+    const what =
+      unit.patterns.length > 0 ? describeReading(unit) : counted(unit.randomChars, "character");
+    return `${what}, repeated ${repeat.times} times${others}`;
   }
   const { kinds, l33t, randomChars } = tally(reading, 1, {
     kinds: new Map(),
@@ -152,7 +161,7 @@ export function isKeyboardWalk(text: string): boolean {
 }
 
 /** Every pattern of the value, grouped by where it ends. */
-function findPatterns(value: string, charBits: number): Pattern[][] {
+function findPatterns(value: string, charBits: number, units: Map<string, Guessable>): Pattern[][] {
   const byEnd: Pattern[][] = [];
   const add = (pattern: Pattern) => {
     if (pattern.bits >= (pattern.end - pattern.start) * charBits) return; // random is cheaper
@@ -162,7 +171,7 @@ function findPatterns(value: string, charBits: number): Pattern[][] {
   for (const pattern of keyboardPatterns(value)) add(pattern);
   for (const pattern of sequencePatterns(value)) add(pattern);
   for (const pattern of yearPatterns(value)) add(pattern);
-  for (const pattern of repeatPatterns(value, charBits)) add(pattern);
+  for (const pattern of repeatPatterns(value, charBits, units)) add(pattern);
   return byEnd;
 }
 
@@ -375,27 +384,45 @@ function* yearPatterns(value: string): Generator<Pattern> {
   }
 }
 
-/** A unit written two or more times in a row: the unit's guesses times the count. */
-function* repeatPatterns(value: string, charBits: number): Generator<Pattern> {
+/**
+ * A unit written two or more times in a row: the unit's guesses times the count. At each offset
+ * only the shortest unit that repeats there, as zxcvbn's lazy match, and not again inside a
+ * repeat of the same unit: units are estimated once each (`units`), so a long run stays cheap.
+ */
+function* repeatPatterns(
+  value: string,
+  charBits: number,
+  units: Map<string, Guessable>,
+): Generator<Pattern> {
+  let covered = { end: 0, period: 0 };
   for (let start = 0; start < value.length; start++) {
-    for (let period = 1; start + 2 * period <= value.length; period++) {
-      if (value[start] !== value[start + period]) continue;
-      let times = 1;
-      while (
-        start + (times + 1) * period <= value.length &&
-        value.startsWith(value.slice(start, start + period), start + times * period)
-      )
-        times++;
-      if (times < 2) continue;
-      const unit = estimateGuessable(value.slice(start, start + period), charBits);
-      yield {
-        kind: "repeat",
-        start,
-        end: start + times * period,
-        bits: unit.bits + Math.log2(times),
-        times,
-        unit,
-      };
+    const period = shortestRepeat(value, start);
+    if (period === undefined || (start < covered.end && period === covered.period)) continue;
+    const text = value.slice(start, start + period);
+    let times = 2;
+    while (value.startsWith(text, start + times * period)) times++;
+    let unit = units.get(text);
+    if (!unit) {
+      unit = estimateGuessable(text, charBits, units);
+      units.set(text, unit);
     }
+    covered = { end: start + times * period, period };
+    yield {
+      kind: "repeat",
+      start,
+      end: covered.end,
+      bits: unit.bits + Math.log2(times),
+      times,
+      unit,
+    };
   }
+}
+
+/** The shortest unit that the value writes twice in a row from `start`, if any. */
+function shortestRepeat(value: string, start: number): number | undefined {
+  for (let period = 1; start + 2 * period <= value.length; period++) {
+    if (value[start] !== value[start + period]) continue;
+    if (value.startsWith(value.slice(start, start + period), start + period)) return period;
+  }
+  return undefined;
 }

@@ -66,13 +66,6 @@ export function rankedWords(): ReadonlyMap<string, RankedWord> {
   return words;
 }
 
-/** The longest word of the dictionary: no longer substring needs a look-up. */
-export function longestWord(): number {
-  let longest = 0;
-  for (const word of rankedWords().keys()) longest = Math.max(longest, word.length);
-  return longest;
-}
-
 /**
  * The `passwordCount` most common passwords, Scout's domain words and the `wordCount` most common
  * words, each once, best first, with the list it is named by: what a guesser hashes first.
