@@ -103,7 +103,7 @@ describe("secrets/strong-token finds weak values that look random", () => {
     [
       "leetspeak repeated",
       "P@ssw0rdP@ssw0rdP@ssw0rdP@ssw0rd!!",
-      /a common password in l33t repeated 4 times/,
+      /a common password in l33t, repeated 4 times/,
     ],
   ])("%s", async (_, value, message) => {
     const findings = await checkWith({ "api-token": value });
