@@ -124,6 +124,23 @@ describe("secrets/strong-token finds weak values that look random", () => {
   });
 });
 
+describe("secrets check", () => {
+  it("exits 1 on a keyboard walk, naming the key and what was found, never the value", async () => {
+    const walk = "qwertyuiopasdfghjklzxcvbnm1234567890!@#$%^&*()";
+    writeFileSync(
+      join(dir, "weak.yaml"),
+      secretText.replace(/^( {2}api-token: ).*$/m, `$1${b64(walk)}`),
+    );
+    const run = await runCli(["secrets", "check", "weak.yaml"], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("weak.yaml\n");
+    expect(run.stdout).toMatch(
+      new RegExp(`^ +${lineOf("api-token")}:3-.* key "api-token" .* is five keyboard walks`, "m"),
+    );
+    expect(run.stdout + run.stderr).not.toContain(walk);
+  });
+});
+
 describe("one token for two secrets", () => {
   it("is secrets/reuse's finding, at the second key", async () => {
     const token = randomBytes(32).toString("base64");
