@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -86,12 +86,23 @@ function largestSaving(values: readonly string[]): number {
   );
 }
 
+/** `count` values of `length` characters drawn uniformly from `alphabet`, as password managers do. */
+function drawn(alphabet: string, length: number, count: number): string[] {
+  const one = () => Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join("");
+  return Array.from({ length: count }, one);
+}
+const PRINTABLE = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)).join("");
+
 const SOURCES: Record<string, () => string[]> = {
   "openssl rand -base64 32": () => opensslChunks(PER_SOURCE).map((b) => b.toString("base64")),
   "openssl rand -hex 32": () => opensslChunks(PER_SOURCE).map((b) => b.toString("hex")),
   'randomBytes(32).toString("base64url")': () =>
     Array.from({ length: PER_SOURCE }, () => randomBytes(32).toString("base64url")),
   "scout-deploy secrets generate": () => Array.from({ length: PER_SOURCE }, () => generateToken()),
+  // 64 characters of a password manager: printable ASCII, or lower-case letters and digits.
+  "64 printable characters": () => drawn(PRINTABLE, 64, PER_SOURCE),
+  "64 lower-case letters and digits": () =>
+    drawn("abcdefghijklmnopqrstuvwxyz0123456789", 64, PER_SOURCE),
 };
 
 describe.skipIf(!has("openssl") || !has("kubectl"))("random tokens are never weak", () => {

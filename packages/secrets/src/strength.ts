@@ -214,7 +214,10 @@ export function isPlaceholder(value: string): boolean {
   const lower = value.trim().toLowerCase();
   if (lower === "") return true;
   if (/^(.)\1*$/.test(lower) || /^x+$/.test(lower) || /^[*.#?-]+$/.test(lower)) return true;
-  if (/^<.*>$/.test(lower) || /^\$\{.*\}$/.test(lower) || /^\{\{.*\}\}$/.test(lower)) return true;
+  // `<redis-password>` names what goes there; random printable text starts with < and ends with >
+  // in 1 of 8,836 values, and then holds other symbols.
+  if (/^<[\w\s.:/-]*>$/.test(lower) || /^\$\{.*\}$/.test(lower) || /^\{\{.*\}\}$/.test(lower))
+    return true;
   if (PLACEHOLDER_MARKERS.some((marker) => lower.includes(marker))) return true;
   return consistsOfWords(lower.replace(/[^a-z]/g, ""), PLACEHOLDER_WORDS);
 }
@@ -269,8 +272,23 @@ export function shannonEntropy(value: string): number {
  * well above it (base64 of 32 bytes: about 5.0 of 5.46 possible), words and patterns below.
  */
 function lowEntropyThreshold(value: string): number {
-  const alphabetSize = 2 ** alphabetBits(value);
+  const alphabetSize = Math.min(2 ** alphabetBits(value), classesSize(value));
   return 0.75 * Math.log2(Math.max(2, Math.min(value.length, alphabetSize)));
+}
+
+/**
+ * The characters of the classes a value uses: 36 for lower-case letters and digits. A random
+ * string of 36 symbols shows about 4.8 bits per character at 64 characters, under the 4.5 that
+ * base64's 64 symbols set for about 1 in 50: the entropy is measured against what it draws from.
+ */
+function classesSize(value: string): number {
+  const classes: [RegExp, number][] = [
+    [/[a-z]/, 26],
+    [/[A-Z]/, 26],
+    [/[0-9]/, 10],
+    [/[^A-Za-z0-9]/, 33],
+  ];
+  return classes.reduce((size, [pattern, count]) => size + (pattern.test(value) ? count : 0), 0);
 }
 
 /** The length of the shortest unit that the value repeats (at least twice), if any. */
