@@ -34,7 +34,7 @@ export interface Guessable {
 
 /**
  * Longer values carry thousands of bits of alphabet: they are judged by their characters alone
- * (repetition and entropy), which keeps the estimate linear in the value's size.
+ * (repetition and entropy), which bounds the time one value takes.
  */
 export const MAX_ESTIMATED_LENGTH = 256;
 
@@ -45,8 +45,9 @@ const KIND_BITS = Math.log2(6);
  * The guesses a value takes, zxcvbn-style: the cheapest reading of the value as patterns
  * (dictionary words and common passwords, in any case and in l33t; keyboard walks; sequences;
  * repeats; years) and random characters, each random character costing `charBits`. A pattern
- * also costs where it starts (log2 of the length): a guesser does not know, and the cost keeps
- * the short words that random text holds by chance from counting.
+ * also costs where it starts (log2 of the length) and which kind it is: a guesser does not know
+ * either, and the cost keeps the short words that random text holds by chance from counting.
+ * `units` caches the estimates of repeated units across the recursion.
  */
 export function estimateGuessable(
   value: string,
@@ -85,8 +86,8 @@ const isWord = (pattern: Pattern) => pattern.kind === "password" || pattern.kind
 
 const NUMBERS = ["no", "a", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
 
-function counted(count: number, singular: string, plural = `${singular}s`): string {
-  return `${NUMBERS[count] ?? count} ${count === 1 ? singular : plural}`;
+function counted(count: number, singular: string): string {
+  return `${NUMBERS[count] ?? count} ${count === 1 ? singular : `${singular}s`}`;
 }
 
 interface Tally {

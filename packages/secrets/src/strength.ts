@@ -214,10 +214,10 @@ export function isPlaceholder(value: string): boolean {
   const lower = value.trim().toLowerCase();
   if (lower === "") return true;
   if (/^(.)\1*$/.test(lower) || /^x+$/.test(lower) || /^[*.#?-]+$/.test(lower)) return true;
-  // `<redis-password>` names what goes there; random printable text starts with < and ends with >
-  // in 1 of 8,836 values, and then holds other symbols.
-  if (/^<[\w\s.:/-]*>$/.test(lower) || /^\$\{.*\}$/.test(lower) || /^\{\{.*\}\}$/.test(lower))
-    return true;
+  // `<redis-password>` and `${API_TOKEN:-x}` name what goes there; random printable text starts
+  // with < and ends with > in 1 of 8,836 values, and then holds other symbols.
+  if (/^<[\w\s.:/-]*>$/.test(lower) || /^\$\{[\w\s.:/-]*\}$/.test(lower)) return true;
+  if (/^\{\{.*\}\}$/.test(lower)) return true;
   if (PLACEHOLDER_MARKERS.some((marker) => lower.includes(marker))) return true;
   return consistsOfWords(lower.replace(/[^a-z]/g, ""), PLACEHOLDER_WORDS);
 }
