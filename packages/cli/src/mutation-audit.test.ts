@@ -1310,10 +1310,26 @@ const mutations: Mutation[] = [
       [
         SECRET,
         API_TOKEN_B64,
-        b64("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+        b64("b45b5abda1fe59b18e146d6fa13bce6a16fdf2db7f96a07fc19f4ab4f7a00593"),
       ],
     ],
     expect: [],
+  },
+  {
+    name: "an API token of 64 hex digits that is the SHA-256 of test",
+    edits: [
+      [
+        SECRET,
+        API_TOKEN_B64,
+        b64("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+      ],
+    ],
+    expect: [["secrets/strong-token", SECRET, "api-token"]],
+  },
+  {
+    name: "an API token that is a keyboard walk long enough to pass the length",
+    edits: [[SECRET, API_TOKEN_B64, b64("qwertyuiopasdfghjklzxcvbnm1234567890!@#$%^&*()")]],
+    expect: [["secrets/strong-token", SECRET, "api-token"]],
   },
   {
     name: "a Secret value with a space in its base64",

@@ -34,6 +34,16 @@ export {
   type TokenFormat,
 } from "./credentials.js";
 export { fingerprint } from "./fingerprint.js";
+export {
+  describeReading,
+  estimateGuessable,
+  type Guessable,
+  isKeyboardWalk,
+  MAX_ESTIMATED_LENGTH,
+  type Pattern,
+  type PatternKind,
+} from "./guessable.js";
+export { type HashAlgorithm, type HashedWord, hashedWord } from "./hashed.js";
 export { type CommandIO, deliver, SECRET_FILE_MODE, writeSecretFile } from "./io.js";
 export { type CredentialValue, credentialValues, type WeakValue, weakValues } from "./judge.js";
 export {
@@ -88,8 +98,10 @@ export {
   assessStrength,
   DEFAULT_MIN_BITS,
   estimateBits,
+  guessableReading,
   isPlaceholder,
   longestSequentialRun,
+  MIN_GUESSABLE_SAVING,
   PLACEHOLDER_WORDS,
   repeatingPeriod,
   type Strength,

@@ -28,7 +28,7 @@ describe("assessStrength", () => {
     expect(assessStrength(base64)).toMatchObject({
       strong: false,
       encoding: "base64",
-      weaknesses: ["encoded-text", "low-entropy"],
+      weaknesses: ["encoded-text", "guessable", "low-entropy"],
     });
     const hex = Buffer.from("scout-api-token-production-2026-12-07-do").toString("hex");
     expect(assessStrength(hex)).toMatchObject({ encoding: "hex" });

@@ -1,10 +1,12 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { RuleTester } from "@scout-deploy/core/testing";
 import { fingerprint } from "@scout-deploy/secrets";
 import { describe, it } from "vitest";
 import { strongToken } from "./rule.js";
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
+const digest = (algorithm: string, text: string, encoding: "hex" | "base64") =>
+  createHash(algorithm).update(text).digest(encoding);
 const token = randomBytes(32).toString("base64");
 const hexToken = randomBytes(32).toString("hex");
 const short = randomBytes(16).toString("base64");
@@ -81,6 +83,16 @@ new RuleTester({ describe, it }).run(strongToken, {
       `,
     },
     {
+      name: "a random token that holds a word and a year by chance",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        stringData:
+          api-token: "${token.slice(0, 20)}password2024${token.slice(20)}"
+      `,
+    },
+    {
       name: "minBits can be lowered",
       options: { minBits: 128 },
       yaml: `
@@ -92,6 +104,92 @@ new RuleTester({ describe, it }).run(strongToken, {
     },
   ],
   invalid: [
+    {
+      name: "the digest of a common password, in hex or base64: it looks random, a guesser hashes the common ones",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        data:
+          api-token: ${b64(digest("sha256", "password", "hex"))}
+        stringData:
+          redis-password: "${digest("md5", "scout", "base64")}"
+      `,
+      errors: [
+        {
+          messageId: "hashedWord",
+          line: 5,
+          column: 3,
+          data: {
+            key: "api-token",
+            fingerprint: fingerprint(digest("sha256", "password", "hex")),
+            algorithm: "SHA-256",
+            preimage: 'the common password "password"',
+          },
+        },
+        {
+          messageId: "hashedWord",
+          line: 7,
+          column: 3,
+          data: {
+            key: "redis-password",
+            fingerprint: fingerprint(digest("md5", "scout", "base64")),
+            algorithm: "MD5",
+            preimage: 'the common password "scout"',
+          },
+        },
+      ],
+    },
+    {
+      name: "keyboard walks, sentences and l33t long enough to pass the length",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        stringData:
+          api-token: "qwertyuiopasdfghjklzxcvbnm1234567890!@#$%^&*()"
+          redis-password: "CorrectHorseBatteryStapleIsMyPassword2024!"
+          backup-password: "P@ssw0rdP@ssw0rdP@ssw0rdP@ssw0rdP@ssw0rd!!"
+      `,
+      errors: [
+        {
+          messageId: "guessable",
+          line: 5,
+          column: 3,
+          data: {
+            key: "api-token",
+            fingerprint: fingerprint("qwertyuiopasdfghjklzxcvbnm1234567890!@#$%^&*()"),
+            found: "five keyboard walks",
+            guessBits: 78,
+            minBits: 256,
+          },
+        },
+        {
+          messageId: "guessable",
+          line: 6,
+          column: 3,
+          data: {
+            key: "redis-password",
+            fingerprint: fingerprint("CorrectHorseBatteryStapleIsMyPassword2024!"),
+            found: "five common passwords, a year and five other characters",
+            guessBits: 144,
+            minBits: 256,
+          },
+        },
+        {
+          messageId: "guessable",
+          line: 7,
+          column: 3,
+          data: {
+            key: "backup-password",
+            fingerprint: fingerprint("P@ssw0rdP@ssw0rdP@ssw0rdP@ssw0rdP@ssw0rd!!"),
+            found: "a common password in l33t, repeated 5 times, and two other characters",
+            guessBits: 33,
+            minBits: 256,
+          },
+        },
+      ],
+    },
     {
       name: "a readable text encoded once more as base64 or hex is as weak as the text",
       yaml: `
@@ -111,7 +209,7 @@ new RuleTester({ describe, it }).run(strongToken, {
           data: {
             key: "api-token",
             encoding: "base64",
-            why: "low in entropy (4.01 bits per character)",
+            why: "three common passwords, three dictionary words, a year and 15 other characters (about 205 bits to guess)",
             fingerprint: fingerprint(b64("scout-api-token-production-2026-12-07-do-not-share")),
           },
         },
@@ -122,7 +220,7 @@ new RuleTester({ describe, it }).run(strongToken, {
           data: {
             key: "redis-password",
             encoding: "hex",
-            why: "too short (about 216 bits, 256 wanted)",
+            why: "two common passwords, a dictionary word, a year and 12 other characters (about 138 bits to guess)",
             fingerprint: fingerprint(
               Buffer.from("scout-redis-production-2026-12-07-do").toString("hex"),
             ),

@@ -1,6 +1,9 @@
 import { defineRule, effectiveNamespace, z } from "@scout-deploy/core";
 import {
   DEFAULT_MIN_BITS,
+  describeReading,
+  type HashedWord,
+  type Strength,
   typedKeyProblems,
   type Weakness,
   weakValues,
@@ -16,9 +19,11 @@ const options = z
 
 const MESSAGE_OF: Record<
   Weakness,
-  "placeholder" | "short" | "lowEntropy" | "pattern" | "encodedText"
+  "placeholder" | "hashedWord" | "guessable" | "short" | "lowEntropy" | "pattern" | "encodedText"
 > = {
   placeholder: "placeholder",
+  "hashed-word": "hashedWord",
+  guessable: "guessable",
   short: "short",
   "low-entropy": "lowEntropy",
   repetitive: "pattern",
@@ -26,9 +31,34 @@ const MESSAGE_OF: Record<
   "encoded-text": "encodedText",
 };
 
+interface Measures {
+  bits: number;
+  minBits: number;
+  entropy: string;
+}
+
+/** What was hashed, without the value: the common password or word (public lists), or nothing. */
+function preimage(hashOf: HashedWord): string {
+  return hashOf.word === "" ? "an empty text" : `the common ${hashOf.list} "${hashOf.word}"`;
+}
+
+/** The data of the messages that name what was found. */
+function found(strength: Strength): Record<string, string | number> {
+  const { hashOf, guessable } = strength;
+  return {
+    ...(hashOf ? { algorithm: hashOf.algorithm, preimage: preimage(hashOf) } : {}),
+    ...(guessable
+      ? { found: describeReading(guessable), guessBits: Math.round(guessable.bits) }
+      : {}),
+  };
+}
+
 /** What the decoded text of an `encodedText` value is, in the words of the other messages. */
-const WHY: Record<Weakness, (m: { bits: number; minBits: number; entropy: string }) => string> = {
+const WHY: Record<Weakness, (m: Measures, strength: Strength) => string> = {
   placeholder: () => "a placeholder",
+  "hashed-word": (_, s) => `the ${s.hashOf!.algorithm} of ${preimage(s.hashOf!)}`,
+  guessable: (_, s) =>
+    `${describeReading(s.guessable!)} (about ${Math.round(s.guessable!.bits)} bits to guess)`,
   short: (m) => `too short (about ${m.bits} bits, ${m.minBits} wanted)`,
   "low-entropy": (m) => `low in entropy (${m.entropy} bits per character)`,
   repetitive: () => "a repeated or sequential pattern",
@@ -48,6 +78,10 @@ export const strongToken = defineRule({
     options,
     messages: {
       placeholder: 'key "{{key}}" ({{fingerprint}}) is a placeholder, not a token',
+      hashedWord:
+        'key "{{key}}" ({{fingerprint}}) is the {{algorithm}} of {{preimage}}: it looks random, but a guesser hashes the common words first',
+      guessable:
+        'key "{{key}}" ({{fingerprint}}) is {{found}}: about {{guessBits}} bits to guess, {{minBits}} wanted',
       short:
         'key "{{key}}" ({{fingerprint}}) is too short: about {{bits}} bits, {{minBits}} wanted',
       lowEntropy: 'key "{{key}}" ({{fingerprint}}) has low entropy: {{entropy}} bits per character',
@@ -74,11 +108,18 @@ export const strongToken = defineRule({
         // The data of other findings stays as it was: it makes their identity (baselines).
         const encoded: Record<string, string> =
           strength.encoding && second
-            ? { encoding: strength.encoding, why: WHY[second](measures) }
+            ? { encoding: strength.encoding, why: WHY[second](measures, strength) }
             : {};
+        const named = first === "hashed-word" || first === "guessable" ? found(strength) : {};
         context.report({
           messageId: MESSAGE_OF[first!],
-          data: { key: value.key, fingerprint: value.fingerprint, ...measures, ...encoded },
+          data: {
+            key: value.key,
+            fingerprint: value.fingerprint,
+            ...measures,
+            ...encoded,
+            ...named,
+          },
           object,
           pointer: value.pointer,
         });
