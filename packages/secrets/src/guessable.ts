@@ -166,7 +166,9 @@ function findPatterns(value: string, charBits: number, units: Map<string, Guessa
   const byEnd: Pattern[][] = [];
   const add = (pattern: Pattern) => {
     if (pattern.bits >= (pattern.end - pattern.start) * charBits) return; // random is cheaper
-    byEnd[pattern.end] = [...(byEnd[pattern.end] ?? []), pattern];
+    const ending = byEnd[pattern.end];
+    if (ending) ending.push(pattern);
+    else byEnd[pattern.end] = [pattern];
   };
   for (const pattern of wordPatterns(value)) add(pattern);
   for (const pattern of keyboardPatterns(value)) add(pattern);
@@ -204,22 +206,75 @@ const L33T: Readonly<Record<string, readonly string[]>> = {
 
 let sortedWords: string[] | undefined;
 
-/** Whether some word starts with `prefix`: a binary search of the sorted words. */
-function isPrefix(prefix: string): boolean {
-  sortedWords ??= [...rankedWords().keys()].sort();
-  let low = 0;
-  let high = sortedWords.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (sortedWords[middle]! < prefix) low = middle + 1;
-    else high = middle;
+/**
+ * The words of `[low, high)` (sorted, all sharing their first `depth` characters) whose next
+ * characters are `text`: a range of the same sorted list, found by comparing one character per
+ * step, so that extending a prefix never compares whole strings again.
+ */
+function narrow(
+  words: readonly string[],
+  range: readonly [number, number],
+  depth: number,
+  text: string,
+): [number, number] {
+  let [low, high] = range;
+  for (let i = 0; i < text.length && low < high; i++) {
+    const at = depth + i;
+    const code = text.charCodeAt(i);
+    if (at < 2) {
+      // The first two characters come from a table: most prefixes of random text end there.
+      const head = at === 0 ? code : words[low]!.charCodeAt(0) * 0x10000 + code;
+      [low, high] = headRanges(words).get(head) ?? [0, 0];
+      continue;
+    }
+    // A word that ends here sorts before its continuations: -1.
+    const codeAt = (w: number) => (words[w]!.length > at ? words[w]!.charCodeAt(at) : -1);
+    let first = low;
+    let last = high;
+    while (first < last) {
+      const middle = (first + last) >>> 1;
+      if (codeAt(middle) < code) first = middle + 1;
+      else last = middle;
+    }
+    last = high;
+    let end = first;
+    while (end < last) {
+      const middle = (end + last) >>> 1;
+      if (codeAt(middle) <= code) end = middle + 1;
+      else last = middle;
+    }
+    [low, high] = [first, end];
   }
-  return low < sortedWords.length && sortedWords[low]!.startsWith(prefix);
+  return [low, high];
+}
+
+let headRangesOf: Map<number, [number, number]> | undefined;
+
+/**
+ * The range of the sorted words for each first character and each pair of first characters
+ * (keyed by their codes, the first times 0x10000 plus the second).
+ */
+function headRanges(words: readonly string[]): Map<number, [number, number]> {
+  if (headRangesOf) return headRangesOf;
+  const ranges = new Map<number, [number, number]>();
+  const note = (key: number, index: number) => {
+    const range = ranges.get(key);
+    if (range) range[1] = index + 1;
+    else ranges.set(key, [index, index + 1]);
+  };
+  for (const [index, word] of words.entries()) {
+    note(word.charCodeAt(0), index);
+    if (word.length > 1) note(word.charCodeAt(0) * 0x10000 + word.charCodeAt(1), index);
+  }
+  headRangesOf = ranges;
+  return ranges;
 }
 
 /** Dictionary words at every offset, read case-insensitively and through l33t. */
 function wordPatterns(value: string): Pattern[] {
   const words = rankedWords();
+  sortedWords ??= [...words.keys()].sort();
+  const sorted = sortedWords;
   // Each character reads as itself (lower-case) or as the letters it stands for in l33t.
   const readings = value
     .split("")
@@ -228,15 +283,24 @@ function wordPatterns(value: string): Pattern[] {
       ...(L33T[char] ?? []).filter((letter) => letter !== char.toLowerCase()),
     ]);
   const found: Pattern[] = [];
-  const extend = (start: number, end: number, prefix: string, substituted: number) => {
+  const extend = (
+    start: number,
+    end: number,
+    range: readonly [number, number],
+    depth: number,
+    substituted: number,
+  ) => {
     const options = readings[end];
     if (!options) return;
     for (const [index, letter] of options.entries()) {
-      const next = prefix + letter;
-      if (!isPrefix(next)) continue;
-      const entry = words.get(next);
+      const next = narrow(sorted, range, depth, letter);
+      if (next[0] >= next[1]) continue;
+      const length = depth + letter.length;
       const subs = substituted + (index > 0 ? 1 : 0);
-      if (entry && next.length >= MIN_WORD_LENGTH) {
+      // The first word of the range is the prefix itself when one word is exactly it.
+      const first = sorted[next[0]]!;
+      const entry = first.length === length ? words.get(first) : undefined;
+      if (entry && length >= MIN_WORD_LENGTH) {
         found.push({
           kind: entry.list,
           start,
@@ -245,10 +309,10 @@ function wordPatterns(value: string): Pattern[] {
           ...(subs > 0 ? { l33t: true } : {}),
         });
       }
-      extend(start, end + 1, next, subs);
+      extend(start, end + 1, next, length, subs);
     }
   };
-  for (let start = 0; start < value.length; start++) extend(start, start, "", 0);
+  for (let start = 0; start < value.length; start++) extend(start, start, [0, sorted.length], 0, 0);
   return found;
 }
 

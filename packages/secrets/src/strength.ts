@@ -133,6 +133,19 @@ export function guessableReading(
 ): Guessable | undefined {
   if (value.length > MAX_ESTIMATED_LENGTH) return undefined;
   const minBits = options.minBits ?? DEFAULT_MIN_BITS;
+  // Several rules, and each reading of a Secret (decoded, encoded), ask about the same value.
+  const key = `${minBits}\u0000${value}`;
+  if (readings.has(key)) return readings.get(key);
+  if (readings.size >= MAX_CACHED_READINGS) readings.clear();
+  const reading = readGuessable(value, minBits);
+  readings.set(key, reading);
+  return reading;
+}
+
+const readings = new Map<string, Guessable | undefined>();
+const MAX_CACHED_READINGS = 10_000;
+
+function readGuessable(value: string, minBits: number): Guessable | undefined {
   const significant = value.trim().replace(/=+$/, "");
   const reading = estimateGuessable(significant, alphabetBits(significant));
   const capacity = significant.length * alphabetBits(significant);
