@@ -313,18 +313,26 @@ function podSelectorNames(policies: readonly BundleObject[]): Map<string, Set<st
   for (const policy of policies) {
     const spec = isRecord(policy.value.spec) ? policy.value.spec : {};
     addSelectorNames(spec.podSelector, named);
-    for (const [rules, key] of [
-      [spec.ingress, "from"],
-      [spec.egress, "to"],
-    ] as const) {
-      if (!Array.isArray(rules)) continue;
-      for (const rule of rules) {
-        const peers = isRecord(rule) && Array.isArray(rule[key]) ? rule[key] : [];
-        for (const peer of peers) if (isRecord(peer)) addSelectorNames(peer.podSelector, named);
-      }
-    }
+    for (const peer of rawPeersOf(policy)) addSelectorNames(peer.podSelector, named);
   }
   return named;
+}
+
+/** The peers of a policy's ingress and egress rules, as written. */
+function rawPeersOf(policy: BundleObject): Record<string, unknown>[] {
+  const spec = isRecord(policy.value.spec) ? policy.value.spec : {};
+  const peers: Record<string, unknown>[] = [];
+  for (const [rules, key] of [
+    [spec.ingress, "from"],
+    [spec.egress, "to"],
+  ] as const) {
+    if (!Array.isArray(rules)) continue;
+    for (const rule of rules) {
+      const list = isRecord(rule) && Array.isArray(rule[key]) ? rule[key] : [];
+      for (const peer of list) if (isRecord(peer)) peers.push(peer);
+    }
+  }
+  return peers;
 }
 
 /**
@@ -442,21 +450,8 @@ function nameValues(selector: unknown): string[] {
 
 /** Whether some peer of the policy selects namespaces by a label other than their name. */
 function namesNamespaceLabels(policy: BundleObject): boolean {
-  const spec = isRecord(policy.value.spec) ? policy.value.spec : {};
-  return [
-    [spec.ingress, "from"],
-    [spec.egress, "to"],
-  ].some(([rules, key]) =>
-    (Array.isArray(rules) ? rules : []).some((rule) =>
-      (isRecord(rule) && Array.isArray(rule[key as string])
-        ? (rule[key as string] as unknown[])
-        : []
-      ).some(
-        (peer) =>
-          isRecord(peer) &&
-          selectorKeys(peer.namespaceSelector).some((k) => k !== NAMESPACE_NAME_LABEL),
-      ),
-    ),
+  return rawPeersOf(policy).some((peer) =>
+    selectorKeys(peer.namespaceSelector).some((key) => key !== NAMESPACE_NAME_LABEL),
   );
 }
 
