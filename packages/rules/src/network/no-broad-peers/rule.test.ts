@@ -49,6 +49,14 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
       ),
     },
     {
+      name: "the same Prometheus written as matchExpressions In [monitoring] and In [prometheus]",
+      yaml: policyFor(
+        "backend",
+        "{namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: In, values: [monitoring]}]}, podSelector: {matchExpressions: [{key: app.kubernetes.io/name, operator: In, values: [prometheus]}]}}",
+        8000,
+      ),
+    },
+    {
       name: "a namespace the input holds, named: its pods are the input's (the flows are allowed-flows')",
       yaml: policyFor(
         "redis",
@@ -201,6 +209,15 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
     },
   ],
   invalid: [
+    {
+      name: "pods of Prometheus or the frontend (In with two values) from namespace monitoring into the backend: not only the shared client",
+      yaml: policyFor(
+        "backend",
+        "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}, podSelector: {matchExpressions: [{key: app.kubernetes.io/name, operator: In, values: [prometheus, frontend]}]}}",
+        8000,
+      ),
+      errors: [{ messageId: "unseenNamespaces", line: 25, column: 49 }],
+    },
     {
       name: "backend pods of any namespace labelled team=x into redis: namespaces the input does not describe (the lead's attack)",
       yaml: policyFor(

@@ -378,12 +378,29 @@ function selectedComponents(
   return components;
 }
 
-/** The component a pod selector names by a component label (`app.kubernetes.io/name: prometheus`). */
+/**
+ * The component a pod selector names by a component label: `app.kubernetes.io/name: prometheus`,
+ * or the same as `In [prometheus]`.
+ */
 function selectorComponent(selector: unknown, settings: ComponentSettings): string | undefined {
-  const labels = isRecord(selector) && isRecord(selector.matchLabels) ? selector.matchLabels : {};
+  if (!isRecord(selector)) return undefined;
+  const labels = isRecord(selector.matchLabels) ? selector.matchLabels : {};
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
   for (const key of settings.componentLabels) {
-    const value = labels[key];
-    if (typeof value === "string" && settings.components.includes(value)) return value;
+    const values = expressions.flatMap((e) =>
+      isRecord(e) && e.key === key && e.operator === "In" && Array.isArray(e.values)
+        ? [e.values.length === 1 ? e.values[0] : undefined]
+        : [],
+    );
+    if (labels[key] !== undefined) values.push(labels[key]);
+    const [value] = values;
+    // One value, however often written: pods of one component.
+    if (
+      typeof value === "string" &&
+      values.every((v) => v === value) &&
+      settings.components.includes(value)
+    )
+      return value;
   }
   return undefined;
 }
