@@ -49,6 +49,20 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
       ),
     },
     {
+      name: "DNS to kube-system by name on 53 only, even to pods the DNS options do not name: allowed-flows' noDns, not a broad peer",
+      yaml: `${scoutPods}
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: dns, namespace: scout}
+        spec:
+          podSelector: {}
+          policyTypes: [Egress]
+          egress:
+            - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns, team: platform}}}]
+              ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+      `,
+    },
+    {
       name: "the same Prometheus written as matchExpressions In [monitoring] and In [prometheus]",
       yaml: policyFor(
         "backend",

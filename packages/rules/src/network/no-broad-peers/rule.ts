@@ -316,8 +316,8 @@ function broadPeers(policy: Policy, rule: PolicyRule, dns?: DnsOptions): Broad[]
  * The peers of a rule that admit pods of namespaces the input does not hold into a Scout
  * component (or from one, in an egress rule): a namespaceSelector on a label any namespace may
  * be given, or on the name of a namespace the input lacks. Those pods and their flows are
- * invisible to the analysis. Silent for a peer already reported as broad, for the cluster's DNS,
- * and for a shared client the table intends across namespaces (the guide's Prometheus -> backend
+ * invisible to the analysis. Silent for a peer already reported as broad, for DNS to the DNS
+ * namespaces (named), and for a shared client the table intends across namespaces (the guide's Prometheus -> backend
  * on 8000 from a namespace named by kubernetes.io/metadata.name).
  */
 function unseenPeers(
@@ -338,6 +338,9 @@ function unseenPeers(
     if (parsed && isClusterDnsPeer(parsed, policy.namespace, model.namespaceLabels, dns)) return [];
     const { named, others } = unseenNamespaces(peer.namespaceSelector, model);
     if (named.length === 0 && others === false) return [];
+    // DNS to the DNS namespaces by name: whether it reaches the DNS pods is allowed-flows' (noDns).
+    if (others === false && isDnsOnly(rule) && named.every((n) => dns.namespaces.includes(n)))
+      return [];
     const unseenPod = { labels: {}, unknownLabels: [], openLabels: true };
     if (compilePodSelector(peer.podSelector)(unseenPod) === false) return [];
     components ??= selectedComponents(model, policy, settings);
