@@ -831,12 +831,17 @@ function componentFlows(
 }
 
 export function describeDifference(d: FlowDifference): string {
+  const doubt = d.target.uncertain;
   const verb =
     d.kind === "extra"
-      ? "is allowed but not intended"
+      ? doubt
+        ? `may be allowed but is not intended (${doubt.reason})`
+        : "is allowed but not intended"
       : d.kind === "dns"
         ? "is needed to resolve Service names but not allowed"
-        : "is intended but not allowed";
+        : doubt
+          ? `is intended but allowed only perhaps (${doubt.reason})`
+          : "is intended but not allowed";
   const instance = d.instance ? ` (${d.instance})` : "";
   const change = d.onHostNetwork
     ? `run ${d.target.label} on the pod network: no podSelector matches the node's address`

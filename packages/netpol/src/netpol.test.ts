@@ -1,7 +1,11 @@
 import { buildBundle, parseSource } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
 import { analyze } from "./analyze.js";
-import { compareWithIntended, MAX_EXTRA_PAIRS_PER_COMPONENTS } from "./compare.js";
+import {
+  compareWithIntended,
+  describeDifference,
+  MAX_EXTRA_PAIRS_PER_COMPONENTS,
+} from "./compare.js";
 import { ALL_CONNS, connsOf, formatConns, parseConns, subtract, union } from "./conns.js";
 import { flows } from "./flows.js";
 import { atoms, formatInterval, ipBlockSet, parseCidr } from "./ip.js";
@@ -480,5 +484,9 @@ spec:
       namespace: "scout-b",
       reason: "no Namespace object for scout-b in the input, so its label team is unknown",
     });
+    // The flows report (markdown, `scout-deploy flows`) says "may".
+    expect(describeDifference(extra!)).toMatch(
+      /^scout-b\/client -> scout\/server on TCP 443 may be allowed but is not intended \(no Namespace object for scout-b in the input, so its label team is unknown\) \(between instances scout-b and scout\); change: NetworkPolicy scout\/server$/,
+    );
   });
 });
