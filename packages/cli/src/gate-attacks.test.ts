@@ -691,3 +691,87 @@ rules:
     expect(code).toBe(1);
   });
 });
+
+describe("peers in namespaces the input does not describe", () => {
+  const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+  const FRONTEND_OF_TEAM_X = `        - namespaceSelector: {matchLabels: {team: x}}
+          podSelector: {matchLabels: {app.kubernetes.io/component: frontend}}
+`;
+  const BACKEND_OF_OTHER = `        - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: other}}
+          podSelector: {matchLabels: {app.kubernetes.io/component: backend}}
+`;
+  const SCOUT_OF_TEAM_X = `        - namespaceSelector: {matchLabels: {team: x}}
+          podSelector: {matchLabels: {app.kubernetes.io/name: scout}}
+`;
+  /**
+   * The minimal example rendered into scout/ (beside k8s/, whose Namespace object it does not
+   * read), its Namespace object dropped (its two policies kept), `peer` added to redis's ingress.
+   */
+  async function renderWithRedisPeer(peer: string, replaceBackend = false) {
+    const rendered = await run(
+      "render",
+      "--config",
+      join(repo, "examples/minimal/scout-deploy.yaml"),
+      "--out",
+      join(dir, "scout"),
+    );
+    expect(rendered.code, rendered.stderr).toBe(0);
+    const namespaceFile = join(dir, "scout/00-namespace.yaml");
+    const documents = readFileSync(namespaceFile, "utf8").split("\n---\n");
+    writeFileSync(
+      namespaceFile,
+      documents.filter((d) => !/^kind: Namespace$/m.test(d)).join("\n---\n"),
+    );
+    const redisFile = join(dir, "scout/40-redis.yaml");
+    const redis = readFileSync(redisFile, "utf8");
+    const backendPeer =
+      "              app.kubernetes.io/component: backend\n      ports:\n        - protocol: TCP\n          port: 6379\n";
+    expect(redis).toContain(backendPeer);
+    const backendOnly =
+      / {8}- podSelector:\n {12}matchLabels:\n {14}app.kubernetes.io\/name: scout\n {14}app.kubernetes.io\/component: backend\n/;
+    const edited = replaceBackend
+      ? redis.replace(backendOnly, peer)
+      : redis.replace(
+          backendPeer,
+          backendPeer.replace("      ports:", `${peer.trimEnd()}\n      ports:`),
+        );
+    expect(edited).not.toBe(redis);
+    writeFileSync(redisFile, edited);
+    return edited.split("\n").findIndex((l) => l.includes("namespaceSelector: {matchLabels:")) + 1;
+  }
+
+  it.each([
+    ["frontend pods of any namespace labelled team=x (the lead's attack)", FRONTEND_OF_TEAM_X],
+    ["backend pods of namespace other, which the input lacks", BACKEND_OF_OTHER],
+    ["Scout's pods of any namespace labelled team=x", SCOUT_OF_TEAM_X],
+  ])("fails redis admitting %s, once, on the selector's line", async (_, peer) => {
+    const line = await renderWithRedisPeer(peer);
+    const { code, report } = await json("check", "scout");
+    expect(
+      report.findings.map(
+        (f: { ruleId: string; file: string; line: number }) => `${f.ruleId} ${f.file}:${f.line}`,
+      ),
+    ).toEqual([`network/no-broad-peers scout/40-redis.yaml:${line}`]);
+    expect(code).toBe(1);
+  });
+
+  it("says once, on the selector's line, that redis admits the backend only through team=x: no-broad-peers, where allowed-flows' 'maybe' yields", async () => {
+    const line = await renderWithRedisPeer(
+      BACKEND_OF_OTHER.replace("kubernetes.io/metadata.name: other", "team: x"),
+      true,
+    );
+    const { report } = await json("check", "scout");
+    expect(
+      report.findings.map(
+        (f: { ruleId: string; file: string; line: number }) => `${f.ruleId} ${f.file}:${f.line}`,
+      ),
+    ).toEqual([`network/no-broad-peers scout/40-redis.yaml:${line}`]);
+  });
+
+  it("still passes the rendered example without its Namespace object", async () => {
+    await renderWithRedisPeer("");
+    const { code, report } = await json("check", "scout");
+    expect(report.findings).toEqual([]);
+    expect(code).toBe(0);
+  });
+});

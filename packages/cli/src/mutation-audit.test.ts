@@ -1054,6 +1054,17 @@ const mutations: Mutation[] = [
     note: "both lines apply: the peer admits every address (no-broad-peers) and with it the flow external -> backend (allowed-flows)",
   },
   {
+    name: "redis admits backend pods of any namespace labelled team=x (namespaces the input does not describe)",
+    edits: [
+      [
+        NP("allow-redis"),
+        "              app.kubernetes.io/component: backend\n      ports:",
+        "              app.kubernetes.io/component: backend\n        - namespaceSelector: {matchLabels: {team: x}}\n          podSelector: {matchLabels: {app.kubernetes.io/component: backend}}\n      ports:",
+      ],
+    ],
+    expect: [["network/no-broad-peers", NP("allow-redis"), "{matchLabels: {team: x}}"]],
+  },
+  {
     name: "DNS egress to every namespace",
     edits: [
       [

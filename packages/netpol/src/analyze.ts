@@ -14,6 +14,7 @@ import { atoms, containsInterval, formatInterval, type IpInterval, type IpSet } 
 import {
   type Model,
   modelOf,
+  namespaceMatch,
   type Policy,
   type PolicyRule,
   type PortSpec,
@@ -56,6 +57,13 @@ export interface Connectivity {
   isolatedFor(workload: Workload, direction: "ingress" | "egress"): Policy[];
   /** What the source's egress and the destination's ingress each allow (ALL_CONNS when not isolated). */
   sides(from: Endpoint, to: Endpoint): { egress: ConnSet; ingress: ConnSet };
+  /**
+   * What each side allows whatever the labels the input leaves open (a pod label only the cluster
+   * sets, a label of a namespace without a Namespace object): only sure matches admit, and a side
+   * that a policy may isolate and none surely does allows nothing for sure. `sides` counts every
+   * match that may hold; between the two lies what may or may not flow.
+   */
+  sureSides(from: Endpoint, to: Endpoint): { egress: ConnSet; ingress: ConnSet };
   /** The rules that admit traffic from `from` to `to` on the destination's ingress and the source's egress side. */
   admittingRules(from: Endpoint, to: Endpoint): { ingress: RuleRef[]; egress: RuleRef[] };
 }
@@ -64,7 +72,7 @@ export function endpointId(endpoint: Endpoint): string {
   return endpoint.kind === "workload" ? endpoint.workload.id : formatInterval(endpoint.range);
 }
 
-/** A rule's peers admit a workload's pods surely, or only if labels only the cluster sets allow. */
+/** A rule's peers admit a workload's pods surely, or only if labels the input leaves open allow. */
 const SURE = 1;
 const UNCERTAIN = 2;
 
@@ -149,16 +157,17 @@ export function analyzeModel(model: Model): Connectivity {
   // A policy that may select a pod (its selector compares a label only the cluster sets) cannot
   // be counted on to isolate it, but what it allows may reach it: its rules count wherever
   // other policies isolate the pod.
+  const mayIsolate = { ingress: new Set<number>(), egress: new Set<number>() };
   for (const { policy, members, rules } of uncertain) {
     for (const i of members) {
       if (policy.isolatesIngress && ingressPolicies[i]!.length) {
         ingressSources[i]!.push(policy);
         ingressOf[i]!.push(...rules.ingress());
-      }
+      } else if (policy.isolatesIngress) mayIsolate.ingress.add(i);
       if (policy.isolatesEgress && egressPolicies[i]!.length) {
         egressSources[i]!.push(policy);
         egressOf[i]!.push(...rules.egress());
-      }
+      } else if (policy.isolatesEgress) mayIsolate.egress.add(i);
     }
   }
   const ingressRanges = atoms(ingressIps);
@@ -192,11 +201,31 @@ export function analyzeModel(model: Model): Connectivity {
     matches: (r: CompiledRule) => boolean,
     dst: Workload | undefined,
   ) => rules.filter((r) => matches(r) && !isEmpty(connsFor(r, dst))).map((r) => r.ref);
-  const matcher = (peer: Endpoint) => (r: CompiledRule) =>
-    r.everyone ||
-    (peer.kind === "workload"
-      ? r.pods[index.get(peer.workload)!] !== 0
-      : containsInterval(r.ips, peer.range));
+  const matcher =
+    (peer: Endpoint, sure = false) =>
+    (r: CompiledRule) =>
+      r.everyone ||
+      (peer.kind === "workload"
+        ? sure
+          ? r.pods[index.get(peer.workload)!] === SURE
+          : r.pods[index.get(peer.workload)!] !== 0
+        : containsInterval(r.ips, peer.range));
+  const sureSide = (
+    workload: Workload,
+    direction: "ingress" | "egress",
+    peer: Endpoint,
+    dst: Workload | undefined,
+  ) => {
+    const i = index.get(workload)!;
+    const policies = (direction === "ingress" ? ingressPolicies : egressPolicies)[i]!;
+    if (policies.length === 0) return mayIsolate[direction].has(i) ? NO_CONNS : ALL_CONNS;
+    const rules = (direction === "ingress" ? ingressOf : egressOf)[i]!;
+    return side(
+      rules.filter((r) => policies.includes(r.ref.policy)),
+      matcher(peer, true),
+      dst,
+    );
+  };
 
   const connectivity: Connectivity = {
     model,
@@ -220,6 +249,13 @@ export function analyzeModel(model: Model): Connectivity {
           ? side(ingressOf[index.get(dst)!]!, matcher(from), dst)
           : ALL_CONNS;
       return { egress, ingress };
+    },
+    sureSides(from, to) {
+      const dst = to.kind === "workload" ? to.workload : undefined;
+      return {
+        egress: from.kind === "workload" ? sureSide(from.workload, "egress", to, dst) : ALL_CONNS,
+        ingress: dst ? sureSide(dst, "ingress", from, dst) : ALL_CONNS,
+      };
     },
     admittingRules(from, to) {
       const dst = to.kind === "workload" ? to.workload : undefined;
@@ -276,7 +312,7 @@ function compileRule(
   policy: Policy,
   rule: PolicyRule,
 ): CompiledRule {
-  const { workloads, namespaceLabels } = model;
+  const { workloads } = model;
   const pods = new Uint8Array(workloads.length);
   const podList: number[] = [];
   const ips: IpInterval[] = [];
@@ -293,15 +329,15 @@ function compileRule(
           ? [[policy.namespace, byNamespace.get(policy.namespace) ?? []]]
           : byNamespace;
       for (const [namespace, members] of candidates) {
-        const inNamespace =
-          peer.namespaces === "own" || peer.namespaces(namespaceLabels.get(namespace) ?? {});
-        if (!inNamespace) continue;
+        // A namespace whose labels the input does not show may or may not be picked.
+        const inNamespace = namespaceMatch(peer, policy.namespace, namespace, model);
+        if (inNamespace === false) continue;
         for (const i of members) {
           if (pods[i] === SURE || !selectable(workloads[i]!)) continue;
           const match = peer.podSelector(workloads[i]!);
           if (match === false) continue;
           if (pods[i] === 0) podList.push(i);
-          pods[i] = match === true ? SURE : UNCERTAIN;
+          pods[i] = match === true && inNamespace === true ? SURE : UNCERTAIN;
         }
       }
     }

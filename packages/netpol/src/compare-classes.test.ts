@@ -64,6 +64,7 @@ function pairByPair(connectivity: Connectivity): Connectivity {
     eachFlow: () => connectivity.eachFlow(),
     isolatedFor: (w, d) => connectivity.isolatedFor(w, d),
     sides: (f, t) => connectivity.sides(f, t),
+    sureSides: (f, t) => connectivity.sureSides(f, t),
     admittingRules: (f, t) => connectivity.admittingRules(f, t),
   };
 }

@@ -51,6 +51,7 @@ import {
   workloadName,
 } from "./model.js";
 import { UNKNOWN_LABEL_REASONS } from "./pods.js";
+import type { Uncertain } from "./selector.js";
 
 /** Cluster DNS (53/UDP and 53/TCP) is open to every pod (rules.md), so it is never an extra flow. */
 export const DNS_CONNS: ConnSet = union(connsOf("UDP", 53), connsOf("TCP", 53));
@@ -62,10 +63,11 @@ export interface FlowTarget {
   /** "NetworkPolicy scout/backend-ingress", or "a new NetworkPolicy for <workload>" when none isolates it. */
   label: string;
   /**
-   * The policy rule admits the flow only if a label the cluster sets allows: the selector
-   * requirement (the target's pointer) compares `key`, whose value no manifest can know.
+   * The policy rule admits the flow only if a label the input leaves open allows: the selector
+   * requirement (the target's pointer) compares `key`, whose value no manifest can know, or a
+   * label of `namespace`, which has no Namespace object in the input.
    */
-  uncertain?: { key: string; reason: string };
+  uncertain?: { key: string; reason: string; namespace?: string };
 }
 
 export interface FlowDifference {
@@ -456,7 +458,7 @@ function admissionDoubt(
   connectivity: Connectivity,
   ref: RuleRef,
   flow: Flow,
-): { pointer: string; key: string } | undefined {
+): Uncertain | undefined {
   const ingress = ref.rule.direction === "ingress";
   const [own, other] = ingress ? [flow.to, flow.from] : [flow.from, flow.to];
   if (own.kind === "workload") {
@@ -465,23 +467,27 @@ function admissionDoubt(
       return { pointer: `/spec/podSelector${selection.pointer}`, key: selection.key };
   }
   if (other.kind !== "workload" || ref.rule.peers === "all") return undefined;
-  let doubt: { pointer: string; key: string } | undefined;
+  let doubt: Uncertain | undefined;
   for (const peer of ref.rule.peers) {
     if (peer.kind !== "pods") continue;
-    const match = peerSelects(peer, ref.policy, other.workload, connectivity.model.namespaceLabels);
+    const match = peerSelects(peer, ref.policy, other.workload, connectivity.model);
     if (match === true) return undefined;
     if (typeof match === "object")
-      doubt ??= { pointer: `${peer.pointer}/podSelector${match.pointer}`, key: match.key };
+      doubt ??= { ...match, pointer: `${peer.pointer}${match.pointer}` };
   }
   return doubt;
 }
 
-function doubtfulTarget(ref: RuleRef, doubt: { pointer: string; key: string }): FlowTarget {
+function doubtfulTarget(ref: RuleRef, doubt: Uncertain): FlowTarget {
   return {
     ...policyTarget(ref.policy, doubt.pointer),
     uncertain: {
       key: doubt.key,
-      reason: UNKNOWN_LABEL_REASONS[doubt.key] ?? "only the cluster sets its value",
+      reason:
+        doubt.namespace !== undefined
+          ? `no Namespace object for ${doubt.namespace} in the input, so its label ${doubt.key} is unknown`
+          : (UNKNOWN_LABEL_REASONS[doubt.key] ?? "only the cluster sets its value"),
+      ...(doubt.namespace !== undefined ? { namespace: doubt.namespace } : {}),
     },
   };
 }
@@ -639,9 +645,10 @@ function blockedSides(
 }
 
 /**
- * The sides that admit an intended flow only through a selector that compares a label only the
- * cluster knows: Scout works only if the value happens to match (and stops at the next
- * rollout), so the flow is as good as missing, reported on that requirement of the selector.
+ * The sides that admit an intended flow only through a selector that compares a label the input
+ * leaves open (one only the cluster knows, or a label of a namespace without a Namespace object):
+ * Scout works only if the value happens to match (and may stop at the next rollout), so the
+ * flow is as good as missing, reported on that requirement of the selector.
  */
 function doubtfulSides(
   connectivity: Connectivity,
@@ -649,7 +656,8 @@ function doubtfulSides(
   from: Identified,
   to: Identified,
 ): FlowDifference[] {
-  if (!connectivity.model.namesUnknownLabels) return [];
+  const { model } = connectivity;
+  if (!model.namesUnknownLabels && !model.namesOpenNamespaceLabels) return [];
   const conns = connsOf(flow.protocol, flow.port);
   const pair: Flow = { from: from.endpoint, to: to.endpoint, conns };
   const admitting = connectivity.admittingRules(from.endpoint, to.endpoint);
@@ -823,12 +831,17 @@ function componentFlows(
 }
 
 export function describeDifference(d: FlowDifference): string {
+  const doubt = d.target.uncertain;
   const verb =
     d.kind === "extra"
-      ? "is allowed but not intended"
+      ? doubt
+        ? `may be allowed but is not intended (${doubt.reason})`
+        : "is allowed but not intended"
       : d.kind === "dns"
         ? "is needed to resolve Service names but not allowed"
-        : "is intended but not allowed";
+        : doubt
+          ? `is intended but allowed only perhaps (${doubt.reason})`
+          : "is intended but not allowed";
   const instance = d.instance ? ` (${d.instance})` : "";
   const change = d.onHostNetwork
     ? `run ${d.target.label} on the pod network: no podSelector matches the node's address`

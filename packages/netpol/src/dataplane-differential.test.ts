@@ -23,8 +23,11 @@ import {
 import {
   type DataplaneScenario,
   dataplaneScenarioArb,
+  labelledNamespaces,
+  namespaceLabellingArb,
   scenarioDocuments,
   scenarioYaml,
+  undeclaredNamespaces,
 } from "./test-support/scenarios.js";
 
 /**
@@ -42,6 +45,11 @@ import {
 
 const SCENARIOS = Number(process.env.NETPOL_DATAPLANE_SCENARIOS ?? 600);
 const SEED = Number(process.env.NETPOL_DATAPLANE_SEED ?? 20261207);
+/**
+ * Labellings the cluster may give a scenario's namespaces without a Namespace object: the first
+ * leaves them only their name label, the others are random.
+ */
+const LABELLINGS = Number(process.env.NETPOL_DATAPLANE_LABELLINGS ?? 4);
 const binary = dataplanePath();
 const inCi = Boolean(process.env.CI);
 
@@ -215,8 +223,10 @@ function externalAddresses(documents: readonly Json[]): string[] {
 
 interface Comparison {
   dataplaneCase: DataplaneCase;
-  /** What our flows allow for each query, in the dataplane's answer format. */
+  /** What our flows allow for each query (surely or perhaps), in the dataplane's answer format. */
   ours: string[];
+  /** What we say is allowed whatever the labels the input leaves open (`sureSides`). */
+  sure: string[];
   labels: string[];
   /** Pairs where our own two readings (flows, sides) disagree. */
   inconsistent: string[];
@@ -234,11 +244,16 @@ function compareCase(id: string, scenario: DataplaneScenario): Comparison {
   const ourConns = flowIndex(connectivity);
   const queries: Query[] = [];
   const ours: string[] = [];
+  const sure: string[] = [];
   const labels: string[] = [];
-  const ask = (src: string, dst: string, conns: ConnSet, label: string) => {
+  const verdicts = (conns: ConnSet, protocol: (typeof PROTOCOLS)[number]) =>
+    ports.map((port) => (contains(conns, protocol, port) ? "1" : "0")).join("");
+  // Addresses are matched by ipBlocks alone: no label decides them, so what is allowed is sure.
+  const ask = (src: string, dst: string, conns: ConnSet, label: string, sureConns = conns) => {
     for (const protocol of PROTOCOLS) {
       queries.push({ src, dst, protocol, ports });
-      ours.push(ports.map((port) => (contains(conns, protocol, port) ? "1" : "0")).join(""));
+      ours.push(verdicts(conns, protocol));
+      sure.push(verdicts(sureConns, protocol));
       labels.push(`${label} ${protocol}`);
     }
   };
@@ -257,14 +272,17 @@ function compareCase(id: string, scenario: DataplaneScenario): Comparison {
       // Our flows leave out a workload's traffic to itself: pods it does not tell apart.
       if (a.workload === b.workload) continue;
       const conns = ourConns.pair(a.workload, b.workload);
-      const sides = connectivity.sides(endpoints.get(a.workload)!, endpoints.get(b.workload)!);
+      const [from, to] = [endpoints.get(a.workload)!, endpoints.get(b.workload)!];
+      const sides = connectivity.sides(from, to);
       const bySides = intersect(sides.egress, sides.ingress);
       if (!equals(conns, bySides))
         inconsistent.push(
           `${a.label} => ${b.label}: flows ${formatConns(conns)}, sides ${formatConns(bySides)}`,
         );
-      ask(a.ipv4, b.ipv4, conns, `${a.label} => ${b.label}`);
-      ask(a.ipv6, b.ipv6, conns, `${a.label} => ${b.label} (IPv6)`);
+      const sureSides = connectivity.sureSides(from, to);
+      const sureConns = intersect(sureSides.egress, sureSides.ingress);
+      ask(a.ipv4, b.ipv4, conns, `${a.label} => ${b.label}`, sureConns);
+      ask(a.ipv6, b.ipv6, conns, `${a.label} => ${b.label} (IPv6)`, sureConns);
     }
     for (const address of external) {
       const own = isIpv6(address) ? a.ipv6 : a.ipv4;
@@ -288,9 +306,31 @@ function compareCase(id: string, scenario: DataplaneScenario): Comparison {
       queries,
     },
     ours,
+    sure,
     labels,
     inconsistent,
   };
+}
+
+/**
+ * The case once per labelling of the scenario's namespaces without a Namespace object (once
+ * when it declares them all): the cluster holds them with labels the input does not show.
+ */
+function labelledCases(
+  comparison: Comparison,
+  scenario: DataplaneScenario,
+  labellings: readonly Record<string, string>[][],
+): DataplaneCase[] {
+  if (undeclaredNamespaces(scenario).length === 0) return [comparison.dataplaneCase];
+  const bare = labellings[0]!.map(() => ({}));
+  return [bare, ...labellings.slice(1)].map((labelling, k) => ({
+    ...comparison.dataplaneCase,
+    id: `${comparison.dataplaneCase.id}-l${k}`,
+    namespaces: [
+      ...comparison.dataplaneCase.namespaces,
+      ...labelledNamespaces(scenario, labelling),
+    ],
+  }));
 }
 
 /** Our allowed connections per workload pair and per workload and outside address. */
@@ -322,18 +362,24 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
   else map.set(key, [value]);
 }
 
-/** Readable differences: each query whose verdicts differ, with the ports where they do. */
+/**
+ * Readable differences under one labelling: each query where the dataplane lets through what we
+ * do not allow even perhaps, or drops what we call sure, with the ports where it does. Without
+ * open labels sure and perhaps are one, and this is equality.
+ */
 function differences(comparison: Comparison, theirs: readonly string[]): string[] {
   const ports = comparison.dataplaneCase.queries[0]?.ports ?? [];
-  return comparison.ours
-    .flatMap((ours, i) => {
-      if (ours === theirs[i]) return [];
-      const at = ports.flatMap((port, j) =>
-        ours[j] === theirs[i]![j] ? [] : [`${port} (ours ${ours[j]}, dataplane ${theirs[i]![j]})`],
-      );
-      return [`${comparison.labels[i]}: ${at.join(", ")}`];
-    })
-    .concat(comparison.inconsistent);
+  return comparison.ours.flatMap((ours, i) => {
+    const sure = comparison.sure[i]!;
+    const at = ports.flatMap((port, j) => {
+      const dataplane = theirs[i]![j];
+      if (dataplane === "1" ? ours[j] === "1" : sure[j] === "0") return [];
+      return [
+        `${port} (ours ${sure[j] === "1" ? "sure" : ours[j] === "1" ? "maybe" : "0"}, dataplane ${dataplane})`,
+      ];
+    });
+    return at.length ? [`${comparison.labels[i]}: ${at.join(", ")}`] : [];
+  });
 }
 
 describe.skipIf(!binary && !inCi)(
@@ -348,24 +394,41 @@ describe.skipIf(!binary && !inCi)(
 
     it(`agrees with it on ${SCENARIOS} generated policy sets`, { timeout: 300_000 }, async () => {
       const scenarios = fc.sample(dataplaneScenarioArb, { numRuns: SCENARIOS, seed: SEED });
-      const comparisons = scenarios.map((s, i) => compareCase(`s${i}`, s));
-      const answers = await askDataplane(
-        binary!,
-        comparisons.map((c) => c.dataplaneCase),
+      const labellings = fc.sample(
+        fc.array(namespaceLabellingArb, { minLength: LABELLINGS, maxLength: LABELLINGS }),
+        { numRuns: SCENARIOS, seed: SEED + 1 },
       );
+      const comparisons = scenarios.map((s, i) => compareCase(`s${i}`, s));
+      const cases = comparisons.map((c, i) => labelledCases(c, scenarios[i]!, labellings[i]!));
+      const answers = await askDataplane(binary!, cases.flat());
       let restricted = 0;
       let verdicts = 0;
+      let labelled = 0;
+      let next = 0;
       const failures: string[] = [];
       comparisons.forEach((comparison, i) => {
-        const theirs = answers[i]!;
-        verdicts += theirs.join("").length;
-        if (theirs.some((t) => t.includes("0"))) restricted++;
-        const diff = differences(comparison, theirs);
+        const diff = comparison.inconsistent.slice();
+        if (cases[i]!.length > 1) labelled++;
+        for (const dataplaneCase of cases[i]!) {
+          const theirs = answers[next++]!;
+          verdicts += theirs.join("").length;
+          if (theirs.some((t) => t.includes("0"))) restricted++;
+          const namespaces = dataplaneCase.namespaces
+            .map((n) => JSON.stringify((n as Json).metadata))
+            .join(" ");
+          diff.push(
+            ...differences(comparison, theirs).map((d) => `${d} [namespaces ${namespaces}]`),
+          );
+        }
         if (diff.length)
           failures.push(`scenario ${i}:\n  ${diff.join("\n  ")}\n${scenarioYaml(scenarios[i]!)}`);
       });
+      // Scenarios with namespaces the input does not describe must be met, or the labellings prove nothing.
+      expect(labelled, "scenarios with a namespace without a Namespace object").toBeGreaterThan(
+        SCENARIOS / 4,
+      );
       // Agreement on "everything is open" would prove little.
-      expect(restricted, "scenarios where the dataplane drops something").toBeGreaterThan(
+      expect(restricted, "cases where the dataplane drops something").toBeGreaterThan(
         SCENARIOS / 2,
       );
       expect(

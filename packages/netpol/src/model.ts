@@ -28,6 +28,7 @@ import {
   type Labels,
   type PodMatch,
   type PodSelector,
+  type PodSide,
   type Selector,
 } from "./selector.js";
 import { policyRefusals, type RefusalOptions } from "./validate.js";
@@ -84,7 +85,14 @@ export interface PortSpec {
 export type Peer =
   | {
       kind: "pods";
+      /** The namespace selector over labels alone (the DNS namespaces, which the input rarely holds). */
       namespaces: Selector | "own";
+      /**
+       * The namespace selector over a namespace of the input, three-valued (`compilePodSelector`
+       * over `Model.namespaceSides`): a label of a namespace without a Namespace object is open.
+       * "own" without a namespaceSelector: the policy's namespace.
+       */
+      namespaceSelector: PodSelector | "own";
       /** The pod selector over labels alone (DNS pods, whose labels are the config's). */
       pods: Selector;
       /** The pod selector over a workload's pods, three-valued (see `compilePodSelector`). */
@@ -142,7 +150,24 @@ export interface Model {
    * no flow; kept for the rules that report the refusal.
    */
   refused: Policy[];
+  /**
+   * The labels of each namespace of the input (those of its workloads and its Namespace objects):
+   * its Namespace object's, plus `kubernetes.io/metadata.name`, the only one a namespace without
+   * an object is known to carry.
+   */
   namespaceLabels: ReadonlyMap<string, Labels>;
+  /**
+   * The same namespaces as the side of a namespaceSelector's match: without a Namespace object in
+   * the input, every label but `kubernetes.io/metadata.name` is open (the namespace exists in the
+   * cluster with labels the input does not show), so a selector on another key may match it.
+   */
+  namespaceSides: ReadonlyMap<string, PodSide>;
+  /**
+   * Whether some peer's namespaceSelector names a label other than `kubernetes.io/metadata.name`
+   * while some namespace of the input has no Namespace object: without one, every namespace match
+   * is certain.
+   */
+  namesOpenNamespaceLabels: boolean;
   /**
    * Whether some policy's selector names a label whose value only the cluster knows
    * (`UNKNOWN_LABEL_REASONS`): without one, every match is certain.
@@ -195,12 +220,19 @@ export function buildModel(bundle: Bundle, options: ModelOptions = {}): Model {
     );
   });
   const refusedObjects = new Set(all.filter((o) => policyRefusals(o.value, options).length > 0));
+  const policies = all.filter((o) => !refusedObjects.has(o)).map((o) => policyOf(bundle, o));
+  const labels = namespaceLabels(bundle, workloads);
+  const sides = namespaceSides(bundle, labels);
   return {
     workloads,
-    policies: all.filter((o) => !refusedObjects.has(o)).map((o) => policyOf(bundle, o)),
+    policies,
     refused: [...refusedObjects].map((o) => policyOf(bundle, o)),
     namespaceOf: (object) => namespaceOf(bundle, object),
-    namespaceLabels: namespaceLabels(bundle, workloads),
+    namespaceLabels: labels,
+    namespaceSides: sides,
+    namesOpenNamespaceLabels:
+      [...sides.values()].some((side) => side.openLabels) &&
+      all.some((o) => !refusedObjects.has(o) && namesNamespaceLabels(o)),
     namesUnknownLabels: Object.keys(UNKNOWN_LABEL_REASONS).some((key) => own.has(key)),
   };
 }
@@ -281,18 +313,26 @@ function podSelectorNames(policies: readonly BundleObject[]): Map<string, Set<st
   for (const policy of policies) {
     const spec = isRecord(policy.value.spec) ? policy.value.spec : {};
     addSelectorNames(spec.podSelector, named);
-    for (const [rules, key] of [
-      [spec.ingress, "from"],
-      [spec.egress, "to"],
-    ] as const) {
-      if (!Array.isArray(rules)) continue;
-      for (const rule of rules) {
-        const peers = isRecord(rule) && Array.isArray(rule[key]) ? rule[key] : [];
-        for (const peer of peers) if (isRecord(peer)) addSelectorNames(peer.podSelector, named);
-      }
-    }
+    for (const peer of rawPeersOf(policy)) addSelectorNames(peer.podSelector, named);
   }
   return named;
+}
+
+/** The peers of a policy's ingress and egress rules, as written. */
+function rawPeersOf(policy: BundleObject): Record<string, unknown>[] {
+  const spec = isRecord(policy.value.spec) ? policy.value.spec : {};
+  const peers: Record<string, unknown>[] = [];
+  for (const [rules, key] of [
+    [spec.ingress, "from"],
+    [spec.egress, "to"],
+  ] as const) {
+    if (!Array.isArray(rules)) continue;
+    for (const rule of rules) {
+      const list = isRecord(rule) && Array.isArray(rule[key]) ? rule[key] : [];
+      for (const peer of list) if (isRecord(peer)) peers.push(peer);
+    }
+  }
+  return peers;
 }
 
 /**
@@ -346,6 +386,82 @@ function servesTraffic(c: ContainerRef): boolean {
     c.list === "containers" ||
     (c.list === "initContainers" && c.container.restartPolicy === "Always")
   );
+}
+
+/**
+ * Each namespace of the input as a namespaceSelector sees it: a Namespace object's labels are
+ * exact (what kubectl applies); without one only the name label is known, the others open.
+ */
+function namespaceSides(bundle: Bundle, labels: ReadonlyMap<string, Labels>): Map<string, PodSide> {
+  const declared = new Set(
+    bundle.objects.flatMap((o) => (o.value.kind === "Namespace" && o.ref.name ? [o.ref.name] : [])),
+  );
+  const sides = new Map<string, PodSide>();
+  for (const [namespace, known] of labels) {
+    sides.set(namespace, {
+      labels: known,
+      unknownLabels: [],
+      ...(declared.has(namespace) ? {} : { openLabels: true }),
+    });
+  }
+  return sides;
+}
+
+/** The side of a namespace the input does not hold: its name alone is known. */
+export function unseenNamespaceSide(namespace: string): PodSide {
+  return { labels: { [NAMESPACE_NAME_LABEL]: namespace }, unknownLabels: [], openLabels: true };
+}
+
+/** A name no namespace of the input has: what `unseenNamespaces` asks about "any other namespace". */
+const ANOTHER_NAMESPACE = "\u0000another-namespace";
+
+/**
+ * The namespaces a namespaceSelector may pick that the input does not hold (no workload, no
+ * Namespace object there), whose pods the input cannot show: those it names by
+ * `kubernetes.io/metadata.name`, and `others`, whether any other namespace may match on labels
+ * that someone gives it in the cluster (false; true; or the requirement that decides, relative to
+ * the selector).
+ */
+export function unseenNamespaces(
+  selector: unknown,
+  model: Pick<Model, "namespaceSides">,
+): { named: string[]; others: PodMatch } {
+  const matches = compilePodSelector(selector);
+  const named = nameValues(selector).filter(
+    (name) => !model.namespaceSides.has(name) && matches(unseenNamespaceSide(name)) !== false,
+  );
+  return { named, others: matches(unseenNamespaceSide(ANOTHER_NAMESPACE)) };
+}
+
+/** The namespace names a selector's name-label requirements (matchLabels, In) list. */
+function nameValues(selector: unknown): string[] {
+  if (!isRecord(selector)) return [];
+  const names = new Set<string>();
+  const byLabels = isRecord(selector.matchLabels)
+    ? selector.matchLabels[NAMESPACE_NAME_LABEL]
+    : undefined;
+  if (typeof byLabels === "string") names.add(byLabels);
+  for (const e of Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []) {
+    if (isRecord(e) && e.key === NAMESPACE_NAME_LABEL && e.operator === "In")
+      for (const v of Array.isArray(e.values) ? e.values : []) names.add(String(v));
+  }
+  return [...names];
+}
+
+/** Whether some peer of the policy selects namespaces by a label other than their name. */
+function namesNamespaceLabels(policy: BundleObject): boolean {
+  return rawPeersOf(policy).some((peer) =>
+    selectorKeys(peer.namespaceSelector).some((key) => key !== NAMESPACE_NAME_LABEL),
+  );
+}
+
+/** The label keys a selector's requirements name. */
+function selectorKeys(selector: unknown): string[] {
+  if (!isRecord(selector)) return [];
+  const keys = isRecord(selector.matchLabels) ? Object.keys(selector.matchLabels) : [];
+  if (Array.isArray(selector.matchExpressions))
+    for (const e of selector.matchExpressions) keys.push(isRecord(e) ? String(e.key) : "");
+  return keys;
 }
 
 /** Namespace objects' labels, plus the automatic name label; namespaces without an object get only that. */
@@ -429,6 +545,8 @@ export function peerOf(value: unknown, pointer = ""): Peer[] {
       kind: "pods",
       namespaces:
         value.namespaceSelector == null ? "own" : compileSelector(value.namespaceSelector),
+      namespaceSelector:
+        value.namespaceSelector == null ? "own" : compilePodSelector(value.namespaceSelector),
       pods: compileSelector(value.podSelector),
       podSelector: compilePodSelector(value.podSelector),
       pointer,
@@ -447,17 +565,42 @@ function portSpecOf(value: unknown): PortSpec[] {
   return [spec];
 }
 
-/** Whether a pod peer of a policy's rule stands for a workload's pods: its namespaces, its podSelector. */
+/**
+ * Whether a pod peer of a policy's rule stands for a workload's pods: its namespaces, its
+ * podSelector. An open answer points at the requirement, relative to the peer
+ * ("/namespaceSelector/matchLabels/team", "/podSelector/matchLabels/pod-template-hash"); the
+ * namespace's comes first, being what the user would change.
+ */
 export function peerSelects(
   peer: Peer,
   policy: Policy,
   workload: Workload,
-  namespaceLabels: ReadonlyMap<string, Labels>,
+  model: Model,
 ): PodMatch {
   if (peer.kind !== "pods" || !selectable(workload)) return false;
-  const inNamespace =
-    peer.namespaces === "own"
-      ? workload.namespace === policy.namespace
-      : peer.namespaces(namespaceLabels.get(workload.namespace) ?? {});
-  return inNamespace && peer.podSelector(workload);
+  const inNamespace = namespaceMatch(peer, policy.namespace, workload.namespace, model);
+  if (inNamespace === false) return false;
+  const pods = peer.podSelector(workload);
+  if (pods === false) return false;
+  if (typeof inNamespace === "object") return inNamespace;
+  return pods === true ? true : { ...pods, pointer: `/podSelector${pods.pointer}` };
+}
+
+/**
+ * Whether a pod peer's namespaces include one of the input's: the policy's own without a
+ * namespaceSelector; else the selector over the namespace's side, an open answer pointing at the
+ * requirement relative to the peer and naming the namespace.
+ */
+export function namespaceMatch(
+  peer: Extract<Peer, { kind: "pods" }>,
+  policyNamespace: string,
+  namespace: string,
+  model: Pick<Model, "namespaceSides">,
+): PodMatch {
+  if (peer.namespaceSelector === "own") return namespace === policyNamespace;
+  const side = model.namespaceSides.get(namespace) ?? unseenNamespaceSide(namespace);
+  const match = peer.namespaceSelector(side);
+  return typeof match === "object"
+    ? { ...match, pointer: `/namespaceSelector${match.pointer}`, namespace }
+    : match;
 }

@@ -1,12 +1,16 @@
 import { buildBundle, parseSource } from "@scout-deploy/core";
 import { describe, expect, it } from "vitest";
 import { analyze } from "./analyze.js";
-import { compareWithIntended, MAX_EXTRA_PAIRS_PER_COMPONENTS } from "./compare.js";
+import {
+  compareWithIntended,
+  describeDifference,
+  MAX_EXTRA_PAIRS_PER_COMPONENTS,
+} from "./compare.js";
 import { ALL_CONNS, connsOf, formatConns, parseConns, subtract, union } from "./conns.js";
 import { flows } from "./flows.js";
 import { atoms, formatInterval, ipBlockSet, parseCidr } from "./ip.js";
 import { formatMatrix } from "./render.js";
-import { compileSelector } from "./selector.js";
+import { compilePodSelector, compileSelector } from "./selector.js";
 import { scoutSettings } from "./test-support/settings.js";
 
 const bundleOf = (yaml: string) => buildBundle([parseSource("test.yaml", yaml)]);
@@ -365,5 +369,124 @@ describe("extra flows at scale", () => {
     );
     expect(extras).toHaveLength(MAX_EXTRA_PAIRS_PER_COMPONENTS + 1);
     expect(extras.at(-1)!.source).toMatch(/^14180 more backend workload\(s\), like scout\/b/);
+  });
+});
+
+describe("namespaces the input has no Namespace object for", () => {
+  const side = (labels: Record<string, string>, openLabels: boolean) => ({
+    labels,
+    unknownLabels: [],
+    openLabels,
+  });
+  const scout = side({ "kubernetes.io/metadata.name": "scout" }, true);
+
+  it("answer 'maybe' to a requirement on any label but their name, whatever its operator", () => {
+    const match = (selector: unknown) => compilePodSelector(selector)(scout);
+    expect(match({ matchLabels: { team: "x" } })).toEqual({
+      key: "team",
+      pointer: "/matchLabels/team",
+    });
+    for (const operator of ["In", "NotIn", "Exists", "DoesNotExist"]) {
+      const values = operator.endsWith("In") ? ["x"] : undefined;
+      expect(match({ matchExpressions: [{ key: "team", operator, values }] })).toEqual({
+        key: "team",
+        pointer: "/matchExpressions/0",
+      });
+    }
+    // The name label is known: the answer is certain.
+    expect(match({ matchLabels: { "kubernetes.io/metadata.name": "scout" } })).toBe(true);
+    expect(match({ matchLabels: { "kubernetes.io/metadata.name": "other", team: "x" } })).toBe(
+      false,
+    );
+    // Requirements on one key that no value (nor its absence) meets together.
+    expect(
+      match({
+        matchExpressions: [
+          { key: "team", operator: "In", values: ["x"] },
+          { key: "team", operator: "NotIn", values: ["x"] },
+        ],
+      }),
+    ).toBe(false);
+    expect(
+      match({
+        matchLabels: { team: "x" },
+        matchExpressions: [{ key: "team", operator: "DoesNotExist" }],
+      }),
+    ).toBe(false);
+    // With its Namespace object, its labels are exact.
+    const declared = side({ "kubernetes.io/metadata.name": "scout", team: "y" }, false);
+    expect(compilePodSelector({ matchLabels: { team: "x" } })(declared)).toBe(false);
+    expect(
+      compilePodSelector({ matchExpressions: [{ key: "env", operator: "DoesNotExist" }] })(
+        declared,
+      ),
+    ).toBe(true);
+  });
+
+  const yaml = (namespace: string) => `${namespace}
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: scout-b, labels: {app: client}}
+spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: server, namespace: scout, labels: {app: server}}
+spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: server, namespace: scout}
+spec:
+  podSelector: {matchLabels: {app: server}}
+  ingress: [{from: [{namespaceSelector: {matchLabels: {team: x}}}], ports: [{port: 443}]}]
+`;
+  const ends = (connectivity: ReturnType<typeof analyze>) => {
+    const [client, server] = connectivity.model.workloads.map((workload) => ({
+      kind: "workload" as const,
+      workload,
+    }));
+    return [client!, server!] as const;
+  };
+
+  it("may be admitted by a namespaceSelector on another label: a flow that may exist, not a sure one", () => {
+    const connectivity = analyze(bundleOf(yaml("")));
+    const [client, server] = ends(connectivity);
+    expect(formatMatrix(connectivity)).toContain(
+      "scout-b/client[Pod] => scout/server[Pod] : TCP 443",
+    );
+    expect(formatConns(connectivity.sides(client, server).ingress)).toBe("TCP 443");
+    expect(formatConns(connectivity.sureSides(client, server).ingress)).toBe("No Connections");
+    expect(connectivity.model.namesOpenNamespaceLabels).toBe(true);
+  });
+
+  it("are exact with their Namespace object: labelled team=x the flow is sure, labelled otherwise it is none", () => {
+    const labelled = (team: string) =>
+      `apiVersion: v1\nkind: Namespace\nmetadata: {name: scout-b, labels: {team: ${team}}}\n---`;
+    const sure = analyze(bundleOf(yaml(labelled("x"))));
+    const [client, server] = ends(sure);
+    expect(formatConns(sure.sureSides(client, server).ingress)).toBe("TCP 443");
+    const none = analyze(bundleOf(yaml(labelled("z"))));
+    expect(formatMatrix(none)).not.toContain("scout-b/client[Pod] => scout/server[Pod]");
+  });
+
+  it("an extra flow through such a selector names the namespace and the label, on the selector's line", () => {
+    const yamlWithComponents = yaml("")
+      .replace("{app: client}", "{app: frontend}")
+      .replace(/\{app: server\}/g, "{app: redis}");
+    const connectivity = analyze(bundleOf(yamlWithComponents));
+    const [extra] = compareWithIntended(connectivity, settings).differences.filter(
+      (d) => d.kind === "extra",
+    );
+    expect(extra?.target.pointer).toBe("/spec/ingress/0/from/0/namespaceSelector/matchLabels/team");
+    expect(extra?.target.uncertain).toEqual({
+      key: "team",
+      namespace: "scout-b",
+      reason: "no Namespace object for scout-b in the input, so its label team is unknown",
+    });
+    // The flows report (markdown, `scout-deploy flows`) says "may".
+    expect(describeDifference(extra!)).toMatch(
+      /^scout-b\/client -> scout\/server on TCP 443 may be allowed but is not intended \(no Namespace object for scout-b in the input, so its label team is unknown\) \(between instances scout-b and scout\); change: NetworkPolicy scout\/server$/,
+    );
   });
 });

@@ -285,6 +285,31 @@ const dataplaneNamespaceArb = fc.record({
   declared: fc.boolean(),
 });
 
+/**
+ * Labels a cluster may give the namespaces a scenario leaves undeclared (no Namespace object):
+ * what the input does not show, one labelling per namespace of `NAMESPACES`.
+ */
+export const namespaceLabellingArb: fc.Arbitrary<Record<string, string>[]> = fc.tuple(
+  ...NAMESPACES.map(() => labelsArb(NS_LABELS)),
+);
+
+/** The scenario's namespaces without a Namespace object, by name. */
+export function undeclaredNamespaces(scenario: Scenario | DataplaneScenario): string[] {
+  return NAMESPACES.filter((_, i) => !scenario.namespaces[i]!.declared);
+}
+
+/** Namespace objects for the undeclared namespaces, with the labels of a labelling. */
+export function labelledNamespaces(
+  scenario: Scenario | DataplaneScenario,
+  labelling: readonly Record<string, string>[],
+): Json[] {
+  return NAMESPACES.flatMap((name, i) =>
+    scenario.namespaces[i]!.declared
+      ? []
+      : [{ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: labelling[i] } }],
+  );
+}
+
 export const dataplaneScenarioArb = fc.record({
   namespaces: fc.tuple(...NAMESPACES.map(() => dataplaneNamespaceArb)),
   workloads: fc.array(dataplaneWorkloadArb, { minLength: 2, maxLength: 6 }),

@@ -97,7 +97,12 @@ export function renameComponentLabel(objects: Obj[], to: string): Rewritten {
     const keys = renameKey(o, COMPONENT_LABEL, to);
     return replaceToken(keys, meta(COMPONENT_LABEL), meta(to)) as Obj;
   });
-  return { objects: renamed, renames: new Map(), settings: { componentLabels: [to] } };
+  // The fallbacks stay: without app.kubernetes.io/name the operator's Prometheus, which the
+  // backend admits from its namespace by `app.kubernetes.io/name: prometheus`, is no component.
+  const componentLabels = [to, "app.kubernetes.io/name", "app"].filter(
+    (key, i, all) => all.indexOf(key) === i,
+  );
+  return { objects: renamed, renames: new Map(), settings: { componentLabels } };
 }
 
 // ---- objects that do not touch Scout ----------------------------------------------------------

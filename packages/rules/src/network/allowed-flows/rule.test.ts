@@ -56,6 +56,57 @@ const POLICIES = `
 `;
 
 /** The frontend as a StatefulSet (its one pod is frontend-0) and the backend; FROM reaches the backend on 8000, EXTRA on 9000. */
+/**
+ * Frontend, backend and redis in namespace scout, which has no Namespace object unless NAMESPACE
+ * gives one; redis admits the backend and PEER on 6379 (PEER's line is 18), only the frontend's
+ * ingress is isolated beside it.
+ */
+const NAMESPACED = `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: frontend, namespace: scout, labels: {app: frontend}}
+        spec: {containers: [{name: web, ports: [{containerPort: 3000}]}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: redis, namespace: scout, labels: {app: redis}}
+        spec: {containers: [{name: redis, ports: [{containerPort: 6379}]}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: redis, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: redis}}
+          ingress:
+            - from:
+                - PEER
+              ports: [{port: 6379}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: backend, namespace: scout, labels: {app: backend}}
+        spec: {containers: [{name: api, ports: [{containerPort: 8000}]}]}
+        NAMESPACE
+`;
+const SCOUT_NAMESPACE = (team: string) => `---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: scout, labels: {team: ${team}}}`;
+const namespaced = (peer: string, namespace = "") =>
+  NAMESPACED.replace("PEER", peer).replace("NAMESPACE", namespace);
+const BACKEND_BY_TEAM =
+  "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: scout, team: x}}, podSelector: {matchLabels: {app: backend}}}";
+const FRONTEND_BY_TEAM =
+  "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: scout, team: x}}, podSelector: {matchLabels: {app: frontend}}}";
+const namespaceDoubt = {
+  target: "NetworkPolicy scout/redis",
+  rule: "spec.ingress[0]",
+  count: "a flow",
+  instance: "instance scout",
+  key: "team",
+  namespace: "scout",
+};
+
 const STATEFUL = `
         apiVersion: apps/v1
         kind: StatefulSet
@@ -146,6 +197,19 @@ const MONITORING = `
 
 new RuleTester({ describe, it }).run(allowedFlows, {
   valid: [
+    {
+      name: "the Namespace object gives scout's labels exactly (team=z): the peer on team=x admits no frontend, and no maybe",
+      yaml: namespaced(
+        `${FRONTEND_BY_TEAM}\n                - {podSelector: {matchLabels: {app: backend}}}`,
+        SCOUT_NAMESPACE("z"),
+      ),
+    },
+    {
+      name: "namespaces selected by kubernetes.io/metadata.name alone are known without a Namespace object",
+      yaml: namespaced(
+        "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: scout}}, podSelector: {matchLabels: {app: backend}}}",
+      ),
+    },
     {
       name: "an egress rule to the cluster's DNS on every port, for pods that are no Scout component: with no identified component the rule is silent",
       yaml: `
@@ -326,6 +390,46 @@ new RuleTester({ describe, it }).run(allowedFlows, {
     },
   ],
   invalid: [
+    {
+      name: "the intended backend -> redis admitted only if namespace scout, which has no Namespace object, carries team=x: a warning on that label",
+      yaml: namespaced(BACKEND_BY_TEAM),
+      errors: [
+        {
+          messageId: "namespaceMayMissFlows",
+          line: 18,
+          column: 82,
+          data: {
+            ...namespaceDoubt,
+            flows: "scout/backend -> scout/redis (backend -> redis) on TCP 6379",
+          },
+        },
+      ],
+    },
+    {
+      name: "frontend -> redis admitted if namespace scout carries team=x, which the input cannot tell: an extra flow we cannot rule out",
+      yaml: namespaced(
+        `${FRONTEND_BY_TEAM}\n                - {podSelector: {matchLabels: {app: backend}}}`,
+      ),
+      errors: [
+        {
+          messageId: "namespaceMayAdmitFlows",
+          line: 18,
+          column: 82,
+          data: {
+            ...namespaceDoubt,
+            flows: "scout/frontend -> scout/redis (frontend -> redis) on TCP 6379",
+          },
+        },
+      ],
+    },
+    {
+      name: "with the Namespace object carrying team=x, frontend -> redis is sure: extra",
+      yaml: namespaced(
+        `${FRONTEND_BY_TEAM}\n                - {podSelector: {matchLabels: {app: backend}}}`,
+        SCOUT_NAMESPACE("x"),
+      ),
+      errors: [{ messageId: "extraFlows", line: 17, column: 7 }],
+    },
     {
       name: "a peer naming a StatefulSet's pod by the pod-name label its controller sets opens a flow",
       yaml: STATEFUL.replace("FROM", "app: frontend").replace(

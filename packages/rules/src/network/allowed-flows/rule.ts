@@ -44,6 +44,10 @@ export const allowedFlows = defineRule({
         "{{target}}, {{rule}}, admits {{count}} that the intended table does not have ({{instance}}): {{flows}}; narrow it to the intended peers and ports",
       mayAdmitFlows:
         "{{target}}, {{rule}}, may admit {{count}} that the intended table does not have ({{instance}}): {{flows}}; it compares the label {{key}}, whose value no manifest can know ({{reason}}), so the flows cannot be ruled out; select the pods by labels of their template",
+      namespaceMayAdmitFlows:
+        "{{target}}, {{rule}}, may admit {{count}} that the intended table does not have ({{instance}}): {{flows}}; its namespaceSelector compares the label {{key}}, and there is no Namespace object for {{namespace}} in the input, so that label is unknown and the flows cannot be ruled out; add the Namespace object to the input, or select the namespace by kubernetes.io/metadata.name alone",
+      namespaceMayMissFlows:
+        "{{target}}, {{rule}}, admits {{count}} that Scout needs ({{instance}}) only if the label {{key}} of namespace {{namespace}} matches, and there is no Namespace object for {{namespace}} in the input, so that label is unknown and Scout may break: {{flows}}; add the Namespace object to the input, or select the namespace by kubernetes.io/metadata.name alone",
       mayMissFlows:
         "{{target}}, {{rule}}, admits {{count}} that Scout needs ({{instance}}) only if the label {{key}} matches, whose value no manifest can know ({{reason}}), so Scout may break: {{flows}}; select the pods by labels of their template",
       noDns:
@@ -121,7 +125,24 @@ export const allowedFlows = defineRule({
         flows: group.map(first.kind === "extra" ? describeFlow : describeMissing).join("; "),
       };
       const { uncertain } = first.target;
-      if (uncertain) {
+      if (uncertain?.namespace !== undefined) {
+        // A peer that may also admit pods of namespaces the input lacks is no-broad-peers' one
+        // finding on the same selector line.
+        const doubtful = {
+          ...data,
+          rule: ruleName(ruleOf(first.target.pointer)),
+          key: uncertain.key,
+          namespace: uncertain.namespace,
+        };
+        const extra = first.kind === "extra";
+        context.report({
+          messageId: extra ? "namespaceMayAdmitFlows" : "namespaceMayMissFlows",
+          data: extra ? doubtful : { ...doubtful, flows: group.map(describeFlow).join("; ") },
+          ...(extra ? {} : { severity: "warning" as const }),
+          yieldsTo: ["network/no-broad-peers"],
+          ...target,
+        });
+      } else if (uncertain) {
         const doubtful = { ...data, rule: ruleName(ruleOf(first.target.pointer)), ...uncertain };
         if (first.kind === "extra")
           context.report({ messageId: "mayAdmitFlows", data: doubtful, ...target });

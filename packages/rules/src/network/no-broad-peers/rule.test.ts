@@ -4,8 +4,96 @@ import { noBroadPeers } from "./rule.js";
 
 const refusedAt = { direction: "ingress", index: 0, policy: "scout/backend" };
 
+/** Scout's redis and backend in namespace scout, which has no Namespace object here. */
+const scoutPods = `
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: redis, namespace: scout}
+        spec:
+          selector: {matchLabels: {app.kubernetes.io/component: redis}}
+          template:
+            metadata: {labels: {app.kubernetes.io/name: scout, app.kubernetes.io/component: redis}}
+            spec: {containers: [{name: redis, image: redis:7, ports: [{containerPort: 6379}]}]}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend, namespace: scout}
+        spec:
+          selector: {matchLabels: {app.kubernetes.io/component: backend}}
+          template:
+            metadata: {labels: {app.kubernetes.io/name: scout, app.kubernetes.io/component: backend}}
+            spec: {containers: [{name: backend, image: backend:1, ports: [{containerPort: 8000}]}]}
+        ---`;
+
+/** A policy of namespace scout for one component, admitting `peer` on `port` (its peers on line 25). */
+const policyFor = (component: string, peer: string, port: number) => `${scoutPods}
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: ${component}, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app.kubernetes.io/component: ${component}}}
+          ingress:
+            - from: [${peer}]
+              ports: [{port: ${port}}]
+      `;
+const unseenAt = { direction: "ingress", index: 0, policy: "scout/redis", components: "redis" };
+
 new RuleTester({ describe, it }).run(noBroadPeers, {
   valid: [
+    {
+      name: "the guide's Prometheus -> backend on 8000 from namespace monitoring, named by kubernetes.io/metadata.name",
+      yaml: policyFor(
+        "backend",
+        "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}, podSelector: {matchLabels: {app.kubernetes.io/name: prometheus}}}",
+        8000,
+      ),
+    },
+    {
+      name: "DNS to kube-system by name on 53 only, even to pods the DNS options do not name: allowed-flows' noDns, not a broad peer",
+      yaml: `${scoutPods}
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: dns, namespace: scout}
+        spec:
+          podSelector: {}
+          policyTypes: [Egress]
+          egress:
+            - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns, team: platform}}}]
+              ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+      `,
+    },
+    {
+      name: "the same Prometheus written as matchExpressions In [monitoring] and In [prometheus]",
+      yaml: policyFor(
+        "backend",
+        "{namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: In, values: [monitoring]}]}, podSelector: {matchExpressions: [{key: app.kubernetes.io/name, operator: In, values: [prometheus]}]}}",
+        8000,
+      ),
+    },
+    {
+      name: "a namespace the input holds, named: its pods are the input's (the flows are allowed-flows')",
+      yaml: policyFor(
+        "redis",
+        "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: scout}}, podSelector: {matchLabels: {app.kubernetes.io/component: backend}}}",
+        6379,
+      ),
+    },
+    {
+      name: "a namespace label no namespace can carry with its name (contradiction), and a policy that selects no Scout component",
+      yaml: `${policyFor(
+        "redis",
+        "{namespaceSelector: {matchExpressions: [{key: team, operator: In, values: [x]}, {key: team, operator: DoesNotExist}]}, podSelector: {matchLabels: {app.kubernetes.io/component: backend}}}",
+        6379,
+      )}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: other-app, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: other}}
+          ingress: [{from: [{namespaceSelector: {matchLabels: {team: x}}, podSelector: {matchLabels: {app: client}}}]}]
+      `,
+    },
     {
       name: "a broad rule of a direction the policy does not apply to (policyTypes) admits nothing: the cluster ignores it",
       yaml: `
@@ -135,6 +223,145 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
     },
   ],
   invalid: [
+    {
+      name: "pods of Prometheus or the frontend (In with two values) from namespace monitoring into the backend: not only the shared client",
+      yaml: policyFor(
+        "backend",
+        "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}, podSelector: {matchExpressions: [{key: app.kubernetes.io/name, operator: In, values: [prometheus, frontend]}]}}",
+        8000,
+      ),
+      errors: [{ messageId: "unseenNamespaces", line: 25, column: 49 }],
+    },
+    {
+      name: "backend pods of any namespace labelled team=x into redis: namespaces the input does not describe (the lead's attack)",
+      yaml: policyFor(
+        "redis",
+        "{namespaceSelector: {matchLabels: {team: x}}, podSelector: {matchLabels: {app.kubernetes.io/component: backend}}}",
+        6379,
+      ),
+      errors: [
+        {
+          messageId: "unseenNamespaces",
+          line: 25,
+          column: 49,
+          data: {
+            ...unseenAt,
+            pods: "pods labelled app.kubernetes.io/component=backend",
+            namespaces: "any namespace labelled team=x",
+          },
+        },
+      ],
+    },
+    {
+      name: "backend pods of namespace other, which the input lacks, into redis: selected by name, still pods no check can see",
+      yaml: policyFor(
+        "redis",
+        "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: other}}, podSelector: {matchLabels: {app.kubernetes.io/component: backend}}}",
+        6379,
+      ),
+      errors: [
+        {
+          messageId: "unseenNamespaces",
+          line: 25,
+          column: 49,
+          data: {
+            ...unseenAt,
+            pods: "pods labelled app.kubernetes.io/component=backend",
+            namespaces: "namespace other",
+          },
+        },
+      ],
+    },
+    {
+      name: "Exists on a namespace label, and an In list naming one namespace the input holds and one it lacks",
+      yaml: `${policyFor(
+        "redis",
+        "{namespaceSelector: {matchExpressions: [{key: purpose, operator: Exists}]}, podSelector: {matchLabels: {app.kubernetes.io/name: scout}}}",
+        6379,
+      )}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app.kubernetes.io/component: backend}}
+          ingress:
+            - from:
+                - namespaceSelector:
+                    matchExpressions:
+                      - {key: kubernetes.io/metadata.name, operator: In, values: [scout, staging]}
+                  podSelector: {matchLabels: {app.kubernetes.io/component: frontend}}
+              ports: [{port: 8000}]
+      `,
+      errors: [
+        {
+          messageId: "unseenNamespaces",
+          line: 25,
+          column: 54,
+          data: {
+            ...unseenAt,
+            pods: "pods labelled app.kubernetes.io/name=scout",
+            namespaces: "any namespace labelled purpose Exists",
+          },
+        },
+        {
+          messageId: "unseenNamespaces",
+          line: 38,
+          column: 17,
+          data: {
+            ...unseenAt,
+            policy: "scout/backend",
+            components: "backend",
+            pods: "pods labelled app.kubernetes.io/component=frontend",
+            namespaces: "namespace staging",
+          },
+        },
+      ],
+    },
+    {
+      name: "Prometheus into the backend from a namespace selected by a label: anyone who can label a namespace is let in",
+      yaml: policyFor(
+        "backend",
+        "{namespaceSelector: {matchLabels: {purpose: monitoring}}, podSelector: {matchLabels: {app.kubernetes.io/name: prometheus}}}",
+        8000,
+      ),
+      errors: [
+        {
+          messageId: "unseenNamespaces",
+          line: 25,
+          column: 49,
+          data: {
+            ...unseenAt,
+            policy: "scout/backend",
+            components: "backend",
+            pods: "pods labelled app.kubernetes.io/name=prometheus",
+            namespaces: "any namespace labelled purpose=monitoring",
+          },
+        },
+      ],
+    },
+    {
+      name: "Prometheus of namespace monitoring into the backend beyond the scrape port",
+      yaml: policyFor(
+        "backend",
+        "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}, podSelector: {matchLabels: {app.kubernetes.io/name: prometheus}}}",
+        9000,
+      ),
+      errors: [
+        {
+          messageId: "unseenNamespaces",
+          line: 25,
+          column: 49,
+          data: {
+            ...unseenAt,
+            policy: "scout/backend",
+            components: "backend",
+            pods: "pods labelled app.kubernetes.io/name=prometheus",
+            namespaces: "namespace monitoring",
+          },
+        },
+      ],
+    },
     {
       name: "the same broad rule once its direction is in policyTypes (here defaulted: Ingress, and Egress since egress rules are given)",
       yaml: `

@@ -1,8 +1,17 @@
-import { defineRule, isRecord, z } from "@scout-deploy/core";
+import {
+  type ComponentSettings,
+  componentOf,
+  defineRule,
+  escapeSegment,
+  isRecord,
+  z,
+} from "@scout-deploy/core";
 import {
   analyze,
   appliedRules,
+  compilePodSelector,
   compileSelector,
+  connsOf,
   contains,
   DEFAULT_DNS_OPTIONS,
   DNS_CONNS,
@@ -10,12 +19,16 @@ import {
   describeDns,
   describePorts,
   dnsOptionsSchema,
+  EXTERNAL,
   type IpSet,
+  intendedFlows,
   ipBlockSet,
   isClusterDnsPeer,
   isEmpty,
   isEmptySelector,
+  type Model,
   NAMESPACE_NAME_LABEL,
+  NO_CONNS,
   type PeerRefusal,
   type Policy,
   type PolicyRule,
@@ -27,8 +40,11 @@ import {
   type RefusalOptions,
   refusalOptionsFor,
   subtract,
+  union,
+  unseenNamespaces,
   type Workload,
 } from "@scout-deploy/netpol";
+import { guideSettings } from "../../settings.js";
 import { portEntryPointer, selectedBy, selectsOnlyNginx } from "../scope.js";
 
 const options = z
@@ -71,6 +87,8 @@ export const noBroadPeers = defineRule({
         "{{direction}} rule {{index}} of NetworkPolicy {{policy}}: {{reason}}, so the API server refuses the whole policy and what it allows or isolates never exists",
       dnsOutside:
         "egress rule {{index}} of NetworkPolicy {{policy}} sends DNS to {{cidr}}, outside the cluster: Scout's pods should ask the cluster's DNS ({{dns}}) only",
+      unseenNamespaces:
+        "{{direction}} rule {{index}} of NetworkPolicy {{policy}} admits {{pods}} of {{namespaces}} into {{components}}: the input does not describe those namespaces, so it cannot show the pods, and the intended table has no such flow; select the namespace by kubernetes.io/metadata.name, one the input holds",
       beyondExternalPort:
         "ingress rule {{index}} of NetworkPolicy {{policy}}, nginx's external access, admits its peers on {{ports}} beside the external port {{externalPort}}: every address it admits reaches those ports too",
     },
@@ -145,13 +163,26 @@ export const noBroadPeers = defineRule({
           );
         if (nginxAccess || clusterDns) continue;
         judged.push(rule);
-        for (const finding of broadPeers(policy, rule, isDnsOnly(rule) ? dns : undefined)) {
+        const broad = broadPeers(policy, rule, isDnsOnly(rule) ? dns : undefined);
+        for (const finding of broad) {
           context.report({
             messageId: finding.messageId,
             data: data(rule, {
               cidr: finding.cidr ?? "",
               family: finding.family ?? "",
             }),
+            object: policy.object,
+            pointer: finding.pointer,
+          });
+        }
+        const unseen = unseenPeers(connectivity.model, policy, rule, broad, {
+          dns,
+          settings: guideSettings(context.settings),
+        });
+        for (const finding of unseen) {
+          context.report({
+            messageId: "unseenNamespaces",
+            data: data(rule, finding.data),
             object: policy.object,
             pointer: finding.pointer,
           });
@@ -279,6 +310,161 @@ function broadPeers(policy: Policy, rule: PolicyRule, dns?: DnsOptions): Broad[]
       return [];
     }),
   );
+}
+
+/**
+ * The peers of a rule that admit pods of namespaces the input does not hold into a Scout
+ * component (or from one, in an egress rule): a namespaceSelector on a label any namespace may
+ * be given, or on the name of a namespace the input lacks. Those pods and their flows are
+ * invisible to the analysis. Silent for a peer already reported as broad, for DNS to the DNS
+ * namespaces (named), and for a shared client the table intends across namespaces (the guide's Prometheus -> backend
+ * on 8000 from a namespace named by kubernetes.io/metadata.name).
+ */
+function unseenPeers(
+  model: Model,
+  policy: Policy,
+  rule: PolicyRule,
+  broad: readonly Broad[],
+  { dns, settings }: { dns: DnsOptions; settings: ComponentSettings },
+): { pointer: string; data: Record<string, string> }[] {
+  if (rule.peers === "all") return [];
+  const key = rule.direction === "ingress" ? "from" : "to";
+  let components: Map<string, Workload> | undefined;
+  return (rawPeers(policy, rule) ?? []).flatMap((peer, index) => {
+    if (!isRecord(peer) || peer.namespaceSelector == null || isRecord(peer.ipBlock)) return [];
+    const at = `${rule.pointer}/${key}/${index}`;
+    if (broad.some((b) => b.pointer.startsWith(`${at}/`))) return [];
+    const [parsed] = peerOf(peer);
+    if (parsed && isClusterDnsPeer(parsed, policy.namespace, model.namespaceLabels, dns)) return [];
+    const { named, others } = unseenNamespaces(peer.namespaceSelector, model);
+    if (named.length === 0 && others === false) return [];
+    // DNS to the DNS namespaces by name: whether it reaches the DNS pods is allowed-flows' (noDns).
+    if (others === false && isDnsOnly(rule) && named.every((n) => dns.namespaces.includes(n)))
+      return [];
+    const unseenPod = { labels: {}, unknownLabels: [], openLabels: true };
+    if (compilePodSelector(peer.podSelector)(unseenPod) === false) return [];
+    components ??= selectedComponents(model, policy, settings);
+    if (components.size === 0) return [];
+    const client = selectorComponent(peer.podSelector, settings);
+    if (others === false && client && sharedAcross(rule, client, components)) return [];
+    const pointer =
+      typeof others === "object"
+        ? `${at}/namespaceSelector${others.pointer}`
+        : `${at}/namespaceSelector${nameRequirement(peer.namespaceSelector)}`;
+    return [
+      {
+        pointer,
+        data: {
+          pods: describePods(peer.podSelector),
+          namespaces:
+            others === false
+              ? `${named.length === 1 ? "namespace" : "namespaces"} ${named.join(", ")}`
+              : `any namespace ${describeNamespaces(peer.namespaceSelector)}`,
+          components: [...components.keys()].join(", "),
+        },
+      },
+    ];
+  });
+}
+
+/** The Scout components among the workloads the policy surely selects, with one of each. */
+function selectedComponents(
+  model: Model,
+  policy: Policy,
+  settings: ComponentSettings,
+): Map<string, Workload> {
+  const components = new Map<string, Workload>();
+  for (const workload of selectedBy(model, policy)) {
+    const component = componentOf(workload.object, settings);
+    if (component && !components.has(component)) components.set(component, workload);
+  }
+  return components;
+}
+
+/**
+ * The component a pod selector names by a component label: `app.kubernetes.io/name: prometheus`,
+ * or the same as `In [prometheus]`.
+ */
+function selectorComponent(selector: unknown, settings: ComponentSettings): string | undefined {
+  if (!isRecord(selector)) return undefined;
+  const labels = isRecord(selector.matchLabels) ? selector.matchLabels : {};
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+  for (const key of settings.componentLabels) {
+    const values = expressions.flatMap((e) =>
+      isRecord(e) && e.key === key && e.operator === "In" && Array.isArray(e.values)
+        ? [e.values.length === 1 ? e.values[0] : undefined]
+        : [],
+    );
+    if (labels[key] !== undefined) values.push(labels[key]);
+    const [value] = values;
+    // One value, however often written: pods of one component.
+    if (
+      typeof value === "string" &&
+      values.every((v) => v === value) &&
+      settings.components.includes(value)
+    )
+      return value;
+  }
+  return undefined;
+}
+
+/**
+ * A flow the table intends across namespaces: from a shared client (a component no other one is
+ * meant to reach, Prometheus or nginx, which serves every instance from a namespace of its own)
+ * on the table's ports only, between the peer's component and each component the policy selects.
+ */
+function sharedAcross(
+  rule: PolicyRule,
+  peerComponent: string,
+  selected: ReadonlyMap<string, Workload>,
+): boolean {
+  const table = intendedFlows();
+  const reached = new Set(table.filter((f) => f.from !== EXTERNAL).map((f) => f.to));
+  return [...selected].every(([component, workload]) => {
+    const [from, to] =
+      rule.direction === "ingress" ? [peerComponent, component] : [component, peerComponent];
+    if (reached.has(from)) return false;
+    const intended = table
+      .filter((f) => f.from === from && f.to === to)
+      .reduce((all, f) => union(all, connsOf(f.protocol, f.port)), NO_CONNS);
+    const dst = rule.direction === "ingress" ? workload : undefined;
+    const conns = portsConns(rule.ports, dst);
+    return !isEmpty(conns) && isEmpty(subtract(conns, intended));
+  });
+}
+
+/** The requirement of a selector on the namespace name: its matchLabels entry or expression. */
+function nameRequirement(selector: unknown): string {
+  if (!isRecord(selector)) return "";
+  if (isRecord(selector.matchLabels) && NAMESPACE_NAME_LABEL in selector.matchLabels)
+    return `/matchLabels/${escapeSegment(NAMESPACE_NAME_LABEL)}`;
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+  const index = expressions.findIndex((e) => isRecord(e) && e.key === NAMESPACE_NAME_LABEL);
+  return index >= 0 ? `/matchExpressions/${index}` : "";
+}
+
+/** "pods labelled app.kubernetes.io/component=backend", in the selector's words. */
+function describePods(selector: unknown): string {
+  const requirements = describeRequirements(selector);
+  return requirements ? `pods ${requirements}` : "every pod";
+}
+
+function describeNamespaces(selector: unknown): string {
+  return describeRequirements(selector) || "at all";
+}
+
+/** "labelled a=b and c In (x, y)": a selector's requirements in words. */
+function describeRequirements(selector: unknown): string {
+  if (!isRecord(selector)) return "";
+  const parts = Object.entries(isRecord(selector.matchLabels) ? selector.matchLabels : {}).map(
+    ([k, v]) => `${k}=${String(v)}`,
+  );
+  for (const e of Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []) {
+    if (!isRecord(e)) continue;
+    const values = Array.isArray(e.values) ? ` (${e.values.map(String).join(", ")})` : "";
+    parts.push(`${String(e.key)} ${String(e.operator)}${values}`);
+  }
+  return parts.length ? `labelled ${parts.join(" and ")}` : "";
 }
 
 /** The peers of a refused policy that the API server refuses (netpol's shared validation). */

@@ -28,10 +28,33 @@ const scraped = (namespace: string) => `
           ingress: [{from: [{podSelector: {matchLabels: {app: prometheus}}}], ports: [{port: 8000}]}]
 `;
 
+/**
+ * The scrape moved to a metrics port 9100, admitted only from namespaces labelled purpose=scout:
+ * namespace scout has a Namespace object only when `namespace` gives its labels.
+ */
+const scrapedThroughNamespaceLabel = (namespace?: string) =>
+  scraped("scout")
+    .replace('prometheus.io/port: "8000"', 'prometheus.io/port: "9100"')
+    .replace(
+      "ports: [{name: http, containerPort: 8000}]",
+      "ports: [{name: http, containerPort: 8000}, {name: metrics, containerPort: 9100}]",
+    )
+    .replace(
+      "ingress: [{from: [{podSelector: {matchLabels: {app: prometheus}}}], ports: [{port: 8000}]}]",
+      "ingress: [{from: [{namespaceSelector: {matchLabels: {purpose: scout}}, podSelector: {matchLabels: {app: prometheus}}}], ports: [{port: 9100}]}]",
+    ) +
+  (namespace
+    ? `        ---\n        apiVersion: v1\n        kind: Namespace\n        metadata: {name: scout, labels: {${namespace}}}\n`
+    : "");
+
 const refused = (reason: string) => ({ owner: 'NetworkPolicy "default/backend"', reason });
 
 new RuleTester({ describe, it }).run(portCoherence, {
   valid: [
+    {
+      name: "Prometheus admitted to the scrape port through a label of namespace scout, which has no Namespace object: it may reach it (allowed-flows' 'maybe'), no port mismatch",
+      yaml: scrapedThroughNamespaceLabel(),
+    },
     {
       name: "a policy blocking the guide's scrape flow (8000) is network/allowed-flows' missing flow, not repeated here",
       yaml: scraped("scout").replace(
@@ -153,6 +176,11 @@ new RuleTester({ describe, it }).run(portCoherence, {
     },
   ],
   invalid: [
+    {
+      name: "the same with the Namespace object, labelled purpose=web: the labels are exact and Prometheus may not reach the scrape port",
+      yaml: scrapedThroughNamespaceLabel("purpose: web"),
+      errors: [{ messageId: "scrapeBlocked", line: 8, column: 51 }],
+    },
     {
       name: "a UDP Service port whose named targetPort the backend declares for TCP only: it has no UDP port of that name",
       yaml: `

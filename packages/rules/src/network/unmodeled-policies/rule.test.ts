@@ -103,6 +103,10 @@ new RuleTester({ describe, it }).run(unmodeledPolicies, {
           priority: 20
           subject: {namespaces: {matchLabels: {tenant: blue}}}
           ingress: [{name: blue, action: Allow, from: [{namespaces: {matchLabels: {tenant: blue}}}]}]
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: scout, labels: {tenant: green}}
       `,
     },
     {
@@ -118,6 +122,20 @@ new RuleTester({ describe, it }).run(unmodeledPolicies, {
     },
   ],
   invalid: [
+    {
+      name: "an AdminNetworkPolicy for namespaces labelled tenant=blue may select redis: namespace scout has no Namespace object, so its labels are unknown",
+      yaml: `${redis}
+        ---
+        apiVersion: policy.networking.k8s.io/v1alpha1
+        kind: AdminNetworkPolicy
+        metadata: {name: tenants}
+        spec:
+          priority: 20
+          subject: {namespaces: {matchLabels: {tenant: blue}}}
+          ingress: [{name: blue, action: Allow, from: [{namespaces: {matchLabels: {tenant: blue}}}]}]
+      `,
+      errors: [{ messageId: "mayAllow", line: 17, column: 26 }],
+    },
     {
       name: "selectors read as each CNI reads them: a Cilium source prefix, a peer naming the Scout namespace, a Calico set, an Antrea appliedTo",
       yaml: `${redis}

@@ -1,9 +1,10 @@
-import { compileSelector, isRecord, type Labels } from "@scout-deploy/core";
+import { isRecord, type Labels } from "@scout-deploy/core";
 import {
   compilePodSelector,
   type Model,
   NAMESPACE_NAME_LABEL,
   UNKNOWN_LABEL_VALUE,
+  unseenNamespaceSide,
   type Workload,
 } from "@scout-deploy/netpol";
 import { serviceAccountNameOf } from "../../support/index.js";
@@ -36,18 +37,30 @@ const fromMatch = (match: unknown): Tri =>
 /** A Kubernetes LabelSelector over the pods' labels (three-valued) in the namespaces `inNamespace` admits. */
 export function podsSelected(
   podSelector: unknown,
-  inNamespace: (workload: Workload) => boolean,
+  inNamespace: (workload: Workload) => Tri,
 ): Selects {
   if (podSelector !== undefined && podSelector !== null && !isRecord(podSelector)) return MAYBE;
   const pods = compilePodSelector(podSelector ?? {});
-  return (workload) => (inNamespace(workload) ? fromMatch(pods(workload)) : false);
+  return (workload) => {
+    const namespace = inNamespace(workload);
+    return namespace === false ? false : and(namespace, fromMatch(pods(workload)));
+  };
 }
 
-/** A namespace LabelSelector over the namespaces' labels (the Namespace object's and the name label). */
-export function namespacesSelected(model: Model, selector: unknown): (w: Workload) => boolean {
+/**
+ * A namespace LabelSelector over the namespaces' labels, three-valued as netpol matches a
+ * NetworkPolicy's: a Namespace object's labels are exact, a namespace without one has only its
+ * name label known (`Model.namespaceSides`).
+ */
+export function namespacesSelected(model: Model, selector: unknown): (w: Workload) => Tri {
   if (!isRecord(selector)) return () => false;
-  const matches = compileSelector(selector);
-  return (workload) => matches(namespaceLabelsOf(model, workload));
+  const matches = compilePodSelector(selector);
+  return (workload) =>
+    fromMatch(
+      matches(
+        model.namespaceSides.get(workload.namespace) ?? unseenNamespaceSide(workload.namespace),
+      ),
+    );
 }
 
 function namespaceLabelsOf(model: Model, workload: Workload): Labels {
@@ -229,7 +242,7 @@ export function antreaSelects(
     if (!isRecord(entry)) return MAYBE;
     const known = Object.keys(entry).every((k) => k === "podSelector" || k === "namespaceSelector");
     if (!known || Object.keys(entry).length === 0) return MAYBE;
-    const inNamespace: (w: Workload) => boolean =
+    const inNamespace: (w: Workload) => Tri =
       entry.namespaceSelector !== undefined
         ? namespacesSelected(model, entry.namespaceSelector)
         : namespace !== undefined
