@@ -40,6 +40,12 @@ import {
 const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
 const PROBE_HANDLERS = ["httpGet", "tcpSocket", "grpc"] as const;
 const SCRAPE = "prometheus.io/scrape";
+/**
+ * A probe port that workload/probes reports (a quoted number; the backend's port other than
+ * 8000) is its cause: this rule's finding on the same field yields to it.
+ */
+const PROBE_OWNER = ["workload/probes"];
+const SCRAPE_OWNER = ["monitoring/metrics-scraped"];
 const SCRAPE_PORT = "prometheus.io/port";
 
 /**
@@ -287,6 +293,7 @@ function checkProbes(context: Context, workload: Workload) {
             data: { owner: `${probe} of container "${container.name}"`, port: String(port) },
             object: workload.object,
             pointer: joinPointer(container.pointer, probe, handler, "port"),
+            yieldsTo: PROBE_OWNER,
           });
           continue;
         }
@@ -299,6 +306,7 @@ function checkProbes(context: Context, workload: Workload) {
           data: { probe, container: container.name, workload: label(workload), port },
           object: workload.object,
           pointer: joinPointer(container.pointer, probe, handler, "port"),
+          yieldsTo: PROBE_OWNER,
         });
       }
     }
@@ -319,14 +327,23 @@ function checkScrape(
   if (String(annotations[SCRAPE]) !== "true" || annotations[SCRAPE_PORT] === undefined) return;
   const port = numberedPort(annotations[SCRAPE_PORT]);
   const pointer = metadataPointerOf(workload.template, "annotations", SCRAPE_PORT);
+  // The backend annotated for another port than its metrics' is monitoring/metrics-scraped's
+  // wrongPort on this field: one cause, one finding.
+  const yieldsTo = SCRAPE_OWNER;
   const data = { workload: label(workload), port: String(annotations[SCRAPE_PORT]) };
   if (port === undefined) {
     // Not a port at all: one finding on it, not a missing container port and a blocked flow.
-    context.report({ messageId: "scrapePortName", data, object: workload.object, pointer });
+    context.report({
+      messageId: "scrapePortName",
+      data,
+      object: workload.object,
+      pointer,
+      yieldsTo,
+    });
     return;
   }
   if (!resolves(workload.ports, port)) {
-    context.report({ messageId: "scrapePort", data, object: workload.object, pointer });
+    context.report({ messageId: "scrapePort", data, object: workload.object, pointer, yieldsTo });
   }
   // The guide's own scrape flow (Prometheus -> backend on 8000) that a policy blocks is
   // network/allowed-flows' missing flow, with the rule to add: one cause, one finding.
@@ -355,6 +372,7 @@ function checkScrape(
       },
       object: workload.object,
       pointer,
+      yieldsTo,
     });
   }
 }
