@@ -1157,11 +1157,8 @@ const mutations: Mutation[] = [
   {
     name: "Redis' policy port 6380",
     edits: [[NP("allow-redis"), "port: 6379", "port: 6380"]],
-    expect: [
-      ["network/allowed-flows", NP("allow-redis"), "  ingress:"],
-      ["network/port-coherence", NP("allow-redis"), "port: 6380"],
-    ],
-    note: "both lines apply: the needed flow backend -> redis 6379 is blocked (allowed-flows, Scout breaks) and 6380 is no port of Redis (port-coherence)",
+    expect: [["network/allowed-flows", NP("allow-redis"), "port: 6380"]],
+    note: "one cause: the needed flow backend -> redis 6379 is blocked (allowed-flows, Scout breaks) on the port entry of the rule that names the backend, the line edited; that 6380 is no port of Redis (port-coherence) yields to it there",
   },
   {
     name: "the backend's policy also admits port 22",
@@ -1244,19 +1241,15 @@ const mutations: Mutation[] = [
       ],
     ],
     expect: [
-      [
-        "network/port-coherence",
-        D("backend"),
-        "httpGet: { path: /docs, port: http }\n            failureThreshold",
-      ],
-      // The backend's probes must ask 8000: workload/probes' finding, which port-coherence yields to.
+      // Every reference asks http, which the one port no longer is: one finding on its name.
+      ["network/port-coherence", D("backend"), "- name: web"],
+      // The backend's probes must ask 8000: workload/probes' own catalogue line.
       ["workload/probes", D("backend"), "livenessProbe:"],
       ["workload/probes", D("backend"), "readinessProbe:"],
-      ["network/port-coherence", "Service/backend", "targetPort: http"],
       // The Service's targetPort http names no port now: its static target reaches nothing.
       ["monitoring/metrics-scraped", D("backend"), "metadata:\n      labels:"],
     ],
-    note: "left: one rename breaks four references (three probes and the Service), each reported where it names the port; which side is wrong is the user's call",
+    note: "left: the four references that ask http (three probes and the Service) are one port-coherence finding on the renamed port; workload/probes still says the backend's probes miss 8000, and metrics-scraped that the scrape through the Service breaks",
   },
   {
     name: "readOnlyRootFilesystem: yes (YAML 1.1, as kubectl reads it: true)",
