@@ -548,9 +548,12 @@ export const weakenings: Weakening[] = [
       const workload = workloadOf(objects, component);
       const ports = workload && (firstContainer(workload).ports as Obj[] | undefined);
       const containers = workload && (podSpecOf(workload)!.containers as Obj[]);
-      // A named port keeps the users that name it: its numbered ones are each reported.
-      if (!workload || ports?.length !== 1 || containers?.length !== 1 || ports[0]!.name)
-        return undefined;
+      if (!workload || ports?.length !== 1 || containers?.length !== 1) return undefined;
+      // A port its probes name keeps those users: its numbered ones are each reported.
+      const named = ["livenessProbe", "readinessProbe", "startupProbe"].some(
+        (p) => typeof portHandler(firstContainer(workload)[p])?.[1].port === "string",
+      );
+      if (named) return undefined;
       ports[0]!.containerPort = 9876;
       // Every reference to the old port breaks: one finding on the port that changed.
       const at = `${containerPath(workload)}/ports/0/containerPort`;
