@@ -191,7 +191,7 @@ describe("scout-deploy check", () => {
     expect(code).toBe(1);
     const json = readFileSync(join(dir, "out/r.json"), "utf8");
     const findings = JSON.parse(json).findings as Array<Record<string, unknown>>;
-    expect(findings.find((f) => f.ruleId === "pod/run-as-user")).toMatchObject({
+    expect(findings.find((f) => f.ruleId === "pod/run-as-non-root")).toMatchObject({
       file: "scout-deploy.yaml",
       line: 4,
       column: 5,
@@ -223,7 +223,7 @@ describe("scout-deploy check", () => {
     const { stdout } = await run("check", "out", "k8s", "--format", "json");
     const findings = JSON.parse(stdout).findings as Array<Record<string, unknown>>;
     expect(
-      findings.find((f) => f.ruleId === "pod/run-as-user" && f.file === "scout-deploy.yaml"),
+      findings.find((f) => f.ruleId === "pod/run-as-non-root" && f.file === "scout-deploy.yaml"),
     ).toMatchObject({
       line: 4,
       rendered: { file: "out/20-backend.yaml" },

@@ -30,7 +30,7 @@ const WEAKENINGS: readonly { path: Path; value: Json; rules: readonly string[] }
     rules: ["namespace/pod-security-labels"],
   },
   { path: ["security", "runAsNonRoot"], value: false, rules: ["pod/run-as-non-root"] },
-  { path: ["security", "runAsUser"], value: 0, rules: ["pod/run-as-non-root", "pod/run-as-user"] },
+  { path: ["security", "runAsUser"], value: 0, rules: ["pod/run-as-non-root"] },
   {
     path: ["security", "readOnlyRootFilesystem"],
     value: false,

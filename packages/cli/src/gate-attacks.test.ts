@@ -494,7 +494,8 @@ spec:
         "    - name: report\n",
         "    - name: report\n      securityContext: {runAsUser: 0}\n",
       ),
-      ["16 pod/run-as-non-root", "16 pod/run-as-non-root", "16 pod/run-as-user"],
+      // runAsNonRoot unset and runAsUser: 0 (root, which pod/run-as-user yields to).
+      ["16 pod/run-as-non-root", "16 pod/run-as-non-root"],
     ],
     [
       "an Argo workflow volume from the node's filesystem, mounted by a template",

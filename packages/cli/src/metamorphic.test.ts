@@ -437,9 +437,10 @@ const causes = (v: Verdict, how: Comparison) =>
 
 /** `rule Kind/name` as the comparison sees it: a restructured kind by kind, workloads as one. */
 function cause(expected: string, how: Comparison): string {
+  // A weakening's third token, the field, is compared where no rewrite moves it (below).
   const [rule, ref] = expected.split(" ") as [string, string];
   const [kind] = ref.split("/");
-  const coarse = how.coarseKinds?.includes(kind!) ? `${rule} ${kind}/*` : expected;
+  const coarse = how.coarseKinds?.includes(kind!) ? `${rule} ${kind}/*` : `${rule} ${ref}`;
   return how.workloadKinds ? coarse.replace(WORKLOAD_KIND, "Workload") : coarse;
 }
 
@@ -497,6 +498,61 @@ describe("one change that matters adds exactly its findings, whatever else is re
     );
     expect(applied).toBeGreaterThan(RUNS);
   }, 300_000);
+
+  it("each one alone adds exactly its findings, on the field it edits, and they are new against the base's report", async () => {
+    // Every weakening on every component of the fixture and of two rendered variants.
+    const bases: Base[] = [
+      { kind: "fixture" },
+      {
+        kind: "rendered",
+        variant: {
+          namespace: "scout",
+          replicas: 1,
+          redisAuth: true,
+          apiToken: true,
+          external: "LoadBalancer",
+          monitoring: "prometheus",
+        },
+      },
+      {
+        kind: "rendered",
+        variant: {
+          namespace: "team-a",
+          replicas: 2,
+          redisAuth: false,
+          apiToken: true,
+          external: "Ingress",
+          monitoring: "serviceMonitor",
+        },
+      },
+    ];
+    const reports = await Promise.all(bases.map((base) => check(plain(baseObjects(base)))));
+    const wrong: string[] = [];
+    let applied = 0;
+    for (const weakening of weakenings) {
+      for (const [b, component] of bases.flatMap((_, b) =>
+        componentNames.map((c) => [b, c] as const),
+      )) {
+        const objects = baseObjects(bases[b]!);
+        const expected = weakening.apply(objects, component);
+        if (!expected) continue;
+        applied++;
+        const verdict = await check(plain(objects), "", "k8s", reports[b]!.report);
+        const fresh = verdict.findings.filter((f) => f.baseline === "new");
+        const got = fresh.map((f) => `${f.ruleId} ${f.object?.kind}/${f.object?.name} ${f.path}`);
+        const unchanged = verdict.findings.length - fresh.length;
+        if (
+          JSON.stringify(got.sort()) !== JSON.stringify([...expected].sort()) ||
+          unchanged !== reports[b]!.findings.length
+        )
+          wrong.push(
+            `${weakening.name} on ${component} (base ${b}): expected ${expected.join(", ")}\n  got ${got.join("\n      ")}${unchanged !== reports[b]!.findings.length ? `\n  and ${unchanged} unchanged of the base's ${reports[b]!.findings.length}` : ""}`,
+          );
+      }
+    }
+    expect(wrong, wrong.join("\n")).toEqual([]);
+    expect(applied).toBeGreaterThan(weakenings.length * 5);
+  }, 900_000);
 
   it("two changes on two components add what each adds alone", async () => {
     let applied = 0;

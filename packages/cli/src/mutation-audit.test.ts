@@ -70,19 +70,20 @@ const mutations: Mutation[] = [
   {
     name: "runAsUser: 0 on one container",
     edits: [[D("backend"), APE, `${APE}\n            runAsUser: 0`]],
-    expect: [
-      ["pod/run-as-non-root", D("backend"), "runAsUser: 0"],
-      ["pod/run-as-user", D("backend"), "runAsUser: 0"],
-    ],
-    note: "both catalogue lines apply: root (run-as-non-root) and not the expected UID 1000 (run-as-user)",
+    expect: [["pod/run-as-non-root", D("backend"), "runAsUser: 0"]],
+    note: "two catalogue lines cover it (no runAsUser: 0; the expected UID 1000): one cause, root, owned by run-as-non-root; run-as-user yields to it on that field",
+  },
+  {
+    name: "runAsUser: 0 on one container, with pod/run-as-non-root off",
+    edits: [[D("backend"), APE, `${APE}\n            runAsUser: 0`]],
+    policy: "policy:\n  rules:\n    pod/run-as-non-root: off\n",
+    expect: [["pod/run-as-user", D("backend"), "runAsUser: 0"]],
+    note: "the owner off, run-as-user still says that 0 is not the expected UID",
   },
   {
     name: "runAsUser: 0 on a pod",
     edits: [[D("frontend"), "runAsUser: 1000", "runAsUser: 0"]],
-    expect: [
-      ["pod/run-as-non-root", D("frontend"), "runAsUser: 0"],
-      ["pod/run-as-user", D("frontend"), "runAsUser: 0"],
-    ],
+    expect: [["pod/run-as-non-root", D("frontend"), "runAsUser: 0"]],
   },
   {
     name: "runAsNonRoot: false on a pod",
@@ -404,13 +405,26 @@ const mutations: Mutation[] = [
     ],
     expect: [
       ["workload/probes", D("backend"), "livenessProbe: { httpGet: { path: /docs, port: 9000"],
+    ],
+    note: "two catalogue lines cover it (the backend's probe asks 8000; probe ports are declared): workload/probes names the port to write, port-coherence yields to it on that field",
+  },
+  {
+    name: "the backend's livenessProbe on port 9000, with workload/probes off",
+    edits: [
+      [
+        D("backend"),
+        "livenessProbe: { httpGet: { path: /docs, port: http }",
+        "livenessProbe: { httpGet: { path: /docs, port: 9000 }",
+      ],
+    ],
+    policy: "policy:\n  rules:\n    workload/probes: off\n",
+    expect: [
       [
         "network/port-coherence",
         D("backend"),
         "livenessProbe: { httpGet: { path: /docs, port: 9000",
       ],
     ],
-    note: "the backend's probe must ask 8000 (workload/probes) and probe ports must be declared (port-coherence)",
   },
   {
     name: 'a probe port written as "3000"',
@@ -423,12 +437,8 @@ const mutations: Mutation[] = [
     ],
     expect: [
       ["workload/probes", D("frontend"), 'livenessProbe: { httpGet: { path: /, port: "3000"'],
-      [
-        "network/port-coherence",
-        D("frontend"),
-        'livenessProbe: { httpGet: { path: /, port: "3000"',
-      ],
     ],
+    note: "a quoted number is a port name the API server refuses: workload/probes says so and how to write it; port-coherence's refusal yields to it on that field",
   },
   {
     name: "the backend's startupProbe removed",
@@ -460,6 +470,41 @@ const mutations: Mutation[] = [
     name: "limits.memory removed",
     edits: [[REDIS, "limits: { cpu: 500m, memory: 256Mi }", "limits: { cpu: 500m }"]],
     expect: [["workload/resources", REDIS, "limits: { cpu: 500m }"]],
+  },
+  {
+    name: "limits.cpu: 1 core, a quantity the API server cannot decode",
+    edits: [
+      [REDIS, "limits: { cpu: 500m, memory: 256Mi }", "limits: { cpu: 1 core, memory: 256Mi }"],
+    ],
+    expect: [["workload/resources", REDIS, "limits: { cpu: 1 core"]],
+    note: "the API server refuses the object (input/schema) for the catalogue's resources line: workload/resources says it as an error, and the schema's refusal yields to it on that field",
+  },
+  {
+    name: "limits.cpu: 1 core, with workload/resources off",
+    edits: [
+      [REDIS, "limits: { cpu: 500m, memory: 256Mi }", "limits: { cpu: 1 core, memory: 256Mi }"],
+    ],
+    policy: "policy:\n  rules:\n    workload/resources: off\n",
+    expect: [["input/schema", REDIS, "limits: { cpu: 1 core"]],
+  },
+  {
+    name: "limits.cpu: 1 core, with workload/resources a warning",
+    edits: [
+      [REDIS, "limits: { cpu: 500m, memory: 256Mi }", "limits: { cpu: 1 core, memory: 256Mi }"],
+    ],
+    policy: "policy:\n  rules:\n    workload/resources: warning\n",
+    expect: [
+      ["input/schema", REDIS, "limits: { cpu: 1 core"],
+      ["workload/resources", REDIS, "limits: { cpu: 1 core"],
+    ],
+    note: "a user's warning never stands in for the API server's refusal: the gate still fails on input/schema",
+  },
+  {
+    name: "a memory request above its limit",
+    edits: [
+      [REDIS, "requests: { cpu: 100m, memory: 128Mi }", "requests: { cpu: 100m, memory: 1Gi }"],
+    ],
+    expect: [["workload/resources", REDIS, "requests: { cpu: 100m, memory: 1Gi"]],
   },
   {
     name: "limits removed",
@@ -529,10 +574,16 @@ const mutations: Mutation[] = [
     edits: [
       ["RoleBinding/scout-backend", "  namespace: scout\nroleRef", "  namespace: default\nroleRef"],
     ],
-    expect: [
-      ["rbac/namespace-scoped", "RoleBinding/scout-backend", "namespace: default"],
-      ["workload/namespace", "RoleBinding/scout-backend", "namespace: default"],
+    expect: [["rbac/namespace-scoped", "RoleBinding/scout-backend", "namespace: default"]],
+    note: "two catalogue lines cover it (RoleBindings live in the Scout namespace; every object does): the RBAC rule owns it, workload/namespace yields to it on that field",
+  },
+  {
+    name: "the RoleBinding in namespace default, with rbac/namespace-scoped off",
+    edits: [
+      ["RoleBinding/scout-backend", "  namespace: scout\nroleRef", "  namespace: default\nroleRef"],
     ],
+    policy: "policy:\n  rules:\n    rbac/namespace-scoped: off\n",
+    expect: [["workload/namespace", "RoleBinding/scout-backend", "namespace: default"]],
   },
   {
     name: "a ClusterRoleBinding to the backend's account",
@@ -661,7 +712,7 @@ const mutations: Mutation[] = [
         "  - kind: Group\n    apiGroup: rbac.authorization.k8s.io\n    name: system:authenticated",
       ],
     ],
-    expect: [["rbac/minimal-subjects", "RoleBinding/scout-backend", "kind: Group"]],
+    expect: [["rbac/minimal-subjects", "RoleBinding/scout-backend", "name: system:authenticated"]],
   },
   {
     name: "the RoleBinding's subject is the default account",
@@ -672,7 +723,7 @@ const mutations: Mutation[] = [
         "    name: default\n    namespace: scout",
       ],
     ],
-    expect: [["rbac/minimal-subjects", "RoleBinding/scout-backend", "  - kind: ServiceAccount"]],
+    expect: [["rbac/minimal-subjects", "RoleBinding/scout-backend", "    name: default"]],
   },
   {
     name: "the RoleBinding's subject is an account of the same name in another namespace",
@@ -683,7 +734,7 @@ const mutations: Mutation[] = [
         "    name: scout-backend\n    namespace: other",
       ],
     ],
-    expect: [["rbac/minimal-subjects", "RoleBinding/scout-backend", "  - kind: ServiceAccount"]],
+    expect: [["rbac/minimal-subjects", "RoleBinding/scout-backend", "namespace: other"]],
   },
   // Secrets.
   {
@@ -1117,11 +1168,8 @@ const mutations: Mutation[] = [
   {
     name: "Redis' policy port 6380",
     edits: [[NP("allow-redis"), "port: 6379", "port: 6380"]],
-    expect: [
-      ["network/allowed-flows", NP("allow-redis"), "  ingress:"],
-      ["network/port-coherence", NP("allow-redis"), "port: 6380"],
-    ],
-    note: "both lines apply: the needed flow backend -> redis 6379 is blocked (allowed-flows, Scout breaks) and 6380 is no port of Redis (port-coherence)",
+    expect: [["network/allowed-flows", NP("allow-redis"), "port: 6380"]],
+    note: "one cause: the needed flow backend -> redis 6379 is blocked (allowed-flows, Scout breaks) on the port entry of the rule that names the backend, the line edited; that 6380 is no port of Redis (port-coherence) yields to it there",
   },
   {
     name: "the backend's policy also admits port 22",
@@ -1204,20 +1252,15 @@ const mutations: Mutation[] = [
       ],
     ],
     expect: [
-      [
-        "network/port-coherence",
-        D("backend"),
-        "httpGet: { path: /docs, port: http }\n            failureThreshold",
-      ],
+      // Every reference asks http, which the one port no longer is: one finding on its name.
+      ["network/port-coherence", D("backend"), "- name: web"],
+      // The backend's probes must ask 8000: workload/probes' own catalogue line.
       ["workload/probes", D("backend"), "livenessProbe:"],
-      ["network/port-coherence", D("backend"), "livenessProbe:"],
       ["workload/probes", D("backend"), "readinessProbe:"],
-      ["network/port-coherence", D("backend"), "readinessProbe:"],
-      ["network/port-coherence", "Service/backend", "targetPort: http"],
       // The Service's targetPort http names no port now: its static target reaches nothing.
       ["monitoring/metrics-scraped", D("backend"), "metadata:\n      labels:"],
     ],
-    note: "left: one rename breaks four references (three probes and the Service), each reported where it names the port; which side is wrong is the user's call",
+    note: "left: the four references that ask http (three probes and the Service) are one port-coherence finding on the renamed port; workload/probes still says the backend's probes miss 8000, and metrics-scraped that the scrape through the Service breaks",
   },
   {
     name: "readOnlyRootFilesystem: yes (YAML 1.1, as kubectl reads it: true)",
@@ -1530,7 +1573,7 @@ describe("mutation audit of the compliant Scout bundle (raw manifests)", () => {
 /** One key added to the minimal config: [its YAML under `scout:`, the rules whose findings sit on its line]. */
 const configMutations: readonly [key: string, rules: readonly string[], note?: string][] = [
   ["security:\n    runAsNonRoot: false", ["pod/run-as-non-root"]],
-  ["security:\n    runAsUser: 0", ["pod/run-as-non-root", "pod/run-as-user"]],
+  ["security:\n    runAsUser: 0", ["pod/run-as-non-root"]],
   ["security:\n    runAsUser: 1001", ["pod/run-as-user"]],
   ["security:\n    readOnlyRootFilesystem: false", ["pod/read-only-root-filesystem"]],
   ["security:\n    dropAllCapabilities: false", ["pod/drop-all-capabilities"]],
@@ -1599,7 +1642,7 @@ const helmMutations: readonly HelmMutation[] = [
   {
     find: "runAsUser: 1000",
     replace: "runAsUser: 0",
-    rules: ["pod/run-as-non-root", "pod/run-as-user"],
+    rules: ["pod/run-as-non-root"],
   },
   { find: "runAsNonRoot: true", replace: "runAsNonRoot: false", rules: ["pod/run-as-non-root"] },
   { find: "runAsUser: 1000", replace: "runAsUser: 1001", rules: ["pod/run-as-user"] },

@@ -104,7 +104,7 @@ describe("runCheck with renderInto", () => {
       expect(JSON.stringify(finding)).not.toContain("<rendered>");
     }
     // The config key that decided it, and the file written to the folder.
-    const runAsUser = run.result.findings.find((f) => f.ruleId === "pod/run-as-user");
+    const runAsUser = run.result.findings.find((f) => f.ruleId === "pod/run-as-non-root");
     expect(runAsUser).toMatchObject({ line: 4, column: 5 });
     expect(runAsUser?.rendered?.file).toMatch(/^out\/\d0-[a-z]+\.yaml$/);
     expect(runAsUser?.message).toMatch(/\(rendered out\/\d0-[a-z]+\.yaml:\d+ /);

@@ -29,7 +29,7 @@ describe("a Scout config among the paths", () => {
     expect(run.bundle.objects.map((o) => o.ref.kind)).toContain("Deployment");
     expect(run.bundle.objects.map((o) => o.ref.name)).toContain("c");
     expect(run.result.findings.map((f) => f.ruleId)).not.toContain("input/not-kubernetes");
-    const runAsUser = run.result.findings.find((f) => f.ruleId === "pod/run-as-user");
+    const runAsUser = run.result.findings.find((f) => f.ruleId === "pod/run-as-non-root");
     expect(runAsUser).toMatchObject({ file: "scout-deploy.yaml", line: 4, column: 5 });
     expect(run.result.summary.passed).toBe(false);
   });

@@ -372,7 +372,7 @@ describe("check of a Kustomize overlay (real kubectl kustomize)", () => {
       };
       expect(at("pod/not-privileged")).toBe("dev/kustomization.yaml:8:9");
       expect(at("pod/no-host-namespaces")).toBe("dev/host-network.yaml:7:7");
-      expect(at("pod/run-as-user")).toBe("dev/run-as-root.json:1:77");
+      expect(at("pod/run-as-non-root")).toBe("dev/run-as-root.json:1:77");
     },
   );
 
@@ -550,7 +550,9 @@ describe("check of a Kustomize overlay (real kubectl kustomize)", () => {
         deployment.replace("runAsUser: 1000", "runAsUser: 0"),
       );
       const again = await runCheck({ cwd: dir, paths: ["prod"], tools });
-      const root = again.result.findings.filter((f) => f.ruleId === "pod/run-as-user");
+      const root = again.result.findings.filter(
+        (f) => f.ruleId === "pod/run-as-non-root" && f.message.includes("runAsUser is 0"),
+      );
       expect(root.map((f) => `${f.object?.name} ${f.file}:${f.line}`).sort()).toEqual([
         "backend base/deployment.yaml:24",
         "worker base/deployment.yaml:24",

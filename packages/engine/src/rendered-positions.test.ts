@@ -54,7 +54,8 @@ describe("findings of rendered manifests sit on the config key that decided them
     const { findings, lines } = await checkConfig(
       "scout:\n  namespace: scout\n  security:\n    runAsUser: 0\n",
     );
-    const runAsUser = findings.filter((f) => f.ruleId === "pod/run-as-user");
+    // Root: run-as-non-root's one finding (run-as-user yields to it on that field).
+    const runAsUser = findings.filter((f) => f.ruleId === "pod/run-as-non-root");
     expect(runAsUser).toHaveLength(1);
     const [finding] = runAsUser as [Finding];
     expect(finding).toMatchObject({
@@ -154,7 +155,6 @@ describe("findings of rendered manifests sit on the config key that decided them
       ],
       ["pod/run-as-non-root", [...containers, "runAsNonRoot is not true"], "runAsNonRoot"],
       ["pod/run-as-non-root", [...containers, "runAsUser is 0"], "runAsUser"],
-      ["pod/run-as-user", [...containers, "user 0"], "runAsUser"],
       ["pod/seccomp-profile", [...containers, "Unconfined"], "seccompProfile"],
       ["pod/drop-all-capabilities", containers, "dropAllCapabilities"],
       ["pod/no-privilege-escalation", containers, "allowPrivilegeEscalation"],

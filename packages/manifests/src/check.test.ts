@@ -46,8 +46,8 @@ describe("the rendered examples under the whole Security Guide pack", () => {
       "pod/drop-all-capabilities",
       "pod/no-privilege-escalation",
       "pod/read-only-root-filesystem",
+      // runAsUser: 0 too, which is root: run-as-non-root's (pod/run-as-user yields to it).
       "pod/run-as-non-root",
-      "pod/run-as-user",
       "pod/seccomp-profile",
       "pod/service-account-token",
       "secrets/api-auth",

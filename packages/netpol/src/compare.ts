@@ -711,7 +711,14 @@ function blockedSide(
       ...noteOf(from, to),
     };
   }
-  const target = blockingTarget(connectivity, workload, direction);
+  const target = nearMiss(
+    connectivity,
+    flow,
+    from,
+    to,
+    direction,
+    blockingTarget(connectivity, workload, direction),
+  );
   const isolates =
     target.object === workload.object ||
     connectivity.isolatedFor(workload, direction).some((p) => p.object === target.object);
@@ -747,13 +754,52 @@ function blockingTarget(
   if (!own) return workloadTarget(workload, "only namespace-wide policies isolate it");
   const isolates = direction === "egress" ? own.isolatesEgress : own.isolatesIngress;
   const spec = own.object.value.spec;
+  // Rules of a direction its policyTypes leave out are ignored: policyTypes is what to change.
   const pointer =
-    own[direction].length > 0
-      ? `/spec/${direction}`
-      : !isolates && isRecord(spec) && Array.isArray(spec.policyTypes)
-        ? "/spec/policyTypes"
+    !isolates && isRecord(spec) && Array.isArray(spec.policyTypes)
+      ? "/spec/policyTypes"
+      : own[direction].length > 0
+        ? `/spec/${direction}`
         : "/spec";
   return policyTarget(own, pointer);
+}
+
+/**
+ * The one rule of the target policy that names the blocked peer, only on other ports that open
+ * nothing between the two: the flow's port is what it lacks, so the finding goes to its port
+ * entry (the protocol, when the entry has the flow's port for another one), the line a user who
+ * changed it edited.
+ */
+function nearMiss(
+  connectivity: Connectivity,
+  flow: IntendedFlow,
+  from: Identified,
+  to: Identified,
+  direction: "egress" | "ingress",
+  target: FlowTarget,
+): FlowTarget {
+  if (target.pointer !== `/spec/${direction}`) return target;
+  const refs = connectivity
+    .admittingRules(from.endpoint, to.endpoint)
+    [direction].filter((ref) => ref.policy.object === target.object);
+  const rule = refs.length === 1 ? refs[0]!.rule : undefined;
+  // A rule for every peer (DNS to anyone) is not this flow's; a port that lets the pair connect
+  // elsewhere is an extra flow of that rule too, which stays on the rule.
+  if (!rule || rule.ports === "all" || rule.peers === "all") return target;
+  const { egress, ingress } = connectivity.sides(from.endpoint, to.endpoint);
+  if (!isEmpty(intersect(egress, ingress))) return target;
+  const otherProtocol = rule.ports.findIndex(
+    (spec) => spec.port === flow.port && spec.protocol !== flow.protocol,
+  );
+  if (otherProtocol >= 0) {
+    return { ...target, pointer: `${rule.pointer}/ports/${otherProtocol}/protocol` };
+  }
+  if (rule.ports.length !== 1) return { ...target, pointer: `${rule.pointer}/ports` };
+  const [only] = rule.ports;
+  return {
+    ...target,
+    pointer: `${rule.pointer}/ports/0${only?.port === undefined ? "" : "/port"}`,
+  };
 }
 
 /**

@@ -258,7 +258,8 @@ const mutations: Mutation[] = [
     object: "RoleBinding/scout-backend",
     find: "  - kind: ServiceAccount\n    name: scout-backend",
     replace: "  - kind: Group\n    name: system:authenticated",
-    at: "kind: Group",
+    // The name is what makes the group everyone: the line to change.
+    at: "name: system:authenticated",
   },
   {
     // An admission policy appended after the last document: it rewrites every Deployment.

@@ -74,6 +74,9 @@ function detailOf(ruleId: string, message: string): string {
   return match?.[2] ?? match?.[1] ?? message;
 }
 
+/** A finding on a subject's field (its name, kind or namespace) is about that subject. */
+const subjectOf = (path: string) => path.replace(/^(\/subjects\/\d+)\/.*$/, "$1");
+
 /** The engine merges the messages of one rule on one field into one finding: one key each. */
 const keysOf = (finding: Finding) =>
   finding.message
@@ -84,7 +87,7 @@ const keysOf = (finding: Finding) =>
         : [
             finding.ruleId,
             idOf(finding.object ?? {}),
-            finding.path ?? "",
+            subjectOf(finding.path ?? ""),
             detailOf(finding.ruleId, message),
           ].join("|"),
     );

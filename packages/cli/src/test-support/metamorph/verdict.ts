@@ -19,12 +19,16 @@ export interface JsonFinding {
   column: number;
   path?: string;
   object?: { kind: string; namespace?: string; name: string };
+  /** With `--baseline`: "new" or "unchanged". */
+  baseline?: string;
 }
 
 export interface Verdict {
   findings: JsonFinding[];
   /** The files as written, to read a finding's line. */
   files: Record<string, string>;
+  /** The JSON report as printed, to compare a later run with (`--baseline`). */
+  report: string;
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "scout-metamorph-"));
@@ -34,11 +38,16 @@ export function removeScratch(): void {
   rmSync(scratch, { recursive: true, force: true });
 }
 
-/** `check k8s --config scout-deploy.yaml --format json` over these files (relative to k8s/). */
+/**
+ * `check k8s --config scout-deploy.yaml --format json` over these files (relative to k8s/);
+ * with `baseline` (an earlier run's JSON report), `--baseline` too: each finding says whether
+ * it is new.
+ */
 export async function check(
   files: Record<string, string>,
   policy = "",
   path = "k8s",
+  baseline?: string,
 ): Promise<Verdict> {
   const dir = join(scratch, `case-${cases++}`);
   for (const [path, text] of Object.entries(files)) {
@@ -46,14 +55,19 @@ export async function check(
     writeFileSync(join(dir, "k8s", path), text);
   }
   writeFileSync(join(dir, "scout-deploy.yaml"), policy || "policy: {}\n");
+  if (baseline !== undefined) writeFileSync(join(dir, "base.json"), baseline);
+  const compared = baseline === undefined ? [] : ["--baseline", "base.json"];
   const run = await runCli(
-    ["check", path, "--config", "scout-deploy.yaml", "--format", "json", "--fail-on", "never"],
+    [
+      ...["check", path, "--config", "scout-deploy.yaml", "--format", "json", "--fail-on", "never"],
+      ...compared,
+    ],
     { cwd: dir, env: process.env },
   );
   rmSync(dir, { recursive: true, force: true });
   if (run.code !== 0) throw new Error(`check exited ${run.code}: ${run.stderr}`);
   const prefixed = Object.fromEntries(Object.entries(files).map(([p, t]) => [`k8s/${p}`, t]));
-  return { findings: JSON.parse(run.stdout).findings, files: prefixed };
+  return { findings: JSON.parse(run.stdout).findings, files: prefixed, report: run.stdout };
 }
 
 /** Names a transformation changed, new -> old, to compare findings on the old names. */

@@ -431,6 +431,37 @@ new RuleTester({ describe, it }).run(allowedFlows, {
       errors: [{ messageId: "extraFlows", line: 17, column: 7 }],
     },
     {
+      name: "the protocol changed in the rule that names the peer: the missing flow is on that line; a policyTypes that leaves out Egress is on policyTypes",
+      yaml: `${PODS}${DNS_POLICY.replace("PORTS", "ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]")}        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          ingress:
+            - from: [{podSelector: {matchLabels: {app: frontend}}}]
+              ports:
+                - {protocol: UDP, port: 8000}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: frontend}
+        spec:
+          podSelector: {matchLabels: {app: frontend}}
+          policyTypes: [Ingress]
+          egress:
+            - to: [{podSelector: {matchLabels: {app: backend}}}]
+              ports:
+                - {protocol: UDP, port: 8000}
+      `,
+      errors: [
+        // {protocol: UDP, port: 8000}: its protocol.
+        { messageId: "missingFlows", line: 36, column: 12 },
+        // policyTypes: [Ingress]: the frontend's egress rule is ignored.
+        { messageId: "missingFlows", line: 43, column: 3 },
+      ],
+    },
+    {
       name: "a peer naming a StatefulSet's pod by the pod-name label its controller sets opens a flow",
       yaml: STATEFUL.replace("FROM", "app: frontend").replace(
         "EXTRA",

@@ -182,6 +182,58 @@ new RuleTester({ describe, it }).run(portCoherence, {
       errors: [{ messageId: "scrapeBlocked", line: 8, column: 51 }],
     },
     {
+      name: "the one container port changed: one finding on it, not one on each reference that asks the old one",
+      yaml: `${scraped("scout").replace("{name: http, containerPort: 8000}", "{name: http, containerPort: 8080}")}        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout}
+        spec: {selector: {app: backend}, ports: [{port: 8000, targetPort: 8000}]}
+`,
+      errors: [
+        {
+          messageId: "unusedContainerPort",
+          line: 10,
+          column: 53,
+          data: {
+            container: "api",
+            workload: "Deployment scout/backend",
+            declared: "8080",
+            port: "8000",
+            users:
+              'Service "backend", NetworkPolicy "scout/backend", the prometheus.io/port annotation',
+          },
+        },
+      ],
+    },
+    {
+      name: "its protocol changed: on the protocol; a policy port of another protocol than the container's: on the policy's protocol",
+      yaml: `${scraped("scout").replace("{name: http, containerPort: 8000}", "{name: http, containerPort: 8000, protocol: UDP}")}        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout}
+        spec: {selector: {app: backend}, ports: [{port: 8000, targetPort: 8000}]}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: frontend, namespace: scout}
+        spec:
+          template:
+            metadata: {labels: {app: frontend}}
+            spec: {containers: [{name: web, ports: [{containerPort: 3000}]}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: frontend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: frontend}}
+          ingress: [{ports: [{port: 3000, protocol: UDP}]}]
+`,
+      errors: [
+        { messageId: "unusedContainerPort", line: 10, column: 74 },
+        { messageId: "policyPort", line: 42, column: 35 },
+      ],
+    },
+    {
       name: "a UDP Service port whose named targetPort the backend declares for TCP only: it has no UDP port of that name",
       yaml: `
         apiVersion: apps/v1

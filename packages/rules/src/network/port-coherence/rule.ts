@@ -9,6 +9,7 @@ import {
   joinPointer,
   metadataPointerOf,
   type RuleContext,
+  type RuleReport,
 } from "@scout-deploy/core";
 import {
   analyze,
@@ -40,6 +41,12 @@ import {
 const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
 const PROBE_HANDLERS = ["httpGet", "tcpSocket", "grpc"] as const;
 const SCRAPE = "prometheus.io/scrape";
+/**
+ * A probe port that workload/probes reports (a quoted number; the backend's port other than
+ * 8000) is its cause: this rule's finding on the same field yields to it.
+ */
+const PROBE_OWNER = ["workload/probes"];
+const SCRAPE_OWNER = ["monitoring/metrics-scraped"];
 const SCRAPE_PORT = "prometheus.io/port";
 
 /**
@@ -75,6 +82,8 @@ export const portCoherence = defineRule({
         "{{owner}} gives a port the API server refuses ({{reason}}): the whole policy is refused",
       scrapePortName:
         "{{workload}} gives prometheus.io/port as {{port}}, not a number: the usual relabeling takes only digits, so Prometheus ignores it and scrapes every port the pod declares",
+      unusedContainerPort:
+        'container "{{container}}" of {{workload}} declares port {{declared}}, which nothing uses, while {{users}} ask port {{port}}, which it does not declare: change this port or them',
       scrapeBlocked:
         "{{workload}} asks Prometheus to scrape port {{port}}, but the NetworkPolicies do not let {{prometheus}} of its instance {{instance}} reach it",
     },
@@ -86,11 +95,13 @@ export const portCoherence = defineRule({
         (w) => componentOf(w.object, guideSettings(context.settings)) !== undefined,
       ),
     );
+    const dangling = new DanglingReferences();
     for (const object of context.bundle.objects) {
-      if (object.value.kind === "Service") checkService(context, connectivity, object, identified);
+      if (object.value.kind === "Service")
+        checkService(context, connectivity, object, identified, dangling);
     }
     const byObject = groupByObject(identified);
-    for (const [workload] of byObject) checkProbes(context, workload!);
+    for (const [workload] of byObject) checkProbes(context, workload!, dangling);
     // A refused policy is never created: the refusal is its one finding, whatever it selects
     // (a policy applied without its workloads fails `kubectl apply` all the same).
     for (const policy of connectivity.model.refused) reportRefusedPolicyPorts(context, policy);
@@ -109,7 +120,9 @@ export const portCoherence = defineRule({
           }
           if (spec.port === undefined || isBadPortName(spec.port)) return;
           if (targets.some((w) => resolves(w.ports, spec.port!, spec.protocol))) return;
-          context.report({
+          // The number declared for another protocol: the protocol is what differs.
+          const otherProtocol = targets.some((w) => resolves(w.ports, spec.port!));
+          const report = {
             messageId: "policyPort",
             data: {
               policy: `${policy.namespace}/${policy.name}`,
@@ -117,10 +130,14 @@ export const portCoherence = defineRule({
               workload: names(targets),
             },
             object: policy.object,
-            pointer: portEntryPointer(rule, index),
+            pointer: otherProtocol
+              ? `${rule.pointer}/ports/${index}/protocol`
+              : portEntryPointer(rule, index),
             // A port no intended flow uses is network/allowed-flows' extra flow on this line.
             yieldsTo: ["network/allowed-flows"],
-          });
+          } as const;
+          if (targets.length === 1) dangling.add(targets[0]!, spec.port, report);
+          else context.report(report);
         });
       }
     }
@@ -131,10 +148,102 @@ export const portCoherence = defineRule({
       (w) => instanceOf(w.object),
     );
     for (const groups of byObject) {
-      checkScrape(context, connectivity, groups, prometheus.with(instanceOf(groups[0]!.object)));
+      const scrapers = prometheus.with(instanceOf(groups[0]!.object));
+      checkScrape(context, connectivity, groups, scrapers, dangling);
     }
+    dangling.flush(context);
   },
 });
+
+/** A reference to a port the workload does not declare, held until all are known. */
+interface Dangling {
+  workload: Workload;
+  port: number | string;
+  report: RuleReport;
+}
+
+/**
+ * One cause, one finding: when every reference to a workload that finds no port asks the same
+ * one, and its containers declare a single port that none of them finds, that container port is
+ * what changed (8000 to 8080 breaks the Service, the probes, the policy and the scrape port at
+ * once): one finding on it instead of one on each reference, when two references agree.
+ * Otherwise each reference is reported, where it names the port (a renumbered named port keeps
+ * its named users: its one numbered user is reported).
+ */
+class DanglingReferences {
+  private readonly byWorkload = new Map<BundleObject, Dangling[]>();
+
+  add(workload: Workload, port: number | string, report: RuleReport): void {
+    const list = this.byWorkload.get(workload.object) ?? [];
+    list.push({ workload, port, report });
+    this.byWorkload.set(workload.object, list);
+  }
+
+  flush(context: Context): void {
+    for (const list of this.byWorkload.values()) {
+      const asked = new Set(list.map((d) => String(d.port)));
+      // Two references that agree outvote it; one alone may be the side that changed.
+      const entry =
+        list.length > 1 && asked.size === 1 ? soleDeclaredPort(list[0]!.workload) : undefined;
+      if (!entry) {
+        for (const { report } of list) context.report(report);
+        continue;
+      }
+      const port = list[0]!.port;
+      const field =
+        typeof port === "string"
+          ? "name"
+          : entry.value.containerPort === port
+            ? "protocol"
+            : "containerPort";
+      context.report({
+        messageId: "unusedContainerPort",
+        data: {
+          container: entry.container,
+          workload: label(list[0]!.workload),
+          declared: String(entry.value[field === "name" ? "name" : "containerPort"] ?? ""),
+          port: String(port),
+          users: [...new Set(list.map(({ report }) => userOf(report)))].join(", "),
+        },
+        object: list[0]!.workload.object,
+        pointer: joinPointer(entry.pointer, field),
+        // A containerPort the API server refuses (a quoted number) is input/schema's.
+        yieldsTo: ["input/schema"],
+      });
+    }
+  }
+}
+
+/** The one port entry the workload's app containers declare, when they declare exactly one. */
+function soleDeclaredPort(
+  workload: Workload,
+): { container: string; value: Record<string, unknown>; pointer: string } | undefined {
+  const entries = containersOf(workload.template)
+    .filter((c) => c.list === "containers")
+    .flatMap((c) =>
+      (Array.isArray(c.container.ports) ? c.container.ports : []).map((value, index) => ({
+        container: c.name,
+        value: isRecord(value) ? value : {},
+        pointer: joinPointer(c.pointer, "ports", index),
+      })),
+    );
+  return entries.length === 1 ? entries[0] : undefined;
+}
+
+/** Who asks the port, as a reviewer reads it. */
+function userOf(report: RuleReport): string {
+  const data = report.data ?? {};
+  switch (report.messageId) {
+    case "serviceTarget":
+      return `Service "${data.service}"`;
+    case "policyPort":
+      return `NetworkPolicy "${data.policy}"`;
+    case "probePort":
+      return `the ${data.probe}`;
+    default:
+      return "the prometheus.io/port annotation";
+  }
+}
 
 type Context = RuleContext<Record<string, unknown>>;
 
@@ -226,6 +335,7 @@ function checkService(
   connectivity: Connectivity,
   service: BundleObject,
   identified: Set<Workload>,
+  dangling: DanglingReferences,
 ) {
   const targets = serviceTargets(connectivity.model, service).filter((w) => identified.has(w));
   const spec = isRecord(service.value.spec) ? service.value.spec : {};
@@ -250,7 +360,7 @@ function checkService(
     const protocol = protocolOf(entry.protocol);
     for (const workload of onePerObject(targets)) {
       if (resolves(workload.ports, port, protocol)) continue;
-      context.report({
+      dangling.add(workload, port, {
         messageId: "serviceTarget",
         data: {
           service: service.ref.name ?? "",
@@ -265,7 +375,7 @@ function checkService(
   });
 }
 
-function checkProbes(context: Context, workload: Workload) {
+function checkProbes(context: Context, workload: Workload, dangling: DanglingReferences) {
   for (const container of containersOf(workload.template)) {
     if (container.list !== "containers") continue;
     const declared = containerPortsOf(container.container);
@@ -287,6 +397,7 @@ function checkProbes(context: Context, workload: Workload) {
             data: { owner: `${probe} of container "${container.name}"`, port: String(port) },
             object: workload.object,
             pointer: joinPointer(container.pointer, probe, handler, "port"),
+            yieldsTo: PROBE_OWNER,
           });
           continue;
         }
@@ -294,11 +405,12 @@ function checkProbes(context: Context, workload: Workload) {
         const known =
           (typeof port === "number" && declared.length === 0) || resolves(declared, port);
         if (known) continue;
-        context.report({
+        dangling.add(workload, port, {
           messageId: "probePort",
           data: { probe, container: container.name, workload: label(workload), port },
           object: workload.object,
           pointer: joinPointer(container.pointer, probe, handler, "port"),
+          yieldsTo: PROBE_OWNER,
         });
       }
     }
@@ -311,6 +423,7 @@ function checkScrape(
   connectivity: Connectivity,
   groups: readonly Workload[],
   prometheus: readonly Workload[],
+  dangling: DanglingReferences,
 ) {
   const workload = groups[0]!;
   const annotations = isRecord(workload.template.metadata.annotations)
@@ -319,14 +432,29 @@ function checkScrape(
   if (String(annotations[SCRAPE]) !== "true" || annotations[SCRAPE_PORT] === undefined) return;
   const port = numberedPort(annotations[SCRAPE_PORT]);
   const pointer = metadataPointerOf(workload.template, "annotations", SCRAPE_PORT);
+  // The backend annotated for another port than its metrics' is monitoring/metrics-scraped's
+  // wrongPort on this field: one cause, one finding.
+  const yieldsTo = SCRAPE_OWNER;
   const data = { workload: label(workload), port: String(annotations[SCRAPE_PORT]) };
   if (port === undefined) {
     // Not a port at all: one finding on it, not a missing container port and a blocked flow.
-    context.report({ messageId: "scrapePortName", data, object: workload.object, pointer });
+    context.report({
+      messageId: "scrapePortName",
+      data,
+      object: workload.object,
+      pointer,
+      yieldsTo,
+    });
     return;
   }
   if (!resolves(workload.ports, port)) {
-    context.report({ messageId: "scrapePort", data, object: workload.object, pointer });
+    dangling.add(workload, port, {
+      messageId: "scrapePort",
+      data,
+      object: workload.object,
+      pointer,
+      yieldsTo,
+    });
   }
   // The guide's own scrape flow (Prometheus -> backend on 8000) that a policy blocks is
   // network/allowed-flows' missing flow, with the rule to add: one cause, one finding.
@@ -355,6 +483,7 @@ function checkScrape(
       },
       object: workload.object,
       pointer,
+      yieldsTo,
     });
   }
 }

@@ -36,6 +36,8 @@ export const runAsUser = defineRule({
         data: { container: container.name, expected, actual: shown(setting?.value) },
         object: container.template.object,
         pointer: setting?.pointer ?? effective.inheritedAnchor,
+        // UID 0 is root: pod/run-as-non-root's finding on the same field says it.
+        ...(setting?.value === 0 ? { yieldsTo: ["pod/run-as-non-root"] } : {}),
       });
     }
   },

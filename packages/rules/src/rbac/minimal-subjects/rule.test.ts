@@ -87,10 +87,10 @@ new RuleTester({ describe, it }).run(minimalSubjects, {
           data: { kind: "RoleBinding", binding: "rb", role: "r", reason: "a subject needs a name" },
         },
         { messageId: "refusedSubject", line: 7, column: 28 },
-        { messageId: "notServiceAccount", line: 8, column: 5 },
+        { messageId: "notServiceAccount", line: 8, column: 6 },
         { messageId: "refusedSubject", line: 8, column: 18 },
-        // A user's name may be anything: reported as no service account, not as refused.
-        { messageId: "notServiceAccount", line: 9, column: 5 },
+        // A user's name may be anything: reported as no service account (on its kind), not as refused.
+        { messageId: "notServiceAccount", line: 9, column: 6 },
       ],
     },
     {
@@ -132,7 +132,7 @@ new RuleTester({ describe, it }).run(minimalSubjects, {
         {
           messageId: "foreignAccount",
           line: 7,
-          column: 5,
+          column: 49,
           data: {
             kind: "RoleBinding",
             binding: "scout-backend",
@@ -163,7 +163,7 @@ new RuleTester({ describe, it }).run(minimalSubjects, {
       errors: [
         {
           messageId: "broadGroup",
-          line: 6,
+          line: 7,
           column: 5,
           data: {
             kind: "ClusterRoleBinding",
@@ -186,7 +186,7 @@ new RuleTester({ describe, it }).run(minimalSubjects, {
         },
         {
           messageId: "defaultAccount",
-          line: 10,
+          line: 11,
           column: 5,
           data: { kind: "ClusterRoleBinding", binding: "wide", role: "view" },
         },
@@ -208,7 +208,7 @@ new RuleTester({ describe, it }).run(minimalSubjects, {
       errors: [
         {
           messageId: "broadGroup",
-          line: 6,
+          line: 7,
           column: 5,
           data: {
             kind: "RoleBinding",
@@ -219,7 +219,7 @@ new RuleTester({ describe, it }).run(minimalSubjects, {
         },
         {
           messageId: "defaultAccount",
-          line: 8,
+          line: 9,
           column: 5,
           data: { kind: "RoleBinding", binding: "all-of-scout", role: "backend" },
         },

@@ -19,6 +19,14 @@ function isBroadGroup(name: string): boolean {
 
 const RBAC_GROUP = "rbac.authorization.k8s.io";
 
+/** The subject's field that makes each finding, where the user changes it. */
+const FIELD_AT_FAULT = {
+  broadGroup: "name",
+  notServiceAccount: "kind",
+  defaultAccount: "name",
+  foreignAccount: "namespace",
+} as const;
+
 /**
  * Why the API server refuses a subject (ValidateRoleBindingSubject, after defaulting an omitted
  * apiGroup), with the field at fault; undefined when it accepts it.
@@ -117,7 +125,10 @@ export const minimalSubjects = defineRule({
           messageId = "foreignAccount";
           Object.assign(data, { scout: scout ?? "", namespace });
         }
-        if (messageId) context.report({ messageId, data, object, pointer: subject.pointer });
+        if (messageId) {
+          const pointer = joinPointer(subject.pointer, FIELD_AT_FAULT[messageId]);
+          context.report({ messageId, data, object, pointer });
+        }
       }
     }
   },

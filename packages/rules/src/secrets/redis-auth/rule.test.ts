@@ -42,8 +42,21 @@ const redisAndBackend = (secret: string) =>
     `[{name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: ${secret}, key: redis-password}}}]`,
   )}`;
 
+const scoutSecret = `
+  apiVersion: v1
+  kind: Secret
+  metadata: {name: scout-secrets}
+  data: {redis-password: cnRkdjhQempTeFRrVnh4TVF3bzN1c2s5Y09penhyVFhHN2NmMzd2aktxQT0=}
+`;
+
 new RuleTester({ describe, it, settings: guideSettingsSchema }).run(redisAuth, {
   valid: [
+    {
+      name: "Redis reads a key its Secret lacks: that broken reference is workload/references-resolve's, and the backend's key is not compared with it",
+      yaml: `${scoutSecret}---${redisWithSecret.replace("key: redis-password", "key: no-such-key")}---${backend(
+        "[{name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}]",
+      )}`,
+    },
     {
       name: "$(RAW) of an earlier secretKeyRef is that Secret's value, for Redis and for the backend",
       yaml: `${redis(`- name: redis
@@ -63,7 +76,7 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(redisAuth, {
   apiVersion: v1
   kind: Secret
   metadata: {name: scout-secrets}
-  data: {REDIS_PASSWORD: YQ==}
+  data: {REDIS_PASSWORD: YQ==, redis-password: YQ==}
 `,
     },
     {
@@ -215,7 +228,7 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(redisAuth, {
   apiVersion: v1
   kind: Secret
   metadata: {name: scout-secrets}
-  data: {REDIS_PASSWORD: YQ==}
+  data: {REDIS_PASSWORD: YQ==, redis-password: YQ==}
 `,
       errors: [{ messageId: "backendMissing", line: 24, column: 13 }],
     },
@@ -231,6 +244,13 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(redisAuth, {
   env:
     - {name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: redis-password}}}`),
       errors: [{ messageId: "literalPassword", line: 10, column: 73 }],
+    },
+    {
+      name: "a key the Secret has: the backend reading another one is still reported",
+      yaml: `${scoutSecret}---${redisWithSecret}---${backend(
+        "[{name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: scout-secrets, key: api-token}}}]",
+      )}`,
+      errors: [{ messageId: "backendOtherSecret", line: 28, column: 13 }],
     },
     {
       name: "the backend is not given the password, or reads another Secret",

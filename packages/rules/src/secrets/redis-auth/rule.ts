@@ -82,7 +82,9 @@ export const redisAuth = defineRule({
     const backends = InstanceIndex.of(byComponent("backend"), instanceOf);
     for (const redis of byComponent("redis")) {
       const source = checkRedis(redis, report, context.bundle);
-      if (!source) continue;
+      // A key the Secret lacks is Redis' broken reference (workload/references-resolve's, on
+      // Redis' line): what the backend reads says nothing more.
+      if (!source || lacksKey(context.bundle, redis, source)) continue;
       for (const backend of backends.with(instanceOf(redis)))
         checkBackend(backend, context.bundle, source, report);
     }
@@ -158,6 +160,24 @@ function checkRedis(
       pointer: first.pointer,
     });
   return undefined;
+}
+
+/** The input defines Redis' Secret in its namespace, and none of its definitions has the key. */
+function lacksKey(bundle: Bundle, redis: BundleObject, source: PasswordSource): boolean {
+  const { key } = source;
+  if (key === undefined) return false;
+  const namespace = effectiveNamespace(bundle, redis);
+  const secrets = bundle.objects.filter(
+    (o) =>
+      o.value.kind === "Secret" &&
+      o.ref.name === source.secret &&
+      effectiveNamespace(bundle, o) === namespace,
+  );
+  const keysOf = (o: BundleObject) =>
+    [o.value.data, o.value.stringData].flatMap((m) =>
+      m !== null && typeof m === "object" ? Object.keys(m) : [],
+    );
+  return secrets.length > 0 && secrets.every((o) => !keysOf(o).includes(key));
 }
 
 function checkBackend(

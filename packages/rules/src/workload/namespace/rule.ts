@@ -36,6 +36,8 @@ export const namespace = defineRule({
         },
         object,
         pointer: hasNamespaceField(object) ? "/metadata/namespace" : "/metadata",
+        // A RoleBinding outside Scout's namespace grants rights elsewhere: the RBAC rule's cause.
+        yieldsTo: ["rbac/namespace-scoped"],
       });
     }
   },

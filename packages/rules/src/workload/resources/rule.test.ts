@@ -227,7 +227,7 @@ new RuleTester({ describe, it }).run(resources, {
       ],
     },
     {
-      name: "a quantity the API server cannot decode, and a request above its limit, are refused",
+      name: "a quantity the API server cannot decode, and a request above its limit, are refused: errors, whatever the rule's warning",
       yaml: `
         apiVersion: v1
         kind: Pod
@@ -245,18 +245,21 @@ new RuleTester({ describe, it }).run(resources, {
           line: 8,
           column: 20,
           data: { container: "app", field: "requests.cpu", value: "lots" },
+          severity: "error",
         },
         {
           messageId: "requestAboveLimit",
           line: 8,
           column: 31,
           data: { container: "app", resource: "memory", request: "1Gi", limit: "256Mi" },
+          severity: "error",
         },
         {
           messageId: "invalid",
           line: 9,
           column: 18,
           data: { container: "app", field: "limits.cpu", value: "1e3m" },
+          severity: "error",
         },
       ],
     },
@@ -287,6 +290,8 @@ new RuleTester({ describe, it }).run(resources, {
           line: 17,
           column: 16,
           data: { container: "app", missing: "limits.cpu, limits.memory" },
+          // A missing field is the rule's warning: the object is created, unbounded.
+          severity: "warning",
         },
       ],
     },

@@ -11,6 +11,11 @@ import {
 import { effectiveNamespace } from "../../support/index.js";
 
 const GROUPS = ["requests", "limits"] as const;
+/**
+ * A quantity the API server refuses is an error whatever the rule's warning: the object is never
+ * created. input/schema's refusal on the same field yields to it (one cause, one finding).
+ */
+const REFUSAL = "error" as const;
 const RESOURCES = ["cpu", "memory"] as const;
 type Group = (typeof GROUPS)[number];
 type Resource = (typeof RESOURCES)[number];
@@ -115,12 +120,18 @@ function checkContainer(
   const resources = isRecord(container.container.resources)
     ? container.container.resources
     : undefined;
-  const report = (messageId: string, pointer: string, data: Record<string, string> = {}) =>
+  const report = (
+    messageId: string,
+    pointer: string,
+    data: Record<string, string> = {},
+    severity?: typeof REFUSAL,
+  ) =>
     context.report({
       messageId,
       data: { container: container.name, ...data },
       object: container.template.object,
       pointer,
+      ...(severity ? { severity } : {}),
     });
   const fieldPointer = (group: Group, name: Resource) =>
     joinPointer(container.pointer, "resources", group, name);
@@ -137,18 +148,21 @@ function checkContainer(
       if (!isSet(raw)) continue;
       const value = quantityValue(raw);
       if (value === undefined || value < 0) {
-        report("invalid", fieldPointer(group, name), {
-          field: `${group}.${name}`,
-          value: String(raw),
-        });
+        report(
+          "invalid",
+          fieldPointer(group, name),
+          { field: `${group}.${name}`, value: String(raw) },
+          REFUSAL,
+        );
       } else values[group] = value;
     }
     if (values.limits !== undefined && (values.requests ?? 0) > values.limits) {
-      report("requestAboveLimit", fieldPointer("requests", name), {
-        resource: name,
-        request: String(request),
-        limit: String(limit),
-      });
+      report(
+        "requestAboveLimit",
+        fieldPointer("requests", name),
+        { resource: name, request: String(request), limit: String(limit) },
+        REFUSAL,
+      );
     } else if (values.limits === 0) {
       report("zeroLimit", fieldPointer("limits", name), {
         field: `limits.${name}`,
