@@ -450,18 +450,9 @@ function nameValues(selector: unknown): string[] {
 
 /** Whether some peer of the policy selects namespaces by a label other than their name. */
 function namesNamespaceLabels(policy: BundleObject): boolean {
-  return rawPeersOf(policy).some((peer) =>
-    selectorKeys(peer.namespaceSelector).some((key) => key !== NAMESPACE_NAME_LABEL),
-  );
-}
-
-/** The label keys a selector's requirements name. */
-function selectorKeys(selector: unknown): string[] {
-  if (!isRecord(selector)) return [];
-  const keys = isRecord(selector.matchLabels) ? Object.keys(selector.matchLabels) : [];
-  if (Array.isArray(selector.matchExpressions))
-    for (const e of selector.matchExpressions) keys.push(isRecord(e) ? String(e.key) : "");
-  return keys;
+  const named = new Map<string, Set<string>>();
+  for (const peer of rawPeersOf(policy)) addSelectorNames(peer.namespaceSelector, named);
+  return [...named.keys()].some((key) => key !== NAMESPACE_NAME_LABEL);
 }
 
 /** Namespace objects' labels, plus the automatic name label; namespaces without an object get only that. */
