@@ -276,7 +276,12 @@ const mutations: Mutation[] = [
     object: "ConfigMap/prometheus-config",
     find: '"backend.scout.svc:8000"',
     replace: '"backend.scout.svc:9000"',
-    reportedOn: { object: "Deployment/backend", at: "metadata:\n      labels:" },
+  },
+  {
+    rule: "monitoring/security-alerts",
+    object: "ConfigMap/prometheus-rules",
+    find: "scout_auth_failures_total",
+    replace: "scout_auth_failure_total",
   },
   {
     rule: "monitoring/security-alerts",

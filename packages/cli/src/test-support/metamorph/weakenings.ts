@@ -768,6 +768,31 @@ export const weakenings: Weakening[] = [
     },
   },
   {
+    name: "the alert on authentication failures watching a misspelt metric",
+    apply: (objects, component) => {
+      const held = component === "prometheus" && dataHolding(objects, "scout_auth_failures_total");
+      if (!held) return undefined;
+      const { map, key } = held;
+      const data = map.data as Obj;
+      data[key] = String(data[key]).replaceAll(
+        "scout_auth_failures_total",
+        "scout_auth_fail_total",
+      );
+      return [`monitoring/security-alerts ${ref(map)} /data/${key}`];
+    },
+  },
+  {
+    name: "the scrape job asking the backend on another port",
+    apply: (objects, component) => {
+      const held = component === "prometheus" && dataHolding(objects, "port: 8000");
+      if (!held) return undefined;
+      const { map, key } = held;
+      const data = map.data as Obj;
+      data[key] = String(data[key]).replace("port: 8000", "port: 8001");
+      return [`monitoring/metrics-scraped ${ref(map)} /data/${key}`];
+    },
+  },
+  {
     name: "the Scout namespace enforcing baseline",
     apply: (objects) => {
       const namespace = objects.find((o) => o.kind === "Namespace");
@@ -798,3 +823,14 @@ export const weakenings: Weakening[] = [
     },
   },
 ];
+
+/** The first ConfigMap entry whose text holds `text`. */
+function dataHolding(objects: Obj[], text: string): { map: Obj; key: string } | undefined {
+  for (const map of objects) {
+    if (map.kind !== "ConfigMap") continue;
+    const data = (map.data as Obj | undefined) ?? {};
+    const key = Object.keys(data).find((k) => String(data[k]).includes(text));
+    if (key !== undefined) return { map, key };
+  }
+  return undefined;
+}

@@ -14,14 +14,24 @@ export interface Discovered {
 }
 
 /** One scrape job of a prometheus.yml, parsed. */
-interface Job {
+export interface Job {
+  /** `job_name`. */
+  name: string;
+  /** The job's pointer in its file (`/scrape_configs/0`). */
+  at: string;
   /** The ConfigMap's namespace (where it lands): where Prometheus, and so a bare host name, resolves. */
   namespace: string | undefined;
+  /** Where the job is written: the ConfigMap, its key, and the text of that file. */
+  file: { configMap: BundleObject; key: string; text: string };
   staticTargets: Labels[];
+  /** For each static target, the field of the file that sets its address (a JSON Pointer into it). */
+  staticAt: string[];
   kubernetes: Array<{ role: string; namespaces?: string[] }>;
   relabel: unknown[];
   /** `metrics_path`, where a relabelled target is asked unless `__metrics_path__` changes it. */
   metricsPath: string;
+  /** Where `metrics_path` is written, when the job sets it. */
+  metricsPathAt?: string;
   /** A service discovery the rule does not model (file_sd, consul, ...): it may find anything. */
   opaque: boolean;
 }
@@ -52,7 +62,11 @@ export function scrapeJobs(
     const config = parseEmbedded(`${configMap.ref.name ?? "configmap"}/${key}`, text);
     const jobs =
       isRecord(config) && Array.isArray(config.scrape_configs) ? config.scrape_configs : [];
-    return jobs.filter(isRecord).map((job) => ({ ...jobOf(job, namespace), namespace }));
+    const file = { configMap, key, text };
+    return jobs.flatMap((job, index) => {
+      const at = `/scrape_configs/${index}`;
+      return isRecord(job) ? [{ ...jobOf(job, namespace, at), at, namespace, file }] : [];
+    });
   });
 }
 
@@ -66,13 +80,19 @@ export function parseEmbedded(path: string, text: string): unknown {
 function jobOf(
   job: Record<string, unknown>,
   namespace: string | undefined,
-): Omit<Job, "namespace"> {
+  at: string,
+): Omit<Job, "namespace" | "file" | "at"> {
   const statics = Array.isArray(job.static_configs) ? job.static_configs : [];
-  const staticTargets = statics.filter(isRecord).flatMap((group) => {
+  const staticTargets = statics.flatMap((group, g) => {
+    if (!isRecord(group)) return [];
     const labels = isRecord(group.labels) ? stringValues(group.labels) : {};
     const targets = Array.isArray(group.targets) ? group.targets : [];
-    return targets.map((t) => ({ ...labels, __address__: String(t) }));
+    return targets.map((t, i) => ({
+      target: { ...labels, __address__: String(t) },
+      at: `${at}/static_configs/${g}/targets/${i}`,
+    }));
   });
+  const dns = dnsTargets(job.dns_sd_configs, `${at}/dns_sd_configs`);
   const sd = Array.isArray(job.kubernetes_sd_configs) ? job.kubernetes_sd_configs : [];
   const kubernetes = sd.filter(isRecord).map((c) => {
     const names = watchedNamespaces(c.namespaces, namespace);
@@ -82,10 +102,13 @@ function jobOf(
   const metricsPath = typeof job.metrics_path === "string" ? job.metrics_path : "/metrics";
   const opaque = Object.keys(job).some((k) => k.endsWith("_sd_configs") && !MODELLED.has(k));
   return {
-    staticTargets: [...staticTargets, ...dnsTargets(job.dns_sd_configs)],
+    name: String(job.job_name ?? ""),
+    staticTargets: [...staticTargets, ...dns].map((t) => t.target),
+    staticAt: [...staticTargets, ...dns].map((t) => t.at),
     kubernetes,
     relabel,
     metricsPath,
+    ...(typeof job.metrics_path === "string" ? { metricsPathAt: `${at}/metrics_path` } : {}),
     opaque,
   };
 }
@@ -95,14 +118,20 @@ function jobOf(
  * (the default) `_port._proto.host` on the port the record names (`srv:` marks it for the
  * caller, which knows the Service).
  */
-function dnsTargets(configs: unknown): Labels[] {
-  const list = Array.isArray(configs) ? configs.filter(isRecord) : [];
-  return list.flatMap((c) => {
+function dnsTargets(configs: unknown, at: string): { target: Labels; at: string }[] {
+  const list = Array.isArray(configs) ? configs : [];
+  return list.flatMap((c, i) => {
+    if (!isRecord(c)) return [];
     const names = Array.isArray(c.names) ? c.names.map(String) : [];
     const type = String(c.type ?? "SRV").toUpperCase();
-    return names.map((name) => ({
-      __address__:
-        type === "SRV" ? `srv:${name}` : `${name}:${c.port === undefined ? "" : String(c.port)}`,
+    // An A query's port is its own field; an SRV name carries the port it asks.
+    const portAt = type !== "SRV" && c.port !== undefined ? `${at}/${i}/port` : undefined;
+    return names.map((name, n) => ({
+      target: {
+        __address__:
+          type === "SRV" ? `srv:${name}` : `${name}:${c.port === undefined ? "" : String(c.port)}`,
+      },
+      at: portAt ?? `${at}/${i}/names/${n}`,
     }));
   });
 }

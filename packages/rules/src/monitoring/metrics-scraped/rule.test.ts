@@ -540,8 +540,26 @@ new RuleTester({ describe, it }).run(metricsScraped, {
       errors: [{ messageId: "notScraped", line: 6, column: 5 }],
     },
     {
-      name: "a dns_sd A query of a headless Service on its Service port 80: the pods do not listen there",
+      name: "a dns_sd A query of a headless Service on its Service port 80: the pods do not listen there, so the finding is on that port",
       yaml: `${backend()}\n        ---\n${prometheusReading(headlessDnsJob(80))}`,
+      errors: [{ messageId: "targetMisses", line: 40, column: 72 }],
+    },
+    {
+      name: "a target list written as a block, the Service asked on a port it does not have: the finding is on that target",
+      yaml: `${backend()}\n        ---\n${prometheusReading(`
+              - job_name: scout-backend
+                static_configs:
+                  - targets:
+                      - prometheus.scout.svc:9090
+                      - backend.scout.svc:8001`)}`,
+      errors: [{ messageId: "targetMisses", line: 43, column: 17 }],
+    },
+    {
+      name: "a relabel rule that drops the backend's target is no near miss: the finding stays on the backend",
+      yaml: `${backend()}\n        ---\n${prometheusReading(`
+              - job_name: scout-backend
+                static_configs: [{targets: [backend.scout.svc:8001]}]
+                relabel_configs: [{source_labels: [__address__], regex: "backend.*", action: drop}]`)}`,
       errors: [{ messageId: "notScraped", line: 6, column: 5 }],
     },
     {
@@ -555,9 +573,9 @@ new RuleTester({ describe, it }).run(metricsScraped, {
       errors: [{ messageId: "notScraped", line: 6, column: 5 }],
     },
     {
-      name: "a static job on :8000 asks /stats (metrics_path), not /metrics",
+      name: "a static job on :8000 asks /stats (metrics_path), not /metrics: the finding is on metrics_path",
       yaml: `${backend()}\n        ---\n${prometheusReading(staticJob("backend.scout.svc:8000", "/stats"))}`,
-      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+      errors: [{ messageId: "targetMisses", line: 40, column: 9 }],
     },
     {
       name: "the annotations job takes __metrics_path__ from prometheus.io/path: /stats",
@@ -736,7 +754,7 @@ new RuleTester({ describe, it }).run(metricsScraped, {
       errors: [{ messageId: "notScraped", line: 6, column: 5 }],
     },
     {
-      name: "a static target on a Service port that does not reach 8000",
+      name: "a static target on a Service port that does not reach 8000: the finding is on the target",
       yaml: `${backend()}
         ---
         apiVersion: v1
@@ -755,7 +773,7 @@ new RuleTester({ describe, it }).run(metricsScraped, {
               - job_name: scout-backend
                 static_configs: [{targets: ["api.scout.svc:8000"]}]
       `,
-      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+      errors: [{ messageId: "targetMisses", line: 26, column: 37 }],
     },
     {
       name: "a ServiceMonitor in another namespace without a namespaceSelector for the backend's",

@@ -6,6 +6,7 @@ import {
   defineRule,
   instanceOf,
   isRecord,
+  joinPointer,
   labelsOf,
   metadataPointerOf,
   type PodTemplate,
@@ -28,8 +29,9 @@ import {
 } from "../../support/index.js";
 import { operatorSelection, POD_MONITORS, SERVICE_MONITORS } from "../operator-selection.js";
 import { type PrometheusLoads, prometheusLoads } from "../prometheus-load.js";
+import { positionInRuleFile } from "../security-alerts/rule-file.js";
 import { discover, selectingServices, servicePortsOf } from "./discovery.js";
-import { addressPort, jobsScrape, scrapeJobs } from "./prometheus-config.js";
+import { addressPort, jobsScrape, relabel, scrapeJobs } from "./prometheus-config.js";
 
 const options = z
   .object({
@@ -56,6 +58,8 @@ export const metricsScraped = defineRule({
         "nothing makes Prometheus scrape the backend {{name}} of instance {{instance}} on port {{port}}",
       wrongPort:
         "the backend {{name}} of instance {{instance}} is annotated for scraping on port {{actual}}, but its metrics are on {{port}}",
+      targetMisses:
+        "the scrape job {{job}} asks {{address}}, which does not reach the metrics of the backend {{name}} of instance {{instance}} at /metrics on port {{port}}{{why}}",
       mayNotBeScraped:
         "whether Prometheus scrapes the backend {{name}} of instance {{instance}} on port {{port}} depends on {{why}}, so it may not be scraped",
       monitorNotSelected:
@@ -129,6 +133,28 @@ export const metricsScraped = defineRule({
           },
           object: ignored.monitor,
           pointer: labelled ? "/metadata/labels" : "/metadata",
+        });
+        continue;
+      }
+      const near = pods.map((pod) => nearMissTarget(scrapers, pod, port)).find(Boolean);
+      if (near) {
+        const { configMap, key, text } = near.job.file;
+        const within = positionInRuleFile(`${configMap.ref.name}/${key}`, text, {
+          pointer: near.at,
+        });
+        context.report({
+          messageId: "targetMisses",
+          data: {
+            job: near.job.name,
+            address: near.address.replace(/^srv:/, ""),
+            name,
+            instance,
+            port,
+            why: near.why,
+          },
+          object: configMap,
+          pointer: joinPointer("/data", key),
+          ...(within ? { within } : {}),
         });
         continue;
       }
@@ -383,14 +409,9 @@ function staticTargetReaches(
   services: readonly BundleObject[],
   port: number,
 ): boolean {
-  const srv = address.startsWith("srv:") ? /^srv:_([^.]+)\._[^.]+\.(.*)$/.exec(address) : null;
-  const hostPart = srv ? srv[2]! : address.replace(/:\d+$/, "");
-  const targetPort = srv ? undefined : addressPort(address);
-  const [host = "", named] = hostPart.split(".");
-  // A bare host resolves in Prometheus' own namespace (the ConfigMap's), like any DNS name.
-  const namespace = named && named !== "svc" ? named : prometheusNamespace;
-  if (namespace && backend.namespace && namespace !== backend.namespace) return false;
-  const service = services.find((s) => s.ref.name === host);
+  const named = namedBackend(address, prometheusNamespace, backend, services);
+  if (!named) return false;
+  const { srv, targetPort, service } = named;
   if (service) {
     // A headless Service's name resolves to the pods' addresses: the port is the pod's.
     const headless = isRecord(service.value.spec) && service.value.spec.clusterIP === "None";
@@ -402,9 +423,77 @@ function staticTargetReaches(
     if (headless) return targetPort === port && ports.some((p) => p.target === port);
     return ports.some((p) => p.port === targetPort && p.target === port);
   }
-  // No Service of the input by that name: a name that says backend, unless Services of the input select it.
-  if (services.length > 0 || srv) return false;
-  return targetPort === port && (host === backend.object.ref.name || host.includes("backend"));
+  return targetPort === port;
+}
+
+/**
+ * What a static target's host names in the backend's namespace: a Service that selects the
+ * backend; or, when the input has no such Service, the backend itself by a name that says so.
+ * Undefined when it names neither.
+ */
+function namedBackend(
+  address: string,
+  prometheusNamespace: string | undefined,
+  backend: Backend,
+  services: readonly BundleObject[],
+) {
+  const srv = address.startsWith("srv:") ? /^srv:_([^.]+)\._[^.]+\.(.*)$/.exec(address) : null;
+  const hostPart = srv ? srv[2]! : address.replace(/:\d+$/, "");
+  const targetPort = srv ? undefined : addressPort(address);
+  const [host = "", named] = hostPart.split(".");
+  // A bare host resolves in Prometheus' own namespace (the ConfigMap's), like any DNS name.
+  const namespace = named && named !== "svc" ? named : prometheusNamespace;
+  if (namespace && backend.namespace && namespace !== backend.namespace) return undefined;
+  const service = services.find((s) => s.ref.name === host);
+  if (service) return { srv, targetPort, service };
+  if (services.length > 0 || srv) return undefined;
+  const says = host === backend.object.ref.name || host.includes("backend");
+  return says ? { srv, targetPort, service: undefined } : undefined;
+}
+
+/**
+ * A static target of a scrape job that names the backend (its Service, or itself) but asks a
+ * port that does not reach its metrics: the field to edit when nothing else scrapes it.
+ */
+function nearMissTarget(scrapers: Scrapers, backend: Backend, port: number) {
+  const { sure } = selectingServices(
+    scrapers.services,
+    backend.labels,
+    (s) => scrapers.namespaceOf(s) === backend.namespace,
+  );
+  for (const job of scrapers.jobs)
+    for (const [i, target] of job.staticTargets.entries()) {
+      const kept = relabel({ __metrics_path__: job.metricsPath, ...target }, job.relabel);
+      const address = kept?.__address__ ?? "";
+      if (!kept || !namedBackend(address, job.namespace, backend, sure)) continue;
+      const path = kept.__metrics_path__ ?? "";
+      // On the port but another path: metrics_path is the field, when the job sets it.
+      if (staticTargetReaches(address, job.namespace, backend, sure, port) && path !== "/metrics")
+        return {
+          job,
+          at: job.metricsPathAt ?? job.staticAt[i]!,
+          address: `${address}${path}`,
+          why: "",
+        };
+      return { job, at: job.staticAt[i]!, address, why: portMismatch(address, backend, sure) };
+    }
+  return undefined;
+}
+
+/** Where a target's port goes instead, said through the Service it names. */
+function portMismatch(address: string, backend: Backend, services: readonly BundleObject[]) {
+  const named = namedBackend(address, undefined, backend, services);
+  if (!named?.service || named.srv) return "";
+  const ports = servicePortsOf(named.service, backend.template);
+  const headless =
+    isRecord(named.service.value.spec) && named.service.value.spec.clusterIP === "None";
+  const service = `Service ${named.service.ref.name ?? ""}`;
+  if (headless) return ` (${service} is headless: the port asked is the pods' own)`;
+  const sent = ports.find((p) => p.port === named.targetPort);
+  if (!sent) return ` (${service} has no port ${named.targetPort})`;
+  return sent.target === undefined
+    ? ""
+    : ` (${service} sends port ${named.targetPort} to ${sent.target})`;
 }
 
 /** A PodMonitor endpoint asks the pod's `port` (a named port resolved through the containers). */

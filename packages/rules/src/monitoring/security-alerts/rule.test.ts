@@ -420,6 +420,27 @@ new RuleTester({ describe, it }).run(securityAlerts, {
       errors: [{ messageId: "neverFires", line: 38, column: 13 }],
     },
     {
+      name: "an alert on a misspelt metric: the finding is on the name in its expression",
+      yaml: loading("[security.rules.yml]", "rate(scout_auth_fail_total[5m]) > 1"),
+      errors: [{ messageId: "watchesOther", line: 38, column: 24 }],
+    },
+    {
+      name: "a selected PrometheusRule on a renamed metric: the finding is on the name in its expression",
+      yaml: operated(
+        "{ruleSelector: {matchLabels: {release: monitoring}}, ruleNamespaceSelector: {}}",
+        "{name: scout-security, namespace: scout, labels: {release: monitoring}}",
+      ).replace(
+        "rate(scout_auth_failures_total[5m]) > 1",
+        "sum by (pod) (rate(scout_auth_failure_total[5m])) > 1",
+      ),
+      errors: [{ messageId: "watchesOther", line: 26, column: 36 }],
+    },
+    {
+      name: "an alert on an unrelated metric is no near miss: nothing alerts on the failures",
+      yaml: loading("[security.rules.yml]", "rate(scout_api_requests_total[5m]) > 100"),
+      errors: [{ messageId: "noAlert", line: 3, column: 12 }],
+    },
+    {
       name: "the rule file is mounted, but no rule_files entry reaches it",
       yaml: loading("[/etc/prometheus/rules/*.yml]", ALERT),
       errors: [{ messageId: "notLoaded", line: 26, column: 3 }],

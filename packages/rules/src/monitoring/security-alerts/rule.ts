@@ -1,12 +1,15 @@
 import {
   type Bundle,
   type BundleObject,
+  closestMatch,
   defineRule,
+  getAtPointer,
   type Instance,
   InstanceIndex,
   instanceOf,
   isRecord,
   joinPointer,
+  type TextPosition,
   z,
 } from "@scout-deploy/core";
 import {
@@ -47,6 +50,8 @@ export const securityAlerts = defineRule({
         "Prometheus refuses to start: {{reason}}; no rule it holds is evaluated, so nothing alerts on {{metric}}",
       notLoaded: "the alert on {{metric}} in {{file}} is never evaluated: {{reason}}",
       neverFires: "the alert {{alert}} on {{metric}} in {{file}} never fires: {{reason}}",
+      watchesOther:
+        "the alert {{alert}} in {{file}} watches {{watched}}, not {{metric}}: authentication failures go unnoticed",
       invalidRuleFile:
         "Prometheus refuses the rule file {{file}} ({{reason}}), so its alert on {{metric}} does not exist",
       noAlert:
@@ -116,7 +121,7 @@ export const securityAlerts = defineRule({
 });
 
 interface Cause extends Site {
-  messageId: "refused" | "notLoaded" | "invalidRuleFile" | "neverFires";
+  messageId: "refused" | "notLoaded" | "invalidRuleFile" | "neverFires" | "watchesOther";
   /** A Prometheus that does not start watches nothing at all: more than a missing alert. */
   severity?: "warning";
   data: Record<string, string>;
@@ -181,6 +186,19 @@ function whyMissing(
       data: { file: fileName(unselected), reason: unselected.unselected! },
       object: unselected.object,
       pointer: "/metadata/labels",
+    };
+  const near = watching.length === 0 && nearMiss(evaluated(sources, loads), metric);
+  if (near)
+    return {
+      messageId: "watchesOther",
+      data: { alert: near.rule.alert!, file: fileName(near.source), watched: near.watched },
+      ...siteOf({
+        ...near.source,
+        parsed: {
+          ...near.source.parsed,
+          errorAt: { pointer: `${near.rule.at}/expr`, ...near.within },
+        },
+      }),
     };
   const written = watching.filter((s) => s.key !== undefined);
   if (!load?.known || written.length === 0) return undefined;
@@ -396,6 +414,44 @@ function watcher(sources: readonly RuleSource[], metric: string) {
   );
   return (rule: LoadedRule) =>
     rule.selectors.some((sel) => !sel.inAbsent && names.some((n) => selectsMetric(sel, n)));
+}
+
+/**
+ * An alert Prometheus evaluates on a metric named almost like the one to watch (a typo, a
+ * renamed series): the expression is what the user edits, at the name.
+ */
+function nearMiss(sources: readonly RuleSource[], metric: string) {
+  for (const source of sources)
+    for (const rule of source.parsed.rules) {
+      if (!rule.alert || rule.failure) continue;
+      const names = rule.selectors.flatMap((sel) =>
+        sel.inAbsent ? [] : sel.names.filter((m) => m.op === "=").map((m) => m.value),
+      );
+      const watched = closestMatch(metric, names);
+      if (watched === undefined) continue;
+      const expr = exprOf(source, rule.at);
+      return { source, rule, watched, within: expr && nameWithin(expr, watched) };
+    }
+  return undefined;
+}
+
+function exprOf(source: RuleSource, at: string): string | undefined {
+  const file =
+    source.text === undefined
+      ? { groups: (source.object.value.spec as { groups?: unknown } | undefined)?.groups }
+      : parseEmbedded(fileName(source), source.text);
+  const expr = getAtPointer(file, `${at}/expr`);
+  return typeof expr === "string" ? expr : undefined;
+}
+
+/** Where a metric name stands in an expression (1-based), as a whole name. */
+function nameWithin(expr: string, name: string): { within: TextPosition } | undefined {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = new RegExp(`(?<![\\w:])${escaped}(?![\\w:])`).exec(expr);
+  if (!match) return undefined;
+  const before = expr.slice(0, match.index);
+  const line = before.split("\n").length;
+  return { within: { line, column: match.index - before.lastIndexOf("\n") } };
 }
 
 /** An alert on the metric in a file Prometheus loads, which fails at every evaluation. */
