@@ -41,6 +41,8 @@ function hintOf(text: string): "N" | "S" | "D" | "M" | "." | undefined {
   return undefined;
 }
 
+/** A decimal integer of at most 15 digits, without a sign or leading zero: exact as a JS number. */
+const SAFE_DECIMAL = /^(?:0|[1-9][0-9]{0,14})$/;
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const DOT_FLOAT = /^\.[0-9]+([eE][-+]?[0-9]+)?$/;
 
@@ -54,6 +56,8 @@ export function resolvePlain(text: string): GoScalar {
     return DOT_FLOAT.test(text) ? { kind: "float", value: Number(text) } : str(text);
   }
   if (hint === "D" || hint === "S") {
+    // Most numbers in a manifest (ports, replicas, UIDs): no BigInt needed, the same answer.
+    if (SAFE_DECIMAL.test(text)) return { kind: "int", value: Number(text) };
     const plain = text.replaceAll("_", "");
     const int = parseGoBigInt(plain);
     if (int !== undefined) {

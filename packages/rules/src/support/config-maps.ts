@@ -4,11 +4,13 @@ import { effectiveNamespace, isRecord } from "@scout-deploy/core";
 const byPlace = new WeakMap<Bundle, Map<string, BundleObject[]>>();
 
 /**
- * The ConfigMaps a pod of `namespace` reaches by `name`, in the bundle's order (an object written
- * twice gives two). Indexed once per bundle: rules ask for every Prometheus and nginx of it.
+ * The objects of `kind` a pod of `namespace` reaches by `name`, in the bundle's order (an object
+ * written twice gives two). Indexed once per bundle: rules ask for every instance's Prometheus,
+ * nginx and Redis.
  */
-export function configMapsNamed(
+export function objectsNamed(
   bundle: Bundle,
+  kind: string,
   namespace: string | undefined,
   name: string,
 ): readonly BundleObject[] {
@@ -16,16 +18,24 @@ export function configMapsNamed(
   if (!index) {
     index = new Map();
     for (const object of bundle.objects) {
-      if (object.value.kind !== "ConfigMap" || object.ref.name === undefined) continue;
-      const key = placeKey(effectiveNamespace(bundle, object), object.ref.name);
-      index.set(key, [...(index.get(key) ?? []), object]);
+      const objectKind = object.value.kind;
+      if (typeof objectKind !== "string" || object.ref.name === undefined) continue;
+      const key = placeKey(objectKind, effectiveNamespace(bundle, object), object.ref.name);
+      const named = index.get(key);
+      if (named) named.push(object);
+      else index.set(key, [object]);
     }
     byPlace.set(bundle, index);
   }
-  return index.get(placeKey(namespace, name)) ?? [];
+  return index.get(placeKey(kind, namespace, name)) ?? [];
 }
 
-const placeKey = (namespace: string | undefined, name: string) => `${namespace ?? ""}\u0000${name}`;
+/** The ConfigMaps a pod of `namespace` reaches by `name` (see `objectsNamed`). */
+export const configMapsNamed = (bundle: Bundle, namespace: string | undefined, name: string) =>
+  objectsNamed(bundle, "ConfigMap", namespace, name);
+
+const placeKey = (kind: string, namespace: string | undefined, name: string) =>
+  `${kind}\u0000${namespace ?? ""}\u0000${name}`;
 
 /**
  * The ConfigMap sources of a volume (`configMap`, or the `configMap`s a `projected` volume

@@ -1,5 +1,5 @@
 /** Helpers shared by the Security Guide rules: namespaces, service accounts, RBAC, probes. */
-export { configMapProjections, configMapsNamed } from "./config-maps.js";
+export { configMapProjections, configMapsNamed, objectsNamed } from "./config-maps.js";
 export { containerPath } from "./container-paths.js";
 export { effectiveNamespace, isClusterScoped, scoutNamespace } from "./namespace.js";
 export {

@@ -31,7 +31,7 @@ import { operatorSelection, POD_MONITORS, SERVICE_MONITORS } from "../operator-s
 import { type PrometheusLoads, prometheusLoads } from "../prometheus-load.js";
 import { positionInRuleFile } from "../security-alerts/rule-file.js";
 import { discover, selectingServices, servicePortsOf } from "./discovery.js";
-import { addressPort, jobsScrape, relabel, scrapeJobs } from "./prometheus-config.js";
+import { addressPort, type Job, jobsScrape, relabel, scrapeJobs } from "./prometheus-config.js";
 
 const options = z
   .object({
@@ -176,9 +176,13 @@ interface Scrapers {
   /** Those no Prometheus of the input selects, and why. */
   unselected: { monitor: BundleObject; why: string }[];
   /** The scrape jobs of every prometheus.yml held in a ConfigMap, parsed. */
-  jobs: ReturnType<typeof scrapeJobs>;
+  jobs: Job[];
   /** Where an object lands. */
   namespaceOf(object: BundleObject): string | undefined;
+  /** The Services of one namespace: only those select its pods. */
+  servicesIn(namespace: string | undefined): readonly BundleObject[];
+  /** The jobs that may find a pod of one namespace, by where they look: no other can. */
+  jobsFor(namespace: string | undefined): readonly Job[];
   /** Whether the Prometheus of the input reads only the configuration it loads (annotations do nothing by themselves). */
   complete: boolean;
 }
@@ -214,14 +218,79 @@ function scrapersOf(bundle: Bundle, loads: PrometheusLoads): Scrapers {
     if (why === undefined) monitors.push(monitor);
     else unselected.push({ monitor, why });
   }
+  const services = bundle.objects.filter((o) => o.value.kind === "Service");
+  const servicesByNamespace = groupBy(services, (s) => effectiveNamespace(bundle, s));
+  const jobsFor = jobsByNamespace(jobs);
   return {
-    services: bundle.objects.filter((o) => o.value.kind === "Service"),
+    services,
     monitors,
     unselected,
     jobs,
     namespaceOf: (o) => effectiveNamespace(bundle, o),
     complete: loads.complete,
+    servicesIn: (namespace) => servicesByNamespace.get(namespace) ?? [],
+    jobsFor,
   };
+}
+
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/**
+ * The jobs that may find a pod of a namespace at all, by where they look: a service discovery
+ * watching it, a static target resolving there, or a relabel rule that may rewrite the address
+ * (any namespace). A superset: `jobsScrape` decides.
+ */
+function jobsByNamespace(jobs: readonly Job[]): (namespace: string | undefined) => readonly Job[] {
+  const anywhere = new Set<Job>();
+  const looking = new Map<string, Set<Job>>();
+  const add = (namespace: string, job: Job) => {
+    const set = looking.get(namespace);
+    if (set) set.add(job);
+    else looking.set(namespace, new Set([job]));
+  };
+  for (const job of jobs) {
+    const everywhere =
+      job.opaque ||
+      job.namespace === undefined ||
+      job.relabel.some(rewritesAddress) ||
+      job.kubernetes.some((sd) => !sd.namespaces);
+    if (everywhere) {
+      anywhere.add(job);
+      continue;
+    }
+    add(job.namespace!, job);
+    for (const sd of job.kubernetes) for (const n of sd.namespaces ?? []) add(n, job);
+    for (const target of job.staticTargets) {
+      const { namespace } = targetHost(target.__address__ ?? "", job.namespace);
+      if (namespace) add(namespace, job);
+    }
+  }
+  const found = new Map<string | undefined, Job[]>();
+  return (namespace) => {
+    if (namespace === undefined) return jobs;
+    let list = found.get(namespace);
+    if (!list) {
+      const set = looking.get(namespace);
+      list = jobs.filter((job) => anywhere.has(job) || set?.has(job));
+      found.set(namespace, list);
+    }
+    return list;
+  };
+}
+
+function rewritesAddress(config: unknown): boolean {
+  if (!isRecord(config)) return false;
+  const action = String(config.action ?? "replace").toLowerCase();
+  return action === "labelmap" || config.target_label === "__address__";
 }
 
 /** One kind of the backend's pods: the labels it carries and its name (see netpol's `podLabelSets`, `podNameOf`). */
@@ -250,9 +319,9 @@ function allPods(verdicts: readonly Verdict[]): Verdict {
  */
 function scrapedVerdict(scrapers: Scrapers, backend: Backend, port: number): Verdict {
   const { sure, uncertain } = selectingServices(
-    scrapers.services,
+    scrapers.servicesIn(backend.namespace),
     backend.labels,
-    (s) => scrapers.namespaceOf(s) === backend.namespace,
+    () => true,
   );
   const names =
     "known" in backend.name
@@ -351,7 +420,7 @@ function scrapedElsewhere(
   const discovered = discover(backend.template, backend.namespace, services, podLabels, podName);
   const accepts = (address: string, jobNamespace: string | undefined) =>
     staticTargetReaches(address, jobNamespace, backend, services, port);
-  if (jobsScrape(scrapers.jobs, discovered, port, accepts)) return true;
+  if (jobsScrape(scrapers.jobsFor(backend.namespace), discovered, port, accepts)) return true;
   if (!scrapers.complete && services.some((s) => annotatedService(s, backend.template, port)))
     return true;
   for (const monitor of scrapers.monitors) {
@@ -437,12 +506,7 @@ function namedBackend(
   backend: Backend,
   services: readonly BundleObject[],
 ) {
-  const srv = address.startsWith("srv:") ? /^srv:_([^.]+)\._[^.]+\.(.*)$/.exec(address) : null;
-  const hostPart = srv ? srv[2]! : address.replace(/:\d+$/, "");
-  const targetPort = srv ? undefined : addressPort(address);
-  const [host = "", named] = hostPart.split(".");
-  // A bare host resolves in Prometheus' own namespace (the ConfigMap's), like any DNS name.
-  const namespace = named && named !== "svc" ? named : prometheusNamespace;
+  const { srv, host, targetPort, namespace } = targetHost(address, prometheusNamespace);
   if (namespace && backend.namespace && namespace !== backend.namespace) return undefined;
   const service = services.find((s) => s.ref.name === host);
   if (service) return { srv, targetPort, service };
@@ -452,16 +516,30 @@ function namedBackend(
 }
 
 /**
+ * A static target's host, port (none for an SRV name, which carries its own) and the namespace it
+ * resolves in: the one it names (`backend.scout.svc`), else Prometheus' own (the ConfigMap's),
+ * like any DNS name.
+ */
+function targetHost(address: string, prometheusNamespace: string | undefined) {
+  const srv = address.startsWith("srv:") ? /^srv:_([^.]+)\._[^.]+\.(.*)$/.exec(address) : null;
+  const hostPart = srv ? srv[2]! : address.replace(/:\d+$/, "");
+  const targetPort = srv ? undefined : addressPort(address);
+  const [host = "", named] = hostPart.split(".");
+  const namespace = named && named !== "svc" ? named : prometheusNamespace;
+  return { srv, host, targetPort, namespace };
+}
+
+/**
  * A static target of a scrape job that names the backend (its Service, or itself) but asks a
  * port that does not reach its metrics: the field to edit when nothing else scrapes it.
  */
 function nearMissTarget(scrapers: Scrapers, backend: Backend, port: number) {
   const { sure } = selectingServices(
-    scrapers.services,
+    scrapers.servicesIn(backend.namespace),
     backend.labels,
-    (s) => scrapers.namespaceOf(s) === backend.namespace,
+    () => true,
   );
-  for (const job of scrapers.jobs)
+  for (const job of scrapers.jobsFor(backend.namespace))
     for (const [i, target] of job.staticTargets.entries()) {
       const kept = relabel({ __metrics_path__: job.metricsPath, ...target }, job.relabel);
       const address = kept?.__address__ ?? "";

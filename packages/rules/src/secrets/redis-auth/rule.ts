@@ -13,7 +13,7 @@ import {
 } from "@scout-deploy/core";
 import { nameSegments } from "@scout-deploy/secrets";
 import { guideSettings } from "../../settings.js";
-import { componentWorkloads } from "../../support/index.js";
+import { componentWorkloads, objectsNamed } from "../../support/index.js";
 import {
   envFromSecretVariables,
   isReadableVariableName,
@@ -166,13 +166,7 @@ function checkRedis(
 function lacksKey(bundle: Bundle, redis: BundleObject, source: PasswordSource): boolean {
   const { key } = source;
   if (key === undefined) return false;
-  const namespace = effectiveNamespace(bundle, redis);
-  const secrets = bundle.objects.filter(
-    (o) =>
-      o.value.kind === "Secret" &&
-      o.ref.name === source.secret &&
-      effectiveNamespace(bundle, o) === namespace,
-  );
+  const secrets = objectsNamed(bundle, "Secret", effectiveNamespace(bundle, redis), source.secret);
   const keysOf = (o: BundleObject) =>
     [o.value.data, o.value.stringData].flatMap((m) =>
       m !== null && typeof m === "object" ? Object.keys(m) : [],

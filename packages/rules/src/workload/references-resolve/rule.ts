@@ -235,10 +235,11 @@ export const referencesResolve = defineRule({
           name: reference.name,
           namespace: namespace ?? "(unset)",
         };
-        const named = provided.named(reference.kind, reference.name);
-        const matches = named.filter((p) => p.namespace === namespace);
+        const matches = provided.at(reference.kind, reference.name, namespace);
         if (matches.length === 0) {
-          const other = named.find((p) => p.namespace !== namespace);
+          const other = provided
+            .named(reference.kind, reference.name)
+            .find((p) => p.namespace !== namespace);
           // With no object of this kind in the namespace, they are managed outside the input.
           if (!other && !provided.hasKindIn(reference.kind, namespace)) continue;
           context.report({
@@ -266,6 +267,7 @@ export const referencesResolve = defineRule({
 /** The Secrets and ConfigMaps of the input by kind and name: a reference looks up, never scans. */
 class ProvidedIndex {
   private readonly byName = new Map<string, Provided[]>();
+  private readonly byPlace = new Map<string, Provided[]>();
   /** Per kind, the namespaces that hold one. */
   private readonly kinds = new Map<string, Set<string | undefined>>();
 
@@ -276,10 +278,8 @@ class ProvidedIndex {
   }
 
   private add(p: Provided): void {
-    const key = `${p.kind}\u0000${p.name}`;
-    const named = this.byName.get(key);
-    if (named) named.push(p);
-    else this.byName.set(key, [p]);
+    file(this.byName, `${p.kind}\u0000${p.name}`, p);
+    file(this.byPlace, `${p.kind}\u0000${p.name}\u0000${p.namespace ?? ""}`, p);
     const namespaces = this.kinds.get(p.kind) ?? new Set();
     namespaces.add(p.namespace);
     this.kinds.set(p.kind, namespaces);
@@ -289,8 +289,19 @@ class ProvidedIndex {
     return this.byName.get(`${kind}\u0000${name}`) ?? [];
   }
 
+  /** Those of the namespace: the only ones a pod there reads. */
+  at(kind: string, name: string, namespace: string | undefined): readonly Provided[] {
+    return this.byPlace.get(`${kind}\u0000${name}\u0000${namespace ?? ""}`) ?? [];
+  }
+
   /** True when an object of this kind lands in the namespace. */
   hasKindIn(kind: string, namespace: string | undefined): boolean {
     return this.kinds.get(kind)?.has(namespace) ?? false;
   }
+}
+
+function file<T>(index: Map<string, T[]>, key: string, item: T): void {
+  const list = index.get(key);
+  if (list) list.push(item);
+  else index.set(key, [item]);
 }
