@@ -436,6 +436,16 @@ new RuleTester({ describe, it }).run(securityAlerts, {
       errors: [{ messageId: "watchesOther", line: 26, column: 36 }],
     },
     {
+      name: "two instances without the alert: the typo is the finding of its own instance only (b's is on its Prometheus)",
+      yaml: `${loading("[security.rules.yml]", "rate(scout_auth_fail_total[5m]) > 1").replaceAll("namespace: scout", "namespace: a")}
+        ---
+${loading("[security.rules.yml]", "rate(scout_api_requests_total[5m]) > 100").replaceAll("namespace: scout", "namespace: b")}`,
+      errors: [
+        { messageId: "watchesOther", line: 38, column: 24 },
+        { messageId: "noAlert", line: 44, column: 12 },
+      ],
+    },
+    {
       name: "an alert on an unrelated metric is no near miss: nothing alerts on the failures",
       yaml: loading("[security.rules.yml]", "rate(scout_api_requests_total[5m]) > 100"),
       errors: [{ messageId: "noAlert", line: 3, column: 12 }],

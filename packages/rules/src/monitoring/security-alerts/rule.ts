@@ -91,7 +91,12 @@ export const securityAlerts = defineRule({
     const uncovered = [...targetsByInstance(deployed, sharedPrometheus)].filter(
       ([instance]) => byInstance.with(instance).length === 0,
     );
-    const why = (target: ComponentWorkload) => whyMissing(target, sources, loads, metric);
+    // An alert covers its own instance, and every instance from a shared namespace.
+    const covering = (target: ComponentWorkload) => (o: BundleObject) =>
+      shared(effectiveNamespace(bundle, o)) ||
+      instanceOf(o).name === instanceOf(target.object).name;
+    const why = (target: ComponentWorkload) =>
+      whyMissing(target, sources, loads, metric, covering(target));
     const onShared = uncovered.filter(([, target]) => target === sharedPrometheus);
     // One rule file on the shared Prometheus covers them all: one finding there, naming them.
     if (onShared.length > 0 && sharedPrometheus) {
@@ -144,6 +149,7 @@ function whyMissing(
   allSources: readonly RuleSource[],
   loads: Loads,
   metric: string,
+  covers: (object: BundleObject) => boolean,
 ): Cause | undefined {
   const load = loads.loads.find((l) => l.workload.object === target.object);
   // The files as this Prometheus reads them (its --enable-feature flags).
@@ -187,7 +193,9 @@ function whyMissing(
       object: unselected.object,
       pointer: "/metadata/labels",
     };
-  const near = watching.length === 0 && nearMiss(evaluated(sources, loads), metric);
+  // Only an alert that would cover the instance: another instance's typo is that one's finding.
+  const own = evaluated(sources, loads).filter((s) => covers(s.object));
+  const near = watching.length === 0 && nearMiss(own, metric);
   if (near)
     return {
       messageId: "watchesOther",
