@@ -102,7 +102,7 @@ function jobOf(
   const metricsPath = typeof job.metrics_path === "string" ? job.metrics_path : "/metrics";
   const opaque = Object.keys(job).some((k) => k.endsWith("_sd_configs") && !MODELLED.has(k));
   return {
-    name: String(job.job_name ?? ""),
+    name: String(job.job_name ?? "(unnamed)"),
     staticTargets: [...staticTargets, ...dns].map((t) => t.target),
     staticAt: [...staticTargets, ...dns].map((t) => t.at),
     kubernetes,
