@@ -35,6 +35,8 @@ export {
 } from "./credentials.js";
 export { fingerprint } from "./fingerprint.js";
 export {
+  type CommonWord,
+  commonWord,
   describeReading,
   estimateGuessable,
   type Guessable,

@@ -67,6 +67,26 @@ describe("assessStrength", () => {
     }
   });
 
+  it("names a short common password by the listed word, and a short text by its words", () => {
+    for (const [value, word] of <const>[
+      ["letmein", "letmein"],
+      ["admin123", "admin123"],
+      ["password1", "password1"],
+      ["LetMeIn", "letmein"],
+      ["P@ssw0rd", "password"],
+      ["monkey123", "monkey123"],
+    ]) {
+      expect(assessStrength(value), value).toMatchObject({
+        weaknesses: ["common-password", "short"],
+        commonWord: { word, list: "password" },
+      });
+    }
+    expect(weaknessesOf("dragon2024")).toEqual(["guessable", "short"]);
+    // Stand-ins stay placeholders, even where a list holds them too.
+    for (const value of ["changeme", "password", "admin", "xxxxxx", "<redis-password>"])
+      expect(weaknessesOf(value)[0], value).toBe("placeholder");
+  });
+
   it("fails short tokens: fewer than 256 bits of alphabet", () => {
     expect(weaknessesOf(randomBytes(16).toString("base64"))).toEqual(["short"]);
     expect(weaknessesOf(randomBytes(31).toString("hex"))).toEqual(["short"]);
