@@ -98,7 +98,9 @@ export {
   alphabetBits,
   assessBytes,
   assessStrength,
+  cheapestReading,
   DEFAULT_MIN_BITS,
+  drawnBits,
   estimateBits,
   guessableReading,
   isPlaceholder,
@@ -109,6 +111,7 @@ export {
   type Strength,
   type StrengthOptions,
   shannonEntropy,
+  significantChars,
   type Weakness,
   withoutRuns,
 } from "./strength.js";

@@ -209,7 +209,7 @@ new RuleTester({ describe, it }).run(strongToken, {
           data: {
             key: "api-token",
             encoding: "base64",
-            why: "three common passwords, three dictionary words, a year and 15 other characters (about 205 bits to guess)",
+            why: "three common passwords, three dictionary words, a year and 15 other characters (about 194 bits to guess)",
             fingerprint: fingerprint(b64("scout-api-token-production-2026-12-07-do-not-share")),
           },
         },
@@ -220,7 +220,7 @@ new RuleTester({ describe, it }).run(strongToken, {
           data: {
             key: "redis-password",
             encoding: "hex",
-            why: "two common passwords, a dictionary word, a year and 12 other characters (about 138 bits to guess)",
+            why: "two common passwords, a dictionary word, a year and 12 other characters (about 129 bits to guess)",
             fingerprint: fingerprint(
               Buffer.from("scout-redis-production-2026-12-07-do").toString("hex"),
             ),
