@@ -111,7 +111,7 @@ describe("what a guesser tries before random characters", () => {
   });
 
   it("needs a saving far above what random text shows by chance", () => {
-    // Random tokens: at most 21.3 bits saved in 150,000 (see random-tokens.test.ts).
+    // Random values: at most 26.1 bits saved in 1,800,000 (bench/random-margin.bench.mjs).
     expect(MIN_GUESSABLE_SAVING).toBeGreaterThanOrEqual(40);
     for (let i = 0; i < 500; i++)
       expect(guessableReading(randomBytes(32).toString("base64"))).toBeUndefined();

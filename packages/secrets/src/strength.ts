@@ -124,9 +124,9 @@ export function encodedText(
 
 /**
  * Bits a reading must save over the value's characters before it counts: random text holds short
- * words, walks and runs by chance (over 150,000 random tokens the largest saving was 21.3 bits,
- * see random-tokens.test.ts), a text a person typed saves far more (a keyboard walk of 46 keys:
- * 224 bits).
+ * words, walks and runs by chance (over 200,000 truly random values of each of nine generator
+ * and password-manager shapes the largest saving was 26.1 bits, `bench/random-margin.bench.mjs`),
+ * a text a person typed saves far more (a keyboard walk of 46 keys: 224 bits).
  */
 export const MIN_GUESSABLE_SAVING = 40;
 
