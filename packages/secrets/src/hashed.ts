@@ -1,6 +1,6 @@
 import * as crypto from "node:crypto";
 import { decodeBase64 } from "./base64.js";
-import { topWords, type WordList } from "./wordlists.js";
+import { hashedWordTexts, sha256Candidates, type WordList } from "./wordlists.js";
 
 export type HashAlgorithm = "MD5" | "SHA-1" | "SHA-256" | "SHA-384" | "SHA-512";
 
@@ -21,36 +21,42 @@ const BY_LENGTH: Readonly<Record<number, readonly [HashAlgorithm, string]>> = {
 };
 
 /**
- * The passwords and words whose digests are known: the 20,000 most common passwords, and with
- * `echo word | sha256sum`'s newline too the 5,000 most common passwords and words. About 40,000
- * digests of one algorithm, computed when a value of that digest's length is first judged
- * (about 0.15 s).
+ * The digests of the common words for one digest length: SHA-256 (the length of `openssl rand
+ * -base64 32`, so nearly every run asks) from the prefixes computed at build time, each hit
+ * confirmed by hashing its text; the other algorithms computed on first use (about 0.1 s).
  */
-const HASHED_PASSWORDS = 20_000;
-const HASHED_WITH_NEWLINE = 5_000;
+type Lookup = (hex: string) => HashedWord | undefined;
 
-const tables = new Map<number, Map<string, HashedWord>>();
+const lookups = new Map<number, Lookup>();
 
-/** Digests of the common words for one digest length, computed on first use. */
-function table(length: number): Map<string, HashedWord> | undefined {
+function lookupOf(length: number): Lookup | undefined {
   const algorithm = BY_LENGTH[length];
   if (!algorithm) return undefined;
-  let digests = tables.get(length);
-  if (digests) return digests;
-  digests = new Map();
-  const empty: [string, WordList] = ["", "word"];
-  const newline = [empty, ...topWords(HASHED_WITH_NEWLINE, HASHED_WITH_NEWLINE)];
-  const plain = [empty, ...topWords(HASHED_PASSWORDS, HASHED_WITH_NEWLINE)];
-  const texts = [
-    ...plain.map(([word, list]) => [word, word, list] as const),
-    ...newline.map(([word, list]) => [`${word}\n`, word, list] as const),
-  ];
-  for (const [text, word, list] of texts) {
-    const digest = hexDigest(algorithm[1], text);
-    if (!digests.has(digest)) digests.set(digest, { algorithm: algorithm[0], word, list });
+  let lookup = lookups.get(length);
+  if (!lookup) {
+    lookup = length === 32 ? sha256Lookup : computedLookup(algorithm);
+    lookups.set(length, lookup);
   }
-  tables.set(length, digests);
-  return digests;
+  return lookup;
+}
+
+function computedLookup([name, hash]: readonly [HashAlgorithm, string]): Lookup {
+  const digests = new Map<string, HashedWord>();
+  for (const { text, word, list } of hashedWordTexts()) {
+    const digest = hexDigest(hash, text);
+    if (!digests.has(digest)) digests.set(digest, { algorithm: name, word, list });
+  }
+  return (hex: string) => digests.get(hex);
+}
+
+function sha256Lookup(hex: string): HashedWord | undefined {
+  const prefix = Buffer.from(hex.slice(0, 8), "hex").readUInt32LE(0);
+  // The first text with this digest names it, as a guesser tries them in this order.
+  for (const index of sha256Candidates(prefix)) {
+    const { text, word, list } = hashedWordTexts()[index]!;
+    if (hexDigest("sha256", text) === hex) return { algorithm: "SHA-256", word, list };
+  }
+  return undefined;
 }
 
 /** One-shot `crypto.hash` (Node 20.12+) is three times faster than a Hash object per text. */
@@ -66,7 +72,7 @@ function hexDigest(algorithm: string, text: string): string {
 export function hashedWord(value: string | Uint8Array): HashedWord | undefined {
   const bytes = typeof value === "string" ? digestBytes(value.trim()) : value;
   if (!bytes) return undefined;
-  return table(bytes.length)?.get(Buffer.from(bytes).toString("hex"));
+  return lookupOf(bytes.length)?.(Buffer.from(bytes).toString("hex"));
 }
 
 function digestBytes(text: string): Uint8Array | undefined {

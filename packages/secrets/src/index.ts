@@ -35,6 +35,8 @@ export {
 } from "./credentials.js";
 export { fingerprint } from "./fingerprint.js";
 export {
+  type CommonWord,
+  commonWord,
   describeReading,
   estimateGuessable,
   type Guessable,
@@ -96,7 +98,9 @@ export {
   alphabetBits,
   assessBytes,
   assessStrength,
+  cheapestReading,
   DEFAULT_MIN_BITS,
+  drawnBits,
   estimateBits,
   guessableReading,
   isPlaceholder,
@@ -107,6 +111,7 @@ export {
   type Strength,
   type StrengthOptions,
   shannonEntropy,
+  significantChars,
   type Weakness,
   withoutRuns,
 } from "./strength.js";

@@ -5,10 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildBundle, parseSource } from "@scout-deploy/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { estimateGuessable } from "./guessable.js";
 import { weakValues } from "./judge.js";
 import { generateToken } from "./random.js";
-import { alphabetBits, MIN_GUESSABLE_SAVING } from "./strength.js";
+import { cheapestReading, MIN_GUESSABLE_SAVING } from "./strength.js";
 
 /**
  * Never cry wolf: tokens made the ways the guide and the tools make them are never weak. Each
@@ -79,9 +78,8 @@ function weakIn(yaml: string): { weak: number; values: number } {
 function largestSaving(values: readonly string[]): number {
   return Math.max(
     ...values.map((value) => {
-      const significant = value.trim().replace(/=+$/, "");
-      const bits = alphabetBits(significant);
-      return significant.length * bits - estimateGuessable(significant, bits).bits;
+      const { reading, capacity } = cheapestReading(value)!;
+      return capacity - reading.bits;
     }),
   );
 }

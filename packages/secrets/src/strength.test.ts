@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   assessStrength,
+  drawnBits,
   estimateBits,
   isPlaceholder,
   longestSequentialRun,
@@ -67,6 +68,26 @@ describe("assessStrength", () => {
     }
   });
 
+  it("names a short common password by the listed word, and a short text by its words", () => {
+    for (const [value, word] of <const>[
+      ["letmein", "letmein"],
+      ["admin123", "admin123"],
+      ["password1", "password1"],
+      ["LetMeIn", "letmein"],
+      ["P@ssw0rd", "password"],
+      ["monkey123", "monkey123"],
+    ]) {
+      expect(assessStrength(value), value).toMatchObject({
+        weaknesses: ["common-password", "short"],
+        commonWord: { word, list: "password" },
+      });
+    }
+    expect(weaknessesOf("dragon2024")).toEqual(["guessable", "short"]);
+    // Stand-ins stay placeholders, even where a list holds them too.
+    for (const value of ["changeme", "password", "admin", "xxxxxx", "<redis-password>"])
+      expect(weaknessesOf(value)[0], value).toBe("placeholder");
+  });
+
   it("fails short tokens: fewer than 256 bits of alphabet", () => {
     expect(weaknessesOf(randomBytes(16).toString("base64"))).toEqual(["short"]);
     expect(weaknessesOf(randomBytes(31).toString("hex"))).toEqual(["short"]);
@@ -94,6 +115,16 @@ describe("assessStrength", () => {
 
   it("cuts every run of three or more to its first character", () => {
     expect(withoutRuns("abcdefXY9876q12")).toBe("aXY9q12");
+  });
+
+  it("counts the random characters of a reading at the bits of the alphabet they come from", () => {
+    expect(drawnBits("k3j9x0q2".repeat(8))).toBeCloseTo(Math.log2(36));
+    expect(drawnBits(randomBytes(32).toString("hex"))).toBe(4);
+    expect(drawnBits("Ab3+/Ab3")).toBe(6);
+    expect(drawnBits("this-is-my-redis-password")).toBeCloseTo(Math.log2(26 + 33));
+    // Only base64 is padded: printable text that ends in "==" by chance keeps its characters.
+    expect(estimateBits('K$d3n$E3!;Wb`hOx"GUP~gPQUX8r>x~c.EE:3j==')).toBe(262);
+    expect(weaknessesOf('LznhxxV;=U-qOtS`OKhSg+T3@"+jb.T$BG>&oO==')).toEqual([]);
   });
 
   it("reports the bits it estimated", () => {

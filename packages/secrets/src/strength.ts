@@ -1,11 +1,18 @@
 import { decodeBase64 } from "./base64.js";
-import { estimateGuessable, type Guessable, MAX_ESTIMATED_LENGTH } from "./guessable.js";
+import {
+  type CommonWord,
+  commonWord,
+  estimateGuessable,
+  type Guessable,
+  MAX_ESTIMATED_LENGTH,
+} from "./guessable.js";
 import { type HashedWord, hashedWord } from "./hashed.js";
 
 /** Why a value is not a strong token, most serious first. */
 export type Weakness =
   | "placeholder"
   | "hashed-word"
+  | "common-password"
   | "guessable"
   | "short"
   | "low-entropy"
@@ -29,6 +36,8 @@ export interface Strength {
   encoding?: "hex" | "base64";
   /** With the weakness "hashed-word": the common word the value is a digest of. */
   hashOf?: HashedWord;
+  /** With the weakness "common-password": the listed password or word the value is. */
+  commonWord?: CommonWord;
   /** With the weakness "guessable": the patterns a guesser tries and the bits left to guess. */
   guessable?: Guessable;
 }
@@ -55,7 +64,6 @@ export const PLACEHOLDER_WORDS = [
   "fixme",
   "admin",
   "root",
-  "letmein",
   "your",
   "my",
   "here",
@@ -67,7 +75,6 @@ export const PLACEHOLDER_WORDS = [
   "insert",
   "put",
   "xxx",
-  "qwerty",
   "none",
   "null",
 ] as const;
@@ -117,9 +124,9 @@ export function encodedText(
 
 /**
  * Bits a reading must save over the value's characters before it counts: random text holds short
- * words, walks and runs by chance (over 150,000 random tokens the largest saving was 21.3 bits,
- * see random-tokens.test.ts), a text a person typed saves far more (a keyboard walk of 46 keys:
- * 224 bits).
+ * words, walks and runs by chance (over 200,000 truly random values of each of nine generator
+ * and password-manager shapes the largest saving was 26.1 bits, `bench/random-margin.bench.mjs`),
+ * a text a person typed saves far more (a keyboard walk of 46 keys: 224 bits).
  */
 export const MIN_GUESSABLE_SAVING = 40;
 
@@ -131,27 +138,54 @@ export function guessableReading(
   value: string,
   options: StrengthOptions = {},
 ): Guessable | undefined {
-  if (value.length > MAX_ESTIMATED_LENGTH) return undefined;
+  const read = cheapestReading(value);
   const minBits = options.minBits ?? DEFAULT_MIN_BITS;
+  if (!read || read.reading.bits >= minBits) return undefined;
+  return read.capacity - read.reading.bits >= MIN_GUESSABLE_SAVING ? read.reading : undefined;
+}
+
+/**
+ * The words of a short value (`dragon2024`, `correcthorsebatterystaple`): a reading as three or
+ * more patterns that leave no character to chance, or as text that saves at least half of what
+ * its characters carry. A short
+ * value is reported anyway; this names the cause a user fixes instead of the length. Random
+ * values of 6 to 22 characters are neither: none of 100,000 (lower-case, with digits, letters
+ * and digits, hex; 5,000 of each length 6, 8, 12, 16 and 22).
+ */
+function shortTextReading(value: string): Guessable | undefined {
+  const read = cheapestReading(value);
+  if (!read || !readsAsText(read.reading)) return undefined;
+  const { reading, capacity } = read;
+  const words = reading.patterns.filter((p) => p.kind !== "repeat");
+  const allText =
+    reading.randomChars === 0 && words.length >= 3 && words.length === reading.patterns.length;
+  return allText || capacity - reading.bits >= capacity / 2 ? reading : undefined;
+}
+
+/**
+ * The cheapest reading of a value's significant characters, and the bits those characters carry
+ * (`drawnBits` each): `capacity - reading.bits` is what the reading saves. Undefined for values
+ * too long to estimate.
+ */
+export function cheapestReading(
+  value: string,
+): { reading: Guessable; capacity: number } | undefined {
+  if (value.length > MAX_ESTIMATED_LENGTH) return undefined;
   // Several rules, and each reading of a Secret (decoded, encoded), ask about the same value.
-  const key = `${minBits}\u0000${value}`;
-  if (readings.has(key)) return readings.get(key);
+  if (readings.has(value)) return readings.get(value);
   if (readings.size >= MAX_CACHED_READINGS) readings.clear();
-  const reading = readGuessable(value, minBits);
-  readings.set(key, reading);
-  return reading;
+  const significant = significantChars(value);
+  const bits = drawnBits(significant);
+  const read = {
+    reading: estimateGuessable(significant, bits),
+    capacity: significant.length * bits,
+  };
+  readings.set(value, read);
+  return read;
 }
 
-const readings = new Map<string, Guessable | undefined>();
+const readings = new Map<string, { reading: Guessable; capacity: number }>();
 const MAX_CACHED_READINGS = 10_000;
-
-function readGuessable(value: string, minBits: number): Guessable | undefined {
-  const significant = value.trim().replace(/=+$/, "");
-  const reading = estimateGuessable(significant, alphabetBits(significant));
-  const capacity = significant.length * alphabetBits(significant);
-  if (reading.bits >= minBits || capacity - reading.bits < MIN_GUESSABLE_SAVING) return undefined;
-  return reading;
-}
 
 /**
  * Words and keyboard walks make up at least half of the value: what the character measures
@@ -174,13 +208,24 @@ function assessCharacters(value: string, options: StrengthOptions): Strength {
   const estimatedBits = estimateBits(value);
   const shannon = shannonEntropy(value);
   const weaknesses: Weakness[] = [];
-  const placeholder = isPlaceholder(value);
+  const short = estimatedBits < minBits;
+  // A short value that is one listed password is named by it (`letmein`, `admin123`), also when
+  // it is made of placeholder words; a stand-in (`changeme`, `<token>`, `password`) stays one.
+  const common =
+    short && value.length <= MAX_ESTIMATED_LENGTH ? commonWord(value.trim()) : undefined;
+  const kind = placeholderKind(value);
+  const placeholder = kind === "stand-in" || (kind === "words" && !common);
   const hashOf = placeholder ? undefined : hashedWord(value);
-  const guessable = placeholder || hashOf ? undefined : guessableReading(value, options);
+  const commonOf = placeholder || hashOf ? undefined : common;
+  const guessable =
+    placeholder || hashOf || commonOf
+      ? undefined
+      : (guessableReading(value, options) ?? (short ? shortTextReading(value) : undefined));
   if (placeholder) weaknesses.push("placeholder");
   if (hashOf) weaknesses.push("hashed-word");
+  if (commonOf) weaknesses.push("common-password");
   if (guessable && readsAsText(guessable)) weaknesses.push("guessable");
-  if (estimatedBits < minBits) weaknesses.push("short");
+  if (short) weaknesses.push("short");
   if (value.length > 0 && shannon < lowEntropyThreshold(value)) weaknesses.push("low-entropy");
   if (repeatingPeriod(value) !== undefined) weaknesses.push("repetitive");
   // Made of runs: what is left once they are cut carries under half the bits asked for.
@@ -194,6 +239,7 @@ function assessCharacters(value: string, options: StrengthOptions): Strength {
     estimatedBits,
     shannonBitsPerChar: shannon,
     ...(hashOf ? { hashOf } : {}),
+    ...(commonOf ? { commonWord: commonOf } : {}),
     ...(guessable ? { guessable } : {}),
   };
 }
@@ -224,15 +270,25 @@ export function assessBytes(bytes: Uint8Array, options: StrengthOptions = {}): S
 }
 
 export function isPlaceholder(value: string): boolean {
+  return placeholderKind(value) !== undefined;
+}
+
+/**
+ * How a value is a placeholder: a stand-in (empty, `xxx`, `<redis-password>`, `${API_TOKEN}`,
+ * `{{ .token }}`, `changeme`, or one placeholder word alone), or made of placeholder words
+ * (`my_secret_password_123`, `admin123`), which a listed common password names better.
+ */
+function placeholderKind(value: string): "stand-in" | "words" | undefined {
   const lower = value.trim().toLowerCase();
-  if (lower === "") return true;
-  if (/^(.)\1*$/.test(lower) || /^x+$/.test(lower) || /^[*.#?-]+$/.test(lower)) return true;
+  if (lower === "") return "stand-in";
+  if (/^(.)\1*$/.test(lower) || /^x+$/.test(lower) || /^[*.#?-]+$/.test(lower)) return "stand-in";
   // `<redis-password>` and `${API_TOKEN:-x}` name what goes there; random printable text starts
   // with < and ends with > in 1 of 8,836 values, and then holds other symbols.
-  if (/^<[\w\s.:/-]*>$/.test(lower) || /^\$\{[\w\s.:/-]*\}$/.test(lower)) return true;
-  if (/^\{\{.*\}\}$/.test(lower)) return true;
-  if (PLACEHOLDER_MARKERS.some((marker) => lower.includes(marker))) return true;
-  return consistsOfWords(lower.replace(/[^a-z]/g, ""), PLACEHOLDER_WORDS);
+  if (/^<[\w\s.:/-]*>$/.test(lower) || /^\$\{[\w\s.:/-]*\}$/.test(lower)) return "stand-in";
+  if (/^\{\{.*\}\}$/.test(lower)) return "stand-in";
+  if (PLACEHOLDER_MARKERS.some((marker) => lower.includes(marker))) return "stand-in";
+  if ((PLACEHOLDER_WORDS as readonly string[]).includes(lower)) return "stand-in";
+  return consistsOfWords(lower.replace(/[^a-z]/g, ""), PLACEHOLDER_WORDS) ? "words" : undefined;
 }
 
 /** True when `text` is a concatenation of one or more of `words` (digits and separators removed first). */
@@ -264,8 +320,35 @@ export function alphabetBits(value: string): number {
 }
 
 export function estimateBits(value: string): number {
-  const significant = value.trim().replace(/=+$/, "");
+  const significant = significantChars(value);
   return Math.floor(significant.length * alphabetBits(significant));
+}
+
+/** The value without surrounding space and, when it is base64, without its padding. */
+export function significantChars(value: string): string {
+  const trimmed = value.trim();
+  // Printable text may end in "==" by chance (1 value in 8,836): only base64 is padded.
+  return /^[A-Za-z0-9+/_-]+={1,2}$/.test(trimmed) ? trimmed.replace(/=+$/, "") : trimmed;
+}
+
+/**
+ * Bits per character of the alphabet a value was drawn from, as a guesser of its characters
+ * counts them: the characters' classes, base64's two symbols counted as two. Unlike
+ * `alphabetBits`, which gives a base64 token lacking a class by chance its 6 bits for the
+ * length it needs, this does not overcharge the random characters of a reading: 64 lower-case
+ * letters and digits carry 5.17 bits each, and at 6 every word found in them saved 0.83 bits a
+ * letter more than it does.
+ */
+export function drawnBits(value: string): number {
+  if (value === "") return 0;
+  if (/^[0-9a-f]+$/.test(value) || /^[0-9A-F]+$/.test(value)) return 4;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((pattern) => pattern.test(value));
+  // Words joined by dashes are text, not base64: their dashes count as any symbol, as before.
+  if (!/^[A-Za-z0-9+/_-]+$/.test(value) || classes.length < 2) {
+    return Math.log2(classesSize(value));
+  }
+  const symbols = /[+/_-]/.test(value) ? 2 : 0;
+  return Math.log2(classesSize(value.replace(/[+/_-]/g, "")) + symbols);
 }
 
 export function shannonEntropy(value: string): number {

@@ -1,83 +1,97 @@
 import adjacencyGraphs from "@zxcvbn-ts/language-common/dist/adjacencyGraphs.json.mjs";
-import passwords from "@zxcvbn-ts/language-common/dist/passwords.json.mjs";
-import commonWords from "@zxcvbn-ts/language-en/dist/commonWords.json.mjs";
+import { TABLES } from "./tables.generated.js";
+import {
+  type HashedText,
+  hashedTexts,
+  littleEndian,
+  SEPARATOR,
+  tableBytes,
+  type WordList,
+} from "./tables.js";
 
-/** Which list a word comes from: a guesser tries leaked passwords first, then words. */
-export type WordList = "password" | "word";
-
-export interface RankedWord {
-  /** 1-based position in its list, the most common first: the guesses it takes. */
-  rank: number;
-  list: WordList;
-}
-
-/** Words of Scout's own domain, guessed before any list: what a person types for this app. */
-const DOMAIN_WORDS = [
-  "scout",
-  "redis",
-  "api",
-  "token",
-  "secret",
-  "password",
-  "passwd",
-  "pass",
-  "prod",
-  "production",
-  "staging",
-  "dev",
-  "backend",
-  "frontend",
-  "nginx",
-  "prometheus",
-  "kube",
-  "kubernetes",
-  "k8s",
-  "cluster",
-  "deploy",
-  "admin",
-  "root",
-  "changeme",
-];
-
-/** Shorter words are left to the character count: three letters match random text too often. */
-export const MIN_WORD_LENGTH = 3;
-
-let dictionary: Map<string, RankedWord> | undefined;
+export { MIN_WORD_LENGTH, type WordList } from "./tables.js";
 
 /**
- * Every word a guesser tries, lower-case, with its cheapest rank: Scout's domain words, the
- * 49,233 most common passwords (zxcvbn-ts' common list) and the 55,830 most common English words
- * (zxcvbn-ts' English list, from OpenSubtitles 2024 via OPUS, ODC-BY). Built on first use.
+ * Every word a guesser tries, lower-case, sorted, with its cheapest rank: Scout's domain words,
+ * the 49,233 most common passwords (zxcvbn-ts' common list) and the 55,830 most common English
+ * words (zxcvbn-ts' English list, from OpenSubtitles 2024 via OPUS, ODC-BY). Sorted and ranked
+ * at build time (`tables.generated.ts`); split on first use.
  */
-export function rankedWords(): ReadonlyMap<string, RankedWord> {
-  if (dictionary) return dictionary;
-  const words = new Map<string, RankedWord>();
-  const add = (list: readonly string[], kind: WordList) => {
-    for (const [index, word] of list.entries()) {
-      const lower = word.toLowerCase();
-      if (lower.length < MIN_WORD_LENGTH || words.has(lower)) continue;
-      words.set(lower, { rank: index + 1, list: kind });
-    }
+export interface WordTable {
+  count: number;
+  /** The code of word `index`'s character at `at`; -1 past its end (it sorts before its continuations). */
+  codeAt(index: number, at: number): number;
+  length(index: number): number;
+  word(index: number): string;
+  /** 1-based position of the word in its list, the most common first: the guesses it takes. */
+  rank(index: number): number;
+  list(index: number): WordList;
+}
+
+let table: WordTable | undefined;
+
+/** The table, read where it is: one string and the offsets of its words, no string per word. */
+export function wordTable(): WordTable {
+  if (table) return table;
+  if (!littleEndian()) throw new Error("the word table is little-endian");
+  const text = TABLES.sortedWords;
+  const ranks = new Uint16Array(tableBytes(TABLES.ranks));
+  const fromWordList = new Uint8Array(tableBytes(TABLES.fromWordList));
+  // starts[i] is where word i begins; starts[count] is one past the end, as if a separator followed.
+  const starts = new Uint32Array(ranks.length + 1);
+  for (let index = 1, at = 0; index < starts.length; index++) {
+    at = text.indexOf(SEPARATOR, at) + 1 || text.length + 1;
+    starts[index] = at;
+  }
+  table = {
+    count: ranks.length,
+    codeAt: (index, at) => {
+      const offset = starts[index]! + at;
+      return offset < starts[index + 1]! - 1 ? text.charCodeAt(offset) : -1;
+    },
+    length: (index) => starts[index + 1]! - starts[index]! - 1,
+    word: (index) => text.slice(starts[index]!, starts[index + 1]! - 1),
+    rank: (index) => ranks[index]!,
+    list: (index) => ((fromWordList[index >> 3]! >> (index & 7)) & 1 ? "word" : "password"),
   };
-  add(passwords, "password");
-  add(DOMAIN_WORDS, "word");
-  add(commonWords, "word");
-  dictionary = words;
-  return words;
+  return table;
+}
+
+let hashed: HashedText[] | undefined;
+
+/**
+ * The texts whose digests are known, best first: the 20,000 most common passwords, Scout's domain
+ * words and the 5,000 most common words, then with `echo word | sha256sum`'s newline the 5,000
+ * most common passwords and words.
+ */
+export function hashedWordTexts(): readonly HashedText[] {
+  hashed ??= hashedTexts(TABLES.hashedTexts, TABLES.newlineTexts);
+  return hashed;
 }
 
 /**
- * The `passwordCount` most common passwords, Scout's domain words and the `wordCount` most common
- * words, each once, best first, with the list it is named by: what a guesser hashes first.
+ * The indexes in `hashedWordTexts` of the texts whose SHA-256 starts with these 4 bytes (read as
+ * a little-endian uint32), in that order: a binary search of the table sorted at build time.
  */
-export function topWords(passwordCount: number, wordCount: number): [string, WordList][] {
-  const seen = new Map<string, WordList>();
-  for (const word of passwords.slice(0, passwordCount))
-    if (!seen.has(word)) seen.set(word, "password");
-  for (const word of [...DOMAIN_WORDS, ...commonWords.slice(0, wordCount)])
-    if (!seen.has(word)) seen.set(word, "word");
-  return [...seen];
+export function sha256Candidates(prefix: number): number[] {
+  sha256 ??= {
+    prefixes: new Uint32Array(tableBytes(TABLES.sha256Prefixes)),
+    texts: new Uint16Array(tableBytes(TABLES.sha256Texts)),
+  };
+  const { prefixes, texts } = sha256;
+  let low = 0;
+  let high = prefixes.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (prefixes[middle]! < prefix) low = middle + 1;
+    else high = middle;
+  }
+  const found: number[] = [];
+  for (let at = low; at < prefixes.length && prefixes[at] === prefix; at++) found.push(texts[at]!);
+  return found;
 }
+
+let sha256: { prefixes: Uint32Array; texts: Uint16Array } | undefined;
 
 /** A keyboard: for each key (both its characters), its neighbours in a fixed order of directions. */
 export type KeyboardGraph = Readonly<Record<string, readonly (string | null)[]>>;

@@ -61,6 +61,44 @@ new RuleTester({ describe, it }).run(noSecretInConfigmap, {
             token_ttl_seconds 3600
       `,
     },
+    {
+      name: "config files that point to their credentials: references, file paths, prose and placeholders in comments",
+      yaml: `
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: files}
+        data:
+          nginx.conf: |
+            server {
+              # Authorization: Token required for /api
+              # password: set it in the Secret scout-secrets
+              location / {
+                auth_basic "Scout";
+                auth_basic_user_file /etc/nginx/htpasswd/users;
+                proxy_set_header Authorization $http_authorization;
+                proxy_set_header X-Api-Key $api_key;
+              }
+            }
+          redis.conf: |
+            # requirepass comes from the Secret
+            user scout on >\${REDIS_PASSWORD} ~* +@all
+          app.env: |
+            # API_TOKEN=<your-token>
+            # password: changeme
+            export API_TOKEN_FILE=/run/secrets/api-token
+            REDIS_PASSWORD=\${REDIS_PASSWORD}
+          prometheus.yml: |
+            scrape_configs:
+              - job_name: backend
+                bearer_token_file: /var/run/secrets/kubernetes.io/serviceaccount/token
+                basic_auth:
+                  username: prometheus
+                  password_file: /etc/prometheus/password
+                authorization:
+                  type: Bearer
+                  credentials_file: /run/secrets/token
+      `,
+    },
   ],
   invalid: [
     {
@@ -171,6 +209,103 @@ new RuleTester({ describe, it }).run(noSecretInConfigmap, {
           data: { key: "config.json", name: "password", line: 1 },
         },
         { messageId: "highEntropy", line: 6, column: 3 },
+      ],
+    },
+    {
+      name: "credentials where real config files keep them: nginx comments, headers and htpasswd, Redis ACLs, .env exports, Prometheus",
+      yaml: `
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: files}
+        data:
+          nginx.conf: |
+            server {
+              listen 80;
+              # password: hunter2-prod-2024
+            }
+          proxy.conf: |
+            location /api/ {
+              proxy_set_header Authorization "Bearer 8f2d9c1a7b3e4f5a6b7c8d9e0f1a2b3c";
+              proxy_pass http://backend:8000;
+            }
+          keys.conf: |
+            location /api/ {
+              proxy_set_header X-Api-Key "d41d8cd98f00b204e9800998ecf8427e";
+            }
+          htpasswd: |
+            scout:$apr1$ZjTqBB3f$IF9gdYAGlMrs2fuINjHsz.
+          users.acl: |
+            user default off
+            user scout on >s3cr3tRedisPass ~* +@all
+          app.env: |
+            LOG_LEVEL=info
+            export API_TOKEN=9f8e7d6c5b4a3f2e
+          AUTH_HEADER: Bearer 8f2d9c1a7b3e4f5a6b7c8d9e0f1a2b3c
+          probe.sh: |
+            #!/bin/sh
+            curl -fsS -H "Authorization: Basic c2NvdXQ6aHVudGVyMg==" http://backend:8000/docs
+          prometheus.yml: |
+            scrape_configs:
+              - job_name: backend
+                authorization:
+                  type: Bearer
+                  credentials: 8f2d9c1a7b3e4f5a6b7c8d9e0f1a2b3c
+      `,
+      errors: [
+        {
+          messageId: "embeddedCredential",
+          line: 5,
+          column: 3,
+          data: { key: "nginx.conf", name: "password", line: 3 },
+        },
+        {
+          messageId: "embeddedCredential",
+          line: 10,
+          column: 3,
+          data: { key: "proxy.conf", name: "Authorization", line: 2 },
+        },
+        {
+          messageId: "embeddedCredential",
+          line: 15,
+          column: 3,
+          data: { key: "keys.conf", name: "X-Api-Key", line: 2 },
+        },
+        {
+          messageId: "passwordHash",
+          line: 19,
+          column: 3,
+          data: { key: "htpasswd", user: "scout", scheme: "APR1-MD5", line: 1 },
+        },
+        {
+          messageId: "embeddedCredential",
+          line: 21,
+          column: 3,
+          data: { key: "users.acl", name: "user scout", line: 2 },
+        },
+        {
+          messageId: "embeddedCredential",
+          line: 24,
+          column: 3,
+          data: { key: "app.env", name: "API_TOKEN", line: 2 },
+        },
+        {
+          messageId: "embeddedCredential",
+          line: 27,
+          column: 3,
+          data: { key: "AUTH_HEADER", name: "Authorization", line: 1 },
+        },
+        {
+          messageId: "embeddedCredential",
+          line: 28,
+          column: 3,
+          data: { key: "probe.sh", name: "Authorization", line: 2 },
+        },
+        {
+          messageId: "embeddedCredential",
+          line: 31,
+          column: 3,
+          data: { key: "prometheus.yml", name: "credentials", line: 5 },
+        },
       ],
     },
   ],

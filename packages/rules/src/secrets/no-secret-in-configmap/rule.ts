@@ -12,10 +12,39 @@ import {
   nameSegments,
 } from "@scout-deploy/secrets";
 
-/** `name: value` or `name = value` lines inside a config file held by a ConfigMap. */
-const ASSIGNMENT = /^\s*["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*(.*?)\s*,?\s*$/;
+/** `name: value`, `name = value` or `export NAME=value` lines inside a config file held by a ConfigMap. */
+const ASSIGNMENT = /^\s*(?:export\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*(.*?)\s*,?\s*$/;
 /** Directives of redis.conf (and sentinel.conf) whose argument is a password: `requirepass pw`. */
 const PASSWORD_DIRECTIVE = /^\s*(requirepass|masterauth|sentinel\s+auth-pass\s+\S+)\s+(\S.*?)\s*$/i;
+/** A Redis ACL user with a plaintext password (`user scout on >pw ~* +@all`, redis.conf or users.acl). */
+const ACL_USER = /^\s*user\s+(\S+)\s.*?(?:^|\s)>(\S+)/i;
+/** A comment line of nginx.conf, redis.conf, YAML, .env, INI or JavaScript: what follows the marker. */
+const COMMENT = /^\s*(?:#|\/\/|;)\s*(.*)$/;
+/**
+ * An Authorization header with a literal credential, in any file's syntax: `proxy_set_header
+ * Authorization "Bearer …"` (nginx), `Authorization: Basic …` (HTTP, YAML), `"Authorization":
+ * "Bearer …"` (JSON), `-H 'Authorization: Token …'` (a script).
+ */
+const AUTHORIZATION =
+  /\b(?:proxy-)?authorization["']?\s*[:=\s]\s*["']?(?:bearer|basic|token)\s+([A-Za-z0-9._~+/=-]+)/i;
+/** A value that is only an Authorization credential: `Bearer …`, `Basic …`. */
+const SCHEME_VALUE = /^\s*["']?(?:bearer|basic)\s+([A-Za-z0-9._~+/=-]{8,})["']?\s*$/i;
+/** An nginx directive that sends a header or parameter: `proxy_set_header X-Api-Key "…";`. */
+const NGINX_HEADER =
+  /^\s*(?:proxy_set_header|add_header|grpc_set_header|fastcgi_param|uwsgi_param|scgi_param)\s+(\S+)\s+("[^"]*"|'[^']*'|[^;\s]+)/;
+/**
+ * An htpasswd line (nginx `auth_basic_user_file`, Apache): a user and the hash of their password,
+ * which a guesser cracks offline: `scout:$apr1$…`, `$2y$…` (bcrypt), `{SHA}…`, `$5$`/`$6$` (crypt).
+ */
+const HTPASSWD = /^([^\s:#]+):(\$apr1\$|\$2[abxy]?\$|\{SSHA\}|\{SHA\}|\$[156]\$)\S{8,}$/;
+const HASH_SCHEMES: Record<string, string> = {
+  $apr1$: "APR1-MD5",
+  "{SHA}": "SHA-1",
+  "{SSHA}": "salted SHA-1",
+  $1$: "MD5-crypt",
+  $5$: "SHA-256-crypt",
+  $6$: "SHA-512-crypt",
+};
 
 /** Values that stand for "no value here" or point elsewhere: env interpolation, templates, empties. */
 function isReferenceOrEmpty(value: string): boolean {
@@ -24,36 +53,71 @@ function isReferenceOrEmpty(value: string): boolean {
   return /^(\$\{.*\}|\$\(.*\)|\$[A-Za-z_]\w*|\{\{.*\}\}|%\(.*\)s|<.*>)$/.test(bare);
 }
 
-function embeddedCredential(text: string): { name: string; line: number } | undefined {
+/**
+ * A literal that reads as a credential, where prose is as likely (a comment, the word after an
+ * Authorization scheme): one word of six characters or more, neither a reference nor a
+ * placeholder, with a digit, a symbol or mixed case (`# password: required` is prose).
+ */
+function isCredentialWord(value: string): boolean {
+  const bare = value.replace(/^["']|["']$/g, "").trim();
+  if (/\s/.test(bare) || bare.length < 6 || isReferenceOrEmpty(bare) || isPlaceholder(bare)) {
+    return false;
+  }
+  return /[^A-Za-z]/.test(bare) || (/[a-z]/.test(bare) && /[A-Z]/.test(bare.slice(1)));
+}
+
+type Embedded = { name: string; line: number; hashScheme?: string };
+
+function embeddedCredential(text: string): Embedded | undefined {
   const inJson = jsonCredential(text);
   if (inJson) return inJson;
   const lines = text.split("\n");
   for (const [index, line] of lines.entries()) {
-    const directive = PASSWORD_DIRECTIVE.exec(line);
-    if (directive && !isReferenceOrEmpty(directive[2]!)) {
-      return { name: directive[1]!.split(/\s+/).slice(0, 2).join(" "), line: index + 1 };
-    }
-    if (lines.length < 2) continue;
-    const match = ASSIGNMENT.exec(line);
-    // A bare `key:` is a field of countless config formats (attribute processors, label maps).
-    const bareKey = nameSegments(match?.[1] ?? "").join() === "key";
-    if (
-      match &&
-      !bareKey &&
-      !isReferenceOrEmpty(match[2]!) &&
-      isCredentialSetting(match[1]!, match[2]!)
-    ) {
-      return { name: match[1]!, line: index + 1 };
-    }
+    const found = lineCredential(line, lines.length > 1);
+    if (found) return { ...found, line: index + 1 };
   }
   return undefined;
+}
+
+/**
+ * The credential one line of a config file sets, if any. `assignments`: `name: value` lines count
+ * (a file of several lines; a one-line value is judged by its key instead). A comment counts too
+ * (`# password: …` in an nginx.conf is in the repository all the same), when its value reads as
+ * a credential (`isCredentialWord`).
+ */
+function lineCredential(line: string, assignments: boolean): Omit<Embedded, "line"> | undefined {
+  const directive = PASSWORD_DIRECTIVE.exec(line);
+  if (directive && !isReferenceOrEmpty(directive[2]!)) {
+    return { name: directive[1]!.split(/\s+/).slice(0, 2).join(" ") };
+  }
+  const acl = ACL_USER.exec(line);
+  if (acl && !isReferenceOrEmpty(acl[2]!)) return { name: `user ${acl[1]}` };
+  const authorization = AUTHORIZATION.exec(line);
+  if (authorization && isCredentialWord(authorization[1]!)) return { name: "Authorization" };
+  const header = NGINX_HEADER.exec(line);
+  if (header && isCredentialSetting(header[1]!, header[2]!) && isCredentialWord(header[2]!)) {
+    return { name: header[1]! };
+  }
+  const htpasswd = HTPASSWD.exec(line.trim());
+  if (htpasswd) {
+    const scheme = HASH_SCHEMES[htpasswd[2]!] ?? "bcrypt";
+    return { name: htpasswd[1]!, hashScheme: scheme };
+  }
+  const comment = COMMENT.exec(line);
+  const assignment = ASSIGNMENT.exec(comment ? comment[1]! : line);
+  if (!assignment || (!assignments && !comment)) return undefined;
+  const [, name, value] = assignment as unknown as [string, string, string];
+  // A bare `key:` is a field of countless config formats (attribute processors, label maps).
+  if (nameSegments(name).join() === "key" || isReferenceOrEmpty(value)) return undefined;
+  if (comment && !isCredentialWord(value)) return undefined;
+  return isCredentialSetting(name, value) ? { name } : undefined;
 }
 
 /**
  * A credential-named field of a JSON document, however it is laid out: a one-line JSON config
  * (`{"redis": {"password": "..."}}`) has no `name: value` line of its own.
  */
-function jsonCredential(text: string): { name: string; line: number } | undefined {
+function jsonCredential(text: string): Embedded | undefined {
   const trimmed = text.trim();
   if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return undefined;
   let document: unknown;
@@ -93,6 +157,7 @@ function urlPasswordLine(text: string): number | undefined {
 }
 
 type ConfigMapMessage =
+  | "passwordHash"
   | "tokenFormat"
   | "credentialKey"
   | "embeddedCredential"
@@ -112,9 +177,19 @@ export function configMapCredential(
   const urlLine = urlPasswordLine(text);
   if (urlLine !== undefined) return { messageId: "connectionString", data: { line: urlLine } };
   const embedded = embeddedCredential(text);
+  if (embedded?.hashScheme) {
+    const { name: user, line, hashScheme: scheme } = embedded;
+    return { messageId: "passwordHash", data: { user, line, scheme } };
+  }
   if (embedded) return { messageId: "embeddedCredential", data: embedded };
   if (looksHighEntropy(text.trim()) && !isPlaceholder(text)) {
     return { messageId: "highEntropy", data: {} };
+  }
+  // `AUTH_HEADER: Bearer <hex>`: a credential whatever the key is named (a hex token is no
+  // random-looking value to the measure above, which leaves digests alone).
+  const scheme = SCHEME_VALUE.exec(text);
+  if (scheme && isCredentialWord(scheme[1]!)) {
+    return { messageId: "embeddedCredential", data: { name: "Authorization", line: 1 } };
   }
   return undefined;
 }
@@ -134,7 +209,7 @@ export const noSecretInConfigmap = defineRule({
   meta: {
     severity: "error",
     description:
-      "No ConfigMap holds a credential: no credential-named key, no known token format, no URL with a password, no requirepass line, no random-looking value.",
+      "No ConfigMap holds a credential: no credential-named key, no known token format, no URL with a password, no requirepass line, Authorization header, htpasswd hash or credential in a comment of a config file, no random-looking value.",
     remediation:
       "Move the value to a Secret (scout-deploy secrets generate) and read it with secretKeyRef; keep only non-secret settings in the ConfigMap.",
     guide: "Manage Secrets Properly: Use Kubernetes secrets, not ConfigMaps",
@@ -146,6 +221,8 @@ export const noSecretInConfigmap = defineRule({
         'ConfigMap key "{{key}}" holds a URL or connection string with a password on line {{line}} of its value',
       embeddedCredential:
         'ConfigMap key "{{key}}" sets the credential "{{name}}" on line {{line}} of its value',
+      passwordHash:
+        'ConfigMap key "{{key}}" holds the {{scheme}} password hash of user "{{user}}" on line {{line}} of its value (an htpasswd file): a guesser cracks it offline',
       highEntropy:
         'ConfigMap key "{{key}}" holds a random-looking value ({{fingerprint}}), likely a credential',
     },

@@ -209,7 +209,7 @@ new RuleTester({ describe, it }).run(strongToken, {
           data: {
             key: "api-token",
             encoding: "base64",
-            why: "three common passwords, three dictionary words, a year and 15 other characters (about 205 bits to guess)",
+            why: "three common passwords, three dictionary words, a year and 15 other characters (about 194 bits to guess)",
             fingerprint: fingerprint(b64("scout-api-token-production-2026-12-07-do-not-share")),
           },
         },
@@ -220,7 +220,7 @@ new RuleTester({ describe, it }).run(strongToken, {
           data: {
             key: "redis-password",
             encoding: "hex",
-            why: "two common passwords, a dictionary word, a year and 12 other characters (about 138 bits to guess)",
+            why: "two common passwords, a dictionary word, a year and 12 other characters (about 129 bits to guess)",
             fingerprint: fingerprint(
               Buffer.from("scout-redis-production-2026-12-07-do").toString("hex"),
             ),
@@ -339,6 +339,117 @@ new RuleTester({ describe, it }).run(strongToken, {
           line: 6,
           column: 3,
           data: { key: "redis-password", fingerprint: fingerprint(rawPattern), entropy: "1.00" },
+        },
+      ],
+    },
+    {
+      name: "a short common password is named as the password, a short text by its words, a short random value by its length",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        data:
+          redis-password: ${b64("letmein")}
+          api-token: ${b64("admin123")}
+        stringData:
+          backup-password: "P@ssw0rd"
+          webhook-token: "dragon2024"
+          session-secret: "${short}"
+          admin-password: password1
+      `,
+      errors: [
+        {
+          messageId: "commonPassword",
+          line: 5,
+          column: 3,
+          data: {
+            key: "redis-password",
+            fingerprint: fingerprint("letmein"),
+            preimage: 'the common password "letmein"',
+          },
+        },
+        {
+          messageId: "commonPassword",
+          line: 6,
+          column: 3,
+          data: {
+            key: "api-token",
+            fingerprint: fingerprint("admin123"),
+            preimage: 'the common password "admin123"',
+          },
+        },
+        {
+          messageId: "commonPassword",
+          line: 8,
+          column: 3,
+          data: {
+            key: "backup-password",
+            fingerprint: fingerprint("P@ssw0rd"),
+            preimage: 'the common password "password" in l33t',
+          },
+        },
+        {
+          messageId: "guessable",
+          line: 9,
+          column: 3,
+          data: {
+            key: "webhook-token",
+            fingerprint: fingerprint("dragon2024"),
+            found: "a common password and a year",
+            guessBits: 23,
+            minBits: 256,
+          },
+        },
+        {
+          messageId: "short",
+          line: 10,
+          column: 3,
+          data: { key: "session-secret", fingerprint: fingerprint(short), bits: 132, minBits: 256 },
+        },
+        {
+          messageId: "commonPassword",
+          line: 11,
+          column: 3,
+          data: {
+            key: "admin-password",
+            fingerprint: fingerprint("password1"),
+            preimage: 'the common password "password1"',
+          },
+        },
+      ],
+    },
+    {
+      name: "a short readable text encoded once more is named by the password or words it is",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        data:
+          api-token: ${b64(Buffer.from("iloveyou").toString("hex"))}
+          redis-password: ${b64(b64("correcthorsebatterystaple"))}
+      `,
+      errors: [
+        {
+          messageId: "encodedText",
+          line: 5,
+          column: 3,
+          data: {
+            key: "api-token",
+            encoding: "hex",
+            why: 'the common password "iloveyou"',
+            fingerprint: fingerprint(Buffer.from("iloveyou").toString("hex")),
+          },
+        },
+        {
+          messageId: "encodedText",
+          line: 6,
+          column: 3,
+          data: {
+            key: "redis-password",
+            encoding: "base64",
+            why: "four common passwords (about 79 bits to guess)",
+            fingerprint: fingerprint(b64("correcthorsebatterystaple")),
+          },
         },
       ],
     },

@@ -1,5 +1,6 @@
 import { defineRule, effectiveNamespace, z } from "@scout-deploy/core";
 import {
+  type CommonWord,
   DEFAULT_MIN_BITS,
   describeReading,
   type HashedWord,
@@ -19,10 +20,18 @@ const options = z
 
 const MESSAGE_OF: Record<
   Weakness,
-  "placeholder" | "hashedWord" | "guessable" | "short" | "lowEntropy" | "pattern" | "encodedText"
+  | "placeholder"
+  | "hashedWord"
+  | "commonPassword"
+  | "guessable"
+  | "short"
+  | "lowEntropy"
+  | "pattern"
+  | "encodedText"
 > = {
   placeholder: "placeholder",
   "hashed-word": "hashedWord",
+  "common-password": "commonPassword",
   guessable: "guessable",
   short: "short",
   "low-entropy": "lowEntropy",
@@ -37,16 +46,21 @@ interface Measures {
   entropy: string;
 }
 
-/** What was hashed, without the value: the common password or word (public lists), or nothing. */
-function preimage(hashOf: HashedWord): string {
-  return hashOf.word === "" ? "an empty text" : `the common ${hashOf.list} "${hashOf.word}"`;
+/**
+ * What was hashed, or what the value is: the common password or word of a public list, as the
+ * list writes it (`P@ssw0rd` is "password" in l33t), or the empty text.
+ */
+function preimage(named: HashedWord | CommonWord): string {
+  if (named.word === "") return "an empty text";
+  return `the common ${named.list} "${named.word}"${"l33t" in named && named.l33t ? " in l33t" : ""}`;
 }
 
 /** The data of the messages that name what was found. */
 function found(strength: Strength): Record<string, string | number> {
-  const { hashOf, guessable } = strength;
+  const { hashOf, commonWord, guessable } = strength;
   return {
     ...(hashOf ? { algorithm: hashOf.algorithm, preimage: preimage(hashOf) } : {}),
+    ...(commonWord ? { preimage: preimage(commonWord) } : {}),
     ...(guessable
       ? { found: describeReading(guessable), guessBits: Math.round(guessable.bits) }
       : {}),
@@ -57,6 +71,7 @@ function found(strength: Strength): Record<string, string | number> {
 const WHY: Record<Weakness, (m: Measures, strength: Strength) => string> = {
   placeholder: () => "a placeholder",
   "hashed-word": (_, s) => `the ${s.hashOf!.algorithm} of ${preimage(s.hashOf!)}`,
+  "common-password": (_, s) => preimage(s.commonWord!),
   guessable: (_, s) =>
     `${describeReading(s.guessable!)} (about ${Math.round(s.guessable!.bits)} bits to guess)`,
   short: (m) => `too short (about ${m.bits} bits, ${m.minBits} wanted)`,
@@ -80,6 +95,8 @@ export const strongToken = defineRule({
       placeholder: 'key "{{key}}" ({{fingerprint}}) is a placeholder, not a token',
       hashedWord:
         'key "{{key}}" ({{fingerprint}}) is the {{algorithm}} of {{preimage}}: it looks random, but a guesser hashes the common words first',
+      commonPassword:
+        'key "{{key}}" ({{fingerprint}}) is {{preimage}}: a guesser tries the common passwords and words first',
       guessable:
         'key "{{key}}" ({{fingerprint}}) is {{found}}: about {{guessBits}} bits to guess, {{minBits}} wanted',
       short:
@@ -110,7 +127,10 @@ export const strongToken = defineRule({
           strength.encoding && second
             ? { encoding: strength.encoding, why: WHY[second](measures, strength) }
             : {};
-        const named = first === "hashed-word" || first === "guessable" ? found(strength) : {};
+        const named =
+          first === "hashed-word" || first === "common-password" || first === "guessable"
+            ? found(strength)
+            : {};
         context.report({
           messageId: MESSAGE_OF[first!],
           data: {
