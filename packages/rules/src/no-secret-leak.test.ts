@@ -7,6 +7,7 @@ const SECRETS = {
   apiToken: "Zx81qLmW0pT7vR2sYc4NbH6eJ9uK3dFa",
   redisPassword: "qJ7#vN2m!Lp9wX4z",
   weakToken: "hunter2hunter2",
+  commonPassword: "iloveyou",
   github: "ghp_4Hq9ZtW2mX8rL5vN1cB7kY3pD6sF0gJ2aQeR",
   aws: "AKIAZ7Q4XW2MP9LK3T5V",
   awsSecret: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8Rk2Lm4N",
@@ -29,6 +30,7 @@ data:
   api-token: ${b64(SECRETS.apiToken)}
   redis-password: ${b64(SECRETS.redisPassword)}
   weak-token: ${b64(SECRETS.weakToken)}
+  admin-password: ${b64(SECRETS.commonPassword)}
   broken: "${SECRETS.awsSecret.slice(0, 21)}!!"
 stringData:
   aws-secret-access-key: "${SECRETS.awsSecret}"

@@ -555,6 +555,11 @@ new RuleTester({ describe, it }).run(metricsScraped, {
       errors: [{ messageId: "targetMisses", line: 43, column: 17 }],
     },
     {
+      name: "no port of the Service the target names reaches 8000: the target is not what to change, the finding stays on the backend",
+      yaml: `${backend()}\n        ---\n${prometheusReading(staticJob("backend.scout.svc:8000")).replace("targetPort: http", "targetPort: 8080")}`,
+      errors: [{ messageId: "notScraped", line: 6, column: 5 }],
+    },
+    {
       name: "a relabel rule that drops the backend's target is no near miss: the finding stays on the backend",
       yaml: `${backend()}\n        ---\n${prometheusReading(`
               - job_name: scout-backend

@@ -18,6 +18,7 @@ import {
   type PodName,
   podLabelSets,
   podNameOf,
+  servingPorts,
   UNKNOWN_LABEL_REASONS,
   UNKNOWN_LABEL_VALUE,
 } from "@scout-deploy/netpol";
@@ -543,7 +544,9 @@ function nearMissTarget(scrapers: Scrapers, backend: Backend, port: number) {
     for (const [i, target] of job.staticTargets.entries()) {
       const kept = relabel({ __metrics_path__: job.metricsPath, ...target }, job.relabel);
       const address = kept?.__address__ ?? "";
-      if (!kept || !namedBackend(address, job.namespace, backend, sure)) continue;
+      const named = kept && namedBackend(address, job.namespace, backend, sure);
+      // Only where the target is what to change: its Service, or the pods, serve the metrics.
+      if (!kept || !named || !servedThrough(named.service, backend, port)) continue;
       const path = kept.__metrics_path__ ?? "";
       // On the port but another path: metrics_path is the field, when the job sets it.
       if (staticTargetReaches(address, job.namespace, backend, sure, port) && path !== "/metrics")
@@ -556,6 +559,19 @@ function nearMissTarget(scrapers: Scrapers, backend: Backend, port: number) {
       return { job, at: job.staticAt[i]!, address, why: portMismatch(address, backend, sure) };
     }
   return undefined;
+}
+
+/**
+ * Whether some port of what a target names reaches the metrics: a Service port sending to them;
+ * for a headless Service or the pods by name, the pods' own port (declared, or none declared).
+ */
+function servedThrough(service: BundleObject | undefined, backend: Backend, port: number): boolean {
+  const headless =
+    service && isRecord(service.value.spec) && service.value.spec.clusterIP === "None";
+  if (service && !headless)
+    return servicePortsOf(service, backend.template).some((p) => p.target === port);
+  const declared = servingPorts(backend.template);
+  return declared.length === 0 || declared.some((p) => p.port === port);
 }
 
 /** Where a target's port goes instead, said through the Service it names. */

@@ -50,9 +50,18 @@ interface Measures {
  * What was hashed, or what the value is: the common password or word of a public list, as the
  * list writes it (`P@ssw0rd` is "password" in l33t), or the empty text.
  */
-function preimage(named: HashedWord | CommonWord): string {
+function preimage(named: HashedWord): string {
   if (named.word === "") return "an empty text";
   return `the common ${named.list} "${named.word}"${"l33t" in named && named.l33t ? " in l33t" : ""}`;
+}
+
+/**
+ * What a value that is itself a listed password or word is, without the word: that would print
+ * the secret into the PR comment, SARIF and logs.
+ */
+function commonKind(named: CommonWord): string {
+  if (named.word === "") return "an empty text";
+  return `a common ${named.list}${named.l33t ? " in l33t" : ""}`;
 }
 
 /** The data of the messages that name what was found. */
@@ -60,7 +69,7 @@ function found(strength: Strength): Record<string, string | number> {
   const { hashOf, commonWord, guessable } = strength;
   return {
     ...(hashOf ? { algorithm: hashOf.algorithm, preimage: preimage(hashOf) } : {}),
-    ...(commonWord ? { preimage: preimage(commonWord) } : {}),
+    ...(commonWord ? { preimage: commonKind(commonWord) } : {}),
     ...(guessable
       ? { found: describeReading(guessable), guessBits: Math.round(guessable.bits) }
       : {}),
@@ -71,7 +80,7 @@ function found(strength: Strength): Record<string, string | number> {
 const WHY: Record<Weakness, (m: Measures, strength: Strength) => string> = {
   placeholder: () => "a placeholder",
   "hashed-word": (_, s) => `the ${s.hashOf!.algorithm} of ${preimage(s.hashOf!)}`,
-  "common-password": (_, s) => preimage(s.commonWord!),
+  "common-password": (_, s) => commonKind(s.commonWord!),
   guessable: (_, s) =>
     `${describeReading(s.guessable!)} (about ${Math.round(s.guessable!.bits)} bits to guess)`,
   short: (m) => `too short (about ${m.bits} bits, ${m.minBits} wanted)`,
