@@ -412,6 +412,28 @@ export function unseenNamespaceSide(namespace: string): PodSide {
   return { labels: { [NAMESPACE_NAME_LABEL]: namespace }, unknownLabels: [], openLabels: true };
 }
 
+/** A namespace as a namespaceSelector sees it: the input's (see `namespaceSides`), else one it does not hold. */
+export function namespaceSide(model: Pick<Model, "namespaceSides">, namespace: string): PodSide {
+  return model.namespaceSides.get(namespace) ?? unseenNamespaceSide(namespace);
+}
+
+/**
+ * A namespace's labels as a CNI copies them onto the namespace's pods, each key under `prefix`
+ * (Cilium's `io.cilium.k8s.namespace.labels.`, Calico's `pcns.`): the pod's side then leaves
+ * the keys under the prefix open where the namespace's are (no Namespace object in the input).
+ */
+export function namespaceLabelsUnder(
+  model: Pick<Model, "namespaceSides">,
+  namespace: string,
+  prefix: string,
+): Pick<PodSide, "labels" | "openLabels"> {
+  const side = namespaceSide(model, namespace);
+  const labels = Object.fromEntries(
+    Object.entries(side.labels).map(([key, value]) => [`${prefix}${key}`, value]),
+  );
+  return side.openLabels ? { labels, openLabels: prefix } : { labels };
+}
+
 /** A name no namespace of the input has: what `unseenNamespaces` asks about "any other namespace". */
 const ANOTHER_NAMESPACE = "\u0000another-namespace";
 
@@ -589,8 +611,7 @@ export function namespaceMatch(
   model: Pick<Model, "namespaceSides">,
 ): PodMatch {
   if (peer.namespaceSelector === "own") return namespace === policyNamespace;
-  const side = model.namespaceSides.get(namespace) ?? unseenNamespaceSide(namespace);
-  const match = peer.namespaceSelector(side);
+  const match = peer.namespaceSelector(namespaceSide(model, namespace));
   return typeof match === "object"
     ? { ...match, pointer: `/namespaceSelector${match.pointer}`, namespace }
     : match;

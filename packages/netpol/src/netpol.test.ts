@@ -9,8 +9,9 @@ import {
 import { ALL_CONNS, connsOf, formatConns, parseConns, subtract, union } from "./conns.js";
 import { flows } from "./flows.js";
 import { atoms, formatInterval, ipBlockSet, parseCidr } from "./ip.js";
+import { modelOf, namespaceLabelsUnder } from "./model.js";
 import { formatMatrix } from "./render.js";
-import { compilePodSelector, compileSelector } from "./selector.js";
+import { compilePodSelector, compileSelector, type PodSide } from "./selector.js";
 import { scoutSettings } from "./test-support/settings.js";
 
 const bundleOf = (yaml: string) => buildBundle([parseSource("test.yaml", yaml)]);
@@ -373,10 +374,10 @@ describe("extra flows at scale", () => {
 });
 
 describe("namespaces the input has no Namespace object for", () => {
-  const side = (labels: Record<string, string>, openLabels: boolean) => ({
+  const side = (labels: Record<string, string>, open: boolean): PodSide => ({
     labels,
     unknownLabels: [],
-    openLabels,
+    ...(open ? { openLabels: true } : {}),
   });
   const scout = side({ "kubernetes.io/metadata.name": "scout" }, true);
 
@@ -421,6 +422,34 @@ describe("namespaces the input has no Namespace object for", () => {
         declared,
       ),
     ).toBe(true);
+  });
+
+  it("leave a pod's copy of them open under a CNI's prefix (Cilium's, Calico's pcns.), its own labels exact", () => {
+    const model = (namespaceObject: string) =>
+      modelOf(
+        buildBundle([
+          parseSource(
+            "ns.yaml",
+            `${namespaceObject}apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: scout, labels: {app: p}}\nspec: {containers: [{name: c, image: x}]}\n`,
+          ),
+        ]),
+      );
+    const pod = (namespaceObject: string): PodSide => {
+      const inherited = namespaceLabelsUnder(model(namespaceObject), "scout", "pcns.");
+      return { ...inherited, labels: { app: "p", ...inherited.labels }, unknownLabels: [] };
+    };
+    const open = pod("");
+    expect(open.labels).toEqual({ app: "p", "pcns.kubernetes.io/metadata.name": "scout" });
+    expect(compilePodSelector({ matchLabels: { "pcns.team": "x" } })(open)).toEqual({
+      key: "pcns.team",
+      pointer: "/matchLabels/pcns.team",
+    });
+    expect(compilePodSelector({ matchLabels: { tier: "x" } })(open)).toBe(false);
+    const declared = pod(
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: scout, labels: {team: y1}}\n---\n",
+    );
+    expect(compilePodSelector({ matchLabels: { "pcns.team": "x" } })(declared)).toBe(false);
+    expect(compilePodSelector({ matchLabels: { "pcns.team": "y1" } })(declared)).toBe(true);
   });
 
   const yaml = (namespace: string) => `${namespace}

@@ -341,7 +341,7 @@ function unseenPeers(
     // DNS to the DNS namespaces by name: whether it reaches the DNS pods is allowed-flows' (noDns).
     if (others === false && isDnsOnly(rule) && named.every((n) => dns.namespaces.includes(n)))
       return [];
-    const unseenPod = { labels: {}, unknownLabels: [], openLabels: true };
+    const unseenPod = { labels: {}, unknownLabels: [], openLabels: true as const };
     if (compilePodSelector(peer.podSelector)(unseenPod) === false) return [];
     components ??= selectedComponents(model, policy, settings);
     if (components.size === 0) return [];
