@@ -40,6 +40,7 @@ import {
   type IntendedFlow,
   intendedFlows,
   type NetworkOptions,
+  reachedComponents,
 } from "./intended.js";
 import {
   appliedRules,
@@ -250,7 +251,7 @@ export function compareWithIntended(
  * a podSelector).
  */
 function markSharedClients(ends: Iterable<Identified>, intended: readonly IntendedFlow[]): void {
-  const reached = new Set(intended.filter((f) => f.from !== EXTERNAL).map((f) => f.to));
+  const reached = reachedComponents(intended);
   const byNamespace = new Map<string, Identified[]>();
   for (const end of ends) {
     const namespace = end.instance!.namespace;

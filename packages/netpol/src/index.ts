@@ -66,10 +66,12 @@ export {
   EXTERNAL,
   GUIDE_FLOWS,
   type IntendedFlow,
+  intendedConns,
   intendedFlowSchema,
   intendedFlows,
   type NetworkOptions,
   networkOptionsSchema,
+  reachedComponents,
 } from "./intended.js";
 export {
   atoms,
