@@ -103,6 +103,7 @@ export {
   peerOf,
   peerSelects,
   policySelects,
+  portEntryPointer,
   servingPorts,
   unseenNamespaceSide,
   unseenNamespaces,
@@ -130,6 +131,7 @@ export { flowsMarkdown, flowsMermaid, formatMatrix } from "./render.js";
 export {
   compilePodSelector,
   compileSelector,
+  failedRequirements,
   isEmptySelector,
   isOpenKey,
   type Labels,

@@ -31,7 +31,7 @@ import {
   type PodSide,
   type Selector,
 } from "./selector.js";
-import { policyRefusals, type RefusalOptions } from "./validate.js";
+import { type PolicyRefusal, policyRefusals, type RefusalOptions } from "./validate.js";
 
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
@@ -125,6 +125,8 @@ export interface Policy {
   isolatesEgress: boolean;
   ingress: PolicyRule[];
   egress: PolicyRule[];
+  /** Why the API server refuses it, for a policy of `Model.refused`. */
+  refusals?: PolicyRefusal[];
 }
 
 /**
@@ -219,14 +221,18 @@ export function buildModel(bundle: Bundle, options: ModelOptions = {}): Model {
       workloadsOf(namespaceOf(bundle, object), object, template, named, templates.length > 1),
     );
   });
-  const refusedObjects = new Set(all.filter((o) => policyRefusals(o.value, options).length > 0));
+  const refusals = new Map(all.map((o) => [o, policyRefusals(o.value, options)]));
+  const refusedObjects = new Set(all.filter((o) => refusals.get(o)!.length > 0));
   const policies = all.filter((o) => !refusedObjects.has(o)).map((o) => policyOf(bundle, o));
   const labels = namespaceLabels(bundle, workloads);
   const sides = namespaceSides(bundle, labels);
   return {
     workloads,
     policies,
-    refused: [...refusedObjects].map((o) => policyOf(bundle, o)),
+    refused: [...refusedObjects].map((o) => ({
+      ...policyOf(bundle, o),
+      refusals: refusals.get(o)!,
+    })),
     namespaceOf: (object) => namespaceOf(bundle, object),
     namespaceLabels: labels,
     namespaceSides: sides,
@@ -516,6 +522,15 @@ function policyOf(bundle: Bundle, object: BundleObject): Policy {
     ingress,
     egress,
   };
+}
+
+/**
+ * The line of one port entry of a NetworkPolicy rule: its `port`, else the entry itself (an entry
+ * without a port opens every port of its protocol).
+ */
+export function portEntryPointer(rule: PolicyRule, index: number): string {
+  const spec = rule.ports === "all" ? undefined : rule.ports[index];
+  return `${rule.pointer}/ports/${index}${spec?.port === undefined ? "" : "/port"}`;
 }
 
 function rulesOf(value: unknown, direction: "ingress" | "egress"): PolicyRule[] {

@@ -75,7 +75,31 @@ const OTHER_VALUE = "\u0000another value";
  * key are certain: the pods carry it; on an open key they are open too.
  */
 export function compilePodSelector(value: unknown): PodSelector {
-  if (!isRecord(value)) return EVERY_POD;
+  const requirements = requirementsOf(value);
+  if (requirements.length === 0) return EVERY_POD;
+  return (side) => {
+    let open: Requirement[] | undefined;
+    for (const requirement of requirements) {
+      if (!isOpen(requirement, side)) {
+        if (!requirement.test(side.labels)) return false;
+      } else if (open) open.push(requirement);
+      else open = [requirement];
+    }
+    return open ? openAnswer(open, side) : true;
+  };
+}
+
+/**
+ * The requirements of a selector that known labels fail, as pointers relative to the selector
+ * ("/matchLabels/app.kubernetes.io~1component"): with one, that entry is what keeps the pods out
+ * (a label renamed in a peer).
+ */
+export function failedRequirements(selector: unknown, labels: Labels): string[] {
+  return requirementsOf(selector).flatMap((r) => (r.test(labels) ? [] : [r.pointer]));
+}
+
+function requirementsOf(value: unknown): Requirement[] {
+  if (!isRecord(value)) return [];
   const requirements: Requirement[] = [];
   if (isRecord(value.matchLabels)) {
     for (const [key, expected] of Object.entries(value.matchLabels)) {
@@ -103,17 +127,7 @@ export function compilePodSelector(value: unknown): PodSelector {
       });
     });
   }
-  if (requirements.length === 0) return EVERY_POD;
-  return (side) => {
-    let open: Requirement[] | undefined;
-    for (const requirement of requirements) {
-      if (!isOpen(requirement, side)) {
-        if (!requirement.test(side.labels)) return false;
-      } else if (open) open.push(requirement);
-      else open = [requirement];
-    }
-    return open ? openAnswer(open, side) : true;
-  };
+  return requirements;
 }
 
 /** Whether the side leaves the requirement's answer open. */
