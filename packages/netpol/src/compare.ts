@@ -858,11 +858,7 @@ function nearMiss(
     return { ...target, pointer: `${rule.pointer}/ports/${otherProtocol}/protocol` };
   }
   if (rule.ports.length !== 1) return { ...target, pointer: `${rule.pointer}/ports` };
-  const [only] = rule.ports;
-  return {
-    ...target,
-    pointer: `${rule.pointer}/ports/0${only?.port === undefined ? "" : "/port"}`,
-  };
+  return { ...target, pointer: portEntryPointer(rule, 0) };
 }
 
 /**
