@@ -982,7 +982,8 @@ const mutations: Mutation[] = [
       NO_DEFAULT_DENY,
       [NP("allow-prometheus"), "policyTypes: [Ingress, Egress]", "policyTypes: [Egress]"],
     ],
-    expect: [["network/default-deny", D("prometheus"), TEMPLATE_METADATA]],
+    expect: [["network/default-deny", NP("default-deny"), "podSelector: { matchLabels: { nothing"]],
+    note: "the default deny narrowed to select nothing is the one deny policy left, isolating nothing else: its selector is the line to widen",
   },
   {
     name: "the Redis policy selects nothing",

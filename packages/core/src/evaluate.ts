@@ -108,6 +108,7 @@ export function evaluate(
       candidates,
       bundle.files[0] ?? "<input>",
       options.kubernetesVersion,
+      (ruleId) => byId.get(ruleId)?.options ?? ruleOptionsOf(all, ruleId, config),
     );
   }
   const known = (pattern: string) => all.some((r) => matchesRuleId(r.id, pattern));
@@ -248,15 +249,7 @@ function activeRules(
     const chosen =
       typeof setting === "string" ? setting : (setting?.severity ?? rule.meta.severity);
     if (chosen === "off") continue;
-    const raw = typeof setting === "object" ? (setting.options ?? {}) : {};
-    const options = rule.meta.options
-      ? (parseWithSchema(
-          rule.meta.options,
-          raw,
-          locate,
-          `/policy/rules/${escapeSegment(rule.id)}/options`,
-        ) as Record<string, unknown>)
-      : raw;
+    const options = optionsFor(rule, setting, locate);
     const overridden = typeof setting === "string" || setting?.severity !== undefined;
     active.push({ rule, severity: chosen, overridden, options });
   }
@@ -277,6 +270,35 @@ function refuseUnknownSuppressedRules(
       `${where}policy.suppressions: unknown rule "${unknown}"${unknownRuleHint(unknown, ids)}`,
     );
   }
+}
+
+/** A rule's options as the policy sets them, after its schema. */
+function optionsFor(
+  rule: AnyRule,
+  setting: ReturnType<typeof settingFor>,
+  locate?: Locate,
+): Record<string, unknown> {
+  const raw = typeof setting === "object" ? (setting.options ?? {}) : {};
+  return rule.meta.options
+    ? (parseWithSchema(
+        rule.meta.options,
+        raw,
+        locate,
+        `/policy/rules/${escapeSegment(rule.id)}/options`,
+      ) as Record<string, unknown>)
+    : raw;
+}
+
+/** The options of a rule that does not run (off, or not among the run's): see RuleContext.ruleOptions. */
+function ruleOptionsOf(
+  rules: readonly AnyRule[],
+  ruleId: string,
+  config: PolicyConfig,
+): Record<string, unknown> {
+  const setting = settingFor(ruleId, config);
+  const rule = rules.find((r) => r.id === ruleId);
+  if (rule) return optionsFor(rule, setting);
+  return typeof setting === "object" ? (setting.options ?? {}) : {};
 }
 
 /**
@@ -317,6 +339,7 @@ function runRule(
   candidates: Candidate[],
   fallbackFile: string,
   kubernetesVersion: string | undefined,
+  ruleOptions: (ruleId: string) => Record<string, unknown>,
 ) {
   const report = (r: RuleReport) => {
     const pointer = r.pointer ?? "";
@@ -342,6 +365,7 @@ function runRule(
       settings: config.settings,
       options: entry.options,
       kubernetesVersion,
+      ruleOptions,
       report,
     });
   } catch (error) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { buildBundle } from "./bundle.js";
 import { parsePolicy } from "./config.js";
 import { evaluate } from "./evaluate.js";
@@ -57,5 +58,48 @@ describe("policy.rules keys", () => {
 
   it("must name at least one known rule", () => {
     expect(() => ruleIds({ rules: { "net/*": "off" } })).toThrow('unknown rule "net/*"');
+  });
+});
+
+describe("ruleOptions: another rule's options", () => {
+  const owner = defineRule({
+    id: "network/owner",
+    meta: {
+      severity: "error",
+      description: "Owns a table.",
+      remediation: "Nothing to change.",
+      messages: { hit: "hit" },
+      options: z.object({ table: z.array(z.string()).default(["guide"]) }).strict(),
+    },
+    check() {},
+  });
+  const seen: unknown[] = [];
+  const reader = defineRule({
+    id: "network/reader",
+    meta: {
+      severity: "error",
+      description: "Judges by the owner's table.",
+      remediation: "Nothing to change.",
+      messages: { hit: "hit" },
+    },
+    check(context) {
+      seen.push(context.ruleOptions("network/owner"), context.ruleOptions("other/rule"));
+    },
+  });
+  const read = (policy: unknown) => {
+    seen.length = 0;
+    evaluate([owner, reader], bundle(), parsePolicy(policy));
+    return seen;
+  };
+
+  it("are the owner's after its schema, whether it runs or is off", () => {
+    expect(read({})).toEqual([{ table: ["guide"] }, {}]);
+    expect(read({ rules: { "network/owner": { options: { table: ["mine"] } } } })).toEqual([
+      { table: ["mine"] },
+      {},
+    ]);
+    expect(
+      read({ rules: { "network/owner": { severity: "off", options: { table: ["mine"] } } } }),
+    ).toEqual([{ table: ["mine"] }, {}]);
   });
 });

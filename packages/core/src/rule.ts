@@ -59,6 +59,13 @@ export interface RuleContext<Options = Record<string, unknown>, MessageId extend
    * the default, the newest bundled one. What the API server refuses may depend on it.
    */
   kubernetesVersion?: string | undefined;
+  /**
+   * The options the policy gives another rule, after that rule's schema (its defaults where the
+   * policy sets none), whether it runs or is off; the policy's raw options for a rule the run does
+   * not know. For a rule that judges by another's table (no-broad-peers by allowed-flows' intended
+   * flows), so that one setting serves both.
+   */
+  ruleOptions(ruleId: string): Record<string, unknown>;
   report(report: RuleReport<MessageId>): void;
 }
 

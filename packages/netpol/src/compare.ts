@@ -2,6 +2,7 @@ import {
   type BundleObject,
   type ComponentSettings,
   componentOf,
+  getAtPointer,
   INSTANCE_LABEL,
   type Instance,
   InstanceIndex,
@@ -33,25 +34,31 @@ import {
   subtract,
   union,
 } from "./conns.js";
-import { type DnsOptions, describeDns, reachesDns } from "./dns.js";
+import { type DnsOptions, describeDns, isClusterDnsPeer, reachesDns } from "./dns.js";
 import {
   DEFAULT_NETWORK_OPTIONS,
   EXTERNAL,
   type IntendedFlow,
   intendedFlows,
   type NetworkOptions,
+  reachedComponents,
 } from "./intended.js";
 import {
   appliedRules,
   NAMESPACE_NAME_LABEL,
+  namespaceMatch,
   type Policy,
+  type PolicyRule,
+  type PortSpec,
   peerSelects,
   policySelects,
+  portEntryPointer,
+  selectable,
   type Workload,
   workloadName,
 } from "./model.js";
 import { UNKNOWN_LABEL_REASONS } from "./pods.js";
-import type { Uncertain } from "./selector.js";
+import { failedRequirements, type Uncertain } from "./selector.js";
 
 /** Cluster DNS (53/UDP and 53/TCP) is open to every pod (rules.md), so it is never an extra flow. */
 export const DNS_CONNS: ConnSet = union(connsOf("UDP", 53), connsOf("TCP", 53));
@@ -68,6 +75,11 @@ export interface FlowTarget {
    * label of `namespace`, which has no Namespace object in the input.
    */
   uncertain?: { key: string; reason: string; namespace?: string };
+  /**
+   * The policy written for the blocking workload is one the API server refuses (a quoted port
+   * number, a bad peer): its refusal, at the pointer, is the cause of the blocked flows.
+   */
+  refused?: boolean;
 }
 
 export interface FlowDifference {
@@ -250,7 +262,7 @@ export function compareWithIntended(
  * a podSelector).
  */
 function markSharedClients(ends: Iterable<Identified>, intended: readonly IntendedFlow[]): void {
-  const reached = new Set(intended.filter((f) => f.from !== EXTERNAL).map((f) => f.to));
+  const reached = reachedComponents(intended);
   const byNamespace = new Map<string, Identified[]>();
   for (const end of ends) {
     const namespace = end.instance!.namespace;
@@ -584,7 +596,7 @@ function noDns(
   dns: DnsOptions,
 ): FlowDifference {
   const workload = workloadOf(from.endpoint);
-  const shared = namespaceDnsRule(connectivity, workload);
+  const shared = namespaceDnsRule(connectivity, workload, dns);
   const labels = Object.entries(dns.podLabels)
     .map(([k, v]) => `${k}: ${v}`)
     .join(", ");
@@ -608,18 +620,40 @@ function noDns(
 
 /**
  * The egress rule meant for DNS of a policy that selects every pod of the workload's namespace
- * (only port 53 in it): when it misses the cluster's DNS, that one rule is what to fix for every
- * client of the namespace, not each client's own policy.
+ * (only port 53 in it, or only the cluster's DNS pods as its peers): when it misses the cluster's
+ * DNS, that one rule is what to fix for every client of the namespace, not each client's own
+ * policy; on its one port entry that is no DNS port (53 changed to 54), when there is one.
  */
-function namespaceDnsRule(connectivity: Connectivity, workload: Workload): FlowTarget | undefined {
+function namespaceDnsRule(
+  connectivity: Connectivity,
+  workload: Workload,
+  dns: DnsOptions,
+): FlowTarget | undefined {
+  const { namespaceLabels } = connectivity.model;
   for (const policy of connectivity.model.policies) {
     if (!policy.selectsAll || policy.namespace !== workload.namespace) continue;
+    const toDns = (r: PolicyRule) =>
+      r.peers !== "all" &&
+      r.peers.length > 0 &&
+      r.peers.every((peer) => isClusterDnsPeer(peer, policy.namespace, namespaceLabels, dns));
     const rule = appliedRules(policy, "egress").find(
-      (r) => r.ports !== "all" && r.ports.length > 0 && r.ports.every((p) => p.port === 53),
+      (r) =>
+        r.ports !== "all" &&
+        r.ports.length > 0 &&
+        (r.ports.every((p) => p.port === 53) || toDns(r)),
     );
-    if (rule) return policyTarget(policy, rule.pointer);
+    if (rule) return policyTarget(policy, wrongDnsPort(rule) ?? rule.pointer);
   }
   return undefined;
+}
+
+/** The one port entry of a DNS rule that opens nothing of 53/UDP and 53/TCP, if exactly one does not. */
+function wrongDnsPort(rule: PolicyRule): string | undefined {
+  if (rule.ports === "all") return undefined;
+  const wrong = [...rule.ports.keys()].filter((i) =>
+    isEmpty(intersect(portsConns([rule.ports[i]!] as PortSpec[], undefined), DNS_CONNS)),
+  );
+  return wrong.length === 1 ? portEntryPointer(rule, wrong[0]!) : undefined;
 }
 
 function blockedSides(
@@ -723,6 +757,8 @@ function blockedSide(
     target.object === workload.object ||
     connectivity.isolatedFor(workload, direction).some((p) => p.object === target.object);
   const type = direction === "egress" ? "Egress" : "Ingress";
+  // A refused policy has the rule already: what to change is the field the API server refuses.
+  if (target.refused) return { ...missing, target, ...noteOf(from, to) };
   return {
     ...missing,
     target,
@@ -751,7 +787,11 @@ function blockingTarget(
     isolating.find((p) => p[direction].length > 0) ??
     isolating[0] ??
     connectivity.model.policies.find((p) => !p.selectsAll && policySelects(p, workload) === true);
-  if (!own) return workloadTarget(workload, "only namespace-wide policies isolate it");
+  if (!own)
+    return (
+      refusedTarget(connectivity, workload, direction) ??
+      workloadTarget(workload, "only namespace-wide policies isolate it")
+    );
   const isolates = direction === "egress" ? own.isolatesEgress : own.isolatesIngress;
   const spec = own.object.value.spec;
   // Rules of a direction its policyTypes leave out are ignored: policyTypes is what to change.
@@ -762,6 +802,28 @@ function blockingTarget(
         ? `/spec/${direction}`
         : "/spec";
   return policyTarget(own, pointer);
+}
+
+/**
+ * A policy written for the workload (a non-empty podSelector that surely selects it) for that
+ * direction that the API server refuses: never created, it is why the flows it was written for
+ * are blocked, at its first refused field.
+ */
+function refusedTarget(
+  connectivity: Connectivity,
+  workload: Workload,
+  direction: "ingress" | "egress",
+): FlowTarget | undefined {
+  const refused = connectivity.model.refused.find(
+    (p) =>
+      !p.selectsAll &&
+      (direction === "egress" ? p.isolatesEgress : p.isolatesIngress) &&
+      policySelects(p, workload) === true,
+  );
+  const [first] = refused?.refusals ?? [];
+  if (!refused || !first) return undefined;
+  const target = policyTarget(refused, first.pointer);
+  return { ...target, label: `${target.label} (refused by the API server)`, refused: true };
 }
 
 /**
@@ -782,6 +844,7 @@ function nearMiss(
   const refs = connectivity
     .admittingRules(from.endpoint, to.endpoint)
     [direction].filter((ref) => ref.policy.object === target.object);
+  if (refs.length === 0) return nearPeer(connectivity, flow, from, to, direction, target);
   const rule = refs.length === 1 ? refs[0]!.rule : undefined;
   // A rule for every peer (DNS to anyone) is not this flow's; a port that lets the pair connect
   // elsewhere is an extra flow of that rule too, which stays on the rule.
@@ -795,11 +858,46 @@ function nearMiss(
     return { ...target, pointer: `${rule.pointer}/ports/${otherProtocol}/protocol` };
   }
   if (rule.ports.length !== 1) return { ...target, pointer: `${rule.pointer}/ports` };
-  const [only] = rule.ports;
-  return {
-    ...target,
-    pointer: `${rule.pointer}/ports/0${only?.port === undefined ? "" : "/port"}`,
-  };
+  return { ...target, pointer: portEntryPointer(rule, 0) };
+}
+
+/**
+ * The one requirement of a peer's podSelector that keeps the blocked end out, when the target
+ * policy has exactly one such peer in a rule on the flow's port (its namespace sure, every other
+ * requirement met, no pod of the input admitted): the label a user renamed there, the line to
+ * change.
+ */
+function nearPeer(
+  connectivity: Connectivity,
+  flow: IntendedFlow,
+  from: Identified,
+  to: Identified,
+  direction: "egress" | "ingress",
+  target: FlowTarget,
+): FlowTarget {
+  const policy = connectivity.model.policies.find((p) => p.object === target.object);
+  const other = workloadOf(direction === "egress" ? to.endpoint : from.endpoint);
+  const destination = workloadOf(to.endpoint);
+  if (!policy) return target;
+  const near: string[] = [];
+  for (const rule of appliedRules(policy, direction)) {
+    if (rule.peers === "all") continue;
+    if (!contains(portsConns(rule.ports, destination), flow.protocol, flow.port)) continue;
+    for (const peer of rule.peers) {
+      if (peer.kind !== "pods" || !selectable(other)) continue;
+      if (namespaceMatch(peer, policy.namespace, other.namespace, connectivity.model) !== true)
+        continue;
+      // A peer that admits pods of the input is someone else's (nginx's beside the frontend's).
+      const admitsSome = connectivity.model.workloads.some(
+        (w) => peerSelects(peer, policy, w, connectivity.model) !== false,
+      );
+      if (admitsSome) continue;
+      const selector = getAtPointer(policy.object.value, `${peer.pointer}/podSelector`);
+      const failed = failedRequirements(selector, other.labels);
+      if (failed.length === 1) near.push(`${peer.pointer}/podSelector${failed[0]}`);
+    }
+  }
+  return near.length === 1 ? { ...target, pointer: near[0]! } : target;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "@scout-deploy/core";
-import { PROTOCOLS, type Protocol } from "./conns.js";
+import { type ConnSet, connsOf, NO_CONNS, PROTOCOLS, type Protocol, union } from "./conns.js";
 import { DEFAULT_DNS_OPTIONS, dnsOptionsSchema } from "./dns.js";
 
 /** The endpoint that stands for every address outside the cluster. */
@@ -58,4 +58,25 @@ export function intendedFlows(options: NetworkOptions = DEFAULT_NETWORK_OPTIONS)
     ? [{ from: EXTERNAL, to: "nginx", port: options.externalPort, protocol: "TCP" }]
     : [];
   return [...options.flows, ...external];
+}
+
+/**
+ * The components another component is meant to reach (the destinations of the table's in-cluster
+ * flows). The others (Prometheus; nginx, reached from outside only) are clients only: a namespace
+ * of such components alone is a shared service (a `monitoring` namespace) that serves every Scout
+ * instance across namespaces.
+ */
+export function reachedComponents(intended: readonly IntendedFlow[]): ReadonlySet<string> {
+  return new Set(intended.filter((f) => f.from !== EXTERNAL).map((f) => f.to));
+}
+
+/** The connections the table intends from one component (or "external") to another. */
+export function intendedConns(
+  intended: readonly IntendedFlow[],
+  from: string,
+  to: string,
+): ConnSet {
+  return intended
+    .filter((f) => f.from === from && f.to === to)
+    .reduce((all, f) => union(all, connsOf(f.protocol, f.port)), NO_CONNS);
 }

@@ -31,7 +31,7 @@ import {
   type PodSide,
   type Selector,
 } from "./selector.js";
-import { policyRefusals, type RefusalOptions } from "./validate.js";
+import { type PolicyRefusal, policyRefusals, type RefusalOptions } from "./validate.js";
 
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
@@ -125,6 +125,8 @@ export interface Policy {
   isolatesEgress: boolean;
   ingress: PolicyRule[];
   egress: PolicyRule[];
+  /** Why the API server refuses it, for a policy of `Model.refused`. */
+  refusals?: PolicyRefusal[];
 }
 
 /**
@@ -219,14 +221,18 @@ export function buildModel(bundle: Bundle, options: ModelOptions = {}): Model {
       workloadsOf(namespaceOf(bundle, object), object, template, named, templates.length > 1),
     );
   });
-  const refusedObjects = new Set(all.filter((o) => policyRefusals(o.value, options).length > 0));
+  const refusals = new Map(all.map((o) => [o, policyRefusals(o.value, options)]));
+  const refusedObjects = new Set(all.filter((o) => refusals.get(o)!.length > 0));
   const policies = all.filter((o) => !refusedObjects.has(o)).map((o) => policyOf(bundle, o));
   const labels = namespaceLabels(bundle, workloads);
   const sides = namespaceSides(bundle, labels);
   return {
     workloads,
     policies,
-    refused: [...refusedObjects].map((o) => policyOf(bundle, o)),
+    refused: [...refusedObjects].map((o) => ({
+      ...policyOf(bundle, o),
+      refusals: refusals.get(o)!,
+    })),
     namespaceOf: (object) => namespaceOf(bundle, object),
     namespaceLabels: labels,
     namespaceSides: sides,
@@ -412,6 +418,28 @@ export function unseenNamespaceSide(namespace: string): PodSide {
   return { labels: { [NAMESPACE_NAME_LABEL]: namespace }, unknownLabels: [], openLabels: true };
 }
 
+/** A namespace as a namespaceSelector sees it: the input's (see `namespaceSides`), else one it does not hold. */
+export function namespaceSide(model: Pick<Model, "namespaceSides">, namespace: string): PodSide {
+  return model.namespaceSides.get(namespace) ?? unseenNamespaceSide(namespace);
+}
+
+/**
+ * A namespace's labels as a CNI copies them onto the namespace's pods, each key under `prefix`
+ * (Cilium's `io.cilium.k8s.namespace.labels.`, Calico's `pcns.`): the pod's side then leaves
+ * the keys under the prefix open where the namespace's are (no Namespace object in the input).
+ */
+export function namespaceLabelsUnder(
+  model: Pick<Model, "namespaceSides">,
+  namespace: string,
+  prefix: string,
+): Pick<PodSide, "labels" | "openLabels"> {
+  const side = namespaceSide(model, namespace);
+  const labels = Object.fromEntries(
+    Object.entries(side.labels).map(([key, value]) => [`${prefix}${key}`, value]),
+  );
+  return side.openLabels ? { labels, openLabels: prefix } : { labels };
+}
+
 /** A name no namespace of the input has: what `unseenNamespaces` asks about "any other namespace". */
 const ANOTHER_NAMESPACE = "\u0000another-namespace";
 
@@ -494,6 +522,15 @@ function policyOf(bundle: Bundle, object: BundleObject): Policy {
     ingress,
     egress,
   };
+}
+
+/**
+ * The line of one port entry of a NetworkPolicy rule: its `port`, else the entry itself (an entry
+ * without a port opens every port of its protocol).
+ */
+export function portEntryPointer(rule: PolicyRule, index: number): string {
+  const spec = rule.ports === "all" ? undefined : rule.ports[index];
+  return `${rule.pointer}/ports/${index}${spec?.port === undefined ? "" : "/port"}`;
 }
 
 function rulesOf(value: unknown, direction: "ingress" | "egress"): PolicyRule[] {
@@ -589,8 +626,7 @@ export function namespaceMatch(
   model: Pick<Model, "namespaceSides">,
 ): PodMatch {
   if (peer.namespaceSelector === "own") return namespace === policyNamespace;
-  const side = model.namespaceSides.get(namespace) ?? unseenNamespaceSide(namespace);
-  const match = peer.namespaceSelector(side);
+  const match = peer.namespaceSelector(namespaceSide(model, namespace));
   return typeof match === "object"
     ? { ...match, pointer: `/namespaceSelector${match.pointer}`, namespace }
     : match;

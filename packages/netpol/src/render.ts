@@ -1,7 +1,7 @@
 import { inertLine, inertMarkdown, inertText } from "@scout-deploy/core";
-import { type Connectivity, endpointId } from "./analyze.js";
+import { type Connectivity, endpointId, type Flow } from "./analyze.js";
 import { type ComponentFlow, describeDifference, type FlowComparison } from "./compare.js";
-import { describePorts, formatConns, isEmpty, subtract } from "./conns.js";
+import { describePorts, equals, formatConns, intersect, isEmpty, subtract } from "./conns.js";
 
 /**
  * The matrix as netpol-analyzer prints it: one `src => dst : connections` line per allowed flow,
@@ -9,10 +9,25 @@ import { describePorts, formatConns, isEmpty, subtract } from "./conns.js";
  * it cannot break the line, recolour the terminal or start a workflow command in a CI log.
  */
 export function formatMatrix(connectivity: Connectivity): string {
+  const { model } = connectivity;
+  const open = model.namesOpenNamespaceLabels || model.namesUnknownLabels;
   const lines = connectivity.flows.map((f) =>
-    inertLine(`${endpointId(f.from)} => ${endpointId(f.to)} : ${formatConns(f.conns)}`),
+    inertLine(
+      `${endpointId(f.from)} => ${endpointId(f.to)} : ${formatConns(f.conns)}${open ? maybeNote(connectivity, f) : ""}`,
+    ),
   );
   return `${lines.sort().join("\n")}\n`;
+}
+
+/**
+ * A flow that holds only for some labellings the input leaves open (a namespace without a
+ * Namespace object, a label only the cluster sets) is marked: " (maybe)", or what holds surely.
+ */
+function maybeNote(connectivity: Connectivity, flow: Flow): string {
+  const sides = connectivity.sureSides(flow.from, flow.to);
+  const sure = intersect(flow.conns, intersect(sides.egress, sides.ingress));
+  if (equals(sure, flow.conns)) return "";
+  return isEmpty(sure) ? " (maybe)" : ` (maybe; sure: ${formatConns(sure)})`;
 }
 
 const STATUS_TEXT: Record<ComponentFlow["status"], string> = {

@@ -34,12 +34,20 @@ export type PodMatch = boolean | Uncertain;
  * The side of a match: a pod's labels, or a namespace's. `unknownLabels` are keys it surely
  * carries whose values only the cluster knows (a pod's `pod-template-hash`); with `openLabels`,
  * every key other than those in `labels` may be absent or carry any value (a namespace of the
- * input without a Namespace object: only its `kubernetes.io/metadata.name` is known).
+ * input without a Namespace object: only its `kubernetes.io/metadata.name` is known), or, when it
+ * is a prefix, every such key under it (a pod's namespace labels as Cilium and Calico give them
+ * to the pod: `io.cilium.k8s.namespace.labels.team`, `pcns.team`).
  */
 export interface PodSide {
   labels: Labels;
   unknownLabels: readonly string[];
-  openLabels?: boolean;
+  openLabels?: true | string;
+}
+
+/** Whether the side leaves a key open: not among its labels, and open by `openLabels`. */
+export function isOpenKey(side: PodSide, key: string): boolean {
+  if (side.openLabels === undefined || Object.hasOwn(side.labels, key)) return false;
+  return side.openLabels === true || key.startsWith(side.openLabels);
 }
 
 export type PodSelector = (pod: PodSide) => PodMatch;
@@ -67,7 +75,31 @@ const OTHER_VALUE = "\u0000another value";
  * key are certain: the pods carry it; on an open key they are open too.
  */
 export function compilePodSelector(value: unknown): PodSelector {
-  if (!isRecord(value)) return EVERY_POD;
+  const requirements = requirementsOf(value);
+  if (requirements.length === 0) return EVERY_POD;
+  return (side) => {
+    let open: Requirement[] | undefined;
+    for (const requirement of requirements) {
+      if (!isOpen(requirement, side)) {
+        if (!requirement.test(side.labels)) return false;
+      } else if (open) open.push(requirement);
+      else open = [requirement];
+    }
+    return open ? openAnswer(open, side) : true;
+  };
+}
+
+/**
+ * The requirements of a selector that known labels fail, as pointers relative to the selector
+ * ("/matchLabels/app.kubernetes.io~1component"): with one, that entry is what keeps the pods out
+ * (a label renamed in a peer).
+ */
+export function failedRequirements(selector: unknown, labels: Labels): string[] {
+  return requirementsOf(selector).flatMap((r) => (r.test(labels) ? [] : [r.pointer]));
+}
+
+function requirementsOf(value: unknown): Requirement[] {
+  if (!isRecord(value)) return [];
   const requirements: Requirement[] = [];
   if (isRecord(value.matchLabels)) {
     for (const [key, expected] of Object.entries(value.matchLabels)) {
@@ -95,23 +127,13 @@ export function compilePodSelector(value: unknown): PodSelector {
       });
     });
   }
-  if (requirements.length === 0) return EVERY_POD;
-  return (side) => {
-    let open: Requirement[] | undefined;
-    for (const requirement of requirements) {
-      if (!isOpen(requirement, side)) {
-        if (!requirement.test(side.labels)) return false;
-      } else if (open) open.push(requirement);
-      else open = [requirement];
-    }
-    return open ? openAnswer(open, side) : true;
-  };
+  return requirements;
 }
 
 /** Whether the side leaves the requirement's answer open. */
 function isOpen(requirement: Requirement, side: PodSide): boolean {
   if (side.unknownLabels.includes(requirement.key)) return requirement.comparesValue;
-  return side.openLabels === true && !Object.hasOwn(side.labels, requirement.key);
+  return isOpenKey(side, requirement.key);
 }
 
 /**

@@ -13,7 +13,6 @@ import {
   type Model,
   numberedPort,
   type Policy,
-  type PolicyRule,
   type Protocol,
   protocolOf,
   UNKNOWN_LABEL_REASONS,
@@ -320,11 +319,4 @@ export function groupIdentity(
   return { key: whole.slice(messageId.length + 1) };
 }
 
-/**
- * The line of one port entry of a NetworkPolicy rule: its `port`, else the entry itself (an entry
- * without a port opens every port of its protocol).
- */
-export function portEntryPointer(rule: PolicyRule, index: number): string {
-  const spec = rule.ports === "all" ? undefined : rule.ports[index];
-  return `${rule.pointer}/ports/${index}${spec?.port === undefined ? "" : "/port"}`;
-}
+export { portEntryPointer } from "@scout-deploy/netpol";

@@ -146,6 +146,12 @@ function portHandler(probe: unknown): [string, Obj] | undefined {
   return undefined;
 }
 
+/** A NetworkPolicy of every pod of its namespace (`podSelector: {}`). */
+function namespaceWide(o: Obj): boolean {
+  const selector = o.kind === "NetworkPolicy" && ((o.spec as Obj).podSelector as Obj | undefined);
+  return !!selector && Object.keys(selector).length === 0;
+}
+
 function policyOf(objects: Obj[], component: string): Obj | undefined {
   return objects.find((o) => {
     if (o.kind !== "NetworkPolicy") return false;
@@ -526,6 +532,82 @@ export const weakenings: Weakening[] = [
       if (!policy || index < 0) return undefined;
       (rules![index]!.ports as Obj[])[0]!.port = 9876;
       return [`network/allowed-flows ${ref(policy)} /spec/egress/${index}/ports/0/port`];
+    },
+  },
+  {
+    // One namespace-wide rule serves every client: applied once, on the frontend's turn.
+    name: "the namespace-wide DNS rule's UDP port 53 changed to 54",
+    apply: (objects, component) => {
+      if (component !== "frontend") return undefined;
+      for (const policy of objects.filter(namespaceWide)) {
+        const rules = ((policy.spec as Obj).egress as Obj[] | undefined) ?? [];
+        for (const [index, rule] of rules.entries()) {
+          const ports = (rule.ports as Obj[] | undefined) ?? [];
+          const udp = ports.findIndex((p) => p.port === 53 && p.protocol === "UDP");
+          if (udp < 0 || !ports.every((p) => p.port === 53)) continue;
+          ports[udp]!.port = 54;
+          // Every client's DNS is that port's one finding, not one per client.
+          return [`network/allowed-flows ${ref(policy)} /spec/egress/${index}/ports/${udp}/port`];
+        }
+      }
+      return undefined;
+    },
+  },
+  {
+    name: "an intended port of one policy written as a quoted number",
+    apply: (objects, component) => {
+      const found = portedIngressRule(objects, component);
+      const ports = found?.[1].ports as Obj[] | undefined;
+      if (!found || typeof ports?.[0]?.port !== "number") return undefined;
+      const [policy, , index] = found;
+      ports[0]!.port = String(ports[0]!.port) as unknown as Obj;
+      // No port name: the API server refuses the policy, and the flows it was written for are
+      // blocked; the refusal on that port is the one finding.
+      return [`network/port-coherence ${ref(policy)} /spec/ingress/${index}/ports/0/port`];
+    },
+  },
+  {
+    name: "the component label renamed in one policy's peer",
+    apply: (objects, component) => {
+      const found = portedIngressRule(objects, component);
+      const peer = (found?.[1].from as Obj[] | undefined)?.[0];
+      const labels = (peer?.podSelector as Obj | undefined)?.matchLabels as Obj | undefined;
+      const key = "app.kubernetes.io/component";
+      if (!found || !peer || peer.namespaceSelector || typeof labels?.[key] !== "string")
+        return undefined;
+      labels[key] = `${labels[key]}x`;
+      const [policy, , index] = found;
+      return [
+        `network/allowed-flows ${ref(policy)} /spec/ingress/${index}/from/0/podSelector/matchLabels/app.kubernetes.io~1component`,
+      ];
+    },
+  },
+  {
+    // The default deny left only on the component, which its own policy isolates anyway.
+    name: "the default deny's podSelector narrowed to one component",
+    apply: (objects, component) => {
+      const deny = objects.find(
+        (o) => namespaceWide(o) && !(o.spec as Obj).ingress && !(o.spec as Obj).egress,
+      );
+      const typesOf = (o: Obj | undefined) =>
+        ((o?.spec as Obj | undefined)?.policyTypes as string[] | undefined) ?? [];
+      // What the namespace's other namespace-wide policies (DNS egress) still isolate.
+      const wide = objects.filter((o) => namespaceWide(o) && o !== deny).flatMap(typesOf);
+      const isolatedBoth = (c: string) =>
+        ["Ingress", "Egress"].every(
+          (t) => typesOf(policyOf(objects, c)).includes(t) || wide.includes(t),
+        );
+      // The component stays isolated by its own policy; another that nothing else isolates both
+      // ways is left open, else the change opens nothing.
+      const others = componentNames.filter((c) => c !== component && workloadOf(objects, c));
+      const ownBoth = ["Ingress", "Egress"].every((t) =>
+        typesOf(policyOf(objects, component)).includes(t),
+      );
+      if (!deny || !ownBoth || others.every(isolatedBoth)) return undefined;
+      (deny.spec as Obj).podSelector = {
+        matchLabels: { "app.kubernetes.io/component": component },
+      };
+      return [`network/default-deny ${ref(deny)} /spec/podSelector`];
     },
   },
   {

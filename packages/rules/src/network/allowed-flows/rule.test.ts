@@ -582,6 +582,84 @@ new RuleTester({ describe, it }).run(allowedFlows, {
       ],
     },
     {
+      name: "a namespace-wide DNS rule's port 53 changed to 54: one error on that port, naming every client that cannot resolve, where it was the port beyond 53 plus one warning per client",
+      yaml: `${PODS}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: redis, labels: {app: redis}}
+        spec: {containers: [{name: redis, ports: [{name: redis, containerPort: 6379}]}]}
+${DNS_POLICY.replace("PORTS", "ports: [{port: 54, protocol: UDP}, {port: 53, protocol: TCP}]")}        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: flows}
+        spec:
+          podSelector: {}
+          ingress:
+            - from: [{podSelector: {matchLabels: {app: frontend}}}]
+              ports: [{port: 8000}]
+            - from: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 6379}]
+          egress:
+            - to: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 8000}]
+            - to: [{podSelector: {matchLabels: {app: redis}}}]
+              ports: [{port: 6379}]
+      `,
+      errors: [
+        {
+          messageId: "dnsRuleElsewhere",
+          line: 32,
+          column: 16,
+          data: {
+            target: "NetworkPolicy default/dns",
+            rule: "spec.egress[0]",
+            beyond: "UDP 54",
+            sources: "default/frontend, default/backend",
+            destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
+            ports: "TCP 53, UDP 53",
+            instance: "instance default",
+            fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
+          },
+        },
+      ],
+    },
+    {
+      name: "the backend's own policy refused for a quoted port number: the flows it was written for are blocked, one finding on that port",
+      yaml: `${PODS}${POLICIES.replace("ports: [{port: 8000}]}]", 'ports: [{port: "8000"}]}]')}`,
+      errors: [
+        {
+          messageId: "missingFlows",
+          line: 22,
+          column: 78,
+          data: {
+            target: "NetworkPolicy default/backend (refused by the API server)",
+            count: "a flow",
+            instance: "instance default",
+            flows: "default/frontend -> default/backend (frontend -> backend) on TCP 8000",
+          },
+        },
+      ],
+    },
+    {
+      name: "a label renamed in the peer of the backend's ingress rule: the blocked flow is reported on that label",
+      yaml: `${PODS}${POLICIES.replace("ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}]", "ingress: [{from: [{podSelector: {matchLabels: {app: frontendx}}}]")}`,
+      errors: [
+        {
+          messageId: "missingFlows",
+          line: 22,
+          column: 50,
+          data: {
+            target: "NetworkPolicy default/backend",
+            count: "a flow",
+            instance: "instance default",
+            flows:
+              "default/frontend -> default/backend (frontend -> backend) on TCP 8000: add this ingress rule {from: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{protocol: TCP, port: 8000}]}",
+          },
+        },
+      ],
+    },
+    {
       // The frontend's egress rule to the backend is there: the backend's address is its node's.
       name: "a backend on the node's network: the flows to it are blocked, one finding at hostNetwork and no rule to add",
       yaml: `${PODS.replace("spec: {containers: [{name: api,", "spec: {hostNetwork: true, containers: [{name: api,")}${POLICIES}`,

@@ -52,6 +52,8 @@ export const allowedFlows = defineRule({
         "{{target}}, {{rule}}, admits {{count}} that Scout needs ({{instance}}) only if the label {{key}} matches, whose value no manifest can know ({{reason}}), so Scout may break: {{flows}}; select the pods by labels of their template",
       noDns:
         "{{source}} connects to {{to}} by Service name but may not reach {{destination}} on {{ports}} ({{instance}}): its connections will fail; add to {{target}} this {{fix}}",
+      dnsRuleElsewhere:
+        "{{target}}, {{rule}}, meant for DNS, opens {{beyond}} towards {{destination}} instead of {{ports}} ({{instance}}): {{sources}} cannot resolve the Services they connect to, so their connections will fail, and DNS needs only 53/UDP and 53/TCP; make it this {{fix}}",
       noDnsRule:
         "{{target}}, {{rule}}, meant for DNS, does not reach {{destination}} on {{ports}} ({{instance}}): {{sources}} cannot resolve the Services they connect to, so their connections will fail; make it this {{fix}}",
       missingFlows:
@@ -66,7 +68,18 @@ export const allowedFlows = defineRule({
     const connectivity = analyze(context.bundle, refusalOptionsFor(context.kubernetesVersion));
     const settings = guideSettings(context.settings);
     const comparison = compareWithIntended(connectivity, settings, context.options);
-    for (const beyond of dnsRulesBeyond53(connectivity, context.options.dns, settings)) {
+    const beyond53 = dnsRulesBeyond53(connectivity, context.options.dns, settings);
+    // A namespace-wide DNS rule that misses the DNS (53 changed to 54) is one finding, its
+    // noDnsRule on the port: the port it opens beyond 53 instead is the same cause.
+    const beyondOf = (target: FlowDifference["target"]) =>
+      beyond53.find((b) => b.object === target.object && b.rulePointer === ruleOf(target.pointer));
+    const folded = new Set(
+      comparison.differences.flatMap((d) =>
+        d.kind === "dns" && d.sharedRule ? [beyondOf(d.target)] : [],
+      ),
+    );
+    for (const beyond of beyond53) {
+      if (folded.has(beyond)) continue;
       context.report({
         messageId: "dnsBeyond53",
         data: {
@@ -84,18 +97,20 @@ export const allowedFlows = defineRule({
       if (!first) continue;
       const target = { object: first.target.object, pointer: first.target.pointer };
       if (first.kind === "dns" && first.sharedRule) {
+        const instead = beyondOf(first.target);
         context.report({
-          messageId: "noDnsRule",
+          messageId: instead ? "dnsRuleElsewhere" : "noDnsRule",
           data: {
             target: first.target.label,
-            rule: ruleName(first.target.pointer),
+            rule: ruleName(ruleOf(first.target.pointer)),
+            beyond: instead?.ports ?? "",
             destination: first.destination,
             ports: describePorts(first.conns),
             sources: group.map((d) => d.source).join(", "),
             instance: instancesOf(group),
             fix: first.fix ?? "",
           },
-          severity: "warning",
+          ...(instead ? {} : { severity: "warning" as const }),
           ...target,
         });
         continue;
@@ -164,7 +179,15 @@ export const allowedFlows = defineRule({
           yieldsTo: HOST_NETWORK_OWNERS,
           ...target,
         });
-      else context.report({ messageId: "missingFlows", data, severity: "warning", ...target });
+      else
+        context.report({
+          messageId: "missingFlows",
+          data,
+          severity: "warning",
+          // A refused policy's blocked flows are the refusal's finding on the same field.
+          ...(first.target.refused ? { yieldsTo: REFUSAL_OWNERS } : {}),
+          ...target,
+        });
     }
   },
 });
@@ -278,6 +301,13 @@ function dnsRulesBeyond53(
   );
 }
 
+/** The rules that report why the API server refuses a NetworkPolicy, each on the refused field. */
+const REFUSAL_OWNERS: readonly string[] = [
+  "network/port-coherence",
+  "network/no-broad-peers",
+  "network/default-deny",
+];
+
 /** The policy rule (or the podSelector) a selector requirement belongs to: "/spec/ingress/0/from/1/..." -> "/spec/ingress/0". */
 function ruleOf(pointer: string): string {
   return /^\/spec\/(?:ingress|egress)\/\d+/.exec(pointer)?.[0] ?? "/spec/podSelector";
@@ -301,7 +331,8 @@ function instancesOf(group: readonly FlowDifference[]): string {
 }
 
 function describeMissing(d: FlowDifference): string {
-  return `${describeFlow(d)}: add this ${d.fix ?? "rule"}`;
+  // A refused policy holds the rule: its refused field is the change.
+  return d.fix ? `${describeFlow(d)}: add this ${d.fix}` : describeFlow(d);
 }
 
 function describeFlow(d: FlowDifference): string {

@@ -148,6 +148,50 @@ new RuleTester({ describe, it }).run(defaultDeny, {
   ],
   invalid: [
     {
+      name: "a default deny whose podSelector was narrowed to the backend (which its own policy isolates already): the frontend left open is reported on that selector, the line to widen",
+      yaml: `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: frontend, namespace: scout, labels: {app: frontend}}
+        spec: {containers: [{name: web}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: backend, namespace: scout, labels: {app: backend}}
+        spec: {containers: [{name: api}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          policyTypes: [Ingress, Egress]
+          ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}]}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: default-deny, namespace: scout}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          policyTypes: [Ingress, Egress]
+      `,
+      errors: [
+        {
+          messageId: "notIsolated",
+          line: 23,
+          column: 3,
+          data: {
+            kind: "Pod",
+            name: "frontend",
+            instance: "instance scout",
+            directions: "ingress and egress",
+            types: "Ingress or Egress",
+            open: "any pod of the cluster and any outside address may connect to it on every port, and it may connect to any of them on every port",
+          },
+        },
+      ],
+    },
+    {
       name: "a policy naming one pod of a StatefulSet leaves the others open, and says which",
       yaml: `
         apiVersion: apps/v1

@@ -1,6 +1,7 @@
 import { defineRule, instanceOf, specPointerOf } from "@scout-deploy/core";
 import {
   analyze,
+  type Connectivity,
   type Policy,
   policyRefusals,
   policySelects,
@@ -92,8 +93,20 @@ export const defaultDeny = defineRule({
         continue;
       }
       // On the node's network the cause is `hostNetwork: true`, the line the user changes;
-      // otherwise the pod labels no policy selects.
+      // otherwise the selector of the namespace's one deny policy that leaves the pods out (a
+      // default deny narrowed to some pods), else the pod labels no policy selects.
       const onNode = { ...data, policies: selecting.join(", ") };
+      const deny = selecting.length ? undefined : narrowedDeny(connectivity, workload, open);
+      if (deny) {
+        context.report({
+          messageId: "notIsolated",
+          data,
+          ...groupIdentity("notIsolated", data, workload),
+          object: deny.object,
+          pointer: "/spec/podSelector",
+        });
+        continue;
+      }
       context.report({
         ...(selecting.length
           ? {
@@ -147,6 +160,35 @@ function uncertainSelection(
     if (typeof match === "object") return { policy, match };
   }
   return undefined;
+}
+
+/**
+ * The one policy of the workload's namespace that denies every open direction (it isolates it and
+ * has no rule for it) but isolates no pod another policy does not already isolate there: a
+ * default deny whose podSelector was narrowed to some pods, so that it does nothing and its
+ * selector is the line to widen. A deny that is the only one isolating the pods it selects (a
+ * StatefulSet's redis-0) is deliberate: the open pods are reported where they are.
+ */
+function narrowedDeny(
+  connectivity: Connectivity,
+  workload: Workload,
+  open: readonly Direction[],
+): Policy | undefined {
+  const { model } = connectivity;
+  const denies = model.policies.filter(
+    (p) =>
+      p.namespace === workload.namespace &&
+      !p.selectsAll &&
+      open.every((d) => isolatesAny(p, [d]) && p[d].length === 0),
+  );
+  const [deny] = denies;
+  if (denies.length !== 1 || !deny) return undefined;
+  const redundant = model.workloads.every(
+    (w) =>
+      policySelects(deny, w) !== true ||
+      open.every((d) => connectivity.isolatedFor(w, d).some((p) => p !== deny)),
+  );
+  return redundant ? deny : undefined;
 }
 
 function isolatesAny(policy: Policy, directions: readonly Direction[]): boolean {

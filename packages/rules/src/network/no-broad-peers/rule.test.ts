@@ -1,5 +1,8 @@
+import { buildBundle, evaluate, parsePolicy, parseSource } from "@scout-deploy/core";
 import { RuleTester } from "@scout-deploy/core/testing";
-import { describe, it } from "vitest";
+import { GUIDE_FLOWS } from "@scout-deploy/netpol";
+import { describe, expect, it } from "vitest";
+import { allowedFlows } from "../allowed-flows/rule.js";
 import { noBroadPeers } from "./rule.js";
 
 const refusedAt = { direction: "ingress", index: 0, policy: "scout/backend" };
@@ -781,4 +784,47 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
       ],
     },
   ],
+});
+
+describe("network/no-broad-peers reads the intended table of network/allowed-flows' flows option", () => {
+  // Prometheus of namespace monitoring (which the input lacks) scrapes redis' exporter on 9121.
+  const exporter = policyFor(
+    "redis",
+    "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}, podSelector: {matchLabels: {app.kubernetes.io/name: prometheus}}}",
+    9121,
+  );
+  const findings = (rules: Record<string, unknown>) =>
+    evaluate(
+      [noBroadPeers, allowedFlows],
+      buildBundle([parseSource("scout.yaml", exporter.replace(/^\n/, "").replace(/^ {8}/gm, ""))]),
+      parsePolicy({ rules }),
+    )
+      .findings.filter((f) => f.ruleId === "network/no-broad-peers")
+      .map((f) => `${f.line}:${f.column} ${f.message}`);
+  const withExporter = [
+    ...GUIDE_FLOWS,
+    { from: "prometheus", to: "redis", port: 9121, protocol: "TCP" },
+  ];
+
+  it("the guide's table has no Prometheus -> redis: the unseen namespace's pods are reported", () => {
+    expect(findings({})).toEqual([
+      expect.stringMatching(
+        /^25:49 .* admits pods labelled app.kubernetes.io\/name=prometheus of namespace monitoring into redis:/,
+      ),
+    ]);
+  });
+
+  it("a table with Prometheus -> redis on 9121 makes it the shared client's intended flow, even with allowed-flows off", () => {
+    expect(findings({ "network/allowed-flows": { options: { flows: withExporter } } })).toEqual([]);
+    expect(
+      findings({
+        "network/allowed-flows": { severity: "off", options: { flows: withExporter } },
+      }),
+    ).toEqual([]);
+  });
+
+  it("a table where something reaches Prometheus makes it no shared client: its flows are reported again", () => {
+    const flows = [...withExporter, { from: "backend", to: "prometheus", port: 9091 }];
+    expect(findings({ "network/allowed-flows": { options: { flows } } })).toHaveLength(1);
+  });
 });

@@ -11,7 +11,6 @@ import {
   appliedRules,
   compilePodSelector,
   compileSelector,
-  connsOf,
   contains,
   DEFAULT_DNS_OPTIONS,
   DNS_CONNS,
@@ -19,8 +18,9 @@ import {
   describeDns,
   describePorts,
   dnsOptionsSchema,
-  EXTERNAL,
+  type IntendedFlow,
   type IpSet,
+  intendedConns,
   intendedFlows,
   ipBlockSet,
   isClusterDnsPeer,
@@ -28,7 +28,7 @@ import {
   isEmptySelector,
   type Model,
   NAMESPACE_NAME_LABEL,
-  NO_CONNS,
+  networkOptionsSchema,
   type PeerRefusal,
   type Policy,
   type PolicyRule,
@@ -38,14 +38,16 @@ import {
   portsConns,
   publicFamiliesCovered,
   type RefusalOptions,
+  reachedComponents,
   refusalOptionsFor,
   subtract,
-  union,
   unseenNamespaces,
   type Workload,
 } from "@scout-deploy/netpol";
 import { guideSettings } from "../../settings.js";
 import { portEntryPointer, selectedBy, selectsOnlyNginx } from "../scope.js";
+
+const ALLOWED_FLOWS = "network/allowed-flows";
 
 const options = z
   .object({
@@ -97,6 +99,8 @@ export const noBroadPeers = defineRule({
     const connectivity = analyze(context.bundle, refusalOptionsFor(context.kubernetesVersion));
     const { dns } = context.options;
     const namespaceLabels = connectivity.model.namespaceLabels;
+    // The intended table is allowed-flows' (its `flows` option): one setting for both rules.
+    const intended = intendedFlows(networkOptionsSchema.parse(context.ruleOptions(ALLOWED_FLOWS)));
     // A refused policy admits nothing: how broad its peers would be is beside the point.
     for (const policy of connectivity.model.refused) {
       for (const refused of refusedPeers(policy, refusalOptionsFor(context.kubernetesVersion))) {
@@ -178,6 +182,7 @@ export const noBroadPeers = defineRule({
         const unseen = unseenPeers(connectivity.model, policy, rule, broad, {
           dns,
           settings: guideSettings(context.settings),
+          intended,
         });
         for (const finding of unseen) {
           context.report({
@@ -325,7 +330,11 @@ function unseenPeers(
   policy: Policy,
   rule: PolicyRule,
   broad: readonly Broad[],
-  { dns, settings }: { dns: DnsOptions; settings: ComponentSettings },
+  {
+    dns,
+    settings,
+    intended,
+  }: { dns: DnsOptions; settings: ComponentSettings; intended: readonly IntendedFlow[] },
 ): { pointer: string; data: Record<string, string> }[] {
   if (rule.peers === "all") return [];
   const key = rule.direction === "ingress" ? "from" : "to";
@@ -341,12 +350,12 @@ function unseenPeers(
     // DNS to the DNS namespaces by name: whether it reaches the DNS pods is allowed-flows' (noDns).
     if (others === false && isDnsOnly(rule) && named.every((n) => dns.namespaces.includes(n)))
       return [];
-    const unseenPod = { labels: {}, unknownLabels: [], openLabels: true };
+    const unseenPod = { labels: {}, unknownLabels: [], openLabels: true as const };
     if (compilePodSelector(peer.podSelector)(unseenPod) === false) return [];
     components ??= selectedComponents(model, policy, settings);
     if (components.size === 0) return [];
     const client = selectorComponent(peer.podSelector, settings);
-    if (others === false && client && sharedAcross(rule, client, components)) return [];
+    if (others === false && client && sharedAcross(intended, rule, client, components)) return [];
     const pointer =
       typeof others === "object"
         ? `${at}/namespaceSelector${others.pointer}`
@@ -414,22 +423,19 @@ function selectorComponent(selector: unknown, settings: ComponentSettings): stri
  * on the table's ports only, between the peer's component and each component the policy selects.
  */
 function sharedAcross(
+  table: readonly IntendedFlow[],
   rule: PolicyRule,
   peerComponent: string,
   selected: ReadonlyMap<string, Workload>,
 ): boolean {
-  const table = intendedFlows();
-  const reached = new Set(table.filter((f) => f.from !== EXTERNAL).map((f) => f.to));
+  const reached = reachedComponents(table);
   return [...selected].every(([component, workload]) => {
     const [from, to] =
       rule.direction === "ingress" ? [peerComponent, component] : [component, peerComponent];
     if (reached.has(from)) return false;
-    const intended = table
-      .filter((f) => f.from === from && f.to === to)
-      .reduce((all, f) => union(all, connsOf(f.protocol, f.port)), NO_CONNS);
     const dst = rule.direction === "ingress" ? workload : undefined;
     const conns = portsConns(rule.ports, dst);
-    return !isEmpty(conns) && isEmpty(subtract(conns, intended));
+    return !isEmpty(conns) && isEmpty(subtract(conns, intendedConns(table, from, to)));
   });
 }
 

@@ -1,19 +1,18 @@
 /**
  * Calico's selector expressions (`app == 'web' && has(tier)`, `all()`, `k in {'a', 'b'}`,
  * `!has(x)`, `k not in {...}`, `k starts with 'x'`, `ends with`, `contains`, `||`, `!`,
- * parentheses), decided three-valued over a pod's labels: a label whose value only the cluster
- * knows leaves a comparison of it open ("maybe"). An expression outside this grammar is not
- * parsed (undefined): the caller takes it as "may select".
+ * parentheses), decided three-valued over a pod's or a namespace's labels: a label whose value
+ * only the cluster knows, or one the side leaves open (a namespace without a Namespace object in
+ * the input, `isOpenKey`), leaves a test of it open ("maybe"). An expression outside this grammar
+ * is not parsed (undefined): the caller takes it as "may select".
  */
+import { isOpenKey, type PodSide } from "@scout-deploy/netpol";
 import { TokenCursor, tokenize } from "../../support/tokens.js";
 
 export type Tri = boolean | "maybe";
 
-export interface LabelSide {
-  labels: Readonly<Record<string, string>>;
-  /** Keys the pod carries with a value only the cluster knows. */
-  unknownLabels: readonly string[];
-}
+/** A pod's or a namespace's labels, as netpol's selectors read them. */
+export type LabelSide = PodSide;
 
 type Expr = (side: LabelSide) => Tri;
 
@@ -31,9 +30,9 @@ export function or(left: Tri, right: Tri): Tri {
   return left === false && right === false ? false : "maybe";
 }
 
-/** The value a pod holds under a key: a string, absent, or known only to the cluster. */
+/** The value a side holds under a key: a string, absent, or unknown (maybe absent, when open). */
 function labelValue(side: LabelSide, key: string): string | undefined | "\u0000maybe" {
-  if (side.unknownLabels.includes(key)) return "\u0000maybe";
+  if (side.unknownLabels.includes(key) || isOpenKey(side, key)) return "\u0000maybe";
   return Object.hasOwn(side.labels, key) ? side.labels[key] : undefined;
 }
 
@@ -88,7 +87,12 @@ export function compileCalicoSelector(source: string): Expr | undefined {
       take("(");
       const key = take();
       take(")");
-      return (side) => side.unknownLabels.includes(key) || Object.hasOwn(side.labels, key);
+      return (side) =>
+        side.unknownLabels.includes(key) || Object.hasOwn(side.labels, key)
+          ? true
+          : isOpenKey(side, key)
+            ? "maybe"
+            : false;
     }
     if (isString(token) || /[!=(){},&|]/.test(token)) throw new Error("syntax");
     const key = token;

@@ -6,6 +6,52 @@ const FINAL =
   "an Allow of an AdminNetworkPolicy is final: it is decided before any NetworkPolicy is looked at";
 const ADDED = "the CNI adds what it allows to what the NetworkPolicies allow";
 
+const TEAM_X_POLICIES = `
+        ---
+        apiVersion: crd.projectcalico.org/v1
+        kind: GlobalNetworkPolicy
+        metadata: {name: team-x}
+        spec:
+          namespaceSelector: team == 'x'
+          selector: all()
+          ingress: [{action: Allow}]
+        ---
+        apiVersion: crd.projectcalico.org/v1
+        kind: GlobalNetworkPolicy
+        metadata: {name: pcns-team-x}
+        spec:
+          selector: pcns.team == 'x' || has(pcns.tier)
+          ingress: [{action: Allow}]
+        ---
+        apiVersion: cilium.io/v2
+        kind: CiliumClusterwideNetworkPolicy
+        metadata: {name: team-x}
+        spec:
+          endpointSelector: {matchLabels: {io.cilium.k8s.namespace.labels.team: x}}
+          ingress: [{fromEntities: [world]}]
+        ---
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: to-team-x, namespace: monitoring}
+        spec:
+          endpointSelector: {matchLabels: {app: prometheus}}
+          egress: [{toEndpoints: [{matchLabels: {k8s:io.cilium.k8s.namespace.labels.team: x}}]}]
+        ---
+        apiVersion: crd.projectcalico.org/v1
+        kind: NetworkPolicy
+        metadata: {name: to-team-x, namespace: monitoring}
+        spec:
+          selector: app == 'prometheus'
+          egress: [{action: Allow, destination: {namespaceSelector: "team == 'x'"}}]
+        ---
+        apiVersion: cilium.io/v2
+        kind: CiliumClusterwideNetworkPolicy
+        metadata: {name: not-a-cilium-label}
+        spec:
+          endpointSelector: {matchLabels: {io.kubernetes.pod.namespace.labels.team: x}}
+          ingress: [{fromEntities: [world]}]
+`;
+
 const redis = `
         apiVersion: apps/v1
         kind: StatefulSet
@@ -110,6 +156,15 @@ new RuleTester({ describe, it }).run(unmodeledPolicies, {
       `,
     },
     {
+      name: "Calico and Cilium namespace expressions on team=x where the Namespace object says team=blue: they select no pod of the input (io.kubernetes.pod.namespace.labels.* is no label Cilium sets)",
+      yaml: `${redis}${TEAM_X_POLICIES}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: scout, labels: {team: blue}}
+      `,
+    },
+    {
       name: "no workload in the input: nothing to reach",
       yaml: `
         apiVersion: cilium.io/v2
@@ -122,6 +177,57 @@ new RuleTester({ describe, it }).run(unmodeledPolicies, {
     },
   ],
   invalid: [
+    {
+      name: "Calico and Cilium namespace expressions on team=x may select redis: namespace scout has no Namespace object, so its labels (projectcalico.org/name and its name label aside) are unknown; a Cilium peer on a namespace label looks beyond the policy's namespace",
+      yaml: `${redis}${TEAM_X_POLICIES}`,
+      errors: [
+        {
+          messageId: "mayAllow",
+          line: 17,
+          column: 14,
+          data: { kind: "GlobalNetworkPolicy", name: "team-x", rule: "ingress rule 0", why: ADDED },
+        },
+        {
+          messageId: "mayAllow",
+          line: 24,
+          column: 14,
+          data: {
+            kind: "GlobalNetworkPolicy",
+            name: "pcns-team-x",
+            rule: "ingress rule 0",
+            why: ADDED,
+          },
+        },
+        {
+          messageId: "mayAllow",
+          line: 31,
+          column: 3,
+          data: {
+            kind: "CiliumClusterwideNetworkPolicy",
+            name: "team-x",
+            rule: "its ingress rules",
+            why: ADDED,
+          },
+        },
+        {
+          messageId: "mayAllow",
+          line: 38,
+          column: 3,
+          data: {
+            kind: "CiliumNetworkPolicy",
+            name: "to-team-x",
+            rule: "its egress rules",
+            why: ADDED,
+          },
+        },
+        {
+          messageId: "mayAllow",
+          line: 45,
+          column: 13,
+          data: { kind: "NetworkPolicy", name: "to-team-x", rule: "egress rule 0", why: ADDED },
+        },
+      ],
+    },
     {
       name: "an AdminNetworkPolicy for namespaces labelled tenant=blue may select redis: namespace scout has no Namespace object, so its labels are unknown",
       yaml: `${redis}

@@ -306,7 +306,7 @@ export const unmodeledPolicies = defineRule({
       allows:
         "{{kind}} {{name}} allows traffic ({{rule}}) that the flow analysis does not model ({{why}}): the flows the gate computed from the NetworkPolicies may not be the ones the cluster lets through",
       mayAllow:
-        "{{kind}} {{name}} allows traffic ({{rule}}) that the flow analysis does not model ({{why}}), and its selectors may select pods of the input (a selector this rule does not read, or a label only the cluster knows): the flows the gate computed from the NetworkPolicies may not be the ones the cluster lets through",
+        "{{kind}} {{name}} allows traffic ({{rule}}) that the flow analysis does not model ({{why}}), and its selectors may select pods of the input (a selector this rule does not read, a label only the cluster knows, or a label of a namespace the input has no Namespace object for): the flows the gate computed from the NetworkPolicies may not be the ones the cluster lets through",
     },
   },
   check(context) {

@@ -1,10 +1,10 @@
-import { isRecord, type Labels } from "@scout-deploy/core";
+import { isRecord } from "@scout-deploy/core";
 import {
   compilePodSelector,
   type Model,
-  NAMESPACE_NAME_LABEL,
+  namespaceLabelsUnder,
+  namespaceSide,
   UNKNOWN_LABEL_VALUE,
-  unseenNamespaceSide,
   type Workload,
 } from "@scout-deploy/netpol";
 import { serviceAccountNameOf } from "../../support/index.js";
@@ -55,20 +55,7 @@ export function podsSelected(
 export function namespacesSelected(model: Model, selector: unknown): (w: Workload) => Tri {
   if (!isRecord(selector)) return () => false;
   const matches = compilePodSelector(selector);
-  return (workload) =>
-    fromMatch(
-      matches(
-        model.namespaceSides.get(workload.namespace) ?? unseenNamespaceSide(workload.namespace),
-      ),
-    );
-}
-
-function namespaceLabelsOf(model: Model, workload: Workload): Labels {
-  return (
-    model.namespaceLabels.get(workload.namespace) ?? {
-      [NAMESPACE_NAME_LABEL]: workload.namespace,
-    }
-  );
+  return (workload) => fromMatch(matches(namespaceSide(model, workload.namespace)));
 }
 
 /**
@@ -99,9 +86,12 @@ const CILIUM_SERVICE_ACCOUNT = "io.cilium.k8s.policy.serviceaccount";
 /**
  * A Cilium endpoint selector: keys may carry a source (`k8s:`, `any:`), and Cilium gives each
  * pod, besides its labels, `io.kubernetes.pod.namespace`, its namespace's labels under
- * `io.cilium.k8s.namespace.labels.` and `io.cilium.k8s.policy.serviceaccount`. A key of another
- * source (`reserved:`) or another `io.cilium.` label is one this rule cannot tell: "maybe". A
- * namespaced policy selects only in its own namespace unless the selector names one.
+ * `io.cilium.k8s.namespace.labels.` (open where the namespace has no Namespace object in the
+ * input) and `io.cilium.k8s.policy.serviceaccount`. A key of another source (`reserved:`) or
+ * another `io.cilium.` label is one this rule cannot tell: "maybe". A namespaced policy's peer
+ * selects only in the policy's namespace unless it names a namespace or a namespace label
+ * (Cilium's getEndpointSelector); `io.kubernetes.pod.namespace.labels.*` is no label Cilium
+ * sets, so it matches no pod.
  */
 export function ciliumSelects(
   model: Model,
@@ -112,7 +102,10 @@ export function ciliumSelects(
   const keys = selectorKeys(selector);
   if (keys === undefined) return MAYBE;
   const stripped = renameKeys(selector, (key) => key.replace(CILIUM_SOURCES, ""));
-  const namesNamespace = keys.some((key) => key.replace(CILIUM_SOURCES, "") === CILIUM_NAMESPACE);
+  const namesNamespace = keys.some((raw) => {
+    const key = raw.replace(CILIUM_SOURCES, "");
+    return key === CILIUM_NAMESPACE || key.startsWith(CILIUM_NAMESPACE_LABELS);
+  });
   const pods = compilePodSelector(stripped);
   return (workload) => {
     if (namespace !== undefined && !namesNamespace && workload.namespace !== namespace)
@@ -122,22 +115,32 @@ export function ciliumSelects(
   };
 }
 
-function ciliumSide(model: Model, workload: Workload, keys: readonly string[]) {
-  const labels: Record<string, string> = { ...workload.labels };
+function ciliumSide(model: Model, workload: Workload, keys: readonly string[]): LabelSide {
+  const namespace = namespaceLabelsUnder(model, workload.namespace, CILIUM_NAMESPACE_LABELS);
+  const labels: Record<string, string> = {
+    ...workload.labels,
+    [CILIUM_NAMESPACE]: workload.namespace,
+    ...namespace.labels,
+    [CILIUM_SERVICE_ACCOUNT]: serviceAccountOf(workload),
+  };
   const unknownLabels = [...workload.unknownLabels];
-  labels[CILIUM_NAMESPACE] = workload.namespace;
-  for (const [key, value] of Object.entries(namespaceLabelsOf(model, workload)))
-    labels[`${CILIUM_NAMESPACE_LABELS}${key}`] = value;
-  labels[CILIUM_SERVICE_ACCOUNT] = serviceAccountOf(workload);
   for (const raw of keys) {
     const key = raw.replace(CILIUM_SOURCES, "");
     const otherSource = /^[a-z]+:/.test(key);
-    if (otherSource || (key.startsWith("io.cilium.") && !Object.hasOwn(labels, key))) {
+    const otherCilium =
+      key.startsWith("io.cilium.") &&
+      !key.startsWith(CILIUM_NAMESPACE_LABELS) &&
+      !Object.hasOwn(labels, key);
+    if (otherSource || otherCilium) {
       labels[key] = UNKNOWN_LABEL_VALUE;
       unknownLabels.push(key);
     }
   }
-  return { labels, unknownLabels };
+  return {
+    labels,
+    unknownLabels,
+    ...(namespace.openLabels ? { openLabels: namespace.openLabels } : {}),
+  };
 }
 
 function serviceAccountOf(workload: Workload): string {
@@ -180,12 +183,19 @@ function renameKeys(selector: Record<string, unknown>, rename: (key: string) => 
   };
 }
 
+/** Calico's label of a namespace's (and a service account's) name. */
+const CALICO_NAME = "projectcalico.org/name";
+/** The prefix under which Calico copies a namespace's labels onto its pods (its namespace profile). */
+const CALICO_NAMESPACE_LABELS = "pcns.";
+
 /**
  * A Calico selector (and a GlobalNetworkPolicy's namespaceSelector): pods carry their labels
- * plus `projectcalico.org/namespace`, `projectcalico.org/orchestrator: k8s` and
- * `projectcalico.org/serviceaccount`; namespaces their labels plus `projectcalico.org/name`. A
- * namespaced policy selects only in its namespace. An expression this rule does not parse is
- * "maybe".
+ * plus `projectcalico.org/namespace`, `projectcalico.org/orchestrator: k8s`,
+ * `projectcalico.org/serviceaccount` and their namespace's labels under `pcns.` (with
+ * `pcns.projectcalico.org/name`); namespaces their labels plus `projectcalico.org/name`. A
+ * namespace without a Namespace object in the input has only its names known: a test of another
+ * of its labels is "maybe". A namespaced policy selects only in its namespace. An expression
+ * this rule does not parse is "maybe".
  */
 export function calicoSelects(
   model: Model,
@@ -206,23 +216,25 @@ export function calicoSelects(
     return MAYBE;
   return (workload) => {
     if (namespace !== undefined && workload.namespace !== namespace) return false;
-    const namespaceSide: LabelSide = {
-      labels: {
-        ...namespaceLabelsOf(model, workload),
-        "projectcalico.org/name": workload.namespace,
-      },
-      unknownLabels: [],
+    const ofNamespace = namespaceSide(model, workload.namespace);
+    const inherited = namespaceLabelsUnder(model, workload.namespace, CALICO_NAMESPACE_LABELS);
+    const namespaceLabels: LabelSide = {
+      ...ofNamespace,
+      labels: { ...ofNamespace.labels, [CALICO_NAME]: workload.namespace },
     };
     const podSide: LabelSide = {
       labels: {
         ...workload.labels,
+        ...inherited.labels,
+        [`${CALICO_NAMESPACE_LABELS}${CALICO_NAME}`]: workload.namespace,
         "projectcalico.org/namespace": workload.namespace,
         "projectcalico.org/orchestrator": "k8s",
         "projectcalico.org/serviceaccount": serviceAccountOf(workload),
       },
       unknownLabels: workload.unknownLabels,
+      ...(inherited.openLabels ? { openLabels: inherited.openLabels } : {}),
     };
-    return and(namespaces(namespaceSide), pods(podSide));
+    return and(namespaces(namespaceLabels), pods(podSide));
   };
 }
 
