@@ -776,3 +776,71 @@ describe("peers in namespaces the input does not describe", () => {
     expect(code).toBe(0);
   });
 });
+
+describe("outside traffic through an ingress controller's own routing resources", () => {
+  const compliant = join(
+    dirname(fileURLToPath(import.meta.url)),
+    "../../rules/src/fixtures/compliant/scout.yaml",
+  );
+  const routes = `apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata:
+  name: cache
+  namespace: scout
+spec:
+  routes:
+    - match: PathPrefix(\`/\`)
+      kind: Rule
+      services:
+        - name: redis
+          port: 6379
+---
+apiVersion: route.openshift.io/v1
+kind: Route
+metadata:
+  name: docs
+  namespace: scout
+spec:
+  path: /docs
+  to:
+    kind: Service
+    name: backend
+`;
+
+  it("fails a Traefik IngressRoute to redis and an OpenShift Route to the backend beside the compliant Scout: no pass, no sign-off", async () => {
+    write("app/scout.yaml", readFileSync(compliant));
+    write("app/routes.yaml", routes);
+    const { code, report } = await json("check", "app");
+    expect(
+      report.findings
+        .filter((f: { severity: string }) => f.severity === "error")
+        .map(
+          (f: { ruleId: string; file: string; line: number }) => `${f.ruleId} ${f.file}:${f.line}`,
+        ),
+    ).toEqual([
+      "network/external-exposure app/routes.yaml:11",
+      "network/external-exposure app/routes.yaml:23",
+    ]);
+    expect(code).toBe(1);
+
+    const pair = generateKeyPairSync("ed25519");
+    write("ci.key", pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+    const signed = await run("signoff", "app", "--key", "ci.key", "--out", "signoff.json");
+    expect(signed.code).toBe(1);
+  });
+
+  it("passes the same resources when they send to nginx's Service", async () => {
+    write("app/scout.yaml", readFileSync(compliant));
+    write(
+      "app/routes.yaml",
+      routes.replace("name: redis", "name: nginx").replace("name: backend", "name: nginx"),
+    );
+    const { code, report } = await json("check", "app");
+    // Custom resources without a schema are named (info), never an error.
+    expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual([
+      "input/no-schema",
+      "input/no-schema",
+    ]);
+    expect(code).toBe(0);
+  });
+});
