@@ -844,3 +844,44 @@ spec:
     expect(code).toBe(0);
   });
 });
+
+describe("a weak Redis password inside a Secret's redis.conf", () => {
+  const compliant = join(
+    dirname(fileURLToPath(import.meta.url)),
+    "../../rules/src/fixtures/compliant/scout.yaml",
+  );
+
+  it("fails Redis started with a Secret's redis.conf that requires foobared, on that line", async () => {
+    const scout = readFileSync(compliant, "utf8")
+      .replace(
+        'args: ["--requirepass", "$(REDIS_PASSWORD)", "--dir", "/tmp"]',
+        'args: ["/etc/redis/redis.conf"]',
+      )
+      .replace(
+        "              mountPath: /tmp\n      volumes:\n        - name: tmp\n          emptyDir: {}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nginx",
+        "              mountPath: /tmp\n            - name: conf\n              mountPath: /etc/redis\n              readOnly: true\n      volumes:\n        - name: tmp\n          emptyDir: {}\n        - name: conf\n          secret: { secretName: redis-conf }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nginx",
+      );
+    expect(scout).toContain("secretName: redis-conf");
+    write("app/scout.yaml", scout);
+    write(
+      "app/redis-conf.yaml",
+      `apiVersion: v1
+kind: Secret
+metadata:
+  name: redis-conf
+  namespace: scout
+data:
+  redis.conf: ${Buffer.from("dir /tmp\nrequirepass foobared\n").toString("base64")}
+`,
+    );
+    const { code, report } = await json("check", "app");
+    expect(
+      report.findings
+        .filter((f: { severity: string }) => f.severity === "error")
+        .map(
+          (f: { ruleId: string; file: string; line: number }) => `${f.ruleId} ${f.file}:${f.line}`,
+        ),
+    ).toEqual(["secrets/strong-token app/redis-conf.yaml:7"]);
+    expect(code).toBe(1);
+  });
+});

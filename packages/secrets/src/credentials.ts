@@ -218,3 +218,35 @@ export function isCredentialSetting(name: string, value: string): boolean {
   if (!/^-?\d+(?:\.\d+)?$/.test(bare)) return !isNumberOrDuration(bare);
   return isCredentialSegment(nameSegments(name).at(-1) ?? "");
 }
+
+/** Directives of redis.conf (and sentinel.conf) whose argument is a password: `requirepass pw`. */
+const PASSWORD_DIRECTIVE =
+  /^(\s*)(requirepass|masterauth|sentinel\s+auth-pass\s+\S+)(\s+)(\S.*?)\s*$/i;
+
+/** A password a config file sets by a directive, where in the file (1-based line and column). */
+export interface ConfigPassword {
+  /** `requirepass`, `masterauth` or `sentinel auth-pass`. */
+  directive: string;
+  /** The password as Redis reads it: one argument, its quotes removed. */
+  value: string;
+  line: number;
+  column: number;
+}
+
+/** The passwords a redis.conf or sentinel.conf sets (`requirepass`, `masterauth`, `sentinel auth-pass`). */
+export function configPasswords(text: string): ConfigPassword[] {
+  return text.split("\n").flatMap((line, index) => {
+    const match = PASSWORD_DIRECTIVE.exec(line.replace(/\r$/, ""));
+    if (!match) return [];
+    const [, indent, directive, gap, argument] = match;
+    const quoted = /^"(.*)"$|^'(.*)'$/.exec(argument!);
+    return [
+      {
+        directive: directive!.split(/\s+/).slice(0, 2).join(" "),
+        value: quoted ? (quoted[1] ?? quoted[2]!) : argument!,
+        line: index + 1,
+        column: indent!.length + directive!.length + gap!.length + 1,
+      },
+    ];
+  });
+}

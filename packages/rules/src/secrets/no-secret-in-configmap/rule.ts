@@ -1,6 +1,7 @@
 import { defineRule, isRecord, joinPointer } from "@scout-deploy/core";
 import {
   bytesAsText,
+  configPasswords,
   decodeBase64,
   detectTokenFormat,
   fingerprint,
@@ -14,8 +15,6 @@ import {
 
 /** `name: value` or `name = value` lines inside a config file held by a ConfigMap. */
 const ASSIGNMENT = /^\s*["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*(.*?)\s*,?\s*$/;
-/** Directives of redis.conf (and sentinel.conf) whose argument is a password: `requirepass pw`. */
-const PASSWORD_DIRECTIVE = /^\s*(requirepass|masterauth|sentinel\s+auth-pass\s+\S+)\s+(\S.*?)\s*$/i;
 
 /** Values that stand for "no value here" or point elsewhere: env interpolation, templates, empties. */
 function isReferenceOrEmpty(value: string): boolean {
@@ -27,12 +26,10 @@ function isReferenceOrEmpty(value: string): boolean {
 function embeddedCredential(text: string): { name: string; line: number } | undefined {
   const inJson = jsonCredential(text);
   if (inJson) return inJson;
+  const directive = configPasswords(text).find((p) => !isReferenceOrEmpty(p.value));
   const lines = text.split("\n");
   for (const [index, line] of lines.entries()) {
-    const directive = PASSWORD_DIRECTIVE.exec(line);
-    if (directive && !isReferenceOrEmpty(directive[2]!)) {
-      return { name: directive[1]!.split(/\s+/).slice(0, 2).join(" "), line: index + 1 };
-    }
+    if (directive?.line === index + 1) return { name: directive.directive, line: directive.line };
     if (lines.length < 2) continue;
     const match = ASSIGNMENT.exec(line);
     // A bare `key:` is a field of countless config formats (attribute processors, label maps).
