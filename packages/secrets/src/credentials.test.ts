@@ -200,6 +200,14 @@ describe("configPasswords", () => {
     ]);
   });
 
+  it("reads each >password of an ACL user rule, not its #digest", () => {
+    const acl = `user default on >hunter2 ~* +@all\nuser backend on #${"a".repeat(64)} >${"x".repeat(3)} ~cache:*`;
+    expect(configPasswords(acl)).toEqual([
+      { directive: "user", value: "hunter2", line: 1, column: 18 },
+      { directive: "user", value: "xxx", line: 2, column: 84 },
+    ]);
+  });
+
   it("finds none in text that only mentions a directive", () => {
     expect(configPasswords("dir /tmp\nappendonly yes\n# see requirepass below\n")).toEqual([]);
   });

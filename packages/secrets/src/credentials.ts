@@ -225,7 +225,7 @@ const PASSWORD_DIRECTIVE =
 
 /** A password a config file sets by a directive, where in the file (1-based line and column). */
 export interface ConfigPassword {
-  /** `requirepass`, `masterauth` or `sentinel auth-pass`. */
+  /** `requirepass`, `masterauth`, `sentinel auth-pass` or `user` (an ACL rule). */
   directive: string;
   /** The password as Redis reads it: one argument, its quotes removed. */
   value: string;
@@ -233,10 +233,19 @@ export interface ConfigPassword {
   column: number;
 }
 
-/** The passwords a redis.conf or sentinel.conf sets (`requirepass`, `masterauth`, `sentinel auth-pass`). */
+/** An ACL rule (`user alice on >password ~* +@all`, in redis.conf or an aclfile). */
+const ACL_USER = /^\s*user\s+\S+\s/i;
+
+/**
+ * The passwords a redis.conf, sentinel.conf or ACL file sets: `requirepass`, `masterauth`,
+ * `sentinel auth-pass` and each `>password` of a `user` rule (a `#<sha256>` is a digest, not the
+ * password).
+ */
 export function configPasswords(text: string): ConfigPassword[] {
-  return text.split("\n").flatMap((line, index) => {
-    const match = PASSWORD_DIRECTIVE.exec(line.replace(/\r$/, ""));
+  return text.split("\n").flatMap((raw, index) => {
+    const line = raw.replace(/\r$/, "");
+    if (ACL_USER.test(line)) return aclPasswords(line, index + 1);
+    const match = PASSWORD_DIRECTIVE.exec(line);
     if (!match) return [];
     const [, indent, directive, gap, argument] = match;
     const quoted = /^"(.*)"$|^'(.*)'$/.exec(argument!);
@@ -249,4 +258,13 @@ export function configPasswords(text: string): ConfigPassword[] {
       },
     ];
   });
+}
+
+function aclPasswords(line: string, number: number): ConfigPassword[] {
+  return [...line.matchAll(/(?<=\s)>(\S*)/g)].map((m) => ({
+    directive: "user",
+    value: m[1]!,
+    line: number,
+    column: m.index! + 2,
+  }));
 }

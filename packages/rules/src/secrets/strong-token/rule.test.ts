@@ -120,7 +120,7 @@ new RuleTester({ describe, it }).run(strongToken, {
   ],
   invalid: [
     {
-      name: "a redis.conf in a Secret whose requirepass is Redis' example password, on that line of the block; a sentinel.conf in data, on its key",
+      name: "a redis.conf in a Secret whose requirepass is Redis' example password, on that line of the block; a sentinel.conf in data, on its key; an ACL user's >password",
       yaml: `
         apiVersion: v1
         kind: Secret
@@ -131,6 +131,14 @@ new RuleTester({ describe, it }).run(strongToken, {
             requirepass foobared
         data:
           sentinel.conf: ${b64("sentinel auth-pass mymaster changeme\n")}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: redis-acl}
+        stringData:
+          users.acl: |
+            user default off
+            user backend on >letmein ~cache:* +@read
       `,
       errors: [
         {
@@ -149,6 +157,12 @@ new RuleTester({ describe, it }).run(strongToken, {
           line: 9,
           column: 3,
           data: { key: "sentinel.conf: sentinel auth-pass", fingerprint: fingerprint("changeme") },
+        },
+        {
+          messageId: "placeholder",
+          line: 17,
+          column: 22,
+          data: { key: "users.acl: user", fingerprint: fingerprint("letmein") },
         },
       ],
     },
