@@ -39,9 +39,10 @@ type Collect = (backend: Backend) => void;
  * The Services an object sends outside traffic to, with where it names each: an Ingress, a
  * Gateway API route attached to a Gateway, and the routing resources of the ingress
  * controllers that define their own (OpenShift, Traefik, Istio bound to a gateway, Contour,
- * Emissary, Kong, APISIX). Empty for any other object.
+ * Emissary, Kong, APISIX). `delegated`: a VirtualService that a gateway-bound one delegates to.
+ * Empty for any other object.
  */
-export function outsideBackends(object: BundleObject): Backend[] {
+export function outsideBackends(object: BundleObject, delegated = false): Backend[] {
   const kind = String(object.value.kind);
   const group = String(object.value.apiVersion ?? "").split("/")[0] ?? "";
   if (!ROUTING_KINDS[kind]?.includes(group)) return [];
@@ -51,7 +52,8 @@ export function outsideBackends(object: BundleObject): Backend[] {
   if (kind === "Ingress") ingressBackends(object, spec, collect);
   else if (GATEWAY_ROUTES.has(kind)) {
     if (!isMeshRoute(spec)) gatewayRouteBackends(spec, collect);
-  } else CUSTOM_ROUTES[kind]?.(spec, collect);
+  } else if (kind === "VirtualService") istioBackends(spec, collect, delegated);
+  else CUSTOM_ROUTES[kind]?.(spec, collect);
   return out;
 }
 
@@ -213,7 +215,6 @@ const CUSTOM_ROUTES: Record<string, (spec: Record<string, unknown>, collect: Col
       serviceRef(ref, `/spec/tcpproxy/services/${s}`, collect);
     });
   },
-  VirtualService: istioBackends,
   Mapping: (spec, collect) => hostRef(spec.service, "/spec/service", collect),
   TCPMapping: (spec, collect) => hostRef(spec.service, "/spec/service", collect),
   TCPIngress: kongBackends,
@@ -238,26 +239,48 @@ function kongBackends(spec: Record<string, unknown>, collect: Collect) {
 
 const MESH = "mesh";
 
+/** Whether a VirtualService's route is reached from a gateway (its `match` lets one in). */
+function fromGateway(route: Record<string, unknown>): boolean {
+  const matches = list(route.match);
+  return (
+    matches.length === 0 ||
+    matches.some((m) => {
+      const only = list(record(m).gateways);
+      return only.length === 0 || only.some((g) => g !== MESH);
+    })
+  );
+}
+
+function boundToGateway(spec: Record<string, unknown>): boolean {
+  return list(spec.gateways).some((g) => typeof g === "string" && g !== MESH);
+}
+
+/**
+ * The VirtualServices ("namespace/name") that a VirtualService bound to a gateway delegates
+ * routes to (`http[].delegate`): the gateway's traffic reaches their routes, whatever their own
+ * `gateways` say (Istio ignores a delegate's).
+ */
+export function istioDelegates(object: BundleObject, namespace: string): string[] {
+  const spec = record(object.value.spec);
+  if (object.value.kind !== "VirtualService" || !boundToGateway(spec)) return [];
+  return list(spec.http).flatMap((route) => {
+    const delegate = record(record(route).delegate);
+    if (!isRecord(route) || !fromGateway(route) || typeof delegate.name !== "string") return [];
+    const at = typeof delegate.namespace === "string" ? delegate.namespace : namespace;
+    return [`${at}/${delegate.name}`];
+  });
+}
+
 /**
  * An Istio VirtualService takes outside traffic only through the gateways it names (none means
- * only `mesh`, the sidecars), and a route only where its `match` allows such a gateway.
+ * only `mesh`, the sidecars), and a route only where its `match` allows such a gateway; a
+ * delegate takes it on every route of the gateway-bound VirtualService that delegates to it.
  */
-function istioBackends(spec: Record<string, unknown>, collect: Collect) {
-  const gateways = list(spec.gateways).filter((g): g is string => typeof g === "string");
-  if (!gateways.some((g) => g !== MESH)) return;
-  const fromGateway = (route: Record<string, unknown>) => {
-    const matches = list(route.match);
-    return (
-      matches.length === 0 ||
-      matches.some((m) => {
-        const only = list(record(m).gateways);
-        return only.length === 0 || only.some((g) => g !== MESH);
-      })
-    );
-  };
+function istioBackends(spec: Record<string, unknown>, collect: Collect, delegated: boolean) {
+  if (!delegated && !boundToGateway(spec)) return;
   for (const protocol of ["http", "tcp", "tls"]) {
     list(spec[protocol]).forEach((route, r) => {
-      if (!isRecord(route) || !fromGateway(route)) return;
+      if (!isRecord(route) || (!delegated && !fromGateway(route))) return;
       const at = `/spec/${protocol}/${r}`;
       list(route.route).forEach((dest, d) => {
         const destination = record(record(dest).destination);

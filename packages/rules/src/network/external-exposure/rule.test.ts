@@ -854,6 +854,43 @@ new RuleTester({ describe, it }).run(externalExposure, {
       ],
     },
     {
+      name: "an Istio VirtualService bound to a gateway that delegates /api to a VirtualService of its own (no gateways): the delegate's route takes outside traffic to the backend",
+      yaml: `
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout}
+        spec: {selector: {app: backend}, ports: [{port: 8000}]}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: edge, namespace: istio-system}
+        spec:
+          hosts: ["*"]
+          gateways: [public]
+          http: [{match: [{uri: {prefix: /api}}], delegate: {name: api, namespace: scout}}]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: api, namespace: scout}
+        spec:
+          http: [{route: [{destination: {host: backend}}]}]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: internal, namespace: scout}
+        spec:
+          http: [{route: [{destination: {host: backend}}]}]
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 18,
+          column: 34,
+          data: { kind: "VirtualService", name: "api", service: "backend" },
+        },
+      ],
+    },
+    {
       name: "a Contour HTTPProxy, an Emissary Mapping, a Kong TCPIngress and an APISIX ApisixRoute to components that are not nginx",
       yaml: `${NGINX}
         ---

@@ -23,7 +23,7 @@ import {
   serviceEndpoints,
   uncertainNonNginxEndpoints,
 } from "../scope.js";
-import { outsideBackends, serviceOfHost } from "./routes.js";
+import { istioDelegates, outsideBackends, serviceOfHost } from "./routes.js";
 
 const options = z
   .object({
@@ -86,6 +86,11 @@ export const externalExposure = defineRule({
     // The Services exposed outside the cluster as nginx's, which pass: endpoints written by
     // hand for them are checked below.
     const passedAsNginx = new Set<BundleObject>();
+    const delegated = new Set(
+      context.bundle.objects.flatMap((object) =>
+        istioDelegates(object, effectiveNamespace(context.bundle, object) ?? ""),
+      ),
+    );
     for (const object of context.bundle.objects) {
       const kind = object.value.kind;
       if (
@@ -93,7 +98,8 @@ export const externalExposure = defineRule({
         checkService(object, model, context.options.externalAccess, context)
       )
         passedAsNginx.add(object);
-      const backends = outsideBackends(object);
+      const namespaced = `${effectiveNamespace(context.bundle, object) ?? ""}/${object.ref.name}`;
+      const backends = outsideBackends(object, delegated.has(namespaced));
       if (backends.length > 0) {
         const namespace = effectiveNamespace(context.bundle, object);
         for (const backend of backends) {
