@@ -776,3 +776,112 @@ describe("peers in namespaces the input does not describe", () => {
     expect(code).toBe(0);
   });
 });
+
+describe("outside traffic through an ingress controller's own routing resources", () => {
+  const compliant = join(
+    dirname(fileURLToPath(import.meta.url)),
+    "../../rules/src/fixtures/compliant/scout.yaml",
+  );
+  const routes = `apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata:
+  name: cache
+  namespace: scout
+spec:
+  routes:
+    - match: PathPrefix(\`/\`)
+      kind: Rule
+      services:
+        - name: redis
+          port: 6379
+---
+apiVersion: route.openshift.io/v1
+kind: Route
+metadata:
+  name: docs
+  namespace: scout
+spec:
+  path: /docs
+  to:
+    kind: Service
+    name: backend
+`;
+
+  it("fails a Traefik IngressRoute to redis and an OpenShift Route to the backend beside the compliant Scout: no pass, no sign-off", async () => {
+    write("app/scout.yaml", readFileSync(compliant));
+    write("app/routes.yaml", routes);
+    const { code, report } = await json("check", "app");
+    expect(
+      report.findings
+        .filter((f: { severity: string }) => f.severity === "error")
+        .map(
+          (f: { ruleId: string; file: string; line: number }) => `${f.ruleId} ${f.file}:${f.line}`,
+        ),
+    ).toEqual([
+      "network/external-exposure app/routes.yaml:11",
+      "network/external-exposure app/routes.yaml:23",
+    ]);
+    expect(code).toBe(1);
+
+    const pair = generateKeyPairSync("ed25519");
+    write("ci.key", pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+    const signed = await run("signoff", "app", "--key", "ci.key", "--out", "signoff.json");
+    expect(signed.code).toBe(1);
+  });
+
+  it("passes the same resources when they send to nginx's Service", async () => {
+    write("app/scout.yaml", readFileSync(compliant));
+    write(
+      "app/routes.yaml",
+      routes.replace("name: redis", "name: nginx").replace("name: backend", "name: nginx"),
+    );
+    const { code, report } = await json("check", "app");
+    // Custom resources without a schema are named (info), never an error.
+    expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual([
+      "input/no-schema",
+      "input/no-schema",
+    ]);
+    expect(code).toBe(0);
+  });
+});
+
+describe("a weak Redis password inside a Secret's redis.conf", () => {
+  const compliant = join(
+    dirname(fileURLToPath(import.meta.url)),
+    "../../rules/src/fixtures/compliant/scout.yaml",
+  );
+
+  it("fails Redis started with a Secret's redis.conf that requires foobared, on that line", async () => {
+    const scout = readFileSync(compliant, "utf8")
+      .replace(
+        'args: ["--requirepass", "$(REDIS_PASSWORD)", "--dir", "/tmp"]',
+        'args: ["/etc/redis/redis.conf"]',
+      )
+      .replace(
+        "              mountPath: /tmp\n      volumes:\n        - name: tmp\n          emptyDir: {}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nginx",
+        "              mountPath: /tmp\n            - name: conf\n              mountPath: /etc/redis\n              readOnly: true\n      volumes:\n        - name: tmp\n          emptyDir: {}\n        - name: conf\n          secret: { secretName: redis-conf }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nginx",
+      );
+    expect(scout).toContain("secretName: redis-conf");
+    write("app/scout.yaml", scout);
+    write(
+      "app/redis-conf.yaml",
+      `apiVersion: v1
+kind: Secret
+metadata:
+  name: redis-conf
+  namespace: scout
+data:
+  redis.conf: ${Buffer.from("dir /tmp\nrequirepass foobared\n").toString("base64")}
+`,
+    );
+    const { code, report } = await json("check", "app");
+    expect(
+      report.findings
+        .filter((f: { severity: string }) => f.severity === "error")
+        .map(
+          (f: { ruleId: string; file: string; line: number }) => `${f.ruleId} ${f.file}:${f.line}`,
+        ),
+    ).toEqual(["secrets/strong-token app/redis-conf.yaml:7"]);
+    expect(code).toBe(1);
+  });
+});

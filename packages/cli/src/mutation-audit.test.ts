@@ -333,6 +333,17 @@ const mutations: Mutation[] = [
     expect: [["pod/apparmor-profile", D("frontend"), "type: Unconfined"]],
   },
   {
+    name: "the root group: runAsGroup: 0, fsGroup: 0",
+    edits: [
+      [D("frontend"), "runAsGroup: 1000", "runAsGroup: 0"],
+      [D("backend"), "fsGroup: 1000", "fsGroup: 0"],
+    ],
+    expect: [
+      ["pod/non-root-groups", D("frontend"), "runAsGroup"],
+      ["pod/non-root-groups", D("backend"), "fsGroup"],
+    ],
+  },
+  {
     name: "procMount: Unmasked",
     edits: [[D("frontend"), APE, `${APE}\n            procMount: Unmasked`]],
     expect: [["pod/proc-mount", D("frontend"), "procMount"]],

@@ -120,6 +120,13 @@ const mutations: Mutation[] = [
     at: "hostProcess",
   },
   {
+    rule: "pod/non-root-groups",
+    object: "Deployment/frontend",
+    find: "runAsGroup: 1000",
+    replace: "runAsGroup: 0",
+    at: "runAsGroup: 0",
+  },
+  {
     rule: "pod/proc-mount",
     object: "Deployment/frontend",
     find: "privileged: false",

@@ -18,6 +18,7 @@ import { noHostPath } from "./pod/no-host-path/rule.js";
 import { noMutatingAdmission } from "./pod/no-mutating-admission/rule.js";
 import { noPrivilegeEscalation } from "./pod/no-privilege-escalation/rule.js";
 import { noSharedProcessNamespace } from "./pod/no-shared-process-namespace/rule.js";
+import { nonRootGroups } from "./pod/non-root-groups/rule.js";
 import { notPrivileged } from "./pod/not-privileged/rule.js";
 import { procMount } from "./pod/proc-mount/rule.js";
 import { readOnlyRootFilesystem } from "./pod/read-only-root-filesystem/rule.js";
@@ -73,6 +74,7 @@ const rules: readonly AnyRule[] = [
   noMutatingAdmission,
   noPrivilegeEscalation,
   noSharedProcessNamespace,
+  nonRootGroups,
   notPrivileged,
   procMount,
   readOnlyRootFilesystem,

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
+  configPasswords,
   detectTokenFormat,
   hasUrlPassword,
   isCredentialName,
@@ -180,5 +181,34 @@ describe("isCredentialSetting", () => {
     expect(isCredentialSetting("API_TOKEN", "abc")).toBe(true);
     expect(isCredentialSetting("TOKEN_TTL_SECONDS", "abc")).toBe(true);
     expect(isCredentialSetting("LOG_LEVEL", "debug")).toBe(false);
+  });
+});
+
+describe("configPasswords", () => {
+  it("reads the passwords redis.conf and sentinel.conf set, as Redis reads the argument, with where", () => {
+    const conf = [
+      "# requirepass commented-out",
+      "requirepass foobared",
+      '  masterauth "two words"',
+      "sentinel auth-pass mymaster 's3cret'\r",
+      "dir /tmp",
+    ].join("\n");
+    expect(configPasswords(conf)).toEqual([
+      { directive: "requirepass", value: "foobared", line: 2, column: 13 },
+      { directive: "masterauth", value: "two words", line: 3, column: 14 },
+      { directive: "sentinel auth-pass", value: "s3cret", line: 4, column: 29 },
+    ]);
+  });
+
+  it("reads each >password of an ACL user rule, not its #digest", () => {
+    const acl = `user default on >hunter2 ~* +@all\nuser backend on #${"a".repeat(64)} >${"x".repeat(3)} ~cache:*`;
+    expect(configPasswords(acl)).toEqual([
+      { directive: "user", value: "hunter2", line: 1, column: 18 },
+      { directive: "user", value: "xxx", line: 2, column: 84 },
+    ]);
+  });
+
+  it("finds none in text that only mentions a directive", () => {
+    expect(configPasswords("dir /tmp\nappendonly yes\n# see requirepass below\n")).toEqual([]);
   });
 });

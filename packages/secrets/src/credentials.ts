@@ -218,3 +218,53 @@ export function isCredentialSetting(name: string, value: string): boolean {
   if (!/^-?\d+(?:\.\d+)?$/.test(bare)) return !isNumberOrDuration(bare);
   return isCredentialSegment(nameSegments(name).at(-1) ?? "");
 }
+
+/** Directives of redis.conf (and sentinel.conf) whose argument is a password: `requirepass pw`. */
+const PASSWORD_DIRECTIVE =
+  /^(\s*)(requirepass|masterauth|sentinel\s+auth-pass\s+\S+)(\s+)(\S.*?)\s*$/i;
+
+/** A password a config file sets by a directive, where in the file (1-based line and column). */
+export interface ConfigPassword {
+  /** `requirepass`, `masterauth`, `sentinel auth-pass` or `user` (an ACL rule). */
+  directive: string;
+  /** The password as Redis reads it: one argument, its quotes removed. */
+  value: string;
+  line: number;
+  column: number;
+}
+
+/** An ACL rule (`user alice on >password ~* +@all`, in redis.conf or an aclfile). */
+const ACL_USER = /^\s*user\s+\S+\s/i;
+
+/**
+ * The passwords a redis.conf, sentinel.conf or ACL file sets: `requirepass`, `masterauth`,
+ * `sentinel auth-pass` and each `>password` of a `user` rule (a `#<sha256>` is a digest, not the
+ * password).
+ */
+export function configPasswords(text: string): ConfigPassword[] {
+  return text.split("\n").flatMap((raw, index) => {
+    const line = raw.replace(/\r$/, "");
+    if (ACL_USER.test(line)) return aclPasswords(line, index + 1);
+    const match = PASSWORD_DIRECTIVE.exec(line);
+    if (!match) return [];
+    const [, indent, directive, gap, argument] = match;
+    const quoted = /^"(.*)"$|^'(.*)'$/.exec(argument!);
+    return [
+      {
+        directive: directive!.split(/\s+/).slice(0, 2).join(" "),
+        value: quoted ? (quoted[1] ?? quoted[2]!) : argument!,
+        line: index + 1,
+        column: indent!.length + directive!.length + gap!.length + 1,
+      },
+    ];
+  });
+}
+
+function aclPasswords(line: string, number: number): ConfigPassword[] {
+  return [...line.matchAll(/(?<=\s)>(\S*)/g)].map((m) => ({
+    directive: "user",
+    value: m[1]!,
+    line: number,
+    column: m.index! + 2,
+  }));
+}

@@ -24,6 +24,8 @@ export {
   secretsDigest,
 } from "./consumers.js";
 export {
+  type ConfigPassword,
+  configPasswords,
   detectTokenFormat,
   hasUrlPassword,
   isCredentialName,

@@ -1,5 +1,5 @@
 import type { BundleObject } from "@scout-deploy/core";
-import { detectTokenFormat, isCredentialName } from "./credentials.js";
+import { configPasswords, detectTokenFormat, isCredentialName } from "./credentials.js";
 import { fingerprint } from "./fingerprint.js";
 import { PREVIOUS_SUFFIX } from "./layout.js";
 import { effectiveSecretEntries, isSecret, type SecretEntry, secretType } from "./secret-values.js";
@@ -55,6 +55,8 @@ export interface WeakValue {
   /** The entry, with its fingerprint (`text` is absent for a value that is not UTF-8). */
   value: SecretEntry & { fingerprint: string };
   strength: Strength;
+  /** A password a config file of the entry sets (`requirepass`): the directive and where. */
+  setting?: { directive: string; line: number; column: number };
 }
 
 /**
@@ -66,7 +68,34 @@ export function weakValues(
   object: BundleObject,
   options: StrengthOptions & { readAsCredential?: ReadonlySet<string> } = {},
 ): WeakValue[] {
-  return credentialEntries(object, options.readAsCredential).flatMap((entry): WeakValue[] => {
+  const credentials = credentialEntries(object, options.readAsCredential);
+  const judged = new Set(credentials.map((entry) => entry.key));
+  return [
+    ...credentials.flatMap(weakEntry(options)),
+    ...weakConfigPasswords(object, options).filter((weak) => !judged.has(weak.value.key)),
+  ];
+}
+
+/**
+ * The passwords the config files of a Secret set (a redis.conf with `requirepass`), judged as
+ * tokens: Redis requires exactly that text, whatever the key holding the file is called.
+ */
+function weakConfigPasswords(object: BundleObject, options: StrengthOptions): WeakValue[] {
+  if (!isSecret(object)) return [];
+  const type = secretType(object);
+  return effectiveSecretEntries(object).flatMap((entry) => {
+    if (entry.text === undefined || isTypeOwnKey(type, entry.key)) return [];
+    return configPasswords(entry.text).flatMap(({ value, ...setting }): WeakValue[] => {
+      const strength = assessStrength(value, options);
+      return strength.strong
+        ? []
+        : [{ value: { ...entry, fingerprint: fingerprint(value) }, strength, setting }];
+    });
+  });
+}
+
+function weakEntry(options: StrengthOptions) {
+  return (entry: SecretEntry): WeakValue[] => {
     if (entry.text !== undefined) {
       if (detectTokenFormat(entry.text) === "PEM private key") return [];
       const strength = assessStrength(entry.text, options);
@@ -79,5 +108,5 @@ export function weakValues(
     return strength.strong
       ? []
       : [{ value: { ...entry, fingerprint: fingerprint(entry.bytes) }, strength }];
-  });
+  };
 }

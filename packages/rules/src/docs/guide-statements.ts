@@ -64,7 +64,7 @@ export const guideStatements: readonly GuideStatement[] = [
     section: "Pod Security Standards",
     key: "Non-root execution",
     text: "Non-root execution: All containers run as user ID 1000",
-    rules: ["pod/run-as-non-root", "pod/run-as-user"],
+    rules: ["pod/run-as-non-root", "pod/run-as-user", "pod/non-root-groups"],
   },
   {
     section: "Pod Security Standards",
@@ -167,7 +167,7 @@ export const guideStatements: readonly GuideStatement[] = [
     section: "Implement Pod Security",
     key: "Run containers as non-root",
     text: "Run containers as non-root",
-    rules: ["pod/run-as-non-root", "pod/run-as-user"],
+    rules: ["pod/run-as-non-root", "pod/run-as-user", "pod/non-root-groups"],
   },
   {
     section: "Implement Pod Security",

@@ -354,6 +354,7 @@ export const weakenings: Weakening[] = [
   // Root is run-as-non-root's cause; run-as-user yields to it on that field.
   containerField("runAsUser", 0, ["pod/run-as-non-root"]),
   containerField("runAsUser", 2000, ["pod/run-as-user"]),
+  containerField("runAsGroup", 0, ["pod/non-root-groups"]),
   containerField("readOnlyRootFilesystem", false, ["pod/read-only-root-filesystem"]),
   containerField("allowPrivilegeEscalation", true, ["pod/no-privilege-escalation"]),
   containerField(
@@ -381,6 +382,8 @@ export const weakenings: Weakening[] = [
   podSecurityField("runAsNonRoot", false, ["pod/run-as-non-root"]),
   podSecurityField("runAsUser", 0, ["pod/run-as-non-root"]),
   podSecurityField("runAsUser", 1001, ["pod/run-as-user"]),
+  podSecurityField("fsGroup", 0, ["pod/non-root-groups"]),
+  podSecurityField("supplementalGroups", [1000, 0], ["pod/non-root-groups"], "/1"),
   podSecurityField("seccompProfile", { type: "Unconfined" }, ["pod/seccomp-profile"], "/type"),
   podSecurityField("appArmorProfile", { type: "Unconfined" }, ["pod/apparmor-profile"], "/type"),
   podSecurityField("seLinuxOptions", { type: "spc_t" }, ["pod/selinux-options"], "/type"),

@@ -90,6 +90,11 @@ export const STRICTER_THAN_PSA: readonly StricterClass[] = [
     why: 'guide: "All containers run as user ID 1000" (PSA only forbids 0)',
   },
   {
+    rule: "pod/non-root-groups",
+    message: /runAsGroup: 0|fsGroup: 0|group 0 in supplementalGroups/,
+    why: 'guide: "Non-root execution": a process of the root group reads and writes what root\'s group may (Kyverno require-non-root-groups, Trivy KSV029); PSA does not look at groups',
+  },
+  {
     rule: "pod/read-only-root-filesystem",
     message: /writable root filesystem/,
     why: 'guide: "Root filesystem is read-only (except /tmp)" (PSA has no such check)',

@@ -140,7 +140,7 @@ function podSecurityContext(rate: number): fc.Arbitrary<Value> {
   const context = record({
     runAsNonRoot: field(rate, true, [false, ABSENT, null]),
     runAsUser: field(rate, 1000, [0, 1001, ABSENT, null]),
-    runAsGroup: field(rate, 1000, [ABSENT]),
+    runAsGroup: field(rate, 1000, [0, ABSENT]),
     seccompProfile: field(rate, SECCOMP.runtimeDefault, [
       SECCOMP.localhost,
       SECCOMP.unconfined,

@@ -210,6 +210,82 @@ new RuleTester({ describe, it }).run(externalExposure, {
         "selector: {app.kubernetes.io/component: nginx, pod-template-hash: 5d8f7c9b6}",
       ),
     },
+    {
+      name: "the routing resources of OpenShift, Traefik, Istio, Contour, Emissary, Kong and APISIX sending to nginx's Service only",
+      yaml: `${NGINX}
+        ---
+        apiVersion: route.openshift.io/v1
+        kind: Route
+        metadata: {name: web}
+        spec: {to: {kind: Service, name: nginx}}
+        ---
+        apiVersion: traefik.io/v1alpha1
+        kind: IngressRoute
+        metadata: {name: web}
+        spec: {routes: [{match: "PathPrefix(\`/\`)", kind: Rule, services: [{name: nginx, port: 80}]}]}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: web}
+        spec: {hosts: ["*"], gateways: [istio-system/public], http: [{route: [{destination: {host: nginx}}]}]}
+        ---
+        apiVersion: projectcontour.io/v1
+        kind: HTTPProxy
+        metadata: {name: web}
+        spec: {virtualhost: {fqdn: scout.example.org}, routes: [{services: [{name: nginx, port: 80}]}]}
+        ---
+        apiVersion: getambassador.io/v3alpha1
+        kind: Mapping
+        metadata: {name: web}
+        spec: {prefix: /, service: "http://nginx.default:80"}
+        ---
+        apiVersion: configuration.konghq.com/v1beta1
+        kind: TCPIngress
+        metadata: {name: web}
+        spec: {rules: [{port: 80, backend: {serviceName: nginx, servicePort: 80}}]}
+        ---
+        apiVersion: apisix.apache.org/v2
+        kind: ApisixRoute
+        metadata: {name: web}
+        spec: {http: [{name: all, match: {paths: ["/*"]}, backends: [{serviceName: nginx, servicePort: 80}]}]}
+      `,
+    },
+    {
+      name: "an Istio VirtualService bound to no gateway (the mesh), or whose route matches only the mesh, steers in-cluster traffic",
+      yaml: `
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: backend}
+        spec: {hosts: [backend], http: [{route: [{destination: {host: backend}}]}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend}
+        spec: {selector: {app: backend}, ports: [{port: 8000}]}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: split}
+        spec:
+          hosts: [backend]
+          gateways: [istio-system/public, mesh]
+          http: [{match: [{gateways: [mesh]}], route: [{destination: {host: backend}}]}]
+      `,
+    },
+    {
+      name: "an Emissary Mapping and an Istio VirtualService to a host outside the cluster",
+      yaml: `
+        apiVersion: getambassador.io/v3alpha1
+        kind: Mapping
+        metadata: {name: status}
+        spec: {prefix: /status/, service: "https://status.example.com"}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: status}
+        spec: {hosts: ["*"], gateways: [public], http: [{route: [{destination: {host: status.example.com}}]}]}
+      `,
+    },
   ],
   invalid: [
     {
@@ -660,6 +736,251 @@ new RuleTester({ describe, it }).run(externalExposure, {
             key: "pod-template-hash",
             reason: DEPLOYMENT_HASH,
           },
+        },
+      ],
+    },
+    {
+      name: "an OpenShift Route to the backend, with redis as an alternate backend: the router takes outside traffic to both",
+      yaml: `${NGINX}
+        ---
+        apiVersion: route.openshift.io/v1
+        kind: Route
+        metadata: {name: api}
+        spec:
+          to: {kind: Service, name: backend}
+          alternateBackends: [{kind: Service, name: redis, weight: 1}]
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 19,
+          column: 23,
+          data: { kind: "Route", name: "api", service: "backend" },
+        },
+        {
+          messageId: "routedService",
+          line: 20,
+          column: 39,
+          data: { kind: "Route", name: "api", service: "redis" },
+        },
+      ],
+    },
+    {
+      name: "a Traefik IngressRoute to the backend in scout, an IngressRouteTCP to redis and a TraefikService mirroring to the backend",
+      yaml: `${NGINX}
+        ---
+        apiVersion: traefik.io/v1alpha1
+        kind: IngressRoute
+        metadata: {name: api, namespace: edge}
+        spec:
+          routes:
+            - match: PathPrefix(\`/docs\`)
+              kind: Rule
+              services:
+                - name: backend
+                  namespace: scout
+                  port: 8000
+        ---
+        apiVersion: traefik.containo.us/v1alpha1
+        kind: IngressRouteTCP
+        metadata: {name: cache}
+        spec: {routes: [{match: HostSNI(\`*\`), services: [{name: redis, port: 6379}]}]}
+        ---
+        apiVersion: traefik.io/v1alpha1
+        kind: TraefikService
+        metadata: {name: shadow}
+        spec: {mirroring: {name: nginx, port: 80, mirrors: [{name: backend, port: 8000, percent: 100}]}}
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 23,
+          column: 11,
+          data: { kind: "IngressRoute", name: "api", service: "backend" },
+        },
+        {
+          messageId: "routedService",
+          line: 30,
+          column: 51,
+          data: { kind: "IngressRouteTCP", name: "cache", service: "redis" },
+        },
+        {
+          messageId: "routedService",
+          line: 35,
+          column: 54,
+          data: { kind: "TraefikService", name: "shadow", service: "backend" },
+        },
+      ],
+    },
+    {
+      name: "an Istio VirtualService bound to a gateway, to the backend by its short name, mirroring to redis by its full name",
+      yaml: `${NGINX.replaceAll("metadata: {name: nginx}", "metadata: {name: nginx, namespace: scout}")}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout}
+        spec: {selector: {app: backend}, ports: [{port: 8000}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis, namespace: scout}
+        spec: {selector: {app: redis}, ports: [{port: 6379}]}
+        ---
+        apiVersion: networking.istio.io/v1beta1
+        kind: VirtualService
+        metadata: {name: api, namespace: scout}
+        spec:
+          hosts: ["*"]
+          gateways: [istio-system/public]
+          http:
+            - route: [{destination: {host: backend, port: {number: 8000}}}]
+              mirror: {host: redis.scout.svc.cluster.local}
+          tcp:
+            - route: [{destination: {host: nginx.scout}}]
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 32,
+          column: 30,
+          data: { kind: "VirtualService", name: "api", service: "backend" },
+        },
+        {
+          messageId: "routedService",
+          line: 33,
+          column: 16,
+          data: { kind: "VirtualService", name: "api", service: "redis" },
+        },
+      ],
+    },
+    {
+      name: "an Istio VirtualService bound to a gateway that delegates /api to a VirtualService of its own (no gateways): the delegate's route takes outside traffic to the backend",
+      yaml: `
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout}
+        spec: {selector: {app: backend}, ports: [{port: 8000}]}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: edge, namespace: istio-system}
+        spec:
+          hosts: ["*"]
+          gateways: [public]
+          http: [{match: [{uri: {prefix: /api}}], delegate: {name: api, namespace: scout}}]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: api, namespace: scout}
+        spec:
+          http: [{route: [{destination: {host: backend}}]}]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: internal, namespace: scout}
+        spec:
+          http: [{route: [{destination: {host: backend}}]}]
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 18,
+          column: 34,
+          data: { kind: "VirtualService", name: "api", service: "backend" },
+        },
+      ],
+    },
+    {
+      name: "a Contour HTTPProxy, an Emissary Mapping, a Kong TCPIngress and an APISIX ApisixRoute to components that are not nginx",
+      yaml: `${NGINX}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend}
+        spec: {selector: {app: backend}, ports: [{port: 8000}]}
+        ---
+        apiVersion: projectcontour.io/v1
+        kind: HTTPProxy
+        metadata: {name: api}
+        spec:
+          virtualhost: {fqdn: api.example.org}
+          routes: [{services: [{name: backend, port: 8000}]}]
+          tcpproxy: {services: [{name: redis, port: 6379}]}
+        ---
+        apiVersion: getambassador.io/v2
+        kind: Mapping
+        metadata: {name: api}
+        spec: {prefix: /, service: "backend:8000"}
+        ---
+        apiVersion: configuration.konghq.com/v1beta1
+        kind: UDPIngress
+        metadata: {name: metrics}
+        spec: {rules: [{port: 9090, backend: {serviceName: prometheus, servicePort: 9090}}]}
+        ---
+        apiVersion: apisix.apache.org/v2
+        kind: ApisixRoute
+        metadata: {name: api}
+        spec:
+          http: [{name: api, match: {paths: ["/*"]}, backends: [{serviceName: backend, servicePort: 8000}]}]
+          stream: [{name: cache, protocol: TCP, match: {ingressPort: 6379}, backend: {serviceName: redis, servicePort: 6379}}]
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 25,
+          column: 25,
+          data: { kind: "HTTPProxy", name: "api", service: "backend" },
+        },
+        {
+          messageId: "routedService",
+          line: 26,
+          column: 26,
+          data: { kind: "HTTPProxy", name: "api", service: "redis" },
+        },
+        {
+          messageId: "routedService",
+          line: 31,
+          column: 19,
+          data: { kind: "Mapping", name: "api", service: "backend" },
+        },
+        {
+          messageId: "routedService",
+          line: 36,
+          column: 39,
+          data: { kind: "UDPIngress", name: "metrics", service: "prometheus" },
+        },
+        {
+          messageId: "routedService",
+          line: 42,
+          column: 58,
+          data: { kind: "ApisixRoute", name: "api", service: "backend" },
+        },
+        {
+          messageId: "routedService",
+          line: 43,
+          column: 79,
+          data: { kind: "ApisixRoute", name: "api", service: "redis" },
+        },
+      ],
+    },
+    {
+      name: "an ingress-nginx Ingress to nginx whose default-backend annotation sends unmatched and failed requests to the backend",
+      yaml: `${NGINX}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: web
+          annotations: {nginx.ingress.kubernetes.io/default-backend: backend}
+        spec:
+          rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: nginx, port: {number: 80}}}}]}}]
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 19,
+          column: 17,
+          data: { kind: "Ingress", name: "web", service: "backend" },
         },
       ],
     },

@@ -23,6 +23,7 @@ import {
   serviceEndpoints,
   uncertainNonNginxEndpoints,
 } from "../scope.js";
+import { istioDelegates, outsideBackends, serviceOfHost } from "./routes.js";
 
 const options = z
   .object({
@@ -31,14 +32,12 @@ const options = z
   })
   .strict();
 
-const ROUTE_KINDS = new Set(["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"]);
-
 export const externalExposure = defineRule({
   id: "network/external-exposure",
   meta: {
     severity: "error",
     description:
-      "Only nginx is exposed outside the cluster (a LoadBalancer or NodePort Service, an Ingress, a Gateway API route); every other Service is ClusterIP.",
+      "Only nginx is exposed outside the cluster (a LoadBalancer or NodePort Service, an Ingress, a Gateway API route, an ingress controller's own route such as an OpenShift Route or a Traefik IngressRoute); every other Service is ClusterIP.",
     remediation:
       "Make the Service type ClusterIP and reach the component through nginx; route Ingresses and Gateway routes to nginx's Service only.",
     guide: "Network Policies: External Access: Configurable external access to Nginx on port 80",
@@ -87,6 +86,11 @@ export const externalExposure = defineRule({
     // The Services exposed outside the cluster as nginx's, which pass: endpoints written by
     // hand for them are checked below.
     const passedAsNginx = new Set<BundleObject>();
+    const delegated = new Set(
+      context.bundle.objects.flatMap((object) =>
+        istioDelegates(object, effectiveNamespace(context.bundle, object) ?? ""),
+      ),
+    );
     for (const object of context.bundle.objects) {
       const kind = object.value.kind;
       if (
@@ -94,10 +98,14 @@ export const externalExposure = defineRule({
         checkService(object, model, context.options.externalAccess, context)
       )
         passedAsNginx.add(object);
-      if (kind === "Ingress" || (ROUTE_KINDS.has(kind) && !isMeshRoute(object))) {
+      const namespaced = `${effectiveNamespace(context.bundle, object) ?? ""}/${object.ref.name}`;
+      const backends = outsideBackends(object, delegated.has(namespaced));
+      if (backends.length > 0) {
         const namespace = effectiveNamespace(context.bundle, object);
-        for (const backend of backendsOf(object)) {
+        for (const backend of backends) {
           const at = `${backend.namespace ?? namespace}/${backend.service}`;
+          // A host the input holds no Service of is resolved outside the cluster.
+          if (backend.byHost && !services.has(at)) continue;
           const verdict = allowed(services.get(at));
           if (verdict === true) continue;
           if (verdict !== false) {
@@ -256,22 +264,6 @@ function meantForNginx(model: Model, service: BundleObject, settings: Settings):
 }
 
 /**
- * A route whose parents are all Services (Gateway API's mesh routing, GAMMA) steers traffic
- * inside the cluster, between the clients of those Services and its backends: no gateway
- * takes it from outside.
- */
-function isMeshRoute(route: BundleObject): boolean {
-  const spec = isRecord(route.value.spec) ? route.value.spec : {};
-  const parents = Array.isArray(spec.parentRefs) ? spec.parentRefs : [];
-  return (
-    parents.length > 0 &&
-    parents.every(
-      (p) => isRecord(p) && p.kind === "Service" && (p.group === undefined || p.group === ""),
-    )
-  );
-}
-
-/**
  * The Service ("namespace/name") an ExternalName Service names inside the cluster:
  * `<name>.<namespace>.svc[.<cluster domain>]`, or `<name>.<namespace>`, which the proxy's DNS
  * search path (`svc.<cluster domain>`) completes.
@@ -279,9 +271,8 @@ function isMeshRoute(route: BundleObject): boolean {
 function inClusterTarget(service: BundleObject): string | undefined {
   const spec = isRecord(service.value.spec) ? service.value.spec : {};
   if (spec.type !== "ExternalName" || typeof spec.externalName !== "string") return undefined;
-  const name = spec.externalName.toLowerCase().replace(/\.$/, "");
-  const match = /^([a-z0-9-]+)\.([a-z0-9-]+)(?:\.svc(?:\..+)?)?$/.exec(name);
-  return match ? `${match[2]}/${match[1]}` : undefined;
+  const target = serviceOfHost(spec.externalName);
+  return target?.namespace ? `${target.namespace}/${target.service}` : undefined;
 }
 
 const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
@@ -310,72 +301,4 @@ function handWrittenFor(object: BundleObject): { service: string; pointer: strin
 function hasSelector(service: BundleObject): boolean {
   const spec = isRecord(service.value.spec) ? service.value.spec : {};
   return isRecord(spec.selector) && Object.keys(spec.selector).length > 0;
-}
-
-interface Backend {
-  service: string;
-  /** A Gateway API backendRef may name another namespace (with a ReferenceGrant there). */
-  namespace?: string;
-  pointer: string;
-}
-
-/** The Services an Ingress or a Gateway API route sends traffic to, with where each is named. */
-function backendsOf(object: BundleObject): Backend[] {
-  const spec = isRecord(object.value.spec) ? object.value.spec : {};
-  const out: Backend[] = [];
-  const ingressBackend = (value: unknown, pointer: string) => {
-    if (!isRecord(value)) return;
-    if (isRecord(value.service) && typeof value.service.name === "string") {
-      out.push({ service: value.service.name, pointer: joinPointer(pointer, "service", "name") });
-    } else if (typeof value.serviceName === "string") {
-      out.push({ service: value.serviceName, pointer: joinPointer(pointer, "serviceName") });
-    }
-  };
-  if (object.value.kind === "Ingress") {
-    ingressBackend(
-      spec.defaultBackend ?? spec.backend,
-      spec.defaultBackend ? "/spec/defaultBackend" : "/spec/backend",
-    );
-    (Array.isArray(spec.rules) ? spec.rules : []).forEach((rule, r) => {
-      const paths =
-        isRecord(rule) && isRecord(rule.http) && Array.isArray(rule.http.paths)
-          ? rule.http.paths
-          : [];
-      paths.forEach((path, p) => {
-        if (isRecord(path))
-          ingressBackend(path.backend, `/spec/rules/${r}/http/paths/${p}/backend`);
-      });
-    });
-    return out;
-  }
-  const routeBackend = (ref: unknown, pointer: string) => {
-    if (!isRecord(ref) || typeof ref.name !== "string") return;
-    if (ref.kind !== undefined && ref.kind !== "Service") return;
-    out.push({
-      service: ref.name,
-      ...(typeof ref.namespace === "string" ? { namespace: ref.namespace } : {}),
-      pointer: joinPointer(pointer, "name"),
-    });
-  };
-  // A RequestMirror filter sends a copy of every matching outside request to its backendRef
-  // too: the mirrored Service receives (and acts on) outside traffic, only its answer is dropped.
-  const mirrors = (filters: unknown, pointer: string) => {
-    (Array.isArray(filters) ? filters : []).forEach((filter, f) => {
-      if (isRecord(filter) && isRecord(filter.requestMirror))
-        routeBackend(
-          filter.requestMirror.backendRef,
-          joinPointer(pointer, "filters", String(f), "requestMirror", "backendRef"),
-        );
-    });
-  };
-  (Array.isArray(spec.rules) ? spec.rules : []).forEach((rule, r) => {
-    if (!isRecord(rule)) return;
-    const at = `/spec/rules/${r}`;
-    (Array.isArray(rule.backendRefs) ? rule.backendRefs : []).forEach((ref, b) => {
-      routeBackend(ref, joinPointer(at, "backendRefs", String(b)));
-      if (isRecord(ref)) mirrors(ref.filters, joinPointer(at, "backendRefs", String(b)));
-    });
-    mirrors(rule.filters, at);
-  });
-  return out;
 }

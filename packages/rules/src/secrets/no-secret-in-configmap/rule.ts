@@ -1,6 +1,7 @@
 import { defineRule, isRecord, joinPointer } from "@scout-deploy/core";
 import {
   bytesAsText,
+  configPasswords,
   decodeBase64,
   detectTokenFormat,
   fingerprint,
@@ -14,10 +15,6 @@ import {
 
 /** `name: value`, `name = value` or `export NAME=value` lines inside a config file held by a ConfigMap. */
 const ASSIGNMENT = /^\s*(?:export\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*(.*?)\s*,?\s*$/;
-/** Directives of redis.conf (and sentinel.conf) whose argument is a password: `requirepass pw`. */
-const PASSWORD_DIRECTIVE = /^\s*(requirepass|masterauth|sentinel\s+auth-pass\s+\S+)\s+(\S.*?)\s*$/i;
-/** A Redis ACL user with a plaintext password (`user scout on >pw ~* +@all`, redis.conf or users.acl). */
-const ACL_USER = /^\s*user\s+(\S+)\s.*?(?:^|\s)>(\S+)/i;
 /** A comment line of nginx.conf, redis.conf, YAML, .env, INI or JavaScript: what follows the marker. */
 const COMMENT = /^\s*(?:#|\/\/|;)\s*(.*)$/;
 /**
@@ -71,12 +68,22 @@ type Embedded = { name: string; line: number; hashScheme?: string };
 function embeddedCredential(text: string): Embedded | undefined {
   const inJson = jsonCredential(text);
   if (inJson) return inJson;
+  const directives = configPasswords(text).filter((p) => !isReferenceOrEmpty(p.value));
   const lines = text.split("\n");
   for (const [index, line] of lines.entries()) {
+    // redis.conf, sentinel.conf and ACL passwords, read as strong-token reads them.
+    const directive = directives.find((p) => p.line === index + 1);
+    if (directive) return { name: directiveName(directive.directive, line), line: index + 1 };
     const found = lineCredential(line, lines.length > 1);
     if (found) return { ...found, line: index + 1 };
   }
   return undefined;
+}
+
+/** A Redis ACL rule is named by its user (`user scout`), a directive by itself. */
+function directiveName(directive: string, line: string): string {
+  const user = directive === "user" ? /^\s*user\s+(\S+)/.exec(line) : null;
+  return user ? `user ${user[1]}` : directive;
 }
 
 /**
@@ -86,12 +93,6 @@ function embeddedCredential(text: string): Embedded | undefined {
  * a credential (`isCredentialWord`).
  */
 function lineCredential(line: string, assignments: boolean): Omit<Embedded, "line"> | undefined {
-  const directive = PASSWORD_DIRECTIVE.exec(line);
-  if (directive && !isReferenceOrEmpty(directive[2]!)) {
-    return { name: directive[1]!.split(/\s+/).slice(0, 2).join(" ") };
-  }
-  const acl = ACL_USER.exec(line);
-  if (acl && !isReferenceOrEmpty(acl[2]!)) return { name: `user ${acl[1]}` };
   const authorization = AUTHORIZATION.exec(line);
   if (authorization && isCredentialWord(authorization[1]!)) return { name: "Authorization" };
   const header = NGINX_HEADER.exec(line);

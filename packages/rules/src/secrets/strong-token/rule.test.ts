@@ -23,6 +23,21 @@ const dockerConfig = (password: string) =>
 new RuleTester({ describe, it }).run(strongToken, {
   valid: [
     {
+      name: "a redis.conf in a Secret whose requirepass and masterauth are generated tokens, quoted or not",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: redis-conf}
+        stringData:
+          redis.conf: |
+            requirepass ${token}
+            masterauth "${hexToken}"
+            dir /tmp
+        data:
+          sentinel.conf: ${b64(`sentinel auth-pass mymaster ${token}\n`)}
+      `,
+    },
+    {
       name: "generated tokens, base64 or hex, in data and stringData",
       yaml: `
         apiVersion: v1
@@ -104,6 +119,57 @@ new RuleTester({ describe, it }).run(strongToken, {
     },
   ],
   invalid: [
+    {
+      name: "a redis.conf in a Secret whose requirepass is Redis' example password, on that line of the block; a sentinel.conf in data, on its key; an ACL user's >password",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: redis-conf}
+        stringData:
+          redis.conf: |
+            dir /tmp
+            requirepass foobared
+        data:
+          sentinel.conf: ${b64("sentinel auth-pass mymaster changeme\n")}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: redis-acl}
+        stringData:
+          users.acl: |
+            user default off
+            user backend on >letmein ~cache:* +@read
+      `,
+      errors: [
+        {
+          messageId: "short",
+          line: 7,
+          column: 17,
+          data: {
+            key: "redis.conf: requirepass",
+            fingerprint: fingerprint("foobared"),
+            bits: 37,
+            minBits: 256,
+          },
+        },
+        {
+          messageId: "placeholder",
+          line: 9,
+          column: 3,
+          data: { key: "sentinel.conf: sentinel auth-pass", fingerprint: fingerprint("changeme") },
+        },
+        {
+          messageId: "commonPassword",
+          line: 17,
+          column: 22,
+          data: {
+            key: "users.acl: user",
+            fingerprint: fingerprint("letmein"),
+            preimage: "a common password",
+          },
+        },
+      ],
+    },
     {
       name: "the digest of a common password, in hex or base64: it looks random, a guesser hashes the common ones",
       yaml: `

@@ -124,7 +124,10 @@ export const strongToken = defineRule({
     for (const object of context.bundle.objects) {
       const namespace = effectiveNamespace(context.bundle, object) ?? "";
       const readAsCredential = readAsCredentials.get(`${namespace}/${object.ref.name ?? ""}`);
-      for (const { value, strength } of weakValues(object, { minBits, readAsCredential })) {
+      for (const { value, strength, setting } of weakValues(object, {
+        minBits,
+        readAsCredential,
+      })) {
         const [first, second] = strength.weaknesses;
         const measures = {
           bits: strength.estimatedBits,
@@ -143,7 +146,8 @@ export const strongToken = defineRule({
         context.report({
           messageId: MESSAGE_OF[first!],
           data: {
-            key: value.key,
+            // A config file's password: the key and the directive that sets it.
+            key: setting ? `${value.key}: ${setting.directive}` : value.key,
             fingerprint: value.fingerprint,
             ...measures,
             ...encoded,
@@ -151,6 +155,10 @@ export const strongToken = defineRule({
           },
           object,
           pointer: value.pointer,
+          // stringData holds the file's lines as written; data holds them in base64.
+          ...(setting && value.field === "stringData"
+            ? { within: { line: setting.line, column: setting.column } }
+            : {}),
         });
       }
       for (const { entry, type, expected, problem } of typedKeyProblems(object)) {

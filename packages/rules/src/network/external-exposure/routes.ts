@@ -1,0 +1,297 @@
+import { type BundleObject, isRecord, joinPointer } from "@scout-deploy/core";
+
+export interface Backend {
+  service: string;
+  /** The namespace the reference names, else the routing object's. */
+  namespace?: string;
+  pointer: string;
+  /**
+   * Named by a host name rather than a Service name (Istio, Emissary, a mirror URL): it is one
+   * of the cluster's Services only when the input holds a Service of that name, else the proxy
+   * resolves it outside the cluster.
+   */
+  byHost?: true;
+}
+
+const GATEWAY_ROUTES = new Set(["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"]);
+
+/** The kinds whose objects send outside traffic to Services, with the API groups that define them. */
+export const ROUTING_KINDS: Readonly<Record<string, readonly string[]>> = {
+  Ingress: ["networking.k8s.io", "extensions"],
+  ...Object.fromEntries([...GATEWAY_ROUTES].map((k) => [k, ["gateway.networking.k8s.io"]])),
+  Route: ["route.openshift.io"],
+  IngressRoute: ["traefik.io", "traefik.containo.us"],
+  IngressRouteTCP: ["traefik.io", "traefik.containo.us"],
+  IngressRouteUDP: ["traefik.io", "traefik.containo.us"],
+  TraefikService: ["traefik.io", "traefik.containo.us"],
+  VirtualService: ["networking.istio.io"],
+  HTTPProxy: ["projectcontour.io"],
+  Mapping: ["getambassador.io"],
+  TCPMapping: ["getambassador.io"],
+  TCPIngress: ["configuration.konghq.com"],
+  UDPIngress: ["configuration.konghq.com"],
+  ApisixRoute: ["apisix.apache.org"],
+};
+
+type Collect = (backend: Backend) => void;
+
+/**
+ * The Services an object sends outside traffic to, with where it names each: an Ingress, a
+ * Gateway API route attached to a Gateway, and the routing resources of the ingress
+ * controllers that define their own (OpenShift, Traefik, Istio bound to a gateway, Contour,
+ * Emissary, Kong, APISIX). `delegated`: a VirtualService that a gateway-bound one delegates to.
+ * Empty for any other object.
+ */
+export function outsideBackends(object: BundleObject, delegated = false): Backend[] {
+  const kind = String(object.value.kind);
+  const group = String(object.value.apiVersion ?? "").split("/")[0] ?? "";
+  if (!ROUTING_KINDS[kind]?.includes(group)) return [];
+  const spec = isRecord(object.value.spec) ? object.value.spec : {};
+  const out: Backend[] = [];
+  const collect: Collect = (backend) => out.push(backend);
+  if (kind === "Ingress") ingressBackends(object, spec, collect);
+  else if (GATEWAY_ROUTES.has(kind)) {
+    if (!isMeshRoute(spec)) gatewayRouteBackends(spec, collect);
+  } else if (kind === "VirtualService") istioBackends(spec, collect, delegated);
+  else CUSTOM_ROUTES[kind]?.(spec, collect);
+  return out;
+}
+
+/** A reference `{name, namespace?, kind?}` to a Service (a kind other than Service is not one). */
+function serviceRef(ref: unknown, pointer: string, collect: Collect, kindKey = "kind"): void {
+  if (!isRecord(ref) || typeof ref.name !== "string") return;
+  if (ref[kindKey] !== undefined && ref[kindKey] !== "Service") return;
+  collect({
+    service: ref.name,
+    ...(typeof ref.namespace === "string" ? { namespace: ref.namespace } : {}),
+    pointer: joinPointer(pointer, "name"),
+  });
+}
+
+/** `{serviceName}` (Kong, APISIX): always in the routing object's namespace. */
+function serviceNameRef(ref: unknown, pointer: string, collect: Collect): void {
+  if (isRecord(ref) && typeof ref.serviceName === "string")
+    collect({ service: ref.serviceName, pointer: joinPointer(pointer, "serviceName") });
+}
+
+/** A host name or URL that names a Service of the cluster, as the proxy resolves it. */
+function hostRef(value: unknown, pointer: string, collect: Collect): void {
+  if (typeof value !== "string") return;
+  const host = value
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")
+    .replace(/[/:?#].*$/, "")
+    .replace(/\$.*$/, "");
+  const target = serviceOfHost(host);
+  if (target) collect({ ...target, pointer, byHost: true });
+}
+
+/**
+ * The Service a cluster host name names: `<name>`, `<name>.<namespace>`, or
+ * `<name>.<namespace>.svc[.<cluster domain>]` (a short name has no namespace: the resolver's
+ * search path decides it).
+ */
+export function serviceOfHost(host: string): { service: string; namespace?: string } | undefined {
+  const name = host.toLowerCase().replace(/\.$/, "");
+  const match = /^([a-z0-9-]+)(?:\.([a-z0-9-]+)(?:\.svc(?:\..+)?)?)?$/.exec(name);
+  if (!match) return undefined;
+  return { service: match[1]!, ...(match[2] ? { namespace: match[2] } : {}) };
+}
+
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const record = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
+
+function ingressBackends(object: BundleObject, spec: Record<string, unknown>, collect: Collect) {
+  const backend = (value: unknown, pointer: string) => {
+    if (!isRecord(value)) return;
+    if (isRecord(value.service) && typeof value.service.name === "string") {
+      collect({ service: value.service.name, pointer: joinPointer(pointer, "service", "name") });
+    } else if (typeof value.serviceName === "string") {
+      collect({ service: value.serviceName, pointer: joinPointer(pointer, "serviceName") });
+    }
+  };
+  backend(
+    spec.defaultBackend ?? spec.backend,
+    spec.defaultBackend ? "/spec/defaultBackend" : "/spec/backend",
+  );
+  list(spec.rules).forEach((rule, r) => {
+    list(record(record(rule).http).paths).forEach((path, p) => {
+      if (isRecord(path)) backend(path.backend, `/spec/rules/${r}/http/paths/${p}/backend`);
+    });
+  });
+  // ingress-nginx sends requests no rule matches, and those its upstream fails
+  // (custom-http-errors), to this Service of the Ingress' namespace; mirror-target copies every
+  // request to a URL.
+  const annotations = record(record(object.value.metadata).annotations);
+  const at = (key: string) => joinPointer("/metadata/annotations", key);
+  const fallback = annotations["nginx.ingress.kubernetes.io/default-backend"];
+  if (typeof fallback === "string" && fallback.trim())
+    collect({
+      service: fallback.trim(),
+      pointer: at("nginx.ingress.kubernetes.io/default-backend"),
+    });
+  hostRef(
+    annotations["nginx.ingress.kubernetes.io/mirror-target"],
+    at("nginx.ingress.kubernetes.io/mirror-target"),
+    collect,
+  );
+}
+
+/**
+ * A route whose parents are all Services (Gateway API's mesh routing, GAMMA) steers traffic
+ * inside the cluster, between the clients of those Services and its backends: no gateway
+ * takes it from outside.
+ */
+function isMeshRoute(spec: Record<string, unknown>): boolean {
+  const parents = list(spec.parentRefs);
+  return (
+    parents.length > 0 &&
+    parents.every(
+      (p) => isRecord(p) && p.kind === "Service" && (p.group === undefined || p.group === ""),
+    )
+  );
+}
+
+function gatewayRouteBackends(spec: Record<string, unknown>, collect: Collect) {
+  // A RequestMirror filter sends a copy of every matching outside request to its backendRef
+  // too: the mirrored Service receives (and acts on) outside traffic, only its answer is dropped.
+  const mirrors = (filters: unknown, pointer: string) => {
+    list(filters).forEach((filter, f) => {
+      if (isRecord(filter) && isRecord(filter.requestMirror))
+        serviceRef(
+          filter.requestMirror.backendRef,
+          joinPointer(pointer, "filters", f, "requestMirror", "backendRef"),
+          collect,
+        );
+    });
+  };
+  list(spec.rules).forEach((rule, r) => {
+    if (!isRecord(rule)) return;
+    const at = `/spec/rules/${r}`;
+    list(rule.backendRefs).forEach((ref, b) => {
+      serviceRef(ref, joinPointer(at, "backendRefs", b), collect);
+      if (isRecord(ref)) mirrors(ref.filters, joinPointer(at, "backendRefs", b));
+    });
+    mirrors(rule.filters, at);
+  });
+}
+
+/** Each `services[]` of each `routes[]` (Traefik, Contour). */
+function routeServices(spec: Record<string, unknown>, collect: Collect) {
+  list(spec.routes).forEach((route, r) => {
+    list(record(route).services).forEach((ref, s) => {
+      serviceRef(ref, `/spec/routes/${r}/services/${s}`, collect);
+    });
+  });
+}
+
+const CUSTOM_ROUTES: Record<string, (spec: Record<string, unknown>, collect: Collect) => void> = {
+  // The OpenShift router publishes every Route outside the cluster.
+  Route(spec, collect) {
+    serviceRef(spec.to, "/spec/to", collect);
+    list(spec.alternateBackends).forEach((ref, b) => {
+      serviceRef(ref, `/spec/alternateBackends/${b}`, collect);
+    });
+  },
+  IngressRoute: routeServices,
+  IngressRouteTCP: routeServices,
+  IngressRouteUDP: routeServices,
+  // A TraefikService exists to be named by an IngressRoute: its weighted Services, its mirrored
+  // one and its mirrors receive the outside traffic that reaches it.
+  TraefikService(spec, collect) {
+    const weighted = record(spec.weighted);
+    list(weighted.services).forEach((ref, s) => {
+      serviceRef(ref, `/spec/weighted/services/${s}`, collect);
+    });
+    const mirroring = record(spec.mirroring);
+    serviceRef(spec.mirroring, "/spec/mirroring", collect);
+    list(mirroring.mirrors).forEach((ref, m) => {
+      serviceRef(ref, `/spec/mirroring/mirrors/${m}`, collect);
+    });
+  },
+  // Contour serves every HTTPProxy: a root one (with a virtualhost) and those it includes.
+  HTTPProxy(spec, collect) {
+    routeServices(spec, collect);
+    list(record(spec.tcpproxy).services).forEach((ref, s) => {
+      serviceRef(ref, `/spec/tcpproxy/services/${s}`, collect);
+    });
+  },
+  Mapping: (spec, collect) => hostRef(spec.service, "/spec/service", collect),
+  TCPMapping: (spec, collect) => hostRef(spec.service, "/spec/service", collect),
+  TCPIngress: kongBackends,
+  UDPIngress: kongBackends,
+  ApisixRoute(spec, collect) {
+    list(spec.http).forEach((route, r) => {
+      list(record(route).backends).forEach((ref, b) => {
+        serviceNameRef(ref, `/spec/http/${r}/backends/${b}`, collect);
+      });
+    });
+    list(spec.stream).forEach((route, r) => {
+      serviceNameRef(record(route).backend, `/spec/stream/${r}/backend`, collect);
+    });
+  },
+};
+
+function kongBackends(spec: Record<string, unknown>, collect: Collect) {
+  list(spec.rules).forEach((rule, r) => {
+    serviceNameRef(record(rule).backend, `/spec/rules/${r}/backend`, collect);
+  });
+}
+
+const MESH = "mesh";
+
+/** Whether a VirtualService's route is reached from a gateway (its `match` lets one in). */
+function fromGateway(route: Record<string, unknown>): boolean {
+  const matches = list(route.match);
+  return (
+    matches.length === 0 ||
+    matches.some((m) => {
+      const only = list(record(m).gateways);
+      return only.length === 0 || only.some((g) => g !== MESH);
+    })
+  );
+}
+
+function boundToGateway(spec: Record<string, unknown>): boolean {
+  return list(spec.gateways).some((g) => typeof g === "string" && g !== MESH);
+}
+
+/**
+ * The VirtualServices ("namespace/name") that a VirtualService bound to a gateway delegates
+ * routes to (`http[].delegate`): the gateway's traffic reaches their routes, whatever their own
+ * `gateways` say (Istio ignores a delegate's).
+ */
+export function istioDelegates(object: BundleObject, namespace: string): string[] {
+  const spec = record(object.value.spec);
+  if (object.value.kind !== "VirtualService" || !boundToGateway(spec)) return [];
+  return list(spec.http).flatMap((route) => {
+    const delegate = record(record(route).delegate);
+    if (!isRecord(route) || !fromGateway(route) || typeof delegate.name !== "string") return [];
+    const at = typeof delegate.namespace === "string" ? delegate.namespace : namespace;
+    return [`${at}/${delegate.name}`];
+  });
+}
+
+/**
+ * An Istio VirtualService takes outside traffic only through the gateways it names (none means
+ * only `mesh`, the sidecars), and a route only where its `match` allows such a gateway; a
+ * delegate takes it on every route of the gateway-bound VirtualService that delegates to it.
+ */
+function istioBackends(spec: Record<string, unknown>, collect: Collect, delegated: boolean) {
+  if (!delegated && !boundToGateway(spec)) return;
+  for (const protocol of ["http", "tcp", "tls"]) {
+    list(spec[protocol]).forEach((route, r) => {
+      if (!isRecord(route) || (!delegated && !fromGateway(route))) return;
+      const at = `/spec/${protocol}/${r}`;
+      list(route.route).forEach((dest, d) => {
+        const destination = record(record(dest).destination);
+        hostRef(destination.host, joinPointer(at, "route", d, "destination", "host"), collect);
+      });
+      if (protocol !== "http") return;
+      hostRef(record(route.mirror).host, joinPointer(at, "mirror", "host"), collect);
+      list(route.mirrors).forEach((mirror, m) => {
+        const destination = record(record(mirror).destination);
+        hostRef(destination.host, joinPointer(at, "mirrors", m, "destination", "host"), collect);
+      });
+    });
+  }
+}
