@@ -86,6 +86,35 @@ describe("scout-deploy signoff and verify", () => {
     expect(verified.stdout).toContain("FAIL missing file: k8s/namespace.yaml");
   });
 
+  it("verify walks the paths the sign-off walked: one file of a signed folder is refused, so a file added beside it cannot go out unchecked", async () => {
+    await run("signoff", "k8s/", "--key", "ci.key", "--out", "signoff.json");
+    const statement = JSON.parse(
+      Buffer.from(
+        JSON.parse(readFileSync(join(dir, "signoff.json"), "utf8")).payload,
+        "base64",
+      ).toString(),
+    );
+    expect(statement.predicate.paths).toEqual(["k8s"]);
+    write("k8s/privileged.yaml", namespace.replace("scout", "other"));
+    const one = await run(
+      "verify",
+      "--signoff",
+      "signoff.json",
+      "--key",
+      "ci.pub.pem",
+      "k8s/settings.yaml",
+      "k8s/namespace.yaml",
+    );
+    expect(one.code).toBe(1);
+    expect(one.stdout).toContain(
+      "FAIL statement: signed for k8s, verifying k8s/settings.yaml k8s/namespace.yaml: give verify the paths the sign-off was given",
+    );
+    const folder = await run("verify", "--signoff", "signoff.json", "--key", "ci.pub.pem", "./k8s");
+    expect(folder.code).toBe(1);
+    expect(folder.stdout).toContain("FAIL extra file: k8s/privileged.yaml");
+    expect(folder.stdout).not.toContain("FAIL statement");
+  });
+
   it("fails when the record was signed by another key", async () => {
     writeKeys("other");
     await run("signoff", "k8s", "--key", "other.key", "--out", "signoff.json");

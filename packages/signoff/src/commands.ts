@@ -104,6 +104,8 @@ export interface VerifyInput {
   plugins?: readonly RecordedPlugin[];
   /** The Kubernetes version the files were read (charts rendered) for now, and the record's. */
   kubernetes?: { used: string; recorded: string | null | undefined };
+  /** The paths given to verify, compared with the signed ones; undefined: not compared. */
+  paths?: readonly string[];
 }
 
 export interface VerifyOutput {
@@ -123,8 +125,27 @@ export function runVerify(input: VerifyInput): VerifyOutput {
     input.config,
     input.plugins,
   );
-  const text = formatVerifyReport(report, input.kubernetes && kubernetesLine(input.kubernetes));
-  return { report, text, exitCode: report.ok ? 0 : 1 };
+  const problem = input.paths && pathsProblem(report.predicate?.paths, input.paths);
+  const checked = problem
+    ? { ...report, ok: false, statementProblems: [...report.statementProblems, problem] }
+    : report;
+  const text = formatVerifyReport(checked, input.kubernetes && kubernetesLine(input.kubernetes));
+  return { report: checked, text, exitCode: checked.ok ? 0 : 1 };
+}
+
+/**
+ * Verify walks what the sign-off walked: verifying one file of a signed folder would pass while a
+ * file added beside it goes out with the folder.
+ */
+function pathsProblem(signed: readonly string[] | undefined, given: readonly string[]) {
+  if (!signed) return undefined;
+  const shown = (paths: readonly string[]) =>
+    paths.length === 0 ? "no path (the config)" : paths.join(" ");
+  const same =
+    signed.length === given.length &&
+    [...signed].sort().every((p, i) => p === [...given].sort()[i]);
+  if (same) return undefined;
+  return `signed for ${shown(signed)}, verifying ${shown(given)}: give verify the paths the sign-off was given (those the deployment applies)`;
 }
 
 /** Which Kubernetes version verify read the files for: the record's, else the default. */

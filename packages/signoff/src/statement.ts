@@ -41,6 +41,8 @@ export interface SignoffContext {
   checkedAt?: string;
   /** How the pull request's gate judged; the record itself always judges the whole bundle. */
   gate?: PullRequestGate;
+  /** The paths the check was given (relative to the working folder): verify must walk the same. */
+  paths?: readonly string[];
 }
 
 /** The pull request gate beside the record: on the whole bundle, or on what the change adds. */
@@ -73,6 +75,11 @@ export interface SignoffPredicate {
   suppressions: RecordedSuppression[];
   github?: GitHubContext;
   checkedAt?: string;
+  /**
+   * The paths the check walked, as given: a file added to a signed folder is only seen when
+   * verify walks that folder too. Absent in records signed before they were recorded.
+   */
+  paths?: string[];
 }
 
 export interface RecordedSuppression {
@@ -155,6 +162,7 @@ function buildPredicate(result: Result, context: SignoffContext): SignoffPredica
   if (context.github) predicate.github = { ...context.github };
   if (context.checkedAt) predicate.checkedAt = context.checkedAt;
   if (context.gate) predicate.gate = { ...context.gate };
+  if (context.paths) predicate.paths = [...context.paths];
   return predicate;
 }
 

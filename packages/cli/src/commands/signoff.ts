@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
 import {
   GUIDE_PACK,
@@ -85,6 +85,7 @@ Exit codes: 0 record written and the check passed, 1 written but the check faile
         // The version the check used, default or given: verify renders the charts for it.
         ...signoffContext(io, run.config.path, run.kubernetesVersion),
         plugins: pluginDigests(run.config),
+        paths: checkedPaths(positionals, io.cwd),
       },
       cwd: io.cwd,
       ...(values.key ? { key: readKey(io, values.key) } : {}),
@@ -94,6 +95,14 @@ Exit codes: 0 record written and the check passed, 1 written but the check faile
     return out.exitCode;
   },
 };
+
+/**
+ * The paths a check was given, as the record names them: relative to the working folder (as the
+ * files are), without a trailing slash, so `k8s/` and `./k8s` are the same path.
+ */
+export function checkedPaths(paths: readonly string[], cwd: string): string[] {
+  return paths.map((path) => relative(cwd, resolve(cwd, path)).split(sep).join("/") || ".");
+}
 
 /**
  * What a record binds: the files the check read (or rendered) and the files `--set-file` reads

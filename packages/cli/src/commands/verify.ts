@@ -12,7 +12,7 @@ import { oneOf, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";
 import { HELM_ARGS, helmOptions, help } from "./check.js";
-import { readFiles, refuseRecordAmongFiles, signedFiles } from "./signoff.js";
+import { checkedPaths, readFiles, refuseRecordAmongFiles, signedFiles } from "./signoff.js";
 
 export const verifyCommand: Command = {
   name: "verify",
@@ -20,7 +20,8 @@ export const verifyCommand: Command = {
   help: `Usage: scout-deploy verify --signoff FILE --key PUBLIC.pem [PATH...] [options]
 
 Exit 0 only when the signature on the sign-off record holds for --key, the signed verdict was
-a pass taken at a threshold at least as strict as --require-fail-on, the files under PATH
+a pass taken at a threshold at least as strict as --require-fail-on, PATH is the sign-off's
+own (one file of a signed folder would miss a file added beside it), the files under PATH
 are exactly the signed ones (each changed, missing or extra file is named), and the config
 file means what it meant at sign-off (a changed scout: or policy: section is named; comments
 and layout do not count). Charts are rendered for the Kubernetes version the record was
@@ -86,6 +87,7 @@ Exit codes: 0 verified, 1 not verified, 2 could not run.
         : null,
       plugins: pluginDigests(run.config),
       kubernetes: { used: kubernetesVersion, recorded },
+      paths: checkedPaths(positionals, io.cwd),
     });
     io.stdout(out.text);
     return out.exitCode;
