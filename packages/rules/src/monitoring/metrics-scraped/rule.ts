@@ -483,8 +483,7 @@ function staticTargetReaches(
   if (!named) return false;
   const { srv, targetPort, service } = named;
   if (service) {
-    // A headless Service's name resolves to the pods' addresses: the port is the pod's.
-    const headless = isRecord(service.value.spec) && service.value.spec.clusterIP === "None";
+    const headless = isHeadless(service);
     const ports = servicePortsOf(service, backend.template);
     if (srv) {
       const named = ports.find((p) => p.name === srv[1]);
@@ -556,7 +555,7 @@ function nearMissTarget(scrapers: Scrapers, backend: Backend, port: number) {
           address: `${address}${path}`,
           why: "",
         };
-      return { job, at: job.staticAt[i]!, address, why: portMismatch(address, backend, sure) };
+      return { job, at: job.staticAt[i]!, address, why: portMismatch(named, backend) };
     }
   return undefined;
 }
@@ -566,28 +565,30 @@ function nearMissTarget(scrapers: Scrapers, backend: Backend, port: number) {
  * for a headless Service or the pods by name, the pods' own port (declared, or none declared).
  */
 function servedThrough(service: BundleObject | undefined, backend: Backend, port: number): boolean {
-  const headless =
-    service && isRecord(service.value.spec) && service.value.spec.clusterIP === "None";
-  if (service && !headless)
+  if (service && !isHeadless(service))
     return servicePortsOf(service, backend.template).some((p) => p.target === port);
   const declared = servingPorts(backend.template);
   return declared.length === 0 || declared.some((p) => p.port === port);
 }
 
 /** Where a target's port goes instead, said through the Service it names. */
-function portMismatch(address: string, backend: Backend, services: readonly BundleObject[]) {
-  const named = namedBackend(address, undefined, backend, services);
-  if (!named?.service || named.srv) return "";
-  const ports = servicePortsOf(named.service, backend.template);
-  const headless =
-    isRecord(named.service.value.spec) && named.service.value.spec.clusterIP === "None";
+function portMismatch(named: NonNullable<ReturnType<typeof namedBackend>>, backend: Backend) {
+  if (!named.service || named.srv) return "";
   const service = `Service ${named.service.ref.name ?? ""}`;
-  if (headless) return ` (${service} is headless: the port asked is the pods' own)`;
-  const sent = ports.find((p) => p.port === named.targetPort);
+  if (isHeadless(named.service))
+    return ` (${service} is headless: the port asked is the pods' own)`;
+  const sent = servicePortsOf(named.service, backend.template).find(
+    (p) => p.port === named.targetPort,
+  );
   if (!sent) return ` (${service} has no port ${named.targetPort})`;
   return sent.target === undefined
     ? ""
     : ` (${service} sends port ${named.targetPort} to ${sent.target})`;
+}
+
+/** A Service whose name resolves to its pods' addresses: a target on it asks the pods' own port. */
+function isHeadless(service: BundleObject): boolean {
+  return isRecord(service.value.spec) && service.value.spec.clusterIP === "None";
 }
 
 /** A PodMonitor endpoint asks the pod's `port` (a named port resolved through the containers). */
