@@ -136,6 +136,8 @@ describe("signoffAttester, keyless", () => {
       rulePacks: [{ name: "@scout-deploy/rules", version: RULES_PACKAGE.version }],
       kubernetesVersion: null,
       checkedAt: (call.predicate as { checkedAt: string }).checkedAt,
+      // The manifests input, as verify must walk it at deploy.
+      paths: ["k8s"],
     });
     expect(call.predicate).toEqual(ours.predicate);
     expect(log.lines).toContain(

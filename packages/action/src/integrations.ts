@@ -73,6 +73,8 @@ export function signoffAttester(
         kubernetesVersion: checked?.kubernetesVersion ?? inputs.kubernetesVersion ?? null,
         checkedAt: new Date().toISOString(),
         ...(run.gate ? { gate: run.gate } : {}),
+        // What verify must walk: the manifests input as written (none: the config is rendered).
+        paths: signoff.checkedPaths(inputs.manifests, context.workspace),
         ...(checked ? await loadedConfig(checked.config) : configBytes(inputs, context)),
         ...githubContext(signoff.githubContextFromEnv, env),
       },

@@ -823,22 +823,29 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
       // No kubernetes-version input: the record names the version the check used, not null.
       expect(payload.predicate.kubernetesVersion).toMatch(/^\d+\.\d+\.\d+$/);
       expect(payload.predicate.kubernetesVersion).toBe(engine.checkedKubernetesVersion(undefined));
+      // The manifests input as verify must walk it: verify of one file of it is refused.
+      expect(payload.predicate.paths).toEqual(["chart"]);
       // What `scout-deploy verify chart --set-file banner=banner.txt` compares at deploy time.
       const { runVerify } = await import("@scout-deploy/signoff");
       const helm = { setFile: ["banner=banner.txt"] };
       const now = await engine.runCheck({ cwd: workspace, paths: ["chart"], schema: "off", helm });
-      const verify = () =>
-        runVerify({
-          record,
-          publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }).toString(),
-          files: [...now.bundle.files, ...engine.helmSetFiles(helm, workspace)].map((path) => ({
-            path,
-            content: Buffer.from(now.rendered?.[path] ?? readFileSync(join(workspace, path))),
-          })),
-          cwd: workspace,
-          requireFailOn: "never",
-        });
+      const verifyInput = () => ({
+        record,
+        publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }).toString(),
+        files: [...now.bundle.files, ...engine.helmSetFiles(helm, workspace)].map((path) => ({
+          path,
+          content: Buffer.from(now.rendered?.[path] ?? readFileSync(join(workspace, path))),
+        })),
+        cwd: workspace,
+        requireFailOn: "never" as const,
+        paths: ["chart/"],
+      });
+      const verify = () => runVerify(verifyInput());
       expect(verify().text).toContain("verified: safe to apply");
+      const narrower = runVerify({ ...verifyInput(), paths: ["chart/Chart.yaml"] });
+      expect(narrower.text).toContain(
+        "FAIL statement: signed for chart, verifying chart/Chart.yaml",
+      );
       writeFileSync(join(workspace, "banner.txt"), "welcome back\n");
       const changed = verify();
       expect(changed.text).toContain("FAIL changed file: banner.txt");

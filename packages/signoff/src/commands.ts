@@ -6,6 +6,7 @@ import type { RecordedPlugin } from "./plugins.js";
 import { type KeylessAttestor, signStatement, unsignedEnvelope } from "./sign.js";
 import {
   buildStatement,
+  checkedPaths,
   type SignedFile,
   type SignoffContext,
   type Statement,
@@ -125,7 +126,8 @@ export function runVerify(input: VerifyInput): VerifyOutput {
     input.config,
     input.plugins,
   );
-  const problem = input.paths && pathsProblem(report.predicate?.paths, input.paths);
+  const given = input.paths && checkedPaths(input.paths, input.cwd ?? process.cwd());
+  const problem = given && pathsProblem(report.predicate?.paths, given);
   const checked = problem
     ? { ...report, ok: false, statementProblems: [...report.statementProblems, problem] }
     : report;

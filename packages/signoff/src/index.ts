@@ -48,6 +48,7 @@ export {
 } from "./sign.js";
 export {
   buildStatement,
+  checkedPaths,
   type GitHubContext,
   githubContextFromEnv,
   PREDICATE_TYPE,

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { isAbsolute, relative, sep } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { type FailOn, failsAt, type Result, type Severity } from "@scout-deploy/core";
 import { type ConfigSectionDigests, configSectionDigests } from "./config.js";
 import type { RecordedPlugin } from "./plugins.js";
@@ -213,4 +213,12 @@ function pullRequestOf(event: unknown): { number: number; headSha?: string } | u
 function prNumberFromRef(ref: string | undefined): number | undefined {
   const match = ref?.match(/^refs\/pull\/(\d+)\//);
   return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * The paths a check was given, as a record names them: relative to the working folder (as its
+ * files are), without a trailing slash, so `k8s/` and `./k8s` are the same path.
+ */
+export function checkedPaths(paths: readonly string[], cwd: string): string[] {
+  return paths.map((path) => relative(cwd, resolve(cwd, path)).split(sep).join("/") || ".");
 }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { relative, resolve, sep } from "node:path";
+import { resolve } from "node:path";
 import { ConfigurationError, FAIL_ON, type FailOn } from "@scout-deploy/core";
 import {
   GUIDE_PACK,
@@ -10,6 +10,7 @@ import {
   systemToolRunner,
 } from "@scout-deploy/engine";
 import {
+  checkedPaths,
   githubContextFromEnv,
   runSignoff,
   type SignedFile,
@@ -95,14 +96,6 @@ Exit codes: 0 record written and the check passed, 1 written but the check faile
     return out.exitCode;
   },
 };
-
-/**
- * The paths a check was given, as the record names them: relative to the working folder (as the
- * files are), without a trailing slash, so `k8s/` and `./k8s` are the same path.
- */
-export function checkedPaths(paths: readonly string[], cwd: string): string[] {
-  return paths.map((path) => relative(cwd, resolve(cwd, path)).split(sep).join("/") || ".");
-}
 
 /**
  * What a record binds: the files the check read (or rendered) and the files `--set-file` reads

@@ -7,12 +7,12 @@ import {
   pluginDigests,
   systemToolRunner,
 } from "@scout-deploy/engine";
-import { recordedKubernetesVersion, runVerify } from "@scout-deploy/signoff";
+import { checkedPaths, recordedKubernetesVersion, runVerify } from "@scout-deploy/signoff";
 import { oneOf, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import type { Io } from "../io.js";
 import { HELM_ARGS, helmOptions, help } from "./check.js";
-import { checkedPaths, readFiles, refuseRecordAmongFiles, signedFiles } from "./signoff.js";
+import { readFiles, refuseRecordAmongFiles, signedFiles } from "./signoff.js";
 
 export const verifyCommand: Command = {
   name: "verify",
