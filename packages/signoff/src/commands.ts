@@ -143,9 +143,9 @@ function pathsProblem(signed: readonly string[] | undefined, given: readonly str
   if (!signed) return undefined;
   const shown = (paths: readonly string[]) =>
     paths.length === 0 ? "no path (the config)" : paths.join(" ");
+  const sorted = [...given].sort();
   const same =
-    signed.length === given.length &&
-    [...signed].sort().every((p, i) => p === [...given].sort()[i]);
+    signed.length === given.length && [...signed].sort().every((p, i) => p === sorted[i]);
   if (same) return undefined;
   return `signed for ${shown(signed)}, verifying ${shown(given)}: give verify the paths the sign-off was given (those the deployment applies)`;
 }

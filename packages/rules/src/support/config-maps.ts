@@ -1,5 +1,6 @@
 import type { Bundle, BundleObject } from "@scout-deploy/core";
 import { effectiveNamespace, isRecord } from "@scout-deploy/core";
+import { groupBy } from "./group.js";
 
 const byPlace = new WeakMap<Bundle, Map<string, BundleObject[]>>();
 
@@ -16,15 +17,12 @@ export function objectsNamed(
 ): readonly BundleObject[] {
   let index = byPlace.get(bundle);
   if (!index) {
-    index = new Map();
-    for (const object of bundle.objects) {
-      const objectKind = object.value.kind;
-      if (typeof objectKind !== "string" || object.ref.name === undefined) continue;
-      const key = placeKey(objectKind, effectiveNamespace(bundle, object), object.ref.name);
-      const named = index.get(key);
-      if (named) named.push(object);
-      else index.set(key, [object]);
-    }
+    const named = bundle.objects.filter(
+      (o) => typeof o.value.kind === "string" && o.ref.name !== undefined,
+    );
+    index = groupBy(named, (o) =>
+      placeKey(o.value.kind as string, effectiveNamespace(bundle, o), o.ref.name!),
+    );
     byPlace.set(bundle, index);
   }
   return index.get(placeKey(kind, namespace, name)) ?? [];

@@ -1,6 +1,7 @@
 /** Helpers shared by the Security Guide rules: namespaces, service accounts, RBAC, probes. */
 export { configMapProjections, configMapsNamed, objectsNamed } from "./config-maps.js";
 export { containerPath } from "./container-paths.js";
+export { groupBy } from "./group.js";
 export { effectiveNamespace, isClusterScoped, scoutNamespace } from "./namespace.js";
 export {
   boundNodePath,

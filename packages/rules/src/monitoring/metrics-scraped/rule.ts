@@ -25,6 +25,7 @@ import {
 import {
   componentWorkloads,
   effectiveNamespace,
+  groupBy,
   numberedPort,
   resolvePort,
 } from "../../support/index.js";
@@ -232,17 +233,6 @@ function scrapersOf(bundle: Bundle, loads: PrometheusLoads): Scrapers {
     servicesIn: (namespace) => servicesByNamespace.get(namespace) ?? [],
     jobsFor,
   };
-}
-
-function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   podTemplates,
   specPointerOf,
 } from "@scout-deploy/core";
-import { effectiveNamespace } from "../../support/index.js";
+import { effectiveNamespace, groupBy } from "../../support/index.js";
 
 type Kind = "Secret" | "ConfigMap";
 
@@ -266,23 +266,25 @@ export const referencesResolve = defineRule({
 
 /** The Secrets and ConfigMaps of the input by kind and name: a reference looks up, never scans. */
 class ProvidedIndex {
-  private readonly byName = new Map<string, Provided[]>();
-  private readonly byPlace = new Map<string, Provided[]>();
-  /** Per kind, the namespaces that hold one. */
-  private readonly kinds = new Map<string, Set<string | undefined>>();
+  private constructor(
+    private readonly byName: Map<string, Provided[]>,
+    private readonly byPlace: Map<string, Provided[]>,
+    /** Per kind, the namespaces that hold one. */
+    private readonly kinds: Map<string, Set<string | undefined>>,
+  ) {}
 
   static of(provided: readonly Provided[]): ProvidedIndex {
-    const index = new ProvidedIndex();
-    for (const p of provided) index.add(p);
-    return index;
-  }
-
-  private add(p: Provided): void {
-    file(this.byName, `${p.kind}\u0000${p.name}`, p);
-    file(this.byPlace, `${p.kind}\u0000${p.name}\u0000${p.namespace ?? ""}`, p);
-    const namespaces = this.kinds.get(p.kind) ?? new Set();
-    namespaces.add(p.namespace);
-    this.kinds.set(p.kind, namespaces);
+    const kinds = new Map(
+      [...groupBy(provided, (p) => p.kind)].map(([kind, ps]) => [
+        kind,
+        new Set(ps.map((p) => p.namespace)),
+      ]),
+    );
+    return new ProvidedIndex(
+      groupBy(provided, (p) => `${p.kind}\u0000${p.name}`),
+      groupBy(provided, (p) => `${p.kind}\u0000${p.name}\u0000${p.namespace ?? ""}`),
+      kinds,
+    );
   }
 
   named(kind: string, name: string): readonly Provided[] {
@@ -298,10 +300,4 @@ class ProvidedIndex {
   hasKindIn(kind: string, namespace: string | undefined): boolean {
     return this.kinds.get(kind)?.has(namespace) ?? false;
   }
-}
-
-function file<T>(index: Map<string, T[]>, key: string, item: T): void {
-  const list = index.get(key);
-  if (list) list.push(item);
-  else index.set(key, [item]);
 }
