@@ -14,6 +14,9 @@ const packagesDir = resolve(packageDir, "..");
 // main job of a fresh machine needs the command, and esbuild writes it in seconds where tsc's
 // build of fourteen packages takes a minute. `pnpm build` still builds (and type-checks) them all.
 const fromSource = process.argv.includes("--from-source");
+// --outfile FILE: elsewhere than dist/scout-deploy.js (the test that compares the two bundles).
+const outfileAt = process.argv.indexOf("--outfile");
+const outfile = outfileAt > 0 ? resolve(process.argv[outfileAt + 1]) : "dist/scout-deploy.js";
 const { version } = JSON.parse(readFileSync(resolve(packageDir, "package.json"), "utf8"));
 
 /** dist/version.js reads ../package.json at run time; the bundle carries the version instead. */
@@ -43,7 +46,7 @@ const workspaceSources = {
 await build({
   absWorkingDir: packageDir,
   entryPoints: [fromSource ? "src/bin.ts" : "dist/bin.js"],
-  outfile: "dist/scout-deploy.js",
+  outfile,
   bundle: true,
   format: "esm",
   platform: "node",
