@@ -368,6 +368,18 @@ describe("encodings kubectl decodes", () => {
   });
 });
 
+describe("files kubectl refuses to decode", () => {
+  it("fails a .json manifest behind a // comment, which kubectl apply refuses, naming its file and line", async () => {
+    const pod = JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" } });
+    write("k8s/config.json", `// generated, do not edit\n${pod}\n`);
+    const { code, report } = await json("check", "k8s");
+    expect(
+      report.findings.filter((f: { file: string }) => f.file === "k8s/config.json"),
+    ).toMatchObject([{ ruleId: "input/parse-error", severity: "error", line: 1 }]);
+    expect(code).toBe(1);
+  });
+});
+
 describe("a link in the pull request", () => {
   it("does not pass or sign off a manifest linked from outside the checkout, which the diff does not show", async () => {
     mkdirSync(join(dir, "repo/.git"), { recursive: true });

@@ -83,6 +83,10 @@ function collectObjects(
     bundle.problems.push(refusedSequence(document, value));
     return;
   }
+  if (missing && pointer === "" && holdsObjectText(value)) {
+    bundle.problems.push(refusedText(document));
+    return;
+  }
   if (missing) {
     bundle.problems.push({
       ruleId: "input/not-kubernetes",
@@ -171,6 +175,23 @@ function refusedSequence(document: SourceDocument, entries: readonly unknown[]):
     position: document.locate(""),
     path: "",
   };
+}
+
+/**
+ * kubectl decodes a document that does not start with "{" as YAML: an object behind a `//` or
+ * `/* *\/` comment (JSON has none) reads as one string, which kubectl refuses to decode.
+ */
+function refusedText(document: SourceDocument): InputProblem {
+  return {
+    ruleId: "input/parse-error",
+    message: `kubectl refuses ${describeDocument(document, "")}: it reads as one string, not a mapping, so the object written in it is never sent; JSON has no comments (a YAML comment line starts with #)`,
+    position: document.locate(""),
+    path: "",
+  };
+}
+
+function holdsObjectText(value: unknown): boolean {
+  return typeof value === "string" && /["']?(?:apiVersion|kind)["']?\s*:/.test(value);
 }
 
 function looksLikeObject(value: unknown): boolean {
