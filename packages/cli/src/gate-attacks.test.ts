@@ -841,6 +841,30 @@ spec:
     expect(signed.code).toBe(1);
   });
 
+  it("fails an Ingress to nginx whose ingress-nginx auth-url and server-snippet reach the backend's /docs and redis", async () => {
+    write("app/scout.yaml", readFileSync(compliant));
+    write(
+      "app/ingress.yaml",
+      `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: scout
+  annotations:
+    nginx.ingress.kubernetes.io/auth-url: http://backend.scout.svc.cluster.local:8000/docs
+    nginx.ingress.kubernetes.io/server-snippet: |
+      location /cache { proxy_pass http://redis.scout:6379; }
+spec:
+  rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: nginx, port: {number: 80}}}}]}}]
+`,
+    );
+    const { code, report } = await json("check", "app");
+    expect(
+      report.findings.map((f: { ruleId: string; line: number }) => `${f.ruleId}:${f.line}`),
+    ).toEqual(["network/external-exposure:7", "network/external-exposure:8"]);
+    expect(code).toBe(1);
+  });
+
   it("passes the same resources when they send to nginx's Service", async () => {
     write("app/scout.yaml", readFileSync(compliant));
     write(

@@ -57,14 +57,20 @@ export function outsideBackends(object: BundleObject, delegated = false): Backen
   return out;
 }
 
-/** A reference `{name, namespace?, kind?}` to a Service (a kind other than Service is not one). */
+/**
+ * A reference `{name, namespace?, kind?}` to a Service (a kind other than Service is not one,
+ * except a multi-cluster ServiceImport: it sends to the clusterset's Services of its name, this
+ * cluster's among them when the input holds one).
+ */
 function serviceRef(ref: unknown, pointer: string, collect: Collect, kindKey = "kind"): void {
   if (!isRecord(ref) || typeof ref.name !== "string") return;
-  if (ref[kindKey] !== undefined && ref[kindKey] !== "Service") return;
+  const imported = ref[kindKey] === "ServiceImport" && ref.group === "multicluster.x-k8s.io";
+  if (ref[kindKey] !== undefined && ref[kindKey] !== "Service" && !imported) return;
   collect({
     service: ref.name,
     ...(typeof ref.namespace === "string" ? { namespace: ref.namespace } : {}),
     pointer: joinPointer(pointer, "name"),
+    ...(imported ? { byHost: true as const } : {}),
   });
 }
 
@@ -129,11 +135,22 @@ function ingressBackends(object: BundleObject, spec: Record<string, unknown>, co
       service: fallback.trim(),
       pointer: at("nginx.ingress.kubernetes.io/default-backend"),
     });
-  hostRef(
-    annotations["nginx.ingress.kubernetes.io/mirror-target"],
-    at("nginx.ingress.kubernetes.io/mirror-target"),
-    collect,
-  );
+  // auth-url gets a subrequest with the outside request's headers before each request is let
+  // through.
+  for (const key of ["mirror-target", "auth-url"]) {
+    const annotation = `nginx.ingress.kubernetes.io/${key}`;
+    hostRef(annotations[annotation], at(annotation), collect);
+  }
+  // Snippets are nginx configuration pasted into the controller's server or location: their
+  // proxy_pass sends outside requests where it says (where the controller allows snippets;
+  // where it does not, it refuses the Ingress).
+  for (const key of ["server-snippet", "configuration-snippet"]) {
+    const annotation = `nginx.ingress.kubernetes.io/${key}`;
+    const snippet = annotations[annotation];
+    if (typeof snippet !== "string") continue;
+    for (const [, url] of snippet.matchAll(/\b(?:proxy|grpc)_pass\s+([^\s;]+)/g))
+      hostRef(url, at(annotation), collect);
+  }
 }
 
 /**

@@ -44,6 +44,27 @@ new RuleTester({ describe, it }).run(externalExposure, {
       `,
     },
     {
+      name: "an ingress-nginx auth-url outside the cluster, a snippet proxying to nginx, a ServiceImport the input has no Service of",
+      yaml: `${NGINX}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: web
+          annotations:
+            nginx.ingress.kubernetes.io/auth-url: https://auth.example.com/oauth2/auth
+            nginx.ingress.kubernetes.io/server-snippet: "location /x { proxy_pass http://nginx; }"
+        spec:
+          rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: nginx, port: {number: 80}}}}]}}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: web}
+        spec:
+          rules: [{backendRefs: [{group: multicluster.x-k8s.io, kind: ServiceImport, name: reports, port: 80}]}]
+      `,
+    },
+    {
       name: "a selector wider than nginx whose named targetPort only nginx declares sends only to nginx",
       yaml: `${NGINX}
         ---
@@ -981,6 +1002,76 @@ new RuleTester({ describe, it }).run(externalExposure, {
           line: 19,
           column: 17,
           data: { kind: "Ingress", name: "web", service: "backend" },
+        },
+      ],
+    },
+    {
+      name: "an ingress-nginx Ingress to nginx whose auth-url and snippets' proxy_pass send outside requests to the backend and redis",
+      yaml: `${NGINX}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend}
+        spec: {selector: {app: backend}, ports: [{port: 8000}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis}
+        spec: {selector: {app: redis}, ports: [{port: 6379}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: web
+          annotations:
+            nginx.ingress.kubernetes.io/auth-url: http://backend:8000/docs
+            nginx.ingress.kubernetes.io/server-snippet: |
+              location /cache {
+                proxy_pass http://redis:6379;
+              }
+            nginx.ingress.kubernetes.io/configuration-snippet: |
+              grpc_pass grpc://nginx:80;
+        spec:
+          rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: nginx, port: {number: 80}}}}]}}]
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 30,
+          column: 5,
+          data: { kind: "Ingress", name: "web", service: "backend" },
+        },
+        {
+          messageId: "routedService",
+          line: 31,
+          column: 5,
+          data: { kind: "Ingress", name: "web", service: "redis" },
+        },
+      ],
+    },
+    {
+      name: "an HTTPRoute to a multi-cluster ServiceImport of redis: the clusterset's redis Services receive outside traffic",
+      yaml: `${NGINX}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis}
+        spec: {selector: {app: redis}, ports: [{port: 6379}]}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: web}
+        spec:
+          rules:
+            - backendRefs:
+                - {group: multicluster.x-k8s.io, kind: ServiceImport, name: redis, port: 6379}
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 26,
+          column: 63,
+          data: { kind: "HTTPRoute", name: "web", service: "redis" },
         },
       ],
     },
