@@ -865,6 +865,35 @@ spec:
     expect(code).toBe(1);
   });
 
+  it("fails a selectorless nginx LoadBalancer fed by a slice that claims the EndpointSlice controller, which never reconciles it", async () => {
+    write("app/scout.yaml", readFileSync(compliant));
+    write(
+      "app/edge.yaml",
+      `apiVersion: v1
+kind: Service
+metadata: {name: edge, namespace: scout, labels: {app.kubernetes.io/component: nginx}}
+spec: {type: LoadBalancer, ports: [{port: 80, targetPort: 6379}]}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: edge-abcde
+  namespace: scout
+  labels:
+    kubernetes.io/service-name: edge
+    endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io
+addressType: IPv4
+endpoints: [{addresses: [10.244.1.17]}]
+ports: [{port: 6379}]
+`,
+    );
+    const { code, report } = await json("check", "app");
+    expect(
+      report.findings.map((f: { ruleId: string; line: number }) => `${f.ruleId}:${f.line}`),
+    ).toEqual(["network/external-exposure:12"]);
+    expect(code).toBe(1);
+  });
+
   it("passes the same resources when they send to nginx's Service", async () => {
     write("app/scout.yaml", readFileSync(compliant));
     write(

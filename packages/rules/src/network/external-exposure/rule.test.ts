@@ -624,6 +624,34 @@ new RuleTester({ describe, it }).run(externalExposure, {
       ],
     },
     {
+      name: "a slice that claims the EndpointSlice controller for a selectorless nginx Service: that controller never reconciles it, kube-proxy sends to it",
+      yaml: `
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge, labels: {app.kubernetes.io/component: nginx}}
+        spec: {type: LoadBalancer, ports: [{port: 80, targetPort: 6379}]}
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: edge-abcde
+          labels:
+            kubernetes.io/service-name: edge
+            endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io
+        addressType: IPv4
+        endpoints: [{addresses: [10.244.1.17]}]
+        ports: [{port: 6379}]
+      `,
+      errors: [
+        {
+          messageId: "handWrittenEndpoints",
+          line: 11,
+          column: 5,
+          data: { kind: "EndpointSlice", name: "edge-abcde", service: "edge" },
+        },
+      ],
+    },
+    {
       name: "with external access off, a LoadBalancer meant for nginx that also selects the backend is reported on its type: any exposure is the cause",
       options: { externalAccess: false },
       yaml: `

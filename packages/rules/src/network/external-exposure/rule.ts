@@ -141,9 +141,7 @@ export const externalExposure = defineRule({
         `${effectiveNamespace(context.bundle, object)}/${owner.service}`,
       );
       if (!service || !passedAsNginx.has(service)) continue;
-      // An Endpoints object only feeds a Service without a selector (the endpoints controller
-      // overwrites the others' and the mirroring skips them).
-      if (kind === "Endpoints" && hasSelector(service)) continue;
+      if (isControllerOutput(object, service)) continue;
       context.report({
         messageId: "handWrittenEndpoints",
         data: { kind, name: object.ref.name ?? "", service: owner.service },
@@ -277,25 +275,36 @@ function inClusterTarget(service: BundleObject): string | undefined {
 
 const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
-const CONTROLLERS = new Set([
-  "endpointslice-controller.k8s.io",
-  "endpointslicemirroring-controller.k8s.io",
-]);
 
 /**
- * The Service whose endpoints an object of the input writes by hand, with where it names it: an
+ * The Service whose endpoints an object of the input writes, with where it names it: an
  * EndpointSlice by its `kubernetes.io/service-name` label (kube-proxy joins every slice with
- * that label, whoever wrote it), an Endpoints object by its name. Slices a controller manages
- * are its output, not input.
+ * that label, whoever wrote it), an Endpoints object by its name.
  */
 function handWrittenFor(object: BundleObject): { service: string; pointer: string } | undefined {
-  const labels = labelsOf(object.value.metadata);
   if (object.value.kind === "Endpoints")
     return object.ref.name ? { service: object.ref.name, pointer: "/metadata/name" } : undefined;
-  const service = labels[SERVICE_NAME_LABEL];
-  if (typeof service !== "string" || CONTROLLERS.has(String(labels[MANAGED_BY_LABEL])))
-    return undefined;
+  const service = labelsOf(object.value.metadata)[SERVICE_NAME_LABEL];
+  if (typeof service !== "string") return undefined;
   return { service, pointer: joinPointer("/metadata/labels", SERVICE_NAME_LABEL) };
+}
+
+/**
+ * Whether a controller rewrites the endpoints an object of the input writes for the Service,
+ * so that they never reach kube-proxy as written. The endpoints controller overwrites the
+ * Endpoints of a Service with a selector (the mirroring skips them); the EndpointSlice
+ * controller reconciles the slices labelled as its own only for a Service with a selector that
+ * is not ExternalName (for any other it returns at once, and a slice claiming it stays as
+ * written); the mirroring controller deletes the slices labelled as its own that mirror no
+ * Endpoints, and rewrites the others from the Endpoints, which are judged themselves.
+ */
+function isControllerOutput(object: BundleObject, service: BundleObject): boolean {
+  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  const reconciled = hasSelector(service) && spec.type !== "ExternalName";
+  if (object.value.kind === "Endpoints") return hasSelector(service);
+  const managedBy = labelsOf(object.value.metadata)[MANAGED_BY_LABEL];
+  if (managedBy === "endpointslicemirroring-controller.k8s.io") return true;
+  return managedBy === "endpointslice-controller.k8s.io" && reconciled;
 }
 
 function hasSelector(service: BundleObject): boolean {
