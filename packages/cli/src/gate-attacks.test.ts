@@ -894,6 +894,45 @@ ports: [{port: 6379}]
     expect(code).toBe(1);
   });
 
+  it("fails an Ingress to an ExternalName labelled nginx that names redis by its cluster IP or a pod's address", async () => {
+    const pinned = readFileSync(compliant)
+      .toString()
+      .replace(
+        "  type: ClusterIP\n  selector:\n    app.kubernetes.io/component: redis",
+        "  type: ClusterIP\n  clusterIP: 10.96.0.12\n  selector:\n    app.kubernetes.io/component: redis",
+      );
+    expect(pinned).toContain("clusterIP: 10.96.0.12");
+    write("app/scout.yaml", pinned);
+    write(
+      "app/edge.yaml",
+      `apiVersion: v1
+kind: Service
+metadata: {name: edge, namespace: scout, labels: {app.kubernetes.io/component: nginx}}
+spec: {type: ExternalName, externalName: 10.96.0.12}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: edge-pod, namespace: scout, labels: {app.kubernetes.io/component: nginx}}
+spec: {type: ExternalName, externalName: 10-244-1-17.scout.pod.cluster.local}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: scout}
+spec:
+  rules:
+    - http:
+        paths:
+          - {path: /a, pathType: Prefix, backend: {service: {name: edge, port: {number: 6379}}}}
+          - {path: /b, pathType: Prefix, backend: {service: {name: edge-pod, port: {number: 6379}}}}
+`,
+    );
+    const { code, report } = await json("check", "app");
+    expect(
+      report.findings.map((f: { ruleId: string; line: number }) => `${f.ruleId}:${f.line}`),
+    ).toEqual(["network/external-exposure:18", "network/external-exposure:19"]);
+    expect(code).toBe(1);
+  });
+
   it("passes the same resources when they send to nginx's Service", async () => {
     write("app/scout.yaml", readFileSync(compliant));
     write(

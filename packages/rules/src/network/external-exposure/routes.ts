@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { type BundleObject, isRecord, joinPointer } from "@scout-deploy/core";
 
 export interface Backend {
@@ -99,8 +100,20 @@ function hostRef(value: unknown, pointer: string, collect: Collect): void {
 export function serviceOfHost(host: string): { service: string; namespace?: string } | undefined {
   const name = host.toLowerCase().replace(/\.$/, "");
   const match = /^([a-z0-9-]+)(?:\.([a-z0-9-]+)(?:\.svc(?:\..+)?)?)?$/.exec(name);
-  if (!match) return undefined;
-  return { service: match[1]!, ...(match[2] ? { namespace: match[2] } : {}) };
+  if (match) return { service: match[1]!, ...(match[2] ? { namespace: match[2] } : {}) };
+  // `<hostname>.<service>.<namespace>.svc[...]`: a pod of a headless Service, by the hostname
+  // and subdomain it has (a StatefulSet's pods by their names): one of that Service's endpoints.
+  const pod = /^[a-z0-9-]+\.([a-z0-9-]+)\.([a-z0-9-]+)\.svc(?:\..+)?$/.exec(name);
+  return pod ? { service: pod[1]!, namespace: pod[2]! } : undefined;
+}
+
+/**
+ * Whether a host names a pod by its address, which the input cannot tell: an IP address, or
+ * `<a-b-c-d>.<namespace>.pod[...]`, the DNS name of a pod's IP.
+ */
+export function isAddressHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/\.$/, "");
+  return isIP(name) !== 0 || /^[0-9a-f-]+\.[a-z0-9-]+\.pod(?:\..+)?$/.test(name);
 }
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);

@@ -181,6 +181,22 @@ new RuleTester({ describe, it }).run(externalExposure, {
       `,
     },
     {
+      name: "an Ingress to an ExternalName Service that names nginx's Service by its cluster IP",
+      yaml: `${NGINX.replaceAll("metadata: {name: nginx}", "metadata: {name: nginx, namespace: scout}").replace("spec: {type: LoadBalancer,", "spec: {type: LoadBalancer, clusterIP: 10.96.0.80,")}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge, namespace: scout}
+        spec: {type: ExternalName, externalName: 10.96.0.80}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: web, namespace: scout}
+        spec:
+          defaultBackend: {service: {name: edge, port: {number: 80}}}
+      `,
+    },
+    {
       name: "slices the controllers manage, Endpoints of a Service with a selector (overwritten), and a slice of a ClusterIP Service are no exposure",
       yaml: `${NGINX}
         ---
@@ -1100,6 +1116,75 @@ new RuleTester({ describe, it }).run(externalExposure, {
           line: 26,
           column: 63,
           data: { kind: "HTTPRoute", name: "web", service: "redis" },
+        },
+      ],
+    },
+    {
+      name: "Ingresses to ExternalName Services labelled nginx that name a redis pod through its headless Service, redis' cluster IP and a pod address",
+      yaml: `
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis-hl, namespace: scout}
+        spec: {clusterIP: None, selector: {app.kubernetes.io/component: redis}, ports: [{port: 6379}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis, namespace: scout}
+        spec: {clusterIP: 10.96.0.12, selector: {app.kubernetes.io/component: redis}, ports: [{port: 6379}]}
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: redis, namespace: scout}
+        spec:
+          serviceName: redis-hl
+          template:
+            metadata: {labels: {app.kubernetes.io/component: redis}}
+            spec: {containers: [{name: redis, ports: [{containerPort: 6379}]}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge, namespace: scout, labels: {app.kubernetes.io/component: nginx}}
+        spec: {type: ExternalName, externalName: redis-0.redis-hl.scout.svc.cluster.local}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge-ip, namespace: scout, labels: {app.kubernetes.io/component: nginx}}
+        spec: {type: ExternalName, externalName: 10.96.0.12}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge-pod, namespace: scout, labels: {app.kubernetes.io/component: nginx}}
+        spec: {type: ExternalName, externalName: 10-244-1-17.scout.pod.cluster.local}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: web, namespace: scout}
+        spec:
+          rules:
+            - http:
+                paths:
+                  - {path: /a, pathType: Prefix, backend: {service: {name: edge, port: {number: 6379}}}}
+                  - {path: /b, pathType: Prefix, backend: {service: {name: edge-ip, port: {number: 6379}}}}
+                  - {path: /c, pathType: Prefix, backend: {service: {name: edge-pod, port: {number: 6379}}}}
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 42,
+          column: 62,
+          data: { kind: "Ingress", name: "web", service: "edge" },
+        },
+        {
+          messageId: "routedService",
+          line: 43,
+          column: 62,
+          data: { kind: "Ingress", name: "web", service: "edge-ip" },
+        },
+        {
+          messageId: "routedService",
+          line: 44,
+          column: 62,
+          data: { kind: "Ingress", name: "web", service: "edge-pod" },
         },
       ],
     },

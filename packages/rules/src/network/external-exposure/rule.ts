@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import {
   type BundleObject,
   defineRule,
@@ -23,7 +24,7 @@ import {
   serviceEndpoints,
   uncertainNonNginxEndpoints,
 } from "../scope.js";
-import { istioDelegates, outsideBackends, serviceOfHost } from "./routes.js";
+import { isAddressHost, istioDelegates, outsideBackends, serviceOfHost } from "./routes.js";
 
 const options = z
   .object({
@@ -63,9 +64,12 @@ export const externalExposure = defineRule({
   check(context) {
     const model = modelOf(context.bundle, refusalOptionsFor(context.kubernetesVersion));
     const services = new Map<string, BundleObject>();
+    const clusterIPs = new Map<string, string>();
     for (const object of context.bundle.objects) {
-      if (object.value.kind === "Service")
-        services.set(`${effectiveNamespace(context.bundle, object)}/${object.ref.name}`, object);
+      if (object.value.kind !== "Service") continue;
+      const key = `${effectiveNamespace(context.bundle, object)}/${object.ref.name}`;
+      services.set(key, object);
+      for (const ip of clusterIPsOf(object)) clusterIPs.set(ip, key);
     }
     /** Whether a route may send outside traffic to the Service: yes, no, or no only if a hash allows. */
     const allowed = (
@@ -74,7 +78,10 @@ export const externalExposure = defineRule({
       if (!context.options.externalAccess || service === undefined) return false;
       // The proxy resolves an ExternalName and sends to what the name is: a Service of the
       // cluster, when it names one (one hop: an ExternalName's target is never followed again).
-      const target = inClusterTarget(service);
+      // An address (ingress-nginx sends to an IP as it is) is a Service's by its cluster IP;
+      // any other address is a pod or node of the cluster or not, and nothing says it is nginx.
+      const target = inClusterTarget(service, clusterIPs);
+      if (target === ADDRESS) return false;
       const judged = (target !== undefined ? services.get(target) : undefined) ?? service;
       if (!isNginxService(model, judged, context.settings)) {
         const uncertain = onlyUncertainOthers(model, judged, context.settings);
@@ -261,16 +268,32 @@ function meantForNginx(model: Model, service: BundleObject, settings: Settings):
   return serviceEndpoints(model, service).some((w) => !others.has(w));
 }
 
+const ADDRESS = Symbol("an address of the cluster or not");
+
 /**
  * The Service ("namespace/name") an ExternalName Service names inside the cluster:
- * `<name>.<namespace>.svc[.<cluster domain>]`, or `<name>.<namespace>`, which the proxy's DNS
- * search path (`svc.<cluster domain>`) completes.
+ * `<name>.<namespace>.svc[.<cluster domain>]`, `<name>.<namespace>`, which the proxy's DNS
+ * search path (`svc.<cluster domain>`) completes, a pod of a headless Service by its hostname,
+ * or a Service's cluster IP; ADDRESS for any other address.
  */
-function inClusterTarget(service: BundleObject): string | undefined {
+function inClusterTarget(
+  service: BundleObject,
+  clusterIPs: ReadonlyMap<string, string>,
+): string | typeof ADDRESS | undefined {
   const spec = isRecord(service.value.spec) ? service.value.spec : {};
   if (spec.type !== "ExternalName" || typeof spec.externalName !== "string") return undefined;
+  const byIP = clusterIPs.get(spec.externalName.replace(/\.$/, ""));
+  if (byIP !== undefined) return byIP;
+  if (isAddressHost(spec.externalName)) return ADDRESS;
   const target = serviceOfHost(spec.externalName);
   return target?.namespace ? `${target.namespace}/${target.service}` : undefined;
+}
+
+/** The cluster IPs a Service asks for (`clusterIP`, `clusterIPs`). */
+function clusterIPsOf(service: BundleObject): string[] {
+  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  const ips = [spec.clusterIP, ...(Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [])];
+  return ips.filter((ip): ip is string => typeof ip === "string" && isIP(ip) !== 0);
 }
 
 const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
