@@ -933,6 +933,33 @@ spec:
     expect(code).toBe(1);
   });
 
+  it("fails a compliant backend run as a Knative Service, which Knative publishes on the cluster's domain, and passes it labelled cluster-local", async () => {
+    write("app/scout.yaml", readFileSync(compliant));
+    const knative = (labels: string) => `apiVersion: serving.knative.dev/v1
+kind: Service
+metadata:
+  name: api
+  namespace: scout
+  labels: {${labels}}
+spec:
+  template:
+    metadata:
+      labels: {app.kubernetes.io/component: backend}
+    spec:
+      automountServiceAccountToken: false
+      containers: [{image: ghcr.io/scout/backend:1.4.2}]
+`;
+    write("app/api.yaml", knative("team: api"));
+    const exposed = await json("check", "app", "--fail-on", "never");
+    const rulesOf = (r: typeof exposed) =>
+      r.report.findings
+        .filter((f: { ruleId: string }) => f.ruleId === "network/external-exposure")
+        .map((f: { file: string; line: number }) => `${f.file}:${f.line}`);
+    expect(rulesOf(exposed)).toEqual(["app/api.yaml:6"]);
+    write("app/api.yaml", knative("networking.knative.dev/visibility: cluster-local"));
+    expect(rulesOf(await json("check", "app", "--fail-on", "never"))).toEqual([]);
+  });
+
   it("passes the same resources when they send to nginx's Service", async () => {
     write("app/scout.yaml", readFileSync(compliant));
     write(

@@ -32,6 +32,7 @@ export const ROUTING_KINDS: Readonly<Record<string, readonly string[]>> = {
   TCPIngress: ["configuration.konghq.com"],
   UDPIngress: ["configuration.konghq.com"],
   ApisixRoute: ["apisix.apache.org"],
+  DomainMapping: ["serving.knative.dev"],
 };
 
 type Collect = (backend: Backend) => void;
@@ -215,6 +216,8 @@ function routeServices(spec: Record<string, unknown>, collect: Collect) {
 }
 
 const CUSTOM_ROUTES: Record<string, (spec: Record<string, unknown>, collect: Collect) => void> = {
+  // Knative publishes the Service a DomainMapping names on that domain, whatever its visibility.
+  DomainMapping: (spec, collect) => serviceRef(spec.ref, "/spec/ref", collect),
   // The OpenShift router publishes every Route outside the cluster.
   Route(spec, collect) {
     serviceRef(spec.to, "/spec/to", collect);

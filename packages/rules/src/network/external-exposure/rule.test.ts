@@ -197,6 +197,26 @@ new RuleTester({ describe, it }).run(externalExposure, {
       `,
     },
     {
+      name: "a cluster-local Knative Service running the backend, and a public one running nginx",
+      yaml: `
+        apiVersion: serving.knative.dev/v1
+        kind: Service
+        metadata: {name: api, labels: {networking.knative.dev/visibility: cluster-local}}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {containers: [{image: ghcr.io/scout/backend:1.4.2}]}
+        ---
+        apiVersion: serving.knative.dev/v1
+        kind: Service
+        metadata: {name: web}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: nginx}}
+            spec: {containers: [{image: nginx:1.27}]}
+      `,
+    },
+    {
       name: "slices the controllers manage, Endpoints of a Service with a selector (overwritten), and a slice of a ClusterIP Service are no exposure",
       yaml: `${NGINX}
         ---
@@ -1185,6 +1205,49 @@ new RuleTester({ describe, it }).run(externalExposure, {
           line: 44,
           column: 62,
           data: { kind: "Ingress", name: "web", service: "edge-pod" },
+        },
+      ],
+    },
+    {
+      name: "a Knative Service running the backend, published on the cluster's domain, and a DomainMapping to a cluster-local one running redis",
+      yaml: `
+        apiVersion: serving.knative.dev/v1
+        kind: Service
+        metadata: {name: api, namespace: scout}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {containers: [{image: ghcr.io/scout/backend:1.4.2}]}
+        ---
+        apiVersion: serving.knative.dev/v1
+        kind: Service
+        metadata:
+          name: cache
+          namespace: scout
+          labels: {networking.knative.dev/visibility: cluster-local}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: redis}}
+            spec: {containers: [{image: redis:7.4}]}
+        ---
+        apiVersion: serving.knative.dev/v1beta1
+        kind: DomainMapping
+        metadata: {name: cache.example.com, namespace: scout}
+        spec:
+          ref: {name: cache, kind: Service, apiVersion: serving.knative.dev/v1}
+      `,
+      errors: [
+        {
+          messageId: "knativePublic",
+          line: 3,
+          column: 1,
+          data: { name: "api", workload: "backend" },
+        },
+        {
+          messageId: "routedService",
+          line: 24,
+          column: 9,
+          data: { kind: "DomainMapping", name: "cache.example.com", service: "cache" },
         },
       ],
     },

@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import {
   type BundleObject,
+  componentOf,
   defineRule,
   effectiveNamespace,
   isRecord,
@@ -16,6 +17,7 @@ import {
   UNKNOWN_LABEL_REASONS,
   type Workload,
 } from "@scout-deploy/netpol";
+import { guideSettings } from "../../settings.js";
 import {
   isNginxService,
   nonNginxEndpoints,
@@ -57,6 +59,8 @@ export const externalExposure = defineRule({
         '{{kind}} "{{name}}" routes outside traffic to Service "{{service}}", which is not nginx\'s',
       mayExposeService:
         'Service "{{name}}" of type {{type}} may expose pods that are not nginx ({{workloads}}) outside the cluster: its selector compares the label {{key}}, whose value no manifest can know ({{reason}}), so it may select their pods; select nginx\'s pods by labels of their template',
+      knativePublic:
+        'Knative Service "{{name}}" runs {{workload}}, not nginx, and Knative publishes it on the cluster\'s external domain: label it networking.knative.dev/visibility: cluster-local',
       mayRouteService:
         '{{kind}} "{{name}}" routes outside traffic to Service "{{service}}", which may send it to {{workloads}}, not nginx: its selector compares the label {{key}}, whose value no manifest can know ({{reason}}); select nginx\'s pods by labels of their template',
     },
@@ -83,6 +87,11 @@ export const externalExposure = defineRule({
       const target = inClusterTarget(service, clusterIPs);
       if (target === ADDRESS) return false;
       const judged = (target !== undefined ? services.get(target) : undefined) ?? service;
+      if (isKnativeService(judged)) {
+        if (knativeComponent(judged) !== "nginx") return false;
+        passedAsNginx.add(judged);
+        return true;
+      }
       if (!isNginxService(model, judged, context.settings)) {
         const uncertain = onlyUncertainOthers(model, judged, context.settings);
         return uncertain ? { uncertain } : false;
@@ -98,9 +107,22 @@ export const externalExposure = defineRule({
         istioDelegates(object, effectiveNamespace(context.bundle, object) ?? ""),
       ),
     );
+    const knativeComponent = (service: BundleObject) =>
+      componentOf(service, guideSettings(context.settings));
     for (const object of context.bundle.objects) {
       const kind = object.value.kind;
-      if (
+      if (isKnativeService(object)) {
+        const workload = knativeComponent(object) ?? "a workload";
+        if (knativeVisible(object) && (workload !== "nginx" || !context.options.externalAccess))
+          context.report({
+            messageId: workload === "nginx" ? "exposedNginx" : "knativePublic",
+            data: { name: object.ref.name ?? "", workload, type: "Knative Service" },
+            object,
+            pointer: isRecord(record(object.value.metadata).labels)
+              ? "/metadata/labels"
+              : "/metadata",
+          });
+      } else if (
         kind === "Service" &&
         checkService(object, model, context.options.externalAccess, context)
       )
@@ -294,6 +316,28 @@ function clusterIPsOf(service: BundleObject): string[] {
   const spec = isRecord(service.value.spec) ? service.value.spec : {};
   const ips = [spec.clusterIP, ...(Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [])];
   return ips.filter((ip): ip is string => typeof ip === "string" && isIP(ip) !== 0);
+}
+
+const record = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
+
+function isKnativeService(object: BundleObject): boolean {
+  return (
+    object.value.kind === "Service" &&
+    String(object.value.apiVersion ?? "").startsWith("serving.knative.dev/")
+  );
+}
+
+/**
+ * Whether Knative publishes a Service on the cluster's external domain: unless it is labelled
+ * cluster-local (`networking.knative.dev/visibility`, formerly `serving.knative.dev/visibility`).
+ * A cluster whose config-domain is svc.cluster.local keeps every Service local; the manifests
+ * cannot tell, and an install serving outside traffic configures a domain.
+ */
+function knativeVisible(service: BundleObject): boolean {
+  const labels = labelsOf(service.value.metadata);
+  return ["networking.knative.dev/visibility", "serving.knative.dev/visibility"].every(
+    (key) => labels[key] !== "cluster-local",
+  );
 }
 
 const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
