@@ -12,6 +12,12 @@ export interface Backend {
    * resolves it outside the cluster.
    */
   byHost?: true;
+  /**
+   * Named as a Gloo Upstream (`service` and `namespace` are the Upstream's): the Service it
+   * stands for is an Upstream object's `spec.kube`, or the one Gloo's discovery names
+   * `<namespace>-<service>-<port>`; any other is outside the cluster.
+   */
+  glooUpstream?: true;
 }
 
 const GATEWAY_ROUTES = new Set(["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"]);
@@ -25,7 +31,8 @@ export const ROUTING_KINDS: Readonly<Record<string, readonly string[]>> = {
   IngressRouteTCP: ["traefik.io", "traefik.containo.us"],
   IngressRouteUDP: ["traefik.io", "traefik.containo.us"],
   TraefikService: ["traefik.io", "traefik.containo.us"],
-  VirtualService: ["networking.istio.io"],
+  VirtualService: ["networking.istio.io", "gateway.solo.io"],
+  RouteTable: ["gateway.solo.io"],
   HTTPProxy: ["projectcontour.io"],
   Mapping: ["getambassador.io"],
   TCPMapping: ["getambassador.io"],
@@ -54,7 +61,8 @@ export function outsideBackends(object: BundleObject, delegated = false): Backen
   if (kind === "Ingress") ingressBackends(object, spec, collect);
   else if (GATEWAY_ROUTES.has(kind)) {
     if (!isMeshRoute(spec)) gatewayRouteBackends(spec, collect);
-  } else if (kind === "VirtualService") istioBackends(spec, collect, delegated);
+  } else if (group === "gateway.solo.io") glooBackends(spec, collect);
+  else if (kind === "VirtualService") istioBackends(spec, collect, delegated);
   else CUSTOM_ROUTES[kind]?.(spec, collect);
   return out;
 }
@@ -267,6 +275,39 @@ const CUSTOM_ROUTES: Record<string, (spec: Record<string, unknown>, collect: Col
 function kongBackends(spec: Record<string, unknown>, collect: Collect) {
   list(spec.rules).forEach((rule, r) => {
     serviceNameRef(record(rule).backend, `/spec/rules/${r}/backend`, collect);
+  });
+}
+
+/**
+ * Gloo Edge serves every VirtualService, and the RouteTables they delegate to: each route's
+ * `routeAction` sends to a Service (`kube.ref`) or an Upstream, singly or among `multi`
+ * destinations.
+ */
+function glooBackends(spec: Record<string, unknown>, collect: Collect) {
+  const destination = (value: unknown, pointer: string) => {
+    const target = record(value);
+    serviceRef(record(target.kube).ref, joinPointer(pointer, "kube", "ref"), collect);
+    const upstream = record(target.upstream);
+    if (typeof upstream.name === "string")
+      collect({
+        service: upstream.name,
+        ...(typeof upstream.namespace === "string" ? { namespace: upstream.namespace } : {}),
+        pointer: joinPointer(pointer, "upstream", "name"),
+        glooUpstream: true,
+      });
+  };
+  const routes = isRecord(spec.virtualHost) ? spec.virtualHost.routes : spec.routes;
+  const at = isRecord(spec.virtualHost) ? "/spec/virtualHost/routes" : "/spec/routes";
+  list(routes).forEach((route, r) => {
+    const action = record(record(route).routeAction);
+    const base = joinPointer(at, r, "routeAction");
+    destination(action.single, joinPointer(base, "single"));
+    list(record(action.multi).destinations).forEach((weighted, d) => {
+      destination(
+        record(weighted).destination,
+        joinPointer(base, "multi", "destinations", d, "destination"),
+      );
+    });
   });
 }
 

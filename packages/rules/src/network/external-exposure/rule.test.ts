@@ -217,6 +217,21 @@ new RuleTester({ describe, it }).run(externalExposure, {
       `,
     },
     {
+      name: "a Gloo VirtualService to nginx's Service and to its discovered Upstream, and to an Upstream outside the cluster",
+      yaml: `${NGINX.replaceAll("metadata: {name: nginx}", "metadata: {name: nginx, namespace: scout}")}
+        ---
+        apiVersion: gateway.solo.io/v1
+        kind: VirtualService
+        metadata: {name: web, namespace: gloo-system}
+        spec:
+          virtualHost:
+            routes:
+              - routeAction: {single: {kube: {ref: {name: nginx, namespace: scout}, port: 80}}}
+              - routeAction: {single: {upstream: {name: scout-nginx-80, namespace: gloo-system}}}
+              - routeAction: {single: {upstream: {name: status-page, namespace: gloo-system}}}
+      `,
+    },
+    {
       name: "slices the controllers manage, Endpoints of a Service with a selector (overwritten), and a slice of a ClusterIP Service are no exposure",
       yaml: `${NGINX}
         ---
@@ -1248,6 +1263,65 @@ new RuleTester({ describe, it }).run(externalExposure, {
           line: 24,
           column: 9,
           data: { kind: "DomainMapping", name: "cache.example.com", service: "cache" },
+        },
+      ],
+    },
+    {
+      name: "a Gloo VirtualService to the backend's Service, to redis' discovered Upstream, and a RouteTable to an Upstream of the backend",
+      yaml: `
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout}
+        spec: {selector: {app: backend}, ports: [{port: 8000}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis, namespace: scout}
+        spec: {selector: {app: redis}, ports: [{port: 6379}]}
+        ---
+        apiVersion: gloo.solo.io/v1
+        kind: Upstream
+        metadata: {name: api, namespace: gloo-system}
+        spec: {kube: {serviceName: backend, serviceNamespace: scout, servicePort: 8000}}
+        ---
+        apiVersion: gateway.solo.io/v1
+        kind: VirtualService
+        metadata: {name: web, namespace: gloo-system}
+        spec:
+          virtualHost:
+            domains: ["*"]
+            routes:
+              - routeAction: {single: {kube: {ref: {name: backend, namespace: scout}, port: 8000}}}
+              - routeAction:
+                  multi:
+                    destinations:
+                      - destination: {upstream: {name: scout-redis-6379, namespace: gloo-system}}
+        ---
+        apiVersion: gateway.solo.io/v1
+        kind: RouteTable
+        metadata: {name: api, namespace: gloo-system}
+        spec:
+          routes:
+            - routeAction: {single: {upstream: {name: api, namespace: gloo-system}}}
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 23,
+          column: 45,
+          data: { kind: "VirtualService", name: "web", service: "backend" },
+        },
+        {
+          messageId: "routedService",
+          line: 27,
+          column: 42,
+          data: { kind: "VirtualService", name: "web", service: "redis" },
+        },
+        {
+          messageId: "routedService",
+          line: 34,
+          column: 41,
+          data: { kind: "RouteTable", name: "api", service: "backend" },
         },
       ],
     },

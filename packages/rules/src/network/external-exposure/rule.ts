@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import {
+  type Bundle,
   type BundleObject,
   componentOf,
   defineRule,
@@ -26,7 +27,13 @@ import {
   serviceEndpoints,
   uncertainNonNginxEndpoints,
 } from "../scope.js";
-import { isAddressHost, istioDelegates, outsideBackends, serviceOfHost } from "./routes.js";
+import {
+  type Backend,
+  isAddressHost,
+  istioDelegates,
+  outsideBackends,
+  serviceOfHost,
+} from "./routes.js";
 
 const options = z
   .object({
@@ -99,6 +106,7 @@ export const externalExposure = defineRule({
       passedAsNginx.add(judged);
       return true;
     };
+    const upstreams = glooUpstreams(context.bundle, services);
     // The Services exposed outside the cluster as nginx's, which pass: endpoints written by
     // hand for them are checked below.
     const passedAsNginx = new Set<BundleObject>();
@@ -131,7 +139,9 @@ export const externalExposure = defineRule({
       const backends = outsideBackends(object, delegated.has(namespaced));
       if (backends.length > 0) {
         const namespace = effectiveNamespace(context.bundle, object);
-        for (const backend of backends) {
+        for (const named of backends) {
+          const backend = named.glooUpstream ? upstreams.get(named) : named;
+          if (!backend) continue;
           const at = `${backend.namespace ?? namespace}/${backend.service}`;
           // A host the input holds no Service of is resolved outside the cluster.
           if (backend.byHost && !services.has(at)) continue;
@@ -289,6 +299,43 @@ function meantForNginx(model: Model, service: BundleObject, settings: Settings):
   const others = new Set(nonNginxEndpoints(model, service, settings));
   return serviceEndpoints(model, service).some((w) => !others.has(w));
 }
+
+/**
+ * The Service a Gloo Upstream reference stands for (undefined: outside the cluster, or not
+ * known), with the reference's place: an Upstream object's `spec.kube`, else the Upstream
+ * Gloo's discovery makes of each port of each Service, named `<namespace>-<service>-<port>`.
+ */
+function glooUpstreams(bundle: Bundle, services: ReadonlyMap<string, BundleObject>) {
+  const named = new Map<string, { service: string; namespace: string }>();
+  for (const [key, service] of services) {
+    const [namespace = "", name = ""] = key.split("/");
+    for (const port of list(record(service.value.spec).ports))
+      named.set(`${namespace}-${name}-${String(record(port).port)}`, { service: name, namespace });
+  }
+  const declared = new Map<string, { service: string; namespace: string }>();
+  for (const object of bundle.objects) {
+    if (
+      object.value.kind !== "Upstream" ||
+      !String(object.value.apiVersion).startsWith("gloo.solo.io/")
+    )
+      continue;
+    const kube = record(record(object.value.spec).kube);
+    if (typeof kube.serviceName !== "string") continue;
+    const namespace = effectiveNamespace(bundle, object) ?? "";
+    declared.set(`${namespace}/${object.ref.name}`, {
+      service: kube.serviceName,
+      namespace: typeof kube.serviceNamespace === "string" ? kube.serviceNamespace : namespace,
+    });
+  }
+  return {
+    get(ref: Backend): Backend | undefined {
+      const found = declared.get(`${ref.namespace ?? ""}/${ref.service}`) ?? named.get(ref.service);
+      return found ? { ...found, pointer: ref.pointer } : undefined;
+    },
+  };
+}
+
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 const ADDRESS = Symbol("an address of the cluster or not");
 
