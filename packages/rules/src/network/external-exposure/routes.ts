@@ -163,10 +163,10 @@ function ingressBackends(object: BundleObject, spec: Record<string, unknown>, co
     const annotation = `nginx.ingress.kubernetes.io/${key}`;
     hostRef(annotations[annotation], at(annotation), collect);
   }
-  // Snippets are nginx configuration pasted into the controller's server or location: their
+  // Snippets are nginx configuration pasted into the controller's server, location or stream: their
   // proxy_pass sends outside requests where it says (where the controller allows snippets;
   // where it does not, it refuses the Ingress).
-  for (const key of ["server-snippet", "configuration-snippet"]) {
+  for (const key of ["server-snippet", "configuration-snippet", "stream-snippet"]) {
     const annotation = `nginx.ingress.kubernetes.io/${key}`;
     const snippet = annotations[annotation];
     if (typeof snippet !== "string") continue;

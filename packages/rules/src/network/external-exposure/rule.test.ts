@@ -1129,6 +1129,31 @@ new RuleTester({ describe, it }).run(externalExposure, {
       ],
     },
     {
+      name: "an ingress-nginx stream-snippet that listens on a port of the controller and proxies it to redis",
+      yaml: `
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis}
+        spec: {selector: {app: redis}, ports: [{port: 6379}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: web
+          annotations:
+            nginx.ingress.kubernetes.io/stream-snippet: "server { listen 6379; proxy_pass redis:6379; }"
+        spec: {ingressClassName: nginx}
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 11,
+          column: 5,
+          data: { kind: "Ingress", name: "web", service: "redis" },
+        },
+      ],
+    },
+    {
       name: "an HTTPRoute to a multi-cluster ServiceImport of redis: the clusterset's redis Services receive outside traffic",
       yaml: `${NGINX}
         ---
