@@ -976,6 +976,40 @@ spec:
   });
 });
 
+describe("a controller of the cluster that installs what the input does not hold", () => {
+  it("fails a Flux HelmRelease that installs a Redis chart without auth beside the compliant Scout: nothing it deploys was checked", async () => {
+    write(
+      "app/scout.yaml",
+      readFileSync(
+        join(
+          dirname(fileURLToPath(import.meta.url)),
+          "../../rules/src/fixtures/compliant/scout.yaml",
+        ),
+      ),
+    );
+    write(
+      "app/cache.yaml",
+      `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: cache, namespace: scout}
+spec:
+  chart:
+    spec: {chart: redis, sourceRef: {kind: HelmRepository, name: bitnami}}
+  values: {auth: {enabled: false}}
+`,
+    );
+    const { code, report } = await json("check", "app");
+    expect(
+      report.findings
+        .filter((f: { severity: string }) => f.severity === "error")
+        .map(
+          (f: { ruleId: string; file: string; line: number }) => `${f.ruleId} ${f.file}:${f.line}`,
+        ),
+    ).toEqual(["input/not-rendered app/cache.yaml:5"]);
+    expect(code).toBe(1);
+  });
+});
+
 describe("a weak Redis password inside a Secret's redis.conf", () => {
   const compliant = join(
     dirname(fileURLToPath(import.meta.url)),

@@ -3,6 +3,7 @@ import type { ObjectRef, Position } from "./model.js";
 import { placedRef } from "./namespaces.js";
 import { objectMetaProblem } from "./object-meta.js";
 import { isRecord, joinPointer } from "./pointer.js";
+import { remoteSourceProblems } from "./remote-sources.js";
 import type { ParsedSource, SourceDocument, SourceProblem } from "./source.js";
 
 export type KubeObject = Record<string, unknown> & {
@@ -68,7 +69,10 @@ export function buildBundle(
       collectObjects(document, document.value, "", bundle);
     }
   }
-  bundle.problems.push(...duplicateObjects(bundle.objects));
+  bundle.problems.push(
+    ...duplicateObjects(bundle.objects),
+    ...remoteSourceProblems(bundle.objects),
+  );
   return bundle;
 }
 
