@@ -44,6 +44,15 @@ spec:
         privileged: true
 `;
 
+/** Each finding of check PATHS as "rule:line", with the exit code. */
+async function findingLines(...paths: string[]) {
+  const { code, report } = await json("check", ...paths);
+  const lines: string[] = report.findings.map(
+    (f: { ruleId: string; line: number }) => `${f.ruleId}:${f.line}`,
+  );
+  return { code, lines };
+}
+
 function ruleIdsOf(report: { findings: { ruleId: string; file: string }[] }, file: string) {
   return report.findings.filter((f) => f.file === file).map((f) => f.ruleId);
 }
@@ -858,10 +867,8 @@ spec:
   rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: nginx, port: {number: 80}}}}]}}]
 `,
     );
-    const { code, report } = await json("check", "app");
-    expect(
-      report.findings.map((f: { ruleId: string; line: number }) => `${f.ruleId}:${f.line}`),
-    ).toEqual(["network/external-exposure:7", "network/external-exposure:8"]);
+    const { code, lines } = await findingLines("app");
+    expect(lines).toEqual(["network/external-exposure:7", "network/external-exposure:8"]);
     expect(code).toBe(1);
   });
 
@@ -887,10 +894,8 @@ endpoints: [{addresses: [10.244.1.17]}]
 ports: [{port: 6379}]
 `,
     );
-    const { code, report } = await json("check", "app");
-    expect(
-      report.findings.map((f: { ruleId: string; line: number }) => `${f.ruleId}:${f.line}`),
-    ).toEqual(["network/external-exposure:12"]);
+    const { code, lines } = await findingLines("app");
+    expect(lines).toEqual(["network/external-exposure:12"]);
     expect(code).toBe(1);
   });
 
@@ -926,10 +931,8 @@ spec:
           - {path: /b, pathType: Prefix, backend: {service: {name: edge-pod, port: {number: 6379}}}}
 `,
     );
-    const { code, report } = await json("check", "app");
-    expect(
-      report.findings.map((f: { ruleId: string; line: number }) => `${f.ruleId}:${f.line}`),
-    ).toEqual(["network/external-exposure:18", "network/external-exposure:19"]);
+    const { code, lines } = await findingLines("app");
+    expect(lines).toEqual(["network/external-exposure:18", "network/external-exposure:19"]);
     expect(code).toBe(1);
   });
 
