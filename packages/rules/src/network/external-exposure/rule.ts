@@ -47,7 +47,7 @@ export const externalExposure = defineRule({
   meta: {
     severity: "error",
     description:
-      "Only nginx is exposed outside the cluster (a LoadBalancer or NodePort Service, an Ingress, a Gateway API route, an ingress controller's own route such as an OpenShift Route or a Traefik IngressRoute); every other Service is ClusterIP.",
+      "Only nginx is exposed outside the cluster (a LoadBalancer or NodePort Service, an Ingress, a Gateway API route, an ingress controller's own route such as an OpenShift Route, a Traefik IngressRoute or a Gloo VirtualService, a Knative Service that is not cluster-local); every other Service is ClusterIP.",
     remediation:
       "Make the Service type ClusterIP and reach the component through nginx; route Ingresses and Gateway routes to nginx's Service only.",
     guide: "Network Policies: External Access: Configurable external access to Nginx on port 80",
