@@ -1351,6 +1351,40 @@ new RuleTester({ describe, it }).run(externalExposure, {
       ],
     },
     {
+      name: "a Knative Route that publishes a Configuration running redis, and one labelled cluster-local",
+      yaml: `
+        apiVersion: serving.knative.dev/v1
+        kind: Configuration
+        metadata: {name: cache, namespace: scout}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: redis}}
+            spec: {containers: [{image: redis:7.4}]}
+        ---
+        apiVersion: serving.knative.dev/v1
+        kind: Route
+        metadata: {name: cache, namespace: scout}
+        spec:
+          traffic:
+            - {configurationName: cache, percent: 100}
+        ---
+        apiVersion: serving.knative.dev/v1
+        kind: Route
+        metadata: {name: cache-local, namespace: scout, labels: {networking.knative.dev/visibility: cluster-local}}
+        spec:
+          traffic:
+            - {configurationName: cache, percent: 100}
+      `,
+      errors: [
+        {
+          messageId: "knativeRouted",
+          line: 14,
+          column: 8,
+          data: { name: "cache", configuration: "cache", workload: "redis" },
+        },
+      ],
+    },
+    {
       name: "with external access off, even nginx's LoadBalancer is reported",
       options: { externalAccess: false },
       yaml: NGINX,

@@ -68,6 +68,8 @@ export const externalExposure = defineRule({
         'Service "{{name}}" of type {{type}} may expose pods that are not nginx ({{workloads}}) outside the cluster: its selector compares the label {{key}}, whose value no manifest can know ({{reason}}), so it may select their pods; select nginx\'s pods by labels of their template',
       knativePublic:
         'Knative Service "{{name}}" runs {{workload}}, not nginx, and Knative publishes it on the cluster\'s external domain: label it networking.knative.dev/visibility: cluster-local',
+      knativeRouted:
+        'Knative Route "{{name}}" publishes Configuration "{{configuration}}", which runs {{workload}}, not nginx, on the cluster\'s external domain: label the Route networking.knative.dev/visibility: cluster-local',
       mayRouteService:
         '{{kind}} "{{name}}" routes outside traffic to Service "{{service}}", which may send it to {{workloads}}, not nginx: its selector compares the label {{key}}, whose value no manifest can know ({{reason}}); select nginx\'s pods by labels of their template',
     },
@@ -117,6 +119,14 @@ export const externalExposure = defineRule({
     );
     const knativeComponent = (service: BundleObject) =>
       componentOf(service, guideSettings(context.settings));
+    const configurations = new Map(
+      context.bundle.objects
+        .filter((object) => isKnative(object, "Configuration"))
+        .map((object) => [
+          `${effectiveNamespace(context.bundle, object)}/${object.ref.name}`,
+          object,
+        ]),
+    );
     for (const object of context.bundle.objects) {
       const kind = object.value.kind;
       if (isKnativeService(object)) {
@@ -130,6 +140,24 @@ export const externalExposure = defineRule({
               ? "/metadata/labels"
               : "/metadata",
           });
+      } else if (isKnative(object, "Route") && knativeVisible(object)) {
+        const namespace = effectiveNamespace(context.bundle, object);
+        list(record(object.value.spec).traffic).forEach((entry, t) => {
+          const name = record(entry).configurationName;
+          const configuration = configurations.get(`${namespace}/${String(name)}`);
+          const workload = configuration ? knativeComponent(configuration) : undefined;
+          if (!configuration || (workload === "nginx" && context.options.externalAccess)) return;
+          context.report({
+            messageId: "knativeRouted",
+            data: {
+              name: object.ref.name ?? "",
+              configuration: String(name),
+              workload: workload ?? "a workload",
+            },
+            object,
+            pointer: `/spec/traffic/${t}/configurationName`,
+          });
+        });
       } else if (
         kind === "Service" &&
         checkService(object, model, context.options.externalAccess, context)
@@ -367,11 +395,15 @@ function clusterIPsOf(service: BundleObject): string[] {
 
 const record = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
 
-function isKnativeService(object: BundleObject): boolean {
+function isKnative(object: BundleObject, kind: string): boolean {
   return (
-    object.value.kind === "Service" &&
+    object.value.kind === kind &&
     String(object.value.apiVersion ?? "").startsWith("serving.knative.dev/")
   );
+}
+
+function isKnativeService(object: BundleObject): boolean {
+  return isKnative(object, "Service");
 }
 
 /**
