@@ -53,6 +53,15 @@ async function findingLines(...paths: string[]) {
   return { code, lines };
 }
 
+/** Each error of check PATHS as "rule file:line", with the exit code. */
+async function errorLines(...paths: string[]) {
+  const { code, report } = await json("check", ...paths);
+  const errors: string[] = report.findings
+    .filter((f: { severity: string }) => f.severity === "error")
+    .map((f: { ruleId: string; file: string; line: number }) => `${f.ruleId} ${f.file}:${f.line}`);
+  return { code, errors };
+}
+
 function ruleIdsOf(report: { findings: { ruleId: string; file: string }[] }, file: string) {
   return report.findings.filter((f) => f.file === file).map((f) => f.ruleId);
 }
@@ -831,14 +840,8 @@ spec:
   it("fails a Traefik IngressRoute to redis and an OpenShift Route to the backend beside the compliant Scout: no pass, no sign-off", async () => {
     write("app/scout.yaml", readFileSync(compliant));
     write("app/routes.yaml", routes);
-    const { code, report } = await json("check", "app");
-    expect(
-      report.findings
-        .filter((f: { severity: string }) => f.severity === "error")
-        .map(
-          (f: { ruleId: string; file: string; line: number }) => `${f.ruleId} ${f.file}:${f.line}`,
-        ),
-    ).toEqual([
+    const { code, errors } = await errorLines("app");
+    expect(errors).toEqual([
       "network/external-exposure app/routes.yaml:11",
       "network/external-exposure app/routes.yaml:23",
     ]);
@@ -1001,14 +1004,8 @@ spec:
   values: {auth: {enabled: false}}
 `,
     );
-    const { code, report } = await json("check", "app");
-    expect(
-      report.findings
-        .filter((f: { severity: string }) => f.severity === "error")
-        .map(
-          (f: { ruleId: string; file: string; line: number }) => `${f.ruleId} ${f.file}:${f.line}`,
-        ),
-    ).toEqual(["input/not-rendered app/cache.yaml:5"]);
+    const { code, errors } = await errorLines("app");
+    expect(errors).toEqual(["input/not-rendered app/cache.yaml:5"]);
     expect(code).toBe(1);
   });
 });
@@ -1042,14 +1039,8 @@ data:
   redis.conf: ${Buffer.from("dir /tmp\nrequirepass foobared\n").toString("base64")}
 `,
     );
-    const { code, report } = await json("check", "app");
-    expect(
-      report.findings
-        .filter((f: { severity: string }) => f.severity === "error")
-        .map(
-          (f: { ruleId: string; file: string; line: number }) => `${f.ruleId} ${f.file}:${f.line}`,
-        ),
-    ).toEqual(["secrets/strong-token app/redis-conf.yaml:7"]);
+    const { code, errors } = await errorLines("app");
+    expect(errors).toEqual(["secrets/strong-token app/redis-conf.yaml:7"]);
     expect(code).toBe(1);
   });
 });
