@@ -31,6 +31,7 @@ export const ROUTING_KINDS: Readonly<Record<string, readonly string[]>> = {
   IngressRouteTCP: ["traefik.io", "traefik.containo.us"],
   IngressRouteUDP: ["traefik.io", "traefik.containo.us"],
   TraefikService: ["traefik.io", "traefik.containo.us"],
+  Middleware: ["traefik.io", "traefik.containo.us"],
   VirtualService: ["networking.istio.io", "gateway.solo.io"],
   RouteTable: ["gateway.solo.io"],
   HTTPProxy: ["projectcontour.io"],
@@ -248,6 +249,12 @@ const CUSTOM_ROUTES: Record<string, (spec: Record<string, unknown>, collect: Col
     list(mirroring.mirrors).forEach((ref, m) => {
       serviceRef(ref, `/spec/mirroring/mirrors/${m}`, collect);
     });
+  },
+  // A Traefik Middleware exists to be named by a route: forwardAuth sends each outside request's
+  // headers to its address first, errors takes its pages from a Service.
+  Middleware(spec, collect) {
+    hostRef(record(spec.forwardAuth).address, "/spec/forwardAuth/address", collect);
+    serviceRef(record(spec.errors).service, "/spec/errors/service", collect);
   },
   // Contour serves every HTTPProxy: a root one (with a virtualhost) and those it includes.
   HTTPProxy(spec, collect) {

@@ -1385,6 +1385,36 @@ new RuleTester({ describe, it }).run(externalExposure, {
       ],
     },
     {
+      name: "a Traefik Middleware whose forwardAuth asks the backend and whose error pages come from redis' Service",
+      yaml: `
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout}
+        spec: {selector: {app: backend}, ports: [{port: 8000}]}
+        ---
+        apiVersion: traefik.io/v1alpha1
+        kind: Middleware
+        metadata: {name: auth, namespace: scout}
+        spec:
+          forwardAuth: {address: "http://backend.scout.svc.cluster.local:8000/docs"}
+          errors: {status: ["500-599"], query: "/{status}.html", service: {name: redis, port: 6379}}
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 10,
+          column: 17,
+          data: { kind: "Middleware", name: "auth", service: "backend" },
+        },
+        {
+          messageId: "routedService",
+          line: 11,
+          column: 68,
+          data: { kind: "Middleware", name: "auth", service: "redis" },
+        },
+      ],
+    },
+    {
       name: "with external access off, even nginx's LoadBalancer is reported",
       options: { externalAccess: false },
       yaml: NGINX,
