@@ -844,7 +844,7 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
       expect(verify().text).toContain("verified: safe to apply");
       const narrower = runVerify({ ...verifyInput(), paths: ["chart/Chart.yaml"] });
       expect(narrower.text).toContain(
-        "FAIL statement: signed for chart, verifying chart/Chart.yaml",
+        "FAIL paths: signed for chart, verifying chart/Chart.yaml",
       );
       writeFileSync(join(workspace, "banner.txt"), "welcome back\n");
       const changed = verify();
