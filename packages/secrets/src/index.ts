@@ -98,15 +98,17 @@ export {
 } from "./secret-values.js";
 export {
   alphabetBits,
+  alphabetName,
   assessBytes,
   assessStrength,
   cheapestReading,
   DEFAULT_MIN_BITS,
-  drawnBits,
+  describeMeasure,
   estimateBits,
   guessableReading,
   isPlaceholder,
   longestSequentialRun,
+  type Measure,
   MIN_GUESSABLE_SAVING,
   PLACEHOLDER_WORDS,
   repeatingPeriod,

@@ -17,11 +17,47 @@ const rawBytes = (n: number) => Buffer.concat([Buffer.from([0xff]), randomBytes(
 const raw32 = rawBytes(32);
 const raw16 = rawBytes(16);
 const rawPattern = Buffer.from(Array.from({ length: 32 }, (_, i) => (i % 2 ? 0xfe : 0xff)));
+// Words of the EFF long list (12.9 bits each), as Bitwarden, KeePassXC and diceware draw them.
+const diceware = [
+  "acorn",
+  "unwound",
+  "plating",
+  "glimpse",
+  "trophy",
+  "scuba",
+  "mahogany",
+  "fidgety",
+  "rumble",
+  "outpost",
+  "velvet",
+  "dilute",
+  "ember",
+  "stencil",
+  "hazard",
+  "quiver",
+  "tundra",
+  "walnut",
+  "sprinkler",
+  "bobcat",
+];
+const capital = (word: string) => `${word[0]!.toUpperCase()}${word.slice(1)}`;
 const dockerConfig = (password: string) =>
   JSON.stringify({ auths: { "ghcr.io": { auth: b64(`ci:${password}`) } } });
 
 new RuleTester({ describe, it }).run(strongToken, {
   valid: [
+    {
+      name: "passphrases of twenty random words, with dashes, spaces, or capitals, dots and a digit (Bitwarden)",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        stringData:
+          api-token: ${diceware.join("-")}
+          redis-password: "${diceware.join(" ")}"
+          session-secret: ${diceware.map(capital).join(".")}7
+      `,
+    },
     {
       name: "a redis.conf in a Secret whose requirepass and masterauth are generated tokens, quoted or not",
       yaml: `
@@ -120,6 +156,45 @@ new RuleTester({ describe, it }).run(strongToken, {
   ],
   invalid: [
     {
+      name: "a passphrase of ten words is too short in words, not low in entropy; twenty times one word and a sentence are weak",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        stringData:
+          api-token: ${diceware.slice(0, 10).join("-")}
+          redis-password: ${Array(20).fill("velvet").join("-")}
+          session-secret: "Use Kubernetes secrets, not ConfigMaps. Rotate secrets regularly. Use different tokens for different environments."
+      `,
+      errors: [
+        {
+          messageId: "short",
+          line: 5,
+          column: 3,
+          data: {
+            key: "api-token",
+            fingerprint: fingerprint(diceware.slice(0, 10).join("-")),
+            minBits: 256,
+            measure: "10 words give about 135 bits; 20 words of a 7,776-word list are needed",
+          },
+        },
+        {
+          messageId: "guessable",
+          line: 6,
+          column: 3,
+          data: {
+            key: "redis-password",
+            fingerprint: fingerprint(Array(20).fill("velvet").join("-")),
+            minBits: 256,
+            found:
+              "a common password and a other character, repeated 19 times, and a common password",
+            guessBits: 57,
+          },
+        },
+        { messageId: "lowEntropy", line: 7, column: 3 },
+      ],
+    },
+    {
       name: "a redis.conf in a Secret whose requirepass is Redis' example password, on that line of the block; a sentinel.conf in data, on its key; an ACL user's >password",
       yaml: `
         apiVersion: v1
@@ -150,6 +225,7 @@ new RuleTester({ describe, it }).run(strongToken, {
             fingerprint: fingerprint("foobared"),
             bits: 37,
             minBits: 256,
+            measure: "8 characters of a-z give about 37 bits; 55 are needed",
           },
         },
         {
@@ -398,13 +474,25 @@ new RuleTester({ describe, it }).run(strongToken, {
           messageId: "short",
           line: 5,
           column: 3,
-          data: { key: "api-token", fingerprint: fingerprint(raw16), bits: 128, minBits: 256 },
+          data: {
+            key: "api-token",
+            fingerprint: fingerprint(raw16),
+            bits: 128,
+            minBits: 256,
+            measure: "16 bytes give 128 bits; 32 are needed",
+          },
         },
         {
           messageId: "lowEntropy",
           line: 6,
           column: 3,
-          data: { key: "redis-password", fingerprint: fingerprint(rawPattern), entropy: "1.00" },
+          data: {
+            key: "redis-password",
+            fingerprint: fingerprint(rawPattern),
+            entropy: "1.00",
+            alphabet: "bytes",
+            floor: "3.75",
+          },
         },
       ],
     },
@@ -470,7 +558,13 @@ new RuleTester({ describe, it }).run(strongToken, {
           messageId: "short",
           line: 10,
           column: 3,
-          data: { key: "session-secret", fingerprint: fingerprint(short), bits: 132, minBits: 256 },
+          data: {
+            key: "session-secret",
+            fingerprint: fingerprint(short),
+            bits: 132,
+            minBits: 256,
+            measure: "22 characters of base64 give about 132 bits; 43 are needed",
+          },
         },
         {
           messageId: "commonPassword",
@@ -543,7 +637,13 @@ new RuleTester({ describe, it }).run(strongToken, {
           messageId: "short",
           line: 6,
           column: 3,
-          data: { key: "redis-password", fingerprint: fingerprint(short), bits: 132, minBits: 256 },
+          data: {
+            key: "redis-password",
+            fingerprint: fingerprint(short),
+            bits: 132,
+            minBits: 256,
+            measure: "22 characters of base64 give about 132 bits; 43 are needed",
+          },
         },
         { messageId: "lowEntropy", line: 7, column: 3 },
         {
