@@ -85,13 +85,22 @@ function weakConfigPasswords(object: BundleObject, options: StrengthOptions): We
   const type = secretType(object);
   return effectiveSecretEntries(object).flatMap((entry) => {
     if (entry.text === undefined || isTypeOwnKey(type, entry.key)) return [];
-    return configPasswords(entry.text).flatMap(({ value, ...setting }): WeakValue[] => {
-      const strength = assessStrength(value, options);
+    return configPasswords(entry.text).flatMap(({ value, digest, ...setting }): WeakValue[] => {
+      const strength = assessStrength(digest ? value : digestOrText(value), options);
       return strength.strong
         ? []
         : [{ value: { ...entry, fingerprint: fingerprint(value) }, strength, setting }];
     });
   });
+}
+
+/**
+ * `requirepass #<sha256>` is the 65-character password Redis takes as written (only an ACL `user`
+ * rule reads `#` as a digest); the digest of a common word stays one behind the `#`, and a
+ * random one is as strong as its hex.
+ */
+function digestOrText(value: string): string {
+  return /^#[0-9a-f]{64}$/.test(value) ? value.slice(1) : value;
 }
 
 function weakEntry(options: StrengthOptions) {

@@ -274,7 +274,13 @@ new RuleTester({ describe, it }).run(noSecretInConfigmap, {
           messageId: "passwordHash",
           line: 19,
           column: 3,
-          data: { key: "htpasswd", user: "scout", scheme: "APR1-MD5", line: 1 },
+          data: {
+            key: "htpasswd",
+            user: "scout",
+            scheme: "APR1-MD5",
+            line: 1,
+            source: "an htpasswd file",
+          },
         },
         {
           messageId: "embeddedCredential",

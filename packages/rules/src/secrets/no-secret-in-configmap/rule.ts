@@ -63,7 +63,7 @@ function isCredentialWord(value: string): boolean {
   return /[^A-Za-z]/.test(bare) || (/[a-z]/.test(bare) && /[A-Z]/.test(bare.slice(1)));
 }
 
-type Embedded = { name: string; line: number; hashScheme?: string };
+type Embedded = { name: string; line: number; hashScheme?: string; hashSource?: string };
 
 function embeddedCredential(text: string): Embedded | undefined {
   const inJson = jsonCredential(text);
@@ -73,6 +73,15 @@ function embeddedCredential(text: string): Embedded | undefined {
   for (const [index, line] of lines.entries()) {
     // redis.conf, sentinel.conf and ACL passwords, read as strong-token reads them.
     const directive = directives.find((p) => p.line === index + 1);
+    if (directive?.digest) {
+      const user = directiveName(directive.directive, line).replace(/^user /, "");
+      return {
+        name: user,
+        line: index + 1,
+        hashScheme: "unsalted SHA-256",
+        hashSource: "a Redis ACL rule",
+      };
+    }
     if (directive) return { name: directiveName(directive.directive, line), line: index + 1 };
     const found = lineCredential(line, lines.length > 1);
     if (found) return { ...found, line: index + 1 };
@@ -179,8 +188,13 @@ export function configMapCredential(
   if (urlLine !== undefined) return { messageId: "connectionString", data: { line: urlLine } };
   const embedded = embeddedCredential(text);
   if (embedded?.hashScheme) {
-    const { name: user, line, hashScheme: scheme } = embedded;
-    return { messageId: "passwordHash", data: { user, line, scheme } };
+    const {
+      name: user,
+      line,
+      hashScheme: scheme,
+      hashSource: source = "an htpasswd file",
+    } = embedded;
+    return { messageId: "passwordHash", data: { user, line, scheme, source } };
   }
   if (embedded) return { messageId: "embeddedCredential", data: embedded };
   if (looksHighEntropy(text.trim()) && !isPlaceholder(text)) {
@@ -223,7 +237,7 @@ export const noSecretInConfigmap = defineRule({
       embeddedCredential:
         'ConfigMap key "{{key}}" sets the credential "{{name}}" on line {{line}} of its value',
       passwordHash:
-        'ConfigMap key "{{key}}" holds the {{scheme}} password hash of user "{{user}}" on line {{line}} of its value (an htpasswd file): a guesser cracks it offline',
+        'ConfigMap key "{{key}}" holds the {{scheme}} password hash of user "{{user}}" on line {{line}} of its value ({{source}}): a guesser cracks it offline',
       highEntropy:
         'ConfigMap key "{{key}}" holds a random-looking value ({{fingerprint}}), likely a credential',
     },

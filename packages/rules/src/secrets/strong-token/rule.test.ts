@@ -156,6 +156,45 @@ new RuleTester({ describe, it }).run(strongToken, {
   ],
   invalid: [
     {
+      name: "a Redis ACL digest of a common word (#<sha256>), and a requirepass written as one, are the digests they are",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: redis-acl}
+        stringData:
+          users.acl: |
+            user default off
+            user app on #${digest("sha256", "letmein", "hex")} ~* +@all
+            user ops on #${digest("sha256", randomBytes(32).toString("hex"), "hex")} ~* +@all
+          redis.conf: |
+            requirepass #${digest("sha256", "dragon", "hex")}
+      `,
+      errors: [
+        {
+          messageId: "hashedWord",
+          line: 7,
+          column: 18,
+          data: {
+            key: "users.acl: user",
+            fingerprint: fingerprint(digest("sha256", "letmein", "hex")),
+            algorithm: "SHA-256",
+            preimage: 'the common password "letmein"',
+          },
+        },
+        {
+          messageId: "hashedWord",
+          line: 10,
+          column: 17,
+          data: {
+            key: "redis.conf: requirepass",
+            fingerprint: fingerprint(`#${digest("sha256", "dragon", "hex")}`),
+            algorithm: "SHA-256",
+            preimage: 'the common password "dragon"',
+          },
+        },
+      ],
+    },
+    {
       name: "a passphrase of ten words is too short in words, not low in entropy; twenty times one word and a sentence are weak",
       yaml: `
         apiVersion: v1
