@@ -11,6 +11,11 @@ export {
   secretsRotate,
 } from "./commands.js";
 export {
+  type ConfigCredential,
+  configCredentials,
+  isReferenceValue,
+} from "./config-credentials.js";
+export {
   type ConsumerFate,
   consumerNote,
   consumerPosition,

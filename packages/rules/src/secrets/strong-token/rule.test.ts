@@ -47,6 +47,23 @@ const dockerConfig = (password: string) =>
 new RuleTester({ describe, it }).run(strongToken, {
   valid: [
     {
+      name: "config files in a Secret whose credentials are generated tokens or references",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: app-files}
+        stringData:
+          application.properties: |
+            spring.datasource.url=jdbc:postgresql://db:5432/scout?user=app&password=${hexToken}
+            spring.datasource.password=${token}
+            api.token=\${API_TOKEN}
+          .pgpass: |
+            db:5432:scout:app:${hexToken}
+          .git-credentials: https://bot:${hexToken}@github.com
+          config.json: '{"auths": {"ghcr.io": {"auth": "${b64(`ci:${token}`)}"}}}'
+      `,
+    },
+    {
       name: "passphrases of twenty random words, with dashes, spaces, or capitals, dots and a digit (Bitwarden)",
       yaml: `
         apiVersion: v1
@@ -155,6 +172,48 @@ new RuleTester({ describe, it }).run(strongToken, {
     },
   ],
   invalid: [
+    {
+      name: "each weak credential of a config file in a Secret, on its line: properties, JDBC, .pgpass, a URL, docker auths; the strong one passes",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: app-files}
+        stringData:
+          application.properties: |
+            spring.datasource.url=jdbc:postgresql://db:5432/scout?user=app&password=letmein
+            spring.datasource.password=${token}
+            api.token=changeme
+          .pgpass: |
+            db:5432:scout:app:dragon2024
+          .git-credentials: https://bot:hunter2@github.com
+        data:
+          config.json: ${b64(JSON.stringify({ auths: { "ghcr.io": { auth: b64("ci:password1") } } }))}
+      `,
+      errors: [
+        {
+          messageId: "commonPassword",
+          line: 6,
+          column: 77,
+          data: {
+            key: "application.properties: URL",
+            fingerprint: fingerprint("letmein"),
+            preimage: "a common password",
+          },
+        },
+        {
+          messageId: "placeholder",
+          line: 8,
+          column: 15,
+        },
+        { messageId: "guessable", line: 10, column: 23 },
+        {
+          messageId: "commonPassword",
+          line: 11,
+          column: 33,
+        },
+        { messageId: "commonPassword", line: 13, column: 3 },
+      ],
+    },
     {
       name: "a Redis ACL digest of a common word (#<sha256>), and a requirepass written as one, are the digests they are",
       yaml: `
