@@ -11,6 +11,7 @@ import {
   shannonEntropy,
   withoutRuns,
 } from "./strength.js";
+import { capitalized, DICEWARE_WORDS } from "./testing/index.js";
 
 const weaknessesOf = (value: string) => assessStrength(value).weaknesses;
 
@@ -162,30 +163,8 @@ describe("the pieces", () => {
 });
 
 describe("a passphrase is counted by its words, not its characters", () => {
-  // Twenty words of the EFF long list, as Bitwarden, KeePassXC and diceware draw them.
-  const words = [
-    "acorn",
-    "unwound",
-    "plating",
-    "glimpse",
-    "trophy",
-    "scuba",
-    "mahogany",
-    "fidgety",
-    "rumble",
-    "outpost",
-    "velvet",
-    "dilute",
-    "ember",
-    "stencil",
-    "hazard",
-    "quiver",
-    "tundra",
-    "walnut",
-    "sprinkler",
-    "bobcat",
-  ];
-  const capital = (word: string) => `${word[0]!.toUpperCase()}${word.slice(1)}`;
+  const words = DICEWARE_WORDS;
+  const capital = capitalized;
 
   it.each([
     ["dashes", words.join("-")],

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { RuleTester } from "@scout-deploy/core/testing";
 import { fingerprint } from "@scout-deploy/secrets";
+import { capitalized, DICEWARE_WORDS } from "@scout-deploy/secrets/testing";
 import { describe, it } from "vitest";
 import { strongToken } from "./rule.js";
 
@@ -17,30 +18,8 @@ const rawBytes = (n: number) => Buffer.concat([Buffer.from([0xff]), randomBytes(
 const raw32 = rawBytes(32);
 const raw16 = rawBytes(16);
 const rawPattern = Buffer.from(Array.from({ length: 32 }, (_, i) => (i % 2 ? 0xfe : 0xff)));
-// Words of the EFF long list (12.9 bits each), as Bitwarden, KeePassXC and diceware draw them.
-const diceware = [
-  "acorn",
-  "unwound",
-  "plating",
-  "glimpse",
-  "trophy",
-  "scuba",
-  "mahogany",
-  "fidgety",
-  "rumble",
-  "outpost",
-  "velvet",
-  "dilute",
-  "ember",
-  "stencil",
-  "hazard",
-  "quiver",
-  "tundra",
-  "walnut",
-  "sprinkler",
-  "bobcat",
-];
-const capital = (word: string) => `${word[0]!.toUpperCase()}${word.slice(1)}`;
+const diceware = DICEWARE_WORDS;
+const capital = capitalized;
 const dockerConfig = (password: string) =>
   JSON.stringify({ auths: { "ghcr.io": { auth: b64(`ci:${password}`) } } });
 
