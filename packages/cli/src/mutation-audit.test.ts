@@ -779,8 +779,10 @@ const mutations: Mutation[] = [
         'REDIS_PORT: "6379"\n  redis.conf: |\n    maxmemory 100mb\n    requirepass Zk3pQ9xLm2Vt7Rb4',
       ],
     ],
-    // At the key: the message names the line of the value ("line 2 of its value").
-    expect: [["secrets/no-secret-in-configmap", "ConfigMap/scout-config", "redis.conf"]],
+    // On the password's own line inside the block, where the user edits it.
+    expect: [
+      ["secrets/no-secret-in-configmap", "ConfigMap/scout-config", "requirepass Zk3pQ9xLm2Vt7Rb4"],
+    ],
   },
   {
     name: "a number under a credential-like name in a ConfigMap",

@@ -141,6 +141,52 @@ describe("secrets check", () => {
   });
 });
 
+describe("secrets check of a passphrase counts its words", () => {
+  // Words of the EFF long list (12.9 bits each), as Bitwarden and diceware draw them.
+  const words =
+    "acorn unwound plating glimpse trophy scuba mahogany fidgety rumble outpost velvet dilute ember stencil hazard quiver tundra walnut sprinkler bobcat".split(
+      " ",
+    );
+  const checkOf = async (value: string) => {
+    writeFileSync(
+      join(dir, "phrase.yaml"),
+      secretText.replace(/^( {2}api-token: ).*$/m, `$1${b64(value)}`),
+    );
+    const run = await runCli(["secrets", "check", "phrase.yaml"], { cwd: dir });
+    expect(run.stdout + run.stderr).not.toContain(value);
+    return run;
+  };
+
+  it.each([
+    ["dashes", words.join("-")],
+    [
+      "capitals, dots and a digit (Bitwarden)",
+      `${words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join(".")}7`,
+    ],
+  ])("passes twenty random words joined by %s", async (_, phrase) => {
+    const run = await checkOf(phrase);
+    expect(run.stdout).toContain("no problems");
+    expect(run.code).toBe(0);
+  });
+
+  it("fails ten words as too short, in words", async () => {
+    const run = await checkOf(words.slice(0, 10).join("-"));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^ +${lineOf("api-token")}:3-.* key "api-token" .* is too short: 10 words give about \\d+ bits; 20 words of a 7,776-word list are needed`,
+        "m",
+      ),
+    );
+  });
+
+  it("fails one word twenty times", async () => {
+    const run = await checkOf(Array(20).fill("velvet").join("-"));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/key "api-token" .* repeated 19 times/);
+  });
+});
+
 describe("one token for two secrets", () => {
   it("is secrets/reuse's finding, at the second key", async () => {
     const token = randomBytes(32).toString("base64");

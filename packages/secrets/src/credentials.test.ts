@@ -200,10 +200,11 @@ describe("configPasswords", () => {
     ]);
   });
 
-  it("reads each >password of an ACL user rule, not its #digest", () => {
-    const acl = `user default on >hunter2 ~* +@all\nuser backend on #${"a".repeat(64)} >${"x".repeat(3)} ~cache:*`;
+  it("reads each >password of an ACL user rule, and each #digest as the digest it is", () => {
+    const acl = `user default on >hunter2 ~* +@all\nuser backend on #${"a".repeat(64)} >${"x".repeat(3)} ~cache:*\nuser bad on #${"A".repeat(64)}`;
     expect(configPasswords(acl)).toEqual([
       { directive: "user", value: "hunter2", line: 1, column: 18 },
+      { directive: "user", value: "a".repeat(64), digest: true, line: 2, column: 18 },
       { directive: "user", value: "xxx", line: 2, column: 84 },
     ]);
   });

@@ -227,8 +227,10 @@ const PASSWORD_DIRECTIVE =
 export interface ConfigPassword {
   /** `requirepass`, `masterauth`, `sentinel auth-pass` or `user` (an ACL rule). */
   directive: string;
-  /** The password as Redis reads it: one argument, its quotes removed. */
+  /** The password as Redis reads it: one argument, its quotes removed; a digest's 64 hex digits. */
   value: string;
+  /** An ACL rule's `#<sha256>`: Redis keeps the digest, a client sends the password it hashes. */
+  digest?: boolean;
   line: number;
   column: number;
 }
@@ -238,8 +240,9 @@ const ACL_USER = /^\s*user\s+\S+\s/i;
 
 /**
  * The passwords a redis.conf, sentinel.conf or ACL file sets: `requirepass`, `masterauth`,
- * `sentinel auth-pass` and each `>password` of a `user` rule (a `#<sha256>` is a digest, not the
- * password).
+ * `sentinel auth-pass`, each `>password` of a `user` rule and each `#<sha256>` of one (the digest
+ * of the password, `digest`). Only a `user` rule takes a digest: Redis sets `requirepass` as
+ * `>password` and sends `masterauth` as it is written.
  */
 export function configPasswords(text: string): ConfigPassword[] {
   return text.split("\n").flatMap((raw, index) => {
@@ -261,9 +264,11 @@ export function configPasswords(text: string): ConfigPassword[] {
 }
 
 function aclPasswords(line: string, number: number): ConfigPassword[] {
-  return [...line.matchAll(/(?<=\s)>(\S*)/g)].map((m) => ({
+  // Redis refuses a `#` rule that is not 64 lower-case hex digits.
+  return [...line.matchAll(/(?<=\s)(?:>(\S*)|#([0-9a-f]{64})(?=\s|$))/g)].map((m) => ({
     directive: "user",
-    value: m[1]!,
+    value: m[1] ?? m[2]!,
+    ...(m[2] ? { digest: true } : {}),
     line: number,
     column: m.index! + 2,
   }));

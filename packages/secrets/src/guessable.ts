@@ -287,6 +287,16 @@ export function commonWord(value: string): CommonWord | undefined {
   return { word: best.word!, list: best.kind as WordList, l33t: best.l33t === true };
 }
 
+/**
+ * The rank of a listed word (lower-case, as written: no l33t) in the lists a guesser tries, the
+ * most common first; undefined when no list holds it.
+ */
+export function listedRank(word: string): number | undefined {
+  const table = wordTable();
+  const [first, end] = narrow(table, [0, table.count], 0, word);
+  return first < end && table.length(first) === word.length ? table.rank(first) : undefined;
+}
+
 /** Dictionary words at every offset, read case-insensitively and through l33t. */
 function wordPatterns(value: string): Pattern[] {
   const table = wordTable();
@@ -342,7 +352,7 @@ function spelt(length: number, substituted: number): boolean {
 }
 
 /** zxcvbn's uppercase variations: none, first or last or all capitalised cost one bit. */
-function caseBits(word: string): number {
+export function caseBits(word: string): number {
   const upper = [...word].filter((c) => c !== c.toLowerCase()).length;
   const lower = [...word].filter((c) => c !== c.toUpperCase()).length;
   if (upper === 0) return 0;

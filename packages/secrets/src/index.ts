@@ -11,6 +11,11 @@ export {
   secretsRotate,
 } from "./commands.js";
 export {
+  type ConfigCredential,
+  configCredentials,
+  isReferenceValue,
+} from "./config-credentials.js";
+export {
   type ConsumerFate,
   consumerNote,
   consumerPosition,
@@ -98,15 +103,17 @@ export {
 } from "./secret-values.js";
 export {
   alphabetBits,
+  alphabetName,
   assessBytes,
   assessStrength,
   cheapestReading,
   DEFAULT_MIN_BITS,
-  drawnBits,
+  describeMeasure,
   estimateBits,
   guessableReading,
   isPlaceholder,
   longestSequentialRun,
+  type Measure,
   MIN_GUESSABLE_SAVING,
   PLACEHOLDER_WORDS,
   repeatingPeriod,

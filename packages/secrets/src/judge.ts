@@ -1,5 +1,6 @@
 import type { BundleObject } from "@scout-deploy/core";
-import { configPasswords, detectTokenFormat, isCredentialName } from "./credentials.js";
+import { configCredentials } from "./config-credentials.js";
+import { detectTokenFormat, isCredentialName } from "./credentials.js";
 import { fingerprint } from "./fingerprint.js";
 import { PREVIOUS_SUFFIX } from "./layout.js";
 import { effectiveSecretEntries, isSecret, type SecretEntry, secretType } from "./secret-values.js";
@@ -68,7 +69,11 @@ export function weakValues(
   object: BundleObject,
   options: StrengthOptions & { readAsCredential?: ReadonlySet<string> } = {},
 ): WeakValue[] {
-  const credentials = credentialEntries(object, options.readAsCredential);
+  // A credential-named key that holds a config file (AWS `credentials`, `.git-credentials`) is
+  // judged by the credentials the file sets, as any other key's file is.
+  const credentials = credentialEntries(object, options.readAsCredential).filter(
+    (entry) => !holdsConfigFile(entry),
+  );
   const judged = new Set(credentials.map((entry) => entry.key));
   return [
     ...credentials.flatMap(weakEntry(options)),
@@ -76,22 +81,40 @@ export function weakValues(
   ];
 }
 
+/** Lines of a file that set credentials, or one URL that carries one: not a token itself. */
+function holdsConfigFile(entry: SecretEntry): boolean {
+  if (entry.text === undefined) return false;
+  const found = configCredentials(entry.text);
+  return found.length > 0 && (entry.text.trim().includes("\n") || found[0]!.name === "URL");
+}
+
 /**
- * The passwords the config files of a Secret set (a redis.conf with `requirepass`), judged as
- * tokens: Redis requires exactly that text, whatever the key holding the file is called.
+ * The credentials the config files of a Secret set (a redis.conf's `requirepass`, a properties
+ * file's `password=`, a URL's password, `.netrc`, `.pgpass`, `.npmrc`, docker `auths`), judged as
+ * tokens: the program checks exactly that text, whatever the key holding the file is called.
  */
 function weakConfigPasswords(object: BundleObject, options: StrengthOptions): WeakValue[] {
   if (!isSecret(object)) return [];
   const type = secretType(object);
   return effectiveSecretEntries(object).flatMap((entry) => {
     if (entry.text === undefined || isTypeOwnKey(type, entry.key)) return [];
-    return configPasswords(entry.text).flatMap(({ value, ...setting }): WeakValue[] => {
-      const strength = assessStrength(value, options);
+    return configCredentials(entry.text).flatMap(({ value, digest, name, ...at }): WeakValue[] => {
+      const setting = { directive: name, ...at };
+      const strength = assessStrength(digest ? value : digestOrText(value), options);
       return strength.strong
         ? []
         : [{ value: { ...entry, fingerprint: fingerprint(value) }, strength, setting }];
     });
   });
+}
+
+/**
+ * `requirepass #<sha256>` is the 65-character password Redis takes as written (only an ACL `user`
+ * rule reads `#` as a digest); the digest of a common word stays one behind the `#`, and a
+ * random one is as strong as its hex.
+ */
+function digestOrText(value: string): string {
+  return /^#[0-9a-f]{64}$/.test(value) ? value.slice(1) : value;
 }
 
 function weakEntry(options: StrengthOptions) {

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
+  alphabetBits,
   assessStrength,
-  drawnBits,
+  describeMeasure,
   estimateBits,
   isPlaceholder,
   longestSequentialRun,
@@ -10,6 +11,7 @@ import {
   shannonEntropy,
   withoutRuns,
 } from "./strength.js";
+import { capitalized, DICEWARE_WORDS } from "./testing/index.js";
 
 const weaknessesOf = (value: string) => assessStrength(value).weaknesses;
 
@@ -29,7 +31,7 @@ describe("assessStrength", () => {
     expect(assessStrength(base64)).toMatchObject({
       strong: false,
       encoding: "base64",
-      weaknesses: ["encoded-text", "guessable", "low-entropy"],
+      weaknesses: ["encoded-text", "guessable"],
     });
     const hex = Buffer.from("scout-api-token-production-2026-12-07-do").toString("hex");
     expect(assessStrength(hex)).toMatchObject({ encoding: "hex" });
@@ -101,7 +103,8 @@ describe("assessStrength", () => {
     expect(weaknessesOf("ab".repeat(32))).toEqual(
       expect.arrayContaining(["low-entropy", "repetitive"]),
     );
-    expect(weaknessesOf("Password123Password123Password123Password123")).toContain("low-entropy");
+    expect(weaknessesOf("Password123Password123Password123Password123")).toContain("repetitive");
+    expect(weaknessesOf("Pa55word123Pa55word123Pa55word123Pa55word123")).toContain("low-entropy");
     expect(weaknessesOf("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")).toContain(
       "sequential",
     );
@@ -117,11 +120,14 @@ describe("assessStrength", () => {
     expect(withoutRuns("abcdefXY9876q12")).toBe("aXY9q12");
   });
 
-  it("counts the random characters of a reading at the bits of the alphabet they come from", () => {
-    expect(drawnBits("k3j9x0q2".repeat(8))).toBeCloseTo(Math.log2(36));
-    expect(drawnBits(randomBytes(32).toString("hex"))).toBe(4);
-    expect(drawnBits("Ab3+/Ab3")).toBe(6);
-    expect(drawnBits("this-is-my-redis-password")).toBeCloseTo(Math.log2(26 + 33));
+  it("counts each character at the bits of the alphabet it comes from", () => {
+    expect(alphabetBits("k3j9x0q2".repeat(8))).toBeCloseTo(Math.log2(36));
+    expect(alphabetBits(randomBytes(32).toString("hex"))).toBe(4);
+    expect(alphabetBits("Ab3+/Ab3")).toBe(6);
+    expect(alphabetBits("Ab3xYz9Q")).toBeCloseTo(Math.log2(62));
+    // Both cases without digits: base64 that lacks its digits by chance (1 in 7,600) is still 64.
+    expect(alphabetBits("AbcxYzQq")).toBeCloseTo(Math.log2(62));
+    expect(alphabetBits("this-is-my-redis-password")).toBeCloseTo(Math.log2(26 + 33));
     // Only base64 is padded: printable text that ends in "==" by chance keeps its characters.
     expect(estimateBits('K$d3n$E3!;Wb`hOx"GUP~gPQUX8r>x~c.EE:3j==')).toBe(262);
     expect(weaknessesOf('LznhxxV;=U-qOtS`OKhSg+T3@"+jb.T$BG>&oO==')).toEqual([]);
@@ -153,5 +159,51 @@ describe("the pieces", () => {
     expect(longestSequentialRun("x123456y")).toBe(6);
     expect(longestSequentialRun("zyxwv")).toBe(5);
     expect(longestSequentialRun("aZ")).toBe(1);
+  });
+});
+
+describe("a passphrase is counted by its words, not its characters", () => {
+  const words = DICEWARE_WORDS;
+  const capital = capitalized;
+
+  it.each([
+    ["dashes", words.join("-")],
+    ["spaces", words.join(" ")],
+    ["dots, capitals and a digit (Bitwarden)", `${words.map(capital).join(".")}7`],
+    ["underscores", words.join("_")],
+    ["capitals alone", words.map(capital).join("")],
+    ["a digit between words (1Password)", words.join("4")],
+  ])("passes twenty random words joined by %s", (_, phrase) => {
+    const strength = assessStrength(phrase);
+    expect(strength.weaknesses).toEqual([]);
+    expect(strength.measure).toMatchObject({ unit: "words", count: 20 });
+    expect(strength.estimatedBits).toBeGreaterThanOrEqual(256);
+  });
+
+  it("reports ten words as too short, in words, not as low entropy", () => {
+    const strength = assessStrength(words.slice(0, 10).join("-"));
+    expect(strength.weaknesses).toEqual(["short"]);
+    expect(describeMeasure(strength)).toMatch(
+      /^10 words give about 1[23]\d bits; 20 words of a 7,776-word list are needed$/,
+    );
+  });
+
+  it.each([
+    ["the same word twenty times", Array(20).fill("velvet").join("-")],
+    [
+      "a famous phrase",
+      "the-quick-brown-fox-jumps-over-the-lazy-dog-and-runs-far-away-from-the-big-farm-house-at-night",
+    ],
+    [
+      "a sentence of the guide",
+      "Remember: Security is an ongoing process. Regularly review and update security configurations as threats evolve.",
+    ],
+    [
+      "keyboard walks",
+      "qwerty-asdfgh-zxcvbn-qwerty-asdfgh-zxcvbn-qwerty-asdfgh-zxcvbn-qwerty-asdfgh-zxcvbn-qwerty-asdfgh-zxcvbn",
+    ],
+    ["two words repeated", Array(10).fill("acorn-trophy").join("-")],
+  ])("fails %s", (_, phrase) => {
+    expect(assessStrength(phrase).strong).toBe(false);
   });
 });

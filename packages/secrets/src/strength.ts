@@ -7,6 +7,7 @@ import {
   MAX_ESTIMATED_LENGTH,
 } from "./guessable.js";
 import { type HashedWord, hashedWord } from "./hashed.js";
+import { DICEWARE_WORD_BITS, type Passphrase, passphraseReading } from "./passphrase.js";
 
 /** Why a value is not a strong token, most serious first. */
 export type Weakness =
@@ -28,10 +29,14 @@ export interface StrengthOptions {
 export interface Strength {
   strong: boolean;
   weaknesses: Weakness[];
-  /** Length times the bits per character of the alphabet the value uses. */
+  /** Length times the bits per character of the alphabet the value uses; a passphrase's, its words'. */
   estimatedBits: number;
+  /** What `estimatedBits` counts, in the unit a user changes: characters of an alphabet, or words. */
+  measure: Measure;
   /** Shannon entropy of the value's characters, in bits per character. */
   shannonBitsPerChar: number;
+  /** The entropy under which the value is "low-entropy": random characters of its alphabet show more. */
+  entropyFloor: number;
   /** With the weakness "encoded-text": how the readable text is encoded (the figures are the text's). */
   encoding?: "hex" | "base64";
   /** With the weakness "hashed-word": the common word the value is a digest of. */
@@ -43,6 +48,17 @@ export interface Strength {
 }
 
 export const DEFAULT_MIN_BITS = 256;
+
+/** The length of a value in the unit its bits are counted in, and how many `minBits` needs. */
+export interface Measure {
+  unit: "characters" | "words" | "bytes";
+  count: number;
+  /** The characters' alphabet (`a-z0-9`, `base64`); for words, the list they are counted at. */
+  alphabet: string;
+  /** Bits each unit gives. */
+  bitsEach: number;
+  needed: number;
+}
 
 /** Words that stand in for a value someone meant to replace. */
 export const PLACEHOLDER_WORDS = [
@@ -164,7 +180,7 @@ function shortTextReading(value: string): Guessable | undefined {
 
 /**
  * The cheapest reading of a value's significant characters, and the bits those characters carry
- * (`drawnBits` each): `capacity - reading.bits` is what the reading saves. Undefined for values
+ * (`alphabetBits` each): `capacity - reading.bits` is what the reading saves. Undefined for values
  * too long to estimate.
  */
 export function cheapestReading(
@@ -175,7 +191,7 @@ export function cheapestReading(
   if (readings.has(value)) return readings.get(value);
   if (readings.size >= MAX_CACHED_READINGS) readings.clear();
   const significant = significantChars(value);
-  const bits = drawnBits(significant);
+  const bits = alphabetBits(significant);
   const read = {
     reading: estimateGuessable(significant, bits),
     capacity: significant.length * bits,
@@ -205,28 +221,35 @@ function textLength(reading: Guessable): number {
 
 function assessCharacters(value: string, options: StrengthOptions): Strength {
   const minBits = options.minBits ?? DEFAULT_MIN_BITS;
-  const estimatedBits = estimateBits(value);
+  const phrase = value.length <= MAX_ESTIMATED_LENGTH ? passphraseReading(value) : undefined;
+  const estimatedBits = phrase ? Math.floor(phrase.bits) : estimateBits(value);
   const shannon = shannonEntropy(value);
+  const entropyFloor = lowEntropyThreshold(value);
   const weaknesses: Weakness[] = [];
   const short = estimatedBits < minBits;
   // A short value that is one listed password is named by it (`letmein`, `admin123`), also when
   // it is made of placeholder words; a stand-in (`changeme`, `<token>`, `password`) stays one.
   const common =
     short && value.length <= MAX_ESTIMATED_LENGTH ? commonWord(value.trim()) : undefined;
-  const kind = placeholderKind(value);
+  const kind = placeholderKind(value, phrase !== undefined);
   const placeholder = kind === "stand-in" || (kind === "words" && !common);
   const hashOf = placeholder ? undefined : hashedWord(value);
   const commonOf = placeholder || hashOf ? undefined : common;
-  const guessable =
+  const read =
     placeholder || hashOf || commonOf
       ? undefined
       : (guessableReading(value, options) ?? (short ? shortTextReading(value) : undefined));
+  // A passphrase is counted by its words; a reading names it only when it finds more (a repeat).
+  const guessable = phrase && read && read.bits >= phrase.bits ? undefined : read;
   if (placeholder) weaknesses.push("placeholder");
   if (hashOf) weaknesses.push("hashed-word");
   if (commonOf) weaknesses.push("common-password");
   if (guessable && readsAsText(guessable)) weaknesses.push("guessable");
   if (short) weaknesses.push("short");
-  if (value.length > 0 && shannon < lowEntropyThreshold(value)) weaknesses.push("low-entropy");
+  // Words repeat their letters: the characters' entropy says nothing of a passphrase.
+  if (!phrase && value.length > 0 && shannon < entropyFloor) {
+    weaknesses.push("low-entropy");
+  }
   if (repeatingPeriod(value) !== undefined) weaknesses.push("repetitive");
   // Made of runs: what is left once they are cut carries under half the bits asked for.
   if (longestSequentialRun(value) >= 6 && estimateBits(withoutRuns(value)) < minBits / 2) {
@@ -237,11 +260,49 @@ function assessCharacters(value: string, options: StrengthOptions): Strength {
     strong: weaknesses.length === 0,
     weaknesses,
     estimatedBits,
+    measure: phrase ? wordMeasure(phrase, minBits) : characterMeasure(value, minBits),
     shannonBitsPerChar: shannon,
+    entropyFloor,
     ...(hashOf ? { hashOf } : {}),
     ...(commonOf ? { commonWord: commonOf } : {}),
     ...(guessable ? { guessable } : {}),
   };
+}
+
+function characterMeasure(value: string, minBits: number): Measure {
+  const trimmed = value.trim();
+  const bitsEach = alphabetBits(trimmed);
+  return {
+    unit: "characters",
+    count: significantChars(trimmed).length,
+    alphabet: alphabetName(trimmed),
+    bitsEach,
+    needed: bitsEach > 0 ? Math.ceil(minBits / bitsEach) : Number.POSITIVE_INFINITY,
+  };
+}
+
+function wordMeasure(phrase: Passphrase, minBits: number): Measure {
+  return {
+    unit: "words",
+    count: phrase.words,
+    alphabet: "a 7,776-word list",
+    bitsEach: DICEWARE_WORD_BITS,
+    needed: Math.ceil(minBits / DICEWARE_WORD_BITS),
+  };
+}
+
+/**
+ * The measure a user acts on, in words: "24 characters of a-z0-9 give about 124 bits; 50 are
+ * needed", "10 words give about 129 bits; 20 words of a 7,776-word list are needed".
+ */
+export function describeMeasure(strength: Strength): string {
+  const { unit, count, alphabet, needed } = strength.measure;
+  const bits = strength.estimatedBits;
+  if (unit === "words") {
+    return `${count} words give about ${bits} bits; ${needed} words of ${alphabet} are needed`;
+  }
+  if (unit === "bytes") return `${count} bytes give ${bits} bits; ${needed} are needed`;
+  return `${count} characters of ${alphabet} give about ${bits} bits; ${needed} are needed`;
 }
 
 /**
@@ -253,18 +314,26 @@ export function assessBytes(bytes: Uint8Array, options: StrengthOptions = {}): S
   const estimatedBits = bytes.length * 8;
   const asChars = Buffer.from(bytes).toString("latin1");
   const shannon = shannonEntropy(asChars);
+  const entropyFloor = 0.75 * Math.log2(Math.max(2, Math.min(bytes.length, 256)));
   const weaknesses: Weakness[] = [];
   const hashOf = hashedWord(bytes);
   if (hashOf) weaknesses.push("hashed-word");
   if (estimatedBits < minBits) weaknesses.push("short");
-  if (shannon < 0.75 * Math.log2(Math.max(2, Math.min(bytes.length, 256))))
-    weaknesses.push("low-entropy");
+  if (shannon < entropyFloor) weaknesses.push("low-entropy");
   if (repeatingPeriod(asChars) !== undefined) weaknesses.push("repetitive");
   return {
     strong: weaknesses.length === 0,
     weaknesses,
     estimatedBits,
+    measure: {
+      unit: "bytes",
+      count: bytes.length,
+      alphabet: "bytes",
+      bitsEach: 8,
+      needed: Math.ceil(minBits / 8),
+    },
     shannonBitsPerChar: shannon,
+    entropyFloor,
     ...(hashOf ? { hashOf } : {}),
   };
 }
@@ -278,7 +347,7 @@ export function isPlaceholder(value: string): boolean {
  * `{{ .token }}`, `changeme`, or one placeholder word alone), or made of placeholder words
  * (`my_secret_password_123`, `admin123`), which a listed common password names better.
  */
-function placeholderKind(value: string): "stand-in" | "words" | undefined {
+function placeholderKind(value: string, passphrase = false): "stand-in" | "words" | undefined {
   const lower = value.trim().toLowerCase();
   if (lower === "") return "stand-in";
   if (/^(.)\1*$/.test(lower) || /^x+$/.test(lower) || /^[*.#?-]+$/.test(lower)) return "stand-in";
@@ -286,7 +355,10 @@ function placeholderKind(value: string): "stand-in" | "words" | undefined {
   // with < and ends with > in 1 of 8,836 values, and then holds other symbols.
   if (/^<[\w\s.:/-]*>$/.test(lower) || /^\$\{[\w\s.:/-]*\}$/.test(lower)) return "stand-in";
   if (/^\{\{.*\}\}$/.test(lower)) return "stand-in";
-  if (PLACEHOLDER_MARKERS.some((marker) => lower.includes(marker))) return "stand-in";
+  // `example` is one word of the EFF list: in a passphrase, only a whole value of markers is one.
+  if (!passphrase && PLACEHOLDER_MARKERS.some((marker) => lower.includes(marker))) {
+    return "stand-in";
+  }
   if ((PLACEHOLDER_WORDS as readonly string[]).includes(lower)) return "stand-in";
   return consistsOfWords(lower.replace(/[^a-z]/g, ""), PLACEHOLDER_WORDS) ? "words" : undefined;
 }
@@ -304,24 +376,47 @@ function consistsOfWords(text: string, words: readonly string[]): boolean {
   return reachable[text.length]!;
 }
 
-/** Bits per character of the alphabet a value is drawn from, judged by the characters it uses. */
+/**
+ * Bits per character of the alphabet a value is drawn from, judged by the characters it uses:
+ * hex 4, lower-case letters and digits 5.17 (log2 36), letters and digits 5.95 (log2 62), base64
+ * 6 when its padding or its symbols show it (`+/`, `-_`). Both cases of letters count as letters
+ * and digits: a random base64 token of 43 characters lacks its digits and symbols by chance (1 in
+ * 7,600), and is still drawn from 64. Base64's two symbols count as two, not as every symbol.
+ */
 export function alphabetBits(value: string): number {
   if (value === "") return 0;
   if (/^[0-9a-f]+$/.test(value) || /^[0-9A-F]+$/.test(value)) return 4;
-  const lower = /[a-z]/.test(value);
-  const upper = /[A-Z]/.test(value);
-  const digit = /[0-9]/.test(value);
-  const classes = [lower, upper, digit].filter(Boolean).length;
-  // base64 and base64url: a random token may lack one class by chance; two classes are enough.
-  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && classes >= 2) return 6;
-  const symbols = /[^A-Za-z0-9]/.test(value);
-  const size = (lower ? 26 : 0) + (upper ? 26 : 0) + (digit ? 10 : 0) + (symbols ? 33 : 0);
-  return Math.log2(size);
+  const padded = /^[A-Za-z0-9+/_-]+={1,2}$/.test(value);
+  const chars = padded ? value.replace(/=+$/, "") : value;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((pattern) => pattern.test(chars)).length;
+  // Words joined by dashes are text, not base64: their dashes count as any symbol.
+  if (!/^[A-Za-z0-9+/_-]+$/.test(chars) || classes < 2) return Math.log2(classesSize(chars));
+  if (padded) return 6;
+  const letters =
+    /[a-z]/.test(chars) && /[A-Z]/.test(chars) ? 62 : classesSize(chars.replace(/[+/_-]/g, ""));
+  return Math.log2(letters + (/[+/_-]/.test(chars) ? 2 : 0));
+}
+
+/** The alphabet of `alphabetBits`, as a user reads it: `a-z0-9`, `0-9a-f`, `base64`, `a-z and symbols`. */
+export function alphabetName(value: string): string {
+  const bits = alphabetBits(value);
+  if (bits === 4) return /[A-F]/.test(value) ? "0-9A-F" : "0-9a-f";
+  if (bits === 6) return "base64";
+  if (bits === Math.log2(62)) return "A-Za-z0-9";
+  const classes: [RegExp, string][] = [
+    [/[A-Z]/, "A-Z"],
+    [/[a-z]/, "a-z"],
+    [/[0-9]/, "0-9"],
+  ];
+  const named = classes.filter(([pattern]) => pattern.test(value)).map(([, name]) => name);
+  if (!/[^A-Za-z0-9]/.test(value)) return named.join("");
+  const base64 = /^[A-Za-z0-9+/_-]+$/.test(value) && named.length >= 2;
+  const symbols = [...new Set(value.replace(/[A-Za-z0-9]/g, ""))].join("");
+  return base64 ? `${named.join("")}${symbols}` : `${named.join("")} and symbols`.trim();
 }
 
 export function estimateBits(value: string): number {
-  const significant = significantChars(value);
-  return Math.floor(significant.length * alphabetBits(significant));
+  return Math.floor(significantChars(value).length * alphabetBits(value.trim()));
 }
 
 /** The value without surrounding space and, when it is base64, without its padding. */
@@ -329,26 +424,6 @@ export function significantChars(value: string): string {
   const trimmed = value.trim();
   // Printable text may end in "==" by chance (1 value in 8,836): only base64 is padded.
   return /^[A-Za-z0-9+/_-]+={1,2}$/.test(trimmed) ? trimmed.replace(/=+$/, "") : trimmed;
-}
-
-/**
- * Bits per character of the alphabet a value was drawn from, as a guesser of its characters
- * counts them: the characters' classes, base64's two symbols counted as two. Unlike
- * `alphabetBits`, which gives a base64 token lacking a class by chance its 6 bits for the
- * length it needs, this does not overcharge the random characters of a reading: 64 lower-case
- * letters and digits carry 5.17 bits each, and at 6 every word found in them saved 0.83 bits a
- * letter more than it does.
- */
-export function drawnBits(value: string): number {
-  if (value === "") return 0;
-  if (/^[0-9a-f]+$/.test(value) || /^[0-9A-F]+$/.test(value)) return 4;
-  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((pattern) => pattern.test(value));
-  // Words joined by dashes are text, not base64: their dashes count as any symbol, as before.
-  if (!/^[A-Za-z0-9+/_-]+$/.test(value) || classes.length < 2) {
-    return Math.log2(classesSize(value));
-  }
-  const symbols = /[+/_-]/.test(value) ? 2 : 0;
-  return Math.log2(classesSize(value.replace(/[+/_-]/g, "")) + symbols);
 }
 
 export function shannonEntropy(value: string): number {

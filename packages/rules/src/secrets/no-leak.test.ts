@@ -30,6 +30,31 @@ const stringData = values.map((v, i) => `    password-${i}: "${v}"`).join("\n");
 const configData = values
   .map((v, i) => `    SECRET_${i}: "${v}"\n    plain_${i}: "${v}"`)
   .join("\n");
+// A config file of every shape a credential hides in, as a ConfigMap or a Secret holds it.
+const dockerAuth = b64(`ci:${values[4]}`);
+const configFiles = `    application.properties: |
+      spring.datasource.url=jdbc:postgresql://db:5432/scout?user=app&password=${values[4]}
+      spring.datasource.password=${values[5]}
+    credentials: |
+      [default]
+      aws_secret_access_key = ${values[2]}
+    config.toml: |
+      token = "${values[5]}"
+    .netrc: |
+      machine github.com login bot password ${values[4]}
+    .pgpass: |
+      db:5432:scout:app:${values[4]}
+    .npmrc: |
+      //registry.npmjs.org/:_authToken=${values[6]}
+    config.json: |
+      {"auths": {"ghcr.io": {"auth": "${dockerAuth}"}}}
+    .git-credentials: |
+      https://bot:${values[4]}@github.com
+    amqp.conf: |
+      url = amqp://scout:${values[4]}@rabbit:5672/
+    prometheus.yml: |
+      basic_auth:
+        password: ${values[4]}`;
 const env = values.map((v, i) => `            - {name: API_TOKEN_${i}, value: "${v}"}`).join("\n");
 
 const manifests = `
@@ -43,12 +68,14 @@ ${data}
     broken-token: "${values[3]}!"
 stringData:
 ${stringData}
+${configFiles}
 ---
 apiVersion: v1
 kind: ConfigMap
 metadata: {name: scout-config}
 data:
 ${configData}
+${configFiles}
     app.conf: |
       password = ${values[4]}
     DATABASE_URL: "postgres://scout:${values[4]}@db/scout"
@@ -105,6 +132,17 @@ describe("secrets rules never print a secret value", () => {
     const everything = JSON.stringify(result);
     for (const value of values) {
       for (const form of [value, b64(value)]) expect(everything).not.toContain(form);
+    }
+    expect(everything).not.toContain(dockerAuth);
+    // Each file of each shape is reported, in the ConfigMap and as a weak value in the Secret.
+    const files = [...configFiles.matchAll(/^ {4}(\S+): \|$/gm)].map((m) => m[1]!);
+    for (const file of files) {
+      const about = result.findings.filter(
+        (f) => f.message.includes(`"${file}`) && f.ruleId !== "secrets/string-data",
+      );
+      expect(new Set(about.map((f) => f.ruleId)), file).toEqual(
+        new Set(["secrets/no-secret-in-configmap", "secrets/strong-token"]),
+      );
     }
   });
 });

@@ -15,3 +15,33 @@ export function countingRandom(seed = "test"): RandomSource {
     return out;
   };
 }
+
+/**
+ * Twenty words of the EFF long list (12.9 bits each, 258 together), as Bitwarden, KeePassXC and
+ * diceware draw them: a strong passphrase joined any way, and ten of them a short one.
+ */
+export const DICEWARE_WORDS: readonly string[] = [
+  "acorn",
+  "unwound",
+  "plating",
+  "glimpse",
+  "trophy",
+  "scuba",
+  "mahogany",
+  "fidgety",
+  "rumble",
+  "outpost",
+  "velvet",
+  "dilute",
+  "ember",
+  "stencil",
+  "hazard",
+  "quiver",
+  "tundra",
+  "walnut",
+  "sprinkler",
+  "bobcat",
+];
+
+/** `acorn` as Bitwarden's "capitalize" writes it: `Acorn`. */
+export const capitalized = (word: string) => `${word[0]!.toUpperCase()}${word.slice(1)}`;

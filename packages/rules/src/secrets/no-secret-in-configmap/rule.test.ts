@@ -14,6 +14,41 @@ const rawKey = Buffer.concat([Buffer.from([0xff]), randomBytes(31)]);
 new RuleTester({ describe, it }).run(noSecretInConfigmap, {
   valid: [
     {
+      name: "config files whose credentials are references, files, empty, templates or explained in a comment",
+      yaml: `
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: files}
+        data:
+          application.properties: |
+            # password: changeme (set SPRING_DATASOURCE_PASSWORD instead)
+            spring.datasource.url=jdbc:postgresql://db:5432/scout?user=app&password=\${DB_PASSWORD}
+            spring.datasource.password=\${DB_PASSWORD}
+            api.token=
+          app.toml: |
+            token = "{{ .Values.api.token }}"
+            secret = "<secret>"
+            password_file = "/run/secrets/db-password"
+          credentials: |
+            [default]
+            aws_secret_access_key = $(AWS_SECRET)
+          .npmrc: |
+            //registry.npmjs.org/:_authToken=\${NPM_TOKEN}
+          .git-credentials: |
+            https://bot:\${GIT_TOKEN}@github.com
+          prometheus.yml: |
+            basic_auth:
+              username: prom
+              password_file: /etc/prometheus/password
+            authorization:
+              credentials_file: /run/secrets/token
+          tokenizer.ini: |
+            tokenizer = bert
+            token_ttl = 3600
+            auth = true
+      `,
+    },
+    {
       name: "ordinary settings, look-alike names, references and digests",
       yaml: `
         apiVersion: v1
@@ -102,6 +137,122 @@ new RuleTester({ describe, it }).run(noSecretInConfigmap, {
   ],
   invalid: [
     {
+      name: "every credential of a config file, one finding each on its value: properties, JDBC, AWS, TOML, .netrc, .pgpass, .npmrc, docker auths, git-credentials, amqp, Prometheus basic_auth, a Redis ACL digest",
+      yaml: `
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: files}
+        data:
+          application.properties: |
+            spring.datasource.url=jdbc:postgresql://db:5432/scout?user=app&password=Pg-pass-1
+            spring.datasource.password=hunter2-db
+          credentials: |
+            [default]
+            aws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCY1234
+          config.toml: |
+            [api]
+            token = "t0ken-value-1"
+          .netrc: |
+            machine github.com login bot password n3trc-pass
+          .pgpass: |
+            db.example.com:5432:scout:app:Pgpass-2
+          .npmrc: |
+            //registry.npmjs.org/:_authToken=npm_t0kenvalue
+          config.json: |
+            {"auths": {"ghcr.io": {"auth": "${Buffer.from("ci:d0cker-pass").toString("base64")}"}}}
+          .git-credentials: |
+            https://bot:g1t-token@github.com
+          rabbit.conf: |
+            url = amqp://scout:amqp-pass-1@rabbit:5672/
+          prometheus.yml: |
+            basic_auth:
+              username: prom
+              password: pr0m-pass
+          users.acl: |
+            user app on #${"ab".repeat(32)} ~* +@all
+      `,
+      errors: [
+        {
+          messageId: "connectionString",
+          line: 6,
+          column: 77,
+          data: { key: "application.properties", line: 1 },
+        },
+        {
+          messageId: "embeddedCredential",
+          line: 7,
+          column: 32,
+          data: { key: "application.properties", name: "spring.datasource.password", line: 2 },
+        },
+        {
+          messageId: "embeddedCredential",
+          line: 10,
+          column: 29,
+          data: { key: "credentials", name: "aws_secret_access_key", line: 2 },
+        },
+        {
+          messageId: "embeddedCredential",
+          line: 13,
+          column: 14,
+          data: { key: "config.toml", name: "token", line: 2 },
+        },
+        {
+          messageId: "embeddedCredential",
+          line: 15,
+          column: 43,
+          data: { key: ".netrc", name: ".netrc", line: 1 },
+        },
+        {
+          messageId: "embeddedCredential",
+          line: 17,
+          column: 35,
+          data: { key: ".pgpass", name: ".pgpass", line: 1 },
+        },
+        {
+          messageId: "embeddedCredential",
+          line: 19,
+          column: 38,
+          data: { key: ".npmrc", name: "_authToken", line: 1 },
+        },
+        {
+          messageId: "embeddedCredential",
+          line: 21,
+          column: 37,
+          data: { key: "config.json", name: "auth", line: 1 },
+        },
+        {
+          messageId: "connectionString",
+          line: 23,
+          column: 17,
+          data: { key: ".git-credentials", line: 1 },
+        },
+        {
+          messageId: "connectionString",
+          line: 25,
+          column: 24,
+          data: { key: "rabbit.conf", line: 1 },
+        },
+        {
+          messageId: "embeddedCredential",
+          line: 29,
+          column: 17,
+          data: { key: "prometheus.yml", name: "password", line: 3 },
+        },
+        {
+          messageId: "passwordHash",
+          line: 31,
+          column: 18,
+          data: {
+            key: "users.acl",
+            user: "app",
+            scheme: "unsalted SHA-256",
+            source: "a Redis ACL rule",
+            line: 1,
+          },
+        },
+      ],
+    },
+    {
       name: "32 raw random bytes (no text) in binaryData under a credential name: the pod reads a raw key",
       yaml: `
         apiVersion: v1
@@ -150,8 +301,8 @@ new RuleTester({ describe, it }).run(noSecretInConfigmap, {
         { messageId: "highEntropy", line: 8, column: 3 },
         {
           messageId: "embeddedCredential",
-          line: 9,
-          column: 3,
+          line: 12,
+          column: 16,
           data: { key: "settings.ini", name: "password", line: 3 },
         },
         { messageId: "credentialKey", line: 14, column: 3 },
@@ -174,17 +325,17 @@ new RuleTester({ describe, it }).run(noSecretInConfigmap, {
           REDIS_PASSWORD: "123456"
       `,
       errors: [
-        { messageId: "connectionString", line: 5, column: 3, data: { key: "REDIS_URL", line: 1 } },
+        { messageId: "connectionString", line: 5, column: 24, data: { key: "REDIS_URL", line: 1 } },
         {
           messageId: "connectionString",
-          line: 6,
-          column: 3,
+          line: 8,
+          column: 28,
           data: { key: "settings.ini", line: 2 },
         },
         {
           messageId: "embeddedCredential",
-          line: 9,
-          column: 3,
+          line: 11,
+          column: 17,
           data: { key: "redis.conf", name: "requirepass", line: 2 },
         },
         { messageId: "credentialKey", line: 12, column: 3 },
@@ -254,38 +405,44 @@ new RuleTester({ describe, it }).run(noSecretInConfigmap, {
       errors: [
         {
           messageId: "embeddedCredential",
-          line: 5,
-          column: 3,
+          line: 8,
+          column: 19,
           data: { key: "nginx.conf", name: "password", line: 3 },
         },
         {
           messageId: "embeddedCredential",
-          line: 10,
-          column: 3,
+          line: 12,
+          column: 46,
           data: { key: "proxy.conf", name: "Authorization", line: 2 },
         },
         {
           messageId: "embeddedCredential",
-          line: 15,
-          column: 3,
+          line: 17,
+          column: 35,
           data: { key: "keys.conf", name: "X-Api-Key", line: 2 },
         },
         {
           messageId: "passwordHash",
-          line: 19,
-          column: 3,
-          data: { key: "htpasswd", user: "scout", scheme: "APR1-MD5", line: 1 },
+          line: 20,
+          column: 11,
+          data: {
+            key: "htpasswd",
+            user: "scout",
+            scheme: "APR1-MD5",
+            line: 1,
+            source: "an htpasswd file",
+          },
         },
         {
           messageId: "embeddedCredential",
-          line: 21,
-          column: 3,
+          line: 23,
+          column: 20,
           data: { key: "users.acl", name: "user scout", line: 2 },
         },
         {
           messageId: "embeddedCredential",
-          line: 24,
-          column: 3,
+          line: 26,
+          column: 22,
           data: { key: "app.env", name: "API_TOKEN", line: 2 },
         },
         {
@@ -296,14 +453,14 @@ new RuleTester({ describe, it }).run(noSecretInConfigmap, {
         },
         {
           messageId: "embeddedCredential",
-          line: 28,
-          column: 3,
+          line: 30,
+          column: 40,
           data: { key: "probe.sh", name: "Authorization", line: 2 },
         },
         {
           messageId: "embeddedCredential",
-          line: 31,
-          column: 3,
+          line: 36,
+          column: 24,
           data: { key: "prometheus.yml", name: "credentials", line: 5 },
         },
       ],

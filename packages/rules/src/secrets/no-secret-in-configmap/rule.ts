@@ -1,7 +1,7 @@
 import { defineRule, isRecord, joinPointer } from "@scout-deploy/core";
 import {
   bytesAsText,
-  configPasswords,
+  configCredentials,
   decodeBase64,
   detectTokenFormat,
   fingerprint,
@@ -9,6 +9,7 @@ import {
   isCredentialName,
   isCredentialSetting,
   isPlaceholder,
+  isReferenceValue,
   looksHighEntropy,
   nameSegments,
 } from "@scout-deploy/secrets";
@@ -45,9 +46,7 @@ const HASH_SCHEMES: Record<string, string> = {
 
 /** Values that stand for "no value here" or point elsewhere: env interpolation, templates, empties. */
 function isReferenceOrEmpty(value: string): boolean {
-  const bare = value.replace(/^["']|["']$/g, "").trim();
-  if (/^(|~|null|none|true|false|yes|no)$/i.test(bare) || /^[[{*&|>]/.test(bare)) return true;
-  return /^(\$\{.*\}|\$\(.*\)|\$[A-Za-z_]\w*|\{\{.*\}\}|%\(.*\)s|<.*>)$/.test(bare);
+  return isReferenceValue(value.replace(/^["']|["']$/g, ""));
 }
 
 /**
@@ -63,24 +62,47 @@ function isCredentialWord(value: string): boolean {
   return /[^A-Za-z]/.test(bare) || (/[a-z]/.test(bare) && /[A-Z]/.test(bare.slice(1)));
 }
 
-type Embedded = { name: string; line: number; hashScheme?: string };
+type Embedded = {
+  name: string;
+  line: number;
+  column?: number;
+  hashScheme?: string;
+  hashSource?: string;
+  url?: boolean;
+};
 
-function embeddedCredential(text: string): Embedded | undefined {
-  const inJson = jsonCredential(text);
-  if (inJson) return inJson;
-  const directives = configPasswords(text).filter((p) => !isReferenceOrEmpty(p.value));
+/**
+ * Every credential a config file held by a ConfigMap sets, one per value, on its line and column:
+ * what `configCredentials` reads (as strong-token reads a Secret's files), and what only a
+ * ConfigMap's review needs (Authorization and credential headers, htpasswd hashes, a credential
+ * in a comment, a one-line JSON document).
+ */
+function embeddedCredentials(text: string): Embedded[] {
   const lines = text.split("\n");
+  // A Secret's `requirepass ${X}` is the literal Redis takes; a ConfigMap's leaks nothing.
+  const literal = configCredentials(text).filter((c) => !isReferenceOrEmpty(c.value));
+  const found: Embedded[] = literal.map((c) => {
+    if (c.digest) {
+      const user = directiveName("user", lines[c.line - 1]!).replace(/^user /, "");
+      return { ...c, name: user, hashScheme: "unsalted SHA-256", hashSource: "a Redis ACL rule" };
+    }
+    if (c.name === "URL") return { ...c, url: true };
+    return { ...c, name: directiveName(c.name, lines[c.line - 1]!) };
+  });
+  const read = new Set(found.map((c) => c.line));
   for (const [index, line] of lines.entries()) {
-    // redis.conf, sentinel.conf and ACL passwords, read as strong-token reads them.
-    const directive = directives.find((p) => p.line === index + 1);
-    if (directive) return { name: directiveName(directive.directive, line), line: index + 1 };
-    const found = lineCredential(line, lines.length > 1);
-    if (found) return { ...found, line: index + 1 };
+    if (read.has(index + 1)) continue;
+    const extra = lineCredential(line, lines.length > 1);
+    if (extra) found.push({ ...extra, line: index + 1 });
   }
-  return undefined;
+  if (found.length === 0) {
+    const inJson = jsonCredential(text);
+    if (inJson) found.push(inJson);
+  }
+  return found.sort((x, y) => x.line - y.line || (x.column ?? 0) - (y.column ?? 0));
 }
 
-/** A Redis ACL rule is named by its user (`user scout`), a directive by itself. */
+/** A Redis ACL rule is named by its user (`user scout`), a directive or key by itself. */
 function directiveName(directive: string, line: string): string {
   const user = directive === "user" ? /^\s*user\s+(\S+)/.exec(line) : null;
   return user ? `user ${user[1]}` : directive;
@@ -93,16 +115,20 @@ function directiveName(directive: string, line: string): string {
  * a credential (`isCredentialWord`).
  */
 function lineCredential(line: string, assignments: boolean): Omit<Embedded, "line"> | undefined {
+  // The column of what the user changes: the credential, where the line writes it.
+  const at = (text: string, from = 0) => line.indexOf(text.replace(/^["']/, ""), from) + 1;
   const authorization = AUTHORIZATION.exec(line);
-  if (authorization && isCredentialWord(authorization[1]!)) return { name: "Authorization" };
+  if (authorization && isCredentialWord(authorization[1]!)) {
+    return { name: "Authorization", column: at(authorization[1]!, authorization.index) };
+  }
   const header = NGINX_HEADER.exec(line);
   if (header && isCredentialSetting(header[1]!, header[2]!) && isCredentialWord(header[2]!)) {
-    return { name: header[1]! };
+    return { name: header[1]!, column: at(header[2]!, header.index + header[1]!.length) };
   }
   const htpasswd = HTPASSWD.exec(line.trim());
   if (htpasswd) {
     const scheme = HASH_SCHEMES[htpasswd[2]!] ?? "bcrypt";
-    return { name: htpasswd[1]!, hashScheme: scheme };
+    return { name: htpasswd[1]!, hashScheme: scheme, column: at(htpasswd[2]!) };
   }
   const comment = COMMENT.exec(line);
   const assignment = ASSIGNMENT.exec(comment ? comment[1]! : line);
@@ -111,7 +137,9 @@ function lineCredential(line: string, assignments: boolean): Omit<Embedded, "lin
   // A bare `key:` is a field of countless config formats (attribute processors, label maps).
   if (nameSegments(name).join() === "key" || isReferenceOrEmpty(value)) return undefined;
   if (comment && !isCredentialWord(value)) return undefined;
-  return isCredentialSetting(name, value) ? { name } : undefined;
+  return isCredentialSetting(name, value)
+    ? { name, column: at(value, line.indexOf(name) + name.length) }
+    : undefined;
 }
 
 /**
@@ -151,12 +179,6 @@ function credentialField(value: unknown): string | undefined {
   return undefined;
 }
 
-/** The first line of a value that holds a URL or connection string with a literal password. */
-function urlPasswordLine(text: string): number | undefined {
-  const index = text.split("\n").findIndex(hasUrlPassword);
-  return index < 0 ? undefined : index + 1;
-}
-
 type ConfigMapMessage =
   | "passwordHash"
   | "tokenFormat"
@@ -165,44 +187,68 @@ type ConfigMapMessage =
   | "highEntropy"
   | "connectionString";
 
-/** What makes one ConfigMap value a credential, if anything: the finding this rule reports for it. */
-export function configMapCredential(
-  key: string,
-  text: string,
-): { messageId: ConfigMapMessage; data: Record<string, string | number> } | undefined {
+type ConfigMapFinding = {
+  messageId: ConfigMapMessage;
+  data: Record<string, string | number>;
+  /** Where in the value: a line of the file the key holds. */
+  within?: { line: number; column: number };
+};
+
+/** What makes one ConfigMap value a credential, if anything: the first finding of `configMapCredentials`. */
+export function configMapCredential(key: string, text: string): ConfigMapFinding | undefined {
+  return configMapCredentials(key, text)[0];
+}
+
+/**
+ * The credentials one ConfigMap value holds, one finding each: the value itself (a token format,
+ * a credential-named key's one-line value, a random-looking value) or each credential the file
+ * it holds sets, on its line.
+ */
+export function configMapCredentials(key: string, text: string): ConfigMapFinding[] {
   const format = detectTokenFormat(text);
-  if (format) return { messageId: "tokenFormat", data: { format } };
-  if (!isReferenceOrEmpty(text) && isCredentialSetting(key, text)) {
-    return { messageId: "credentialKey", data: {} };
+  if (format) return [{ messageId: "tokenFormat", data: { format } }];
+  const oneLine = !text.trim().includes("\n");
+  const embedded = embeddedCredentials(text).map(embeddedFinding);
+  // A one-line value under a credential name is the credential, unless it is a URL that holds one.
+  const url = embedded.length === 1 && embedded[0]!.messageId === "connectionString";
+  // `.git-credentials: https://bot:${GIT_TOKEN}@github.com` holds a reference, not a credential.
+  const referenceUrl = /^\s*[a-z][a-z0-9+.-]*:\/\/\S*\s*$/i.test(text) && !hasUrlPassword(text);
+  const literal = !isReferenceOrEmpty(text) && !referenceUrl;
+  if (oneLine && !url && literal && isCredentialSetting(key, text)) {
+    return [{ messageId: "credentialKey", data: {} }];
   }
-  const urlLine = urlPasswordLine(text);
-  if (urlLine !== undefined) return { messageId: "connectionString", data: { line: urlLine } };
-  const embedded = embeddedCredential(text);
-  if (embedded?.hashScheme) {
-    const { name: user, line, hashScheme: scheme } = embedded;
-    return { messageId: "passwordHash", data: { user, line, scheme } };
+  if (embedded.length > 0) return embedded;
+  if (!oneLine && literal && isCredentialSetting(key, text)) {
+    return [{ messageId: "credentialKey", data: {} }];
   }
-  if (embedded) return { messageId: "embeddedCredential", data: embedded };
+  if (hasUrlPassword(text)) return [{ messageId: "connectionString", data: { line: 1 } }];
   if (looksHighEntropy(text.trim()) && !isPlaceholder(text)) {
-    return { messageId: "highEntropy", data: {} };
+    return [{ messageId: "highEntropy", data: {} }];
   }
   // `AUTH_HEADER: Bearer <hex>`: a credential whatever the key is named (a hex token is no
   // random-looking value to the measure above, which leaves digests alone).
   const scheme = SCHEME_VALUE.exec(text);
   if (scheme && isCredentialWord(scheme[1]!)) {
-    return { messageId: "embeddedCredential", data: { name: "Authorization", line: 1 } };
+    return [{ messageId: "embeddedCredential", data: { name: "Authorization", line: 1 } }];
   }
-  return undefined;
+  return [];
+}
+
+function embeddedFinding(found: Embedded): ConfigMapFinding {
+  const { name, line, column, hashScheme: scheme, hashSource: source = "an htpasswd file" } = found;
+  const within = column === undefined ? {} : { within: { line, column } };
+  if (scheme) {
+    return { messageId: "passwordHash", data: { user: name, line, scheme, source }, ...within };
+  }
+  if (found.url) return { messageId: "connectionString", data: { line }, ...within };
+  return { messageId: "embeddedCredential", data: { name, line }, ...within };
 }
 
 /** A binaryData value that is no text: a credential when its key says so. */
-function binaryCredential(
-  key: string,
-  bytes: Uint8Array,
-): { messageId: ConfigMapMessage; data: Record<string, string | number> } | undefined {
+function binaryCredential(key: string, bytes: Uint8Array): ConfigMapFinding[] {
   return bytes.length > 0 && isCredentialName(key)
-    ? { messageId: "credentialKey", data: {} }
-    : undefined;
+    ? [{ messageId: "credentialKey", data: {} }]
+    : [];
 }
 
 export const noSecretInConfigmap = defineRule({
@@ -223,7 +269,7 @@ export const noSecretInConfigmap = defineRule({
       embeddedCredential:
         'ConfigMap key "{{key}}" sets the credential "{{name}}" on line {{line}} of its value',
       passwordHash:
-        'ConfigMap key "{{key}}" holds the {{scheme}} password hash of user "{{user}}" on line {{line}} of its value (an htpasswd file): a guesser cracks it offline',
+        'ConfigMap key "{{key}}" holds the {{scheme}} password hash of user "{{user}}" on line {{line}} of its value ({{source}}): a guesser cracks it offline',
       highEntropy:
         'ConfigMap key "{{key}}" holds a random-looking value ({{fingerprint}}), likely a credential',
     },
@@ -239,20 +285,18 @@ export const noSecretInConfigmap = defineRule({
           const bytes = field === "data" ? Buffer.from(raw, "utf8") : decodeBase64(raw);
           if (bytes === undefined) continue; // not base64: the API server refuses it (input/schema)
           const text = field === "data" ? raw : bytesAsText(bytes);
-          const report = (
-            messageId: ConfigMapMessage,
-            data: Record<string, string | number> = {},
-          ) =>
+          // Bytes that are no text (32 raw random bytes) under a credential name are a raw key.
+          const found =
+            text === undefined ? binaryCredential(key, bytes) : configMapCredentials(key, text);
+          for (const { messageId, data, within } of found) {
             context.report({
               messageId,
               data: { key, fingerprint: fingerprint(text ?? bytes), ...data },
               object,
               pointer: joinPointer("", field, key),
+              ...(within ? { within } : {}),
             });
-          // Bytes that are no text (32 raw random bytes) under a credential name are a raw key.
-          const found =
-            text === undefined ? binaryCredential(key, bytes) : configMapCredential(key, text);
-          if (found) report(found.messageId, found.data);
+          }
         }
       }
     }

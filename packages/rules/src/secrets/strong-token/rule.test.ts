@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { RuleTester } from "@scout-deploy/core/testing";
 import { fingerprint } from "@scout-deploy/secrets";
+import { capitalized, DICEWARE_WORDS } from "@scout-deploy/secrets/testing";
 import { describe, it } from "vitest";
 import { strongToken } from "./rule.js";
 
@@ -17,11 +18,42 @@ const rawBytes = (n: number) => Buffer.concat([Buffer.from([0xff]), randomBytes(
 const raw32 = rawBytes(32);
 const raw16 = rawBytes(16);
 const rawPattern = Buffer.from(Array.from({ length: 32 }, (_, i) => (i % 2 ? 0xfe : 0xff)));
+const diceware = DICEWARE_WORDS;
+const capital = capitalized;
 const dockerConfig = (password: string) =>
   JSON.stringify({ auths: { "ghcr.io": { auth: b64(`ci:${password}`) } } });
 
 new RuleTester({ describe, it }).run(strongToken, {
   valid: [
+    {
+      name: "config files in a Secret whose credentials are generated tokens or references",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: app-files}
+        stringData:
+          application.properties: |
+            spring.datasource.url=jdbc:postgresql://db:5432/scout?user=app&password=${hexToken}
+            spring.datasource.password=${token}
+            api.token=\${API_TOKEN}
+          .pgpass: |
+            db:5432:scout:app:${hexToken}
+          .git-credentials: https://bot:${hexToken}@github.com
+          config.json: '{"auths": {"ghcr.io": {"auth": "${b64(`ci:${token}`)}"}}}'
+      `,
+    },
+    {
+      name: "passphrases of twenty random words, with dashes, spaces, or capitals, dots and a digit (Bitwarden)",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        stringData:
+          api-token: ${diceware.join("-")}
+          redis-password: "${diceware.join(" ")}"
+          session-secret: ${diceware.map(capital).join(".")}7
+      `,
+    },
     {
       name: "a redis.conf in a Secret whose requirepass and masterauth are generated tokens, quoted or not",
       yaml: `
@@ -120,6 +152,126 @@ new RuleTester({ describe, it }).run(strongToken, {
   ],
   invalid: [
     {
+      name: "each weak credential of a config file in a Secret, on its line: properties, JDBC, .pgpass, a URL, docker auths; the strong one passes",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: app-files}
+        stringData:
+          application.properties: |
+            spring.datasource.url=jdbc:postgresql://db:5432/scout?user=app&password=letmein
+            spring.datasource.password=${token}
+            api.token=changeme
+          .pgpass: |
+            db:5432:scout:app:dragon2024
+          .git-credentials: https://bot:hunter2@github.com
+        data:
+          config.json: ${b64(JSON.stringify({ auths: { "ghcr.io": { auth: b64("ci:password1") } } }))}
+      `,
+      errors: [
+        {
+          messageId: "commonPassword",
+          line: 6,
+          column: 77,
+          data: {
+            key: "application.properties: URL",
+            fingerprint: fingerprint("letmein"),
+            preimage: "a common password",
+          },
+        },
+        {
+          messageId: "placeholder",
+          line: 8,
+          column: 15,
+        },
+        { messageId: "guessable", line: 10, column: 23 },
+        {
+          messageId: "commonPassword",
+          line: 11,
+          column: 33,
+        },
+        { messageId: "commonPassword", line: 13, column: 3 },
+      ],
+    },
+    {
+      name: "a Redis ACL digest of a common word (#<sha256>), and a requirepass written as one, are the digests they are",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: redis-acl}
+        stringData:
+          users.acl: |
+            user default off
+            user app on #${digest("sha256", "letmein", "hex")} ~* +@all
+            user ops on #${digest("sha256", randomBytes(32).toString("hex"), "hex")} ~* +@all
+          redis.conf: |
+            requirepass #${digest("sha256", "dragon", "hex")}
+      `,
+      errors: [
+        {
+          messageId: "hashedWord",
+          line: 7,
+          column: 18,
+          data: {
+            key: "users.acl: user",
+            fingerprint: fingerprint(digest("sha256", "letmein", "hex")),
+            algorithm: "SHA-256",
+            preimage: 'the common password "letmein"',
+          },
+        },
+        {
+          messageId: "hashedWord",
+          line: 10,
+          column: 17,
+          data: {
+            key: "redis.conf: requirepass",
+            fingerprint: fingerprint(`#${digest("sha256", "dragon", "hex")}`),
+            algorithm: "SHA-256",
+            preimage: 'the common password "dragon"',
+          },
+        },
+      ],
+    },
+    {
+      name: "a passphrase of ten words is too short in words, not low in entropy; twenty times one word and a sentence are weak",
+      yaml: `
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: scout-secrets}
+        stringData:
+          api-token: ${diceware.slice(0, 10).join("-")}
+          redis-password: ${Array(20).fill("velvet").join("-")}
+          session-secret: "Use Kubernetes secrets, not ConfigMaps. Rotate secrets regularly. Use different tokens for different environments."
+      `,
+      errors: [
+        {
+          messageId: "short",
+          line: 5,
+          column: 3,
+          data: {
+            key: "api-token",
+            fingerprint: fingerprint(diceware.slice(0, 10).join("-")),
+            minBits: 256,
+            measure: "10 words give about 135 bits; 20 words of a 7,776-word list are needed",
+          },
+        },
+        {
+          messageId: "guessable",
+          line: 6,
+          column: 3,
+          data: {
+            key: "redis-password",
+            fingerprint: fingerprint(Array(20).fill("velvet").join("-")),
+            minBits: 256,
+            found:
+              "a common password and a other character, repeated 19 times, and a common password",
+            guessBits: 57,
+          },
+        },
+        { messageId: "lowEntropy", line: 7, column: 3 },
+      ],
+    },
+    {
       name: "a redis.conf in a Secret whose requirepass is Redis' example password, on that line of the block; a sentinel.conf in data, on its key; an ACL user's >password",
       yaml: `
         apiVersion: v1
@@ -150,6 +302,7 @@ new RuleTester({ describe, it }).run(strongToken, {
             fingerprint: fingerprint("foobared"),
             bits: 37,
             minBits: 256,
+            measure: "8 characters of a-z give about 37 bits; 55 are needed",
           },
         },
         {
@@ -398,13 +551,25 @@ new RuleTester({ describe, it }).run(strongToken, {
           messageId: "short",
           line: 5,
           column: 3,
-          data: { key: "api-token", fingerprint: fingerprint(raw16), bits: 128, minBits: 256 },
+          data: {
+            key: "api-token",
+            fingerprint: fingerprint(raw16),
+            bits: 128,
+            minBits: 256,
+            measure: "16 bytes give 128 bits; 32 are needed",
+          },
         },
         {
           messageId: "lowEntropy",
           line: 6,
           column: 3,
-          data: { key: "redis-password", fingerprint: fingerprint(rawPattern), entropy: "1.00" },
+          data: {
+            key: "redis-password",
+            fingerprint: fingerprint(rawPattern),
+            entropy: "1.00",
+            alphabet: "bytes",
+            floor: "3.75",
+          },
         },
       ],
     },
@@ -470,7 +635,13 @@ new RuleTester({ describe, it }).run(strongToken, {
           messageId: "short",
           line: 10,
           column: 3,
-          data: { key: "session-secret", fingerprint: fingerprint(short), bits: 132, minBits: 256 },
+          data: {
+            key: "session-secret",
+            fingerprint: fingerprint(short),
+            bits: 132,
+            minBits: 256,
+            measure: "22 characters of base64 give about 132 bits; 43 are needed",
+          },
         },
         {
           messageId: "commonPassword",
@@ -543,7 +714,13 @@ new RuleTester({ describe, it }).run(strongToken, {
           messageId: "short",
           line: 6,
           column: 3,
-          data: { key: "redis-password", fingerprint: fingerprint(short), bits: 132, minBits: 256 },
+          data: {
+            key: "redis-password",
+            fingerprint: fingerprint(short),
+            bits: 132,
+            minBits: 256,
+            measure: "22 characters of base64 give about 132 bits; 43 are needed",
+          },
         },
         { messageId: "lowEntropy", line: 7, column: 3 },
         {

@@ -2,6 +2,7 @@ import { defineRule, effectiveNamespace, z } from "@scout-deploy/core";
 import {
   type CommonWord,
   DEFAULT_MIN_BITS,
+  describeMeasure,
   describeReading,
   type HashedWord,
   type Strength,
@@ -44,6 +45,10 @@ interface Measures {
   bits: number;
   minBits: number;
   entropy: string;
+  /** "24 characters of a-z0-9 give about 124 bits; 50 are needed" */
+  measure: string;
+  alphabet: string;
+  floor: string;
 }
 
 /**
@@ -83,8 +88,9 @@ const WHY: Record<Weakness, (m: Measures, strength: Strength) => string> = {
   "common-password": (_, s) => commonKind(s.commonWord!),
   guessable: (_, s) =>
     `${describeReading(s.guessable!)} (about ${Math.round(s.guessable!.bits)} bits to guess)`,
-  short: (m) => `too short (about ${m.bits} bits, ${m.minBits} wanted)`,
-  "low-entropy": (m) => `low in entropy (${m.entropy} bits per character)`,
+  short: (m) => `too short (${m.measure})`,
+  "low-entropy": (m) =>
+    `low in entropy (${m.entropy} bits per character, where a random value of ${m.alphabet} shows at least ${m.floor})`,
   repetitive: () => "a repeated or sequential pattern",
   sequential: () => "a repeated or sequential pattern",
   "encoded-text": () => "encoded once more",
@@ -108,9 +114,9 @@ export const strongToken = defineRule({
         'key "{{key}}" ({{fingerprint}}) is {{preimage}}: a guesser tries the common passwords and words first',
       guessable:
         'key "{{key}}" ({{fingerprint}}) is {{found}}: about {{guessBits}} bits to guess, {{minBits}} wanted',
-      short:
-        'key "{{key}}" ({{fingerprint}}) is too short: about {{bits}} bits, {{minBits}} wanted',
-      lowEntropy: 'key "{{key}}" ({{fingerprint}}) has low entropy: {{entropy}} bits per character',
+      short: 'key "{{key}}" ({{fingerprint}}) is too short: {{measure}} for {{minBits}} bits',
+      lowEntropy:
+        'key "{{key}}" ({{fingerprint}}) has low entropy: {{entropy}} bits per character, where a random value of {{alphabet}} shows at least {{floor}}',
       pattern: 'key "{{key}}" ({{fingerprint}}) is a repeated or sequential pattern',
       encodedText:
         'key "{{key}}" ({{fingerprint}}) decodes from {{encoding}} to a text that is {{why}}: a guesser decodes it too',
@@ -134,10 +140,17 @@ export const strongToken = defineRule({
           minBits,
           entropy: strength.shannonBitsPerChar.toFixed(2),
         };
+        const described = {
+          ...measures,
+          measure: describeMeasure(strength),
+          alphabet: strength.measure.alphabet,
+          floor: strength.entropyFloor.toFixed(2),
+        };
         // The data of other findings stays as it was: it makes their identity (baselines).
+        const measured = first === "short" || first === "low-entropy" ? described : measures;
         const encoded: Record<string, string> =
           strength.encoding && second
-            ? { encoding: strength.encoding, why: WHY[second](measures, strength) }
+            ? { encoding: strength.encoding, why: WHY[second](described, strength) }
             : {};
         const named =
           first === "hashed-word" || first === "common-password" || first === "guessable"
@@ -149,7 +162,7 @@ export const strongToken = defineRule({
             // A config file's password: the key and the directive that sets it.
             key: setting ? `${value.key}: ${setting.directive}` : value.key,
             fingerprint: value.fingerprint,
-            ...measures,
+            ...measured,
             ...encoded,
             ...named,
           },
