@@ -90,7 +90,9 @@ const isWord = (pattern: Pattern) => pattern.kind === "password" || pattern.kind
 const NUMBERS = ["no", "a", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
 
 function counted(count: number, singular: string): string {
-  return `${NUMBERS[count] ?? count} ${count === 1 ? singular : `${singular}s`}`;
+  // "one other character", never "a other character".
+  const number = count === 1 && /^[aeiou]/.test(singular) ? "one" : (NUMBERS[count] ?? count);
+  return `${number} ${count === 1 ? singular : `${singular}s`}`;
 }
 
 interface Tally {

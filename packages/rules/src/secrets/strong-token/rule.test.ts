@@ -264,7 +264,7 @@ new RuleTester({ describe, it }).run(strongToken, {
             fingerprint: fingerprint(Array(20).fill("velvet").join("-")),
             minBits: 256,
             found:
-              "a common password and a other character, repeated 19 times, and a common password",
+              "a common password and one other character, repeated 19 times, and a common password",
             guessBits: 57,
           },
         },
