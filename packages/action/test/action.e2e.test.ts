@@ -843,9 +843,7 @@ describe.skipIf(!existsSync(BUNDLE))("the built Action (dist/index.js)", () => {
       const verify = () => runVerify(verifyInput());
       expect(verify().text).toContain("verified: safe to apply");
       const narrower = runVerify({ ...verifyInput(), paths: ["chart/Chart.yaml"] });
-      expect(narrower.text).toContain(
-        "FAIL paths: signed for chart, verifying chart/Chart.yaml",
-      );
+      expect(narrower.text).toContain("FAIL paths: signed for chart, verifying chart/Chart.yaml");
       writeFileSync(join(workspace, "banner.txt"), "welcome back\n");
       const changed = verify();
       expect(changed.text).toContain("FAIL changed file: banner.txt");
