@@ -34,7 +34,15 @@ import {
   subtract,
   union,
 } from "./conns.js";
-import { type DnsOptions, describeDns, isClusterDnsPeer, reachesDns } from "./dns.js";
+import {
+  DNS_CONNS,
+  type DnsOptions,
+  describeDns,
+  dnsConnsReached,
+  isClusterDnsPeer,
+  lostDnsPortPointer,
+  mayBeDns,
+} from "./dns.js";
 import {
   DEFAULT_NETWORK_OPTIONS,
   EXTERNAL,
@@ -49,7 +57,6 @@ import {
   namespaceMatch,
   type Policy,
   type PolicyRule,
-  type PortSpec,
   peerSelects,
   policySelects,
   portEntryPointer,
@@ -59,9 +66,6 @@ import {
 } from "./model.js";
 import { UNKNOWN_LABEL_REASONS } from "./pods.js";
 import { failedRequirements, type Uncertain } from "./selector.js";
-
-/** Cluster DNS (53/UDP and 53/TCP) is open to every pod (rules.md), so it is never an extra flow. */
-export const DNS_CONNS: ConnSet = union(connsOf("UDP", 53), connsOf("TCP", 53));
 
 /** Where a finding about a flow belongs: the policy (rule) to change, or the workload that no policy covers. */
 export interface FlowTarget {
@@ -582,21 +586,26 @@ function missingFlows(
     }
   }
   for (const [from, to] of resolving) {
-    if (!reachesDns(connectivity, workloadOf(from.endpoint), dns))
-      differences.push(noDns(connectivity, from, to, dns));
+    // Cluster DNS is open to every pod (rules.md), so it is never an extra flow.
+    const lost = subtract(DNS_CONNS, dnsConnsReached(connectivity, workloadOf(from.endpoint), dns));
+    if (!isEmpty(lost)) differences.push(noDns(connectivity, from, to, dns, lost));
   }
   return differences;
 }
 
-/** A client of a Service that may not resolve its name: every connection it makes fails. */
+/**
+ * A client of a Service that may not resolve its name on `lost` (53/UDP, 53/TCP or both): without
+ * UDP every connection it makes fails, without TCP those whose answer does not fit a UDP packet.
+ */
 function noDns(
   connectivity: Connectivity,
   from: Identified,
   to: Identified,
   dns: DnsOptions,
+  lost: ConnSet,
 ): FlowDifference {
   const workload = workloadOf(from.endpoint);
-  const shared = namespaceDnsRule(connectivity, workload, dns);
+  const shared = namespaceDnsRule(connectivity, workload, dns, lost);
   const labels = Object.entries(dns.podLabels)
     .map(([k, v]) => `${k}: ${v}`)
     .join(", ");
@@ -610,8 +619,11 @@ function noDns(
     to: to.component,
     source: endpointName(from.endpoint),
     destination: `cluster DNS (${describeDns(dns)})`,
-    conns: DNS_CONNS,
-    target: shared ?? blockingTarget(connectivity, workload, "egress"),
+    conns: lost,
+    target:
+      shared ??
+      partialDnsRule(connectivity, workload, dns, lost) ??
+      blockingTarget(connectivity, workload, "egress"),
     ...(shared ? { sharedRule: true } : {}),
     fix: `egress rule {to: [${peers.join(", ")}], ports: [${portsYaml(DNS_CONNS)}]}`,
     ...noteOf(from, to),
@@ -622,12 +634,13 @@ function noDns(
  * The egress rule meant for DNS of a policy that selects every pod of the workload's namespace
  * (only port 53 in it, or only the cluster's DNS pods as its peers): when it misses the cluster's
  * DNS, that one rule is what to fix for every client of the namespace, not each client's own
- * policy; on its one port entry that is no DNS port (53 changed to 54), when there is one.
+ * policy; on the field of its ports that lost `lost` (`lostDnsPortPointer`).
  */
 function namespaceDnsRule(
   connectivity: Connectivity,
   workload: Workload,
   dns: DnsOptions,
+  lost: ConnSet,
 ): FlowTarget | undefined {
   const { namespaceLabels } = connectivity.model;
   for (const policy of connectivity.model.policies) {
@@ -642,18 +655,32 @@ function namespaceDnsRule(
         r.ports.length > 0 &&
         (r.ports.every((p) => p.port === 53) || toDns(r)),
     );
-    if (rule) return policyTarget(policy, wrongDnsPort(rule) ?? rule.pointer);
+    if (rule) return policyTarget(policy, lostDnsPortPointer(rule, lost) ?? rule.pointer);
   }
   return undefined;
 }
 
-/** The one port entry of a DNS rule that opens nothing of 53/UDP and 53/TCP, if exactly one does not. */
-function wrongDnsPort(rule: PolicyRule): string | undefined {
-  if (rule.ports === "all") return undefined;
-  const wrong = [...rule.ports.keys()].filter((i) =>
-    isEmpty(intersect(portsConns([rule.ports[i]!] as PortSpec[], undefined), DNS_CONNS)),
-  );
-  return wrong.length === 1 ? portEntryPointer(rule, wrong[0]!) : undefined;
+/**
+ * The workload's own egress rule to the cluster's DNS that opens one of 53/UDP and 53/TCP but
+ * not the other: its field that lost the other.
+ */
+function partialDnsRule(
+  connectivity: Connectivity,
+  workload: Workload,
+  dns: DnsOptions,
+  lost: ConnSet,
+): FlowTarget | undefined {
+  const { namespaceLabels } = connectivity.model;
+  for (const policy of connectivity.isolatedFor(workload, "egress")) {
+    const rule = policy.egress.find(
+      (r) =>
+        !isEmpty(intersect(portsConns(r.ports, undefined), DNS_CONNS)) &&
+        mayBeDns(r.peers, policy.namespace, namespaceLabels, dns),
+    );
+    const pointer = rule && lostDnsPortPointer(rule, lost);
+    if (rule && pointer) return policyTarget(policy, pointer);
+  }
+  return undefined;
 }
 
 function blockedSides(

@@ -11,7 +11,6 @@ export {
 export {
   type ComponentFlow,
   compareWithIntended,
-  DNS_CONNS,
   describeDifference,
   endpointName,
   type FlowComparison,
@@ -48,11 +47,12 @@ export {
 } from "./diff.js";
 export {
   DEFAULT_DNS_OPTIONS,
+  DNS_CONNS,
   type DnsOptions,
   describeDns,
+  dnsConnsReached,
   dnsOptionsSchema,
   isClusterDnsPeer,
-  reachesDns,
 } from "./dns.js";
 export {
   type FlowsReport,

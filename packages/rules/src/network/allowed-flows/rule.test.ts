@@ -378,7 +378,7 @@ new RuleTester({ describe, it }).run(allowedFlows, {
             - to: [{podSelector: {matchLabels: {app: frontend}}}]
               ports: [{port: http}]
             - to: [{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]
-              ports: [{port: 53, protocol: UDP}]
+              ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
       `,
     },
     {
@@ -617,7 +617,195 @@ ${DNS_POLICY.replace("PORTS", "ports: [{port: 54, protocol: UDP}, {port: 53, pro
             beyond: "UDP 54",
             sources: "default/frontend, default/backend",
             destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
-            ports: "TCP 53, UDP 53",
+            ports: "UDP 53",
+            instance: "instance default",
+            fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
+          },
+        },
+      ],
+    },
+    {
+      name: "a namespace-wide DNS rule whose UDP 53 became TCP 53: one warning on that protocol, naming UDP 53 alone",
+      yaml: `${PODS}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: redis, labels: {app: redis}}
+        spec: {containers: [{name: redis, ports: [{name: redis, containerPort: 6379}]}]}
+${DNS_POLICY.replace("PORTS", "ports: [{port: 53, protocol: TCP}, {port: 53, protocol: TCP}]")}        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: flows}
+        spec:
+          podSelector: {}
+          ingress:
+            - from: [{podSelector: {matchLabels: {app: frontend}}}]
+              ports: [{port: 8000}]
+            - from: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 6379}]
+          egress:
+            - to: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 8000}]
+            - to: [{podSelector: {matchLabels: {app: redis}}}]
+              ports: [{port: 6379}]
+      `,
+      errors: [
+        {
+          messageId: "noDnsRule",
+          line: 32,
+          column: 26,
+          data: {
+            target: "NetworkPolicy default/dns",
+            rule: "spec.egress[0]",
+            sources: "default/frontend, default/backend",
+            destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
+            ports: "UDP 53",
+            instance: "instance default",
+            fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
+          },
+        },
+      ],
+    },
+    {
+      name: "a namespace-wide DNS rule whose TCP 53 became UDP 53: one warning on that protocol, naming TCP 53 alone",
+      yaml: `${PODS}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: redis, labels: {app: redis}}
+        spec: {containers: [{name: redis, ports: [{name: redis, containerPort: 6379}]}]}
+${DNS_POLICY.replace("PORTS", "ports: [{port: 53, protocol: UDP}, {port: 53, protocol: UDP}]")}        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: flows}
+        spec:
+          podSelector: {}
+          ingress:
+            - from: [{podSelector: {matchLabels: {app: frontend}}}]
+              ports: [{port: 8000}]
+            - from: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 6379}]
+          egress:
+            - to: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 8000}]
+            - to: [{podSelector: {matchLabels: {app: redis}}}]
+              ports: [{port: 6379}]
+      `,
+      errors: [
+        {
+          messageId: "noDnsRule",
+          line: 32,
+          column: 53,
+          data: {
+            target: "NetworkPolicy default/dns",
+            rule: "spec.egress[0]",
+            sources: "default/frontend, default/backend",
+            destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
+            ports: "TCP 53",
+            instance: "instance default",
+            fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
+          },
+        },
+      ],
+    },
+    {
+      name: "a namespace-wide DNS rule whose UDP entry lost its protocol (TCP by default): one warning on that entry, naming UDP 53 alone",
+      yaml: `${PODS}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: redis, labels: {app: redis}}
+        spec: {containers: [{name: redis, ports: [{name: redis, containerPort: 6379}]}]}
+${DNS_POLICY.replace("PORTS", "ports: [{port: 53}, {port: 53, protocol: TCP}]")}        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: flows}
+        spec:
+          podSelector: {}
+          ingress:
+            - from: [{podSelector: {matchLabels: {app: frontend}}}]
+              ports: [{port: 8000}]
+            - from: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 6379}]
+          egress:
+            - to: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 8000}]
+            - to: [{podSelector: {matchLabels: {app: redis}}}]
+              ports: [{port: 6379}]
+      `,
+      errors: [
+        {
+          messageId: "noDnsRule",
+          line: 32,
+          column: 15,
+          data: {
+            target: "NetworkPolicy default/dns",
+            rule: "spec.egress[0]",
+            sources: "default/frontend, default/backend",
+            destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
+            ports: "UDP 53",
+            instance: "instance default",
+            fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
+          },
+        },
+      ],
+    },
+    {
+      name: "a namespace-wide DNS rule whose UDP entry was deleted: one warning on its ports, naming UDP 53 alone",
+      yaml: `${PODS}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: redis, labels: {app: redis}}
+        spec: {containers: [{name: redis, ports: [{name: redis, containerPort: 6379}]}]}
+${DNS_POLICY.replace("PORTS", "ports: [{port: 53, protocol: TCP}]")}        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: flows}
+        spec:
+          podSelector: {}
+          ingress:
+            - from: [{podSelector: {matchLabels: {app: frontend}}}]
+              ports: [{port: 8000}]
+            - from: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 6379}]
+          egress:
+            - to: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 8000}]
+            - to: [{podSelector: {matchLabels: {app: redis}}}]
+              ports: [{port: 6379}]
+      `,
+      errors: [
+        {
+          messageId: "noDnsRule",
+          line: 32,
+          column: 7,
+          data: {
+            target: "NetworkPolicy default/dns",
+            rule: "spec.egress[0]",
+            sources: "default/frontend, default/backend",
+            destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
+            ports: "UDP 53",
+            instance: "instance default",
+            fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
+          },
+        },
+      ],
+    },
+    {
+      name: "the frontend's own DNS rule without TCP 53: one warning on its ports, naming TCP 53 alone",
+      yaml: `${PODS}${POLICIES.replace("{port: 53, protocol: UDP}, {port: 53, protocol: TCP}", "{port: 53, protocol: UDP}")}`,
+      errors: [
+        {
+          messageId: "noDns",
+          line: 32,
+          column: 7,
+          data: {
+            source: "default/frontend",
+            destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
+            to: "backend",
+            ports: "TCP 53",
+            target: "NetworkPolicy default/frontend",
             instance: "instance default",
             fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
           },
