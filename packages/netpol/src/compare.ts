@@ -114,6 +114,11 @@ export interface ComponentFlow {
   from: string;
   to: string;
   allowed: ConnSet;
+  /**
+   * What of `allowed` holds only for some values of labels the input leaves open (a namespace
+   * without a Namespace object, a label only the cluster sets): may flow, may not.
+   */
+  maybe: ConnSet;
   intended: ConnSet;
   status: "intended" | "extra" | "missing" | "partial";
 }
@@ -159,6 +164,12 @@ export function compareWithIntended(
   const intendedConns = intendedIndex(intended);
   const allowed = new Map<string, ConnSet>();
   const acrossInstances = new Map<string, ConnSet>();
+  // What flows whatever the labels the input leaves open; asked only when it names such a label.
+  const sure = new Map<string, ConnSet>();
+  const { model } = connectivity;
+  const labelsOpen = model.namesOpenNamespaceLabels || model.namesUnknownLabels;
+  const addSure = (pair: string, conns: ConnSet) =>
+    sure.set(pair, union(sure.get(pair) ?? NO_CONNS, conns));
   const extras = new ExtraFlows();
   const totalsFor = (within: boolean) => (within ? allowed : acrossInstances);
   const consider = (flow: Flow, order: number) => {
@@ -169,6 +180,7 @@ export function compareWithIntended(
     const within = withinOneInstance(from, to);
     const totals = totalsFor(within);
     totals.set(pair, union(totals.get(pair) ?? NO_CONNS, flow.conns));
+    addSure(pair, labelsOpen ? sureConns(connectivity, flow) : flow.conns);
     const extra = extraConns(
       flow,
       to.component,
@@ -206,6 +218,7 @@ export function compareWithIntended(
             if (open > 0) {
               const totals = totalsFor(within);
               totals.set(pair, union(totals.get(pair) ?? NO_CONNS, ALL_CONNS));
+              addSure(pair, ALL_CONNS);
               if (!isEmpty(extra)) extras.count(group, extra, open);
             }
             for (const b of members.isolated()) {
@@ -226,6 +239,7 @@ export function compareWithIntended(
             if (open > 0) {
               const totals = totalsFor(within);
               totals.set(pair, union(totals.get(pair) ?? NO_CONNS, ALL_CONNS));
+              addSure(pair, ALL_CONNS);
               extras.count(group, extra, open);
             }
             for (const i of rest) {
@@ -253,7 +267,7 @@ export function compareWithIntended(
   const components = [...settings.components.filter((c) => present.has(c)), EXTERNAL];
   return {
     components,
-    flows: componentFlows(allowed, acrossInstances, intendedConns, present),
+    flows: componentFlows(allowed, acrossInstances, sure, intendedConns, present),
     differences,
   };
 }
@@ -970,6 +984,7 @@ function portsYaml(conns: ConnSet): string {
 function componentFlows(
   within: ReadonlyMap<string, ConnSet>,
   across: ReadonlyMap<string, ConnSet>,
+  sure: ReadonlyMap<string, ConnSet>,
   intended: ReadonlyMap<string, ConnSet>,
   present: ReadonlySet<string>,
 ): ComponentFlow[] {
@@ -996,9 +1011,16 @@ function componentFlows(
         : isEmpty(subtract(intendedConns, missing))
           ? "missing"
           : "partial";
-    flows.push({ from, to, allowed: allowedConns, intended: intendedConns, status });
+    const maybe = subtract(allowedConns, sure.get(pair) ?? NO_CONNS);
+    flows.push({ from, to, allowed: allowedConns, maybe, intended: intendedConns, status });
   }
   return flows;
+}
+
+/** What of a flow its two sides allow whatever the labels the input leaves open. */
+export function sureConns(connectivity: Connectivity, flow: Flow): ConnSet {
+  const sides = connectivity.sureSides(flow.from, flow.to);
+  return intersect(flow.conns, intersect(sides.egress, sides.ingress));
 }
 
 export function describeDifference(d: FlowDifference): string {

@@ -127,7 +127,7 @@ export {
   numberedPort,
   protocolOf,
 } from "./ports.js";
-export { flowsMarkdown, flowsMermaid, formatMatrix } from "./render.js";
+export { FLOWS_LEGEND, flowsMarkdown, flowsMermaid, formatMatrix } from "./render.js";
 export {
   compilePodSelector,
   compileSelector,
