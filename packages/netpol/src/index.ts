@@ -69,8 +69,11 @@ export {
   intendedConns,
   intendedFlowSchema,
   intendedFlows,
+  NETWORK_SETTING_KEYS,
   type NetworkOptions,
+  type NetworkSettings,
   networkOptionsSchema,
+  networkSettingsSchema,
   reachedComponents,
 } from "./intended.js";
 export {

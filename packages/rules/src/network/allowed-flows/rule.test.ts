@@ -1,5 +1,6 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
+import { guideSettingsSchema } from "../../settings.js";
 import { allowedFlows } from "./rule.js";
 
 const PODS = `
@@ -813,6 +814,27 @@ ${DNS_POLICY.replace("PORTS", "ports: [{port: 53, protocol: TCP}]")}        ---
       ],
     },
     {
+      name: "0.0.0.0/0 with an except added beside the backend's pod peer: one error on that cidr, naming the flow from outside",
+      yaml: `${PODS}${POLICIES.replace(
+        "ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}]",
+        "ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}, {ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}}]",
+      )}`,
+      errors: [
+        {
+          messageId: "extraFlows",
+          line: 22,
+          column: 79,
+          data: {
+            target: "NetworkPolicy default/backend",
+            rule: "spec.ingress[0]",
+            count: "a flow",
+            instance: "instance default",
+            flows: "external -> default/backend (external -> backend) on TCP 8000",
+          },
+        },
+      ],
+    },
+    {
       name: "the backend's own policy refused for a quoted port number: the flows it was written for are blocked, one finding on that port",
       yaml: `${PODS}${POLICIES.replace("ports: [{port: 8000}]}]", 'ports: [{port: "8000"}]}]')}`,
       errors: [
@@ -1146,6 +1168,44 @@ ${DNS_POLICY.replace("PORTS", "ports: [{port: 53, protocol: TCP}]")}        ---
           },
         },
       ],
+    },
+  ],
+});
+
+// policy.settings.network: the intended table set once for every network rule.
+new RuleTester({ describe, it, settings: guideSettingsSchema }).run(allowedFlows, {
+  valid: [
+    {
+      name: "the intended table replaced in policy.settings.network",
+      settings: { network: { flows: [{ from: "backend", to: "frontend", port: 3000 }] } },
+      yaml: `${PODS}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: open}
+        spec:
+          podSelector: {matchLabels: {app: frontend}}
+          ingress: [{from: [{podSelector: {matchLabels: {app: backend}}}], ports: [{port: 3000}]}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend-out}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          egress:
+            - to: [{podSelector: {matchLabels: {app: frontend}}}]
+              ports: [{port: http}]
+            - to: [{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]
+              ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "a table in policy.settings.network without frontend -> backend: the policy admitting it is extra",
+      settings: { network: { flows: [{ from: "nginx", to: "backend", port: 8000 }] } },
+      yaml: `${PODS}${POLICIES}`,
+      errors: [{ messageId: "extraFlows", line: 22, column: 13 }],
     },
   ],
 });

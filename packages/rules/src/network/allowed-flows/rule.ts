@@ -9,6 +9,7 @@ import {
   type DnsOptions,
   describeDns,
   describePorts,
+  EXTERNAL,
   type FlowDifference,
   intendedFlows,
   intersect,
@@ -17,7 +18,7 @@ import {
   isEmpty,
   type NetworkOptions,
   NO_CONNS,
-  networkOptionsSchema,
+  networkSettingsSchema,
   type Policy,
   policySelects,
   portsConns,
@@ -26,6 +27,7 @@ import {
   union,
 } from "@scout-deploy/netpol";
 import { guideSettings } from "../../settings.js";
+import { networkOptions } from "../options.js";
 import { HOST_NETWORK_OWNERS, portEntryPointer } from "../scope.js";
 
 export const allowedFlows = defineRule({
@@ -38,7 +40,8 @@ export const allowedFlows = defineRule({
       "Narrow the named policy rule so that it admits only the intended peers and ports, or add the rule the intended flow needs.",
     guide:
       "Network Policies: Frontend → Backend 8000, Nginx → Frontend 3000 / Backend 8000, Backend → Redis 6379, Prometheus → Backend 8000, external → Nginx 80",
-    options: networkOptionsSchema,
+    // Deprecated: policy.settings.network holds them for every network rule.
+    options: networkSettingsSchema,
     messages: {
       extraFlows:
         "{{target}}, {{rule}}, admits {{count}} that the intended table does not have ({{instance}}): {{flows}}; narrow it to the intended peers and ports",
@@ -67,8 +70,9 @@ export const allowedFlows = defineRule({
   check(context) {
     const connectivity = analyze(context.bundle, refusalOptionsFor(context.kubernetesVersion));
     const settings = guideSettings(context.settings);
-    const comparison = compareWithIntended(connectivity, settings, context.options);
-    const beyond53 = dnsRulesBeyond53(connectivity, context.options.dns, settings);
+    const network = networkOptions(context);
+    const comparison = compareWithIntended(connectivity, settings, network);
+    const beyond53 = dnsRulesBeyond53(connectivity, network.dns, settings);
     // A namespace-wide DNS rule that misses the DNS (53 changed to 54) is one finding, its
     // noDnsRule on the port: the port it opens beyond 53 instead is the same cause.
     const beyondOf = (target: FlowDifference["target"]) =>
@@ -85,7 +89,7 @@ export const allowedFlows = defineRule({
         data: {
           policy: beyond.policy,
           rule: ruleName(beyond.rulePointer),
-          dns: describeDns(context.options.dns),
+          dns: describeDns(network.dns),
           ports: beyond.ports,
         },
         object: beyond.object,
@@ -169,7 +173,10 @@ export const allowedFlows = defineRule({
             ...target,
           });
       } else if (first.kind === "extra") {
-        const pointer = extraPortPointer(connectivity, group, context.options) ?? target.pointer;
+        const pointer =
+          extraPortPointer(connectivity, group, network) ??
+          extraPeerPointer(connectivity, group) ??
+          target.pointer;
         context.report({ messageId: "extraFlows", data, object: target.object, pointer });
       } else if (first.onHostNetwork)
         context.report({
@@ -233,6 +240,29 @@ function extraPortPointer(
   if (!besideIntended || causes.length !== 1 || cause === undefined) return undefined;
   if (!isEmpty(subtract(extra, portsConns([rule.ports[cause]!], undefined)))) return undefined;
   return portEntryPointer(rule, cause);
+}
+
+/**
+ * The one address block of a rule that opens all of its extra flows, when they all come from (or
+ * go to) outside the cluster and the rule's other peers are pods: the ipBlock the user added
+ * beside the intended peers (0.0.0.0/0, with or without an except). The finding lands on its
+ * cidr, where no-broad-peers yields to it. A rule of address blocks alone stays the cause.
+ */
+function extraPeerPointer(
+  connectivity: Connectivity,
+  group: readonly FlowDifference[],
+): string | undefined {
+  const { target } = group[0]!;
+  const policy = connectivity.model.policies.find((p) => p.object === target.object);
+  const rule = [...(policy?.ingress ?? []), ...(policy?.egress ?? [])].find(
+    (r) => r.pointer === target.pointer,
+  );
+  if (!rule || rule.peers === "all") return undefined;
+  const outside = rule.direction === "ingress" ? "from" : "to";
+  if (!group.every((d) => d[outside] === EXTERNAL)) return undefined;
+  const blocks = rule.peers.filter((peer) => peer.kind === "ip");
+  if (blocks.length !== 1 || rule.peers.length === 1) return undefined;
+  return `${blocks[0]!.pointer}/ipBlock/cidr`;
 }
 
 /**

@@ -6,15 +6,16 @@ import {
   joinPointer,
   labelsOf,
   type Settings,
-  z,
 } from "@scout-deploy/core";
 import {
   type Model,
   modelOf,
+  networkSettingsSchema,
   refusalOptionsFor,
   UNKNOWN_LABEL_REASONS,
   type Workload,
 } from "@scout-deploy/netpol";
+import { networkOptions } from "../options.js";
 import {
   isNginxService,
   nonNginxEndpoints,
@@ -25,12 +26,8 @@ import {
 } from "../scope.js";
 import { istioDelegates, outsideBackends, serviceOfHost } from "./routes.js";
 
-const options = z
-  .object({
-    /** Allow nginx to be exposed outside the cluster. @default true */
-    externalAccess: z.boolean().default(true),
-  })
-  .strict();
+/** Deprecated: policy.settings.network.externalAccess holds it for every network rule. */
+const options = networkSettingsSchema.pick({ externalAccess: true });
 
 export const externalExposure = defineRule({
   id: "network/external-exposure",
@@ -71,7 +68,7 @@ export const externalExposure = defineRule({
     const allowed = (
       service: BundleObject | undefined,
     ): boolean | { uncertain: readonly Required<ServiceTarget>[] } => {
-      if (!context.options.externalAccess || service === undefined) return false;
+      if (!networkOptions(context).externalAccess || service === undefined) return false;
       // The proxy resolves an ExternalName and sends to what the name is: a Service of the
       // cluster, when it names one (one hop: an ExternalName's target is never followed again).
       const target = inClusterTarget(service);
@@ -95,7 +92,7 @@ export const externalExposure = defineRule({
       const kind = object.value.kind;
       if (
         kind === "Service" &&
-        checkService(object, model, context.options.externalAccess, context)
+        checkService(object, model, networkOptions(context).externalAccess, context)
       )
         passedAsNginx.add(object);
       const namespaced = `${effectiveNamespace(context.bundle, object) ?? ""}/${object.ref.name}`;
