@@ -196,6 +196,59 @@ const MONITORING = `
               ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
 `;
 
+/**
+ * Frontend, backend and redis, every flow between them allowed, and the namespace-wide DNS rule
+ * with PORTS: its one noDnsRule warning, at `at`, names the pair `lost` and every client.
+ */
+function dnsRuleCase(
+  name: string,
+  ports: string,
+  at: { line: number; column: number },
+  lost: string,
+) {
+  return {
+    name,
+    yaml: `${PODS}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: redis, labels: {app: redis}}
+        spec: {containers: [{name: redis, ports: [{name: redis, containerPort: 6379}]}]}
+${DNS_POLICY.replace("PORTS", ports)}        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: flows}
+        spec:
+          podSelector: {}
+          ingress:
+            - from: [{podSelector: {matchLabels: {app: frontend}}}]
+              ports: [{port: 8000}]
+            - from: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 6379}]
+          egress:
+            - to: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 8000}]
+            - to: [{podSelector: {matchLabels: {app: redis}}}]
+              ports: [{port: 6379}]
+      `,
+    errors: [
+      {
+        messageId: "noDnsRule" as const,
+        ...at,
+        data: {
+          target: "NetworkPolicy default/dns",
+          rule: "spec.egress[0]",
+          sources: "default/frontend, default/backend",
+          destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
+          ports: lost,
+          instance: "instance default",
+          fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
+        },
+      },
+    ],
+  };
+}
+
 new RuleTester({ describe, it }).run(allowedFlows, {
   valid: [
     {
@@ -625,174 +678,30 @@ ${DNS_POLICY.replace("PORTS", "ports: [{port: 54, protocol: UDP}, {port: 53, pro
         },
       ],
     },
-    {
-      name: "a namespace-wide DNS rule whose UDP 53 became TCP 53: one warning on that protocol, naming UDP 53 alone",
-      yaml: `${PODS}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: redis, labels: {app: redis}}
-        spec: {containers: [{name: redis, ports: [{name: redis, containerPort: 6379}]}]}
-${DNS_POLICY.replace("PORTS", "ports: [{port: 53, protocol: TCP}, {port: 53, protocol: TCP}]")}        ---
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: flows}
-        spec:
-          podSelector: {}
-          ingress:
-            - from: [{podSelector: {matchLabels: {app: frontend}}}]
-              ports: [{port: 8000}]
-            - from: [{podSelector: {matchLabels: {app: backend}}}]
-              ports: [{port: 6379}]
-          egress:
-            - to: [{podSelector: {matchLabels: {app: backend}}}]
-              ports: [{port: 8000}]
-            - to: [{podSelector: {matchLabels: {app: redis}}}]
-              ports: [{port: 6379}]
-      `,
-      errors: [
-        {
-          messageId: "noDnsRule",
-          line: 32,
-          column: 26,
-          data: {
-            target: "NetworkPolicy default/dns",
-            rule: "spec.egress[0]",
-            sources: "default/frontend, default/backend",
-            destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
-            ports: "UDP 53",
-            instance: "instance default",
-            fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
-          },
-        },
-      ],
-    },
-    {
-      name: "a namespace-wide DNS rule whose TCP 53 became UDP 53: one warning on that protocol, naming TCP 53 alone",
-      yaml: `${PODS}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: redis, labels: {app: redis}}
-        spec: {containers: [{name: redis, ports: [{name: redis, containerPort: 6379}]}]}
-${DNS_POLICY.replace("PORTS", "ports: [{port: 53, protocol: UDP}, {port: 53, protocol: UDP}]")}        ---
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: flows}
-        spec:
-          podSelector: {}
-          ingress:
-            - from: [{podSelector: {matchLabels: {app: frontend}}}]
-              ports: [{port: 8000}]
-            - from: [{podSelector: {matchLabels: {app: backend}}}]
-              ports: [{port: 6379}]
-          egress:
-            - to: [{podSelector: {matchLabels: {app: backend}}}]
-              ports: [{port: 8000}]
-            - to: [{podSelector: {matchLabels: {app: redis}}}]
-              ports: [{port: 6379}]
-      `,
-      errors: [
-        {
-          messageId: "noDnsRule",
-          line: 32,
-          column: 53,
-          data: {
-            target: "NetworkPolicy default/dns",
-            rule: "spec.egress[0]",
-            sources: "default/frontend, default/backend",
-            destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
-            ports: "TCP 53",
-            instance: "instance default",
-            fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
-          },
-        },
-      ],
-    },
-    {
-      name: "a namespace-wide DNS rule whose UDP entry lost its protocol (TCP by default): one warning on that entry, naming UDP 53 alone",
-      yaml: `${PODS}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: redis, labels: {app: redis}}
-        spec: {containers: [{name: redis, ports: [{name: redis, containerPort: 6379}]}]}
-${DNS_POLICY.replace("PORTS", "ports: [{port: 53}, {port: 53, protocol: TCP}]")}        ---
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: flows}
-        spec:
-          podSelector: {}
-          ingress:
-            - from: [{podSelector: {matchLabels: {app: frontend}}}]
-              ports: [{port: 8000}]
-            - from: [{podSelector: {matchLabels: {app: backend}}}]
-              ports: [{port: 6379}]
-          egress:
-            - to: [{podSelector: {matchLabels: {app: backend}}}]
-              ports: [{port: 8000}]
-            - to: [{podSelector: {matchLabels: {app: redis}}}]
-              ports: [{port: 6379}]
-      `,
-      errors: [
-        {
-          messageId: "noDnsRule",
-          line: 32,
-          column: 15,
-          data: {
-            target: "NetworkPolicy default/dns",
-            rule: "spec.egress[0]",
-            sources: "default/frontend, default/backend",
-            destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
-            ports: "UDP 53",
-            instance: "instance default",
-            fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
-          },
-        },
-      ],
-    },
-    {
-      name: "a namespace-wide DNS rule whose UDP entry was deleted: one warning on its ports, naming UDP 53 alone",
-      yaml: `${PODS}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: redis, labels: {app: redis}}
-        spec: {containers: [{name: redis, ports: [{name: redis, containerPort: 6379}]}]}
-${DNS_POLICY.replace("PORTS", "ports: [{port: 53, protocol: TCP}]")}        ---
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: flows}
-        spec:
-          podSelector: {}
-          ingress:
-            - from: [{podSelector: {matchLabels: {app: frontend}}}]
-              ports: [{port: 8000}]
-            - from: [{podSelector: {matchLabels: {app: backend}}}]
-              ports: [{port: 6379}]
-          egress:
-            - to: [{podSelector: {matchLabels: {app: backend}}}]
-              ports: [{port: 8000}]
-            - to: [{podSelector: {matchLabels: {app: redis}}}]
-              ports: [{port: 6379}]
-      `,
-      errors: [
-        {
-          messageId: "noDnsRule",
-          line: 32,
-          column: 7,
-          data: {
-            target: "NetworkPolicy default/dns",
-            rule: "spec.egress[0]",
-            sources: "default/frontend, default/backend",
-            destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
-            ports: "UDP 53",
-            instance: "instance default",
-            fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
-          },
-        },
-      ],
-    },
+    dnsRuleCase(
+      "a namespace-wide DNS rule whose UDP 53 became TCP 53: one warning on that protocol, naming UDP 53 alone",
+      "ports: [{port: 53, protocol: TCP}, {port: 53, protocol: TCP}]",
+      { line: 32, column: 26 },
+      "UDP 53",
+    ),
+    dnsRuleCase(
+      "a namespace-wide DNS rule whose TCP 53 became UDP 53: one warning on that protocol, naming TCP 53 alone",
+      "ports: [{port: 53, protocol: UDP}, {port: 53, protocol: UDP}]",
+      { line: 32, column: 53 },
+      "TCP 53",
+    ),
+    dnsRuleCase(
+      "a namespace-wide DNS rule whose UDP entry lost its protocol (TCP by default): one warning on that entry, naming UDP 53 alone",
+      "ports: [{port: 53}, {port: 53, protocol: TCP}]",
+      { line: 32, column: 15 },
+      "UDP 53",
+    ),
+    dnsRuleCase(
+      "a namespace-wide DNS rule whose UDP entry was deleted: one warning on its ports, naming UDP 53 alone",
+      "ports: [{port: 53, protocol: TCP}]",
+      { line: 32, column: 7 },
+      "UDP 53",
+    ),
     {
       name: "the frontend's own DNS rule without TCP 53: one warning on its ports, naming TCP 53 alone",
       yaml: `${PODS}${POLICIES.replace("{port: 53, protocol: UDP}, {port: 53, protocol: TCP}", "{port: 53, protocol: UDP}")}`,

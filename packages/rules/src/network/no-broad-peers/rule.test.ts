@@ -42,6 +42,23 @@ const policyFor = (component: string, peer: string, port: number) => `${scoutPod
       `;
 const unseenAt = { direction: "ingress", index: 0, policy: "scout/redis", components: "redis" };
 
+/** nginx's pod and a policy that admits every address to it on `port`; the cidr is line 11, column 32. */
+function nginxFromAnywhere(port: number): string {
+  return `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: nginx, labels: {app: nginx}}
+        spec: {containers: [{name: nginx}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: nginx}
+        spec:
+          podSelector: {matchLabels: {app: nginx}}
+          ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0}}], ports: [{port: ${port}}]}]
+      `;
+}
+
 new RuleTester({ describe, it }).run(noBroadPeers, {
   valid: [
     {
@@ -731,19 +748,7 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
     {
       name: "with external access off, nginx's 0.0.0.0/0 is broad too; so is it on another port",
       options: { externalAccess: false },
-      yaml: `
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: nginx, labels: {app: nginx}}
-        spec: {containers: [{name: nginx}]}
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: nginx}
-        spec:
-          podSelector: {matchLabels: {app: nginx}}
-          ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0}}], ports: [{port: 80}]}]
-      `,
+      yaml: nginxFromAnywhere(80),
       errors: [{ messageId: "anyAddress", line: 11, column: 32 }],
     },
     {
@@ -850,56 +855,20 @@ new RuleTester({ describe, it, settings: guideSettingsSchema }).run(noBroadPeers
     {
       name: "nginx's external port 443 set in policy.settings.network: 0.0.0.0/0 on 443 is its external access",
       settings: { network: { externalPort: 443 } },
-      yaml: `
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: nginx, labels: {app: nginx}}
-        spec: {containers: [{name: nginx}]}
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: nginx}
-        spec:
-          podSelector: {matchLabels: {app: nginx}}
-          ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0}}], ports: [{port: 443}]}]
-      `,
+      yaml: nginxFromAnywhere(443),
     },
   ],
   invalid: [
     {
       name: "external access off in policy.settings.network: nginx's 0.0.0.0/0 is broad, as with the deprecated option",
       settings: { network: { externalAccess: false } },
-      yaml: `
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: nginx, labels: {app: nginx}}
-        spec: {containers: [{name: nginx}]}
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: nginx}
-        spec:
-          podSelector: {matchLabels: {app: nginx}}
-          ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0}}], ports: [{port: 80}]}]
-      `,
+      yaml: nginxFromAnywhere(80),
       errors: [{ messageId: "anyAddress", line: 11, column: 32 }],
     },
     {
       name: "nginx's external port moved to 443 in policy.settings.network: 0.0.0.0/0 on 80 is a port beside it",
       settings: { network: { externalPort: 443 } },
-      yaml: `
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: nginx, labels: {app: nginx}}
-        spec: {containers: [{name: nginx}]}
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: nginx}
-        spec:
-          podSelector: {matchLabels: {app: nginx}}
-          ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0}}], ports: [{port: 80}]}]
-      `,
+      yaml: nginxFromAnywhere(80),
       errors: [{ messageId: "anyAddress", line: 11, column: 32 }],
     },
   ],
