@@ -196,6 +196,11 @@ const MONITORING = `
               ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
 `;
 
+/** What clients lose without 53/UDP, and with it but without 53/TCP. */
+const UDP_LOST = "cannot resolve the Services they connect to, so their connections will fail";
+const TCP_LOST =
+  "cannot resolve a name whose answer does not fit a UDP packet (resolvers retry those over TCP), so some lookups will fail";
+
 /**
  * Frontend, backend and redis, every flow between them allowed, and the namespace-wide DNS rule
  * with PORTS: its one noDnsRule warning, at `at`, names the pair `lost` and every client.
@@ -241,6 +246,7 @@ ${DNS_POLICY.replace("PORTS", ports)}        ---
           sources: "default/frontend, default/backend",
           destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
           ports: lost,
+          failure: lost === "TCP 53" ? TCP_LOST : UDP_LOST,
           instance: "instance default",
           fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
         },
@@ -627,6 +633,7 @@ new RuleTester({ describe, it }).run(allowedFlows, {
             target: "NetworkPolicy default/dns",
             rule: "spec.egress[0]",
             sources: "default/frontend, default/backend",
+            failure: UDP_LOST,
             destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
             ports: "TCP 53, UDP 53",
             instance: "instance default",
@@ -670,6 +677,7 @@ ${DNS_POLICY.replace("PORTS", "ports: [{port: 54, protocol: UDP}, {port: 53, pro
             rule: "spec.egress[0]",
             beyond: "UDP 54",
             sources: "default/frontend, default/backend",
+            failure: UDP_LOST,
             destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
             ports: "UDP 53",
             instance: "instance default",
@@ -715,6 +723,8 @@ ${DNS_POLICY.replace("PORTS", "ports: [{port: 54, protocol: UDP}, {port: 53, pro
             destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
             to: "backend",
             ports: "TCP 53",
+            failure:
+              "it cannot resolve a name whose answer does not fit a UDP packet (resolvers retry those over TCP), so some lookups will fail",
             target: "NetworkPolicy default/frontend",
             instance: "instance default",
             fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
@@ -1058,6 +1068,7 @@ ${DNS_POLICY.replace("PORTS", "ports: [{port: 54, protocol: UDP}, {port: 53, pro
             to: "backend",
             destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
             ports: "TCP 53, UDP 53",
+            failure: "its connections will fail",
             instance: "instance default",
             target: "NetworkPolicy default/frontend",
             fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",

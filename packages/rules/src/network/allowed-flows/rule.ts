@@ -3,8 +3,10 @@ import {
   analyze,
   appliedRules,
   type Connectivity,
+  type ConnSet,
   compareWithIntended,
   connsOf,
+  contains,
   DNS_CONNS,
   type DnsOptions,
   describeDns,
@@ -54,11 +56,11 @@ export const allowedFlows = defineRule({
       mayMissFlows:
         "{{target}}, {{rule}}, admits {{count}} that Scout needs ({{instance}}) only if the label {{key}} matches, whose value no manifest can know ({{reason}}), so Scout may break: {{flows}}; select the pods by labels of their template",
       noDns:
-        "{{source}} connects to {{to}} by Service name but may not reach {{destination}} on {{ports}} ({{instance}}): its connections will fail; add to {{target}} this {{fix}}",
+        "{{source}} connects to {{to}} by Service name but may not reach {{destination}} on {{ports}} ({{instance}}): {{failure}}; add to {{target}} this {{fix}}",
       dnsRuleElsewhere:
-        "{{target}}, {{rule}}, meant for DNS, opens {{beyond}} towards {{destination}} instead of {{ports}} ({{instance}}): {{sources}} cannot resolve the Services they connect to, so their connections will fail, and DNS needs only 53/UDP and 53/TCP; make it this {{fix}}",
+        "{{target}}, {{rule}}, meant for DNS, opens {{beyond}} towards {{destination}} instead of {{ports}} ({{instance}}): {{sources}} {{failure}}, and DNS needs only 53/UDP and 53/TCP; make it this {{fix}}",
       noDnsRule:
-        "{{target}}, {{rule}}, meant for DNS, does not reach {{destination}} on {{ports}} ({{instance}}): {{sources}} cannot resolve the Services they connect to, so their connections will fail; make it this {{fix}}",
+        "{{target}}, {{rule}}, meant for DNS, does not reach {{destination}} on {{ports}} ({{instance}}): {{sources}} {{failure}}; make it this {{fix}}",
       missingFlows:
         "{{target}} blocks {{count}} that Scout needs ({{instance}}), so Scout would break: {{flows}}",
       missingOnHostNetwork:
@@ -111,6 +113,7 @@ export const allowedFlows = defineRule({
             destination: first.destination,
             ports: describePorts(first.conns),
             sources: group.map((d) => d.source).join(", "),
+            failure: dnsFailure(first.conns, "they"),
             instance: instancesOf(group),
             fix: first.fix ?? "",
           },
@@ -127,6 +130,7 @@ export const allowedFlows = defineRule({
             destination: first.destination,
             to: first.to,
             ports: describePorts(first.conns),
+            failure: dnsFailure(first.conns, "it"),
             target: first.target.label,
             instance: first.instance ?? "no instance",
             fix: first.fix ?? "",
@@ -329,6 +333,20 @@ function dnsRulesBeyond53(
       ];
     }),
   );
+}
+
+/**
+ * What a client loses with the DNS pairs it cannot reach: without 53/UDP every lookup, so every
+ * connection by Service name; with 53/UDP but not 53/TCP only the answers too long for a UDP
+ * packet, which resolvers retry over TCP.
+ */
+function dnsFailure(lost: ConnSet, who: "it" | "they"): string {
+  if (contains(lost, "UDP", 53))
+    return who === "it"
+      ? "its connections will fail"
+      : "cannot resolve the Services they connect to, so their connections will fail";
+  const subject = who === "it" ? "it cannot resolve" : "cannot resolve";
+  return `${subject} a name whose answer does not fit a UDP packet (resolvers retry those over TCP), so some lookups will fail`;
 }
 
 /** The rules that report why the API server refuses a NetworkPolicy, each on the refused field. */
