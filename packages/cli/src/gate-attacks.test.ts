@@ -44,6 +44,24 @@ spec:
         privileged: true
 `;
 
+/** Each finding of check PATHS as "rule:line", with the exit code. */
+async function findingLines(...paths: string[]) {
+  const { code, report } = await json("check", ...paths);
+  const lines: string[] = report.findings.map(
+    (f: { ruleId: string; line: number }) => `${f.ruleId}:${f.line}`,
+  );
+  return { code, lines };
+}
+
+/** Each error of check PATHS as "rule file:line", with the exit code. */
+async function errorLines(...paths: string[]) {
+  const { code, report } = await json("check", ...paths);
+  const errors: string[] = report.findings
+    .filter((f: { severity: string }) => f.severity === "error")
+    .map((f: { ruleId: string; file: string; line: number }) => `${f.ruleId} ${f.file}:${f.line}`);
+  return { code, errors };
+}
+
 function ruleIdsOf(report: { findings: { ruleId: string; file: string }[] }, file: string) {
   return report.findings.filter((f) => f.file === file).map((f) => f.ruleId);
 }
@@ -364,6 +382,18 @@ describe("encodings kubectl decodes", () => {
     );
     expect(privileged).toMatchObject({ file: "k8s/pod.yaml", line: 11 });
     expect(ruleIdsOf(report, "k8s/pod.yaml")).not.toContain("input/parse-error");
+    expect(code).toBe(1);
+  });
+});
+
+describe("files kubectl refuses to decode", () => {
+  it("fails a .json manifest behind a // comment, which kubectl apply refuses, naming its file and line", async () => {
+    const pod = JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" } });
+    write("k8s/config.json", `// generated, do not edit\n${pod}\n`);
+    const { code, report } = await json("check", "k8s");
+    expect(
+      report.findings.filter((f: { file: string }) => f.file === "k8s/config.json"),
+    ).toMatchObject([{ ruleId: "input/parse-error", severity: "error", line: 1 }]);
     expect(code).toBe(1);
   });
 });
@@ -810,14 +840,8 @@ spec:
   it("fails a Traefik IngressRoute to redis and an OpenShift Route to the backend beside the compliant Scout: no pass, no sign-off", async () => {
     write("app/scout.yaml", readFileSync(compliant));
     write("app/routes.yaml", routes);
-    const { code, report } = await json("check", "app");
-    expect(
-      report.findings
-        .filter((f: { severity: string }) => f.severity === "error")
-        .map(
-          (f: { ruleId: string; file: string; line: number }) => `${f.ruleId} ${f.file}:${f.line}`,
-        ),
-    ).toEqual([
+    const { code, errors } = await errorLines("app");
+    expect(errors).toEqual([
       "network/external-exposure app/routes.yaml:11",
       "network/external-exposure app/routes.yaml:23",
     ]);
@@ -827,6 +851,119 @@ spec:
     write("ci.key", pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString());
     const signed = await run("signoff", "app", "--key", "ci.key", "--out", "signoff.json");
     expect(signed.code).toBe(1);
+  });
+
+  it("fails an Ingress to nginx whose ingress-nginx auth-url and server-snippet reach the backend's /docs and redis", async () => {
+    write("app/scout.yaml", readFileSync(compliant));
+    write(
+      "app/ingress.yaml",
+      `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: scout
+  annotations:
+    nginx.ingress.kubernetes.io/auth-url: http://backend.scout.svc.cluster.local:8000/docs
+    nginx.ingress.kubernetes.io/server-snippet: |
+      location /cache { proxy_pass http://redis.scout:6379; }
+spec:
+  rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: nginx, port: {number: 80}}}}]}}]
+`,
+    );
+    const { code, lines } = await findingLines("app");
+    expect(lines).toEqual(["network/external-exposure:7", "network/external-exposure:8"]);
+    expect(code).toBe(1);
+  });
+
+  it("fails a selectorless nginx LoadBalancer fed by a slice that claims the EndpointSlice controller, which never reconciles it", async () => {
+    write("app/scout.yaml", readFileSync(compliant));
+    write(
+      "app/edge.yaml",
+      `apiVersion: v1
+kind: Service
+metadata: {name: edge, namespace: scout, labels: {app.kubernetes.io/component: nginx}}
+spec: {type: LoadBalancer, ports: [{port: 80, targetPort: 6379}]}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: edge-abcde
+  namespace: scout
+  labels:
+    kubernetes.io/service-name: edge
+    endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io
+addressType: IPv4
+endpoints: [{addresses: [10.244.1.17]}]
+ports: [{port: 6379}]
+`,
+    );
+    const { code, lines } = await findingLines("app");
+    expect(lines).toEqual(["network/external-exposure:12"]);
+    expect(code).toBe(1);
+  });
+
+  it("fails an Ingress to an ExternalName labelled nginx that names redis by its cluster IP or a pod's address", async () => {
+    const pinned = readFileSync(compliant)
+      .toString()
+      .replace(
+        "  type: ClusterIP\n  selector:\n    app.kubernetes.io/component: redis",
+        "  type: ClusterIP\n  clusterIP: 10.96.0.12\n  selector:\n    app.kubernetes.io/component: redis",
+      );
+    expect(pinned).toContain("clusterIP: 10.96.0.12");
+    write("app/scout.yaml", pinned);
+    write(
+      "app/edge.yaml",
+      `apiVersion: v1
+kind: Service
+metadata: {name: edge, namespace: scout, labels: {app.kubernetes.io/component: nginx}}
+spec: {type: ExternalName, externalName: 10.96.0.12}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: edge-pod, namespace: scout, labels: {app.kubernetes.io/component: nginx}}
+spec: {type: ExternalName, externalName: 10-244-1-17.scout.pod.cluster.local}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: scout}
+spec:
+  rules:
+    - http:
+        paths:
+          - {path: /a, pathType: Prefix, backend: {service: {name: edge, port: {number: 6379}}}}
+          - {path: /b, pathType: Prefix, backend: {service: {name: edge-pod, port: {number: 6379}}}}
+`,
+    );
+    const { code, lines } = await findingLines("app");
+    expect(lines).toEqual(["network/external-exposure:18", "network/external-exposure:19"]);
+    expect(code).toBe(1);
+  });
+
+  it("fails a compliant backend run as a Knative Service, which Knative publishes on the cluster's domain, and passes it labelled cluster-local", async () => {
+    write("app/scout.yaml", readFileSync(compliant));
+    const knative = (labels: string) => `apiVersion: serving.knative.dev/v1
+kind: Service
+metadata:
+  name: api
+  namespace: scout
+  labels: {${labels}}
+spec:
+  template:
+    metadata:
+      labels: {app.kubernetes.io/component: backend}
+    spec:
+      automountServiceAccountToken: false
+      containers: [{image: ghcr.io/scout/backend:1.4.2}]
+`;
+    write("app/api.yaml", knative("team: api"));
+    const exposed = await json("check", "app", "--fail-on", "never");
+    const rulesOf = (r: typeof exposed) =>
+      r.report.findings
+        .filter((f: { ruleId: string }) => f.ruleId === "network/external-exposure")
+        .map((f: { file: string; line: number }) => `${f.file}:${f.line}`);
+    expect(rulesOf(exposed)).toEqual(["app/api.yaml:6"]);
+    write("app/api.yaml", knative("networking.knative.dev/visibility: cluster-local"));
+    expect(rulesOf(await json("check", "app", "--fail-on", "never"))).toEqual([]);
   });
 
   it("passes the same resources when they send to nginx's Service", async () => {
@@ -842,6 +979,34 @@ spec:
       "input/no-schema",
     ]);
     expect(code).toBe(0);
+  });
+});
+
+describe("a controller of the cluster that installs what the input does not hold", () => {
+  it("fails a Flux HelmRelease that installs a Redis chart without auth beside the compliant Scout: nothing it deploys was checked", async () => {
+    write(
+      "app/scout.yaml",
+      readFileSync(
+        join(
+          dirname(fileURLToPath(import.meta.url)),
+          "../../rules/src/fixtures/compliant/scout.yaml",
+        ),
+      ),
+    );
+    write(
+      "app/cache.yaml",
+      `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: cache, namespace: scout}
+spec:
+  chart:
+    spec: {chart: redis, sourceRef: {kind: HelmRepository, name: bitnami}}
+  values: {auth: {enabled: false}}
+`,
+    );
+    const { code, errors } = await errorLines("app");
+    expect(errors).toEqual(["input/not-rendered app/cache.yaml:5"]);
+    expect(code).toBe(1);
   });
 });
 
@@ -874,14 +1039,8 @@ data:
   redis.conf: ${Buffer.from("dir /tmp\nrequirepass foobared\n").toString("base64")}
 `,
     );
-    const { code, report } = await json("check", "app");
-    expect(
-      report.findings
-        .filter((f: { severity: string }) => f.severity === "error")
-        .map(
-          (f: { ruleId: string; file: string; line: number }) => `${f.ruleId} ${f.file}:${f.line}`,
-        ),
-    ).toEqual(["secrets/strong-token app/redis-conf.yaml:7"]);
+    const { code, errors } = await errorLines("app");
+    expect(errors).toEqual(["secrets/strong-token app/redis-conf.yaml:7"]);
     expect(code).toBe(1);
   });
 });

@@ -3,6 +3,7 @@ import type { ObjectRef, Position } from "./model.js";
 import { placedRef } from "./namespaces.js";
 import { objectMetaProblem } from "./object-meta.js";
 import { isRecord, joinPointer } from "./pointer.js";
+import { remoteSourceProblems } from "./remote-sources.js";
 import type { ParsedSource, SourceDocument, SourceProblem } from "./source.js";
 
 export type KubeObject = Record<string, unknown> & {
@@ -68,7 +69,10 @@ export function buildBundle(
       collectObjects(document, document.value, "", bundle);
     }
   }
-  bundle.problems.push(...duplicateObjects(bundle.objects));
+  bundle.problems.push(
+    ...duplicateObjects(bundle.objects),
+    ...remoteSourceProblems(bundle.objects),
+  );
   return bundle;
 }
 
@@ -81,6 +85,10 @@ function collectObjects(
   const missing = missingKubernetesFields(value);
   if (missing && pointer === "" && Array.isArray(value) && value.some(looksLikeObject)) {
     bundle.problems.push(refusedSequence(document, value));
+    return;
+  }
+  if (missing && pointer === "" && holdsObjectText(value)) {
+    bundle.problems.push(refusedText(document));
     return;
   }
   if (missing) {
@@ -171,6 +179,23 @@ function refusedSequence(document: SourceDocument, entries: readonly unknown[]):
     position: document.locate(""),
     path: "",
   };
+}
+
+/**
+ * kubectl decodes a document that does not start with "{" as YAML: an object behind a `//` or
+ * `/* *\/` comment (JSON has none) reads as one string, which kubectl refuses to decode.
+ */
+function refusedText(document: SourceDocument): InputProblem {
+  return {
+    ruleId: "input/parse-error",
+    message: `kubectl refuses ${describeDocument(document, "")}: it reads as one string, not a mapping, so the object written in it is never sent; JSON has no comments (a YAML comment line starts with #)`,
+    position: document.locate(""),
+    path: "",
+  };
+}
+
+function holdsObjectText(value: unknown): boolean {
+  return typeof value === "string" && /["']?(?:apiVersion|kind)["']?\s*:/.test(value);
 }
 
 function looksLikeObject(value: unknown): boolean {

@@ -55,9 +55,9 @@ export const inputRules: readonly Rule[] = [
   builtIn("input/not-rendered", {
     severity: "error",
     description:
-      "A Helm chart or Kustomize folder found while walking a folder was not rendered (helm, kubectl or kustomize missing, or the tool failed), or a Scout config other than the run's was found among the paths: nothing of it was checked; its templates, patches or config are not read as plain manifests.",
+      "A Helm chart or Kustomize folder found while walking a folder was not rendered (helm, kubectl or kustomize missing, or the tool failed), or a Scout config other than the run's was found among the paths: nothing of it was checked; its templates, patches or config are not read as plain manifests. Or an object makes a controller of the cluster install a Helm chart or an operator the input does not hold (a Flux HelmRelease, an Argo CD Application or ApplicationSet with a chart source, a k3s HelmChart, an OLM Subscription): nothing it deploys was checked.",
     remediation:
-      "Install the tool the message names (helm: scripts/install-helm.sh; kubectl: https://kubernetes.io/docs/tasks/tools/), or fix the error the tool reported; check another Scout config with --config FILE.",
+      "Install the tool the message names (helm: scripts/install-helm.sh; kubectl: https://kubernetes.io/docs/tasks/tools/), or fix the error the tool reported; check another Scout config with --config FILE; render what a GitOps object installs with its values and check that, then suppress its finding with that reason.",
     messages: { problem: "{{message}}" },
   }),
   builtIn("input/parse-error", {

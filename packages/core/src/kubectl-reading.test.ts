@@ -208,6 +208,27 @@ metadata: {name: a}
     expect(json.problems[0]!.message).toContain("none of the 2 objects in it is sent");
   });
 
+  it("refuses a .json file whose object follows a // or /* */ comment: kubectl reads one string", () => {
+    // kubectl: unable to decode "a.json": json: cannot unmarshal string into Go value
+    // Written compactly (JSON.stringify's way): with ": " YAML finds a mapping and fails already.
+    const object = JSON.stringify({ apiVersion: "v1", kind: "Pod", spec: { hostPID: true } });
+    for (const text of [`// the API pod\n${object}\n`, `\n/* the API pod */ ${object}\n`]) {
+      const { bundle, problems } = read(text, "a.json");
+      expect(bundle.objects).toEqual([]);
+      expect(problems).toMatchObject([
+        { ruleId: "input/parse-error", line: text.startsWith("\n") ? 2 : 1 },
+      ]);
+      expect(problems[0]!.message).toBe(
+        "kubectl refuses document 1: it reads as one string, not a mapping, so the object written in it is never sent; JSON has no comments (a YAML comment line starts with #)",
+      );
+    }
+  });
+
+  it("notes a string that holds no object as no manifest", () => {
+    const { problems } = read("just some notes\n");
+    expect(problems).toMatchObject([{ ruleId: "input/not-kubernetes", line: 1 }]);
+  });
+
   it("notes a list of other things as no manifest (a playbook, a list of hosts)", () => {
     const { problems } = read("- hosts: all\n  tasks: []\n");
     expect(problems).toMatchObject([{ ruleId: "input/not-kubernetes", line: 1 }]);

@@ -264,3 +264,60 @@ describe("the Kubernetes version verify reads the files for", () => {
     );
   });
 });
+
+describe("the paths verify walks", () => {
+  const keys = ed25519Pair();
+  const cwd = "/repo";
+  async function signedFor(paths: string[] | undefined) {
+    const signed = await runSignoff({
+      files: goodFiles(),
+      result: check(goodFiles()),
+      context: paths ? { ...context(), paths } : context(),
+      key: { pem: keys.privatePem },
+    });
+    return (given: string[]) =>
+      runVerify({
+        record: signed.record,
+        publicKeyPem: keys.publicPem,
+        files: goodFiles(),
+        cwd,
+        paths: given,
+      });
+  }
+
+  it("passes for the signed folder however it is spelt", async () => {
+    const verify = await signedFor(["k8s"]);
+    const verified = verify(["./k8s/"]);
+    expect(verified.exitCode).toBe(0);
+    expect(verified.report.paths).toEqual(expect.objectContaining({ ok: true, given: ["k8s"] }));
+    expect(verified.text).toContain("ok   paths: k8s, the paths the sign-off was given");
+    expect(verify(["/repo/k8s"]).exitCode).toBe(0);
+  });
+
+  it("fails naming both sets when verify is given files of the signed folder", async () => {
+    const verify = await signedFor(["k8s"]);
+    const verified = verify(["k8s/frontend.yaml"]);
+    expect(verified.exitCode).toBe(1);
+    expect(verified.report.paths).toEqual({
+      ok: false,
+      signed: ["k8s"],
+      given: ["k8s/frontend.yaml"],
+      detail: expect.stringContaining("signed for k8s, verifying k8s/frontend.yaml"),
+    });
+    expect(verified.report.statementProblems).toEqual([]);
+    expect(verified.text).toContain("FAIL paths: signed for k8s");
+    expect(verified.text).toContain("NOT verified");
+  });
+
+  it("accepts the paths in another order", async () => {
+    const verify = await signedFor(["k8s/a.yaml", "k8s/b.yaml"]);
+    expect(verify(["k8s/b.yaml", "k8s/a.yaml"]).exitCode).toBe(0);
+  });
+
+  it("says a record signed before paths were recorded names none, and passes", async () => {
+    const verify = await signedFor(undefined);
+    const verified = verify(["k8s"]);
+    expect(verified.exitCode).toBe(0);
+    expect(verified.text).toContain("ok   paths: the record names no paths");
+  });
+});

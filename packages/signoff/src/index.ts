@@ -66,6 +66,7 @@ export {
 } from "./statement.js";
 export {
   type FileProblem,
+  type PathsCheck,
   recordedKubernetesVersion,
   type SignatureStatus,
   type VerifyReport,

@@ -11,6 +11,7 @@ import {
 import { readPublicKey } from "./keys.js";
 import { checkPlugins, type PluginCheck, type RecordedPlugin } from "./plugins.js";
 import {
+  checkedPaths,
   PREDICATE_TYPE,
   type SignedFile,
   type SignoffPredicate,
@@ -23,6 +24,15 @@ export type FileProblem =
   | { name: string; status: "changed"; signed: string; current: string }
   | { name: string; status: "missing"; signed: string }
   | { name: string; status: "extra"; current: string };
+
+/** Verify walks what the sign-off walked, as relative paths. */
+export interface PathsCheck {
+  ok: boolean;
+  /** The paths the record names; absent when it was signed before records named them. */
+  signed?: readonly string[];
+  given: readonly string[];
+  detail: string;
+}
 
 export type SignatureStatus = "ok" | "bad" | "unsigned" | "keyless";
 
@@ -38,6 +48,8 @@ export interface VerifyReport {
   config?: ConfigCheck;
   /** The rule packs loaded now against the signed ones; absent when the caller gave none to compare. */
   plugins?: PluginCheck;
+  /** The paths given to verify against the signed ones; absent when the caller gave none to compare. */
+  paths?: PathsCheck;
   /** Every file that differs from the signed set, sorted by name. */
   files: FileProblem[];
   /** How many files the record names. */
@@ -86,6 +98,7 @@ export function verifySignoff(
   requireFailOn: FailOn = "error",
   currentConfig?: CurrentConfig,
   currentPlugins?: readonly RecordedPlugin[],
+  currentPaths?: readonly string[],
 ): VerifyReport {
   const parsed: ParsedRecord =
     typeof record === "string" ? parseRecord(record) : { kind: "envelope", envelope: record };
@@ -104,6 +117,10 @@ export function verifySignoff(
     currentPlugins === undefined
       ? undefined
       : checkPlugins(statement?.predicate.plugins, currentPlugins);
+  const paths =
+    currentPaths === undefined
+      ? undefined
+      : checkPaths(statement?.predicate.paths, checkedPaths(currentPaths, cwd ?? process.cwd()));
   const report: VerifyReport = {
     ok:
       signature.status === "ok" &&
@@ -112,6 +129,7 @@ export function verifySignoff(
       threshold.ok &&
       (config?.ok ?? true) &&
       (plugins?.ok ?? true) &&
+      (paths?.ok ?? true) &&
       files.length === 0,
     signature,
     statementProblems: problems,
@@ -122,8 +140,32 @@ export function verifySignoff(
   };
   if (config) report.config = config;
   if (plugins) report.plugins = plugins;
+  if (paths) report.paths = paths;
   if (statement) report.predicate = statement.predicate;
   return report;
+}
+
+/**
+ * Verifying one file of a signed folder would pass while a file added beside it goes out with the
+ * folder, so the paths must be the signed ones, in any order.
+ */
+function checkPaths(signed: readonly string[] | undefined, given: readonly string[]): PathsCheck {
+  const shown = (paths: readonly string[]) =>
+    paths.length === 0 ? "no path (the config)" : paths.join(" ");
+  if (!signed) {
+    return {
+      ok: true,
+      given,
+      detail: `the record names no paths (signed before they were recorded); verifying ${shown(given)}`,
+    };
+  }
+  const sortedGiven = [...given].sort();
+  const same =
+    signed.length === given.length && [...signed].sort().every((p, i) => p === sortedGiven[i]);
+  const detail = same
+    ? `${shown(given)}, the paths the sign-off was given`
+    : `signed for ${shown(signed)}, verifying ${shown(given)}: give verify the paths the sign-off was given (those the deployment applies)`;
+  return { ok: same, signed, given, detail };
 }
 
 export function isFailOn(value: unknown): value is FailOn {

@@ -91,6 +91,7 @@ export const metricsScraped = defineRule({
           labels: set.labels,
           namespace,
           name: podNameOf(object, set, nameHints(scrapers)),
+          services: selectingServices(scrapers.servicesIn(namespace), set.labels, () => true),
         }),
       );
       const verdict = (from: Scrapers) =>
@@ -291,6 +292,8 @@ interface Backend {
   labels: Readonly<Record<string, string>>;
   namespace: string | undefined;
   name: PodName;
+  /** The Services of its namespace that select these pods, surely or depending on the cluster. */
+  services: ReturnType<typeof selectingServices>;
 }
 
 /** Scraped, not scraped, or depending on what only the cluster knows (and which). */
@@ -309,11 +312,7 @@ function allPods(verdicts: readonly Verdict[]): Verdict {
  * cluster knows) may make it scraped, never surely.
  */
 function scrapedVerdict(scrapers: Scrapers, backend: Backend, port: number): Verdict {
-  const { sure, uncertain } = selectingServices(
-    scrapers.servicesIn(backend.namespace),
-    backend.labels,
-    () => true,
-  );
+  const { sure, uncertain } = backend.services;
   const names =
     "known" in backend.name
       ? [backend.name.known]
@@ -524,11 +523,7 @@ function targetHost(address: string, prometheusNamespace: string | undefined) {
  * port that does not reach its metrics: the field to edit when nothing else scrapes it.
  */
 function nearMissTarget(scrapers: Scrapers, backend: Backend, port: number) {
-  const { sure } = selectingServices(
-    scrapers.servicesIn(backend.namespace),
-    backend.labels,
-    () => true,
-  );
+  const { sure } = backend.services;
   for (const job of scrapers.jobsFor(backend.namespace))
     for (const [i, target] of job.staticTargets.entries()) {
       const kept = relabel({ __metrics_path__: job.metricsPath, ...target }, job.relabel);

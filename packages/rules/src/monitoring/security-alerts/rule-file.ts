@@ -16,6 +16,8 @@ export interface LoadedRule {
   alert?: string;
   record?: string;
   selectors: Selector[];
+  /** The expression as written, to place a finding on a name inside it. */
+  expr: string;
   /** The rule's pointer in its file (`/groups/0/rules/1`). */
   at: string;
   /** Why the rule fails at every evaluation, though the file loads: it never fires, records nothing. */
@@ -233,6 +235,7 @@ function checkRule(
     ...(alert ? { alert } : {}),
     ...(record ? { record } : {}),
     selectors: parsed.selectors,
+    expr,
     at,
     ...(failure ? { failure } : {}),
   };

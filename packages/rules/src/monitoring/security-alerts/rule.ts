@@ -3,7 +3,6 @@ import {
   type BundleObject,
   closestMatch,
   defineRule,
-  getAtPointer,
   type Instance,
   InstanceIndex,
   instanceOf,
@@ -437,19 +436,9 @@ function nearMiss(sources: readonly RuleSource[], metric: string) {
       );
       const watched = closestMatch(metric, names);
       if (watched === undefined) continue;
-      const expr = exprOf(source, rule.at);
-      return { source, rule, watched, within: expr && nameWithin(expr, watched) };
+      return { source, rule, watched, within: nameWithin(rule.expr, watched) };
     }
   return undefined;
-}
-
-function exprOf(source: RuleSource, at: string): string | undefined {
-  const file =
-    source.text === undefined
-      ? { groups: (source.object.value.spec as { groups?: unknown } | undefined)?.groups }
-      : parseEmbedded(fileName(source), source.text);
-  const expr = getAtPointer(file, `${at}/expr`);
-  return typeof expr === "string" ? expr : undefined;
 }
 
 /** Where a metric name stands in an expression (1-based), as a whole name. */

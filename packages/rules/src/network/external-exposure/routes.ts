@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { type BundleObject, isRecord, joinPointer } from "@scout-deploy/core";
 
 export interface Backend {
@@ -11,6 +12,12 @@ export interface Backend {
    * resolves it outside the cluster.
    */
   byHost?: true;
+  /**
+   * Named as a Gloo Upstream (`service` and `namespace` are the Upstream's): the Service it
+   * stands for is an Upstream object's `spec.kube`, or the one Gloo's discovery names
+   * `<namespace>-<service>-<port>`; any other is outside the cluster.
+   */
+  glooUpstream?: true;
 }
 
 const GATEWAY_ROUTES = new Set(["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"]);
@@ -24,13 +31,16 @@ export const ROUTING_KINDS: Readonly<Record<string, readonly string[]>> = {
   IngressRouteTCP: ["traefik.io", "traefik.containo.us"],
   IngressRouteUDP: ["traefik.io", "traefik.containo.us"],
   TraefikService: ["traefik.io", "traefik.containo.us"],
-  VirtualService: ["networking.istio.io"],
+  Middleware: ["traefik.io", "traefik.containo.us"],
+  VirtualService: ["networking.istio.io", "gateway.solo.io"],
+  RouteTable: ["gateway.solo.io"],
   HTTPProxy: ["projectcontour.io"],
   Mapping: ["getambassador.io"],
   TCPMapping: ["getambassador.io"],
   TCPIngress: ["configuration.konghq.com"],
   UDPIngress: ["configuration.konghq.com"],
   ApisixRoute: ["apisix.apache.org"],
+  DomainMapping: ["serving.knative.dev"],
 };
 
 type Collect = (backend: Backend) => void;
@@ -52,19 +62,26 @@ export function outsideBackends(object: BundleObject, delegated = false): Backen
   if (kind === "Ingress") ingressBackends(object, spec, collect);
   else if (GATEWAY_ROUTES.has(kind)) {
     if (!isMeshRoute(spec)) gatewayRouteBackends(spec, collect);
-  } else if (kind === "VirtualService") istioBackends(spec, collect, delegated);
+  } else if (group === "gateway.solo.io") glooBackends(spec, collect);
+  else if (kind === "VirtualService") istioBackends(spec, collect, delegated);
   else CUSTOM_ROUTES[kind]?.(spec, collect);
   return out;
 }
 
-/** A reference `{name, namespace?, kind?}` to a Service (a kind other than Service is not one). */
+/**
+ * A reference `{name, namespace?, kind?}` to a Service (a kind other than Service is not one,
+ * except a multi-cluster ServiceImport: it sends to the clusterset's Services of its name, this
+ * cluster's among them when the input holds one).
+ */
 function serviceRef(ref: unknown, pointer: string, collect: Collect, kindKey = "kind"): void {
   if (!isRecord(ref) || typeof ref.name !== "string") return;
-  if (ref[kindKey] !== undefined && ref[kindKey] !== "Service") return;
+  const imported = ref[kindKey] === "ServiceImport" && ref.group === "multicluster.x-k8s.io";
+  if (ref[kindKey] !== undefined && ref[kindKey] !== "Service" && !imported) return;
   collect({
     service: ref.name,
     ...(typeof ref.namespace === "string" ? { namespace: ref.namespace } : {}),
     pointer: joinPointer(pointer, "name"),
+    ...(imported ? { byHost: true as const } : {}),
   });
 }
 
@@ -93,8 +110,20 @@ function hostRef(value: unknown, pointer: string, collect: Collect): void {
 export function serviceOfHost(host: string): { service: string; namespace?: string } | undefined {
   const name = host.toLowerCase().replace(/\.$/, "");
   const match = /^([a-z0-9-]+)(?:\.([a-z0-9-]+)(?:\.svc(?:\..+)?)?)?$/.exec(name);
-  if (!match) return undefined;
-  return { service: match[1]!, ...(match[2] ? { namespace: match[2] } : {}) };
+  if (match) return { service: match[1]!, ...(match[2] ? { namespace: match[2] } : {}) };
+  // `<hostname>.<service>.<namespace>.svc[...]`: a pod of a headless Service, by the hostname
+  // and subdomain it has (a StatefulSet's pods by their names): one of that Service's endpoints.
+  const pod = /^[a-z0-9-]+\.([a-z0-9-]+)\.([a-z0-9-]+)\.svc(?:\..+)?$/.exec(name);
+  return pod ? { service: pod[1]!, namespace: pod[2]! } : undefined;
+}
+
+/**
+ * Whether a host names a pod by its address, which the input cannot tell: an IP address, or
+ * `<a-b-c-d>.<namespace>.pod[...]`, the DNS name of a pod's IP.
+ */
+export function isAddressHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/\.$/, "");
+  return isIP(name) !== 0 || /^[0-9a-f-]+\.[a-z0-9-]+\.pod(?:\..+)?$/.test(name);
 }
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
@@ -129,11 +158,22 @@ function ingressBackends(object: BundleObject, spec: Record<string, unknown>, co
       service: fallback.trim(),
       pointer: at("nginx.ingress.kubernetes.io/default-backend"),
     });
-  hostRef(
-    annotations["nginx.ingress.kubernetes.io/mirror-target"],
-    at("nginx.ingress.kubernetes.io/mirror-target"),
-    collect,
-  );
+  // auth-url gets a subrequest with the outside request's headers before each request is let
+  // through.
+  for (const key of ["mirror-target", "auth-url"]) {
+    const annotation = `nginx.ingress.kubernetes.io/${key}`;
+    hostRef(annotations[annotation], at(annotation), collect);
+  }
+  // Snippets are nginx configuration pasted into the controller's server, location or stream: their
+  // proxy_pass sends outside requests where it says (where the controller allows snippets;
+  // where it does not, it refuses the Ingress).
+  for (const key of ["server-snippet", "configuration-snippet", "stream-snippet"]) {
+    const annotation = `nginx.ingress.kubernetes.io/${key}`;
+    const snippet = annotations[annotation];
+    if (typeof snippet !== "string") continue;
+    for (const [, url] of snippet.matchAll(/\b(?:proxy|grpc)_pass\s+([^\s;]+)/g))
+      hostRef(url, at(annotation), collect);
+  }
 }
 
 /**
@@ -185,6 +225,8 @@ function routeServices(spec: Record<string, unknown>, collect: Collect) {
 }
 
 const CUSTOM_ROUTES: Record<string, (spec: Record<string, unknown>, collect: Collect) => void> = {
+  // Knative publishes the Service a DomainMapping names on that domain, whatever its visibility.
+  DomainMapping: (spec, collect) => serviceRef(spec.ref, "/spec/ref", collect),
   // The OpenShift router publishes every Route outside the cluster.
   Route(spec, collect) {
     serviceRef(spec.to, "/spec/to", collect);
@@ -207,6 +249,12 @@ const CUSTOM_ROUTES: Record<string, (spec: Record<string, unknown>, collect: Col
     list(mirroring.mirrors).forEach((ref, m) => {
       serviceRef(ref, `/spec/mirroring/mirrors/${m}`, collect);
     });
+  },
+  // A Traefik Middleware exists to be named by a route: forwardAuth sends each outside request's
+  // headers to its address first, errors takes its pages from a Service.
+  Middleware(spec, collect) {
+    hostRef(record(spec.forwardAuth).address, "/spec/forwardAuth/address", collect);
+    serviceRef(record(spec.errors).service, "/spec/errors/service", collect);
   },
   // Contour serves every HTTPProxy: a root one (with a virtualhost) and those it includes.
   HTTPProxy(spec, collect) {
@@ -234,6 +282,39 @@ const CUSTOM_ROUTES: Record<string, (spec: Record<string, unknown>, collect: Col
 function kongBackends(spec: Record<string, unknown>, collect: Collect) {
   list(spec.rules).forEach((rule, r) => {
     serviceNameRef(record(rule).backend, `/spec/rules/${r}/backend`, collect);
+  });
+}
+
+/**
+ * Gloo Edge serves every VirtualService, and the RouteTables they delegate to: each route's
+ * `routeAction` sends to a Service (`kube.ref`) or an Upstream, singly or among `multi`
+ * destinations.
+ */
+function glooBackends(spec: Record<string, unknown>, collect: Collect) {
+  const destination = (value: unknown, pointer: string) => {
+    const target = record(value);
+    serviceRef(record(target.kube).ref, joinPointer(pointer, "kube", "ref"), collect);
+    const upstream = record(target.upstream);
+    if (typeof upstream.name === "string")
+      collect({
+        service: upstream.name,
+        ...(typeof upstream.namespace === "string" ? { namespace: upstream.namespace } : {}),
+        pointer: joinPointer(pointer, "upstream", "name"),
+        glooUpstream: true,
+      });
+  };
+  const routes = isRecord(spec.virtualHost) ? spec.virtualHost.routes : spec.routes;
+  const at = isRecord(spec.virtualHost) ? "/spec/virtualHost/routes" : "/spec/routes";
+  list(routes).forEach((route, r) => {
+    const action = record(record(route).routeAction);
+    const base = joinPointer(at, r, "routeAction");
+    destination(action.single, joinPointer(base, "single"));
+    list(record(action.multi).destinations).forEach((weighted, d) => {
+      destination(
+        record(weighted).destination,
+        joinPointer(base, "multi", "destinations", d, "destination"),
+      );
+    });
   });
 }
 

@@ -45,6 +45,27 @@ new RuleTester({ describe, it }).run(externalExposure, {
       `,
     },
     {
+      name: "an ingress-nginx auth-url outside the cluster, a snippet proxying to nginx, a ServiceImport the input has no Service of",
+      yaml: `${NGINX}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: web
+          annotations:
+            nginx.ingress.kubernetes.io/auth-url: https://auth.example.com/oauth2/auth
+            nginx.ingress.kubernetes.io/server-snippet: "location /x { proxy_pass http://nginx; }"
+        spec:
+          rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: nginx, port: {number: 80}}}}]}}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: web}
+        spec:
+          rules: [{backendRefs: [{group: multicluster.x-k8s.io, kind: ServiceImport, name: reports, port: 80}]}]
+      `,
+    },
+    {
       name: "a selector wider than nginx whose named targetPort only nginx declares sends only to nginx",
       yaml: `${NGINX}
         ---
@@ -158,6 +179,57 @@ new RuleTester({ describe, it }).run(externalExposure, {
         metadata: {name: web, namespace: scout}
         spec:
           defaultBackend: {service: {name: edge, port: {number: 80}}}
+      `,
+    },
+    {
+      name: "an Ingress to an ExternalName Service that names nginx's Service by its cluster IP",
+      yaml: `${NGINX.replaceAll("metadata: {name: nginx}", "metadata: {name: nginx, namespace: scout}").replace("spec: {type: LoadBalancer,", "spec: {type: LoadBalancer, clusterIP: 10.96.0.80,")}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge, namespace: scout}
+        spec: {type: ExternalName, externalName: 10.96.0.80}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: web, namespace: scout}
+        spec:
+          defaultBackend: {service: {name: edge, port: {number: 80}}}
+      `,
+    },
+    {
+      name: "a cluster-local Knative Service running the backend, and a public one running nginx",
+      yaml: `
+        apiVersion: serving.knative.dev/v1
+        kind: Service
+        metadata: {name: api, labels: {networking.knative.dev/visibility: cluster-local}}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {containers: [{image: ghcr.io/scout/backend:1.4.2}]}
+        ---
+        apiVersion: serving.knative.dev/v1
+        kind: Service
+        metadata: {name: web}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: nginx}}
+            spec: {containers: [{image: nginx:1.27}]}
+      `,
+    },
+    {
+      name: "a Gloo VirtualService to nginx's Service and to its discovered Upstream, and to an Upstream outside the cluster",
+      yaml: `${NGINX.replaceAll("metadata: {name: nginx}", "metadata: {name: nginx, namespace: scout}")}
+        ---
+        apiVersion: gateway.solo.io/v1
+        kind: VirtualService
+        metadata: {name: web, namespace: gloo-system}
+        spec:
+          virtualHost:
+            routes:
+              - routeAction: {single: {kube: {ref: {name: nginx, namespace: scout}, port: 80}}}
+              - routeAction: {single: {upstream: {name: scout-nginx-80, namespace: gloo-system}}}
+              - routeAction: {single: {upstream: {name: status-page, namespace: gloo-system}}}
       `,
     },
     {
@@ -604,6 +676,34 @@ new RuleTester({ describe, it }).run(externalExposure, {
       ],
     },
     {
+      name: "a slice that claims the EndpointSlice controller for a selectorless nginx Service: that controller never reconciles it, kube-proxy sends to it",
+      yaml: `
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge, labels: {app.kubernetes.io/component: nginx}}
+        spec: {type: LoadBalancer, ports: [{port: 80, targetPort: 6379}]}
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: edge-abcde
+          labels:
+            kubernetes.io/service-name: edge
+            endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io
+        addressType: IPv4
+        endpoints: [{addresses: [10.244.1.17]}]
+        ports: [{port: 6379}]
+      `,
+      errors: [
+        {
+          messageId: "handWrittenEndpoints",
+          line: 11,
+          column: 5,
+          data: { kind: "EndpointSlice", name: "edge-abcde", service: "edge" },
+        },
+      ],
+    },
+    {
       name: "with external access off, a LoadBalancer meant for nginx that also selects the backend is reported on its type: any exposure is the cause",
       options: { externalAccess: false },
       yaml: `
@@ -982,6 +1082,336 @@ new RuleTester({ describe, it }).run(externalExposure, {
           line: 19,
           column: 17,
           data: { kind: "Ingress", name: "web", service: "backend" },
+        },
+      ],
+    },
+    {
+      name: "an ingress-nginx Ingress to nginx whose auth-url and snippets' proxy_pass send outside requests to the backend and redis",
+      yaml: `${NGINX}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend}
+        spec: {selector: {app: backend}, ports: [{port: 8000}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis}
+        spec: {selector: {app: redis}, ports: [{port: 6379}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: web
+          annotations:
+            nginx.ingress.kubernetes.io/auth-url: http://backend:8000/docs
+            nginx.ingress.kubernetes.io/server-snippet: |
+              location /cache {
+                proxy_pass http://redis:6379;
+              }
+            nginx.ingress.kubernetes.io/configuration-snippet: |
+              grpc_pass grpc://nginx:80;
+        spec:
+          rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: nginx, port: {number: 80}}}}]}}]
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 30,
+          column: 5,
+          data: { kind: "Ingress", name: "web", service: "backend" },
+        },
+        {
+          messageId: "routedService",
+          line: 31,
+          column: 5,
+          data: { kind: "Ingress", name: "web", service: "redis" },
+        },
+      ],
+    },
+    {
+      name: "an ingress-nginx stream-snippet that listens on a port of the controller and proxies it to redis",
+      yaml: `
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis}
+        spec: {selector: {app: redis}, ports: [{port: 6379}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: web
+          annotations:
+            nginx.ingress.kubernetes.io/stream-snippet: "server { listen 6379; proxy_pass redis:6379; }"
+        spec: {ingressClassName: nginx}
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 11,
+          column: 5,
+          data: { kind: "Ingress", name: "web", service: "redis" },
+        },
+      ],
+    },
+    {
+      name: "an HTTPRoute to a multi-cluster ServiceImport of redis: the clusterset's redis Services receive outside traffic",
+      yaml: `${NGINX}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis}
+        spec: {selector: {app: redis}, ports: [{port: 6379}]}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: web}
+        spec:
+          rules:
+            - backendRefs:
+                - {group: multicluster.x-k8s.io, kind: ServiceImport, name: redis, port: 6379}
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 26,
+          column: 63,
+          data: { kind: "HTTPRoute", name: "web", service: "redis" },
+        },
+      ],
+    },
+    {
+      name: "Ingresses to ExternalName Services labelled nginx that name a redis pod through its headless Service, redis' cluster IP and a pod address",
+      yaml: `
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis-hl, namespace: scout}
+        spec: {clusterIP: None, selector: {app.kubernetes.io/component: redis}, ports: [{port: 6379}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis, namespace: scout}
+        spec: {clusterIP: 10.96.0.12, selector: {app.kubernetes.io/component: redis}, ports: [{port: 6379}]}
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: redis, namespace: scout}
+        spec:
+          serviceName: redis-hl
+          template:
+            metadata: {labels: {app.kubernetes.io/component: redis}}
+            spec: {containers: [{name: redis, ports: [{containerPort: 6379}]}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge, namespace: scout, labels: {app.kubernetes.io/component: nginx}}
+        spec: {type: ExternalName, externalName: redis-0.redis-hl.scout.svc.cluster.local}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge-ip, namespace: scout, labels: {app.kubernetes.io/component: nginx}}
+        spec: {type: ExternalName, externalName: 10.96.0.12}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: edge-pod, namespace: scout, labels: {app.kubernetes.io/component: nginx}}
+        spec: {type: ExternalName, externalName: 10-244-1-17.scout.pod.cluster.local}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: web, namespace: scout}
+        spec:
+          rules:
+            - http:
+                paths:
+                  - {path: /a, pathType: Prefix, backend: {service: {name: edge, port: {number: 6379}}}}
+                  - {path: /b, pathType: Prefix, backend: {service: {name: edge-ip, port: {number: 6379}}}}
+                  - {path: /c, pathType: Prefix, backend: {service: {name: edge-pod, port: {number: 6379}}}}
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 42,
+          column: 62,
+          data: { kind: "Ingress", name: "web", service: "edge" },
+        },
+        {
+          messageId: "routedService",
+          line: 43,
+          column: 62,
+          data: { kind: "Ingress", name: "web", service: "edge-ip" },
+        },
+        {
+          messageId: "routedService",
+          line: 44,
+          column: 62,
+          data: { kind: "Ingress", name: "web", service: "edge-pod" },
+        },
+      ],
+    },
+    {
+      name: "a Knative Service running the backend, published on the cluster's domain, and a DomainMapping to a cluster-local one running redis",
+      yaml: `
+        apiVersion: serving.knative.dev/v1
+        kind: Service
+        metadata: {name: api, namespace: scout}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: backend}}
+            spec: {containers: [{image: ghcr.io/scout/backend:1.4.2}]}
+        ---
+        apiVersion: serving.knative.dev/v1
+        kind: Service
+        metadata:
+          name: cache
+          namespace: scout
+          labels: {networking.knative.dev/visibility: cluster-local}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: redis}}
+            spec: {containers: [{image: redis:7.4}]}
+        ---
+        apiVersion: serving.knative.dev/v1beta1
+        kind: DomainMapping
+        metadata: {name: cache.example.com, namespace: scout}
+        spec:
+          ref: {name: cache, kind: Service, apiVersion: serving.knative.dev/v1}
+      `,
+      errors: [
+        {
+          messageId: "knativePublic",
+          line: 3,
+          column: 1,
+          data: { name: "api", workload: "backend" },
+        },
+        {
+          messageId: "routedService",
+          line: 24,
+          column: 9,
+          data: { kind: "DomainMapping", name: "cache.example.com", service: "cache" },
+        },
+      ],
+    },
+    {
+      name: "a Gloo VirtualService to the backend's Service, to redis' discovered Upstream, and a RouteTable to an Upstream of the backend",
+      yaml: `
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout}
+        spec: {selector: {app: backend}, ports: [{port: 8000}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: redis, namespace: scout}
+        spec: {selector: {app: redis}, ports: [{port: 6379}]}
+        ---
+        apiVersion: gloo.solo.io/v1
+        kind: Upstream
+        metadata: {name: api, namespace: gloo-system}
+        spec: {kube: {serviceName: backend, serviceNamespace: scout, servicePort: 8000}}
+        ---
+        apiVersion: gateway.solo.io/v1
+        kind: VirtualService
+        metadata: {name: web, namespace: gloo-system}
+        spec:
+          virtualHost:
+            domains: ["*"]
+            routes:
+              - routeAction: {single: {kube: {ref: {name: backend, namespace: scout}, port: 8000}}}
+              - routeAction:
+                  multi:
+                    destinations:
+                      - destination: {upstream: {name: scout-redis-6379, namespace: gloo-system}}
+        ---
+        apiVersion: gateway.solo.io/v1
+        kind: RouteTable
+        metadata: {name: api, namespace: gloo-system}
+        spec:
+          routes:
+            - routeAction: {single: {upstream: {name: api, namespace: gloo-system}}}
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 23,
+          column: 45,
+          data: { kind: "VirtualService", name: "web", service: "backend" },
+        },
+        {
+          messageId: "routedService",
+          line: 27,
+          column: 42,
+          data: { kind: "VirtualService", name: "web", service: "redis" },
+        },
+        {
+          messageId: "routedService",
+          line: 34,
+          column: 41,
+          data: { kind: "RouteTable", name: "api", service: "backend" },
+        },
+      ],
+    },
+    {
+      name: "a Knative Route that publishes a Configuration running redis, and one labelled cluster-local",
+      yaml: `
+        apiVersion: serving.knative.dev/v1
+        kind: Configuration
+        metadata: {name: cache, namespace: scout}
+        spec:
+          template:
+            metadata: {labels: {app.kubernetes.io/component: redis}}
+            spec: {containers: [{image: redis:7.4}]}
+        ---
+        apiVersion: serving.knative.dev/v1
+        kind: Route
+        metadata: {name: cache, namespace: scout}
+        spec:
+          traffic:
+            - {configurationName: cache, percent: 100}
+        ---
+        apiVersion: serving.knative.dev/v1
+        kind: Route
+        metadata: {name: cache-local, namespace: scout, labels: {networking.knative.dev/visibility: cluster-local}}
+        spec:
+          traffic:
+            - {configurationName: cache, percent: 100}
+      `,
+      errors: [
+        {
+          messageId: "knativeRouted",
+          line: 14,
+          column: 8,
+          data: { name: "cache", configuration: "cache", workload: "redis" },
+        },
+      ],
+    },
+    {
+      name: "a Traefik Middleware whose forwardAuth asks the backend and whose error pages come from redis' Service",
+      yaml: `
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend, namespace: scout}
+        spec: {selector: {app: backend}, ports: [{port: 8000}]}
+        ---
+        apiVersion: traefik.io/v1alpha1
+        kind: Middleware
+        metadata: {name: auth, namespace: scout}
+        spec:
+          forwardAuth: {address: "http://backend.scout.svc.cluster.local:8000/docs"}
+          errors: {status: ["500-599"], query: "/{status}.html", service: {name: redis, port: 6379}}
+      `,
+      errors: [
+        {
+          messageId: "routedService",
+          line: 10,
+          column: 17,
+          data: { kind: "Middleware", name: "auth", service: "backend" },
+        },
+        {
+          messageId: "routedService",
+          line: 11,
+          column: 68,
+          data: { kind: "Middleware", name: "auth", service: "redis" },
         },
       ],
     },

@@ -1,5 +1,8 @@
+import { isIP } from "node:net";
 import {
+  type Bundle,
   type BundleObject,
+  componentOf,
   defineRule,
   effectiveNamespace,
   isRecord,
@@ -15,6 +18,7 @@ import {
   UNKNOWN_LABEL_REASONS,
   type Workload,
 } from "@scout-deploy/netpol";
+import { guideSettings } from "../../settings.js";
 import { networkOptions } from "../options.js";
 import {
   isNginxService,
@@ -24,7 +28,13 @@ import {
   serviceEndpoints,
   uncertainNonNginxEndpoints,
 } from "../scope.js";
-import { istioDelegates, outsideBackends, serviceOfHost } from "./routes.js";
+import {
+  type Backend,
+  isAddressHost,
+  istioDelegates,
+  outsideBackends,
+  serviceOfHost,
+} from "./routes.js";
 
 /** Deprecated: policy.settings.network.externalAccess holds it for every network rule. */
 const options = networkSettingsSchema.pick({ externalAccess: true });
@@ -34,7 +44,7 @@ export const externalExposure = defineRule({
   meta: {
     severity: "error",
     description:
-      "Only nginx is exposed outside the cluster (a LoadBalancer or NodePort Service, an Ingress, a Gateway API route, an ingress controller's own route such as an OpenShift Route or a Traefik IngressRoute); every other Service is ClusterIP.",
+      "Only nginx is exposed outside the cluster (a LoadBalancer or NodePort Service, an Ingress, a Gateway API route, an ingress controller's own route such as an OpenShift Route, a Traefik IngressRoute or a Gloo VirtualService, a Knative Service that is not cluster-local); every other Service is ClusterIP.",
     remediation:
       "Make the Service type ClusterIP and reach the component through nginx; route Ingresses and Gateway routes to nginx's Service only.",
     guide: "Network Policies: External Access: Configurable external access to Nginx on port 80",
@@ -53,26 +63,42 @@ export const externalExposure = defineRule({
         '{{kind}} "{{name}}" routes outside traffic to Service "{{service}}", which is not nginx\'s',
       mayExposeService:
         'Service "{{name}}" of type {{type}} may expose pods that are not nginx ({{workloads}}) outside the cluster: its selector compares the label {{key}}, whose value no manifest can know ({{reason}}), so it may select their pods; select nginx\'s pods by labels of their template',
+      knativePublic:
+        'Knative Service "{{name}}" runs {{workload}}, not nginx, and Knative publishes it on the cluster\'s external domain: label it networking.knative.dev/visibility: cluster-local',
+      knativeRouted:
+        'Knative Route "{{name}}" publishes Configuration "{{configuration}}", which runs {{workload}}, not nginx, on the cluster\'s external domain: label the Route networking.knative.dev/visibility: cluster-local',
       mayRouteService:
         '{{kind}} "{{name}}" routes outside traffic to Service "{{service}}", which may send it to {{workloads}}, not nginx: its selector compares the label {{key}}, whose value no manifest can know ({{reason}}); select nginx\'s pods by labels of their template',
     },
   },
   check(context) {
+    const { externalAccess } = networkOptions(context);
     const model = modelOf(context.bundle, refusalOptionsFor(context.kubernetesVersion));
     const services = new Map<string, BundleObject>();
+    const clusterIPs = new Map<string, string>();
     for (const object of context.bundle.objects) {
-      if (object.value.kind === "Service")
-        services.set(`${effectiveNamespace(context.bundle, object)}/${object.ref.name}`, object);
+      if (object.value.kind !== "Service") continue;
+      const key = `${effectiveNamespace(context.bundle, object)}/${object.ref.name}`;
+      services.set(key, object);
+      for (const ip of clusterIPsOf(object)) clusterIPs.set(ip, key);
     }
     /** Whether a route may send outside traffic to the Service: yes, no, or no only if a hash allows. */
     const allowed = (
       service: BundleObject | undefined,
     ): boolean | { uncertain: readonly Required<ServiceTarget>[] } => {
-      if (!networkOptions(context).externalAccess || service === undefined) return false;
+      if (!externalAccess || service === undefined) return false;
       // The proxy resolves an ExternalName and sends to what the name is: a Service of the
       // cluster, when it names one (one hop: an ExternalName's target is never followed again).
-      const target = inClusterTarget(service);
+      // An address (ingress-nginx sends to an IP as it is) is a Service's by its cluster IP;
+      // any other address is a pod or node of the cluster or not, and nothing says it is nginx.
+      const target = inClusterTarget(service, clusterIPs);
+      if (target === ADDRESS) return false;
       const judged = (target !== undefined ? services.get(target) : undefined) ?? service;
+      if (isKnativeService(judged)) {
+        if (knativeComponent(judged) !== "nginx") return false;
+        passedAsNginx.add(judged);
+        return true;
+      }
       if (!isNginxService(model, judged, context.settings)) {
         const uncertain = onlyUncertainOthers(model, judged, context.settings);
         return uncertain ? { uncertain } : false;
@@ -80,6 +106,7 @@ export const externalExposure = defineRule({
       passedAsNginx.add(judged);
       return true;
     };
+    const upstreams = glooUpstreams(context.bundle, services);
     // The Services exposed outside the cluster as nginx's, which pass: endpoints written by
     // hand for them are checked below.
     const passedAsNginx = new Set<BundleObject>();
@@ -88,18 +115,56 @@ export const externalExposure = defineRule({
         istioDelegates(object, effectiveNamespace(context.bundle, object) ?? ""),
       ),
     );
+    const knativeComponent = (service: BundleObject) =>
+      componentOf(service, guideSettings(context.settings));
+    const configurations = new Map(
+      context.bundle.objects
+        .filter((object) => isKnative(object, "Configuration"))
+        .map((object) => [
+          `${effectiveNamespace(context.bundle, object)}/${object.ref.name}`,
+          object,
+        ]),
+    );
     for (const object of context.bundle.objects) {
       const kind = object.value.kind;
-      if (
-        kind === "Service" &&
-        checkService(object, model, networkOptions(context).externalAccess, context)
-      )
+      if (isKnativeService(object)) {
+        const workload = knativeComponent(object) ?? "a workload";
+        if (knativeVisible(object) && (workload !== "nginx" || !externalAccess))
+          context.report({
+            messageId: workload === "nginx" ? "exposedNginx" : "knativePublic",
+            data: { name: object.ref.name ?? "", workload, type: "Knative Service" },
+            object,
+            pointer: isRecord(record(object.value.metadata).labels)
+              ? "/metadata/labels"
+              : "/metadata",
+          });
+      } else if (isKnative(object, "Route") && knativeVisible(object)) {
+        const namespace = effectiveNamespace(context.bundle, object);
+        list(record(object.value.spec).traffic).forEach((entry, t) => {
+          const name = record(entry).configurationName;
+          const configuration = configurations.get(`${namespace}/${String(name)}`);
+          const workload = configuration ? knativeComponent(configuration) : undefined;
+          if (!configuration || (workload === "nginx" && externalAccess)) return;
+          context.report({
+            messageId: "knativeRouted",
+            data: {
+              name: object.ref.name ?? "",
+              configuration: String(name),
+              workload: workload ?? "a workload",
+            },
+            object,
+            pointer: `/spec/traffic/${t}/configurationName`,
+          });
+        });
+      } else if (kind === "Service" && checkService(object, model, externalAccess, context))
         passedAsNginx.add(object);
       const namespaced = `${effectiveNamespace(context.bundle, object) ?? ""}/${object.ref.name}`;
       const backends = outsideBackends(object, delegated.has(namespaced));
       if (backends.length > 0) {
         const namespace = effectiveNamespace(context.bundle, object);
-        for (const backend of backends) {
+        for (const named of backends) {
+          const backend = named.glooUpstream ? upstreams.get(named) : named;
+          if (!backend) continue;
           const at = `${backend.namespace ?? namespace}/${backend.service}`;
           // A host the input holds no Service of is resolved outside the cluster.
           if (backend.byHost && !services.has(at)) continue;
@@ -138,9 +203,7 @@ export const externalExposure = defineRule({
         `${effectiveNamespace(context.bundle, object)}/${owner.service}`,
       );
       if (!service || !passedAsNginx.has(service)) continue;
-      // An Endpoints object only feeds a Service without a selector (the endpoints controller
-      // overwrites the others' and the mirroring skips them).
-      if (kind === "Endpoints" && hasSelector(service)) continue;
+      if (isControllerOutput(object, service)) continue;
       context.report({
         messageId: "handWrittenEndpoints",
         data: { kind, name: object.ref.name ?? "", service: owner.service },
@@ -261,38 +324,128 @@ function meantForNginx(model: Model, service: BundleObject, settings: Settings):
 }
 
 /**
- * The Service ("namespace/name") an ExternalName Service names inside the cluster:
- * `<name>.<namespace>.svc[.<cluster domain>]`, or `<name>.<namespace>`, which the proxy's DNS
- * search path (`svc.<cluster domain>`) completes.
+ * The Service a Gloo Upstream reference stands for (undefined: outside the cluster, or not
+ * known), with the reference's place: an Upstream object's `spec.kube`, else the Upstream
+ * Gloo's discovery makes of each port of each Service, named `<namespace>-<service>-<port>`.
  */
-function inClusterTarget(service: BundleObject): string | undefined {
+function glooUpstreams(bundle: Bundle, services: ReadonlyMap<string, BundleObject>) {
+  const named = new Map<string, { service: string; namespace: string }>();
+  for (const [key, service] of services) {
+    const [namespace = "", name = ""] = key.split("/");
+    for (const port of list(record(service.value.spec).ports))
+      named.set(`${namespace}-${name}-${String(record(port).port)}`, { service: name, namespace });
+  }
+  const declared = new Map<string, { service: string; namespace: string }>();
+  for (const object of bundle.objects) {
+    if (
+      object.value.kind !== "Upstream" ||
+      !String(object.value.apiVersion).startsWith("gloo.solo.io/")
+    )
+      continue;
+    const kube = record(record(object.value.spec).kube);
+    if (typeof kube.serviceName !== "string") continue;
+    const namespace = effectiveNamespace(bundle, object) ?? "";
+    declared.set(`${namespace}/${object.ref.name}`, {
+      service: kube.serviceName,
+      namespace: typeof kube.serviceNamespace === "string" ? kube.serviceNamespace : namespace,
+    });
+  }
+  return {
+    get(ref: Backend): Backend | undefined {
+      const found = declared.get(`${ref.namespace ?? ""}/${ref.service}`) ?? named.get(ref.service);
+      return found ? { ...found, pointer: ref.pointer } : undefined;
+    },
+  };
+}
+
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+const ADDRESS = Symbol("an address of the cluster or not");
+
+/**
+ * The Service ("namespace/name") an ExternalName Service names inside the cluster:
+ * `<name>.<namespace>.svc[.<cluster domain>]`, `<name>.<namespace>`, which the proxy's DNS
+ * search path (`svc.<cluster domain>`) completes, a pod of a headless Service by its hostname,
+ * or a Service's cluster IP; ADDRESS for any other address.
+ */
+function inClusterTarget(
+  service: BundleObject,
+  clusterIPs: ReadonlyMap<string, string>,
+): string | typeof ADDRESS | undefined {
   const spec = isRecord(service.value.spec) ? service.value.spec : {};
   if (spec.type !== "ExternalName" || typeof spec.externalName !== "string") return undefined;
+  const byIP = clusterIPs.get(spec.externalName.replace(/\.$/, ""));
+  if (byIP !== undefined) return byIP;
+  if (isAddressHost(spec.externalName)) return ADDRESS;
   const target = serviceOfHost(spec.externalName);
   return target?.namespace ? `${target.namespace}/${target.service}` : undefined;
 }
 
-const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
-const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
-const CONTROLLERS = new Set([
-  "endpointslice-controller.k8s.io",
-  "endpointslicemirroring-controller.k8s.io",
-]);
+/** The cluster IPs a Service asks for (`clusterIP`, `clusterIPs`). */
+function clusterIPsOf(service: BundleObject): string[] {
+  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  const ips = [spec.clusterIP, ...(Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [])];
+  return ips.filter((ip): ip is string => typeof ip === "string" && isIP(ip) !== 0);
+}
+
+const record = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
+
+function isKnative(object: BundleObject, kind: string): boolean {
+  return (
+    object.value.kind === kind &&
+    String(object.value.apiVersion ?? "").startsWith("serving.knative.dev/")
+  );
+}
+
+function isKnativeService(object: BundleObject): boolean {
+  return isKnative(object, "Service");
+}
 
 /**
- * The Service whose endpoints an object of the input writes by hand, with where it names it: an
+ * Whether Knative publishes a Service on the cluster's external domain: unless it is labelled
+ * cluster-local (`networking.knative.dev/visibility`, formerly `serving.knative.dev/visibility`).
+ * A cluster whose config-domain is svc.cluster.local keeps every Service local; the manifests
+ * cannot tell, and an install serving outside traffic configures a domain.
+ */
+function knativeVisible(service: BundleObject): boolean {
+  const labels = labelsOf(service.value.metadata);
+  return ["networking.knative.dev/visibility", "serving.knative.dev/visibility"].every(
+    (key) => labels[key] !== "cluster-local",
+  );
+}
+
+const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
+
+/**
+ * The Service whose endpoints an object of the input writes, with where it names it: an
  * EndpointSlice by its `kubernetes.io/service-name` label (kube-proxy joins every slice with
- * that label, whoever wrote it), an Endpoints object by its name. Slices a controller manages
- * are its output, not input.
+ * that label, whoever wrote it), an Endpoints object by its name.
  */
 function handWrittenFor(object: BundleObject): { service: string; pointer: string } | undefined {
-  const labels = labelsOf(object.value.metadata);
   if (object.value.kind === "Endpoints")
     return object.ref.name ? { service: object.ref.name, pointer: "/metadata/name" } : undefined;
-  const service = labels[SERVICE_NAME_LABEL];
-  if (typeof service !== "string" || CONTROLLERS.has(String(labels[MANAGED_BY_LABEL])))
-    return undefined;
+  const service = labelsOf(object.value.metadata)[SERVICE_NAME_LABEL];
+  if (typeof service !== "string") return undefined;
   return { service, pointer: joinPointer("/metadata/labels", SERVICE_NAME_LABEL) };
+}
+
+/**
+ * Whether a controller rewrites the endpoints an object of the input writes for the Service,
+ * so that they never reach kube-proxy as written. The endpoints controller overwrites the
+ * Endpoints of a Service with a selector (the mirroring skips them); the EndpointSlice
+ * controller reconciles the slices labelled as its own only for a Service with a selector that
+ * is not ExternalName (for any other it returns at once, and a slice claiming it stays as
+ * written); the mirroring controller deletes the slices labelled as its own that mirror no
+ * Endpoints, and rewrites the others from the Endpoints, which are judged themselves.
+ */
+function isControllerOutput(object: BundleObject, service: BundleObject): boolean {
+  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  const reconciled = hasSelector(service) && spec.type !== "ExternalName";
+  if (object.value.kind === "Endpoints") return hasSelector(service);
+  const managedBy = labelsOf(object.value.metadata)[MANAGED_BY_LABEL];
+  if (managedBy === "endpointslicemirroring-controller.k8s.io") return true;
+  return managedBy === "endpointslice-controller.k8s.io" && reconciled;
 }
 
 function hasSelector(service: BundleObject): boolean {
