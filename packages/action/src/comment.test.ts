@@ -48,12 +48,20 @@ spec: {podSelector: {matchLabels: {app: other}}, policyTypes: [Ingress]}
 `;
 
 async function commentFor(deployments: number): Promise<{ body: string; failureLine: string }> {
+  const files: Record<string, string> = { "policy.yaml": POLICY };
+  for (let n = 0; n < deployments; n++)
+    files[`app-${String(n).padStart(2, "0")}.yaml`] = deployment(n);
+  return commentOf(files);
+}
+
+/** The sticky comment of a pull request whose k8s/ folder holds `files`. */
+async function commentOf(
+  files: Record<string, string>,
+): Promise<{ body: string; failureLine: string }> {
   const workspace = mkdtempSync(join(tmpdir(), "scout-comment-"));
   mkdirSync(join(workspace, "k8s"));
-  for (let n = 0; n < deployments; n++) {
-    writeFileSync(join(workspace, "k8s", `app-${String(n).padStart(2, "0")}.yaml`), deployment(n));
-  }
-  writeFileSync(join(workspace, "k8s", "policy.yaml"), POLICY);
+  for (const [name, text] of Object.entries(files))
+    writeFileSync(join(workspace, "k8s", name), text);
   const context: RunContext = {
     eventName: "pull_request",
     repository: { owner: "o", repo: "r" },
@@ -134,5 +142,60 @@ describe("the pull request comment of a 50-Deployment failing bundle", () => {
     expect(body).not.toMatch(/blob\/main\//);
 
     await expect(body).toMatchFileSnapshot("__snapshots__/comment-50-deployments.md");
+  }, 60_000);
+});
+
+/** A Scout component's Deployment in namespace scout, of which the input has no Namespace object. */
+function component(name: string, port: number): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: scout}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/component: ${name}}}
+  template:
+    metadata: {labels: {app.kubernetes.io/component: ${name}}}
+    spec: {containers: [{name: main, image: example.org/${name}:1.0, ports: [{containerPort: ${port}}]}]}
+`;
+}
+
+/**
+ * The backend admits the frontend on 8000 and 9000 only from namespaces labelled team: web, and
+ * scout has no Namespace object: whether the frontend gets in is open, both the intended 8000
+ * and the extra 9000.
+ */
+const MAYBE_POLICIES = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: scout}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: backend, namespace: scout}
+spec:
+  podSelector: {matchLabels: {app.kubernetes.io/component: backend}}
+  ingress:
+    - from:
+        - namespaceSelector: {matchLabels: {team: web}}
+          podSelector: {matchLabels: {app.kubernetes.io/component: frontend}}
+      ports: [{port: 8000}, {port: 9000}]
+`;
+
+describe("the pull request comment of flows that labels the input leaves open decide", () => {
+  it("shows 'maybe' in the diagram and the table, as the flows matrix does, with the legend", async () => {
+    const { body } = await commentOf({
+      "frontend.yaml": component("frontend", 3000),
+      "backend.yaml": component("backend", 8000),
+      "policies.yaml": MAYBE_POLICIES,
+    });
+    const flows = body.slice(
+      body.indexOf("Network flows"),
+      body.indexOf("</details>", body.indexOf("Network flows")),
+    );
+    expect(flows).toContain('n_frontend -. "maybe extra: TCP 8000 and 9000" .-> n_backend');
+    expect(flows).toContain(
+      "| frontend | backend | TCP 8000 and 9000 (maybe) | TCP 8000 | maybe **extra** (extra: TCP 9000) |",
+    );
+    expect(flows).toContain("dotted: maybe");
+    await expect(flows).toMatchFileSnapshot("__snapshots__/comment-maybe-flows.md");
   }, 60_000);
 });

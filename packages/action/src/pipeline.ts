@@ -75,6 +75,7 @@ export async function checkManifests(
     ...(inputs.helm ? { helm: inputs.helm } : {}),
   };
   const run = await engine.runCheck(options);
+  for (const notice of run.config.notices ?? []) log.warning(notice);
   if (run.renderedDir) {
     log.info(`rendered the scout: section of ${inputs.config} into ${run.renderedDir}`);
   }

@@ -1112,11 +1112,8 @@ const mutations: Mutation[] = [
         "              app.kubernetes.io/component: prometheus\n        - ipBlock: { cidr: 0.0.0.0/0 }\n",
       ],
     ],
-    expect: [
-      ["network/allowed-flows", NP("allow-backend"), "    - from:"],
-      ["network/no-broad-peers", NP("allow-backend"), "ipBlock"],
-    ],
-    note: "both lines apply: the peer admits every address (no-broad-peers) and with it the flow external -> backend (allowed-flows)",
+    expect: [["network/allowed-flows", NP("allow-backend"), "ipBlock"]],
+    note: "one cause, one finding on the peer added: the flow external -> backend it opens (allowed-flows); no-broad-peers' every address yields to it on that cidr",
   },
   {
     name: "redis admits backend pods of any namespace labelled team=x (namespaces the input does not describe)",

@@ -51,7 +51,7 @@ describe("runCheck", () => {
 
     it("still refuses an unknown key, at its line, listing every pack's keys", async () => {
       await expect(run("    ownerz: [web]\n")).rejects.toThrow(
-        /scout-deploy\.yaml:4:5: policy\.settings\.ownerz: unknown key "ownerz" \(did you mean "owners"\?\) \(allowed: namespace, componentLabels, profile, components, expectedUid, writablePaths, redisAuth, owners\)/,
+        /scout-deploy\.yaml:4:5: policy\.settings\.ownerz: unknown key "ownerz" \(did you mean "owners"\?\) \(allowed: namespace, componentLabels, profile, components, expectedUid, writablePaths, redisAuth, network, owners\)/,
       );
       await expect(run("    owners: web\n")).rejects.toThrow(
         /scout-deploy\.yaml:4:5: policy\.settings\.owners: /,

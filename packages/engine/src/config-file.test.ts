@@ -55,7 +55,7 @@ describe("parseConfigText", () => {
     ["policy:\n  settings:\n    expectedUid: -1\n", /c\.yaml:3:5: policy\.settings\.expectedUid: /],
     [
       "policy:\n  settings:\n    expectedUids: 1\n",
-      /c\.yaml:3:5: policy\.settings\.expectedUids: unknown key "expectedUids" \(did you mean "expectedUid"\?\) \(allowed: namespace, componentLabels, profile, components, expectedUid, writablePaths, redisAuth\)/,
+      /c\.yaml:3:5: policy\.settings\.expectedUids: unknown key "expectedUids" \(did you mean "expectedUid"\?\) \(allowed: namespace, componentLabels, profile, components, expectedUid, writablePaths, redisAuth, network\)/,
     ],
     ["policy: [\n", /c\.yaml:\d+:\d+: YAML syntax/],
     [
@@ -65,5 +65,48 @@ describe("parseConfigText", () => {
     ["a: 1\n---\nb: 2\n", /one YAML document, not 2/],
   ])("names the file, line and key of %j", (text, message) => {
     expect(() => parseConfigText("/x/c.yaml", text, "c.yaml")).toThrow(message);
+  });
+});
+
+describe("the network settings, one value for every network rule", () => {
+  it("reads policy.settings.network with no notice", () => {
+    const config = parseConfigText(
+      "/r/c.yaml",
+      "policy:\n  settings:\n    network:\n      externalPort: 8080\n",
+      "c.yaml",
+    );
+    expect(config.notices).toBeUndefined();
+  });
+
+  it("still reads a deprecated rule option, with a notice naming its line and the new place", () => {
+    const config = parseConfigText(
+      "/r/c.yaml",
+      "policy:\n  rules:\n    network/no-broad-peers:\n      options:\n        externalAccess: false\n",
+      "c.yaml",
+    );
+    expect(config.notices).toEqual([
+      'c.yaml:5:9: policy.rules."network/no-broad-peers".options.externalAccess is deprecated: set policy.settings.network.externalAccess once for every network rule',
+    ]);
+  });
+
+  it("refuses two places that disagree, at the second, naming both", () => {
+    expect(() =>
+      parseConfigText(
+        "/r/c.yaml",
+        "policy:\n  settings:\n    network: {externalAccess: false}\n  rules:\n    network/allowed-flows:\n      options: {externalAccess: true}\n",
+        "c.yaml",
+      ),
+    ).toThrow(
+      'c.yaml:6:17: policy.rules."network/allowed-flows".options.externalAccess is true but policy.settings.network.externalAccess is false: the network rules share one value; set it once, in policy.settings.network.externalAccess',
+    );
+    expect(() =>
+      parseConfigText(
+        "/r/c.yaml",
+        "policy:\n  rules:\n    network/allowed-flows: {options: {externalPort: 80}}\n    network/no-broad-peers: {options: {externalPort: 443}}\n",
+        "c.yaml",
+      ),
+    ).toThrow(
+      /c\.yaml:4:.*no-broad-peers"\.options\.externalPort is 443 but policy\.rules\."network\/allowed-flows"\.options\.externalPort is 80/,
+    );
   });
 });

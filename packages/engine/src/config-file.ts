@@ -10,7 +10,7 @@ import {
   parseSource,
 } from "@scout-deploy/core";
 import { displayPath } from "@scout-deploy/loader";
-import { securityGuidePack } from "@scout-deploy/rules";
+import { networkSettingsProblems, securityGuidePack } from "@scout-deploy/rules";
 
 export const CONFIG_FILE_NAME = "scout-deploy.yaml";
 const TOP_LEVEL_KEYS = ["scout", "policy"];
@@ -31,6 +31,8 @@ export interface LoadedConfig {
   /** The raw `scout:` section, for the renderer; absent for repositories of raw manifests. */
   scout?: unknown;
   locate?: Locate;
+  /** What the config should change but still works: a deprecated key, with its file and line. */
+  notices?: string[];
 }
 
 /** `--config FILE`, else `scout-deploy.yaml` found by walking up from the working folder. */
@@ -121,6 +123,23 @@ export function parseConfigText(path: string, text: string, shown = path): Loade
   if (isRecord(value.policy) && value.policy.settings !== undefined) {
     config.settingsInput = value.policy.settings;
   }
+  const notices = networkNotices(config.policy, locate);
+  if (notices.length) config.notices = notices;
   if (value.scout !== undefined) config.scout = value.scout;
   return config;
+}
+
+/**
+ * The network settings are one value per key for every network rule: two places that disagree
+ * are an error at the second; a deprecated per-rule option is a notice naming its line.
+ */
+function networkNotices(policy: PolicyConfig, locate: Locate): string[] {
+  const problems = networkSettingsProblems(policy);
+  const at = (pointer: string) => {
+    const { file, line, column } = locate(pointer);
+    return `${file}:${line}:${column}`;
+  };
+  const conflict = problems.find((p) => p.kind === "conflict");
+  if (conflict) throw new ConfigurationError(`${at(conflict.pointer)}: ${conflict.message}`);
+  return problems.map((p) => `${at(p.pointer)}: ${p.message}`);
 }

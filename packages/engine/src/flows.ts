@@ -1,4 +1,3 @@
-import { parseWithSchema } from "@scout-deploy/core";
 import {
   diffFlows,
   type FlowDiff,
@@ -7,15 +6,12 @@ import {
   flows,
   flowsSection,
   type NetworkOptions,
-  networkOptionsSchema,
 } from "@scout-deploy/netpol";
-import { guideSettings } from "@scout-deploy/rules";
+import { guideSettings, networkOptionsOfPolicy } from "@scout-deploy/rules";
 import type { CheckRun } from "./check.js";
 
 export { flowDiffJson, flowDiffMermaid, flowDiffSection, flowDiffText } from "@scout-deploy/netpol";
 export type { FlowDiff, FlowsReport, FlowsSection };
-
-const FLOWS_RULE = "network/allowed-flows";
 
 /** Who may talk to whom under the run's NetworkPolicies, against the intended flows. */
 export function networkFlows(run: Pick<CheckRun, "bundle" | "config">): FlowsReport {
@@ -44,14 +40,7 @@ export function networkChanges(
   );
 }
 
-/** The intended-flow options the config gives network/allowed-flows (validated like the rule's). */
+/** The network settings every network rule reads: policy.settings.network (or the deprecated rule options). */
 function networkOptions(config: CheckRun["config"]): NetworkOptions {
-  const setting = config.policy.rules[FLOWS_RULE];
-  const raw = typeof setting === "object" ? (setting.options ?? {}) : {};
-  return parseWithSchema(
-    networkOptionsSchema,
-    raw,
-    undefined,
-    `/policy/rules/${FLOWS_RULE.replace("/", "~1")}/options`,
-  );
+  return networkOptionsOfPolicy(config.policy);
 }

@@ -10,6 +10,7 @@ import {
   type Finding,
   fingerprintOf,
   formatMessage,
+  getAtPointer,
   IGNORE_ANNOTATION,
   inputRules,
   isRecord,
@@ -231,13 +232,28 @@ function hidingChanges(
   const shown = new Set(evaluate(own, bundle, head).findings.map(placeOf));
   const hidden = evaluate(own, bundle, asBase).findings.filter((f) => !shown.has(placeOf(f)));
   if (!hidden.length) return [];
+  // A mapping of settings (network) is named down to the keys that changed, the lines edited.
+  const changedSettings = settings.flatMap((key) => {
+    const [from, to] = [base.settings[key], head.settings[key]];
+    const inner = isRecord(from) && isRecord(to) ? changedKeys(from, to) : [];
+    return inner.length ? inner.map((k) => [key, k]) : [[key]];
+  });
   const names = [
-    ...settings.map((key) => `policy.settings.${key}`),
+    ...changedSettings.map((path) => `policy.settings.${path.join(".")}`),
     ...options.map((key) => `policy.rules."${key}".options`),
   ];
-  const first = settings.length
-    ? `/policy/settings/${escapeSegment(settings[0]!)}`
-    : `/policy/rules/${escapeSegment(options[0]!)}`;
+  // The line edited: a changed key the head writes (one it deleted has no line of its own).
+  const pointers = [
+    ...changedSettings.map((path) => ({
+      pointer: `/policy/settings/${path.map(escapeSegment).join("/")}`,
+      written: getAtPointer(head.settings, `/${path.map(escapeSegment).join("/")}`) !== undefined,
+    })),
+    ...options.map((key) => ({
+      pointer: `/policy/rules/${escapeSegment(key)}`,
+      written: optionsOf(head)[key] !== undefined,
+    })),
+  ];
+  const first = (pointers.find((p) => p.written) ?? pointers[0]!).pointer;
   return [
     {
       messageId: "hides",

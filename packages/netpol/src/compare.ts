@@ -34,7 +34,15 @@ import {
   subtract,
   union,
 } from "./conns.js";
-import { type DnsOptions, describeDns, isClusterDnsPeer, reachesDns } from "./dns.js";
+import {
+  DNS_CONNS,
+  type DnsOptions,
+  describeDns,
+  dnsConnsReached,
+  isClusterDnsPeer,
+  lostDnsPortPointer,
+  mayBeDns,
+} from "./dns.js";
 import {
   DEFAULT_NETWORK_OPTIONS,
   EXTERNAL,
@@ -49,7 +57,6 @@ import {
   namespaceMatch,
   type Policy,
   type PolicyRule,
-  type PortSpec,
   peerSelects,
   policySelects,
   portEntryPointer,
@@ -59,9 +66,6 @@ import {
 } from "./model.js";
 import { UNKNOWN_LABEL_REASONS } from "./pods.js";
 import { failedRequirements, type Uncertain } from "./selector.js";
-
-/** Cluster DNS (53/UDP and 53/TCP) is open to every pod (rules.md), so it is never an extra flow. */
-export const DNS_CONNS: ConnSet = union(connsOf("UDP", 53), connsOf("TCP", 53));
 
 /** Where a finding about a flow belongs: the policy (rule) to change, or the workload that no policy covers. */
 export interface FlowTarget {
@@ -110,6 +114,11 @@ export interface ComponentFlow {
   from: string;
   to: string;
   allowed: ConnSet;
+  /**
+   * What of `allowed` holds only for some values of labels the input leaves open (a namespace
+   * without a Namespace object, a label only the cluster sets): may flow, may not.
+   */
+  maybe: ConnSet;
   intended: ConnSet;
   status: "intended" | "extra" | "missing" | "partial";
 }
@@ -155,6 +164,12 @@ export function compareWithIntended(
   const intendedConns = intendedIndex(intended);
   const allowed = new Map<string, ConnSet>();
   const acrossInstances = new Map<string, ConnSet>();
+  // What flows whatever the labels the input leaves open; asked only when it names such a label.
+  const sure = new Map<string, ConnSet>();
+  const { model } = connectivity;
+  const labelsOpen = model.namesOpenNamespaceLabels || model.namesUnknownLabels;
+  const addSure = (pair: string, conns: ConnSet) =>
+    sure.set(pair, union(sure.get(pair) ?? NO_CONNS, conns));
   const extras = new ExtraFlows();
   const totalsFor = (within: boolean) => (within ? allowed : acrossInstances);
   const consider = (flow: Flow, order: number) => {
@@ -165,6 +180,7 @@ export function compareWithIntended(
     const within = withinOneInstance(from, to);
     const totals = totalsFor(within);
     totals.set(pair, union(totals.get(pair) ?? NO_CONNS, flow.conns));
+    addSure(pair, labelsOpen ? sureConns(connectivity, flow) : flow.conns);
     const extra = extraConns(
       flow,
       to.component,
@@ -202,6 +218,7 @@ export function compareWithIntended(
             if (open > 0) {
               const totals = totalsFor(within);
               totals.set(pair, union(totals.get(pair) ?? NO_CONNS, ALL_CONNS));
+              addSure(pair, ALL_CONNS);
               if (!isEmpty(extra)) extras.count(group, extra, open);
             }
             for (const b of members.isolated()) {
@@ -222,6 +239,7 @@ export function compareWithIntended(
             if (open > 0) {
               const totals = totalsFor(within);
               totals.set(pair, union(totals.get(pair) ?? NO_CONNS, ALL_CONNS));
+              addSure(pair, ALL_CONNS);
               extras.count(group, extra, open);
             }
             for (const i of rest) {
@@ -249,7 +267,7 @@ export function compareWithIntended(
   const components = [...settings.components.filter((c) => present.has(c)), EXTERNAL];
   return {
     components,
-    flows: componentFlows(allowed, acrossInstances, intendedConns, present),
+    flows: componentFlows(allowed, acrossInstances, sure, intendedConns, present),
     differences,
   };
 }
@@ -582,21 +600,26 @@ function missingFlows(
     }
   }
   for (const [from, to] of resolving) {
-    if (!reachesDns(connectivity, workloadOf(from.endpoint), dns))
-      differences.push(noDns(connectivity, from, to, dns));
+    // Cluster DNS is open to every pod (rules.md), so it is never an extra flow.
+    const lost = subtract(DNS_CONNS, dnsConnsReached(connectivity, workloadOf(from.endpoint), dns));
+    if (!isEmpty(lost)) differences.push(noDns(connectivity, from, to, dns, lost));
   }
   return differences;
 }
 
-/** A client of a Service that may not resolve its name: every connection it makes fails. */
+/**
+ * A client of a Service that may not resolve its name on `lost` (53/UDP, 53/TCP or both): without
+ * UDP every connection it makes fails, without TCP those whose answer does not fit a UDP packet.
+ */
 function noDns(
   connectivity: Connectivity,
   from: Identified,
   to: Identified,
   dns: DnsOptions,
+  lost: ConnSet,
 ): FlowDifference {
   const workload = workloadOf(from.endpoint);
-  const shared = namespaceDnsRule(connectivity, workload, dns);
+  const shared = namespaceDnsRule(connectivity, workload, dns, lost);
   const labels = Object.entries(dns.podLabels)
     .map(([k, v]) => `${k}: ${v}`)
     .join(", ");
@@ -610,8 +633,11 @@ function noDns(
     to: to.component,
     source: endpointName(from.endpoint),
     destination: `cluster DNS (${describeDns(dns)})`,
-    conns: DNS_CONNS,
-    target: shared ?? blockingTarget(connectivity, workload, "egress"),
+    conns: lost,
+    target:
+      shared ??
+      partialDnsRule(connectivity, workload, dns, lost) ??
+      blockingTarget(connectivity, workload, "egress"),
     ...(shared ? { sharedRule: true } : {}),
     fix: `egress rule {to: [${peers.join(", ")}], ports: [${portsYaml(DNS_CONNS)}]}`,
     ...noteOf(from, to),
@@ -622,12 +648,13 @@ function noDns(
  * The egress rule meant for DNS of a policy that selects every pod of the workload's namespace
  * (only port 53 in it, or only the cluster's DNS pods as its peers): when it misses the cluster's
  * DNS, that one rule is what to fix for every client of the namespace, not each client's own
- * policy; on its one port entry that is no DNS port (53 changed to 54), when there is one.
+ * policy; on the field of its ports that lost `lost` (`lostDnsPortPointer`).
  */
 function namespaceDnsRule(
   connectivity: Connectivity,
   workload: Workload,
   dns: DnsOptions,
+  lost: ConnSet,
 ): FlowTarget | undefined {
   const { namespaceLabels } = connectivity.model;
   for (const policy of connectivity.model.policies) {
@@ -642,18 +669,32 @@ function namespaceDnsRule(
         r.ports.length > 0 &&
         (r.ports.every((p) => p.port === 53) || toDns(r)),
     );
-    if (rule) return policyTarget(policy, wrongDnsPort(rule) ?? rule.pointer);
+    if (rule) return policyTarget(policy, lostDnsPortPointer(rule, lost) ?? rule.pointer);
   }
   return undefined;
 }
 
-/** The one port entry of a DNS rule that opens nothing of 53/UDP and 53/TCP, if exactly one does not. */
-function wrongDnsPort(rule: PolicyRule): string | undefined {
-  if (rule.ports === "all") return undefined;
-  const wrong = [...rule.ports.keys()].filter((i) =>
-    isEmpty(intersect(portsConns([rule.ports[i]!] as PortSpec[], undefined), DNS_CONNS)),
-  );
-  return wrong.length === 1 ? portEntryPointer(rule, wrong[0]!) : undefined;
+/**
+ * The workload's own egress rule to the cluster's DNS that opens one of 53/UDP and 53/TCP but
+ * not the other: its field that lost the other.
+ */
+function partialDnsRule(
+  connectivity: Connectivity,
+  workload: Workload,
+  dns: DnsOptions,
+  lost: ConnSet,
+): FlowTarget | undefined {
+  const { namespaceLabels } = connectivity.model;
+  for (const policy of connectivity.isolatedFor(workload, "egress")) {
+    const rule = policy.egress.find(
+      (r) =>
+        !isEmpty(intersect(portsConns(r.ports, undefined), DNS_CONNS)) &&
+        mayBeDns(r.peers, policy.namespace, namespaceLabels, dns),
+    );
+    const pointer = rule && lostDnsPortPointer(rule, lost);
+    if (rule && pointer) return policyTarget(policy, pointer);
+  }
+  return undefined;
 }
 
 function blockedSides(
@@ -943,6 +984,7 @@ function portsYaml(conns: ConnSet): string {
 function componentFlows(
   within: ReadonlyMap<string, ConnSet>,
   across: ReadonlyMap<string, ConnSet>,
+  sure: ReadonlyMap<string, ConnSet>,
   intended: ReadonlyMap<string, ConnSet>,
   present: ReadonlySet<string>,
 ): ComponentFlow[] {
@@ -969,9 +1011,16 @@ function componentFlows(
         : isEmpty(subtract(intendedConns, missing))
           ? "missing"
           : "partial";
-    flows.push({ from, to, allowed: allowedConns, intended: intendedConns, status });
+    const maybe = subtract(allowedConns, sure.get(pair) ?? NO_CONNS);
+    flows.push({ from, to, allowed: allowedConns, maybe, intended: intendedConns, status });
   }
   return flows;
+}
+
+/** What of a flow its two sides allow whatever the labels the input leaves open. */
+export function sureConns(connectivity: Connectivity, flow: Flow): ConnSet {
+  const sides = connectivity.sureSides(flow.from, flow.to);
+  return intersect(flow.conns, intersect(sides.egress, sides.ingress));
 }
 
 export function describeDifference(d: FlowDifference): string {

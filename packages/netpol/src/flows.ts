@@ -3,7 +3,7 @@ import { analyze, type Connectivity } from "./analyze.js";
 import { compareWithIntended, type FlowComparison } from "./compare.js";
 import { DEFAULT_NETWORK_OPTIONS, type NetworkOptions } from "./intended.js";
 import { workloadName } from "./model.js";
-import { flowsMarkdown, flowsMermaid, formatMatrix } from "./render.js";
+import { FLOWS_LEGEND, flowsMarkdown, flowsMermaid, formatMatrix } from "./render.js";
 
 export interface FlowsReport {
   connectivity: Connectivity;
@@ -63,7 +63,11 @@ export function flowsSection(
     report.comparison.flows.length > MAX_DIAGRAM_EDGES
       ? inWords(report)
       : `\`\`\`mermaid\n${report.mermaid.trim()}\n\`\`\``;
-  return { title: "Network flows", body: `${picture}\n\n${report.markdown}`, collapsed: true };
+  return {
+    title: "Network flows",
+    body: `${picture}\n\n${report.markdown}\n${FLOWS_LEGEND}\n`,
+    collapsed: true,
+  };
 }
 
 /** What a diagram with too many arrows would show: what nothing isolates, else how many are wrong. */

@@ -11,7 +11,6 @@ export {
 export {
   type ComponentFlow,
   compareWithIntended,
-  DNS_CONNS,
   describeDifference,
   endpointName,
   type FlowComparison,
@@ -48,11 +47,12 @@ export {
 } from "./diff.js";
 export {
   DEFAULT_DNS_OPTIONS,
+  DNS_CONNS,
   type DnsOptions,
   describeDns,
+  dnsConnsReached,
   dnsOptionsSchema,
   isClusterDnsPeer,
-  reachesDns,
 } from "./dns.js";
 export {
   type FlowsReport,
@@ -69,8 +69,11 @@ export {
   intendedConns,
   intendedFlowSchema,
   intendedFlows,
+  NETWORK_SETTING_KEYS,
   type NetworkOptions,
+  type NetworkSettings,
   networkOptionsSchema,
+  networkSettingsSchema,
   reachedComponents,
 } from "./intended.js";
 export {
@@ -127,7 +130,7 @@ export {
   numberedPort,
   protocolOf,
 } from "./ports.js";
-export { flowsMarkdown, flowsMermaid, formatMatrix } from "./render.js";
+export { FLOWS_LEGEND, flowsMarkdown, flowsMermaid, formatMatrix } from "./render.js";
 export {
   compilePodSelector,
   compileSelector,

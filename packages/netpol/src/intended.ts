@@ -50,6 +50,29 @@ export const networkOptionsSchema = z
 
 export type NetworkOptions = z.output<typeof networkOptionsSchema>;
 
+/**
+ * The network settings as the user writes them, once for every network rule
+ * (`policy.settings.network`): each key optional, so that what was written can be told from a
+ * default. `networkOptionsSchema` fills the defaults.
+ */
+export const networkSettingsSchema = z
+  .object({
+    /** The intended in-cluster flows. @default the guide's table */
+    flows: z.array(intendedFlowSchema).optional(),
+    /** Allow external access to nginx (network/allowed-flows, no-broad-peers, external-exposure). @default true */
+    externalAccess: z.boolean().optional(),
+    /** The port external clients reach nginx on. @default 80 */
+    externalPort: z.number().int().min(1).max(65535).optional(),
+    /** Where the cluster's DNS answers (its namespaces, pod labels, node-local CIDRs). */
+    dns: dnsOptionsSchema.optional(),
+  })
+  .strict();
+
+export type NetworkSettings = z.output<typeof networkSettingsSchema>;
+
+/** The keys of the network settings, in the order findings and errors name them. */
+export const NETWORK_SETTING_KEYS = ["flows", "externalAccess", "externalPort", "dns"] as const;
+
 export const DEFAULT_NETWORK_OPTIONS: NetworkOptions = networkOptionsSchema.parse({});
 
 /** The whole intended table: the in-cluster flows plus external access to nginx when it is on. */

@@ -100,7 +100,12 @@ export type Peer =
       /** JSON Pointer of the peer inside the policy, e.g. /spec/ingress/0/from/1. */
       pointer: string;
     }
-  | { kind: "ip"; set: IpSet };
+  | {
+      kind: "ip";
+      set: IpSet;
+      /** The peer in its policy, "/spec/ingress/0/from/1" ("" when read alone). */
+      pointer: string;
+    };
 
 export interface PolicyRule {
   direction: "ingress" | "egress";
@@ -564,7 +569,7 @@ export function peerOf(value: unknown, pointer = ""): Peer[] {
             Array.isArray(except) ? except.filter((e): e is string => typeof e === "string") : [],
           )
         : undefined;
-    return set ? [{ kind: "ip", set }] : [];
+    return set ? [{ kind: "ip", set, pointer }] : [];
   }
   // A null selector is an unset one: the API server decodes it as a nil pointer.
   if (value.podSelector == null && value.namespaceSelector == null) return [];

@@ -7,10 +7,10 @@ import {
   MAX_EXTRA_PAIRS_PER_COMPONENTS,
 } from "./compare.js";
 import { ALL_CONNS, connsOf, formatConns, parseConns, subtract, union } from "./conns.js";
-import { flows } from "./flows.js";
+import { flows, flowsSection } from "./flows.js";
 import { atoms, formatInterval, ipBlockSet, parseCidr } from "./ip.js";
 import { modelOf, namespaceLabelsUnder } from "./model.js";
-import { formatMatrix } from "./render.js";
+import { flowsMarkdown, flowsMermaid, formatMatrix } from "./render.js";
 import { compilePodSelector, compileSelector, type PodSide } from "./selector.js";
 import { scoutSettings } from "./test-support/settings.js";
 
@@ -499,6 +499,49 @@ spec:
     expect(formatMatrix(sure)).toContain("scout-b/client[Pod] => scout/server[Pod] : TCP 443\n");
     const none = analyze(bundleOf(yaml(labelled("z"))));
     expect(formatMatrix(none)).not.toContain("scout-b/client[Pod] => scout/server[Pod]");
+  });
+
+  it("the component table and the diagram mark such a flow 'maybe', as the matrix does; sure once the Namespace object says", async () => {
+    const components = (namespace: string) =>
+      yaml(namespace)
+        .replace("{app: client}", "{app: frontend}")
+        .replace(/\{app: server\}/g, "{app: redis}")
+        .replace("ports: [{port: 443}]", "ports: [{port: 443}, {port: 6379}]");
+    const maybe = compareWithIntended(analyze(bundleOf(components(""))), settings);
+    expect(flowsMarkdown(maybe)).toContain(
+      "| frontend | redis | TCP 443 and 6379 (maybe) | none | maybe **extra** (extra: TCP 443 and 6379) |",
+    );
+    expect(flowsMermaid(maybe)).toContain(
+      'n_frontend -. "maybe extra: TCP 443 and 6379" .-> n_redis',
+    );
+    // The section of the PR comment and check --format markdown: diagram, table, legend.
+    await expect(flowsSection(bundleOf(components("")), settings)?.body).toMatchFileSnapshot(
+      "__snapshots__/flows-section-maybe.md",
+    );
+    const labelled =
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: scout-b, labels: {team: x}}\n---";
+    const sure = compareWithIntended(analyze(bundleOf(components(labelled))), settings);
+    expect(flowsMarkdown(sure)).toContain(
+      "| frontend | redis | TCP 443 and 6379 | none | **extra** (extra: TCP 443 and 6379) |",
+    );
+    expect(flowsMermaid(sure)).toContain('n_frontend == "extra: TCP 443 and 6379" ==> n_redis');
+  });
+
+  it("a sure port beside a maybe one: the table says what is sure, the status stands on the sure part", () => {
+    const open = `${yaml("")
+      .replace("{app: client}", "{app: frontend}")
+      .replace(/\{app: server\}/g, "{app: redis}")}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: sure, namespace: scout}
+spec:
+  podSelector: {matchLabels: {app: redis}}
+  ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: scout-b}}}], ports: [{port: 80}]}]
+`;
+    const comparison = compareWithIntended(analyze(bundleOf(open)), settings);
+    expect(flowsMarkdown(comparison)).toContain(
+      "| frontend | redis | TCP 80 and 443 (maybe; sure: TCP 80) | none | **extra** (extra: TCP 80 and 443 (maybe; sure: TCP 80)) |",
+    );
   });
 
   it("an extra flow through such a selector names the namespace and the label, on the selector's line", () => {

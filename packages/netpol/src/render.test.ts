@@ -13,6 +13,7 @@ const comparison: FlowComparison = {
       from: hostile,
       to: "backend",
       allowed: ALL_CONNS,
+      maybe: parseConns("TCP 9000"),
       intended: parseConns("TCP 8000"),
       status: "extra",
     },

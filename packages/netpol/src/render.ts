@@ -1,7 +1,12 @@
 import { inertLine, inertMarkdown, inertText } from "@scout-deploy/core";
 import { type Connectivity, endpointId, type Flow } from "./analyze.js";
-import { type ComponentFlow, describeDifference, type FlowComparison } from "./compare.js";
-import { describePorts, equals, formatConns, intersect, isEmpty, subtract } from "./conns.js";
+import {
+  type ComponentFlow,
+  describeDifference,
+  type FlowComparison,
+  sureConns,
+} from "./compare.js";
+import { type ConnSet, describePorts, formatConns, intersect, isEmpty, subtract } from "./conns.js";
 
 /**
  * The matrix as netpol-analyzer prints it: one `src => dst : connections` line per allowed flow,
@@ -24,10 +29,22 @@ export function formatMatrix(connectivity: Connectivity): string {
  * Namespace object, a label only the cluster sets) is marked: " (maybe)", or what holds surely.
  */
 function maybeNote(connectivity: Connectivity, flow: Flow): string {
-  const sides = connectivity.sureSides(flow.from, flow.to);
-  const sure = intersect(flow.conns, intersect(sides.egress, sides.ingress));
-  if (equals(sure, flow.conns)) return "";
-  return isEmpty(sure) ? " (maybe)" : ` (maybe; sure: ${formatConns(sure)})`;
+  return maybeMark(flow.conns, subtract(flow.conns, sureConns(connectivity, flow)), formatConns);
+}
+
+/**
+ * How every view marks what may or may not flow among `conns`: nothing when all of it is sure,
+ * " (maybe)" when none is, else " (maybe; sure: <what is>)".
+ */
+function maybeMark(
+  conns: ConnSet,
+  maybe: ConnSet,
+  format: (conns: ConnSet) => string = describePorts,
+): string {
+  const shown = intersect(maybe, conns);
+  if (isEmpty(shown)) return "";
+  const sure = subtract(conns, shown);
+  return isEmpty(sure) ? " (maybe)" : ` (maybe; sure: ${format(sure)})`;
 }
 
 const STATUS_TEXT: Record<ComponentFlow["status"], string> = {
@@ -48,10 +65,16 @@ export const MAX_LISTED_DIFFERENCES = 20;
 export function flowsMarkdown(comparison: FlowComparison): string {
   const rows = comparison.flows.map((f) => {
     const extra = subtract(f.allowed, f.intended);
-    const allowed = isEmpty(f.allowed) ? "none" : describePorts(f.allowed);
+    const allowed = isEmpty(f.allowed)
+      ? "none"
+      : `${describePorts(f.allowed)}${maybeMark(f.allowed, f.maybe)}`;
     const intended = isEmpty(f.intended) ? "none" : describePorts(f.intended);
-    const note = f.status === "extra" && !isEmpty(extra) ? ` (extra: ${describePorts(extra)})` : "";
-    return `| ${inertMarkdown(f.from)} | ${inertMarkdown(f.to)} | ${allowed} | ${intended} | ${STATUS_TEXT[f.status]}${note} |`;
+    const note =
+      f.status === "extra" && !isEmpty(extra)
+        ? ` (extra: ${describePorts(extra)}${maybeStatus(f) ? "" : maybeMark(extra, f.maybe)})`
+        : "";
+    const status = maybeStatus(f) ? `maybe ${STATUS_TEXT[f.status]}` : STATUS_TEXT[f.status];
+    return `| ${inertMarkdown(f.from)} | ${inertMarkdown(f.to)} | ${allowed} | ${intended} | ${status}${note} |`;
   });
   const table = [
     "| from | to | allowed | intended | status |",
@@ -75,8 +98,24 @@ export function flowsMarkdown(comparison: FlowComparison): string {
 }
 
 /**
+ * Whether the flow's status rests on what may or may not flow: an extra flow whose extra ports
+ * are all "maybe", an intended (or partly missing) one whose intended ports are only maybe
+ * allowed. Such a row reads "maybe extra", "maybe intended".
+ */
+function maybeStatus(f: ComponentFlow): boolean {
+  if (isEmpty(f.maybe)) return false;
+  if (f.status === "extra") return isEmpty(subtract(subtract(f.allowed, f.intended), f.maybe));
+  return !isEmpty(intersect(intersect(f.intended, f.allowed), f.maybe));
+}
+
+/** What the diagram's arrows and the table's marks mean, under both in the PR comment. */
+export const FLOWS_LEGEND =
+  "Solid green: intended; thick red: extra; dashed grey: missing; dashed orange: partly missing; dotted: maybe, allowed only for some values of labels the manifests leave open (a namespace without a Namespace object, a label only the cluster sets). In the table, (maybe) marks such ports and sure: what flows whatever those labels are.";
+
+/**
  * A Mermaid flowchart of the component flows: intended flows as solid arrows, extra flows as
- * thick red arrows, missing flows as dashed grey arrows.
+ * thick red arrows, missing flows as dashed grey arrows; a flow whose status rests on labels the
+ * input leaves open is a dotted arrow of its colour, its label marked "maybe".
  */
 export function flowsMermaid(comparison: FlowComparison): string {
   const lines = ["flowchart LR"];
@@ -89,18 +128,34 @@ export function flowsMermaid(comparison: FlowComparison): string {
     if (f.status === "missing") {
       lines.push(`  ${from} -. "missing: ${describePorts(f.intended)}" .-> ${to}`);
       styles.push(`  linkStyle ${index} stroke:#888,stroke-dasharray:5 5`);
+    } else if (f.status === "extra" && maybeStatus(f)) {
+      lines.push(`  ${from} -. "maybe extra: ${allowedLabel(f, "maybe")}" .-> ${to}`);
+      styles.push(`  linkStyle ${index} stroke:#d00,stroke-dasharray:2 3`);
     } else if (f.status === "extra") {
-      lines.push(`  ${from} == "extra: ${describePorts(f.allowed)}" ==> ${to}`);
+      lines.push(`  ${from} == "extra: ${allowedLabel(f)}" ==> ${to}`);
       styles.push(`  linkStyle ${index} stroke:#d00,stroke-width:3px`);
     } else if (f.status === "partial") {
-      lines.push(`  ${from} -. "partly missing: ${describePorts(f.intended)}" .-> ${to}`);
+      const maybe = maybeStatus(f) ? `; allowed: ${allowedLabel(f)}` : "";
+      lines.push(`  ${from} -. "partly missing: ${describePorts(f.intended)}${maybe}" .-> ${to}`);
       styles.push(`  linkStyle ${index} stroke:#e90,stroke-dasharray:5 5`);
+    } else if (maybeStatus(f)) {
+      lines.push(`  ${from} -. "maybe: ${allowedLabel(f, "maybe")}" .-> ${to}`);
+      styles.push(`  linkStyle ${index} stroke:#2a2,stroke-dasharray:2 3`);
     } else {
-      lines.push(`  ${from} -- "${describePorts(f.allowed)}" --> ${to}`);
+      lines.push(`  ${from} -- "${allowedLabel(f)}" --> ${to}`);
       styles.push(`  linkStyle ${index} stroke:#2a2`);
     }
   });
   return `${[...lines, ...styles].join("\n")}\n`;
+}
+
+/**
+ * "TCP 8000", "TCP 8000 (maybe)", "TCP 8000 and 9000 (maybe; sure: TCP 8000)"; after a label
+ * that already says "maybe", a flow that is all maybe is not marked twice.
+ */
+function allowedLabel(f: ComponentFlow, said?: "maybe"): string {
+  const mark = maybeMark(f.allowed, f.maybe);
+  return `${describePorts(f.allowed)}${said && mark === " (maybe)" ? "" : mark}`;
 }
 
 /**

@@ -1,5 +1,11 @@
 export { docsUrl, REPOSITORY_URL, releasedDocsUrl } from "./docs-url.js";
 export {
+  LEGACY_NETWORK_OPTIONS,
+  type NetworkSettingsProblem,
+  networkOptionsOfPolicy,
+  networkSettingsProblems,
+} from "./network/options.js";
+export {
   type LoadRulePacksOptions,
   loadRulePacks,
   packPrefix,

@@ -1,4 +1,5 @@
 import { type CoreSettings, type Settings, settingsReader, z } from "@scout-deploy/core";
+import { networkSettingsSchema } from "@scout-deploy/netpol";
 
 /** The Security Guide's components: the five parts of the Scout app. */
 export const SCOUT_COMPONENTS = ["frontend", "backend", "redis", "nginx", "prometheus"] as const;
@@ -20,6 +21,13 @@ export const guideSettingsSchema = z
     writablePaths: z.array(z.string().startsWith("/")).default([]),
     /** Redis authentication required (turns secrets/redis-auth into an error). @default false */
     redisAuth: z.boolean().default(false),
+    /**
+     * The intended connectivity, set once for every network rule: `flows` (the in-cluster
+     * table), `externalAccess` and `externalPort` (outside clients to nginx), `dns` (where the
+     * cluster's DNS answers). They were options of network/allowed-flows, no-broad-peers and
+     * external-exposure, which still read them (deprecated). @default {}
+     */
+    network: networkSettingsSchema.default({}),
   })
   .strict();
 

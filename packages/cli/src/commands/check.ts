@@ -122,6 +122,8 @@ With --base or --baseline, only new findings (and policy/weakened) count.
     };
     const run = await runCheck(options);
     refuseOutputOverInput(outputs, run.bundle.files, io.cwd);
+    for (const notice of run.config.notices ?? [])
+      io.stderr(`scout-deploy: ${inertText(notice)}\n`);
     const compared = baseSource ? await compareRun(run, baseSource, options) : undefined;
     for (const notice of compared?.notices ?? []) io.stderr(`scout-deploy: ${inertText(notice)}\n`);
     formats.forEach((format, index) => {

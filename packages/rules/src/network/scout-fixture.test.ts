@@ -160,7 +160,7 @@ describe("the compliant Scout network fixture", () => {
     ]);
   });
 
-  it("a wrong peer on an intended port stays on the rule: the port is not the cause", () => {
+  it("a wrong peer on an intended port is reported on that peer, not on the port: the port is not the cause", () => {
     // Outside addresses let into the backend on its own port 8000, and on 9000 beside it.
     const yaml = mutate(
       "        - podSelector: {matchLabels: {app.kubernetes.io/component: prometheus}}\n      ports: [{port: 8000, protocol: TCP}]",
@@ -169,7 +169,7 @@ describe("the compliant Scout network fixture", () => {
     const paths = check(yaml)
       .filter((f) => f.ruleId === "network/allowed-flows")
       .map((f) => f.path);
-    expect(paths).toEqual(["/spec/ingress/0"]);
+    expect(paths).toEqual(["/spec/ingress/0/from/3/ipBlock/cidr"]);
   });
 
   it("turning external access off makes nginx's LoadBalancer and its 0.0.0.0/0 ingress findings", () => {

@@ -106,7 +106,7 @@ describe("a pack's settings", () => {
   it("are validated like core's: a wrong value and an unknown key name the key", async () => {
     await expect(run({ owners: "web" })).rejects.toThrow(/policy\.settings\.owners: /);
     await expect(run({ ownerz: ["web"] })).rejects.toThrow(
-      /policy\.settings\.ownerz: unknown key "ownerz" \(did you mean "owners"\?\) \(allowed: namespace, componentLabels, profile, components, expectedUid, writablePaths, redisAuth, owners\)/,
+      /policy\.settings\.ownerz: unknown key "ownerz" \(did you mean "owners"\?\) \(allowed: namespace, componentLabels, profile, components, expectedUid, writablePaths, redisAuth, network, owners\)/,
     );
   });
 

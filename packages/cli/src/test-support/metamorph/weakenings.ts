@@ -557,6 +557,60 @@ export const weakenings: Weakening[] = [
     },
   },
   {
+    name: "0.0.0.0/0 with an except added beside the pod peers of one policy's ingress rule",
+    apply: (objects, component) => {
+      const found = portedIngressRule(objects, component);
+      const peers = found?.[1].from as Obj[] | undefined;
+      // nginx's rule from outside already admits every address.
+      if (!found || component === "nginx" || !peers?.length) return undefined;
+      if (!peers.every((p) => p.podSelector || p.namespaceSelector)) return undefined;
+      peers.push({ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } });
+      const [policy, , index] = found;
+      // The flow from outside it opens is one finding on the cidr, naming that flow.
+      return [
+        `network/allowed-flows ${ref(policy)} /spec/ingress/${index}/from/${peers.length - 1}/ipBlock/cidr`,
+      ];
+    },
+  },
+  {
+    name: "an intended port of one policy's ingress rule widened to a range by endPort",
+    apply: (objects, component) => {
+      const found = portedIngressRule(objects, component);
+      const ports = found?.[1].ports as Obj[] | undefined;
+      if (!found || component === "nginx" || ports?.length !== 1) return undefined;
+      const port = ports[0]!.port;
+      if (typeof port !== "number" || port > 65000) return undefined;
+      ports[0]!.endPort = port + 100;
+      const [policy, , index] = found;
+      // The other side still stops the range: a policy port no pod listens on, on endPort.
+      return [`network/port-coherence ${ref(policy)} /spec/ingress/${index}/ports/0/endPort`];
+    },
+  },
+  ...(["TCP", "UDP"] as const).map(
+    (protocol): Weakening => ({
+      // One namespace-wide rule serves every client: applied once, on the frontend's turn.
+      name: `the namespace-wide DNS rule's ${protocol === "TCP" ? "UDP" : "TCP"} 53 changed to ${protocol} 53`,
+      apply: (objects, component) => {
+        if (component !== "frontend") return undefined;
+        const lost = protocol === "TCP" ? "UDP" : "TCP";
+        for (const policy of objects.filter(namespaceWide)) {
+          const rules = ((policy.spec as Obj).egress as Obj[] | undefined) ?? [];
+          for (const [index, rule] of rules.entries()) {
+            const ports = (rule.ports as Obj[] | undefined) ?? [];
+            const at = ports.findIndex((p) => p.port === 53 && p.protocol === lost);
+            if (at < 0 || !ports.every((p) => p.port === 53)) continue;
+            ports[at]!.protocol = protocol;
+            // Exactly the pair it lost, on the protocol edited, one finding for every client.
+            return [
+              `network/allowed-flows ${ref(policy)} /spec/egress/${index}/ports/${at}/protocol`,
+            ];
+          }
+        }
+        return undefined;
+      },
+    }),
+  ),
+  {
     name: "an intended port of one policy written as a quoted number",
     apply: (objects, component) => {
       const found = portedIngressRule(objects, component);

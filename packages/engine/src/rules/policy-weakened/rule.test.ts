@@ -222,4 +222,57 @@ spec:
       [],
     );
   });
+
+  it("reports network settings whose head values hide what the base's find, on the key edited, whichever place sets them", () => {
+    const nginx = buildBundle([
+      parseSource(
+        "nginx.yaml",
+        `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: nginx, namespace: scout}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/component: nginx}}
+  template:
+    metadata: {labels: {app.kubernetes.io/component: nginx}}
+    spec: {containers: [{name: nginx, image: nginx:1.27}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: nginx, namespace: scout}
+spec: {type: LoadBalancer, selector: {app.kubernetes.io/component: nginx}, ports: [{port: 80}]}
+`,
+      ),
+    ]);
+    const bundles = { base: nginx, head: nginx };
+    const network = (lines: string) => `policy:\n  settings:\n    network:\n${lines}`;
+    const closed = network("      externalPort: 80\n      externalAccess: false\n");
+    // External access turned on: nginx's LoadBalancer, reported by the base, passes.
+    expect(
+      summary(
+        weakenings(
+          closed,
+          network("      externalPort: 80\n      externalAccess: true\n"),
+          bundles,
+        ),
+      ),
+    ).toEqual([
+      "5 error policy.settings.network.externalAccess changed: the base's values find 1 finding(s) in these manifests that the head's hide (network/external-exposure)",
+    ]);
+    // The same value moved to the shared settings from the deprecated option: nothing weakens.
+    const legacy =
+      "policy:\n  rules:\n    network/external-exposure:\n      options: {externalAccess: false}\n";
+    expect(weakenings(legacy, closed, bundles)).toEqual([]);
+    // Turned on through the deprecated option instead: still seen.
+    expect(
+      summary(
+        weakenings(
+          closed,
+          "policy:\n  rules:\n    network/external-exposure:\n      options: {externalAccess: true}\n",
+          bundles,
+        ),
+      ),
+    ).toEqual([
+      `3 error policy.settings.network.externalAccess, policy.settings.network.externalPort, policy.rules."network/external-exposure".options changed: the base's values find 1 finding(s) in these manifests that the head's hide (network/external-exposure)`,
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
+import { guideSettingsSchema } from "../../settings.js";
 import { allowedFlows } from "./rule.js";
 
 const PODS = `
@@ -195,6 +196,65 @@ const MONITORING = `
               ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
 `;
 
+/** What clients lose without 53/UDP, and with it but without 53/TCP. */
+const UDP_LOST = "cannot resolve the Services they connect to, so their connections will fail";
+const TCP_LOST =
+  "cannot resolve a name whose answer does not fit a UDP packet (resolvers retry those over TCP), so some lookups will fail";
+
+/**
+ * Frontend, backend and redis, every flow between them allowed, and the namespace-wide DNS rule
+ * with PORTS: its one noDnsRule warning, at `at`, names the pair `lost` and every client.
+ */
+function dnsRuleCase(
+  name: string,
+  ports: string,
+  at: { line: number; column: number },
+  lost: string,
+) {
+  return {
+    name,
+    yaml: `${PODS}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: redis, labels: {app: redis}}
+        spec: {containers: [{name: redis, ports: [{name: redis, containerPort: 6379}]}]}
+${DNS_POLICY.replace("PORTS", ports)}        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: flows}
+        spec:
+          podSelector: {}
+          ingress:
+            - from: [{podSelector: {matchLabels: {app: frontend}}}]
+              ports: [{port: 8000}]
+            - from: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 6379}]
+          egress:
+            - to: [{podSelector: {matchLabels: {app: backend}}}]
+              ports: [{port: 8000}]
+            - to: [{podSelector: {matchLabels: {app: redis}}}]
+              ports: [{port: 6379}]
+      `,
+    errors: [
+      {
+        messageId: "noDnsRule" as const,
+        ...at,
+        data: {
+          target: "NetworkPolicy default/dns",
+          rule: "spec.egress[0]",
+          sources: "default/frontend, default/backend",
+          destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
+          ports: lost,
+          failure: lost === "TCP 53" ? TCP_LOST : UDP_LOST,
+          instance: "instance default",
+          fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
+        },
+      },
+    ],
+  };
+}
+
 new RuleTester({ describe, it }).run(allowedFlows, {
   valid: [
     {
@@ -378,7 +438,7 @@ new RuleTester({ describe, it }).run(allowedFlows, {
             - to: [{podSelector: {matchLabels: {app: frontend}}}]
               ports: [{port: http}]
             - to: [{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]
-              ports: [{port: 53, protocol: UDP}]
+              ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
       `,
     },
     {
@@ -573,6 +633,7 @@ new RuleTester({ describe, it }).run(allowedFlows, {
             target: "NetworkPolicy default/dns",
             rule: "spec.egress[0]",
             sources: "default/frontend, default/backend",
+            failure: UDP_LOST,
             destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
             ports: "TCP 53, UDP 53",
             instance: "instance default",
@@ -616,10 +677,78 @@ ${DNS_POLICY.replace("PORTS", "ports: [{port: 54, protocol: UDP}, {port: 53, pro
             rule: "spec.egress[0]",
             beyond: "UDP 54",
             sources: "default/frontend, default/backend",
+            failure: UDP_LOST,
             destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
-            ports: "TCP 53, UDP 53",
+            ports: "UDP 53",
             instance: "instance default",
             fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
+          },
+        },
+      ],
+    },
+    dnsRuleCase(
+      "a namespace-wide DNS rule whose UDP 53 became TCP 53: one warning on that protocol, naming UDP 53 alone",
+      "ports: [{port: 53, protocol: TCP}, {port: 53, protocol: TCP}]",
+      { line: 32, column: 26 },
+      "UDP 53",
+    ),
+    dnsRuleCase(
+      "a namespace-wide DNS rule whose TCP 53 became UDP 53: one warning on that protocol, naming TCP 53 alone",
+      "ports: [{port: 53, protocol: UDP}, {port: 53, protocol: UDP}]",
+      { line: 32, column: 53 },
+      "TCP 53",
+    ),
+    dnsRuleCase(
+      "a namespace-wide DNS rule whose UDP entry lost its protocol (TCP by default): one warning on that entry, naming UDP 53 alone",
+      "ports: [{port: 53}, {port: 53, protocol: TCP}]",
+      { line: 32, column: 15 },
+      "UDP 53",
+    ),
+    dnsRuleCase(
+      "a namespace-wide DNS rule whose UDP entry was deleted: one warning on its ports, naming UDP 53 alone",
+      "ports: [{port: 53, protocol: TCP}]",
+      { line: 32, column: 7 },
+      "UDP 53",
+    ),
+    {
+      name: "the frontend's own DNS rule without TCP 53: one warning on its ports, naming TCP 53 alone",
+      yaml: `${PODS}${POLICIES.replace("{port: 53, protocol: UDP}, {port: 53, protocol: TCP}", "{port: 53, protocol: UDP}")}`,
+      errors: [
+        {
+          messageId: "noDns",
+          line: 32,
+          column: 7,
+          data: {
+            source: "default/frontend",
+            destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
+            to: "backend",
+            ports: "TCP 53",
+            failure:
+              "it cannot resolve a name whose answer does not fit a UDP packet (resolvers retry those over TCP), so some lookups will fail",
+            target: "NetworkPolicy default/frontend",
+            instance: "instance default",
+            fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
+          },
+        },
+      ],
+    },
+    {
+      name: "0.0.0.0/0 with an except added beside the backend's pod peer: one error on that cidr, naming the flow from outside",
+      yaml: `${PODS}${POLICIES.replace(
+        "ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}]",
+        "ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}, {ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}}]",
+      )}`,
+      errors: [
+        {
+          messageId: "extraFlows",
+          line: 22,
+          column: 79,
+          data: {
+            target: "NetworkPolicy default/backend",
+            rule: "spec.ingress[0]",
+            count: "a flow",
+            instance: "instance default",
+            flows: "external -> default/backend (external -> backend) on TCP 8000",
           },
         },
       ],
@@ -939,6 +1068,7 @@ ${DNS_POLICY.replace("PORTS", "ports: [{port: 54, protocol: UDP}, {port: 53, pro
             to: "backend",
             destination: "cluster DNS (kube-system/k8s-app=kube-dns)",
             ports: "TCP 53, UDP 53",
+            failure: "its connections will fail",
             instance: "instance default",
             target: "NetworkPolicy default/frontend",
             fix: "egress rule {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: TCP, port: 53}, {protocol: UDP, port: 53}]}",
@@ -958,6 +1088,44 @@ ${DNS_POLICY.replace("PORTS", "ports: [{port: 54, protocol: UDP}, {port: 53, pro
           },
         },
       ],
+    },
+  ],
+});
+
+// policy.settings.network: the intended table set once for every network rule.
+new RuleTester({ describe, it, settings: guideSettingsSchema }).run(allowedFlows, {
+  valid: [
+    {
+      name: "the intended table replaced in policy.settings.network",
+      settings: { network: { flows: [{ from: "backend", to: "frontend", port: 3000 }] } },
+      yaml: `${PODS}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: open}
+        spec:
+          podSelector: {matchLabels: {app: frontend}}
+          ingress: [{from: [{podSelector: {matchLabels: {app: backend}}}], ports: [{port: 3000}]}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: backend-out}
+        spec:
+          podSelector: {matchLabels: {app: backend}}
+          egress:
+            - to: [{podSelector: {matchLabels: {app: frontend}}}]
+              ports: [{port: http}]
+            - to: [{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]
+              ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: "a table in policy.settings.network without frontend -> backend: the policy admitting it is extra",
+      settings: { network: { flows: [{ from: "nginx", to: "backend", port: 8000 }] } },
+      yaml: `${PODS}${POLICIES}`,
+      errors: [{ messageId: "extraFlows", line: 22, column: 13 }],
     },
   ],
 });

@@ -3,12 +3,15 @@ import {
   analyze,
   appliedRules,
   type Connectivity,
+  type ConnSet,
   compareWithIntended,
   connsOf,
+  contains,
   DNS_CONNS,
   type DnsOptions,
   describeDns,
   describePorts,
+  EXTERNAL,
   type FlowDifference,
   intendedFlows,
   intersect,
@@ -17,7 +20,7 @@ import {
   isEmpty,
   type NetworkOptions,
   NO_CONNS,
-  networkOptionsSchema,
+  networkSettingsSchema,
   type Policy,
   policySelects,
   portsConns,
@@ -26,6 +29,7 @@ import {
   union,
 } from "@scout-deploy/netpol";
 import { guideSettings } from "../../settings.js";
+import { networkOptions } from "../options.js";
 import { HOST_NETWORK_OWNERS, portEntryPointer } from "../scope.js";
 
 export const allowedFlows = defineRule({
@@ -38,7 +42,8 @@ export const allowedFlows = defineRule({
       "Narrow the named policy rule so that it admits only the intended peers and ports, or add the rule the intended flow needs.",
     guide:
       "Network Policies: Frontend → Backend 8000, Nginx → Frontend 3000 / Backend 8000, Backend → Redis 6379, Prometheus → Backend 8000, external → Nginx 80",
-    options: networkOptionsSchema,
+    // Deprecated: policy.settings.network holds them for every network rule.
+    options: networkSettingsSchema,
     messages: {
       extraFlows:
         "{{target}}, {{rule}}, admits {{count}} that the intended table does not have ({{instance}}): {{flows}}; narrow it to the intended peers and ports",
@@ -51,11 +56,11 @@ export const allowedFlows = defineRule({
       mayMissFlows:
         "{{target}}, {{rule}}, admits {{count}} that Scout needs ({{instance}}) only if the label {{key}} matches, whose value no manifest can know ({{reason}}), so Scout may break: {{flows}}; select the pods by labels of their template",
       noDns:
-        "{{source}} connects to {{to}} by Service name but may not reach {{destination}} on {{ports}} ({{instance}}): its connections will fail; add to {{target}} this {{fix}}",
+        "{{source}} connects to {{to}} by Service name but may not reach {{destination}} on {{ports}} ({{instance}}): {{failure}}; add to {{target}} this {{fix}}",
       dnsRuleElsewhere:
-        "{{target}}, {{rule}}, meant for DNS, opens {{beyond}} towards {{destination}} instead of {{ports}} ({{instance}}): {{sources}} cannot resolve the Services they connect to, so their connections will fail, and DNS needs only 53/UDP and 53/TCP; make it this {{fix}}",
+        "{{target}}, {{rule}}, meant for DNS, opens {{beyond}} towards {{destination}} instead of {{ports}} ({{instance}}): {{sources}} {{failure}}, and DNS needs only 53/UDP and 53/TCP; make it this {{fix}}",
       noDnsRule:
-        "{{target}}, {{rule}}, meant for DNS, does not reach {{destination}} on {{ports}} ({{instance}}): {{sources}} cannot resolve the Services they connect to, so their connections will fail; make it this {{fix}}",
+        "{{target}}, {{rule}}, meant for DNS, does not reach {{destination}} on {{ports}} ({{instance}}): {{sources}} {{failure}}; make it this {{fix}}",
       missingFlows:
         "{{target}} blocks {{count}} that Scout needs ({{instance}}), so Scout would break: {{flows}}",
       missingOnHostNetwork:
@@ -67,8 +72,9 @@ export const allowedFlows = defineRule({
   check(context) {
     const connectivity = analyze(context.bundle, refusalOptionsFor(context.kubernetesVersion));
     const settings = guideSettings(context.settings);
-    const comparison = compareWithIntended(connectivity, settings, context.options);
-    const beyond53 = dnsRulesBeyond53(connectivity, context.options.dns, settings);
+    const network = networkOptions(context);
+    const comparison = compareWithIntended(connectivity, settings, network);
+    const beyond53 = dnsRulesBeyond53(connectivity, network.dns, settings);
     // A namespace-wide DNS rule that misses the DNS (53 changed to 54) is one finding, its
     // noDnsRule on the port: the port it opens beyond 53 instead is the same cause.
     const beyondOf = (target: FlowDifference["target"]) =>
@@ -85,7 +91,7 @@ export const allowedFlows = defineRule({
         data: {
           policy: beyond.policy,
           rule: ruleName(beyond.rulePointer),
-          dns: describeDns(context.options.dns),
+          dns: describeDns(network.dns),
           ports: beyond.ports,
         },
         object: beyond.object,
@@ -107,6 +113,7 @@ export const allowedFlows = defineRule({
             destination: first.destination,
             ports: describePorts(first.conns),
             sources: group.map((d) => d.source).join(", "),
+            failure: dnsFailure(first.conns, "they"),
             instance: instancesOf(group),
             fix: first.fix ?? "",
           },
@@ -123,6 +130,7 @@ export const allowedFlows = defineRule({
             destination: first.destination,
             to: first.to,
             ports: describePorts(first.conns),
+            failure: dnsFailure(first.conns, "it"),
             target: first.target.label,
             instance: first.instance ?? "no instance",
             fix: first.fix ?? "",
@@ -169,7 +177,10 @@ export const allowedFlows = defineRule({
             ...target,
           });
       } else if (first.kind === "extra") {
-        const pointer = extraPortPointer(connectivity, group, context.options) ?? target.pointer;
+        const pointer =
+          extraPortPointer(connectivity, group, network) ??
+          extraPeerPointer(connectivity, group) ??
+          target.pointer;
         context.report({ messageId: "extraFlows", data, object: target.object, pointer });
       } else if (first.onHostNetwork)
         context.report({
@@ -236,6 +247,29 @@ function extraPortPointer(
 }
 
 /**
+ * The one address block of a rule that opens all of its extra flows, when they all come from (or
+ * go to) outside the cluster and the rule's other peers are pods: the ipBlock the user added
+ * beside the intended peers (0.0.0.0/0, with or without an except). The finding lands on its
+ * cidr, where no-broad-peers yields to it. A rule of address blocks alone stays the cause.
+ */
+function extraPeerPointer(
+  connectivity: Connectivity,
+  group: readonly FlowDifference[],
+): string | undefined {
+  const { target } = group[0]!;
+  const policy = connectivity.model.policies.find((p) => p.object === target.object);
+  const rule = [...(policy?.ingress ?? []), ...(policy?.egress ?? [])].find(
+    (r) => r.pointer === target.pointer,
+  );
+  if (!rule || rule.peers === "all") return undefined;
+  const outside = rule.direction === "ingress" ? "from" : "to";
+  if (!group.every((d) => d[outside] === EXTERNAL)) return undefined;
+  const blocks = rule.peers.filter((peer) => peer.kind === "ip");
+  if (blocks.length !== 1 || rule.peers.length === 1) return undefined;
+  return `${blocks[0]!.pointer}/ipBlock/cidr`;
+}
+
+/**
  * One finding per cause: the extra flows one policy rule admits, the intended flows one policy
  * blocks, each client that cannot resolve names. Flows that only a missing isolation opens are
  * network/default-deny's one finding on the workload, not repeated here.
@@ -299,6 +333,20 @@ function dnsRulesBeyond53(
       ];
     }),
   );
+}
+
+/**
+ * What a client loses with the DNS pairs it cannot reach: without 53/UDP every lookup, so every
+ * connection by Service name; with 53/UDP but not 53/TCP only the answers too long for a UDP
+ * packet, which resolvers retry over TCP.
+ */
+function dnsFailure(lost: ConnSet, who: "it" | "they"): string {
+  if (contains(lost, "UDP", 53))
+    return who === "it"
+      ? "its connections will fail"
+      : "cannot resolve the Services they connect to, so their connections will fail";
+  const subject = who === "it" ? "it cannot resolve" : "cannot resolve";
+  return `${subject} a name whose answer does not fit a UDP packet (resolvers retry those over TCP), so some lookups will fail`;
 }
 
 /** The rules that report why the API server refuses a NetworkPolicy, each on the refused field. */

@@ -1,5 +1,6 @@
 import { RuleTester } from "@scout-deploy/core/testing";
 import { describe, it } from "vitest";
+import { guideSettingsSchema } from "../../settings.js";
 import { externalExposure } from "./rule.js";
 
 const NGINX = `
@@ -1426,6 +1427,25 @@ new RuleTester({ describe, it }).run(externalExposure, {
           data: { name: "nginx", type: "LoadBalancer" },
         },
       ],
+    },
+  ],
+});
+
+// policy.settings.network: the one place every network rule reads external access from.
+new RuleTester({ describe, it, settings: guideSettingsSchema }).run(externalExposure, {
+  valid: [
+    {
+      name: "policy.settings.network leaves external access on: nginx's LoadBalancer passes",
+      settings: { network: { externalPort: 80 } },
+      yaml: NGINX,
+    },
+  ],
+  invalid: [
+    {
+      name: "external access off in policy.settings.network, as in the deprecated option: nginx's LoadBalancer is reported on its type",
+      settings: { network: { externalAccess: false } },
+      yaml: NGINX,
+      errors: [{ messageId: "exposedNginx", line: 12, column: 8 }],
     },
   ],
 });

@@ -9,16 +9,17 @@ import {
   joinPointer,
   labelsOf,
   type Settings,
-  z,
 } from "@scout-deploy/core";
 import {
   type Model,
   modelOf,
+  networkSettingsSchema,
   refusalOptionsFor,
   UNKNOWN_LABEL_REASONS,
   type Workload,
 } from "@scout-deploy/netpol";
 import { guideSettings } from "../../settings.js";
+import { networkOptions } from "../options.js";
 import {
   isNginxService,
   nonNginxEndpoints,
@@ -35,12 +36,8 @@ import {
   serviceOfHost,
 } from "./routes.js";
 
-const options = z
-  .object({
-    /** Allow nginx to be exposed outside the cluster. @default true */
-    externalAccess: z.boolean().default(true),
-  })
-  .strict();
+/** Deprecated: policy.settings.network.externalAccess holds it for every network rule. */
+const options = networkSettingsSchema.pick({ externalAccess: true });
 
 export const externalExposure = defineRule({
   id: "network/external-exposure",
@@ -75,6 +72,7 @@ export const externalExposure = defineRule({
     },
   },
   check(context) {
+    const { externalAccess } = networkOptions(context);
     const model = modelOf(context.bundle, refusalOptionsFor(context.kubernetesVersion));
     const services = new Map<string, BundleObject>();
     const clusterIPs = new Map<string, string>();
@@ -88,7 +86,7 @@ export const externalExposure = defineRule({
     const allowed = (
       service: BundleObject | undefined,
     ): boolean | { uncertain: readonly Required<ServiceTarget>[] } => {
-      if (!context.options.externalAccess || service === undefined) return false;
+      if (!externalAccess || service === undefined) return false;
       // The proxy resolves an ExternalName and sends to what the name is: a Service of the
       // cluster, when it names one (one hop: an ExternalName's target is never followed again).
       // An address (ingress-nginx sends to an IP as it is) is a Service's by its cluster IP;
@@ -131,7 +129,7 @@ export const externalExposure = defineRule({
       const kind = object.value.kind;
       if (isKnativeService(object)) {
         const workload = knativeComponent(object) ?? "a workload";
-        if (knativeVisible(object) && (workload !== "nginx" || !context.options.externalAccess))
+        if (knativeVisible(object) && (workload !== "nginx" || !externalAccess))
           context.report({
             messageId: workload === "nginx" ? "exposedNginx" : "knativePublic",
             data: { name: object.ref.name ?? "", workload, type: "Knative Service" },
@@ -146,7 +144,7 @@ export const externalExposure = defineRule({
           const name = record(entry).configurationName;
           const configuration = configurations.get(`${namespace}/${String(name)}`);
           const workload = configuration ? knativeComponent(configuration) : undefined;
-          if (!configuration || (workload === "nginx" && context.options.externalAccess)) return;
+          if (!configuration || (workload === "nginx" && externalAccess)) return;
           context.report({
             messageId: "knativeRouted",
             data: {
@@ -158,10 +156,7 @@ export const externalExposure = defineRule({
             pointer: `/spec/traffic/${t}/configurationName`,
           });
         });
-      } else if (
-        kind === "Service" &&
-        checkService(object, model, context.options.externalAccess, context)
-      )
+      } else if (kind === "Service" && checkService(object, model, externalAccess, context))
         passedAsNginx.add(object);
       const namespaced = `${effectiveNamespace(context.bundle, object) ?? ""}/${object.ref.name}`;
       const backends = outsideBackends(object, delegated.has(namespaced));

@@ -2,6 +2,7 @@ import { buildBundle, evaluate, parsePolicy, parseSource } from "@scout-deploy/c
 import { RuleTester } from "@scout-deploy/core/testing";
 import { GUIDE_FLOWS } from "@scout-deploy/netpol";
 import { describe, expect, it } from "vitest";
+import { guideSettingsSchema } from "../../settings.js";
 import { allowedFlows } from "../allowed-flows/rule.js";
 import { noBroadPeers } from "./rule.js";
 
@@ -40,6 +41,23 @@ const policyFor = (component: string, peer: string, port: number) => `${scoutPod
               ports: [{port: ${port}}]
       `;
 const unseenAt = { direction: "ingress", index: 0, policy: "scout/redis", components: "redis" };
+
+/** nginx's pod and a policy that admits every address to it on `port`; the cidr is line 11, column 32. */
+function nginxFromAnywhere(port: number): string {
+  return `
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: nginx, labels: {app: nginx}}
+        spec: {containers: [{name: nginx}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: nginx}
+        spec:
+          podSelector: {matchLabels: {app: nginx}}
+          ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0}}], ports: [{port: ${port}}]}]
+      `;
+}
 
 new RuleTester({ describe, it }).run(noBroadPeers, {
   valid: [
@@ -730,19 +748,7 @@ new RuleTester({ describe, it }).run(noBroadPeers, {
     {
       name: "with external access off, nginx's 0.0.0.0/0 is broad too; so is it on another port",
       options: { externalAccess: false },
-      yaml: `
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: nginx, labels: {app: nginx}}
-        spec: {containers: [{name: nginx}]}
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: nginx}
-        spec:
-          podSelector: {matchLabels: {app: nginx}}
-          ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0}}], ports: [{port: 80}]}]
-      `,
+      yaml: nginxFromAnywhere(80),
       errors: [{ messageId: "anyAddress", line: 11, column: 32 }],
     },
     {
@@ -823,8 +829,47 @@ describe("network/no-broad-peers reads the intended table of network/allowed-flo
     ).toEqual([]);
   });
 
+  it("the table set once in policy.settings.network serves both rules", () => {
+    const inSettings = (network: Record<string, unknown>) =>
+      evaluate(
+        [noBroadPeers, allowedFlows],
+        buildBundle([
+          parseSource("scout.yaml", exporter.replace(/^\n/, "").replace(/^ {8}/gm, "")),
+        ]),
+        parsePolicy({ settings: { network } }, undefined, {
+          packs: [{ name: "guide", settings: guideSettingsSchema }],
+        }),
+      ).findings.filter((f) => f.ruleId === "network/no-broad-peers");
+    expect(inSettings({ flows: withExporter })).toEqual([]);
+    expect(inSettings({})).toHaveLength(1);
+  });
+
   it("a table where something reaches Prometheus makes it no shared client: its flows are reported again", () => {
     const flows = [...withExporter, { from: "backend", to: "prometheus", port: 9091 }];
     expect(findings({ "network/allowed-flows": { options: { flows } } })).toHaveLength(1);
   });
+});
+
+new RuleTester({ describe, it, settings: guideSettingsSchema }).run(noBroadPeers, {
+  valid: [
+    {
+      name: "nginx's external port 443 set in policy.settings.network: 0.0.0.0/0 on 443 is its external access",
+      settings: { network: { externalPort: 443 } },
+      yaml: nginxFromAnywhere(443),
+    },
+  ],
+  invalid: [
+    {
+      name: "external access off in policy.settings.network: nginx's 0.0.0.0/0 is broad, as with the deprecated option",
+      settings: { network: { externalAccess: false } },
+      yaml: nginxFromAnywhere(80),
+      errors: [{ messageId: "anyAddress", line: 11, column: 32 }],
+    },
+    {
+      name: "nginx's external port moved to 443 in policy.settings.network: 0.0.0.0/0 on 80 is a port beside it",
+      settings: { network: { externalPort: 443 } },
+      yaml: nginxFromAnywhere(80),
+      errors: [{ messageId: "anyAddress", line: 11, column: 32 }],
+    },
+  ],
 });

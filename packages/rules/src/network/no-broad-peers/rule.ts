@@ -4,7 +4,6 @@ import {
   defineRule,
   escapeSegment,
   isRecord,
-  z,
 } from "@scout-deploy/core";
 import {
   analyze,
@@ -12,12 +11,10 @@ import {
   compilePodSelector,
   compileSelector,
   contains,
-  DEFAULT_DNS_OPTIONS,
   DNS_CONNS,
   type DnsOptions,
   describeDns,
   describePorts,
-  dnsOptionsSchema,
   type IntendedFlow,
   type IpSet,
   intendedConns,
@@ -28,7 +25,7 @@ import {
   isEmptySelector,
   type Model,
   NAMESPACE_NAME_LABEL,
-  networkOptionsSchema,
+  networkSettingsSchema,
   type PeerRefusal,
   type Policy,
   type PolicyRule,
@@ -45,20 +42,14 @@ import {
   type Workload,
 } from "@scout-deploy/netpol";
 import { guideSettings } from "../../settings.js";
-import { portEntryPointer, selectedBy, selectsOnlyNginx } from "../scope.js";
+import { networkOptions } from "../options.js";
 
 const ALLOWED_FLOWS = "network/allowed-flows";
 
-const options = z
-  .object({
-    /** Allow the external access to nginx (0.0.0.0/0 or any source, on externalPort only). @default true */
-    externalAccess: z.boolean().default(true),
-    /** @default 80 */
-    externalPort: z.number().int().min(1).max(65535).default(80),
-    /** The cluster's DNS: DNS-only egress rules towards it (and only it) are not broad. */
-    dns: dnsOptionsSchema.default(DEFAULT_DNS_OPTIONS),
-  })
-  .strict();
+import { portEntryPointer, selectedBy, selectsOnlyNginx } from "../scope.js";
+
+/** Deprecated: policy.settings.network holds them for every network rule. */
+const options = networkSettingsSchema.pick({ externalAccess: true, externalPort: true, dns: true });
 
 export const noBroadPeers = defineRule({
   id: "network/no-broad-peers",
@@ -97,10 +88,11 @@ export const noBroadPeers = defineRule({
   },
   check(context) {
     const connectivity = analyze(context.bundle, refusalOptionsFor(context.kubernetesVersion));
-    const { dns } = context.options;
+    const network = networkOptions(context);
+    const { dns } = network;
     const namespaceLabels = connectivity.model.namespaceLabels;
-    // The intended table is allowed-flows' (its `flows` option): one setting for both rules.
-    const intended = intendedFlows(networkOptionsSchema.parse(context.ruleOptions(ALLOWED_FLOWS)));
+    // One intended table for every network rule: policy.settings.network.
+    const intended = intendedFlows(network);
     // A refused policy admits nothing: how broad its peers would be is beside the point.
     for (const policy of connectivity.model.refused) {
       for (const refused of refusedPeers(policy, refusalOptionsFor(context.kubernetesVersion))) {
@@ -123,8 +115,7 @@ export const noBroadPeers = defineRule({
     }
     for (const policy of connectivity.model.policies) {
       const nginxOnly =
-        context.options.externalAccess &&
-        selectsOnlyNginx(connectivity.model, policy, context.settings);
+        network.externalAccess && selectsOnlyNginx(connectivity.model, policy, context.settings);
       const data = (rule: PolicyRule | undefined, extra: Record<string, string> = {}) => ({
         direction: (rule?.direction ?? "egress") === "ingress" ? "ingress" : "egress",
         index: rule?.index ?? 0,
@@ -140,7 +131,7 @@ export const noBroadPeers = defineRule({
       for (const rule of appliedRules(policy)) {
         const external =
           nginxOnly && rule.direction === "ingress"
-            ? externalPortUse(rule, context.options.externalPort, nginx)
+            ? externalPortUse(rule, network.externalPort, nginx)
             : undefined;
         const nginxAccess = external === "only";
         const beyond = external === "only" ? undefined : external;
@@ -151,7 +142,7 @@ export const noBroadPeers = defineRule({
             messageId: "beyondExternalPort",
             data: data(rule, {
               ports: beyond.ports,
-              externalPort: String(context.options.externalPort),
+              externalPort: String(network.externalPort),
             }),
             object: policy.object,
             pointer: beyond.pointer,
@@ -177,6 +168,9 @@ export const noBroadPeers = defineRule({
             }),
             object: policy.object,
             pointer: finding.pointer,
+            // An address block added beside a rule's pod peers that lets the outside into a Scout
+            // component is allowed-flows' extra flow on the same cidr, naming the flow it opens.
+            ...(finding.messageId === "anyAddress" ? { yieldsTo: [ALLOWED_FLOWS] } : {}),
           });
         }
         const unseen = unseenPeers(connectivity.model, policy, rule, broad, {
