@@ -60,6 +60,7 @@ describe("the JSON Schema for editors", () => {
       "expectedUid",
       "writablePaths",
       "redisAuth",
+      "network",
     ]);
     expect(withGuide.additionalProperties).toBe(false);
   });
