@@ -1,4 +1,4 @@
-import type { BundleObject, InputProblem } from "./bundle.js";
+import type { BundleObject, InputProblem } from "./bundle-object.js";
 import { isRecord, joinPointer } from "./pointer.js";
 
 /** What an object makes its controller deploy from outside the input, and where it says so. */
