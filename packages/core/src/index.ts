@@ -127,7 +127,15 @@ export {
 } from "./namespaces.js";
 export { definePack, type PackDefinition, type RulePack, settingsReader } from "./pack.js";
 export { CONTROLLER_LABEL_REASONS } from "./pod-sources.js";
-export { escapeSegment, getAtPointer, isRecord, joinPointer, splitPointer } from "./pointer.js";
+export {
+  asList,
+  asRecord,
+  escapeSegment,
+  getAtPointer,
+  isRecord,
+  joinPointer,
+  splitPointer,
+} from "./pointer.js";
 export { quantityValue } from "./quantity.js";
 export {
   type AnyRule,

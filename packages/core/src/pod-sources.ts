@@ -1,5 +1,5 @@
 import { readDocument } from "./goyaml/read.js";
-import { isRecord, joinPointer } from "./pointer.js";
+import { asList, asRecord, isRecord, joinPointer } from "./pointer.js";
 
 type Json = Record<string, unknown>;
 
@@ -34,9 +34,6 @@ export interface PodSource {
   partial?: boolean;
 }
 
-const record = (value: unknown): Json => (isRecord(value) ? value : {});
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-
 /** One of the pod templates (PodTemplateSpecs) of a custom resource that holds several. */
 function templateSource(
   path: Array<string | number>,
@@ -50,8 +47,8 @@ function templateSource(
     {
       specPointer: joinPointer(base, "spec"),
       metadataPointer: joinPointer(base, "metadata"),
-      spec: record(value.spec),
-      metadata: record(value.metadata),
+      spec: asRecord(value.spec),
+      metadata: asRecord(value.metadata),
       role: String(role),
       ...(batch ? { runsToCompletion: true } : {}),
     },
@@ -72,31 +69,31 @@ const KUBEFLOW_REPLICA_SPECS: Readonly<Record<string, string>> = {
 function kubeflowSources(value: Json): PodSource[] {
   const field = KUBEFLOW_REPLICA_SPECS[String(value.kind)];
   if (!field) return [];
-  const replicas = record(record(value.spec)[field]);
+  const replicas = asRecord(asRecord(value.spec)[field]);
   return Object.entries(replicas).flatMap(([role, replica]) =>
-    templateSource(["spec", field, role, "template"], record(replica).template, true, role),
+    templateSource(["spec", field, role, "template"], asRecord(replica).template, true, role),
   );
 }
 
 /** A RayCluster's spec, inside a RayCluster, a RayJob or a RayService. */
 function rayClusterSources(path: string[], cluster: unknown, batch: boolean): PodSource[] {
-  const spec = record(cluster);
-  const head = record(spec.headGroupSpec).template;
+  const spec = asRecord(cluster);
+  const head = asRecord(spec.headGroupSpec).template;
   return [
     ...templateSource([...path, "headGroupSpec", "template"], head, batch, "head"),
-    ...list(spec.workerGroupSpecs).flatMap((group, index) =>
+    ...asList(spec.workerGroupSpecs).flatMap((group, index) =>
       templateSource(
         [...path, "workerGroupSpecs", index, "template"],
-        record(group).template,
+        asRecord(group).template,
         batch,
-        record(group).groupName ?? `workers ${index}`,
+        asRecord(group).groupName ?? `workers ${index}`,
       ),
     ),
   ];
 }
 
 function raySources(value: Json): PodSource[] {
-  const spec = record(value.spec);
+  const spec = asRecord(value.spec);
   const submitter = ["spec", "submitterPodTemplate"];
   switch (value.kind) {
     case "RayCluster":
@@ -115,19 +112,19 @@ function raySources(value: Json): PodSource[] {
 
 function jobSetSources(value: Json): PodSource[] {
   if (value.kind !== "JobSet") return [];
-  return list(record(value.spec).replicatedJobs).flatMap((job, index) =>
+  return asList(asRecord(value.spec).replicatedJobs).flatMap((job, index) =>
     templateSource(
       ["spec", "replicatedJobs", index, "template", "spec", "template"],
-      record(record(record(job).template).spec).template,
+      asRecord(asRecord(asRecord(job).template).spec).template,
       true,
-      record(job).name ?? `job ${index}`,
+      asRecord(job).name ?? `job ${index}`,
     ),
   );
 }
 
 function leaderWorkerSetSources(value: Json): PodSource[] {
   if (value.kind !== "LeaderWorkerSet") return [];
-  const template = record(record(value.spec).leaderWorkerTemplate);
+  const template = asRecord(asRecord(value.spec).leaderWorkerTemplate);
   return ["leaderTemplate", "workerTemplate"].flatMap((role) =>
     templateSource(["spec", "leaderWorkerTemplate", role], template[role], false, role),
   );
@@ -135,12 +132,12 @@ function leaderWorkerSetSources(value: Json): PodSource[] {
 
 function volcanoSources(value: Json): PodSource[] {
   if (value.kind !== "Job") return [];
-  return list(record(value.spec).tasks).flatMap((task, index) =>
+  return asList(asRecord(value.spec).tasks).flatMap((task, index) =>
     templateSource(
       ["spec", "tasks", index, "template"],
-      record(task).template,
+      asRecord(task).template,
       true,
-      record(task).name ?? `task ${index}`,
+      asRecord(task).name ?? `task ${index}`,
     ),
   );
 }
@@ -166,7 +163,7 @@ class PodBuilder {
 
   /** Appends items of a list (containers, volumes) from one place in the object. */
   append(name: string, items: Array<{ value: unknown; pointer: string }>): void {
-    const current = list(this.spec[name]);
+    const current = asList(this.spec[name]);
     if (!this.origins.has(joinPointer("/spec", name)) && items[0]) {
       this.origins.set(joinPointer("/spec", name), items[0].pointer.replace(/\/[^/]*$/, ""));
     }
@@ -180,9 +177,9 @@ class PodBuilder {
   /** Adds labels and annotations, later places overriding earlier ones as the controller copies them. */
   meta(metadata: unknown, pointer: string): void {
     for (const key of ["labels", "annotations"]) {
-      const entries = record(record(metadata)[key]);
+      const entries = asRecord(asRecord(metadata)[key]);
       if (Object.keys(entries).length === 0) continue;
-      this.metadata[key] = { ...record(this.metadata[key]), ...entries };
+      this.metadata[key] = { ...asRecord(this.metadata[key]), ...entries };
       this.origins.set(joinPointer("/metadata", key), joinPointer(pointer, key));
       for (const name of Object.keys(entries)) {
         this.origins.set(joinPointer("/metadata", key, name), joinPointer(pointer, key, name));
@@ -231,7 +228,7 @@ class PodBuilder {
 
 const at = (value: unknown, pointer: string) => ({ value, pointer });
 const items = (value: unknown, pointer: string) =>
-  list(value).map((item, index) => at(item, joinPointer(pointer, index)));
+  asList(value).map((item, index) => at(item, joinPointer(pointer, index)));
 
 /**
  * Argo Workflows: every template with a `container`, a `script` or a `containerSet` becomes one
@@ -243,13 +240,13 @@ const items = (value: unknown, pointer: string) =>
  */
 function argoSources(value: Json): PodSource[] {
   const base = value.kind === "CronWorkflow" ? "/spec/workflowSpec" : "/spec";
-  const workflow = record(
-    value.kind === "CronWorkflow" ? record(value.spec).workflowSpec : value.spec,
+  const workflow = asRecord(
+    value.kind === "CronWorkflow" ? asRecord(value.spec).workflowSpec : value.spec,
   );
   // Only a Workflow's pods carry a name the manifest knows; a CronWorkflow's runs are new ones.
-  const name = value.kind === "Workflow" ? record(value.metadata).name : undefined;
-  const templates = list(workflow.templates).flatMap((template, index) =>
-    withInlineTemplates(record(template), joinPointer(base, "templates", index), 0),
+  const name = value.kind === "Workflow" ? asRecord(value.metadata).name : undefined;
+  const templates = asList(workflow.templates).flatMap((template, index) =>
+    withInlineTemplates(asRecord(template), joinPointer(base, "templates", index), 0),
   );
   if (templates.length === 0 && isRecord(workflow.workflowTemplateRef)) {
     return [argoReferringPod(workflow, base, name)];
@@ -267,19 +264,19 @@ function withInlineTemplates(
 ): Array<{ template: Json; pointer: string }> {
   if (depth > MAX_DEPTH) return [];
   const inline = [
-    ...list(template.steps).flatMap((group, g) =>
-      list(group).map((step, s) =>
-        at(record(step).inline, joinPointer(pointer, "steps", g, s, "inline")),
+    ...asList(template.steps).flatMap((group, g) =>
+      asList(group).map((step, s) =>
+        at(asRecord(step).inline, joinPointer(pointer, "steps", g, s, "inline")),
       ),
     ),
-    ...list(record(template.dag).tasks).map((task, t) =>
-      at(record(task).inline, joinPointer(pointer, "dag", "tasks", t, "inline")),
+    ...asList(asRecord(template.dag).tasks).map((task, t) =>
+      at(asRecord(task).inline, joinPointer(pointer, "dag", "tasks", t, "inline")),
     ),
   ].filter((found) => isRecord(found.value));
   return [
     { template, pointer },
     ...inline.flatMap((found) =>
-      withInlineTemplates(record(found.value), found.pointer, depth + 1),
+      withInlineTemplates(asRecord(found.value), found.pointer, depth + 1),
     ),
   ];
 }
@@ -374,8 +371,8 @@ function argoTemplatePod(
     "volumes",
     items(workflow.volumes, joinPointer(base, "volumes")).filter(
       (v) =>
-        !volumeNames(template.volumes).has(String(record(v.value).name)) &&
-        mounted.has(String(record(v.value).name)),
+        !volumeNames(template.volumes).has(String(asRecord(v.value).name)) &&
+        mounted.has(String(asRecord(v.value).name)),
     ),
   );
   // The workflow's podSpecPatch, then the template's (workflowpod.go, processPodSpecPatch).
@@ -399,20 +396,20 @@ function argoMainContainers(template: Json, at0: string) {
     const main = template[field];
     if (isRecord(main)) return [at({ ...main, name: "main" }, joinPointer(at0, field))];
   }
-  const set = record(template.containerSet);
+  const set = asRecord(template.containerSet);
   return items(set.containers, joinPointer(at0, "containerSet", "containers"));
 }
 
 function volumeNames(volumes: unknown): Set<string> {
-  return new Set(list(volumes).map((v) => String(record(v).name)));
+  return new Set(asList(volumes).map((v) => String(asRecord(v).name)));
 }
 
 function mountedVolumeNames(spec: Json): Set<string> {
   const names = new Set<string>();
   for (const field of ["initContainers", "containers"]) {
-    for (const container of list(spec[field])) {
-      for (const mount of list(record(container).volumeMounts))
-        names.add(String(record(mount).name));
+    for (const container of asList(spec[field])) {
+      for (const mount of asList(asRecord(container).volumeMounts))
+        names.add(String(asRecord(mount).name));
     }
   }
   return names;
@@ -426,7 +423,7 @@ function mountedVolumeNames(spec: Json): Set<string> {
  * fields come from the run's `podTemplate`; its volumes are added to the task's.
  */
 function tektonSources(value: Json): PodSource[] {
-  const name = record(value.metadata).name;
+  const name = asRecord(value.metadata).name;
   return tektonPods(value).map((pod) => ({
     ...pod,
     controllerLabels: tektonLabels(String(value.kind), name, pod.role),
@@ -447,7 +444,7 @@ function tektonLabels(kind: string, name: unknown, task: unknown): Record<string
 }
 
 function tektonPods(value: Json): PodSource[] {
-  const spec = record(value.spec);
+  const spec = asRecord(value.spec);
   switch (value.kind) {
     case "Task":
     case "ClusterTask":
@@ -455,7 +452,7 @@ function tektonPods(value: Json): PodSource[] {
     case "TaskRun": {
       const podTemplate = at(spec.podTemplate, "/spec/podTemplate");
       const pods = tektonTaskPod(
-        record(spec.taskSpec),
+        asRecord(spec.taskSpec),
         "/spec/taskSpec",
         podTemplate,
         "task",
@@ -469,7 +466,7 @@ function tektonPods(value: Json): PodSource[] {
     case "PipelineRun":
       return [
         ...tektonPipelinePods(
-          record(spec.pipelineSpec),
+          asRecord(spec.pipelineSpec),
           "/spec/pipelineSpec",
           (task) => pipelineRunPodTemplate(spec, task),
           value.metadata,
@@ -477,10 +474,10 @@ function tektonPods(value: Json): PodSource[] {
         // The podTemplates reach the pods of referenced pipelines and tasks too.
         ...tektonPodTemplatePods(
           [
-            at(record(spec.taskRunTemplate).podTemplate, "/spec/taskRunTemplate/podTemplate"),
+            at(asRecord(spec.taskRunTemplate).podTemplate, "/spec/taskRunTemplate/podTemplate"),
             at(spec.podTemplate, "/spec/podTemplate"),
-            ...list(spec.taskRunSpecs).map((s, i) =>
-              at(record(s).podTemplate, `/spec/taskRunSpecs/${i}/podTemplate`),
+            ...asList(spec.taskRunSpecs).map((s, i) =>
+              at(asRecord(s).podTemplate, `/spec/taskRunSpecs/${i}/podTemplate`),
             ),
           ],
           "podTemplate",
@@ -515,13 +512,13 @@ function tektonPodTemplatePods(
 
 /** The podTemplate a PipelineRun gives one of its tasks: `taskRunSpecs[]` first, else the run's. */
 function pipelineRunPodTemplate(spec: Json, task: string) {
-  const specs = list(spec.taskRunSpecs);
-  const index = specs.findIndex((s) => record(s).pipelineTaskName === task);
-  const own = record(specs[index]);
+  const specs = asList(spec.taskRunSpecs);
+  const index = specs.findIndex((s) => asRecord(s).pipelineTaskName === task);
+  const own = asRecord(specs[index]);
   if (index >= 0 && isRecord(own.podTemplate) && Object.keys(own.podTemplate).length > 0) {
     return at(own.podTemplate, `/spec/taskRunSpecs/${index}/podTemplate`);
   }
-  const runTemplate = record(spec.taskRunTemplate);
+  const runTemplate = asRecord(spec.taskRunTemplate);
   if (isRecord(runTemplate.podTemplate)) {
     return at(runTemplate.podTemplate, "/spec/taskRunTemplate/podTemplate");
   }
@@ -535,11 +532,11 @@ function tektonPipelinePods(
   metadata: unknown,
 ): PodSource[] {
   return ["tasks", "finally"].flatMap((field) =>
-    list(pipeline[field]).flatMap((task, index) => {
-      const taskSpec = record(task).taskSpec;
+    asList(pipeline[field]).flatMap((task, index) => {
+      const taskSpec = asRecord(task).taskSpec;
       if (!isRecord(taskSpec)) return [];
       const pointer = joinPointer(base, field, index, "taskSpec");
-      const name = String(record(task).name ?? pointer);
+      const name = String(asRecord(task).name ?? pointer);
       return tektonTaskPod(
         taskSpec,
         pointer,
@@ -566,7 +563,7 @@ function tektonTaskPod(
   role: string,
   ...metadata: unknown[]
 ): PodSource[] {
-  const steps = list(task.steps);
+  const steps = asList(task.steps);
   if (steps.length === 0) return [];
   const pod = new PodBuilder(base, base);
   const template = isRecord(task.stepTemplate) ? task.stepTemplate : undefined;
@@ -575,7 +572,7 @@ function tektonTaskPod(
     tektonContainer(
       pod,
       index,
-      record(step),
+      asRecord(step),
       joinPointer(stepPointer, index),
       template,
       joinPointer(base, "stepTemplate"),
@@ -583,7 +580,7 @@ function tektonTaskPod(
   );
   pod.append("containers", merged);
   const sidecars = items(task.sidecars, joinPointer(base, "sidecars")).map((s, i) =>
-    tektonContainer(pod, merged.length + i, record(s.value), s.pointer, undefined, ""),
+    tektonContainer(pod, merged.length + i, asRecord(s.value), s.pointer, undefined, ""),
   );
   pod.append("containers", sidecars);
   pod.append("volumes", items(task.volumes, joinPointer(base, "volumes")));
@@ -681,7 +678,7 @@ function mergeLists(
   origins: Map<string, string>,
 ): unknown[] {
   const merged = patch.map((item, index) => {
-    const twin = base.findIndex((b) => record(b)[mergeKey] === record(item)[mergeKey]);
+    const twin = base.findIndex((b) => asRecord(b)[mergeKey] === asRecord(item)[mergeKey]);
     if (twin < 0 || !isRecord(item) || !isRecord(base[twin])) return item;
     return mergeRecords(
       base[twin],
@@ -691,9 +688,9 @@ function mergeLists(
       origins,
     );
   });
-  const keys = new Set(patch.map((item) => record(item)[mergeKey]));
+  const keys = new Set(patch.map((item) => asRecord(item)[mergeKey]));
   base.forEach((item, index) => {
-    if (keys.has(record(item)[mergeKey])) return;
+    if (keys.has(asRecord(item)[mergeKey])) return;
     origins.set(joinPointer(here, merged.length), joinPointer(from, index));
     merged.push(item);
   });
@@ -722,9 +719,9 @@ function overlay(
     } else if (Array.isArray(value) && Array.isArray(current) && mergeKey) {
       const items = [...current];
       for (const item of value) {
-        const index = items.findIndex((c) => record(c)[mergeKey] === record(item)[mergeKey]);
+        const index = items.findIndex((c) => asRecord(c)[mergeKey] === asRecord(item)[mergeKey]);
         const at = index >= 0 ? index : items.length;
-        const old = record(items[at]);
+        const old = asRecord(items[at]);
         items[at] =
           index >= 0 && isRecord(item)
             ? overlay(old, item, joinPointer(here, at), pointer, origins)
@@ -942,7 +939,7 @@ function containerHolders(
   }
   if (!isRecord(value)) return [];
   const holdsContainers = ["containers", "initContainers"].some((key) =>
-    list(value[key]).some((item) => isRecord(item) && typeof item.image === "string"),
+    asList(value[key]).some((item) => isRecord(item) && typeof item.image === "string"),
   );
   if (holdsContainers) return [{ holder: value, pointer }];
   return Object.entries(value).flatMap(([key, child]) =>

@@ -35,3 +35,13 @@ export function getAtPointer(value: unknown, pointer: string): unknown {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/** A field read as a mapping: itself when it is one, else empty (absent, or of another type). */
+export function asRecord(value: unknown): Record<string, unknown> {
+  return isRecord(value) ? value : {};
+}
+
+/** A field read as a list: itself when it is an array, else empty. */
+export function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}

@@ -1,5 +1,5 @@
 import type { BundleObject, InputProblem } from "./bundle-object.js";
-import { isRecord, joinPointer } from "./pointer.js";
+import { asRecord, joinPointer } from "./pointer.js";
 
 /** What an object makes its controller deploy from outside the input, and where it says so. */
 interface Outside {
@@ -14,7 +14,6 @@ interface RemoteSource {
   outside(spec: Record<string, unknown>): Outside | undefined;
 }
 
-const record = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
 const text = (value: unknown) => (typeof value === "string" ? value : undefined);
 
 /**
@@ -29,9 +28,9 @@ function argoChart(spec: Record<string, unknown>, at: readonly string[]): Outsid
     ),
   ];
   for (const [source, path] of sources) {
-    const chart = text(record(source).chart);
+    const chart = text(asRecord(source).chart);
     if (chart === undefined) continue;
-    const repo = text(record(source).repoURL);
+    const repo = text(asRecord(source).repoURL);
     return { what: `chart ${chart}${repo ? ` of ${repo}` : ""}`, at: [...path, "chart"] };
   }
   return undefined;
@@ -47,16 +46,17 @@ const REMOTE_SOURCES: Readonly<Record<string, RemoteSource>> = {
   "helm.toolkit.fluxcd.io/HelmRelease": {
     tool: "Flux",
     outside: (spec) => {
-      const chart = text(record(record(spec.chart).spec).chart);
+      const chart = text(asRecord(asRecord(spec.chart).spec).chart);
       if (chart !== undefined) return { what: `chart ${chart}`, at: ["spec", "chart"] };
-      const ref = text(record(spec.chartRef).name);
+      const ref = text(asRecord(spec.chartRef).name);
       return ref !== undefined ? { what: `chart ${ref}`, at: ["spec", "chartRef"] } : undefined;
     },
   },
   "argoproj.io/Application": { tool: "Argo CD", outside: (spec) => argoChart(spec, ["spec"]) },
   "argoproj.io/ApplicationSet": {
     tool: "Argo CD",
-    outside: (spec) => argoChart(record(record(spec.template).spec), ["spec", "template", "spec"]),
+    outside: (spec) =>
+      argoChart(asRecord(asRecord(spec.template).spec), ["spec", "template", "spec"]),
   },
   "helm.cattle.io/HelmChart": {
     tool: "the k3s Helm controller",
@@ -89,7 +89,7 @@ export function remoteSourceProblems(objects: readonly BundleObject[]): InputPro
   return objects.flatMap((object) => {
     const group = String(object.value.apiVersion ?? "").split("/")[0];
     const source = REMOTE_SOURCES[`${group}/${object.value.kind}`];
-    const outside = source?.outside(record(object.value.spec));
+    const outside = source?.outside(asRecord(object.value.spec));
     if (!source || !outside) return [];
     const name = [object.ref.namespace, object.ref.name].filter(Boolean).join("/");
     return [

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { type BundleObject, isRecord, joinPointer } from "@scout-deploy/core";
+import { asList, asRecord, type BundleObject, isRecord, joinPointer } from "@scout-deploy/core";
 
 export interface Backend {
   service: string;
@@ -126,9 +126,6 @@ export function isAddressHost(host: string): boolean {
   return isIP(name) !== 0 || /^[0-9a-f-]+\.[a-z0-9-]+\.pod(?:\..+)?$/.test(name);
 }
 
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const record = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
-
 function ingressBackends(object: BundleObject, spec: Record<string, unknown>, collect: Collect) {
   const backend = (value: unknown, pointer: string) => {
     if (!isRecord(value)) return;
@@ -142,15 +139,15 @@ function ingressBackends(object: BundleObject, spec: Record<string, unknown>, co
     spec.defaultBackend ?? spec.backend,
     spec.defaultBackend ? "/spec/defaultBackend" : "/spec/backend",
   );
-  list(spec.rules).forEach((rule, r) => {
-    list(record(record(rule).http).paths).forEach((path, p) => {
+  asList(spec.rules).forEach((rule, r) => {
+    asList(asRecord(asRecord(rule).http).paths).forEach((path, p) => {
       if (isRecord(path)) backend(path.backend, `/spec/rules/${r}/http/paths/${p}/backend`);
     });
   });
   // ingress-nginx sends requests no rule matches, and those its upstream fails
   // (custom-http-errors), to this Service of the Ingress' namespace; mirror-target copies every
   // request to a URL.
-  const annotations = record(record(object.value.metadata).annotations);
+  const annotations = asRecord(asRecord(object.value.metadata).annotations);
   const at = (key: string) => joinPointer("/metadata/annotations", key);
   const fallback = annotations["nginx.ingress.kubernetes.io/default-backend"];
   if (typeof fallback === "string" && fallback.trim())
@@ -182,7 +179,7 @@ function ingressBackends(object: BundleObject, spec: Record<string, unknown>, co
  * takes it from outside.
  */
 function isMeshRoute(spec: Record<string, unknown>): boolean {
-  const parents = list(spec.parentRefs);
+  const parents = asList(spec.parentRefs);
   return (
     parents.length > 0 &&
     parents.every(
@@ -195,7 +192,7 @@ function gatewayRouteBackends(spec: Record<string, unknown>, collect: Collect) {
   // A RequestMirror filter sends a copy of every matching outside request to its backendRef
   // too: the mirrored Service receives (and acts on) outside traffic, only its answer is dropped.
   const mirrors = (filters: unknown, pointer: string) => {
-    list(filters).forEach((filter, f) => {
+    asList(filters).forEach((filter, f) => {
       if (isRecord(filter) && isRecord(filter.requestMirror))
         serviceRef(
           filter.requestMirror.backendRef,
@@ -204,10 +201,10 @@ function gatewayRouteBackends(spec: Record<string, unknown>, collect: Collect) {
         );
     });
   };
-  list(spec.rules).forEach((rule, r) => {
+  asList(spec.rules).forEach((rule, r) => {
     if (!isRecord(rule)) return;
     const at = `/spec/rules/${r}`;
-    list(rule.backendRefs).forEach((ref, b) => {
+    asList(rule.backendRefs).forEach((ref, b) => {
       serviceRef(ref, joinPointer(at, "backendRefs", b), collect);
       if (isRecord(ref)) mirrors(ref.filters, joinPointer(at, "backendRefs", b));
     });
@@ -217,8 +214,8 @@ function gatewayRouteBackends(spec: Record<string, unknown>, collect: Collect) {
 
 /** Each `services[]` of each `routes[]` (Traefik, Contour). */
 function routeServices(spec: Record<string, unknown>, collect: Collect) {
-  list(spec.routes).forEach((route, r) => {
-    list(record(route).services).forEach((ref, s) => {
+  asList(spec.routes).forEach((route, r) => {
+    asList(asRecord(route).services).forEach((ref, s) => {
       serviceRef(ref, `/spec/routes/${r}/services/${s}`, collect);
     });
   });
@@ -230,7 +227,7 @@ const CUSTOM_ROUTES: Record<string, (spec: Record<string, unknown>, collect: Col
   // The OpenShift router publishes every Route outside the cluster.
   Route(spec, collect) {
     serviceRef(spec.to, "/spec/to", collect);
-    list(spec.alternateBackends).forEach((ref, b) => {
+    asList(spec.alternateBackends).forEach((ref, b) => {
       serviceRef(ref, `/spec/alternateBackends/${b}`, collect);
     });
   },
@@ -240,26 +237,26 @@ const CUSTOM_ROUTES: Record<string, (spec: Record<string, unknown>, collect: Col
   // A TraefikService exists to be named by an IngressRoute: its weighted Services, its mirrored
   // one and its mirrors receive the outside traffic that reaches it.
   TraefikService(spec, collect) {
-    const weighted = record(spec.weighted);
-    list(weighted.services).forEach((ref, s) => {
+    const weighted = asRecord(spec.weighted);
+    asList(weighted.services).forEach((ref, s) => {
       serviceRef(ref, `/spec/weighted/services/${s}`, collect);
     });
-    const mirroring = record(spec.mirroring);
+    const mirroring = asRecord(spec.mirroring);
     serviceRef(spec.mirroring, "/spec/mirroring", collect);
-    list(mirroring.mirrors).forEach((ref, m) => {
+    asList(mirroring.mirrors).forEach((ref, m) => {
       serviceRef(ref, `/spec/mirroring/mirrors/${m}`, collect);
     });
   },
   // A Traefik Middleware exists to be named by a route: forwardAuth sends each outside request's
   // headers to its address first, errors takes its pages from a Service.
   Middleware(spec, collect) {
-    hostRef(record(spec.forwardAuth).address, "/spec/forwardAuth/address", collect);
-    serviceRef(record(spec.errors).service, "/spec/errors/service", collect);
+    hostRef(asRecord(spec.forwardAuth).address, "/spec/forwardAuth/address", collect);
+    serviceRef(asRecord(spec.errors).service, "/spec/errors/service", collect);
   },
   // Contour serves every HTTPProxy: a root one (with a virtualhost) and those it includes.
   HTTPProxy(spec, collect) {
     routeServices(spec, collect);
-    list(record(spec.tcpproxy).services).forEach((ref, s) => {
+    asList(asRecord(spec.tcpproxy).services).forEach((ref, s) => {
       serviceRef(ref, `/spec/tcpproxy/services/${s}`, collect);
     });
   },
@@ -268,20 +265,20 @@ const CUSTOM_ROUTES: Record<string, (spec: Record<string, unknown>, collect: Col
   TCPIngress: kongBackends,
   UDPIngress: kongBackends,
   ApisixRoute(spec, collect) {
-    list(spec.http).forEach((route, r) => {
-      list(record(route).backends).forEach((ref, b) => {
+    asList(spec.http).forEach((route, r) => {
+      asList(asRecord(route).backends).forEach((ref, b) => {
         serviceNameRef(ref, `/spec/http/${r}/backends/${b}`, collect);
       });
     });
-    list(spec.stream).forEach((route, r) => {
-      serviceNameRef(record(route).backend, `/spec/stream/${r}/backend`, collect);
+    asList(spec.stream).forEach((route, r) => {
+      serviceNameRef(asRecord(route).backend, `/spec/stream/${r}/backend`, collect);
     });
   },
 };
 
 function kongBackends(spec: Record<string, unknown>, collect: Collect) {
-  list(spec.rules).forEach((rule, r) => {
-    serviceNameRef(record(rule).backend, `/spec/rules/${r}/backend`, collect);
+  asList(spec.rules).forEach((rule, r) => {
+    serviceNameRef(asRecord(rule).backend, `/spec/rules/${r}/backend`, collect);
   });
 }
 
@@ -292,9 +289,9 @@ function kongBackends(spec: Record<string, unknown>, collect: Collect) {
  */
 function glooBackends(spec: Record<string, unknown>, collect: Collect) {
   const destination = (value: unknown, pointer: string) => {
-    const target = record(value);
-    serviceRef(record(target.kube).ref, joinPointer(pointer, "kube", "ref"), collect);
-    const upstream = record(target.upstream);
+    const target = asRecord(value);
+    serviceRef(asRecord(target.kube).ref, joinPointer(pointer, "kube", "ref"), collect);
+    const upstream = asRecord(target.upstream);
     if (typeof upstream.name === "string")
       collect({
         service: upstream.name,
@@ -305,13 +302,13 @@ function glooBackends(spec: Record<string, unknown>, collect: Collect) {
   };
   const routes = isRecord(spec.virtualHost) ? spec.virtualHost.routes : spec.routes;
   const at = isRecord(spec.virtualHost) ? "/spec/virtualHost/routes" : "/spec/routes";
-  list(routes).forEach((route, r) => {
-    const action = record(record(route).routeAction);
+  asList(routes).forEach((route, r) => {
+    const action = asRecord(asRecord(route).routeAction);
     const base = joinPointer(at, r, "routeAction");
     destination(action.single, joinPointer(base, "single"));
-    list(record(action.multi).destinations).forEach((weighted, d) => {
+    asList(asRecord(action.multi).destinations).forEach((weighted, d) => {
       destination(
-        record(weighted).destination,
+        asRecord(weighted).destination,
         joinPointer(base, "multi", "destinations", d, "destination"),
       );
     });
@@ -322,18 +319,18 @@ const MESH = "mesh";
 
 /** Whether a VirtualService's route is reached from a gateway (its `match` lets one in). */
 function fromGateway(route: Record<string, unknown>): boolean {
-  const matches = list(route.match);
+  const matches = asList(route.match);
   return (
     matches.length === 0 ||
     matches.some((m) => {
-      const only = list(record(m).gateways);
+      const only = asList(asRecord(m).gateways);
       return only.length === 0 || only.some((g) => g !== MESH);
     })
   );
 }
 
 function boundToGateway(spec: Record<string, unknown>): boolean {
-  return list(spec.gateways).some((g) => typeof g === "string" && g !== MESH);
+  return asList(spec.gateways).some((g) => typeof g === "string" && g !== MESH);
 }
 
 /**
@@ -342,10 +339,10 @@ function boundToGateway(spec: Record<string, unknown>): boolean {
  * `gateways` say (Istio ignores a delegate's).
  */
 export function istioDelegates(object: BundleObject, namespace: string): string[] {
-  const spec = record(object.value.spec);
+  const spec = asRecord(object.value.spec);
   if (object.value.kind !== "VirtualService" || !boundToGateway(spec)) return [];
-  return list(spec.http).flatMap((route) => {
-    const delegate = record(record(route).delegate);
+  return asList(spec.http).flatMap((route) => {
+    const delegate = asRecord(asRecord(route).delegate);
     if (!isRecord(route) || !fromGateway(route) || typeof delegate.name !== "string") return [];
     const at = typeof delegate.namespace === "string" ? delegate.namespace : namespace;
     return [`${at}/${delegate.name}`];
@@ -360,17 +357,17 @@ export function istioDelegates(object: BundleObject, namespace: string): string[
 function istioBackends(spec: Record<string, unknown>, collect: Collect, delegated: boolean) {
   if (!delegated && !boundToGateway(spec)) return;
   for (const protocol of ["http", "tcp", "tls"]) {
-    list(spec[protocol]).forEach((route, r) => {
+    asList(spec[protocol]).forEach((route, r) => {
       if (!isRecord(route) || (!delegated && !fromGateway(route))) return;
       const at = `/spec/${protocol}/${r}`;
-      list(route.route).forEach((dest, d) => {
-        const destination = record(record(dest).destination);
+      asList(route.route).forEach((dest, d) => {
+        const destination = asRecord(asRecord(dest).destination);
         hostRef(destination.host, joinPointer(at, "route", d, "destination", "host"), collect);
       });
       if (protocol !== "http") return;
-      hostRef(record(route.mirror).host, joinPointer(at, "mirror", "host"), collect);
-      list(route.mirrors).forEach((mirror, m) => {
-        const destination = record(record(mirror).destination);
+      hostRef(asRecord(route.mirror).host, joinPointer(at, "mirror", "host"), collect);
+      asList(route.mirrors).forEach((mirror, m) => {
+        const destination = asRecord(asRecord(mirror).destination);
         hostRef(destination.host, joinPointer(at, "mirrors", m, "destination", "host"), collect);
       });
     });

@@ -1,5 +1,7 @@
 import { isIP } from "node:net";
 import {
+  asList,
+  asRecord,
   type Bundle,
   type BundleObject,
   componentOf,
@@ -134,14 +136,14 @@ export const externalExposure = defineRule({
             messageId: workload === "nginx" ? "exposedNginx" : "knativePublic",
             data: { name: object.ref.name ?? "", workload, type: "Knative Service" },
             object,
-            pointer: isRecord(record(object.value.metadata).labels)
+            pointer: isRecord(asRecord(object.value.metadata).labels)
               ? "/metadata/labels"
               : "/metadata",
           });
       } else if (isKnative(object, "Route") && knativeVisible(object)) {
         const namespace = effectiveNamespace(context.bundle, object);
-        list(record(object.value.spec).traffic).forEach((entry, t) => {
-          const name = record(entry).configurationName;
+        asList(asRecord(object.value.spec).traffic).forEach((entry, t) => {
+          const name = asRecord(entry).configurationName;
           const configuration = configurations.get(`${namespace}/${String(name)}`);
           const workload = configuration ? knativeComponent(configuration) : undefined;
           if (!configuration || (workload === "nginx" && externalAccess)) return;
@@ -332,8 +334,11 @@ function glooUpstreams(bundle: Bundle, services: ReadonlyMap<string, BundleObjec
   const named = new Map<string, { service: string; namespace: string }>();
   for (const [key, service] of services) {
     const [namespace = "", name = ""] = key.split("/");
-    for (const port of list(record(service.value.spec).ports))
-      named.set(`${namespace}-${name}-${String(record(port).port)}`, { service: name, namespace });
+    for (const port of asList(asRecord(service.value.spec).ports))
+      named.set(`${namespace}-${name}-${String(asRecord(port).port)}`, {
+        service: name,
+        namespace,
+      });
   }
   const declared = new Map<string, { service: string; namespace: string }>();
   for (const object of bundle.objects) {
@@ -342,7 +347,7 @@ function glooUpstreams(bundle: Bundle, services: ReadonlyMap<string, BundleObjec
       !String(object.value.apiVersion).startsWith("gloo.solo.io/")
     )
       continue;
-    const kube = record(record(object.value.spec).kube);
+    const kube = asRecord(asRecord(object.value.spec).kube);
     if (typeof kube.serviceName !== "string") continue;
     const namespace = effectiveNamespace(bundle, object) ?? "";
     declared.set(`${namespace}/${object.ref.name}`, {
@@ -357,8 +362,6 @@ function glooUpstreams(bundle: Bundle, services: ReadonlyMap<string, BundleObjec
     },
   };
 }
-
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 const ADDRESS = Symbol("an address of the cluster or not");
 
@@ -387,8 +390,6 @@ function clusterIPsOf(service: BundleObject): string[] {
   const ips = [spec.clusterIP, ...(Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [])];
   return ips.filter((ip): ip is string => typeof ip === "string" && isIP(ip) !== 0);
 }
-
-const record = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
 
 function isKnative(object: BundleObject, kind: string): boolean {
   return (
