@@ -56,7 +56,7 @@ export function outsideBackends(object: BundleObject, delegated = false): Backen
   const kind = String(object.value.kind);
   const group = String(object.value.apiVersion ?? "").split("/")[0] ?? "";
   if (!ROUTING_KINDS[kind]?.includes(group)) return [];
-  const spec = isRecord(object.value.spec) ? object.value.spec : {};
+  const spec = asRecord(object.value.spec);
   const out: Backend[] = [];
   const collect: Collect = (backend) => out.push(backend);
   if (kind === "Ingress") ingressBackends(object, spec, collect);

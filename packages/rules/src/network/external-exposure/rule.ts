@@ -309,7 +309,7 @@ function uncertainData(targets: readonly Required<ServiceTarget>[]) {
  * type that has a cluster IP (it skips headless and ExternalName Services altogether).
  */
 function exposureOf(service: BundleObject): { type?: string; pointer: string } | undefined {
-  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  const spec = asRecord(service.value.spec);
   const type = typeof spec.type === "string" ? spec.type : "ClusterIP";
   if (type === "LoadBalancer" || type === "NodePort") return { type, pointer: "/spec/type" };
   const hasClusterIP = type !== "ExternalName" && spec.clusterIP !== "None";
@@ -375,7 +375,7 @@ function inClusterTarget(
   service: BundleObject,
   clusterIPs: ReadonlyMap<string, string>,
 ): string | typeof ADDRESS | undefined {
-  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  const spec = asRecord(service.value.spec);
   if (spec.type !== "ExternalName" || typeof spec.externalName !== "string") return undefined;
   const byIP = clusterIPs.get(spec.externalName.replace(/\.$/, ""));
   if (byIP !== undefined) return byIP;
@@ -386,7 +386,7 @@ function inClusterTarget(
 
 /** The cluster IPs a Service asks for (`clusterIP`, `clusterIPs`). */
 function clusterIPsOf(service: BundleObject): string[] {
-  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  const spec = asRecord(service.value.spec);
   const ips = [spec.clusterIP, ...(Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [])];
   return ips.filter((ip): ip is string => typeof ip === "string" && isIP(ip) !== 0);
 }
@@ -441,7 +441,7 @@ function handWrittenFor(object: BundleObject): { service: string; pointer: strin
  * Endpoints, and rewrites the others from the Endpoints, which are judged themselves.
  */
 function isControllerOutput(object: BundleObject, service: BundleObject): boolean {
-  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  const spec = asRecord(service.value.spec);
   const reconciled = hasSelector(service) && spec.type !== "ExternalName";
   if (object.value.kind === "Endpoints") return hasSelector(service);
   const managedBy = labelsOf(object.value.metadata)[MANAGED_BY_LABEL];
@@ -450,6 +450,6 @@ function isControllerOutput(object: BundleObject, service: BundleObject): boolea
 }
 
 function hasSelector(service: BundleObject): boolean {
-  const spec = isRecord(service.value.spec) ? service.value.spec : {};
+  const spec = asRecord(service.value.spec);
   return isRecord(spec.selector) && Object.keys(spec.selector).length > 0;
 }
